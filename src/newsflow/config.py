@@ -1,0 +1,230 @@
+"""Read and validate `newsflow.toml` before any I/O.
+
+Every key, its type and its default live in `SETTINGS`, the one declarative table that
+drives validation, defaults and the docs test (`tests/test_config.py` checks that each key is
+documented in `config/newsflow.toml` and the README). Errors name the key at fault.
+Relative paths resolve against the config file's folder, never the working directory.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsflow import DEFAULT_USER_AGENT
+from newsflow.errors import ConfigError
+from newsflow.models import FeedConfig
+
+DEFAULT_CONFIG_PATH = Path("config/newsflow.toml")
+CONFIG_ENV_VAR = "NEWSFLOW_CONFIG"
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    type: type | tuple[type, ...]
+    default: Any
+    help: str
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.section}.{self.key}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("warehouse", "path", str, "../warehouse/news.duckdb", "DuckDB file, relative to this config file"),
+    Setting("warehouse", "lock_timeout", (int, float), 0.0,
+            "seconds to wait for another run's lock before giving up; 0 fails at once"),
+    Setting("fetch", "timeout", (int, float), 20.0, "seconds for a whole request: connect, headers and body"),
+    Setting("fetch", "max_bytes", int, 10_000_000, "cap on the decoded body, in bytes"),
+    Setting("fetch", "concurrency", int, 32, "requests in flight"),
+    Setting("fetch", "per_host_concurrency", int, 2, "requests in flight to one host"),
+    Setting("fetch", "per_host_delay", (int, float), 1.0, "seconds between request starts to one host"),
+    Setting("fetch", "user_agent", str, DEFAULT_USER_AGENT, "User-Agent header"),
+    Setting("fetch", "block_private_networks", bool, True,
+            "refuse loopback, private, link-local and reserved targets"),
+    Setting("fetch", "allowed_networks", list, [], "CIDRs exempt from block_private_networks"),
+    Setting("fetch", "max_redirects", int, 10, "redirects followed per request"),
+    Setting("fetch", "respect_robots", bool, True, "skip article URLs that robots.txt disallows"),
+    Setting("fetch", "max_retry_after", (int, float), 60.0, "cap, in seconds, on a Retry-After wait"),
+    Setting("extract", "timeout", (int, float), 30.0, "seconds of extraction per page before giving up"),
+    Setting("extract", "workers", int, 0, "extraction processes; 0 means one per core"),
+    Setting("extract", "batch_size", int, 200, "articles fetched, extracted and loaded per batch"),
+)
+
+_FEED_KEYS = {"name": str, "url": str, "tags": list, "enabled": bool}
+_FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    timeout: float = 20.0
+    max_bytes: int = 10_000_000
+    concurrency: int = 32
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0
+    user_agent: str = DEFAULT_USER_AGENT
+    block_private_networks: bool = True
+    allowed_networks: tuple[str, ...] = ()
+    max_redirects: int = 10
+    respect_robots: bool = True
+    max_retry_after: float = 60.0
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    timeout: float = 30.0
+    workers: int = 0
+    batch_size: int = 200
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers or max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    warehouse_path: Path
+    lock_timeout: float
+    fetch: FetchSettings
+    extract: ExtractSettings
+    feeds: tuple[FeedConfig, ...]
+
+    def select_feeds(self, names: list[str] | None = None) -> tuple[FeedConfig, ...]:
+        """The enabled feeds, or exactly the named ones (enabled or not)."""
+        if not names:
+            return tuple(f for f in self.feeds if f.enabled)
+        known = {f.name: f for f in self.feeds}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise ConfigError("feeds", f"no feed named {', '.join(unknown)} in {self.path}")
+        return tuple(known[n] for n in names)
+
+
+def resolve_config_path(path: str | Path | None) -> Path:
+    chosen = path or os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH
+    return Path(chosen).expanduser().resolve()
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    config_path = resolve_config_path(path)
+    if not config_path.is_file():
+        raise ConfigError("--config", f"{config_path} does not exist; pass --config PATH")
+    try:
+        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
+    return parse_config(raw, config_path)
+
+
+def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
+    sections = {s.section for s in SETTINGS}
+    for name in raw:
+        if name not in sections and name != "feeds":
+            raise ConfigError(name, f"unknown section; expected one of {sorted(sections | {'feeds'})}")
+    values = {s.dotted: _read_setting(raw, s) for s in SETTINGS}
+    fetch = FetchSettings(
+        **{s.key: values[s.dotted] for s in SETTINGS if s.section == "fetch" and s.key != "allowed_networks"},
+        allowed_networks=_read_networks(values["fetch.allowed_networks"]),
+    )
+    extract = ExtractSettings(**{s.key: values[s.dotted] for s in SETTINGS if s.section == "extract"})
+    _check_limits(fetch, extract, values)
+    warehouse_path = (config_path.parent / str(values["warehouse.path"])).resolve()
+    return Config(
+        path=config_path,
+        warehouse_path=warehouse_path,
+        lock_timeout=float(values["warehouse.lock_timeout"]),
+        fetch=fetch,
+        extract=extract,
+        feeds=_read_feeds(raw.get("feeds", [])),
+    )
+
+
+def _read_setting(raw: dict[str, Any], setting: Setting) -> Any:
+    section = raw.get(setting.section, {})
+    if not isinstance(section, dict):
+        raise ConfigError(setting.section, "must be a table, like [" + setting.section + "]")
+    known = {s.key for s in SETTINGS if s.section == setting.section}
+    for key in section:
+        if key not in known:
+            raise ConfigError(f"{setting.section}.{key}", f"unknown key; expected one of {sorted(known)}")
+    value = section.get(setting.key, setting.default)
+    if isinstance(value, bool) and setting.type is not bool:
+        raise ConfigError(setting.dotted, f"expected a number, got {value!r}")
+    if not isinstance(value, setting.type):
+        raise ConfigError(setting.dotted, f"expected {_type_name(setting.type)}, got {value!r}")
+    return value
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join({"int": "an integer", "float": "a number", "str": "a string", "bool": "true or false",
+                        "list": "a list"}[k.__name__] for k in kinds)
+
+
+def _check_limits(fetch: FetchSettings, extract: ExtractSettings, values: dict[str, Any]) -> None:
+    positive = ["fetch.timeout", "fetch.max_bytes", "fetch.concurrency", "fetch.per_host_concurrency",
+                "fetch.max_redirects", "extract.timeout", "extract.batch_size"]
+    for key in positive:
+        if values[key] <= 0:
+            raise ConfigError(key, f"must be greater than 0, got {values[key]!r}")
+    for key in ["fetch.per_host_delay", "fetch.max_retry_after", "extract.workers", "warehouse.lock_timeout"]:
+        if values[key] < 0:
+            raise ConfigError(key, f"must not be negative, got {values[key]!r}")
+    if not fetch.user_agent.strip():
+        raise ConfigError("fetch.user_agent", "must not be empty")
+
+
+def _read_networks(items: list[Any]) -> tuple[str, ...]:
+    networks = []
+    for index, item in enumerate(items):
+        try:
+            networks.append(str(ipaddress.ip_network(str(item), strict=False)))
+        except ValueError as exc:
+            raise ConfigError(f"fetch.allowed_networks[{index}]", f"{item!r} is not a CIDR: {exc}") from exc
+    return tuple(networks)
+
+
+def _read_feeds(items: Any) -> tuple[FeedConfig, ...]:
+    if not isinstance(items, list):
+        raise ConfigError("feeds", "must be an array of tables, written [[feeds]]")
+    feeds: list[FeedConfig] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        feed = _read_feed(item, f"feeds[{index}]")
+        if feed.name in seen:
+            raise ConfigError(f"feeds[{index}].name", f"duplicate feed name {feed.name!r}; names must be unique")
+        seen.add(feed.name)
+        feeds.append(feed)
+    return tuple(feeds)
+
+
+def _read_feed(item: Any, where: str) -> FeedConfig:
+    if not isinstance(item, dict):
+        raise ConfigError(where, "must be a table with name and url")
+    for key, value in item.items():
+        if key not in _FEED_KEYS:
+            raise ConfigError(f"{where}.{key}", f"unknown key; expected one of {sorted(_FEED_KEYS)}")
+        if not isinstance(value, _FEED_KEYS[key]):
+            raise ConfigError(f"{where}.{key}", f"expected {_type_name(_FEED_KEYS[key])}, got {value!r}")
+    for key in ("name", "url"):
+        if key not in item:
+            raise ConfigError(f"{where}.{key}", "is required")
+    name, url = item["name"], item["url"]
+    if not _FEED_NAME.match(name):
+        raise ConfigError(f"{where}.name", f"{name!r} must be letters, digits, '-', '_' or '.'")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where}.url", f"{url!r} is not an http(s) URL")
+    tags = item.get("tags", [])
+    if not all(isinstance(t, str) for t in tags):
+        raise ConfigError(f"{where}.tags", "must be a list of strings")
+    return FeedConfig(name=name, url=url, tags=tuple(tags), enabled=item.get("enabled", True))

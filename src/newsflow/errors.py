@@ -1,0 +1,76 @@
+"""The newsflow exception tree.
+
+    NewsflowError
+    ├── ConfigError             bad config: names the key at fault; raised before any I/O
+    ├── WarehouseError          the warehouse cannot be opened, migrated or written
+    │   ├── WarehouseLockedError    another process holds DuckDB's file lock
+    │   └── ReadOnlyQueryError      `newsflow query` was given a statement that writes
+    └── FeedParseError          bytes that are not a feed (HTML, empty, garbage)
+
+Network failures and empty extractions are *outcomes*, not exceptions: the fetcher and the
+extractor return a value carrying an `Outcome`, which the warehouse records in
+`fetch_events`. `classify_outcome` sorts failing outcomes into temporary, soft and hard.
+"""
+
+from __future__ import annotations
+
+from newsflow.models import FailureClass, Outcome
+
+
+class NewsflowError(Exception):
+    """Base class for every error newsflow raises on purpose."""
+
+
+class ConfigError(NewsflowError):
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(f"config error at {key}: {message}")
+
+
+class WarehouseError(NewsflowError):
+    pass
+
+
+class WarehouseLockedError(WarehouseError):
+    pass
+
+
+class ReadOnlyQueryError(WarehouseError):
+    pass
+
+
+class FeedParseError(NewsflowError):
+    pass
+
+
+_TEMPORARY = {
+    Outcome.TIMEOUT,
+    Outcome.RATE_LIMITED,
+    Outcome.CONNECT_ERROR,
+}
+_HARD = {
+    Outcome.BLOCKED,
+    Outcome.DNS_ERROR,
+    Outcome.INVALID_URL,
+    Outcome.ROBOTS_DISALLOWED,
+}
+
+
+def classify_outcome(outcome: Outcome, status_code: int | None = None) -> FailureClass | None:
+    """Temporary: retry soon. Soft: probably our problem or theirs for a while. Hard: give up.
+
+    Returns None for outcomes that are not failures (`ok`, `not_modified`).
+    """
+    if outcome in (Outcome.OK, Outcome.NOT_MODIFIED):
+        return None
+    if outcome is Outcome.HTTP_ERROR and status_code is not None:
+        if status_code == 410:
+            return FailureClass.HARD
+        if status_code >= 500 or status_code == 429:
+            return FailureClass.TEMPORARY
+        return FailureClass.SOFT
+    if outcome in _TEMPORARY:
+        return FailureClass.TEMPORARY
+    if outcome in _HARD:
+        return FailureClass.HARD
+    return FailureClass.SOFT

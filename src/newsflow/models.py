@@ -1,0 +1,178 @@
+"""Plain data passed between stages: frozen dataclasses, UTC-aware datetimes.
+
+No I/O here. Every stage is a function from these values to these values, so it can be
+tested without a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """What happened to one HTTP attempt or one extraction; stored in `fetch_events.outcome`."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    HTTP_ERROR = "http_error"
+    RATE_LIMITED = "rate_limited"
+    TIMEOUT = "timeout"
+    CONNECT_ERROR = "connect_error"
+    DNS_ERROR = "dns_error"
+    TOO_LARGE = "too_large"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    REDIRECT_LOOP = "redirect_loop"
+    BLOCKED = "blocked"
+    INVALID_URL = "invalid_url"
+    ROBOTS_DISALLOWED = "robots_disallowed"
+    NOT_HTML = "not_html"
+    PARSE_ERROR = "parse_error"
+    EXTRACT_EMPTY = "extract_empty"
+    EXTRACT_TIMEOUT = "extract_timeout"
+    EXTRACT_ERROR = "extract_error"
+
+
+class FailureClass(StrEnum):
+    """How a failure should be treated on the next poll (see `errors.classify_outcome`)."""
+
+    TEMPORARY = "temporary"
+    SOFT = "soft"
+    HARD = "hard"
+
+
+class FetchKind(StrEnum):
+    FEED = "feed"
+    ARTICLE = "article"
+    ROBOTS = "robots"
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    name: str
+    url: str
+    tags: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the warehouse remembers about a feed between runs."""
+
+    feed_id: str
+    etag: str | None = None
+    last_modified: str | None = None
+    consecutive_failures: int = 0
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One HTTP attempt, successful or not. Fetching never raises for network trouble."""
+
+    url: str
+    final_url: str
+    kind: FetchKind
+    outcome: Outcome
+    at: datetime
+    status_code: int | None = None
+    error: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    text: str | None = None
+    bytes_read: int = 0
+    elapsed_ms: int = 0
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.OK
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a parsed feed. `key` is the GUID, or the link when there is no GUID."""
+
+    feed_id: str
+    key: str
+    url: str
+    canonical_url: str
+    title: str | None
+    summary: str | None
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str | None
+    entries: tuple[FeedEntry, ...]
+    bozo: bool = False
+    bozo_reason: str | None = None
+    ttl_seconds: int | None = None
+    update_period_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """What extraction found in one page; the text is already normalised."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    sitename: str | None = None
+    page_canonical_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One row of the `articles` table."""
+
+    article_id: str
+    canonical_url: str
+    url: str
+    feed_id: str
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    language: str | None
+    sitename: str | None
+    text: str
+    word_count: int
+    content_hash: str
+    story_id: str
+    fetched_at: datetime
+    run_id: str
+
+
+@dataclass(frozen=True)
+class FetchEvent:
+    """One row of the `fetch_events` table."""
+
+    run_id: str
+    at: datetime
+    kind: FetchKind
+    feed_id: str | None
+    url: str
+    status_code: int | None
+    outcome: Outcome
+    error: str | None
+    bytes_read: int
+    elapsed_ms: int
+
+    @classmethod
+    def from_result(cls, result: FetchResult, run_id: str, feed_id: str | None) -> FetchEvent:
+        return cls(
+            run_id=run_id,
+            at=result.at,
+            kind=result.kind,
+            feed_id=feed_id,
+            url=result.url,
+            status_code=result.status_code,
+            outcome=result.outcome,
+            error=result.error,
+            bytes_read=result.bytes_read,
+            elapsed_ms=result.elapsed_ms,
+        )
