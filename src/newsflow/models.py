@@ -176,3 +176,38 @@ class FetchEvent:
             bytes_read=result.bytes_read,
             elapsed_ms=result.elapsed_ms,
         )
+
+
+@dataclass(frozen=True)
+class FeedPollState:
+    """What one poll leaves in the `feeds` row, written in the same transaction as its entries."""
+
+    feed_id: str
+    polled_at: datetime
+    status: str
+    outcome: str
+    failed: bool
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingArticle:
+    """An entry whose article is not stored yet: the work list of the fetch stage."""
+
+    canonical_url: str
+    url: str
+    feed_id: str
+    title: str | None
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EntryAttempt:
+    """The result of trying to fetch one pending article, recorded on its entries."""
+
+    entry_canonical_url: str
+    outcome: str
+    article_id: str | None

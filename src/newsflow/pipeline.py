@@ -1,0 +1,367 @@
+"""The ingest stages as plain Python, runnable without Prefect.
+
+    poll feeds -> load entries and feed state -> list pending articles
+    -> for each batch: fetch -> extract -> load articles
+
+`run_ingest` strings the stages together. It takes a `Stages` object so that the Prefect
+flow can wrap each stage in a task (flows/ingest.py) while tests and benchmarks can call
+the very same code directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from newsflow import dedup, warehouse
+from newsflow.config import Config
+from newsflow.errors import FeedParseError, classify_outcome
+from newsflow.extract import ExtractionResult, ExtractorPool, PageToExtract
+from newsflow.feeds import parse_feed
+from newsflow.fetch import Fetcher
+from newsflow.models import (
+    Article,
+    EntryAttempt,
+    FeedConfig,
+    FeedEntry,
+    FeedPollState,
+    FeedState,
+    FetchEvent,
+    FetchResult,
+    Outcome,
+    ParsedFeed,
+    PendingArticle,
+)
+from newsflow.text import content_hash, word_count
+from newsflow.urls import prefer_page_canonical
+from newsflow.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+MAX_ARTICLE_ATTEMPTS = 3
+# Outcomes that another attempt would not change: don't fetch these entries again.
+TERMINAL_ARTICLE_OUTCOMES = (
+    Outcome.BLOCKED, Outcome.INVALID_URL, Outcome.ROBOTS_DISALLOWED, Outcome.NOT_HTML, Outcome.TOO_LARGE,
+    Outcome.EXTRACT_EMPTY, Outcome.EXTRACT_TIMEOUT,
+)
+
+
+@dataclass
+class RunCounts:
+    feeds_polled: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    entries_new: int = 0
+    articles_fetched: int = 0
+    articles_stored: int = 0
+    articles_failed: int = 0
+    duplicates: int = 0
+
+    def add(self, other: RunCounts) -> None:
+        for name, value in other.as_dict().items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """One feed's poll: the HTTP result and, when it parsed, the feed."""
+
+    feed: FeedConfig
+    result: FetchResult
+    parsed: ParsedFeed | None
+    outcome: Outcome
+    error: str | None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    counts: RunCounts = field(default_factory=RunCounts)
+    elapsed_s: float = 0.0
+    status: str = "completed"
+
+
+# --- poll ---------------------------------------------------------------------------------
+
+
+async def poll_feeds(
+    feeds: Sequence[FeedConfig], states: dict[str, FeedState], fetcher: Fetcher
+) -> list[FeedPoll]:
+    """Fetch every feed concurrently (the fetcher enforces the limits) and parse the bodies."""
+    async def poll_one(feed: FeedConfig) -> FeedPoll:
+        state = states.get(feed.name, FeedState(feed.name))
+        result = await fetcher.fetch_feed(feed.url, etag=state.etag, last_modified=state.last_modified)
+        return parse_poll(feed, result)
+
+    return list(await asyncio.gather(*(poll_one(feed) for feed in feeds)))
+
+
+def parse_poll(feed: FeedConfig, result: FetchResult) -> FeedPoll:
+    if result.outcome is not Outcome.OK:
+        return FeedPoll(feed, result, None, result.outcome, result.error)
+    try:
+        parsed = parse_feed(result.body, feed_id=feed.name, feed_url=result.final_url, headers=result.headers)
+    except FeedParseError as exc:
+        return FeedPoll(feed, result, None, Outcome.PARSE_ERROR, str(exc))
+    return FeedPoll(feed, result, parsed, Outcome.OK, None)
+
+
+def load_polls(store: Warehouse, run_id: str, polls: Sequence[FeedPoll]) -> RunCounts:
+    """Commit the entries and feed state of every poll in one transaction."""
+    entries: list[FeedEntry] = [e for p in polls if p.parsed for e in p.parsed.entries]
+    events = [poll_event(p, run_id) for p in polls]
+    states = [poll_state(p) for p in polls]
+    with store.writing() as con:
+        new_entries = warehouse.load_feed_polls(con, run_id, events, entries, states)
+    return RunCounts(
+        feeds_polled=len(polls),
+        feeds_not_modified=sum(1 for p in polls if p.outcome is Outcome.NOT_MODIFIED),
+        feeds_failed=sum(1 for s in states if s.failed),
+        entries_new=new_entries,
+    )
+
+
+def poll_event(poll: FeedPoll, run_id: str) -> FetchEvent:
+    event = FetchEvent.from_result(poll.result, run_id, poll.feed.name)
+    if poll.outcome is not poll.result.outcome:
+        event = FetchEvent(**{**event.__dict__, "outcome": poll.outcome, "error": poll.error})
+    return event
+
+
+def poll_state(poll: FeedPoll) -> FeedPollState:
+    failure = classify_outcome(poll.outcome, poll.result.status_code)
+    headers = poll.result.headers
+    return FeedPollState(
+        feed_id=poll.feed.name,
+        polled_at=poll.result.at,
+        status=str(failure) if failure else str(poll.outcome),
+        outcome=str(poll.outcome),
+        failed=failure is not None,
+        title=poll.parsed.title if poll.parsed else None,
+        etag=headers.get("etag") if poll.outcome is Outcome.OK else None,
+        last_modified=headers.get("last-modified") if poll.outcome is Outcome.OK else None,
+        error=poll.error,
+    )
+
+
+# --- fetch, extract, load -----------------------------------------------------------------
+
+
+def list_pending(store: Warehouse, feed_ids: Sequence[str]) -> tuple[list[PendingArticle], int]:
+    """Articles still to fetch, and how many entries were resolved to stored articles by URL."""
+    with store.writing() as con:
+        linked = warehouse.link_stored_entries(con)
+        pending = warehouse.pending_entries(
+            con, feed_ids, MAX_ARTICLE_ATTEMPTS, [str(o) for o in TERMINAL_ARTICLE_OUTCOMES]
+        )
+    return pending, linked
+
+
+async def fetch_batch(batch: Sequence[PendingArticle], fetcher: Fetcher) -> list[FetchResult]:
+    return list(await asyncio.gather(*(fetcher.fetch_article(p.url) for p in batch)))
+
+
+def extract_batch(results: Sequence[FetchResult], pool: ExtractorPool) -> list[ExtractionResult | None]:
+    """Extract the pages that were fetched; None where there was nothing to extract."""
+    pages = [
+        PageToExtract(key=str(i), html=r.text or "", url=r.final_url)
+        for i, r in enumerate(results) if r.ok
+    ]
+    by_key = {e.key: e for e in pool.extract_many(pages)}
+    return [by_key.get(str(i)) for i in range(len(results))]
+
+
+def load_batch(
+    store: Warehouse,
+    run_id: str,
+    batch: Sequence[PendingArticle],
+    results: Sequence[FetchResult],
+    extractions: Sequence[ExtractionResult | None],
+) -> RunCounts:
+    """Build the batch's articles and load them with their events in one transaction."""
+    fetched_at = datetime.now(UTC)
+    candidates, attempts, events = [], [], []
+    for pending, result, extraction in zip(batch, results, extractions, strict=True):
+        article = build_article(pending, result, extraction, run_id, fetched_at)
+        outcome = extraction.outcome if extraction and result.ok else result.outcome
+        events.append(article_event(pending, result, extraction, run_id))
+        attempts.append(EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None))
+        if article:
+            candidates.append(article)
+    articles = dedup.unique_by_url(candidates)
+    with store.writing() as con, warehouse.transaction(con):
+        known = warehouse.story_ids_for_hashes(con, [a.content_hash for a in articles])
+        articles = dedup.assign_text_stories(articles, known)
+        stored = warehouse.load_articles(con, articles, attempts, events)
+    return RunCounts(
+        articles_fetched=sum(1 for r in results if r.ok),
+        articles_stored=stored,
+        articles_failed=len(batch) - len(candidates),
+        duplicates=(len(candidates) - stored) + dedup.count_text_duplicates(articles),
+    )
+
+
+def build_article(
+    pending: PendingArticle,
+    result: FetchResult,
+    extraction: ExtractionResult | None,
+    run_id: str,
+    fetched_at: datetime,
+) -> Article | None:
+    if not result.ok or extraction is None or extraction.article is None:
+        return None
+    page = extraction.article
+    canonical_url = prefer_page_canonical(pending.canonical_url, page.page_canonical_url)
+    article_id = dedup.article_id_for(canonical_url)
+    return Article(
+        article_id=article_id,
+        canonical_url=canonical_url,
+        url=result.final_url,
+        feed_id=pending.feed_id,
+        title=page.title or pending.title,
+        author=page.author,
+        published_at=page.published_at or pending.published_at,
+        language=page.language,
+        sitename=page.sitename,
+        text=page.text,
+        word_count=word_count(page.text),
+        content_hash=content_hash(page.text),
+        story_id=article_id,
+        fetched_at=fetched_at,
+        run_id=run_id,
+    )
+
+
+def article_event(
+    pending: PendingArticle, result: FetchResult, extraction: ExtractionResult | None, run_id: str
+) -> FetchEvent:
+    event = FetchEvent.from_result(result, run_id, pending.feed_id)
+    if result.ok and extraction is not None and extraction.outcome is not Outcome.OK:
+        error = f"{result.final_url}: {extraction.error or extraction.outcome}"
+        event = FetchEvent(**{**event.__dict__, "outcome": extraction.outcome, "error": error})
+    return event
+
+
+# --- the whole run -----------------------------------------------------------------------
+
+
+class Stages:
+    """Runs each stage directly. flows/ingest.py subclasses it to run each stage as a Prefect task."""
+
+    async def poll(self, feeds: Sequence[FeedConfig], states: dict[str, FeedState], fetcher: Fetcher) -> list[FeedPoll]:
+        return await poll_feeds(feeds, states, fetcher)
+
+    async def load_polls(self, store: Warehouse, run_id: str, polls: Sequence[FeedPoll]) -> RunCounts:
+        return await asyncio.to_thread(load_polls, store, run_id, polls)
+
+    async def fetch_extract(
+        self, batch: Sequence[PendingArticle], fetcher: Fetcher, pool: ExtractorPool
+    ) -> tuple[list[FetchResult], list[ExtractionResult | None]]:
+        results = await fetch_batch(batch, fetcher)
+        return results, await asyncio.to_thread(extract_batch, results, pool)
+
+    async def load(
+        self,
+        store: Warehouse,
+        run_id: str,
+        batch: Sequence[PendingArticle],
+        fetched: tuple[list[FetchResult], list[ExtractionResult | None]],
+    ) -> RunCounts:
+        return await asyncio.to_thread(load_batch, store, run_id, batch, *fetched)
+
+
+async def run_ingest(
+    config: Config, run_id: str, feed_names: Sequence[str] | None = None, stages: Stages | None = None
+) -> RunSummary:
+    """One ingest: hold the run lock, poll, then fetch, extract and load the pending articles."""
+    stages = stages or Stages()
+    started = time.monotonic()
+    feeds = config.select_feeds(list(feed_names or []))
+    store = Warehouse(config.warehouse_path, config.lock_timeout)
+    summary = RunSummary(run_id)
+    with store.run_lock():
+        states = begin_run(store, run_id, config.feeds, feeds)
+        try:
+            await ingest_feeds(config, store, run_id, feeds, states, stages, summary.counts)
+        except BaseException as exc:
+            summary.status = "failed"
+            end_run(store, summary, f"{type(exc).__name__}: {exc}")
+            raise
+        summary.elapsed_s = elapsed_since(started)
+        end_run(store, summary, None)
+    return summary
+
+
+async def ingest_feeds(
+    config: Config,
+    store: Warehouse,
+    run_id: str,
+    feeds: Sequence[FeedConfig],
+    states: dict[str, FeedState],
+    stages: Stages,
+    counts: RunCounts,
+) -> None:
+    async with Fetcher(config.fetch) as fetcher:
+        polls = await stages.poll(feeds, states, fetcher)
+        counts.add(await stages.load_polls(store, run_id, polls))
+        pending, linked = list_pending(store, [f.name for f in feeds])
+        counts.duplicates += linked
+        log.info("%d feeds polled, %d new entries, %d articles to fetch", len(polls), counts.entries_new, len(pending))
+        if not pending:
+            return
+        with ExtractorPool(config.extract.worker_count, config.extract.timeout) as pool:
+            await process_batches(pending, config.extract.batch_size, fetcher, pool, store, run_id, stages, counts)
+
+
+async def process_batches(
+    pending: Sequence[PendingArticle],
+    batch_size: int,
+    fetcher: Fetcher,
+    pool: ExtractorPool,
+    store: Warehouse,
+    run_id: str,
+    stages: Stages,
+    counts: RunCounts,
+) -> None:
+    """Two batches in flight, so one fetches while the other extracts; loads stay one at a time."""
+    in_flight = asyncio.Semaphore(2)
+    single_writer = asyncio.Lock()
+
+    async def one_batch(batch: Sequence[PendingArticle]) -> None:
+        async with in_flight:
+            fetched = await stages.fetch_extract(batch, fetcher, pool)
+            async with single_writer:
+                counts.add(await stages.load(store, run_id, batch, fetched))
+                log.info("stored %d of %d articles so far", counts.articles_stored, len(pending))
+
+    await asyncio.gather(*(one_batch(b) for b in batched(pending, batch_size)))
+
+
+def begin_run(
+    store: Warehouse, run_id: str, configured: Sequence[FeedConfig], selected: Sequence[FeedConfig]
+) -> dict[str, FeedState]:
+    with store.writing() as con:
+        warehouse.abandon_stale_runs(con)
+        warehouse.sync_feeds(con, configured)
+        warehouse.begin_run(con, run_id, datetime.now(UTC))
+        return warehouse.read_feed_states(con, [f.name for f in selected])
+
+
+def end_run(store: Warehouse, summary: RunSummary, error: str | None) -> None:
+    with store.writing() as con:
+        warehouse.finish_run(con, summary.run_id, summary.counts.as_dict(), summary.status, error)
+
+
+def batched(items: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def elapsed_since(start: float) -> float:
+    return round(time.monotonic() - start, 3)

@@ -1,0 +1,172 @@
+"""The DuckDB warehouse: the only module that imports duckdb.
+
+DuckDB lets one process open a file read-write, and while it does every other open fails,
+read-only ones included. So writers hold a connection only while they write
+(`Warehouse.writing()`), a whole run holds a lock file so two runs never interleave
+(`Warehouse.run_lock()`), and readers retry briefly and then explain.
+
+Loads live in `warehouse.loads` and reads in `warehouse.reads`; this module connects, locks
+and migrates.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from newsflow.errors import WarehouseError, WarehouseLockedError
+
+log = logging.getLogger(__name__)
+
+_LOCK_RETRY_SECONDS = 0.1
+_READ_RETRY_SECONDS = 3.0
+_SQL_ROOTS = (Path(__file__).parent / "_sql", Path(__file__).resolve().parents[3] / "warehouse")
+
+
+def sql_root() -> Path:
+    """Where migrations, views and queries live: beside the package in a wheel, else the repo."""
+    for root in _SQL_ROOTS:
+        if (root / "migrations").is_dir():
+            return root
+    raise WarehouseError(f"cannot find the warehouse SQL files in {[str(r) for r in _SQL_ROOTS]}")
+
+
+class Warehouse:
+    def __init__(self, path: Path, lock_timeout: float = 0.0) -> None:
+        self.path = path
+        self.lock_timeout = lock_timeout
+
+    @contextmanager
+    def run_lock(self) -> Iterator[None]:
+        """Hold an exclusive lock file for a whole run, waiting up to `lock_timeout` seconds."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".run.lock")
+        with open(lock_path, "a+") as handle:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        holder = _read_holder(handle)
+                        raise WarehouseLockedError(
+                            f"another newsflow run{holder} is writing to {self.path}; wait for it to finish, "
+                            "or set warehouse.lock_timeout to wait"
+                        ) from None
+                    time.sleep(_LOCK_RETRY_SECONDS)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection, migrated, closed on exit so readers can get in between writes."""
+        con = self._connect(read_only=False, patience=max(self.lock_timeout, _READ_RETRY_SECONDS))
+        try:
+            migrate(con)
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not self.path.exists():
+            raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
+        con = self._connect(read_only=True, patience=_READ_RETRY_SECONDS)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _connect(self, *, read_only: bool, patience: float) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise WarehouseError(f"cannot open {self.path}: {exc}") from exc
+                if time.monotonic() >= deadline:
+                    raise WarehouseLockedError(
+                        f"{self.path} is locked by another process (a newsflow run is writing); "
+                        "try again in a few seconds"
+                    ) from exc
+                time.sleep(_LOCK_RETRY_SECONDS)
+            except duckdb.Error as exc:
+                raise WarehouseError(f"cannot open {self.path}: {exc}") from exc
+
+
+def _read_holder(handle: Any) -> str:
+    handle.seek(0)
+    pid = handle.read().strip()
+    return f" (pid {pid})" if pid.isdigit() else ""
+
+
+# --- schema -------------------------------------------------------------------------------
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply migrations that have not run yet, in order, then (re)create the views."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for path in sorted((sql_root() / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        version = int(path.name[:4])
+        if version in done:
+            continue
+        con.execute("BEGIN")
+        con.execute(path.read_text(encoding="utf-8"))
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, path.stem])
+        con.execute("COMMIT")
+        applied.append(path.stem)
+    if applied or not done:
+        create_views(con)
+    return applied
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    for path in sorted((sql_root() / "views").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+
+
+# The public load and read functions, so callers write `warehouse.load_articles(...)`.
+from newsflow.warehouse.loads import (  # noqa: E402
+    abandon_stale_runs,
+    begin_run,
+    finish_run,
+    link_stored_entries,
+    load_articles,
+    load_feed_polls,
+    pending_entries,
+    read_feed_states,
+    story_ids_for_hashes,
+    sync_feeds,
+    transaction,
+)
+from newsflow.warehouse.reads import QueryResult, feed_health, run_read_query  # noqa: E402
+
+__all__ = [
+    "QueryResult", "Warehouse", "abandon_stale_runs", "begin_run", "create_views", "feed_health", "finish_run",
+    "link_stored_entries", "load_articles", "load_feed_polls", "migrate", "pending_entries", "read_feed_states",
+    "run_read_query", "sql_root", "story_ids_for_hashes", "sync_feeds", "transaction",
+]

@@ -1,0 +1,308 @@
+"""Writes: one transaction per batch, set-based, idempotent.
+
+Columns are unnested into one INSERT ... SELECT (never row by row), and rows are keyed and
+inserted with anti-joins, so a rerun after a crash neither duplicates nor loses anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields as dataclass_fields
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from newsflow.errors import classify_outcome
+from newsflow.models import (
+    Article,
+    EntryAttempt,
+    FeedConfig,
+    FeedEntry,
+    FeedPollState,
+    FeedState,
+    FetchEvent,
+    PendingArticle,
+)
+
+# --- runs and feeds -----------------------------------------------------------------------
+
+
+def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime) -> None:
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running') "
+        "ON CONFLICT (run_id) DO UPDATE SET status = 'running', finished_at = NULL",
+        [run_id, started_at],
+    )
+
+
+def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> int:
+    """Runs still marked running were killed: whoever calls this holds the run lock."""
+    rows = con.execute(
+        "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished' "
+        "WHERE status = 'running' RETURNING 1"
+    ).fetchall()
+    return len(rows)
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int], status: str, error: str | None = None
+) -> None:
+    assignments = ", ".join(f"{name} = ?" for name in counts)
+    con.execute(
+        f"UPDATE runs SET finished_at = now(), status = ?, error = ?, {assignments} WHERE run_id = ?",
+        [status, error, *counts.values(), run_id],
+    )
+
+
+def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> None:
+    """Make `feeds` match the config's list: new feeds inserted, url, tags and enabled updated."""
+    if not feeds:
+        return
+    columns = {
+        "feed_id": [f.name for f in feeds],
+        "url": [f.url for f in feeds],
+        "tags": [list(f.tags) for f in feeds],
+        "enabled": [f.enabled for f in feeds],
+    }
+    con.execute(
+        "INSERT INTO feeds (feed_id, url, tags, enabled) "
+        "SELECT unnest($feed_id), unnest($url), unnest($tags, max_depth := 1), unnest($enabled) "
+        "ON CONFLICT (feed_id) DO UPDATE SET url = excluded.url, tags = excluded.tags, enabled = excluded.enabled",
+        columns,
+    )
+
+
+def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, FeedState]:
+    rows = con.execute(
+        "SELECT feed_id, etag, last_modified, consecutive_failures FROM feeds WHERE list_contains($ids, feed_id)",
+        {"ids": list(feed_ids)},
+    ).fetchall()
+    return {r[0]: FeedState(feed_id=r[0], etag=r[1], last_modified=r[2], consecutive_failures=r[3]) for r in rows}
+
+
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
+    """Bulk insert column lists with one INSERT ... SELECT unnest(...), never row by row."""
+    if not columns or not next(iter(columns.values())):
+        return
+    names = ", ".join(f'"{name}"' for name in columns)
+    selects = ", ".join(f"unnest($p{i})" for i in range(len(columns)))
+    params = {f"p{i}": values for i, values in enumerate(columns.values())}
+    con.execute(f"INSERT INTO {table} ({names}) SELECT {selects}", params)
+
+
+def insert_fetch_events(con: duckdb.DuckDBPyConnection, events: Sequence[FetchEvent]) -> None:
+    insert_columns(con, "fetch_events", {
+        "run_id": [e.run_id for e in events],
+        "at": [e.at for e in events],
+        "kind": [str(e.kind) for e in events],
+        "feed_id": [e.feed_id for e in events],
+        "url": [e.url for e in events],
+        "status_code": [e.status_code for e in events],
+        "outcome": [str(e.outcome) for e in events],
+        "failure_class": [_class_name(classify_outcome(e.outcome, e.status_code)) for e in events],
+        "error": [e.error for e in events],
+        "bytes": [e.bytes_read for e in events],
+        "elapsed_ms": [e.elapsed_ms for e in events],
+    })
+
+
+def _class_name(value: object | None) -> str | None:
+    return None if value is None else str(value)
+
+
+# --- loads -------------------------------------------------------------------------------
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.execute("BEGIN")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def load_feed_polls(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    events: Sequence[FetchEvent],
+    entries: Sequence[FeedEntry],
+    polls: Sequence[FeedPollState],
+) -> int:
+    """Entries, then feed state, then the events, in one transaction. Returns new entries."""
+    with transaction(con):
+        new_by_feed = _insert_entries(con, run_id, entries)
+        _update_feed_states(con, polls, new_by_feed)
+        insert_fetch_events(con, events)
+    return sum(new_by_feed.values())
+
+
+def _insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequence[FeedEntry]) -> dict[str, int]:
+    if not entries:
+        return {}
+    columns = {
+        "feed_id": [e.feed_id for e in entries],
+        "guid": [e.key for e in entries],
+        "url": [e.url for e in entries],
+        "canonical_url": [e.canonical_url for e in entries],
+        "title": [e.title for e in entries],
+        "summary": [e.summary for e in entries],
+        "published_at": [e.published_at for e in entries],
+    }
+    selects = ", ".join(f"unnest(${name}) AS {name}" for name in columns)
+    rows = con.execute(
+        f"""
+        INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, first_seen_at, run_id)
+        SELECT n.*, now(), $run_id FROM (
+            SELECT DISTINCT ON (feed_id, guid) * FROM (SELECT {selects})
+        ) AS n
+        WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = n.feed_id AND e.guid = n.guid)
+        RETURNING feed_id
+        """,
+        {**columns, "run_id": run_id},
+    ).fetchall()
+    counts: dict[str, int] = {}
+    for (feed_id,) in rows:
+        counts[feed_id] = counts.get(feed_id, 0) + 1
+    return counts
+
+
+def _update_feed_states(
+    con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollState], new_by_feed: dict[str, int]
+) -> None:
+    if not polls:
+        return
+    columns = {
+        "feed_id": [p.feed_id for p in polls],
+        "title": [p.title for p in polls],
+        "etag": [p.etag for p in polls],
+        "last_modified": [p.last_modified for p in polls],
+        "polled_at": [p.polled_at for p in polls],
+        "status": [p.status for p in polls],
+        "outcome": [p.outcome for p in polls],
+        "error": [p.error for p in polls],
+        "failed": [p.failed for p in polls],
+        "new_entries": [new_by_feed.get(p.feed_id, 0) for p in polls],
+    }
+    selects = ", ".join(f"unnest(${name}) AS {name}" for name in columns)
+    con.execute(
+        f"""
+        UPDATE feeds SET
+            title = coalesce(p.title, feeds.title),
+            etag = CASE WHEN p.failed THEN feeds.etag ELSE coalesce(p.etag, feeds.etag) END,
+            last_modified = CASE WHEN p.failed THEN feeds.last_modified
+                                 ELSE coalesce(p.last_modified, feeds.last_modified) END,
+            last_polled_at = p.polled_at,
+            last_status = p.status,
+            last_outcome = p.outcome,
+            last_error = p.error,
+            consecutive_failures = CASE WHEN p.failed THEN feeds.consecutive_failures + 1 ELSE 0 END,
+            last_new_entry_at = CASE WHEN p.new_entries > 0 THEN p.polled_at ELSE feeds.last_new_entry_at END
+        FROM (SELECT {selects}) AS p
+        WHERE feeds.feed_id = p.feed_id
+        """,
+        columns,
+    )
+
+
+def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
+    """Point unresolved entries at an article already stored under their canonical URL."""
+    rows = con.execute(
+        """
+        UPDATE entries SET article_id = a.article_id
+        FROM articles a
+        WHERE entries.article_id IS NULL AND a.canonical_url = entries.canonical_url
+        RETURNING 1
+        """
+    ).fetchall()
+    return len(rows)
+
+
+def pending_entries(
+    con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], max_attempts: int, terminal_outcomes: Sequence[str]
+) -> list[PendingArticle]:
+    """One row per canonical URL still to fetch, from its earliest entry, oldest first."""
+    rows = con.execute(
+        """
+        SELECT canonical_url,
+               arg_min(url, first_seen_at), arg_min(feed_id, first_seen_at),
+               arg_min(title, first_seen_at), arg_min(published_at, first_seen_at)
+        FROM entries
+        WHERE article_id IS NULL AND fetch_attempts < $max_attempts
+          AND list_contains($feed_ids, feed_id)
+          AND NOT list_contains($terminal, coalesce(last_outcome, ''))
+        GROUP BY canonical_url
+        ORDER BY min(first_seen_at), canonical_url
+        """,
+        {"max_attempts": max_attempts, "feed_ids": list(feed_ids), "terminal": list(terminal_outcomes)},
+    ).fetchall()
+    return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4]) for r in rows]
+
+
+def story_ids_for_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> dict[str, str]:
+    """The story of the earliest stored article with each content hash."""
+    rows = con.execute(
+        """
+        SELECT content_hash, arg_min(story_id, fetched_at) FROM articles
+        WHERE content_hash IN (SELECT unnest($hashes)) GROUP BY content_hash
+        """,
+        {"hashes": list(hashes)},
+    ).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def load_articles(
+    con: duckdb.DuckDBPyConnection,
+    articles: Sequence[Article],
+    attempts: Sequence[EntryAttempt],
+    events: Sequence[FetchEvent],
+) -> int:
+    """Store a batch of articles, mark their entries, record the events. Returns articles stored.
+
+    Call inside `transaction()`; the caller looks up story ids in the same transaction.
+    """
+    stored = _insert_articles(con, articles)
+    if attempts:
+        con.execute(
+            """
+            UPDATE entries SET article_id = coalesce(a.article_id, entries.article_id),
+                               fetch_attempts = entries.fetch_attempts + 1,
+                               last_outcome = a.outcome
+            FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
+                         unnest($outcome) AS outcome) AS a
+            WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL
+            """,
+            {
+                "canonical_url": [a.entry_canonical_url for a in attempts],
+                "article_id": [a.article_id for a in attempts],
+                "outcome": [a.outcome for a in attempts],
+            },
+        )
+    link_stored_entries(con)
+    insert_fetch_events(con, events)
+    return stored
+
+
+def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> int:
+    if not articles:
+        return 0
+    names = [f.name for f in dataclass_fields(Article)]
+    columns = {name: [getattr(a, name) for a in articles] for name in names}
+    selects = ", ".join(f"unnest(${name}) AS {name}" for name in names)
+    rows = con.execute(
+        f"""
+        INSERT INTO articles ({", ".join(names)})
+        SELECT n.* FROM (SELECT DISTINCT ON (canonical_url) * FROM (SELECT {selects})) AS n
+        WHERE NOT EXISTS (SELECT 1 FROM articles a
+                          WHERE a.canonical_url = n.canonical_url OR a.article_id = n.article_id)
+        RETURNING 1
+        """,
+        columns,
+    ).fetchall()
+    return len(rows)
+
+

@@ -1,0 +1,76 @@
+"""Reads: read-only queries for the CLI, and the feed health listing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from newsflow.errors import ReadOnlyQueryError, WarehouseError
+
+if TYPE_CHECKING:
+    from newsflow.warehouse import Warehouse
+
+# --- reading ------------------------------------------------------------------------------
+
+_WRITE_KEYWORDS = re.compile(
+    r"^\s*(insert|update|delete|create|drop|alter|copy|attach|detach|install|load|pragma|set|checkpoint|vacuum|"
+    r"call|export|import|begin|commit|rollback|truncate|merge|replace|grant|use)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def run_read_query(warehouse: Warehouse, sql: str, params: dict[str, Any] | None = None) -> QueryResult:
+    """Run one statement on a read-only connection; writes are refused before and by DuckDB."""
+    if _WRITE_KEYWORDS.match(_strip_sql_comments(sql)):
+        raise ReadOnlyQueryError(READ_ONLY_MESSAGE)
+    with warehouse.reading() as con:
+        try:
+            cursor = con.execute(sql, params) if params else con.execute(sql)
+        except duckdb.Error as exc:
+            if "read-only" in str(exc).lower():
+                raise ReadOnlyQueryError(READ_ONLY_MESSAGE) from exc
+            raise WarehouseError(f"query failed: {exc}") from exc
+        if cursor.description is None:
+            return QueryResult([], [])
+        return QueryResult([d[0] for d in cursor.description], cursor.fetchall())
+
+
+READ_ONLY_MESSAGE = "`newsflow query` is read-only; this statement would write to the warehouse, so it was refused"
+
+
+def _strip_sql_comments(sql: str) -> str:
+    without_block = re.sub(r"/\*.*?\*/", " ", sql, flags=re.DOTALL)
+    return re.sub(r"--[^\n]*", " ", without_block)
+
+
+FEED_HEALTH_COLUMNS = [
+    "feed_id", "last_polled_at", "last_status", "last_outcome", "consecutive_failures", "articles", "last_error",
+]
+
+
+def feed_health(warehouse: Warehouse, feed_ids: list[str]) -> QueryResult:
+    """One row per configured feed, in config order, including feeds never polled."""
+    if not warehouse.path.exists():
+        return QueryResult(FEED_HEALTH_COLUMNS, [(f, None, "never polled", None, 0, 0, None) for f in feed_ids])
+    with warehouse.reading() as con:
+        rows = con.execute(
+            """
+            SELECT c.feed_id, f.last_polled_at, coalesce(f.last_status, 'never polled'), f.last_outcome,
+                   coalesce(f.consecutive_failures, 0), coalesce(a.n, 0), f.last_error
+            FROM (SELECT unnest($ids) AS feed_id, generate_subscripts($ids, 1) AS position) AS c
+            LEFT JOIN feeds f USING (feed_id)
+            LEFT JOIN (SELECT feed_id, count(*) AS n FROM articles GROUP BY feed_id) a USING (feed_id)
+            ORDER BY c.position
+            """,
+            {"ids": feed_ids},
+        ).fetchall()
+    return QueryResult(FEED_HEALTH_COLUMNS, rows)

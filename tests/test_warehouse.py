@@ -1,0 +1,177 @@
+"""Warehouse: migrations, idempotent loads, read-only queries and locking, on real DuckDB files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsflow import warehouse
+from newsflow.errors import ReadOnlyQueryError, WarehouseError, WarehouseLockedError
+from newsflow.models import (
+    Article,
+    EntryAttempt,
+    FeedConfig,
+    FeedEntry,
+    FeedPollState,
+    FetchEvent,
+    FetchKind,
+    Outcome,
+)
+from newsflow.warehouse import Warehouse, run_read_query
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def entry(n: int, feed_id: str = "f1") -> FeedEntry:
+    url = f"https://news.example/{n}"
+    return FeedEntry(feed_id, f"guid-{n}", url, url, f"title {n}", None, NOW)
+
+
+def article(n: int, text: str | None = None) -> Article:
+    url = f"https://news.example/{n}"
+    return Article(
+        article_id=f"id{n}", canonical_url=url, url=url, feed_id="f1", title=f"t{n}", author=None,
+        published_at=NOW, language="en", sitename=None, text=text or f"text {n}", word_count=2,
+        content_hash=f"h{n}", story_id=f"id{n}", fetched_at=NOW, run_id="r1",
+    )
+
+
+def event(url: str, outcome: Outcome = Outcome.OK) -> FetchEvent:
+    return FetchEvent("r1", NOW, FetchKind.ARTICLE, "f1", url, 200, outcome, None, 10, 5)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Warehouse:
+    store = Warehouse(tmp_path / "w" / "news.duckdb")
+    with store.writing() as con:
+        warehouse.sync_feeds(con, [FeedConfig("f1", "https://news.example/feed")])
+        warehouse.begin_run(con, "r1", NOW)
+    return store
+
+
+def count(store: Warehouse, table: str) -> int:
+    return int(run_read_query(store, f"SELECT count(*) FROM {table}").rows[0][0])
+
+
+def test_migrations_are_recorded_and_run_once(store: Warehouse) -> None:
+    with store.writing() as con:
+        assert warehouse.migrate(con) == []
+    names = [r[0] for r in run_read_query(store, "SELECT name FROM schema_migrations ORDER BY version").rows]
+    assert names[0] == "0001_core"
+
+
+def test_all_timestamps_are_timestamptz(store: Warehouse) -> None:
+    types = run_read_query(
+        store,
+        "SELECT DISTINCT data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND (column_name LIKE '%_at' OR column_name = 'at')",
+    ).rows
+    assert {t[0] for t in types} == {"TIMESTAMP WITH TIME ZONE"}
+
+
+def test_entries_load_is_idempotent_and_updates_feed_state_with_them(store: Warehouse) -> None:
+    poll = FeedPollState("f1", NOW, "ok", "ok", False, title="Feed", etag='"e1"', last_modified="lm")
+    for _ in range(2):
+        with store.writing() as con:
+            warehouse.load_feed_polls(con, "r1", [], [entry(1), entry(2), entry(2)], [poll])
+    assert count(store, "entries") == 2
+    row = run_read_query(store, "SELECT title, etag, last_status, consecutive_failures FROM feeds").rows[0]
+    assert row == ("Feed", '"e1"', "ok", 0)
+
+
+def test_failures_count_up_and_keep_validators(store: Warehouse) -> None:
+    ok = FeedPollState("f1", NOW, "ok", "ok", False, etag='"e1"')
+    bad = FeedPollState("f1", NOW, "soft", "http_error", True, error="404")
+    with store.writing() as con:
+        warehouse.load_feed_polls(con, "r1", [], [], [ok])
+        warehouse.load_feed_polls(con, "r1", [], [], [bad])
+        warehouse.load_feed_polls(con, "r1", [], [], [bad])
+    row = run_read_query(store, "SELECT etag, last_status, consecutive_failures, last_error FROM feeds").rows[0]
+    assert row == ('"e1"', "soft", 2, "404")
+
+
+def test_article_load_never_duplicates_a_url_and_resolves_entries(store: Warehouse) -> None:
+    with store.writing() as con:
+        warehouse.load_feed_polls(con, "r1", [], [entry(1), entry(2)], [])
+    attempts = [EntryAttempt("https://news.example/1", "ok", "id1"), EntryAttempt("https://news.example/2", "ok", "id2")]
+    for _ in range(2):
+        with store.writing() as con, warehouse.transaction(con):
+            warehouse.load_articles(con, [article(1), article(2), article(1)], attempts, [event("u")])
+    assert count(store, "articles") == 2
+    assert count(store, "entries WHERE article_id IS NULL") == 0
+    with store.writing() as con:
+        assert warehouse.pending_entries(con, ["f1"], 3, []) == []
+
+
+def test_failed_batch_rolls_back_completely(store: Warehouse) -> None:
+    with pytest.raises(RuntimeError), store.writing() as con, warehouse.transaction(con):
+        warehouse.load_articles(con, [article(1)], [], [event("u")])
+        raise RuntimeError("crash mid-batch")
+    assert count(store, "articles") == 0
+    assert count(store, "fetch_events") == 0
+
+
+def test_pending_skips_terminal_outcomes_and_exhausted_attempts(store: Warehouse) -> None:
+    with store.writing() as con:
+        warehouse.load_feed_polls(con, "r1", [], [entry(1), entry(2), entry(3)], [])
+        with warehouse.transaction(con):
+            warehouse.load_articles(con, [], [EntryAttempt("https://news.example/1", "not_html", None)], [])
+        pending = warehouse.pending_entries(con, ["f1"], 3, ["not_html"])
+    assert [p.canonical_url for p in pending] == ["https://news.example/2", "https://news.example/3"]
+
+
+def test_query_refuses_writes(store: Warehouse) -> None:
+    for sql in ["DELETE FROM articles", "  -- hi\n drop table feeds", "CREATE TABLE x (a int)"]:
+        with pytest.raises(ReadOnlyQueryError, match="read-only"):
+            run_read_query(store, sql)
+    with pytest.raises(ReadOnlyQueryError):
+        run_read_query(store, "WITH x AS (SELECT 1) INSERT INTO runs (run_id) SELECT 'a'")
+    assert count(store, "runs") == 1
+
+
+def test_query_on_missing_warehouse_says_run_first(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="newsflow run"):
+        run_read_query(Warehouse(tmp_path / "none.duckdb"), "SELECT 1")
+
+
+HOLD_LOCK = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_locked_warehouse_gives_a_clear_error(store: Warehouse) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(store.path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(WarehouseLockedError, match="try again"):
+            run_read_query(Warehouse(store.path), "SELECT 1")
+    finally:
+        holder.communicate("")
+
+
+def test_run_lock_excludes_a_second_run(store: Warehouse) -> None:
+    code = f"""
+import sys
+from pathlib import Path
+from newsflow.warehouse import Warehouse
+with Warehouse(Path({str(store.path)!r})).run_lock():
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseLockedError, match="another newsflow run"), Warehouse(store.path).run_lock():
+            pass
+    finally:
+        holder.communicate("")
+    with Warehouse(store.path).run_lock():
+        pass
