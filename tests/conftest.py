@@ -34,3 +34,37 @@ def corpora() -> Path:
     if not SHARED_CORPORA.is_dir():
         pytest.skip(f"real corpora not found at {SHARED_CORPORA}; they live beside the checkout in ../shared")
     return SHARED_CORPORA
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API for the whole session: starting one costs about 11 s."""
+    from flows import configure_prefect_environment
+
+    configure_prefect_environment()
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+def write_config(tmp_path: Path, server_url: str, feeds: dict[str, str], **fetch: object) -> Path:
+    """A config for loopback tests: private networks allowed for 127.0.0.0/8, no politeness delay."""
+    settings = {"timeout": 5.0, "per_host_delay": 0.0, "per_host_concurrency": 8,
+                "allowed_networks": ["127.0.0.0/8"], **fetch}
+    lines = ["[warehouse]", 'path = "warehouse/news.duckdb"', "", "[fetch]"]
+    lines += [f"{key} = {_toml(value)}" for key, value in settings.items()]
+    lines += ["", "[extract]", "workers = 2", "timeout = 10.0"]
+    for name, path in feeds.items():
+        lines += ["", "[[feeds]]", f'name = "{name}"', f'url = "{server_url}{path}"']
+    config_path = tmp_path / "newsflow.toml"
+    config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config_path
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    return repr(value)

@@ -93,7 +93,8 @@ class LocalServer:
         request = Request(handler.command, handler.path, {k.lower(): v for k, v in handler.headers.items()})
         with self._lock:
             self.requests.append(request)
-        route = self.routes.get(handler.path)
+        # Like most real sites, ignore a query string the route doesn't name (tracking parameters).
+        route = self.routes.get(handler.path) or self.routes.get(handler.path.split("?", 1)[0])
         if route is None:
             send_bytes(handler, 404, b"not found", "text/plain")
         elif isinstance(route, Page):
