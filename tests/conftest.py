@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -46,6 +47,8 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+        # Its "stopping server" line would go to a stream pytest has already closed.
+        logging.getLogger("prefect").setLevel(logging.WARNING)
 
 
 def write_config(tmp_path: Path, server_url: str, feeds: dict[str, str], **fetch: object) -> Path:

@@ -101,17 +101,21 @@ class Site:
 </body></html>""".encode()
 
 
-def rss_feed(title: str, items: list[tuple[str, str, datetime]], *, guid: bool = True) -> bytes:
-    """RSS 2.0; each item is (title, link, published). Links may be relative."""
-    rendered = "".join(
-        f"<item><title>{escape(t)}</title><link>{escape(link)}</link>"
-        + (f'<guid isPermaLink="false">{escape(link)}#guid</guid>' if guid else "")
-        + f"<pubDate>{published.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
-        f"<description>{escape(t)} summary</description></item>"
-        for t, link, published in items
-    )
+def rss_feed(title: str, items: list[tuple[str, str, datetime | None]], *, guid: bool = True) -> bytes:
+    """RSS 2.0; each item is (title, link, published or None). Links may be relative."""
+    rendered = "".join(_rss_item(t, link, published, guid) for t, link, published in items)
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
             f"<link>http://example.org/</link><description>test</description>{rendered}</channel></rss>").encode()
+
+
+def _rss_item(title: str, link: str, published: datetime | None, guid: bool) -> str:
+    parts = [f"<title>{escape(title)}</title>", f"<link>{escape(link)}</link>",
+             f"<description>{escape(title)} summary</description>"]
+    if guid:
+        parts.append(f'<guid isPermaLink="false">{escape(link)}#guid</guid>')
+    if published:
+        parts.append(f"<pubDate>{published.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>")
+    return "<item>" + "".join(parts) + "</item>"
 
 
 def atom_feed(title: str, items: list[tuple[str, str, datetime]]) -> bytes:

@@ -1,0 +1,70 @@
+"""CLI behaviour that needs no flow run: exit codes, formats and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsflow import cli
+from newsflow.warehouse import Warehouse
+from tests.conftest import write_config
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/feed.xml"})
+    with Warehouse(tmp_path / "warehouse" / "news.duckdb").writing():
+        pass
+    return path
+
+
+def test_bad_config_exits_2_with_one_line_naming_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[fetch]\nconcurrency = 0\n", encoding="utf-8")
+    assert cli.main(["run", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "fetch.concurrency" in err
+
+
+def test_unknown_feed_exits_2(config_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["run", "--config", str(config_path), "--feed", "nope"]) == 2
+    assert "no feed named nope" in capsys.readouterr().err
+
+
+def test_query_formats(config_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sql = "SELECT 1 AS n, 'x,y' AS s"
+    assert cli.main(["query", sql, "--config", str(config_path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"n": 1, "s": "x,y"}]
+    assert cli.main(["query", sql, "--config", str(config_path), "--format", "csv"]) == 0
+    assert capsys.readouterr().out == 'n,s\n1,"x,y"\n'
+    assert cli.main(["query", sql, "--config", str(config_path)]) == 0
+    assert "(1 row)" in capsys.readouterr().out
+
+
+def test_query_that_writes_is_refused(config_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["query", "DROP TABLE articles", "--config", str(config_path)]) == 2
+    assert "read-only" in capsys.readouterr().err
+
+
+def test_run_while_another_run_holds_the_warehouse_exits_3(config_path: Path, tmp_path: Path) -> None:
+    code = f"""
+import sys
+from pathlib import Path
+from newsflow.warehouse import Warehouse
+with Warehouse(Path({str(tmp_path / "warehouse" / "news.duckdb")!r})).run_lock():
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        result = subprocess.run([sys.executable, "-m", "newsflow", "run", "--config", str(config_path)],
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        holder.communicate("")
+    assert result.returncode == 3
+    assert "another newsflow run" in result.stderr and result.stderr.count("\n") == 1

@@ -1,0 +1,84 @@
+"""The stages run without Prefect: a crash mid-run loses nothing and a rerun duplicates nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from newsflow.config import load_config
+from newsflow.extract import ExtractionResult
+from newsflow.models import FetchResult, PendingArticle
+from newsflow.pipeline import RunCounts, Stages, run_ingest
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import write_config
+from tests.localserver import LocalServer, Page
+from tests.sitefactory import Site, generated_story, rss_feed
+
+
+def serve_feed(server: LocalServer, stories: int) -> dict[str, str]:
+    site, items = Site("Courier"), []
+    for story in (generated_story(n) for n in range(stories)):
+        server.add(f"/a/{story.slug}", Page(site.article_page(story)))
+        items.append((story.title, f"/a/{story.slug}", story.published))
+    server.add("/feed.xml", Page(rss_feed("Courier", items), "application/rss+xml"))
+    return {"courier": "/feed.xml"}
+
+
+class CrashOnSecondLoad(Stages):
+    def __init__(self) -> None:
+        self.loads = 0
+
+    async def load(
+        self,
+        store: Warehouse,
+        run_id: str,
+        batch: Sequence[PendingArticle],
+        fetched: tuple[list[FetchResult], list[ExtractionResult | None]],
+    ) -> RunCounts:
+        self.loads += 1
+        if self.loads == 2:
+            raise RuntimeError("simulated crash during load")
+        return await super().load(store, run_id, batch, fetched)
+
+
+def query(config_path: Path, sql: str) -> list[tuple[object, ...]]:
+    return run_read_query(Warehouse(load_config(config_path).warehouse_path), sql).rows
+
+
+def test_crash_mid_run_then_rerun_stores_each_article_exactly_once(tmp_path: Path, server: LocalServer) -> None:
+    config_path = write_config(tmp_path, server.base_url, serve_feed(server, 7))
+    text = config_path.read_text().replace("timeout = 10.0", "timeout = 10.0\nbatch_size = 3")
+    config_path.write_text(text)
+    config = load_config(config_path)
+
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        asyncio.run(run_ingest(config, "run-1", stages=CrashOnSecondLoad()))
+    assert query(config_path, "SELECT status, error LIKE '%simulated crash%' FROM runs") == [("failed", True)]
+    stored_after_crash = query(config_path, "SELECT count(*) FROM articles")[0][0]
+    assert 0 < int(str(stored_after_crash)) < 7
+    assert query(config_path, "SELECT count(*) FROM entries") == [(7,)], "entries survive the crash"
+
+    summary = asyncio.run(run_ingest(config, "run-2"))
+    assert summary.counts.feeds_not_modified == 1, "the feed's validators were committed with its entries"
+    assert query(config_path, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == [(7, 7)]
+    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL") == [(0,)]
+
+    again = asyncio.run(run_ingest(config, "run-3"))
+    assert again.counts.articles_fetched == 0 and again.counts.entries_new == 0
+
+
+def test_killed_run_is_marked_abandoned_by_the_next(tmp_path: Path, server: LocalServer) -> None:
+    config_path = write_config(tmp_path, server.base_url, serve_feed(server, 1))
+    config = load_config(config_path)
+    from datetime import UTC, datetime
+
+    from newsflow import warehouse
+
+    with Warehouse(config.warehouse_path).writing() as con:
+        warehouse.begin_run(con, "killed-run", datetime.now(UTC))
+    asyncio.run(run_ingest(config, "next-run"))
+    statuses = dict(query(config_path, "SELECT run_id, status FROM runs"))
+    assert statuses == {"killed-run": "abandoned", "next-run": "completed"}
