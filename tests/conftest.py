@@ -57,7 +57,7 @@ def write_config(tmp_path: Path, server_url: str, feeds: dict[str, str], **fetch
                 "allowed_networks": ["127.0.0.0/8"], **fetch}
     lines = ["[warehouse]", 'path = "warehouse/news.duckdb"', "", "[fetch]"]
     lines += [f"{key} = {_toml(value)}" for key, value in settings.items()]
-    lines += ["", "[extract]", "workers = 2", "timeout = 10.0"]
+    lines += ["", "[extract]", "workers = 2", "timeout = 10.0", "", "[polling]", "min_interval = 0"]
     for name, path in feeds.items():
         lines += ["", "[[feeds]]", f'name = "{name}"', f'url = "{server_url}{path}"']
     config_path = tmp_path / "newsflow.toml"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.errors import ConfigError
@@ -57,6 +58,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("extract", "timeout", (int, float), 30.0, "seconds of extraction per page before giving up"),
     Setting("extract", "workers", int, 0, "extraction processes; 0 means one per core"),
     Setting("extract", "batch_size", int, 200, "articles fetched, extracted and loaded per batch"),
+    Setting("polling", "min_interval", int, 600, "shortest seconds between polls of one feed; 0 polls every run"),
+    Setting("polling", "max_interval", int, 86400, "longest seconds between polls of one feed"),
+    Setting("schedule", "interval", int, 900, "seconds between scheduled runs of `newsflow serve`"),
+    Setting("schedule", "cron", str, "", "a cron schedule instead of interval, e.g. \"*/15 * * * *\""),
+    Setting("schedule", "timezone", str, "UTC", "time zone of the cron schedule"),
+    Setting("execution", "task_runner", str, "local", "where fetch and extract run: local or dask"),
+    Setting("execution", "address", str, "", "Dask scheduler address; empty starts a local cluster"),
 )
 
 _FEED_KEYS = {"name": str, "url": str, "tags": list, "enabled": bool}
@@ -90,6 +98,25 @@ class ExtractSettings:
 
 
 @dataclass(frozen=True)
+class PollingSettings:
+    min_interval: int = 600
+    max_interval: int = 86400
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    interval: int = 900
+    cron: str = ""
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class ExecutionSettings:
+    task_runner: str = "local"
+    address: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     warehouse_path: Path
@@ -97,6 +124,9 @@ class Config:
     fetch: FetchSettings
     extract: ExtractSettings
     feeds: tuple[FeedConfig, ...]
+    polling: PollingSettings = PollingSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    execution: ExecutionSettings = ExecutionSettings()
 
     def select_feeds(self, names: list[str] | None = None) -> tuple[FeedConfig, ...]:
         """The enabled feeds, or exactly the named ones (enabled or not)."""
@@ -135,8 +165,12 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
         **{s.key: values[s.dotted] for s in SETTINGS if s.section == "fetch" and s.key != "allowed_networks"},
         allowed_networks=_read_networks(values["fetch.allowed_networks"]),
     )
-    extract = ExtractSettings(**{s.key: values[s.dotted] for s in SETTINGS if s.section == "extract"})
-    _check_limits(fetch, extract, values)
+    extract = ExtractSettings(**_section(values, "extract"))
+    polling = PollingSettings(**_section(values, "polling"))
+    schedule = ScheduleSettings(**_section(values, "schedule"))
+    execution = ExecutionSettings(**_section(values, "execution"))
+    _check_limits(fetch, values)
+    _check_schedule(polling, schedule, execution)
     warehouse_path = (config_path.parent / str(values["warehouse.path"])).resolve()
     return Config(
         path=config_path,
@@ -145,7 +179,14 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
         fetch=fetch,
         extract=extract,
         feeds=_read_feeds(raw.get("feeds", [])),
+        polling=polling,
+        schedule=schedule,
+        execution=execution,
     )
+
+
+def _section(values: dict[str, Any], section: str) -> dict[str, Any]:
+    return {s.key: values[s.dotted] for s in SETTINGS if s.section == section}
 
 
 def _read_setting(raw: dict[str, Any], setting: Setting) -> Any:
@@ -170,17 +211,31 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
                         "list": "a list"}[k.__name__] for k in kinds)
 
 
-def _check_limits(fetch: FetchSettings, extract: ExtractSettings, values: dict[str, Any]) -> None:
+def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
     positive = ["fetch.timeout", "fetch.max_bytes", "fetch.concurrency", "fetch.per_host_concurrency",
                 "fetch.max_redirects", "extract.timeout", "extract.batch_size"]
     for key in positive:
         if values[key] <= 0:
             raise ConfigError(key, f"must be greater than 0, got {values[key]!r}")
-    for key in ["fetch.per_host_delay", "fetch.max_retry_after", "extract.workers", "warehouse.lock_timeout"]:
+    for key in ["fetch.per_host_delay", "fetch.max_retry_after", "extract.workers", "warehouse.lock_timeout",
+                "polling.min_interval", "schedule.interval"]:
         if values[key] < 0:
             raise ConfigError(key, f"must not be negative, got {values[key]!r}")
     if not fetch.user_agent.strip():
         raise ConfigError("fetch.user_agent", "must not be empty")
+
+
+def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execution: ExecutionSettings) -> None:
+    if polling.max_interval < max(polling.min_interval, 1):
+        raise ConfigError("polling.max_interval", f"must be at least min_interval and 1, got {polling.max_interval}")
+    if schedule.cron and len(schedule.cron.split()) not in (5, 6):
+        raise ConfigError("schedule.cron", f"{schedule.cron!r} is not a cron expression like \"*/15 * * * *\"")
+    try:
+        ZoneInfo(schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError("schedule.timezone", f"unknown time zone {schedule.timezone!r}") from exc
+    if execution.task_runner not in ("local", "dask"):
+        raise ConfigError("execution.task_runner", f"must be \"local\" or \"dask\", got {execution.task_runner!r}")
 
 
 def _read_networks(items: list[Any]) -> tuple[str, ...]:
