@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsflow.config import load_config
-from newsflow.extract import ExtractionResult
-from newsflow.models import FetchResult, PendingArticle
-from newsflow.pipeline import RunCounts, Stages, run_ingest
+from newsflow.models import PendingArticle
+from newsflow.pipeline import RunCounts
+from newsflow.runner import Fetched, RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
@@ -31,17 +31,11 @@ class CrashOnSecondLoad(Stages):
     def __init__(self) -> None:
         self.loads = 0
 
-    async def load(
-        self,
-        store: Warehouse,
-        run_id: str,
-        batch: Sequence[PendingArticle],
-        fetched: tuple[list[FetchResult], list[ExtractionResult | None]],
-    ) -> RunCounts:
+    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
         self.loads += 1
         if self.loads == 2:
             raise RuntimeError("simulated crash during load")
-        return await super().load(store, run_id, batch, fetched)
+        return await super().load(ctx, batch, fetched)
 
 
 def query(config_path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -82,3 +76,18 @@ def test_killed_run_is_marked_abandoned_by_the_next(tmp_path: Path, server: Loca
     asyncio.run(run_ingest(config, "next-run"))
     statuses = dict(query(config_path, "SELECT run_id, status FROM runs"))
     assert statuses == {"killed-run": "abandoned", "next-run": "completed"}
+
+
+def test_only_due_feeds_are_polled_unless_forced(tmp_path: Path, server: LocalServer) -> None:
+    config_path = write_config(tmp_path, server.base_url, serve_feed(server, 2))
+    config_path.write_text(config_path.read_text().replace("min_interval = 0", "min_interval = 600"))
+    config = load_config(config_path)
+
+    first = asyncio.run(run_ingest(config, "run-1"))
+    assert first.feeds_due == 1 and first.counts.articles_stored == 2
+    assert asyncio.run(run_ingest(config, "run-2")).feeds_due == 0, "polled a moment ago: not due"
+    assert len(server.hits("/feed.xml")) == 1
+    assert asyncio.run(run_ingest(config, "run-3", all_feeds=True)).counts.feeds_not_modified == 1
+    assert asyncio.run(run_ingest(config, "run-4", ["courier"])).counts.feeds_polled == 1
+    interval, next_poll = query(config_path, "SELECT poll_interval, next_poll_at - last_polled_at FROM feeds")[0]
+    assert interval == 1350 and str(next_poll) == "0:22:30", "nothing new twice: 600 s x 1.5 x 1.5"

@@ -73,31 +73,37 @@ def test_all_timestamps_are_timestamptz(store: Warehouse) -> None:
     assert {t[0] for t in types} == {"TIMESTAMP WITH TIME ZONE"}
 
 
+def load_polls(store: Warehouse, entries: list[FeedEntry], polls: list[FeedPollState]) -> dict[str, int]:
+    with store.writing() as con, warehouse.transaction(con):
+        new = warehouse.insert_entries(con, "r1", entries)
+        warehouse.update_feed_states(con, polls)
+        warehouse.insert_polls(con, "r1", polls)
+    return new
+
+
 def test_entries_load_is_idempotent_and_updates_feed_state_with_them(store: Warehouse) -> None:
-    poll = FeedPollState("f1", NOW, "ok", "ok", False, title="Feed", etag='"e1"', last_modified="lm")
-    for _ in range(2):
-        with store.writing() as con:
-            warehouse.load_feed_polls(con, "r1", [], [entry(1), entry(2), entry(2)], [poll])
+    poll = FeedPollState("f1", NOW, "ok", "ok", False, title="Feed", etag='"e1"', last_modified="lm",
+                         next_poll_at=NOW)
+    assert load_polls(store, [entry(1), entry(2), entry(2)], [poll]) == {"f1": 2}
+    assert load_polls(store, [entry(1), entry(2), entry(2)], [poll]) == {}
     assert count(store, "entries") == 2
+    assert count(store, "polls") == 1
     row = run_read_query(store, "SELECT title, etag, last_status, consecutive_failures FROM feeds").rows[0]
     assert row == ("Feed", '"e1"', "ok", 0)
 
 
 def test_failures_count_up_and_keep_validators(store: Warehouse) -> None:
-    ok = FeedPollState("f1", NOW, "ok", "ok", False, etag='"e1"')
-    bad = FeedPollState("f1", NOW, "soft", "http_error", True, error="404")
-    with store.writing() as con:
-        warehouse.load_feed_polls(con, "r1", [], [], [ok])
-        warehouse.load_feed_polls(con, "r1", [], [], [bad])
-        warehouse.load_feed_polls(con, "r1", [], [], [bad])
+    ok = FeedPollState("f1", NOW, "ok", "ok", False, etag='"e1"', next_poll_at=NOW)
+    bad = FeedPollState("f1", NOW, "soft", "http_error", True, error="404", next_poll_at=NOW)
+    for poll in (ok, bad, bad):
+        load_polls(store, [], [poll])
     row = run_read_query(store, "SELECT etag, last_status, consecutive_failures, last_error FROM feeds").rows[0]
     assert row == ('"e1"', "soft", 2, "404")
 
 
 def test_article_load_never_duplicates_a_url_and_resolves_entries(store: Warehouse) -> None:
-    with store.writing() as con:
-        warehouse.load_feed_polls(con, "r1", [], [entry(1), entry(2)], [])
-    attempts = [EntryAttempt("https://news.example/1", "ok", "id1"), EntryAttempt("https://news.example/2", "ok", "id2")]
+    load_polls(store, [entry(1), entry(2)], [])
+    attempts = [EntryAttempt(f"https://news.example/{n}", "ok", f"id{n}") for n in (1, 2)]
     for _ in range(2):
         with store.writing() as con, warehouse.transaction(con):
             warehouse.load_articles(con, [article(1), article(2), article(1)], attempts, [event("u")])
@@ -116,8 +122,8 @@ def test_failed_batch_rolls_back_completely(store: Warehouse) -> None:
 
 
 def test_pending_skips_terminal_outcomes_and_exhausted_attempts(store: Warehouse) -> None:
+    load_polls(store, [entry(1), entry(2), entry(3)], [])
     with store.writing() as con:
-        warehouse.load_feed_polls(con, "r1", [], [entry(1), entry(2), entry(3)], [])
         with warehouse.transaction(con):
             warehouse.load_articles(con, [], [EntryAttempt("https://news.example/1", "not_html", None)], [])
         pending = warehouse.pending_entries(con, ["f1"], 3, ["not_html"])

@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run one ingest as a Prefect flow run")
     _add_config(run)
-    run.add_argument("--feed", action="append", metavar="NAME", help="only this feed (repeatable)")
+    run.add_argument("--feed", action="append", metavar="NAME", help="only this feed, due or not (repeatable)")
+    run.add_argument("--all", action="store_true", help="poll every enabled feed, due or not")
 
     query = commands.add_parser("query", help="run read-only SQL against the warehouse")
     query.add_argument("sql", help="one SQL statement")
@@ -81,7 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
 
     try:
-        result = asyncio.run(ingest(config_path=str(config.path), feeds=args.feed))
+        result = asyncio.run(ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all))
     except NewsflowError:
         raise
     except Exception as exc:  # the flow run failed; Prefect has recorded it

@@ -65,6 +65,11 @@ class FeedState:
     etag: str | None = None
     last_modified: str | None = None
     consecutive_failures: int = 0
+    last_polled_at: datetime | None = None
+    poll_interval: int | None = None
+    next_poll_at: datetime | None = None
+    retired: bool = False
+    has_entries: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,12 @@ class FeedPollState:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
+    entries_seen: int = 0
+    entries_new: int = 0
+    possibly_missed: bool = False
+    poll_interval: int = 0
+    next_poll_at: datetime | None = None
+    retire: bool = False
 
 
 @dataclass(frozen=True)

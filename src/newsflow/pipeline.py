@@ -1,11 +1,9 @@
-"""The ingest stages as plain Python, runnable without Prefect.
+"""The ingest stages as plain Python functions, runnable without Prefect.
 
     poll feeds -> load entries and feed state -> list pending articles
     -> for each batch: fetch -> extract -> load articles
 
-`run_ingest` strings the stages together. It takes a `Stages` object so that the Prefect
-flow can wrap each stage in a task (flows/ingest.py) while tests and benchmarks can call
-the very same code directly.
+`newsflow.runner` strings them together into a run.
 """
 
 from __future__ import annotations
@@ -14,11 +12,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from newsflow import dedup, warehouse
-from newsflow.config import Config
+from newsflow import polling as polling_policy
+from newsflow.config import PollingSettings
 from newsflow.errors import FeedParseError, classify_outcome
 from newsflow.extract import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.feeds import parse_feed
@@ -26,6 +25,7 @@ from newsflow.fetch import Fetcher
 from newsflow.models import (
     Article,
     EntryAttempt,
+    FailureClass,
     FeedConfig,
     FeedEntry,
     FeedPollState,
@@ -113,31 +113,36 @@ def parse_poll(feed: FeedConfig, result: FetchResult) -> FeedPoll:
     return FeedPoll(feed, result, parsed, Outcome.OK, None)
 
 
-def load_polls(store: Warehouse, run_id: str, polls: Sequence[FeedPoll]) -> RunCounts:
-    """Commit the entries and feed state of every poll in one transaction."""
+def load_polls(
+    store: Warehouse, run_id: str, polls: Sequence[FeedPoll], history: dict[str, FeedState], polling: PollingSettings
+) -> RunCounts:
+    """Commit every poll's new entries, then its feed state and plan, in one transaction."""
     entries: list[FeedEntry] = [e for p in polls if p.parsed for e in p.parsed.entries]
-    events = [poll_event(p, run_id) for p in polls]
-    states = [poll_state(p) for p in polls]
-    with store.writing() as con:
-        new_entries = warehouse.load_feed_polls(con, run_id, events, entries, states)
+    with store.writing() as con, warehouse.transaction(con):
+        new_by_feed = warehouse.insert_entries(con, run_id, entries)
+        states = [poll_state(p, history.get(p.feed.name), new_by_feed.get(p.feed.name, 0), polling) for p in polls]
+        warehouse.update_feed_states(con, states)
+        warehouse.insert_polls(con, run_id, states)
+        warehouse.insert_fetch_events(con, [poll_event(p, run_id) for p in polls])
     return RunCounts(
         feeds_polled=len(polls),
         feeds_not_modified=sum(1 for p in polls if p.outcome is Outcome.NOT_MODIFIED),
         feeds_failed=sum(1 for s in states if s.failed),
-        entries_new=new_entries,
+        entries_new=sum(new_by_feed.values()),
     )
 
 
 def poll_event(poll: FeedPoll, run_id: str) -> FetchEvent:
     event = FetchEvent.from_result(poll.result, run_id, poll.feed.name)
     if poll.outcome is not poll.result.outcome:
-        event = FetchEvent(**{**event.__dict__, "outcome": poll.outcome, "error": poll.error})
+        event = replace(event, outcome=poll.outcome, error=poll.error)
     return event
 
 
-def poll_state(poll: FeedPoll) -> FeedPollState:
+def poll_state(poll: FeedPoll, history: FeedState | None, entries_new: int, polling: PollingSettings) -> FeedPollState:
     failure = classify_outcome(poll.outcome, poll.result.status_code)
-    headers = poll.result.headers
+    ok = poll.outcome is Outcome.OK
+    plan = plan_poll(poll, history or FeedState(poll.feed.name), entries_new, failure, polling)
     return FeedPollState(
         feed_id=poll.feed.name,
         polled_at=poll.result.at,
@@ -145,10 +150,47 @@ def poll_state(poll: FeedPoll) -> FeedPollState:
         outcome=str(poll.outcome),
         failed=failure is not None,
         title=poll.parsed.title if poll.parsed else None,
-        etag=headers.get("etag") if poll.outcome is Outcome.OK else None,
-        last_modified=headers.get("last-modified") if poll.outcome is Outcome.OK else None,
+        etag=poll.result.headers.get("etag") if ok else None,
+        last_modified=poll.result.headers.get("last-modified") if ok else None,
         error=poll.error,
+        entries_seen=len(poll.parsed.entries) if poll.parsed else 0,
+        entries_new=entries_new,
+        possibly_missed=plan.possibly_missed,
+        poll_interval=plan.interval,
+        next_poll_at=plan.next_poll_at,
+        retire=plan.retire,
     )
+
+
+def plan_poll(
+    poll: FeedPoll, history: FeedState, entries_new: int, failure: FailureClass | None, polling: PollingSettings
+) -> polling_policy.PollPlan:
+    parsed = poll.parsed
+    seen = polling_policy.PollObservation(
+        polled_at=poll.result.at,
+        failure=failure,
+        status_code=poll.result.status_code,
+        entries_seen=len(parsed.entries) if parsed else 0,
+        entries_new=entries_new,
+        hint_seconds=polling_policy.publisher_hint_seconds(
+            parsed.ttl_seconds if parsed else None, parsed.update_period_seconds if parsed else None,
+            poll.result.headers),
+        retry_after=poll.result.retry_after,
+    )
+    known = polling_policy.PollHistory(
+        history.last_polled_at, history.poll_interval, history.consecutive_failures, history.has_entries)
+    return polling_policy.plan_next_poll(known, seen, polling.min_interval, polling.max_interval)
+
+
+def due_feeds(
+    feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime
+) -> list[FeedConfig]:
+    """The feeds whose next poll time has come and that are not retired."""
+    def due(feed: FeedConfig) -> bool:
+        state = states.get(feed.name)
+        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now)
+
+    return [feed for feed in feeds if due(feed)]
 
 
 # --- fetch, extract, load -----------------------------------------------------------------
@@ -245,118 +287,8 @@ def article_event(
     event = FetchEvent.from_result(result, run_id, pending.feed_id)
     if result.ok and extraction is not None and extraction.outcome is not Outcome.OK:
         error = f"{result.final_url}: {extraction.error or extraction.outcome}"
-        event = FetchEvent(**{**event.__dict__, "outcome": extraction.outcome, "error": error})
+        event = replace(event, outcome=extraction.outcome, error=error)
     return event
-
-
-# --- the whole run -----------------------------------------------------------------------
-
-
-class Stages:
-    """Runs each stage directly. flows/ingest.py subclasses it to run each stage as a Prefect task."""
-
-    async def poll(self, feeds: Sequence[FeedConfig], states: dict[str, FeedState], fetcher: Fetcher) -> list[FeedPoll]:
-        return await poll_feeds(feeds, states, fetcher)
-
-    async def load_polls(self, store: Warehouse, run_id: str, polls: Sequence[FeedPoll]) -> RunCounts:
-        return await asyncio.to_thread(load_polls, store, run_id, polls)
-
-    async def fetch_extract(
-        self, batch: Sequence[PendingArticle], fetcher: Fetcher, pool: ExtractorPool
-    ) -> tuple[list[FetchResult], list[ExtractionResult | None]]:
-        results = await fetch_batch(batch, fetcher)
-        return results, await asyncio.to_thread(extract_batch, results, pool)
-
-    async def load(
-        self,
-        store: Warehouse,
-        run_id: str,
-        batch: Sequence[PendingArticle],
-        fetched: tuple[list[FetchResult], list[ExtractionResult | None]],
-    ) -> RunCounts:
-        return await asyncio.to_thread(load_batch, store, run_id, batch, *fetched)
-
-
-async def run_ingest(
-    config: Config, run_id: str, feed_names: Sequence[str] | None = None, stages: Stages | None = None
-) -> RunSummary:
-    """One ingest: hold the run lock, poll, then fetch, extract and load the pending articles."""
-    stages = stages or Stages()
-    started = time.monotonic()
-    feeds = config.select_feeds(list(feed_names or []))
-    store = Warehouse(config.warehouse_path, config.lock_timeout)
-    summary = RunSummary(run_id)
-    with store.run_lock():
-        states = begin_run(store, run_id, config.feeds, feeds)
-        try:
-            await ingest_feeds(config, store, run_id, feeds, states, stages, summary.counts)
-        except BaseException as exc:
-            summary.status = "failed"
-            end_run(store, summary, f"{type(exc).__name__}: {exc}")
-            raise
-        summary.elapsed_s = elapsed_since(started)
-        end_run(store, summary, None)
-    return summary
-
-
-async def ingest_feeds(
-    config: Config,
-    store: Warehouse,
-    run_id: str,
-    feeds: Sequence[FeedConfig],
-    states: dict[str, FeedState],
-    stages: Stages,
-    counts: RunCounts,
-) -> None:
-    async with Fetcher(config.fetch) as fetcher:
-        polls = await stages.poll(feeds, states, fetcher)
-        counts.add(await stages.load_polls(store, run_id, polls))
-        pending, linked = list_pending(store, [f.name for f in feeds])
-        counts.duplicates += linked
-        log.info("%d feeds polled, %d new entries, %d articles to fetch", len(polls), counts.entries_new, len(pending))
-        if not pending:
-            return
-        with ExtractorPool(config.extract.worker_count, config.extract.timeout) as pool:
-            await process_batches(pending, config.extract.batch_size, fetcher, pool, store, run_id, stages, counts)
-
-
-async def process_batches(
-    pending: Sequence[PendingArticle],
-    batch_size: int,
-    fetcher: Fetcher,
-    pool: ExtractorPool,
-    store: Warehouse,
-    run_id: str,
-    stages: Stages,
-    counts: RunCounts,
-) -> None:
-    """Two batches in flight, so one fetches while the other extracts; loads stay one at a time."""
-    in_flight = asyncio.Semaphore(2)
-    single_writer = asyncio.Lock()
-
-    async def one_batch(batch: Sequence[PendingArticle]) -> None:
-        async with in_flight:
-            fetched = await stages.fetch_extract(batch, fetcher, pool)
-            async with single_writer:
-                counts.add(await stages.load(store, run_id, batch, fetched))
-                log.info("stored %d of %d articles so far", counts.articles_stored, len(pending))
-
-    await asyncio.gather(*(one_batch(b) for b in batched(pending, batch_size)))
-
-
-def begin_run(
-    store: Warehouse, run_id: str, configured: Sequence[FeedConfig], selected: Sequence[FeedConfig]
-) -> dict[str, FeedState]:
-    with store.writing() as con:
-        warehouse.abandon_stale_runs(con)
-        warehouse.sync_feeds(con, configured)
-        warehouse.begin_run(con, run_id, datetime.now(UTC))
-        return warehouse.read_feed_states(con, [f.name for f in selected])
-
-
-def end_run(store: Warehouse, summary: RunSummary, error: str | None) -> None:
-    with store.writing() as con:
-        warehouse.finish_run(con, summary.run_id, summary.counts.as_dict(), summary.status, error)
 
 
 def batched(items: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:

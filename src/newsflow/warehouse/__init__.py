@@ -156,17 +156,20 @@ from newsflow.warehouse.loads import (  # noqa: E402
     finish_run,
     link_stored_entries,
     load_articles,
-    load_feed_polls,
+    insert_entries,
+    insert_fetch_events,
+    insert_polls,
     pending_entries,
     read_feed_states,
     story_ids_for_hashes,
     sync_feeds,
     transaction,
+    update_feed_states,
 )
 from newsflow.warehouse.reads import QueryResult, feed_health, run_read_query  # noqa: E402
 
 __all__ = [
     "QueryResult", "Warehouse", "abandon_stale_runs", "begin_run", "create_views", "feed_health", "finish_run",
-    "link_stored_entries", "load_articles", "load_feed_polls", "migrate", "pending_entries", "read_feed_states",
-    "run_read_query", "sql_root", "story_ids_for_hashes", "sync_feeds", "transaction",
+    "insert_entries", "insert_fetch_events", "insert_polls", "link_stored_entries", "load_articles", "migrate", "pending_entries", "read_feed_states",
+    "run_read_query", "sql_root", "story_ids_for_hashes", "sync_feeds", "transaction", "update_feed_states",
 ]

@@ -76,10 +76,14 @@ def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> N
 
 def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, FeedState]:
     rows = con.execute(
-        "SELECT feed_id, etag, last_modified, consecutive_failures FROM feeds WHERE list_contains($ids, feed_id)",
+        """
+        SELECT feed_id, etag, last_modified, consecutive_failures, last_polled_at, poll_interval, next_poll_at,
+               retired_at IS NOT NULL, EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = feeds.feed_id)
+        FROM feeds WHERE list_contains($ids, feed_id)
+        """,
         {"ids": list(feed_ids)},
     ).fetchall()
-    return {r[0]: FeedState(feed_id=r[0], etag=r[1], last_modified=r[2], consecutive_failures=r[3]) for r in rows}
+    return {r[0]: FeedState(*r) for r in rows}
 
 
 def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
@@ -126,22 +130,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
-def load_feed_polls(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    events: Sequence[FetchEvent],
-    entries: Sequence[FeedEntry],
-    polls: Sequence[FeedPollState],
-) -> int:
-    """Entries, then feed state, then the events, in one transaction. Returns new entries."""
-    with transaction(con):
-        new_by_feed = _insert_entries(con, run_id, entries)
-        _update_feed_states(con, polls, new_by_feed)
-        insert_fetch_events(con, events)
-    return sum(new_by_feed.values())
-
-
-def _insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequence[FeedEntry]) -> dict[str, int]:
+def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequence[FeedEntry]) -> dict[str, int]:
+    """Insert the entries not seen before; returns how many were new, per feed."""
     if not entries:
         return {}
     columns = {
@@ -171,9 +161,8 @@ def _insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequen
     return counts
 
 
-def _update_feed_states(
-    con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollState], new_by_feed: dict[str, int]
-) -> None:
+def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollState]) -> None:
+    """Write each poll's outcome and plan to its feed; validators only change on success."""
     if not polls:
         return
     columns = {
@@ -186,7 +175,10 @@ def _update_feed_states(
         "outcome": [p.outcome for p in polls],
         "error": [p.error for p in polls],
         "failed": [p.failed for p in polls],
-        "new_entries": [new_by_feed.get(p.feed_id, 0) for p in polls],
+        "new_entries": [p.entries_new for p in polls],
+        "poll_interval": [p.poll_interval for p in polls],
+        "next_poll_at": [p.next_poll_at for p in polls],
+        "retire": [p.retire for p in polls],
     }
     selects = ", ".join(f"unnest(${name}) AS {name}" for name in columns)
     con.execute(
@@ -201,12 +193,33 @@ def _update_feed_states(
             last_outcome = p.outcome,
             last_error = p.error,
             consecutive_failures = CASE WHEN p.failed THEN feeds.consecutive_failures + 1 ELSE 0 END,
-            last_new_entry_at = CASE WHEN p.new_entries > 0 THEN p.polled_at ELSE feeds.last_new_entry_at END
+            last_new_entry_at = CASE WHEN p.new_entries > 0 THEN p.polled_at ELSE feeds.last_new_entry_at END,
+            poll_interval = p.poll_interval,
+            next_poll_at = p.next_poll_at,
+            retired_at = CASE WHEN p.retire THEN coalesce(feeds.retired_at, p.polled_at)
+                              WHEN NOT p.failed THEN NULL ELSE feeds.retired_at END
         FROM (SELECT {selects}) AS p
         WHERE feeds.feed_id = p.feed_id
         """,
         columns,
     )
+
+
+def insert_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[FeedPollState]) -> None:
+    """One row per poll in `polls`; a rerun of the same run replaces its rows."""
+    con.execute("DELETE FROM polls WHERE run_id = ? AND list_contains(?, feed_id)", [run_id, [p.feed_id for p in polls]])
+    insert_columns(con, "polls", {
+        "run_id": [run_id] * len(polls),
+        "feed_id": [p.feed_id for p in polls],
+        "polled_at": [p.polled_at for p in polls],
+        "outcome": [p.outcome for p in polls],
+        "status": [p.status for p in polls],
+        "entries_seen": [p.entries_seen for p in polls],
+        "entries_new": [p.entries_new for p in polls],
+        "possibly_missed": [p.possibly_missed for p in polls],
+        "poll_interval": [p.poll_interval for p in polls],
+        "next_poll_at": [p.next_poll_at for p in polls],
+    })
 
 
 def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
@@ -283,8 +296,26 @@ def load_articles(
             },
         )
     link_stored_entries(con)
+    _fill_first_seen(con)
     insert_fetch_events(con, events)
     return stored
+
+
+def _fill_first_seen(con: duckdb.DuckDBPyConnection) -> None:
+    """Set first_seen_at and ingest_latency of the articles just inserted (migration 0003).
+
+    Runs after the entries are linked, so every entry with the article's canonical URL, or
+    that led to it through the page's canonical link, carries its article_id.
+    """
+    con.execute(
+        """
+        UPDATE articles SET first_seen_at = s.first_seen_at, ingest_latency = s.first_seen_at - articles.published_at
+        FROM (SELECT e.article_id, min(e.first_seen_at) AS first_seen_at FROM entries e
+              WHERE e.article_id IN (SELECT article_id FROM articles WHERE first_seen_at IS NULL)
+              GROUP BY e.article_id) AS s
+        WHERE articles.article_id = s.article_id AND articles.first_seen_at IS NULL
+        """
+    )
 
 
 def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> int:

@@ -53,19 +53,23 @@ def _strip_sql_comments(sql: str) -> str:
 
 
 FEED_HEALTH_COLUMNS = [
-    "feed_id", "last_polled_at", "last_status", "last_outcome", "consecutive_failures", "articles", "last_error",
+    "feed_id", "last_polled_at", "last_status", "last_outcome", "consecutive_failures", "articles",
+    "poll_interval", "next_poll_at", "last_error",
 ]
 
 
 def feed_health(warehouse: Warehouse, feed_ids: list[str]) -> QueryResult:
     """One row per configured feed, in config order, including feeds never polled."""
     if not warehouse.path.exists():
-        return QueryResult(FEED_HEALTH_COLUMNS, [(f, None, "never polled", None, 0, 0, None) for f in feed_ids])
+        return QueryResult(FEED_HEALTH_COLUMNS, [(f, None, "never polled", None, 0, 0, None, None, None)
+                                                 for f in feed_ids])
     with warehouse.reading() as con:
         rows = con.execute(
             """
-            SELECT c.feed_id, f.last_polled_at, coalesce(f.last_status, 'never polled'), f.last_outcome,
-                   coalesce(f.consecutive_failures, 0), coalesce(a.n, 0), f.last_error
+            SELECT c.feed_id, f.last_polled_at,
+                   CASE WHEN f.retired_at IS NOT NULL THEN 'retired' ELSE coalesce(f.last_status, 'never polled') END,
+                   f.last_outcome, coalesce(f.consecutive_failures, 0), coalesce(a.n, 0),
+                   f.poll_interval, f.next_poll_at, f.last_error
             FROM (SELECT unnest($ids) AS feed_id, generate_subscripts($ids, 1) AS position) AS c
             LEFT JOIN feeds f USING (feed_id)
             LEFT JOIN (SELECT feed_id, count(*) AS n FROM articles GROUP BY feed_id) a USING (feed_id)

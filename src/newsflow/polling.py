@@ -1,0 +1,127 @@
+"""When to poll each feed next: pure functions, documented in docs/polling.md.
+
+A healthy feed is polled about when half of the items it shows at a time have been replaced,
+estimated from the new items the last poll found. A feed that showed nothing new waits 1.5
+times longer. When a poll finds only new items, the feed's window rolled over between polls
+and items may have been missed: the next interval is half the gap just seen. Publisher hints
+(RSS `ttl`, `sy:updatePeriod`/`sy:updateFrequency`, `Cache-Control: max-age`) are floors, and
+`Retry-After` pushes the next poll back. Everything is clamped to
+[`polling.min_interval`, `polling.max_interval`]. `min_interval = 0` turns the adaptation
+off: healthy feeds are then due on every run.
+
+Failing feeds back off exponentially from `BACKOFF_BASE_SECONDS`; hard failures wait the
+maximum; a feed that answers 410 Gone `RETIRE_AFTER_GONE` times in a row is retired and
+polled again only when named with `--feed`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from newsflow.models import FailureClass
+
+BACKOFF_BASE_SECONDS = 300
+RETIRE_AFTER_GONE = 3
+SLOWDOWN_WHEN_NOTHING_NEW = 1.5
+_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PollHistory:
+    """What the warehouse knew about the feed before this poll."""
+
+    last_polled_at: datetime | None = None
+    poll_interval: int | None = None
+    consecutive_failures: int = 0
+    has_entries: bool = False
+
+
+@dataclass(frozen=True)
+class PollObservation:
+    """What this poll saw."""
+
+    polled_at: datetime
+    failure: FailureClass | None
+    status_code: int | None = None
+    entries_seen: int = 0
+    entries_new: int = 0
+    hint_seconds: int | None = None
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class PollPlan:
+    interval: int
+    next_poll_at: datetime
+    possibly_missed: bool = False
+    retire: bool = False
+
+
+def plan_next_poll(history: PollHistory, seen: PollObservation, min_interval: int, max_interval: int) -> PollPlan:
+    if seen.failure is not None:
+        return _plan_after_failure(history, seen, min_interval, max_interval)
+    missed = possibly_missed(history, seen)
+    if min_interval == 0:  # adaptive scheduling off: a healthy feed is due on every run
+        return PollPlan(0, _next_at(seen, 0), possibly_missed=missed)
+    interval = _clamp(_healthy_interval(history, seen, missed, min_interval), seen, min_interval, max_interval)
+    return PollPlan(interval, _next_at(seen, interval), possibly_missed=missed)
+
+
+def possibly_missed(history: PollHistory, seen: PollObservation) -> bool:
+    """Every item is new although the feed had items before: its window rolled over unseen."""
+    return history.has_entries and history.last_polled_at is not None and 0 < seen.entries_seen == seen.entries_new
+
+
+def _healthy_interval(history: PollHistory, seen: PollObservation, missed: bool, min_interval: int) -> float:
+    previous = history.poll_interval if history.poll_interval is not None else min_interval
+    if history.last_polled_at is None:
+        return min_interval
+    gap = (seen.polled_at - history.last_polled_at).total_seconds()
+    if missed:
+        return gap / 2
+    if seen.entries_new > 0 and gap > 0:
+        new_per_second = seen.entries_new / gap
+        return seen.entries_seen / 2 / new_per_second
+    return max(previous, 1) * SLOWDOWN_WHEN_NOTHING_NEW
+
+
+def _clamp(interval: float, seen: PollObservation, min_interval: int, max_interval: int) -> int:
+    floor = max(min_interval, min(seen.hint_seconds or 0, max_interval))
+    return int(min(max(interval, floor), max_interval))
+
+
+def _plan_after_failure(
+    history: PollHistory, seen: PollObservation, min_interval: int, max_interval: int
+) -> PollPlan:
+    failures = history.consecutive_failures + 1
+    if seen.failure is FailureClass.HARD:
+        interval = max_interval
+    else:
+        interval = min(max_interval, max(min_interval, BACKOFF_BASE_SECONDS) * 2 ** min(failures - 1, 20))
+    gone = seen.status_code == 410 and failures >= RETIRE_AFTER_GONE
+    return PollPlan(interval, _next_at(seen, interval), retire=gone)
+
+
+def _next_at(seen: PollObservation, interval: int) -> datetime:
+    wait = max(interval, seen.retry_after or 0)
+    return seen.polled_at + timedelta(seconds=wait)
+
+
+def publisher_hint_seconds(
+    ttl_seconds: int | None, update_period_seconds: int | None, headers: Mapping[str, str]
+) -> int | None:
+    """The longest interval the publisher asks for: RSS ttl, sy:updatePeriod, Cache-Control max-age."""
+    hints = [h for h in (ttl_seconds, update_period_seconds, cache_max_age(headers)) if h]
+    return max(hints) if hints else None
+
+
+def cache_max_age(headers: Mapping[str, str]) -> int | None:
+    match = _MAX_AGE.search(headers.get("cache-control", ""))
+    return int(match.group(1)) if match else None
+
+
+def is_due(next_poll_at: datetime | None, retired: bool, now: datetime) -> bool:
+    return not retired and (next_poll_at is None or next_poll_at <= now)

@@ -1,0 +1,158 @@
+"""One ingest run: the stages of `newsflow.pipeline` in order, under the run lock.
+
+`run_ingest` takes a `Stages` object so that the Prefect flow can run each stage as a task
+(flows/ingest.py) while tests and benchmarks call the very same code directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from newsflow import warehouse
+from newsflow.config import Config
+from newsflow.extract import ExtractionResult, ExtractorPool
+from newsflow.fetch import Fetcher
+from newsflow.models import FeedConfig, FeedState, FetchResult, PendingArticle
+from newsflow.pipeline import (
+    FeedPoll,
+    RunCounts,
+    batched,
+    due_feeds,
+    extract_batch,
+    fetch_batch,
+    list_pending,
+    load_batch,
+    load_polls,
+    poll_feeds,
+)
+from newsflow.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+Fetched = tuple[list[FetchResult], list[ExtractionResult | None]]
+
+
+@dataclass
+class RunContext:
+    """What every stage of one run shares."""
+
+    config: Config
+    store: Warehouse
+    run_id: str
+    fetcher: Fetcher
+    states: dict[str, FeedState]
+    pool: ExtractorPool | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    counts: RunCounts = field(default_factory=RunCounts)
+    feeds_due: int = 0
+    elapsed_s: float = 0.0
+    status: str = "completed"
+
+
+class Stages:
+    """Runs each stage directly. flows/ingest.py subclasses it to run each stage as a Prefect task."""
+
+    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> list[FeedPoll]:
+        return await poll_feeds(feeds, ctx.states, ctx.fetcher)
+
+    async def load_polls(self, ctx: RunContext, polls: Sequence[FeedPoll]) -> RunCounts:
+        return await asyncio.to_thread(load_polls, ctx.store, ctx.run_id, polls, ctx.states, ctx.config.polling)
+
+    async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
+        assert ctx.pool is not None, "fetch_extract runs inside the extraction pool"
+        results = await fetch_batch(batch, ctx.fetcher)
+        return results, await asyncio.to_thread(extract_batch, results, ctx.pool)
+
+    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
+        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched)
+
+
+async def run_ingest(
+    config: Config,
+    run_id: str,
+    feed_names: Sequence[str] | None = None,
+    *,
+    all_feeds: bool = False,
+    stages: Stages | None = None,
+) -> RunSummary:
+    """One ingest: hold the run lock, poll the due feeds, then fetch, extract and load what is new.
+
+    `feed_names` polls exactly those feeds, due or not; `all_feeds` polls every enabled feed.
+    """
+    started = time.monotonic()
+    candidates = config.select_feeds(list(feed_names or []))
+    store = Warehouse(config.warehouse_path, config.lock_timeout)
+    summary = RunSummary(run_id)
+    with store.run_lock():
+        states = begin_run(store, run_id, config.feeds, candidates)
+        forced = bool(feed_names) or all_feeds
+        feeds = list(candidates) if forced else due_feeds(candidates, states, datetime.now(UTC))
+        summary.feeds_due = len(feeds)
+        try:
+            async with Fetcher(config.fetch) as fetcher:
+                ctx = RunContext(config, store, run_id, fetcher, states)
+                await ingest(ctx, feeds, [f.name for f in candidates], stages or Stages(), summary.counts)
+        except BaseException as exc:
+            summary.status = "failed"
+            end_run(store, summary, f"{type(exc).__name__}: {exc}")
+            raise
+        summary.elapsed_s = round(time.monotonic() - started, 3)
+        end_run(store, summary, None)
+    return summary
+
+
+async def ingest(
+    ctx: RunContext, feeds: Sequence[FeedConfig], feed_ids: Sequence[str], stages: Stages, counts: RunCounts
+) -> None:
+    if feeds:
+        polls = await stages.poll(ctx, feeds)
+        counts.add(await stages.load_polls(ctx, polls))
+    pending, linked = list_pending(ctx.store, feed_ids)
+    counts.duplicates += linked
+    log.info("%d feeds polled, %d new entries, %d articles to fetch", len(feeds), counts.entries_new, len(pending))
+    if not pending:
+        return
+    with ExtractorPool(ctx.config.extract.worker_count, ctx.config.extract.timeout) as pool:
+        ctx.pool = pool
+        await process_batches(ctx, pending, stages, counts)
+
+
+async def process_batches(
+    ctx: RunContext, pending: Sequence[PendingArticle], stages: Stages, counts: RunCounts
+) -> None:
+    """Two batches in flight, so one fetches while the other extracts; loads stay one at a time."""
+    in_flight = asyncio.Semaphore(2)
+    single_writer = asyncio.Lock()
+
+    async def one_batch(batch: Sequence[PendingArticle]) -> None:
+        async with in_flight:
+            fetched = await stages.fetch_extract(ctx, batch)
+            async with single_writer:
+                counts.add(await stages.load(ctx, batch, fetched))
+                log.info("stored %d of %d articles so far", counts.articles_stored, len(pending))
+
+    await asyncio.gather(*(one_batch(b) for b in batched(pending, ctx.config.extract.batch_size)))
+
+
+def begin_run(
+    store: Warehouse, run_id: str, configured: Sequence[FeedConfig], selected: Sequence[FeedConfig]
+) -> dict[str, FeedState]:
+    with store.writing() as con:
+        warehouse.abandon_stale_runs(con)
+        warehouse.sync_feeds(con, configured)
+        warehouse.begin_run(con, run_id, datetime.now(UTC))
+        return warehouse.read_feed_states(con, [f.name for f in selected])
+
+
+def end_run(store: Warehouse, summary: RunSummary, error: str | None) -> None:
+    with store.writing() as con:
+        warehouse.finish_run(con, summary.run_id, summary.counts.as_dict(), summary.status, error)

@@ -1,0 +1,80 @@
+"""The polling policy: adapt to the publishing rate, honour hints, back off, retire gone feeds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from newsflow.models import FailureClass
+from newsflow.polling import (
+    BACKOFF_BASE_SECONDS,
+    PollHistory,
+    PollObservation,
+    cache_max_age,
+    is_due,
+    plan_next_poll,
+    publisher_hint_seconds,
+)
+
+NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+MIN, MAX = 600, 86400
+
+
+def history(polled_ago: timedelta | None = HOUR, interval: int | None = 3600, failures: int = 0) -> PollHistory:
+    return PollHistory(NOW - polled_ago if polled_ago else None, interval, failures, has_entries=True)
+
+
+def seen(new: int = 0, total: int = 20, **kwargs: object) -> PollObservation:
+    return PollObservation(NOW, None, 200, total, new, **kwargs)  # type: ignore[arg-type]
+
+
+def test_first_poll_starts_at_min_interval() -> None:
+    plan = plan_next_poll(PollHistory(), seen(new=20), MIN, MAX)
+    assert plan.interval == MIN and plan.next_poll_at == NOW + timedelta(seconds=MIN) and not plan.possibly_missed
+
+
+def test_busy_feed_is_polled_when_half_its_window_has_turned_over() -> None:
+    # 5 new of 20 in an hour: 10 new items take two hours
+    assert plan_next_poll(history(), seen(new=5), MIN, MAX).interval == 7200
+
+
+def test_quiet_feed_slows_down_and_is_capped() -> None:
+    assert plan_next_poll(history(interval=3600), seen(new=0), MIN, MAX).interval == 5400
+    assert plan_next_poll(history(interval=80000), seen(new=0), MIN, MAX).interval == MAX
+
+
+def test_all_new_items_means_possibly_missed_and_a_shorter_interval() -> None:
+    plan = plan_next_poll(history(polled_ago=4 * HOUR), seen(new=20), MIN, MAX)
+    assert plan.possibly_missed and plan.interval == 2 * 3600
+
+
+def test_publisher_hints_are_floors() -> None:
+    assert publisher_hint_seconds(3600, None, {"cache-control": "public, max-age=7200"}) == 7200
+    assert plan_next_poll(history(), seen(new=19, hint_seconds=7200), MIN, MAX).interval == 7200
+    assert cache_max_age({}) is None
+
+
+def test_retry_after_pushes_the_next_poll_back() -> None:
+    plan = plan_next_poll(history(), seen(new=0, retry_after=50000.0), MIN, MAX)
+    assert plan.next_poll_at == NOW + timedelta(seconds=50000)
+
+
+def test_failures_back_off_exponentially_and_hard_ones_wait_longest() -> None:
+    soft = PollObservation(NOW, FailureClass.SOFT, 404)
+    intervals = [plan_next_poll(history(failures=n), soft, MIN, MAX).interval for n in range(4)]
+    assert intervals == [BACKOFF_BASE_SECONDS * 2, BACKOFF_BASE_SECONDS * 4, BACKOFF_BASE_SECONDS * 8,
+                         BACKOFF_BASE_SECONDS * 16]
+    hard = PollObservation(NOW, FailureClass.HARD, None)
+    assert plan_next_poll(history(), hard, MIN, MAX).interval == MAX
+
+
+def test_a_feed_that_keeps_answering_410_is_retired() -> None:
+    gone = PollObservation(NOW, FailureClass.HARD, 410)
+    assert not plan_next_poll(history(failures=0), gone, MIN, MAX).retire
+    assert plan_next_poll(history(failures=2), gone, MIN, MAX).retire
+
+
+def test_min_interval_zero_makes_healthy_feeds_due_every_run() -> None:
+    plan = plan_next_poll(history(), seen(new=5), 0, MAX)
+    assert plan.interval == 0 and is_due(plan.next_poll_at, False, NOW)
+    assert not is_due(None, True, NOW), "retired feeds are never due"
