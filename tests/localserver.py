@@ -43,7 +43,7 @@ class LocalServer:
 
     LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Page | Handler] = {}
         self.requests: list[Request] = []
         self._lock = threading.Lock()
@@ -61,9 +61,11 @@ class LocalServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _RequestHandler)
+        self.host = host
+        self._httpd = ThreadingHTTPServer((host, 0), _RequestHandler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits for it, and the default 0.5 s adds up over the suite.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
 
     @property
@@ -72,7 +74,7 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path

@@ -17,7 +17,7 @@ from newsflow import warehouse
 from newsflow.config import Config
 from newsflow.extract import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
-from newsflow.models import FeedConfig, FeedState, FetchResult, PendingArticle
+from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pipeline import (
     FeedPoll,
     RunCounts,
@@ -124,6 +124,15 @@ async def ingest(
     with ExtractorPool(ctx.config.extract.worker_count, ctx.config.extract.timeout) as pool:
         ctx.pool = pool
         await process_batches(ctx, pending, stages, counts)
+    record_robots_fetches(ctx)
+
+
+def record_robots_fetches(ctx: RunContext) -> None:
+    """robots.txt fetches go to the fetch log too, as kind 'robots'."""
+    events = [FetchEvent.from_result(r, ctx.run_id, None) for r in ctx.fetcher.robots_results]
+    if events:
+        with ctx.store.writing() as con:
+            warehouse.insert_fetch_events(con, events)
 
 
 async def process_batches(

@@ -1,0 +1,272 @@
+"""From response bytes to what the pipeline reads: content-encoding, type sniffing, charset.
+
+Pure functions and small stateful decoders, no I/O, so each can be tested on bytes alone.
+
+- `BoundedDecoder` undoes Content-Encoding (gzip, deflate) chunk by chunk and never makes more
+  than `max_bytes` of output, so a gzip bomb costs at most about `max_bytes` of memory.
+- `sniff_is_html` looks at the first bytes when the server did not say what it sent.
+- `decode_html` picks the charset in the order of the HTML standard's encoding sniffing: BOM,
+  then the Content-Type header, then `<meta charset>`, then `<meta http-equiv=Content-Type>`,
+  then detection (strict UTF-8 first, then charset_normalizer).
+
+This module is the only importer of charset_normalizer.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+
+import charset_normalizer
+
+SNIFF_BYTES = 512
+META_SCAN_BYTES = 4096
+DETECT_BYTES = 65_536
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Types that mean "the server does not know": sniff the bytes instead of trusting them.
+UNKNOWN_TYPES = ("", "application/octet-stream", "application/unknown", "unknown/unknown", "*/*")
+
+
+class BodyTooLarge(Exception):
+    """The decoded body would pass the byte cap."""
+
+
+class UndecodableBody(Exception):
+    """The Content-Encoding is unknown, or the compressed bytes are corrupt."""
+
+
+class _ZlibStage:
+    """One gzip or deflate layer; output per call is capped so a bomb cannot expand in memory."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        wbits = zlib.MAX_WBITS | 16 if encoding == "gzip" else zlib.MAX_WBITS
+        self._inflater = zlib.decompressobj(wbits)
+        self._started = False
+
+    def decompress(self, data: bytes, limit: int) -> bytes:
+        try:
+            output = self._inflater.decompress(data, limit)
+        except zlib.error as exc:
+            if self.encoding != "deflate" or self._started:
+                raise UndecodableBody(f"body is not valid {self.encoding}: {exc}") from exc
+            # Some servers send raw deflate without the zlib header; browsers accept both.
+            self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            return self.decompress(data, limit)
+        self._started = True
+        if len(output) >= limit or self._inflater.unconsumed_tail:
+            raise BodyTooLarge
+        return output
+
+
+_ENCODING_ALIASES = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+
+
+class BoundedDecoder:
+    """Undo Content-Encoding incrementally; raise `BodyTooLarge` past `max_bytes` of output."""
+
+    def __init__(self, content_encoding: str | None, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.produced = 0
+        self._stages = [_ZlibStage(name) for name in reversed(_parse_encodings(content_encoding))]
+
+    @property
+    def identity(self) -> bool:
+        """True when the body is not content-encoded, so Content-Length is its decoded size."""
+        return not self._stages
+
+    def feed(self, chunk: bytes) -> bytes:
+        data = chunk
+        for stage in self._stages:
+            data = stage.decompress(data, self.max_bytes - self.produced + 1)
+        self.produced += len(data)
+        if self.produced > self.max_bytes:
+            raise BodyTooLarge
+        return data
+
+
+def _parse_encodings(content_encoding: str | None) -> list[str]:
+    names = [name.strip().lower() for name in (content_encoding or "").split(",")]
+    names = [name for name in names if name and name != "identity"]
+    unknown = [name for name in names if name not in _ENCODING_ALIASES]
+    if unknown:
+        raise UndecodableBody(f"cannot decode Content-Encoding {', '.join(unknown)!r}")
+    return [_ENCODING_ALIASES[name] for name in names]
+
+
+def media_type(content_type: str | None) -> str:
+    """`text/html; charset=x` -> `text/html`."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+_HTML_START_TAGS = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<script",
+    b"<iframe",
+    b"<h1",
+    b"<div",
+    b"<font",
+    b"<table",
+    b"<a",
+    b"<style",
+    b"<title",
+    b"<b",
+    b"<body",
+    b"<br",
+    b"<p",
+    b"<!--",
+    b"<meta",
+    b"<link",
+)  # the WHATWG MIME sniffing list, plus meta and link, which real pages open with too
+_TAG_END = b" \t\n\r\f>"
+
+
+def sniff_is_html(prefix: bytes) -> bool:
+    """Whether the first bytes of an untyped body look like HTML (WHATWG MIME sniffing, simplified)."""
+    head = _strip_bom(prefix)[:SNIFF_BYTES].lstrip(b" \t\n\r\f").lower()
+    if head.startswith(b"<?xml"):
+        return b"<html" in head
+    for tag in _HTML_START_TAGS:
+        after = head[len(tag) : len(tag) + 1]
+        if head.startswith(tag) and (tag == b"<!--" or (after != b"" and after in _TAG_END)):
+            return True
+    return False
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _strip_bom(body: bytes) -> bytes:
+    for bom, _ in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :]
+    return body
+
+
+def decode_html(body: bytes, content_type: str | None) -> str:
+    """The page as text, using the first charset found in the order the module docstring gives."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(encoding, errors="replace")
+    return body.decode(html_encoding(body, content_type), errors="replace")
+
+
+def html_encoding(body: bytes, content_type: str | None) -> str:
+    """The Python codec for a BOM-less page: header, meta charset, meta http-equiv, detection."""
+    declared = (
+        charset_label(header_charset(content_type), from_meta=False)
+        or charset_label(meta_charset(body), from_meta=True)
+        or charset_label(meta_http_equiv_charset(body), from_meta=True)
+    )
+    return declared or detect_encoding(body)
+
+
+def header_charset(content_type: str | None) -> str | None:
+    match = re.search(r""";\s*charset\s*=\s*["']?([^"';\s]+)""", content_type or "", re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+_META = re.compile(rb"<meta\b([^>]*)>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rb"""([a-zA-Z_:.-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+
+
+def _meta_tags(body: bytes) -> list[dict[str, str]]:
+    tags = []
+    for meta in _META.finditer(body[:META_SCAN_BYTES]):
+        pairs = _ATTRIBUTE.findall(meta.group(1))
+        tags.append({k.decode("latin-1").lower(): v.strip(b"\"'").decode("latin-1") for k, v in pairs})
+    return tags
+
+
+def meta_charset(body: bytes) -> str | None:
+    """`<meta charset="x">` in the first 4 KB."""
+    return next((tag["charset"] for tag in _meta_tags(body) if tag.get("charset")), None)
+
+
+def meta_http_equiv_charset(body: bytes) -> str | None:
+    """`<meta http-equiv="Content-Type" content="text/html; charset=x">` in the first 4 KB."""
+    for tag in _meta_tags(body):
+        if tag.get("http-equiv", "").lower() == "content-type":
+            found = header_charset(tag.get("content"))
+            if found:
+                return found
+    return None
+
+
+# Labels that browsers read differently from Python's codec of the same name (WHATWG Encoding).
+_WHATWG_LABELS = {
+    **dict.fromkeys(
+        [
+            "iso-8859-1",
+            "iso8859-1",
+            "iso_8859-1",
+            "latin1",
+            "latin-1",
+            "l1",
+            "cp819",
+            "ibm819",
+            "us-ascii",
+            "ascii",
+            "ansi_x3.4-1968",
+            "x-cp1252",
+        ],
+        "cp1252",
+    ),
+    **dict.fromkeys(["iso-8859-9", "iso8859-9", "latin5", "l5"], "cp1254"),
+    **dict.fromkeys(["gb2312", "gbk", "x-gbk", "gb_2312-80"], "gb18030"),
+    **dict.fromkeys(["shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j"], "cp932"),
+    **dict.fromkeys(["euc-kr", "ks_c_5601-1987", "korean"], "cp949"),
+    **dict.fromkeys(["tis-620", "iso-8859-11"], "cp874"),
+}
+
+
+def charset_label(label: str | None, from_meta: bool) -> str | None:
+    """A Python codec name for a declared label, or None when the label is unknown."""
+    if not label:
+        return None
+    name = label.strip().strip("\"'").lower()
+    if from_meta and name.startswith("utf-16"):
+        return "utf-8"  # a BOM-less page that can say "utf-16" in ASCII is not UTF-16 (HTML standard)
+    name = _WHATWG_LABELS.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+# Single-byte Latin encodings that charset_normalizer often picks for short Western text
+# (French or German in windows-1252 came back as mac_latin2 or cp1250). For these, the guess
+# and windows-1252 compete: the one that puts fewer symbols where letters belong wins, and a
+# tie goes to windows-1252, the web's usual undeclared encoding. Polish in cp1250 read as
+# windows-1252 turns letters into symbols (Zażółć -> Za¿ó³æ), so it keeps cp1250.
+_WESTERN_LOOKALIKES = frozenset(
+    {"cp1250", "cp1257", "mac_latin2", "mac_roman", "mac_iceland", "latin_1", "iso8859_2", "iso8859_3",
+     "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
+     "cp437", "cp775", "cp850", "cp852", "cp858", "cp860", "cp861", "cp863", "cp865"}
+)  # fmt: skip
+
+
+def detect_encoding(body: bytes) -> str:
+    """Strict UTF-8 when it fits, else charset_normalizer's guess (Latin lookalikes vs windows-1252)."""
+    sample = body[:DETECT_BYTES]
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and len(body) > len(sample):
+            return "utf-8"  # the sample cut a multi-byte character in half
+    best = charset_normalizer.from_bytes(sample).best()
+    if best is None:
+        return "cp1252"
+    if best.encoding in _WESTERN_LOOKALIKES:
+        return min(("cp1252", best.encoding), key=lambda encoding: _stray_symbols(sample, encoding))
+    return best.encoding
+
+
+def _stray_symbols(sample: bytes, encoding: str) -> int:
+    """Non-ASCII characters that are not letters (undecodable bytes count too)."""
+    text = sample.decode(encoding, errors="replace")
+    return sum(1 for char in text if ord(char) > 127 and not char.isalpha())

@@ -1,0 +1,398 @@
+"""The fetch stage: polite, bounded, SSRF-guarded HTTP GETs that never raise for network trouble.
+
+`Fetcher` is one per run. `fetch_feed` and `fetch_article` always return a `FetchResult`
+whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
+
+- limits: `concurrency` requests in flight, `per_host_concurrency` per host, and at least
+  `per_host_delay` seconds between request starts to one host (`HostGate`);
+- a whole-request deadline of `timeout` seconds over connect, headers and body of every hop,
+  because httpx's own timeouts apply to each read and a drip-feeding server never trips them;
+- the decoded body is capped at `max_bytes` while streaming (`charset.BoundedDecoder`);
+- redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
+  by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt;
+- 429 and 503 with Retry-After pause the host; one retry when the wait is within
+  `max_retry_after`, else `RATE_LIMITED` without further I/O to that host;
+- articles must be HTML (declared or sniffed) and are decoded to text (`charset.decode_html`).
+
+This module is the only importer of httpx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from newsflow import charset, netguard
+from newsflow.config import FetchSettings
+from newsflow.models import FetchKind, FetchResult, Outcome
+
+logger = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
+# Only what charset.BoundedDecoder can undo with a bounded output; brotli is not installed.
+ACCEPT_ENCODING = "gzip, deflate"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RATE_LIMIT_STATUSES = frozenset({429, 503})
+ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
+CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
+MAX_POOLS = 8
+
+
+@dataclass
+class _Trail:
+    """What one fetch call has done so far, across hops and the retry."""
+
+    url: str
+    kind: FetchKind
+    timeout: float
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    bytes_read: int = 0
+    network_seconds: float = 0.0
+    attempt_seconds: float = 0.0
+
+    def time_left(self) -> float:
+        return max(0.0, self.timeout - self.attempt_seconds)
+
+    def result(
+        self,
+        outcome: Outcome,
+        final_url: str,
+        *,
+        error: str | None = None,
+        status_code: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        text: str | None = None,
+        retry_after: float | None = None,
+    ) -> FetchResult:
+        return FetchResult(
+            url=self.url,
+            final_url=final_url,
+            kind=self.kind,
+            outcome=outcome,
+            at=self.at,
+            status_code=status_code,
+            error=error,
+            headers=dict(headers or {}),
+            body=body,
+            text=text,
+            bytes_read=self.bytes_read,
+            elapsed_ms=round(self.network_seconds * 1000),
+            retry_after=retry_after,
+        )
+
+
+class _NotHtml(Exception):
+    """The sniffed bytes are not HTML; stop reading."""
+
+
+def guarded_transport(
+    settings: FetchSettings,
+    resolver: netguard.Resolver | None = None,
+    max_connections: int | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose every connection is resolved and checked by `netguard`.
+
+    httpx 0.28 takes no network backend, so the pool it builds is replaced by a guarded one.
+    `resolver` is injectable so tests can make a public-looking name resolve to 127.0.0.1.
+    Pass one `ssl_context` to several transports: loading the CA bundle costs ~20 ms each.
+    """
+    context = ssl_context or httpx.create_ssl_context(trust_env=False)
+    transport = httpx.AsyncHTTPTransport(verify=context, trust_env=False)
+    transport._pool = netguard.guarded_pool(
+        ssl_context=context,
+        max_connections=max_connections or settings.concurrency,
+        resolver=resolver or netguard.system_resolver,
+        block_private=settings.block_private_networks,
+        allowed=netguard.parse_networks(settings.allowed_networks),
+    )
+    return transport
+
+
+def _host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def _without_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+class Fetcher:
+    """Fetch feeds and articles for one run. Use as `async with Fetcher(settings) as fetcher:`.
+
+    `transport` replaces the guarded network transport (tests use httpx.MockTransport or a
+    `guarded_transport` with an injected resolver). A replacement transport bypasses the
+    address check; scheme checks, limits, caps and redirects still apply.
+    `robots_results` keeps the robots.txt fetches made, for the run's fetch log.
+    """
+
+    def __init__(self, settings: FetchSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._settings = settings
+        self._given_transport = transport
+        self._transports: list[httpx.AsyncBaseTransport] = []
+        self._gate = netguard.HostGate(settings.concurrency, settings.per_host_concurrency, settings.per_host_delay)
+        self._robots: dict[str, asyncio.Task[RobotFileParser | None]] = {}
+        self._base_headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
+        self._timeouts = httpx.Timeout(settings.timeout).as_dict()  # per read; the deadline is ours
+        self.robots_results: list[FetchResult] = []
+
+    async def __aenter__(self) -> Fetcher:
+        self._transports = self._open_transports()
+        await netguard.warm_up()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for task in self._robots.values():
+            task.cancel()
+        await asyncio.gather(*self._robots.values(), return_exceptions=True)
+        await asyncio.gather(*(transport.aclose() for transport in self._transports))
+        self._transports = []
+
+    def _open_transports(self) -> list[httpx.AsyncBaseTransport]:
+        """Several small connection pools, hosts spread over them by hash (docs/stack-facts.md)."""
+        if self._given_transport is not None:
+            return [self._given_transport]
+        count = min(MAX_POOLS, max(1, -(-self._settings.concurrency // CONNECTIONS_PER_POOL)))
+        per_pool = -(-self._settings.concurrency // count) + self._settings.per_host_concurrency
+        context = httpx.create_ssl_context(trust_env=False)
+        return [guarded_transport(self._settings, max_connections=per_pool, ssl_context=context) for _ in range(count)]
+
+    def _transport_for(self, host: str) -> httpx.AsyncBaseTransport:
+        if not self._transports:
+            raise RuntimeError("use Fetcher as an async context manager: async with Fetcher(...)")
+        return self._transports[zlib.crc32(host.encode()) % len(self._transports)]
+
+    async def fetch_feed(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """GET a feed; body stays bytes. A 304 to the conditional request is NOT_MODIFIED."""
+        headers = {"Accept": FEED_ACCEPT}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes)
+
+    async def fetch_article(self, url: str) -> FetchResult:
+        """GET an HTML page allowed by robots.txt; `text` is the body decoded with its charset."""
+        return await self._fetch(url, FetchKind.ARTICLE, {"Accept": ARTICLE_ACCEPT}, self._settings.max_bytes)
+
+    async def _fetch(self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int) -> FetchResult:
+        trail = _Trail(url, kind, self._settings.timeout)
+        problem = netguard.unsupported_scheme(url)
+        if problem is not None:
+            return trail.result(Outcome.INVALID_URL, url, error=f"GET {url}: {problem}; not fetched")
+        result = await self._follow(url, trail, headers, max_bytes)
+        if self._worth_retrying(result):
+            logger.info("%s asked us to wait %.1f s (Retry-After); retrying once", url, result.retry_after)
+            trail.attempt_seconds = 0.0
+            result = await self._follow(url, trail, headers, max_bytes)
+        return result
+
+    def _worth_retrying(self, result: FetchResult) -> bool:
+        wait = result.retry_after
+        return (
+            result.outcome is Outcome.RATE_LIMITED
+            and result.status_code is not None
+            and wait is not None
+            and wait <= self._settings.max_retry_after
+        )
+
+    async def _follow(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult:
+        """One attempt: GET `url`, following up to `max_redirects` redirects by hand."""
+        current, seen = url, {_without_fragment(url)}
+        for followed in range(self._settings.max_redirects + 1):
+            hop = await self._hop(current, trail, headers, max_bytes)
+            if isinstance(hop, FetchResult):
+                return hop
+            refusal = self._refuse_redirect(current, hop, seen, followed)
+            if refusal is not None:
+                outcome, what = refusal
+                return trail.result(outcome, current, error=f"GET {current}: {what}")
+            seen.add(_without_fragment(hop))
+            current = hop
+        raise AssertionError("unreachable: the last pass always refuses or returns")
+
+    def _refuse_redirect(self, current: str, target: str, seen: set[str], followed: int) -> tuple[Outcome, str] | None:
+        problem = netguard.unsupported_scheme(target)
+        if problem is not None:
+            return Outcome.INVALID_URL, f"redirect to {target[:200]}: {problem}; not followed"
+        if _without_fragment(target) in seen:
+            return Outcome.REDIRECT_LOOP, f"redirect loop back to {target}"
+        if followed >= self._settings.max_redirects:
+            limit = self._settings.max_redirects
+            return Outcome.TOO_MANY_REDIRECTS, f"redirect to {target} would be more than {limit} (max_redirects)"
+        return None
+
+    async def _hop(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+        """One request: a final FetchResult, or the URL a redirect points to."""
+        host = _host_of(url)
+        if trail.kind is FetchKind.ARTICLE and not await self._robots_allow(url):
+            return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
+        paused = self._gate.pause_remaining(host)
+        if paused > self._settings.max_retry_after:
+            error = f"GET {url}: {host} asked us to wait {paused:.0f} s more (Retry-After); not sent"
+            return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused)
+        async with self._gate.slot(host):
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(trail.time_left()):
+                    return await self._exchange(url, trail, headers, max_bytes)
+            except Exception as exc:  # mapped to an outcome; unknown ones re-raise
+                outcome, what = self._describe_failure(exc, max_bytes)
+                return trail.result(outcome, url, error=f"GET {url}: {' '.join(what.split())}")  # one line
+            finally:
+                spent = time.monotonic() - started
+                trail.network_seconds += spent
+                trail.attempt_seconds += spent
+
+    def _describe_failure(self, exc: Exception, max_bytes: int) -> tuple[Outcome, str]:
+        if isinstance(exc, TimeoutError):
+            return Outcome.TIMEOUT, f"gave up after {self._settings.timeout:.1f} s (whole-request deadline)"
+        if isinstance(exc, httpx.TimeoutException):
+            return Outcome.TIMEOUT, f"timed out ({type(exc).__name__})"
+        if isinstance(exc, netguard.BlockedAddressError):
+            return Outcome.BLOCKED, str(exc)
+        if isinstance(exc, netguard.NameResolutionError):
+            return Outcome.DNS_ERROR, str(exc)
+        if isinstance(exc, charset.BodyTooLarge):
+            return Outcome.TOO_LARGE, f"body passed the cap of {max_bytes} bytes (max_bytes); stopped reading"
+        if isinstance(exc, charset.UndecodableBody):
+            return Outcome.PARSE_ERROR, str(exc)
+        if isinstance(exc, _NotHtml):
+            return Outcome.NOT_HTML, str(exc)
+        if isinstance(exc, httpx.ConnectError):
+            return Outcome.CONNECT_ERROR, f"cannot connect: {exc}"
+        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+            return Outcome.INVALID_URL, f"invalid URL: {exc}"
+        if isinstance(exc, httpx.TransportError):
+            return Outcome.CONNECT_ERROR, f"connection failed: {type(exc).__name__}: {exc}"
+        raise exc
+
+    async def _exchange(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+        # The transport, not httpx.AsyncClient: the client parses every Location header itself and
+        # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
+        request = httpx.Request(
+            "GET", url, headers={**self._base_headers, **headers}, extensions={"timeout": self._timeouts}
+        )
+        response = await self._transport_for(_host_of(url)).handle_async_request(request)
+        response.request = request
+        try:
+            return await self._read_response(response, url, trail, max_bytes)
+        finally:
+            await response.aclose()
+
+    async def _read_response(
+        self, response: httpx.Response, url: str, trail: _Trail, max_bytes: int
+    ) -> FetchResult | str:
+        status = response.status_code
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        if status in REDIRECT_STATUSES and "location" in headers:
+            return urljoin(url, headers["location"].strip())
+        done = self._status_outcome(url, trail, status, headers)
+        if done is not None:
+            return done
+        content_type = headers.get("content-type")
+        sniff = trail.kind is FetchKind.ARTICLE and self._needs_sniffing(content_type)
+        body = await self._read_body(response, trail, max_bytes, sniff)
+        text = charset.decode_html(body, content_type) if trail.kind is FetchKind.ARTICLE else None
+        return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body, text=text)
+
+    def _status_outcome(self, url: str, trail: _Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:
+        """The result for any status that does not mean "read the body", else None."""
+        if status in RATE_LIMIT_STATUSES:
+            wait = netguard.parse_retry_after(headers.get("retry-after"))
+            if wait is not None:
+                self._gate.pause(_host_of(url), wait)
+                error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"
+                return trail.result(
+                    Outcome.RATE_LIMITED, url, error=error, retry_after=wait, status_code=status, headers=headers
+                )
+            if status == 429:
+                return trail.result(
+                    Outcome.RATE_LIMITED, url, error=f"GET {url}: HTTP 429", status_code=status, headers=headers
+                )
+        if status == 304:
+            return trail.result(Outcome.NOT_MODIFIED, url, status_code=status, headers=headers)
+        if not 200 <= status < 300:
+            return trail.result(
+                Outcome.HTTP_ERROR, url, error=f"GET {url}: HTTP {status}", status_code=status, headers=headers
+            )
+        media = charset.media_type(headers.get("content-type"))
+        if trail.kind is FetchKind.ARTICLE and media not in charset.HTML_TYPES + charset.UNKNOWN_TYPES:
+            error = f"GET {url}: Content-Type {media} is not HTML; body not read"
+            return trail.result(Outcome.NOT_HTML, url, error=error, status_code=status, headers=headers)
+        return None
+
+    @staticmethod
+    def _needs_sniffing(content_type: str | None) -> bool:
+        return charset.media_type(content_type) in charset.UNKNOWN_TYPES
+
+    async def _read_body(self, response: httpx.Response, trail: _Trail, max_bytes: int, sniff: bool) -> bytes:
+        """Stream the body, undoing Content-Encoding under the cap; stop early on sniffed non-HTML."""
+        decoder = charset.BoundedDecoder(response.headers.get("content-encoding"), max_bytes)
+        declared = response.headers.get("content-length", "")
+        if decoder.identity and declared.isdigit() and int(declared) > max_bytes:
+            raise charset.BodyTooLarge
+        parts: list[bytes] = []
+        stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
+        assert isinstance(stream, httpx.AsyncByteStream)
+        async for chunk in stream:
+            trail.bytes_read += len(chunk)
+            parts.append(decoder.feed(chunk))
+            if sniff and decoder.produced >= charset.SNIFF_BYTES:
+                self._check_sniffed(b"".join(parts))
+                sniff = False
+        body = b"".join(parts)
+        if sniff:
+            self._check_sniffed(body)
+        return body
+
+    @staticmethod
+    def _check_sniffed(prefix: bytes) -> None:
+        if not charset.sniff_is_html(prefix):
+            raise _NotHtml(f"no Content-Type and the first bytes are not HTML ({prefix[:8]!r}); stopped reading")
+
+    async def _robots_allow(self, url: str) -> bool:
+        if not self._settings.respect_robots:
+            return True
+        origin = _origin_of(url)
+        if origin not in self._robots:  # the first caller starts the one fetch; the rest wait on it
+            self._robots[origin] = asyncio.create_task(self._load_robots(origin))
+        rules = await asyncio.shield(self._robots[origin])
+        return rules is None or rules.can_fetch(self._settings.user_agent, url)
+
+    async def _load_robots(self, origin: str) -> RobotFileParser | None:
+        """The origin's rules, or None (allow all) when robots.txt is missing, failing or unreachable."""
+        max_bytes = min(self._settings.max_bytes, ROBOTS_MAX_BYTES)
+        result = await self._fetch(f"{origin}/robots.txt", FetchKind.ROBOTS, {"Accept": ROBOTS_ACCEPT}, max_bytes)
+        self.robots_results.append(result)
+        if result.outcome is not Outcome.OK:
+            logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)
+            return None
+        rules = RobotFileParser(f"{origin}/robots.txt")
+        rules.parse(result.body.decode("utf-8", errors="replace").splitlines())
+        rules.modified()  # can_fetch refuses everything until the parser is marked as read
+        return rules

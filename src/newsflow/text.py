@@ -1,0 +1,70 @@
+"""Pure text helpers: the one normal form of article text, its hash, and token counts.
+
+Everything stored in `articles.text` has been through `normalize_text`, so two extractions of
+the same story hash alike no matter how the publisher spaced or wrapped it. No third-party
+imports: this module is shared by extraction, dedup and the quality tests.
+
+The normal form (see docs/extraction.md):
+- one paragraph per line, paragraphs separated by `PARAGRAPH_SEPARATOR` (a single "\\n");
+  there are never blank lines, nor leading or trailing newlines;
+- Unicode NFC; zero-width spaces, word joiners, byte-order marks and soft hyphens removed;
+- every run of spaces, tabs, no-break spaces and other Unicode spaces inside a line becomes
+  one ASCII space, and each line is stripped at both ends;
+- every line-break convention (CRLF, CR, U+2028, form feed ...) counts as a line break.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+
+PARAGRAPH_SEPARATOR = "\n"
+"""Between two paragraphs. Extraction cannot tell a paragraph from a hard line break (<br>),
+so every non-empty line is a paragraph and blank lines carry no meaning; a single newline
+keeps the text compact and the hash independent of how many blank lines a page had."""
+
+# Invisible characters that change a hash without changing what a reader sees. ZWJ and ZWNJ
+# are kept: they change how Indic, Persian and emoji text is written.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+_INLINE_SPACE = re.compile(r"[^\S\n]+")
+
+# Ideographs and kana are written without spaces, so each one counts as a word; every other
+# script counts runs of letters and digits.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
+
+
+def normalize_text(text: str) -> str:
+    """The normal form described in the module docstring; idempotent."""
+    visible = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in visible.splitlines())
+    return PARAGRAPH_SEPARATOR.join(line for line in lines if line)
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 (hex) of the UTF-8 normal form, so equal-after-normalising texts hash alike."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lowercased (casefolded) word tokens: letter/digit runs, one token per CJK character."""
+    return _TOKEN.findall(text.casefold())
+
+
+def word_count(text: str) -> int:
+    return len(_TOKEN.findall(text))
+
+
+def token_f1(candidate: str, reference: str) -> float:
+    """Bag-of-tokens F1 between an extraction and a reference text (1.0 when both are empty)."""
+    candidate_bag, reference_bag = Counter(word_tokens(candidate)), Counter(word_tokens(reference))
+    if not candidate_bag and not reference_bag:
+        return 1.0
+    overlap = sum((candidate_bag & reference_bag).values())
+    if overlap == 0:
+        return 0.0
+    precision = overlap / sum(candidate_bag.values())
+    recall = overlap / sum(reference_bag.values())
+    return 2 * precision * recall / (precision + recall)

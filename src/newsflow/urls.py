@@ -1,0 +1,197 @@
+"""Canonical article URLs: one spelling per article, so the same story from two feeds dedups.
+
+Pure functions over strings; stdlib only. The rules, and why each one is safe, are in
+`docs/urls.md`. In short, `canonicalize_url`:
+
+- lower-cases the scheme and host, encodes an international host as punycode, drops a
+  trailing dot on the host, any `user:password@`, a default port and the fragment;
+- normalises percent-encoding (upper-case hex, unreserved characters decoded, everything
+  outside RFC 3986 encoded as UTF-8) and resolves `.` and `..` path segments;
+- drops tracking query parameters (`TRACKING_PARAMS`, `TRACKING_PREFIXES`), sorts the rest
+  by name (stable, so repeated names keep their order) and drops an empty `?`;
+- keeps the path's trailing slash as it is: `/a` and `/a/` can be different pages.
+
+It is idempotent, and only accepts what `resolve_url` accepts: absolute http(s) URLs with a
+valid host. Anything else raises `ValueError`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+MAX_URL_CHARS = 8192
+
+# Query parameters that identify a campaign, a click or a reader, never the article.
+# Compared case-insensitively (the Guardian's `CMP`, AT Internet's `xtor`).
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+    "ttclid", "li_fat_id", "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi",
+    "mkt_tok", "ref_src", "ref_url", "cmpid", "cmp", "ncid", "ocid", "smid", "xtor",
+    "__twitter_impression", "oly_anon_id", "oly_enc_id", "vero_id", "wt_mc", "sr_share",
+    # comScore and AT Internet, as the BBC uses them
+    "ns_campaign", "ns_mchannel", "ns_source", "ns_linkname", "ns_fee",
+    "at_medium", "at_campaign", "at_link", "at_link_id", "at_link_origin", "at_link_type",
+    "at_format", "at_bbc_team", "at_ptr_name", "at_custom1", "at_custom2", "at_custom3", "at_custom4",
+})
+TRACKING_PREFIXES = ("utm_",)
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_SUB_DELIMS = "!$&'()*+,;="
+_PATH_SAFE = _UNRESERVED | frozenset(_SUB_DELIMS + ":@/")
+_QUERY_SAFE = _PATH_SAFE | frozenset("?")
+_HEX = frozenset("0123456789abcdefABCDEF")
+_HOST_CHARS = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
+
+# Second-level labels under which a ccTLD sells names (bbc.co.uk, abc.net.au).
+_GENERIC_SLDS = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go", "gob", "mil"})
+# Hosting suffixes where each subdomain is a different owner.
+_SHARED_SUFFIXES = frozenset({
+    "blogspot.com", "github.io", "wordpress.com", "substack.com", "medium.com", "tumblr.com",
+    "herokuapp.com", "netlify.app", "pages.dev", "vercel.app", "appspot.com", "gitlab.io",
+})
+
+
+def resolve_url(href: str, base: str) -> str | None:
+    """`href` made absolute against `base`, or None unless the result is a valid http(s) URL.
+
+    Empty hrefs resolve to None rather than to the base: an entry with `<link></link>` does not
+    point at the feed. javascript:, data:, file:, mailto: and other schemes give None.
+    """
+    href = href.strip()
+    if not href or len(href) > MAX_URL_CHARS:
+        return None
+    try:
+        joined = urljoin(base.strip(), href)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return None
+    return joined if _split_http(joined) is not None else None
+
+
+def canonicalize_url(url: str) -> str:
+    """The canonical spelling of an absolute http(s) URL (rules in the module docstring)."""
+    parts = _split_http(url.strip())
+    if parts is None:
+        raise ValueError(f"not an absolute http(s) URL: {url[:200]!r}")
+    scheme, host, port = parts
+    split = urlsplit(url.strip())
+    netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    path = remove_dot_segments(_normalize_percent(split.path, _PATH_SAFE)) or "/"
+    query = _canonical_query(split.query)
+    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def host_of(url: str) -> str:
+    """The lower-case (punycode) host of an http(s) URL, without port; "" when there is none."""
+    parts = _split_http(url.strip())
+    return parts[1].strip("[]") if parts is not None else ""
+
+
+def prefer_page_canonical(entry_canonical: str, page_canonical: str | None) -> str:
+    """The page's own `<link rel=canonical>` when it is http(s) and on the same site, else the entry's.
+
+    The page's value may be relative; it is resolved against the entry URL. "Same site" means
+    the same registrable-ish domain (`site_of`): a page may move its article from
+    rss.example.com to www.example.com, but may not claim an article on another site.
+    """
+    if not page_canonical:
+        return entry_canonical
+    resolved = resolve_url(page_canonical, entry_canonical)
+    if resolved is None or site_of(host_of(resolved)) != site_of(host_of(entry_canonical)):
+        return entry_canonical
+    return canonicalize_url(resolved)
+
+
+def site_of(host: str) -> str:
+    """A stdlib approximation of the registrable domain (no public-suffix list).
+
+    The last two labels, or three under a ccTLD's generic second level (bbc.co.uk), and one
+    more under a shared hosting suffix (alice.github.io). IP addresses are their own site.
+    """
+    if not host or ":" in host or host.replace(".", "").isdigit():
+        return host
+    labels = host.split(".")
+    count = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _GENERIC_SLDS else 2
+    if ".".join(labels[-count:]) in _SHARED_SUFFIXES:
+        count += 1
+    return ".".join(labels[-count:])
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4: resolve `.` and `..` segments; `..` never climbs above the root."""
+    output: list[str] = []
+    segments = path.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == ".":
+            if last:
+                output.append("")
+        elif segment == "..":
+            if len(output) > 1:
+                output.pop()
+            if last:
+                output.append("")
+        else:
+            output.append(segment)
+    return "/".join(output)
+
+
+def _split_http(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, canonical host, port) of a valid absolute http(s) URL, else None."""
+    if len(url) > MAX_URL_CHARS:
+        return None
+    try:
+        split = urlsplit(url)
+        scheme = split.scheme.lower()
+        port = split.port
+        raw_host = split.hostname
+    except ValueError:  # bad port, bad IPv6 literal
+        return None
+    if scheme not in _DEFAULT_PORTS or not raw_host or "\\" in split.netloc:
+        return None
+    host = _canonical_host(raw_host)
+    return (scheme, host, port) if host is not None else None
+
+
+def _canonical_host(raw_host: str) -> str | None:
+    if ":" in raw_host:  # an IPv6 literal; urlsplit already checked the brackets
+        return f"[{raw_host.lower()}]" if re.fullmatch(r"[0-9a-f:.]+", raw_host.lower()) else None
+    host = raw_host[:-1] if raw_host.endswith(".") else raw_host
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except (UnicodeError, ValueError):
+        return None
+    return ascii_host if _HOST_CHARS.fullmatch(ascii_host) else None
+
+
+def _canonical_query(query: str) -> str:
+    params = [_normalize_percent(p, _QUERY_SAFE) for p in query.split("&") if p]
+    kept = [p for p in params if not _is_tracking(p.partition("=")[0])]
+    kept.sort(key=lambda p: p.partition("=")[0])
+    return "&".join(kept)
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def _normalize_percent(text: str, safe: frozenset[str]) -> str:
+    """Upper-case `%xx`, decode unreserved characters, encode what is not `safe` as UTF-8."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        escape = text[i + 1 : i + 3]
+        if char == "%" and len(escape) == 2 and escape[0] in _HEX and escape[1] in _HEX:
+            decoded = chr(int(escape, 16))
+            out.append(decoded if decoded in _UNRESERVED else "%" + escape.upper())
+            i += 3
+            continue
+        if char in safe:
+            out.append(char)
+        else:
+            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+        i += 1
+    return "".join(out)

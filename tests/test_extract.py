@@ -1,0 +1,310 @@
+"""Extraction of the hand-written fixture pages, and the worker pool's time limit and failures."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsflow.extract import (
+    ExtractionResult,
+    ExtractorPool,
+    PageToExtract,
+    extract_article,
+    parse_published_at,
+)
+from newsflow.models import ExtractedArticle, Outcome
+from newsflow.text import normalize_text
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+FETCHED_FROM = "https://fetched.example/story?utm_source=rss"
+
+# (file, snippets that must appear, boilerplate that must not)
+GOLDEN = [
+    (
+        "centcom-syria-strikes-tribune.html",
+        ["U.S. Central Command said in a statement on Saturday", "Gen. Michael Kurilla",
+         "Pentagon spokesman Maj. Gen. Pat Ryder"],
+        ["Subscribe for $1 a week", "Share this", "Reader comment", "All rights reserved", "Related stories",
+         "Get the morning briefing", "Storm warnings issued"],
+    ),
+    (
+        "centcom-syria-strikes-courier.html",
+        ["U.S. Central Command said in a statement on Saturday", "ensure the enduring defeat"],
+        ["Share this", "Like this", "Reader comment", "Leave a Reply", "Powered by WordPress", "Obituaries",
+         "Most read", "School board delays vote"],
+    ),
+    (
+        "city-council-budget.html",
+        ["£42 million budget", "“Libraries are the last free, warm indoor spaces many people have,”",
+         "£11 million gap by 2028"],
+        ["Accept all cookies", "Share this article", "Reader comment", "Registered in England", "What's On"],
+    ),
+    (
+        "heatwave-record-temperatures.html",
+        ["hottest June day since measurements began", "Lindholm airfield", "37.7C (2019)",
+         "flash flooding on ground baked hard"],
+        ["Share this", "Reader comment", "Trending now", "independent, nonprofit newsroom", "Newsletters"],
+    ),
+    (
+        "hochwasser-bayern.html",
+        ["Höhe von 6,12 Metern", "„Wir rechnen damit, dass der Scheitel im Laufe des Sonntags erreicht wird“",
+         "Rückhalteflächen zu schaffen"],
+        ["Artikel teilen", "Leserkommentar", "Impressum", "Jetzt abonnieren"],
+    ),
+]
+EMPTY_PAGE = "section-front-no-article.html"
+
+
+def page_html(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def extract_fixture(name: str) -> ExtractedArticle:
+    article = extract_article(page_html(name), FETCHED_FROM)
+    assert article is not None, f"{name} came back empty"
+    return article
+
+
+@pytest.mark.parametrize(("name", "present", "absent"), GOLDEN, ids=[g[0] for g in GOLDEN])
+def test_fixture_page_keeps_the_story_and_drops_boilerplate(name: str, present: list[str], absent: list[str]) -> None:
+    text = extract_fixture(name).text
+    for snippet in present:
+        assert snippet in text
+    for snippet in absent:
+        assert snippet not in text
+
+
+@pytest.mark.parametrize("name", [g[0] for g in GOLDEN])
+def test_fixture_text_is_already_normalised(name: str) -> None:
+    text = extract_fixture(name).text
+    assert text == normalize_text(text)
+    assert "\n\n" not in text
+    assert text == text.strip()
+
+
+def test_fixture_pages_are_between_250_and_600_words() -> None:
+    for name, _, _ in GOLDEN:
+        words = len(extract_fixture(name).text.split())
+        assert 250 <= words <= 600, name
+
+
+def test_page_without_an_article_extracts_to_nothing() -> None:
+    assert extract_article(page_html(EMPTY_PAGE), FETCHED_FROM) is None
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html><body></body></html>", "not html at all"])
+def test_degenerate_input_extracts_to_nothing(html: str) -> None:
+    assert extract_article(html, FETCHED_FROM) is None
+
+
+def test_title_is_not_repeated_as_the_first_paragraph() -> None:
+    article = extract_fixture("centcom-syria-strikes-tribune.html")
+    assert article.title == "US forces strike Islamic State camps in central Syria, CENTCOM says"
+    assert not article.text.startswith(article.title)
+
+
+def test_wire_story_republished_elsewhere_extracts_to_nearly_the_same_text() -> None:
+    tribune = extract_fixture("centcom-syria-strikes-tribune.html").text.split("\n")
+    courier = extract_fixture("centcom-syria-strikes-courier.html").text.split("\n")
+    assert tribune[:8] == courier[:8]
+
+
+def test_metadata_from_json_ld_and_open_graph() -> None:
+    article = extract_fixture("centcom-syria-strikes-tribune.html")
+    assert article.author == "Maria Hollis"
+    assert article.sitename == "The Daily Tribune"
+    assert article.language == "en"
+    assert article.page_canonical_url == "https://www.dailytribune.example/world/2026/03/14/us-strikes-syria-centcom"
+    # htmldate prefers the date in the URL, which has no time of day
+    assert article.published_at == datetime(2026, 3, 14, tzinfo=UTC)
+
+
+def test_published_time_with_offset_becomes_utc() -> None:
+    article = extract_fixture("hochwasser-bayern.html")
+    assert article.published_at == datetime(2026, 5, 30, 5, 45, tzinfo=UTC)
+    assert article.language == "de"
+    assert article.author == "Johanna Reiter"
+
+
+def test_canonical_link_is_the_page_canonical_url() -> None:
+    article = extract_fixture("city-council-budget.html")
+    assert article.page_canonical_url == "https://www.northgatepost.example/news/local/council-budget-library-hours-8812"
+    assert article.published_at == datetime(2026, 2, 26, 18, 5, tzinfo=UTC)
+    assert article.title == "Council approves £42m budget with cuts to library hours"
+
+
+def test_page_without_canonical_reports_none_not_the_fetched_url() -> None:
+    article = extract_fixture("centcom-syria-strikes-courier.html")
+    assert article.page_canonical_url is None
+    assert article.published_at == datetime(2026, 3, 14, tzinfo=UTC)
+
+
+def test_language_falls_back_to_content_language_meta() -> None:
+    assert extract_fixture("centcom-syria-strikes-courier.html").language == "en"
+
+
+@pytest.mark.parametrize(
+    ("head", "language"),
+    [
+        ('<html lang="en-GB">', "en"),
+        ('<html lang="PT_br">', "pt"),
+        ('<html xml:lang="fr">', "fr"),
+        ('<html lang="{{ lang }}"><head><meta property="og:locale" content="es_MX"></head>', "es"),
+        ("<html>", None),
+    ],
+)
+def test_declared_language_is_the_primary_subtag(head: str, language: str | None) -> None:
+    body = "<body><article><p>" + "This sentence is long enough to count as a real paragraph of news. " * 3
+    article = extract_article(head + body + "</p></article></body></html>", FETCHED_FROM)
+    assert article is not None
+    assert article.language == language
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-03-14", datetime(2026, 3, 14, tzinfo=UTC)),
+        ("2026-03-14T00:00:00", datetime(2026, 3, 14, tzinfo=UTC)),
+        ("2026-03-14T09:30:00-0500", datetime(2026, 3, 14, 14, 30, tzinfo=UTC)),
+        ("2026-03-14T09:30:00+0000", datetime(2026, 3, 14, 9, 30, tzinfo=UTC)),
+        ("", None),
+        (None, None),
+        ("last Tuesday", None),
+    ],
+)
+def test_parse_published_at_is_utc_aware(value: str | None, expected: datetime | None) -> None:
+    assert parse_published_at(value) == expected
+
+
+# --- the worker pool ------------------------------------------------------------------------
+# Workers run these by reference, so they must be module-level functions. The URL says what to do.
+
+
+def scripted_extractor(html: str, url: str) -> ExtractedArticle | None:
+    if "sleep" in url:
+        time.sleep(30)  # interrupted by the pool's SIGALRM long before this ends
+    if "ignore-alarm" in url:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(30)  # only the backstop kill ends this
+    if "raise" in url:
+        raise ValueError("parser exploded")
+    if "crash" in url:
+        os._exit(3)
+    return ExtractedArticle(text=f"{html} from {url}")
+
+
+def scripted(key: str) -> PageToExtract:
+    return PageToExtract(key=key, html=f"page {key}", url=f"https://example.test/{key}")
+
+
+def outcomes(results: list[ExtractionResult]) -> list[tuple[str, Outcome]]:
+    return [(result.key, result.outcome) for result in results]
+
+
+def worker_pids() -> set[int]:
+    return {p.pid for p in multiprocessing.active_children() if p.name == "newsflow-extract" and p.pid}
+
+
+@pytest.fixture
+def scripted_pool() -> Iterator[ExtractorPool]:
+    with ExtractorPool(workers=2, timeout=0.2, grace=0.3, extractor=scripted_extractor) as pool:
+        yield pool
+
+
+def test_pool_returns_results_in_input_order(scripted_pool: ExtractorPool) -> None:
+    keys = [f"page-{i}" for i in range(9)]
+    results = scripted_pool.extract_many([scripted(key) for key in keys])
+    assert [r.key for r in results] == keys
+    assert all(r.outcome is Outcome.OK for r in results)
+    assert results[4].article == ExtractedArticle(text="page page-4 from https://example.test/page-4")
+
+
+def test_slow_page_times_out_and_the_batch_goes_on(scripted_pool: ExtractorPool) -> None:
+    results = scripted_pool.extract_many([scripted("a"), scripted("sleep"), scripted("b"), scripted("c")])
+    assert outcomes(results) == [
+        ("a", Outcome.OK), ("sleep", Outcome.EXTRACT_TIMEOUT), ("b", Outcome.OK), ("c", Outcome.OK)
+    ]
+    slow = results[1]
+    assert slow.article is None
+    assert slow.error == "extraction took over 0.2 s"  # stopped by the alarm, not the backstop kill
+    assert 150 <= slow.elapsed_ms < 2000
+
+
+def test_worker_that_ignores_the_alarm_is_killed_and_replaced(scripted_pool: ExtractorPool) -> None:
+    results = scripted_pool.extract_many([scripted("ignore-alarm"), scripted("after")])
+    assert outcomes(results) == [("ignore-alarm", Outcome.EXTRACT_TIMEOUT), ("after", Outcome.OK)]
+    assert results[0].error is not None and "killed" in results[0].error
+    assert len(worker_pids()) == 2
+
+
+def test_exception_in_extraction_is_an_error_outcome(scripted_pool: ExtractorPool) -> None:
+    results = scripted_pool.extract_many([scripted("raise"), scripted("after")])
+    assert outcomes(results) == [("raise", Outcome.EXTRACT_ERROR), ("after", Outcome.OK)]
+    assert results[0].error == "ValueError: parser exploded"
+
+
+def test_worker_that_dies_is_an_error_outcome_and_is_replaced(scripted_pool: ExtractorPool) -> None:
+    results = scripted_pool.extract_many([scripted("crash"), scripted("x"), scripted("y"), scripted("z")])
+    assert outcomes(results) == [
+        ("crash", Outcome.EXTRACT_ERROR), ("x", Outcome.OK), ("y", Outcome.OK), ("z", Outcome.OK)
+    ]
+    assert results[0].error == "extraction worker died (exit code 3)"
+
+
+def test_workers_start_lazily_are_reused_and_stop_on_close() -> None:
+    before = worker_pids()
+    pool = ExtractorPool(workers=2, timeout=5, extractor=scripted_extractor)
+    assert worker_pids() == before
+    pool.extract_many([scripted("one")])
+    started = worker_pids() - before
+    assert len(started) == 2
+    pool.extract_many([scripted("two"), scripted("three")])
+    assert worker_pids() - before == started
+    pool.close()
+    assert worker_pids() & started == set()
+    for pid in started:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    pool.close()  # idempotent
+    with pytest.raises(RuntimeError, match="closed"):
+        pool.extract_many([scripted("late")])
+
+
+def test_empty_batch_returns_nothing(scripted_pool: ExtractorPool) -> None:
+    assert scripted_pool.extract_many([]) == []
+
+
+@pytest.mark.parametrize(("workers", "timeout"), [(0, 1.0), (2, 0.0)])
+def test_pool_rejects_nonsense_settings(workers: int, timeout: float) -> None:
+    with pytest.raises(ValueError):
+        ExtractorPool(workers=workers, timeout=timeout)
+
+
+def test_real_pathological_page_times_out_and_the_next_page_still_extracts() -> None:
+    paragraph = "<div><p>Paragraph {} says something about the council and the budget of the city.</p></div>"
+    huge = "<html><body><article>" + "".join(paragraph.format(i) for i in range(8000)) + "</article></body></html>"
+    pages = [
+        PageToExtract("huge", huge, "https://example.test/huge"),
+        PageToExtract("council", page_html("city-council-budget.html"), FETCHED_FROM),
+    ]
+    with ExtractorPool(workers=1, timeout=0.5) as pool:
+        results = pool.extract_many(pages)
+    assert outcomes(results) == [("huge", Outcome.EXTRACT_TIMEOUT), ("council", Outcome.OK)]
+
+
+def test_pool_extracts_fixture_pages_like_the_in_process_function() -> None:
+    names = [g[0] for g in GOLDEN] + [EMPTY_PAGE]
+    pages = [PageToExtract(name, page_html(name), FETCHED_FROM) for name in names]
+    with ExtractorPool(workers=2, timeout=10) as pool:
+        results = pool.extract_many(pages)
+    assert [r.outcome for r in results] == [Outcome.OK] * len(GOLDEN) + [Outcome.EXTRACT_EMPTY]
+    for result, page in zip(results, pages, strict=True):
+        assert result.article == extract_article(page.html, page.url)
+        assert result.error is None
