@@ -11,6 +11,8 @@ PREFECT_DEFAULTS = {
     # A cold temporary server took 19.4 s on a loaded 2-core machine; 20 s is Prefect's default.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_LOGGING_EXTRA_LOGGERS": "newsflow",
+    # newsflow's loggers also run outside flow runs (CLI, tests): nothing to send to the API then.
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
 }
 
 

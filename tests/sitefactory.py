@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
 
-VOCABULARY = (
-    "officials said the ministry council regional forces agreement talks economy markets prices energy "
-    "government minister report week statement security border villages strikes aid water harvest union "
-    "workers factory exports bank rates inflation court ruling election campaign voters parliament budget "
-    "hospital doctors patients schools teachers students river flooding storm coast fishermen port city"
-).split()
+_WORDS = """
+officials said the ministry council regional forces agreement talks economy markets prices energy
+government minister report week statement security border villages strikes aid water harvest union
+workers factory exports bank rates inflation court ruling election campaign voters parliament
+budget hospital doctors patients schools teachers students river flooding storm coast fishermen
+port city
+"""
+VOCABULARY = tuple(_WORDS.split())
 
 CENTCOM_PARAGRAPHS = (
     "U.S. Central Command forces conducted precision strikes on Tuesday against facilities in eastern Syria "
@@ -50,17 +52,20 @@ class Story:
 
 def generated_story(seed: int, paragraphs: int = 6, words: int = 60) -> Story:
     rng = random.Random(seed)
-    body = tuple(
-        " ".join(rng.choice(VOCABULARY) for _ in range(words)).capitalize() + "." for _ in range(paragraphs)
-    )
+    body = tuple(" ".join(rng.choice(VOCABULARY) for _ in range(words)).capitalize() + "." for _ in range(paragraphs))
     title = " ".join(rng.choice(VOCABULARY) for _ in range(6)).title()
     published = datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=seed)
     return Story(f"story-{seed}", title, body, published, author=f"Reporter {seed}")
 
 
 def centcom_story() -> Story:
-    return Story("centcom-strikes-syria", "U.S. strikes Iran-backed groups in Syria", CENTCOM_PARAGRAPHS,
-                 datetime(2026, 11, 12, 14, 30, tzinfo=UTC), author="Wire Service")
+    return Story(
+        "centcom-strikes-syria",
+        "U.S. strikes Iran-backed groups in Syria",
+        CENTCOM_PARAGRAPHS,
+        datetime(2026, 11, 12, 14, 30, tzinfo=UTC),
+        author="Wire Service",
+    )
 
 
 @dataclass
@@ -104,13 +109,18 @@ class Site:
 def rss_feed(title: str, items: list[tuple[str, str, datetime | None]], *, guid: bool = True) -> bytes:
     """RSS 2.0; each item is (title, link, published or None). Links may be relative."""
     rendered = "".join(_rss_item(t, link, published, guid) for t, link, published in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
-            f"<link>http://example.org/</link><description>test</description>{rendered}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
+        f"<link>http://example.org/</link><description>test</description>{rendered}</channel></rss>"
+    ).encode()
 
 
 def _rss_item(title: str, link: str, published: datetime | None, guid: bool) -> str:
-    parts = [f"<title>{escape(title)}</title>", f"<link>{escape(link)}</link>",
-             f"<description>{escape(title)} summary</description>"]
+    parts = [
+        f"<title>{escape(title)}</title>",
+        f"<link>{escape(link)}</link>",
+        f"<description>{escape(title)} summary</description>",
+    ]
     if guid:
         parts.append(f'<guid isPermaLink="false">{escape(link)}#guid</guid>')
     if published:
@@ -120,10 +130,13 @@ def _rss_item(title: str, link: str, published: datetime | None, guid: bool) -> 
 
 def atom_feed(title: str, items: list[tuple[str, str, datetime]]) -> bytes:
     rendered = "".join(
-        f'<entry><title>{escape(t)}</title><link href="{escape(link)}"/><id>urn:sha1:{hashlib.sha1(link.encode()).hexdigest()}</id>'
+        f'<entry><title>{escape(t)}</title><link href="{escape(link)}"/>'
+        f"<id>urn:sha1:{hashlib.sha1(link.encode()).hexdigest()}</id>"
         f"<updated>{published.isoformat()}</updated><summary>{escape(t)}</summary></entry>"
         for t, link, published in items
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>{escape(title)}</title><id>urn:test:{escape(title)}</id>"
-            f"<updated>2026-11-24T00:00:00Z</updated>{rendered}</feed>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{escape(title)}</title><id>urn:test:{escape(title)}</id>"
+        f"<updated>2026-11-24T00:00:00Z</updated>{rendered}</feed>"
+    ).encode()

@@ -29,11 +29,18 @@ def test_unique_by_url_keeps_the_first() -> None:
     assert len(dedup.unique_by_url([first, second])) == 1
 
 
-def test_identical_texts_join_the_known_story_or_the_first_in_batch() -> None:
-    a, b, c = article("https://a.example/1", "same"), article("https://b.example/1", "same"), article(
-        "https://c.example/1", "other")
-    assigned = dedup.assign_text_stories([a, b, c], {})
-    assert [x.story_id for x in assigned] == [a.article_id, a.article_id, c.article_id]
-    assert dedup.count_text_duplicates(assigned) == 1
-    known = dedup.assign_text_stories([replace(c, content_hash="same")], {"same": "earlier"})
-    assert known[0].story_id == "earlier"
+def test_text_duplicates_count_known_and_in_batch_repeats() -> None:
+    a, b, c = (article(f"https://{h}.example/1", h2) for h, h2 in (("a", "same"), ("b", "same"), ("c", "old")))
+    assert dedup.count_text_duplicates([a, b, c], {"old"}) == 2
+
+
+def test_identical_long_texts_share_the_first_story_and_short_ones_match_exactly() -> None:
+    long_text = " ".join(f"word{n} of the statement" for n in range(40))
+    first = replace(article("https://a.example/1", "h"), text=long_text)
+    copy = replace(article("https://b.example/1", "h"), text=long_text, fetched_at=NOW.replace(hour=1))
+    other = replace(article("https://c.example/1", "x"), text="A short brief.")
+    placed = dedup.assign_story_ids([copy, first, other], lambda keys: [])
+    story = {a.article_id: a.story_id for a in placed.articles}
+    assert story[copy.article_id] == story[first.article_id] == first.article_id, "earliest member names the story"
+    assert story[other.article_id] == other.article_id
+    assert len(placed.index_rows) == 3 and placed.merges == []

@@ -13,12 +13,15 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-from newsflow import __version__
+from newsflow import __version__, queries
 from newsflow.config import Config, load_config
 from newsflow.errors import ConfigError, NewsflowError, ReadOnlyQueryError, WarehouseError
-from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query
+from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
+from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
+from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 
 EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE = 1, 2, 3
 
@@ -33,26 +36,55 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--feed", action="append", metavar="NAME", help="only this feed, due or not (repeatable)")
     run.add_argument("--all", action="store_true", help="poll every enabled feed, due or not")
 
-    query = commands.add_parser("query", help="run read-only SQL against the warehouse")
-    query.add_argument("sql", help="one SQL statement")
+    serve = commands.add_parser("serve", help="run the ingest flow on the config's [schedule] until stopped")
+    _add_config(serve)
+
+    query = commands.add_parser("query", help="run read-only SQL, or a named query, against the warehouse")
+    query.add_argument("sql", nargs="?", help="one SQL statement, or the name of a query in warehouse/queries/")
     _add_config(query)
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--list", action="store_true", help="list the named queries and their parameters")
+    query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                       help="a parameter of the named query (repeatable)")
 
-    feeds = commands.add_parser("feeds", help="list the feeds with their health")
+    export = commands.add_parser("export", help="export the articles as Parquet (by date), CSV or JSON Lines")
+    export.add_argument("out_dir", metavar="DIR", help="folder to write into")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="parquet")
+    export.add_argument("--since", type=_parse_date, metavar="DATE", help="only articles dated on or after DATE")
+    _add_config(export)
+
+    feeds = commands.add_parser("feeds", help="list the feeds with their health; import, export, discover feeds")
     _add_config(feeds)
+    actions = feeds.add_subparsers(dest="feeds_command", metavar="{import,export,discover}")
+    opml_in = actions.add_parser("import", help="append the feeds of an OPML file to the config")
+    opml_in.add_argument("opml_file", metavar="FILE.opml")
+    opml_out = actions.add_parser("export", help="write the configured feeds as OPML (to stdout)")
+    opml_out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    discover = actions.add_parser("discover", help="find a site's feeds; prints [[feeds]] config to paste")
+    discover.add_argument("url")
+    for action in (opml_in, opml_out, discover):
+        _add_config(action, default=argparse.SUPPRESS)  # so `feeds --config X import` keeps X
     return parser
 
 
-def _add_config(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="PATH", help="config file (default: config/newsflow.toml)")
+def _add_config(parser: argparse.ArgumentParser, default: Any = None) -> None:
+    parser.add_argument("--config", metavar="PATH", default=default,
+                        help="config file (default: config/newsflow.toml)")
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"run": cmd_run, "query": cmd_query, "feeds": cmd_feeds}
+    handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "export": cmd_export, "feeds": cmd_feeds}
     try:
         return handlers[args.command](args)
-    except ConfigError as exc:
+    except (ConfigError, queries.NamedQueryError, OpmlError) as exc:
         return fail(str(exc), EXIT_USAGE)
     except ReadOnlyQueryError as exc:
         return fail(str(exc), EXIT_USAGE)
@@ -91,6 +123,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the schedule through Prefect's `serve` until SIGTERM or Ctrl-C; see flows/serve.py."""
+    config = load_config(args.config)
+    from flows import configure_prefect_environment
+
+    configure_prefect_environment()
+    from flows.serve import schedule_for, serve_ingest
+
+    schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before Prefect starts
+    serve_ingest(config)
+    print("newsflow serve: stopped")
+    return 0
+
+
 def check_warehouse_writable(config: Config) -> None:
     """Fail fast, before Prefect starts, when another run holds the warehouse or it cannot open."""
     store = Warehouse(config.warehouse_path, config.lock_timeout)
@@ -113,13 +159,90 @@ def format_run_summary(result: dict[str, Any]) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    directory = sql_root() / "queries"
+    if args.list:
+        print(format_result(list_named_queries(directory), args.format))
+        return 0
+    if not args.sql:
+        return fail("give one SQL statement or a query name (`newsflow query --list` shows them)", EXIT_USAGE)
+    sql, params = args.sql, None
+    if queries.is_query_name(args.sql):
+        named = queries.load_query(directory, args.sql)
+        sql, params = named.sql, queries.bind_params(named, args.param)
+    elif args.param:
+        return fail("--param applies to named queries only; put the values in the SQL", EXIT_USAGE)
     config = load_config(args.config)
-    result = run_read_query(Warehouse(config.warehouse_path), args.sql)
+    result = run_read_query(Warehouse(config.warehouse_path), sql, params)
     print(format_result(result, args.format))
     return 0
 
 
+def list_named_queries(directory: Path) -> QueryResult:
+    rows = [(q.name, q.title, queries.describe_params(q)) for q in queries.list_queries(directory)]
+    return QueryResult(["name", "title", "parameters"], rows)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    summary = export_articles(Warehouse(config.warehouse_path), Path(args.out_dir), args.format, args.since)
+    files = len(summary.files)
+    print(f"exported {summary.rows} articles to {summary.target} ({files} file{'s' if files != 1 else ''})")
+    return 0
+
+
+# --- feeds --------------------------------------------------------------------------------
+
+
 def cmd_feeds(args: argparse.Namespace) -> int:
+    actions = {"import": cmd_feeds_import, "export": cmd_feeds_export, "discover": cmd_feeds_discover}
+    return actions.get(args.feeds_command, cmd_feeds_list)(args)
+
+
+def cmd_feeds_import(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    try:
+        opml_bytes = Path(args.opml_file).read_bytes()
+    except OSError as exc:
+        return fail(f"cannot read {args.opml_file}: {exc.strerror}", EXIT_USAGE)
+    summary = import_opml(config.path, opml_bytes)
+    for name, url in summary.added:
+        print(f"added    {name}  {url}")
+    for url, why in summary.skipped:
+        print(f"skipped  {url}  ({why})")
+    print(f"{len(summary.added)} feeds added to {config.path}, {len(summary.skipped)} skipped")
+    return 0
+
+
+def cmd_feeds_export(args: argparse.Namespace) -> int:
+    opml_bytes = export_opml(load_config(args.config))
+    if args.output:
+        Path(args.output).write_bytes(opml_bytes)
+    else:
+        print(opml_bytes.decode("utf-8"), end="")
+    return 0
+
+
+def cmd_feeds_discover(args: argparse.Namespace) -> int:
+    from newsflow.discover import discover_feeds
+    from newsflow.fetch import Fetcher
+
+    config = load_config(args.config)
+
+    async def discover() -> list[Any]:
+        async with Fetcher(config.fetch) as fetcher:
+            return await discover_feeds(args.url, fetcher, [f.name for f in config.feeds])
+
+    found = asyncio.run(discover())
+    if not found:
+        print(f"newsflow: no feed found for {args.url}", file=sys.stderr)
+        return 0
+    print(f"# {len(found)} feed{'s' if len(found) != 1 else ''} found for {args.url}; paste into {config.path}")
+    for feed in found:
+        print(f"\n# {feed.title or 'untitled'} ({feed.entries} entries)\n" + feed_block(feed.name, feed.url), end="")
+    return 0
+
+
+def cmd_feeds_list(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     result = feed_health(Warehouse(config.warehouse_path), [f.name for f in config.feeds])
     print(format_result(result, "table"))

@@ -1,17 +1,24 @@
 """Deduplication rules, as pure functions.
 
 - By URL: an article's id is derived from its canonical URL, so a URL can only ever be one row.
-- By text: articles whose normalised text hashes alike share the `story_id` of the earliest
-  one. Near-duplicates (the same story reworded) are the stories module's business.
+- By text and by story: `assign_story_ids` places each new article in a story through
+  `newsflow.stories` (MinHash LSH; identical texts always match), looking up earlier articles
+  through a callable so that this module stays free of I/O.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 
+from newsflow import stories
 from newsflow.models import Article
+from newsflow.stories import BandKey
+
+# (band, band_hash, article_id, story_id, signature, story_started_at): one row of the index lookup
+StoredMatch = tuple[int, int, str, str, bytes | None, datetime | None]
 
 
 def article_id_for(canonical_url: str) -> str:
@@ -30,20 +37,42 @@ def unique_by_url(articles: Sequence[Article]) -> list[Article]:
     return unique
 
 
-def assign_text_stories(articles: Sequence[Article], known: Mapping[str, str]) -> list[Article]:
-    """Give each article the story of an earlier article with the same content hash.
-
-    `known` maps content hashes already in the warehouse to their story ids. Within the batch
-    the first article with a hash starts the story, and later ones join it.
-    """
-    story_by_hash = dict(known)
-    assigned = []
+def count_text_duplicates(articles: Sequence[Article], known_hashes: Collection[str]) -> int:
+    """Articles whose exact text is already stored, or appeared earlier in the batch."""
+    seen = set(known_hashes)
+    duplicates = 0
     for article in articles:
-        story_id = story_by_hash.setdefault(article.content_hash, article.article_id)
-        assigned.append(replace(article, story_id=story_id))
-    return assigned
+        duplicates += article.content_hash in seen
+        seen.add(article.content_hash)
+    return duplicates
 
 
-def count_text_duplicates(articles: Sequence[Article]) -> int:
-    """Articles that joined a story started by another article with the same text."""
-    return sum(1 for a in articles if a.story_id != a.article_id)
+@dataclass(frozen=True)
+class StoryPlacement:
+    """The batch's articles with their story ids, what to add to the index, and any merges."""
+
+    articles: list[Article]
+    index_rows: list[tuple[str, str, bytes | None, tuple[BandKey, ...]]]
+    merges: list[tuple[str, str, str]]
+
+
+def assign_story_ids(
+    articles: Sequence[Article], lookup: Callable[[list[BandKey]], list[StoredMatch]]
+) -> StoryPlacement:
+    """Give each new article the story of the earlier articles it matches, or its own id."""
+    candidates = [
+        stories.StoryCandidate(a.article_id, a.text, a.content_hash, (a.published_at or a.fetched_at, a.article_id))
+        for a in articles
+    ]
+    assignment = stories.assign_stories(candidates, lambda keys: [_indexed(m) for m in lookup(keys)])
+    story_of = assignment.story_ids()
+    return StoryPlacement(
+        articles=[replace(a, story_id=story_of[a.article_id]) for a in articles],
+        index_rows=[(x.article_id, x.story_id, x.signature, x.band_keys) for x in assignment.articles],
+        merges=[(m.story_id, m.merged_into, m.bridging_article_id) for m in assignment.merges],
+    )
+
+
+def _indexed(match: StoredMatch) -> stories.IndexedArticle:
+    band, band_hash, article_id, story_id, signature, story_started_at = match
+    return stories.IndexedArticle(article_id, story_id, signature, (band, band_hash), (story_started_at, story_id))

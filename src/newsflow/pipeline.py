@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from datetime import time as dt_time
 
 from newsflow import dedup, warehouse
 from newsflow import polling as polling_policy
@@ -237,16 +238,19 @@ def load_batch(
         attempts.append(EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None))
         if article:
             candidates.append(article)
-    articles = dedup.unique_by_url(candidates)
     with store.writing() as con, warehouse.transaction(con):
-        known = warehouse.story_ids_for_hashes(con, [a.content_hash for a in articles])
-        articles = dedup.assign_text_stories(articles, known)
-        stored = warehouse.load_articles(con, articles, attempts, events)
+        stored_urls = warehouse.existing_canonical_urls(con, [a.canonical_url for a in candidates])
+        new = [a for a in dedup.unique_by_url(candidates) if a.canonical_url not in stored_urls]
+        known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])
+        placed = dedup.assign_story_ids(new, lambda keys: warehouse.lookup_story_keys(con, keys))
+        stored = warehouse.load_articles(con, placed.articles, attempts, events)
+        warehouse.insert_story_index(con, placed.index_rows)
+        warehouse.apply_story_merges(con, placed.merges, run_id)
     return RunCounts(
         articles_fetched=sum(1 for r in results if r.ok),
         articles_stored=stored,
         articles_failed=len(batch) - len(candidates),
-        duplicates=(len(candidates) - stored) + dedup.count_text_duplicates(articles),
+        duplicates=(len(candidates) - stored) + dedup.count_text_duplicates(new, known_hashes),
     )
 
 
@@ -269,7 +273,7 @@ def build_article(
         feed_id=pending.feed_id,
         title=page.title or pending.title,
         author=page.author,
-        published_at=page.published_at or pending.published_at,
+        published_at=best_published_at(page.published_at, pending.published_at),
         language=page.language,
         sitename=page.sitename,
         text=page.text,
@@ -279,6 +283,19 @@ def build_article(
         fetched_at=fetched_at,
         run_id=run_id,
     )
+
+
+def best_published_at(page: datetime | None, feed: datetime | None) -> datetime | None:
+    """The page's date, unless it is a bare day (midnight UTC) that the feed's date refines.
+
+    htmldate often finds only the day, from the URL or for pages dated today; the feed usually
+    has the time, and latency figures depend on it.
+    """
+    if page is None:
+        return feed
+    if feed is not None and page.time() == dt_time(0) and page.date() == feed.astimezone(UTC).date():
+        return feed
+    return page
 
 
 def article_event(

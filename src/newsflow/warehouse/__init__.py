@@ -12,6 +12,7 @@ and migrates.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
 import time
@@ -26,6 +27,7 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 
 log = logging.getLogger(__name__)
 
+_MIGRATED: set[tuple[Path, int]] = set()
 _LOCK_RETRY_SECONDS = 0.1
 _READ_RETRY_SECONDS = 3.0
 _SQL_ROOTS = (Path(__file__).parent / "_sql", Path(__file__).resolve().parents[3] / "warehouse")
@@ -77,7 +79,10 @@ class Warehouse:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
         con = self._connect(read_only=False, patience=max(self.lock_timeout, _READ_RETRY_SECONDS))
         try:
-            migrate(con)
+            identity = (self.path, self.path.stat().st_ino)
+            if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
+                migrate(con)
+                _MIGRATED.add(identity)
             yield con
         finally:
             con.close()
@@ -121,11 +126,12 @@ def _read_holder(handle: Any) -> str:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply migrations that have not run yet, in order, then (re)create the views."""
+    """Apply migrations that have not run yet, in order, then (re)create views whose SQL changed."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
+    con.execute("CREATE TABLE IF NOT EXISTS schema_views (sha256 VARCHAR NOT NULL)")
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for path in sorted((sql_root() / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql")):
@@ -137,16 +143,19 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, path.stem])
         con.execute("COMMIT")
         applied.append(path.stem)
-    if applied or not done:
-        create_views(con)
+    view_files = sorted((sql_root() / "views").glob("*.sql"))
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in view_files)).hexdigest()
+    stored = con.execute("SELECT sha256 FROM schema_views").fetchall()
+    if applied or stored != [(digest,)]:
+        create_views(con, view_files)
+        con.execute("DELETE FROM schema_views")
+        con.execute("INSERT INTO schema_views VALUES (?)", [digest])
     return applied
 
 
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    for path in sorted((sql_root() / "views").glob("*.sql")):
+def create_views(con: duckdb.DuckDBPyConnection, view_files: list[Path]) -> None:
+    for path in view_files:
         con.execute(path.read_text(encoding="utf-8"))
-
-
 
 
 # The public load and read functions, so callers write `warehouse.load_articles(...)`.
@@ -154,22 +163,50 @@ from newsflow.warehouse.loads import (  # noqa: E402
     abandon_stale_runs,
     begin_run,
     finish_run,
-    link_stored_entries,
-    load_articles,
     insert_entries,
     insert_fetch_events,
     insert_polls,
+    link_stored_entries,
+    load_articles,
     pending_entries,
     read_feed_states,
-    story_ids_for_hashes,
     sync_feeds,
     transaction,
     update_feed_states,
 )
 from newsflow.warehouse.reads import QueryResult, feed_health, run_read_query  # noqa: E402
+from newsflow.warehouse.story_index import (  # noqa: E402
+    apply_story_merges,
+    existing_canonical_urls,
+    existing_content_hashes,
+    insert_story_index,
+    lookup_story_keys,
+)
 
 __all__ = [
-    "QueryResult", "Warehouse", "abandon_stale_runs", "begin_run", "create_views", "feed_health", "finish_run",
-    "insert_entries", "insert_fetch_events", "insert_polls", "link_stored_entries", "load_articles", "migrate", "pending_entries", "read_feed_states",
-    "run_read_query", "sql_root", "story_ids_for_hashes", "sync_feeds", "transaction", "update_feed_states",
+    "QueryResult",
+    "Warehouse",
+    "abandon_stale_runs",
+    "apply_story_merges",
+    "begin_run",
+    "create_views",
+    "existing_canonical_urls",
+    "existing_content_hashes",
+    "feed_health",
+    "finish_run",
+    "insert_entries",
+    "insert_fetch_events",
+    "insert_polls",
+    "insert_story_index",
+    "link_stored_entries",
+    "load_articles",
+    "lookup_story_keys",
+    "migrate",
+    "pending_entries",
+    "read_feed_states",
+    "run_read_query",
+    "sql_root",
+    "sync_feeds",
+    "transaction",
+    "update_feed_states",
 ]

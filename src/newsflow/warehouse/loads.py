@@ -207,7 +207,8 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
 
 def insert_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[FeedPollState]) -> None:
     """One row per poll in `polls`; a rerun of the same run replaces its rows."""
-    con.execute("DELETE FROM polls WHERE run_id = ? AND list_contains(?, feed_id)", [run_id, [p.feed_id for p in polls]])
+    feed_ids = [p.feed_id for p in polls]
+    con.execute("DELETE FROM polls WHERE run_id = ? AND list_contains(?, feed_id)", [run_id, feed_ids])
     insert_columns(con, "polls", {
         "run_id": [run_id] * len(polls),
         "feed_id": [p.feed_id for p in polls],
@@ -254,18 +255,6 @@ def pending_entries(
         {"max_attempts": max_attempts, "feed_ids": list(feed_ids), "terminal": list(terminal_outcomes)},
     ).fetchall()
     return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4]) for r in rows]
-
-
-def story_ids_for_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> dict[str, str]:
-    """The story of the earliest stored article with each content hash."""
-    rows = con.execute(
-        """
-        SELECT content_hash, arg_min(story_id, fetched_at) FROM articles
-        WHERE content_hash IN (SELECT unnest($hashes)) GROUP BY content_hash
-        """,
-        {"hashes": list(hashes)},
-    ).fetchall()
-    return {r[0]: r[1] for r in rows}
 
 
 def load_articles(

@@ -1,0 +1,411 @@
+"""Stories: one story, many outlets. Pure near-duplicate clustering, no I/O.
+
+Every article gets a `story_id`: the article id of the story's first member. Copies of one
+story (wire copies with a dateline, byline or footer added, the tail cut, light rewording,
+another site's boilerplate around the same text) share it; different stories never do.
+
+How (calibrated on labelled variants of the real corpora, see docs/stories.md):
+- Text: `text.word_tokens` (casefolded letter/digit runs, one token per CJK character), so
+  case and punctuation never matter. Shingles are runs of `SHINGLE_WORDS` tokens.
+- Signature: a datasketch MinHash (affine32 scheme) over the 32-bit shingle hashes, stored as
+  bytes with a small header holding the parameters and the shingle count.
+- Candidates: LSH, `BANDS` bands of `ROWS` rows; each band is a 64-bit key (`band_keys`). The
+  warehouse keeps the keys in `story_bands`, so a run looks up only its new articles' keys.
+- Verification: a candidate matches when the estimated Jaccard similarity, or the estimated
+  containment of the smaller text in the larger, clears its threshold (`Similarity.matches`).
+  Containment is what keeps a copy with its last paragraphs cut in the story.
+- Short texts (under `MIN_WORDS` tokens) get no signature: they share a story only with texts
+  whose token sequence is identical (one exact key in band `EXACT_BAND`).
+- Bridges: when a new article matches two or more stories, they merge into the one that
+  started first; the others are reported as `StoryMerge`s for the warehouse to rewrite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from datasketch import MinHash
+
+from newsflow.text import word_tokens
+
+SHINGLE_WORDS = 3
+NUM_PERM = 128
+BANDS = 42
+ROWS = 3
+SEED = 1
+MIN_WORDS = 50
+JACCARD_MIN = 0.5
+CONTAINMENT_MIN = 0.7
+SIZE_RATIO_MIN = 0.3
+EXACT_BAND = -1
+"""The band of the one key a short text gets: a hash of its whole token sequence."""
+
+BandKey = tuple[int, int]
+"""(band, band_hash); band_hash is an unsigned 64-bit int (DuckDB UBIGINT)."""
+
+_MAGIC = b"NFMH"
+_FORMAT_VERSION = 1
+_HEADER = struct.Struct("<4sBBHI")  # magic, version, shingle words, num_perm, shingle count
+_U64 = np.uint64
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Every knob of the clustering; the defaults are the calibrated ones."""
+
+    shingle_words: int = SHINGLE_WORDS
+    num_perm: int = NUM_PERM
+    bands: int = BANDS
+    rows: int = ROWS
+    seed: int = SEED
+    min_words: int = MIN_WORDS
+    jaccard_min: float = JACCARD_MIN
+    containment_min: float = CONTAINMENT_MIN
+    size_ratio_min: float = SIZE_RATIO_MIN
+
+    def __post_init__(self) -> None:
+        if self.bands * self.rows > self.num_perm:
+            raise ValueError(f"{self.bands} bands x {self.rows} rows need more than {self.num_perm} permutations")
+        if self.shingle_words < 1 or self.min_words < self.shingle_words:
+            raise ValueError("min_words must be at least shingle_words, and both positive")
+
+
+DEFAULT_PARAMS = StoryParams()
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """A new article to place in a story. `sort_key` orders the batch earliest-first:
+    (published_at or fetched_at, article_id)."""
+
+    article_id: str
+    text: str
+    content_hash: str
+    sort_key: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    """An article already in the index, found by `matched_key`, one of the looked-up keys.
+
+    `signature` is None for a short text (it can only match on its exact key).
+    `story_sort_key` is the sort key of the story's first member: it picks the survivor when
+    a bridge merges stories. An article found by several keys may come once per key.
+    """
+
+    article_id: str
+    story_id: str
+    signature: bytes | None
+    matched_key: BandKey
+    story_sort_key: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class AssignedArticle:
+    """What to store for one new article: its story, signature and keys for the index."""
+
+    article_id: str
+    story_id: str
+    signature: bytes | None
+    band_keys: tuple[BandKey, ...]
+
+
+@dataclass(frozen=True)
+class StoryMerge:
+    """`story_id` (already in the warehouse) is now part of `merged_into`."""
+
+    story_id: str
+    merged_into: str
+    bridging_article_id: str
+
+
+@dataclass(frozen=True)
+class StoryAssignment:
+    articles: tuple[AssignedArticle, ...]
+    merges: tuple[StoryMerge, ...] = ()
+
+    def story_ids(self) -> dict[str, str]:
+        return {a.article_id: a.story_id for a in self.articles}
+
+
+@dataclass(frozen=True)
+class Similarity:
+    jaccard: float
+    containment: float
+    size_ratio: float
+
+    def matches(self, params: StoryParams = DEFAULT_PARAMS) -> bool:
+        if self.jaccard >= params.jaccard_min:
+            return True
+        return self.containment >= params.containment_min and self.size_ratio >= params.size_ratio_min
+
+
+Lookup = Callable[[list[BandKey]], list[IndexedArticle]]
+
+
+# --- signatures ---------------------------------------------------------------------------
+
+
+def shingle_hashes(tokens: Sequence[str], shingle_words: int) -> npt.NDArray[np.uint32]:
+    """The distinct 32-bit hashes of the runs of `shingle_words` tokens.
+
+    Each token is hashed once (crc32), and the runs are combined and mixed in numpy: hashing
+    every shingle string with a cryptographic hash took 5x as long (docs/stories.md).
+    """
+    count = len(tokens) - shingle_words + 1
+    if count < 1:
+        return np.zeros(0, dtype=np.uint32)
+    token_hashes = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=_U64, count=len(tokens))
+    combined = np.zeros(count, dtype=_U64)
+    for offset in range(shingle_words):
+        combined = (combined ^ token_hashes[offset : offset + count]) * _U64(0x9E3779B97F4A7C15)
+    return np.unique((_mix64(combined) >> _U64(32)).astype(np.uint32))
+
+
+def _mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The MurmurHash3 64-bit finaliser: spreads every input bit over the output."""
+    values = values ^ (values >> _U64(33))
+    values = values * _U64(0xFF51AFD7ED558CCD)
+    values = values ^ (values >> _U64(33))
+    values = values * _U64(0xC4CEB9FE1A85EC53)
+    return values ^ (values >> _U64(33))
+
+
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int, seed: int) -> Any:
+    return MinHash(num_perm=num_perm, seed=seed).permutations
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def signature_of(text: str, params: StoryParams = DEFAULT_PARAMS) -> bytes | None:
+    """The MinHash signature of `text`, or None when it has fewer than `min_words` tokens."""
+    tokens = word_tokens(text)
+    if len(tokens) < params.min_words:
+        return None
+    shingles = shingle_hashes(tokens, params.shingle_words)
+    minhash = MinHash(
+        num_perm=params.num_perm,
+        seed=params.seed,
+        hashfunc=_identity,
+        permutations=_permutations(params.num_perm, params.seed),
+        scheme="affine32",
+    )
+    minhash.update_batch(shingles.tolist())
+    header = _HEADER.pack(_MAGIC, _FORMAT_VERSION, params.shingle_words, params.num_perm, len(shingles))
+    values: npt.NDArray[np.uint32] = minhash.hashvalues
+    return header + values.astype("<u4").tobytes()
+
+
+def _unpack(signature: bytes, params: StoryParams) -> tuple[int, npt.NDArray[np.uint32]]:
+    magic, version, words, num_perm, shingle_count = _HEADER.unpack_from(signature)
+    if (magic, version, words, num_perm) != (_MAGIC, _FORMAT_VERSION, params.shingle_words, params.num_perm):
+        raise ValueError(
+            f"signature made with {words}-word shingles and {num_perm} permutations (format {version}); "
+            f"these parameters need {params.shingle_words} and {params.num_perm}: rebuild the story index"
+        )
+    return shingle_count, np.frombuffer(signature, dtype="<u4", offset=_HEADER.size)
+
+
+def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS) -> Similarity:
+    """Estimated Jaccard similarity, and containment of the smaller shingle set in the larger."""
+    size_a, values_a = _unpack(first, params)
+    size_b, values_b = _unpack(second, params)
+    jaccard = float(np.count_nonzero(values_a == values_b)) / len(values_a)
+    # |A n B| = J / (1 + J) * (|A| + |B|), from J = |A n B| / |A u B|.
+    overlap = jaccard / (1.0 + jaccard) * (size_a + size_b)
+    smaller, larger = min(size_a, size_b), max(size_a, size_b)
+    return Similarity(jaccard, min(1.0, overlap / smaller), smaller / larger)
+
+
+# --- band keys ----------------------------------------------------------------------------
+
+
+def band_keys(signature: bytes, params: StoryParams = DEFAULT_PARAMS) -> list[BandKey]:
+    """One (band, unsigned 64-bit hash) pair per LSH band of the signature."""
+    _, values = _unpack(signature, params)
+    rows = values[: params.bands * params.rows].reshape(params.bands, params.rows).astype(_U64)
+    # Fold each band's rows through a 64-bit mixer, all bands at once in numpy (a blake2b call
+    # per band took 1.4x as long). Equal rows in two bands give equal hashes, but the band
+    # number is part of the key.
+    keys = np.zeros(params.bands, dtype=_U64)
+    for column in rows.T:
+        keys = _mix64(keys ^ column)
+    return list(enumerate(keys.tolist()))
+
+
+def exact_key(text: str, content_hash: str) -> BandKey:
+    """The key of a short text: its token sequence, or its content hash when it has no tokens."""
+    tokens = word_tokens(text)
+    payload = " ".join(tokens) if tokens else f"content:{content_hash}"
+    return (EXACT_BAND, _hash64(payload.encode("utf-8")))
+
+
+def _hash64(payload: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(payload, digest_size=8).digest(), "little")
+
+
+def index_entry(candidate: StoryCandidate, params: StoryParams = DEFAULT_PARAMS) -> tuple[bytes | None, list[BandKey]]:
+    """The signature (None for a short text) and the keys one article puts in the index."""
+    signature = signature_of(candidate.text, params)
+    if signature is None:
+        return None, [exact_key(candidate.text, candidate.content_hash)]
+    return signature, band_keys(signature, params)
+
+
+# --- assignment ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Member:
+    """An article that a new one can match: from the index, or earlier in the batch."""
+
+    article_id: str
+    story_id: str
+    signature: bytes | None
+
+
+@dataclass
+class _StoryGraph:
+    """Union-find over story ids, so a bridge merges stories without rewriting members."""
+
+    parent: dict[str, str] = field(default_factory=dict)
+    rank: dict[str, tuple[bool, tuple[Any, ...], str]] = field(default_factory=dict)
+    retired: dict[str, str] = field(default_factory=dict)  # persisted story -> bridging article
+
+    def add(self, story_id: str, started: tuple[Any, ...], persisted: bool) -> None:
+        if story_id not in self.parent:
+            self.parent[story_id] = story_id
+            # Persisted stories survive in-batch ones, so a bridge retires as few stored ids as it can.
+            self.rank[story_id] = (not persisted, started, story_id)
+
+    def find(self, story_id: str) -> str:
+        while self.parent[story_id] != story_id:
+            self.parent[story_id] = self.parent[self.parent[story_id]]
+            story_id = self.parent[story_id]
+        return story_id
+
+    def join(self, story_ids: Iterable[str], bridging_article_id: str) -> str:
+        roots = sorted({self.find(s) for s in story_ids}, key=self.rank.__getitem__)
+        survivor = roots[0]
+        for absorbed in roots[1:]:
+            self.parent[absorbed] = survivor
+            if not self.rank[absorbed][0]:
+                self.retired[absorbed] = bridging_article_id
+        return survivor
+
+    def merges(self) -> tuple[StoryMerge, ...]:
+        return tuple(StoryMerge(s, self.find(s), a) for s, a in sorted(self.retired.items()))
+
+
+def assign_stories(
+    new: Sequence[StoryCandidate], lookup: Lookup, params: StoryParams = DEFAULT_PARAMS
+) -> StoryAssignment:
+    """Place each new article in a story: one it matches in the index or the batch, or its own.
+
+    `lookup` is called once, with every key of the batch, and returns the indexed articles
+    stored under any of them (the warehouse does this with one join on `story_bands`).
+    """
+    ordered = sorted(new, key=lambda c: c.sort_key)
+    entries = {c.article_id: index_entry(c, params) for c in ordered}
+    all_keys = sorted({key for _, keys in entries.values() for key in keys})
+    graph = _StoryGraph()
+    by_key = _index_by_key(lookup(all_keys) if all_keys else [], set(entries), graph)
+    assigned: list[tuple[str, str]] = []
+    for candidate in ordered:
+        signature, keys = entries[candidate.article_id]
+        matched = _matching_stories(signature, keys, by_key, graph, params)
+        story_id = graph.join(matched, candidate.article_id) if matched else candidate.article_id
+        graph.add(story_id, candidate.sort_key, persisted=False)
+        member = _Member(candidate.article_id, story_id, signature)
+        for key in keys:
+            by_key[key].append(member)
+        assigned.append((candidate.article_id, story_id))
+    articles = tuple(
+        AssignedArticle(article_id, graph.find(story_id), entries[article_id][0], tuple(entries[article_id][1]))
+        for article_id, story_id in assigned
+    )
+    return StoryAssignment(articles, graph.merges())
+
+
+def _index_by_key(
+    indexed: Iterable[IndexedArticle], batch_ids: set[str], graph: _StoryGraph
+) -> defaultdict[BandKey, list[_Member]]:
+    by_key: defaultdict[BandKey, list[_Member]] = defaultdict(list)
+    for found in indexed:
+        if found.article_id in batch_ids:
+            continue  # being re-assigned in this batch; the batch copy is the one that counts
+        graph.add(found.story_id, found.story_sort_key, persisted=True)
+        by_key[found.matched_key].append(_Member(found.article_id, found.story_id, found.signature))
+    return by_key
+
+
+def _matching_stories(
+    signature: bytes | None,
+    keys: Sequence[BandKey],
+    by_key: defaultdict[BandKey, list[_Member]],
+    graph: _StoryGraph,
+    params: StoryParams,
+) -> set[str]:
+    """The current ids of the stories with a member that verifies against this article."""
+    seen: set[str] = set()
+    stories: set[str] = set()
+    for key in keys:
+        for member in by_key.get(key, ()):
+            if member.article_id in seen:
+                continue
+            seen.add(member.article_id)
+            if _verified(signature, member.signature, params):
+                stories.add(graph.find(member.story_id))
+    return stories
+
+
+def _verified(signature: bytes | None, other: bytes | None, params: StoryParams) -> bool:
+    """Exact keys need no check; band keys are candidates until the signatures agree."""
+    if signature is None or other is None:
+        return signature is None and other is None
+    return similarity(signature, other, params).matches(params)
+
+
+class MemoryIndex:
+    """The story index in memory: what `story_bands` and `story_signatures` hold, as dicts.
+
+    For tests, benchmarks and small tools; the warehouse keeps the same rows in DuckDB.
+    """
+
+    def __init__(self) -> None:
+        self.keys: defaultdict[BandKey, list[str]] = defaultdict(list)
+        self.signatures: dict[str, bytes | None] = {}
+        self.story_of: dict[str, str] = {}
+        self.sort_keys: dict[str, tuple[Any, ...]] = {}
+
+    def lookup(self, keys: list[BandKey]) -> list[IndexedArticle]:
+        return [
+            IndexedArticle(a, self.story_of[a], self.signatures[a], key, self.sort_keys[self.story_of[a]])
+            for key in keys
+            for a in self.keys.get(key, ())
+        ]
+
+    def add(self, assignment: StoryAssignment, candidates: Sequence[StoryCandidate]) -> None:
+        sort_key = {c.article_id: c.sort_key for c in candidates}
+        for merge in assignment.merges:  # the warehouse: UPDATE ... SET story_id = merged_into
+            for article_id, story_id in self.story_of.items():
+                if story_id == merge.story_id:
+                    self.story_of[article_id] = merge.merged_into
+        for article in assignment.articles:
+            self.signatures[article.article_id] = article.signature
+            self.story_of[article.article_id] = article.story_id
+            self.sort_keys.setdefault(article.article_id, sort_key[article.article_id])
+            for key in article.band_keys:
+                self.keys[key].append(article.article_id)

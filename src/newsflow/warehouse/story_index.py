@@ -1,0 +1,80 @@
+"""The persistent story index (migration 0002): band keys, signatures and merges.
+
+A batch looks up only its own keys, with one join, so its cost follows the new articles.
+See docs/stories.md for the clustering itself (newsflow.stories).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+StoredMatch = tuple[int, int, str, str, bytes | None, datetime | None]
+
+
+def lookup_story_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[tuple[int, int]]) -> list[StoredMatch]:
+    """Indexed articles stored under any of `keys`: (band, band_hash, article_id, story_id, signature,
+    story_started_at)."""
+    if not keys:
+        return []
+    rows: list[StoredMatch] = con.execute(
+        """
+        WITH new_keys AS (SELECT unnest($bands)::SMALLINT AS band, unnest($hashes)::UBIGINT AS band_hash)
+        SELECT b.band, b.band_hash, s.article_id, s.story_id, s.signature,
+               coalesce(first.published_at, first.fetched_at) AS story_started_at
+        FROM new_keys k
+        JOIN story_bands b ON b.band = k.band AND b.band_hash = k.band_hash
+        JOIN story_signatures s ON s.article_id = b.article_id
+        LEFT JOIN articles first ON first.article_id = s.story_id
+        """,
+        {"bands": [k[0] for k in keys], "hashes": [k[1] for k in keys]},
+    ).fetchall()
+    return rows
+
+
+def insert_story_index(
+    con: duckdb.DuckDBPyConnection, entries: Sequence[tuple[str, str, bytes | None, Sequence[tuple[int, int]]]]
+) -> None:
+    """Index new articles: `entries` are (article_id, story_id, signature, band_keys)."""
+    if not entries:
+        return
+    bands = [(band, band_hash, article_id) for article_id, _, _, keys in entries for band, band_hash in keys]
+    con.execute(
+        "INSERT INTO story_bands SELECT unnest($band)::SMALLINT, unnest($hash)::UBIGINT, unnest($article)",
+        {"band": [b[0] for b in bands], "hash": [b[1] for b in bands], "article": [b[2] for b in bands]},
+    )
+    con.execute(
+        "INSERT INTO story_signatures SELECT unnest($article), unnest($story), unnest($signature)::BLOB "
+        "ON CONFLICT (article_id) DO NOTHING",
+        {"article": [e[0] for e in entries], "story": [e[1] for e in entries], "signature": [e[2] for e in entries]},
+    )
+
+
+def apply_story_merges(con: duckdb.DuckDBPyConnection, merges: Sequence[tuple[str, str, str]], run_id: str) -> None:
+    """Fold each retired story (story_id, merged_into, bridging_article_id) into its survivor."""
+    for old, new, bridge in merges:
+        params: dict[str, Any] = {"old": old, "new": new}
+        con.execute("UPDATE articles SET story_id = $new WHERE story_id = $old", params)
+        con.execute("UPDATE story_signatures SET story_id = $new WHERE story_id = $old", params)
+        con.execute("UPDATE story_merges SET merged_into = $new WHERE merged_into = $old", params)
+        con.execute(
+            "INSERT INTO story_merges VALUES ($old, $new, $bridge, now(), $run_id) ON CONFLICT DO NOTHING",
+            {**params, "bridge": bridge, "run_id": run_id},
+        )
+
+
+def existing_canonical_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> set[str]:
+    rows = con.execute(
+        "SELECT canonical_url FROM articles WHERE canonical_url IN (SELECT unnest($urls))", {"urls": list(urls)}
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def existing_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> set[str]:
+    rows = con.execute(
+        "SELECT DISTINCT content_hash FROM articles WHERE content_hash IN (SELECT unnest($h))", {"h": list(hashes)}
+    ).fetchall()
+    return {r[0] for r in rows}

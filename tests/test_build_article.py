@@ -1,0 +1,25 @@
+"""Which date an article gets: the page's, unless the feed's refines a bare day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsflow.pipeline import best_published_at
+
+FEED = datetime(2026, 11, 24, 22, 43, 36, tzinfo=UTC)
+
+
+def test_a_bare_day_on_the_page_takes_the_feeds_time() -> None:
+    assert best_published_at(datetime(2026, 11, 24, tzinfo=UTC), FEED) == FEED
+
+
+def test_a_page_time_wins_and_a_different_day_is_kept() -> None:
+    page = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    assert best_published_at(page, FEED) == page
+    other_day = datetime(2026, 11, 20, tzinfo=UTC)
+    assert best_published_at(other_day, FEED) == other_day
+
+
+def test_missing_dates_fall_back() -> None:
+    assert best_published_at(None, FEED) == FEED
+    assert best_published_at(None, None) is None

@@ -1,0 +1,183 @@
+"""Story clustering: signatures, band keys, assignment, bridges and the in-memory index."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow.stories import (
+    BANDS,
+    EXACT_BAND,
+    MIN_WORDS,
+    IndexedArticle,
+    MemoryIndex,
+    StoryCandidate,
+    StoryParams,
+    assign_stories,
+    band_keys,
+    signature_of,
+    similarity,
+)
+from tests.storyvariants import add_byline_footer, add_dateline, cut_tail, reword
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+_WORDS = [f"w{i}" for i in range(5_000)]
+
+
+def article_text(seed: int, words: int = 300) -> str:
+    rng = random.Random(seed)
+    chosen = [rng.choice(_WORDS) for _ in range(words)]
+    return "\n".join(" ".join(chosen[i : i + 60]) for i in range(0, words, 60))
+
+
+def candidate(article_id: str, text: str, minutes: int = 0) -> StoryCandidate:
+    return StoryCandidate(article_id, text, f"hash-{article_id}", (T0 + timedelta(minutes=minutes), article_id))
+
+
+def no_index(keys: list[tuple[int, int]]) -> list[IndexedArticle]:
+    return []
+
+
+def test_signature_ignores_case_punctuation_and_spacing() -> None:
+    text = article_text(1)
+    shouted = text.upper().replace(" ", " , ").replace("\n", "\n\n")
+    assert signature_of(text) == signature_of(shouted)
+
+
+def test_short_text_has_no_signature_but_one_exact_key() -> None:
+    short = " ".join(_WORDS[: MIN_WORDS - 1])
+    assert signature_of(short) is None
+    result = assign_stories([candidate("a", short)], no_index)
+    assert result.articles[0].signature is None
+    assert [band for band, _ in result.articles[0].band_keys] == [EXACT_BAND]
+
+
+def test_band_keys_are_unsigned_64_bit_one_per_band() -> None:
+    signature = signature_of(article_text(2))
+    assert signature is not None
+    keys = band_keys(signature)
+    assert [band for band, _ in keys] == list(range(BANDS))
+    assert all(0 <= key < 2**64 for _, key in keys)
+
+
+def test_signature_from_other_parameters_is_refused() -> None:
+    signature = signature_of(article_text(3), StoryParams(shingle_words=4))
+    assert signature is not None
+    with pytest.raises(ValueError, match="rebuild the story index"):
+        band_keys(signature)
+
+
+def test_wire_copies_share_the_earliest_articles_story() -> None:
+    paragraphs = article_text(4, 600).split("\n")
+    rng = random.Random(0)
+    copies = [
+        add_dateline(paragraphs, rng),
+        add_byline_footer(paragraphs, rng),
+        reword(paragraphs, rng),
+        cut_tail(paragraphs, rng),
+    ]
+    batch = [candidate(f"copy{i}", "\n".join(p), minutes=10 + i) for i, p in enumerate(copies)]
+    batch.append(candidate("original", "\n".join(paragraphs), minutes=0))
+    result = assign_stories(batch, no_index)
+    assert set(result.story_ids().values()) == {"original"}
+
+
+def test_different_articles_get_their_own_stories() -> None:
+    batch = [candidate(f"a{i}", article_text(100 + i)) for i in range(20)]
+    result = assign_stories(batch, no_index)
+    assert result.story_ids() == {f"a{i}": f"a{i}" for i in range(20)}
+
+
+def test_cut_copy_matches_by_containment_not_jaccard() -> None:
+    full = article_text(5, 600)
+    half = "\n".join(full.split("\n")[:5])
+    first, second = signature_of(full), signature_of(half)
+    assert first is not None and second is not None
+    found = similarity(first, second)
+    assert found.jaccard < 0.6 and found.containment > 0.9
+    assert found.matches()
+
+
+def test_small_text_inside_a_long_one_stays_apart_by_size_ratio() -> None:
+    roundup = article_text(6, 1_000)
+    excerpt = "\n".join(roundup.split("\n")[:2])  # 120 of 1,000 words
+    first, second = signature_of(roundup), signature_of(excerpt)
+    assert first is not None and second is not None
+    assert not similarity(first, second).matches()
+
+
+def test_new_article_joins_a_story_from_the_index_in_one_lookup() -> None:
+    index = MemoryIndex()
+    first = [candidate("old", article_text(7))]
+    index.add(assign_stories(first, index.lookup), first)
+    calls: list[int] = []
+
+    def counting_lookup(keys: list[tuple[int, int]]) -> list[IndexedArticle]:
+        calls.append(len(keys))
+        return index.lookup(keys)
+
+    copy = "\n".join(add_dateline(article_text(7).split("\n"), random.Random(1)))
+    second = [candidate("new", copy, minutes=60), candidate("other", article_text(8), minutes=61)]
+    result = assign_stories(second, counting_lookup)
+    assert result.story_ids() == {"new": "old", "other": "other"}
+    assert len(calls) == 1
+
+
+def test_exact_copies_of_a_short_text_share_a_story() -> None:
+    brief = "Storm warning for the coast tonight."
+    batch = [candidate("a", brief), candidate("b", brief.upper() + "!", minutes=5), candidate("c", "Other news.")]
+    assert assign_stories(batch, no_index).story_ids() == {"a": "a", "b": "a", "c": "c"}
+
+
+def test_a_bridging_article_merges_stories_into_the_earliest() -> None:
+    full = article_text(9, 600).split("\n")
+    head, tail = "\n".join(full[:6]), "\n".join(full[4:])  # overlap too small to match each other
+    index = MemoryIndex()
+    early = [candidate("head", head, minutes=0), candidate("tail", tail, minutes=5)]
+    index.add(assign_stories(early, index.lookup), early)
+    assert index.story_of == {"head": "head", "tail": "tail"}
+    bridge = [candidate("full", "\n".join(full), minutes=30)]
+    result = assign_stories(bridge, index.lookup)
+    assert result.story_ids() == {"full": "head"}
+    assert [(m.story_id, m.merged_into, m.bridging_article_id) for m in result.merges] == [("tail", "head", "full")]
+    index.add(result, bridge)
+    assert set(index.story_of.values()) == {"head"}
+
+
+def test_stored_story_id_survives_an_earlier_dated_newcomer() -> None:
+    index = MemoryIndex()
+    stored = [candidate("stored", article_text(10), minutes=100)]
+    index.add(assign_stories(stored, index.lookup), stored)
+    late_feed = [candidate("backdated", article_text(10) + "\nReporting by Jane Doe.", minutes=0)]
+    assert assign_stories(late_feed, index.lookup).story_ids() == {"backdated": "stored"}
+
+
+def test_batch_order_does_not_depend_on_input_order() -> None:
+    base = article_text(11).split("\n")
+    batch = [candidate(f"c{i}", "\n".join(reword(base, random.Random(i))), minutes=i) for i in range(6)]
+    forward = assign_stories(batch, no_index).story_ids()
+    backward = assign_stories(list(reversed(batch)), no_index).story_ids()
+    assert forward == backward == {f"c{i}": "c0" for i in range(6)}
+
+
+def test_parameters_that_need_more_permutations_are_refused() -> None:
+    with pytest.raises(ValueError, match="permutations"):
+        StoryParams(num_perm=64, bands=42, rows=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=7), min_size=1, max_size=12))
+def test_incremental_runs_agree_with_one_batch(picks: list[int]) -> None:
+    """Feeding articles run by run gives the same stories as one batch, when no bridge occurs."""
+    texts = [article_text(200 + p) for p in picks]
+    batch = [candidate(f"a{i}", text, minutes=i) for i, text in enumerate(texts)]
+    at_once = assign_stories(batch, no_index).story_ids()
+    index = MemoryIndex()
+    for one in batch:
+        index.add(assign_stories([one], index.lookup), [one])
+    assert index.story_of == at_once
+    assert at_once == {f"a{i}": f"a{picks.index(p)}" for i, p in enumerate(picks)}
