@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                        help="a parameter of the named query (repeatable)")
 
+    stories = commands.add_parser("stories", help="top stories by number of outlets, first outlet and spread")
+    stories.add_argument("--since", type=_parse_date, metavar="DATE", help="only stories that began on or after DATE")
+    stories.add_argument("--limit", type=int, default=20, metavar="N", help="rows to show (default 20)")
+    stories.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_config(stories)
+
     export = commands.add_parser("export", help="export the articles as Parquet (by date), CSV or JSON Lines")
     export.add_argument("out_dir", metavar="DIR", help="folder to write into")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="parquet")
@@ -81,7 +87,8 @@ def _parse_date(text: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "export": cmd_export, "feeds": cmd_feeds}
+    handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories,
+                "export": cmd_export, "feeds": cmd_feeds}
     try:
         return handlers[args.command](args)
     except (ConfigError, queries.NamedQueryError, OpmlError) as exc:
@@ -173,6 +180,16 @@ def cmd_query(args: argparse.Namespace) -> int:
         return fail("--param applies to named queries only; put the values in the SQL", EXIT_USAGE)
     config = load_config(args.config)
     result = run_read_query(Warehouse(config.warehouse_path), sql, params)
+    print(format_result(result, args.format))
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    """Top stories by number of outlets: the named query `stories` with its two parameters."""
+    named = queries.load_query(sql_root() / "queries", "stories")
+    params = [f"limit={args.limit}"] + ([f"since={args.since.isoformat()}"] if args.since else [])
+    config = load_config(args.config)
+    result = run_read_query(Warehouse(config.warehouse_path), named.sql, queries.bind_params(named, params))
     print(format_result(result, args.format))
     return 0
 
