@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from newsflow import __version__, queries
-from newsflow.config import Config, load_config
+from newsflow.cli_run import cmd_run
+from newsflow.config import load_config
 from newsflow.errors import ConfigError, NewsflowError, ReadOnlyQueryError, WarehouseError
 from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
 from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
@@ -35,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(run)
     run.add_argument("--feed", action="append", metavar="NAME", help="only this feed, due or not (repeatable)")
     run.add_argument("--all", action="store_true", help="poll every enabled feed, due or not")
+    shown = run.add_mutually_exclusive_group()
+    shown.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    shown.add_argument("--json", action="store_true", help="print only the summary, as JSON, for scripts")
+    shown.add_argument("--verbose", action="store_true", help="also print Prefect's own run logs")
 
     serve = commands.add_parser("serve", help="run the ingest flow on the config's [schedule] until stopped")
     _add_config(serve)
@@ -111,25 +116,6 @@ def fail(message: str, code: int) -> int:
 # --- run ----------------------------------------------------------------------------------
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
-    check_warehouse_writable(config)
-    from flows import configure_prefect_environment
-
-    configure_prefect_environment()
-    from flows.ingest import ingest
-
-    try:
-        result = asyncio.run(ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all))
-    except NewsflowError:
-        raise
-    except Exception as exc:  # the flow run failed; Prefect has recorded it
-        return fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
-    print(format_run_summary(result))
-    return 0
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the schedule through Prefect's `serve` until SIGTERM or Ctrl-C; see flows/serve.py."""
     config = load_config(args.config)
@@ -142,24 +128,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     serve_ingest(config)
     print("newsflow serve: stopped")
     return 0
-
-
-def check_warehouse_writable(config: Config) -> None:
-    """Fail fast, before Prefect starts, when another run holds the warehouse or it cannot open."""
-    store = Warehouse(config.warehouse_path, config.lock_timeout)
-    with store.run_lock(), store.writing():
-        pass
-
-
-def format_run_summary(result: dict[str, Any]) -> str:
-    return "\n".join([
-        f"newsflow run {result['run_id']} {result['status']} in {result['elapsed_s']:.1f} s",
-        f"  feeds     {result['feeds_polled']} polled, {result['feeds_not_modified']} not modified, "
-        f"{result['feeds_failed']} failed",
-        f"  entries   {result['entries_new']} new",
-        f"  articles  {result['articles_fetched']} fetched, {result['articles_stored']} stored, "
-        f"{result['articles_failed']} failed, {result['duplicates']} duplicates",
-    ])
 
 
 # --- query and feeds ----------------------------------------------------------------------

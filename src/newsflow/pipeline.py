@@ -96,10 +96,16 @@ async def poll_feeds(
     feeds: Sequence[FeedConfig], states: dict[str, FeedState], fetcher: Fetcher
 ) -> list[FeedPoll]:
     """Fetch every feed concurrently (the fetcher enforces the limits) and parse the bodies."""
+    polled = 0
+
     async def poll_one(feed: FeedConfig) -> FeedPoll:
+        nonlocal polled
         state = states.get(feed.name, FeedState(feed.name))
         result = await fetcher.fetch_feed(feed.url, etag=state.etag, last_modified=state.last_modified)
-        return parse_poll(feed, result)
+        poll = parse_poll(feed, result)
+        polled += 1
+        log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", polled, len(feeds))})
+        return poll
 
     return list(await asyncio.gather(*(poll_one(feed) for feed in feeds)))
 

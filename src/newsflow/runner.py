@@ -113,12 +113,15 @@ async def run_ingest(
 async def ingest(
     ctx: RunContext, feeds: Sequence[FeedConfig], feed_ids: Sequence[str], stages: Stages, counts: RunCounts
 ) -> None:
+    log.info("polling %d due feeds", len(feeds), extra={"progress": ("poll", 0, len(feeds))})
     if feeds:
         polls = await stages.poll(ctx, feeds)
         counts.add(await stages.load_polls(ctx, polls))
+    log.info("polled %d feeds: %d not modified, %d failed, %d new entries", len(feeds), counts.feeds_not_modified,
+             counts.feeds_failed, counts.entries_new, extra={"progress": ("poll", len(feeds), len(feeds))})
     pending, linked = list_pending(ctx.store, feed_ids)
     counts.duplicates += linked
-    log.info("%d feeds polled, %d new entries, %d articles to fetch", len(feeds), counts.entries_new, len(pending))
+    log.info("%d articles to fetch", len(pending), extra={"progress": ("articles", 0, len(pending))})
     if not pending:
         return
     with ExtractorPool(ctx.config.extract.worker_count, ctx.config.extract.timeout) as pool:
@@ -142,12 +145,17 @@ async def process_batches(
     in_flight = asyncio.Semaphore(2)
     single_writer = asyncio.Lock()
 
+    done = 0
+
     async def one_batch(batch: Sequence[PendingArticle]) -> None:
+        nonlocal done
         async with in_flight:
             fetched = await stages.fetch_extract(ctx, batch)
             async with single_writer:
                 counts.add(await stages.load(ctx, batch, fetched))
-                log.info("stored %d of %d articles so far", counts.articles_stored, len(pending))
+                done += len(batch)
+                log.info("articles: %d of %d done, %d stored, %d failed", done, len(pending), counts.articles_stored,
+                         counts.articles_failed, extra={"progress": ("articles", done, len(pending))})
 
     await asyncio.gather(*(one_batch(b) for b in batched(pending, ctx.config.extract.batch_size)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -111,3 +112,24 @@ def test_feeds_command_lists_health(tmp_path: Path, server: LocalServer, capsys:
     table = capsys.readouterr().out
     missing_line = next(line for line in table.splitlines() if line.startswith("missing"))
     assert "soft" in missing_line and "http_error" in missing_line
+
+
+def test_output_modes_plain_json_and_quiet(
+    tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = write_config(tmp_path, server.base_url, build_sites(server))
+    assert cli.main(["run", "--config", str(config_path), "--feed", "planet"]) == 0
+    plain = capsys.readouterr()
+    assert "polled 1 feeds: 0 not modified, 0 failed, 5 new entries" in plain.err
+    assert "articles: 5 of 5 done, 5 stored, 0 failed" in plain.err
+    assert "  articles  5 fetched, 5 stored, 0 failed, 0 duplicates" in plain.out
+
+    assert cli.main(["run", "--config", str(config_path), "--feed", "planet", "--json"]) == 0
+    scripted = capsys.readouterr()
+    summary = json.loads(scripted.out)
+    assert summary["status"] == "completed" and summary["feeds_not_modified"] == 1
+    assert "polled" not in scripted.err
+
+    assert cli.main(["run", "--config", str(config_path), "--feed", "planet", "--quiet"]) == 0
+    quiet = capsys.readouterr()
+    assert quiet.out == "" and "polled" not in quiet.err
