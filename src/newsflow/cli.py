@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     stories.add_argument("--format", choices=["table", "csv", "json"], default="table")
     _add_config(stories)
 
+    again = commands.add_parser("reextract", help="run extraction again on the kept HTML, without fetching")
+    again.add_argument("--since", type=_parse_date, metavar="DATE", help="only articles fetched on or after DATE")
+    _add_config(again)
+
     export = commands.add_parser("export", help="export the articles as Parquet (by date), CSV or JSON Lines")
     export.add_argument("out_dir", metavar="DIR", help="folder to write into")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="parquet")
@@ -92,7 +96,7 @@ def _parse_date(text: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories,
+    handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories, "reextract": cmd_reextract,
                 "export": cmd_export, "feeds": cmd_feeds}
     try:
         return handlers[args.command](args)
@@ -159,6 +163,16 @@ def cmd_stories(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     result = run_read_query(Warehouse(config.warehouse_path), named.sql, queries.bind_params(named, params))
     print(format_result(result, args.format))
+    return 0
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from newsflow.reextract import reextract
+
+    config = load_config(args.config)
+    done = reextract(config, args.since)
+    print(f"re-extracted {done.articles - done.without_html} of {done.articles} articles: {done.changed} changed, "
+          f"{done.unchanged} unchanged, {done.failed} failed; {done.without_html} had no kept HTML")
     return 0
 
 

@@ -58,6 +58,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("extract", "timeout", (int, float), 30.0, "seconds of extraction per page before giving up"),
     Setting("extract", "workers", int, 0, "extraction processes; 0 means one per core"),
     Setting("extract", "batch_size", int, 200, "articles fetched, extracted and loaded per batch"),
+    Setting("extract", "keep_html", bool, True, "keep each stored article's HTML, compressed, for reextract"),
+    Setting("extract", "html_budget_mb", int, 2048, "cap on the kept HTML, compressed; the oldest pages go first"),
     Setting("polling", "min_interval", int, 600, "shortest seconds between polls of one feed; 0 polls every run"),
     Setting("polling", "max_interval", int, 86400, "longest seconds between polls of one feed"),
     Setting("schedule", "interval", int, 900, "seconds between scheduled runs of `newsflow serve`"),
@@ -91,6 +93,8 @@ class ExtractSettings:
     timeout: float = 30.0
     workers: int = 0
     batch_size: int = 200
+    keep_html: bool = True
+    html_budget_mb: int = 2048
 
     @property
     def worker_count(self) -> int:
@@ -218,6 +222,7 @@ def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
         if values[key] <= 0:
             raise ConfigError(key, f"must be greater than 0, got {values[key]!r}")
     for key in ["fetch.per_host_delay", "fetch.max_retry_after", "extract.workers", "warehouse.lock_timeout",
+                "extract.html_budget_mb",
                 "polling.min_interval", "schedule.interval"]:
         if values[key] < 0:
             raise ConfigError(key, f"must not be negative, got {values[key]!r}")

@@ -37,6 +37,7 @@ from newsflow.models import (
     ParsedFeed,
     PendingArticle,
 )
+from newsflow.pages import StoredPage
 from newsflow.text import content_hash, word_count
 from newsflow.urls import prefer_page_canonical
 from newsflow.warehouse import Warehouse
@@ -233,8 +234,9 @@ def load_batch(
     batch: Sequence[PendingArticle],
     results: Sequence[FetchResult],
     extractions: Sequence[ExtractionResult | None],
+    keep_html: bool = False,
 ) -> RunCounts:
-    """Build the batch's articles and load them with their events in one transaction."""
+    """Build the batch's articles and load them with their events (and pages) in one transaction."""
     fetched_at = datetime.now(UTC)
     candidates, attempts, events = [], [], []
     for pending, result, extraction in zip(batch, results, extractions, strict=True):
@@ -250,6 +252,8 @@ def load_batch(
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])
         placed = dedup.assign_story_ids(new, lambda keys: warehouse.lookup_story_keys(con, keys))
         stored = warehouse.load_articles(con, placed.articles, attempts, events)
+        if keep_html:
+            warehouse.insert_pages(con, stored_pages(placed.articles, batch, results))
         warehouse.insert_story_index(con, placed.index_rows)
         warehouse.apply_story_merges(con, placed.merges, run_id)
     return RunCounts(
@@ -258,6 +262,19 @@ def load_batch(
         articles_failed=len(batch) - len(candidates),
         duplicates=(len(candidates) - stored) + dedup.count_text_duplicates(new, known_hashes),
     )
+
+
+def stored_pages(
+    articles: Sequence[Article], batch: Sequence[PendingArticle], results: Sequence[FetchResult]
+) -> list[StoredPage]:
+    html_by_url = {p.canonical_url: r.text for p, r in zip(batch, results, strict=True) if r.text}
+    html_by_final_url = {r.final_url: r.text for r in results if r.text}
+    pages = []
+    for article in articles:
+        html = html_by_final_url.get(article.url) or html_by_url.get(article.canonical_url)
+        if html:
+            pages.append(StoredPage.from_html(article.article_id, article.fetched_at, html))
+    return pages
 
 
 def build_article(

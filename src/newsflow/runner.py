@@ -73,7 +73,8 @@ class Stages:
         return results, await asyncio.to_thread(extract_batch, results, ctx.pool)
 
     async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched)
+        keep_html = ctx.config.extract.keep_html
+        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched, keep_html)
 
 
 async def run_ingest(
@@ -106,7 +107,7 @@ async def run_ingest(
             end_run(store, summary, f"{type(exc).__name__}: {exc}")
             raise
         summary.elapsed_s = round(time.monotonic() - started, 3)
-        end_run(store, summary, None)
+        end_run(store, summary, None, config.extract.html_budget_mb)
     return summary
 
 
@@ -170,6 +171,10 @@ def begin_run(
         return warehouse.read_feed_states(con, [f.name for f in selected])
 
 
-def end_run(store: Warehouse, summary: RunSummary, error: str | None) -> None:
+def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budget_mb: int | None = None) -> None:
     with store.writing() as con:
+        if html_budget_mb is not None:
+            dropped = warehouse.prune_pages(con, html_budget_mb * 1024 * 1024)
+            if dropped:
+                log.info("dropped the kept HTML of %d oldest pages to stay within extract.html_budget_mb", dropped)
         warehouse.finish_run(con, summary.run_id, summary.counts.as_dict(), summary.status, error)

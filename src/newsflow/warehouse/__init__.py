@@ -165,16 +165,26 @@ from newsflow.warehouse.loads import (  # noqa: E402
     finish_run,
     insert_entries,
     insert_fetch_events,
+    insert_pages,
     insert_polls,
     link_stored_entries,
     load_articles,
     pending_entries,
+    prune_pages,
     read_feed_states,
     sync_feeds,
     transaction,
+    update_extractions,
     update_feed_states,
 )
-from newsflow.warehouse.reads import QueryResult, feed_health, run_read_query  # noqa: E402
+from newsflow.warehouse.reads import (  # noqa: E402
+    ArticleToReextract,
+    QueryResult,
+    articles_to_reextract,
+    feed_health,
+    read_pages,
+    run_read_query,
+)
 from newsflow.warehouse.story_index import (  # noqa: E402
     apply_story_merges,
     existing_canonical_urls,
@@ -184,10 +194,12 @@ from newsflow.warehouse.story_index import (  # noqa: E402
 )
 
 __all__ = [
+    "ArticleToReextract",
     "QueryResult",
     "Warehouse",
     "abandon_stale_runs",
     "apply_story_merges",
+    "articles_to_reextract",
     "begin_run",
     "create_views",
     "existing_canonical_urls",
@@ -196,6 +208,7 @@ __all__ = [
     "finish_run",
     "insert_entries",
     "insert_fetch_events",
+    "insert_pages",
     "insert_polls",
     "insert_story_index",
     "link_stored_entries",
@@ -203,10 +216,13 @@ __all__ = [
     "lookup_story_keys",
     "migrate",
     "pending_entries",
+    "prune_pages",
     "read_feed_states",
+    "read_pages",
     "run_read_query",
     "sql_root",
     "sync_feeds",
     "transaction",
+    "update_extractions",
     "update_feed_states",
 ]

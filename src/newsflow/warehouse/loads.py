@@ -25,6 +25,7 @@ from newsflow.models import (
     FetchEvent,
     PendingArticle,
 )
+from newsflow.pages import StoredPage
 
 # --- runs and feeds -----------------------------------------------------------------------
 
@@ -326,3 +327,53 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]
     return len(rows)
 
 
+
+
+def insert_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[StoredPage]) -> None:
+    """Keep the compressed HTML of newly stored articles (one row per article)."""
+    if not pages:
+        return
+    con.execute(
+        """
+        INSERT INTO pages SELECT unnest($id), unnest($at), unnest($html)::BLOB, unnest($size), unnest($packed)
+        ON CONFLICT (article_id) DO NOTHING
+        """,
+        {"id": [p.article_id for p in pages], "at": [p.fetched_at for p in pages],
+         "html": [p.html_zlib for p in pages], "size": [p.html_bytes for p in pages],
+         "packed": [len(p.html_zlib) for p in pages]},
+    )
+
+
+def prune_pages(con: duckdb.DuckDBPyConnection, budget_bytes: int) -> int:
+    """Drop the oldest kept pages until the rest fit in `budget_bytes`. Returns pages dropped."""
+    total = con.execute("SELECT coalesce(sum(compressed_bytes), 0) FROM pages").fetchone()
+    if total is None or int(total[0]) <= budget_bytes:
+        return 0
+    rows = con.execute(
+        """
+        DELETE FROM pages WHERE article_id IN (
+            SELECT article_id FROM (
+                SELECT article_id, sum(compressed_bytes) OVER (ORDER BY fetched_at DESC, article_id) AS kept
+                FROM pages)
+            WHERE kept > $budget)
+        RETURNING 1
+        """,
+        {"budget": budget_bytes},
+    ).fetchall()
+    return len(rows)
+
+
+def update_extractions(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[object, ...]]) -> None:
+    """Replace the extracted fields of articles: rows are (article_id, title, author, published_at,
+    language, sitename, content_hash, text, word_count)."""
+    if not rows:
+        return
+    names = ["article_id", "title", "author", "published_at", "language", "sitename", "content_hash", "text",
+             "word_count"]
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
+    selects = ", ".join(f"unnest(${name}) AS {name}" for name in names)
+    assignments = ", ".join(f"{name} = n.{name}" for name in names[1:])
+    con.execute(
+        f"UPDATE articles SET {assignments} FROM (SELECT {selects}) AS n WHERE articles.article_id = n.article_id",
+        columns,
+    )

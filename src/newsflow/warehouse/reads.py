@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -78,3 +79,33 @@ def feed_health(warehouse: Warehouse, feed_ids: list[str]) -> QueryResult:
             {"ids": feed_ids},
         ).fetchall()
     return QueryResult(FEED_HEALTH_COLUMNS, rows)
+
+
+@dataclass(frozen=True)
+class ArticleToReextract:
+    article_id: str
+    url: str
+    title: str | None
+    published_at: datetime | None
+    content_hash: str
+    has_html: bool
+
+
+def articles_to_reextract(con: duckdb.DuckDBPyConnection, since: date | None) -> list[ArticleToReextract]:
+    rows = con.execute(
+        """
+        SELECT a.article_id, a.url, a.title, a.published_at, a.content_hash, p.article_id IS NOT NULL
+        FROM articles a LEFT JOIN pages p USING (article_id)
+        WHERE $since IS NULL OR a.fetched_at >= $since::DATE
+        ORDER BY a.fetched_at, a.article_id
+        """,
+        {"since": since},
+    ).fetchall()
+    return [ArticleToReextract(*row) for row in rows]
+
+
+def read_pages(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, bytes]:
+    rows = con.execute(
+        "SELECT article_id, html_zlib FROM pages WHERE article_id IN (SELECT unnest($ids))", {"ids": article_ids}
+    ).fetchall()
+    return {r[0]: bytes(r[1]) for r in rows}
