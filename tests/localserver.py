@@ -38,6 +38,11 @@ class Request:
     headers: dict[str, str]
 
 
+class _BusyServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 makes a busy client wait for a 1 s SYN retry
+
+
 class LocalServer:
     """Serve `routes` on an ephemeral loopback port until `close()`."""
 
@@ -62,8 +67,7 @@ class LocalServer:
                 pass
 
         self.host = host
-        self._httpd = ThreadingHTTPServer((host, 0), _RequestHandler)
-        self._httpd.daemon_threads = True
+        self._httpd = _BusyServer((host, 0), _RequestHandler)
         # A short poll interval: shutdown() waits for it, and the default 0.5 s adds up over the suite.
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()

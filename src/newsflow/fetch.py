@@ -25,7 +25,7 @@ import ssl
 import time
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -259,14 +259,16 @@ class Fetcher:
             started = time.monotonic()
             try:
                 async with asyncio.timeout(trail.time_left()):
-                    return await self._exchange(url, trail, headers, max_bytes)
+                    hop = await self._exchange(url, trail, headers, max_bytes)
             except Exception as exc:  # mapped to an outcome; unknown ones re-raise
                 outcome, what = self._describe_failure(exc, max_bytes)
-                return trail.result(outcome, url, error=f"GET {url}: {' '.join(what.split())}")  # one line
+                hop = trail.result(outcome, url, error=f"GET {url}: {' '.join(what.split())}")  # one line
             finally:
                 spent = time.monotonic() - started
                 trail.network_seconds += spent
                 trail.attempt_seconds += spent
+        # The result was built before this hop's time was counted: elapsed_ms must include it.
+        return hop if isinstance(hop, str) else replace(hop, elapsed_ms=round(trail.network_seconds * 1000))
 
     def _describe_failure(self, exc: Exception, max_bytes: int) -> tuple[Outcome, str]:
         if isinstance(exc, TimeoutError):

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 _MIGRATED: set[tuple[Path, int]] = set()
 _LOCK_RETRY_SECONDS = 0.1
 _READ_RETRY_SECONDS = 3.0
+# A writer outwaits readers: a `newsflow query` holds the file for as long as its query runs.
+_WRITE_RETRY_SECONDS = 60.0
 _SQL_ROOTS = (Path(__file__).parent / "_sql", Path(__file__).resolve().parents[3] / "warehouse")
 
 
@@ -77,7 +79,7 @@ class Warehouse:
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
-        con = self._connect(read_only=False, patience=max(self.lock_timeout, _READ_RETRY_SECONDS))
+        con = self._connect(read_only=False, patience=max(self.lock_timeout, _WRITE_RETRY_SECONDS))
         try:
             identity = (self.path, self.path.stat().st_ino)
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch

@@ -1,0 +1,221 @@
+"""Run `python -m newsflow` as a real child process: its config, its environment, its memory.
+
+Whole-run tests (tests/hostile/test_whole_run.py, test_crash_safety.py, test_query_during_run.py)
+need a separate process: to measure the peak memory of the run and of its extraction workers,
+to SIGKILL it mid-run, and to query the warehouse from outside while it writes.
+
+The child talks to the session's Prefect test API (the `prefect_harness` fixture) through
+PREFECT_API_URL, so it does not start a temporary server of its own (10-24 s).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[2]
+_MIB = 1024 * 1024
+
+
+def prefect_api_url() -> str:
+    """The API of the session's Prefect harness; call inside a test that uses `prefect_harness`."""
+    import prefect.settings
+
+    url = prefect.settings.PREFECT_API_URL.value()
+    assert url, "the prefect_harness fixture is not active"
+    return str(url)
+
+
+def child_env(api_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"PREFECT_API_URL": api_url, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"})
+    env.pop("NEWSFLOW_CONFIG", None)
+    return env
+
+
+def newsflow_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "newsflow", *args]
+
+
+def run_newsflow(args: Sequence[str], api_url: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+    """Run one `newsflow` command to completion and capture its output."""
+    return subprocess.run(
+        newsflow_command(*args), cwd=REPO, env=child_env(api_url), capture_output=True, text=True, timeout=timeout
+    )
+
+
+def write_run_config(
+    tmp_path: Path,
+    feeds: dict[str, str],
+    *,
+    allowed_networks: Sequence[str] = ("127.0.0.0/8",),
+    fetch: dict[str, Any] | None = None,
+    extract: dict[str, Any] | None = None,
+) -> Path:
+    """A newsflow.toml with absolute feed URLs, chosen allowed networks and fast loopback settings."""
+    fetch_settings = {"timeout": 5.0, "per_host_delay": 0.0, "per_host_concurrency": 8,
+                      "allowed_networks": list(allowed_networks), **(fetch or {})}
+    extract_settings = {"workers": 2, "timeout": 10.0, **(extract or {})}
+    lines = ["[warehouse]", 'path = "warehouse/news.duckdb"', "", "[fetch]"]
+    lines += [f"{key} = {_toml(value)}" for key, value in fetch_settings.items()]
+    lines += ["", "[extract]"] + [f"{key} = {_toml(value)}" for key, value in extract_settings.items()]
+    lines += ["", "[polling]", "min_interval = 0"]
+    for name, url in feeds.items():
+        lines += ["", "[[feeds]]", f'name = "{name}"', f'url = "{url}"']
+    config_path = tmp_path / "newsflow.toml"
+    config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config_path
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    return repr(value)
+
+
+# --- a run in the background ------------------------------------------------------------------
+
+
+@dataclass
+class MemoryReport:
+    """Peak memory of a process tree, in MiB.
+
+    `peak_hwm` is each process's own high-water mark (VmHWM), the largest of them; `sum_hwm`
+    adds every process's high-water mark, an upper bound on the tree's peak because the
+    processes need not peak together; `peak_sampled_sum` is the largest sum of resident
+    sizes seen in one sample.
+    """
+
+    hwm_by_pid: dict[int, float] = field(default_factory=dict)
+    peak_sampled_sum: float = 0.0
+    samples: int = 0
+
+    @property
+    def peak_hwm(self) -> float:
+        return max(self.hwm_by_pid.values(), default=0.0)
+
+    @property
+    def sum_hwm(self) -> float:
+        return sum(self.hwm_by_pid.values())
+
+    def describe(self) -> str:
+        return (f"peak RSS: largest process {self.peak_hwm:.0f} MiB, tree sampled {self.peak_sampled_sum:.0f} MiB, "
+                f"sum of per-process peaks {self.sum_hwm:.0f} MiB over {len(self.hwm_by_pid)} processes "
+                f"{sorted(round(v) for v in self.hwm_by_pid.values())[::-1]} ({self.samples} samples)")
+
+
+def _hwm_mib(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class BackgroundRun:
+    """`newsflow run` in its own session (process group), with its tree's memory sampled.
+
+    Use as a context manager; leaving it kills whatever of the tree is still alive.
+    """
+
+    SAMPLE_SECONDS = 0.05
+
+    def __init__(self, config_path: Path, api_url: str, *extra: str) -> None:
+        self.args = ["run", "--config", str(config_path), *extra]
+        self.api_url = api_url
+        self.memory = MemoryReport()
+        self._stop = threading.Event()
+        self.proc: subprocess.Popen[str] | None = None
+        self.started = 0.0
+        self.elapsed = 0.0
+
+    def __enter__(self) -> BackgroundRun:
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            newsflow_command(*self.args), cwd=REPO, env=child_env(self.api_url), stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.kill()
+        self._stop.set()
+        self._sampler.join()
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def wait(self, timeout: float) -> tuple[int, str, str]:
+        """Exit code, stdout and stderr of the run."""
+        assert self.proc is not None
+        out, err = self.proc.communicate(timeout=timeout)
+        self.elapsed = time.monotonic() - self.started
+        self._stop.set()
+        self._sampler.join()
+        return self.proc.returncode, out, err
+
+    def kill(self) -> None:
+        """SIGKILL the whole tree (the run, its forkserver and extraction workers) at once."""
+        assert self.proc is not None
+        with contextlib.suppress(ProcessLookupError):  # it died by itself
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.communicate(timeout=30)
+
+    def has_open(self, path: Path) -> bool:
+        """Whether the run process has `path` open right now (DuckDB holds its file only while writing)."""
+        target = str(path)
+        try:
+            fds = os.listdir(f"/proc/{self.pid}/fd")
+        except OSError:
+            return False
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{self.pid}/fd/{fd}") == target:
+                    return True
+            except OSError:
+                continue
+        return False
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self._sample_once()
+            self._stop.wait(self.SAMPLE_SECONDS)
+
+    def _sample_once(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        total = 0.0
+        for process in tree:
+            try:
+                total += process.memory_info().rss / _MIB
+            except psutil.Error:
+                continue
+            hwm = _hwm_mib(process.pid)
+            if hwm is not None:
+                self.memory.hwm_by_pid[process.pid] = max(hwm, self.memory.hwm_by_pid.get(process.pid, 0.0))
+        self.memory.peak_sampled_sum = max(self.memory.peak_sampled_sum, total)
+        self.memory.samples += 1
