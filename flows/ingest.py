@@ -3,23 +3,61 @@
 Tasks wrap stages at batch grain (one poll task, one task to load the entries, then one
 fetch-and-extract task and one load task per batch), never one task per article: on this
 stack a task costs ~7 ms of client time and ~40 ms of server time.
+
+With `[execution] task_runner = "dask"`, fetch-and-extract runs on a Dask cluster through
+prefect-dask's `DaskTaskRunner` (`DaskStages`), while polling and every load stay in the flow
+process: the warehouse keeps a single writer. The flow picks the runner from the config at
+run time, so `newsflow run`, `newsflow serve` and `prefect.yaml` deployments all honour it.
+
+Every run publishes a markdown artifact (`ingest-report`): per-feed counts, failures and
+timings, read back from the warehouse rows the run wrote, so it matches `runs` exactly.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 from collections.abc import Sequence
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
+from prefect.exceptions import CancelledRun
+from prefect.logging.handlers import APILogHandler
 from prefect.runtime import flow_run
+from prefect.states import Cancelled
+from prefect.task_runners import TaskRunner
 
-from newsflow.config import load_config
+from newsflow import warehouse
+from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
+from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import FeedPoll, RunCounts
-from newsflow.runner import Fetched, RunContext, Stages, run_ingest
+from newsflow.remote import WorkerFetched, fetch_and_extract_here
+from newsflow.report import feed_report_rows, report_markdown
+from newsflow.runner import Fetched, RunContext, RunSummary, Stages, run_ingest
+from newsflow.warehouse import Warehouse
 
 DIRECT = Stages()
+# What a caller of the flow sees when the run was skipped because another held the warehouse.
+SKIPPED = (CancelledRun,)
+REPORT_KEY = "ingest-report"
+
+
+def send_newsflow_logs_to_run() -> None:
+    """newsflow's own INFO lines go to the run's logs, so the Prefect UI shows them.
+
+    PREFECT_LOGGING_EXTRA_LOGGERS gives the `newsflow` logger Prefect's API handler only when it is
+    set before prefect is imported, and never a level, so INFO would stop at the root's WARNING.
+    """
+    logger = logging.getLogger("newsflow")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+    if not any(isinstance(handler, APILogHandler) for handler in logger.handlers):
+        logger.addHandler(APILogHandler())
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)
@@ -58,15 +96,122 @@ class PrefectStages(Stages):
         return await load_task(ctx, batch, fetched)
 
 
+# --- Dask: fetch and extract on the cluster, load here ------------------------------------------
+
+@task(name="fetch-extract-dask", cache_policy=NO_CACHE)
+async def fetch_extract_remote_task(
+    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float
+) -> WorkerFetched:
+    """Runs on a Dask worker: only plain, picklable data comes in and goes out."""
+    send_newsflow_logs_to_run()
+    return await fetch_and_extract_here(batch, fetch, extract_timeout)
+
+
+class DaskStages(PrefectStages):
+    """Fetch and extract each batch on the Dask cluster; poll and load stay in the flow process."""
+
+    def __init__(self, runner: TaskRunner[Any], workers: int) -> None:
+        self.runner = runner
+        self.batches_in_flight = max(2, workers + 1)  # keep every Dask worker busy
+        # The first submit starts the cluster; two batches in flight must not start two.
+        self._submitting = threading.Lock()
+
+    async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
+        parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout}
+        future = await asyncio.to_thread(self._submit, parameters)
+        results, extractions, robots = await asyncio.to_thread(future.result)
+        ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end
+        return results, extractions
+
+    def _submit(self, parameters: dict[str, Any]) -> Any:
+        with self._submitting:
+            return self.runner.submit(fetch_extract_remote_task, parameters)
+
+
+def dask_task_runner(execution: ExecutionSettings, workers: int) -> TaskRunner[Any]:
+    """Connect to `execution.address`, or start a LocalCluster of `workers` single-threaded processes."""
+    from prefect_dask.task_runners import DaskTaskRunner  # the optional `dask` extra: imported only when asked for
+
+    if execution.address:
+        return DaskTaskRunner(address=execution.address)
+    # dashboard_address ":0": a free port (logged by prefect-dask), never a clash on 8787.
+    cluster_kwargs = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": ":0"}
+    return DaskTaskRunner(cluster_class=local_cluster, cluster_kwargs=cluster_kwargs)
+
+
+def local_cluster(**kwargs: Any) -> Any:
+    """A LocalCluster whose workers may start the extraction process (see NOT_DAEMON_HINT)."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.daemon": False}):
+        return LocalCluster(**kwargs)  # type: ignore[no-untyped-call]
+
+
+async def run_on_configured_runner(
+    config: Config, run_id: str, feeds: list[str] | None, all_feeds: bool
+) -> RunSummary:
+    if config.execution.task_runner != "dask":
+        return await run_ingest(config, run_id, feeds, all_feeds=all_feeds, stages=PrefectStages())
+    runner = dask_task_runner(config.execution, config.extract.worker_count)
+    await asyncio.to_thread(runner.__enter__)
+    try:
+        stages = DaskStages(runner, config.extract.worker_count)
+        return await run_ingest(config, run_id, feeds, all_feeds=all_feeds, stages=stages)
+    finally:
+        await asyncio.to_thread(runner.__exit__, None, None, None)
+
+
+# --- the run report and skipped runs --------------------------------------------------------
+
+
+async def publish_report(config: Config, summary: RunSummary) -> None:
+    store = Warehouse(config.warehouse_path)
+    try:
+        rows: list[tuple[Any, ...]] | None = await asyncio.to_thread(feed_report_rows, store, summary.run_id)
+    except WarehouseError as exc:  # another writer got in first; the totals are still right
+        get_run_logger().warning("per-feed report unavailable: %s", exc)
+        rows = None
+    await acreate_markdown_artifact(
+        report_markdown(summary, rows), key=REPORT_KEY, description=f"newsflow ingest {summary.status}"
+    )
+
+
+def record_skipped_run(config: Config, run_id: str, reason: str) -> bool:
+    with Warehouse(config.warehouse_path).writing() as con:
+        return warehouse.record_skipped_run(con, run_id, reason)
+
+
+async def skip_run(config: Config, run_id: str, error: WarehouseLockedError) -> State[Any]:
+    """End a run that found another one holding the warehouse: recorded, reported, Cancelled."""
+    reason = f"skipped: {error}"
+    if not await asyncio.to_thread(record_skipped_run, config, run_id, reason):
+        raise error
+    get_run_logger().warning("run %s %s", run_id, reason)
+    await acreate_markdown_artifact(f"## newsflow run `{run_id}`: skipped\n\n{error}", key=REPORT_KEY,
+                                    description="newsflow ingest skipped")
+    return Cancelled(message=reason)
+
+
 @flow(name="ingest", log_prints=False)
 async def ingest(
     config_path: str | None = None, feeds: list[str] | None = None, all_feeds: bool = False
 ) -> dict[str, Any]:
-    """Poll the due feeds (or the named ones, or all) and load new articles into the warehouse."""
+    """Poll the due feeds (or the named ones, or all) and load new articles into the warehouse.
+
+    A run that finds the warehouse held ends Cancelled: a caller then gets `CancelledRun` raised.
+    """
+    send_newsflow_logs_to_run()
     config = load_config(config_path)
     run_id = str(flow_run.get_id())
-    summary = await run_ingest(config, run_id, feeds, all_feeds=all_feeds, stages=PrefectStages())
+    try:
+        summary = await run_on_configured_runner(config, run_id, feeds, all_feeds)
+    except WarehouseLockedError as exc:
+        # Prefect makes a returned State the run's final state, and raises it to a caller.
+        return await skip_run(config, run_id, exc)  # type: ignore[return-value]
     counts = summary.counts.as_dict()
-    get_run_logger().info("run %s %s in %.1f s: %s", run_id, summary.status, summary.elapsed_s, counts)
+    get_run_logger().info("run %s %s in %.1f s on the %s runner: %s", run_id, summary.status, summary.elapsed_s,
+                          config.execution.task_runner, counts)
+    await publish_report(config, summary)
     return {"run_id": run_id, "status": summary.status, "elapsed_s": summary.elapsed_s,
             "feeds_due": summary.feeds_due, **counts}

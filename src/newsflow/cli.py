@@ -96,8 +96,8 @@ def _parse_date(text: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories, "reextract": cmd_reextract,
-                "export": cmd_export, "feeds": cmd_feeds}
+    handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories,
+                "reextract": cmd_reextract, "export": cmd_export, "feeds": cmd_feeds}
     try:
         return handlers[args.command](args)
     except (ConfigError, queries.NamedQueryError, OpmlError) as exc:

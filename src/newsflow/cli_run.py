@@ -21,7 +21,7 @@ from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 from newsflow.warehouse import Warehouse
 
-EXIT_CRASH = 1
+EXIT_CRASH, EXIT_WAREHOUSE = 1, 3
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -34,13 +34,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows import configure_prefect_environment
 
     configure_prefect_environment()
-    from flows.ingest import ingest
+    from flows.ingest import SKIPPED, ingest
 
     try:
         with showing_progress(mode):
             result = asyncio.run(ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all))
     except NewsflowError:
         raise
+    except SKIPPED as exc:  # another run took the warehouse between our check and the flow's start
+        print(f"newsflow: {exc}", file=sys.stderr)
+        return EXIT_WAREHOUSE
     except Exception as exc:  # the flow run failed; Prefect has recorded it
         print(f"newsflow: run crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_CRASH

@@ -35,6 +35,8 @@ from newsflow.warehouse import Warehouse
 log = logging.getLogger(__name__)
 
 Fetched = tuple[list[FetchResult], list[ExtractionResult | None]]
+# A run stopped on purpose (Ctrl-C, SIGTERM, a cancelled flow run) is `cancelled`, not `failed`.
+CANCELLATIONS = (asyncio.CancelledError, KeyboardInterrupt, SystemExit)
 
 
 @dataclass
@@ -60,6 +62,9 @@ class RunSummary:
 
 class Stages:
     """Runs each stage directly. flows/ingest.py subclasses it to run each stage as a Prefect task."""
+
+    # Batches fetched and extracted at once: two keep one fetching while the other extracts.
+    batches_in_flight = 2
 
     async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> list[FeedPoll]:
         return await poll_feeds(feeds, ctx.states, ctx.fetcher)
@@ -103,7 +108,7 @@ async def run_ingest(
                 ctx = RunContext(config, store, run_id, fetcher, states)
                 await ingest(ctx, feeds, [f.name for f in candidates], stages or Stages(), summary.counts)
         except BaseException as exc:
-            summary.status = "failed"
+            summary.status = "cancelled" if isinstance(exc, CANCELLATIONS) else "failed"
             end_run(store, summary, f"{type(exc).__name__}: {exc}")
             raise
         summary.elapsed_s = round(time.monotonic() - started, 3)
@@ -142,8 +147,8 @@ def record_robots_fetches(ctx: RunContext) -> None:
 async def process_batches(
     ctx: RunContext, pending: Sequence[PendingArticle], stages: Stages, counts: RunCounts
 ) -> None:
-    """Two batches in flight, so one fetches while the other extracts; loads stay one at a time."""
-    in_flight = asyncio.Semaphore(2)
+    """Several batches in flight, so fetching overlaps extraction; loads stay one at a time."""
+    in_flight = asyncio.Semaphore(stages.batches_in_flight)
     single_writer = asyncio.Lock()
 
     done = 0

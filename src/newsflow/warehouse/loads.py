@@ -377,3 +377,14 @@ def update_extractions(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[obje
         f"UPDATE articles SET {assignments} FROM (SELECT {selects}) AS n WHERE articles.article_id = n.article_id",
         columns,
     )
+
+
+def record_skipped_run(con: duckdb.DuckDBPyConnection, run_id: str, reason: str) -> bool:
+    """Record a run that never began (another held the warehouse) as 'skipped'; False if it had begun."""
+    if con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchall() != [(0,)]:
+        return False
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, finished_at, status, error) VALUES (?, now(), now(), 'skipped', ?)",
+        [run_id, reason],
+    )
+    return True

@@ -1,0 +1,76 @@
+"""`newsflow serve`: the `ingest` flow on the config's schedule, through Prefect's own `Flow.serve`.
+
+Prefect's runner polls the API for due runs and starts each one in a child process, so this
+process never opens the warehouse: between runs `newsflow query` works. Runs never overlap:
+the deployment has a concurrency limit of 1 with the CANCEL_NEW strategy, so a run that comes
+due while another is still going is Cancelled by the Prefect server ("Deployment concurrency
+limit reached"), which records it. A run that still finds the warehouse held, by a manual
+`newsflow run` for instance, ends Cancelled too and is recorded as 'skipped' in `runs`
+(flows/ingest.py). SIGTERM and SIGINT stop the runner: it cancels a run in flight, pauses the
+schedule and exits.
+"""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+from typing import Any
+
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.schedules import Cron, Interval, Schedule
+from prefect.settings import PREFECT_API_URL
+
+from flows.ingest import ingest
+from newsflow.config import Config, ScheduleSettings
+from newsflow.errors import ConfigError
+
+DEPLOYMENT_NAME = "serve"
+
+
+def schedule_for(settings: ScheduleSettings) -> Schedule:
+    """`cron` (in `timezone`) when set, else every `interval` seconds."""
+    if settings.cron:
+        return Cron(settings.cron, timezone=settings.timezone)
+    if settings.interval < 1:
+        raise ConfigError("schedule.interval", "must be at least 1 second to serve on it, or set schedule.cron")
+    return Interval(settings.interval, timezone=settings.timezone)
+
+
+def require_prefect_server() -> None:
+    """Scheduled runs are created by a Prefect server's scheduler; the temporary API has none."""
+    if not PREFECT_API_URL.value():
+        raise ConfigError("PREFECT_API_URL", "newsflow serve needs a running Prefect server to schedule its runs: "
+                          "start `prefect server start`, then set PREFECT_API_URL=http://127.0.0.1:4200/api")
+
+
+def one_run_at_a_time() -> ConcurrencyLimitConfig:
+    """At most one run of the deployment; a run due while one is going is cancelled, not queued."""
+    return ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+
+
+def serve_options(config: Config) -> dict[str, Any]:
+    """The arguments of `ingest.serve` for this config (kept apart so a test can check them)."""
+    return {
+        "name": DEPLOYMENT_NAME,
+        "schedules": [schedule_for(config.schedule)],
+        "global_limit": one_run_at_a_time(),
+        "parameters": {"config_path": str(config.path)},
+        "description": f"newsflow ingest on the schedule in {config.path}",
+        "pause_on_shutdown": True,  # no runs pile up on the server while the service is down
+    }
+
+
+def serve_ingest(config: Config) -> None:
+    """Serve the schedule until SIGTERM or SIGINT; returns once the runner has stopped."""
+    require_prefect_server()
+    # On SIGINT Prefect's runner would wait for a run in flight to finish, which can take minutes;
+    # on SIGTERM it cancels the run and stops within seconds. Ctrl-C takes the SIGTERM path.
+    previous = signal.signal(signal.SIGINT, _stop_like_sigterm)
+    try:
+        ingest.serve(**serve_options(config))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_like_sigterm(signum: int, frame: FrameType | None) -> None:
+    signal.raise_signal(signal.SIGTERM)

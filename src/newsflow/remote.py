@@ -1,0 +1,44 @@
+"""Fetch and extract one batch on another machine's worker (the Dask runner), from plain data only.
+
+Everything that comes in and goes out pickles: the batch, the fetch settings and the results.
+The warehouse is never touched here; the flow process loads what comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+
+from newsflow.config import FetchSettings
+from newsflow.extract import ExtractionResult, ExtractorPool
+from newsflow.fetch import Fetcher
+from newsflow.models import FetchResult, PendingArticle
+from newsflow.pipeline import extract_batch, fetch_batch
+
+NOT_DAEMON_HINT = (
+    "extraction on a Dask worker needs a child process for its time limit, and this worker is a daemon "
+    "process; start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False (or `dask worker --no-nanny`)"
+)
+# One extraction process per worker process, started by its first batch and reused by the next
+# ones (starting one costs trafilatura's import). Keyed by the time limit it enforces.
+_worker_pools: dict[float, ExtractorPool] = {}
+
+# The batch's fetches and extractions, and the robots.txt fetches this worker's Fetcher made.
+WorkerFetched = tuple[list[FetchResult], list[ExtractionResult | None], list[FetchResult]]
+
+
+async def fetch_and_extract_here(
+    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float
+) -> WorkerFetched:
+    async with Fetcher(fetch) as fetcher:
+        results = await fetch_batch(batch, fetcher)
+    extractions = await asyncio.to_thread(extract_batch, results, worker_extractor(extract_timeout))
+    return results, extractions, fetcher.robots_results
+
+
+def worker_extractor(timeout: float) -> ExtractorPool:
+    if multiprocessing.current_process().daemon:
+        raise RuntimeError(NOT_DAEMON_HINT)
+    if timeout not in _worker_pools:
+        _worker_pools[timeout] = ExtractorPool(1, timeout)
+    return _worker_pools[timeout]

@@ -1,0 +1,242 @@
+"""`newsflow serve`: scheduled runs through Prefect's `serve`, never overlapping, no warehouse
+connection held between runs, and a clean stop on SIGTERM or SIGINT.
+
+The service runs as a real child process (`python -m newsflow serve`) against the session's
+Prefect API and a loopback news site, on a 2-second interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prefect.client.orchestration import PrefectClient
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+from prefect.client.schemas.objects import FlowRun
+from prefect.exceptions import ObjectNotFound
+
+from newsflow import cli
+from newsflow.config import load_config
+from newsflow.errors import WarehouseError
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import write_config
+from tests.flows.test_artifacts import add_news_site
+from tests.localserver import LocalServer, Page, send_bytes
+from tests.sitefactory import rss_feed
+
+ROOT = Path(__file__).resolve().parents[2]
+INTERVAL_S = 2
+
+
+def wait_for(check: Callable[[], Any], deadline_s: float, what: str) -> Any:
+    """Poll `check` until it returns something truthy, or fail after `deadline_s` seconds."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {deadline_s:.0f} s waiting for {what}")
+
+
+def runs_table(config_path: Path) -> list[tuple[Any, ...]]:
+    try:
+        return run_read_query(Warehouse(load_config(config_path).warehouse_path),
+                              "SELECT run_id, status, started_at, finished_at FROM runs ORDER BY started_at").rows
+    except WarehouseError:  # not created yet, or a run is writing this instant
+        return []
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# The session's test harness is Prefect's ephemeral server, which runs no scheduler service; a
+# served schedule needs the real one, so these tests start `prefect server start` once.
+QUIET_SERVICES = ("FOREMAN", "TRIGGERS", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS", "REPOSSESSOR",
+                  "EVENT_LOGGER", "DB_VACUUM", "TELEMETRY")
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home, port = tmp_path_factory.mktemp("prefect-server"), free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "false",
+           "PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS": "1",
+           **{f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in QUIET_SERVICES}}
+    env.pop("PREFECT_API_URL", None)
+    log = (home / "server.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                                "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    api_url = f"http://127.0.0.1:{port}/api"
+    try:
+        wait_for(lambda: server_healthy(api_url) or process.poll() is not None, 120, "prefect server start")
+        assert process.poll() is None, (home / "server.log").read_text(errors="replace")
+        yield api_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def server_healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(api_url + "/health", timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def start_serve(tmp_path: Path, server: LocalServer, api_url: str, feeds: dict[str, str]) -> subprocess.Popen[bytes]:
+    config_path = write_config(tmp_path, server.base_url, feeds)
+    with config_path.open("a", encoding="utf-8") as config:
+        config.write(f"\n[schedule]\ninterval = {INTERVAL_S}\n")
+    # The runner asks the API for due runs every 10 s by default; the test asks every second.
+    env = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PYTHONPATH": str(ROOT)}
+    with (tmp_path / "serve.log").open("wb") as log:
+        return subprocess.Popen([sys.executable, "-m", "newsflow", "serve", "--config", str(config_path)],
+                                cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Holds the service started by a test; kills it if the test did not stop it, and shows its log."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    log = tmp_path / "serve.log"
+    if log.exists():
+        print("\n--- serve output (tail) ---\n" + log.read_text(errors="replace")[-2500:])
+
+
+def open_files(pid: int) -> set[str]:
+    fd_dir = Path(f"/proc/{pid}/fd")
+    return {os.readlink(fd) for fd in fd_dir.iterdir() if fd.is_symlink()} if fd_dir.is_dir() else set()
+
+
+async def served_flow_runs(api_url: str) -> tuple[list[FlowRun], bool]:
+    async with PrefectClient(api=api_url) as client:
+        deployment = await client.read_deployment_by_name("ingest/serve")
+        runs = await client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])))
+    return runs, bool(deployment.paused)
+
+
+def completed_flow_runs(api_url: str, process: subprocess.Popen[bytes], since: datetime) -> list[FlowRun]:
+    if process.poll() is not None:
+        pytest.fail(f"newsflow serve exited early with code {process.returncode}")
+    try:
+        runs, _ = asyncio.run(served_flow_runs(api_url))
+    except ObjectNotFound:  # the service has not created its deployment yet
+        return []
+    return [r for r in runs if r.state and r.state.is_completed() and r.created and r.created >= since]
+
+
+def stop(process: subprocess.Popen[bytes], signum: int) -> float:
+    started = time.monotonic()
+    process.send_signal(signum)
+    process.wait(timeout=60)
+    return time.monotonic() - started
+
+
+def test_serve_runs_on_schedule_one_at_a_time_and_stops_on_sigterm(
+    tmp_path: Path, server: LocalServer, prefect_server: str, serving: list[subprocess.Popen[bytes]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feeds = {"alpha": add_news_site(server, "alpha", range(1, 3)), "beta": add_news_site(server, "beta", range(5, 7))}
+    since = datetime.now(UTC)
+    process = start_serve(tmp_path, server, prefect_server, feeds)
+    serving.append(process)
+    config_path = tmp_path / "newsflow.toml"
+    done = wait_for(lambda: (runs := completed_flow_runs(prefect_server, process, since)) and len(runs) >= 2
+                    and runs, 90, "two completed scheduled runs")
+
+    warehouse_file = str(load_config(config_path).warehouse_path)
+    assert not any(path.startswith(warehouse_file) for path in open_files(process.pid)), \
+        "the service process itself never opens the warehouse"
+    assert cli.main(["query", "SELECT count(*) AS n FROM articles", "--config", str(config_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[2].strip() == "4"
+
+    stop_s = stop(process, signal.SIGTERM)
+    assert process.returncode == 0
+    assert stop_s < 15, f"took {stop_s:.1f} s to stop"
+
+    rows = {str(r[0]): r for r in runs_table(config_path)}
+    assert all(rows[str(r.id)][1] == "completed" for r in done), "each completed run wrote its `runs` row"
+    finished = sorted((r for r in rows.values() if r[3] is not None), key=lambda r: r[2])
+    for earlier, later in itertools.pairwise(finished):
+        assert later[2] >= earlier[3], f"runs overlap: {earlier} and {later}"
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_server))
+    cancelled = [r.state.message for r in flow_runs if r.state and r.state.is_cancelled()]
+    refused = [m for m in cancelled if m == "Deployment concurrency limit reached."]
+    assert refused, "a run due while another holds the slot is cancelled by the limit, which says so"
+    assert set(cancelled) <= {"Deployment concurrency limit reached.", "Runner is shutting down."}
+    assert paused, "stopping pauses the schedule, so runs do not pile up while the service is down"
+    lateness = sorted((r.start_time - r.expected_start_time).total_seconds() for r in done
+                      if r.start_time and r.expected_start_time)
+    with capsys.disabled():
+        print(f"\nserve: {len(done)} runs completed, {len(refused)} cancelled by the limit; start minus scheduled "
+              f"time {lateness[0]:+.2f} to {lateness[-1]:+.2f} s; stopped {stop_s:.1f} s after SIGTERM")
+
+
+def test_sigint_stops_service_during_a_run_and_the_run_is_not_left_running(
+    tmp_path: Path, server: LocalServer, prefect_server: str, serving: list[subprocess.Popen[bytes]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    release = threading.Event()
+
+    def slow_page(handler: BaseHTTPRequestHandler) -> None:
+        release.wait(timeout=30)
+        with contextlib.suppress(OSError):  # the run was cancelled and hung up
+            send_bytes(handler, 200, b"<html><body><p>late</p></body></html>", "text/html")
+
+    feed = [("Slow story", server.url("/slow/story.html"), datetime(2026, 11, 1, tzinfo=UTC))]
+    server.add("/slow/story.html", slow_page)
+    server.add("/slow/rss.xml", Page(rss_feed("slow", feed), "application/rss+xml"))
+    process = start_serve(tmp_path, server, prefect_server, {"slow": "/slow/rss.xml"})
+    serving.append(process)
+    try:
+        wait_for(lambda: server.hits("/slow/story.html"), 90, "a run to be fetching the slow page")
+        stop_s = stop(process, signal.SIGINT)
+    finally:
+        release.set()
+    assert process.returncode in (0, 130)
+    assert stop_s < 15, f"took {stop_s:.1f} s to stop"
+    config_path = tmp_path / "newsflow.toml"
+    [(run_id, status, error)] = run_read_query(Warehouse(load_config(config_path).warehouse_path),
+                                               "SELECT run_id, status, error FROM runs").rows
+    # runner.py records an interrupted run as failed, with the exception's name as its error.
+    assert status in ("failed", "cancelled") and error, "the interrupted run says so, not 'running'"
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_server))
+    [state] = [r.state for r in flow_runs if str(r.id) == run_id]
+    assert state and state.is_cancelled() and paused
+    with capsys.disabled():
+        print(f"\nserve: stopped {stop_s:.1f} s after SIGINT with a run in flight; that run: {status!r}, {error!r}")
+
+
+def test_serve_without_a_prefect_server_says_how_to_start_one(tmp_path: Path, server: LocalServer) -> None:
+    config_path = write_config(tmp_path, server.base_url, {})
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PYTHONPATH": str(ROOT)}
+    finished = subprocess.run([sys.executable, "-m", "newsflow", "serve", "--config", str(config_path)], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 2
+    assert "prefect server start" in finished.stderr and "PREFECT_API_URL" in finished.stderr
