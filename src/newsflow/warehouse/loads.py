@@ -79,7 +79,7 @@ def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) ->
     rows = con.execute(
         """
         SELECT feed_id, etag, last_modified, consecutive_failures, last_polled_at, poll_interval, next_poll_at,
-               retired_at IS NOT NULL, EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = feeds.feed_id)
+               retired_at IS NOT NULL, last_new_entry_at IS NOT NULL
         FROM feeds WHERE list_contains($ids, feed_id)
         """,
         {"ids": list(feed_ids)},
@@ -225,12 +225,19 @@ def insert_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[Fe
 
 
 def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
-    """Point unresolved entries at an article already stored under their canonical URL."""
+    """Point new entries (never fetched) at an article already stored under their canonical URL.
+
+    Entries that were fetched are linked by `load_articles`, which marks every entry of a URL.
+    """
+    new = con.execute("SELECT count(*) FROM entries WHERE article_id IS NULL AND fetch_attempts = 0").fetchall()
+    if new == [(0,)]:
+        return 0
     rows = con.execute(
         """
         UPDATE entries SET article_id = a.article_id
-        FROM articles a
-        WHERE entries.article_id IS NULL AND a.canonical_url = entries.canonical_url
+        FROM (SELECT article_id, canonical_url FROM articles WHERE canonical_url IN (
+                SELECT canonical_url FROM entries WHERE article_id IS NULL AND fetch_attempts = 0)) AS a
+        WHERE entries.article_id IS NULL AND entries.fetch_attempts = 0 AND a.canonical_url = entries.canonical_url
         RETURNING 1
         """
     ).fetchall()
@@ -285,13 +292,12 @@ def load_articles(
                 "outcome": [a.outcome for a in attempts],
             },
         )
-    link_stored_entries(con)
-    _fill_first_seen(con)
+    _fill_first_seen(con, [a.article_id for a in articles])
     insert_fetch_events(con, events)
     return stored
 
 
-def _fill_first_seen(con: duckdb.DuckDBPyConnection) -> None:
+def _fill_first_seen(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
     """Set first_seen_at and ingest_latency of the articles just inserted (migration 0003).
 
     Runs after the entries are linked, so every entry with the article's canonical URL, or
@@ -301,14 +307,16 @@ def _fill_first_seen(con: duckdb.DuckDBPyConnection) -> None:
         """
         UPDATE articles SET first_seen_at = s.first_seen_at, ingest_latency = s.first_seen_at - articles.published_at
         FROM (SELECT e.article_id, min(e.first_seen_at) AS first_seen_at FROM entries e
-              WHERE e.article_id IN (SELECT article_id FROM articles WHERE first_seen_at IS NULL)
+              WHERE e.article_id IN (SELECT unnest($ids))
               GROUP BY e.article_id) AS s
         WHERE articles.article_id = s.article_id AND articles.first_seen_at IS NULL
-        """
+        """,
+        {"ids": list(article_ids)},
     )
 
 
 def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> int:
+    """Insert the articles not stored yet. article_id is a hash of canonical_url, so the key decides."""
     if not articles:
         return 0
     names = [f.name for f in dataclass_fields(Article)]
@@ -318,8 +326,7 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]
         f"""
         INSERT INTO articles ({", ".join(names)})
         SELECT n.* FROM (SELECT DISTINCT ON (canonical_url) * FROM (SELECT {selects})) AS n
-        WHERE NOT EXISTS (SELECT 1 FROM articles a
-                          WHERE a.canonical_url = n.canonical_url OR a.article_id = n.article_id)
+        WHERE n.article_id NOT IN (SELECT article_id FROM articles WHERE article_id IN (SELECT unnest($article_id)))
         RETURNING 1
         """,
         columns,
