@@ -319,8 +319,10 @@ class Fetcher:
         content_type = headers.get("content-type")
         sniff = trail.kind is FetchKind.ARTICLE and self._needs_sniffing(content_type)
         body = await self._read_body(response, trail, max_bytes, sniff)
-        text = charset.decode_html(body, content_type) if trail.kind is FetchKind.ARTICLE else None
-        return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body, text=text)
+        if trail.kind is FetchKind.ARTICLE:  # keep only the decoded text: a batch holds hundreds of pages
+            text = charset.decode_html(body, content_type)
+            return trail.result(Outcome.OK, url, status_code=status, headers=headers, text=text)
+        return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
 
     def _status_outcome(self, url: str, trail: _Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:
         """The result for any status that does not mean "read the body", else None."""

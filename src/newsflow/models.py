@@ -74,7 +74,11 @@ class FeedState:
 
 @dataclass(frozen=True)
 class FetchResult:
-    """One HTTP attempt, successful or not. Fetching never raises for network trouble."""
+    """One HTTP attempt, successful or not. Fetching never raises for network trouble.
+
+    A feed keeps its `body` (content-decoded bytes, for feedparser); an article keeps only its
+    `text`, decoded with the page's charset.
+    """
 
     url: str
     final_url: str

@@ -87,7 +87,7 @@ def test_windows_1252_page_declared_only_in_a_meta_tag_decodes(server: LoopbackS
     result = fetch_article(settings(respect_robots=False), url)
     assert result.outcome is Outcome.OK
     assert result.text is not None and SMART_TEXT in result.text
-    assert result.body == body  # body keeps the raw (content-decoded) bytes
+    assert result.body == b"", "an article keeps only its decoded text, to halve a batch's memory"
 
 
 def test_header_charset_wins_over_meta(server: LoopbackServer) -> None:
@@ -106,5 +106,4 @@ def test_gzipped_windows_1252_page_is_decompressed_then_decoded(server: Loopback
     body = b'<html><head><meta charset="windows-1252"></head><body>' + SMART_TEXT.encode("cp1252") + b"</body>"
     page = Page(gzip.compress(body), content_type="text/html", headers={"Content-Encoding": "gzip"})
     result = fetch_article(settings(respect_robots=False), server.add("/gz", page))
-    assert result.body == body
-    assert SMART_TEXT in (result.text or "")
+    assert result.text is not None and result.text.startswith("<html><head>") and SMART_TEXT in result.text
