@@ -100,11 +100,11 @@ class PrefectStages(Stages):
 
 @task(name="fetch-extract-dask", cache_policy=NO_CACHE)
 async def fetch_extract_remote_task(
-    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float
+    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, keep_html: bool
 ) -> WorkerFetched:
     """Runs on a Dask worker: only plain, picklable data comes in and goes out."""
     send_newsflow_logs_to_run()
-    return await fetch_and_extract_here(batch, fetch, extract_timeout)
+    return await fetch_and_extract_here(batch, fetch, extract_timeout, keep_html)
 
 
 class DaskStages(PrefectStages):
@@ -117,7 +117,9 @@ class DaskStages(PrefectStages):
         self._submitting = threading.Lock()
 
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
-        parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout}
+        extract = ctx.config.extract
+        parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": extract.timeout,
+                      "keep_html": extract.keep_html}
         future = await asyncio.to_thread(self._submit, parameters)
         results, extractions, robots = await asyncio.to_thread(future.result)
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end

@@ -22,7 +22,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -34,6 +34,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
 from newsflow.models import ExtractedArticle, Outcome
+from newsflow.pages import compress_html
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class PageToExtract:
     key: str
     html: str
     url: str
+    keep_html: bool = False  # also return the page compressed, for the `pages` table
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class ExtractionResult:
     article: ExtractedArticle | None
     error: str | None
     elapsed_ms: int
+    html_zlib: bytes | None = None  # the page, compressed here in the worker, when asked to keep it
+    html_bytes: int = 0
 
 
 def extract_article(html: str, url: str) -> ExtractedArticle | None:
@@ -201,7 +205,11 @@ def extract_with_deadline(page: PageToExtract, timeout: float | None, extractor:
         return _result(page.key, Outcome.EXTRACT_ERROR, started, error=f"{type(exc).__name__}: {exc}")
     if article is None:
         return _result(page.key, Outcome.EXTRACT_EMPTY, started)
-    return _result(page.key, Outcome.OK, started, article=article)
+    result = _result(page.key, Outcome.OK, started, article=article)
+    if page.keep_html:
+        html_zlib, html_bytes = compress_html(page.html)
+        result = replace(result, html_zlib=html_zlib, html_bytes=html_bytes)
+    return result
 
 
 class _DeadlineExceeded(BaseException):

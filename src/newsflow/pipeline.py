@@ -218,10 +218,12 @@ async def fetch_batch(batch: Sequence[PendingArticle], fetcher: Fetcher) -> list
     return list(await asyncio.gather(*(fetcher.fetch_article(p.url) for p in batch)))
 
 
-def extract_batch(results: Sequence[FetchResult], pool: ExtractorPool) -> list[ExtractionResult | None]:
+def extract_batch(
+    results: Sequence[FetchResult], pool: ExtractorPool, keep_html: bool = False
+) -> list[ExtractionResult | None]:
     """Extract the pages that were fetched; None where there was nothing to extract."""
     pages = [
-        PageToExtract(key=str(i), html=r.text or "", url=r.final_url)
+        PageToExtract(key=str(i), html=r.text or "", url=r.final_url, keep_html=keep_html)
         for i, r in enumerate(results) if r.ok
     ]
     by_key = {e.key: e for e in pool.extract_many(pages)}
@@ -234,11 +236,10 @@ def load_batch(
     batch: Sequence[PendingArticle],
     results: Sequence[FetchResult],
     extractions: Sequence[ExtractionResult | None],
-    keep_html: bool = False,
 ) -> RunCounts:
     """Build the batch's articles and load them with their events (and pages) in one transaction."""
     fetched_at = datetime.now(UTC)
-    candidates, attempts, events = [], [], []
+    candidates, attempts, events, pages = [], [], [], {}
     for pending, result, extraction in zip(batch, results, extractions, strict=True):
         article = build_article(pending, result, extraction, run_id, fetched_at)
         outcome = extraction.outcome if extraction and result.ok else result.outcome
@@ -246,14 +247,16 @@ def load_batch(
         attempts.append(EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None))
         if article:
             candidates.append(article)
+        if article and extraction and extraction.html_zlib is not None:
+            pages[article.article_id] = StoredPage(article.article_id, fetched_at, extraction.html_zlib,
+                                                   extraction.html_bytes)
     with store.writing() as con, warehouse.transaction(con):
         stored_urls = warehouse.existing_canonical_urls(con, [a.canonical_url for a in candidates])
         new = [a for a in dedup.unique_by_url(candidates) if a.canonical_url not in stored_urls]
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])
         placed = dedup.assign_story_ids(new, lambda keys: warehouse.lookup_story_keys(con, keys))
         stored = warehouse.load_articles(con, placed.articles, attempts, events)
-        if keep_html:
-            warehouse.insert_pages(con, stored_pages(placed.articles, batch, results))
+        warehouse.insert_pages(con, [pages[a.article_id] for a in placed.articles if a.article_id in pages])
         warehouse.insert_story_index(con, placed.index_rows)
         warehouse.apply_story_merges(con, placed.merges, run_id)
     return RunCounts(
@@ -262,19 +265,6 @@ def load_batch(
         articles_failed=len(batch) - len(candidates),
         duplicates=(len(candidates) - stored) + dedup.count_text_duplicates(new, known_hashes),
     )
-
-
-def stored_pages(
-    articles: Sequence[Article], batch: Sequence[PendingArticle], results: Sequence[FetchResult]
-) -> list[StoredPage]:
-    html_by_url = {p.canonical_url: r.text for p, r in zip(batch, results, strict=True) if r.text}
-    html_by_final_url = {r.final_url: r.text for r in results if r.text}
-    pages = []
-    for article in articles:
-        html = html_by_final_url.get(article.url) or html_by_url.get(article.canonical_url)
-        if html:
-            pages.append(StoredPage.from_html(article.article_id, article.fetched_at, html))
-    return pages
 
 
 def build_article(

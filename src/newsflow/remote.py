@@ -28,11 +28,12 @@ WorkerFetched = tuple[list[FetchResult], list[ExtractionResult | None], list[Fet
 
 
 async def fetch_and_extract_here(
-    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float
+    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, keep_html: bool = False
 ) -> WorkerFetched:
     async with Fetcher(fetch) as fetcher:
         results = await fetch_batch(batch, fetcher)
-    extractions = await asyncio.to_thread(extract_batch, results, worker_extractor(extract_timeout))
+    extractor = worker_extractor(extract_timeout)
+    extractions = await asyncio.to_thread(extract_batch, results, extractor, keep_html)
     return results, extractions, fetcher.robots_results
 
 

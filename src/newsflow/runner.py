@@ -75,11 +75,11 @@ class Stages:
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
         assert ctx.pool is not None, "fetch_extract runs inside the extraction pool"
         results = await fetch_batch(batch, ctx.fetcher)
-        return results, await asyncio.to_thread(extract_batch, results, ctx.pool)
+        keep_html = ctx.config.extract.keep_html
+        return results, await asyncio.to_thread(extract_batch, results, ctx.pool, keep_html)
 
     async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        keep_html = ctx.config.extract.keep_html
-        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched, keep_html)
+        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched)
 
 
 async def run_ingest(
