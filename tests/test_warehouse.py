@@ -181,3 +181,17 @@ with Warehouse(Path({str(store.path)!r})).run_lock():
         holder.communicate("")
     with Warehouse(store.path).run_lock():
         pass
+
+
+def test_story_lookup_sees_only_the_window(store: Warehouse) -> None:
+    from datetime import timedelta
+
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.insert_story_index(con, [("old", "old", None, [(-1, 7)]), ("new", "new", None, [(-1, 7)])])
+        con.execute("UPDATE story_bands SET indexed_at = now() - INTERVAL 40 DAY WHERE article_id = 'old'")
+        con.execute("UPDATE story_signatures SET indexed_at = now() - INTERVAL 40 DAY WHERE article_id = 'old'")
+    with store.writing() as con:
+        since = datetime.now(UTC) - timedelta(days=30)
+        found = [row[2] for row in warehouse.lookup_story_keys(con, [(-1, 7)], since)]
+        everything = [row[2] for row in warehouse.lookup_story_keys(con, [(-1, 7)], since - timedelta(days=30))]
+    assert found == ["new"] and sorted(everything) == ["new", "old"]

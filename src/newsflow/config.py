@@ -60,6 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("extract", "batch_size", int, 200, "articles fetched, extracted and loaded per batch"),
     Setting("extract", "keep_html", bool, True, "keep each stored article's HTML, compressed, for reextract"),
     Setting("extract", "html_budget_mb", int, 2048, "cap on the kept HTML, compressed; the oldest pages go first"),
+    Setting("stories", "window_days", int, 30, "days back a new article is compared with; older stories are closed"),
     Setting("polling", "min_interval", int, 600, "shortest seconds between polls of one feed; 0 polls every run"),
     Setting("polling", "max_interval", int, 86400, "longest seconds between polls of one feed"),
     Setting("schedule", "interval", int, 900, "seconds between scheduled runs of `newsflow serve`"),
@@ -102,6 +103,11 @@ class ExtractSettings:
 
 
 @dataclass(frozen=True)
+class StorySettings:
+    window_days: int = 30
+
+
+@dataclass(frozen=True)
 class PollingSettings:
     min_interval: int = 600
     max_interval: int = 86400
@@ -129,6 +135,7 @@ class Config:
     extract: ExtractSettings
     feeds: tuple[FeedConfig, ...]
     polling: PollingSettings = PollingSettings()
+    stories: StorySettings = StorySettings()
     schedule: ScheduleSettings = ScheduleSettings()
     execution: ExecutionSettings = ExecutionSettings()
 
@@ -171,6 +178,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
     )
     extract = ExtractSettings(**_section(values, "extract"))
     polling = PollingSettings(**_section(values, "polling"))
+    stories = StorySettings(**_section(values, "stories"))
     schedule = ScheduleSettings(**_section(values, "schedule"))
     execution = ExecutionSettings(**_section(values, "execution"))
     _check_limits(fetch, values)
@@ -184,6 +192,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
         extract=extract,
         feeds=_read_feeds(raw.get("feeds", [])),
         polling=polling,
+        stories=stories,
         schedule=schedule,
         execution=execution,
     )
@@ -216,7 +225,8 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
 
 
 def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
-    positive = ["fetch.timeout", "fetch.max_bytes", "fetch.concurrency", "fetch.per_host_concurrency",
+    positive = ["stories.window_days", "fetch.timeout", "fetch.max_bytes", "fetch.concurrency",
+                "fetch.per_host_concurrency",
                 "fetch.max_redirects", "extract.timeout", "extract.batch_size"]
     for key in positive:
         if values[key] <= 0:

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 
 from newsflow import dedup, warehouse
@@ -236,6 +236,7 @@ def load_batch(
     batch: Sequence[PendingArticle],
     results: Sequence[FetchResult],
     extractions: Sequence[ExtractionResult | None],
+    story_window_days: int = 30,
 ) -> RunCounts:
     """Build the batch's articles and load them with their events (and pages) in one transaction."""
     fetched_at = datetime.now(UTC)
@@ -254,7 +255,8 @@ def load_batch(
         stored_urls = warehouse.existing_canonical_urls(con, [a.canonical_url for a in candidates])
         new = [a for a in dedup.unique_by_url(candidates) if a.canonical_url not in stored_urls]
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])
-        placed = dedup.assign_story_ids(new, lambda keys: warehouse.lookup_story_keys(con, keys))
+        since = fetched_at - timedelta(days=story_window_days)
+        placed = dedup.assign_story_ids(new, lambda keys: warehouse.lookup_story_keys(con, keys, since))
         stored = warehouse.load_articles(con, placed.articles, attempts, events)
         warehouse.insert_pages(con, [pages[a.article_id] for a in placed.articles if a.article_id in pages])
         warehouse.insert_story_index(con, placed.index_rows)

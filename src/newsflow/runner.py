@@ -79,7 +79,8 @@ class Stages:
         return results, await asyncio.to_thread(extract_batch, results, ctx.pool, keep_html)
 
     async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched)
+        window = ctx.config.stories.window_days
+        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched, window)
 
 
 async def run_ingest(

@@ -15,9 +15,11 @@ import duckdb
 StoredMatch = tuple[int, int, str, str, bytes | None, datetime | None]
 
 
-def lookup_story_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[tuple[int, int]]) -> list[StoredMatch]:
-    """Indexed articles stored under any of `keys`: (band, band_hash, article_id, story_id, signature,
-    story_started_at)."""
+def lookup_story_keys(
+    con: duckdb.DuckDBPyConnection, keys: Sequence[tuple[int, int]], since: datetime
+) -> list[StoredMatch]:
+    """Articles indexed since `since` under any of `keys`: (band, band_hash, article_id, story_id,
+    signature, story_started_at)."""
     if not keys:
         return []
     rows: list[StoredMatch] = con.execute(
@@ -26,11 +28,11 @@ def lookup_story_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[tuple[int, 
         SELECT b.band, b.band_hash, s.article_id, s.story_id, s.signature,
                coalesce(first.published_at, first.fetched_at) AS story_started_at
         FROM new_keys k
-        JOIN story_bands b ON b.band = k.band AND b.band_hash = k.band_hash
-        JOIN story_signatures s ON s.article_id = b.article_id
+        JOIN story_bands b ON b.band = k.band AND b.band_hash = k.band_hash AND b.indexed_at >= $since
+        JOIN story_signatures s ON s.article_id = b.article_id AND s.indexed_at >= $since
         LEFT JOIN articles first ON first.article_id = s.story_id
         """,
-        {"bands": [k[0] for k in keys], "hashes": [k[1] for k in keys]},
+        {"bands": [k[0] for k in keys], "hashes": [k[1] for k in keys], "since": since},
     ).fetchall()
     return rows
 
@@ -43,12 +45,13 @@ def insert_story_index(
         return
     bands = [(band, band_hash, article_id) for article_id, _, _, keys in entries for band, band_hash in keys]
     con.execute(
-        "INSERT INTO story_bands SELECT unnest($band)::SMALLINT, unnest($hash)::UBIGINT, unnest($article)",
+        "INSERT INTO story_bands (band, band_hash, article_id, indexed_at) "
+        "SELECT unnest($band)::SMALLINT, unnest($hash)::UBIGINT, unnest($article), now()",
         {"band": [b[0] for b in bands], "hash": [b[1] for b in bands], "article": [b[2] for b in bands]},
     )
     con.execute(
-        "INSERT INTO story_signatures SELECT unnest($article), unnest($story), unnest($signature)::BLOB "
-        "ON CONFLICT (article_id) DO NOTHING",
+        "INSERT INTO story_signatures (article_id, story_id, signature, indexed_at) "
+        "SELECT unnest($article), unnest($story), unnest($signature)::BLOB, now() ON CONFLICT (article_id) DO NOTHING",
         {"article": [e[0] for e in entries], "story": [e[1] for e in entries], "signature": [e[2] for e in entries]},
     )
 
