@@ -45,7 +45,7 @@ def test_wire_copies_across_outlets_are_one_story(
 ) -> None:
     wire = centcom_story()
     dateline = replace(wire, paragraphs=("WASHINGTON (AP) — " + wire.paragraphs[0], *wire.paragraphs[1:]))
-    cut = replace(wire, paragraphs=wire.paragraphs[:-1] + ("Follow our live coverage for updates.",))
+    cut = replace(wire, paragraphs=(*wire.paragraphs[:-1], "Follow our live coverage for updates."))
     feeds = {}
     for n, (server, story, headline) in enumerate([
         (outlets[0], wire, None),
