@@ -35,6 +35,7 @@ from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
+from newsflow.pages import pages_dir_for
 from newsflow.pipeline import FeedPoll, RunCounts
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
 from newsflow.report import feed_report_rows, report_markdown
@@ -100,11 +101,11 @@ class PrefectStages(Stages):
 
 @task(name="fetch-extract-dask", cache_policy=NO_CACHE)
 async def fetch_extract_remote_task(
-    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, keep_html: bool
+    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, pages_dir: str | None
 ) -> WorkerFetched:
     """Runs on a Dask worker: only plain, picklable data comes in and goes out."""
     send_newsflow_logs_to_run()
-    return await fetch_and_extract_here(batch, fetch, extract_timeout, keep_html)
+    return await fetch_and_extract_here(batch, fetch, extract_timeout, pages_dir)
 
 
 class DaskStages(PrefectStages):
@@ -119,7 +120,7 @@ class DaskStages(PrefectStages):
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
         extract = ctx.config.extract
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": extract.timeout,
-                      "keep_html": extract.keep_html}
+                      "pages_dir": str(pages_dir_for(ctx.config.warehouse_path)) if extract.keep_html else None}
         future = await asyncio.to_thread(self._submit, parameters)
         results, extractions, robots = await asyncio.to_thread(future.result)
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,8 @@ def test_html_is_kept_compressed_and_reextract_restores_text_without_fetching(
     config_path = ingest_site(tmp_path, server, 3)
     (pages, packed, raw), = query(config_path, "SELECT count(*), sum(compressed_bytes), sum(html_bytes) FROM pages")
     assert pages == 3 and int(str(packed)) < int(str(raw)) / 2
+    kept = sorted((tmp_path / "warehouse" / "news.pages").glob("*/*.html.gz"))
+    assert len(kept) == 3 and "<html" in gzip.decompress(kept[0].read_bytes()).decode()
     original = dict(query(config_path, "SELECT article_id, text FROM articles"))
     requests_before = len(server.requests)
 
@@ -54,6 +57,7 @@ def test_keep_html_off_stores_no_pages(tmp_path: Path, server: LocalServer) -> N
     config_path = ingest_site(tmp_path, server, 2, "keep_html = false")
     assert query(config_path, "SELECT count(*) FROM pages") == [(0,)]
     assert query(config_path, "SELECT count(*) FROM articles") == [(2,)]
+    assert not (tmp_path / "warehouse" / "news.pages").exists()
 
 
 def test_budget_drops_the_oldest_pages(tmp_path: Path, server: LocalServer) -> None:
@@ -63,5 +67,15 @@ def test_budget_drops_the_oldest_pages(tmp_path: Path, server: LocalServer) -> N
     with Warehouse(load_config(config_path).warehouse_path).writing() as con:
         newest = con.execute("SELECT compressed_bytes FROM pages ORDER BY fetched_at DESC, article_id LIMIT 1")
         budget = int(newest.fetchall()[0][0])
-        assert warehouse.prune_pages(con, budget) == 2
+        assert len(warehouse.prune_pages(con, budget)) == 2
     assert query(config_path, "SELECT count(*) FROM pages") == [(1,)]
+
+
+def test_a_run_past_the_budget_deletes_the_oldest_files(tmp_path: Path, server: LocalServer) -> None:
+    config_path = ingest_site(tmp_path, server, 2)
+    pages_dir = tmp_path / "warehouse" / "news.pages"
+    assert len(list(pages_dir.glob("*/*.html.gz"))) == 2
+    config_path.write_text(config_path.read_text().replace("[extract]", "[extract]\nhtml_budget_mb = 0"))
+    asyncio.run(run_ingest(load_config(config_path), "run-2"))
+    assert query(config_path, "SELECT count(*) FROM pages") == [(0,)]
+    assert list(pages_dir.glob("*/*.html.gz")) == []

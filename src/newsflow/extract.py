@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -34,7 +35,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
 from newsflow.models import ExtractedArticle, Outcome
-from newsflow.pages import compress_html
+from newsflow.pages import write_page
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class PageToExtract:
     key: str
     html: str
     url: str
-    keep_html: bool = False  # also return the page compressed, for the `pages` table
+    keep_as: str | None = None  # when set, a successful page's HTML is also written there (gzip)
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,8 @@ class ExtractionResult:
     article: ExtractedArticle | None
     error: str | None
     elapsed_ms: int
-    html_zlib: bytes | None = None  # the page, compressed here in the worker, when asked to keep it
-    html_bytes: int = 0
+    html_bytes: int = 0  # when the page was kept: its size, and its size on disk
+    compressed_bytes: int = 0
 
 
 def extract_article(html: str, url: str) -> ExtractedArticle | None:
@@ -206,9 +207,9 @@ def extract_with_deadline(page: PageToExtract, timeout: float | None, extractor:
     if article is None:
         return _result(page.key, Outcome.EXTRACT_EMPTY, started)
     result = _result(page.key, Outcome.OK, started, article=article)
-    if page.keep_html:
-        html_zlib, html_bytes = compress_html(page.html)
-        result = replace(result, html_zlib=html_zlib, html_bytes=html_bytes)
+    if page.keep_as:
+        html_bytes, compressed_bytes = write_page(Path(page.keep_as), page.html)
+        result = replace(result, html_bytes=html_bytes, compressed_bytes=compressed_bytes)
     return result
 
 

@@ -1,30 +1,60 @@
-"""Raw HTML kept for re-extraction: compressed with zlib, stored in the `pages` table."""
+"""Raw HTML kept for re-extraction: one gzip file per page, beside the warehouse.
+
+The files live in `<warehouse>.pages/` (for `news.duckdb`, `news.pages/`), named by a hash of
+the page's URL, and the `pages` table indexes them. The extraction workers write them, so the
+main process never compresses, and the DuckDB file stays small. They are plain gzip: `zcat`
+reads one.
+"""
 
 from __future__ import annotations
 
-import zlib
+import gzip
+import hashlib
+import os
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-# Level 1: news HTML still shrinks about 4x, at a fraction of level 6's CPU (which took a third
-# of the main process's time when it ran there; it now runs in the extraction workers).
+# Level 1: news HTML still shrinks about 4x, at a fraction of level 6's CPU.
 COMPRESSION_LEVEL = 1
 
 
 @dataclass(frozen=True)
 class StoredPage:
+    """One row of the `pages` table."""
+
     article_id: str
     fetched_at: datetime
-    html_zlib: bytes
+    file: str  # relative to the pages folder
     html_bytes: int
+    compressed_bytes: int
 
 
+def pages_dir_for(warehouse_path: Path) -> Path:
+    return warehouse_path.with_suffix(".pages")
 
-def compress_html(html: str) -> tuple[bytes, int]:
-    """The page as UTF-8, zlib-compressed, and its size before compression."""
+
+def page_file(url: str) -> str:
+    """Where a page's HTML goes, relative to the pages folder: two levels of a URL hash."""
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
+    return f"{digest[:2]}/{digest[:24]}.html.gz"
+
+
+def write_page(path: Path, html: str) -> tuple[int, int]:
+    """Write `html` gzipped to `path` atomically; returns (size of the UTF-8 HTML, size on disk)."""
     raw = html.encode("utf-8", errors="replace")
-    return zlib.compress(raw, COMPRESSION_LEVEL), len(raw)
+    packed = gzip.compress(raw, COMPRESSION_LEVEL, mtime=0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(packed)
+    partial.replace(path)
+    return len(raw), len(packed)
 
 
-def decompress_html(html_zlib: bytes) -> str:
-    return zlib.decompress(html_zlib).decode("utf-8", errors="replace")
+def read_page(path: Path) -> str:
+    return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+
+
+def remove_pages(pages_dir: Path, files: list[str]) -> None:
+    for name in files:
+        (pages_dir / name).unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
+from pathlib import Path
 
 from newsflow import dedup, warehouse
 from newsflow import polling as polling_policy
@@ -37,7 +38,7 @@ from newsflow.models import (
     ParsedFeed,
     PendingArticle,
 )
-from newsflow.pages import StoredPage
+from newsflow.pages import StoredPage, page_file, remove_pages
 from newsflow.text import content_hash, word_count
 from newsflow.urls import prefer_page_canonical
 from newsflow.warehouse import Warehouse
@@ -219,11 +220,15 @@ async def fetch_batch(batch: Sequence[PendingArticle], fetcher: Fetcher) -> list
 
 
 def extract_batch(
-    results: Sequence[FetchResult], pool: ExtractorPool, keep_html: bool = False
+    results: Sequence[FetchResult], pool: ExtractorPool, pages_dir: Path | None = None
 ) -> list[ExtractionResult | None]:
-    """Extract the pages that were fetched; None where there was nothing to extract."""
+    """Extract the pages that were fetched; None where there was nothing to extract.
+
+    With `pages_dir`, the workers also keep each page's HTML there (see newsflow.pages).
+    """
     pages = [
-        PageToExtract(key=str(i), html=r.text or "", url=r.final_url, keep_html=keep_html)
+        PageToExtract(key=str(i), html=r.text or "", url=r.final_url,
+                      keep_as=str(pages_dir / page_file(r.final_url)) if pages_dir else None)
         for i, r in enumerate(results) if r.ok
     ]
     by_key = {e.key: e for e in pool.extract_many(pages)}
@@ -237,6 +242,7 @@ def load_batch(
     results: Sequence[FetchResult],
     extractions: Sequence[ExtractionResult | None],
     story_window_days: int = 30,
+    pages_dir: Path | None = None,
 ) -> RunCounts:
     """Build the batch's articles and load them with their events (and pages) in one transaction."""
     fetched_at = datetime.now(UTC)
@@ -248,9 +254,9 @@ def load_batch(
         attempts.append(EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None))
         if article:
             candidates.append(article)
-        if article and extraction and extraction.html_zlib is not None:
-            pages[article.article_id] = StoredPage(article.article_id, fetched_at, extraction.html_zlib,
-                                                   extraction.html_bytes)
+        if article and extraction and extraction.compressed_bytes:
+            pages[article.article_id] = StoredPage(article.article_id, fetched_at, page_file(result.final_url),
+                                                   extraction.html_bytes, extraction.compressed_bytes)
     with store.writing() as con, warehouse.transaction(con):
         stored_urls = warehouse.existing_canonical_urls(con, [a.canonical_url for a in candidates])
         new = [a for a in dedup.unique_by_url(candidates) if a.canonical_url not in stored_urls]
@@ -261,6 +267,9 @@ def load_batch(
         warehouse.insert_pages(con, [pages[a.article_id] for a in placed.articles if a.article_id in pages])
         warehouse.insert_story_index(con, placed.index_rows)
         warehouse.apply_story_merges(con, placed.merges, run_id)
+    if pages_dir:  # pages kept for articles that turned out to be stored already
+        stored_ids = {a.article_id for a in placed.articles}
+        remove_pages(pages_dir, [p.file for article_id, p in pages.items() if article_id not in stored_ids])
     return RunCounts(
         articles_fetched=sum(1 for r in results if r.ok),
         articles_stored=stored,

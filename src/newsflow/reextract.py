@@ -11,12 +11,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from newsflow import warehouse
 from newsflow.config import Config
 from newsflow.extract import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import Outcome
-from newsflow.pages import decompress_html
+from newsflow.pages import pages_dir_for, read_page
 from newsflow.pipeline import best_published_at
 from newsflow.text import content_hash, word_count
 from newsflow.warehouse import ArticleToReextract, Warehouse
@@ -43,18 +44,27 @@ def reextract(config: Config, since: date | None = None) -> ReextractSummary:
         summary.articles = len(targets)
         with_html = [t for t in targets if t.has_html]
         summary.without_html = len(targets) - len(with_html)
+        pages_dir = pages_dir_for(config.warehouse_path)
         with ExtractorPool(config.extract.worker_count, config.extract.timeout) as pool:
             for start in range(0, len(with_html), config.extract.batch_size):
-                reextract_batch(store, pool, with_html[start:start + config.extract.batch_size], summary)
+                batch = with_html[start:start + config.extract.batch_size]
+                reextract_batch(store, pool, pages_dir, batch, summary)
     return summary
 
 
 def reextract_batch(
-    store: Warehouse, pool: ExtractorPool, batch: Sequence[ArticleToReextract], summary: ReextractSummary
+    store: Warehouse,
+    pool: ExtractorPool,
+    pages_dir: Path,
+    batch: Sequence[ArticleToReextract],
+    summary: ReextractSummary,
 ) -> None:
     with store.writing() as con:
-        html = warehouse.read_pages(con, [t.article_id for t in batch])
-    pages = [PageToExtract(t.article_id, decompress_html(html[t.article_id]), t.url) for t in batch]
+        files = warehouse.read_pages(con, [t.article_id for t in batch])
+    readable = [t for t in batch if (pages_dir / files[t.article_id]).is_file()]
+    summary.without_html += len(batch) - len(readable)
+    batch = readable
+    pages = [PageToExtract(t.article_id, read_page(pages_dir / files[t.article_id]), t.url) for t in batch]
     results = {r.key: r for r in pool.extract_many(pages)}
     updates = []
     for target in batch:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+from pathlib import Path
 
 from newsflow.config import FetchSettings
 from newsflow.extract import ExtractionResult, ExtractorPool
@@ -28,12 +29,13 @@ WorkerFetched = tuple[list[FetchResult], list[ExtractionResult | None], list[Fet
 
 
 async def fetch_and_extract_here(
-    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, keep_html: bool = False
+    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, pages_dir: str | None = None
 ) -> WorkerFetched:
     async with Fetcher(fetch) as fetcher:
         results = await fetch_batch(batch, fetcher)
     extractor = worker_extractor(extract_timeout)
-    extractions = await asyncio.to_thread(extract_batch, results, extractor, keep_html)
+    kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
+    extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in)
     return results, extractions, fetcher.robots_results
 
 

@@ -18,6 +18,7 @@ from newsflow.config import Config
 from newsflow.extract import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
+from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
     FeedPoll,
     RunCounts,
@@ -56,6 +57,7 @@ class RunSummary:
     run_id: str
     counts: RunCounts = field(default_factory=RunCounts)
     feeds_due: int = 0
+    pages_dropped: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
     status: str = "completed"
 
@@ -75,12 +77,13 @@ class Stages:
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
         assert ctx.pool is not None, "fetch_extract runs inside the extraction pool"
         results = await fetch_batch(batch, ctx.fetcher)
-        keep_html = ctx.config.extract.keep_html
-        return results, await asyncio.to_thread(extract_batch, results, ctx.pool, keep_html)
+        pages_dir = pages_dir_for(ctx.config.warehouse_path) if ctx.config.extract.keep_html else None
+        return results, await asyncio.to_thread(extract_batch, results, ctx.pool, pages_dir)
 
     async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
         window = ctx.config.stories.window_days
-        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched, window)
+        pages_dir = pages_dir_for(ctx.config.warehouse_path) if ctx.config.extract.keep_html else None
+        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched, window, pages_dir)
 
 
 async def run_ingest(
@@ -114,6 +117,7 @@ async def run_ingest(
             raise
         summary.elapsed_s = round(time.monotonic() - started, 3)
         end_run(store, summary, None, config.extract.html_budget_mb)
+        remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
     return summary
 
 
@@ -180,7 +184,8 @@ def begin_run(
 def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budget_mb: int | None = None) -> None:
     with store.writing() as con:
         if html_budget_mb is not None:
-            dropped = warehouse.prune_pages(con, html_budget_mb * 1024 * 1024)
-            if dropped:
-                log.info("dropped the kept HTML of %d oldest pages to stay within extract.html_budget_mb", dropped)
+            summary.pages_dropped = warehouse.prune_pages(con, html_budget_mb * 1024 * 1024)
+            if summary.pages_dropped:
+                log.info("dropped the kept HTML of the %d oldest pages to stay within extract.html_budget_mb",
+                         len(summary.pages_dropped))
         warehouse.finish_run(con, summary.run_id, summary.counts.as_dict(), summary.status, error)

@@ -337,25 +337,25 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]
 
 
 def insert_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[StoredPage]) -> None:
-    """Keep the compressed HTML of newly stored articles (one row per article)."""
+    """Index the kept HTML files of newly stored articles (one row per article)."""
     if not pages:
         return
     con.execute(
         """
-        INSERT INTO pages SELECT unnest($id), unnest($at), unnest($html)::BLOB, unnest($size), unnest($packed)
+        INSERT INTO pages SELECT unnest($id), unnest($at), unnest($file), unnest($size), unnest($packed)
         ON CONFLICT (article_id) DO NOTHING
         """,
         {"id": [p.article_id for p in pages], "at": [p.fetched_at for p in pages],
-         "html": [p.html_zlib for p in pages], "size": [p.html_bytes for p in pages],
-         "packed": [len(p.html_zlib) for p in pages]},
+         "file": [p.file for p in pages], "size": [p.html_bytes for p in pages],
+         "packed": [p.compressed_bytes for p in pages]},
     )
 
 
-def prune_pages(con: duckdb.DuckDBPyConnection, budget_bytes: int) -> int:
-    """Drop the oldest kept pages until the rest fit in `budget_bytes`. Returns pages dropped."""
+def prune_pages(con: duckdb.DuckDBPyConnection, budget_bytes: int) -> list[str]:
+    """Forget the oldest kept pages until the rest fit in `budget_bytes`; returns their files."""
     total = con.execute("SELECT coalesce(sum(compressed_bytes), 0) FROM pages").fetchone()
     if total is None or int(total[0]) <= budget_bytes:
-        return 0
+        return []
     rows = con.execute(
         """
         DELETE FROM pages WHERE article_id IN (
@@ -363,11 +363,11 @@ def prune_pages(con: duckdb.DuckDBPyConnection, budget_bytes: int) -> int:
                 SELECT article_id, sum(compressed_bytes) OVER (ORDER BY fetched_at DESC, article_id) AS kept
                 FROM pages)
             WHERE kept > $budget)
-        RETURNING 1
+        RETURNING file
         """,
         {"budget": budget_bytes},
     ).fetchall()
-    return len(rows)
+    return [r[0] for r in rows]
 
 
 def update_extractions(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[object, ...]]) -> None:

@@ -104,8 +104,9 @@ def articles_to_reextract(con: duckdb.DuckDBPyConnection, since: date | None) ->
     return [ArticleToReextract(*row) for row in rows]
 
 
-def read_pages(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, bytes]:
+def read_pages(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:
+    """The kept HTML file of each article, relative to the pages folder."""
     rows = con.execute(
-        "SELECT article_id, html_zlib FROM pages WHERE article_id IN (SELECT unnest($ids))", {"ids": article_ids}
+        "SELECT article_id, file FROM pages WHERE article_id IN (SELECT unnest($ids))", {"ids": article_ids}
     ).fetchall()
-    return {r[0]: bytes(r[1]) for r in rows}
+    return {r[0]: r[1] for r in rows}
