@@ -71,14 +71,20 @@ async def load_polls_task(ctx: RunContext, polls: Sequence[FeedPoll]) -> RunCoun
     return await DIRECT.load_polls(ctx, polls)
 
 
+# A batch's pages go from fetch-extract to load through `ctx.handoff`, by key: Prefect keeps a
+# task's parameters and result for the whole flow run, which held every page of a run in memory.
 @task(name="fetch-extract", cache_policy=NO_CACHE)
-async def fetch_extract_task(ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
-    return await DIRECT.fetch_extract(ctx, batch)
+async def fetch_extract_task(ctx: RunContext, batch: Sequence[PendingArticle]) -> int:
+    key = id(batch)
+    ctx.handoff[key] = await DIRECT.fetch_extract(ctx, batch)
+    return key
 
 
 @task(name="load-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-async def load_task(ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-    return await DIRECT.load(ctx, batch, fetched)
+async def load_task(ctx: RunContext, batch: Sequence[PendingArticle], key: int) -> RunCounts:
+    counts = await DIRECT.load(ctx, batch, ctx.handoff[key])
+    del ctx.handoff[key]  # after the load, so a retry still finds the batch
+    return counts
 
 
 class PrefectStages(Stages):
@@ -91,10 +97,16 @@ class PrefectStages(Stages):
         return await load_polls_task(ctx, polls)
 
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
-        return await fetch_extract_task(ctx, batch)
+        key = await fetch_extract_task(ctx, batch)
+        return ctx.handoff[key]
 
     async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        return await load_task(ctx, batch, fetched)
+        key = id(batch)
+        ctx.handoff[key] = fetched
+        try:
+            return await load_task(ctx, batch, key)
+        finally:
+            ctx.handoff.pop(key, None)
 
 
 # --- Dask: fetch and extract on the cluster, load here ------------------------------------------

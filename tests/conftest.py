@@ -51,13 +51,20 @@ def prefect_harness() -> Iterator[None]:
         logging.getLogger("prefect").setLevel(logging.WARNING)
 
 
-def write_config(tmp_path: Path, server_url: str, feeds: dict[str, str], **fetch: object) -> Path:
-    """A config for loopback tests: private networks allowed for 127.0.0.0/8, no politeness delay."""
+def write_config(
+    tmp_path: Path, server_url: str, feeds: dict[str, str], extract: dict[str, object] | None = None,
+    **fetch: object,
+) -> Path:
+    """A config for loopback tests: private networks allowed for 127.0.0.0/8, no politeness delay.
+
+    Feed URLs are `server_url` + each path (pass "" and absolute URLs for several servers)."""
     settings = {"timeout": 5.0, "per_host_delay": 0.0, "per_host_concurrency": 8,
                 "allowed_networks": ["127.0.0.0/8"], **fetch}
+    extract_settings = {"workers": 2, "timeout": 10.0, **(extract or {})}
     lines = ["[warehouse]", 'path = "warehouse/news.duckdb"', "", "[fetch]"]
     lines += [f"{key} = {_toml(value)}" for key, value in settings.items()]
-    lines += ["", "[extract]", "workers = 2", "timeout = 10.0", "", "[polling]", "min_interval = 0"]
+    lines += ["", "[extract]"] + [f"{key} = {_toml(value)}" for key, value in extract_settings.items()]
+    lines += ["", "[polling]", "min_interval = 0"]
     for name, path in feeds.items():
         lines += ["", "[[feeds]]", f'name = "{name}"', f'url = "{server_url}{path}"']
     config_path = tmp_path / "newsflow.toml"
@@ -68,6 +75,6 @@ def write_config(tmp_path: Path, server_url: str, feeds: dict[str, str], **fetch
 def _toml(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "[" + ", ".join(f'"{v}"' for v in value) + "]"
     return repr(value)

@@ -57,7 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch", "max_retry_after", (int, float), 60.0, "cap, in seconds, on a Retry-After wait"),
     Setting("extract", "timeout", (int, float), 30.0, "seconds of extraction per page before giving up"),
     Setting("extract", "workers", int, 0, "extraction processes; 0 means one per core"),
-    Setting("extract", "batch_size", int, 200, "articles fetched, extracted and loaded per batch"),
+    Setting("extract", "batch_size", int, 100, "articles fetched, extracted and loaded per batch"),
     Setting("extract", "keep_html", bool, True, "keep each stored article's HTML, compressed, for reextract"),
     Setting("extract", "html_budget_mb", int, 2048, "cap on the kept HTML, compressed; the oldest pages go first"),
     Setting("stories", "window_days", int, 30, "days back a new article is compared with; older stories are closed"),
@@ -93,7 +93,7 @@ class FetchSettings:
 class ExtractSettings:
     timeout: float = 30.0
     workers: int = 0
-    batch_size: int = 200
+    batch_size: int = 100
     keep_html: bool = True
     html_budget_mb: int = 2048
 

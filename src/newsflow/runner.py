@@ -50,6 +50,9 @@ class RunContext:
     fetcher: Fetcher
     states: dict[str, FeedState]
     pool: ExtractorPool | None = None
+    # Batches handed from one stage to the next outside the orchestrator, which would otherwise
+    # keep a reference to every batch's pages until the run ends (flows/ingest.py).
+    handoff: dict[int, Fetched] = field(default_factory=dict)
 
 
 @dataclass

@@ -24,6 +24,8 @@ from typing import Any
 
 import psutil
 
+from tests.conftest import write_config
+
 REPO = Path(__file__).resolve().parents[2]
 _MIB = 1024 * 1024
 
@@ -64,26 +66,8 @@ def write_run_config(
     extract: dict[str, Any] | None = None,
 ) -> Path:
     """A newsflow.toml with absolute feed URLs, chosen allowed networks and fast loopback settings."""
-    fetch_settings = {"timeout": 5.0, "per_host_delay": 0.0, "per_host_concurrency": 8,
-                      "allowed_networks": list(allowed_networks), **(fetch or {})}
-    extract_settings = {"workers": 2, "timeout": 10.0, **(extract or {})}
-    lines = ["[warehouse]", 'path = "warehouse/news.duckdb"', "", "[fetch]"]
-    lines += [f"{key} = {_toml(value)}" for key, value in fetch_settings.items()]
-    lines += ["", "[extract]"] + [f"{key} = {_toml(value)}" for key, value in extract_settings.items()]
-    lines += ["", "[polling]", "min_interval = 0"]
-    for name, url in feeds.items():
-        lines += ["", "[[feeds]]", f'name = "{name}"', f'url = "{url}"']
-    config_path = tmp_path / "newsflow.toml"
-    config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return config_path
-
-
-def _toml(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
-    return repr(value)
+    return write_config(tmp_path, "", feeds, extract=extract, **{"allowed_networks": list(allowed_networks),
+                                                                  **(fetch or {})})
 
 
 # --- a run in the background ------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""`python -m bench [--quick] [--only throughput,polling,growth,memory,load]`: run the benchmarks,
+print one table each (absolute figures and ratios to a baseline measured in the same run) and
+write them as JSON to bench/out/."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bench import growth, load, memory, polling, throughput
+from bench.options import BENCHMARKS, DEFAULT_PEER_PYTHON, Options
+from bench.report import OUT_DIR, Table, machine, render, save
+
+RUNNERS: dict[str, tuple[str, Callable[[Options], Table]]] = {
+    "throughput": (throughput.TITLE, throughput.run),
+    "polling": (polling.TITLE, polling.run),
+    "growth": (growth.TITLE, growth.run),
+    "memory": (memory.TITLE, memory.run),
+    "load": (load.TITLE, load.run),
+}
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: the CI smoke mode, not a timed test")
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {BENCHMARKS}")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for the JSON results")
+    parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temporary one, removed)")
+    parser.add_argument("--peer-python", type=Path, default=Path(os.environ.get("NEWSFLOW_BENCH_PEER_PYTHON",
+                                                                                DEFAULT_PEER_PYTHON)),
+                        help="python of a venv with newspaper4k, for the extra peer")
+    return parser.parse_args(argv)
+
+
+def run_benchmarks(opts: Options) -> list[Table]:
+    tables = []
+    for name in opts.only:
+        title, runner = RUNNERS[name]
+        started = time.perf_counter()
+        print(f"... {name}", file=sys.stderr, flush=True)
+        try:
+            table = runner(opts)
+        except Exception as exc:  # one failing benchmark must not hide the others' figures
+            traceback.print_exc()
+            table = Table(title, skipped=f"crashed: {type(exc).__name__}: {exc}")
+        table.notes.append(f"benchmark took {time.perf_counter() - started:.0f} s")
+        print(render(table), flush=True)
+        tables.append(table)
+    return tables
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    only = tuple(name.strip() for name in args.only.split(",") if name.strip())
+    unknown = [name for name in only if name not in RUNNERS]
+    if unknown:
+        print(f"bench: unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.ERROR)  # trafilatura warns on every page it finds empty
+    # SIGTERM unwinds like Ctrl-C, so the server processes and the scratch folder are cleaned up.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as scratch:
+        workdir = args.workdir or Path(scratch)
+        opts = Options.quick_mode(workdir) if args.quick else Options(workdir)
+        opts.only, opts.peer_python = only, args.peer_python
+        print(f"machine: {machine()}\n", flush=True)
+        tables = run_benchmarks(opts)
+    path = save(tables, {"quick": opts.quick, "only": list(only)}, args.out)
+    print(f"results: {path}")
+    return 1 if any(t.skipped and t.skipped.startswith("crashed") for t in tables) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

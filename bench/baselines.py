@@ -1,0 +1,103 @@
+"""The baselines every ratio is taken against, measured in the same run as the pipeline.
+
+This is the one bench module that imports trafilatura and feedparser directly: the baselines
+are those libraries on their own, without newsflow around them.
+
+- floor: `trafilatura.extract` on every page already in memory, one process per core;
+- peer: trafilatura's own CLI fetching the same URLs (`--parallel`, no sleep, loopback allowed);
+- newspaper4k, when a separate venv has it (it is not a project dependency);
+- feedparser's own parse time on the same feed bytes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import feedparser
+import trafilatura
+
+from bench.procs import Finished, run_measured, venv_bin
+from newsflow.extract import extract_article
+
+_PAGES: Sequence[bytes] = ()
+
+
+def _extract_floor(index: int) -> bool:
+    text = trafilatura.extract(_PAGES[index], with_metadata=True, include_comments=False, include_tables=True)
+    return bool(text)
+
+
+def _extract_newsflow(index: int) -> bool:
+    return extract_article(_PAGES[index].decode("utf-8", "replace"), "http://127.0.0.1/page") is not None
+
+
+def _run_pool(pages: Sequence[bytes], target: str, workers: int) -> tuple[float, int]:
+    """Seconds and pages with text, with the pages forked into `workers` processes (fork: no copy)."""
+    global _PAGES
+    _PAGES = pages
+    function = _extract_floor if target == "floor" else _extract_newsflow
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        found = sum(pool.imap_unordered(function, range(len(pages)), chunksize=4))
+    _PAGES = ()
+    return time.perf_counter() - started, found
+
+
+def floor_extract(pages: Sequence[bytes], workers: int | None = None) -> tuple[float, int]:
+    """The floor: `trafilatura.extract(html, with_metadata=True)` on every page, over all cores."""
+    return _run_pool(pages, "floor", workers or os.cpu_count() or 1)
+
+
+def newsflow_extract_in_memory(pages: Sequence[bytes], workers: int | None = None) -> tuple[float, int]:
+    """newsflow's own `extract_article` (options, normalisation, metadata fallbacks), same pool."""
+    return _run_pool(pages, "newsflow", workers or os.cpu_count() or 1)
+
+
+def trafilatura_cli(urls: Sequence[str], folder: Path, parallel: int | None = None) -> tuple[Finished, int]:
+    """trafilatura's CLI downloading and extracting `urls`; returns the run and the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    (folder / "settings.cfg").write_text("[DEFAULT]\nSLEEP_TIME = 0\nSSRF_PROTECTION = off\n", encoding="utf-8")
+    argv = [venv_bin("trafilatura"), "-i", "urls.txt", "--parallel", str(parallel or os.cpu_count() or 1),
+            "--config-file", "settings.cfg", "--with-metadata", "-o", "out"]
+    finished = run_measured(argv, cwd=folder)
+    written = sum(1 for p in (folder / "out").rglob("*") if p.is_file()) if (folder / "out").is_dir() else 0
+    return finished, written
+
+
+NEWSPAPER_SCRIPT = """
+import sys, os, multiprocessing
+from newspaper import Article
+def one(url):
+    try:
+        article = Article(url, fetch_images=False)
+        article.download(); article.parse()
+        return 1 if article.text else 0
+    except Exception:
+        return 0
+if __name__ == "__main__":
+    urls = open(sys.argv[1]).read().split()
+    with multiprocessing.Pool(int(sys.argv[2])) as pool:
+        print(sum(pool.imap_unordered(one, urls, chunksize=4)))
+"""
+
+
+def newspaper_peer(python: Path, urls: Sequence[str], folder: Path) -> tuple[Finished, int]:
+    """newspaper4k (in its own venv) downloading and parsing `urls`, one process per core."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    finished = run_measured([str(python), "-c", NEWSPAPER_SCRIPT, "urls.txt", str(os.cpu_count() or 1)],
+                            cwd=folder, env={"TLDEXTRACT_CACHE": str(folder / "tld")})
+    lines = finished.stdout.strip().splitlines()
+    return finished, int(lines[-1]) if lines and lines[-1].isdigit() else 0
+
+
+def feedparser_parse(bodies: Sequence[bytes]) -> tuple[float, int]:
+    """feedparser's own parse of every body (bytes, as newsflow gives it); seconds and entries."""
+    started = time.perf_counter()
+    entries = sum(len(feedparser.parse(body).entries) for body in bodies)
+    return time.perf_counter() - started, entries

@@ -1,0 +1,52 @@
+"""Sizes and switches of one benchmark run; `--quick` shrinks every size for the CI smoke test."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCHMARKS = ("throughput", "polling", "growth", "memory", "load")
+DEFAULT_PEER_PYTHON = Path("/tmp/peer-venv/bin/python")
+
+
+@dataclass
+class Options:
+    workdir: Path
+    quick: bool = False
+    only: tuple[str, ...] = BENCHMARKS
+    peer_python: Path | None = None  # a venv's python with newspaper4k installed
+    # 1. throughput
+    throughput_urls: int = 2000
+    throughput_feeds: int = 20
+    # 2. polling
+    polling_feeds: int = 1000
+    polling_items: int = 20
+    # 3. growth
+    growth_sizes: tuple[int, int] = (1_000, 1_000_000)
+    growth_new: int = 1000
+    growth_feeds: int = 20
+    growth_repeats: int = 3
+    # 4. memory
+    memory_articles: int = 10_000
+    memory_feeds: int = 50
+    # 5. load
+    load_articles: int = 10_000
+    shared: dict[str, Any] = field(default_factory=dict)  # what one benchmark leaves for another
+
+    @classmethod
+    def quick_mode(cls, workdir: Path) -> Options:
+        return cls(workdir, quick=True, throughput_urls=20, throughput_feeds=20, polling_feeds=40,
+                   growth_sizes=(100, 20_000), growth_new=20, growth_feeds=4, growth_repeats=1,
+                   memory_articles=30, memory_feeds=3, load_articles=500)
+
+    @property
+    def cores(self) -> int:
+        return os.cpu_count() or 1
+
+    @property
+    def prefect_home(self) -> Path:
+        path = self.workdir / "prefect-home"
+        path.mkdir(parents=True, exist_ok=True)
+        return path

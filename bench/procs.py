@@ -1,0 +1,121 @@
+"""Run commands in subprocesses, timing them and sampling the memory of their whole process tree.
+
+Memory is read from /proc (no psutil in the project): the resident set of the command, of its
+descendants (extraction workers, the forkserver, Prefect's temporary API server), summed per
+sample. The peak is the largest sum seen, sampled every `interval` seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.site import REPO_ROOT
+
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+MIB = 2**20
+
+
+@dataclass
+class Finished:
+    returncode: int
+    wall_s: float
+    stdout: str
+    stderr: str
+    peak_rss_mib: float = 0.0  # the whole tree
+    peak_by_role_mib: dict[str, float] = field(default_factory=dict)
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def _tree(root: int) -> list[int]:
+    children, found, stack = _children_map(), [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def _rss_and_role(pid: int, root: int) -> tuple[int, str]:
+    try:
+        resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, IndexError, ValueError):
+        return 0, "gone"
+    if pid == root:
+        return resident, "main"
+    if "multiprocessing" in cmdline or "forkserver" in cmdline or "newsflow-extract" in cmdline:
+        return resident, "extract workers"
+    if "prefect" in cmdline or "uvicorn" in cmdline:
+        return resident, "prefect server"
+    return resident, "other"
+
+
+class TreeSampler:
+    def __init__(self, root: int, interval: float = 0.2) -> None:
+        self.root, self.interval = root, interval
+        self.peak = 0
+        self.peak_by_role: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def sample(self) -> None:
+        total, by_role = 0, dict[str, int]()
+        for pid in _tree(self.root):
+            resident, role = _rss_and_role(pid, self.root)
+            total += resident
+            by_role[role] = by_role.get(role, 0) + resident
+        self.peak = max(self.peak, total)
+        for role, resident in by_role.items():
+            self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), resident)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+
+def run_measured(
+    argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path = REPO_ROOT, timeout: float = 3600
+) -> Finished:
+    """Run `argv`, returning its exit code, wall time, output and the tree's peak RSS."""
+    started = time.perf_counter()
+    process = subprocess.Popen(list(argv), cwd=cwd, env={**os.environ, **(env or {})},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with TreeSampler(process.pid) as sampler:
+        stdout, stderr = process.communicate(timeout=timeout)
+    wall = time.perf_counter() - started
+    by_role = {role: round(v / MIB, 1) for role, v in sampler.peak_by_role.items() if role != "gone"}
+    return Finished(process.returncode, wall, stdout, stderr, round(sampler.peak / MIB, 1), by_role)
+
+
+def venv_bin(name: str) -> str:
+    """A console script of the project's venv (the one running this benchmark)."""
+    return str(Path(sys.executable).parent / name)
