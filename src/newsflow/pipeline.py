@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -334,7 +333,3 @@ def article_event(
 
 def batched(items: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def elapsed_since(start: float) -> float:
-    return round(time.monotonic() - start, 3)
