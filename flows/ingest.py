@@ -35,7 +35,6 @@ from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
-from newsflow.pages import pages_dir_for
 from newsflow.pipeline import FeedPoll, RunCounts
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
 from newsflow.report import feed_report_rows, report_markdown
@@ -132,7 +131,7 @@ class DaskStages(PrefectStages):
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
         extract = ctx.config.extract
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": extract.timeout,
-                      "pages_dir": str(pages_dir_for(ctx.config.warehouse_path)) if extract.keep_html else None}
+                      "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None}
         future = await asyncio.to_thread(self._submit, parameters)
         results, extractions, robots = await asyncio.to_thread(future.result)
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end

@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from newsflow import warehouse
 from newsflow.config import Config
@@ -54,6 +55,11 @@ class RunContext:
     # keep a reference to every batch's pages until the run ends (flows/ingest.py).
     handoff: dict[int, Fetched] = field(default_factory=dict)
 
+    @property
+    def kept_pages_dir(self) -> Path | None:
+        """Where the workers keep each page's HTML, or None when `extract.keep_html` is off."""
+        return pages_dir_for(self.config.warehouse_path) if self.config.extract.keep_html else None
+
 
 @dataclass
 class RunSummary:
@@ -80,13 +86,11 @@ class Stages:
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
         assert ctx.pool is not None, "fetch_extract runs inside the extraction pool"
         results = await fetch_batch(batch, ctx.fetcher)
-        pages_dir = pages_dir_for(ctx.config.warehouse_path) if ctx.config.extract.keep_html else None
-        return results, await asyncio.to_thread(extract_batch, results, ctx.pool, pages_dir)
+        return results, await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir)
 
     async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
         window = ctx.config.stories.window_days
-        pages_dir = pages_dir_for(ctx.config.warehouse_path) if ctx.config.extract.keep_html else None
-        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched, window, pages_dir)
+        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched, window, ctx.kept_pages_dir)
 
 
 async def run_ingest(

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import tracemalloc
 import zlib
-from collections.abc import Iterator
-
-import pytest
 
 from newsflow.models import Outcome
 from tests.hostile.servers import (
-    LoopbackServer,
     encoded_body,
     endless_body,
     fetch_article,
     fetch_feed,
     gzip_bomb,
-    running_server,
     settings,
 )
 from tests.localserver import LocalServer, Page
 
 CAP = 1_000_000
 BOMB_DECODED = 200_000_000  # 200 MB of zeros in about 200 KB of gzip
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    yield from running_server()
 
 
 def test_gzip_bomb_is_stopped_at_the_cap_with_bounded_memory(server: LocalServer) -> None:

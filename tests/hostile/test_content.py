@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 
 import pytest
 
 from newsflow.models import Outcome
-from tests.hostile.servers import LoopbackServer, endless_body, fetch_article, fetch_feed, running_server, settings
+from tests.hostile.servers import LoopbackServer, endless_body, fetch_article, fetch_feed, settings
 from tests.localserver import Page
 
 FAKE_PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"\x00\x01stream" * 400_000
 # cafe with an e-acute, an en dash, curly double and single quotes, an ellipsis and a euro sign:
 # all but the e-acute sit in windows-1252's 0x80-0x9F, where latin-1 has only control codes.
 SMART_TEXT = "caf\u00e9 \u2013 \u201cquotes\u201d and \u2018more\u2019 \u2026 \u20ac5"
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    yield from running_server()
 
 
 def test_pdf_served_as_an_article_is_not_html_and_its_body_is_not_read(server: LoopbackServer) -> None:

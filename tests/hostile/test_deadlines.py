@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from newsflow.models import Outcome
 from tests.hostile.servers import (
-    LoopbackServer,
     drip_body,
     drip_headers,
     fetch_article,
     fetch_feed,
     redirect,
-    running_server,
     settings,
     timed,
 )
 from tests.localserver import LocalServer
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    yield from running_server()
 
 
 def test_body_dripped_a_byte_at_a_time_is_cut_off_at_the_deadline(server: LocalServer) -> None:

@@ -6,10 +6,7 @@ It was built before the last hop's time was added, so a timeout was logged as 0 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
-
-import pytest
 
 from newsflow.models import Outcome
 from tests.hostile.servers import (
@@ -18,15 +15,9 @@ from tests.hostile.servers import (
     fetch_article,
     fetch_feed,
     redirect,
-    running_server,
     settings,
 )
 from tests.localserver import send_bytes
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    yield from running_server()
 
 
 def slow_page(handler: BaseHTTPRequestHandler) -> None:

@@ -14,11 +14,6 @@ HOLD = 0.15
 
 
 @pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    yield from running_server()
-
-
-@pytest.fixture
 def other_host() -> Iterator[LoopbackServer]:
     yield from running_server("127.0.0.2")
 

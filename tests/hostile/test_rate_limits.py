@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from email.utils import formatdate
-
-import pytest
 
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, Outcome
@@ -15,17 +12,11 @@ from tests.hostile.servers import (
     Timestamped,
     fetch_feed,
     run,
-    running_server,
     sequence,
     settings,
 )
 
 OK_BODY: tuple[int, dict[str, str], bytes] = (200, {}, b"<rss/>")
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    yield from running_server()
 
 
 def _starts(server: LoopbackServer, path: str) -> int:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from newsflow.models import Outcome
 from tests.hostile.servers import (
-    LoopbackServer,
     add_redirect_chain,
     fetch_article,
     fetch_feed,
     redirect,
-    running_server,
     settings,
 )
 from tests.localserver import LocalServer, Page
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    yield from running_server()
 
 
 def test_eleven_redirects_are_too_many_and_the_twelfth_request_is_never_sent(server: LocalServer) -> None:

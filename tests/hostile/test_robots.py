@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchKind, FetchResult, Outcome
 from tests.hostile.servers import (
@@ -17,18 +13,12 @@ from tests.hostile.servers import (
     fetch_feed,
     redirect,
     run,
-    running_server,
     settings,
 )
 from tests.localserver import Page
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 PAGE = Page(b"<html><p>story</p></html>")
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    yield from running_server()
 
 
 def test_disallowed_urls_are_refused_and_robots_is_fetched_once_for_many(server: LoopbackServer) -> None:

@@ -23,11 +23,6 @@ PAGE = Page(b"<html><p>internal admin page</p></html>")
 
 
 @pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    yield from running_server()
-
-
-@pytest.fixture
 def origin() -> Iterator[LoopbackServer]:
     """A 'public' origin on 127.0.0.2; only 127.0.0.2/32 is allowed, so 127.0.0.1 stays forbidden."""
     yield from running_server("127.0.0.2")

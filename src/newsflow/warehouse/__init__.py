@@ -164,6 +164,8 @@ def create_views(con: duckdb.DuckDBPyConnection, view_files: list[Path]) -> None
 from newsflow.warehouse.loads import (  # noqa: E402
     abandon_stale_runs,
     begin_run,
+    existing_canonical_urls,
+    existing_content_hashes,
     finish_run,
     insert_entries,
     insert_fetch_events,
@@ -190,8 +192,6 @@ from newsflow.warehouse.reads import (  # noqa: E402
 )
 from newsflow.warehouse.story_index import (  # noqa: E402
     apply_story_merges,
-    existing_canonical_urls,
-    existing_content_hashes,
     insert_story_index,
     lookup_story_keys,
 )

@@ -6,7 +6,7 @@ inserted with anti-joins, so a rerun after a crash neither duplicates nor loses 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
@@ -87,14 +87,21 @@ def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) ->
     return {r[0]: FeedState(*r) for r in rows}
 
 
-def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
+def insert_columns(
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]], on_conflict: str = ""
+) -> None:
     """Bulk insert column lists with one INSERT ... SELECT unnest(...), never row by row."""
     if not columns or not next(iter(columns.values())):
         return
     names = ", ".join(f'"{name}"' for name in columns)
     selects = ", ".join(f"unnest($p{i})" for i in range(len(columns)))
     params = {f"p{i}": values for i, values in enumerate(columns.values())}
-    con.execute(f"INSERT INTO {table} ({names}) SELECT {selects}", params)
+    con.execute(f"INSERT INTO {table} ({names}) SELECT {selects} {on_conflict}", params)
+
+
+def unnested(names: Iterable[str]) -> str:
+    """A relation of the batch's columns, passed as list parameters of the same names."""
+    return "SELECT " + ", ".join(f"unnest(${name}) AS {name}" for name in names)
 
 
 def insert_fetch_events(con: duckdb.DuckDBPyConnection, events: Sequence[FetchEvent]) -> None:
@@ -144,12 +151,11 @@ def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequenc
         "summary": [e.summary for e in entries],
         "published_at": [e.published_at for e in entries],
     }
-    selects = ", ".join(f"unnest(${name}) AS {name}" for name in columns)
     rows = con.execute(
         f"""
         INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, first_seen_at, run_id)
         SELECT n.*, now(), $run_id FROM (
-            SELECT DISTINCT ON (feed_id, guid) * FROM (SELECT {selects})
+            SELECT DISTINCT ON (feed_id, guid) * FROM ({unnested(columns)})
         ) AS n
         WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = n.feed_id AND e.guid = n.guid)
         RETURNING feed_id
@@ -181,7 +187,6 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
         "next_poll_at": [p.next_poll_at for p in polls],
         "retire": [p.retire for p in polls],
     }
-    selects = ", ".join(f"unnest(${name}) AS {name}" for name in columns)
     con.execute(
         f"""
         UPDATE feeds SET
@@ -199,7 +204,7 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
             next_poll_at = p.next_poll_at,
             retired_at = CASE WHEN p.retire THEN coalesce(feeds.retired_at, p.polled_at)
                               WHEN NOT p.failed THEN NULL ELSE feeds.retired_at END
-        FROM (SELECT {selects}) AS p
+        FROM ({unnested(columns)}) AS p
         WHERE feeds.feed_id = p.feed_id
         """,
         columns,
@@ -321,11 +326,10 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]
         return 0
     names = [f.name for f in dataclass_fields(Article)]
     columns = {name: [getattr(a, name) for a in articles] for name in names}
-    selects = ", ".join(f"unnest(${name}) AS {name}" for name in names)
     rows = con.execute(
         f"""
         INSERT INTO articles ({", ".join(names)})
-        SELECT n.* FROM (SELECT DISTINCT ON (canonical_url) * FROM (SELECT {selects})) AS n
+        SELECT n.* FROM (SELECT DISTINCT ON (canonical_url) * FROM ({unnested(names)})) AS n
         WHERE n.article_id NOT IN (SELECT article_id FROM articles WHERE article_id IN (SELECT unnest($article_id)))
         RETURNING 1
         """,
@@ -338,17 +342,13 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]
 
 def insert_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[StoredPage]) -> None:
     """Index the kept HTML files of newly stored articles (one row per article)."""
-    if not pages:
-        return
-    con.execute(
-        """
-        INSERT INTO pages SELECT unnest($id), unnest($at), unnest($file), unnest($size), unnest($packed)
-        ON CONFLICT (article_id) DO NOTHING
-        """,
-        {"id": [p.article_id for p in pages], "at": [p.fetched_at for p in pages],
-         "file": [p.file for p in pages], "size": [p.html_bytes for p in pages],
-         "packed": [p.compressed_bytes for p in pages]},
-    )
+    insert_columns(con, "pages", {
+        "article_id": [p.article_id for p in pages],
+        "fetched_at": [p.fetched_at for p in pages],
+        "file": [p.file for p in pages],
+        "html_bytes": [p.html_bytes for p in pages],
+        "compressed_bytes": [p.compressed_bytes for p in pages],
+    }, on_conflict="ON CONFLICT (article_id) DO NOTHING")
 
 
 def prune_pages(con: duckdb.DuckDBPyConnection, budget_bytes: int) -> list[str]:
@@ -378,10 +378,9 @@ def update_extractions(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[obje
     names = ["article_id", "title", "author", "published_at", "language", "sitename", "content_hash", "text",
              "word_count"]
     columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
-    selects = ", ".join(f"unnest(${name}) AS {name}" for name in names)
     assignments = ", ".join(f"{name} = n.{name}" for name in names[1:])
     con.execute(
-        f"UPDATE articles SET {assignments} FROM (SELECT {selects}) AS n WHERE articles.article_id = n.article_id",
+        f"UPDATE articles SET {assignments} FROM ({unnested(names)}) AS n WHERE articles.article_id = n.article_id",
         columns,
     )
 
@@ -395,3 +394,17 @@ def record_skipped_run(con: duckdb.DuckDBPyConnection, run_id: str, reason: str)
         [run_id, reason],
     )
     return True
+
+
+def existing_canonical_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> set[str]:
+    rows = con.execute(
+        "SELECT canonical_url FROM articles WHERE canonical_url IN (SELECT unnest($urls))", {"urls": list(urls)}
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def existing_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> set[str]:
+    rows = con.execute(
+        "SELECT DISTINCT content_hash FROM articles WHERE content_hash IN (SELECT unnest($h))", {"h": list(hashes)}
+    ).fetchall()
+    return {r[0] for r in rows}

@@ -67,17 +67,3 @@ def apply_story_merges(con: duckdb.DuckDBPyConnection, merges: Sequence[tuple[st
             "INSERT INTO story_merges VALUES ($old, $new, $bridge, now(), $run_id) ON CONFLICT DO NOTHING",
             {**params, "bridge": bridge, "run_id": run_id},
         )
-
-
-def existing_canonical_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> set[str]:
-    rows = con.execute(
-        "SELECT canonical_url FROM articles WHERE canonical_url IN (SELECT unnest($urls))", {"urls": list(urls)}
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
-def existing_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> set[str]:
-    rows = con.execute(
-        "SELECT DISTINCT content_hash FROM articles WHERE content_hash IN (SELECT unnest($h))", {"h": list(hashes)}
-    ).fetchall()
-    return {r[0] for r in rows}
