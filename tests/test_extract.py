@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -308,3 +310,43 @@ def test_pool_extracts_fixture_pages_like_the_in_process_function() -> None:
     for result, page in zip(results, pages, strict=True):
         assert result.article == extract_article(page.html, page.url)
         assert result.error is None
+
+
+MAIN_SCRIPT = '''
+import os
+import sys
+
+from newsflow.extract import ExtractorPool, PageToExtract, extract_article
+from newsflow.models import ExtractedArticle
+
+if __name__ != "__main__":  # a worker imported this file again as __mp_main__
+    with open(os.environ["MAIN_IMPORTED_MARKER"], "a") as marker:
+        marker.write(f"{os.getpid()}\\n")
+
+
+def own_extractor(html, url):
+    return ExtractedArticle(text="from __main__")
+
+
+if __name__ == "__main__":
+    extractor = own_extractor if sys.argv[1] == "own" else extract_article
+    page = PageToExtract("a", "<html><body><article><p>" + "word " * 80 + "</p></article></body></html>", "https://x.test/a")
+    with ExtractorPool(workers=1, timeout=10, extractor=extractor) as pool:
+        print(pool.extract_many([page])[0].outcome.value)
+'''
+
+
+@pytest.mark.parametrize(("extractor", "imports_main"), [("default", False), ("own", True)])
+def test_workers_import_the_parents_main_module_only_when_the_extractor_lives_there(
+    tmp_path: Path, extractor: str, imports_main: bool
+) -> None:
+    """multiprocessing re-imports the parent's __main__ in each worker: for `newsflow run` or
+    `python -m prefect.engine` that is the whole application, 30-80 MiB a worker for nothing."""
+    script = tmp_path / "app.py"
+    script.write_text(MAIN_SCRIPT, encoding="utf-8")
+    marker = tmp_path / "imported"
+    env = {**os.environ, "MAIN_IMPORTED_MARKER": str(marker)}
+    done = subprocess.run([sys.executable, str(script), extractor], env=env, capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "ok"
+    assert marker.exists() is imports_main

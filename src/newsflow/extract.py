@@ -18,16 +18,18 @@ import logging
 import multiprocessing
 import re
 import signal
+import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Any
 
 from trafilatura import bare_extraction
@@ -341,7 +343,8 @@ class ExtractorPool:
             name="newsflow-extract",
             daemon=True,
         )
-        process.start()
+        with _parent_main_hidden(self._extractor):
+            process.start()
         child_conn.close()
         worker = _Worker(process=process, conn=parent_conn)
         # A page's time limit must not include the worker's start-up (unpickling the extractor
@@ -428,6 +431,26 @@ def _answered_ready(conn: Connection) -> bool:
         return conn.poll(WORKER_START_TIMEOUT_SECONDS) and conn.recv() == _READY
     except (EOFError, OSError):
         return False
+
+
+@contextmanager
+def _parent_main_hidden(extractor: Extractor) -> Iterator[None]:
+    """Start a worker without making it re-import the parent's `__main__`.
+
+    multiprocessing runs the parent's main module again in every child it starts, in case the
+    target lives there. Ours lives in this module, and the parent's main can be the whole
+    application (`python -m prefect.engine`, the newsflow CLI, a benchmark): measured at
+    30-80 MiB more per worker. An extractor defined in `__main__` still gets its module.
+    """
+    if getattr(extractor, "__module__", None) == "__main__":
+        yield
+        return
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = ModuleType("__main__")  # no __spec__, no __file__: nothing to re-import
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _process_context() -> Any:
