@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from datasketch import MinHash  # the reference for signature_of; the pipeline never imports it
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,9 +23,11 @@ from newsflow.stories import (
     StoryParams,
     assign_stories,
     band_keys,
+    shingle_hashes,
     signature_of,
     similarity,
 )
+from newsflow.text import word_tokens
 from tests.storyvariants import add_byline_footer, add_dateline, cut_tail, reword
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -62,6 +68,58 @@ def test_band_keys_are_unsigned_64_bit_one_per_band() -> None:
     keys = band_keys(signature)
     assert [band for band, _ in keys] == list(range(BANDS))
     assert all(0 <= key < 2**64 for _, key in keys)
+
+
+def datasketch_signature(text: str, params: StoryParams) -> bytes:
+    """What signature_of gave when it called datasketch 2.x (affine32) itself."""
+    shingles = shingle_hashes(word_tokens(text), params.shingle_words)
+    minhash = MinHash(num_perm=params.num_perm, seed=params.seed, hashfunc=lambda h: h, scheme="affine32")
+    minhash.update_batch(shingles.tolist())
+    values: bytes = minhash.hashvalues.astype("<u4").tobytes()
+    header = b"NFMH" + bytes([1, params.shingle_words]) + params.num_perm.to_bytes(2, "little")
+    return header + len(shingles).to_bytes(4, "little") + values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(_WORDS[:MIN_WORDS]),  # the shortest text with a signature
+        " ".join(["same"] * MIN_WORDS),  # one distinct shingle
+        article_text(1),
+        article_text(2, 20_000),
+        "东京电视台报道 " * 40 + "Ünïcode façade naïve",
+    ],
+)
+def test_signature_is_datasketchs_affine32_minhash(text: str) -> None:
+    assert signature_of(text) == datasketch_signature(text, StoryParams())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORDS[:40]), min_size=MIN_WORDS, max_size=600),
+    st.sampled_from([16, 64, 128, 200]),
+    st.integers(min_value=0, max_value=2**32 - 1),
+    st.integers(min_value=1, max_value=5),
+)
+def test_signature_is_datasketchs_minhash_for_any_words_and_parameters(
+    words: list[str], num_perm: int, seed: int, shingle_words: int
+) -> None:
+    params = StoryParams(shingle_words=shingle_words, num_perm=num_perm, bands=num_perm // 3, seed=seed)
+    assert signature_of(" ".join(words), params) == datasketch_signature(" ".join(words), params)
+
+
+def test_signature_bytes_never_change() -> None:
+    """Warehouses store signatures: a change here needs a rebuilt story index."""
+    signature = signature_of(article_text(1))
+    assert signature is not None
+    assert hashlib.sha256(signature).hexdigest() == "2627bab1f6febcc652316eaf035e6e9af1b9eceee6eeb7b6c0edd5ba5f084de8"
+
+
+def test_the_pipeline_imports_neither_datasketch_nor_scipy() -> None:
+    """Importing datasketch loads scipy, ~55 MiB of the main process."""
+    check = "import sys, newsflow.runner; print(sorted({'datasketch', 'scipy'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_signature_from_other_parameters_is_refused() -> None:

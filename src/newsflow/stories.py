@@ -7,8 +7,9 @@ another site's boilerplate around the same text) share it; different stories nev
 How (calibrated on labelled variants of the real corpora, see docs/stories.md):
 - Text: `text.word_tokens` (casefolded letter/digit runs, one token per CJK character), so
   case and punctuation never matter. Shingles are runs of `SHINGLE_WORDS` tokens.
-- Signature: a datasketch MinHash (affine32 scheme) over the 32-bit shingle hashes, stored as
-  bytes with a small header holding the parameters and the shingle count.
+- Signature: the "affine32" MinHash of datasketch 2.x, bit for bit, in numpy: importing
+  datasketch would load scipy (~55 MiB). Stored as bytes with a small header holding the
+  parameters and the shingle count.
 - Candidates: LSH, `BANDS` bands of `ROWS` rows; each band is a 64-bit key (`band_keys`). The
   warehouse keeps the keys in `story_bands`, so a run looks up only its new articles' keys.
 - Verification: a candidate matches when the estimated Jaccard similarity, or the estimated
@@ -29,11 +30,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash
 
 from newsflow.text import word_tokens
 
@@ -56,6 +56,9 @@ _MAGIC = b"NFMH"
 _FORMAT_VERSION = 1
 _HEADER = struct.Struct("<4sBBHI")  # magic, version, shingle words, num_perm, shingle count
 _U64 = np.uint64
+_U32 = np.uint32
+_H = TypeVar("_H", np.uint32, np.uint64)
+_MIX_CONSTANTS = {4: (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16), 8: (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)}
 
 
 @dataclass(frozen=True)
@@ -168,25 +171,26 @@ def shingle_hashes(tokens: Sequence[str], shingle_words: int) -> npt.NDArray[np.
     combined = np.zeros(count, dtype=_U64)
     for offset in range(shingle_words):
         combined = (combined ^ token_hashes[offset : offset + count]) * _U64(0x9E3779B97F4A7C15)
-    return np.unique((_mix64(combined) >> _U64(32)).astype(np.uint32))
+    return np.unique((_mix(combined) >> _U64(32)).astype(np.uint32))
 
 
-def _mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """The MurmurHash3 64-bit finaliser: spreads every input bit over the output."""
-    values = values ^ (values >> _U64(33))
-    values = values * _U64(0xFF51AFD7ED558CCD)
-    values = values ^ (values >> _U64(33))
-    values = values * _U64(0xC4CEB9FE1A85EC53)
-    return values ^ (values >> _U64(33))
+def _mix(values: npt.NDArray[_H]) -> npt.NDArray[_H]:
+    """The MurmurHash3 finaliser, 32- or 64-bit by dtype: spreads every input bit over the output."""
+    s1, m1, s2, m2, s3 = (values.dtype.type(c) for c in _MIX_CONSTANTS[values.dtype.itemsize])
+    values = values ^ (values >> s1)
+    values = values * m1
+    values = values ^ (values >> s2)
+    values = values * m2
+    return values ^ (values >> s3)
 
 
 @lru_cache(maxsize=4)
-def _permutations(num_perm: int, seed: int) -> Any:
-    return MinHash(num_perm=num_perm, seed=seed).permutations
-
-
-def _identity(value: int) -> int:
-    return value
+def _permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """datasketch's draw of the maps h -> a * h + b (mod 2^32); `a` is odd, so each is a bijection."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * _U32(2) + _U32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def signature_of(text: str, params: StoryParams = DEFAULT_PARAMS) -> bytes | None:
@@ -195,16 +199,10 @@ def signature_of(text: str, params: StoryParams = DEFAULT_PARAMS) -> bytes | Non
     if len(tokens) < params.min_words:
         return None
     shingles = shingle_hashes(tokens, params.shingle_words)
-    minhash = MinHash(
-        num_perm=params.num_perm,
-        seed=params.seed,
-        hashfunc=_identity,
-        permutations=_permutations(params.num_perm, params.seed),
-        scheme="affine32",
-    )
-    minhash.update_batch(shingles.tolist())
+    a, b = _permutations(params.num_perm, params.seed)
+    # uint32 arithmetic wraps, which is the mod 2^32; `initial` is datasketch's empty value.
+    values: npt.NDArray[np.uint32] = (np.multiply.outer(_mix(shingles), a) + b).min(axis=0, initial=_U32(0xFFFFFFFF))
     header = _HEADER.pack(_MAGIC, _FORMAT_VERSION, params.shingle_words, params.num_perm, len(shingles))
-    values: npt.NDArray[np.uint32] = minhash.hashvalues
     return header + values.astype("<u4").tobytes()
 
 
@@ -241,7 +239,7 @@ def band_keys(signature: bytes, params: StoryParams = DEFAULT_PARAMS) -> list[Ba
     # number is part of the key.
     keys = np.zeros(params.bands, dtype=_U64)
     for column in rows.T:
-        keys = _mix64(keys ^ column)
+        keys = _mix(keys ^ column)
     return list(enumerate(keys.tolist()))
 
 
