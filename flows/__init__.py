@@ -1,8 +1,16 @@
-"""Prefect flows: thin wrappers over newsflow.pipeline. Nothing here holds logic."""
+"""Prefect flows: thin wrappers over newsflow.pipeline. Nothing here holds logic.
+
+This module does not import Prefect: `newsflow run` asks it whether a run needs Prefect at all,
+and importing Prefect costs about a second and 80 MiB that a run without it does not need.
+"""
 
 from __future__ import annotations
 
 import os
+import tomllib
+from pathlib import Path
+
+from newsflow.config import ExecutionSettings
 
 # Quiet, offline-friendly defaults; any value the user set wins.
 PREFECT_DEFAULTS = {
@@ -20,3 +28,33 @@ def configure_prefect_environment() -> None:
     """Call before importing prefect: it reads its settings at import."""
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
+
+
+def runs_as_flow(execution: ExecutionSettings, *, forced: bool = False) -> bool:
+    """Whether `newsflow run` goes through Prefect (see `execution.prefect` in the README).
+
+    "auto" uses Prefect where it adds something: a server to record the run in, or Dask. Without
+    a server Prefect would start its temporary API, 220 MiB and seconds of start-up, to record
+    the run in a database that nobody serves.
+    """
+    if forced or execution.prefect == "always" or execution.task_runner == "dask":
+        return True
+    if execution.prefect == "never":
+        return False
+    return configured_api_url() is not None
+
+
+def configured_api_url() -> str | None:
+    """PREFECT_API_URL from the environment or the active Prefect profile, read without Prefect."""
+    if url := os.environ.get("PREFECT_API_URL"):
+        return url
+    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+    profiles_path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        profiles = tomllib.loads(profiles_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    profile = profiles.get("profiles", {}).get(active, {})
+    url = profile.get("PREFECT_API_URL") if isinstance(profile, dict) else None
+    return url if isinstance(url, str) and url else None

@@ -223,9 +223,7 @@ async def ingest(
     except WarehouseLockedError as exc:
         # Prefect makes a returned State the run's final state, and raises it to a caller.
         return await skip_run(config, run_id, exc)  # type: ignore[return-value]
-    counts = summary.counts.as_dict()
     get_run_logger().info("run %s %s in %.1f s on the %s runner: %s", run_id, summary.status, summary.elapsed_s,
-                          config.execution.task_runner, counts)
+                          config.execution.task_runner, summary.counts.as_dict())
     await publish_report(config, summary)
-    return {"run_id": run_id, "status": summary.status, "elapsed_s": summary.elapsed_s,
-            "feeds_due": summary.feeds_due, **counts}
+    return summary.as_result()

@@ -43,6 +43,8 @@ def test_defaults_apply_and_warehouse_path_resolves_from_config_folder(tmp_path:
         ('[[feeds]]\nname = "b"\n', "feeds[0].url"),
         ('[[feeds]]\nname = "b"\nurl = "https://e.org/f"\ncolour = "red"\n', "feeds[0].colour"),
         ('[[feeds]]\nname = "has space"\nurl = "https://e.org/f"\n', "feeds[0].name"),
+        ("[execution]\nprefect = 'sometimes'\n" + FEED, "execution.prefect"),
+        ("[execution]\nprefect = 'never'\ntask_runner = 'dask'\n" + FEED, "execution.prefect"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:

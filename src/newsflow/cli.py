@@ -32,10 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsflow {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="run one ingest as a Prefect flow run")
+    run = commands.add_parser("run", help="run one ingest (a Prefect flow run when a Prefect API is configured)")
     _add_config(run)
     run.add_argument("--feed", action="append", metavar="NAME", help="only this feed, due or not (repeatable)")
     run.add_argument("--all", action="store_true", help="poll every enabled feed, due or not")
+    run.add_argument("--prefect", action="store_true",
+                     help="run as a Prefect flow even without a configured Prefect API (starts its temporary API)")
     shown = run.add_mutually_exclusive_group()
     shown.add_argument("--quiet", action="store_true", help="print nothing but errors")
     shown.add_argument("--json", action="store_true", help="print only the summary, as JSON, for scripts")

@@ -1,4 +1,7 @@
-"""`newsflow run`: validate, fail fast on a held warehouse, run the flow, show progress and a summary.
+"""`newsflow run`: validate, fail fast on a held warehouse, run, show progress and a summary.
+
+The run is the `ingest` Prefect flow when Prefect adds something (`flows.runs_as_flow`), and
+otherwise the same stages called directly, without importing Prefect.
 
 Output modes: live bars and a summary table in a terminal; plain progress lines and a plain
 summary otherwise; `--quiet` prints only errors and `--json` only the summary as JSON.
@@ -13,6 +16,7 @@ import json
 import logging
 import os
 import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -29,6 +33,29 @@ def cmd_run(args: argparse.Namespace) -> int:
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
     check_warehouse_writable(config)
     mode = output_mode(args)
+    from flows import runs_as_flow
+
+    as_flow = runs_as_flow(config.execution, forced=args.prefect)
+    try:
+        with showing_progress(mode, as_flow):
+            result = run_as_flow(config, args, mode) if as_flow else run_without_prefect(config, args)
+    except NewsflowError:
+        raise
+    except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
+        print(f"newsflow: {exc}", file=sys.stderr)
+        return EXIT_WAREHOUSE
+    except Exception as exc:  # the run failed; its row in `runs` (and Prefect, for a flow) says so
+        print(f"newsflow: run crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_CRASH
+    print_summary(result, mode)
+    return 0
+
+
+class SkippedRun(Exception):
+    """The `ingest` flow ended Cancelled because another run held the warehouse."""
+
+
+def run_as_flow(config: Config, args: argparse.Namespace, mode: str) -> dict[str, Any]:
     if mode != "verbose":
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     from flows import configure_prefect_environment
@@ -37,18 +64,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.ingest import SKIPPED, ingest
 
     try:
-        with showing_progress(mode):
-            result = asyncio.run(ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all))
-    except NewsflowError:
-        raise
-    except SKIPPED as exc:  # another run took the warehouse between our check and the flow's start
-        print(f"newsflow: {exc}", file=sys.stderr)
-        return EXIT_WAREHOUSE
-    except Exception as exc:  # the flow run failed; Prefect has recorded it
-        print(f"newsflow: run crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_CRASH
-    print_summary(result, mode)
-    return 0
+        result: dict[str, Any] = asyncio.run(
+            ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all)
+        )
+    except SKIPPED as exc:
+        raise SkippedRun(str(exc)) from exc
+    return result
+
+
+def run_without_prefect(config: Config, args: argparse.Namespace) -> dict[str, Any]:
+    """The same stages as the `ingest` flow, called directly: the run id is a fresh UUID."""
+    from newsflow.runner import run_ingest
+
+    summary = asyncio.run(run_ingest(config, str(uuid.uuid4()), args.feed, all_feeds=args.all))
+    return summary.as_result()
 
 
 def check_warehouse_writable(config: Config) -> None:
@@ -69,13 +98,14 @@ def output_mode(args: argparse.Namespace) -> str:
 
 
 @contextmanager
-def showing_progress(mode: str) -> Iterator[None]:
+def showing_progress(mode: str, as_flow: bool) -> Iterator[None]:
     if mode in ("quiet", "json"):
         yield
         return
+    from flows import configured_api_url
     from newsflow.progress import LiveProgress, PlainProgress
 
-    if not os.environ.get("PREFECT_API_URL"):
+    if as_flow and configured_api_url() is None:
         print("newsflow: starting Prefect's temporary local API for this run (set PREFECT_API_URL to use a "
               "running server)", file=sys.stderr)
     logger = logging.getLogger("newsflow")

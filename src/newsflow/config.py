@@ -68,6 +68,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("schedule", "timezone", str, "UTC", "time zone of the cron schedule"),
     Setting("execution", "task_runner", str, "local", "where fetch and extract run: local or dask"),
     Setting("execution", "address", str, "", "Dask scheduler address; empty starts a local cluster"),
+    Setting("execution", "prefect", str, "auto",
+            "run as a Prefect flow: auto (when a Prefect API is configured, or for dask), always, never"),
 )
 
 _FEED_KEYS = {"name": str, "url": str, "tags": list, "enabled": bool}
@@ -124,6 +126,7 @@ class ScheduleSettings:
 class ExecutionSettings:
     task_runner: str = "local"
     address: str = ""
+    prefect: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,11 @@ def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execut
         raise ConfigError("schedule.timezone", f"unknown time zone {schedule.timezone!r}") from exc
     if execution.task_runner not in ("local", "dask"):
         raise ConfigError("execution.task_runner", f"must be \"local\" or \"dask\", got {execution.task_runner!r}")
+    if execution.prefect not in ("auto", "always", "never"):
+        raise ConfigError("execution.prefect", f"must be \"auto\", \"always\" or \"never\", got {execution.prefect!r}")
+    if execution.prefect == "never" and execution.task_runner == "dask":
+        raise ConfigError("execution.prefect", "\"never\" cannot run task_runner = \"dask\": Dask runs go through "
+                          "Prefect's task runner; set prefect = \"auto\"")
 
 
 def _read_networks(items: list[Any]) -> tuple[str, ...]:

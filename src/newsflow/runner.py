@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from newsflow import warehouse
 from newsflow.config import Config
@@ -69,6 +70,11 @@ class RunSummary:
     pages_dropped: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
     status: str = "completed"
+
+    def as_result(self) -> dict[str, Any]:
+        """What `newsflow run --json` prints and the `ingest` flow returns."""
+        return {"run_id": self.run_id, "status": self.status, "elapsed_s": self.elapsed_s,
+                "feeds_due": self.feeds_due, **self.counts.as_dict()}
 
 
 class Stages:

@@ -1,10 +1,12 @@
-"""`newsflow run` end to end: a real loopback site, a real DuckDB file, a real Prefect flow run."""
+"""`newsflow run` end to end: a real loopback site, a real DuckDB file, a real Prefect flow run
+(with `--prefect`; without it and without a configured API the same stages run directly)."""
 
 from __future__ import annotations
 
 import json
 import time
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -52,13 +54,30 @@ def rows(config_path: Path, sql: str) -> list[tuple[object, ...]]:
     return run_read_query(Warehouse(load_config(config_path).warehouse_path), sql).rows
 
 
+def prefect_flow_run_state(run_id: str) -> str | None:
+    """The Prefect state of the flow run with this id, or None when Prefect never saw it."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            flow_run = client.read_flow_run(UUID(run_id))
+        except ObjectNotFound:
+            return None
+    return flow_run.state.type.value if flow_run.state else "no state"
+
+
+@pytest.mark.parametrize("as_flow", [True, False], ids=["prefect-flow", "without-prefect"])
 def test_run_stores_every_article_once_then_second_run_gets_304(
-    tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str], as_flow: bool
 ) -> None:
     config_path = write_config(tmp_path, server.base_url, build_sites(server))
+    prefect = ["--prefect"] if as_flow else []
 
-    code, out, first_s = run_cli(["run", "--config", str(config_path)], capsys)
+    code, out, first_s = run_cli(["run", "--config", str(config_path), *prefect], capsys)
     assert code == 0, out
+    first_run = rows(config_path, "SELECT run_id FROM runs")[0][0]
+    assert prefect_flow_run_state(str(first_run)) == ("COMPLETED" if as_flow else None)
     assert "4 polled, 0 not modified, 2 failed" in out
     stored = rows(config_path, "SELECT canonical_url, text, word_count, story_id, article_id FROM articles")
     assert len(stored) == 8  # 5 Planet + 3 Gazette pages; the tracked duplicate link is the same URL
@@ -68,7 +87,7 @@ def test_run_stores_every_article_once_then_second_run_gets_304(
     assert len(wire) == 2 and wire[0][3] == wire[1][3], "identical wire texts share a story"
     assert rows(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL") == [(0,)]
 
-    code, out, second_s = run_cli(["run", "--config", str(config_path)], capsys)
+    code, out, second_s = run_cli(["run", "--config", str(config_path), *prefect], capsys)
     assert code == 0, out
     assert rows(config_path, "SELECT count(*) FROM articles") == [(8,)]
     second_run = rows(config_path, "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")[0][0]
@@ -76,7 +95,8 @@ def test_run_stores_every_article_once_then_second_run_gets_304(
                                  "AND kind = 'feed' ORDER BY feed_id")
     assert dict(outcomes)["planet"] == "not_modified" and dict(outcomes)["gazette"] == "not_modified"
     assert "if-none-match" in server.hits("/planet/rss.xml")[-1].headers
-    print(f"\nend-to-end: {len(stored)} articles; first run {first_s:.1f} s, second run {second_s:.1f} s")
+    print(f"\nend-to-end ({'prefect flow' if as_flow else 'without prefect'}): {len(stored)} articles; "
+          f"first run {first_s:.1f} s, second run {second_s:.1f} s")
 
 
 def test_failing_feeds_are_recorded_and_do_not_stop_the_others(

@@ -1,0 +1,101 @@
+"""Whether `newsflow run` is a Prefect flow run: `execution.prefect`, `--prefect` and where a
+Prefect API is configured (the environment, or the active profile in Prefect's profiles file)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows import configured_api_url, runs_as_flow
+from newsflow.config import ExecutionSettings
+from tests.conftest import write_config
+from tests.localserver import LocalServer, Page
+from tests.sitefactory import Site, generated_story, rss_feed
+
+REPO = Path(__file__).resolve().parents[2]
+PROFILES = """
+active = "work"
+
+[profiles.ephemeral]
+PREFECT_SERVER_ALLOW_EPHEMERAL_MODE = "true"
+
+[profiles.work]
+PREFECT_API_URL = "http://prefect.internal:4200/api"
+"""
+
+
+@pytest.fixture
+def prefect_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "prefect-home"
+    home.mkdir()
+    for name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    return home
+
+
+def test_no_api_anywhere_means_none(prefect_home: Path) -> None:
+    assert configured_api_url() is None
+    (prefect_home / "profiles.toml").write_text("this is [ not toml", encoding="utf-8")
+    assert configured_api_url() is None
+
+
+def test_api_from_the_active_profile_the_chosen_profile_and_the_environment(
+    prefect_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (prefect_home / "profiles.toml").write_text(PROFILES, encoding="utf-8")
+    assert configured_api_url() == "http://prefect.internal:4200/api"
+    monkeypatch.setenv("PREFECT_PROFILE", "ephemeral")
+    assert configured_api_url() is None
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    assert configured_api_url() == "http://127.0.0.1:4200/api"
+
+
+@pytest.mark.parametrize(
+    ("prefect", "task_runner", "api", "forced", "expected"),
+    [
+        ("auto", "local", None, False, False),
+        ("auto", "local", "http://127.0.0.1:4200/api", False, True),
+        ("auto", "dask", None, False, True),
+        ("auto", "local", None, True, True),
+        ("always", "local", None, False, True),
+        ("never", "local", "http://127.0.0.1:4200/api", False, False),
+        ("never", "local", None, True, True),
+    ],
+)
+def test_runs_as_flow(
+    prefect_home: Path, monkeypatch: pytest.MonkeyPatch,
+    prefect: str, task_runner: str, api: str | None, forced: bool, expected: bool,
+) -> None:
+    if api:
+        monkeypatch.setenv("PREFECT_API_URL", api)
+    execution = ExecutionSettings(task_runner=task_runner, prefect=prefect)
+    assert runs_as_flow(execution, forced=forced) is expected
+
+
+def test_a_run_without_a_prefect_api_never_imports_prefect(tmp_path: Path, server: LocalServer) -> None:
+    site = Site("Daily Planet")
+    items = []
+    for story in [generated_story(n) for n in range(1, 4)]:
+        server.add(f"/{story.slug}.html", Page(site.article_page(story)))
+        items.append((story.title, f"{story.slug}.html", story.published))
+    server.add("/rss.xml", Page(rss_feed("Daily Planet", items), "application/rss+xml"))
+    config_path = write_config(tmp_path, server.base_url, {"planet": "/rss.xml"})
+    # Fails the run if anything imports prefect: the package's import is what costs the time and memory.
+    probe = ("import sys; from importlib.abc import MetaPathFinder\n"
+             "class NoPrefect(MetaPathFinder):\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        if name == 'prefect': raise ImportError('prefect imported in a run that needs no Prefect')\n"
+             "sys.meta_path.insert(0, NoPrefect())\n"
+             "from newsflow.cli import main; sys.exit(main(sys.argv[1:]))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
+        "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    done = subprocess.run([sys.executable, "-c", probe, "run", "--config", str(config_path), "--json"], cwd=REPO,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert '"articles_stored": 3' in done.stdout
+    assert not (tmp_path / "prefect-home").exists(), "no Prefect database for a run without Prefect"
