@@ -14,13 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.extract import (
-    ExtractionResult,
-    ExtractorPool,
-    PageToExtract,
-    extract_article,
-    parse_published_at,
-)
+from newsflow.extract import extract_article, parse_published_at
+from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import ExtractedArticle, Outcome
 from newsflow.text import normalize_text
 
@@ -279,6 +274,22 @@ def test_workers_start_lazily_are_reused_and_stop_on_close() -> None:
         pool.extract_many([scripted("late")])
 
 
+def pid_extractor(html: str, url: str) -> ExtractedArticle | None:
+    return ExtractedArticle(text=str(os.getpid()))
+
+
+@pytest.mark.parametrize(("limit_mib", "workers_seen"), [(10_000.0, 1), (1.0, 6)])
+def test_an_idle_worker_past_its_memory_limit_is_renewed(limit_mib: float, workers_seen: int) -> None:
+    pids = []
+    with ExtractorPool(workers=1, timeout=5, extractor=pid_extractor, worker_memory_mib=limit_mib) as pool:
+        for batch in range(3):
+            results = pool.extract_many([scripted(f"{batch}-{n}") for n in range(2)])
+            assert [r.outcome for r in results] == [Outcome.OK] * 2
+            pids += [r.article.text for r in results if r.article]
+    assert len(pids) == 6
+    assert len(set(pids)) == workers_seen  # every worker is over 1 MiB: a fresh one for every page
+
+
 def test_empty_batch_returns_nothing(scripted_pool: ExtractorPool) -> None:
     assert scripted_pool.extract_many([]) == []
 
@@ -316,7 +327,8 @@ MAIN_SCRIPT = '''
 import os
 import sys
 
-from newsflow.extract import ExtractorPool, PageToExtract, extract_article
+from newsflow.extract import extract_article
+from newsflow.extractpool import ExtractorPool, PageToExtract
 from newsflow.models import ExtractedArticle
 
 if __name__ != "__main__":  # a worker imported this file again as __mp_main__

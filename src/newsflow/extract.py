@@ -1,8 +1,8 @@
-"""Extract the main text and metadata of article pages, in worker processes with a time limit.
+"""Extract the main text and metadata of one article page.
 
 The only module that imports trafilatura. `extract_article` does one page in this process;
-`ExtractorPool` runs many pages on worker processes, each page under a time limit, and turns
-every failure into an `Outcome` instead of an exception:
+`newsflow.extractpool.ExtractorPool` runs many on worker processes, each under a time limit,
+and turns every failure into an `Outcome` instead of an exception:
 
     OK               normalised text with at least one paragraph of MIN_PARAGRAPH_WORDS words
     EXTRACT_EMPTY    trafilatura found nothing, or only short lines (menus, "404", captions)
@@ -14,45 +14,22 @@ Options, metadata fallbacks and the measurements behind them: docs/extraction.md
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import re
-import signal
-import sys
-import threading
-import time
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
-from pathlib import Path
-from types import FrameType, ModuleType
 from typing import Any
 
 from trafilatura import bare_extraction
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
-from newsflow.models import ExtractedArticle, Outcome
-from newsflow.pages import write_page
+from newsflow.models import ExtractedArticle
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
-
-logger = logging.getLogger(__name__)
 
 MIN_PARAGRAPH_WORDS = 15
 """An extraction counts as empty unless one paragraph has at least this many words. When a page
 has no article, trafilatura falls back to whatever text it finds: menus, "404", a cookie
 notice, all in short lines. On the real corpora the shortest longest-paragraph of a real
 article is 24 words (docs/extraction.md)."""
-
-BACKSTOP_GRACE_SECONDS = 2.0
-"""How long past its timeout a worker may stay silent before it is killed and replaced."""
-
-WORKER_START_TIMEOUT_SECONDS = 60.0
-_READY = "ready"
 
 # Balanced mode (neither favor_precision nor favor_recall) and tables kept: the best mix on the
 # real corpora, see docs/extraction.md. Reader comments are never part of the text.
@@ -68,28 +45,6 @@ _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _SITE_SUFFIX = re.compile("^(.+?)\\s+[-|\u2013\u2014:\u00b7]\\s+([^-|\u2013\u2014:\u00b7]+)$")
 _LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
-
-Extractor = Callable[[str, str], ExtractedArticle | None]
-"""Signature of the function the workers run; module-level so that it pickles."""
-
-
-@dataclass(frozen=True)
-class PageToExtract:
-    key: str
-    html: str
-    url: str
-    keep_as: str | None = None  # when set, a successful page's HTML is also written there (gzip)
-
-
-@dataclass(frozen=True)
-class ExtractionResult:
-    key: str
-    outcome: Outcome
-    article: ExtractedArticle | None
-    error: str | None
-    elapsed_ms: int
-    html_bytes: int = 0  # when the page was kept: its size, and its size on disk
-    compressed_bytes: int = 0
 
 
 def extract_article(html: str, url: str) -> ExtractedArticle | None:
@@ -191,273 +146,3 @@ def _declared_language(tree: Any) -> str | None:
         if match:
             return match.group(1).lower()
     return None
-
-
-def extract_with_deadline(page: PageToExtract, timeout: float | None, extractor: Extractor) -> ExtractionResult:
-    """Run `extractor` on one page and classify the outcome; never raises for the page's sake.
-
-    With a timeout, SIGALRM interrupts the extraction, so this must run in a process's main
-    thread: the pool's workers, never the parent, which runs Prefect's threads.
-    """
-    started = time.perf_counter()
-    try:
-        article = _call_with_alarm(page, timeout, extractor)
-    except _DeadlineExceeded:
-        return _result(page.key, Outcome.EXTRACT_TIMEOUT, started, error=f"extraction took over {timeout:g} s")
-    except Exception as exc:
-        return _result(page.key, Outcome.EXTRACT_ERROR, started, error=f"{type(exc).__name__}: {exc}")
-    if article is None:
-        return _result(page.key, Outcome.EXTRACT_EMPTY, started)
-    result = _result(page.key, Outcome.OK, started, article=article)
-    if page.keep_as:
-        html_bytes, compressed_bytes = write_page(Path(page.keep_as), page.html)
-        result = replace(result, html_bytes=html_bytes, compressed_bytes=compressed_bytes)
-    return result
-
-
-class _DeadlineExceeded(BaseException):
-    """Raised by the SIGALRM handler. A BaseException, so that trafilatura's own
-    `except Exception` fallbacks cannot swallow it and carry on past the deadline."""
-
-
-def _raise_deadline(signum: int, frame: FrameType | None) -> None:
-    raise _DeadlineExceeded
-
-
-def _call_with_alarm(page: PageToExtract, timeout: float | None, extractor: Extractor) -> ExtractedArticle | None:
-    if timeout is None:
-        return extractor(page.html, page.url)
-    signal.signal(signal.SIGALRM, _raise_deadline)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        return extractor(page.html, page.url)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-def _result(
-    key: str, outcome: Outcome, started: float, *, article: ExtractedArticle | None = None, error: str | None = None
-) -> ExtractionResult:
-    elapsed_ms = round((time.perf_counter() - started) * 1000)
-    return ExtractionResult(key=key, outcome=outcome, article=article, error=error, elapsed_ms=elapsed_ms)
-
-
-def _worker_main(conn: Connection, timeout: float, extractor: Extractor) -> None:
-    """Loop of one worker process: receive a page, send back its result, until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    # trafilatura logs a warning for every empty page; outcomes already say it, and with no
-    # handler Python would print each one to stderr.
-    logging.getLogger().addHandler(logging.NullHandler())
-    conn.send(_READY)
-    while True:
-        try:
-            page = conn.recv()
-        except (EOFError, OSError):
-            return
-        if page is None:
-            return
-        conn.send(extract_with_deadline(page, timeout, extractor))
-
-
-@dataclass
-class _Worker:
-    process: BaseProcess
-    conn: Connection
-    index: int | None = None  # position in the batch of the page it is working on
-    deadline: float = 0.0
-    sent_at: float = 0.0
-
-
-class ExtractorPool:
-    """Worker processes that extract pages, each page under a time limit.
-
-    Workers start on the first `extract_many`, are reused by later calls, and stop on `close`
-    (or leaving the `with` block). They come from a 'forkserver' that has imported this module
-    once, so a worker, and the replacement of one killed for running over, starts in a few ms
-    without inheriting the parent's threads. Thread-safe: concurrent calls take turns.
-    """
-
-    def __init__(
-        self,
-        workers: int,
-        timeout: float,
-        *,
-        grace: float = BACKSTOP_GRACE_SECONDS,
-        extractor: Extractor = extract_article,
-    ) -> None:
-        if workers < 1:
-            raise ValueError(f"workers must be at least 1, got {workers} (ExtractSettings.worker_count resolves 0)")
-        if timeout <= 0:
-            raise ValueError(f"timeout must be positive, got {timeout}")
-        self._size = workers
-        self._timeout = timeout
-        self._grace = grace
-        self._extractor = extractor
-        self._workers: list[_Worker] = []
-        self._closed = False
-        # The pipeline fetches one batch while another extracts, from two threads: one batch at a time here.
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> ExtractorPool:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def extract_many(self, pages: Sequence[PageToExtract]) -> list[ExtractionResult]:
-        """One result per page, in the order of `pages`. Safe to call from several threads."""
-        with self._lock:
-            return self._extract_many(pages)
-
-    def _extract_many(self, pages: Sequence[PageToExtract]) -> list[ExtractionResult]:
-        if self._closed:
-            raise RuntimeError("ExtractorPool is closed")
-        self._start_workers()
-        queue = deque(range(len(pages)))
-        results: dict[int, ExtractionResult] = {}
-        while queue or self._busy():
-            self._dispatch(queue, pages)
-            self._collect(pages, results)
-        return [results[index] for index in range(len(pages))]
-
-    def close(self) -> None:
-        """Stop every worker and wait for it; idempotent."""
-        self._closed = True
-        for worker in self._workers:
-            self._stop(worker, kill=worker.index is not None)
-        self._workers = []
-
-    def _busy(self) -> list[_Worker]:
-        return [worker for worker in self._workers if worker.index is not None]
-
-    def _start_workers(self) -> None:
-        while len(self._workers) < self._size:
-            self._workers.append(self._spawn())
-
-    def _spawn(self) -> _Worker:
-        context = _process_context()
-        parent_conn, child_conn = context.Pipe(duplex=True)
-        process = context.Process(
-            target=_worker_main,
-            args=(child_conn, self._timeout, self._extractor),
-            name="newsflow-extract",
-            daemon=True,
-        )
-        with _parent_main_hidden(self._extractor):
-            process.start()
-        child_conn.close()
-        worker = _Worker(process=process, conn=parent_conn)
-        # A page's time limit must not include the worker's start-up (unpickling the extractor
-        # may import modules), so a worker gets pages only once it says it is ready.
-        if not _answered_ready(parent_conn):
-            self._stop(worker, kill=True)
-            raise RuntimeError(f"extraction worker did not start within {WORKER_START_TIMEOUT_SECONDS:g} s")
-        return worker
-
-    def _dispatch(self, queue: deque[int], pages: Sequence[PageToExtract]) -> None:
-        for position, worker in enumerate(self._workers):
-            if not queue:
-                return
-            if worker.index is not None:
-                continue
-            index = queue.popleft()
-            try:
-                worker.conn.send(pages[index])
-            except OSError:  # the idle worker died: replace it and try the page again later
-                queue.appendleft(index)
-                self._replace(position)
-                continue
-            worker.index, worker.sent_at = index, time.monotonic()
-            worker.deadline = worker.sent_at + self._timeout + self._grace
-
-    def _collect(self, pages: Sequence[PageToExtract], results: dict[int, ExtractionResult]) -> None:
-        busy = self._busy()
-        if not busy:
-            return
-        wait_for = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
-        ready = wait([worker.conn for worker in busy], timeout=wait_for)
-        for worker in busy:
-            index = worker.index
-            assert index is not None
-            if worker.conn in ready:
-                results[index] = self._receive(worker, pages[index])
-            elif time.monotonic() >= worker.deadline:
-                results[index] = self._give_up(worker, pages[index])
-
-    def _receive(self, worker: _Worker, page: PageToExtract) -> ExtractionResult:
-        try:
-            result: ExtractionResult = worker.conn.recv()
-        except (EOFError, OSError):
-            worker.process.join(timeout=1.0)
-            code = worker.process.exitcode
-            result = self._failed(worker, page, Outcome.EXTRACT_ERROR, f"extraction worker died (exit code {code})")
-            self._replace(self._workers.index(worker))
-            return result
-        worker.index = None
-        return result
-
-    def _give_up(self, worker: _Worker, page: PageToExtract) -> ExtractionResult:
-        logger.warning("extraction of %s did not stop at its time limit; killing worker", page.url)
-        error = f"extraction took over {self._timeout:g} s; worker killed after {self._timeout + self._grace:g} s"
-        result = self._failed(worker, page, Outcome.EXTRACT_TIMEOUT, error)
-        self._replace(self._workers.index(worker))
-        return result
-
-    def _failed(self, worker: _Worker, page: PageToExtract, outcome: Outcome, error: str) -> ExtractionResult:
-        elapsed_ms = round((time.monotonic() - worker.sent_at) * 1000)
-        return ExtractionResult(key=page.key, outcome=outcome, article=None, error=error, elapsed_ms=elapsed_ms)
-
-    def _replace(self, position: int) -> None:
-        self._stop(self._workers[position], kill=True)
-        self._workers[position] = self._spawn()
-
-    @staticmethod
-    def _stop(worker: _Worker, *, kill: bool) -> None:
-        if not kill:
-            try:
-                worker.conn.send(None)
-            except OSError:
-                kill = True
-        worker.process.join(timeout=0 if kill else 5.0)
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join()
-        worker.conn.close()
-        worker.process.close()
-
-
-def _answered_ready(conn: Connection) -> bool:
-    try:
-        return conn.poll(WORKER_START_TIMEOUT_SECONDS) and conn.recv() == _READY
-    except (EOFError, OSError):
-        return False
-
-
-@contextmanager
-def _parent_main_hidden(extractor: Extractor) -> Iterator[None]:
-    """Start a worker without making it re-import the parent's `__main__`.
-
-    multiprocessing runs the parent's main module again in every child it starts, in case the
-    target lives there. Ours lives in this module, and the parent's main can be the whole
-    application (`python -m prefect.engine`, the newsflow CLI, a benchmark): measured at
-    30-80 MiB more per worker. An extractor defined in `__main__` still gets its module.
-    """
-    if getattr(extractor, "__module__", None) == "__main__":
-        yield
-        return
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = ModuleType("__main__")  # no __spec__, no __file__: nothing to re-import
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
-
-
-def _process_context() -> Any:
-    """'forkserver' with this module preloaded, so workers fork from a clean, single-threaded
-    server that already paid trafilatura's import; 'spawn' where there is no forkserver."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context

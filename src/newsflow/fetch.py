@@ -78,7 +78,7 @@ class _Trail:
         status_code: int | None = None,
         headers: Mapping[str, str] | None = None,
         body: bytes = b"",
-        text: str | None = None,
+        html: bytes = b"",
         retry_after: float | None = None,
     ) -> FetchResult:
         return FetchResult(
@@ -91,7 +91,7 @@ class _Trail:
             error=error,
             headers=dict(headers or {}),
             body=body,
-            text=text,
+            html=html,
             bytes_read=self.bytes_read,
             elapsed_ms=round(self.network_seconds * 1000),
             retry_after=retry_after,
@@ -319,9 +319,9 @@ class Fetcher:
         content_type = headers.get("content-type")
         sniff = trail.kind is FetchKind.ARTICLE and self._needs_sniffing(content_type)
         body = await self._read_body(response, trail, max_bytes, sniff)
-        if trail.kind is FetchKind.ARTICLE:  # keep only the decoded text: a batch holds hundreds of pages
-            text = charset.decode_html(body, content_type)
-            return trail.result(Outcome.OK, url, status_code=status, headers=headers, text=text)
+        if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
+            html = charset.decode_html(body, content_type).encode("utf-8", errors="replace")
+            return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
 
     def _status_outcome(self, url: str, trail: _Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:

@@ -77,7 +77,8 @@ class FetchResult:
     """One HTTP attempt, successful or not. Fetching never raises for network trouble.
 
     A feed keeps its `body` (content-decoded bytes, for feedparser); an article keeps only its
-    `text`, decoded with the page's charset.
+    `html`: decoded with the page's charset, then encoded as UTF-8. A batch holds hundreds of
+    pages, and a str of a page with one character beyond Latin-1 takes 2 or 4 bytes a character.
     """
 
     url: str
@@ -89,7 +90,7 @@ class FetchResult:
     error: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
-    text: str | None = None
+    html: bytes = b""
     bytes_read: int = 0
     elapsed_ms: int = 0
     retry_after: float | None = None
@@ -97,6 +98,11 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.outcome is Outcome.OK
+
+    @property
+    def text(self) -> str | None:
+        """An article's HTML as text; None for a feed or a failure."""
+        return self.html.decode("utf-8") if self.html else None
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,9 @@ def page_file(url: str) -> str:
     return f"{digest[:2]}/{digest[:24]}.html.gz"
 
 
-def write_page(path: Path, html: str) -> tuple[int, int]:
-    """Write `html` gzipped to `path` atomically; returns (size of the UTF-8 HTML, size on disk)."""
-    raw = html.encode("utf-8", errors="replace")
+def write_page(path: Path, html: str | bytes) -> tuple[int, int]:
+    """Write `html` (bytes: UTF-8) gzipped to `path` atomically; returns (size of the UTF-8 HTML, size on disk)."""
+    raw = html if isinstance(html, bytes) else html.encode("utf-8", errors="replace")
     packed = gzip.compress(raw, COMPRESSION_LEVEL, mtime=0)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")

@@ -20,7 +20,7 @@ from newsflow import dedup, warehouse
 from newsflow import polling as polling_policy
 from newsflow.config import PollingSettings
 from newsflow.errors import FeedParseError, classify_outcome
-from newsflow.extract import ExtractionResult, ExtractorPool, PageToExtract
+from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.feeds import parse_feed
 from newsflow.fetch import Fetcher
 from newsflow.models import (
@@ -226,12 +226,18 @@ def extract_batch(
     With `pages_dir`, the workers also keep each page's HTML there (see newsflow.pages).
     """
     pages = [
-        PageToExtract(key=str(i), html=r.text or "", url=r.final_url,
+        PageToExtract(key=str(i), html=r.html, url=r.final_url,
                       keep_as=str(pages_dir / page_file(r.final_url)) if pages_dir else None)
         for i, r in enumerate(results) if r.ok
     ]
     by_key = {e.key: e for e in pool.extract_many(pages)}
     return [by_key.get(str(i)) for i in range(len(results))]
+
+
+def without_html(results: Sequence[FetchResult]) -> list[FetchResult]:
+    """The results once extracted: loading needs their outcomes, not the pages, and a batch can
+    wait a while for the single writer."""
+    return [replace(r, html=b"") if r.html else r for r in results]
 
 
 def load_batch(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsflow import warehouse
 from newsflow.config import Config
-from newsflow.extract import ExtractionResult, ExtractorPool, PageToExtract
+from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import Outcome
 from newsflow.pages import pages_dir_for, read_page
 from newsflow.pipeline import best_published_at

@@ -11,10 +11,10 @@ import multiprocessing
 from pathlib import Path
 
 from newsflow.config import FetchSettings
-from newsflow.extract import ExtractionResult, ExtractorPool
+from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, PendingArticle
-from newsflow.pipeline import extract_batch, fetch_batch
+from newsflow.pipeline import extract_batch, fetch_batch, without_html
 
 NOT_DAEMON_HINT = (
     "extraction on a Dask worker needs a child process for its time limit, and this worker is a daemon "
@@ -36,7 +36,7 @@ async def fetch_and_extract_here(
     extractor = worker_extractor(extract_timeout)
     kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
     extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in)
-    return results, extractions, fetcher.robots_results
+    return without_html(results), extractions, fetcher.robots_results
 
 
 def worker_extractor(timeout: float) -> ExtractorPool:

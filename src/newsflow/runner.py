@@ -17,7 +17,7 @@ from typing import Any
 
 from newsflow import warehouse
 from newsflow.config import Config
-from newsflow.extract import ExtractionResult, ExtractorPool
+from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
@@ -32,6 +32,7 @@ from newsflow.pipeline import (
     load_batch,
     load_polls,
     poll_feeds,
+    without_html,
 )
 from newsflow.warehouse import Warehouse
 
@@ -92,7 +93,8 @@ class Stages:
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
         assert ctx.pool is not None, "fetch_extract runs inside the extraction pool"
         results = await fetch_batch(batch, ctx.fetcher)
-        return results, await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir)
+        extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir)
+        return without_html(results), extractions
 
     async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
         window = ctx.config.stories.window_days

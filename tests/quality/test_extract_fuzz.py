@@ -21,14 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsflow.charset import decode_html
-from newsflow.extract import (
-    ExtractionResult,
-    ExtractorPool,
-    PageToExtract,
-    extract_article,
-    extract_with_deadline,
-    has_article_paragraph,
-)
+from newsflow.extract import extract_article, has_article_paragraph
+from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract, extract_with_deadline
 from newsflow.models import Outcome
 
 pytestmark = pytest.mark.corpus

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.extract import ExtractionResult, ExtractorPool, PageToExtract
+from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import Outcome
 from newsflow.text import normalize_text, token_f1
 
