@@ -51,9 +51,10 @@ class CliRun:
         return self.finished.wall_s - self.pipeline_s
 
 
-def run_cli(config_path: Path, prefect_home: Path) -> CliRun:
+def run_cli(config_path: Path, prefect_home: Path, *extra: str) -> CliRun:
+    """`newsflow run`; without `--prefect` in `extra` it runs without Prefect (no API is configured)."""
     env = {"PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
-    finished = run_measured([venv_bin("newsflow"), "run", "--config", str(config_path), "--json"], env=env)
+    finished = run_measured([venv_bin("newsflow"), "run", "--config", str(config_path), "--json", *extra], env=env)
     if finished.returncode != 0:
         raise RuntimeError(f"newsflow run failed ({finished.returncode}): {finished.stderr[-2000:]}")
     return from_summary(finished, read_json_summary(finished.stdout))

@@ -16,7 +16,7 @@ from typing import Any
 from tests.sitefactory import generated_story
 
 from newsflow import dedup
-from newsflow.extract import ExtractionResult
+from newsflow.extractpool import ExtractionResult
 from newsflow.models import (
     Article,
     EntryAttempt,
