@@ -21,6 +21,7 @@ from newsflow.models import (
     FetchKind,
     Outcome,
 )
+from newsflow.pages import StoredPage
 from newsflow.warehouse import Warehouse, run_read_query
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -195,3 +196,54 @@ def test_story_lookup_sees_only_the_window(store: Warehouse) -> None:
         found = [row[2] for row in warehouse.lookup_story_keys(con, [(-1, 7)], since)]
         everything = [row[2] for row in warehouse.lookup_story_keys(con, [(-1, 7)], since - timedelta(days=30))]
     assert found == ["new"] and sorted(everything) == ["new", "old"]
+
+
+GROWING_TABLES = ("entries", "articles", "pages", "polls", "story_signatures", "story_bands", "fetch_events")
+
+
+def test_growing_tables_have_no_index_and_their_loads_stay_idempotent(store: Warehouse) -> None:
+    """DuckDB holds a table's whole index in memory while a transaction inserts into it, so
+    the tables that grow with every run have none; the loader keeps their keys unique."""
+    keyed = run_read_query(store, "SELECT DISTINCT table_name FROM duckdb_constraints() "
+                                  "WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE')").rows
+    assert not {name for (name,) in keyed} & set(GROWING_TABLES)
+    assert run_read_query(store, "SELECT count(*) FROM duckdb_indexes()").rows == [(0,)]
+    with store.writing() as con:  # scans go through a capped buffer pool instead
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert limit.endswith("MiB") and float(limit.split()[0]) <= 128
+    page = StoredPage("id1", NOW, "ab/id1.html.gz", 1000, 300)
+    for _ in range(2):
+        with store.writing() as con, warehouse.transaction(con):
+            warehouse.insert_pages(con, [page])
+            warehouse.insert_story_index(con, [("id1", "id1", b"sig", [(0, 7), (1, 8)])])
+    assert count(store, "pages") == 1
+    assert count(store, "story_signatures") == 1
+
+
+def test_migration_0007_keeps_every_row_of_an_older_warehouse(tmp_path: Path) -> None:
+    """A warehouse at migration 0006, built in its own process as the release before did."""
+    path = tmp_path / "old.duckdb"
+    script = f"""
+import duckdb
+from newsflow.warehouse import sql_root
+con = duckdb.connect({str(path)!r})
+con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+            "applied_at TIMESTAMPTZ NOT NULL)")
+con.execute("CREATE TABLE schema_views (sha256 VARCHAR NOT NULL)")
+for path in sorted((sql_root() / "migrations").glob("000[1-6]_*.sql")):
+    con.execute(path.read_text())
+    con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [int(path.name[:4]), path.stem])
+con.execute("INSERT INTO feeds (feed_id, url) VALUES ('f1', 'https://news.example/feed')")
+con.execute("INSERT INTO entries (feed_id, guid, url, canonical_url, first_seen_at, run_id) "
+            "SELECT 'f1', 'g' || i, 'u' || i, 'u' || i, now(), 'r1' FROM range(50) t(i)")
+con.execute("INSERT INTO story_signatures (article_id, story_id, signature) "
+            "SELECT 'a' || i, 'a' || i, NULL FROM range(7) t(i)")
+con.close()
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    old = Warehouse(path)
+    with old.writing() as con:
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(7,)]
+    assert count(old, "entries") == 50 and count(old, "story_signatures") == 7
+    assert count(old, "entries WHERE feed_id = 'f1' AND guid = 'g3'") == 1
+    assert run_read_query(old, "SELECT count(*) FROM feed_health").rows[0][0] == 1  # views see the new tables

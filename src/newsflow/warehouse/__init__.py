@@ -32,6 +32,7 @@ _LOCK_RETRY_SECONDS = 0.1
 _READ_RETRY_SECONDS = 3.0
 # A writer outwaits readers: a `newsflow query` holds the file for as long as its query runs.
 _WRITE_RETRY_SECONDS = 60.0
+WRITER_MEMORY_LIMIT = "128MB"
 _SQL_ROOTS = (Path(__file__).parent / "_sql", Path(__file__).resolve().parents[3] / "warehouse")
 
 
@@ -85,6 +86,9 @@ class Warehouse:
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
                 migrate(con)
                 _MIGRATED.add(identity)
+            # Scans of the growing tables go through the buffer pool; capped, a batch's memory
+            # stays the same whatever the warehouse holds (migration 0007).
+            con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
             yield con
         finally:
             con.close()

@@ -88,15 +88,24 @@ def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) ->
 
 
 def insert_columns(
-    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]], on_conflict: str = ""
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]], unless_stored: str | None = None
 ) -> None:
-    """Bulk insert column lists with one INSERT ... SELECT unnest(...), never row by row."""
+    """Bulk insert column lists with one INSERT ... SELECT unnest(...), never row by row.
+
+    With `unless_stored`, a key column: rows whose key the table holds already are skipped (the
+    growing tables have no unique index to do it, see migration 0007).
+    """
     if not columns or not next(iter(columns.values())):
         return
     names = ", ".join(f'"{name}"' for name in columns)
-    selects = ", ".join(f"unnest($p{i})" for i in range(len(columns)))
+    selects = ", ".join(f'unnest($p{i}) AS "{name}"' for i, name in enumerate(columns))
     params = {f"p{i}": values for i, values in enumerate(columns.values())}
-    con.execute(f"INSERT INTO {table} ({names}) SELECT {selects} {on_conflict}", params)
+    rows = f"SELECT * FROM (SELECT {selects}) AS n"
+    if unless_stored:  # the stored keys among the batch's first: a semi-join that probes the table once
+        key = f"p{list(columns).index(unless_stored)}"
+        rows += (f" WHERE n.{unless_stored} NOT IN "
+                 f"(SELECT {unless_stored} FROM {table} WHERE {unless_stored} IN (SELECT unnest(${key})))")
+    con.execute(f"INSERT INTO {table} ({names}) {rows}", params)
 
 
 def unnested(names: Iterable[str]) -> str:
@@ -348,7 +357,7 @@ def insert_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[StoredPage]) ->
         "file": [p.file for p in pages],
         "html_bytes": [p.html_bytes for p in pages],
         "compressed_bytes": [p.compressed_bytes for p in pages],
-    }, on_conflict="ON CONFLICT (article_id) DO NOTHING")
+    }, unless_stored="article_id")
 
 
 def prune_pages(con: duckdb.DuckDBPyConnection, budget_bytes: int) -> list[str]:

@@ -51,7 +51,9 @@ def insert_story_index(
     )
     con.execute(
         "INSERT INTO story_signatures (article_id, story_id, signature, indexed_at) "
-        "SELECT unnest($article), unnest($story), unnest($signature)::BLOB, now() ON CONFLICT (article_id) DO NOTHING",
+        "SELECT n.*, now() FROM (SELECT unnest($article) AS article_id, unnest($story), unnest($signature)::BLOB) AS n "
+        "WHERE n.article_id NOT IN "
+        "(SELECT article_id FROM story_signatures WHERE article_id IN (SELECT unnest($article)))",
         {"article": [e[0] for e in entries], "story": [e[1] for e in entries], "signature": [e[2] for e in entries]},
     )
 
