@@ -263,8 +263,8 @@ def load_batch(
             pages[article.article_id] = StoredPage(article.article_id, fetched_at, page_file(result.final_url),
                                                    extraction.html_bytes, extraction.compressed_bytes)
     with store.writing() as con, warehouse.transaction(con):
-        stored_urls = warehouse.existing_canonical_urls(con, [a.canonical_url for a in candidates])
-        new = [a for a in dedup.unique_by_url(candidates) if a.canonical_url not in stored_urls]
+        stored_ids = warehouse.existing_article_ids(con, [a.article_id for a in candidates])
+        new = [a for a in dedup.unique_by_url(candidates) if a.article_id not in stored_ids]
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])
         since = fetched_at - timedelta(days=story_window_days)
         placed = dedup.assign_story_ids(new, lambda keys: warehouse.lookup_story_keys(con, keys, since))

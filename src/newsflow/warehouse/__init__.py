@@ -32,7 +32,7 @@ _LOCK_RETRY_SECONDS = 0.1
 _READ_RETRY_SECONDS = 3.0
 # A writer outwaits readers: a `newsflow query` holds the file for as long as its query runs.
 _WRITE_RETRY_SECONDS = 60.0
-WRITER_MEMORY_LIMIT = "128MB"
+WRITER_MEMORY_LIMIT = "256MB"
 _SQL_ROOTS = (Path(__file__).parent / "_sql", Path(__file__).resolve().parents[3] / "warehouse")
 
 
@@ -168,7 +168,7 @@ def create_views(con: duckdb.DuckDBPyConnection, view_files: list[Path]) -> None
 from newsflow.warehouse.loads import (  # noqa: E402
     abandon_stale_runs,
     begin_run,
-    existing_canonical_urls,
+    existing_article_ids,
     existing_content_hashes,
     finish_run,
     insert_entries,
@@ -209,7 +209,7 @@ __all__ = [
     "articles_to_reextract",
     "begin_run",
     "create_views",
-    "existing_canonical_urls",
+    "existing_article_ids",
     "existing_content_hashes",
     "feed_health",
     "finish_run",
