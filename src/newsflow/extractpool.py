@@ -193,7 +193,9 @@ class ExtractorPool:
         if self._closed:
             raise RuntimeError("ExtractorPool is closed")
         self._start_workers()
-        queue = deque(range(len(pages)))
+        # Largest pages first: the batch ends with small pages filling the gaps, instead of one
+        # worker finishing a big page while the other waits for the next batch.
+        queue = deque(sorted(range(len(pages)), key=lambda index: -len(pages[index].html)))
         results: dict[int, ExtractionResult] = {}
         while queue or self._busy():
             self._dispatch(queue, pages)
