@@ -66,7 +66,7 @@ def _real_pages(opts: Options, table: Table) -> None:
 def _measure_cli(opts: Options, table: Table, label: str, config_path: Path, *extra: str) -> None:
     cli = run_cli(config_path, opts.prefect_home, *extra)
     roles = cli.finished.peak_by_role_mib
-    table.check(f"{label}: newsflow run {' '.join(extra)}, whole tree".replace("  ", " "), cli.finished.peak_rss_mib,
+    table.check(f"{label}: {' '.join(['newsflow run', *extra])}, whole tree", cli.finished.peak_rss_mib,
                 "MiB", LIMIT_MIB, "<= 600 MiB",
                 note=f"peak by role {roles}; {cli.counts.get('stored', 0)} stored in {cli.pipeline_s:.0f} s")
     if PREFECT_ROLE in roles:
