@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -362,3 +363,28 @@ def test_workers_import_the_parents_main_module_only_when_the_extractor_lives_th
                           timeout=120, check=True)
     assert done.stdout.strip() == "ok"
     assert marker.exists() is imports_main
+
+
+def test_closing_the_pool_under_a_running_batch_stops_it_cleanly() -> None:
+    """What a cancelled run does: its pool closes while another thread is mid-batch."""
+    before = worker_pids()
+    pool = ExtractorPool(workers=2, timeout=20, extractor=scripted_extractor)
+    pool.extract_many([scripted("warm-up")])
+    outcome: list[BaseException | list[ExtractionResult]] = []
+
+    def batch() -> None:
+        try:
+            outcome.append(pool.extract_many([scripted(f"sleep-{n}") for n in range(4)]))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=batch)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not pool._busy() and time.monotonic() < deadline:  # both workers have a page
+        time.sleep(0.01)
+    pool.close()  # must not raise, though the batch's thread is using the workers
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert isinstance(outcome[0], RuntimeError) and "closed" in str(outcome[0])
+    assert worker_pids() - before == set(), "no worker left running, none started after close"

@@ -197,17 +197,28 @@ class ExtractorPool:
         # worker finishing a big page while the other waits for the next batch.
         queue = deque(sorted(range(len(pages)), key=lambda index: -len(pages[index].html)))
         results: dict[int, ExtractionResult] = {}
-        while queue or self._busy():
-            self._dispatch(queue, pages)
-            self._collect(pages, results)
+        try:
+            while queue or self._busy():
+                if self._closed:
+                    raise RuntimeError("ExtractorPool was closed during the batch")
+                self._dispatch(queue, pages)
+                self._collect(pages, results)
+        except (ValueError, OSError) as exc:  # a process or pipe that close() shut under us
+            if self._closed:
+                raise RuntimeError("ExtractorPool was closed during the batch") from exc
+            raise
         return [results[index] for index in range(len(pages))]
 
     def close(self) -> None:
-        """Stop every worker and wait for it; idempotent."""
+        """Stop every worker and wait for it; idempotent.
+
+        A batch still running in another thread (a run being cancelled) then ends with
+        RuntimeError, and starts no new worker.
+        """
         self._closed = True
-        for worker in self._workers:
+        workers, self._workers = self._workers, []
+        for worker in workers:
             self._stop(worker, kill=worker.index is not None)
-        self._workers = []
 
     def _busy(self) -> list[_Worker]:
         return [worker for worker in self._workers if worker.index is not None]
@@ -237,7 +248,7 @@ class ExtractorPool:
         return worker
 
     def _dispatch(self, queue: deque[int], pages: Sequence[PageToExtract]) -> None:
-        for position, worker in enumerate(self._workers):
+        for worker in list(self._workers):
             if not queue:
                 return
             if worker.index is not None:
@@ -247,7 +258,7 @@ class ExtractorPool:
                 worker.conn.send(pages[index])
             except OSError:  # the idle worker died: replace it and try the page again later
                 queue.appendleft(index)
-                self._replace(position)
+                self._replace(worker)
                 continue
             worker.index, worker.sent_at = index, time.monotonic()
             worker.deadline = worker.sent_at + self._timeout + self._grace
@@ -273,46 +284,51 @@ class ExtractorPool:
             worker.process.join(timeout=1.0)
             code = worker.process.exitcode
             result = self._failed(worker, page, Outcome.EXTRACT_ERROR, f"extraction worker died (exit code {code})")
-            self._replace(self._workers.index(worker))
+            self._replace(worker)
             return result
         worker.index = None
         if _resident_mib(worker.process.pid) > self._worker_memory_mib:
-            self._renew(self._workers.index(worker))
+            self._renew(worker)
         return result
 
     def _give_up(self, worker: _Worker, page: PageToExtract) -> ExtractionResult:
         logger.warning("extraction of %s did not stop at its time limit; killing worker", page.url)
         error = f"extraction took over {self._timeout:g} s; worker killed after {self._timeout + self._grace:g} s"
         result = self._failed(worker, page, Outcome.EXTRACT_TIMEOUT, error)
-        self._replace(self._workers.index(worker))
+        self._replace(worker)
         return result
 
     def _failed(self, worker: _Worker, page: PageToExtract, outcome: Outcome, error: str) -> ExtractionResult:
         elapsed_ms = round((time.monotonic() - worker.sent_at) * 1000)
         return ExtractionResult(key=page.key, outcome=outcome, article=None, error=error, elapsed_ms=elapsed_ms)
 
-    def _replace(self, position: int) -> None:
-        self._stop(self._workers[position], kill=True)
+    def _replace(self, worker: _Worker, *, kill: bool = True) -> None:
+        if self._closed:  # close() has stopped them all, from another thread
+            raise RuntimeError("ExtractorPool was closed during the batch")
+        position = self._workers.index(worker)
+        self._stop(worker, kill=kill)
         self._workers[position] = self._spawn()
 
-    def _renew(self, position: int) -> None:
+    def _renew(self, worker: _Worker) -> None:
         """Retire an idle worker that has grown too large, for a fresh one."""
-        self._stop(self._workers[position], kill=False)
-        self._workers[position] = self._spawn()
+        self._replace(worker, kill=False)
 
     @staticmethod
     def _stop(worker: _Worker, *, kill: bool) -> None:
-        if not kill:
-            try:
-                worker.conn.send(None)
-            except OSError:
-                kill = True
-        worker.process.join(timeout=0 if kill else 5.0)
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join()
-        worker.conn.close()
-        worker.process.close()
+        try:
+            if not kill:
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    kill = True
+            worker.process.join(timeout=0 if kill else 5.0)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+            worker.process.close()
+        except ValueError:  # closed already: close() and a batch's thread both stopping it
+            pass
 
 
 def _resident_mib(pid: int | None) -> float:

@@ -4,6 +4,7 @@ Prefect API is configured (the environment, or the active profile in Prefect's p
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from flows import configured_api_url, runs_as_flow
 from newsflow.config import ExecutionSettings
+from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.sitefactory import Site, generated_story, rss_feed
@@ -99,3 +101,32 @@ def test_a_run_without_a_prefect_api_never_imports_prefect(tmp_path: Path, serve
     assert done.returncode == 0, done.stderr
     assert '"articles_stored": 3' in done.stdout
     assert not (tmp_path / "prefect-home").exists(), "no Prefect database for a run without Prefect"
+
+
+def test_ctrl_c_during_a_run_without_prefect_records_it_cancelled(tmp_path: Path, server: LocalServer) -> None:
+    """The commonest way a hand run ends early; the run is mid-fetch on a page that drips."""
+    from tests.hostile.servers import drip_body
+
+    site = Site("Daily Planet")
+    items = []
+    for story in [generated_story(n) for n in range(1, 3)]:
+        server.add(f"/{story.slug}.html", Page(site.article_page(story)))
+        items.append((story.title, f"{story.slug}.html", story.published))
+    server.add("/slow.html", drip_body(0.05))
+    items.append(("Slow", "slow.html", None))
+    server.add("/rss.xml", Page(rss_feed("Daily Planet", items), "application/rss+xml"))
+    config_path = write_config(tmp_path, server.base_url, {"planet": "/rss.xml"}, timeout=60)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
+        "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    run = subprocess.Popen([sys.executable, "-m", "newsflow", "run", "--config", str(config_path)], cwd=REPO, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert run.stderr is not None
+    for line in run.stderr:  # wait until the run is fetching the articles
+        if "articles to fetch" in line:
+            break
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    runs = run_read_query(Warehouse(tmp_path / "warehouse" / "news.duckdb"), "SELECT status FROM runs").rows
+    assert runs == [("cancelled",)]
