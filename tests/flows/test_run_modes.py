@@ -118,8 +118,11 @@ def test_ctrl_c_during_a_run_without_prefect_records_it_cancelled(tmp_path: Path
     config_path = write_config(tmp_path, server.base_url, {"planet": "/rss.xml"}, timeout=60)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
         "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    # A shell that starts the suite in the background hands it SIGINT ignored, and children keep
+    # that: give the run the default disposition a terminal would.
     run = subprocess.Popen([sys.executable, "-m", "newsflow", "run", "--config", str(config_path)], cwd=REPO, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert run.stderr is not None
     for line in run.stderr:  # wait until the run is fetching the articles
         if "articles to fetch" in line:
