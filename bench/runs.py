@@ -9,7 +9,8 @@ import json
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,36 +92,29 @@ class TimedStages(Stages):
 
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def _record(self, name: str, started: float) -> None:
-        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+    @contextmanager
+    def _timed(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
     async def poll(self, *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
+        with self._timed("poll"):
             return await super().poll(*args)
-        finally:
-            self._record("poll", started)
 
     async def load_polls(self, *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
+        with self._timed("load entries"):
             return await super().load_polls(*args)
-        finally:
-            self._record("load entries", started)
 
     async def fetch_extract(self, *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
+        with self._timed("fetch+extract"):
             return await super().fetch_extract(*args)
-        finally:
-            self._record("fetch+extract", started)
 
     async def load(self, *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
+        with self._timed("load articles"):
             return await super().load(*args)
-        finally:
-            self._record("load articles", started)
 
 
 @dataclass

@@ -30,8 +30,9 @@ def configure_prefect_environment() -> None:
         os.environ.setdefault(name, value)
 
 
-def runs_as_flow(execution: ExecutionSettings, *, forced: bool = False) -> bool:
-    """Whether `newsflow run` goes through Prefect (see `execution.prefect` in the README).
+def runs_as_flow(execution: ExecutionSettings, api_url: str | None, *, forced: bool = False) -> bool:
+    """Whether `newsflow run` goes through Prefect (see `execution.prefect` in the README);
+    `api_url` is `configured_api_url()`.
 
     "auto" uses Prefect where it adds something: a server to record the run in, or Dask. Without
     a server Prefect would start its temporary API, 220 MiB and seconds of start-up, to record
@@ -41,7 +42,7 @@ def runs_as_flow(execution: ExecutionSettings, *, forced: bool = False) -> bool:
         return True
     if execution.prefect == "never":
         return False
-    return configured_api_url() is not None
+    return api_url is not None
 
 
 def configured_api_url() -> str | None:

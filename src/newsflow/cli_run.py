@@ -33,11 +33,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
     check_warehouse_writable(config)
     mode = output_mode(args)
-    from flows import runs_as_flow
+    from flows import configured_api_url, runs_as_flow
 
-    as_flow = runs_as_flow(config.execution, forced=args.prefect)
+    api_url = configured_api_url()
+    as_flow = runs_as_flow(config.execution, api_url, forced=args.prefect)
     try:
-        with showing_progress(mode, as_flow):
+        with showing_progress(mode, starts_temporary_api=as_flow and api_url is None):
             result = run_as_flow(config, args, mode) if as_flow else run_without_prefect(config, args)
     except NewsflowError:
         raise
@@ -98,14 +99,13 @@ def output_mode(args: argparse.Namespace) -> str:
 
 
 @contextmanager
-def showing_progress(mode: str, as_flow: bool) -> Iterator[None]:
+def showing_progress(mode: str, *, starts_temporary_api: bool) -> Iterator[None]:
     if mode in ("quiet", "json"):
         yield
         return
-    from flows import configured_api_url
     from newsflow.progress import LiveProgress, PlainProgress
 
-    if as_flow and configured_api_url() is None:
+    if starts_temporary_api:
         print("newsflow: starting Prefect's temporary local API for this run (set PREFECT_API_URL to use a "
               "running server)", file=sys.stderr)
     logger = logging.getLogger("newsflow")

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from flows import configured_api_url, runs_as_flow
 from newsflow.config import ExecutionSettings
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
-from tests.localserver import LocalServer, Page
+from tests.localserver import Handler, LocalServer, Page
 from tests.sitefactory import Site, generated_story, rss_feed
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,17 +77,33 @@ def test_runs_as_flow(
     if api:
         monkeypatch.setenv("PREFECT_API_URL", api)
     execution = ExecutionSettings(task_runner=task_runner, prefect=prefect)
-    assert runs_as_flow(execution, forced=forced) is expected
+    assert runs_as_flow(execution, configured_api_url(), forced=forced) is expected
+
+
+def planet_site(
+    tmp_path: Path, server: LocalServer, stories: int, extra: dict[str, Page | Handler] | None = None
+) -> Path:
+    """A feed of `stories` generated articles, plus `extra` pages listed after them; its config."""
+    site = Site("Daily Planet")
+    items: list[tuple[str, str, datetime | None]] = []
+    for story in [generated_story(n) for n in range(1, stories + 1)]:
+        server.add(f"/{story.slug}.html", Page(site.article_page(story)))
+        items.append((story.title, f"{story.slug}.html", story.published))
+    for path, handler in (extra or {}).items():
+        server.add(path, handler)
+        items.append((path, path.lstrip("/"), None))
+    server.add("/rss.xml", Page(rss_feed("Daily Planet", items), "application/rss+xml"))
+    return write_config(tmp_path, server.base_url, {"planet": "/rss.xml"}, timeout=60)
+
+
+def env_without_prefect(tmp_path: Path) -> dict[str, str]:
+    """No Prefect setting from this machine, and a Prefect home that a run without Prefect never creates."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
+        "PREFECT_HOME": str(tmp_path / "prefect-home")}
 
 
 def test_a_run_without_a_prefect_api_never_imports_prefect(tmp_path: Path, server: LocalServer) -> None:
-    site = Site("Daily Planet")
-    items = []
-    for story in [generated_story(n) for n in range(1, 4)]:
-        server.add(f"/{story.slug}.html", Page(site.article_page(story)))
-        items.append((story.title, f"{story.slug}.html", story.published))
-    server.add("/rss.xml", Page(rss_feed("Daily Planet", items), "application/rss+xml"))
-    config_path = write_config(tmp_path, server.base_url, {"planet": "/rss.xml"})
+    config_path = planet_site(tmp_path, server, stories=3)
     # Fails the run if anything imports prefect: the package's import is what costs the time and memory.
     probe = ("import sys; from importlib.abc import MetaPathFinder\n"
              "class NoPrefect(MetaPathFinder):\n"
@@ -94,10 +111,8 @@ def test_a_run_without_a_prefect_api_never_imports_prefect(tmp_path: Path, serve
              "        if name == 'prefect': raise ImportError('prefect imported in a run that needs no Prefect')\n"
              "sys.meta_path.insert(0, NoPrefect())\n"
              "from newsflow.cli import main; sys.exit(main(sys.argv[1:]))")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
-        "PREFECT_HOME": str(tmp_path / "prefect-home")}
     done = subprocess.run([sys.executable, "-c", probe, "run", "--config", str(config_path), "--json"], cwd=REPO,
-                          env=env, capture_output=True, text=True, timeout=120)
+                          env=env_without_prefect(tmp_path), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert '"articles_stored": 3' in done.stdout
     assert not (tmp_path / "prefect-home").exists(), "no Prefect database for a run without Prefect"
@@ -107,21 +122,11 @@ def test_ctrl_c_during_a_run_without_prefect_records_it_cancelled(tmp_path: Path
     """The commonest way a hand run ends early; the run is mid-fetch on a page that drips."""
     from tests.hostile.servers import drip_body
 
-    site = Site("Daily Planet")
-    items = []
-    for story in [generated_story(n) for n in range(1, 3)]:
-        server.add(f"/{story.slug}.html", Page(site.article_page(story)))
-        items.append((story.title, f"{story.slug}.html", story.published))
-    server.add("/slow.html", drip_body(0.05))
-    items.append(("Slow", "slow.html", None))
-    server.add("/rss.xml", Page(rss_feed("Daily Planet", items), "application/rss+xml"))
-    config_path = write_config(tmp_path, server.base_url, {"planet": "/rss.xml"}, timeout=60)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
-        "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    config_path = planet_site(tmp_path, server, stories=2, extra={"/slow.html": drip_body(0.05)})
     # A shell that starts the suite in the background hands it SIGINT ignored, and children keep
     # that: give the run the default disposition a terminal would.
-    run = subprocess.Popen([sys.executable, "-m", "newsflow", "run", "--config", str(config_path)], cwd=REPO, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    run = subprocess.Popen([sys.executable, "-m", "newsflow", "run", "--config", str(config_path)], cwd=REPO,
+                           env=env_without_prefect(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert run.stderr is not None
     for line in run.stderr:  # wait until the run is fetching the articles

@@ -124,20 +124,23 @@ def kill_while_polling(run: BackgroundRun, site: CrashSite, config_path: Path) -
     return f"after kill: {stored(config_path)} articles, {count_entries(config_path)} entries"
 
 
-def kill_while_fetching(run: BackgroundRun, site: CrashSite, config_path: Path) -> str:
+def until_only_the_held_batch_is_left(site: CrashSite, config_path: Path) -> int:
+    """Let the run go on until every batch but the held article's is stored; their count."""
     site.held_feed.release.set()
     assert site.held_article.arrived.wait(60), "the run never fetched the held article"
     everything_else = site.articles - BATCH_SIZE
     wait_until(lambda: stored(config_path) == everything_else, timeout=30)
+    return everything_else
+
+
+def kill_while_fetching(run: BackgroundRun, site: CrashSite, config_path: Path) -> str:
+    until_only_the_held_batch_is_left(site, config_path)
     run.kill()
     return f"after kill: {stored(config_path)} articles stored (the held batch was in flight)"
 
 
 def kill_while_loading(run: BackgroundRun, site: CrashSite, config_path: Path) -> str:
-    site.held_feed.release.set()
-    assert site.held_article.arrived.wait(60), "the run never fetched the held article"
-    before = site.articles - BATCH_SIZE
-    wait_until(lambda: stored(config_path) == before, timeout=30)
+    before = until_only_the_held_batch_is_left(site, config_path)
     wait_until(lambda: not run.has_open(load_config(config_path).warehouse_path), timeout=10, poll=0.001)
     site.held_article.release.set()
     warehouse_path = load_config(config_path).warehouse_path

@@ -7,10 +7,12 @@ See docs/stories.md for the clustering itself (newsflow.stories).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+
+from newsflow.warehouse.loads import insert_columns
 
 StoredMatch = tuple[int, int, str, str, bytes | None, datetime | None]
 
@@ -49,13 +51,12 @@ def insert_story_index(
         "SELECT unnest($band)::SMALLINT, unnest($hash)::UBIGINT, unnest($article), now()",
         {"band": [b[0] for b in bands], "hash": [b[1] for b in bands], "article": [b[2] for b in bands]},
     )
-    con.execute(
-        "INSERT INTO story_signatures (article_id, story_id, signature, indexed_at) "
-        "SELECT n.*, now() FROM (SELECT unnest($article) AS article_id, unnest($story), unnest($signature)::BLOB) AS n "
-        "WHERE n.article_id NOT IN "
-        "(SELECT article_id FROM story_signatures WHERE article_id IN (SELECT unnest($article)))",
-        {"article": [e[0] for e in entries], "story": [e[1] for e in entries], "signature": [e[2] for e in entries]},
-    )
+    insert_columns(con, "story_signatures", {
+        "article_id": [e[0] for e in entries],
+        "story_id": [e[1] for e in entries],
+        "signature": [e[2] for e in entries],
+        "indexed_at": [datetime.now(UTC)] * len(entries),
+    }, unless_stored="article_id")
 
 
 def apply_story_merges(con: duckdb.DuckDBPyConnection, merges: Sequence[tuple[str, str, str]], run_id: str) -> None:
