@@ -1,15 +1,19 @@
 """The `newsflow` command: a thin skin over the library functions of the same names.
 
-Exit codes: 0 the command finished (a run may still have failing feeds, which it records);
-1 the run crashed; 2 bad config or usage; 3 the warehouse cannot be opened or is locked.
+Exit codes (README, "Exit codes"): 0 the command finished (a run may still have failing feeds,
+which it records); 1 the command failed on the way (a crash, a file that cannot be written);
+2 bad config, usage or input (SQL included); 3 the warehouse cannot be opened or is locked;
+130 interrupted; 141 the output pipe was closed (`| head`), quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -19,12 +23,12 @@ from typing import Any
 from newsflow import __version__, queries
 from newsflow.cli_run import cmd_run
 from newsflow.config import load_config
-from newsflow.errors import ConfigError, NewsflowError, ReadOnlyQueryError, WarehouseError
+from newsflow.errors import ConfigError, InputError, NewsflowError, WarehouseError
 from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
 from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 
-EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE = 1, 2, 3
+EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 3, 130, 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--list", action="store_true", help="list the named queries and their parameters")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                        help="a parameter of the named query (repeatable)")
+    query.add_argument("--allow-read", action="append", default=[], type=Path, metavar="DIR",
+                       help="let the SQL read files under DIR, e.g. a CSV to join (repeatable; none by default)")
 
     stories = commands.add_parser("stories", help="top stories by number of outlets, first outlet and spread")
     stories.add_argument("--since", type=_parse_date, metavar="DATE", help="only stories that began on or after DATE")
@@ -97,26 +103,44 @@ def _parse_date(text: str) -> date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        code = dispatch(build_parser().parse_args(argv))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:  # `newsflow query ... | head -1`: the reader has all it wanted
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def dispatch(args: argparse.Namespace) -> int:
     handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories,
                 "reextract": cmd_reextract, "export": cmd_export, "feeds": cmd_feeds}
     try:
         return handlers[args.command](args)
-    except (ConfigError, queries.NamedQueryError, OpmlError) as exc:
-        return fail(str(exc), EXIT_USAGE)
-    except ReadOnlyQueryError as exc:
+    except (ConfigError, InputError, queries.NamedQueryError, OpmlError) as exc:
         return fail(str(exc), EXIT_USAGE)
     except WarehouseError as exc:
         return fail(str(exc), EXIT_WAREHOUSE)
     except NewsflowError as exc:
         return fail(str(exc), EXIT_CRASH)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # the last net: a file that cannot be read or written, named in one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        return fail(f"{where}{exc.strerror or exc}", EXIT_CRASH)
     except KeyboardInterrupt:
-        return fail("interrupted", 130)
+        return fail("interrupted", EXIT_INTERRUPTED)
 
 
 def fail(message: str, code: int) -> int:
-    print(f"newsflow: {message}", file=sys.stderr)
+    print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)
     return code
+
+
+def _discard_stdout() -> None:
+    # Python flushes stdout again at exit; point it at /dev/null so that flush cannot fail too.
+    with contextlib.suppress(OSError, ValueError):  # ValueError: not a real file (captured in tests)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 # --- run ----------------------------------------------------------------------------------
@@ -153,9 +177,16 @@ def cmd_query(args: argparse.Namespace) -> int:
     elif args.param:
         return fail("--param applies to named queries only; put the values in the SQL", EXIT_USAGE)
     config = load_config(args.config)
-    result = run_read_query(Warehouse(config.warehouse_path), sql, params)
+    result = run_read_query(Warehouse(config.warehouse_path), sql, params, check_folders(args.allow_read))
     print(format_result(result, args.format))
     return 0
+
+
+def check_folders(folders: Sequence[Path]) -> list[Path]:
+    for folder in folders:
+        if not folder.is_dir():
+            raise InputError(f"--allow-read {folder}: not a folder")
+    return list(folders)
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
@@ -173,8 +204,11 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     done = reextract(config, args.since)
-    print(f"re-extracted {done.articles - done.without_html} of {done.articles} articles: {done.changed} changed, "
-          f"{done.unchanged} unchanged, {done.failed} failed; {done.without_html} had no kept HTML")
+    print(f"re-extracted {done.changed + done.unchanged + done.failed} of {done.articles} articles: "
+          f"{done.changed} changed, {done.unchanged} unchanged, {done.failed} failed; "
+          f"{done.without_html} had no kept HTML, {len(done.unreadable)} unreadable")
+    for page, why in done.unreadable:
+        print(f"skipped  {page}  (unreadable kept HTML: {why})")
     return 0
 
 
