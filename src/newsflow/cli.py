@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsflow import __version__, queries
 from newsflow.cli_run import cmd_run
@@ -27,6 +27,9 @@ from newsflow.errors import ConfigError, InputError, NewsflowError, WarehouseErr
 from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
 from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
+
+if TYPE_CHECKING:
+    from newsflow.discover import Discovery
 
 EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 3, 130, 141
 
@@ -263,18 +266,32 @@ def cmd_feeds_discover(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
 
-    async def discover() -> list[Any]:
+    async def discover() -> Discovery:
         async with Fetcher(config.fetch) as fetcher:
             return await discover_feeds(args.url, fetcher, [f.name for f in config.feeds])
 
-    found = asyncio.run(discover())
-    if not found:
-        print(f"newsflow: no feed found for {args.url}", file=sys.stderr)
+    done = asyncio.run(discover())
+    if not done.found and done.blocked and done.blocked[0][0] == args.url:
+        raise InputError(f"{args.url} was blocked by the SSRF guard ({done.blocked[0][1]}); "
+                         "to reach a private network on purpose, add it to fetch.allowed_networks")
+    notes = discovery_notes(done)
+    if not done.found:
+        print("\n".join([*notes, f"newsflow: no feed found for {args.url} ({done.tried} URLs tried)"]),
+              file=sys.stderr)
         return 0
-    print(f"# {len(found)} feed{'s' if len(found) != 1 else ''} found for {args.url}; paste into {config.path}")
-    for feed in found:
+    print(f"# {len(done.found)} feed{'s' if len(done.found) != 1 else ''} found for {args.url}; "
+          f"paste into {config.path}")
+    print("\n".join(notes), end="\n" if notes else "")
+    for feed in done.found:
         print(f"\n# {feed.title or 'untitled'} ({feed.entries} entries)\n" + feed_block(feed.name, feed.url), end="")
     return 0
+
+
+def discovery_notes(done: Discovery) -> list[str]:
+    notes = [f"# blocked by the SSRF guard: {url} ({why})" for url, why in done.blocked]
+    if done.left_out:
+        notes.append(f"# {done.left_out} more advertised links were not tried ({done.tried} URLs tried at most)")
+    return notes
 
 
 def cmd_feeds_list(args: argparse.Namespace) -> int:

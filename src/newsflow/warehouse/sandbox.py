@@ -63,7 +63,9 @@ def one_select(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
     if not statements:
         raise QueryError("no SQL statement given (the text is empty or only comments)")
     if len(statements) > 1:
-        raise ReadOnlyQueryError(f"`newsflow query` is read-only and runs one statement at a time; got {len(statements)}")
+        raise ReadOnlyQueryError(
+            f"`newsflow query` is read-only and runs one statement at a time; got {len(statements)}"
+        )
     statement = statements[0]
     if statement.type != duckdb.StatementType.SELECT:
         raise ReadOnlyQueryError(READ_ONLY_MESSAGE.format(kind=statement.type.name))
