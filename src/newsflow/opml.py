@@ -234,7 +234,8 @@ def feed_block(name: str, url: str, tags: tuple[str, ...] = ()) -> str:
 
 
 def _toml_string(text: str) -> str:
-    return json.dumps("".join(c for c in text if c.isprintable()), ensure_ascii=False)
+    printable = text if text.isprintable() else "".join(c for c in text if c.isprintable())
+    return json.dumps(printable, ensure_ascii=False)
 
 
 def _write_checked(config_path: Path, original: str, blocks: list[str]) -> None:
