@@ -187,6 +187,13 @@ def test_import_keeps_the_config_file_mode(config_path: Path) -> None:
     assert config_path.stat().st_mode & 0o777 == 0o640
 
 
+def test_import_through_a_symlinked_config_keeps_the_link(config_path: Path, tmp_path: Path) -> None:
+    link = tmp_path / "link.toml"
+    link.symlink_to(config_path)
+    import_opml(link, many_feeds_opml(1))
+    assert link.is_symlink() and "f.example/0/feed.xml" in config_path.read_text(encoding="utf-8")
+
+
 # --- the property test ----------------------------------------------------------------------
 
 HOSTILE_TEXT = st.lists(st.sampled_from([*list('aZ09 -_."\'\\[]=#\n\t&<>;é—ü{}$\u2028\x7f'), "[[feeds]]", '"""']),

@@ -19,6 +19,7 @@ import codecs
 import json
 import os
 import re
+import tempfile
 import tomllib
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -38,7 +39,7 @@ _HOSTILE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_UNMARKED_UTF16 = ((b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
+_UNMARKED_UTF16 = ((b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
 MAX_OPML_BYTES = 20_000_000
 MAX_FOLDER_TAGS = 8
 
@@ -255,18 +256,20 @@ def _write_checked(config_path: Path, original: str, blocks: list[str]) -> None:
 def replace_file(path: Path, content: bytes) -> None:
     """Write `content` to a temporary file beside `path`, fsync it, rename it over `path`, fsync the folder.
 
-    A reader sees the old file or the new one, never a part; a failed write leaves the old one whole."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    A reader sees the old file or the new one, never a part; a failed write leaves the old one whole.
+    A symlinked config keeps its link: the file it points to is replaced."""
+    path = path.resolve()
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
-        with open(partial, "xb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+        with open(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
         if path.exists():
             os.chmod(partial, path.stat().st_mode & 0o7777)
         os.replace(partial, path)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        Path(partial).unlink(missing_ok=True)
         raise
     folder = os.open(path.parent, os.O_RDONLY)
     try:
