@@ -124,7 +124,8 @@ def test_bad_or_empty_sql_exits_2_not_3(site: Path, sql: str, message: str) -> N
 
 def test_a_named_query_with_a_negative_limit_exits_2(site: Path) -> None:
     code, _, err = query(site, "top_stories", "--param", "limit=-1")
-    assert code == 2 and "cannot be negative" in err and err.count("\n") == 1
+    assert code == 2 and "query top_stories with limit=-1" in err and "cannot be negative" in err
+    assert err.count("\n") == 1
     code, _, err = run_cli(["stories", "--limit", "-1", "--config", str(site / "newsflow.toml")])
     assert code == 2 and err.count("\n") == 1
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from newsflow import __version__, queries
 from newsflow.cli_run import cmd_run
 from newsflow.config import load_config
-from newsflow.errors import ConfigError, InputError, NewsflowError, WarehouseError
-from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
+from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
+from newsflow.opml import OpmlError, export_opml, feed_block, import_opml, replace_file
 from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 
@@ -173,16 +173,29 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     if not args.sql:
         return fail("give one SQL statement or a query name (`newsflow query --list` shows them)", EXIT_USAGE)
-    sql, params = args.sql, None
-    if queries.is_query_name(args.sql):
-        named = queries.load_query(directory, args.sql)
-        sql, params = named.sql, queries.bind_params(named, args.param)
-    elif args.param:
+    if not queries.is_query_name(args.sql) and args.param:
         return fail("--param applies to named queries only; put the values in the SQL", EXIT_USAGE)
-    config = load_config(args.config)
-    result = run_read_query(Warehouse(config.warehouse_path), sql, params, check_folders(args.allow_read))
+    named = queries.load_query(directory, args.sql) if queries.is_query_name(args.sql) else None
+    store = Warehouse(load_config(args.config).warehouse_path)
+    folders = check_folders(args.allow_read)
+    if named:
+        result = run_named_query(store, named, args.param, folders)
+    else:
+        result = run_read_query(store, args.sql, None, folders)
     print(format_result(result, args.format))
     return 0
+
+
+def run_named_query(
+    store: Warehouse, named: queries.NamedQuery, assignments: Sequence[str], folders: Sequence[Path] = ()
+) -> QueryResult:
+    """The named query with its --param values; DuckDB's refusal names the query and the values given."""
+    params = queries.bind_params(named, assignments)
+    try:
+        return run_read_query(store, named.sql, params, folders)
+    except QueryError as exc:
+        given = ", ".join(assignments) or "its defaults"
+        raise QueryError(f"query {named.name} with {given}: {exc}; check the --param values") from exc
 
 
 def check_folders(folders: Sequence[Path]) -> list[Path]:
@@ -196,8 +209,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
     """Top stories by number of outlets: the named query `stories` with its two parameters."""
     named = queries.load_query(sql_root() / "queries", "stories")
     params = [f"limit={args.limit}"] + ([f"since={args.since.isoformat()}"] if args.since else [])
-    config = load_config(args.config)
-    result = run_read_query(Warehouse(config.warehouse_path), named.sql, queries.bind_params(named, params))
+    result = run_named_query(Warehouse(load_config(args.config).warehouse_path), named, params)
     print(format_result(result, args.format))
     return 0
 
@@ -254,7 +266,7 @@ def cmd_feeds_import(args: argparse.Namespace) -> int:
 def cmd_feeds_export(args: argparse.Namespace) -> int:
     opml_bytes = export_opml(load_config(args.config))
     if args.output:
-        Path(args.output).write_bytes(opml_bytes)
+        replace_file(Path(args.output), opml_bytes)
     else:
         print(opml_bytes.decode("utf-8"), end="")
     return 0
