@@ -110,6 +110,34 @@ newsflow query top_stories --param days=3 --param limit=10
 newsflow query busiest_hours --param tz=Europe/Berlin --format csv
 ```
 
+## What a query may do
+
+`newsflow query` is read-only because DuckDB makes it so, not because a filter guesses
+(`src/newsflow/warehouse/sandbox.py`, tested by `tests/test_query_sandbox.py`):
+
+- **One statement, and only a SELECT.** DuckDB's own parser splits the text; more than one
+  statement, or an empty or comment-only text, is refused. The one statement must be a SELECT,
+  which covers `WITH`, `FROM`-first, `VALUES`, `SHOW`, `DESCRIBE` and `SUMMARIZE`. COPY, ATTACH,
+  INSTALL, LOAD, PREPARE, EXECUTE, SET, PRAGMA, CALL, EXPLAIN, PIVOT and every write are refused
+  before anything runs. The statement DuckDB parsed is the one executed, so comments (nested
+  or not) and case change nothing.
+- **A locked-down connection.** The warehouse is opened read-only, then
+  `enable_external_access = false` (no file, no network), extension auto-install and auto-load
+  off, community extensions off, and `lock_configuration = true`, so no statement can undo any
+  of it. Time zones (ICU), JSON and Parquet are built in and keep working.
+- **Local files: none, unless you allow a folder.** Analysts want to join a CSV, so
+  `--allow-read DIR` (repeatable) lets a query read files under DIR, and nothing else; it
+  maps to DuckDB's `allowed_directories`. DuckDB would let COPY write there too, which is why
+  only a SELECT runs.
+
+```sh
+newsflow query --allow-read data \\
+  "SELECT o.country, count(*) FROM articles JOIN read_csv('data/outlets.csv') o USING (sitename) GROUP BY ALL"
+```
+
+Refusals, SQL errors and parameters DuckDB refuses (`--param limit=-1`) exit 2 with one line;
+exit 3 is kept for a warehouse that cannot be opened. `newsflow query ... | head` stops quietly.
+
 A *source* is the page's sitename, else the host of its canonical URL. The output below is real:
 it comes from two ingests of a generated site, three outlets sharing one wire story and one
 feed that 404s (regenerate with `uv run python -m tests.querydocs > docs/queries.md`). The second

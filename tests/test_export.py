@@ -26,7 +26,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 def read_parquet(store: Warehouse, folder: Path, columns: str) -> list[tuple[object, ...]]:
     path = str(folder / "*" / "*.parquet").replace("'", "''")
     sql = f"SELECT {columns} FROM read_parquet('{path}', hive_partitioning = true) ORDER BY ALL"
-    return run_read_query(store, sql).rows
+    return run_read_query(store, sql, allow_read=[folder]).rows
 
 
 def test_parquet_is_partitioned_by_date_and_round_trips(store: Warehouse, tmp_path: Path) -> None:

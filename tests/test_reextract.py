@@ -79,3 +79,20 @@ def test_a_run_past_the_budget_deletes_the_oldest_files(tmp_path: Path, server: 
     asyncio.run(run_ingest(load_config(config_path), "run-2"))
     assert query(config_path, "SELECT count(*) FROM pages") == [(0,)]
     assert list(pages_dir.glob("*/*.html.gz")) == []
+
+
+def test_reextract_skips_a_truncated_or_corrupt_page_and_does_the_rest(
+    tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = ingest_site(tmp_path, server, 3)
+    kept = sorted((tmp_path / "warehouse" / "news.pages").glob("*/*.html.gz"))
+    kept[0].write_bytes(kept[0].read_bytes()[:40])  # truncated mid-stream
+    kept[1].write_bytes(b"\x1f\x8b\x08\x00 not really gzip")  # a gzip header, then garbage
+    with Warehouse(load_config(config_path).warehouse_path).writing() as con:
+        con.execute("UPDATE articles SET text = 'stale', content_hash = 'stale', word_count = 1")
+    assert cli.main(["reextract", "--config", str(config_path)]) == 0
+    out = capsys.readouterr().out
+    assert "re-extracted 1 of 3 articles: 1 changed" in out and "2 unreadable" in out
+    skipped = [line for line in out.splitlines() if line.startswith("skipped")]
+    assert sorted(line.split()[1] for line in skipped) == sorted(str(p) for p in kept[:2])
+    assert query(config_path, "SELECT count(*) FROM articles WHERE text = 'stale'") == [(2,)]

@@ -1,30 +1,37 @@
 """The `newsflow` command: a thin skin over the library functions of the same names.
 
-Exit codes: 0 the command finished (a run may still have failing feeds, which it records);
-1 the run crashed; 2 bad config or usage; 3 the warehouse cannot be opened or is locked.
+Exit codes (README, "Exit codes"): 0 the command finished (a run may still have failing feeds,
+which it records); 1 the command failed on the way (a crash, a file that cannot be written);
+2 bad config, usage or input (SQL included); 3 the warehouse cannot be opened or is locked;
+130 interrupted; 141 the output pipe was closed (`| head`), quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsflow import __version__, queries
 from newsflow.cli_run import cmd_run
 from newsflow.config import load_config
-from newsflow.errors import ConfigError, NewsflowError, ReadOnlyQueryError, WarehouseError
-from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
+from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
+from newsflow.opml import OpmlError, export_opml, feed_block, import_opml, replace_file
 from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 
-EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE = 1, 2, 3
+if TYPE_CHECKING:
+    from newsflow.discover import Discovery
+
+EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 3, 130, 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--list", action="store_true", help="list the named queries and their parameters")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                        help="a parameter of the named query (repeatable)")
+    query.add_argument("--allow-read", action="append", default=[], type=Path, metavar="DIR",
+                       help="let the SQL read files under DIR, e.g. a CSV to join (repeatable; none by default)")
 
     stories = commands.add_parser("stories", help="top stories by number of outlets, first outlet and spread")
     stories.add_argument("--since", type=_parse_date, metavar="DATE", help="only stories that began on or after DATE")
@@ -97,26 +106,44 @@ def _parse_date(text: str) -> date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        code = dispatch(build_parser().parse_args(argv))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:  # `newsflow query ... | head -1`: the reader has all it wanted
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def dispatch(args: argparse.Namespace) -> int:
     handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories,
                 "reextract": cmd_reextract, "export": cmd_export, "feeds": cmd_feeds}
     try:
         return handlers[args.command](args)
-    except (ConfigError, queries.NamedQueryError, OpmlError) as exc:
-        return fail(str(exc), EXIT_USAGE)
-    except ReadOnlyQueryError as exc:
+    except (ConfigError, InputError, queries.NamedQueryError, OpmlError) as exc:
         return fail(str(exc), EXIT_USAGE)
     except WarehouseError as exc:
         return fail(str(exc), EXIT_WAREHOUSE)
     except NewsflowError as exc:
         return fail(str(exc), EXIT_CRASH)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # the last net: a file that cannot be read or written, named in one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        return fail(f"{where}{exc.strerror or exc}", EXIT_CRASH)
     except KeyboardInterrupt:
-        return fail("interrupted", 130)
+        return fail("interrupted", EXIT_INTERRUPTED)
 
 
 def fail(message: str, code: int) -> int:
-    print(f"newsflow: {message}", file=sys.stderr)
+    print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)
     return code
+
+
+def _discard_stdout() -> None:
+    # Python flushes stdout again at exit; point it at /dev/null so that flush cannot fail too.
+    with contextlib.suppress(OSError, ValueError):  # ValueError: not a real file (captured in tests)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 # --- run ----------------------------------------------------------------------------------
@@ -146,24 +173,43 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     if not args.sql:
         return fail("give one SQL statement or a query name (`newsflow query --list` shows them)", EXIT_USAGE)
-    sql, params = args.sql, None
-    if queries.is_query_name(args.sql):
-        named = queries.load_query(directory, args.sql)
-        sql, params = named.sql, queries.bind_params(named, args.param)
-    elif args.param:
+    if not queries.is_query_name(args.sql) and args.param:
         return fail("--param applies to named queries only; put the values in the SQL", EXIT_USAGE)
-    config = load_config(args.config)
-    result = run_read_query(Warehouse(config.warehouse_path), sql, params)
+    named = queries.load_query(directory, args.sql) if queries.is_query_name(args.sql) else None
+    store = Warehouse(load_config(args.config).warehouse_path)
+    folders = check_folders(args.allow_read)
+    if named:
+        result = run_named_query(store, named, args.param, folders)
+    else:
+        result = run_read_query(store, args.sql, None, folders)
     print(format_result(result, args.format))
     return 0
+
+
+def run_named_query(
+    store: Warehouse, named: queries.NamedQuery, assignments: Sequence[str], folders: Sequence[Path] = ()
+) -> QueryResult:
+    """The named query with its --param values; DuckDB's refusal names the query and the values given."""
+    params = queries.bind_params(named, assignments)
+    try:
+        return run_read_query(store, named.sql, params, folders)
+    except QueryError as exc:
+        given = ", ".join(assignments) or "its defaults"
+        raise QueryError(f"query {named.name} with {given}: {exc}; check the --param values") from exc
+
+
+def check_folders(folders: Sequence[Path]) -> list[Path]:
+    for folder in folders:
+        if not folder.is_dir():
+            raise InputError(f"--allow-read {folder}: not a folder")
+    return list(folders)
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
     """Top stories by number of outlets: the named query `stories` with its two parameters."""
     named = queries.load_query(sql_root() / "queries", "stories")
     params = [f"limit={args.limit}"] + ([f"since={args.since.isoformat()}"] if args.since else [])
-    config = load_config(args.config)
-    result = run_read_query(Warehouse(config.warehouse_path), named.sql, queries.bind_params(named, params))
+    result = run_named_query(Warehouse(load_config(args.config).warehouse_path), named, params)
     print(format_result(result, args.format))
     return 0
 
@@ -173,8 +219,11 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     done = reextract(config, args.since)
-    print(f"re-extracted {done.articles - done.without_html} of {done.articles} articles: {done.changed} changed, "
-          f"{done.unchanged} unchanged, {done.failed} failed; {done.without_html} had no kept HTML")
+    print(f"re-extracted {done.changed + done.unchanged + done.failed} of {done.articles} articles: "
+          f"{done.changed} changed, {done.unchanged} unchanged, {done.failed} failed; "
+          f"{done.without_html} had no kept HTML, {len(done.unreadable)} unreadable")
+    for page, why in done.unreadable:
+        print(f"skipped  {page}  (unreadable kept HTML: {why})")
     return 0
 
 
@@ -217,7 +266,7 @@ def cmd_feeds_import(args: argparse.Namespace) -> int:
 def cmd_feeds_export(args: argparse.Namespace) -> int:
     opml_bytes = export_opml(load_config(args.config))
     if args.output:
-        Path(args.output).write_bytes(opml_bytes)
+        replace_file(Path(args.output), opml_bytes)
     else:
         print(opml_bytes.decode("utf-8"), end="")
     return 0
@@ -229,18 +278,32 @@ def cmd_feeds_discover(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
 
-    async def discover() -> list[Any]:
+    async def discover() -> Discovery:
         async with Fetcher(config.fetch) as fetcher:
             return await discover_feeds(args.url, fetcher, [f.name for f in config.feeds])
 
-    found = asyncio.run(discover())
-    if not found:
-        print(f"newsflow: no feed found for {args.url}", file=sys.stderr)
+    done = asyncio.run(discover())
+    if not done.found and done.blocked and done.blocked[0][0] == args.url:
+        raise InputError(f"{args.url} was blocked by the SSRF guard ({done.blocked[0][1]}); "
+                         "to reach a private network on purpose, add it to fetch.allowed_networks")
+    notes = discovery_notes(done)
+    if not done.found:
+        print("\n".join([*notes, f"newsflow: no feed found for {args.url} ({done.tried} URLs tried)"]),
+              file=sys.stderr)
         return 0
-    print(f"# {len(found)} feed{'s' if len(found) != 1 else ''} found for {args.url}; paste into {config.path}")
-    for feed in found:
+    print(f"# {len(done.found)} feed{'s' if len(done.found) != 1 else ''} found for {args.url}; "
+          f"paste into {config.path}")
+    print("\n".join(notes), end="\n" if notes else "")
+    for feed in done.found:
         print(f"\n# {feed.title or 'untitled'} ({feed.entries} entries)\n" + feed_block(feed.name, feed.url), end="")
     return 0
+
+
+def discovery_notes(done: Discovery) -> list[str]:
+    notes = [f"# blocked by the SSRF guard: {url} ({why})" for url, why in done.blocked]
+    if done.left_out:
+        notes.append(f"# {done.left_out} more advertised links were not tried ({done.tried} URLs tried at most)")
+    return notes
 
 
 def cmd_feeds_list(args: argparse.Namespace) -> int:

@@ -3,6 +3,11 @@
 `find_feed_links` is pure. `discover_feeds` fetches the page with the run's `Fetcher` (so the
 same limits, SSRF guard and robots.txt apply), tries the URL itself, the page's links and the
 common feed paths, and keeps the candidates that parse as feeds.
+
+A page may advertise any number of links: only the first `MAX_PAGE_LINKS` are tried (with the
+URL itself and the `COMMON_PATHS`, at most 24 requests), and the result says how many were left
+out. URLs the SSRF guard refused (private, loopback or reserved addresses not in
+`fetch.allowed_networks`) are reported as blocked, not as "no feed".
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ FEED_TYPES = frozenset({
     "application/rdf+xml",
 })
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml", "/feeds/posts/default")
+MAX_PAGE_LINKS = 16
+MAX_CANDIDATES = 1 + MAX_PAGE_LINKS + len(COMMON_PATHS)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,16 @@ class DiscoveredFeed:
     url: str  # the feed's URL after redirects
     title: str | None
     entries: int
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What `discover_feeds` found, and what it could not try."""
+
+    found: tuple[DiscoveredFeed, ...]
+    blocked: tuple[tuple[str, str], ...]  # (url, why): refused by the SSRF guard
+    tried: int  # candidate URLs fetched
+    left_out: int  # advertised links beyond MAX_PAGE_LINKS, not fetched
 
 
 class _FeedLinkParser(HTMLParser):
@@ -62,35 +79,50 @@ def find_feed_links(html: str, base_url: str) -> list[str]:
     return [link for link in dict.fromkeys(parser.links) if urlsplit(link).scheme in ("http", "https")]
 
 
-def candidate_urls(url: str, page: FetchResult) -> list[str]:
-    """The URL itself (it may be a feed), the page's feed links, then the common paths at its origin."""
+def candidate_urls(url: str, page: FetchResult) -> tuple[list[str], int]:
+    """The URL itself (it may be a feed), the page's first feed links, then the common paths at its origin;
+    and how many more links the page advertised (not tried)."""
     base = page.final_url if page.ok else url
-    links = find_feed_links(page.text or "", base) if page.ok else []
+    links = [link for link in find_feed_links(page.text or "", base) if link != url] if page.ok else []
     parts = urlsplit(base)
     common = [f"{parts.scheme}://{parts.netloc}{path}" for path in COMMON_PATHS]
-    return list(dict.fromkeys([url, *links, *common]))
+    candidates = list(dict.fromkeys([url, *links[:MAX_PAGE_LINKS], *common]))
+    return candidates, max(0, len(links) - MAX_PAGE_LINKS)
 
 
-async def discover_feeds(url: str, fetcher: Fetcher, taken_names: Iterable[str] = ()) -> list[DiscoveredFeed]:
+async def discover_feeds(url: str, fetcher: Fetcher, taken_names: Iterable[str] = ()) -> Discovery:
     """The feeds found for `url`, the page's own links first; one per final feed URL.
 
     Suggested names avoid `taken_names` (the feeds already configured) and each other.
     """
     page = await fetcher.fetch_article(url)
-    candidates = candidate_urls(url, page)
+    if page.outcome is Outcome.BLOCKED:
+        return Discovery((), ((url, page.error or "blocked"),), 1, 0)
+    candidates, left_out = candidate_urls(url, page)
     results = await asyncio.gather(*(_try_feed(candidate, fetcher) for candidate in candidates))
     found: list[DiscoveredFeed] = []
+    names = set(taken_names)
     for result in results:
-        if result is None or any(f.url == result[0] for f in found):
+        if not isinstance(result, tuple) or any(f.url == result[0] for f in found):
             continue
         final_url, title, entries = result
-        name = feed_name(title or "", final_url, [*taken_names, *(f.name for f in found)])
+        name = feed_name(title or "", final_url, names)
+        names.add(name)
         found.append(DiscoveredFeed(name, final_url, title, entries))
-    return found
+    blocked = tuple(r for r in results if isinstance(r, _Blocked))
+    return Discovery(tuple(found), tuple((b.url, b.why) for b in blocked), len(candidates), left_out)
 
 
-async def _try_feed(url: str, fetcher: Fetcher) -> tuple[str, str | None, int] | None:
+@dataclass(frozen=True)
+class _Blocked:
+    url: str
+    why: str
+
+
+async def _try_feed(url: str, fetcher: Fetcher) -> tuple[str, str | None, int] | _Blocked | None:
     result = await fetcher.fetch_feed(url)
+    if result.outcome is Outcome.BLOCKED:
+        return _Blocked(url, result.error or "blocked")
     if result.outcome is not Outcome.OK:
         return None
     try:

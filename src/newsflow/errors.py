@@ -2,9 +2,12 @@
 
     NewsflowError
     ├── ConfigError             bad config: names the key at fault; raised before any I/O
+    ├── InputError              bad input on the command line or in a file the user named (exit 2)
+    │   └── QueryError              SQL DuckDB refuses, or a --param it cannot take
+    │       └── ReadOnlyQueryError      `newsflow query` was given a statement that is not one read
+    ├── OutputError             a file newsflow was asked to write cannot be written (exit 1)
     ├── WarehouseError          the warehouse cannot be opened, migrated or written
-    │   ├── WarehouseLockedError    another process holds DuckDB's file lock
-    │   └── ReadOnlyQueryError      `newsflow query` was given a statement that writes
+    │   └── WarehouseLockedError    another process holds DuckDB's file lock
     └── FeedParseError          bytes that are not a feed (HTML, empty, garbage)
 
 Network failures and empty extractions are *outcomes*, not exceptions: the fetcher and the
@@ -27,15 +30,27 @@ class ConfigError(NewsflowError):
         super().__init__(f"config error at {key}: {message}")
 
 
+class InputError(NewsflowError):
+    pass
+
+
+class QueryError(InputError):
+    pass
+
+
+class ReadOnlyQueryError(QueryError):
+    pass
+
+
+class OutputError(NewsflowError):
+    pass
+
+
 class WarehouseError(NewsflowError):
     pass
 
 
 class WarehouseLockedError(WarehouseError):
-    pass
-
-
-class ReadOnlyQueryError(WarehouseError):
     pass
 
 

@@ -2,20 +2,28 @@
 
 Import edits the config as TEXT: it appends `[[feeds]]` blocks at the end of the file, so the
 user's comments and layout stay as they were. Feeds whose URL or name is already configured are
-skipped. The new text is validated like any config before it is written.
+skipped. The new text is validated like any config, then written to a temporary file beside the
+config, fsynced and renamed over it: a full disk or a crash leaves the old config whole.
 
-OPML comes from anywhere, so a document with a DOCTYPE or an entity declaration is refused before
-parsing (the billion-laughs and external-entity family); xml.etree never fetches anything.
+OPML comes from anywhere, so a document with a DOCTYPE or an entity declaration is refused (the
+billion-laughs and external-entity family), whatever its encoding: the text is decoded as the
+parser would (BOM, else the declared encoding) and searched, and the parser itself stops at a
+DOCTYPE. xml.etree never fetches anything. Documents over `MAX_OPML_BYTES` are refused; outlines
+are walked without recursion, and folders deeper than `MAX_FOLDER_TAGS` add no more tags. Import
+time is linear in the number of outlines.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
+import tempfile
 import tomllib
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -23,11 +31,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.config import Config, parse_config
-from newsflow.errors import ConfigError
+from newsflow.errors import ConfigError, OutputError
 
 _FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # the rule config.py enforces
 _NAME_LENGTH = 60
-_HOSTILE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_HOSTILE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_UNMARKED_UTF16 = ((b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+MAX_OPML_BYTES = 20_000_000
+MAX_FOLDER_TAGS = 8
 
 
 class OpmlError(ValueError):
@@ -54,34 +68,89 @@ class ImportSummary:
 class _Taken:
     names: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)
+    next_suffix: dict[str, int] = field(default_factory=dict)  # base name -> the next `-N` to try
+
+    def claim(self, title: str, url: str) -> str:
+        """A unique name for a new feed, recorded as taken; amortised O(1) however many share a base."""
+        base = base_name(title, url)
+        name, counter = base, self.next_suffix.get(base, 2)
+        if name in self.names:
+            name = f"{base}-{counter}"
+            while name in self.names:
+                counter += 1
+                name = f"{base}-{counter}"
+            self.next_suffix[base] = counter + 1
+        self.names.add(name)
+        self.urls.add(url)
+        return name
 
 
 # --- reading OPML -------------------------------------------------------------------------
 
 
+_REFUSED = "the OPML declares a DOCTYPE or entities; refused (they can expand without limit)"
+
+
+class _RefusingTreeBuilder(ET.TreeBuilder):
+    """The parser's own guard: it calls `doctype` as a DOCTYPE starts, before any entity is declared."""
+
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
+        raise OpmlError(_REFUSED)
+
+
 def parse_opml(opml_bytes: bytes) -> list[OpmlFeed]:
     """The subscriptions in an OPML document; enclosing outlines (folders) become tags."""
-    if _HOSTILE.search(opml_bytes):
-        raise OpmlError("the OPML declares a DOCTYPE or entities; refused (they can expand without limit)")
+    if len(opml_bytes) > MAX_OPML_BYTES:
+        raise OpmlError(f"the OPML file is {len(opml_bytes):,} bytes; more than {MAX_OPML_BYTES:,} is refused")
+    if _HOSTILE.search(decoded_text(opml_bytes)):
+        raise OpmlError(_REFUSED)
+    parser = ET.XMLParser(target=_RefusingTreeBuilder())
     try:
-        root = ET.fromstring(opml_bytes)
+        parser.feed(opml_bytes)
+        root = parser.close()
     except ET.ParseError as exc:
+        raise OpmlError(f"not valid OPML: {exc}") from None
+    except OpmlError:
+        raise
+    except ValueError as exc:  # an encoding expat cannot read, e.g. "multi-byte encodings are not supported"
         raise OpmlError(f"not valid OPML: {exc}") from None
     body = root.find("body")
     if root.tag != "opml" or body is None:
         raise OpmlError("not an OPML document: expected <opml> with a <body>")
-    return list(_walk(body, ()))
+    return list(_walk(body))
 
 
-def _walk(parent: ET.Element, folders: tuple[str, ...]) -> Iterator[OpmlFeed]:
-    for outline in parent.findall("outline"):
+def decoded_text(opml_bytes: bytes) -> str:
+    """The document as the XML parser reads it: by its BOM, else its declared encoding, else UTF-8."""
+    encoding = next((name for bom, name in _BOMS if opml_bytes.startswith(bom)), None)
+    encoding = encoding or next((name for start, name in _UNMARKED_UTF16 if opml_bytes.startswith(start)), None)
+    if encoding is None:
+        declared = _DECLARED_ENCODING.match(opml_bytes)
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        return opml_bytes.decode(encoding, errors="replace")
+    except LookupError:
+        raise OpmlError(f"the OPML declares an unknown encoding {encoding!r}") from None
+
+
+def _walk(body: ET.Element) -> Iterator[OpmlFeed]:
+    """Depth first, in document order, with a stack rather than recursion: nesting has no limit."""
+    stack: list[tuple[Iterator[ET.Element], tuple[str, ...]]] = [(iter(body.findall("outline")), ())]
+    while stack:
+        outline = next(stack[-1][0], None)
+        if outline is None:
+            stack.pop()
+            continue
+        folders = stack[-1][1]
         label = (outline.get("title") or outline.get("text") or "").strip()
         url = (outline.get("xmlUrl") or "").strip()
         if url:
             categories = [c.strip() for c in (outline.get("category") or "").split(",") if c.strip()]
             tags = tuple(dict.fromkeys(slugify(t) for t in (*folders, *categories) if slugify(t)))
             yield OpmlFeed(label, url, tags)
-        yield from _walk(outline, (*folders, label) if label and not url else folders)
+        elif label and len(folders) < MAX_FOLDER_TAGS:
+            folders = (*folders, label)
+        stack.append((iter(outline.findall("outline")), folders))
 
 
 # --- names --------------------------------------------------------------------------------
@@ -93,15 +162,22 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:_NAME_LENGTH].strip("-")
 
 
-def feed_name(title: str, url: str, taken: Iterable[str]) -> str:
-    """A config name for a feed: its title as is when already a valid name, else slugified; unique."""
-    used = set(taken)
+def base_name(title: str, url: str) -> str:
+    """A config name for a feed before it is made unique: its title when already a valid name, else a slug."""
     base = title if _FEED_NAME.match(title) and len(title) <= _NAME_LENGTH else slugify(title)
-    base = base or slugify(urlsplit(url).hostname or "") or "feed"
-    name, counter = base, 2
-    while name in used:
-        name, counter = f"{base}-{counter}", counter + 1
-    return name
+    return base or slugify(_hostname(url)) or "feed"
+
+
+def feed_name(title: str, url: str, taken: Collection[str]) -> str:
+    """`base_name`, with `-2`, `-3`... appended until it is not in `taken`."""
+    return _Taken(names=set(taken)).claim(title, url)
+
+
+def _hostname(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # e.g. "http://[::1/feed.xml": an unclosed IPv6 bracket
+        return ""
 
 
 # --- import -------------------------------------------------------------------------------
@@ -119,9 +195,7 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
         if problem:
             skipped.append((feed.url, problem))
             continue
-        name = feed_name(feed.title, feed.url, taken.names)
-        taken.names.add(name)
-        taken.urls.add(feed.url)
+        name = taken.claim(feed.title, feed.url)
         added.append((name, feed.url))
         blocks.append(feed_block(name, feed.url, feed.tags))
     if blocks:
@@ -139,9 +213,12 @@ def _taken(text: str, config_path: Path) -> _Taken:
 
 
 def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
-    parts = urlsplit(feed.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "not an http(s) URL"
+    try:
+        parts = urlsplit(feed.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return "not an http(s) URL"
+    except ValueError as exc:
+        return f"not a valid URL: {exc}"
     if feed.url in taken.urls:
         return "already configured"
     if feed.title in taken.names:
@@ -158,7 +235,8 @@ def feed_block(name: str, url: str, tags: tuple[str, ...] = ()) -> str:
 
 
 def _toml_string(text: str) -> str:
-    return json.dumps("".join(c for c in text if c.isprintable()), ensure_ascii=False)
+    printable = text if text.isprintable() else "".join(c for c in text if c.isprintable())
+    return json.dumps(printable, ensure_ascii=False)
 
 
 def _write_checked(config_path: Path, original: str, blocks: list[str]) -> None:
@@ -169,7 +247,35 @@ def _write_checked(config_path: Path, original: str, blocks: list[str]) -> None:
         parse_config(tomllib.loads(new_text), config_path)
     except (tomllib.TOMLDecodeError, ConfigError) as exc:
         raise OpmlError(f"the imported feeds would make {config_path} invalid, so it was left alone: {exc}") from exc
-    config_path.write_text(new_text, encoding="utf-8")
+    try:
+        replace_file(config_path, new_text.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"cannot write {config_path}: {exc.strerror or exc}; it was left as it was") from exc
+
+
+def replace_file(path: Path, content: bytes) -> None:
+    """Write `content` to a temporary file beside `path`, fsync it, rename it over `path`, fsync the folder.
+
+    A reader sees the old file or the new one, never a part; a failed write leaves the old one whole.
+    A symlinked config keeps its link: the file it points to is replaced."""
+    path = path.resolve()
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with open(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(partial, path.stat().st_mode & 0o7777)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 # --- export -------------------------------------------------------------------------------

@@ -3,13 +3,16 @@
 Use it after a trafilatura upgrade or an extraction fix. Titles and dates keep their current
 value where the new extraction finds none (they may have come from the feed). `story_id` is left
 as it was: a story groups the copies seen at the time, and reextraction does not re-cluster.
+A kept page that cannot be read (a truncated or corrupt `.gz`) is skipped, logged and listed in
+the summary's `unreadable`; the other pages are re-extracted all the same.
 """
 
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +35,7 @@ class ReextractSummary:
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (kept file, why), not re-extracted
 
 
 def reextract(config: Config, since: date | None = None) -> ReextractSummary:
@@ -61,10 +65,11 @@ def reextract_batch(
 ) -> None:
     with store.writing() as con:
         files = warehouse.read_pages(con, [t.article_id for t in batch])
-    readable = [t for t in batch if (pages_dir / files[t.article_id]).is_file()]
-    summary.without_html += len(batch) - len(readable)
-    batch = readable
-    pages = [PageToExtract(t.article_id, read_page(pages_dir / files[t.article_id]), t.url) for t in batch]
+    kept = [t for t in batch if (pages_dir / files[t.article_id]).is_file()]
+    summary.without_html += len(batch) - len(kept)
+    pages = [page for t in kept if (page := _read_kept_page(t, pages_dir / files[t.article_id], summary))]
+    read = {page.key for page in pages}
+    batch = [t for t in kept if t.article_id in read]
     results = {r.key: r for r in pool.extract_many(pages)}
     updates = []
     for target in batch:
@@ -79,6 +84,17 @@ def reextract_batch(
     with store.writing() as con, warehouse.transaction(con):
         warehouse.update_extractions(con, updates)
     log.info("re-extracted %d articles: %d changed", len(batch), summary.changed)
+
+
+def _read_kept_page(target: ArticleToReextract, path: Path, summary: ReextractSummary) -> PageToExtract | None:
+    """The kept HTML, or None (noted in `summary.unreadable`) when the file is truncated or corrupt."""
+    try:
+        return PageToExtract(target.article_id, read_page(path), target.url)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        why = " ".join(str(exc).split()) or type(exc).__name__
+        log.warning("skipped the kept HTML of %s at %s: %s", target.url, path, why)
+        summary.unreadable.append((str(path), why))
+        return None
 
 
 def updated_row(target: ArticleToReextract, result: ExtractionResult) -> tuple[object, ...] | None:

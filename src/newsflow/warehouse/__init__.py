@@ -52,9 +52,14 @@ class Warehouse:
     @contextmanager
     def run_lock(self) -> Iterator[None]:
         """Hold an exclusive lock file for a whole run, waiting up to `lock_timeout` seconds."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".run.lock")
-        with open(lock_path, "a+") as handle:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
+        except OSError as exc:
+            raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror}; "
+                                 "check warehouse.path") from exc
+        with handle:
             deadline = time.monotonic() + self.lock_timeout
             while True:
                 try:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 import duckdb
 
-from newsflow.errors import WarehouseError
+from newsflow.errors import InputError, OutputError
 
 if TYPE_CHECKING:
     from newsflow.warehouse import Warehouse
@@ -54,8 +54,8 @@ def export_articles(
     """Write the articles (dated `since` or later) to `out_dir` in `fmt`; returns what was written."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / ("articles" if fmt == "parquet" else f"articles.{fmt}")
+    _prepare_folder(out_dir, target, fmt)
     with warehouse.reading() as con:
         con.execute("SET TimeZone = 'UTC'")  # session only: timestamps in CSV and JSON are written in UTC
         try:
@@ -63,9 +63,22 @@ def export_articles(
                 f"COPY ({_SELECT}) TO {_sql_string(target)} ({_OPTIONS[fmt]})", {"since": since}
             ).fetchall()
         except duckdb.Error as exc:
-            raise WarehouseError(f"export to {target} failed: {exc}") from exc
+            raise OutputError(f"export to {target} failed: {' '.join(str(exc).split())}") from exc
     files = tuple(sorted(target.rglob("*.parquet"))) if fmt == "parquet" else (target,)
     return ExportSummary(fmt, target, int(rows[0][0]) if rows else 0, files)
+
+
+def _prepare_folder(out_dir: Path, target: Path, fmt: ExportFormat) -> None:
+    """InputError (exit 2) when DIR or the target is the wrong kind of thing; the folder exists after."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"export: {out_dir} is a file, not a folder; give a folder to write into")
+    if target.exists() and target.is_dir() != (fmt == "parquet"):
+        kind = "a folder" if target.is_dir() else "a file"
+        raise InputError(f"export: {target} is {kind} in the way of the {fmt} export; move it or pick another DIR")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"export: cannot create the folder {out_dir}: {exc.strerror}") from exc
 
 
 def _sql_string(path: Path) -> str:

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from newsflow.errors import ReadOnlyQueryError, WarehouseError
+from newsflow.warehouse.sandbox import execute_select, one_select, querying
 
 if TYPE_CHECKING:
     from newsflow.warehouse import Warehouse
 
 # --- reading ------------------------------------------------------------------------------
-
-_WRITE_KEYWORDS = re.compile(
-    r"^\s*(insert|update|delete|create|drop|alter|copy|attach|detach|install|load|pragma|set|checkpoint|vacuum|"
-    r"call|export|import|begin|commit|rollback|truncate|merge|replace|grant|use)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -29,28 +24,16 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
 
 
-def run_read_query(warehouse: Warehouse, sql: str, params: dict[str, Any] | None = None) -> QueryResult:
-    """Run one statement on a read-only connection; writes are refused before and by DuckDB."""
-    if _WRITE_KEYWORDS.match(_strip_sql_comments(sql)):
-        raise ReadOnlyQueryError(READ_ONLY_MESSAGE)
-    with warehouse.reading() as con:
-        try:
-            cursor = con.execute(sql, params) if params else con.execute(sql)
-        except duckdb.Error as exc:
-            if "read-only" in str(exc).lower():
-                raise ReadOnlyQueryError(READ_ONLY_MESSAGE) from exc
-            raise WarehouseError(f"query failed: {exc}") from exc
-        if cursor.description is None:
-            return QueryResult([], [])
-        return QueryResult([d[0] for d in cursor.description], cursor.fetchall())
+def run_read_query(
+    warehouse: Warehouse, sql: str, params: dict[str, Any] | None = None, allow_read: Sequence[Path] = ()
+) -> QueryResult:
+    """Run one SELECT in the sandbox (`warehouse.sandbox`); `allow_read` folders may be read from.
 
-
-READ_ONLY_MESSAGE = "`newsflow query` is read-only; this statement would write to the warehouse, so it was refused"
-
-
-def _strip_sql_comments(sql: str) -> str:
-    without_block = re.sub(r"/\*.*?\*/", " ", sql, flags=re.DOTALL)
-    return re.sub(r"--[^\n]*", " ", without_block)
+    QueryError (exit 2) when the SQL is not one SELECT or DuckDB refuses it; WarehouseError
+    (exit 3) when the warehouse cannot be opened."""
+    with querying(warehouse, allow_read) as con:
+        columns, rows = execute_select(con, one_select(con, sql), params)
+    return QueryResult(columns, rows)
 
 
 FEED_HEALTH_COLUMNS = [
