@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -38,6 +40,7 @@ from newsflow.config import FetchSettings
 from newsflow.models import FetchKind, FetchResult, Outcome
 
 logger = logging.getLogger(__name__)
+_HopT = TypeVar("_HopT")
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
@@ -50,6 +53,11 @@ ACCEPT_ENCODING = "gzip, deflate"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RATE_LIMIT_STATUSES = frozenset({429, 503})
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
+# robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
+# that fails allows all, so the article must have time left after it.
+ROBOTS_TIME_SHARE = 0.5
+MAX_VALIDATOR_CHARS = 1024  # an ETag or Last-Modified longer than this is not kept
+MAX_ERROR_CHARS = 1000
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
 
@@ -88,8 +96,8 @@ class _Trail:
             outcome=outcome,
             at=self.at,
             status_code=status_code,
-            error=error,
-            headers=dict(headers or {}),
+            error=None if error is None else one_line(error),
+            headers=safe_headers(headers or {}),
             body=body,
             html=html,
             bytes_read=self.bytes_read,
@@ -100,6 +108,45 @@ class _Trail:
 
 class _NotHtml(Exception):
     """The sniffed bytes are not HTML; stop reading."""
+
+
+class _UnusableURL(Exception):
+    """httpx cannot build a request for the URL (bad host, IDNA, characters)."""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_VALIDATOR = re.compile(r"[\x20-\x7e]*")
+VALIDATOR_HEADERS = ("etag", "last-modified")
+
+
+def one_line(text: str) -> str:
+    """`text` with control characters and runs of whitespace as one space, cut to MAX_ERROR_CHARS."""
+    flat = " ".join(_CONTROL.sub(" ", text).split())
+    return flat if len(flat) <= MAX_ERROR_CHARS else flat[: MAX_ERROR_CHARS - 1] + "…"
+
+
+def usable_validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified value that can be sent back as a request header, else None.
+
+    Printable ASCII only (RFC 9110 field values; obs-text is not worth the risk), trimmed, at
+    most MAX_VALIDATOR_CHARS. Anything else is dropped: the next request is unconditional.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text or len(text) > MAX_VALIDATOR_CHARS or not _VALIDATOR.fullmatch(text):
+        return None
+    return text
+
+
+def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Response headers as kept in a FetchResult: the validators only when `usable_validator` keeps them."""
+    kept = {name: value for name, value in headers.items() if name not in VALIDATOR_HEADERS}
+    for name in VALIDATOR_HEADERS:
+        value = usable_validator(headers.get(name))
+        if value is not None:
+            kept[name] = value
+    return kept
 
 
 def guarded_transport(
@@ -152,7 +199,9 @@ class Fetcher:
         self._settings = settings
         self._given_transport = transport
         self._transports: list[httpx.AsyncBaseTransport] = []
-        self._gate = netguard.HostGate(settings.concurrency, settings.per_host_concurrency, settings.per_host_delay)
+        self._gate = netguard.HostGate(
+            settings.concurrency, settings.per_host_concurrency, settings.per_host_delay, settings.max_retry_after
+        )
         self._robots: dict[str, asyncio.Task[RobotFileParser | None]] = {}
         self._base_headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         self._timeouts = httpx.Timeout(settings.timeout).as_dict()  # per read; the deadline is ours
@@ -187,11 +236,14 @@ class Fetcher:
         return self._transports[zlib.crc32(host.encode()) % len(self._transports)]
 
     async def fetch_feed(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """GET a feed; body stays bytes. A 304 to the conditional request is NOT_MODIFIED."""
+        """GET a feed; body stays bytes. A 304 to the conditional request is NOT_MODIFIED.
+
+        Stored validators that could not be sent (non-ASCII, control characters) are dropped.
+        """
         headers = {"Accept": FEED_ACCEPT}
-        if etag:
+        if etag := usable_validator(etag):
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified := usable_validator(last_modified):
             headers["If-Modified-Since"] = last_modified
         return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes)
 
@@ -199,8 +251,28 @@ class Fetcher:
         """GET an HTML page allowed by robots.txt; `text` is the body decoded with its charset."""
         return await self._fetch(url, FetchKind.ARTICLE, {"Accept": ARTICLE_ACCEPT}, self._settings.max_bytes)
 
-    async def _fetch(self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int) -> FetchResult:
-        trail = _Trail(url, kind, self._settings.timeout)
+    async def _fetch(
+        self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int, timeout: float | None = None
+    ) -> FetchResult:
+        """The boundary that makes fetching total: any exception becomes a FETCH_ERROR result.
+
+        Only misuse raises: calling it outside `async with Fetcher(...)`.
+        """
+        if not self._transports:
+            raise RuntimeError("use Fetcher as an async context manager: async with Fetcher(...)")
+        trail = _Trail(url, kind, self._settings.timeout if timeout is None else timeout)
+        try:
+            result = await self._fetch_attempts(url, trail, headers, max_bytes)
+        except Exception as exc:  # a bug or a library surprise costs this URL, never the run
+            logger.warning("GET %s: unexpected %s", url[:200], type(exc).__name__, exc_info=True)
+            error = f"GET {url}: unexpected {type(exc).__name__}: {exc}"
+            result = trail.result(Outcome.FETCH_ERROR, url, error=error)
+        # Results are built before the step that made them is counted: elapsed_ms is set last.
+        return replace(result, elapsed_ms=round(trail.network_seconds * 1000))
+
+    async def _fetch_attempts(
+        self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int
+    ) -> FetchResult:
         problem = netguard.unsupported_scheme(url)
         if problem is not None:
             return trail.result(Outcome.INVALID_URL, url, error=f"GET {url}: {problem}; not fetched")
@@ -249,26 +321,38 @@ class Fetcher:
     async def _hop(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         """One request: a final FetchResult, or the URL a redirect points to."""
         host = _host_of(url)
-        if trail.kind is FetchKind.ARTICLE and not await self._robots_allow(url):
-            return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
-        paused = self._gate.pause_remaining(host)
-        if paused > self._settings.max_retry_after:
-            error = f"GET {url}: {host} asked us to wait {paused:.0f} s more (Retry-After); not sent"
-            return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused)
-        async with self._gate.slot(host):
-            started = time.monotonic()
-            try:
-                async with asyncio.timeout(trail.time_left()):
-                    hop = await self._exchange(url, trail, headers, max_bytes)
-            except Exception as exc:  # mapped to an outcome; unknown ones re-raise
-                outcome, what = self._describe_failure(exc, max_bytes)
-                hop = trail.result(outcome, url, error=f"GET {url}: {' '.join(what.split())}")  # one line
-            finally:
-                spent = time.monotonic() - started
-                trail.network_seconds += spent
-                trail.attempt_seconds += spent
-        # The result was built before this hop's time was counted: elapsed_ms must include it.
-        return hop if isinstance(hop, str) else replace(hop, elapsed_ms=round(trail.network_seconds * 1000))
+        if trail.kind is FetchKind.ARTICLE:
+            refusal = await self._timed(url, trail, self._robots_refusal(url, trail), max_bytes)
+            if refusal is not None:
+                return refusal
+        try:
+            async with self._gate.slot(host):
+                hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
+        except netguard.HostPaused as paused:
+            error = f"GET {url}: {paused}; not sent"
+            return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused.remaining)
+        return hop
+
+    async def _timed(
+        self, url: str, trail: _Trail, step: Awaitable[_HopT], max_bytes: int
+    ) -> _HopT | FetchResult:
+        """Await one step of a hop inside what is left of the attempt's deadline; count its time."""
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(trail.time_left()):
+                return await step
+        except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
+            outcome, what = self._describe_failure(exc, max_bytes)
+            return trail.result(outcome, url, error=f"GET {url}: {what}")
+        finally:
+            spent = time.monotonic() - started
+            trail.network_seconds += spent
+            trail.attempt_seconds += spent
+
+    async def _robots_refusal(self, url: str, trail: _Trail) -> FetchResult | None:
+        if await self._robots_allow(url):
+            return None
+        return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
 
     def _describe_failure(self, exc: Exception, max_bytes: int) -> tuple[Outcome, str]:
         if isinstance(exc, TimeoutError):
@@ -289,16 +373,21 @@ class Fetcher:
             return Outcome.CONNECT_ERROR, f"cannot connect: {exc}"
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             return Outcome.INVALID_URL, f"invalid URL: {exc}"
+        if isinstance(exc, _UnusableURL):
+            return Outcome.INVALID_URL, f"invalid URL: {exc}"
         if isinstance(exc, httpx.TransportError):
             return Outcome.CONNECT_ERROR, f"connection failed: {type(exc).__name__}: {exc}"
-        raise exc
+        return Outcome.FETCH_ERROR, f"unexpected {type(exc).__name__}: {exc}"
 
     async def _exchange(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         # The transport, not httpx.AsyncClient: the client parses every Location header itself and
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
-        request = httpx.Request(
-            "GET", url, headers={**self._base_headers, **headers}, extensions={"timeout": self._timeouts}
-        )
+        try:
+            request = httpx.Request(
+                "GET", url, headers={**self._base_headers, **headers}, extensions={"timeout": self._timeouts}
+            )
+        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+            raise _UnusableURL(str(exc)) from exc
         response = await self._transport_for(_host_of(url)).handle_async_request(request)
         response.request = request
         try:
@@ -312,7 +401,7 @@ class Fetcher:
         status = response.status_code
         headers = {name.lower(): value for name, value in response.headers.items()}
         if status in REDIRECT_STATUSES and "location" in headers:
-            return urljoin(url, headers["location"].strip())
+            return self._redirect_target(url, trail, status, headers)
         done = self._status_outcome(url, trail, status, headers)
         if done is not None:
             return done
@@ -323,6 +412,15 @@ class Fetcher:
             html = charset.decode_html(body, content_type).encode("utf-8", errors="replace")
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
+
+    @staticmethod
+    def _redirect_target(url: str, trail: _Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:
+        location = headers["location"].strip()
+        try:
+            return urljoin(url, location)
+        except ValueError as exc:  # e.g. "http://[": urljoin parses the netloc
+            error = f"GET {url}: redirect to {location[:200]!r}: not a valid URL ({exc}); not followed"
+            return trail.result(Outcome.INVALID_URL, url, error=error, status_code=status, headers=headers)
 
     def _status_outcome(self, url: str, trail: _Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:
         """The result for any status that does not mean "read the body", else None."""
@@ -358,7 +456,7 @@ class Fetcher:
         """Stream the body, undoing Content-Encoding under the cap; stop early on sniffed non-HTML."""
         decoder = charset.BoundedDecoder(response.headers.get("content-encoding"), max_bytes)
         declared = response.headers.get("content-length", "")
-        if decoder.identity and declared.isdigit() and int(declared) > max_bytes:
+        if decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
             raise charset.BodyTooLarge
         parts: list[bytes] = []
         stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
@@ -391,12 +489,19 @@ class Fetcher:
     async def _load_robots(self, origin: str) -> RobotFileParser | None:
         """The origin's rules, or None (allow all) when robots.txt is missing, failing or unreachable."""
         max_bytes = min(self._settings.max_bytes, ROBOTS_MAX_BYTES)
-        result = await self._fetch(f"{origin}/robots.txt", FetchKind.ROBOTS, {"Accept": ROBOTS_ACCEPT}, max_bytes)
+        timeout = self._settings.timeout * ROBOTS_TIME_SHARE
+        result = await self._fetch(
+            f"{origin}/robots.txt", FetchKind.ROBOTS, {"Accept": ROBOTS_ACCEPT}, max_bytes, timeout=timeout
+        )
         self.robots_results.append(result)
         if result.outcome is not Outcome.OK:
             logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)
             return None
         rules = RobotFileParser(f"{origin}/robots.txt")
-        rules.parse(result.body.decode("utf-8", errors="replace").splitlines())
+        try:
+            rules.parse(result.body.decode("utf-8", errors="replace").splitlines())
+        except Exception as exc:  # robots.txt is the server's text: any surprise in it allows all
+            logger.info("robots.txt for %s cannot be read (%s); allowing all", origin, type(exc).__name__)
+            return None
         rules.modified()  # can_fetch refuses everything until the parser is marked as read
         return rules

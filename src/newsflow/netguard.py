@@ -21,6 +21,8 @@ import asyncio
 import contextlib
 import email.utils
 import ipaddress
+import math
+import re
 import socket
 import ssl
 import time
@@ -139,11 +141,20 @@ def _refusal(ip: IPAddress, allowed: Sequence[IPNetwork]) -> str | None:
     return blocked_reason(ip)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def unsupported_scheme(url: str) -> str | None:
-    """Why `url` may not be fetched at all (scheme, missing host), decided with no I/O."""
+    """Why `url` may not be fetched at all, decided with no I/O; None when it may.
+
+    Refused: a scheme other than http(s), no host, control characters, a port
+    outside 1-65535 or not a number, and anything `urlsplit` cannot read (e.g. `http://[`).
+    The connection layer would otherwise fail on these with errors it does not expect
+    (an out-of-range port raised OverflowError inside the socket call).
+    """
     try:
         parts = urlsplit(url.strip())
-        host = parts.hostname
+        host, port = parts.hostname, parts.port
     except ValueError as exc:
         return f"not a valid URL ({exc})"
     scheme = parts.scheme.lower()
@@ -151,6 +162,10 @@ def unsupported_scheme(url: str) -> str | None:
         return f"scheme {scheme + ':' if scheme else '(none)'} is not http or https"
     if not host:
         return "URL has no host"
+    if _CONTROL.search(url.strip()):
+        return "URL has a control character"
+    if port == 0:
+        return "port 0 is not a port one can connect to"
     return None
 
 
@@ -240,24 +255,47 @@ def guarded_pool(
 # --- pacing ---------------------------------------------------------------------------------
 
 
+MAX_RETRY_AFTER = 30 * 86400.0
+"""Longer Retry-After values are read as this (30 days): the value is added to datetimes later,
+and `datetime + timedelta(seconds=1e12)` overflows."""
+_DELTA_SECONDS = re.compile(r"[0-9]+")
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or bad."""
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or bad.
+
+    Total over any string: the result is None or a finite number in [0, MAX_RETRY_AFTER].
+    """
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    if _DELTA_SECONDS.fullmatch(text):
+        return min(float(text), MAX_RETRY_AFTER)  # float() of 5,000 digits is inf, never an error
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return min(max(0.0, seconds), MAX_RETRY_AFTER) if math.isfinite(seconds) else None
+
+
+class HostPaused(Exception):
+    """The host asked for a pause longer than the gate's `max_pause`; nothing is sent to it."""
+
+    def __init__(self, host: str, remaining: float) -> None:
+        self.host, self.remaining = host, remaining
+        super().__init__(f"{host} asked us to wait {remaining:.0f} s more (Retry-After)")
 
 
 class HostGate:
-    """Global and per-host concurrency, spacing between request starts, Retry-After pauses."""
+    """Global and per-host concurrency, spacing between request starts, Retry-After pauses.
+
+    A pause is per host and shared: every request to the host, queued or new, waits for the
+    same end. A pause longer than `max_pause` costs no time: requests queued for the host are
+    woken and, like new ones, raise `HostPaused` at once instead of waiting.
+    """
 
     @dataclass
     class _Host:
@@ -265,11 +303,15 @@ class HostGate:
         turn: asyncio.Lock = field(default_factory=asyncio.Lock)
         next_start: float = 0.0
         paused_until: float = 0.0
+        changed: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def __init__(self, concurrency: int, per_host_concurrency: int, per_host_delay: float) -> None:
+    def __init__(
+        self, concurrency: int, per_host_concurrency: int, per_host_delay: float, max_pause: float = math.inf
+    ) -> None:
         self._global = asyncio.Semaphore(concurrency)
         self._per_host = per_host_concurrency
         self._delay = per_host_delay
+        self._max_pause = max_pause
         self._hosts: dict[str, HostGate._Host] = {}
 
     def _host(self, host: str) -> HostGate._Host:
@@ -278,29 +320,51 @@ class HostGate:
         return self._hosts[host]
 
     def pause(self, host: str, seconds: float) -> None:
-        """Start nothing to `host` for `seconds` (the server sent Retry-After)."""
+        """Start nothing to `host` for `seconds` (the server sent Retry-After); wake its waiters."""
         state = self._host(host)
+        seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else MAX_RETRY_AFTER
         state.paused_until = max(state.paused_until, time.monotonic() + seconds)
+        state.changed.set()
+        state.changed = asyncio.Event()
 
     def pause_remaining(self, host: str) -> float:
         return max(0.0, self._host(host).paused_until - time.monotonic())
 
+    def check_open(self, host: str) -> None:
+        """Raise `HostPaused` when `host` asked for more than `max_pause` seconds of quiet."""
+        remaining = self.pause_remaining(host)
+        if remaining > self._max_pause:
+            raise HostPaused(host, remaining)
+
     @contextlib.asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one global and one per-host slot; entered no sooner than the host's next start."""
+        """Hold one global and one per-host slot; entered no sooner than the host's next start.
+
+        Raises `HostPaused` (holding nothing) when the host's pause passes `max_pause`.
+        """
         state = self._host(host)
         async with state.slots:
-            await self._take_turn(state)
+            await self._take_turn(host, state)
             try:
                 yield
             finally:
                 self._global.release()
 
-    async def _take_turn(self, state: HostGate._Host) -> None:
+    async def _take_turn(self, host: str, state: HostGate._Host) -> None:
         # Waiting for the host's turn happens before taking a global slot, so a slow or paused
         # host holds at most one waiting request, not a share of the global limit.
         async with state.turn:
             while (wait := max(state.next_start, state.paused_until) - time.monotonic()) > 0:
-                await asyncio.sleep(wait)
+                self.check_open(host)
+                await self._sleep_unless_paused(state, wait)
+            self.check_open(host)
             await self._global.acquire()
             state.next_start = time.monotonic() + self._delay
+
+    @staticmethod
+    async def _sleep_unless_paused(state: HostGate._Host, seconds: float) -> None:
+        """Sleep `seconds`, or less if the host's pause changes meanwhile."""
+        changed = state.changed
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await changed.wait()
