@@ -73,6 +73,7 @@ class _Trail:
     bytes_read: int = 0
     network_seconds: float = 0.0
     attempt_seconds: float = 0.0
+    retried: bool = False
 
     def time_left(self) -> float:
         return max(0.0, self.timeout - self.attempt_seconds)
@@ -276,14 +277,11 @@ class Fetcher:
         problem = netguard.unsupported_scheme(url)
         if problem is not None:
             return trail.result(Outcome.INVALID_URL, url, error=f"GET {url}: {problem}; not fetched")
-        result = await self._follow(url, trail, headers, max_bytes)
-        if self._worth_retrying(result):
-            logger.info("%s asked us to wait %.1f s (Retry-After); retrying once", url, result.retry_after)
-            trail.attempt_seconds = 0.0
-            result = await self._follow(url, trail, headers, max_bytes)
-        return result
+        return await self._follow(url, trail, headers, max_bytes)
 
-    def _worth_retrying(self, result: FetchResult) -> bool:
+    def _worth_retrying(self, result: FetchResult | str, trail: _Trail) -> bool:
+        if isinstance(result, str) or trail.retried:
+            return False
         wait = result.retry_after
         return (
             result.outcome is Outcome.RATE_LIMITED
@@ -326,12 +324,20 @@ class Fetcher:
             if refusal is not None:
                 return refusal
         try:
-            async with self._gate.slot(host):
-                hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
+            async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
+                hop = await self._send(url, trail, headers, max_bytes)
+                if self._worth_retrying(hop, trail):
+                    logger.info("%s asked us to wait (Retry-After); retrying once", url)
+                    trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
+                    hop = await self._send(url, trail, headers, max_bytes)
         except netguard.HostPaused as paused:
             error = f"GET {url}: {paused}; not sent"
             return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused.remaining)
         return hop
+
+    async def _send(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+        async with self._gate.turn(_host_of(url)):
+            return await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
 
     async def _timed(
         self, url: str, trail: _Trail, step: Awaitable[_HopT], max_bytes: int

@@ -282,19 +282,24 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 class HostPaused(Exception):
-    """The host asked for a pause longer than the gate's `max_pause`; nothing is sent to it."""
+    """The host asked for more quiet than the gate's `max_pause`; nothing is sent to it."""
 
-    def __init__(self, host: str, remaining: float) -> None:
+    def __init__(self, host: str, remaining: float, asked_total: float) -> None:
         self.host, self.remaining = host, remaining
-        super().__init__(f"{host} asked us to wait {remaining:.0f} s more (Retry-After)")
+        if remaining >= asked_total:
+            what = f"{host} asked us to wait {remaining:.0f} s more (Retry-After)"
+        else:
+            what = f"{host} asked for {asked_total:.0f} s of Retry-After pauses in this run (max_retry_after)"
+        super().__init__(what)
 
 
 class HostGate:
     """Global and per-host concurrency, spacing between request starts, Retry-After pauses.
 
-    A pause is per host and shared: every request to the host, queued or new, waits for the
-    same end. A pause longer than `max_pause` costs no time: requests queued for the host are
-    woken and, like new ones, raise `HostPaused` at once instead of waiting.
+    A pause is per host and shared: every request to the host, queued, new or retrying, waits
+    for the same end. The pauses one host asks for cost a run at most `max_pause` seconds in
+    all: once a pause would end further away, or the host's pauses in this run add up to more,
+    requests queued for the host are woken and, like new ones, raise `HostPaused` at once.
     """
 
     @dataclass
@@ -303,6 +308,7 @@ class HostGate:
         turn: asyncio.Lock = field(default_factory=asyncio.Lock)
         next_start: float = 0.0
         paused_until: float = 0.0
+        paused_total: float = 0.0  # seconds of pause this host has asked for in this run
         changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __init__(
@@ -323,7 +329,9 @@ class HostGate:
         """Start nothing to `host` for `seconds` (the server sent Retry-After); wake its waiters."""
         state = self._host(host)
         seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else MAX_RETRY_AFTER
-        state.paused_until = max(state.paused_until, time.monotonic() + seconds)
+        now = time.monotonic()
+        state.paused_total += max(0.0, now + seconds - max(state.paused_until, now))  # overlaps count once
+        state.paused_until = max(state.paused_until, now + seconds)
         state.changed.set()
         state.changed = asyncio.Event()
 
@@ -332,23 +340,34 @@ class HostGate:
 
     def check_open(self, host: str) -> None:
         """Raise `HostPaused` when `host` asked for more than `max_pause` seconds of quiet."""
-        remaining = self.pause_remaining(host)
-        if remaining > self._max_pause:
-            raise HostPaused(host, remaining)
+        state = self._host(host)
+        remaining = max(0.0, state.paused_until - time.monotonic())
+        if remaining > self._max_pause or state.paused_total > self._max_pause:
+            raise HostPaused(host, remaining, state.paused_total)
 
     @contextlib.asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one global and one per-host slot; entered no sooner than the host's next start.
+        """`host_slot` and `turn` together, for one request."""
+        async with self.host_slot(host), self.turn(host):
+            yield
 
-        Raises `HostPaused` (holding nothing) when the host's pause passes `max_pause`.
+    @contextlib.asynccontextmanager
+    async def host_slot(self, host: str) -> AsyncIterator[None]:
+        """Hold one of the host's `per_host_concurrency` slots (a request and its retry keep it)."""
+        async with self._host(host).slots:
+            yield
+
+    @contextlib.asynccontextmanager
+    async def turn(self, host: str) -> AsyncIterator[None]:
+        """Hold a global slot, entered no sooner than the host's next start (call inside `host_slot`).
+
+        Raises `HostPaused` (holding nothing) when the host's pauses pass `max_pause`.
         """
-        state = self._host(host)
-        async with state.slots:
-            await self._take_turn(host, state)
-            try:
-                yield
-            finally:
-                self._global.release()
+        await self._take_turn(host, self._host(host))
+        try:
+            yield
+        finally:
+            self._global.release()
 
     async def _take_turn(self, host: str, state: HostGate._Host) -> None:
         # Waiting for the host's turn happens before taking a global slot, so a slow or paused
