@@ -29,16 +29,16 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 import httpcore
+
+from newsflow.urls import fetch_problem
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 """Async `(host, port) -> IP address strings`. Raise `NameResolutionError` when there is none."""
 
-ALLOWED_SCHEMES = ("http", "https")
 
 # Every IPv4 range that is not ordinary public unicast (IANA special-purpose registry).
 _BLOCKED_V4 = {
@@ -141,32 +141,9 @@ def _refusal(ip: IPAddress, allowed: Sequence[IPNetwork]) -> str | None:
     return blocked_reason(ip)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def unsupported_scheme(url: str) -> str | None:
-    """Why `url` may not be fetched at all, decided with no I/O; None when it may.
-
-    Refused: a scheme other than http(s), no host, control characters, a port
-    outside 1-65535 or not a number, and anything `urlsplit` cannot read (e.g. `http://[`).
-    The connection layer would otherwise fail on these with errors it does not expect
-    (an out-of-range port raised OverflowError inside the socket call).
-    """
-    try:
-        parts = urlsplit(url.strip())
-        host, port = parts.hostname, parts.port
-    except ValueError as exc:
-        return f"not a valid URL ({exc})"
-    scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
-        return f"scheme {scheme + ':' if scheme else '(none)'} is not http or https"
-    if not host:
-        return "URL has no host"
-    if _CONTROL.search(url.strip()):
-        return "URL has a control character"
-    if port == 0:
-        return "port 0 is not a port one can connect to"
-    return None
+    """Why `url` may not be fetched at all, decided with no I/O (`urls.fetch_problem`)."""
+    return fetch_problem(url)
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
