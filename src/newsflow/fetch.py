@@ -11,8 +11,11 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt;
 - 429 and 503 with Retry-After pause the host; one retry when the wait is within
-  `max_retry_after`, else `RATE_LIMITED` without further I/O to that host;
-- articles must be HTML (declared or sniffed) and are decoded to text (`charset.decode_html`).
+  `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
+- robots.txt waits count against the article's deadline;
+- articles must be HTML (declared or sniffed) and are decoded to text (`charset.decode_html`);
+- total: `_fetch` turns any exception no rule maps into `FETCH_ERROR`, and what a result keeps
+  from the response (ETag, Last-Modified) can be sent back (`usable_validator`).
 
 This module is the only importer of httpx.
 """
@@ -21,13 +24,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from types import TracebackType
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -37,6 +38,7 @@ import httpx
 
 from newsflow import charset, netguard
 from newsflow.config import FetchSettings
+from newsflow.fetchrecord import Trail, usable_validator
 from newsflow.models import FetchKind, FetchResult, Outcome
 
 logger = logging.getLogger(__name__)
@@ -56,55 +58,8 @@ ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
 # robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
 # that fails allows all, so the article must have time left after it.
 ROBOTS_TIME_SHARE = 0.5
-MAX_VALIDATOR_CHARS = 1024  # an ETag or Last-Modified longer than this is not kept
-MAX_ERROR_CHARS = 1000
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
-
-
-@dataclass
-class _Trail:
-    """What one fetch call has done so far, across hops and the retry."""
-
-    url: str
-    kind: FetchKind
-    timeout: float
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    bytes_read: int = 0
-    network_seconds: float = 0.0
-    attempt_seconds: float = 0.0
-    retried: bool = False
-
-    def time_left(self) -> float:
-        return max(0.0, self.timeout - self.attempt_seconds)
-
-    def result(
-        self,
-        outcome: Outcome,
-        final_url: str,
-        *,
-        error: str | None = None,
-        status_code: int | None = None,
-        headers: Mapping[str, str] | None = None,
-        body: bytes = b"",
-        html: bytes = b"",
-        retry_after: float | None = None,
-    ) -> FetchResult:
-        return FetchResult(
-            url=self.url,
-            final_url=final_url,
-            kind=self.kind,
-            outcome=outcome,
-            at=self.at,
-            status_code=status_code,
-            error=None if error is None else one_line(error),
-            headers=safe_headers(headers or {}),
-            body=body,
-            html=html,
-            bytes_read=self.bytes_read,
-            elapsed_ms=round(self.network_seconds * 1000),
-            retry_after=retry_after,
-        )
 
 
 class _NotHtml(Exception):
@@ -113,41 +68,6 @@ class _NotHtml(Exception):
 
 class _UnusableURL(Exception):
     """httpx cannot build a request for the URL (bad host, IDNA, characters)."""
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-_VALIDATOR = re.compile(r"[\x20-\x7e]*")
-VALIDATOR_HEADERS = ("etag", "last-modified")
-
-
-def one_line(text: str) -> str:
-    """`text` with control characters and runs of whitespace as one space, cut to MAX_ERROR_CHARS."""
-    flat = " ".join(_CONTROL.sub(" ", text).split())
-    return flat if len(flat) <= MAX_ERROR_CHARS else flat[: MAX_ERROR_CHARS - 1] + "…"
-
-
-def usable_validator(value: str | None) -> str | None:
-    """An ETag or Last-Modified value that can be sent back as a request header, else None.
-
-    Printable ASCII only (RFC 9110 field values; obs-text is not worth the risk), trimmed, at
-    most MAX_VALIDATOR_CHARS. Anything else is dropped: the next request is unconditional.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if not text or len(text) > MAX_VALIDATOR_CHARS or not _VALIDATOR.fullmatch(text):
-        return None
-    return text
-
-
-def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Response headers as kept in a FetchResult: the validators only when `usable_validator` keeps them."""
-    kept = {name: value for name, value in headers.items() if name not in VALIDATOR_HEADERS}
-    for name in VALIDATOR_HEADERS:
-        value = usable_validator(headers.get(name))
-        if value is not None:
-            kept[name] = value
-    return kept
 
 
 def guarded_transport(
@@ -261,7 +181,7 @@ class Fetcher:
         """
         if not self._transports:
             raise RuntimeError("use Fetcher as an async context manager: async with Fetcher(...)")
-        trail = _Trail(url, kind, self._settings.timeout if timeout is None else timeout)
+        trail = Trail(url, kind, self._settings.timeout if timeout is None else timeout)
         try:
             result = await self._fetch_attempts(url, trail, headers, max_bytes)
         except Exception as exc:  # a bug or a library surprise costs this URL, never the run
@@ -272,14 +192,14 @@ class Fetcher:
         return replace(result, elapsed_ms=round(trail.network_seconds * 1000))
 
     async def _fetch_attempts(
-        self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int
+        self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int
     ) -> FetchResult:
         problem = netguard.unsupported_scheme(url)
         if problem is not None:
             return trail.result(Outcome.INVALID_URL, url, error=f"GET {url}: {problem}; not fetched")
         return await self._follow(url, trail, headers, max_bytes)
 
-    def _worth_retrying(self, result: FetchResult | str, trail: _Trail) -> bool:
+    def _worth_retrying(self, result: FetchResult | str, trail: Trail) -> bool:
         if isinstance(result, str) or trail.retried:
             return False
         wait = result.retry_after
@@ -290,7 +210,7 @@ class Fetcher:
             and wait <= self._settings.max_retry_after
         )
 
-    async def _follow(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult:
+    async def _follow(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult:
         """One attempt: GET `url`, following up to `max_redirects` redirects by hand."""
         current, seen = url, {_without_fragment(url)}
         for followed in range(self._settings.max_redirects + 1):
@@ -316,7 +236,7 @@ class Fetcher:
             return Outcome.TOO_MANY_REDIRECTS, f"redirect to {target} would be more than {limit} (max_redirects)"
         return None
 
-    async def _hop(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+    async def _hop(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         """One request: a final FetchResult, or the URL a redirect points to."""
         host = _host_of(url)
         if trail.kind is FetchKind.ARTICLE:
@@ -335,12 +255,12 @@ class Fetcher:
             return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused.remaining)
         return hop
 
-    async def _send(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+    async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         async with self._gate.turn(_host_of(url)):
             return await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
 
     async def _timed(
-        self, url: str, trail: _Trail, step: Awaitable[_HopT], max_bytes: int
+        self, url: str, trail: Trail, step: Awaitable[_HopT], max_bytes: int
     ) -> _HopT | FetchResult:
         """Await one step of a hop inside what is left of the attempt's deadline; count its time."""
         started = time.monotonic()
@@ -355,7 +275,7 @@ class Fetcher:
             trail.network_seconds += spent
             trail.attempt_seconds += spent
 
-    async def _robots_refusal(self, url: str, trail: _Trail) -> FetchResult | None:
+    async def _robots_refusal(self, url: str, trail: Trail) -> FetchResult | None:
         if await self._robots_allow(url):
             return None
         return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
@@ -385,7 +305,7 @@ class Fetcher:
             return Outcome.CONNECT_ERROR, f"connection failed: {type(exc).__name__}: {exc}"
         return Outcome.FETCH_ERROR, f"unexpected {type(exc).__name__}: {exc}"
 
-    async def _exchange(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+    async def _exchange(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         # The transport, not httpx.AsyncClient: the client parses every Location header itself and
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
         try:
@@ -402,7 +322,7 @@ class Fetcher:
             await response.aclose()
 
     async def _read_response(
-        self, response: httpx.Response, url: str, trail: _Trail, max_bytes: int
+        self, response: httpx.Response, url: str, trail: Trail, max_bytes: int
     ) -> FetchResult | str:
         status = response.status_code
         headers = {name.lower(): value for name, value in response.headers.items()}
@@ -420,7 +340,7 @@ class Fetcher:
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
 
     @staticmethod
-    def _redirect_target(url: str, trail: _Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:
+    def _redirect_target(url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:
         location = headers["location"].strip()
         try:
             return urljoin(url, location)
@@ -428,7 +348,7 @@ class Fetcher:
             error = f"GET {url}: redirect to {location[:200]!r}: not a valid URL ({exc}); not followed"
             return trail.result(Outcome.INVALID_URL, url, error=error, status_code=status, headers=headers)
 
-    def _status_outcome(self, url: str, trail: _Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:
+    def _status_outcome(self, url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:
         """The result for any status that does not mean "read the body", else None."""
         if status in RATE_LIMIT_STATUSES:
             wait = netguard.parse_retry_after(headers.get("retry-after"))
@@ -458,7 +378,7 @@ class Fetcher:
     def _needs_sniffing(content_type: str | None) -> bool:
         return charset.media_type(content_type) in charset.UNKNOWN_TYPES
 
-    async def _read_body(self, response: httpx.Response, trail: _Trail, max_bytes: int, sniff: bool) -> bytes:
+    async def _read_body(self, response: httpx.Response, trail: Trail, max_bytes: int, sniff: bool) -> bytes:
         """Stream the body, undoing Content-Encoding under the cap; stop early on sniffed non-HTML."""
         decoder = charset.BoundedDecoder(response.headers.get("content-encoding"), max_bytes)
         declared = response.headers.get("content-length", "")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -123,12 +122,3 @@ def response(status_line: bytes, headers: Sequence[tuple[bytes, bytes]] = (), bo
     lines = [status_line, *(name + b": " + value for name, value in headers)]
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
-
-def wait_for(predicate: Callable[[], bool], seconds: float = 2.0) -> bool:
-    """Poll `predicate` until it holds or `seconds` pass (for server-side effects after a close)."""
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
