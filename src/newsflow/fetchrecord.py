@@ -16,6 +16,7 @@ from newsflow.models import FetchKind, FetchResult, Outcome
 
 MAX_VALIDATOR_CHARS = 1024  # an ETag or Last-Modified longer than this is not kept
 MAX_ERROR_CHARS = 1000
+MAX_HEADER_CHARS = 4096  # a longer response header value is not kept
 
 
 @dataclass
@@ -89,8 +90,17 @@ def usable_validator(value: str | None) -> str | None:
 
 
 def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Response headers as kept in a FetchResult: the validators only when `usable_validator` keeps them."""
-    kept = {name: value for name, value in headers.items() if name not in VALIDATOR_HEADERS}
+    """Response headers as kept in a FetchResult: none longer than MAX_HEADER_CHARS, and the
+    validators only when `usable_validator` keeps them.
+
+    The length cap keeps every run of digits a reader may `int()` (Cache-Control max-age)
+    under Python's 4,300-digit limit for int(str), past which int() raises ValueError.
+    """
+    kept = {
+        name: value
+        for name, value in headers.items()
+        if name not in VALIDATOR_HEADERS and len(value) <= MAX_HEADER_CHARS
+    }
     for name in VALIDATOR_HEADERS:
         value = usable_validator(headers.get(name))
         if value is not None:

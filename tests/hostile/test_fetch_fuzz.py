@@ -16,6 +16,7 @@ machine. Shrunk failures are kept as explicit regression tests at the bottom.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import Iterator
@@ -24,8 +25,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsflow import polling
+from newsflow.errors import FeedParseError
+from newsflow.feeds import parse_feed
 from newsflow.fetch import Fetcher, guarded_transport
-from newsflow.models import FetchResult, Outcome
+from newsflow.models import FetchKind, FetchResult, Outcome
 from tests.hostile import servers
 from tests.hostile.rawserver import RawAnswer, RawServer, response, running_raw_server
 from tests.hostile.test_server_input import loopback_only_resolver
@@ -48,7 +52,8 @@ INTERESTING_VALUES = [
     b"text/html; charset=rot13", b"text/html; charset=utf-16", b"application/rss+xml; charset=\xff",
     b"1000000000000", b"-1", b"0", b"Fri, 31 Dec 9999 23:59:59 GMT", b"Mon, 00 Jan 0000 00:00:00 GMT",
     b'"caf\xe9"', b'W/"x"', b"max-age=99999999999999999999", b"max-age=-5", b"gzip", b"deflate", b"br",
-    b"chunked", b"99999999999999999999", b"\x00", b"\xff\xfe\xfd",
+    b"chunked", b"99999999999999999999", b"\x00", b"\xff\xfe\xfd", b"max-age=" + b"9" * 5000,
+    b"application/feed+json", b"text/xml; charset=utf-16",
 ]  # fmt: skip
 
 status_lines = st.one_of(
@@ -62,7 +67,12 @@ status_lines = st.one_of(
 )
 header_values = st.sampled_from(INTERESTING_VALUES) | st.binary(max_size=40).filter(lambda v: b"\n" not in v)
 headers = st.lists(st.tuples(st.sampled_from(HEADER_NAMES), header_values), max_size=6)
-bodies = st.sampled_from([b"", b"<html><p>x</p></html>", b"<rss/>", b"\x1f\x8b\x08garbage"]) | st.binary(max_size=300)
+FEED = (
+    b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><ttl>99999999999999999999</ttl>"
+    b"<item><title>a</title><link>http://h:99999/</link><guid>g</guid><pubDate>Fri, 31 Dec 9999 23:59:59 GMT"
+    b"</pubDate></item></channel></rss>"
+)
+bodies = st.sampled_from([b"", b"<html><p>x</p></html>", FEED, b"\x1f\x8b\x08garbage"]) | st.binary(max_size=300)
 
 
 @st.composite
@@ -108,11 +118,20 @@ def check(server: RawServer, answer: RawAnswer, kind: str) -> None:
     assert first.outcome is not Outcome.FETCH_ERROR, first.error
     assert seconds < BOUND, f"{first.outcome}: {seconds:.2f} s"
     assert first.error is None or ("\n" not in first.error and "\r" not in first.error)
+    read_like_the_pipeline(first)
     assert second.outcome in {Outcome.NOT_MODIFIED, Outcome.RATE_LIMITED}, second.error
     sent = server.requests[-1] if second.outcome is Outcome.NOT_MODIFIED else None
     if sent is not None:
         assert sent.header("If-None-Match") == first.headers.get("etag")
         assert sent.header("If-Modified-Since") == first.headers.get("last-modified")
+
+
+def read_like_the_pipeline(result: FetchResult) -> None:
+    """What the pipeline reads from a result (the feed parser, the publisher's hints) does not raise."""
+    polling.publisher_hint_seconds(None, None, result.headers)
+    if result.ok and result.kind is FetchKind.FEED:
+        with contextlib.suppress(FeedParseError):
+            parse_feed(result.body, feed_id="fuzz", feed_url=result.final_url, headers=result.headers)
 
 
 @pytest.mark.parametrize("kind", ["feed", "article"])

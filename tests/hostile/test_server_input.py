@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from newsflow import charset, netguard
+from newsflow import charset, netguard, polling
 from newsflow.fetch import Fetcher, guarded_transport
 from newsflow.models import FetchResult, Outcome
 from tests.hostile.rawserver import RawAnswer, RawServer, response, running_raw_server
@@ -98,6 +98,15 @@ def test_a_sane_etag_round_trips_into_the_next_request(raw: RawServer) -> None:
 
     assert run(go()).outcome is Outcome.OK
     assert raw.requests[1].header("If-None-Match") == 'W/"abc-1"'
+
+
+def test_a_cache_control_too_long_to_read_is_not_kept(raw: RawServer) -> None:
+    """`max-age=` with 5,000 digits made polling's int() raise (Python's 4,300-digit limit)."""
+    headers = [(b"Content-Type", b"application/rss+xml"), (b"Cache-Control", b"max-age=" + b"9" * 5000)]
+    result = fetch_feed(settings(), serve(raw, response(b"HTTP/1.1 200 OK", headers, b"<rss/>")))
+    assert result.outcome is Outcome.OK
+    assert "cache-control" not in result.headers
+    assert polling.cache_max_age(result.headers) is None
 
 
 @pytest.mark.parametrize("value", [b"1000000000000", b"9" * 5000, b"Fri, 31 Dec 9999 23:59:59 GMT"])
