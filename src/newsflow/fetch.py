@@ -28,7 +28,6 @@ import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Mapping
-from dataclasses import replace
 from types import TracebackType
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -188,8 +187,7 @@ class Fetcher:
             logger.warning("GET %s: unexpected %s", url[:200], type(exc).__name__, exc_info=True)
             error = f"GET {url}: unexpected {type(exc).__name__}: {exc}"
             result = trail.result(Outcome.FETCH_ERROR, url, error=error)
-        # Results are built before the step that made them is counted: elapsed_ms is set last.
-        return replace(result, elapsed_ms=round(trail.network_seconds * 1000))
+        return result
 
     async def _fetch_attempts(
         self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int
@@ -239,8 +237,8 @@ class Fetcher:
     async def _hop(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         """One request: a final FetchResult, or the URL a redirect points to."""
         host = _host_of(url)
-        if trail.kind is FetchKind.ARTICLE:
-            refusal = await self._timed(url, trail, self._robots_refusal(url, trail), max_bytes)
+        if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
+            refusal = await self._robots_refusal(url, trail, max_bytes)
             if refusal is not None:
                 return refusal
         try:
@@ -263,7 +261,7 @@ class Fetcher:
         self, url: str, trail: Trail, step: Awaitable[_HopT], max_bytes: int
     ) -> _HopT | FetchResult:
         """Await one step of a hop inside what is left of the attempt's deadline; count its time."""
-        started = time.monotonic()
+        trail.step_started = time.monotonic()
         try:
             async with asyncio.timeout(trail.time_left()):
                 return await step
@@ -271,12 +269,19 @@ class Fetcher:
             outcome, what = self._describe_failure(exc, max_bytes)
             return trail.result(outcome, url, error=f"GET {url}: {what}")
         finally:
-            spent = time.monotonic() - started
-            trail.network_seconds += spent
-            trail.attempt_seconds += spent
+            trail.end_step()
 
-    async def _robots_refusal(self, url: str, trail: Trail) -> FetchResult | None:
-        if await self._robots_allow(url):
+    async def _robots_refusal(self, url: str, trail: Trail, max_bytes: int) -> FetchResult | None:
+        """ROBOTS_DISALLOWED, a TIMEOUT when waiting for robots.txt passes the deadline, else None."""
+        loaded = self._robots.get(_origin_of(url))
+        if loaded is not None and loaded.done():  # the usual case: no wait, so no deadline to set
+            allowed = self._robots_allow_by(loaded.result(), url)
+        else:
+            waited = await self._timed(url, trail, self._robots_allow(url), max_bytes)
+            if isinstance(waited, FetchResult):
+                return waited
+            allowed = waited
+        if allowed:
             return None
         return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
 
@@ -409,7 +414,9 @@ class Fetcher:
         origin = _origin_of(url)
         if origin not in self._robots:  # the first caller starts the one fetch; the rest wait on it
             self._robots[origin] = asyncio.create_task(self._load_robots(origin))
-        rules = await asyncio.shield(self._robots[origin])
+        return self._robots_allow_by(await asyncio.shield(self._robots[origin]), url)
+
+    def _robots_allow_by(self, rules: RobotFileParser | None, url: str) -> bool:
         return rules is None or rules.can_fetch(self._settings.user_agent, url)
 
     async def _load_robots(self, origin: str) -> RobotFileParser | None:

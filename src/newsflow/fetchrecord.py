@@ -8,6 +8,7 @@ sent as request headers again (`usable_validator`), so a stored value never brea
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,10 +31,24 @@ class Trail:
     bytes_read: int = 0
     network_seconds: float = 0.0
     attempt_seconds: float = 0.0
+    step_started: float | None = None  # monotonic start of the step in progress, if any
     retried: bool = False
 
     def time_left(self) -> float:
         return max(0.0, self.timeout - self.attempt_seconds)
+
+    def end_step(self) -> None:
+        """Count the step in progress into the fetch's and the attempt's time."""
+        if self.step_started is not None:
+            spent = time.monotonic() - self.step_started
+            self.network_seconds += spent
+            self.attempt_seconds += spent
+            self.step_started = None
+
+    def elapsed_ms(self) -> int:
+        """Time inside deadlines so far, the step in progress included."""
+        running = 0.0 if self.step_started is None else time.monotonic() - self.step_started
+        return round((self.network_seconds + running) * 1000)
 
     def result(
         self,
@@ -59,7 +74,7 @@ class Trail:
             body=body,
             html=html,
             bytes_read=self.bytes_read,
-            elapsed_ms=round(self.network_seconds * 1000),
+            elapsed_ms=self.elapsed_ms(),
             retry_after=retry_after,
         )
 
