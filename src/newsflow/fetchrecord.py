@@ -87,6 +87,8 @@ VALIDATOR_HEADERS = ("etag", "last-modified")
 def one_line(text: str) -> str:
     """`text` with control characters and runs of whitespace as one space, cut to MAX_ERROR_CHARS."""
     flat = " ".join(_CONTROL.sub(" ", text).split())
+    if not flat.isascii():  # a lone surrogate (from a JSON Feed's "\ud800") cannot be stored as UTF-8
+        flat = flat.encode("utf-8", errors="replace").decode("utf-8")
     return flat if len(flat) <= MAX_ERROR_CHARS else flat[: MAX_ERROR_CHARS - 1] + "…"
 
 

@@ -153,6 +153,8 @@ async def system_resolver(host: str, port: int) -> list[str]:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise NameResolutionError(f"cannot resolve {host}: {exc.strerror}") from exc
+    except (UnicodeError, ValueError) as exc:  # a label over 63 characters, an empty label: no query is sent
+        raise NameResolutionError(f"cannot resolve {host[:200]}: not a valid host name ({exc})") from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise NameResolutionError(f"cannot resolve {host}: no addresses")

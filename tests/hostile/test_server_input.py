@@ -297,3 +297,17 @@ def test_pauses_asked_url_by_url_cost_at_most_max_retry_after_in_all(raw: RawSer
     assert set(outcomes) == {Outcome.OK, Outcome.RATE_LIMITED}
     limited = [r for r in results if r.outcome is Outcome.RATE_LIMITED]
     assert all("Retry-After pauses in this run" in (r.error or "") for r in limited if r.status_code is None)
+
+
+def test_a_host_name_the_resolver_cannot_encode_is_a_dns_error() -> None:
+    """A label over 63 characters fails in the idna codec, before any query is sent."""
+    result = fetch_feed(settings(), "http://" + "a" * 64 + ".invalid/feed")
+    assert result.outcome is Outcome.DNS_ERROR
+    assert "not a valid host name" in (result.error or "")
+
+
+def test_a_url_with_a_lone_surrogate_is_an_outcome_with_a_storable_error() -> None:
+    result = fetch_feed(settings(), "http://127.0.0.1:9/\ud800")
+    assert result.outcome is not Outcome.FETCH_ERROR
+    assert result.error is not None
+    result.error.encode("utf-8")  # storable: no lone surrogate left
