@@ -39,7 +39,7 @@ MAX_RETRY_AFTER = 0.3
 # One attempt, one retry within the cap, robots.txt inside the first; plus scheduling slack.
 BOUND = 2 * TIMEOUT + MAX_RETRY_AFTER + 1.5
 
-EXAMPLES = int(os.environ.get("NEWSFLOW_FUZZ_EXAMPLES", "60"))  # more for a longer soak
+EXAMPLES = int(os.environ.get("NEWSFLOW_FUZZ_EXAMPLES", "40"))  # more for a longer soak
 FETCH_SETTINGS = servers.settings(timeout=TIMEOUT, max_retry_after=MAX_RETRY_AFTER, max_redirects=3)
 
 HEADER_NAMES = [
