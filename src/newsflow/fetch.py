@@ -138,7 +138,8 @@ class Fetcher:
         for task in self._robots.values():
             task.cancel()
         await asyncio.gather(*self._robots.values(), return_exceptions=True)
-        await asyncio.gather(*(transport.aclose() for transport in self._transports))
+        # A connection a server left in a bad state must not fail the run as it ends.
+        await asyncio.gather(*(transport.aclose() for transport in self._transports), return_exceptions=True)
         self._transports = []
 
     def _open_transports(self) -> list[httpx.AsyncBaseTransport]:

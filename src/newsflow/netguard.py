@@ -325,12 +325,6 @@ class HostGate:
             raise HostPaused(host, remaining, state.paused_total)
 
     @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        """`host_slot` and `turn` together, for one request."""
-        async with self.host_slot(host), self.turn(host):
-            yield
-
-    @contextlib.asynccontextmanager
     async def host_slot(self, host: str) -> AsyncIterator[None]:
         """Hold one of the host's `per_host_concurrency` slots (a request and its retry keep it)."""
         async with self._host(host).slots:
