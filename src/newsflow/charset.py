@@ -151,7 +151,10 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(encoding, errors="replace")
-    return body.decode(html_encoding(body, content_type), errors="replace")
+    try:
+        return body.decode(html_encoding(body, content_type), errors="replace")
+    except (LookupError, ValueError):  # a codec that cannot decode at all: never the run's problem
+        return body.decode("cp1252", errors="replace")
 
 
 def html_encoding(body: bytes, content_type: str | None) -> str:
@@ -232,9 +235,12 @@ def charset_label(label: str | None, from_meta: bool) -> str | None:
         return "utf-8"  # a BOM-less page that can say "utf-16" in ASCII is not UTF-16 (HTML standard)
     name = _WHATWG_LABELS.get(name, name)
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a label with a NUL in it
         return None
+    # Python also has bytes-to-bytes codecs (base64, zlib, hex) and str-to-str ones (rot13):
+    # a page declaring one of those is not in it.
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 # Single-byte Latin encodings that charset_normalizer often picks for short Western text

@@ -9,18 +9,19 @@ Relative paths resolve against the config file's folder, never the working direc
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
+from newsflow.urls import fetch_problem
 
 DEFAULT_CONFIG_PATH = Path("config/newsflow.toml")
 CONFIG_ENV_VAR = "NEWSFLOW_CONFIG"
@@ -54,7 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch", "allowed_networks", list, [], "CIDRs exempt from block_private_networks"),
     Setting("fetch", "max_redirects", int, 10, "redirects followed per request"),
     Setting("fetch", "respect_robots", bool, True, "skip article URLs that robots.txt disallows"),
-    Setting("fetch", "max_retry_after", (int, float), 60.0, "cap, in seconds, on a Retry-After wait"),
+    Setting("fetch", "max_retry_after", (int, float), 60.0,
+            "cap, in seconds, on the Retry-After pauses one host may cost a run; beyond it: rate_limited"),
     Setting("extract", "timeout", (int, float), 30.0, "seconds of extraction per page before giving up"),
     Setting("extract", "workers", int, 0, "extraction processes; 0 means one per core"),
     Setting("extract", "batch_size", int, 100, "articles fetched, extracted and loaded per batch"),
@@ -73,7 +75,14 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _FEED_KEYS = {"name": str, "url": str, "tags": list, "enabled": bool}
-_FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+_FEED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # fullmatch: "$" would allow a final newline
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Settings in seconds are added to datetimes and deadlines: past ten years they overflow or
+# mean "never", so they are refused rather than crash a run later.
+_SECONDS_KEYS = ("warehouse.lock_timeout", "fetch.timeout", "fetch.per_host_delay", "fetch.max_retry_after",
+                 "extract.timeout", "polling.min_interval", "polling.max_interval", "schedule.interval")
+MAX_SECONDS = 10 * 366 * 86400
+MAX_WINDOW_DAYS = 36_600
 
 
 @dataclass(frozen=True)
@@ -227,7 +236,21 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
                         "list": "a list"}[k.__name__] for k in kinds)
 
 
+def _check_numbers(values: dict[str, Any]) -> None:
+    """Every number finite (TOML allows nan and inf), and seconds within MAX_SECONDS."""
+    for key, value in values.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(key, f"must be a finite number, got {value!r}")
+    for key in _SECONDS_KEYS:
+        if values[key] > MAX_SECONDS:
+            raise ConfigError(key, f"must be at most {MAX_SECONDS} seconds (ten years), got {values[key]!r}")
+    days = values["stories.window_days"]
+    if days > MAX_WINDOW_DAYS:
+        raise ConfigError("stories.window_days", f"must be at most {MAX_WINDOW_DAYS}, got {days!r}")
+
+
 def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
+    _check_numbers(values)
     positive = ["stories.window_days", "fetch.timeout", "fetch.max_bytes", "fetch.concurrency",
                 "fetch.per_host_concurrency",
                 "fetch.max_redirects", "extract.timeout", "extract.batch_size"]
@@ -241,6 +264,8 @@ def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
             raise ConfigError(key, f"must not be negative, got {values[key]!r}")
     if not fetch.user_agent.strip():
         raise ConfigError("fetch.user_agent", "must not be empty")
+    if not fetch.user_agent.isascii() or _CONTROL.search(fetch.user_agent):
+        raise ConfigError("fetch.user_agent", "must be printable ASCII: it is sent as an HTTP header")
 
 
 def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execution: ExecutionSettings) -> None:
@@ -297,12 +322,12 @@ def _read_feed(item: Any, where: str) -> FeedConfig:
         if key not in item:
             raise ConfigError(f"{where}.{key}", "is required")
     name, url = item["name"], item["url"]
-    if not _FEED_NAME.match(name):
+    if not _FEED_NAME.fullmatch(name):
         raise ConfigError(f"{where}.name", f"{name!r} must be letters, digits, '-', '_' or '.'")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{where}.url", f"{url!r} is not an http(s) URL")
+    problem = fetch_problem(url)
+    if problem is not None:
+        raise ConfigError(f"{where}.url", f"{url!r} cannot be fetched: {problem}")
     tags = item.get("tags", [])
-    if not all(isinstance(t, str) for t in tags):
-        raise ConfigError(f"{where}.tags", "must be a list of strings")
+    if not all(isinstance(t, str) and not _CONTROL.search(t) for t in tags):
+        raise ConfigError(f"{where}.tags", "must be a list of strings without control characters")
     return FeedConfig(name=name, url=url, tags=tuple(tags), enabled=item.get("enabled", True))

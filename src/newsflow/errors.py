@@ -88,4 +88,7 @@ def classify_outcome(outcome: Outcome, status_code: int | None = None) -> Failur
         return FailureClass.TEMPORARY
     if outcome in _HARD:
         return FailureClass.HARD
+    # Everything else is soft, `fetch_error` included: an unexpected exception inside the fetcher
+    # (a bug or a library surprise on one URL). A soft feed backs off step by step; an article
+    # with it counts an attempt, so it is retried a bounded number of times, then parked.
     return FailureClass.SOFT

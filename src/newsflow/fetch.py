@@ -11,8 +11,11 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt;
 - 429 and 503 with Retry-After pause the host; one retry when the wait is within
-  `max_retry_after`, else `RATE_LIMITED` without further I/O to that host;
-- articles must be HTML (declared or sniffed) and are decoded to text (`charset.decode_html`).
+  `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
+- robots.txt waits count against the article's deadline;
+- articles must be HTML (declared or sniffed) and are decoded to text (`charset.decode_html`);
+- total: `_fetch` turns any exception no rule maps into `FETCH_ERROR`, and what a result keeps
+  from the response (ETag, Last-Modified) can be sent back (`usable_validator`).
 
 This module is the only importer of httpx.
 """
@@ -24,10 +27,9 @@ import logging
 import ssl
 import time
 import zlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Mapping
 from types import TracebackType
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -35,9 +37,11 @@ import httpx
 
 from newsflow import charset, netguard
 from newsflow.config import FetchSettings
+from newsflow.fetchrecord import Trail, usable_validator
 from newsflow.models import FetchKind, FetchResult, Outcome
 
 logger = logging.getLogger(__name__)
+_HopT = TypeVar("_HopT")
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
@@ -50,56 +54,19 @@ ACCEPT_ENCODING = "gzip, deflate"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RATE_LIMIT_STATUSES = frozenset({429, 503})
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
+# robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
+# that fails allows all, so the article must have time left after it.
+ROBOTS_TIME_SHARE = 0.5
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
 
 
-@dataclass
-class _Trail:
-    """What one fetch call has done so far, across hops and the retry."""
-
-    url: str
-    kind: FetchKind
-    timeout: float
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    bytes_read: int = 0
-    network_seconds: float = 0.0
-    attempt_seconds: float = 0.0
-
-    def time_left(self) -> float:
-        return max(0.0, self.timeout - self.attempt_seconds)
-
-    def result(
-        self,
-        outcome: Outcome,
-        final_url: str,
-        *,
-        error: str | None = None,
-        status_code: int | None = None,
-        headers: Mapping[str, str] | None = None,
-        body: bytes = b"",
-        html: bytes = b"",
-        retry_after: float | None = None,
-    ) -> FetchResult:
-        return FetchResult(
-            url=self.url,
-            final_url=final_url,
-            kind=self.kind,
-            outcome=outcome,
-            at=self.at,
-            status_code=status_code,
-            error=error,
-            headers=dict(headers or {}),
-            body=body,
-            html=html,
-            bytes_read=self.bytes_read,
-            elapsed_ms=round(self.network_seconds * 1000),
-            retry_after=retry_after,
-        )
-
-
 class _NotHtml(Exception):
     """The sniffed bytes are not HTML; stop reading."""
+
+
+class _UnusableURL(Exception):
+    """httpx cannot build a request for the URL (bad host, IDNA, characters)."""
 
 
 def guarded_transport(
@@ -152,7 +119,9 @@ class Fetcher:
         self._settings = settings
         self._given_transport = transport
         self._transports: list[httpx.AsyncBaseTransport] = []
-        self._gate = netguard.HostGate(settings.concurrency, settings.per_host_concurrency, settings.per_host_delay)
+        self._gate = netguard.HostGate(
+            settings.concurrency, settings.per_host_concurrency, settings.per_host_delay, settings.max_retry_after
+        )
         self._robots: dict[str, asyncio.Task[RobotFileParser | None]] = {}
         self._base_headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         self._timeouts = httpx.Timeout(settings.timeout).as_dict()  # per read; the deadline is ours
@@ -169,7 +138,8 @@ class Fetcher:
         for task in self._robots.values():
             task.cancel()
         await asyncio.gather(*self._robots.values(), return_exceptions=True)
-        await asyncio.gather(*(transport.aclose() for transport in self._transports))
+        # A connection a server left in a bad state must not fail the run as it ends.
+        await asyncio.gather(*(transport.aclose() for transport in self._transports), return_exceptions=True)
         self._transports = []
 
     def _open_transports(self) -> list[httpx.AsyncBaseTransport]:
@@ -187,11 +157,14 @@ class Fetcher:
         return self._transports[zlib.crc32(host.encode()) % len(self._transports)]
 
     async def fetch_feed(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """GET a feed; body stays bytes. A 304 to the conditional request is NOT_MODIFIED."""
+        """GET a feed; body stays bytes. A 304 to the conditional request is NOT_MODIFIED.
+
+        Stored validators that could not be sent (non-ASCII, control characters) are dropped.
+        """
         headers = {"Accept": FEED_ACCEPT}
-        if etag:
+        if etag := usable_validator(etag):
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified := usable_validator(last_modified):
             headers["If-Modified-Since"] = last_modified
         return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes)
 
@@ -199,19 +172,35 @@ class Fetcher:
         """GET an HTML page allowed by robots.txt; `text` is the body decoded with its charset."""
         return await self._fetch(url, FetchKind.ARTICLE, {"Accept": ARTICLE_ACCEPT}, self._settings.max_bytes)
 
-    async def _fetch(self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int) -> FetchResult:
-        trail = _Trail(url, kind, self._settings.timeout)
+    async def _fetch(
+        self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int, timeout: float | None = None
+    ) -> FetchResult:
+        """The boundary that makes fetching total: any exception becomes a FETCH_ERROR result.
+
+        Only misuse raises: calling it outside `async with Fetcher(...)`.
+        """
+        if not self._transports:
+            raise RuntimeError("use Fetcher as an async context manager: async with Fetcher(...)")
+        trail = Trail(url, kind, self._settings.timeout if timeout is None else timeout)
+        try:
+            result = await self._fetch_attempts(url, trail, headers, max_bytes)
+        except Exception as exc:  # a bug or a library surprise costs this URL, never the run
+            logger.warning("GET %s: unexpected %s", url[:200], type(exc).__name__, exc_info=True)
+            error = f"GET {url}: unexpected {type(exc).__name__}: {exc}"
+            result = trail.result(Outcome.FETCH_ERROR, url, error=error)
+        return result
+
+    async def _fetch_attempts(
+        self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int
+    ) -> FetchResult:
         problem = netguard.unsupported_scheme(url)
         if problem is not None:
             return trail.result(Outcome.INVALID_URL, url, error=f"GET {url}: {problem}; not fetched")
-        result = await self._follow(url, trail, headers, max_bytes)
-        if self._worth_retrying(result):
-            logger.info("%s asked us to wait %.1f s (Retry-After); retrying once", url, result.retry_after)
-            trail.attempt_seconds = 0.0
-            result = await self._follow(url, trail, headers, max_bytes)
-        return result
+        return await self._follow(url, trail, headers, max_bytes)
 
-    def _worth_retrying(self, result: FetchResult) -> bool:
+    def _worth_retrying(self, result: FetchResult | str, trail: Trail) -> bool:
+        if isinstance(result, str) or trail.retried:
+            return False
         wait = result.retry_after
         return (
             result.outcome is Outcome.RATE_LIMITED
@@ -220,7 +209,7 @@ class Fetcher:
             and wait <= self._settings.max_retry_after
         )
 
-    async def _follow(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult:
+    async def _follow(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult:
         """One attempt: GET `url`, following up to `max_redirects` redirects by hand."""
         current, seen = url, {_without_fragment(url)}
         for followed in range(self._settings.max_redirects + 1):
@@ -246,29 +235,56 @@ class Fetcher:
             return Outcome.TOO_MANY_REDIRECTS, f"redirect to {target} would be more than {limit} (max_redirects)"
         return None
 
-    async def _hop(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+    async def _hop(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         """One request: a final FetchResult, or the URL a redirect points to."""
         host = _host_of(url)
-        if trail.kind is FetchKind.ARTICLE and not await self._robots_allow(url):
-            return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
-        paused = self._gate.pause_remaining(host)
-        if paused > self._settings.max_retry_after:
-            error = f"GET {url}: {host} asked us to wait {paused:.0f} s more (Retry-After); not sent"
-            return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused)
-        async with self._gate.slot(host):
-            started = time.monotonic()
-            try:
-                async with asyncio.timeout(trail.time_left()):
-                    hop = await self._exchange(url, trail, headers, max_bytes)
-            except Exception as exc:  # mapped to an outcome; unknown ones re-raise
-                outcome, what = self._describe_failure(exc, max_bytes)
-                hop = trail.result(outcome, url, error=f"GET {url}: {' '.join(what.split())}")  # one line
-            finally:
-                spent = time.monotonic() - started
-                trail.network_seconds += spent
-                trail.attempt_seconds += spent
-        # The result was built before this hop's time was counted: elapsed_ms must include it.
-        return hop if isinstance(hop, str) else replace(hop, elapsed_ms=round(trail.network_seconds * 1000))
+        if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
+            refusal = await self._robots_refusal(url, trail, max_bytes)
+            if refusal is not None:
+                return refusal
+        try:
+            async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
+                hop = await self._send(url, trail, headers, max_bytes)
+                if self._worth_retrying(hop, trail):
+                    logger.info("%s asked us to wait (Retry-After); retrying once", url)
+                    trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
+                    hop = await self._send(url, trail, headers, max_bytes)
+        except netguard.HostPaused as paused:
+            error = f"GET {url}: {paused}; not sent"
+            return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused.remaining)
+        return hop
+
+    async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+        async with self._gate.turn(_host_of(url)):
+            return await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
+
+    async def _timed(
+        self, url: str, trail: Trail, step: Awaitable[_HopT], max_bytes: int
+    ) -> _HopT | FetchResult:
+        """Await one step of a hop inside what is left of the attempt's deadline; count its time."""
+        trail.step_started = time.monotonic()
+        try:
+            async with asyncio.timeout(trail.time_left()):
+                return await step
+        except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
+            outcome, what = self._describe_failure(exc, max_bytes)
+            return trail.result(outcome, url, error=f"GET {url}: {what}")
+        finally:
+            trail.end_step()
+
+    async def _robots_refusal(self, url: str, trail: Trail, max_bytes: int) -> FetchResult | None:
+        """ROBOTS_DISALLOWED, a TIMEOUT when waiting for robots.txt passes the deadline, else None."""
+        loaded = self._robots.get(_origin_of(url))
+        if loaded is not None and loaded.done():  # the usual case: no wait, so no deadline to set
+            allowed = self._robots_allow_by(loaded.result(), url)
+        else:
+            waited = await self._timed(url, trail, self._robots_allow(url), max_bytes)
+            if isinstance(waited, FetchResult):
+                return waited
+            allowed = waited
+        if allowed:
+            return None
+        return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
 
     def _describe_failure(self, exc: Exception, max_bytes: int) -> tuple[Outcome, str]:
         if isinstance(exc, TimeoutError):
@@ -289,16 +305,21 @@ class Fetcher:
             return Outcome.CONNECT_ERROR, f"cannot connect: {exc}"
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             return Outcome.INVALID_URL, f"invalid URL: {exc}"
+        if isinstance(exc, _UnusableURL):
+            return Outcome.INVALID_URL, f"invalid URL: {exc}"
         if isinstance(exc, httpx.TransportError):
             return Outcome.CONNECT_ERROR, f"connection failed: {type(exc).__name__}: {exc}"
-        raise exc
+        return Outcome.FETCH_ERROR, f"unexpected {type(exc).__name__}: {exc}"
 
-    async def _exchange(self, url: str, trail: _Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+    async def _exchange(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         # The transport, not httpx.AsyncClient: the client parses every Location header itself and
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
-        request = httpx.Request(
-            "GET", url, headers={**self._base_headers, **headers}, extensions={"timeout": self._timeouts}
-        )
+        try:
+            request = httpx.Request(
+                "GET", url, headers={**self._base_headers, **headers}, extensions={"timeout": self._timeouts}
+            )
+        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+            raise _UnusableURL(str(exc)) from exc
         response = await self._transport_for(_host_of(url)).handle_async_request(request)
         response.request = request
         try:
@@ -307,12 +328,12 @@ class Fetcher:
             await response.aclose()
 
     async def _read_response(
-        self, response: httpx.Response, url: str, trail: _Trail, max_bytes: int
+        self, response: httpx.Response, url: str, trail: Trail, max_bytes: int
     ) -> FetchResult | str:
         status = response.status_code
         headers = {name.lower(): value for name, value in response.headers.items()}
         if status in REDIRECT_STATUSES and "location" in headers:
-            return urljoin(url, headers["location"].strip())
+            return self._redirect_target(url, trail, status, headers)
         done = self._status_outcome(url, trail, status, headers)
         if done is not None:
             return done
@@ -324,7 +345,16 @@ class Fetcher:
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
 
-    def _status_outcome(self, url: str, trail: _Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:
+    @staticmethod
+    def _redirect_target(url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:
+        location = headers["location"].strip()
+        try:
+            return urljoin(url, location)
+        except ValueError as exc:  # e.g. "http://[": urljoin parses the netloc
+            error = f"GET {url}: redirect to {location[:200]!r}: not a valid URL ({exc}); not followed"
+            return trail.result(Outcome.INVALID_URL, url, error=error, status_code=status, headers=headers)
+
+    def _status_outcome(self, url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:
         """The result for any status that does not mean "read the body", else None."""
         if status in RATE_LIMIT_STATUSES:
             wait = netguard.parse_retry_after(headers.get("retry-after"))
@@ -354,11 +384,11 @@ class Fetcher:
     def _needs_sniffing(content_type: str | None) -> bool:
         return charset.media_type(content_type) in charset.UNKNOWN_TYPES
 
-    async def _read_body(self, response: httpx.Response, trail: _Trail, max_bytes: int, sniff: bool) -> bytes:
+    async def _read_body(self, response: httpx.Response, trail: Trail, max_bytes: int, sniff: bool) -> bytes:
         """Stream the body, undoing Content-Encoding under the cap; stop early on sniffed non-HTML."""
         decoder = charset.BoundedDecoder(response.headers.get("content-encoding"), max_bytes)
         declared = response.headers.get("content-length", "")
-        if decoder.identity and declared.isdigit() and int(declared) > max_bytes:
+        if decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
             raise charset.BodyTooLarge
         parts: list[bytes] = []
         stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
@@ -385,18 +415,27 @@ class Fetcher:
         origin = _origin_of(url)
         if origin not in self._robots:  # the first caller starts the one fetch; the rest wait on it
             self._robots[origin] = asyncio.create_task(self._load_robots(origin))
-        rules = await asyncio.shield(self._robots[origin])
+        return self._robots_allow_by(await asyncio.shield(self._robots[origin]), url)
+
+    def _robots_allow_by(self, rules: RobotFileParser | None, url: str) -> bool:
         return rules is None or rules.can_fetch(self._settings.user_agent, url)
 
     async def _load_robots(self, origin: str) -> RobotFileParser | None:
         """The origin's rules, or None (allow all) when robots.txt is missing, failing or unreachable."""
         max_bytes = min(self._settings.max_bytes, ROBOTS_MAX_BYTES)
-        result = await self._fetch(f"{origin}/robots.txt", FetchKind.ROBOTS, {"Accept": ROBOTS_ACCEPT}, max_bytes)
+        timeout = self._settings.timeout * ROBOTS_TIME_SHARE
+        result = await self._fetch(
+            f"{origin}/robots.txt", FetchKind.ROBOTS, {"Accept": ROBOTS_ACCEPT}, max_bytes, timeout=timeout
+        )
         self.robots_results.append(result)
         if result.outcome is not Outcome.OK:
             logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)
             return None
         rules = RobotFileParser(f"{origin}/robots.txt")
-        rules.parse(result.body.decode("utf-8", errors="replace").splitlines())
+        try:
+            rules.parse(result.body.decode("utf-8", errors="replace").splitlines())
+        except Exception as exc:  # robots.txt is the server's text: any surprise in it allows all
+            logger.info("robots.txt for %s cannot be read (%s); allowing all", origin, type(exc).__name__)
+            return None
         rules.modified()  # can_fetch refuses everything until the parser is marked as read
         return rules

@@ -33,6 +33,7 @@ class Outcome(StrEnum):
     EXTRACT_EMPTY = "extract_empty"
     EXTRACT_TIMEOUT = "extract_timeout"
     EXTRACT_ERROR = "extract_error"
+    FETCH_ERROR = "fetch_error"  # an unexpected exception inside the fetcher; the error names it
 
 
 class FailureClass(StrEnum):

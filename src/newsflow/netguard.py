@@ -21,22 +21,24 @@ import asyncio
 import contextlib
 import email.utils
 import ipaddress
+import math
+import re
 import socket
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 import httpcore
+
+from newsflow.urls import fetch_problem
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 """Async `(host, port) -> IP address strings`. Raise `NameResolutionError` when there is none."""
 
-ALLOWED_SCHEMES = ("http", "https")
 
 # Every IPv4 range that is not ordinary public unicast (IANA special-purpose registry).
 _BLOCKED_V4 = {
@@ -140,18 +142,8 @@ def _refusal(ip: IPAddress, allowed: Sequence[IPNetwork]) -> str | None:
 
 
 def unsupported_scheme(url: str) -> str | None:
-    """Why `url` may not be fetched at all (scheme, missing host), decided with no I/O."""
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-    except ValueError as exc:
-        return f"not a valid URL ({exc})"
-    scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
-        return f"scheme {scheme + ':' if scheme else '(none)'} is not http or https"
-    if not host:
-        return "URL has no host"
-    return None
+    """Why `url` may not be fetched at all, decided with no I/O (`urls.fetch_problem`)."""
+    return fetch_problem(url)
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -161,6 +153,8 @@ async def system_resolver(host: str, port: int) -> list[str]:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise NameResolutionError(f"cannot resolve {host}: {exc.strerror}") from exc
+    except (UnicodeError, ValueError) as exc:  # a label over 63 characters, an empty label: no query is sent
+        raise NameResolutionError(f"cannot resolve {host[:200]}: not a valid host name ({exc})") from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise NameResolutionError(f"cannot resolve {host}: no addresses")
@@ -240,24 +234,52 @@ def guarded_pool(
 # --- pacing ---------------------------------------------------------------------------------
 
 
+MAX_RETRY_AFTER = 30 * 86400.0
+"""Longer Retry-After values are read as this (30 days): the value is added to datetimes later,
+and `datetime + timedelta(seconds=1e12)` overflows."""
+_DELTA_SECONDS = re.compile(r"[0-9]+")
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or bad."""
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or bad.
+
+    Total over any string: the result is None or a finite number in [0, MAX_RETRY_AFTER].
+    """
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    if _DELTA_SECONDS.fullmatch(text):
+        return min(float(text), MAX_RETRY_AFTER)  # float() of 5,000 digits is inf, never an error
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return min(max(0.0, seconds), MAX_RETRY_AFTER) if math.isfinite(seconds) else None
+
+
+class HostPaused(Exception):
+    """The host asked for more quiet than the gate's `max_pause`; nothing is sent to it."""
+
+    def __init__(self, host: str, remaining: float, asked_total: float) -> None:
+        self.host, self.remaining = host, remaining
+        if remaining >= asked_total:
+            what = f"{host} asked us to wait {remaining:.0f} s more (Retry-After)"
+        else:
+            what = f"{host} asked for {asked_total:.0f} s of Retry-After pauses in this run (max_retry_after)"
+        super().__init__(what)
 
 
 class HostGate:
-    """Global and per-host concurrency, spacing between request starts, Retry-After pauses."""
+    """Global and per-host concurrency, spacing between request starts, Retry-After pauses.
+
+    A pause is per host and shared: every request to the host, queued, new or retrying, waits
+    for the same end. The pauses one host asks for cost a run at most `max_pause` seconds in
+    all: once a pause would end further away, or the host's pauses in this run add up to more,
+    requests queued for the host are woken and, like new ones, raise `HostPaused` at once.
+    """
 
     @dataclass
     class _Host:
@@ -265,11 +287,16 @@ class HostGate:
         turn: asyncio.Lock = field(default_factory=asyncio.Lock)
         next_start: float = 0.0
         paused_until: float = 0.0
+        paused_total: float = 0.0  # seconds of pause this host has asked for in this run
+        changed: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def __init__(self, concurrency: int, per_host_concurrency: int, per_host_delay: float) -> None:
+    def __init__(
+        self, concurrency: int, per_host_concurrency: int, per_host_delay: float, max_pause: float = math.inf
+    ) -> None:
         self._global = asyncio.Semaphore(concurrency)
         self._per_host = per_host_concurrency
         self._delay = per_host_delay
+        self._max_pause = max_pause
         self._hosts: dict[str, HostGate._Host] = {}
 
     def _host(self, host: str) -> HostGate._Host:
@@ -278,29 +305,58 @@ class HostGate:
         return self._hosts[host]
 
     def pause(self, host: str, seconds: float) -> None:
-        """Start nothing to `host` for `seconds` (the server sent Retry-After)."""
+        """Start nothing to `host` for `seconds` (the server sent Retry-After); wake its waiters."""
         state = self._host(host)
-        state.paused_until = max(state.paused_until, time.monotonic() + seconds)
+        seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else MAX_RETRY_AFTER
+        now = time.monotonic()
+        state.paused_total += max(0.0, now + seconds - max(state.paused_until, now))  # overlaps count once
+        state.paused_until = max(state.paused_until, now + seconds)
+        state.changed.set()
+        state.changed = asyncio.Event()
 
     def pause_remaining(self, host: str) -> float:
         return max(0.0, self._host(host).paused_until - time.monotonic())
 
-    @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one global and one per-host slot; entered no sooner than the host's next start."""
+    def check_open(self, host: str) -> None:
+        """Raise `HostPaused` when `host` asked for more than `max_pause` seconds of quiet."""
         state = self._host(host)
-        async with state.slots:
-            await self._take_turn(state)
-            try:
-                yield
-            finally:
-                self._global.release()
+        remaining = max(0.0, state.paused_until - time.monotonic())
+        if remaining > self._max_pause or state.paused_total > self._max_pause:
+            raise HostPaused(host, remaining, state.paused_total)
 
-    async def _take_turn(self, state: HostGate._Host) -> None:
+    @contextlib.asynccontextmanager
+    async def host_slot(self, host: str) -> AsyncIterator[None]:
+        """Hold one of the host's `per_host_concurrency` slots (a request and its retry keep it)."""
+        async with self._host(host).slots:
+            yield
+
+    @contextlib.asynccontextmanager
+    async def turn(self, host: str) -> AsyncIterator[None]:
+        """Hold a global slot, entered no sooner than the host's next start (call inside `host_slot`).
+
+        Raises `HostPaused` (holding nothing) when the host's pauses pass `max_pause`.
+        """
+        await self._take_turn(host, self._host(host))
+        try:
+            yield
+        finally:
+            self._global.release()
+
+    async def _take_turn(self, host: str, state: HostGate._Host) -> None:
         # Waiting for the host's turn happens before taking a global slot, so a slow or paused
         # host holds at most one waiting request, not a share of the global limit.
         async with state.turn:
             while (wait := max(state.next_start, state.paused_until) - time.monotonic()) > 0:
-                await asyncio.sleep(wait)
+                self.check_open(host)
+                await self._sleep_unless_paused(state, wait)
+            self.check_open(host)
             await self._global.acquire()
             state.next_start = time.monotonic() + self._delay
+
+    @staticmethod
+    async def _sleep_unless_paused(state: HostGate._Host, seconds: float) -> None:
+        """Sleep `seconds`, or less if the host's pause changes meanwhile."""
+        changed = state.changed
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await changed.wait()

@@ -69,6 +69,35 @@ def resolve_url(href: str, base: str) -> str | None:
     return joined if _split_http(joined) is not None else None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def fetch_problem(url: str) -> str | None:
+    """Why `url` can never be fetched, decided with no I/O; None when it may be tried.
+
+    Refused: a scheme other than http(s), no host, a control character, a port outside
+    1-65535 or not a number, and anything `urlsplit` cannot read (e.g. `http://[`). The
+    connection layer would otherwise fail on these in ways it does not expect (an
+    out-of-range port raised OverflowError inside the socket call). Used by the fetcher for
+    every URL and redirect, and by config validation for feed URLs.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        return f"scheme {scheme + ':' if scheme else '(none)'} is not http or https"
+    if not host:
+        return "URL has no host"
+    if _CONTROL.search(url.strip()):
+        return "URL has a control character"
+    if port == 0:
+        return "port 0 is not a port one can connect to"
+    return None
+
+
 def canonicalize_url(url: str) -> str:
     """The canonical spelling of an absolute http(s) URL (rules in the module docstring)."""
     parts = _split_http(url.strip())

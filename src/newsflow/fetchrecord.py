@@ -1,0 +1,125 @@
+"""Building a fetch's result: the trail of one fetch call, and what it keeps from a response.
+
+Pure code, no I/O and no httpx. What a `FetchResult` keeps is safe to store and to send back:
+errors are one line, and the validators (ETag, Last-Modified) are kept only when they can be
+sent as request headers again (`usable_validator`), so a stored value never breaks a later run.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from newsflow.models import FetchKind, FetchResult, Outcome
+
+MAX_VALIDATOR_CHARS = 1024  # an ETag or Last-Modified longer than this is not kept
+MAX_ERROR_CHARS = 1000
+MAX_HEADER_CHARS = 4096  # a longer response header value is not kept
+
+
+@dataclass
+class Trail:
+    """What one fetch call has done so far, across hops and the retry."""
+
+    url: str
+    kind: FetchKind
+    timeout: float
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    bytes_read: int = 0
+    network_seconds: float = 0.0
+    attempt_seconds: float = 0.0
+    step_started: float | None = None  # monotonic start of the step in progress, if any
+    retried: bool = False
+
+    def time_left(self) -> float:
+        return max(0.0, self.timeout - self.attempt_seconds)
+
+    def end_step(self) -> None:
+        """Count the step in progress into the fetch's and the attempt's time."""
+        if self.step_started is not None:
+            spent = time.monotonic() - self.step_started
+            self.network_seconds += spent
+            self.attempt_seconds += spent
+            self.step_started = None
+
+    def elapsed_ms(self) -> int:
+        """Time inside deadlines so far, the step in progress included."""
+        running = 0.0 if self.step_started is None else time.monotonic() - self.step_started
+        return round((self.network_seconds + running) * 1000)
+
+    def result(
+        self,
+        outcome: Outcome,
+        final_url: str,
+        *,
+        error: str | None = None,
+        status_code: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        html: bytes = b"",
+        retry_after: float | None = None,
+    ) -> FetchResult:
+        return FetchResult(
+            url=self.url,
+            final_url=final_url,
+            kind=self.kind,
+            outcome=outcome,
+            at=self.at,
+            status_code=status_code,
+            error=None if error is None else one_line(error),
+            headers=safe_headers(headers or {}),
+            body=body,
+            html=html,
+            bytes_read=self.bytes_read,
+            elapsed_ms=self.elapsed_ms(),
+            retry_after=retry_after,
+        )
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_VALIDATOR = re.compile(r"[\x20-\x7e]*")
+VALIDATOR_HEADERS = ("etag", "last-modified")
+
+
+def one_line(text: str) -> str:
+    """`text` with control characters and runs of whitespace as one space, cut to MAX_ERROR_CHARS."""
+    flat = " ".join(_CONTROL.sub(" ", text).split())
+    if not flat.isascii():  # a lone surrogate (from a JSON Feed's "\ud800") cannot be stored as UTF-8
+        flat = flat.encode("utf-8", errors="replace").decode("utf-8")
+    return flat if len(flat) <= MAX_ERROR_CHARS else flat[: MAX_ERROR_CHARS - 1] + "…"
+
+
+def usable_validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified value that can be sent back as a request header, else None.
+
+    Printable ASCII only (RFC 9110 field values; obs-text is not worth the risk), trimmed, at
+    most MAX_VALIDATOR_CHARS. Anything else is dropped: the next request is unconditional.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text or len(text) > MAX_VALIDATOR_CHARS or not _VALIDATOR.fullmatch(text):
+        return None
+    return text
+
+
+def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Response headers as kept in a FetchResult: none longer than MAX_HEADER_CHARS, and the
+    validators only when `usable_validator` keeps them.
+
+    The length cap keeps every run of digits a reader may `int()` (Cache-Control max-age)
+    under Python's 4,300-digit limit for int(str), past which int() raises ValueError.
+    """
+    kept = {
+        name: value
+        for name, value in headers.items()
+        if name not in VALIDATOR_HEADERS and len(value) <= MAX_HEADER_CHARS
+    }
+    for name in VALIDATOR_HEADERS:
+        value = usable_validator(headers.get(name))
+        if value is not None:
+            kept[name] = value
+    return kept
