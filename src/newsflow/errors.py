@@ -4,6 +4,7 @@
     ├── ConfigError             bad config: names the key at fault; raised before any I/O
     ├── WarehouseError          the warehouse cannot be opened, migrated or written
     │   ├── WarehouseLockedError    another process holds DuckDB's file lock
+    │   │   └── WarehouseHeldError      ... and it is not a newsflow run: a reader (DBeaver, a notebook)
     │   └── ReadOnlyQueryError      `newsflow query` was given a statement that writes
     └── FeedParseError          bytes that are not a feed (HTML, empty, garbage)
 
@@ -33,6 +34,10 @@ class WarehouseError(NewsflowError):
 
 class WarehouseLockedError(WarehouseError):
     pass
+
+
+class WarehouseHeldError(WarehouseLockedError):
+    """The file is held open by a process that is not a newsflow run: a run spools instead (newsflow.spool)."""
 
 
 class ReadOnlyQueryError(WarehouseError):
