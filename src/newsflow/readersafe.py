@@ -53,9 +53,19 @@ def close_run(
     store: Warehouse, run_id: str, counts: dict[str, int], status: str, error: str | None,
     html_budget_mb: int | None = None,
 ) -> list[str]:
-    """Record the run's end (or spool it); returns the kept pages dropped to fit the budget."""
-    return commit_or_spool(store, run_id, record_run_end, run_id, counts, status, error, datetime.now(UTC),
-                           html_budget_mb, if_spooled=[])
+    """Record the run's end (or spool it); returns the kept pages dropped to fit the budget.
+
+    Then saves the feed states as this run left them, for a next run that cannot read the warehouse.
+    """
+    nothing: list[str] = []
+    dropped = commit_or_spool(store, run_id, record_run_end, run_id, counts, status, error, datetime.now(UTC),
+                              html_budget_mb, if_spooled=nothing)
+    try:
+        states = warehouse.read_with(store, warehouse.read_all_feed_states, 0.0)
+    except WarehouseError:  # held: the copy saved at the start of the run stays
+        return dropped
+    save_states(spool_dir_for(store.path) / STATES_FILE, states)
+    return dropped
 
 
 def record_run_end(

@@ -22,6 +22,7 @@ import importlib
 import logging
 import os
 import pickle
+import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -163,9 +164,9 @@ def commit_or_spool(store: Warehouse, run_id: str, load_fn: Callable[..., T], *a
         except WarehouseHeldError as exc:
             note_held(store, exc)
     spool = spool_of(store)
-    sequence = spool.runs_spooled(run_id) + 1
     counted = dict(if_spooled.as_dict()) if hasattr(if_spooled, "as_dict") else {}
-    load = SpooledLoad(f"{run_id}-{sequence}", run_id, kind, args, datetime.now(UTC), counted)
+    # Unique for ever: `spool_replays` remembers every id, and a run can spool again after a replay.
+    load = SpooledLoad(f"{run_id}-{uuid.uuid4().hex[:16]}", run_id, kind, args, datetime.now(UTC), counted)
     path = spool.write(load)
     log.info("spooled %s to %s", kind.rpartition(":")[2], path)
     return if_spooled

@@ -16,8 +16,9 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def holding(path: Path, mode: str) -> Iterator[Holder]:
 
 def serve_stories(server: LocalServer, numbers: Sequence[int], path: str = "/feed.xml") -> None:
     """The feed lists exactly these stories; serving it again with others replaces it (the feed moves on)."""
-    site, items = Site("Courier"), []
+    site, items = Site("Courier"), list[tuple[str, str, datetime | None]]()
     for story in (generated_story(n) for n in numbers):
         server.add(f"/a/{story.slug}", Page(site.article_page(story)))
         items.append((story.title, f"/a/{story.slug}", story.published))
@@ -182,27 +183,62 @@ def test_a_reader_opened_mid_run_costs_nothing(tmp_path: Path, server: LocalServ
     no_duplicates(config)
 
 
-def test_a_reader_that_lets_go_mid_run_gets_the_spool_loaded_by_the_same_run(
-    tmp_path: Path, server: LocalServer
-) -> None:
-    """Opportunistic replay: the first load after the holder exits loads the spooled ones first."""
+class ReaderComesAndGoes(Stages):
+    """A reader opens the warehouse after the first load, lets go after the second, and comes back after the third."""
+
+    def __init__(self, path: Path, spool_files: Callable[[], list[str]]) -> None:
+        self.path, self.spool_files = path, spool_files
+        self.holder: Holder | None = None
+        self.loads = 0
+        self.spooled_when_left = -1
+
+    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
+        counts = await super().load(ctx, batch, fetched)
+        self.loads += 1
+        if self.loads in (1, 3):
+            self.holder = Holder(self.path, "read-write")
+        elif self.loads == 2 and self.holder is not None:
+            self.spooled_when_left = len(self.spool_files())
+            self.holder.release()
+        return counts
+
+
+def test_a_reader_that_comes_and_goes_mid_run_loses_nothing(tmp_path: Path, server: LocalServer) -> None:
+    """The first load after the reader lets go loads the spool first; spooling again later reuses no id."""
     config = reader_config(tmp_path, server, batch_size=2)
-    serve_stories(server, range(6))
-
-    class ReaderLeavesAfterSecondLoad(ReaderArrivesAfterFirstLoad):
-        async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-            counts = await super().load(ctx, batch, fetched)
-            if self.loads == 2 and self.holder is not None:
-                assert len(spooled(config)) == 1, "the second batch was spooled"
-                self.holder.release()
-            return counts
-
-    stages = ReaderLeavesAfterSecondLoad(config.warehouse_path, "read-write")
-    summary = asyncio.run(run_ingest(config, "in-and-out", stages=stages))
-    assert summary.status == "completed" and spooled(config) == []
+    serve_stories(server, range(9))
+    stages = ReaderComesAndGoes(config.warehouse_path, lambda: spooled(config))
+    try:
+        summary = asyncio.run(run_ingest(config, "in-and-out", stages=stages))
+    finally:
+        assert stages.holder is not None
+        stages.holder.release()
+    assert summary.status == "completed"
+    assert stages.spooled_when_left == 1, "the second batch was spooled while the reader held the file"
+    assert rows(config, "SELECT count(*) FROM spool_replays") == [(1,)], "the third load replayed it first"
     assert rows(config, "SELECT count(*) FROM articles") == [(6,)]
-    assert rows(config, "SELECT articles_stored FROM runs") == [(6,)]
+    asyncio.run(run_ingest(config, "after"))
+    assert rows(config, "SELECT count(*) FROM articles") == [(9,)]
+    assert rows(config, "SELECT articles_stored FROM runs WHERE run_id = 'in-and-out'") == [(9,)]
     no_duplicates(config)
+
+
+def test_a_run_beside_a_read_write_holder_polls_per_the_saved_feed_states(
+    tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A read-write holder lets no one read: the run polls per the feed states the last run saved."""
+    config = reader_config(tmp_path, server)
+    config.path.write_text(config.path.read_text().replace("min_interval = 0", "min_interval = 3600"))
+    config = load_config(config.path)
+    serve_stories(server, range(2))
+    asyncio.run(run_ingest(config, "first"))
+    with holding(config.warehouse_path, "read-write"):
+        summary = asyncio.run(run_ingest(config, "beside-notebook"))
+    assert summary.status == "completed" and summary.feeds_due == 0, "the feed is not due for an hour"
+    assert "polling per the states saved in" in caplog.text
+    asyncio.run(run_ingest(config, "after"))
+    assert rows(config, "SELECT run_id, status FROM runs ORDER BY started_at") == [
+        ("first", "completed"), ("beside-notebook", "completed"), ("after", "completed")]
 
 
 KILLED_REPLAY = """

@@ -263,7 +263,12 @@ from newsflow.warehouse.reads import (  # noqa: E402
     read_pages,
     run_read_query,
 )
-from newsflow.warehouse.replays import record_spool_replay, replayed_counts, spool_replayed  # noqa: E402
+from newsflow.warehouse.replays import (  # noqa: E402
+    read_all_feed_states,
+    record_spool_replay,
+    replayed_counts,
+    spool_replayed,
+)
 from newsflow.warehouse.story_index import (  # noqa: E402
     apply_story_merges,
     insert_story_index,
@@ -295,6 +300,7 @@ __all__ = [
     "migrate",
     "pending_entries",
     "prune_pages",
+    "read_all_feed_states",
     "read_feed_states",
     "read_pages",
     "read_with",

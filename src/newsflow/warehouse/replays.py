@@ -12,6 +12,9 @@ from datetime import datetime
 
 import duckdb
 
+from newsflow.models import FeedState
+from newsflow.warehouse.loads import read_feed_states
+
 
 def spool_replayed(con: duckdb.DuckDBPyConnection, spool_id: str) -> bool:
     rows = con.execute("SELECT count(*) FROM spool_replays WHERE spool_id = ?", [spool_id]).fetchall()
@@ -41,3 +44,9 @@ def replayed_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, in
         for name, value in json.loads(text or "{}").items():
             totals[name] = totals.get(name, 0) + int(value)
     return totals
+
+
+def read_all_feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
+    """Every feed's state: the copy a run saves beside the warehouse for a run that cannot read it."""
+    feed_ids = [row[0] for row in con.execute("SELECT feed_id FROM feeds").fetchall()]
+    return read_feed_states(con, feed_ids)
