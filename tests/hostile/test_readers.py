@@ -18,7 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ from newsflow.config import Config, load_config
 from newsflow.models import PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.runner import Fetched, RunContext, Stages, run_ingest
-from newsflow.spool import Spool, spool_dir_for
+from newsflow.spool import Spool, SpooledLoad, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
@@ -162,7 +162,9 @@ class ReaderArrivesAfterFirstLoad(Stages):
         return counts
 
 
-def test_a_reader_opened_mid_run_costs_nothing(tmp_path: Path, server: LocalServer) -> None:
+def test_a_reader_opened_mid_run_costs_nothing(
+    tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
     config = reader_config(tmp_path, server, batch_size=2)
     serve_stories(server, range(9))
     stages = ReaderArrivesAfterFirstLoad(config.warehouse_path, "read-only")
@@ -172,6 +174,7 @@ def test_a_reader_opened_mid_run_costs_nothing(tmp_path: Path, server: LocalServ
         assert rows(config, "SELECT count(*) FROM articles") == [(2,)], "only the first batch got in"
         assert spooled_kinds(config) == ["load_batch"] * 4 + ["store_fetch_events", "record_run_end"], (
             "four batches, the robots.txt fetches and the run's end wait in the spool")
+        assert caplog.text.count("waiting up to 0.5 s") == 1, "one wait per run, not one per load"
     finally:
         assert stages.holder is not None
         stages.holder.release()
@@ -349,3 +352,25 @@ def test_a_query_beside_a_run_says_a_newsflow_run_is_writing(tmp_path: Path, ser
     assert refused.returncode == 3
     assert f"locked by another newsflow run (pid {os.getpid()}), which is writing" in refused.stderr, refused.stderr
     assert "DBeaver" not in refused.stderr
+
+
+# --- the spool folder's own failures ---------------------------------------------------------------
+
+
+def test_a_spool_file_that_cannot_be_loaded_is_parked_and_the_run_goes_on(
+    tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = reader_config(tmp_path, server)
+    serve_stories(server, range(2))
+    folder = spool_dir_for(config.warehouse_path)
+    folder.mkdir()
+    (folder / "000000001.torn-1.spool").write_bytes(b"\x80\x05 not a whole pickle")
+    (folder / ".000000002.killed-1.spool.tmp").write_bytes(b"half written")
+    foreign = Spool(folder)
+    foreign.write(SpooledLoad("foreign-1", "foreign", "os:system", ("echo pwned",), datetime.now(UTC)))
+    summary = asyncio.run(run_ingest(config, "after-trouble"))
+    assert summary.status == "completed" and summary.counts.articles_stored == 2
+    assert sorted(p.name for p in (folder / "failed").iterdir()) == [
+        "000000001.torn-1.spool", "000000002.foreign-1.spool"]
+    assert not list(folder.glob(".*.tmp")), "a killed writer's temporary file is deleted"
+    assert "which is not a newsflow load" in caplog.text
