@@ -22,6 +22,7 @@ import importlib
 import logging
 import os
 import pickle
+import threading
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
@@ -41,6 +42,9 @@ SPOOL_FORMAT = 1
 SUFFIX = ".spool"
 # Load functions a spool file may name: newsflow's own, never arbitrary callables.
 ALLOWED_MODULE_PREFIX = "newsflow."
+# Loads of one run may come from several threads (asyncio.to_thread): one replays or spools at a time,
+# so a file is replayed once and two files never get the same sequence number.
+_WRITING = threading.RLock()
 
 
 class SpoolFileError(Exception):
@@ -158,11 +162,16 @@ def commit_or_spool(store: Warehouse, run_id: str, load_fn: Callable[..., T], *a
     wait. `load_fn` must be a module-level newsflow function whose arguments can be pickled.
     """
     kind = kind_of(load_fn)
-    if replay(store):
-        try:
-            return load_fn(store, *args)
-        except WarehouseHeldError as exc:
-            note_held(store, exc)
+    with _WRITING:
+        if replay(store):
+            try:
+                return load_fn(store, *args)
+            except WarehouseHeldError as exc:
+                note_held(store, exc)
+        return spool_load(store, run_id, kind, args, if_spooled)
+
+
+def spool_load(store: Warehouse, run_id: str, kind: str, args: tuple[Any, ...], if_spooled: T) -> T:
     spool = spool_of(store)
     counted = dict(if_spooled.as_dict()) if hasattr(if_spooled, "as_dict") else {}
     # Unique for ever: `spool_replays` remembers every id, and a run can spool again after a replay.
@@ -182,6 +191,11 @@ def note_held(store: Warehouse, error: WarehouseHeldError) -> None:
 
 def replay(store: Warehouse) -> bool:
     """Load every spooled file, oldest first; True when none is left (the warehouse is writable)."""
+    with _WRITING:
+        return replay_files(store)
+
+
+def replay_files(store: Warehouse) -> bool:
     spool = spool_of(store)
     files = spool.files()
     if files:

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,10 +25,11 @@ from pathlib import Path
 import pytest
 
 from newsflow.config import Config, load_config
-from newsflow.models import PendingArticle
+from newsflow.models import FetchEvent, FetchKind, Outcome, PendingArticle
 from newsflow.pipeline import RunCounts
+from newsflow.readersafe import store_fetch_events
 from newsflow.runner import Fetched, RunContext, Stages, run_ingest
-from newsflow.spool import Spool, SpooledLoad, spool_dir_for
+from newsflow.spool import Spool, SpooledLoad, commit_or_spool, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
@@ -374,3 +376,27 @@ def test_a_spool_file_that_cannot_be_loaded_is_parked_and_the_run_goes_on(
         "000000001.torn-1.spool", "000000002.foreign-1.spool"]
     assert not list(folder.glob(".*.tmp")), "a killed writer's temporary file is deleted"
     assert "which is not a newsflow load" in caplog.text
+
+
+def test_loads_from_many_threads_are_spooled_and_replayed_once_each(tmp_path: Path, server: LocalServer) -> None:
+    """Loads come from worker threads (asyncio.to_thread): no two spool files collide, no file loads twice."""
+    config = reader_config(tmp_path, server)
+    store = Warehouse(config.warehouse_path, write_patience=0.0)
+
+    def event(n: int) -> FetchEvent:
+        return FetchEvent("threads", datetime.now(UTC), FetchKind.ARTICLE, None, f"https://t.example/{n}", 200,
+                          Outcome.OK, None, 1, 1)
+
+    def commit_all(first: int) -> None:
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda n: commit_or_spool(store, "threads", store_fetch_events, [event(n)],
+                                                    if_spooled=None), range(first, first + 8)))
+
+    with store.run_lock():
+        with holding(config.warehouse_path, "read-only"):
+            commit_all(0)
+            assert len(spooled(config)) == 8
+        commit_all(8)  # each replays whatever is spooled first; the first to get in loads them all
+    assert spooled(config) == [] and not (spool_dir_for(config.warehouse_path) / "failed").exists()
+    assert rows(config, "SELECT count(*), count(DISTINCT url) FROM fetch_events") == [(16, 16)]
+    assert rows(config, "SELECT count(*) FROM spool_replays") == [(8,)]
