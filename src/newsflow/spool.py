@@ -198,7 +198,7 @@ def replay(store: Warehouse) -> bool:
 def replay_files(store: Warehouse) -> bool:
     spool = spool_of(store)
     files = spool.files()
-    if files:
+    if files:  # an empty spool costs one listing; a killed writer's temporary file waits for the next spool
         discard_stale_tmp(store)
     for path in files:
         try:
