@@ -6,9 +6,9 @@
 2. Replay cost against spooled size: K synthetic batches of 100 articles (bench.synth), spooled
    and replayed, K = 1, 4, 16 (quick: 1, 2, 4), against loading the same batches directly
    (best of two, alternating).
-3. Replay of the same 8 batches into an empty warehouse and into one of 200,000 articles
-   (quick: 20,000): a replay costs what the loads it replays cost, which is what a run's loads
-   cost on that warehouse (docs/performance.md), and nothing more.
+3. The same 8 batches loaded directly and replayed, into an empty warehouse and into one of
+   200,000 articles (quick: 20,000): a replay costs what the loads it replays cost on that
+   warehouse (docs/performance.md), and nothing more.
 
 Figures are printed as tables with ratios to the baselines measured in the same run.
 """
@@ -149,21 +149,28 @@ def replay_by_size(work: Path, sizes: Sequence[int], table: Table, repeats: int 
 
 
 def replay_by_warehouse(work: Path, stored: int, table: Table) -> None:
+    """Replay and direct loads of the same 8 batches, into an empty warehouse and a large one."""
     seconds = {}
     for name, articles in (("empty", 0), ("large", stored)):
-        path = work / f"wh-{name}" / "news.duckdb"
-        path.parent.mkdir(parents=True)
-        if articles:
-            populate(path, articles, "synthetic", 20)
-        else:
-            with Warehouse(path).writing():
-                pass
-        spool_batches(path, 8, f"wh{name}")
-        seconds[name] = timed_replay(path)
-    table.add("replay 8 batches into an empty warehouse", seconds["empty"], "s", ratio=1.0)
-    table.add(f"replay 8 batches into a warehouse of {stored:,} articles", seconds["large"], "s",
-              ratio=ratio(seconds["large"], seconds["empty"]),
-              note="the loads' own scans of the stored keys (docs/performance.md); the spool adds nothing per row")
+        for how in ("replay", "direct"):
+            path = work / f"wh-{name}-{how}" / "news.duckdb"
+            path.parent.mkdir(parents=True)
+            if articles:
+                populate(path, articles, "synthetic", 20)
+            else:
+                with Warehouse(path).writing():
+                    pass
+            if how == "replay":
+                spool_batches(path, 8, f"wh{name}")
+                seconds[name, how] = timed_replay(path)
+            else:
+                seconds[name, how] = direct_loads(path, 8, f"wh{name}")
+    for name, label in (("empty", "an empty warehouse"), ("large", f"a warehouse of {stored:,} articles")):
+        table.add(f"8 batches loaded directly into {label}", seconds[name, "direct"], "s",
+                  ratio=ratio(seconds[name, "direct"], seconds["empty", "direct"]))
+        table.add(f"8 batches replayed into {label}", seconds[name, "replay"], "s",
+                  ratio=ratio(seconds[name, "replay"], seconds[name, "direct"]),
+                  note="ratio to loading the same batches directly into the same warehouse")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
