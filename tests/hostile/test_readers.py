@@ -16,6 +16,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -23,13 +24,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsflow.config import Config, load_config
 from newsflow.models import FetchEvent, FetchKind, Outcome, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.readersafe import store_fetch_events
 from newsflow.runner import Fetched, RunContext, Stages, run_ingest
-from newsflow.spool import Spool, SpooledLoad, commit_or_spool, spool_dir_for
+from newsflow.spool import Spool, SpooledLoad, commit_or_spool, replay, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
@@ -54,6 +57,7 @@ class Holder:
     """A child process holding the DuckDB file open, as DBeaver, a notebook or `duckdb -readonly` do."""
 
     def __init__(self, path: Path, mode: str) -> None:
+        self.mode = mode
         self.proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), mode], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
@@ -400,3 +404,38 @@ def test_loads_from_many_threads_are_spooled_and_replayed_once_each(tmp_path: Pa
     assert spooled(config) == [] and not (spool_dir_for(config.warehouse_path) / "failed").exists()
     assert rows(config, "SELECT count(*), count(DISTINCT url) FROM fetch_events") == [(16, 16)]
     assert rows(config, "SELECT count(*) FROM spool_replays") == [(8,)]
+
+
+# Each step: which holder, if any, has the file ("read-only", "read-write" or None), then one load.
+Steps = list[str | None]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["read-only", "read-write", None]), min_size=1, max_size=6))
+def test_any_interleaving_of_readers_and_loads_ends_with_every_load_once(tmp_path: Path, steps: Steps) -> None:
+    """Readers come and go between loads in any order: after a free replay, each load is stored once."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = folder / "news.duckdb"
+    with Warehouse(path).writing():
+        pass
+    store = Warehouse(path, write_patience=0.0)
+    holder: Holder | None = None
+    urls = [f"https://p.example/{n}" for n in range(len(steps))]
+    with store.run_lock():
+        try:
+            for n, mode in enumerate(steps):
+                if holder is not None and holder.mode != mode:
+                    holder.release()
+                    holder = None
+                if mode is not None and holder is None:
+                    holder = Holder(path, mode)
+                event = FetchEvent("prop", datetime.now(UTC), FetchKind.ARTICLE, None, urls[n], 200, Outcome.OK,
+                                   None, 1, 1)
+                commit_or_spool(store, "prop", store_fetch_events, [event], if_spooled=None)
+        finally:
+            if holder is not None:
+                holder.release()
+        assert replay(store)
+    stored = run_read_query(Warehouse(path), "SELECT url FROM fetch_events ORDER BY url").rows
+    assert stored == [(u,) for u in sorted(urls)]
+    assert not list(spool_dir_for(path).glob("*.spool"))
