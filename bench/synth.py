@@ -86,14 +86,16 @@ def store_urls(path: Path, canonical_urls: Sequence[str], feed_id: str) -> None:
 
 
 def article_batch(
-    count: int, run_id: str, feed_id: str = "load", site: str = "https://load.example/news/"
+    count: int, run_id: str, feed_id: str = "load", site: str = "https://load.example/news/", first_seed: int = 300_000
 ) -> tuple[list[Article], list[EntryAttempt], list[FetchEvent]]:
-    """`count` Article rows of about 3.4 KB of distinct text each, with their entry attempts and events."""
+    """`count` Article rows of about 3.4 KB of distinct text each, with their entry attempts and events.
+
+    Texts come from stories `first_seed`...; batches with different seeds have different texts."""
     now = datetime.now(UTC)
     articles, attempts, events = [], [], []
     for n in range(count):
         url = f"{site}{n}.html"
-        text = "\n".join(generated_story(300_000 + n, paragraphs=8, words=70).paragraphs)  # distinct, ~3.4 KB
+        text = "\n".join(generated_story(first_seed + n, paragraphs=8, words=70).paragraphs)  # distinct, ~3.4 KB
         article_id = dedup.article_id_for(url)
         articles.append(Article(article_id, url, url, feed_id, f"Headline {n}", "Author", now - timedelta(hours=n),
                                 "en", "Load Site", text, word_count(text), content_hash(text), article_id, now, run_id))

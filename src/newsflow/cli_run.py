@@ -18,11 +18,11 @@ import os
 import sys
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from typing import Any
 
 from newsflow.config import Config, load_config
-from newsflow.errors import NewsflowError
+from newsflow.errors import NewsflowError, WarehouseHeldError
 from newsflow.warehouse import Warehouse
 
 EXIT_CRASH, EXIT_WAREHOUSE = 1, 3
@@ -82,9 +82,12 @@ def run_without_prefect(config: Config, args: argparse.Namespace) -> dict[str, A
 
 
 def check_warehouse_writable(config: Config) -> None:
-    """Fail fast, before Prefect starts, when another run holds the warehouse or it cannot open."""
-    store = Warehouse(config.warehouse_path, config.lock_timeout)
-    with store.run_lock(), store.writing():
+    """Fail fast, before Prefect starts, when another run holds the warehouse or it cannot open.
+
+    A reader holding it (DBeaver, a notebook) is no reason to stop: the run spools (newsflow.spool).
+    """
+    store = Warehouse(config.warehouse_path, config.lock_timeout, write_patience=0.0)
+    with store.run_lock(), suppress(WarehouseHeldError), store.writing():
         pass
 
 

@@ -44,6 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("warehouse", "path", str, "../warehouse/news.duckdb", "DuckDB file, relative to this config file"),
     Setting("warehouse", "lock_timeout", (int, float), 0.0,
             "seconds to wait for another run's lock before giving up; 0 fails at once"),
+    Setting("warehouse", "write_patience", (int, float), 5.0,
+            "seconds a run waits, once, for a reader holding the warehouse before spooling its loads"),
     Setting("fetch", "timeout", (int, float), 20.0, "seconds for a whole request: connect, headers and body"),
     Setting("fetch", "max_bytes", int, 10_000_000, "cap on the decoded body, in bytes"),
     Setting("fetch", "concurrency", int, 32, "requests in flight"),
@@ -150,6 +152,7 @@ class Config:
     stories: StorySettings = StorySettings()
     schedule: ScheduleSettings = ScheduleSettings()
     execution: ExecutionSettings = ExecutionSettings()
+    write_patience: float = 5.0
 
     def select_feeds(self, names: list[str] | None = None) -> tuple[FeedConfig, ...]:
         """The enabled feeds, or exactly the named ones (enabled or not)."""
@@ -207,6 +210,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
         stories=stories,
         schedule=schedule,
         execution=execution,
+        write_patience=float(values["warehouse.write_patience"]),
     )
 
 
@@ -258,7 +262,7 @@ def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
         if values[key] <= 0:
             raise ConfigError(key, f"must be greater than 0, got {values[key]!r}")
     for key in ["fetch.per_host_delay", "fetch.max_retry_after", "extract.workers", "warehouse.lock_timeout",
-                "extract.html_budget_mb",
+                "warehouse.write_patience", "extract.html_budget_mb",
                 "polling.min_interval", "schedule.interval"]:
         if values[key] < 0:
             raise ConfigError(key, f"must not be negative, got {values[key]!r}")

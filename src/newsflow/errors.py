@@ -8,6 +8,7 @@
     ├── OutputError             a file newsflow was asked to write cannot be written (exit 1)
     ├── WarehouseError          the warehouse cannot be opened, migrated or written
     │   └── WarehouseLockedError    another process holds DuckDB's file lock
+    │       └── WarehouseHeldError      ... and it is not a newsflow run: a reader (DBeaver, a notebook)
     └── FeedParseError          bytes that are not a feed (HTML, empty, garbage)
 
 Network failures and empty extractions are *outcomes*, not exceptions: the fetcher and the
@@ -52,6 +53,10 @@ class WarehouseError(NewsflowError):
 
 class WarehouseLockedError(WarehouseError):
     pass
+
+
+class WarehouseHeldError(WarehouseLockedError):
+    """The file is held open by a process that is not a newsflow run: a run spools instead (newsflow.spool)."""
 
 
 class FeedParseError(NewsflowError):

@@ -30,7 +30,8 @@ class PlainProgress(logging.Handler):
         self.stream = stream
 
     def emit(self, record: logging.LogRecord) -> None:
-        if progress_of(record) is not None and record.levelno >= logging.INFO:
+        # warnings too: a run waiting on, or spooling beside, a reader says so (newsflow.spool)
+        if (progress_of(record) is not None and record.levelno >= logging.INFO) or record.levelno >= logging.WARNING:
             self.stream.write(record.getMessage() + "\n")
             self.stream.flush()
 
@@ -56,6 +57,8 @@ class LiveProgress(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         event = progress_of(record)
         if event is None:
+            if record.levelno >= logging.WARNING:
+                self.bars.console.print(record.getMessage(), markup=False, highlight=False)
             return
         stage, done, total = event
         if stage not in self.tasks:

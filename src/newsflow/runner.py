@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsflow import warehouse
+from newsflow import readersafe
 from newsflow.config import Config
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
@@ -34,6 +34,7 @@ from newsflow.pipeline import (
     poll_feeds,
     without_html,
 )
+from newsflow.spool import commit_or_spool
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,10 @@ class Stages:
         return await poll_feeds(feeds, ctx.states, ctx.fetcher)
 
     async def load_polls(self, ctx: RunContext, polls: Sequence[FeedPoll]) -> RunCounts:
-        return await asyncio.to_thread(load_polls, ctx.store, ctx.run_id, polls, ctx.states, ctx.config.polling)
+        # reader hook: the load, or its inputs spooled while a reader holds the warehouse (newsflow.spool)
+        kept = readersafe.without_bodies(polls)
+        return await asyncio.to_thread(commit_or_spool, ctx.store, ctx.run_id, load_polls, ctx.run_id, kept,
+                                       ctx.states, ctx.config.polling, if_spooled=readersafe.polls_counted(kept))
 
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
         assert ctx.pool is not None, "fetch_extract runs inside the extraction pool"
@@ -98,7 +102,10 @@ class Stages:
 
     async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
         window = ctx.config.stories.window_days
-        return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, *fetched, window, ctx.kept_pages_dir)
+        results, extractions = fetched  # reader hook, as in load_polls
+        counted = readersafe.batch_counted(results)
+        return await asyncio.to_thread(commit_or_spool, ctx.store, ctx.run_id, load_batch, ctx.run_id, batch, results,
+                                       extractions, window, ctx.kept_pages_dir, if_spooled=counted)
 
 
 async def run_ingest(
@@ -115,10 +122,10 @@ async def run_ingest(
     """
     started = time.monotonic()
     candidates = config.select_feeds(list(feed_names or []))
-    store = Warehouse(config.warehouse_path, config.lock_timeout)
+    store = Warehouse(config.warehouse_path, config.lock_timeout, config.write_patience)
     summary = RunSummary(run_id)
     with store.run_lock():
-        states = begin_run(store, run_id, config.feeds, candidates)
+        states = readersafe.open_run(store, run_id, config.feeds, candidates)  # reader hook: replay, begin, states
         forced = bool(feed_names) or all_feeds
         feeds = list(candidates) if forced else due_feeds(candidates, states, datetime.now(UTC))
         summary.feeds_due = len(feeds)
@@ -145,7 +152,8 @@ async def ingest(
         counts.add(await stages.load_polls(ctx, polls))
     log.info("polled %d feeds: %d not modified, %d failed, %d new entries", len(feeds), counts.feeds_not_modified,
              counts.feeds_failed, counts.entries_new, extra={"progress": ("poll", len(feeds), len(feeds))})
-    pending, linked = list_pending(ctx.store, feed_ids)
+    # reader hook: read-only (or nothing) while a reader holds the warehouse
+    pending, linked = readersafe.pending_beside_readers(ctx.store, feed_ids, list_pending, readersafe.read_pending)
     counts.duplicates += linked
     log.info("%d articles to fetch", len(pending), extra={"progress": ("articles", 0, len(pending))})
     if not pending:
@@ -159,9 +167,8 @@ async def ingest(
 def record_robots_fetches(ctx: RunContext) -> None:
     """robots.txt fetches go to the fetch log too, as kind 'robots'."""
     events = [FetchEvent.from_result(r, ctx.run_id, None) for r in ctx.fetcher.robots_results]
-    if events:
-        with ctx.store.writing() as con:
-            warehouse.insert_fetch_events(con, events)
+    if events:  # reader hook
+        commit_or_spool(ctx.store, ctx.run_id, readersafe.store_fetch_events, events, if_spooled=None)
 
 
 async def process_batches(
@@ -186,21 +193,8 @@ async def process_batches(
     await asyncio.gather(*(one_batch(b) for b in batched(pending, ctx.config.extract.batch_size)))
 
 
-def begin_run(
-    store: Warehouse, run_id: str, configured: Sequence[FeedConfig], selected: Sequence[FeedConfig]
-) -> dict[str, FeedState]:
-    with store.writing() as con:
-        warehouse.abandon_stale_runs(con)
-        warehouse.sync_feeds(con, configured)
-        warehouse.begin_run(con, run_id, datetime.now(UTC))
-        return warehouse.read_feed_states(con, [f.name for f in selected])
-
-
 def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budget_mb: int | None = None) -> None:
-    with store.writing() as con:
-        if html_budget_mb is not None:
-            summary.pages_dropped = warehouse.prune_pages(con, html_budget_mb * 1024 * 1024)
-            if summary.pages_dropped:
-                log.info("dropped the kept HTML of the %d oldest pages to stay within extract.html_budget_mb",
-                         len(summary.pages_dropped))
-        warehouse.finish_run(con, summary.run_id, summary.counts.as_dict(), summary.status, error)
+    """The run's row; while a reader holds the warehouse it is spooled with the run's loads (reader hook)."""
+    readersafe.report_spooled(store, summary.run_id)
+    summary.pages_dropped = readersafe.close_run(
+        store, summary.run_id, summary.counts.as_dict(), summary.status, error, html_budget_mb)

@@ -1,9 +1,12 @@
 """The DuckDB warehouse: the only module that imports duckdb.
 
 DuckDB lets one process open a file read-write, and while it does every other open fails,
-read-only ones included. So writers hold a connection only while they write
-(`Warehouse.writing()`), a whole run holds a lock file so two runs never interleave
-(`Warehouse.run_lock()`), and readers retry briefly and then explain.
+read-only ones included; a process holding it read-only blocks every writer too. So writers hold
+a connection only while they write (`Warehouse.writing()`), a whole run holds a lock file so two
+runs never interleave (`Warehouse.run_lock()`), and readers retry briefly and then explain. When
+the file is held by a process that is not a newsflow run (DBeaver, a notebook, `duckdb
+-readonly`), the error is `WarehouseHeldError` and says so; a run then spools its loads
+(newsflow.spool, docs/concurrency.md).
 
 Loads live in `warehouse.loads` and reads in `warehouse.reads`; this module connects, locks
 and migrates.
@@ -15,17 +18,19 @@ import fcntl
 import hashlib
 import logging
 import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
-from newsflow.errors import WarehouseError, WarehouseLockedError
+from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _MIGRATED: set[tuple[Path, int]] = set()
 _LOCK_RETRY_SECONDS = 0.1
@@ -33,6 +38,9 @@ _READ_RETRY_SECONDS = 3.0
 # A writer outwaits readers: a `newsflow query` holds the file for as long as its query runs.
 _WRITE_RETRY_SECONDS = 60.0
 WRITER_MEMORY_LIMIT = "256MB"
+# Run lock files this process holds: while it does, no other newsflow run can hold the warehouse.
+_RUN_LOCKS_HELD: set[Path] = set()
+_HOLDER_PID = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 _SQL_ROOTS = (Path(__file__).parent / "_sql", Path(__file__).resolve().parents[3] / "warehouse")
 
 
@@ -45,17 +53,22 @@ def sql_root() -> Path:
 
 
 class Warehouse:
-    def __init__(self, path: Path, lock_timeout: float = 0.0) -> None:
+    def __init__(self, path: Path, lock_timeout: float = 0.0, write_patience: float | None = None) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
+        # How long `writing()` waits for the file; a run lowers it (newsflow.spool) and spools instead.
+        self.write_patience = max(lock_timeout, _WRITE_RETRY_SECONDS) if write_patience is None else write_patience
+
+    @property
+    def run_lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".run.lock")
 
     @contextmanager
     def run_lock(self) -> Iterator[None]:
         """Hold an exclusive lock file for a whole run, waiting up to `lock_timeout` seconds."""
-        lock_path = self.path.with_name(self.path.name + ".run.lock")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
+            handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
         except OSError as exc:
             raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror}; "
                                  "check warehouse.path") from exc
@@ -77,15 +90,17 @@ class Warehouse:
             handle.truncate()
             handle.write(str(os.getpid()))
             handle.flush()
+            _RUN_LOCKS_HELD.add(self.run_lock_path)
             try:
                 yield
             finally:
+                _RUN_LOCKS_HELD.discard(self.run_lock_path)
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
-        con = self._connect(read_only=False, patience=max(self.lock_timeout, _WRITE_RETRY_SECONDS))
+        con = self._connect(read_only=False, patience=self.write_patience)
         try:
             identity = (self.path, self.path.stat().st_ino)
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
@@ -99,10 +114,10 @@ class Warehouse:
             con.close()
 
     @contextmanager
-    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
-        con = self._connect(read_only=True, patience=_READ_RETRY_SECONDS)
+        con = self._connect(read_only=True, patience=patience)
         try:
             yield con
         finally:
@@ -111,20 +126,74 @@ class Warehouse:
     def _connect(self, *, read_only: bool, patience: float) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + patience
+        waiting = False
         while True:
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise WarehouseError(f"cannot open {self.path}: {exc}") from exc
+                error = self.lock_error(str(exc))
                 if time.monotonic() >= deadline:
-                    raise WarehouseLockedError(
-                        f"{self.path} is locked by another process (a newsflow run is writing); "
-                        "try again in a few seconds"
-                    ) from exc
+                    raise error from exc
+                if not waiting and not read_only and patience > 0:  # a writer says what it waits on
+                    log.warning("waiting up to %.1f s: %s", patience, error)
+                    waiting = True
                 time.sleep(_LOCK_RETRY_SECONDS)
             except duckdb.Error as exc:
                 raise WarehouseError(f"cannot open {self.path}: {exc}") from exc
+
+    def lock_error(self, duckdb_message: str) -> WarehouseLockedError:
+        """Who holds the file: a newsflow run (its run lock is held), or another process, a reader."""
+        found = _HOLDER_PID.search(duckdb_message)
+        pid = f"pid {found.group(2)}" if found else "pid unknown"
+        if self.run_lock_path not in _RUN_LOCKS_HELD and run_lock_is_held(self.run_lock_path):
+            return WarehouseLockedError(
+                f"{self.path} is locked by another newsflow run ({pid}), which is writing; "
+                "try again in a few seconds")
+        program = f", {Path(found.group(1)).name}" if found else ""
+        return WarehouseHeldError(
+            f"{self.path} is locked by another process ({pid}{program}) that holds it open and is not a newsflow "
+            "run: a reader such as DBeaver, a notebook or `duckdb -readonly`; close it, or try again in a few seconds")
+
+
+def run_lock_is_held(lock_path: Path) -> bool:
+    """Whether some process holds the run lock file (a shared lock cannot be had while it does)."""
+    try:
+        with open(lock_path, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except FileNotFoundError:
+        return False
+
+
+class BorrowedWarehouse(Warehouse):
+    """A warehouse whose `writing()` hands out one connection that is already open, in a transaction.
+
+    Replaying a spooled load (newsflow.spool) runs the load's own code on it, so the load and the
+    record that it was replayed commit together; `transaction()` joins the open one.
+    """
+
+    def __init__(self, store: Warehouse, con: duckdb.DuckDBPyConnection) -> None:
+        super().__init__(store.path, store.lock_timeout, store.write_patience)
+        self.con = con
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        yield self.con
+
+
+def read_with(store: Warehouse, read_fn: Callable[[duckdb.DuckDBPyConnection], T], patience: float) -> T:
+    """`read_fn` on a read-only connection; any DuckDB error (a schema not migrated yet) is a WarehouseError."""
+    with store.reading(patience) as con:
+        try:
+            return read_fn(con)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot read {store.path}: {exc}") from exc
 
 
 def _read_holder(handle: Any) -> str:
@@ -199,6 +268,12 @@ from newsflow.warehouse.reads import (  # noqa: E402
     read_pages,
     run_read_query,
 )
+from newsflow.warehouse.replays import (  # noqa: E402
+    read_all_feed_states,
+    record_spool_replay,
+    replayed_counts,
+    spool_replayed,
+)
 from newsflow.warehouse.story_index import (  # noqa: E402
     apply_story_merges,
     insert_story_index,
@@ -207,6 +282,7 @@ from newsflow.warehouse.story_index import (  # noqa: E402
 
 __all__ = [
     "ArticleToReextract",
+    "BorrowedWarehouse",
     "QueryResult",
     "Warehouse",
     "abandon_stale_runs",
@@ -229,10 +305,15 @@ __all__ = [
     "migrate",
     "pending_entries",
     "prune_pages",
+    "read_all_feed_states",
     "read_feed_states",
     "read_pages",
+    "read_with",
     "record_skipped_run",
+    "record_spool_replay",
+    "replayed_counts",
     "run_read_query",
+    "spool_replayed",
     "sql_root",
     "sync_feeds",
     "transaction",

@@ -48,12 +48,14 @@ def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int], status: str, error: str | None = None
+    con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int], status: str, error: str | None = None,
+    finished_at: datetime | None = None,
 ) -> None:
+    """`finished_at` defaults to now; a run's end replayed from the spool passes its own."""
     assignments = ", ".join(f"{name} = ?" for name in counts)
     con.execute(
-        f"UPDATE runs SET finished_at = now(), status = ?, error = ?, {assignments} WHERE run_id = ?",
-        [status, error, *counts.values(), run_id],
+        f"UPDATE runs SET finished_at = coalesce(?, now()), status = ?, error = ?, {assignments} WHERE run_id = ?",
+        [finished_at, status, error, *counts.values(), run_id],
     )
 
 
@@ -136,14 +138,25 @@ def _class_name(value: object | None) -> str | None:
 # --- loads -------------------------------------------------------------------------------
 
 
+# Connections inside `transaction()`: a nested one joins the outer (a replayed spool load, newsflow.spool).
+_IN_TRANSACTION: set[int] = set()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT, or ROLLBACK on any exception; inside another, it joins that one."""
+    if id(con) in _IN_TRANSACTION:
+        yield con
+        return
     con.execute("BEGIN")
+    _IN_TRANSACTION.add(id(con))
     try:
         yield con
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        _IN_TRANSACTION.discard(id(con))
     con.execute("COMMIT")
 
 

@@ -1,0 +1,177 @@
+"""A run beside readers: its begin and end, feed states and pending list, whoever holds the warehouse.
+
+Every write of a run goes through `spool.commit_or_spool`, so a process holding the file (DBeaver,
+a notebook, `duckdb -readonly`) never fails a run and never costs what it fetched. What a run
+reads comes from the warehouse when it can be opened read-only (a read-only holder allows that),
+else from `feed_states.pickle` in the spool folder, a copy of the feed states the last run could
+read. With neither, every selected feed is polled unconditionally: nothing is lost, at the cost
+of one full poll per feed. Articles still pending in the warehouse wait for a run that can read it.
+See docs/concurrency.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from newsflow import warehouse
+from newsflow.errors import WarehouseError, WarehouseHeldError
+from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, Outcome, PendingArticle
+from newsflow.pages import pages_dir_for, remove_pages
+from newsflow.pipeline import MAX_ARTICLE_ATTEMPTS, TERMINAL_ARTICLE_OUTCOMES, FeedPoll, RunCounts
+from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of, write_atomically
+from newsflow.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+STATES_FILE = "feed_states.pickle"
+# A run's reads try the file once or twice: a reader that holds it read-write lets no one read.
+READ_PATIENCE_SECONDS = 0.5
+
+
+def open_run(
+    store: Warehouse, run_id: str, configured: Sequence[FeedConfig], selected: Sequence[FeedConfig]
+) -> dict[str, FeedState]:
+    """Load what earlier runs spooled, record this run's start, and read the selected feeds' states."""
+    replay(store)
+    commit_or_spool(store, run_id, record_run_start, run_id, datetime.now(UTC), list(configured), if_spooled=None)
+    return read_feed_states(store, [f.name for f in selected])
+
+
+def record_run_start(store: Warehouse, run_id: str, started_at: datetime, configured: list[FeedConfig]) -> None:
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.abandon_stale_runs(con)
+        warehouse.sync_feeds(con, configured)
+        warehouse.begin_run(con, run_id, started_at)
+
+
+def close_run(
+    store: Warehouse, run_id: str, counts: dict[str, int], status: str, error: str | None,
+    html_budget_mb: int | None = None,
+) -> list[str]:
+    """Record the run's end (or spool it); returns the kept pages dropped to fit the budget.
+
+    Then saves the feed states as this run left them, for a next run that cannot read the warehouse.
+    """
+    nothing: list[str] = []
+    dropped = commit_or_spool(store, run_id, record_run_end, run_id, counts, status, error, datetime.now(UTC),
+                              html_budget_mb, if_spooled=nothing)
+    try:
+        states = warehouse.read_with(store, warehouse.read_all_feed_states, 0.0)
+    except WarehouseError:  # held: the copy saved at the start of the run stays
+        return dropped
+    save_states(spool_dir_for(store.path) / STATES_FILE, states)
+    return dropped
+
+
+def record_run_end(
+    store: Warehouse, run_id: str, counts: dict[str, int], status: str, error: str | None, finished_at: datetime,
+    html_budget_mb: int | None,
+) -> list[str]:
+    """The run's row, with what replays of its spooled loads added; prunes kept pages to the budget."""
+    dropped: list[str] = []
+    with store.writing() as con, warehouse.transaction(con):
+        if html_budget_mb is not None:
+            dropped = warehouse.prune_pages(con, html_budget_mb * 1024 * 1024)
+        added = warehouse.replayed_counts(con, run_id)
+        totals = {name: value + added.get(name, 0) for name, value in counts.items()}
+        warehouse.finish_run(con, run_id, totals, status, error, finished_at)
+    if dropped:
+        log.info("dropped the kept HTML of the %d oldest pages to stay within extract.html_budget_mb", len(dropped))
+        remove_pages(pages_dir_for(store.path), dropped)
+    return dropped
+
+
+def store_fetch_events(store: Warehouse, events: list[FetchEvent]) -> None:
+    with store.writing() as con:
+        warehouse.insert_fetch_events(con, events)
+
+
+def read_feed_states(store: Warehouse, feed_ids: list[str]) -> dict[str, FeedState]:
+    """From the warehouse, read-only; when even that is refused, from the copy the last run saved."""
+    saved = spool_dir_for(store.path) / STATES_FILE
+    try:
+        states = warehouse.read_with(store, lambda con: warehouse.read_feed_states(con, feed_ids),
+                                     READ_PATIENCE_SECONDS)
+    except WarehouseError as exc:
+        copy = load_saved_states(saved)
+        log.warning("cannot read the feed states (%s); polling per the states saved in %s (%d of %d feeds known), "
+                    "the others unconditionally", exc, saved, sum(1 for f in feed_ids if f in copy), len(feed_ids))
+        return {name: copy[name] for name in feed_ids if name in copy}
+    save_states(saved, states)
+    return states
+
+
+def load_saved_states(path: Any) -> dict[str, FeedState]:
+    try:
+        with open(path, "rb") as handle:
+            states = pickle.load(handle)
+    except FileNotFoundError:
+        return {}
+    except Exception as exc:  # a torn or foreign file: poll unconditionally rather than fail
+        log.warning("ignoring %s: %s", path, exc)
+        return {}
+    return states if isinstance(states, dict) else {}
+
+
+def save_states(path: Any, states: dict[str, FeedState]) -> None:
+    """Merge `states` into the saved copy; costs a write per run proportional to the feeds, not the warehouse."""
+    merged = {**load_saved_states(path), **states}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def pending_beside_readers(
+    store: Warehouse,
+    feed_ids: Sequence[str],
+    list_pending: Callable[[Warehouse, Sequence[str]], tuple[list[PendingArticle], int]],
+    read_pending: Callable[[Any, Sequence[str]], list[PendingArticle]],
+) -> tuple[list[PendingArticle], int]:
+    """`list_pending` (it links and writes) when the warehouse is free, else `read_pending` read-only."""
+    if replay(store):
+        try:
+            return list_pending(store, feed_ids)
+        except WarehouseHeldError as exc:
+            note_held(store, exc)
+    try:
+        return warehouse.read_with(store, lambda con: read_pending(con, feed_ids), READ_PATIENCE_SECONDS), 0
+    except WarehouseError as exc:
+        log.warning("cannot read the pending articles (%s); they wait for the next run", exc)
+        return [], 0
+
+
+def report_spooled(store: Warehouse, run_id: str) -> int:
+    """How many of this run's loads are in the spool; said once at the end of a run."""
+    spooled = spool_of(store).runs_spooled(run_id)
+    if spooled:
+        log.warning("%d loads of this run are spooled in %s; the next run after the reader lets go loads them",
+                    spooled, spool_dir_for(store.path))
+    return spooled
+
+
+# --- what the runner's hooks pass (pipeline's types) --------------------------------------------
+
+
+def without_bodies(polls: Sequence[FeedPoll]) -> list[FeedPoll]:
+    """Polls as loaded: the feed's body is parsed already, and a spool file need not carry it."""
+    return [replace(p, result=replace(p.result, body=b"")) if p.result.body else p for p in polls]
+
+
+def polls_counted(polls: Sequence[FeedPoll]) -> RunCounts:
+    """What a run can count for its polls without the warehouse; a replay adds the rest."""
+    return RunCounts(feeds_polled=len(polls),
+                     feeds_not_modified=sum(1 for p in polls if p.outcome is Outcome.NOT_MODIFIED))
+
+
+def batch_counted(results: Sequence[FetchResult]) -> RunCounts:
+    return RunCounts(articles_fetched=sum(1 for r in results if r.ok))
+
+
+def read_pending(con: Any, feed_ids: Sequence[str]) -> list[PendingArticle]:
+    """`pipeline.list_pending` without its write (linking entries to stored articles), for a read-only connection."""
+    terminal = [str(o) for o in TERMINAL_ARTICLE_OUTCOMES]
+    return warehouse.pending_entries(con, feed_ids, MAX_ARTICLE_ATTEMPTS, terminal)
