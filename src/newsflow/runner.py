@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsflow import warehouse
+from newsflow import search, warehouse
 from newsflow.config import Config
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
@@ -203,4 +203,5 @@ def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budge
             if summary.pages_dropped:
                 log.info("dropped the kept HTML of the %d oldest pages to stay within extract.html_budget_mb",
                          len(summary.pages_dropped))
+        search.update_index(con, limit=search.BACKLOG_PER_RUN)  # search branch: index this run's new articles
         warehouse.finish_run(con, summary.run_id, summary.counts.as_dict(), summary.status, error)

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 from newsflow.errors import WarehouseError, WarehouseLockedError
+from newsflow.warehouse import compat
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Warehouse:
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
+        compat.ensure_compatible_storage(self.path)  # search branch: new files in v1.4.0 format (compat.py)
         con = self._connect(read_only=False, patience=max(self.lock_timeout, _WRITE_RETRY_SECONDS))
         try:
             identity = (self.path, self.path.stat().st_ino)
