@@ -51,3 +51,45 @@ JOIN df USING (clause, alt, pos)
 CROSS JOIN stats s
 WHERE p.clauses_ok = (SELECT count(DISTINCT clause) FROM a WHERE NOT negated) AND NOT p.excluded
 GROUP BY p.article_id;
+
+-- search_articles('query'): the same search from SQL, for analysts: one row per matching article,
+-- best first (docs/search.md). The query syntax is the CLI's ("phrases", -word, OR). Words are
+-- looked up by the forms the index has seen (search_forms) instead of being stemmed, so a word
+-- form that occurs in no article finds nothing here, where `newsflow search` would stem it.
+CREATE OR REPLACE MACRO search_articles(query) AS TABLE
+WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
+               FROM (SELECT regexp_extract_all(query, '-?"[^"]*"?|\S+') AS x)),
+     flagged AS (SELECT i, item = 'OR' AS is_or, starts_with(item, '-') AND length(item) > 1 AS negated,
+                        list_distinct(regexp_extract_all(lower(item), '[\pL\pN]+')) AS tokens,
+                        regexp_extract_all(lower(item), '[\pL\pN]+') AS ordered,
+                        coalesce(lag(item = 'OR') OVER (ORDER BY i), false) AS after_or
+                 FROM items),
+     kept AS (SELECT * FROM flagged WHERE NOT is_or AND len(tokens) > 0),
+     numbered AS (SELECT *, CASE WHEN negated THEN 100000 + i
+                                 ELSE sum(CASE WHEN NOT negated AND NOT after_or THEN 1 ELSE 0 END)
+                                          OVER (ORDER BY i) END AS clause
+                  FROM kept),
+     alts AS (SELECT clause, (row_number() OVER (PARTITION BY clause ORDER BY i))::INTEGER AS alt, negated, tokens,
+                     CASE WHEN len(ordered) > 1
+                          THEN '(?:^|[^\pL\pN])' || array_to_string(ordered, '[^\pL\pN]+') || '(?:[^\pL\pN]|$)'
+                     END AS pattern
+              FROM numbered),
+     words AS (SELECT clause, alt, negated, unnest(tokens) AS word, generate_subscripts(tokens, 1) AS pos FROM alts),
+     matched AS (
+        SELECT a.article_id, a.story_id, a.title, a.feed_id, a.published_at, a.canonical_url, r.score
+        FROM search_ranked(
+            (SELECT coalesce(list({'clause': w.clause::INTEGER, 'alt': w.alt, 'pos': w.pos::INTEGER,
+                                   'term_id': f.term_id, 'negated': w.negated}),
+                             [])::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, term_id INTEGER, negated BOOLEAN)[]
+             FROM words w JOIN search_forms f ON f.form = w.word),
+            (SELECT coalesce(list({'clause': w.clause::INTEGER, 'alt': w.alt, 'pos': w.pos::INTEGER,
+                                   'language': s."language"}),
+                             [])::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, "language" VARCHAR)[]
+             FROM words w JOIN search_stopwords s ON s.word = w.word),
+            (SELECT coalesce(list({'clause': clause::INTEGER, 'alt': alt, 'n_tokens': len(tokens)::INTEGER,
+                                   'pattern': pattern, 'negated': negated}),
+                             [])::STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR,
+                                         negated BOOLEAN)[]
+             FROM alts)) r
+        JOIN articles a USING (article_id))
+SELECT * FROM matched ORDER BY score DESC, article_id;
