@@ -9,13 +9,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newsflow import search
 from newsflow.warehouse import Warehouse, compat, migrate
 from tests.samplewarehouse import build_sample_warehouse
 
 CLIENT_CHECK = (
     "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
     "print(duckdb.__version__, con.execute('SELECT count(*) FROM articles').fetchone()[0], "
-    "con.execute('SELECT count(*) FROM stories').fetchone()[0])"
+    "con.execute('SELECT count(*) FROM stories').fetchone()[0], "
+    "con.execute(\"SELECT count(*) FROM search_articles('wire')\").fetchone()[0])"
 )
 
 
@@ -39,9 +41,11 @@ def test_new_warehouse_is_written_in_the_compatible_storage_format(tmp_path: Pat
 @pytest.mark.parametrize("version", [compat.OLDEST_CLIENT, "1.5.6"])
 def test_oldest_supported_client_opens_a_warehouse_newsflow_wrote(tmp_path: Path, version: str) -> None:
     store = build_sample_warehouse(tmp_path / "news.duckdb")
+    with store.writing() as con:
+        search.update_index(con)
     done = old_client(version, store.path)
     assert done.returncode == 0, done.stderr[-500:]
-    assert done.stdout.split() == [version, "10", "7"]
+    assert done.stdout.split() == [version, "10", "7", "3"]  # articles, stories, the wire story's 3 copies
 
 
 def old_format_warehouse(path: Path) -> None:

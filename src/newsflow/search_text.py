@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 
@@ -39,7 +40,7 @@ def analyser_language(language: str | None) -> str:
 
 
 @lru_cache(maxsize=64)
-def _stemmer(language: str) -> snowballstemmer.stemmer:  # type: ignore[name-defined]
+def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer(STEMMERS[language])
 
 

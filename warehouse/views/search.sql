@@ -56,40 +56,52 @@ GROUP BY p.article_id;
 -- best first (docs/search.md). The query syntax is the CLI's ("phrases", -word, OR). Words are
 -- looked up by the forms the index has seen (search_forms) instead of being stemmed, so a word
 -- form that occurs in no article finds nothing here, where `newsflow search` would stem it.
+-- search_query_alts/terms/stops(query) are its three steps, each a self-contained subquery
+-- (DuckDB 1.4 does not see a macro's CTEs inside another macro's arguments).
+CREATE OR REPLACE MACRO search_query_alts(query) AS (
+    WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
+                   FROM (SELECT regexp_extract_all(query, '-?"[^"]*"?|\S+') AS x)),
+         flagged AS (SELECT i, item = 'OR' AS is_or, starts_with(item, '-') AND length(item) > 1 AS negated,
+                            regexp_extract_all(lower(item), '[\pL\pN]+') AS ordered,
+                            coalesce(lag(item = 'OR') OVER (ORDER BY i), false) AS after_or
+                     FROM items),
+         kept AS (SELECT * FROM flagged WHERE NOT is_or AND len(ordered) > 0),
+         numbered AS (SELECT *, CASE WHEN negated THEN 100000 + i
+                                     ELSE sum(CASE WHEN NOT negated AND NOT after_or THEN 1 ELSE 0 END)
+                                              OVER (ORDER BY i) END AS clause
+                      FROM kept),
+         alternatives AS (SELECT *, row_number() OVER (PARTITION BY clause ORDER BY i) AS alt FROM numbered)
+    SELECT coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
+                          'n_tokens': len(list_distinct(ordered))::INTEGER,
+                          'pattern': CASE WHEN len(ordered) > 1 THEN '(?:^|[^\pL\pN])'
+                                          || array_to_string(ordered, '[^\pL\pN]+') || '(?:[^\pL\pN]|$)' END,
+                          'negated': negated,
+                          'words': list_distinct(ordered)} ORDER BY i), [])
+    FROM alternatives
+);
+
+CREATE OR REPLACE MACRO search_query_terms(query) AS (
+    SELECT coalesce(list({'clause': w.clause, 'alt': w.alt, 'pos': w.pos::INTEGER, 'term_id': f.term_id,
+                          'negated': w.negated}), [])
+           ::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, term_id INTEGER, negated BOOLEAN)[]
+    FROM (SELECT a.clause, a.alt, a.negated, unnest(a.words) AS word, generate_subscripts(a.words, 1) AS pos
+          FROM (SELECT unnest(search_query_alts(query), recursive := true))  a) w
+    JOIN search_forms f ON f.form = w.word
+);
+
+CREATE OR REPLACE MACRO search_query_stops(query) AS (
+    SELECT coalesce(list({'clause': w.clause, 'alt': w.alt, 'pos': w.pos::INTEGER, 'language': s."language"}), [])
+           ::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, "language" VARCHAR)[]
+    FROM (SELECT a.clause, a.alt, unnest(a.words) AS word, generate_subscripts(a.words, 1) AS pos
+          FROM (SELECT unnest(search_query_alts(query), recursive := true)) a) w
+    JOIN search_stopwords s ON s.word = w.word
+);
+
 CREATE OR REPLACE MACRO search_articles(query) AS TABLE
-WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
-               FROM (SELECT regexp_extract_all(query, '-?"[^"]*"?|\S+') AS x)),
-     flagged AS (SELECT i, item = 'OR' AS is_or, starts_with(item, '-') AND length(item) > 1 AS negated,
-                        list_distinct(regexp_extract_all(lower(item), '[\pL\pN]+')) AS tokens,
-                        regexp_extract_all(lower(item), '[\pL\pN]+') AS ordered,
-                        coalesce(lag(item = 'OR') OVER (ORDER BY i), false) AS after_or
-                 FROM items),
-     kept AS (SELECT * FROM flagged WHERE NOT is_or AND len(tokens) > 0),
-     numbered AS (SELECT *, CASE WHEN negated THEN 100000 + i
-                                 ELSE sum(CASE WHEN NOT negated AND NOT after_or THEN 1 ELSE 0 END)
-                                          OVER (ORDER BY i) END AS clause
-                  FROM kept),
-     alts AS (SELECT clause, (row_number() OVER (PARTITION BY clause ORDER BY i))::INTEGER AS alt, negated, tokens,
-                     CASE WHEN len(ordered) > 1
-                          THEN '(?:^|[^\pL\pN])' || array_to_string(ordered, '[^\pL\pN]+') || '(?:[^\pL\pN]|$)'
-                     END AS pattern
-              FROM numbered),
-     words AS (SELECT clause, alt, negated, unnest(tokens) AS word, generate_subscripts(tokens, 1) AS pos FROM alts),
-     matched AS (
-        SELECT a.article_id, a.story_id, a.title, a.feed_id, a.published_at, a.canonical_url, r.score
-        FROM search_ranked(
-            (SELECT coalesce(list({'clause': w.clause::INTEGER, 'alt': w.alt, 'pos': w.pos::INTEGER,
-                                   'term_id': f.term_id, 'negated': w.negated}),
-                             [])::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, term_id INTEGER, negated BOOLEAN)[]
-             FROM words w JOIN search_forms f ON f.form = w.word),
-            (SELECT coalesce(list({'clause': w.clause::INTEGER, 'alt': w.alt, 'pos': w.pos::INTEGER,
-                                   'language': s."language"}),
-                             [])::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, "language" VARCHAR)[]
-             FROM words w JOIN search_stopwords s ON s.word = w.word),
-            (SELECT coalesce(list({'clause': clause::INTEGER, 'alt': alt, 'n_tokens': len(tokens)::INTEGER,
-                                   'pattern': pattern, 'negated': negated}),
-                             [])::STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR,
-                                         negated BOOLEAN)[]
-             FROM alts)) r
-        JOIN articles a USING (article_id))
-SELECT * FROM matched ORDER BY score DESC, article_id;
+SELECT a.article_id, a.story_id, a.title, a.feed_id, a.published_at, a.canonical_url, r.score
+FROM search_ranked(search_query_terms(query), search_query_stops(query),
+                   [{'clause': x.clause, 'alt': x.alt, 'n_tokens': x.n_tokens, 'pattern': x.pattern,
+                     'negated': x.negated} FOR x IN search_query_alts(query)]
+                   ::STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR, negated BOOLEAN)[]) r
+JOIN articles a USING (article_id)
+ORDER BY r.score DESC, a.article_id;

@@ -36,7 +36,7 @@ _READABLE_BY_1X = range(64, 69)
 _MAGIC = b"DUCK"
 
 
-def connect_config() -> dict[str, str]:
+def connect_config() -> dict[str, str | bool | int | float | list[str]]:
     """The config a new warehouse file is created with."""
     return {"storage_compatibility_version": STORAGE_COMPATIBILITY}
 

@@ -58,7 +58,9 @@ def read_article_texts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str
     return [ArticleText(*row) for row in rows]
 
 
-def write_docs(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], stop_words: dict[str, Iterable[str]]) -> None:
+def write_docs(
+    con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], stop_words: dict[str, Iterable[str]]
+) -> None:
     """Index `docs` in one transaction; a doc indexed before is replaced (its doc_id kept)."""
     if not docs:
         return
