@@ -12,7 +12,10 @@ does on every change) is measured on the small warehouse and scaled per article.
 
 from __future__ import annotations
 
+import shutil
 import statistics
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -59,13 +62,50 @@ def fill_index(con: Any, articles: int) -> None:
                 {"n": articles, "v": VOCABULARY, "k": len(REAL_WORDS)})
 
 
+FTS_SCRIPT = r"""
+import glob, os, sys, time, duckdb, duckdb_extension_fts
+ext = glob.glob(os.path.join(os.path.dirname(duckdb_extension_fts.__file__), '**', 'fts.duckdb_extension'),
+                recursive=True)[0]
+con = duckdb.connect()
+con.execute(f"INSTALL '{ext}'; LOAD fts")
+con.execute("CREATE TABLE articles AS SELECT i AS article_id, 'Headline ' || i AS title, "
+            "(SELECT string_agg('w' || (1 + floor(50000 * pow(random(), 3)))::INT, ' ') FROM range(500) r(k) "
+            "WHERE i >= 0) AS text FROM range($n) t(i)", {'n': int(sys.argv[1])})
+started = time.perf_counter()
+con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', overwrite=1)")
+print(time.perf_counter() - started)
+"""
+
+
 def run(opts: Options) -> Table:
     table = Table(TITLE)
     small, large = opts.growth_sizes
     stores = {size: _prepare(opts, table, size) for size in (small, large)}
     _latency(table, stores[large], large)
-    _indexing(table, stores, small, large, 100 if opts.quick else 1000)
+    new = 100 if opts.quick else 1000
+    incremental = _indexing(table, stores, small, large, new)
+    _fts_rebuild(table, 500 if opts.quick else 10_000, large + new, incremental)
     return table
+
+
+def _fts_rebuild(table: Table, articles: int, large: int, incremental: float) -> None:
+    """DuckDB's fts extension (1.5.5, the last with a wheel) rebuilding its index whole, in its own venv."""
+    uv = shutil.which("uv")
+    if uv is None:
+        table.notes.append("fts comparison skipped: uv is not on PATH")
+        return
+    done = subprocess.run([uv, "run", "--isolated", "--no-project", "--with", "duckdb==1.5.5", "--with",
+                           "duckdb-extension-fts==1.5.5", "python", "-c", FTS_SCRIPT, str(articles)],
+                          capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+        table.notes.append("fts comparison skipped: duckdb-extension-fts==1.5.5 could not be installed or run")
+        return
+    seconds = float(done.stdout.split()[-1])
+    table.add(f"fts create_fts_index, {articles:,} articles of 500 words", seconds, "s")
+    table.add(f"fts whole rebuild extrapolated to {large:,} articles", seconds * large / articles, "s",
+              ratio=ratio(seconds * large / articles, incremental),
+              note="duckdb 1.5.5 + duckdb-extension-fts 1.5.5 in an isolated env; ratio to the incremental update")
 
 
 def _prepare(opts: Options, table: Table, size: int) -> Warehouse:
@@ -98,7 +138,8 @@ def _timed(action: Any, repeats: int) -> float:
     return statistics.median(times)
 
 
-def _indexing(table: Table, stores: dict[int, Warehouse], small: int, large: int, new: int) -> None:
+def _indexing(table: Table, stores: dict[int, Warehouse], small: int, large: int, new: int) -> float:
+    """Index `new` articles into each warehouse; returns the large one's seconds."""
     cost = {}
     for size, store in stores.items():
         articles, _, _ = synth.article_batch(new, f"search-bench-{size}", feed_id="search0",
@@ -121,3 +162,4 @@ def _indexing(table: Table, stores: dict[int, Warehouse], small: int, large: int
     table.add(f"whole rebuild extrapolated to {large:,} articles", per_article * large, "s",
               ratio=ratio(per_article * large, cost[large]), note="what every run would pay if the index were "
               "rebuilt whole; ratio to the incremental update")
+    return cost[large]
