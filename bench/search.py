@@ -49,7 +49,7 @@ def fill_index(con: Any, articles: int) -> None:
         FROM (SELECT i, 'https://synthetic' || (i % 100) || '.example/news/' || i || '.html' AS u
               FROM range($n) t(i))""", {"n": articles})
     con.execute("INSERT INTO search_terms SELECT i, 'en', 'w' || i FROM range(1, $v + 1) t(i)", {"v": VOCABULARY})
-    con.execute("INSERT INTO search_terms SELECT $v + i + 1, 'en', unnest($words)[i + 1] FROM range(len($words)) t(i)",
+    con.execute("INSERT INTO search_terms SELECT $v + i + 1, 'en', ($words)[i + 1] FROM range(len($words)) t(i)",
                 {"v": VOCABULARY, "words": list(REAL_WORDS)})
     con.execute("INSERT INTO search_forms SELECT term, term_id FROM search_terms")
     con.execute("""INSERT INTO search_postings

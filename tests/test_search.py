@@ -10,7 +10,7 @@ import pytest
 
 from newsflow import cli, search
 from newsflow.search import SearchFilters
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import Warehouse, search_index
 from tests.conftest import write_config
 from tests.searchsample import TODAY, Doc, store_docs
 
@@ -137,3 +137,12 @@ def test_cli_search_table_json_and_chart(store: Warehouse, tmp_path: Path, capsy
     assert "█" in chart and f"{(TODAY - timedelta(days=3)).date()}   0 (0)" in chart
     assert cli.main(["search", "--config", str(config), "--", "-iran"]) == 2
     assert "no word to look for" in capsys.readouterr().err
+
+
+def test_top_stories_widen_past_many_copies_of_one_story(store: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    # With one candidate article per story asked for, the wire story's 3 copies fill the first
+    # look; the search widens until it holds the stories asked for, and still counts every copy.
+    monkeypatch.setattr(search_index, "STORY_DEPTH", 1)
+    result = search.search_stories(store, "strikes OR syria", SearchFilters(), 2)
+    assert [row[0] for row in result.rows][0] == "wire1" and len(result.rows) == 2
+    assert result.rows[0][2:4] == (3, 3)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from newsflow.search_text import query_tokens
 
+MAX_CLAUSES = 63
+"""The ranking tracks the clauses an article satisfies as bits of one 64-bit integer."""
 _ITEM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
@@ -59,4 +61,6 @@ def parse_query(text: str) -> Query:
         join_next = False
     if not clauses:
         raise QuerySyntaxError(f"the query {text!r} has no word to look for (excluded words alone match nothing)")
+    if len(clauses) > MAX_CLAUSES:
+        raise QuerySyntaxError(f"the query has {len(clauses)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
     return Query(tuple(tuple(c) for c in clauses), tuple(excluded))

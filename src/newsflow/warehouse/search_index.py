@@ -161,7 +161,9 @@ RANKED_TYPES = {
     "stops": "STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, \"language\" VARCHAR)[]",
     "alts": "STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR, negated BOOLEAN)[]",
 }
-_SITE = "regexp_replace(lower(regexp_extract(a.canonical_url, '^[A-Za-z]+://([^/:?#]+)', 1)), '^www[.]', '')"
+# The stories view's site (host less "www."), without a regex per matching article.
+_HOST = "lower(split_part(split_part(split_part(split_part(a.canonical_url, '/', 3), ':', 1), '?', 1), '#', 1))"
+_SITE = f"CASE WHEN starts_with({_HOST}, 'www.') THEN {_HOST}[5:] ELSE {_HOST} END"
 _MATCHES = f"""
     SELECT a.article_id, a.story_id, a.title, a.feed_id, {_SITE} AS site, r.score,
            coalesce(a.published_at, a.fetched_at) AS appeared_at
@@ -173,14 +175,40 @@ _MATCHES = f"""
       AND ($feed IS NULL OR a.feed_id = $feed)
       AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)
 """
+_RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
+                             $alts::{RANKED_TYPES['alts']})"""
+_FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
+      AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
+      AND ($feed IS NULL OR a.feed_id = $feed)
+      AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)"""
+# Top stories without joining every match with `articles`: the best `$depth` matching articles
+# name the candidate stories, and only those stories' copies are read. Exact whenever those
+# articles hold `$limit` stories or all the matches (ranked_stories checks, and widens).
 STORIES_SQL = f"""
-WITH m AS ({_MATCHES})
+WITH r AS (SELECT * FROM {_RANKED}),
+e AS (SELECT r.* FROM r WHERE NOT $filtered
+      UNION ALL
+      SELECT r.* FROM r SEMI JOIN (SELECT article_id FROM articles a WHERE $filtered AND {_FILTERS}) f USING (article_id)),
+top_articles AS (SELECT article_id, score FROM e ORDER BY score DESC, article_id LIMIT $depth),
+top_stories AS (SELECT a.story_id, max(t.score) AS score FROM top_articles t JOIN articles a USING (article_id)
+                GROUP BY a.story_id ORDER BY score DESC, a.story_id LIMIT $limit),
+m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
+             coalesce(a.published_at, a.fetched_at) AS appeared_at
+      FROM articles a JOIN e USING (article_id)
+      WHERE a.story_id IN (SELECT story_id FROM top_stories))
 SELECT story_id, arg_max(title, score) AS title, count(DISTINCT site) AS outlets, count(*) AS articles,
        arg_min(site, (appeared_at, article_id)) AS first_outlet, min(appeared_at) AS first_seen,
-       round(max(score), 3) AS score
+       round(max(score), 3) AS score,
+       (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found
 FROM m GROUP BY story_id
 ORDER BY score DESC, outlets DESC, story_id
-LIMIT $limit
+"""
+_MATCHES = f"""
+    SELECT a.article_id, a.story_id, a.title, a.feed_id, {_SITE} AS site, r.score,
+           coalesce(a.published_at, a.fetched_at) AS appeared_at
+    FROM {_RANKED} r
+    JOIN articles a USING (article_id)
+    WHERE {_FILTERS}
 """
 _PERIOD = {"day": "day", "week": "week"}
 
@@ -190,8 +218,20 @@ def search_params(inputs: dict[str, list[dict[str, Any]]], since: date | None, u
     return {**inputs, "since": since, "until": until, "feed": feed, "language": language}
 
 
+STORY_DEPTH = 50
+"""Matching articles read per story asked for, before widening (syndication: copies per story)."""
+
+
 def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int) -> QueryResult:
-    return _run(con, STORIES_SQL, {**params, "limit": limit})
+    """The `limit` best stories; widens the candidates until they hold `limit` stories or every match."""
+    filtered = any(params[k] is not None for k in ("since", "until", "feed", "language"))
+    depth = max(limit, 1) * STORY_DEPTH
+    while True:
+        result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered})
+        considered, found = (result.rows[0][-2], result.rows[0][-1]) if result.rows else (0, 0)
+        if found >= limit or considered < depth:
+            return QueryResult(result.columns[:-2], [row[:-2] for row in result.rows])
+        depth *= 10
 
 
 def attention_sql(by: str) -> str:
