@@ -144,5 +144,5 @@ def test_top_stories_widen_past_many_copies_of_one_story(store: Warehouse, monke
     # look; the search widens until it holds the stories asked for, and still counts every copy.
     monkeypatch.setattr(search_index, "STORY_DEPTH", 1)
     result = search.search_stories(store, "strikes OR syria", SearchFilters(), 2)
-    assert [row[0] for row in result.rows][0] == "wire1" and len(result.rows) == 2
+    assert result.rows[0][0] == "wire1" and len(result.rows) == 2
     assert result.rows[0][2:4] == (3, 3)

@@ -62,5 +62,6 @@ def parse_query(text: str) -> Query:
     if not clauses:
         raise QuerySyntaxError(f"the query {text!r} has no word to look for (excluded words alone match nothing)")
     if len(clauses) > MAX_CLAUSES:
-        raise QuerySyntaxError(f"the query has {len(clauses)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
+        raise QuerySyntaxError(
+            f"the query has {len(clauses)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
     return Query(tuple(tuple(c) for c in clauses), tuple(excluded))

@@ -188,7 +188,8 @@ STORIES_SQL = f"""
 WITH r AS (SELECT * FROM {_RANKED}),
 e AS (SELECT r.* FROM r WHERE NOT $filtered
       UNION ALL
-      SELECT r.* FROM r SEMI JOIN (SELECT article_id FROM articles a WHERE $filtered AND {_FILTERS}) f USING (article_id)),
+      SELECT r.* FROM r
+      SEMI JOIN (SELECT article_id FROM articles a WHERE $filtered AND {_FILTERS}) f USING (article_id)),
 top_articles AS (SELECT article_id, score FROM e ORDER BY score DESC, article_id LIMIT $depth),
 top_stories AS (SELECT a.story_id, max(t.score) AS score FROM top_articles t JOIN articles a USING (article_id)
                 GROUP BY a.story_id ORDER BY score DESC, a.story_id LIMIT $limit),
