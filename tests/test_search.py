@@ -146,3 +146,27 @@ def test_top_stories_widen_past_many_copies_of_one_story(store: Warehouse, monke
     result = search.search_stories(store, "strikes OR syria", SearchFilters(), 2)
     assert result.rows[0][0] == "wire1" and len(result.rows) == 2
     assert result.rows[0][2:4] == (3, 3)
+
+
+def test_end_of_run_indexes_the_articles_the_run_stored(tmp_path: Path) -> None:
+    from newsflow.runner import RunSummary, end_run
+
+    store = store_docs(tmp_path / "news.duckdb", DOCS)  # stored by a run, not indexed yet
+    assert search.unindexed_count(store) == len(DOCS)
+    end_run(store, RunSummary("search-test"), None)
+    assert search.unindexed_count(store) == 0
+    assert stories(store, '"air strikes"') == ["wire1"]
+
+
+def test_backlog_is_indexed_a_slice_per_run_and_search_says_what_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = store_docs(tmp_path / "warehouse" / "news.duckdb", DOCS)
+    with store.writing() as con:
+        assert search.update_index(con, limit=3) == 3
+    config = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    assert cli.main(["search", "syria", "--config", str(config)]) == 0
+    assert f"{len(DOCS) - 3} articles are not in the search index yet" in capsys.readouterr().err
+    assert cli.main(["search", "--reindex", "--config", str(config)]) == 0
+    assert f"search index rebuilt: {len(DOCS)} articles" in capsys.readouterr().out
+    assert search.unindexed_count(store) == 0
