@@ -151,11 +151,20 @@ def test_top_stories_widen_past_many_copies_of_one_story(store: Warehouse, monke
 def test_end_of_run_indexes_the_articles_the_run_stored(tmp_path: Path) -> None:
     from newsflow.runner import RunSummary, end_run
 
-    store = store_docs(tmp_path / "news.duckdb", DOCS)  # stored by a run, not indexed yet
+    store = store_docs(tmp_path / "news.duckdb", DOCS)  # stored by a run ("search-test"), not indexed yet
     assert search.unindexed_count(store) == len(DOCS)
     end_run(store, RunSummary("search-test"), None)
     assert search.unindexed_count(store) == 0
     assert stories(store, '"air strikes"') == ["wire1"]
+
+
+def test_end_of_run_indexes_its_own_articles_before_a_backlog(tmp_path: Path) -> None:
+    with store_docs(tmp_path / "news.duckdb", DOCS).writing() as con:
+        con.execute("UPDATE articles SET run_id = 'this-run' WHERE article_id IN ('raid', 'flood')")
+        assert search.update_index(con, limit=3, run_id="this-run") == 3
+        indexed = {r[0] for r in con.execute("SELECT article_id FROM search_docs").fetchall()}
+        assert {"raid", "flood"} <= indexed  # then one article of the backlog
+        assert search.update_index(con, run_id="next-run") == len(DOCS) - 3  # a backlog: caught up
 
 
 def test_backlog_is_indexed_a_slice_per_run_and_search_says_what_is_missing(
@@ -168,5 +177,5 @@ def test_backlog_is_indexed_a_slice_per_run_and_search_says_what_is_missing(
     assert cli.main(["search", "syria", "--config", str(config)]) == 0
     assert f"{len(DOCS) - 3} articles are not in the search index yet" in capsys.readouterr().err
     assert cli.main(["search", "--reindex", "--config", str(config)]) == 0
-    assert f"search index rebuilt: {len(DOCS)} articles" in capsys.readouterr().out
+    assert f"search index updated: {len(DOCS) - 3} articles indexed" in capsys.readouterr().out
     assert search.unindexed_count(store) == 0

@@ -29,7 +29,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories to show (default 20)")
     parser.add_argument("--by", choices=search.ATTENTION_BY, help="attention: matches per day, week or source")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    parser.add_argument("--reindex", action="store_true", help="rebuild the search index from every article")
+    parser.add_argument("--reindex", action="store_true", help="index every article missing from the search index or changed since (after reextract)")
     parser.add_argument("--config", metavar="PATH", help="config file (default: config/newsflow.toml)")
 
 
@@ -46,7 +46,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     store = Warehouse(config.warehouse_path, config.lock_timeout)
     if args.reindex:
-        print(f"search index rebuilt: {search.reindex(store)} articles")
+        print(f"search index updated: {search.refresh(store)} articles indexed")
         if not args.query:
             return 0
     if not args.query:

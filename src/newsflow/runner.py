@@ -203,5 +203,5 @@ def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budge
             if summary.pages_dropped:
                 log.info("dropped the kept HTML of the %d oldest pages to stay within extract.html_budget_mb",
                          len(summary.pages_dropped))
-        search.update_index(con, limit=search.BACKLOG_PER_RUN)  # search branch: index this run's new articles
+        search.update_index(con, limit=search.BACKLOG_PER_RUN, run_id=summary.run_id)  # search branch: index new
         warehouse.finish_run(con, summary.run_id, summary.counts.as_dict(), summary.status, error)

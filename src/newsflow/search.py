@@ -40,9 +40,21 @@ class SearchFilters:
     language: str | None = None
 
 
-def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None) -> int:
-    """Index the articles not indexed yet or changed since (at most `limit`); returns how many."""
-    pending = search_index.articles_to_index(con)[:limit]
+def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, run_id: str | None = None) -> int:
+    """Index articles not indexed yet (at most `limit`); returns how many.
+
+    With `run_id` (the end of a run): that run's articles, then, only while the counts show a
+    backlog (a warehouse from before the index), a slice of it. Without: every article missing,
+    and every article whose text changed since it was indexed (`newsflow reextract`).
+    """
+    if run_id is None:
+        pending = search_index.articles_to_index(con)
+    else:
+        pending = search_index.run_articles_to_index(con, run_id)
+        if search_index.unindexed_count(con) > len(pending):
+            own = set(pending)  # the run's own first, then the backlog
+            pending += [a for a in search_index.articles_to_index(con, changed=False) if a not in own]
+    pending = pending[:limit]
     for start in range(0, len(pending), chunk):
         index_articles(con, search_index.read_article_texts(con, pending[start:start + chunk]))
     if pending:
@@ -59,8 +71,14 @@ def index_articles(con: Any, articles: Sequence[search_index.ArticleText]) -> No
     search_index.write_docs(con, docs, {lang: sorted(words) for lang, words in STOP_WORDS.items()})
 
 
+def refresh(store: Warehouse) -> int:
+    """Index every article missing from the index or changed since (`newsflow search --reindex`)."""
+    with store.run_lock(), store.writing() as con:
+        return update_index(con)
+
+
 def reindex(store: Warehouse) -> int:
-    """Drop the index and build it again from every stored article (`newsflow search --reindex`)."""
+    """Drop the index and build it again from every stored article (what fts would do per change)."""
     with store.run_lock(), store.writing() as con:
         search_index.clear_index(con)
         return update_index(con)

@@ -36,12 +36,29 @@ class IndexedDoc:
     forms: dict[str, str]
 
 
-def articles_to_index(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Articles not indexed yet, or whose text changed since (reextract): one scan of two columns."""
+def articles_to_index(con: duckdb.DuckDBPyConnection, *, changed: bool = True) -> list[str]:
+    """Articles not indexed yet and, with `changed`, those whose text changed since (reextract).
+
+    Without `changed` the scan joins article ids only; with it, every content hash is compared too.
+    """
+    if not changed:
+        rows = con.execute("SELECT article_id FROM articles ANTI JOIN search_docs USING (article_id) "
+                           "ORDER BY article_id").fetchall()
+        return [r[0] for r in rows]
     rows = con.execute("""
         SELECT a.article_id FROM articles a LEFT JOIN search_docs d USING (article_id)
         WHERE d.article_id IS NULL OR d.content_hash <> a.content_hash
         ORDER BY a.article_id""").fetchall()
+    return [r[0] for r in rows]
+
+
+def run_articles_to_index(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """The articles one run stored that are not indexed yet: a scan of `run_id`, then a small join."""
+    rows = con.execute("""
+        SELECT article_id FROM articles WHERE run_id = $run
+        EXCEPT SELECT article_id FROM search_docs
+               WHERE article_id IN (SELECT article_id FROM articles WHERE run_id = $run)
+        ORDER BY 1""", {"run": run_id}).fetchall()
     return [r[0] for r in rows]
 
 
@@ -96,7 +113,9 @@ def _add_terms(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> No
         SELECT (SELECT coalesce(max(term_id), 0) FROM search_terms) + row_number() OVER (ORDER BY language, term),
                language, term
         FROM (SELECT unnest($langs) AS language, unnest($terms) AS term) n
-        WHERE NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.language = n.language AND t.term = n.term)""",
+        WHERE NOT EXISTS (SELECT 1 FROM (SELECT language, term FROM search_terms
+                                         WHERE term IN (SELECT unnest($terms))) t
+                          WHERE t.language = n.language AND t.term = n.term)""",
         {"langs": [p[0] for p in pairs], "terms": [p[1] for p in pairs]})
 
 
@@ -122,7 +141,9 @@ def _add_postings_and_forms(con: duckdb.DuckDBPyConnection, docs: Sequence[Index
         SELECT DISTINCT n.form, t.term_id
         FROM (SELECT unnest($langs) AS language, unnest($forms) AS form, unnest($terms) AS term) n
         JOIN search_terms t ON t.language = n.language AND t.term = n.term
-        WHERE NOT EXISTS (SELECT 1 FROM search_forms f WHERE f.form = n.form AND f.term_id = t.term_id)""",
+        WHERE NOT EXISTS (SELECT 1 FROM (SELECT form, term_id FROM search_forms
+                                         WHERE form IN (SELECT unnest($forms))) f
+                          WHERE f.form = n.form AND f.term_id = t.term_id)""",
         {"langs": [f[0] for f in forms], "forms": [f[1] for f in forms], "terms": [f[2] for f in forms]})
 
 
