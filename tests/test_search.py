@@ -179,3 +179,16 @@ def test_backlog_is_indexed_a_slice_per_run_and_search_says_what_is_missing(
     assert cli.main(["search", "--reindex", "--config", str(config)]) == 0
     assert f"search index updated: {len(DOCS) - 3} articles indexed" in capsys.readouterr().out
     assert search.unindexed_count(store) == 0
+
+
+def test_sql_examples_in_docs_search_md_run(store: Warehouse) -> None:
+    from newsflow.warehouse import run_read_query
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "search.md").read_text(encoding="utf-8")
+    block = text.split("```sql\n", 1)[1].split("```", 1)[0]
+    statements = [s.strip() for s in block.split(";") if s.strip()]
+    assert len(statements) == 2
+    first = run_read_query(store, statements[0])
+    assert first.columns[:2] == ["article_id", "story_id"] and {r[1] for r in first.rows} == {"wire1"}
+    second = run_read_query(store, statements[1].replace("'centcom syria'", "'\"air strikes\"'"))
+    assert [r[0] for r in second.rows] == ["wire1"] and second.rows[0][1] == 3
