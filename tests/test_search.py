@@ -192,3 +192,16 @@ def test_sql_examples_in_docs_search_md_run(store: Warehouse) -> None:
     assert first.columns[:2] == ["article_id", "story_id"] and {r[1] for r in first.rows} == {"wire1"}
     second = run_read_query(store, statements[1].replace("'centcom syria'", "'\"air strikes\"'"))
     assert [r[0] for r in second.rows] == ["wire1"] and second.rows[0][1] == 3
+
+
+def test_search_on_a_warehouse_without_the_index_says_how_to_create_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsflow.warehouse import compat
+
+    path = tmp_path / "warehouse" / "news.duckdb"
+    compat.ensure_compatible_storage(path)  # an empty warehouse file, never migrated
+    config = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    assert cli.main(["search", "syria", "--config", str(config)]) == 3
+    assert "no search index yet" in capsys.readouterr().err
+    assert cli.main(["search", "syria", "--limit", "0", "--config", str(config)]) == 2

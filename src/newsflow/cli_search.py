@@ -29,7 +29,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories to show (default 20)")
     parser.add_argument("--by", choices=search.ATTENTION_BY, help="attention: matches per day, week or source")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    parser.add_argument("--reindex", action="store_true", help="index every article missing from the search index or changed since (after reextract)")
+    parser.add_argument("--reindex", action="store_true",
+                        help="index every article missing from the search index or changed since (after reextract)")
     parser.add_argument("--config", metavar="PATH", help="config file (default: config/newsflow.toml)")
 
 
@@ -51,6 +52,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             return 0
     if not args.query:
         return fail("give a query, e.g. newsflow search '\"air strikes\" syria'", EXIT_USAGE)
+    if args.limit < 1:
+        return fail(f"--limit must be 1 or more, got {args.limit}", EXIT_USAGE)
     filters = search.SearchFilters(args.since, args.until, args.feed, args.language and args.language.lower())
     try:
         if args.by:

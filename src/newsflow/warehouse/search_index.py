@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from newsflow.errors import WarehouseError
 from newsflow.warehouse.loads import transaction
 from newsflow.warehouse.reads import QueryResult
 
@@ -64,7 +65,7 @@ def run_articles_to_index(con: duckdb.DuckDBPyConnection, run_id: str) -> list[s
 
 def unindexed_count(con: duckdb.DuckDBPyConnection) -> int:
     """Stored articles minus indexed ones: two counts DuckDB answers from metadata."""
-    row = con.execute("SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM search_docs)").fetchone()
+    row = _execute(con, "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM search_docs)").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -157,7 +158,7 @@ def _add_stop_words(con: duckdb.DuckDBPyConnection, languages: set[str],
 
 
 def indexed_languages(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute("SELECT DISTINCT language FROM search_docs ORDER BY 1").fetchall()]
+    return [r[0] for r in _execute(con, "SELECT DISTINCT language FROM search_docs ORDER BY 1").fetchall()]
 
 
 def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -282,5 +283,22 @@ def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str) -
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> QueryResult:
     con.execute("SET TimeZone = 'UTC'")
-    cursor = con.execute(sql, params)
+    cursor = _execute(con, sql, params)
     return QueryResult([d[0] for d in cursor.description or []], cursor.fetchall())
+
+
+NO_INDEX = ("this warehouse has no search index yet (it predates migration 0010); "
+            "run `newsflow search --reindex` or `newsflow run` to create it")
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+             ) -> duckdb.DuckDBPyConnection:
+    """Run a search statement; a warehouse without the index, or a failing query, is one clear error."""
+    try:
+        return con.execute(sql, params) if params is not None else con.execute(sql)
+    except duckdb.CatalogException as exc:
+        if "search_" in str(exc):
+            raise WarehouseError(NO_INDEX) from exc
+        raise WarehouseError(f"search failed: {exc}") from exc
+    except duckdb.Error as exc:
+        raise WarehouseError(f"search failed: {exc}") from exc
