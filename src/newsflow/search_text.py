@@ -44,7 +44,7 @@ def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer(STEMMERS[language])
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=200_000)
 def stem(language: str, word: str) -> str | None:
     """The word's term in `language`: its stem, the word itself under '', None for a stop word."""
     if not language:
