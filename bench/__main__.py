@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import growth, load, memory, polling, throughput
+from bench import growth, load, memory, polling, search, throughput
 from bench.options import BENCHMARKS, DEFAULT_PEER_PYTHON, Options
 from bench.report import OUT_DIR, Table, machine, render, save
 
@@ -25,6 +25,7 @@ RUNNERS: dict[str, tuple[str, Callable[[Options], Table]]] = {
     "growth": (growth.TITLE, growth.run),
     "memory": (memory.TITLE, memory.run),
     "load": (load.TITLE, load.run),
+    "search": (search.TITLE, search.run),
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from tests.sitefactory import generated_story
 
+from bench import search as search_bench
 from newsflow import dedup
 from newsflow.extractpool import ExtractionResult
 from newsflow.models import (
@@ -70,6 +71,7 @@ def populate(path: Path, articles: int, feed_prefix: str, feeds: int) -> float:
             SELECT id, id, NULL, now() - to_seconds(($n - i) * (730 * 86400 // $n))
             FROM (SELECT i, substr(sha256(u), 1, 16) AS id FROM (SELECT i, 'https://synthetic' || (i % 100)
                   || '.example/news/' || i || '.html' AS u FROM range($n) t(i)))""", {"n": articles})
+        search_bench.fill_index(con, articles)  # the search index as runs leave it (bench/search.py)
         con.execute("INSERT INTO runs (run_id, started_at, finished_at, status) "
                     f"VALUES ('{SYNTHETIC_RUN}', now(), now(), 'completed')")
     return time.perf_counter() - started

@@ -13,12 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import growth, load, memory, polling, throughput
+from bench import growth, load, memory, polling, search, throughput
 
 from tests.conftest import SHARED_CORPORA
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-TITLES = [throughput.TITLE, polling.TITLE, growth.TITLE, memory.TITLE, load.TITLE]
+TITLES = [throughput.TITLE, polling.TITLE, growth.TITLE, memory.TITLE, load.TITLE, search.TITLE]
 
 
 def test_quick_benchmark_prints_every_table_and_writes_json(tmp_path: Path) -> None:

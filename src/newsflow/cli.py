@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsflow import __version__, queries
+from newsflow import __version__, cli_search, queries
 from newsflow.cli_run import cmd_run
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("url")
     for action in (opml_in, opml_out, discover):
         _add_config(action, default=argparse.SUPPRESS)  # so `feeds --config X import` keeps X
+    cli_search.add_parser(commands)  # `newsflow search` (cli_search.py)
     return parser
 
 
@@ -117,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def dispatch(args: argparse.Namespace) -> int:
     handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories,
-                "reextract": cmd_reextract, "export": cmd_export, "feeds": cmd_feeds}
+                "reextract": cmd_reextract, "export": cmd_export, "feeds": cmd_feeds,
+                "search": cli_search.cmd_search}
     try:
         return handlers[args.command](args)
     except (ConfigError, InputError, queries.NamedQueryError, OpmlError) as exc:

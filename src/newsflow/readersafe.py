@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from newsflow import warehouse
+from newsflow import search, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, Outcome, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
@@ -77,6 +77,7 @@ def record_run_end(
     with store.writing() as con, warehouse.transaction(con):
         if html_budget_mb is not None:
             dropped = warehouse.prune_pages(con, html_budget_mb * 1024 * 1024)
+        search.update_index(con, limit=search.BACKLOG_PER_RUN, run_id=run_id)  # the run's articles, then backlog
         added = warehouse.replayed_counts(con, run_id)
         totals = {name: value + added.get(name, 0) for name, value in counts.items()}
         warehouse.finish_run(con, run_id, totals, status, error, finished_at)

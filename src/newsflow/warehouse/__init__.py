@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
+from newsflow.warehouse import compat
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -100,6 +101,7 @@ class Warehouse:
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
+        compat.ensure_compatible_storage(self.path)  # new files in the v1.4.0 format, old ones converted (compat.py)
         con = self._connect(read_only=False, patience=self.write_patience)
         try:
             identity = (self.path, self.path.stat().st_ino)

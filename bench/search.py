@@ -1,0 +1,170 @@
+"""6. Search: query latency over 1,000,000 indexed articles, and what keeping the index current costs a run.
+
+The 1M index is generated in SQL (`fill_index`): each synthetic article (bench/synth.py) gets the
+postings of its real words (all of them in every article: the worst case of common words) plus
+`RANDOM_TERMS` words drawn from a skewed vocabulary of `VOCABULARY` terms, so that rare, middling
+and common words exist. Queries run through `newsflow.search` exactly as the CLI runs them.
+Indexing: 1,000 new articles of ~3.4 KB real-looking text (`synth.article_batch`) are stored and
+indexed with `search.update_index` against 1,000 and 1,000,000 stored (and indexed) articles; the
+baseline of the ratio is the small warehouse. A whole rebuild (what fts's `create_fts_index`
+does on every change) is measured on the small warehouse and scaled per article.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+from bench import synth
+from bench.options import Options
+from bench.report import Table, ratio
+from newsflow import search, warehouse
+from newsflow.search import SearchFilters
+from newsflow.warehouse import Warehouse
+
+TITLE = "6. Search: latency at 1M articles, and the index's cost per run"
+VOCABULARY = 200_000
+RANDOM_TERMS = 30
+REAL_WORDS = ("synthet", "stori", "headlin", "offici", "said", "ministri", "report", "harvest")
+QUERIES = {
+    "rare word": "w150000",
+    "middling word": "w3000",
+    "common word": "w20",
+    "two words, AND": "w3000 w20",
+    "OR of two words": "w3000 OR w5000",
+    "word in every article": "harvest",
+    "phrase, middling word": '"w3000 officials"',
+}
+
+
+def fill_index(con: Any, articles: int) -> None:
+    """The search index of bench/synth.py's articles, written in SQL (see the module docstring)."""
+    con.execute("""INSERT INTO search_docs
+        SELECT i + 1, substr(sha256(u), 1, 16), sha256('Synthetic story ' || i || '. ' || repeat(
+               'Officials said the ministry would report on the harvest. ', 5)), 'en', 60
+        FROM (SELECT i, 'https://synthetic' || (i % 100) || '.example/news/' || i || '.html' AS u
+              FROM range($n) t(i))""", {"n": articles})
+    con.execute("INSERT INTO search_terms SELECT i, 'en', 'w' || i FROM range(1, $v + 1) t(i)", {"v": VOCABULARY})
+    con.execute("INSERT INTO search_terms SELECT $v + i + 1, 'en', ($words)[i + 1] FROM range(len($words)) t(i)",
+                {"v": VOCABULARY, "words": list(REAL_WORDS)})
+    con.execute("INSERT INTO search_forms SELECT term, term_id FROM search_terms")
+    con.execute("""INSERT INTO search_postings
+        SELECT term_id, doc_id, (1 + count(*))::USMALLINT FROM (
+            SELECT 1 + floor($v * pow(hash(k) / 18446744073709551615.0, 3))::INTEGER AS term_id,
+                   (k // $per) + 1 AS doc_id
+            FROM range($n * $per) t(k))
+        GROUP BY ALL""", {"n": articles, "per": RANDOM_TERMS, "v": VOCABULARY})
+    con.execute("""INSERT INTO search_postings SELECT $v + w, d, 5 FROM range(1, $n + 1) a(d), range(1, $k + 1) b(w)""",
+                {"n": articles, "v": VOCABULARY, "k": len(REAL_WORDS)})
+
+
+FTS_SCRIPT = r"""
+import glob, os, sys, time, duckdb, duckdb_extension_fts
+ext = glob.glob(os.path.join(os.path.dirname(duckdb_extension_fts.__file__), '**', 'fts.duckdb_extension'),
+                recursive=True)[0]
+con = duckdb.connect()
+con.execute(f"INSTALL '{ext}'; LOAD fts")
+con.execute("CREATE TABLE articles AS SELECT i AS article_id, 'Headline ' || i AS title, "
+            "(SELECT string_agg('w' || (1 + floor(50000 * pow(random(), 3)))::INT, ' ') FROM range(500) r(k) "
+            "WHERE i >= 0) AS text FROM range($n) t(i)", {'n': int(sys.argv[1])})
+started = time.perf_counter()
+con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', overwrite=1)")
+print(time.perf_counter() - started)
+"""
+
+
+def run(opts: Options) -> Table:
+    table = Table(TITLE)
+    small, large = opts.growth_sizes
+    stores = {size: _prepare(opts, table, size) for size in (small, large)}
+    _latency(table, stores[large], large)
+    new = 100 if opts.quick else 1000
+    incremental = _indexing(table, stores, small, large, new)
+    _fts_rebuild(table, 500 if opts.quick else 10_000, large + new, incremental)
+    return table
+
+
+def _fts_rebuild(table: Table, articles: int, large: int, incremental: float) -> None:
+    """DuckDB's fts extension (1.5.5, the last with a wheel) rebuilding its index whole, in its own venv."""
+    uv = shutil.which("uv")
+    if uv is None:
+        table.notes.append("fts comparison skipped: uv is not on PATH")
+        return
+    done = subprocess.run([uv, "run", "--isolated", "--no-project", "--with", "duckdb==1.5.5", "--with",
+                           "duckdb-extension-fts==1.5.5", "python", "-c", FTS_SCRIPT, str(articles)],
+                          capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+        table.notes.append("fts comparison skipped: duckdb-extension-fts==1.5.5 could not be installed or run")
+        return
+    seconds = float(done.stdout.split()[-1])
+    table.add(f"fts create_fts_index, {articles:,} articles of 500 words", seconds, "s")
+    table.add(f"fts whole rebuild extrapolated to {large:,} articles", seconds * large / articles, "s",
+              ratio=ratio(seconds * large / articles, incremental),
+              note="duckdb 1.5.5 + duckdb-extension-fts 1.5.5 in an isolated env; ratio to the incremental update")
+
+
+def _prepare(opts: Options, table: Table, size: int) -> Warehouse:
+    path = opts.workdir / f"search-{size}" / "news.duckdb"
+    started = time.perf_counter()
+    synth.populate(path, size, "search", 20)  # fills the search index too (fill_index)
+    store = Warehouse(path)
+    with store.writing() as con:
+        postings = con.execute("SELECT count(*) FROM search_postings").fetchone()[0]
+    table.notes.append(f"{size:,} articles and {postings:,} postings written in {time.perf_counter() - started:.0f} s")
+    return store
+
+
+def _latency(table: Table, store: Warehouse, size: int) -> None:
+    baseline = _timed(lambda: search.search_stories(store, "w150000", SearchFilters(), 20), repeats=3)
+    for name, text in QUERIES.items():
+        seconds = _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=3)
+        table.check(f"search '{text}' ({name}), {size:,} articles", seconds, "s", 1.0, "<= 1 s",
+                    ratio=ratio(seconds, baseline), note="median of 3; ratio to the rare-word query")
+    seconds = _timed(lambda: search.search_attention(store, "w3000", SearchFilters(), "day"), repeats=3)
+    table.check(f"attention by day 'w3000', {size:,} articles", seconds, "s", 1.0, "<= 1 s")
+
+
+def _timed(action: Any, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _indexing(table: Table, stores: dict[int, Warehouse], small: int, large: int, new: int) -> float:
+    """Index `new` articles into each warehouse; returns the large one's seconds."""
+    cost, check = {}, {}
+    for size, store in stores.items():
+        articles, _, _ = synth.article_batch(new, f"search-bench-{size}", feed_id="search0",
+                                             site=f"https://search{size}.example/news/")
+        with store.writing() as con, warehouse.transaction(con):
+            warehouse.load_articles(con, articles, [], [])
+        with store.writing() as con:
+            started = time.perf_counter()
+            indexed = search.update_index(con, run_id=f"search-bench-{size}")  # as the end of a run calls it
+            cost[size] = time.perf_counter() - started
+            started = time.perf_counter()
+            search.update_index(con)  # `newsflow search --reindex` with nothing to do: every hash compared
+            check[size] = time.perf_counter() - started
+        assert indexed == new, f"indexed {indexed} articles, expected {new}"
+    table.add(f"index {new:,} new articles, {small:,} stored", cost[small], "s", ratio=1.0)
+    table.check(f"index {new:,} new articles, {large:,} stored", cost[large], "s", 1.2 * cost[small],
+                "<= 1.2x small", ratio=ratio(cost[large], cost[small]))
+    table.add(f"search --reindex, nothing to do, {large:,} stored", check[large], "s",
+              ratio=ratio(check[large], check[small]), note="finds missing and changed articles: compares every hash")
+    started = time.perf_counter()
+    rebuilt = search.reindex(stores[small])
+    whole = time.perf_counter() - started
+    per_article = whole / rebuilt
+    table.add(f"whole rebuild, {rebuilt:,} articles (fts-style)", whole, "s", ratio=ratio(whole, cost[small]))
+    table.add(f"whole rebuild extrapolated to {large:,} articles", per_article * large, "s",
+              ratio=ratio(per_article * large, cost[large]), note="what every run would pay if the index were "
+              "rebuilt whole; ratio to the incremental update")
+    return cost[large]

@@ -1,0 +1,143 @@
+"""Search: keep the index current, and rank stories for a query (docs/search.md).
+
+- `update_index(con)`: index the articles stored since the last update (and re-index those
+  whose text changed, after `newsflow reextract`). Its cost follows the new articles: one scan
+  of two columns finds them, and only their text is read. A run calls it at its end.
+- `search_stories` / `search_attention`: parse the query (`search_query`), analyse each word
+  in every language the index holds (`search_text`), then rank in SQL (`search_ranked`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from newsflow.search_query import Phrase, Query, parse_query
+from newsflow.search_stopwords import STOP_WORDS
+from newsflow.search_text import analyse, is_stop_word, stem
+from newsflow.warehouse import Warehouse, search_index
+from newsflow.warehouse.reads import QueryResult
+
+log = logging.getLogger(__name__)
+
+INDEX_CHUNK = 2000
+"""Articles analysed and written per transaction."""
+ATTENTION_BY = ("day", "week", "source")
+BACKLOG_PER_RUN = 20_000
+"""At most this many articles indexed at the end of a run: a run's own articles are far fewer,
+and a warehouse from before the index (migration 0010) is caught up over a few runs, or at
+once by `newsflow search --reindex`, instead of stalling one run."""
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    since: date | None = None
+    until: date | None = None
+    feed: str | None = None
+    language: str | None = None
+
+
+def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, run_id: str | None = None) -> int:
+    """Index articles not indexed yet (at most `limit`); returns how many.
+
+    With `run_id` (the end of a run): that run's articles, then, only while the counts show a
+    backlog (a warehouse from before the index), a slice of it. Without: every article missing,
+    and every article whose text changed since it was indexed (`newsflow reextract`).
+    """
+    if run_id is None:
+        pending = search_index.articles_to_index(con)
+    else:
+        pending = search_index.run_articles_to_index(con, run_id)
+        if search_index.unindexed_count(con) > len(pending):
+            own = set(pending)  # the run's own first, then the backlog
+            pending += [a for a in search_index.articles_to_index(con, changed=False) if a not in own]
+    pending = pending[:limit]
+    for start in range(0, len(pending), chunk):
+        index_articles(con, search_index.read_article_texts(con, pending[start:start + chunk]))
+    if pending:
+        log.info("search index: %d articles indexed", len(pending))
+    return len(pending)
+
+
+def index_articles(con: Any, articles: Sequence[search_index.ArticleText]) -> None:
+    docs = []
+    for article in articles:
+        analysed = analyse(article.title, article.text, article.language)
+        docs.append(search_index.IndexedDoc(article.article_id, article.content_hash, analysed.language,
+                                            analysed.length, analysed.terms, analysed.forms))
+    search_index.write_docs(con, docs, {lang: sorted(words) for lang, words in STOP_WORDS.items()})
+
+
+def refresh(store: Warehouse) -> int:
+    """Index every article missing from the index or changed since (`newsflow search --reindex`)."""
+    with store.run_lock(), store.writing() as con:
+        return update_index(con)
+
+
+def reindex(store: Warehouse) -> int:
+    """Drop the index and build it again from every stored article (what fts would do per change)."""
+    with store.run_lock(), store.writing() as con:
+        search_index.clear_index(con)
+        return update_index(con)
+
+
+# --- querying -----------------------------------------------------------------------------
+
+
+def ranked_inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
+    """The `search_ranked` arguments for `query`: every word's term in every indexed language."""
+    languages = search_index.indexed_languages(con)
+    entries = _alternatives(query)
+    wanted = {(lang, term) for _, _, phrase, _ in entries for word in phrase for lang in languages
+              if (term := stem(lang, word)) is not None}
+    ids = search_index.lookup_terms(con, wanted)
+    terms, stops, alts = [], [], []
+    for clause, alt, phrase, negated in entries:
+        alts.append({"clause": clause, "alt": alt, "n_tokens": len(set(phrase)),
+                     "pattern": phrase_pattern(phrase) if len(phrase) > 1 else None, "negated": negated})
+        for pos, word in enumerate(dict.fromkeys(phrase)):
+            for lang in languages:
+                term = stem(lang, word)
+                if is_stop_word(lang, word):
+                    stops.append({"clause": clause, "alt": alt, "pos": pos, "language": lang})
+                elif term is not None and (lang, term) in ids:
+                    terms.append({"clause": clause, "alt": alt, "pos": pos, "term_id": ids[(lang, term)],
+                                  "negated": negated})
+    return {"terms": terms, "stops": stops, "alts": alts}
+
+
+def _alternatives(query: Query) -> list[tuple[int, int, Phrase, bool]]:
+    entries = [(c, a, phrase, False) for c, clause in enumerate(query.clauses) for a, phrase in enumerate(clause)]
+    first_negated = len(query.clauses)
+    entries += [(first_negated + i, 0, phrase, True) for i, phrase in enumerate(query.excluded)]
+    return entries
+
+
+def phrase_pattern(phrase: Phrase) -> str:
+    """How `search_ranked` looks for a phrase: its tokens one space apart, in the text made alike."""
+    return " ".join(phrase)
+
+
+def unindexed_count(store: Warehouse) -> int:
+    """Articles stored but not in the index (a pre-0010 warehouse still catching up)."""
+    with store.reading() as con:
+        return search_index.unindexed_count(con)
+
+
+def search_stories(store: Warehouse, text: str, filters: SearchFilters, limit: int) -> QueryResult:
+    """One row per story matching `text`, best first, with its outlets and first outlet."""
+    query = parse_query(text)
+    with store.reading() as con:
+        params = search_index.search_params(ranked_inputs(con, query), **vars(filters))
+        return search_index.ranked_stories(con, params, limit)
+
+
+def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str) -> QueryResult:
+    """Matching stories and articles per day, week (zero-filled) or source."""
+    query = parse_query(text)
+    with store.reading() as con:
+        params = search_index.search_params(ranked_inputs(con, query), **vars(filters))
+        return search_index.attention(con, params, by)

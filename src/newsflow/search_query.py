@@ -1,0 +1,67 @@
+"""Search query syntax, parsed into clauses. Pure: no I/O.
+
+    syria strikes             both words (every clause must match)
+    "air strikes"             a phrase: its words in this order
+    -iran  -"white house"     leave out articles with the word or phrase
+    strikes OR raids          either (OR, in capitals, joins its neighbours into one clause)
+
+A word with punctuation inside (`U.S.`, `covid-19`) is a phrase of its tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsflow.search_text import query_tokens
+
+MAX_CLAUSES = 63
+"""The ranking tracks the clauses an article satisfies as bits of one 64-bit integer."""
+_ITEM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+class QuerySyntaxError(ValueError):
+    """A query with nothing to look for."""
+
+
+Phrase = tuple[str, ...]
+"""The tokens of one word or phrase, in order."""
+
+
+@dataclass(frozen=True)
+class Query:
+    clauses: tuple[tuple[Phrase, ...], ...]  # each clause: alternatives, one of which must match
+    excluded: tuple[Phrase, ...]
+
+    def phrases(self) -> list[Phrase]:
+        return [p for clause in self.clauses for p in clause] + list(self.excluded)
+
+
+def parse_query(text: str) -> Query:
+    """Clauses (AND) of alternatives (OR), and the excluded words and phrases."""
+    clauses: list[list[Phrase]] = []
+    excluded: list[Phrase] = []
+    join_next = False
+    for match in _ITEM.finditer(text):
+        negated, quoted, bare = match.group(1), match.group(2), match.group(3)
+        if bare == "OR":
+            join_next = bool(clauses)
+            continue
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            negated, bare = "-", bare[1:]
+        phrase = tuple(query_tokens(quoted if bare is None else bare))
+        if not phrase:
+            continue
+        if negated:
+            excluded.append(phrase)
+        elif join_next:
+            clauses[-1].append(phrase)
+        else:
+            clauses.append([phrase])
+        join_next = False
+    if not clauses:
+        raise QuerySyntaxError(f"the query {text!r} has no word to look for (excluded words alone match nothing)")
+    if len(clauses) > MAX_CLAUSES:
+        raise QuerySyntaxError(
+            f"the query has {len(clauses)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
+    return Query(tuple(tuple(c) for c in clauses), tuple(excluded))

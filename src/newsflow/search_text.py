@@ -1,0 +1,87 @@
+"""Text analysis for search: tokens, stems and stop words by the article's language.
+
+The one module that imports snowballstemmer. Tokens are `text.word_tokens` (casefolded
+letter/digit runs, one token per CJK character). A language with a Snowball stemmer is
+analysed in that language: its stop words (`search_stopwords`) are left out and the rest
+stemmed; any other language, or none, is indexed under '' with words as they are.
+Stems are cached per (language, word): a batch stems each distinct word once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import snowballstemmer
+
+from newsflow.search_stopwords import STOP_WORDS
+from newsflow.text import word_tokens
+
+STEMMERS = {
+    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "eu": "basque", "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi",
+    "hu": "hungarian", "hy": "armenian", "id": "indonesian", "it": "italian", "lt": "lithuanian", "ne": "nepali",
+    "nl": "dutch", "no": "norwegian", "nb": "norwegian", "nn": "norwegian", "pl": "polish", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish",
+    "fa": "persian", "et": "estonian", "yi": "yiddish",
+}
+"""ISO 639-1 codes with a Snowball stemmer, and the stemmer's name."""
+TITLE_WEIGHT = 2
+"""A title word counts as this many occurrences: BM25F's field weight, the cheap way."""
+MAX_TF = 65535
+
+
+def analyser_language(language: str | None) -> str:
+    """'en' for 'en', 'EN-gb' or 'en_US'; '' for a language without a stemmer, or none."""
+    code = (language or "").strip().lower().replace("_", "-").split("-")[0]
+    return code if code in STEMMERS else ""
+
+
+@lru_cache(maxsize=64)
+def _stemmer(language: str) -> Any:
+    return snowballstemmer.stemmer(STEMMERS[language])
+
+
+@lru_cache(maxsize=200_000)
+def stem(language: str, word: str) -> str | None:
+    """The word's term in `language`: its stem, the word itself under '', None for a stop word."""
+    if not language:
+        return word
+    if word in STOP_WORDS.get(language, ()):
+        return None
+    return str(_stemmer(language).stemWord(word))
+
+
+def is_stop_word(language: str, word: str) -> bool:
+    return word in STOP_WORDS.get(language, ())
+
+
+@dataclass(frozen=True)
+class AnalysedDoc:
+    language: str
+    terms: dict[str, int]  # term -> tf
+    forms: dict[str, str]  # surface form -> term
+    length: int
+
+
+def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
+    """An article's terms with their frequencies: title words count TITLE_WEIGHT times."""
+    lang = analyser_language(language)
+    counts = Counter(word_tokens(text))
+    for word, n in Counter(word_tokens(title or "")).items():
+        counts[word] += TITLE_WEIGHT * n
+    terms: Counter[str] = Counter()
+    forms: dict[str, str] = {}
+    for word, n in counts.items():
+        term = stem(lang, word)
+        if term is not None:
+            terms[term] += n
+            forms[word] = term
+    return AnalysedDoc(lang, {t: min(n, MAX_TF) for t, n in terms.items()}, forms, sum(terms.values()))
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens of a query word or phrase, as the index sees them (before stemming)."""
+    return word_tokens(text)

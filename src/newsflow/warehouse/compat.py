@@ -1,0 +1,110 @@
+"""Storage compatibility: the warehouse file opens in DuckDB 1.4.0 and later, not only in 2.x.
+
+duckdb 2.0.1 writes storage version 69 by default, which DuckDB 1.5.6 (the newest 1.x, and its
+CLI) refuses. A file created with `storage_compatibility_version = 'v1.4.0'` keeps that
+format for its whole life, whichever DuckDB opens it later, and opens in DuckDB >= 1.4.0.
+
+- `ensure_compatible_storage(path)` runs before every read-write open (`Warehouse.writing`).
+  A missing file is created in the compatible format. A file in another format (a warehouse
+  written by newsflow before this module existed) is copied into a new compatible file with
+  `ATTACH ... (STORAGE_VERSION ...)` and `COPY FROM DATABASE`, which then replaces it.
+- Crash safety: the copy goes to `<name>.compat-tmp` (removed first if a crash left one); the
+  old file gets a hard link `<name>.pre-compat` as a backup; `os.replace` swaps the copy in
+  atomically, so the path always names a whole warehouse, old or new. The backup is removed
+  once the new file has opened; a leftover backup beside a compatible file is removed too.
+- The header is read without opening the database (bytes 8-19: magic `DUCK`, then the
+  storage version as a little-endian uint64). DuckDB 2.x writes 999 there for its own
+  format; files readable by 1.x carry 64..68.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import duckdb
+
+from newsflow.errors import WarehouseError
+
+log = logging.getLogger(__name__)
+
+STORAGE_COMPATIBILITY = "v1.4.0"
+"""Written into every new warehouse; the oldest client that opens it is DuckDB 1.4.0."""
+OLDEST_CLIENT = "1.4.0"
+_READABLE_BY_1X = range(64, 69)
+_MAGIC = b"DUCK"
+
+
+def connect_config() -> dict[str, str | bool | int | float | list[str]]:
+    """The config a new warehouse file is created with."""
+    return {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+
+
+def storage_version(path: Path) -> int | None:
+    """The storage version number in the file's header, or None if it is not a DuckDB file."""
+    with open(path, "rb") as handle:
+        header = handle.read(20)
+    if len(header) < 20 or header[8:12] != _MAGIC:
+        return None
+    return int.from_bytes(header[12:20], "little")
+
+
+def is_compatible(path: Path) -> bool:
+    version = storage_version(path)
+    return version is None or version in _READABLE_BY_1X
+
+
+def ensure_compatible_storage(path: Path) -> None:
+    """Create `path` in the compatible format, or carry an older-format file across (see above)."""
+    backup = path.with_name(path.name + ".pre-compat")
+    if not path.exists():
+        _create(path)
+    elif not is_compatible(path):
+        _convert(path, backup)
+    if backup.exists():
+        backup.unlink()
+
+
+def _create(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        duckdb.connect(str(path), config=connect_config()).close()
+    except duckdb.IOException as exc:  # someone else created it meanwhile and holds it: theirs stands
+        log.debug("could not create %s in the compatible format: %s", path, exc)
+
+
+def _convert(path: Path, backup: Path) -> None:
+    temporary = path.with_name(path.name + ".compat-tmp")
+    for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    log.warning("rewriting %s in DuckDB storage format %s so DuckDB >= %s clients can open it (one-off)",
+                path, STORAGE_COMPATIBILITY, OLDEST_CLIENT)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():  # another process has it open; the next write retries
+            log.info("%s is in use; its storage format is converted on a later write", path)
+            return
+        raise WarehouseError(f"cannot open {path}: {exc}") from exc
+    try:
+        con.execute(f"ATTACH '{_quoted(temporary)}' AS compat_copy (STORAGE_VERSION '{STORAGE_COMPATIBILITY}')")
+        con.execute(f"COPY FROM DATABASE \"{_database_name(con)}\" TO compat_copy")
+        con.execute("DETACH compat_copy")
+    finally:
+        con.close()
+    if backup.exists():
+        backup.unlink()
+    os.link(path, backup)
+    os.replace(temporary, path)
+    duckdb.connect(str(path), read_only=True).close()  # the new file opens: the backup can go
+
+
+def _database_name(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("SELECT current_database()").fetchone()
+    assert row is not None
+    return str(row[0]).replace('"', '""')
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,304 @@
+"""The search index's SQL (migration 0010, warehouse/views/search.sql): write it, look terms up, rank.
+
+Analysis (tokens, stems, stop words) is `newsflow.search_text`'s; this module only moves plain
+data in and out. Writes are bulk `INSERT ... SELECT unnest(...)`, one transaction per chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from newsflow.errors import WarehouseError
+from newsflow.warehouse.loads import transaction
+from newsflow.warehouse.reads import QueryResult
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    article_id: str
+    content_hash: str
+    title: str | None
+    text: str
+    language: str | None
+
+
+@dataclass(frozen=True)
+class IndexedDoc:
+    article_id: str
+    content_hash: str
+    language: str  # the analyser's ('' when none)
+    length: int
+    terms: dict[str, int]
+    forms: dict[str, str]
+
+
+def articles_to_index(con: duckdb.DuckDBPyConnection, *, changed: bool = True) -> list[str]:
+    """Articles not indexed yet and, with `changed`, those whose text changed since (reextract).
+
+    Without `changed` the scan joins article ids only; with it, every content hash is compared too.
+    """
+    if not changed:
+        rows = con.execute("SELECT article_id FROM articles ANTI JOIN search_docs USING (article_id) "
+                           "ORDER BY article_id").fetchall()
+        return [r[0] for r in rows]
+    rows = con.execute("""
+        SELECT a.article_id FROM articles a LEFT JOIN search_docs d USING (article_id)
+        WHERE d.article_id IS NULL OR d.content_hash <> a.content_hash
+        ORDER BY a.article_id""").fetchall()
+    return [r[0] for r in rows]
+
+
+def run_articles_to_index(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """The articles one run stored that are not indexed yet: a scan of `run_id`, then a small join."""
+    rows = con.execute("""
+        SELECT article_id FROM articles WHERE run_id = $run
+        EXCEPT SELECT article_id FROM search_docs
+               WHERE article_id IN (SELECT article_id FROM articles WHERE run_id = $run)
+        ORDER BY 1""", {"run": run_id}).fetchall()
+    return [r[0] for r in rows]
+
+
+def unindexed_count(con: duckdb.DuckDBPyConnection) -> int:
+    """Stored articles minus indexed ones: two counts DuckDB answers from metadata."""
+    row = _execute(con, "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM search_docs)").fetchone()
+    return int(row[0]) if row else 0
+
+
+def read_article_texts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[ArticleText]:
+    rows = con.execute(
+        "SELECT article_id, content_hash, title, text, language FROM articles "
+        "WHERE article_id IN (SELECT unnest($ids)) ORDER BY article_id", {"ids": list(article_ids)}).fetchall()
+    return [ArticleText(*row) for row in rows]
+
+
+def write_docs(
+    con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], stop_words: dict[str, Iterable[str]]
+) -> None:
+    """Index `docs` in one transaction; a doc indexed before is replaced (its doc_id kept)."""
+    if not docs:
+        return
+    with transaction(con):
+        _replace_docs(con, docs)
+        _add_terms(con, docs)
+        _add_postings_and_forms(con, docs)
+        _add_stop_words(con, {d.language for d in docs}, stop_words)
+
+
+def _replace_docs(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> None:
+    ids = [d.article_id for d in docs]
+    con.execute("CREATE OR REPLACE TEMP TABLE search_batch_old AS SELECT doc_id, article_id FROM search_docs "
+                "WHERE article_id IN (SELECT unnest($ids))", {"ids": ids})
+    con.execute("DELETE FROM search_postings WHERE doc_id IN (SELECT doc_id FROM search_batch_old)")
+    con.execute("DELETE FROM search_docs WHERE doc_id IN (SELECT doc_id FROM search_batch_old)")
+    con.execute("""
+        INSERT INTO search_docs
+        SELECT coalesce(o.doc_id, (SELECT coalesce(max(doc_id), 0) FROM search_docs)
+                                  + row_number() OVER (PARTITION BY o.doc_id IS NULL ORDER BY n.article_id)),
+               n.article_id, n.content_hash, n.language, n.length
+        FROM (SELECT unnest($ids) AS article_id, unnest($hashes) AS content_hash, unnest($langs) AS language,
+                     unnest($lengths) AS length) n
+        LEFT JOIN search_batch_old o USING (article_id)""",
+        {"ids": ids, "hashes": [d.content_hash for d in docs], "langs": [d.language for d in docs],
+         "lengths": [d.length for d in docs]})
+
+
+def _add_terms(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> None:
+    pairs = {(d.language, term) for d in docs for term in d.terms}
+    con.execute("""
+        INSERT INTO search_terms
+        SELECT (SELECT coalesce(max(term_id), 0) FROM search_terms) + row_number() OVER (ORDER BY language, term),
+               language, term
+        FROM (SELECT unnest($langs) AS language, unnest($terms) AS term) n
+        WHERE NOT EXISTS (SELECT 1 FROM (SELECT language, term FROM search_terms
+                                         WHERE term IN (SELECT unnest($terms))) t
+                          WHERE t.language = n.language AND t.term = n.term)""",
+        {"langs": [p[0] for p in pairs], "terms": [p[1] for p in pairs]})
+
+
+def _add_postings_and_forms(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> None:
+    articles, langs, terms, tfs = [], [], [], []
+    for doc in docs:
+        for term, tf in doc.terms.items():
+            articles.append(doc.article_id)
+            langs.append(doc.language)
+            terms.append(term)
+            tfs.append(tf)
+    con.execute("""
+        INSERT INTO search_postings
+        SELECT t.term_id, d.doc_id, n.tf
+        FROM (SELECT unnest($articles) AS article_id, unnest($langs) AS language, unnest($terms) AS term,
+                     unnest($tfs)::USMALLINT AS tf) n
+        JOIN search_terms t ON t.language = n.language AND t.term = n.term
+        JOIN (SELECT doc_id, article_id FROM search_docs WHERE article_id IN (SELECT unnest($ids))) d USING (article_id)
+        """, {"articles": articles, "langs": langs, "terms": terms, "tfs": tfs, "ids": [d.article_id for d in docs]})
+    forms = {(d.language, form, term) for d in docs for form, term in d.forms.items()}
+    con.execute("""
+        INSERT INTO search_forms
+        SELECT DISTINCT n.form, t.term_id
+        FROM (SELECT unnest($langs) AS language, unnest($forms) AS form, unnest($terms) AS term) n
+        JOIN search_terms t ON t.language = n.language AND t.term = n.term
+        WHERE NOT EXISTS (SELECT 1 FROM (SELECT form, term_id FROM search_forms
+                                         WHERE form IN (SELECT unnest($forms))) f
+                          WHERE f.form = n.form AND f.term_id = t.term_id)""",
+        {"langs": [f[0] for f in forms], "forms": [f[1] for f in forms], "terms": [f[2] for f in forms]})
+
+
+def _add_stop_words(con: duckdb.DuckDBPyConnection, languages: set[str],
+                    stop_words: dict[str, Iterable[str]]) -> None:
+    known = {r[0] for r in con.execute("SELECT DISTINCT language FROM search_stopwords").fetchall()}
+    for language in sorted(languages - known):
+        words = sorted(stop_words.get(language, ()))
+        if words:
+            con.execute("INSERT INTO search_stopwords SELECT $lang, unnest($words)", {"lang": language, "words": words})
+
+
+def indexed_languages(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in _execute(con, "SELECT DISTINCT language FROM search_docs ORDER BY 1").fetchall()]
+
+
+def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    wanted = sorted(set(pairs))
+    rows = con.execute("""
+        SELECT t.language, t.term, t.term_id FROM search_terms t
+        JOIN (SELECT unnest($langs) AS language, unnest($terms) AS term) n USING (language, term)""",
+        {"langs": [p[0] for p in wanted], "terms": [p[1] for p in wanted]}).fetchall()
+    return {(r[0], r[1]): r[2] for r in rows}
+
+
+def clear_index(con: duckdb.DuckDBPyConnection) -> None:
+    with transaction(con):
+        for table in ("search_postings", "search_forms", "search_terms", "search_docs", "search_stopwords"):
+            con.execute(f"DELETE FROM {table}")
+
+
+# --- queries ------------------------------------------------------------------------------
+
+RANKED_TYPES = {
+    "terms": "STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, term_id INTEGER, negated BOOLEAN)[]",
+    "stops": "STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, \"language\" VARCHAR)[]",
+    "alts": "STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR, negated BOOLEAN)[]",
+}
+# The stories view's site (host less "www."), without a regex per matching article.
+_HOST = "lower(split_part(split_part(split_part(split_part(a.canonical_url, '/', 3), ':', 1), '?', 1), '#', 1))"
+_SITE = f"CASE WHEN starts_with({_HOST}, 'www.') THEN {_HOST}[5:] ELSE {_HOST} END"
+_MATCHES = f"""
+    SELECT a.article_id, a.story_id, a.title, a.feed_id, {_SITE} AS site, r.score,
+           coalesce(a.published_at, a.fetched_at) AS appeared_at
+    FROM search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
+                       $alts::{RANKED_TYPES['alts']}) r
+    JOIN articles a USING (article_id)
+    WHERE ($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
+      AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
+      AND ($feed IS NULL OR a.feed_id = $feed)
+      AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)
+"""
+_RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
+                             $alts::{RANKED_TYPES['alts']})"""
+_FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
+      AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
+      AND ($feed IS NULL OR a.feed_id = $feed)
+      AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)"""
+# Top stories without joining every match with `articles`: the best `$depth` matching articles
+# name the candidate stories, and only those stories' copies are read. Exact whenever those
+# articles hold `$limit` stories or all the matches (ranked_stories checks, and widens).
+STORIES_SQL = f"""
+WITH r AS (SELECT * FROM {_RANKED}),
+e AS (SELECT r.* FROM r WHERE NOT $filtered
+      UNION ALL
+      SELECT r.* FROM r
+      SEMI JOIN (SELECT article_id FROM articles a WHERE $filtered AND {_FILTERS}) f USING (article_id)),
+top_articles AS (SELECT article_id, score FROM e ORDER BY score DESC, article_id LIMIT $depth),
+top_stories AS (SELECT a.story_id, max(t.score) AS score FROM top_articles t JOIN articles a USING (article_id)
+                GROUP BY a.story_id ORDER BY score DESC, a.story_id LIMIT $limit),
+m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
+             coalesce(a.published_at, a.fetched_at) AS appeared_at
+      FROM articles a JOIN e USING (article_id)
+      WHERE a.story_id IN (SELECT story_id FROM top_stories))
+SELECT story_id, arg_max(title, score) AS title, count(DISTINCT site) AS outlets, count(*) AS articles,
+       arg_min(site, (appeared_at, article_id)) AS first_outlet, min(appeared_at) AS first_seen,
+       round(max(score), 3) AS score,
+       (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found
+FROM m GROUP BY story_id
+ORDER BY score DESC, outlets DESC, story_id
+"""
+_MATCHES = f"""
+    SELECT a.article_id, a.story_id, a.title, a.feed_id, {_SITE} AS site, r.score,
+           coalesce(a.published_at, a.fetched_at) AS appeared_at
+    FROM {_RANKED} r
+    JOIN articles a USING (article_id)
+    WHERE {_FILTERS}
+"""
+_PERIOD = {"day": "day", "week": "week"}
+
+
+def search_params(inputs: dict[str, list[dict[str, Any]]], since: date | None, until: date | None,
+                  feed: str | None, language: str | None) -> dict[str, Any]:
+    return {**inputs, "since": since, "until": until, "feed": feed, "language": language}
+
+
+STORY_DEPTH = 50
+"""Matching articles read per story asked for, before widening (syndication: copies per story)."""
+
+
+def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int) -> QueryResult:
+    """The `limit` best stories; widens the candidates until they hold `limit` stories or every match."""
+    filtered = any(params[k] is not None for k in ("since", "until", "feed", "language"))
+    depth = max(limit, 1) * STORY_DEPTH
+    while True:
+        result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered})
+        considered, found = (result.rows[0][-2], result.rows[0][-1]) if result.rows else (0, 0)
+        if found >= limit or considered < depth:
+            return QueryResult(result.columns[:-2], [row[:-2] for row in result.rows])
+        depth *= 10
+
+
+def attention_sql(by: str) -> str:
+    if by == "source":
+        return f"""
+WITH m AS ({_MATCHES})
+SELECT site AS source, count(DISTINCT story_id) AS stories, count(*) AS articles
+FROM m GROUP BY site ORDER BY stories DESC, articles DESC, source"""
+    unit = _PERIOD[by]
+    return f"""
+WITH m AS ({_MATCHES}),
+firsts AS (SELECT story_id, min(appeared_at) AS first_at FROM m GROUP BY story_id),
+bounds AS (SELECT date_trunc('{unit}', coalesce($since::DATE, min(appeared_at)::DATE)) AS lo,
+                  date_trunc('{unit}', coalesce($until::DATE, max(appeared_at)::DATE)) AS hi FROM m),
+periods AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 {unit}))::DATE AS period FROM bounds WHERE lo IS NOT NULL),
+story_counts AS (SELECT date_trunc('{unit}', first_at)::DATE AS period, count(*) AS n FROM firsts GROUP BY 1),
+article_counts AS (SELECT date_trunc('{unit}', appeared_at)::DATE AS period, count(*) AS n FROM m GROUP BY 1)
+SELECT p.period, coalesce(s.n, 0) AS stories, coalesce(c.n, 0) AS articles
+FROM periods p LEFT JOIN story_counts s USING (period) LEFT JOIN article_counts c USING (period)
+ORDER BY p.period"""
+
+
+def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str) -> QueryResult:
+    return _run(con, attention_sql(by), params)
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> QueryResult:
+    con.execute("SET TimeZone = 'UTC'")
+    cursor = _execute(con, sql, params)
+    return QueryResult([d[0] for d in cursor.description or []], cursor.fetchall())
+
+
+NO_INDEX = ("this warehouse has no search index yet (it predates migration 0010); "
+            "run `newsflow search --reindex` or `newsflow run` to create it")
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+             ) -> duckdb.DuckDBPyConnection:
+    """Run a search statement; a warehouse without the index, or a failing query, is one clear error."""
+    try:
+        return con.execute(sql, params) if params is not None else con.execute(sql)
+    except duckdb.CatalogException as exc:
+        if "search_" in str(exc):
+            raise WarehouseError(NO_INDEX) from exc
+        raise WarehouseError(f"search failed: {exc}") from exc
+    except duckdb.Error as exc:
+        raise WarehouseError(f"search failed: {exc}") from exc

@@ -1,0 +1,132 @@
+-- search_ranked: the BM25 ranking behind `newsflow search` (docs/search.md), over the tables of
+-- migration 0010. Its arguments are the analysed query, as `newsflow search --show-sql` prints it:
+--   terms  STRUCT(clause, alt, pos, term_id, negated)[]  every term a query word may stand for
+--                                                        (one per language it occurs in)
+--   stops  STRUCT(clause, alt, pos, language)[]          query words that are stop words in a language:
+--                                                        satisfied by any article in that language
+--   alts   STRUCT(clause, alt, n_tokens, pattern, negated)[]  each word or phrase; pattern is a
+--                                                        phrase's words, lowercased, one space apart
+-- An article matches when, for every clause that is not negated (at most 63, numbered 0..62), one
+-- of its alternatives has all its words (and its phrase pattern), and no negated alternative does. Score: BM25 (k1 1.2,
+-- b 0.75) summed over the matched terms, with N and df counted from the index; a word's df
+-- counts its articles in every language.
+CREATE OR REPLACE MACRO search_ranked(terms, stops, alts) AS TABLE
+WITH q AS (SELECT unnest(terms, recursive := true)),
+     a AS (SELECT unnest(alts, recursive := true)),
+     st AS (SELECT clause, alt, "language", count(*) AS n
+            FROM (SELECT unnest(stops, recursive := true)) GROUP BY ALL),
+     stats AS (SELECT count(*) AS n_docs, avg(length) AS avgdl FROM search_docs),
+     -- the query terms' postings, read once
+     hits AS MATERIALIZED (SELECT doc_id, term_id, tf FROM search_postings WHERE term_id IN (SELECT term_id FROM q)),
+     qdf AS (SELECT term_id, count(*) AS n FROM hits GROUP BY term_id),
+     df AS (SELECT q.clause, q.alt, q.pos, sum(qdf.n) AS df FROM q JOIN qdf USING (term_id) GROUP BY ALL),
+     -- the anchor: the rarest required word (or, for a clause of OR'ed alternatives, the whole
+     -- clause) that no stop word can stand for. Every match has one of its terms, so only those
+     -- articles' postings of the other words are read.
+     alt_counts AS (SELECT clause, count(*) AS n_alts FROM a GROUP BY clause),
+     anchor AS (SELECT q.clause, CASE WHEN c.n_alts = 1 THEN q.pos END AS pos
+                FROM q JOIN qdf USING (term_id) JOIN alt_counts c USING (clause)
+                WHERE NOT q.negated AND q.clause NOT IN (SELECT clause FROM st)
+                GROUP BY ALL ORDER BY sum(qdf.n), 1, 2 LIMIT 1),
+     anchor_docs AS (SELECT DISTINCT doc_id FROM hits
+                     WHERE term_id IN (SELECT q.term_id FROM q JOIN anchor x ON q.clause = x.clause
+                                       AND (x.pos IS NULL OR q.pos = x.pos))),
+     -- one row per (article, query word) it has: an article has a word in one language only
+     hq AS (SELECT p.doc_id, p.tf, q.clause, q.alt, q.pos, q.negated
+            FROM hits p JOIN q USING (term_id)
+            WHERE NOT EXISTS (SELECT 1 FROM anchor) OR p.doc_id IN (SELECT doc_id FROM anchor_docs)),
+     doc_alt AS (
+        SELECT h.doc_id, h.clause, h.alt, any_value(h.negated) AS negated, count(*) AS matched,
+               any_value(d.article_id) AS article_id, any_value(d."language") AS "language",
+               sum(CASE WHEN h.negated THEN 0 ELSE ln(1 + (s.n_docs - f.df + 0.5) / (f.df + 0.5))
+                       * h.tf * 2.2 / (h.tf + 1.2 * (0.25 + 0.75 * d.length / s.avgdl)) END) AS score
+        FROM hq h JOIN search_docs d USING (doc_id) JOIN df f USING (clause, alt, pos) CROSS JOIN stats s
+        GROUP BY h.doc_id, h.clause, h.alt),
+     alt_ok AS (
+        SELECT o.*, a.pattern, o.matched + coalesce(st.n, 0) = a.n_tokens AS words_ok
+        FROM doc_alt o JOIN a USING (clause, alt)
+        LEFT JOIN st ON st.clause = o.clause AND st.alt = o.alt AND st."language" = o."language"),
+     -- a phrase is looked for in the text with its words one space apart: the text is lowercased,
+     -- each CJK character set apart, and every run of other characters made one space
+     phrase_text AS (SELECT article_id,
+                            ' ' || regexp_replace(regexp_replace(lower(coalesce(title, '') || ' ' || "text"),
+                                                                 '([\p{Han}\p{Hiragana}\p{Katakana}])', ' \1 ', 'g'),
+                                                  '[^\pL\pN_]+', ' ', 'g') || ' ' AS body
+                     FROM articles
+                     WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL)),
+     phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
+                   WHERE o.words_ok AND o.pattern IS NOT NULL AND contains(t.body, ' ' || o.pattern || ' ')),
+     alt_true AS (
+        SELECT o.doc_id, o.article_id, o."language", o.clause, o.negated, o.score,
+               o.words_ok AND (o.pattern IS NULL OR p.doc_id IS NOT NULL) AS holds
+        FROM alt_ok o LEFT JOIN phrase_ok p USING (doc_id, clause, alt)),
+     -- clauses as bits (at most 63 are not negated): those an article satisfies, those all stop words
+     -- in its language satisfy, and those required
+     auto_ok AS (SELECT st."language", bit_or((1::UBIGINT) << a.clause::UBIGINT) AS mask
+                 FROM st JOIN a USING (clause, alt) WHERE NOT a.negated AND st.n = a.n_tokens GROUP BY 1),
+     required AS (SELECT coalesce(bit_or((1::UBIGINT) << clause::UBIGINT), 0::UBIGINT) AS mask
+                  FROM a WHERE NOT negated),
+     per_doc AS (
+        SELECT doc_id, any_value(article_id) AS article_id, any_value("language") AS "language",
+               sum(score) AS score, bool_or(holds AND negated) AS excluded,
+               bit_or(CASE WHEN holds AND NOT negated THEN (1::UBIGINT) << clause::UBIGINT
+                           ELSE 0::UBIGINT END) AS mask
+        FROM alt_true GROUP BY doc_id)
+SELECT p.article_id, p.score
+FROM per_doc p LEFT JOIN auto_ok o USING ("language") CROSS JOIN required r
+WHERE (p.mask | coalesce(o.mask, 0::UBIGINT)) = r.mask AND NOT p.excluded;
+
+-- search_articles('query'): the same search from SQL, for analysts: one row per matching article,
+-- best first (docs/search.md). The query syntax is the CLI's ("phrases", -word, OR). Words are
+-- looked up by the forms the index has seen (search_forms) instead of being stemmed, so a word
+-- form that occurs in no article finds nothing here, where `newsflow search` would stem it.
+-- search_query_alts/terms/stops(query) are its three steps, each a self-contained subquery
+-- (DuckDB 1.4 does not see a macro's CTEs inside another macro's arguments).
+CREATE OR REPLACE MACRO search_query_alts(query) AS (
+    WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
+                   FROM (SELECT regexp_extract_all(query, '-?"[^"]*"?|\S+') AS x)),
+         flagged AS (SELECT i, item = 'OR' AS is_or, starts_with(item, '-') AND length(item) > 1 AS negated,
+                            regexp_extract_all(lower(item), '[\p{Han}\p{Hiragana}\p{Katakana}]|[^\s\p{Po}\p{Ps}'
+                                               || '\p{Pe}\p{Pi}\p{Pf}\p{Pd}\p{S}\p{Z}\p{C}\p{M}\p{Han}\p{Hiragana}'
+                                               || '\p{Katakana}]+') AS ordered,
+                            coalesce(lag(item = 'OR') OVER (ORDER BY i), false) AS after_or
+                     FROM items),
+         kept AS (SELECT * FROM flagged WHERE NOT is_or AND len(ordered) > 0),
+         numbered AS (SELECT *, CASE WHEN negated THEN 100000 + i
+                                     ELSE sum(CASE WHEN NOT negated AND NOT after_or THEN 1 ELSE 0 END)
+                                              OVER (ORDER BY i) END AS clause
+                      FROM kept),
+         alternatives AS (SELECT *, row_number() OVER (PARTITION BY clause ORDER BY i) AS alt FROM numbered)
+    SELECT coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
+                          'n_tokens': len(list_distinct(ordered))::INTEGER,
+                          'pattern': CASE WHEN len(ordered) > 1 THEN array_to_string(ordered, ' ') END,
+                          'negated': negated,
+                          'words': list_distinct(ordered)} ORDER BY i), [])
+    FROM alternatives
+);
+
+CREATE OR REPLACE MACRO search_query_terms(query) AS (
+    SELECT coalesce(list({'clause': w.clause, 'alt': w.alt, 'pos': w.pos::INTEGER, 'term_id': f.term_id,
+                          'negated': w.negated}), [])
+           ::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, term_id INTEGER, negated BOOLEAN)[]
+    FROM (SELECT a.clause, a.alt, a.negated, unnest(a.words) AS word, generate_subscripts(a.words, 1) AS pos
+          FROM (SELECT unnest(search_query_alts(query), recursive := true))  a) w
+    JOIN search_forms f ON f.form = w.word
+);
+
+CREATE OR REPLACE MACRO search_query_stops(query) AS (
+    SELECT coalesce(list({'clause': w.clause, 'alt': w.alt, 'pos': w.pos::INTEGER, 'language': s."language"}), [])
+           ::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, "language" VARCHAR)[]
+    FROM (SELECT a.clause, a.alt, unnest(a.words) AS word, generate_subscripts(a.words, 1) AS pos
+          FROM (SELECT unnest(search_query_alts(query), recursive := true)) a) w
+    JOIN search_stopwords s ON s.word = w.word
+);
+
+CREATE OR REPLACE MACRO search_articles(query) AS TABLE
+SELECT a.article_id, a.story_id, a.title, a.feed_id, a.published_at, a.canonical_url, r.score
+FROM search_ranked(search_query_terms(query), search_query_stops(query),
+                   [{'clause': x.clause, 'alt': x.alt, 'n_tokens': x.n_tokens, 'pattern': x.pattern,
+                     'negated': x.negated} FOR x IN search_query_alts(query)]
+                   ::STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR, negated BOOLEAN)[]) r
+JOIN articles a USING (article_id)
+ORDER BY r.score DESC, a.article_id;
