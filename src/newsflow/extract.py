@@ -22,6 +22,7 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
+from newsflow.language import load_language_model, resolve_language
 from newsflow.models import ExtractedArticle
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
@@ -66,15 +67,23 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = _drop_title_line(normalize_text(document.text or ""), title)
     if not has_article_paragraph(text):
         return None
+    language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
     return ExtractedArticle(
         text=text,
         title=title,
         author=_clean_field(document.author),
         published_at=parse_published_at(document.date),
-        language=_declared_language(tree),
+        language=language,
+        language_source=language_source,
         sitename=sitename,
         page_canonical_url=_page_canonical_url(document.url, url),
     )
+
+
+def prepare_extractor() -> None:
+    """Load what extraction loads lazily (the language model, ~0.9 s), so a worker's first page
+    does not pay for it against its time limit."""
+    load_language_model()
 
 
 def has_article_paragraph(text: str) -> bool:
@@ -133,8 +142,8 @@ def _page_canonical_url(found: str | None, fetched: str) -> str | None:
 def _declared_language(tree: Any) -> str | None:
     """The language the page declares: <html lang>, then content-language / og:locale metas.
 
-    trafilatura detects a language only with py3langid installed and a target language set,
-    so the declaration is what we have. Normalised to the primary subtag: "en-GB" -> "en".
+    Normalised to the primary subtag ("en-GB" -> "en"); `newsflow.language` checks it against
+    the text.
     """
     candidates = [tree.get("lang"), tree.get("xml:lang")]
     for meta in tree.iterfind(".//meta"):

@@ -30,7 +30,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
 
-from newsflow.extract import extract_article
+from newsflow.extract import extract_article, prepare_extractor
 from newsflow.models import ExtractedArticle, Outcome
 from newsflow.pages import write_page
 
@@ -126,6 +126,7 @@ def _worker_main(conn: Connection, timeout: float, extractor: Extractor) -> None
     # trafilatura logs a warning for every empty page; outcomes already say it, and with no
     # handler Python would print each one to stderr.
     logging.getLogger().addHandler(logging.NullHandler())
+    prepare_extractor()  # load models before saying ready: start-up is not a page's time
     conn.send(_READY)
     while True:
         try:

@@ -139,6 +139,7 @@ class ExtractedArticle:
     language: str | None = None
     sitename: str | None = None
     page_canonical_url: str | None = None
+    language_source: str | None = None  # 'declared' | 'detected' | 'both' (newsflow.language)
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ class Article:
     story_id: str
     fetched_at: datetime
     run_id: str
+    language_source: str | None = None  # 'declared' | 'detected' | 'both'; None with no language
 
 
 @dataclass(frozen=True)
