@@ -23,12 +23,15 @@ import csv
 import gzip
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 from newsflow.charset import decode_html
+from newsflow.language import canonical_language
+from newsflow.text import token_f1
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 FRONT_PAGES = {"yahoo-2"}
@@ -158,3 +161,37 @@ def trafilatura_eval_pages(root: Path) -> list[CorpusPage]:
 
 def all_pages(root: Path = CORPORA) -> list[CorpusPage]:
     return readability_pages(root) + fundus_pages(root) + trafilatura_eval_pages(root)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _flat(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def snippet_f1(page: CorpusPage, text: str) -> float:
+    """trafilatura's evaluation: `with` snippets found are true positives, `without` ones found false positives."""
+    flat = _flat(text)
+    found = sum(_flat(snippet) in flat for snippet in page.with_snippets)
+    leaked = sum(_flat(snippet) in flat for snippet in page.without_snippets)
+    if found == 0:
+        return 0.0
+    precision, recall = found / (found + leaked), found / len(page.with_snippets)
+    return 2 * precision * recall / (precision + recall)
+
+
+def text_score(page: CorpusPage, text: str) -> float:
+    """Token F1 against the reference text, or snippet F1 where the set has snippets only."""
+    return token_f1(text, page.text) if page.text is not None else snippet_f1(page, text)
+
+
+def same_day(page: CorpusPage, found: datetime | None) -> bool:
+    """Whether a stored (UTC) date falls on the reference day, or on that instant's UTC day."""
+    if found is None or page.published is None:
+        return False
+    return found.date() in {page.published, page.published_alt}
+
+
+def language_matches(page: CorpusPage, found: str | None) -> bool:
+    return canonical_language(found) == canonical_language(page.language)
