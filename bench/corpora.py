@@ -141,9 +141,9 @@ def fundus_pages(root: Path) -> list[CorpusPage]:
             for section in body.get("sections", []):
                 paragraphs += section.get("headline", []) + section.get("paragraphs", [])
             day, alt = reference_days(row["publishing_date"] or None)
+            language = PUBLISHER_LANGUAGE.get(row["publisher"], COUNTRY_LANGUAGE.get(row["country"]))
             pages.append(CorpusPage("fundus", row["html_file"], read_html(base / row["html_file"]), row["url"],
-                                    text="\n".join(paragraphs), published=day, published_alt=alt,
-                                    language=PUBLISHER_LANGUAGE.get(row["publisher"], COUNTRY_LANGUAGE.get(row["country"]))))
+                                    text="\n".join(paragraphs), published=day, published_alt=alt, language=language))
     return pages
 
 
