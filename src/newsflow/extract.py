@@ -24,6 +24,7 @@ from trafilatura.utils import load_html
 
 from newsflow.language import load_language_model, resolve_language
 from newsflow.models import ExtractedArticle
+from newsflow.refine import article_body_rescue, drop_title_line, restore_lead
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 MIN_PARAGRAPH_WORDS = 15
@@ -64,7 +65,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         return None
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
-    text = _drop_title_line(normalize_text(document.text or ""), title)
+    text = refined_text(normalize_text(document.text or ""), title, document.description, tree)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
@@ -78,6 +79,13 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         sitename=sitename,
         page_canonical_url=_page_canonical_url(document.url, url),
     )
+
+
+def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
+    """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
+    text = article_body_rescue(text, tree)
+    text = drop_title_line(text, title)
+    return restore_lead(text, description, tree) if text else text
 
 
 def prepare_extractor() -> None:
@@ -99,15 +107,6 @@ def _strip_site_suffix(title: str | None, sitename: str | None) -> str | None:
     if match and match.group(2).casefold() == sitename.casefold():
         return match.group(1)
     return title
-
-
-def _drop_title_line(text: str, title: str | None) -> str:
-    # Some layouts put the <h1> inside the article body and some do not; the title is stored
-    # on its own, and dropping it here keeps republished copies of one story alike.
-    first, _, rest = text.partition(PARAGRAPH_SEPARATOR)
-    if title and first.casefold() == title.casefold():
-        return rest
-    return text
 
 
 def _date_params() -> dict[str, Any]:

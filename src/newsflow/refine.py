@@ -1,0 +1,103 @@
+"""Corrections to trafilatura's text that use what else the page says: its title, its lead, its JSON-LD.
+
+Pure functions over normalised text and an lxml tree of the page (as `trafilatura.utils.load_html`
+returns it; only its methods are used here, so lxml is not imported). `extract_article` applies
+them in this order; each was chosen on the tune half of ../shared/corpora and is measured on the
+report half (docs/extraction.md, `python -m bench --only extraction`):
+
+- `drop_title_line`: the headline repeated as the text's first line, even when the page's <h1>
+  words it a little differently from <title> (a kicker, a site name, punctuation);
+- `restore_lead`: the lead (standfirst) that the page shows above the body and that
+  trafilatura left out, found as the page's description shown in the page's own text;
+- `article_body_rescue`: JSON-LD `articleBody` when trafilatura found no article or a stub of
+  one (pages that render their text from scripts).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_count, word_tokens
+
+TITLE_LINE_MAX_WORDS = 40
+TITLE_LINE_MIN_F1 = 0.7
+"""The first line is the headline again when its words and the title's overlap this much (token F1)."""
+LEAD_MIN_WORDS = 8
+LEAD_MAX_COVERED = 0.7
+"""A lead is restored only when at most this share of its words are in the text already."""
+STUB_WORDS = 50
+RESCUE_MIN_RATIO = 3.0
+"""articleBody replaces a text under STUB_WORDS words only when it is this many times longer."""
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+
+
+def drop_title_line(text: str, title: str | None) -> str:
+    """The text without a first line that repeats the title (it is stored on its own)."""
+    first, _, rest = text.partition(PARAGRAPH_SEPARATOR)
+    if not title or not rest or word_count(first) > TITLE_LINE_MAX_WORDS:
+        return text
+    if first.casefold() == title.casefold() or token_f1(first, title) >= TITLE_LINE_MIN_F1:
+        return rest
+    return text
+
+
+def restore_lead(text: str, description: str | None, tree: Any) -> str:
+    """The page's lead as the first paragraph, when the page shows it and the text lacks it."""
+    lead = normalize_text(description or "").replace(PARAGRAPH_SEPARATOR, " ")
+    if word_count(lead) < LEAD_MIN_WORDS or _covered(lead, text) > LEAD_MAX_COVERED:
+        return text
+    if lead not in _visible_text(tree):
+        return text  # only in <meta> or JSON-LD: a summary written for search engines, not the page's lead
+    return f"{lead}{PARAGRAPH_SEPARATOR}{text}"
+
+
+def article_body_rescue(text: str, tree: Any) -> str:
+    """JSON-LD articleBody in place of a missing or stub text, when it is much longer."""
+    words = word_count(text)
+    if words >= STUB_WORDS:
+        return text
+    body = normalize_text(json_ld_article_body(tree) or "")
+    body_words = word_count(body)
+    if body_words >= STUB_WORDS and body_words >= RESCUE_MIN_RATIO * words:
+        return body
+    return text
+
+
+def json_ld_article_body(tree: Any) -> str | None:
+    """The longest `articleBody` string in the page's JSON-LD blocks."""
+    best: str | None = None
+    for script in tree.iterfind(".//script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            document = json.loads(script.text)
+        except ValueError:
+            continue
+        for node in _objects(document):
+            body = node.get("articleBody")
+            if isinstance(body, str) and (best is None or len(body) > len(best)):
+                best = body
+    return best
+
+
+def _objects(value: object) -> Iterator[dict[str, Any]]:
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            yield current
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+
+
+def _covered(lead: str, text: str) -> float:
+    tokens = word_tokens(lead)
+    present = set(word_tokens(text))
+    return sum(token in present for token in tokens) / len(tokens) if tokens else 1.0
+
+
+def _visible_text(tree: Any) -> str:
+    return normalize_text("".join(tree.xpath(_VISIBLE_TEXT))).replace(PARAGRAPH_SEPARATOR, " ")
