@@ -63,6 +63,7 @@ class CorpusPage:
     published: date | None = None  # the reference publication day
     published_alt: date | None = None  # the same instant's day in UTC, when it differs
     language: str | None = None  # known language (primary subtag), when the set says
+    title: str | None = None
 
     @property
     def half(self) -> str:
@@ -143,7 +144,8 @@ def fundus_pages(root: Path) -> list[CorpusPage]:
             day, alt = reference_days(row["publishing_date"] or None)
             language = PUBLISHER_LANGUAGE.get(row["publisher"], COUNTRY_LANGUAGE.get(row["country"]))
             pages.append(CorpusPage("fundus", row["html_file"], read_html(base / row["html_file"]), row["url"],
-                                    text="\n".join(paragraphs), published=day, published_alt=alt, language=language))
+                                    text="\n".join(paragraphs), published=day, published_alt=alt, language=language,
+                                    title=truth.get("title")))
     return pages
 
 
