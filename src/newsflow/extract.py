@@ -9,7 +9,9 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_TIMEOUT  the page took longer than the pool's timeout (the batch goes on)
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
-Options, metadata fallbacks and the measurements behind them: docs/extraction.md.
+trafilatura's text is then corrected with the page's own signals (`newsflow.refine`: headline
+line, lead, JSON-LD articleBody) and the declared language checked against the text
+(`newsflow.language`). Options, fallbacks and the measurements behind them: docs/extraction.md.
 """
 
 from __future__ import annotations
