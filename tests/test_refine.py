@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from html import escape as html_escape
 
-from trafilatura.utils import load_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newsflow.extract import extract_article
+from newsflow.extract import extract_article, refined_text
+from newsflow.extract import page_tree as load_html
 from newsflow.refine import article_body_rescue, drop_title_line, json_ld_article_body, restore_lead
+from newsflow.text import normalize_text
 
 PARAGRAPH = "The council met on Tuesday and approved the budget for schools, roads and the new library downtown."
 LEAD = "A long night of debate ends with a budget that pleases almost nobody in the city hall."
@@ -79,3 +83,20 @@ def test_extract_article_uses_json_ld_when_the_page_renders_its_text_from_script
     article = extract_article(html, "https://news.example/budget")
     assert article is not None
     assert article.text == body
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60), max_size=6),
+    title=st.one_of(st.none(), st.text(max_size=40)),
+    description=st.one_of(st.none(), st.text(max_size=80)),
+)
+def test_refined_text_stays_in_normal_form(lines: list[str], title: str | None, description: str | None) -> None:
+    text = normalize_text("\n".join(lines))
+    visible = html_escape(description or "")
+    tree = load_html(page(f"<p>{visible}</p><p>{html_escape(' '.join(lines))}</p>"))
+    if tree is None:
+        return
+    refined = refined_text(text, title, description, tree)
+    assert refined == normalize_text(refined)
+    assert set(refined.split("\n")) <= set(text.split("\n")) | {normalize_text(description or "").replace("\n", " ")}

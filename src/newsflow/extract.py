@@ -57,7 +57,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     Returns None when the page has no article text. Exceptions from trafilatura propagate;
     `ExtractorPool` turns them into EXTRACT_ERROR.
     """
-    tree = load_html(html)
+    tree = page_tree(html)
     if tree is None:
         return None
     document = bare_extraction(
@@ -81,6 +81,11 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         sitename=sitename,
         page_canonical_url=_page_canonical_url(document.url, url),
     )
+
+
+def page_tree(html: str) -> Any:
+    """The page as trafilatura parses it (an lxml tree), or None when it is not HTML at all."""
+    return load_html(html)
 
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
