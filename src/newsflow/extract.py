@@ -17,13 +17,14 @@ line, lead, JSON-LD articleBody) and the declared language checked against the t
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from trafilatura import bare_extraction
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
+from newsflow.dates import parse_datetime, published_at
 from newsflow.language import load_language_model, resolve_language
 from newsflow.models import ExtractedArticle
 from newsflow.refine import article_body_rescue, drop_title_line, restore_lead
@@ -75,7 +76,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         text=text,
         title=title,
         author=_clean_field(document.author),
-        published_at=parse_published_at(document.date),
+        published_at=published_at(document.date, tree),
         language=language,
         language_source=language_source,
         sitename=sitename,
@@ -128,15 +129,7 @@ def _clean_field(value: str | None) -> str | None:
 
 def parse_published_at(value: str | None) -> datetime | None:
     """htmldate's string as a UTC-aware datetime; a date or time without offset counts as UTC."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parse_datetime(value)
 
 
 def _page_canonical_url(found: str | None, fetched: str) -> str | None:

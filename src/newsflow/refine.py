@@ -15,10 +15,9 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from typing import Any
 
+from newsflow.jsonld import json_ld_strings
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_count, word_tokens
 
 TITLE_LINE_MAX_WORDS = 40
@@ -67,30 +66,7 @@ def article_body_rescue(text: str, tree: Any) -> str:
 
 def json_ld_article_body(tree: Any) -> str | None:
     """The longest `articleBody` string in the page's JSON-LD blocks."""
-    best: str | None = None
-    for script in tree.iterfind(".//script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            document = json.loads(script.text)
-        except ValueError:
-            continue
-        for node in _objects(document):
-            body = node.get("articleBody")
-            if isinstance(body, str) and (best is None or len(body) > len(best)):
-                best = body
-    return best
-
-
-def _objects(value: object) -> Iterator[dict[str, Any]]:
-    stack = [value]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            yield current
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
+    return max(json_ld_strings(tree, "articleBody"), key=len, default=None)
 
 
 def _covered(lead: str, text: str) -> float:
