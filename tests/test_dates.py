@@ -52,12 +52,12 @@ def test_json_ld_is_the_fallback_when_htmldate_finds_nothing() -> None:
     assert published_at(None, load_html(page_with_ld())) is None
 
 
-def test_the_earliest_parsable_json_ld_date_is_the_publication() -> None:
-    ld = [{"@type": "NewsArticle", "datePublished": "2021-03-02T10:00:00Z"},
-          {"@type": "WebPage", "datePublished": "not a date"},
-          {"@graph": [{"@type": "Article", "datePublished": "2021-03-01T08:00:00Z"}]}]
+def test_the_first_parsable_json_ld_date_is_the_publication_not_a_related_article() -> None:
+    ld = [{"@type": "WebPage", "datePublished": "not a date"},
+          {"@graph": [{"@type": "NewsArticle", "datePublished": "2021-03-02T10:00:00Z"}]},
+          {"@type": "ItemList", "itemListElement": [{"@type": "Article", "datePublished": "2019-01-01T08:00:00Z"}]}]
     html = f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head><body>x</body></html>'
-    assert json_ld_published(load_html(html)) == datetime(2021, 3, 1, 8, tzinfo=UTC)
+    assert json_ld_published(load_html(html)) == datetime(2021, 3, 2, 10, tzinfo=UTC)
 
 
 def test_extract_article_prefers_json_ld_over_a_later_modified_date() -> None:

@@ -39,9 +39,10 @@ def parse_datetime(value: str | None) -> datetime | None:
 
 
 def json_ld_published(tree: Any) -> datetime | None:
-    """The earliest `datePublished` in the page's JSON-LD that parses."""
-    dates = [parsed for value in json_ld_strings(tree, "datePublished") if (parsed := parse_datetime(value))]
-    return min(dates, default=None)
+    """The first `datePublished` in the page's JSON-LD that parses. The first, not the earliest:
+    later ones often date the related articles a page lists."""
+    parsed = (parse_datetime(value) for value in json_ld_strings(tree, "datePublished"))
+    return next((found for found in parsed if found is not None), None)
 
 
 def published_at(htmldate_value: str | None, tree: Any) -> datetime | None:

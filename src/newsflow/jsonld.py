@@ -21,13 +21,13 @@ def json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
         except ValueError:
             continue
         stack = [document]
-        while stack:
+        while stack:  # depth first, in document order: the values are pushed in reverse
             current = stack.pop()
             if isinstance(current, dict):
                 yield current
-                stack.extend(current.values())
+                stack.extend(reversed(list(current.values())))
             elif isinstance(current, list):
-                stack.extend(current)
+                stack.extend(reversed(current))
 
 
 def json_ld_strings(tree: Any, key: str) -> list[str]:
