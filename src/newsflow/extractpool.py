@@ -369,10 +369,11 @@ def _parent_main_hidden(extractor: Extractor) -> Iterator[None]:
 
 
 def _process_context() -> Any:
-    """'forkserver' with this module preloaded, so workers fork from a clean, single-threaded
-    server that already paid trafilatura's import; 'spawn' where there is no forkserver."""
+    """'forkserver' with this module and newsflow.extractpreload preloaded, so workers fork from a
+    clean, single-threaded server that already paid trafilatura's import and loaded the language
+    model; 'spawn' where there is no forkserver (then each worker loads the model before ready)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, "newsflow.extractpreload"])
     return context

@@ -7,8 +7,12 @@ the standard json module. Blocks that are not valid JSON are skipped.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
+
+# Some CMSs wrap the JSON in a CDATA section, sometimes behind a JS comment: //<![CDATA[ ... //]]>
+_CDATA = re.compile(r"^\s*(?://|/\*)?\s*<!\[CDATA\[|(?://|/\*)?\s*\]\]>\s*(?:\*/)?\s*$")
 
 
 def json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
@@ -17,7 +21,7 @@ def json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
         try:
-            document = json.loads(script.text)
+            document = json.loads(_CDATA.sub("", script.text))
         except ValueError:
             continue
         stack = [document]
