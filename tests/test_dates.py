@@ -71,5 +71,6 @@ def test_extract_article_prefers_json_ld_over_a_later_modified_date() -> None:
 
 def test_json_ld_wrapped_in_cdata_is_read() -> None:
     ld = json.dumps({"@type": "NewsArticle", "datePublished": "2020-07-10T14:15:42Z"})
-    html = f'<html><head><script type="application/ld+json">\n<![CDATA[\n{ld}\n]]>\n</script></head><body>x</body></html>'
+    script = f'<script type="application/ld+json">\n<![CDATA[\n{ld}\n]]>\n</script>'
+    html = f"<html><head>{script}</head><body>x</body></html>"
     assert json_ld_published(load_html(html)) == datetime(2020, 7, 10, 14, 15, 42, tzinfo=UTC)
