@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from newsflow.extract import extract_article, refined_text
 from newsflow.extract import page_tree as load_html
-from newsflow.refine import article_body_rescue, drop_title_line, json_ld_article_body, restore_lead
+from newsflow.refine import (
+    article_body_rescue,
+    drop_marked_lines,
+    drop_title_line,
+    json_ld_article_body,
+    restore_lead,
+)
 from newsflow.text import normalize_text
 
 PARAGRAPH = "The council met on Tuesday and approved the budget for schools, roads and the new library downtown."
@@ -100,3 +106,20 @@ def test_refined_text_stays_in_normal_form(lines: list[str], title: str | None, 
     refined = refined_text(text, title, description, tree)
     assert refined == normalize_text(refined)
     assert set(refined.split("\n")) <= set(text.split("\n")) | {normalize_text(description or "").replace("\n", " ")}
+
+
+def test_lines_a_boilerplate_marker_opens_are_dropped() -> None:
+    text = "\n".join([PARAGRAPH, "PUEDES VER: ¿Qué es la Sunedu y para qué sirve?", PARAGRAPH,
+                      "Czytaj też: Atomowy straszak Putina", "Read more:", "Council to vote on parking fees",
+                      PARAGRAPH])
+    assert drop_marked_lines(text) == "\n".join([PARAGRAPH] * 3)
+
+
+def test_a_long_paragraph_that_starts_like_a_marker_stays() -> None:
+    long_line = "Read more carefully, the report says, and " + PARAGRAPH + " " + PARAGRAPH
+    assert drop_marked_lines(f"{long_line}\n{PARAGRAPH}") == f"{long_line}\n{PARAGRAPH}"
+
+
+def test_a_bare_marker_does_not_take_a_long_paragraph_with_it() -> None:
+    long_line = " ".join([PARAGRAPH] * 2)
+    assert drop_marked_lines(f"Read more\n{long_line}") == long_line

@@ -27,7 +27,7 @@ from trafilatura.utils import load_html
 from newsflow.dates import parse_datetime, published_at
 from newsflow.language import load_language_model, resolve_language
 from newsflow.models import ExtractedArticle
-from newsflow.refine import article_body_rescue, drop_title_line, restore_lead
+from newsflow.refine import article_body_rescue, drop_marked_lines, drop_title_line, restore_lead
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 MIN_PARAGRAPH_WORDS = 15
@@ -91,7 +91,7 @@ def page_tree(html: str) -> Any:
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
     """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
-    text = article_body_rescue(text, tree)
+    text = drop_marked_lines(article_body_rescue(text, tree))
     text = drop_title_line(text, title)
     return restore_lead(text, description, tree) if text else text
 

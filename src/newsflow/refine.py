@@ -10,11 +10,15 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
 - `restore_lead`: the lead (standfirst) that the page shows above the body and that
   trafilatura left out, found as the page's description shown in the page's own text;
 - `article_body_rescue`: JSON-LD `articleBody` when trafilatura found no article or a stub of
-  one (pages that render their text from scripts).
+  one (pages that render their text from scripts);
+- `drop_marked_lines`: "Read more: …", "Czytaj też: …", "PUEDES VER: …" and other lines that a
+  boilerplate marker opens (links to other stories, newsletter calls), and the linked headline
+  after a bare marker.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newsflow.jsonld import json_ld_strings
@@ -29,6 +33,24 @@ LEAD_MAX_COVERED = 0.7
 STUB_WORDS = 50
 RESCUE_MIN_RATIO = 3.0
 """articleBody replaces a text under STUB_WORDS words only when it is this many times longer."""
+MARKED_LINE_MAX_WORDS = 30
+BARE_MARKER_MAX_WORDS = 5
+LINKED_HEADLINE_MAX_WORDS = 25
+"""A marker line of at most BARE_MARKER_MAX_WORDS words takes the next line with it when that is
+a headline (at most LINKED_HEADLINE_MAX_WORDS words)."""
+BOILERPLATE_MARKERS = (
+    "read more", "read also", "also read", "see also", "related:", "related articles", "more on this",
+    "sign up for", "subscribe to", "follow us", "newsletter",
+    "lesen sie auch", "lesen sie mehr", "mehr zum thema", "weitere informationen", "siehe auch", "auch interessant",
+    "das könnte sie auch interessieren",
+    "le puede interesar", "puedes ver", "lee también", "lea también", "ver también", "te puede interesar",
+    "también puede leer", "más sobre",
+    "leia também", "veja também", "leia mais", "saiba mais",
+    "lire aussi", "à lire aussi", "voir aussi", "sur le même sujet",
+    "czytaj też", "czytaj także", "czytaj więcej", "zobacz też", "zobacz także",
+    "leggi anche", "potrebbe interessarti",
+)  # fmt: skip
+_MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
 
@@ -40,6 +62,21 @@ def drop_title_line(text: str, title: str | None) -> str:
     if first.casefold() == title.casefold() or token_f1(first, title) >= TITLE_LINE_MIN_F1:
         return rest
     return text
+
+
+def drop_marked_lines(text: str) -> str:
+    """The text without lines that a boilerplate marker opens (see BOILERPLATE_MARKERS)."""
+    kept: list[str] = []
+    drop_headline = False
+    for line in text.split(PARAGRAPH_SEPARATOR):
+        words = word_count(line)
+        if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
+            drop_headline = words <= BARE_MARKER_MAX_WORDS
+            continue
+        if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
+            kept.append(line)
+        drop_headline = False
+    return PARAGRAPH_SEPARATOR.join(kept)
 
 
 def restore_lead(text: str, description: str | None, tree: Any) -> str:
