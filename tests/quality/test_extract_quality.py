@@ -13,7 +13,7 @@ import statistics
 from pathlib import Path
 
 import pytest
-from bench.baselines import trafilatura_alone
+from bench.baselines import trafilatura_text
 from bench.corpora import CorpusPage, all_pages, language_matches, same_day, text_score
 
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
@@ -65,11 +65,11 @@ def test_report_half_mean_f1(extracted: Extracted, set_name: str, pages: int, mi
 
 
 def test_newsflow_scores_at_least_trafilatura_alone_on_the_report_half(extracted: Extracted) -> None:
-    report = [(page, result) for page, result in extracted if page.half == "report" and page.text is not None]
+    report = [(page, result) for page, result in extracted if page.half == "report"]
     ours = statistics.mean(text_score(page, text_of(result)) for page, result in report)
-    alone = statistics.mean(text_score(page, normalize_text(trafilatura_alone(page.html, page.url) or ""))
+    alone = statistics.mean(text_score(page, normalize_text(trafilatura_text(page.html, page.url) or ""))
                             for page, _ in report)
-    assert ours >= alone + 0.005, (ours, alone)  # measured 0.955 against 0.943
+    assert ours >= alone + 0.005, (ours, alone)  # measured 0.958 against 0.949 (per set: see docs/extraction.md)
 
 
 def test_trafilatura_eval_snippets(extracted: Extracted) -> None:
