@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--only throughput,polling,growth,memory,load]`: run the benchmarks,
+"""`python -m bench [--quick] [--only throughput,polling,growth,memory,load,extraction]`: run the benchmarks,
 print one table each (absolute figures and ratios to a baseline measured in the same run) and
 write them as JSON to bench/out/."""
 
@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import growth, load, memory, polling, search, throughput
+from bench import extraction, growth, load, memory, polling, search, throughput
 from bench.options import BENCHMARKS, DEFAULT_PEER_PYTHON, Options
 from bench.report import OUT_DIR, Table, machine, render, save
 
@@ -26,6 +26,7 @@ RUNNERS: dict[str, tuple[str, Callable[[Options], Table]]] = {
     "memory": (memory.TITLE, memory.run),
     "load": (load.TITLE, load.run),
     "search": (search.TITLE, search.run),
+    "extraction": (extraction.TITLE, extraction.run),
 }
 
 

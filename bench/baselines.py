@@ -31,6 +31,16 @@ def _extract_floor(index: int) -> bool:
     return bool(text)
 
 
+def trafilatura_alone(html: str, url: str) -> str | None:
+    """One page through trafilatura alone, with the floor's settings: the extraction benchmark's baseline."""
+    return trafilatura.extract(html, url=url, with_metadata=True, include_comments=False, include_tables=True)
+
+
+def trafilatura_text(html: str, url: str) -> str | None:
+    """trafilatura alone's main text, no metadata header: what its quality is compared on."""
+    return trafilatura.extract(html, url=url, include_comments=False, include_tables=True)
+
+
 def _extract_newsflow(index: int) -> bool:
     return extract_article(_PAGES[index].decode("utf-8", "replace"), "http://127.0.0.1/page") is not None
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BENCHMARKS = ("throughput", "polling", "growth", "memory", "load", "search")
+BENCHMARKS = ("throughput", "polling", "growth", "memory", "load", "search", "extraction")
 DEFAULT_PEER_PYTHON = Path("/tmp/peer-venv/bin/python")
 
 

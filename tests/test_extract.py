@@ -148,21 +148,33 @@ def test_language_falls_back_to_content_language_meta() -> None:
     assert extract_fixture("centcom-syria-strikes-courier.html").language == "en"
 
 
+NEWS_SENTENCES = {
+    "en": "The city council approved the new budget on Tuesday after a long debate about schools and roads. ",
+    "pt": "A câmara municipal aprovou o novo orçamento na terça-feira depois de um longo debate sobre escolas. ",
+    "fr": "Le conseil municipal a approuvé le nouveau budget mardi après un long débat sur les écoles et les routes. ",
+    "es": "El ayuntamiento aprobó el nuevo presupuesto el martes tras un largo debate sobre escuelas y carreteras. ",
+    "de": "Der Stadtrat hat am Dienstag nach einer langen Debatte über Schulen und Straßen den Haushalt beschlossen. ",
+}
+
+
 @pytest.mark.parametrize(
-    ("head", "language"),
+    ("head", "text_language", "language", "source"),
     [
-        ('<html lang="en-GB">', "en"),
-        ('<html lang="PT_br">', "pt"),
-        ('<html xml:lang="fr">', "fr"),
-        ('<html lang="{{ lang }}"><head><meta property="og:locale" content="es_MX"></head>', "es"),
-        ("<html>", None),
+        ('<html lang="en-GB">', "en", "en", "both"),
+        ('<html lang="PT_br">', "pt", "pt", "both"),
+        ('<html xml:lang="fr">', "fr", "fr", "both"),
+        ('<html lang="{{ lang }}"><head><meta property="og:locale" content="es_MX"></head>', "es", "es", "both"),
+        ("<html>", "en", "en", "detected"),
+        ('<html lang="en">', "de", "de", "detected"),  # a template's lang="en" on a German story
     ],
 )
-def test_declared_language_is_the_primary_subtag(head: str, language: str | None) -> None:
-    body = "<body><article><p>" + "This sentence is long enough to count as a real paragraph of news. " * 3
+def test_declared_language_is_the_primary_subtag_checked_against_the_text(
+    head: str, text_language: str, language: str, source: str
+) -> None:
+    body = "<body><article><p>" + NEWS_SENTENCES[text_language] * 3
     article = extract_article(head + body + "</p></article></body></html>", FETCHED_FROM)
     assert article is not None
-    assert article.language == language
+    assert (article.language, article.language_source) == (language, source)
 
 
 @pytest.mark.parametrize(

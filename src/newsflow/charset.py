@@ -7,7 +7,9 @@ Pure functions and small stateful decoders, no I/O, so each can be tested on byt
 - `sniff_is_html` looks at the first bytes when the server did not say what it sent.
 - `decode_html` picks the charset in the order of the HTML standard's encoding sniffing: BOM,
   then the Content-Type header, then `<meta charset>`, then `<meta http-equiv=Content-Type>`,
-  then detection (strict UTF-8 first, then charset_normalizer).
+  then detection (strict UTF-8 first, then charset_normalizer). One departure: a `<meta>` that
+  names a legacy charset loses to strict UTF-8 with non-ASCII characters in the first 64 KB
+  (a page re-saved as UTF-8 that kept its old declaration).
 
 This module is the only importer of charset_normalizer.
 """
@@ -159,12 +161,26 @@ def decode_html(body: bytes, content_type: str | None) -> str:
 
 def html_encoding(body: bytes, content_type: str | None) -> str:
     """The Python codec for a BOM-less page: header, meta charset, meta http-equiv, detection."""
-    declared = (
-        charset_label(header_charset(content_type), from_meta=False)
-        or charset_label(meta_charset(body), from_meta=True)
-        or charset_label(meta_http_equiv_charset(body), from_meta=True)
+    from_header = charset_label(header_charset(content_type), from_meta=False)
+    if from_header:
+        return from_header
+    from_meta = charset_label(meta_charset(body), from_meta=True) or charset_label(
+        meta_http_equiv_charset(body), from_meta=True
     )
-    return declared or detect_encoding(body)
+    if from_meta and from_meta != "utf-8" and _is_multibyte_utf8(body[:DETECT_BYTES]):
+        return "utf-8"  # a page re-saved as UTF-8 that kept its old <meta charset> (measured: docs/extraction.md)
+    return from_meta or detect_encoding(body)
+
+
+def _is_multibyte_utf8(sample: bytes) -> bool:
+    """Strict UTF-8 with non-ASCII characters in it: legacy-encoded text almost never is."""
+    if sample.isascii():
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 3  # only a character cut in half at the sample's end
+    return True
 
 
 def header_charset(content_type: str | None) -> str | None:

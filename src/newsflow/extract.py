@@ -9,20 +9,25 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_TIMEOUT  the page took longer than the pool's timeout (the batch goes on)
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
-Options, metadata fallbacks and the measurements behind them: docs/extraction.md.
+trafilatura's text is then corrected with the page's own signals (`newsflow.refine`: headline
+line, lead, JSON-LD articleBody) and the declared language checked against the text
+(`newsflow.language`). Options, fallbacks and the measurements behind them: docs/extraction.md.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from trafilatura import bare_extraction
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
+from newsflow.dates import parse_datetime, published_at
+from newsflow.language import load_language_model, resolve_language
 from newsflow.models import ExtractedArticle
+from newsflow.refine import article_body_rescue, drop_marked_lines, drop_title_line, restore_lead
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 MIN_PARAGRAPH_WORDS = 15
@@ -53,7 +58,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     Returns None when the page has no article text. Exceptions from trafilatura propagate;
     `ExtractorPool` turns them into EXTRACT_ERROR.
     """
-    tree = load_html(html)
+    tree = page_tree(html)
     if tree is None:
         return None
     document = bare_extraction(
@@ -63,18 +68,38 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         return None
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
-    text = _drop_title_line(normalize_text(document.text or ""), title)
+    text = refined_text(normalize_text(document.text or ""), title, document.description, tree)
     if not has_article_paragraph(text):
         return None
+    language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
     return ExtractedArticle(
         text=text,
         title=title,
         author=_clean_field(document.author),
-        published_at=parse_published_at(document.date),
-        language=_declared_language(tree),
+        published_at=published_at(document.date, tree),
+        language=language,
+        language_source=language_source,
         sitename=sitename,
         page_canonical_url=_page_canonical_url(document.url, url),
     )
+
+
+def page_tree(html: str) -> Any:
+    """The page as trafilatura parses it (an lxml tree), or None when it is not HTML at all."""
+    return load_html(html)
+
+
+def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
+    """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
+    text = drop_marked_lines(article_body_rescue(text, tree))
+    text = drop_title_line(text, title)
+    return restore_lead(text, description, tree) if text else text
+
+
+def prepare_extractor() -> None:
+    """Load what extraction loads lazily (the language model, ~0.9 s), so a worker's first page
+    does not pay for it against its time limit."""
+    load_language_model()
 
 
 def has_article_paragraph(text: str) -> bool:
@@ -92,15 +117,6 @@ def _strip_site_suffix(title: str | None, sitename: str | None) -> str | None:
     return title
 
 
-def _drop_title_line(text: str, title: str | None) -> str:
-    # Some layouts put the <h1> inside the article body and some do not; the title is stored
-    # on its own, and dropping it here keeps republished copies of one story alike.
-    first, _, rest = text.partition(PARAGRAPH_SEPARATOR)
-    if title and first.casefold() == title.casefold():
-        return rest
-    return text
-
-
 def _date_params() -> dict[str, Any]:
     params = set_date_params(extensive=True)
     return {**params, "outputformat": _DATE_FORMAT}
@@ -113,15 +129,7 @@ def _clean_field(value: str | None) -> str | None:
 
 def parse_published_at(value: str | None) -> datetime | None:
     """htmldate's string as a UTC-aware datetime; a date or time without offset counts as UTC."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parse_datetime(value)
 
 
 def _page_canonical_url(found: str | None, fetched: str) -> str | None:
@@ -133,8 +141,8 @@ def _page_canonical_url(found: str | None, fetched: str) -> str | None:
 def _declared_language(tree: Any) -> str | None:
     """The language the page declares: <html lang>, then content-language / og:locale metas.
 
-    trafilatura detects a language only with py3langid installed and a target language set,
-    so the declaration is what we have. Normalised to the primary subtag: "en-GB" -> "en".
+    Normalised to the primary subtag ("en-GB" -> "en"); `newsflow.language` checks it against
+    the text.
     """
     candidates = [tree.get("lang"), tree.get("xml:lang")]
     for meta in tree.iterfind(".//meta"):

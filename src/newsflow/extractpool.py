@@ -30,7 +30,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
 
-from newsflow.extract import extract_article
+from newsflow.extract import extract_article, prepare_extractor
 from newsflow.models import ExtractedArticle, Outcome
 from newsflow.pages import write_page
 
@@ -126,6 +126,7 @@ def _worker_main(conn: Connection, timeout: float, extractor: Extractor) -> None
     # trafilatura logs a warning for every empty page; outcomes already say it, and with no
     # handler Python would print each one to stderr.
     logging.getLogger().addHandler(logging.NullHandler())
+    prepare_extractor()  # load models before saying ready: start-up is not a page's time
     conn.send(_READY)
     while True:
         try:
@@ -368,10 +369,11 @@ def _parent_main_hidden(extractor: Extractor) -> Iterator[None]:
 
 
 def _process_context() -> Any:
-    """'forkserver' with this module preloaded, so workers fork from a clean, single-threaded
-    server that already paid trafilatura's import; 'spawn' where there is no forkserver."""
+    """'forkserver' with this module and newsflow.extractpreload preloaded, so workers fork from a
+    clean, single-threaded server that already paid trafilatura's import and loaded the language
+    model; 'spawn' where there is no forkserver (then each worker loads the model before ready)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, "newsflow.extractpreload"])
     return context

@@ -140,6 +140,7 @@ class ExtractedArticle:
     language: str | None = None
     sitename: str | None = None
     page_canonical_url: str | None = None
+    language_source: str | None = None  # 'declared' | 'detected' | 'both' (newsflow.language)
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class Article:
     story_id: str
     fetched_at: datetime
     run_id: str
+    language_source: str | None = None  # 'declared' | 'detected' | 'both'; None with no language
 
 
 @dataclass(frozen=True)

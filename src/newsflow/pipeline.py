@@ -311,6 +311,7 @@ def build_article(
         story_id=article_id,
         fetched_at=fetched_at,
         run_id=run_id,
+        language_source=page.language_source,
     )
 
 

@@ -98,10 +98,11 @@ def _read_kept_page(target: ArticleToReextract, path: Path, summary: ReextractSu
 
 
 def updated_row(target: ArticleToReextract, result: ExtractionResult) -> tuple[object, ...] | None:
-    """The new (article_id, title, author, published_at, language, sitename, content_hash, text, word_count)."""
+    """The new (article_id, title, author, published_at, language, sitename, content_hash, text, word_count,
+    language_source)."""
     if result.outcome is not Outcome.OK or result.article is None:
         return None
     page = result.article
     return (target.article_id, page.title or target.title, page.author,
             best_published_at(page.published_at, target.published_at), page.language, page.sitename,
-            content_hash(page.text), page.text, word_count(page.text))
+            content_hash(page.text), page.text, word_count(page.text), page.language_source)

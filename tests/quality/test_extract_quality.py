@@ -1,177 +1,117 @@
 """Extraction quality on real news pages from ../shared/corpora, against their ground truth.
 
-All pages of three sets go through one `ExtractorPool` (2 workers) once per module:
-- readability-testpages-news: token F1 against Readability's expected text (tags stripped);
-  yahoo-2 is a front page and is left out.
-- fundus-news: token F1 against the body fundus parsed (summary, subheads, paragraphs), and
-  whether title and publishing date agree.
-- trafilatura-eval-news: share of the human-chosen `with` snippets found in the text and of
-  the `without` (boilerplate) snippets kept out of it.
-Thresholds sit a little below what was measured; the measured figures are in docs/extraction.md.
+The pages, their references and the tune/report split come from bench/corpora.py (the same as
+`python -m bench --only extraction`): each page is decoded by newsflow.charset as a fetched page
+would be, and all go through one `ExtractorPool` (2 workers), newsflow's own extraction path.
+Text thresholds are asserted on the report half, the half no setting was chosen on; each sits a
+little below what was measured (docs/extraction.md gives the figures).
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
-import json
 import statistics
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from bench.baselines import trafilatura_text
+from bench.corpora import CorpusPage, all_pages, language_matches, same_day, text_score
 
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import Outcome
-from newsflow.text import normalize_text, token_f1
+from newsflow.text import normalize_text, word_count
 
 pytestmark = pytest.mark.corpus
 
-FRONT_PAGES = {"yahoo-2"}
-MIN_TITLE_MATCH = 0.82  # measured 0.88: the fundus title is within ours (ours may add a kicker or site)
-MIN_SAME_DAY = 0.93  # measured 0.97
-
-
-@dataclass(frozen=True)
-class Reference:
-    page: PageToExtract
-    set_name: str
-    text: str = ""
-    title: str | None = None
-    published: str | None = None
-    with_snippets: tuple[str, ...] = ()
-    without_snippets: tuple[str, ...] = ()
-
-
-class _TextOfHtml(HTMLParser):
-    BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def strip_tags(html: str) -> str:
-    parser = _TextOfHtml()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
-
-
-def gunzip_text(path: Path) -> str:
-    return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
-
-
-def readability_references(root: Path) -> list[Reference]:
-    references = []
-    for folder in sorted(p for p in (root / "readability-testpages-news").iterdir() if p.is_dir()):
-        if folder.name in FRONT_PAGES:
-            continue
-        page = PageToExtract(folder.name, gunzip_text(folder / "source.html.gz"), f"https://example.test/{folder.name}")
-        expected = strip_tags(gunzip_text(folder / "expected.html.gz"))
-        references.append(Reference(page, "readability", text=expected))
-    return references
-
-
-def fundus_references(root: Path) -> list[Reference]:
-    base = root / "fundus-news"
-    references = []
-    with (base / "INDEX.csv").open(encoding="utf-8") as index:
-        for row in csv.DictReader(index):
-            truth = json.loads((base / row["expected_json"]).read_text(encoding="utf-8"))[row["version_key_inferred"]]
-            body = truth.get("body") or {}
-            paragraphs = list(body.get("summary", []))
-            for section in body.get("sections", []):
-                paragraphs += section.get("headline", []) + section.get("paragraphs", [])
-            page = PageToExtract(row["html_file"], gunzip_text(base / row["html_file"]), row["url"])
-            references.append(Reference(page, "fundus", text="\n".join(paragraphs), title=truth.get("title"),
-                                        published=row["publishing_date"] or None))
-    return references
-
-
-def trafilatura_eval_references(root: Path) -> list[Reference]:
-    base = root / "trafilatura-eval-news"
-    entries = json.loads((base / "evaldata-news.json").read_text(encoding="utf-8"))
-    references = []
-    for url, entry in sorted(entries.items()):
-        page = PageToExtract(url, gunzip_text(base / "html" / f"{entry['file']}.gz"), url)
-        references.append(Reference(page, "trafilatura-eval", with_snippets=tuple(entry["with"]),
-                                    without_snippets=tuple(entry["without"])))
-    return references
+Extracted = list[tuple[CorpusPage, ExtractionResult]]
 
 
 @pytest.fixture(scope="module")
-def extracted(corpora: Path) -> list[tuple[Reference, ExtractionResult]]:
-    references = readability_references(corpora) + fundus_references(corpora) + trafilatura_eval_references(corpora)
+def extracted(corpora: Path) -> Extracted:
+    pages = all_pages(corpora)
     with ExtractorPool(workers=2, timeout=30) as pool:
-        results = pool.extract_many([reference.page for reference in references])
-    return list(zip(references, results, strict=True))
+        results = pool.extract_many([PageToExtract(page.key, page.html, page.url) for page in pages])
+    return list(zip(pages, results, strict=True))
 
 
 def text_of(result: ExtractionResult) -> str:
     return result.article.text if result.article else ""
 
 
-def f1_scores(extracted: list[tuple[Reference, ExtractionResult]], set_name: str) -> list[float]:
-    return [token_f1(text_of(result), ref.text) for ref, result in extracted if ref.set_name == set_name]
+def report_scores(extracted: Extracted, set_name: str) -> list[float]:
+    return [text_score(page, text_of(result)) for page, result in extracted
+            if page.set_name == set_name and page.half == "report"]
 
 
-def test_every_page_extracts_without_error_or_timeout(extracted: list[tuple[Reference, ExtractionResult]]) -> None:
-    failed = [(ref.page.key, result.outcome) for ref, result in extracted
+def test_every_page_extracts_without_error_or_timeout(extracted: Extracted) -> None:
+    failed = [(page.key, result.outcome) for page, result in extracted
               if result.outcome in (Outcome.EXTRACT_ERROR, Outcome.EXTRACT_TIMEOUT)]
     assert failed == []
-    empty = [ref.page.key for ref, result in extracted if result.outcome is Outcome.EXTRACT_EMPTY]
+    empty = [page.key for page, result in extracted if result.outcome is Outcome.EXTRACT_EMPTY]
     assert len(empty) <= 2, empty  # measured: 1, a Next.js page whose text is only in scripts
 
 
-def test_readability_pages_token_f1(extracted: list[tuple[Reference, ExtractionResult]]) -> None:
-    scores = f1_scores(extracted, "readability")
-    assert len(scores) == 39
-    assert statistics.median(scores) >= 0.93  # measured 0.98
-    assert statistics.mean(scores) >= 0.90  # measured 0.95
-    assert sum(score >= 0.9 for score in scores) / len(scores) >= 0.8  # measured 0.90
+@pytest.mark.parametrize(
+    ("set_name", "pages", "minimum"),
+    [
+        ("readability", 15, 0.955),  # measured 0.966 (0.965 before newsflow.refine)
+        ("fundus", 105, 0.945),  # measured 0.954 (0.950)
+        ("trafilatura-eval", 65, 0.955),  # snippet F1, measured 0.962 (0.947)
+    ],
+)
+def test_report_half_mean_f1(extracted: Extracted, set_name: str, pages: int, minimum: float) -> None:
+    scores = report_scores(extracted, set_name)
+    assert len(scores) == pages
+    assert statistics.mean(scores) >= minimum
 
 
-def test_fundus_pages_token_f1(extracted: list[tuple[Reference, ExtractionResult]]) -> None:
-    scores = f1_scores(extracted, "fundus")
-    assert len(scores) == 209
-    assert statistics.median(scores) >= 0.93  # measured 0.98
-    assert statistics.mean(scores) >= 0.90  # measured 0.95
-    assert sum(score >= 0.9 for score in scores) / len(scores) >= 0.85  # measured 0.90
+def test_newsflow_scores_at_least_trafilatura_alone_on_the_report_half(extracted: Extracted) -> None:
+    report = [(page, result) for page, result in extracted if page.half == "report"]
+    ours = statistics.mean(text_score(page, text_of(result)) for page, result in report)
+    alone = statistics.mean(text_score(page, normalize_text(trafilatura_text(page.html, page.url) or ""))
+                            for page, _ in report)
+    assert ours >= alone + 0.005, (ours, alone)  # measured 0.958 against 0.949 (per set: see docs/extraction.md)
 
 
-def test_trafilatura_eval_snippets(extracted: list[tuple[Reference, ExtractionResult]]) -> None:
+def test_trafilatura_eval_snippets(extracted: Extracted) -> None:
     found = kept_out = total_with = total_without = 0
-    for ref, result in extracted:
-        text = text_of(result)
-        found += sum(snippet in text for snippet in ref.with_snippets)
-        kept_out += sum(snippet not in text for snippet in ref.without_snippets)
-        total_with += len(ref.with_snippets)
-        total_without += len(ref.without_snippets)
+    for page, result in extracted:
+        text = " ".join(text_of(result).split())
+        found += sum(" ".join(snippet.split()) in text for snippet in page.with_snippets)
+        kept_out += sum(" ".join(snippet.split()) not in text for snippet in page.without_snippets)
+        total_with += len(page.with_snippets)
+        total_without += len(page.without_snippets)
     assert total_with == 455 and total_without == 476
-    assert found / total_with >= 0.92  # measured 0.94
+    assert found / total_with >= 0.93  # measured 0.95
     assert kept_out / total_without >= 0.90  # measured 0.93
 
 
-def test_fundus_titles_match(extracted: list[tuple[Reference, ExtractionResult]]) -> None:
-    pairs = [(ref.title, result.article.title if result.article else None)
-             for ref, result in extracted if ref.set_name == "fundus" and ref.title]
-    matching = sum(bool(found) and normalize_text(expected).casefold() in found.casefold() for expected, found in pairs)
-    assert matching / len(pairs) >= MIN_TITLE_MATCH
+def test_every_text_is_in_normal_form_one_paragraph_per_line(extracted: Extracted) -> None:
+    texts = [text_of(result) for _, result in extracted if result.article]
+    assert all(text == normalize_text(text) and "\n\n" not in text for text in texts)
 
 
-def test_fundus_publishing_dates_fall_on_the_same_day(extracted: list[tuple[Reference, ExtractionResult]]) -> None:
-    pairs = [(datetime.fromisoformat(ref.published), result.article.published_at if result.article else None)
-             for ref, result in extracted if ref.set_name == "fundus" and ref.published]
-    same_day = sum(found is not None and found.date() in {expected.date(), expected.astimezone(UTC).date()}
-                   for expected, found in pairs)
-    assert same_day / len(pairs) >= MIN_SAME_DAY
+def test_fundus_titles_match(extracted: Extracted) -> None:
+    pairs = [(normalize_text(page.title or ""), result.article.title if result.article else None)
+             for page, result in extracted if page.set_name == "fundus" and page.title]
+    assert len(pairs) == 209
+    matching = sum(bool(found) and expected.casefold() in (found or "").casefold() for expected, found in pairs)
+    assert matching / len(pairs) >= 0.82  # measured 0.88: ours may add a kicker or the site
+
+
+def test_publication_day_is_right_on_dated_pages(extracted: Extracted) -> None:
+    dated = [(page, result) for page, result in extracted if page.published is not None]
+    assert len(dated) == 353
+    right = sum(same_day(page, result.article.published_at if result.article else None) for page, result in dated)
+    assert right / len(dated) >= 0.90  # measured 0.918, with no feed date to help
+
+
+def test_language_is_given_for_articles_of_50_words(extracted: Extracted) -> None:
+    articles = [result.article for _, result in extracted if result.article and word_count(result.article.text) >= 50]
+    assert sum(bool(article.language) for article in articles) / len(articles) >= 0.98  # measured 1.00
+
+
+def test_language_is_right_where_the_corpus_knows_it(extracted: Extracted) -> None:
+    known = [(page, result) for page, result in extracted if page.language and result.article]
+    assert len(known) >= 180
+    right = sum(language_matches(page, result.article.language if result.article else None) for page, result in known)
+    assert right / len(known) >= 0.97  # measured 1.00 (declared only: 0.95)

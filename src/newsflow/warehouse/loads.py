@@ -394,11 +394,11 @@ def prune_pages(con: duckdb.DuckDBPyConnection, budget_bytes: int) -> list[str]:
 
 def update_extractions(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[object, ...]]) -> None:
     """Replace the extracted fields of articles: rows are (article_id, title, author, published_at,
-    language, sitename, content_hash, text, word_count)."""
+    language, sitename, content_hash, text, word_count, language_source)."""
     if not rows:
         return
     names = ["article_id", "title", "author", "published_at", "language", "sitename", "content_hash", "text",
-             "word_count"]
+             "word_count", "language_source"]
     columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
     assignments = ", ".join(f"{name} = n.{name}" for name in names[1:])
     con.execute(

@@ -1,0 +1,120 @@
+"""Extraction quality and cost on the real pages of ../shared/corpora, through newsflow's own path.
+
+Each page is decoded as a fetched page is (`newsflow.charset`), extracted by `extract_article`
+(trafilatura, the extractor choice, normalisation, language) and scored against its ground truth
+(bench/corpora.py): token F1 per corpus, the publication day, the language. Figures are given for
+the report half (the half nobody tuned on) and the tune half; the worst report pages are listed.
+
+Cost: every page goes through trafilatura alone (`trafilatura.extract` with metadata, the floor's
+settings) and through newsflow, alternating page by page in this one process, so that load on
+the shared machine hits both alike; the target is newsflow <= 1.25x trafilatura alone.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bench.baselines import trafilatura_alone
+from bench.corpora import CORPORA, CorpusPage, all_pages, language_matches, same_day, text_score
+from bench.options import Options
+from bench.report import Table, ratio
+from newsflow.extract import extract_article, prepare_extractor
+from newsflow.models import ExtractedArticle
+from newsflow.text import word_count
+
+TITLE = "Extraction quality and cost on real news pages"
+SETS = ("readability", "fundus", "trafilatura-eval")
+MAX_COST_RATIO = 1.25
+WORST_LISTED = 5
+
+
+@dataclass(frozen=True)
+class PageResult:
+    page: CorpusPage
+    article: ExtractedArticle | None
+    newsflow_seconds: float
+    trafilatura_seconds: float
+
+    @property
+    def text(self) -> str:
+        return self.article.text if self.article else ""
+
+    @property
+    def score(self) -> float:
+        return text_score(self.page, self.text)
+
+
+def extract_pages(pages: Sequence[CorpusPage]) -> list[PageResult]:
+    """newsflow and trafilatura alone on each page, alternately, timing each."""
+    prepare_extractor()
+    results = []
+    for page in pages:
+        started = time.perf_counter()
+        trafilatura_alone(page.html, page.url)
+        middle = time.perf_counter()
+        article = extract_article(page.html, page.url)
+        results.append(PageResult(page, article, time.perf_counter() - middle, middle - started))
+    return results
+
+
+def run(opts: Options) -> Table:
+    table = Table(TITLE)
+    if not CORPORA.is_dir():
+        table.skipped = f"real corpora not found at {CORPORA}"
+        return table
+    pages = all_pages()
+    if opts.quick:
+        pages = pages[::10]
+    results = extract_pages(pages)
+    add_text_rows(table, results)
+    add_date_rows(table, results)
+    add_language_rows(table, results)
+    add_cost_rows(table, results)
+    return table
+
+
+def add_text_rows(table: Table, results: Sequence[PageResult]) -> None:
+    for half in ("report", "tune"):
+        for set_name in SETS:
+            scored = [r for r in results if r.page.set_name == set_name and r.page.half == half]
+            if scored:
+                unit = "snippet F1" if set_name == "trafilatura-eval" else "token F1"
+                table.add(f"{set_name} ({half} half, {len(scored)} pages)", statistics.mean(r.score for r in scored),
+                          unit, note="mean over pages")
+    report = [r for r in results if r.page.half == "report"]
+    worst = sorted(report, key=lambda r: r.score)[:WORST_LISTED]
+    table.notes.append("worst report pages: " + "; ".join(f"{r.page.set_name}/{r.page.key} {r.score:.2f}"
+                                                          for r in worst))
+
+
+def add_date_rows(table: Table, results: Sequence[PageResult]) -> None:
+    for half in ("report", "tune"):
+        dated = [r for r in results if r.page.published is not None and r.page.half == half]
+        if dated:
+            right = sum(same_day(r.page, r.article.published_at if r.article else None) for r in dated)
+            table.add(f"publication day right ({half} half, {len(dated)} pages)", right / len(dated), "share",
+                      note="stored UTC date vs the reference's day or its UTC day; no feed date")
+
+
+def add_language_rows(table: Table, results: Sequence[PageResult]) -> None:
+    long_enough = [r for r in results if r.article and word_count(r.article.text) >= 50]
+    if long_enough:
+        covered = sum(bool(r.article and r.article.language) for r in long_enough)
+        table.add(f"language given (articles >= 50 words, {len(long_enough)})", covered / len(long_enough), "share")
+    known = [r for r in results if r.page.language and r.article]
+    if known:
+        right = sum(language_matches(r.page, r.article.language if r.article else None) for r in known)
+        table.add(f"language right (pages whose language is known, {len(known)})", right / len(known), "share")
+
+
+def add_cost_rows(table: Table, results: Sequence[PageResult]) -> None:
+    newsflow = sum(r.newsflow_seconds for r in results)
+    alone = sum(r.trafilatura_seconds for r in results)
+    count = len(results)
+    table.add("trafilatura alone (baseline)", 1000 * alone / count, "ms/page")
+    cost = ratio(newsflow, alone)
+    table.check("newsflow extract_article", 1000 * newsflow / count, "ms/page", MAX_COST_RATIO * 1000 * alone / count,
+                f"<= {MAX_COST_RATIO}x trafilatura alone", ratio=cost)

@@ -1,0 +1,39 @@
+"""The JSON-LD objects of a page (`<script type="application/ld+json">`), nested ones included.
+
+Pure: walks an lxml tree of the page (only its methods are used, so lxml is not imported) and
+the standard json module. Blocks that are not valid JSON are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+# Some CMSs wrap the JSON in a CDATA section, sometimes behind a JS comment: //<![CDATA[ ... //]]>
+_CDATA = re.compile(r"^\s*(?://|/\*)?\s*<!\[CDATA\[|(?://|/\*)?\s*\]\]>\s*(?:\*/)?\s*$")
+
+
+def json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in the page's JSON-LD blocks, depth first, `@graph` members included."""
+    for script in tree.iterfind(".//script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            document = json.loads(_CDATA.sub("", script.text))
+        except ValueError:
+            continue
+        stack = [document]
+        while stack:  # depth first, in document order: the values are pushed in reverse
+            current = stack.pop()
+            if isinstance(current, dict):
+                yield current
+                stack.extend(reversed(list(current.values())))
+            elif isinstance(current, list):
+                stack.extend(reversed(current))
+
+
+def json_ld_strings(tree: Any, key: str) -> list[str]:
+    """The string values of `key` in the page's JSON-LD objects, in document order."""
+    return [value for node in json_ld_objects(tree) if isinstance(value := node.get(key), str)]

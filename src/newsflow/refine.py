@@ -1,0 +1,116 @@
+"""Corrections to trafilatura's text that use what else the page says: its title, its lead, its JSON-LD.
+
+Pure functions over normalised text and an lxml tree of the page (as `trafilatura.utils.load_html`
+returns it; only its methods are used here, so lxml is not imported). `extract_article` applies
+them in this order; each was chosen on the tune half of ../shared/corpora and is measured on the
+report half (docs/extraction.md, `python -m bench --only extraction`):
+
+- `drop_title_line`: the headline repeated as the text's first line, even when the page's <h1>
+  words it a little differently from <title> (a kicker, a site name, punctuation);
+- `restore_lead`: the lead (standfirst) that the page shows above the body and that
+  trafilatura left out, found as the page's description shown in the page's own text;
+- `article_body_rescue`: JSON-LD `articleBody` when trafilatura found no article or a stub of
+  one (pages that render their text from scripts);
+- `drop_marked_lines`: "Read more: …", "Czytaj też: …", "PUEDES VER: …" and other lines that a
+  boilerplate marker opens (links to other stories, newsletter calls), and the linked headline
+  after a bare marker.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsflow.jsonld import json_ld_strings
+from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_count, word_tokens
+
+TITLE_LINE_MAX_WORDS = 40
+TITLE_LINE_MIN_F1 = 0.7
+"""The first line is the headline again when its words and the title's overlap this much (token F1)."""
+LEAD_MIN_WORDS = 8
+LEAD_MAX_COVERED = 0.7
+"""A lead is restored only when at most this share of its words are in the text already."""
+STUB_WORDS = 50
+RESCUE_MIN_RATIO = 3.0
+"""articleBody replaces a text under STUB_WORDS words only when it is this many times longer."""
+MARKED_LINE_MAX_WORDS = 30
+BARE_MARKER_MAX_WORDS = 5
+LINKED_HEADLINE_MAX_WORDS = 25
+"""A marker line of at most BARE_MARKER_MAX_WORDS words takes the next line with it when that is
+a headline (at most LINKED_HEADLINE_MAX_WORDS words)."""
+BOILERPLATE_MARKERS = (
+    "read more", "read also", "also read", "see also", "related:", "related articles", "more on this",
+    "sign up for", "subscribe to", "follow us", "newsletter",
+    "lesen sie auch", "lesen sie mehr", "mehr zum thema", "weitere informationen", "siehe auch", "auch interessant",
+    "das könnte sie auch interessieren",
+    "le puede interesar", "puedes ver", "lee también", "lea también", "ver también", "te puede interesar",
+    "también puede leer", "más sobre",
+    "leia também", "veja também", "leia mais", "saiba mais",
+    "lire aussi", "à lire aussi", "voir aussi", "sur le même sujet",
+    "czytaj też", "czytaj także", "czytaj więcej", "zobacz też", "zobacz także",
+    "leggi anche", "potrebbe interessarti",
+)  # fmt: skip
+_MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+
+
+def drop_title_line(text: str, title: str | None) -> str:
+    """The text without a first line that repeats the title (it is stored on its own)."""
+    first, _, rest = text.partition(PARAGRAPH_SEPARATOR)
+    if not title or not rest or word_count(first) > TITLE_LINE_MAX_WORDS:
+        return text
+    if first.casefold() == title.casefold() or token_f1(first, title) >= TITLE_LINE_MIN_F1:
+        return rest
+    return text
+
+
+def drop_marked_lines(text: str) -> str:
+    """The text without lines that a boilerplate marker opens (see BOILERPLATE_MARKERS)."""
+    kept: list[str] = []
+    drop_headline = False
+    for line in text.split(PARAGRAPH_SEPARATOR):
+        words = word_count(line)
+        if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
+            drop_headline = words <= BARE_MARKER_MAX_WORDS
+            continue
+        if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
+            kept.append(line)
+        drop_headline = False
+    return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def restore_lead(text: str, description: str | None, tree: Any) -> str:
+    """The page's lead as the first paragraph, when the page shows it and the text lacks it."""
+    lead = normalize_text(description or "").replace(PARAGRAPH_SEPARATOR, " ")
+    if word_count(lead) < LEAD_MIN_WORDS or _covered(lead, text) > LEAD_MAX_COVERED:
+        return text
+    if lead not in _visible_text(tree):
+        return text  # only in <meta> or JSON-LD: a summary written for search engines, not the page's lead
+    return f"{lead}{PARAGRAPH_SEPARATOR}{text}"
+
+
+def article_body_rescue(text: str, tree: Any) -> str:
+    """JSON-LD articleBody in place of a missing or stub text, when it is much longer."""
+    words = word_count(text)
+    if words >= STUB_WORDS:
+        return text
+    body = normalize_text(json_ld_article_body(tree) or "")
+    body_words = word_count(body)
+    if body_words >= STUB_WORDS and body_words >= RESCUE_MIN_RATIO * words:
+        return body
+    return text
+
+
+def json_ld_article_body(tree: Any) -> str | None:
+    """The longest `articleBody` string in the page's JSON-LD blocks."""
+    return max(json_ld_strings(tree, "articleBody"), key=len, default=None)
+
+
+def _covered(lead: str, text: str) -> float:
+    tokens = word_tokens(lead)
+    present = set(word_tokens(text))
+    return sum(token in present for token in tokens) / len(tokens) if tokens else 1.0
+
+
+def _visible_text(tree: Any) -> str:
+    return normalize_text("".join(tree.xpath(_VISIBLE_TEXT))).replace(PARAGRAPH_SEPARATOR, " ")

@@ -1,0 +1,28 @@
+"""A page re-saved as UTF-8 that kept its old <meta charset> is read as UTF-8 (newsflow.charset)."""
+
+from __future__ import annotations
+
+from newsflow.charset import decode_html, html_encoding
+
+CHINESE = "腾讯科技讯 谷歌旗下人工智能公司DeepMind开发出一款能够用自己的记忆学习新知识的计算机。"
+
+
+def test_meta_gb2312_on_multibyte_utf8_bytes_reads_as_utf8() -> None:
+    body = ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>' + CHINESE).encode("utf-8")
+    assert html_encoding(body, None) == "utf-8"
+    assert CHINESE in decode_html(body, None)
+
+
+def test_meta_gb2312_on_real_gb2312_bytes_is_still_obeyed() -> None:
+    body = b'<meta charset="gb2312"><p>' + CHINESE.encode("gb18030")
+    assert html_encoding(body, None) == "gb18030"
+    assert CHINESE in decode_html(body, None)
+
+
+def test_an_ascii_page_keeps_its_declared_charset() -> None:
+    assert html_encoding(b'<meta charset="windows-1252"><p>plain ascii', None) == "cp1252"
+
+
+def test_the_http_header_still_wins_over_the_bytes() -> None:
+    body = ("<p>" + CHINESE).encode("utf-8")
+    assert html_encoding(body, "text/html; charset=gb2312") == "gb18030"

@@ -1,0 +1,69 @@
+"""The article's language: the declaration checked against the text (newsflow.language)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsflow.extractpool import ExtractorPool, PageToExtract
+from newsflow.language import MIN_DETECT_WORDS, canonical_language, detect_language, resolve_language
+from newsflow.models import ExtractedArticle
+from newsflow.text import word_count
+
+GERMAN = "Der Stadtrat hat am Dienstag nach einer langen Debatte über Schulen und Straßen den Haushalt beschlossen."
+ENGLISH = "The city council approved the new budget on Tuesday after a long debate about schools and roads."
+
+
+@pytest.mark.parametrize(
+    ("code", "canonical"),
+    [("en-GB", "en"), ("PT_br", "pt"), ("nb", "no"), ("nn-NO", "no"), ("iw", "he"), ("", None), (None, None)],
+)
+def test_codes_fold_to_one_primary_subtag(code: str | None, canonical: str | None) -> None:
+    assert canonical_language(code) == canonical
+
+
+def test_declared_and_detected_agreeing_is_both() -> None:
+    assert resolve_language("de-AT", GERMAN, word_count(GERMAN)) == ("de", "both")
+
+
+def test_no_declaration_is_detected_from_the_text() -> None:
+    assert resolve_language(None, GERMAN, word_count(GERMAN)) == ("de", "detected")
+
+
+def test_a_declaration_the_text_surely_contradicts_loses() -> None:
+    # As on fundus's Zulu and Xhosa papers, whose template declares lang="en" on every page.
+    assert resolve_language("en", GERMAN, word_count(GERMAN)) == ("de", "detected")
+
+
+def test_too_little_text_keeps_the_declaration_unchecked() -> None:
+    short = "Der Stadtrat tagte."
+    assert word_count(short) < MIN_DETECT_WORDS
+    assert detect_language(short, word_count(short)) == (None, 0.0)
+    assert resolve_language("de", short, word_count(short)) == ("de", "declared")
+    assert resolve_language(None, short, word_count(short)) == (None, None)
+
+
+def test_an_unsure_detection_keeps_the_declaration() -> None:
+    # Half English, half German: whichever the identifier says, it is not sure enough to overrule.
+    mixed = f"{ENGLISH} {GERMAN}"
+    detected, confidence = detect_language(mixed, word_count(mixed))
+    if confidence >= 0.9:
+        pytest.fail(f"the mixed sample was detected with confidence {confidence:.2f}; pick a harder one")
+    declared = "de" if detected == "en" else "en"
+    assert resolve_language(declared, mixed, word_count(mixed)) == (declared, "declared")
+
+
+def model_load_counts(html: str, url: str) -> ExtractedArticle:
+    """An extractor that reports, from inside a pool worker, how the language model got there."""
+    from newsflow import language
+
+    info = language._identifier.cache_info()
+    return ExtractedArticle(text=f"{info.misses} {info.hits}")
+
+
+def test_pool_workers_fork_with_the_language_model_already_loaded() -> None:
+    # Loaded once in the forkserver (newsflow.extractpreload): the worker's own prepare call is a
+    # cache hit, so a worker (and every replacement) starts without the ~0.9 s load.
+    with ExtractorPool(workers=1, timeout=10, extractor=model_load_counts) as pool:
+        [result] = pool.extract_many([PageToExtract("probe", "<p>x</p>", "https://news.example/")])
+    assert result.article is not None
+    assert result.article.text == "1 1"  # one load (before the fork), then one cached use

@@ -1,0 +1,125 @@
+"""Corrections of trafilatura's text from the page's title, lead and JSON-LD (newsflow.refine)."""
+
+from __future__ import annotations
+
+import json
+from html import escape as html_escape
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow.extract import extract_article, refined_text
+from newsflow.extract import page_tree as load_html
+from newsflow.refine import (
+    article_body_rescue,
+    drop_marked_lines,
+    drop_title_line,
+    json_ld_article_body,
+    restore_lead,
+)
+from newsflow.text import normalize_text
+
+PARAGRAPH = "The council met on Tuesday and approved the budget for schools, roads and the new library downtown."
+LEAD = "A long night of debate ends with a budget that pleases almost nobody in the city hall."
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_a_first_line_that_rewords_the_title_is_dropped() -> None:
+    text = f"Council approves budget: schools win\n{PARAGRAPH}"
+    assert drop_title_line(text, "Council approves budget \u2013 schools win big") == PARAGRAPH
+
+
+def test_a_first_line_unlike_the_title_stays() -> None:
+    text = f"By Ann Lee, city reporter\n{PARAGRAPH}"
+    assert drop_title_line(text, "Council approves budget") == text
+
+
+def test_a_text_of_one_line_is_never_emptied() -> None:
+    assert drop_title_line("Council approves budget", "Council approves budget") == "Council approves budget"
+
+
+def test_a_lead_the_page_shows_is_restored_as_the_first_paragraph() -> None:
+    tree = load_html(page(f"<p class='standfirst'>{LEAD}</p><article><p>{PARAGRAPH}</p></article>"))
+    assert restore_lead(PARAGRAPH, LEAD, tree) == f"{LEAD}\n{PARAGRAPH}"
+
+
+def test_a_description_only_in_meta_or_json_ld_is_not_added() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "description": LEAD})
+    head = f'<meta name="description" content="{LEAD}"><script type="application/ld+json">{ld}</script>'
+    tree = load_html(page(f"<article><p>{PARAGRAPH}</p></article>", head))
+    assert restore_lead(PARAGRAPH, LEAD, tree) == PARAGRAPH
+
+
+def test_a_lead_already_in_the_text_is_not_repeated() -> None:
+    text = f"{LEAD}\n{PARAGRAPH}"
+    tree = load_html(page(f"<p>{LEAD}</p><p>{PARAGRAPH}</p>"))
+    assert restore_lead(text, LEAD, tree) == text
+
+
+def test_json_ld_article_body_replaces_a_stub_text() -> None:
+    body = " ".join([PARAGRAPH] * 4)
+    ld = json.dumps({"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", "articleBody": body}]})
+    script = f'<script type="application/ld+json">{ld}</script>'
+    tree = load_html(page("<div id='app'>Loading the story…</div>", script))
+    assert json_ld_article_body(tree) == body
+    assert article_body_rescue("Loading the story…", tree) == body
+
+
+def test_json_ld_article_body_never_replaces_a_real_text() -> None:
+    text = "\n".join([PARAGRAPH] * 4)
+    ld = json.dumps({"@type": "NewsArticle", "articleBody": " ".join([PARAGRAPH] * 40)})
+    tree = load_html(page(f"<p>{PARAGRAPH}</p>", f'<script type="application/ld+json">{ld}</script>'))
+    assert article_body_rescue(text, tree) == text
+
+
+def test_broken_json_ld_is_ignored() -> None:
+    tree = load_html(page("<p>x</p>", '<script type="application/ld+json">{"articleBody": </script>'))
+    assert json_ld_article_body(tree) is None
+
+
+def test_extract_article_uses_json_ld_when_the_page_renders_its_text_from_scripts() -> None:
+    body = " ".join([PARAGRAPH] * 4)
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Budget", "articleBody": body})
+    notice = "Please enable JavaScript to read this story, thanks for your patience and support today."
+    html = page(f"<main><h1>Budget</h1><p>{notice}</p></main>",
+                f'<title>Budget</title><script type="application/ld+json">{ld}</script>')
+    article = extract_article(html, "https://news.example/budget")
+    assert article is not None
+    assert article.text == body
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60), max_size=6),
+    title=st.one_of(st.none(), st.text(max_size=40)),
+    description=st.one_of(st.none(), st.text(max_size=80)),
+)
+def test_refined_text_stays_in_normal_form(lines: list[str], title: str | None, description: str | None) -> None:
+    text = normalize_text("\n".join(lines))
+    visible = html_escape(description or "")
+    tree = load_html(page(f"<p>{visible}</p><p>{html_escape(' '.join(lines))}</p>"))
+    if tree is None:
+        return
+    refined = refined_text(text, title, description, tree)
+    assert refined == normalize_text(refined)
+    assert set(refined.split("\n")) <= set(text.split("\n")) | {normalize_text(description or "").replace("\n", " ")}
+
+
+def test_lines_a_boilerplate_marker_opens_are_dropped() -> None:
+    text = "\n".join([PARAGRAPH, "PUEDES VER: ¿Qué es la Sunedu y para qué sirve?", PARAGRAPH,
+                      "Czytaj też: Atomowy straszak Putina", "Read more:", "Council to vote on parking fees",
+                      PARAGRAPH])
+    assert drop_marked_lines(text) == "\n".join([PARAGRAPH] * 3)
+
+
+def test_a_long_paragraph_that_starts_like_a_marker_stays() -> None:
+    long_line = "Read more carefully, the report says, and " + PARAGRAPH + " " + PARAGRAPH
+    assert drop_marked_lines(f"{long_line}\n{PARAGRAPH}") == f"{long_line}\n{PARAGRAPH}"
+
+
+def test_a_bare_marker_does_not_take_a_long_paragraph_with_it() -> None:
+    long_line = " ".join([PARAGRAPH] * 2)
+    assert drop_marked_lines(f"Read more\n{long_line}") == long_line
