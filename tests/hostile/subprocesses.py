@@ -79,12 +79,15 @@ class MemoryReport:
 
     `peak_hwm` is each process's own high-water mark (VmHWM), the largest of them; `sum_hwm`
     adds every process's high-water mark, an upper bound on the tree's peak because the
-    processes need not peak together; `peak_sampled_sum` is the largest sum of resident
-    sizes seen in one sample.
+    processes need not peak together, and counts pages the workers share with the forkserver
+    (the language model, the imports) once per process; `peak_sampled_sum` is the largest sum of
+    resident sizes seen in one sample; `peak_sampled_pss` the largest sum of proportional set
+    sizes (PSS: a shared page counted once across the tree), the tree's real footprint.
     """
 
     hwm_by_pid: dict[int, float] = field(default_factory=dict)
     peak_sampled_sum: float = 0.0
+    peak_sampled_pss: float = 0.0
     samples: int = 0
 
     @property
@@ -97,7 +100,7 @@ class MemoryReport:
 
     def describe(self) -> str:
         return (f"peak RSS: largest process {self.peak_hwm:.0f} MiB, tree sampled {self.peak_sampled_sum:.0f} MiB, "
-                f"sum of per-process peaks {self.sum_hwm:.0f} MiB over {len(self.hwm_by_pid)} processes "
+                f"tree sampled PSS {self.peak_sampled_pss:.0f} MiB, sum of per-process peaks {self.sum_hwm:.0f} MiB over {len(self.hwm_by_pid)} processes "
                 f"{sorted(round(v) for v in self.hwm_by_pid.values())[::-1]} ({self.samples} samples)")
 
 
@@ -192,14 +195,16 @@ class BackgroundRun:
             tree = [root, *root.children(recursive=True)]
         except psutil.Error:
             return
-        total = 0.0
+        total = pss = 0.0
         for process in tree:
             try:
                 total += process.memory_info().rss / _MIB
+                pss += process.memory_full_info().pss / _MIB
             except psutil.Error:
                 continue
             hwm = _hwm_mib(process.pid)
             if hwm is not None:
                 self.memory.hwm_by_pid[process.pid] = max(hwm, self.memory.hwm_by_pid.get(process.pid, 0.0))
         self.memory.peak_sampled_sum = max(self.memory.peak_sampled_sum, total)
+        self.memory.peak_sampled_pss = max(self.memory.peak_sampled_pss, pss)
         self.memory.samples += 1
