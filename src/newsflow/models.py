@@ -33,6 +33,7 @@ class Outcome(StrEnum):
     EXTRACT_EMPTY = "extract_empty"
     EXTRACT_TIMEOUT = "extract_timeout"
     EXTRACT_ERROR = "extract_error"
+    FAILED = "failed"  # a bug escaped for this feed or entry: the error names the exception
 
 
 class FailureClass(StrEnum):
@@ -232,3 +233,5 @@ class EntryAttempt:
     entry_canonical_url: str
     outcome: str
     article_id: str | None
+    error: str | None = None
+    counts: bool = True  # False for outcomes that say nothing about the entry (rate_limited)

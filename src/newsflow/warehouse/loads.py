@@ -148,7 +148,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequence[FeedEntry]) -> dict[str, int]:
-    """Insert the entries not seen before; returns how many were new, per feed."""
+    """Insert the entries not seen before; returns how many were new, per feed.
+
+    An entry is (feed_id, guid, canonical_url): one GUID reused for another link is another entry.
+    """
     if not entries:
         return {}
     columns = {
@@ -164,9 +167,10 @@ def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequenc
         f"""
         INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, first_seen_at, run_id)
         SELECT n.*, now(), $run_id FROM (
-            SELECT DISTINCT ON (feed_id, guid) * FROM ({unnested(columns)})
+            SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)})
         ) AS n
-        WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = n.feed_id AND e.guid = n.guid)
+        WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = n.feed_id AND e.guid = n.guid
+                                                      AND e.canonical_url = n.canonical_url)
         RETURNING feed_id
         """,
         {**columns, "run_id": run_id},
@@ -259,24 +263,27 @@ def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def pending_entries(
-    con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], max_attempts: int, terminal_outcomes: Sequence[str]
-) -> list[PendingArticle]:
-    """One row per canonical URL still to fetch, from its earliest entry, oldest first."""
+    con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], limit: int | None = None
+) -> tuple[list[PendingArticle], int]:
+    """Up to `limit` rows, one per canonical URL still to fetch (not stored, not parked), from its
+    earliest entry, oldest first; and how many there are in all."""
     rows = con.execute(
         """
         SELECT canonical_url,
                arg_min(url, first_seen_at), arg_min(feed_id, first_seen_at),
-               arg_min(title, first_seen_at), arg_min(published_at, first_seen_at)
+               arg_min(title, first_seen_at), arg_min(published_at, first_seen_at),
+               count(*) OVER ()
         FROM entries
-        WHERE article_id IS NULL AND fetch_attempts < $max_attempts
-          AND list_contains($feed_ids, feed_id)
-          AND NOT list_contains($terminal, coalesce(last_outcome, ''))
+        WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)
         GROUP BY canonical_url
         ORDER BY min(first_seen_at), canonical_url
+        LIMIT $limit
         """,
-        {"max_attempts": max_attempts, "feed_ids": list(feed_ids), "terminal": list(terminal_outcomes)},
+        {"feed_ids": list(feed_ids), "limit": limit},
     ).fetchall()
-    return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4]) for r in rows]
+    total = int(rows[0][5]) if rows else 0
+    return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4])
+            for r in rows], total
 
 
 def load_articles(
@@ -284,31 +291,63 @@ def load_articles(
     articles: Sequence[Article],
     attempts: Sequence[EntryAttempt],
     events: Sequence[FetchEvent],
+    *,
+    max_attempts: int = 3,
+    terminal_outcomes: Sequence[str] = (),
 ) -> int:
     """Store a batch of articles, mark their entries, record the events. Returns articles stored.
 
     Call inside `transaction()`; the caller looks up story ids in the same transaction.
     """
     stored = _insert_articles(con, articles)
-    if attempts:
-        con.execute(
-            """
-            UPDATE entries SET article_id = coalesce(a.article_id, entries.article_id),
-                               fetch_attempts = entries.fetch_attempts + 1,
-                               last_outcome = a.outcome
-            FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
-                         unnest($outcome) AS outcome) AS a
-            WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL
-            """,
-            {
-                "canonical_url": [a.entry_canonical_url for a in attempts],
-                "article_id": [a.article_id for a in attempts],
-                "outcome": [a.outcome for a in attempts],
-            },
-        )
+    record_attempts(con, attempts, max_attempts, terminal_outcomes)
     _fill_first_seen(con, [a.article_id for a in articles])
     insert_fetch_events(con, events)
     return stored
+
+
+def record_attempts(
+    con: duckdb.DuckDBPyConnection, attempts: Sequence[EntryAttempt], max_attempts: int = 3,
+    terminal_outcomes: Sequence[str] = (),
+) -> None:
+    """Mark each attempt on every unstored entry of its canonical URL, and park the entries that
+    failed `max_attempts` times, or with an outcome another try would not change."""
+    if not attempts:
+        return
+    con.execute(
+        """
+        UPDATE entries SET
+            article_id = coalesce(a.article_id, entries.article_id),
+            fetch_attempts = entries.fetch_attempts + CASE WHEN a.counts AND a.article_id IS NULL THEN 1 ELSE 0 END,
+            last_outcome = a.outcome,
+            last_error = CASE WHEN a.article_id IS NULL THEN a.error ELSE entries.last_error END,
+            parked_at = CASE WHEN a.article_id IS NULL AND (list_contains($terminal, a.outcome) OR
+                                  (a.counts AND entries.fetch_attempts + 1 >= $max_attempts))
+                             THEN now() ELSE entries.parked_at END
+        FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
+                     unnest($outcome) AS outcome, unnest($error) AS error, unnest($counts) AS counts) AS a
+        WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL
+        """,
+        {
+            "canonical_url": [a.entry_canonical_url for a in attempts],
+            "article_id": [a.article_id for a in attempts],
+            "outcome": [a.outcome for a in attempts],
+            "error": [a.error for a in attempts],
+            "counts": [a.counts for a in attempts],
+            "terminal": list(terminal_outcomes),
+            "max_attempts": max_attempts,
+        },
+    )
+
+
+def count_parked(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) -> int:
+    """How many of these canonical URLs are parked (unstored)."""
+    rows = con.execute(
+        "SELECT count(DISTINCT canonical_url) FROM entries WHERE parked_at IS NOT NULL AND article_id IS NULL "
+        "AND canonical_url IN (SELECT unnest($urls))",
+        {"urls": list(canonical_urls)},
+    ).fetchall()
+    return int(rows[0][0])
 
 
 def _fill_first_seen(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
