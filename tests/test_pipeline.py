@@ -55,8 +55,8 @@ def test_interrupted_run_keeps_what_it_finished_and_rerun_stores_each_article_on
     config_path.write_text(text)
     config = load_config(config_path)
 
-    with pytest.raises(KeyboardInterrupt):
-        asyncio.run(run_ingest(config, "run-1", stages=StopOnSecondBatch(KeyboardInterrupt())))
+    with pytest.raises(asyncio.CancelledError):  # as a cancelled flow run, or Ctrl-C, ends it
+        asyncio.run(run_ingest(config, "run-1", stages=StopOnSecondBatch(asyncio.CancelledError())))
     assert query(config_path, "SELECT status FROM runs") == [("cancelled",)]
     stored_after_crash = query(config_path, "SELECT count(*) FROM articles")[0][0]
     assert int(str(stored_after_crash)) == 3, "the first batch was committed before the interruption"

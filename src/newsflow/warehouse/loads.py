@@ -326,7 +326,7 @@ def record_attempts(
                              THEN now() ELSE entries.parked_at END
         FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
                      unnest($outcome) AS outcome, unnest($error) AS error, unnest($counts) AS counts) AS a
-        WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL
+        WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL AND entries.parked_at IS NULL
         """,
         {
             "canonical_url": [a.entry_canonical_url for a in attempts],
