@@ -8,12 +8,12 @@ from newsflow.errors import classify_outcome
 from newsflow.models import FailureClass, Outcome
 from newsflow.polling import (
     BACKOFF_BASE_SECONDS,
-    is_network_outage,
-    jitter_for,
     PollHistory,
     PollObservation,
     cache_max_age,
     is_due,
+    is_network_outage,
+    jitter_for,
     plan_next_poll,
     publisher_hint_seconds,
 )
