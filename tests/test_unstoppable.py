@@ -155,3 +155,63 @@ def test_items_sharing_one_guid_with_different_links_are_all_stored(tmp_path: Pa
     config = load_config(write_config(tmp_path, server.base_url, {"courier": "/feed.xml"}))
     summary = asyncio.run(run_ingest(config, "run-1"))
     assert summary.counts.entries_new == 3 and summary.counts.articles_stored == 3
+
+
+def test_a_huge_pathological_feed_costs_only_itself_and_a_slow_feed_beside_it_is_ok(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    unclosed = b'<rss version="2.0"><channel><title>x</title>' + b"<item><title>t<b><i>" * 450_000  # 9 MB
+    server.add("/huge.xml", Page(unclosed, RSS))
+    slow_path = serve_feed(server, 1, prefix="/slow")
+    slow_body = server.routes.pop(slow_path)
+    assert isinstance(slow_body, Page)
+
+    def slow(handler: BaseHTTPRequestHandler) -> None:  # a healthy server that takes its time
+        handler.send_response(200)
+        handler.send_header("Content-Type", RSS)
+        handler.send_header("Content-Length", str(len(slow_body.body)))
+        handler.end_headers()
+        half = len(slow_body.body) // 2
+        handler.wfile.write(slow_body.body[:half])
+        handler.wfile.flush()
+        time.sleep(2.5)
+        handler.wfile.write(slow_body.body[half:])
+
+    server.add(slow_path, slow)
+    config_path = write_config(tmp_path, server.base_url, {"huge": "/huge.xml", "slow": slow_path},
+                               extract={"timeout": 3.0}, timeout=4.0)
+    started = time.monotonic()
+    summary = asyncio.run(run_ingest(load_config(config_path), "run-1"))
+    assert time.monotonic() - started < 30
+    outcomes = dict(query(config_path, "SELECT feed_id, outcome FROM polls"))
+    assert outcomes == {"huge": "parse_error", "slow": "ok"}, "the slow feed's deadline never waited on a parse"
+    assert summary.counts.articles_stored == 1
+    error = query(config_path, "SELECT last_error FROM feeds WHERE feed_id = 'huge'")[0][0]
+    assert "parsing took over 3 s" in str(error) or "MiB" in str(error)
+
+
+def redirect_to(location: str) -> Page:
+    return Page(b"", "text/plain", status=302, headers={"Location": location}, validators=False)
+
+
+def test_responses_that_once_crashed_a_run_cost_one_feed_or_one_article(tmp_path: Path, server: LocalServer) -> None:
+    feed_path = serve_feed(server, 2)
+    poisoned = next(p for p in server.routes if p.startswith("/a/"))
+    server.routes[poisoned] = redirect_to("http://127.0.0.1:99999/")
+    server.add("/bad-port.xml", redirect_to("http://127.0.0.1:99999/feed.xml"))
+    server.add("/huge-retry.xml", Page(b"slow down", "text/plain", status=429, validators=False,
+                                       headers={"Retry-After": "1000000000000"}))
+    config_path = write_config(tmp_path, server.base_url, {"good": feed_path, "bad-port": "/bad-port.xml",
+                                                           "huge-retry": "/huge-retry.xml"})
+    add_settings(config_path, "execution", max_article_attempts=2)
+    config = load_config(config_path)
+
+    summaries = [asyncio.run(run_ingest(config, f"run-{n}")) for n in range(3)]
+    assert [s.status for s in summaries] == ["completed"] * 3
+    assert query(config_path, "SELECT count(*) FROM articles") == [(1,)]
+    outcomes = dict(query(config_path, "SELECT feed_id, last_outcome FROM feeds"))
+    assert outcomes["good"] in ("ok", "not_modified") and outcomes["huge-retry"] == "rate_limited"
+    errors = query(config_path, "SELECT feed_id, last_error FROM feeds WHERE feed_id <> 'good'")
+    assert all(error and "\n" not in str(error) for _, error in errors), errors
+    parked = query(config_path, "SELECT fetch_attempts, last_error IS NOT NULL FROM entries WHERE parked_at IS NOT NULL")
+    assert parked == [(2, True)], "the poisoned article is parked after two failures, not retried for ever"
