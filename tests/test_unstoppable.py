@@ -213,5 +213,30 @@ def test_responses_that_once_crashed_a_run_cost_one_feed_or_one_article(tmp_path
     assert outcomes["good"] in ("ok", "not_modified") and outcomes["huge-retry"] == "rate_limited"
     errors = query(config_path, "SELECT feed_id, last_error FROM feeds WHERE feed_id <> 'good'")
     assert all(error and "\n" not in str(error) for _, error in errors), errors
-    parked = query(config_path, "SELECT fetch_attempts, last_error IS NOT NULL FROM entries WHERE parked_at IS NOT NULL")
+    parked = query(config_path, "SELECT fetch_attempts, last_error IS NOT NULL FROM entries "
+                                "WHERE parked_at IS NOT NULL")
     assert parked == [(2, True)], "the poisoned article is parked after two failures, not retried for ever"
+
+
+def test_a_host_asking_for_an_hour_costs_no_more_than_the_budget_and_healthy_feeds_are_stored(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    throttled = LocalServer("127.0.0.2")
+    try:
+        for n in range(3):
+            throttled.add(f"/feed-{n}.xml", Page(b"slow down", "text/plain", status=429, validators=False,
+                                                 headers={"Retry-After": "3600"}))
+        healthy = {f"ok-{n}": server.url(serve_feed(server, 1, prefix=f"/s{n}")) for n in range(30)}
+        limited = {f"limited-{n}": throttled.url(f"/feed-{n}.xml") for n in range(3)}
+        config_path = write_config(tmp_path, "", {**limited, **healthy}, per_host_concurrency=1)
+        add_settings(config_path, "execution", run_budget_seconds=12.0)
+        started = time.monotonic()
+        summary = asyncio.run(run_ingest(load_config(config_path), "run-1"))
+        assert time.monotonic() - started < 12.0 + 6.0
+    finally:
+        throttled.close()
+    assert summary.status == "completed" and summary.counts.articles_stored == 30
+    assert query(config_path, "SELECT count(*) FROM feeds WHERE feed_id LIKE 'ok-%' AND last_status = 'ok'") == [(30,)]
+    limited_status = query(config_path, "SELECT DISTINCT coalesce(last_outcome, 'deferred') FROM feeds "
+                                        "WHERE feed_id LIKE 'limited-%'")
+    assert set(limited_status) <= {("rate_limited",), ("deferred",)}

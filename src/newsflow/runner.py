@@ -5,7 +5,8 @@
 (flows/ingest.py) while tests and benchmarks call the very same code directly. Each stage
 commits as it goes and returns counts only: a killed run keeps everything it finished.
 
-The run has a wall-clock budget (`Config.run_budget`). Past it, no poll and no batch starts,
+The run has a wall-clock budget (`Config.run_budget`); polls may use half of it. Past that, no
+poll starts and polls in flight are dropped; past the whole budget, no batch starts,
 fetches in flight are dropped, and the work left stays pending for the next run; the run ends
 `completed` and records what it deferred (`runs.feeds_deferred`, `runs.articles_deferred`).
 A bug escaping from a stage costs the feeds or articles it held, recorded with the error,
@@ -51,6 +52,9 @@ log = logging.getLogger(__name__)
 
 # A run stopped on purpose (Ctrl-C, SIGTERM, a cancelled flow run) is `cancelled`, not `failed`.
 CANCELLATIONS = (asyncio.CancelledError, KeyboardInterrupt, SystemExit)
+# Polls may take this share of the run's budget, so a host that holds its feeds back never leaves
+# the articles of the feeds that answered without time.
+POLL_SHARE_OF_BUDGET = 0.5
 # Feeds parsed at once, each in its own worker process (newsflow.feedpool).
 PARSE_WORKERS = 2
 
@@ -65,6 +69,7 @@ class RunContext:
     fetcher: Fetcher
     states: dict[str, FeedState]
     deadline: float = float("inf")  # time.monotonic() past which no work starts
+    poll_deadline: float = float("inf")  # past which no poll starts: articles get the rest of the budget
     pool: ExtractorPool | None = None
     # One writer at a time: poll commits and batch loads run in threads, and take turns here.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -109,7 +114,7 @@ class Stages:
         with FeedParserPool(min(PARSE_WORKERS, ctx.config.extract.worker_count), ctx.config.extract.timeout,
                             ctx.config.polling.max_entries_per_feed) as parser:
             job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
-                          ctx.deadline, ctx.write_lock)
+                          min(ctx.deadline, ctx.poll_deadline), ctx.write_lock)
             return await poll_feeds(job, feeds)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
@@ -164,7 +169,9 @@ async def run_ingest(
         summary.feeds_due = len(feeds)
         try:
             async with Fetcher(config.fetch) as fetcher:
-                ctx = RunContext(config, store, run_id, fetcher, states, deadline=started + config.run_budget)
+                budget = config.run_budget
+                ctx = RunContext(config, store, run_id, fetcher, states, deadline=started + budget,
+                                 poll_deadline=started + POLL_SHARE_OF_BUDGET * budget)
                 await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
         except BaseException as exc:
             summary.status = "cancelled" if isinstance(exc, CANCELLATIONS) else "failed"
