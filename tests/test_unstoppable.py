@@ -6,7 +6,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -14,7 +14,9 @@ import pytest
 
 from newsflow import queries
 from newsflow.config import load_config
-from newsflow.runner import run_ingest
+from newsflow.models import FeedConfig
+from newsflow.pipeline import RunCounts
+from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page, send_bytes
@@ -240,3 +242,45 @@ def test_a_host_asking_for_an_hour_costs_no_more_than_the_budget_and_healthy_fee
     limited_status = query(config_path, "SELECT DISTINCT coalesce(last_outcome, 'deferred') FROM feeds "
                                         "WHERE feed_id LIKE 'limited-%'")
     assert set(limited_status) <= {("rate_limited",), ("deferred",)}
+
+
+class CancelWhenCommitted(Stages):
+    """Cancels the run (as SIGTERM or a cancelled flow run would) once `polls` feeds are committed."""
+
+    def __init__(self, polls: int) -> None:
+        self.polls = polls
+
+    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
+        polling = asyncio.ensure_future(super().poll(ctx, feeds))
+        while not polling.done() and committed_polls(ctx) < self.polls:
+            await asyncio.sleep(0.05)  # polling a condition: the commits run in threads
+        polling.cancel()
+        raise asyncio.CancelledError
+
+
+def committed_polls(ctx: RunContext) -> int:
+    with ctx.write_lock, ctx.store.writing() as con:
+        row = con.execute("SELECT count(*) FROM polls WHERE run_id = ?", [ctx.run_id]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_a_run_cancelled_mid_poll_keeps_every_feed_it_had_parsed(
+    tmp_path: Path, server: LocalServer, released: threading.Event
+) -> None:
+    def hung(handler: BaseHTTPRequestHandler) -> None:
+        released.wait(30)
+        send_bytes(handler, 503, b"late", "text/plain")
+
+    server.add("/hung.xml", hung)
+    healthy = {f"ok-{n}": serve_feed(server, 2, prefix=f"/s{n}") for n in range(3)}
+    config_path = write_config(tmp_path, server.base_url, {"hung": "/hung.xml", **healthy}, timeout=25.0)
+    config = load_config(config_path)
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(run_ingest(config, "run-1", stages=CancelWhenCommitted(3)))
+    released.set()
+    assert query(config_path, "SELECT status FROM runs") == [("cancelled",)]
+    assert query(config_path, "SELECT count(*) FROM entries") == [(6,)], "every parsed feed's entries were kept"
+    assert query(config_path, "SELECT count(*) FROM feeds WHERE etag IS NOT NULL") == [(3,)]
+    summary = asyncio.run(run_ingest(config, "run-2"))
+    assert summary.counts.feeds_not_modified == 3 and summary.counts.articles_stored == 6
