@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newsflow.errors import classify_outcome
 from newsflow.models import FailureClass, Outcome
 from newsflow.polling import (
@@ -110,3 +113,24 @@ def test_min_interval_zero_makes_healthy_feeds_due_every_run() -> None:
     plan = plan_next_poll(history(), seen(new=5), 0, MAX)
     assert plan.interval == 0 and is_due(plan.next_poll_at, False, NOW)
     assert not is_due(None, True, NOW), "retired feeds are never due"
+
+
+@given(
+    failures=st.integers(0, 10_000),
+    failure=st.sampled_from(list(FailureClass)),
+    jitter=st.floats(-1.0, 1.0),
+    retry_after=st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+    min_interval=st.integers(0, 3600),
+)
+def test_any_failure_plans_a_next_poll_within_bounds_that_never_shrinks_with_more_failures(
+    failures: int, failure: FailureClass, jitter: float, retry_after: float | None, min_interval: int
+) -> None:
+    def plan(n: int, j: float) -> int:
+        seen_failure = PollObservation(NOW, failure, 500, retry_after=retry_after, jitter=j)
+        result = plan_next_poll(history(failures=n), seen_failure, min_interval, MAX)
+        assert NOW < result.next_poll_at <= NOW + timedelta(seconds=MAX)
+        return result.interval
+
+    interval = plan(failures, jitter)
+    assert min_interval <= interval <= MAX
+    assert plan(failures + 1, 0.0) >= plan(failures, 0.0)
