@@ -30,6 +30,7 @@ from newsflow.models import Outcome, ParsedFeed
 PARSE_MEMORY_MIB = 1024
 _PARSE_ERROR_PREFIX = "FeedParseError: "
 _capped = False
+_TINY_FEED = b'<rss version="2.0"><channel><title>warm-up</title></channel></rss>'
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,13 @@ class FeedParserPool:
         self._free: asyncio.Queue[ExtractorPool] | None = None
         self._timeout = timeout
         self._max_entries = max_entries
+
+    async def start(self) -> None:
+        """Start every worker now, before the fetches: starting one (the first also starts the
+        forkserver, which imports the extraction stack) costs CPU that would otherwise compete
+        with the fetches' deadlines."""
+        await asyncio.gather(*(self.parse(_TINY_FEED, "warm-up", "https://warm-up.invalid/", {})
+                               for _ in self._pools))
 
     async def parse(self, body: bytes, feed_id: str, feed_url: str, headers: Mapping[str, str]) -> ParseOutcome:
         if self._free is None:

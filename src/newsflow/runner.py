@@ -113,6 +113,7 @@ class Stages:
         """Poll, parse and commit each feed as soon as it is parsed; return counts only."""
         with FeedParserPool(min(PARSE_WORKERS, ctx.config.extract.worker_count), ctx.config.extract.timeout,
                             ctx.config.polling.max_entries_per_feed) as parser:
+            await parser.start()
             job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
                           min(ctx.deadline, ctx.poll_deadline), ctx.write_lock)
             return await poll_feeds(job, feeds)
