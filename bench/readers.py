@@ -50,8 +50,8 @@ class ReaderAfterPolls(TimedStages):
 
     holder: subprocess.Popen[str] | None = None
 
-    async def load_polls(self, ctx: Any, polls: Any) -> Any:
-        counts = await super().load_polls(ctx, polls)
+    async def poll(self, ctx: Any, feeds: Any) -> Any:
+        counts = await super().poll(ctx, feeds)
         self.holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(ctx.store.path)], stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE, text=True)
         assert self.holder.stdout is not None and self.holder.stdout.readline() == "holding\n"

@@ -17,7 +17,9 @@ from typing import Any
 
 from bench.procs import Finished, run_measured, venv_bin
 from newsflow.config import load_config
-from newsflow.runner import RunSummary, Stages, run_ingest
+from newsflow.models import PendingArticle
+from newsflow.pipeline import RunCounts, extract_batch, fetch_within, without_html
+from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_ingest
 
 
 def write_config(folder: Path, feeds: dict[str, str], *, warehouse: str = "news.duckdb",
@@ -101,20 +103,19 @@ class TimedStages(Stages):
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
     async def poll(self, *args: Any) -> Any:
-        with self._timed("poll"):
+        with self._timed("poll"):  # fetch, parse and commit each feed's entries
             return await super().poll(*args)
 
-    async def load_polls(self, *args: Any) -> Any:
-        with self._timed("load entries"):
-            return await super().load_polls(*args)
-
-    async def fetch_extract(self, *args: Any) -> Any:
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        """`Stages.batch`, with fetch+extract and the load timed apart."""
+        assert ctx.pool is not None
         with self._timed("fetch+extract"):
-            return await super().fetch_extract(*args)
-
-    async def load(self, *args: Any) -> Any:
+            fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline)
+            extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir)
         with self._timed("load articles"):
-            return await super().load(*args)
+            counts = await load_fetched(ctx, fetched, without_html(results), extractions)
+        counts.articles_deferred += len(batch) - len(fetched)
+        return counts
 
 
 @dataclass

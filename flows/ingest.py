@@ -1,8 +1,7 @@
 """The `ingest` flow: one run polls the due feeds, then fetches, extracts and loads new articles.
 
-Tasks wrap stages at batch grain (one poll task, one task to load the entries, then one
-fetch-and-extract task and one load task per batch), never one task per article: on this
-stack a task costs ~7 ms of client time and ~40 ms of server time.
+Tasks wrap stages at batch grain (one poll task, then one task per batch of articles), never
+one task per article: on this stack a task costs ~7 ms of client time and ~40 ms of server time.
 
 With `[execution] task_runner = "dask"`, fetch-and-extract runs on a Dask cluster through
 prefect-dask's `DaskTaskRunner` (`DaskStages`), while polling and every load stay in the flow
@@ -35,10 +34,10 @@ from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
-from newsflow.pipeline import FeedPoll, RunCounts
+from newsflow.pipeline import RunCounts
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
 from newsflow.report import feed_report_rows, report_markdown
-from newsflow.runner import Fetched, RunContext, RunSummary, Stages, run_ingest
+from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_ingest
 from newsflow.warehouse import Warehouse
 
 DIRECT = Stages()
@@ -61,51 +60,23 @@ def send_newsflow_logs_to_run() -> None:
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)
-async def poll_feeds_task(ctx: RunContext, feeds: Sequence[FeedConfig]) -> list[FeedPoll]:
+async def poll_task(ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
     return await DIRECT.poll(ctx, feeds)
 
 
-@task(name="load-entries", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-async def load_polls_task(ctx: RunContext, polls: Sequence[FeedPoll]) -> RunCounts:
-    return await DIRECT.load_polls(ctx, polls)
-
-
-# A batch's pages go from fetch-extract to load through `ctx.handoff`, by key: Prefect keeps a
-# task's parameters and result for the whole flow run, which held every page of a run in memory.
-@task(name="fetch-extract", cache_policy=NO_CACHE)
-async def fetch_extract_task(ctx: RunContext, batch: Sequence[PendingArticle]) -> int:
-    key = id(batch)
-    ctx.handoff[key] = await DIRECT.fetch_extract(ctx, batch)
-    return key
-
-
-@task(name="load-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-async def load_task(ctx: RunContext, batch: Sequence[PendingArticle], key: int) -> RunCounts:
-    counts = await DIRECT.load(ctx, batch, ctx.handoff[key])
-    del ctx.handoff[key]  # after the load, so a retry still finds the batch
-    return counts
+@task(name="article-batch", cache_policy=NO_CACHE)
+async def batch_task(ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+    return await DIRECT.batch(ctx, batch)
 
 
 class PrefectStages(Stages):
     """Each stage as a Prefect task, so the UI shows them with their timings and logs."""
 
-    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> list[FeedPoll]:
-        return await poll_feeds_task(ctx, feeds)
+    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
+        return await poll_task(ctx, feeds)
 
-    async def load_polls(self, ctx: RunContext, polls: Sequence[FeedPoll]) -> RunCounts:
-        return await load_polls_task(ctx, polls)
-
-    async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
-        key = await fetch_extract_task(ctx, batch)
-        return ctx.handoff[key]
-
-    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        key = id(batch)
-        ctx.handoff[key] = fetched
-        try:
-            return await load_task(ctx, batch, key)
-        finally:
-            ctx.handoff.pop(key, None)
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        return await batch_task(ctx, batch)
 
 
 # --- Dask: fetch and extract on the cluster, load here ------------------------------------------
@@ -128,14 +99,14 @@ class DaskStages(PrefectStages):
         # The first submit starts the cluster; two batches in flight must not start two.
         self._submitting = threading.Lock()
 
-    async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         extract = ctx.config.extract
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": extract.timeout,
                       "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None}
         future = await asyncio.to_thread(self._submit, parameters)
         results, extractions, robots = await asyncio.to_thread(future.result)
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end
-        return results, extractions
+        return await load_fetched(ctx, batch, results, extractions)
 
     def _submit(self, parameters: dict[str, Any]) -> Any:
         with self._submitting:

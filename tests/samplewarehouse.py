@@ -86,6 +86,9 @@ FEED_POLLS = (
 )
 
 
+QUIET_URL = "https://quiet.example/q1"  # its page is a PDF: the entry is parked
+
+
 def build_sample_warehouse(path: Path) -> Warehouse:
     store = Warehouse(path)
     with store.writing() as con:
@@ -98,7 +101,9 @@ def build_sample_warehouse(path: Path) -> Warehouse:
         set_first_seen(con)
         with warehouse.transaction(con):
             attempts = [EntryAttempt(a.url, "ok", a.slug) for a in ARTICLES]
-            warehouse.load_articles(con, [article(a) for a in ARTICLES], attempts, article_events())
+            attempts.append(EntryAttempt(QUIET_URL, "not_html", None, error=f"{QUIET_URL}: application/pdf"))
+            warehouse.load_articles(con, [article(a) for a in ARTICLES], attempts, article_events(),
+                                    terminal_outcomes=["not_html"])
         warehouse.finish_run(con, RUN_ID, {"articles_stored": len(ARTICLES)}, "completed")
     return store
 
@@ -108,8 +113,7 @@ def feed_entries() -> list[FeedEntry]:
     feed, guid, target, _ = REPEAT_ENTRY
     entries.append(FeedEntry(feed, guid, target.url, target.url, target.slug, None, target.published_at))
     quiet_at = TODAY - timedelta(days=QUIET_ENTRY_DAYS_AGO)
-    quiet_url = "https://quiet.example/q1"
-    entries.append(FeedEntry("quiet", "q1", quiet_url, quiet_url, "q1", None, quiet_at))
+    entries.append(FeedEntry("quiet", "q1", QUIET_URL, QUIET_URL, "q1", None, quiet_at))
     return entries
 
 

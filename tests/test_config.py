@@ -78,3 +78,18 @@ def test_committed_config_is_valid_and_documents_every_key() -> None:
     for setting in SETTINGS:
         assert setting.key in text, f"{setting.dotted} missing from config/newsflow.toml"
         assert setting.dotted in readme, f"{setting.dotted} missing from the README's settings table"
+
+
+def test_run_budget_defaults_under_the_schedule_interval_and_refuses_nan(tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.toml"
+    path.write_text("[schedule]\ninterval = 600\n")
+    assert load_config(path).run_budget == 480.0
+    path.write_text("[execution]\nrun_budget_seconds = 300\n")
+    assert load_config(path).run_budget == 300.0
+    for bad in ("nan", "inf", "-1"):
+        path.write_text(f"[execution]\nrun_budget_seconds = {bad}\n")
+        with pytest.raises(ConfigError, match=r"execution\.run_budget_seconds"):
+            load_config(path)
+    path.write_text("[polling]\nmax_entries_per_feed = 0\n")
+    with pytest.raises(ConfigError, match=r"polling\.max_entries_per_feed"):
+        load_config(path)

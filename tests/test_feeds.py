@@ -349,3 +349,25 @@ def test_neutralize_doctype_leaves_a_feed_without_doctype_byte_identical() -> No
 def test_neutralize_doctype_removes_the_whole_internal_subset() -> None:
     body = b'<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE rss [\n<!ENTITY a "x>y]>">\n]>\n<rss/>'
     assert neutralize_doctype(body) == b'<?xml version="1.0"?>\n<!-- c -->\n\n<rss/>'
+
+
+def test_items_sharing_a_guid_with_different_links_are_different_entries() -> None:
+    items = "".join(f"<item><title>t{n}</title><link>https://news.example/{n}</link><guid>same</guid></item>"
+                    for n in (1, 2, 1))
+    feed = parse(f"<rss version='2.0'><channel>{items}</channel></rss>".encode())
+    assert [e.url for e in feed.entries] == ["https://news.example/1", "https://news.example/2"]
+    assert {e.key for e in feed.entries} == {"same"}
+
+
+def test_entries_are_capped_newest_first_in_rss_and_json_feed() -> None:
+    dates = ["02 May 2024 10:00:00 GMT", "04 May 2024 10:00:00 GMT", "03 May 2024 10:00:00 GMT"]
+    items = "".join(f"<item><link>https://news.example/{n}</link><pubDate>{d}</pubDate></item>"
+                    for n, d in enumerate(dates))
+    rss = parse_feed(f"<rss version='2.0'><channel>{items}<item><link>https://news.example/undated</link></item>"
+                     "</channel></rss>".encode(), feed_id="world", feed_url=FEED_URL, now=NOW, max_entries=2)
+    assert [e.url for e in rss.entries] == ["https://news.example/1", "https://news.example/2"]
+    many = [{"id": str(n), "url": f"https://news.example/{n}", "date_published": f"2024-05-{n % 28 + 1:02d}T00:00:00Z"}
+            for n in range(50_000)]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": many}).encode()
+    capped = parse_feed(body, feed_id="world", feed_url=FEED_URL, now=NOW, max_entries=3)
+    assert len(capped.entries) == 3 and all(e.published_at and e.published_at.day == 28 for e in capped.entries)

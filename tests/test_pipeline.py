@@ -11,7 +11,7 @@ import pytest
 from newsflow.config import load_config
 from newsflow.models import PendingArticle
 from newsflow.pipeline import RunCounts
-from newsflow.runner import Fetched, RunContext, Stages, run_ingest
+from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
@@ -27,32 +27,39 @@ def serve_feed(server: LocalServer, stories: int) -> dict[str, str]:
     return {"courier": "/feed.xml"}
 
 
-class CrashOnSecondLoad(Stages):
-    def __init__(self) -> None:
-        self.loads = 0
+class StopOnSecondBatch(Stages):
+    """The second batch raises `error` instead of running (the first is loaded first: one in flight)."""
 
-    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        self.loads += 1
-        if self.loads == 2:
-            raise RuntimeError("simulated crash during load")
-        return await super().load(ctx, batch, fetched)
+    batches_in_flight = 1
+
+    def __init__(self, error: BaseException) -> None:
+        self.batches = 0
+        self.error = error
+
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        self.batches += 1
+        if self.batches == 2:
+            raise self.error
+        return await super().batch(ctx, batch)
 
 
 def query(config_path: Path, sql: str) -> list[tuple[object, ...]]:
     return run_read_query(Warehouse(load_config(config_path).warehouse_path), sql).rows
 
 
-def test_crash_mid_run_then_rerun_stores_each_article_exactly_once(tmp_path: Path, server: LocalServer) -> None:
+def test_interrupted_run_keeps_what_it_finished_and_rerun_stores_each_article_once(
+    tmp_path: Path, server: LocalServer
+) -> None:
     config_path = write_config(tmp_path, server.base_url, serve_feed(server, 7))
     text = config_path.read_text().replace("timeout = 10.0", "timeout = 10.0\nbatch_size = 3")
     config_path.write_text(text)
     config = load_config(config_path)
 
-    with pytest.raises(RuntimeError, match="simulated crash"):
-        asyncio.run(run_ingest(config, "run-1", stages=CrashOnSecondLoad()))
-    assert query(config_path, "SELECT status, error LIKE '%simulated crash%' FROM runs") == [("failed", True)]
+    with pytest.raises(asyncio.CancelledError):  # as a cancelled flow run, or Ctrl-C, ends it
+        asyncio.run(run_ingest(config, "run-1", stages=StopOnSecondBatch(asyncio.CancelledError())))
+    assert query(config_path, "SELECT status FROM runs") == [("cancelled",)]
     stored_after_crash = query(config_path, "SELECT count(*) FROM articles")[0][0]
-    assert 0 < int(str(stored_after_crash)) < 7
+    assert int(str(stored_after_crash)) == 3, "the first batch was committed before the interruption"
     assert query(config_path, "SELECT count(*) FROM entries") == [(7,)], "entries survive the crash"
 
     summary = asyncio.run(run_ingest(config, "run-2"))
@@ -91,3 +98,19 @@ def test_only_due_feeds_are_polled_unless_forced(tmp_path: Path, server: LocalSe
     assert asyncio.run(run_ingest(config, "run-4", ["courier"])).counts.feeds_polled == 1
     interval, next_poll = query(config_path, "SELECT poll_interval, next_poll_at - last_polled_at FROM feeds")[0]
     assert interval == 1350 and str(next_poll) == "0:22:30", "nothing new twice: 600 s x 1.5 x 1.5"
+
+
+def test_a_batch_that_raises_costs_its_articles_one_attempt_not_the_run(tmp_path: Path, server: LocalServer) -> None:
+    config_path = write_config(tmp_path, server.base_url, serve_feed(server, 7))
+    config_path.write_text(config_path.read_text().replace("timeout = 10.0", "timeout = 10.0\nbatch_size = 3"))
+    config = load_config(config_path)
+
+    summary = asyncio.run(run_ingest(config, "run-1", stages=StopOnSecondBatch(RuntimeError("simulated bug"))))
+    assert summary.status == "completed" and summary.counts.articles_stored == 4
+    assert query(config_path, "SELECT status, error LIKE '%RuntimeError: simulated bug%' FROM runs") == [
+        ("completed", True)]
+    failed = query(config_path, "SELECT fetch_attempts, last_outcome, last_error FROM entries WHERE article_id IS NULL")
+    assert failed == [(1, "failed", "RuntimeError: simulated bug")] * 3
+
+    asyncio.run(run_ingest(config, "run-2"))
+    assert query(config_path, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == [(7, 7)]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from newsflow.models import FailureClass
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsflow.errors import classify_outcome
+from newsflow.models import FailureClass, Outcome
 from newsflow.polling import (
     BACKOFF_BASE_SECONDS,
     PollHistory,
     PollObservation,
     cache_max_age,
     is_due,
+    is_network_outage,
+    jitter_for,
     plan_next_poll,
     publisher_hint_seconds,
 )
@@ -59,13 +65,42 @@ def test_retry_after_pushes_the_next_poll_back() -> None:
     assert plan.next_poll_at == NOW + timedelta(seconds=50000)
 
 
-def test_failures_back_off_exponentially_and_hard_ones_wait_longest() -> None:
+def test_failures_back_off_step_by_step_and_hard_ones_start_further_on() -> None:
     soft = PollObservation(NOW, FailureClass.SOFT, 404)
     intervals = [plan_next_poll(history(failures=n), soft, MIN, MAX).interval for n in range(4)]
     assert intervals == [BACKOFF_BASE_SECONDS * 2, BACKOFF_BASE_SECONDS * 4, BACKOFF_BASE_SECONDS * 8,
                          BACKOFF_BASE_SECONDS * 16]
     hard = PollObservation(NOW, FailureClass.HARD, None)
-    assert plan_next_poll(history(), hard, MIN, MAX).interval == MAX
+    assert plan_next_poll(history(failures=0), hard, MIN, MAX).interval == MIN * 4, "never a day at once"
+    assert plan_next_poll(history(failures=20), hard, MIN, MAX).interval == MAX
+
+
+def test_one_dns_or_connect_failure_is_temporary_and_backs_off_minutes() -> None:
+    for outcome in (Outcome.DNS_ERROR, Outcome.CONNECT_ERROR):
+        failure = classify_outcome(outcome)
+        assert failure is FailureClass.TEMPORARY
+        assert plan_next_poll(history(failures=0), PollObservation(NOW, failure), MIN, MAX).interval == MIN
+
+
+def test_jitter_spreads_back_off_within_ten_percent() -> None:
+    soft = [PollObservation(NOW, FailureClass.SOFT, 500, jitter=j) for j in (-1.0, 0.0, 1.0)]
+    assert [plan_next_poll(history(failures=3), s, MIN, MAX).interval for s in soft] == [4320, 4800, 5280]
+    spread = {round(jitter_for(f"feed-{n}", 2), 1) for n in range(50)}
+    assert len(spread) > 5 and all(-1 <= j <= 1 for j in spread)
+
+
+def test_a_huge_retry_after_pushes_back_at_most_max_interval() -> None:
+    for retry_after in (1e12, float("inf"), float("nan")):
+        plan = plan_next_poll(history(), seen(new=0, retry_after=retry_after), MIN, MAX)
+        assert plan.next_poll_at <= NOW + timedelta(seconds=MAX)
+
+
+def test_network_outage_needs_nearly_every_feed_unreachable() -> None:
+    down = [Outcome.DNS_ERROR, Outcome.CONNECT_ERROR, Outcome.DNS_ERROR, Outcome.DNS_ERROR]
+    assert is_network_outage(down) and is_network_outage([*down, Outcome.OK])
+    assert not is_network_outage([*down, Outcome.OK, Outcome.OK]), "4 of 6 is not 80%"
+    assert not is_network_outage(down[:2]), "two feeds are too few to tell"
+    assert not is_network_outage([Outcome.TIMEOUT] * 5), "slow servers are theirs, not ours"
 
 
 def test_a_feed_that_keeps_answering_410_is_retired() -> None:
@@ -78,3 +113,24 @@ def test_min_interval_zero_makes_healthy_feeds_due_every_run() -> None:
     plan = plan_next_poll(history(), seen(new=5), 0, MAX)
     assert plan.interval == 0 and is_due(plan.next_poll_at, False, NOW)
     assert not is_due(None, True, NOW), "retired feeds are never due"
+
+
+@given(
+    failures=st.integers(0, 10_000),
+    failure=st.sampled_from(list(FailureClass)),
+    jitter=st.floats(-1.0, 1.0),
+    retry_after=st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+    min_interval=st.integers(0, 3600),
+)
+def test_any_failure_plans_a_next_poll_within_bounds_that_never_shrinks_with_more_failures(
+    failures: int, failure: FailureClass, jitter: float, retry_after: float | None, min_interval: int
+) -> None:
+    def plan(n: int, j: float) -> int:
+        seen_failure = PollObservation(NOW, failure, 500, retry_after=retry_after, jitter=j)
+        result = plan_next_poll(history(failures=n), seen_failure, min_interval, MAX)
+        assert NOW < result.next_poll_at <= NOW + timedelta(seconds=MAX)
+        return result.interval
+
+    interval = plan(failures, jitter)
+    assert min_interval <= interval <= MAX
+    assert plan(failures + 1, 0.0) >= plan(failures, 0.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def test_article_load_never_duplicates_a_url_and_resolves_entries(store: Warehou
     assert count(store, "articles") == 2
     assert count(store, "entries WHERE article_id IS NULL") == 0
     with store.writing() as con:
-        assert warehouse.pending_entries(con, ["f1"], 3, []) == []
+        assert warehouse.pending_entries(con, ["f1"]) == ([], 0)
 
 
 def test_failed_batch_rolls_back_completely(store: Warehouse) -> None:
@@ -122,13 +123,38 @@ def test_failed_batch_rolls_back_completely(store: Warehouse) -> None:
     assert count(store, "fetch_events") == 0
 
 
-def test_pending_skips_terminal_outcomes_and_exhausted_attempts(store: Warehouse) -> None:
+def test_terminal_outcomes_park_at_once_and_failures_after_max_attempts(store: Warehouse) -> None:
     load_polls(store, [entry(1), entry(2), entry(3)], [])
+    not_html = EntryAttempt("https://news.example/1", "not_html", None, error="a PDF")
+    timeout = EntryAttempt("https://news.example/2", "timeout", None, error="took over 5 s")
+    limited = EntryAttempt("https://news.example/3", "rate_limited", None, error="429", counts=False)
     with store.writing() as con:
-        with warehouse.transaction(con):
-            warehouse.load_articles(con, [], [EntryAttempt("https://news.example/1", "not_html", None)], [])
-        pending = warehouse.pending_entries(con, ["f1"], 3, ["not_html"])
-    assert [p.canonical_url for p in pending] == ["https://news.example/2", "https://news.example/3"]
+        for attempt in range(3):
+            with warehouse.transaction(con):
+                warehouse.load_articles(con, [], [not_html, timeout, limited], [], max_attempts=3,
+                                        terminal_outcomes=["not_html"])
+            pending, total = warehouse.pending_entries(con, ["f1"])
+            expected = ["https://news.example/2", "https://news.example/3"] if attempt < 2 else [
+                "https://news.example/3"]
+            assert [p.canonical_url for p in pending] == expected and total == len(expected)
+    parked = run_read_query(store, "SELECT guid, fetch_attempts, last_error FROM entries "
+                                   "WHERE parked_at IS NOT NULL ORDER BY guid").rows
+    assert parked == [("guid-1", 1, "a PDF"), ("guid-2", 3, "took over 5 s")]
+    assert run_read_query(store, "SELECT fetch_attempts FROM entries WHERE guid = 'guid-3'").rows == [(0,)], (
+        "rate limiting says nothing about the article")
+
+
+def test_pending_is_capped_oldest_first_and_counts_the_rest(store: Warehouse) -> None:
+    load_polls(store, [entry(n) for n in range(1, 6)], [])
+    with store.writing() as con:
+        pending, total = warehouse.pending_entries(con, ["f1"], limit=2)
+    assert len(pending) == 2 and total == 5
+
+
+def test_a_reused_guid_with_another_link_is_another_entry(store: Warehouse) -> None:
+    same_guid = [replace(entry(n), key="same") for n in (1, 2)]
+    assert load_polls(store, [*same_guid, same_guid[0]], []) == {"f1": 2}
+    assert load_polls(store, same_guid, []) == {}, "each (guid, link) is stored once"
 
 
 def test_query_refuses_writes(store: Warehouse) -> None:
@@ -248,3 +274,38 @@ con.close()
     assert count(old, "entries") == 50 and count(old, "story_signatures") == 7
     assert count(old, "entries WHERE feed_id = 'f1' AND guid = 'g3'") == 1
     assert run_read_query(old, "SELECT count(*) FROM feed_health").rows[0][0] == 1  # views see the new tables
+
+
+def test_migration_0008_parks_what_the_old_rules_had_given_up_on(tmp_path: Path) -> None:
+    """A warehouse at migration 0007: entries out of attempts or with a final outcome come out parked."""
+    path = tmp_path / "old.duckdb"
+    script = f"""
+import duckdb
+from newsflow.warehouse import sql_root
+con = duckdb.connect({str(path)!r})
+con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+            "applied_at TIMESTAMPTZ NOT NULL)")
+con.execute("CREATE TABLE schema_views (sha256 VARCHAR NOT NULL)")
+for path in sorted((sql_root() / "migrations").glob("000[1-7]_*.sql")):
+    con.execute(path.read_text())
+    con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [int(path.name[:4]), path.stem])
+con.execute("INSERT INTO entries (feed_id, guid, url, canonical_url, first_seen_at, run_id, fetch_attempts, "
+            "last_outcome) VALUES ('f1', 'g1', 'u1', 'u1', now(), 'r1', 3, 'timeout'), "
+            "('f1', 'g2', 'u2', 'u2', now(), 'r1', 1, 'not_html'), ('f1', 'g3', 'u3', 'u3', now(), 'r1', 1, 'timeout')")
+con.execute("INSERT INTO runs (run_id, started_at, status) VALUES ('r1', now(), 'completed')")
+con.close()
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    old = Warehouse(path)
+    parked = run_read_query(old_migrated(old), "SELECT guid FROM entries WHERE parked_at IS NOT NULL ORDER BY guid")
+    assert parked.rows == [("g1",), ("g2",)]
+    with old.writing() as con:
+        assert warehouse.pending_entries(con, ["f1"])[1] == 1
+    runs = run_read_query(old, "SELECT feeds_deferred, articles_deferred, articles_parked, network_outage FROM runs")
+    assert runs.rows == [(0, 0, 0, False)]
+
+
+def old_migrated(store: Warehouse) -> Warehouse:
+    with store.writing():
+        pass
+    return store

@@ -25,6 +25,8 @@ from newsflow.urls import fetch_problem
 
 DEFAULT_CONFIG_PATH = Path("config/newsflow.toml")
 CONFIG_ENV_VAR = "NEWSFLOW_CONFIG"
+# A run's default budget, as a share of the schedule's interval: it ends before the next one is due.
+RUN_BUDGET_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("stories", "window_days", int, 30, "days back a new article is compared with; older stories are closed"),
     Setting("polling", "min_interval", int, 600, "shortest seconds between polls of one feed; 0 polls every run"),
     Setting("polling", "max_interval", int, 86400, "longest seconds between polls of one feed"),
+    Setting("polling", "max_entries_per_feed", int, 200,
+            "entries taken from one feed per poll, newest first; older ones wait for a later poll"),
     Setting("schedule", "interval", int, 900, "seconds between scheduled runs of `newsflow serve`"),
     Setting("schedule", "cron", str, "", "a cron schedule instead of interval, e.g. \"*/15 * * * *\""),
     Setting("schedule", "timezone", str, "UTC", "time zone of the cron schedule"),
@@ -74,6 +78,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("execution", "address", str, "", "Dask scheduler address; empty starts a local cluster"),
     Setting("execution", "prefect", str, "auto",
             "run as a Prefect flow: auto (when a Prefect API is configured, or for dask), always, never"),
+    Setting("execution", "run_budget_seconds", (int, float), 0,
+            "wall-clock budget of one run; work left stays pending; 0 means 80% of schedule.interval"),
+    Setting("execution", "max_articles_per_run", int, 5000,
+            "pending articles fetched by one run, oldest first; the rest wait for the next run"),
+    Setting("execution", "max_article_attempts", int, 3,
+            "failed fetches, extractions or loads in a row after which an entry is parked"),
 )
 
 _FEED_KEYS = {"name": str, "url": str, "tags": list, "enabled": bool}
@@ -124,6 +134,7 @@ class StorySettings:
 class PollingSettings:
     min_interval: int = 600
     max_interval: int = 86400
+    max_entries_per_feed: int = 200
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,9 @@ class ExecutionSettings:
     task_runner: str = "local"
     address: str = ""
     prefect: str = "auto"
+    run_budget_seconds: float = 0
+    max_articles_per_run: int = 5000
+    max_article_attempts: int = 3
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,11 @@ class Config:
     schedule: ScheduleSettings = ScheduleSettings()
     execution: ExecutionSettings = ExecutionSettings()
     write_patience: float = 5.0
+
+    @property
+    def run_budget(self) -> float:
+        """Seconds a run may take: `execution.run_budget_seconds`, or 80% of `schedule.interval`."""
+        return float(self.execution.run_budget_seconds) or RUN_BUDGET_SHARE * self.schedule.interval
 
     def select_feeds(self, names: list[str] | None = None) -> tuple[FeedConfig, ...]:
         """The enabled feeds, or exactly the named ones (enabled or not)."""
@@ -197,6 +216,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
     schedule = ScheduleSettings(**_section(values, "schedule"))
     execution = ExecutionSettings(**_section(values, "execution"))
     _check_limits(fetch, values)
+    _check_run_limits(values)
     _check_schedule(polling, schedule, execution)
     warehouse_path = (config_path.parent / str(values["warehouse.path"])).resolve()
     return Config(
@@ -270,6 +290,16 @@ def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
         raise ConfigError("fetch.user_agent", "must not be empty")
     if not fetch.user_agent.isascii() or _CONTROL.search(fetch.user_agent):
         raise ConfigError("fetch.user_agent", "must be printable ASCII: it is sent as an HTTP header")
+
+
+def _check_run_limits(values: dict[str, Any]) -> None:
+    """The caps that bound one run's time and memory (docs/polling.md)."""
+    for key in ["polling.max_entries_per_feed", "execution.max_articles_per_run", "execution.max_article_attempts"]:
+        if values[key] <= 0:
+            raise ConfigError(key, f"must be greater than 0, got {values[key]!r}")
+    budget = values["execution.run_budget_seconds"]
+    if not math.isfinite(budget) or budget < 0:
+        raise ConfigError("execution.run_budget_seconds", f"must be 0 (automatic) or seconds, got {budget!r}")
 
 
 def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execution: ExecutionSettings) -> None:

@@ -63,14 +63,15 @@ class FeedParseError(NewsflowError):
     pass
 
 
+# One DNS failure is temporary: it is as often the machine's network as the feed's domain.
 _TEMPORARY = {
     Outcome.TIMEOUT,
     Outcome.RATE_LIMITED,
     Outcome.CONNECT_ERROR,
+    Outcome.DNS_ERROR,
 }
 _HARD = {
     Outcome.BLOCKED,
-    Outcome.DNS_ERROR,
     Outcome.INVALID_URL,
     Outcome.ROBOTS_DISALLOWED,
 }

@@ -15,7 +15,12 @@ JSON Feed (jsonfeed.org 1.0 and 1.1), which feedparser does not read, is parsed 
 Entries:
 - `key` is the GUID (RSS `<guid>`, Atom `<id>`, JSON Feed `id`); without one, the entry's
   canonical URL. Entries without an http(s) link are dropped (javascript:, data:, file:
-  links included), and so are later entries repeating an earlier key.
+  links included). An entry is identified by its key *and* its canonical URL: a feed that
+  gives several items one GUID (some CMSs do) keeps each item whose link differs; a later
+  item repeating both is dropped.
+- At most `max_entries` entries are kept, newest first (by date; undated ones after the
+  dated, in feed order), so one poll's work and memory are bounded whatever the feed holds.
+  A JSON Feed's items are cut to that many before any entry is built.
 - `url` is the link made absolute against `xml:base` and the feed URL; `canonical_url` is
   `urls.canonicalize_url(url)`.
 - `published_at` is the published date, else the updated date, in UTC. A date before
@@ -26,6 +31,7 @@ Entries:
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -62,14 +68,16 @@ def parse_feed(
     feed_url: str,
     headers: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    max_entries: int | None = None,
 ) -> ParsedFeed:
     """Parse one fetched feed. Raises `FeedParseError` for an empty body, an HTML page or garbage.
 
     An ill-formed feed whose entries can be recovered is returned with `bozo` set and the
     reason in `bozo_reason`. `now` (default: the current time) bounds plausible dates.
+    `max_entries` keeps that many entries, the newest.
     """
     lowered = {name.lower(): value for name, value in (headers or {}).items()}
-    context = _EntryContext(feed_id, feed_url, now or datetime.now(UTC))
+    context = _EntryContext(feed_id, feed_url, now or datetime.now(UTC), max_entries)
     try:
         body = gunzip_if_gzip(body)
     except ValueError as error:
@@ -86,6 +94,7 @@ class _EntryContext:
     feed_id: str
     feed_url: str
     now: datetime
+    max_entries: int | None = None
 
     def error(self, what: str) -> FeedParseError:
         return _parse_error(self.feed_id, self.feed_url, what)
@@ -113,7 +122,7 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: _EntryContext
     reasons = [reason for reason in bozo_reasons if reason]
     return ParsedFeed(
         title=clean_title(parsed.feed.get("title")),
-        entries=_unique_entries(_xml_entry(raw, context) for raw in parsed.entries),
+        entries=_newest(_unique_entries(_xml_entry(raw, context) for raw in parsed.entries), context.max_entries),
         bozo=bool(reasons),
         bozo_reason=_one_line("; ".join(reasons), 300) if reasons else None,
         ttl_seconds=_ttl_seconds(parsed.feed.get("ttl")),
@@ -232,9 +241,19 @@ def _parse_json_feed(body: bytes, context: _EntryContext) -> ParsedFeed:
         raise context.error(f"invalid JSON: {error}") from error
     if not _is_json_feed(document):
         raise context.error("JSON but not a JSON Feed (no jsonfeed.org version and no items)")
-    items = document.get("items")
-    entries = (_json_entry(item, context) for item in items if isinstance(item, dict))
-    return ParsedFeed(title=clean_title(_str_or_none(document.get("title"))), entries=_unique_entries(entries))
+    items = _newest_items([item for item in document.get("items") if isinstance(item, dict)], context.max_entries)
+    entries = _unique_entries(_json_entry(item, context) for item in items)
+    return ParsedFeed(title=clean_title(_str_or_none(document.get("title"))),
+                      entries=_newest(entries, context.max_entries))
+
+
+def _newest_items(items: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
+    """The `limit` newest JSON Feed items, in feed order, before any entry is built from them."""
+    if limit is None or len(items) <= limit:
+        return items
+    dates = [_json_datetime(item.get("date_published") or item.get("date_modified")) for item in items]
+    chosen = heapq.nsmallest(limit, range(len(items)), key=lambda i: _newest_first(dates[i], i))
+    return [items[i] for i in sorted(chosen)]
 
 
 def _is_json_feed(document: Any) -> bool:
@@ -319,12 +338,24 @@ def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
 
 
 def _unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
-    """Entries in feed order; the first of several with one key wins."""
-    seen: dict[str, FeedEntry] = {}
+    """Entries in feed order; the first of several with one key and one canonical URL wins."""
+    seen: dict[tuple[str, str], FeedEntry] = {}
     for entry in entries:
-        if entry is not None and entry.key not in seen:
-            seen[entry.key] = entry
+        if entry is not None and (entry.key, entry.canonical_url) not in seen:
+            seen[(entry.key, entry.canonical_url)] = entry
     return tuple(seen.values())
+
+
+def _newest(entries: tuple[FeedEntry, ...], limit: int | None) -> tuple[FeedEntry, ...]:
+    """The `limit` newest entries, in feed order: dated ones first, newest first, then undated ones."""
+    if limit is None or len(entries) <= limit:
+        return entries
+    chosen = heapq.nsmallest(limit, range(len(entries)), key=lambda i: _newest_first(entries[i].published_at, i))
+    return tuple(entries[i] for i in sorted(chosen))
+
+
+def _newest_first(moment: datetime | None, position: int) -> tuple[int, float, int]:
+    return (0, -moment.timestamp(), position) if moment is not None else (1, 0.0, position)
 
 
 def clean_title(html: Any) -> str | None:

@@ -34,6 +34,7 @@ class Outcome(StrEnum):
     EXTRACT_TIMEOUT = "extract_timeout"
     EXTRACT_ERROR = "extract_error"
     FETCH_ERROR = "fetch_error"  # an unexpected exception inside the fetcher; the error names it
+    FAILED = "failed"  # a bug escaped for this feed or entry: the error names the exception
 
 
 class FailureClass(StrEnum):
@@ -235,3 +236,5 @@ class EntryAttempt:
     entry_canonical_url: str
     outcome: str
     article_id: str | None
+    error: str | None = None
+    counts: bool = True  # False for outcomes that say nothing about the entry (rate_limited)

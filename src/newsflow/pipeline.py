@@ -1,50 +1,52 @@
-"""The ingest stages as plain Python functions, runnable without Prefect.
+"""The article stages as plain Python functions, runnable without Prefect.
 
-    poll feeds -> load entries and feed state -> list pending articles
-    -> for each batch: fetch -> extract -> load articles
+    list pending articles -> for each batch: fetch -> extract -> load articles
 
-`newsflow.runner` strings them together into a run.
+(Polling is `newsflow.polls`.) `newsflow.runner` strings the stages together into a run.
+
+A bug escaping for one article costs that article only: a fetch that raises is recorded
+`failed` with its error, and so is an article whose building or loading raises (a batch whose
+load raises is loaded again article by article). Every failed attempt counts; after
+`execution.max_article_attempts` failures in a row, or one outcome another try would not
+change (`TERMINAL_ARTICLE_OUTCOMES`), the entry is parked with its last error. `rate_limited`
+says nothing about the article and does not count.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
 
 from newsflow import dedup, warehouse
-from newsflow import polling as polling_policy
-from newsflow.config import PollingSettings
-from newsflow.errors import FeedParseError, classify_outcome
+from newsflow.errors import WarehouseError
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
-from newsflow.feeds import parse_feed
 from newsflow.fetch import Fetcher
 from newsflow.models import (
     Article,
     EntryAttempt,
-    FailureClass,
-    FeedConfig,
-    FeedEntry,
-    FeedPollState,
-    FeedState,
     FetchEvent,
+    FetchKind,
     FetchResult,
     Outcome,
-    ParsedFeed,
     PendingArticle,
 )
 from newsflow.pages import StoredPage, page_file, remove_pages
 from newsflow.text import content_hash, word_count
 from newsflow.urls import prefer_page_canonical
 from newsflow.warehouse import Warehouse
+from newsflow.warehouse.loads import count_parked, record_attempts
 
 log = logging.getLogger(__name__)
 
-MAX_ARTICLE_ATTEMPTS = 3
+MAX_ARTICLE_ATTEMPTS = 3  # the default of execution.max_article_attempts
+# Outcomes that say nothing about the article: not counted as a failed attempt.
+UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED,)
 # Outcomes that another attempt would not change: don't fetch these entries again.
 TERMINAL_ARTICLE_OUTCOMES = (
     Outcome.BLOCKED, Outcome.INVALID_URL, Outcome.ROBOTS_DISALLOWED, Outcome.NOT_HTML, Outcome.TOO_LARGE,
@@ -62,6 +64,10 @@ class RunCounts:
     articles_stored: int = 0
     articles_failed: int = 0
     duplicates: int = 0
+    feeds_deferred: int = 0      # due feeds not polled: the run's budget ran out
+    articles_deferred: int = 0   # pending articles left for the next run (budget or max_articles_per_run)
+    articles_parked: int = 0     # entries this run parked
+    network_outage: int = 0      # 1 when nearly every feed was unreachable (runs.network_outage)
 
     def add(self, other: RunCounts) -> None:
         for name, value in other.as_dict().items():
@@ -71,151 +77,51 @@ class RunCounts:
         return dict(self.__dict__)
 
 
-@dataclass(frozen=True)
-class FeedPoll:
-    """One feed's poll: the HTTP result and, when it parsed, the feed."""
-
-    feed: FeedConfig
-    result: FetchResult
-    parsed: ParsedFeed | None
-    outcome: Outcome
-    error: str | None
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    counts: RunCounts = field(default_factory=RunCounts)
-    elapsed_s: float = 0.0
-    status: str = "completed"
-
-
-# --- poll ---------------------------------------------------------------------------------
-
-
-async def poll_feeds(
-    feeds: Sequence[FeedConfig], states: dict[str, FeedState], fetcher: Fetcher
-) -> list[FeedPoll]:
-    """Fetch every feed concurrently (the fetcher enforces the limits) and parse the bodies."""
-    polled = 0
-
-    async def poll_one(feed: FeedConfig) -> FeedPoll:
-        nonlocal polled
-        state = states.get(feed.name, FeedState(feed.name))
-        result = await fetcher.fetch_feed(feed.url, etag=state.etag, last_modified=state.last_modified)
-        poll = parse_poll(feed, result)
-        polled += 1
-        log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", polled, len(feeds))})
-        return poll
-
-    return list(await asyncio.gather(*(poll_one(feed) for feed in feeds)))
-
-
-def parse_poll(feed: FeedConfig, result: FetchResult) -> FeedPoll:
-    if result.outcome is not Outcome.OK:
-        return FeedPoll(feed, result, None, result.outcome, result.error)
-    try:
-        parsed = parse_feed(result.body, feed_id=feed.name, feed_url=result.final_url, headers=result.headers)
-    except FeedParseError as exc:
-        return FeedPoll(feed, result, None, Outcome.PARSE_ERROR, str(exc))
-    return FeedPoll(feed, result, parsed, Outcome.OK, None)
-
-
-def load_polls(
-    store: Warehouse, run_id: str, polls: Sequence[FeedPoll], history: dict[str, FeedState], polling: PollingSettings
-) -> RunCounts:
-    """Commit every poll's new entries, then its feed state and plan, in one transaction."""
-    entries: list[FeedEntry] = [e for p in polls if p.parsed for e in p.parsed.entries]
-    with store.writing() as con, warehouse.transaction(con):
-        new_by_feed = warehouse.insert_entries(con, run_id, entries)
-        states = [poll_state(p, history.get(p.feed.name), new_by_feed.get(p.feed.name, 0), polling) for p in polls]
-        warehouse.update_feed_states(con, states)
-        warehouse.insert_polls(con, run_id, states)
-        warehouse.insert_fetch_events(con, [poll_event(p, run_id) for p in polls])
-    return RunCounts(
-        feeds_polled=len(polls),
-        feeds_not_modified=sum(1 for p in polls if p.outcome is Outcome.NOT_MODIFIED),
-        feeds_failed=sum(1 for s in states if s.failed),
-        entries_new=sum(new_by_feed.values()),
-    )
-
-
-def poll_event(poll: FeedPoll, run_id: str) -> FetchEvent:
-    event = FetchEvent.from_result(poll.result, run_id, poll.feed.name)
-    if poll.outcome is not poll.result.outcome:
-        event = replace(event, outcome=poll.outcome, error=poll.error)
-    return event
-
-
-def poll_state(poll: FeedPoll, history: FeedState | None, entries_new: int, polling: PollingSettings) -> FeedPollState:
-    failure = classify_outcome(poll.outcome, poll.result.status_code)
-    ok = poll.outcome is Outcome.OK
-    plan = plan_poll(poll, history or FeedState(poll.feed.name), entries_new, failure, polling)
-    return FeedPollState(
-        feed_id=poll.feed.name,
-        polled_at=poll.result.at,
-        status=str(failure) if failure else str(poll.outcome),
-        outcome=str(poll.outcome),
-        failed=failure is not None,
-        title=poll.parsed.title if poll.parsed else None,
-        etag=poll.result.headers.get("etag") if ok else None,
-        last_modified=poll.result.headers.get("last-modified") if ok else None,
-        error=poll.error,
-        entries_seen=len(poll.parsed.entries) if poll.parsed else 0,
-        entries_new=entries_new,
-        possibly_missed=plan.possibly_missed,
-        poll_interval=plan.interval,
-        next_poll_at=plan.next_poll_at,
-        retire=plan.retire,
-    )
-
-
-def plan_poll(
-    poll: FeedPoll, history: FeedState, entries_new: int, failure: FailureClass | None, polling: PollingSettings
-) -> polling_policy.PollPlan:
-    parsed = poll.parsed
-    seen = polling_policy.PollObservation(
-        polled_at=poll.result.at,
-        failure=failure,
-        status_code=poll.result.status_code,
-        entries_seen=len(parsed.entries) if parsed else 0,
-        entries_new=entries_new,
-        hint_seconds=polling_policy.publisher_hint_seconds(
-            parsed.ttl_seconds if parsed else None, parsed.update_period_seconds if parsed else None,
-            poll.result.headers),
-        retry_after=poll.result.retry_after,
-    )
-    known = polling_policy.PollHistory(
-        history.last_polled_at, history.poll_interval, history.consecutive_failures, history.has_entries)
-    return polling_policy.plan_next_poll(known, seen, polling.min_interval, polling.max_interval)
-
-
-def due_feeds(
-    feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime
-) -> list[FeedConfig]:
-    """The feeds whose next poll time has come and that are not retired."""
-    def due(feed: FeedConfig) -> bool:
-        state = states.get(feed.name)
-        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now)
-
-    return [feed for feed in feeds if due(feed)]
+def describe_error(exc: BaseException) -> str:
+    """An escaped bug as it is recorded: the exception's type and message, on one line."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:1000]
 
 
 # --- fetch, extract, load -----------------------------------------------------------------
 
 
-def list_pending(store: Warehouse, feed_ids: Sequence[str]) -> tuple[list[PendingArticle], int]:
-    """Articles still to fetch, and how many entries were resolved to stored articles by URL."""
+def list_pending(store: Warehouse, feed_ids: Sequence[str], limit: int | None = None
+                 ) -> tuple[list[PendingArticle], int, int]:
+    """Up to `limit` articles still to fetch, how many there are in all, and how many entries were
+    resolved to stored articles by URL."""
     with store.writing() as con:
         linked = warehouse.link_stored_entries(con)
-        pending = warehouse.pending_entries(
-            con, feed_ids, MAX_ARTICLE_ATTEMPTS, [str(o) for o in TERMINAL_ARTICLE_OUTCOMES]
-        )
-    return pending, linked
+        pending, total = warehouse.pending_entries(con, feed_ids, limit)
+    return pending, total, linked
 
 
 async def fetch_batch(batch: Sequence[PendingArticle], fetcher: Fetcher) -> list[FetchResult]:
-    return list(await asyncio.gather(*(fetcher.fetch_article(p.url) for p in batch)))
+    return list(await asyncio.gather(*(fetch_article_safely(fetcher, p.url) for p in batch)))
+
+
+async def fetch_within(
+    batch: Sequence[PendingArticle], fetcher: Fetcher, deadline: float
+) -> tuple[list[PendingArticle], list[FetchResult]]:
+    """Fetch the batch until `deadline` (time.monotonic()); what is not fetched by then is left out."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        return [], []
+    fetches = [asyncio.ensure_future(fetch_article_safely(fetcher, p.url)) for p in batch]
+    done, unfinished = await asyncio.wait(fetches, timeout=remaining)
+    for fetch in unfinished:
+        fetch.cancel()
+    await asyncio.gather(*unfinished, return_exceptions=True)
+    kept = [(pending, fetch.result()) for pending, fetch in zip(batch, fetches, strict=True) if fetch in done]
+    return [pending for pending, _ in kept], [result for _, result in kept]
+
+
+async def fetch_article_safely(fetcher: Fetcher, url: str) -> FetchResult:
+    try:
+        return await fetcher.fetch_article(url)
+    except Exception as exc:  # the fetcher should never raise: if it does, it costs this article only
+        log.exception("fetching %s failed", url)
+        return FetchResult(url=url, final_url=url, kind=FetchKind.ARTICLE, outcome=Outcome.FAILED,
+                           at=datetime.now(UTC), error=describe_error(exc))
 
 
 def extract_batch(
@@ -240,47 +146,130 @@ def without_html(results: Sequence[FetchResult]) -> list[FetchResult]:
     return [replace(r, html=b"") if r.html else r for r in results]
 
 
+@dataclass(frozen=True)
+class LoadSettings:
+    """What loading a batch needs besides the batch: from the config, through the run."""
+
+    story_window_days: int = 30
+    pages_dir: Path | None = None
+    max_attempts: int = MAX_ARTICLE_ATTEMPTS
+
+
 def load_batch(
     store: Warehouse,
     run_id: str,
     batch: Sequence[PendingArticle],
     results: Sequence[FetchResult],
     extractions: Sequence[ExtractionResult | None],
-    story_window_days: int = 30,
-    pages_dir: Path | None = None,
+    settings: LoadSettings = LoadSettings(),
 ) -> RunCounts:
-    """Build the batch's articles and load them with their events (and pages) in one transaction."""
+    """Build the batch's articles and load them with their events (and pages) in one transaction.
+
+    If that raises for anything but the warehouse itself, each article is loaded on its own, and
+    one that still raises is recorded `failed`: a bug costs one article, never the batch.
+    """
+    built = [build_safely(p, r, e, run_id) for p, r, e in zip(batch, results, extractions, strict=True)]
+    try:
+        return _load_built(store, run_id, built, settings)
+    except WarehouseError:
+        raise
+    except Exception as exc:
+        log.exception("loading a batch of %d articles failed; loading them one by one", len(built))
+        if len(built) == 1:
+            return record_failed(store, run_id, [built[0].pending], exc, settings.max_attempts)
+    counts = RunCounts()
+    for one in built:
+        try:
+            counts.add(_load_built(store, run_id, [one], settings))
+        except WarehouseError:
+            raise
+        except Exception as exc:
+            log.exception("loading %s failed", one.attempt.entry_canonical_url)
+            counts.add(record_failed(store, run_id, [one.pending], exc, settings.max_attempts))
+    return counts
+
+
+@dataclass(frozen=True)
+class BuiltArticle:
+    """One fetched entry made ready to load: its attempt, its event, and its article if any."""
+
+    pending: PendingArticle
+    attempt: EntryAttempt
+    event: FetchEvent
+    article: Article | None
+    page: StoredPage | None
+    fetched: bool
+
+
+def build_safely(
+    pending: PendingArticle, result: FetchResult, extraction: ExtractionResult | None, run_id: str
+) -> BuiltArticle:
     fetched_at = datetime.now(UTC)
-    candidates, attempts, events, pages = [], [], [], {}
-    for pending, result, extraction in zip(batch, results, extractions, strict=True):
+    try:
         article = build_article(pending, result, extraction, run_id, fetched_at)
-        outcome = extraction.outcome if extraction and result.ok else result.outcome
-        events.append(article_event(pending, result, extraction, run_id))
-        attempts.append(EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None))
-        if article:
-            candidates.append(article)
-        if article and extraction and extraction.compressed_bytes:
-            pages[article.article_id] = StoredPage(article.article_id, fetched_at, page_file(result.final_url),
-                                                   extraction.html_bytes, extraction.compressed_bytes)
+        event = article_event(pending, result, extraction, run_id)
+    except Exception as exc:
+        log.exception("building the article of %s failed", pending.url)
+        event = replace(FetchEvent.from_result(result, run_id, pending.feed_id), outcome=Outcome.FAILED,
+                        error=describe_error(exc))
+        return BuiltArticle(pending, failed_attempt(pending, exc), event, None, None, result.ok)
+    outcome = extraction.outcome if extraction and result.ok else result.outcome
+    attempt = EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None,
+                           error=None if article else event.error or str(outcome),
+                           counts=outcome not in UNCOUNTED_ARTICLE_OUTCOMES)
+    page = None
+    if article and extraction and extraction.compressed_bytes:
+        page = StoredPage(article.article_id, fetched_at, page_file(result.final_url), extraction.html_bytes,
+                          extraction.compressed_bytes)
+    return BuiltArticle(pending, attempt, event, article, page, result.ok)
+
+
+def failed_attempt(pending: PendingArticle, exc: BaseException) -> EntryAttempt:
+    return EntryAttempt(pending.canonical_url, str(Outcome.FAILED), None, error=describe_error(exc))
+
+
+def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], settings: LoadSettings) -> RunCounts:
+    candidates = [b.article for b in built if b.article]
+    pages = {b.page.article_id: b.page for b in built if b.page}
+    attempts = [b.attempt for b in built]
+    terminal = [str(o) for o in TERMINAL_ARTICLE_OUTCOMES]
+    since = datetime.now(UTC) - timedelta(days=settings.story_window_days)
     with store.writing() as con, warehouse.transaction(con):
         stored_ids = warehouse.existing_article_ids(con, [a.article_id for a in candidates])
         new = [a for a in dedup.unique_by_url(candidates) if a.article_id not in stored_ids]
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])
-        since = fetched_at - timedelta(days=story_window_days)
         placed = dedup.assign_story_ids(new, lambda keys: warehouse.lookup_story_keys(con, keys, since))
-        stored = warehouse.load_articles(con, placed.articles, attempts, events)
+        stored = warehouse.load_articles(con, placed.articles, attempts, [b.event for b in built],
+                                         max_attempts=settings.max_attempts, terminal_outcomes=terminal)
         warehouse.insert_pages(con, [pages[a.article_id] for a in placed.articles if a.article_id in pages])
         warehouse.insert_story_index(con, placed.index_rows)
         warehouse.apply_story_merges(con, placed.merges, run_id)
-    if pages_dir:  # pages kept for articles that turned out to be stored already
+        failed = [a.entry_canonical_url for a in attempts if a.article_id is None]
+        parked = count_parked(con, failed) if failed else 0
+    if settings.pages_dir:  # pages kept for articles that turned out to be stored already
         stored_ids = {a.article_id for a in placed.articles}
-        remove_pages(pages_dir, [p.file for article_id, p in pages.items() if article_id not in stored_ids])
+        remove_pages(settings.pages_dir, [p.file for article_id, p in pages.items() if article_id not in stored_ids])
     return RunCounts(
-        articles_fetched=sum(1 for r in results if r.ok),
+        articles_fetched=sum(1 for b in built if b.fetched),
         articles_stored=stored,
-        articles_failed=len(batch) - len(candidates),
+        articles_failed=len(built) - len(candidates),
         duplicates=(len(candidates) - stored) + dedup.count_text_duplicates(new, known_hashes),
+        articles_parked=parked,
     )
+
+
+def record_failed(
+    store: Warehouse, run_id: str, batch: Sequence[PendingArticle], exc: BaseException, max_attempts: int
+) -> RunCounts:
+    """Record one failed attempt, with its error, for each article of `batch`: a bug escaped for them."""
+    attempts = [failed_attempt(p, exc) for p in batch]
+    events = [FetchEvent(run_id, datetime.now(UTC), FetchKind.ARTICLE, p.feed_id, p.url, None, Outcome.FAILED,
+                         describe_error(exc), 0, 0) for p in batch]
+    with store.writing() as con, warehouse.transaction(con):
+        record_attempts(con, attempts, max_attempts)
+        warehouse.insert_fetch_events(con, events)
+        parked = count_parked(con, [p.canonical_url for p in batch])
+    return RunCounts(articles_failed=len(batch), articles_parked=parked)
 
 
 def build_article(

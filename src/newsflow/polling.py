@@ -9,22 +9,37 @@ and items may have been missed: the next interval is half the gap just seen. Pub
 [`polling.min_interval`, `polling.max_interval`]. `min_interval = 0` turns the adaptation
 off: healthy feeds are then due on every run.
 
-Failing feeds back off exponentially from `BACKOFF_BASE_SECONDS`; hard failures wait the
-maximum; a feed that answers 410 Gone `RETIRE_AFTER_GONE` times in a row is retired and
-polled again only when named with `--feed`.
+Failing feeds back off step by step: `BACKOFF_BASE_SECONDS` (at least `min_interval`),
+doubled with every consecutive failure, capped at `max_interval`, with +/-`JITTER` so that
+feeds failing together do not come back together (as Media Cloud's rss-fetcher and Feedbin
+do). A hard failure starts `HARD_FAILURE_STEPS` doublings further on, never at a day. A feed
+that answers 410 Gone `RETIRE_AFTER_GONE` times in a row is retired and polled again only
+when named with `--feed`. `Retry-After` counts up to `max_interval`.
+
+When nearly every feed of a run fails to resolve or connect (`is_network_outage`), the
+machine is offline, not the feeds: the run records an outage and no feed is penalised.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from newsflow.models import FailureClass
+from newsflow.models import FailureClass, Outcome
 
 BACKOFF_BASE_SECONDS = 300
+HARD_FAILURE_STEPS = 2
+JITTER = 0.1
 RETIRE_AFTER_GONE = 3
+# A run is a network outage when at least this share of at least OUTAGE_MIN_FEEDS polled feeds
+# could not resolve or connect.
+OUTAGE_SHARE = 0.8
+OUTAGE_MIN_FEEDS = 3
+UNREACHABLE_OUTCOMES = frozenset({Outcome.DNS_ERROR, Outcome.CONNECT_ERROR})
 SLOWDOWN_WHEN_NOTHING_NEW = 1.5
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 
@@ -50,6 +65,7 @@ class PollObservation:
     entries_new: int = 0
     hint_seconds: int | None = None
     retry_after: float | None = None
+    jitter: float = 0.0  # in [-1, 1]: where in +/-JITTER this failure's back-off lands
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,7 @@ def plan_next_poll(history: PollHistory, seen: PollObservation, min_interval: in
     if min_interval == 0:  # adaptive scheduling off: a healthy feed is due on every run
         return PollPlan(0, _next_at(seen, 0), possibly_missed=missed)
     interval = _clamp(_healthy_interval(history, seen, missed, min_interval), seen, min_interval, max_interval)
-    return PollPlan(interval, _next_at(seen, interval), possibly_missed=missed)
+    return PollPlan(interval, _next_at(seen, interval, max_interval), possibly_missed=missed)
 
 
 def possibly_missed(history: PollHistory, seen: PollObservation) -> bool:
@@ -97,17 +113,32 @@ def _plan_after_failure(
     history: PollHistory, seen: PollObservation, min_interval: int, max_interval: int
 ) -> PollPlan:
     failures = history.consecutive_failures + 1
-    if seen.failure is FailureClass.HARD:
-        interval = max_interval
-    else:
-        interval = min(max_interval, max(min_interval, BACKOFF_BASE_SECONDS) * 2 ** min(failures - 1, 20))
+    steps = failures - 1 + (HARD_FAILURE_STEPS if seen.failure is FailureClass.HARD else 0)
+    backoff = max(min_interval, BACKOFF_BASE_SECONDS) * 2 ** min(steps, 30)
+    jittered = backoff * (1 + JITTER * max(-1.0, min(1.0, seen.jitter)))
+    interval = int(max(min_interval, min(max_interval, jittered)))
     gone = seen.status_code == 410 and failures >= RETIRE_AFTER_GONE
-    return PollPlan(interval, _next_at(seen, interval), retire=gone)
+    return PollPlan(interval, _next_at(seen, interval, max_interval), retire=gone)
 
 
-def _next_at(seen: PollObservation, interval: int) -> datetime:
-    wait = max(interval, seen.retry_after or 0)
+def _next_at(seen: PollObservation, interval: int, max_interval: int | None = None) -> datetime:
+    """`interval` after the poll, or later when the server asked (Retry-After, up to `max_interval`)."""
+    retry_after = seen.retry_after if seen.retry_after and math.isfinite(seen.retry_after) else 0
+    wait = max(interval, min(retry_after, max_interval if max_interval is not None else interval))
     return seen.polled_at + timedelta(seconds=wait)
+
+
+def jitter_for(feed_id: str, failures: int) -> float:
+    """A number in [-1, 1], fixed for a feed and its failure count: feeds that failed together
+    come back apart, and a plan is the same every time it is computed."""
+    digest = hashlib.sha256(f"{feed_id}\0{failures}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**31 - 1.0
+
+
+def is_network_outage(outcomes: Sequence[Outcome]) -> bool:
+    """Nearly every feed polled failed to resolve or connect: the machine's outage, not theirs."""
+    unreachable = sum(1 for outcome in outcomes if outcome in UNREACHABLE_OUTCOMES)
+    return len(outcomes) >= OUTAGE_MIN_FEEDS and unreachable >= OUTAGE_SHARE * len(outcomes)
 
 
 def publisher_hint_seconds(

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from newsflow import search, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError
-from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, Outcome, PendingArticle
+from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
-from newsflow.pipeline import MAX_ARTICLE_ATTEMPTS, TERMINAL_ARTICLE_OUTCOMES, FeedPoll, RunCounts
+from newsflow.pipeline import RunCounts, list_pending
 from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of, write_atomically
 from newsflow.warehouse import Warehouse
 
@@ -127,22 +126,24 @@ def save_states(path: Any, states: dict[str, FeedState]) -> None:
 
 
 def pending_beside_readers(
-    store: Warehouse,
-    feed_ids: Sequence[str],
-    list_pending: Callable[[Warehouse, Sequence[str]], tuple[list[PendingArticle], int]],
-    read_pending: Callable[[Any, Sequence[str]], list[PendingArticle]],
-) -> tuple[list[PendingArticle], int]:
-    """`list_pending` (it links and writes) when the warehouse is free, else `read_pending` read-only."""
+    store: Warehouse, feed_ids: Sequence[str], limit: int | None = None
+) -> tuple[list[PendingArticle], int, int]:
+    """`list_pending` (it links and writes) when the warehouse is free, else read-only without linking.
+
+    Returns up to `limit` articles to fetch, how many wait in all, and how many entries were linked.
+    """
     if replay(store):
         try:
-            return list_pending(store, feed_ids)
+            return list_pending(store, feed_ids, limit)
         except WarehouseHeldError as exc:
             note_held(store, exc)
     try:
-        return warehouse.read_with(store, lambda con: read_pending(con, feed_ids), READ_PATIENCE_SECONDS), 0
+        pending, total = warehouse.read_with(store, lambda con: warehouse.pending_entries(con, feed_ids, limit),
+                                             READ_PATIENCE_SECONDS)
     except WarehouseError as exc:
         log.warning("cannot read the pending articles (%s); they wait for the next run", exc)
-        return [], 0
+        return [], 0, 0
+    return pending, total, 0
 
 
 def report_spooled(store: Warehouse, run_id: str) -> int:
@@ -157,22 +158,5 @@ def report_spooled(store: Warehouse, run_id: str) -> int:
 # --- what the runner's hooks pass (pipeline's types) --------------------------------------------
 
 
-def without_bodies(polls: Sequence[FeedPoll]) -> list[FeedPoll]:
-    """Polls as loaded: the feed's body is parsed already, and a spool file need not carry it."""
-    return [replace(p, result=replace(p.result, body=b"")) if p.result.body else p for p in polls]
-
-
-def polls_counted(polls: Sequence[FeedPoll]) -> RunCounts:
-    """What a run can count for its polls without the warehouse; a replay adds the rest."""
-    return RunCounts(feeds_polled=len(polls),
-                     feeds_not_modified=sum(1 for p in polls if p.outcome is Outcome.NOT_MODIFIED))
-
-
 def batch_counted(results: Sequence[FetchResult]) -> RunCounts:
     return RunCounts(articles_fetched=sum(1 for r in results if r.ok))
-
-
-def read_pending(con: Any, feed_ids: Sequence[str]) -> list[PendingArticle]:
-    """`pipeline.list_pending` without its write (linking entries to stored articles), for a read-only connection."""
-    terminal = [str(o) for o in TERMINAL_ARTICLE_OUTCOMES]
-    return warehouse.pending_entries(con, feed_ids, MAX_ARTICLE_ATTEMPTS, terminal)

@@ -1,13 +1,23 @@
-"""One ingest run: the stages of `newsflow.pipeline` in order, under the run lock.
+"""One ingest run: the stages in order, under the run lock, within the run's budget.
 
-`run_ingest` takes a `Stages` object so that the Prefect flow can run each stage as a task
-(flows/ingest.py) while tests and benchmarks call the very same code directly.
+`run_ingest` takes a `Stages` object with two coarse stages, `poll` (every due feed) and
+`batch` (one batch of articles), so that the Prefect flow can run each as a task
+(flows/ingest.py) while tests and benchmarks call the very same code directly. Each stage
+commits as it goes and returns counts only: a killed run keeps everything it finished.
+
+The run has a wall-clock budget (`Config.run_budget`); polls may use half of it. Past that, no
+poll starts and polls in flight are dropped; past the whole budget, no batch starts,
+fetches in flight are dropped, and the work left stays pending for the next run; the run ends
+`completed` and records what it deferred (`runs.feeds_deferred`, `runs.articles_deferred`).
+A bug escaping from a stage costs the feeds or articles it held, recorded with the error,
+never the run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,31 +27,36 @@ from typing import Any
 
 from newsflow import readersafe
 from newsflow.config import Config
+from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
+from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
-    FeedPoll,
+    LoadSettings,
     RunCounts,
     batched,
-    due_feeds,
+    describe_error,
     extract_batch,
-    fetch_batch,
-    list_pending,
+    fetch_within,
     load_batch,
-    load_polls,
-    poll_feeds,
+    record_failed,
     without_html,
 )
+from newsflow.polls import PollJob, due_feeds, next_due, poll_feeds
 from newsflow.spool import commit_or_spool
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
-Fetched = tuple[list[FetchResult], list[ExtractionResult | None]]
 # A run stopped on purpose (Ctrl-C, SIGTERM, a cancelled flow run) is `cancelled`, not `failed`.
 CANCELLATIONS = (asyncio.CancelledError, KeyboardInterrupt, SystemExit)
+# Polls may take this share of the run's budget, so a host that holds its feeds back never leaves
+# the articles of the feeds that answered without time.
+POLL_SHARE_OF_BUDGET = 0.5
+# Feeds parsed at once, each in its own worker process (newsflow.feedpool).
+PARSE_WORKERS = 2
 
 
 @dataclass
@@ -53,15 +68,24 @@ class RunContext:
     run_id: str
     fetcher: Fetcher
     states: dict[str, FeedState]
+    deadline: float = float("inf")  # time.monotonic() past which no work starts
+    poll_deadline: float = float("inf")  # past which no poll starts: articles get the rest of the budget
     pool: ExtractorPool | None = None
-    # Batches handed from one stage to the next outside the orchestrator, which would otherwise
-    # keep a reference to every batch's pages until the run ends (flows/ingest.py).
-    handoff: dict[int, Fetched] = field(default_factory=dict)
+    # One writer at a time: poll commits and batch loads run in threads, and take turns here.
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def kept_pages_dir(self) -> Path | None:
         """Where the workers keep each page's HTML, or None when `extract.keep_html` is off."""
         return pages_dir_for(self.config.warehouse_path) if self.config.extract.keep_html else None
+
+    @property
+    def load_settings(self) -> LoadSettings:
+        return LoadSettings(self.config.stories.window_days, self.kept_pages_dir,
+                            self.config.execution.max_article_attempts)
+
+    def out_of_time(self) -> bool:
+        return time.monotonic() >= self.deadline
 
 
 @dataclass
@@ -85,27 +109,45 @@ class Stages:
     # Batches fetched and extracted at once: two keep one fetching while the other extracts.
     batches_in_flight = 2
 
-    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> list[FeedPoll]:
-        return await poll_feeds(feeds, ctx.states, ctx.fetcher)
+    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
+        """Poll, parse and commit each feed as soon as it is parsed; return counts only."""
+        with FeedParserPool(min(PARSE_WORKERS, ctx.config.extract.worker_count), ctx.config.extract.timeout,
+                            ctx.config.polling.max_entries_per_feed) as parser:
+            await parser.start()
+            job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
+                          min(ctx.deadline, ctx.poll_deadline), ctx.write_lock)
+            return await poll_feeds(job, feeds)
 
-    async def load_polls(self, ctx: RunContext, polls: Sequence[FeedPoll]) -> RunCounts:
-        # reader hook: the load, or its inputs spooled while a reader holds the warehouse (newsflow.spool)
-        kept = readersafe.without_bodies(polls)
-        return await asyncio.to_thread(commit_or_spool, ctx.store, ctx.run_id, load_polls, ctx.run_id, kept,
-                                       ctx.states, ctx.config.polling, if_spooled=readersafe.polls_counted(kept))
-
-    async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
-        assert ctx.pool is not None, "fetch_extract runs inside the extraction pool"
-        results = await fetch_batch(batch, ctx.fetcher)
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
+        assert ctx.pool is not None, "batch runs inside the extraction pool"
+        fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline)
         extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir)
-        return without_html(results), extractions
+        counts = await load_fetched(ctx, fetched, without_html(results), extractions)
+        counts.articles_deferred += len(batch) - len(fetched)
+        return counts
 
-    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        window = ctx.config.stories.window_days
-        results, extractions = fetched  # reader hook, as in load_polls
-        counted = readersafe.batch_counted(results)
-        return await asyncio.to_thread(commit_or_spool, ctx.store, ctx.run_id, load_batch, ctx.run_id, batch, results,
-                                       extractions, window, ctx.kept_pages_dir, if_spooled=counted)
+
+async def load_fetched(
+    ctx: RunContext, batch: Sequence[PendingArticle], results: Sequence[FetchResult],
+    extractions: Sequence[ExtractionResult | None],
+) -> RunCounts:
+    """Load a fetched and extracted batch, one writer at a time (for stages that fetch elsewhere)."""
+    def load() -> RunCounts:
+        with ctx.write_lock:  # reader hook: the load, or its inputs spooled while a reader holds the warehouse
+            return commit_or_spool(ctx.store, ctx.run_id, load_batch, ctx.run_id, batch, results, extractions,
+                                   ctx.load_settings, if_spooled=readersafe.batch_counted(results))
+
+    return await asyncio.to_thread(load) if batch else RunCounts()
+
+
+def record_failed_batch(ctx: RunContext, batch: Sequence[PendingArticle], exc: BaseException) -> RunCounts:
+    try:
+        with ctx.write_lock:
+            return record_failed(ctx.store, ctx.run_id, batch, exc, ctx.config.execution.max_article_attempts)
+    except WarehouseLockedError:  # a bug and a reader at once: the attempt goes uncounted, the entries stay pending
+        log.warning("could not record %d failed articles: the warehouse is held", len(batch))
+        return RunCounts(articles_failed=len(batch))
 
 
 async def run_ingest(
@@ -119,11 +161,13 @@ async def run_ingest(
     """One ingest: hold the run lock, poll the due feeds, then fetch, extract and load what is new.
 
     `feed_names` polls exactly those feeds, due or not; `all_feeds` polls every enabled feed.
+    The run's budget counts from here, the wait for the run lock included.
     """
     started = time.monotonic()
     candidates = config.select_feeds(list(feed_names or []))
     store = Warehouse(config.warehouse_path, config.lock_timeout, config.write_patience)
     summary = RunSummary(run_id)
+    errors: list[str] = []
     with store.run_lock():
         states = readersafe.open_run(store, run_id, config.feeds, candidates)  # reader hook: replay, begin, states
         forced = bool(feed_names) or all_feeds
@@ -131,64 +175,114 @@ async def run_ingest(
         summary.feeds_due = len(feeds)
         try:
             async with Fetcher(config.fetch) as fetcher:
-                ctx = RunContext(config, store, run_id, fetcher, states)
-                await ingest(ctx, feeds, [f.name for f in candidates], stages or Stages(), summary.counts)
+                budget = config.run_budget
+                ctx = RunContext(config, store, run_id, fetcher, states, deadline=started + budget,
+                                 poll_deadline=started + POLL_SHARE_OF_BUDGET * budget)
+                await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
         except BaseException as exc:
             summary.status = "cancelled" if isinstance(exc, CANCELLATIONS) else "failed"
-            end_run(store, summary, f"{type(exc).__name__}: {exc}")
+            end_run(store, summary, describe_error(exc))
             raise
         summary.elapsed_s = round(time.monotonic() - started, 3)
-        end_run(store, summary, None, config.extract.html_budget_mb)
+        end_run(store, summary, "; ".join(errors)[:2000] or None, config.extract.html_budget_mb)
         remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
     return summary
 
 
 async def ingest(
-    ctx: RunContext, feeds: Sequence[FeedConfig], feed_ids: Sequence[str], stages: Stages, counts: RunCounts
+    ctx: RunContext, feeds: Sequence[FeedConfig], candidates: Sequence[FeedConfig], stages: Stages,
+    counts: RunCounts, errors: list[str],
 ) -> None:
-    log.info("polling %d due feeds", len(feeds), extra={"progress": ("poll", 0, len(feeds))})
+    log_due_feeds(feeds, candidates, ctx.states)
     if feeds:
-        polls = await stages.poll(ctx, feeds)
-        counts.add(await stages.load_polls(ctx, polls))
+        counts.add(await poll_safely(ctx, feeds, stages, errors))
     log.info("polled %d feeds: %d not modified, %d failed, %d new entries", len(feeds), counts.feeds_not_modified,
              counts.feeds_failed, counts.entries_new, extra={"progress": ("poll", len(feeds), len(feeds))})
+    if counts.feeds_deferred:
+        log.warning("the run's budget ran out: %d due feeds left for the next run", counts.feeds_deferred)
     # reader hook: read-only (or nothing) while a reader holds the warehouse
-    pending, linked = readersafe.pending_beside_readers(ctx.store, feed_ids, list_pending, readersafe.read_pending)
+    pending, total, linked = await asyncio.to_thread(
+        readersafe.pending_beside_readers, ctx.store, [f.name for f in candidates],
+        ctx.config.execution.max_articles_per_run)
     counts.duplicates += linked
-    log.info("%d articles to fetch", len(pending), extra={"progress": ("articles", 0, len(pending))})
-    if not pending:
+    if counts.network_outage:
+        log.warning("network outage: no article is fetched this run; %d wait for the next", total)
+        counts.articles_deferred += total
         return
-    with ExtractorPool(ctx.config.extract.worker_count, ctx.config.extract.timeout) as pool:
-        ctx.pool = pool
-        await process_batches(ctx, pending, stages, counts)
+    counts.articles_deferred += total - len(pending)
+    log.info("%d articles to fetch%s", len(pending), f" ({total - len(pending)} left for later runs)"
+             if total > len(pending) else "", extra={"progress": ("articles", 0, len(pending))})
+    if pending:
+        with ExtractorPool(ctx.config.extract.worker_count, ctx.config.extract.timeout) as pool:
+            ctx.pool = pool
+            await process_batches(ctx, pending, stages, counts, errors)
     record_robots_fetches(ctx)
+    if ctx.out_of_time():
+        log.warning("the run's budget of %.0f s ran out: %d articles left for the next run",
+                    ctx.config.run_budget, counts.articles_deferred)
+
+
+def log_due_feeds(feeds: Sequence[FeedConfig], candidates: Sequence[FeedConfig], states: dict[str, FeedState]) -> None:
+    """`polling N due feeds`, and when feeds were skipped, which one is due next and when."""
+    polled = {feed.name for feed in feeds}
+    upcoming = next_due([f for f in candidates if f.name not in polled], states)
+    progress = {"progress": ("poll", 0, len(feeds))}
+    if upcoming is None:
+        log.info("polling %d due feeds", len(feeds), extra=progress)
+        return
+    name, when = upcoming
+    log.info("polling %d due feeds; next due: %s at %s", len(feeds), name,
+             when.astimezone(UTC).isoformat(timespec="seconds"), extra=progress)
+
+
+async def poll_safely(ctx: RunContext, feeds: Sequence[FeedConfig], stages: Stages, errors: list[str]) -> RunCounts:
+    """The poll stage; a bug escaping it is logged and recorded, and the run goes on to the articles."""
+    try:
+        return await stages.poll(ctx, feeds)
+    except WarehouseError:
+        raise
+    except Exception as exc:
+        log.exception("the poll stage failed; feeds it had not committed stay due")
+        errors.append(f"poll stage: {describe_error(exc)}")
+        return RunCounts()
 
 
 def record_robots_fetches(ctx: RunContext) -> None:
     """robots.txt fetches go to the fetch log too, as kind 'robots'."""
     events = [FetchEvent.from_result(r, ctx.run_id, None) for r in ctx.fetcher.robots_results]
-    if events:  # reader hook
-        commit_or_spool(ctx.store, ctx.run_id, readersafe.store_fetch_events, events, if_spooled=None)
+    if events:
+        with ctx.write_lock:  # reader hook
+            commit_or_spool(ctx.store, ctx.run_id, readersafe.store_fetch_events, events, if_spooled=None)
 
 
 async def process_batches(
-    ctx: RunContext, pending: Sequence[PendingArticle], stages: Stages, counts: RunCounts
+    ctx: RunContext, pending: Sequence[PendingArticle], stages: Stages, counts: RunCounts, errors: list[str]
 ) -> None:
-    """Several batches in flight, so fetching overlaps extraction; loads stay one at a time."""
-    in_flight = asyncio.Semaphore(stages.batches_in_flight)
-    single_writer = asyncio.Lock()
+    """Several batches in flight, so fetching overlaps extraction; loads take turns on ctx.write_lock.
 
+    No batch starts once the budget has run out: its articles stay pending. A batch that raises
+    costs its articles one failed attempt each, with the error; the others go on.
+    """
+    in_flight = asyncio.Semaphore(stages.batches_in_flight)
     done = 0
 
     async def one_batch(batch: Sequence[PendingArticle]) -> None:
         nonlocal done
         async with in_flight:
-            fetched = await stages.fetch_extract(ctx, batch)
-            async with single_writer:
-                counts.add(await stages.load(ctx, batch, fetched))
-                done += len(batch)
-                log.info("articles: %d of %d done, %d stored, %d failed", done, len(pending), counts.articles_stored,
-                         counts.articles_failed, extra={"progress": ("articles", done, len(pending))})
+            if ctx.out_of_time():
+                counts.articles_deferred += len(batch)
+                return
+            try:
+                counts.add(await stages.batch(ctx, batch))
+            except WarehouseError:
+                raise
+            except Exception as exc:
+                log.exception("a batch of %d articles failed; each is recorded failed", len(batch))
+                errors.append(f"batch: {describe_error(exc)}")
+                counts.add(await asyncio.to_thread(record_failed_batch, ctx, batch, exc))
+            done += len(batch)
+            log.info("articles: %d of %d done, %d stored, %d failed", done, len(pending), counts.articles_stored,
+                     counts.articles_failed, extra={"progress": ("articles", done, len(pending))})
 
     await asyncio.gather(*(one_batch(b) for b in batched(pending, ctx.config.extract.batch_size)))
 

@@ -100,7 +100,8 @@ class MemoryReport:
 
     def describe(self) -> str:
         return (f"peak RSS: largest process {self.peak_hwm:.0f} MiB, tree sampled {self.peak_sampled_sum:.0f} MiB, "
-                f"tree sampled PSS {self.peak_sampled_pss:.0f} MiB, sum of per-process peaks {self.sum_hwm:.0f} MiB over {len(self.hwm_by_pid)} processes "
+                f"tree sampled PSS {self.peak_sampled_pss:.0f} MiB, "
+                f"sum of per-process peaks {self.sum_hwm:.0f} MiB over {len(self.hwm_by_pid)} processes "
                 f"{sorted(round(v) for v in self.hwm_by_pid.values())[::-1]} ({self.samples} samples)")
 
 

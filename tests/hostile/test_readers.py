@@ -31,7 +31,7 @@ from newsflow.config import Config, load_config
 from newsflow.models import FetchEvent, FetchKind, Outcome, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.readersafe import store_fetch_events
-from newsflow.runner import Fetched, RunContext, Stages, run_ingest
+from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.spool import Spool, SpooledLoad, commit_or_spool, replay, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
@@ -155,13 +155,15 @@ def test_a_run_beside_a_holder_ends_normally_and_the_next_run_loads_what_it_got(
 class ReaderArrivesAfterFirstLoad(Stages):
     """A reader opens the warehouse between two batches: after the first batch's load returns."""
 
+    batches_in_flight = 1  # the next batch starts once the reader holds the file
+
     def __init__(self, path: Path, mode: str) -> None:
         self.path, self.mode = path, mode
         self.holder: Holder | None = None
         self.loads = 0
 
-    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        counts = await super().load(ctx, batch, fetched)
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        counts = await super().batch(ctx, batch)
         self.loads += 1
         if self.loads == 1:
             self.holder = Holder(self.path, self.mode)
@@ -195,14 +197,16 @@ def test_a_reader_opened_mid_run_costs_nothing(
 class ReaderComesAndGoes(Stages):
     """A reader opens the warehouse after the first load, lets go after the second, and comes back after the third."""
 
+    batches_in_flight = 1  # each batch starts once the reader has come or gone
+
     def __init__(self, path: Path, spool_files: Callable[[], list[str]]) -> None:
         self.path, self.spool_files = path, spool_files
         self.holder: Holder | None = None
         self.loads = 0
         self.spooled_when_left = -1
 
-    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        counts = await super().load(ctx, batch, fetched)
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        counts = await super().batch(ctx, batch)
         self.loads += 1
         if self.loads in (1, 3):
             self.holder = Holder(self.path, "read-write")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
-from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -18,75 +17,11 @@ from newsflow.errors import classify_outcome
 from newsflow.models import (
     Article,
     EntryAttempt,
-    FeedConfig,
     FeedEntry,
-    FeedPollState,
-    FeedState,
     FetchEvent,
     PendingArticle,
 )
 from newsflow.pages import StoredPage
-
-# --- runs and feeds -----------------------------------------------------------------------
-
-
-def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime) -> None:
-    con.execute(
-        "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running') "
-        "ON CONFLICT (run_id) DO UPDATE SET status = 'running', finished_at = NULL",
-        [run_id, started_at],
-    )
-
-
-def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> int:
-    """Runs still marked running were killed: whoever calls this holds the run lock."""
-    rows = con.execute(
-        "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished' "
-        "WHERE status = 'running' RETURNING 1"
-    ).fetchall()
-    return len(rows)
-
-
-def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int], status: str, error: str | None = None,
-    finished_at: datetime | None = None,
-) -> None:
-    """`finished_at` defaults to now; a run's end replayed from the spool passes its own."""
-    assignments = ", ".join(f"{name} = ?" for name in counts)
-    con.execute(
-        f"UPDATE runs SET finished_at = coalesce(?, now()), status = ?, error = ?, {assignments} WHERE run_id = ?",
-        [finished_at, status, error, *counts.values(), run_id],
-    )
-
-
-def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> None:
-    """Make `feeds` match the config's list: new feeds inserted, url, tags and enabled updated."""
-    if not feeds:
-        return
-    columns = {
-        "feed_id": [f.name for f in feeds],
-        "url": [f.url for f in feeds],
-        "tags": [list(f.tags) for f in feeds],
-        "enabled": [f.enabled for f in feeds],
-    }
-    con.execute(
-        "INSERT INTO feeds (feed_id, url, tags, enabled) "
-        "SELECT unnest($feed_id), unnest($url), unnest($tags, max_depth := 1), unnest($enabled) "
-        "ON CONFLICT (feed_id) DO UPDATE SET url = excluded.url, tags = excluded.tags, enabled = excluded.enabled",
-        columns,
-    )
-
-
-def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, FeedState]:
-    rows = con.execute(
-        """
-        SELECT feed_id, etag, last_modified, consecutive_failures, last_polled_at, poll_interval, next_poll_at,
-               retired_at IS NOT NULL, last_new_entry_at IS NOT NULL
-        FROM feeds WHERE list_contains($ids, feed_id)
-        """,
-        {"ids": list(feed_ids)},
-    ).fetchall()
-    return {r[0]: FeedState(*r) for r in rows}
 
 
 def insert_columns(
@@ -161,7 +96,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequence[FeedEntry]) -> dict[str, int]:
-    """Insert the entries not seen before; returns how many were new, per feed."""
+    """Insert the entries not seen before; returns how many were new, per feed.
+
+    An entry is (feed_id, guid, canonical_url): one GUID reused for another link is another entry.
+    """
     if not entries:
         return {}
     columns = {
@@ -177,9 +115,10 @@ def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequenc
         f"""
         INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, first_seen_at, run_id)
         SELECT n.*, now(), $run_id FROM (
-            SELECT DISTINCT ON (feed_id, guid) * FROM ({unnested(columns)})
+            SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)})
         ) AS n
-        WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = n.feed_id AND e.guid = n.guid)
+        WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = n.feed_id AND e.guid = n.guid
+                                                      AND e.canonical_url = n.canonical_url)
         RETURNING feed_id
         """,
         {**columns, "run_id": run_id},
@@ -188,67 +127,6 @@ def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequenc
     for (feed_id,) in rows:
         counts[feed_id] = counts.get(feed_id, 0) + 1
     return counts
-
-
-def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollState]) -> None:
-    """Write each poll's outcome and plan to its feed; validators only change on success."""
-    if not polls:
-        return
-    columns = {
-        "feed_id": [p.feed_id for p in polls],
-        "title": [p.title for p in polls],
-        "etag": [p.etag for p in polls],
-        "last_modified": [p.last_modified for p in polls],
-        "polled_at": [p.polled_at for p in polls],
-        "status": [p.status for p in polls],
-        "outcome": [p.outcome for p in polls],
-        "error": [p.error for p in polls],
-        "failed": [p.failed for p in polls],
-        "new_entries": [p.entries_new for p in polls],
-        "poll_interval": [p.poll_interval for p in polls],
-        "next_poll_at": [p.next_poll_at for p in polls],
-        "retire": [p.retire for p in polls],
-    }
-    con.execute(
-        f"""
-        UPDATE feeds SET
-            title = coalesce(p.title, feeds.title),
-            etag = CASE WHEN p.failed THEN feeds.etag ELSE coalesce(p.etag, feeds.etag) END,
-            last_modified = CASE WHEN p.failed THEN feeds.last_modified
-                                 ELSE coalesce(p.last_modified, feeds.last_modified) END,
-            last_polled_at = p.polled_at,
-            last_status = p.status,
-            last_outcome = p.outcome,
-            last_error = p.error,
-            consecutive_failures = CASE WHEN p.failed THEN feeds.consecutive_failures + 1 ELSE 0 END,
-            last_new_entry_at = CASE WHEN p.new_entries > 0 THEN p.polled_at ELSE feeds.last_new_entry_at END,
-            poll_interval = p.poll_interval,
-            next_poll_at = p.next_poll_at,
-            retired_at = CASE WHEN p.retire THEN coalesce(feeds.retired_at, p.polled_at)
-                              WHEN NOT p.failed THEN NULL ELSE feeds.retired_at END
-        FROM ({unnested(columns)}) AS p
-        WHERE feeds.feed_id = p.feed_id
-        """,
-        columns,
-    )
-
-
-def insert_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[FeedPollState]) -> None:
-    """One row per poll in `polls`; a rerun of the same run replaces its rows."""
-    feed_ids = [p.feed_id for p in polls]
-    con.execute("DELETE FROM polls WHERE run_id = ? AND list_contains(?, feed_id)", [run_id, feed_ids])
-    insert_columns(con, "polls", {
-        "run_id": [run_id] * len(polls),
-        "feed_id": [p.feed_id for p in polls],
-        "polled_at": [p.polled_at for p in polls],
-        "outcome": [p.outcome for p in polls],
-        "status": [p.status for p in polls],
-        "entries_seen": [p.entries_seen for p in polls],
-        "entries_new": [p.entries_new for p in polls],
-        "possibly_missed": [p.possibly_missed for p in polls],
-        "poll_interval": [p.poll_interval for p in polls],
-        "next_poll_at": [p.next_poll_at for p in polls],
-    })
 
 
 def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
@@ -272,24 +150,27 @@ def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def pending_entries(
-    con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], max_attempts: int, terminal_outcomes: Sequence[str]
-) -> list[PendingArticle]:
-    """One row per canonical URL still to fetch, from its earliest entry, oldest first."""
+    con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], limit: int | None = None
+) -> tuple[list[PendingArticle], int]:
+    """Up to `limit` rows, one per canonical URL still to fetch (not stored, not parked), from its
+    earliest entry, oldest first; and how many there are in all."""
     rows = con.execute(
         """
         SELECT canonical_url,
                arg_min(url, first_seen_at), arg_min(feed_id, first_seen_at),
-               arg_min(title, first_seen_at), arg_min(published_at, first_seen_at)
+               arg_min(title, first_seen_at), arg_min(published_at, first_seen_at),
+               count(*) OVER ()
         FROM entries
-        WHERE article_id IS NULL AND fetch_attempts < $max_attempts
-          AND list_contains($feed_ids, feed_id)
-          AND NOT list_contains($terminal, coalesce(last_outcome, ''))
+        WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)
         GROUP BY canonical_url
         ORDER BY min(first_seen_at), canonical_url
+        LIMIT $limit
         """,
-        {"max_attempts": max_attempts, "feed_ids": list(feed_ids), "terminal": list(terminal_outcomes)},
+        {"feed_ids": list(feed_ids), "limit": limit},
     ).fetchall()
-    return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4]) for r in rows]
+    total = int(rows[0][5]) if rows else 0
+    return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4])
+            for r in rows], total
 
 
 def load_articles(
@@ -297,31 +178,63 @@ def load_articles(
     articles: Sequence[Article],
     attempts: Sequence[EntryAttempt],
     events: Sequence[FetchEvent],
+    *,
+    max_attempts: int = 3,
+    terminal_outcomes: Sequence[str] = (),
 ) -> int:
     """Store a batch of articles, mark their entries, record the events. Returns articles stored.
 
     Call inside `transaction()`; the caller looks up story ids in the same transaction.
     """
     stored = _insert_articles(con, articles)
-    if attempts:
-        con.execute(
-            """
-            UPDATE entries SET article_id = coalesce(a.article_id, entries.article_id),
-                               fetch_attempts = entries.fetch_attempts + 1,
-                               last_outcome = a.outcome
-            FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
-                         unnest($outcome) AS outcome) AS a
-            WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL
-            """,
-            {
-                "canonical_url": [a.entry_canonical_url for a in attempts],
-                "article_id": [a.article_id for a in attempts],
-                "outcome": [a.outcome for a in attempts],
-            },
-        )
+    record_attempts(con, attempts, max_attempts, terminal_outcomes)
     _fill_first_seen(con, [a.article_id for a in articles])
     insert_fetch_events(con, events)
     return stored
+
+
+def record_attempts(
+    con: duckdb.DuckDBPyConnection, attempts: Sequence[EntryAttempt], max_attempts: int = 3,
+    terminal_outcomes: Sequence[str] = (),
+) -> None:
+    """Mark each attempt on every unstored entry of its canonical URL, and park the entries that
+    failed `max_attempts` times, or with an outcome another try would not change."""
+    if not attempts:
+        return
+    con.execute(
+        """
+        UPDATE entries SET
+            article_id = coalesce(a.article_id, entries.article_id),
+            fetch_attempts = entries.fetch_attempts + CASE WHEN a.counts AND a.article_id IS NULL THEN 1 ELSE 0 END,
+            last_outcome = a.outcome,
+            last_error = CASE WHEN a.article_id IS NULL THEN a.error ELSE entries.last_error END,
+            parked_at = CASE WHEN a.article_id IS NULL AND (list_contains($terminal, a.outcome) OR
+                                  (a.counts AND entries.fetch_attempts + 1 >= $max_attempts))
+                             THEN now() ELSE entries.parked_at END
+        FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
+                     unnest($outcome) AS outcome, unnest($error) AS error, unnest($counts) AS counts) AS a
+        WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL AND entries.parked_at IS NULL
+        """,
+        {
+            "canonical_url": [a.entry_canonical_url for a in attempts],
+            "article_id": [a.article_id for a in attempts],
+            "outcome": [a.outcome for a in attempts],
+            "error": [a.error for a in attempts],
+            "counts": [a.counts for a in attempts],
+            "terminal": list(terminal_outcomes),
+            "max_attempts": max_attempts,
+        },
+    )
+
+
+def count_parked(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) -> int:
+    """How many of these canonical URLs are parked (unstored)."""
+    rows = con.execute(
+        "SELECT count(DISTINCT canonical_url) FROM entries WHERE parked_at IS NOT NULL AND article_id IS NULL "
+        "AND canonical_url IN (SELECT unnest($urls))",
+        {"urls": list(canonical_urls)},
+    ).fetchall()
+    return int(rows[0][0])
 
 
 def _fill_first_seen(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
@@ -407,17 +320,6 @@ def update_extractions(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[obje
     )
 
 
-def record_skipped_run(con: duckdb.DuckDBPyConnection, run_id: str, reason: str) -> bool:
-    """Record a run that never began (another held the warehouse) as 'skipped'; False if it had begun."""
-    if con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchall() != [(0,)]:
-        return False
-    con.execute(
-        "INSERT INTO runs (run_id, started_at, finished_at, status, error) VALUES (?, now(), now(), 'skipped', ?)",
-        [run_id, reason],
-    )
-    return True
-
-
 def existing_article_ids(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> set[str]:
     """The ids stored already. An id is a hash of the canonical URL, and scanning the 16-character
     ids costs a fraction of scanning the URLs (there is no index, see migration 0007)."""
@@ -432,3 +334,24 @@ def existing_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str
         "SELECT DISTINCT content_hash FROM articles WHERE content_hash IN (SELECT unnest($h))", {"h": list(hashes)}
     ).fetchall()
     return {r[0] for r in rows}
+
+
+# Runs and feed state live in warehouse.runs; imported last, as that module uses insert_columns.
+from newsflow.warehouse.runs import (  # noqa: E402
+    abandon_stale_runs,
+    begin_run,
+    finish_run,
+    insert_polls,
+    read_feed_states,
+    record_skipped_run,
+    sync_feeds,
+    update_feed_states,
+)
+
+__all__ = [
+    "abandon_stale_runs", "begin_run", "count_parked", "existing_article_ids", "existing_content_hashes",
+    "finish_run", "insert_columns", "insert_entries", "insert_fetch_events", "insert_pages", "insert_polls",
+    "link_stored_entries", "load_articles", "pending_entries", "prune_pages", "read_feed_states",
+    "record_attempts", "record_skipped_run", "sync_feeds", "transaction", "unnested", "update_extractions",
+    "update_feed_states",
+]

@@ -1,0 +1,305 @@
+"""Poll stage: fetch each due feed, parse it off the event loop, commit it as soon as it is parsed.
+
+    fetch (within the run's budget) -> parse (a worker process, newsflow.feedpool)
+    -> commit entries + feed state + poll row + fetch event (one small transaction per group)
+
+Polls are committed in groups of whatever was parsed while the previous commit ran, so a killed
+run keeps every feed it finished, and a run of many feeds does not open the warehouse per feed.
+A bug escaping for one feed costs that feed alone: it is recorded `failed` with its error.
+
+Feeds that could not be resolved or reached are held until every poll has ended: when nearly all
+feeds failed that way (`polling.is_network_outage`), the machine was offline, and those polls
+are recorded without penalising any feed (no failure counted, no change to its schedule).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from newsflow import polling as polling_policy
+from newsflow import warehouse
+from newsflow.config import PollingSettings
+from newsflow.errors import WarehouseError, classify_outcome
+from newsflow.feedpool import FeedParserPool
+from newsflow.fetch import Fetcher
+from newsflow.models import (
+    FailureClass,
+    FeedConfig,
+    FeedPollState,
+    FeedState,
+    FetchEvent,
+    FetchKind,
+    FetchResult,
+    Outcome,
+    ParsedFeed,
+)
+from newsflow.pipeline import RunCounts, describe_error
+from newsflow.spool import commit_or_spool
+from newsflow.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """One feed's poll: the HTTP result and, when it parsed, the feed."""
+
+    feed: FeedConfig
+    result: FetchResult
+    parsed: ParsedFeed | None
+    outcome: Outcome
+    error: str | None
+
+
+@dataclass(frozen=True)
+class PollJob:
+    """What the poll stage of one run works with."""
+
+    store: Warehouse
+    run_id: str
+    fetcher: Fetcher
+    states: dict[str, FeedState]
+    polling: PollingSettings
+    parser: FeedParserPool
+    deadline: float  # time.monotonic() past which no poll starts, and fetches in flight are dropped
+    write_lock: threading.Lock
+
+
+async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
+    """Poll every feed concurrently (the fetcher enforces the limits); returns the counts only."""
+    committer = PollCommitter(job)
+    unreachable: list[FeedPoll] = []
+    outcomes: list[Outcome] = []
+    deferred = 0
+
+    async def poll_one(feed: FeedConfig) -> None:
+        nonlocal deferred
+        poll = await poll_feed(job, feed)
+        if poll is None:
+            deferred += 1
+            return
+        outcomes.append(poll.outcome)
+        log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", len(outcomes), len(feeds))})
+        if poll.outcome in polling_policy.UNREACHABLE_OUTCOMES:
+            unreachable.append(poll)
+        else:
+            committer.add(poll)
+
+    await asyncio.gather(*(poll_one(feed) for feed in feeds))
+    await committer.flush()
+    outage = polling_policy.is_network_outage(outcomes)
+    if outage:
+        log.warning("network outage: %d of %d feeds could not be resolved or reached; no feed is penalised",
+                    len(unreachable), len(outcomes))
+    committer.add_all(unreachable, penalise=not outage)
+    await committer.flush()
+    counts = committer.counts
+    counts.feeds_deferred, counts.network_outage = deferred, int(outage)
+    return counts
+
+
+async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
+    """Fetch and parse one feed; None when the run's budget ran out first (the feed stays due)."""
+    state = job.states.get(feed.name, FeedState(feed.name))
+    remaining = job.deadline - time.monotonic()
+    if remaining <= 0:
+        return None
+    try:
+        fetching = job.fetcher.fetch_feed(feed.url, etag=state.etag, last_modified=state.last_modified)
+        result = await asyncio.wait_for(fetching, remaining)
+    except TimeoutError:
+        return None
+    except Exception as exc:  # the fetcher should never raise: if it does, it costs this feed only
+        log.exception("polling %s failed", feed.name)
+        return failed_poll(feed, failed_result(feed.url, FetchKind.FEED, exc), exc)
+    try:
+        return await parse_poll(job.parser, feed, result)
+    except Exception as exc:
+        log.exception("parsing %s failed", feed.name)
+        return failed_poll(feed, result, exc)
+
+
+async def parse_poll(parser: FeedParserPool, feed: FeedConfig, result: FetchResult) -> FeedPoll:
+    if result.outcome is not Outcome.OK:
+        return FeedPoll(feed, result, None, result.outcome, result.error)
+    parsed = await parser.parse(result.body, feed.name, result.final_url, result.headers)
+    return FeedPoll(feed, replace(result, body=b""), parsed.parsed, parsed.outcome, parsed.error)
+
+
+def failed_result(url: str, kind: FetchKind, exc: BaseException) -> FetchResult:
+    return FetchResult(url=url, final_url=url, kind=kind, outcome=Outcome.FAILED, at=datetime.now(UTC),
+                       error=describe_error(exc))
+
+
+def failed_poll(feed: FeedConfig, result: FetchResult, exc: BaseException) -> FeedPoll:
+    return FeedPoll(feed, replace(result, body=b""), None, Outcome.FAILED, describe_error(exc))
+
+
+class PollCommitter:
+    """Commits polls as they come: what was parsed while one commit ran goes into the next."""
+
+    def __init__(self, job: PollJob) -> None:
+        self.job = job
+        self.counts = RunCounts()
+        self._waiting: list[tuple[FeedPoll, bool]] = []
+        self._commits: list[asyncio.Task[None]] = []
+
+    def add(self, poll: FeedPoll, *, penalise: bool = True) -> None:
+        self._waiting.append((poll, penalise))
+        if not self._commits or self._commits[-1].done():
+            self._commits.append(asyncio.ensure_future(self._drain()))
+
+    def add_all(self, polls: Sequence[FeedPoll], *, penalise: bool) -> None:
+        for poll in polls:
+            self.add(poll, penalise=penalise)
+
+    async def flush(self) -> None:
+        commits, self._commits = self._commits, []
+        await asyncio.gather(*commits)
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            group, self._waiting = self._waiting, []
+            self.counts.add(await asyncio.to_thread(commit_polls_safely, self.job, group))
+
+
+def commit_polls_safely(job: PollJob, group: Sequence[tuple[FeedPoll, bool]]) -> RunCounts:
+    """Commit a group; if a bug breaks it, commit its polls one by one, a failing one as `failed`."""
+    try:
+        return commit_polls(job, group)
+    except WarehouseError:
+        raise
+    except Exception as exc:
+        if len(group) > 1:
+            counts = RunCounts()
+            for one in group:
+                counts.add(commit_polls_safely(job, [one]))
+            return counts
+        (poll, penalise), = group
+        log.exception("recording the poll of %s failed", poll.feed.name)
+        return commit_polls(job, [(failed_poll(poll.feed, poll.result, exc), penalise)])
+
+
+def commit_polls(job: PollJob, group: Sequence[tuple[FeedPoll, bool]]) -> RunCounts:
+    """Load the group, or spool its inputs while a reader holds the warehouse (newsflow.spool)."""
+    kept = without_bodies(group)
+    states = {poll.feed.name: job.states[poll.feed.name] for poll, _ in group if poll.feed.name in job.states}
+    with job.write_lock:
+        return commit_or_spool(job.store, job.run_id, load_polls, job.run_id, kept, states, job.polling,
+                               if_spooled=polls_counted(kept))
+
+
+def load_polls(
+    store: Warehouse, run_id: str, group: Sequence[tuple[FeedPoll, bool]], history: dict[str, FeedState],
+    polling: PollingSettings,
+) -> RunCounts:
+    """One transaction: the group's new entries, then each feed's state and plan, its poll row and event."""
+    polls = [poll for poll, _ in group]
+    entries = [e for p in polls if p.parsed for e in p.parsed.entries]
+    with store.writing() as con, warehouse.transaction(con):
+        new_by_feed = warehouse.insert_entries(con, run_id, entries)
+        states = [poll_state(poll, history.get(poll.feed.name), new_by_feed.get(poll.feed.name, 0),
+                             polling, penalise) for poll, penalise in group]
+        warehouse.update_feed_states(con, [s for s, (_, penalise) in zip(states, group, strict=True) if penalise])
+        warehouse.insert_polls(con, run_id, states)
+        warehouse.insert_fetch_events(con, [poll_event(p, run_id) for p in polls])
+    return RunCounts(
+        feeds_polled=len(polls),
+        feeds_not_modified=sum(1 for p in polls if p.outcome is Outcome.NOT_MODIFIED),
+        feeds_failed=sum(1 for s in states if s.failed),
+        entries_new=sum(new_by_feed.values()),
+    )
+
+
+def without_bodies(group: Sequence[tuple[FeedPoll, bool]]) -> list[tuple[FeedPoll, bool]]:
+    """Polls as loaded: the feed's body is parsed already, and a spool file need not carry it."""
+    return [(replace(p, result=replace(p.result, body=b"")) if p.result.body else p, penalise)
+            for p, penalise in group]
+
+
+def polls_counted(group: Sequence[tuple[FeedPoll, bool]]) -> RunCounts:
+    """What a run can count for its polls without the warehouse; a replay adds the rest."""
+    return RunCounts(feeds_polled=len(group),
+                     feeds_not_modified=sum(1 for p, _ in group if p.outcome is Outcome.NOT_MODIFIED))
+
+
+def poll_event(poll: FeedPoll, run_id: str) -> FetchEvent:
+    event = FetchEvent.from_result(poll.result, run_id, poll.feed.name)
+    if poll.outcome is not poll.result.outcome:
+        event = replace(event, outcome=poll.outcome, error=poll.error)
+    return event
+
+
+def poll_state(
+    poll: FeedPoll, history: FeedState | None, entries_new: int, polling: PollingSettings, penalise: bool = True
+) -> FeedPollState:
+    """The feed's row after this poll. Unpenalised (an outage), the poll keeps the feed's old plan."""
+    known = history or FeedState(poll.feed.name)
+    failure = classify_outcome(poll.outcome, poll.result.status_code)
+    ok = poll.outcome is Outcome.OK
+    plan = plan_poll(poll, known, entries_new, failure, polling)
+    if not penalise:
+        plan = polling_policy.PollPlan(known.poll_interval or 0, known.next_poll_at or poll.result.at)
+    return FeedPollState(
+        feed_id=poll.feed.name,
+        polled_at=poll.result.at,
+        status=str(failure) if failure else str(poll.outcome),
+        outcome=str(poll.outcome),
+        failed=failure is not None,
+        title=poll.parsed.title if poll.parsed else None,
+        etag=poll.result.headers.get("etag") if ok else None,
+        last_modified=poll.result.headers.get("last-modified") if ok else None,
+        error=poll.error,
+        entries_seen=len(poll.parsed.entries) if poll.parsed else 0,
+        entries_new=entries_new,
+        possibly_missed=plan.possibly_missed,
+        poll_interval=plan.interval,
+        next_poll_at=plan.next_poll_at,
+        retire=plan.retire,
+    )
+
+
+def plan_poll(
+    poll: FeedPoll, history: FeedState, entries_new: int, failure: FailureClass | None, polling: PollingSettings
+) -> polling_policy.PollPlan:
+    parsed = poll.parsed
+    seen = polling_policy.PollObservation(
+        polled_at=poll.result.at,
+        failure=failure,
+        status_code=poll.result.status_code,
+        entries_seen=len(parsed.entries) if parsed else 0,
+        entries_new=entries_new,
+        hint_seconds=polling_policy.publisher_hint_seconds(
+            parsed.ttl_seconds if parsed else None, parsed.update_period_seconds if parsed else None,
+            poll.result.headers),
+        retry_after=poll.result.retry_after,
+        jitter=polling_policy.jitter_for(poll.feed.name, history.consecutive_failures),
+    )
+    known = polling_policy.PollHistory(
+        history.last_polled_at, history.poll_interval, history.consecutive_failures, history.has_entries)
+    return polling_policy.plan_next_poll(known, seen, polling.min_interval, polling.max_interval)
+
+
+def due_feeds(feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime) -> list[FeedConfig]:
+    """The feeds whose next poll time has come and that are not retired."""
+    def due(feed: FeedConfig) -> bool:
+        state = states.get(feed.name)
+        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now)
+
+    return [feed for feed in feeds if due(feed)]
+
+
+def next_due(feeds: Sequence[FeedConfig], states: dict[str, FeedState]) -> tuple[str, datetime] | None:
+    """The feed (not retired) due soonest among `feeds`, and when."""
+    upcoming = [(state.next_poll_at, feed.name) for feed in feeds
+                if (state := states.get(feed.name)) and state.next_poll_at and not state.retired]
+    if not upcoming:
+        return None
+    when, name = min(upcoming)
+    return name, when

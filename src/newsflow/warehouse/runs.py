@@ -1,0 +1,146 @@
+"""Writes about runs and feeds: a run's row, the feed list, each poll's state, plan and log row.
+
+Split from `warehouse.loads` (which re-exports these); same rules: set-based, one statement per
+batch of rows, never row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import duckdb
+
+from newsflow.models import FeedConfig, FeedPollState, FeedState
+from newsflow.warehouse.loads import insert_columns, unnested
+
+
+def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime) -> None:
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running') "
+        "ON CONFLICT (run_id) DO UPDATE SET status = 'running', finished_at = NULL",
+        [run_id, started_at],
+    )
+
+
+def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> int:
+    """Runs still marked running were killed: whoever calls this holds the run lock."""
+    rows = con.execute(
+        "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished' "
+        "WHERE status = 'running' RETURNING 1"
+    ).fetchall()
+    return len(rows)
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int], status: str, error: str | None = None,
+    finished_at: datetime | None = None,
+) -> None:
+    """`finished_at` defaults to now; a run's end replayed from the spool passes its own."""
+    assignments = ", ".join(f"{name} = ?" for name in counts)
+    con.execute(
+        f"UPDATE runs SET finished_at = coalesce(?, now()), status = ?, error = ?, {assignments} WHERE run_id = ?",
+        [finished_at, status, error, *counts.values(), run_id],
+    )
+
+
+def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> None:
+    """Make `feeds` match the config's list: new feeds inserted, url, tags and enabled updated."""
+    if not feeds:
+        return
+    columns = {
+        "feed_id": [f.name for f in feeds],
+        "url": [f.url for f in feeds],
+        "tags": [list(f.tags) for f in feeds],
+        "enabled": [f.enabled for f in feeds],
+    }
+    con.execute(
+        "INSERT INTO feeds (feed_id, url, tags, enabled) "
+        "SELECT unnest($feed_id), unnest($url), unnest($tags, max_depth := 1), unnest($enabled) "
+        "ON CONFLICT (feed_id) DO UPDATE SET url = excluded.url, tags = excluded.tags, enabled = excluded.enabled",
+        columns,
+    )
+
+
+def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, FeedState]:
+    rows = con.execute(
+        """
+        SELECT feed_id, etag, last_modified, consecutive_failures, last_polled_at, poll_interval, next_poll_at,
+               retired_at IS NOT NULL, last_new_entry_at IS NOT NULL
+        FROM feeds WHERE list_contains($ids, feed_id)
+        """,
+        {"ids": list(feed_ids)},
+    ).fetchall()
+    return {r[0]: FeedState(*r) for r in rows}
+
+
+def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollState]) -> None:
+    """Write each poll's outcome and plan to its feed; validators only change on success."""
+    if not polls:
+        return
+    columns = {
+        "feed_id": [p.feed_id for p in polls],
+        "title": [p.title for p in polls],
+        "etag": [p.etag for p in polls],
+        "last_modified": [p.last_modified for p in polls],
+        "polled_at": [p.polled_at for p in polls],
+        "status": [p.status for p in polls],
+        "outcome": [p.outcome for p in polls],
+        "error": [p.error for p in polls],
+        "failed": [p.failed for p in polls],
+        "new_entries": [p.entries_new for p in polls],
+        "poll_interval": [p.poll_interval for p in polls],
+        "next_poll_at": [p.next_poll_at for p in polls],
+        "retire": [p.retire for p in polls],
+    }
+    con.execute(
+        f"""
+        UPDATE feeds SET
+            title = coalesce(p.title, feeds.title),
+            etag = CASE WHEN p.failed THEN feeds.etag ELSE coalesce(p.etag, feeds.etag) END,
+            last_modified = CASE WHEN p.failed THEN feeds.last_modified
+                                 ELSE coalesce(p.last_modified, feeds.last_modified) END,
+            last_polled_at = p.polled_at,
+            last_status = p.status,
+            last_outcome = p.outcome,
+            last_error = p.error,
+            consecutive_failures = CASE WHEN p.failed THEN feeds.consecutive_failures + 1 ELSE 0 END,
+            last_new_entry_at = CASE WHEN p.new_entries > 0 THEN p.polled_at ELSE feeds.last_new_entry_at END,
+            poll_interval = p.poll_interval,
+            next_poll_at = p.next_poll_at,
+            retired_at = CASE WHEN p.retire THEN coalesce(feeds.retired_at, p.polled_at)
+                              WHEN NOT p.failed THEN NULL ELSE feeds.retired_at END
+        FROM ({unnested(columns)}) AS p
+        WHERE feeds.feed_id = p.feed_id
+        """,
+        columns,
+    )
+
+
+def insert_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[FeedPollState]) -> None:
+    """One row per poll in `polls`; a rerun of the same run replaces its rows."""
+    feed_ids = [p.feed_id for p in polls]
+    con.execute("DELETE FROM polls WHERE run_id = ? AND list_contains(?, feed_id)", [run_id, feed_ids])
+    insert_columns(con, "polls", {
+        "run_id": [run_id] * len(polls),
+        "feed_id": [p.feed_id for p in polls],
+        "polled_at": [p.polled_at for p in polls],
+        "outcome": [p.outcome for p in polls],
+        "status": [p.status for p in polls],
+        "entries_seen": [p.entries_seen for p in polls],
+        "entries_new": [p.entries_new for p in polls],
+        "possibly_missed": [p.possibly_missed for p in polls],
+        "poll_interval": [p.poll_interval for p in polls],
+        "next_poll_at": [p.next_poll_at for p in polls],
+    })
+
+
+def record_skipped_run(con: duckdb.DuckDBPyConnection, run_id: str, reason: str) -> bool:
+    """Record a run that never began (another held the warehouse) as 'skipped'; False if it had begun."""
+    if con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchall() != [(0,)]:
+        return False
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, finished_at, status, error) VALUES (?, now(), now(), 'skipped', ?)",
+        [run_id, reason],
+    )
+    return True
