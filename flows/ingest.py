@@ -1,8 +1,13 @@
 """The `ingest` flow: one run polls the due feeds, then fetches, extracts and loads new articles.
 
-Tasks wrap stages at batch grain (one poll task, one task to load the entries, then one
-fetch-and-extract task and one load task per batch), never one task per article: on this
-stack a task costs ~7 ms of client time and ~40 ms of server time.
+Tasks wrap the runner's two stages: one `poll-feeds` task, then one `fetch-extract-load` task
+per batch, returning counts only; never one task per article: on this stack a task costs ~7 ms
+of client time and ~40 ms of server time.
+
+Every run is a flow run: `newsflow run`, `newsflow serve`, the `prefect.yaml` deployments and
+`python flows/ingest.py [CONFIG]` (which goes through `newsflow run`). The flow run id is the
+`run_id` of every row the run writes. Each run first marks Crashed the runs a killed process
+left Running (flows/zombies.py).
 
 With `[execution] task_runner = "dask"`, fetch-and-extract runs on a Dask cluster through
 prefect-dask's `DaskTaskRunner` (`DaskStages`), while polling and every load stay in the flow
@@ -18,10 +23,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
+from uuid import UUID
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_client, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
@@ -31,20 +37,23 @@ from prefect.runtime import flow_run
 from prefect.states import Cancelled
 from prefect.task_runners import TaskRunner
 
+from flows.stages_shim import Stages  # TEMPORARY: `from newsflow.runner import Stages` once it has `batch`
+from flows.zombies import mark_crashed_zombies, record_process
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
-from newsflow.pipeline import FeedPoll, RunCounts
+from newsflow.pipeline import RunCounts, load_batch
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
 from newsflow.report import feed_report_rows, report_markdown
-from newsflow.runner import Fetched, RunContext, RunSummary, Stages, run_ingest
+from newsflow.runner import RunContext, RunSummary, run_ingest
 from newsflow.warehouse import Warehouse
 
-DIRECT = Stages()
 # What a caller of the flow sees when the run was skipped because another held the warehouse.
 SKIPPED = (CancelledRun,)
 REPORT_KEY = "ingest-report"
+# A stage as `PrefectStages` hands it to its task: the direct stage, bound to the stages object.
+StageCall = Callable[[RunContext, Any], Awaitable[RunCounts]]
 
 
 def send_newsflow_logs_to_run() -> None:
@@ -52,6 +61,7 @@ def send_newsflow_logs_to_run() -> None:
 
     PREFECT_LOGGING_EXTRA_LOGGERS gives the `newsflow` logger Prefect's API handler only when it is
     set before prefect is imported, and never a level, so INFO would stop at the root's WARNING.
+    Every `newsflow.*` logger propagates to `newsflow`, so each stage's lines reach the run.
     """
     logger = logging.getLogger("newsflow")
     if logger.level == logging.NOTSET:
@@ -60,52 +70,28 @@ def send_newsflow_logs_to_run() -> None:
         logger.addHandler(APILogHandler())
 
 
+# One task per stage call, never per article: poll (and commit) the due feeds, then one task per
+# batch that fetches, extracts and loads it and returns only counts, so a task result never holds
+# pages. (Prefect keeps a task's parameters and result for the whole flow run.)
 @task(name="poll-feeds", cache_policy=NO_CACHE)
-async def poll_feeds_task(ctx: RunContext, feeds: Sequence[FeedConfig]) -> list[FeedPoll]:
-    return await DIRECT.poll(ctx, feeds)
+async def poll_feeds_task(poll: StageCall, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
+    return await poll(ctx, feeds)
 
 
-@task(name="load-entries", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-async def load_polls_task(ctx: RunContext, polls: Sequence[FeedPoll]) -> RunCounts:
-    return await DIRECT.load_polls(ctx, polls)
-
-
-# A batch's pages go from fetch-extract to load through `ctx.handoff`, by key: Prefect keeps a
-# task's parameters and result for the whole flow run, which held every page of a run in memory.
-@task(name="fetch-extract", cache_policy=NO_CACHE)
-async def fetch_extract_task(ctx: RunContext, batch: Sequence[PendingArticle]) -> int:
-    key = id(batch)
-    ctx.handoff[key] = await DIRECT.fetch_extract(ctx, batch)
-    return key
-
-
-@task(name="load-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-async def load_task(ctx: RunContext, batch: Sequence[PendingArticle], key: int) -> RunCounts:
-    counts = await DIRECT.load(ctx, batch, ctx.handoff[key])
-    del ctx.handoff[key]  # after the load, so a retry still finds the batch
-    return counts
+@task(name="fetch-extract-load", cache_policy=NO_CACHE)
+async def batch_task(run_batch: StageCall, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+    return await run_batch(ctx, batch)
 
 
 class PrefectStages(Stages):
-    """Each stage as a Prefect task, so the UI shows them with their timings and logs."""
+    """Each stage call as a Prefect task, so the UI shows them with their timings and logs."""
 
-    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> list[FeedPoll]:
-        return await poll_feeds_task(ctx, feeds)
+    # The ignore is for the old runner.Stages under the shim; drop it with the shim.
+    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:  # type: ignore[override, unused-ignore]
+        return await poll_feeds_task(super().poll, ctx, feeds)
 
-    async def load_polls(self, ctx: RunContext, polls: Sequence[FeedPoll]) -> RunCounts:
-        return await load_polls_task(ctx, polls)
-
-    async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
-        key = await fetch_extract_task(ctx, batch)
-        return ctx.handoff[key]
-
-    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Fetched) -> RunCounts:
-        key = id(batch)
-        ctx.handoff[key] = fetched
-        try:
-            return await load_task(ctx, batch, key)
-        finally:
-            ctx.handoff.pop(key, None)
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        return await batch_task(super().batch, ctx, batch)
 
 
 # --- Dask: fetch and extract on the cluster, load here ------------------------------------------
@@ -127,15 +113,18 @@ class DaskStages(PrefectStages):
         self.batches_in_flight = max(2, workers + 1)  # keep every Dask worker busy
         # The first submit starts the cluster; two batches in flight must not start two.
         self._submitting = threading.Lock()
+        self._loading = asyncio.Lock()  # the warehouse has one writer
 
-    async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Fetched:
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         extract = ctx.config.extract
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": extract.timeout,
                       "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None}
         future = await asyncio.to_thread(self._submit, parameters)
         results, extractions, robots = await asyncio.to_thread(future.result)
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end
-        return results, extractions
+        async with self._loading:
+            return await asyncio.to_thread(load_batch, ctx.store, ctx.run_id, batch, results, extractions,
+                                           ctx.config.stories.window_days, ctx.kept_pages_dir)
 
     def _submit(self, parameters: dict[str, Any]) -> Any:
         with self._submitting:
@@ -174,6 +163,14 @@ async def run_on_configured_runner(
         return await run_ingest(config, run_id, feeds, all_feeds=all_feeds, stages=stages)
     finally:
         await asyncio.to_thread(runner.__exit__, None, None, None)
+
+
+async def look_after_runs(run_id: str) -> None:
+    """Record where this run runs, and mark Crashed the runs a killed process left Running."""
+    async with get_client() as client:
+        this_run = await client.read_flow_run(UUID(run_id))
+        await record_process(client, this_run)
+        await mark_crashed_zombies(client, this_run.id)
 
 
 # --- the run report and skipped runs --------------------------------------------------------
@@ -218,6 +215,7 @@ async def ingest(
     send_newsflow_logs_to_run()
     config = load_config(config_path)
     run_id = str(flow_run.get_id())
+    await look_after_runs(run_id)
     try:
         summary = await run_on_configured_runner(config, run_id, feeds, all_feeds)
     except WarehouseLockedError as exc:
@@ -227,3 +225,11 @@ async def ingest(
                           config.execution.task_runner, summary.counts.as_dict())
     await publish_report(config, summary)
     return summary.as_result()
+
+
+if __name__ == "__main__":  # `python flows/ingest.py [CONFIG]`: one run, like `newsflow run`
+    import sys
+
+    from newsflow.cli import main
+
+    sys.exit(main(["run", *(["--config", sys.argv[1]] if len(sys.argv) > 1 else [])]))

@@ -1,22 +1,38 @@
-"""Shared fixtures: a real loopback HTTP server and an isolated Prefect home."""
+"""Shared fixtures: a real loopback HTTP server, an isolated Prefect home and one Prefect server."""
 
 from __future__ import annotations
 
-import logging
 import os
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.localserver import LocalServer
 
-# Prefect reads its settings at import; point it at a throwaway home before anything imports it.
+# Prefect reads its settings at import; point it at a throwaway home before anything imports it,
+# and let no Prefect API or profile of this machine leak into the tests.
 _PREFECT_HOME = tempfile.mkdtemp(prefix="newsflow-prefect-")
-os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+for _name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH", "PREFECT_API_KEY"):
+    os.environ.pop(_name, None)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Server settings for the session's server: no UI to build, the scheduler looks every second
+# (the serve and deployment tests), and the services no test needs stay off.
+TEST_SERVER_SETTINGS = {
+    "PREFECT_UI_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS": "1",
+    **{f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in (
+        "FOREMAN", "TRIGGERS", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS", "REPOSSESSOR", "EVENT_LOGGER",
+        "DB_VACUUM", "TELEMETRY")},
+}
 
 SHARED_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
@@ -37,18 +53,52 @@ def corpora() -> Path:
     return SHARED_CORPORA
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect API for the whole session: starting one costs about 11 s."""
+def prefect_api() -> Iterator[str]:
+    """ONE real Prefect server for the whole session, started the way `newsflow run` starts one
+    (flows/localserver.py: `prefect server start`, detached, on a free port, its database in the
+    session's PREFECT_HOME), and stopped at the end with Prefect's own `prefect server stop`."""
+    from flows.localserver import PID_FILE, ensure_prefect_api, is_server_process
+
     from flows import configure_prefect_environment
 
+    os.environ.update(TEST_SERVER_SETTINGS)
+    os.environ["PREFECT_SERVER_API_PORT"] = str(free_port())
+    api = ensure_prefect_api()
+    assert api.started and api.local
+    pid = int((Path(_PREFECT_HOME) / PID_FILE).read_text())
     configure_prefect_environment()
-    from prefect.testing.utilities import prefect_test_harness
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-        # Its "stopping server" line would go to a stream pytest has already closed.
-        logging.getLogger("prefect").setLevel(logging.WARNING)
+    try:
+        with temporary_settings({PREFECT_API_URL: api.url}):  # for the Prefect this process imported already
+            yield api.url
+    finally:
+        stopped = subprocess.run([sys.executable, "-m", "prefect", "server", "stop"], capture_output=True,
+                                 text=True, timeout=60)
+        _wait_gone(pid, is_server_process)
+        assert stopped.returncode == 0 and "Server stopped" in stopped.stdout, stopped.stdout + stopped.stderr
+
+
+def _wait_gone(pid: int, alive: Callable[[int], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if alive(pid):
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail(f"`prefect server stop` left the server (pid {pid}) running")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(prefect_api: str) -> str:
+    """The old name of `prefect_api`, for tests written before the shared server."""
+    return prefect_api
 
 
 def write_config(

@@ -1,0 +1,43 @@
+"""TEMPORARY: the two-stage `Stages` interface over today's four-stage `newsflow.runner.Stages`.
+
+Engineer "run" is giving `newsflow.runner.Stages` exactly two stages, `poll` (poll, parse and
+commit each feed) and `batch` (fetch, extract and load one batch, counts only). flows/ingest.py
+is written against that interface. Until it lands, this class provides it on top of the old
+runner, and adapts the old runner's four calls to it. Once runner.Stages has `batch`:
+delete this module and import `Stages` from `newsflow.runner` in flows/ingest.py
+(tests/flows/test_seam.py fails until then).
+
+Under the old runner a whole batch (fetch, extract, load) runs inside its single-writer lock, so
+batches do not overlap here; the new runner decides that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from newsflow import runner
+from newsflow.models import FeedConfig, PendingArticle
+from newsflow.pipeline import RunCounts
+from newsflow.runner import RunContext
+
+
+class Stages(runner.Stages):
+    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:  # type: ignore[override]
+        polls = await runner.Stages.poll(self, ctx, feeds)
+        return await runner.Stages.load_polls(self, ctx, polls)
+
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        fetched = await runner.Stages.fetch_extract(self, ctx, batch)
+        return await runner.Stages.load(self, ctx, batch, fetched)
+
+    # The old runner's calls, mapped onto the two stages above.
+    async def load_polls(self, ctx: RunContext, polls: Any) -> RunCounts:
+        assert isinstance(polls, RunCounts), "poll already committed the feeds"
+        return polls
+
+    async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Any:
+        return None
+
+    async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Any) -> RunCounts:
+        return await self.batch(ctx, batch)
