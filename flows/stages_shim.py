@@ -7,12 +7,12 @@ runner, and adapts the old runner's four calls to it. Once runner.Stages has `ba
 delete this module and import `Stages` from `newsflow.runner` in flows/ingest.py
 (tests/flows/test_seam.py fails until then).
 
-Under the old runner a whole batch (fetch, extract, load) runs inside its single-writer lock, so
-batches do not overlap here; the new runner decides that.
+Batches still overlap as in the old runner: one fetches while another loads, one load at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,15 +29,22 @@ class Stages(runner.Stages):
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         fetched = await runner.Stages.fetch_extract(self, ctx, batch)
-        return await runner.Stages.load(self, ctx, batch, fetched)
+        async with self._one_writer():
+            return await runner.Stages.load(self, ctx, batch, fetched)
 
-    # The old runner's calls, mapped onto the two stages above.
+    def _one_writer(self) -> asyncio.Lock:
+        lock: asyncio.Lock = self.__dict__.setdefault("_writer", asyncio.Lock())
+        return lock
+
+    # The old runner's calls, mapped onto the two stages above: its `fetch_extract` runs the whole
+    # batch (so batches still overlap), and its `load` passes the counts on.
     async def load_polls(self, ctx: RunContext, polls: Any) -> RunCounts:
         assert isinstance(polls, RunCounts), "poll already committed the feeds"
         return polls
 
     async def fetch_extract(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> Any:
-        return None
+        return await self.batch(ctx, batch)
 
     async def load(self, ctx: RunContext, batch: Sequence[PendingArticle], fetched: Any) -> RunCounts:
-        return await self.batch(ctx, batch)
+        assert isinstance(fetched, RunCounts), "batch already loaded the articles"
+        return fetched
