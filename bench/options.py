@@ -36,7 +36,7 @@ class Options:
     # 5. load
     load_articles: int = 10_000
     # 6. prefect
-    prefect_articles: int = 200
+    prefect_articles: int = 100
     shared: dict[str, Any] = field(default_factory=dict)  # what one benchmark leaves for another
 
     @classmethod

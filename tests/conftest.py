@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -9,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,19 @@ TEST_SERVER_SETTINGS = {
 SHARED_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# Any Prefect server this session starts (the `prefect_api` fixture, or a `newsflow run` before
+# it) gets these settings and a free port.
+os.environ.update(TEST_SERVER_SETTINGS)
+os.environ["PREFECT_SERVER_API_PORT"] = str(free_port())
+
+
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
     local = LocalServer()
@@ -53,46 +67,41 @@ def corpora() -> Path:
     return SHARED_CORPORA
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[str]:
     """ONE real Prefect server for the whole session, started the way `newsflow run` starts one
     (flows/localserver.py: `prefect server start`, detached, on a free port, its database in the
     session's PREFECT_HOME), and stopped at the end with Prefect's own `prefect server stop`."""
-    from flows.localserver import PID_FILE, ensure_prefect_api, is_server_process
+    from flows.localserver import ensure_prefect_api
 
     from flows import configure_prefect_environment
 
-    os.environ.update(TEST_SERVER_SETTINGS)
-    os.environ["PREFECT_SERVER_API_PORT"] = str(free_port())
-    api = ensure_prefect_api()
-    assert api.started and api.local
-    pid = int((Path(_PREFECT_HOME) / PID_FILE).read_text())
+    api = ensure_prefect_api()  # a test that ran `newsflow run` before may have started it already
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    try:
-        with temporary_settings({PREFECT_API_URL: api.url}):  # for the Prefect this process imported already
-            yield api.url
-    finally:
-        stopped = subprocess.run([sys.executable, "-m", "prefect", "server", "stop"], capture_output=True,
-                                 text=True, timeout=60)
-        _wait_gone(pid, is_server_process)
-        assert stopped.returncode == 0 and "Server stopped" in stopped.stdout, stopped.stdout + stopped.stderr
+    with temporary_settings({PREFECT_API_URL: api.url}):  # for the Prefect this process imported already
+        yield api.url
 
 
-def _wait_gone(pid: int, alive: Callable[[int], bool]) -> None:
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the session's local Prefect server with `prefect server stop`, and check that it stopped."""
+    from flows.localserver import PID_FILE, is_server_process
+
+    pid_file = Path(_PREFECT_HOME) / PID_FILE
+    if not pid_file.exists():
+        return
+    pid = int(pid_file.read_text())
+    stopped = subprocess.run([sys.executable, "-m", "prefect", "server", "stop"], capture_output=True, text=True,
+                             timeout=60, env={**os.environ, "PREFECT_HOME": _PREFECT_HOME})
     deadline = time.monotonic() + 30
-    while alive(pid) and time.monotonic() < deadline:
+    while is_server_process(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if alive(pid):
-        os.kill(pid, signal.SIGKILL)
-        pytest.fail(f"`prefect server stop` left the server (pid {pid}) running")
+    if is_server_process(pid) or "Server stopped" not in stopped.stdout:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\n`prefect server stop` left the server (pid {pid}) running: {stopped.stdout}{stopped.stderr}")
 
 
 @pytest.fixture(scope="session")

@@ -177,3 +177,14 @@ def wait_for_line(process: subprocess.Popen[str], text: str) -> None:
         if text in line:
             return
     pytest.fail(f"the run ended before printing {text!r}")
+
+
+def test_python_flows_ingest_py_is_a_flow_run_too(tmp_path: Path, server: LocalServer, prefect_api: str) -> None:
+    config_path = planet_site(tmp_path, server, stories=2)
+    done = subprocess.run([sys.executable, "flows/ingest.py", str(config_path)], cwd=REPO,
+                          env=env_reaching_the_local_server(), capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    [(run_id, status, stored)] = run_read_query(Warehouse(tmp_path / "warehouse" / "news.duckdb"),
+                                                "SELECT run_id, status, articles_stored FROM runs").rows
+    assert (status, stored) == ("completed", 2)
+    assert flow_run_state(str(run_id)) == "COMPLETED"
