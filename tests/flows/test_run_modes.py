@@ -164,6 +164,7 @@ def test_a_killed_run_is_marked_crashed_by_the_next_run(
     store = Warehouse(tmp_path / "warehouse" / "news.duckdb")
     [(killed_id, status)] = run_read_query(store, "SELECT run_id, status FROM runs").rows
     assert status == "running" and flow_run_state(str(killed_id)) == "RUNNING", "the zombie, before the next run"
+    server.add("/slow.html", Page(b"<html><body><p>Now it answers at once.</p></body></html>", "text/html"))
 
     assert cli.main(["run", "--config", str(config_path), "--quiet"]) == 0
     assert flow_run_state(str(killed_id)) == "CRASHED"
