@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--only throughput,polling,growth,memory,load,extraction]`: run the benchmarks,
+"""`python -m bench [--quick] [--only throughput,polling,...,prefect]`: run the benchmarks (bench/options.py),
 print one table each (absolute figures and ratios to a baseline measured in the same run) and
 write them as JSON to bench/out/."""
 
@@ -8,6 +8,7 @@ import argparse
 import logging
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -15,8 +16,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import extraction, growth, load, memory, polling, search, throughput
-from bench.options import BENCHMARKS, DEFAULT_PEER_PYTHON, Options
+from bench import extraction, growth, load, memory, polling, prefect_cost, search, throughput
+from bench.options import BENCHMARKS, DEFAULT_PEER_PYTHON, QUICK_BENCHMARKS, Options
 from bench.report import OUT_DIR, Table, machine, render, save
 
 RUNNERS: dict[str, tuple[str, Callable[[Options], Table]]] = {
@@ -27,13 +28,14 @@ RUNNERS: dict[str, tuple[str, Callable[[Options], Table]]] = {
     "load": (load.TITLE, load.run),
     "search": (search.TITLE, search.run),
     "extraction": (extraction.TITLE, extraction.run),
+    "prefect": (prefect_cost.TITLE, prefect_cost.run),
 }
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: the CI smoke mode, not a timed test")
-    parser.add_argument("--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {BENCHMARKS}")
+    parser.add_argument("--only", help=f"comma-separated subset of {BENCHMARKS} (--quick: {QUICK_BENCHMARKS})")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for the JSON results")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temporary one, removed)")
     parser.add_argument("--peer-python", type=Path, default=Path(os.environ.get("NEWSFLOW_BENCH_PEER_PYTHON",
@@ -59,9 +61,17 @@ def run_benchmarks(opts: Options) -> list[Table]:
     return tables
 
 
+def stop_prefect_server(prefect_home: Path) -> None:
+    if (prefect_home / "server.pid").exists():
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(prefect_home)}
+        subprocess.run([sys.executable, "-m", "prefect", "server", "stop"], env=env, capture_output=True,
+                       timeout=120, check=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    only = tuple(name.strip() for name in args.only.split(",") if name.strip())
+    chosen = args.only or ",".join(QUICK_BENCHMARKS if args.quick else BENCHMARKS)
+    only = tuple(name.strip() for name in chosen.split(",") if name.strip())
     unknown = [name for name in only if name not in RUNNERS]
     if unknown:
         print(f"bench: unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
@@ -74,7 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         opts = Options.quick_mode(workdir) if args.quick else Options(workdir)
         opts.only, opts.peer_python = only, args.peer_python
         print(f"machine: {machine()}\n", flush=True)
-        tables = run_benchmarks(opts)
+        try:
+            tables = run_benchmarks(opts)
+        finally:  # the local Prefect server `newsflow run` started under the bench's PREFECT_HOME
+            stop_prefect_server(opts.prefect_home)
     path = save(tables, {"quick": opts.quick, "only": list(only)}, args.out)
     print(f"results: {path}")
     return 1 if any(t.skipped and t.skipped.startswith("crashed") for t in tables) else 0

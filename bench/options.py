@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BENCHMARKS = ("throughput", "polling", "growth", "memory", "load", "search", "extraction")
+BENCHMARKS = ("throughput", "polling", "growth", "memory", "load", "search", "extraction", "prefect")
+# `--quick` (the CI smoke test) leaves out what must start a Prefect server.
+QUICK_BENCHMARKS = ("throughput", "polling", "growth", "memory", "load", "search", "extraction")
 DEFAULT_PEER_PYTHON = Path("/tmp/peer-venv/bin/python")
 
 
@@ -33,6 +35,8 @@ class Options:
     memory_feeds: int = 50
     # 5. load
     load_articles: int = 10_000
+    # 6. prefect
+    prefect_articles: int = 100
     shared: dict[str, Any] = field(default_factory=dict)  # what one benchmark leaves for another
 
     @classmethod

@@ -55,8 +55,10 @@ class CliRun:
 
 
 def run_cli(config_path: Path, prefect_home: Path, *extra: str) -> CliRun:
-    """`newsflow run`; without `--prefect` in `extra` it runs without Prefect (no API is configured)."""
-    env = {"PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    """`newsflow run`, a Prefect flow run: with no API configured it starts (or reuses) a local Prefect
+    server under `prefect_home`; `python -m bench` stops it at the end (bench.__main__)."""
+    env = {"PREFECT_HOME": str(prefect_home), "PREFECT_API_URL": "", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "DO_NOT_TRACK": "1"}
     finished = run_measured([venv_bin("newsflow"), "run", "--config", str(config_path), "--json", *extra], env=env)
     if finished.returncode != 0:
         raise RuntimeError(f"newsflow run failed ({finished.returncode}): {finished.stderr[-2000:]}")

@@ -1,7 +1,9 @@
 """Prefect flows: thin wrappers over newsflow.pipeline. Nothing here holds logic.
 
-This module does not import Prefect: `newsflow run` asks it whether a run needs Prefect at all,
-and importing Prefect costs about a second and 80 MiB that a run without it does not need.
+This module does not import Prefect: `newsflow run` and `newsflow serve` first find (or start)
+the Prefect API (flows/localserver.py), then set the environment Prefect reads at its import.
+`newsflow` (src/) never imports this package: its `run` and `serve` commands are found through
+the `newsflow.commands` entry points, which name flows/cli.py.
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-
-from newsflow.config import ExecutionSettings
 
 # Quiet, offline-friendly defaults; any value the user set wins.
 PREFECT_DEFAULTS = {
@@ -28,21 +28,6 @@ def configure_prefect_environment() -> None:
     """Call before importing prefect: it reads its settings at import."""
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
-
-
-def runs_as_flow(execution: ExecutionSettings, api_url: str | None, *, forced: bool = False) -> bool:
-    """Whether `newsflow run` goes through Prefect (see `execution.prefect` in the README);
-    `api_url` is `configured_api_url()`.
-
-    "auto" uses Prefect where it adds something: a server to record the run in, or Dask. Without
-    a server Prefect would start its temporary API, 220 MiB and seconds of start-up, to record
-    the run in a database that nobody serves.
-    """
-    if forced or execution.prefect == "always" or execution.task_runner == "dask":
-        return True
-    if execution.prefect == "never":
-        return False
-    return api_url is not None
 
 
 def configured_api_url() -> str | None:

@@ -1,7 +1,13 @@
 """The `ingest` flow: one run polls the due feeds, then fetches, extracts and loads new articles.
 
-Tasks wrap stages at batch grain (one poll task, then one task per batch of articles), never
-one task per article: on this stack a task costs ~7 ms of client time and ~40 ms of server time.
+Tasks wrap the runner's two stages: one `poll-feeds` task, then one `fetch-extract-load` task
+per batch, returning counts only; never one task per article: on this stack a task costs ~7 ms
+of client time and ~40 ms of server time.
+
+Every run is a flow run: `newsflow run`, `newsflow serve`, the `prefect.yaml` deployments and
+`python flows/ingest.py [CONFIG]` (which goes through `newsflow run`). The flow run id is the
+`run_id` of every row the run writes. Each run first marks Crashed the runs a killed process
+left Running (flows/zombies.py).
 
 With `[execution] task_runner = "dask"`, fetch-and-extract runs on a Dask cluster through
 prefect-dask's `DaskTaskRunner` (`DaskStages`), while polling and every load stay in the flow
@@ -17,10 +23,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
+from uuid import UUID
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_client, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
@@ -30,6 +37,7 @@ from prefect.runtime import flow_run
 from prefect.states import Cancelled
 from prefect.task_runners import TaskRunner
 
+from flows.zombies import mark_crashed_zombies, record_process
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.errors import WarehouseError, WarehouseLockedError
@@ -40,10 +48,11 @@ from newsflow.report import feed_report_rows, report_markdown
 from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_ingest
 from newsflow.warehouse import Warehouse
 
-DIRECT = Stages()
 # What a caller of the flow sees when the run was skipped because another held the warehouse.
 SKIPPED = (CancelledRun,)
 REPORT_KEY = "ingest-report"
+# A stage as `PrefectStages` hands it to its task: the direct stage, bound to the stages object.
+StageCall = Callable[[RunContext, Any], Awaitable[RunCounts]]
 
 
 def send_newsflow_logs_to_run() -> None:
@@ -51,6 +60,7 @@ def send_newsflow_logs_to_run() -> None:
 
     PREFECT_LOGGING_EXTRA_LOGGERS gives the `newsflow` logger Prefect's API handler only when it is
     set before prefect is imported, and never a level, so INFO would stop at the root's WARNING.
+    Every `newsflow.*` logger propagates to `newsflow`, so each stage's lines reach the run.
     """
     logger = logging.getLogger("newsflow")
     if logger.level == logging.NOTSET:
@@ -59,24 +69,27 @@ def send_newsflow_logs_to_run() -> None:
         logger.addHandler(APILogHandler())
 
 
+# One task per stage call, never per article: poll (and commit) the due feeds, then one task per
+# batch that fetches, extracts and loads it and returns only counts, so a task result never holds
+# pages. (Prefect keeps a task's parameters and result for the whole flow run.)
 @task(name="poll-feeds", cache_policy=NO_CACHE)
-async def poll_task(ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
-    return await DIRECT.poll(ctx, feeds)
+async def poll_feeds_task(poll: StageCall, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
+    return await poll(ctx, feeds)
 
 
-@task(name="article-batch", cache_policy=NO_CACHE)
-async def batch_task(ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
-    return await DIRECT.batch(ctx, batch)
+@task(name="fetch-extract-load", cache_policy=NO_CACHE)
+async def batch_task(run_batch: StageCall, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+    return await run_batch(ctx, batch)
 
 
 class PrefectStages(Stages):
-    """Each stage as a Prefect task, so the UI shows them with their timings and logs."""
+    """Each stage call as a Prefect task, so the UI shows them with their timings and logs."""
 
     async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
-        return await poll_task(ctx, feeds)
+        return await poll_feeds_task(super().poll, ctx, feeds)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
-        return await batch_task(ctx, batch)
+        return await batch_task(super().batch, ctx, batch)
 
 
 # --- Dask: fetch and extract on the cluster, load here ------------------------------------------
@@ -147,6 +160,20 @@ async def run_on_configured_runner(
         await asyncio.to_thread(runner.__exit__, None, None, None)
 
 
+async def look_after_runs(run_id: str) -> None:
+    """Record where this run runs, and mark Crashed the runs a killed process left Running.
+
+    Housekeeping only: if the API refuses it, the run goes on and says so in its log.
+    """
+    try:
+        async with get_client() as client:
+            this_run = await client.read_flow_run(UUID(run_id))
+            await record_process(client, this_run)
+            await mark_crashed_zombies(client, this_run.id)
+    except Exception as exc:
+        get_run_logger().warning("could not check for runs left Running by a killed process: %s", exc)
+
+
 # --- the run report and skipped runs --------------------------------------------------------
 
 
@@ -189,6 +216,7 @@ async def ingest(
     send_newsflow_logs_to_run()
     config = load_config(config_path)
     run_id = str(flow_run.get_id())
+    await look_after_runs(run_id)
     try:
         summary = await run_on_configured_runner(config, run_id, feeds, all_feeds)
     except WarehouseLockedError as exc:
@@ -198,3 +226,11 @@ async def ingest(
                           config.execution.task_runner, summary.counts.as_dict())
     await publish_report(config, summary)
     return summary.as_result()
+
+
+if __name__ == "__main__":  # `python flows/ingest.py [CONFIG]`: one run, like `newsflow run`
+    import sys
+
+    from newsflow.cli import main
+
+    sys.exit(main(["run", *(["--config", sys.argv[1]] if len(sys.argv) > 1 else [])]))

@@ -6,21 +6,25 @@ the deployment has a concurrency limit of 1 with the CANCEL_NEW strategy, so a r
 due while another is still going is Cancelled by the Prefect server ("Deployment concurrency
 limit reached"), which records it. A run that still finds the warehouse held, by a manual
 `newsflow run` for instance, ends Cancelled too and is recorded as 'skipped' in `runs`
-(flows/ingest.py). SIGTERM and SIGINT stop the runner: it cancels a run in flight, pauses the
+(flows/ingest.py). As it starts, the service marks Crashed the runs a killed process left
+Running (flows/zombies.py). SIGTERM and SIGINT stop the runner: it cancels a run in flight, pauses the
 schedule and exits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from types import FrameType
 from typing import Any
+from uuid import UUID
 
+from prefect import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.schedules import Cron, Interval, Schedule
-from prefect.settings import PREFECT_API_URL
 
 from flows.ingest import ingest
+from flows.zombies import mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
 
@@ -36,11 +40,10 @@ def schedule_for(settings: ScheduleSettings) -> Schedule:
     return Interval(settings.interval, timezone=settings.timezone)
 
 
-def require_prefect_server() -> None:
-    """Scheduled runs are created by a Prefect server's scheduler; the temporary API has none."""
-    if not PREFECT_API_URL.value():
-        raise ConfigError("PREFECT_API_URL", "newsflow serve needs a running Prefect server to schedule its runs: "
-                          "start `prefect server start`, then set PREFECT_API_URL=http://127.0.0.1:4200/api")
+async def mark_zombies_crashed() -> list[UUID]:
+    """Runs a killed process (an earlier service, say) left Running are marked Crashed first."""
+    async with get_client() as client:
+        return await mark_crashed_zombies(client)
 
 
 def one_run_at_a_time() -> ConcurrencyLimitConfig:
@@ -61,8 +64,11 @@ def serve_options(config: Config) -> dict[str, Any]:
 
 
 def serve_ingest(config: Config) -> None:
-    """Serve the schedule until SIGTERM or SIGINT; returns once the runner has stopped."""
-    require_prefect_server()
+    """Serve the schedule until SIGTERM or SIGINT; returns once the runner has stopped.
+
+    The Prefect API must be a server (flows/cli.py finds or starts one): its scheduler creates the runs.
+    """
+    asyncio.run(mark_zombies_crashed())
     # On SIGINT Prefect's runner would wait for a run in flight to finish, which can take minutes;
     # on SIGTERM it cancels the run and stops within seconds. Ctrl-C takes the SIGTERM path.
     previous = signal.signal(signal.SIGINT, _stop_like_sigterm)

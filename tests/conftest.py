@@ -1,10 +1,15 @@
-"""Shared fixtures: a real loopback HTTP server and an isolated Prefect home."""
+"""Shared fixtures: a real loopback HTTP server, an isolated Prefect home and one Prefect server."""
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import os
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,13 +17,38 @@ import pytest
 
 from tests.localserver import LocalServer
 
-# Prefect reads its settings at import; point it at a throwaway home before anything imports it.
+# Prefect reads its settings at import; point it at a throwaway home before anything imports it,
+# and let no Prefect API or profile of this machine leak into the tests.
 _PREFECT_HOME = tempfile.mkdtemp(prefix="newsflow-prefect-")
-os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+for _name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH", "PREFECT_API_KEY"):
+    os.environ.pop(_name, None)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Server settings for the session's server: no UI to build, the scheduler looks every second
+# (the serve and deployment tests), and the services no test needs stay off.
+TEST_SERVER_SETTINGS = {
+    "PREFECT_UI_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS": "1",
+    **{f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in (
+        "FOREMAN", "TRIGGERS", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS", "REPOSSESSOR", "EVENT_LOGGER",
+        "DB_VACUUM", "TELEMETRY")},
+}
 
 SHARED_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# Any Prefect server this session starts (the `prefect_api` fixture, or a `newsflow run` before
+# it) gets these settings and a free port.
+os.environ.update(TEST_SERVER_SETTINGS)
+os.environ["PREFECT_SERVER_API_PORT"] = str(free_port())
 
 
 @pytest.fixture
@@ -38,17 +68,46 @@ def corpora() -> Path:
 
 
 @pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect API for the whole session: starting one costs about 11 s."""
+def prefect_api() -> Iterator[str]:
+    """ONE real Prefect server for the whole session, started the way `newsflow run` starts one
+    (flows/localserver.py: `prefect server start`, detached, on a free port, its database in the
+    session's PREFECT_HOME), and stopped at the end with Prefect's own `prefect server stop`."""
+    from flows.localserver import ensure_prefect_api
+
     from flows import configure_prefect_environment
 
+    api = ensure_prefect_api()  # a test that ran `newsflow run` before may have started it already
     configure_prefect_environment()
-    from prefect.testing.utilities import prefect_test_harness
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-        # Its "stopping server" line would go to a stream pytest has already closed.
-        logging.getLogger("prefect").setLevel(logging.WARNING)
+    with temporary_settings({PREFECT_API_URL: api.url}):  # for the Prefect this process imported already
+        yield api.url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the session's local Prefect server with `prefect server stop`, and check that it stopped."""
+    from flows.localserver import PID_FILE, is_server_process
+
+    pid_file = Path(_PREFECT_HOME) / PID_FILE
+    if not pid_file.exists():
+        return
+    pid = int(pid_file.read_text())
+    stopped = subprocess.run([sys.executable, "-m", "prefect", "server", "stop"], capture_output=True, text=True,
+                             timeout=60, env={**os.environ, "PREFECT_HOME": _PREFECT_HOME})
+    deadline = time.monotonic() + 30
+    while is_server_process(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if is_server_process(pid) or "Server stopped" not in stopped.stdout:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\n`prefect server stop` left the server (pid {pid}) running: {stopped.stdout}{stopped.stderr}")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(prefect_api: str) -> str:
+    """The old name of `prefect_api`, for tests written before the shared server."""
+    return prefect_api
 
 
 def write_config(

@@ -54,6 +54,11 @@ def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
     assert key in str(caught.value)
 
 
+def test_old_config_with_execution_prefect_is_told_to_delete_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"every run is a Prefect flow run now.*delete this line"):
+        load_config(write(tmp_path, "[execution]\nprefect = 'never'\n" + FEED))
+
+
 def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(write(tmp_path, "[fetch\n"))

@@ -3,6 +3,7 @@
 Exit codes (README, "Exit codes"): 0 the command finished (a run may still have failing feeds,
 which it records); 1 the command failed on the way (a crash, a file that cannot be written);
 2 bad config, usage or input (SQL included); 3 the warehouse cannot be opened or is locked;
+4 (run, serve) the configured Prefect API does not answer, or a local one would not start;
 130 interrupted; 141 the output pipe was closed (`| head`), quietly.
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsflow import __version__, cli_search, queries
-from newsflow.cli_run import cmd_run
+from newsflow.cli_run import cmd_run, cmd_serve
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
 from newsflow.opml import OpmlError, export_opml, feed_block, import_opml, replace_file
@@ -39,12 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsflow {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="run one ingest (a Prefect flow run when a Prefect API is configured)")
+    run = commands.add_parser("run", help="run one ingest, as a Prefect flow run (starts a local server if needed)")
     _add_config(run)
     run.add_argument("--feed", action="append", metavar="NAME", help="only this feed, due or not (repeatable)")
     run.add_argument("--all", action="store_true", help="poll every enabled feed, due or not")
-    run.add_argument("--prefect", action="store_true",
-                     help="run as a Prefect flow even without a configured Prefect API (starts its temporary API)")
     shown = run.add_mutually_exclusive_group()
     shown.add_argument("--quiet", action="store_true", help="print nothing but errors")
     shown.add_argument("--json", action="store_true", help="print only the summary, as JSON, for scripts")
@@ -146,23 +145,6 @@ def _discard_stdout() -> None:
     # Python flushes stdout again at exit; point it at /dev/null so that flush cannot fail too.
     with contextlib.suppress(OSError, ValueError):  # ValueError: not a real file (captured in tests)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
-# --- run ----------------------------------------------------------------------------------
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the schedule through Prefect's `serve` until SIGTERM or Ctrl-C; see flows/serve.py."""
-    config = load_config(args.config)
-    from flows import configure_prefect_environment
-
-    configure_prefect_environment()
-    from flows.serve import schedule_for, serve_ingest
-
-    schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before Prefect starts
-    serve_ingest(config)
-    print("newsflow serve: stopped")
-    return 0
 
 
 # --- query and feeds ----------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""`newsflow run`: validate, fail fast on a held warehouse, run, show progress and a summary.
+"""`newsflow run` and `newsflow serve`, as seen from the library: the commands and what they print.
 
-The run is the `ingest` Prefect flow when Prefect adds something (`flows.runs_as_flow`), and
-otherwise the same stages called directly, without importing Prefect.
+Every run is the `ingest` Prefect flow. The commands live in flows/cli.py, next to the flow, and
+this package finds them through the `newsflow.commands` entry points (pyproject.toml): nothing
+in `newsflow` imports the `flows` package or Prefect. What is shown here is Prefect-free: the
+warehouse check made before Prefect starts, the progress display and the summary.
 
 Output modes: live bars and a summary table in a terminal; plain progress lines and a plain
 summary otherwise; `--quiet` prints only errors and `--json` only the summary as JSON.
@@ -11,74 +13,37 @@ Prefect's own console logs are hidden unless `--verbose`; they still reach the P
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
-import os
 import sys
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
+from importlib.metadata import entry_points
 from typing import Any
 
-from newsflow.config import Config, load_config
+from newsflow.config import Config
 from newsflow.errors import NewsflowError, WarehouseHeldError
 from newsflow.warehouse import Warehouse
 
-EXIT_CRASH, EXIT_WAREHOUSE = 1, 3
+COMMANDS_GROUP = "newsflow.commands"
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
-    check_warehouse_writable(config)
-    mode = output_mode(args)
-    from flows import configured_api_url, runs_as_flow
-
-    api_url = configured_api_url()
-    as_flow = runs_as_flow(config.execution, api_url, forced=args.prefect)
-    try:
-        with showing_progress(mode, starts_temporary_api=as_flow and api_url is None):
-            result = run_as_flow(config, args, mode) if as_flow else run_without_prefect(config, args)
-    except NewsflowError:
-        raise
-    except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
-        print(f"newsflow: {exc}", file=sys.stderr)
-        return EXIT_WAREHOUSE
-    except Exception as exc:  # the run failed; its row in `runs` (and Prefect, for a flow) says so
-        print(f"newsflow: run crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_CRASH
-    print_summary(result, mode)
-    return 0
+    return flow_command("run")(args)
 
 
-class SkippedRun(Exception):
-    """The `ingest` flow ended Cancelled because another run held the warehouse."""
+def cmd_serve(args: argparse.Namespace) -> int:
+    return flow_command("serve")(args)
 
 
-def run_as_flow(config: Config, args: argparse.Namespace, mode: str) -> dict[str, Any]:
-    if mode != "verbose":
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-    from flows import configure_prefect_environment
-
-    configure_prefect_environment()
-    from flows.ingest import SKIPPED, ingest
-
-    try:
-        result: dict[str, Any] = asyncio.run(
-            ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all)
-        )
-    except SKIPPED as exc:
-        raise SkippedRun(str(exc)) from exc
-    return result
-
-
-def run_without_prefect(config: Config, args: argparse.Namespace) -> dict[str, Any]:
-    """The same stages as the `ingest` flow, called directly: the run id is a fresh UUID."""
-    from newsflow.runner import run_ingest
-
-    summary = asyncio.run(run_ingest(config, str(uuid.uuid4()), args.feed, all_feeds=args.all))
-    return summary.as_result()
+def flow_command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The command of that name in the `newsflow.commands` entry points (flows/cli.py)."""
+    found = entry_points(group=COMMANDS_GROUP, name=name)
+    if not found:
+        raise NewsflowError(f"`newsflow {name}` is provided by newsflow's `flows` package, which is not installed "
+                            "with this one; reinstall newsflow (uv sync)")
+    command: Callable[[argparse.Namespace], int] = next(iter(found)).load()
+    return command
 
 
 def check_warehouse_writable(config: Config) -> None:
@@ -102,15 +67,12 @@ def output_mode(args: argparse.Namespace) -> str:
 
 
 @contextmanager
-def showing_progress(mode: str, *, starts_temporary_api: bool) -> Iterator[None]:
+def showing_progress(mode: str) -> Iterator[None]:
     if mode in ("quiet", "json"):
         yield
         return
     from newsflow.progress import LiveProgress, PlainProgress
 
-    if starts_temporary_api:
-        print("newsflow: starting Prefect's temporary local API for this run (set PREFECT_API_URL to use a "
-              "running server)", file=sys.stderr)
     logger = logging.getLogger("newsflow")
     previous_level = logger.level
     logger.setLevel(logging.DEBUG if mode == "live" else logging.INFO)

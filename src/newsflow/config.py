@@ -76,8 +76,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("schedule", "timezone", str, "UTC", "time zone of the cron schedule"),
     Setting("execution", "task_runner", str, "local", "where fetch and extract run: local or dask"),
     Setting("execution", "address", str, "", "Dask scheduler address; empty starts a local cluster"),
-    Setting("execution", "prefect", str, "auto",
-            "run as a Prefect flow: auto (when a Prefect API is configured, or for dask), always, never"),
     Setting("execution", "run_budget_seconds", (int, float), 0,
             "wall-clock budget of one run; work left stays pending; 0 means 80% of schedule.interval"),
     Setting("execution", "max_articles_per_run", int, 5000,
@@ -86,6 +84,11 @@ SETTINGS: tuple[Setting, ...] = (
             "failed fetches, extractions or loads in a row after which an entry is parked"),
 )
 
+# Keys that were settings once: an old config gets one line saying what to do, not "unknown key".
+REMOVED_SETTINGS = {
+    "execution.prefect": "was removed: every run is a Prefect flow run now (newsflow starts a local Prefect "
+                         "server when none is configured); delete this line",
+}
 _FEED_KEYS = {"name": str, "url": str, "tags": list, "enabled": bool}
 _FEED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # fullmatch: "$" would allow a final newline
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -148,7 +151,6 @@ class ScheduleSettings:
 class ExecutionSettings:
     task_runner: str = "local"
     address: str = ""
-    prefect: str = "auto"
     run_budget_seconds: float = 0
     max_articles_per_run: int = 5000
     max_article_attempts: int = 3
@@ -244,6 +246,8 @@ def _read_setting(raw: dict[str, Any], setting: Setting) -> Any:
         raise ConfigError(setting.section, "must be a table, like [" + setting.section + "]")
     known = {s.key for s in SETTINGS if s.section == setting.section}
     for key in section:
+        if f"{setting.section}.{key}" in REMOVED_SETTINGS:
+            raise ConfigError(f"{setting.section}.{key}", REMOVED_SETTINGS[f"{setting.section}.{key}"])
         if key not in known:
             raise ConfigError(f"{setting.section}.{key}", f"unknown key; expected one of {sorted(known)}")
     value = section.get(setting.key, setting.default)
@@ -313,11 +317,6 @@ def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execut
         raise ConfigError("schedule.timezone", f"unknown time zone {schedule.timezone!r}") from exc
     if execution.task_runner not in ("local", "dask"):
         raise ConfigError("execution.task_runner", f"must be \"local\" or \"dask\", got {execution.task_runner!r}")
-    if execution.prefect not in ("auto", "always", "never"):
-        raise ConfigError("execution.prefect", f"must be \"auto\", \"always\" or \"never\", got {execution.prefect!r}")
-    if execution.prefect == "never" and execution.task_runner == "dask":
-        raise ConfigError("execution.prefect", "\"never\" cannot run task_runner = \"dask\": Dask runs go through "
-                          "Prefect's task runner; set prefect = \"auto\"")
 
 
 def _read_networks(items: list[Any]) -> tuple[str, ...]:

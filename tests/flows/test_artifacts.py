@@ -23,7 +23,7 @@ from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.sitefactory import Site, generated_story, rss_feed
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = pytest.mark.usefixtures("prefect_api")
 
 
 def add_news_site(server: LocalServer, name: str, seeds: range, *, broken: int | None = None) -> str:

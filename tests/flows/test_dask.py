@@ -20,7 +20,7 @@ from tests.flows.test_artifacts import add_news_site
 from tests.localserver import LocalServer
 
 pytest.importorskip("prefect_dask", reason="the dask extra is not installed (uv sync --extra dask)")
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = pytest.mark.usefixtures("prefect_api")
 
 # Everything but the columns that name the run or the moment it happened.
 SNAPSHOTS = {

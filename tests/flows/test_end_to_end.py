@@ -1,5 +1,5 @@
 """`newsflow run` end to end: a real loopback site, a real DuckDB file, a real Prefect flow run
-(with `--prefect`; without it and without a configured API the same stages run directly)."""
+on the session's Prefect server, with its task runs and its artifact."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from flows.ingest import REPORT_KEY
 
 from newsflow import cli
 from newsflow.config import load_config
@@ -17,7 +18,7 @@ from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.sitefactory import Site, atom_feed, centcom_story, generated_story, rss_feed
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = pytest.mark.usefixtures("prefect_api")
 
 RSS = "application/rss+xml"
 
@@ -54,30 +55,43 @@ def rows(config_path: Path, sql: str) -> list[tuple[object, ...]]:
     return run_read_query(Warehouse(load_config(config_path).warehouse_path), sql).rows
 
 
-def prefect_flow_run_state(run_id: str) -> str | None:
-    """The Prefect state of the flow run with this id, or None when Prefect never saw it."""
+def flow_run_story(run_id: str) -> tuple[str, list[str], list[str]]:
+    """The Prefect state of the flow run with this id, its task run names and its artifact keys."""
     from prefect.client.orchestration import get_client
-    from prefect.exceptions import ObjectNotFound
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterId
 
     with get_client(sync_client=True) as client:
-        try:
-            flow_run = client.read_flow_run(UUID(run_id))
-        except ObjectNotFound:
-            return None
-    return flow_run.state.type.value if flow_run.state else "no state"
+        flow_run = client.read_flow_run(UUID(run_id))
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[UUID(run_id)])))
+    state = flow_run.state.type.value if flow_run.state else "no state"
+    return state, sorted(t.name.rsplit("-", 1)[0] for t in tasks), [str(a.key) for a in artifacts]
 
 
-@pytest.mark.parametrize("as_flow", [True, False], ids=["prefect-flow", "without-prefect"])
+def test_run_is_a_completed_flow_run_under_the_warehouse_run_id_with_tasks_and_report(
+    tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = write_config(tmp_path, server.base_url, build_sites(server), extract={"batch_size": 4})
+    code, _, _ = run_cli(["run", "--config", str(config_path)], capsys)
+    assert code == 0
+    [(run_id,)] = rows(config_path, "SELECT DISTINCT run_id FROM runs")
+    assert {r[0] for r in rows(config_path, "SELECT DISTINCT run_id FROM articles")} == {run_id}
+    assert {r[0] for r in rows(config_path, "SELECT DISTINCT run_id FROM fetch_events")} == {run_id}
+    state, tasks, artifacts = flow_run_story(str(run_id))
+    assert state == "COMPLETED"
+    # One poll task and one task per batch: 8 articles in batches of 4.
+    assert tasks == ["fetch-extract-load", "fetch-extract-load", "poll-feeds"]
+    assert artifacts == [REPORT_KEY]
+
+
 def test_run_stores_every_article_once_then_second_run_gets_304(
-    tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str], as_flow: bool
+    tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config_path = write_config(tmp_path, server.base_url, build_sites(server))
-    prefect = ["--prefect"] if as_flow else []
 
-    code, out, first_s = run_cli(["run", "--config", str(config_path), *prefect], capsys)
+    code, out, first_s = run_cli(["run", "--config", str(config_path)], capsys)
     assert code == 0, out
-    first_run = rows(config_path, "SELECT run_id FROM runs")[0][0]
-    assert prefect_flow_run_state(str(first_run)) == ("COMPLETED" if as_flow else None)
     assert "4 polled, 0 not modified, 2 failed" in out
     stored = rows(config_path, "SELECT canonical_url, text, word_count, story_id, article_id FROM articles")
     assert len(stored) == 8  # 5 Planet + 3 Gazette pages; the tracked duplicate link is the same URL
@@ -87,7 +101,7 @@ def test_run_stores_every_article_once_then_second_run_gets_304(
     assert len(wire) == 2 and wire[0][3] == wire[1][3], "identical wire texts share a story"
     assert rows(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL") == [(0,)]
 
-    code, out, second_s = run_cli(["run", "--config", str(config_path), *prefect], capsys)
+    code, out, second_s = run_cli(["run", "--config", str(config_path)], capsys)
     assert code == 0, out
     assert rows(config_path, "SELECT count(*) FROM articles") == [(8,)]
     second_run = rows(config_path, "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")[0][0]
@@ -95,7 +109,7 @@ def test_run_stores_every_article_once_then_second_run_gets_304(
                                  "AND kind = 'feed' ORDER BY feed_id")
     assert dict(outcomes)["planet"] == "not_modified" and dict(outcomes)["gazette"] == "not_modified"
     assert "if-none-match" in server.hits("/planet/rss.xml")[-1].headers
-    print(f"\nend-to-end ({'prefect flow' if as_flow else 'without prefect'}): {len(stored)} articles; "
+    print(f"\nend-to-end: {len(stored)} articles; "
           f"first run {first_s:.1f} s, second run {second_s:.1f} s")
 
 

@@ -1,8 +1,9 @@
 """`newsflow serve`: scheduled runs through Prefect's `serve`, never overlapping, no warehouse
 connection held between runs, and a clean stop on SIGTERM or SIGINT.
 
-The service runs as a real child process (`python -m newsflow serve`) against the session's
-Prefect API and a loopback news site, on a 2-second interval.
+The service runs as a real child process (`python -m newsflow serve`) with no PREFECT_API_URL:
+it reuses the session's local Prefect server (conftest.py), which `newsflow` started the way it
+does on a fresh machine. Feeds come from a loopback news site; the interval is 2 seconds.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ import contextlib
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
@@ -62,53 +61,14 @@ def runs_table(config_path: Path) -> list[tuple[Any, ...]]:
         return []
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-# The session's test harness is Prefect's ephemeral server, which runs no scheduler service; a
-# served schedule needs the real one, so these tests start `prefect server start` once.
-QUIET_SERVICES = ("FOREMAN", "TRIGGERS", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS", "REPOSSESSOR",
-                  "EVENT_LOGGER", "DB_VACUUM", "TELEMETRY")
-
-
-@pytest.fixture(scope="module")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home, port = tmp_path_factory.mktemp("prefect-server"), free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "false",
-           "PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS": "1",
-           **{f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in QUIET_SERVICES}}
-    env.pop("PREFECT_API_URL", None)
-    log = (home / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    api_url = f"http://127.0.0.1:{port}/api"
-    try:
-        wait_for(lambda: server_healthy(api_url) or process.poll() is not None, 120, "prefect server start")
-        assert process.poll() is None, (home / "server.log").read_text(errors="replace")
-        yield api_url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-
-
-def server_healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(api_url + "/health", timeout=1) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 def start_serve(tmp_path: Path, server: LocalServer, api_url: str, feeds: dict[str, str]) -> subprocess.Popen[bytes]:
     config_path = write_config(tmp_path, server.base_url, feeds)
     with config_path.open("a", encoding="utf-8") as config:
         config.write(f"\n[schedule]\ninterval = {INTERVAL_S}\n")
-    # The runner asks the API for due runs every 10 s by default; the test asks every second.
-    env = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PYTHONPATH": str(ROOT)}
+    # The runner asks the API for due runs every 10 s by default; the test asks every second. No
+    # PREFECT_API_URL: the service finds the session's server recorded in PREFECT_HOME, as a second
+    # `newsflow serve` on a machine would.
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
     with (tmp_path / "serve.log").open("wb") as log:
         return subprocess.Popen([sys.executable, "-m", "newsflow", "serve", "--config", str(config_path)],
                                 cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -159,15 +119,15 @@ def stop(process: subprocess.Popen[bytes], signum: int) -> float:
 
 
 def test_serve_runs_on_schedule_one_at_a_time_and_stops_on_sigterm(
-    tmp_path: Path, server: LocalServer, prefect_server: str, serving: list[subprocess.Popen[bytes]],
+    tmp_path: Path, server: LocalServer, prefect_api: str, serving: list[subprocess.Popen[bytes]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     feeds = {"alpha": add_news_site(server, "alpha", range(1, 3)), "beta": add_news_site(server, "beta", range(5, 7))}
     since = datetime.now(UTC)
-    process = start_serve(tmp_path, server, prefect_server, feeds)
+    process = start_serve(tmp_path, server, prefect_api, feeds)
     serving.append(process)
     config_path = tmp_path / "newsflow.toml"
-    done = wait_for(lambda: (runs := completed_flow_runs(prefect_server, process, since)) and len(runs) >= 2
+    done = wait_for(lambda: (runs := completed_flow_runs(prefect_api, process, since)) and len(runs) >= 2
                     and runs, 90, "two completed scheduled runs")
 
     warehouse_file = str(load_config(config_path).warehouse_path)
@@ -185,7 +145,7 @@ def test_serve_runs_on_schedule_one_at_a_time_and_stops_on_sigterm(
     finished = sorted((r for r in rows.values() if r[3] is not None), key=lambda r: r[2])
     for earlier, later in itertools.pairwise(finished):
         assert later[2] >= earlier[3], f"runs overlap: {earlier} and {later}"
-    flow_runs, paused = asyncio.run(served_flow_runs(prefect_server))
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api))
     cancelled = [r.state.message for r in flow_runs if r.state and r.state.is_cancelled()]
     refused = [m for m in cancelled if m == "Deployment concurrency limit reached."]
     assert refused, "a run due while another holds the slot is cancelled by the limit, which says so"
@@ -199,7 +159,7 @@ def test_serve_runs_on_schedule_one_at_a_time_and_stops_on_sigterm(
 
 
 def test_sigint_stops_service_during_a_run_and_the_run_is_not_left_running(
-    tmp_path: Path, server: LocalServer, prefect_server: str, serving: list[subprocess.Popen[bytes]],
+    tmp_path: Path, server: LocalServer, prefect_api: str, serving: list[subprocess.Popen[bytes]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     release = threading.Event()
@@ -212,7 +172,7 @@ def test_sigint_stops_service_during_a_run_and_the_run_is_not_left_running(
     feed = [("Slow story", server.url("/slow/story.html"), datetime(2026, 11, 1, tzinfo=UTC))]
     server.add("/slow/story.html", slow_page)
     server.add("/slow/rss.xml", Page(rss_feed("slow", feed), "application/rss+xml"))
-    process = start_serve(tmp_path, server, prefect_server, {"slow": "/slow/rss.xml"})
+    process = start_serve(tmp_path, server, prefect_api, {"slow": "/slow/rss.xml"})
     serving.append(process)
     try:
         wait_for(lambda: server.hits("/slow/story.html"), 90, "a run to be fetching the slow page")
@@ -226,17 +186,8 @@ def test_sigint_stops_service_during_a_run_and_the_run_is_not_left_running(
                                                "SELECT run_id, status, error FROM runs").rows
     # runner.py records an interrupted run as failed, with the exception's name as its error.
     assert status in ("failed", "cancelled") and error, "the interrupted run says so, not 'running'"
-    flow_runs, paused = asyncio.run(served_flow_runs(prefect_server))
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api))
     [state] = [r.state for r in flow_runs if str(r.id) == run_id]
     assert state and state.is_cancelled() and paused
     with capsys.disabled():
         print(f"\nserve: stopped {stop_s:.1f} s after SIGINT with a run in flight; that run: {status!r}, {error!r}")
-
-
-def test_serve_without_a_prefect_server_says_how_to_start_one(tmp_path: Path, server: LocalServer) -> None:
-    config_path = write_config(tmp_path, server.base_url, {})
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PYTHONPATH": str(ROOT)}
-    finished = subprocess.run([sys.executable, "-m", "newsflow", "serve", "--config", str(config_path)], cwd=tmp_path,
-                              env=env, capture_output=True, text=True, timeout=120)
-    assert finished.returncode == 2
-    assert "prefect server start" in finished.stderr and "PREFECT_API_URL" in finished.stderr

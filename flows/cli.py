@@ -1,0 +1,104 @@
+"""`newsflow run` and `newsflow serve`: every ingest is a Prefect flow run, with no server step.
+
+`newsflow.cli` finds these two commands through the `newsflow.commands` entry points
+(pyproject.toml), so the library never imports this package or Prefect. Both commands first
+find the Prefect API (flows/localserver.py): the configured one, which must answer, or a local
+server they start once and later commands reuse. They print the UI's address in one line.
+
+Exit codes, besides newsflow's (0 done, 1 crashed, 2 bad config or usage, 3 warehouse locked):
+4 the configured Prefect API does not answer, or the local server would not start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from typing import Any
+
+from flows import configure_prefect_environment
+from flows.localserver import PrefectApi, PrefectUnavailable, ensure_prefect_api
+from newsflow.cli_run import check_warehouse_writable, output_mode, print_summary, showing_progress
+from newsflow.config import Config, load_config
+from newsflow.errors import NewsflowError
+
+EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT = 1, 3, 4
+
+
+class SkippedRun(Exception):
+    """The `ingest` flow ended Cancelled because another run held the warehouse."""
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
+    check_warehouse_writable(config)
+    mode = output_mode(args)
+    try:
+        api = connect(quiet=mode == "quiet")
+    except PrefectUnavailable as exc:
+        return _fail(str(exc), EXIT_PREFECT)
+    try:
+        with showing_progress(mode):
+            result = run_as_flow(config, args, mode, api)
+    except NewsflowError:
+        raise
+    except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
+        return _fail(str(exc), EXIT_WAREHOUSE)
+    except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
+        return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
+    print_summary(result, mode)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the schedule through Prefect's `serve` until SIGTERM or Ctrl-C; see flows/serve.py."""
+    config = load_config(args.config)
+    try:
+        api = connect(quiet=False)
+    except PrefectUnavailable as exc:
+        return _fail(str(exc), EXIT_PREFECT)
+    configure_prefect_environment()
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.serve import schedule_for, serve_ingest
+
+    schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before serving
+    with temporary_settings({PREFECT_API_URL: api.url}):
+        serve_ingest(config)
+    print("newsflow serve: stopped")
+    return 0
+
+
+def connect(*, quiet: bool) -> PrefectApi:
+    """The Prefect API for this command; prints the UI's address, once, in one line."""
+    api = ensure_prefect_api()
+    if not quiet:
+        where = ("a local Prefect server started now; `uv run prefect server stop` stops it" if api.started
+                 else "the local Prefect server" if api.local else api.url)
+        print(f"newsflow: Prefect UI at {api.ui_url} ({where})", file=sys.stderr)
+    return api
+
+
+def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
+    if mode != "verbose":
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    configure_prefect_environment()
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.ingest import SKIPPED, ingest
+
+    with temporary_settings({PREFECT_API_URL: api.url}):  # Prefect may have been imported before the API was known
+        try:
+            result: dict[str, Any] = asyncio.run(
+                ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all)
+            )
+        except SKIPPED as exc:
+            raise SkippedRun(f"skipped: {exc}") from exc
+    return result
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"newsflow: {message}", file=sys.stderr)
+    return code

@@ -1,0 +1,172 @@
+"""The Prefect API a run or a service talks to: the configured one, or a local server newsflow starts.
+
+With no API configured (PREFECT_API_URL unset, in the environment and in the active Prefect
+profile), the first `newsflow run` or `newsflow serve` starts `prefect server start` as a
+detached process on 127.0.0.1 (port `PREFECT_SERVER_API_PORT`, 4200 by default, or a free one
+when that is taken). Its SQLite database is Prefect's default, `$PREFECT_HOME/prefect.db`.
+The server's pid goes to `$PREFECT_HOME/server.pid`, the file `prefect server stop` reads, so
+Prefect's own command stops it; its URL and pid go to `$PREFECT_HOME/newsflow-server.json`, so
+later commands reuse it, and start a new one when it has died. Its log is
+`$PREFECT_HOME/newsflow-server.log`.
+
+This module does not import Prefect: the server must be known before Prefect reads its settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows import configured_api_url
+
+STATE_FILE = "newsflow-server.json"
+PID_FILE = "server.pid"  # Prefect's own name for a background server's pid (`prefect server stop`)
+LOG_FILE = "newsflow-server.log"
+DEFAULT_PORT = 4200
+START_TIMEOUT_S = 180.0  # ~9 s on an idle 2-core machine; far more under load
+
+
+class PrefectUnavailable(Exception):
+    """The configured Prefect API does not answer, or a local server would not start."""
+
+
+@dataclass(frozen=True)
+class PrefectApi:
+    url: str
+    local: bool  # a server newsflow started (now or earlier) under PREFECT_HOME
+    started: bool  # started by this command
+
+    @property
+    def ui_url(self) -> str:
+        return self.url.removesuffix("/").removesuffix("/api")
+
+
+def prefect_home() -> Path:
+    return Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+
+
+def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
+    """The API to use, set as PREFECT_API_URL for Prefect (imported after this) and child processes."""
+    if url := configured_api_url():
+        if not answers(url):
+            raise PrefectUnavailable(
+                f"the Prefect API at {url} does not answer: start that server, or unset PREFECT_API_URL "
+                "(in the environment and the Prefect profile) to let newsflow start a local one")
+        return PrefectApi(url, local=False, started=False)
+    home = prefect_home()
+    home.mkdir(parents=True, exist_ok=True)
+    with _exclusive(home / "newsflow-server.lock"):
+        url = reusable_server(home, start_timeout_s)
+        started = url is None
+        if url is None:
+            url = start_server(home, start_timeout_s)
+    os.environ["PREFECT_API_URL"] = url
+    return PrefectApi(url, local=True, started=started)
+
+
+def reusable_server(home: Path, wait_s: float) -> str | None:
+    """The URL of the server an earlier command started, if its process is alive and answers."""
+    try:
+        state = json.loads((home / STATE_FILE).read_text(encoding="utf-8"))
+        url, pid = str(state["api_url"]), int(state["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not is_server_process(pid):
+        return None
+    # Alive: it may still be starting, or busy; give it time rather than start a second one.
+    deadline = time.monotonic() + wait_s
+    while not healthy(url):
+        if time.monotonic() > deadline or not is_server_process(pid):
+            return None
+        time.sleep(0.25)
+    return url
+
+
+def start_server(home: Path, timeout_s: float) -> str:
+    port = pick_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    with (home / LOG_FILE).open("ab") as log:
+        process = subprocess.Popen(command, env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)  # outlives this command
+    (home / PID_FILE).write_text(str(process.pid), encoding="utf-8")
+    (home / STATE_FILE).write_text(json.dumps({"api_url": url, "pid": process.pid}), encoding="utf-8")
+    deadline = time.monotonic() + timeout_s
+    while not healthy(url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise PrefectUnavailable(f"the local Prefect server on port {port} did not start within "
+                                     f"{timeout_s:.0f} s; see {home / LOG_FILE}")
+        time.sleep(0.25)
+    return url
+
+
+def pick_port() -> int:
+    """PREFECT_SERVER_API_PORT (default 4200) when free, else any free port."""
+    wanted = int(os.environ.get("PREFECT_SERVER_API_PORT") or DEFAULT_PORT)
+    for port in (wanted, 0):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise PrefectUnavailable("no free port for a local Prefect server")
+
+
+def is_server_process(pid: int) -> bool:
+    """Whether `pid` is alive and a Prefect server (not a pid reused by something else)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc: trust the pid
+    return b"prefect" in cmdline or b"uvicorn" in cmdline
+
+
+def healthy(api_url: str, timeout_s: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s) as response:
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
+
+
+def answers(api_url: str, timeout_s: float = 5.0) -> bool:
+    """Whether anything answers HTTP there (an error status counts: Prefect Cloud wants a key)."""
+    try:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """Two commands starting at once start one server."""
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

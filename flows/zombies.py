@@ -1,0 +1,71 @@
+"""Flow runs a killed process left Running are marked Crashed by the next run or service start.
+
+Each `ingest` run records where it runs as its `infrastructure_pid`, `<hostname>:<pid>`, unless a
+worker already set one. A later run (or `newsflow serve` as it starts) reads the `ingest` runs
+that Prefect still has Running and marks Crashed those whose process on this host is gone. Runs
+on other hosts, and runs whose worker recorded a bare pid, are left to their worker, which marks
+a run Crashed when its process dies. The warehouse marks the same runs `abandoned` on its side
+(`runner.begin_run`), under its run lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from uuid import UUID
+
+from prefect.client.orchestration import PrefectClient
+from prefect.client.schemas.filters import (
+    FlowFilter,
+    FlowFilterName,
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
+from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.states import Crashed
+
+log = logging.getLogger(__name__)
+FLOW_NAME = "ingest"
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def record_process(client: PrefectClient, flow_run: FlowRun) -> None:
+    """Say where this run runs, so a later run can tell whether its process is gone."""
+    if not flow_run.infrastructure_pid:
+        await client.update_flow_run(flow_run.id, infrastructure_pid=this_process())
+
+
+def process_is_gone(infrastructure_pid: str | None, hostname: str | None = None) -> bool:
+    """True only when `<host>:<pid>` names this host and no such process exists."""
+    host, _, pid = (infrastructure_pid or "").rpartition(":")
+    if host != (hostname or socket.gethostname()) or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None) -> list[UUID]:
+    """Mark Crashed the Running `ingest` runs whose process on this host is gone; their ids."""
+    running = await client.read_flow_runs(
+        flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])),
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING]))),
+    )
+    crashed = []
+    for zombie in running:
+        if zombie.id == own_id or not process_is_gone(zombie.infrastructure_pid):
+            continue
+        message = f"its process ({zombie.infrastructure_pid}) ended before the run finished; found by {this_process()}"
+        await client.set_flow_run_state(zombie.id, Crashed(message=message), force=True)
+        log.warning("flow run %s (%s) was left Running by a killed process: marked Crashed", zombie.id, zombie.name)
+        crashed.append(zombie.id)
+    return crashed
