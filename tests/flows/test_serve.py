@@ -64,7 +64,8 @@ def runs_table(config_path: Path) -> list[tuple[Any, ...]]:
 def start_serve(tmp_path: Path, server: LocalServer, api_url: str, feeds: dict[str, str]) -> subprocess.Popen[bytes]:
     config_path = write_config(tmp_path, server.base_url, feeds)
     with config_path.open("a", encoding="utf-8") as config:
-        config.write(f"\n[schedule]\ninterval = {INTERVAL_S}\n")
+        # The default budget, 80% of a 2 s interval, would leave a run no time to poll: give it a minute.
+        config.write(f"\n[schedule]\ninterval = {INTERVAL_S}\n\n[execution]\nrun_budget_seconds = 60\n")
     # The runner asks the API for due runs every 10 s by default; the test asks every second. No
     # PREFECT_API_URL: the service finds the session's server recorded in PREFECT_HOME, as a second
     # `newsflow serve` on a machine would.

@@ -325,17 +325,22 @@ def test_a_replay_killed_at_any_point_duplicates_nothing(tmp_path: Path, server:
 # --- messages, through the CLI --------------------------------------------------------------------
 
 
-def newsflow(*args: str) -> subprocess.CompletedProcess[str]:
+def newsflow(*args: str, prefect_api: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m newsflow ARGS`; a run is a flow run, on the session's Prefect server."""
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "NEWSFLOW_CONFIG")}
+    if prefect_api is not None:
+        env["PREFECT_API_URL"] = prefect_api
     return subprocess.run([sys.executable, "-m", "newsflow", *args], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=90)
 
 
-def test_newsflow_run_beside_a_reader_exits_0_and_says_it_spools(tmp_path: Path, server: LocalServer) -> None:
+def test_newsflow_run_beside_a_reader_exits_0_and_says_it_spools(
+    tmp_path: Path, server: LocalServer, prefect_api: str
+) -> None:
     config = reader_config(tmp_path, server)
     serve_stories(server, range(3))
     with holding(config.warehouse_path, "read-only") as holder:
-        done = newsflow("run", "--config", str(config.path))
+        done = newsflow("run", "--config", str(config.path), prefect_api=prefect_api)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     found = READER_MESSAGE.search(done.stderr)
