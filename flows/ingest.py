@@ -31,6 +31,7 @@ from prefect import flow, get_client, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
+from prefect.context import FlowRunContext, TaskRunContext
 from prefect.exceptions import CancelledRun
 from prefect.logging.handlers import APILogHandler
 from prefect.runtime import flow_run
@@ -66,7 +67,21 @@ def send_newsflow_logs_to_run() -> None:
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)
     if not any(isinstance(handler, APILogHandler) for handler in logger.handlers):
-        logger.addHandler(APILogHandler())
+        logger.addHandler(RunLogHandler())
+
+
+class RunLogHandler(APILogHandler):
+    """Prefect's API handler for lines logged inside a flow or task run; others are left to the rest.
+
+    The handler stays on the `newsflow` logger once added, and a line logged outside any run (a
+    thread without the run's context, a later run in the same process) would otherwise make
+    Prefect raise or warn that it has no flow run id.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if FlowRunContext.get() is None and TaskRunContext.get() is None and not getattr(record, "flow_run_id", None):
+            return
+        super().emit(record)
 
 
 # One task per stage call, never per article: poll (and commit) the due feeds, then one task per
