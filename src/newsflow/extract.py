@@ -17,14 +17,14 @@ line, lead, JSON-LD articleBody) and the declared language checked against the t
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from trafilatura import bare_extraction
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
-from newsflow.dates import parse_datetime, published_at
+from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.language import load_language_model, resolve_language
 from newsflow.models import ExtractedArticle
 from newsflow.refine import article_body_rescue, drop_marked_lines, drop_title_line, restore_lead
@@ -72,15 +72,17 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
+    published = published_at(document.date, tree)
     return ExtractedArticle(
         text=text,
         title=title,
         author=_clean_field(document.author),
-        published_at=published_at(document.date, tree),
+        published_at=published.astimezone(UTC) if published is not None else None,
         language=language,
         language_source=language_source,
         sitename=sitename,
         page_canonical_url=_page_canonical_url(document.url, url),
+        published_date=publication_day(published),
     )
 
 
