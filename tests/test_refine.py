@@ -178,3 +178,17 @@ def test_extract_article_drops_a_credit_line_readability_leaves_out() -> None:
     article = extract_article(html, "https://news.example/budget")
     assert article is not None
     assert article.text == "\n".join(STORY_PARAGRAPHS)
+
+
+def test_extract_article_drops_a_credit_line_the_json_ld_article_body_leaves_out() -> None:
+    # readability-lxml keeps this credit (a plain paragraph); the page's articleBody does not have it.
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS)
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Budget", "articleBody": " ".join(STORY_PARAGRAPHS)})
+    head = f'<title>Budget</title><script type="application/ld+json">{ld}</script>'
+    html = page(f"<article><h1>Budget</h1>{story}<p>{CAPTION}</p></article>", head)
+    without_ld = extract_article(page(f"<article><h1>Budget</h1>{story}<p>{CAPTION}</p></article>",
+                                      "<title>Budget</title>"), "https://news.example/budget")
+    assert without_ld is not None and CAPTION in without_ld.text
+    article = extract_article(html, "https://news.example/budget")
+    assert article is not None
+    assert article.text == "\n".join(STORY_PARAGRAPHS)

@@ -35,6 +35,7 @@ from newsflow.refine import (
     drop_marked_lines,
     drop_title_line,
     drop_unconfirmed_lines,
+    json_ld_article_body,
     restore_lead,
 )
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
@@ -84,7 +85,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
     text = refined_text(normalize_text(document.text or ""), title, document.description, tree)
-    text = drop_unconfirmed_lines(text, _readability_text(_readability_seen.summary))
+    for second_opinion in (_readability_text(_readability_seen.summary), json_ld_article_body(tree)):
+        text = drop_unconfirmed_lines(text, second_opinion)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))

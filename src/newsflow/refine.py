@@ -14,9 +14,10 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
 - `drop_marked_lines`: "Read more: …", "Czytaj też: …", "PUEDES VER: …" and other lines that a
   boilerplate marker opens (links to other stories, newsletter calls), and the linked headline
   after a bare marker;
-- `drop_unconfirmed_lines`: short lines that the second opinion trafilatura computes anyway
-  (readability-lxml's extraction of the same page) does not have, when the two agree on the
-  rest: captions, credits, teasers.
+- `drop_unconfirmed_lines`: short lines that a second opinion does not have, when the two
+  agree on the rest: captions, credits, teasers. The second opinions are readability-lxml's
+  extraction of the page, which trafilatura computes anyway, then the page's JSON-LD
+  `articleBody`.
 """
 
 from __future__ import annotations
