@@ -110,3 +110,16 @@ def test_json_ld_wrapped_in_cdata_is_read() -> None:
     script = f'<script type="application/ld+json">\n<![CDATA[\n{ld}\n]]>\n</script>'
     html = f"<html><head>{script}</head><body>x</body></html>"
     assert json_ld_published(load_html(html)) == datetime(2020, 7, 10, 14, 15, 42, tzinfo=UTC)
+
+
+def test_a_utc_time_takes_the_offset_the_page_writes_the_same_instant_with() -> None:
+    # As on a Nine News page: htmldate gives 01:20 UTC, the page 12:20 in Sydney (+11:00).
+    html = page_with_ld().replace("<head>", '<head><meta property="article:published_time" '
+                                  'content="2024-01-07T12:20:00+11:00"><time datetime="2024-01-06T08:00:00-05:00">')
+    published = published_at("2024-01-07T01:20:00+0000", load_html(html))
+    assert published == datetime(2024, 1, 7, 1, 20, tzinfo=UTC)
+    assert published is not None and published.utcoffset() == timedelta(hours=11)
+    assert publication_day(published) == date(2024, 1, 7)
+    # Another instant in another offset says nothing about this one.
+    other = published_at("2024-01-07T03:00:00+0000", load_html(html))
+    assert other is not None and other.utcoffset() == timedelta(0)

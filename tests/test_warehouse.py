@@ -120,7 +120,8 @@ def test_the_publishers_local_day_is_stored_beside_the_utc_instant(store: Wareho
     lima = replace(article(1), published_at=datetime(2022, 5, 8, 1, 6, 23, tzinfo=UTC), published_date=date(2022, 5, 7))
     with store.writing() as con, warehouse.transaction(con):
         warehouse.load_articles(con, [lima], [], [event("u")])
-    rows = run_read_query(store, "SELECT CAST(published_at AT TIME ZONE 'UTC' AS DATE), published_date FROM articles").rows
+    sql = "SELECT CAST(published_at AT TIME ZONE 'UTC' AS DATE), published_date FROM articles"
+    rows = run_read_query(store, sql).rows
     assert [tuple(row) for row in rows] == [(date(2022, 5, 8), date(2022, 5, 7))]
     with store.writing() as con, warehouse.transaction(con):
         warehouse.update_extractions(con, [("id1", "t1", None, lima.published_at, "es", None, "h", "text", 1, "both",

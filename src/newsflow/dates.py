@@ -30,6 +30,7 @@ LATER_THAN_JSON_LD = timedelta(days=2)
 # An explicit numeric offset after a time: "T20:06:23-05:00", "T20:06:23-0500" ("Z" and "GMT"
 # say UTC, which on most sites is the server's zone, not the publisher's).
 _NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?\d{2}$")
+_PUBLISHED_METAS = frozenset({"article:published_time", "og:article:published_time", "datepublished", "pubdate"})
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
 
@@ -76,6 +77,11 @@ def published_at(htmldate_value: str | None, tree: Any) -> datetime | None:
 
     The result keeps the page's UTC offset, so that its `.date()` is the publisher's day.
     """
+    chosen = _chosen_date(htmldate_value, tree)
+    return _in_page_offset(chosen, tree) if chosen is not None else None
+
+
+def _chosen_date(htmldate_value: str | None, tree: Any) -> datetime | None:
     found = parse_local(htmldate_value)
     first = _first_parsed(json_ld_strings(tree, "datePublished"))
     if first is None:
@@ -90,3 +96,28 @@ def published_at(htmldate_value: str | None, tree: Any) -> datetime | None:
     if bare and _NUMERIC_OFFSET.search(declared_text.strip()) and declared.date() != found.date():
         return declared
     return found
+
+
+def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
+    """A UTC time given back in the offset the page writes the same instant with, when it does.
+
+    htmldate reports some times in UTC ("+0000") that the page gives as "12:20:00+11:00"; the
+    publisher's day is the one in its own offset.
+    """
+    if chosen.utcoffset() or _BARE_DAY.match(chosen.strftime("%Y-%m-%dT%H:%M:%S")):
+        return chosen
+    for value in _page_date_strings(tree):
+        if _NUMERIC_OFFSET.search(value.strip()) and (local := parse_local(value)) == chosen and local.utcoffset():
+            return local
+    return chosen
+
+
+def _page_date_strings(tree: Any) -> list[str]:
+    """Dates the page states with a time: JSON-LD datePublished, published-time metas, <time datetime>."""
+    values = json_ld_strings(tree, "datePublished")
+    for meta in tree.iterfind(".//meta"):
+        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if name in _PUBLISHED_METAS:
+            values.append(meta.get("content") or "")
+    values += [element.get("datetime") or "" for element in tree.iterfind(".//time")]
+    return values
