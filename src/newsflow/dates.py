@@ -11,7 +11,8 @@ meta (63%) (docs/extraction.md). Three of its mistakes are checkable against the
   time with its UTC offset, on another day: the URL or meta dates the draft, not the publication.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
-keep the offset the page gave (`published_at`); callers store the instant in UTC and the day as
+keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
+writes the same instant with); callers store the instant in UTC and the day as
 `publication_day` gives it. A time without an offset, and a date alone, count as UTC.
 """
 
