@@ -10,8 +10,11 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
 trafilatura's text is then corrected with the page's own signals (`newsflow.refine`: headline
-line, lead, JSON-LD articleBody) and the declared language checked against the text
-(`newsflow.language`). Options, fallbacks and the measurements behind them: docs/extraction.md.
+line, lead, JSON-LD articleBody, and short lines that readability-lxml's extraction, which
+trafilatura runs anyway, or the articleBody does not confirm), the declared language checked
+against the text (`newsflow.language`), and the date checked against JSON-LD and kept in the
+publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind them:
+docs/extraction.md.
 """
 
 from __future__ import annotations
@@ -119,7 +122,7 @@ def refined_text(text: str, title: str | None, description: str | None, tree: An
 def _observe_readability() -> None:
     """Wrap trafilatura's readability-lxml pass (once per process) so that its output is kept as a
     second opinion. It changes nothing in what trafilatura does; with a trafilatura that has no
-    such pass, there is no second opinion and `drop_unconfirmed_lines` does nothing."""
+    such pass, the page's JSON-LD articleBody is the only second opinion."""
     global _original_try_readability
     current = getattr(trafilatura_external, "try_readability", None)
     if _original_try_readability is not None or current is None:
