@@ -188,11 +188,12 @@ def text_score(page: CorpusPage, text: str) -> float:
     return token_f1(text, page.text) if page.text is not None else snippet_f1(page, text)
 
 
-def same_day(page: CorpusPage, found: datetime | None) -> bool:
-    """Whether a stored (UTC) date falls on the reference day, or on that instant's UTC day."""
+def same_day(page: CorpusPage, found: date | None) -> bool:
+    """Whether a stored publication day (the publisher's local day) is the reference day, or that
+    instant's UTC day (some references give one, some the other)."""
     if found is None or page.published is None:
         return False
-    return found.date() in {page.published, page.published_alt}
+    return found in {page.published, page.published_alt}
 
 
 def language_matches(page: CorpusPage, found: str | None) -> bool:

@@ -94,9 +94,9 @@ def add_date_rows(table: Table, results: Sequence[PageResult]) -> None:
     for half in ("report", "tune"):
         dated = [r for r in results if r.page.published is not None and r.page.half == half]
         if dated:
-            right = sum(same_day(r.page, r.article.published_at if r.article else None) for r in dated)
+            right = sum(same_day(r.page, r.article.published_date if r.article else None) for r in dated)
             table.add(f"publication day right ({half} half, {len(dated)} pages)", right / len(dated), "share",
-                      note="stored UTC date vs the reference's day or its UTC day; no feed date")
+                      note="stored local day vs the reference's day or its UTC day; no feed date")
 
 
 def add_language_rows(table: Table, results: Sequence[PageResult]) -> None:

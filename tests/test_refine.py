@@ -14,6 +14,7 @@ from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
     drop_title_line,
+    drop_unconfirmed_lines,
     json_ld_article_body,
     restore_lead,
 )
@@ -123,3 +124,71 @@ def test_a_long_paragraph_that_starts_like_a_marker_stays() -> None:
 def test_a_bare_marker_does_not_take_a_long_paragraph_with_it() -> None:
     long_line = " ".join([PARAGRAPH] * 2)
     assert drop_marked_lines(f"Read more\n{long_line}") == long_line
+
+
+CAPTION = "Photo: Jane Roe / Riverside Gazette archive"
+
+
+def test_a_short_line_the_second_opinion_lacks_is_dropped() -> None:
+    text = "\n".join([PARAGRAPH, CAPTION, LEAD, PARAGRAPH, LEAD, "Most read in Football", PARAGRAPH])
+    second_opinion = " ".join([PARAGRAPH, LEAD, PARAGRAPH, LEAD, PARAGRAPH])
+    assert drop_unconfirmed_lines(text, second_opinion) == "\n".join([PARAGRAPH, LEAD, PARAGRAPH, LEAD, PARAGRAPH])
+
+
+def test_lines_stay_when_the_second_opinion_disagrees_or_is_missing() -> None:
+    text = "\n".join([PARAGRAPH, CAPTION, LEAD])
+    assert drop_unconfirmed_lines(text, LEAD) == text  # too different: token F1 under 0.9
+    assert drop_unconfirmed_lines(text, None) == text
+    assert drop_unconfirmed_lines(text, "") == text
+
+
+def test_a_long_paragraph_the_second_opinion_lacks_stays() -> None:
+    other = "Officials said the new library will open in spring with longer hours and a larger reading room for all."
+    text = "\n".join([PARAGRAPH, LEAD, other, PARAGRAPH, LEAD, PARAGRAPH])
+    second_opinion = " ".join([PARAGRAPH, LEAD, PARAGRAPH, LEAD, PARAGRAPH])
+    assert drop_unconfirmed_lines(text, second_opinion) == text  # 21 words: over the short-line limit
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60), max_size=6),
+    second_opinion=st.one_of(st.none(), st.text(max_size=200)),
+)
+def test_unconfirmed_lines_leave_the_text_in_normal_form(lines: list[str], second_opinion: str | None) -> None:
+    text = normalize_text("\n".join(lines))
+    kept = drop_unconfirmed_lines(text, second_opinion)
+    assert kept == normalize_text(kept)
+    assert set(kept.split("\n")) <= set(text.split("\n")) | {""}
+
+
+STORY_PARAGRAPHS = (
+    PARAGRAPH, LEAD,
+    "Teachers asked for smaller classes, and the mayor promised two new schools before the next election.",
+    "Road repairs take the largest share, after a winter that left potholes on most streets of the east side.",
+    "The library will open on Sundays again, a change that readers had demanded for almost ten years.",
+    "Opposition members voted against the plan, saying the tax rise falls hardest on small shop owners.",
+)  # fmt: skip
+
+
+def test_extract_article_drops_a_credit_line_readability_leaves_out() -> None:
+    # readability-lxml drops "remark" containers before scoring; trafilatura keeps the credit line.
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS)
+    credit = f'<div class="remark"><p>{CAPTION}</p></div>'
+    html = page(f"<article><h1>Budget</h1>{story}{credit}</article>", "<title>Budget</title>")
+    article = extract_article(html, "https://news.example/budget")
+    assert article is not None
+    assert article.text == "\n".join(STORY_PARAGRAPHS)
+
+
+def test_extract_article_drops_a_credit_line_the_json_ld_article_body_leaves_out() -> None:
+    # readability-lxml keeps this credit (a plain paragraph); the page's articleBody does not have it.
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS)
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Budget", "articleBody": " ".join(STORY_PARAGRAPHS)})
+    head = f'<title>Budget</title><script type="application/ld+json">{ld}</script>'
+    html = page(f"<article><h1>Budget</h1>{story}<p>{CAPTION}</p></article>", head)
+    without_ld = extract_article(page(f"<article><h1>Budget</h1>{story}<p>{CAPTION}</p></article>",
+                                      "<title>Budget</title>"), "https://news.example/budget")
+    assert without_ld is not None and CAPTION in without_ld.text
+    article = extract_article(html, "https://news.example/budget")
+    assert article is not None
+    assert article.text == "\n".join(STORY_PARAGRAPHS)

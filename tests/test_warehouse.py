@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -113,6 +113,20 @@ def test_article_load_never_duplicates_a_url_and_resolves_entries(store: Warehou
     assert count(store, "entries WHERE article_id IS NULL") == 0
     with store.writing() as con:
         assert warehouse.pending_entries(con, ["f1"]) == ([], 0)
+
+
+def test_the_publishers_local_day_is_stored_beside_the_utc_instant(store: Warehouse) -> None:
+    # Published at 20:06 in Lima (-05:00) on the 7th: the instant is 01:06 UTC on the 8th.
+    lima = replace(article(1), published_at=datetime(2022, 5, 8, 1, 6, 23, tzinfo=UTC), published_date=date(2022, 5, 7))
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.load_articles(con, [lima], [], [event("u")])
+    sql = "SELECT CAST(published_at AT TIME ZONE 'UTC' AS DATE), published_date FROM articles"
+    rows = run_read_query(store, sql).rows
+    assert [tuple(row) for row in rows] == [(date(2022, 5, 8), date(2022, 5, 7))]
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.update_extractions(con, [("id1", "t1", None, lima.published_at, "es", None, "h", "text", 1, "both",
+                                            date(2022, 5, 6))])
+    assert run_read_query(store, "SELECT published_date FROM articles").rows[0][0] == date(2022, 5, 6)
 
 
 def test_failed_batch_rolls_back_completely(store: Warehouse) -> None:

@@ -2,16 +2,24 @@
 
 htmldate, with `original_date=True` and extensive search, is right to the day on about 92% of the
 dated corpus pages, more than JSON-LD `datePublished` alone (79%) or the `article:published_time`
-meta (63%) (docs/extraction.md). One of its mistakes is checkable: taking a modified or copyright
-date for the publication date. When the page's own JSON-LD says it was published more than
-`LATER_THAN_JSON_LD` earlier than htmldate's date, the JSON-LD date is the one kept.
+meta (63%) (docs/extraction.md). Three of its mistakes are checkable against the page's JSON-LD
+`datePublished`, which is then the date kept:
 
-All datetimes here are UTC-aware: a time without an offset, and a date alone, count as UTC.
+- htmldate's date is more than `LATER_THAN_JSON_LD` after it: a modified or copyright date;
+- htmldate's date is the page's JSON-LD `dateModified` and `datePublished` is earlier;
+- htmldate found a bare day (from the URL or a date-only meta) and `datePublished` gives the
+  time with its UTC offset, on another day: the URL or meta dates the draft, not the publication.
+
+The publication day is the day in the publisher's own time zone, so the datetimes returned here
+keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
+writes the same instant with); callers store the instant in UTC and the day as
+`publication_day` gives it. A time without an offset, and a date alone, count as UTC.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -20,9 +28,16 @@ from newsflow.jsonld import json_ld_strings
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
 
+# An explicit numeric offset after a time: "T20:06:23-05:00", "T20:06:23-0500" ("Z" and "GMT"
+# say UTC, which on most sites is the server's zone, not the publisher's).
+_NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?\d{2}$")
+_PUBLISHED_METAS = frozenset({"article:published_time", "og:article:published_time", "datepublished", "pubdate"})
+_BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
-def parse_datetime(value: str | None) -> datetime | None:
-    """ISO 8601 (with "Z") or RFC 2822 as a UTC-aware datetime; None when it is neither."""
+
+def parse_local(value: str | None) -> datetime | None:
+    """ISO 8601 (with "Z") or RFC 2822 as an aware datetime in the offset it names (UTC when it
+    names none); None when it is neither."""
     text = (value or "").strip()
     if not text:
         return None
@@ -33,22 +48,77 @@ def parse_datetime(value: str | None) -> datetime | None:
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """ISO 8601 (with "Z") or RFC 2822 as a UTC-aware datetime; None when it is neither."""
+    parsed = parse_local(value)
+    return parsed.astimezone(UTC) if parsed is not None else None
+
+
+def publication_day(published: datetime | None) -> date | None:
+    """The day of a publication time in the offset it carries: the publisher's local day."""
+    return published.date() if published is not None else None
+
+
+def _first_parsed(values: list[str]) -> tuple[str, datetime] | None:
+    return next(((value, parsed) for value in values if (parsed := parse_local(value)) is not None), None)
 
 
 def json_ld_published(tree: Any) -> datetime | None:
-    """The first `datePublished` in the page's JSON-LD that parses. The first, not the earliest:
-    later ones often date the related articles a page lists."""
-    parsed = (parse_datetime(value) for value in json_ld_strings(tree, "datePublished"))
-    return next((found for found in parsed if found is not None), None)
+    """The first `datePublished` in the page's JSON-LD that parses, in its own offset. The first,
+    not the earliest: later ones often date the related articles a page lists."""
+    first = _first_parsed(json_ld_strings(tree, "datePublished"))
+    return first[1] if first else None
 
 
 def published_at(htmldate_value: str | None, tree: Any) -> datetime | None:
-    """htmldate's date, unless the page's JSON-LD dates the publication well before it (or htmldate found none)."""
-    found = parse_datetime(htmldate_value)
-    declared = json_ld_published(tree)
-    if found is None or (declared is not None and declared < found - LATER_THAN_JSON_LD):
+    """htmldate's date, unless the page's JSON-LD shows it is not the publication (module docstring).
+
+    The result keeps the page's UTC offset, so that its `.date()` is the publisher's day.
+    """
+    chosen = _chosen_date(htmldate_value, tree)
+    return _in_page_offset(chosen, tree) if chosen is not None else None
+
+
+def _chosen_date(htmldate_value: str | None, tree: Any) -> datetime | None:
+    found = parse_local(htmldate_value)
+    first = _first_parsed(json_ld_strings(tree, "datePublished"))
+    if first is None:
+        return found
+    declared_text, declared = first
+    if found is None or declared < found - LATER_THAN_JSON_LD:
+        return declared
+    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified")}
+    if declared < found and found in modified:
+        return declared
+    bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
+    if bare and _NUMERIC_OFFSET.search(declared_text.strip()) and declared.date() != found.date():
         return declared
     return found
+
+
+def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
+    """A UTC time given back in the offset the page writes the same instant with, when it does.
+
+    htmldate reports some times in UTC ("+0000") that the page gives as "12:20:00+11:00"; the
+    publisher's day is the one in its own offset.
+    """
+    if chosen.utcoffset() or _BARE_DAY.match(chosen.strftime("%Y-%m-%dT%H:%M:%S")):
+        return chosen
+    for value in _page_date_strings(tree):
+        if _NUMERIC_OFFSET.search(value.strip()) and (local := parse_local(value)) == chosen and local.utcoffset():
+            return local
+    return chosen
+
+
+def _page_date_strings(tree: Any) -> list[str]:
+    """Dates the page states with a time: JSON-LD datePublished, published-time metas, <time datetime>."""
+    values = json_ld_strings(tree, "datePublished")
+    for meta in tree.iterfind(".//meta"):
+        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if name in _PUBLISHED_METAS:
+            values.append(meta.get("content") or "")
+    values += [element.get("datetime") or "" for element in tree.iterfind(".//time")]
+    return values

@@ -10,24 +10,37 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
 trafilatura's text is then corrected with the page's own signals (`newsflow.refine`: headline
-line, lead, JSON-LD articleBody) and the declared language checked against the text
-(`newsflow.language`). Options, fallbacks and the measurements behind them: docs/extraction.md.
+line, lead, JSON-LD articleBody, and short lines that readability-lxml's extraction, which
+trafilatura runs anyway, or the articleBody does not confirm), the declared language checked
+against the text (`newsflow.language`), and the date checked against JSON-LD and kept in the
+publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind them:
+docs/extraction.md.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
+import trafilatura.external as trafilatura_external
 from trafilatura import bare_extraction
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
-from newsflow.dates import parse_datetime, published_at
+from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.language import load_language_model, resolve_language
 from newsflow.models import ExtractedArticle
-from newsflow.refine import article_body_rescue, drop_marked_lines, drop_title_line, restore_lead
+from newsflow.refine import (
+    article_body_rescue,
+    drop_marked_lines,
+    drop_title_line,
+    drop_unconfirmed_lines,
+    json_ld_article_body,
+    restore_lead,
+)
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 MIN_PARAGRAPH_WORDS = 15
@@ -50,6 +63,10 @@ _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _SITE_SUFFIX = re.compile("^(.+?)\\s+[-|\u2013\u2014:\u00b7]\\s+([^-|\u2013\u2014:\u00b7]+)$")
 _LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
+# readability-lxml's output for the page this thread is extracting: trafilatura runs it on every
+# page (balanced mode) to compare with its own; newsflow reads it as a second opinion.
+_readability_seen = threading.local()
+_original_try_readability: Callable[[Any], Any] | None = None
 
 
 def extract_article(html: str, url: str) -> ExtractedArticle | None:
@@ -61,6 +78,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     tree = page_tree(html)
     if tree is None:
         return None
+    _observe_readability()
+    _readability_seen.summary = None
     document = bare_extraction(
         tree, url=url, date_extraction_params=_date_params(), **TRAFILATURA_OPTIONS
     )
@@ -69,18 +88,22 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
     text = refined_text(normalize_text(document.text or ""), title, document.description, tree)
+    for second_opinion in (_readability_text(_readability_seen.summary), json_ld_article_body(tree)):
+        text = drop_unconfirmed_lines(text, second_opinion)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
+    published = published_at(document.date, tree)
     return ExtractedArticle(
         text=text,
         title=title,
         author=_clean_field(document.author),
-        published_at=published_at(document.date, tree),
+        published_at=published.astimezone(UTC) if published is not None else None,
         language=language,
         language_source=language_source,
         sitename=sitename,
         page_canonical_url=_page_canonical_url(document.url, url),
+        published_date=publication_day(published),
     )
 
 
@@ -94,6 +117,30 @@ def refined_text(text: str, title: str | None, description: str | None, tree: An
     text = drop_marked_lines(article_body_rescue(text, tree))
     text = drop_title_line(text, title)
     return restore_lead(text, description, tree) if text else text
+
+
+def _observe_readability() -> None:
+    """Wrap trafilatura's readability-lxml pass (once per process) so that its output is kept as a
+    second opinion. It changes nothing in what trafilatura does; with a trafilatura that has no
+    such pass, the page's JSON-LD articleBody is the only second opinion."""
+    global _original_try_readability
+    current = getattr(trafilatura_external, "try_readability", None)
+    if _original_try_readability is not None or current is None:
+        return
+    _original_try_readability = current
+
+    def observed(tree: Any) -> Any:
+        summary = current(tree)
+        _readability_seen.summary = summary
+        return summary
+
+    setattr(trafilatura_external, "try_readability", observed)  # noqa: B010 (typed as its own function)
+
+
+def _readability_text(summary: Any) -> str | None:
+    if summary is None:
+        return None
+    return " ".join(" ".join(summary.itertext()).split()) or None
 
 
 def prepare_extractor() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -142,6 +142,7 @@ class ExtractedArticle:
     sitename: str | None = None
     page_canonical_url: str | None = None
     language_source: str | None = None  # 'declared' | 'detected' | 'both' (newsflow.language)
+    published_date: date | None = None  # the publication day in the publisher's own offset (newsflow.dates)
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ class Article:
     fetched_at: datetime
     run_id: str
     language_source: str | None = None  # 'declared' | 'detected' | 'both'; None with no language
+    published_date: date | None = None  # the publisher's local day of published_at (migration 0014)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
 
@@ -301,6 +301,7 @@ def build_article(
         fetched_at=fetched_at,
         run_id=run_id,
         language_source=page.language_source,
+        published_date=best_published_date(page.published_date, pending.published_at),
     )
 
 
@@ -315,6 +316,13 @@ def best_published_at(page: datetime | None, feed: datetime | None) -> datetime 
     if feed is not None and page.time() == dt_time(0) and page.date() == feed.astimezone(UTC).date():
         return feed
     return page
+
+
+def best_published_date(page: date | None, feed: datetime | None) -> date | None:
+    """The page's publication day (the publisher's local day), else the feed date's UTC day."""
+    if page is not None or feed is None:
+        return page
+    return feed.astimezone(UTC).date()
 
 
 def article_event(

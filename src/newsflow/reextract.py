@@ -21,7 +21,7 @@ from newsflow.config import Config
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import Outcome
 from newsflow.pages import pages_dir_for, read_page
-from newsflow.pipeline import best_published_at
+from newsflow.pipeline import best_published_at, best_published_date
 from newsflow.text import content_hash, word_count
 from newsflow.warehouse import ArticleToReextract, Warehouse
 
@@ -99,10 +99,11 @@ def _read_kept_page(target: ArticleToReextract, path: Path, summary: ReextractSu
 
 def updated_row(target: ArticleToReextract, result: ExtractionResult) -> tuple[object, ...] | None:
     """The new (article_id, title, author, published_at, language, sitename, content_hash, text, word_count,
-    language_source)."""
+    language_source, published_date)."""
     if result.outcome is not Outcome.OK or result.article is None:
         return None
     page = result.article
     return (target.article_id, page.title or target.title, page.author,
             best_published_at(page.published_at, target.published_at), page.language, page.sitename,
-            content_hash(page.text), page.text, word_count(page.text), page.language_source)
+            content_hash(page.text), page.text, word_count(page.text), page.language_source,
+            best_published_date(page.published_date, target.published_at))

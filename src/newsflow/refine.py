@@ -13,7 +13,11 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
   one (pages that render their text from scripts);
 - `drop_marked_lines`: "Read more: …", "Czytaj też: …", "PUEDES VER: …" and other lines that a
   boilerplate marker opens (links to other stories, newsletter calls), and the linked headline
-  after a bare marker.
+  after a bare marker;
+- `drop_unconfirmed_lines`: short lines that a second opinion does not have, when the two
+  agree on the rest: captions, credits, teasers. The second opinions are readability-lxml's
+  extraction of the page, which trafilatura computes anyway, then the page's JSON-LD
+  `articleBody`.
 """
 
 from __future__ import annotations
@@ -50,6 +54,12 @@ BOILERPLATE_MARKERS = (
     "czytaj też", "czytaj także", "czytaj więcej", "zobacz też", "zobacz także",
     "leggi anche", "potrebbe interessarti",
 )  # fmt: skip
+CONFIRM_MIN_AGREEMENT = 0.9
+"""Lines are checked against readability's text only when the two texts agree this much (token F1)."""
+UNCONFIRMED_LINE_MAX_WORDS = 20
+UNCONFIRMED_MAX_COVERED = 0.7
+"""A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
+words are in readability's text."""
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
@@ -114,3 +124,23 @@ def _covered(lead: str, text: str) -> float:
 
 def _visible_text(tree: Any) -> str:
     return normalize_text("".join(tree.xpath(_VISIBLE_TEXT))).replace(PARAGRAPH_SEPARATOR, " ")
+
+
+def drop_unconfirmed_lines(text: str, second_opinion: str | None) -> str:
+    """The text without short lines that a second extraction of the page, agreeing on the rest, lacks.
+
+    Captions, photo credits and teasers inside the article container are kept by trafilatura and
+    left out by readability-lxml; when the two texts agree (token F1 >= CONFIRM_MIN_AGREEMENT), a
+    short line mostly made of words readability does not have is one of those.
+    """
+    if not second_opinion or token_f1(text, second_opinion) < CONFIRM_MIN_AGREEMENT:
+        return text
+    confirmed = set(word_tokens(second_opinion))
+    kept = []
+    for line in text.split(PARAGRAPH_SEPARATOR):
+        tokens = word_tokens(line)
+        covered = sum(token in confirmed for token in tokens)
+        if tokens and len(tokens) <= UNCONFIRMED_LINE_MAX_WORDS and covered < UNCONFIRMED_MAX_COVERED * len(tokens):
+            continue
+        kept.append(line)
+    return PARAGRAPH_SEPARATOR.join(kept)

@@ -307,11 +307,11 @@ def prune_pages(con: duckdb.DuckDBPyConnection, budget_bytes: int) -> list[str]:
 
 def update_extractions(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[object, ...]]) -> None:
     """Replace the extracted fields of articles: rows are (article_id, title, author, published_at,
-    language, sitename, content_hash, text, word_count, language_source)."""
+    language, sitename, content_hash, text, word_count, language_source, published_date)."""
     if not rows:
         return
     names = ["article_id", "title", "author", "published_at", "language", "sitename", "content_hash", "text",
-             "word_count", "language_source"]
+             "word_count", "language_source", "published_date"]
     columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
     assignments = ", ".join(f"{name} = n.{name}" for name in names[1:])
     con.execute(
