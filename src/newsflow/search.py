@@ -127,12 +127,17 @@ def unindexed_count(store: Warehouse) -> int:
         return search_index.unindexed_count(con)
 
 
-def search_stories(store: Warehouse, text: str, filters: SearchFilters, limit: int) -> QueryResult:
-    """One row per story matching `text`, best first, with its outlets and first outlet."""
+def search_stories(store: Warehouse, text: str, filters: SearchFilters, limit: int, *,
+                   prune: bool = True) -> QueryResult:
+    """One row per story matching `text`, best first, with its outlets and first outlet.
+
+    Only the articles that can be among the best are ranked (top-k pruning, docs/search.md);
+    `prune=False` ranks every match, for tests and benchmarks to compare with.
+    """
     query = parse_query(text)
     with store.reading() as con:
         params = search_index.search_params(ranked_inputs(con, query), **vars(filters))
-        return search_index.ranked_stories(con, params, limit)
+        return search_index.ranked_stories(con, params, limit, prune=prune)
 
 
 def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str) -> QueryResult:

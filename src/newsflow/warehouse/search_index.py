@@ -15,6 +15,7 @@ import duckdb
 
 from newsflow.errors import WarehouseError
 from newsflow.warehouse.loads import transaction
+from newsflow.warehouse import search_topk
 from newsflow.warehouse.reads import QueryResult
 
 
@@ -130,11 +131,12 @@ def _add_postings_and_forms(con: duckdb.DuckDBPyConnection, docs: Sequence[Index
             tfs.append(tf)
     con.execute("""
         INSERT INTO search_postings
-        SELECT t.term_id, d.doc_id, n.tf
+        SELECT t.term_id, d.doc_id, n.tf, d.length
         FROM (SELECT unnest($articles) AS article_id, unnest($langs) AS language, unnest($terms) AS term,
                      unnest($tfs)::USMALLINT AS tf) n
         JOIN search_terms t ON t.language = n.language AND t.term = n.term
-        JOIN (SELECT doc_id, article_id FROM search_docs WHERE article_id IN (SELECT unnest($ids))) d USING (article_id)
+        JOIN (SELECT doc_id, article_id, length FROM search_docs WHERE article_id IN (SELECT unnest($ids))) d
+             USING (article_id)
         """, {"articles": articles, "langs": langs, "terms": terms, "tfs": tfs, "ids": [d.article_id for d in docs]})
     forms = {(d.language, form, term) for d in docs for form, term in d.forms.items()}
     con.execute("""
@@ -178,11 +180,7 @@ def clear_index(con: duckdb.DuckDBPyConnection) -> None:
 
 # --- queries ------------------------------------------------------------------------------
 
-RANKED_TYPES = {
-    "terms": "STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, term_id INTEGER, negated BOOLEAN)[]",
-    "stops": "STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, \"language\" VARCHAR)[]",
-    "alts": "STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR, negated BOOLEAN)[]",
-}
+RANKED_TYPES = search_topk.RANKED_TYPES
 # The stories view's site (host less "www."), without a regex per matching article.
 _HOST = "lower(split_part(split_part(split_part(split_part(a.canonical_url, '/', 3), ':', 1), '?', 1), '#', 1))"
 _SITE = f"CASE WHEN starts_with({_HOST}, 'www.') THEN {_HOST}[5:] ELSE {_HOST} END"
@@ -205,9 +203,12 @@ _FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $sinc
       AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)"""
 # Top stories without joining every match with `articles`: the best `$depth` matching articles
 # name the candidate stories, and only those stories' copies are read. Exact whenever those
-# articles hold `$limit` stories or all the matches (ranked_stories checks, and widens).
+# articles hold `$limit` stories or all the matches (ranked_stories checks, and widens). Only the
+# articles `$docs` are ranked (search_topk's candidates; NULL: all), so it also returns the last
+# top article's score, which ranked_stories compares with the candidates' cut.
 STORIES_SQL = f"""
-WITH r AS (SELECT * FROM {_RANKED}),
+WITH r AS (SELECT * FROM search_ranked_in($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
+                                          $alts::{RANKED_TYPES['alts']}, $docs::INTEGER[])),
 e AS (SELECT r.* FROM r WHERE NOT $filtered
       UNION ALL
       SELECT r.* FROM r
@@ -222,7 +223,8 @@ m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
 SELECT story_id, arg_max(title, score) AS title, count(DISTINCT site) AS outlets, count(*) AS articles,
        arg_min(site, (appeared_at, article_id)) AS first_outlet, min(appeared_at) AS first_seen,
        round(max(score), 3) AS score,
-       (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found
+       (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found,
+       (SELECT min(score) FROM top_articles) AS last_score
 FROM m GROUP BY story_id
 ORDER BY score DESC, outlets DESC, story_id
 """
@@ -245,16 +247,34 @@ STORY_DEPTH = 50
 """Matching articles read per story asked for, before widening (syndication: copies per story)."""
 
 
-def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int) -> QueryResult:
-    """The `limit` best stories; widens the candidates until they hold `limit` stories or every match."""
+PRUNE_WIDTH = 4
+"""Anchor postings kept per top article wanted, before widening (search_topk)."""
+
+
+def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int, *,
+                   prune: bool = True) -> QueryResult:
+    """The `limit` best stories; widens the candidates until they hold `limit` stories or every match.
+
+    Only the articles that can still be among the best (`search_topk.candidates`) are ranked; when
+    the best of them cannot be proven the best of all, the candidates widen 8x. `prune=False`
+    ranks every match (the exact reference the tests and bench/search.py compare with).
+    """
     filtered = any(params[k] is not None for k in ("since", "until", "feed", "language"))
     depth = max(limit, 1) * STORY_DEPTH
+    width = depth * PRUNE_WIDTH
     while True:
-        result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered})
-        considered, found = (result.rows[0][-2], result.rows[0][-1]) if result.rows else (0, 0)
-        if found >= limit or considered < depth:
-            return QueryResult(result.columns[:-2], [row[:-2] for row in result.rows])
+        found = search_topk.candidates(lambda sql, args: _execute(con, sql, args), params, width) if prune \
+            else search_topk.EVERY_ARTICLE
+        result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered,
+                                          "docs": found.docs})
+        considered, stories, last = result.rows[0][-3:] if result.rows else (0, 0, None)
+        if not search_topk.proven(found, considered, depth, last):
+            width *= 8
+            continue
+        if stories >= limit or considered < depth:
+            return QueryResult(result.columns[:-3], [row[:-3] for row in result.rows])
         depth *= 10
+        width = max(width, depth * PRUNE_WIDTH)
 
 
 def attention_sql(by: str) -> str:
