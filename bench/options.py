@@ -33,6 +33,8 @@ class Options:
     memory_feeds: int = 50
     # 5. load
     load_articles: int = 10_000
+    # 6. search
+    search_draws: int = 30  # random words per synthetic article (250: a real article's distinct terms)
     shared: dict[str, Any] = field(default_factory=dict)  # what one benchmark leaves for another
 
     @classmethod
