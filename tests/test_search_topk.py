@@ -70,7 +70,7 @@ def test_a_common_word_ranks_only_its_best_postings(tmp_path: Path, narrow: None
     store = common_word_store(tmp_path / "w.duckdb")
     with store.reading() as con:
         params = search_index.search_params(search.ranked_inputs(con, parse_query("air")), None, None, None, None)
-        found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 3)
+        found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 3, 3)
     assert found.docs is not None and 3 <= len(found.docs) < 40
     assert not found.complete
     pruned, exact = both(store, "air", 3)
@@ -82,7 +82,7 @@ def test_candidates_bound_every_article_left_out(tmp_path: Path) -> None:
     with store.reading() as con:
         params = search_index.search_params(search.ranked_inputs(con, parse_query("air talks")),
                                             None, None, None, None)
-        found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 5)
+        found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 5, 5)
         scores = dict(con.execute("""
             SELECT d.doc_id, r.score FROM search_ranked($terms::{t}, $stops::{s}, $alts::{a}) r
             JOIN search_docs d USING (article_id)""".format(**{k[0]: v for k, v in search_topk.RANKED_TYPES.items()}),
@@ -97,6 +97,6 @@ def test_a_word_found_nowhere_matches_nothing_without_widening(tmp_path: Path, n
     with store.reading() as con:
         params = search_index.search_params(search.ranked_inputs(con, parse_query("air nowhere")),
                                             None, None, None, None)
-        found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 3)
+        found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 3, 3)
     assert found.hopeless and found.docs == []
     assert search.search_stories(store, "air nowhere", SearchFilters(), 3).rows == []

@@ -208,7 +208,8 @@ _FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $sinc
 # top article's score, which ranked_stories compares with the candidates' cut.
 STORIES_SQL = f"""
 WITH r AS (SELECT * FROM search_ranked_in($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
-                                          $alts::{RANKED_TYPES['alts']}, $docs::INTEGER[])),
+                                          $alts::{RANKED_TYPES['alts']}, $docs::INTEGER[],
+                                          $dfs::STRUCT(term_id INTEGER, n BIGINT)[])),
 e AS (SELECT r.* FROM r WHERE NOT $filtered
       UNION ALL
       SELECT r.* FROM r
@@ -261,20 +262,20 @@ def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit
     """
     filtered = any(params[k] is not None for k in ("since", "until", "feed", "language"))
     depth = max(limit, 1) * STORY_DEPTH
-    width = depth * PRUNE_WIDTH
+    width, rank = depth * PRUNE_WIDTH, depth
     while True:
-        found = search_topk.candidates(lambda sql, args: _execute(con, sql, args), params, width) if prune \
-            else search_topk.EVERY_ARTICLE
+        found = search_topk.candidates(lambda sql, args: _execute(con, sql, args), params, width, rank) \
+            if prune else search_topk.EVERY_ARTICLE
         result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered,
-                                          "docs": found.docs})
+                                          "docs": found.docs, "dfs": found.dfs})
         considered, stories, last = result.rows[0][-3:] if result.rows else (0, 0, None)
         if not search_topk.proven(found, considered, depth, last):
-            width *= 8
+            width, rank = width * 8, rank * 8
             continue
         if stories >= limit or considered < depth:
             return QueryResult(result.columns[:-3], [row[:-3] for row in result.rows])
         depth *= 10
-        width = max(width, depth * PRUNE_WIDTH)
+        width, rank = max(width, depth * PRUNE_WIDTH), max(rank, depth)
 
 
 def attention_sql(by: str) -> str:
