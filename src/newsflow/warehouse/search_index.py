@@ -206,17 +206,30 @@ _FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $sinc
 # articles hold `$limit` stories or all the matches (ranked_stories checks, and widens). Only the
 # articles `$docs` are ranked (search_topk's candidates; NULL: all), so it also returns the last
 # top article's score, which ranked_stories compares with the candidates' cut.
-STORIES_SQL = f"""
-WITH r AS (SELECT * FROM search_ranked_in($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
-                                          $alts::{RANKED_TYPES['alts']}, $docs::INTEGER[],
-                                          $dfs::STRUCT(term_id INTEGER, n BIGINT)[])),
-e AS (SELECT r.* FROM r WHERE NOT $filtered
+_RANKED_IN = f"""search_ranked_in($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
+                                 $alts::{RANKED_TYPES['alts']}, {{docs}}, $dfs::STRUCT(term_id INTEGER, n BIGINT)[])"""
+
+
+def _filtered(ranked: str) -> str:
+    return f"""(SELECT r.* FROM {ranked} r WHERE NOT $filtered
       UNION ALL
-      SELECT r.* FROM r
-      SEMI JOIN (SELECT article_id FROM articles a WHERE $filtered AND {_FILTERS}) f USING (article_id)),
-top_articles AS (SELECT article_id, score FROM e ORDER BY score DESC, article_id LIMIT $depth),
+      SELECT r.* FROM {ranked} r
+      SEMI JOIN (SELECT article_id FROM articles a WHERE $filtered AND {_FILTERS}) f USING (article_id))"""
+
+
+_COPIES = """(SELECT coalesce(list(d.doc_id), [])::INTEGER[] FROM articles a JOIN search_docs d USING (article_id)
+               WHERE $docs::INTEGER[] IS NOT NULL AND a.story_id IN (SELECT story_id FROM top_stories)
+                 AND d.doc_id NOT IN (SELECT unnest($docs::INTEGER[])))"""
+# `more`: the copies of the top stories that are not candidates, ranked too, so that a story's
+# copies are counted whole (with every article ranked, $docs NULL, there are none).
+STORIES_SQL = f"""
+WITH ranked AS (SELECT * FROM {_RANKED_IN.format(docs="$docs::INTEGER[]")}),
+e0 AS {_filtered("ranked")},
+top_articles AS (SELECT article_id, score FROM e0 ORDER BY score DESC, article_id LIMIT $depth),
 top_stories AS (SELECT a.story_id, max(t.score) AS score FROM top_articles t JOIN articles a USING (article_id)
                 GROUP BY a.story_id ORDER BY score DESC, a.story_id LIMIT $limit),
+more AS (SELECT * FROM {_RANKED_IN.format(docs=_COPIES)}),
+e AS (SELECT * FROM e0 UNION ALL SELECT * FROM {_filtered("more")}),
 m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
              coalesce(a.published_at, a.fetched_at) AS appeared_at
       FROM articles a JOIN e USING (article_id)

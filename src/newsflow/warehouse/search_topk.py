@@ -84,12 +84,7 @@ WITH q AS (SELECT unnest($terms::{RANKED_TYPES['terms']}, recursive := true)),
 SELECT EXISTS (SELECT 1 FROM anchor) AS anchored, EXISTS (SELECT 1 FROM hopeless) AS hopeless,
        (SELECT t FROM theta) AS cut,
        (SELECT coalesce(list({{'term_id': term_id, 'n': n}}), []) FROM per_term) AS dfs,
-       -- the candidates and every copy of their stories, so a story's copies are counted whole
-       (SELECT coalesce(list(d.doc_id), []) FROM search_docs d
-        WHERE d.article_id IN (SELECT article_id FROM articles WHERE story_id IN (
-            SELECT a.story_id FROM articles a WHERE a.article_id IN (
-                SELECT article_id FROM search_docs WHERE doc_id IN (SELECT doc_id FROM chosen)))))
-       AS docs
+       (SELECT coalesce(list(doc_id), []) FROM chosen) AS docs
 """
 RELATIVE_SLACK = 1e-9
 """A score must clear the cut by this much: bounds and scores are sums of floats added in other orders."""
@@ -109,7 +104,7 @@ EVERY_ARTICLE = Candidates(None, 0.0, True, False)
 
 def candidates(execute: Callable[[str, dict[str, Any]], Any], params: dict[str, Any], m: int, rank: int
                ) -> Candidates:
-    """The articles that can score at least the floor theta, with their stories' copies.
+    """The articles that can score at least the floor theta.
 
     theta is the `rank`-th best word score among the best `m` anchor postings. `execute(sql,
     params)` runs a statement and returns its cursor.
