@@ -149,6 +149,15 @@ def _latency(table: Table, store: Warehouse, size: int) -> None:
         assert same, f"pruned and exact results differ for {text!r}"
     seconds = _timed(lambda: search.search_attention(store, "w3000", SearchFilters(), "day"), repeats=3)
     table.check(f"attention by day 'w3000', {size:,} articles", seconds, "s", 1.0, "<= 1 s")
+    before = {text: _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=3)
+              for text in QUERIES.values()}
+    started = time.perf_counter()
+    postings = search.compact(store)
+    table.add(f"newsflow search --compact, {postings:,} postings", time.perf_counter() - started, "s")
+    for name, text in QUERIES.items():
+        seconds = _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=3)
+        table.check(f"after --compact: '{text}' ({name})", seconds, "s", 1.0, "<= 1 s",
+                    ratio=ratio(seconds, before[text]), note="median of 3; ratio to the same query just before")
 
 
 def _timed(action: Any, repeats: int) -> float:

@@ -172,6 +172,18 @@ def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]
     return {(r[0], r[1]): r[2] for r in rows}
 
 
+def compact_postings(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite `search_postings` sorted by (term_id, doc_id) in one transaction; returns its rows."""
+    with transaction(con):
+        con.execute("CREATE OR REPLACE TEMP TABLE search_postings_sorted AS "
+                    "SELECT * FROM search_postings ORDER BY term_id, doc_id")
+        con.execute("DELETE FROM search_postings")
+        con.execute("INSERT INTO search_postings SELECT * FROM search_postings_sorted")
+        con.execute("DROP TABLE search_postings_sorted")
+    row = con.execute("SELECT count(*) FROM search_postings").fetchone()
+    return int(row[0]) if row else 0
+
+
 def clear_index(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for table in ("search_postings", "search_forms", "search_terms", "search_docs", "search_stopwords"):
