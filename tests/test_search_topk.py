@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsflow import search
+from newsflow import cli, search
 from newsflow.search import SearchFilters
 from newsflow.search_query import parse_query
 from newsflow.warehouse import Warehouse, search_index, search_topk
+from tests.conftest import write_config
 from tests.searchsample import Doc, store_docs
 
 WORDS = ["strike", "strikes", "syria", "air", "the", "haus", "und", "river", "floods", "talks", "talks", "air"]
@@ -32,7 +33,10 @@ def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_index, "PRUNE_WIDTH", 1)
 
 
-def both(store: Warehouse, query: str, limit: int, filters: SearchFilters = SearchFilters()
+NO_FILTERS = SearchFilters()
+
+
+def both(store: Warehouse, query: str, limit: int, filters: SearchFilters = NO_FILTERS
          ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     return (search.search_stories(store, query, filters, limit).rows,
             search.search_stories(store, query, filters, limit, prune=False).rows)
@@ -100,3 +104,18 @@ def test_a_word_found_nowhere_matches_nothing_without_widening(tmp_path: Path, n
         found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 3, 3)
     assert found.hopeless and found.docs == []
     assert search.search_stories(store, "air nowhere", SearchFilters(), 3).rows == []
+
+
+def test_compact_sorts_the_postings_by_term_and_keeps_every_result(tmp_path: Path) -> None:
+    store = common_word_store(tmp_path / "warehouse" / "news.duckdb")
+    before = [search.search_stories(store, q, SearchFilters(), 5).rows for q in QUERIES]
+    config = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    assert cli.main(["search", "--compact", "--config", str(config)]) == 0
+    with store.reading() as con:
+        order = [r[0:2] for r in con.execute("SELECT term_id, doc_id FROM search_postings ORDER BY rowid").fetchall()]
+    assert order == sorted(order) and len(order) > 40
+    assert [search.search_stories(store, q, SearchFilters(), 5).rows for q in QUERIES] == before
+    store_docs(store.path, [Doc("late", "syria", "syria air")])  # a later run appends, unsorted
+    search.refresh(store)
+    assert [row[0] for row in search.search_stories(store, "syria", SearchFilters(), 5).rows] == ["late"]
+    assert "late" in [row[0] for row in search.search_stories(store, "air", SearchFilters(), 50).rows]

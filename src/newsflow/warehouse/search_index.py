@@ -14,8 +14,8 @@ from typing import Any
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.warehouse.loads import transaction
 from newsflow.warehouse import search_topk
+from newsflow.warehouse.loads import transaction
 from newsflow.warehouse.reads import QueryResult
 
 
