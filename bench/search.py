@@ -1,9 +1,12 @@
 """6. Search: query latency over 1,000,000 indexed articles, and what keeping the index current costs a run.
 
 The 1M index is generated in SQL (`fill_index`): each synthetic article (bench/synth.py) gets the
-postings of its real words (all of them in every article: the worst case of common words) plus
-`RANDOM_TERMS` words drawn from a skewed vocabulary of `VOCABULARY` terms, so that rare, middling
-and common words exist. Queries run through `newsflow.search` exactly as the CLI runs them.
+postings of its real words (all of them in every article, tf 1-8: the worst case of common words)
+plus `--search-draws` (30; 250 is a real article's distinct terms) words drawn from a skewed
+vocabulary of `VOCABULARY` terms, so that rare, middling and common words exist; lengths vary.
+Queries run through `newsflow.search` exactly as the CLI runs them, top-k pruned, and each against
+the exact path that ranks every match (`prune=False`, once, in the same run; the results must be
+equal). Then `newsflow search --compact` sorts the postings by term and the queries run again.
 Indexing: 1,000 new articles of ~3.4 KB real-looking text (`synth.article_batch`) are stored and
 indexed with `search.update_index` against 1,000 and 1,000,000 stored (and indexed) articles; the
 baseline of the ratio is the small warehouse. A whole rebuild (what fts's `create_fts_index`

@@ -6,6 +6,7 @@ data in and out. Writes are bulk `INSERT ... SELECT unnest(...)`, one transactio
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -229,19 +230,18 @@ def _filtered(ranked: str) -> str:
       SEMI JOIN (SELECT article_id FROM articles a WHERE $filtered AND {_FILTERS}) f USING (article_id))"""
 
 
+# The copies of the top stories that were not ranked (not candidates): ranked_stories ranks them
+# too, so that a story's copies are counted whole (with every article ranked there are none).
 _COPIES = """(SELECT coalesce(list(d.doc_id), [])::INTEGER[] FROM articles a JOIN search_docs d USING (article_id)
                WHERE $docs::INTEGER[] IS NOT NULL AND a.story_id IN (SELECT story_id FROM top_stories)
                  AND d.doc_id NOT IN (SELECT unnest($docs::INTEGER[])))"""
-# `more`: the copies of the top stories that are not candidates, ranked too, so that a story's
-# copies are counted whole (with every article ranked, $docs NULL, there are none).
 STORIES_SQL = f"""
 WITH ranked AS (SELECT * FROM {_RANKED_IN.format(docs="$docs::INTEGER[]")}),
 e0 AS {_filtered("ranked")},
 top_articles AS (SELECT article_id, score FROM e0 ORDER BY score DESC, article_id LIMIT $depth),
 top_stories AS (SELECT a.story_id, max(t.score) AS score FROM top_articles t JOIN articles a USING (article_id)
                 GROUP BY a.story_id ORDER BY score DESC, a.story_id LIMIT $limit),
-more AS (SELECT * FROM {_RANKED_IN.format(docs=_COPIES)}),
-e AS (SELECT * FROM e0 UNION ALL SELECT * FROM {_filtered("more")}),
+e AS (SELECT * FROM e0),
 m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
              coalesce(a.published_at, a.fetched_at) AS appeared_at
       FROM articles a JOIN e USING (article_id)
@@ -250,7 +250,7 @@ SELECT story_id, arg_max(title, score) AS title, count(DISTINCT site) AS outlets
        arg_min(site, (appeared_at, article_id)) AS first_outlet, min(appeared_at) AS first_seen,
        round(max(score), 3) AS score,
        (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found,
-       (SELECT min(score) FROM top_articles) AS last_score
+       (SELECT min(score) FROM top_articles) AS last_score, {_COPIES} AS unranked
 FROM m GROUP BY story_id
 ORDER BY score DESC, outlets DESC, story_id
 """
@@ -293,12 +293,16 @@ def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit
             if prune else search_topk.EVERY_ARTICLE
         result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered,
                                           "docs": found.docs, "dfs": found.dfs})
-        considered, stories, last = result.rows[0][-3:] if result.rows else (0, 0, None)
+        considered, stories, last, unranked = result.rows[0][-4:] if result.rows else (0, 0, None, [])
         if not search_topk.proven(found, considered, depth, last):
             width, rank = width * 8, rank * 8
             continue
+        if unranked and not found.complete:  # the top stories' other copies: below the top, they change only counts
+            found = dataclasses.replace(found, docs=[*(found.docs or []), *unranked])
+            result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered,
+                                              "docs": found.docs, "dfs": found.dfs})
         if stories >= limit or considered < depth:
-            return QueryResult(result.columns[:-3], [row[:-3] for row in result.rows])
+            return QueryResult(result.columns[:-4], [row[:-4] for row in result.rows])
         depth *= 10
         width, rank = max(width, depth * PRUNE_WIDTH), max(rank, depth)
 
