@@ -174,13 +174,22 @@ def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]
 
 
 def compact_postings(con: duckdb.DuckDBPyConnection) -> int:
-    """Rewrite `search_postings` sorted by (term_id, doc_id) in one transaction; returns its rows."""
+    """Rewrite `search_postings` sorted by (term_id, doc_id) in one transaction; returns its rows.
+
+    A new table with the same definition replaces it whole (a DELETE would leave the old row
+    groups behind, marked deleted), then a checkpoint frees the old blocks.
+    """
+    row = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'search_postings' "
+                      "AND schema_name = 'main'").fetchone()
+    if row is None:
+        raise WarehouseError(NO_INDEX)
+    ddl = str(row[0]).replace("search_postings", "search_postings_sorted", 1)
     with transaction(con):
-        con.execute("CREATE OR REPLACE TEMP TABLE search_postings_sorted AS "
-                    "SELECT * FROM search_postings ORDER BY term_id, doc_id")
-        con.execute("DELETE FROM search_postings")
-        con.execute("INSERT INTO search_postings SELECT * FROM search_postings_sorted")
-        con.execute("DROP TABLE search_postings_sorted")
+        con.execute(ddl)
+        con.execute("INSERT INTO search_postings_sorted SELECT * FROM search_postings ORDER BY term_id, doc_id")
+        con.execute("DROP TABLE search_postings")
+        con.execute("ALTER TABLE search_postings_sorted RENAME TO search_postings")
+    con.execute("CHECKPOINT")
     row = con.execute("SELECT count(*) FROM search_postings").fetchone()
     return int(row[0]) if row else 0
 
