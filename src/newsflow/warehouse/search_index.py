@@ -173,6 +173,10 @@ def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]
     return {(r[0], r[1]): r[2] for r in rows}
 
 
+COMPACT_MEMORY_LIMIT = "2GB"
+"""DuckDB's memory for `newsflow search --compact`'s sort (it spills beyond)."""
+
+
 def compact_postings(con: duckdb.DuckDBPyConnection) -> int:
     """Rewrite `search_postings` sorted by (term_id, doc_id) in one transaction; returns its rows.
 
@@ -184,12 +188,16 @@ def compact_postings(con: duckdb.DuckDBPyConnection) -> int:
     if row is None:
         raise WarehouseError(NO_INDEX)
     ddl = str(row[0]).replace("search_postings", "search_postings_sorted", 1)
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute(f"SET memory_limit = '{COMPACT_MEMORY_LIMIT}'")  # the writer's 256 MB ran out sorting 252M rows
     with transaction(con):
         con.execute(ddl)
         con.execute("INSERT INTO search_postings_sorted SELECT * FROM search_postings ORDER BY term_id, doc_id")
         con.execute("DROP TABLE search_postings")
         con.execute("ALTER TABLE search_postings_sorted RENAME TO search_postings")
     con.execute("CHECKPOINT")
+    if limit is not None:
+        con.execute(f"SET memory_limit = '{limit[0]}'")
     row = con.execute("SELECT count(*) FROM search_postings").fetchone()
     return int(row[0]) if row else 0
 
