@@ -41,6 +41,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--peer-python", type=Path, default=Path(os.environ.get("NEWSFLOW_BENCH_PEER_PYTHON",
                                                                                 DEFAULT_PEER_PYTHON)),
                         help="python of a venv with newspaper4k, for the extra peer")
+    parser.add_argument("--search-draws", type=int, default=30,
+                        help="search: random words per synthetic article (250 is a real article's distinct terms)")
     return parser.parse_args(argv)
 
 
@@ -82,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as scratch:
         workdir = args.workdir or Path(scratch)
         opts = Options.quick_mode(workdir) if args.quick else Options(workdir)
-        opts.only, opts.peer_python = only, args.peer_python
+        opts.only, opts.peer_python, opts.search_draws = only, args.peer_python, args.search_draws
         print(f"machine: {machine()}\n", flush=True)
         try:
             tables = run_benchmarks(opts)

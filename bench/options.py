@@ -35,7 +35,9 @@ class Options:
     memory_feeds: int = 50
     # 5. load
     load_articles: int = 10_000
-    # 6. prefect
+    # 6. search
+    search_draws: int = 30  # random words per synthetic article (250: a real article's distinct terms)
+    # 7. prefect
     prefect_articles: int = 100
     shared: dict[str, Any] = field(default_factory=dict)  # what one benchmark leaves for another
 

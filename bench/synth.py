@@ -45,7 +45,7 @@ _ROWS = f"""
 """
 
 
-def populate(path: Path, articles: int, feed_prefix: str, feeds: int) -> float:
+def populate(path: Path, articles: int, feed_prefix: str, feeds: int, search_draws: int = 30) -> float:
     """Fill a new warehouse with `articles` stored articles, their entries and events; seconds."""
     started = time.perf_counter()
     params = {"n": articles, "prefix": feed_prefix, "feeds": feeds}
@@ -71,7 +71,7 @@ def populate(path: Path, articles: int, feed_prefix: str, feeds: int) -> float:
             SELECT id, id, NULL, now() - to_seconds(($n - i) * (730 * 86400 // $n))
             FROM (SELECT i, substr(sha256(u), 1, 16) AS id FROM (SELECT i, 'https://synthetic' || (i % 100)
                   || '.example/news/' || i || '.html' AS u FROM range($n) t(i)))""", {"n": articles})
-        search_bench.fill_index(con, articles)  # the search index as runs leave it (bench/search.py)
+        search_bench.fill_index(con, articles, search_draws)  # the search index as runs leave it (bench/search.py)
         con.execute("INSERT INTO runs (run_id, started_at, finished_at, status) "
                     f"VALUES ('{SYNTHETIC_RUN}', now(), now(), 'completed')")
     return time.perf_counter() - started

@@ -31,6 +31,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     parser.add_argument("--reindex", action="store_true",
                         help="index every article missing from the search index or changed since (after reextract)")
+    parser.add_argument("--compact", action="store_true",
+                        help="rewrite the search postings sorted by term, so that queries skip what they do not need")
     parser.add_argument("--config", metavar="PATH", help="config file (default: config/newsflow.toml)")
 
 
@@ -48,8 +50,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     store = Warehouse(config.warehouse_path, config.lock_timeout)
     if args.reindex:
         print(f"search index updated: {search.refresh(store)} articles indexed")
-        if not args.query:
-            return 0
+    if args.compact:
+        print(f"search index compacted: {search.compact(store)} postings sorted by term")
+    if (args.reindex or args.compact) and not args.query:
+        return 0
     if not args.query:
         return fail("give a query, e.g. newsflow search '\"air strikes\" syria'", EXIT_USAGE)
     if args.limit < 1:

@@ -77,6 +77,18 @@ def refresh(store: Warehouse) -> int:
         return update_index(con)
 
 
+def compact(store: Warehouse) -> int:
+    """Rewrite the postings sorted by term (`newsflow search --compact`); returns how many.
+
+    Runs append their postings in article order, so a word's postings are spread over the whole
+    table and every query scans all its `term_id`s. Sorted, each word's postings sit together
+    and DuckDB skips the rest by its min/max per row group; what runs append afterwards is
+    scanned whole until the next compaction. It costs a sort of the whole table, so no run does it.
+    """
+    with store.run_lock(), store.writing() as con:
+        return search_index.compact_postings(con)
+
+
 def reindex(store: Warehouse) -> int:
     """Drop the index and build it again from every stored article (what fts would do per change)."""
     with store.run_lock(), store.writing() as con:
@@ -127,12 +139,17 @@ def unindexed_count(store: Warehouse) -> int:
         return search_index.unindexed_count(con)
 
 
-def search_stories(store: Warehouse, text: str, filters: SearchFilters, limit: int) -> QueryResult:
-    """One row per story matching `text`, best first, with its outlets and first outlet."""
+def search_stories(store: Warehouse, text: str, filters: SearchFilters, limit: int, *,
+                   prune: bool = True) -> QueryResult:
+    """One row per story matching `text`, best first, with its outlets and first outlet.
+
+    Only the articles that can be among the best are ranked (top-k pruning, docs/search.md);
+    `prune=False` ranks every match, for tests and benchmarks to compare with.
+    """
     query = parse_query(text)
     with store.reading() as con:
         params = search_index.search_params(ranked_inputs(con, query), **vars(filters))
-        return search_index.ranked_stories(con, params, limit)
+        return search_index.ranked_stories(con, params, limit, prune=prune)
 
 
 def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str) -> QueryResult:

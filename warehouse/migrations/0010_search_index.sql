@@ -27,11 +27,14 @@ CREATE TABLE search_forms (
     term_id  INTEGER NOT NULL
 );
 
--- One row per (term, article): how often the term occurs (title occurrences count twice).
+-- One row per (term, article): how often the term occurs (title occurrences count twice), and the
+-- article's length (search_docs.length, copied), so that a term's postings alone give each
+-- article's BM25 impact: a query ranks a common word's best postings without joining the rest.
 CREATE TABLE search_postings (
-    term_id  INTEGER NOT NULL,
-    doc_id   INTEGER NOT NULL,
-    tf       USMALLINT NOT NULL
+    term_id     INTEGER NOT NULL,
+    doc_id      INTEGER NOT NULL,
+    tf          USMALLINT NOT NULL,
+    doc_length  INTEGER NOT NULL
 );
 
 -- The stop words left out of the index, per language, so queries skip them the same way.

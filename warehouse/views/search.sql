@@ -10,15 +10,22 @@
 -- of its alternatives has all its words (and its phrase pattern), and no negated alternative does. Score: BM25 (k1 1.2,
 -- b 0.75) summed over the matched terms, with N and df counted from the index; a word's df
 -- counts its articles in every language.
-CREATE OR REPLACE MACRO search_ranked(terms, stops, alts) AS TABLE
+-- search_ranked_in(terms, stops, alts, docs, dfs) is the same restricted to the articles whose
+-- doc_id is in the list `docs` (NULL: every article); `dfs` STRUCT(term_id, n)[] gives each query
+-- term's document frequency over the whole index (required with `docs`). `newsflow search` ranks
+-- only the candidates its top-k bound leaves (docs/search.md, "Speed").
+CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
 WITH q AS (SELECT unnest(terms, recursive := true)),
      a AS (SELECT unnest(alts, recursive := true)),
      st AS (SELECT clause, alt, "language", count(*) AS n
             FROM (SELECT unnest(stops, recursive := true)) GROUP BY ALL),
      stats AS (SELECT count(*) AS n_docs, avg(length) AS avgdl FROM search_docs),
      -- the query terms' postings, read once
-     hits AS MATERIALIZED (SELECT doc_id, term_id, tf FROM search_postings WHERE term_id IN (SELECT term_id FROM q)),
-     qdf AS (SELECT term_id, count(*) AS n FROM hits GROUP BY term_id),
+     hits AS MATERIALIZED (SELECT doc_id, term_id, tf FROM search_postings WHERE term_id IN (SELECT term_id FROM q)
+                           AND (docs IS NULL OR doc_id IN (SELECT unnest(docs)))),
+     qdf AS (SELECT term_id, count(*) AS n FROM hits WHERE dfs IS NULL GROUP BY term_id
+             UNION ALL
+             SELECT unnest(dfs, recursive := true) WHERE dfs IS NOT NULL),
      df AS (SELECT q.clause, q.alt, q.pos, sum(qdf.n) AS df FROM q JOIN qdf USING (term_id) GROUP BY ALL),
      -- the anchor: the rarest required word (or, for a clause of OR'ed alternatives, the whole
      -- clause) that no stop word can stand for. Every match has one of its terms, so only those
@@ -75,6 +82,9 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
 SELECT p.article_id, p.score
 FROM per_doc p LEFT JOIN auto_ok o USING ("language") CROSS JOIN required r
 WHERE (p.mask | coalesce(o.mask, 0::UBIGINT)) = r.mask AND NOT p.excluded;
+
+CREATE OR REPLACE MACRO search_ranked(terms, stops, alts) AS TABLE
+SELECT * FROM search_ranked_in(terms, stops, alts, NULL::INTEGER[], NULL::STRUCT(term_id INTEGER, n BIGINT)[]);
 
 -- search_articles('query'): the same search from SQL, for analysts: one row per matching article,
 -- best first (docs/search.md). The query syntax is the CLI's ("phrases", -word, OR). Words are

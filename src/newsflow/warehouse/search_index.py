@@ -6,6 +6,7 @@ data in and out. Writes are bulk `INSERT ... SELECT unnest(...)`, one transactio
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,7 @@ from typing import Any
 import duckdb
 
 from newsflow.errors import WarehouseError
+from newsflow.warehouse import search_topk
 from newsflow.warehouse.loads import transaction
 from newsflow.warehouse.reads import QueryResult
 
@@ -130,11 +132,12 @@ def _add_postings_and_forms(con: duckdb.DuckDBPyConnection, docs: Sequence[Index
             tfs.append(tf)
     con.execute("""
         INSERT INTO search_postings
-        SELECT t.term_id, d.doc_id, n.tf
+        SELECT t.term_id, d.doc_id, n.tf, d.length
         FROM (SELECT unnest($articles) AS article_id, unnest($langs) AS language, unnest($terms) AS term,
                      unnest($tfs)::USMALLINT AS tf) n
         JOIN search_terms t ON t.language = n.language AND t.term = n.term
-        JOIN (SELECT doc_id, article_id FROM search_docs WHERE article_id IN (SELECT unnest($ids))) d USING (article_id)
+        JOIN (SELECT doc_id, article_id, length FROM search_docs WHERE article_id IN (SELECT unnest($ids))) d
+             USING (article_id)
         """, {"articles": articles, "langs": langs, "terms": terms, "tfs": tfs, "ids": [d.article_id for d in docs]})
     forms = {(d.language, form, term) for d in docs for form, term in d.forms.items()}
     con.execute("""
@@ -170,6 +173,35 @@ def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]
     return {(r[0], r[1]): r[2] for r in rows}
 
 
+COMPACT_MEMORY_LIMIT = "2GB"
+"""DuckDB's memory for `newsflow search --compact`'s sort (it spills beyond)."""
+
+
+def compact_postings(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite `search_postings` sorted by (term_id, doc_id) in one transaction; returns its rows.
+
+    A new table with the same definition replaces it whole (a DELETE would leave the old row
+    groups behind, marked deleted), then a checkpoint frees the old blocks.
+    """
+    row = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'search_postings' "
+                      "AND schema_name = 'main'").fetchone()
+    if row is None:
+        raise WarehouseError(NO_INDEX)
+    ddl = str(row[0]).replace("search_postings", "search_postings_sorted", 1)
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute(f"SET memory_limit = '{COMPACT_MEMORY_LIMIT}'")  # the writer's 256 MB ran out sorting 252M rows
+    with transaction(con):
+        con.execute(ddl)
+        con.execute("INSERT INTO search_postings_sorted SELECT * FROM search_postings ORDER BY term_id, doc_id")
+        con.execute("DROP TABLE search_postings")
+        con.execute("ALTER TABLE search_postings_sorted RENAME TO search_postings")
+    con.execute("CHECKPOINT")
+    if limit is not None:
+        con.execute(f"SET memory_limit = '{limit[0]}'")
+    row = con.execute("SELECT count(*) FROM search_postings").fetchone()
+    return int(row[0]) if row else 0
+
+
 def clear_index(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for table in ("search_postings", "search_forms", "search_terms", "search_docs", "search_stopwords"):
@@ -178,11 +210,7 @@ def clear_index(con: duckdb.DuckDBPyConnection) -> None:
 
 # --- queries ------------------------------------------------------------------------------
 
-RANKED_TYPES = {
-    "terms": "STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, term_id INTEGER, negated BOOLEAN)[]",
-    "stops": "STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, \"language\" VARCHAR)[]",
-    "alts": "STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR, negated BOOLEAN)[]",
-}
+RANKED_TYPES = search_topk.RANKED_TYPES
 # The stories view's site (host less "www."), without a regex per matching article.
 _HOST = "lower(split_part(split_part(split_part(split_part(a.canonical_url, '/', 3), ':', 1), '?', 1), '#', 1))"
 _SITE = f"CASE WHEN starts_with({_HOST}, 'www.') THEN {_HOST}[5:] ELSE {_HOST} END"
@@ -205,16 +233,32 @@ _FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $sinc
       AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)"""
 # Top stories without joining every match with `articles`: the best `$depth` matching articles
 # name the candidate stories, and only those stories' copies are read. Exact whenever those
-# articles hold `$limit` stories or all the matches (ranked_stories checks, and widens).
-STORIES_SQL = f"""
-WITH r AS (SELECT * FROM {_RANKED}),
-e AS (SELECT r.* FROM r WHERE NOT $filtered
+# articles hold `$limit` stories or all the matches (ranked_stories checks, and widens). Only the
+# articles `$docs` are ranked (search_topk's candidates; NULL: all), so it also returns the last
+# top article's score, which ranked_stories compares with the candidates' cut.
+_RANKED_IN = f"""search_ranked_in($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
+                                 $alts::{RANKED_TYPES['alts']}, {{docs}}, $dfs::STRUCT(term_id INTEGER, n BIGINT)[])"""
+
+
+def _filtered(ranked: str) -> str:
+    return f"""(SELECT r.* FROM {ranked} r WHERE NOT $filtered
       UNION ALL
-      SELECT r.* FROM r
-      SEMI JOIN (SELECT article_id FROM articles a WHERE $filtered AND {_FILTERS}) f USING (article_id)),
-top_articles AS (SELECT article_id, score FROM e ORDER BY score DESC, article_id LIMIT $depth),
+      SELECT r.* FROM {ranked} r
+      SEMI JOIN (SELECT article_id FROM articles a WHERE $filtered AND {_FILTERS}) f USING (article_id))"""
+
+
+# The copies of the top stories that were not ranked (not candidates): ranked_stories ranks them
+# too, so that a story's copies are counted whole (with every article ranked there are none).
+_COPIES = """(SELECT coalesce(list(d.doc_id), [])::INTEGER[] FROM articles a JOIN search_docs d USING (article_id)
+               WHERE $docs::INTEGER[] IS NOT NULL AND a.story_id IN (SELECT story_id FROM top_stories)
+                 AND d.doc_id NOT IN (SELECT unnest($docs::INTEGER[])))"""
+STORIES_SQL = f"""
+WITH ranked AS (SELECT * FROM {_RANKED_IN.format(docs="$docs::INTEGER[]")}),
+e0 AS {_filtered("ranked")},
+top_articles AS (SELECT article_id, score FROM e0 ORDER BY score DESC, article_id LIMIT $depth),
 top_stories AS (SELECT a.story_id, max(t.score) AS score FROM top_articles t JOIN articles a USING (article_id)
                 GROUP BY a.story_id ORDER BY score DESC, a.story_id LIMIT $limit),
+e AS (SELECT * FROM e0),
 m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
              coalesce(a.published_at, a.fetched_at) AS appeared_at
       FROM articles a JOIN e USING (article_id)
@@ -222,7 +266,8 @@ m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
 SELECT story_id, arg_max(title, score) AS title, count(DISTINCT site) AS outlets, count(*) AS articles,
        arg_min(site, (appeared_at, article_id)) AS first_outlet, min(appeared_at) AS first_seen,
        round(max(score), 3) AS score,
-       (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found
+       (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found,
+       (SELECT min(score) FROM top_articles) AS last_score, {_COPIES} AS unranked
 FROM m GROUP BY story_id
 ORDER BY score DESC, outlets DESC, story_id
 """
@@ -245,16 +290,38 @@ STORY_DEPTH = 50
 """Matching articles read per story asked for, before widening (syndication: copies per story)."""
 
 
-def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int) -> QueryResult:
-    """The `limit` best stories; widens the candidates until they hold `limit` stories or every match."""
+PRUNE_WIDTH = 4
+"""Anchor postings kept per top article wanted, before widening (search_topk)."""
+
+
+def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int, *,
+                   prune: bool = True) -> QueryResult:
+    """The `limit` best stories; widens the candidates until they hold `limit` stories or every match.
+
+    Only the articles that can still be among the best (`search_topk.candidates`) are ranked; when
+    the best of them cannot be proven the best of all, the candidates widen 8x. `prune=False`
+    ranks every match (the exact reference the tests and bench/search.py compare with).
+    """
     filtered = any(params[k] is not None for k in ("since", "until", "feed", "language"))
     depth = max(limit, 1) * STORY_DEPTH
+    width, rank = depth * PRUNE_WIDTH, depth
     while True:
-        result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered})
-        considered, found = (result.rows[0][-2], result.rows[0][-1]) if result.rows else (0, 0)
-        if found >= limit or considered < depth:
-            return QueryResult(result.columns[:-2], [row[:-2] for row in result.rows])
+        found = search_topk.candidates(lambda sql, args: _execute(con, sql, args), params, width, rank) \
+            if prune else search_topk.EVERY_ARTICLE
+        result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered,
+                                          "docs": found.docs, "dfs": found.dfs})
+        considered, stories, last, unranked = result.rows[0][-4:] if result.rows else (0, 0, None, [])
+        if not search_topk.proven(found, considered, depth, last):
+            width, rank = width * 8, rank * 8
+            continue
+        if unranked and not found.complete:  # the top stories' other copies: below the top, they change only counts
+            found = dataclasses.replace(found, docs=[*(found.docs or []), *unranked])
+            result = _run(con, STORIES_SQL, {**params, "limit": limit, "depth": depth, "filtered": filtered,
+                                              "docs": found.docs, "dfs": found.dfs})
+        if stories >= limit or considered < depth:
+            return QueryResult(result.columns[:-4], [row[:-4] for row in result.rows])
         depth *= 10
+        width, rank = max(width, depth * PRUNE_WIDTH), max(rank, depth)
 
 
 def attention_sql(by: str) -> str:

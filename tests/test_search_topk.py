@@ -1,0 +1,121 @@
+"""Top-k pruning ranks only the articles that can be among the best, and returns the exact result."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow import cli, search
+from newsflow.search import SearchFilters
+from newsflow.search_query import parse_query
+from newsflow.warehouse import Warehouse, search_index, search_topk
+from tests.conftest import write_config
+from tests.searchsample import Doc, store_docs
+
+WORDS = ["strike", "strikes", "syria", "air", "the", "haus", "und", "river", "floods", "talks", "talks", "air"]
+QUERIES = ["air", "strikes", "air strikes", '"air strikes"', "syria -river", "haus OR floods", "und haus",
+           "talks the", "air OR talks", '"the air"', "air -talks", "nowhere", "air nowhere"]
+
+docs_strategy = st.lists(
+    st.tuples(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14), st.sampled_from(["en", "de", None]),
+              st.integers(min_value=0, max_value=3)),
+    min_size=1, max_size=16)
+
+
+@pytest.fixture
+def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One candidate article per story asked for, so that small indexes prune and widen too."""
+    monkeypatch.setattr(search_index, "STORY_DEPTH", 1)
+    monkeypatch.setattr(search_index, "PRUNE_WIDTH", 1)
+
+
+NO_FILTERS = SearchFilters()
+
+
+def both(store: Warehouse, query: str, limit: int, filters: SearchFilters = NO_FILTERS
+         ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    return (search.search_stories(store, query, filters, limit).rows,
+            search.search_stories(store, query, filters, limit, prune=False).rows)
+
+
+@settings(max_examples=12, deadline=None)
+@given(docs_strategy, st.integers(min_value=1, max_value=4))
+def test_pruned_search_returns_the_exact_ranking(texts: list[tuple[list[str], str | None, int]], limit: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "STORY_DEPTH", 1)
+        patch.setattr(search_index, "PRUNE_WIDTH", 1)
+        docs = [Doc(f"a{i:03}", words[0], " ".join(words), language=lang, days_ago=1 + i % 3,
+                    story=f"a{story:03}" if story < i else None, site=f"s{i % 3}.example")
+                for i, (words, lang, story) in enumerate(texts)]
+        with tempfile.TemporaryDirectory() as scratch:
+            store = store_docs(Path(scratch) / "w.duckdb", docs)
+            search.refresh(store)
+            for query in QUERIES:
+                pruned, exact = both(store, query, limit)
+                assert pruned == exact, query
+            pruned, exact = both(store, "air", limit, SearchFilters(language="de"))
+            assert pruned == exact
+
+
+def common_word_store(path: Path) -> Warehouse:
+    """40 articles with `air`, from once to many times, and of different lengths."""
+    docs = [Doc(f"a{i:03}", "news", " ".join(["air"] * (1 + i % 7) + ["talks"] * (i % 11)))
+            for i in range(40)]
+    store = store_docs(path, docs)
+    search.refresh(store)
+    return store
+
+
+def test_a_common_word_ranks_only_its_best_postings(tmp_path: Path, narrow: None) -> None:
+    store = common_word_store(tmp_path / "w.duckdb")
+    with store.reading() as con:
+        params = search_index.search_params(search.ranked_inputs(con, parse_query("air")), None, None, None, None)
+        found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 3, 3)
+    assert found.docs is not None and 3 <= len(found.docs) < 40
+    assert not found.complete
+    pruned, exact = both(store, "air", 3)
+    assert pruned == exact and len(pruned) == 3
+
+
+def test_candidates_bound_every_article_left_out(tmp_path: Path) -> None:
+    store = common_word_store(tmp_path / "w.duckdb")
+    with store.reading() as con:
+        params = search_index.search_params(search.ranked_inputs(con, parse_query("air talks")),
+                                            None, None, None, None)
+        found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 5, 5)
+        scores = dict(con.execute("""
+            SELECT d.doc_id, r.score FROM search_ranked($terms::{t}, $stops::{s}, $alts::{a}) r
+            JOIN search_docs d USING (article_id)""".format(**{k[0]: v for k, v in search_topk.RANKED_TYPES.items()}),
+            {k: params[k] for k in ("terms", "stops", "alts")}).fetchall())
+    assert found.docs is not None
+    left_out = [score for doc, score in scores.items() if doc not in found.docs]
+    assert left_out and max(left_out) < found.cut
+
+
+def test_a_word_found_nowhere_matches_nothing_without_widening(tmp_path: Path, narrow: None) -> None:
+    store = common_word_store(tmp_path / "w.duckdb")
+    with store.reading() as con:
+        params = search_index.search_params(search.ranked_inputs(con, parse_query("air nowhere")),
+                                            None, None, None, None)
+        found = search_topk.candidates(lambda sql, args: con.execute(sql, args), params, 3, 3)
+    assert found.hopeless and found.docs == []
+    assert search.search_stories(store, "air nowhere", SearchFilters(), 3).rows == []
+
+
+def test_compact_sorts_the_postings_by_term_and_keeps_every_result(tmp_path: Path) -> None:
+    store = common_word_store(tmp_path / "warehouse" / "news.duckdb")
+    before = [search.search_stories(store, q, SearchFilters(), 5).rows for q in QUERIES]
+    config = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    assert cli.main(["search", "--compact", "--config", str(config)]) == 0
+    with store.reading() as con:
+        order = [r[0:2] for r in con.execute("SELECT term_id, doc_id FROM search_postings ORDER BY rowid").fetchall()]
+    assert order == sorted(order) and len(order) > 40
+    assert [search.search_stories(store, q, SearchFilters(), 5).rows for q in QUERIES] == before
+    store_docs(store.path, [Doc("late", "syria", "syria air")])  # a later run appends, unsorted
+    search.refresh(store)
+    assert [row[0] for row in search.search_stories(store, "syria", SearchFilters(), 5).rows] == ["late"]
+    assert "late" in [row[0] for row in search.search_stories(store, "air", SearchFilters(), 50).rows]
