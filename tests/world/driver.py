@@ -97,7 +97,7 @@ def world_config(world: World, workdir: Path) -> Path:
         "warehouse": {"path": "warehouse/news.duckdb"},
         "fetch": {"timeout": FETCH_TIMEOUT, "per_host_delay": 0.0, "per_host_concurrency": 4, "concurrency": 16,
                   "allowed_networks": list(ALLOWED_NETWORKS), "max_retry_after": 1.0, "max_bytes": 1_000_000},
-        "extract": {"workers": 1, "timeout": 5.0, "batch_size": 10, "keep_html": False},
+        "extract": {"workers": spec.extract_workers, "timeout": 5.0, "batch_size": 10, "keep_html": False},
         "polling": {"min_interval": 0},
         "schedule": {"interval": int(spec.budget)},
         "execution": {"prefect": "never"},

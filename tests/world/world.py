@@ -59,13 +59,14 @@ class WorldSpec:
     new_per_run: int = 1  # items a feed publishes between two runs
     dead_feeds: int = 0  # feeds whose host never resolves
     budget: float = 20.0  # seconds a run may take (the config's schedule interval)
+    extract_workers: int = 1
 
     def describe(self) -> str:
         return (f"WorldSpec(seed={self.seed}, sites={self.sites}, feeds={self.feeds}, runs={self.runs}, "
                 f"fault_rate={self.fault_rate}, faults={self.faults}, event_rate={self.event_rate}, "
                 f"events={self.events}, guid_fault_rate={self.guid_fault_rate}, guid_faults={self.guid_faults}, "
                 f"window={self.window}, new_per_run={self.new_per_run}, dead_feeds={self.dead_feeds}, "
-                f"budget={self.budget})")
+                f"budget={self.budget}, extract_workers={self.extract_workers})")
 
 
 @dataclass(frozen=True)
