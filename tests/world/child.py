@@ -19,7 +19,7 @@ def install_world_dns() -> None:
     table_path = os.environ.get(ENV_VAR)
     if not table_path:
         raise SystemExit(f"tests.world.child: set {ENV_VAR} to a DNS table file")
-    netguard.system_resolver = WorldResolver(DnsTable.read(Path(table_path)))  # type: ignore[assignment]
+    netguard.system_resolver = WorldResolver(DnsTable.read(Path(table_path)))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from newsflow.config import SETTINGS
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO, MemoryReport, _hwm_mib
@@ -31,8 +33,6 @@ from tests.world import invariants
 from tests.world.dns import ENV_VAR
 from tests.world.invariants import Violation
 from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec, open_world
-
-import psutil
 
 SIMULATED_INTERVAL = 900  # seconds of simulated time between two runs
 START_SLACK = 15.0  # seconds on top of the budget: interpreter start, imports, a loaded 2-core machine
@@ -56,6 +56,7 @@ class RunRecord:
     killed_by_world: bool = False
     over_budget: bool = False
     stderr_tail: str = ""
+    traceback: str = ""  # the exception line of the first traceback the run printed, if any
     peak_tree_mib: float = 0.0
     reader: str | None = None
     reader_held: bool = False
@@ -82,7 +83,8 @@ class SoakReport:
         longest = self.longest_run
         longest_text = f"{longest.elapsed:.1f} s (run {longest.index})" if longest else "n/a"
         kinds = sorted({v.invariant for v in self.violations})
-        return (f"{self.spec.describe()}\nruns: {len(self.runs)}; faults injected: {dict(sorted(self.faults_injected.items()))}"
+        injected = dict(sorted(self.faults_injected.items()))
+        return (f"{self.spec.describe()}\nruns: {len(self.runs)}; faults injected: {injected}"
                 f"\nitems served: {self.items_served}; entries lost: {self.entries_lost}; unconfirmed (killed runs): "
                 f"{self.items_unconfirmed}; entry states: {self.entry_states}\nlongest run: {longest_text} against a "
                 f"budget of {self.spec.budget:.0f} s (+{START_SLACK:.0f} s start-up slack); peak tree RSS "
@@ -200,6 +202,7 @@ class WorldDriver:
         record.elapsed = time.monotonic() - started
         record.exit_code = proc.returncode
         record.stderr_tail = err.strip()[-2000:]
+        record.traceback = _first_traceback(err)
         record.peak_tree_mib = memory.peak_sampled_sum
 
     def _wait(self, proc: subprocess.Popen[str], started: float) -> tuple[bool, bool]:
@@ -268,6 +271,8 @@ class WorldDriver:
         if record.over_budget or record.elapsed > self.world.spec.budget + START_SLACK:
             found.append(Violation(run, "run_within_budget", f"{record.elapsed:.1f} s, killed at budget "
                                                               f"{self.world.spec.budget:.0f} s + {START_SLACK:.0f} s"))
+        if record.traceback:
+            found.append(Violation(run, "no_traceback", record.traceback[:300]))
         if record.peak_tree_mib > MAX_TREE_MIB:
             found.append(Violation(run, "bounded_rss", f"{record.peak_tree_mib:.0f} MiB > {MAX_TREE_MIB:.0f} MiB"))
         hits = self.world.canary.requests[self._canary_seen:]
@@ -313,6 +318,15 @@ class WorldDriver:
         with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
             con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
                         f"next_poll_at = next_poll_at - {shift}")
+
+
+def _first_traceback(stderr: str) -> str:
+    """The exception line that ends the first traceback in `stderr` ("" when there is none)."""
+    lines = stderr.splitlines()
+    if not any(line.startswith("Traceback") for line in lines):
+        return ""
+    start = next(i for i, line in enumerate(lines) if line.startswith("Traceback"))
+    return next((line for line in lines[start + 1:] if line and not line.startswith((" ", "\t"))), "Traceback")
 
 
 def _kill_tree(proc: subprocess.Popen[str]) -> None:

@@ -11,7 +11,6 @@ import contextlib
 import socket
 import struct
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 
@@ -77,10 +76,9 @@ class Response:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-Writer = Callable[[BaseHTTPRequestHandler, Response], None]
-
-
-def answer(handler: BaseHTTPRequestHandler, fault: Fault | None, response: Response, context: dict[str, object]) -> bool:
+def answer(
+    handler: BaseHTTPRequestHandler, fault: Fault | None, response: Response, context: dict[str, object]
+) -> bool:
     """Write `response` with `fault` applied; True when the client got the whole, valid response."""
     handler.close_connection = fault is not None
     try:
@@ -152,8 +150,11 @@ def write(
 def _head(status: int, content_type: str, headers: tuple[tuple[str, str], ...], length: int) -> bytes:
     lines = [f"HTTP/1.1 {status} World", f"Content-Type: {content_type}", f"Content-Length: {length}"]
     lines += [f"{name}: {value}" for name, value in headers]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace") if all(
-        ord(c) < 256 for line in lines for c in line) else ("\r\n".join(lines) + "\r\n\r\n").encode()
+    head = "\r\n".join(lines) + "\r\n\r\n"
+    try:
+        return head.encode("latin-1")  # what http.server sends: one byte per character
+    except UnicodeEncodeError:
+        return head.encode()  # beyond latin-1: raw UTF-8 bytes in a header
 
 
 def reset(handler: BaseHTTPRequestHandler) -> None:

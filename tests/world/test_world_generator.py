@@ -69,7 +69,7 @@ def test_only_whole_well_formed_feed_bodies_count_as_served() -> None:
         urls = world.feed_urls()
         results = fetch_all(world, table, list(urls.values()))
         served_feeds = {feed for feed, _ in world.ledger.served}
-    for (feed, url), result in zip(urls.items(), results, strict=True):
+    for feed, result in zip(urls, results, strict=True):
         fault = world.fault_for(f"feed:{feed.split('-')[1]}", 0)
         whole = fault is None or fault.kind in (faults.LATENCY, faults.BAD_HEADERS)
         assert (feed in served_feeds) == whole, (feed, fault, result.outcome)
