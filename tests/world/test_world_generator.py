@@ -18,7 +18,8 @@ from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec, open_world
 
 
 def fetch_all(world: World, table: DnsTable, urls: list[str]) -> list[FetchResult]:
-    settings = FetchSettings(allowed_networks=ALLOWED_NETWORKS, timeout=1.0, per_host_delay=0.0, max_retry_after=1.0)
+    # A deadline well above the world's latency fault (0.3 s), so a loaded machine does not turn it into a timeout.
+    settings = FetchSettings(allowed_networks=ALLOWED_NETWORKS, timeout=3.0, per_host_delay=0.0, max_retry_after=1.0)
 
     async def go() -> list[FetchResult]:
         transport = guarded_transport(settings, resolver=WorldResolver(table))
