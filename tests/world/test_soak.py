@@ -30,3 +30,19 @@ def test_a_short_soak_of_a_hostile_world_keeps_every_invariant(tmp_path: Path) -
     assert report.items_served > 0, "the world delivered items"
     assert not report.violations, "\n".join(map(str, report.violations))
     assert report.entries_lost == 0
+
+
+# Positive controls: worlds whose faults today's code already handles keep every invariant, so a
+# failing soak is the pipeline's doing, not the harness's.
+CALM_WORLD = WorldSpec(seed=1, sites=2, feeds=3, runs=2, fault_rate=0.0, event_rate=0.0, guid_fault_rate=0.0)
+KILLED_WORLD = WorldSpec(seed=3, sites=2, feeds=3, runs=3, fault_rate=0.0, event_rate=0.5, events=("kill",),
+                         guid_fault_rate=1.0, guid_faults=("duplicate_guid", "shared_guid"))
+
+
+@pytest.mark.parametrize("spec", [CALM_WORLD, KILLED_WORLD], ids=["no_faults", "kills_and_duplicate_or_shared_guids"])
+def test_a_world_the_pipeline_already_handles_keeps_every_invariant(spec: WorldSpec, tmp_path: Path) -> None:
+    report = soak(spec, tmp_path)
+    print(f"\n{report.summary()}")
+    assert report.items_served > 0
+    assert not report.violations, "\n".join(map(str, report.violations))
+    assert report.entry_states.get("stored", 0) > 0

@@ -54,6 +54,12 @@ REGRESSIONS: dict[str, WorldSpec] = {
     # run_exits_0: the feed redirects to port 99999; "ExceptionGroup: unhandled errors in a
     # TaskGroup" (an OverflowError from connect), exit 1 (issue 11 #2).
     "a_redirect_to_a_bad_port_never_crashes_the_run": calm(0, 1, 1, 1, 1.0, ("redirect",)),
+    # Shrunk by hypothesis (NEWSFLOW_WORLD_EXCLUDE=outage,reused_guid,unresolvable,reader), kept
+    # verbatim. run_exits_0: the feed and one article redirect to port 99999, an article is slow;
+    # "ExceptionGroup: unhandled errors in a TaskGroup", exit 1 (issue 11 #2).
+    "hypothesis_redirect_to_port_99999_among_slow_and_truncated": WorldSpec(
+        seed=51611, sites=1, feeds=1, runs=1, fault_rate=0.25, faults=("latency", "truncated", "redirect"),
+        event_rate=0.0, events=(), guid_fault_rate=0.0, guid_faults=()),
     # run_exits_0: an article says "charset=base64"; "LookupError: 'base64' is not a text
     # encoding", exit 1 (issue 11 #5).
     "a_bogus_charset_never_crashes_the_run": calm(6, 1, 1, 1, 0.5, ("bad_encoding",)),
