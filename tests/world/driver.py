@@ -172,8 +172,10 @@ class WorldDriver:
         return record
 
     def _new(self, violations: list[Violation]) -> list[Violation]:
-        """A standing state (a feed silenced for a day) is reported at the run that caused it, once."""
-        fresh = [v for v in violations if (v.invariant, v.detail) not in self._reported]
+        """A standing state (a feed silenced for a day) is reported at the run that caused it, once;
+        what a run did (its exit, its time) is reported for every run."""
+        fresh = [v for v in violations
+                 if v.invariant not in invariants.STANDING or (v.invariant, v.detail) not in self._reported]
         self._reported |= {(v.invariant, v.detail) for v in violations}
         return fresh
 
@@ -191,15 +193,19 @@ class WorldDriver:
         env = dict(os.environ, **{ENV_VAR: str(self.dns_path)})
         env.pop("PREFECT_API_URL", None)
         command = [sys.executable, "-m", "tests.world.child", "run", "--config", str(self.config_path), "--json"]
+        # Files, not pipes: a run that logs more than a pipe holds would block on its stderr.
+        out_path, err_path = (self.workdir / f"run-{record.index}.{name}" for name in ("out", "err"))
         started = time.monotonic()
-        proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, start_new_session=True)
+        with out_path.open("w") as out, err_path.open("w") as err_file:
+            proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=err_file, text=True,
+                                    start_new_session=True)
         self._current = proc
         memory = MemoryReport()
         with _sampling(proc.pid, memory):
             record.killed_by_world, record.over_budget = self._wait(proc, started)
-            _, err = proc.communicate(timeout=60)
+            proc.wait(timeout=60)
         record.elapsed = time.monotonic() - started
+        err = err_path.read_text(encoding="utf-8", errors="replace")
         record.exit_code = proc.returncode
         record.stderr_tail = err.strip()[-2000:]
         record.traceback = _first_traceback(err)

@@ -22,6 +22,9 @@ MAX_ATTEMPTS = 3
 NETWORK_OUTCOMES = ("dns_error", "connect_error", "timeout")
 ONE_FAILURE_LONGEST_WAIT = 3600  # seconds: one network failure must not silence a feed for longer
 EXAMPLES = 3  # offending rows quoted in a violation
+# States that stay until something changes them: reported once, at the run that caused them.
+STANDING = frozenset({"one_failure_is_not_a_day", "parked_with_reason", "no_duplicate_entries",
+                      "no_duplicate_articles", "no_dangling_article_ids", "warehouse_opens"})
 
 
 @dataclass(frozen=True)
