@@ -277,6 +277,8 @@ class WorldDriver:
         if record.over_budget or record.elapsed > self.world.spec.budget + START_SLACK:
             found.append(Violation(run, "run_within_budget", f"{record.elapsed:.1f} s, killed at budget "
                                                               f"{self.world.spec.budget:.0f} s + {START_SLACK:.0f} s"))
+        if record.reader_held and "a newsflow run is writing" in record.stderr_tail:
+            found.append(Violation(run, "reader_named_as_reader", "blamed a newsflow run for a reader's lock"))
         if record.traceback:
             found.append(Violation(run, "no_traceback", record.traceback[:300]))
         if record.peak_tree_mib > MAX_TREE_MIB:
