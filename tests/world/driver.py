@@ -38,6 +38,9 @@ SIMULATED_INTERVAL = 900  # seconds of simulated time between two runs
 START_SLACK = 15.0  # seconds on top of the budget: interpreter start, imports, a loaded 2-core machine
 MAX_TREE_MIB = 600.0  # the run's process tree, sampled
 FETCH_TIMEOUT = 1.0
+# A fresh worker's first page pays trafilatura's warm-up inside its deadline: at a load average of
+# 10 on 2 cores a 3 KB world page took over 5 s. The world's pages are all easy, so a generous limit.
+EXTRACT_TIMEOUT = 10.0
 _MIB = 1024 * 1024
 _READER = """
 import sys, duckdb
@@ -99,7 +102,7 @@ def world_config(world: World, workdir: Path) -> Path:
         "warehouse": {"path": "warehouse/news.duckdb"},
         "fetch": {"timeout": FETCH_TIMEOUT, "per_host_delay": 0.0, "per_host_concurrency": 4, "concurrency": 16,
                   "allowed_networks": list(ALLOWED_NETWORKS), "max_retry_after": 1.0, "max_bytes": 1_000_000},
-        "extract": {"workers": spec.extract_workers, "timeout": 5.0, "batch_size": 10, "keep_html": False},
+        "extract": {"workers": spec.extract_workers, "timeout": EXTRACT_TIMEOUT, "batch_size": 10, "keep_html": False},
         "polling": {"min_interval": 0},
         "schedule": {"interval": int(spec.budget)},
         "execution": {"prefect": "never"},
