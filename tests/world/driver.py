@@ -13,6 +13,7 @@ on an event the server sets when it has seen the n-th request of the run.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -30,6 +31,7 @@ from newsflow.config import SETTINGS
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO, MemoryReport, _hwm_mib
 from tests.world import invariants
+from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
 from tests.world.invariants import Violation
 from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec, open_world
@@ -64,6 +66,7 @@ class RunRecord:
     reader: str | None = None
     reader_held: bool = False
     outage: bool = False
+    summary: dict[str, Any] = field(default_factory=dict)  # the run's --json summary, when it printed one
 
 
 @dataclass
@@ -105,7 +108,7 @@ def world_config(world: World, workdir: Path) -> Path:
         "extract": {"workers": spec.extract_workers, "timeout": EXTRACT_TIMEOUT, "batch_size": 10, "keep_html": False},
         "polling": {"min_interval": 0},
         "schedule": {"interval": int(spec.budget)},
-        "execution": {"prefect": "never"},
+        "execution": {},
     }
     for setting in budget_settings():  # a run budget, once issue 11's fix adds one
         sections[setting[0]][setting[1]] = setting[2](spec.budget)
@@ -143,8 +146,9 @@ def _toml(value: object) -> str:
 class WorldDriver:
     """Consecutive runs of `newsflow run` against one World, with invariants after each."""
 
-    def __init__(self, world: World, workdir: Path) -> None:
+    def __init__(self, world: World, workdir: Path, prefect_api: str | None = None) -> None:
         self.world = world
+        self.prefect_api = prefect_api
         self.workdir = workdir
         self.config_path = world_config(world, workdir)
         self.warehouse_path = workdir / "warehouse" / "news.duckdb"
@@ -195,6 +199,10 @@ class WorldDriver:
     def _run_child(self, record: RunRecord) -> None:
         env = dict(os.environ, **{ENV_VAR: str(self.dns_path)})
         env.pop("PREFECT_API_URL", None)
+        if self.prefect_api:  # every run is a flow run on this one server
+            env["PREFECT_API_URL"] = self.prefect_api
+        else:  # the CLI's run path with the flow taken out (tests/world/child.py)
+            env[DIRECT_VAR] = "1"
         command = [sys.executable, "-m", "tests.world.child", "run", "--config", str(self.config_path), "--json"]
         # Files, not pipes: a run that logs more than a pipe holds would block on its stderr.
         out_path, err_path = (self.workdir / f"run-{record.index}.{name}" for name in ("out", "err"))
@@ -213,6 +221,7 @@ class WorldDriver:
         record.stderr_tail = err.strip()[-2000:]
         record.traceback = _first_traceback(err)
         record.peak_tree_mib = memory.peak_sampled_sum
+        record.summary = _json_summary(out_path.read_text(encoding="utf-8", errors="replace"))
 
     def _wait(self, proc: subprocess.Popen[str], started: float) -> tuple[bool, bool]:
         """Wait for the run to end, for the world's kill point, or for budget + slack; (killed, over budget)."""
@@ -310,7 +319,10 @@ class WorldDriver:
         self.report.entry_states = counts
         found += unexplained
         if record.outage and not record.killed_by_world:
-            found += invariants.outage_penalises_no_feed(path, run, before)
+            polled = int(record.summary.get("feeds_due", 0))
+            found += invariants.outage_penalises_no_feed(path, run, before, polled)
+        if not record.reader_held and not record.killed_by_world and record.exit_code == 0:
+            found += invariants.spool_replayed(path, run)
         found += invariants.one_failure_is_not_a_day(path, run)
         if record.exit_code == 0 and not record.reader_held:
             found += invariants.last_run_recorded(path, run)
@@ -329,6 +341,16 @@ class WorldDriver:
         with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
             con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
                         f"next_poll_at = next_poll_at - {shift}")
+
+
+def _json_summary(stdout: str) -> dict[str, Any]:
+    """The last line of `--json` output that is a JSON object ({} when there is none)."""
+    for line in reversed(stdout.splitlines()):
+        with contextlib.suppress(ValueError):
+            found = json.loads(line)
+            if isinstance(found, dict):
+                return found
+    return {}
 
 
 def _first_traceback(stderr: str) -> str:
@@ -375,7 +397,8 @@ def _sampling(pid: int, memory: MemoryReport) -> Iterator[None]:
         sampler.join()
 
 
-def soak(spec: WorldSpec, workdir: Path) -> SoakReport:
-    """Build the world for `spec`, run it for `spec.runs` runs, and report."""
+def soak(spec: WorldSpec, workdir: Path, prefect_api: str | None = None) -> SoakReport:
+    """Build the world for `spec`, run it for `spec.runs` runs, and report. Each run is a flow
+    run on the Prefect API `prefect_api`, or, with None, the CLI's run path without the flow."""
     with open_world(spec, FETCH_TIMEOUT) as world:
-        return WorldDriver(world, workdir).run_all()
+        return WorldDriver(world, workdir, prefect_api).run_all()

@@ -1,9 +1,8 @@
 """Invariants checked after every world run, written as SQL against the warehouse.
 
-Each check returns `Violation`s (empty when it holds). Checks on columns that issue 11's fixes
-add (a parked state, an outage record) look the column up first and adapt: today's schema has
-no `parked` column, so an entry that gave up (final outcome, or attempts used up) counts as
-"parked" when its `last_outcome` gives the reason. See tests/world/README.md.
+Each check returns `Violation`s (empty when it holds). They read the columns issue 11 added
+(migration 0008: `entries.parked_at`, `entries.last_error`, `runs.network_outage`; 0009:
+`spool_replays`) and the spool folder beside the warehouse. See tests/world/README.md.
 """
 
 from __future__ import annotations
@@ -13,11 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsflow.pipeline import TERMINAL_ARTICLE_OUTCOMES
+from newsflow.polling import OUTAGE_MIN_FEEDS
+from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse
 
-# The outcomes after which today's code stops fetching an entry (warehouse/README.md, `entries`).
-FINAL_OUTCOMES = ("blocked", "invalid_url", "robots_disallowed", "not_html", "too_large", "extract_empty",
-                  "extract_timeout")
+# The outcomes after which an entry is parked at once, and the failed attempts after which any is
+# (`execution.max_article_attempts`, default 3; the world does not change it).
+TERMINAL_OUTCOMES = tuple(str(o) for o in TERMINAL_ARTICLE_OUTCOMES)
 MAX_ATTEMPTS = 3
 NETWORK_OUTCOMES = ("dns_error", "connect_error", "timeout")
 ONE_FAILURE_LONGEST_WAIT = 3600  # seconds: one network failure must not silence a feed for longer
@@ -82,27 +84,29 @@ def nothing_lost(path: Path, run: int, required: set[tuple[str, str]]) -> list[V
 
 
 def entry_states(path: Path, run: int) -> tuple[dict[str, int], list[Violation]]:
-    """Each entry is stored, pending, or parked with a reason; counts of each, and violations."""
-    entry_columns = columns(path, "entries")
-    park = next((c for c in sorted(entry_columns) if "park" in c and not c.endswith("reason")), None)
-    reason = next((c for c in sorted(entry_columns) if "park" in c and c.endswith("reason")), None)
-    parked_sql = f"{park} IS NOT NULL AND {park} IS DISTINCT FROM false" if park else "false"
-    reason_sql = f"coalesce({reason}, last_outcome)" if reason else "last_outcome"
-    final = ", ".join(f"'{o}'" for o in FINAL_OUTCOMES)
+    """Each entry is stored, pending, or parked (`entries.parked_at`) with its reason (`last_error`,
+    or at least `last_outcome`); an entry that gave up (a terminal outcome, or every attempt used)
+    and is still unparked blocks its batch for ever. Counts of each state, and violations."""
+    terminal = ", ".join(f"'{o}'" for o in TERMINAL_OUTCOMES)
     rows = query(path, f"""
         SELECT CASE WHEN article_id IS NOT NULL THEN 'stored'
-                    WHEN {parked_sql} THEN 'parked'
-                    WHEN last_outcome IN ({final}) OR fetch_attempts >= {MAX_ATTEMPTS} THEN 'gave_up'
+                    WHEN parked_at IS NOT NULL THEN 'parked'
+                    WHEN last_outcome IN ({terminal}) OR fetch_attempts >= {MAX_ATTEMPTS} THEN 'gave_up_unparked'
                     ELSE 'pending' END AS state,
-               {reason_sql} AS reason, feed_id, url
+               coalesce(last_error, last_outcome) AS reason, feed_id, url
         FROM entries""")
     counts: dict[str, int] = {}
     unexplained = []
+    unparked = []
     for state, why, feed, url in rows:
         counts[str(state)] = counts.get(str(state), 0) + 1
-        if state in ("parked", "gave_up") and not why:
+        if state == "parked" and not why:
             unexplained.append((feed, url))
+        if state == "gave_up_unparked":
+            unparked.append((feed, url, why))
     found = [Violation(run, "parked_with_reason", _examples(unexplained))] if unexplained else []
+    if unparked:
+        found.append(Violation(run, "parked_with_reason", "gave up but not parked: " + _examples(unparked)))
     return counts, found
 
 
@@ -111,11 +115,21 @@ def feed_failures(path: Path) -> dict[str, int]:
         path, "SELECT feed_id, consecutive_failures FROM feeds")}
 
 
-def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int]) -> list[Violation]:
-    """In a run where no name resolved (the machine was offline), no feed's failure count grows."""
+def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int], feeds_polled: int) -> list[Violation]:
+    """In a run where no name resolved (the machine was offline) and at least OUTAGE_MIN_FEEDS feeds
+    were polled (fewer cannot tell an outage from their own failures: warehouse/README.md,
+    `runs.network_outage`), the run records the outage and no feed's failure count grows."""
+    if feeds_polled < OUTAGE_MIN_FEEDS:
+        return []
+    found = []
     after = feed_failures(path)
     grown = sorted((feed, before.get(feed, 0), count) for feed, count in after.items() if count > before.get(feed, 0))
-    return [Violation(run, "outage_penalises_no_feed", _examples(grown))] if grown else []
+    if grown:
+        found.append(Violation(run, "outage_penalises_no_feed", _examples(grown)))
+    newest = query(path, "SELECT network_outage FROM runs ORDER BY started_at DESC LIMIT 1")
+    if not newest or not newest[0][0]:
+        found.append(Violation(run, "outage_penalises_no_feed", f"runs.network_outage not set: {newest[:1]}"))
+    return found
 
 
 def one_failure_is_not_a_day(path: Path, run: int) -> list[Violation]:
@@ -126,6 +140,14 @@ def one_failure_is_not_a_day(path: Path, run: int) -> list[Violation]:
         WHERE consecutive_failures = 1 AND last_outcome IN ({outcomes})
           AND epoch(next_poll_at - last_polled_at) > {ONE_FAILURE_LONGEST_WAIT}""")
     return [Violation(run, "one_failure_is_not_a_day", _examples(rows))] if rows else []
+
+
+def spool_replayed(path: Path, run: int) -> list[Violation]:
+    """After a run no reader held, nothing is left in the spool: what a run beside a reader
+    spooled reached the warehouse by the next run (docs/concurrency.md)."""
+    folder = spool_dir_for(path)
+    left = sorted([p.name for p in folder.glob("*.spool")] + [f"failed/{p.name}" for p in folder.glob("failed/*")])
+    return [Violation(run, "spool_replayed", _examples(left))] if left else []
 
 
 def warehouse_opens(path: Path, run: int) -> list[Violation]:

@@ -21,9 +21,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 CI_SOAK = WorldSpec(seed=2026, sites=3, feeds=6, runs=5, fault_rate=0.25, event_rate=0.15, budget=15.0)
 
 
-def test_a_short_soak_of_a_hostile_world_keeps_every_invariant(tmp_path: Path) -> None:
+def test_a_short_soak_of_a_hostile_world_keeps_every_invariant(tmp_path: Path, prefect_api: str) -> None:
     started = time.monotonic()
-    report = soak(CI_SOAK, tmp_path)
+    report = soak(CI_SOAK, tmp_path, prefect_api)
     print(f"\n{report.summary()}\nsoak took {time.monotonic() - started:.1f} s")
     assert len(report.runs) == CI_SOAK.runs
     assert sum(report.faults_injected.values()) > 0, "the world injected faults"
@@ -40,8 +40,9 @@ KILLED_WORLD = WorldSpec(seed=3, sites=2, feeds=3, runs=3, fault_rate=0.0, event
 
 
 @pytest.mark.parametrize("spec", [CALM_WORLD, KILLED_WORLD], ids=["no_faults", "kills_and_duplicate_or_shared_guids"])
-def test_a_world_the_pipeline_already_handles_keeps_every_invariant(spec: WorldSpec, tmp_path: Path) -> None:
-    report = soak(spec, tmp_path)
+def test_a_world_the_pipeline_already_handles_keeps_every_invariant(spec: WorldSpec, tmp_path: Path,
+                                                                    prefect_api: str) -> None:
+    report = soak(spec, tmp_path, prefect_api)
     print(f"\n{report.summary()}")
     assert report.items_served > 0
     assert not report.violations, "\n".join(map(str, report.violations))
