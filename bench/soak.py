@@ -1,14 +1,21 @@
 """6. Soak: many scheduled runs of `newsflow run` against a generated hostile world (tests/world).
 
 Not part of the default set: `python -m bench --only soak` (long: 1,000 feeds, 10% of endpoints
-faulty in each run, 200 runs; about 30 s a run on 2 cores). Sizes: `--soak-feeds`, `--soak-runs`,
+faulty in each run, 200 runs; about 30 s a run on 2 cores). Every run is a real `newsflow run`,
+a Prefect flow run on one local server the soak starts once and stops at the end. Sizes: `--soak-feeds`, `--soak-runs`,
 `--soak-seed`. Prints the runs, the faults injected by kind, the entries lost (target 0), the
 longest run against its budget, and every invariant violation by kind (target none).
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from tests.world.driver import START_SLACK, SoakReport, soak
 from tests.world.world import WorldSpec
@@ -27,8 +34,34 @@ def spec_for(opts: Options) -> WorldSpec:
 
 def run(opts: Options) -> Table:
     spec = spec_for(opts)
-    report = soak(spec, opts.workdir / "soak")
-    return table_of(report)
+    with prefect_server(opts.workdir / "soak-prefect-home") as api_url:
+        report = soak(spec, opts.workdir / "soak", api_url)
+    table = table_of(report)
+    table.notes.append("every run a Prefect flow run (`newsflow run`) on one local server started for the soak")
+    return table
+
+
+@contextmanager
+def prefect_server(home: Path) -> Iterator[str]:
+    """One local Prefect server for the whole soak, started the way `newsflow run` starts one
+    (flows/localserver.py, under its own PREFECT_HOME), stopped with `prefect server stop` at the end."""
+    from flows.localserver import ensure_prefect_api
+
+    saved = {name: os.environ.get(name) for name in ("PREFECT_HOME", "PREFECT_API_URL")}
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["PREFECT_HOME"] = str(home)
+    os.environ.pop("PREFECT_API_URL", None)
+    try:
+        yield ensure_prefect_api().url
+    finally:
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        subprocess.run([sys.executable, "-m", "prefect", "server", "stop"], env=env, capture_output=True, timeout=120,
+                       check=False)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def table_of(report: SoakReport) -> Table:
