@@ -2,8 +2,10 @@
 
 Every world here failed on the `world` branch on 2026-12-01 (before issue 11's fixes landed),
 found by the world generator and shrunk by hand or by hypothesis (test_world_properties.py) to
-one site, one or two feeds, one or two runs and one fault kind. They are not skipped: each
-fails until its fix lands. The comment on each says the invariant and the symptom seen.
+one site, one to three feeds, one or two runs and one fault kind. Each passes on the integrated
+branch (`world2`, issue 11's fixes merged), run direct (the CLI's run path without the Prefect
+flow, tests/world/child.py) to keep CI short. The comment on each says the invariant and the
+symptom seen on the old code.
 To replay one by hand: `uv run pytest tests/world/test_world_regressions.py -k NAME -s`.
 """
 
@@ -41,7 +43,8 @@ REGRESSIONS: dict[str, WorldSpec] = {
     # one_failure_is_not_a_day: one host of two does not resolve once; its feed waits 86400 s (issue 11 #3).
     "one_unresolvable_host_is_not_silenced_for_a_day": calm(5, 2, 2, 1, 0.5, ("unresolvable",)),
     # run_exits_0 + run_within_budget: a read-only reader holds the warehouse; the run waits past
-    # budget + slack and is killed (issue 11 #4).
+    # budget + slack and is killed (issue 11 #4). Now the run spools beside the reader, and the
+    # driver's closing run (no reader) must replay the spool and lose nothing.
     "a_reader_holding_the_warehouse_costs_no_run": WorldSpec(seed=0, sites=1, feeds=1, runs=2, fault_rate=0.0,
                                                              event_rate=1.0, events=("reader",), guid_fault_rate=0.0,
                                                              budget=10.0),
