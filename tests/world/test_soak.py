@@ -4,7 +4,7 @@ Every fault kind and run-level event is in the mix (6 feeds on 3 sites, a quarte
 endpoints faulty in each run, GUID faults on some feeds). Each run must exit 0 within its
 budget, lose no delivered item, store nothing twice, hit no canary, stay under the RSS bound,
 leave a warehouse that opens. Every run is a Prefect flow run on the session's server (the
-`prefect_api` fixture). About 40-60 s on 2 cores. The long soak is `python -m bench --only soak`.
+`prefect_api` fixture). About 60-80 s on 2 shared cores at a load average of 6. The long soak is `python -m bench --only soak`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from tests.world.world import WorldSpec
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
-CI_SOAK = WorldSpec(seed=2026, sites=3, feeds=6, runs=5, fault_rate=0.25, event_rate=0.15, budget=15.0)
+# Seed 2036 draws every run-level event in 4 runs: a SIGKILL in run 0, an outage in runs 1 and 3,
+# a read-write reader in run 3 (then the driver's closing run replays its spool). Seed 2026, the
+# first choice, drew none in 5 runs.
+CI_SOAK = WorldSpec(seed=2036, sites=3, feeds=6, runs=4, fault_rate=0.25, event_rate=0.15, budget=15.0)
 
 
 def test_a_short_soak_of_a_hostile_world_keeps_every_invariant(tmp_path: Path, prefect_api: str) -> None:
@@ -28,6 +31,7 @@ def test_a_short_soak_of_a_hostile_world_keeps_every_invariant(tmp_path: Path, p
     print(f"\n{report.summary()}\nsoak took {time.monotonic() - started:.1f} s")
     assert len(report.runs) >= CI_SOAK.runs  # and one closing run when the last one had a reader
     assert sum(report.faults_injected.values()) > 0, "the world injected faults"
+    assert {"kill", "outage", "reader"} <= set(report.faults_injected), report.faults_injected
     assert report.items_served > 0, "the world delivered items"
     assert not report.violations, "\n".join(map(str, report.violations))
     assert report.entries_lost == 0
