@@ -4,7 +4,8 @@ Every fault kind and run-level event is in the mix (6 feeds on 3 sites, a quarte
 endpoints faulty in each run, GUID faults on some feeds). Each run must exit 0 within its
 budget, lose no delivered item, store nothing twice, hit no canary, stay under the RSS bound,
 leave a warehouse that opens. Every run is a Prefect flow run on the session's server (the
-`prefect_api` fixture). About 60-80 s on 2 shared cores at a load average of 6. The long soak is `python -m bench --only soak`.
+`prefect_api` fixture). About 35-80 s on 2 shared cores at a load average of 6. The long soak
+is `python -m bench --only soak`.
 """
 
 from __future__ import annotations
