@@ -1,6 +1,9 @@
 """`python -m bench [--quick] [--only throughput,polling,...,prefect]`: run the benchmarks (bench/options.py),
 print one table each (absolute figures and ratios to a baseline measured in the same run) and
-write them as JSON to bench/out/."""
+write them as JSON to bench/out/.
+
+`python -m bench --only soak [--soak-feeds 1000] [--soak-runs 200] [--soak-seed N]`: the long
+soak against a generated hostile world (bench/soak.py); not in the default set."""
 
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import extraction, growth, load, memory, polling, prefect_cost, search, throughput
-from bench.options import BENCHMARKS, DEFAULT_PEER_PYTHON, QUICK_BENCHMARKS, Options
+from bench import extraction, growth, load, memory, polling, prefect_cost, search, soak, throughput
+from bench.options import BENCHMARKS, DEFAULT_PEER_PYTHON, EXTRA_BENCHMARKS, QUICK_BENCHMARKS, Options
 from bench.report import OUT_DIR, Table, machine, render, save
 
 RUNNERS: dict[str, tuple[str, Callable[[Options], Table]]] = {
@@ -29,13 +32,15 @@ RUNNERS: dict[str, tuple[str, Callable[[Options], Table]]] = {
     "search": (search.TITLE, search.run),
     "extraction": (extraction.TITLE, extraction.run),
     "prefect": (prefect_cost.TITLE, prefect_cost.run),
+    "soak": (soak.TITLE, soak.run),
 }
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: the CI smoke mode, not a timed test")
-    parser.add_argument("--only", help=f"comma-separated subset of {BENCHMARKS} (--quick: {QUICK_BENCHMARKS})")
+    parser.add_argument("--only", help=f"comma-separated subset of {BENCHMARKS + EXTRA_BENCHMARKS} "
+                        f"(default: {BENCHMARKS}; --quick: {QUICK_BENCHMARKS})")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for the JSON results")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temporary one, removed)")
     parser.add_argument("--peer-python", type=Path, default=Path(os.environ.get("NEWSFLOW_BENCH_PEER_PYTHON",
@@ -43,6 +48,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="python of a venv with newspaper4k, for the extra peer")
     parser.add_argument("--search-draws", type=int, default=30,
                         help="search: random words per synthetic article (250 is a real article's distinct terms)")
+    parser.add_argument("--soak-feeds", type=int, help="soak: feeds in the world (default 1000)")
+    parser.add_argument("--soak-runs", type=int, help="soak: consecutive runs (default 200)")
+    parser.add_argument("--soak-seed", type=int, help="soak: the world's seed (default 2026)")
     return parser.parse_args(argv)
 
 
@@ -76,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     only = tuple(name.strip() for name in chosen.split(",") if name.strip())
     unknown = [name for name in only if name not in RUNNERS]
     if unknown:
-        print(f"bench: unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
+        choices = ", ".join(BENCHMARKS + EXTRA_BENCHMARKS)
+        print(f"bench: unknown benchmark {', '.join(unknown)}; choose from {choices}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.ERROR)  # trafilatura warns on every page it finds empty
     # SIGTERM unwinds like Ctrl-C, so the server processes and the scratch folder are cleaned up.
@@ -85,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir = args.workdir or Path(scratch)
         opts = Options.quick_mode(workdir) if args.quick else Options(workdir)
         opts.only, opts.peer_python, opts.search_draws = only, args.peer_python, args.search_draws
+        for name in ("soak_feeds", "soak_runs", "soak_seed"):
+            if getattr(args, name) is not None:
+                setattr(opts, name, getattr(args, name))
         print(f"machine: {machine()}\n", flush=True)
         try:
             tables = run_benchmarks(opts)

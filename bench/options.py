@@ -10,6 +10,7 @@ from typing import Any
 BENCHMARKS = ("throughput", "polling", "growth", "memory", "load", "search", "extraction", "prefect")
 # `--quick` (the CI smoke test) leaves out what must start a Prefect server.
 QUICK_BENCHMARKS = ("throughput", "polling", "growth", "memory", "load", "search", "extraction")
+EXTRA_BENCHMARKS = ("soak",)  # run only when named with --only: long
 DEFAULT_PEER_PYTHON = Path("/tmp/peer-venv/bin/python")
 
 
@@ -39,13 +40,21 @@ class Options:
     search_draws: int = 30  # random words per synthetic article (250: a real article's distinct terms)
     # 7. prefect
     prefect_articles: int = 100
+    # 7. soak (bench/soak.py; only with --only soak)
+    soak_feeds: int = 1000
+    soak_runs: int = 200
+    soak_seed: int = 2026
+    soak_fault_rate: float = 0.1
+    soak_event_rate: float = 0.05
+    soak_budget: float = 300.0
     shared: dict[str, Any] = field(default_factory=dict)  # what one benchmark leaves for another
 
     @classmethod
     def quick_mode(cls, workdir: Path) -> Options:
         return cls(workdir, quick=True, throughput_urls=20, throughput_feeds=20, polling_feeds=40,
                    growth_sizes=(100, 20_000), growth_new=20, growth_feeds=4, growth_repeats=1,
-                   memory_articles=30, memory_feeds=3, load_articles=500)
+                   memory_articles=30, memory_feeds=3, load_articles=500, soak_feeds=6, soak_runs=2,
+                   soak_budget=20.0)
 
     @property
     def cores(self) -> int:

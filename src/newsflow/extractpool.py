@@ -98,8 +98,27 @@ class _DeadlineExceeded(BaseException):
     `except Exception` fallbacks cannot swallow it and carry on past the deadline."""
 
 
+# When the alarm lands in a finalizer (`__del__`, run by the garbage collector in the middle of the
+# extraction), Python swallows the exception there; the timer fires again after this many seconds,
+# so the deadline is kept. `_call_with_alarm` disarms it either way.
+DEADLINE_REARM_S = 0.05
+
+
 def _raise_deadline(signum: int, frame: FrameType | None) -> None:
+    signal.setitimer(signal.ITIMER_REAL, DEADLINE_REARM_S)
     raise _DeadlineExceeded
+
+
+def quiet_lost_deadlines() -> None:
+    """Print nothing for a deadline a finalizer swallowed (it fires again): other unraisable
+    exceptions still go to the default hook. Installed in each worker."""
+    default = sys.__unraisablehook__
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if not isinstance(unraisable.exc_value, _DeadlineExceeded):
+            default(unraisable)
+
+    sys.unraisablehook = hook
 
 
 def _call_with_alarm(html: str, url: str, timeout: float | None, extractor: Extractor) -> ExtractedArticle | None:
@@ -126,6 +145,7 @@ def _worker_main(conn: Connection, timeout: float, extractor: Extractor) -> None
     # trafilatura logs a warning for every empty page; outcomes already say it, and with no
     # handler Python would print each one to stderr.
     logging.getLogger().addHandler(logging.NullHandler())
+    quiet_lost_deadlines()
     prepare_extractor()  # load models before saying ready: start-up is not a page's time
     conn.send(_READY)
     while True:

@@ -1,0 +1,423 @@
+"""Run `newsflow run` against a World many times in compressed time; check invariants after each run.
+
+Each run is a real child process (`python -m tests.world.child run --config ... --json`): a
+Prefect flow run on the API `soak` is given, or, without one, the CLI's run path with the flow
+taken out (tests/world/child.py says why), in its own process group, with the tree's memory sampled. Between runs the
+driver moves the warehouse's clock: every feed's `last_polled_at` and `next_poll_at` go back
+by `SIMULATED_INTERVAL` (the default schedule, 15 minutes), as if that much time had passed,
+so back-off and due times play out over many runs in seconds. Nothing else is touched.
+
+Kill points and mid-run readers are synchronised with the world's server: the driver waits
+on an event the server sets when it has seen the n-th request of the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from newsflow.config import SETTINGS
+from newsflow.warehouse import Warehouse
+from tests.hostile.subprocesses import REPO, MemoryReport, _hwm_mib
+from tests.world import invariants
+from tests.world.child import DIRECT_VAR
+from tests.world.dns import ENV_VAR
+from tests.world.invariants import Violation
+from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec, open_world
+
+SIMULATED_INTERVAL = 900  # seconds of simulated time between two runs
+START_SLACK = 15.0  # seconds on top of the budget: interpreter start, imports, a loaded 2-core machine
+# The run's process tree, sampled: the sum of its proportional set sizes (PSS: a page the extraction
+# workers share with their forkserver counts once), as tests/hostile/test_whole_run.py bounds it.
+MAX_TREE_MIB = 600.0
+FETCH_TIMEOUT = 1.0
+# A fresh worker's first page pays trafilatura's warm-up inside its deadline: at a load average of
+# 10 on 2 cores a 3 KB world page took over 5 s. The world's pages are all easy, so a generous limit.
+EXTRACT_TIMEOUT = 10.0
+WRITE_PATIENCE = 1.0  # seconds (default 5): a run beside a reader waits this once, then spools
+_MIB = 1024 * 1024
+_READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read_only")
+con.execute("SELECT count(*) FROM information_schema.tables").fetchall()
+print("ready", flush=True)
+sys.stdin.readline()
+"""
+
+
+@dataclass
+class RunRecord:
+    index: int
+    exit_code: int | None = None
+    elapsed: float = 0.0
+    killed_by_world: bool = False
+    over_budget: bool = False
+    stderr_tail: str = ""
+    traceback: str = ""  # the exception line of the first traceback the run printed, if any
+    peak_tree_mib: float = 0.0  # PSS of the tree, summed (the bound)
+    peak_tree_rss_mib: float = 0.0  # RSS of the tree, summed (shared pages counted once per process)
+    reader: str | None = None
+    reader_held: bool = False
+    outage: bool = False
+    summary: dict[str, Any] = field(default_factory=dict)  # the run's --json summary, when it printed one
+
+
+@dataclass
+class SoakReport:
+    spec: WorldSpec
+    runs: list[RunRecord] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    faults_injected: dict[str, int] = field(default_factory=dict)
+    entries_lost: int = 0
+    entry_states: dict[str, int] = field(default_factory=dict)
+    items_served: int = 0
+    items_unconfirmed: int = 0  # served only to runs the world killed, and not stored
+
+    @property
+    def longest_run(self) -> RunRecord | None:
+        completed = [r for r in self.runs if not r.killed_by_world]
+        return max(completed, key=lambda r: r.elapsed, default=None)
+
+    def summary(self) -> str:
+        longest = self.longest_run
+        longest_text = f"{longest.elapsed:.1f} s (run {longest.index})" if longest else "n/a"
+        kinds = sorted({v.invariant for v in self.violations})
+        injected = dict(sorted(self.faults_injected.items()))
+        return (f"{self.spec.describe()}\nruns: {len(self.runs)}; faults injected: {injected}"
+                f"\nitems served: {self.items_served}; entries lost: {self.entries_lost}; unconfirmed (killed runs): "
+                f"{self.items_unconfirmed}; entry states: {self.entry_states}\nlongest run: {longest_text} against a "
+                f"budget of {self.spec.budget:.0f} s (+{START_SLACK:.0f} s start-up slack); peak tree PSS "
+                f"{max((r.peak_tree_mib for r in self.runs), default=0):.0f} MiB (RSS summed "
+                f"{max((r.peak_tree_rss_mib for r in self.runs), default=0):.0f} MiB)"
+                f"\nviolations: {len(self.violations)} {kinds}")
+
+
+def world_config(world: World, workdir: Path) -> Path:
+    """A config for the world: loopback-fast fetch settings, the run budget (`execution.run_budget_seconds`)."""
+    spec = world.spec
+    sections: dict[str, dict[str, Any]] = {
+        # A run beside a reader waits `write_patience` once before it spools; compressed like the clock.
+        "warehouse": {"path": "warehouse/news.duckdb", "write_patience": WRITE_PATIENCE},
+        "fetch": {"timeout": FETCH_TIMEOUT, "per_host_delay": 0.0, "per_host_concurrency": 4, "concurrency": 16,
+                  "allowed_networks": list(ALLOWED_NETWORKS), "max_retry_after": 1.0, "max_bytes": 1_000_000},
+        "extract": {"workers": spec.extract_workers, "timeout": EXTRACT_TIMEOUT, "batch_size": 10, "keep_html": False},
+        "polling": {"min_interval": 0},
+        "schedule": {"interval": int(spec.budget)},
+        "execution": {},
+    }
+    for setting in budget_settings():
+        sections[setting[0]][setting[1]] = setting[2](spec.budget)
+    lines: list[str] = []
+    for section, values in sections.items():
+        lines += [f"[{section}]"] + [f"{key} = {_toml(value)}" for key, value in values.items()] + [""]
+    for name, url in world.feed_urls().items():
+        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', ""]
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "newsflow.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def budget_settings() -> list[tuple[str, str, type]]:
+    """Config keys that bound a run's wall time (`*budget*` in [schedule], [execution] or [run]):
+    today `execution.run_budget_seconds`."""
+    found = []
+    for setting in SETTINGS:
+        if setting.section in ("schedule", "execution", "run") and "budget" in setting.key:
+            kind = setting.type[0] if isinstance(setting.type, tuple) else setting.type
+            found.append((setting.section, setting.key, kind))
+    return found
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
+
+
+class WorldDriver:
+    """Consecutive runs of `newsflow run` against one World, with invariants after each."""
+
+    def __init__(self, world: World, workdir: Path, prefect_api: str | None = None) -> None:
+        self.world = world
+        self.prefect_api = prefect_api
+        self.workdir = workdir
+        self.config_path = world_config(world, workdir)
+        self.warehouse_path = workdir / "warehouse" / "news.duckdb"
+        self.dns_path = workdir / "dns.json"
+        self.report = SoakReport(world.spec)
+        self._reported_lost: set[tuple[str, str]] = set()
+        self._reported: set[tuple[str, str]] = set()
+        self._canary_seen = 0
+        self._current: subprocess.Popen[str] | None = None
+
+    def run_all(self) -> SoakReport:
+        for index in range(self.world.spec.runs):
+            self.run_once(index)
+        if self.report.runs and self.report.runs[-1].reader_held:
+            # What the last run spooled beside its reader reaches the warehouse by the next run: run it,
+            # with no event, so `entries_lost` counts what that run left, not what it still holds.
+            self.run_once(self.world.spec.runs, calm=True)
+        self.finish()
+        return self.report
+
+    def run_once(self, index: int, *, calm: bool = False) -> RunRecord:
+        table = self.world.begin_run(index, calm=calm)
+        table.write(self.dns_path)
+        events = self.world.events
+        record = RunRecord(index, reader=events.reader, outage=events.outage)
+        before = invariants.feed_failures(self.warehouse_path) if self.warehouse_path.exists() else {}
+        with self._reader(record):
+            self._run_child(record)
+        self.report.runs.append(record)
+        self.report.violations += self._new(self.check(record, before))
+        self._advance_clock()
+        return record
+
+    def _new(self, violations: list[Violation]) -> list[Violation]:
+        """A standing state (a feed silenced for a day) is reported at the run that caused it, once;
+        what a run did (its exit, its time) is reported for every run."""
+        fresh = [v for v in violations
+                 if v.invariant not in invariants.STANDING or (v.invariant, v.detail) not in self._reported]
+        self._reported |= {(v.invariant, v.detail) for v in violations}
+        return fresh
+
+    def finish(self) -> None:
+        self.report.faults_injected = dict(self.world.ledger.faults_injected)
+        self.report.items_served = len(self.world.ledger.served)
+        if self.warehouse_path.exists():
+            stored = invariants.stored_items(self.warehouse_path)
+            self.report.entries_lost = len(self._required() - stored)
+            self.report.items_unconfirmed = len(set(self.world.ledger.served) - self._required() - stored)
+
+    # --- one run ----------------------------------------------------------------------------
+
+    def _run_child(self, record: RunRecord) -> None:
+        env = dict(os.environ, **{ENV_VAR: str(self.dns_path)})
+        env.pop("PREFECT_API_URL", None)
+        if self.prefect_api:  # every run is a flow run on this one server
+            env["PREFECT_API_URL"] = self.prefect_api
+        else:  # the CLI's run path with the flow taken out (tests/world/child.py)
+            env[DIRECT_VAR] = "1"
+        command = [sys.executable, "-m", "tests.world.child", "run", "--config", str(self.config_path), "--json"]
+        # Files, not pipes: a run that logs more than a pipe holds would block on its stderr.
+        out_path, err_path = (self.workdir / f"run-{record.index}.{name}" for name in ("out", "err"))
+        started = time.monotonic()
+        with out_path.open("w") as out, err_path.open("w") as err_file:
+            proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=err_file, text=True,
+                                    start_new_session=True)
+        self._current = proc
+        memory = MemoryReport()
+        with _sampling(proc.pid, memory):
+            record.killed_by_world, record.over_budget = self._wait(proc, started)
+            proc.wait(timeout=60)
+        record.elapsed = time.monotonic() - started
+        err = err_path.read_text(encoding="utf-8", errors="replace")
+        record.exit_code = proc.returncode
+        record.stderr_tail = err.strip()[-2000:]
+        record.traceback = _first_traceback(err)
+        record.peak_tree_mib = memory.peak_sampled_pss
+        record.peak_tree_rss_mib = memory.peak_sampled_sum
+        record.summary = _json_summary(out_path.read_text(encoding="utf-8", errors="replace"))
+
+    def _wait(self, proc: subprocess.Popen[str], started: float) -> tuple[bool, bool]:
+        """Wait for the run to end, for the world's kill point, or for budget + slack; (killed, over budget)."""
+        kill_point = self.world.kill_point if self.world.events.kill_after_requests is not None else None
+        deadline = started + self.world.spec.budget + START_SLACK
+        while proc.poll() is None:
+            if kill_point is not None and kill_point.wait(0.02):
+                _kill_tree(proc)
+                return True, False
+            if kill_point is None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=0.05)
+            if time.monotonic() > deadline:
+                _kill_tree(proc)
+                return False, True
+        return False, False
+
+    @contextlib.contextmanager
+    def _reader(self, record: RunRecord) -> Iterator[None]:
+        """A child process holding the warehouse open (read-only or read-write) while the run goes on."""
+        if record.reader is None or not self.warehouse_path.exists():
+            record.reader = None
+            yield
+            return
+        holder: dict[str, subprocess.Popen[str]] = {}
+        opener = threading.Thread(target=self._open_reader, args=(record, holder), daemon=True)
+        self._current = None
+        if self.world.events.reader_after_requests == 0:
+            self.world.reader_point.set()
+            self._open_reader(record, holder)
+            record.reader_held = "proc" in holder
+        else:
+            opener.start()
+        try:
+            yield
+        finally:
+            self.world.reader_point.set()
+            if opener.is_alive():
+                opener.join()
+            if "proc" in holder:
+                holder["proc"].communicate(input="\n", timeout=30)
+
+    def _open_reader(self, record: RunRecord, holder: dict[str, subprocess.Popen[str]]) -> None:
+        self.world.reader_point.wait()
+        mode = record.reader or "read_only"
+        for _ in range(200):  # the run may hold the file for a moment: try again, as a person would
+            proc = subprocess.Popen([sys.executable, "-c", _READER, str(self.warehouse_path), mode],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            assert proc.stdout is not None
+            if proc.stdout.readline().strip() == "ready":
+                holder["proc"] = proc
+                record.reader_held = self._current is not None and self._current.poll() is None
+                return
+            proc.communicate(timeout=30)
+        return
+
+    # --- checks -----------------------------------------------------------------------------
+
+    def check(self, record: RunRecord, before: dict[str, int]) -> list[Violation]:
+        run = record.index
+        found: list[Violation] = []
+        if not record.killed_by_world and record.exit_code != 0:
+            last = record.stderr_tail.splitlines()[-1] if record.stderr_tail else ""
+            found.append(Violation(run, "run_exits_0", f"exit {record.exit_code}: {last[:300]}"))
+        if record.over_budget or record.elapsed > self.world.spec.budget + START_SLACK:
+            found.append(Violation(run, "run_within_budget", f"{record.elapsed:.1f} s, killed at budget "
+                                                              f"{self.world.spec.budget:.0f} s + {START_SLACK:.0f} s"))
+        if record.reader_held and "a newsflow run is writing" in record.stderr_tail:
+            found.append(Violation(run, "reader_named_as_reader", "blamed a newsflow run for a reader's lock"))
+        if record.traceback:
+            found.append(Violation(run, "no_traceback", record.traceback[:300]))
+        if record.peak_tree_mib > MAX_TREE_MIB:
+            found.append(Violation(run, "bounded_rss", f"tree PSS {record.peak_tree_mib:.0f} MiB > "
+                                                       f"{MAX_TREE_MIB:.0f} MiB"))
+        hits = self.world.canary.requests[self._canary_seen:]
+        self._canary_seen += len(hits)
+        if hits:
+            found.append(Violation(run, "no_canary_hit", f"{[r.path for r in hits][:3]}"))
+        if not self.warehouse_path.exists():
+            return found
+        opened = invariants.warehouse_opens(self.warehouse_path, run)
+        if opened:
+            return found + opened
+        found += self._warehouse_checks(record, before)
+        return found
+
+    def _warehouse_checks(self, record: RunRecord, before: dict[str, int]) -> list[Violation]:
+        run, path = record.index, self.warehouse_path
+        found = invariants.no_duplicates(path, run)
+        if not record.reader_held and not record.killed_by_world:
+            required = self._required() - self._reported_lost
+            lost = invariants.nothing_lost(path, run, required)
+            self._reported_lost |= required - invariants.stored_items(path)
+            found += lost
+        counts, unexplained = invariants.entry_states(path, run)
+        self.report.entry_states = counts
+        found += unexplained
+        # Beside a reader the run's feed rows and `runs` row are spooled: they reach the warehouse later.
+        if record.outage and not record.killed_by_world and not record.reader_held:
+            polled = int(record.summary.get("feeds_due", 0))
+            found += invariants.outage_penalises_no_feed(path, run, before, polled)
+        if not record.reader_held and not record.killed_by_world and record.exit_code == 0:
+            found += invariants.spool_replayed(path, run)
+        found += invariants.one_failure_is_not_a_day(path, run)
+        if record.exit_code == 0 and not record.reader_held:
+            found += invariants.last_run_recorded(path, run)
+        return found
+
+    def _required(self) -> set[tuple[str, str]]:
+        """Items delivered whole to a run the world did not kill: each must be an entry."""
+        killed = {r.index for r in self.report.runs if r.killed_by_world}
+        return {key for key, runs in self.world.ledger.served.items() if runs - killed}
+
+    def _advance_clock(self) -> None:
+        """Move the warehouse's feed schedule back by one simulated interval (see the module docstring)."""
+        if not self.warehouse_path.exists():
+            return
+        shift = f"INTERVAL {SIMULATED_INTERVAL} SECOND"
+        with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
+            con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
+                        f"next_poll_at = next_poll_at - {shift}")
+
+
+def _json_summary(stdout: str) -> dict[str, Any]:
+    """The last line of `--json` output that is a JSON object ({} when there is none)."""
+    for line in reversed(stdout.splitlines()):
+        with contextlib.suppress(ValueError):
+            found = json.loads(line)
+            if isinstance(found, dict):
+                return found
+    return {}
+
+
+def _first_traceback(stderr: str) -> str:
+    """The exception line that ends the first traceback in `stderr` ("" when there is none)."""
+    lines = stderr.splitlines()
+    if not any(line.startswith("Traceback") for line in lines):
+        return ""
+    start = next(i for i, line in enumerate(lines) if line.startswith("Traceback"))
+    return next((line for line in lines[start + 1:] if line and not line.startswith((" ", "\t"))), "Traceback")
+
+
+def _kill_tree(proc: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _sampling(pid: int, memory: MemoryReport) -> Iterator[None]:
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            total = pss = 0.0
+            try:
+                root = psutil.Process(pid)
+                tree = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                tree = []
+            for process in tree:
+                with contextlib.suppress(psutil.Error):
+                    total += process.memory_info().rss / _MIB
+                    pss += process.memory_full_info().pss / _MIB
+            memory.peak_sampled_sum = max(memory.peak_sampled_sum, total)
+            memory.peak_sampled_pss = max(memory.peak_sampled_pss, pss)
+            for process in tree:
+                hwm = _hwm_mib(process.pid)
+                if hwm is not None:
+                    memory.hwm_by_pid[process.pid] = max(hwm, memory.hwm_by_pid.get(process.pid, 0.0))
+            memory.samples += 1
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        sampler.join()
+
+
+def soak(spec: WorldSpec, workdir: Path, prefect_api: str | None = None) -> SoakReport:
+    """Build the world for `spec`, run it for `spec.runs` runs, and report. Each run is a flow
+    run on the Prefect API `prefect_api`, or, with None, the CLI's run path without the flow."""
+    with open_world(spec, FETCH_TIMEOUT) as world:
+        return WorldDriver(world, workdir, prefect_api).run_all()

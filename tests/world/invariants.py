@@ -1,0 +1,171 @@
+"""Invariants checked after every world run, written as SQL against the warehouse.
+
+Each check returns `Violation`s (empty when it holds). They read the columns issue 11 added
+(migration 0008: `entries.parked_at`, `entries.last_error`, `runs.network_outage`; 0009:
+`spool_replays`) and the spool folder beside the warehouse. See tests/world/README.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsflow.pipeline import TERMINAL_ARTICLE_OUTCOMES
+from newsflow.polling import OUTAGE_MIN_FEEDS
+from newsflow.spool import spool_dir_for
+from newsflow.warehouse import Warehouse
+
+# The outcomes after which an entry is parked at once, and the failed attempts after which any is
+# (`execution.max_article_attempts`, default 3; the world does not change it).
+TERMINAL_OUTCOMES = tuple(str(o) for o in TERMINAL_ARTICLE_OUTCOMES)
+MAX_ATTEMPTS = 3
+NETWORK_OUTCOMES = ("dns_error", "connect_error", "timeout")
+ONE_FAILURE_LONGEST_WAIT = 3600  # seconds: one network failure must not silence a feed for longer
+EXAMPLES = 3  # offending rows quoted in a violation
+# States that stay until something changes them: reported once, at the run that caused them.
+STANDING = frozenset({"one_failure_is_not_a_day", "parked_with_reason", "no_duplicate_entries",
+                      "no_duplicate_articles", "no_dangling_article_ids", "warehouse_opens"})
+
+
+@dataclass(frozen=True)
+class Violation:
+    run: int
+    invariant: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"run {self.run}: {self.invariant}: {self.detail}"
+
+
+def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with Warehouse(path).reading() as con:
+        return con.execute(sql).fetchall()
+
+
+def columns(path: Path, table: str) -> set[str]:
+    return {str(row[0]) for row in query(path, f"SELECT column_name FROM information_schema.columns "
+                                               f"WHERE table_name = '{table}'")}
+
+
+def _examples(rows: Iterable[object]) -> str:
+    listed = list(rows)
+    return f"{len(listed)}, e.g. {listed[:EXAMPLES]}"
+
+
+def no_duplicates(path: Path, run: int) -> list[Violation]:
+    """An item is one entry (per feed, GUID and link); a URL is one article."""
+    found = []
+    entries = query(path, "SELECT feed_id, guid, url, count(*) FROM entries GROUP BY ALL HAVING count(*) > 1")
+    if entries:
+        found.append(Violation(run, "no_duplicate_entries", _examples(entries)))
+    articles = query(path, "SELECT canonical_url, count(*) FROM articles GROUP BY 1 HAVING count(*) > 1 "
+                           "UNION ALL SELECT article_id, count(*) FROM articles GROUP BY 1 HAVING count(*) > 1")
+    if articles:
+        found.append(Violation(run, "no_duplicate_articles", _examples(articles)))
+    dangling = query(path, "SELECT feed_id, url, article_id FROM entries WHERE article_id IS NOT NULL "
+                           "AND article_id NOT IN (SELECT article_id FROM articles)")
+    if dangling:
+        found.append(Violation(run, "no_dangling_article_ids", _examples(dangling)))
+    return found
+
+
+def stored_items(path: Path) -> set[tuple[str, str]]:
+    """(feed_id, url) of every entry, by its link and by its canonical link."""
+    rows = query(path, "SELECT feed_id, url, canonical_url FROM entries")
+    return {(str(feed), str(url)) for feed, url, _ in rows} | {(str(feed), str(c)) for feed, _, c in rows if c}
+
+
+def nothing_lost(path: Path, run: int, required: set[tuple[str, str]]) -> list[Violation]:
+    """Every item the world delivered whole to a run that was not killed is an entry."""
+    missing = sorted(required - stored_items(path))
+    return [Violation(run, "nothing_lost", _examples(missing))] if missing else []
+
+
+def entry_states(path: Path, run: int) -> tuple[dict[str, int], list[Violation]]:
+    """Each entry is stored, pending, or parked (`entries.parked_at`) with its reason (`last_error`,
+    or at least `last_outcome`); an entry that gave up (a terminal outcome, or every attempt used)
+    and is still unparked blocks its batch for ever. Counts of each state, and violations."""
+    terminal = ", ".join(f"'{o}'" for o in TERMINAL_OUTCOMES)
+    rows = query(path, f"""
+        SELECT CASE WHEN article_id IS NOT NULL THEN 'stored'
+                    WHEN parked_at IS NOT NULL THEN 'parked'
+                    WHEN last_outcome IN ({terminal}) OR fetch_attempts >= {MAX_ATTEMPTS} THEN 'gave_up_unparked'
+                    ELSE 'pending' END AS state,
+               coalesce(last_error, last_outcome) AS reason, feed_id, url
+        FROM entries""")
+    counts: dict[str, int] = {}
+    unexplained = []
+    unparked = []
+    for state, why, feed, url in rows:
+        counts[str(state)] = counts.get(str(state), 0) + 1
+        if state == "parked" and not why:
+            unexplained.append((feed, url))
+        if state == "gave_up_unparked":
+            unparked.append((feed, url, why))
+    found = [Violation(run, "parked_with_reason", _examples(unexplained))] if unexplained else []
+    if unparked:
+        found.append(Violation(run, "parked_with_reason", "gave up but not parked: " + _examples(unparked)))
+    return counts, found
+
+
+def feed_failures(path: Path) -> dict[str, int]:
+    return {str(feed): int(failures) for feed, failures in query(
+        path, "SELECT feed_id, consecutive_failures FROM feeds")}
+
+
+def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int], feeds_polled: int) -> list[Violation]:
+    """In a run where no name resolved (the machine was offline) and at least OUTAGE_MIN_FEEDS feeds
+    were polled (fewer cannot tell an outage from their own failures: warehouse/README.md,
+    `runs.network_outage`), the run records the outage and no feed's failure count grows."""
+    if feeds_polled < OUTAGE_MIN_FEEDS:
+        return []
+    found = []
+    after = feed_failures(path)
+    grown = sorted((feed, before.get(feed, 0), count) for feed, count in after.items() if count > before.get(feed, 0))
+    if grown:
+        found.append(Violation(run, "outage_penalises_no_feed", _examples(grown)))
+    newest = query(path, "SELECT network_outage FROM runs ORDER BY started_at DESC LIMIT 1")
+    if not newest or not newest[0][0]:
+        found.append(Violation(run, "outage_penalises_no_feed", f"runs.network_outage not set: {newest[:1]}"))
+    return found
+
+
+def one_failure_is_not_a_day(path: Path, run: int) -> list[Violation]:
+    """A feed that failed once on the network (DNS, connect, timeout) is due again within the hour."""
+    outcomes = ", ".join(f"'{o}'" for o in NETWORK_OUTCOMES)
+    rows = query(path, f"""
+        SELECT feed_id, last_outcome, epoch(next_poll_at - last_polled_at) FROM feeds
+        WHERE consecutive_failures = 1 AND last_outcome IN ({outcomes})
+          AND epoch(next_poll_at - last_polled_at) > {ONE_FAILURE_LONGEST_WAIT}""")
+    return [Violation(run, "one_failure_is_not_a_day", _examples(rows))] if rows else []
+
+
+def spool_replayed(path: Path, run: int) -> list[Violation]:
+    """After a run no reader held, nothing is left in the spool: what a run beside a reader
+    spooled reached the warehouse by the next run (docs/concurrency.md)."""
+    folder = spool_dir_for(path)
+    left = sorted([p.name for p in folder.glob("*.spool")] + [f"failed/{p.name}" for p in folder.glob("failed/*")])
+    return [Violation(run, "spool_replayed", _examples(left))] if left else []
+
+
+def warehouse_opens(path: Path, run: int) -> list[Violation]:
+    try:
+        query(path, "SELECT count(*) FROM runs")
+    except Exception as exc:  # any failure to open is the finding
+        return [Violation(run, "warehouse_opens", f"{type(exc).__name__}: {exc}")]
+    return []
+
+
+NOT_FINISHED = ("running", "failed", "abandoned", "cancelled")
+
+
+def last_run_recorded(path: Path, run: int) -> list[Violation]:
+    """A run that exited 0 left itself recorded as finished (the newest row of `runs`): `completed`
+    today; any status a fix adds for a run cut short by its budget counts, unless it is one of
+    NOT_FINISHED."""
+    rows = query(path, "SELECT run_id, status, error FROM runs ORDER BY started_at DESC LIMIT 1")
+    if not rows or rows[0][1] in NOT_FINISHED:
+        return [Violation(run, "run_recorded_completed", f"newest runs row: {rows[:1]}")]
+    return []

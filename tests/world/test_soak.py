@@ -1,0 +1,57 @@
+"""The short seeded soak CI runs: a few consecutive scheduled runs of a mixed hostile world.
+
+Every fault kind and run-level event is in the mix (6 feeds on 3 sites, a quarter of the
+endpoints faulty in each run, GUID faults on some feeds). Each run must exit 0 within its
+budget, lose no delivered item, store nothing twice, hit no canary, stay under the RSS bound,
+leave a warehouse that opens. Every run is a Prefect flow run on the session's server (the
+`prefect_api` fixture). About 35-80 s on 2 shared cores at a load average of 6. The long soak
+is `python -m bench --only soak`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.world.driver import soak
+from tests.world.world import WorldSpec
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+# Seed 2036 draws every run-level event in 4 runs: a SIGKILL in run 0, an outage in runs 1 and 3,
+# a read-write reader in run 3 (then the driver's closing run replays its spool). Seed 2026, the
+# first choice, drew none in 5 runs.
+CI_SOAK = WorldSpec(seed=2036, sites=3, feeds=6, runs=4, fault_rate=0.25, event_rate=0.15, budget=15.0)
+
+
+def test_a_short_soak_of_a_hostile_world_keeps_every_invariant(tmp_path: Path, prefect_api: str) -> None:
+    started = time.monotonic()
+    report = soak(CI_SOAK, tmp_path, prefect_api)
+    print(f"\n{report.summary()}\nsoak took {time.monotonic() - started:.1f} s")
+    assert len(report.runs) >= CI_SOAK.runs  # and one closing run when the last one had a reader
+    assert sum(report.faults_injected.values()) > 0, "the world injected faults"
+    assert {"kill", "outage", "reader"} <= set(report.faults_injected), report.faults_injected
+    assert report.items_served > 0, "the world delivered items"
+    assert not report.violations, "\n".join(map(str, report.violations))
+    assert report.entries_lost == 0
+
+
+# Positive controls: worlds whose faults today's code already handles keep every invariant, so a
+# failing soak is the pipeline's doing, not the harness's.
+# They run the CLI's run path without the flow (tests/world/child.py), to keep CI short; the soak
+# above runs every run as a flow run on the session's Prefect server.
+CALM_WORLD = WorldSpec(seed=1, sites=2, feeds=3, runs=1, fault_rate=0.0, event_rate=0.0, guid_fault_rate=0.0)
+# Run 0 is killed at the server's 2nd request; run 1 is not, and must store what run 0 left.
+KILLED_WORLD = WorldSpec(seed=3, sites=2, feeds=3, runs=2, fault_rate=0.0, event_rate=0.5, events=("kill",),
+                         guid_fault_rate=1.0, guid_faults=("duplicate_guid", "shared_guid"))
+
+
+@pytest.mark.parametrize("spec", [CALM_WORLD, KILLED_WORLD], ids=["no_faults", "kills_and_duplicate_or_shared_guids"])
+def test_a_world_the_pipeline_already_handles_keeps_every_invariant(spec: WorldSpec, tmp_path: Path) -> None:
+    report = soak(spec, tmp_path)
+    print(f"\n{report.summary()}")
+    assert report.items_served > 0
+    assert not report.violations, "\n".join(map(str, report.violations))
+    assert report.entry_states.get("stored", 0) > 0

@@ -1,0 +1,107 @@
+"""The world generator itself: seeded, faults that change per run, DNS that never leaves the table,
+ground truth recorded only for whole deliveries, canaries that notice a hit. No `newsflow run` here."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from newsflow.config import FetchSettings
+from newsflow.fetch import Fetcher, guarded_transport
+from newsflow.models import FetchResult
+from newsflow.netguard import NameResolutionError
+from tests.world import faults
+from tests.world.dns import DnsTable, WorldResolver
+from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec, open_world
+
+
+def fetch_all(world: World, table: DnsTable, urls: list[str]) -> list[FetchResult]:
+    # A deadline well above the world's latency fault (0.3 s), so a loaded machine does not turn it into a timeout.
+    settings = FetchSettings(allowed_networks=ALLOWED_NETWORKS, timeout=3.0, per_host_delay=0.0, max_retry_after=1.0)
+
+    async def go() -> list[FetchResult]:
+        transport = guarded_transport(settings, resolver=WorldResolver(table))
+        async with Fetcher(settings, transport=transport) as fetcher:
+            return list(await asyncio.gather(*(fetcher.fetch_feed(url) for url in urls)))
+
+    return asyncio.run(go())
+
+
+def test_the_same_seed_builds_the_same_world_and_fault_schedule() -> None:
+    spec = WorldSpec(seed=7, sites=3, feeds=8, runs=5, fault_rate=0.5)
+    with open_world(spec) as first, open_world(spec) as second:
+        for run in range(spec.runs):
+            assert first.events_for(run) == second.events_for(run)
+            assert [first.fault_for(f"feed:{j}", run) for j in range(8)] == [
+                second.fault_for(f"feed:{j}", run) for j in range(8)]
+            assert first.feed_body(3, run).replace(str(first.port).encode(), b"P") == second.feed_body(
+                3, run).replace(str(second.port).encode(), b"P")
+
+
+def test_faults_change_from_run_to_run_and_cover_every_kind() -> None:
+    spec = WorldSpec(seed=11, sites=2, feeds=40, fault_rate=0.5)
+    with open_world(spec) as world:
+        schedules = [tuple(world.fault_for(f"feed:{j}", run) for j in range(40)) for run in range(4)]
+        kinds = Counter(f.kind for schedule in schedules for f in schedule if f is not None)
+    assert len(set(schedules)) == 4, "each run draws its own faults"
+    assert set(kinds) == set(faults.ENDPOINT_FAULTS)
+
+
+def test_the_world_resolver_answers_from_its_table_and_fails_everything_else() -> None:
+    table = DnsTable({"site-0.world.test": ["127.0.0.2"]}, frozenset({"site-1.world.test"}))
+    resolver = WorldResolver(table)
+    assert asyncio.run(resolver("SITE-0.world.test", 80)) == ["127.0.0.2"]
+    assert asyncio.run(resolver("127.0.0.9", 80)) == ["127.0.0.9"]
+    assert asyncio.run(resolver("2130706433", 80)) == ["127.0.0.1"]  # inet_aton forms, parsed locally
+    for name in ("site-1.world.test", "example.com", "localhost"):
+        with pytest.raises(NameResolutionError):
+            asyncio.run(resolver(name, 80))
+    offline = WorldResolver(DnsTable({"site-0.world.test": ["127.0.0.2"]}, outage=True))
+    with pytest.raises(NameResolutionError, match="outage"):
+        asyncio.run(offline("site-0.world.test", 80))
+
+
+def test_only_whole_well_formed_feed_bodies_count_as_served() -> None:
+    spec = WorldSpec(seed=3, sites=2, feeds=30, fault_rate=0.6, faults=faults.ENDPOINT_FAULTS, event_rate=0.0)
+    with open_world(spec) as world:
+        table = world.begin_run(0)
+        urls = world.feed_urls()
+        results = fetch_all(world, table, list(urls.values()))
+        served_feeds = {feed for feed, _ in world.ledger.served}
+    for feed, result in zip(urls, results, strict=True):
+        fault = world.fault_for(f"feed:{feed.split('-')[1]}", 0)
+        whole = fault is None or fault.kind in (faults.LATENCY, faults.BAD_HEADERS)
+        assert (feed in served_feeds) == whole, (feed, fault, result.outcome)
+        if whole:
+            assert result.outcome.value == "ok", (feed, fault, result.error)
+
+
+def test_unresolvable_hosts_fail_in_the_resolver() -> None:
+    spec = WorldSpec(seed=5, sites=2, feeds=10, fault_rate=0.0, event_rate=0.0)
+    with open_world(spec) as world:
+        table = world.begin_run(0)
+        broken = DnsTable(table.hosts, frozenset({"site-1.world.test"}))
+        results = fetch_all(world, broken, list(world.feed_urls().values()))
+    assert Counter(r.outcome.value for r in results) == {"dns_error": 5, "ok": 5}
+
+
+def test_private_address_targets_are_refused_and_the_canary_would_see_a_hit() -> None:
+    spec = WorldSpec(seed=5, sites=1, feeds=1, fault_rate=0.0, event_rate=0.0)
+    with open_world(spec) as world:
+        table = world.begin_run(0)
+        context = {"site": world.site_host(0), "port": world.port, "canary": world.canary.port}
+        targets = [loc.format(**context) for loc in faults.BAD_LOCATIONS if "/canary/" in loc]
+        targets.append(f"http://{world.site_host(0)}:{world.port}/hop/0")
+        results = fetch_all(world, table, targets)
+        assert world.canary.requests == [], "the address policy held for every canary target"
+        canary_open = FetchSettings(allowed_networks=("127.0.0.0/8",), timeout=1.0, per_host_delay=0.0)
+
+        async def hit() -> FetchResult:
+            async with Fetcher(canary_open, transport=guarded_transport(canary_open, WorldResolver(table))) as f:
+                return await f.fetch_feed(targets[0])
+
+        asyncio.run(hit())
+        assert [r.path for r in world.canary.requests] == ["/canary/literal"], "a breach would be recorded"
+    assert {r.outcome.value for r in results} == {"blocked"}

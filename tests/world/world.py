@@ -1,0 +1,330 @@
+"""A seeded world: N sites and M feeds on loopback, faults that change from run to run, ground truth.
+
+All sites are served by one real HTTP server on 127.0.0.2 that routes by Host header and
+path; the names `site-<n>.world.test` resolve there through the world's DNS (dns.py), and
+`gone-<n>.world.test` never resolves. A canary server on 127.0.0.1 stands for every private
+address: the run allows only 127.0.0.2/32, so any request it records is a policy breach.
+
+Each feed shows a sliding window of items: `window` items, `new_per_run` more each run. The
+server records which items it delivered whole and well-formed (`served`): that is the ground
+truth the invariants compare the warehouse with.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from tests.hostile.servers import LoopbackServer
+from tests.sitefactory import Site, generated_story
+from tests.world import faults as kinds
+from tests.world.dns import DnsTable
+from tests.world.faults import Fault, Response
+
+WORLD_ADDRESS = "127.0.0.2"
+CANARY_ADDRESS = "127.0.0.1"
+ALLOWED_NETWORKS = (f"{WORLD_ADDRESS}/32",)
+RSS = "application/rss+xml"
+ROBOTS = b"User-agent: *\nAllow: /\n"
+HOPS = 5  # /hop/n redirects to /hop/n+1; the last hop points at the canary
+_FEED_PATH = re.compile(r"^/feeds/(\d+)\.xml$")
+_ARTICLE_PATH = re.compile(r"^/a/(\d+)/(\d+)$")
+_HOP_PATH = re.compile(r"^/hop/(\d+)$")
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """Everything that decides a world; equal specs build byte-identical worlds and fault schedules."""
+
+    seed: int
+    sites: int = 3
+    feeds: int = 6
+    runs: int = 4
+    fault_rate: float = 0.2  # chance that one endpoint misbehaves in one run
+    faults: tuple[str, ...] = (*kinds.ENDPOINT_FAULTS, kinds.UNRESOLVABLE)
+    event_rate: float = 0.2  # chance of each run-level event in one run
+    events: tuple[str, ...] = (kinds.OUTAGE, kinds.READER, kinds.KILL)
+    guid_fault_rate: float = 0.3  # chance that a feed has a GUID fault for its whole life
+    guid_faults: tuple[str, ...] = kinds.GUID_FAULTS
+    window: int = 5  # items a feed shows at once
+    new_per_run: int = 1  # items a feed publishes between two runs
+    dead_feeds: int = 0  # feeds whose host never resolves
+    budget: float = 20.0  # seconds a run may take (the config's schedule interval)
+    extract_workers: int = 1
+
+    def describe(self) -> str:
+        return (f"WorldSpec(seed={self.seed}, sites={self.sites}, feeds={self.feeds}, runs={self.runs}, "
+                f"fault_rate={self.fault_rate}, faults={self.faults}, event_rate={self.event_rate}, "
+                f"events={self.events}, guid_fault_rate={self.guid_fault_rate}, guid_faults={self.guid_faults}, "
+                f"window={self.window}, new_per_run={self.new_per_run}, dead_feeds={self.dead_feeds}, "
+                f"budget={self.budget}, extract_workers={self.extract_workers})")
+
+
+@dataclass(frozen=True)
+class Item:
+    feed: int
+    index: int
+    guid: str
+    url: str
+
+
+@dataclass(frozen=True)
+class RunEvents:
+    """Run-level events: a machine outage, a reader holding the warehouse, a SIGKILL."""
+
+    outage: bool = False
+    reader: str | None = None  # "read_only" or "read_write"
+    reader_after_requests: int = 0  # 0: open before the run starts; n: once the server saw n requests
+    kill_after_requests: int | None = None
+
+
+@dataclass
+class Ledger:
+    """What the world delivered: (feed_id, url) -> runs that delivered it whole."""
+
+    served: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    faults_injected: Counter[str] = field(default_factory=Counter)
+    requests_by_run: Counter[int] = field(default_factory=Counter)
+
+    def serve(self, feed_id: str, items: list[Item], run: int) -> None:
+        for item in items:
+            self.served.setdefault((feed_id, item.url), set()).add(run)
+
+
+class World:
+    """The world's servers and state for one spec. Use as a context manager (`open_world`)."""
+
+    def __init__(self, spec: WorldSpec, fetch_timeout: float) -> None:
+        self.spec = spec
+        self.fetch_timeout = fetch_timeout
+        self.ledger = Ledger()
+        self.run = -1
+        self.events = RunEvents()
+        self.kill_point = threading.Event()
+        self.reader_point = threading.Event()
+        self._lock = threading.Lock()
+        self._outlets = [Site(f"World Site {s}") for s in range(spec.sites)]
+        self._server = _WorldHTTPServer((WORLD_ADDRESS, 0), _handler_class(self))
+        self.canary = LoopbackServer(CANARY_ADDRESS)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self.canary.close()
+
+    # --- the world's shape ---------------------------------------------------------------------
+
+    def site_host(self, site: int) -> str:
+        return f"site-{site}.world.test"
+
+    def feed_id(self, feed: int) -> str:
+        return f"feed-{feed}"
+
+    def feed_urls(self) -> dict[str, str]:
+        urls = {self.feed_id(j): f"http://{self.site_host(j % self.spec.sites)}:{self.port}/feeds/{j}.xml"
+                for j in range(self.spec.feeds)}
+        for d in range(self.spec.dead_feeds):
+            urls[f"dead-{d}"] = f"http://gone-{d}.world.test:{self.port}/feeds/{d}.xml"
+        return urls
+
+    def guid_fault(self, feed: int) -> str | None:
+        rng = random.Random(f"{self.spec.seed}:guid:{feed}")
+        if self.spec.guid_faults and rng.random() < self.spec.guid_fault_rate:
+            return rng.choice(self.spec.guid_faults)
+        return None
+
+    def item(self, feed: int, index: int) -> Item:
+        url = f"http://{self.site_host((feed + index) % self.spec.sites)}:{self.port}/a/{feed}/{index}"
+        guid = {kinds.SHARED_GUID: f"urn:world:shared:{index}", kinds.REUSED_GUID: "urn:world:same"}.get(
+            self.guid_fault(feed) or "", f"urn:world:{feed}:{index}")
+        return Item(feed, index, guid, url)
+
+    def items_shown(self, feed: int, run: int) -> list[Item]:
+        top = self.spec.window + max(run, 0) * self.spec.new_per_run
+        items = [self.item(feed, k) for k in range(max(0, top - self.spec.window), top)][::-1]
+        if self.guid_fault(feed) == kinds.DUPLICATE_GUID:
+            items.append(items[0])
+        return items
+
+    def feed_body(self, feed: int, run: int) -> bytes:
+        items = "".join(
+            f"<item><title>Item {i.index} of feed {i.feed}</title><link>{escape(i.url)}</link>"
+            f'<guid isPermaLink="false">{escape(i.guid)}</guid>'
+            f"<pubDate>{generated_story(i.feed * 1000 + i.index).published:%a, %d %b %Y %H:%M:%S +0000}</pubDate>"
+            f"<description>summary {i.index}</description></item>"
+            for i in self.items_shown(feed, run))
+        return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>World feed {feed}'
+                f"</title><link>http://{self.site_host(feed % self.spec.sites)}/</link><description>world"
+                f"</description>{items}</channel></rss>").encode()
+
+    def article_body(self, feed: int, index: int) -> bytes:
+        return self._outlets[(feed + index) % self.spec.sites].article_page(generated_story(feed * 1000 + index))
+
+    # --- faults, drawn per run -----------------------------------------------------------------
+
+    def fault_for(self, key: str, run: int | None = None) -> Fault | None:
+        rng = random.Random(f"{self.spec.seed}:{self.run if run is None else run}:{key}")
+        choices = [k for k in self.spec.faults if k in kinds.ENDPOINT_FAULTS]
+        if choices and rng.random() < self.spec.fault_rate:
+            return Fault(rng.choice(choices), rng.randrange(1000))
+        return None
+
+    def unresolvable_sites(self, run: int) -> list[int]:
+        if kinds.UNRESOLVABLE not in self.spec.faults:
+            return []
+        return [s for s in range(self.spec.sites)
+                if random.Random(f"{self.spec.seed}:{run}:dns:{s}").random() < self.spec.fault_rate]
+
+    def events_for(self, run: int) -> RunEvents:
+        rng = random.Random(f"{self.spec.seed}:{run}:events")
+        draws = {event: rng.random() < self.spec.event_rate for event in kinds.ALL_FAULTS}
+        expected_requests = self.spec.feeds + self.spec.feeds * self.spec.new_per_run + self.spec.sites
+        reader = None
+        if kinds.READER in self.spec.events and draws[kinds.READER] and run > 0:
+            reader = rng.choice(("read_only", "read_only", "read_write"))
+        return RunEvents(
+            outage=kinds.OUTAGE in self.spec.events and draws[kinds.OUTAGE],
+            reader=reader,
+            reader_after_requests=rng.choice((0, 0, rng.randint(1, expected_requests))),
+            kill_after_requests=rng.randint(1, expected_requests)
+            if kinds.KILL in self.spec.events and draws[kinds.KILL] else None,
+        )
+
+    def dns_table(self, run: int) -> DnsTable:
+        failing = {self.site_host(s) for s in self.unresolvable_sites(run)}
+        hosts = {self.site_host(s): [WORLD_ADDRESS] for s in range(self.spec.sites)}
+        hosts.update({"canary.world.test": [CANARY_ADDRESS], "localhost": [CANARY_ADDRESS]})
+        return DnsTable(hosts, frozenset(failing), outage=self.events.outage)
+
+    def begin_run(self, run: int, *, calm: bool = False) -> DnsTable:
+        """Move the world to `run`: new items, new faults, new events (none when `calm`). Returns the run's DNS."""
+        with self._lock:
+            self.run = run
+            self.events = RunEvents() if calm else self.events_for(run)
+            self.kill_point.clear()
+            self.reader_point.clear()
+            table = self.dns_table(run)
+            self.ledger.faults_injected.update(kinds.UNRESOLVABLE for _ in table.failing)
+            for event in (kinds.OUTAGE, kinds.READER, kinds.KILL):
+                if {kinds.OUTAGE: self.events.outage, kinds.READER: self.events.reader,
+                        kinds.KILL: self.events.kill_after_requests}[event]:
+                    self.ledger.faults_injected[event] += 1
+            return table
+
+    # --- serving -------------------------------------------------------------------------------
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        host = (handler.headers.get("Host") or "").split(":")[0].lower()
+        path = handler.path.split("?", 1)[0]
+        with self._lock:
+            run = self.run
+            self.ledger.requests_by_run[run] += 1
+            seen = self.ledger.requests_by_run[run]
+        if self.events.kill_after_requests is not None and seen >= self.events.kill_after_requests:
+            self.kill_point.set()
+        if seen >= self.events.reader_after_requests:
+            self.reader_point.set()
+        site = _site_of(host)
+        if site is None or site >= self.spec.sites:
+            kinds.write(handler, 404, "text/plain", (), b"no such site")
+            return
+        self._route(handler, site, path, run)
+
+    def _route(self, handler: BaseHTTPRequestHandler, site: int, path: str, run: int) -> None:
+        context: dict[str, object] = {"site": self.site_host(site), "port": self.port, "canary": self.canary.port,
+                                      "latency": kinds.LATENCY_FRACTION * self.fetch_timeout}
+        if path == "/robots.txt":
+            self._answer(handler, f"robots:{site}", Response(200, "text/plain", ROBOTS), context)
+        elif match := _FEED_PATH.match(path):
+            self._serve_feed(handler, int(match.group(1)), run, context)
+        elif match := _ARTICLE_PATH.match(path):
+            feed, index = int(match.group(1)), int(match.group(2))
+            body = self.article_body(feed, index)
+            self._answer(handler, f"article:{feed}:{index}", Response(200, "text/html; charset=utf-8", body),
+                         context)
+        elif match := _HOP_PATH.match(path):
+            hop = int(match.group(1))
+            target = f"/hop/{hop + 1}" if hop < HOPS else f"http://localhost:{self.canary.port}/canary/hops"
+            kinds.write(handler, 302, "text/html", (("Location", target),), b"")
+        else:
+            kinds.write(handler, 404, "text/plain", (), b"not found")
+
+    def _serve_feed(self, handler: BaseHTTPRequestHandler, feed: int, run: int, context: dict[str, object]) -> None:
+        if feed >= self.spec.feeds:
+            kinds.write(handler, 404, "text/plain", (), b"no such feed")
+            return
+        body = self.feed_body(feed, run)
+        etag = f'"w{zlib.crc32(body):x}"'
+        fault = self.fault_for(f"feed:{feed}")
+        if fault is None and handler.headers.get("If-None-Match") == etag:
+            kinds.write(handler, 304, RSS, (("ETag", etag),), b"")
+            return
+        delivered = self._answer(handler, f"feed:{feed}", Response(200, RSS, body, (("ETag", etag),)), context,
+                                 fault)
+        if delivered and handler.command == "GET":
+            with self._lock:
+                self.ledger.serve(self.feed_id(feed), self.items_shown(feed, run), run)
+
+    def _answer(
+        self, handler: BaseHTTPRequestHandler, key: str, response: Response, context: dict[str, object],
+        fault: Fault | None = None,
+    ) -> bool:
+        fault = fault or self.fault_for(key)
+        if fault is not None:
+            with self._lock:
+                self.ledger.faults_injected[fault.kind] += 1
+        return kinds.answer(handler, fault, response, context)
+
+
+def _site_of(host: str) -> int | None:
+    match = re.fullmatch(r"site-(\d+)\.world\.test", host)
+    return int(match.group(1)) if match else None
+
+
+class _WorldHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the default 5 turns a burst of connections into 1 s SYN retries
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # clients hanging up on a drip or a reset are the point, not news
+
+
+def _handler_class(world: World) -> type[BaseHTTPRequestHandler]:
+    class _Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            world.handle(self)
+
+        def do_HEAD(self) -> None:
+            world.handle(self)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return _Handler
+
+
+@contextmanager
+def open_world(spec: WorldSpec, fetch_timeout: float = 1.0) -> Iterator[World]:
+    world = World(spec, fetch_timeout)
+    try:
+        yield world
+    finally:
+        world.close()
