@@ -25,7 +25,8 @@ from newsflow import __version__, cli_search, queries
 from newsflow.cli_run import cmd_run, cmd_serve
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
-from newsflow.opml import OpmlError, export_opml, feed_block, import_opml, replace_file
+from newsflow.files import replace_file
+from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
 from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 

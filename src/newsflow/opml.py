@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
 import re
-import tempfile
 import tomllib
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -32,6 +30,7 @@ from urllib.parse import urlsplit
 
 from newsflow.config import Config, parse_config
 from newsflow.errors import ConfigError, OutputError
+from newsflow.files import replace_file
 
 _FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # the rule config.py enforces
 _NAME_LENGTH = 60
@@ -251,31 +250,6 @@ def _write_checked(config_path: Path, original: str, blocks: list[str]) -> None:
         replace_file(config_path, new_text.encode("utf-8"))
     except OSError as exc:
         raise OutputError(f"cannot write {config_path}: {exc.strerror or exc}; it was left as it was") from exc
-
-
-def replace_file(path: Path, content: bytes) -> None:
-    """Write `content` to a temporary file beside `path`, fsync it, rename it over `path`, fsync the folder.
-
-    A reader sees the old file or the new one, never a part; a failed write leaves the old one whole.
-    A symlinked config keeps its link: the file it points to is replaced."""
-    path = path.resolve()
-    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with open(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(partial, path.stat().st_mode & 0o7777)
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
 
 
 # --- export -------------------------------------------------------------------------------

@@ -19,10 +19,11 @@ from typing import Any
 
 from newsflow import search, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError
+from newsflow.files import replace_file
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import RunCounts, list_pending
-from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of, write_atomically
+from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ def save_states(path: Any, states: dict[str, FeedState]) -> None:
     """Merge `states` into the saved copy; costs a write per run proportional to the feeds, not the warehouse."""
     merged = {**load_saved_states(path), **states}
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+    replace_file(path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def pending_beside_readers(

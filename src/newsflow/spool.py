@@ -8,19 +8,18 @@ later runs replay them through the very same load functions, before they write a
     commit_or_spool(store, run_id, load_fn, *args)  -- load_fn(store, *args), or a spool file
     replay(store)                                   -- load the spooled files in order, then delete them
 
-A spool file is one pickled `SpooledLoad`, written to a temporary name, fsynced and renamed, so a
-file is there whole or not at all. A replay runs the load and records `spool_replays` (migration
-0009) in one transaction, then deletes the file: a crash at any point loads nothing twice. A file
-that cannot be read or loaded (a newer format, a bug) is moved to `failed/`, logged, and never
-stops a run. The folder is trusted like the warehouse itself: whoever can write it can write the
-warehouse. See docs/concurrency.md.
+A spool file is one pickled `SpooledLoad`, written to a temporary name, fsynced and renamed
+(`files.replace_file`), so a file is there whole or not at all. A replay runs the load and records
+`spool_replays` (migration 0009) in one transaction, then deletes the file: a crash at any point
+loads nothing twice. A file that cannot be read or loaded (a newer format, a bug) is moved to
+`failed/`, logged, and never stops a run. The folder is trusted like the warehouse itself:
+whoever can write it can write the warehouse. See docs/concurrency.md.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-import os
 import pickle
 import threading
 import uuid
@@ -33,6 +32,7 @@ from typing import Any, TypeVar
 
 from newsflow import warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
+from newsflow.files import PARTIAL_SUFFIX, replace_file
 from newsflow.warehouse import BorrowedWarehouse, Warehouse
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class Spool:
         files = self.files()
         sequence = int(files[-1].name.split(".", 1)[0]) + 1 if files else 1
         path = self.directory / f"{sequence:09d}.{load.spool_id}{SUFFIX}"
-        write_atomically(path, pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL))
+        replace_file(path, pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL))
         return path
 
     def read(self, path: Path) -> SpooledLoad:
@@ -107,21 +107,6 @@ class Spool:
 
     def runs_spooled(self, run_id: str) -> int:
         return sum(1 for path in self.files() if f".{run_id}-" in path.name)
-
-
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Temporary file, fsync, rename, fsync the folder: after a crash the file is whole or absent."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(payload)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
 
 
 def spool_of(store: Warehouse) -> Spool:
@@ -242,6 +227,6 @@ def counts_added(result: object, counted: dict[str, int]) -> dict[str, int]:
 def discard_stale_tmp(store: Warehouse) -> None:
     """Temporary files of a process killed while writing one: never renamed, never loaded."""
     directory = spool_dir_for(store.path)
-    for path in directory.glob(".*.tmp") if directory.is_dir() else []:
+    for path in directory.glob(f".*{PARTIAL_SUFFIX}") if directory.is_dir() else []:
         with suppress(FileNotFoundError):
             path.unlink()

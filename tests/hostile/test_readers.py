@@ -380,14 +380,14 @@ def test_a_spool_file_that_cannot_be_loaded_is_parked_and_the_run_goes_on(
     folder = spool_dir_for(config.warehouse_path)
     folder.mkdir()
     (folder / "000000001.torn-1.spool").write_bytes(b"\x80\x05 not a whole pickle")
-    (folder / ".000000002.killed-1.spool.tmp").write_bytes(b"half written")
+    (folder / ".000000002.killed-1.spool.x1y2z3.partial").write_bytes(b"half written")
     foreign = Spool(folder)
     foreign.write(SpooledLoad("foreign-1", "foreign", "os:system", ("echo pwned",), datetime.now(UTC)))
     summary = asyncio.run(run_ingest(config, "after-trouble"))
     assert summary.status == "completed" and summary.counts.articles_stored == 2
     assert sorted(p.name for p in (folder / "failed").iterdir()) == [
         "000000001.torn-1.spool", "000000002.foreign-1.spool"]
-    assert not list(folder.glob(".*.tmp")), "a killed writer's temporary file is deleted"
+    assert not list(folder.glob(".*.partial")), "a killed writer's temporary file is deleted"
     assert "which is not a newsflow load" in caplog.text
 
 
