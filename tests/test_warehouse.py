@@ -260,19 +260,25 @@ def test_growing_tables_have_no_index_and_their_loads_stay_idempotent(store: War
     assert count(store, "story_signatures") == 1
 
 
-def test_migration_0007_keeps_every_row_of_an_older_warehouse(tmp_path: Path) -> None:
-    """A warehouse at migration 0006, built in its own process as the release before did."""
-    path = tmp_path / "old.duckdb"
-    script = f"""
+def migrated_to(path: Path, last: int) -> str:
+    """Python that creates `path` at migration `last`, as a release of that time left it (run it in its own process)."""
+    return f"""
 import duckdb
 from newsflow.warehouse import sql_root
 con = duckdb.connect({str(path)!r})
 con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
             "applied_at TIMESTAMPTZ NOT NULL)")
 con.execute("CREATE TABLE schema_views (sha256 VARCHAR NOT NULL)")
-for path in sorted((sql_root() / "migrations").glob("000[1-6]_*.sql")):
+for path in sorted((sql_root() / "migrations").glob("000[1-{last}]_*.sql")):
     con.execute(path.read_text())
     con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [int(path.name[:4]), path.stem])
+"""
+
+
+def test_migration_0007_keeps_every_row_of_an_older_warehouse(tmp_path: Path) -> None:
+    """A warehouse at migration 0006, built in its own process as the release before did."""
+    path = tmp_path / "old.duckdb"
+    script = migrated_to(path, 6) + """
 con.execute("INSERT INTO feeds (feed_id, url) VALUES ('f1', 'https://news.example/feed')")
 con.execute("INSERT INTO entries (feed_id, guid, url, canonical_url, first_seen_at, run_id) "
             "SELECT 'f1', 'g' || i, 'u' || i, 'u' || i, now(), 'r1' FROM range(50) t(i)")
@@ -293,16 +299,7 @@ con.close()
 def test_migration_0008_parks_what_the_old_rules_had_given_up_on(tmp_path: Path) -> None:
     """A warehouse at migration 0007: entries out of attempts or with a final outcome come out parked."""
     path = tmp_path / "old.duckdb"
-    script = f"""
-import duckdb
-from newsflow.warehouse import sql_root
-con = duckdb.connect({str(path)!r})
-con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
-            "applied_at TIMESTAMPTZ NOT NULL)")
-con.execute("CREATE TABLE schema_views (sha256 VARCHAR NOT NULL)")
-for path in sorted((sql_root() / "migrations").glob("000[1-7]_*.sql")):
-    con.execute(path.read_text())
-    con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [int(path.name[:4]), path.stem])
+    script = migrated_to(path, 7) + """
 con.execute("INSERT INTO entries (feed_id, guid, url, canonical_url, first_seen_at, run_id, fetch_attempts, "
             "last_outcome) VALUES ('f1', 'g1', 'u1', 'u1', now(), 'r1', 3, 'timeout'), "
             "('f1', 'g2', 'u2', 'u2', now(), 'r1', 1, 'not_html'), ('f1', 'g3', 'u3', 'u3', now(), 'r1', 1, 'timeout')")
