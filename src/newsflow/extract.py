@@ -11,7 +11,8 @@ and turns every failure into an `Outcome` instead of an exception:
 
 trafilatura's text is then corrected with the page's own signals (`newsflow.refine`: headline
 line, lead, JSON-LD articleBody, and short lines that readability-lxml's extraction, which
-trafilatura runs anyway, or the articleBody does not confirm), the declared language checked
+trafilatura runs anyway, or the articleBody does not confirm; bylines, datelines, credits and ad
+labels: `newsflow.furniture`), the declared language checked
 against the text (`newsflow.language`), and the date checked against JSON-LD and kept in the
 publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind them:
 docs/extraction.md.
@@ -31,6 +32,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
 from newsflow.dates import parse_datetime, publication_day, published_at
+from newsflow.furniture import drop_furniture_lines
 from newsflow.language import load_language_model, resolve_language
 from newsflow.models import ExtractedArticle
 from newsflow.refine import (
@@ -90,6 +92,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = refined_text(normalize_text(document.text or ""), title, document.description, tree)
     for second_opinion in (_readability_text(_readability_seen.summary), json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
+    author = _clean_field(document.author)
+    text = drop_furniture_lines(text, author)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
@@ -97,7 +101,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     return ExtractedArticle(
         text=text,
         title=title,
-        author=_clean_field(document.author),
+        author=author,
         published_at=published.astimezone(UTC) if published is not None else None,
         language=language,
         language_source=language_source,

@@ -1,0 +1,109 @@
+"""Page furniture inside the article container: short lines that are about the article, not of it.
+
+trafilatura keeps the lines that sit inside the container it chose; news templates put there the
+byline, the dateline, photo credits, "Advertisement" labels and a reading time. Readers and
+the references of ../shared/corpora (fundus's parsed bodies, trafilatura's `without` snippets)
+leave them out. Each class is recognised from the line alone, or from the page's own author
+field, never from a site's name, and only on short lines, so a sentence of the story that
+happens to name its author or a year is kept:
+
+- `is_dateline`: a date or time and little else ("Stand: 22.04.2024, 06:00 Uhr",
+  "17:41 JST, October 13, 2024", "30. Januar 2024", "1:39 PM ET");
+- `is_credit`: a caption credit or source line ("Foto: Dmitrij Azarov", "Image: eThekwini
+  Municipality / Facebook", "(Quelle: APA/sda/dpa)", "Copyright @ 2026 … All Rights Reserved");
+- `is_byline`: the author's name again, with at most a "By"/"Von"/"Por" in front and a date
+  ("Von Nina Magoley", "André Schmidt", "2/26/2015 7:11 AM PST BY TMZ STAFF");
+- `is_label`: a label with no content ("Advertisement", "Anzeige", "Lesedauer: 4 Minuten",
+  "5 min read").
+
+Lines that are list items or table rows ("- …", "| … |") are never dropped: in a list a short
+line with a year is content ("- 2019: 45 %").
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsflow.text import PARAGRAPH_SEPARATOR, word_tokens
+
+FURNITURE_MAX_WORDS = 10
+"""Only lines of at most this many words are looked at: furniture is short, story lines are not."""
+DATELINE_MIN_NUMERIC = 0.5
+DATELINE_MAX_WORDS = 2
+"""A dateline is a line of which at least half the words, and at least two, are numbers (day, month, year,
+time), with at most DATELINE_MAX_WORDS distinct words of four letters or more ("Stand", "October",
+"Güncelleme"; "Uhr", "PM", "JST" are shorter). A fact-box line such as "David Moyes (2013-2014): 295
+dager" names more than that and is kept; so is a subhead such as "Kehrtwende 2024?"."""
+CREDIT_MAX_WORDS = 8
+BY_WORDS = frozenset({
+    "by", "von", "por", "par", "door", "av", "di", "da", "de", "od", "af", "fra", "från", "autor", "autorin", "author",
+    "text", "texto", "und", "and", "y", "et", "e", "i", "och", "og", "en", "staff", "reporter", "redakcja",
+})  # fmt: skip
+"""Words a byline may carry besides the author's name (and numbers: its date)."""
+CREDIT_LABELS = (
+    "foto", "fotos", "photo", "photos", "photograph", "image", "images", "picture", "bild", "bilder", "imagen",
+    "fotografía", "fotografia", "фото", "źródło", "zdjęcie", "quelle", "quellen", "source", "fuente", "fonte",
+    "crédit", "crédito", "credit", "credits", "grafik", "illustration", "kuva", "kilde", "källa",
+)  # fmt: skip
+LABELS = frozenset({
+    "advertisement", "advertising", "anzeige", "werbung", "publicidad", "publicité", "pubblicità", "publicidade",
+    "reklama", "annons", "annonse", "annonce", "mainos", "reklame", "sponsored", "sponsored content",
+    "story continues below", "article continues below", "continue reading below", "story continues below advertisement",
+})  # fmt: skip
+READING_TIME = re.compile(
+    r"^\W*(?:lesedauer|reading time|lesezeit|czas czytania|ten tekst przeczytasz|tiempo de lectura|temps de lecture|"
+    r"leestijd|lukuaika|tempo de leitura)\b|^\W*\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s+read\W*$",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(r"^\W*(?:" + "|".join(CREDIT_LABELS) + r")\s*[:/|©]", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+_DATE_OR_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:.]\d{2}\b")
+_LIST_OR_TABLE = re.compile(r"^\s*[-*•|]")
+
+
+def drop_furniture_lines(text: str, author: str | None) -> str:
+    """The text without its datelines, credits, bylines and labels (see the module's docstring)."""
+    author_tokens = frozenset(word_tokens(author or ""))
+    kept = [line for line in text.split(PARAGRAPH_SEPARATOR) if not is_furniture(line, author_tokens)]
+    return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def is_furniture(line: str, author_tokens: frozenset[str] = frozenset()) -> bool:
+    """Whether one line of the text is page furniture."""
+    tokens = word_tokens(line)
+    if not tokens or len(tokens) > FURNITURE_MAX_WORDS or _LIST_OR_TABLE.match(line):
+        return False
+    return is_label(line) or is_dateline(line, tokens) or is_credit(line, tokens) or is_byline(tokens, author_tokens)
+
+
+def is_label(line: str) -> bool:
+    """An ad label or a reading time: "Advertisement", "Anzeige", "Lesedauer: 4 Minuten", "5 min read"."""
+    bare = " ".join(word_tokens(line))
+    return bare in LABELS or bool(READING_TIME.match(line))
+
+
+def is_dateline(line: str, tokens: list[str]) -> bool:
+    """A date or a time and little else (see DATELINE_MAX_WORDS); one number is a year or a time."""
+    numeric = sum(token.isdigit() for token in tokens)
+    words = {token for token in tokens if len(token) >= 4 and not token.isdigit()}
+    return (
+        numeric >= max(2, DATELINE_MIN_NUMERIC * len(tokens))
+        and len(words) <= DATELINE_MAX_WORDS
+        and bool(_DATE_OR_TIME.search(line))
+    )
+
+
+def is_credit(line: str, tokens: list[str]) -> bool:
+    """A photo credit or source line ("Foto: …", "(Quelle: dpa)"), or a copyright notice."""
+    return len(tokens) <= CREDIT_MAX_WORDS and bool(_CREDIT.match(line) or _COPYRIGHT.search(line))
+
+
+def is_byline(tokens: list[str], author_tokens: frozenset[str]) -> bool:
+    """The page's author again: every word is the author's, a "by" word or a number, and the
+    author's name is there in full (so "Von Nina" on a page by Nina Magoley is kept)."""
+    if not author_tokens:
+        return False
+    words = set(tokens)
+    if not author_tokens <= words:
+        return False
+    return all(token in author_tokens or token in BY_WORDS or token.isdigit() for token in tokens)

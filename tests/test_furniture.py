@@ -1,0 +1,118 @@
+"""Page furniture dropped from the text: bylines, datelines, credits, labels (newsflow.furniture)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsflow.extract import extract_article
+from newsflow.furniture import drop_furniture_lines, is_furniture
+from newsflow.text import normalize_text, word_tokens
+
+FIXTURE = Path(__file__).parent / "fixtures" / "pages" / "furniture-lines-in-article.html"
+STORY = "Hunderte Feuerwehrleute haben am Montag in Essen gegen die Pläne der Landesregierung protestiert."
+
+
+def author(name: str) -> frozenset[str]:
+    return frozenset(word_tokens(name))
+
+
+def test_datelines_are_furniture() -> None:
+    for line in (
+        "Stand: 22.04.2024, 06:00 Uhr",
+        "17:41 JST, October 13, 2024",
+        "30. Januar 2024",
+        "20 Nisan 2026•Güncelleme: 20 Nisan 2026",
+        "Uppdaterad 15.59 | Publicerad 14.14",
+        "1:39 PM ET",
+    ):
+        assert is_furniture(line), line
+
+
+def test_short_lines_with_a_year_that_say_something_are_kept() -> None:
+    for line in (
+        "Kehrtwende 2024?",
+        "David Moyes (2013-2014): 295 dager",
+        "In 2019, 45 percent voted.",
+        "- 2019: 45 %",
+        "| 2002 | Vladimír Špidla | 30 |",
+    ):
+        assert not is_furniture(line), line
+
+
+def test_credits_and_copyright_lines_are_furniture() -> None:
+    for line in (
+        "Foto: Дмитрий Азаров, Коммерсантъ",
+        "Фото: Дмитрий Азаров, Коммерсантъ",
+        "Image: eThekwini Municipality / Facebook",
+        "(Quelle: APA/sda/dpa)",
+        "Quelle: AFP",
+        "Copyright @ 2026 Media Group. All Rights Reserved",
+    ):
+        assert is_furniture(line), line
+
+
+def test_a_sentence_that_starts_like_a_credit_is_kept() -> None:
+    assert not is_furniture("Photographs of the flood show the river two metres above its banks in the old town.")
+    assert not is_furniture("Source of the leak was a pipe under the school, the fire brigade said on Monday.")
+
+
+def test_the_author_again_is_a_byline() -> None:
+    assert is_furniture("Von Nina Magoley", author("Nina Magoley"))
+    assert is_furniture("Fatma Sevinç Çetin", author("Fatma Sevinç Çetin"))
+    assert is_furniture("2/26/2015 7:11 AM PST BY TMZ STAFF", author("TMZ Staff"))
+
+
+def test_a_line_naming_the_author_among_other_words_is_kept() -> None:
+    assert not is_furniture("Nina Magoley spoke to the firefighters", author("Nina Magoley"))
+    assert not is_furniture("Von Nina", author("Nina Magoley"))  # not the whole name
+    assert not is_furniture("Von Nina Magoley", frozenset())  # the page names no author
+
+
+def test_ad_labels_and_reading_times_are_furniture() -> None:
+    for line in (
+        "Advertisement",
+        "Anzeige",
+        "Reklama",
+        "Story continues below",
+        "Lesedauer: 4 Minuten",
+        "Ten tekst przeczytasz w mniej niż minutę",
+        "5 min read",
+    ):
+        assert is_furniture(line), line
+    assert not is_furniture("Advertisement spending rose by a third in the first quarter of the year.")
+
+
+def test_long_lines_are_never_furniture() -> None:
+    assert not is_furniture("Foto: " + " ".join(["word"] * 12))
+
+
+def test_the_fixture_page_loses_its_furniture_and_keeps_its_story() -> None:
+    article = extract_article(FIXTURE.read_text(encoding="utf-8"), "https://example.test/feuerwehr")
+    assert article is not None
+    lines = article.text.split("\n")
+    for furniture in (
+        "Von Nina Beispiel",
+        "Stand: 22.04.2024, 06:00 Uhr",
+        "Lesedauer: 4 Minuten",
+        "Foto: Max Muster/dpa",
+        "Anzeige",
+    ):
+        assert furniture not in lines
+    assert "Kehrtwende 2024?" in lines
+    assert any(line.startswith("Hunderte Feuerwehrleute") for line in lines)
+    assert any("2019: Zusage der Landesregierung" in line for line in lines)
+    assert article.text == normalize_text(article.text)
+
+
+@given(
+    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=8),
+    st.one_of(st.none(), st.text(max_size=20)),
+)
+def test_dropping_furniture_only_removes_whole_lines(lines: list[str], author_name: str | None) -> None:
+    text = normalize_text("\n".join(lines))
+    kept = drop_furniture_lines(text, author_name)
+    assert kept == "" or all(line in text.split("\n") for line in kept.split("\n"))
+    assert drop_furniture_lines(kept, author_name) == kept
