@@ -126,7 +126,7 @@ def test_a_bare_marker_does_not_take_a_long_paragraph_with_it() -> None:
     assert drop_marked_lines(f"Read more\n{long_line}") == long_line
 
 
-CAPTION = "Photo: Jane Roe / Riverside Gazette archive"
+CAPTION = "Jane Roe and her grandson Tom beside the orchard gate"  # a caption, not a credit line (newsflow.furniture)
 
 
 def test_a_short_line_the_second_opinion_lacks_is_dropped() -> None:

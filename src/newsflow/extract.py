@@ -26,11 +26,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import trafilatura.core as trafilatura_core
 import trafilatura.external as trafilatura_external
 from trafilatura import bare_extraction
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
 
+from newsflow.choose import choose_extraction
 from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
 from newsflow.language import load_language_model, resolve_language
@@ -66,9 +69,11 @@ _LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _SITE_SUFFIX = re.compile("^(.+?)\\s+[-|\u2013\u2014:\u00b7]\\s+([^-|\u2013\u2014:\u00b7]+)$")
 _LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 # readability-lxml's output for the page this thread is extracting: trafilatura runs it on every
-# page (balanced mode) to compare with its own; newsflow reads it as a second opinion.
+# page (balanced mode) to compare with its own; newsflow reads it as a second opinion. `own` is
+# trafilatura's own extraction of the page (its first `extract_content`), before its fallbacks.
 _readability_seen = threading.local()
 _original_try_readability: Callable[[Any], Any] | None = None
+_original_extract_content: Callable[..., Any] | None = None
 
 
 def extract_article(html: str, url: str) -> ExtractedArticle | None:
@@ -81,7 +86,9 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     if tree is None:
         return None
     _observe_readability()
+    _observe_own_extraction()
     _readability_seen.summary = None
+    _readability_seen.own = None
     document = bare_extraction(
         tree, url=url, date_extraction_params=_date_params(), **TRAFILATURA_OPTIONS
     )
@@ -89,8 +96,10 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         return None
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
-    text = refined_text(normalize_text(document.text or ""), title, document.description, tree)
-    for second_opinion in (_readability_text(_readability_seen.summary), json_ld_article_body(tree)):
+    readability = _readability_text(_readability_seen.summary)
+    chosen = choose_extraction(normalize_text(document.text or ""), _own_text(), readability)
+    text = refined_text(chosen, title, document.description, tree)
+    for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
     author = _clean_field(document.author)
     text = drop_furniture_lines(text, author)
@@ -139,6 +148,31 @@ def _observe_readability() -> None:
         return summary
 
     setattr(trafilatura_external, "try_readability", observed)  # noqa: B010 (typed as its own function)
+
+
+def _observe_own_extraction() -> None:
+    """Wrap trafilatura's main extractor (once per process) to keep its first result on each page:
+    its own extraction, before readability, jusText, the baseline or the recall retry replace it
+    (`newsflow.choose`). Nothing in what trafilatura does changes; without such a function the
+    final text is used as it is."""
+    global _original_extract_content
+    current = getattr(trafilatura_core, "extract_content", None)
+    if _original_extract_content is not None or current is None:
+        return
+    _original_extract_content = current
+
+    def observed(*args: Any, **kwargs: Any) -> Any:
+        result = current(*args, **kwargs)
+        if getattr(_readability_seen, "own", None) is None:
+            _readability_seen.own = result[0]  # the body element; the recall retry calls this again
+        return result
+
+    setattr(trafilatura_core, "extract_content", observed)  # noqa: B010 (typed as its own function)
+
+
+def _own_text() -> str | None:
+    body = getattr(_readability_seen, "own", None)
+    return normalize_text(xmltotxt(body, False)) if body is not None else None
 
 
 def _readability_text(summary: Any) -> str | None:
