@@ -116,6 +116,14 @@ def test_lines_a_boilerplate_marker_opens_are_dropped() -> None:
     assert drop_marked_lines(text) == "\n".join([PARAGRAPH] * 3)
 
 
+def test_calls_to_the_reader_at_the_end_of_a_story_are_dropped() -> None:
+    calls = ["Got a story? Get in touch with our news team by emailing us at webnews@example.test.",
+             "Do you have a story to tell? Email: reporter@example.test", "Join our commenting forum",
+             "Please read our Comment Policy before commenting.", "We want to hear what you think about this article.",
+             "For more stories like this, check our news page."]
+    assert drop_marked_lines("\n".join([PARAGRAPH, *calls])) == PARAGRAPH
+
+
 def test_a_long_paragraph_that_starts_like_a_marker_stays() -> None:
     long_line = "Read more carefully, the report says, and " + PARAGRAPH + " " + PARAGRAPH
     assert drop_marked_lines(f"{long_line}\n{PARAGRAPH}") == f"{long_line}\n{PARAGRAPH}"

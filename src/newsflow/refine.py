@@ -53,6 +53,10 @@ BOILERPLATE_MARKERS = (
     "lire aussi", "à lire aussi", "voir aussi", "sur le même sujet",
     "czytaj też", "czytaj także", "czytaj więcej", "zobacz też", "zobacz także",
     "leggi anche", "potrebbe interessarti",
+    # calls to the reader at the end of a story: send a tip, join the comments, read more stories
+    "got a story", "do you have a story", "get in touch with", "join our commenting", "join the conversation",
+    "please read our comment", "we want to hear what you think", "for more stories like this",
+    "enjoying our latest content",
 )  # fmt: skip
 CONFIRM_MIN_AGREEMENT = 0.9
 """Lines are checked against readability's text only when the two texts agree this much (token F1)."""
