@@ -33,6 +33,41 @@ def test_a_first_line_that_rewords_the_title_is_dropped() -> None:
     assert drop_title_line(text, "Council approves budget \u2013 schools win big") == PARAGRAPH
 
 
+def test_short_lines_above_the_headline_go_with_it() -> None:
+    text = f"FAQ\nCouncil approves budget: schools win\n{PARAGRAPH}"
+    assert drop_title_line(text, "Council approves budget \u2013 schools win big") == PARAGRAPH
+
+
+def test_a_headline_shown_twice_goes_twice() -> None:
+    text = f"Council approves budget\nFAQ\nCouncil approves the budget: schools win\n{PARAGRAPH}"
+    assert drop_title_line(text, "Council approves budget: schools win") == PARAGRAPH
+
+
+def test_the_page_h1_is_the_headline_even_when_the_title_words_it_otherwise() -> None:
+    text = f"Budget row: mayor wins late-night vote over school repairs\n{PARAGRAPH}"
+    title = "City council approves 2025 budget"  # the <title> written for search engines
+    assert drop_title_line(text, title) == text
+    assert drop_title_line(text, title, ["Budget row: mayor wins late-night vote over school repairs"]) == PARAGRAPH
+
+
+def test_a_headline_below_a_real_paragraph_is_not_looked_for() -> None:
+    text = f"{PARAGRAPH}\nCouncil approves budget\n{PARAGRAPH}"
+    assert drop_title_line(text, "Council approves budget") == text
+
+
+def test_extract_article_drops_the_h1_headline_that_differs_from_the_title() -> None:
+    # The page's title (og:title, written for search) and its <h1> word the story differently, and
+    # the article container repeats the <h1>: trafilatura keeps that line.
+    headline = "Budget row: mayor wins late-night vote"
+    seo_title = "City council approves 2025 budget"
+    body = (f"<header><h1>{headline}</h1></header>"
+            f"<article><p class='headline'>{headline}</p><p>{PARAGRAPH}</p><p>{LEAD}</p></article>")
+    html = page(body, f'<title>{seo_title}</title><meta property="og:title" content="{seo_title}">')
+    article = extract_article(html, "https://news.example/budget-row")
+    assert article is not None and article.title == seo_title
+    assert article.text.split("\n") == [PARAGRAPH, LEAD]
+
+
 def test_a_first_line_unlike_the_title_stays() -> None:
     text = f"By Ann Lee, city reporter\n{PARAGRAPH}"
     assert drop_title_line(text, "Council approves budget") == text

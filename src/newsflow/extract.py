@@ -44,6 +44,7 @@ from newsflow.refine import (
     drop_title_line,
     drop_unconfirmed_lines,
     json_ld_article_body,
+    page_headlines,
     restore_lead,
 )
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
@@ -97,12 +98,11 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
     readability = _readability_text(_readability_seen.summary)
+    author = _clean_field(document.author)
     chosen = choose_extraction(normalize_text(document.text or ""), _own_text(), readability)
-    text = refined_text(chosen, title, document.description, tree)
+    text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
-    author = _clean_field(document.author)
-    text = drop_furniture_lines(text, author)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
@@ -128,7 +128,7 @@ def page_tree(html: str) -> Any:
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
     """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
     text = drop_marked_lines(article_body_rescue(text, tree))
-    text = drop_title_line(text, title)
+    text = drop_title_line(text, title, page_headlines(tree))
     return restore_lead(text, description, tree) if text else text
 
 

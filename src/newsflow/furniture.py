@@ -63,17 +63,23 @@ _LIST_OR_TABLE = re.compile(r"^\s*[-*•|]")
 
 def drop_furniture_lines(text: str, author: str | None) -> str:
     """The text without its datelines, credits, bylines and labels (see the module's docstring)."""
-    author_tokens = frozenset(word_tokens(author or ""))
-    kept = [line for line in text.split(PARAGRAPH_SEPARATOR) if not is_furniture(line, author_tokens)]
+    authors = author_names(author)
+    kept = [line for line in text.split(PARAGRAPH_SEPARATOR) if not is_furniture(line, authors)]
     return PARAGRAPH_SEPARATOR.join(kept)
 
 
-def is_furniture(line: str, author_tokens: frozenset[str] = frozenset()) -> bool:
+def author_names(author: str | None) -> tuple[frozenset[str], ...]:
+    """Each author's name as a set of word tokens: trafilatura joins several authors with "; "."""
+    names = (frozenset(word_tokens(name)) for name in (author or "").split(";"))
+    return tuple(name for name in names if name)
+
+
+def is_furniture(line: str, authors: tuple[frozenset[str], ...] = ()) -> bool:
     """Whether one line of the text is page furniture."""
     tokens = word_tokens(line)
     if not tokens or len(tokens) > FURNITURE_MAX_WORDS or _LIST_OR_TABLE.match(line):
         return False
-    return is_label(line) or is_dateline(line, tokens) or is_credit(line, tokens) or is_byline(tokens, author_tokens)
+    return is_label(line) or is_dateline(line, tokens) or is_credit(line, tokens) or is_byline(tokens, authors)
 
 
 def is_label(line: str) -> bool:
@@ -98,12 +104,11 @@ def is_credit(line: str, tokens: list[str]) -> bool:
     return len(tokens) <= CREDIT_MAX_WORDS and bool(_CREDIT.match(line) or _COPYRIGHT.search(line))
 
 
-def is_byline(tokens: list[str], author_tokens: frozenset[str]) -> bool:
-    """The page's author again: every word is the author's, a "by" word or a number, and the
-    author's name is there in full (so "Von Nina" on a page by Nina Magoley is kept)."""
-    if not author_tokens:
-        return False
+def is_byline(tokens: list[str], authors: tuple[frozenset[str], ...]) -> bool:
+    """The page's authors again: one author's name is there in full (so "Von Nina" on a page by
+    Nina Magoley is kept), and every word is an author's, a "by" word or a number."""
     words = set(tokens)
-    if not author_tokens <= words:
+    if not any(name <= words for name in authors):
         return False
-    return all(token in author_tokens or token in BY_WORDS or token.isdigit() for token in tokens)
+    known = frozenset().union(*authors)
+    return all(token in known or token in BY_WORDS or token.isdigit() for token in tokens)

@@ -23,6 +23,7 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from newsflow.jsonld import json_ld_strings
@@ -30,7 +31,13 @@ from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_co
 
 TITLE_LINE_MAX_WORDS = 40
 TITLE_LINE_MIN_F1 = 0.7
-"""The first line is the headline again when its words and the title's overlap this much (token F1)."""
+"""A line is the headline again when its words and the title's overlap this much (token F1)."""
+HEADLINE_SEARCH_LINES = 4
+ABOVE_HEADLINE_MAX_WORDS = 6
+"""The headline is looked for in the first HEADLINE_SEARCH_LINES lines, below lines of at most
+ABOVE_HEADLINE_MAX_WORDS words (a kicker, breadcrumb items, "FAQ"), which go with it."""
+MAX_HEADLINES = 5
+MAX_HEADLINE_DROPS = 2
 LEAD_MIN_WORDS = 8
 LEAD_MAX_COVERED = 0.7
 """A lead is restored only when at most this share of its words are in the text already."""
@@ -68,14 +75,49 @@ _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILE
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
 
-def drop_title_line(text: str, title: str | None) -> str:
-    """The text without a first line that repeats the title (it is stored on its own)."""
-    first, _, rest = text.partition(PARAGRAPH_SEPARATOR)
-    if not title or not rest or word_count(first) > TITLE_LINE_MAX_WORDS:
-        return text
-    if first.casefold() == title.casefold() or token_f1(first, title) >= TITLE_LINE_MIN_F1:
-        return rest
+def drop_title_line(text: str, title: str | None, headlines: Sequence[str] = ()) -> str:
+    """The text without the line that repeats the title (it is stored on its own), and without the
+    short lines above it (kicker, breadcrumb, a label such as "FAQ"): page chrome over the headline.
+
+    The headline is looked for in the first HEADLINE_SEARCH_LINES lines, under short lines only
+    (ABOVE_HEADLINE_MAX_WORDS words each), and is recognised by its words (title, token F1 >=
+    TITLE_LINE_MIN_F1) or as one of the page's own <h1> texts (`page_headlines`), which may word
+    the story differently from the <title> written for search engines. Some pages show the
+    headline twice (the story's and a teaser's, "FAQ" between them): a second one right below
+    goes too (at most MAX_HEADLINE_DROPS).
+    """
+    for _ in range(MAX_HEADLINE_DROPS):
+        lines = text.split(PARAGRAPH_SEPARATOR)
+        found = _headline_index(lines, title, headlines)
+        if found is None:
+            break
+        text = PARAGRAPH_SEPARATOR.join(lines[found + 1 :])
     return text
+
+
+def _headline_index(lines: list[str], title: str | None, headlines: Sequence[str]) -> int | None:
+    for index, line in enumerate(lines[:HEADLINE_SEARCH_LINES]):
+        if index + 1 < len(lines) and _is_headline(line, title, headlines):
+            return index
+        if word_count(line) > ABOVE_HEADLINE_MAX_WORDS:
+            break
+    return None
+
+
+def _is_headline(line: str, title: str | None, headlines: Sequence[str]) -> bool:
+    if word_count(line) > TITLE_LINE_MAX_WORDS:
+        return False
+    folded = " ".join(word_tokens(line))
+    if any(folded == " ".join(word_tokens(headline)) for headline in headlines):
+        return True
+    if not title:
+        return False
+    return line.casefold() == title.casefold() or token_f1(line, title) >= TITLE_LINE_MIN_F1
+
+
+def page_headlines(tree: Any) -> list[str]:
+    """The texts of the page's <h1> elements (most pages have one: the story's headline)."""
+    return [" ".join(" ".join(h1.itertext()).split()) for h1 in tree.iterfind(".//h1")][:MAX_HEADLINES]
 
 
 def drop_marked_lines(text: str) -> str:
