@@ -9,13 +9,14 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_TIMEOUT  the page took longer than the pool's timeout (the batch goes on)
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
-trafilatura's text is then corrected with the page's own signals (`newsflow.refine`: headline
-line, lead, JSON-LD articleBody, and short lines that readability-lxml's extraction, which
-trafilatura runs anyway, or the articleBody does not confirm; bylines, datelines, credits and ad
-labels: `newsflow.furniture`), the declared language checked
-against the text (`newsflow.language`), and the date checked against JSON-LD and kept in the
-publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind them:
-docs/extraction.md.
+trafilatura's own extraction is preferred to the larger container its fallbacks replaced a
+whole article by (`newsflow.choose`). Page furniture leaves the text (bylines, datelines,
+credits, ad labels: `newsflow.furniture`), which is then corrected with the page's own signals
+(`newsflow.refine`: headline line, lead, JSON-LD articleBody, and short lines that
+readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
+confirm), the declared language checked against the text (`newsflow.language`), and the date
+checked against JSON-LD and kept in the publisher's own offset (`newsflow.dates`). Options,
+fallbacks and the measurements behind them: docs/extraction.md.
 """
 
 from __future__ import annotations

@@ -5,15 +5,15 @@ returns it; only its methods are used here, so lxml is not imported). `extract_a
 them in this order; each was chosen on the tune half of ../shared/corpora and is measured on the
 report half (docs/extraction.md, `python -m bench --only extraction`):
 
-- `drop_title_line`: the headline repeated as the text's first line, even when the page's <h1>
-  words it a little differently from <title> (a kicker, a site name, punctuation);
+- `drop_title_line`: the headline repeated in the text's first lines, with the short lines above
+  it (kicker, breadcrumbs), even when the page's <h1> words it differently from <title>;
 - `restore_lead`: the lead (standfirst) that the page shows above the body and that
   trafilatura left out, found as the page's description shown in the page's own text;
 - `article_body_rescue`: JSON-LD `articleBody` when trafilatura found no article or a stub of
   one (pages that render their text from scripts);
 - `drop_marked_lines`: "Read more: …", "Czytaj też: …", "PUEDES VER: …" and other lines that a
-  boilerplate marker opens (links to other stories, newsletter calls), and the linked headline
-  after a bare marker;
+  boilerplate marker opens (links to other stories, newsletter calls, calls to the reader such as
+  "Got a story?"), and the linked headline after a bare marker;
 - `drop_unconfirmed_lines`: short lines that a second opinion does not have, when the two
   agree on the rest: captions, credits, teasers. The second opinions are readability-lxml's
   extraction of the page, which trafilatura computes anyway, then the page's JSON-LD
