@@ -19,11 +19,13 @@ writes the same instant with); callers store the instant in UTC and the day as
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from newsflow.jsonld import json_ld_strings
+from newsflow.localtime import publisher_zone
 
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
@@ -73,16 +75,31 @@ def json_ld_published(tree: Any) -> datetime | None:
     return first[1] if first else None
 
 
-def published_at(htmldate_value: str | None, tree: Any) -> datetime | None:
+def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) -> datetime | None:
     """htmldate's date, unless the page's JSON-LD shows it is not the publication (module docstring).
 
-    The result keeps the page's UTC offset, so that its `.date()` is the publisher's day.
+    The result keeps the page's UTC offset, so that its `.date()` is the publisher's day; a time
+    the page gives only in UTC is put in the publisher's zone when its country says which
+    (`newsflow.localtime`, from `url`, the canonical URL or the declared language's region).
     """
-    chosen = _chosen_date(htmldate_value, tree)
-    return _in_page_offset(chosen, tree) if chosen is not None else None
+    zone = publisher_zone(url, tree)
+    chosen = _chosen_date(htmldate_value, tree, zone)
+    return _in_zone(_in_page_offset(chosen, tree), zone) if chosen is not None else None
 
 
-def _chosen_date(htmldate_value: str | None, tree: Any) -> datetime | None:
+def _in_zone(moment: datetime, zone: ZoneInfo | None) -> datetime:
+    """A UTC time with a time of day, in the publisher's zone; anything else as it is (a bare day,
+    midnight UTC, stays a day: it names no instant to convert)."""
+    if zone is None or moment.utcoffset() or _is_bare(moment):
+        return moment
+    return moment.astimezone(zone)
+
+
+def _is_bare(moment: datetime) -> bool:
+    return moment.time() == time(0)
+
+
+def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None) -> datetime | None:
     found = parse_local(htmldate_value)
     first = _first_parsed(json_ld_strings(tree, "datePublished"))
     if first is None:
@@ -94,7 +111,12 @@ def _chosen_date(htmldate_value: str | None, tree: Any) -> datetime | None:
     if declared < found and found in modified:
         return declared
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
-    if bare and _NUMERIC_OFFSET.search(declared_text.strip()) and declared.date() != found.date():
+    if not bare:
+        return found
+    if _NUMERIC_OFFSET.search(declared_text.strip()) and declared.date() != found.date():
+        return declared
+    utc_time = zone is not None and not declared.utcoffset() and not _is_bare(declared)
+    if utc_time and _in_zone(declared, zone).date() != found.date():
         return declared
     return found
 
