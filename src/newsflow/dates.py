@@ -24,6 +24,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsflow.headline_date import headline_date
 from newsflow.jsonld import json_ld_strings
 from newsflow.localtime import publisher_zone
 
@@ -103,7 +104,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     found = parse_local(htmldate_value)
     first = _first_parsed(json_ld_strings(tree, "datePublished"))
     if first is None:
-        return found
+        return _headline_checked(found, htmldate_value, tree)
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD:
         return declared
@@ -118,7 +119,17 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     utc_time = zone is not None and not declared.utcoffset() and not _is_bare(declared)
     if utc_time and _in_zone(declared, zone).date() != found.date():
         return declared
-    return found
+    return _headline_checked(found, htmldate_value, tree)
+
+
+def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:
+    """htmldate's bare day (or nothing) gives way to the date printed under the headline."""
+    if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()):
+        return found
+    printed = headline_date(tree)
+    if printed is None or (found is not None and printed == found.date()):
+        return found
+    return datetime(printed.year, printed.month, printed.day, tzinfo=UTC)
 
 
 def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
