@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsflow import warehouse
 from newsflow.config import FeedConfig, load_config
@@ -120,3 +122,22 @@ def test_a_run_stores_the_feeds_local_day_for_a_page_without_a_date(tmp_path: Pa
     asyncio.run(run_ingest(config, "run-1"))
     rows = run_read_query(Warehouse(config.warehouse_path), "SELECT published_at, published_date FROM articles").rows
     assert [tuple(row) for row in rows] == [(instant, in_lima.date())]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    instant=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2026, 11, 1), timezones=st.just(UTC)),
+    minutes=st.integers(min_value=-12 * 60, max_value=14 * 60).map(lambda m: m - m % 15),
+    iso=st.booleans(),
+)
+def test_any_feed_offset_keeps_the_instant_and_gives_its_local_day(instant: datetime, minutes: int, iso: bool) -> None:
+    instant = instant.replace(microsecond=0)
+    local = instant.astimezone(timezone(timedelta(minutes=minutes)))
+    if iso:
+        body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>tag:x,1</id><title>e</title>'
+                b'<link href="https://news.example.pe/e"/><updated>' + local.isoformat().encode() +
+                b"</updated></entry></feed>")
+    else:
+        body = rss_with_date(local.strftime("%a, %d %b %Y %H:%M:%S %z"))
+    entry = first_entry(body)
+    assert (entry.published_at, entry.published_date) == (instant, local.date())

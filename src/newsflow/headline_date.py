@@ -40,22 +40,25 @@ _FOLLOWING_TEXTS = (
 
 
 def headline_date(tree: Any) -> date | None:
-    """The first date in the few texts after the page's headline, unless it is marked as an update."""
+    """The first date in the few texts after the page's headline that no update cue precedes."""
     headline = _headline(tree)
     if headline is None:
         return None
     for text in headline.xpath(_FOLLOWING_TEXTS):
         line = " ".join(str(text).split())
-        if len(line) > MAX_TEXT_CHARS or _UPDATED.search(line):
-            continue
-        found = numeric_date(line)
-        if found is not None:
-            return found
+        found = _first_date(line) if len(line) <= MAX_TEXT_CHARS else None
+        if found is not None and not _UPDATED.search(line[:found[0]]):
+            return found[1]
     return None
 
 
 def numeric_date(text: str) -> date | None:
     """The first unambiguous numeric date with a four-digit year in `text`."""
+    found = _first_date(text)
+    return found[1] if found else None
+
+
+def _first_date(text: str) -> tuple[int, date] | None:
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
     for match in _YMD.finditer(text):
         candidates.append((match.start(), int(match[1]), int(match[2]), int(match[3])))
@@ -66,9 +69,9 @@ def numeric_date(text: str) -> date | None:
         if first > 12 or second > 12:
             day, month = (first, second) if first > 12 else (second, first)
             candidates.append((match.start(), int(match[3]), month, day))
-    for _, year, month, day in sorted(candidates):
+    for position, year, month, day in sorted(candidates):
         try:
-            return date(year, month, day)
+            return position, date(year, month, day)
         except ValueError:
             continue
     return None
