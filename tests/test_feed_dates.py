@@ -18,11 +18,14 @@ from hypothesis import strategies as st
 
 from newsflow import warehouse
 from newsflow.config import FeedConfig, load_config
+from newsflow.extractpool import ExtractionResult
 from newsflow.feeds import parse_feed
-from newsflow.models import FeedEntry
+from newsflow.models import ExtractedArticle, FeedEntry, Outcome
 from newsflow.pipeline import best_published_at, best_published_date
+from newsflow.reextract import updated_row
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
+from newsflow.warehouse.reads import ArticleToReextract
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 
@@ -141,3 +144,11 @@ def test_any_feed_offset_keeps_the_instant_and_gives_its_local_day(instant: date
         body = rss_with_date(local.strftime("%a, %d %b %Y %H:%M:%S %z"))
     entry = first_entry(body)
     assert (entry.published_at, entry.published_date) == (instant, local.date())
+
+
+def test_a_reextract_of_an_undated_page_keeps_the_stored_local_day() -> None:
+    target = ArticleToReextract("id1", "https://news.example.pe/a", "A", EVENING_IN_LIMA, "h", True,
+                                published_date=date(2026, 11, 20))
+    undated = ExtractionResult("id1", Outcome.OK, ExtractedArticle(text="The council met."), None, 5)
+    row = updated_row(target, undated)
+    assert row is not None and (row[3], row[10]) == (EVENING_IN_LIMA, date(2026, 11, 20))
