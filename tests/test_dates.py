@@ -142,10 +142,14 @@ def test_a_utc_time_is_dated_on_the_local_day_of_the_publishers_country() -> Non
     assert publication_day(published) == date(2022, 5, 3)
 
 
-def test_the_country_may_come_from_the_declared_language_region() -> None:
-    html = page_with_ld().replace("<html>", '<html lang="es-BO">')
-    published = published_at("2022-05-04T02:41:00+0000", load_html(html), "https://news.example.com/story")
+def test_the_country_may_come_from_the_canonical_url_but_not_from_a_language_region() -> None:
+    canonical = page_with_ld().replace("<head>", '<head><link rel="canonical" href="https://eldeber.com.bo/x">')
+    published = published_at("2022-05-04T02:41:00+0000", load_html(canonical), "https://amp.example.com/x")
     assert publication_day(published) == date(2022, 5, 3)
+    # es_ES is what many CMSs declare, for papers in Paraguay or Colombia too: no zone from it.
+    region = page_with_ld().replace("<head>", '<head><meta property="og:locale" content="es_ES">')
+    published = published_at("2022-05-05T22:12:00+0000", load_html(region), "https://www.ultimahora.example.com/x")
+    assert publication_day(published) == date(2022, 5, 5)
 
 
 @pytest.mark.parametrize(

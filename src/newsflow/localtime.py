@@ -1,17 +1,20 @@
-"""The publisher's time zone, from its country: the host's country-code domain, else the region of
-the language the page declares (`<html lang="es-BO">`, `og:locale` "de_CH").
+"""The publisher's time zone, from its country: the country-code domain of the page's URL, or of
+its canonical URL.
 
 Many pages give their publication time in UTC only ("2019-10-19T03:00:00Z", "Wed, 04 May 2022
 02:41:00 GMT"). The publication day a paper and its readers mean is the local one: 03:00 UTC is
 05:00 on the 19th in Zurich, 02:41 UTC on the 4th is 22:41 on the 3rd in La Paz. Only countries
 that keep one time zone are listed (or whose news is dated in one, like Spain's and Portugal's
 mainland), so the zone is never a guess between several: no .us, .ca, .au, .ru, .br, .mx, .com.
+
+The region of the declared language (`<html lang="es-ES">`, `og:locale` "es_ES") is not used: it
+is a CMS default as often as not (a Colombian and a Paraguayan paper both declare es_ES, which
+would date their evening stories on the next day in Madrid).
 Pure: the standard library's `zoneinfo`, and an lxml tree walked by its methods only.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -44,13 +47,11 @@ COUNTRY_ZONES = {
     "ng": "Africa/Lagos", "gh": "Africa/Accra", "ke": "Africa/Nairobi", "za": "Africa/Johannesburg",
     "nz": "Pacific/Auckland",
 }
-_REGION = re.compile(r"^[A-Za-z]{2,3}[-_]([A-Za-z]{2})$")
-_LOCALE_METAS = frozenset({"og:locale", "content-language", "language"})
 
 
 def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
-    """The zone of the country the page's URL (or its canonical URL) or its language region names."""
-    for country in _url_countries(url, tree) + _region_countries(tree):
+    """The zone of the country the page's URL (or its canonical URL) names, when it has one zone."""
+    for country in _url_countries(url, tree):
         name = COUNTRY_ZONES.get(country)
         if name is not None:
             try:
@@ -72,12 +73,3 @@ def _url_countries(url: str | None, tree: Any) -> list[str]:
         if "." in host:
             countries.append(host.rsplit(".", 1)[1].lower())
     return countries
-
-
-def _region_countries(tree: Any) -> list[str]:
-    values = [tree.get("lang") or ""]
-    for meta in tree.iterfind(".//meta"):
-        name = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").lower()
-        if name in _LOCALE_METAS:
-            values.append(meta.get("content") or "")
-    return [match.group(1).lower() for value in values if (match := _REGION.match(value.strip()))]
