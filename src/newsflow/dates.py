@@ -9,11 +9,17 @@ meta (63%) (docs/extraction.md). Three of its mistakes are checkable against the
 - htmldate's date is the page's JSON-LD `dateModified` and `datePublished` is earlier;
 - htmldate found a bare day (from the URL or a date-only meta) and `datePublished` gives the
   time with its UTC offset, on another day: the URL or meta dates the draft, not the publication.
+  A UTC-only time counts too when the publisher's country has one zone (`newsflow.localtime`),
+  compared in that zone.
+
+htmldate's bare day (or no date at all) also gives way to a different date printed under the
+headline (`newsflow.headline_date`): its extensive search can take a sidebar's date.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
 writes the same instant with); callers store the instant in UTC and the day as
-`publication_day` gives it. A time without an offset, and a date alone, count as UTC.
+`publication_day` gives it. A time given only in UTC is put in the publisher's zone when its
+country-code domain names one. A time without an offset, and a date alone, count as UTC.
 """
 
 from __future__ import annotations
