@@ -179,7 +179,17 @@ def test_a_bare_day_stays_when_the_utc_time_is_the_same_local_day() -> None:
     # As on a La Nación page: 00:25 GMT on the 4th is 21:25 on the 3rd in Buenos Aires.
     tree = load_html(page_with_ld(datePublished="Wed, 04 May 2022 00:25:56 GMT"))
     published = published_at("2022-05-03T00:00:00", tree, "https://www.lanacion.com.ar/politica/story")
-    assert published == datetime(2022, 5, 3, tzinfo=UTC)
+    assert publication_day(published) == date(2022, 5, 3)
+    # ... and the bare day takes JSON-LD's time, which falls on it in Buenos Aires.
+    assert published == datetime(2022, 5, 4, 0, 25, 56, tzinfo=UTC)
+    assert published is not None and published.utcoffset() == timedelta(hours=-3)
+
+
+def test_a_bare_day_takes_the_time_json_ld_gives_on_that_day_and_never_another_day() -> None:
+    tree = load_html(page_with_ld(datePublished="2026-12-01T01:06:23+00:00"))
+    assert published_at("2026-12-01T00:00:00", tree) == datetime(2026, 12, 1, 1, 6, 23, tzinfo=UTC)
+    other_day = load_html(page_with_ld(datePublished="2026-12-02T01:06:23Z"))  # "Z": not enough to move the day
+    assert published_at("2026-12-01T00:00:00", other_day) == datetime(2026, 12, 1, tzinfo=UTC)
 
 
 @settings(max_examples=200, deadline=None)

@@ -114,17 +114,52 @@ UNDATED_PAGE = (
 )
 
 
-def test_a_run_stores_the_feeds_local_day_for_a_page_without_a_date(tmp_path: Path, server: LocalServer) -> None:
+def rss_items(items: list[tuple[str, str]]) -> bytes:
+    body = "".join(f"<item><title>{link}</title><link>{link}</link><pubDate>{when}</pubDate></item>"
+                   for link, when in items)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'.encode()
+
+
+def test_a_run_dates_an_undated_or_utc_only_page_on_the_feeds_local_day(tmp_path: Path, server: LocalServer) -> None:
     # 01:06 UTC today is 20:06 yesterday in Lima: the publisher's day is yesterday.
     instant = datetime.now(UTC).replace(hour=1, minute=6, second=23, microsecond=0)
     in_lima = instant - timedelta(hours=5)
-    feed = rss_with_date(in_lima.strftime("%a, %d %b %Y %H:%M:%S -0500"), link=f"{server.base_url}/a/budget")
+    written = in_lima.strftime("%a, %d %b %Y %H:%M:%S -0500")
+    utc_only = UNDATED_PAGE.replace("<head>", '<head><script type="application/ld+json">'
+                                    + json.dumps({"@type": "NewsArticle", "datePublished": instant.isoformat()})
+                                    + "</script>")
     server.add("/a/budget", Page(UNDATED_PAGE.encode()))
+    server.add("/a/council", Page(utc_only.replace("budget", "council").encode()))
+    feed = rss_items([(f"{server.base_url}/a/budget", written), (f"{server.base_url}/a/council", written)])
     server.add("/feed.xml", Page(feed, "application/rss+xml"))
     config = load_config(write_config(tmp_path, server.base_url, {"lima": "/feed.xml"}))
     asyncio.run(run_ingest(config, "run-1"))
-    rows = run_read_query(Warehouse(config.warehouse_path), "SELECT published_at, published_date FROM articles").rows
-    assert [tuple(row) for row in rows] == [(instant, in_lima.date())]
+    sql = "SELECT url, published_at, published_date FROM articles ORDER BY url"
+    rows = run_read_query(Warehouse(config.warehouse_path), sql).rows
+    assert [tuple(row[1:]) for row in rows] == [(instant, in_lima.date()), (instant, in_lima.date())]
+
+
+def test_a_utc_only_page_time_takes_the_day_the_feed_gives_the_same_instant() -> None:
+    utc_day = date(2026, 11, 21)
+    assert best_published_date(utc_day, EVENING_IN_LIMA, date(2026, 11, 20), page_at=EVENING_IN_LIMA) == date(
+        2026, 11, 20)
+    seconds_apart = EVENING_IN_LIMA + timedelta(seconds=37)
+    assert best_published_date(utc_day, EVENING_IN_LIMA, date(2026, 11, 20), page_at=seconds_apart) == date(
+        2026, 11, 20)
+
+
+def test_a_page_day_with_its_own_offset_or_another_instant_is_kept() -> None:
+    # The page wrote its own offset (its day is not the UTC day of its time): the page says.
+    assert best_published_date(date(2026, 11, 20), EVENING_IN_LIMA, date(2026, 11, 21), page_at=EVENING_IN_LIMA) == (
+        date(2026, 11, 20))
+    # Another instant (an update, a republication) says nothing about the page's.
+    later = EVENING_IN_LIMA + timedelta(hours=3)
+    assert best_published_date(date(2026, 11, 21), EVENING_IN_LIMA, date(2026, 11, 20), page_at=later) == date(
+        2026, 11, 21)
+    # A bare day (midnight) is the publisher's day, from the URL or a date-only meta.
+    midnight = datetime(2026, 11, 21, tzinfo=UTC)
+    assert best_published_date(date(2026, 11, 21), midnight, date(2026, 11, 20), page_at=midnight) == date(
+        2026, 11, 21)
 
 
 @settings(max_examples=200, deadline=None)

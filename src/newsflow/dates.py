@@ -91,7 +91,20 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     """
     zone = publisher_zone(url, tree)
     chosen = _chosen_date(htmldate_value, tree, zone)
-    return _in_zone(_in_page_offset(chosen, tree), zone) if chosen is not None else None
+    if chosen is None:
+        return None
+    return _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
+
+
+def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:
+    """A bare day given the time of JSON-LD's `datePublished` when that falls on the same day (in
+    its own offset, or the publisher's zone for a UTC time): htmldate reads only the day of some
+    JSON-LD dates. The day never changes here."""
+    first = _first_parsed(json_ld_strings(tree, "datePublished")) if _is_bare(day) and not day.utcoffset() else None
+    if first is None or _is_bare(first[1]):
+        return day
+    declared = _in_zone(first[1], zone)
+    return declared if declared.date() == day.date() else day
 
 
 def _in_zone(moment: datetime, zone: ZoneInfo | None) -> datetime:

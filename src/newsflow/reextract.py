@@ -107,4 +107,5 @@ def updated_row(target: ArticleToReextract, result: ExtractionResult) -> tuple[o
             best_published_at(page.published_at, target.published_at, target.published_date), page.language,
             page.sitename,
             content_hash(page.text), page.text, word_count(page.text), page.language_source,
-            best_published_date(page.published_date, target.published_at, target.published_date))
+            best_published_date(page.published_date, target.published_at, target.published_date,
+                                page_at=page.published_at))
