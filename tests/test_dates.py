@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsflow.dates import json_ld_published, parse_datetime, publication_day, published_at
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
+from newsflow.headline_date import headline_date, numeric_date
+from newsflow.localtime import COUNTRY_ZONES
 
 STORY = "<p>" + "The council met on Tuesday and approved the budget for schools, roads and the library. " * 3 + "</p>"
 
@@ -123,3 +128,149 @@ def test_a_utc_time_takes_the_offset_the_page_writes_the_same_instant_with() -> 
     # Another instant in another offset says nothing about this one.
     other = published_at("2024-01-07T03:00:00+0000", load_html(html))
     assert other is not None and other.utcoffset() == timedelta(0)
+
+
+# --- the publisher's zone for UTC-only times (newsflow.localtime) ---------------------------
+
+
+def test_a_utc_time_is_dated_on_the_local_day_of_the_publishers_country() -> None:
+    # As on an El Deber (Bolivia) page: JSON-LD says 02:41 GMT on the 4th, 22:41 on the 3rd in La Paz.
+    tree = load_html(page_with_ld(datePublished="Wed, 04 May 2022 02:41:00 GMT"))
+    published = published_at("2022-05-04T02:41:00+0000", tree, "https://eldeber.com.bo/santa-cruz/story_276757")
+    assert published == datetime(2022, 5, 4, 2, 41, tzinfo=UTC)
+    assert published is not None and published.utcoffset() == timedelta(hours=-4)
+    assert publication_day(published) == date(2022, 5, 3)
+
+
+def test_the_country_may_come_from_the_canonical_url_but_not_from_a_language_region() -> None:
+    canonical = page_with_ld().replace("<head>", '<head><link rel="canonical" href="https://eldeber.com.bo/x">')
+    published = published_at("2022-05-04T02:41:00+0000", load_html(canonical), "https://amp.example.com/x")
+    assert publication_day(published) == date(2022, 5, 3)
+    # es_ES is what many CMSs declare, for papers in Paraguay or Colombia too: no zone from it.
+    region = page_with_ld().replace("<head>", '<head><meta property="og:locale" content="es_ES">')
+    published = published_at("2022-05-05T22:12:00+0000", load_html(region), "https://www.ultimahora.example.com/x")
+    assert publication_day(published) == date(2022, 5, 5)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://news.example.com/story", "https://news.example.us/story", "https://news.example.com.au/story"]
+)
+def test_without_a_single_zone_country_a_utc_time_keeps_its_utc_day(url: str) -> None:
+    published = published_at("2022-05-04T02:41:00+0000", load_html(page_with_ld()), url)
+    assert published is not None and not published.utcoffset()
+    assert publication_day(published) == date(2022, 5, 4)
+
+
+def test_midnight_utc_is_a_bare_day_and_not_moved_to_the_evening_before() -> None:
+    published = published_at("2022-05-04T00:00:00+0000", load_html(page_with_ld()), "https://diario.example.pe/x")
+    assert publication_day(published) == date(2022, 5, 4)
+
+
+def test_a_bare_day_gives_way_to_a_utc_time_that_is_another_local_day() -> None:
+    # As on a St. Galler Tagblatt page: a date-only meta says the 18th, JSON-LD 03:00 UTC on the
+    # 19th, which is 05:00 on the 19th in Zurich, the time the page shows.
+    tree = load_html(page_with_ld(datePublished="2019-10-19T03:00:00.000Z"))
+    published = published_at("2019-10-18T00:00:00", tree, "https://www.tagblatt.ch/kultur/story-ld.1161246")
+    assert published == datetime(2019, 10, 19, 3, tzinfo=UTC)
+    assert publication_day(published) == date(2019, 10, 19)
+
+
+def test_a_bare_day_stays_when_the_utc_time_is_the_same_local_day() -> None:
+    # As on a La Nación page: 00:25 GMT on the 4th is 21:25 on the 3rd in Buenos Aires.
+    tree = load_html(page_with_ld(datePublished="Wed, 04 May 2022 00:25:56 GMT"))
+    published = published_at("2022-05-03T00:00:00", tree, "https://www.lanacion.com.ar/politica/story")
+    assert publication_day(published) == date(2022, 5, 3)
+    # ... and the bare day takes JSON-LD's time, which falls on it in Buenos Aires.
+    assert published == datetime(2022, 5, 4, 0, 25, 56, tzinfo=UTC)
+    assert published is not None and published.utcoffset() == timedelta(hours=-3)
+
+
+def test_a_bare_day_takes_the_time_json_ld_gives_on_that_day_and_never_another_day() -> None:
+    tree = load_html(page_with_ld(datePublished="2026-12-01T01:06:23+00:00"))
+    assert published_at("2026-12-01T00:00:00", tree) == datetime(2026, 12, 1, 1, 6, 23, tzinfo=UTC)
+    other_day = load_html(page_with_ld(datePublished="2026-12-02T01:06:23Z"))  # "Z": not enough to move the day
+    assert published_at("2026-12-01T00:00:00", other_day) == datetime(2026, 12, 1, tzinfo=UTC)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    instant=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)),
+    country=st.sampled_from(sorted(COUNTRY_ZONES)),
+)
+def test_a_utc_time_keeps_its_instant_and_takes_its_local_day(instant: datetime, country: str) -> None:
+    instant = instant.replace(microsecond=0)
+    if instant.time() == datetime.min.time():
+        instant = instant.replace(second=1)
+    value = instant.strftime("%Y-%m-%dT%H:%M:%S+0000")
+    published = published_at(value, load_html(page_with_ld()), f"https://news.example.{country}/story")
+    assert published == instant
+    assert publication_day(published) == instant.astimezone(ZoneInfo(COUNTRY_ZONES[country])).date()
+
+
+# --- the date printed under the headline (newsflow.headline_date) -----------------------------
+
+
+def headline_page(byline: str, sidebar: str = "", title: str = "Colder temperatures forecast for Wednesday") -> str:
+    return (f"<html><head><title>{title} | KBS WORLD</title></head><body>"
+            f'<header><h1 class="logo"><a href="/">KBS WORLD</a></h1></header>'
+            f"<article><h1>{title}</h1><p class=\"date\">{byline}</p>{STORY}</article>"
+            f"<aside><h2>Music Bank lineup</h2><p class=\"date\">{sidebar}</p></aside></body></html>")
+
+
+def test_a_bare_day_from_the_sidebar_gives_way_to_the_date_under_the_headline() -> None:
+    # As on a KBS World page: htmldate took a sidebar item's date, the story says it was written on the 7th.
+    tree = load_html(headline_page("Written: 2023-11-07 15:03:30 / Updated: 2023-11-07 15:30:46", "2023-11-03"))
+    assert publication_day(published_at("2023-11-03T00:00:00", tree, "https://world.kbs.example/view")) == date(
+        2023, 11, 7)
+
+
+def test_the_date_under_the_headline_is_the_fallback_when_nothing_else_dates_the_page() -> None:
+    byline = "Von Moritz Wichmann</p><time>29.04.2020, 12:01 Uhr</time><p>"
+    tree = load_html(headline_page(byline))
+    assert published_at(None, tree) == datetime(2020, 4, 29, tzinfo=UTC)
+
+
+def test_an_update_under_the_headline_does_not_replace_the_date() -> None:
+    tree = load_html(headline_page("Aktualisiert: 11.04.2020, 10:27"))
+    assert published_at("2020-04-03T00:00:00", tree) == datetime(2020, 4, 3, tzinfo=UTC)
+
+
+def test_a_date_with_a_time_from_htmldate_is_not_replaced_by_the_headline_date() -> None:
+    tree = load_html(headline_page("Written: 2023-11-07 15:03:30"))
+    assert published_at("2023-11-06T22:00:00+0000", tree) == datetime(2023, 11, 6, 22, tzinfo=UTC)
+
+
+def test_a_logo_h1_is_not_taken_for_the_headline() -> None:
+    logo = '<a href="/">KBS WORLD</a></h1>'
+    html = headline_page("").replace(logo, f"{logo}<p>2023-10-01</p>")
+    assert headline_date(load_html(html)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Written: 2023-11-07 15:03:30", date(2023, 11, 7)),
+        ("2024/12/04 00:05", date(2024, 12, 4)),
+        ("29.04.2020, 12:01 Uhr", date(2020, 4, 29)),
+        ("19.2.2020", date(2020, 2, 19)),
+        ("2019年6月24日 11時30分", date(2019, 6, 24)),
+        ("2023. 11. 7. 오후 3:03", date(2023, 11, 7)),
+        ("25/12/2022 10:00", date(2022, 12, 25)),
+        ("12/25/2022 10:00", date(2022, 12, 25)),
+        ("11/08/2023 5:19pm", None),  # day and month could be either way round
+        ("11.03.17 in Gear", None),  # a two-digit year
+        ("31.02.2020", None),
+        ("Lesedauer: 8 Min.", None),
+    ],
+)
+def test_only_unambiguous_numeric_dates_with_a_four_digit_year_are_read(text: str, expected: date | None) -> None:
+    assert numeric_date(text) == expected
+
+
+def test_extract_article_dates_a_utc_only_page_on_the_publishers_day() -> None:
+    html = page_with_ld(datePublished="2022-05-04T02:41:00Z").replace(
+        "<head>", '<head><meta property="article:published_time" content="2022-05-04T02:41:00Z">')
+    article = extract_article(html, "https://eldeber.com.bo/santa-cruz/story_276757")
+    assert article is not None
+    assert article.published_at == datetime(2022, 5, 4, 2, 41, tzinfo=UTC)
+    assert article.published_date == date(2022, 5, 3)

@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -120,8 +120,9 @@ def test_metadata_from_json_ld_and_open_graph() -> None:
     assert article.sitename == "The Daily Tribune"
     assert article.language == "en"
     assert article.page_canonical_url == "https://www.dailytribune.example/world/2026/03/14/us-strikes-syria-centcom"
-    # htmldate prefers the date in the URL, which has no time of day
-    assert article.published_at == datetime(2026, 3, 14, tzinfo=UTC)
+    # htmldate prefers the date in the URL, which has no time of day; JSON-LD's time (09:30 -05:00) is on that day
+    assert article.published_at == datetime(2026, 3, 14, 14, 30, tzinfo=UTC)
+    assert article.published_date == date(2026, 3, 14)
 
 
 def test_published_time_with_offset_becomes_utc() -> None:

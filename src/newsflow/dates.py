@@ -9,21 +9,30 @@ meta (63%) (docs/extraction.md). Three of its mistakes are checkable against the
 - htmldate's date is the page's JSON-LD `dateModified` and `datePublished` is earlier;
 - htmldate found a bare day (from the URL or a date-only meta) and `datePublished` gives the
   time with its UTC offset, on another day: the URL or meta dates the draft, not the publication.
+  A UTC-only time counts too when the publisher's country has one zone (`newsflow.localtime`),
+  compared in that zone.
+
+htmldate's bare day (or no date at all) also gives way to a different date printed under the
+headline (`newsflow.headline_date`): its extensive search can take a sidebar's date.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
 writes the same instant with); callers store the instant in UTC and the day as
-`publication_day` gives it. A time without an offset, and a date alone, count as UTC.
+`publication_day` gives it. A time given only in UTC is put in the publisher's zone when its
+country-code domain names one. A time without an offset, and a date alone, count as UTC.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from newsflow.headline_date import headline_date
 from newsflow.jsonld import json_ld_strings
+from newsflow.localtime import publisher_zone
 
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
@@ -73,20 +82,48 @@ def json_ld_published(tree: Any) -> datetime | None:
     return first[1] if first else None
 
 
-def published_at(htmldate_value: str | None, tree: Any) -> datetime | None:
+def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) -> datetime | None:
     """htmldate's date, unless the page's JSON-LD shows it is not the publication (module docstring).
 
-    The result keeps the page's UTC offset, so that its `.date()` is the publisher's day.
+    The result keeps the page's UTC offset, so that its `.date()` is the publisher's day; a time
+    the page gives only in UTC is put in the publisher's zone when its country says which
+    (`newsflow.localtime`, from `url`, the canonical URL or the declared language's region).
     """
-    chosen = _chosen_date(htmldate_value, tree)
-    return _in_page_offset(chosen, tree) if chosen is not None else None
+    zone = publisher_zone(url, tree)
+    chosen = _chosen_date(htmldate_value, tree, zone)
+    if chosen is None:
+        return None
+    return _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
 
 
-def _chosen_date(htmldate_value: str | None, tree: Any) -> datetime | None:
+def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:
+    """A bare day given the time of JSON-LD's `datePublished` when that falls on the same day (in
+    its own offset, or the publisher's zone for a UTC time): htmldate reads only the day of some
+    JSON-LD dates. The day never changes here."""
+    first = _first_parsed(json_ld_strings(tree, "datePublished")) if _is_bare(day) and not day.utcoffset() else None
+    if first is None or _is_bare(first[1]):
+        return day
+    declared = _in_zone(first[1], zone)
+    return declared if declared.date() == day.date() else day
+
+
+def _in_zone(moment: datetime, zone: ZoneInfo | None) -> datetime:
+    """A UTC time with a time of day, in the publisher's zone; anything else as it is (a bare day,
+    midnight UTC, stays a day: it names no instant to convert)."""
+    if zone is None or moment.utcoffset() or _is_bare(moment):
+        return moment
+    return moment.astimezone(zone)
+
+
+def _is_bare(moment: datetime) -> bool:
+    return moment.time() == time(0)
+
+
+def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None) -> datetime | None:
     found = parse_local(htmldate_value)
     first = _first_parsed(json_ld_strings(tree, "datePublished"))
     if first is None:
-        return found
+        return _headline_checked(found, htmldate_value, tree)
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD:
         return declared
@@ -94,9 +131,24 @@ def _chosen_date(htmldate_value: str | None, tree: Any) -> datetime | None:
     if declared < found and found in modified:
         return declared
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
-    if bare and _NUMERIC_OFFSET.search(declared_text.strip()) and declared.date() != found.date():
+    if not bare:
+        return found
+    if _NUMERIC_OFFSET.search(declared_text.strip()) and declared.date() != found.date():
         return declared
-    return found
+    utc_time = zone is not None and not declared.utcoffset() and not _is_bare(declared)
+    if utc_time and _in_zone(declared, zone).date() != found.date():
+        return declared
+    return _headline_checked(found, htmldate_value, tree)
+
+
+def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:
+    """htmldate's bare day (or nothing) gives way to the date printed under the headline."""
+    if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()):
+        return found
+    printed = headline_date(tree)
+    if printed is None or (found is not None and printed == found.date()):
+        return found
+    return datetime(printed.year, printed.month, printed.day, tzinfo=UTC)
 
 
 def _in_page_offset(chosen: datetime, tree: Any) -> datetime:

@@ -107,7 +107,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
-    published = published_at(document.date, tree)
+    published = published_at(document.date, tree, url)
     return ExtractedArticle(
         text=text,
         title=title,

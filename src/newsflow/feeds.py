@@ -26,6 +26,9 @@ Entries:
 - `published_at` is the published date, else the updated date, in UTC. A date before
   1990 or more than a day in the future is a publisher's bug, not a fact: it becomes None,
   so it cannot pin an entry to the top or the bottom of a time-ordered listing.
+  `published_date` is that date's day in the UTC offset the feed wrote it with (the
+  publisher's local day: "Sat, 07 May 2022 20:06:23 -0500" is the 7th, though the instant
+  is on the 8th in UTC); the UTC day when the feed gives no offset.
 - `title` is plain text on one line; `summary` plain text, truncated to `MAX_SUMMARY_CHARS`.
 """
 
@@ -36,7 +39,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -44,6 +47,7 @@ from typing import Any
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
+from newsflow.dates import parse_local
 from newsflow.errors import FeedParseError
 from newsflow.feedprep import gunzip_if_gzip, neutralize_doctype, prepare_xml_bytes
 from newsflow.models import FeedEntry, ParsedFeed
@@ -164,13 +168,14 @@ def _xml_entry(raw: Any, context: _EntryContext) -> FeedEntry | None:
     if url is None:
         return None
     summary_html = raw.get("summary") or _first_content(raw.get("content"))
+    field = "published" if raw.get("published_parsed") else "updated"
     return _make_entry(
         context,
         guid=raw.get("id"),
         url=url,
         title=raw.get("title"),
         summary_html=summary_html,
-        published_at=_struct_time_utc(raw.get("published_parsed") or raw.get("updated_parsed")),
+        published_at=_in_feed_offset(_struct_time_utc(raw.get(f"{field}_parsed")), raw.get(field)),
     )
 
 
@@ -200,6 +205,17 @@ def _struct_time_utc(parsed_time: Any) -> datetime | None:
         return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+def _in_feed_offset(instant: datetime | None, written: Any) -> datetime | None:
+    """feedparser's UTC instant in the offset the feed wrote it with, when the feed's own text
+    parses (RFC 822 or ISO 8601) to that same instant; else the UTC instant as it is.
+
+    feedparser gives only UTC (`published_parsed`), which loses the publisher's day."""
+    local = parse_local(written) if isinstance(written, str) else None
+    if instant is None or local is None or local.replace(microsecond=0) != instant:
+        return instant
+    return local.replace(microsecond=0)
 
 
 def _ttl_seconds(ttl: Any) -> int | None:
@@ -276,7 +292,7 @@ def _json_entry(item: Mapping[str, Any], context: _EntryContext) -> FeedEntry | 
         url=url,
         title=_str_or_none(item.get("title")),
         summary_html=_str_or_none(summary),
-        published_at=_json_datetime(item.get("date_published") or item.get("date_modified")),
+        published_at=_json_local(item.get("date_published") or item.get("date_modified")),
     )
 
 
@@ -289,7 +305,13 @@ def _json_item_url(item: Mapping[str, Any], feed_url: str) -> str | None:
 
 
 def _json_datetime(value: Any) -> datetime | None:
-    """RFC 3339 as the spec says, or RFC 822 as some publishers write; naive means UTC."""
+    """RFC 3339 as the spec says, or RFC 822 as some publishers write, in UTC; naive means UTC."""
+    local = _json_local(value)
+    return local.astimezone(UTC) if local is not None else None
+
+
+def _json_local(value: Any) -> datetime | None:
+    """As `_json_datetime`, in the offset the feed wrote."""
     if not isinstance(value, str):
         return None
     try:
@@ -299,7 +321,7 @@ def _json_datetime(value: Any) -> datetime | None:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -320,6 +342,7 @@ def _make_entry(
 ) -> FeedEntry:
     canonical = canonicalize_url(url)
     key = guid.strip()[:MAX_KEY_CHARS] if isinstance(guid, str) and guid.strip() else canonical
+    published = _plausible(published_at, context.now)
     return FeedEntry(
         feed_id=context.feed_id,
         key=key,
@@ -327,8 +350,14 @@ def _make_entry(
         canonical_url=canonical,
         title=clean_title(title),
         summary=clean_summary(summary_html),
-        published_at=_plausible(published_at, context.now),
+        published_at=published.astimezone(UTC) if published is not None else None,
+        published_date=_feed_day(published),
     )
+
+
+def _feed_day(published: datetime | None) -> date | None:
+    """The day of a feed date in the offset the feed wrote it with: the publisher's local day."""
+    return published.date() if published is not None else None
 
 
 def _plausible(moment: datetime | None, now: datetime) -> datetime | None:

@@ -118,6 +118,7 @@ class FeedEntry:
     title: str | None
     summary: str | None
     published_at: datetime | None
+    published_date: date | None = None  # the feed date's day in the offset the feed gave (publisher's day)
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ class PendingArticle:
     feed_id: str
     title: str | None
     published_at: datetime | None
+    published_date: date | None = None  # the feed date's day in the offset the feed gave (entries.published_date)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ from newsflow.warehouse.loads import count_parked, record_attempts
 log = logging.getLogger(__name__)
 
 MAX_ARTICLE_ATTEMPTS = 3  # the default of execution.max_article_attempts
+SAME_INSTANT = timedelta(minutes=1)
+"""A page time this close to the feed's dates the same publication (feeds and pages round seconds apart)."""
 # Outcomes that say nothing about the article: not counted as a failed attempt.
 UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED,)
 # Outcomes that another attempt would not change: don't fetch these entries again.
@@ -291,7 +293,7 @@ def build_article(
         feed_id=pending.feed_id,
         title=page.title or pending.title,
         author=page.author,
-        published_at=best_published_at(page.published_at, pending.published_at),
+        published_at=best_published_at(page.published_at, pending.published_at, pending.published_date),
         language=page.language,
         sitename=page.sitename,
         text=page.text,
@@ -301,28 +303,49 @@ def build_article(
         fetched_at=fetched_at,
         run_id=run_id,
         language_source=page.language_source,
-        published_date=best_published_date(page.published_date, pending.published_at),
+        published_date=best_published_date(page.published_date, pending.published_at, pending.published_date,
+                                           page_at=page.published_at),
     )
 
 
-def best_published_at(page: datetime | None, feed: datetime | None) -> datetime | None:
+def best_published_at(page: datetime | None, feed: datetime | None, feed_day: date | None = None) -> datetime | None:
     """The page's date, unless it is a bare day (midnight UTC) that the feed's date refines.
 
     htmldate often finds only the day, from the URL or for pages dated today; the feed usually
-    has the time, and latency figures depend on it.
+    has the time, and latency figures depend on it. The bare day is the publisher's, so it is
+    matched against the feed's local day (`feed_day`) as well as its UTC day.
     """
     if page is None:
         return feed
-    if feed is not None and page.time() == dt_time(0) and page.date() == feed.astimezone(UTC).date():
+    feed_days = {feed.astimezone(UTC).date(), feed_day} if feed is not None else set()
+    if feed is not None and page.time() == dt_time(0) and page.date() in feed_days:
         return feed
     return page
 
 
-def best_published_date(page: date | None, feed: datetime | None) -> date | None:
-    """The page's publication day (the publisher's local day), else the feed date's UTC day."""
-    if page is not None or feed is None:
+def best_published_date(
+    page: date | None, feed: datetime | None, feed_day: date | None = None, *, page_at: datetime | None = None
+) -> date | None:
+    """The page's publication day (the publisher's local day), else the feed's: its day in the
+    offset the feed gave (`feed_day`, `entries.published_date`), else its UTC day.
+
+    When the page dates the same instant as the feed (within `SAME_INSTANT`) but only in UTC (its
+    day is the UTC day of `page_at`), the feed's offset says the publisher's day: a .com page
+    saying 01:06 Z, a feed saying 20:06 -0500 the evening before.
+    """
+    if feed is None:
         return page
-    return feed.astimezone(UTC).date()
+    feed_local = feed_day if feed_day is not None else feed.astimezone(UTC).date()
+    if page is None:
+        return feed_local
+    if page_at is not None and abs(page_at - feed) <= SAME_INSTANT and _utc_day_of_a_time(page, page_at):
+        return feed_local
+    return page
+
+
+def _utc_day_of_a_time(day: date, moment: datetime) -> bool:
+    utc = moment.astimezone(UTC)
+    return utc.time() != dt_time(0) and day == utc.date()
 
 
 def article_event(

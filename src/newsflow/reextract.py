@@ -104,6 +104,8 @@ def updated_row(target: ArticleToReextract, result: ExtractionResult) -> tuple[o
         return None
     page = result.article
     return (target.article_id, page.title or target.title, page.author,
-            best_published_at(page.published_at, target.published_at), page.language, page.sitename,
+            best_published_at(page.published_at, target.published_at, target.published_date), page.language,
+            page.sitename,
             content_hash(page.text), page.text, word_count(page.text), page.language_source,
-            best_published_date(page.published_date, target.published_at))
+            best_published_date(page.published_date, target.published_at, target.published_date,
+                                page_at=page.published_at))

@@ -102,7 +102,9 @@ def test_publication_day_is_right_on_dated_pages(extracted: Extracted) -> None:
     dated = [(page, result) for page, result in extracted if page.published is not None]
     assert len(dated) == 353
     right = sum(same_day(page, result.article.published_date if result.article else None) for page, result in dated)
-    assert right / len(dated) >= 0.93  # measured 0.941 (0.921 before the local day), with no feed date to help
+    # measured 0.949: 335 of 353 (0.941 before the publisher's zone and the headline date, 0.921 before the
+    # local day), with no feed date to help
+    assert right / len(dated) >= 0.94
 
 
 def test_language_is_given_for_articles_of_50_words(extracted: Extracted) -> None:

@@ -110,10 +110,12 @@ def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequenc
         "title": [e.title for e in entries],
         "summary": [e.summary for e in entries],
         "published_at": [e.published_at for e in entries],
+        "published_date": [e.published_date for e in entries],
     }
     rows = con.execute(
         f"""
-        INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, first_seen_at, run_id)
+        INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, published_date,
+                             first_seen_at, run_id)
         SELECT n.*, now(), $run_id FROM (
             SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)})
         ) AS n
@@ -159,7 +161,7 @@ def pending_entries(
         SELECT canonical_url,
                arg_min(url, first_seen_at), arg_min(feed_id, first_seen_at),
                arg_min(title, first_seen_at), arg_min(published_at, first_seen_at),
-               count(*) OVER ()
+               count(*) OVER (), arg_min(published_date, first_seen_at)
         FROM entries
         WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)
         GROUP BY canonical_url
@@ -169,8 +171,8 @@ def pending_entries(
         {"feed_ids": list(feed_ids), "limit": limit},
     ).fetchall()
     total = int(rows[0][5]) if rows else 0
-    return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4])
-            for r in rows], total
+    return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4],
+                           published_date=r[6]) for r in rows], total
 
 
 def load_articles(

@@ -1,0 +1,90 @@
+"""The date a page prints under its headline: "Written: 2023-11-07 15:03:30", "29.04.2020, 12:01 Uhr".
+
+htmldate answers with a bare day when it takes the date from the URL, a date-only meta, or from
+the first date-like element of its extensive search, which can be a sidebar's ("[4K] Music Bank
+... 2023-11-03" beside a story written on the 7th). What a reader sees under the headline is the
+publication, unless a cue says it is an update ("Aktualisiert:", "Updated").
+
+Only unambiguous numeric dates with a four-digit year are read: "2023-11-07", "2023/11/07",
+"29.04.2020", "2019年6月24日", "2023. 11. 7."; a slashed day and month are read only when one of
+them is over 12 ("11/08/2023" could be either). Pure: an lxml tree walked by its methods only.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from newsflow.text import token_f1
+
+TEXTS_AFTER_HEADLINE = 12
+"""How many non-empty text nodes after the headline are read: the byline block, not the story."""
+MAX_TEXT_CHARS = 100
+MIN_HEADLINE_F1 = 0.5
+"""The `<h1>` taken for the headline is the one closest to the page's title (token F1), so a logo
+in an `<h1>` is not."""
+
+_UPDATED = re.compile(
+    r"aktualisiert|update|actualiza|mis à jour|modifi|atualiza|bijgewerkt|editiert|zaktualizowano|"
+    r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|更新",
+    re.IGNORECASE,
+)
+_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
+_SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?!\d)")
+_FOLLOWING_TEXTS = (
+    f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
+    f"[position() <= {TEXTS_AFTER_HEADLINE}]"
+)
+
+
+def headline_date(tree: Any) -> date | None:
+    """The first date in the few texts after the page's headline that no update cue precedes."""
+    headline = _headline(tree)
+    if headline is None:
+        return None
+    for text in headline.xpath(_FOLLOWING_TEXTS):
+        line = " ".join(str(text).split())
+        found = _first_date(line) if len(line) <= MAX_TEXT_CHARS else None
+        if found is not None and not _UPDATED.search(line[:found[0]]):
+            return found[1]
+    return None
+
+
+def numeric_date(text: str) -> date | None:
+    """The first unambiguous numeric date with a four-digit year in `text`."""
+    found = _first_date(text)
+    return found[1] if found else None
+
+
+def _first_date(text: str) -> tuple[int, date] | None:
+    candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
+    for match in _YMD.finditer(text):
+        candidates.append((match.start(), int(match[1]), int(match[2]), int(match[3])))
+    for match in _DMY.finditer(text):
+        candidates.append((match.start(), int(match[3]), int(match[2]), int(match[1])))
+    for match in _SLASHED.finditer(text):
+        first, second = int(match[1]), int(match[2])
+        if first > 12 or second > 12:
+            day, month = (first, second) if first > 12 else (second, first)
+            candidates.append((match.start(), int(match[3]), month, day))
+    for position, year, month, day in sorted(candidates):
+        try:
+            return position, date(year, month, day)
+        except ValueError:
+            continue
+    return None
+
+
+def _headline(tree: Any) -> Any:
+    titles = [tree.findtext(".//title") or ""]
+    titles += [meta.get("content") or "" for meta in tree.iterfind(".//meta")
+               if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")]
+    best, best_score = None, 0.0
+    for heading in tree.iter("h1"):
+        text = " ".join("".join(heading.itertext()).split())
+        score = max((token_f1(text, title) for title in titles if title), default=0.0) if text else 0.0
+        if score >= MIN_HEADLINE_F1 and score > best_score:  # the first of equals
+            best, best_score = heading, score
+    return best

@@ -1,0 +1,75 @@
+"""The publisher's time zone, from its country: the country-code domain of the page's URL, or of
+its canonical URL.
+
+Many pages give their publication time in UTC only ("2019-10-19T03:00:00Z", "Wed, 04 May 2022
+02:41:00 GMT"). The publication day a paper and its readers mean is the local one: 03:00 UTC is
+05:00 on the 19th in Zurich, 02:41 UTC on the 4th is 22:41 on the 3rd in La Paz. Only countries
+that keep one time zone are listed (or whose news is dated in one, like Spain's and Portugal's
+mainland), so the zone is never a guess between several: no .us, .ca, .au, .ru, .br, .mx, .com.
+
+The region of the declared language (`<html lang="es-ES">`, `og:locale` "es_ES") is not used: it
+is a CMS default as often as not (a Colombian and a Paraguayan paper both declare es_ES, which
+would date their evening stories on the next day in Madrid).
+Pure: the standard library's `zoneinfo`, and an lxml tree walked by its methods only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+COUNTRY_ZONES = {
+    # Europe
+    "uk": "Europe/London", "gb": "Europe/London", "ie": "Europe/Dublin", "pt": "Europe/Lisbon",
+    "es": "Europe/Madrid", "fr": "Europe/Paris", "be": "Europe/Brussels", "nl": "Europe/Amsterdam",
+    "lu": "Europe/Luxembourg", "de": "Europe/Berlin", "at": "Europe/Vienna", "ch": "Europe/Zurich",
+    "li": "Europe/Vaduz", "it": "Europe/Rome", "mt": "Europe/Malta", "dk": "Europe/Copenhagen",
+    "no": "Europe/Oslo", "se": "Europe/Stockholm", "fi": "Europe/Helsinki", "is": "Atlantic/Reykjavik",
+    "pl": "Europe/Warsaw", "cz": "Europe/Prague", "sk": "Europe/Bratislava", "hu": "Europe/Budapest",
+    "si": "Europe/Ljubljana", "hr": "Europe/Zagreb", "rs": "Europe/Belgrade", "ba": "Europe/Sarajevo",
+    "ro": "Europe/Bucharest", "bg": "Europe/Sofia", "gr": "Europe/Athens", "cy": "Asia/Nicosia",
+    "ee": "Europe/Tallinn", "lv": "Europe/Riga", "lt": "Europe/Vilnius", "ua": "Europe/Kyiv",
+    "tr": "Europe/Istanbul",
+    # Americas (one zone each)
+    "ar": "America/Argentina/Buenos_Aires", "bo": "America/La_Paz", "cl": "America/Santiago",
+    "co": "America/Bogota", "pe": "America/Lima", "ve": "America/Caracas", "uy": "America/Montevideo",
+    "py": "America/Asuncion", "cr": "America/Costa_Rica", "gt": "America/Guatemala",
+    "sv": "America/El_Salvador", "hn": "America/Tegucigalpa", "ni": "America/Managua",
+    "pa": "America/Panama", "cu": "America/Havana", "do": "America/Santo_Domingo",
+    "pr": "America/Puerto_Rico",
+    # Asia, Africa, Oceania
+    "jp": "Asia/Tokyo", "kr": "Asia/Seoul", "cn": "Asia/Shanghai", "tw": "Asia/Taipei",
+    "hk": "Asia/Hong_Kong", "sg": "Asia/Singapore", "my": "Asia/Kuala_Lumpur", "ph": "Asia/Manila",
+    "th": "Asia/Bangkok", "vn": "Asia/Ho_Chi_Minh", "in": "Asia/Kolkata", "pk": "Asia/Karachi",
+    "bd": "Asia/Dhaka", "lk": "Asia/Colombo", "np": "Asia/Kathmandu", "il": "Asia/Jerusalem",
+    "ae": "Asia/Dubai", "qa": "Asia/Qatar", "sa": "Asia/Riyadh", "eg": "Africa/Cairo",
+    "ng": "Africa/Lagos", "gh": "Africa/Accra", "ke": "Africa/Nairobi", "za": "Africa/Johannesburg",
+    "nz": "Pacific/Auckland",
+}
+
+
+def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
+    """The zone of the country the page's URL (or its canonical URL) names, when it has one zone."""
+    for country in _url_countries(url, tree):
+        name = COUNTRY_ZONES.get(country)
+        if name is not None:
+            try:
+                return ZoneInfo(name)
+            except ZoneInfoNotFoundError:  # no tz database on this machine: no local day
+                return None
+    return None
+
+
+def _url_countries(url: str | None, tree: Any) -> list[str]:
+    urls = [url or ""]
+    urls += [link.get("href") or "" for link in tree.iterfind(".//link") if link.get("rel") == "canonical"]
+    countries = []
+    for candidate in urls:
+        try:
+            host = urlsplit(candidate.strip()).hostname or ""
+        except ValueError:
+            continue
+        if "." in host:
+            countries.append(host.rsplit(".", 1)[1].lower())
+    return countries
