@@ -37,7 +37,7 @@ import httpx
 
 from newsflow import charset, netguard
 from newsflow.config import FetchSettings
-from newsflow.fetchrecord import Trail, usable_validator
+from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
 from newsflow.models import FetchKind, FetchResult, Outcome
 
 logger = logging.getLogger(__name__)
@@ -104,6 +104,17 @@ def _origin_of(url: str) -> str:
 
 def _without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
+
+
+def _port_of(request: httpx.Request) -> int:
+    return request.url.port or (443 if request.url.scheme == "https" else 80)
+
+
+def _closed_before_answer(exc: httpx.TransportError) -> bool:
+    """The connection ended before any answer: closed (EOF), reset, or broken as we wrote."""
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "without sending a response" in str(exc)
+    return isinstance(exc, httpx.ReadError | httpx.WriteError)
 
 
 class Fetcher:
@@ -267,7 +278,7 @@ class Fetcher:
             async with asyncio.timeout(trail.time_left()):
                 return await step
         except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
-            outcome, what = self._describe_failure(exc, max_bytes)
+            outcome, what = self._describe_failure(exc, trail, max_bytes)
             return trail.result(outcome, url, error=f"GET {url}: {what}")
         finally:
             trail.end_step()
@@ -286,7 +297,12 @@ class Fetcher:
             return None
         return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
 
-    def _describe_failure(self, exc: Exception, max_bytes: int) -> tuple[Outcome, str]:
+    def _describe_failure(self, exc: Exception, trail: Trail, max_bytes: int) -> tuple[Outcome, str]:
+        connecting = trail.connection is not None and trail.connection.connecting
+        if isinstance(exc, TimeoutError | httpx.ConnectTimeout) and connecting:
+            # no connection at all: a blackholed route or a captive portal, counted toward an outage
+            waited = trail.time_spent()
+            return Outcome.CONNECT_ERROR, f"cannot connect: no connection within {waited:.1f} s (connect timeout)"
         if isinstance(exc, TimeoutError):
             return Outcome.TIMEOUT, f"gave up after {self._settings.timeout:.1f} s (whole-request deadline)"
         if isinstance(exc, httpx.TimeoutException):
@@ -312,20 +328,40 @@ class Fetcher:
         return Outcome.FETCH_ERROR, f"unexpected {type(exc).__name__}: {exc}"
 
     async def _exchange(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
-        # The transport, not httpx.AsyncClient: the client parses every Location header itself and
-        # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
-        try:
-            request = httpx.Request(
-                "GET", url, headers={**self._base_headers, **headers}, extensions={"timeout": self._timeouts}
-            )
-        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
-            raise _UnusableURL(str(exc)) from exc
-        response = await self._transport_for(_host_of(url)).handle_async_request(request)
-        response.request = request
+        response = await self._send_request(url, trail, headers)
         try:
             return await self._read_response(response, url, trail, max_bytes)
         finally:
             await response.aclose()
+
+    async def _send_request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Response:
+        """Send the GET; once more on a fresh connection when a reused one was already closed.
+
+        A keep-alive connection the server closed as our request went out fails before any byte
+        of an answer arrives. Browsers and curl send an idempotent GET again on a new connection
+        in exactly that case, and so do we: once, inside the same deadline.
+        """
+        transport = self._transport_for(_host_of(url))
+        request = self._request(url, trail, headers)
+        try:
+            return await transport.handle_async_request(request)
+        except httpx.TransportError as exc:
+            if trail.connection is None or not trail.connection.reused or not _closed_before_answer(exc):
+                raise
+        logger.info("GET %s: the reused connection was closed before an answer; retrying on a new one", url[:200])
+        pool = getattr(transport, "_pool", None)
+        await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
+        return await transport.handle_async_request(self._request(url, trail, headers))
+
+    def _request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Request:
+        # The transport, not httpx.AsyncClient: the client parses every Location header itself and
+        # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
+        trail.connection = ConnectionTrace()
+        extensions = {"timeout": self._timeouts, "trace": trail.connection}
+        try:
+            return httpx.Request("GET", url, headers={**self._base_headers, **headers}, extensions=extensions)
+        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+            raise _UnusableURL(str(exc)) from exc
 
     async def _read_response(
         self, response: httpx.Response, url: str, trail: Trail, max_bytes: int

@@ -231,6 +231,23 @@ def guarded_pool(
     )
 
 
+async def drop_idle_connections(pool: object, scheme: bytes, host: bytes, port: int) -> int:
+    """Close `pool`'s idle keep-alive connections to one origin; how many were closed.
+
+    Used before retrying a request whose reused connection the server had closed: its other
+    idle connections to that origin were opened about as long ago and may be stale too, so the
+    retry is made on a fresh connection. A request the pool had just handed one of them gets
+    `ConnectionNotAvailable` inside httpcore, which the pool answers with another connection.
+    """
+    if not isinstance(pool, httpcore.AsyncConnectionPool):
+        return 0
+    origin = httpcore.Origin(scheme, host, port)
+    idle = [c for c in pool.connections if c.can_handle_request(origin) and c.is_idle() and not c.is_closed()]
+    for connection in idle:
+        await connection.aclose()
+    return len(idle)
+
+
 # --- pacing ---------------------------------------------------------------------------------
 
 
