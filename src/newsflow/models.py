@@ -240,3 +240,4 @@ class EntryAttempt:
     article_id: str | None
     error: str | None = None
     counts: bool = True  # False for outcomes that say nothing about the entry (rate_limited)
+    at: datetime | None = None  # when it was fetched (a replayed load keeps it); None: the load's time

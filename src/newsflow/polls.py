@@ -201,9 +201,9 @@ def load_polls(
 ) -> RunCounts:
     """One transaction: the group's new entries, then each feed's state and plan, its poll row and event."""
     polls = [poll for poll, _ in group]
-    entries = [e for p in polls if p.parsed for e in p.parsed.entries]
+    entries = [(e, p.result.at) for p in polls if p.parsed for e in p.parsed.entries]
     with store.writing() as con, warehouse.transaction(con):
-        new_by_feed = warehouse.insert_entries(con, run_id, entries)
+        new_by_feed = warehouse.insert_entries(con, run_id, [e for e, _ in entries], [at for _, at in entries])
         states = [poll_state(poll, history.get(poll.feed.name), new_by_feed.get(poll.feed.name, 0),
                              polling, penalise) for poll, penalise in group]
         warehouse.update_feed_states(con, [s for s, (_, penalise) in zip(states, group, strict=True) if penalise])
