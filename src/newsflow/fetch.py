@@ -27,7 +27,7 @@ import logging
 import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from types import TracebackType
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -57,6 +57,10 @@ ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
 # robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
 # that fails allows all, so the article must have time left after it.
 ROBOTS_TIME_SHARE = 0.5
+# A chunked body of tiny chunks arrives without a real wait: httpcore parses them out of its buffer
+# (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
+# request's deadline, would stall for a second or more per 64 KB read. Yield every so many chunks.
+CHUNKS_BETWEEN_YIELDS = 64
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
 
@@ -104,6 +108,13 @@ def _origin_of(url: str) -> str:
 
 def _without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
+
+
+async def _enumerate(stream: httpx.AsyncByteStream) -> AsyncIterator[tuple[int, bytes]]:
+    count = 0
+    async for chunk in stream:
+        count += 1
+        yield count, chunk
 
 
 def _port_of(request: httpx.Request) -> int:
@@ -210,7 +221,9 @@ class Fetcher:
         return await self._follow(url, trail, headers, max_bytes)
 
     def _worth_retrying(self, result: FetchResult | str, trail: Trail) -> bool:
-        if isinstance(result, str) or trail.retried:
+        # robots.txt is not waited for: its pause is the host's, so the article behind it waits for
+        # it in the gate (outside its deadline) or is rate_limited, never timed out by robots.txt.
+        if isinstance(result, str) or trail.retried or trail.kind is FetchKind.ROBOTS:
             return False
         wait = result.retry_after
         return (
@@ -344,14 +357,17 @@ class Fetcher:
         transport = self._transport_for(_host_of(url))
         request = self._request(url, trail, headers)
         try:
-            return await transport.handle_async_request(request)
+            response = await transport.handle_async_request(request)
         except httpx.TransportError as exc:
             if trail.connection is None or not trail.connection.reused or not _closed_before_answer(exc):
                 raise
-        logger.info("GET %s: the reused connection was closed before an answer; retrying on a new one", url[:200])
-        pool = getattr(transport, "_pool", None)
-        await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
-        return await transport.handle_async_request(self._request(url, trail, headers))
+            logger.info("GET %s: reused connection closed before an answer; retrying on a new one", url[:200])
+            pool = getattr(transport, "_pool", None)
+            await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
+            request = self._request(url, trail, headers)
+            response = await transport.handle_async_request(request)
+        response.request = request
+        return response
 
     def _request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Request:
         # The transport, not httpx.AsyncClient: the client parses every Location header itself and
@@ -370,7 +386,9 @@ class Fetcher:
         headers = {name.lower(): value for name, value in response.headers.items()}
         if status in REDIRECT_STATUSES and "location" in headers:
             return self._redirect_target(url, trail, status, headers)
-        done = self._status_outcome(url, trail, status, headers)
+        sent = response.request.headers
+        conditional = "if-none-match" in sent or "if-modified-since" in sent
+        done = self._status_outcome(url, trail, status, headers, conditional)
         if done is not None:
             return done
         content_type = headers.get("content-type")
@@ -390,7 +408,9 @@ class Fetcher:
             error = f"GET {url}: redirect to {location[:200]!r}: not a valid URL ({exc}); not followed"
             return trail.result(Outcome.INVALID_URL, url, error=error, status_code=status, headers=headers)
 
-    def _status_outcome(self, url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:
+    def _status_outcome(
+        self, url: str, trail: Trail, status: int, headers: Mapping[str, str], conditional: bool
+    ) -> FetchResult | None:
         """The result for any status that does not mean "read the body", else None."""
         if status in RATE_LIMIT_STATUSES:
             wait = netguard.parse_retry_after(headers.get("retry-after"))
@@ -404,6 +424,9 @@ class Fetcher:
                 return trail.result(
                     Outcome.RATE_LIMITED, url, error=f"GET {url}: HTTP 429", status_code=status, headers=headers
                 )
+        if status == 304 and not conditional:  # "not modified" since nothing: the server's bug, not a feed
+            error = f"GET {url}: HTTP 304 Not Modified to a request that sent no ETag or date; nothing to reuse"
+            return trail.result(Outcome.HTTP_ERROR, url, error=error, status_code=status, headers=headers)
         if status == 304:
             return trail.result(Outcome.NOT_MODIFIED, url, status_code=status, headers=headers)
         if not 200 <= status < 300:
@@ -429,7 +452,9 @@ class Fetcher:
         parts: list[bytes] = []
         stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
         assert isinstance(stream, httpx.AsyncByteStream)
-        async for chunk in stream:
+        async for count, chunk in _enumerate(stream):
+            if count % CHUNKS_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
             trail.bytes_read += len(chunk)
             parts.append(decoder.feed(chunk))
             if sniff and decoder.produced >= charset.SNIFF_BYTES:
