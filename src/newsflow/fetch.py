@@ -336,8 +336,8 @@ class Fetcher:
             return Outcome.INVALID_URL, f"invalid URL: {exc}"
         if isinstance(exc, _UnusableURL):
             return Outcome.INVALID_URL, f"invalid URL: {exc}"
-        if isinstance(exc, httpx.TransportError):
-            return Outcome.CONNECT_ERROR, f"connection failed: {type(exc).__name__}: {exc}"
+        if isinstance(exc, httpx.TransportError):  # connected: the server's doing, not the network's
+            return Outcome.PROTOCOL_ERROR, f"the server broke the exchange: {type(exc).__name__}: {exc}"
         return Outcome.FETCH_ERROR, f"unexpected {type(exc).__name__}: {exc}"
 
     async def _exchange(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:

@@ -21,6 +21,7 @@ class Outcome(StrEnum):
     RATE_LIMITED = "rate_limited"
     TIMEOUT = "timeout"
     CONNECT_ERROR = "connect_error"
+    PROTOCOL_ERROR = "protocol_error"  # connected, then the server closed, reset or broke HTTP
     DNS_ERROR = "dns_error"
     TOO_LARGE = "too_large"
     TOO_MANY_REDIRECTS = "too_many_redirects"

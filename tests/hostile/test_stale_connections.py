@@ -56,7 +56,7 @@ def test_a_reused_connection_reset_before_the_answer_is_retried_on_a_new_one(ser
 def test_a_new_connection_closed_before_the_answer_is_not_retried(server: KeepAliveServer) -> None:
     server.policy = lambda seen: Act.CLOSE
     (result,) = fetch_in_turn(server, ["/a"])
-    assert result.outcome is Outcome.CONNECT_ERROR
+    assert result.outcome is Outcome.PROTOCOL_ERROR
     assert "Server disconnected without sending a response" in (result.error or "")
     assert server.seen == [Seen(1, 1, "/a")]
 
@@ -65,7 +65,7 @@ def test_the_retry_is_made_once_and_its_failure_is_the_outcome(server: KeepAlive
     server.policy = lambda seen: Act.ANSWER if seen == Seen(1, 1, "/a") else Act.CLOSE
     first, second = fetch_in_turn(server, ["/a", "/b"])
     assert first.outcome is Outcome.OK
-    assert second.outcome is Outcome.CONNECT_ERROR
+    assert second.outcome is Outcome.PROTOCOL_ERROR
     assert server.seen[1:] == [Seen(1, 2, "/b"), Seen(2, 1, "/b")]
 
 

@@ -21,7 +21,7 @@ from newsflow.warehouse import Warehouse
 # (`execution.max_article_attempts`, default 3; the world does not change it).
 TERMINAL_OUTCOMES = tuple(str(o) for o in TERMINAL_ARTICLE_OUTCOMES)
 MAX_ATTEMPTS = 3
-NETWORK_OUTCOMES = ("dns_error", "connect_error", "timeout")
+NETWORK_OUTCOMES = ("dns_error", "connect_error", "protocol_error", "timeout")
 ONE_FAILURE_LONGEST_WAIT = 3600  # seconds: one network failure must not silence a feed for longer
 EXAMPLES = 3  # offending rows quoted in a violation
 # States that stay until something changes them: reported once, at the run that caused them.
