@@ -291,6 +291,8 @@ class Fetcher:
             async with asyncio.timeout(trail.time_left()):
                 return await step
         except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
+            if isinstance(exc, netguard.BlockedAddressError) and exc.host.strip("[]") != exc.address:
+                trail.answer_refused = True
             outcome, what = self._describe_failure(exc, trail, max_bytes)
             return trail.result(outcome, url, error=f"GET {url}: {what}")
         finally:

@@ -33,6 +33,7 @@ class Trail:
     attempt_seconds: float = 0.0
     step_started: float | None = None  # monotonic start of the step in progress, if any
     retried: bool = False
+    answer_refused: bool = False  # a name resolved to an address the policy refuses
     connection: ConnectionTrace | None = None  # the request in progress, as httpcore reports it
 
     def time_left(self) -> float:
@@ -82,6 +83,7 @@ class Trail:
             bytes_read=self.bytes_read,
             elapsed_ms=self.elapsed_ms(),
             retry_after=retry_after,
+            answer_refused=self.answer_refused and outcome is Outcome.BLOCKED,
         )
 
 

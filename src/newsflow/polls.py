@@ -84,9 +84,10 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         if poll is None:
             deferred += 1
             return
-        outcomes.append(poll.outcome)
+        # a name answered with a refused address (a captive portal) is a name that did not resolve
+        outcomes.append(Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome)
         log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", len(outcomes), len(feeds))})
-        if poll.outcome in polling_policy.UNREACHABLE_OUTCOMES:
+        if outcomes[-1] in polling_policy.UNREACHABLE_OUTCOMES:
             unreachable.append(poll)
         else:
             committer.add(poll)

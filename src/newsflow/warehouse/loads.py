@@ -215,12 +215,12 @@ def record_attempts(
             fetch_attempts = entries.fetch_attempts + CASE WHEN a.counts AND a.article_id IS NULL THEN 1 ELSE 0 END,
             last_outcome = a.outcome,
             last_error = CASE WHEN a.article_id IS NULL THEN a.error ELSE entries.last_error END,
-            parked_at = CASE WHEN a.article_id IS NULL AND (list_contains($terminal, a.outcome) OR
+            parked_at = CASE WHEN a.article_id IS NULL AND (coalesce(a.terminal, list_contains($terminal, a.outcome)) OR
                                   (a.counts AND entries.fetch_attempts + 1 >= $max_attempts))
                              THEN coalesce(a.at, now()) ELSE entries.parked_at END
         FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
                      unnest($outcome) AS outcome, unnest($error) AS error, unnest($counts) AS counts,
-                     unnest($at) AS at) AS a
+                     unnest($at) AS at, unnest($is_terminal) AS terminal) AS a
         WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL AND entries.parked_at IS NULL
         """,
         {
@@ -230,6 +230,7 @@ def record_attempts(
             "error": [a.error for a in attempts],
             "counts": [a.counts for a in attempts],
             "at": [a.at for a in attempts],
+            "is_terminal": [a.terminal for a in attempts],
             "terminal": list(terminal_outcomes),
             "max_attempts": max_attempts,
         },
