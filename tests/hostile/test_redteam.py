@@ -5,6 +5,7 @@ Each of these once cost a run time, an article or a clear outcome:
   deadline) for over a second per read, and overran its own deadline;
 - robots.txt answering 503 with a short Retry-After made every article of the host wait for
   robots.txt's retry past its own deadline: `timeout`, a counted attempt, parked after three runs;
+- an endless run of `103 Early Hints` answers did the same while the answer's head was awaited;
 - a 304 to a request that sent no validator was recorded `not_modified`: a feed that always
   answers so looked healthy and was never read.
 """
@@ -12,13 +13,16 @@ Each of these once cost a run time, an article or a clear outcome:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any, cast
 
 import pytest
 
+from newsflow import netguard
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, Outcome
 from tests.hostile.rawserver import RawServer, response, running_raw_server
@@ -145,3 +149,83 @@ def test_a_redirect_from_http_to_https_on_a_plain_server_is_an_outcome(raw: RawS
     result = fetch_feed(settings(), raw.url("/a"))
     assert result.outcome is Outcome.TIMEOUT, result.error  # the plain server never answers the TLS hello
     assert result.error is not None and "\n" not in result.error
+
+
+
+class RecordedReads:
+    """A fake connection under ShortReads: answers from a list, records what each read asked for."""
+
+    def __init__(self, answers: list[bytes]) -> None:
+        self.answers, self.asked = answers, list[int]()
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        self.asked.append(max_bytes)
+        return self.answers.pop(0)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        return None
+
+
+def test_reads_are_short_until_a_final_status_line_then_full_size() -> None:
+    early = b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+    inner = RecordedReads([early, early, b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", b"body", b"again",
+                           b"HTTP/1.1 304 Not Modified\r\n\r\n", b"x"])
+    stream = netguard.ShortReads(cast(Any, inner))
+
+    async def exchange() -> None:
+        await stream.write(b"GET / HTTP/1.1\r\n\r\n")
+        for _ in range(5):
+            await stream.read(65_536)
+        await stream.write(b"GET /next HTTP/1.1\r\n\r\n")  # the next request on the kept-alive connection
+        for _ in range(2):
+            await stream.read(65_536)
+
+    run(exchange())
+    short = netguard.HEAD_READ_BYTES
+    assert inner.asked == [short, short, short, 65_536, 65_536, short, 65_536]
+
+
+def test_an_endless_run_of_103_early_hints_neither_stalls_the_loop_nor_overruns_the_deadline() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65_536)
+            burst = b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" * 20_000
+            with contextlib.suppress(OSError):
+                while not stop.is_set():
+                    connection.sendall(burst)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/hints"
+        (result, elapsed, stall) = run(fetch_watching_the_loop(url, 2.0))
+    finally:
+        stop.set()
+        listener.close()
+    assert result.outcome is Outcome.TIMEOUT
+    assert elapsed < 2.0 + 0.8, "the deadline held"
+    assert stall < 0.5, f"the event loop stalled {stall:.2f} s (0.3-1.0 s before the fix)"
+
+
+async def fetch_watching_the_loop(url: str, timeout: float) -> tuple[FetchResult, float, float]:
+    """Fetch `url` as an article while measuring the longest stall of the event loop."""
+    longest = 0.0
+
+    async def watch() -> None:
+        nonlocal longest
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(0.01)
+            longest = max(longest, time.monotonic() - before - 0.01)
+
+    watcher = asyncio.create_task(watch())
+    started = time.monotonic()
+    try:
+        async with Fetcher(settings(timeout=timeout, respect_robots=False)) as fetcher:
+            result = await fetcher.fetch_article(url)
+    finally:
+        watcher.cancel()
+    return result, time.monotonic() - started, longest
