@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +42,8 @@ class Dns:
     async def resolve(self, host: str, port: int) -> list[str]:
         with contextlib.suppress(ValueError):
             return [str(ipaddress.ip_address(host))]  # a literal is its own answer, as getaddrinfo gives it
+        with contextlib.suppress(OSError):
+            return [socket.inet_ntoa(socket.inet_aton(host))]  # and so are 167772161 and 0x7f.1
         if host not in self.answers:
             raise NameResolutionError(f"cannot resolve {host}: not in the test's DNS")
         return [self.answers[host]]
@@ -97,15 +100,21 @@ def test_a_captive_portal_answering_every_name_privately_parks_nothing_and_penal
         server.close()
 
 
-def test_a_url_naming_a_private_address_is_still_blocked_for_good(tmp_path: Path, dns: Dns) -> None:
+def test_a_url_naming_a_private_address_or_a_name_answering_loopback_is_still_blocked_for_good(
+    tmp_path: Path, dns: Dns
+) -> None:
+    """A literal (in any form getaddrinfo reads), localhost, or a loopback answer is no portal: parked at once."""
     server = LocalServer("127.0.0.2")
     try:
-        items = [("Private", "http://10.0.0.7/a/1", None)]
+        links = ("http://10.0.0.7/a/1", "http://167772161/a/2", "http://localhost/a/3", "http://rebound.test/a/4")
+        items = [(f"Private {n}", link, None) for n, link in enumerate(links)]
         server.add("/feed.xml", Page(rss_feed("f", items), "application/rss+xml"))
         config_path = write_config(tmp_path, "", {"f": f"http://a.test:{server.port}/feed.xml"},
                                    allowed_networks=["127.0.0.2/32"])
-        dns.answers = {"a.test": "127.0.0.2"}
+        dns.answers = {"a.test": "127.0.0.2", "localhost": "127.0.0.1", "rebound.test": "127.0.0.1"}
         asyncio.run(run_ingest(load_config(config_path), "run"))
-        assert query(config_path, "SELECT last_outcome, parked_at IS NOT NULL FROM entries") == [("blocked", True)]
+        assert query(config_path, "SELECT DISTINCT last_outcome, parked_at IS NOT NULL FROM entries") == [
+            ("blocked", True)]
+        assert query(config_path, "SELECT count(*) FROM entries") == [(4,)]
     finally:
         server.close()

@@ -261,7 +261,7 @@ class Fetcher:
             async with asyncio.timeout(trail.time_left()):
                 return await step
         except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
-            if isinstance(exc, netguard.BlockedAddressError) and exc.host.strip("[]") != exc.address:
+            if isinstance(exc, netguard.BlockedAddressError) and netguard.refused_by_answer(exc):
                 trail.answer_refused = True
             outcome, what = self._describe_failure(exc, trail, max_bytes)
             return trail.result(outcome, url, error=f"GET {url}: {what}")

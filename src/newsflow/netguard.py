@@ -81,6 +81,31 @@ class BlockedAddressError(Exception):
         super().__init__(f"refused: {where}, a {reason} address (block_private_networks)")
 
 
+def refused_by_answer(error: BlockedAddressError) -> bool:
+    """The refusal came from a host name's DNS answer that a captive portal or a DNS hijack could
+    give (a private address for any name), not from the URL itself: an IP literal in any form
+    getaddrinfo reads (`10.0.0.1`, `2130706433`), `localhost`, or a loopback answer is the URL's."""
+    host = error.host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost") or _is_ip_literal(host):
+        return False
+    try:
+        address = unwrap_embedded_ipv4(ipaddress.ip_address(error.address))
+    except ValueError:  # a Unix socket path
+        return False
+    return not address.is_loopback
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            socket.inet_aton(host)
+        except OSError:
+            return False
+    return True
+
+
 def parse_networks(cidrs: Iterable[str]) -> tuple[IPNetwork, ...]:
     return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in cidrs)
 
@@ -294,7 +319,23 @@ async def drop_idle_connections(pool: object, scheme: bytes, host: bytes, port: 
 from newsflow.pacing import MAX_RETRY_AFTER, HostGate, HostPaused, parse_retry_after  # noqa: E402
 
 __all__ = [
-    "MAX_RETRY_AFTER", "BlockedAddressError", "GuardedBackend", "HostGate", "HostPaused", "NameResolutionError",
-    "Resolver", "ShortReads", "blocked_reason", "drop_idle_connections", "guarded_pool", "is_blocked_address",
-    "parse_networks", "parse_retry_after", "system_resolver", "unsupported_scheme", "unwrap_embedded_ipv4", "warm_up",
+    "MAX_RETRY_AFTER",
+    "BlockedAddressError",
+    "GuardedBackend",
+    "HostGate",
+    "HostPaused",
+    "NameResolutionError",
+    "Resolver",
+    "ShortReads",
+    "blocked_reason",
+    "drop_idle_connections",
+    "guarded_pool",
+    "is_blocked_address",
+    "parse_networks",
+    "parse_retry_after",
+    "refused_by_answer",
+    "system_resolver",
+    "unsupported_scheme",
+    "unwrap_embedded_ipv4",
+    "warm_up",
 ]
