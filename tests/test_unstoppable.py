@@ -19,6 +19,8 @@ from newsflow.pipeline import RunCounts
 from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
+from tests.hostile.keepalive import Blackhole
+from tests.hostile.rawserver import RawServer
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 
@@ -125,6 +127,39 @@ def test_offline_first_run_is_an_outage_that_silences_no_feed(tmp_path: Path) ->
     assert query(config_path, "SELECT count(*), min(outcome) FROM polls") == [(4, "connect_error")]
     again = asyncio.run(run_ingest(config, "back-online"))
     assert again.feeds_due == 4, "every feed is polled again on the next run"
+
+
+def test_a_network_where_connects_time_out_is_an_outage_not_dead_feeds(tmp_path: Path) -> None:
+    hole = Blackhole()  # connects hang, as on a blackholed route: every feed ends at its deadline
+    try:
+        feeds = {f"feed-{n}": hole.url(f"/feed-{n}.xml") for n in range(4)}
+        config_path = write_config(tmp_path, "", feeds, timeout=1.0)
+        config_path.write_text(config_path.read_text().replace("min_interval = 0", "min_interval = 600"))
+        summary = asyncio.run(run_ingest(load_config(config_path), "blackholed"))
+    finally:
+        hole.close()
+    assert summary.status == "completed" and summary.counts.network_outage == 1
+    assert query(config_path, "SELECT count(*), min(outcome) FROM polls") == [(4, "connect_error")]
+    assert query(config_path, "SELECT count(*) FROM feeds WHERE consecutive_failures = 0 "
+                              "AND next_poll_at IS NULL") == [(4,)], "no feed penalised"
+    assert query(config_path, "SELECT count(*) FROM fetch_events WHERE error LIKE '%connect timeout%'") == [(4,)]
+
+
+def test_feeds_that_answer_garbage_are_not_an_outage_and_the_healthy_feed_gets_its_articles(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    garbage = RawServer(lambda path: b"not http at all\r\n\r\n")  # connected, then no HTTP
+    try:
+        feeds = {f"junk-{n}": garbage.url(f"/feed-{n}.xml") for n in range(4)}
+        feeds["ok"] = server.url(serve_feed(server, 2))
+        config_path = write_config(tmp_path, "", feeds)
+        summary = asyncio.run(run_ingest(load_config(config_path), "garbage"))
+    finally:
+        garbage.close()
+    assert summary.counts.network_outage == 0, "4 of 5 feeds broke HTTP: the servers' fault, not the network's"
+    assert summary.counts.articles_stored == 2
+    assert query(config_path, "SELECT count(*) FROM feeds WHERE last_outcome = 'protocol_error' "
+                              "AND consecutive_failures = 1") == [(4,)]
 
 
 def test_one_unreachable_feed_among_healthy_ones_backs_off_minutes_not_a_day(

@@ -68,6 +68,7 @@ _TEMPORARY = {
     Outcome.TIMEOUT,
     Outcome.RATE_LIMITED,
     Outcome.CONNECT_ERROR,
+    Outcome.PROTOCOL_ERROR,
     Outcome.DNS_ERROR,
 }
 _HARD = {

@@ -9,8 +9,8 @@ is unpacked, UTF-16/32 is transcoded, feedparser's own encoding detection turns 
 into UTF-8, and every DOCTYPE is removed, so no entity can expand or be fetched (see
 `feedprep` for why feedparser 6.0.14 needs that).
 
-JSON Feed (jsonfeed.org 1.0 and 1.1), which feedparser does not read, is parsed here with
-`json`.
+JSON Feed (jsonfeed.org 1.0 and 1.1), which feedparser does not read, is parsed by `jsonfeed`
+with `json`. What both build is in `feedentries`.
 
 Entries:
 - `key` is the GUID (RSS `<guid>`, Atom `<id>`, JSON Feed `id`); without one, the entry's
@@ -34,33 +34,34 @@ Entries:
 
 from __future__ import annotations
 
-import heapq
-import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from html.parser import HTMLParser
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
 from newsflow.dates import parse_local
-from newsflow.errors import FeedParseError
+from newsflow.feedentries import (
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
+    EntryContext,
+    clean_title,
+    collapse_line,
+    html_to_text,
+    make_entry,
+    newest,
+    unique_entries,
+)
 from newsflow.feedprep import gunzip_if_gzip, neutralize_doctype, prepare_xml_bytes
+from newsflow.jsonfeed import looks_like_json, parse_json_feed
 from newsflow.models import FeedEntry, ParsedFeed
-from newsflow.urls import canonicalize_url, resolve_url
+from newsflow.urls import resolve_url
 
-MAX_TITLE_CHARS = 500
-MAX_SUMMARY_CHARS = 2000
-MAX_KEY_CHARS = 2048
-EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1, tzinfo=UTC)
-FUTURE_TOLERANCE = timedelta(days=1)
+__all__ = ["MAX_SUMMARY_CHARS", "MAX_TITLE_CHARS", "clean_title", "html_to_text", "parse_feed"]
 
 _SYNDICATION_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000, "yearly": 31536000}
-_JSON_FEED_VERSION = re.compile(r"^https?://jsonfeed\.org/version/")
 _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _BOZO_IGNORED = ("NonXMLContentType",)  # a wrong Content-Type is the server's label, not the feed's shape
 
@@ -81,37 +82,22 @@ def parse_feed(
     `max_entries` keeps that many entries, the newest.
     """
     lowered = {name.lower(): value for name, value in (headers or {}).items()}
-    context = _EntryContext(feed_id, feed_url, now or datetime.now(UTC), max_entries)
+    context = EntryContext(feed_id, feed_url, now or datetime.now(UTC), max_entries)
     try:
         body = gunzip_if_gzip(body)
     except ValueError as error:
         raise context.error(str(error)) from error
     if not body.strip():
         raise context.error("empty body")
-    if _looks_like_json(body, lowered):
-        return _parse_json_feed(body, context)
+    if looks_like_json(body, lowered):
+        return parse_json_feed(body, context)
     return _parse_xml_feed(body, lowered, context)
-
-
-@dataclass(frozen=True)
-class _EntryContext:
-    feed_id: str
-    feed_url: str
-    now: datetime
-    max_entries: int | None = None
-
-    def error(self, what: str) -> FeedParseError:
-        return _parse_error(self.feed_id, self.feed_url, what)
-
-
-def _parse_error(feed_id: str, feed_url: str, what: str) -> FeedParseError:
-    return FeedParseError(f"feed {feed_id} ({feed_url}): {_one_line(what, 300)}")
 
 
 # --- XML: RSS, Atom, RDF ------------------------------------------------------------------
 
 
-def _parse_xml_feed(body: bytes, headers: dict[str, str], context: _EntryContext) -> ParsedFeed:
+def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext) -> ParsedFeed:
     encoding_result: dict[str, Any] = {}
     prepared, headers = prepare_xml_bytes(body, headers)
     try:  # feedparser's own detection (HTTP charset, BOM, declaration, fallbacks), pinned at 6.0.14
@@ -126,9 +112,9 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: _EntryContext
     reasons = [reason for reason in bozo_reasons if reason]
     return ParsedFeed(
         title=clean_title(parsed.feed.get("title")),
-        entries=_newest(_unique_entries(_xml_entry(raw, context) for raw in parsed.entries), context.max_entries),
+        entries=newest(unique_entries(_xml_entry(raw, context) for raw in parsed.entries), context.max_entries),
         bozo=bool(reasons),
-        bozo_reason=_one_line("; ".join(reasons), 300) if reasons else None,
+        bozo_reason=collapse_line("; ".join(reasons), 300) if reasons else None,
         ttl_seconds=_ttl_seconds(parsed.feed.get("ttl")),
         update_period_seconds=_update_period_seconds(
             parsed.feed.get("sy_updateperiod"), parsed.feed.get("sy_updatefrequency")
@@ -136,7 +122,7 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: _EntryContext
     )
 
 
-def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: _EntryContext) -> Any:
+def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryContext) -> Any:
     # The bytes are UTF-8 now, so say so. No Content-Location: feedparser would resolve
     # GUIDs against it too (GUID "123" becoming a URL); links are resolved in `_xml_entry_url`.
     response_headers = {"content-type": "application/xml; charset=utf-8"}
@@ -163,13 +149,13 @@ def _bozo_reason(result: Mapping[str, Any]) -> str | None:
     return f"{type(error).__name__}: {error}"
 
 
-def _xml_entry(raw: Any, context: _EntryContext) -> FeedEntry | None:
+def _xml_entry(raw: Any, context: EntryContext) -> FeedEntry | None:
     url = _xml_entry_url(raw, context.feed_url)
     if url is None:
         return None
     summary_html = raw.get("summary") or _first_content(raw.get("content"))
     field = "published" if raw.get("published_parsed") else "updated"
-    return _make_entry(
+    return make_entry(
         context,
         guid=raw.get("id"),
         url=url,
@@ -239,211 +225,3 @@ def _positive_int(value: Any) -> int | None:
 
 
 # --- JSON Feed ----------------------------------------------------------------------------
-
-
-def _looks_like_json(body: bytes, headers: Mapping[str, str]) -> bool:
-    """The first character decides; only when it is neither `{` nor `<` does the Content-Type."""
-    first = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if first in (b"{", b"<"):
-        return first == b"{"
-    media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-    return media_type in ("application/feed+json", "application/json")
-
-
-def _parse_json_feed(body: bytes, context: _EntryContext) -> ParsedFeed:
-    try:
-        document = json.loads(body)
-    except (ValueError, RecursionError) as error:
-        raise context.error(f"invalid JSON: {error}") from error
-    if not _is_json_feed(document):
-        raise context.error("JSON but not a JSON Feed (no jsonfeed.org version and no items)")
-    items = _newest_items([item for item in document.get("items") if isinstance(item, dict)], context.max_entries)
-    entries = _unique_entries(_json_entry(item, context) for item in items)
-    return ParsedFeed(title=clean_title(_str_or_none(document.get("title"))),
-                      entries=_newest(entries, context.max_entries))
-
-
-def _newest_items(items: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
-    """The `limit` newest JSON Feed items, in feed order, before any entry is built from them."""
-    if limit is None or len(items) <= limit:
-        return items
-    dates = [_json_datetime(item.get("date_published") or item.get("date_modified")) for item in items]
-    chosen = heapq.nsmallest(limit, range(len(items)), key=lambda i: _newest_first(dates[i], i))
-    return [items[i] for i in sorted(chosen)]
-
-
-def _is_json_feed(document: Any) -> bool:
-    """jsonfeed.org 1.0/1.1 by its version URL; an object with `items` and no version is accepted too."""
-    if not isinstance(document, dict) or not isinstance(document.get("items"), list):
-        return False
-    version = document.get("version")
-    return version is None or (isinstance(version, str) and bool(_JSON_FEED_VERSION.match(version)))
-
-
-def _json_entry(item: Mapping[str, Any], context: _EntryContext) -> FeedEntry | None:
-    url = _json_item_url(item, context.feed_url)
-    if url is None:
-        return None
-    summary = item.get("summary") or item.get("content_text") or item.get("content_html")
-    guid = item.get("id")
-    return _make_entry(
-        context,
-        guid=str(guid) if isinstance(guid, str | int) and not isinstance(guid, bool) else None,
-        url=url,
-        title=_str_or_none(item.get("title")),
-        summary_html=_str_or_none(summary),
-        published_at=_json_local(item.get("date_published") or item.get("date_modified")),
-    )
-
-
-def _json_item_url(item: Mapping[str, Any], feed_url: str) -> str | None:
-    for candidate in (item.get("url"), item.get("external_url")):
-        if isinstance(candidate, str) and (url := resolve_url(candidate, feed_url)):
-            return url
-    guid = item.get("id")  # only an absolute URL: "3" is an id, not a relative link
-    return resolve_url(guid, "") if isinstance(guid, str) else None
-
-
-def _json_datetime(value: Any) -> datetime | None:
-    """RFC 3339 as the spec says, or RFC 822 as some publishers write, in UTC; naive means UTC."""
-    local = _json_local(value)
-    return local.astimezone(UTC) if local is not None else None
-
-
-def _json_local(value: Any) -> datetime | None:
-    """As `_json_datetime`, in the offset the feed wrote."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-# --- shared: entries, text, gzip ----------------------------------------------------------
-
-
-def _make_entry(
-    context: _EntryContext,
-    *,
-    guid: Any,
-    url: str,
-    title: Any,
-    summary_html: Any,
-    published_at: datetime | None,
-) -> FeedEntry:
-    canonical = canonicalize_url(url)
-    key = guid.strip()[:MAX_KEY_CHARS] if isinstance(guid, str) and guid.strip() else canonical
-    published = _plausible(published_at, context.now)
-    return FeedEntry(
-        feed_id=context.feed_id,
-        key=key,
-        url=url,
-        canonical_url=canonical,
-        title=clean_title(title),
-        summary=clean_summary(summary_html),
-        published_at=published.astimezone(UTC) if published is not None else None,
-        published_date=_feed_day(published),
-    )
-
-
-def _feed_day(published: datetime | None) -> date | None:
-    """The day of a feed date in the offset the feed wrote it with: the publisher's local day."""
-    return published.date() if published is not None else None
-
-
-def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
-    if moment is None or moment < EARLIEST_PLAUSIBLE_DATE or moment > now + FUTURE_TOLERANCE:
-        return None
-    return moment
-
-
-def _unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
-    """Entries in feed order; the first of several with one key and one canonical URL wins."""
-    seen: dict[tuple[str, str], FeedEntry] = {}
-    for entry in entries:
-        if entry is not None and (entry.key, entry.canonical_url) not in seen:
-            seen[(entry.key, entry.canonical_url)] = entry
-    return tuple(seen.values())
-
-
-def _newest(entries: tuple[FeedEntry, ...], limit: int | None) -> tuple[FeedEntry, ...]:
-    """The `limit` newest entries, in feed order: dated ones first, newest first, then undated ones."""
-    if limit is None or len(entries) <= limit:
-        return entries
-    chosen = heapq.nsmallest(limit, range(len(entries)), key=lambda i: _newest_first(entries[i].published_at, i))
-    return tuple(entries[i] for i in sorted(chosen))
-
-
-def _newest_first(moment: datetime | None, position: int) -> tuple[int, float, int]:
-    return (0, -moment.timestamp(), position) if moment is not None else (1, 0.0, position)
-
-
-def clean_title(html: Any) -> str | None:
-    """Plain text on one line: tags stripped, entities decoded, whitespace collapsed."""
-    if not isinstance(html, str):
-        return None
-    text = _one_line(html_to_text(html), MAX_TITLE_CHARS)
-    return text or None
-
-
-def clean_summary(html: Any) -> str | None:
-    if not isinstance(html, str):
-        return None
-    text = _one_line(html_to_text(html), MAX_SUMMARY_CHARS)
-    return text or None
-
-
-def _one_line(text: str, limit: int) -> str:
-    collapsed = " ".join(text.split())
-    if len(collapsed) <= limit:
-        return collapsed
-    cut = collapsed[: limit - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…"
-
-
-class _TextCollector(HTMLParser):
-    _SKIPPED = frozenset({"script", "style", "template", "noscript"})
-    _BLOCKS = frozenset({"br", "p", "div", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIPPED:
-            self.skipping += 1
-        elif tag in self._BLOCKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIPPED:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-_CONTROL_CHARS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
-
-
-def html_to_text(html: str) -> str:
-    """The text of an HTML fragment (no markup, entities decoded, control characters removed)."""
-    if "<" not in html and "&" not in html:
-        return html.translate(_CONTROL_CHARS)
-    collector = _TextCollector()
-    collector.feed(html)
-    collector.close()
-    return "".join(collector.parts).translate(_CONTROL_CHARS)

@@ -27,18 +27,29 @@ import logging
 import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable
 from types import TracebackType
 from typing import TypeVar
-from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpx
 
 from newsflow import charset, netguard
 from newsflow.config import FetchSettings
-from newsflow.fetchrecord import Trail, usable_validator
+from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
+from newsflow.fetchrules import (
+    REDIRECT_STATUSES,
+    NotHtml,
+    check_sniffed,
+    host_of,
+    needs_sniffing,
+    redirect_target,
+    refuse_redirect,
+    status_outcome,
+    without_fragment,
+    worth_retrying,
+)
 from newsflow.models import FetchKind, FetchResult, Outcome
+from newsflow.robots import RobotsRules
 
 logger = logging.getLogger(__name__)
 _HopT = TypeVar("_HopT")
@@ -51,18 +62,16 @@ ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 # Only what charset.BoundedDecoder can undo with a bounded output; brotli is not installed.
 ACCEPT_ENCODING = "gzip, deflate"
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-RATE_LIMIT_STATUSES = frozenset({429, 503})
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
 # robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
 # that fails allows all, so the article must have time left after it.
 ROBOTS_TIME_SHARE = 0.5
+# A chunked body of tiny chunks arrives without a real wait: httpcore parses them out of its buffer
+# (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
+# request's deadline, would stall for a second or more per 64 KB read. Yield every so many chunks.
+CHUNKS_BETWEEN_YIELDS = 64
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
-
-
-class _NotHtml(Exception):
-    """The sniffed bytes are not HTML; stop reading."""
 
 
 class _UnusableURL(Exception):
@@ -93,17 +102,22 @@ def guarded_transport(
     return transport
 
 
-def _host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+async def _enumerate(stream: httpx.AsyncByteStream) -> AsyncIterator[tuple[int, bytes]]:
+    count = 0
+    async for chunk in stream:
+        count += 1
+        yield count, chunk
 
 
-def _origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+def _port_of(request: httpx.Request) -> int:
+    return request.url.port or (443 if request.url.scheme == "https" else 80)
 
 
-def _without_fragment(url: str) -> str:
-    return url.split("#", 1)[0]
+def _closed_before_answer(exc: httpx.TransportError) -> bool:
+    """The connection ended before any answer: closed (EOF), reset, or broken as we wrote."""
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "without sending a response" in str(exc)
+    return isinstance(exc, httpx.ReadError | httpx.WriteError)
 
 
 class Fetcher:
@@ -122,10 +136,9 @@ class Fetcher:
         self._gate = netguard.HostGate(
             settings.concurrency, settings.per_host_concurrency, settings.per_host_delay, settings.max_retry_after
         )
-        self._robots: dict[str, asyncio.Task[RobotFileParser | None]] = {}
+        self._robots = RobotsRules(settings.user_agent, self._fetch_robots)
         self._base_headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         self._timeouts = httpx.Timeout(settings.timeout).as_dict()  # per read; the deadline is ours
-        self.robots_results: list[FetchResult] = []
 
     async def __aenter__(self) -> Fetcher:
         self._transports = self._open_transports()
@@ -135,12 +148,15 @@ class Fetcher:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        for task in self._robots.values():
-            task.cancel()
-        await asyncio.gather(*self._robots.values(), return_exceptions=True)
+        await self._robots.aclose()
         # A connection a server left in a bad state must not fail the run as it ends.
         await asyncio.gather(*(transport.aclose() for transport in self._transports), return_exceptions=True)
         self._transports = []
+
+    @property
+    def robots_results(self) -> list[FetchResult]:
+        """The robots.txt fetches made so far, for the run's fetch log."""
+        return self._robots.results
 
     def _open_transports(self) -> list[httpx.AsyncBaseTransport]:
         """Several small connection pools, hosts spread over them by hash (docs/stack-facts.md)."""
@@ -198,46 +214,24 @@ class Fetcher:
             return trail.result(Outcome.INVALID_URL, url, error=f"GET {url}: {problem}; not fetched")
         return await self._follow(url, trail, headers, max_bytes)
 
-    def _worth_retrying(self, result: FetchResult | str, trail: Trail) -> bool:
-        if isinstance(result, str) or trail.retried:
-            return False
-        wait = result.retry_after
-        return (
-            result.outcome is Outcome.RATE_LIMITED
-            and result.status_code is not None
-            and wait is not None
-            and wait <= self._settings.max_retry_after
-        )
-
     async def _follow(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult:
         """One attempt: GET `url`, following up to `max_redirects` redirects by hand."""
-        current, seen = url, {_without_fragment(url)}
+        current, seen = url, {without_fragment(url)}
         for followed in range(self._settings.max_redirects + 1):
             hop = await self._hop(current, trail, headers, max_bytes)
             if isinstance(hop, FetchResult):
                 return hop
-            refusal = self._refuse_redirect(current, hop, seen, followed)
+            refusal = refuse_redirect(current, hop, seen, followed, self._settings.max_redirects)
             if refusal is not None:
                 outcome, what = refusal
                 return trail.result(outcome, current, error=f"GET {current}: {what}")
-            seen.add(_without_fragment(hop))
+            seen.add(without_fragment(hop))
             current = hop
         raise AssertionError("unreachable: the last pass always refuses or returns")
 
-    def _refuse_redirect(self, current: str, target: str, seen: set[str], followed: int) -> tuple[Outcome, str] | None:
-        problem = netguard.unsupported_scheme(target)
-        if problem is not None:
-            return Outcome.INVALID_URL, f"redirect to {target[:200]}: {problem}; not followed"
-        if _without_fragment(target) in seen:
-            return Outcome.REDIRECT_LOOP, f"redirect loop back to {target}"
-        if followed >= self._settings.max_redirects:
-            limit = self._settings.max_redirects
-            return Outcome.TOO_MANY_REDIRECTS, f"redirect to {target} would be more than {limit} (max_redirects)"
-        return None
-
     async def _hop(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         """One request: a final FetchResult, or the URL a redirect points to."""
-        host = _host_of(url)
+        host = host_of(url)
         if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
             refusal = await self._robots_refusal(url, trail, max_bytes)
             if refusal is not None:
@@ -245,7 +239,7 @@ class Fetcher:
         try:
             async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
                 hop = await self._send(url, trail, headers, max_bytes)
-                if self._worth_retrying(hop, trail):
+                if worth_retrying(hop, trail, self._settings.max_retry_after):
                     logger.info("%s asked us to wait (Retry-After); retrying once", url)
                     trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
                     hop = await self._send(url, trail, headers, max_bytes)
@@ -255,7 +249,7 @@ class Fetcher:
         return hop
 
     async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
-        async with self._gate.turn(_host_of(url)):
+        async with self._gate.turn(host_of(url)):
             return await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
 
     async def _timed(
@@ -267,18 +261,18 @@ class Fetcher:
             async with asyncio.timeout(trail.time_left()):
                 return await step
         except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
-            outcome, what = self._describe_failure(exc, max_bytes)
+            if isinstance(exc, netguard.BlockedAddressError) and netguard.refused_by_answer(exc):
+                trail.answer_refused = True
+            outcome, what = self._describe_failure(exc, trail, max_bytes)
             return trail.result(outcome, url, error=f"GET {url}: {what}")
         finally:
             trail.end_step()
 
     async def _robots_refusal(self, url: str, trail: Trail, max_bytes: int) -> FetchResult | None:
         """ROBOTS_DISALLOWED, a TIMEOUT when waiting for robots.txt passes the deadline, else None."""
-        loaded = self._robots.get(_origin_of(url))
-        if loaded is not None and loaded.done():  # the usual case: no wait, so no deadline to set
-            allowed = self._robots_allow_by(loaded.result(), url)
-        else:
-            waited = await self._timed(url, trail, self._robots_allow(url), max_bytes)
+        allowed = self._robots.known(url)  # the usual case: loaded already, so no wait and no deadline
+        if allowed is None:
+            waited = await self._timed(url, trail, self._robots.allows(url), max_bytes)
             if isinstance(waited, FetchResult):
                 return waited
             allowed = waited
@@ -286,7 +280,12 @@ class Fetcher:
             return None
         return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
 
-    def _describe_failure(self, exc: Exception, max_bytes: int) -> tuple[Outcome, str]:
+    def _describe_failure(self, exc: Exception, trail: Trail, max_bytes: int) -> tuple[Outcome, str]:
+        connecting = trail.connection is not None and trail.connection.connecting
+        if isinstance(exc, TimeoutError | httpx.ConnectTimeout) and connecting:
+            # no connection at all: a blackholed route or a captive portal, counted toward an outage
+            waited = trail.time_spent()
+            return Outcome.CONNECT_ERROR, f"cannot connect: no connection within {waited:.1f} s (connect timeout)"
         if isinstance(exc, TimeoutError):
             return Outcome.TIMEOUT, f"gave up after {self._settings.timeout:.1f} s (whole-request deadline)"
         if isinstance(exc, httpx.TimeoutException):
@@ -299,7 +298,7 @@ class Fetcher:
             return Outcome.TOO_LARGE, f"body passed the cap of {max_bytes} bytes (max_bytes); stopped reading"
         if isinstance(exc, charset.UndecodableBody):
             return Outcome.PARSE_ERROR, str(exc)
-        if isinstance(exc, _NotHtml):
+        if isinstance(exc, NotHtml):
             return Outcome.NOT_HTML, str(exc)
         if isinstance(exc, httpx.ConnectError):
             return Outcome.CONNECT_ERROR, f"cannot connect: {exc}"
@@ -307,25 +306,48 @@ class Fetcher:
             return Outcome.INVALID_URL, f"invalid URL: {exc}"
         if isinstance(exc, _UnusableURL):
             return Outcome.INVALID_URL, f"invalid URL: {exc}"
-        if isinstance(exc, httpx.TransportError):
-            return Outcome.CONNECT_ERROR, f"connection failed: {type(exc).__name__}: {exc}"
+        if isinstance(exc, httpx.TransportError):  # connected: the server's doing, not the network's
+            return Outcome.PROTOCOL_ERROR, f"the server broke the exchange: {type(exc).__name__}: {exc}"
         return Outcome.FETCH_ERROR, f"unexpected {type(exc).__name__}: {exc}"
 
     async def _exchange(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
-        # The transport, not httpx.AsyncClient: the client parses every Location header itself and
-        # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
-        try:
-            request = httpx.Request(
-                "GET", url, headers={**self._base_headers, **headers}, extensions={"timeout": self._timeouts}
-            )
-        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
-            raise _UnusableURL(str(exc)) from exc
-        response = await self._transport_for(_host_of(url)).handle_async_request(request)
-        response.request = request
+        response = await self._send_request(url, trail, headers)
         try:
             return await self._read_response(response, url, trail, max_bytes)
         finally:
             await response.aclose()
+
+    async def _send_request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Response:
+        """Send the GET; once more on a fresh connection when a reused one was already closed.
+
+        A keep-alive connection the server closed as our request went out fails before any byte
+        of an answer arrives. Browsers and curl send an idempotent GET again on a new connection
+        in exactly that case, and so do we: once, inside the same deadline.
+        """
+        transport = self._transport_for(host_of(url))
+        request = self._request(url, trail, headers)
+        try:
+            response = await transport.handle_async_request(request)
+        except httpx.TransportError as exc:
+            if trail.connection is None or not trail.connection.reused or not _closed_before_answer(exc):
+                raise
+            logger.info("GET %s: reused connection closed before an answer; retrying on a new one", url[:200])
+            pool = getattr(transport, "_pool", None)
+            await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
+            request = self._request(url, trail, headers)
+            response = await transport.handle_async_request(request)
+        response.request = request
+        return response
+
+    def _request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Request:
+        # The transport, not httpx.AsyncClient: the client parses every Location header itself and
+        # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
+        trail.connection = ConnectionTrace()
+        extensions = {"timeout": self._timeouts, "trace": trail.connection}
+        try:
+            return httpx.Request("GET", url, headers={**self._base_headers, **headers}, extensions=extensions)
+        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+            raise _UnusableURL(str(exc)) from exc
 
     async def _read_response(
         self, response: httpx.Response, url: str, trail: Trail, max_bytes: int
@@ -333,56 +355,19 @@ class Fetcher:
         status = response.status_code
         headers = {name.lower(): value for name, value in response.headers.items()}
         if status in REDIRECT_STATUSES and "location" in headers:
-            return self._redirect_target(url, trail, status, headers)
-        done = self._status_outcome(url, trail, status, headers)
+            return redirect_target(url, trail, status, headers)
+        sent = response.request.headers
+        conditional = "if-none-match" in sent or "if-modified-since" in sent
+        done = status_outcome(url, trail, status, headers, conditional, self._gate)
         if done is not None:
             return done
         content_type = headers.get("content-type")
-        sniff = trail.kind is FetchKind.ARTICLE and self._needs_sniffing(content_type)
+        sniff = trail.kind is FetchKind.ARTICLE and needs_sniffing(content_type)
         body = await self._read_body(response, trail, max_bytes, sniff)
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
             html = charset.decode_html(body, content_type).encode("utf-8", errors="replace")
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
-
-    @staticmethod
-    def _redirect_target(url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:
-        location = headers["location"].strip()
-        try:
-            return urljoin(url, location)
-        except ValueError as exc:  # e.g. "http://[": urljoin parses the netloc
-            error = f"GET {url}: redirect to {location[:200]!r}: not a valid URL ({exc}); not followed"
-            return trail.result(Outcome.INVALID_URL, url, error=error, status_code=status, headers=headers)
-
-    def _status_outcome(self, url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | None:
-        """The result for any status that does not mean "read the body", else None."""
-        if status in RATE_LIMIT_STATUSES:
-            wait = netguard.parse_retry_after(headers.get("retry-after"))
-            if wait is not None:
-                self._gate.pause(_host_of(url), wait)
-                error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"
-                return trail.result(
-                    Outcome.RATE_LIMITED, url, error=error, retry_after=wait, status_code=status, headers=headers
-                )
-            if status == 429:
-                return trail.result(
-                    Outcome.RATE_LIMITED, url, error=f"GET {url}: HTTP 429", status_code=status, headers=headers
-                )
-        if status == 304:
-            return trail.result(Outcome.NOT_MODIFIED, url, status_code=status, headers=headers)
-        if not 200 <= status < 300:
-            return trail.result(
-                Outcome.HTTP_ERROR, url, error=f"GET {url}: HTTP {status}", status_code=status, headers=headers
-            )
-        media = charset.media_type(headers.get("content-type"))
-        if trail.kind is FetchKind.ARTICLE and media not in charset.HTML_TYPES + charset.UNKNOWN_TYPES:
-            error = f"GET {url}: Content-Type {media} is not HTML; body not read"
-            return trail.result(Outcome.NOT_HTML, url, error=error, status_code=status, headers=headers)
-        return None
-
-    @staticmethod
-    def _needs_sniffing(content_type: str | None) -> bool:
-        return charset.media_type(content_type) in charset.UNKNOWN_TYPES
 
     async def _read_body(self, response: httpx.Response, trail: Trail, max_bytes: int, sniff: bool) -> bytes:
         """Stream the body, undoing Content-Encoding under the cap; stop early on sniffed non-HTML."""
@@ -393,49 +378,22 @@ class Fetcher:
         parts: list[bytes] = []
         stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
         assert isinstance(stream, httpx.AsyncByteStream)
-        async for chunk in stream:
+        async for count, chunk in _enumerate(stream):
+            if count % CHUNKS_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
             trail.bytes_read += len(chunk)
             parts.append(decoder.feed(chunk))
             if sniff and decoder.produced >= charset.SNIFF_BYTES:
-                self._check_sniffed(b"".join(parts))
+                check_sniffed(b"".join(parts))
                 sniff = False
         body = b"".join(parts)
         if sniff:
-            self._check_sniffed(body)
+            check_sniffed(body)
         return body
 
-    @staticmethod
-    def _check_sniffed(prefix: bytes) -> None:
-        if not charset.sniff_is_html(prefix):
-            raise _NotHtml(f"no Content-Type and the first bytes are not HTML ({prefix[:8]!r}); stopped reading")
-
-    async def _robots_allow(self, url: str) -> bool:
-        if not self._settings.respect_robots:
-            return True
-        origin = _origin_of(url)
-        if origin not in self._robots:  # the first caller starts the one fetch; the rest wait on it
-            self._robots[origin] = asyncio.create_task(self._load_robots(origin))
-        return self._robots_allow_by(await asyncio.shield(self._robots[origin]), url)
-
-    def _robots_allow_by(self, rules: RobotFileParser | None, url: str) -> bool:
-        return rules is None or rules.can_fetch(self._settings.user_agent, url)
-
-    async def _load_robots(self, origin: str) -> RobotFileParser | None:
-        """The origin's rules, or None (allow all) when robots.txt is missing, failing or unreachable."""
+    async def _fetch_robots(self, origin: str) -> FetchResult:
         max_bytes = min(self._settings.max_bytes, ROBOTS_MAX_BYTES)
         timeout = self._settings.timeout * ROBOTS_TIME_SHARE
-        result = await self._fetch(
+        return await self._fetch(
             f"{origin}/robots.txt", FetchKind.ROBOTS, {"Accept": ROBOTS_ACCEPT}, max_bytes, timeout=timeout
         )
-        self.robots_results.append(result)
-        if result.outcome is not Outcome.OK:
-            logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)
-            return None
-        rules = RobotFileParser(f"{origin}/robots.txt")
-        try:
-            rules.parse(result.body.decode("utf-8", errors="replace").splitlines())
-        except Exception as exc:  # robots.txt is the server's text: any surprise in it allows all
-            logger.info("robots.txt for %s cannot be read (%s); allowing all", origin, type(exc).__name__)
-            return None
-        rules.modified()  # can_fetch refuses everything until the parser is marked as read
-        return rules

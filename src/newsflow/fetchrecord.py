@@ -33,6 +33,8 @@ class Trail:
     attempt_seconds: float = 0.0
     step_started: float | None = None  # monotonic start of the step in progress, if any
     retried: bool = False
+    answer_refused: bool = False  # a name resolved to an address the policy refuses
+    connection: ConnectionTrace | None = None  # the request in progress, as httpcore reports it
 
     def time_left(self) -> float:
         return max(0.0, self.timeout - self.attempt_seconds)
@@ -44,6 +46,11 @@ class Trail:
             self.network_seconds += spent
             self.attempt_seconds += spent
             self.step_started = None
+
+    def time_spent(self) -> float:
+        """Seconds of this attempt inside its deadline, the step in progress included."""
+        running = 0.0 if self.step_started is None else time.monotonic() - self.step_started
+        return self.attempt_seconds + running
 
     def elapsed_ms(self) -> int:
         """Time inside deadlines so far, the step in progress included."""
@@ -76,7 +83,34 @@ class Trail:
             bytes_read=self.bytes_read,
             elapsed_ms=self.elapsed_ms(),
             retry_after=retry_after,
+            answer_refused=self.answer_refused and outcome is Outcome.BLOCKED,
         )
+
+
+class ConnectionTrace:
+    """What httpcore did for one request: passed as the request's `trace` extension.
+
+    It tells a reused keep-alive connection from a new one (`reused`), and a deadline that
+    passed while connecting (DNS included, since our backend resolves inside `connect_tcp`)
+    from one that passed while waiting for the server's answer (`connecting`).
+    """
+
+    def __init__(self) -> None:
+        self.events: set[str] = set()
+
+    async def __call__(self, event: str, info: Mapping[str, object]) -> None:
+        self.events.add(event)
+
+    @property
+    def connecting(self) -> bool:
+        """A new connection was being made (resolve and TCP connect) and has not been made yet."""
+        return "connection.connect_tcp.started" in self.events and "connection.connect_tcp.complete" not in self.events
+
+    @property
+    def reused(self) -> bool:
+        """The request went out on a pooled connection opened for an earlier request."""
+        sent = "http11.send_request_headers.started" in self.events
+        return sent and "connection.connect_tcp.started" not in self.events
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")

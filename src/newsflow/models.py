@@ -21,6 +21,7 @@ class Outcome(StrEnum):
     RATE_LIMITED = "rate_limited"
     TIMEOUT = "timeout"
     CONNECT_ERROR = "connect_error"
+    PROTOCOL_ERROR = "protocol_error"  # connected, then the server closed, reset or broke HTTP
     DNS_ERROR = "dns_error"
     TOO_LARGE = "too_large"
     TOO_MANY_REDIRECTS = "too_many_redirects"
@@ -96,6 +97,9 @@ class FetchResult:
     bytes_read: int = 0
     elapsed_ms: int = 0
     retry_after: float | None = None
+    # `blocked` because the host NAME resolved to a refused address, not because the URL named one:
+    # a captive portal or a DNS hijack answers so for every name, so it is no verdict on the URL.
+    answer_refused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -242,3 +246,5 @@ class EntryAttempt:
     article_id: str | None
     error: str | None = None
     counts: bool = True  # False for outcomes that say nothing about the entry (rate_limited)
+    at: datetime | None = None  # when it was fetched (a replayed load keeps it); None: the load's time
+    terminal: bool | None = None  # another try would not change it; None: decided by its outcome

@@ -9,8 +9,10 @@ name cannot resolve to a public address for the check and a private one for the 
 (DNS rebinding). TLS still uses the original host name for SNI and certificate checks:
 httpcore passes `server_hostname` from the request's origin, not from the address.
 
-`HostGate` paces requests: global and per-host concurrency, a delay between request starts
-to one host, and pauses a host asked for with Retry-After (`parse_retry_after`).
+`ShortReads` keeps each connection's reads short while an answer's head is awaited, so a
+server cannot hold the event loop with a flood of tiny messages. `HostGate` (in `pacing`,
+re-exported here) paces requests: global and per-host concurrency, a delay between request
+starts to one host, and pauses a host asked for with Retry-After (`parse_retry_after`).
 
 This module is the only importer of httpcore; only `fetch.py` imports httpx.
 """
@@ -18,17 +20,11 @@ This module is the only importer of httpcore; only `fetch.py` imports httpx.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import email.utils
 import ipaddress
-import math
 import re
 import socket
 import ssl
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import httpcore
 
@@ -83,6 +79,31 @@ class BlockedAddressError(Exception):
         self.host, self.address, self.reason = host, address, reason
         where = address if host == address else f"{host} resolves to {address}"
         super().__init__(f"refused: {where}, a {reason} address (block_private_networks)")
+
+
+def refused_by_answer(error: BlockedAddressError) -> bool:
+    """The refusal came from a host name's DNS answer that a captive portal or a DNS hijack could
+    give (a private address for any name), not from the URL itself: an IP literal in any form
+    getaddrinfo reads (`10.0.0.1`, `2130706433`), `localhost`, or a loopback answer is the URL's."""
+    host = error.host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost") or _is_ip_literal(host):
+        return False
+    try:
+        address = unwrap_embedded_ipv4(ipaddress.ip_address(error.address))
+    except ValueError:  # a Unix socket path
+        return False
+    return not address.is_loopback
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            socket.inet_aton(host)
+        except OSError:
+            return False
+    return True
 
 
 def parse_networks(cidrs: Iterable[str]) -> tuple[IPNetwork, ...]:
@@ -191,9 +212,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         last_error: httpcore.ConnectError | None = None
         for address in await self.checked_addresses(host, port):
             try:
-                return await self._inner.connect_tcp(
+                return ShortReads(await self._inner.connect_tcp(
                     address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
-                )
+                ))
             except httpcore.ConnectError as exc:  # try the next checked address, as getaddrinfo users do
                 last_error = exc
         assert last_error is not None  # checked_addresses never returns an empty list
@@ -206,6 +227,52 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+HEAD_READ_BYTES = 4_096
+HEAD_SCAN_LIMIT = 65_536
+_FINAL_HEAD = re.compile(rb"HTTP/[0-9.]+ +[2-9][0-9][0-9]")
+
+
+class ShortReads(httpcore.AsyncNetworkStream):
+    """A connection whose reads are short (HEAD_READ_BYTES) while an answer's head is awaited.
+
+    httpcore reads 64 KB at a time, and h11 then parses every message in the buffer without a
+    pause: an endless run of `103 Early Hints` answers held the event loop, and every other
+    request's deadline, about a second per read. Each write starts an exchange; reads stay short
+    until the bytes read since contain a final (non-1xx) status line, then the body is read in
+    full-size reads. Each read is a point where the loop, and the whole-request deadline, get in.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._head: bytearray | None = None  # bytes read since the last write, while in a head
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if self._head is None:
+            return await self._inner.read(max_bytes, timeout)
+        data = await self._inner.read(min(max_bytes, HEAD_READ_BYTES), timeout)
+        self._head += data
+        if _FINAL_HEAD.search(self._head):
+            self._head = None
+        elif len(self._head) > HEAD_SCAN_LIMIT:  # no final head in 64 KB: stay short, keep the tail
+            del self._head[:-64]
+        return data
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._head = bytearray()
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        return ShortReads(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
 
 
 async def warm_up() -> None:
@@ -231,132 +298,44 @@ def guarded_pool(
     )
 
 
-# --- pacing ---------------------------------------------------------------------------------
+async def drop_idle_connections(pool: object, scheme: bytes, host: bytes, port: int) -> int:
+    """Close `pool`'s idle keep-alive connections to one origin; how many were closed.
 
-
-MAX_RETRY_AFTER = 30 * 86400.0
-"""Longer Retry-After values are read as this (30 days): the value is added to datetimes later,
-and `datetime + timedelta(seconds=1e12)` overflows."""
-_DELTA_SECONDS = re.compile(r"[0-9]+")
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or bad.
-
-    Total over any string: the result is None or a finite number in [0, MAX_RETRY_AFTER].
+    Used before retrying a request whose reused connection the server had closed: its other
+    idle connections to that origin were opened about as long ago and may be stale too, so the
+    retry is made on a fresh connection. A request the pool had just handed one of them gets
+    `ConnectionNotAvailable` inside httpcore, which the pool answers with another connection.
     """
-    if value is None:
-        return None
-    text = value.strip()
-    if _DELTA_SECONDS.fullmatch(text):
-        return min(float(text), MAX_RETRY_AFTER)  # float() of 5,000 digits is inf, never an error
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    except (TypeError, ValueError, OverflowError, IndexError):
-        return None
-    return min(max(0.0, seconds), MAX_RETRY_AFTER) if math.isfinite(seconds) else None
+    if not isinstance(pool, httpcore.AsyncConnectionPool):
+        return 0
+    origin = httpcore.Origin(scheme, host, port)
+    idle = [c for c in pool.connections if c.can_handle_request(origin) and c.is_idle() and not c.is_closed()]
+    for connection in idle:
+        await connection.aclose()
+    return len(idle)
 
 
-class HostPaused(Exception):
-    """The host asked for more quiet than the gate's `max_pause`; nothing is sent to it."""
+# Pacing lives in newsflow.pacing; re-exported here, where callers have always found it.
+from newsflow.pacing import MAX_RETRY_AFTER, HostGate, HostPaused, parse_retry_after  # noqa: E402
 
-    def __init__(self, host: str, remaining: float, asked_total: float) -> None:
-        self.host, self.remaining = host, remaining
-        if remaining >= asked_total:
-            what = f"{host} asked us to wait {remaining:.0f} s more (Retry-After)"
-        else:
-            what = f"{host} asked for {asked_total:.0f} s of Retry-After pauses in this run (max_retry_after)"
-        super().__init__(what)
-
-
-class HostGate:
-    """Global and per-host concurrency, spacing between request starts, Retry-After pauses.
-
-    A pause is per host and shared: every request to the host, queued, new or retrying, waits
-    for the same end. The pauses one host asks for cost a run at most `max_pause` seconds in
-    all: once a pause would end further away, or the host's pauses in this run add up to more,
-    requests queued for the host are woken and, like new ones, raise `HostPaused` at once.
-    """
-
-    @dataclass
-    class _Host:
-        slots: asyncio.Semaphore
-        turn: asyncio.Lock = field(default_factory=asyncio.Lock)
-        next_start: float = 0.0
-        paused_until: float = 0.0
-        paused_total: float = 0.0  # seconds of pause this host has asked for in this run
-        changed: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def __init__(
-        self, concurrency: int, per_host_concurrency: int, per_host_delay: float, max_pause: float = math.inf
-    ) -> None:
-        self._global = asyncio.Semaphore(concurrency)
-        self._per_host = per_host_concurrency
-        self._delay = per_host_delay
-        self._max_pause = max_pause
-        self._hosts: dict[str, HostGate._Host] = {}
-
-    def _host(self, host: str) -> HostGate._Host:
-        if host not in self._hosts:
-            self._hosts[host] = HostGate._Host(asyncio.Semaphore(self._per_host))
-        return self._hosts[host]
-
-    def pause(self, host: str, seconds: float) -> None:
-        """Start nothing to `host` for `seconds` (the server sent Retry-After); wake its waiters."""
-        state = self._host(host)
-        seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else MAX_RETRY_AFTER
-        now = time.monotonic()
-        state.paused_total += max(0.0, now + seconds - max(state.paused_until, now))  # overlaps count once
-        state.paused_until = max(state.paused_until, now + seconds)
-        state.changed.set()
-        state.changed = asyncio.Event()
-
-    def pause_remaining(self, host: str) -> float:
-        return max(0.0, self._host(host).paused_until - time.monotonic())
-
-    def check_open(self, host: str) -> None:
-        """Raise `HostPaused` when `host` asked for more than `max_pause` seconds of quiet."""
-        state = self._host(host)
-        remaining = max(0.0, state.paused_until - time.monotonic())
-        if remaining > self._max_pause or state.paused_total > self._max_pause:
-            raise HostPaused(host, remaining, state.paused_total)
-
-    @contextlib.asynccontextmanager
-    async def host_slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one of the host's `per_host_concurrency` slots (a request and its retry keep it)."""
-        async with self._host(host).slots:
-            yield
-
-    @contextlib.asynccontextmanager
-    async def turn(self, host: str) -> AsyncIterator[None]:
-        """Hold a global slot, entered no sooner than the host's next start (call inside `host_slot`).
-
-        Raises `HostPaused` (holding nothing) when the host's pauses pass `max_pause`.
-        """
-        await self._take_turn(host, self._host(host))
-        try:
-            yield
-        finally:
-            self._global.release()
-
-    async def _take_turn(self, host: str, state: HostGate._Host) -> None:
-        # Waiting for the host's turn happens before taking a global slot, so a slow or paused
-        # host holds at most one waiting request, not a share of the global limit.
-        async with state.turn:
-            while (wait := max(state.next_start, state.paused_until) - time.monotonic()) > 0:
-                self.check_open(host)
-                await self._sleep_unless_paused(state, wait)
-            self.check_open(host)
-            await self._global.acquire()
-            state.next_start = time.monotonic() + self._delay
-
-    @staticmethod
-    async def _sleep_unless_paused(state: HostGate._Host, seconds: float) -> None:
-        """Sleep `seconds`, or less if the host's pause changes meanwhile."""
-        changed = state.changed
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await changed.wait()
+__all__ = [
+    "MAX_RETRY_AFTER",
+    "BlockedAddressError",
+    "GuardedBackend",
+    "HostGate",
+    "HostPaused",
+    "NameResolutionError",
+    "Resolver",
+    "ShortReads",
+    "blocked_reason",
+    "drop_idle_connections",
+    "guarded_pool",
+    "is_blocked_address",
+    "parse_networks",
+    "parse_retry_after",
+    "refused_by_answer",
+    "system_resolver",
+    "unsupported_scheme",
+    "unwrap_embedded_ipv4",
+    "warm_up",
+]

@@ -206,7 +206,7 @@ class BuiltArticle:
 def build_safely(
     pending: PendingArticle, result: FetchResult, extraction: ExtractionResult | None, run_id: str
 ) -> BuiltArticle:
-    fetched_at = datetime.now(UTC)
+    fetched_at = result.at  # the fetch's time, not the load's: a load replayed from the spool keeps it
     try:
         article = build_article(pending, result, extraction, run_id, fetched_at)
         event = article_event(pending, result, extraction, run_id)
@@ -218,7 +218,8 @@ def build_safely(
     outcome = extraction.outcome if extraction and result.ok else result.outcome
     attempt = EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None,
                            error=None if article else event.error or str(outcome),
-                           counts=outcome not in UNCOUNTED_ARTICLE_OUTCOMES)
+                           counts=outcome not in UNCOUNTED_ARTICLE_OUTCOMES, at=fetched_at,
+                           terminal=False if result.answer_refused else None)
     page = None
     if article and extraction and extraction.compressed_bytes:
         page = StoredPage(article.article_id, fetched_at, page_file(result.final_url), extraction.html_bytes,

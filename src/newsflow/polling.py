@@ -17,7 +17,9 @@ that answers 410 Gone `RETIRE_AFTER_GONE` times in a row is retired and polled a
 when named with `--feed`. `Retry-After` counts up to `max_interval`.
 
 When nearly every feed of a run fails to resolve or connect (`is_network_outage`), the
-machine is offline, not the feeds: the run records an outage and no feed is penalised.
+machine is offline, not the feeds: the run records an outage and no feed is penalised. A connect
+that got no answer within the deadline is a `connect_error` too (the fetcher tells it from a
+server slow to answer, which stays `timeout` and does not count).
 """
 
 from __future__ import annotations

@@ -84,9 +84,10 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         if poll is None:
             deferred += 1
             return
-        outcomes.append(poll.outcome)
+        # a name answered with a refused address (a captive portal) is a name that did not resolve
+        outcomes.append(Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome)
         log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", len(outcomes), len(feeds))})
-        if poll.outcome in polling_policy.UNREACHABLE_OUTCOMES:
+        if outcomes[-1] in polling_policy.UNREACHABLE_OUTCOMES:
             unreachable.append(poll)
         else:
             committer.add(poll)
@@ -201,9 +202,9 @@ def load_polls(
 ) -> RunCounts:
     """One transaction: the group's new entries, then each feed's state and plan, its poll row and event."""
     polls = [poll for poll, _ in group]
-    entries = [e for p in polls if p.parsed for e in p.parsed.entries]
+    entries = [(e, p.result.at) for p in polls if p.parsed for e in p.parsed.entries]
     with store.writing() as con, warehouse.transaction(con):
-        new_by_feed = warehouse.insert_entries(con, run_id, entries)
+        new_by_feed = warehouse.insert_entries(con, run_id, [e for e, _ in entries], [at for _, at in entries])
         states = [poll_state(poll, history.get(poll.feed.name), new_by_feed.get(poll.feed.name, 0),
                              polling, penalise) for poll, penalise in group]
         warehouse.update_feed_states(con, [s for s, (_, penalise) in zip(states, group, strict=True) if penalise])

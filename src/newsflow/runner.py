@@ -181,7 +181,11 @@ async def run_ingest(
                 await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
         except BaseException as exc:
             summary.status = "cancelled" if isinstance(exc, CANCELLATIONS) else "failed"
-            end_run(store, summary, describe_error(exc))
+            try:
+                end_run(store, summary, describe_error(exc))
+            except WarehouseError as unwritten:  # the warehouse that failed the run fails its row too
+                log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
+                            unwritten)
             raise
         summary.elapsed_s = round(time.monotonic() - started, 3)
         end_run(store, summary, "; ".join(errors)[:2000] or None, config.extract.html_budget_mb)
@@ -284,7 +288,14 @@ async def process_batches(
             log.info("articles: %d of %d done, %d stored, %d failed", done, len(pending), counts.articles_stored,
                      counts.articles_failed, extra={"progress": ("articles", done, len(pending))})
 
-    await asyncio.gather(*(one_batch(b) for b in batched(pending, ctx.config.extract.batch_size)))
+    tasks = [asyncio.ensure_future(one_batch(b)) for b in batched(pending, ctx.config.extract.batch_size)]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:  # the warehouse failed (or the run was cancelled): stop the other batches first
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budget_mb: int | None = None) -> None:

@@ -124,7 +124,9 @@ def check(server: RawServer, answer: RawAnswer, kind: str) -> None:
     assert seconds < BOUND, f"{first.outcome}: {seconds:.2f} s"
     assert first.error is None or ("\n" not in first.error and "\r" not in first.error)
     read_like_the_pipeline(first)
-    assert second.outcome in {Outcome.NOT_MODIFIED, Outcome.RATE_LIMITED}, second.error
+    conditional = first.headers.get("etag") or first.headers.get("last-modified")
+    answer_to_304 = Outcome.NOT_MODIFIED if conditional else Outcome.HTTP_ERROR  # 304 to a plain GET: a bug
+    assert second.outcome in {answer_to_304, Outcome.RATE_LIMITED}, second.error
     sent = server.requests[-1] if second.outcome is Outcome.NOT_MODIFIED else None
     if sent is not None:
         assert sent.header("If-None-Match") == first.headers.get("etag")

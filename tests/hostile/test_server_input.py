@@ -132,13 +132,13 @@ def test_garbage_retry_after_is_a_plain_429(raw: RawServer, value: bytes) -> Non
 )
 def test_malformed_status_lines_are_outcomes(raw: RawServer, status_line: bytes) -> None:
     result = fetch_feed(settings(), serve(raw, response(status_line)))
-    assert result.outcome in {Outcome.HTTP_ERROR, Outcome.CONNECT_ERROR}
+    assert result.outcome in {Outcome.HTTP_ERROR, Outcome.PROTOCOL_ERROR}
 
 
 def test_a_truncated_body_is_an_outcome(raw: RawServer) -> None:
     head = response(b"HTTP/1.1 200 OK", [(b"Content-Type", b"text/html"), (b"Content-Length", b"1000")])
     result = fetch_article(settings(respect_robots=False), serve(raw, head + b"<html><p>cut"))
-    assert result.outcome is Outcome.CONNECT_ERROR
+    assert result.outcome is Outcome.PROTOCOL_ERROR
     assert result.error is not None and "\n" not in result.error
 
 

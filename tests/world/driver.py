@@ -181,7 +181,7 @@ class WorldDriver:
         table = self.world.begin_run(index, calm=calm)
         table.write(self.dns_path)
         events = self.world.events
-        record = RunRecord(index, reader=events.reader, outage=events.outage)
+        record = RunRecord(index, reader=events.reader, outage=events.outage or events.portal)
         before = invariants.feed_failures(self.warehouse_path) if self.warehouse_path.exists() else {}
         with self._reader(record):
             self._run_child(record)

@@ -32,6 +32,10 @@ ENDPOINT_FAULTS = (LATENCY, RESET, STATUS_429, STATUS_503, REDIRECT, TRUNCATED, 
 OUTAGE = "outage"
 READER = "reader"
 KILL = "kill"
+# A captive portal: every name answers one private address. Drawn from its own random stream and
+# kept out of ALL_FAULTS, so adding it changed no seeded world's other draws.
+PORTAL = "portal"
+PORTAL_ADDRESS = "10.9.9.9"
 # Feed-level content faults, fixed per feed for the world's life.
 DUPLICATE_GUID = "duplicate_guid"  # an item repeated, same GUID and link
 SHARED_GUID = "shared_guid"  # the same GUIDs as another feed, different links

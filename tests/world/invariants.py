@@ -21,7 +21,7 @@ from newsflow.warehouse import Warehouse
 # (`execution.max_article_attempts`, default 3; the world does not change it).
 TERMINAL_OUTCOMES = tuple(str(o) for o in TERMINAL_ARTICLE_OUTCOMES)
 MAX_ATTEMPTS = 3
-NETWORK_OUTCOMES = ("dns_error", "connect_error", "timeout")
+NETWORK_OUTCOMES = ("dns_error", "connect_error", "protocol_error", "timeout")
 ONE_FAILURE_LONGEST_WAIT = 3600  # seconds: one network failure must not silence a feed for longer
 EXAMPLES = 3  # offending rows quoted in a violation
 # States that stay until something changes them: reported once, at the run that caused them.
@@ -83,6 +83,11 @@ def nothing_lost(path: Path, run: int, required: set[tuple[str, str]]) -> list[V
     return [Violation(run, "nothing_lost", _examples(missing))] if missing else []
 
 
+# A name whose DNS answer the policy refused, and not as loopback (netguard.refused_by_answer, the world's
+# portal): `blocked`, but counted as an attempt and parked after MAX_ATTEMPTS, not at once.
+REFUSED_ANSWER = "(last_outcome = 'blocked' AND last_error LIKE '% resolves to %' AND last_error NOT LIKE '%loopback%')"
+
+
 def entry_states(path: Path, run: int) -> tuple[dict[str, int], list[Violation]]:
     """Each entry is stored, pending, or parked (`entries.parked_at`) with its reason (`last_error`,
     or at least `last_outcome`); an entry that gave up (a terminal outcome, or every attempt used)
@@ -91,7 +96,8 @@ def entry_states(path: Path, run: int) -> tuple[dict[str, int], list[Violation]]
     rows = query(path, f"""
         SELECT CASE WHEN article_id IS NOT NULL THEN 'stored'
                     WHEN parked_at IS NOT NULL THEN 'parked'
-                    WHEN last_outcome IN ({terminal}) OR fetch_attempts >= {MAX_ATTEMPTS} THEN 'gave_up_unparked'
+                    WHEN last_outcome IN ({terminal}) AND NOT {REFUSED_ANSWER} OR fetch_attempts >= {MAX_ATTEMPTS}
+                    THEN 'gave_up_unparked'
                     ELSE 'pending' END AS state,
                coalesce(last_error, last_outcome) AS reason, feed_id, url
         FROM entries""")

@@ -8,7 +8,7 @@ from tests.world import faults
 from tests.world.world import WorldSpec
 
 ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE)
-EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL)
+EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL)
 
 
 @st.composite

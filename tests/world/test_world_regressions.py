@@ -42,6 +42,12 @@ REGRESSIONS: dict[str, WorldSpec] = {
                                              events=("outage",), guid_fault_rate=0.0),
     # one_failure_is_not_a_day: one host of two does not resolve once; its feed waits 86400 s (issue 11 #3).
     "one_unresolvable_host_is_not_silenced_for_a_day": calm(5, 2, 2, 1, 0.5, ("unresolvable",)),
+    # outage_penalises_no_feed (red team after issue 11): a captive portal answers every name with a
+    # private address; every feed was `blocked` (hard) and the run no outage, so each feed backed off
+    # 20 minutes and every pending article it tried was parked for good. Seed 1: run 0 stores,
+    # run 1 is behind the portal.
+    "a_captive_portal_is_an_outage": WorldSpec(seed=1, sites=1, feeds=3, runs=2, fault_rate=0.0, event_rate=0.5,
+                                               events=("portal",), guid_fault_rate=0.0),
     # run_exits_0 + run_within_budget: a read-only reader holds the warehouse; the run waits past
     # budget + slack and is killed (issue 11 #4). Now the run spools beside the reader, and the
     # driver's closing run (no reader) must replay the spool and lose nothing.

@@ -52,7 +52,7 @@ class WorldSpec:
     fault_rate: float = 0.2  # chance that one endpoint misbehaves in one run
     faults: tuple[str, ...] = (*kinds.ENDPOINT_FAULTS, kinds.UNRESOLVABLE)
     event_rate: float = 0.2  # chance of each run-level event in one run
-    events: tuple[str, ...] = (kinds.OUTAGE, kinds.READER, kinds.KILL)
+    events: tuple[str, ...] = (kinds.OUTAGE, kinds.READER, kinds.KILL, kinds.PORTAL)
     guid_fault_rate: float = 0.3  # chance that a feed has a GUID fault for its whole life
     guid_faults: tuple[str, ...] = kinds.GUID_FAULTS
     window: int = 5  # items a feed shows at once
@@ -82,6 +82,7 @@ class RunEvents:
     """Run-level events: a machine outage, a reader holding the warehouse, a SIGKILL."""
 
     outage: bool = False
+    portal: bool = False  # every name answers kinds.PORTAL_ADDRESS (refused by the address policy)
     reader: str | None = None  # "read_only" or "read_write"
     reader_after_requests: int = 0  # 0: open before the run starts; n: once the server saw n requests
     kill_after_requests: int | None = None
@@ -198,8 +199,10 @@ class World:
         reader = None
         if kinds.READER in self.spec.events and draws[kinds.READER] and run > 0:
             reader = rng.choice(("read_only", "read_only", "read_write"))
+        portal = random.Random(f"{self.spec.seed}:{run}:portal").random() < self.spec.event_rate
         return RunEvents(
             outage=kinds.OUTAGE in self.spec.events and draws[kinds.OUTAGE],
+            portal=kinds.PORTAL in self.spec.events and portal,
             reader=reader,
             reader_after_requests=rng.choice((0, 0, rng.randint(1, expected_requests))),
             kill_after_requests=rng.randint(1, expected_requests)
@@ -210,6 +213,8 @@ class World:
         failing = {self.site_host(s) for s in self.unresolvable_sites(run)}
         hosts = {self.site_host(s): [WORLD_ADDRESS] for s in range(self.spec.sites)}
         hosts.update({"canary.world.test": [CANARY_ADDRESS], "localhost": [CANARY_ADDRESS]})
+        if self.events.portal:  # the portal answers every name with its own address
+            hosts = {name: [kinds.PORTAL_ADDRESS] for name in hosts}
         return DnsTable(hosts, frozenset(failing), outage=self.events.outage)
 
     def begin_run(self, run: int, *, calm: bool = False) -> DnsTable:
@@ -221,9 +226,9 @@ class World:
             self.reader_point.clear()
             table = self.dns_table(run)
             self.ledger.faults_injected.update(kinds.UNRESOLVABLE for _ in table.failing)
-            for event in (kinds.OUTAGE, kinds.READER, kinds.KILL):
-                if {kinds.OUTAGE: self.events.outage, kinds.READER: self.events.reader,
-                        kinds.KILL: self.events.kill_after_requests}[event]:
+            for event in (kinds.OUTAGE, kinds.PORTAL, kinds.READER, kinds.KILL):
+                if {kinds.OUTAGE: self.events.outage, kinds.PORTAL: self.events.portal,
+                        kinds.READER: self.events.reader, kinds.KILL: self.events.kill_after_requests}[event]:
                     self.ledger.faults_injected[event] += 1
             return table
 

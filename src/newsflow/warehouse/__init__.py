@@ -112,8 +112,37 @@ class Warehouse:
             # stays the same whatever the warehouse holds (migration 0007).
             con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
             yield con
+        except duckdb.Error as exc:
+            failure = self._write_failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
         finally:
+            self._close(con)
+
+    def _close(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Close a writer; closing checkpoints, so it writes too, and can find the disk full."""
+        try:
             con.close()
+        except duckdb.Error as exc:
+            failure = self._write_failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
+
+    def _write_failure(self, exc: duckdb.Error) -> WarehouseError | None:
+        """A WarehouseError when DuckDB could not write the file (a full disk, a file size limit);
+        None for any other error, which stays a bug of the load that raised it."""
+        text = str(exc)
+        if not isinstance(exc, duckdb.IOException | duckdb.FatalException) and not any(
+            sign in text for sign in _WRITE_FAILURES
+        ):
+            return None
+        first = " ".join(text.split())[:300]
+        return WarehouseError(
+            f"cannot write {self.path}: {first}. Is the disk full? Nothing of this load was stored; "
+            "what the run fetched stays pending for the next run"
+        )
 
     @contextmanager
     def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -187,6 +216,10 @@ class BorrowedWarehouse(Warehouse):
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         yield self.con
+
+
+_WRITE_FAILURES = ("Could not write", "No space left", "File too large", "Could not truncate", "Could not fsync",
+                   "has been invalidated")
 
 
 def read_with(store: Warehouse, read_fn: Callable[[duckdb.DuckDBPyConnection], T], patience: float) -> T:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -95,10 +96,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
-def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequence[FeedEntry]) -> dict[str, int]:
+def insert_entries(
+    con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequence[FeedEntry],
+    seen_at: Sequence[datetime] | None = None,
+) -> dict[str, int]:
     """Insert the entries not seen before; returns how many were new, per feed.
 
     An entry is (feed_id, guid, canonical_url): one GUID reused for another link is another entry.
+    `seen_at`, one per entry, is when its feed was polled: `first_seen_at` keeps it, so a load
+    replayed from the spool by a later run keeps the time of the poll (default: now).
     """
     if not entries:
         return {}
@@ -111,12 +117,13 @@ def insert_entries(con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequenc
         "summary": [e.summary for e in entries],
         "published_at": [e.published_at for e in entries],
         "published_date": [e.published_date for e in entries],
+        "first_seen_at": list(seen_at) if seen_at is not None else [None] * len(entries),
     }
     rows = con.execute(
         f"""
         INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, published_date,
                              first_seen_at, run_id)
-        SELECT n.*, now(), $run_id FROM (
+        SELECT n.* EXCLUDE (first_seen_at), coalesce(n.first_seen_at, now()), $run_id FROM (
             SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)})
         ) AS n
         WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = n.feed_id AND e.guid = n.guid
@@ -210,11 +217,12 @@ def record_attempts(
             fetch_attempts = entries.fetch_attempts + CASE WHEN a.counts AND a.article_id IS NULL THEN 1 ELSE 0 END,
             last_outcome = a.outcome,
             last_error = CASE WHEN a.article_id IS NULL THEN a.error ELSE entries.last_error END,
-            parked_at = CASE WHEN a.article_id IS NULL AND (list_contains($terminal, a.outcome) OR
+            parked_at = CASE WHEN a.article_id IS NULL AND (coalesce(a.terminal, list_contains($terminal, a.outcome)) OR
                                   (a.counts AND entries.fetch_attempts + 1 >= $max_attempts))
-                             THEN now() ELSE entries.parked_at END
+                             THEN coalesce(a.at, now()) ELSE entries.parked_at END
         FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
-                     unnest($outcome) AS outcome, unnest($error) AS error, unnest($counts) AS counts) AS a
+                     unnest($outcome) AS outcome, unnest($error) AS error, unnest($counts) AS counts,
+                     unnest($at) AS at, unnest($is_terminal) AS terminal) AS a
         WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL AND entries.parked_at IS NULL
         """,
         {
@@ -223,6 +231,8 @@ def record_attempts(
             "outcome": [a.outcome for a in attempts],
             "error": [a.error for a in attempts],
             "counts": [a.counts for a in attempts],
+            "at": [a.at for a in attempts],
+            "is_terminal": [a.terminal for a in attempts],
             "terminal": list(terminal_outcomes),
             "max_attempts": max_attempts,
         },

@@ -1,0 +1,156 @@
+"""Feed entries, shared by the XML and JSON Feed parsers: building, deduplicating, capping.
+
+Pure code, no parser library. See `feeds` for what an entry holds (`key`, `url`, dates, text).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+from newsflow.errors import FeedParseError
+from newsflow.models import FeedEntry
+from newsflow.urls import canonicalize_url
+
+MAX_TITLE_CHARS = 500
+MAX_SUMMARY_CHARS = 2000
+MAX_KEY_CHARS = 2048
+EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class EntryContext:
+    feed_id: str
+    feed_url: str
+    now: datetime
+    max_entries: int | None = None
+
+    def error(self, what: str) -> FeedParseError:
+        return parse_error(self.feed_id, self.feed_url, what)
+
+
+def parse_error(feed_id: str, feed_url: str, what: str) -> FeedParseError:
+    return FeedParseError(f"feed {feed_id} ({feed_url}): {collapse_line(what, 300)}")
+
+
+def make_entry(
+    context: EntryContext,
+    *,
+    guid: Any,
+    url: str,
+    title: Any,
+    summary_html: Any,
+    published_at: datetime | None,
+) -> FeedEntry:
+    canonical = canonicalize_url(url)
+    key = guid.strip()[:MAX_KEY_CHARS] if isinstance(guid, str) and guid.strip() else canonical
+    published = _plausible(published_at, context.now)
+    return FeedEntry(
+        feed_id=context.feed_id,
+        key=key,
+        url=url,
+        canonical_url=canonical,
+        title=clean_title(title),
+        summary=clean_summary(summary_html),
+        published_at=published.astimezone(UTC) if published is not None else None,
+        published_date=_feed_day(published),
+    )
+
+
+def _feed_day(published: datetime | None) -> date | None:
+    """The day of a feed date in the offset the feed wrote it with: the publisher's local day."""
+    return published.date() if published is not None else None
+
+
+def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
+    if moment is None or moment < EARLIEST_PLAUSIBLE_DATE or moment > now + FUTURE_TOLERANCE:
+        return None
+    return moment
+
+
+def unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
+    """Entries in feed order; the first of several with one key and one canonical URL wins."""
+    seen: dict[tuple[str, str], FeedEntry] = {}
+    for entry in entries:
+        if entry is not None and (entry.key, entry.canonical_url) not in seen:
+            seen[(entry.key, entry.canonical_url)] = entry
+    return tuple(seen.values())
+
+
+def newest(entries: tuple[FeedEntry, ...], limit: int | None) -> tuple[FeedEntry, ...]:
+    """The `limit` newest entries, in feed order: dated ones first, newest first, then undated ones."""
+    if limit is None or len(entries) <= limit:
+        return entries
+    chosen = heapq.nsmallest(limit, range(len(entries)), key=lambda i: newest_first(entries[i].published_at, i))
+    return tuple(entries[i] for i in sorted(chosen))
+
+
+def newest_first(moment: datetime | None, position: int) -> tuple[int, float, int]:
+    return (0, -moment.timestamp(), position) if moment is not None else (1, 0.0, position)
+
+
+def clean_title(html: Any) -> str | None:
+    """Plain text on one line: tags stripped, entities decoded, whitespace collapsed."""
+    if not isinstance(html, str):
+        return None
+    text = collapse_line(html_to_text(html), MAX_TITLE_CHARS)
+    return text or None
+
+
+def clean_summary(html: Any) -> str | None:
+    if not isinstance(html, str):
+        return None
+    text = collapse_line(html_to_text(html), MAX_SUMMARY_CHARS)
+    return text or None
+
+
+def collapse_line(text: str, limit: int) -> str:
+    collapsed = " ".join(text.split())
+    if len(collapsed) <= limit:
+        return collapsed
+    cut = collapsed[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…"
+
+
+class _TextCollector(HTMLParser):
+    _SKIPPED = frozenset({"script", "style", "template", "noscript"})
+    _BLOCKS = frozenset({"br", "p", "div", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIPPED:
+            self.skipping += 1
+        elif tag in self._BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+_CONTROL_CHARS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def html_to_text(html: str) -> str:
+    """The text of an HTML fragment (no markup, entities decoded, control characters removed)."""
+    if "<" not in html and "&" not in html:
+        return html.translate(_CONTROL_CHARS)
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts).translate(_CONTROL_CHARS)

@@ -1,0 +1,116 @@
+"""The fetcher's rules for answers and redirects: pure decisions, no I/O and no httpx.
+
+`fetch.Fetcher` asks these what a status means (`status_outcome`), where a redirect goes and
+whether to follow it (`redirect_target`, `refuse_redirect`), whether a rate-limited request is
+worth its one retry (`worth_retrying`), and whether untyped bytes are HTML (`check_sniffed`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urljoin, urlsplit
+
+from newsflow import charset
+from newsflow.fetchrecord import Trail
+from newsflow.models import FetchKind, FetchResult, Outcome
+from newsflow.pacing import HostGate, parse_retry_after
+from newsflow.urls import fetch_problem
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RATE_LIMIT_STATUSES = frozenset({429, 503})
+
+
+class NotHtml(Exception):
+    """The sniffed bytes are not HTML; stop reading."""
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def without_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def worth_retrying(result: FetchResult | str, trail: Trail, max_retry_after: float) -> bool:
+    """A 429 or 503 whose Retry-After is within `max_retry_after`, on the attempt's first send."""
+    # robots.txt is not waited for: its pause is the host's, so the article behind it waits for
+    # it in the gate (outside its deadline) or is rate_limited, never timed out by robots.txt.
+    if isinstance(result, str) or trail.retried or trail.kind is FetchKind.ROBOTS:
+        return False
+    wait = result.retry_after
+    return (
+        result.outcome is Outcome.RATE_LIMITED
+        and result.status_code is not None
+        and wait is not None
+        and wait <= max_retry_after
+    )
+
+
+def refuse_redirect(
+    current: str, target: str, seen: set[str], followed: int, max_redirects: int
+) -> tuple[Outcome, str] | None:
+    """Why the redirect from `current` to `target` is not followed, or None to follow it."""
+    problem = fetch_problem(target)
+    if problem is not None:
+        return Outcome.INVALID_URL, f"redirect to {target[:200]}: {problem}; not followed"
+    if without_fragment(target) in seen:
+        return Outcome.REDIRECT_LOOP, f"redirect loop back to {target}"
+    if followed >= max_redirects:
+        return Outcome.TOO_MANY_REDIRECTS, f"redirect to {target} would be more than {max_redirects} (max_redirects)"
+    return None
+
+
+def redirect_target(url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:
+    """The absolute URL a redirect's Location names, or INVALID_URL when it names none."""
+    location = headers["location"].strip()
+    try:
+        return urljoin(url, location)
+    except ValueError as exc:  # e.g. "http://[": urljoin parses the netloc
+        error = f"GET {url}: redirect to {location[:200]!r}: not a valid URL ({exc}); not followed"
+        return trail.result(Outcome.INVALID_URL, url, error=error, status_code=status, headers=headers)
+
+
+def status_outcome(
+    url: str, trail: Trail, status: int, headers: Mapping[str, str], conditional: bool, gate: HostGate
+) -> FetchResult | None:
+    """The result for any status that does not mean "read the body", else None.
+
+    A Retry-After pauses the host in `gate`. A 304 counts only as the answer to a conditional request.
+    """
+    if status in RATE_LIMIT_STATUSES:
+        wait = parse_retry_after(headers.get("retry-after"))
+        if wait is not None:
+            gate.pause(host_of(url), wait)
+            error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"
+            return trail.result(
+                Outcome.RATE_LIMITED, url, error=error, retry_after=wait, status_code=status, headers=headers
+            )
+        if status == 429:
+            return trail.result(
+                Outcome.RATE_LIMITED, url, error=f"GET {url}: HTTP 429", status_code=status, headers=headers
+            )
+    if status == 304 and not conditional:  # "not modified" since nothing: the server's bug, not a feed
+        error = f"GET {url}: HTTP 304 Not Modified to a request that sent no ETag or date; nothing to reuse"
+        return trail.result(Outcome.HTTP_ERROR, url, error=error, status_code=status, headers=headers)
+    if status == 304:
+        return trail.result(Outcome.NOT_MODIFIED, url, status_code=status, headers=headers)
+    if not 200 <= status < 300:
+        return trail.result(
+            Outcome.HTTP_ERROR, url, error=f"GET {url}: HTTP {status}", status_code=status, headers=headers
+        )
+    media = charset.media_type(headers.get("content-type"))
+    if trail.kind is FetchKind.ARTICLE and media not in charset.HTML_TYPES + charset.UNKNOWN_TYPES:
+        error = f"GET {url}: Content-Type {media} is not HTML; body not read"
+        return trail.result(Outcome.NOT_HTML, url, error=error, status_code=status, headers=headers)
+    return None
+
+
+def needs_sniffing(content_type: str | None) -> bool:
+    return charset.media_type(content_type) in charset.UNKNOWN_TYPES
+
+
+def check_sniffed(prefix: bytes) -> None:
+    """Raise NotHtml when the first bytes of an untyped body are not HTML."""
+    if not charset.sniff_is_html(prefix):
+        raise NotHtml(f"no Content-Type and the first bytes are not HTML ({prefix[:8]!r}); stopped reading")

@@ -1,0 +1,145 @@
+"""Pacing of requests to hosts: global and per-host concurrency, a delay between request starts
+to one host, and the pauses a host asks for with Retry-After (`parse_retry_after`).
+
+Pure asyncio, no I/O of its own; `fetch.Fetcher` holds one `HostGate` per run. `netguard`
+re-exports these names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import math
+import re
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+MAX_RETRY_AFTER = 30 * 86400.0
+"""Longer Retry-After values are read as this (30 days): the value is added to datetimes later,
+and `datetime + timedelta(seconds=1e12)` overflows."""
+_DELTA_SECONDS = re.compile(r"[0-9]+")
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or bad.
+
+    Total over any string: the result is None or a finite number in [0, MAX_RETRY_AFTER].
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if _DELTA_SECONDS.fullmatch(text):
+        return min(float(text), MAX_RETRY_AFTER)  # float() of 5,000 digits is inf, never an error
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER) if math.isfinite(seconds) else None
+
+
+class HostPaused(Exception):
+    """The host asked for more quiet than the gate's `max_pause`; nothing is sent to it."""
+
+    def __init__(self, host: str, remaining: float, asked_total: float) -> None:
+        self.host, self.remaining = host, remaining
+        if remaining >= asked_total:
+            what = f"{host} asked us to wait {remaining:.0f} s more (Retry-After)"
+        else:
+            what = f"{host} asked for {asked_total:.0f} s of Retry-After pauses in this run (max_retry_after)"
+        super().__init__(what)
+
+
+class HostGate:
+    """Global and per-host concurrency, spacing between request starts, Retry-After pauses.
+
+    A pause is per host and shared: every request to the host, queued, new or retrying, waits
+    for the same end. The pauses one host asks for cost a run at most `max_pause` seconds in
+    all: once a pause would end further away, or the host's pauses in this run add up to more,
+    requests queued for the host are woken and, like new ones, raise `HostPaused` at once.
+    """
+
+    @dataclass
+    class _Host:
+        slots: asyncio.Semaphore
+        turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+        next_start: float = 0.0
+        paused_until: float = 0.0
+        paused_total: float = 0.0  # seconds of pause this host has asked for in this run
+        changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __init__(
+        self, concurrency: int, per_host_concurrency: int, per_host_delay: float, max_pause: float = math.inf
+    ) -> None:
+        self._global = asyncio.Semaphore(concurrency)
+        self._per_host = per_host_concurrency
+        self._delay = per_host_delay
+        self._max_pause = max_pause
+        self._hosts: dict[str, HostGate._Host] = {}
+
+    def _host(self, host: str) -> HostGate._Host:
+        if host not in self._hosts:
+            self._hosts[host] = HostGate._Host(asyncio.Semaphore(self._per_host))
+        return self._hosts[host]
+
+    def pause(self, host: str, seconds: float) -> None:
+        """Start nothing to `host` for `seconds` (the server sent Retry-After); wake its waiters."""
+        state = self._host(host)
+        seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else MAX_RETRY_AFTER
+        now = time.monotonic()
+        state.paused_total += max(0.0, now + seconds - max(state.paused_until, now))  # overlaps count once
+        state.paused_until = max(state.paused_until, now + seconds)
+        state.changed.set()
+        state.changed = asyncio.Event()
+
+    def pause_remaining(self, host: str) -> float:
+        return max(0.0, self._host(host).paused_until - time.monotonic())
+
+    def check_open(self, host: str) -> None:
+        """Raise `HostPaused` when `host` asked for more than `max_pause` seconds of quiet."""
+        state = self._host(host)
+        remaining = max(0.0, state.paused_until - time.monotonic())
+        if remaining > self._max_pause or state.paused_total > self._max_pause:
+            raise HostPaused(host, remaining, state.paused_total)
+
+    @contextlib.asynccontextmanager
+    async def host_slot(self, host: str) -> AsyncIterator[None]:
+        """Hold one of the host's `per_host_concurrency` slots (a request and its retry keep it)."""
+        async with self._host(host).slots:
+            yield
+
+    @contextlib.asynccontextmanager
+    async def turn(self, host: str) -> AsyncIterator[None]:
+        """Hold a global slot, entered no sooner than the host's next start (call inside `host_slot`).
+
+        Raises `HostPaused` (holding nothing) when the host's pauses pass `max_pause`.
+        """
+        await self._take_turn(host, self._host(host))
+        try:
+            yield
+        finally:
+            self._global.release()
+
+    async def _take_turn(self, host: str, state: HostGate._Host) -> None:
+        # Waiting for the host's turn happens before taking a global slot, so a slow or paused
+        # host holds at most one waiting request, not a share of the global limit.
+        async with state.turn:
+            while (wait := max(state.next_start, state.paused_until) - time.monotonic()) > 0:
+                self.check_open(host)
+                await self._sleep_unless_paused(state, wait)
+            self.check_open(host)
+            await self._global.acquire()
+            state.next_start = time.monotonic() + self._delay
+
+    @staticmethod
+    async def _sleep_unless_paused(state: HostGate._Host, seconds: float) -> None:
+        """Sleep `seconds`, or less if the host's pause changes meanwhile."""
+        changed = state.changed
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await changed.wait()
