@@ -25,7 +25,6 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
-from uuid import UUID
 
 from prefect import flow, get_client, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
@@ -175,14 +174,17 @@ async def run_on_configured_runner(
         await asyncio.to_thread(runner.__exit__, None, None, None)
 
 
-async def look_after_runs(run_id: str) -> None:
+async def look_after_runs() -> None:
     """Record where this run runs, and mark Crashed the runs a killed process left Running.
 
     Housekeeping only: if the API refuses it, the run goes on and says so in its log.
     """
+    context = FlowRunContext.get()
+    this_run = context.flow_run if context else None  # the engine's copy: no need to read it back
+    if this_run is None:  # only ever called by the flow
+        return
     try:
         async with get_client() as client:
-            this_run = await client.read_flow_run(UUID(run_id))
             await record_process(client, this_run)
             await mark_crashed_zombies(client, this_run.id)
     except Exception as exc:
@@ -231,7 +233,7 @@ async def ingest(
     send_newsflow_logs_to_run()
     config = load_config(config_path)
     run_id = str(flow_run.get_id())
-    await look_after_runs(run_id)
+    await look_after_runs()
     try:
         summary = await run_on_configured_runner(config, run_id, feeds, all_feeds)
     except WarehouseLockedError as exc:
