@@ -15,7 +15,9 @@ process: the warehouse keeps a single writer. The flow picks the runner from the
 run time, so `newsflow run`, `newsflow serve` and `prefect.yaml` deployments all honour it.
 
 Every run publishes a markdown artifact (`ingest-report`): per-feed counts, failures and
-timings, read back from the warehouse rows the run wrote, so it matches `runs` exactly.
+timings, read back from the warehouse rows the run wrote, so it matches `runs` exactly; then the
+entries it parked, with their last error, and the articles it left for later runs, per feed
+(newsflow/report.py).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
-from newsflow.report import feed_report_rows, report_markdown
+from newsflow.report import ReportRows, report_markdown, report_rows
 from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_ingest
 from newsflow.warehouse import Warehouse
 
@@ -197,12 +199,12 @@ async def look_after_runs() -> None:
 async def publish_report(config: Config, summary: RunSummary) -> None:
     store = Warehouse(config.warehouse_path)
     try:
-        rows: list[tuple[Any, ...]] | None = await asyncio.to_thread(feed_report_rows, store, summary.run_id)
+        found: ReportRows | None = await asyncio.to_thread(report_rows, store, summary.run_id)
     except WarehouseError as exc:  # another writer got in first; the totals are still right
         get_run_logger().warning("per-feed report unavailable: %s", exc)
-        rows = None
+        found = None
     await acreate_markdown_artifact(
-        report_markdown(summary, rows), key=REPORT_KEY, description=f"newsflow ingest {summary.status}"
+        report_markdown(summary, found, config), key=REPORT_KEY, description=f"newsflow ingest {summary.status}"
     )
 
 
