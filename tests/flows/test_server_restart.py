@@ -2,8 +2,8 @@
 and completes its flow run on it.
 
 The server here has its own PREFECT_HOME and port, so the session's server (the `prefect_api`
-fixture) is left alone. Slow: it starts two servers (9-40 s each on 2 cores); the test took 51 s,
-and 5 s more to stop its server, on a loaded 2-core machine.
+fixture) is left alone. Slow: it starts two servers (9-40 s each on 2 cores); the test took 27 s
+at load ~6 and 51-60 s at load 12 on 2 cores, and 5 s more to stop its server.
 """
 
 from __future__ import annotations
