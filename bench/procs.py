@@ -2,12 +2,15 @@
 
 Memory is read from /proc (no psutil in the project): the resident set of the command, of its
 descendants (extraction workers, the forkserver, Prefect's temporary API server), summed per
-sample. The peak is the largest sum seen, sampled every `interval` seconds.
+sample. The peak is the largest sum seen, sampled every `interval` seconds. CPU time is the
+command's own (user + system), with the descendants it waited for; a shared machine's load
+stretches wall times far more than it does CPU times.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -30,6 +33,8 @@ class Finished:
     stderr: str
     peak_rss_mib: float = 0.0  # the whole tree
     peak_by_role_mib: dict[str, float] = field(default_factory=dict)
+    cpu_s: float = 0.0  # user + system of the command and the children it waited for
+    started_at: float = 0.0  # epoch seconds, just before the command started
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -105,15 +110,32 @@ class TreeSampler:
 def run_measured(
     argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path = REPO_ROOT, timeout: float = 3600
 ) -> Finished:
-    """Run `argv`, returning its exit code, wall time, output and the tree's peak RSS."""
-    started = time.perf_counter()
+    """Run `argv`, returning its exit code, wall time, CPU time, output and the tree's peak RSS."""
+    cpu_before = _children_cpu_s()
+    started_at, started = time.time(), time.perf_counter()
     process = subprocess.Popen(list(argv), cwd=cwd, env={**os.environ, **(env or {})},
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with TreeSampler(process.pid) as sampler:
         stdout, stderr = process.communicate(timeout=timeout)
     wall = time.perf_counter() - started
     by_role = {role: round(v / MIB, 1) for role, v in sampler.peak_by_role.items() if role != "gone"}
-    return Finished(process.returncode, wall, stdout, stderr, round(sampler.peak / MIB, 1), by_role)
+    return Finished(process.returncode, wall, stdout, stderr, round(sampler.peak / MIB, 1), by_role,
+                    cpu_s=_children_cpu_s() - cpu_before, started_at=started_at)
+
+
+def _children_cpu_s() -> float:
+    """CPU time of this process's children that have been waited for (only one runs at a time here)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_s(pid: int) -> float | None:
+    """CPU time (user + system) a running process has used so far; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def venv_bin(name: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 from typing import Any
@@ -89,6 +90,7 @@ def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: Prefec
 
     from flows.ingest import SKIPPED, ingest
 
+    spare_the_collector()
     with temporary_settings({PREFECT_API_URL: api.url}):  # Prefect may have been imported before the API was known
         try:
             result: dict[str, Any] = asyncio.run(
@@ -97,6 +99,18 @@ def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: Prefec
         except SKIPPED as exc:
             raise SkippedRun(f"skipped: {exc}") from exc
     return result
+
+
+def spare_the_collector() -> None:
+    """Leave the objects Prefect's import made (about a million) out of every later collection.
+
+    The full collections the interpreter makes at exit walked them all: 1.2-2.4 s between the
+    last atexit handler and the end of the process on a loaded 2-core machine, 0.5-0.8 s after
+    (docs/performance.md, section 7). They live as long as the process, so the collector has
+    nothing to gain from them. A process that runs the command again and again (the tests) keeps
+    for good whatever was alive at each call; `newsflow run` ends right after it.
+    """
+    gc.freeze()
 
 
 def _fail(message: str, code: int) -> int:

@@ -15,7 +15,9 @@ process: the warehouse keeps a single writer. The flow picks the runner from the
 run time, so `newsflow run`, `newsflow serve` and `prefect.yaml` deployments all honour it.
 
 Every run publishes a markdown artifact (`ingest-report`): per-feed counts, failures and
-timings, read back from the warehouse rows the run wrote, so it matches `runs` exactly.
+timings, read back from the warehouse rows the run wrote, so it matches `runs` exactly; then the
+entries it parked, with their last error, and the articles it left for later runs, per feed
+(newsflow/report.py).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
-from uuid import UUID
 
 from prefect import flow, get_client, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
@@ -45,7 +46,7 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
-from newsflow.report import feed_report_rows, report_markdown
+from newsflow.report import ReportRows, report_markdown, report_rows
 from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_ingest
 from newsflow.warehouse import Warehouse
 
@@ -175,14 +176,17 @@ async def run_on_configured_runner(
         await asyncio.to_thread(runner.__exit__, None, None, None)
 
 
-async def look_after_runs(run_id: str) -> None:
+async def look_after_runs() -> None:
     """Record where this run runs, and mark Crashed the runs a killed process left Running.
 
     Housekeeping only: if the API refuses it, the run goes on and says so in its log.
     """
+    context = FlowRunContext.get()
+    this_run = context.flow_run if context else None  # the engine's copy: no need to read it back
+    if this_run is None:  # only ever called by the flow
+        return
     try:
         async with get_client() as client:
-            this_run = await client.read_flow_run(UUID(run_id))
             await record_process(client, this_run)
             await mark_crashed_zombies(client, this_run.id)
     except Exception as exc:
@@ -195,12 +199,12 @@ async def look_after_runs(run_id: str) -> None:
 async def publish_report(config: Config, summary: RunSummary) -> None:
     store = Warehouse(config.warehouse_path)
     try:
-        rows: list[tuple[Any, ...]] | None = await asyncio.to_thread(feed_report_rows, store, summary.run_id)
+        found: ReportRows | None = await asyncio.to_thread(report_rows, store, summary.run_id)
     except WarehouseError as exc:  # another writer got in first; the totals are still right
         get_run_logger().warning("per-feed report unavailable: %s", exc)
-        rows = None
+        found = None
     await acreate_markdown_artifact(
-        report_markdown(summary, rows), key=REPORT_KEY, description=f"newsflow ingest {summary.status}"
+        report_markdown(summary, found, config), key=REPORT_KEY, description=f"newsflow ingest {summary.status}"
     )
 
 
@@ -231,7 +235,7 @@ async def ingest(
     send_newsflow_logs_to_run()
     config = load_config(config_path)
     run_id = str(flow_run.get_id())
-    await look_after_runs(run_id)
+    await look_after_runs()
     try:
         summary = await run_on_configured_runner(config, run_id, feeds, all_feeds)
     except WarehouseLockedError as exc:

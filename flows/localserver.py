@@ -5,9 +5,11 @@ profile), the first `newsflow run` or `newsflow serve` starts `prefect server st
 detached process on 127.0.0.1 (port `PREFECT_SERVER_API_PORT`, 4200 by default, or a free one
 when that is taken). Its SQLite database is Prefect's default, `$PREFECT_HOME/prefect.db`.
 The server's pid goes to `$PREFECT_HOME/server.pid`, the file `prefect server stop` reads, so
-Prefect's own command stops it; its URL and pid go to `$PREFECT_HOME/newsflow-server.json`, so
-later commands reuse it, and start a new one when it has died. Its log is
-`$PREFECT_HOME/newsflow-server.log`.
+Prefect's own command stops it; its URL, pid and Prefect version go to
+`$PREFECT_HOME/newsflow-server.json`, so later commands reuse it, and start a new one when it has
+died. Its log is `$PREFECT_HOME/newsflow-server.log`. A client talking to a local server of its
+own Prefect version skips Prefect's version handshake (one API call per client, and the events
+client's own), so a hand run spends less on Prefect (docs/performance.md, section 7).
 
 This module does not import Prefect: the server must be known before Prefect reads its settings.
 """
@@ -26,6 +28,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from flows import configured_api_url
@@ -71,16 +74,27 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
         started = url is None
         if url is None:
             url = start_server(home, start_timeout_s)
+        same_version = read_state(home).get("prefect_version") == version("prefect")
     os.environ["PREFECT_API_URL"] = url
+    if same_version:  # started by this install's Prefect: the handshake can only agree
+        os.environ.setdefault("PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED", "false")
     return PrefectApi(url, local=True, started=started)
+
+
+def read_state(home: Path) -> dict[str, object]:
+    """What `start_server` recorded in newsflow-server.json; empty when it is missing or unreadable."""
+    try:
+        state = json.loads((home / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
 
 
 def reusable_server(home: Path, wait_s: float) -> str | None:
     """The URL of the server an earlier command started, if its process is alive and answers."""
-    try:
-        state = json.loads((home / STATE_FILE).read_text(encoding="utf-8"))
-        url, pid = str(state["api_url"]), int(state["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
+    state = read_state(home)
+    url, pid = state.get("api_url"), state.get("pid")
+    if not isinstance(url, str) or not isinstance(pid, int):
         return None
     if not is_server_process(pid):
         return None
@@ -103,7 +117,8 @@ def start_server(home: Path, timeout_s: float) -> str:
         process = subprocess.Popen(command, env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)  # outlives this command
     (home / PID_FILE).write_text(str(process.pid), encoding="utf-8")
-    (home / STATE_FILE).write_text(json.dumps({"api_url": url, "pid": process.pid}), encoding="utf-8")
+    state = {"api_url": url, "pid": process.pid, "prefect_version": version("prefect")}
+    (home / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
     deadline = time.monotonic() + timeout_s
     while not healthy(url):
         if process.poll() is not None or time.monotonic() > deadline:

@@ -87,6 +87,7 @@ FEED_POLLS = (
 
 
 QUIET_URL = "https://quiet.example/q1"  # its page is a PDF: the entry is parked
+PENDING_URL = "https://quiet.example/q2"  # seen with q1, never tried: left for a later run (run_deferred)
 
 
 def build_sample_warehouse(path: Path) -> Warehouse:
@@ -114,6 +115,7 @@ def feed_entries() -> list[FeedEntry]:
     entries.append(FeedEntry(feed, guid, target.url, target.url, target.slug, None, target.published_at))
     quiet_at = TODAY - timedelta(days=QUIET_ENTRY_DAYS_AGO)
     entries.append(FeedEntry("quiet", "q1", QUIET_URL, QUIET_URL, "q1", None, quiet_at))
+    entries.append(FeedEntry("quiet", "q2", PENDING_URL, PENDING_URL, "q2", None, quiet_at))
     return entries
 
 
@@ -121,7 +123,7 @@ def set_first_seen(con: object) -> None:
     """The load stamps entries with now(); give each the time it would have been seen."""
     seen = {a.slug: a.first_seen_at for a in ARTICLES}
     seen[REPEAT_ENTRY[1]] = REPEAT_ENTRY[2].published_at + timedelta(minutes=REPEAT_ENTRY[3])
-    seen["q1"] = TODAY - timedelta(days=QUIET_ENTRY_DAYS_AGO)
+    seen["q1"] = seen["q2"] = TODAY - timedelta(days=QUIET_ENTRY_DAYS_AGO)
     con.execute(  # type: ignore[attr-defined]
         "UPDATE entries SET first_seen_at = s.at FROM (SELECT unnest($guid) AS guid, unnest($at) AS at) AS s "
         "WHERE entries.guid = s.guid",

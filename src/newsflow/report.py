@@ -1,37 +1,102 @@
-"""The per-run report: a markdown table of what one run did per feed, read back from the warehouse.
+"""The per-run report: a markdown table of what one run did per feed, read back from the warehouse,
+and what it parked or left for later runs.
 
-The flow publishes it as a Prefect artifact; the rows come from the named query `run_feeds`,
-so `newsflow query run_feeds --param run_id=...` shows the same table.
+The flow publishes it as a Prefect artifact. Its tables come from the named queries `run_feeds`,
+`run_parked` and `run_deferred`, so `newsflow query run_parked --param run_id=...` shows the same
+rows (and every row, where the report shows the first REPORT_ROW_LIMIT).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from newsflow import queries
+from newsflow.config import Config
 from newsflow.runner import RunSummary
-from newsflow.warehouse import Warehouse, run_read_query, sql_root
+from newsflow.warehouse import Warehouse, sql_root
+from newsflow.warehouse.sandbox import execute_select, one_select, querying
 
 REPORT_COLUMNS = ["feed", "poll", "new entries", "articles tried", "stored", "failed", "poll ms", "fetch ms"]
+PARKED_COLUMNS = ["parked in feed", "url", "attempts", "last outcome", "last error"]
+DEFERRED_COLUMNS = ["left in feed", "articles", "oldest first seen"]
+REPORT_ROW_LIMIT = 50  # rows of each list in the artifact; the named query has them all
+Rows = list[tuple[Any, ...]]
 
 
-def feed_report_rows(store: Warehouse, run_id: str) -> list[tuple[Any, ...]]:
-    named = queries.load_query(sql_root() / "queries", "run_feeds")
-    return run_read_query(store, named.sql, queries.bind_params(named, [f"run_id={run_id}"])).rows
+@dataclass(frozen=True)
+class ReportRows:
+    feeds: Rows  # run_feeds
+    parked: Rows  # run_parked
+    deferred: Rows  # run_deferred
 
 
-def report_markdown(summary: RunSummary, feed_rows: Sequence[tuple[Any, ...]] | None) -> str:
+def report_rows(store: Warehouse, run_id: str) -> ReportRows:
+    """The three tables of the report, read on one read-only connection."""
+    found = []
+    with querying(store) as con:
+        for name in ("run_feeds", "run_parked", "run_deferred"):
+            named = queries.load_query(sql_root() / "queries", name)
+            params = queries.bind_params(named, [f"run_id={run_id}"])
+            found.append(execute_select(con, one_select(con, named.sql), params)[1])
+    return ReportRows(*found)
+
+
+def report_markdown(summary: RunSummary, found: ReportRows | None, config: Config | None = None) -> str:
     counts = summary.counts
+    feed_rows = found.feeds if found else None
     lines = [f"## newsflow run `{summary.run_id}`: {summary.status} in {summary.elapsed_s:.1f} s", ""]
-    lines += ["| " + " | ".join(REPORT_COLUMNS) + " |", "|" + "---|" * len(REPORT_COLUMNS)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in feed_rows or []]
+    lines += _table(REPORT_COLUMNS, feed_rows or [])
     polls = f"{counts.feeds_polled} polled, {counts.feeds_not_modified} not modified, {counts.feeds_failed} failed"
     tried = sum(int(row[3]) for row in feed_rows) if feed_rows is not None else ""
     lines.append(f"| **total** | {polls} | {counts.entries_new} | {tried} | {counts.articles_stored} | "
                  f"{counts.articles_failed} | | |")
     lines += ["", f"{summary.feeds_due} feeds were due; {counts.articles_fetched} articles fetched, "
               f"{counts.duplicates} duplicates. The same totals are in the `runs` row `{summary.run_id}`."]
-    if feed_rows is None:
+    if found is None:
         lines.append("The per-feed rows could not be read back from the warehouse (see the run's logs).")
+        return "\n".join(lines)
+    lines += parked_section(summary, found.parked) + deferred_section(summary, found.deferred, config)
     return "\n".join(lines)
+
+
+def parked_section(summary: RunSummary, rows: Rows) -> list[str]:
+    """The entries this run gave up on, with their last error."""
+    lines = ["", f"### Parked: {summary.counts.articles_parked} articles", ""]
+    if not rows:
+        return [*lines, "This run parked nothing."]
+    lines.append("Not fetched again: each failed `execution.max_article_attempts` times, or once with an outcome "
+                 "another try would not change (set `parked_at` to NULL to try one again).")
+    return [*lines, "", *_table(PARKED_COLUMNS, rows), *_more(rows, "run_parked", summary.run_id)]
+
+
+def deferred_section(summary: RunSummary, rows: Rows, config: Config | None) -> list[str]:
+    """What this run left for the next ones, and why it could have."""
+    counts = summary.counts
+    lines = ["", f"### Left for later runs: {counts.articles_deferred} articles, {counts.feeds_deferred} due feeds", ""]
+    if counts.network_outage:
+        lines.append("A network outage stopped the run before the articles.")
+    if config is not None:
+        lines.append(f"This run's limits: `execution.max_articles_per_run` = {config.execution.max_articles_per_run}, "
+                     f"a budget of {config.run_budget:.0f} s (`execution.run_budget_seconds`).")
+    if not rows:
+        return [*lines, "Every article still to fetch was tried."]
+    lines.append("Articles still to fetch that this run did not try (the next run starts with the oldest):")
+    return [*lines, "", *_table(DEFERRED_COLUMNS, rows), *_more(rows, "run_deferred", summary.run_id)]
+
+
+def _table(columns: Sequence[str], rows: Rows) -> list[str]:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    return lines + ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows[:REPORT_ROW_LIMIT]]
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|")[:300]
+
+
+def _more(rows: Rows, query: str, run_id: str) -> list[str]:
+    if len(rows) <= REPORT_ROW_LIMIT:
+        return []
+    return ["", f"... and {len(rows) - REPORT_ROW_LIMIT} more: `newsflow query {query} --param run_id={run_id}`."]
