@@ -40,35 +40,53 @@ class SearchFilters:
     language: str | None = None
 
 
-def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, run_id: str | None = None) -> int:
+def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, run_id: str | None = None,
+                 *, merge: bool = True) -> int:
     """Index articles not indexed yet (at most `limit`); returns how many.
 
     With `run_id` (the end of a run): that run's articles, then, only while the counts show a
     backlog (a warehouse from before the index), a slice of it. Without: every article missing,
-    and every article whose text changed since it was indexed (`newsflow reextract`).
+    and every article whose text changed since it was indexed (`newsflow reextract`). Each chunk
+    is a new segment of postings; then the segments due are merged (`merge_segments`).
     """
+    own: list[str] = []
     if run_id is None:
         pending = search_index.articles_to_index(con)
     else:
-        pending = search_index.run_articles_to_index(con, run_id)
+        own = search_index.run_articles_to_index(con, run_id)
+        pending = list(own)
         if search_index.unindexed_count(con) > len(pending):
-            own = set(pending)  # the run's own first, then the backlog
-            pending += [a for a in search_index.articles_to_index(con, changed=False) if a not in own]
+            mine = set(pending)  # the run's own first, then the backlog
+            pending += [a for a in search_index.articles_to_index(con, changed=False) if a not in mine]
     pending = pending[:limit]
     for start in range(0, len(pending), chunk):
-        index_articles(con, search_index.read_article_texts(con, pending[start:start + chunk]))
+        ids = pending[start:start + chunk]
+        of_run = run_id if start + len(ids) <= len(own) else None  # only the run's own: read by its run_id
+        # a run indexes only articles missing from the index: nothing to replace
+        index_articles(con, search_index.read_article_texts(con, ids, of_run), replacing=run_id is None)
     if pending:
         log.info("search index: %d articles indexed", len(pending))
+    if merge:
+        merge_segments(con)
     return len(pending)
 
 
-def index_articles(con: Any, articles: Sequence[search_index.ArticleText]) -> None:
+def merge_segments(con: Any) -> int:
+    """Merge the index's segments that have filled (LSM tiers, docs/search.md); returns postings rewritten."""
+    rewritten = search_index.merge_segments(con)
+    if rewritten:
+        log.info("search index: %d postings merged", rewritten)
+    return rewritten
+
+
+def index_articles(con: Any, articles: Sequence[search_index.ArticleText], *, replacing: bool = True) -> None:
     docs = []
     for article in articles:
         analysed = analyse(article.title, article.text, article.language)
         docs.append(search_index.IndexedDoc(article.article_id, article.content_hash, analysed.language,
                                             analysed.length, analysed.terms, analysed.forms))
-    search_index.write_docs(con, docs, {lang: sorted(words) for lang, words in STOP_WORDS.items()})
+    search_index.write_docs(con, docs, {lang: sorted(words) for lang, words in STOP_WORDS.items()},
+                            replacing=replacing)
 
 
 def refresh(store: Warehouse) -> int:

@@ -1,0 +1,105 @@
+"""The postings' segments: sorted runs of `search_postings`, merged as they fill (docs/search.md, "Segments").
+
+Each index update appends its postings sorted by (term_id, doc_id) as one *segment*: the doc_id
+range of the articles it added (migration 0016, `search_segments`). A query reads, in each
+segment, only the row groups whose term_id min/max can hold its words, so its cost follows the
+number of segments, not the postings. Segments are merged as an LSM tree's tiers are:
+
+- a segment's tier is floor(log_FANOUT(postings / UNIT)) (0 below UNIT * FANOUT);
+- when the FANOUT newest segments share a tier they are rewritten as one, sorted, a tier up;
+- a newest segment of a higher tier than the one before it absorbs that one.
+
+So tiers never rise from the oldest segment to the newest, each tier holds at most FANOUT - 1
+segments, and a posting is rewritten about once per tier it climbs: log_FANOUT(all / a run's),
+amortised over the runs. A merge rewrites a doc_id range: its postings are appended again sorted
+and the old copies deleted (DuckDB drops the emptied row groups at its next checkpoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+FANOUT = 8
+"""Segments of one tier merged together; also the size ratio between tiers."""
+UNIT = 1 << 14
+"""Postings of a tier-0 segment's lower bound of tier 1, over FANOUT (16,384: ~50 articles)."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    doc_lo: int
+    doc_hi: int
+    postings: int
+
+
+def tier(postings: int) -> int:
+    """floor(log_FANOUT(postings / UNIT)), 0 below UNIT * FANOUT; integers only."""
+    level, bound = 0, UNIT * FANOUT
+    while postings >= bound:
+        level, bound = level + 1, bound * FANOUT
+    return level
+
+
+def next_merge(segments: Sequence[Segment]) -> tuple[int, int] | None:
+    """The slice [start, end) of `segments` (oldest first) to merge next, or None when none is due."""
+    tiers = [tier(s.postings) for s in segments]
+    if len(tiers) >= 2 and tiers[-1] > tiers[-2]:
+        return len(tiers) - 2, len(tiers)
+    if len(tiers) >= FANOUT and len(set(tiers[-FANOUT:])) == 1:
+        return len(tiers) - FANOUT, len(tiers)
+    return None
+
+
+def read_segments(con: duckdb.DuckDBPyConnection) -> list[Segment]:
+    rows = con.execute("SELECT doc_lo, doc_hi, postings FROM search_segments ORDER BY doc_lo").fetchall()
+    return [Segment(*row) for row in rows]
+
+
+def add_segment(con: duckdb.DuckDBPyConnection, doc_lo: int, doc_hi: int, postings: int) -> None:
+    con.execute("INSERT INTO search_segments VALUES ($lo, $hi, $n)", {"lo": doc_lo, "hi": doc_hi, "n": postings})
+
+
+def merge_due(con: duckdb.DuckDBPyConnection) -> int:
+    """Merge segments while the policy asks for it; returns the postings rewritten.
+
+    The caller holds the transaction (a merge is all or nothing with its bookkeeping).
+    """
+    rewritten = 0
+    segments = read_segments(con)
+    while (due := next_merge(segments)) is not None:
+        start, end = due
+        merged = merge_range(con, segments[start].doc_lo, segments[end - 1].doc_hi)
+        segments[start:end] = [merged]
+        rewritten += merged.postings
+    return rewritten
+
+
+def merge_range(con: duckdb.DuckDBPyConnection, doc_lo: int, doc_hi: int) -> Segment:
+    """Rewrite the postings of doc_ids `doc_lo`..`doc_hi` as one segment sorted by (term_id, doc_id).
+
+    The copy is appended first, then the rows that were there before it (rowid at most the
+    table's highest before the copy) are deleted: no temporary table, and the segments on either
+    side are not read (their row groups' doc_id min/max lie outside the range).
+    """
+    bounds = {"lo": doc_lo, "hi": doc_hi}
+    row = con.execute("SELECT max(rowid) FROM search_postings").fetchone()
+    top = row[0] if row and row[0] is not None else -1
+    con.execute("INSERT INTO search_postings SELECT * FROM search_postings WHERE doc_id BETWEEN $lo AND $hi "
+                "ORDER BY term_id, doc_id", bounds)
+    deleted = con.execute("DELETE FROM search_postings WHERE doc_id BETWEEN $lo AND $hi AND rowid <= $top",
+                          {**bounds, "top": top}).fetchone()
+    con.execute("DELETE FROM search_segments WHERE doc_lo BETWEEN $lo AND $hi", bounds)
+    merged = Segment(doc_lo, doc_hi, int(deleted[0]) if deleted else 0)
+    add_segment(con, merged.doc_lo, merged.doc_hi, merged.postings)
+    return merged
+
+
+def merge_all(con: duckdb.DuckDBPyConnection) -> int:
+    """One segment of every posting (`newsflow search --compact`); returns the postings."""
+    row = con.execute("SELECT min(doc_lo), max(doc_hi) FROM search_segments").fetchone()
+    if row is None or row[0] is None:
+        return 0
+    return merge_range(con, int(row[0]), int(row[1])).postings
