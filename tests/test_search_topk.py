@@ -114,8 +114,10 @@ def test_compact_sorts_the_postings_by_term_and_keeps_every_result(tmp_path: Pat
     with store.reading() as con:
         order = [r[0:2] for r in con.execute("SELECT term_id, doc_id FROM search_postings ORDER BY rowid").fetchall()]
     assert order == sorted(order) and len(order) > 40
+    with store.reading() as con:
+        assert con.execute("SELECT count(*), min(doc_lo), max(doc_hi) FROM search_segments").fetchone() == (1, 1, 40)
     assert [search.search_stories(store, q, SearchFilters(), 5).rows for q in QUERIES] == before
-    store_docs(store.path, [Doc("late", "syria", "syria air")])  # a later run appends, unsorted
+    store_docs(store.path, [Doc("late", "syria", "syria air")])  # a later run appends a segment
     search.refresh(store)
     assert [row[0] for row in search.search_stories(store, "syria", SearchFilters(), 5).rows] == ["late"]
     assert "late" in [row[0] for row in search.search_stories(store, "air", SearchFilters(), 50).rows]

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-FANOUT = 8
+FANOUT = 16
 """Segments of one tier merged together; also the size ratio between tiers."""
 UNIT = 1 << 14
-"""Postings of a tier-0 segment's lower bound of tier 1, over FANOUT (16,384: ~50 articles)."""
+"""Tier 0 is the segments below UNIT * FANOUT postings (262,144: a run of ~1,000 articles is tier 1)."""
 
 
 @dataclass(frozen=True)
