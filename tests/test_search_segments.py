@@ -7,6 +7,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -64,9 +65,11 @@ def test_equal_runs_rewrite_each_posting_once_per_tier() -> None:
 
 @pytest.fixture
 def small_tiers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Tiers of a few postings, so that a handful of tiny runs merge as a month of real runs do."""
+    """Tiers of a few postings, so that a handful of tiny runs merge as a month of real runs do; and
+    merges sorted in slices of a few postings, as a large tier's are."""
     monkeypatch.setattr(search_segments, "UNIT", 2)
     monkeypatch.setattr(search_segments, "FANOUT", 2)
+    monkeypatch.setattr(search_segments, "MERGE_SLICE", 7)
     yield
 
 
@@ -162,3 +165,26 @@ con.close()
     segments, rows = postings_layout(store)
     assert segments == [Segment(1, 300, 300)]
     assert rows == sorted(rows) and len(rows) == 300
+
+
+def test_a_failed_merge_leaves_the_index_as_it_was(tmp_path: Path, small_tiers: None,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Warehouse(tmp_path / "news.duckdb")
+    for i in range(3):
+        store_docs(store.path, run_texts(i))
+        with store.writing() as con:
+            search.update_index(con, run_id="search-test", merge=False)
+    before = postings_layout(store)
+    results = [search.search_stories(store, q, SearchFilters(), 50).rows for q in QUERIES]
+
+    def failing(con: Any, doc_lo: int, doc_hi: int) -> Segment:
+        con.execute("INSERT INTO search_postings SELECT * FROM search_postings")  # half done, then a failure
+        con.execute("SELECT * FROM no_such_table")
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(search_segments, "merge_range", failing)
+    with store.writing() as con:
+        assert search.merges_due(con)
+    assert search.merge_after_run(store) == 0  # logged, not raised: the run's end goes on
+    assert postings_layout(store) == before
+    assert [search.search_stories(store, q, SearchFilters(), 50).rows for q in QUERIES] == results

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from newsflow.errors import WarehouseError
 from newsflow.search_query import Phrase, Query, parse_query
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.search_text import analyse, is_stop_word, stem
@@ -77,6 +78,22 @@ def merge_segments(con: Any) -> int:
     if rewritten:
         log.info("search index: %d postings merged", rewritten)
     return rewritten
+
+
+def merges_due(con: Any) -> bool:
+    """Whether the index has segments to merge (a run merges them after its own transaction)."""
+    return search_index.merges_due(con)
+
+
+def merge_after_run(store: Warehouse) -> int:
+    """The end of a run: merge the segments due in their own transaction. A failed merge (out of
+    memory, the warehouse held) only logs: the index stays as it was, and the next run tries again."""
+    try:
+        with store.writing() as con:
+            return merge_segments(con)
+    except WarehouseError as exc:
+        log.warning("%s", exc)
+        return 0
 
 
 def index_articles(con: Any, articles: Sequence[search_index.ArticleText], *, replacing: bool = True) -> None:

@@ -220,9 +220,19 @@ def compact_postings(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def merge_segments(con: duckdb.DuckDBPyConnection) -> int:
-    """Merge the segments due (search_segments), in one transaction; returns the postings rewritten."""
-    with transaction(con):
-        return search_segments.merge_due(con)
+    """Merge the segments due (search_segments), in one transaction; returns the postings rewritten.
+
+    A failure (out of memory, disk full) rolls the merges back and is one WarehouseError: the
+    segments stay as they were, readable, and the next run tries again."""
+    try:
+        with transaction(con):
+            return search_segments.merge_due(con)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"search index: merging segments failed, the next run tries again: {exc}") from exc
+
+
+def merges_due(con: duckdb.DuckDBPyConnection) -> bool:
+    return search_segments.next_merge(search_segments.read_segments(con)) is not None
 
 
 def clear_index(con: duckdb.DuckDBPyConnection) -> None:

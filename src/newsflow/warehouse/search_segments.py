@@ -77,24 +77,47 @@ def merge_due(con: duckdb.DuckDBPyConnection) -> int:
     return rewritten
 
 
+MERGE_SLICE = 1 << 22
+"""Postings sorted per statement in a merge (4M): a larger range is sorted in term_id slices, so a
+merge's sort fits the writer's memory whatever the tier (one sort of 252M postings needed 2 GB)."""
+
+
 def merge_range(con: duckdb.DuckDBPyConnection, doc_lo: int, doc_hi: int) -> Segment:
     """Rewrite the postings of doc_ids `doc_lo`..`doc_hi` as one segment sorted by (term_id, doc_id).
 
-    The copy is appended first, then the rows that were there before it (rowid at most the
-    table's highest before the copy) are deleted: no temporary table, and the segments on either
-    side are not read (their row groups' doc_id min/max lie outside the range).
+    The copy is appended first, a term_id slice at a time, in order; then the rows that were
+    there before it (rowid at most the table's highest before the copy) are deleted: no
+    temporary table, and the segments on either side are not read (their row groups' doc_id
+    min/max lie outside the range).
     """
     bounds = {"lo": doc_lo, "hi": doc_hi}
     row = con.execute("SELECT max(rowid) FROM search_postings").fetchone()
     top = row[0] if row and row[0] is not None else -1
-    con.execute("INSERT INTO search_postings SELECT * FROM search_postings WHERE doc_id BETWEEN $lo AND $hi "
-                "ORDER BY term_id, doc_id", bounds)
+    for first, last in _term_slices(con, doc_lo, doc_hi):
+        con.execute("INSERT INTO search_postings SELECT * FROM search_postings WHERE doc_id BETWEEN $lo AND $hi "
+                    "AND term_id BETWEEN $first AND $last ORDER BY term_id, doc_id",
+                    {**bounds, "first": first, "last": last})
     deleted = con.execute("DELETE FROM search_postings WHERE doc_id BETWEEN $lo AND $hi AND rowid <= $top",
                           {**bounds, "top": top}).fetchone()
     con.execute("DELETE FROM search_segments WHERE doc_lo BETWEEN $lo AND $hi", bounds)
     merged = Segment(doc_lo, doc_hi, int(deleted[0]) if deleted else 0)
     add_segment(con, merged.doc_lo, merged.doc_hi, merged.postings)
     return merged
+
+
+def _term_slices(con: duckdb.DuckDBPyConnection, doc_lo: int, doc_hi: int) -> list[tuple[int, int]]:
+    """Consecutive term_id ranges covering every term, each holding about MERGE_SLICE of the range's postings."""
+    row = con.execute("SELECT sum(postings) FROM search_segments WHERE doc_lo BETWEEN $lo AND $hi",
+                      {"lo": doc_lo, "hi": doc_hi}).fetchone()
+    slices = -(-int(row[0] or 0) // MERGE_SLICE) if row else 1
+    if slices <= 1:
+        return [(-(2**31), 2**31 - 1)]
+    row = con.execute("SELECT approx_quantile(term_id, $q::FLOAT[]) FROM search_postings WHERE doc_id BETWEEN $lo AND $hi",
+                      {"lo": doc_lo, "hi": doc_hi, "q": [i / slices for i in range(1, slices)]}).fetchone()
+    cuts = sorted({int(c) for c in (row[0] if row and row[0] else [])})
+    starts = [-(2**31), *(c + 1 for c in cuts)]
+    ends = [*cuts, 2**31 - 1]
+    return list(zip(starts, ends, strict=True))
 
 
 def merge_all(con: duckdb.DuckDBPyConnection) -> int:
