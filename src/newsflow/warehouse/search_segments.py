@@ -112,7 +112,8 @@ def _term_slices(con: duckdb.DuckDBPyConnection, doc_lo: int, doc_hi: int) -> li
     slices = -(-int(row[0] or 0) // MERGE_SLICE) if row else 1
     if slices <= 1:
         return [(-(2**31), 2**31 - 1)]
-    row = con.execute("SELECT approx_quantile(term_id, $q::FLOAT[]) FROM search_postings WHERE doc_id BETWEEN $lo AND $hi",
+    row = con.execute("SELECT approx_quantile(term_id, $q::FLOAT[]) FROM search_postings "
+                      "WHERE doc_id BETWEEN $lo AND $hi",
                       {"lo": doc_lo, "hi": doc_hi, "q": [i / slices for i in range(1, slices)]}).fetchone()
     cuts = sorted({int(c) for c in (row[0] if row and row[0] else [])})
     starts = [-(2**31), *(c + 1 for c in cuts)]
