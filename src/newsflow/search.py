@@ -2,7 +2,8 @@
 
 - `update_index(con)`: index the articles stored since the last update (and re-index those
   whose text changed, after `newsflow reextract`). Its cost follows the new articles: one scan
-  of two columns finds them, and only their text is read. A run calls it at its end.
+  of two columns finds them, and only their text is read. Its postings are one new sorted
+  segment; a run's end then merges the segments that have filled (`merge_after_run`).
 - `search_stories` / `search_attention`: parse the query (`search_query`), analyse each word
   in every language the index holds (`search_text`), then rank in SQL (`search_ranked`).
 """
@@ -113,12 +114,11 @@ def refresh(store: Warehouse) -> int:
 
 
 def compact(store: Warehouse) -> int:
-    """Rewrite the postings sorted by term (`newsflow search --compact`); returns how many.
+    """Merge every segment of the postings into one, sorted by term (`newsflow search --compact`).
 
-    Runs append their postings in article order, so a word's postings are spread over the whole
-    table and every query scans all its `term_id`s. Sorted, each word's postings sit together
-    and DuckDB skips the rest by its min/max per row group; what runs append afterwards is
-    scanned whole until the next compaction. It costs a sort of the whole table, so no run does it.
+    Never needed: each run appends its postings as a sorted segment and merges segments as they
+    fill (LSM tiers, `search_segments`), so queries read few row groups. One segment is the
+    fewest; it costs a sort of the whole table.
     """
     with store.run_lock(), store.writing() as con:
         return search_index.compact_postings(con)
