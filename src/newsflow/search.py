@@ -20,7 +20,7 @@ from newsflow.errors import WarehouseError
 from newsflow.search_query import Phrase, Query, parse_query
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.search_text import analyse, is_stop_word, stem
-from newsflow.warehouse import Warehouse, search_index
+from newsflow.warehouse import Warehouse, search_index, search_segments
 from newsflow.warehouse.reads import QueryResult
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, r
 
 def merge_segments(con: Any) -> int:
     """Merge the index's segments that have filled (LSM tiers, docs/search.md); returns postings rewritten."""
-    rewritten = search_index.merge_segments(con)
+    rewritten = search_segments.merge_segments(con)
     if rewritten:
         log.info("search index: %d postings merged", rewritten)
     return rewritten
@@ -83,7 +83,7 @@ def merge_segments(con: Any) -> int:
 
 def merges_due(con: Any) -> bool:
     """Whether the index has segments to merge (a run merges them after its own transaction)."""
-    return search_index.merges_due(con)
+    return search_segments.merges_due(con)
 
 
 def merge_after_run(store: Warehouse) -> int:
@@ -121,7 +121,7 @@ def compact(store: Warehouse) -> int:
     fewest; it costs a sort of the whole table.
     """
     with store.run_lock(), store.writing() as con:
-        return search_index.compact_postings(con)
+        return search_segments.compact_postings(con)
 
 
 def reindex(store: Warehouse) -> int:

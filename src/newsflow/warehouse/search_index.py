@@ -195,46 +195,6 @@ def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]
     return {(r[0], r[1]): r[2] for r in rows}
 
 
-COMPACT_MEMORY_LIMIT = "2GB"
-"""DuckDB's memory for `newsflow search --compact`'s sort (it spills beyond)."""
-
-
-def compact_postings(con: duckdb.DuckDBPyConnection) -> int:
-    """Merge every segment into one, sorted by (term_id, doc_id); returns its postings.
-
-    Runs merge segments as they fill (search_segments), so this is never needed; it leaves the
-    fewest row groups to read, at the price of a sort of the whole table.
-    """
-    _execute(con, "SELECT count(*) FROM search_segments")  # a warehouse without the index: one clear error
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
-    con.execute(f"SET memory_limit = '{COMPACT_MEMORY_LIMIT}'")  # the writer's 256 MB ran out sorting 252M rows
-    try:
-        with transaction(con):
-            search_segments.merge_all(con)
-        con.execute("CHECKPOINT")
-    finally:
-        if limit is not None:
-            con.execute(f"SET memory_limit = '{limit[0]}'")
-    row = con.execute("SELECT count(*) FROM search_postings").fetchone()
-    return int(row[0]) if row else 0
-
-
-def merge_segments(con: duckdb.DuckDBPyConnection) -> int:
-    """Merge the segments due (search_segments), in one transaction; returns the postings rewritten.
-
-    A failure (out of memory, disk full) rolls the merges back and is one WarehouseError: the
-    segments stay as they were, readable, and the next run tries again."""
-    try:
-        with transaction(con):
-            return search_segments.merge_due(con)
-    except duckdb.Error as exc:
-        raise WarehouseError(f"search index: merging segments failed, the next run tries again: {exc}") from exc
-
-
-def merges_due(con: duckdb.DuckDBPyConnection) -> bool:
-    return search_segments.next_merge(search_segments.read_segments(con)) is not None
-
-
 def clear_index(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for table in ("search_postings", "search_forms", "search_terms", "search_docs", "search_stopwords",

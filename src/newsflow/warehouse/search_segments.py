@@ -22,6 +22,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+from newsflow.errors import WarehouseError
+from newsflow.warehouse.loads import transaction
+
 FANOUT = 16
 """Segments of one tier merged together; also the size ratio between tiers."""
 UNIT = 1 << 14
@@ -127,3 +130,48 @@ def merge_all(con: duckdb.DuckDBPyConnection) -> int:
     if row is None or row[0] is None:
         return 0
     return merge_range(con, int(row[0]), int(row[1])).postings
+
+
+COMPACT_MEMORY_LIMIT = "2GB"
+"""DuckDB's memory for `newsflow search --compact`'s sort (it spills beyond)."""
+
+
+def compact_postings(con: duckdb.DuckDBPyConnection) -> int:
+    """Merge every segment into one, sorted by (term_id, doc_id); returns its postings.
+
+    Runs merge segments as they fill (search_segments), so this is never needed; it leaves the
+    fewest row groups to read, at the price of a sort of the whole table.
+    """
+    try:  # a warehouse without the index: one clear error
+        con.execute("SELECT count(*) FROM search_segments")
+    except duckdb.CatalogException as exc:
+        from newsflow.warehouse.search_index import NO_INDEX  # search_index imports this module
+
+        raise WarehouseError(NO_INDEX) from exc
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute(f"SET memory_limit = '{COMPACT_MEMORY_LIMIT}'")  # one segment of everything: a larger sort per slice
+    try:
+        with transaction(con):
+            merge_all(con)
+        con.execute("CHECKPOINT")
+    finally:
+        if limit is not None:
+            con.execute(f"SET memory_limit = '{limit[0]}'")
+    row = con.execute("SELECT count(*) FROM search_postings").fetchone()
+    return int(row[0]) if row else 0
+
+
+def merge_segments(con: duckdb.DuckDBPyConnection) -> int:
+    """Merge the segments due (search_segments), in one transaction; returns the postings rewritten.
+
+    A failure (out of memory, disk full) rolls the merges back and is one WarehouseError: the
+    segments stay as they were, readable, and the next run tries again."""
+    try:
+        with transaction(con):
+            return merge_due(con)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"search index: merging segments failed, the next run tries again: {exc}") from exc
+
+
+def merges_due(con: duckdb.DuckDBPyConnection) -> bool:
+    return next_merge(read_segments(con)) is not None
