@@ -188,3 +188,20 @@ def test_a_failed_merge_leaves_the_index_as_it_was(tmp_path: Path, small_tiers: 
     assert search.merge_after_run(store) == 0  # logged, not raised: the run's end goes on
     assert postings_layout(store) == before
     assert [search.search_stories(store, q, SearchFilters(), 50).rows for q in QUERIES] == results
+
+
+def test_the_end_of_each_run_merges_the_segments_that_filled(tmp_path: Path, small_tiers: None) -> None:
+    from newsflow.runner import RunSummary, end_run
+
+    store, whole = Warehouse(tmp_path / "news.duckdb"), Warehouse(tmp_path / "whole.duckdb")
+    for i in range(10):
+        store_docs(store.path, run_texts(i))
+        end_run(store, RunSummary("search-test"), None)
+    segments, _ = postings_layout(store)
+    assert_within_tier_bound(segments)
+    assert len(segments) < 10
+    store_docs(whole.path, [d for i in range(10) for d in run_texts(i)])
+    search.refresh(whole)
+    for query in QUERIES:
+        assert (search.search_stories(store, query, SearchFilters(), 50).rows
+                == search.search_stories(whole, query, SearchFilters(), 50).rows), query
