@@ -299,6 +299,11 @@ def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit
     filtered = any(params[k] is not None for k in ("since", "until", "feed", "language"))
     depth = max(limit, 1) * STORY_DEPTH
     width, rank = depth * PRUNE_WIDTH, depth
+    if prune:  # a rare anchor: its articles are fewer than pruning would take; rank them all
+        bound = search_topk.anchor_bound(lambda sql, args: _execute(con, sql, args), params)
+        # a phrase or an exclusion can leave candidates out and widen them 8x: within that, rank all
+        narrowing = any(a["pattern"] is not None or a["negated"] for a in params["alts"])
+        prune = bound is None or bound > width * (8 if narrowing else 1)
     while True:
         found = search_topk.candidates(lambda sql, args: _execute(con, sql, args), params, width, rank) \
             if prune else search_topk.EVERY_ARTICLE
