@@ -225,9 +225,10 @@ def _indexing(table: Table, stores: dict[int, Warehouse], small: int, large: int
     merge_times: dict[int, list[float]] = {size: [] for size in stores}
     check = {}
     for n in range(rounds):
-        for size, store in stores.items():
+        for k, (size, store) in enumerate(stores.items()):
             run_id = f"search-bench-{size}-{n}"
-            articles, _, _ = synth.article_batch(new, run_id, feed_id="search0", first_seed=300_000 + n * new,
+            # texts of their own per size and round: the stemmer's cache must not favour the second size
+            articles, _, _ = synth.article_batch(new, run_id, feed_id="search0", first_seed=300_000 + (2 * n + k) * new,
                                                  site=f"https://search{size}-{n}.example/news/")
             with store.writing() as con, warehouse.transaction(con):
                 warehouse.load_articles(con, articles, [], [])
