@@ -6,7 +6,10 @@ plus `--search-draws` (30; 250 is a real article's distinct terms) words drawn f
 vocabulary of `VOCABULARY` terms, so that rare, middling and common words exist; lengths vary.
 Queries run through `newsflow.search` exactly as the CLI runs them, top-k pruned, and each against
 the exact path that ranks every match (`prune=False`, once, in the same run; the results must be
-equal). Then `newsflow search --compact` sorts the postings by term and the queries run again.
+equal). The index is written as `articles / RUN_DOCS` runs leave it: each run's postings one
+segment sorted by term, merged as the run hook merges them (`search_segments`), never compacted;
+the merges are timed, and their cost amortised per run is reported. Then `newsflow search
+--compact` merges every segment into one and the queries run again, for comparison.
 Indexing: 1,000 new articles of ~3.4 KB real-looking text (`synth.article_batch`) are stored and
 indexed with `search.update_index` against 1,000 and 1,000,000 stored (and indexed) articles; the
 baseline of the ratio is the small warehouse. A whole rebuild (what fts's `create_fts_index`
@@ -20,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from bench import synth
@@ -27,11 +31,13 @@ from bench.options import Options
 from bench.report import Table, ratio
 from newsflow import search, warehouse
 from newsflow.search import SearchFilters
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import Warehouse, search_segments
 
 TITLE = "6. Search: latency at 1M articles, and the index's cost per run"
 VOCABULARY = 200_000
 RANDOM_TERMS = 30
+RUN_DOCS = 1000
+INDEX_ROUNDS = 3
 REAL_WORDS = ("synthet", "stori", "headlin", "offici", "said", "ministri", "report", "harvest")
 QUERIES = {
     "rare word": "w150000",
@@ -51,14 +57,15 @@ def doc_length(doc: str, draws: str) -> str:
     return f"({draws} * 2 + hash({doc} * 7919) % ({draws} * 4))::INTEGER"
 
 
-def fill_index(con: Any, articles: int, draws: int = RANDOM_TERMS) -> None:
-    """The search index of bench/synth.py's articles, written in SQL (see the module docstring).
+def fill_index(con: Any, articles: int, draws: int = RANDOM_TERMS, run_docs: int = RUN_DOCS) -> MergeCost:
+    """The search index of bench/synth.py's articles, written in SQL as runs leave it (see the module docstring).
 
     Each article's `draws` random words are counted per article (`histogram`), so no aggregate
     over the whole index is needed and 250 draws per article (a real article's ~250 distinct
-    terms) stay affordable at 1M.
+    terms) stay affordable at 1M. The postings are written `run_docs` articles at a time, each
+    batch one segment sorted by term, with the merges the run hook makes after each
+    (`search_segments.merge_due`, timed): the index after articles / run_docs runs, never compacted.
     """
-    length = doc_length("d", "$draws")
     con.execute(f"""INSERT INTO search_docs
         SELECT i + 1, substr(sha256(u), 1, 16), sha256('Synthetic story ' || i || '. ' || repeat(
                'Officials said the ministry would report on the harvest. ', 5)), 'en', {doc_length("(i + 1)", "$draws")}
@@ -68,15 +75,41 @@ def fill_index(con: Any, articles: int, draws: int = RANDOM_TERMS) -> None:
     con.execute("INSERT INTO search_terms SELECT $v + i + 1, 'en', ($words)[i + 1] FROM range(len($words)) t(i)",
                 {"v": VOCABULARY, "words": list(REAL_WORDS)})
     con.execute("INSERT INTO search_forms SELECT term, term_id FROM search_terms")
-    con.execute(f"""INSERT INTO search_postings
-        SELECT unnest(map_keys(h)), d, unnest(map_values(h))::USMALLINT, len FROM (
-            SELECT d, {length} AS len, list_aggregate(list_transform(range($draws), lambda j:
+    cost = MergeCost()
+    for lo in range(1, articles + 1, run_docs):
+        hi = min(articles, lo + run_docs - 1)
+        with warehouse.transaction(con):
+            row = con.execute(_RUN_POSTINGS, {"lo": lo, "hi": hi, "draws": draws, "v": VOCABULARY,
+                                              "k": len(REAL_WORDS)}).fetchone()
+            search_segments.add_segment(con, lo, hi, int(row[0]))
+        started = time.perf_counter()
+        with warehouse.transaction(con):
+            cost.postings += search_segments.merge_due(con)
+        cost.seconds += time.perf_counter() - started
+        cost.runs += 1
+    return cost
+
+
+@dataclass
+class MergeCost:
+    """What the merges of `fill_index`'s simulated runs cost, summed over them."""
+
+    runs: int = 0
+    postings: int = 0
+    seconds: float = 0.0
+
+
+_LENGTH = doc_length("d", "$draws")
+_RUN_POSTINGS = f"""INSERT INTO search_postings
+    SELECT * FROM (
+        SELECT unnest(map_keys(h)) AS term_id, d AS doc_id, unnest(map_values(h))::USMALLINT AS tf, len FROM (
+            SELECT d, {_LENGTH} AS len, list_aggregate(list_transform(range($draws), lambda j:
                    1 + floor($v * pow(hash(d * 1000 + j) / 18446744073709551615.0, 3))::INTEGER), 'histogram') AS h
-            FROM range(1, $n + 1) t(d))""", {"n": articles, "draws": draws, "v": VOCABULARY})
-    con.execute(f"""INSERT INTO search_postings
-        SELECT $v + w, d, (1 + hash(d * 8 + w) % 8)::USMALLINT, {length}
-        FROM range(1, $n + 1) a(d), range(1, $k + 1) b(w)""",
-                {"n": articles, "v": VOCABULARY, "k": len(REAL_WORDS), "draws": draws})
+            FROM range($lo, $hi + 1) t(d))
+        UNION ALL
+        SELECT $v + w, d, (1 + hash(d * 8 + w) % 8)::USMALLINT, {_LENGTH}
+        FROM range($lo, $hi + 1) a(d), range(1, $k + 1) b(w))
+    ORDER BY term_id, doc_id"""
 
 
 FTS_SCRIPT = r"""
@@ -128,11 +161,19 @@ def _fts_rebuild(table: Table, articles: int, large: int, incremental: float) ->
 def _prepare(opts: Options, table: Table, size: int) -> Warehouse:
     path = opts.workdir / f"search-{size}" / "news.duckdb"
     started = time.perf_counter()
-    synth.populate(path, size, "search", 20, opts.search_draws)  # fills the search index too (fill_index)
+    merges: list[MergeCost] = []
+    synth.populate(path, size, "search", 20, opts.search_draws, merge_cost=merges)  # the index too (fill_index)
     store = Warehouse(path)
     with store.writing() as con:
         postings = con.execute("SELECT count(*) FROM search_postings").fetchone()[0]
-    table.notes.append(f"{size:,} articles and {postings:,} postings written in {time.perf_counter() - started:.0f} s")
+        segments = search_segments.read_segments(con)
+    table.notes.append(f"{size:,} articles and {postings:,} postings written in {time.perf_counter() - started:.0f} s, "
+                       f"as {merges[0].runs:,} runs of {RUN_DOCS:,} articles leave them: {len(segments)} segments, "
+                       f"tiers {[search_segments.tier(s.postings) for s in segments]}")
+    cost = merges[0]
+    table.add(f"segment merges, {size:,} articles: per run, amortised over {cost.runs:,} runs",
+              cost.seconds / cost.runs, "s",
+              note=f"{cost.postings / max(1, postings):.2f} rewrites per posting; never --compact")
     return store
 
 
@@ -153,7 +194,7 @@ def _latency(table: Table, store: Warehouse, size: int) -> None:
     seconds = _timed(lambda: search.search_attention(store, "w3000", SearchFilters(), "day"), repeats=3)
     table.check(f"attention by day 'w3000', {size:,} articles", seconds, "s", 1.0, "<= 1 s")
     before = {text: _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=3)
-              for text in QUERIES.values()}
+              for text in QUERIES.values()}  # to compare with --compact's one segment
     started = time.perf_counter()
     postings = search.compact(store)
     table.add(f"newsflow search --compact, {postings:,} postings", time.perf_counter() - started, "s")
@@ -172,25 +213,46 @@ def _timed(action: Any, repeats: int) -> float:
     return statistics.median(times)
 
 
-def _indexing(table: Table, stores: dict[int, Warehouse], small: int, large: int, new: int) -> float:
-    """Index `new` articles into each warehouse; returns the large one's seconds."""
-    cost, check = {}, {}
-    for size, store in stores.items():
-        articles, _, _ = synth.article_batch(new, f"search-bench-{size}", feed_id="search0",
-                                             site=f"https://search{size}.example/news/")
-        with store.writing() as con, warehouse.transaction(con):
-            warehouse.load_articles(con, articles, [], [])
-        with store.writing() as con:
-            started = time.perf_counter()
-            indexed = search.update_index(con, run_id=f"search-bench-{size}")  # as the end of a run calls it
-            cost[size] = time.perf_counter() - started
-            started = time.perf_counter()
-            search.update_index(con)  # `newsflow search --reindex` with nothing to do: every hash compared
-            check[size] = time.perf_counter() - started
-        assert indexed == new, f"indexed {indexed} articles, expected {new}"
-    table.add(f"index {new:,} new articles, {small:,} stored", cost[small], "s", ratio=1.0)
+def _indexing(table: Table, stores: dict[int, Warehouse], small: int, large: int, new: int,
+              rounds: int = INDEX_ROUNDS) -> float:
+    """Index `new` articles into each warehouse, `rounds` times, the sizes alternating; returns the
+    large one's median seconds.
+
+    The run hook's update is timed without its merges (`merge=False`), then the merges it would
+    make are timed apart: their cost depends on where the runs are in the tier cycle, so the
+    amortised figure from `_prepare` is the one that counts."""
+    times: dict[int, list[float]] = {size: [] for size in stores}
+    merge_times: dict[int, list[float]] = {size: [] for size in stores}
+    check = {}
+    for n in range(rounds):
+        for k, (size, store) in enumerate(stores.items()):
+            run_id = f"search-bench-{size}-{n}"
+            # texts of their own per size and round: the stemmer's cache must not favour the second size
+            articles, _, _ = synth.article_batch(new, run_id, feed_id="search0", first_seed=300_000 + (2 * n + k) * new,
+                                                 site=f"https://search{size}-{n}.example/news/")
+            with store.writing() as con, warehouse.transaction(con):
+                warehouse.load_articles(con, articles, [], [])
+            with store.writing() as con:
+                started = time.perf_counter()
+                indexed = search.update_index(con, run_id=run_id, merge=False)  # as a run's end does
+                times[size].append(time.perf_counter() - started)
+                started = time.perf_counter()
+                search.merge_segments(con)
+                merge_times[size].append(time.perf_counter() - started)
+                if n == rounds - 1:
+                    started = time.perf_counter()
+                    search.update_index(con)  # `newsflow search --reindex` with nothing to do: every hash compared
+                    check[size] = time.perf_counter() - started
+            assert indexed == new, f"indexed {indexed} articles, expected {new}"
+    cost = {size: statistics.median(seconds) for size, seconds in times.items()}
+    merging = {size: statistics.median(seconds) for size, seconds in merge_times.items()}
+    table.add(f"index {new:,} new articles, {small:,} stored", cost[small], "s", ratio=1.0,
+              note=f"median of {rounds}: {', '.join(f'{t:.2f}' for t in times[small])}")
     table.check(f"index {new:,} new articles, {large:,} stored", cost[large], "s", 1.2 * cost[small],
-                "<= 1.2x small", ratio=ratio(cost[large], cost[small]))
+                "<= 1.2x small", ratio=ratio(cost[large], cost[small]),
+                note=f"median of {rounds}: {', '.join(f'{t:.2f}' for t in times[large])}; sizes alternating")
+    table.add(f"  then the merges due, {large:,} stored (median)", merging[large], "s",
+              note=f"{merging[small]:.3f} s at {small:,}; these runs', not amortised")
     table.add(f"search --reindex, nothing to do, {large:,} stored", check[large], "s",
               ratio=ratio(check[large], check[small]), note="finds missing and changed articles: compares every hash")
     started = time.perf_counter()

@@ -45,7 +45,8 @@ _ROWS = f"""
 """
 
 
-def populate(path: Path, articles: int, feed_prefix: str, feeds: int, search_draws: int = 30) -> float:
+def populate(path: Path, articles: int, feed_prefix: str, feeds: int, search_draws: int = 30,
+             merge_cost: list[Any] | None = None) -> float:
     """Fill a new warehouse with `articles` stored articles, their entries and events; seconds."""
     started = time.perf_counter()
     params = {"n": articles, "prefix": feed_prefix, "feeds": feeds}
@@ -71,9 +72,12 @@ def populate(path: Path, articles: int, feed_prefix: str, feeds: int, search_dra
             SELECT id, id, NULL, now() - to_seconds(($n - i) * (730 * 86400 // $n))
             FROM (SELECT i, substr(sha256(u), 1, 16) AS id FROM (SELECT i, 'https://synthetic' || (i % 100)
                   || '.example/news/' || i || '.html' AS u FROM range($n) t(i)))""", {"n": articles})
-        search_bench.fill_index(con, articles, search_draws)  # the search index as runs leave it (bench/search.py)
         con.execute("INSERT INTO runs (run_id, started_at, finished_at, status) "
                     f"VALUES ('{SYNTHETIC_RUN}', now(), now(), 'completed')")
+    with Warehouse(path).writing() as con:
+        merges = search_bench.fill_index(con, articles, search_draws)  # the index as runs leave it (bench/search.py)
+    if merge_cost is not None:
+        merge_cost.append(merges)
     return time.perf_counter() - started
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -114,8 +115,31 @@ def test_compact_sorts_the_postings_by_term_and_keeps_every_result(tmp_path: Pat
     with store.reading() as con:
         order = [r[0:2] for r in con.execute("SELECT term_id, doc_id FROM search_postings ORDER BY rowid").fetchall()]
     assert order == sorted(order) and len(order) > 40
+    with store.reading() as con:
+        assert con.execute("SELECT count(*), min(doc_lo), max(doc_hi) FROM search_segments").fetchone() == (1, 1, 40)
     assert [search.search_stories(store, q, SearchFilters(), 5).rows for q in QUERIES] == before
-    store_docs(store.path, [Doc("late", "syria", "syria air")])  # a later run appends, unsorted
+    store_docs(store.path, [Doc("late", "syria", "syria air")])  # a later run appends a segment
     search.refresh(store)
     assert [row[0] for row in search.search_stories(store, "syria", SearchFilters(), 5).rows] == ["late"]
     assert "late" in [row[0] for row in search.search_stories(store, "air", SearchFilters(), 50).rows]
+
+
+def test_a_rare_anchor_ranks_every_match_without_choosing_candidates(tmp_path: Path, narrow: None,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    store = common_word_store(tmp_path / "w.duckdb")
+    store_docs(store.path, [Doc("rare", "syria", "syria air talks"), Doc("rare2", "news", "syria and air")])
+    search.refresh(store)
+    chosen: list[int] = []
+    original = search_topk.candidates
+
+    def counting(*args: Any) -> search_topk.Candidates:
+        chosen.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(search_topk, "candidates", counting)
+    for query in ("syria air", '"syria air"', "syria -talks"):  # anchor `syria`: 2 postings, within the width
+        pruned, exact = both(store, query, 2)
+        assert pruned == exact and pruned, query
+    assert chosen == []
+    pruned, exact = both(store, "air", 2)  # anchor `air`: 42 postings, over the width of 2
+    assert pruned == exact and chosen

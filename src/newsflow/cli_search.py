@@ -32,7 +32,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--reindex", action="store_true",
                         help="index every article missing from the search index or changed since (after reextract)")
     parser.add_argument("--compact", action="store_true",
-                        help="rewrite the search postings sorted by term, so that queries skip what they do not need")
+                        help="merge the search index into one sorted segment (never needed: runs merge it as it grows)")
     parser.add_argument("--config", metavar="PATH", help="config file (default: config/newsflow.toml)")
 
 

@@ -77,10 +77,14 @@ def record_run_end(
     with store.writing() as con, warehouse.transaction(con):
         if html_budget_mb is not None:
             dropped = warehouse.prune_pages(con, html_budget_mb * 1024 * 1024)
-        search.update_index(con, limit=search.BACKLOG_PER_RUN, run_id=run_id)  # the run's articles, then backlog
+        # the run's articles, then backlog, as a new segment; merges wait for the run's row to be committed
+        search.update_index(con, limit=search.BACKLOG_PER_RUN, run_id=run_id, merge=False)
+        merge = search.merges_due(con)
         added = warehouse.replayed_counts(con, run_id)
         totals = {name: value + added.get(name, 0) for name, value in counts.items()}
         warehouse.finish_run(con, run_id, totals, status, error, finished_at)
+    if merge:
+        search.merge_after_run(store)
     if dropped:
         log.info("dropped the kept HTML of the %d oldest pages to stay within extract.html_budget_mb", len(dropped))
         remove_pages(pages_dir_for(store.path), dropped)

@@ -2,7 +2,8 @@
 
 - `update_index(con)`: index the articles stored since the last update (and re-index those
   whose text changed, after `newsflow reextract`). Its cost follows the new articles: one scan
-  of two columns finds them, and only their text is read. A run calls it at its end.
+  of two columns finds them, and only their text is read. Its postings are one new sorted
+  segment; a run's end then merges the segments that have filled (`merge_after_run`).
 - `search_stories` / `search_attention`: parse the query (`search_query`), analyse each word
   in every language the index holds (`search_text`), then rank in SQL (`search_ranked`).
 """
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from newsflow.errors import WarehouseError
 from newsflow.search_query import Phrase, Query, parse_query
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.search_text import analyse, is_stop_word, stem
-from newsflow.warehouse import Warehouse, search_index
+from newsflow.warehouse import Warehouse, search_index, search_segments
 from newsflow.warehouse.reads import QueryResult
 
 log = logging.getLogger(__name__)
@@ -40,35 +42,69 @@ class SearchFilters:
     language: str | None = None
 
 
-def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, run_id: str | None = None) -> int:
+def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, run_id: str | None = None,
+                 *, merge: bool = True) -> int:
     """Index articles not indexed yet (at most `limit`); returns how many.
 
     With `run_id` (the end of a run): that run's articles, then, only while the counts show a
     backlog (a warehouse from before the index), a slice of it. Without: every article missing,
-    and every article whose text changed since it was indexed (`newsflow reextract`).
+    and every article whose text changed since it was indexed (`newsflow reextract`). Each chunk
+    is a new segment of postings; then the segments due are merged (`merge_segments`).
     """
+    own: list[str] = []
     if run_id is None:
         pending = search_index.articles_to_index(con)
     else:
-        pending = search_index.run_articles_to_index(con, run_id)
+        own = search_index.run_articles_to_index(con, run_id)
+        pending = list(own)
         if search_index.unindexed_count(con) > len(pending):
-            own = set(pending)  # the run's own first, then the backlog
-            pending += [a for a in search_index.articles_to_index(con, changed=False) if a not in own]
+            mine = set(pending)  # the run's own first, then the backlog
+            pending += [a for a in search_index.articles_to_index(con, changed=False) if a not in mine]
     pending = pending[:limit]
     for start in range(0, len(pending), chunk):
-        index_articles(con, search_index.read_article_texts(con, pending[start:start + chunk]))
+        ids = pending[start:start + chunk]
+        of_run = run_id if start + len(ids) <= len(own) else None  # only the run's own: read by its run_id
+        # a run indexes only articles missing from the index: nothing to replace
+        index_articles(con, search_index.read_article_texts(con, ids, of_run), replacing=run_id is None)
     if pending:
         log.info("search index: %d articles indexed", len(pending))
+    if merge:
+        merge_segments(con)
     return len(pending)
 
 
-def index_articles(con: Any, articles: Sequence[search_index.ArticleText]) -> None:
+def merge_segments(con: Any) -> int:
+    """Merge the index's segments that have filled (LSM tiers, docs/search.md); returns postings rewritten."""
+    rewritten = search_segments.merge_segments(con)
+    if rewritten:
+        log.info("search index: %d postings merged", rewritten)
+    return rewritten
+
+
+def merges_due(con: Any) -> bool:
+    """Whether the index has segments to merge (a run merges them after its own transaction)."""
+    return search_segments.merges_due(con)
+
+
+def merge_after_run(store: Warehouse) -> int:
+    """The end of a run: merge the segments due in their own transaction. A failed merge (out of
+    memory, the warehouse held) only logs: the index stays as it was, and the next run tries again."""
+    try:
+        with store.writing() as con:
+            return merge_segments(con)
+    except WarehouseError as exc:
+        log.warning("%s", exc)
+        return 0
+
+
+def index_articles(con: Any, articles: Sequence[search_index.ArticleText], *, replacing: bool = True) -> None:
     docs = []
     for article in articles:
         analysed = analyse(article.title, article.text, article.language)
         docs.append(search_index.IndexedDoc(article.article_id, article.content_hash, analysed.language,
                                             analysed.length, analysed.terms, analysed.forms))
-    search_index.write_docs(con, docs, {lang: sorted(words) for lang, words in STOP_WORDS.items()})
+    search_index.write_docs(con, docs, {lang: sorted(words) for lang, words in STOP_WORDS.items()},
+                            replacing=replacing)
 
 
 def refresh(store: Warehouse) -> int:
@@ -78,15 +114,14 @@ def refresh(store: Warehouse) -> int:
 
 
 def compact(store: Warehouse) -> int:
-    """Rewrite the postings sorted by term (`newsflow search --compact`); returns how many.
+    """Merge every segment of the postings into one, sorted by term (`newsflow search --compact`).
 
-    Runs append their postings in article order, so a word's postings are spread over the whole
-    table and every query scans all its `term_id`s. Sorted, each word's postings sit together
-    and DuckDB skips the rest by its min/max per row group; what runs append afterwards is
-    scanned whole until the next compaction. It costs a sort of the whole table, so no run does it.
+    Never needed: each run appends its postings as a sorted segment and merges segments as they
+    fill (LSM tiers, `search_segments`), so queries read few row groups. One segment is the
+    fewest; it costs a sort of the whole table.
     """
     with store.run_lock(), store.writing() as con:
-        return search_index.compact_postings(con)
+        return search_segments.compact_postings(con)
 
 
 def reindex(store: Warehouse) -> int:

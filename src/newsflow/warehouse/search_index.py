@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.warehouse import search_topk
+from newsflow.warehouse import search_segments, search_topk
 from newsflow.warehouse.loads import transaction
 from newsflow.warehouse.reads import QueryResult
 
@@ -56,13 +56,15 @@ def articles_to_index(con: duckdb.DuckDBPyConnection, *, changed: bool = True) -
 
 
 def run_articles_to_index(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
-    """The articles one run stored that are not indexed yet: a scan of `run_id`, then a small join."""
-    rows = con.execute("""
-        SELECT article_id FROM articles WHERE run_id = $run
-        EXCEPT SELECT article_id FROM search_docs
-               WHERE article_id IN (SELECT article_id FROM articles WHERE run_id = $run)
-        ORDER BY 1""", {"run": run_id}).fetchall()
-    return [r[0] for r in rows]
+    """The articles one run stored that are not indexed yet: a scan of `run_id`, then one of `search_docs`."""
+    rows = con.execute("SELECT article_id FROM articles WHERE run_id = $run ORDER BY 1", {"run": run_id}).fetchall()
+    stored = [r[0] for r in rows]
+    if not stored:
+        return []
+    rows = con.execute("SELECT article_id FROM search_docs WHERE article_id IN (SELECT unnest($ids))",
+                       {"ids": stored}).fetchall()
+    indexed = {r[0] for r in rows}
+    return [a for a in stored if a not in indexed]
 
 
 def unindexed_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -71,84 +73,104 @@ def unindexed_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def read_article_texts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[ArticleText]:
+def read_article_texts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str],
+                       run_id: str | None = None) -> list[ArticleText]:
+    """The texts of `article_ids`; with `run_id` (the run that stored them all) only that run's rows
+    are read, so the scan touches the `text` of no other article."""
+    where = "run_id = $run AND " if run_id is not None else ""
+    params: dict[str, Any] = {"ids": list(article_ids)} | ({"run": run_id} if run_id is not None else {})
     rows = con.execute(
         "SELECT article_id, content_hash, title, text, language FROM articles "
-        "WHERE article_id IN (SELECT unnest($ids)) ORDER BY article_id", {"ids": list(article_ids)}).fetchall()
+        f"WHERE {where}article_id IN (SELECT unnest($ids)) ORDER BY article_id", params).fetchall()
     return [ArticleText(*row) for row in rows]
 
 
 def write_docs(
-    con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], stop_words: dict[str, Iterable[str]]
+    con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], stop_words: dict[str, Iterable[str]],
+    *, replacing: bool = True,
 ) -> None:
-    """Index `docs` in one transaction; a doc indexed before is replaced (its doc_id kept)."""
+    """Index `docs` in one transaction, as one new segment of postings sorted by term (search_segments).
+
+    A doc indexed before is replaced (its doc_id kept); `replacing=False` says none was (a run's
+    own new articles), which spares a scan of `search_docs`. Ids are assigned here, so the rows
+    are written from lists: no join with the growing tables.
+    """
     if not docs:
         return
     with transaction(con):
-        _replace_docs(con, docs)
-        _add_terms(con, docs)
-        _add_postings_and_forms(con, docs)
+        doc_ids = _doc_ids(con, docs, replacing)
+        term_ids = _term_ids(con, docs)
+        new = [doc_ids[d.article_id] for d in docs if doc_ids[d.article_id] > 0]
+        con.execute("INSERT INTO search_docs SELECT unnest($ids), unnest($articles), unnest($hashes), "
+                    "unnest($langs), unnest($lengths)",
+                    {"ids": [abs(doc_ids[d.article_id]) for d in docs], "articles": [d.article_id for d in docs],
+                     "hashes": [d.content_hash for d in docs], "langs": [d.language for d in docs],
+                     "lengths": [d.length for d in docs]})
+        postings = _add_postings(con, docs, doc_ids, term_ids)
+        _add_forms(con, docs, term_ids)
         _add_stop_words(con, {d.language for d in docs}, stop_words)
+        if new:
+            search_segments.add_segment(con, min(new), max(new), postings)
 
 
-def _replace_docs(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> None:
-    ids = [d.article_id for d in docs]
-    con.execute("CREATE OR REPLACE TEMP TABLE search_batch_old AS SELECT doc_id, article_id FROM search_docs "
-                "WHERE article_id IN (SELECT unnest($ids))", {"ids": ids})
-    con.execute("DELETE FROM search_postings WHERE doc_id IN (SELECT doc_id FROM search_batch_old)")
-    con.execute("DELETE FROM search_docs WHERE doc_id IN (SELECT doc_id FROM search_batch_old)")
-    con.execute("""
-        INSERT INTO search_docs
-        SELECT coalesce(o.doc_id, (SELECT coalesce(max(doc_id), 0) FROM search_docs)
-                                  + row_number() OVER (PARTITION BY o.doc_id IS NULL ORDER BY n.article_id)),
-               n.article_id, n.content_hash, n.language, n.length
-        FROM (SELECT unnest($ids) AS article_id, unnest($hashes) AS content_hash, unnest($langs) AS language,
-                     unnest($lengths) AS length) n
-        LEFT JOIN search_batch_old o USING (article_id)""",
-        {"ids": ids, "hashes": [d.content_hash for d in docs], "langs": [d.language for d in docs],
-         "lengths": [d.length for d in docs]})
+def _doc_ids(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], replacing: bool) -> dict[str, int]:
+    """Each doc's doc_id: a replaced doc's old one, negated (its old rows are deleted), else the next free."""
+    old: dict[str, int] = {}
+    if replacing:
+        rows = con.execute("SELECT article_id, doc_id FROM search_docs WHERE article_id IN (SELECT unnest($ids))",
+                           {"ids": [d.article_id for d in docs]}).fetchall()
+        old = {r[0]: r[1] for r in rows}
+    if old:
+        con.execute("DELETE FROM search_postings WHERE doc_id IN (SELECT unnest($old))", {"old": list(old.values())})
+        con.execute("DELETE FROM search_docs WHERE doc_id IN (SELECT unnest($old))", {"old": list(old.values())})
+    row = con.execute("SELECT coalesce(max(doc_id), 0) FROM search_docs").fetchone()
+    top = int(row[0]) if row else 0
+    fresh = sorted(d.article_id for d in docs if d.article_id not in old)
+    return {**{a: -i for a, i in old.items()}, **{a: top + n for n, a in enumerate(fresh, start=1)}}
 
 
-def _add_terms(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> None:
+def _term_ids(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> dict[tuple[str, str], int]:
+    """The term_id of every (language, term) of `docs`; the new ones are added, numbered in sorted order."""
     pairs = {(d.language, term) for d in docs for term in d.terms}
-    con.execute("""
-        INSERT INTO search_terms
-        SELECT (SELECT coalesce(max(term_id), 0) FROM search_terms) + row_number() OVER (ORDER BY language, term),
-               language, term
-        FROM (SELECT unnest($langs) AS language, unnest($terms) AS term) n
-        WHERE NOT EXISTS (SELECT 1 FROM (SELECT language, term FROM search_terms
-                                         WHERE term IN (SELECT unnest($terms))) t
-                          WHERE t.language = n.language AND t.term = n.term)""",
-        {"langs": [p[0] for p in pairs], "terms": [p[1] for p in pairs]})
+    known = lookup_terms(con, pairs)
+    fresh = sorted(pairs - known.keys())
+    if fresh:
+        row = con.execute("SELECT coalesce(max(term_id), 0) FROM search_terms").fetchone()
+        top = int(row[0]) if row else 0
+        known.update({pair: top + n for n, pair in enumerate(fresh, start=1)})
+        con.execute("INSERT INTO search_terms SELECT unnest($ids), unnest($langs), unnest($terms)",
+                    {"ids": [known[p] for p in fresh], "langs": [p[0] for p in fresh], "terms": [p[1] for p in fresh]})
+    return known
 
 
-def _add_postings_and_forms(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> None:
-    articles, langs, terms, tfs = [], [], [], []
+def _add_postings(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], doc_ids: dict[str, int],
+                  term_ids: dict[tuple[str, str], int]) -> int:
+    terms, ids, tfs, lengths = [], [], [], []
     for doc in docs:
+        doc_id = abs(doc_ids[doc.article_id])
         for term, tf in doc.terms.items():
-            articles.append(doc.article_id)
-            langs.append(doc.language)
-            terms.append(term)
+            terms.append(term_ids[(doc.language, term)])
+            ids.append(doc_id)
             tfs.append(tf)
+            lengths.append(doc.length)
     con.execute("""
         INSERT INTO search_postings
-        SELECT t.term_id, d.doc_id, n.tf, d.length
-        FROM (SELECT unnest($articles) AS article_id, unnest($langs) AS language, unnest($terms) AS term,
-                     unnest($tfs)::USMALLINT AS tf) n
-        JOIN search_terms t ON t.language = n.language AND t.term = n.term
-        JOIN (SELECT doc_id, article_id, length FROM search_docs WHERE article_id IN (SELECT unnest($ids))) d
-             USING (article_id)
-        """, {"articles": articles, "langs": langs, "terms": terms, "tfs": tfs, "ids": [d.article_id for d in docs]})
-    forms = {(d.language, form, term) for d in docs for form, term in d.forms.items()}
+        SELECT * FROM (SELECT unnest($terms) AS term_id, unnest($ids) AS doc_id, unnest($tfs)::USMALLINT AS tf,
+                              unnest($lengths) AS doc_length)
+        ORDER BY term_id, doc_id""", {"terms": terms, "ids": ids, "tfs": tfs, "lengths": lengths})
+    return len(terms)
+
+
+def _add_forms(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc],
+               term_ids: dict[tuple[str, str], int]) -> None:
+    forms = sorted({(form, term_ids[(d.language, term)]) for d in docs for form, term in d.forms.items()})
     con.execute("""
         INSERT INTO search_forms
-        SELECT DISTINCT n.form, t.term_id
-        FROM (SELECT unnest($langs) AS language, unnest($forms) AS form, unnest($terms) AS term) n
-        JOIN search_terms t ON t.language = n.language AND t.term = n.term
+        SELECT n.form, n.term_id FROM (SELECT unnest($forms) AS form, unnest($terms) AS term_id) n
         WHERE NOT EXISTS (SELECT 1 FROM (SELECT form, term_id FROM search_forms
                                          WHERE form IN (SELECT unnest($forms))) f
-                          WHERE f.form = n.form AND f.term_id = t.term_id)""",
-        {"langs": [f[0] for f in forms], "forms": [f[1] for f in forms], "terms": [f[2] for f in forms]})
+                          WHERE f.form = n.form AND f.term_id = n.term_id)""",
+        {"forms": [f[0] for f in forms], "terms": [f[1] for f in forms]})
 
 
 def _add_stop_words(con: duckdb.DuckDBPyConnection, languages: set[str],
@@ -173,38 +195,10 @@ def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]
     return {(r[0], r[1]): r[2] for r in rows}
 
 
-COMPACT_MEMORY_LIMIT = "2GB"
-"""DuckDB's memory for `newsflow search --compact`'s sort (it spills beyond)."""
-
-
-def compact_postings(con: duckdb.DuckDBPyConnection) -> int:
-    """Rewrite `search_postings` sorted by (term_id, doc_id) in one transaction; returns its rows.
-
-    A new table with the same definition replaces it whole (a DELETE would leave the old row
-    groups behind, marked deleted), then a checkpoint frees the old blocks.
-    """
-    row = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'search_postings' "
-                      "AND schema_name = 'main'").fetchone()
-    if row is None:
-        raise WarehouseError(NO_INDEX)
-    ddl = str(row[0]).replace("search_postings", "search_postings_sorted", 1)
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
-    con.execute(f"SET memory_limit = '{COMPACT_MEMORY_LIMIT}'")  # the writer's 256 MB ran out sorting 252M rows
-    with transaction(con):
-        con.execute(ddl)
-        con.execute("INSERT INTO search_postings_sorted SELECT * FROM search_postings ORDER BY term_id, doc_id")
-        con.execute("DROP TABLE search_postings")
-        con.execute("ALTER TABLE search_postings_sorted RENAME TO search_postings")
-    con.execute("CHECKPOINT")
-    if limit is not None:
-        con.execute(f"SET memory_limit = '{limit[0]}'")
-    row = con.execute("SELECT count(*) FROM search_postings").fetchone()
-    return int(row[0]) if row else 0
-
-
 def clear_index(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
-        for table in ("search_postings", "search_forms", "search_terms", "search_docs", "search_stopwords"):
+        for table in ("search_postings", "search_forms", "search_terms", "search_docs", "search_stopwords",
+                      "search_segments"):
             con.execute(f"DELETE FROM {table}")
 
 
@@ -305,6 +299,11 @@ def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit
     filtered = any(params[k] is not None for k in ("since", "until", "feed", "language"))
     depth = max(limit, 1) * STORY_DEPTH
     width, rank = depth * PRUNE_WIDTH, depth
+    if prune:  # a rare anchor: its articles are fewer than pruning would take; rank them all
+        bound = search_topk.anchor_bound(lambda sql, args: _execute(con, sql, args), params)
+        # a phrase or an exclusion can leave candidates out and widen them 8x: within that, rank all
+        narrowing = any(a["pattern"] is not None or a["negated"] for a in params["alts"])
+        prune = bound is None or bound > width * (8 if narrowing else 1)
     while True:
         found = search_topk.candidates(lambda sql, args: _execute(con, sql, args), params, width, rank) \
             if prune else search_topk.EVERY_ARTICLE

@@ -130,3 +130,29 @@ def proven(found: Candidates, ranked: int, wanted: int, last_score: float | None
     if ranked < wanted or last_score is None:
         return False
     return last_score >= found.cut - (RELATIVE_SLACK * abs(found.cut) + 1e-12)
+
+
+def anchor_bound(execute: Callable[[str, dict[str, Any]], Any], params: dict[str, Any]) -> int | None:
+    """The anchor's postings at most: the fewest postings of a required word (of a clause with one
+    alternative) or clause of alternatives that no stop word satisfies, as CANDIDATES_SQL chooses
+    its anchor. None: there is none.
+
+    When it is at most the postings pruning would take anyway, pruning cannot leave any anchor
+    article out, and ranking every match (which reads only the anchor's articles) is cheaper.
+    """
+    stopped = {s["clause"] for s in params["stops"]}
+    alts: dict[int, int] = {}
+    for alt in params["alts"]:
+        alts[alt["clause"]] = alts.get(alt["clause"], 0) + 1
+    groups: dict[tuple[int, int], list[int]] = {}
+    for term in params["terms"]:
+        if not term["negated"] and term["clause"] not in stopped:
+            key = (term["clause"], term["pos"] if alts.get(term["clause"]) == 1 else -1)
+            groups.setdefault(key, []).append(term["term_id"])
+    if not groups:
+        return None
+    ids = sorted({t for terms in groups.values() for t in terms})
+    rows = execute("SELECT term_id, count(*) FROM search_postings WHERE term_id IN (SELECT unnest($ids)) "
+                   "GROUP BY term_id", {"ids": ids}).fetchall()
+    df: dict[int, int] = {int(r[0]): int(r[1]) for r in rows}
+    return min(sum(df.get(t, 0) for t in terms) for terms in groups.values())
