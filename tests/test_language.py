@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
 import pytest
 
+from newsflow import language
 from newsflow.extractpool import ExtractorPool, PageToExtract
 from newsflow.language import MIN_DETECT_WORDS, canonical_language, detect_language, resolve_language
 from newsflow.models import ExtractedArticle
@@ -67,3 +74,60 @@ def test_pool_workers_fork_with_the_language_model_already_loaded() -> None:
         [result] = pool.extract_many([PageToExtract("probe", "<p>x</p>", "https://news.example/")])
     assert result.article is not None
     assert result.article.text == "1 1"  # one load (before the fork), then one cached use
+
+
+def test_without_room_to_unpack_the_model_detection_is_off_and_declarations_stand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # py3langid unpacks its model into the temporary folder; here that "folder" is a file.
+    not_a_folder = tmp_path / "tmp-is-a-file"
+    not_a_folder.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
+    language._identifier.cache_clear()
+    try:
+        assert resolve_language("en", GERMAN, word_count(GERMAN)) == ("en", "declared")
+        assert resolve_language(None, GERMAN, word_count(GERMAN)) == (None, None)
+    finally:
+        language._identifier.cache_clear()  # the next test loads the real model again
+    [warning] = [r for r in caplog.records if r.name == "newsflow.language"]
+    assert "language detection is off" in warning.getMessage()
+    assert str(not_a_folder) in warning.getMessage()
+
+
+FULL_TMP_SCRIPT = """
+from newsflow.extract import extract_article
+from newsflow.extractpool import ExtractorPool, PageToExtract
+page = open({page!r}, encoding="utf-8").read()
+with ExtractorPool(workers=1, timeout=20, extractor=extract_article) as pool:
+    [result] = pool.extract_many([PageToExtract("p", page, "https://news.example/a")])
+print(result.article.language, result.article.language_source, len(result.article.text.split()))
+"""
+
+
+def files_of_at_most_8_mib() -> None:
+    """A full disk, as the unpacked model meets it: writes past 8 MiB fail (EFBIG; Python ignores SIGXFSZ)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8 << 20, 8 << 20))
+
+
+def test_a_pool_that_cannot_unpack_the_model_still_extracts(tmp_path: Path) -> None:
+    # The forkserver loads the model before any worker forks; that load failing used to break
+    # the pool itself ("EOFError"), and with it every run's parsing and extraction.
+    page = tmp_path / "page.html"
+    paragraph = f"<p>{ENGLISH} {ENGLISH}</p>"
+    page.write_text(
+        f"<html lang='de'><head><title>Budget</title></head><body><article>{paragraph * 6}</article></body></html>",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_TMP_SCRIPT.format(page=str(page))],
+        preexec_fn=files_of_at_most_8_mib,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    language_code, source, words = done.stdout.split()
+    assert (language_code, source) == ("de", "declared")  # undetected, so the declaration stands
+    assert int(words) >= MIN_DETECT_WORDS  # enough text that detection would have overruled "de"
+    assert "language detection is off" in done.stderr

@@ -10,12 +10,17 @@ language (ISO 639-1, lowercase) and where it came from:
                (templates that say lang="en" on every page, "utf" in a charset-shaped field)
     None       neither: no declaration and no text to detect from
 
+Without its model (py3langid unpacks it into the temporary folder, which can be full), detection
+is off for the process: one warning, and the declared language is kept.
+
 Measured on ../shared/corpora (docs/extraction.md): every declared/detected disagreement on a page
 whose language is known was won by the detection, at about 4 ms a page.
 """
 
 from __future__ import annotations
 
+import logging
+import tempfile
 from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -31,10 +36,24 @@ SAMPLE_CHARS = 5000
 _ALIASES = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
 
 
+logger = logging.getLogger(__name__)
+
+
 @lru_cache(maxsize=1)
-def _identifier() -> LanguageIdentifier:
-    # Loading the model takes ~0.3 s; once per worker process.
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+def _identifier() -> LanguageIdentifier | None:
+    # Loading the model takes ~0.3 s; once per process. py3langid unpacks it (68 MB) into a
+    # temporary file first, so a full or unwritable temporary folder would fail every page, and
+    # the extraction pool's forkserver with them; detection is then off and declarations stand.
+    try:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    except OSError as error:
+        logger.warning(
+            "language detection is off: its model could not be unpacked into %s (%s); free space "
+            "there or set TMPDIR to another folder. Declared languages are kept.",
+            tempfile.gettempdir(),
+            error,
+        )
+        return None
 
 
 def load_language_model() -> None:
@@ -54,7 +73,10 @@ def detect_language(text: str, words: int) -> tuple[str | None, float]:
     """The language of `text` and the identifier's confidence; (None, 0.0) for too little text."""
     if words < MIN_DETECT_WORDS:
         return None, 0.0
-    code, probability = _identifier().classify(text[:SAMPLE_CHARS])
+    identifier = _identifier()
+    if identifier is None:
+        return None, 0.0
+    code, probability = identifier.classify(text[:SAMPLE_CHARS])
     return canonical_language(str(code)), float(probability)
 
 
