@@ -2,7 +2,10 @@
 
 Memory is read from /proc (no psutil in the project): the resident set of the command, of its
 descendants (extraction workers, the forkserver, Prefect's temporary API server), summed per
-sample. The peak is the largest sum seen, sampled every `interval` seconds. CPU time is the
+sample. The peak is the largest sum seen, sampled every `interval` seconds. Summed RSS counts a
+page that several processes share (the extraction workers share their forkserver's language
+model and imports) once per process, so the tree's proportional set size (PSS, each shared page
+split between its sharers, from /proc/PID/smaps_rollup) is sampled too. CPU time is the
 command's own (user + system), with the descendants it waited for; a shared machine's load
 stretches wall times far more than it does CPU times.
 """
@@ -33,6 +36,8 @@ class Finished:
     stderr: str
     peak_rss_mib: float = 0.0  # the whole tree
     peak_by_role_mib: dict[str, float] = field(default_factory=dict)
+    peak_pss_mib: float = 0.0  # the whole tree, shared pages split between their sharers
+    peak_pss_by_role_mib: dict[str, float] = field(default_factory=dict)
     cpu_s: float = 0.0  # user + system of the command and the children it waited for
     started_at: float = 0.0  # epoch seconds, just before the command started
 
@@ -60,6 +65,18 @@ def _tree(root: int) -> list[int]:
     return found
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes; 0 when the process is gone or the kernel does not say."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+    return 0
+
+
 def _rss_and_role(pid: int, root: int) -> tuple[int, str]:
     try:
         resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
@@ -80,6 +97,8 @@ class TreeSampler:
         self.root, self.interval = root, interval
         self.peak = 0
         self.peak_by_role: dict[str, int] = {}
+        self.peak_pss = 0
+        self.peak_pss_by_role: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -92,14 +111,20 @@ class TreeSampler:
         self._thread.join()
 
     def sample(self) -> None:
-        total, by_role = 0, dict[str, int]()
+        total, by_role, total_pss, pss_by_role = 0, dict[str, int](), 0, dict[str, int]()
         for pid in _tree(self.root):
             resident, role = _rss_and_role(pid, self.root)
+            proportional = _pss(pid)
             total += resident
+            total_pss += proportional
             by_role[role] = by_role.get(role, 0) + resident
+            pss_by_role[role] = pss_by_role.get(role, 0) + proportional
         self.peak = max(self.peak, total)
+        self.peak_pss = max(self.peak_pss, total_pss)
         for role, resident in by_role.items():
             self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), resident)
+        for role, proportional in pss_by_role.items():
+            self.peak_pss_by_role[role] = max(self.peak_pss_by_role.get(role, 0), proportional)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -119,8 +144,10 @@ def run_measured(
         stdout, stderr = process.communicate(timeout=timeout)
     wall = time.perf_counter() - started
     by_role = {role: round(v / MIB, 1) for role, v in sampler.peak_by_role.items() if role != "gone"}
+    pss_by_role = {role: round(v / MIB, 1) for role, v in sampler.peak_pss_by_role.items() if role != "gone"}
     return Finished(process.returncode, wall, stdout, stderr, round(sampler.peak / MIB, 1), by_role,
-                    cpu_s=_children_cpu_s() - cpu_before, started_at=started_at)
+                    cpu_s=_children_cpu_s() - cpu_before, started_at=started_at,
+                    peak_pss_mib=round(sampler.peak_pss / MIB, 1), peak_pss_by_role_mib=pss_by_role)
 
 
 def _children_cpu_s() -> float:

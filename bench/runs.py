@@ -23,8 +23,11 @@ from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_in
 
 
 def write_config(folder: Path, feeds: dict[str, str], *, warehouse: str = "news.duckdb",
-                 batch_size: int = 100, workers: int = 0) -> Path:
-    """A config for loopback benchmarks: no politeness delay, loopback allowed, robots.txt respected."""
+                 batch_size: int = 100, workers: int = 0, max_articles: int | None = None) -> Path:
+    """A config for loopback benchmarks: no politeness delay, loopback allowed, robots.txt respected.
+
+    `max_articles` raises the per-run cap (`execution.max_articles_per_run`, 5,000 by default) for
+    a benchmark whose one run must store more."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = [
         "[warehouse]", f'path = "{warehouse}"', "",
@@ -33,6 +36,8 @@ def write_config(folder: Path, feeds: dict[str, str], *, warehouse: str = "news.
         "[extract]", f"workers = {workers}", "timeout = 30.0", f"batch_size = {batch_size}", "",
         "[polling]", "min_interval = 0",  # poll every feed on every run: the benchmarks rerun feeds at once
     ]
+    if max_articles is not None:
+        lines += ["", "[execution]", f"max_articles_per_run = {max_articles}"]
     for name, url in feeds.items():
         lines += ["", "[[feeds]]", f'name = "{name}"', f'url = "{url}"']
     path = folder / "newsflow.toml"
