@@ -66,27 +66,8 @@ class TinyChunks:
 
 def test_an_endless_body_of_one_byte_chunks_neither_stalls_the_loop_nor_overruns_the_deadline() -> None:
     server = TinyChunks()
-    longest_stall = 0.0
-
-    async def watch_the_loop() -> None:
-        nonlocal longest_stall
-        while True:
-            before = time.monotonic()
-            await asyncio.sleep(0.01)
-            longest_stall = max(longest_stall, time.monotonic() - before - 0.01)
-
-    async def go() -> FetchResult:
-        watcher = asyncio.create_task(watch_the_loop())
-        try:
-            async with Fetcher(settings(timeout=2.0, respect_robots=False)) as fetcher:
-                return await fetcher.fetch_article(server.url())
-        finally:
-            watcher.cancel()
-
     try:
-        started = time.monotonic()
-        result = run(go())
-        elapsed = time.monotonic() - started
+        result, elapsed, longest_stall = run(fetch_watching_the_loop(server.url(), timeout=2.0))
     finally:
         server.close()
     assert result.outcome is Outcome.TIMEOUT
