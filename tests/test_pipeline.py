@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Sequence
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from newsflow.config import load_config
+from newsflow.fetch import Fetcher
 from newsflow.models import PendingArticle
-from newsflow.pipeline import RunCounts
+from newsflow.pipeline import RunCounts, fetch_within
 from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
-from tests.localserver import LocalServer, Page
+from tests.hostile.servers import settings
+from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 
 
@@ -114,3 +119,35 @@ def test_a_batch_that_raises_costs_its_articles_one_attempt_not_the_run(tmp_path
 
     asyncio.run(run_ingest(config, "run-2"))
     assert query(config_path, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == [(7, 7)]
+
+
+def test_a_cancelled_batch_leaves_no_fetch_running(server: LocalServer) -> None:
+    """A batch cancelled mid-fetch (a failed load, Ctrl-C) cancels its fetches and waits for them.
+
+    Before, they ran on orphaned: a run that ended on a full disk printed "coroutine
+    'connect_tcp.<locals>.try_connect' was never awaited" after its one-line error.
+    """
+    arrived, release = threading.Event(), threading.Event()
+
+    def hold(handler: BaseHTTPRequestHandler) -> None:
+        arrived.set()
+        release.wait(10)
+        send_bytes(handler, 200, b"<html><p>late</p></html>", "text/html")
+
+    server.add("/held", hold)
+    batch = [PendingArticle(f"{server.base_url}/held?{n}", f"{server.base_url}/held?{n}", "f", None, None)
+             for n in range(3)]
+
+    async def cancel_mid_fetch() -> set[asyncio.Task[object]]:
+        async with Fetcher(settings()) as fetcher:
+            fetching = asyncio.ensure_future(fetch_within(batch, fetcher, time.monotonic() + 30))
+            assert await asyncio.to_thread(arrived.wait, 10), "the server saw a request"
+            fetching.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await fetching
+            return asyncio.all_tasks() - {asyncio.current_task()}  # type: ignore[operator]
+
+    try:
+        assert asyncio.run(cancel_mid_fetch()) == set(), "no fetch outlives its cancelled batch"
+    finally:
+        release.set()

@@ -109,10 +109,12 @@ async def fetch_within(
     if remaining <= 0:
         return [], []
     fetches = [asyncio.ensure_future(fetch_article_safely(fetcher, p.url)) for p in batch]
-    done, unfinished = await asyncio.wait(fetches, timeout=remaining)
-    for fetch in unfinished:
-        fetch.cancel()
-    await asyncio.gather(*unfinished, return_exceptions=True)
+    try:
+        done, _ = await asyncio.wait(fetches, timeout=remaining)
+    finally:  # a cancelled batch (a failed load, Ctrl-C) must not leave its fetches running orphaned
+        for fetch in fetches:
+            fetch.cancel()
+        await asyncio.gather(*fetches, return_exceptions=True)
     kept = [(pending, fetch.result()) for pending, fetch in zip(batch, fetches, strict=True) if fetch in done]
     return [pending for pending, _ in kept], [result for _, result in kept]
 
