@@ -240,6 +240,50 @@ def test_a_date_with_a_time_from_htmldate_is_not_replaced_by_the_headline_date()
     assert published_at("2023-11-06T22:00:00+0000", tree) == datetime(2023, 11, 6, 22, tzinfo=UTC)
 
 
+def test_a_yearless_cjk_day_under_the_headline_takes_the_year_of_htmldates_bare_day() -> None:
+    # As on NHK News Easy: "[06月24日 11時30分]" under the headline, htmldate a bare day from elsewhere.
+    tree = load_html(headline_page("[06月24日 11時30分]"))
+    assert publication_day(published_at("2019-06-19T00:00:00", tree)) == date(2019, 6, 24)
+    assert headline_date(tree) is None  # no year to read it in
+
+
+@pytest.mark.parametrize(
+    ("printed", "near", "expected"),
+    [("12月31日", date(2020, 1, 2), date(2019, 12, 31)), ("1월 2일", date(2019, 12, 30), date(2020, 1, 2)),
+     ("2月29日", date(2021, 3, 1), date(2020, 2, 29))],  # the nearest year that has the day
+)
+def test_a_yearless_day_is_read_in_the_year_closest_to_the_given_date(printed: str, near: date,
+                                                                       expected: date) -> None:
+    assert headline_date(load_html(headline_page(printed)), near) == expected
+
+
+def telegraph_like_page(meta: str, byline_time: str) -> str:
+    return headline_page(f"By Ann Writer</p><p>{byline_time}").replace("</head>", f"{meta}</head>")
+
+
+def test_without_published_metadata_the_byline_time_beats_an_analytics_meta_date() -> None:
+    # As on a Telegraph page: htmldate read "dcsext.articlefirstpublished" (an older version of the URL);
+    # the page states no datePublished, and its byline shows 30 August 2023.
+    html = telegraph_like_page('<meta name="DCSext.articleFirstPublished" content="2019-02-05 16:07">',
+                               '<time datetime="2023-08-30T16:45+0100">30 August 2023 • 4:45pm</time>')
+    published = published_at("2019-02-05T16:07:00", load_html(html), "https://www.telegraph.co.uk/x/")
+    assert published == datetime(2023, 8, 30, 15, 45, tzinfo=UTC)
+    assert publication_day(published) == date(2023, 8, 30)
+
+
+@pytest.mark.parametrize(
+    ("meta", "byline_time"),
+    [('<meta property="article:published_time" content="2019-02-05T16:07:00Z">',
+      '<time datetime="2023-08-30T16:45+0100">30 August 2023</time>'),
+     ("", '<time datetime="2023-08-30T16:45+0100">Updated 30 August 2023</time>'),
+     ("", "30 August 2023")],
+)
+def test_htmldates_time_stays_with_published_metadata_an_update_or_no_byline_time(meta: str,
+                                                                                  byline_time: str) -> None:
+    tree = load_html(telegraph_like_page(meta, byline_time))
+    assert published_at("2019-02-05T16:07:00", tree) == datetime(2019, 2, 5, 16, 7, tzinfo=UTC)
+
+
 def test_a_logo_h1_is_not_taken_for_the_headline() -> None:
     logo = '<a href="/">KBS WORLD</a></h1>'
     html = headline_page("").replace(logo, f"{logo}<p>2023-10-01</p>")

@@ -13,7 +13,11 @@ meta (63%) (docs/extraction.md). Three of its mistakes are checkable against the
   compared in that zone.
 
 htmldate's bare day (or no date at all) also gives way to a different date printed under the
-headline (`newsflow.headline_date`): its extensive search can take a sidebar's date.
+headline (`newsflow.headline_date`): its extensive search can take a sidebar's date. On a page
+that states no publication date where publishers put it (no JSON-LD `datePublished`, no
+published-time meta), htmldate's date with a time gives way to the `<time datetime>` of the
+byline under the headline when that is another day: htmldate then read a date from an
+analytics or CMS meta ("dcsext.articlefirstpublished" of an older version of the URL).
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -30,7 +34,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.headline_date import headline_date
+from newsflow.headline_date import byline_time, headline_date
 from newsflow.jsonld import json_ld_strings
 from newsflow.localtime import publisher_zone
 
@@ -142,13 +146,27 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
 
 
 def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:
-    """htmldate's bare day (or nothing) gives way to the date printed under the headline."""
+    """htmldate's bare day (or nothing) gives way to the date printed under the headline; its
+    date with a time, to the byline's `<time>` when the page states no publication date."""
     if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()):
-        return found
-    printed = headline_date(tree)
+        return _byline_checked(found, tree)
+    printed = headline_date(tree, found.date() if found is not None else None)
     if printed is None or (found is not None and printed == found.date()):
         return found
     return datetime(printed.year, printed.month, printed.day, tzinfo=UTC)
+
+
+def _byline_checked(found: datetime, tree: Any) -> datetime:
+    """htmldate's date, or the byline's `<time datetime>` on another day when no JSON-LD
+    `datePublished` (the caller checked) and no published-time meta dates the page."""
+    if any(_meta_name(meta) in _PUBLISHED_METAS for meta in tree.iterfind(".//meta")):
+        return found
+    byline = parse_local(byline_time(tree))
+    return byline if byline is not None and byline.date() != found.date() else found
+
+
+def _meta_name(meta: Any) -> str:
+    return str(meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
 
 
 def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
@@ -168,9 +186,6 @@ def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
 def _page_date_strings(tree: Any) -> list[str]:
     """Dates the page states with a time: JSON-LD datePublished, published-time metas, <time datetime>."""
     values = json_ld_strings(tree, "datePublished")
-    for meta in tree.iterfind(".//meta"):
-        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if name in _PUBLISHED_METAS:
-            values.append(meta.get("content") or "")
+    values += [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _meta_name(meta) in _PUBLISHED_METAS]
     values += [element.get("datetime") or "" for element in tree.iterfind(".//time")]
     return values

@@ -7,13 +7,19 @@ publication, unless a cue says it is an update ("Aktualisiert:", "Updated").
 
 Only unambiguous numeric dates with a four-digit year are read: "2023-11-07", "2023/11/07",
 "29.04.2020", "2019年6月24日", "2023. 11. 7."; a slashed day and month are read only when one of
-them is over 12 ("11/08/2023" could be either). Pure: an lxml tree walked by its methods only.
+them is over 12 ("11/08/2023" could be either). A CJK month and day without a year ("[06月24日
+11時30分]", as Japanese and Chinese sites print the day of current news) is read only when the
+caller gives a date to take the year from (`near`): the year that puts it closest to that date.
+
+`byline_time` is the machine-readable side of the same byline: the `datetime` of a `<time>`
+element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100").
+Pure: an lxml tree walked by its methods only.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from newsflow.text import token_f1
@@ -32,6 +38,7 @@ _UPDATED = re.compile(
 )
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
+_MONTH_DAY = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 _SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?!\d)")
 _FOLLOWING_TEXTS = (
     f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
@@ -39,17 +46,43 @@ _FOLLOWING_TEXTS = (
 )
 
 
-def headline_date(tree: Any) -> date | None:
-    """The first date in the few texts after the page's headline that no update cue precedes."""
+def headline_date(tree: Any, near: date | None = None) -> date | None:
+    """The first date in the few texts after the page's headline that no update cue precedes; a
+    yearless CJK month and day counts when `near` gives its year."""
+    for line in _byline_lines(tree):
+        found = _first_date(line, near)
+        if found is not None and not _UPDATED.search(line[:found[0]]):
+            return found[1]
+    return None
+
+
+def byline_time(tree: Any) -> str | None:
+    """The `datetime` of the first `<time>` element among the texts after the headline, unless
+    its text is an update ("Aktualisiert: 11.04.2020")."""
     headline = _headline(tree)
     if headline is None:
         return None
     for text in headline.xpath(_FOLLOWING_TEXTS):
-        line = " ".join(str(text).split())
-        found = _first_date(line) if len(line) <= MAX_TEXT_CHARS else None
-        if found is not None and not _UPDATED.search(line[:found[0]]):
-            return found[1]
+        element = _time_element(text, headline)
+        if element is not None and element.get("datetime") and not _UPDATED.search(str(text)):
+            return str(element.get("datetime"))
     return None
+
+
+def _time_element(text: Any, headline: Any) -> Any:
+    """The `<time>` element a text node is inside (not the tail of), if any."""
+    element = None if text.is_tail else text.getparent()
+    while element is not None and element.tag != "time" and element is not headline:
+        element = element.getparent()
+    return element if element is not None and element.tag == "time" else None
+
+
+def _byline_lines(tree: Any) -> list[str]:
+    headline = _headline(tree)
+    if headline is None:
+        return []
+    lines = [" ".join(str(text).split()) for text in headline.xpath(_FOLLOWING_TEXTS)]
+    return [line for line in lines if len(line) <= MAX_TEXT_CHARS]
 
 
 def numeric_date(text: str) -> date | None:
@@ -58,8 +91,11 @@ def numeric_date(text: str) -> date | None:
     return found[1] if found else None
 
 
-def _first_date(text: str) -> tuple[int, date] | None:
+def _first_date(text: str, near: date | None = None) -> tuple[int, date] | None:
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
+    if near is not None:
+        candidates += [(m.start(), _closest_year(int(m[1]), int(m[2]), near), int(m[1]), int(m[2]))
+                       for m in _MONTH_DAY.finditer(text)]
     for match in _YMD.finditer(text):
         candidates.append((match.start(), int(match[1]), int(match[2]), int(match[3])))
     for match in _DMY.finditer(text):
@@ -75,6 +111,18 @@ def _first_date(text: str) -> tuple[int, date] | None:
         except ValueError:
             continue
     return None
+
+
+def _closest_year(month: int, day: int, near: date) -> int:
+    """The year in which month/day falls closest to `near` (a December 31st near January 2nd is
+    last year's); `near`'s year when the day does not exist."""
+    days = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            days.append((abs(date(year, month, day) - near), year))
+        except ValueError:
+            continue
+    return min(days, default=(timedelta(0), near.year))[1]
 
 
 def _headline(tree: Any) -> Any:
