@@ -60,6 +60,23 @@ def test_a_bare_day_gives_way_to_json_ld_with_its_time_and_offset() -> None:
     assert published_at("2022-05-03T00:00:00", utc_tree) == datetime(2022, 5, 3, tzinfo=UTC)
 
 
+def page_with_meta(published: str) -> str:
+    meta = f'<meta property="article:published_time" content="{published}">'
+    return f"<html><head>{meta}</head><body>{STORY}</body></html>"
+
+
+def test_without_json_ld_the_published_time_meta_checks_htmldate_the_same_way() -> None:
+    # The URL says /2022/05/02/, the page's only declared publication time is the 8th at 06:00 in Lima.
+    tree = load_html(page_with_meta("2022-05-08T06:00:00-05:00"))
+    assert published_at("2022-05-02T00:00:00", tree) == datetime(2022, 5, 8, 11, tzinfo=UTC)
+    # A copyright or modified date well after it gives way too.
+    assert published_at("2025-01-07T09:08:22+0000", tree) == datetime(2022, 5, 8, 11, tzinfo=UTC)
+    # JSON-LD, when the page has it, is the one that counts.
+    both = page_with_ld(datePublished="2022-05-02T09:00:00-05:00").replace(
+        "<head>", '<head><meta property="article:published_time" content="2022-05-08T06:00:00-05:00">')
+    assert publication_day(published_at("2022-05-02T00:00:00", load_html(both))) == date(2022, 5, 2)
+
+
 def test_htmldate_taking_the_modified_date_gives_way_to_json_ld_published() -> None:
     # As on a Reuters page: htmldate found the revision time, which JSON-LD gives as dateModified.
     tree = load_html(page_with_ld(datePublished="2020-01-19T12:25:36Z", dateModified="2020-01-20T09:49:32Z"))
