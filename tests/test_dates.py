@@ -71,6 +71,10 @@ def test_without_json_ld_the_published_time_meta_checks_htmldate_the_same_way() 
     assert published_at("2022-05-02T00:00:00", tree) == datetime(2022, 5, 8, 11, tzinfo=UTC)
     # A copyright or modified date well after it gives way too.
     assert published_at("2025-01-07T09:08:22+0000", tree) == datetime(2022, 5, 8, 11, tzinfo=UTC)
+    # htmldate's answer is the modified-time meta, a day after the declared publication.
+    modified = page_with_meta("2022-05-08T06:00:00-05:00").replace(
+        "</head>", '<meta property="article:modified_time" content="2022-05-09T08:00:00-05:00"></head>')
+    assert published_at("2022-05-09T08:00:00-0500", load_html(modified)) == datetime(2022, 5, 8, 11, tzinfo=UTC)
     # JSON-LD, when the page has it, is the one that counts.
     both = page_with_ld(datePublished="2022-05-02T09:00:00-05:00").replace(
         "<head>", '<head><meta property="article:published_time" content="2022-05-08T06:00:00-05:00">')

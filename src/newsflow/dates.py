@@ -9,7 +9,8 @@ against the page's first JSON-LD `datePublished` (or, on a page without one, its
 published-time meta), which is then the date kept:
 
 - htmldate's date is more than `LATER_THAN_JSON_LD` after it: a modified or copyright date;
-- htmldate's date is the page's JSON-LD `dateModified` and `datePublished` is earlier;
+- htmldate's date is the page's JSON-LD `dateModified` (or modified-time meta) and the
+  publication time is earlier;
 - htmldate found a bare day (from the URL or a date-only meta) and `datePublished` gives the
   time with its UTC offset, on another day: the URL or meta dates the draft, not the publication.
   A UTC-only time counts too when the publisher's country has one zone (`newsflow.localtime`),
@@ -48,6 +49,7 @@ LATER_THAN_JSON_LD = timedelta(days=2)
 # say UTC, which on most sites is the server's zone, not the publisher's).
 _NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?\d{2}$")
 _PUBLISHED_METAS = frozenset({"article:published_time", "og:article:published_time", "datepublished", "pubdate"})
+_MODIFIED_METAS = frozenset({"article:modified_time", "og:updated_time", "datemodified"})
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
 
@@ -140,7 +142,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD:
         return declared
-    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified")}
+    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _metas(tree, _MODIFIED_METAS)}
     if declared < found and found in modified:
         return declared
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
@@ -175,7 +177,11 @@ def _byline_checked(found: datetime, tree: Any) -> datetime:
 
 
 def _published_metas(tree: Any) -> list[str]:
-    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _meta_name(meta) in _PUBLISHED_METAS]
+    return _metas(tree, _PUBLISHED_METAS)
+
+
+def _metas(tree: Any, names: frozenset[str]) -> list[str]:
+    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _meta_name(meta) in names]
 
 
 def _meta_name(meta: Any) -> str:
