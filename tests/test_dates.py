@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsflow.dates import json_ld_published, parse_datetime, publication_day, published_at
@@ -218,13 +218,16 @@ def test_a_bare_day_takes_the_time_json_ld_gives_on_that_day_and_never_another_d
     instant=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)),
     country=st.sampled_from(sorted(COUNTRY_ZONES)),
 )
+# Shrunk failure: 02:00:01 on the night Vienna's clocks go back is ambiguous, and Python never finds
+# such a time equal to one in another zone (PEP 495); the instant, converted to UTC, is the same.
+@example(instant=datetime(2000, 10, 29, 0, 0, tzinfo=UTC), country="at")
 def test_a_utc_time_keeps_its_instant_and_takes_its_local_day(instant: datetime, country: str) -> None:
     instant = instant.replace(microsecond=0)
     if instant.time() == datetime.min.time():
         instant = instant.replace(second=1)
     value = instant.strftime("%Y-%m-%dT%H:%M:%S+0000")
     published = published_at(value, load_html(page_with_ld()), f"https://news.example.{country}/story")
-    assert published == instant
+    assert published is not None and published.astimezone(UTC) == instant
     assert publication_day(published) == instant.astimezone(ZoneInfo(COUNTRY_ZONES[country])).date()
 
 
@@ -297,6 +300,7 @@ def test_without_published_metadata_the_byline_time_beats_an_analytics_meta_date
     [('<meta property="article:published_time" content="2019-02-05T16:07:00Z">',
       '<time datetime="2023-08-30T16:45+0100">30 August 2023</time>'),
      ("", '<time datetime="2023-08-30T16:45+0100">Updated 30 August 2023</time>'),
+     ("", '<span>Updated</span> <time datetime="2023-08-30T16:45+0100">30 August 2023</time>'),
      ("", "30 August 2023")],
 )
 def test_htmldates_time_stays_with_published_metadata_an_update_or_no_byline_time(meta: str,

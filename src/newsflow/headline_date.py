@@ -58,14 +58,17 @@ def headline_date(tree: Any, near: date | None = None) -> date | None:
 
 def byline_time(tree: Any) -> str | None:
     """The `datetime` of the first `<time>` element among the texts after the headline, unless
-    its text is an update ("Aktualisiert: 11.04.2020")."""
+    its text, or the text just before it, is an update ("Aktualisiert: 11.04.2020", "Updated"
+    <time>)."""
     headline = _headline(tree)
     if headline is None:
         return None
+    previous = ""
     for text in headline.xpath(_FOLLOWING_TEXTS):
         element = _time_element(text, headline)
-        if element is not None and element.get("datetime") and not _UPDATED.search(str(text)):
+        if element is not None and element.get("datetime") and not _UPDATED.search(f"{previous} {text}"):
             return str(element.get("datetime"))
+        previous = str(text)
     return None
 
 
