@@ -81,6 +81,21 @@ def test_without_json_ld_the_published_time_meta_checks_htmldate_the_same_way() 
     assert publication_day(published_at("2022-05-02T00:00:00", load_html(both))) == date(2022, 5, 2)
 
 
+@pytest.mark.parametrize("name", ["vr:published-time", "parsely-pub-date", "publish-date", "article.publishdate"])
+def test_a_publishers_own_published_meta_in_a_day_first_format_checks_htmldate(name: str) -> None:
+    # As on a Handelsblatt page: htmldate took the header's "today" (8 July); the page's only publication
+    # time is a vendor meta written day first.
+    html = f'<html><head><meta name="{name}" content="27.04.2020 18:50"></head><body>{STORY}</body></html>'
+    assert published_at("2020-07-08T00:00:00", load_html(html)) == datetime(2020, 4, 27, tzinfo=UTC)
+
+
+def test_a_meta_that_is_not_a_publication_time_or_an_ambiguous_day_does_not_check_htmldate() -> None:
+    for meta in ('<meta name="DCSext.articleFirstPublished" content="27.04.2020 18:50">',
+                 '<meta name="publish-date" content="04/07/2020 06:50 pm">'):  # 4 July or 7 April
+        html = f"<html><head>{meta}</head><body>{STORY}</body></html>"
+        assert published_at("2020-07-08T00:00:00", load_html(html)) == datetime(2020, 7, 8, tzinfo=UTC)
+
+
 def test_htmldate_taking_the_modified_date_gives_way_to_json_ld_published() -> None:
     # As on a Reuters page: htmldate found the revision time, which JSON-LD gives as dateModified.
     tree = load_html(page_with_ld(datePublished="2020-01-19T12:25:36Z", dateModified="2020-01-20T09:49:32Z"))

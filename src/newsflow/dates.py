@@ -38,7 +38,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.headline_date import byline_time, headline_date
+from newsflow.headline_date import byline_time, headline_date, numeric_date
 from newsflow.jsonld import json_ld_strings
 from newsflow.localtime import publisher_zone
 
@@ -48,7 +48,9 @@ LATER_THAN_JSON_LD = timedelta(days=2)
 # An explicit numeric offset after a time: "T20:06:23-05:00", "T20:06:23-0500" ("Z" and "GMT"
 # say UTC, which on most sites is the server's zone, not the publisher's).
 _NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?\d{2}$")
-_PUBLISHED_METAS = frozenset({"article:published_time", "og:article:published_time", "datepublished", "pubdate"})
+# article:published_time, og:article:published_time, pubdate, itemprop datePublished, publish-date,
+# parsely-pub-date, vr:published-time, cxenseparse:recs:publishtime …
+_PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|date)$|^datepublished$")
 _MODIFIED_METAS = frozenset({"article:modified_time", "og:updated_time", "datemodified"})
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
@@ -80,14 +82,23 @@ def publication_day(published: datetime | None) -> date | None:
     return published.date() if published is not None else None
 
 
-def _first_parsed(values: list[str]) -> tuple[str, datetime] | None:
-    return next(((value, parsed) for value in values if (parsed := parse_local(value)) is not None), None)
+def _first_parsed(values: list[str], loose: bool = False) -> tuple[str, datetime] | None:
+    """The first value that parses; with `loose`, also the day of an unambiguous numeric date in
+    another format ("27.04.2020 18:50" -> 2020-04-27, as a bare day)."""
+    parse = _parse_loose if loose else parse_local
+    return next(((value, parsed) for value in values if (parsed := parse(value)) is not None), None)
+
+
+def _parse_loose(value: str) -> datetime | None:
+    parsed = parse_local(value)
+    day = numeric_date(value) if parsed is None else None
+    return parsed if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _declared_published(tree: Any) -> tuple[str, datetime] | None:
     """The publication time the page declares: its first JSON-LD `datePublished` that parses, else
     its first published-time meta (`article:published_time` …) that does."""
-    return _first_parsed(json_ld_strings(tree, "datePublished")) or _first_parsed(_published_metas(tree))
+    return _first_parsed(json_ld_strings(tree, "datePublished")) or _first_parsed(_published_metas(tree), loose=True)
 
 
 def json_ld_published(tree: Any) -> datetime | None:
@@ -177,7 +188,7 @@ def _byline_checked(found: datetime, tree: Any) -> datetime:
 
 
 def _published_metas(tree: Any) -> list[str]:
-    return _metas(tree, _PUBLISHED_METAS)
+    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _PUBLISHED_META.search(_meta_name(meta))]
 
 
 def _metas(tree: Any, names: frozenset[str]) -> list[str]:
