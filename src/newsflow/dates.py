@@ -4,9 +4,10 @@ publication time the page declares.
 htmldate, with `original_date=True` and extensive search, answers on every dated page of the
 corpora's tune half and is right to the day on 92% of them; JSON-LD `datePublished` is on 83% of
 them (right on 96% of those), the `article:published_time` meta on 53% (right on 99%)
-(docs/extraction.md). Three of htmldate's mistakes are checkable
-against the page's first JSON-LD `datePublished` (or, on a page without one, its first
-published-time meta), which is then the date kept:
+(docs/extraction.md). Three of htmldate's mistakes are checkable against the page's first JSON-LD
+`datePublished` or, on a page without one, its first published-time meta (`_PUBLISHED_META`;
+one in another format than ISO 8601 or RFC 2822 gives the day of an unambiguous numeric date,
+"27.04.2020 18:50"), which is then the date kept:
 
 - htmldate's date is more than `LATER_THAN_JSON_LD` after it: a modified or copyright date;
 - htmldate's date is the page's JSON-LD `dateModified` (or modified-time meta) and the
