@@ -296,6 +296,14 @@ def test_a_yearless_day_is_read_in_the_year_closest_to_the_given_date(printed: s
     assert headline_date(load_html(headline_page(printed)), near) == expected
 
 
+@settings(max_examples=100, deadline=None)
+@given(near=st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 12, 31)), days=st.integers(-150, 150))
+def test_a_yearless_day_within_five_months_of_the_given_date_is_that_day(near: date, days: int) -> None:
+    printed = near + timedelta(days=days)
+    found = headline_date(load_html(headline_page(f"[{printed.month:02d}月{printed.day:02d}日 11時30分]")), near)
+    assert found == printed
+
+
 def telegraph_like_page(meta: str, byline_time: str) -> str:
     return headline_page(f"By Ann Writer</p><p>{byline_time}").replace("</head>", f"{meta}</head>")
 
