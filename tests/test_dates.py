@@ -332,6 +332,24 @@ def test_htmldates_time_stays_with_published_metadata_an_update_or_no_byline_tim
     assert published_at("2019-02-05T16:07:00", tree) == datetime(2019, 2, 5, 16, 7, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("Posted: Aug 08, 2024 4:00 AM EDT | Last Updated: August 8, 2024", date(2024, 8, 8)),
+        ("30 August 2023 • 4:45pm", date(2023, 8, 30)),
+        ("Von Ann Writer, 28. April 2023, 12:01 Uhr", date(2023, 4, 28)),
+        ("4 de mayo de 2022 - 21:00", date(2022, 5, 4)),
+        ("Thu, 14 May 2020 17:55 UTC", date(2020, 5, 14)),
+        # the date of an update, said after it: htmldate's day stays
+        ("November 28, 2013 -- Updated 0203 GMT (1003 HKT)", date(2013, 11, 27)),
+        ("Mayor 5 2023 budget", date(2013, 11, 27)),  # "May" inside a word is no month
+    ],
+)
+def test_a_month_written_as_a_word_under_the_headline_is_read(byline: str, expected: date) -> None:
+    tree = load_html(headline_page(byline))
+    assert publication_day(published_at("2013-11-27T00:00:00", tree)) == expected
+
+
 def test_a_logo_h1_is_not_taken_for_the_headline() -> None:
     logo = '<a href="/">KBS WORLD</a></h1>'
     html = headline_page("").replace(logo, f"{logo}<p>2023-10-01</p>")
