@@ -187,3 +187,32 @@ def test_a_reextract_of_an_undated_page_keeps_the_stored_local_day() -> None:
     undated = ExtractionResult("id1", Outcome.OK, ExtractedArticle(text="The council met."), None, 5)
     row = updated_row(target, undated)
     assert row is not None and (row[3], row[10]) == (EVENING_IN_LIMA, date(2026, 11, 20))
+
+
+def dated_page(published: str) -> bytes:
+    ld = json.dumps({"@type": "NewsArticle", "datePublished": published})
+    return UNDATED_PAGE.replace("<head>", f'<head><script type="application/ld+json">{ld}</script>').encode()
+
+
+def test_a_run_stores_the_pages_date_when_the_feed_gives_none_or_another_day(tmp_path: Path,
+                                                                             server: LocalServer) -> None:
+    # No pubDate at all: the page's date (its instant, its own day) is what is stored.
+    server.add("/a/undated-item", Page(dated_page("2026-11-20T20:06:23-05:00")))
+    # The feed dates the item two days later (a re-sent item): the page's own date still wins.
+    server.add("/a/resent-item", Page(dated_page("2026-11-18T09:30:00+09:00")))
+    # Neither says: no date is invented.
+    server.add("/a/no-date", Page(UNDATED_PAGE.encode()))
+    items = "".join(f"<item><title>{path}</title><link>{server.base_url}/a/{path}</link>{extra}</item>"
+                    for path, extra in [("undated-item", ""), ("no-date", ""),
+                                        ("resent-item", "<pubDate>Fri, 20 Nov 2026 10:00:00 +0900</pubDate>")])
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    server.add("/feed.xml", Page(feed.encode(), "application/rss+xml"))
+    config = load_config(write_config(tmp_path, server.base_url, {"mixed": "/feed.xml"}))
+    asyncio.run(run_ingest(config, "run-1"))
+    sql = "SELECT regexp_extract(url, '[^/]+$'), published_at, published_date FROM articles ORDER BY url"
+    rows = run_read_query(Warehouse(config.warehouse_path), sql).rows
+    assert [tuple(row) for row in rows] == [
+        ("no-date", None, None),
+        ("resent-item", datetime(2026, 11, 18, 0, 30, tzinfo=UTC), date(2026, 11, 18)),
+        ("undated-item", datetime(2026, 11, 21, 1, 6, 23, tzinfo=UTC), date(2026, 11, 20)),
+    ]

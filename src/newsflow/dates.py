@@ -1,19 +1,28 @@
-"""The publication time of a page: htmldate's answer (via trafilatura), checked against JSON-LD.
+"""The publication time of a page: htmldate's answer (via trafilatura), checked against the
+publication time the page declares.
 
-htmldate, with `original_date=True` and extensive search, is right to the day on about 92% of the
-dated corpus pages, more than JSON-LD `datePublished` alone (79%) or the `article:published_time`
-meta (63%) (docs/extraction.md). Three of its mistakes are checkable against the page's JSON-LD
-`datePublished`, which is then the date kept:
+htmldate, with `original_date=True` and extensive search, answers on every dated page of the
+corpora's tune half and is right to the day on 92% of them; JSON-LD `datePublished` is on 83% of
+them (right on 96% of those), the `article:published_time` meta on 53% (right on 99%)
+(docs/extraction.md). Three of htmldate's mistakes are checkable against the page's first JSON-LD
+`datePublished` or, on a page without one, its first published-time meta (`_PUBLISHED_META`;
+one in another format than ISO 8601 or RFC 2822 gives the day of an unambiguous numeric date,
+"27.04.2020 18:50"), which is then the date kept:
 
 - htmldate's date is more than `LATER_THAN_JSON_LD` after it: a modified or copyright date;
-- htmldate's date is the page's JSON-LD `dateModified` and `datePublished` is earlier;
+- htmldate's date is the page's JSON-LD `dateModified` (or modified-time meta) and the
+  publication time is earlier;
 - htmldate found a bare day (from the URL or a date-only meta) and `datePublished` gives the
   time with its UTC offset, on another day: the URL or meta dates the draft, not the publication.
   A UTC-only time counts too when the publisher's country has one zone (`newsflow.localtime`),
   compared in that zone.
 
 htmldate's bare day (or no date at all) also gives way to a different date printed under the
-headline (`newsflow.headline_date`): its extensive search can take a sidebar's date.
+headline (`newsflow.headline_date`): its extensive search can take a sidebar's date. On a page
+that states no publication date where publishers put it (no JSON-LD `datePublished`, no
+published-time meta), htmldate's date with a time gives way to the `<time datetime>` of the
+byline under the headline when that is another day: htmldate then read a date from an
+analytics or CMS meta ("dcsext.articlefirstpublished" of an older version of the URL).
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -30,7 +39,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.headline_date import headline_date
+from newsflow.headline_date import byline_time, headline_date, numeric_date
 from newsflow.jsonld import json_ld_strings
 from newsflow.localtime import publisher_zone
 
@@ -40,7 +49,10 @@ LATER_THAN_JSON_LD = timedelta(days=2)
 # An explicit numeric offset after a time: "T20:06:23-05:00", "T20:06:23-0500" ("Z" and "GMT"
 # say UTC, which on most sites is the server's zone, not the publisher's).
 _NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?\d{2}$")
-_PUBLISHED_METAS = frozenset({"article:published_time", "og:article:published_time", "datepublished", "pubdate"})
+# article:published_time, og:article:published_time, pubdate, itemprop datePublished, publish-date,
+# parsely-pub-date, vr:published-time, cxenseparse:recs:publishtime …
+_PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|date)$|^datepublished$")
+_MODIFIED_METAS = frozenset({"article:modified_time", "og:updated_time", "datemodified"})
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
 
@@ -71,8 +83,23 @@ def publication_day(published: datetime | None) -> date | None:
     return published.date() if published is not None else None
 
 
-def _first_parsed(values: list[str]) -> tuple[str, datetime] | None:
-    return next(((value, parsed) for value in values if (parsed := parse_local(value)) is not None), None)
+def _first_parsed(values: list[str], loose: bool = False) -> tuple[str, datetime] | None:
+    """The first value that parses; with `loose`, also the day of an unambiguous numeric date in
+    another format ("27.04.2020 18:50" -> 2020-04-27, as a bare day)."""
+    parse = _parse_loose if loose else parse_local
+    return next(((value, parsed) for value in values if (parsed := parse(value)) is not None), None)
+
+
+def _parse_loose(value: str) -> datetime | None:
+    parsed = parse_local(value)
+    day = numeric_date(value) if parsed is None else None
+    return parsed if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _declared_published(tree: Any) -> tuple[str, datetime] | None:
+    """The publication time the page declares: its first JSON-LD `datePublished` that parses, else
+    its first published-time meta (`article:published_time` …) that does."""
+    return _first_parsed(json_ld_strings(tree, "datePublished")) or _first_parsed(_published_metas(tree), loose=True)
 
 
 def json_ld_published(tree: Any) -> datetime | None:
@@ -100,7 +127,7 @@ def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> dateti
     """A bare day given the time of JSON-LD's `datePublished` when that falls on the same day (in
     its own offset, or the publisher's zone for a UTC time): htmldate reads only the day of some
     JSON-LD dates. The day never changes here."""
-    first = _first_parsed(json_ld_strings(tree, "datePublished")) if _is_bare(day) and not day.utcoffset() else None
+    first = _declared_published(tree) if _is_bare(day) and not day.utcoffset() else None
     if first is None or _is_bare(first[1]):
         return day
     declared = _in_zone(first[1], zone)
@@ -121,13 +148,13 @@ def _is_bare(moment: datetime) -> bool:
 
 def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None) -> datetime | None:
     found = parse_local(htmldate_value)
-    first = _first_parsed(json_ld_strings(tree, "datePublished"))
+    first = _declared_published(tree)
     if first is None:
         return _headline_checked(found, htmldate_value, tree)
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD:
         return declared
-    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified")}
+    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _metas(tree, _MODIFIED_METAS)}
     if declared < found and found in modified:
         return declared
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
@@ -142,13 +169,35 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
 
 
 def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:
-    """htmldate's bare day (or nothing) gives way to the date printed under the headline."""
+    """htmldate's bare day (or nothing) gives way to the date printed under the headline; its
+    date with a time, to the byline's `<time>` when the page states no publication date."""
     if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()):
-        return found
-    printed = headline_date(tree)
+        return _byline_checked(found, tree)
+    printed = headline_date(tree, found.date() if found is not None else None)
     if printed is None or (found is not None and printed == found.date()):
         return found
     return datetime(printed.year, printed.month, printed.day, tzinfo=UTC)
+
+
+def _byline_checked(found: datetime, tree: Any) -> datetime:
+    """htmldate's date, or the byline's `<time datetime>` on another day when no JSON-LD
+    `datePublished` (the caller checked) and no published-time meta dates the page."""
+    if _published_metas(tree):
+        return found
+    byline = parse_local(byline_time(tree))
+    return byline if byline is not None and byline.date() != found.date() else found
+
+
+def _published_metas(tree: Any) -> list[str]:
+    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _PUBLISHED_META.search(_meta_name(meta))]
+
+
+def _metas(tree: Any, names: frozenset[str]) -> list[str]:
+    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _meta_name(meta) in names]
+
+
+def _meta_name(meta: Any) -> str:
+    return str(meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
 
 
 def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
@@ -167,10 +216,6 @@ def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
 
 def _page_date_strings(tree: Any) -> list[str]:
     """Dates the page states with a time: JSON-LD datePublished, published-time metas, <time datetime>."""
-    values = json_ld_strings(tree, "datePublished")
-    for meta in tree.iterfind(".//meta"):
-        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if name in _PUBLISHED_METAS:
-            values.append(meta.get("content") or "")
+    values = json_ld_strings(tree, "datePublished") + _published_metas(tree)
     values += [element.get("datetime") or "" for element in tree.iterfind(".//time")]
     return values

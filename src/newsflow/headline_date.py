@@ -3,17 +3,27 @@
 htmldate answers with a bare day when it takes the date from the URL, a date-only meta, or from
 the first date-like element of its extensive search, which can be a sidebar's ("[4K] Music Bank
 ... 2023-11-03" beside a story written on the 7th). What a reader sees under the headline is the
-publication, unless a cue says it is an update ("Aktualisiert:", "Updated").
+publication, unless a cue says it is an update ("Aktualisiert:", "Updated"): before the date,
+or after it on a line that does not call the date the publication ("Posted: …").
 
 Only unambiguous numeric dates with a four-digit year are read: "2023-11-07", "2023/11/07",
 "29.04.2020", "2019年6月24日", "2023. 11. 7."; a slashed day and month are read only when one of
-them is over 12 ("11/08/2023" could be either). Pure: an lxml tree walked by its methods only.
+them is over 12 ("11/08/2023" could be either). A CJK month and day without a year ("[06月24日
+11時30分]", as Japanese and Chinese sites print the day of current news) is read only when the
+caller gives a date to take the year from (`near`): the year that puts it closest to that date.
+A month written as a word, with its day and a four-digit year, is read too in English, German,
+French, Spanish, Portuguese and Italian ("Aug 08, 2024", "30 August 2023", "28. April 2023",
+"4 de mayo de 2022").
+
+`byline_time` is the machine-readable side of the same byline: the `datetime` of a `<time>`
+element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100").
+Pure: an lxml tree walked by its methods only.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from newsflow.text import token_f1
@@ -30,8 +40,26 @@ _UPDATED = re.compile(
     r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|更新",
     re.IGNORECASE,
 )
+_PUBLISHED = re.compile(
+    r"posted|published|written|publiziert|veröffentlicht|erschienen|publicado|publié|pubblicato|"
+    r"opublikowano|julkaistu|입력|公開|发布|發布",
+    re.IGNORECASE,
+)
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
+_MONTH_DAY = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_MONTH_NAMES = (
+    "january jan januar janvier enero janeiro gennaio",
+    "february feb februar février fevrier febrero fevereiro febbraio",
+    "march mar märz maerz mars marzo março", "april apr avril abril aprile", "may mai mayo maio maggio",
+    "june jun juni juin junio junho giugno", "july jul juli juillet julio julho luglio", "august aug août aout agosto",
+    "september sep sept septembre septiembre setembro settembre", "october oct oktober octobre octubre outubro ottobre",
+    "november nov novembre noviembre novembro", "december dec dezember décembre decembre diciembre dezembro dicembre",
+)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
+_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
+_NAMED_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_NAME})\.?,?\s+(?:de\s+)?((?:19|20)\d{{2}})\b", re.IGNORECASE)
 _SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?!\d)")
 _FOLLOWING_TEXTS = (
     f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
@@ -39,17 +67,55 @@ _FOLLOWING_TEXTS = (
 )
 
 
-def headline_date(tree: Any) -> date | None:
-    """The first date in the few texts after the page's headline that no update cue precedes."""
+def headline_date(tree: Any, near: date | None = None) -> date | None:
+    """The first date in the few texts after the page's headline that no update cue precedes; a
+    yearless CJK month and day counts when `near` gives its year."""
+    for line in _byline_lines(tree):
+        found = _first_date(line, near, named=True)
+        if found is not None and not _is_update(line, found[0]):
+            return found[1]
+    return None
+
+
+def _is_update(line: str, position: int) -> bool:
+    """Whether the date at `position` is an update's: an update cue before it ("Aktualisiert:
+    11.04.2020"), or one after it on a line that does not say the date is the publication
+    ("November 28, 2013 -- Updated 0203 GMT", but not "Posted: Aug 08, 2024 | Last Updated: …")."""
+    if _UPDATED.search(line[:position]):
+        return True
+    return _UPDATED.search(line[position:]) is not None and not _PUBLISHED.search(line[:position])
+
+
+def byline_time(tree: Any) -> str | None:
+    """The `datetime` of the first `<time>` element among the texts after the headline, unless
+    its text, or the text just before it, is an update ("Aktualisiert: 11.04.2020", "Updated"
+    <time>)."""
     headline = _headline(tree)
     if headline is None:
         return None
+    previous = ""
     for text in headline.xpath(_FOLLOWING_TEXTS):
-        line = " ".join(str(text).split())
-        found = _first_date(line) if len(line) <= MAX_TEXT_CHARS else None
-        if found is not None and not _UPDATED.search(line[:found[0]]):
-            return found[1]
+        element = _time_element(text, headline)
+        if element is not None and element.get("datetime") and not _UPDATED.search(f"{previous} {text}"):
+            return str(element.get("datetime"))
+        previous = str(text)
     return None
+
+
+def _time_element(text: Any, headline: Any) -> Any:
+    """The `<time>` element a text node is inside (not the tail of), if any."""
+    element = None if text.is_tail else text.getparent()
+    while element is not None and element.tag != "time" and element is not headline:
+        element = element.getparent()
+    return element if element is not None and element.tag == "time" else None
+
+
+def _byline_lines(tree: Any) -> list[str]:
+    headline = _headline(tree)
+    if headline is None:
+        return []
+    lines = [" ".join(str(text).split()) for text in headline.xpath(_FOLLOWING_TEXTS)]
+    return [line for line in lines if len(line) <= MAX_TEXT_CHARS]
 
 
 def numeric_date(text: str) -> date | None:
@@ -58,8 +124,14 @@ def numeric_date(text: str) -> date | None:
     return found[1] if found else None
 
 
-def _first_date(text: str) -> tuple[int, date] | None:
+def _first_date(text: str, near: date | None = None, named: bool = False) -> tuple[int, date] | None:
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
+    if named:
+        candidates += [(m.start(), int(m[3]), _MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
+        candidates += [(m.start(), int(m[3]), _MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY.finditer(text)]
+    if near is not None:
+        candidates += [(m.start(), _closest_year(int(m[1]), int(m[2]), near), int(m[1]), int(m[2]))
+                       for m in _MONTH_DAY.finditer(text)]
     for match in _YMD.finditer(text):
         candidates.append((match.start(), int(match[1]), int(match[2]), int(match[3])))
     for match in _DMY.finditer(text):
@@ -75,6 +147,18 @@ def _first_date(text: str) -> tuple[int, date] | None:
         except ValueError:
             continue
     return None
+
+
+def _closest_year(month: int, day: int, near: date) -> int:
+    """The year in which month/day falls closest to `near` (a December 31st near January 2nd is
+    last year's); `near`'s year when the day does not exist."""
+    days = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            days.append((abs(date(year, month, day) - near), year))
+        except ValueError:
+            continue
+    return min(days, default=(timedelta(0), near.year))[1]
 
 
 def _headline(tree: Any) -> Any:
