@@ -95,6 +95,32 @@ def test_a_lead_already_in_the_text_is_not_repeated() -> None:
     assert restore_lead(text, LEAD, tree) == text
 
 
+def test_a_lead_whose_words_the_story_scatters_is_still_restored() -> None:
+    # Every word of the lead is somewhere in the story, but no paragraph says it: it is missing.
+    scattered = [
+        "The debate on the budget ran through a long night.",
+        "Staff in the city hall worked until dawn, a spokesperson said.",
+        "The plan that passed pleases almost nobody, one member said, and it ends a year's work.",
+    ]
+    text = "\n".join(scattered)
+    paragraphs = "".join(f"<p>{line}</p>" for line in scattered)
+    tree = load_html(page(f"<p class='standfirst'>{LEAD}</p><article>{paragraphs}</article>"))
+    assert restore_lead(text, LEAD, tree) == f"{LEAD}\n{text}"
+
+
+def test_a_lead_split_over_the_first_lines_is_not_repeated() -> None:
+    text = f"A long night of debate ends\nwith a budget that pleases almost nobody in the city hall.\n{PARAGRAPH}"
+    tree = load_html(page(f"<p>{LEAD}</p><p>{PARAGRAPH}</p>"))
+    assert restore_lead(text, LEAD, tree) == text
+
+
+def test_a_description_that_is_the_headline_is_not_a_lead() -> None:
+    headline = "Budget approved after a long night of debate in the city hall of Riverside"
+    tree = load_html(page(f"<h1>{headline}</h1><article><p>{PARAGRAPH}</p></article>"))
+    assert restore_lead(PARAGRAPH, headline, tree, headline) == PARAGRAPH
+    assert restore_lead(PARAGRAPH, headline, tree, "Riverside budget") == PARAGRAPH  # the page's <h1>
+
+
 def test_json_ld_article_body_replaces_a_stub_text() -> None:
     body = " ".join([PARAGRAPH] * 4)
     ld = json.dumps({"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", "articleBody": body}]})

@@ -130,7 +130,7 @@ def refined_text(text: str, title: str | None, description: str | None, tree: An
     """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
     text = drop_marked_lines(article_body_rescue(text, tree))
     text = drop_title_line(text, title, page_headlines(tree))
-    return restore_lead(text, description, tree) if text else text
+    return restore_lead(text, description, tree, title) if text else text
 
 
 def _observe_readability() -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 from newsflow.jsonld import json_ld_strings
@@ -135,10 +136,15 @@ def drop_marked_lines(text: str) -> str:
     return PARAGRAPH_SEPARATOR.join(kept)
 
 
-def restore_lead(text: str, description: str | None, tree: Any) -> str:
-    """The page's lead as the first paragraph, when the page shows it and the text lacks it."""
+def restore_lead(text: str, description: str | None, tree: Any, title: str | None = None) -> str:
+    """The page's lead as the first paragraph, when the page shows it and the text lacks it.
+
+    A description that is the headline again (some pages give their title as description) is
+    not a lead."""
     lead = normalize_text(description or "").replace(PARAGRAPH_SEPARATOR, " ")
-    if word_count(lead) < LEAD_MIN_WORDS or _covered(lead, text) > LEAD_MAX_COVERED:
+    if word_count(lead) < LEAD_MIN_WORDS or _lead_in_text(lead, text):
+        return text
+    if _is_headline(lead, title, page_headlines(tree)):
         return text
     if lead not in _visible_text(tree):
         return text  # only in <meta> or JSON-LD: a summary written for search engines, not the page's lead
@@ -160,6 +166,15 @@ def article_body_rescue(text: str, tree: Any) -> str:
 def json_ld_article_body(tree: Any) -> str | None:
     """The longest `articleBody` string in the page's JSON-LD blocks."""
     return max(json_ld_strings(tree, "articleBody"), key=len, default=None)
+
+
+def _lead_in_text(lead: str, text: str) -> bool:
+    """Whether one line of the text (or two adjacent ones) holds most of the lead's words: the lead
+    is there already, maybe as the start of the first paragraph. Counted over single lines, not the
+    whole text, since a lead's common words are always somewhere in a long story."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    windows = [*lines, *(f"{first} {second}" for first, second in pairwise(lines))]
+    return any(_covered(lead, window) > LEAD_MAX_COVERED for window in windows)
 
 
 def _covered(lead: str, text: str) -> float:
