@@ -9,8 +9,9 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
   it (kicker, breadcrumbs), even when the page's <h1> words it differently from <title>;
 - `restore_lead`: the lead (standfirst) that the page shows above the body and that
   trafilatura left out, found as the page's description shown in the page's own text;
-- `article_body_rescue`: JSON-LD `articleBody` when trafilatura found no article or a stub of
-  one (pages that render their text from scripts);
+- `article_body_rescue`: JSON-LD `articleBody`, else the story a script payload carries
+  (`newsflow.payload`), when trafilatura found no article or a stub of one (pages that render
+  their text from scripts);
 - `drop_marked_lines`: "Read more: …", "Czytaj też: …", "PUEDES VER: …" and other lines that a
   boilerplate marker opens (links to other stories, newsletter calls, calls to the reader such as
   "Got a story?"), and the linked headline after a bare marker;
@@ -28,6 +29,7 @@ from itertools import pairwise
 from typing import Any
 
 from newsflow.jsonld import json_ld_strings
+from newsflow.payload import script_payload_text
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_count, word_tokens
 
 TITLE_LINE_MAX_WORDS = 40
@@ -151,15 +153,16 @@ def restore_lead(text: str, description: str | None, tree: Any, title: str | Non
     return f"{lead}{PARAGRAPH_SEPARATOR}{text}"
 
 
-def article_body_rescue(text: str, tree: Any) -> str:
-    """JSON-LD articleBody in place of a missing or stub text, when it is much longer."""
+def article_body_rescue(text: str, tree: Any, title: str | None = None) -> str:
+    """The page's own copy of the story in place of a missing or stub text, when it is much longer:
+    JSON-LD `articleBody`, else the body a script payload carries (`newsflow.payload`)."""
     words = word_count(text)
     if words >= STUB_WORDS:
         return text
-    body = normalize_text(json_ld_article_body(tree) or "")
-    body_words = word_count(body)
-    if body_words >= STUB_WORDS and body_words >= RESCUE_MIN_RATIO * words:
-        return body
+    for body in (normalize_text(json_ld_article_body(tree) or ""), script_payload_text(tree, title) or ""):
+        body_words = word_count(body)
+        if body_words >= STUB_WORDS and body_words >= RESCUE_MIN_RATIO * words:
+            return body
     return text
 
 
