@@ -121,6 +121,19 @@ def test_a_description_that_is_the_headline_is_not_a_lead() -> None:
     assert restore_lead(PARAGRAPH, headline, tree, "Riverside budget") == PARAGRAPH  # the page's <h1>
 
 
+def test_a_description_cut_short_restores_the_whole_lead_the_page_shows() -> None:
+    cut = "A long night of debate ends with a budget that pleases ..."
+    tree = load_html(page(f"<div class='hook'><div>{LEAD}</div></div><article><p>{PARAGRAPH}</p></article>"))
+    assert restore_lead(PARAGRAPH, cut, tree) == f"{LEAD}\n{PARAGRAPH}"
+
+
+def test_a_description_cut_short_never_brings_back_a_whole_body() -> None:
+    cut = "A long night of debate ends with a budget that pleases …"
+    body = " ".join([LEAD, *[PARAGRAPH] * 5])
+    tree = load_html(page(f"<article><p>{body}</p></article>"))
+    assert restore_lead(PARAGRAPH, cut, tree) == PARAGRAPH
+
+
 def test_json_ld_article_body_replaces_a_stub_text() -> None:
     body = " ".join([PARAGRAPH] * 4)
     ld = json.dumps({"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", "articleBody": body}]})

@@ -43,7 +43,11 @@ MAX_HEADLINES = 5
 MAX_HEADLINE_DROPS = 2
 LEAD_MIN_WORDS = 8
 LEAD_MAX_COVERED = 0.7
-"""A lead is restored only when at most this share of its words are in the text already."""
+"""A lead is restored only when no line (or two adjacent lines) of the text has more than this
+share of its words."""
+TRUNCATED_LEAD_MAX_RATIO = 3
+"""A description cut short ("…") stands for the page's paragraph it begins, when that paragraph
+has at most this many times its words (plus five): not a whole article body that starts alike."""
 STUB_WORDS = 50
 RESCUE_MIN_RATIO = 3.0
 """articleBody replaces a text under STUB_WORDS words only when it is this many times longer."""
@@ -75,6 +79,8 @@ UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
+_TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
+_STARTS_WITH = "//body//*[self::p or self::div or self::h2 or self::span][starts-with(normalize-space(.), $prefix)]"
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
 
@@ -148,9 +154,24 @@ def restore_lead(text: str, description: str | None, tree: Any, title: str | Non
         return text
     if _is_headline(lead, title, page_headlines(tree)):
         return text
-    if lead not in _visible_text(tree):
+    shown = _shown_lead(lead, tree)
+    if shown is None or _lead_in_text(shown, text):
         return text  # only in <meta> or JSON-LD: a summary written for search engines, not the page's lead
-    return f"{lead}{PARAGRAPH_SEPARATOR}{text}"
+    return f"{shown}{PARAGRAPH_SEPARATOR}{text}"
+
+
+def _shown_lead(lead: str, tree: Any) -> str | None:
+    """The lead as the page shows it: the description itself, or, when the description is cut
+    short ("…", "..."), the whole paragraph of the page that it begins."""
+    cut = _TRUNCATED.sub("", lead)
+    if cut == lead:
+        return lead if lead in _visible_text(tree) else None
+    if word_count(cut) < LEAD_MIN_WORDS:
+        return None
+    shown = tree.xpath(_STARTS_WITH, prefix=cut)
+    texts = [normalize_text(" ".join(element.itertext())).replace(PARAGRAPH_SEPARATOR, " ") for element in shown]
+    fitting = [text for text in texts if word_count(text) <= TRUNCATED_LEAD_MAX_RATIO * word_count(cut) + 5]
+    return min(fitting, key=len, default=None)
 
 
 def article_body_rescue(text: str, tree: Any, title: str | None = None) -> str:
