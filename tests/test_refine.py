@@ -13,6 +13,7 @@ from newsflow.extract import page_tree as load_html
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
+    drop_related_tail,
     drop_title_line,
     drop_unconfirmed_lines,
     json_ld_article_body,
@@ -274,3 +275,23 @@ def test_extract_article_drops_a_credit_line_the_json_ld_article_body_leaves_out
     article = extract_article(html, "https://news.example/budget")
     assert article is not None
     assert article.text == "\n".join(STORY_PARAGRAPHS)
+
+
+STORY_LINES = [PARAGRAPH, LEAD, "The library will open in two years, the mayor said, if the builders keep to the plan."]
+TEASERS = ["Flooding closes the coast road again", "The harbour ferry will run all winter for the first time in years."]
+
+
+def test_a_block_of_other_stories_at_the_end_is_dropped_from_its_heading() -> None:
+    text = "\n".join([*STORY_LINES, "More from The Riverside Courier", *TEASERS])
+    assert drop_related_tail(text) == "\n".join(STORY_LINES)
+
+
+def test_a_related_heading_followed_by_a_long_paragraph_stays() -> None:
+    long_paragraph = " ".join([PARAGRAPH] * 3)
+    text = "\n".join([*STORY_LINES, "Popular", long_paragraph, *TEASERS])
+    assert drop_related_tail(text) == text
+
+
+def test_a_related_heading_in_the_first_half_of_the_text_stays() -> None:
+    text = "\n".join(["Related", *STORY_LINES, *TEASERS, PARAGRAPH])
+    assert drop_related_tail(text) == text

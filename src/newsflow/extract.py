@@ -44,6 +44,7 @@ from newsflow.models import ExtractedArticle
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
+    drop_related_tail,
     drop_title_line,
     drop_unconfirmed_lines,
     json_ld_article_body,
@@ -138,7 +139,7 @@ def page_tree(html: str) -> Any:
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
     """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
-    text = drop_marked_lines(article_body_rescue(text, tree, title))
+    text = drop_related_tail(drop_marked_lines(article_body_rescue(text, tree, title)))
     text = drop_title_line(text, title, page_headlines(tree))
     return restore_lead(text, description, tree, title) if text else text
 

@@ -15,6 +15,8 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
 - `drop_marked_lines`: "Read more: …", "Czytaj też: …", "PUEDES VER: …" and other lines that a
   boilerplate marker opens (links to other stories, newsletter calls, calls to the reader such as
   "Got a story?"), and the linked headline after a bare marker;
+- `drop_related_tail`: a block of other stories' teasers at the end of the text, from its heading
+  ("More from …", "Popular", "You might also like", "Meistgelesen") on;
 - `drop_unconfirmed_lines`: short lines that a second opinion does not have, when the two
   agree on the rest: captions, credits, teasers. The second opinions are readability-lxml's
   extraction of the page, which trafilatura computes anyway, then the page's JSON-LD
@@ -72,12 +74,25 @@ BOILERPLATE_MARKERS = (
     "please read our comment", "we want to hear what you think", "for more stories like this",
     "enjoying our latest content",
 )  # fmt: skip
+RELATED_HEADINGS = (
+    "more from", "more stories", "more news", "most read", "most popular", "popular", "related", "recommended",
+    "you may also like", "you might also like", "read next", "trending", "top stories", "latest news",
+    "meistgelesen", "das könnte sie auch interessieren", "weitere artikel", "mehr aus", "lo más leído",
+    "más noticias", "más leídas", "les plus lus", "à lire aussi", "najczęściej czytane", "więcej z",
+    "mais lidas", "i più letti", "mest lest", "mest läst",
+)  # fmt: skip
+RELATED_HEADING_MAX_WORDS = 6
+RELATED_TAIL_MAX_WORDS = 40
+"""A heading of other stories ("More from The Nation", "Popular", "You might also like") in the
+second half of the text ends the story when no line after it has more than RELATED_TAIL_MAX_WORDS
+words: what follows is teasers (headline, one-line summary), not the story going on."""
 CONFIRM_MIN_AGREEMENT = 0.9
 """Lines are checked against readability's text only when the two texts agree this much (token F1)."""
 UNCONFIRMED_LINE_MAX_WORDS = 20
 UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
+_RELATED = re.compile(r"^\W*(?:" + "|".join(re.escape(heading) for heading in RELATED_HEADINGS) + r")\b", re.IGNORECASE)
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
 _TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
 _STARTS_WITH = "//body//*[self::p or self::div or self::h2 or self::span][starts-with(normalize-space(.), $prefix)]"
@@ -142,6 +157,19 @@ def drop_marked_lines(text: str) -> str:
             kept.append(line)
         drop_headline = False
     return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def drop_related_tail(text: str) -> str:
+    """The text without a block of other stories' teasers at its end, from its heading on (see
+    RELATED_HEADINGS)."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    for index in range(len(lines) // 2, len(lines)):
+        line = lines[index]
+        if word_count(line) <= RELATED_HEADING_MAX_WORDS and _RELATED.match(line):
+            if all(word_count(after) <= RELATED_TAIL_MAX_WORDS for after in lines[index + 1 :]):
+                return PARAGRAPH_SEPARATOR.join(lines[:index])
+            return text
+    return text
 
 
 def restore_lead(text: str, description: str | None, tree: Any, title: str | None = None) -> str:
