@@ -295,3 +295,19 @@ def test_a_related_heading_followed_by_a_long_paragraph_stays() -> None:
 def test_a_related_heading_in_the_first_half_of_the_text_stays() -> None:
     text = "\n".join(["Related", *STORY_LINES, *TEASERS, PARAGRAPH])
     assert drop_related_tail(text) == text
+
+
+def test_notices_to_the_reader_are_dropped_wherever_their_phrase_is() -> None:
+    notices = [
+        "Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.",
+        "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird.",
+        "Sign up (it's quick and free) or sign in now.",
+    ]
+    text = "\n".join([PARAGRAPH, *notices, LEAD])
+    assert drop_marked_lines(text) == f"{PARAGRAPH}\n{LEAD}"
+
+
+def test_a_long_paragraph_with_a_notice_phrase_stays() -> None:
+    long_paragraph = f"{PARAGRAPH} Readers who want to continue reading the minutes can ask the clerk. " * 3
+    text = f"{PARAGRAPH}\n{long_paragraph.strip()}"
+    assert drop_marked_lines(text) == text

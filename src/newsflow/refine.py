@@ -74,6 +74,21 @@ BOILERPLATE_MARKERS = (
     "please read our comment", "we want to hear what you think", "for more stories like this",
     "enjoying our latest content",
 )  # fmt: skip
+NOTICE_PHRASES = (
+    # an embed held back until the reader consents
+    "externen inhalt", "externer inhalt", "externe inhalte", "ein klick für den datenschutz",
+    "ich bin damit einverstanden, dass", "empfohlener redaktioneller inhalt", "this content is not available",
+    "to view this content", "manage your consent", "manage consent", "enable javascript", "javascript is disabled",
+    # the paywall, the account and the sign-up box
+    "il vous reste", "la suite est réservée aux abonnés", "réservé aux abonnés", "already a subscriber",
+    "already have an account", "to continue reading", "subscribe to continue", "or sign in now",
+    "tu suscripción se está usando", "exclusivo para suscriptores", "newsletter abonnieren", "jetzt abonnieren",
+    "never miss our top stories", "for the latest news updates",
+)  # fmt: skip
+NOTICE_LINE_MAX_WORDS = 50
+"""A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
+to its reader, not the story: "Il vous reste 57% de cet article à lire", "Ich bin damit
+einverstanden, dass mir der externe Inhalt angezeigt wird", "Sign up (it's quick and free) or sign in now"."""
 RELATED_HEADINGS = (
     "more from", "more stories", "more news", "most read", "most popular", "popular", "related", "recommended",
     "you may also like", "you might also like", "read next", "trending", "top stories", "latest news",
@@ -92,6 +107,7 @@ UNCONFIRMED_LINE_MAX_WORDS = 20
 UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
+_NOTICE = re.compile("|".join(re.escape(phrase) for phrase in NOTICE_PHRASES), re.IGNORECASE)
 _RELATED = re.compile(r"^\W*(?:" + "|".join(re.escape(heading) for heading in RELATED_HEADINGS) + r")\b", re.IGNORECASE)
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
 _TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
@@ -145,13 +161,16 @@ def page_headlines(tree: Any) -> list[str]:
 
 
 def drop_marked_lines(text: str) -> str:
-    """The text without lines that a boilerplate marker opens (see BOILERPLATE_MARKERS)."""
+    """The text without lines that a boilerplate marker opens (see BOILERPLATE_MARKERS), and
+    without the page's notices to the reader (NOTICE_PHRASES: consent, paywall, sign-up)."""
     kept: list[str] = []
     drop_headline = False
     for line in text.split(PARAGRAPH_SEPARATOR):
         words = word_count(line)
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
+            continue
+        if words <= NOTICE_LINE_MAX_WORDS and _NOTICE.search(line):
             continue
         if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
             kept.append(line)
