@@ -44,7 +44,7 @@ ABOVE_HEADLINE_MAX_WORDS words (a kicker, breadcrumb items, "FAQ"), which go wit
 MAX_HEADLINES = 5
 MAX_HEADLINE_DROPS = 2
 LEAD_MIN_WORDS = 8
-LEAD_MAX_COVERED = 0.7
+LEAD_MAX_COVERED = 0.9
 """A lead is restored only when no line (or two adjacent lines) of the text has more than this
 share of its words."""
 TRUNCATED_LEAD_MAX_RATIO = 3
