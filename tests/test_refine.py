@@ -279,22 +279,33 @@ def test_extract_article_drops_a_credit_line_the_json_ld_article_body_leaves_out
 
 STORY_LINES = [PARAGRAPH, LEAD, "The library will open in two years, the mayor said, if the builders keep to the plan."]
 TEASERS = ["Flooding closes the coast road again", "The harbour ferry will run all winter for the first time in years."]
+TEASER_PAGE = page(f"<article>{''.join(f'<p>{line}</p>' for line in STORY_LINES)}</article>"
+                   f"<aside><h2>More from The Riverside Courier</h2><a href='/flood'>{TEASERS[0]}</a>"
+                   f"<p>{TEASERS[1]}</p></aside>")
 
 
 def test_a_block_of_other_stories_at_the_end_is_dropped_from_its_heading() -> None:
     text = "\n".join([*STORY_LINES, "More from The Riverside Courier", *TEASERS])
-    assert drop_related_tail(text) == "\n".join(STORY_LINES)
+    assert drop_related_tail(text, load_html(TEASER_PAGE)) == "\n".join(STORY_LINES)
+
+
+def test_the_story_going_on_after_a_widget_heading_stays() -> None:
+    # "Most read in Football" heads a widget inside the story; what follows is the story, not links.
+    quotes = ['"Your life changes," he said.', '"I was there when he started to walk, and I will not forget it."']
+    text = "\n".join([*STORY_LINES, "Most read in Football", *quotes])
+    tree = load_html(page(f"<article>{''.join(f'<p>{line}</p>' for line in [*STORY_LINES, *quotes])}</article>"))
+    assert drop_related_tail(text, tree) == text
 
 
 def test_a_related_heading_followed_by_a_long_paragraph_stays() -> None:
     long_paragraph = " ".join([PARAGRAPH] * 3)
     text = "\n".join([*STORY_LINES, "Popular", long_paragraph, *TEASERS])
-    assert drop_related_tail(text) == text
+    assert drop_related_tail(text, load_html(TEASER_PAGE)) == text
 
 
 def test_a_related_heading_in_the_first_half_of_the_text_stays() -> None:
     text = "\n".join(["Related", *STORY_LINES, *TEASERS, PARAGRAPH])
-    assert drop_related_tail(text) == text
+    assert drop_related_tail(text, load_html(TEASER_PAGE)) == text
 
 
 def test_notices_to_the_reader_are_dropped_wherever_their_phrase_is() -> None:

@@ -139,7 +139,7 @@ def page_tree(html: str) -> Any:
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
     """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
-    text = drop_related_tail(drop_marked_lines(article_body_rescue(text, tree, title)))
+    text = drop_related_tail(drop_marked_lines(article_body_rescue(text, tree, title)), tree)
     text = drop_title_line(text, title, page_headlines(tree))
     return restore_lead(text, description, tree, title) if text else text
 

@@ -98,9 +98,12 @@ RELATED_HEADINGS = (
 )  # fmt: skip
 RELATED_HEADING_MAX_WORDS = 6
 RELATED_TAIL_MAX_WORDS = 40
+RELATED_MIN_LINKED = 0.3
+LINK_LINE_SHARE = 0.4
 """A heading of other stories ("More from The Nation", "Popular", "You might also like") in the
 second half of the text ends the story when no line after it has more than RELATED_TAIL_MAX_WORDS
-words: what follows is teasers (headline, one-line summary), not the story going on."""
+words and at least RELATED_MIN_LINKED of them are link texts of the page: what follows is teasers
+(a linked headline, a one-line summary), not the story going on."""
 CONFIRM_MIN_AGREEMENT = 0.9
 """Lines are checked against readability's text only when the two texts agree this much (token F1)."""
 UNCONFIRMED_LINE_MAX_WORDS = 20
@@ -178,17 +181,33 @@ def drop_marked_lines(text: str) -> str:
     return PARAGRAPH_SEPARATOR.join(kept)
 
 
-def drop_related_tail(text: str) -> str:
+def drop_related_tail(text: str, tree: Any) -> str:
     """The text without a block of other stories' teasers at its end, from its heading on (see
-    RELATED_HEADINGS)."""
+    RELATED_HEADINGS): only when the lines after the heading are short and RELATED_MIN_LINKED of
+    them are the page's links (teaser headlines link to their stories; a story that goes on after
+    a "Most read in Football" widget's heading is not linked text)."""
     lines = text.split(PARAGRAPH_SEPARATOR)
     for index in range(len(lines) // 2, len(lines)):
         line = lines[index]
         if word_count(line) <= RELATED_HEADING_MAX_WORDS and _RELATED.match(line):
-            if all(word_count(after) <= RELATED_TAIL_MAX_WORDS for after in lines[index + 1 :]):
+            after = lines[index + 1 :]
+            if all(word_count(line) <= RELATED_TAIL_MAX_WORDS for line in after) and _mostly_linked(after, tree):
                 return PARAGRAPH_SEPARATOR.join(lines[:index])
-            return text
     return text
+
+
+def _mostly_linked(lines: list[str], tree: Any) -> bool:
+    """Whether RELATED_MIN_LINKED of the lines are for LINK_LINE_SHARE or more a link's text (of two
+    words or more)."""
+    if not lines:
+        return True
+    anchors = [" ".join(word_tokens(" ".join(anchor.itertext()))) for anchor in tree.iterfind(".//a")]
+    anchors = [anchor for anchor in anchors if anchor.count(" ") >= 1]
+    linked = 0
+    for line in lines:
+        folded = " ".join(word_tokens(line))
+        linked += any(anchor in folded and len(anchor) >= LINK_LINE_SHARE * len(folded) for anchor in anchors)
+    return linked >= RELATED_MIN_LINKED * len(lines)
 
 
 def restore_lead(text: str, description: str | None, tree: Any, title: str | None = None) -> str:
