@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from newsflow import payload
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
 from newsflow.payload import reads_as_body, script_payload_text
@@ -98,3 +101,13 @@ def test_extract_article_finds_the_story_of_a_page_that_renders_it_from_scripts(
     assert article.text == "\n".join(STORY * 2)
     assert article.title == TITLE
     assert article.published_date is not None and article.published_date.isoformat() == "2026-03-14"
+
+
+def test_script_text_past_the_budget_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A hostile page of endless strings costs a bounded time: text past MAX_SCRIPT_CHARS is not read.
+    monkeypatch.setattr(payload, "MAX_SCRIPT_CHARS", 2_000)
+    first = next_data_script(paragraph_blocks(STORY))
+    filler = "<script>var pad = '" + "x" * 3_000 + "';</script>"
+    later = next_data_script(paragraph_blocks(STORY * 3))
+    tree = load_html(shell_page(first + filler + later))
+    assert script_payload_text(tree, TITLE) == "\n".join([TITLE, *STORY])

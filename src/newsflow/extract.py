@@ -12,7 +12,8 @@ and turns every failure into an `Outcome` instead of an exception:
 trafilatura's own extraction is preferred to the larger container its fallbacks replaced a
 whole article by (`newsflow.choose`). Page furniture leaves the text (bylines, datelines,
 credits, ad labels: `newsflow.furniture`), which is then corrected with the page's own signals
-(`newsflow.refine`: headline line, lead, JSON-LD articleBody, and short lines that
+(`newsflow.refine`: headline line, lead, JSON-LD articleBody or a script payload's story for
+pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
 confirm), the declared language checked against the text (`newsflow.language`), and the date
 checked against JSON-LD and kept in the publisher's own offset (`newsflow.dates`). Options,

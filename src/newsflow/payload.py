@@ -29,6 +29,9 @@ from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_co
 
 MIN_SCRIPT_CHARS = 200
 """Scripts shorter than this hold no article."""
+MAX_SCRIPT_CHARS = 2_000_000
+"""At most this much script text is read on one page (the largest script on the corpora is 0.85
+MB), so a hostile page of endless strings costs a bounded time."""
 MIN_LITERAL_CHARS = 30
 """String literals shorter than this are keys, ids and labels, never a paragraph."""
 PROSE_MIN_WORDS = 6
@@ -59,12 +62,14 @@ def script_payload_text(tree: Any, title: str | None) -> str | None:
     """The longest run of prose strings in the page's inline scripts that reads as the story
     under `title` (`reads_as_body`), as normalised text; None when there is none."""
     best: list[str] = []
+    budget = MAX_SCRIPT_CHARS
     for script in tree.iterfind(".//script"):
         if script.get("src") or (script.get("type") or "").strip().lower() in _SKIPPED_TYPES:
             continue
-        source = script.text or ""
+        source = (script.text or "")[:budget]
         if len(source) < MIN_SCRIPT_CHARS:
             continue
+        budget -= len(source)
         for run in _prose_runs(source, depth=1):
             if _words(run) > _words(best) and reads_as_body(run, title):
                 best = run
