@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsflow import payload
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
 from newsflow.payload import reads_as_body, script_payload_text
 from newsflow.refine import article_body_rescue
+from newsflow.text import normalize_text
 
 TITLE = "Riverside council approves the new library budget"
 STORY = [
@@ -111,3 +114,20 @@ def test_script_text_past_the_budget_is_not_read(monkeypatch: pytest.MonkeyPatch
     later = next_data_script(paragraph_blocks(STORY * 3))
     tree = load_html(shell_page(first + filler + later))
     assert script_payload_text(tree, TITLE) == "\n".join([TITLE, *STORY])
+
+
+def test_a_lone_surrogate_escape_in_a_payload_leaves_valid_text() -> None:
+    # JSON can escape half an emoji ("\ud83d" alone); Python decodes it to a str UTF-8 cannot encode.
+    blocks = paragraph_blocks([f"{STORY[0]} \\ud83d", *STORY[1:]])
+    script = next_data_script(blocks).replace("\\\\ud83d", "\\ud83d")
+    text = script_payload_text(load_html(shell_page(script)), TITLE)
+    assert text is not None and STORY[1] in text
+    text.encode("utf-8")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=120), max_size=12))
+def test_any_payload_strings_give_normal_text_or_none(strings: list[str]) -> None:
+    script = f"<script>window.state = {json.dumps({'items': strings, 'story': STORY})};</script>"
+    text = script_payload_text(load_html(shell_page(script)), TITLE)
+    assert text is None or (text == normalize_text(text) and text.encode("utf-8"))

@@ -51,6 +51,7 @@ TITLE_LINE_F1 = 0.7
 """A line this close to the title (token F1) is the headline, which a payload keeps beside the body;
 it does not count as the body speaking of the title."""
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.){' + str(MIN_LITERAL_CHARS) + r',})"')
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _CODE_MARKS = frozenset("{}()[]=;<>|/\\_$#*+^~")
 _SKIPPED_TYPES = frozenset({"application/ld+json", "text/css", "text/template", "text/html"})
 _CODE = re.compile(r"function\s*\(|=>|\{\s*\"?[\w$-]+\"?\s*:|\bvar\s|\bconst\s|;\s*\w+\s*=")
@@ -119,11 +120,13 @@ def _prose_runs(source: str, depth: int) -> Iterator[list[str]]:
 
 
 def _decoded(literal: str) -> str | None:
+    """The string a literal stands for; a lone surrogate escape ("\\ud83d" without its pair), which
+    no UTF-8 text can hold, is left out."""
     try:
         value = json.loads(f'"{literal}"')
     except ValueError:
         return None
-    return value if isinstance(value, str) else None
+    return _LONE_SURROGATE.sub("", value) if isinstance(value, str) else None
 
 
 def _is_json_text(value: str) -> bool:
