@@ -13,6 +13,7 @@ from newsflow.extract import page_tree as load_html
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
+    drop_related_tail,
     drop_title_line,
     drop_unconfirmed_lines,
     json_ld_article_body,
@@ -93,6 +94,45 @@ def test_a_lead_already_in_the_text_is_not_repeated() -> None:
     text = f"{LEAD}\n{PARAGRAPH}"
     tree = load_html(page(f"<p>{LEAD}</p><p>{PARAGRAPH}</p>"))
     assert restore_lead(text, LEAD, tree) == text
+
+
+def test_a_lead_whose_words_the_story_scatters_is_still_restored() -> None:
+    # Every word of the lead is somewhere in the story, but no paragraph says it: it is missing.
+    scattered = [
+        "The debate on the budget ran through a long night.",
+        "Staff in the city hall worked until dawn, a spokesperson said.",
+        "The plan that passed pleases almost nobody, one member said, and it ends a year's work.",
+    ]
+    text = "\n".join(scattered)
+    paragraphs = "".join(f"<p>{line}</p>" for line in scattered)
+    tree = load_html(page(f"<p class='standfirst'>{LEAD}</p><article>{paragraphs}</article>"))
+    assert restore_lead(text, LEAD, tree) == f"{LEAD}\n{text}"
+
+
+def test_a_lead_split_over_the_first_lines_is_not_repeated() -> None:
+    text = f"A long night of debate ends\nwith a budget that pleases almost nobody in the city hall.\n{PARAGRAPH}"
+    tree = load_html(page(f"<p>{LEAD}</p><p>{PARAGRAPH}</p>"))
+    assert restore_lead(text, LEAD, tree) == text
+
+
+def test_a_description_that_is_the_headline_is_not_a_lead() -> None:
+    headline = "Budget approved after a long night of debate in the city hall of Riverside"
+    tree = load_html(page(f"<h1>{headline}</h1><article><p>{PARAGRAPH}</p></article>"))
+    assert restore_lead(PARAGRAPH, headline, tree, headline) == PARAGRAPH
+    assert restore_lead(PARAGRAPH, headline, tree, "Riverside budget") == PARAGRAPH  # the page's <h1>
+
+
+def test_a_description_cut_short_restores_the_whole_lead_the_page_shows() -> None:
+    cut = "A long night of debate ends with a budget that pleases ..."
+    tree = load_html(page(f"<div class='hook'><div>{LEAD}</div></div><article><p>{PARAGRAPH}</p></article>"))
+    assert restore_lead(PARAGRAPH, cut, tree) == f"{LEAD}\n{PARAGRAPH}"
+
+
+def test_a_description_cut_short_never_brings_back_a_whole_body() -> None:
+    cut = "A long night of debate ends with a budget that pleases …"
+    body = " ".join([LEAD, *[PARAGRAPH] * 5])
+    tree = load_html(page(f"<article><p>{body}</p></article>"))
+    assert restore_lead(PARAGRAPH, cut, tree) == PARAGRAPH
 
 
 def test_json_ld_article_body_replaces_a_stub_text() -> None:
@@ -235,3 +275,50 @@ def test_extract_article_drops_a_credit_line_the_json_ld_article_body_leaves_out
     article = extract_article(html, "https://news.example/budget")
     assert article is not None
     assert article.text == "\n".join(STORY_PARAGRAPHS)
+
+
+STORY_LINES = [PARAGRAPH, LEAD, "The library will open in two years, the mayor said, if the builders keep to the plan."]
+TEASERS = ["Flooding closes the coast road again", "The harbour ferry will run all winter for the first time in years."]
+TEASER_PAGE = page(f"<article>{''.join(f'<p>{line}</p>' for line in STORY_LINES)}</article>"
+                   f"<aside><h2>More from The Riverside Courier</h2><a href='/flood'>{TEASERS[0]}</a>"
+                   f"<p>{TEASERS[1]}</p></aside>")
+
+
+def test_a_block_of_other_stories_at_the_end_is_dropped_from_its_heading() -> None:
+    text = "\n".join([*STORY_LINES, "More from The Riverside Courier", *TEASERS])
+    assert drop_related_tail(text, load_html(TEASER_PAGE)) == "\n".join(STORY_LINES)
+
+
+def test_the_story_going_on_after_a_widget_heading_stays() -> None:
+    # "Most read in Football" heads a widget inside the story; what follows is the story, not links.
+    quotes = ['"Your life changes," he said.', '"I was there when he started to walk, and I will not forget it."']
+    text = "\n".join([*STORY_LINES, "Most read in Football", *quotes])
+    tree = load_html(page(f"<article>{''.join(f'<p>{line}</p>' for line in [*STORY_LINES, *quotes])}</article>"))
+    assert drop_related_tail(text, tree) == text
+
+
+def test_a_related_heading_followed_by_a_long_paragraph_stays() -> None:
+    long_paragraph = " ".join([PARAGRAPH] * 3)
+    text = "\n".join([*STORY_LINES, "Popular", long_paragraph, *TEASERS])
+    assert drop_related_tail(text, load_html(TEASER_PAGE)) == text
+
+
+def test_a_related_heading_in_the_first_half_of_the_text_stays() -> None:
+    text = "\n".join(["Related", *STORY_LINES, *TEASERS, PARAGRAPH])
+    assert drop_related_tail(text, load_html(TEASER_PAGE)) == text
+
+
+def test_notices_to_the_reader_are_dropped_wherever_their_phrase_is() -> None:
+    notices = [
+        "Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.",
+        "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird.",
+        "Sign up (it's quick and free) or sign in now.",
+    ]
+    text = "\n".join([PARAGRAPH, *notices, LEAD])
+    assert drop_marked_lines(text) == f"{PARAGRAPH}\n{LEAD}"
+
+
+def test_a_long_paragraph_with_a_notice_phrase_stays() -> None:
+    long_paragraph = f"{PARAGRAPH} Readers who want to continue reading the minutes can ask the clerk. " * 3
+    text = f"{PARAGRAPH}\n{long_paragraph.strip()}"
+    assert drop_marked_lines(text) == text

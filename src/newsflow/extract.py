@@ -12,7 +12,8 @@ and turns every failure into an `Outcome` instead of an exception:
 trafilatura's own extraction is preferred to the larger container its fallbacks replaced a
 whole article by (`newsflow.choose`). Page furniture leaves the text (bylines, datelines,
 credits, ad labels: `newsflow.furniture`), which is then corrected with the page's own signals
-(`newsflow.refine`: headline line, lead, JSON-LD articleBody, and short lines that
+(`newsflow.refine`: headline line, lead, JSON-LD articleBody or a script payload's story for
+pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
 confirm), the declared language checked against the text (`newsflow.language`), and the date
 checked against JSON-LD and kept in the publisher's own offset (`newsflow.dates`). Options,
@@ -24,12 +25,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
 
 import trafilatura.core as trafilatura_core
 import trafilatura.external as trafilatura_external
 from trafilatura import bare_extraction
+from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
@@ -42,6 +45,7 @@ from newsflow.models import ExtractedArticle
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
+    drop_related_tail,
     drop_title_line,
     drop_unconfirmed_lines,
     json_ld_article_body,
@@ -95,7 +99,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         tree, url=url, date_extraction_params=_date_params(), **TRAFILATURA_OPTIONS
     )
     if not isinstance(document, Document):
-        return None
+        document = _metadata_only(tree, url)  # no text in the HTML: the page's scripts may carry it
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
     readability = _readability_text(_readability_seen.summary)
@@ -121,6 +125,14 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     )
 
 
+def _metadata_only(tree: Any, url: str) -> Document:
+    """The page's metadata when trafilatura found no text at all (it then returns nothing), so
+    that a story carried by the page's JSON-LD or script payload keeps its title and date."""
+    document = extract_metadata(deepcopy(tree), url, _date_params())
+    document.text = ""
+    return document
+
+
 def page_tree(html: str) -> Any:
     """The page as trafilatura parses it (an lxml tree), or None when it is not HTML at all."""
     return load_html(html)
@@ -128,9 +140,9 @@ def page_tree(html: str) -> Any:
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
     """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
-    text = drop_marked_lines(article_body_rescue(text, tree))
+    text = drop_related_tail(drop_marked_lines(article_body_rescue(text, tree, title)), tree)
     text = drop_title_line(text, title, page_headlines(tree))
-    return restore_lead(text, description, tree) if text else text
+    return restore_lead(text, description, tree, title) if text else text
 
 
 def _observe_readability() -> None:

@@ -9,11 +9,14 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
   it (kicker, breadcrumbs), even when the page's <h1> words it differently from <title>;
 - `restore_lead`: the lead (standfirst) that the page shows above the body and that
   trafilatura left out, found as the page's description shown in the page's own text;
-- `article_body_rescue`: JSON-LD `articleBody` when trafilatura found no article or a stub of
-  one (pages that render their text from scripts);
+- `article_body_rescue`: JSON-LD `articleBody`, else the story a script payload carries
+  (`newsflow.payload`), when trafilatura found no article or a stub of one (pages that render
+  their text from scripts);
 - `drop_marked_lines`: "Read more: …", "Czytaj też: …", "PUEDES VER: …" and other lines that a
   boilerplate marker opens (links to other stories, newsletter calls, calls to the reader such as
   "Got a story?"), and the linked headline after a bare marker;
+- `drop_related_tail`: a block of other stories' teasers at the end of the text, from its heading
+  ("More from …", "Popular", "You might also like", "Meistgelesen") on;
 - `drop_unconfirmed_lines`: short lines that a second opinion does not have, when the two
   agree on the rest: captions, credits, teasers. The second opinions are readability-lxml's
   extraction of the page, which trafilatura computes anyway, then the page's JSON-LD
@@ -24,9 +27,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 from newsflow.jsonld import json_ld_strings
+from newsflow.payload import script_payload_text
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_count, word_tokens
 
 TITLE_LINE_MAX_WORDS = 40
@@ -39,8 +44,12 @@ ABOVE_HEADLINE_MAX_WORDS words (a kicker, breadcrumb items, "FAQ"), which go wit
 MAX_HEADLINES = 5
 MAX_HEADLINE_DROPS = 2
 LEAD_MIN_WORDS = 8
-LEAD_MAX_COVERED = 0.7
-"""A lead is restored only when at most this share of its words are in the text already."""
+LEAD_MAX_COVERED = 0.9
+"""A lead is restored only when no line (or two adjacent lines) of the text has more than this
+share of its words."""
+TRUNCATED_LEAD_MAX_RATIO = 3
+"""A description cut short ("…") stands for the page's paragraph it begins, when that paragraph
+has at most this many times its words (plus five): not a whole article body that starts alike."""
 STUB_WORDS = 50
 RESCUE_MIN_RATIO = 3.0
 """articleBody replaces a text under STUB_WORDS words only when it is this many times longer."""
@@ -65,13 +74,47 @@ BOILERPLATE_MARKERS = (
     "please read our comment", "we want to hear what you think", "for more stories like this",
     "enjoying our latest content",
 )  # fmt: skip
+NOTICE_PHRASES = (
+    # an embed held back until the reader consents
+    "externen inhalt", "externer inhalt", "externe inhalte", "ein klick für den datenschutz",
+    "ich bin damit einverstanden, dass", "empfohlener redaktioneller inhalt", "this content is not available",
+    "to view this content", "manage your consent", "manage consent", "enable javascript", "javascript is disabled",
+    # the paywall, the account and the sign-up box
+    "il vous reste", "la suite est réservée aux abonnés", "réservé aux abonnés", "already a subscriber",
+    "already have an account", "to continue reading", "subscribe to continue", "or sign in now",
+    "tu suscripción se está usando", "exclusivo para suscriptores", "newsletter abonnieren", "jetzt abonnieren",
+    "never miss our top stories", "for the latest news updates",
+)  # fmt: skip
+NOTICE_LINE_MAX_WORDS = 50
+"""A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
+to its reader, not the story: "Il vous reste 57% de cet article à lire", "Ich bin damit
+einverstanden, dass mir der externe Inhalt angezeigt wird", "Sign up (it's quick and free) or sign in now"."""
+RELATED_HEADINGS = (
+    "more from", "more stories", "more news", "most read", "most popular", "popular", "related", "recommended",
+    "you may also like", "you might also like", "read next", "trending", "top stories", "latest news",
+    "meistgelesen", "das könnte sie auch interessieren", "weitere artikel", "mehr aus", "lo más leído",
+    "más noticias", "más leídas", "les plus lus", "à lire aussi", "najczęściej czytane", "więcej z",
+    "mais lidas", "i più letti", "mest lest", "mest läst",
+)  # fmt: skip
+RELATED_HEADING_MAX_WORDS = 6
+RELATED_TAIL_MAX_WORDS = 40
+RELATED_MIN_LINKED = 0.3
+LINK_LINE_SHARE = 0.4
+"""A heading of other stories ("More from The Nation", "Popular", "You might also like") in the
+second half of the text ends the story when no line after it has more than RELATED_TAIL_MAX_WORDS
+words and at least RELATED_MIN_LINKED of them are link texts of the page: what follows is teasers
+(a linked headline, a one-line summary), not the story going on."""
 CONFIRM_MIN_AGREEMENT = 0.9
 """Lines are checked against readability's text only when the two texts agree this much (token F1)."""
 UNCONFIRMED_LINE_MAX_WORDS = 20
 UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
+_NOTICE = re.compile("|".join(re.escape(phrase) for phrase in NOTICE_PHRASES), re.IGNORECASE)
+_RELATED = re.compile(r"^\W*(?:" + "|".join(re.escape(heading) for heading in RELATED_HEADINGS) + r")\b", re.IGNORECASE)
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
+_TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
+_STARTS_WITH = "//body//*[self::p or self::div or self::h2 or self::span][starts-with(normalize-space(.), $prefix)]"
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
 
@@ -121,7 +164,8 @@ def page_headlines(tree: Any) -> list[str]:
 
 
 def drop_marked_lines(text: str) -> str:
-    """The text without lines that a boilerplate marker opens (see BOILERPLATE_MARKERS)."""
+    """The text without lines that a boilerplate marker opens (see BOILERPLATE_MARKERS), and
+    without the page's notices to the reader (NOTICE_PHRASES: consent, paywall, sign-up)."""
     kept: list[str] = []
     drop_headline = False
     for line in text.split(PARAGRAPH_SEPARATOR):
@@ -129,37 +173,98 @@ def drop_marked_lines(text: str) -> str:
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
             continue
+        if words <= NOTICE_LINE_MAX_WORDS and _NOTICE.search(line):
+            continue
         if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
             kept.append(line)
         drop_headline = False
     return PARAGRAPH_SEPARATOR.join(kept)
 
 
-def restore_lead(text: str, description: str | None, tree: Any) -> str:
-    """The page's lead as the first paragraph, when the page shows it and the text lacks it."""
+def drop_related_tail(text: str, tree: Any) -> str:
+    """The text without a block of other stories' teasers at its end, from its heading on (see
+    RELATED_HEADINGS): only when the lines after the heading are short and RELATED_MIN_LINKED of
+    them are the page's links (teaser headlines link to their stories; a story that goes on after
+    a "Most read in Football" widget's heading is not linked text)."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    for index in range(len(lines) // 2, len(lines)):
+        line = lines[index]
+        if word_count(line) <= RELATED_HEADING_MAX_WORDS and _RELATED.match(line):
+            after = lines[index + 1 :]
+            if all(word_count(line) <= RELATED_TAIL_MAX_WORDS for line in after) and _mostly_linked(after, tree):
+                return PARAGRAPH_SEPARATOR.join(lines[:index])
+    return text
+
+
+def _mostly_linked(lines: list[str], tree: Any) -> bool:
+    """Whether RELATED_MIN_LINKED of the lines are for LINK_LINE_SHARE or more a link's text (of two
+    words or more)."""
+    if not lines:
+        return True
+    anchors = [" ".join(word_tokens(" ".join(anchor.itertext()))) for anchor in tree.iterfind(".//a")]
+    anchors = [anchor for anchor in anchors if anchor.count(" ") >= 1]
+    linked = 0
+    for line in lines:
+        folded = " ".join(word_tokens(line))
+        linked += any(anchor in folded and len(anchor) >= LINK_LINE_SHARE * len(folded) for anchor in anchors)
+    return linked >= RELATED_MIN_LINKED * len(lines)
+
+
+def restore_lead(text: str, description: str | None, tree: Any, title: str | None = None) -> str:
+    """The page's lead as the first paragraph, when the page shows it and the text lacks it.
+
+    A description that is the headline again (some pages give their title as description) is
+    not a lead."""
     lead = normalize_text(description or "").replace(PARAGRAPH_SEPARATOR, " ")
-    if word_count(lead) < LEAD_MIN_WORDS or _covered(lead, text) > LEAD_MAX_COVERED:
+    if word_count(lead) < LEAD_MIN_WORDS or _lead_in_text(lead, text):
         return text
-    if lead not in _visible_text(tree):
+    if _is_headline(lead, title, page_headlines(tree)):
+        return text
+    shown = _shown_lead(lead, tree)
+    if shown is None or _lead_in_text(shown, text):
         return text  # only in <meta> or JSON-LD: a summary written for search engines, not the page's lead
-    return f"{lead}{PARAGRAPH_SEPARATOR}{text}"
+    return f"{shown}{PARAGRAPH_SEPARATOR}{text}"
 
 
-def article_body_rescue(text: str, tree: Any) -> str:
-    """JSON-LD articleBody in place of a missing or stub text, when it is much longer."""
+def _shown_lead(lead: str, tree: Any) -> str | None:
+    """The lead as the page shows it: the description itself, or, when the description is cut
+    short ("…", "..."), the whole paragraph of the page that it begins."""
+    cut = _TRUNCATED.sub("", lead)
+    if cut == lead:
+        return lead if lead in _visible_text(tree) else None
+    if word_count(cut) < LEAD_MIN_WORDS:
+        return None
+    shown = tree.xpath(_STARTS_WITH, prefix=cut)
+    texts = [normalize_text(" ".join(element.itertext())).replace(PARAGRAPH_SEPARATOR, " ") for element in shown]
+    fitting = [text for text in texts if word_count(text) <= TRUNCATED_LEAD_MAX_RATIO * word_count(cut) + 5]
+    return min(fitting, key=len, default=None)
+
+
+def article_body_rescue(text: str, tree: Any, title: str | None = None) -> str:
+    """The page's own copy of the story in place of a missing or stub text, when it is much longer:
+    JSON-LD `articleBody`, else the body a script payload carries (`newsflow.payload`)."""
     words = word_count(text)
     if words >= STUB_WORDS:
         return text
-    body = normalize_text(json_ld_article_body(tree) or "")
-    body_words = word_count(body)
-    if body_words >= STUB_WORDS and body_words >= RESCUE_MIN_RATIO * words:
-        return body
+    for body in (normalize_text(json_ld_article_body(tree) or ""), script_payload_text(tree, title) or ""):
+        body_words = word_count(body)
+        if body_words >= STUB_WORDS and body_words >= RESCUE_MIN_RATIO * words:
+            return body
     return text
 
 
 def json_ld_article_body(tree: Any) -> str | None:
     """The longest `articleBody` string in the page's JSON-LD blocks."""
     return max(json_ld_strings(tree, "articleBody"), key=len, default=None)
+
+
+def _lead_in_text(lead: str, text: str) -> bool:
+    """Whether one line of the text (or two adjacent ones) holds most of the lead's words: the lead
+    is there already, maybe as the start of the first paragraph. Counted over single lines, not the
+    whole text, since a lead's common words are always somewhere in a long story."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    windows = [*lines, *(f"{first} {second}" for first, second in pairwise(lines))]
+    return any(_covered(lead, window) > LEAD_MAX_COVERED for window in windows)
 
 
 def _covered(lead: str, text: str) -> float:
