@@ -39,6 +39,7 @@ from newsflow.pipeline import (
     batched,
     describe_error,
     extract_batch,
+    extracted_in_time,
     fetch_within,
     load_batch,
     record_failed,
@@ -122,10 +123,12 @@ class Stages:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
         fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline)
-        extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir)
+        extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, ctx.deadline)
+        fetched, results, extractions = extracted_in_time(fetched, results, extractions)
         counts = await load_fetched(ctx, fetched, without_html(results), extractions)
         counts.articles_deferred += len(batch) - len(fetched)
         return counts
+
 
 
 async def load_fetched(

@@ -1,0 +1,79 @@
+"""A run ends within its budget when extraction, not the network, is what is slow (red team 4).
+
+Before, the budget was checked only before a batch started and while it fetched: a batch whose
+pages each take the extractor seconds ran to its end, up to `batch_size` * `extract.timeout` /
+workers past the budget (100 * 30 s / 2 = 25 minutes with the defaults). Now the extraction pool
+stops at the run's deadline (`ExtractorPool.extract_until`): no page starts after it, a page
+being extracted is abandoned, and each such article stays pending with no attempt counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsflow import remote
+from newsflow.config import FetchSettings, load_config
+from newsflow.models import Outcome, PendingArticle
+from newsflow.remote import fetch_and_extract_here
+from newsflow.runner import run_ingest
+from tests.conftest import write_config
+from tests.hostile.hostile_site import slow_to_extract_page
+from tests.localserver import LocalServer, Page
+from tests.sitefactory import rss_feed
+from tests.test_unstoppable import add_settings, query
+
+pytestmark = pytest.mark.timeout(120)
+SLOW_PAGES = 12
+BUDGET = 8.0
+
+
+def test_slow_extraction_ends_the_run_within_its_budget_and_leaves_the_rest_pending(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    items: list[tuple[str, str, datetime | None]] = []
+    for n in range(SLOW_PAGES):  # ~3 s of trafilatura each: 12 pages on 2 workers take ~18 s
+        server.add(f"/tables/{n}", Page(slow_to_extract_page(1200 + n)))
+        items.append((f"Tables {n}", f"/tables/{n}", None))
+    server.add("/feed.xml", Page(rss_feed("Tables", items), "application/rss+xml"))
+    config_path = write_config(tmp_path, server.base_url, {"tables": "/feed.xml"},
+                 extract={"workers": 2, "timeout": 60.0, "batch_size": SLOW_PAGES}, max_bytes=2_000_000)
+    add_settings(config_path, "execution", run_budget_seconds=BUDGET)
+    started = time.monotonic()
+    summary = asyncio.run(run_ingest(load_config(config_path), "slow-extraction"))
+    elapsed = time.monotonic() - started
+
+    assert summary.status == "completed" and summary.counts.entries_new == SLOW_PAGES
+    assert elapsed < BUDGET + 3.0, f"the run took {elapsed:.1f} s against a budget of {BUDGET} s"
+    left = query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL AND parked_at IS NULL "
+                              "AND fetch_attempts = 0")[0][0]
+    assert isinstance(left, int) and left > 0, "the extraction was cut at the deadline"
+    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NOT NULL") == [(SLOW_PAGES - left,)]
+    assert query(config_path, "SELECT count(*) FROM fetch_events WHERE kind = 'article' AND outcome <> 'ok'") == [(0,)]
+    assert query(config_path, "SELECT articles_deferred FROM runs") == [(left,)]
+
+
+def test_a_dask_worker_stops_its_batch_at_the_runs_deadline(server: LocalServer) -> None:
+    """`[execution] task_runner = "dask"`: the worker's half of a batch (fetch and extract, away from
+    the warehouse) stops at the deadline it is given as a wall-clock time, and says which articles
+    it did; the flow loads those and leaves the rest pending (flows/ingest.py `DaskStages`)."""
+    batch = []
+    for n in range(6):
+        server.add(f"/tables/{n}", Page(slow_to_extract_page(1200 + n)))
+        batch.append(PendingArticle(f"{server.base_url}/tables/{n}", f"{server.base_url}/tables/{n}", "t", None, None))
+    fetch = FetchSettings(per_host_delay=0.0, per_host_concurrency=8, max_bytes=2_000_000,
+                          allowed_networks=("127.0.0.0/8",))
+    started = time.monotonic()
+    try:
+        done, results, extractions, _ = asyncio.run(
+            fetch_and_extract_here(batch, fetch, 60.0, None, until_epoch=time.time() + 3.0))
+    finally:
+        remote._worker_pools.pop(60.0).close()
+    assert time.monotonic() - started < 3.0 + 3.0, "the worker stopped at the deadline"
+    assert len(done) < len(batch), "six slow pages on one extraction process cannot all be done in 3 s"
+    assert len(results) == len(extractions) == len(done)
+    assert all(e is not None and e.outcome == Outcome.OK for e in extractions)
