@@ -163,7 +163,7 @@ class Warehouse:
                 return duckdb.connect(str(self.path), read_only=read_only)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
-                    raise WarehouseError(f"cannot open {self.path}: {exc}") from exc
+                    raise WarehouseError(f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
                 error = self.lock_error(str(exc))
                 if time.monotonic() >= deadline:
                     raise error from exc
@@ -186,6 +186,17 @@ class Warehouse:
         return WarehouseHeldError(
             f"{self.path} is locked by another process ({pid}{program}) that holds it open and is not a newsflow "
             "run: a reader such as DBeaver, a notebook or `duckdb -readonly`; close it, or try again in a few seconds")
+
+
+def _open_hint(duckdb_message: str, read_only: bool) -> str:
+    """What to do when the file cannot be opened for writing: it is read-only to this user."""
+    if read_only or not any(sign in duckdb_message for sign in _NOT_WRITABLE):
+        return ""
+    return ("; newsflow must write the warehouse here: make the file writable by this user (its mode, its owner, "
+            "`chattr -i`, a read-only mount), or point warehouse.path at a copy")
+
+
+_NOT_WRITABLE = ("Permission denied", "Operation not permitted", "Read-only file system")
 
 
 def run_lock_is_held(lock_path: Path) -> bool:
