@@ -14,12 +14,14 @@ import pytest
 
 from newsflow.config import Config, load_config
 from newsflow.runner import run_ingest
+from newsflow.spool import spool_dir_for
 from tests.conftest import write_config
-from tests.hostile.test_readers import no_duplicates, rows, serve_stories
+from tests.hostile.test_readers import holding, no_duplicates, rows, serve_stories
 from tests.localserver import LocalServer
 
 pytestmark = pytest.mark.timeout(180)
 REPO = Path(__file__).resolve().parents[2]
+SPOOL_LIMIT = 3000  # bytes: the run row fits in a spool file, the poll of 27 new entries does not
 
 
 def newsflow(*args: str, timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
@@ -67,4 +69,34 @@ def test_a_read_only_warehouse_file_is_one_line_exit_3_naming_it_and_what_to_do(
     subprocess.run(["chattr", "-i", str(config.warehouse_path)], check=True)
     assert newsflow("run", "--config", str(config_path), "--quiet").returncode == 0
     assert rows(config, "SELECT count(*) FROM articles") == [(6,)], "the feed's items wait for a writable file"
+    no_duplicates(config)
+
+
+def test_a_full_disk_while_spooling_beside_a_reader_is_exit_3_and_loses_nothing(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """A reader holds the warehouse, so the run writes its loads to the spool, and the spool's disk
+    is full (RLIMIT_FSIZE in the run's process, tests/hostile/fsize_child.py). Before, the failed
+    spool write was taken for a bug in the poll: the feed was recorded `failed` and backed off,
+    and the run exited 0 having stored nothing."""
+    config_path = write_config(tmp_path, server.base_url, {"courier": "/feed.xml"}, extract={"batch_size": 10})
+    config_path.write_text(config_path.read_text().replace('path = "warehouse/news.duckdb"',
+                                                           'path = "warehouse/news.duckdb"\nwrite_patience = 0.5'))
+    config = load_config(config_path)
+    serve_stories(server, range(3))
+    asyncio.run(run_ingest(config, "before"))
+    serve_stories(server, range(30))
+    with holding(config.warehouse_path, "read-only"):
+        full = subprocess.run([sys.executable, "-m", "tests.hostile.fsize_child", str(SPOOL_LIMIT), "run", "--quiet",
+                               "--config", str(config_path)], capture_output=True, text=True, cwd=REPO, timeout=150)
+    assert full.returncode == 3, full.stderr
+    assert "Traceback" not in full.stderr and "Warning" not in full.stderr, full.stderr
+    last = full.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"newsflow: cannot spool to {spool_dir_for(config.warehouse_path)}: File too large")
+    assert "Is the disk full?" in last and "stays pending" in last
+
+    assert rows(config, "SELECT consecutive_failures, last_status FROM feeds") == [(0, "ok")], "not the feed's fault"
+    asyncio.run(run_ingest(config, "room-again"))
+    assert rows(config, "SELECT count(*) FROM articles") == [(30,)], "nothing lost"
+    assert rows(config, "SELECT count(*) FROM entries WHERE fetch_attempts > 0 AND article_id IS NULL") == [(0,)]
     no_duplicates(config)
