@@ -40,6 +40,7 @@ from prefect.runtime import flow_run
 from prefect.states import Cancelled
 from prefect.task_runners import TaskRunner
 
+from flows import take_back_sigterm
 from flows.zombies import mark_crashed_zombies, record_process
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
@@ -249,6 +250,7 @@ async def ingest(
 
     A run that finds the warehouse held ends Cancelled: a caller then gets `CancelledRun` raised.
     """
+    take_back_sigterm()
     send_newsflow_logs_to_run()
     config = load_config(config_path)
     run_id = str(flow_run.get_id())

@@ -142,7 +142,9 @@ def _result(
 
 def _worker_main(conn: Connection, timeout: float, extractor: Extractor) -> None:
     """Loop of one worker process: receive a page, send back its result, until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # Ctrl-C, and SIGTERM sent to every process of a unit (`systemctl stop`), are the parent's to handle.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # trafilatura logs a warning for every empty page; outcomes already say it, and with no
     # handler Python would print each one to stderr.
     logging.getLogger().addHandler(logging.NullHandler())
