@@ -92,14 +92,17 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         else:
             committer.add(poll)
 
-    await asyncio.gather(*(poll_one(feed) for feed in feeds))
-    await committer.flush()
-    outage = polling_policy.is_network_outage(outcomes)
-    if outage:
-        log.warning("network outage: %d of %d feeds could not be resolved or reached; no feed is penalised",
-                    len(unreachable), len(outcomes))
-    committer.add_all(unreachable, penalise=not outage)
-    await committer.flush()
+    try:
+        await asyncio.gather(*(poll_one(feed) for feed in feeds))
+        await committer.flush()
+        outage = polling_policy.is_network_outage(outcomes)
+        if outage:
+            log.warning("network outage: %d of %d feeds could not be resolved or reached; no feed is penalised",
+                        len(unreachable), len(outcomes))
+        committer.add_all(unreachable, penalise=not outage)
+        await committer.flush()
+    finally:  # a cancelled run (Ctrl-C, SIGTERM) or a failed commit leaves no commit running orphaned
+        await committer.aclose()
     counts = committer.counts
     counts.feeds_deferred, counts.network_outage = deferred, int(outage)
     return counts
@@ -161,8 +164,18 @@ class PollCommitter:
             self.add(poll, penalise=penalise)
 
     async def flush(self) -> None:
+        """Wait for every commit started; the first that failed raises, once all have ended."""
         commits, self._commits = self._commits, []
-        await asyncio.gather(*commits)
+        for outcome in await asyncio.gather(*commits, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    async def aclose(self) -> None:
+        """Cancel the commits still running, and wait for them."""
+        commits, self._commits = self._commits, []
+        for commit in commits:
+            commit.cancel()
+        await asyncio.gather(*commits, return_exceptions=True)
 
     async def _drain(self) -> None:
         while self._waiting:
