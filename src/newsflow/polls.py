@@ -300,11 +300,13 @@ def plan_poll(
     return polling_policy.plan_next_poll(known, seen, polling.min_interval, polling.max_interval)
 
 
-def due_feeds(feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime) -> list[FeedConfig]:
-    """The feeds whose next poll time has come and that are not retired."""
+def due_feeds(
+    feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime, max_interval: int | None = None
+) -> list[FeedConfig]:
+    """The feeds whose next poll time has come (or is further off than `max_interval`) and that are not retired."""
     def due(feed: FeedConfig) -> bool:
         state = states.get(feed.name)
-        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now)
+        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now, max_interval)
 
     return [feed for feed in feeds if due(feed)]
 

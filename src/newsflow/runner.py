@@ -174,7 +174,8 @@ async def run_ingest(
     with store.run_lock():
         states = readersafe.open_run(store, run_id, config.feeds, candidates)  # reader hook: replay, begin, states
         forced = bool(feed_names) or all_feeds
-        feeds = list(candidates) if forced else due_feeds(candidates, states, datetime.now(UTC))
+        feeds = list(candidates) if forced else due_feeds(candidates, states, datetime.now(UTC),
+                                                            config.polling.max_interval)
         summary.feeds_due = len(feeds)
         try:
             async with Fetcher(config.fetch) as fetcher:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from newsflow.config import Config, load_config
@@ -123,3 +124,20 @@ def test_a_disk_full_mid_run_through_the_flow_prints_one_line_not_prefects_trace
     asyncio.run(run_ingest(config, "room-again"))
     assert rows(config, "SELECT count(*) FROM articles") == [(60,)], "nothing lost"
     no_duplicates(config)
+
+
+def test_a_poll_planned_under_a_clock_that_was_ahead_does_not_silence_the_feed(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """A machine whose clock ran five years ahead for one run (a dead RTC battery, a VM restored
+    before NTP caught up) planned the feed's next poll for five years on. Before, once the clock
+    was set right, the feed was not due for five years: `polling 0 due feeds` on every run. No
+    plan is further off than `polling.max_interval`, so one that is must come from a wrong clock
+    (or a lowered `max_interval`), and the feed is due."""
+    _, config = stored_config(tmp_path, server, 3)
+    with duckdb.connect(str(config.warehouse_path)) as con:  # what that run stored, under its clock
+        con.execute("UPDATE feeds SET next_poll_at = now() + INTERVAL 5 YEAR, poll_interval = 3600")
+    serve_stories(server, range(6))
+    summary = asyncio.run(run_ingest(config, "clock-set-right"))
+    assert (summary.feeds_due, summary.counts.entries_new) == (1, 3)
+    assert rows(config, "SELECT count(*) FROM feeds WHERE next_poll_at > now() + INTERVAL 2 DAY") == [(0,)]
