@@ -19,7 +19,7 @@ from newsflow.spool import spool_dir_for
 from tests.conftest import write_config
 from tests.hostile.subprocesses import child_env
 from tests.hostile.test_readers import holding, no_duplicates, rows, serve_stories
-from tests.localserver import LocalServer
+from tests.localserver import LocalServer, Page
 
 pytestmark = pytest.mark.timeout(180)
 REPO = Path(__file__).resolve().parents[2]
@@ -141,3 +141,23 @@ def test_a_poll_planned_under_a_clock_that_was_ahead_does_not_silence_the_feed(
     summary = asyncio.run(run_ingest(config, "clock-set-right"))
     assert (summary.feeds_due, summary.counts.entries_new) == (1, 3)
     assert rows(config, "SELECT count(*) FROM feeds WHERE next_poll_at > now() + INTERVAL 2 DAY") == [(0,)]
+
+
+def test_a_retired_feed_whose_url_is_changed_in_the_config_is_polled_again(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """The feed moved: its old URL answered 410 Gone three times and the feed was retired. The user
+    puts the new URL in the config. Before, the feed stayed retired (and its validators and back-off
+    stayed the old URL's), so the new URL was never polled."""
+    config_path = write_config(tmp_path, server.base_url, {"courier": "/old.xml"})
+    server.add("/old.xml", Page(b"gone", "text/plain", status=410, validators=False))
+    for n in range(3):
+        asyncio.run(run_ingest(load_config(config_path), f"gone-{n}", all_feeds=True))
+    config = load_config(config_path)
+    assert rows(config, "SELECT retired_at IS NOT NULL FROM feeds") == [(True,)]
+
+    serve_stories(server, range(4), path="/new.xml")
+    config_path.write_text(config_path.read_text().replace("/old.xml", "/new.xml"))
+    summary = asyncio.run(run_ingest(load_config(config_path), "moved"))
+    assert (summary.feeds_due, summary.counts.entries_new, summary.counts.articles_stored) == (1, 4, 4)
+    assert rows(config, "SELECT retired_at, consecutive_failures, last_status FROM feeds") == [(None, 0, "ok")]
