@@ -161,3 +161,16 @@ def test_a_retired_feed_whose_url_is_changed_in_the_config_is_polled_again(
     summary = asyncio.run(run_ingest(load_config(config_path), "moved"))
     assert (summary.feeds_due, summary.counts.entries_new, summary.counts.articles_stored) == (1, 4, 4)
     assert rows(config, "SELECT retired_at, consecutive_failures, last_status FROM feeds") == [(None, 0, "ok")]
+
+
+def test_a_copy_of_the_feed_states_that_cannot_be_saved_fails_no_run(tmp_path: Path, server: LocalServer) -> None:
+    """Every run saves a spare copy of the feed states beside the warehouse, for runs beside a reader.
+    Before, a copy that could not be written (a full disk, a file where its folder goes) failed the
+    run, at its start or after it had stored everything: exit 1."""
+    config_path = write_config(tmp_path, server.base_url, {"courier": "/feed.xml"})
+    config = load_config(config_path)
+    serve_stories(server, range(3))
+    config.warehouse_path.parent.mkdir(parents=True)
+    spool_dir_for(config.warehouse_path).write_text("a file where the spool folder goes")
+    summary = asyncio.run(run_ingest(config, "no-spare-copy"))
+    assert (summary.status, summary.counts.articles_stored) == ("completed", 3)
