@@ -32,6 +32,7 @@ class SkippedRun(Exception):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    sigterm_interrupts()  # docker stop, systemctl stop: as Ctrl-C, from the start (flows/__init__.py)
     config = load_config(args.config)
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
     check_warehouse_writable(config)
@@ -94,7 +95,6 @@ def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: Prefec
     from flows.ingest import SKIPPED, ingest
 
     spare_the_collector()
-    sigterm_interrupts()
     with temporary_settings({PREFECT_API_URL: api.url}):  # Prefect may have been imported before the API was known
         try:
             result: dict[str, Any] = asyncio.run(

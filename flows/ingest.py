@@ -135,8 +135,8 @@ class DaskStages(PrefectStages):
         self._submitting = threading.Lock()
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
-        """The worker stops at the run's deadline; a batch the cluster has not returned by then, plus
-        `DASK_RESULT_GRACE` for the way back, is cancelled and left pending."""
+        """The worker stops fetching at the run's deadline and extracting `extract.timeout` after it; a
+        batch the cluster has not returned by then, plus `DASK_RESULT_GRACE`, is cancelled and left pending."""
         remaining = ctx.deadline - time.monotonic()
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout,
                       "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None,
@@ -144,7 +144,7 @@ class DaskStages(PrefectStages):
         future = await asyncio.to_thread(self._submit, parameters)
         try:
             fetched, results, extractions, robots = await asyncio.to_thread(
-                future.result, timeout=min(remaining, DAY) + DASK_RESULT_GRACE)
+                future.result, timeout=min(remaining, DAY) + ctx.config.extract.timeout + DASK_RESULT_GRACE)
         except TimeoutError:
             future.wrapped_future.cancel()
             get_run_logger().warning("a Dask batch of %d articles did not come back by the run's deadline; "

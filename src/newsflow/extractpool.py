@@ -216,7 +216,7 @@ class ExtractorPool:
     def extract_until(self, pages: Sequence[PageToExtract], until: float) -> list[ExtractionResult | None]:
         """`extract_many`, cut at `until` (time.monotonic()): None for each page not done by then.
 
-        A run's budget ends there: no page starts after it, and a page still being extracted is
+        A run's extraction ends there: no page starts after it, and a page still being extracted is
         abandoned (its worker killed and replaced), so the caller can leave those pages pending.
         """
         with self._lock:

