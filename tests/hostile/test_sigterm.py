@@ -3,6 +3,7 @@
 
 The run must stop as Ctrl-C stops it: its batch in flight rolls back, its row says `cancelled`,
 one line on stderr, exit 130 (README, "Exit codes"); and the next run stores everything once.
+A guard beside it: a quiet run that exits 0 prints nothing at all.
 """
 
 from __future__ import annotations
@@ -44,4 +45,17 @@ def test_sigterm_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_noth
     site.held_article.release.set()
 
     asyncio.run(run_ingest(load_config(config_path), "after"))
+    check_each_item_stored_once(config_path, site)
+
+
+def test_a_quiet_run_with_failing_feeds_prints_nothing(tmp_path: Path, site: CrashSite) -> None:
+    """`--quiet` prints only errors, and a failing feed is not one: it is recorded. Neither Prefect's
+    console lines nor a library's warning may reach stderr of a run that exits 0."""
+    feeds = {**site.feeds, "missing": site.server.url("/missing.xml"), "bad-port": "http://127.0.0.1:9/feed.xml"}
+    config_path = write_run_config(tmp_path, feeds, extract={"batch_size": BATCH_SIZE})
+    site.held_feed.release.set()
+    site.held_article.release.set()
+    with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
+        code, out, err = run.wait(90)
+    assert (code, out, err) == (0, "", "")
     check_each_item_stored_once(config_path, site)
