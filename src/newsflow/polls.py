@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
 import time
 from collections.abc import Sequence
@@ -123,16 +124,20 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
         log.exception("polling %s failed", feed.name)
         return failed_poll(feed, failed_result(feed.url, FetchKind.FEED, exc), exc)
     try:
-        return await parse_poll(job.parser, feed, result)
+        return await parse_poll(job.parser, feed, result, job.deadline)
+    except TimeoutError:  # no parser was free before the deadline: the feed stays due, as if not polled
+        return None
     except Exception as exc:
         log.exception("parsing %s failed", feed.name)
         return failed_poll(feed, result, exc)
 
 
-async def parse_poll(parser: FeedParserPool, feed: FeedConfig, result: FetchResult) -> FeedPoll:
+async def parse_poll(
+    parser: FeedParserPool, feed: FeedConfig, result: FetchResult, until: float = math.inf
+) -> FeedPoll:
     if result.outcome is not Outcome.OK:
         return FeedPoll(feed, result, None, result.outcome, result.error)
-    parsed = await parser.parse(result.body, feed.name, result.final_url, result.headers)
+    parsed = await parser.parse(result.body, feed.name, result.final_url, result.headers, until)
     return FeedPoll(feed, replace(result, body=b""), parsed.parsed, parsed.outcome, parsed.error)
 
 

@@ -33,6 +33,9 @@ pytestmark = pytest.mark.timeout(120)
 SLOW_PAGES = 24
 BUDGET = 6.0
 EXTRACT_TIMEOUT = 10.0
+PARSE_BUDGET = 6.0
+PARSE_LIMIT = 2.0
+SLOW_FEEDS = 16
 
 
 def test_slow_extraction_ends_the_run_within_its_budget_and_leaves_the_rest_pending(
@@ -80,3 +83,27 @@ def test_a_dask_worker_stops_its_batch_at_the_runs_deadline(server: LocalServer)
     assert len(done) < len(batch), "six slow pages on one extraction process cannot all be done in 7 s"
     assert len(results) == len(extractions) == len(done)
     assert all(e is not None for e in extractions)
+
+
+def test_feeds_slow_to_parse_leave_the_rest_due_at_the_poll_deadline(tmp_path: Path, server: LocalServer) -> None:
+    """Feeds are parsed two at a time, each for up to `extract.timeout`. Before, a feed waited for a
+    free parser without a deadline: 16 feeds that each take the parser its whole time limit held
+    the poll stage 16 s against its 3 s share of the budget. Now a feed that finds no parser free
+    by the poll deadline stays due, as a feed not polled at all."""
+    unclosed = "<div><b>x" * 50_000  # 450 KB that feedparser's sanitizer takes ~3 s over
+    feeds = {}
+    for n in range(SLOW_FEEDS):
+        body = (f"<?xml version='1.0'?><rss version='2.0'><channel><title>Slow {n}</title><item><title>a</title>"
+                f"<link>http://news.example/{n}</link><description><![CDATA[{unclosed}]]></description></item>"
+                "</channel></rss>").encode()
+        feeds[f"slow-{n}"] = server.add(f"/slow-{n}.xml", Page(body, "application/rss+xml"))
+    config_path = write_config(tmp_path, "", feeds, extract={"workers": 2, "timeout": PARSE_LIMIT})
+    add_settings(config_path, "execution", run_budget_seconds=PARSE_BUDGET)
+    started = time.monotonic()
+    summary = asyncio.run(run_ingest(load_config(config_path), "slow-parsing"))
+    elapsed = time.monotonic() - started
+    # polls get half the budget; a parse in flight at the poll deadline ends by its own limit (+2 s grace)
+    assert elapsed < PARSE_BUDGET / 2 + PARSE_LIMIT + 2.0 + 2.0, f"the run took {elapsed:.1f} s"
+    assert summary.counts.feeds_deferred > 0
+    assert query(config_path, "SELECT count(*) FROM feeds WHERE last_polled_at IS NOT NULL") == [
+        (SLOW_FEEDS - summary.counts.feeds_deferred,)], "a deferred feed is not recorded polled"
