@@ -174,3 +174,25 @@ def test_a_copy_of_the_feed_states_that_cannot_be_saved_fails_no_run(tmp_path: P
     spool_dir_for(config.warehouse_path).write_text("a file where the spool folder goes")
     summary = asyncio.run(run_ingest(config, "no-spare-copy"))
     assert (summary.status, summary.counts.articles_stored) == ("completed", 3)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_warehouse_file_is_one_line_exit_3_saying_what_to_do(
+    tmp_path: Path, server: LocalServer, damage: str
+) -> None:
+    """A disk error or a copy cut short: before, the line named the file and DuckDB's complaint but not
+    what to do, and a truncated file was taken for a full disk (`Is the disk full?`)."""
+    config_path, config = stored_config(tmp_path, server, 3)
+    if damage == "garbage":
+        config.warehouse_path.write_bytes(bytes(range(256)) * 20)
+    else:
+        with open(config.warehouse_path, "r+b") as warehouse_file:
+            warehouse_file.truncate(config.warehouse_path.stat().st_size // 2)
+    # a query may still read what the damage left readable; a run must write, and says what to do
+    commands = [["run", "--quiet"]] + ([["query", "SELECT count(*) FROM articles"]] if damage == "garbage" else [])
+    for command in commands:
+        done = newsflow(*command, "--config", str(config_path))
+        assert done.returncode == 3, done.stderr
+        assert done.stderr.count("\n") == 1, done.stderr
+        assert done.stderr.startswith(f"newsflow: cannot open {config.warehouse_path}")
+        assert "restore it from a backup, or move it aside" in done.stderr
