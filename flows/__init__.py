@@ -9,8 +9,11 @@ the `newsflow.commands` entry points, which name flows/cli.py.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import tomllib
 from pathlib import Path
+from types import FrameType
 
 # Quiet, offline-friendly defaults; any value the user set wins.
 PREFECT_DEFAULTS = {
@@ -22,6 +25,37 @@ PREFECT_DEFAULTS = {
     # newsflow's loggers also run outside flow runs (CLI, tests): nothing to send to the API then.
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
 }
+
+
+# `newsflow run` stops on SIGTERM as on Ctrl-C (flows/cli.py); served and deployed runs leave SIGTERM to Prefect.
+_sigterm_interrupts = False
+
+
+def sigterm_interrupts() -> None:
+    """From now on in this process, SIGTERM (docker stop, systemctl stop) does what Ctrl-C does.
+
+    With Prefect's own handler, SIGTERM raised `TerminationSignal` wherever the main thread was: a
+    traceback and exit 1, or, caught inside asyncio's socket code, nothing at all (exit 0, the run
+    went on). As Ctrl-C, the run's task is cancelled: its batch rolls back, its row says
+    `cancelled`, and the command prints one line and exits 130.
+    """
+    global _sigterm_interrupts
+    _sigterm_interrupts = True
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def take_back_sigterm() -> None:
+    """Inside the flow: Prefect's engine has put its SIGTERM handler in; for `newsflow run`, put ours
+    back (Prefect restores the one it found when the flow ends)."""
+    if _sigterm_interrupts and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    on_ctrl_c = signal.getsignal(signal.SIGINT)  # asyncio's runner: cancel the main task
+    if not callable(on_ctrl_c):
+        raise KeyboardInterrupt
+    on_ctrl_c(signal.SIGINT, frame)
 
 
 def configure_prefect_environment() -> None:

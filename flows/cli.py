@@ -18,13 +18,13 @@ import os
 import sys
 from typing import Any
 
-from flows import configure_prefect_environment
+from flows import configure_prefect_environment, sigterm_interrupts
 from flows.localserver import PrefectApi, PrefectUnavailable, ensure_prefect_api
 from newsflow.cli_run import check_warehouse_writable, output_mode, print_summary, showing_progress
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 
-EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT = 1, 3, 4
+EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
 
 
 class SkippedRun(Exception):
@@ -32,6 +32,7 @@ class SkippedRun(Exception):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    sigterm_interrupts()  # docker stop, systemctl stop: as Ctrl-C, from the start (flows/__init__.py)
     config = load_config(args.config)
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
     check_warehouse_writable(config)
@@ -47,6 +48,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise
     except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
         return _fail(str(exc), EXIT_WAREHOUSE)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts)
+        return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
+                     EXIT_INTERRUPTED)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
         return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
     print_summary(result, mode)
@@ -83,8 +87,8 @@ def connect(*, quiet: bool) -> PrefectApi:
 
 
 def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
-    if mode != "verbose":
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    if mode != "verbose":  # Prefect's lines still reach the API; a failure is the command's one line
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ from prefect.runtime import flow_run
 from prefect.states import Cancelled
 from prefect.task_runners import TaskRunner
 
+from flows import take_back_sigterm
 from flows.zombies import mark_crashed_zombies, record_process
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
@@ -53,6 +55,9 @@ from newsflow.warehouse import Warehouse
 # What a caller of the flow sees when the run was skipped because another held the warehouse.
 SKIPPED = (CancelledRun,)
 REPORT_KEY = "ingest-report"
+# Seconds past the run's deadline a Dask batch's results may take to come back (the worker stops at it).
+DASK_RESULT_GRACE = 10.0
+DAY = 86_400.0  # a run without a budget still gives a batch a finite wait
 # A stage as `PrefectStages` hands it to its task: the direct stage, bound to the stages object.
 StageCall = Callable[[RunContext, Any], Awaitable[RunCounts]]
 
@@ -112,11 +117,12 @@ class PrefectStages(Stages):
 
 @task(name="fetch-extract-dask", cache_policy=NO_CACHE)
 async def fetch_extract_remote_task(
-    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, pages_dir: str | None
+    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, pages_dir: str | None,
+    until_epoch: float,
 ) -> WorkerFetched:
     """Runs on a Dask worker: only plain, picklable data comes in and goes out."""
     send_newsflow_logs_to_run()
-    return await fetch_and_extract_here(batch, fetch, extract_timeout, pages_dir)
+    return await fetch_and_extract_here(batch, fetch, extract_timeout, pages_dir, until_epoch)
 
 
 class DaskStages(PrefectStages):
@@ -129,13 +135,25 @@ class DaskStages(PrefectStages):
         self._submitting = threading.Lock()
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
-        extract = ctx.config.extract
-        parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": extract.timeout,
-                      "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None}
+        """The worker stops fetching at the run's deadline and extracting `extract.timeout` after it; a
+        batch the cluster has not returned by then, plus `DASK_RESULT_GRACE`, is cancelled and left pending."""
+        remaining = ctx.deadline - time.monotonic()
+        parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout,
+                      "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None,
+                      "until_epoch": time.time() + remaining}
         future = await asyncio.to_thread(self._submit, parameters)
-        results, extractions, robots = await asyncio.to_thread(future.result)
+        try:
+            fetched, results, extractions, robots = await asyncio.to_thread(
+                future.result, timeout=min(remaining, DAY) + ctx.config.extract.timeout + DASK_RESULT_GRACE)
+        except TimeoutError:
+            future.wrapped_future.cancel()
+            get_run_logger().warning("a Dask batch of %d articles did not come back by the run's deadline; "
+                                     "left for the next run", len(batch))
+            return RunCounts(articles_deferred=len(batch))
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end
-        return await load_fetched(ctx, batch, results, extractions)
+        counts = await load_fetched(ctx, fetched, results, extractions)
+        counts.articles_deferred += len(batch) - len(fetched)
+        return counts
 
     def _submit(self, parameters: dict[str, Any]) -> Any:
         with self._submitting:
@@ -232,6 +250,7 @@ async def ingest(
 
     A run that finds the warehouse held ends Cancelled: a caller then gets `CancelledRun` raised.
     """
+    take_back_sigterm()
     send_newsflow_logs_to_run()
     config = load_config(config_path)
     run_id = str(flow_run.get_id())

@@ -14,6 +14,7 @@ corpora, because a fresh worker starts with cold caches.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
 import signal
@@ -141,7 +142,9 @@ def _result(
 
 def _worker_main(conn: Connection, timeout: float, extractor: Extractor) -> None:
     """Loop of one worker process: receive a page, send back its result, until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # Ctrl-C, and SIGTERM sent to every process of a unit (`systemctl stop`), are the parent's to handle.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # trafilatura logs a warning for every empty page; outcomes already say it, and with no
     # handler Python would print each one to stderr.
     logging.getLogger().addHandler(logging.NullHandler())
@@ -207,10 +210,19 @@ class ExtractorPool:
 
     def extract_many(self, pages: Sequence[PageToExtract]) -> list[ExtractionResult]:
         """One result per page, in the order of `pages`. Safe to call from several threads."""
-        with self._lock:
-            return self._extract_many(pages)
+        results = self.extract_until(pages, math.inf)
+        return [result for result in results if result is not None]
 
-    def _extract_many(self, pages: Sequence[PageToExtract]) -> list[ExtractionResult]:
+    def extract_until(self, pages: Sequence[PageToExtract], until: float) -> list[ExtractionResult | None]:
+        """`extract_many`, cut at `until` (time.monotonic()): None for each page not done by then.
+
+        A run's extraction ends there: no page starts after it, and a page still being extracted is
+        abandoned (its worker killed and replaced), so the caller can leave those pages pending.
+        """
+        with self._lock:
+            return self._extract_many(pages, until)
+
+    def _extract_many(self, pages: Sequence[PageToExtract], until: float) -> list[ExtractionResult | None]:
         if self._closed:
             raise RuntimeError("ExtractorPool is closed")
         self._start_workers()
@@ -222,13 +234,18 @@ class ExtractorPool:
             while queue or self._busy():
                 if self._closed:
                     raise RuntimeError("ExtractorPool was closed during the batch")
+                if time.monotonic() >= until:  # the next call starts workers in place of these
+                    for worker in self._busy():
+                        self._workers.remove(worker)
+                        self._stop(worker, kill=True)
+                    break
                 self._dispatch(queue, pages)
-                self._collect(pages, results)
+                self._collect(pages, results, until)
         except (ValueError, OSError) as exc:  # a process or pipe that close() shut under us
             if self._closed:
                 raise RuntimeError("ExtractorPool was closed during the batch") from exc
             raise
-        return [results[index] for index in range(len(pages))]
+        return [results.get(index) for index in range(len(pages))]
 
     def close(self) -> None:
         """Stop every worker and wait for it; idempotent.
@@ -284,11 +301,11 @@ class ExtractorPool:
             worker.index, worker.sent_at = index, time.monotonic()
             worker.deadline = worker.sent_at + self._timeout + self._grace
 
-    def _collect(self, pages: Sequence[PageToExtract], results: dict[int, ExtractionResult]) -> None:
+    def _collect(self, pages: Sequence[PageToExtract], results: dict[int, ExtractionResult], until: float) -> None:
         busy = self._busy()
         if not busy:
             return
-        wait_for = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
+        wait_for = max(0.0, min(until, *(worker.deadline for worker in busy)) - time.monotonic())
         ready = wait([worker.conn for worker in busy], timeout=wait_for)
         for worker in busy:
             index = worker.index

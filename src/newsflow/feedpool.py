@@ -17,8 +17,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import os
 import resource
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -79,14 +81,18 @@ class FeedParserPool:
         await asyncio.gather(*(self.parse(_TINY_FEED, "warm-up", "https://warm-up.invalid/", {})
                                for _ in self._pools))
 
-    async def parse(self, body: bytes, feed_id: str, feed_url: str, headers: Mapping[str, str]) -> ParseOutcome:
+    async def parse(
+        self, body: bytes, feed_id: str, feed_url: str, headers: Mapping[str, str], until: float = math.inf
+    ) -> ParseOutcome:
+        """Parse in the first free worker; TimeoutError when none is free by `until` (time.monotonic())."""
         if self._free is None:
             self._free = asyncio.Queue()
             for pool in self._pools:
                 self._free.put_nowait(pool)
         packed = json.dumps([feed_id, feed_url, dict(headers), self._max_entries])
         job = PageToExtract(key=feed_id, html=body.decode("latin-1"), url=packed)
-        pool = await self._free.get()
+        waiting = self._free.get()
+        pool = await (waiting if until == math.inf else asyncio.wait_for(waiting, until - time.monotonic()))
         try:
             [result] = await asyncio.to_thread(pool.extract_many, [job])
         finally:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -129,9 +130,10 @@ async def fetch_article_safely(fetcher: Fetcher, url: str) -> FetchResult:
 
 
 def extract_batch(
-    results: Sequence[FetchResult], pool: ExtractorPool, pages_dir: Path | None = None
+    results: Sequence[FetchResult], pool: ExtractorPool, pages_dir: Path | None = None, until: float = math.inf
 ) -> list[ExtractionResult | None]:
-    """Extract the pages that were fetched; None where there was nothing to extract.
+    """Extract the pages that were fetched; None where there was nothing to extract, or where the
+    page was not extracted by `until` (time.monotonic(): the run's deadline).
 
     With `pages_dir`, the workers also keep each page's HTML there (see newsflow.pages).
     """
@@ -140,8 +142,17 @@ def extract_batch(
                       keep_as=str(pages_dir / page_file(r.final_url)) if pages_dir else None)
         for i, r in enumerate(results) if r.ok
     ]
-    by_key = {e.key: e for e in pool.extract_many(pages)}
+    by_key = {e.key: e for e in pool.extract_until(pages, until) if e is not None}
     return [by_key.get(str(i)) for i in range(len(results))]
+
+
+def extracted_in_time(
+    batch: Sequence[PendingArticle], results: Sequence[FetchResult], extractions: Sequence[ExtractionResult | None]
+) -> tuple[list[PendingArticle], list[FetchResult], list[ExtractionResult | None]]:
+    """Leave out the articles fetched but not extracted by the run's deadline: they stay pending,
+    with no attempt counted, and are fetched again by the next run."""
+    kept = [(p, r, e) for p, r, e in zip(batch, results, extractions, strict=True) if e is not None or not r.ok]
+    return [p for p, _, _ in kept], [r for _, r, _ in kept], [e for _, _, e in kept]
 
 
 def without_html(results: Sequence[FetchResult]) -> list[FetchResult]:

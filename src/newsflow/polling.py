@@ -156,5 +156,11 @@ def cache_max_age(headers: Mapping[str, str]) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def is_due(next_poll_at: datetime | None, retired: bool, now: datetime) -> bool:
-    return not retired and (next_poll_at is None or next_poll_at <= now)
+def is_due(next_poll_at: datetime | None, retired: bool, now: datetime, max_interval: int | None = None) -> bool:
+    """Due when its time has come; also when that time is further off than `max_interval`, which no plan
+    makes: the clock was ahead when it was planned (then set back), or `polling.max_interval` was lowered."""
+    if retired:
+        return False
+    if next_poll_at is None or next_poll_at <= now:
+        return True
+    return max_interval is not None and next_poll_at > now + timedelta(seconds=max_interval)

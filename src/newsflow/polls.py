@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
 import time
 from collections.abc import Sequence
@@ -92,14 +93,17 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         else:
             committer.add(poll)
 
-    await asyncio.gather(*(poll_one(feed) for feed in feeds))
-    await committer.flush()
-    outage = polling_policy.is_network_outage(outcomes)
-    if outage:
-        log.warning("network outage: %d of %d feeds could not be resolved or reached; no feed is penalised",
-                    len(unreachable), len(outcomes))
-    committer.add_all(unreachable, penalise=not outage)
-    await committer.flush()
+    try:
+        await asyncio.gather(*(poll_one(feed) for feed in feeds))
+        await committer.flush()
+        outage = polling_policy.is_network_outage(outcomes)
+        if outage:
+            log.warning("network outage: %d of %d feeds could not be resolved or reached; no feed is penalised",
+                        len(unreachable), len(outcomes))
+        committer.add_all(unreachable, penalise=not outage)
+        await committer.flush()
+    finally:  # a cancelled run (Ctrl-C, SIGTERM) or a failed commit leaves no commit running orphaned
+        await committer.aclose()
     counts = committer.counts
     counts.feeds_deferred, counts.network_outage = deferred, int(outage)
     return counts
@@ -120,16 +124,20 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
         log.exception("polling %s failed", feed.name)
         return failed_poll(feed, failed_result(feed.url, FetchKind.FEED, exc), exc)
     try:
-        return await parse_poll(job.parser, feed, result)
+        return await parse_poll(job.parser, feed, result, job.deadline)
+    except TimeoutError:  # no parser was free before the deadline: the feed stays due, as if not polled
+        return None
     except Exception as exc:
         log.exception("parsing %s failed", feed.name)
         return failed_poll(feed, result, exc)
 
 
-async def parse_poll(parser: FeedParserPool, feed: FeedConfig, result: FetchResult) -> FeedPoll:
+async def parse_poll(
+    parser: FeedParserPool, feed: FeedConfig, result: FetchResult, until: float = math.inf
+) -> FeedPoll:
     if result.outcome is not Outcome.OK:
         return FeedPoll(feed, result, None, result.outcome, result.error)
-    parsed = await parser.parse(result.body, feed.name, result.final_url, result.headers)
+    parsed = await parser.parse(result.body, feed.name, result.final_url, result.headers, until)
     return FeedPoll(feed, replace(result, body=b""), parsed.parsed, parsed.outcome, parsed.error)
 
 
@@ -161,8 +169,18 @@ class PollCommitter:
             self.add(poll, penalise=penalise)
 
     async def flush(self) -> None:
+        """Wait for every commit started; the first that failed raises, once all have ended."""
         commits, self._commits = self._commits, []
-        await asyncio.gather(*commits)
+        for outcome in await asyncio.gather(*commits, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    async def aclose(self) -> None:
+        """Cancel the commits still running, and wait for them."""
+        commits, self._commits = self._commits, []
+        for commit in commits:
+            commit.cancel()
+        await asyncio.gather(*commits, return_exceptions=True)
 
     async def _drain(self) -> None:
         while self._waiting:
@@ -287,11 +305,13 @@ def plan_poll(
     return polling_policy.plan_next_poll(known, seen, polling.min_interval, polling.max_interval)
 
 
-def due_feeds(feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime) -> list[FeedConfig]:
-    """The feeds whose next poll time has come and that are not retired."""
+def due_feeds(
+    feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime, max_interval: int | None = None
+) -> list[FeedConfig]:
+    """The feeds whose next poll time has come (or is further off than `max_interval`) and that are not retired."""
     def due(feed: FeedConfig) -> bool:
         state = states.get(feed.name)
-        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now)
+        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now, max_interval)
 
     return [feed for feed in feeds if due(feed)]
 

@@ -126,8 +126,12 @@ def load_saved_states(path: Any) -> dict[str, FeedState]:
 def save_states(path: Any, states: dict[str, FeedState]) -> None:
     """Merge `states` into the saved copy; costs a write per run proportional to the feeds, not the warehouse."""
     merged = {**load_saved_states(path), **states}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError as exc:  # a spare copy: a full disk or an odd folder must not fail a run that stored everything
+        log.warning("could not save a copy of the feed states to %s (%s); a run beside a reader will poll "
+                    "the feeds it does not know unconditionally", path, exc.strerror or exc)
 
 
 def pending_beside_readers(

@@ -7,14 +7,16 @@ The warehouse is never touched here; the flow process loads what comes back.
 from __future__ import annotations
 
 import asyncio
+import math
 import multiprocessing
+import time
 from pathlib import Path
 
 from newsflow.config import FetchSettings
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, PendingArticle
-from newsflow.pipeline import extract_batch, fetch_batch, without_html
+from newsflow.pipeline import extract_batch, extracted_in_time, fetch_within, without_html
 
 NOT_DAEMON_HINT = (
     "extraction on a Dask worker needs a child process for its time limit, and this worker is a daemon "
@@ -24,19 +26,26 @@ NOT_DAEMON_HINT = (
 # ones (starting one costs trafilatura's import). Keyed by the time limit it enforces.
 _worker_pools: dict[float, ExtractorPool] = {}
 
-# The batch's fetches and extractions, and the robots.txt fetches this worker's Fetcher made.
-WorkerFetched = tuple[list[FetchResult], list[ExtractionResult | None], list[FetchResult]]
+# What a worker did with a batch: the articles it fetched and extracted before the run's deadline,
+# their fetches and extractions, and the robots.txt fetches this worker's Fetcher made.
+WorkerFetched = tuple[list[PendingArticle], list[FetchResult], list[ExtractionResult | None], list[FetchResult]]
 
 
 async def fetch_and_extract_here(
-    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, pages_dir: str | None = None
+    batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, pages_dir: str | None = None,
+    until_epoch: float = math.inf,
 ) -> WorkerFetched:
+    """Fetch the batch until `until_epoch` (time.time(): the clocks of two machines agree on that, not
+    on time.monotonic()) and extract it until `extract_timeout` past it; what is not done by then is
+    left out, for the next run."""
+    until = time.monotonic() + (until_epoch - time.time())
     async with Fetcher(fetch) as fetcher:
-        results = await fetch_batch(batch, fetcher)
+        fetched, results = await fetch_within(batch, fetcher, until)
     extractor = worker_extractor(extract_timeout)
     kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
-    extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in)
-    return without_html(results), extractions, fetcher.robots_results
+    extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in, until + extract_timeout)
+    fetched, results, extractions = extracted_in_time(fetched, results, extractions)
+    return fetched, without_html(results), extractions, fetcher.robots_results
 
 
 def worker_extractor(timeout: float) -> ExtractorPool:

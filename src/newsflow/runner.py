@@ -39,6 +39,7 @@ from newsflow.pipeline import (
     batched,
     describe_error,
     extract_batch,
+    extracted_in_time,
     fetch_within,
     load_batch,
     record_failed,
@@ -122,10 +123,14 @@ class Stages:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
         fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline)
-        extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir)
+        # The pages fetched by the deadline get `extract.timeout` past it, so a run always makes progress.
+        extract_until = ctx.deadline + ctx.config.extract.timeout
+        extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, extract_until)
+        fetched, results, extractions = extracted_in_time(fetched, results, extractions)
         counts = await load_fetched(ctx, fetched, without_html(results), extractions)
         counts.articles_deferred += len(batch) - len(fetched)
         return counts
+
 
 
 async def load_fetched(
@@ -171,7 +176,8 @@ async def run_ingest(
     with store.run_lock():
         states = readersafe.open_run(store, run_id, config.feeds, candidates)  # reader hook: replay, begin, states
         forced = bool(feed_names) or all_feeds
-        feeds = list(candidates) if forced else due_feeds(candidates, states, datetime.now(UTC))
+        feeds = list(candidates) if forced else due_feeds(candidates, states, datetime.now(UTC),
+                                                            config.polling.max_interval)
         summary.feeds_due = len(feeds)
         try:
             async with Fetcher(config.fetch) as fetcher:

@@ -161,7 +161,13 @@ def spool_load(store: Warehouse, run_id: str, kind: str, args: tuple[Any, ...], 
     counted = dict(if_spooled.as_dict()) if hasattr(if_spooled, "as_dict") else {}
     # Unique for ever: `spool_replays` remembers every id, and a run can spool again after a replay.
     load = SpooledLoad(f"{run_id}-{uuid.uuid4().hex[:16]}", run_id, kind, args, datetime.now(UTC), counted)
-    path = spool.write(load)
+    try:
+        path = spool.write(load)
+    except OSError as exc:  # a full disk is the machine's failure, not the load's: the run stops, nothing is lost
+        raise WarehouseError(
+            f"cannot spool to {spool.directory}: {exc.strerror or exc}. A reader holds {store.path}, so this run "
+            "writes its loads there instead. Is the disk full? Nothing of this load was stored; what the run "
+            "fetched stays pending for the next run") from exc
     log.info("spooled %s to %s", kind.rpartition(":")[2], path)
     return if_spooled
 

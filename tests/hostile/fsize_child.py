@@ -1,5 +1,6 @@
-"""`python -m tests.hostile.fsize_child LIMIT <newsflow args>`: the CLI's run path (no Prefect flow)
-in a process that may write no file past LIMIT bytes: a full disk, as far as its writes can tell.
+"""`python -m tests.hostile.fsize_child LIMIT [--flow] <newsflow args>`: the CLI's run path (no Prefect
+flow; with `--flow`, the real flow run on $PREFECT_API_URL) in a process that may write no file past
+LIMIT bytes: a full disk, as far as its writes can tell.
 
 SIGXFSZ is ignored, so a write past the limit fails with EFBIG ("File too large") instead of
 killing the process. The feed parser's and extractor's forkserver is started before the limit:
@@ -23,5 +24,9 @@ if __name__ == "__main__":
     forkserver.ensure_running()
     limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    install_direct_run()
-    sys.exit(main(sys.argv[2:]))
+    args = sys.argv[2:]
+    if args[:1] == ["--flow"]:
+        args = args[1:]
+    else:
+        install_direct_run()
+    sys.exit(main(args))

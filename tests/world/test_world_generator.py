@@ -21,15 +21,12 @@ def fetch_all(world: World, table: DnsTable, urls: list[str]) -> list[FetchResul
     # A deadline well above the world's latency fault (0.3 s), so a loaded machine does not turn it into a timeout.
     settings = FetchSettings(allowed_networks=ALLOWED_NETWORKS, timeout=3.0, per_host_delay=0.0, max_retry_after=1.0)
 
-    async def fetch_one(url: str) -> FetchResult:
-        # One fetcher per feed, as each feed is a separate endpoint here: a connection pooled after one
-        # feed's faulted answer (closed without a word) must not turn another feed into a connect_error.
+    async def go() -> list[FetchResult]:
+        # One fetcher for every feed, as in a run: a connection pooled after one feed's faulted answer
+        # (closed without a word) is retried on a fresh one, never another feed's connect_error.
         transport = guarded_transport(settings, resolver=WorldResolver(table))
         async with Fetcher(settings, transport=transport) as fetcher:
-            return await fetcher.fetch_feed(url)
-
-    async def go() -> list[FetchResult]:
-        return list(await asyncio.gather(*(fetch_one(url) for url in urls)))
+            return list(await asyncio.gather(*(fetcher.fetch_feed(url) for url in urls)))
 
     return asyncio.run(go())
 

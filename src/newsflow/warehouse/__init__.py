@@ -139,6 +139,8 @@ class Warehouse:
         ):
             return None
         first = " ".join(text.split())[:300]
+        if any(sign in text for sign in _DAMAGED):  # a read failed, not a write: no disk is full
+            return WarehouseError(f"cannot open {self.path}: {first}{_open_hint(text, read_only=False)}")
         return WarehouseError(
             f"cannot write {self.path}: {first}. Is the disk full? Nothing of this load was stored; "
             "what the run fetched stays pending for the next run"
@@ -163,7 +165,7 @@ class Warehouse:
                 return duckdb.connect(str(self.path), read_only=read_only)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
-                    raise WarehouseError(f"cannot open {self.path}: {exc}") from exc
+                    raise WarehouseError(f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
                 error = self.lock_error(str(exc))
                 if time.monotonic() >= deadline:
                     raise error from exc
@@ -186,6 +188,21 @@ class Warehouse:
         return WarehouseHeldError(
             f"{self.path} is locked by another process ({pid}{program}) that holds it open and is not a newsflow "
             "run: a reader such as DBeaver, a notebook or `duckdb -readonly`; close it, or try again in a few seconds")
+
+
+def _open_hint(duckdb_message: str, read_only: bool) -> str:
+    """What to do when the file cannot be opened: it is damaged, or read-only to this user."""
+    if any(sign in duckdb_message for sign in _DAMAGED):
+        return ("; the file is damaged or not a DuckDB database: restore it from a backup, or move it aside "
+                "and the next run starts a new warehouse")
+    if read_only or not any(sign in duckdb_message for sign in _NOT_WRITABLE):
+        return ""
+    return ("; newsflow must write the warehouse here: make the file writable by this user (its mode, its owner, "
+            "`chattr -i`, a read-only mount), or point warehouse.path at a copy")
+
+
+_NOT_WRITABLE = ("Permission denied", "Operation not permitted", "Read-only file system")
+_DAMAGED = ("not a valid DuckDB database", "Could not read enough bytes", "orrupt", "checksum")
 
 
 def run_lock_is_held(lock_path: Path) -> bool:

@@ -45,7 +45,10 @@ def finish_run(
 
 
 def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> None:
-    """Make `feeds` match the config's list: new feeds inserted, url, tags and enabled updated."""
+    """Make `feeds` match the config's list: new feeds inserted, url, tags and enabled updated.
+
+    A feed whose URL changed in the config is a new endpoint: the old one's validators (which the
+    new one could answer 304 to), back-off and retirement are dropped, so it is due at once."""
     if not feeds:
         return
     columns = {
@@ -57,9 +60,16 @@ def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> N
     con.execute(
         "INSERT INTO feeds (feed_id, url, tags, enabled) "
         "SELECT unnest($feed_id), unnest($url), unnest($tags, max_depth := 1), unnest($enabled) "
-        "ON CONFLICT (feed_id) DO UPDATE SET url = excluded.url, tags = excluded.tags, enabled = excluded.enabled",
+        "ON CONFLICT (feed_id) DO UPDATE SET url = excluded.url, tags = excluded.tags, enabled = excluded.enabled, "
+        + ", ".join(f"{column} = CASE WHEN feeds.url = excluded.url THEN feeds.{column} ELSE {fresh} END"
+                    for column, fresh in _FRESH_ENDPOINT.items()),
         columns,
     )
+
+
+# What a feed whose URL changed starts from again.
+_FRESH_ENDPOINT = {"etag": "NULL", "last_modified": "NULL", "consecutive_failures": "0", "next_poll_at": "NULL",
+                   "retired_at": "NULL"}
 
 
 def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, FeedState]:

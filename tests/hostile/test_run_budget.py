@@ -1,0 +1,109 @@
+"""A run ends within its budget when extraction, not the network, is what is slow (red team 4).
+
+Before, the budget was checked only before a batch started and while it fetched: a batch whose
+pages each take the extractor seconds ran to its end, up to `batch_size` * `extract.timeout` /
+workers past the budget (100 * 30 s / 2 = 25 minutes with the defaults). Now the pages fetched by
+the deadline get `extract.timeout` past it (`ExtractorPool.extract_until`): no page starts after
+that, a page being extracted is abandoned, and each such article stays pending with no attempt
+counted. They get that much so that a run whose fetching used the whole budget still stores what
+it fetched (`tests/test_redteam_runs.py`): a run always makes progress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsflow import remote
+from newsflow.config import FetchSettings, load_config
+from newsflow.models import PendingArticle
+from newsflow.remote import fetch_and_extract_here
+from newsflow.runner import run_ingest
+from tests.conftest import write_config
+from tests.hostile.hostile_site import slow_to_extract_page
+from tests.localserver import LocalServer, Page
+from tests.sitefactory import rss_feed
+from tests.test_unstoppable import add_settings, query
+
+pytestmark = pytest.mark.timeout(120)
+SLOW_PAGES = 24
+BUDGET = 6.0
+EXTRACT_TIMEOUT = 10.0
+PARSE_BUDGET = 6.0
+PARSE_LIMIT = 2.0
+SLOW_FEEDS = 16
+
+
+def test_slow_extraction_ends_the_run_within_its_budget_and_leaves_the_rest_pending(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    items: list[tuple[str, str, datetime | None]] = []
+    for n in range(SLOW_PAGES):  # ~3 s of trafilatura each: 24 pages on 2 workers take ~36 s
+        server.add(f"/tables/{n}", Page(slow_to_extract_page(1200 + n)))
+        items.append((f"Tables {n}", f"/tables/{n}", None))
+    server.add("/feed.xml", Page(rss_feed("Tables", items), "application/rss+xml"))
+    config_path = write_config(tmp_path, server.base_url, {"tables": "/feed.xml"},
+                 extract={"workers": 2, "timeout": EXTRACT_TIMEOUT, "batch_size": SLOW_PAGES}, max_bytes=2_000_000)
+    add_settings(config_path, "execution", run_budget_seconds=BUDGET)
+    started = time.monotonic()
+    summary = asyncio.run(run_ingest(load_config(config_path), "slow-extraction"))
+    elapsed = time.monotonic() - started
+
+    assert summary.status == "completed" and summary.counts.entries_new == SLOW_PAGES
+    assert elapsed < BUDGET + EXTRACT_TIMEOUT + 3.0, f"the run took {elapsed:.1f} s against a budget of {BUDGET} s"
+    left = query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL AND parked_at IS NULL "
+                              "AND fetch_attempts = 0")[0][0]
+    assert isinstance(left, int) and left > 0, "the extraction was cut at the deadline"
+    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL AND fetch_attempts > 0 "
+                              "AND last_outcome <> 'extract_timeout'") == [(0,)], "cut short is not failed"
+    assert query(config_path, "SELECT articles_deferred FROM runs") == [(left,)]
+
+
+def test_a_dask_worker_stops_its_batch_at_the_runs_deadline(server: LocalServer) -> None:
+    """`[execution] task_runner = "dask"`: the worker's half of a batch (fetch and extract, away from
+    the warehouse) stops at the deadline it is given as a wall-clock time, and says which articles
+    it did; the flow loads those and leaves the rest pending (flows/ingest.py `DaskStages`)."""
+    batch = []
+    for n in range(6):
+        server.add(f"/tables/{n}", Page(slow_to_extract_page(1200 + n)))
+        batch.append(PendingArticle(f"{server.base_url}/tables/{n}", f"{server.base_url}/tables/{n}", "t", None, None))
+    fetch = FetchSettings(per_host_delay=0.0, per_host_concurrency=8, max_bytes=2_000_000,
+                          allowed_networks=("127.0.0.0/8",))
+    started = time.monotonic()
+    try:
+        done, results, extractions, _ = asyncio.run(
+            fetch_and_extract_here(batch, fetch, 6.0, None, until_epoch=time.time() + 1.0))
+    finally:
+        remote._worker_pools.pop(6.0).close()
+    assert time.monotonic() - started < 1.0 + 6.0 + 3.0, "the worker stopped at the deadline, plus extract.timeout"
+    assert len(done) < len(batch), "six slow pages on one extraction process cannot all be done in 7 s"
+    assert len(results) == len(extractions) == len(done)
+    assert all(e is not None for e in extractions)
+
+
+def test_feeds_slow_to_parse_leave_the_rest_due_at_the_poll_deadline(tmp_path: Path, server: LocalServer) -> None:
+    """Feeds are parsed two at a time, each for up to `extract.timeout`. Before, a feed waited for a
+    free parser without a deadline: 16 feeds that each take the parser its whole time limit held
+    the poll stage 16 s against its 3 s share of the budget. Now a feed that finds no parser free
+    by the poll deadline stays due, as a feed not polled at all."""
+    unclosed = "<div><b>x" * 50_000  # 450 KB that feedparser's sanitizer takes ~3 s over
+    feeds = {}
+    for n in range(SLOW_FEEDS):
+        body = (f"<?xml version='1.0'?><rss version='2.0'><channel><title>Slow {n}</title><item><title>a</title>"
+                f"<link>http://news.example/{n}</link><description><![CDATA[{unclosed}]]></description></item>"
+                "</channel></rss>").encode()
+        feeds[f"slow-{n}"] = server.add(f"/slow-{n}.xml", Page(body, "application/rss+xml"))
+    config_path = write_config(tmp_path, "", feeds, extract={"workers": 2, "timeout": PARSE_LIMIT})
+    add_settings(config_path, "execution", run_budget_seconds=PARSE_BUDGET)
+    started = time.monotonic()
+    summary = asyncio.run(run_ingest(load_config(config_path), "slow-parsing"))
+    elapsed = time.monotonic() - started
+    # polls get half the budget; a parse in flight at the poll deadline ends by its own limit (+2 s grace)
+    assert elapsed < PARSE_BUDGET / 2 + PARSE_LIMIT + 2.0 + 2.0, f"the run took {elapsed:.1f} s"
+    assert summary.counts.feeds_deferred > 0
+    assert query(config_path, "SELECT count(*) FROM feeds WHERE last_polled_at IS NOT NULL") == [
+        (SLOW_FEEDS - summary.counts.feeds_deferred,)], "a deferred feed is not recorded polled"

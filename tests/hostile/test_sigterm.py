@@ -1,0 +1,61 @@
+"""SIGTERM during `newsflow run`: what `docker stop` (the run's process only) and `systemctl stop`
+(every process of the unit: the run, the extraction forkserver and workers) send (red team 4).
+
+The run must stop as Ctrl-C stops it: its batch in flight rolls back, its row says `cancelled`,
+one line on stderr, exit 130 (README, "Exit codes"); and the next run stores everything once.
+A guard beside it: a quiet run that exits 0 prints nothing at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from newsflow.config import load_config
+from newsflow.runner import run_ingest
+from tests.hostile.subprocesses import BackgroundRun, prefect_api_url, write_run_config
+from tests.hostile.test_crash_safety import BATCH_SIZE, CrashSite, check_each_item_stored_once, rows, site
+
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.timeout(150)]
+__all__ = ["site"]  # the fixture
+
+
+@pytest.mark.parametrize("whole_group", [False, True], ids=["docker-stop", "systemctl-stop"])
+def test_sigterm_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_nothing(
+    tmp_path: Path, site: CrashSite, whole_group: bool
+) -> None:
+    config_path = write_run_config(tmp_path, site.feeds, extract={"batch_size": BATCH_SIZE})
+    site.held_feed.release.set()
+    with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
+        assert site.held_article.arrived.wait(60), "the run never fetched the held article"
+        if whole_group:
+            os.killpg(run.pid, signal.SIGTERM)
+        else:
+            os.kill(run.pid, signal.SIGTERM)
+        code, out, err = run.wait(60)
+    assert out == ""
+    assert code == 130, f"exit {code}: {err}"
+    assert err.splitlines() == [
+        "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"], err
+    assert rows(config_path, "SELECT status FROM runs") == [("cancelled",)]
+    site.held_article.release.set()
+
+    asyncio.run(run_ingest(load_config(config_path), "after"))
+    check_each_item_stored_once(config_path, site)
+
+
+def test_a_quiet_run_with_failing_feeds_prints_nothing(tmp_path: Path, site: CrashSite) -> None:
+    """`--quiet` prints only errors, and a failing feed is not one: it is recorded. Neither Prefect's
+    console lines nor a library's warning may reach stderr of a run that exits 0."""
+    feeds = {**site.feeds, "missing": site.server.url("/missing.xml"), "bad-port": "http://127.0.0.1:9/feed.xml"}
+    config_path = write_run_config(tmp_path, feeds, extract={"batch_size": BATCH_SIZE})
+    site.held_feed.release.set()
+    site.held_article.release.set()
+    with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
+        code, out, err = run.wait(90)
+    assert (code, out, err) == (0, "", "")
+    check_each_item_stored_once(config_path, site)
