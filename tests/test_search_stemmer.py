@@ -17,7 +17,7 @@ SAMPLE = (
     "Los concejales aprobaron presupuestos; las calles fueron renovadas rápidamente. "
     "Les conseillers municipaux ont adopté les budgets; nationalisations, généreusement. "
     "Radni miasta przyjęli budżety; ulice zostały odnowione. Городские советники приняли бюджеты. "
-    "Belediye meclisi bütçeleri kabul etti; yolların yenilenmesi. Οι δημοτικοί σύμβουλοι ψήφισαν. "
+    "Belediye meclisi bütçeleri kabul etti; yolların yenilenmesi. Οι δημοτικοί σύμβουλοι ψήφισαν. "  # noqa: RUF001
     "Gemeenteraadsleden keurden begrotingen goed. Kommunestyret vedtok budsjettene. "
     "Kaupunginvaltuutetut hyväksyivät talousarviot. A városi tanácsosok elfogadták a költségvetéseket."
 )
