@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from newsflow.language import _identifier
 from newsflow.langmodel import CompactIdentifier, byte_classes
+from newsflow.language import _identifier
 
 SAMPLES = [
     "The city council approved the new budget on Tuesday after a long debate about schools and roads.",
     "Der Stadtrat hat am Dienstag nach einer langen Debatte über Schulen und Straßen den Haushalt beschlossen.",
     "El concejo municipal aprobó el nuevo presupuesto el martes tras un largo debate sobre escuelas.",
     "市議会は火曜日、学校と道路をめぐる長い議論の末に新しい予算を承認した。",
-    "Городской совет во вторник утвердил новый бюджет после долгих дебатов о школах и дорогах.",
+    "Городской совет во вторник утвердил новый бюджет после долгих дебатов о школах и дорогах.",  # noqa: RUF001
     "مجلس المدينة وافق على الميزانية الجديدة يوم الثلاثاء بعد نقاش طويل حول المدارس والطرق.",
     "THE COUNCIL APPROVED THE BUDGET",  # all capitals: py3langid lowercases it first
     "",
