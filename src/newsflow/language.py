@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def _identifier() -> CompactIdentifier | None:
     # Loading the model takes ~1-3 s; once per process. py3langid unpacks it (68 MB) into a
-    # temporary file first, and the compact model is mapped from another (64 MB), so a full or
+    # temporary file first, and the compact model is mapped from another (~60 MB), so a full or
     # unwritable temporary folder would fail every page, and the extraction pool's forkserver
     # with them; detection is then off and declarations stand.
     try:
