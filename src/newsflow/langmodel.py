@@ -37,7 +37,7 @@ _ALIGN = mmap.ALLOCATIONGRANULARITY
 
 
 class CompactIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no types
-    """py3langid's identifier over byte classes and shared weight rows (see the module docstring)."""
+    """py3langid's identifier, its automaton indexed by byte class (see the module docstring)."""
 
     __slots__ = ("_byte_classes",)
 
