@@ -2,12 +2,17 @@
 
 Pure: walks an lxml tree of the page (only its methods are used, so lxml is not imported) and
 the standard json module. Blocks that are not valid JSON are skipped.
+
+A page's JSON-LD is read by several rules (the date's, the article body's), so the objects of
+the last page asked about are kept, with a weak reference to its tree: each page's blocks are
+parsed once (they were parsed up to five times: ~3% of extraction).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,6 +39,19 @@ def json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
                 stack.extend(reversed(current))
 
 
+_last_page: tuple[weakref.ref[Any], list[dict[str, Any]]] | None = None
+"""The tree json_ld_strings last read, and its objects."""
+
+
 def json_ld_strings(tree: Any, key: str) -> list[str]:
     """The string values of `key` in the page's JSON-LD objects, in document order."""
-    return [value for node in json_ld_objects(tree) if isinstance(value := node.get(key), str)]
+    return [value for node in _page_objects(tree) if isinstance(value := node.get(key), str)]
+
+
+def _page_objects(tree: Any) -> list[dict[str, Any]]:
+    global _last_page
+    if _last_page is not None and _last_page[0]() is tree:
+        return _last_page[1]
+    objects = list(json_ld_objects(tree))
+    _last_page = (weakref.ref(tree), objects)
+    return objects

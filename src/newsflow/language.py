@@ -1,7 +1,8 @@
 """The language of an article: what the page declares, checked against what its text is.
 
-The only module that imports py3langid (the identifier trafilatura uses). It runs in the
-extraction worker, on the normalised text, after trafilatura. `resolve_language` returns the
+The identifier is py3langid's (the one trafilatura uses), loaded by `newsflow.langmodel`, the
+only module that imports py3langid, in a form that takes less memory and classifies alike. It
+runs in the extraction worker, on the normalised text, after trafilatura. `resolve_language` returns the
 language (ISO 639-1, lowercase) and where it came from:
 
     both       the page declares a language and the text is in it
@@ -10,8 +11,9 @@ language (ISO 639-1, lowercase) and where it came from:
                (templates that say lang="en" on every page, "utf" in a charset-shaped field)
     None       neither: no declaration and no text to detect from
 
-Without its model (py3langid unpacks it into the temporary folder, which can be full), detection
-is off for the process: one warning, and the declared language is kept.
+Without its model (py3langid unpacks it into the temporary folder, which can be full, and the
+compact model is mapped from a file there), detection is off for the process: one warning, and
+the declared language is kept.
 
 Measured on ../shared/corpora (docs/extraction.md): every declared/detected disagreement on a page
 whose language is known was won by the detection, at about 4 ms a page.
@@ -23,7 +25,7 @@ import logging
 import tempfile
 from functools import lru_cache
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from newsflow.langmodel import CompactIdentifier, load_identifier
 
 MIN_DETECT_WORDS = 10
 """Below this many words, detection is not tried: a caption is not a language sample."""
@@ -40,12 +42,13 @@ logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def _identifier() -> LanguageIdentifier | None:
-    # Loading the model takes ~0.3 s; once per process. py3langid unpacks it (68 MB) into a
-    # temporary file first, so a full or unwritable temporary folder would fail every page, and
-    # the extraction pool's forkserver with them; detection is then off and declarations stand.
+def _identifier() -> CompactIdentifier | None:
+    # Loading the model takes ~1-3 s; once per process. py3langid unpacks it (68 MB) into a
+    # temporary file first, and the compact model is mapped from another (~60 MB), so a full or
+    # unwritable temporary folder would fail every page, and the extraction pool's forkserver
+    # with them; detection is then off and declarations stand.
     try:
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        return load_identifier()
     except OSError as error:
         logger.warning(
             "language detection is off: its model could not be unpacked into %s (%s); free space "
