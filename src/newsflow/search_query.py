@@ -5,12 +5,14 @@
     -iran  -"white house"     leave out articles with the word or phrase
     strikes OR raids          either (OR, in capitals, joins its neighbours into one clause)
 
-A word with punctuation inside (`U.S.`, `covid-19`) is a phrase of its tokens.
+A word with punctuation inside (`U.S.`, `covid-19`) is a phrase of its tokens. The query is
+read in Unicode NFC, as stored texts are; a word or phrase given twice counts once.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from newsflow.search_text import query_tokens
@@ -42,7 +44,7 @@ def parse_query(text: str) -> Query:
     clauses: list[list[Phrase]] = []
     excluded: list[Phrase] = []
     join_next = False
-    for match in _ITEM.finditer(text):
+    for match in _ITEM.finditer(unicodedata.normalize("NFC", text)):
         negated, quoted, bare = match.group(1), match.group(2), match.group(3)
         if bare == "OR":
             join_next = bool(clauses)
@@ -59,9 +61,11 @@ def parse_query(text: str) -> Query:
         else:
             clauses.append([phrase])
         join_next = False
-    if not clauses:
+    clauses = [list(dict.fromkeys(c)) for c in clauses]
+    unique = list(dict.fromkeys(tuple(c) for c in clauses))
+    if not unique:
         raise QuerySyntaxError(f"the query {text!r} has no word to look for (excluded words alone match nothing)")
-    if len(clauses) > MAX_CLAUSES:
+    if len(unique) > MAX_CLAUSES:
         raise QuerySyntaxError(
-            f"the query has {len(clauses)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
-    return Query(tuple(tuple(c) for c in clauses), tuple(excluded))
+            f"the query has {len(unique)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
+    return Query(tuple(unique), tuple(dict.fromkeys(excluded)))
