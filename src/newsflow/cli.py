@@ -37,7 +37,7 @@ EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsflow", description="Feeds in, clean articles out, in DuckDB.")
+    parser = cli_search.OneLineParser(prog="newsflow", description="Feeds in, clean articles out, in DuckDB.")
     parser.add_argument("--version", action="version", version=f"newsflow {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -192,8 +192,10 @@ def check_folders(folders: Sequence[Path]) -> list[Path]:
 
 def cmd_stories(args: argparse.Namespace) -> int:
     """Top stories by number of outlets: the named query `stories` with its two parameters."""
+    if problem := cli_search.limit_problem(args.limit):
+        return fail(problem, EXIT_USAGE)
     named = queries.load_query(sql_root() / "queries", "stories")
-    params = [f"limit={args.limit}"] + ([f"since={args.since.isoformat()}"] if args.since else [])
+    params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}"] + ([f"since={args.since.isoformat()}"] if args.since else [])
     result = run_named_query(Warehouse(load_config(args.config).warehouse_path), named, params)
     print(format_result(result, args.format))
     return 0

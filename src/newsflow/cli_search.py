@@ -10,6 +10,7 @@ import re
 import shutil
 import sys
 from datetime import date
+from typing import NoReturn
 
 from newsflow import search
 from newsflow.config import load_config
@@ -39,6 +40,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--compact", action="store_true",
                         help="merge the search index into one sorted segment (never needed: runs merge it as it grows)")
     parser.add_argument("--config", metavar="PATH", help="config file (default: config/newsflow.toml)")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (no usage block), exit code 2: the README's promise."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {' '.join(message.split())}; see `{self.prog} --help`\n")
+
+
+def limit_problem(limit: int) -> str | None:
+    """What is wrong with a --limit (a larger one than MAX_LIMIT is fine: it asks for every row)."""
+    return None if limit >= 1 else f"--limit must be 1 or more, got {limit}"
 
 
 def _date(text: str) -> date:
@@ -92,8 +105,8 @@ def language_code(language: str | None) -> str | None:
 
 def bad_argument(args: argparse.Namespace) -> str | None:
     """What is wrong with the filters, as one line naming the argument; None when nothing is."""
-    if args.limit < 1:
-        return f"--limit must be 1 or more, got {args.limit}"
+    if limit_problem(args.limit):
+        return limit_problem(args.limit)
     if args.since is not None and args.until is not None and args.since > args.until:
         return f"--since {args.since} is after --until {args.until}; swap them"
     if args.language is not None and not _LANGUAGE.fullmatch(language_code(args.language) or ""):

@@ -106,24 +106,33 @@ SELECT * FROM search_ranked_in(terms, stops, alts, NULL::INTEGER[], NULL::STRUCT
 -- form that occurs in no article finds nothing here, where `newsflow search` would stem it.
 -- search_query_alts/terms/stops(query) are its three steps, each a self-contained subquery
 -- (DuckDB 1.4 does not see a macro's CTEs inside another macro's arguments).
+-- search_nonspace(): a character that is not white space, as Python's `\S` (RE2's is ASCII-only).
+CREATE OR REPLACE MACRO search_nonspace() AS
+'[^\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]';
+
 CREATE OR REPLACE MACRO search_query_alts(query) AS (
     WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
-                   FROM (SELECT regexp_extract_all(query, '-?"[^"]*"?|\S+') AS x)),
+                   FROM (SELECT regexp_extract_all(nfc_normalize(query), '-?"[^"]*"?|' || search_nonspace() || '+')
+                         AS x)),
          flagged AS (SELECT i, item = 'OR' AS is_or, starts_with(item, '-') AND length(item) > 1 AS negated,
                             regexp_extract_all(search_phrase_body(item), '[^ ]+') AS ordered,
-                            coalesce(lag(item = 'OR') OVER (ORDER BY i), false) AS after_or
                      FROM items),
-         kept AS (SELECT * FROM flagged WHERE NOT is_or AND len(ordered) > 0),
+         -- a word of punctuation alone is no word: OR joins across it, as in `newsflow search`
+         kept AS (SELECT * FROM (SELECT *, coalesce(lag(is_or) OVER (ORDER BY i), false) AS after_or
+                                 FROM flagged WHERE is_or OR len(ordered) > 0)
+                  WHERE NOT is_or),
          numbered AS (SELECT *, CASE WHEN negated THEN 100000 + i
                                      ELSE sum(CASE WHEN NOT negated AND NOT after_or THEN 1 ELSE 0 END)
                                               OVER (ORDER BY i) END AS clause
                       FROM kept),
          alternatives AS (SELECT *, row_number() OVER (PARTITION BY clause ORDER BY i) AS alt FROM numbered)
-    SELECT coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
-                          'n_tokens': len(list_distinct(ordered))::INTEGER,
-                          'pattern': CASE WHEN len(ordered) > 1 THEN array_to_string(ordered, ' ') END,
-                          'negated': negated,
-                          'words': list_distinct(ordered)} ORDER BY i), [])
+    SELECT CASE WHEN max(clause) > 63 THEN error('search_articles: the query has more than 63 words or phrases; '
+                                                 || 'join some with OR')
+                ELSE coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
+                                    'n_tokens': len(list_distinct(ordered))::INTEGER,
+                                    'pattern': CASE WHEN len(ordered) > 1 THEN array_to_string(ordered, ' ') END,
+                                    'negated': negated,
+                                    'words': list_distinct(ordered)} ORDER BY i), []) END
     FROM alternatives
 );
 
