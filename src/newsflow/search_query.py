@@ -64,7 +64,8 @@ def parse_query(text: str) -> Query:
     clauses = [list(dict.fromkeys(c)) for c in clauses]
     unique = list(dict.fromkeys(tuple(c) for c in clauses))
     if not unique:
-        raise QuerySyntaxError(f"the query {text!r} has no word to look for (excluded words alone match nothing)")
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        raise QuerySyntaxError(f"the query {shown!r} has no word to look for (excluded words alone match nothing)")
     if len(unique) > MAX_CLAUSES:
         raise QuerySyntaxError(
             f"the query has {len(unique)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")

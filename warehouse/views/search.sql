@@ -126,7 +126,7 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
                                               OVER (ORDER BY i) END AS clause
                       FROM kept),
          alternatives AS (SELECT *, row_number() OVER (PARTITION BY clause ORDER BY i) AS alt FROM numbered)
-    SELECT CASE WHEN max(clause) > 63 THEN error('search_articles: the query has more than 63 words or phrases; '
+    SELECT CASE WHEN max(clause) FILTER (WHERE NOT negated) > 63 THEN error('search_articles: the query has more than 63 words or phrases; '
                                                  || 'join some with OR')
                 ELSE coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
                                     'n_tokens': len(list_distinct(ordered))::INTEGER,
