@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Greek letters on purpose
 """What analysts type into `newsflow search`, and what feeds store: every failure one line with
 exit code 2 (README, "Exit codes"), never a traceback or a hang; odd but valid input finds the
 right articles."""
@@ -128,7 +129,7 @@ def test_macro_with_too_many_words_says_so_in_one_line(site: Path, capsys: pytes
     words = " ".join(f"w{i}" for i in range(70))
     code, _, err = run(site, "query", f"SELECT * FROM search_articles('{words}')", capsys=capsys)
     assert code == 2 and "more than 63 words or phrases" in err and err.count("\n") == 1
-    code, out, _ = run(site, "query", "SELECT count(*) FROM search_articles('oil -a -b -c') ", capsys=capsys)
+    code, _, _ = run(site, "query", "SELECT count(*) FROM search_articles('oil -a -b -c') ", capsys=capsys)
     assert code == 0  # exclusions do not count towards the 63
 
 

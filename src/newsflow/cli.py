@@ -195,7 +195,8 @@ def cmd_stories(args: argparse.Namespace) -> int:
     if problem := cli_search.limit_problem(args.limit):
         return fail(problem, EXIT_USAGE)
     named = queries.load_query(sql_root() / "queries", "stories")
-    params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}"] + ([f"since={args.since.isoformat()}"] if args.since else [])
+    params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}"]
+    params += [f"since={args.since.isoformat()}"] if args.since else []
     result = run_named_query(Warehouse(load_config(args.config).warehouse_path), named, params)
     print(format_result(result, args.format))
     return 0
