@@ -37,7 +37,8 @@ EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = cli_search.OneLineParser(prog="newsflow", description="Feeds in, clean articles out, in DuckDB.")
+    parser: argparse.ArgumentParser = cli_search.OneLineParser(
+        prog="newsflow", description="Feeds in, clean articles out, in DuckDB.")
     parser.add_argument("--version", action="version", version=f"newsflow {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
