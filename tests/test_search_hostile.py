@@ -36,6 +36,7 @@ DOCS = [
     Doc("syria", "Air strikes in Syria", "Air strikes hit Syria overnight.", days_ago=3),
     Doc("syria2", "Air strikes in Syria", "Air strikes hit Syria overnight.", days_ago=2, story="syria",
         site="www.gazette.example", feed="gazette"),
+    Doc("escape", "\x1b[2J\x1b[31mSiren alert\x9b0m\x07", "The siren sounded at noon.", days_ago=1),
     Doc("huge", "Long report", "report " * 40_000 + "needle", language="en", days_ago=4),
 ]
 
@@ -156,6 +157,14 @@ def test_titles_with_commas_quotes_and_newlines_survive_csv_and_json(
     assert code == 0 and json.loads(out)[0]["title"] == SQL_TITLE + "\nsecond line"
 
 
+def test_control_characters_in_stored_titles_never_reach_the_terminal(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(site, "search", "siren", capsys=capsys)
+    assert code == 0 and "Siren alert" in out
+    assert not any(c in out for c in "\x1b\x9b\x07"), repr(out)
+
+
 # --- arguments: one line, exit 2, naming the argument ---------------------------------------
 
 
@@ -224,8 +233,8 @@ def test_the_bar_chart_fits_a_narrow_terminal() -> None:
 
 
 def test_search_output_into_head_stops_quietly(site: Path) -> None:
-    # 2,000 zero-filled days are more than a pipe holds: `| head -1` closes it mid-write.
-    command = [sys.executable, "-m", "newsflow", "search", "syria", "--by", "day", "--since", "2021-01-01",
+    # 46,000 zero-filled days (1 MB) are more than a pipe holds: `| head -1` closes it mid-write.
+    command = [sys.executable, "-m", "newsflow", "search", "syria", "--by", "day", "--since", "1900-01-01",
                "--config", str(site / "newsflow.toml")]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None and proc.stderr is not None

@@ -15,6 +15,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -327,11 +328,15 @@ def _to_csv(result: QueryResult) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""Control characters: in a table printed to a terminal, stored text must not move the cursor."""
+
+
 def _cell(value: object, limit: int | None = None) -> str:
     if value is None:
         return ""
     text = value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime) else str(value)
-    text = " ".join(text.split()) if limit else text
+    text = _CONTROL.sub("\ufffd", " ".join(text.split())) if limit else text  # a title's ESC [2J stays text
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
