@@ -94,9 +94,10 @@ def test_a_query_typed_decomposed_finds_the_stored_composed_text(store: Warehous
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(max_size=40))
+@given(st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=40))
 def test_the_phrase_text_holds_the_tokens_the_index_holds(store: Warehouse, text: str) -> None:
     # search_phrase_body, the SQL side of a phrase, must cut any text into word_tokens' words.
+    # (Characters Python's Unicode tables leave unassigned, U+31350 say, may be letters to DuckDB's.)
     row = run_read_query(store, "SELECT search_phrase_body($t)", {"t": text}).rows[0]
     assert row[0].split() == word_tokens(text)
 
@@ -120,6 +121,11 @@ def test_macro_splits_words_on_unicode_spaces_like_the_cli(store: Warehouse) -> 
 def test_or_joins_across_a_word_of_punctuation_alone_in_sql_as_in_the_cli(store: Warehouse) -> None:
     assert macro(store, 'harbour OR "" needle') == ["huge", "istanbul"] == found(store, 'harbour OR "" needle')
     assert found(store, "harbour OR , needle") == ["huge", "istanbul"]
+
+
+def test_not_in_capitals_leaves_out_in_sql_as_in_the_cli(store: Warehouse) -> None:
+    assert macro(store, "strikes AND NOT gazette overnight") == ["syria", "syria2"]
+    assert macro(store, "harbour OR needle NOT closed") == ["huge"] == found(store, "harbour OR needle NOT closed")
 
 
 def test_a_word_repeated_past_the_clause_limit_counts_once(store: Warehouse) -> None:

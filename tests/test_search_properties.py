@@ -73,9 +73,12 @@ def queries(draw: st.DrawFn) -> tuple[str, list[list[Phrase]], list[Phrase]]:
     def typed(p: Phrase) -> str:
         return p[0] if len(p) == 1 else '"' + " ".join(p) + '"'
 
-    parts = [" OR ".join(typed(p) for p in clause) for clause in clauses] + ["-" + typed(p) for p in excluded]
-    noise = draw(st.sampled_from(["", "OR ", '"" ', ", "]))  # ignored: a leading OR, an empty phrase
-    return noise + " ".join(draw(st.permutations(parts))), clauses, excluded
+    parts = [" OR ".join(typed(p) for p in clause) for clause in clauses]
+    parts += [draw(st.sampled_from(["-", "NOT ", 'NOT "" '])) + typed(p) for p in excluded]
+    noise = draw(st.sampled_from(["", "OR ", '"" ', ", ", "AND "]))  # ignored: a leading OR, an empty phrase
+    joints = [draw(st.sampled_from([" ", " AND "])) for _ in parts]
+    return noise + "".join(j + part for j, part in zip(joints, draw(st.permutations(parts)), strict=True)), \
+        clauses, excluded
 
 
 def _holds(doc: Doc, phrase: Phrase) -> bool:

@@ -115,13 +115,17 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
     WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
                    FROM (SELECT regexp_extract_all(nfc_normalize(query), '-?"[^"]*"?|' || search_nonspace() || '+')
                          AS x)),
-         flagged AS (SELECT i, item = 'OR' AS is_or, starts_with(item, '-') AND length(item) > 1 AS negated,
-                            regexp_extract_all(search_phrase_body(item), '[^ ]+') AS ordered,
-                     FROM items),
-         -- a word of punctuation alone is no word: OR joins across it, as in `newsflow search`
-         kept AS (SELECT * FROM (SELECT *, coalesce(lag(is_or) OVER (ORDER BY i), false) AS after_or
-                                 FROM flagged WHERE is_or OR len(ordered) > 0)
-                  WHERE NOT is_or),
+         flagged AS (SELECT i, item = 'OR' AS is_or, item = 'NOT' AS is_not, starts_with(item, '-') AND length(item) > 1
+                            AS minus, regexp_extract_all(search_phrase_body(item), '[^ ]+') AS ordered,
+                     FROM items WHERE item <> 'AND'),
+         -- a word of punctuation alone is no word: OR and NOT reach across it, as in `newsflow search`;
+         -- grp numbers each word with the OR and NOT written just before it
+         ops AS (SELECT *, sum(CASE WHEN is_or OR is_not THEN 0 ELSE 1 END) OVER (ORDER BY i)
+                           - CASE WHEN is_or OR is_not THEN 0 ELSE 1 END AS grp
+                 FROM flagged WHERE is_or OR is_not OR len(ordered) > 0),
+         kept AS (SELECT * FROM (SELECT *, bool_or(is_or) OVER (PARTITION BY grp) AS after_or,
+                                        minus OR bool_or(is_not) OVER (PARTITION BY grp) AS negated FROM ops)
+                  WHERE NOT is_or AND NOT is_not),
          numbered AS (SELECT *, CASE WHEN negated THEN 100000 + i
                                      ELSE sum(CASE WHEN NOT negated AND NOT after_or THEN 1 ELSE 0 END)
                                               OVER (ORDER BY i) END AS clause
