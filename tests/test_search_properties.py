@@ -1,11 +1,12 @@
 """`newsflow search` against a brute-force reference, on generated small warehouses.
 
 Each example stores random articles (a small vocabulary, four languages, three sites, two feeds,
-syndicated copies) and runs random queries through the CLI's search, its attention counts and
-the SQL macro `search_articles`; a few lines of plain Python say what each must return
-(docs/search.md): every clause holds (one of its alternatives: a word, or a phrase whose words
-are in the text in order), no excluded word or phrase does, and a stop word of the article's
-language counts as present.
+syndicated copies) and runs random queries, with random --since, --until, --feed and --language,
+through the CLI's search (stories, outlets, first outlet), its attention counts (per day and week,
+zero-filled, and per source) and the SQL macro `search_articles`. A few lines of plain Python say
+what each must return (docs/search.md): every clause holds (one of its alternatives: a word, or a
+phrase whose words are in the text in order), no excluded word or phrase does (`-x`, `NOT x`), and
+a stop word of the article's language counts as present.
 """
 
 from __future__ import annotations
@@ -112,37 +113,69 @@ def expected_stories(matches: list[Doc]) -> dict[str, tuple[int, int, str]]:
             for story, copies in by_story.items()}
 
 
-def expected_days(matches: list[Doc]) -> list[tuple[date, int, int]]:
-    """Per day from the first match to the last: stories first seen that day, and articles."""
-    if not matches:
+def expected_periods(matches: list[Doc], filters: SearchFilters, by: str) -> list[tuple[date, int, int]]:
+    """Per day or week (from Monday), from the first match (or --since) to the last (or --until),
+    zero-filled: stories first seen in the period, and articles."""
+    def period(day: date) -> date:
+        return day - timedelta(days=day.weekday()) if by == "week" else day
+
+    days = sorted({_day(d) for d in matches})
+    lo, hi = filters.since or (days[0] if days else None), filters.until or (days[-1] if days else None)
+    if lo is None or hi is None:
         return []
     firsts: dict[str, date] = {}
     for doc in matches:
         story = doc.story or doc.slug
         firsts[story] = min(firsts.get(story, _day(doc)), _day(doc))
-    days = sorted({_day(d) for d in matches})
-    span = [days[0] + timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]
-    return [(day, sum(1 for f in firsts.values() if f == day), sum(1 for d in matches if _day(d) == day))
-            for day in span]
+    step = 7 if by == "week" else 1
+    span = [period(lo) + timedelta(days=n) for n in range(0, (period(hi) - period(lo)).days + 1, step)]
+    return [(p, sum(1 for f in firsts.values() if period(f) == p), sum(1 for d in matches if period(_day(d)) == p))
+            for p in span]
 
 
-def check(store: Warehouse, docs: list[Doc], text: str, clauses: list[list[Phrase]], excluded: list[Phrase]) -> None:
-    matches = reference(docs, clauses, excluded)
-    result = search.search_stories(store, text, SearchFilters(), 1000)
+def expected_sources(matches: list[Doc]) -> dict[str, tuple[int, int]]:
+    return {site: (len({d.story or d.slug for d in matches if _site(d) == site}),
+                   sum(1 for d in matches if _site(d) == site)) for site in {_site(d) for d in matches}}
+
+
+@st.composite
+def filters(draw: st.DrawFn) -> SearchFilters:
+    day = st.none() | st.integers(min_value=0, max_value=7).map(lambda n: (TODAY - timedelta(days=n)).date())
+    since, until = draw(day), draw(day)
+    if since and until and since > until:
+        since, until = until, since
+    return SearchFilters(since, until, draw(st.none() | st.sampled_from(["planet", "gazette"])),
+                         draw(st.none() | st.sampled_from(["en", "de", "xx"])))
+
+
+def _kept(doc: Doc, f: SearchFilters) -> bool:
+    return ((f.since is None or _day(doc) >= f.since) and (f.until is None or _day(doc) <= f.until)
+            and (f.feed is None or doc.feed == f.feed) and (f.language is None or doc.language == f.language))
+
+
+def check(store: Warehouse, docs: list[Doc], text: str, clauses: list[list[Phrase]], excluded: list[Phrase],
+          where: SearchFilters) -> None:
+    everywhere = reference(docs, clauses, excluded)
+    matches = [d for d in everywhere if _kept(d, where)]
+    result = search.search_stories(store, text, where, 1000)
     got = {row[0]: (row[2], row[3], row[4]) for row in result.rows}
     assert got == expected_stories(matches), text
-    by_day = search.search_attention(store, text, SearchFilters(), "day")
-    assert [(row[0], row[1], row[2]) for row in by_day.rows] == expected_days(matches), text
+    for by in ("day", "week"):
+        rows = search.search_attention(store, text, where, by).rows
+        assert [(row[0], row[1], row[2]) for row in rows] == expected_periods(matches, where, by), (text, by)
+    sources = search.search_attention(store, text, where, "source").rows
+    assert {row[0]: (row[1], row[2]) for row in sources} == expected_sources(matches), text
     macro = run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": text})
-    assert sorted(r[0] for r in macro.rows) == sorted(d.slug for d in matches), text
+    assert sorted(r[0] for r in macro.rows) == sorted(d.slug for d in everywhere), text
 
 
 @settings(max_examples=10, deadline=None)
-@given(corpora(), st.lists(queries(), min_size=1, max_size=8))
-def test_search_matches_a_brute_force_reference(docs: list[Doc],
-                                                 typed: list[tuple[str, list[list[Phrase]], list[Phrase]]]) -> None:
+@given(corpora(), st.lists(st.tuples(queries(), filters()), min_size=1, max_size=8))
+def test_search_matches_a_brute_force_reference(
+    docs: list[Doc], typed: list[tuple[tuple[str, list[list[Phrase]], list[Phrase]], SearchFilters]]
+) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         store = store_docs(Path(scratch) / "w.duckdb", docs)
         search.refresh(store)
-        for text, clauses, excluded in typed:
-            check(store, docs, text, clauses, excluded)
+        for (text, clauses, excluded), where in typed:
+            check(store, docs, text, clauses, excluded, where)
