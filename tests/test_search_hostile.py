@@ -37,6 +37,7 @@ DOCS = [
     Doc("syria2", "Air strikes in Syria", "Air strikes hit Syria overnight.", days_ago=2, story="syria",
         site="www.gazette.example", feed="gazette"),
     Doc("escape", "\x1b[2J\x1b[31mSiren alert\x9b0m\x07", "The siren sounded at noon.", days_ago=1),
+    Doc("ancient", "Papyrus found", "A papyrus dated by its feed to the second century.", days_ago=365_000),
     Doc("huge", "Long report", "report " * 40_000 + "needle", language="en", days_ago=4),
 ]
 
@@ -225,6 +226,15 @@ def test_attention_with_no_match_is_zero_filled_over_the_dates_given(
     weeks = [(r["period"], r["stories"], r["articles"]) for r in json.loads(out)]
     assert code == 0 and weeks == [("2025-12-29", 0, 0), ("2026-01-05", 0, 0), ("2026-01-12", 0, 0),
                                    ("2026-01-19", 0, 0)]
+
+
+def test_a_stored_date_centuries_away_asks_for_dates_instead_of_printing_millions_of_days(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(site, "search", "papyrus OR strikes", "--by", "day", capsys=capsys)
+    assert (code, out) == (2, "") and "--by day would list" in err and "--since" in err and err.count("\n") == 1
+    code, out, _ = run(site, "search", "papyrus OR strikes", "--by", "week", "--format", "json", capsys=capsys)
+    assert code == 0 and sum(r["articles"] for r in json.loads(out)) == 3  # 52,000 weeks: under the cap
 
 
 def test_the_bar_chart_fits_a_narrow_terminal() -> None:
