@@ -137,6 +137,10 @@ def dispatch(args: argparse.Namespace) -> int:
         return fail(f"{where}{exc.strerror or exc}", EXIT_CRASH)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_INTERRUPTED)
+    except RuntimeError as exc:  # Ctrl-C while DuckDB runs a statement: it stops and says so
+        if str(exc) != "Query interrupted":
+            raise
+        return fail("interrupted", EXIT_INTERRUPTED)
 
 
 def fail(message: str, code: int) -> int:
