@@ -42,3 +42,10 @@ def test_unclosed_quote_runs_to_the_end() -> None:
 def test_query_without_a_positive_word_is_refused(text: str) -> None:
     with pytest.raises(QuerySyntaxError, match="no word to look for"):
         parse_query(text)
+
+
+def test_capital_and_is_implied_and_not_excludes_like_minus() -> None:
+    # Media Cloud's Boolean words: `syria NOT iran` used to require iran, the opposite of what was meant.
+    assert parse_query('syria AND NOT iran NOT "white house"') == parse_query('syria -iran -"white house"')
+    assert parse_query("strikes OR NOT raids syria").clauses == ((("strikes",),), (("syria",),))
+    assert parse_query("not and").clauses == ((("not",),), (("and",),))

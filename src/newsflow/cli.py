@@ -15,6 +15,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -37,7 +38,8 @@ EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsflow", description="Feeds in, clean articles out, in DuckDB.")
+    parser: argparse.ArgumentParser = cli_search.OneLineParser(
+        prog="newsflow", description="Feeds in, clean articles out, in DuckDB.")
     parser.add_argument("--version", action="version", version=f"newsflow {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -135,6 +137,10 @@ def dispatch(args: argparse.Namespace) -> int:
         return fail(f"{where}{exc.strerror or exc}", EXIT_CRASH)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_INTERRUPTED)
+    except RuntimeError as exc:  # Ctrl-C while DuckDB runs a statement: it stops and says so
+        if str(exc) != "Query interrupted":
+            raise
+        return fail("interrupted", EXIT_INTERRUPTED)
 
 
 def fail(message: str, code: int) -> int:
@@ -192,8 +198,11 @@ def check_folders(folders: Sequence[Path]) -> list[Path]:
 
 def cmd_stories(args: argparse.Namespace) -> int:
     """Top stories by number of outlets: the named query `stories` with its two parameters."""
+    if problem := cli_search.limit_problem(args.limit):
+        return fail(problem, EXIT_USAGE)
     named = queries.load_query(sql_root() / "queries", "stories")
-    params = [f"limit={args.limit}"] + ([f"since={args.since.isoformat()}"] if args.since else [])
+    params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}"]
+    params += [f"since={args.since.isoformat()}"] if args.since else []
     result = run_named_query(Warehouse(load_config(args.config).warehouse_path), named, params)
     print(format_result(result, args.format))
     return 0
@@ -323,11 +332,15 @@ def _to_csv(result: QueryResult) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""Control characters: in a table printed to a terminal, stored text must not move the cursor."""
+
+
 def _cell(value: object, limit: int | None = None) -> str:
     if value is None:
         return ""
     text = value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime) else str(value)
-    text = " ".join(text.split()) if limit else text
+    text = _CONTROL.sub("\ufffd", " ".join(text.split())) if limit else text  # a title's ESC [2J stays text
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 

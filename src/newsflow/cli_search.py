@@ -6,8 +6,11 @@ Registered in cli.py with one line (`cli_search.add_parser(commands)`); see docs
 from __future__ import annotations
 
 import argparse
+import re
+import shutil
 import sys
 from datetime import date
+from typing import NoReturn
 
 from newsflow import search
 from newsflow.config import load_config
@@ -15,6 +18,9 @@ from newsflow.search_query import QuerySyntaxError
 from newsflow.warehouse import QueryResult, Warehouse
 
 BAR_WIDTH = 40
+MAX_LIMIT = 1_000_000_000
+"""A larger --limit asks for every story: it is read as this (no warehouse holds more)."""
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,6 +40,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--compact", action="store_true",
                         help="merge the search index into one sorted segment (never needed: runs merge it as it grows)")
     parser.add_argument("--config", metavar="PATH", help="config file (default: config/newsflow.toml)")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (no usage block), exit code 2: the README's promise."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {' '.join(message.split())}; see `{self.prog} --help`\n")
+
+
+def limit_problem(limit: int) -> str | None:
+    """What is wrong with a --limit (a larger one than MAX_LIMIT is fine: it asks for every row)."""
+    return None if limit >= 1 else f"--limit must be 1 or more, got {limit}"
 
 
 def _date(text: str) -> date:
@@ -56,33 +74,65 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     if not args.query:
         return fail("give a query, e.g. newsflow search '\"air strikes\" syria'", EXIT_USAGE)
-    if args.limit < 1:
-        return fail(f"--limit must be 1 or more, got {args.limit}", EXIT_USAGE)
-    filters = search.SearchFilters(args.since, args.until, args.feed, args.language and args.language.lower())
+    problem = bad_argument(args)
+    if problem is None and args.feed is not None and not search.feed_known(store, args.feed, config.feeds):
+        problem = f"--feed {args.feed!r} names no configured or stored feed; `newsflow feeds` lists them"
+    if problem is not None:
+        return fail(problem, EXIT_USAGE)
+    filters = search.SearchFilters(args.since, args.until, args.feed, language_code(args.language))
     try:
         if args.by:
             result = search.search_attention(store, args.query, filters, args.by)
         else:
-            result = search.search_stories(store, args.query, filters, args.limit)
+            result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
         return fail(str(exc), EXIT_USAGE)
     missing = search.unindexed_count(store)
     if missing > 0:
         print(f"newsflow: {missing} articles are not in the search index yet (each run indexes up to "
               f"{search.BACKLOG_PER_RUN}); `newsflow search --reindex` indexes them all now", file=sys.stderr)
-    print(bar_chart(result) if args.by and args.format == "table" else format_result(result, args.format))
+    print(bar_chart(result, chart_width()) if args.by and args.format == "table"
+          else format_result(result, args.format))
     return 0
 
 
-def bar_chart(result: QueryResult, width: int = BAR_WIDTH) -> str:
-    """One line per period or source: its label, a bar of its stories, and both counts."""
+def language_code(language: str | None) -> str | None:
+    """The primary subtag of a --language, lowercased: 'en' for 'EN', 'en-GB' or 'en_US'."""
+    if language is None:
+        return None
+    return language.strip().lower().replace("_", "-").split("-")[0]
+
+
+def bad_argument(args: argparse.Namespace) -> str | None:
+    """What is wrong with the filters, as one line naming the argument; None when nothing is."""
+    if limit_problem(args.limit):
+        return limit_problem(args.limit)
+    if args.since is not None and args.until is not None and args.since > args.until:
+        return f"--since {args.since} is after --until {args.until}; swap them"
+    if args.language is not None and not _LANGUAGE.fullmatch(language_code(args.language) or ""):
+        return f"--language expects a language code like en or de-AT, got {args.language!r}"
+    if args.feed is not None and not args.feed.strip():
+        return "--feed needs a feed name; `newsflow feeds` lists them"
+    return None
+
+
+def chart_width() -> int:
+    """The bar chart's width: the terminal's columns, or 80 when output is not a terminal."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def bar_chart(result: QueryResult, columns: int = BAR_WIDTH + 40) -> str:
+    """One line per period or source: its label, a bar of its stories, and both counts; each line
+    fits in `columns` (a long source name is cut short with '…'), with a bar of up to BAR_WIDTH."""
     if not result.rows:
         return "(no matching articles)"
     top = max(row[1] for row in result.rows) or 1
-    labels = [str(row[0]) for row in result.rows]
-    pad = max(len(label) for label in labels)
-    lines = [f"{'':{pad}}  stories (articles)"]
-    for label, (_, stories, articles) in zip(labels, result.rows, strict=True):
-        bar = "█" * round(width * stories / top)
-        lines.append(f"{label:{pad}}  {bar} {stories} ({articles})")
+    counts = [f" {stories} ({articles})" for _, stories, articles in result.rows]
+    room = max(columns - max(len(c) for c in counts) - 2, 2)  # label, two spaces, bar, counts
+    pad = min(max(len(str(row[0])) for row in result.rows), room - 1)
+    width = max(min(BAR_WIDTH, room - pad), 1)
+    lines = [f"{'':{pad}}  stories (articles)"[:max(columns, 1)]]
+    for (label, stories, _), count in zip(result.rows, counts, strict=True):
+        text = str(label) if len(str(label)) <= pad else str(label)[:pad - 1] + "…"
+        lines.append(f"{text:{pad}}  {'█' * round(width * stories / top)}{count}")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from newsflow.errors import WarehouseError
-from newsflow.search_query import Phrase, Query, parse_query
+from newsflow.search_query import Phrase, Query, QuerySyntaxError, parse_query
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.search_text import analyse, is_stop_word, stem
 from newsflow.warehouse import Warehouse, search_index, search_segments
@@ -168,6 +168,27 @@ def phrase_pattern(phrase: Phrase) -> str:
     return " ".join(phrase)
 
 
+def feed_known(store: Warehouse, name: str, configured: Sequence[Any] = ()) -> bool:
+    """Whether `name` is a configured feed, or one the warehouse holds (a feed since removed)."""
+    if any(feed.name == name for feed in configured):
+        return True
+    with store.reading() as con:
+        return search_index.feed_stored(con, name)
+
+
+def _inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
+    """`ranked_inputs`, refusing a query of stop words alone: it could only match nothing."""
+    inputs = ranked_inputs(con, query)
+    stopped = {(s["clause"], s["alt"], s["pos"]) for s in inputs["stops"]}
+    wanted = {(c, a, pos) for c, a, phrase, negated in _alternatives(query) if not negated
+              for pos in range(len(dict.fromkeys(phrase)))}
+    if wanted <= stopped and not any(not t["negated"] for t in inputs["terms"]):
+        words = sorted({w for clause in query.clauses for phrase in clause for w in phrase})
+        raise QuerySyntaxError(f"the query has only stop words ({' '.join(words)[:80]}); "
+                               "add a word that says what to look for, or quote a phrase with one")
+    return inputs
+
+
 def unindexed_count(store: Warehouse) -> int:
     """Articles stored but not in the index (a pre-0010 warehouse still catching up)."""
     with store.reading() as con:
@@ -183,7 +204,7 @@ def search_stories(store: Warehouse, text: str, filters: SearchFilters, limit: i
     """
     query = parse_query(text)
     with store.reading() as con:
-        params = search_index.search_params(ranked_inputs(con, query), **vars(filters))
+        params = search_index.search_params(_inputs(con, query), **vars(filters))
         return search_index.ranked_stories(con, params, limit, prune=prune)
 
 
@@ -191,5 +212,5 @@ def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: st
     """Matching stories and articles per day, week (zero-filled) or source."""
     query = parse_query(text)
     with store.reading() as con:
-        params = search_index.search_params(ranked_inputs(con, query), **vars(filters))
+        params = search_index.search_params(_inputs(con, query), **vars(filters))
         return search_index.attention(con, params, by)

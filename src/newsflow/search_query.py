@@ -4,13 +4,17 @@
     "air strikes"             a phrase: its words in this order
     -iran  -"white house"     leave out articles with the word or phrase
     strikes OR raids          either (OR, in capitals, joins its neighbours into one clause)
+    syria AND NOT iran        Boolean words in capitals, as Media Cloud writes them: AND is
+                              implied (and ignored), NOT x is -x
 
-A word with punctuation inside (`U.S.`, `covid-19`) is a phrase of its tokens.
+A word with punctuation inside (`U.S.`, `covid-19`) is a phrase of its tokens. The query is
+read in Unicode NFC, as stored texts are; a word or phrase given twice counts once.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from newsflow.search_text import query_tokens
@@ -41,27 +45,31 @@ def parse_query(text: str) -> Query:
     """Clauses (AND) of alternatives (OR), and the excluded words and phrases."""
     clauses: list[list[Phrase]] = []
     excluded: list[Phrase] = []
-    join_next = False
-    for match in _ITEM.finditer(text):
+    join_next = negate_next = False
+    for match in _ITEM.finditer(unicodedata.normalize("NFC", text)):
         negated, quoted, bare = match.group(1), match.group(2), match.group(3)
-        if bare == "OR":
-            join_next = bool(clauses)
+        if bare in ("OR", "AND", "NOT"):
+            join_next = bool(clauses) if bare == "OR" else join_next
+            negate_next = negate_next or bare == "NOT"
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
         phrase = tuple(query_tokens(quoted if bare is None else bare))
         if not phrase:
             continue
-        if negated:
+        if negated or negate_next:
             excluded.append(phrase)
         elif join_next:
             clauses[-1].append(phrase)
         else:
             clauses.append([phrase])
-        join_next = False
-    if not clauses:
-        raise QuerySyntaxError(f"the query {text!r} has no word to look for (excluded words alone match nothing)")
-    if len(clauses) > MAX_CLAUSES:
+        join_next = negate_next = False
+    clauses = [list(dict.fromkeys(c)) for c in clauses]
+    unique = list(dict.fromkeys(tuple(c) for c in clauses))
+    if not unique:
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        raise QuerySyntaxError(f"the query {shown!r} has no word to look for (excluded words alone match nothing)")
+    if len(unique) > MAX_CLAUSES:
         raise QuerySyntaxError(
-            f"the query has {len(clauses)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
-    return Query(tuple(tuple(c) for c in clauses), tuple(excluded))
+            f"the query has {len(unique)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
+    return Query(tuple(unique), tuple(dict.fromkeys(excluded)))

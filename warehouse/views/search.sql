@@ -5,7 +5,7 @@
 --   stops  STRUCT(clause, alt, pos, language)[]          query words that are stop words in a language:
 --                                                        satisfied by any article in that language
 --   alts   STRUCT(clause, alt, n_tokens, pattern, negated)[]  each word or phrase; pattern is a
---                                                        phrase's words, lowercased, one space apart
+--                                                        phrase's words, casefolded, one space apart
 -- An article matches when, for every clause that is not negated (at most 63, numbered 0..62), one
 -- of its alternatives has all its words (and its phrase pattern), and no negated alternative does. Score: BM25 (k1 1.2,
 -- b 0.75) summed over the matched terms, with N and df counted from the index; a word's df
@@ -14,6 +14,25 @@
 -- doc_id is in the list `docs` (NULL: every article); `dfs` STRUCT(term_id, n)[] gives each query
 -- term's document frequency over the whole index (required with `docs`). `newsflow search` ranks
 -- only the candidates its top-k bound leaves (docs/search.md, "Speed").
+-- search_fold(s): Python's str.casefold, which the index's tokens use (newsflow.text.word_tokens),
+-- for every character: lower() where that is the same (one regex pass finds the texts where it is
+-- not), else lower(), a 1:1 translate and the 1:n folds (ß -> ss, ligatures, Greek iota subscripts)
+-- (search_fold_all). Generated from Python's tables;
+-- tests/test_search_hostile.py checks it against casefold on every code point.
+CREATE OR REPLACE MACRO search_fold_all(s) AS
+replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(translate(lower(replace(s, 'İ', 'i̇')), 'µſͅςϐϑϕϖϰϱϵꭰꭱꭲꭳꭴꭵꭶꭷꭸꭹꭺꭻꭼꭽꭾꭿꮀꮁꮂꮃꮄꮅꮆꮇꮈꮉꮊꮋꮌꮍꮎꮏꮐꮑꮒꮓꮔꮕꮖꮗꮘꮙꮚꮛꮜꮝꮞꮟꮠꮡꮢꮣꮤꮥꮦꮧꮨꮩꮪꮫꮬꮭꮮꮯꮰꮱꮲꮳꮴꮵꮶꮷꮸꮹꮺꮻꮼꮽꮾꮿᏸᏹᏺᏻᏼᏽᲀᲁᲂᲃᲄᲅᲆᲇᲈẛι', 'μsισβθφπκρεᎠᎡᎢᎣᎤᎥᎦᎧᎨᎩᎪᎫᎬᎭᎮᎯᎰᎱᎲᎳᎴᎵᎶᎷᎸᎹᎺᎻᎼᎽᎾᎿᏀᏁᏂᏃᏄᏅᏆᏇᏈᏉᏊᏋᏌᏍᏎᏏᏐᏑᏒᏓᏔᏕᏖᏗᏘᏙᏚᏛᏜᏝᏞᏟᏠᏡᏢᏣᏤᏥᏦᏧᏨᏩᏪᏫᏬᏭᏮᏯᏰᏱᏲᏳᏴᏵвдосттъѣꙋṡι'), 'ß', 'ss'), 'ŉ', 'ʼn'), 'ǰ', 'ǰ'), 'ΐ', 'ΐ'), 'ΰ', 'ΰ'), 'և', 'եւ'), 'ẖ', 'ẖ'), 'ẗ', 'ẗ'), 'ẘ', 'ẘ'), 'ẙ', 'ẙ'), 'ẚ', 'aʾ'), 'ὐ', 'ὐ'), 'ὒ', 'ὒ'), 'ὔ', 'ὔ'), 'ὖ', 'ὖ'), 'ᾀ', 'ἀι'), 'ᾁ', 'ἁι'), 'ᾂ', 'ἂι'), 'ᾃ', 'ἃι'), 'ᾄ', 'ἄι'), 'ᾅ', 'ἅι'), 'ᾆ', 'ἆι'), 'ᾇ', 'ἇι'), 'ᾐ', 'ἠι'), 'ᾑ', 'ἡι'), 'ᾒ', 'ἢι'), 'ᾓ', 'ἣι'), 'ᾔ', 'ἤι'), 'ᾕ', 'ἥι'), 'ᾖ', 'ἦι'), 'ᾗ', 'ἧι'), 'ᾠ', 'ὠι'), 'ᾡ', 'ὡι'), 'ᾢ', 'ὢι'), 'ᾣ', 'ὣι'), 'ᾤ', 'ὤι'), 'ᾥ', 'ὥι'), 'ᾦ', 'ὦι'), 'ᾧ', 'ὧι'), 'ᾲ', 'ὰι'), 'ᾳ', 'αι'), 'ᾴ', 'άι'), 'ᾶ', 'ᾶ'), 'ᾷ', 'ᾶι'), 'ῂ', 'ὴι'), 'ῃ', 'ηι'), 'ῄ', 'ήι'), 'ῆ', 'ῆ'), 'ῇ', 'ῆι'), 'ῒ', 'ῒ'), 'ΐ', 'ΐ'), 'ῖ', 'ῖ'), 'ῗ', 'ῗ'), 'ῢ', 'ῢ'), 'ΰ', 'ΰ'), 'ῤ', 'ῤ'), 'ῦ', 'ῦ'), 'ῧ', 'ῧ'), 'ῲ', 'ὼι'), 'ῳ', 'ωι'), 'ῴ', 'ώι'), 'ῶ', 'ῶ'), 'ῷ', 'ῶι'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl'), 'ﬅ', 'st'), 'ﬆ', 'st'), 'ﬓ', 'մն'), 'ﬔ', 'մե'), 'ﬕ', 'մի'), 'ﬖ', 'վն'), 'ﬗ', 'մխ');
+
+CREATE OR REPLACE MACRO search_fold(s) AS
+CASE WHEN regexp_matches(s, '[µßİŉſǰͅΐΰςϐϑϕϖϰϱϵևᎠᎡᎢᎣᎤᎥᎦᎧᎨᎩᎪᎫᎬᎭᎮᎯᎰᎱᎲᎳᎴᎵᎶᎷᎸᎹᎺᎻᎼᎽᎾᎿᏀᏁᏂᏃᏄᏅᏆᏇᏈᏉᏊᏋᏌᏍᏎᏏᏐᏑᏒᏓᏔᏕᏖᏗᏘᏙᏚᏛᏜᏝᏞᏟᏠᏡᏢᏣᏤᏥᏦᏧᏨᏩᏪᏫᏬᏭᏮᏯᏰᏱᏲᏳᏴᏵᏸᏹᏺᏻᏼᏽᲀᲁᲂᲃᲄᲅᲆᲇᲈẖẗẘẙẚẛẞὐὒὔὖᾀᾁᾂᾃᾄᾅᾆᾇᾈᾉᾊᾋᾌᾍᾎᾏᾐᾑᾒᾓᾔᾕᾖᾗᾘᾙᾚᾛᾜᾝᾞᾟᾠᾡᾢᾣᾤᾥᾦᾧᾨᾩᾪᾫᾬᾭᾮᾯᾲᾳᾴᾶᾷᾼιῂῃῄῆῇῌῒΐῖῗῢΰῤῦῧῲῳῴῶῷῼꭰꭱꭲꭳꭴꭵꭶꭷꭸꭹꭺꭻꭼꭽꭾꭿꮀꮁꮂꮃꮄꮅꮆꮇꮈꮉꮊꮋꮌꮍꮎꮏꮐꮑꮒꮓꮔꮕꮖꮗꮘꮙꮚꮛꮜꮝꮞꮟꮠꮡꮢꮣꮤꮥꮦꮧꮨꮩꮪꮫꮬꮭꮮꮯꮰꮱꮲꮳꮴꮵꮶꮷꮸꮹꮺꮻꮼꮽꮾꮿﬀﬁﬂﬃﬄﬅﬆﬓﬔﬕﬖﬗ]') THEN search_fold_all(s) ELSE lower(s) END;
+
+-- search_phrase_body(s): the text a phrase is looked for in: casefolded, each CJK character set
+-- apart (the ranges of newsflow.text), and every run of characters other than letters, digits and
+-- `_` made one space; so its words are word_tokens(s), one space apart, between spaces.
+CREATE OR REPLACE MACRO search_phrase_body(s) AS
+' ' || regexp_replace(regexp_replace(search_fold(s), '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
+                                     ' \1 ', 'g'),
+                      '[^\pL\pN_]+', ' ', 'g') || ' ';
+
 CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
 WITH q AS (SELECT unnest(terms, recursive := true)),
      a AS (SELECT unnest(alts, recursive := true)),
@@ -53,12 +72,8 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
         SELECT o.*, a.pattern, o.matched + coalesce(st.n, 0) = a.n_tokens AS words_ok
         FROM doc_alt o JOIN a USING (clause, alt)
         LEFT JOIN st ON st.clause = o.clause AND st.alt = o.alt AND st."language" = o."language"),
-     -- a phrase is looked for in the text with its words one space apart: the text is lowercased,
-     -- each CJK character set apart, and every run of other characters made one space
-     phrase_text AS (SELECT article_id,
-                            ' ' || regexp_replace(regexp_replace(lower(coalesce(title, '') || ' ' || "text"),
-                                                                 '([\p{Han}\p{Hiragana}\p{Katakana}])', ' \1 ', 'g'),
-                                                  '[^\pL\pN_]+', ' ', 'g') || ' ' AS body
+     -- a phrase is looked for in the text with its words one space apart (search_phrase_body)
+     phrase_text AS (SELECT article_id, search_phrase_body(coalesce(title, '') || ' ' || "text") AS body
                      FROM articles
                      WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL)),
      phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
@@ -92,26 +107,37 @@ SELECT * FROM search_ranked_in(terms, stops, alts, NULL::INTEGER[], NULL::STRUCT
 -- form that occurs in no article finds nothing here, where `newsflow search` would stem it.
 -- search_query_alts/terms/stops(query) are its three steps, each a self-contained subquery
 -- (DuckDB 1.4 does not see a macro's CTEs inside another macro's arguments).
+-- search_nonspace(): a character that is not white space, as Python's `\S` (RE2's is ASCII-only).
+CREATE OR REPLACE MACRO search_nonspace() AS
+'[^\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]';
+
 CREATE OR REPLACE MACRO search_query_alts(query) AS (
     WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
-                   FROM (SELECT regexp_extract_all(query, '-?"[^"]*"?|\S+') AS x)),
-         flagged AS (SELECT i, item = 'OR' AS is_or, starts_with(item, '-') AND length(item) > 1 AS negated,
-                            regexp_extract_all(lower(item), '[\p{Han}\p{Hiragana}\p{Katakana}]|[^\s\p{Po}\p{Ps}'
-                                               || '\p{Pe}\p{Pi}\p{Pf}\p{Pd}\p{S}\p{Z}\p{C}\p{M}\p{Han}\p{Hiragana}'
-                                               || '\p{Katakana}]+') AS ordered,
-                            coalesce(lag(item = 'OR') OVER (ORDER BY i), false) AS after_or
-                     FROM items),
-         kept AS (SELECT * FROM flagged WHERE NOT is_or AND len(ordered) > 0),
+                   FROM (SELECT regexp_extract_all(nfc_normalize(query), '-?"[^"]*"?|' || search_nonspace() || '+')
+                         AS x)),
+         flagged AS (SELECT i, item = 'OR' AS is_or, item = 'NOT' AS is_not, starts_with(item, '-') AND length(item) > 1
+                            AS minus, regexp_extract_all(search_phrase_body(item), '[^ ]+') AS ordered,
+                     FROM items WHERE item <> 'AND'),
+         -- a word of punctuation alone is no word: OR and NOT reach across it, as in `newsflow search`;
+         -- grp numbers each word with the OR and NOT written just before it
+         ops AS (SELECT *, sum(CASE WHEN is_or OR is_not THEN 0 ELSE 1 END) OVER (ORDER BY i)
+                           - CASE WHEN is_or OR is_not THEN 0 ELSE 1 END AS grp
+                 FROM flagged WHERE is_or OR is_not OR len(ordered) > 0),
+         kept AS (SELECT * FROM (SELECT *, bool_or(is_or) OVER (PARTITION BY grp) AS after_or,
+                                        minus OR bool_or(is_not) OVER (PARTITION BY grp) AS negated FROM ops)
+                  WHERE NOT is_or AND NOT is_not),
          numbered AS (SELECT *, CASE WHEN negated THEN 100000 + i
                                      ELSE sum(CASE WHEN NOT negated AND NOT after_or THEN 1 ELSE 0 END)
                                               OVER (ORDER BY i) END AS clause
                       FROM kept),
          alternatives AS (SELECT *, row_number() OVER (PARTITION BY clause ORDER BY i) AS alt FROM numbered)
-    SELECT coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
-                          'n_tokens': len(list_distinct(ordered))::INTEGER,
-                          'pattern': CASE WHEN len(ordered) > 1 THEN array_to_string(ordered, ' ') END,
-                          'negated': negated,
-                          'words': list_distinct(ordered)} ORDER BY i), [])
+    SELECT CASE WHEN max(clause) FILTER (WHERE NOT negated) > 63 THEN error('search_articles: the query has more than 63 words or phrases; '
+                                                 || 'join some with OR')
+                ELSE coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
+                                    'n_tokens': len(list_distinct(ordered))::INTEGER,
+                                    'pattern': CASE WHEN len(ordered) > 1 THEN array_to_string(ordered, ' ') END,
+                                    'negated': negated,
+                                    'words': list_distinct(ordered)} ORDER BY i), []) END
     FROM alternatives
 );
 

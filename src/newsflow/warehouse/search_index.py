@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from newsflow.errors import WarehouseError
+from newsflow.errors import InputError, WarehouseError
 from newsflow.warehouse import search_segments, search_topk
 from newsflow.warehouse.loads import transaction
 from newsflow.warehouse.reads import QueryResult
@@ -335,7 +335,12 @@ WITH m AS ({_MATCHES}),
 firsts AS (SELECT story_id, min(appeared_at) AS first_at FROM m GROUP BY story_id),
 bounds AS (SELECT date_trunc('{unit}', coalesce($since::DATE, min(appeared_at)::DATE)) AS lo,
                   date_trunc('{unit}', coalesce($until::DATE, max(appeared_at)::DATE)) AS hi FROM m),
-periods AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 {unit}))::DATE AS period FROM bounds WHERE lo IS NOT NULL),
+periods AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 {unit}))::DATE AS period FROM bounds
+            WHERE lo IS NOT NULL AND CASE WHEN date_diff('{unit}', lo, hi) >= $max_periods
+                THEN error('{_TOO_MANY}--by {by} would list ' || (date_diff('{unit}', lo, hi) + 1) || ' periods, '
+                           || lo::DATE || ' to ' || hi::DATE || ' (at most ' || $max_periods
+                           || '); narrow them with --since and --until{' or use --by week' if by == 'day' else ''}')
+                ELSE true END),
 story_counts AS (SELECT date_trunc('{unit}', first_at)::DATE AS period, count(*) AS n FROM firsts GROUP BY 1),
 article_counts AS (SELECT date_trunc('{unit}', appeared_at)::DATE AS period, count(*) AS n FROM m GROUP BY 1)
 SELECT p.period, coalesce(s.n, 0) AS stories, coalesce(c.n, 0) AS articles
@@ -343,8 +348,26 @@ FROM periods p LEFT JOIN story_counts s USING (period) LEFT JOIN article_counts 
 ORDER BY p.period"""
 
 
+MAX_PERIODS = 100_000
+"""--by day|week lists at most this many periods (274 years of days): dates far apart, given or
+stored (a feed that dates an article in the year 1), would otherwise print millions of zeros."""
+_TOO_MANY = "newsflow: too many periods: "
+
+
 def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str) -> QueryResult:
-    return _run(con, attention_sql(by), params)
+    try:
+        return _run(con, attention_sql(by), {**params, "max_periods": MAX_PERIODS} if by != "source" else params)
+    except WarehouseError as exc:
+        if _TOO_MANY not in str(exc):
+            raise
+        raise InputError(str(exc).split(_TOO_MANY, 1)[1]) from exc
+
+
+def feed_stored(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the warehouse knows the feed `name` (its `feeds` row, or an article of it)."""
+    row = _execute(con, "SELECT EXISTS (SELECT 1 FROM feeds WHERE feed_id = $f) "
+                        "OR EXISTS (SELECT 1 FROM articles WHERE feed_id = $f)", {"f": name}).fetchone()
+    return bool(row and row[0])
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> QueryResult:
