@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsflow import cli
@@ -227,6 +227,7 @@ def statement_sequences(draw: st.DrawFn) -> tuple[str, int, bool]:
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sequence=statement_sequences())
+@example(sequence=("--;\nbegin", 1, True))  # shrunk: a comment then a new line was taken for an unknown option
 def test_generated_statement_sequences_never_change_anything(site: Path, sequence: tuple[str, int, bool]) -> None:
     sql, statements, writes = sequence
     warehouse = site / "warehouse" / "news.duckdb"
@@ -243,3 +244,13 @@ def test_generated_statement_sequences_never_change_anything(site: Path, sequenc
         assert err.startswith("newsflow: ") and err.count("\n") == 1, (sql, err)
     else:
         assert err == "" and out, sql
+
+
+@pytest.mark.parametrize(
+    "sql", ["--note\nSELECT\n42\nAS\nanswer", "--\tnote\nSELECT\t42\tAS\tanswer", "--\nSELECT\r\n42\nAS\nanswer"])
+def test_sql_that_begins_with_a_comment_and_a_new_line_is_sql_not_an_option(site: Path, sql: str) -> None:
+    """argparse reads an argument with a space in it as a value; one with only tabs and new lines
+    was read as an unknown option."""
+    code, out, err = query(site, sql, "--format", "csv")
+    assert (code, err) == (0, ""), err
+    assert out.splitlines() == ["answer", "42"]

@@ -10,7 +10,7 @@ import re
 import shutil
 import sys
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from newsflow import search
 from newsflow.config import load_config
@@ -47,6 +47,14 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {' '.join(message.split())}; see `{self.prog} --help`\n")
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        """An argument with white space in it is a value, not an option: argparse decides so only for
+        a space, and took SQL that begins with a comment and a new line ("--note\nSELECT 1") for an
+        unknown option."""
+        if any(c.isspace() for c in arg_string) and arg_string.split("=", 1)[0] not in self._option_string_actions:
+            return None
+        return super()._parse_optional(arg_string)
 
 
 def limit_problem(limit: int) -> str | None:
