@@ -14,8 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.localserver import LocalServer
+
+# CI (.ci/run sets HYPOTHESIS_PROFILE=ci) draws the same examples on every run, so a red CI is a
+# change's fault, not the draw's; local runs draw new examples, and each failure they find is kept
+# as an @example or a regression test.
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Prefect reads its settings at import; point it at a throwaway home before anything imports it,
 # and let no Prefect API or profile of this machine leak into the tests.
