@@ -80,6 +80,13 @@ def test_german_stemming_and_stop_words_follow_the_article_language(store: Wareh
     assert stories(store, "Haus", language="en") == []
 
 
+def test_a_stop_word_is_never_excluded_nor_an_alternative_in_its_language(store: Warehouse) -> None:
+    # "the" is an English stop word: it is not indexed, so English articles cannot be told apart by it.
+    assert set(stories(store, "strikes syria -the")) == {"wire1", "raid", "iran"}
+    assert set(stories(store, "the OR floods")) == {"flood"}
+    assert stories(store, "Schule -und") == ["de1"]  # "und" in de1's text: a German stop word
+
+
 def test_more_relevant_article_ranks_first(store: Warehouse) -> None:
     # The wire copies carry "strikes" in title and text; the others once, in the text.
     assert stories(store, "strikes")[0] == "wire1"

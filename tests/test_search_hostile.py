@@ -207,6 +207,15 @@ def test_language_with_a_region_matches_the_language(store: Warehouse, site: Pat
         assert code == 0 and [r["story_id"] for r in json.loads(out)] == ["syria"], language
 
 
+def test_a_language_no_article_is_in_says_which_languages_are_stored(site: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(site, "search", "syria", "--language", "zz", "--format", "json", capsys=capsys)
+    assert (code, json.loads(out)) == (0, [])
+    assert err.count("\n") == 1 and "'zz'" in err and "en" in err and "de" in err, err
+    code, out, err = run(site, "search", "zanzibar", "--language", "de", "--format", "json", capsys=capsys)
+    assert (code, json.loads(out), err) == (0, [], "")  # a stored language that matched nothing: no hint
+
+
 def test_a_feed_known_only_to_the_warehouse_is_accepted(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(site, "search", "syria", "--feed", "gazette", "--format", "json", capsys=capsys)
     assert code == 0 and [(r["story_id"], r["articles"]) for r in json.loads(out)] == [("syria", 1)]

@@ -95,6 +95,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
         return fail(str(exc), EXIT_USAGE)
+    if not result.rows and filters.language is not None:
+        hint = search.language_hint(store, filters.language)
+        if hint is not None:
+            print(f"newsflow: {hint}", file=sys.stderr)
     missing = search.unindexed_count(store)
     if missing > 0:
         print(f"newsflow: {missing} articles are not in the search index yet (each run indexes up to "

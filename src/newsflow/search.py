@@ -189,6 +189,16 @@ def _inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
     return inputs
 
 
+def language_hint(store: Warehouse, code: str) -> str | None:
+    """Why a --language filter may have matched nothing: no stored article is in that language."""
+    with store.reading() as con:
+        stored = search_index.stored_languages(con)
+    if not stored or any(lang == code for lang, _ in stored):
+        return None
+    listed = ", ".join(lang for lang, _ in stored[:12]) + (", ..." if len(stored) > 12 else "")
+    return f"no stored article is in language {code!r}; stored languages, commonest first: {listed}"
+
+
 def unindexed_count(store: Warehouse) -> int:
     """Articles stored but not in the index (a pre-0010 warehouse still catching up)."""
     with store.reading() as con:

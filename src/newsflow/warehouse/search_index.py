@@ -370,6 +370,14 @@ def feed_stored(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
+def stored_languages(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """The language codes (primary subtags, as --language compares them) of stored articles, commonest first."""
+    rows = _execute(con, "SELECT lower(split_part(replace(language, '_', '-'), '-', 1)) AS code, count(*) "
+                         "FROM articles WHERE coalesce(language, '') <> '' GROUP BY code ORDER BY 2 DESC, 1",
+                    {}).fetchall()
+    return [(str(code), int(n)) for code, n in rows]
+
+
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> QueryResult:
     con.execute("SET TimeZone = 'UTC'")
     cursor = _execute(con, sql, params)
