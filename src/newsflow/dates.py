@@ -39,12 +39,16 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.headline_date import byline_time, headline_date, numeric_date
-from newsflow.jsonld import json_ld_strings
+from newsflow.datechecks import agreed_day, article_first, plausible, url_day
+from newsflow.headline_date import byline_time, headline_date, numeric_date, update_bound
+from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.localtime import publisher_zone
 
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
+BEYOND_ANY_ZONE = timedelta(days=1)
+"""Two days of the same instant differ by at most this in any two time zones (offsets are within
+±14 hours): a bare day further than this from the declared publication is another date."""
 
 # An explicit numeric offset after a time: "T20:06:23-05:00", "T20:06:23-0500" ("Z" and "GMT"
 # say UTC, which on most sites is the server's zone, not the publisher's).
@@ -87,7 +91,7 @@ def _first_parsed(values: list[str], loose: bool = False) -> tuple[str, datetime
     """The first value that parses; with `loose`, also the day of an unambiguous numeric date in
     another format ("27.04.2020 18:50" -> 2020-04-27, as a bare day)."""
     parse = _parse_loose if loose else parse_local
-    return next(((value, parsed) for value in values if (parsed := parse(value)) is not None), None)
+    return next(((value, parsed) for value in values if plausible(parsed := parse(value))), None)
 
 
 def _parse_loose(value: str) -> datetime | None:
@@ -99,13 +103,18 @@ def _parse_loose(value: str) -> datetime | None:
 def _declared_published(tree: Any) -> tuple[str, datetime] | None:
     """The publication time the page declares: its first JSON-LD `datePublished` that parses, else
     its first published-time meta (`article:published_time` …) that does."""
-    return _first_parsed(json_ld_strings(tree, "datePublished")) or _first_parsed(_published_metas(tree), loose=True)
+    return _first_parsed(_json_ld_published_strings(tree)) or _first_parsed(_published_metas(tree), loose=True)
+
+
+def _json_ld_published_strings(tree: Any) -> list[str]:
+    """JSON-LD `datePublished` values, an article object's before a video's, an image's or a page's."""
+    return article_first(json_ld_typed_strings(tree, "datePublished"))
 
 
 def json_ld_published(tree: Any) -> datetime | None:
     """The first `datePublished` in the page's JSON-LD that parses, in its own offset. The first,
     not the earliest: later ones often date the related articles a page lists."""
-    first = _first_parsed(json_ld_strings(tree, "datePublished"))
+    first = _first_parsed(_json_ld_published_strings(tree))
     return first[1] if first else None
 
 
@@ -117,10 +126,12 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     (`newsflow.localtime`, from `url`, the canonical URL or the declared language's region).
     """
     zone = publisher_zone(url, tree)
+    if not plausible(parse_local(htmldate_value)):
+        htmldate_value = None
     chosen = _chosen_date(htmldate_value, tree, zone)
     if chosen is None:
         return None
-    return _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
+    return _cross_checked(_with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone), tree, zone, url)
 
 
 def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:
@@ -165,7 +176,35 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     utc_time = zone is not None and not declared.utcoffset() and not _is_bare(declared)
     if utc_time and _in_zone(declared, zone).date() != found.date():
         return declared
+    if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE:
+        return declared  # no offset explains it: the URL or date meta dates a draft, not the publication
     return _headline_checked(found, htmldate_value, tree)
+
+
+def _cross_checked(chosen: datetime, tree: Any, zone: ZoneInfo | None, url: str | None) -> datetime:
+    """The chosen date, unless an update stamp under the headline is earlier (the publication is
+    then the first source on or before that day, else that day), or two independent sources agree
+    on another day and none states the chosen one (`newsflow.datechecks`)."""
+    sources = _source_dates(tree, zone, url)
+    bound = update_bound(tree)
+    if bound is not None and chosen.date() > bound:
+        earlier = [moment for moment in sources if moment.date() <= bound]
+        return earlier[0] if earlier else datetime(bound.year, bound.month, bound.day, tzinfo=UTC)
+    agreed = agreed_day([moment.date() for moment in sources], chosen.date())
+    return next((moment for moment in sources if moment.date() == agreed), chosen)
+
+
+def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[datetime]:
+    """One date from each independent source, in the publisher's day: JSON-LD `datePublished`, a
+    published-time meta, the byline under the headline (its `<time datetime>`, else its printed
+    date), the URL."""
+    firsts = [_first_parsed(_json_ld_published_strings(tree)), _first_parsed(_published_metas(tree), loose=True)]
+    moments = [first[1] for first in firsts if first is not None]
+    byline = parse_local(byline_time(tree))
+    printed = headline_date(tree) if byline is None else None
+    moments += [byline] if byline is not None else []  # plausible() below drops a future one
+    moments += [datetime(day.year, day.month, day.day, tzinfo=UTC) for day in (printed, url_day(url)) if day]
+    return [_in_zone(moment, zone) for moment in moments if plausible(moment)]
 
 
 def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:

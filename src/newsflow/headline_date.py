@@ -37,15 +37,18 @@ in an `<h1>` is not."""
 
 _UPDATED = re.compile(
     r"aktualisiert|update|actualiza|mis à jour|modifi|atualiza|bijgewerkt|editiert|zaktualizowano|"
-    r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|更新",
+    r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|aktualiz|güncelle|обновл|оновл|gewijzigd|"
+    r"更新|修改|수정|업데이트",
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
     r"posted|published|written|publiziert|veröffentlicht|erschienen|publicado|publié|pubblicato|"
-    r"opublikowano|julkaistu|입력|公開|发布|發布",
+    r"opublikowano|julkaistu|gepubliceerd|publicerad|publisert|publiceret|publikov|опубликовано|"
+    "yay\u0131nlan|입력|등록|公開|配信|发布|發布|发表|發表",
     re.IGNORECASE,
 )
-_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_AS_OF = re.compile(r"\bstand\b|\bas of\b", re.IGNORECASE)
+_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年년]\s*(\d{1,2})\s*[-/.月월]\s*(\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 _MONTH_NAMES = (
@@ -84,6 +87,38 @@ def _is_update(line: str, position: int) -> bool:
     if _UPDATED.search(line[:position]):
         return True
     return _UPDATED.search(line[position:]) is not None and not _PUBLISHED.search(line[:position])
+
+
+def update_bound(tree: Any) -> date | None:
+    """The earliest day that an update or "as of" stamp under the headline gives ("Aktualisiert:
+    11.04.2020", "Stand: 28.04.2020 18:00 Uhr", `<time datetime>` after "Updated"): the story was
+    published on that day or before."""
+    stamps, previous = [], ""
+    for line in _byline_lines(tree):
+        found = _first_date(line, named=True)
+        if found is None:
+            previous = line  # a cue may stand alone before the date: "<span>Stand:</span> 28.04.2020"
+            continue
+        cue = f"{previous[-20:]} {line[: found[0]]}"
+        if _is_update(line, found[0]) or _UPDATED.search(cue) or _AS_OF.search(cue):
+            stamps.append(found[1])
+        previous = ""
+    stamps += [day for value in _update_times(tree) if (day := numeric_date(value[:10])) is not None]
+    return min(stamps, default=None)
+
+
+def _update_times(tree: Any) -> list[str]:
+    """The `datetime` of each `<time>` under the headline that an update cue introduces."""
+    headline = _headline(tree)
+    if headline is None:
+        return []
+    times, previous = [], ""
+    for text in headline.xpath(_FOLLOWING_TEXTS):
+        element = _time_element(text, headline)
+        if element is not None and element.get("datetime") and _UPDATED.search(f"{previous} {text}"):
+            times.append(str(element.get("datetime")))
+        previous = str(text)
+    return times
 
 
 def byline_time(tree: Any) -> str | None:
