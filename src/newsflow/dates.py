@@ -34,18 +34,19 @@ country-code domain names one. A time without an offset, and a date alone, count
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsflow.datechecks import agreed_day, article_first, plausible, url_day
-from newsflow.headline_date import byline_time, headline_date, numeric_date, update_bound
+from newsflow.headline_date import byline_time, headline_date, numeric_date, printed_time, update_bound
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.localtime import publisher_zone
 
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
+MAX_OFFSET = timedelta(hours=14)
 BEYOND_ANY_ZONE = timedelta(days=1)
 """Two days of the same instant differ by at most this in any two time zones (offsets are within
 ±14 hours): a bare day further than this from the declared publication is another date."""
@@ -131,7 +132,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     chosen = _chosen_date(htmldate_value, tree, zone)
     if chosen is None:
         return None
-    return _cross_checked(_with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone), tree, zone, url)
+    chosen = _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
+    return _in_printed_offset(_cross_checked(chosen, tree, zone, url), tree)
 
 
 def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:
@@ -192,6 +194,20 @@ def _cross_checked(chosen: datetime, tree: Any, zone: ZoneInfo | None, url: str 
         return earlier[0] if earlier else datetime(bound.year, bound.month, bound.day, tzinfo=UTC)
     agreed = agreed_day([moment.date() for moment in sources], chosen.date())
     return next((moment for moment in sources if moment.date() == agreed), chosen)
+
+
+def _in_printed_offset(chosen: datetime, tree: Any) -> datetime:
+    """A UTC-only time in the offset that the time printed under the headline implies, when that
+    is a real offset (whole quarter hours, at most 14 hours): "21:00" over 02:00 Z is -05:00."""
+    if chosen.utcoffset() or _is_bare(chosen):
+        return chosen
+    printed = printed_time(tree)
+    if printed is None:
+        return chosen
+    offset = printed - chosen.replace(tzinfo=None, second=0, microsecond=0)
+    if offset and abs(offset) <= MAX_OFFSET and offset % timedelta(minutes=15) == timedelta(0):
+        return chosen.astimezone(timezone(offset))
+    return chosen
 
 
 def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[datetime]:

@@ -23,7 +23,7 @@ Pure: an lxml tree walked by its methods only.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from newsflow.text import token_f1
@@ -47,6 +47,7 @@ _PUBLISHED = re.compile(
     "yay\u0131nlan|입력|등록|公開|配信|发布|發布|发表|發表",
     re.IGNORECASE,
 )
+_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h](\d{2})(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
 _AS_OF = re.compile(r"\bstand\b|\bas of\b", re.IGNORECASE)
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年년]\s*(\d{1,2})\s*[-/.月월]\s*(\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
@@ -87,6 +88,25 @@ def _is_update(line: str, position: int) -> bool:
     if _UPDATED.search(line[:position]):
         return True
     return _UPDATED.search(line[position:]) is not None and not _PUBLISHED.search(line[:position])
+
+
+def printed_time(tree: Any) -> datetime | None:
+    """The publication date under the headline with the time printed after it on the same line
+    ("5 de mayo de 2022 - 21:00", "30 August 2023 • 4:45pm", "19.2.2020 16:20"), as a naive
+    local datetime: what the page's readers see."""
+    for line in _byline_lines(tree):
+        found = _first_date(line, named=True)
+        if found is None or _is_update(line, found[0]):
+            continue
+        clock = _CLOCK.search(line, found[0])
+        if clock is None:
+            return None
+        hour = int(clock[1])
+        if clock[3]:  # 12-hour clock: 12:05 am is 00:05, 4:45 pm is 16:45
+            hour = hour % 12 + (12 if clock[3].lower().startswith("p") else 0)
+        day = found[1]
+        return datetime(day.year, day.month, day.day, hour, int(clock[2])) if hour < 24 else None
+    return None
 
 
 def update_bound(tree: Any) -> date | None:
