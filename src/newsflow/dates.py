@@ -191,7 +191,8 @@ def _cross_checked(chosen: datetime, tree: Any, zone: ZoneInfo | None, url: str 
     bound = update_bound(tree)
     if bound is not None and chosen.date() > bound:
         earlier = [moment for moment in sources if moment.date() <= bound]
-        return earlier[0] if earlier else datetime(bound.year, bound.month, bound.day, tzinfo=UTC)
+        stamp = _as_datetime(bound)
+        return earlier[0] if earlier else stamp if plausible(stamp) else chosen
     agreed = agreed_day([moment.date() for moment in sources], chosen.date())
     return next((moment for moment in sources if moment.date() == agreed), chosen)
 
@@ -228,10 +229,15 @@ def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: 
     date with a time, to the byline's `<time>` when the page states no publication date."""
     if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()):
         return _byline_checked(found, tree)
-    printed = headline_date(tree, found.date() if found is not None else None)
-    if printed is None or (found is not None and printed == found.date()):
+    printed = _as_datetime(headline_date(tree, found.date() if found is not None else None))
+    if not plausible(printed) or (found is not None and printed.date() == found.date()):
         return found
-    return datetime(printed.year, printed.month, printed.day, tzinfo=UTC)
+    return printed
+
+
+def _as_datetime(day: date | None) -> datetime | None:
+    """A day as a bare datetime (midnight UTC, the form of a date without a time)."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day is not None else None
 
 
 def _byline_checked(found: datetime, tree: Any) -> datetime:
@@ -240,7 +246,7 @@ def _byline_checked(found: datetime, tree: Any) -> datetime:
     if _published_metas(tree):
         return found
     byline = parse_local(byline_time(tree))
-    return byline if byline is not None and byline.date() != found.date() else found
+    return byline if plausible(byline) and byline.date() != found.date() else found
 
 
 def _published_metas(tree: Any) -> list[str]:
