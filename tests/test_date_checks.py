@@ -87,6 +87,15 @@ def test_under_an_update_stamp_the_declared_publication_before_it_is_kept() -> N
     assert published_at("2020-04-03T12:35:00+0200", tree) == datetime(2020, 4, 3, 10, 35, tzinfo=UTC)
 
 
+def test_htmldate_taking_the_update_stamps_day_gives_way_to_an_earlier_declared_publication() -> None:
+    tree = load_html(page(article(datePublished="2020-04-10T12:35:00+02:00"), byline="Aktualisiert: 11.04.2020"))
+    assert published_at("2020-04-11T08:27:00+0200", tree) == datetime(2020, 4, 10, 10, 35, tzinfo=UTC)
+    # An earlier URL day is not a declared publication (it may be a draft's): the date stays.
+    alone = load_html(page(byline="Aktualisiert: 11.04.2020"))
+    url = "https://news.example.com/2020/04/09/story"
+    assert publication_day(published_at("2020-04-11T08:27:00+0200", alone, url)) == date(2020, 4, 11)
+
+
 # --- two sources against one ----------------------------------------------------------------
 
 

@@ -185,16 +185,19 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
 
 def _cross_checked(chosen: datetime, tree: Any, zone: ZoneInfo | None, url: str | None) -> datetime:
     """The chosen date, unless an update stamp under the headline is earlier (the publication is
-    then the first source on or before that day, else that day), or two independent sources agree
-    on another day and none states the chosen one (`newsflow.datechecks`)."""
+    then the first source on or before that day, else that day) or is its day while a source the
+    page declares is earlier (the update was taken for the publication), or two independent sources
+    agree on another day and none states the chosen one (`newsflow.datechecks`)."""
     sources = _source_dates(tree, zone, url)
     bound = update_bound(tree)
     if bound is not None and chosen.date() > bound:
-        earlier = [moment for moment in sources if moment.date() <= bound]
+        earlier = [moment for _, moment in sources if moment.date() <= bound]
         stamp = _as_datetime(bound)
         return earlier[0] if earlier else stamp if plausible(stamp) else chosen
-    agreed = agreed_day([moment.date() for moment in sources], chosen.date())
-    return next((moment for moment in sources if moment.date() == agreed), chosen)
+    if bound is not None and chosen.date() == bound:  # a URL's day may be a draft's: not counted here
+        chosen = next((moment for kind, moment in sources if kind != "url" and moment.date() < bound), chosen)
+    agreed = agreed_day([moment.date() for _, moment in sources], chosen.date())
+    return next((moment for _, moment in sources if moment.date() == agreed), chosen)
 
 
 def _in_printed_offset(chosen: datetime, tree: Any) -> datetime:
@@ -211,17 +214,19 @@ def _in_printed_offset(chosen: datetime, tree: Any) -> datetime:
     return chosen
 
 
-def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[datetime]:
+def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tuple[str, datetime]]:
     """One date from each independent source, in the publisher's day: JSON-LD `datePublished`, a
     published-time meta, the byline under the headline (its `<time datetime>`, else its printed
-    date), the URL."""
-    firsts = [_first_parsed(_json_ld_published_strings(tree)), _first_parsed(_published_metas(tree), loose=True)]
-    moments = [first[1] for first in firsts if first is not None]
-    byline = parse_local(byline_time(tree))
-    printed = headline_date(tree) if byline is None else None
-    moments += [byline] if byline is not None else []  # plausible() below drops a future one
-    moments += [datetime(day.year, day.month, day.day, tzinfo=UTC) for day in (printed, url_day(url)) if day]
-    return [_in_zone(moment, zone) for moment in moments if plausible(moment)]
+    date), the URL; each with its source's name."""
+    printed_byline = parse_local(byline_time(tree))
+    printed_day = headline_date(tree) if printed_byline is None else None
+    found = [("ld", _first_parsed(_json_ld_published_strings(tree))),
+             ("meta", _first_parsed(_published_metas(tree), loose=True))]
+    moments = [(kind, first[1]) for kind, first in found if first is not None]
+    moments += [("byline", printed_byline)] if printed_byline is not None else []
+    moments += [(kind, datetime(day.year, day.month, day.day, tzinfo=UTC))
+                for kind, day in (("byline", printed_day), ("url", url_day(url))) if day is not None]
+    return [(kind, _in_zone(moment, zone)) for kind, moment in moments if plausible(moment)]
 
 
 def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:
