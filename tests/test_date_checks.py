@@ -143,6 +143,43 @@ def test_url_day_reads_a_dated_path_only() -> None:
     assert url_day(None) is None
 
 
+# --- photo captions and script state ------------------------------------------------------
+
+CAPTION = '<figure><img src="a.jpg"><figcaption>Archivbild vom 24. April 2023: Panzer bei Bachmut</figcaption></figure>'
+STATE = '<script>window.__STATE__ = {"article": {"id": 7, "publishedAt": "2023-04-28T10:00:00Z"}};</script>'
+
+
+def test_a_bare_day_that_only_a_photo_caption_names_is_not_the_publication() -> None:
+    # As on a DW page: htmldate took a caption's date; the story is dated only in the script state.
+    assert published_at("2023-04-24T00:00:00", load_html(page(byline=CAPTION))) is None
+    with_state = load_html(page(byline=CAPTION + STATE))
+    assert published_at("2023-04-24T00:00:00", with_state) == datetime(2023, 4, 28, 10, tzinfo=UTC)
+
+
+def test_a_caption_day_that_a_source_also_states_is_kept() -> None:
+    url = "https://news.example.com/2023/04/24/story"
+    assert publication_day(published_at("2023-04-24T00:00:00", load_html(page(byline=CAPTION)), url)) == date(
+        2023, 4, 24)
+    meta = '<meta property="article:published_time" content="2023-04-24">'
+    assert publication_day(published_at("2023-04-24T00:00:00", load_html(page(metas=meta, byline=CAPTION)))) == date(
+        2023, 4, 24)
+
+
+@pytest.mark.parametrize("script", [
+    '<script>self.__next_f.push([1,"{\\"datePublished\\":\\"2023-04-28T12:00:00+02:00\\"}"])</script>',
+    '<script>var meta = {pub_date: "2023-04-28 12:00:00+02:00"};</script>',
+])
+def test_the_script_state_dates_a_page_that_nothing_else_dates(script: str) -> None:
+    assert published_at(None, load_html(page(byline=script))) == datetime(2023, 4, 28, 10, tzinfo=UTC)
+
+
+def test_json_ld_and_a_future_state_date_are_not_read_as_script_state() -> None:
+    ld_only = page(byline='<script type="application/ld+json">{"datePublished": "not a date"}</script>')
+    assert published_at(None, load_html(ld_only)) is None
+    future = page(byline='<script>x = {"publishedAt": "2999-04-28T10:00:00Z"}</script>')
+    assert published_at(None, load_html(future)) is None
+
+
 # --- the offset a printed time implies ------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ from newsflow.datechecks import agreed_day, article_first, plausible, url_day
 from newsflow.headline_date import byline_time, headline_date, numeric_date, printed_time, update_bound
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.localtime import publisher_zone
+from newsflow.pagedates import caption_days, payload_published
 
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
@@ -127,13 +128,26 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     (`newsflow.localtime`, from `url`, the canonical URL or the declared language's region).
     """
     zone = publisher_zone(url, tree)
-    if not plausible(parse_local(htmldate_value)):
+    if not plausible(parse_local(htmldate_value)) or _from_caption(htmldate_value, tree, zone, url):
         htmldate_value = None
     chosen = _chosen_date(htmldate_value, tree, zone)
-    if chosen is None:
+    if chosen is None:  # nothing in the markup: the state a script front end carries, if any
+        chosen = parse_local(payload_published(tree))
+    if not plausible(chosen):
         return None
     chosen = _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
     return _in_printed_offset(_cross_checked(chosen, tree, zone, url), tree)
+
+
+def _from_caption(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None, url: str | None) -> bool:
+    """Whether htmldate's answer is a bare day that only a photo caption names: no source the page
+    dates its story with (JSON-LD, metas, the byline, the URL) states it (`newsflow.pagedates`)."""
+    if not _BARE_DAY.match((htmldate_value or "").strip()):
+        return False
+    day = date.fromisoformat((htmldate_value or "")[:10])
+    if day not in caption_days(tree):
+        return False
+    return all(moment.date() != day for _, moment in _source_dates(tree, zone, url))
 
 
 def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:

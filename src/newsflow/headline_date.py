@@ -17,6 +17,7 @@ French, Spanish, Portuguese and Italian ("Aug 08, 2024", "30 August 2023", "28. 
 
 `byline_time` is the machine-readable side of the same byline: the `datetime` of a `<time>`
 element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100").
+Texts in photo captions (`<figcaption>`, a "caption" class) are not the byline and are skipped.
 Pure: an lxml tree walked by its methods only.
 """
 
@@ -67,6 +68,7 @@ _NAMED_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_NAME})\.?,?\s+(?:de\s
 _SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?!\d)")
 _FOLLOWING_TEXTS = (
     f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
+    f"[not(ancestor::figcaption) and not(ancestor::*[contains(@class, 'caption')])]"
     f"[position() <= {TEXTS_AFTER_HEADLINE}]"
 )
 
@@ -171,6 +173,12 @@ def _byline_lines(tree: Any) -> list[str]:
         return []
     lines = [" ".join(str(text).split()) for text in headline.xpath(_FOLLOWING_TEXTS)]
     return [line for line in lines if len(line) <= MAX_TEXT_CHARS]
+
+
+def caption_date(text: str) -> date | None:
+    """The first date in a caption's text, a month written as a word included."""
+    found = _first_date(text, named=True)
+    return found[1] if found else None
 
 
 def numeric_date(text: str) -> date | None:
