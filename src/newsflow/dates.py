@@ -128,7 +128,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     (`newsflow.localtime`, from `url`, the canonical URL or the declared language's region).
     """
     zone = publisher_zone(url, tree)
-    if not plausible(parse_local(htmldate_value)) or _from_caption(htmldate_value, tree, zone, url):
+    sources = _source_dates(tree, zone, url)
+    if not plausible(parse_local(htmldate_value)) or _from_caption(htmldate_value, tree, sources):
         htmldate_value = None
     chosen = _chosen_date(htmldate_value, tree, zone)
     if chosen is None:  # nothing in the markup: the state a script front end carries, if any
@@ -136,18 +137,18 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     if not plausible(chosen):
         return None
     chosen = _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
-    return _in_printed_offset(_cross_checked(chosen, tree, zone, url), tree)
+    return _in_printed_offset(_cross_checked(chosen, tree, sources), tree)
 
 
-def _from_caption(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None, url: str | None) -> bool:
+def _from_caption(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
     """Whether htmldate's answer is a bare day that only a photo caption names: no source the page
     dates its story with (JSON-LD, metas, the byline, the URL) states it (`newsflow.pagedates`)."""
     if not _BARE_DAY.match((htmldate_value or "").strip()):
         return False
     day = date.fromisoformat((htmldate_value or "")[:10])
-    if day not in caption_days(tree):
+    if any(moment.date() == day for _, moment in sources):
         return False
-    return all(moment.date() != day for _, moment in _source_dates(tree, zone, url))
+    return day in caption_days(tree)
 
 
 def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:
@@ -197,12 +198,11 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     return _headline_checked(found, htmldate_value, tree)
 
 
-def _cross_checked(chosen: datetime, tree: Any, zone: ZoneInfo | None, url: str | None) -> datetime:
+def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]]) -> datetime:
     """The chosen date, unless an update stamp under the headline is earlier (the publication is
     then the first source on or before that day, else that day) or is its day while a source the
     page declares is earlier (the update was taken for the publication), or two independent sources
     agree on another day and none states the chosen one (`newsflow.datechecks`)."""
-    sources = _source_dates(tree, zone, url)
     bound = update_bound(tree)
     if bound is not None and chosen.date() > bound:
         earlier = [moment for _, moment in sources if moment.date() <= bound]

@@ -24,7 +24,9 @@ Pure: an lxml tree walked by its methods only.
 from __future__ import annotations
 
 import re
+import weakref
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from newsflow.text import token_f1
@@ -49,6 +51,7 @@ _PUBLISHED = re.compile(
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h](\d{2})(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _AS_OF = re.compile(r"\bstand\b|\bas of\b", re.IGNORECASE)
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年년]\s*(\d{1,2})\s*[-/.月월]\s*(\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
@@ -68,7 +71,6 @@ _NAMED_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_NAME})\.?,?\s+(?:de\s
 _SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?!\d)")
 _FOLLOWING_TEXTS = (
     f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
-    f"[not(ancestor::figcaption) and not(ancestor::*[contains(@class, 'caption')])]"
     f"[position() <= {TEXTS_AFTER_HEADLINE}]"
 )
 
@@ -131,11 +133,9 @@ def update_bound(tree: Any) -> date | None:
 
 def _update_times(tree: Any) -> list[str]:
     """The `datetime` of each `<time>` under the headline that an update cue introduces."""
-    headline = _headline(tree)
-    if headline is None:
-        return []
+    headline, texts = _byline_texts(tree)
     times, previous = [], ""
-    for text in headline.xpath(_FOLLOWING_TEXTS):
+    for text in texts:
         element = _time_element(text, headline)
         if element is not None and element.get("datetime") and _UPDATED.search(f"{previous} {text}"):
             times.append(str(element.get("datetime")))
@@ -147,11 +147,9 @@ def byline_time(tree: Any) -> str | None:
     """The `datetime` of the first `<time>` element among the texts after the headline, unless
     its text, or the text just before it, is an update ("Aktualisiert: 11.04.2020", "Updated"
     <time>)."""
-    headline = _headline(tree)
-    if headline is None:
-        return None
+    headline, texts = _byline_texts(tree)
     previous = ""
-    for text in headline.xpath(_FOLLOWING_TEXTS):
+    for text in texts:
         element = _time_element(text, headline)
         if element is not None and element.get("datetime") and not _UPDATED.search(f"{previous} {text}"):
             return str(element.get("datetime"))
@@ -168,11 +166,33 @@ def _time_element(text: Any, headline: Any) -> Any:
 
 
 def _byline_lines(tree: Any) -> list[str]:
-    headline = _headline(tree)
-    if headline is None:
-        return []
-    lines = [" ".join(str(text).split()) for text in headline.xpath(_FOLLOWING_TEXTS)]
+    lines = [" ".join(str(text).split()) for text in _byline_texts(tree)[1]]
     return [line for line in lines if len(line) <= MAX_TEXT_CHARS]
+
+
+_last_page: tuple[weakref.ref[Any], Any, list[Any]] | None = None
+"""The tree _byline_texts last read, its headline and the texts after it: several date rules read
+them, and the `following::` search is the costly part."""
+
+
+def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
+    """The page's headline and the text nodes after it, photo captions left out."""
+    global _last_page
+    if _last_page is not None and _last_page[0]() is tree:
+        return _last_page[1], _last_page[2]
+    headline = _headline(tree)
+    texts = [text for text in headline.xpath(_FOLLOWING_TEXTS) if not _in_caption(text)] if headline is not None else []
+    _last_page = (weakref.ref(tree), headline, texts)
+    return headline, texts
+
+
+def _in_caption(text: Any) -> bool:
+    element = text.getparent()
+    while element is not None:
+        if element.tag == "figcaption" or "caption" in str(element.get("class") or "").lower():
+            return True
+        element = element.getparent()
+    return False
 
 
 def caption_date(text: str) -> date | None:
@@ -187,7 +207,10 @@ def numeric_date(text: str) -> date | None:
     return found[1] if found else None
 
 
+@lru_cache(maxsize=512)  # the rules read the same byline texts several times per page
 def _first_date(text: str, near: date | None = None, named: bool = False) -> tuple[int, date] | None:
+    if _DIGIT.search(text) is None:  # every form has digits: most byline texts are names and words
+        return None
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
     if named:
         candidates += [(m.start(), int(m[3]), _MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]

@@ -21,7 +21,9 @@ from newsflow.headline_date import caption_date
 
 MAX_SCRIPT_CHARS = 2_000_000
 """Inline script text read per page for a payload date: state blobs are large, but not larger."""
-_CAPTION_CLASS = re.compile(r"caption|credit|bildunterschrift|legende|legend|pie-?foto|didascalia", re.IGNORECASE)
+_CAPTIONS = ".//figcaption | .//*[re:test(concat(@class, ' ', @id), " \
+            "'caption|credit|bildunterschrift|legende|legend|pie-?foto|didascalia', 'i')]"
+_REGEX_NAMESPACE = {"re": "http://exslt.org/regular-expressions"}
 _PAYLOAD_KEY = re.compile(
     r"""["']?(?:date_?published|published_?(?:at|date|time|on)|publish_?(?:date|time|at)|"""
     r"""first_?published(?:_?(?:at|date|time))?|pub_?date|display_?date)["']?\s*:\s*["']"""
@@ -33,13 +35,10 @@ _PAYLOAD_KEY = re.compile(
 def caption_days(tree: Any) -> set[date]:
     """The days that the page's photo captions name (`<figcaption>`, caption and credit classes)."""
     days = set()
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag == "figcaption" or _CAPTION_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
-            text = " ".join("".join(element.itertext()).split())[:300]
-            if (day := caption_date(text)) is not None:
-                days.add(day)
+    for element in tree.xpath(_CAPTIONS, namespaces=_REGEX_NAMESPACE):
+        text = " ".join("".join(element.itertext()).split())[:300]
+        if (day := caption_date(text)) is not None:
+            days.add(day)
     return days
 
 
