@@ -213,10 +213,23 @@ def test_printed_time_reads_twelve_hour_clocks() -> None:
 
 
 @pytest.mark.parametrize("byline", ["Güncelleme: 08.11.2023 10:00", "수정 2023.11.08 10:00", "Обновлено 08.11.2023",
-                                    "Aktualizacja: 08.11.2023", "Gewijzigd op 08.11.2023"])
+                                    "Aktualizacja: 08.11.2023", "Gewijzigd op 08.11.2023", "آخر تحديث 08.11.2023",
+                                    "Diperbarui 8 November 2023"])
 def test_update_cues_in_more_languages_keep_the_update_out(byline: str) -> None:
     tree = load_html(page(byline=byline))
     assert publication_day(published_at("2023-11-03T00:00:00", tree)) == date(2023, 11, 3)
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [("١٢ مايو ٢٠٢٣", date(2023, 5, 12)), ("نشر في 3 كانون الثاني 2024", date(2024, 1, 3)),
+     ("２０２３年５月１２日 10時", date(2023, 5, 12)), ("Опубликовано 12 мая 2023", date(2023, 5, 12)),
+     ("12 May\u0131s 2023 Cuma", date(2023, 5, 12)), ("Diterbitkan 12 Mei 2023", date(2023, 5, 12)),
+     ("Opublikowano: 12 września 2023", date(2023, 9, 12)), ("12 maart 2023", date(2023, 3, 12)),
+     ("Mars 2020 rover", None)],
+)
+def test_dates_in_more_scripts_and_languages_are_read_under_the_headline(byline: str, expected: date | None) -> None:
+    assert headline_date(load_html(page(byline=byline))) == expected
 
 
 def test_korean_dates_with_year_month_day_words_are_read() -> None:

@@ -41,17 +41,20 @@ in an `<h1>` is not."""
 _UPDATED = re.compile(
     r"aktualisiert|update|actualiza|mis à jour|modifi|atualiza|bijgewerkt|editiert|zaktualizowano|"
     r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|aktualiz|güncelle|обновл|оновл|gewijzigd|"
-    r"更新|修改|수정|업데이트",
+    r"更新|修改|수정|업데이트|تحديث|diperbarui|cập nhật|अपडेट|อัปเดต|ažurirano|actualitzat",
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
     r"posted|published|written|publiziert|veröffentlicht|erschienen|publicado|publié|pubblicato|"
     r"opublikowano|julkaistu|gepubliceerd|publicerad|publisert|publiceret|publikov|опубликовано|"
-    "yay\u0131nlan|입력|등록|公開|配信|发布|發布|发表|發表",
+    "yay\u0131nlan|입력|등록|公開|配信|发布|發布|发表|發表|نشر|diterbitkan|dipublikasikan|đăng|प्रकाशित|เผยแพร่|"
+    "objavljeno|publicat",
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h](\d{2})(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = {zero + digit: ord("0") + digit for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xFF10) for digit in range(10)}
+"""Arabic-Indic, Persian, Devanagari, Bengali and fullwidth digits as ASCII ones."""
 _AS_OF = re.compile(r"\bstand\b|\bas of\b", re.IGNORECASE)
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年년]\s*(\d{1,2})\s*[-/.月월]\s*(\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
@@ -64,7 +67,24 @@ _MONTH_NAMES = (
     "september sep sept septembre septiembre setembro settembre", "october oct oktober octobre octubre outubro ottobre",
     "november nov novembre noviembre novembro", "december dec dezember décembre decembre diciembre dezembro dicembre",
 )
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
+# Dutch, Nordic, Polish and Czech (genitive), Russian (genitive), Turkish, Indonesian, Arabic (Egyptian and
+# Levantine names): a day, the month and a four-digit year, "12 mei 2023", "12 мая 2023", "12 مايو 2023".
+_MORE_MONTH_NAMES = (
+    "januari marts stycznia ledna января ocak janvāris sausio يناير كانون_الثاني",
+    "februari lutego února февраля şubat februāris vasario فبراير شباط",
+    "maart marca března марта mart maret kovo مارس آذار",
+    "kwietnia dubna апреля nisan aprīlis balandžio أبريل ابريل نيسان",
+    "mei maj maja května мая may\u0131s maijs gegužės مايو أيار",
+    "czerwca června июня haziran jūnijs birželio يونيو حزيران",
+    "lipca července июля temmuz jūlijs liepos يوليو تموز",
+    "augustus augusti sierpnia srpna августа ağustos agustus augusts rugpjūčio أغسطس آب",
+    "września září сентября eylül septembris rugsėjo سبتمبر أيلول",
+    "października října октября ekim oktobris spalio أكتوبر اكتوبر تشرين_الأول",
+    "listopada listopadu ноября kas\u0131m novembris lapkričio نوفمبر تشرين_الثاني",
+    "desember grudnia prosince декабря aral\u0131k desember decembris gruodžio ديسمبر كانون_الأول",
+)
+_MONTHS = {name.replace("_", " "): index % 12 + 1
+           for index, names in enumerate(_MONTH_NAMES + _MORE_MONTH_NAMES) for name in names.split()}
 _NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
 _NAMED_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_NAME})\.?,?\s+(?:de\s+)?((?:19|20)\d{{2}})\b", re.IGNORECASE)
@@ -211,6 +231,7 @@ def numeric_date(text: str) -> date | None:
 def _first_date(text: str, near: date | None = None, named: bool = False) -> tuple[int, date] | None:
     if _DIGIT.search(text) is None:  # every form has digits: most byline texts are names and words
         return None
+    text = text.translate(_ASCII_DIGITS)  # "٢٠٢٣", "２０２３年" (one character each: positions stay)
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
     if named:
         candidates += [(m.start(), int(m[3]), _MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
