@@ -24,11 +24,21 @@ published-time meta), htmldate's date with a time gives way to the `<time dateti
 byline under the headline when that is another day: htmldate then read a date from an
 analytics or CMS meta ("dcsext.articlefirstpublished" of an older version of the URL).
 
+Then the checks that hold on any page (`newsflow.datechecks`, fifth pass): candidates before 1990 or
+after now are none; JSON-LD's article object dates the page before a video or image object; a bare
+day that only a photo caption names is dropped (`newsflow.pagedates`); an update or "Stand" stamp
+under the headline bounds the publication (a later date gives way to the first source on or before
+it, and the stamp's own day to an earlier declared publication); a day two independent sources
+(JSON-LD, a published meta, the byline, the URL) agree on beats one that none of them states; a bare
+day more than a day from the declared publication (no time zone explains it) gives way to it; a
+page dated nowhere in its markup is dated by its script state (`publishedAt` …).
+
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
 writes the same instant with); callers store the instant in UTC and the day as
 `publication_day` gives it. A time given only in UTC is put in the publisher's zone when its
-country-code domain names one. A time without an offset, and a date alone, count as UTC.
+country-code domain names one, or in the offset the time printed under the headline implies
+("21:00" over 02:00 Z: -05:00). A time without an offset, and a date alone, count as UTC.
 """
 
 from __future__ import annotations

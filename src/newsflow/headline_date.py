@@ -18,6 +18,11 @@ French, Spanish, Portuguese and Italian ("Aug 08, 2024", "30 August 2023", "28. 
 `byline_time` is the machine-readable side of the same byline: the `datetime` of a `<time>`
 element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100").
 Texts in photo captions (`<figcaption>`, a "caption" class) are not the byline and are skipped.
+`update_bound` is the earliest update or "as of" stamp there ("Stand: 28.04.2023 18:00 Uhr"), a day
+the publication cannot be after; `printed_time` the publication date with the time printed after it,
+as the page's readers see it. Digits in other scripts (Arabic-Indic, fullwidth …) read as ASCII ones,
+and month names in more languages (Dutch, Nordic, Polish, Czech, Russian, Turkish, Indonesian,
+Arabic …) are read too. The texts are found once per page and shared by these functions.
 Pure: an lxml tree walked by its methods only.
 """
 
