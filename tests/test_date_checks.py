@@ -87,6 +87,15 @@ def test_under_an_update_stamp_the_declared_publication_before_it_is_kept() -> N
     assert published_at("2020-04-03T12:35:00+0200", tree) == datetime(2020, 4, 3, 10, 35, tzinfo=UTC)
 
 
+def test_an_as_of_stamps_day_is_kept_over_an_earlier_declared_publication() -> None:
+    # As on a WDR page: "Stand: 07.11.2023, 07:30 Uhr" is the page's only visible date, JSON-LD
+    # datePublished the evening before; "Stand" says nothing of an earlier version, so the date stays.
+    tree = load_html(page(article(datePublished="2023-11-06T18:19:00+01:00"), byline="Stand: 07.11.2023, 07:30 Uhr"))
+    assert publication_day(published_at("2023-11-07T07:30:00+0100", tree)) == date(2023, 11, 7)
+    assert update_bound(tree) == date(2023, 11, 7)
+    assert update_bound(tree, as_of=False) is None
+
+
 def test_htmldate_taking_the_update_stamps_day_gives_way_to_an_earlier_declared_publication() -> None:
     tree = load_html(page(article(datePublished="2020-04-10T12:35:00+02:00"), byline="Aktualisiert: 11.04.2020"))
     assert published_at("2020-04-11T08:27:00+0200", tree) == datetime(2020, 4, 10, 10, 35, tzinfo=UTC)
@@ -149,11 +158,15 @@ CAPTION = '<figure><img src="a.jpg"><figcaption>Archivbild vom 24. April 2023: P
 STATE = '<script>window.__STATE__ = {"article": {"id": 7, "publishedAt": "2023-04-28T10:00:00Z"}};</script>'
 
 
-def test_a_bare_day_that_only_a_photo_caption_names_is_not_the_publication() -> None:
-    # As on a DW page: htmldate took a caption's date; the story is dated only in the script state.
-    assert published_at("2023-04-24T00:00:00", load_html(page(byline=CAPTION))) is None
+def test_a_bare_day_that_only_a_photo_caption_names_gives_way_to_the_script_states_date() -> None:
+    # htmldate took a caption's date; the story is dated only in the script state.
     with_state = load_html(page(byline=CAPTION + STATE))
     assert published_at("2023-04-24T00:00:00", with_state) == datetime(2023, 4, 28, 10, tzinfo=UTC)
+
+
+def test_a_caption_day_is_kept_when_nothing_else_dates_the_page() -> None:
+    # As on a ZDF page: the only date is a photo's, of the day the story reports (and was published).
+    assert published_at("2023-04-24T00:00:00", load_html(page(byline=CAPTION))) == datetime(2023, 4, 24, tzinfo=UTC)
 
 
 def test_a_caption_day_that_a_source_also_states_is_kept() -> None:

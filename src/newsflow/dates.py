@@ -151,14 +151,16 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
 
 
 def _from_caption(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
-    """Whether htmldate's answer is a bare day that only a photo caption names: no source the page
-    dates its story with (JSON-LD, metas, the byline, the URL) states it (`newsflow.pagedates`)."""
+    """Whether htmldate's answer is a bare day that only a photo caption names, and the page's
+    script state dates the story instead: no source the page dates its story with (JSON-LD, metas,
+    the byline, the URL) states it (`newsflow.pagedates`). Without another date it is kept: a photo
+    is often of the day of the story."""
     if not _BARE_DAY.match((htmldate_value or "").strip()):
         return False
     day = date.fromisoformat((htmldate_value or "")[:10])
     if any(moment.date() == day for _, moment in sources):
         return False
-    return day in caption_days(tree)
+    return day in caption_days(tree) and payload_published(tree) is not None
 
 
 def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:
@@ -218,7 +220,7 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
         earlier = [moment for _, moment in sources if moment.date() <= bound]
         stamp = _as_datetime(bound)
         return earlier[0] if earlier else stamp if plausible(stamp) else chosen
-    if bound is not None and chosen.date() == bound:  # a URL's day may be a draft's: not counted here
+    if bound is not None and chosen.date() == bound == update_bound(tree, as_of=False):  # an update's day
         chosen = next((moment for kind, moment in sources if kind != "url" and moment.date() < bound), chosen)
     agreed = agreed_day([moment.date() for _, moment in sources], chosen.date())
     return next((moment for _, moment in sources if moment.date() == agreed), chosen)

@@ -138,10 +138,11 @@ def printed_time(tree: Any) -> datetime | None:
     return None
 
 
-def update_bound(tree: Any) -> date | None:
-    """The earliest day that an update or "as of" stamp under the headline gives ("Aktualisiert:
-    11.04.2020", "Stand: 28.04.2020 18:00 Uhr", `<time datetime>` after "Updated"): the story was
-    published on that day or before."""
+def update_bound(tree: Any, as_of: bool = True) -> date | None:
+    """The earliest day that an update or (with `as_of`) "as of" stamp under the headline gives
+    ("Aktualisiert: 11.04.2020", "Stand: 28.04.2020 18:00 Uhr", `<time datetime>` after "Updated"):
+    the story was published on that day or before. Only an update says that an earlier version
+    was published; "Stand" is the only date many pages show, and readers take it for the date."""
     stamps, previous = [], ""
     for line in _byline_lines(tree):
         found = _first_date(line, named=True)
@@ -149,7 +150,7 @@ def update_bound(tree: Any) -> date | None:
             previous = line  # a cue may stand alone before the date: "<span>Stand:</span> 28.04.2020"
             continue
         cue = f"{previous[-20:]} {line[: found[0]]}"
-        if _is_update(line, found[0]) or _UPDATED.search(cue) or _AS_OF.search(cue):
+        if _is_update(line, found[0]) or _UPDATED.search(cue) or (as_of and _AS_OF.search(cue)):
             stamps.append(found[1])
         previous = ""
     stamps += [day for value in _update_times(tree) if (day := numeric_date(value[:10])) is not None]
