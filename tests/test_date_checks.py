@@ -217,9 +217,26 @@ def test_a_printed_time_that_is_no_real_offset_an_update_or_no_time_leaves_utc(b
     assert published is not None and not published.utcoffset()
 
 
-def test_printed_time_reads_twelve_hour_clocks() -> None:
+def test_printed_time_reads_twelve_hour_clocks_and_no_impossible_time() -> None:
     assert printed_time(load_html(page(byline="Jan 3, 2024 12:05 am"))) == datetime(2024, 1, 3, 0, 5)
     assert printed_time(load_html(page(byline="Jan 3, 2024 12:05 p.m."))) == datetime(2024, 1, 3, 12, 5)
+    for impossible in ("Jan 3, 2024 12:75", "Jan 3, 2024 15:05 pm", "Jan 3, 2024 25:05"):
+        assert printed_time(load_html(page(byline=impossible))) is None
+
+
+_BYLINE_TOKENS = ["2023", "11", "7", "31", ":", ".", "/", "-", "年", "月", "日", "년", " ", "am", "pm", "Updated",
+                  "Stand:", "May", "mayo", "٢٠٢٣", "12:75", "21:00", "<figcaption>", "<time datetime='2023-11-08'>"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(byline=st.lists(st.sampled_from(_BYLINE_TOKENS), max_size=12).map("".join),
+       ld_value=st.text(max_size=30), kind=st.sampled_from(["NewsArticle", "VideoObject", 7, None, ["Article"]]),
+       htmldate=st.sampled_from([None, "2023-11-07T00:00:00", "2023-11-07T10:00:00+0000", "2023-11-07T10:00:00+0530"]))
+def test_any_byline_and_json_ld_value_gives_a_date_or_none_and_never_raises(byline: str, ld_value: str,
+                                                                            kind: object, htmldate: str | None) -> None:
+    tree = load_html(page({"@type": kind, "datePublished": ld_value}, byline=byline))
+    chosen = published_at(htmldate, tree, "https://news.example.com/2023/11/05/story")
+    assert chosen is None or plausible(chosen)
 
 
 # --- more languages -------------------------------------------------------------------------

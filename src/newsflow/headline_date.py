@@ -56,7 +56,7 @@ _PUBLISHED = re.compile(
     "objavljeno|publicat",
     re.IGNORECASE,
 )
-_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h](\d{2})(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h]([0-5]\d)(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _ASCII_DIGITS = {zero + digit: ord("0") + digit for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xFF10) for digit in range(10)}
 """Arabic-Indic, Persian, Devanagari, Bengali and fullwidth digits as ASCII ones."""
@@ -131,8 +131,8 @@ def printed_time(tree: Any) -> datetime | None:
         if clock is None:
             return None
         hour = int(clock[1])
-        if clock[3]:  # 12-hour clock: 12:05 am is 00:05, 4:45 pm is 16:45
-            hour = hour % 12 + (12 if clock[3].lower().startswith("p") else 0)
+        if clock[3]:  # 12-hour clock: 12:05 am is 00:05, 4:45 pm is 16:45, "15:00 pm" is no time
+            hour = hour % 12 + (12 if clock[3].lower().startswith("p") else 0) if hour <= 12 else 24
         day = found[1]
         return datetime(day.year, day.month, day.day, hour, int(clock[2])) if hour < 24 else None
     return None
