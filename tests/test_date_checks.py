@@ -105,6 +105,19 @@ def test_htmldate_taking_the_update_stamps_day_gives_way_to_an_earlier_declared_
     assert publication_day(published_at("2020-04-11T08:27:00+0200", alone, url)) == date(2020, 4, 11)
 
 
+@pytest.mark.parametrize("name", ["last-modified", "DC.date.modified", "parsely-updated-time", "zdf:modificationDate"])
+def test_htmldate_taking_any_modified_time_meta_gives_way_to_the_earlier_publication(name: str) -> None:
+    metas = f'<meta name="{name}" content="2024-08-27T08:49:08Z">'
+    tree = load_html(page(article(datePublished="2024-08-26T20:27:57Z"), metas=metas))
+    assert published_at("2024-08-27T08:49:08+0000", tree) == datetime(2024, 8, 26, 20, 27, 57, tzinfo=UTC)
+
+
+def test_a_meta_that_only_mentions_an_update_is_not_a_modified_time() -> None:
+    metas = '<meta name="update-frequency" content="2024-08-27T08:49:08Z">'
+    tree = load_html(page(article(datePublished="2024-08-26T20:27:57Z"), metas=metas))
+    assert published_at("2024-08-27T08:49:08+0000", tree) == datetime(2024, 8, 27, 8, 49, 8, tzinfo=UTC)
+
+
 # --- two sources against one ----------------------------------------------------------------
 
 

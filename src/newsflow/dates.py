@@ -68,7 +68,9 @@ _NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?
 # article:published_time, og:article:published_time, pubdate, itemprop datePublished, publish-date,
 # parsely-pub-date, vr:published-time, cxenseparse:recs:publishtime …
 _PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|date)$|^datepublished$")
-_MODIFIED_METAS = frozenset({"article:modified_time", "og:updated_time", "datemodified"})
+# article:modified_time, og:updated_time, datemodified, last-modified, dc.date.modified, parsely-updated-time,
+# zdf:modificationDate, lastmod …
+_MODIFIED_META = re.compile(r"modifi|(?:^|[:._-])updated?(?:[-_:.]?(?:time|date|at))?$|last-?mod")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
 
@@ -194,7 +196,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD:
         return declared
-    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _metas(tree, _MODIFIED_METAS)}
+    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _modified_metas(tree)}
     if declared < found and found in modified:
         return declared
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
@@ -284,8 +286,8 @@ def _published_metas(tree: Any) -> list[str]:
     return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _PUBLISHED_META.search(_meta_name(meta))]
 
 
-def _metas(tree: Any, names: frozenset[str]) -> list[str]:
-    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _meta_name(meta) in names]
+def _modified_metas(tree: Any) -> list[str]:
+    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _MODIFIED_META.search(_meta_name(meta))]
 
 
 def _meta_name(meta: Any) -> str:
