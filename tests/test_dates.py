@@ -230,7 +230,8 @@ def test_a_bare_day_takes_the_time_json_ld_gives_on_that_day_and_never_another_d
 
 @settings(max_examples=200, deadline=None)
 @given(
-    instant=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)),
+    # up to 2026: a publication after the moment of extraction is not plausible (newsflow.datechecks)
+    instant=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2026, 1, 1), timezones=st.just(UTC)),
     country=st.sampled_from(sorted(COUNTRY_ZONES)),
 )
 # Shrunk failure: 02:00:01 on the night Vienna's clocks go back is ambiguous, and Python never finds

@@ -24,27 +24,43 @@ published-time meta), htmldate's date with a time gives way to the `<time dateti
 byline under the headline when that is another day: htmldate then read a date from an
 analytics or CMS meta ("dcsext.articlefirstpublished" of an older version of the URL).
 
+Then the checks that hold on any page (`newsflow.datechecks`, fifth pass): candidates before 1990 or
+after now are none; JSON-LD's article object dates the page before a video or image object; a bare
+day that only a photo caption names is dropped (`newsflow.pagedates`); an update or "Stand" stamp
+under the headline bounds the publication (a later date gives way to the first source on or before
+it, and the stamp's own day to an earlier declared publication); a day two independent sources
+(JSON-LD, a published meta, the byline, the URL) agree on beats one that none of them states; a bare
+day more than a day from the declared publication (no time zone explains it) gives way to it; a
+page dated nowhere in its markup is dated by its script state (`publishedAt` …).
+
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
 writes the same instant with); callers store the instant in UTC and the day as
 `publication_day` gives it. A time given only in UTC is put in the publisher's zone when its
-country-code domain names one. A time without an offset, and a date alone, count as UTC.
+country-code domain names one, or in the offset the time printed under the headline implies
+("21:00" over 02:00 Z: -05:00). A time without an offset, and a date alone, count as UTC.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.headline_date import byline_time, headline_date, numeric_date
-from newsflow.jsonld import json_ld_strings
+from newsflow.datechecks import agreed_day, article_first, plausible, url_day
+from newsflow.headline_date import byline_time, headline_date, numeric_date, printed_time, update_bound
+from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.localtime import publisher_zone
+from newsflow.pagedates import caption_days, payload_published
 
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
+MAX_OFFSET = timedelta(hours=14)
+BEYOND_ANY_ZONE = timedelta(days=1)
+"""Two days of the same instant differ by at most this in any two time zones (offsets are within
+±14 hours): a bare day further than this from the declared publication is another date."""
 
 # An explicit numeric offset after a time: "T20:06:23-05:00", "T20:06:23-0500" ("Z" and "GMT"
 # say UTC, which on most sites is the server's zone, not the publisher's).
@@ -52,7 +68,9 @@ _NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?
 # article:published_time, og:article:published_time, pubdate, itemprop datePublished, publish-date,
 # parsely-pub-date, vr:published-time, cxenseparse:recs:publishtime …
 _PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|date)$|^datepublished$")
-_MODIFIED_METAS = frozenset({"article:modified_time", "og:updated_time", "datemodified"})
+# article:modified_time, og:updated_time, datemodified, last-modified, dc.date.modified, parsely-updated-time,
+# zdf:modificationDate, lastmod …
+_MODIFIED_META = re.compile(r"modifi|(?:^|[:._-])updated?(?:[-_:.]?(?:time|date|at))?$|last-?mod")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
 
@@ -87,7 +105,7 @@ def _first_parsed(values: list[str], loose: bool = False) -> tuple[str, datetime
     """The first value that parses; with `loose`, also the day of an unambiguous numeric date in
     another format ("27.04.2020 18:50" -> 2020-04-27, as a bare day)."""
     parse = _parse_loose if loose else parse_local
-    return next(((value, parsed) for value in values if (parsed := parse(value)) is not None), None)
+    return next(((value, parsed) for value in values if plausible(parsed := parse(value))), None)
 
 
 def _parse_loose(value: str) -> datetime | None:
@@ -99,13 +117,18 @@ def _parse_loose(value: str) -> datetime | None:
 def _declared_published(tree: Any) -> tuple[str, datetime] | None:
     """The publication time the page declares: its first JSON-LD `datePublished` that parses, else
     its first published-time meta (`article:published_time` …) that does."""
-    return _first_parsed(json_ld_strings(tree, "datePublished")) or _first_parsed(_published_metas(tree), loose=True)
+    return _first_parsed(_json_ld_published_strings(tree)) or _first_parsed(_published_metas(tree), loose=True)
+
+
+def _json_ld_published_strings(tree: Any) -> list[str]:
+    """JSON-LD `datePublished` values, an article object's before a video's, an image's or a page's."""
+    return article_first(json_ld_typed_strings(tree, "datePublished"))
 
 
 def json_ld_published(tree: Any) -> datetime | None:
     """The first `datePublished` in the page's JSON-LD that parses, in its own offset. The first,
     not the earliest: later ones often date the related articles a page lists."""
-    first = _first_parsed(json_ld_strings(tree, "datePublished"))
+    first = _first_parsed(_json_ld_published_strings(tree))
     return first[1] if first else None
 
 
@@ -117,10 +140,29 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     (`newsflow.localtime`, from `url`, the canonical URL or the declared language's region).
     """
     zone = publisher_zone(url, tree)
+    sources = _source_dates(tree, zone, url)
+    if not plausible(parse_local(htmldate_value)) or _from_caption(htmldate_value, tree, sources):
+        htmldate_value = None
     chosen = _chosen_date(htmldate_value, tree, zone)
-    if chosen is None:
+    if chosen is None:  # nothing in the markup: the state a script front end carries, if any
+        chosen = parse_local(payload_published(tree))
+    if not plausible(chosen):
         return None
-    return _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
+    chosen = _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
+    return _in_printed_offset(_cross_checked(chosen, tree, sources), tree)
+
+
+def _from_caption(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
+    """Whether htmldate's answer is a bare day that only a photo caption names, and the page's
+    script state dates the story instead: no source the page dates its story with (JSON-LD, metas,
+    the byline, the URL) states it (`newsflow.pagedates`). Without another date it is kept: a photo
+    is often of the day of the story."""
+    if not _BARE_DAY.match((htmldate_value or "").strip()):
+        return False
+    day = date.fromisoformat((htmldate_value or "")[:10])
+    if any(moment.date() == day for _, moment in sources):
+        return False
+    return day in caption_days(tree) and payload_published(tree) is not None
 
 
 def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:
@@ -154,7 +196,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD:
         return declared
-    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _metas(tree, _MODIFIED_METAS)}
+    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _modified_metas(tree)}
     if declared < found and found in modified:
         return declared
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
@@ -165,7 +207,54 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     utc_time = zone is not None and not declared.utcoffset() and not _is_bare(declared)
     if utc_time and _in_zone(declared, zone).date() != found.date():
         return declared
+    if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE:
+        return declared  # no offset explains it: the URL or date meta dates a draft, not the publication
     return _headline_checked(found, htmldate_value, tree)
+
+
+def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]]) -> datetime:
+    """The chosen date, unless an update stamp under the headline is earlier (the publication is
+    then the first source on or before that day, else that day) or is its day while a source the
+    page declares is earlier (the update was taken for the publication), or two independent sources
+    agree on another day and none states the chosen one (`newsflow.datechecks`)."""
+    bound = update_bound(tree)
+    if bound is not None and chosen.date() > bound:
+        earlier = [moment for _, moment in sources if moment.date() <= bound]
+        stamp = _as_datetime(bound)
+        return earlier[0] if earlier else stamp if plausible(stamp) else chosen
+    if bound is not None and chosen.date() == bound == update_bound(tree, as_of=False):  # an update's day
+        chosen = next((moment for kind, moment in sources if kind != "url" and moment.date() < bound), chosen)
+    agreed = agreed_day([moment.date() for _, moment in sources], chosen.date())
+    return next((moment for _, moment in sources if moment.date() == agreed), chosen)
+
+
+def _in_printed_offset(chosen: datetime, tree: Any) -> datetime:
+    """A UTC-only time in the offset that the time printed under the headline implies, when that
+    is a real offset (whole quarter hours, at most 14 hours): "21:00" over 02:00 Z is -05:00."""
+    if chosen.utcoffset() or _is_bare(chosen):
+        return chosen
+    printed = printed_time(tree)
+    if printed is None:
+        return chosen
+    offset = printed - chosen.replace(tzinfo=None, second=0, microsecond=0)
+    if offset and abs(offset) <= MAX_OFFSET and offset % timedelta(minutes=15) == timedelta(0):
+        return chosen.astimezone(timezone(offset))
+    return chosen
+
+
+def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tuple[str, datetime]]:
+    """One date from each independent source, in the publisher's day: JSON-LD `datePublished`, a
+    published-time meta, the byline under the headline (its `<time datetime>`, else its printed
+    date), the URL; each with its source's name."""
+    printed_byline = parse_local(byline_time(tree))
+    printed_day = headline_date(tree) if printed_byline is None else None
+    found = [("ld", _first_parsed(_json_ld_published_strings(tree))),
+             ("meta", _first_parsed(_published_metas(tree), loose=True))]
+    moments = [(kind, first[1]) for kind, first in found if first is not None]
+    moments += [("byline", printed_byline)] if printed_byline is not None else []
+    moments += [(kind, datetime(day.year, day.month, day.day, tzinfo=UTC))
+                for kind, day in (("byline", printed_day), ("url", url_day(url))) if day is not None]
+    return [(kind, _in_zone(moment, zone)) for kind, moment in moments if plausible(moment)]
 
 
 def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:
@@ -173,10 +262,15 @@ def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: 
     date with a time, to the byline's `<time>` when the page states no publication date."""
     if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()):
         return _byline_checked(found, tree)
-    printed = headline_date(tree, found.date() if found is not None else None)
-    if printed is None or (found is not None and printed == found.date()):
+    printed = _as_datetime(headline_date(tree, found.date() if found is not None else None))
+    if not plausible(printed) or (found is not None and printed.date() == found.date()):
         return found
-    return datetime(printed.year, printed.month, printed.day, tzinfo=UTC)
+    return printed
+
+
+def _as_datetime(day: date | None) -> datetime | None:
+    """A day as a bare datetime (midnight UTC, the form of a date without a time)."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day is not None else None
 
 
 def _byline_checked(found: datetime, tree: Any) -> datetime:
@@ -185,15 +279,15 @@ def _byline_checked(found: datetime, tree: Any) -> datetime:
     if _published_metas(tree):
         return found
     byline = parse_local(byline_time(tree))
-    return byline if byline is not None and byline.date() != found.date() else found
+    return byline if plausible(byline) and byline.date() != found.date() else found
 
 
 def _published_metas(tree: Any) -> list[str]:
     return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _PUBLISHED_META.search(_meta_name(meta))]
 
 
-def _metas(tree: Any, names: frozenset[str]) -> list[str]:
-    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _meta_name(meta) in names]
+def _modified_metas(tree: Any) -> list[str]:
+    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _MODIFIED_META.search(_meta_name(meta))]
 
 
 def _meta_name(meta: Any) -> str:

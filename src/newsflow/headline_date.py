@@ -17,13 +17,21 @@ French, Spanish, Portuguese and Italian ("Aug 08, 2024", "30 August 2023", "28. 
 
 `byline_time` is the machine-readable side of the same byline: the `datetime` of a `<time>`
 element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100").
+Texts in photo captions (`<figcaption>`, a "caption" class) are not the byline and are skipped.
+`update_bound` is the earliest update or "as of" stamp there ("Stand: 28.04.2023 18:00 Uhr"), a day
+the publication cannot be after; `printed_time` the publication date with the time printed after it,
+as the page's readers see it. Digits in other scripts (Arabic-Indic, fullwidth …) read as ASCII ones,
+and month names in more languages (Dutch, Nordic, Polish, Czech, Russian, Turkish, Indonesian,
+Arabic …) are read too. The texts are found once per page and shared by these functions.
 Pure: an lxml tree walked by its methods only.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+import weakref
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from newsflow.text import token_f1
@@ -37,15 +45,23 @@ in an `<h1>` is not."""
 
 _UPDATED = re.compile(
     r"aktualisiert|update|actualiza|mis à jour|modifi|atualiza|bijgewerkt|editiert|zaktualizowano|"
-    r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|更新",
+    r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|aktualiz|güncelle|обновл|оновл|gewijzigd|"
+    r"更新|修改|수정|업데이트|تحديث|diperbarui|cập nhật|अपडेट|อัปเดต|ažurirano|actualitzat",
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
     r"posted|published|written|publiziert|veröffentlicht|erschienen|publicado|publié|pubblicato|"
-    r"opublikowano|julkaistu|입력|公開|发布|發布",
+    r"opublikowano|julkaistu|gepubliceerd|publicerad|publisert|publiceret|publikov|опубликовано|"
+    "yay\u0131nlan|입력|등록|公開|配信|发布|發布|发表|發表|نشر|diterbitkan|dipublikasikan|đăng|प्रकाशित|เผยแพร่|"
+    "objavljeno|publicat",
     re.IGNORECASE,
 )
-_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h]([0-5]\d)(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = {zero + digit: ord("0") + digit for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xFF10) for digit in range(10)}
+"""Arabic-Indic, Persian, Devanagari, Bengali and fullwidth digits as ASCII ones."""
+_AS_OF = re.compile(r"\bstand\b|\bas of\b", re.IGNORECASE)
+_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年년]\s*(\d{1,2})\s*[-/.月월]\s*(\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 _MONTH_NAMES = (
@@ -56,7 +72,24 @@ _MONTH_NAMES = (
     "september sep sept septembre septiembre setembro settembre", "october oct oktober octobre octubre outubro ottobre",
     "november nov novembre noviembre novembro", "december dec dezember décembre decembre diciembre dezembro dicembre",
 )
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
+# Dutch, Nordic, Polish and Czech (genitive), Russian (genitive), Turkish, Indonesian, Arabic (Egyptian and
+# Levantine names): a day, the month and a four-digit year, "12 mei 2023", "12 мая 2023", "12 مايو 2023".
+_MORE_MONTH_NAMES = (
+    "januari marts stycznia ledna января ocak janvāris sausio يناير كانون_الثاني",
+    "februari lutego února февраля şubat februāris vasario فبراير شباط",
+    "maart marca března марта mart maret kovo مارس آذار",
+    "kwietnia dubna апреля nisan aprīlis balandžio أبريل ابريل نيسان",
+    "mei maj maja května мая may\u0131s maijs gegužės مايو أيار",
+    "czerwca června июня haziran jūnijs birželio يونيو حزيران",
+    "lipca července июля temmuz jūlijs liepos يوليو تموز",
+    "augustus augusti sierpnia srpna августа ağustos agustus augusts rugpjūčio أغسطس آب",
+    "września září сентября eylül septembris rugsėjo سبتمبر أيلول",
+    "października října октября ekim oktobris spalio أكتوبر اكتوبر تشرين_الأول",
+    "listopada listopadu ноября kas\u0131m novembris lapkričio نوفمبر تشرين_الثاني",
+    "desember grudnia prosince декабря aral\u0131k desember decembris gruodžio ديسمبر كانون_الأول",
+)
+_MONTHS = {name.replace("_", " "): index % 12 + 1
+           for index, names in enumerate(_MONTH_NAMES + _MORE_MONTH_NAMES) for name in names.split()}
 _NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
 _NAMED_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_NAME})\.?,?\s+(?:de\s+)?((?:19|20)\d{{2}})\b", re.IGNORECASE)
@@ -86,15 +119,63 @@ def _is_update(line: str, position: int) -> bool:
     return _UPDATED.search(line[position:]) is not None and not _PUBLISHED.search(line[:position])
 
 
+def printed_time(tree: Any) -> datetime | None:
+    """The publication date under the headline with the time printed after it on the same line
+    ("5 de mayo de 2022 - 21:00", "30 August 2023 • 4:45pm", "19.2.2020 16:20"), as a naive
+    local datetime: what the page's readers see."""
+    for line in _byline_lines(tree):
+        found = _first_date(line, named=True)
+        if found is None or _is_update(line, found[0]):
+            continue
+        clock = _CLOCK.search(line, found[0])
+        if clock is None:
+            return None
+        hour = int(clock[1])
+        if clock[3]:  # 12-hour clock: 12:05 am is 00:05, 4:45 pm is 16:45, "15:00 pm" is no time
+            hour = hour % 12 + (12 if clock[3].lower().startswith("p") else 0) if hour <= 12 else 24
+        day = found[1]
+        return datetime(day.year, day.month, day.day, hour, int(clock[2])) if hour < 24 else None
+    return None
+
+
+def update_bound(tree: Any, as_of: bool = True) -> date | None:
+    """The earliest day that an update or (with `as_of`) "as of" stamp under the headline gives
+    ("Aktualisiert: 11.04.2020", "Stand: 28.04.2020 18:00 Uhr", `<time datetime>` after "Updated"):
+    the story was published on that day or before. Only an update says that an earlier version
+    was published; "Stand" is the only date many pages show, and readers take it for the date."""
+    stamps, previous = [], ""
+    for line in _byline_lines(tree):
+        found = _first_date(line, named=True)
+        if found is None:
+            previous = line  # a cue may stand alone before the date: "<span>Stand:</span> 28.04.2020"
+            continue
+        cue = f"{previous[-20:]} {line[: found[0]]}"
+        if _is_update(line, found[0]) or _UPDATED.search(cue) or (as_of and _AS_OF.search(cue)):
+            stamps.append(found[1])
+        previous = ""
+    stamps += [day for value in _update_times(tree) if (day := numeric_date(value[:10])) is not None]
+    return min(stamps, default=None)
+
+
+def _update_times(tree: Any) -> list[str]:
+    """The `datetime` of each `<time>` under the headline that an update cue introduces."""
+    headline, texts = _byline_texts(tree)
+    times, previous = [], ""
+    for text in texts:
+        element = _time_element(text, headline)
+        if element is not None and element.get("datetime") and _UPDATED.search(f"{previous} {text}"):
+            times.append(str(element.get("datetime")))
+        previous = str(text)
+    return times
+
+
 def byline_time(tree: Any) -> str | None:
     """The `datetime` of the first `<time>` element among the texts after the headline, unless
     its text, or the text just before it, is an update ("Aktualisiert: 11.04.2020", "Updated"
     <time>)."""
-    headline = _headline(tree)
-    if headline is None:
-        return None
+    headline, texts = _byline_texts(tree)
     previous = ""
-    for text in headline.xpath(_FOLLOWING_TEXTS):
+    for text in texts:
         element = _time_element(text, headline)
         if element is not None and element.get("datetime") and not _UPDATED.search(f"{previous} {text}"):
             return str(element.get("datetime"))
@@ -111,11 +192,39 @@ def _time_element(text: Any, headline: Any) -> Any:
 
 
 def _byline_lines(tree: Any) -> list[str]:
-    headline = _headline(tree)
-    if headline is None:
-        return []
-    lines = [" ".join(str(text).split()) for text in headline.xpath(_FOLLOWING_TEXTS)]
+    lines = [" ".join(str(text).split()) for text in _byline_texts(tree)[1]]
     return [line for line in lines if len(line) <= MAX_TEXT_CHARS]
+
+
+_last_page: tuple[weakref.ref[Any], Any, list[Any]] | None = None
+"""The tree _byline_texts last read, its headline and the texts after it: several date rules read
+them, and the `following::` search is the costly part."""
+
+
+def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
+    """The page's headline and the text nodes after it, photo captions left out."""
+    global _last_page
+    if _last_page is not None and _last_page[0]() is tree:
+        return _last_page[1], _last_page[2]
+    headline = _headline(tree)
+    texts = [text for text in headline.xpath(_FOLLOWING_TEXTS) if not _in_caption(text)] if headline is not None else []
+    _last_page = (weakref.ref(tree), headline, texts)
+    return headline, texts
+
+
+def _in_caption(text: Any) -> bool:
+    element = text.getparent()
+    while element is not None:
+        if element.tag == "figcaption" or "caption" in str(element.get("class") or "").lower():
+            return True
+        element = element.getparent()
+    return False
+
+
+def caption_date(text: str) -> date | None:
+    """The first date in a caption's text, a month written as a word included."""
+    found = _first_date(text, named=True)
+    return found[1] if found else None
 
 
 def numeric_date(text: str) -> date | None:
@@ -124,7 +233,11 @@ def numeric_date(text: str) -> date | None:
     return found[1] if found else None
 
 
+@lru_cache(maxsize=512)  # the rules read the same byline texts several times per page
 def _first_date(text: str, near: date | None = None, named: bool = False) -> tuple[int, date] | None:
+    if _DIGIT.search(text) is None:  # every form has digits: most byline texts are names and words
+        return None
+    text = text.translate(_ASCII_DIGITS)  # "٢٠٢٣", "２０２３年" (one character each: positions stay)
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
     if named:
         candidates += [(m.start(), int(m[3]), _MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]

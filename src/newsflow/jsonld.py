@@ -55,3 +55,15 @@ def _page_objects(tree: Any) -> list[dict[str, Any]]:
     objects = list(json_ld_objects(tree))
     _last_page = (weakref.ref(tree), objects)
     return objects
+
+
+def json_ld_typed_strings(tree: Any, key: str) -> list[tuple[str, str]]:
+    """(the object's `@type`, its string value of `key`) for each object that has one, in document
+    order; a list of types is joined with spaces ("NewsArticle Article")."""
+    pairs = []
+    for node in _page_objects(tree):
+        value = node.get(key)
+        if isinstance(value, str):
+            kind = node.get("@type")
+            pairs.append((" ".join(map(str, kind)) if isinstance(kind, list) else str(kind or ""), value))
+    return pairs

@@ -105,11 +105,13 @@ def test_publication_day_is_right_on_dated_pages(extracted: Extracted) -> None:
     dated = [(page, result) for page, result in extracted if page.published is not None]
     assert len(dated) == 353
     right = [same_day(page, result.article.published_date if result.article else None) for page, result in dated]
-    # measured 0.960: 339 of 353 (0.949 before the byline time, yearless CJK days, published metas and named
-    # months, 0.941 before the publisher's zone and the headline date, 0.921 before the local day), no feed date
-    assert sum(right) / len(dated) >= 0.955
+    # measured 0.966: 341 of 353 (0.963 before the fifth pass, 0.949 before the byline time,
+    # yearless CJK days, published metas and named months, 0.941 before the publisher's zone and the headline
+    # date, 0.921 before the local day), no feed date
+    assert sum(right) / len(dated) >= 0.963
     report = [ok for ok, (page, _) in zip(right, dated, strict=True) if page.half == "report"]
-    assert sum(report) / len(report) >= 0.945  # measured 0.952: 158 of 166 (docs/extraction.md, the misses)
+    # measured 0.964: 160 of 166; 0.952 blind, 0.958 before (docs/extraction.md, "Fifth pass, dates", the misses)
+    assert sum(report) / len(report) >= 0.96
 
 
 def test_language_is_given_for_articles_of_50_words(extracted: Extracted) -> None:

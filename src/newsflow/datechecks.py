@@ -1,0 +1,65 @@
+"""Checks on a chosen publication date that hold on any page (fifth pass, docs/extraction.md).
+
+- **Plausible**: a publication is not before `EARLIEST` (1990: no news site) nor after the
+  moment of extraction (an embargo or a template's "2099"); such a candidate is no candidate.
+- **The article's own JSON-LD first**: `datePublished` of an article object (NewsArticle,
+  ReportageNewsArticle, BlogPosting …) comes before that of a video, an image or a web page in
+  the same page, which date the media or the site, not the story.
+- **An update bounds the publication**: an update or "as of" stamp under the headline
+  ("Aktualisiert: 11.04.2020", "Stand: 28.04.2020 18:00 Uhr", "Updated 14 March 2021") is
+  never before the publication; a date after it is not the publication.
+- **Two sources against one**: a day that two independent sources state (JSON-LD, a published
+  meta, the byline under the headline, the URL) beats a day that only one of them states.
+
+Pure: an lxml tree walked by its methods, and the standard library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeGuard
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+AHEAD = timedelta(days=1)
+"""A date up to this far past the moment of extraction is still plausible (time zones, clocks)."""
+_ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
+_URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=/|$|[^\d])")
+
+
+def plausible(moment: datetime | None, now: datetime | None = None) -> TypeGuard[datetime]:
+    """Whether a candidate could be a publication time: from 1990 to a day past `now`."""
+    if moment is None:
+        return False
+    latest = (now or datetime.now(UTC)) + AHEAD
+    return EARLIEST <= moment <= latest
+
+
+def article_first(typed_values: Iterable[tuple[str, str]]) -> list[str]:
+    """Values of article objects first, then the others, each in document order."""
+    pairs = list(typed_values)
+    return [value for kind, value in pairs if _ARTICLE_TYPE.search(kind)] + [
+        value for kind, value in pairs if not _ARTICLE_TYPE.search(kind)
+    ]
+
+
+def url_day(url: str | None) -> date | None:
+    """The day a `/2022/05/02/` path names, if any."""
+    match = _URL_DAY.search(url or "")
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def agreed_day(days: Iterable[date | None], against: date) -> date | None:
+    """The one day, other than `against`, that two or more of the sources state, when `against`
+    is stated by none of them."""
+    stated = [day for day in days if day is not None]
+    if against in stated:
+        return None
+    agreed = {day for day in stated if stated.count(day) >= 2}
+    return agreed.pop() if len(agreed) == 1 else None

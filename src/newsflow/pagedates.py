@@ -1,0 +1,56 @@
+"""Dates elsewhere in a page: in photo captions (never the story's), and in the state a script
+front end carries (often the only place a Next.js or Nuxt page dates its story).
+
+htmldate's extensive search takes the first date-like text it trusts; on a page that dates its
+story nowhere in the markup, that can be a photo caption's ("Archivbild vom 24. April 2023").
+`caption_days` gives the days the page's captions name, so such an answer can be recognised.
+`payload_published` reads a publication time from inline scripts (not JSON-LD): the first
+`"datePublished"`, `"publishedAt"`, `"publishDate"`, `"firstPublished"` … key with an ISO 8601
+value, the way front ends serialise their article object.
+
+Pure: an lxml tree walked by its methods, and the standard library.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from newsflow.headline_date import caption_date
+
+MAX_SCRIPT_CHARS = 2_000_000
+"""Inline script text read per page for a payload date: state blobs are large, but not larger."""
+_CAPTIONS = ".//figcaption | .//*[re:test(concat(@class, ' ', @id), " \
+            "'caption|credit|bildunterschrift|legende|legend|pie-?foto|didascalia', 'i')]"
+_REGEX_NAMESPACE = {"re": "http://exslt.org/regular-expressions"}
+_PAYLOAD_KEY = re.compile(
+    r"""["']?(?:date_?published|published_?(?:at|date|time|on)|publish_?(?:date|time|at)|"""
+    r"""first_?published(?:_?(?:at|date|time))?|pub_?date|display_?date)["']?\s*:\s*["']"""
+    r"""((?:19|20)\d{2}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)["']""",
+    re.IGNORECASE,
+)
+
+
+def caption_days(tree: Any) -> set[date]:
+    """The days that the page's photo captions name (`<figcaption>`, caption and credit classes)."""
+    days = set()
+    for element in tree.xpath(_CAPTIONS, namespaces=_REGEX_NAMESPACE):
+        text = " ".join("".join(element.itertext()).split())[:300]
+        if (day := caption_date(text)) is not None:
+            days.add(day)
+    return days
+
+
+def payload_published(tree: Any) -> str | None:
+    """The first publication time an inline script's state gives, as written (ISO 8601)."""
+    budget = MAX_SCRIPT_CHARS
+    for script in tree.iterfind(".//script"):
+        kind = (script.get("type") or "").strip().lower()
+        if kind == "application/ld+json" or not script.text or budget <= 0:
+            continue
+        text = script.text[:budget]
+        budget -= len(text)
+        if (match := _PAYLOAD_KEY.search(text.replace('\\"', '"'))) is not None:
+            return match[1]
+    return None
