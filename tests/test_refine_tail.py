@@ -1,0 +1,71 @@
+"""The block at the end of the text that readability-lxml's extraction lacks (`refine.drop_unconfirmed_tail`)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow.extract import extract_article
+from newsflow.refine import drop_unconfirmed_tail
+from newsflow.text import normalize_text
+
+STORY = (
+    "The council met on Tuesday and approved the budget for schools, roads and the new library after a debate.",
+    "Teachers asked for smaller classes, and the mayor promised two new schools before the next election in spring.",
+    "Road repairs take the largest share, after a winter that left potholes on most streets of the east side.",
+    "Officials said the new library will open in spring with longer hours and a larger reading room for all residents.",
+    "The opposition voted against the plan and said the city would have to borrow more money again within two years.",
+)
+APPEAL = (
+    "Independent journalism costs money. Readers like you keep this newspaper free for everyone, so please support "
+    "our work with a small monthly contribution today if you can afford it."
+)
+
+
+def test_a_long_appeal_after_the_story_that_readability_lacks_is_dropped() -> None:
+    text = "\n".join([*STORY, APPEAL])
+    assert drop_unconfirmed_tail(text, " ".join(STORY)) == "\n".join(STORY)
+
+
+def test_the_tail_stays_when_the_second_opinion_disagrees_or_is_missing() -> None:
+    text = "\n".join([*STORY, APPEAL])
+    assert drop_unconfirmed_tail(text, " ".join(STORY[:2])) == text  # token F1 under 0.8: another container
+    assert drop_unconfirmed_tail(text, None) == text
+    assert drop_unconfirmed_tail(text, "") == text
+
+
+def test_a_tail_of_over_a_third_of_the_text_stays() -> None:
+    text = "\n".join([*STORY[:3], *STORY[3:], APPEAL])
+    second_opinion = " ".join(STORY[:3])  # readability stopped early: the story's end is not boilerplate
+    assert drop_unconfirmed_tail(text, second_opinion) == text
+
+
+def test_lines_readability_lacks_at_the_start_stay() -> None:
+    text = "\n".join([APPEAL, *STORY])
+    assert drop_unconfirmed_tail(text, " ".join(STORY)) == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60), max_size=6),
+    second_opinion=st.one_of(st.none(), st.text(max_size=200)),
+)
+def test_the_tail_rule_leaves_a_prefix_in_normal_form(lines: list[str], second_opinion: str | None) -> None:
+    text = normalize_text("\n".join(lines))
+    kept = drop_unconfirmed_tail(text, second_opinion)
+    assert kept == normalize_text(kept)
+    assert text.startswith(kept)
+
+
+def test_extract_article_drops_a_support_box_readability_leaves_out() -> None:
+    # readability-lxml drops a block with more form inputs than paragraphs; trafilatura keeps its text.
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in STORY)
+    html = (
+        "<html><head><title>Council approves budget</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>Council approves budget</h1>{body}<div class='appeal'><h3>Support our journalism</h3>"
+        f"<p>{APPEAL}</p><input type='radio' name='a' value='5'><input type='radio' name='a' value='10'></div>"
+        "</article><footer><p>Copyright 2026 The Riverside Tribune</p></footer></body></html>"
+    )
+    article = extract_article(html, "https://riverside.example/news/budget")
+    assert article is not None
+    assert article.text == "\n".join(STORY)
