@@ -73,6 +73,8 @@ BOILERPLATE_MARKERS = (
     "got a story", "do you have a story", "get in touch with", "join our commenting", "join the conversation",
     "please read our comment", "we want to hear what you think", "for more stories like this",
     "enjoying our latest content",
+    # links out of the story: "Click here to read the affidavit", "Lesen Sie hier: …"
+    "click here", "lesen sie hier",
 )  # fmt: skip
 NOTICE_PHRASES = (
     # an embed held back until the reader consents
@@ -84,6 +86,9 @@ NOTICE_PHRASES = (
     "already have an account", "to continue reading", "subscribe to continue", "or sign in now",
     "tu suscripción se está usando", "exclusivo para suscriptores", "newsletter abonnieren", "jetzt abonnieren",
     "never miss our top stories", "for the latest news updates",
+    # the state of the story and how the page earns from its links
+    "this is a breaking", "this is a developing story", "this story is developing", "more to follow",
+    "affiliate link", "affiliate-link", "we may earn a commission",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
@@ -117,6 +122,8 @@ of its words in it, whatever their length) are dropped when the two texts agree 
 and the lines hold at most TAIL_MAX_SHARE of the text's words: a donation appeal, a subscription or
 account notice, "This is a breaking story - more to follow", "Comments" after the story."""
 _NOTICE = re.compile("|".join(re.escape(phrase) for phrase in NOTICE_PHRASES), re.IGNORECASE)
+_VIDEO_CARD = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
+"""A video's teaser ends with its length: "… schärfere Sanktionen beschlossen. 18.04.2024 | 0:21 min"."""
 _RELATED = re.compile(r"^\W*(?:" + "|".join(re.escape(heading) for heading in RELATED_HEADINGS) + r")\b", re.IGNORECASE)
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
 _TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
@@ -179,7 +186,7 @@ def drop_marked_lines(text: str) -> str:
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
             continue
-        if words <= NOTICE_LINE_MAX_WORDS and _NOTICE.search(line):
+        if words <= NOTICE_LINE_MAX_WORDS and (_NOTICE.search(line) or _VIDEO_CARD.search(line)):
             continue
         if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
             kept.append(line)
