@@ -48,11 +48,11 @@ from newsflow.refine import (
     drop_related_tail,
     drop_title_line,
     drop_unconfirmed_lines,
-    drop_unconfirmed_tail,
     json_ld_article_body,
     page_headlines,
     restore_lead,
 )
+from newsflow.tails import drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 MIN_PARAGRAPH_WORDS = 15
@@ -109,7 +109,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
-    text = drop_unconfirmed_tail(text, readability)
+    text = drop_story_tail(text, readability, tree)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))

@@ -115,12 +115,6 @@ UNCONFIRMED_LINE_MAX_WORDS = 20
 UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
-TAIL_MIN_AGREEMENT = 0.8
-TAIL_MAX_SHARE = 0.3
-"""The lines at the end of the text that the second opinion lacks (each under UNCONFIRMED_MAX_COVERED
-of its words in it, whatever their length) are dropped when the two texts agree this much (token F1)
-and the lines hold at most TAIL_MAX_SHARE of the text's words: a donation appeal, a subscription or
-account notice, "This is a breaking story - more to follow", "Comments" after the story."""
 _NOTICE = re.compile("|".join(re.escape(phrase) for phrase in NOTICE_PHRASES), re.IGNORECASE)
 _VIDEO_CARD = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
 """A video's teaser ends with its length: "… schärfere Sanktionen beschlossen. 18.04.2024 | 0:21 min"."""
@@ -288,34 +282,6 @@ def _covered(lead: str, text: str) -> float:
 
 def _visible_text(tree: Any) -> str:
     return normalize_text("".join(tree.xpath(_VISIBLE_TEXT))).replace(PARAGRAPH_SEPARATOR, " ")
-
-
-def drop_unconfirmed_tail(text: str, second_opinion: str | None) -> str:
-    """The text without the block of lines at its end that a second extraction of the page lacks.
-
-    trafilatura's container often ends with what the page adds after the story (an appeal to
-    support the paper, a paywall or account notice, a "more to follow" line); readability-lxml
-    stops at the story's last paragraph. Only the end is trimmed: at the start a line readability
-    lacks is as often the lead or a subhead (measured on the tune half).
-    """
-    if not second_opinion or token_f1(text, second_opinion) < TAIL_MIN_AGREEMENT:
-        return text
-    confirmed = set(word_tokens(second_opinion))
-    lines = text.split(PARAGRAPH_SEPARATOR)
-    end = len(lines)
-    while end > 0 and not _is_confirmed(lines[end - 1], confirmed):
-        end -= 1
-    if end == len(lines) or end == 0:
-        return text
-    kept = PARAGRAPH_SEPARATOR.join(lines[:end])
-    if word_count(text) - word_count(kept) > TAIL_MAX_SHARE * word_count(text):
-        return text
-    return kept
-
-
-def _is_confirmed(line: str, confirmed: set[str]) -> bool:
-    tokens = word_tokens(line)
-    return not tokens or sum(token in confirmed for token in tokens) >= UNCONFIRMED_MAX_COVERED * len(tokens)
 
 
 def drop_unconfirmed_lines(text: str, second_opinion: str | None) -> str:

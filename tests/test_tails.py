@@ -1,12 +1,12 @@
-"""The block at the end of the text that readability-lxml's extraction lacks (`refine.drop_unconfirmed_tail`)."""
+"""What pages put after the story (`newsflow.tails`): the block readability-lxml lacks, other stories' links."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsflow.extract import extract_article
-from newsflow.refine import drop_unconfirmed_tail
+from newsflow.extract import extract_article, page_tree
+from newsflow.tails import drop_linked_tail, drop_unconfirmed_tail
 from newsflow.text import normalize_text
 
 STORY = (
@@ -69,3 +69,32 @@ def test_extract_article_drops_a_support_box_readability_leaves_out() -> None:
     article = extract_article(html, "https://riverside.example/news/budget")
     assert article is not None
     assert article.text == "\n".join(STORY)
+
+
+TEASERS = (
+    "-Flood warning lifted for the river towns after a week of rain",
+    "-The bakery that has fed the old town for a hundred years closes its doors",
+)
+TEASER_LINKS = "".join(f"<li><a href='/news/{n}'>{teaser.lstrip('-')}</a></li>" for n, teaser in enumerate(TEASERS))
+LINKED_PAGE = f"<html><body><article><p>story</p></article><ul>{TEASER_LINKS}</ul></body></html>"
+
+
+def test_other_stories_linked_headlines_at_the_end_are_dropped() -> None:
+    text = "\n".join([*STORY, *TEASERS])
+    assert drop_linked_tail(text, page_tree(LINKED_PAGE)) == "\n".join(STORY)
+
+
+def test_one_linked_last_line_stays() -> None:
+    text = "\n".join([*STORY, TEASERS[0]])
+    assert drop_linked_tail(text, page_tree(LINKED_PAGE)) == text
+
+
+def test_lines_that_are_no_links_text_stay() -> None:
+    text = "\n".join([*STORY, *TEASERS])
+    unlinked = "<html><body><article><p>story</p></article><a href='/'>Home page of the paper</a></body></html>"
+    assert drop_linked_tail(text, page_tree(unlinked)) == text
+
+
+def test_a_linked_run_of_over_a_third_of_the_text_stays() -> None:
+    text = "\n".join([STORY[0], *TEASERS])
+    assert drop_linked_tail(text, page_tree(LINKED_PAGE)) == text
