@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.extract import extract_article, page_tree
-from newsflow.tails import drop_linked_tail, drop_unconfirmed_tail
+from newsflow.tails import drop_linked_tail, drop_signature_line, drop_unconfirmed_tail
 from newsflow.text import normalize_text
 
 STORY = (
@@ -98,3 +98,16 @@ def test_lines_that_are_no_links_text_stay() -> None:
 def test_a_linked_run_of_over_a_third_of_the_text_stays() -> None:
     text = "\n".join([STORY[0], *TEASERS])
     assert drop_linked_tail(text, page_tree(LINKED_PAGE)) == text
+
+
+def test_a_signature_as_the_last_line_is_dropped() -> None:
+    story = "\n".join(STORY)
+    for signature in ("aja/PAP", "(dpa)", "(grh)", "jm/AFP/Reuters", "DS"):
+        assert drop_signature_line(f"{story}\n{signature}") == story, signature
+
+
+def test_a_short_last_line_of_words_or_numbers_stays() -> None:
+    for last in ("The end came.", "2024", "Wochenblatt is closing", "MEDELLÍN"):
+        text = "\n".join([*STORY, last])
+        assert drop_signature_line(text) == text, last
+    assert drop_signature_line("aja/PAP") == "aja/PAP"  # never the whole text

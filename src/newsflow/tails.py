@@ -7,6 +7,8 @@ half of ../shared/corpora (docs/extraction.md, "Fifth pass, text"):
 - `drop_unconfirmed_tail`: the lines at the end that readability-lxml's extraction lacks, whatever
   their length (an appeal to support the paper, an account or paywall notice), when the two texts
   agree on the rest;
+- `drop_signature_line`: an agency's or editor's signature as the last line ("aja/PAP", "(dpa)",
+  "(grh)");
 - `drop_linked_tail`: a run of short lines at the end that are each mostly the text of one of the
   page's links (other stories' headlines, with no "Related" heading above them; the heading case
   is `refine.drop_related_tail`).
@@ -17,6 +19,7 @@ subhead, and a linked line is as often the story's kicker.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newsflow.text import PARAGRAPH_SEPARATOR, token_f1, word_count, word_tokens
@@ -38,10 +41,21 @@ and for LINKED_LINE_SHARE or more of its characters the text of one link of the 
 LINK_MIN_WORDS words or more), is a list of other stories. A single linked last line stays: it
 is as often the story's own "read the report" link."""
 
+_SIGNATURE = re.compile(r"^\(?[^\W\d_]{1,5}\)?$|^\(?[^\W\d_]{1,7}(?:\s*[/,]\s*[^\W\d_]{1,7}){1,3}\)?$")
+"""A signature: a group of at most five letters, or two to four of at most seven joined by "/" or ",",
+maybe in brackets ("DS", "(dpa)", "aja/PAP", "jm/AFP/Reuters")."""
+
 
 def drop_story_tail(text: str, readability: str | None, tree: Any) -> str:
-    """The text without the unconfirmed block and the linked lines at its end."""
-    return drop_linked_tail(drop_unconfirmed_tail(text, readability), tree)
+    """The text without the unconfirmed block, the linked lines and the signature at its end."""
+    return drop_signature_line(drop_linked_tail(drop_unconfirmed_tail(text, readability), tree))
+
+
+def drop_signature_line(text: str) -> str:
+    """The text without a last line that is only a signature: initials and agencies ("aja/PAP",
+    "(dpa)", "(grh)", "jm/AFP/Reuters"), which close a story and are not part of it."""
+    head, separator, last = text.rpartition(PARAGRAPH_SEPARATOR)
+    return head if separator and _SIGNATURE.match(last) else text
 
 
 def drop_unconfirmed_tail(text: str, second_opinion: str | None) -> str:
