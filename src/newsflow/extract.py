@@ -15,9 +15,11 @@ credits, ad labels: `newsflow.furniture`), which is then corrected with the page
 (`newsflow.refine`: headline line, lead, JSON-LD articleBody or a script payload's story for
 pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
-confirm), the declared language checked against the text (`newsflow.language`), and the date
-checked against JSON-LD and kept in the publisher's own offset (`newsflow.dates`). Options,
-fallbacks and the measurements behind them: docs/extraction.md.
+confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
+the story, other stories' linked headlines, an agency's signature), the declared language
+checked against the text (`newsflow.language`), and the date checked against JSON-LD and kept in
+the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
+them: docs/extraction.md.
 """
 
 from __future__ import annotations
