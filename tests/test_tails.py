@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.extract import extract_article, page_tree
-from newsflow.tails import drop_linked_tail, drop_signature_line, drop_unconfirmed_tail
+from newsflow.tails import drop_linked_tail, drop_signature_line, drop_story_tail, drop_unconfirmed_tail
 from newsflow.text import normalize_text
 
 STORY = (
@@ -111,3 +111,18 @@ def test_a_short_last_line_of_words_or_numbers_stays() -> None:
         text = "\n".join([*STORY, last])
         assert drop_signature_line(text) == text, last
     assert drop_signature_line("aja/PAP") == "aja/PAP"  # never the whole text
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    lines=st.lists(
+        st.one_of(st.sampled_from([*STORY, *TEASERS, APPEAL, "aja/PAP", "(dpa)"]), st.text(max_size=40)), max_size=8
+    ),
+    second_opinion=st.one_of(st.none(), st.sampled_from([" ".join(STORY), " ".join(STORY[:2])]), st.text(max_size=80)),
+)
+def test_the_tail_rules_keep_a_non_empty_prefix_in_normal_form(lines: list[str], second_opinion: str | None) -> None:
+    text = normalize_text("\n".join(lines))
+    kept = drop_story_tail(text, second_opinion, page_tree(LINKED_PAGE))
+    assert kept == normalize_text(kept)
+    assert text.startswith(kept)
+    assert bool(kept) == bool(text)
