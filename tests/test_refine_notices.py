@@ -22,6 +22,7 @@ def test_a_story_line_that_gives_a_time_or_minutes_stays() -> None:
     lines = [
         "The vote was taken at 10:30 and the meeting ended an hour later.",
         "The record was broken by 2:15 min in the final lap.",  # minutes in the story, not at its end
+        "Er lief die Strecke in 2:05 min.",  # a time at the end of a sentence, with no bar before it
     ]
     text = "\n".join([PARAGRAPH, *lines])
     assert drop_marked_lines(text) == text

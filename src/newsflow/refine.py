@@ -87,7 +87,7 @@ NOTICE_PHRASES = (
     "tu suscripción se está usando", "exclusivo para suscriptores", "newsletter abonnieren", "jetzt abonnieren",
     "never miss our top stories", "for the latest news updates",
     # the state of the story and how the page earns from its links
-    "this is a breaking", "this is a developing story", "this story is developing", "more to follow",
+    "this is a breaking", "this is a developing story", "this story is developing",
     "affiliate link", "affiliate-link", "we may earn a commission",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
@@ -116,8 +116,9 @@ UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
 _NOTICE = re.compile("|".join(re.escape(phrase) for phrase in NOTICE_PHRASES), re.IGNORECASE)
-_VIDEO_CARD = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
-"""A video's teaser ends with its length: "… schärfere Sanktionen beschlossen. 18.04.2024 | 0:21 min"."""
+_VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
+"""A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
+(a story's "in 2:05 min." has no bar)."""
 _RELATED = re.compile(r"^\W*(?:" + "|".join(re.escape(heading) for heading in RELATED_HEADINGS) + r")\b", re.IGNORECASE)
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
 _TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
