@@ -38,6 +38,14 @@ def test_breaking_story_and_affiliate_notices_are_dropped() -> None:
     assert drop_marked_lines("\n".join([PARAGRAPH, *notices, LEAD])) == f"{PARAGRAPH}\n{LEAD}"
 
 
+def test_the_box_for_reporting_a_mistake_is_dropped() -> None:
+    boxes = [
+        "Bitte markieren Sie die Wörter im Text. Mit nur zwei Klicks melden Sie den Fehler der Redaktion.",
+        "Spotted an error in this story? Let us know.",
+    ]
+    assert drop_marked_lines("\n".join([PARAGRAPH, *boxes, LEAD])) == f"{PARAGRAPH}\n{LEAD}"
+
+
 def test_lines_that_send_the_reader_elsewhere_are_dropped() -> None:
     links = ["Click here to read the unsealed search warrant.", "Lesen Sie hier: Spielabbruch in der Kreisliga"]
     assert drop_marked_lines("\n".join([PARAGRAPH, *links, LEAD])) == f"{PARAGRAPH}\n{LEAD}"

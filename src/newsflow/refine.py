@@ -89,6 +89,8 @@ NOTICE_PHRASES = (
     # the state of the story and how the page earns from its links
     "this is a breaking", "this is a developing story", "this story is developing",
     "affiliate link", "affiliate-link", "we may earn a commission",
+    # the box for reporting a mistake in the story
+    "melden sie den fehler", "report an error", "spotted an error", "spotted a mistake", "signaler une erreur",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
