@@ -65,21 +65,25 @@ def drop_unconfirmed_tail(text: str, second_opinion: str | None) -> str:
     support the paper, a paywall or account notice, "This is a breaking story - more to follow");
     readability-lxml stops at the story's last paragraph.
     """
-    if not second_opinion or token_f1(text, second_opinion) < TAIL_MIN_AGREEMENT:
+    if not second_opinion:
         return text
     confirmed = set(word_tokens(second_opinion))
     lines = text.split(PARAGRAPH_SEPARATOR)
     end = len(lines)
     while end > 0 and not _is_confirmed(lines[end - 1], confirmed):
         end -= 1
+    if end == len(lines) or token_f1(text, second_opinion) < TAIL_MIN_AGREEMENT:
+        return text  # the agreement (the costly part) only when there is something to cut
     return _cut(text, lines, end)
 
 
 def drop_linked_tail(text: str, tree: Any) -> str:
     """The text without a run of other stories' linked headlines at its end (see LINKED_MIN_LINES)."""
     lines = text.split(PARAGRAPH_SEPARATOR)
-    if len(lines) <= LINKED_MIN_LINES:
-        return text
+    if len(lines) <= LINKED_MIN_LINES or any(
+        word_count(line) > LINKED_LINE_MAX_WORDS for line in lines[-LINKED_MIN_LINES:]
+    ):
+        return text  # the page's links are read only when the last lines are short enough to be teasers
     anchors = link_texts(tree)
     end = len(lines)
     while end > 0 and word_count(lines[end - 1]) <= LINKED_LINE_MAX_WORDS and _is_linked(lines[end - 1], anchors):
