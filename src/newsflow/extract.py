@@ -15,9 +15,11 @@ credits, ad labels: `newsflow.furniture`), which is then corrected with the page
 (`newsflow.refine`: headline line, lead, JSON-LD articleBody or a script payload's story for
 pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
-confirm), the declared language checked against the text (`newsflow.language`), and the date
-checked against JSON-LD and kept in the publisher's own offset (`newsflow.dates`). Options,
-fallbacks and the measurements behind them: docs/extraction.md.
+confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
+the story, other stories' linked headlines, an agency's signature), the declared language
+checked against the text (`newsflow.language`), and the date checked against JSON-LD and kept in
+the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
+them: docs/extraction.md.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from newsflow.refine import (
     page_headlines,
     restore_lead,
 )
+from newsflow.tails import drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 MIN_PARAGRAPH_WORDS = 15
@@ -108,6 +111,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
+    text = drop_story_tail(text, readability, tree)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))

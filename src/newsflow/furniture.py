@@ -49,6 +49,9 @@ LABELS = frozenset({
     "advertisement", "advertising", "anzeige", "werbung", "publicidad", "publicité", "pubblicità", "publicidade",
     "reklama", "annons", "annonse", "annonce", "mainos", "reklame", "sponsored", "sponsored content",
     "story continues below", "article continues below", "continue reading below", "story continues below advertisement",
+    # the page's controls: the comments' and sharing buttons, the "skip to main content" link
+    "comments", "kommentare", "comentarios", "commentaires", "commenti", "komentarze", "share", "share this article",
+    "teilen", "hauptinhalt", "zum inhalt", "skip to main content", "skip to content",
 })  # fmt: skip
 READING_TIME = re.compile(
     r"^\W*(?:lesedauer|reading time|lesezeit|czas czytania|ten tekst przeczytasz|tiempo de lectura|temps de lecture|"

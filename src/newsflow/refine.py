@@ -73,6 +73,8 @@ BOILERPLATE_MARKERS = (
     "got a story", "do you have a story", "get in touch with", "join our commenting", "join the conversation",
     "please read our comment", "we want to hear what you think", "for more stories like this",
     "enjoying our latest content",
+    # links out of the story: "Click here to read the affidavit", "Lesen Sie hier: …"
+    "click here", "lesen sie hier",
 )  # fmt: skip
 NOTICE_PHRASES = (
     # an embed held back until the reader consents
@@ -84,6 +86,11 @@ NOTICE_PHRASES = (
     "already have an account", "to continue reading", "subscribe to continue", "or sign in now",
     "tu suscripción se está usando", "exclusivo para suscriptores", "newsletter abonnieren", "jetzt abonnieren",
     "never miss our top stories", "for the latest news updates",
+    # the state of the story and how the page earns from its links
+    "this is a breaking", "this is a developing story", "this story is developing",
+    "affiliate link", "affiliate-link", "we may earn a commission",
+    # the box for reporting a mistake in the story
+    "melden sie den fehler", "report an error", "spotted an error", "spotted a mistake", "signaler une erreur",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
@@ -111,6 +118,9 @@ UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
 _NOTICE = re.compile("|".join(re.escape(phrase) for phrase in NOTICE_PHRASES), re.IGNORECASE)
+_VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
+"""A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
+(a story's "in 2:05 min." has no bar)."""
 _RELATED = re.compile(r"^\W*(?:" + "|".join(re.escape(heading) for heading in RELATED_HEADINGS) + r")\b", re.IGNORECASE)
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
 _TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
@@ -173,7 +183,7 @@ def drop_marked_lines(text: str) -> str:
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
             continue
-        if words <= NOTICE_LINE_MAX_WORDS and _NOTICE.search(line):
+        if words <= NOTICE_LINE_MAX_WORDS and (_NOTICE.search(line) or _VIDEO_CARD.search(line)):
             continue
         if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
             kept.append(line)

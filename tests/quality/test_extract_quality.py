@@ -55,9 +55,9 @@ def test_every_page_extracts_without_error_or_timeout(extracted: Extracted) -> N
     ("set_name", "pages", "minimum"),
     [
         ("readability", 15, 0.965),  # measured 0.967 (0.965 before newsflow.refine, then 0.966, 0.965, 0.966, 0.967)
-        # measured 0.966 (0.950, then 0.954, 0.955, 0.956; 0.963 with the fourth pass's leads and payloads)
-        ("fundus", 105, 0.963),
-        ("trafilatura-eval", 65, 0.970),  # snippet F1, measured 0.972 (0.947, then 0.962, 0.968, 0.972, 0.972)
+        # measured 0.9666 (0.950, then 0.954, 0.955, 0.956; 0.9658 with the fourth pass's leads and payloads)
+        ("fundus", 105, 0.965),
+        ("trafilatura-eval", 65, 0.973),  # snippet F1, measured 0.9746 (0.947, then 0.962, 0.968, 0.972, 0.972)
     ],
 )
 def test_report_half_mean_f1(extracted: Extracted, set_name: str, pages: int, minimum: float) -> None:
@@ -71,7 +71,8 @@ def test_newsflow_scores_at_least_trafilatura_alone_on_the_report_half(extracted
     ours = statistics.mean(text_score(page, text_of(result)) for page, result in report)
     alone = statistics.mean(text_score(page, normalize_text(trafilatura_text(page.html, page.url) or ""))
                             for page, _ in report)
-    assert ours >= alone + 0.017, (ours, alone)  # measured 0.968 against 0.949 (0.962 before the fourth pass)
+    # measured 0.9695 against 0.949 (0.962 before the fourth pass, 0.968 before the fifth)
+    assert ours >= alone + 0.019, (ours, alone)
 
 
 def test_trafilatura_eval_snippets(extracted: Extracted) -> None:
@@ -84,8 +85,9 @@ def test_trafilatura_eval_snippets(extracted: Extracted) -> None:
         total_without += len(page.without_snippets)
     assert total_with == 455 and total_without == 476
     assert found / total_with >= 0.985  # measured 0.989 (0.976 before leads were restored line by line)
-    # measured 0.954 (0.929, then 0.943 with unconfirmed lines dropped, 0.952, then notices dropped)
-    assert kept_out / total_without >= 0.95
+    # measured 0.962 (0.929, then 0.943 with unconfirmed lines dropped, 0.952, 0.954 with notices dropped, then
+    # the fifth pass's tails and notices)
+    assert kept_out / total_without >= 0.958
 
 
 def test_every_text_is_in_normal_form_one_paragraph_per_line(extracted: Extracted) -> None:
