@@ -74,12 +74,20 @@ def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
 
 
 def unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
-    """Entries in feed order; the first of several with one key and one canonical URL wins."""
-    seen: dict[tuple[str, str], FeedEntry] = {}
+    """Entries in feed order; the first of several with one key and one canonical URL wins, and so
+    does the first of several with one canonical URL and one title (untitled: one summary), whatever
+    their keys: the same item listed twice under two GUIDs (as `warehouse.insert_entries` decides)."""
+    kept: list[FeedEntry] = []
+    seen: set[tuple[str | None, ...]] = set()
     for entry in entries:
-        if entry is not None and (entry.key, entry.canonical_url) not in seen:
-            seen[(entry.key, entry.canonical_url)] = entry
-    return tuple(seen.values())
+        if entry is None:
+            continue
+        by_key = ("key", entry.key, entry.canonical_url)
+        by_content = ("content", entry.canonical_url, entry.title, entry.summary if entry.title is None else None)
+        if by_key not in seen and by_content not in seen:
+            kept.append(entry)
+            seen.update((by_key, by_content))
+    return tuple(kept)
 
 
 def newest(entries: tuple[FeedEntry, ...], limit: int | None) -> tuple[FeedEntry, ...]:
