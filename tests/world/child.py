@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from flows import sigterm_interrupts
 from newsflow import cli_run, netguard
 from newsflow.cli import main
 from newsflow.config import load_config
@@ -38,7 +39,9 @@ def install_world_dns() -> None:
 
 
 def direct_run(args: argparse.Namespace) -> int:
-    """`newsflow run` (flows/cli.py `cmd_run`) without the Prefect flow around `run_ingest`."""
+    """`newsflow run` (flows/cli.py `cmd_run`) without the Prefect flow around `run_ingest`; SIGTERM
+    stops it as Ctrl-C, as `newsflow run` does (flows.sigterm_interrupts)."""
+    sigterm_interrupts()
     config = load_config(args.config)
     config.select_feeds(args.feed)
     cli_run.check_warehouse_writable(config)
