@@ -39,9 +39,7 @@ def install_world_dns() -> None:
 
 
 def direct_run(args: argparse.Namespace) -> int:
-    """`newsflow run` (flows/cli.py `cmd_run`) without the Prefect flow around `run_ingest`; SIGTERM
-    stops it as Ctrl-C, as `newsflow run` does (flows.sigterm_interrupts)."""
-    sigterm_interrupts()
+    """`newsflow run` (flows/cli.py `cmd_run`) without the Prefect flow around `run_ingest`."""
     config = load_config(args.config)
     config.select_feeds(args.feed)
     cli_run.check_warehouse_writable(config)
@@ -64,5 +62,6 @@ def install_direct_run() -> None:
 if __name__ == "__main__":
     install_world_dns()
     if os.environ.get(DIRECT_VAR) == "1":
+        sigterm_interrupts()  # SIGTERM stops the run as Ctrl-C, as `newsflow run` does (flows/cli.py)
         install_direct_run()
     sys.exit(main(sys.argv[1:]))
