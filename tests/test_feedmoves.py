@@ -33,6 +33,7 @@ def watching(polls: int, since: datetime = T0, target: str = NEW, adopted: str |
     (((303, NEW),), None),
     (((301, OTHER), (302, NEW)), None),
     (((301, "http://new.example/feed.xml"),), None),  # https to http: a downgrade is never adopted
+    (((301, "https://user:secret@new.example/feed.xml"),), None),  # credentials are never stored
     ((), None),
 ])
 def test_only_a_chain_of_permanent_redirects_has_a_target(

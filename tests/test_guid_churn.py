@@ -118,3 +118,22 @@ def test_within_one_poll_an_item_listed_twice_under_two_guids_is_one_entry() -> 
                entry("5", b, None, "first"), entry("6", b, None, "second"), entry("7", b, None, "first"),
                entry("4", b, "B, same GUID and link")]
     assert [e.key for e in unique_entries(entries)] == ["1", "3", "4", "5", "6"]
+
+
+def test_a_feed_that_flips_between_rss_and_atom_keeps_one_entry_per_item(tmp_path: Path) -> None:
+    """The same items served as RSS (GUIDs `<link>#guid`) and as Atom (ids `urn:...`), in turn: a
+    server behind two CMS front ends. Each flip used to add every item again."""
+    items = [(f"Story {i}", f"https://churn.example/a/{i}", None) for i in range(5)]
+    rss = rss_feed("Flip", items)
+    atom = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Flip</title>'
+            + "".join(f'<entry><title>{title}</title><link href="{link}"/><id>urn:flip:{n}</id>'
+                      f"<updated>2026-11-30T10:00:00Z</updated></entry>" for n, (title, link, _) in enumerate(items))
+            + "</feed>").encode()
+    store = Warehouse(tmp_path / "news.duckdb")
+    new = []
+    with store.writing() as con:
+        for n, body in enumerate([rss, atom, rss, atom]):
+            entries = parse_feed(body, feed_id="flip", feed_url=FEED_URL).entries
+            with warehouse.transaction(con):
+                new.append(sum(warehouse.insert_entries(con, f"flip-{n}", list(entries)).values()))
+    assert new == [5, 0, 0, 0]

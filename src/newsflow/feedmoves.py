@@ -7,7 +7,8 @@ and is lost the day its old host stops redirecting. The target is adopted, as Ne
 redirects in a row) and other readers (a week of them) do, only once it is stable:
 
 - every redirect of the chain was permanent (one 302, 303 or 307 anywhere and nothing is
-  adopted), it never goes from https to http, and the poll that followed it got a valid feed
+  adopted), it never goes from https to http nor to a URL with credentials in it, and the poll
+  that followed it got a valid feed
   (parsed, or a 304 to its validators);
 - the same target was seen on `polling.adopt_redirect_after_polls` consecutive such polls
   spanning at least `polling.adopt_redirect_after_seconds`. A failed poll neither counts nor
@@ -69,6 +70,8 @@ def permanent_target(result: FetchResult) -> str | None:
         return None
     if urlsplit(result.url).scheme == "https" and urlsplit(target).scheme != "https":
         return None  # never downgrade a feed to plain http
+    if urlsplit(target).username is not None or urlsplit(target).password is not None:
+        return None  # credentials a server put in a Location are not stored, nor shown by `newsflow feeds`
     return target
 
 
