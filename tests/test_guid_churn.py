@@ -4,7 +4,7 @@ Some CMSs regenerate every item's GUID on each request. Before, each poll of suc
 row per item to `entries` and counted them all in `entries_new` (the articles were not fetched
 again, their canonical URL being stored, but the poll log and the schedule believed the feed had
 turned over completely, and said `possibly_missed` every time). Now a new GUID whose canonical
-link and title (untitled: summary) match an entry the feed listed before is that entry
+link, title and summary match an entry the feed listed before is that entry
 (`warehouse.insert_entries`, `feedentries.unique_entries`; docs/polling.md).
 
 50 polls' entries are parsed and inserted as the poll stage does, on one connection; the whole poll
@@ -116,8 +116,9 @@ def test_within_one_poll_an_item_listed_twice_under_two_guids_is_one_entry() -> 
     a, b = "https://x.example/a", "https://x.example/b"
     entries = [entry("1", a, "A"), entry("2", a, "A"), entry("3", a, "A, updated"), entry("4", b, "A"),
                entry("5", b, None, "first"), entry("6", b, None, "second"), entry("7", b, None, "first"),
-               entry("4", b, "B, same GUID and link")]
-    assert [e.key for e in unique_entries(entries)] == ["1", "3", "4", "5", "6"]
+               entry("4", b, "B, same GUID and link"), entry("8", a, "Live", "update 1"),
+               entry("9", a, "Live", "update 2")]
+    assert [e.key for e in unique_entries(entries)] == ["1", "3", "4", "5", "6", "8", "9"]
 
 
 def test_a_feed_that_flips_between_rss_and_atom_keeps_one_entry_per_item(tmp_path: Path) -> None:
@@ -137,3 +138,16 @@ def test_a_feed_that_flips_between_rss_and_atom_keeps_one_entry_per_item(tmp_pat
             with warehouse.transaction(con):
                 new.append(sum(warehouse.insert_entries(con, f"flip-{n}", list(entries)).values()))
     assert new == [5, 0, 0, 0]
+
+
+def test_live_blog_updates_sharing_one_link_and_title_are_each_an_entry(tmp_path: Path) -> None:
+    """A live blog: every update links to the live page under the same title; their text differs."""
+    live = "https://news.example/live"
+    store = Warehouse(tmp_path / "news.duckdb")
+    new = []
+    with store.writing() as con:
+        for n in range(3):
+            updates = [entry(f"urn:update:{k}", live, "Live: the summit", f"update {k}") for k in range(n + 1)]
+            with warehouse.transaction(con):
+                new.append(sum(warehouse.insert_entries(con, f"live-{n}", updates).values()))
+    assert new == [1, 1, 1]

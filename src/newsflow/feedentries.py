@@ -75,18 +75,21 @@ def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
 
 def unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
     """Entries in feed order; the first of several with one key and one canonical URL wins, and so
-    does the first of several with one canonical URL and one title (untitled: one summary), whatever
-    their keys: the same item listed twice under two GUIDs (as `warehouse.insert_entries` decides)."""
+    does the first of several with one canonical URL and title and the same summary (or one of them
+    without), whatever their keys: the same item listed twice under two GUIDs (as
+    `warehouse.insert_entries` decides)."""
     kept: list[FeedEntry] = []
-    seen: set[tuple[str | None, ...]] = set()
+    keys: set[tuple[str, str]] = set()
+    summaries: dict[tuple[str, str | None], list[str | None]] = {}
     for entry in entries:
-        if entry is None:
+        if entry is None or (entry.key, entry.canonical_url) in keys:
             continue
-        by_key = ("key", entry.key, entry.canonical_url)
-        by_content = ("content", entry.canonical_url, entry.title, entry.summary if entry.title is None else None)
-        if by_key not in seen and by_content not in seen:
-            kept.append(entry)
-            seen.update((by_key, by_content))
+        seen = summaries.setdefault((entry.canonical_url, entry.title), [])
+        if any(s is None or entry.summary is None or s == entry.summary for s in seen):
+            continue
+        kept.append(entry)
+        keys.add((entry.key, entry.canonical_url))
+        seen.append(entry.summary)
     return tuple(kept)
 
 
