@@ -68,3 +68,11 @@ def test_cutting_first_keeps_what_parsing_everything_keeps() -> None:
 def test_a_feed_of_ordinary_size_is_left_as_it_is() -> None:
     body = rss([(n, rfc822(T0 + timedelta(minutes=n))) for n in range(PRECUT_ITEMS)])
     assert keep_newest_items(body, 200) is body
+
+
+def test_items_that_never_close_are_left_to_feedparser_whole() -> None:
+    """100,000 `<item>` start tags and no end tag: not a list of items to cut. Each end tag is looked
+    for only up to the next item, so this takes one pass, not one pass per item."""
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            + b"<item><title>a</title>" * 100_000 + b"</channel></rss>")
+    assert keep_newest_items(body, 200) is body
