@@ -56,6 +56,9 @@ class FeedPoll:
     parsed: ParsedFeed | None
     outcome: Outcome
     error: str | None
+    # The failed poll of the URL the feed had moved to, which this poll of its config URL replaced
+    # (newsflow.feedmoves): logged in fetch_events before this one.
+    abandoned: FeedPoll | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
     log.warning("%s: %s, the URL it moved to, failed (%s); polling its config URL %s again",
                 feed.name, url, poll.outcome, feed.url)
     again = await fetch_and_parse(job, feed, feed.url, None, None)
-    return poll if again is None else again
+    return poll if again is None else replace(again, abandoned=replace(poll, result=replace(poll.result, body=b"")))
 
 
 async def fetch_and_parse(
@@ -243,7 +246,7 @@ def load_polls(
                              polling, penalise) for poll, penalise in group]
         warehouse.update_feed_states(con, [s for s, (_, penalise) in zip(states, group, strict=True) if penalise])
         warehouse.insert_polls(con, run_id, states)
-        warehouse.insert_fetch_events(con, [poll_event(p, run_id) for p in polls])
+        warehouse.insert_fetch_events(con, [poll_event(q, run_id) for p in polls for q in (p.abandoned, p) if q])
     return RunCounts(
         feeds_polled=len(polls),
         feeds_not_modified=sum(1 for p in polls if p.outcome is Outcome.NOT_MODIFIED),

@@ -130,7 +130,7 @@ def test_an_adopted_url_that_fails_falls_back_to_the_config_url_in_the_same_poll
     assert "if-none-match" not in server.hits("/old.xml")[-1].headers
     events = run_read_query(Warehouse(config.warehouse_path),
                             "SELECT url, outcome FROM fetch_events WHERE run_id = 'fallback' ORDER BY url").rows
-    assert events == [(server.url("/old.xml"), "ok")]
+    assert events == [(server.url("/new.xml"), "parse_error"), (server.url("/old.xml"), "ok")], "both logged"
 
     poll(config_path, "home")
     assert server.hits("/old.xml")[-1].headers.get("if-none-match"), "the config URL's own validators are used"
