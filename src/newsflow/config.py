@@ -71,6 +71,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("polling", "max_interval", int, 86400, "longest seconds between polls of one feed"),
     Setting("polling", "max_entries_per_feed", int, 200,
             "entries taken from one feed per poll, newest first; older ones wait for a later poll"),
+    Setting("polling", "adopt_redirect_after_polls", int, 5,
+            "consecutive polls a feed must answer the same permanent redirect before its target is polled "
+            "instead; 0 never adopts one"),
+    Setting("polling", "adopt_redirect_after_seconds", int, 86400,
+            "and the time those polls must span, in seconds"),
     Setting("schedule", "interval", int, 900, "seconds between scheduled runs of `newsflow serve`"),
     Setting("schedule", "cron", str, "", "a cron schedule instead of interval, e.g. \"*/15 * * * *\""),
     Setting("schedule", "timezone", str, "UTC", "time zone of the cron schedule"),
@@ -95,7 +100,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Settings in seconds are added to datetimes and deadlines: past ten years they overflow or
 # mean "never", so they are refused rather than crash a run later.
 _SECONDS_KEYS = ("warehouse.lock_timeout", "fetch.timeout", "fetch.per_host_delay", "fetch.max_retry_after",
-                 "extract.timeout", "polling.min_interval", "polling.max_interval", "schedule.interval")
+                 "extract.timeout", "polling.min_interval", "polling.max_interval", "schedule.interval",
+                 "polling.adopt_redirect_after_seconds")
 MAX_SECONDS = 10 * 366 * 86400
 MAX_WINDOW_DAYS = 36_600
 
@@ -138,6 +144,8 @@ class PollingSettings:
     min_interval: int = 600
     max_interval: int = 86400
     max_entries_per_feed: int = 200
+    adopt_redirect_after_polls: int = 5
+    adopt_redirect_after_seconds: int = 86400
 
 
 @dataclass(frozen=True)
@@ -287,7 +295,8 @@ def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
             raise ConfigError(key, f"must be greater than 0, got {values[key]!r}")
     for key in ["fetch.per_host_delay", "fetch.max_retry_after", "extract.workers", "warehouse.lock_timeout",
                 "warehouse.write_patience", "extract.html_budget_mb",
-                "polling.min_interval", "schedule.interval"]:
+                "polling.min_interval", "schedule.interval", "polling.adopt_redirect_after_polls",
+                "polling.adopt_redirect_after_seconds"]:
         if values[key] < 0:
             raise ConfigError(key, f"must not be negative, got {values[key]!r}")
     if not fetch.user_agent.strip():

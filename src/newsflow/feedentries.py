@@ -74,12 +74,23 @@ def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
 
 
 def unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
-    """Entries in feed order; the first of several with one key and one canonical URL wins."""
-    seen: dict[tuple[str, str], FeedEntry] = {}
+    """Entries in feed order; the first of several with one key and one canonical URL wins, and so
+    does the first of several with one canonical URL and title and the same summary (or one of them
+    without), whatever their keys: the same item listed twice under two GUIDs (as
+    `warehouse.insert_entries` decides)."""
+    kept: list[FeedEntry] = []
+    keys: set[tuple[str, str]] = set()
+    summaries: dict[tuple[str, str | None], list[str | None]] = {}
     for entry in entries:
-        if entry is not None and (entry.key, entry.canonical_url) not in seen:
-            seen[(entry.key, entry.canonical_url)] = entry
-    return tuple(seen.values())
+        if entry is None or (entry.key, entry.canonical_url) in keys:
+            continue
+        seen = summaries.setdefault((entry.canonical_url, entry.title), [])
+        if any(s is None or entry.summary is None or s == entry.summary for s in seen):
+            continue
+        kept.append(entry)
+        keys.add((entry.key, entry.canonical_url))
+        seen.append(entry.summary)
+    return tuple(kept)
 
 
 def newest(entries: tuple[FeedEntry, ...], limit: int | None) -> tuple[FeedEntry, ...]:

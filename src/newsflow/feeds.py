@@ -54,7 +54,7 @@ from newsflow.feedentries import (
     newest,
     unique_entries,
 )
-from newsflow.feedprep import gunzip_if_gzip, neutralize_doctype, prepare_xml_bytes
+from newsflow.feedprep import gunzip_if_gzip, keep_newest_items, neutralize_doctype, prepare_xml_bytes
 from newsflow.jsonfeed import looks_like_json, parse_json_feed
 from newsflow.models import FeedEntry, ParsedFeed
 from newsflow.urls import resolve_url
@@ -105,6 +105,8 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
     except Exception as error:  # e.g. a declared codec whose decoder raises a bare UnicodeError
         raise context.error(f"undecodable body: {type(error).__name__}: {error}") from error
     safe = neutralize_doctype(utf8)
+    if context.max_entries is not None:
+        safe = keep_newest_items(safe, context.max_entries)
     parsed = _run_feedparser(safe, headers, context)
     if not parsed.get("version") and not parsed.entries:
         raise context.error(_why_not_a_feed(utf8, parsed))

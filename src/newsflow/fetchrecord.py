@@ -35,6 +35,7 @@ class Trail:
     retried: bool = False
     answer_refused: bool = False  # a name resolved to an address the policy refuses
     connection: ConnectionTrace | None = None  # the request in progress, as httpcore reports it
+    redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, target) of each redirect met
 
     def time_left(self) -> float:
         return max(0.0, self.timeout - self.attempt_seconds)
@@ -84,6 +85,7 @@ class Trail:
             elapsed_ms=self.elapsed_ms(),
             retry_after=retry_after,
             answer_refused=self.answer_refused and outcome is Outcome.BLOCKED,
+            redirects=tuple(self.redirects),
         )
 
 

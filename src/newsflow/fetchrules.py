@@ -65,10 +65,12 @@ def redirect_target(url: str, trail: Trail, status: int, headers: Mapping[str, s
     """The absolute URL a redirect's Location names, or INVALID_URL when it names none."""
     location = headers["location"].strip()
     try:
-        return urljoin(url, location)
+        target = urljoin(url, location)
     except ValueError as exc:  # e.g. "http://[": urljoin parses the netloc
         error = f"GET {url}: redirect to {location[:200]!r}: not a valid URL ({exc}); not followed"
         return trail.result(Outcome.INVALID_URL, url, error=error, status_code=status, headers=headers)
+    trail.redirects.append((status, target))
+    return target
 
 
 def status_outcome(

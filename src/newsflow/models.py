@@ -73,6 +73,12 @@ class FeedState:
     next_poll_at: datetime | None = None
     retired: bool = False
     has_entries: bool = False
+    # The feed moved (newsflow.feedmoves): the URL polled instead of the config's, and the
+    # permanent redirect being watched before it is adopted.
+    adopted_url: str | None = None
+    redirect_url: str | None = None
+    redirect_polls: int = 0
+    redirect_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,9 @@ class FetchResult:
     # `blocked` because the host NAME resolved to a refused address, not because the URL named one:
     # a captive portal or a DNS hijack answers so for every name, so it is no verdict on the URL.
     answer_refused: bool = False
+    # The redirects followed, in order: (status, absolute target). A feed adopts the target of a
+    # chain of permanent ones (newsflow.feedmoves).
+    redirects: tuple[tuple[int, str], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -223,6 +232,11 @@ class FeedPollState:
     poll_interval: int = 0
     next_poll_at: datetime | None = None
     retire: bool = False
+    adopted_url: str | None = None  # what the feed's next poll fetches instead of its config URL
+    redirect_url: str | None = None
+    redirect_polls: int = 0
+    redirect_since: datetime | None = None
+    reset_validators: bool = False  # the poll fell back to the config URL: the old validators were another server's
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,15 @@ TERMINAL_ARTICLE_OUTCOMES = (
     Outcome.EXTRACT_EMPTY, Outcome.EXTRACT_TIMEOUT,
 )
 
+# A 200 with no HTML at all (a CDN between origin timeouts, a CMS mid-deploy) says nothing about the
+# page: `extract_empty`, but not final. It counts an attempt and is parked only after
+# `execution.max_article_attempts`, where a page with no article text in it is parked at once.
+EMPTY_PAGE = "the server answered 200 with an empty page; tried again on the next run"
+
+
+def is_empty_page(extraction: ExtractionResult | None) -> bool:
+    return extraction is not None and extraction.outcome is Outcome.EXTRACT_EMPTY and extraction.error == EMPTY_PAGE
+
 
 @dataclass
 class RunCounts:
@@ -140,9 +149,11 @@ def extract_batch(
     pages = [
         PageToExtract(key=str(i), html=r.html, url=r.final_url,
                       keep_as=str(pages_dir / page_file(r.final_url)) if pages_dir else None)
-        for i, r in enumerate(results) if r.ok
+        for i, r in enumerate(results) if r.ok and r.html.strip()
     ]
     by_key = {e.key: e for e in pool.extract_until(pages, until) if e is not None}
+    by_key.update({str(i): ExtractionResult(str(i), Outcome.EXTRACT_EMPTY, None, EMPTY_PAGE, 0)
+                   for i, r in enumerate(results) if r.ok and not r.html.strip()})
     return [by_key.get(str(i)) for i in range(len(results))]
 
 
@@ -232,7 +243,7 @@ def build_safely(
     attempt = EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None,
                            error=None if article else event.error or str(outcome),
                            counts=outcome not in UNCOUNTED_ARTICLE_OUTCOMES, at=fetched_at,
-                           terminal=False if result.answer_refused else None)
+                           terminal=False if result.answer_refused or is_empty_page(extraction) else None)
     page = None
     if article and extraction and extraction.compressed_bytes:
         page = StoredPage(article.article_id, fetched_at, page_file(result.final_url), extraction.html_bytes,

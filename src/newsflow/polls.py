@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from newsflow import feedmoves, warehouse
 from newsflow import polling as polling_policy
-from newsflow import warehouse
 from newsflow.config import PollingSettings
 from newsflow.errors import WarehouseError, classify_outcome
 from newsflow.feedpool import FeedParserPool
@@ -56,6 +56,9 @@ class FeedPoll:
     parsed: ParsedFeed | None
     outcome: Outcome
     error: str | None
+    # The failed poll of the URL the feed had moved to, which this poll of its config URL replaced
+    # (newsflow.feedmoves): logged in fetch_events before this one.
+    abandoned: FeedPoll | None = None
 
 
 @dataclass(frozen=True)
@@ -110,19 +113,35 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
 
 
 async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
-    """Fetch and parse one feed; None when the run's budget ran out first (the feed stays due)."""
+    """Fetch and parse one feed; None when the run's budget ran out first (the feed stays due).
+
+    A feed that moved is polled at its adopted URL; when that fails, at its config URL again, in the
+    same poll and without validators (newsflow.feedmoves)."""
     state = job.states.get(feed.name, FeedState(feed.name))
+    url = feedmoves.polled_url(state, feed.url)
+    poll = await fetch_and_parse(job, feed, url, state.etag, state.last_modified)
+    if poll is None or url == feed.url or not feedmoves.moved_home_failed(poll.outcome, poll.result.status_code):
+        return poll
+    log.warning("%s: %s, the URL it moved to, failed (%s); polling its config URL %s again",
+                feed.name, url, poll.outcome, feed.url)
+    again = await fetch_and_parse(job, feed, feed.url, None, None)
+    return poll if again is None else replace(again, abandoned=replace(poll, result=replace(poll.result, body=b"")))
+
+
+async def fetch_and_parse(
+    job: PollJob, feed: FeedConfig, url: str, etag: str | None, last_modified: str | None
+) -> FeedPoll | None:
     remaining = job.deadline - time.monotonic()
     if remaining <= 0:
         return None
     try:
-        fetching = job.fetcher.fetch_feed(feed.url, etag=state.etag, last_modified=state.last_modified)
+        fetching = job.fetcher.fetch_feed(url, etag=etag, last_modified=last_modified)
         result = await asyncio.wait_for(fetching, remaining)
     except TimeoutError:
         return None
     except Exception as exc:  # the fetcher should never raise: if it does, it costs this feed only
         log.exception("polling %s failed", feed.name)
-        return failed_poll(feed, failed_result(feed.url, FetchKind.FEED, exc), exc)
+        return failed_poll(feed, failed_result(url, FetchKind.FEED, exc), exc)
     try:
         return await parse_poll(job.parser, feed, result, job.deadline)
     except TimeoutError:  # no parser was free before the deadline: the feed stays due, as if not polled
@@ -227,7 +246,7 @@ def load_polls(
                              polling, penalise) for poll, penalise in group]
         warehouse.update_feed_states(con, [s for s, (_, penalise) in zip(states, group, strict=True) if penalise])
         warehouse.insert_polls(con, run_id, states)
-        warehouse.insert_fetch_events(con, [poll_event(p, run_id) for p in polls])
+        warehouse.insert_fetch_events(con, [poll_event(q, run_id) for p in polls for q in (p.abandoned, p) if q])
     return RunCounts(
         feeds_polled=len(polls),
         feeds_not_modified=sum(1 for p in polls if p.outcome is Outcome.NOT_MODIFIED),
@@ -265,6 +284,7 @@ def poll_state(
     plan = plan_poll(poll, known, entries_new, failure, polling)
     if not penalise:
         plan = polling_policy.PollPlan(known.poll_interval or 0, known.next_poll_at or poll.result.at)
+    move = feedmoves.next_move(known, poll.feed.url, poll.result, poll.outcome, move_policy(polling))
     return FeedPollState(
         feed_id=poll.feed.name,
         polled_at=poll.result.at,
@@ -281,7 +301,16 @@ def poll_state(
         poll_interval=plan.interval,
         next_poll_at=plan.next_poll_at,
         retire=plan.retire,
+        adopted_url=move.adopted_url,
+        redirect_url=move.redirect_url,
+        redirect_polls=move.redirect_polls,
+        redirect_since=move.redirect_since,
+        reset_validators=poll.result.url != feedmoves.polled_url(known, poll.feed.url),
     )
+
+
+def move_policy(polling: PollingSettings) -> feedmoves.MovePolicy:
+    return feedmoves.MovePolicy(polling.adopt_redirect_after_polls, polling.adopt_redirect_after_seconds)
 
 
 def plan_poll(

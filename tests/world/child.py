@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from flows import sigterm_interrupts
 from newsflow import cli_run, netguard
 from newsflow.cli import main
 from newsflow.config import load_config
@@ -61,5 +62,6 @@ def install_direct_run() -> None:
 if __name__ == "__main__":
     install_world_dns()
     if os.environ.get(DIRECT_VAR) == "1":
+        sigterm_interrupts()  # SIGTERM stops the run as Ctrl-C, as `newsflow run` does (flows/cli.py)
         install_direct_run()
     sys.exit(main(sys.argv[1:]))

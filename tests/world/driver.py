@@ -31,6 +31,7 @@ import psutil
 from newsflow.config import SETTINGS
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO, MemoryReport, _hwm_mib
+from tests.world import faults as kinds
 from tests.world import invariants
 from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
@@ -47,6 +48,11 @@ FETCH_TIMEOUT = 1.0
 # 10 on 2 cores a 3 KB world page took over 5 s. The world's pages are all easy, so a generous limit.
 EXTRACT_TIMEOUT = 10.0
 WRITE_PATIENCE = 1.0  # seconds (default 5): a run beside a reader waits this once, then spools
+# A run sent SIGTERM (`docker stop`) stops within this: its batch rolls back, its workers go, exit 130.
+SIGTERM_GRACE = 10.0
+# A moved feed (WorldSpec.moved_rate) adopts its new URL after two polls; the driver's clock does not
+# move `redirect_since`, so no time span is asked for.
+ADOPT_AFTER_POLLS = 2
 _MIB = 1024 * 1024
 _READER = """
 import sys, duckdb
@@ -63,6 +69,9 @@ class RunRecord:
     exit_code: int | None = None
     elapsed: float = 0.0
     killed_by_world: bool = False
+    terminated_by_world: bool = False  # sent SIGTERM (the world's `sigterm` event)
+    stopped_after_sigterm: float | None = None  # seconds from SIGTERM to the process's exit
+    survivors: list[str] = field(default_factory=list)  # processes of the run's group alive after it exited
     over_budget: bool = False
     stderr_tail: str = ""
     traceback: str = ""  # the exception line of the first traceback the run printed, if any
@@ -113,7 +122,8 @@ def world_config(world: World, workdir: Path) -> Path:
         "fetch": {"timeout": FETCH_TIMEOUT, "per_host_delay": 0.0, "per_host_concurrency": 4, "concurrency": 16,
                   "allowed_networks": list(ALLOWED_NETWORKS), "max_retry_after": 1.0, "max_bytes": 1_000_000},
         "extract": {"workers": spec.extract_workers, "timeout": EXTRACT_TIMEOUT, "batch_size": 10, "keep_html": False},
-        "polling": {"min_interval": 0},
+        "polling": {"min_interval": 0, "adopt_redirect_after_polls": ADOPT_AFTER_POLLS,
+                    "adopt_redirect_after_seconds": 0},
         "schedule": {"interval": int(spec.budget)},
         "execution": {},
     }
@@ -166,6 +176,13 @@ class WorldDriver:
         self._reported: set[tuple[str, str]] = set()
         self._canary_seen = 0
         self._current: subprocess.Popen[str] | None = None
+
+    @property
+    def limit(self) -> float:
+        """Seconds a run may take, start-up included. Pages fetched by the budget's end get
+        `extract.timeout` past it (docs/polling.md): in a world with slow extraction, so may the run."""
+        slow = kinds.SLOW_EXTRACT in self.world.spec.faults and self.world.spec.fault_rate > 0
+        return self.world.spec.budget + START_SLACK + (EXTRACT_TIMEOUT if slow else 0.0)
 
     def run_all(self) -> SoakReport:
         for index in range(self.world.spec.runs):
@@ -225,9 +242,10 @@ class WorldDriver:
         self._current = proc
         memory = MemoryReport()
         with _sampling(proc.pid, memory):
-            record.killed_by_world, record.over_budget = self._wait(proc, started)
+            record.killed_by_world, record.over_budget = self._wait(proc, started, record)
             proc.wait(timeout=60)
         record.elapsed = time.monotonic() - started
+        record.survivors = [] if record.killed_by_world or record.over_budget else _survivors(proc.pid)
         err = err_path.read_text(encoding="utf-8", errors="replace")
         record.exit_code = proc.returncode
         record.stderr_tail = err.strip()[-2000:]
@@ -236,20 +254,32 @@ class WorldDriver:
         record.peak_tree_rss_mib = memory.peak_sampled_sum
         record.summary = _json_summary(out_path.read_text(encoding="utf-8", errors="replace"))
 
-    def _wait(self, proc: subprocess.Popen[str], started: float) -> tuple[bool, bool]:
-        """Wait for the run to end, for the world's kill point, or for budget + slack; (killed, over budget)."""
+    def _wait(self, proc: subprocess.Popen[str], started: float, record: RunRecord) -> tuple[bool, bool]:
+        """Wait for the run to end, for the world's kill point, or for budget + slack; (killed, over budget).
+
+        At the world's SIGTERM point the run's process alone gets SIGTERM (as `docker stop` sends it),
+        and from then on has SIGTERM_GRACE seconds to exit."""
         kill_point = self.world.kill_point if self.world.events.kill_after_requests is not None else None
-        deadline = started + self.world.spec.budget + START_SLACK
+        term_point = self.world.sigterm_point if self.world.events.sigterm_after_requests is not None else None
+        deadline = started + self.limit
+        signalled: float | None = None
         while proc.poll() is None:
             if kill_point is not None and kill_point.wait(0.02):
                 _kill_tree(proc)
                 return True, False
+            if term_point is not None and signalled is None and term_point.is_set():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGTERM)
+                signalled, record.terminated_by_world = time.monotonic(), True
+                deadline = min(deadline, signalled + SIGTERM_GRACE)
             if kill_point is None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=0.05)
             if time.monotonic() > deadline:
                 _kill_tree(proc)
                 return False, True
+        if signalled is not None:
+            record.stopped_after_sigterm = time.monotonic() - signalled
         return False, False
 
     @contextlib.contextmanager
@@ -296,12 +326,16 @@ class WorldDriver:
     def check(self, record: RunRecord, before: dict[str, int]) -> list[Violation]:
         run = record.index
         found: list[Violation] = []
-        if not record.killed_by_world and record.exit_code != 0:
-            last = record.stderr_tail.splitlines()[-1] if record.stderr_tail else ""
+        last = record.stderr_tail.splitlines()[-1] if record.stderr_tail else ""
+        if record.terminated_by_world:
+            found += self._sigterm_checks(record, last)
+        elif not record.killed_by_world and record.exit_code != 0:
             found.append(Violation(run, "run_exits_0", f"exit {record.exit_code}: {last[:300]}"))
-        if record.over_budget or record.elapsed > self.world.spec.budget + START_SLACK:
-            found.append(Violation(run, "run_within_budget", f"{record.elapsed:.1f} s, killed at budget "
-                                                              f"{self.world.spec.budget:.0f} s + {START_SLACK:.0f} s"))
+        if record.survivors:
+            found.append(Violation(run, "no_orphans", f"alive after the run exited: {record.survivors[:3]}"))
+        if record.over_budget or record.elapsed > self.limit:
+            found.append(Violation(run, "run_within_budget", f"{record.elapsed:.1f} s, killed at {self.limit:.0f} s: "
+                                                              f"budget {self.world.spec.budget:.0f} s + slack"))
         if record.reader_held and "a newsflow run is writing" in record.stderr_tail:
             found.append(Violation(run, "reader_named_as_reader", "blamed a newsflow run for a reader's lock"))
         if record.traceback:
@@ -321,10 +355,22 @@ class WorldDriver:
         found += self._warehouse_checks(record, before)
         return found
 
+    def _sigterm_checks(self, record: RunRecord, last_line: str) -> list[Violation]:
+        """A run sent SIGTERM stops as Ctrl-C stops it: exit 130 with one line (or 0 when it had finished
+        its work), within SIGTERM_GRACE, recorded `cancelled` unless a reader holds the warehouse."""
+        run, found = record.index, []
+        if record.over_budget and record.stopped_after_sigterm is None:
+            found.append(Violation(run, "sigterm_stops_promptly", f"still running {SIGTERM_GRACE:.0f} s after SIGTERM"))
+        elif record.exit_code not in (0, 130) or (record.exit_code == 130 and "interrupted" not in last_line):
+            found.append(Violation(run, "sigterm_exits_130", f"exit {record.exit_code}: {last_line[:300]}"))
+        elif record.exit_code == 130 and not record.reader_held and self.warehouse_path.exists():
+            found += invariants.last_run_cancelled(self.warehouse_path, run)
+        return found
+
     def _warehouse_checks(self, record: RunRecord, before: dict[str, int]) -> list[Violation]:
         run, path = record.index, self.warehouse_path
         found = invariants.no_duplicates(path, run)
-        if not record.reader_held and not record.killed_by_world:
+        if not record.reader_held and not record.killed_by_world and not record.terminated_by_world:
             required = self._required() - self._reported_lost
             lost = invariants.nothing_lost(path, run, required)
             self._reported_lost |= required - invariants.stored_items(path)
@@ -344,8 +390,8 @@ class WorldDriver:
         return found
 
     def _required(self) -> set[tuple[str, str]]:
-        """Items delivered whole to a run the world did not kill: each must be an entry."""
-        killed = {r.index for r in self.report.runs if r.killed_by_world}
+        """Items delivered whole to a run the world did not kill or stop: each must be an entry."""
+        killed = {r.index for r in self.report.runs if r.killed_by_world or r.terminated_by_world}
         return {key for key, runs in self.world.ledger.served.items() if runs - killed}
 
     def _advance_clock(self) -> None:
@@ -375,6 +421,24 @@ def _first_traceback(stderr: str) -> str:
         return ""
     start = next(i for i, line in enumerate(lines) if line.startswith("Traceback"))
     return next((line for line in lines[start + 1:] if line and not line.startswith((" ", "\t"))), "Traceback")
+
+
+def _survivors(group: int, patience: float = 5.0) -> list[str]:
+    """Processes still in the run's process group `patience` seconds after the run exited (its
+    extraction workers notice their parent has gone and exit by then)."""
+    deadline = time.monotonic() + patience
+    while True:
+        alive = []
+        for process in psutil.process_iter(["pid", "cmdline"]):
+            with contextlib.suppress(psutil.Error, ProcessLookupError, PermissionError):
+                if process.pid != os.getpid() and os.getpgid(process.pid) == group and process.status() != "zombie":
+                    alive.append(f"{process.pid} {' '.join(process.info['cmdline'] or [])[:120]}")
+        if not alive or time.monotonic() > deadline:
+            if alive:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(group, signal.SIGKILL)
+            return alive
+        time.sleep(0.1)
 
 
 def _kill_tree(proc: subprocess.Popen[str]) -> None:

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 
+from tests.hostile.hostile_site import slow_to_extract_page
+
 # Per-endpoint faults. `unresolvable` is per host (the DNS table of the run), see world.py.
 LATENCY = "latency"
 RESET = "reset"
@@ -28,6 +30,11 @@ BAD_STATUS = "bad_status"
 UNRESOLVABLE = "unresolvable"
 ENDPOINT_FAULTS = (LATENCY, RESET, STATUS_429, STATUS_503, REDIRECT, TRUNCATED, DRIP, BAD_ENCODING, BAD_HEADERS,
                    BAD_STATUS)
+# An article page, valid and whole, that trafilatura takes seconds over (red team 5): the run's budget
+# must hold when extraction, not the network, is slow. Only articles get it. Kept out of
+# ENDPOINT_FAULTS (a WorldSpec's default faults), so adding it changed no seeded world's draws.
+SLOW_EXTRACT = "slow_extract"
+DRAWN_ENDPOINT_FAULTS = (*ENDPOINT_FAULTS, SLOW_EXTRACT)
 # Run-level events, drawn per run.
 OUTAGE = "outage"
 READER = "reader"
@@ -36,11 +43,17 @@ KILL = "kill"
 # kept out of ALL_FAULTS, so adding it changed no seeded world's other draws.
 PORTAL = "portal"
 PORTAL_ADDRESS = "10.9.9.9"
+# SIGTERM to the run's process (`docker stop`) once the server has seen the n-th request (red team 5).
+# Drawn from its own random stream, as PORTAL, and out of WorldSpec's default events.
+SIGTERM = "sigterm"
 # Feed-level content faults, fixed per feed for the world's life.
 DUPLICATE_GUID = "duplicate_guid"  # an item repeated, same GUID and link
 SHARED_GUID = "shared_guid"  # the same GUIDs as another feed, different links
 REUSED_GUID = "reused_guid"  # every item carries one GUID (some CMSs), different links
 GUID_FAULTS = (DUPLICATE_GUID, SHARED_GUID, REUSED_GUID)
+# Every item gets a new GUID on every run (some CMSs regenerate them; red team 5). Out of the
+# default GUID_FAULTS, so adding it changed no seeded world's draws.
+CHURNING_GUID = "churning_guid"
 ALL_FAULTS = (*ENDPOINT_FAULTS, UNRESOLVABLE, OUTAGE, READER, KILL, *GUID_FAULTS)
 
 # Retry-After values a server may send: within the cap, far beyond it, dates, garbage.
@@ -124,6 +137,9 @@ def _faulty(handler: BaseHTTPRequestHandler, fault: Fault, response: Response, c
     elif kind == BAD_HEADERS:
         write(handler, response.status, response.content_type, (*bad_headers(n), *response.headers), response.body)
         return True  # the body is whole and valid: what it carries must be kept
+    elif kind == SLOW_EXTRACT:
+        write(handler, 200, "text/html; charset=utf-8", response.headers, slow_to_extract_page(900 + n % 300))
+        return True
     elif kind == BAD_STATUS:
         handler.wfile.write(BAD_STATUS_LINES[n % len(BAD_STATUS_LINES)] + b"Content-Length: 2\r\n\r\nok")
     return False

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsflow.pipeline import TERMINAL_ARTICLE_OUTCOMES
+from newsflow.pipeline import EMPTY_PAGE, TERMINAL_ARTICLE_OUTCOMES
 from newsflow.polling import OUTAGE_MIN_FEEDS
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse
@@ -55,11 +55,16 @@ def _examples(rows: Iterable[object]) -> str:
 
 
 def no_duplicates(path: Path, run: int) -> list[Violation]:
-    """An item is one entry (per feed, GUID and link); a URL is one article."""
+    """An item is one entry (per feed, GUID and link, and per feed, link and title); a URL is one article."""
     found = []
     entries = query(path, "SELECT feed_id, guid, url, count(*) FROM entries GROUP BY ALL HAVING count(*) > 1")
     if entries:
         found.append(Violation(run, "no_duplicate_entries", _examples(entries)))
+    # the world's items have one title per link: a GUID made anew each run is still one entry (red team 5)
+    reissued = query(path, "SELECT feed_id, canonical_url, title, count(*) FROM entries GROUP BY ALL "
+                           "HAVING count(*) > 1")
+    if reissued:
+        found.append(Violation(run, "no_duplicate_entries", "one item under several GUIDs: " + _examples(reissued)))
     articles = query(path, "SELECT canonical_url, count(*) FROM articles GROUP BY 1 HAVING count(*) > 1 "
                            "UNION ALL SELECT article_id, count(*) FROM articles GROUP BY 1 HAVING count(*) > 1")
     if articles:
@@ -84,8 +89,11 @@ def nothing_lost(path: Path, run: int, required: set[tuple[str, str]]) -> list[V
 
 
 # A name whose DNS answer the policy refused, and not as loopback (netguard.refused_by_answer, the world's
-# portal): `blocked`, but counted as an attempt and parked after MAX_ATTEMPTS, not at once.
-REFUSED_ANSWER = "(last_outcome = 'blocked' AND last_error LIKE '% resolves to %' AND last_error NOT LIKE '%loopback%')"
+# portal): `blocked`, but counted as an attempt and parked after MAX_ATTEMPTS, not at once. So is a 200
+# with an empty page (pipeline.EMPTY_PAGE): `extract_empty`, but not final.
+REFUSED_ANSWER = ("((last_outcome = 'blocked' AND last_error LIKE '% resolves to %' "
+                  "AND last_error NOT LIKE '%loopback%')"
+                  f" OR (last_outcome = 'extract_empty' AND last_error LIKE '%{EMPTY_PAGE}'))")
 
 
 def entry_states(path: Path, run: int) -> tuple[dict[str, int], list[Violation]]:
@@ -174,4 +182,12 @@ def last_run_recorded(path: Path, run: int) -> list[Violation]:
     rows = query(path, "SELECT run_id, status, error FROM runs ORDER BY started_at DESC LIMIT 1")
     if not rows or rows[0][1] in NOT_FINISHED:
         return [Violation(run, "run_recorded_completed", f"newest runs row: {rows[:1]}")]
+    return []
+
+
+def last_run_cancelled(path: Path, run: int) -> list[Violation]:
+    """A run that exited 130 on SIGTERM left itself recorded `cancelled` (the newest row of `runs`)."""
+    rows = query(path, "SELECT run_id, status, error FROM runs ORDER BY started_at DESC LIMIT 1")
+    if not rows or rows[0][1] != "cancelled":
+        return [Violation(run, "sigterm_recorded_cancelled", f"newest runs row: {rows[:1]}")]
     return []

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 from tests.world import faults
 from tests.world.world import WorldSpec
 
-ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE)
-EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL)
+ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE, faults.SLOW_EXTRACT)
+EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL, faults.SIGTERM)
+GUID_KINDS = (*faults.GUID_FAULTS, faults.CHURNING_GUID)
 
 
 @st.composite
@@ -18,7 +19,7 @@ def world_specs(draw: st.DrawFn, max_feeds: int = 4, max_runs: int = 3, exclude:
     `exclude` leaves fault kinds out, to hunt for the next failure once one is known."""
     endpoint_kinds = [k for k in ENDPOINT_KINDS if k not in exclude]
     event_kinds = [k for k in EVENT_KINDS if k not in exclude]
-    guid_kinds = [k for k in faults.GUID_FAULTS if k not in exclude]
+    guid_kinds = [k for k in GUID_KINDS if k not in exclude]
     return WorldSpec(
         seed=draw(st.integers(0, 2**16)),
         sites=draw(st.integers(1, 3)),
@@ -30,4 +31,5 @@ def world_specs(draw: st.DrawFn, max_feeds: int = 4, max_runs: int = 3, exclude:
         events=tuple(draw(st.lists(st.sampled_from(event_kinds), unique=True, max_size=2))),
         guid_fault_rate=draw(st.sampled_from((0.0, 0.5, 1.0))),
         guid_faults=tuple(draw(st.lists(st.sampled_from(guid_kinds), unique=True, max_size=2))),
+        moved_rate=draw(st.sampled_from((0.0, 0.5))),
     )

@@ -47,11 +47,21 @@ CALM_WORLD = WorldSpec(seed=1, sites=2, feeds=3, runs=1, fault_rate=0.0, event_r
 KILLED_WORLD = WorldSpec(seed=3, sites=2, feeds=3, runs=2, fault_rate=0.0, event_rate=0.5, events=("kill",),
                          guid_fault_rate=1.0, guid_faults=("duplicate_guid", "shared_guid"))
 
+# Red team 5's kinds: run 0 gets SIGTERM at the server's 5th request (exit 130, recorded cancelled, no
+# process left behind); every GUID changes on every run (one entry per item all the same); feed 0 has
+# moved (its URL answers 301 for life).
+TERMINATED_WORLD = WorldSpec(seed=1, sites=1, feeds=2, runs=2, fault_rate=0.0, event_rate=0.5, events=("sigterm",),
+                             guid_fault_rate=1.0, guid_faults=("churning_guid",), moved_rate=0.5)
 
-@pytest.mark.parametrize("spec", [CALM_WORLD, KILLED_WORLD], ids=["no_faults", "kills_and_duplicate_or_shared_guids"])
+
+@pytest.mark.parametrize("spec", [CALM_WORLD, KILLED_WORLD, TERMINATED_WORLD],
+                         ids=["no_faults", "kills_and_duplicate_or_shared_guids", "sigterm_churning_guids_moved_feed"])
 def test_a_world_the_pipeline_already_handles_keeps_every_invariant(spec: WorldSpec, tmp_path: Path) -> None:
     report = soak(spec, tmp_path)
     print(f"\n{report.summary()}")
     assert report.items_served > 0
     assert not report.violations, "\n".join(map(str, report.violations))
     assert report.entry_states.get("stored", 0) > 0
+    if spec is TERMINATED_WORLD:
+        first = report.runs[0]
+        assert (first.terminated_by_world, first.exit_code) == (True, 130), first.stderr_tail

@@ -4,7 +4,9 @@ ground truth recorded only for whole deliveries, canaries that notice a hit. No 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -107,3 +109,33 @@ def test_private_address_targets_are_refused_and_the_canary_would_see_a_hit() ->
         asyncio.run(hit())
         assert [r.path for r in world.canary.requests] == ["/canary/literal"], "a breach would be recorded"
     assert {r.outcome.value for r in results} == {"blocked"}
+
+
+def test_red_team_5_kinds_change_no_seeded_draw_and_do_what_they_say() -> None:
+    """`slow_extract`, `sigterm`, `churning_guid` and `moved_rate` come from their own streams: a spec
+    without them draws what it drew before; with them, GUIDs churn per run, a moved feed answers 301
+    to a path that serves it, and a slow page goes to articles only."""
+    base = WorldSpec(seed=7, sites=2, feeds=6, runs=3, fault_rate=0.5)
+    more = replace(base, faults=(*base.faults, faults.SLOW_EXTRACT), events=(*base.events, faults.SIGTERM),
+                   event_rate=1.0)
+    with open_world(base) as plain, open_world(replace(base, event_rate=1.0)) as plain_events, \
+            open_world(more) as red:  # plain and plain_events differ in events only
+        for run in range(3):
+            assert replace(red.events_for(run), sigterm_after_requests=None) == plain_events.events_for(run)
+            assert red.events_for(run).sigterm_after_requests is not None
+            assert [plain.fault_for(f"feed:{j}", run) for j in range(6)] == [
+                plain_events.fault_for(f"feed:{j}", run) for j in range(6)]
+        drawn = Counter(f.kind for j in range(40) if (f := red.fault_for(f"article:0:{j}", 0)) is not None)
+        assert drawn[faults.SLOW_EXTRACT] > 0 and faults.SLOW_EXTRACT not in base.faults
+    churning = WorldSpec(seed=1, sites=1, feeds=1, runs=2, fault_rate=0.0, event_rate=0.0, guid_fault_rate=1.0,
+                         guid_faults=(faults.CHURNING_GUID,), moved_rate=1.0)
+    with open_world(churning) as world:
+        guids = []
+        for run in range(2):
+            table = world.begin_run(run)
+            [result] = fetch_all(world, table, list(world.feed_urls().values()))
+            assert result.outcome.value == "ok" and result.redirects[0][0] == 301
+            assert result.final_url.endswith("/feeds/0/moved.xml")
+            guids.append(set(re.findall(rb"<guid[^>]*>([^<]+)</guid>", result.body)))
+        assert guids[0] and not guids[0] & guids[1], "every GUID is new on the next run"
+        assert len(world.ledger.served) == 6, "the moved feed's items are served, and recorded"

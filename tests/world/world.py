@@ -39,6 +39,7 @@ HOPS = 5  # /hop/n redirects to /hop/n+1; the last hop points at the canary
 _FEED_PATH = re.compile(r"^/feeds/(\d+)\.xml$")
 _ARTICLE_PATH = re.compile(r"^/a/(\d+)/(\d+)$")
 _HOP_PATH = re.compile(r"^/hop/(\d+)$")
+_MOVED_PATH = re.compile(r"^/feeds/(\d+)/moved\.xml$")
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,14 @@ class WorldSpec:
     dead_feeds: int = 0  # feeds whose host never resolves
     budget: float = 20.0  # seconds a run may take (the config's schedule interval)
     extract_workers: int = 1
+    moved_rate: float = 0.0  # chance that a feed has moved: its URL answers 301 to its new home, for life
 
     def describe(self) -> str:
         return (f"WorldSpec(seed={self.seed}, sites={self.sites}, feeds={self.feeds}, runs={self.runs}, "
                 f"fault_rate={self.fault_rate}, faults={self.faults}, event_rate={self.event_rate}, "
                 f"events={self.events}, guid_fault_rate={self.guid_fault_rate}, guid_faults={self.guid_faults}, "
                 f"window={self.window}, new_per_run={self.new_per_run}, dead_feeds={self.dead_feeds}, "
-                f"budget={self.budget}, extract_workers={self.extract_workers})")
+                f"budget={self.budget}, extract_workers={self.extract_workers}, moved_rate={self.moved_rate})")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class RunEvents:
     reader: str | None = None  # "read_only" or "read_write"
     reader_after_requests: int = 0  # 0: open before the run starts; n: once the server saw n requests
     kill_after_requests: int | None = None
+    sigterm_after_requests: int | None = None  # SIGTERM to the run's process once the server saw n requests
 
 
 @dataclass
@@ -111,6 +114,7 @@ class World:
         self.run = -1
         self.events = RunEvents()
         self.kill_point = threading.Event()
+        self.sigterm_point = threading.Event()
         self.reader_point = threading.Event()
         self._lock = threading.Lock()
         self._outlets = [Site(f"World Site {s}") for s in range(spec.sites)]
@@ -150,9 +154,13 @@ class World:
             return rng.choice(self.spec.guid_faults)
         return None
 
+    def moved(self, feed: int) -> bool:
+        return random.Random(f"{self.spec.seed}:moved:{feed}").random() < self.spec.moved_rate
+
     def item(self, feed: int, index: int) -> Item:
         url = f"http://{self.site_host((feed + index) % self.spec.sites)}:{self.port}/a/{feed}/{index}"
-        guid = {kinds.SHARED_GUID: f"urn:world:shared:{index}", kinds.REUSED_GUID: "urn:world:same"}.get(
+        guid = {kinds.SHARED_GUID: f"urn:world:shared:{index}", kinds.REUSED_GUID: "urn:world:same",
+                kinds.CHURNING_GUID: f"urn:world:{feed}:{index}:run{max(self.run, 0)}"}.get(
             self.guid_fault(feed) or "", f"urn:world:{feed}:{index}")
         return Item(feed, index, guid, url)
 
@@ -181,7 +189,7 @@ class World:
 
     def fault_for(self, key: str, run: int | None = None) -> Fault | None:
         rng = random.Random(f"{self.spec.seed}:{self.run if run is None else run}:{key}")
-        choices = [k for k in self.spec.faults if k in kinds.ENDPOINT_FAULTS]
+        choices = [k for k in self.spec.faults if k in kinds.DRAWN_ENDPOINT_FAULTS]
         if choices and rng.random() < self.spec.fault_rate:
             return Fault(rng.choice(choices), rng.randrange(1000))
         return None
@@ -200,6 +208,8 @@ class World:
         if kinds.READER in self.spec.events and draws[kinds.READER] and run > 0:
             reader = rng.choice(("read_only", "read_only", "read_write"))
         portal = random.Random(f"{self.spec.seed}:{run}:portal").random() < self.spec.event_rate
+        terminate = random.Random(f"{self.spec.seed}:{run}:sigterm")
+        sigterm = kinds.SIGTERM in self.spec.events and terminate.random() < self.spec.event_rate
         return RunEvents(
             outage=kinds.OUTAGE in self.spec.events and draws[kinds.OUTAGE],
             portal=kinds.PORTAL in self.spec.events and portal,
@@ -207,6 +217,7 @@ class World:
             reader_after_requests=rng.choice((0, 0, rng.randint(1, expected_requests))),
             kill_after_requests=rng.randint(1, expected_requests)
             if kinds.KILL in self.spec.events and draws[kinds.KILL] else None,
+            sigterm_after_requests=terminate.randint(1, expected_requests) if sigterm else None,
         )
 
     def dns_table(self, run: int) -> DnsTable:
@@ -223,13 +234,15 @@ class World:
             self.run = run
             self.events = RunEvents() if calm else self.events_for(run)
             self.kill_point.clear()
+            self.sigterm_point.clear()
             self.reader_point.clear()
             table = self.dns_table(run)
             self.ledger.faults_injected.update(kinds.UNRESOLVABLE for _ in table.failing)
-            for event in (kinds.OUTAGE, kinds.PORTAL, kinds.READER, kinds.KILL):
-                if {kinds.OUTAGE: self.events.outage, kinds.PORTAL: self.events.portal,
-                        kinds.READER: self.events.reader, kinds.KILL: self.events.kill_after_requests}[event]:
-                    self.ledger.faults_injected[event] += 1
+            happened = {kinds.OUTAGE: self.events.outage, kinds.PORTAL: self.events.portal,
+                        kinds.READER: self.events.reader is not None,
+                        kinds.KILL: self.events.kill_after_requests is not None,
+                        kinds.SIGTERM: self.events.sigterm_after_requests is not None}
+            self.ledger.faults_injected.update(event for event, yes in happened.items() if yes)
             return table
 
     # --- serving -------------------------------------------------------------------------------
@@ -243,6 +256,8 @@ class World:
             seen = self.ledger.requests_by_run[run]
         if self.events.kill_after_requests is not None and seen >= self.events.kill_after_requests:
             self.kill_point.set()
+        if self.events.sigterm_after_requests is not None and seen >= self.events.sigterm_after_requests:
+            self.sigterm_point.set()
         if seen >= self.events.reader_after_requests:
             self.reader_point.set()
         site = _site_of(host)
@@ -257,6 +272,12 @@ class World:
         if path == "/robots.txt":
             self._answer(handler, f"robots:{site}", Response(200, "text/plain", ROBOTS), context)
         elif match := _FEED_PATH.match(path):
+            feed = int(match.group(1))
+            if feed < self.spec.feeds and self.moved(feed):  # its new home, for good
+                kinds.write(handler, 301, "text/html", (("Location", f"/feeds/{feed}/moved.xml"),), b"")
+            else:
+                self._serve_feed(handler, feed, run, context)
+        elif match := _MOVED_PATH.match(path):
             self._serve_feed(handler, int(match.group(1)), run, context)
         elif match := _ARTICLE_PATH.match(path):
             feed, index = int(match.group(1)), int(match.group(2))
@@ -291,6 +312,8 @@ class World:
         fault: Fault | None = None,
     ) -> bool:
         fault = fault or self.fault_for(key)
+        if fault is not None and fault.kind == kinds.SLOW_EXTRACT and not key.startswith("article:"):
+            fault = None  # slow extraction is an article's fault; a feed or robots.txt answers well
         if fault is not None:
             with self._lock:
                 self.ledger.faults_injected[fault.kind] += 1

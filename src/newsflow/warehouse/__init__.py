@@ -101,6 +101,7 @@ class Warehouse:
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
+        self._refuse_a_folder()
         compat.ensure_compatible_storage(self.path)  # new files in the v1.4.0 format, old ones converted (compat.py)
         con = self._connect(read_only=False, patience=self.write_patience)
         try:
@@ -150,11 +151,17 @@ class Warehouse:
     def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
+        self._refuse_a_folder()
         con = self._connect(read_only=True, patience=patience)
         try:
             yield con
         finally:
             con.close()
+
+    def _refuse_a_folder(self) -> None:
+        if self.path.is_dir():
+            raise WarehouseError(f"cannot open {self.path}: it is a folder, not a DuckDB file; set warehouse.path "
+                                 "to a file, or move the folder aside and the next run starts a new warehouse")
 
     def _connect(self, *, read_only: bool, patience: float) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -258,7 +265,10 @@ def _read_holder(handle: Any) -> str:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply migrations that have not run yet, in order, then (re)create views whose SQL changed."""
+    """Apply migrations that have not run yet, in order, then (re)create views whose SQL changed.
+
+    A database with tables but no `schema_migrations` is someone else's: it is refused, untouched."""
+    compat.refuse_a_foreign_database(con)
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"

@@ -78,8 +78,6 @@ def _convert(path: Path, backup: Path) -> None:
     temporary = path.with_name(path.name + ".compat-tmp")
     for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    log.warning("rewriting %s in DuckDB storage format %s so DuckDB >= %s clients can open it (one-off)",
-                path, STORAGE_COMPATIBILITY, OLDEST_CLIENT)
     try:
         con = duckdb.connect(str(path))
     except duckdb.IOException as exc:
@@ -88,6 +86,9 @@ def _convert(path: Path, backup: Path) -> None:
             return
         raise WarehouseError(f"cannot open {path}: {exc}") from exc
     try:
+        refuse_a_foreign_database(con)  # before the rewrite: someone else's database is not converted either
+        log.warning("rewriting %s in DuckDB storage format %s so DuckDB >= %s clients can open it (one-off)",
+                    path, STORAGE_COMPATIBILITY, OLDEST_CLIENT)
         con.execute(f"ATTACH '{_quoted(temporary)}' AS compat_copy (STORAGE_VERSION '{STORAGE_COMPATIBILITY}')")
         con.execute(f"COPY FROM DATABASE \"{_database_name(con)}\" TO compat_copy")
         con.execute("DETACH compat_copy")
@@ -108,3 +109,16 @@ def _database_name(con: duckdb.DuckDBPyConnection) -> str:
 
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def refuse_a_foreign_database(con: duckdb.DuckDBPyConnection) -> None:
+    tables = [row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary "
+        "ORDER BY table_name").fetchall()]
+    if tables and "schema_migrations" not in tables:
+        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+        where = path[0][0] if path else "the warehouse"
+        raise WarehouseError(
+            f"{where} is a DuckDB database but not a newsflow warehouse (it has tables such as "
+            f"{', '.join(tables[:3])}, and no schema_migrations); left untouched: set warehouse.path to another "
+            "file, or move this one aside and the next run starts a new warehouse")

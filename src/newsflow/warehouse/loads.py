@@ -103,6 +103,8 @@ def insert_entries(
     """Insert the entries not seen before; returns how many were new, per feed.
 
     An entry is (feed_id, guid, canonical_url): one GUID reused for another link is another entry.
+    A new GUID for a link, title and summary (when both have one) the feed listed before is the same
+    entry: some CMSs make new GUIDs on every poll (docs/polling.md, "Entries and their identity").
     `seen_at`, one per entry, is when its feed was polled: `first_seen_at` keeps it, so a load
     replayed from the spool by a later run keeps the time of the poll (default: now).
     """
@@ -124,10 +126,14 @@ def insert_entries(
         INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, published_date,
                              first_seen_at, run_id)
         SELECT n.* EXCLUDE (first_seen_at), coalesce(n.first_seen_at, now()), $run_id FROM (
-            SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)})
+            SELECT DISTINCT ON (feed_id, canonical_url, title, summary) * FROM (
+                SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)}))
         ) AS n
-        WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.feed_id = n.feed_id AND e.guid = n.guid
-                                                      AND e.canonical_url = n.canonical_url)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM entries e
+            WHERE e.feed_id = n.feed_id AND e.canonical_url = n.canonical_url
+              AND (e.guid = n.guid OR (e.title IS NOT DISTINCT FROM n.title
+                                       AND coalesce(e.summary = n.summary, TRUE))))
         RETURNING feed_id
         """,
         {**columns, "run_id": run_id},

@@ -38,14 +38,15 @@ def run_read_query(
 
 FEED_HEALTH_COLUMNS = [
     "feed_id", "last_polled_at", "last_status", "last_outcome", "consecutive_failures", "articles",
-    "poll_interval", "next_poll_at", "last_error",
+    "poll_interval", "next_poll_at", "adopted_url", "last_error",
 ]
 
 
 def feed_health(warehouse: Warehouse, feed_ids: list[str]) -> QueryResult:
-    """One row per configured feed, in config order, including feeds never polled."""
+    """One row per configured feed, in config order, including feeds never polled; `adopted_url` is
+    the URL a moved feed is polled at instead of its config URL (newsflow.feedmoves)."""
     if not warehouse.path.exists():
-        return QueryResult(FEED_HEALTH_COLUMNS, [(f, None, "never polled", None, 0, 0, None, None, None)
+        return QueryResult(FEED_HEALTH_COLUMNS, [(f, None, "never polled", None, 0, 0, None, None, None, None)
                                                  for f in feed_ids])
     with warehouse.reading() as con:
         rows = con.execute(
@@ -53,7 +54,7 @@ def feed_health(warehouse: Warehouse, feed_ids: list[str]) -> QueryResult:
             SELECT c.feed_id, f.last_polled_at,
                    CASE WHEN f.retired_at IS NOT NULL THEN 'retired' ELSE coalesce(f.last_status, 'never polled') END,
                    f.last_outcome, coalesce(f.consecutive_failures, 0), coalesce(a.n, 0),
-                   f.poll_interval, f.next_poll_at, f.last_error
+                   f.poll_interval, f.next_poll_at, f.adopted_url, f.last_error
             FROM (SELECT unnest($ids) AS feed_id, generate_subscripts($ids, 1) AS position) AS c
             LEFT JOIN feeds f USING (feed_id)
             LEFT JOIN (SELECT feed_id, count(*) AS n FROM articles GROUP BY feed_id) a USING (feed_id)

@@ -69,14 +69,16 @@ def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> N
 
 # What a feed whose URL changed starts from again.
 _FRESH_ENDPOINT = {"etag": "NULL", "last_modified": "NULL", "consecutive_failures": "0", "next_poll_at": "NULL",
-                   "retired_at": "NULL"}
+                   "retired_at": "NULL", "adopted_url": "NULL", "redirect_url": "NULL", "redirect_polls": "0",
+                   "redirect_since": "NULL"}
 
 
 def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, FeedState]:
     rows = con.execute(
         """
         SELECT feed_id, etag, last_modified, consecutive_failures, last_polled_at, poll_interval, next_poll_at,
-               retired_at IS NOT NULL, last_new_entry_at IS NOT NULL
+               retired_at IS NOT NULL, last_new_entry_at IS NOT NULL,
+               adopted_url, redirect_url, redirect_polls, redirect_since
         FROM feeds WHERE list_contains($ids, feed_id)
         """,
         {"ids": list(feed_ids)},
@@ -85,7 +87,8 @@ def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) ->
 
 
 def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollState]) -> None:
-    """Write each poll's outcome and plan to its feed; validators only change on success."""
+    """Write each poll's outcome, plan and move to its feed; validators only change on success, or
+    when the poll fell back from an adopted URL to the config's (they were the other server's)."""
     if not polls:
         return
     columns = {
@@ -102,13 +105,19 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
         "poll_interval": [p.poll_interval for p in polls],
         "next_poll_at": [p.next_poll_at for p in polls],
         "retire": [p.retire for p in polls],
+        "adopted_url": [p.adopted_url for p in polls],
+        "redirect_url": [p.redirect_url for p in polls],
+        "redirect_polls": [p.redirect_polls for p in polls],
+        "redirect_since": [p.redirect_since for p in polls],
+        "reset_validators": [p.reset_validators for p in polls],
     }
     con.execute(
         f"""
         UPDATE feeds SET
             title = coalesce(p.title, feeds.title),
-            etag = CASE WHEN p.failed THEN feeds.etag ELSE coalesce(p.etag, feeds.etag) END,
-            last_modified = CASE WHEN p.failed THEN feeds.last_modified
+            etag = CASE WHEN p.reset_validators THEN p.etag WHEN p.failed THEN feeds.etag
+                        ELSE coalesce(p.etag, feeds.etag) END,
+            last_modified = CASE WHEN p.reset_validators THEN p.last_modified WHEN p.failed THEN feeds.last_modified
                                  ELSE coalesce(p.last_modified, feeds.last_modified) END,
             last_polled_at = p.polled_at,
             last_status = p.status,
@@ -119,7 +128,11 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
             poll_interval = p.poll_interval,
             next_poll_at = p.next_poll_at,
             retired_at = CASE WHEN p.retire THEN coalesce(feeds.retired_at, p.polled_at)
-                              WHEN NOT p.failed THEN NULL ELSE feeds.retired_at END
+                              WHEN NOT p.failed THEN NULL ELSE feeds.retired_at END,
+            adopted_url = p.adopted_url,
+            redirect_url = p.redirect_url,
+            redirect_polls = p.redirect_polls,
+            redirect_since = p.redirect_since
         FROM ({unnested(columns)}) AS p
         WHERE feeds.feed_id = p.feed_id
         """,
