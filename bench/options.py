@@ -52,7 +52,7 @@ class Options:
     @classmethod
     def quick_mode(cls, workdir: Path) -> Options:
         return cls(workdir, quick=True, throughput_urls=20, throughput_feeds=20, polling_feeds=40,
-                   growth_sizes=(100, 20_000), growth_new=20, growth_feeds=4, growth_repeats=1,
+                   growth_sizes=(100, 5_000), growth_new=20, growth_feeds=4, growth_repeats=1,
                    memory_articles=30, memory_feeds=3, load_articles=500, soak_feeds=6, soak_runs=2,
                    soak_budget=20.0)
 

@@ -131,7 +131,7 @@ def run(opts: Options) -> Table:
     table = Table(TITLE)
     small, large = opts.growth_sizes
     stores = {size: _prepare(opts, table, size) for size in (small, large)}
-    _latency(table, stores[large], large)
+    _latency(table, stores[large], large, repeats=1 if opts.quick else 3)  # quick: a smoke test, not a timing
     new = 100 if opts.quick else 1000
     incremental = _indexing(table, stores, small, large, new)
     _fts_rebuild(table, 500 if opts.quick else 10_000, large + new, incremental)
@@ -177,31 +177,32 @@ def _prepare(opts: Options, table: Table, size: int) -> Warehouse:
     return store
 
 
-def _latency(table: Table, store: Warehouse, size: int) -> None:
-    """Each query pruned (median of 3) against the exact path that ranks every match (once), same run."""
+def _latency(table: Table, store: Warehouse, size: int, repeats: int = 3) -> None:
+    """Each query pruned (median of `repeats`) against the exact path that ranks every match (once), same run."""
     for name, text in QUERIES.items():
         pruned = search.search_stories(store, text, SearchFilters(), 20)
         started = time.perf_counter()
         exact = search.search_stories(store, text, SearchFilters(), 20, prune=False)
         baseline = time.perf_counter() - started
         same = pruned.rows == exact.rows
-        seconds = _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=3)
+        seconds = _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=repeats)
         table.add(f"  exact, every match ranked: '{text}'", baseline, "s", ratio=1.0, note="once")
         table.check(f"search '{text}' ({name}), {size:,} articles", seconds, "s", 1.0, "<= 1 s",
                     ratio=ratio(seconds, baseline),
-                    note=f"median of 3; top-k pruned; {'same' if same else 'DIFFERENT'} top 20 as exact")
+                    note=f"median of {repeats}; top-k pruned; {'same' if same else 'DIFFERENT'} top 20 as exact")
         assert same, f"pruned and exact results differ for {text!r}"
-    seconds = _timed(lambda: search.search_attention(store, "w3000", SearchFilters(), "day"), repeats=3)
+    seconds = _timed(lambda: search.search_attention(store, "w3000", SearchFilters(), "day"), repeats=repeats)
     table.check(f"attention by day 'w3000', {size:,} articles", seconds, "s", 1.0, "<= 1 s")
-    before = {text: _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=3)
+    before = {text: _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=repeats)
               for text in QUERIES.values()}  # to compare with --compact's one segment
     started = time.perf_counter()
     postings = search.compact(store)
     table.add(f"newsflow search --compact, {postings:,} postings", time.perf_counter() - started, "s")
     for name, text in QUERIES.items():
-        seconds = _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=3)
+        seconds = _timed(lambda text=text: search.search_stories(store, text, SearchFilters(), 20), repeats=repeats)
         table.check(f"after --compact: '{text}' ({name})", seconds, "s", 1.0, "<= 1 s",
-                    ratio=ratio(seconds, before[text]), note="median of 3; ratio to the same query just before")
+                    ratio=ratio(seconds, before[text]),
+                    note=f"median of {repeats}; ratio to the same query just before")
 
 
 def _timed(action: Any, repeats: int) -> float:

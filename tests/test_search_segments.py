@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -112,6 +114,26 @@ def test_after_many_runs_the_index_stays_in_few_sorted_segments(tmp_path: Path, 
                 == search.search_stories(merging, query, SearchFilters(), 50, prune=False).rows), query
 
 
+_TWELVE_RUNS: list[Path] = []
+
+
+def twelve_runs_store(path: Path) -> Warehouse:
+    """A copy, at `path`, of the warehouse that runs 0-11 leave (tiers of UNIT 2, FANOUT 2, patched by the
+    caller), indexed and merged after each run. The runs are the same in every example, so they are
+    made once and copied: the copy holds the same segments and postings, byte for byte."""
+    if not _TWELVE_RUNS:
+        folder = tempfile.mkdtemp(prefix="newsflow-twelve-runs-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = Path(folder) / "w.duckdb"
+        for i in range(12):
+            store = store_docs(template, run_texts(i))
+            with store.writing() as con:
+                search.update_index(con, run_id="search-test")
+        _TWELVE_RUNS.append(template)
+    shutil.copyfile(_TWELVE_RUNS[0], path)
+    return Warehouse(path)
+
+
 @settings(max_examples=6, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=len(WORDS) - 1), min_size=1, max_size=30))
 def test_merging_after_a_reextract_keeps_every_result(changed: list[int]) -> None:
@@ -119,12 +141,8 @@ def test_merging_after_a_reextract_keeps_every_result(changed: list[int]) -> Non
     with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as scratch:
         patch.setattr(search_segments, "UNIT", 2)
         patch.setattr(search_segments, "FANOUT", 2)
-        store, fresh = Warehouse(Path(scratch) / "w.duckdb"), Warehouse(Path(scratch) / "fresh.duckdb")
+        store, fresh = twelve_runs_store(Path(scratch) / "w.duckdb"), Warehouse(Path(scratch) / "fresh.duckdb")
         docs = [d for i in range(12) for d in run_texts(i)]
-        for i in range(12):
-            store_docs(store.path, run_texts(i))
-            with store.writing() as con:
-                search.update_index(con, run_id="search-test")
         rewritten = {docs[k % len(docs)].slug: WORDS[k] for k in changed}
         with store.writing() as con:
             for slug, word in rewritten.items():
