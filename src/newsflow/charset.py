@@ -153,10 +153,50 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(encoding, errors="replace")
+    return _decoded(body, html_encoding(body, content_type))
+
+
+def _decoded(body: bytes, encoding: str) -> str:
     try:
-        return body.decode(html_encoding(body, content_type), errors="replace")
+        return body.decode(encoding, errors="replace")
     except (LookupError, ValueError):  # a codec that cannot decode at all: never the run's problem
         return body.decode("cp1252", errors="replace")
+
+
+def html_as_utf8(body: bytes, content_type: str | None) -> bytes:
+    """`decode_html(body, content_type)` encoded as UTF-8: how the fetcher keeps a page.
+
+    A page in UTF-8 already, as most are, comes back as it is (less its BOM): decoding it and
+    encoding the text again would give the same bytes, at ~1 ms of the main process's CPU for a
+    300 KB page.
+    """
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            unmarked = body[len(bom) :]
+            if encoding == "utf-8" and _is_strict_utf8(unmarked):
+                return unmarked
+            return unmarked.decode(encoding, errors="replace").encode("utf-8", errors="replace")
+    encoding = html_encoding(body, content_type)
+    if _is_utf8_codec(encoding) and _is_strict_utf8(body):
+        return body
+    return _decoded(body, encoding).encode("utf-8", errors="replace")
+
+
+def _is_utf8_codec(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _is_strict_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def html_encoding(body: bytes, content_type: str | None) -> str:

@@ -365,7 +365,7 @@ class Fetcher:
         sniff = trail.kind is FetchKind.ARTICLE and needs_sniffing(content_type)
         body = await self._read_body(response, trail, max_bytes, sniff)
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
-            html = charset.decode_html(body, content_type).encode("utf-8", errors="replace")
+            html = charset.html_as_utf8(body, content_type)
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
 

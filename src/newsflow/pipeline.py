@@ -262,6 +262,7 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
     terminal = [str(o) for o in TERMINAL_ARTICLE_OUTCOMES]
     since = datetime.now(UTC) - timedelta(days=settings.story_window_days)
     with store.writing() as con, warehouse.transaction(con):
+        warehouse.bound_load_memory(con, len(built))
         stored_ids = warehouse.existing_article_ids(con, [a.article_id for a in candidates])
         new = [a for a in dedup.unique_by_url(candidates) if a.article_id not in stored_ids]
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])

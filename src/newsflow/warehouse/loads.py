@@ -6,6 +6,7 @@ inserted with anti-joins, so a rerun after a crash neither duplicates nor loses 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
@@ -72,6 +73,26 @@ def _class_name(value: object | None) -> str | None:
 
 
 # --- loads -------------------------------------------------------------------------------
+
+# A batch's load looks its keys up by scanning whole columns of the growing tables (no indexes,
+# migration 0007): content hashes, article ids, story bands, entries. Each scan leaves its blocks
+# in DuckDB's buffer pool until the connection closes, so under the writers' 256 MB cap a batch
+# into a 1M-article warehouse grew the process by ~110-130 MiB (docs/performance.md, section 4).
+# A load caps the pool at this, plus room for the rows it writes.
+LOAD_SCAN_CACHE_MB = 64
+LOAD_MB_PER_ROW = 1 / 64  # 16 KB a row: an article's text and columns, several times over
+LOAD_MAX_MB = 256  # the writers' own cap (WRITER_MEMORY_LIMIT)
+
+
+def load_memory_limit_mb(rows: int) -> int:
+    """The memory limit of a load of `rows` articles: the scan cache, plus room for the rows."""
+    return min(LOAD_MAX_MB, LOAD_SCAN_CACHE_MB + math.ceil(rows * LOAD_MB_PER_ROW))
+
+
+def bound_load_memory(con: duckdb.DuckDBPyConnection, rows: int) -> None:
+    """Cap this connection's memory for a load of `rows` articles (`load_memory_limit_mb`)."""
+    con.execute(f"SET memory_limit = '{load_memory_limit_mb(rows)}MB'")
+
 
 
 # Connections inside `transaction()`: a nested one joins the outer (a replayed spool load, newsflow.spool).
@@ -367,9 +388,9 @@ from newsflow.warehouse.runs import (  # noqa: E402
 )
 
 __all__ = [
-    "abandon_stale_runs", "begin_run", "count_parked", "existing_article_ids", "existing_content_hashes",
-    "finish_run", "insert_columns", "insert_entries", "insert_fetch_events", "insert_pages", "insert_polls",
-    "link_stored_entries", "load_articles", "pending_entries", "prune_pages", "read_feed_states",
-    "record_attempts", "record_skipped_run", "sync_feeds", "transaction", "unnested", "update_extractions",
-    "update_feed_states",
+    "abandon_stale_runs", "begin_run", "bound_load_memory", "count_parked", "existing_article_ids",
+    "existing_content_hashes", "finish_run", "insert_columns", "insert_entries", "insert_fetch_events",
+    "insert_pages", "insert_polls", "link_stored_entries", "load_articles", "load_memory_limit_mb", "pending_entries",
+    "prune_pages", "read_feed_states", "record_attempts", "record_skipped_run", "sync_feeds", "transaction",
+    "unnested", "update_extractions", "update_feed_states",
 ]
