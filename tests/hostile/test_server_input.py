@@ -148,10 +148,10 @@ def test_an_unexpected_exception_inside_the_fetch_is_fetch_error(
     """The boundary is total: a bug in a step the fetcher calls becomes an outcome naming it."""
     url = serve(raw, response(b"HTTP/1.1 200 OK", [(b"Content-Type", b"text/html")], HTML))
 
-    def broken(body: bytes, content_type: str | None) -> str:
+    def broken(body: bytes, content_type: str | None) -> bytes:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(charset, "decode_html", broken)  # stands in for a bug nobody has found yet
+    monkeypatch.setattr(charset, "html_as_utf8", broken)  # stands in for a bug nobody has found yet
     result = fetch_article(settings(respect_robots=False), url)
     assert result.outcome is Outcome.FETCH_ERROR
     assert result.error == f"GET {url}: unexpected KeyError: 'a bug'"
