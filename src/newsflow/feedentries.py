@@ -8,10 +8,11 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from typing import Any
 
+from newsflow.datechecks import plausible
 from newsflow.errors import FeedParseError
 from newsflow.models import FeedEntry
 from newsflow.urls import canonicalize_url
@@ -19,8 +20,6 @@ from newsflow.urls import canonicalize_url
 MAX_TITLE_CHARS = 500
 MAX_SUMMARY_CHARS = 2000
 MAX_KEY_CHARS = 2048
-EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1, tzinfo=UTC)
-FUTURE_TOLERANCE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def make_entry(
 ) -> FeedEntry:
     canonical = canonicalize_url(url)
     key = guid.strip()[:MAX_KEY_CHARS] if isinstance(guid, str) and guid.strip() else canonical
-    published = _plausible(published_at, context.now)
+    published = published_at if plausible(published_at, context.now) else None
     return FeedEntry(
         feed_id=context.feed_id,
         key=key,
@@ -65,12 +64,6 @@ def make_entry(
 def _feed_day(published: datetime | None) -> date | None:
     """The day of a feed date in the offset the feed wrote it with: the publisher's local day."""
     return published.date() if published is not None else None
-
-
-def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
-    if moment is None or moment < EARLIEST_PLAUSIBLE_DATE or moment > now + FUTURE_TOLERANCE:
-        return None
-    return moment
 
 
 def unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:

@@ -20,7 +20,7 @@ import zlib
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from newsflow.feedentries import EARLIEST_PLAUSIBLE_DATE, FUTURE_TOLERANCE
+from newsflow.datechecks import AHEAD, EARLIEST
 
 # A gzip body that the HTTP layer did not decode is unpacked up to the fetch cap.
 MAX_GUNZIPPED_BYTES = 10_000_000
@@ -160,7 +160,7 @@ def keep_newest_items(utf8: bytes, limit: int) -> bytes:
     spans = _item_spans(utf8, starts)
     if spans is None or len(spans) <= 2 * limit:
         return utf8
-    bounds = (EARLIEST_PLAUSIBLE_DATE.timestamp(), (datetime.now(UTC) + FUTURE_TOLERANCE).timestamp())
+    bounds = (EARLIEST.timestamp(), (datetime.now(UTC) + AHEAD).timestamp())
     times = [_item_time(utf8, start, end, bounds) for start, end in spans]
     ranked = sorted(range(len(spans)), key=lambda i: (0, -t, i) if (t := times[i]) is not None else (1, 0.0, i))
     items = b"".join(utf8[slice(*spans[i])] for i in sorted(ranked[: 2 * limit]))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.config import load_config
+from newsflow.config import Config, load_config
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.test_readers import no_duplicates, rows, serve_stories
@@ -27,16 +27,25 @@ REPO = Path(__file__).resolve().parents[2]
 LIMIT = 150_000  # bytes: the WAL fills up after a batch or two of this run's articles
 
 
-def test_a_disk_full_mid_run_is_one_line_exit_3_and_the_next_run_loses_nothing(
-    tmp_path: Path, server: LocalServer
-) -> None:
+def run_out_of_disk(tmp_path: Path, server: LocalServer, child_args: list[str],
+                    env: dict[str, str] | None = None) -> tuple[Config, subprocess.CompletedProcess[str]]:
+    """A run that stored 5 stories, then a child `newsflow` (`child_args`) whose warehouse writes
+    fail past LIMIT bytes while the feed offers 60."""
     config_path = write_config(tmp_path, server.base_url, {"courier": "/feed.xml"}, extract={"batch_size": 10})
     config = load_config(config_path)
     serve_stories(server, range(5))
     asyncio.run(run_ingest(config, "before"))
     serve_stories(server, range(60))
-    full = subprocess.run([sys.executable, "-m", "tests.hostile.fsize_child", str(LIMIT), "run", "--config",
-                           str(config_path)], capture_output=True, text=True, cwd=REPO, timeout=150)
+    full = subprocess.run([sys.executable, "-m", "tests.hostile.fsize_child", str(LIMIT), *child_args,
+                           "--config", str(config_path)], capture_output=True, text=True, cwd=REPO, timeout=150,
+                          env=env)
+    return config, full
+
+
+def test_a_disk_full_mid_run_is_one_line_exit_3_and_the_next_run_loses_nothing(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    config, full = run_out_of_disk(tmp_path, server, ["run"])
     assert full.returncode == 3, full.stderr
     assert "Traceback" not in full.stderr and "Warning" not in full.stderr, full.stderr
     last = full.stderr.strip().splitlines()[-1]

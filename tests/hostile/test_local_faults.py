@@ -18,12 +18,12 @@ from newsflow.runner import run_ingest
 from newsflow.spool import spool_dir_for
 from tests.conftest import write_config
 from tests.hostile.subprocesses import child_env
+from tests.hostile.test_disk_full import run_out_of_disk
 from tests.hostile.test_readers import holding, no_duplicates, rows, serve_stories
 from tests.localserver import LocalServer, Page
 
 pytestmark = pytest.mark.timeout(180)
 REPO = Path(__file__).resolve().parents[2]
-WAREHOUSE_LIMIT = 150_000  # bytes: the WAL fills up after a batch or two (as in test_disk_full.py)
 SPOOL_LIMIT = 3000  # bytes: the run row fits in a spool file, the poll of 27 new entries does not
 
 
@@ -111,14 +111,7 @@ def test_a_disk_full_mid_run_through_the_flow_prints_one_line_not_prefects_trace
 ) -> None:
     """The real `newsflow run`, a Prefect flow run: before, Prefect's console handler (at WARNING)
     printed the flow's crash with its whole traceback above newsflow's own line."""
-    config_path = write_config(tmp_path, server.base_url, {"courier": "/feed.xml"}, extract={"batch_size": 10})
-    config = load_config(config_path)
-    serve_stories(server, range(5))
-    asyncio.run(run_ingest(config, "before"))
-    serve_stories(server, range(60))
-    full = subprocess.run([sys.executable, "-m", "tests.hostile.fsize_child", str(WAREHOUSE_LIMIT), "--flow", "run",
-                           "--quiet", "--config", str(config_path)], capture_output=True, text=True, cwd=REPO,
-                          timeout=150, env=child_env(prefect_api))
+    config, full = run_out_of_disk(tmp_path, server, ["--flow", "run", "--quiet"], env=child_env(prefect_api))
     assert full.returncode == 3, full.stderr
     [line] = full.stderr.splitlines()
     assert line.startswith(f"newsflow: cannot write {config.warehouse_path}: ") and "disk full" in line
