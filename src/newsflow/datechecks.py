@@ -25,7 +25,13 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 AHEAD = timedelta(days=1)
 """A date up to this far past the moment of extraction is still plausible (time zones, clocks)."""
 _ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
-_URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=/|$|[^\d])")
+# /2022/05/02/, /2022-05-02-slug, /2024-03/15/ (Xinhua), /2024/0315/ (People's Daily), /20240315/,
+# t20240315_123.html, -20240315.html, ?date=2024-03-15
+_URL_DAY = re.compile(
+    r"(?:/|\bdate=)((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=/|$|[^\d])"
+    r"|/((?:19|20)\d{2})/(\d{2})(\d{2})/"
+    r"|(?:/|\bt|[-_])((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)"
+)
 
 
 def plausible(moment: datetime | None, now: datetime | None = None) -> TypeGuard[datetime]:
@@ -45,14 +51,14 @@ def article_first(typed_values: Iterable[tuple[str, str]]) -> list[str]:
 
 
 def url_day(url: str | None) -> date | None:
-    """The day a `/2022/05/02/` path names, if any."""
-    match = _URL_DAY.search(url or "")
-    if match is None:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+    """The day a URL names (`/2022/05/02/`, `/20240315/`, `t20240315_1.html` …), if any."""
+    for match in _URL_DAY.finditer(url or ""):
+        year, month, day = (int(part) for part in match.groups() if part is not None)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return None
 
 
 def agreed_day(days: Iterable[date | None], against: date) -> date | None:

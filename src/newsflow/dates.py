@@ -53,7 +53,7 @@ from newsflow.datechecks import agreed_day, article_first, plausible, url_day
 from newsflow.headline_date import byline_time, headline_date, numeric_date, printed_time, update_bound
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.localtime import publisher_zone
-from newsflow.pagedates import caption_days, payload_published
+from newsflow.pagedates import attribute_published, caption_days, payload_published
 
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
@@ -72,6 +72,9 @@ _PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|
 # zdf:modificationDate, lastmod …
 _MODIFIED_META = re.compile(r"modifi|(?:^|[:._-])updated?(?:[-_:.]?(?:time|date|at))?$|last-?mod")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\D{0,40}?((?:19|20)\d{2})(?:\s*[-\u2013]\s*((?:19|20)\d{2}))?", re.IGNORECASE
+)
 
 
 def parse_local(value: str | None) -> datetime | None:
@@ -143,13 +146,38 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     sources = _source_dates(tree, zone, url)
     if not plausible(parse_local(htmldate_value)) or _from_caption(htmldate_value, tree, sources):
         htmldate_value = None
-    chosen = _chosen_date(htmldate_value, tree, zone)
-    if chosen is None:  # nothing in the markup: the state a script front end carries, if any
-        chosen = parse_local(payload_published(tree))
+    guess = parse_local(htmldate_value) if _copyright_year(htmldate_value, tree, sources) else None
+    chosen = _chosen_date(None if guess is not None else htmldate_value, tree, zone)
+    if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
+        chosen = _last_resort(tree, url) or guess
     if not plausible(chosen):
         return None
     chosen = _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
     return _in_printed_offset(_cross_checked(chosen, tree, sources), tree)
+
+
+def _copyright_year(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
+    """Whether htmldate's answer is the copyright line's year: a bare 1 January that no source
+    states, of a year the page's copyright notice names ("© 2024" is 2024-01-01, htmldate's last
+    resort). Any other date the page gives comes first (sixth pass)."""
+    value = (htmldate_value or "").strip()
+    if not _BARE_DAY.match(value) or value[5:10] != "01-01":
+        return False
+    if any(moment.date() == date.fromisoformat(value[:10]) for _, moment in sources):
+        return False
+    notices = _COPYRIGHT.findall(" ".join(str(tree.xpath("string(//body)")).split()))
+    return value[:4] in {year for notice in notices for year in notice}
+
+
+def _last_resort(tree: Any, url: str | None) -> datetime | None:
+    """A date for a page that states none in its markup: the state a script front end carries, else
+    the URL's day (`/20240315/` forms htmldate does not read), else a Unix timestamp in a data
+    attribute named for the publication."""
+    payload = parse_local(payload_published(tree))
+    if plausible(payload):
+        return payload
+    day = url_day(url)
+    return _as_datetime(day) if day is not None else attribute_published(tree)
 
 
 def _from_caption(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:

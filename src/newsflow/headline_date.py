@@ -35,6 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from newsflow.text import token_f1
+from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, slash_order
 
 TEXTS_AFTER_HEADLINE = 12
 """How many non-empty text nodes after the headline are read: the byline block, not the story."""
@@ -58,11 +59,12 @@ _PUBLISHED = re.compile(
 )
 _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h]([0-5]\d)(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-_ASCII_DIGITS = {zero + digit: ord("0") + digit for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xFF10) for digit in range(10)}
-"""Arabic-Indic, Persian, Devanagari, Bengali and fullwidth digits as ASCII ones."""
+_ASCII_DIGITS = {zero + digit: ord("0") + digit
+                 for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10) for digit in range(10)}
+"""Arabic-Indic, Persian, Devanagari, Bengali, Thai and fullwidth digits as ASCII ones."""
 _AS_OF = re.compile(r"\bstand\b|\bas of\b", re.IGNORECASE)
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年년]\s*(\d{1,2})\s*[-/.月월]\s*(\d{1,2})(?!\d)")
-_DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20|25)\d{2})(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 _MONTH_NAMES = (
     "january jan januar janvier enero janeiro gennaio",
@@ -90,10 +92,16 @@ _MORE_MONTH_NAMES = (
 )
 _MONTHS = {name.replace("_", " "): index % 12 + 1
            for index, names in enumerate(_MONTH_NAMES + _MORE_MONTH_NAMES) for name in names.split()}
+_MONTHS.update(WORLD_MONTHS)  # Hindi, Greek, Hebrew, Ukrainian, Hungarian … and short forms (newsflow.worlddates)
 _NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
-_NAMED_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_NAME})\.?,?\s+(?:de\s+)?((?:19|20)\d{{2}})\b", re.IGNORECASE)
-_SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?!\d)")
+_ORDINAL = r"(?:st|nd|rd|th|er|º|°)?"  # "March 15th, 2024", "1er mars 2024", "1º de marzo de 2024"
+_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL},?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
+_NAMED_DMY = re.compile(
+    rf"\b(\d{{1,2}}){_ORDINAL}\.?\s+(?:de\s+|of\s+)?({_NAME})\.?,?\s+(?:de\s+)?((?:19|20)\d{{2}})\b", re.IGNORECASE
+)
+# Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
+_NAMED_YMD = re.compile(rf"\b((?:19|20)\d{{2}})\.?\s+(?:m\.\s+)?({_NAME})\s+(\d{{1,2}})\b", re.IGNORECASE)
+_SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20|25)\d{2})(?!\d)")
 _FOLLOWING_TEXTS = (
     f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
     f"[position() <= {TEXTS_AFTER_HEADLINE}]"
@@ -103,8 +111,9 @@ _FOLLOWING_TEXTS = (
 def headline_date(tree: Any, near: date | None = None) -> date | None:
     """The first date in the few texts after the page's headline that no update cue precedes; a
     yearless CJK month and day counts when `near` gives its year."""
+    order = _page_order(tree)
     for line in _byline_lines(tree):
-        found = _first_date(line, near, named=True)
+        found = _first_date(line, near, named=True, order=order)
         if found is not None and not _is_update(line, found[0]):
             return found[1]
     return None
@@ -123,8 +132,9 @@ def printed_time(tree: Any) -> datetime | None:
     """The publication date under the headline with the time printed after it on the same line
     ("5 de mayo de 2022 - 21:00", "30 August 2023 • 4:45pm", "19.2.2020 16:20"), as a naive
     local datetime: what the page's readers see."""
+    order = _page_order(tree)
     for line in _byline_lines(tree):
-        found = _first_date(line, named=True)
+        found = _first_date(line, named=True, order=order)
         if found is None or _is_update(line, found[0]):
             continue
         clock = _CLOCK.search(line, found[0])
@@ -143,9 +153,9 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
     ("Aktualisiert: 11.04.2020", "Stand: 28.04.2020 18:00 Uhr", `<time datetime>` after "Updated"):
     the story was published on that day or before. Only an update says that an earlier version
     was published; "Stand" is the only date many pages show, and readers take it for the date."""
-    stamps, previous = [], ""
+    stamps, previous, order = [], "", _page_order(tree)
     for line in _byline_lines(tree):
-        found = _first_date(line, named=True)
+        found = _first_date(line, named=True, order=order)
         if found is None:
             previous = line  # a cue may stand alone before the date: "<span>Stand:</span> 28.04.2020"
             continue
@@ -233,8 +243,28 @@ def numeric_date(text: str) -> date | None:
     return found[1] if found else None
 
 
+_last_order: tuple[weakref.ref[Any], str | None] | None = None
+
+
+def _page_order(tree: Any) -> str | None:
+    """The order of day and month in the page's slashed dates (`newsflow.worlddates.slash_order`),
+    looked up only when a byline text has an ambiguous one ("03/04/2024"), once per page."""
+    global _last_order
+    if _last_order is not None and _last_order[0]() is tree:
+        return _last_order[1]
+    lines = [line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if "/" in line]
+    ambiguous = any(int(m[1]) <= 12 and int(m[2]) <= 12 for line in lines for m in _SLASHED.finditer(line))
+    order = slash_order(tree) if ambiguous else None
+    _last_order = (weakref.ref(tree), order)
+    return order
+
+
 @lru_cache(maxsize=512)  # the rules read the same byline texts several times per page
-def _first_date(text: str, near: date | None = None, named: bool = False) -> tuple[int, date] | None:
+def _first_date(
+    text: str, near: date | None = None, named: bool = False, order: str | None = None
+) -> tuple[int, date] | None:
+    """The first date in `text`: (its position, the day). A slashed date whose day and month could
+    be swapped is read only in a known `order` ("dmy" or "mdy")."""
     if _DIGIT.search(text) is None:  # every form has digits: most byline texts are names and words
         return None
     text = text.translate(_ASCII_DIGITS)  # "٢٠٢٣", "２０２３年" (one character each: positions stay)
@@ -242,18 +272,20 @@ def _first_date(text: str, near: date | None = None, named: bool = False) -> tup
     if named:
         candidates += [(m.start(), int(m[3]), _MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
         candidates += [(m.start(), int(m[3]), _MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY.finditer(text)]
+        candidates += [(m.start(), int(m[1]), _MONTHS[m[2].lower()], int(m[3])) for m in _NAMED_YMD.finditer(text)]
+        candidates += calendar_dates(text)
     if near is not None:
         candidates += [(m.start(), _closest_year(int(m[1]), int(m[2]), near), int(m[1]), int(m[2]))
                        for m in _MONTH_DAY.finditer(text)]
     for match in _YMD.finditer(text):
         candidates.append((match.start(), int(match[1]), int(match[2]), int(match[3])))
     for match in _DMY.finditer(text):
-        candidates.append((match.start(), int(match[3]), int(match[2]), int(match[1])))
+        candidates.append((match.start(), gregorian_year(int(match[3])), int(match[2]), int(match[1])))
     for match in _SLASHED.finditer(text):
         first, second = int(match[1]), int(match[2])
-        if first > 12 or second > 12:
-            day, month = (first, second) if first > 12 else (second, first)
-            candidates.append((match.start(), int(match[3]), month, day))
+        if first > 12 or second > 12 or order is not None:
+            day, month = (first, second) if first > 12 or (second <= 12 and order == "dmy") else (second, first)
+            candidates.append((match.start(), gregorian_year(int(match[3])), month, day))
     for position, year, month, day in sorted(candidates):
         try:
             return position, date(year, month, day)

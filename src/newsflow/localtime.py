@@ -9,7 +9,11 @@ mainland), so the zone is never a guess between several: no .us, .ca, .au, .ru, 
 
 The region of the declared language (`<html lang="es-ES">`, `og:locale` "es_ES") is not used: it
 is a CMS default as often as not (a Colombian and a Paraguayan paper both declare es_ES, which
-would date their evening stories on the next day in Madrid).
+would date their evening stories on the next day in Madrid). The declared language itself is
+used when no country-code domain names a zone and the language is written (as a news language) in
+one zone's offsets only (`LANGUAGE_ZONES`): a Japanese, Korean, Thai or Vietnamese page on a .com
+is dated in Tokyo, Seoul, Bangkok or Hanoi; German, Dutch, Italian, Polish … in Central Europe. No
+Arabic, English, French, Spanish, Portuguese, Russian, Bengali or Urdu: they are written in many.
 Pure: the standard library's `zoneinfo`, and an lxml tree walked by its methods only.
 """
 
@@ -49,16 +53,42 @@ COUNTRY_ZONES = {
 }
 
 
+LANGUAGE_ZONES = {
+    "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "th": "Asia/Bangkok", "vi": "Asia/Ho_Chi_Minh", "zh": "Asia/Shanghai",
+    "id": "Asia/Jakarta", "ms": "Asia/Kuala_Lumpur", "hi": "Asia/Kolkata", "mr": "Asia/Kolkata",
+    "gu": "Asia/Kolkata", "te": "Asia/Kolkata", "kn": "Asia/Kolkata", "ml": "Asia/Kolkata", "ta": "Asia/Kolkata",
+    "ne": "Asia/Kathmandu", "si": "Asia/Colombo", "fa": "Asia/Tehran", "he": "Asia/Jerusalem", "tr": "Europe/Istanbul",
+    "ka": "Asia/Tbilisi", "hy": "Asia/Yerevan", "az": "Asia/Baku", "uk": "Europe/Kyiv", "el": "Europe/Athens",
+    "bg": "Europe/Sofia", "ro": "Europe/Bucharest", "fi": "Europe/Helsinki", "et": "Europe/Tallinn",
+    "lv": "Europe/Riga", "lt": "Europe/Vilnius", "pl": "Europe/Warsaw", "cs": "Europe/Prague",
+    "sk": "Europe/Bratislava", "hu": "Europe/Budapest", "sl": "Europe/Ljubljana", "hr": "Europe/Zagreb",
+    "sr": "Europe/Belgrade", "bs": "Europe/Sarajevo", "mk": "Europe/Skopje", "sq": "Europe/Tirane",
+    "de": "Europe/Berlin", "nl": "Europe/Amsterdam", "it": "Europe/Rome", "da": "Europe/Copenhagen",
+    "no": "Europe/Oslo", "nb": "Europe/Oslo", "nn": "Europe/Oslo", "sv": "Europe/Stockholm", "is": "Atlantic/Reykjavik",
+}
+"""Languages whose news is dated in one zone's offsets (ta: India and Sri Lanka, +05:30; zh: China, Taiwan,
+Hong Kong, Singapore, +08:00; de: Germany, Austria, Switzerland). Used only for a generic domain (.com,
+.net, .org …): a country-code domain that names no single zone (.ca, .us, .ru …) gives none."""
+
+
 def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
-    """The zone of the country the page's URL (or its canonical URL) names, when it has one zone."""
-    for country in _url_countries(url, tree):
-        name = COUNTRY_ZONES.get(country)
-        if name is not None:
-            try:
-                return ZoneInfo(name)
-            except ZoneInfoNotFoundError:  # no tz database on this machine: no local day
-                return None
-    return None
+    """The zone of the country the page's URL (or its canonical URL) names, when it has one zone;
+    else the zone of the page's declared language, when it is written in one (`LANGUAGE_ZONES`)."""
+    countries = _url_countries(url, tree)
+    name = next((COUNTRY_ZONES[country] for country in countries if country in COUNTRY_ZONES), None)
+    if name is None and not any(len(country) == 2 for country in countries):
+        name = LANGUAGE_ZONES.get(_language(tree))
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:  # no tz database on this machine: no local day
+        return None
+
+
+def _language(tree: Any) -> str:
+    declared = str(tree.get("lang") or tree.get("xml:lang") or "").strip().lower()
+    return declared.replace("_", "-").split("-", 1)[0]
 
 
 def _url_countries(url: str | None, tree: Any) -> list[str]:

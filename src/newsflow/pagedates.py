@@ -6,7 +6,9 @@ story nowhere in the markup, that can be a photo caption's ("Archivbild vom 24. 
 `caption_days` gives the days the page's captions name, so such an answer can be recognised.
 `payload_published` reads a publication time from inline scripts (not JSON-LD): the first
 `"datePublished"`, `"publishedAt"`, `"publishDate"`, `"firstPublished"` … key with an ISO 8601
-value, the way front ends serialise their article object.
+value, the way front ends serialise their article object. `attribute_published` reads a Unix
+timestamp that markup carries in a data attribute named for the publication
+(`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too).
 
 Pure: an lxml tree walked by its methods, and the standard library.
 """
@@ -14,7 +16,7 @@ Pure: an lxml tree walked by its methods, and the standard library.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from newsflow.headline_date import caption_date
@@ -40,6 +42,25 @@ def caption_days(tree: Any) -> set[date]:
         if (day := caption_date(text)) is not None:
             days.add(day)
     return days
+
+
+_TIMESTAMP_ATTRIBUTES = (
+    "//@*[starts-with(name(), 'data-')][string-length(normalize-space()) = 10 or string-length(normalize-space()) = 13]"
+)
+_PUBLISHED_ATTRIBUTE = re.compile(
+    r"^data-(?:[a-z]+-)?(?:publish|pub-?(?:date|time)|pubtime|created|utime|first-?publish|posted)", re.IGNORECASE
+)
+
+
+def attribute_published(tree: Any) -> datetime | None:
+    """The first Unix timestamp (seconds or milliseconds) in a data attribute named for the
+    publication, as a UTC datetime."""
+    for value in tree.xpath(_TIMESTAMP_ATTRIBUTES):
+        text = str(value).strip()
+        if text.isascii() and text.isdigit() and _PUBLISHED_ATTRIBUTE.match(str(value.attrname)):
+            seconds = int(text) / (1000 if len(text) == 13 else 1)
+            return datetime.fromtimestamp(seconds, UTC)
+    return None
 
 
 def payload_published(tree: Any) -> str | None:

@@ -1,0 +1,170 @@
+"""Dates as the world writes them (sixth pass, docs/extraction.md): other calendars' years, more
+languages' month names, and which of day and month a slashed date gives first.
+
+- **Calendars**: a Thai Buddhist-era year ("15 มี.ค. 2567", "15 มีนาคม 67": 2024), a Japanese era
+  year ("令和6年3月15日", "平成31年4月30日", "令和元年5月1日"), a Taiwanese Minguo year ("民國113年3月15日",
+  "113年3月15日"), a Persian solar (Jalali) date ("۲۵ اسفند ۱۴۰۲", "1402/12/25": 15 March 2024), and a
+  Vietnamese "ngày 15 tháng 3 năm 2024". A four-digit year from 2533 to 2600 in any numeric date is
+  a Buddhist-era one (no news is dated in the Gregorian 26th century).
+- **Month names** (`WORLD_MONTHS`, read by `newsflow.headline_date` with its own): Hindi, Bengali,
+  Urdu, Greek, Hebrew, Ukrainian, Romanian, Hungarian, Serbian and Slovene, Malay, Filipino,
+  Swahili, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set").
+- **Slash order** (`slash_order`): "03/04/2024" is the 3rd of April in most of the world and March
+  4th in the United States. The page's own unambiguous slashed dates decide ("12/25/2023" anywhere
+  in it: month first); else its language and country: any language other than English writes the
+  day first, English the day first unless the page declares `en-US` (or `en-PH`) and its domain
+  names no day-first country; a plain `en` on a .com decides nothing.
+
+Pure: the standard library, and an lxml tree walked by its methods only.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+BUDDHIST_ERA = 543
+"""Thai years count from 543 BC: 2567 BE is 2024."""
+ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
+"""A Japanese era's year 1 is the Gregorian year after this (令和元年 = 2019)."""
+MINGUO = 1911
+"""Taiwan's Minguo year 1 is 1912."""
+
+_THAI_MONTHS = (
+    "มกราคม ม.ค.", "กุมภาพันธ์ ก.พ.", "มีนาคม มี.ค.", "เมษายน เม.ย.", "พฤษภาคม พ.ค.", "มิถุนายน มิ.ย.",
+    "กรกฎาคม ก.ค.", "สิงหาคม ส.ค.", "กันยายน ก.ย.", "ตุลาคม ต.ค.", "พฤศจิกายน พ.ย.", "ธันวาคม ธ.ค.",
+)
+_JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+_WORLD_MONTH_NAMES = (
+    # Hindi, Bengali, Urdu, Greek (genitive), Hebrew, Ukrainian, Romanian, Hungarian, Serbian, Slovene,
+    # Malay, Filipino, Swahili, Catalan, then short forms (German, Dutch, Indonesian, French, Spanish,
+    # Portuguese, Italian, Turkish)
+    "जनवरी জানুয়ারি جنوری ιανουαρίου בינואר ינואר січня ianuarie január januar januarja enero "
+    "gener janv janv. ene gen oca",
+    "फ़रवरी फरवरी ফেব্রুয়ারি فروری φεβρουαρίου בפברואר פברואר лютого februarie február februar februarja "
+    "pebrero febrer févr fevr fev feb. şub",
+    "मार्च মার্চ مارچ μαρτίου במרץ מרץ березня martie március mart marec marca mac marso machi març",
+    "अप्रैल अप्रेल এপ্রিল اپریل απριλίου באפריל אפריל квітня aprilie április aprila abril aprili avr abr nis",
+    "मई মে مئی μαΐου במאי מאי травня mai május maj maja mei mayo maig mag",
+    "जून জুন جون ιουνίου ביוני יוני червня iunie június jun junija hunyo juny giu haz",
+    "जुलाई জুলাই جولائی ιουλίου ביולי יולי липня iulie július jul julija julai hulyo juliol juil lug tem",
+    "अगस्त আগস্ট اگست αυγούστου באוגוסט אוגוסט серпня august augusztus avgust avgusta ogos agosto agosti agost "
+    "agu agt ags ağu",
+    "सितंबर सितम्बर সেপ্টেম্বর ستمبر σεπτεμβρίου בספטמבר ספטמבר вересня septembrie szeptember septembar "
+    "septembra setyembre septemba setembre set eyl",
+    "अक्टूबर अक्तूबर অক্টোবর اکتوبر οκτωβρίου באוקטובר אוקטובר жовтня octombrie október oktobar oktobra "
+    "oktubre oktoba octubre okt ott eki",
+    "नवंबर नवम्बर নভেম্বর نومبر νοεμβρίου בנובמבר נובמבר листопада noiembrie novembar novembra nobyembre "
+    "novemba kas",
+    "दिसंबर दिसम्बर ডিসেম্বর دسمبر δεκεμβρίου בדצמבר דצמבר грудня decembrie decembar decembra disember "
+    "disyembre desemba desembre dez des déc dic ara",
+)
+WORLD_MONTHS = {name: index + 1 for index, names in enumerate(_WORLD_MONTH_NAMES) for name in names.split()}
+"""Month names and short forms in more languages, lowercased, for `newsflow.headline_date`."""
+
+_THAI = {name: index + 1 for index, names in enumerate(_THAI_MONTHS) for name in names.split()}
+_THAI_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(" + "|".join(re.escape(name) for name in sorted(_THAI, key=len, reverse=True)) + r")\s*"
+    r"(?:พ\.ศ\.\s*)?(\d{4}|\d{2})(?!\d)"
+)
+_ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_MINGUO_DATE = re.compile(r"(民國|民国)?(?<!\d)(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(_JALALI_MONTHS) + r")\s+(1[34]\d{2})(?!\d)")
+_JALALI_NUMERIC = re.compile(r"(?<![\d/])(1[34]\d{2})[/-](\d{1,2})[/-](\d{1,2})(?![\d/])")
+_VIETNAMESE = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm|,)?\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
+_SLASHED_ANY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
+_MONTH_FIRST = {"us", "ph", "fm", "pw", "mh"}
+_DAY_FIRST_COUNTRIES = {
+    "uk", "gb", "ie", "in", "pk", "bd", "lk", "np", "au", "nz", "za", "ng", "gh", "ke", "ug", "tz", "zw", "zm",
+    "sg", "my", "hk", "mt", "cy", "jm", "tt", "bw", "na", "mw", "rw", "et", "eg", "ae", "qa", "sa", "om", "kw",
+}
+
+
+def calendar_dates(text: str) -> list[tuple[int, int, int, int]]:
+    """(position, year, month, day) of each date in another calendar, or in Vietnamese, in `text`
+    (ASCII digits)."""
+    found = [(m.start(), _buddhist(int(m[3])), _THAI[m[2]], int(m[1])) for m in _THAI_DATE.finditer(text)]
+    found += [(m.start(), ERAS[m[1]] + (1 if m[2] == "元" else int(m[2])), int(m[3]), int(m[4]))
+              for m in _ERA_DATE.finditer(text)]
+    found += [(m.start(), MINGUO + int(m[2]), int(m[3]), int(m[4]))  # three digits, or two after 民國
+              for m in _MINGUO_DATE.finditer(text) if 79 <= int(m[2]) <= 150 and (m[1] or len(m[2]) == 3)]
+    found += [(m.start(), int(m[3]), int(m[2]), int(m[1])) for m in _VIETNAMESE.finditer(text)]
+    jalali = [(m.start(), int(m[3]), _JALALI_MONTHS.index(m[2]) + 1, int(m[1])) for m in _JALALI_NAMED.finditer(text)]
+    jalali += [(m.start(), int(m[1]), int(m[2]), int(m[3])) for m in _JALALI_NUMERIC.finditer(text)]
+    for position, year, month, day in jalali:
+        gregorian = jalali_to_gregorian(year, month, day)
+        if gregorian is not None:
+            found.append((position, gregorian.year, gregorian.month, gregorian.day))
+    return found
+
+
+def _buddhist(year: int) -> int:
+    """A Thai year as a Gregorian one: 2567 -> 2024, a two-digit 67 -> 2024."""
+    return (2500 + year if year < 100 else year) - BUDDHIST_ERA
+
+
+def gregorian_year(year: int) -> int:
+    """A four-digit year in a numeric date, with a Buddhist-era one (2533 to 2600) made Gregorian."""
+    return year - BUDDHIST_ERA if 2533 <= year <= 2600 else year
+
+
+def jalali_to_gregorian(year: int, month: int, day: int) -> date | None:
+    """A Persian solar (Jalali) date as a Gregorian one; None when it is no date. Farvardin to
+    Shahrivar have 31 days, Mehr to Bahman 30, Esfand 29 (30 in a leap year, by the 33-year cycle
+    of the arithmetic calendar, which matches the astronomical one from 1178 to 1633 AP)."""
+    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
+        return None
+    if month == 12 and day == 30 and not _jalali_leap(year):
+        return None
+    days_before = (month - 1) * 31 if month <= 7 else 186 + (month - 7) * 30
+    nowruz_1403 = date(2024, 3, 20).toordinal()  # 1 Farvardin 1403
+    years = range(year, 1403) if year < 1403 else range(1403, year)
+    shift = sum(366 if _jalali_leap(y) else 365 for y in years)
+    ordinal = nowruz_1403 + (shift if year >= 1403 else -shift) + days_before + day - 1
+    return date.fromordinal(ordinal)
+
+
+def _jalali_leap(year: int) -> bool:
+    return (year * 8 + 29) % 33 < 8
+
+
+def slash_order(tree: Any, url: str | None = None) -> str | None:
+    """"dmy" or "mdy": the order a page writes day and month in "03/04/2024" (module docstring)."""
+    seen = {"dmy": 0, "mdy": 0}
+    for text in tree.xpath("//body//text()[contains(., '/')][not(ancestor::script)][not(ancestor::style)]")[:400]:
+        for match in _SLASHED_ANY.finditer(str(text)):
+            first, second = int(match[1]), int(match[2])
+            if first > 12 >= second:
+                seen["dmy"] += 1
+            elif second > 12 >= first:
+                seen["mdy"] += 1
+    if seen["dmy"] != seen["mdy"]:
+        return "dmy" if seen["dmy"] > seen["mdy"] else "mdy"
+    return _declared_order(tree, url)
+
+
+def _declared_order(tree: Any, url: str | None) -> str | None:
+    declared = str(tree.get("lang") or tree.get("xml:lang") or "").strip().lower().replace("_", "-")
+    language, _, region = declared.partition("-")
+    if not language or language in ("zh", "ja", "ko", "hu", "lt", "fa", "sv", "mn"):
+        return None  # no language, or one that writes the year first
+    if language != "en":
+        return "mdy" if language in ("fil", "tl") else "dmy"
+    country = _country(url, tree)
+    if country in _DAY_FIRST_COUNTRIES or region in _DAY_FIRST_COUNTRIES:
+        return "dmy"
+    return "mdy" if region in _MONTH_FIRST or country in _MONTH_FIRST else None
+
+
+def _country(url: str | None, tree: Any) -> str:
+    urls = [url or ""] + [link.get("href") or "" for link in tree.iterfind(".//link") if link.get("rel") == "canonical"]
+    for candidate in urls:
+        try:
+            host = urlsplit(candidate.strip()).hostname or ""
+        except ValueError:
+            continue
+        if "." in host:
+            return host.rsplit(".", 1)[1]
+    return ""
