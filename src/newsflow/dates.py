@@ -71,6 +71,7 @@ _PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|
 # article:modified_time, og:updated_time, datemodified, last-modified, dc.date.modified, parsely-updated-time,
 # zdf:modificationDate, lastmod …
 _MODIFIED_META = re.compile(r"modifi|(?:^|[:._-])updated?(?:[-_:.]?(?:time|date|at))?$|last-?mod")
+_EXPLICIT_UTC = re.compile(r"(?:Z|[+-]00:?00|GMT|UTC|UT)$", re.IGNORECASE)
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\D{0,40}?((?:19|20)\d{2})(?:\s*[-\u2013]\s*((?:19|20)\d{2}))?", re.IGNORECASE
@@ -93,6 +94,19 @@ def parse_local(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+_WALL_CLOCK = timezone(timedelta(0), "wall clock")
+"""The zone of a page time written without an offset ("2022-5-5 22:17:36", a byline's "10:30"): the
+publisher's clock, counted as UTC (offset 0) until the publisher's zone is known, then read in it."""
+
+
+def _parse_page(value: str | None) -> datetime | None:
+    """`parse_local`, with a time written without an offset in `_WALL_CLOCK`."""
+    parsed = parse_local(value)
+    if parsed is None or parsed.tzinfo is not UTC or _EXPLICIT_UTC.search((value or "").strip()):
+        return parsed
+    return parsed.replace(tzinfo=_WALL_CLOCK)
+
+
 def parse_datetime(value: str | None) -> datetime | None:
     """ISO 8601 (with "Z") or RFC 2822 as a UTC-aware datetime; None when it is neither."""
     parsed = parse_local(value)
@@ -107,12 +121,12 @@ def publication_day(published: datetime | None) -> date | None:
 def _first_parsed(values: list[str], loose: bool = False) -> tuple[str, datetime] | None:
     """The first value that parses; with `loose`, also the day of an unambiguous numeric date in
     another format ("27.04.2020 18:50" -> 2020-04-27, as a bare day)."""
-    parse = _parse_loose if loose else parse_local
+    parse = _parse_loose if loose else _parse_page
     return next(((value, parsed) for value in values if plausible(parsed := parse(value))), None)
 
 
 def _parse_loose(value: str) -> datetime | None:
-    parsed = parse_local(value)
+    parsed = _parse_page(value)
     day = numeric_date(value) if parsed is None else None
     return parsed if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
 
@@ -144,16 +158,17 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     """
     zone = publisher_zone(url, tree)
     sources = _source_dates(tree, zone, url)
-    if not plausible(parse_local(htmldate_value)) or _from_caption(htmldate_value, tree, sources):
+    if not plausible(_parse_page(htmldate_value)) or _from_caption(htmldate_value, tree, sources):
         htmldate_value = None
-    guess = parse_local(htmldate_value) if _copyright_year(htmldate_value, tree, sources) else None
+    guess = _parse_page(htmldate_value) if _copyright_year(htmldate_value, tree, sources) else None
     chosen = _chosen_date(None if guess is not None else htmldate_value, tree, zone)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
         chosen = _last_resort(tree, url) or guess
     if not plausible(chosen):
         return None
     chosen = _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
-    return _in_printed_offset(_cross_checked(chosen, tree, sources), tree)
+    chosen = _in_printed_offset(_cross_checked(chosen, tree, sources), tree)
+    return chosen.replace(tzinfo=UTC) if chosen.tzinfo is _WALL_CLOCK else chosen
 
 
 def _copyright_year(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
@@ -173,7 +188,7 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
     """A date for a page that states none in its markup: the state a script front end carries, else
     the URL's day (`/20240315/` forms htmldate does not read), else a Unix timestamp in a data
     attribute named for the publication."""
-    payload = parse_local(payload_published(tree))
+    payload = _parse_page(payload_published(tree))
     if plausible(payload):
         return payload
     day = url_day(url)
@@ -209,7 +224,7 @@ def _in_zone(moment: datetime, zone: ZoneInfo | None) -> datetime:
     midnight UTC, stays a day: it names no instant to convert)."""
     if zone is None or moment.utcoffset() or _is_bare(moment):
         return moment
-    return moment.astimezone(zone)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is _WALL_CLOCK else moment.astimezone(zone)
 
 
 def _is_bare(moment: datetime) -> bool:
@@ -217,7 +232,7 @@ def _is_bare(moment: datetime) -> bool:
 
 
 def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None) -> datetime | None:
-    found = parse_local(htmldate_value)
+    found = _parse_page(htmldate_value)
     first = _declared_published(tree)
     if first is None:
         return _headline_checked(found, htmldate_value, tree)
@@ -274,7 +289,7 @@ def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tup
     """One date from each independent source, in the publisher's day: JSON-LD `datePublished`, a
     published-time meta, the byline under the headline (its `<time datetime>`, else its printed
     date), the URL; each with its source's name."""
-    printed_byline = parse_local(byline_time(tree))
+    printed_byline = _parse_page(byline_time(tree))
     printed_day = headline_date(tree) if printed_byline is None else None
     found = [("ld", _first_parsed(_json_ld_published_strings(tree))),
              ("meta", _first_parsed(_published_metas(tree), loose=True))]
@@ -306,7 +321,7 @@ def _byline_checked(found: datetime, tree: Any) -> datetime:
     `datePublished` (the caller checked) and no published-time meta dates the page."""
     if _published_metas(tree):
         return found
-    byline = parse_local(byline_time(tree))
+    byline = _parse_page(byline_time(tree))
     return byline if plausible(byline) and byline.date() != found.date() else found
 
 
