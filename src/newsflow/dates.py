@@ -341,14 +341,17 @@ def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
     """A UTC time given back in the offset the page writes the same instant with, when it does.
 
     htmldate reports some times in UTC ("+0000") that the page gives as "12:20:00+11:00"; the
-    publisher's day is the one in its own offset.
+    publisher's day is the one in its own offset. It also drops some offsets: its "14:46:12+0000" is
+    the page's "14:46:12+02:00", the same clock time to the second (sixth pass).
     """
     if chosen.utcoffset() or _BARE_DAY.match(chosen.strftime("%Y-%m-%dT%H:%M:%S")):
         return chosen
-    for value in _page_date_strings(tree):
-        if _NUMERIC_OFFSET.search(value.strip()) and (local := parse_local(value)) == chosen and local.utcoffset():
-            return local
-    return chosen
+    values = [value for value in _page_date_strings(tree) if _NUMERIC_OFFSET.search(value.strip())]
+    stated = [local for value in values if (local := parse_local(value)) is not None and local.utcoffset()]
+    same_instant = [local for local in stated if local == chosen]
+    # else the same clock time to the second with the offset htmldate dropped ("14:46:12+02:00" as "+0000")
+    same_clock = [local for local in stated if local.replace(tzinfo=None, microsecond=0) == chosen.replace(tzinfo=None)]
+    return (same_instant or same_clock or [chosen])[0]
 
 
 def _page_date_strings(tree: Any) -> list[str]:
