@@ -7,6 +7,7 @@ htmldate included, so they check what a stored article gets."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -256,7 +257,7 @@ def _japanese(day: date) -> str:
     return f"{era}{day.month}月{day.day}日"
 
 
-_FORMATS = {
+_FORMATS: dict[str, Callable[[date], str]] = {
     "th": lambda d: f"{d.day} {_THAI[d.month - 1]} {d.year + 543}",
     "ja": _japanese,
     "zh-TW": lambda d: f"民國{d.year - 1911}年{d.month}月{d.day}日",
