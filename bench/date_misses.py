@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpora import CorpusPage, all_pages, same_day
+from newsflow.datechecks import url_day
 from newsflow.dates import published_at
 from newsflow.extract import extract_article, page_tree
 from newsflow.headline_date import byline_time, headline_date
 from newsflow.jsonld import json_ld_strings
-
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[^\d])")
+from newsflow.localtime import publisher_zone
+from newsflow.pagedates import attribute_published, payload_published
 
 
 def htmldate_answers(pages: list[CorpusPage], half: str) -> dict[str, Any]:
@@ -66,9 +67,11 @@ def candidates(tree: Any, url: str) -> list[str]:
         where = f"{parent.tag}.{parent.get('class')}" if parent is not None else "?"
         text = " ".join("".join(element.itertext()).split())[:50]
         found.append(f"<time {element.get('datetime')}> '{text}' in {where}")
-    if (match := _URL_DATE.search(url)) is not None:
-        found.append(f"url {match[1]}-{match[2]}-{match[3]}")
+    if (day := url_day(url)) is not None:
+        found.append(f"url {day}")
     found.append(f"headline_date {headline_date(tree)}  byline_time {byline_time(tree)}")
+    found.append(f"script state {payload_published(tree)}  timestamp attribute {attribute_published(tree)}"
+                 f"  zone {publisher_zone(url, tree)}")
     return found
 
 
