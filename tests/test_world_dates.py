@@ -100,7 +100,8 @@ def test_consecutive_jalali_days_are_consecutive_gregorian_days(year: int, month
      ("he", "15 במרץ 2024"), ("uk", "15 березня 2024"), ("ro", "15 martie 2024"), ("hu", "2024. március 15. 10:30"),
      ("lt", "2024 m. kovo 15 d."), ("vi", "Thứ sáu, ngày 15 tháng 3 năm 2024"), ("sr", "15. mart 2024."),
      ("ms", "15 Mac 2024"), ("fil", "Marso 15, 2024"), ("ca", "15 de març de 2024"), ("en", "March 15th, 2024"),
-     ("en", "15th of March 2024"), ("id", "Jumat, 15 Okt 2024 10:00 WIB"), ("fr", "1er mars 2024")],
+     ("en", "15th of March 2024"), ("id", "Jumat, 15 Okt 2024 10:00 WIB"), ("fr", "1er mars 2024"),
+     ("ar", "الجمعة، 15 آذار/مارس 2024")],
 )
 def test_dates_in_more_languages_are_read_under_the_headline(lang: str, byline: str) -> None:
     found = headline_date(load_html(page(byline, lang)))
@@ -153,7 +154,8 @@ def test_a_vietnamese_slashed_date_is_day_first() -> None:
     "url",
     ["http://www.news.example.cn/2024-03/15/c_1130.htm", "http://politics.example.com.cn/n1/2024/0315/c1001-1.html",
      "https://www.example.cn/politics/20240315/abc/c.html", "https://www.example.gov.cn/xinwen/t20240315_123.html",
-     "https://news.example.com/story?date=2024-03-15", "https://news.example.com/2024-03-15-council-budget"],
+     "https://news.example.com/story?date=2024-03-15", "https://news.example.com/2024-03-15-council-budget",
+     "https://www.example.com.cn/a/202403/15/WS65571297.html"],
 )
 def test_url_days_in_more_forms(url: str) -> None:
     assert url_day(url) == date(2024, 3, 15)

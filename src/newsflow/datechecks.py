@@ -25,11 +25,12 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 AHEAD = timedelta(days=1)
 """A date up to this far past the moment of extraction is still plausible (time zones, clocks)."""
 _ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
-# /2022/05/02/, /2022-05-02-slug, /2024-03/15/ (Xinhua), /2024/0315/ (People's Daily), /20240315/,
+# /2022/05/02/, /2022-05-02-slug, /2024-03/15/ (Xinhua), /2024/0315/ (People's Daily), /202403/15/ (China
+# Daily), /20240315/,
 # t20240315_123.html, -20240315.html, ?date=2024-03-15
 _URL_DAY = re.compile(
     r"(?:/|\bdate=)((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=/|$|[^\d])"
-    r"|/((?:19|20)\d{2})/(\d{2})(\d{2})/"
+    r"|/((?:19|20)\d{2})/(\d{2})(\d{2})/|/((?:19|20)\d{2})(\d{2})/(\d{2})/"
     r"|(?:/|\bt|[-_])((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)"
 )
 

@@ -51,7 +51,7 @@ _WORLD_MONTH_NAMES = (
     "जून জুন جون ιουνίου ביוני יוני червня iunie június jun junija hunyo juny giu haz",
     "जुलाई জুলাই جولائی ιουλίου ביולי יולי липня iulie július jul julija julai hulyo juliol juil lug tem",
     "अगस्त আগস্ট اگست αυγούστου באוגוסט אוגוסט серпня august augusztus avgust avgusta ogos agosto agosti agost "
-    "agu agt ags ağu",
+    "agu agt ags ağu اغسطس",
     "सितंबर सितम्बर সেপ্টেম্বর ستمبر σεπτεμβρίου בספטמבר ספטמבר вересня septembrie szeptember septembar "
     "septembra setyembre septemba setembre set eyl",
     "अक्टूबर अक्तूबर অক্টোবর اکتوبر οκτωβρίου באוקטובר אוקטובר жовтня octombrie október oktobar oktobra "
