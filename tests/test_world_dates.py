@@ -240,6 +240,28 @@ def test_the_offset_htmldate_dropped_from_the_same_clock_time_is_taken_back() ->
     assert published == datetime(2025, 6, 5, 21, 46, 12, tzinfo=UTC) and publication_day(published) == date(2025, 6, 5)
 
 
+def test_the_offset_of_a_clock_time_stated_to_the_minute_is_taken_back() -> None:
+    # the meta's "15:59:00+00:00" is the local clock with a false "+00:00"; JSON-LD says 15:59:30+02:00
+    tree = load_html(page(head=ld(datePublished="2025-06-30T23:59:30+02:00")))
+    published = published_at("2025-06-30T23:59:00+0000", tree, "https://www.example.com/s")
+    assert published == datetime(2025, 6, 30, 21, 59, 30, tzinfo=UTC)
+    assert publication_day(published) == date(2025, 6, 30)
+
+
+def test_a_clock_time_without_an_offset_takes_the_offset_to_the_same_time_stated_in_utc() -> None:
+    # "21:19:12" (no offset) and JSON-LD's "02:19:12Z" the next day: the story is from 21:19 at -05:00
+    tree = load_html(page(head=ld(datePublished="2023-11-09T02:19:12Z")))
+    published = published_at("2023-11-08T21:19:12", tree, "https://www.example.com/s")
+    assert published == datetime(2023, 11, 9, 2, 19, 12, tzinfo=UTC) and publication_day(published) == date(2023, 11, 8)
+    assert published is not None and published.utcoffset() == timedelta(hours=-5)
+
+
+def test_a_clock_time_and_another_utc_time_imply_no_offset() -> None:
+    tree = load_html(page(head=ld(datePublished="2023-11-09T02:45:00Z")))  # other minutes: another moment
+    published = published_at("2023-11-08T21:19:12", tree, "https://www.example.com/s")
+    assert published == datetime(2023, 11, 8, 21, 19, 12, tzinfo=UTC)
+
+
 # --- rules combined -------------------------------------------------------------------------
 
 _THAI = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]

@@ -342,16 +342,34 @@ def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
 
     htmldate reports some times in UTC ("+0000") that the page gives as "12:20:00+11:00"; the
     publisher's day is the one in its own offset. It also drops some offsets: its "14:46:12+0000" is
-    the page's "14:46:12+02:00", the same clock time to the second (sixth pass).
+    the page's "14:46:12+02:00", the same clock time to the minute (sixth pass). And a time written
+    without an offset ("17:19:12") that the page's JSON-LD or published meta states in UTC
+    ("22:19:12Z", the same minutes and seconds, whole quarter hours apart) is in the offset between
+    the two (-05:00).
     """
     if chosen.utcoffset() or _BARE_DAY.match(chosen.strftime("%Y-%m-%dT%H:%M:%S")):
         return chosen
     values = [value for value in _page_date_strings(tree) if _NUMERIC_OFFSET.search(value.strip())]
     stated = [local for value in values if (local := parse_local(value)) is not None and local.utcoffset()]
     same_instant = [local for local in stated if local == chosen]
-    # else the same clock time to the second with the offset htmldate dropped ("14:46:12+02:00" as "+0000")
-    same_clock = [local for local in stated if local.replace(tzinfo=None, microsecond=0) == chosen.replace(tzinfo=None)]
-    return (same_instant or same_clock or [chosen])[0]
+    clock = chosen.replace(tzinfo=None, second=0, microsecond=0)
+    same_clock = [local for local in stated if local.replace(tzinfo=None, second=0, microsecond=0) == clock]
+    found = (same_instant or same_clock or [chosen])[0]
+    return _implied_offset(found, tree) if found.tzinfo is _WALL_CLOCK else found
+
+
+def _implied_offset(wall: datetime, tree: Any) -> datetime:
+    """A wall-clock time in the offset between it and the same publication stated in UTC (JSON-LD
+    `datePublished` or a published meta with "Z"): same minutes and seconds, whole quarter hours
+    apart, at most 14 hours."""
+    for value in _json_ld_published_strings(tree) + _published_metas(tree):
+        stated = parse_local(value) if _EXPLICIT_UTC.search(value.strip()) else None
+        if stated is None or stated.utcoffset() or (stated.minute, stated.second) != (wall.minute, wall.second):
+            continue
+        offset = wall.replace(tzinfo=UTC) - stated.replace(microsecond=0)
+        if offset and abs(offset) <= MAX_OFFSET and offset % timedelta(minutes=15) == timedelta(0):
+            return stated.astimezone(timezone(offset))
+    return wall
 
 
 def _page_date_strings(tree: Any) -> list[str]:
