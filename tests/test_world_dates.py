@@ -121,6 +121,14 @@ def test_a_us_page_writes_the_month_first() -> None:
     assert stored_day(page("Published 03/04/2024 10:00 AM", "en-US")) == date(2024, 3, 4)
 
 
+def test_a_us_pages_published_meta_is_read_month_first() -> None:
+    # htmldate reads the meta day first (3 April); newsflow reads it in the page's order (4 March)
+    meta = '<meta property="article:published_time" content="03/04/2024 10:00 AM">'
+    assert stored_day(page("By A. Writer", "en-US", head=meta, footer="")) == date(2024, 3, 4)
+    assert stored_day(page("By A. Writer", "en-GB", head=meta, footer=""), "https://news.example.co.uk/s") == date(
+        2024, 4, 3)
+
+
 def test_a_british_page_writes_the_day_first() -> None:
     assert stored_day(page("Published 03/04/2024 10:00", "en-GB")) == date(2024, 4, 3)
 

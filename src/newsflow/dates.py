@@ -54,6 +54,7 @@ from newsflow.headline_date import byline_time, headline_date, numeric_date, pri
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.localtime import publisher_zone
 from newsflow.pagedates import attribute_published, caption_days, payload_published
+from newsflow.worlddates import slash_order
 
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
@@ -72,6 +73,7 @@ _PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|
 # zdf:modificationDate, lastmod …
 _MODIFIED_META = re.compile(r"modifi|(?:^|[:._-])updated?(?:[-_:.]?(?:time|date|at))?$|last-?mod")
 _EXPLICIT_UTC = re.compile(r"(?:Z|[+-]00:?00|GMT|UTC|UT)$", re.IGNORECASE)
+_AMBIGUOUS_SLASHED = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}(?!\d)")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\D{0,40}?((?:19|20)\d{2})(?:\s*[-\u2013]\s*((?:19|20)\d{2}))?", re.IGNORECASE
@@ -118,23 +120,27 @@ def publication_day(published: datetime | None) -> date | None:
     return published.date() if published is not None else None
 
 
-def _first_parsed(values: list[str], loose: bool = False) -> tuple[str, datetime] | None:
-    """The first value that parses; with `loose`, also the day of an unambiguous numeric date in
-    another format ("27.04.2020 18:50" -> 2020-04-27, as a bare day)."""
-    parse = _parse_loose if loose else _parse_page
-    return next(((value, parsed) for value in values if plausible(parsed := parse(value))), None)
+def _first_parsed(values: list[str], tree: Any = None) -> tuple[str, datetime] | None:
+    """The first value that parses; given the page's `tree`, also the day of a numeric date in
+    another format ("27.04.2020 18:50" -> 2020-04-27, as a bare day; "03/04/2024" in the order of
+    the page's slashed dates, `newsflow.worlddates.slash_order`)."""
+    return next(((value, parsed) for value in values if plausible(parsed := _parse_loose(value, tree))), None)
 
 
-def _parse_loose(value: str) -> datetime | None:
+def _parse_loose(value: str, tree: Any = None) -> datetime | None:
     parsed = _parse_page(value)
-    day = numeric_date(value) if parsed is None else None
-    return parsed if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
+    if parsed is not None or tree is None:
+        return parsed
+    day = numeric_date(value)
+    if day is None and _AMBIGUOUS_SLASHED.search(value):
+        day = numeric_date(value, slash_order(tree))
+    return _as_datetime(day)
 
 
 def _declared_published(tree: Any) -> tuple[str, datetime] | None:
     """The publication time the page declares: its first JSON-LD `datePublished` that parses, else
     its first published-time meta (`article:published_time` …) that does."""
-    return _first_parsed(_json_ld_published_strings(tree)) or _first_parsed(_published_metas(tree), loose=True)
+    return _first_parsed(_json_ld_published_strings(tree)) or _first_parsed(_published_metas(tree), tree)
 
 
 def _json_ld_published_strings(tree: Any) -> list[str]:
@@ -292,7 +298,7 @@ def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tup
     printed_byline = _parse_page(byline_time(tree))
     printed_day = headline_date(tree) if printed_byline is None else None
     found = [("ld", _first_parsed(_json_ld_published_strings(tree))),
-             ("meta", _first_parsed(_published_metas(tree), loose=True))]
+             ("meta", _first_parsed(_published_metas(tree), tree))]
     moments = [(kind, first[1]) for kind, first in found if first is not None]
     moments += [("byline", printed_byline)] if printed_byline is not None else []
     moments += [(kind, datetime(day.year, day.month, day.day, tzinfo=UTC))

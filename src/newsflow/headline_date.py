@@ -239,9 +239,10 @@ def caption_date(text: str) -> date | None:
     return found[1] if found else None
 
 
-def numeric_date(text: str) -> date | None:
-    """The first unambiguous numeric date with a four-digit year in `text`."""
-    found = _first_date(text)
+def numeric_date(text: str, order: str | None = None) -> date | None:
+    """The first unambiguous numeric date with a four-digit year in `text`; a slashed one whose day
+    and month could be swapped only in a known `order` ("dmy", "mdy")."""
+    found = _first_date(text, order=order)
     return found[1] if found else None
 
 

@@ -21,6 +21,7 @@ Pure: the standard library, and an lxml tree walked by its methods only.
 from __future__ import annotations
 
 import re
+import weakref
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -130,8 +131,21 @@ def _jalali_leap(year: int) -> bool:
     return (year * 8 + 29) % 33 < 8
 
 
+_last_page: tuple[weakref.ref[Any], str | None, str | None] | None = None
+"""The tree and URL slash_order last read, and its answer: several date rules may ask."""
+
+
 def slash_order(tree: Any, url: str | None = None) -> str | None:
     """"dmy" or "mdy": the order a page writes day and month in "03/04/2024" (module docstring)."""
+    global _last_page
+    if _last_page is not None and _last_page[0]() is tree and _last_page[1] == url:
+        return _last_page[2]
+    order = _page_order(tree, url)
+    _last_page = (weakref.ref(tree), url, order)
+    return order
+
+
+def _page_order(tree: Any, url: str | None) -> str | None:
     seen = {"dmy": 0, "mdy": 0}
     for text in tree.xpath("//body//text()[contains(., '/')][not(ancestor::script)][not(ancestor::style)]")[:400]:
         for match in _SLASHED_ANY.finditer(str(text)):
