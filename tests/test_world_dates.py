@@ -210,6 +210,14 @@ def test_a_publication_timestamp_in_a_data_attribute_dates_a_page_that_nothing_e
     assert published_at(None, milliseconds) == datetime(2024, 3, 15, 10, 30, tzinfo=UTC)
 
 
+def test_an_amp_pages_relative_byline_is_dated_by_its_datetime() -> None:
+    byline = ('<amp-timeago datetime="2024-03-15T10:30:00+07:00" layout="fixed" width="160" height="20">'
+              "3 giờ trước</amp-timeago>")
+    tree = load_html(page(byline, "vi", footer=""))
+    published = published_at(None, tree, "https://news.example.com/amp/story")
+    assert published == datetime(2024, 3, 15, 3, 30, tzinfo=UTC) and publication_day(published) == date(2024, 3, 15)
+
+
 def test_other_timestamps_in_data_attributes_are_no_publication() -> None:
     tree = load_html(page('<span data-views="1710498600"></span>', footer=""))
     assert published_at(None, tree) is None

@@ -191,12 +191,13 @@ def _copyright_year(htmldate_value: str | None, tree: Any, sources: list[tuple[s
 
 
 def _last_resort(tree: Any, url: str | None) -> datetime | None:
-    """A date for a page that states none in its markup: the state a script front end carries, else
+    """A date for a page that states none htmldate or the rules above read: the byline's machine
+    date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
     the URL's day (`/20240315/` forms htmldate does not read), else a Unix timestamp in a data
     attribute named for the publication."""
-    payload = _parse_page(payload_published(tree))
-    if plausible(payload):
-        return payload
+    for moment in (_parse_page(byline_time(tree)), _parse_page(payload_published(tree))):
+        if plausible(moment):
+            return moment
     day = url_day(url)
     return _as_datetime(day) if day is not None else attribute_published(tree)
 

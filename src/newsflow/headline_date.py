@@ -195,12 +195,17 @@ def byline_time(tree: Any) -> str | None:
     return None
 
 
+_TIME_TAGS = ("time", "amp-timeago")
+"""Elements whose `datetime` is their text's date: AMP pages print a relative "3 hours ago" in an
+`<amp-timeago datetime="…">`."""
+
+
 def _time_element(text: Any, headline: Any) -> Any:
-    """The `<time>` element a text node is inside (not the tail of), if any."""
+    """The `<time>` (or `<amp-timeago>`) element a text node is inside (not the tail of), if any."""
     element = None if text.is_tail else text.getparent()
-    while element is not None and element.tag != "time" and element is not headline:
+    while element is not None and element.tag not in _TIME_TAGS and element is not headline:
         element = element.getparent()
-    return element if element is not None and element.tag == "time" else None
+    return element if element is not None and element.tag in _TIME_TAGS else None
 
 
 def _byline_lines(tree: Any) -> list[str]:
