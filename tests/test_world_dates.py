@@ -18,7 +18,7 @@ from newsflow.datechecks import plausible, url_day
 from newsflow.dates import publication_day, published_at
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
-from newsflow.headline_date import headline_date
+from newsflow.headline_date import headline_date, numeric_date
 from newsflow.worlddates import jalali_to_gregorian, slash_order
 
 TITLE = "Council approves the school budget"
@@ -325,3 +325,20 @@ def test_a_byline_in_any_format_is_read_as_its_day_and_the_choice_is_always_a_pa
     assert chosen.date() in {day} | ({htmldate} if htmldate is not None else set())
     if htmldate is None or (htmldate == date(day.year, 1, 1) and copyright_year):
         assert chosen.date() == day  # nothing else, or the copyright year: the byline's day
+
+
+_TOKENS = ["15", "3", "0", "13", "31", "99", "113", "1402", "2024", "2567", "67", "\uff11\uff15",
+           "\u0662\u0660\u0662\u0664", "\u0e51\u0e55", "/", ".", "-", ":", "年", "月", "日", "令和", "元", "民國",
+           "มี.ค.", "اسفند", "آب/أغسطس", "tháng", "năm", "März", "march", "15th", "de", "of", "m.", "d."]
+_DATE_TEXT = st.lists(st.sampled_from(_TOKENS), max_size=12).flatmap(
+    lambda tokens: st.sampled_from(["", " "]).map(lambda glue: glue.join(tokens)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_DATE_TEXT, order=st.sampled_from([None, "dmy", "mdy"]), lang=st.sampled_from(["en-US", "th", "ja", "fa"]),
+       near=st.none() | st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 1, 1)))
+def test_reading_any_text_never_raises_and_gives_a_real_day_or_none(text: str, order: str | None, lang: str,
+                                                                   near: date | None) -> None:
+    found = [headline_date(load_html(page(text, lang, footer="")), near), numeric_date(text, order),
+             url_day(f"https://news.example.com/{text}/story")]
+    assert all(day is None or date(1900, 1, 1) <= day <= date(2100, 1, 1) for day in found)
