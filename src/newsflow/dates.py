@@ -31,14 +31,17 @@ under the headline bounds the publication (a later date gives way to the first s
 it, and the stamp's own day to an earlier declared publication); a day two independent sources
 (JSON-LD, a published meta, the byline, the URL) agree on beats one that none of them states; a bare
 day more than a day from the declared publication (no time zone explains it) gives way to it; a
-page dated nowhere in its markup is dated by its script state (`publishedAt` …).
+page dated nowhere in its markup is dated by its byline's `datetime`, its script state (`publishedAt`
+…), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
 writes the same instant with); callers store the instant in UTC and the day as
 `publication_day` gives it. A time given only in UTC is put in the publisher's zone when its
-country-code domain names one, or in the offset the time printed under the headline implies
-("21:00" over 02:00 Z: -05:00). A time without an offset, and a date alone, count as UTC.
+country-code domain (or, on a .com, its language) names one, or in the offset the time printed under
+the headline implies ("21:00" over 02:00 Z: -05:00). A time without an offset is the publisher's
+clock: read in its zone, or in the offset to the same time the page states in UTC, else as UTC; a
+date alone is midnight UTC (sixth pass, docs/extraction.md).
 """
 
 from __future__ import annotations
