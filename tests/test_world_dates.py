@@ -75,6 +75,12 @@ def test_jalali_dates_convert_to_the_gregorian_day(jalali: tuple[int, int, int],
     assert jalali_to_gregorian(*jalali) == gregorian
 
 
+def test_an_islamic_year_is_no_jalali_year() -> None:
+    # 5 Ramadan 1445 AH is 15 March 2024; read as a Jalali date it would be 2066 and hide the Gregorian one
+    tree = load_html(page("1445/09/05 هـ الموافق 15 مارس 2024", "ar"))
+    assert headline_date(tree) == date(2024, 3, 15)
+
+
 def test_an_esfand_30_outside_a_leap_year_is_no_date() -> None:
     assert jalali_to_gregorian(1402, 12, 30) is None
     assert jalali_to_gregorian(1402, 7, 31) is None

@@ -72,8 +72,10 @@ _THAI_DATE = re.compile(
 )
 _ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MINGUO_DATE = re.compile(r"(民國|民国)?(?<!\d)(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(_JALALI_MONTHS) + r")\s+(1[34]\d{2})(?!\d)")
-_JALALI_NUMERIC = re.compile(r"(?<![\d/])(1[34]\d{2})[/-](\d{1,2})[/-](\d{1,2})(?![\d/])")
+# Jalali years 1369-1409 (1990-2031): an Islamic (Hijri) year such as 1445 is never read as one
+_JALALI_YEAR = r"(13[6-9]\d|140\d)"
+_JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(_JALALI_MONTHS) + r")\s+" + _JALALI_YEAR + r"(?!\d)")
+_JALALI_NUMERIC = re.compile(r"(?<![\d/])" + _JALALI_YEAR + r"[/-](\d{1,2})[/-](\d{1,2})(?![\d/])")
 _VIETNAMESE = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm|,)?\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 _SLASHED_ANY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
 _MONTH_FIRST = {"us", "ph", "fm", "pw", "mh"}
