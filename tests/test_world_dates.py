@@ -244,6 +244,29 @@ def test_a_country_domain_with_several_zones_gives_no_zone_whatever_the_language
     assert publication_day(published) == date(2024, 3, 14)
 
 
+def test_more_single_zone_countries_date_in_their_zone() -> None:
+    tree = load_html(page(lang="fa", head=ld(datePublished="2024-03-14T21:00:00Z")))
+    published = published_at("2024-03-14T21:00:00+0000", tree, "https://www.example.ir/news/1")
+    assert publication_day(published) == date(2024, 3, 15)  # 00:30 in Tehran
+    casablanca = published_at("2024-01-14T23:30:00+0000", load_html(page(lang="fr")), "https://www.example.ma/n/1")
+    assert publication_day(casablanca) == date(2024, 1, 15)
+
+
+def test_a_co_domain_in_another_language_is_no_colombian_page() -> None:
+    tree = load_html(page(lang="id", head=ld(datePublished="2024-03-14T18:30:00Z")))
+    published = published_at("2024-03-14T18:30:00+0000", tree, "https://nasional.example.co/read/1")
+    assert publication_day(published) == date(2024, 3, 15)  # 01:30 in Jakarta, not 13:30 in Bogotá
+    colombian = load_html(page(lang="es", head=ld(datePublished="2024-03-15T02:30:00Z")))
+    published = published_at("2024-03-15T02:30:00+0000", colombian, "https://www.example.co/politica/1")
+    assert publication_day(published) == date(2024, 3, 14)  # 21:30 in Bogotá
+
+
+def test_a_persian_page_on_a_generic_domain_gets_no_zone_from_its_language() -> None:
+    tree = load_html(page(lang="fa", head=ld(datePublished="2024-03-14T21:00:00Z")))
+    published = published_at("2024-03-14T21:00:00+0000", tree, "https://www.example.com/persian/1")
+    assert publication_day(published) == date(2024, 3, 14)
+
+
 def test_a_time_without_an_offset_is_the_publishers_clock() -> None:
     # 23:30 on the 14th in Tokyo, written without an offset: not 23:30 UTC (08:30 on the 15th in Tokyo)
     tree = load_html(page(lang="ja", head=ld(datePublished="2024-03-14 23:30:00")))

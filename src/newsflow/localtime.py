@@ -50,14 +50,27 @@ COUNTRY_ZONES = {
     "ae": "Asia/Dubai", "qa": "Asia/Qatar", "sa": "Asia/Riyadh", "eg": "Africa/Cairo",
     "ng": "Africa/Lagos", "gh": "Africa/Accra", "ke": "Africa/Nairobi", "za": "Africa/Johannesburg",
     "nz": "Pacific/Auckland",
+    # more countries with one zone (sixth pass): the Middle East, North and East Africa, the Caucasus …
+    "ir": "Asia/Tehran", "iq": "Asia/Baghdad", "jo": "Asia/Amman", "lb": "Asia/Beirut", "sy": "Asia/Damascus",
+    "bh": "Asia/Bahrain", "kw": "Asia/Kuwait", "om": "Asia/Muscat", "ye": "Asia/Aden", "af": "Asia/Kabul",
+    "ma": "Africa/Casablanca", "dz": "Africa/Algiers", "tn": "Africa/Tunis", "sn": "Africa/Dakar",
+    "ci": "Africa/Abidjan", "cm": "Africa/Douala", "et": "Africa/Addis_Ababa", "ug": "Africa/Kampala",
+    "tz": "Africa/Dar_es_Salaam", "rw": "Africa/Kigali", "zw": "Africa/Harare", "zm": "Africa/Lusaka",
+    "mz": "Africa/Maputo", "ao": "Africa/Luanda", "na": "Africa/Windhoek", "bw": "Africa/Gaborone",
+    "mu": "Indian/Mauritius", "md": "Europe/Chisinau", "by": "Europe/Minsk", "ge": "Asia/Tbilisi",
+    "am": "Asia/Yerevan", "az": "Asia/Baku", "uz": "Asia/Tashkent", "al": "Europe/Tirane", "mk": "Europe/Skopje",
+    "kh": "Asia/Phnom_Penh", "mm": "Asia/Yangon", "bt": "Asia/Thimphu", "mv": "Indian/Maldives",
 }
+GENERIC_USE = {"co": "es"}
+"""Country-code domains that are also sold as generic ones (.co: tempo.co is Indonesian): their zone only
+for a page in the country's language (or none declared)."""
 
 
 LANGUAGE_ZONES = {
     "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "th": "Asia/Bangkok", "vi": "Asia/Ho_Chi_Minh", "zh": "Asia/Shanghai",
     "id": "Asia/Jakarta", "ms": "Asia/Kuala_Lumpur", "hi": "Asia/Kolkata", "mr": "Asia/Kolkata",
     "gu": "Asia/Kolkata", "te": "Asia/Kolkata", "kn": "Asia/Kolkata", "ml": "Asia/Kolkata", "ta": "Asia/Kolkata",
-    "ne": "Asia/Kathmandu", "si": "Asia/Colombo", "fa": "Asia/Tehran", "he": "Asia/Jerusalem", "tr": "Europe/Istanbul",
+    "ne": "Asia/Kathmandu", "si": "Asia/Colombo", "he": "Asia/Jerusalem", "tr": "Europe/Istanbul",
     "ka": "Asia/Tbilisi", "hy": "Asia/Yerevan", "az": "Asia/Baku", "uk": "Europe/Kyiv", "el": "Europe/Athens",
     "bg": "Europe/Sofia", "ro": "Europe/Bucharest", "fi": "Europe/Helsinki", "et": "Europe/Tallinn",
     "lv": "Europe/Riga", "lt": "Europe/Vilnius", "pl": "Europe/Warsaw", "cs": "Europe/Prague",
@@ -68,16 +81,19 @@ LANGUAGE_ZONES = {
 }
 """Languages whose news is dated in one zone's offsets (ta: India and Sri Lanka, +05:30; zh: China, Taiwan,
 Hong Kong, Singapore, +08:00; de: Germany, Austria, Switzerland). Used only for a generic domain (.com,
-.net, .org …): a country-code domain that names no single zone (.ca, .us, .ru …) gives none."""
+.net, .org …): a country-code domain that names no single zone (.ca, .us, .ru …) gives none. Not fa: on
+a .com it is as often a broadcaster abroad (London, Prague, Washington) or Afghan Dari (+04:30)."""
 
 
 def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
     """The zone of the country the page's URL (or its canonical URL) names, when it has one zone;
     else the zone of the page's declared language, when it is written in one (`LANGUAGE_ZONES`)."""
     countries = _url_countries(url, tree)
+    language = _language(tree)
+    countries = [country for country in countries if language in (GENERIC_USE.get(country, language), "")]
     name = next((COUNTRY_ZONES[country] for country in countries if country in COUNTRY_ZONES), None)
     if name is None and not any(len(country) == 2 for country in countries):
-        name = LANGUAGE_ZONES.get(_language(tree))
+        name = LANGUAGE_ZONES.get(language)
     if name is None:
         return None
     try:
