@@ -6,20 +6,27 @@ htmldate included, so they check what a stored article gets."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsflow.config import load_config
 from newsflow.datechecks import plausible, url_day
 from newsflow.dates import publication_day, published_at
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
 from newsflow.headline_date import headline_date, numeric_date
+from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse, run_read_query
 from newsflow.worlddates import jalali_to_gregorian, slash_order
+from tests.conftest import write_config
+from tests.localserver import LocalServer, Page
 
 TITLE = "Council approves the school budget"
 STORY = "<p>" + "The council met on Tuesday and approved the budget for schools, roads and the library. " * 3 + "</p>"
@@ -41,6 +48,24 @@ def stored_day(html: str, url: str = "https://news.example.com/story") -> date |
     article = extract_article(html, url)
     assert article is not None
     return article.published_date
+
+
+def test_a_run_stores_the_day_of_a_thai_a_japanese_and_a_us_page_whose_feed_gives_no_date(
+        tmp_path: Path, server: LocalServer) -> None:
+    us_meta = '<meta property="article:published_time" content="03/04/2024 10:00 AM">'
+    pages = {"thai": page("15 มี.ค. 2567 10:30 น.", "th"), "japanese": page("令和6年3月15日 10時30分", "ja"),
+             "us": page("By A. Writer", "en-US", head=us_meta, footer="")}
+    for name, html in pages.items():
+        server.add(f"/news/{name}", Page(html.encode()))
+    items = "".join(f"<item><title>{name}</title><link>{server.base_url}/news/{name}</link></item>" for name in pages)
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    server.add("/feed.xml", Page(feed.encode(), "application/rss+xml"))
+    config = load_config(write_config(tmp_path, server.base_url, {"world": "/feed.xml"}))
+    asyncio.run(run_ingest(config, "run-1"))
+    sql = "SELECT regexp_extract(url, '[^/]+$'), published_date FROM articles ORDER BY url"
+    rows = run_read_query(Warehouse(config.warehouse_path), sql).rows
+    assert [tuple(row) for row in rows] == [("japanese", date(2024, 3, 15)), ("thai", date(2024, 3, 15)),
+                                            ("us", date(2024, 3, 4))]
 
 
 # --- other calendars, through the whole extraction ------------------------------------------
