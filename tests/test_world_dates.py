@@ -81,6 +81,11 @@ def test_a_byline_in_another_calendar_dates_the_article_not_the_copyright_year(l
     assert stored_day(page(byline, lang)) == date(2024, 3, 15)
 
 
+def test_a_thai_month_with_a_year_that_is_no_buddhist_era_year_is_no_date() -> None:
+    # shrunk by the property below: "1402" read as a Buddhist-era year was the year 859
+    assert headline_date(load_html(page("15มี.ค.1402", "th"))) is None
+
+
 def test_japanese_era_years_start_on_their_first_year() -> None:
     assert headline_date(load_html(page("令和元年5月1日", "ja"))) == date(2019, 5, 1)
     assert headline_date(load_html(page("平成31年4月30日", "ja"))) == date(2019, 4, 30)
@@ -179,6 +184,12 @@ def test_the_pages_own_unambiguous_dates_decide_the_order() -> None:
 def test_an_ambiguous_slashed_date_on_an_english_page_of_no_country_stays_unread() -> None:
     tree = load_html(page("03/04/2024", "en"))
     assert slash_order(tree) is None and headline_date(tree) is None
+
+
+def test_a_two_digit_year_is_read_only_in_a_known_order() -> None:
+    assert headline_date(load_html(page("11/08/23 5:19pm", "en-US"))) == date(2023, 11, 8)
+    assert headline_date(load_html(page("11/08/23 17:19", "en-GB"))) == date(2023, 8, 11)
+    assert headline_date(load_html(page("11/08/23 5:19pm", "en"))) is None
 
 
 def test_a_vietnamese_slashed_date_is_day_first() -> None:

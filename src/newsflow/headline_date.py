@@ -104,6 +104,8 @@ _NAMED_DMY = re.compile(
 # Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
 _NAMED_YMD = re.compile(rf"\b((?:19|20)\d{{2}})\.?\s+(?:m\.\s+)?({_NAME})\s+(\d{{1,2}})\b", re.IGNORECASE)
 _SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20|25)\d{2})(?!\d)")
+# "11/08/23 5:19pm", read only in a known order, the year as 20yy
+_SLASHED_SHORT = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
 _FOLLOWING_TEXTS = (
     f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
     f"[position() <= {TEXTS_AFTER_HEADLINE}]"
@@ -262,6 +264,7 @@ def _page_order(tree: Any) -> str | None:
         return _last_order[1]
     lines = [line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if "/" in line]
     ambiguous = any(int(m[1]) <= 12 and int(m[2]) <= 12 for line in lines for m in _SLASHED.finditer(line))
+    ambiguous = ambiguous or any(_SLASHED_SHORT.search(line) for line in lines)
     order = slash_order(tree) if ambiguous else None
     _last_order = (weakref.ref(tree), order)
     return order
@@ -289,11 +292,13 @@ def _first_date(
         candidates.append((match.start(), int(match[1]), int(match[2]), int(match[3])))
     for match in _DMY.finditer(text):
         candidates.append((match.start(), gregorian_year(int(match[3])), int(match[2]), int(match[1])))
-    for match in _SLASHED.finditer(text):
+    slashed = [(m, gregorian_year(int(m[3]))) for m in _SLASHED.finditer(text)]
+    slashed += [(m, 2000 + int(m[3])) for m in _SLASHED_SHORT.finditer(text)] if order is not None else []
+    for match, year in slashed:
         first, second = int(match[1]), int(match[2])
         if first > 12 or second > 12 or order is not None:
             day, month = (first, second) if first > 12 or (second <= 12 and order == "dmy") else (second, first)
-            candidates.append((match.start(), gregorian_year(int(match[3])), month, day))
+            candidates.append((match.start(), year, month, day))
     for position, year, month, day in sorted(candidates):
         try:
             return position, date(year, month, day)

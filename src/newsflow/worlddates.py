@@ -68,7 +68,7 @@ WORLD_MONTHS = {name: index + 1 for index, names in enumerate(_WORLD_MONTH_NAMES
 _THAI = {name: index + 1 for index, names in enumerate(_THAI_MONTHS) for name in names.split()}
 _THAI_DATE = re.compile(
     r"(?<!\d)(\d{1,2})\s*(" + "|".join(re.escape(name) for name in sorted(_THAI, key=len, reverse=True)) + r")\s*"
-    r"(?:พ\.ศ\.\s*)?(\d{4}|\d{2})(?!\d)"
+    r"(?:พ\.ศ\.\s*)?(25\d{2}|\d{2})(?!\d)"  # a Buddhist-era year, or its last two digits
 )
 _ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MINGUO_DATE = re.compile(r"(民國|民国)?(?<!\d)(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
