@@ -274,6 +274,12 @@ def test_a_japanese_page_on_a_generic_domain_is_dated_in_tokyo() -> None:
     assert published == datetime(2024, 3, 14, 16, 30, tzinfo=UTC) and publication_day(published) == date(2024, 3, 15)
 
 
+@pytest.mark.parametrize("url", ["https://www.example.com/zhongwen/simp/world-1", "https://www.example.com/zh/a-1"])
+def test_a_broadcasters_language_service_gets_no_zone_from_its_language(url: str) -> None:
+    tree = load_html(page(lang="zh", head=ld(datePublished="2024-03-14T20:00:00Z")))
+    assert publication_day(published_at("2024-03-14T20:00:00+0000", tree, url)) == date(2024, 3, 14)
+
+
 def test_a_country_domain_with_several_zones_gives_no_zone_whatever_the_language() -> None:
     tree = load_html(page(lang="zh", head=ld(datePublished="2024-03-14T16:30:00Z")))
     published = published_at("2024-03-14T16:30:00+0000", tree, "https://www.example.ca/news/1")

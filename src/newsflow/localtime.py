@@ -19,6 +19,7 @@ Pure: the standard library's `zoneinfo`, and an lxml tree walked by its methods 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -81,7 +82,8 @@ LANGUAGE_ZONES = {
 }
 """Languages whose news is dated in one zone's offsets (ta: India and Sri Lanka, +05:30; zh: China, Taiwan,
 Hong Kong, Singapore, +08:00; de: Germany, Austria, Switzerland). Used only for a generic domain (.com,
-.net, .org …): a country-code domain that names no single zone (.ca, .us, .ru …) gives none. Not fa: on
+.net, .org …) whose path does not start with a language (`/zh/`, `/zhongwen/`: a broadcaster's
+service); a country-code domain that names no single zone (.ca, .us, .ru …) gives none. Not fa: on
 a .com it is as often a broadcaster abroad (London, Prague, Washington) or Afghan Dari (+04:30)."""
 
 
@@ -92,7 +94,7 @@ def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
     language = _language(tree)
     countries = [country for country in countries if language in (GENERIC_USE.get(country, language), "")]
     name = next((COUNTRY_ZONES[country] for country in countries if country in COUNTRY_ZONES), None)
-    if name is None and not any(len(country) == 2 for country in countries):
+    if name is None and not any(len(country) == 2 for country in countries) and not _language_service(url):
         name = LANGUAGE_ZONES.get(language)
     if name is None:
         return None
@@ -100,6 +102,22 @@ def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
         return ZoneInfo(name)
     except ZoneInfoNotFoundError:  # no tz database on this machine: no local day
         return None
+
+
+_SERVICE = re.compile(
+    r"^/(?:[a-z]{2}(?:-[a-z]{2,4})?|zhongwen|chinese|persian|vietnamese|hindi|japanese|korean|thai|turkce|"
+    r"ukrainian|indonesia|indonesian|urdu|bengali|tamil|burmese|nepali)(?:/|$)",
+    re.IGNORECASE,
+)
+
+
+def _language_service(url: str | None) -> bool:
+    """Whether the URL's path starts with a language ("/zh/", "/zhongwen/", "/fa-ir/"): one service of
+    a broadcaster writing in many (BBC, DW, VOA), whose newsroom is not where its language is spoken."""
+    try:
+        return _SERVICE.match(urlsplit((url or "").strip()).path) is not None
+    except ValueError:
+        return False
 
 
 def _language(tree: Any) -> str:
