@@ -1,0 +1,140 @@
+"""The rest of a story whose body the page splits into several containers of one kind.
+
+Some pages cut an article's body into sibling blocks (an ad row, a newsletter box or a related
+link between them), each its own `<div class="body articleBody">` with its own wrapper.
+trafilatura takes one container and the story stops half-way (Rzeczpospolita, recall 0.49).
+`append_continuation` finds the page's `<p>` elements that are lines of the text; when nearly all
+of them sit in parents of one tag and class, it takes the other `<p>` of that tag and class (in
+other parents, inside the same `<article>`, if any) that the text lacks, and puts them back where
+the page has them. Pure function over normalised text and an lxml tree of the page (only its
+methods are used; lxml is not imported). Chosen on the tune half of ../shared/corpora
+(docs/extraction.md, "Sixth pass, text").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from newsflow.refine import drop_marked_lines
+from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
+
+MATCHED_MIN_PARAGRAPHS = 3
+MATCHED_MIN_WORDS = 5
+SAME_PARENT_SHARE = 0.8
+"""The story's paragraphs: at least MATCHED_MIN_PARAGRAPHS `<p>` of MATCHED_MIN_WORDS words or more
+that are lines of the text, of which SAME_PARENT_SHARE or more have parents of one tag and one
+non-empty class."""
+CONTINUATION_MIN_WORDS = 10
+CONTINUATION_MAX_COVERED = 0.5
+CONTINUATION_MIN_PARAGRAPHS = 2
+CONTINUATION_MAX_SHARE = 1.5
+"""A continuation: at least CONTINUATION_MIN_PARAGRAPHS paragraphs of CONTINUATION_MIN_WORDS words
+or more, each with under CONTINUATION_MAX_COVERED of its words in the text, at most
+CONTINUATION_MAX_SHARE times the text's words together (a whole other article is longer). One
+paragraph of the story's class outside its containers is as often a promotion ("Here are more
+perspectives…"). Tune half: fundus +0.002 (Rzeczpospolita 0.66 -> 0.89), others unchanged."""
+
+Signature = tuple[str, str]
+
+
+def append_continuation(text: str, tree: Any) -> str:
+    """The text with the story's paragraphs from its other containers put back in page order."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    line_of = {_key(line): index for index, line in enumerate(lines)}
+    paragraphs = [(paragraph, _paragraph_text(paragraph)) for paragraph in tree.iter("p")]
+    matched = _matched(paragraphs, line_of)
+    signature = _story_signature([paragraph for paragraph, _ in matched])
+    if signature is None:
+        return text
+    found = _continuation(paragraphs, matched, signature, set(word_tokens(text)))
+    if len(found) < CONTINUATION_MIN_PARAGRAPHS:
+        return text
+    if sum(len(word_tokens(paragraph)) for _, paragraph in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
+        return text
+    return _merged(lines, found)
+
+
+def _matched(paragraphs: list[tuple[Any, str]], line_of: dict[str, int]) -> list[tuple[Any, int]]:
+    """(paragraph, index of the text's line it is) for each `<p>` of the page that is a line of the text."""
+    matched = []
+    for paragraph, words in paragraphs:
+        tokens = word_tokens(words)
+        key = " ".join(tokens)
+        if len(tokens) >= MATCHED_MIN_WORDS and key in line_of:
+            matched.append((paragraph, line_of[key]))
+    return matched
+
+
+def _story_signature(matched: list[Any]) -> Signature | None:
+    """The tag and class of the parent that holds nearly all of the story's paragraphs."""
+    if len(matched) < MATCHED_MIN_PARAGRAPHS:
+        return None
+    signature, count = Counter(_signature(paragraph) for paragraph in matched).most_common(1)[0]
+    if signature is None or count < SAME_PARENT_SHARE * len(matched):
+        return None
+    return signature
+
+
+def _continuation(
+    paragraphs: list[tuple[Any, str]], matched: list[tuple[Any, int]], signature: Signature, known: set[str]
+) -> list[tuple[int, str]]:
+    """(index of the text's line it follows, or -1 before the first; its text) for each paragraph
+    of the story's kind outside the story's containers, in page order."""
+    position = dict(matched)  # lxml returns the same proxy for an element while one is referenced
+    parents = {paragraph.getparent() for paragraph in position}
+    articles = {_article_of(paragraph) for paragraph in position}
+    found: list[tuple[int, str]] = []
+    after = -1
+    for paragraph, words in paragraphs:
+        if paragraph in position:
+            after = position[paragraph]
+            continue
+        if _signature(paragraph) != signature or paragraph.getparent() in parents:
+            continue
+        if _article_of(paragraph) not in articles or not _is_new(words, known):
+            continue
+        kept = drop_marked_lines(normalize_text(words))
+        if kept:
+            found.append((after, kept.replace(PARAGRAPH_SEPARATOR, " ")))
+    return found
+
+
+def _is_new(words: str, known: set[str]) -> bool:
+    tokens = word_tokens(words)
+    covered = sum(token in known for token in tokens)
+    return len(tokens) >= CONTINUATION_MIN_WORDS and covered < CONTINUATION_MAX_COVERED * len(tokens)
+
+
+def _merged(lines: list[str], found: list[tuple[int, str]]) -> str:
+    before = [paragraph for after, paragraph in found if after < 0]
+    merged = list(before)
+    for index, line in enumerate(lines):
+        merged.append(line)
+        merged.extend(paragraph for after, paragraph in found if after == index)
+    return normalize_text(PARAGRAPH_SEPARATOR.join(merged))
+
+
+def _signature(paragraph: Any) -> Signature | None:
+    """The tag and class of the paragraph's parent and of the parent's parent, when the parent has a class."""
+    parent = paragraph.getparent()
+    if parent is None or not isinstance(parent.tag, str) or not (parent.get("class") or "").strip():
+        return None
+    grandparent = parent.getparent()
+    return (_tag_and_class(parent), _tag_and_class(grandparent) if grandparent is not None else "")
+
+
+def _tag_and_class(element: Any) -> str:
+    return f"{element.tag}.{'.'.join((element.get('class') or '').split())}"
+
+
+def _article_of(paragraph: Any) -> Any:
+    return next(paragraph.iterancestors("article"), None)
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    return " ".join(" ".join(paragraph.itertext()).split())
+
+
+def _key(line: str) -> str:
+    return " ".join(word_tokens(line))
