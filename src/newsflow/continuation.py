@@ -4,9 +4,10 @@ Some pages cut an article's body into sibling blocks (an ad row, a newsletter bo
 link between them), each its own `<div class="body articleBody">` with its own wrapper.
 trafilatura takes one container and the story stops half-way (Rzeczpospolita, recall 0.49).
 `append_continuation` finds the page's `<p>` elements that are lines of the text; when nearly all
-of them sit in parents of one tag and class, it takes the other `<p>` of that tag and class (in
-other parents, inside the same `<article>`, if any) that the text lacks, and puts them back where
-the page has them. Pure function over normalised text and an lxml tree of the page (only its
+of them sit in parents of one tag and class (whose own parents also share a tag and class), it
+takes the other `<p>` in parents of that same kind (other parents than the story's, inside the
+same `<article>`, if any) that the text lacks, and puts them back where the page has them. The
+parent's parent keeps out teaser cards whose text box reuses the body's class. Pure function over normalised text and an lxml tree of the page (only its
 methods are used; lxml is not imported). Chosen on the tune half of ../shared/corpora
 (docs/extraction.md, "Sixth pass, text").
 """
@@ -24,7 +25,7 @@ MATCHED_MIN_WORDS = 5
 SAME_PARENT_SHARE = 0.8
 """The story's paragraphs: at least MATCHED_MIN_PARAGRAPHS `<p>` of MATCHED_MIN_WORDS words or more
 that are lines of the text, of which SAME_PARENT_SHARE or more have parents of one tag and one
-non-empty class."""
+non-empty class, in parents of one tag and class."""
 CONTINUATION_MIN_WORDS = 10
 CONTINUATION_MAX_COVERED = 0.5
 CONTINUATION_MIN_PARAGRAPHS = 2
