@@ -1,0 +1,108 @@
+"""A story split into several containers of one kind (`newsflow.continuation`): the rest put back."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow.continuation import append_continuation
+from newsflow.extract import page_tree
+from newsflow.text import normalize_text
+
+FIRST = (
+    "The council met on Tuesday and approved the budget for schools, roads and the new library after a debate.",
+    "Teachers asked for smaller classes, and the mayor promised two new schools before the next election in spring.",
+    "Road repairs take the largest share, after a winter that left potholes on most streets of the east side.",
+)
+REST = (
+    "Officials said the new library will open in spring with longer hours and a larger reading room for all residents.",
+    "The opposition voted against the plan and said the city would have to borrow more money again within two years.",
+)
+LAST = ("A final vote on the borrowing limit is expected in March, after the regional audit office has reported back.",)
+
+
+def _part(paragraphs: tuple[str, ...]) -> str:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return f"<div class='story-part'><div class='story-body'>{body}</div></div>"
+
+
+def _page(*parts: str, after: str = "") -> str:
+    ad = "<div class='ad-row'><p>Advertisement</p></div>"
+    return (
+        "<html><head><title>Council approves budget</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>Council approves budget</h1>{ad.join(parts)}</article>{after}</body></html>"
+    )
+
+
+def test_the_story_s_second_container_is_put_back_after_the_first() -> None:
+    tree = page_tree(_page(_part(FIRST), _part(REST)))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join([*FIRST, *REST])
+
+
+def test_a_missing_middle_container_goes_back_where_the_page_has_it() -> None:
+    tree = page_tree(_page(_part(FIRST), _part(REST), _part(LAST + FIRST[:0])))
+    text = "\n".join([*FIRST, *LAST])
+    assert append_continuation(text, tree) == "\n".join([*FIRST, *REST, *LAST])
+
+
+def test_a_teaser_card_that_reuses_the_body_class_stays_out() -> None:
+    cards = "".join(f"<div class='teaser-card'><div class='story-body'><p>{line}</p></div></div>" for line in REST)
+    tree = page_tree(_page(_part(FIRST), cards))  # inside the same <article>
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+
+
+def test_another_article_with_the_same_classes_stays_out() -> None:
+    other = f"<article>{_part(REST)}</article>"
+    tree = page_tree(_page(_part(FIRST), after=other))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+
+
+def test_a_single_paragraph_of_the_story_s_kind_stays_out() -> None:
+    tree = page_tree(_page(_part(FIRST), _part(REST[:1])))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+
+
+def test_a_continuation_longer_than_one_and_a_half_stories_stays_out() -> None:
+    tree = page_tree(_page(_part(FIRST[:3]), _part(REST + LAST + REST[::-1] + LAST)))
+    text = "\n".join(FIRST[:3])
+    assert append_continuation(text, tree) == text
+
+
+def test_nothing_is_added_when_the_text_has_under_three_of_the_page_s_paragraphs() -> None:
+    tree = page_tree(_page(_part(FIRST), _part(REST)))
+    text = "\n".join(FIRST[:2])
+    assert append_continuation(text, tree) == text
+
+
+def test_paragraphs_in_the_story_s_own_container_that_the_text_lacks_stay_out() -> None:
+    # trafilatura left them out of the container it took, for its own reasons (link density, forms).
+    tree = page_tree(_page(_part(FIRST + REST)))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+
+
+def test_marked_lines_in_the_continuation_stay_out() -> None:
+    teaser = "Read more: The mayor's plan for the harbour and what it would cost the city's taxpayers next year"
+    tree = page_tree(_page(_part(FIRST), _part((REST[0], teaser, REST[1]))))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join([*FIRST, *REST])
+
+
+SENTENCES = st.sampled_from([*FIRST, *REST, *LAST, "Short line.", "Advertisement"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    parts=st.lists(st.lists(SENTENCES, min_size=1, max_size=4), min_size=1, max_size=4),
+    taken=st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_the_result_is_normal_the_text_s_lines_in_order_plus_page_paragraphs_and_idempotent(
+    parts: list[list[str]], taken: list[bool]
+) -> None:
+    tree = page_tree(_page(*(_part(tuple(part)) for part in parts)))
+    text = normalize_text("\n".join(line for part, take in zip(parts, taken, strict=False) if take for line in part))
+    result = append_continuation(text, tree)
+    assert result == normalize_text(result)
+    page_paragraphs = {line for part in parts for line in part}
+    assert set(result.split("\n")) <= set(text.split("\n")) | page_paragraphs
+    remaining = iter(result.split("\n"))
+    assert all(line in remaining for line in text.split("\n"))  # the text's lines keep their order
+    assert append_continuation(result, tree) == result
