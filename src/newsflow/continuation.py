@@ -1,4 +1,4 @@
-"""The rest of a story whose body the page splits into several containers of one kind.
+"""Story paragraphs that trafilatura's container left out, put back where the page has them.
 
 Some pages cut an article's body into sibling blocks (an ad row, a newsletter box or a related
 link between them), each its own `<div class="body articleBody">` with its own wrapper.
@@ -7,14 +7,21 @@ trafilatura takes one container and the story stops half-way (Rzeczpospolita, re
 of them sit in parents of one tag and class (whose own parents also share a tag and class), it
 takes the other `<p>` in parents of that same kind (other parents than the story's, inside the
 same `<article>`, if any) that the text lacks, and puts them back where the page has them. The
-parent's parent keeps out teaser cards whose text box reuses the body's class. Pure function over normalised text and an lxml tree of the page (only its
-methods are used; lxml is not imported). Chosen on the tune half of ../shared/corpora
+parent's parent keeps out teaser cards whose text box reuses the body's class.
+
+`restore_dropped_paragraphs` puts back a long paragraph that readability-lxml's extraction has
+between two paragraphs that the text has (or before the first), and the text lacks: an intro box or
+a quoted letter that trafilatura's container leaves out (a 52-word chapô, watson's opening quote).
+
+Pure functions over normalised text, readability's paragraphs and an lxml tree of the page (only
+its methods are used; lxml is not imported). Chosen on the tune half of ../shared/corpora
 (docs/extraction.md, "Sixth pass, text").
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from newsflow.refine import drop_marked_lines
@@ -36,7 +43,61 @@ CONTINUATION_MAX_SHARE times the text's words together (a whole other article is
 paragraph of the story's class outside its containers is as often a promotion ("Here are more
 perspectives…"). Tune half: fundus +0.002 (Rzeczpospolita 0.66 -> 0.89), others unchanged."""
 
+DROPPED_MIN_WORDS = 40
+DROPPED_MAX_COVERED = 0.7
+NEIGHBOUR_MIN_COVERED = 0.9
+"""A dropped paragraph: one of readability's paragraphs of DROPPED_MIN_WORDS words or more with
+under DROPPED_MAX_COVERED of its words in the text, whose neighbours in readability's text have
+NEIGHBOUR_MIN_COVERED or more of theirs in it (the previous one, unless it is the first). Tune half:
+trafilatura-eval +0.004 (two pages), the others unchanged; 15-25 words took fact boxes and
+captions (fundus -0.0003 to -0.001)."""
+
 Signature = tuple[str, str]
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td")
+
+
+def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str]) -> str:
+    """The text with the long paragraphs that readability-lxml has inside the story and it lacks."""
+    if not text or not paragraphs:
+        return text
+    known = set(word_tokens(text))
+    paragraphs = [paragraph for paragraph in paragraphs if word_tokens(paragraph)]
+    tokens = [word_tokens(paragraph) for paragraph in paragraphs]
+    covered = [sum(token in known for token in words) / len(words) for words in tokens]
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    found: list[tuple[int, str]] = []
+    for index, paragraph in enumerate(paragraphs):
+        if len(tokens[index]) < DROPPED_MIN_WORDS or covered[index] >= DROPPED_MAX_COVERED:
+            continue
+        before = covered[index - 1] >= NEIGHBOUR_MIN_COVERED if index > 0 else True
+        after = index + 1 < len(paragraphs) and covered[index + 1] >= NEIGHBOUR_MIN_COVERED
+        if before and after:
+            follows = _closest_line(lines, tokens[index - 1]) if index > 0 else -1
+            found.append((follows, normalize_text(paragraph).replace(PARAGRAPH_SEPARATOR, " ")))
+    return _merged(lines, found) if found else text
+
+
+def block_texts(summary: Any) -> list[str]:
+    """The texts of an extraction's paragraphs, list items, headings, quotes and cells (readability-lxml's
+    output element), in page order, leaving out captions (a `figure`, or a class or id with "caption")."""
+    if summary is None:
+        return []
+    return [
+        " ".join(" ".join(element.itertext()).split())
+        for element in summary.iter(*_BLOCKS)
+        if not any(_is_caption(node) for node in (element, *element.iterancestors()))
+    ]
+
+
+def _is_caption(element: Any) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".casefold()
+    return element.tag in ("figure", "figcaption") or "caption" in names
+
+
+def _closest_line(lines: list[str], words: list[str]) -> int:
+    """The index of the text's line that shares the most words with a paragraph."""
+    wanted = set(words)
+    return max(range(len(lines)), key=lambda index: len(wanted.intersection(word_tokens(lines[index]))))
 
 
 def append_continuation(text: str, tree: Any) -> str:

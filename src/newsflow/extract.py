@@ -40,7 +40,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from newsflow.choose import choose_extraction
-from newsflow.continuation import append_continuation
+from newsflow.continuation import append_continuation, block_texts, restore_dropped_paragraphs
 from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
 from newsflow.language import load_language_model, resolve_language
@@ -112,7 +112,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
-    text = append_continuation(drop_story_tail(text, readability, tree), tree)
+    text = drop_story_tail(text, readability, tree)
+    text = append_continuation(restore_dropped_paragraphs(text, block_texts(_readability_seen.summary)), tree)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
