@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsflow.continuation import append_continuation
+from newsflow.continuation import append_continuation, block_texts, restore_dropped_paragraphs
 from newsflow.extract import page_tree
-from newsflow.text import normalize_text
+from newsflow.text import normalize_text, word_count
 
 FIRST = (
     "The council met on Tuesday and approved the budget for schools, roads and the new library after a debate.",
@@ -106,3 +106,72 @@ def test_the_result_is_normal_the_text_s_lines_in_order_plus_page_paragraphs_and
     remaining = iter(result.split("\n"))
     assert all(line in remaining for line in text.split("\n"))  # the text's lines keep their order
     assert append_continuation(result, tree) == result
+
+
+CHAPO = (
+    "Before the vote the finance committee spent three long evenings on the figures, heard the city's auditors "
+    "and two unions, and wrote a report of forty pages that recommends a ceiling on new borrowing, a review of "
+    "every contract above one million and a yearly account to the council of what the schools really cost."
+)
+PARAGRAPHS = (*FIRST, CHAPO, *REST)
+
+
+def test_a_long_paragraph_readability_has_inside_the_story_goes_back_in_place() -> None:
+    text = "\n".join([*FIRST, *REST])
+    assert restore_dropped_paragraphs(text, PARAGRAPHS) == "\n".join(PARAGRAPHS)
+
+
+def test_a_long_paragraph_before_the_story_s_first_goes_back_first() -> None:
+    text = "\n".join(FIRST)
+    assert restore_dropped_paragraphs(text, (CHAPO, *FIRST)) == "\n".join([CHAPO, *FIRST])
+
+
+def test_a_long_paragraph_after_the_story_s_last_stays_out() -> None:
+    text = "\n".join(FIRST)
+    assert restore_dropped_paragraphs(text, (*FIRST, CHAPO)) == text
+
+
+def test_a_paragraph_under_forty_words_stays_out() -> None:
+    short = " ".join(CHAPO.split()[:34])
+    assert 35 <= word_count(short) < 40
+    text = "\n".join([*FIRST, *REST])
+    assert restore_dropped_paragraphs(text, (*FIRST, short, *REST)) == text
+
+
+def test_a_paragraph_after_one_the_text_lacks_stays_out() -> None:
+    text = "\n".join(FIRST)
+    assert restore_dropped_paragraphs(text, (*FIRST[:2], REST[0], CHAPO, FIRST[2])) == text
+    assert restore_dropped_paragraphs(text, (*FIRST[:2], CHAPO, REST[0], FIRST[2])) == text
+
+
+def test_a_paragraph_the_text_already_has_is_not_added_twice() -> None:
+    text = "\n".join(PARAGRAPHS)
+    assert restore_dropped_paragraphs(text, PARAGRAPHS) == text
+
+
+def test_block_texts_leave_captions_out() -> None:
+    summary = page_tree(
+        "<html><body><div><p>First paragraph of the story.</p>"
+        "<figure><p>A figure's words.</p><figcaption>The caption.</figcaption></figure>"
+        "<div class='wp-caption'><p class='wp-caption-text'>A long caption under a photo.</p></div>"
+        "<p id='photo-caption'>Photo: Agency</p><ul><li>A list item.</li></ul><h2>A subhead</h2></div></body></html>"
+    )
+    assert block_texts(summary) == ["First paragraph of the story.", "A list item.", "A subhead"]
+    assert block_texts(None) == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    paragraphs=st.lists(st.sampled_from([*PARAGRAPHS, *LAST, "", "Short line."]), max_size=8),
+    kept=st.lists(st.booleans(), min_size=8, max_size=8),
+)
+def test_restored_text_is_normal_keeps_the_text_s_lines_in_order_and_is_idempotent(
+    paragraphs: list[str], kept: list[bool]
+) -> None:
+    text = normalize_text("\n".join(p for p, keep in zip(paragraphs, kept, strict=False) if keep))
+    result = restore_dropped_paragraphs(text, paragraphs)
+    assert result == normalize_text(result)
+    assert set(result.split("\n")) <= set(text.split("\n")) | set(paragraphs)
+    remaining = iter(result.split("\n"))
+    assert all(line in remaining for line in text.split("\n"))
+    assert restore_dropped_paragraphs(result, paragraphs) == result
