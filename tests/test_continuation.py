@@ -160,6 +160,11 @@ def test_block_texts_leave_captions_out() -> None:
     assert block_texts(None) == []
 
 
+def test_block_texts_join_inline_tags_and_split_at_line_breaks() -> None:
+    summary = page_tree("<html><body><div><p>D<b>as</b> W<!-- x -->ort<br>next line</p></div></body></html>")
+    assert block_texts(summary) == ["Das Wort next line"]
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     paragraphs=st.lists(st.sampled_from([*PARAGRAPHS, *LAST, "", "Short line."]), max_size=8),

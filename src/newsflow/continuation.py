@@ -54,6 +54,7 @@ captions (fundus -0.0003 to -0.001)."""
 
 Signature = tuple[str, str]
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td")
+_SEPARATING = frozenset({"br", "p", "div", "li", "ul", "ol", "table", "tr", "td", "blockquote", "h1", "h2", "h3", "h4"})
 
 
 def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str]) -> str:
@@ -83,7 +84,7 @@ def block_texts(summary: Any) -> list[str]:
     if summary is None:
         return []
     return [
-        " ".join(" ".join(element.itertext()).split())
+        _text_of(element)
         for element in summary.iter(*_BLOCKS)
         if not any(_is_caption(node) for node in (element, *element.iterancestors()))
     ]
@@ -104,7 +105,7 @@ def append_continuation(text: str, tree: Any) -> str:
     """The text with the story's paragraphs from its other containers put back in page order."""
     lines = text.split(PARAGRAPH_SEPARATOR)
     line_of = {_key(line): index for index, line in enumerate(lines)}
-    paragraphs = [(paragraph, _paragraph_text(paragraph)) for paragraph in tree.iter("p")]
+    paragraphs = [(paragraph, _text_of(paragraph)) for paragraph in tree.iter("p")]
     matched = _matched(paragraphs, line_of)
     signature = _story_signature([paragraph for paragraph, _ in matched])
     if signature is None:
@@ -194,8 +195,20 @@ def _article_of(paragraph: Any) -> Any:
     return next(paragraph.iterancestors("article"), None)
 
 
-def _paragraph_text(paragraph: Any) -> str:
-    return " ".join(" ".join(paragraph.itertext()).split())
+def _text_of(element: Any) -> str:
+    """An element's text as a reader sees it: inline tags join words ("<b>W</b>ort" is "Wort"),
+    line breaks and blocks inside it separate them."""
+    return " ".join(_joined_text(element).split())
+
+
+def _joined_text(element: Any) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):  # comments and processing instructions add only their tail
+            separator = " " if child.tag in _SEPARATING else ""
+            parts += [separator, _joined_text(child), separator]
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _key(line: str) -> str:
