@@ -16,7 +16,9 @@ credits, ad labels: `newsflow.furniture`), which is then corrected with the page
 pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
 confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
-the story, other stories' linked headlines, an agency's signature), the declared language
+the story, other stories' linked headlines, an agency's signature), story paragraphs that
+trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
+has inside the story, the rest of a body split into containers of one kind), the declared language
 checked against the text (`newsflow.language`), and the date checked against JSON-LD and kept in
 the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
 them: docs/extraction.md.
