@@ -20,6 +20,7 @@ its methods are used; lxml is not imported). Chosen on the tune half of ../share
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -28,10 +29,11 @@ from newsflow.refine import drop_marked_lines
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
 
 MATCHED_MIN_PARAGRAPHS = 3
-MATCHED_MIN_WORDS = 5
+MATCHED_MIN_CHARACTERS = 25
 SAME_PARENT_SHARE = 0.8
-"""The story's paragraphs: at least MATCHED_MIN_PARAGRAPHS `<p>` of MATCHED_MIN_WORDS words or more
-that are lines of the text, of which SAME_PARENT_SHARE or more have parents of one tag and one
+"""The story's paragraphs: at least MATCHED_MIN_PARAGRAPHS `<p>` of MATCHED_MIN_CHARACTERS characters
+or more (a sentence, not a label; counted in characters, which needs no tokenizing) that are lines
+of the text, of which SAME_PARENT_SHARE or more have parents of one tag and one
 non-empty class, in parents of one tag and class."""
 CONTINUATION_MIN_WORDS = 10
 CONTINUATION_MAX_COVERED = 0.5
@@ -53,6 +55,7 @@ trafilatura-eval +0.004 (two pages), the others unchanged; 15-25 words took fact
 captions (fundus -0.0003 to -0.001)."""
 
 Signature = tuple[str, str]
+_INVISIBLE = ("\u00ad", "\u200b", "\u2060", "\ufeff")  # what normalize_text removes
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td")
 _SEPARATING = frozenset({"br", "p", "div", "li", "ul", "ol", "table", "tr", "td", "blockquote", "h1", "h2", "h3", "h4"})
 
@@ -61,8 +64,11 @@ def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str]) -> str:
     """The text with the long paragraphs that readability-lxml has inside the story and it lacks."""
     if not text or not paragraphs:
         return text
+    paragraphs = [paragraph for paragraph in paragraphs if any(char.isalnum() for char in paragraph)]
+    # a token is at least one character: shorter paragraphs are never tokenized
+    if not any(len(paragraph) >= DROPPED_MIN_WORDS for paragraph in paragraphs):
+        return text
     known = set(word_tokens(text))
-    paragraphs = [paragraph for paragraph in paragraphs if word_tokens(paragraph)]
     tokens = [word_tokens(paragraph) for paragraph in paragraphs]
     covered = [sum(token in known for token in words) / len(words) for words in tokens]
     lines = text.split(PARAGRAPH_SEPARATOR)
@@ -105,7 +111,7 @@ def append_continuation(text: str, tree: Any) -> str:
     """The text with the story's paragraphs from its other containers put back in page order."""
     lines = text.split(PARAGRAPH_SEPARATOR)
     line_of = {_key(line): index for index, line in enumerate(lines)}
-    paragraphs = [(paragraph, _text_of(paragraph)) for paragraph in tree.iter("p")]
+    paragraphs = list(tree.iter("p"))
     matched = _matched(paragraphs, line_of)
     signature = _story_signature([paragraph for paragraph, _ in matched])
     if signature is None:
@@ -118,13 +124,18 @@ def append_continuation(text: str, tree: Any) -> str:
     return _merged(lines, found)
 
 
-def _matched(paragraphs: list[tuple[Any, str]], line_of: dict[str, int]) -> list[tuple[Any, int]]:
-    """(paragraph, index of the text's line it is) for each `<p>` of the page that is a line of the text."""
+def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, int]]:
+    """(paragraph, index of the text's line it is) for each `<p>` of the page that is a line of the text.
+
+    The text of every `<p>` is read the quick way (its text nodes joined): a paragraph with a line
+    break inside is two lines of the text and matches neither way."""
     matched = []
-    for paragraph, words in paragraphs:
-        tokens = word_tokens(words)
-        key = " ".join(tokens)
-        if len(tokens) >= MATCHED_MIN_WORDS and key in line_of:
+    for paragraph in paragraphs:
+        raw = "".join(paragraph.itertext())
+        if len(raw) < MATCHED_MIN_CHARACTERS:
+            continue  # its key is never longer
+        key = _key(raw)
+        if len(key) >= MATCHED_MIN_CHARACTERS and key in line_of:
             matched.append((paragraph, line_of[key]))
     return matched
 
@@ -140,7 +151,7 @@ def _story_signature(matched: list[Any]) -> Signature | None:
 
 
 def _continuation(
-    paragraphs: list[tuple[Any, str]], matched: list[tuple[Any, int]], signature: Signature, known: set[str]
+    paragraphs: list[Any], matched: list[tuple[Any, int]], signature: Signature, known: set[str]
 ) -> list[tuple[int, str]]:
     """(index of the text's line it follows, or -1 before the first; its text) for each paragraph
     of the story's kind outside the story's containers, in page order."""
@@ -149,12 +160,13 @@ def _continuation(
     articles = {_article_of(paragraph) for paragraph in position}
     found: list[tuple[int, str]] = []
     after = -1
-    for paragraph, words in paragraphs:
+    for paragraph in paragraphs:
         if paragraph in position:
             after = position[paragraph]
             continue
         if _signature(paragraph) != signature or paragraph.getparent() in parents:
             continue
+        words = _text_of(paragraph)
         if _article_of(paragraph) not in articles or not _is_new(words, known):
             continue
         kept = drop_marked_lines(normalize_text(words))
@@ -212,4 +224,10 @@ def _joined_text(element: Any) -> str:
 
 
 def _key(line: str) -> str:
-    return " ".join(word_tokens(line))
+    """A line or a paragraph's text as normalize_text would write it (NFC, no invisible characters,
+    spaces collapsed): string methods only, several times cheaper than tokenizing every `<p>` of a
+    page."""
+    for invisible in _INVISIBLE:
+        if invisible in line:
+            line = line.replace(invisible, "")
+    return " ".join(unicodedata.normalize("NFC", line).split())
