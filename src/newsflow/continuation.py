@@ -62,26 +62,47 @@ _SEPARATING = frozenset({"br", "p", "div", "li", "ul", "ol", "table", "tr", "td"
 
 def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str]) -> str:
     """The text with the long paragraphs that readability-lxml has inside the story and it lacks."""
-    if not text or not paragraphs:
-        return text
     paragraphs = [paragraph for paragraph in paragraphs if any(char.isalnum() for char in paragraph)]
-    # a token is at least one character: shorter paragraphs are never tokenized
-    if not any(len(paragraph) >= DROPPED_MIN_WORDS for paragraph in paragraphs):
+    # a token is at least one character: pages with no paragraph that long are done here
+    if not text or not any(len(paragraph) >= DROPPED_MIN_WORDS for paragraph in paragraphs):
         return text
-    known = set(word_tokens(text))
-    tokens = [word_tokens(paragraph) for paragraph in paragraphs]
-    covered = [sum(token in known for token in words) / len(words) for words in tokens]
     lines = text.split(PARAGRAPH_SEPARATOR)
+    coverage = _Coverage(lines)
     found: list[tuple[int, str]] = []
     for index, paragraph in enumerate(paragraphs):
-        if len(tokens[index]) < DROPPED_MIN_WORDS or covered[index] >= DROPPED_MAX_COVERED:
+        if len(paragraph) < DROPPED_MIN_WORDS or coverage.of(paragraph) >= DROPPED_MAX_COVERED:
             continue
-        before = covered[index - 1] >= NEIGHBOUR_MIN_COVERED if index > 0 else True
-        after = index + 1 < len(paragraphs) and covered[index + 1] >= NEIGHBOUR_MIN_COVERED
+        if len(word_tokens(paragraph)) < DROPPED_MIN_WORDS:
+            continue
+        before = coverage.of(paragraphs[index - 1]) >= NEIGHBOUR_MIN_COVERED if index > 0 else True
+        after = index + 1 < len(paragraphs) and coverage.of(paragraphs[index + 1]) >= NEIGHBOUR_MIN_COVERED
         if before and after:
-            follows = _closest_line(lines, tokens[index - 1]) if index > 0 else -1
+            follows = coverage.line_of(paragraphs[index - 1]) if index > 0 else -1
             found.append((follows, normalize_text(paragraph).replace(PARAGRAPH_SEPARATOR, " ")))
     return _merged(lines, found) if found else text
+
+
+class _Coverage:
+    """The share of a paragraph's words that the text has; a paragraph that is one of the text's
+    lines is recognised by its normalised string, so most paragraphs are never tokenized."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.index_of = {_key(line): index for index, line in enumerate(lines)}
+        self.known: set[str] | None = None
+
+    def of(self, paragraph: str) -> float:
+        if _key(paragraph) in self.index_of:
+            return 1.0
+        if self.known is None:
+            self.known = set(word_tokens(PARAGRAPH_SEPARATOR.join(self.lines)))
+        tokens = word_tokens(paragraph)
+        return sum(token in self.known for token in tokens) / len(tokens) if tokens else 0.0
+
+    def line_of(self, paragraph: str) -> int:
+        """The index of the text's line that is the paragraph, or else that shares the most words with it."""
+        index = self.index_of.get(_key(paragraph))
+        return index if index is not None else _closest_line(self.lines, word_tokens(paragraph))
 
 
 def block_texts(summary: Any) -> list[str]:
