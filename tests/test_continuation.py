@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.continuation import append_continuation, block_texts, restore_dropped_paragraphs
-from newsflow.extract import page_tree
+from newsflow.extract import extract_article, page_tree
 from newsflow.text import normalize_text, word_count
 
 FIRST = (
@@ -180,3 +180,16 @@ def test_restored_text_is_normal_keeps_the_text_s_lines_in_order_and_is_idempote
     remaining = iter(result.split("\n"))
     assert all(line in remaining for line in text.split("\n"))
     assert restore_dropped_paragraphs(result, paragraphs) == result
+
+
+def test_extract_article_puts_back_an_intro_block_that_trafilatura_drops_and_readability_keeps() -> None:
+    # trafilatura discards a `div.teaser` as boilerplate; readability-lxml keeps its paragraph.
+    rest = "".join(f"<p>{paragraph}</p>" for paragraph in (*FIRST[1:], *REST, *LAST))
+    html = (
+        "<html><head><title>Council approves budget</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>Council approves budget</h1><p>{FIRST[0]}</p><div class='teaser'><p>{CHAPO}</p></div>"
+        f"{rest}</article><footer><p>Copyright 2026 The Riverside Tribune</p></footer></body></html>"
+    )
+    article = extract_article(html, "https://riverside.example/news/budget")
+    assert article is not None
+    assert article.text == "\n".join([FIRST[0], CHAPO, *FIRST[1:], *REST, *LAST])
