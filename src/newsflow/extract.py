@@ -16,7 +16,9 @@ credits, ad labels: `newsflow.furniture`), which is then corrected with the page
 pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
 confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
-the story, other stories' linked headlines, an agency's signature), the declared language
+the story, other stories' linked headlines, an agency's signature), story paragraphs that
+trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
+has inside the story, the rest of a body split into containers of one kind), the declared language
 checked against the text (`newsflow.language`), and the date checked against JSON-LD and kept in
 the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
 them: docs/extraction.md.
@@ -40,6 +42,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from newsflow.choose import choose_extraction
+from newsflow.continuation import append_continuation, block_texts, restore_dropped_paragraphs
 from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
 from newsflow.language import load_language_model, resolve_language
@@ -112,6 +115,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
     text = drop_story_tail(text, readability, tree)
+    text = append_continuation(restore_dropped_paragraphs(text, block_texts(_readability_seen.summary)), tree)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))

@@ -84,7 +84,9 @@ def test_trafilatura_eval_snippets(extracted: Extracted) -> None:
         total_with += len(page.with_snippets)
         total_without += len(page.without_snippets)
     assert total_with == 455 and total_without == 476
-    assert found / total_with >= 0.985  # measured 0.989 (0.976 before leads were restored line by line)
+    # measured 0.993, 452 of 455 (0.989 before the sixth pass's dropped paragraphs, 0.976 before leads were restored
+    # line by line)
+    assert found / total_with >= 0.99
     # measured 0.962 (0.929, then 0.943 with unconfirmed lines dropped, 0.952, 0.954 with notices dropped, then
     # the fifth pass's tails and notices)
     assert kept_out / total_without >= 0.958

@@ -1,0 +1,254 @@
+"""Story paragraphs that trafilatura's container left out, put back where the page has them.
+
+Some pages cut an article's body into sibling blocks (an ad row, a newsletter box or a related
+link between them), each its own `<div class="body articleBody">` with its own wrapper.
+trafilatura takes one container and the story stops half-way (Rzeczpospolita, recall 0.49).
+`append_continuation` finds the page's `<p>` elements that are lines of the text; when nearly all
+of them sit in parents of one tag and class (whose own parents also share a tag and class), it
+takes the other `<p>` in parents of that same kind (other parents than the story's, inside the
+same `<article>`, if any) that the text lacks, and puts them back where the page has them. The
+parent's parent keeps out teaser cards whose text box reuses the body's class.
+
+`restore_dropped_paragraphs` puts back a long paragraph that readability-lxml's extraction has
+between two paragraphs that the text has (or before the first), and the text lacks: an intro box or
+a quoted letter that trafilatura's container leaves out (a 52-word chapô, watson's opening quote).
+
+Pure functions over normalised text, readability's paragraphs and an lxml tree of the page (only
+its methods are used; lxml is not imported). Chosen on the tune half of ../shared/corpora
+(docs/extraction.md, "Sixth pass, text").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from newsflow.refine import drop_marked_lines
+from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
+
+MATCHED_MIN_PARAGRAPHS = 3
+MATCHED_MIN_CHARACTERS = 25
+SAME_PARENT_SHARE = 0.8
+"""The story's paragraphs: at least MATCHED_MIN_PARAGRAPHS `<p>` of MATCHED_MIN_CHARACTERS characters
+or more (a sentence, not a label; counted in characters, which needs no tokenizing) that are lines
+of the text, of which SAME_PARENT_SHARE or more have parents of one tag and one
+non-empty class, in parents of one tag and class."""
+CONTINUATION_MIN_WORDS = 10
+CONTINUATION_MAX_COVERED = 0.5
+CONTINUATION_MIN_PARAGRAPHS = 2
+CONTINUATION_MAX_SHARE = 1.5
+"""A continuation: at least CONTINUATION_MIN_PARAGRAPHS paragraphs of CONTINUATION_MIN_WORDS words
+or more, each with under CONTINUATION_MAX_COVERED of its words in the text, at most
+CONTINUATION_MAX_SHARE times the text's words together (a whole other article is longer). One
+paragraph of the story's class outside its containers is as often a promotion ("Here are more
+perspectives…"). Tune half: fundus +0.002 (Rzeczpospolita 0.66 -> 0.89), others unchanged."""
+
+DROPPED_MIN_WORDS = 40
+DROPPED_MAX_COVERED = 0.7
+NEIGHBOUR_MIN_COVERED = 0.9
+"""A dropped paragraph: one of readability's paragraphs of DROPPED_MIN_WORDS words or more with
+under DROPPED_MAX_COVERED of its words in the text, whose neighbours in readability's text have
+NEIGHBOUR_MIN_COVERED or more of theirs in it (the previous one, unless it is the first). Tune half:
+trafilatura-eval +0.004 (two pages), the others unchanged; 15-25 words took fact boxes and
+captions (fundus -0.0003 to -0.001)."""
+
+Signature = tuple[str, str]
+_INVISIBLE = ("\u00ad", "\u200b", "\u2060", "\ufeff")  # what normalize_text removes
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td")
+_SEPARATING = frozenset({"br", "p", "div", "li", "ul", "ol", "table", "tr", "td", "blockquote", "h1", "h2", "h3", "h4"})
+
+
+def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str]) -> str:
+    """The text with the long paragraphs that readability-lxml has inside the story and it lacks."""
+    paragraphs = [paragraph for paragraph in paragraphs if any(char.isalnum() for char in paragraph)]
+    # a token is at least one character: pages with no paragraph that long are done here
+    if not text or not any(len(paragraph) >= DROPPED_MIN_WORDS for paragraph in paragraphs):
+        return text
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    coverage = _Coverage(lines)
+    found: list[tuple[int, str]] = []
+    for index, paragraph in enumerate(paragraphs):
+        if len(paragraph) < DROPPED_MIN_WORDS or coverage.of(paragraph) >= DROPPED_MAX_COVERED:
+            continue
+        if len(word_tokens(paragraph)) < DROPPED_MIN_WORDS:
+            continue
+        before = coverage.of(paragraphs[index - 1]) >= NEIGHBOUR_MIN_COVERED if index > 0 else True
+        after = index + 1 < len(paragraphs) and coverage.of(paragraphs[index + 1]) >= NEIGHBOUR_MIN_COVERED
+        if before and after:
+            follows = coverage.line_of(paragraphs[index - 1]) if index > 0 else -1
+            found.append((follows, normalize_text(paragraph).replace(PARAGRAPH_SEPARATOR, " ")))
+    return _merged(lines, found) if found else text
+
+
+class _Coverage:
+    """The share of a paragraph's words that the text has; a paragraph that is one of the text's
+    lines is recognised by its normalised string, so most paragraphs are never tokenized."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.index_of = {_key(line): index for index, line in enumerate(lines)}
+        self.known: set[str] | None = None
+
+    def of(self, paragraph: str) -> float:
+        if _key(paragraph) in self.index_of:
+            return 1.0
+        if self.known is None:
+            self.known = set(word_tokens(PARAGRAPH_SEPARATOR.join(self.lines)))
+        tokens = word_tokens(paragraph)
+        return sum(token in self.known for token in tokens) / len(tokens) if tokens else 0.0
+
+    def line_of(self, paragraph: str) -> int:
+        """The index of the text's line that is the paragraph, or else that shares the most words with it."""
+        index = self.index_of.get(_key(paragraph))
+        return index if index is not None else _closest_line(self.lines, word_tokens(paragraph))
+
+
+def block_texts(summary: Any) -> list[str]:
+    """The texts of an extraction's paragraphs, list items, headings, quotes and cells (readability-lxml's
+    output element), in page order, leaving out captions (a `figure`, or a class or id with "caption")."""
+    if summary is None:
+        return []
+    return [
+        _text_of(element)
+        for element in summary.iter(*_BLOCKS)
+        if not any(_is_caption(node) for node in (element, *element.iterancestors()))
+    ]
+
+
+def _is_caption(element: Any) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".casefold()
+    return element.tag in ("figure", "figcaption") or "caption" in names
+
+
+def _closest_line(lines: list[str], words: list[str]) -> int:
+    """The index of the text's line that shares the most words with a paragraph."""
+    wanted = set(words)
+    return max(range(len(lines)), key=lambda index: len(wanted.intersection(word_tokens(lines[index]))))
+
+
+def append_continuation(text: str, tree: Any) -> str:
+    """The text with the story's paragraphs from its other containers put back in page order."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    line_of = {_key(line): index for index, line in enumerate(lines)}
+    paragraphs = list(tree.iter("p"))
+    matched = _matched(paragraphs, line_of)
+    signature = _story_signature([paragraph for paragraph, _ in matched])
+    if signature is None:
+        return text
+    found = _continuation(paragraphs, matched, signature, set(word_tokens(text)))
+    if len(found) < CONTINUATION_MIN_PARAGRAPHS:
+        return text
+    if sum(len(word_tokens(paragraph)) for _, paragraph in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
+        return text
+    return _merged(lines, found)
+
+
+def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, int]]:
+    """(paragraph, index of the text's line it is) for each `<p>` of the page that is a line of the text.
+
+    The text of every `<p>` is read the quick way (its text nodes joined): a paragraph with a line
+    break inside is two lines of the text and matches neither way."""
+    matched = []
+    for paragraph in paragraphs:
+        raw = "".join(paragraph.itertext())
+        if len(raw) < MATCHED_MIN_CHARACTERS:
+            continue  # its key is never longer
+        key = _key(raw)
+        if len(key) >= MATCHED_MIN_CHARACTERS and key in line_of:
+            matched.append((paragraph, line_of[key]))
+    return matched
+
+
+def _story_signature(matched: list[Any]) -> Signature | None:
+    """The tag and class of the parent that holds nearly all of the story's paragraphs."""
+    if len(matched) < MATCHED_MIN_PARAGRAPHS:
+        return None
+    signature, count = Counter(_signature(paragraph) for paragraph in matched).most_common(1)[0]
+    if signature is None or count < SAME_PARENT_SHARE * len(matched):
+        return None
+    return signature
+
+
+def _continuation(
+    paragraphs: list[Any], matched: list[tuple[Any, int]], signature: Signature, known: set[str]
+) -> list[tuple[int, str]]:
+    """(index of the text's line it follows, or -1 before the first; its text) for each paragraph
+    of the story's kind outside the story's containers, in page order."""
+    position = dict(matched)  # lxml returns the same proxy for an element while one is referenced
+    parents = {paragraph.getparent() for paragraph in position}
+    articles = {_article_of(paragraph) for paragraph in position}
+    found: list[tuple[int, str]] = []
+    after = -1
+    for paragraph in paragraphs:
+        if paragraph in position:
+            after = position[paragraph]
+            continue
+        if _signature(paragraph) != signature or paragraph.getparent() in parents:
+            continue
+        words = _text_of(paragraph)
+        if _article_of(paragraph) not in articles or not _is_new(words, known):
+            continue
+        kept = drop_marked_lines(normalize_text(words))
+        if kept:
+            found.append((after, kept.replace(PARAGRAPH_SEPARATOR, " ")))
+    return found
+
+
+def _is_new(words: str, known: set[str]) -> bool:
+    tokens = word_tokens(words)
+    covered = sum(token in known for token in tokens)
+    return len(tokens) >= CONTINUATION_MIN_WORDS and covered < CONTINUATION_MAX_COVERED * len(tokens)
+
+
+def _merged(lines: list[str], found: list[tuple[int, str]]) -> str:
+    before = [paragraph for after, paragraph in found if after < 0]
+    merged = list(before)
+    for index, line in enumerate(lines):
+        merged.append(line)
+        merged.extend(paragraph for after, paragraph in found if after == index)
+    return normalize_text(PARAGRAPH_SEPARATOR.join(merged))
+
+
+def _signature(paragraph: Any) -> Signature | None:
+    """The tag and class of the paragraph's parent and of the parent's parent, when the parent has a class."""
+    parent = paragraph.getparent()
+    if parent is None or not isinstance(parent.tag, str) or not (parent.get("class") or "").strip():
+        return None
+    grandparent = parent.getparent()
+    return (_tag_and_class(parent), _tag_and_class(grandparent) if grandparent is not None else "")
+
+
+def _tag_and_class(element: Any) -> str:
+    return f"{element.tag}.{'.'.join((element.get('class') or '').split())}"
+
+
+def _article_of(paragraph: Any) -> Any:
+    return next(paragraph.iterancestors("article"), None)
+
+
+def _text_of(element: Any) -> str:
+    """An element's text as a reader sees it: inline tags join words ("<b>W</b>ort" is "Wort"),
+    line breaks and blocks inside it separate them."""
+    return " ".join(_joined_text(element).split())
+
+
+def _joined_text(element: Any) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):  # comments and processing instructions add only their tail
+            separator = " " if child.tag in _SEPARATING else ""
+            parts += [separator, _joined_text(child), separator]
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _key(line: str) -> str:
+    """A line or a paragraph's text as normalize_text would write it (NFC, no invisible characters,
+    spaces collapsed): string methods only, several times cheaper than tokenizing every `<p>` of a
+    page."""
+    for invisible in _INVISIBLE:
+        if invisible in line:
+            line = line.replace(invisible, "")
+    return " ".join(unicodedata.normalize("NFC", line).split())

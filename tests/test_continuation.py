@@ -1,0 +1,195 @@
+"""A story split into several containers of one kind (`newsflow.continuation`): the rest put back."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow.continuation import append_continuation, block_texts, restore_dropped_paragraphs
+from newsflow.extract import extract_article, page_tree
+from newsflow.text import normalize_text, word_count
+
+FIRST = (
+    "The council met on Tuesday and approved the budget for schools, roads and the new library after a debate.",
+    "Teachers asked for smaller classes, and the mayor promised two new schools before the next election in spring.",
+    "Road repairs take the largest share, after a winter that left potholes on most streets of the east side.",
+)
+REST = (
+    "Officials said the new library will open in spring with longer hours and a larger reading room for all residents.",
+    "The opposition voted against the plan and said the city would have to borrow more money again within two years.",
+)
+LAST = ("A final vote on the borrowing limit is expected in March, after the regional audit office has reported back.",)
+
+
+def _part(paragraphs: tuple[str, ...]) -> str:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return f"<div class='story-part'><div class='story-body'>{body}</div></div>"
+
+
+def _page(*parts: str, after: str = "") -> str:
+    ad = "<div class='ad-row'><p>Advertisement</p></div>"
+    return (
+        "<html><head><title>Council approves budget</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>Council approves budget</h1>{ad.join(parts)}</article>{after}</body></html>"
+    )
+
+
+def test_the_story_s_second_container_is_put_back_after_the_first() -> None:
+    tree = page_tree(_page(_part(FIRST), _part(REST)))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join([*FIRST, *REST])
+
+
+def test_a_missing_middle_container_goes_back_where_the_page_has_it() -> None:
+    tree = page_tree(_page(_part(FIRST), _part(REST), _part(LAST + FIRST[:0])))
+    text = "\n".join([*FIRST, *LAST])
+    assert append_continuation(text, tree) == "\n".join([*FIRST, *REST, *LAST])
+
+
+def test_a_teaser_card_that_reuses_the_body_class_stays_out() -> None:
+    cards = "".join(f"<div class='teaser-card'><div class='story-body'><p>{line}</p></div></div>" for line in REST)
+    tree = page_tree(_page(_part(FIRST), cards))  # inside the same <article>
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+
+
+def test_another_article_with_the_same_classes_stays_out() -> None:
+    other = f"<article>{_part(REST)}</article>"
+    tree = page_tree(_page(_part(FIRST), after=other))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+
+
+def test_a_single_paragraph_of_the_story_s_kind_stays_out() -> None:
+    tree = page_tree(_page(_part(FIRST), _part(REST[:1])))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+
+
+def test_a_continuation_longer_than_one_and_a_half_stories_stays_out() -> None:
+    tree = page_tree(_page(_part(FIRST[:3]), _part(REST + LAST + REST[::-1] + LAST)))
+    text = "\n".join(FIRST[:3])
+    assert append_continuation(text, tree) == text
+
+
+def test_nothing_is_added_when_the_text_has_under_three_of_the_page_s_paragraphs() -> None:
+    tree = page_tree(_page(_part(FIRST), _part(REST)))
+    text = "\n".join(FIRST[:2])
+    assert append_continuation(text, tree) == text
+
+
+def test_paragraphs_in_the_story_s_own_container_that_the_text_lacks_stay_out() -> None:
+    # trafilatura left them out of the container it took, for its own reasons (link density, forms).
+    tree = page_tree(_page(_part(FIRST + REST)))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+
+
+def test_marked_lines_in_the_continuation_stay_out() -> None:
+    teaser = "Read more: The mayor's plan for the harbour and what it would cost the city's taxpayers next year"
+    tree = page_tree(_page(_part(FIRST), _part((REST[0], teaser, REST[1]))))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join([*FIRST, *REST])
+
+
+SENTENCES = st.sampled_from([*FIRST, *REST, *LAST, "Short line.", "Advertisement"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    parts=st.lists(st.lists(SENTENCES, min_size=1, max_size=4), min_size=1, max_size=4),
+    taken=st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_the_result_is_normal_the_text_s_lines_in_order_plus_page_paragraphs_and_idempotent(
+    parts: list[list[str]], taken: list[bool]
+) -> None:
+    tree = page_tree(_page(*(_part(tuple(part)) for part in parts)))
+    text = normalize_text("\n".join(line for part, take in zip(parts, taken, strict=False) if take for line in part))
+    result = append_continuation(text, tree)
+    assert result == normalize_text(result)
+    page_paragraphs = {line for part in parts for line in part}
+    assert set(result.split("\n")) <= set(text.split("\n")) | page_paragraphs
+    remaining = iter(result.split("\n"))
+    assert all(line in remaining for line in text.split("\n"))  # the text's lines keep their order
+    assert append_continuation(result, tree) == result
+
+
+CHAPO = (
+    "Before the vote the finance committee spent three long evenings on the figures, heard the city's auditors "
+    "and two unions, and wrote a report of forty pages that recommends a ceiling on new borrowing, a review of "
+    "every contract above one million and a yearly account to the council of what the schools really cost."
+)
+PARAGRAPHS = (*FIRST, CHAPO, *REST)
+
+
+def test_a_long_paragraph_readability_has_inside_the_story_goes_back_in_place() -> None:
+    text = "\n".join([*FIRST, *REST])
+    assert restore_dropped_paragraphs(text, PARAGRAPHS) == "\n".join(PARAGRAPHS)
+
+
+def test_a_long_paragraph_before_the_story_s_first_goes_back_first() -> None:
+    text = "\n".join(FIRST)
+    assert restore_dropped_paragraphs(text, (CHAPO, *FIRST)) == "\n".join([CHAPO, *FIRST])
+
+
+def test_a_long_paragraph_after_the_story_s_last_stays_out() -> None:
+    text = "\n".join(FIRST)
+    assert restore_dropped_paragraphs(text, (*FIRST, CHAPO)) == text
+
+
+def test_a_paragraph_under_forty_words_stays_out() -> None:
+    short = " ".join(CHAPO.split()[:34])
+    assert 35 <= word_count(short) < 40
+    text = "\n".join([*FIRST, *REST])
+    assert restore_dropped_paragraphs(text, (*FIRST, short, *REST)) == text
+
+
+def test_a_paragraph_after_one_the_text_lacks_stays_out() -> None:
+    text = "\n".join(FIRST)
+    assert restore_dropped_paragraphs(text, (*FIRST[:2], REST[0], CHAPO, FIRST[2])) == text
+    assert restore_dropped_paragraphs(text, (*FIRST[:2], CHAPO, REST[0], FIRST[2])) == text
+
+
+def test_a_paragraph_the_text_already_has_is_not_added_twice() -> None:
+    text = "\n".join(PARAGRAPHS)
+    assert restore_dropped_paragraphs(text, PARAGRAPHS) == text
+
+
+def test_block_texts_leave_captions_out() -> None:
+    summary = page_tree(
+        "<html><body><div><p>First paragraph of the story.</p>"
+        "<figure><p>A figure's words.</p><figcaption>The caption.</figcaption></figure>"
+        "<div class='wp-caption'><p class='wp-caption-text'>A long caption under a photo.</p></div>"
+        "<p id='photo-caption'>Photo: Agency</p><ul><li>A list item.</li></ul><h2>A subhead</h2></div></body></html>"
+    )
+    assert block_texts(summary) == ["First paragraph of the story.", "A list item.", "A subhead"]
+    assert block_texts(None) == []
+
+
+def test_block_texts_join_inline_tags_and_split_at_line_breaks() -> None:
+    summary = page_tree("<html><body><div><p>D<b>as</b> W<!-- x -->ort<br>next line</p></div></body></html>")
+    assert block_texts(summary) == ["Das Wort next line"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    paragraphs=st.lists(st.sampled_from([*PARAGRAPHS, *LAST, "", "Short line."]), max_size=8),
+    kept=st.lists(st.booleans(), min_size=8, max_size=8),
+)
+def test_restored_text_is_normal_keeps_the_text_s_lines_in_order_and_is_idempotent(
+    paragraphs: list[str], kept: list[bool]
+) -> None:
+    text = normalize_text("\n".join(p for p, keep in zip(paragraphs, kept, strict=False) if keep))
+    result = restore_dropped_paragraphs(text, paragraphs)
+    assert result == normalize_text(result)
+    assert set(result.split("\n")) <= set(text.split("\n")) | set(paragraphs)
+    remaining = iter(result.split("\n"))
+    assert all(line in remaining for line in text.split("\n"))
+    assert restore_dropped_paragraphs(result, paragraphs) == result
+
+
+def test_extract_article_puts_back_an_intro_block_that_trafilatura_drops_and_readability_keeps() -> None:
+    # trafilatura discards a `div.teaser` as boilerplate; readability-lxml keeps its paragraph.
+    rest = "".join(f"<p>{paragraph}</p>" for paragraph in (*FIRST[1:], *REST, *LAST))
+    html = (
+        "<html><head><title>Council approves budget</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>Council approves budget</h1><p>{FIRST[0]}</p><div class='teaser'><p>{CHAPO}</p></div>"
+        f"{rest}</article><footer><p>Copyright 2026 The Riverside Tribune</p></footer></body></html>"
+    )
+    article = extract_article(html, "https://riverside.example/news/budget")
+    assert article is not None
+    assert article.text == "\n".join([FIRST[0], CHAPO, *FIRST[1:], *REST, *LAST])
