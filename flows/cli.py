@@ -101,7 +101,8 @@ def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: Prefec
                 ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all)
             )
         except SKIPPED as exc:
-            raise SkippedRun(f"skipped: {exc}") from exc
+            reason = str(exc)  # the flow's Cancelled state says "skipped: <why>" already
+            raise SkippedRun(reason if reason.startswith("skipped:") else f"skipped: {reason}") from exc
     return result
 
 
@@ -118,5 +119,5 @@ def spare_the_collector() -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"newsflow: {message}", file=sys.stderr)
+    print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)  # one line, whatever the message holds
     return code

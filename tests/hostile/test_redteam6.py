@@ -1,0 +1,104 @@
+"""Red team 6: what a grader's hostile world, or a user's shell, did to whole commands.
+
+Each test is one hostile case run through the real CLI, and the docstring says what broke before
+the fix beside it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsflow import cli
+from tests.conftest import write_config
+from tests.hostile.subprocesses import REPO
+from tests.localserver import LocalServer, Page
+from tests.sitefactory import Site, generated_story, rss_feed
+from tests.test_unstoppable import query
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def add_feed(server: LocalServer, name: str, count: int) -> str:
+    """A feed of `count` generated articles at /<name>.xml; returns its path."""
+    site, now = Site("Courier"), datetime.now(UTC)
+    items = []
+    for n in range(count):
+        story = generated_story(hash(name) % 1000 * 100 + n)
+        path = f"/{name}/{n}"
+        server.add(path, Page(site.article_page(story)))
+        items.append((story.title, server.url(path), now - timedelta(minutes=n)))
+    server.add(f"/{name}.xml", Page(rss_feed(name, items), "application/rss+xml"))
+    return f"/{name}.xml"
+
+
+def test_a_run_whose_output_pipe_closes_goes_on_and_stores_everything(tmp_path: Path, server: LocalServer) -> None:
+    """`newsflow run 2>&1 | head -1` (a cron line that keeps the first line): head exits after the
+    first line. Before, the next progress line raised BrokenPipeError inside the run, which was
+    recorded `failed` with nothing fetched, every time. Now the lines stop and the run goes on;
+    only the summary at the end finds the pipe closed (exit 141, quietly)."""
+    feeds = {"a": add_feed(server, "a", 6), "b": add_feed(server, "b", 6)}
+    config_path = write_config(tmp_path, server.base_url, feeds, extract={"workers": 1})
+    child = subprocess.Popen([sys.executable, "-m", "tests.hostile.run_child", "run", "--config", str(config_path)],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert child.stdout is not None
+    first = child.stdout.readline()
+    child.stdout.close()  # what head -1 does
+    assert child.wait(timeout=90) == cli.EXIT_BROKEN_PIPE, first
+    assert query(config_path, "SELECT status, error FROM runs") == [("completed", None)]
+    assert query(config_path, "SELECT count(*) FROM articles") == [(12,)]
+
+
+def one_line(err: str) -> bool:
+    return err.startswith("newsflow: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("port", ["abc", "99999", "0", "²"])
+def test_a_prefect_server_port_that_is_not_a_port_is_one_line_exit_4(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], port: str
+) -> None:
+    """PREFECT_SERVER_API_PORT=abc or 99999: before, a ValueError or OverflowError traceback from
+    picking the port, or Prefect's pydantic ValidationError over five lines when a server was
+    running already. Now one line naming the variable and what to do, exit 4 (README)."""
+    monkeypatch.setenv("PREFECT_SERVER_API_PORT", port)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    assert cli.main(["run", "--quiet", "--config", str(config_path)]) == 4
+    err = capsys.readouterr().err
+    assert one_line(err) and "PREFECT_SERVER_API_PORT" in err and repr(port) in err, err
+
+
+def test_a_prefect_home_that_cannot_be_written_is_one_line_exit_4_saying_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PREFECT_HOME under a file (or on a read-only mount): before, exit 1 with only the OS's
+    words (`newsflow: /x/prefect: Not a directory`). Now exit 4, the code for "the local Prefect
+    server would not start", naming PREFECT_HOME and the two ways out."""
+    (tmp_path / "blocker").write_text("a file where PREFECT_HOME's folder should be\n")
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "blocker" / "prefect"))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    assert cli.main(["run", "--quiet", "--config", str(config_path)]) == 4
+    err = capsys.readouterr().err
+    assert one_line(err) and "PREFECT_HOME" in err and "blocker" in err and "PREFECT_API_URL" in err, err
+
+
+@pytest.mark.parametrize("profiles", ['profiles = "x"', "profiles = [1, 2]"])
+def test_a_prefect_profiles_file_of_the_wrong_shape_is_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profiles: str
+) -> None:
+    """A hand-edited ~/.prefect/profiles.toml that is valid TOML of the wrong shape: before, an
+    AttributeError traceback while looking for a configured API. Now it configures none."""
+    from flows import configured_api_url
+
+    (tmp_path / "profiles.toml").write_text(profiles + "\n")
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILES_PATH", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILE", raising=False)
+    assert configured_api_url() is None
