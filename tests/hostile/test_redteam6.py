@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from newsflow import cli
 from tests.conftest import write_config
-from tests.hostile.subprocesses import REPO
-from tests.localserver import LocalServer, Page
+from tests.hostile.apiproxy import ApiProxy
+from tests.hostile.subprocesses import REPO, child_env, newsflow_command
+from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import query
 
@@ -102,3 +106,41 @@ def test_a_prefect_profiles_file_of_the_wrong_shape_is_no_traceback(
     monkeypatch.delenv("PREFECT_PROFILES_PATH", raising=False)
     monkeypatch.delenv("PREFECT_PROFILE", raising=False)
     assert configured_api_url() is None
+
+
+def test_a_prefect_api_that_dies_mid_run_ends_the_run_in_one_line_exit_4(
+    tmp_path: Path, server: LocalServer, prefect_api: str
+) -> None:
+    """The Prefect server is killed while a run polls. Before: after Prefect's client had retried
+    for ~2.5 minutes, `run crashed: ConnectError`, exit 1, and then Prefect's services retried
+    every queued log and event at exit (73 s more), printing `--- Error logging to API ---` and a
+    2 KB repr of each event they dropped. Now: one line naming the API and what to do, exit 4,
+    nothing else on stderr. What the run did is stored (the ingest itself needs no API: only the
+    flow run's last state is lost with the server). Prefect's retries are cut to one here to keep
+    the test short; they are its own setting (PREFECT_CLIENT_MAX_RETRIES, ~1 min by default)."""
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    arrived, release = threading.Event(), threading.Event()
+
+    def held_feed(handler: BaseHTTPRequestHandler) -> None:
+        arrived.set()
+        release.wait(timeout=30)
+        send_bytes(handler, 200, rss_feed("held", []), "application/rss+xml")
+
+    server.add("/held.xml", held_feed)
+    config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 3), "held": "/held.xml"},
+                               extract={"workers": 1})
+    env = {**child_env(f"http://127.0.0.1:{proxy.port}/api"), "PREFECT_CLIENT_MAX_RETRIES": "1"}
+    child = subprocess.Popen(newsflow_command("run", "--quiet", "--config", str(config_path)), cwd=REPO, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert arrived.wait(timeout=60), "the run never polled the held feed"
+        proxy.close()  # the server is gone
+        release.set()
+        _, err = child.communicate(timeout=90)
+    finally:
+        release.set()
+        child.kill()
+    assert child.returncode == 4, err
+    assert one_line(err) and "stopped answering during the run" in err and str(proxy.port) in err, err
+    assert "start that server again" in err, err
+    assert query(config_path, "SELECT count(*) FROM articles") == [(3,)]
