@@ -144,3 +144,37 @@ def test_a_prefect_api_that_dies_mid_run_ends_the_run_in_one_line_exit_4(
     assert one_line(err) and "stopped answering during the run" in err and str(proxy.port) in err, err
     assert "start that server again" in err, err
     assert query(config_path, "SELECT count(*) FROM articles") == [(3,)]
+
+
+@pytest.mark.parametrize("url", ["http://☃.net/feed", "http://exa mple.com/feed", "http://ex*ample.com/feed"])
+def test_a_feed_host_no_request_can_reach_is_a_config_error_naming_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    """`http://☃.net/` is a name under IDNA 2003 (Python's codec) but not under IDNA 2008, which
+    httpx follows; a space or `*` in a host has no DNS spelling at all. Before, such a feed URL
+    passed config validation and failed every poll (`invalid_url`, or a `dns_error` retried for
+    ever). Now the config is refused before any I/O, in one line naming the key, exit 2."""
+    config_path = write_config(tmp_path, "", {"odd": url})
+    assert cli.main(["feeds", "--config", str(config_path)]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and "feeds[0].url" in err and "not a host name" in err, err
+
+
+def test_an_opml_import_skips_the_urls_config_would_refuse_and_adds_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An OPML file with one outline at port 99999 (or `http://☃.net/`) among good ones. Before, the
+    whole import was refused ("the imported feeds would make … invalid"): one bad outline kept every
+    other feed out. Now those outlines are skipped with their reason, like non-http URLs."""
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    opml = tmp_path / "feeds.opml"
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><body>'
+                    '<outline text="good" xmlUrl="https://good.example/feed"/>'
+                    '<outline text="port" xmlUrl="http://example.com:99999/feed"/>'
+                    '<outline text="snow" xmlUrl="http://\u2603.net/feed"/>'
+                    '<outline text="also good" xmlUrl="https://b\u00fccher.example/feed"/></body></opml>', "utf-8")
+    assert cli.main(["feeds", "import", str(opml), "--config", str(config_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 feeds added" in out and "2 skipped" in out, out
+    assert cli.main(["feeds", "--config", str(config_path)]) == 0  # the config still loads
+    assert "good" in capsys.readouterr().out
