@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsflow import cli
+from newsflow.feeds import parse_feed
 from tests.conftest import write_config
 from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.subprocesses import REPO, child_env, newsflow_command
@@ -178,3 +179,18 @@ def test_an_opml_import_skips_the_urls_config_would_refuse_and_adds_the_rest(
     assert "2 feeds added" in out and "2 skipped" in out, out
     assert cli.main(["feeds", "--config", str(config_path)]) == 0  # the config still loads
     assert "good" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("declared", ["UTF-16", "utf-16", "UTF-16LE", "UTF-16BE"])
+def test_a_feed_in_one_byte_characters_that_declares_utf16_is_read(declared: str) -> None:
+    """`<?xml version="1.0" encoding="UTF-16"?>` over bytes that are plainly one byte a character
+    (a template's copied declaration). Before: expat believed the declaration, the whole feed was
+    `parse_error` ("not well-formed (invalid token)") on every poll and none of its items was
+    ever read. Now the impossible claim is dropped; the header charset or detection decides."""
+    body = (f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel><title>Caf\u00e9</title>'
+            '<item><title>\u00c9t\u00e9 br\u00fblant</title><link>https://news.example/a</link></item>'
+            "</channel></rss>").encode()
+    parsed = parse_feed(body, feed_id="lie", feed_url="https://news.example/feed",
+                        headers={"content-type": "application/rss+xml"})
+    assert parsed.title == "Caf\u00e9"
+    assert [(e.url, e.title) for e in parsed.entries] == [("https://news.example/a", "\u00c9t\u00e9 br\u00fblant")]
