@@ -105,9 +105,31 @@ class _DeadlineExceeded(BaseException):
 DEADLINE_REARM_S = 0.05
 
 
+# Whether an extraction's deadline is running. A SIGALRM whose Python handler runs only after the
+# alarm was disarmed (the signal arrived as the extraction ended) is late: it must neither raise nor
+# re-arm. Before, it did both, and the re-armed alarm raised in the worker's loop, outside any
+# page: the worker died with "Process newsflow-extract: Traceback ... _DeadlineExceeded" on the
+# run's stderr, and its page was recorded `extract_error`.
+_deadline_running = False
+
+
 def _raise_deadline(signum: int, frame: FrameType | None) -> None:
+    if not _deadline_running:
+        return
     signal.setitimer(signal.ITIMER_REAL, DEADLINE_REARM_S)
     raise _DeadlineExceeded
+
+
+def _disarm_deadline() -> None:
+    """Stop the deadline; an alarm that fires while this runs is dropped, not raised past it."""
+    global _deadline_running
+    while True:
+        try:
+            _deadline_running = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            return
+        except _DeadlineExceeded:  # raised at the first line, before the flag fell: disarm again
+            continue
 
 
 def quiet_lost_deadlines() -> None:
@@ -125,12 +147,14 @@ def quiet_lost_deadlines() -> None:
 def _call_with_alarm(html: str, url: str, timeout: float | None, extractor: Extractor) -> ExtractedArticle | None:
     if timeout is None:
         return extractor(html, url)
+    global _deadline_running
     signal.signal(signal.SIGALRM, _raise_deadline)
+    _deadline_running = True
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         return extractor(html, url)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _disarm_deadline()
 
 
 def _result(

@@ -6,9 +6,11 @@ the fix beside it.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -17,7 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsflow import cli
+from newsflow.extractpool import PageToExtract, extract_with_deadline
 from newsflow.feeds import parse_feed
+from newsflow.models import Outcome
 from tests.conftest import write_config
 from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.subprocesses import REPO, child_env, newsflow_command
@@ -194,3 +198,36 @@ def test_a_feed_in_one_byte_characters_that_declares_utf16_is_read(declared: str
                         headers={"content-type": "application/rss+xml"})
     assert parsed.title == "Caf\u00e9"
     assert [(e.url, e.title) for e in parsed.entries] == [("https://news.example/a", "\u00c9t\u00e9 br\u00fblant")]
+
+
+@pytest.fixture
+def own_sigalrm() -> Iterator[None]:
+    """extract_with_deadline installs its SIGALRM handler in this process: put the old one back."""
+    previous = signal.getsignal(signal.SIGALRM)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.usefixtures("own_sigalrm")
+def test_an_extraction_alarm_that_arrives_after_the_page_is_done_is_dropped() -> None:
+    """Slow pages in a loaded run: a worker's SIGALRM arrived as its extraction ended, and Python ran
+    the handler after the alarm was disarmed. The handler raised and re-armed the alarm, which went
+    off 50 ms later in the worker's loop, outside any page: `Process newsflow-extract: Traceback …
+    _DeadlineExceeded` on the run's stderr, the worker dead, its page `extract_error`. Seen in a
+    red-team run of 4 pages that take trafilatura over `extract.timeout`. Here the late signal is
+    raised for real, right after a page finished; it must cost nothing, and leave no alarm set."""
+    page = PageToExtract("k", "<html><body><p>x</p></body></html>", "http://example.test/a")
+    result = extract_with_deadline(page, 5.0, lambda html, url: None)
+    assert result.outcome is Outcome.EXTRACT_EMPTY
+    raised = None
+    try:
+        signal.raise_signal(signal.SIGALRM)  # the late alarm: its handler runs now, after the disarm
+    except BaseException as exc:  # _DeadlineExceeded is a BaseException: asserted on below
+        raised = exc
+    left = signal.getitimer(signal.ITIMER_REAL)
+    signal.setitimer(signal.ITIMER_REAL, 0)  # so a failure here is reported, not raised again in pytest
+    assert raised is None, f"a late alarm raised {raised!r} outside any page"
+    assert left == (0.0, 0.0), "a late alarm re-armed the deadline"
