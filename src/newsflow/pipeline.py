@@ -310,7 +310,10 @@ def build_article(
     if not result.ok or extraction is None or extraction.article is None:
         return None
     page = extraction.article
-    canonical_url = prefer_page_canonical(pending.canonical_url, page.page_canonical_url)
+    # A page that names no canonical URL is known by the URL it was served from: an item that
+    # redirects (301 /p2 -> /p1, http -> https) is the same article as an item linking /p1.
+    redirected_to = result.final_url if result.final_url != result.url else None
+    canonical_url = prefer_page_canonical(pending.canonical_url, page.page_canonical_url or redirected_to)
     article_id = dedup.article_id_for(canonical_url)
     return Article(
         article_id=article_id,

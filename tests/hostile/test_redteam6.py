@@ -6,6 +6,7 @@ the fix beside it.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
@@ -19,9 +20,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsflow import cli
+from newsflow.config import load_config
 from newsflow.extractpool import PageToExtract, extract_with_deadline
 from newsflow.feeds import parse_feed
 from newsflow.models import Outcome
+from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.subprocesses import REPO, child_env, newsflow_command
@@ -231,3 +234,23 @@ def test_an_extraction_alarm_that_arrives_after_the_page_is_done_is_dropped() ->
     signal.setitimer(signal.ITIMER_REAL, 0)  # so a failure here is reported, not raised again in pytest
     assert raised is None, f"a late alarm raised {raised!r} outside any page"
     assert left == (0.0, 0.0), "a late alarm re-armed the deadline"
+
+
+def test_an_item_that_redirects_to_another_items_page_is_stored_once(tmp_path: Path, server: LocalServer) -> None:
+    """Two items of a feed, one linking /story and one linking /old-story, which answers
+    `301 Location: /story` (a renamed slug, an http -> https move, a same-site short link). Before,
+    both were stored: two articles with the same `url` and the same text, one per entry's link.
+    Now a page that names no canonical URL is known by the URL it was served from (same site
+    only, as for `<link rel=canonical>`), so the second item links to the first one's article,
+    and a second run fetches nothing."""
+    server.add("/story", Page(Site("Courier").article_page(generated_story(5))))
+    server.add("/old-story", Page(b"", status=301, headers={"Location": server.url("/story")}))
+    feed = rss_feed("a", [("new", server.url("/story"), None), ("old", server.url("/old-story"), None)])
+    server.add("/a.xml", Page(feed, "application/rss+xml"))
+    config_path = write_config(tmp_path, server.base_url, {"a": "/a.xml"}, extract={"workers": 1})
+    for n in range(2):
+        assert asyncio.run(run_ingest(load_config(config_path), f"run-{n}", all_feeds=True)).status == "completed"
+    assert query(config_path, "SELECT canonical_url, url FROM articles") == [(server.url("/story"),) * 2]
+    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NOT NULL") == [(2,)]
+    assert query(config_path, "SELECT count(*) FROM fetch_events WHERE kind = 'article'") == [(2,)], (
+        "the second run fetched an article again")
