@@ -88,10 +88,24 @@ def extract_with_deadline(page: PageToExtract, timeout: float | None, extractor:
     if article is None:
         return _result(page.key, Outcome.EXTRACT_EMPTY, started)
     result = _result(page.key, Outcome.OK, started, article=article)
-    if page.keep_as:
-        html_bytes, compressed_bytes = write_page(Path(page.keep_as), page.html)  # as received: no re-encoding
-        result = replace(result, html_bytes=html_bytes, compressed_bytes=compressed_bytes)
-    return result
+    return _kept(result, Path(page.keep_as), page.html) if page.keep_as else result
+
+
+PAGE_NOT_KEPT = "page not kept: "
+
+
+def _kept(result: ExtractionResult, path: Path, html: str | bytes) -> ExtractionResult:
+    """`result` with its page written to `path`, as received: no re-encoding.
+
+    A page that cannot be written (a full disk, a pages folder that is a file or read-only) costs
+    only its kept copy: the article stands, and `error` says why. Before, the OSError killed the
+    worker (a traceback on the run's stderr) and every article of the run was `extract_error`,
+    parked after three runs."""
+    try:
+        html_bytes, compressed_bytes = write_page(path, html)
+    except OSError as exc:
+        return replace(result, error=f"{PAGE_NOT_KEPT}{exc.filename or path}: {exc.strerror or exc}")
+    return replace(result, html_bytes=html_bytes, compressed_bytes=compressed_bytes)
 
 
 class _DeadlineExceeded(BaseException):

@@ -7,6 +7,7 @@ the fix beside it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import subprocess
 import sys
@@ -254,3 +255,24 @@ def test_an_item_that_redirects_to_another_items_page_is_stored_once(tmp_path: P
     assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NOT NULL") == [(2,)]
     assert query(config_path, "SELECT count(*) FROM fetch_events WHERE kind = 'article'") == [(2,)], (
         "the second run fetched an article again")
+
+
+def test_a_pages_folder_that_cannot_be_written_costs_the_kept_html_not_the_articles(
+    tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The folder of kept HTML (`news.pages/`) cannot be written: the disk filled up (the warehouse
+    itself needs little), it is read-only, or a file has its name. Before: the OSError killed each
+    extraction worker in turn (`Process newsflow-extract: Traceback … NotADirectoryError` on the
+    run's stderr) and every article of every run was `extract_error`, all parked after three runs:
+    a full disk lost every new article for good. Now the articles are stored without their HTML,
+    and the run says once why and what to do."""
+    config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 4)}, extract={"workers": 1})
+    (tmp_path / "warehouse").mkdir()
+    (tmp_path / "warehouse" / "news.pages").write_text("a file where the pages folder goes\n")
+    with caplog.at_level(logging.WARNING, logger="newsflow"):
+        assert asyncio.run(run_ingest(load_config(config_path), "run-1", all_feeds=True)).status == "completed"
+    assert query(config_path, "SELECT count(*) FROM articles") == [(4,)]
+    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL") == [(0,)]
+    warnings = [r.getMessage() for r in caplog.records if "could not be kept" in r.getMessage()]
+    assert len(warnings) == 1 and "news.pages" in warnings[0] and "keep_html" in warnings[0], warnings
+    assert "Traceback" not in capfd.readouterr().err
