@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -28,6 +28,8 @@ from newsflow.models import Outcome
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.apiproxy import ApiProxy
+from tests.hostile.rawserver import RawServer, response
+from tests.hostile.servers import fetch_article, settings
 from tests.hostile.subprocesses import REPO, child_env, newsflow_command
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
@@ -276,3 +278,57 @@ def test_a_pages_folder_that_cannot_be_written_costs_the_kept_html_not_the_artic
     warnings = [r.getMessage() for r in caplog.records if "could not be kept" in r.getMessage()]
     assert len(warnings) == 1 and "news.pages" in warnings[0] and "keep_html" in warnings[0], warnings
     assert "Traceback" not in capfd.readouterr().err
+
+
+PAGE_HTML = b"<html><body><article><p>" + b"A page behind a cookie check. " * 20 + b"</p></article></body></html>"
+NO_ROBOTS = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+
+
+def cookie_checking_server(set_cookie: Callable[[int], bytes]) -> RawServer:
+    """Serves /a only to a request carrying `ok=1`; otherwise 302 back to /a with `set_cookie(n)`."""
+    server = RawServer()
+
+    def answer(path: str) -> bytes:
+        if path.startswith("/robots.txt"):
+            return NO_ROBOTS
+        cookie = server.requests[-1].header("Cookie") or ""
+        if "ok=1" in cookie:
+            return response(b"HTTP/1.1 200 OK", [(b"Content-Type", b"text/html"),
+                                                 (b"Content-Length", str(len(PAGE_HTML)).encode())], PAGE_HTML)
+        return response(b"HTTP/1.1 302 Found", [(b"Set-Cookie", set_cookie(len(server.requests))),
+                                                (b"Location", b"/a"), (b"Content-Length", b"0")])
+
+    server.answer = answer
+    return server
+
+
+def test_a_page_behind_a_cookie_check_redirect_is_fetched_and_cookies_stay_in_one_fetch() -> None:
+    """`302 Location: <the same URL>` with `Set-Cookie: ok=1` (a consent or bot check), then the page
+    to a request carrying the cookie. Before: `redirect_loop` on every run, the article parked
+    after three. Now the cookie goes back along that fetch's own redirects, and nowhere else: the
+    next fetch of the same URL starts with none."""
+    server = cookie_checking_server(lambda n: b"ok=1; Path=/; HttpOnly")
+    try:
+        first = fetch_article(settings(timeout=3.0), server.url("/a"))
+        assert first.outcome is Outcome.OK and b"cookie check" in first.html, first.error
+        assert [r.header("Cookie") for r in server.hits("/a")] == [None, "ok=1"]
+        fetch_article(settings(timeout=3.0), server.url("/a"))
+        assert server.hits("/a")[2].header("Cookie") is None, "a cookie outlived its fetch"
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize(("set_cookie", "outcome", "requests"), [
+    (lambda n: b"seen=yes", Outcome.REDIRECT_LOOP, 2),  # the same cookie again: a loop, found at once
+    (lambda n: b"visit=%d" % n, Outcome.TOO_MANY_REDIRECTS, 11),  # a new cookie each time: the cap ends it
+])
+def test_a_set_cookie_loop_ends_as_a_loop_or_at_the_redirect_cap(
+    set_cookie: Callable[[int], bytes], outcome: Outcome, requests: int
+) -> None:
+    server = cookie_checking_server(set_cookie)
+    try:
+        result = fetch_article(settings(timeout=3.0), server.url("/a"))
+        assert result.outcome is outcome, result.error
+        assert len(server.hits("/a")) == requests
+    finally:
+        server.close()
