@@ -24,6 +24,7 @@ from newsflow import cli
 from newsflow.config import load_config
 from newsflow.extractpool import PageToExtract, extract_with_deadline
 from newsflow.feeds import parse_feed
+from newsflow.hopcookies import HopCookies
 from newsflow.models import Outcome
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
@@ -332,3 +333,13 @@ def test_a_set_cookie_loop_ends_as_a_loop_or_at_the_redirect_cap(
         assert len(server.hits("/a")) == requests
     finally:
         server.close()
+
+
+@pytest.mark.parametrize("line", ["a=\u00e9t\u00e9", "a=b\x00c", "a b=c", "=c", "novalue", "a=" + "x" * 5000, "a=b c"])
+def test_a_cookie_that_could_not_be_sent_back_is_not_kept(line: str) -> None:
+    """Whatever a server sets, the Cookie header built from it must be sendable (printable ASCII,
+    bounded): a cookie that is not would make the next hop's request fail to build."""
+    cookies = HopCookies()
+    cookies.take("example.test", [line, "ok=1; Path=/"])
+    assert cookies.headers_for("example.test", {}) == {"Cookie": "ok=1"}
+    assert cookies.headers_for("other.test", {"Accept": "*/*"}) == {"Accept": "*/*"}
