@@ -343,3 +343,17 @@ def test_a_cookie_that_could_not_be_sent_back_is_not_kept(line: str) -> None:
     cookies.take("example.test", [line, "ok=1; Path=/"])
     assert cookies.headers_for("example.test", {}) == {"Cookie": "ok=1"}
     assert cookies.headers_for("other.test", {"Accept": "*/*"}) == {"Accept": "*/*"}
+
+
+def test_an_item_with_no_link_and_an_opaque_permalink_guid_is_not_a_page() -> None:
+    """A podcast item: an enclosure, no <link>, and `<guid>ep1</guid>` (RSS's isPermaLink defaults
+    to true, so feedparser copies it into the link). Before, "ep1" was resolved against the feed
+    URL and fetched as an article (`https://pod.example/shows/ep1`: 404, parked after three runs,
+    for every episode). Now only a GUID that is an absolute URL, or a path, stands in for a link."""
+    items = ('<item><title>Episode 1</title><guid>ep1</guid>'
+             '<enclosure url="https://cdn.example/ep1.mp3" type="audio/mpeg" length="1"/></item>'
+             "<item><title>Episode 2</title><guid>https://pod.example/episodes/2</guid></item>"
+             "<item><title>Episode 3</title><guid>/episodes/3</guid></item>")
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Pod</title>{items}</channel></rss>'.encode()
+    parsed = parse_feed(body, feed_id="pod", feed_url="https://pod.example/shows/feed.xml")
+    assert [e.url for e in parsed.entries] == ["https://pod.example/episodes/2", "https://pod.example/episodes/3"]
