@@ -357,3 +357,32 @@ def test_an_item_with_no_link_and_an_opaque_permalink_guid_is_not_a_page() -> No
     body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Pod</title>{items}</channel></rss>'.encode()
     parsed = parse_feed(body, feed_id="pod", feed_url="https://pod.example/shows/feed.xml")
     assert [e.url for e in parsed.entries] == ["https://pod.example/episodes/2", "https://pod.example/episodes/3"]
+
+
+def test_a_config_broken_while_serving_fails_each_run_in_one_line_not_a_traceback(
+    tmp_path: Path, prefect_api: str
+) -> None:
+    """`newsflow serve` reads the config again at every run, so an edit that breaks it (a stray
+    `[`) fails the runs until it is fixed, and the service goes on. Before, each failed run put
+    Prefect's whole traceback (tomllib's frames, then newsflow's) into the run's logs and serve's
+    output. Now the run ends Failed with the one-line config error and what to do."""
+    from flows.ingest import ingest
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogHandler
+
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    config_path.write_text(config_path.read_text() + "bogus = [\n")  # the edit, made while serving
+    state = asyncio.run(ingest(config_path=str(config_path), return_state=True))
+    assert state.is_failed() and "not valid TOML" in str(state.message)
+
+    async def logs() -> list[str]:
+        await APILogHandler.aflush()
+        async with get_client() as client:
+            found = await client.read_logs(log_filter=LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+        return [log.message for log in found]
+
+    messages = asyncio.run(logs())
+    assert not any("Traceback" in message for message in messages), messages
+    assert any("not valid TOML" in message and "fix the file" in message for message in messages), messages
