@@ -386,3 +386,16 @@ def test_a_config_broken_while_serving_fails_each_run_in_one_line_not_a_tracebac
     messages = asyncio.run(logs())
     assert not any("Traceback" in message for message in messages), messages
     assert any("not valid TOML" in message and "fix the file" in message for message in messages), messages
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "ftp://example.com/", "http://\u2603.net/", "http://example.com:99999/"])
+def test_feeds_discover_of_a_url_that_cannot_be_fetched_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    """Before: `http://[::1` raised ValueError (a traceback, exit 1); the others said "no feed found
+    for … (8 URLs tried)" and exited 0, as if a site had been searched. Now the URL is checked as a
+    feed URL is, before any request: one line saying why and what to give, exit 2."""
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    assert cli.main(["feeds", "discover", url, "--config", str(config_path)]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and url in err and "http(s) URL" in err, err
