@@ -228,6 +228,8 @@ def list_named_queries(directory: Path) -> QueryResult:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if not args.out_dir.strip():  # Path("") is the working directory: a quoting slip would write there
+        raise InputError("export: give a folder to write into (DIR was empty)")
     config = load_config(args.config)
     summary = export_articles(Warehouse(config.warehouse_path), Path(args.out_dir), args.format, args.since)
     files = len(summary.files)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -399,3 +401,32 @@ def test_feeds_discover_of_a_url_that_cannot_be_fetched_is_one_line_exit_2(
     assert cli.main(["feeds", "discover", url, "--config", str(config_path)]) == 2
     err = capsys.readouterr().err
     assert one_line(err) and url in err and "http(s) URL" in err, err
+
+
+def test_feeds_export_into_a_fifo_writes_into_it_and_leaves_it_a_fifo(tmp_path: Path) -> None:
+    """`newsflow feeds export -o /dev/stdout`, or a FIFO: the output went to a temporary file that
+    was renamed over the target. Run as root, `-o /dev/full` replaced the device node with a
+    regular file for the whole machine (found so in this red team, and put back with mknod). Now a
+    target that is not a regular file is written into. A FIFO in a temporary folder stands in for
+    the device here, so that a regression cannot touch /dev."""
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    fifo = tmp_path / "out.opml"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so that opening it to write does not block
+    try:
+        assert cli.main(["feeds", "export", "-o", str(fifo), "--config", str(config_path)]) == 0
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced by a file"
+        assert b"<opml" in os.read(reader, 65_536)
+    finally:
+        os.close(reader)
+
+
+def test_export_into_an_empty_folder_name_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsflow export "$OUT"` with OUT unset: before, the articles went into the working directory."""
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["export", "", "--config", str(config_path)]) == 2
+    assert one_line(capsys.readouterr().err)
+    assert not (tmp_path / "articles").exists()
