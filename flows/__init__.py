@@ -75,6 +75,7 @@ def configured_api_url() -> str | None:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
-    profile = profiles.get("profiles", {}).get(active, {})
+    table = profiles.get("profiles")  # a hand-edited file may hold anything valid in TOML
+    profile = table.get(active) if isinstance(table, dict) and isinstance(active, str) else None
     url = profile.get("PREFECT_API_URL") if isinstance(profile, dict) else None
     return url if isinstance(url, str) and url else None

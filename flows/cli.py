@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
+import logging
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
-from flows.localserver import PrefectApi, PrefectUnavailable, ensure_prefect_api
+from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api
 from newsflow.cli_run import check_warehouse_writable, output_mode, print_summary, showing_progress
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
@@ -52,9 +54,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
                      EXIT_INTERRUPTED)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
+        if not answers(api.url, timeout_s=2.0):
+            leave_without_prefect(api, exc)
         return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
     print_summary(result, mode)
     return 0
+
+
+def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
+    """The Prefect API went away during the run (its server was killed, or stopped): one line, exit 4.
+
+    What the run committed stays (polls and batches commit as they go); the rest stays pending.
+    Prefect's client retries each call for about a minute before the run fails (its design, to
+    ride out a server restart); after that, its log and event services would retry every queued
+    item for as long again at exit: 73 s measured, printing `--- Error logging to API ---` between
+    them. There is nothing left for them to reach, so the process ends now, without them.
+    """
+    what_to_do = ("the next `newsflow run` starts a new local server" if api.local
+                  else "start that server again, or unset PREFECT_API_URL to let newsflow start a local one")
+    _fail(f"the Prefect API at {api.url} stopped answering during the run ({type(exc).__name__}: {exc}); what "
+          f"the run had stored is kept and the rest stays pending for the next run; {what_to_do}", EXIT_PREFECT)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(EXIT_PREFECT)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -89,6 +112,11 @@ def connect(*, quiet: bool) -> PrefectApi:
 def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
     if mode != "verbose":  # Prefect's lines still reach the API; a failure is the command's one line
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+        # prefect._internal's own handler: a service that cannot reach the API logs each item it
+        # drops at ERROR, with the item's repr (2 KB an event); the log worker writes its failures
+        # to stderr itself, unless the process says handler errors are not to be shown.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_DEBUG_LEVEL", "CRITICAL")
+        logging.raiseExceptions = False
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -101,7 +129,8 @@ def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: Prefec
                 ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all)
             )
         except SKIPPED as exc:
-            raise SkippedRun(f"skipped: {exc}") from exc
+            reason = str(exc)  # the flow's Cancelled state says "skipped: <why>" already
+            raise SkippedRun(reason if reason.startswith("skipped:") else f"skipped: {reason}") from exc
     return result
 
 
@@ -118,5 +147,5 @@ def spare_the_collector() -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"newsflow: {message}", file=sys.stderr)
+    print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)  # one line, whatever the message holds
     return code

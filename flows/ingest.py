@@ -37,14 +37,14 @@ from prefect.context import FlowRunContext, TaskRunContext
 from prefect.exceptions import CancelledRun
 from prefect.logging.handlers import APILogHandler
 from prefect.runtime import flow_run
-from prefect.states import Cancelled
+from prefect.states import Cancelled, Failed
 from prefect.task_runners import TaskRunner
 
 from flows import take_back_sigterm
 from flows.zombies import mark_crashed_zombies, record_process
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
-from newsflow.errors import WarehouseError, WarehouseLockedError
+from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
@@ -252,7 +252,11 @@ async def ingest(
     """
     take_back_sigterm()
     send_newsflow_logs_to_run()
-    config = load_config(config_path)
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:  # the file was edited under `newsflow serve`: one line, not a traceback per run
+        get_run_logger().error("%s; this run did nothing: fix the file, the next run reads it again", exc)
+        return Failed(message=str(exc))  # type: ignore[return-value]
     run_id = str(flow_run.get_id())
     await look_after_runs()
     try:

@@ -61,6 +61,7 @@ def prefect_home() -> Path:
 
 def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
     """The API to use, set as PREFECT_API_URL for Prefect (imported after this) and child processes."""
+    wanted_port()  # Prefect refuses a bad one at import, with a pydantic traceback
     if url := configured_api_url():
         if not answers(url):
             raise PrefectUnavailable(
@@ -68,13 +69,19 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
                 "(in the environment and the Prefect profile) to let newsflow start a local one")
         return PrefectApi(url, local=False, started=False)
     home = prefect_home()
-    home.mkdir(parents=True, exist_ok=True)
-    with _exclusive(home / "newsflow-server.lock"):
-        url = reusable_server(home, start_timeout_s)
-        started = url is None
-        if url is None:
-            url = start_server(home, start_timeout_s)
-        same_version = read_state(home).get("prefect_version") == version("prefect")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with _exclusive(home / "newsflow-server.lock"):
+            url = reusable_server(home, start_timeout_s)
+            started = url is None
+            if url is None:
+                url = start_server(home, start_timeout_s)
+            same_version = read_state(home).get("prefect_version") == version("prefect")
+    except OSError as exc:  # a read-only or full PREFECT_HOME, or one under a file
+        where = exc.filename or home
+        raise PrefectUnavailable(
+            f"cannot keep a local Prefect server in PREFECT_HOME ({where}: {exc.strerror or exc}): set PREFECT_HOME "
+            "to a writable folder, or PREFECT_API_URL to a running Prefect server") from exc
     os.environ["PREFECT_API_URL"] = url
     if same_version:  # started by this install's Prefect: the handshake can only agree
         os.environ.setdefault("PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED", "false")
@@ -129,10 +136,19 @@ def start_server(home: Path, timeout_s: float) -> str:
     return url
 
 
+def wanted_port() -> int:
+    """PREFECT_SERVER_API_PORT, or 4200; PrefectUnavailable when it is not a port."""
+    text = os.environ.get("PREFECT_SERVER_API_PORT") or str(DEFAULT_PORT)
+    port = int(text) if text.strip().isascii() and text.strip().isdigit() else -1
+    if not 1 <= port <= 65535:
+        raise PrefectUnavailable(f"PREFECT_SERVER_API_PORT={text!r} is not a port (1-65535): set it to a free "
+                                 f"port, or unset it to use {DEFAULT_PORT}")
+    return port
+
+
 def pick_port() -> int:
     """PREFECT_SERVER_API_PORT (default 4200) when free, else any free port."""
-    wanted = int(os.environ.get("PREFECT_SERVER_API_PORT") or DEFAULT_PORT)
-    for port in (wanted, 0):
+    for port in (wanted_port(), 0):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))

@@ -28,6 +28,7 @@ from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
 from newsflow.files import replace_file
 from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
+from newsflow.urls import fetch_problem
 from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 
@@ -227,6 +228,8 @@ def list_named_queries(directory: Path) -> QueryResult:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if not args.out_dir.strip():  # Path("") is the working directory: a quoting slip would write there
+        raise InputError("export: give a folder to write into (DIR was empty)")
     config = load_config(args.config)
     summary = export_articles(Warehouse(config.warehouse_path), Path(args.out_dir), args.format, args.since)
     files = len(summary.files)
@@ -271,6 +274,8 @@ def cmd_feeds_discover(args: argparse.Namespace) -> int:
     from newsflow.fetch import Fetcher
 
     config = load_config(args.config)
+    if problem := fetch_problem(args.url):  # before any I/O: `http://[::1` raised ValueError, ftp: said "no feed"
+        raise InputError(f"{args.url}: {problem}; give the http(s) URL of a site or a feed")
 
     async def discover() -> Discovery:
         async with Fetcher(config.fetch) as fetcher:

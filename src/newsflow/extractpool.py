@@ -88,10 +88,24 @@ def extract_with_deadline(page: PageToExtract, timeout: float | None, extractor:
     if article is None:
         return _result(page.key, Outcome.EXTRACT_EMPTY, started)
     result = _result(page.key, Outcome.OK, started, article=article)
-    if page.keep_as:
-        html_bytes, compressed_bytes = write_page(Path(page.keep_as), page.html)  # as received: no re-encoding
-        result = replace(result, html_bytes=html_bytes, compressed_bytes=compressed_bytes)
-    return result
+    return _kept(result, Path(page.keep_as), page.html) if page.keep_as else result
+
+
+PAGE_NOT_KEPT = "page not kept: "
+
+
+def _kept(result: ExtractionResult, path: Path, html: str | bytes) -> ExtractionResult:
+    """`result` with its page written to `path`, as received: no re-encoding.
+
+    A page that cannot be written (a full disk, a pages folder that is a file or read-only) costs
+    only its kept copy: the article stands, and `error` says why. Before, the OSError killed the
+    worker (a traceback on the run's stderr) and every article of the run was `extract_error`,
+    parked after three runs."""
+    try:
+        html_bytes, compressed_bytes = write_page(path, html)
+    except OSError as exc:
+        return replace(result, error=f"{PAGE_NOT_KEPT}{exc.filename or path}: {exc.strerror or exc}")
+    return replace(result, html_bytes=html_bytes, compressed_bytes=compressed_bytes)
 
 
 class _DeadlineExceeded(BaseException):
@@ -105,9 +119,31 @@ class _DeadlineExceeded(BaseException):
 DEADLINE_REARM_S = 0.05
 
 
+# Whether an extraction's deadline is running. A SIGALRM whose Python handler runs only after the
+# alarm was disarmed (the signal arrived as the extraction ended) is late: it must neither raise nor
+# re-arm. Before, it did both, and the re-armed alarm raised in the worker's loop, outside any
+# page: the worker died with "Process newsflow-extract: Traceback ... _DeadlineExceeded" on the
+# run's stderr, and its page was recorded `extract_error`.
+_deadline_running = False
+
+
 def _raise_deadline(signum: int, frame: FrameType | None) -> None:
+    if not _deadline_running:
+        return
     signal.setitimer(signal.ITIMER_REAL, DEADLINE_REARM_S)
     raise _DeadlineExceeded
+
+
+def _disarm_deadline() -> None:
+    """Stop the deadline; an alarm that fires while this runs is dropped, not raised past it."""
+    global _deadline_running
+    while True:
+        try:
+            _deadline_running = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            return
+        except _DeadlineExceeded:  # raised at the first line, before the flag fell: disarm again
+            continue
 
 
 def quiet_lost_deadlines() -> None:
@@ -125,12 +161,14 @@ def quiet_lost_deadlines() -> None:
 def _call_with_alarm(html: str, url: str, timeout: float | None, extractor: Extractor) -> ExtractedArticle | None:
     if timeout is None:
         return extractor(html, url)
+    global _deadline_running
     signal.signal(signal.SIGALRM, _raise_deadline)
+    _deadline_running = True
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         return extractor(html, url)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _disarm_deadline()
 
 
 def _result(

@@ -72,7 +72,23 @@ def prepare_xml_bytes(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict
         utf8 = ('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8", "replace")
         return utf8, {**headers, "content-type": f"{mime}; charset=utf-8"}
     stripped = body.lstrip(b" \t\r\n")
-    return (stripped if stripped.startswith(b"<") else body), headers
+    if not stripped.startswith(b"<"):
+        return body, headers
+    return _drop_a_wide_encoding_claim(stripped), headers
+
+
+_WIDE_CLAIM = re.compile(
+    rb"""^(<\?xml[^>]*?)\s+encoding\s*=\s*["']\s*(?:utf-?16|utf-?32|ucs-?2|ucs-?4|unicode)[^"']*["']""", re.IGNORECASE)
+
+
+def _drop_a_wide_encoding_claim(body: bytes) -> bytes:
+    """Bytes whose `<?xml` is one byte a character are not UTF-16 or UTF-32, whatever the
+    declaration says (a CMS template's claim, copied from a UTF-16 export): without this, expat
+    took the claim and failed on the first byte, and the whole feed was a parse error for good.
+    The claim goes; the header charset, or feedparser's detection, decides instead."""
+    if not body.startswith(b"<?xml"):
+        return body
+    return _WIDE_CLAIM.sub(rb"\1", body[:256], count=1) + body[256:]
 
 
 def _utf16_or_32(start: bytes) -> str | None:

@@ -168,7 +168,14 @@ def _xml_entry(raw: Any, context: EntryContext) -> FeedEntry | None:
 
 
 def _xml_entry_url(raw: Any, feed_url: str) -> str | None:
-    candidates = [raw.get("link")]
+    link = raw.get("link")
+    if raw.get("guidislink") and link == raw.get("id") and not str(link).startswith("/"):
+        # feedparser's copy of an RSS <guid> (isPermaLink defaults to true) into a missing <link>:
+        # a podcast's "ep1" is no page to resolve against the feed URL (it was fetched, 404, parked
+        # after three runs). The GUID stands in below when it is an absolute URL; a path ("/2026/a")
+        # is still resolved.
+        link = None
+    candidates = [link]
     candidates += [link.get("href") for link in raw.get("links") or () if link.get("rel") == "alternate"]
     for candidate in candidates:
         if isinstance(candidate, str) and (url := resolve_url(candidate, feed_url)):

@@ -216,16 +216,18 @@ class Fetcher:
 
     async def _follow(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult:
         """One attempt: GET `url`, following up to `max_redirects` redirects by hand."""
-        current, seen = url, {without_fragment(url)}
+        current, visits = url, {(without_fragment(url), trail.cookies.state_of(host_of(url)))}
         for followed in range(self._settings.max_redirects + 1):
-            hop = await self._hop(current, trail, headers, max_bytes)
+            hop = await self._hop(current, trail, trail.cookies.headers_for(host_of(current), headers), max_bytes)
             if isinstance(hop, FetchResult):
                 return hop
+            state = trail.cookies.state_of(host_of(hop))  # a URL seen before, with new cookies, is no loop
+            seen = {seen_url for seen_url, seen_state in visits if seen_state == state}
             refusal = refuse_redirect(current, hop, seen, followed, self._settings.max_redirects)
             if refusal is not None:
                 outcome, what = refusal
                 return trail.result(outcome, current, error=f"GET {current}: {what}")
-            seen.add(without_fragment(hop))
+            visits.add((without_fragment(hop), state))
             current = hop
         raise AssertionError("unreachable: the last pass always refuses or returns")
 
@@ -355,6 +357,7 @@ class Fetcher:
         status = response.status_code
         headers = {name.lower(): value for name, value in response.headers.items()}
         if status in REDIRECT_STATUSES and "location" in headers:
+            trail.cookies.take(host_of(url), response.headers.get_list("set-cookie"))
             return redirect_target(url, trail, status, headers)
         sent = response.request.headers
         conditional = "if-none-match" in sent or "if-modified-since" in sent

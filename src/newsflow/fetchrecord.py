@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from newsflow.hopcookies import HopCookies
 from newsflow.models import FetchKind, FetchResult, Outcome
 
 MAX_VALIDATOR_CHARS = 1024  # an ETag or Last-Modified longer than this is not kept
@@ -36,6 +37,7 @@ class Trail:
     answer_refused: bool = False  # a name resolved to an address the policy refuses
     connection: ConnectionTrace | None = None  # the request in progress, as httpcore reports it
     redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, target) of each redirect met
+    cookies: HopCookies = field(default_factory=HopCookies)  # set along this fetch's redirects (hopcookies.py)
 
     def time_left(self) -> float:
         return max(0.0, self.timeout - self.attempt_seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -14,7 +15,15 @@ def replace_file(path: Path, content: bytes) -> None:
     """Write `content` to a temporary file beside `path`, fsync it, rename it over `path`, fsync the folder.
 
     A reader sees the old file or the new one, never a part; a failed write leaves the old one whole.
-    A symlinked config keeps its link: the file it points to is replaced."""
+    A symlinked config keeps its link: the file it points to is replaced.
+
+    A target that is not a regular file (`-o /dev/stdout`, a FIFO, a terminal) is written into,
+    never renamed over: run as root, `newsflow feeds export -o /dev/full` replaced the device with
+    a file, for every program on the machine."""
+    if _is_special(path):
+        with open(path, "wb") as stream:
+            stream.write(content)
+        return
     path = path.resolve()
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
     try:
@@ -33,3 +42,12 @@ def replace_file(path: Path, content: bytes) -> None:
         os.fsync(folder)
     finally:
         os.close(folder)
+
+
+def _is_special(path: Path) -> bool:
+    """Whether `path` (its link followed) exists and is a device, a FIFO or a socket: no file to replace."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)

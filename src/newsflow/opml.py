@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from newsflow.config import Config, parse_config
 from newsflow.errors import ConfigError, OutputError
 from newsflow.files import replace_file
+from newsflow.urls import fetch_problem
 
 _FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # the rule config.py enforces
 _NAME_LENGTH = 60
@@ -218,6 +219,8 @@ def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
             return "not an http(s) URL"
     except ValueError as exc:
         return f"not a valid URL: {exc}"
+    if problem := fetch_problem(feed.url):  # what config validation refuses (a port of 99999): skipped, not fatal
+        return f"cannot be fetched: {problem}"
     if feed.url in taken.urls:
         return "already configured"
     if feed.title in taken.names:

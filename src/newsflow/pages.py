@@ -51,8 +51,12 @@ def write_page(path: Path, html: str | bytes) -> tuple[int, int]:
     packed = igzip.compress(raw, COMPRESSION_LEVEL, mtime=0)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(packed)
-    partial.replace(path)
+    try:
+        partial.write_bytes(packed)
+        partial.replace(path)
+    except OSError:  # a full disk: leave no partial file behind
+        partial.unlink(missing_ok=True)
+        raise
     return len(raw), len(packed)
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from newsflow import dedup, warehouse
 from newsflow.errors import WarehouseError
-from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
+from newsflow.extractpool import PAGE_NOT_KEPT, ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.fetch import Fetcher
 from newsflow.models import (
     Article,
@@ -152,6 +152,12 @@ def extract_batch(
         for i, r in enumerate(results) if r.ok and r.html.strip()
     ]
     by_key = {e.key: e for e in pool.extract_until(pages, until) if e is not None}
+    not_kept = [e.error for e in by_key.values() if e.outcome is Outcome.OK and e.error
+                and e.error.startswith(PAGE_NOT_KEPT)]
+    if not_kept:
+        log.warning("the HTML of %d pages could not be kept (%s); their articles are stored without it, so "
+                    "`newsflow reextract` cannot redo them: free space or fix the folder, or set extract.keep_html "
+                    "= false", len(not_kept), not_kept[0])
     by_key.update({str(i): ExtractionResult(str(i), Outcome.EXTRACT_EMPTY, None, EMPTY_PAGE, 0)
                    for i, r in enumerate(results) if r.ok and not r.html.strip()})
     return [by_key.get(str(i)) for i in range(len(results))]
@@ -310,7 +316,10 @@ def build_article(
     if not result.ok or extraction is None or extraction.article is None:
         return None
     page = extraction.article
-    canonical_url = prefer_page_canonical(pending.canonical_url, page.page_canonical_url)
+    # A page that names no canonical URL is known by the URL it was served from: an item that
+    # redirects (301 /p2 -> /p1, http -> https) is the same article as an item linking /p1.
+    redirected_to = result.final_url if result.final_url != result.url else None
+    canonical_url = prefer_page_canonical(pending.canonical_url, page.page_canonical_url or redirected_to)
     article_id = dedup.article_id_for(canonical_url)
     return Article(
         article_id=article_id,

@@ -23,17 +23,29 @@ def progress_of(record: logging.LogRecord) -> tuple[str, int, int] | None:
 
 
 class PlainProgress(logging.Handler):
-    """One line per progress event, for logs and pipes."""
+    """One line per progress event, for logs and pipes.
+
+    Progress is for the reader; the run is the point. When the reader goes away (`newsflow run |
+    head -1`, a log pipe that died), the lines stop and the run goes on: before, the write's
+    BrokenPipeError failed the run in whatever stage logged next.
+    """
 
     def __init__(self, stream: IO[str]) -> None:
         super().__init__(logging.INFO)
         self.stream = stream
+        self.reader_gone = False
 
     def emit(self, record: logging.LogRecord) -> None:
         # warnings too: a run waiting on, or spooling beside, a reader says so (newsflow.spool)
-        if (progress_of(record) is not None and record.levelno >= logging.INFO) or record.levelno >= logging.WARNING:
+        progress = progress_of(record) is not None and record.levelno >= logging.INFO
+        shown = progress or record.levelno >= logging.WARNING
+        if not shown or self.reader_gone:
+            return
+        try:
             self.stream.write(record.getMessage() + "\n")
             self.stream.flush()
+        except (OSError, ValueError):  # EPIPE, EIO; ValueError: the stream was closed
+            self.reader_gone = True
 
 
 class LiveProgress(logging.Handler):

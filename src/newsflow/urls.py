@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+import idna
+
 MAX_URL_CHARS = 8192
 
 # Query parameters that identify a campaign, a click or a reader, never the article.
@@ -95,7 +97,24 @@ def fetch_problem(url: str) -> str | None:
         return "URL has a control character"
     if port == 0:
         return "port 0 is not a port one can connect to"
+    if not _valid_host(host):
+        return f"host {host!r} is not a host name (a space or a character DNS cannot spell, or IDNA 2008 refuses it)"
     return None
+
+
+def _valid_host(host: str) -> bool:
+    """A host the fetcher can connect to: letters, digits, `-` and `_` in dot-separated labels (an
+    IP literal too), and, beyond ASCII, a name IDNA 2008 spells, as httpx requires (`http://☃.net/`
+    passes the older IDNA 2003 that Python's own codec follows, and failed every request)."""
+    if ":" in host:  # an IPv6 literal; urlsplit checked its brackets
+        return _canonical_host(host) is not None
+    if host.isascii():  # labels too long for DNS are left to the resolver (`dns_error`)
+        return _HOST_CHARS.fullmatch(host.lower().rstrip(".")) is not None
+    try:
+        idna.encode(host.lower().rstrip("."))
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return False
+    return True
 
 
 def canonicalize_url(url: str) -> str:
