@@ -84,7 +84,9 @@ def _convert(path: Path, backup: Path) -> None:
     for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
         leftover.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(path))
+        # the config every writer opens with (Warehouse.writing): DuckDB refuses a second connection
+        # in one process to the same file with another config; an existing file keeps its format
+        con = duckdb.connect(str(path), config=connect_config())
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():  # another process has it open; the next write retries
             log.info("%s is in use; its storage format is converted on a later write", path)
