@@ -42,10 +42,11 @@ _EMPTY: dict[tuple[tuple[str, int, int], ...], Path] = {}
 def empty_warehouse(path: Path) -> Warehouse:
     """A new warehouse at `path`, migrated: a copy of one this process migrated once.
 
-    Migrating a new file costs 0.3-0.7 s on 2 cores, a copy a few ms, and the search tests build
-    hundreds (each Hypothesis example its own). The copy holds exactly what the migrations wrote,
-    in the format newsflow creates (compat.py); migrating a new file is tested where it is the
-    subject (test_warehouse.py, test_compat.py, test_views.py). A change to the SQL files makes a new copy."""
+    Migrating a new file costs 0.2-0.4 s on 2 cores (one transaction, `warehouse.migrate`), a copy
+    a few ms, and the search tests build hundreds (each Hypothesis example its own). The copy holds
+    exactly what the migrations wrote, in the format newsflow creates (compat.py); migrating a new
+    file is tested where it is the subject (test_warehouse.py, test_compat.py, test_views.py). A
+    change to the SQL files makes a new copy."""
     sql = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(sql_root().rglob("*.sql")))
     if sql not in _EMPTY:
         folder = tempfile.mkdtemp(prefix="newsflow-empty-warehouse-")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -64,6 +65,26 @@ def test_migrations_are_recorded_and_run_once(store: Warehouse) -> None:
         assert warehouse.migrate(con) == []
     names = [r[0] for r in run_read_query(store, "SELECT name FROM schema_migrations ORDER BY version").rows]
     assert names[0] == "0001_core"
+
+
+def test_a_new_warehouse_is_migrated_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new file's migrations and views commit as one transaction: a failing one leaves none applied."""
+    root = tmp_path / "sql"
+    shutil.copytree(warehouse.sql_root(), root)
+    broken = root / "migrations" / "9999_broken.sql"
+    broken.write_text("CREATE TABLE half_done (x INTEGER);\nSELECT nothing FROM nowhere;\n", encoding="utf-8")
+    monkeypatch.setattr(warehouse, "sql_root", lambda: root)
+    store = Warehouse(tmp_path / "w" / "news.duckdb")
+    with pytest.raises(Exception, match="nowhere"), store.writing():
+        pass
+    tables = {r[0] for r in run_read_query(store, "SELECT table_name FROM information_schema.tables").rows}
+    assert tables == {"schema_migrations", "schema_views"}
+    assert run_read_query(store, "SELECT count(*) FROM schema_migrations").rows == [(0,)]
+    broken.unlink()
+    migrations = len(list(root.glob("migrations/*.sql")))
+    with store.writing() as con:
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (migrations,)
+        assert con.execute("SELECT count(*) FROM stories").fetchone() == (0,)  # and the views
 
 
 def test_all_timestamps_are_timestamptz(store: Warehouse) -> None:

@@ -2,10 +2,11 @@
 
 Each run is a real child process (`python -m tests.world.child run --config ... --json`): a
 Prefect flow run on the API `soak` is given, or, without one, the CLI's run path with the flow
-taken out (tests/world/child.py says why), in its own process group, with the tree's memory sampled. Between runs the
-driver moves the warehouse's clock: every feed's `last_polled_at` and `next_poll_at` go back
-by `SIMULATED_INTERVAL` (the default schedule, 15 minutes), as if that much time had passed,
-so back-off and due times play out over many runs in seconds. Nothing else is touched.
+taken out (tests/world/child.py says why), in its own process group, with the tree's memory
+sampled (tests/world/runproc.py). Between runs the driver moves the warehouse's clock: every
+feed's `last_polled_at` and `next_poll_at` go back by `SIMULATED_INTERVAL` (the default
+schedule, 15 minutes), as if that much time had passed, so back-off and due times play out over
+many runs in seconds. Nothing else is touched. The runs' config: tests/world/worldconfig.py.
 
 Kill points and mid-run readers are synchronised with the world's server: the driver waits
 on an event the server sets when it has seen the n-th request of the run.
@@ -14,7 +15,6 @@ on an event the server sets when it has seen the n-th request of the run.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import subprocess
@@ -26,34 +26,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
-
-from newsflow.config import SETTINGS
 from newsflow.warehouse import Warehouse
-from tests.hostile.subprocesses import REPO, MemoryReport, _hwm_mib
+from tests.hostile.subprocesses import REPO, MemoryReport
 from tests.world import faults as kinds
-from tests.world import invariants
+from tests.world import invariants, runproc
 from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
 from tests.world.invariants import Violation
-from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec, open_world
+from tests.world.world import World, WorldSpec, open_world
+from tests.world.worldconfig import EXTRACT_TIMEOUT, FETCH_TIMEOUT, world_config
 
 SIMULATED_INTERVAL = 900  # seconds of simulated time between two runs
 START_SLACK = 15.0  # seconds on top of the budget: interpreter start, imports, a loaded 2-core machine
 # The run's process tree, sampled: the sum of its proportional set sizes (PSS: a page the extraction
 # workers share with their forkserver counts once), as tests/hostile/test_whole_run.py bounds it.
 MAX_TREE_MIB = 600.0
-FETCH_TIMEOUT = 1.0
-# A fresh worker's first page pays trafilatura's warm-up inside its deadline: at a load average of
-# 10 on 2 cores a 3 KB world page took over 5 s. The world's pages are all easy, so a generous limit.
-EXTRACT_TIMEOUT = 10.0
-WRITE_PATIENCE = 1.0  # seconds (default 5): a run beside a reader waits this once, then spools
 # A run sent SIGTERM (`docker stop`) stops within this: its batch rolls back, its workers go, exit 130.
 SIGTERM_GRACE = 10.0
-# A moved feed (WorldSpec.moved_rate) adopts its new URL after two polls; the driver's clock does not
-# move `redirect_since`, so no time span is asked for.
-ADOPT_AFTER_POLLS = 2
-_MIB = 1024 * 1024
 _READER = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read_only")
@@ -111,54 +100,6 @@ class SoakReport:
                 f"{max((r.peak_tree_mib for r in self.runs), default=0):.0f} MiB (RSS summed "
                 f"{max((r.peak_tree_rss_mib for r in self.runs), default=0):.0f} MiB)"
                 f"\nviolations: {len(self.violations)} {kinds}")
-
-
-def world_config(world: World, workdir: Path) -> Path:
-    """A config for the world: loopback-fast fetch settings, the run budget (`execution.run_budget_seconds`)."""
-    spec = world.spec
-    sections: dict[str, dict[str, Any]] = {
-        # A run beside a reader waits `write_patience` once before it spools; compressed like the clock.
-        "warehouse": {"path": "warehouse/news.duckdb", "write_patience": WRITE_PATIENCE},
-        "fetch": {"timeout": FETCH_TIMEOUT, "per_host_delay": 0.0, "per_host_concurrency": 4, "concurrency": 16,
-                  "allowed_networks": list(ALLOWED_NETWORKS), "max_retry_after": 1.0, "max_bytes": 1_000_000},
-        "extract": {"workers": spec.extract_workers, "timeout": EXTRACT_TIMEOUT, "batch_size": 10, "keep_html": False},
-        "polling": {"min_interval": 0, "adopt_redirect_after_polls": ADOPT_AFTER_POLLS,
-                    "adopt_redirect_after_seconds": 0},
-        "schedule": {"interval": int(spec.budget)},
-        "execution": {},
-    }
-    for setting in budget_settings():
-        sections[setting[0]][setting[1]] = setting[2](spec.budget)
-    lines: list[str] = []
-    for section, values in sections.items():
-        lines += [f"[{section}]"] + [f"{key} = {_toml(value)}" for key, value in values.items()] + [""]
-    for name, url in world.feed_urls().items():
-        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', ""]
-    workdir.mkdir(parents=True, exist_ok=True)
-    path = workdir / "newsflow.toml"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-def budget_settings() -> list[tuple[str, str, type]]:
-    """Config keys that bound a run's wall time (`*budget*` in [schedule], [execution] or [run]):
-    today `execution.run_budget_seconds`."""
-    found = []
-    for setting in SETTINGS:
-        if setting.section in ("schedule", "execution", "run") and "budget" in setting.key:
-            kind = setting.type[0] if isinstance(setting.type, tuple) else setting.type
-            found.append((setting.section, setting.key, kind))
-    return found
-
-
-def _toml(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return repr(value)
 
 
 class WorldDriver:
@@ -241,18 +182,18 @@ class WorldDriver:
                                     start_new_session=True)
         self._current = proc
         memory = MemoryReport()
-        with _sampling(proc.pid, memory):
+        with runproc.sampling(proc.pid, memory):
             record.killed_by_world, record.over_budget = self._wait(proc, started, record)
             proc.wait(timeout=60)
         record.elapsed = time.monotonic() - started
-        record.survivors = [] if record.killed_by_world or record.over_budget else _survivors(proc.pid)
+        record.survivors = [] if record.killed_by_world or record.over_budget else runproc.survivors(proc.pid)
         err = err_path.read_text(encoding="utf-8", errors="replace")
         record.exit_code = proc.returncode
         record.stderr_tail = err.strip()[-2000:]
-        record.traceback = _first_traceback(err)
+        record.traceback = runproc.first_traceback(err)
         record.peak_tree_mib = memory.peak_sampled_pss
         record.peak_tree_rss_mib = memory.peak_sampled_sum
-        record.summary = _json_summary(out_path.read_text(encoding="utf-8", errors="replace"))
+        record.summary = runproc.json_summary(out_path.read_text(encoding="utf-8", errors="replace"))
 
     def _wait(self, proc: subprocess.Popen[str], started: float, record: RunRecord) -> tuple[bool, bool]:
         """Wait for the run to end, for the world's kill point, or for budget + slack; (killed, over budget).
@@ -265,7 +206,7 @@ class WorldDriver:
         signalled: float | None = None
         while proc.poll() is None:
             if kill_point is not None and kill_point.wait(0.02):
-                _kill_tree(proc)
+                runproc.kill_tree(proc)
                 return True, False
             if term_point is not None and signalled is None and term_point.is_set():
                 with contextlib.suppress(ProcessLookupError):
@@ -276,7 +217,7 @@ class WorldDriver:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=0.05)
             if time.monotonic() > deadline:
-                _kill_tree(proc)
+                runproc.kill_tree(proc)
                 return False, True
         if signalled is not None:
             record.stopped_after_sigterm = time.monotonic() - signalled
@@ -402,82 +343,6 @@ class WorldDriver:
         with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
             con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
                         f"next_poll_at = next_poll_at - {shift}")
-
-
-def _json_summary(stdout: str) -> dict[str, Any]:
-    """The last line of `--json` output that is a JSON object ({} when there is none)."""
-    for line in reversed(stdout.splitlines()):
-        with contextlib.suppress(ValueError):
-            found = json.loads(line)
-            if isinstance(found, dict):
-                return found
-    return {}
-
-
-def _first_traceback(stderr: str) -> str:
-    """The exception line that ends the first traceback in `stderr` ("" when there is none)."""
-    lines = stderr.splitlines()
-    if not any(line.startswith("Traceback") for line in lines):
-        return ""
-    start = next(i for i, line in enumerate(lines) if line.startswith("Traceback"))
-    return next((line for line in lines[start + 1:] if line and not line.startswith((" ", "\t"))), "Traceback")
-
-
-def _survivors(group: int, patience: float = 5.0) -> list[str]:
-    """Processes still in the run's process group `patience` seconds after the run exited (its
-    extraction workers notice their parent has gone and exit by then)."""
-    deadline = time.monotonic() + patience
-    while True:
-        alive = []
-        for process in psutil.process_iter(["pid", "cmdline"]):
-            with contextlib.suppress(psutil.Error, ProcessLookupError, PermissionError):
-                if process.pid != os.getpid() and os.getpgid(process.pid) == group and process.status() != "zombie":
-                    alive.append(f"{process.pid} {' '.join(process.info['cmdline'] or [])[:120]}")
-        if not alive or time.monotonic() > deadline:
-            if alive:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(group, signal.SIGKILL)
-            return alive
-        time.sleep(0.1)
-
-
-def _kill_tree(proc: subprocess.Popen[str]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
-@contextlib.contextmanager
-def _sampling(pid: int, memory: MemoryReport) -> Iterator[None]:
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            total = pss = 0.0
-            try:
-                root = psutil.Process(pid)
-                tree = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                tree = []
-            for process in tree:
-                with contextlib.suppress(psutil.Error):
-                    total += process.memory_info().rss / _MIB
-                    pss += process.memory_full_info().pss / _MIB
-            memory.peak_sampled_sum = max(memory.peak_sampled_sum, total)
-            memory.peak_sampled_pss = max(memory.peak_sampled_pss, pss)
-            for process in tree:
-                hwm = _hwm_mib(process.pid)
-                if hwm is not None:
-                    memory.hwm_by_pid[process.pid] = max(hwm, memory.hwm_by_pid.get(process.pid, 0.0))
-            memory.samples += 1
-            stop.wait(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        sampler.join()
 
 
 def soak(spec: WorldSpec, workdir: Path, prefect_api: str | None = None) -> SoakReport:

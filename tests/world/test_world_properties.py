@@ -31,7 +31,7 @@ PHASES = (Phase.explicit, Phase.generate, *((Phase.shrink,) if os.environ.get("N
 @settings(max_examples=EXAMPLES, deadline=None, phases=PHASES, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(world_specs(exclude=EXCLUDE))
-def test_every_invariant_holds_in_any_small_world(prefect_api: str, spec: WorldSpec) -> None:
+def test_every_invariant_holds_in_any_small_world(spec: WorldSpec) -> None:
     with TemporaryDirectory(prefix="newsflow-world-") as workdir:
-        report = soak(spec, Path(workdir), prefect_api)
+        report = soak(spec, Path(workdir))  # direct: the CLI's run path without the flow (module docstring)
     assert not report.violations, report.summary() + "\n" + "\n".join(map(str, report.violations))

@@ -21,7 +21,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -102,8 +102,9 @@ class Warehouse:
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
         self._refuse_a_folder()
-        compat.ensure_compatible_storage(self.path)  # new files in the v1.4.0 format, old ones converted (compat.py)
-        con = self._connect(read_only=False, patience=self.write_patience)
+        # new files in the v1.4.0 format (created by this open), old ones converted (compat.py)
+        compat.ensure_compatible_storage(self.path, create=False)
+        con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
         try:
             identity = (self.path, self.path.stat().st_ino)
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
@@ -163,13 +164,14 @@ class Warehouse:
             raise WarehouseError(f"cannot open {self.path}: it is a folder, not a DuckDB file; set warehouse.path "
                                  "to a file, or move the folder aside and the next run starts a new warehouse")
 
-    def _connect(self, *, read_only: bool, patience: float) -> duckdb.DuckDBPyConnection:
+    def _connect(self, *, read_only: bool, patience: float,
+                 config: dict[str, str | bool | int | float | list[str]] | None = None) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + patience
         waiting = False
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                return duckdb.connect(str(self.path), read_only=read_only, config=config or {})
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise WarehouseError(f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
@@ -267,6 +269,8 @@ def _read_holder(handle: Any) -> str:
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply migrations that have not run yet, in order, then (re)create views whose SQL changed.
 
+    Each migration commits on its own; on a new file (none applied yet) all of them and the views
+    commit as one transaction, as every commit writes and syncs the log: 0.3 s instead of 1 s.
     A database with tables but no `schema_migrations` is someone else's: it is refused, untouched."""
     compat.refuse_a_foreign_database(con)
     con.execute(
@@ -275,24 +279,39 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     )
     con.execute("CREATE TABLE IF NOT EXISTS schema_views (sha256 VARCHAR NOT NULL)")
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    applied = []
-    for path in sorted((sql_root() / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql")):
-        version = int(path.name[:4])
-        if version in done:
-            continue
-        con.execute("BEGIN")
-        con.execute(path.read_text(encoding="utf-8"))
-        con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, path.stem])
-        con.execute("COMMIT")
-        applied.append(path.stem)
-    view_files = sorted((sql_root() / "views").glob("*.sql"))
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in view_files)).hexdigest()
-    stored = con.execute("SELECT sha256 FROM schema_views").fetchall()
-    if applied or stored != [(digest,)]:
-        create_views(con, view_files)
-        con.execute("DELETE FROM schema_views")
-        con.execute("INSERT INTO schema_views VALUES (?)", [digest])
-    return applied
+    pending = [p for p in sorted((sql_root() / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql"))
+               if int(p.name[:4]) not in done]
+    with _one_transaction(con, not done):
+        for path in pending:
+            with _one_transaction(con, bool(done)):
+                con.execute(path.read_text(encoding="utf-8"))
+                con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [int(path.name[:4]), path.stem])
+        view_files = sorted((sql_root() / "views").glob("*.sql"))
+        digest = hashlib.sha256(b"".join(p.read_bytes() for p in view_files)).hexdigest()
+        stored = con.execute("SELECT sha256 FROM schema_views").fetchall()
+        if pending or stored != [(digest,)]:
+            with _one_transaction(con, bool(done)):
+                create_views(con, view_files)
+                con.execute("DELETE FROM schema_views")
+                con.execute("INSERT INTO schema_views VALUES (?)", [digest])
+    return [p.stem for p in pending]
+
+
+@contextmanager
+def _one_transaction(con: duckdb.DuckDBPyConnection, wanted: bool) -> Iterator[None]:
+    """BEGIN ... COMMIT around the block when `wanted` (else the block runs in the caller's);
+    an error rolls back."""
+    if not wanted:
+        yield
+        return
+    con.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):  # the error that got here says what went wrong
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def create_views(con: duckdb.DuckDBPyConnection, view_files: list[Path]) -> None:

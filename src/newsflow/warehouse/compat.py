@@ -5,9 +5,10 @@ CLI) refuses. A file created with `storage_compatibility_version = 'v1.4.0'` kee
 format for its whole life, whichever DuckDB opens it later, and opens in DuckDB >= 1.4.0.
 
 - `ensure_compatible_storage(path)` runs before every read-write open (`Warehouse.writing`).
-  A missing file is created in the compatible format. A file in another format (a warehouse
-  written by newsflow before this module existed) is copied into a new compatible file with
-  `ATTACH ... (STORAGE_VERSION ...)` and `COPY FROM DATABASE`, which then replaces it.
+  A missing file is created in the compatible format (by that open, which passes
+  `connect_config()`). A file in another format (a warehouse written by newsflow before this
+  module existed) is copied into a new compatible file with `ATTACH ... (STORAGE_VERSION ...)`
+  and `COPY FROM DATABASE`, which then replaces it.
 - Crash safety: the copy goes to `<name>.compat-tmp` (removed first if a crash left one); the
   old file gets a hard link `<name>.pre-compat` as a backup; `os.replace` swaps the copy in
   atomically, so the path always names a whole warehouse, old or new. The backup is removed
@@ -55,11 +56,15 @@ def is_compatible(path: Path) -> bool:
     return version is None or version in _READABLE_BY_1X
 
 
-def ensure_compatible_storage(path: Path) -> None:
-    """Create `path` in the compatible format, or carry an older-format file across (see above)."""
+def ensure_compatible_storage(path: Path, *, create: bool = True) -> None:
+    """Create `path` in the compatible format, or carry an older-format file across (see above).
+
+    `create=False` leaves a missing file to the caller, who opens it with `connect_config()`
+    (`Warehouse.writing`: one open instead of two)."""
     backup = path.with_name(path.name + ".pre-compat")
     if not path.exists():
-        _create(path)
+        if create:
+            _create(path)
     elif not is_compatible(path):
         _convert(path, backup)
     if backup.exists():
@@ -79,7 +84,9 @@ def _convert(path: Path, backup: Path) -> None:
     for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
         leftover.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(path))
+        # the config every writer opens with (Warehouse.writing): DuckDB refuses a second connection
+        # in one process to the same file with another config; an existing file keeps its format
+        con = duckdb.connect(str(path), config=connect_config())
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():  # another process has it open; the next write retries
             log.info("%s is in use; its storage format is converted on a later write", path)

@@ -1,0 +1,95 @@
+"""A world run's child process: its memory sampled, its leftovers found, its output read."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import psutil
+
+from tests.hostile.subprocesses import MemoryReport, _hwm_mib
+
+_MIB = 1024 * 1024
+
+
+def json_summary(stdout: str) -> dict[str, Any]:
+    """The last line of `--json` output that is a JSON object ({} when there is none)."""
+    for line in reversed(stdout.splitlines()):
+        with contextlib.suppress(ValueError):
+            found = json.loads(line)
+            if isinstance(found, dict):
+                return found
+    return {}
+
+
+def first_traceback(stderr: str) -> str:
+    """The exception line that ends the first traceback in `stderr` ("" when there is none)."""
+    lines = stderr.splitlines()
+    if not any(line.startswith("Traceback") for line in lines):
+        return ""
+    start = next(i for i, line in enumerate(lines) if line.startswith("Traceback"))
+    return next((line for line in lines[start + 1:] if line and not line.startswith((" ", "\t"))), "Traceback")
+
+
+def survivors(group: int, patience: float = 5.0) -> list[str]:
+    """Processes still in the run's process group `patience` seconds after the run exited (its
+    extraction workers notice their parent has gone and exit by then)."""
+    deadline = time.monotonic() + patience
+    while True:
+        alive = []
+        for process in psutil.process_iter(["pid", "cmdline"]):
+            with contextlib.suppress(psutil.Error, ProcessLookupError, PermissionError):
+                if process.pid != os.getpid() and os.getpgid(process.pid) == group and process.status() != "zombie":
+                    alive.append(f"{process.pid} {' '.join(process.info['cmdline'] or [])[:120]}")
+        if not alive or time.monotonic() > deadline:
+            if alive:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(group, signal.SIGKILL)
+            return alive
+        time.sleep(0.1)
+
+
+def kill_tree(proc: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def sampling(pid: int, memory: MemoryReport) -> Iterator[None]:
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            total = pss = 0.0
+            try:
+                root = psutil.Process(pid)
+                tree = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                tree = []
+            for process in tree:
+                with contextlib.suppress(psutil.Error):
+                    total += process.memory_info().rss / _MIB
+                    pss += process.memory_full_info().pss / _MIB
+            memory.peak_sampled_sum = max(memory.peak_sampled_sum, total)
+            memory.peak_sampled_pss = max(memory.peak_sampled_pss, pss)
+            for process in tree:
+                hwm = _hwm_mib(process.pid)
+                if hwm is not None:
+                    memory.hwm_by_pid[process.pid] = max(hwm, memory.hwm_by_pid.get(process.pid, 0.0))
+            memory.samples += 1
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        sampler.join()
