@@ -1,0 +1,95 @@
+"""Extraction's shortcuts (work skipped or shared for speed) change nothing it returns.
+
+Each shortcut is switched off here by putting trafilatura's own functions back, and the page
+is extracted both ways: every field of the `ExtractedArticle` must be equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html import escape
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow import extract
+from newsflow.extract import extract_article
+from tests.sitefactory import Site, generated_story
+
+CATEGORY = '<div class="post-meta"><a href="/category/{0}/">{0}</a></div>'
+TAGS = '<div class="tags"><a href="/tag/{0}/">{0}</a> <a href="/tags/more-{0}/">more {0}</a></div>'
+LICENSE = '<a rel="license" href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA</a>'
+FOOTER_LICENSE = '<footer><a href="https://creativecommons.org/licenses/by/3.0/">Some rights reserved</a></footer>'
+JSON_LD = ('<script type="application/ld+json">{{"@type": "NewsArticle", "articleSection": "{0}", '
+           '"keywords": "{0}, news", "headline": "{1}"}}</script>')
+
+
+def page(seed: int, section: str, extras: tuple[bool, bool, bool, bool, bool]) -> str:
+    """A generated article page with any of: a category link, tag links, a license link, a
+    licensed footer, JSON-LD naming a section."""
+    story = generated_story(seed)
+    html = Site("Shortcut Gazette").article_page(story).decode()
+    blocks = [CATEGORY.format(section), TAGS.format(section), LICENSE, FOOTER_LICENSE,
+              JSON_LD.format(section, escape(story.title))]
+    added = "".join(block for block, wanted in zip(blocks, extras, strict=True) if wanted)
+    return html.replace("</body>", f"{added}</body>")
+
+
+@contextmanager
+def trafilatura_metadata_in_full() -> Iterator[None]:
+    """extract_article with trafilatura's own category, tag and license search put back."""
+    extract_article("<html><body><p>warm-up</p></body></html>", "https://example.org/")  # installs the shortcuts
+    module = extract.trafilatura_metadata
+    patched = (module.extract_catstags, module.extract_license)
+    module.extract_catstags, module.extract_license = extract._original_catstags, extract._original_license
+    try:
+        yield
+    finally:
+        module.extract_catstags, module.extract_license = patched
+
+
+@settings(deadline=None, max_examples=40)  # two extractions of a page each, ~40 ms
+@given(seed=st.integers(1, 10_000), section=st.sampled_from(["politics", "sport", "kultur"]),
+       extras=st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans()))
+def test_skipping_unused_metadata_changes_no_field(seed: int, section: str,
+                                                   extras: tuple[bool, bool, bool, bool, bool]) -> None:
+    html = page(seed, section, extras)
+    url = f"https://news.example/{section}/story-{seed}"
+    fast = extract_article(html, url)
+    with trafilatura_metadata_in_full():
+        full = extract_article(html, url)
+    assert fast is not None
+    assert fast == full
+
+
+def test_trafilatura_outside_extract_article_still_finds_categories_tags_and_license() -> None:
+    html = page(7, "politics", (True, True, True, False, False))
+    extract_article(html, "https://news.example/politics/story-7")  # the shortcuts are installed now
+    document = extract.bare_extraction(html, url="https://news.example/politics/story-7", with_metadata=True)
+    assert isinstance(document, extract.Document)
+    assert document.categories == ["politics"]
+    assert document.tags and "politics" in document.tags
+    assert document.license == "CC BY-SA 4.0"
+
+
+def test_extract_article_does_not_search_categories_tags_or_license(monkeypatch: pytest.MonkeyPatch) -> None:
+    searched: list[str] = []
+
+    def category_search(metatype: str, tree: object) -> list[str]:
+        searched.append(metatype)
+        return []
+
+    def license_search(tree: object) -> None:
+        searched.append("license")
+
+    monkeypatch.setattr(extract, "_original_catstags", None)  # the shortcuts are installed again, over these
+    monkeypatch.setattr(extract.trafilatura_metadata, "extract_catstags", category_search)
+    monkeypatch.setattr(extract.trafilatura_metadata, "extract_license", license_search)
+    url = "https://news.example/sport/story-3"
+    html = page(3, "sport", (True, True, True, True, False))
+    assert extract_article(html, url) is not None
+    assert searched == []
+    extract.bare_extraction(html, url=url, with_metadata=True)
+    assert searched == ["category", "tag", "license"]
