@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsflow import extract
+from newsflow import extract, refine
 from newsflow.extract import extract_article
+from newsflow.refine import LEAD_MAX_COVERED
+from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
 from tests.sitefactory import Site, generated_story
 
 CATEGORY = '<div class="post-meta"><a href="/category/{0}/">{0}</a></div>'
@@ -93,3 +96,34 @@ def test_extract_article_does_not_search_categories_tags_or_license(monkeypatch:
     assert searched == []
     extract.bare_extraction(html, url=url, with_metadata=True)
     assert searched == ["category", "tag", "license"]
+
+
+def _lead_in_text_by_joined_windows(lead: str, text: str) -> bool:
+    """The rule as first written: each line and each pair of adjacent lines joined, tokenized again."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    windows = [*lines, *(f"{first} {second}" for first, second in pairwise(lines))]
+    tokens = word_tokens(lead)
+    return any((sum(t in set(word_tokens(w)) for t in tokens) / len(tokens) if tokens else 1.0) > LEAD_MAX_COVERED
+               for w in windows)
+
+
+WORDS = st.sampled_from(["Straße", "STRASSE", "the", "minister", "said", "ΟΔΟΣ", "οδος", "東京", "都", "2024", "l'été",
+                         "état", "İstanbul", "istanbul", "-", ",", "…"])
+LINES = st.lists(WORDS, min_size=0, max_size=12).map(" ".join)
+
+
+@given(lead=LINES, lines=st.lists(LINES, min_size=1, max_size=6))
+def test_lead_in_text_tokenizes_each_line_once_with_the_same_answer(lead: str, lines: list[str]) -> None:
+    text = PARAGRAPH_SEPARATOR.join(lines)
+    assert refine._lead_in_text(lead, text) == _lead_in_text_by_joined_windows(lead, text)
+
+
+@settings(deadline=None, max_examples=30)
+@given(seed=st.integers(1, 10_000), extras=st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans(),
+                                                       st.booleans()))
+def test_final_text_is_the_final_body_as_text(seed: int, extras: tuple[bool, bool, bool, bool, bool]) -> None:
+    """What `_own_text` relies on to reuse the final text when trafilatura kept its own extraction."""
+    document = extract.bare_extraction(page(seed, "politics", extras), url="https://news.example/a", with_metadata=True,
+                                       include_comments=False)
+    assert isinstance(document, extract.Document)
+    assert normalize_text(document.text or "") == normalize_text(extract.xmltotxt(document.body, False))

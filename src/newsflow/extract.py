@@ -107,7 +107,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     title = _strip_site_suffix(_clean_field(document.title), sitename)
     readability = _readability_text(_readability_seen.summary)
     author = _clean_field(document.author)
-    chosen = choose_extraction(normalize_text(document.text or ""), _own_text(), readability)
+    final = normalize_text(document.text or "")
+    chosen = choose_extraction(final, _own_text(document.body, final), readability)
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
@@ -222,9 +223,12 @@ def _skip_unused_metadata() -> None:
     setattr(trafilatura_metadata, "extract_license", no_license)  # noqa: B010 (typed as its own function)
 
 
-def _own_text() -> str | None:
+def _own_text(final_body: Any, final_text: str) -> str | None:
+    """trafilatura's own extraction, normalised; the final text itself when no fallback replaced it."""
     body = getattr(_readability_seen, "own", None)
-    return normalize_text(xmltotxt(body, False)) if body is not None else None
+    if body is None:
+        return None
+    return final_text if body is final_body else normalize_text(xmltotxt(body, False))
 
 
 def _readability_text(summary: Any) -> str | None:

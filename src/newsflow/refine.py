@@ -272,14 +272,13 @@ def _lead_in_text(lead: str, text: str) -> bool:
     """Whether one line of the text (or two adjacent ones) holds most of the lead's words: the lead
     is there already, maybe as the start of the first paragraph. Counted over single lines, not the
     whole text, since a lead's common words are always somewhere in a long story."""
-    lines = text.split(PARAGRAPH_SEPARATOR)
-    windows = [*lines, *(f"{first} {second}" for first, second in pairwise(lines))]
-    return any(_covered(lead, window) > LEAD_MAX_COVERED for window in windows)
+    tokens = word_tokens(lead)  # each line tokenized once: a pair's words are its two lines' words
+    lines = [set(word_tokens(line)) for line in text.split(PARAGRAPH_SEPARATOR)]
+    windows = [*lines, *(first | second for first, second in pairwise(lines))]
+    return any(_covered(tokens, window) > LEAD_MAX_COVERED for window in windows)
 
 
-def _covered(lead: str, text: str) -> float:
-    tokens = word_tokens(lead)
-    present = set(word_tokens(text))
+def _covered(tokens: list[str], present: set[str]) -> float:
     return sum(token in present for token in tokens) / len(tokens) if tokens else 1.0
 
 
