@@ -6,19 +6,21 @@ is extracted both ways: every field of the `ExtractedArticle` must be equal.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
 from itertools import pairwise
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsflow import extract, refine
+from newsflow import text as text_module
 from newsflow.extract import extract_article
 from newsflow.refine import LEAD_MAX_COVERED
-from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
+from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_tokens
 from tests.sitefactory import Site, generated_story
 
 CATEGORY = '<div class="post-meta"><a href="/category/{0}/">{0}</a></div>'
@@ -127,3 +129,19 @@ def test_final_text_is_the_final_body_as_text(seed: int, extras: tuple[bool, boo
                                        include_comments=False)
     assert isinstance(document, extract.Document)
     assert normalize_text(document.text or "") == normalize_text(extract.xmltotxt(document.body, False))
+
+
+@example(words=["minister", "Straße"] * 300, other=["said", "STRASSE"] * 200 + ["minister"] * 300)  # > 2,000 chars
+@given(words=st.lists(WORDS, min_size=0, max_size=900), other=st.lists(WORDS, min_size=0, max_size=900))
+def test_long_texts_keep_their_tokens_with_the_same_answers(words: list[str], other: list[str]) -> None:
+    text, reference = " ".join(words), "\n".join(other)
+    expected = text_module._TOKEN.findall(text.casefold())
+    first = word_tokens(text)
+    first.append("changed by a caller")
+    assert word_tokens(text) == expected  # a fresh list each time: a caller's change is not kept
+    bag, reference_bag = Counter(expected), Counter(text_module._TOKEN.findall(reference.casefold()))
+    overlap = sum((bag & reference_bag).values())
+    precision, recall = overlap / max(1, sum(bag.values())), overlap / max(1, sum(reference_bag.values()))
+    assert token_f1(text, reference) == token_f1(text, reference) == (
+        1.0 if not bag and not reference_bag else 0.0 if overlap == 0
+        else 2 * precision * recall / (precision + recall))
