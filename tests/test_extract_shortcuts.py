@@ -6,6 +6,7 @@ is extracted both ways: every field of the `ExtractedArticle` must be equal.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from newsflow import extract, refine
 from newsflow import text as text_module
 from newsflow.extract import extract_article
 from newsflow.refine import LEAD_MAX_COVERED
-from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_tokens
+from newsflow.text import PARAGRAPH_SEPARATOR, literal_alternation, normalize_text, token_f1, word_tokens
 from tests.sitefactory import Site, generated_story
 
 CATEGORY = '<div class="post-meta"><a href="/category/{0}/">{0}</a></div>'
@@ -145,3 +146,35 @@ def test_long_texts_keep_their_tokens_with_the_same_answers(words: list[str], ot
     assert token_f1(text, reference) == token_f1(text, reference) == (
         1.0 if not bag and not reference_bag else 0.0 if overlap == 0
         else 2 * precision * recall / (precision + recall))
+
+
+PHRASE_CHARACTERS = st.sampled_from(list("abAB ßSs.İi|*?-"))
+
+
+@given(phrases=st.lists(st.text(PHRASE_CHARACTERS, min_size=0, max_size=5), min_size=1, max_size=8),
+       line=st.text(PHRASE_CHARACTERS, max_size=20))
+def test_literal_alternation_finds_what_the_plain_alternation_finds(phrases: list[str], line: str) -> None:
+    plain = re.compile("|".join(re.escape(phrase) for phrase in phrases), re.IGNORECASE)
+    tree = re.compile(literal_alternation(phrases), re.IGNORECASE)
+    assert bool(tree.search(line)) == bool(plain.search(line))
+    assert bool(re.match(rf"^\W*(?:{literal_alternation(phrases)})\b", line, re.IGNORECASE)) == bool(
+        re.match(r"^\W*(?:" + "|".join(re.escape(phrase) for phrase in phrases) + r")\b", line, re.IGNORECASE))
+
+
+def test_notice_phrases_found_as_before_in_every_corpus_like_line() -> None:
+    plain = re.compile("|".join(re.escape(phrase) for phrase in refine.NOTICE_PHRASES), re.IGNORECASE)
+    lines = [*refine.NOTICE_PHRASES, *(phrase.upper() + " now" for phrase in refine.NOTICE_PHRASES), "nothing here"]
+    assert [bool(refine._NOTICE.search(line)) for line in lines] == [bool(plain.search(line)) for line in lines]
+
+
+BLOCKS = st.sampled_from(["<p>Shown text</p>", "<script>var hidden = 1;</script>", "<style>p {color: red}</style>",
+                          "<noscript><p>No script</p></noscript>", "<div>Deep <span>inline</span> tail</div>",
+                          "<noscript><div><script>x()</script>kept out</div></noscript>", "text between "])
+
+
+@given(blocks=st.lists(BLOCKS, max_size=8))
+def test_visible_text_reads_what_the_three_ancestor_tests_read(blocks: list[str]) -> None:
+    tree = extract.page_tree(f"<html><head><title>t</title></head><body>{''.join(blocks)}</body></html>")
+    before = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+    expected = normalize_text("".join(tree.xpath(before))).replace(PARAGRAPH_SEPARATOR, " ")
+    assert refine._visible_text(tree) == expected
