@@ -100,11 +100,12 @@ def run(opts: Options) -> Table:
     pages = all_pages()
     if opts.quick:
         pages = pages[::20]  # ~20 pages, every set among them: a smoke test, not a measurement
-    results, first_round = extract_pages(pages, rounds=1 if opts.quick else ROUNDS)
+    rounds = 1 if opts.quick else ROUNDS
+    results, first_round = extract_pages(pages, rounds)
     add_text_rows(table, results)
     add_date_rows(table, results)
     add_language_rows(table, results)
-    add_cost_rows(table, results, first_round)
+    add_cost_rows(table, results, first_round, rounds)
     return table
 
 
@@ -142,12 +143,12 @@ def add_language_rows(table: Table, results: Sequence[PageResult]) -> None:
         table.add(f"language right (pages whose language is known, {len(known)})", right / len(known), "share")
 
 
-def add_cost_rows(table: Table, results: Sequence[PageResult], first_round: float) -> None:
+def add_cost_rows(table: Table, results: Sequence[PageResult], first_round: float, rounds: int = ROUNDS) -> None:
     newsflow = sum(r.newsflow_seconds for r in results)
     alone = sum(r.trafilatura_seconds for r in results)
     count = len(results)
     table.add("trafilatura alone (baseline)", 1000 * alone / count, "ms/page",
-              note=f"each page's cheaper time of {ROUNDS} rounds")
+              note=f"each page's cheaper time of {rounds} round(s)")
     cost = ratio(newsflow, alone)
     table.check("newsflow extract_article", 1000 * newsflow / count, "ms/page", MAX_COST_RATIO * 1000 * alone / count,
                 f"<= {MAX_COST_RATIO}x trafilatura alone", ratio=cost)
