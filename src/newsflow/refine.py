@@ -32,7 +32,7 @@ from typing import Any
 
 from newsflow.jsonld import json_ld_strings
 from newsflow.payload import script_payload_text
-from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, token_f1, word_count, word_tokens
+from newsflow.text import PARAGRAPH_SEPARATOR, literal_alternation, normalize_text, token_f1, word_count, word_tokens
 
 TITLE_LINE_MAX_WORDS = 40
 TITLE_LINE_MIN_F1 = 0.7
@@ -117,7 +117,7 @@ UNCONFIRMED_LINE_MAX_WORDS = 20
 UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
-_NOTICE = re.compile("|".join(re.escape(phrase) for phrase in NOTICE_PHRASES), re.IGNORECASE)
+_NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
 _VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
 """A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
 (a story's "in 2:05 min." has no bar)."""
@@ -125,7 +125,7 @@ _RELATED = re.compile(r"^\W*(?:" + "|".join(re.escape(heading) for heading in RE
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
 _TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
 _STARTS_WITH = "//body//*[self::p or self::div or self::h2 or self::span][starts-with(normalize-space(.), $prefix)]"
-_VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 
 
 def drop_title_line(text: str, title: str | None, headlines: Sequence[str] = ()) -> str:
@@ -272,19 +272,18 @@ def _lead_in_text(lead: str, text: str) -> bool:
     """Whether one line of the text (or two adjacent ones) holds most of the lead's words: the lead
     is there already, maybe as the start of the first paragraph. Counted over single lines, not the
     whole text, since a lead's common words are always somewhere in a long story."""
-    lines = text.split(PARAGRAPH_SEPARATOR)
-    windows = [*lines, *(f"{first} {second}" for first, second in pairwise(lines))]
-    return any(_covered(lead, window) > LEAD_MAX_COVERED for window in windows)
+    tokens = word_tokens(lead)  # each line tokenized once: a pair's words are its two lines' words
+    lines = [set(word_tokens(line)) for line in text.split(PARAGRAPH_SEPARATOR)]
+    windows = [*lines, *(first | second for first, second in pairwise(lines))]
+    return any(_covered(tokens, window) > LEAD_MAX_COVERED for window in windows)
 
 
-def _covered(lead: str, text: str) -> float:
-    tokens = word_tokens(lead)
-    present = set(word_tokens(text))
+def _covered(tokens: list[str], present: set[str]) -> float:
     return sum(token in present for token in tokens) / len(tokens) if tokens else 1.0
 
 
 def _visible_text(tree: Any) -> str:
-    return normalize_text("".join(tree.xpath(_VISIBLE_TEXT))).replace(PARAGRAPH_SEPARATOR, " ")
+    return normalize_text("".join(tree.xpath(_VISIBLE_TEXT, smart_strings=False))).replace(PARAGRAPH_SEPARATOR, " ")
 
 
 def drop_unconfirmed_lines(text: str, second_opinion: str | None) -> str:
