@@ -138,4 +138,5 @@ def test_red_team_5_kinds_change_no_seeded_draw_and_do_what_they_say() -> None:
             assert result.final_url.endswith("/feeds/0/moved.xml")
             guids.append(set(re.findall(rb"<guid[^>]*>([^<]+)</guid>", result.body)))
         assert guids[0] and not guids[0] & guids[1], "every GUID is new on the next run"
+        assert world.settled(), "the server was still answering 10 s after the client read its answers"
         assert len(world.ledger.served) == 6, "the moved feed's items are served, and recorded"

@@ -117,6 +117,8 @@ class World:
         self.sigterm_point = threading.Event()
         self.reader_point = threading.Event()
         self._lock = threading.Lock()
+        self._answering = 0  # requests being answered; their ledger entries are written at the end
+        self._answered = threading.Condition()
         self._outlets = [Site(f"World Site {s}") for s in range(spec.sites)]
         self._server = _WorldHTTPServer((WORLD_ADDRESS, 0), _handler_class(self))
         self.canary = LoopbackServer(CANARY_ADDRESS)
@@ -248,6 +250,22 @@ class World:
     # --- serving -------------------------------------------------------------------------------
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        with self._answered:
+            self._answering += 1
+        try:
+            self._handle(handler)
+        finally:
+            with self._answered:
+                self._answering -= 1
+                self._answered.notify_all()
+
+    def settled(self, timeout: float = 10.0) -> bool:
+        """Wait until no request is being answered: a client can read a whole response before the
+        server's thread records it in the ledger. False when one is still answering at `timeout`."""
+        with self._answered:
+            return self._answered.wait_for(lambda: self._answering == 0, timeout)
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         host = (handler.headers.get("Host") or "").split(":")[0].lower()
         path = handler.path.split("?", 1)[0]
         with self._lock:
