@@ -90,7 +90,7 @@ a .com it is as often a broadcaster abroad (London, Prague, Washington) or Afgha
 def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
     """The zone of the country the page's URL (or its canonical URL) names, when it has one zone;
     else the zone of the page's declared language, when it is written in one (`LANGUAGE_ZONES`)."""
-    countries = _url_countries(url, tree)
+    countries = url_countries(url, tree)
     language = _language(tree)
     countries = [country for country in countries if language in (GENERIC_USE.get(country, language), "")]
     name = next((COUNTRY_ZONES[country] for country in countries if country in COUNTRY_ZONES), None)
@@ -125,7 +125,8 @@ def _language(tree: Any) -> str:
     return declared.replace("_", "-").split("-", 1)[0]
 
 
-def _url_countries(url: str | None, tree: Any) -> list[str]:
+def url_countries(url: str | None, tree: Any) -> list[str]:
+    """The country-code top-level domains of `url` and of the page's canonical links, in that order."""
     urls = [url or ""]
     urls += [link.get("href") or "" for link in tree.iterfind(".//link") if link.get("rel") == "canonical"]
     countries = []

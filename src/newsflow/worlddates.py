@@ -24,7 +24,8 @@ import re
 import weakref
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+
+from newsflow.localtime import url_countries
 
 BUDDHIST_ERA = 543
 """Thai years count from 543 BC: 2567 BE is 2024."""
@@ -175,12 +176,4 @@ def _declared_order(tree: Any, url: str | None) -> str | None:
 
 
 def _country(url: str | None, tree: Any) -> str:
-    urls = [url or ""] + [link.get("href") or "" for link in tree.iterfind(".//link") if link.get("rel") == "canonical"]
-    for candidate in urls:
-        try:
-            host = urlsplit(candidate.strip()).hostname or ""
-        except ValueError:
-            continue
-        if "." in host:
-            return host.rsplit(".", 1)[1]
-    return ""
+    return next(iter(url_countries(url, tree)), "")
