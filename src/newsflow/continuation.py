@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsflow.refine import drop_marked_lines
-from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
+from newsflow.text import INVISIBLE_CHARACTERS, PARAGRAPH_SEPARATOR, normalize_text, word_tokens
 
 MATCHED_MIN_PARAGRAPHS = 3
 MATCHED_MIN_CHARACTERS = 25
@@ -55,7 +55,6 @@ trafilatura-eval +0.004 (two pages), the others unchanged; 15-25 words took fact
 captions (fundus -0.0003 to -0.001)."""
 
 Signature = tuple[str, str]
-_INVISIBLE = ("\u00ad", "\u200b", "\u2060", "\ufeff")  # what normalize_text removes
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td")
 _SEPARATING = frozenset({"br", "p", "div", "li", "ul", "ol", "table", "tr", "td", "blockquote", "h1", "h2", "h3", "h4"})
 
@@ -248,7 +247,7 @@ def _key(line: str) -> str:
     """A line or a paragraph's text as normalize_text would write it (NFC, no invisible characters,
     spaces collapsed): string methods only, several times cheaper than tokenizing every `<p>` of a
     page."""
-    for invisible in _INVISIBLE:
+    for invisible in INVISIBLE_CHARACTERS:  # what normalize_text removes
         if invisible in line:
             line = line.replace(invisible, "")
     return " ".join(unicodedata.normalize("NFC", line).split())

@@ -30,7 +30,8 @@ keeps the text compact and the hash independent of how many blank lines a page h
 
 # Invisible characters that change a hash without changing what a reader sees. ZWJ and ZWNJ
 # are kept: they change how Indic, Persian and emoji text is written.
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+INVISIBLE_CHARACTERS = "\u00ad\u200b\u2060\ufeff"  # soft hyphen, zero-width space, word joiner, BOM
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 
 # Ideographs and kana are written without spaces, so each one counts as a word; every other
