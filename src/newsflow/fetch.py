@@ -39,6 +39,7 @@ from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
     NotHtml,
+    certificate_problem,
     check_sniffed,
     host_of,
     needs_sniffing,
@@ -302,8 +303,8 @@ class Fetcher:
             return Outcome.PARSE_ERROR, str(exc)
         if isinstance(exc, NotHtml):
             return Outcome.NOT_HTML, str(exc)
-        if isinstance(exc, httpx.ConnectError):
-            return Outcome.CONNECT_ERROR, f"cannot connect: {exc}"
+        if isinstance(exc, httpx.ConnectError):  # a refused certificate too: an outage may be this machine's clock
+            return Outcome.CONNECT_ERROR, certificate_problem(exc) or f"cannot connect: {exc}"
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             return Outcome.INVALID_URL, f"invalid URL: {exc}"
         if isinstance(exc, _UnusableURL):

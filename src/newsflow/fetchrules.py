@@ -2,11 +2,13 @@
 
 `fetch.Fetcher` asks these what a status means (`status_outcome`), where a redirect goes and
 whether to follow it (`redirect_target`, `refuse_redirect`), whether a rate-limited request is
-worth its one retry (`worth_retrying`), and whether untyped bytes are HTML (`check_sniffed`).
+worth its one retry (`worth_retrying`), and whether untyped bytes are HTML (`check_sniffed`), and what a refused TLS certificate
+means to the user (`certificate_problem`).
 """
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
 
@@ -116,3 +118,20 @@ def check_sniffed(prefix: bytes) -> None:
     """Raise NotHtml when the first bytes of an untyped body are not HTML."""
     if not charset.sniff_is_html(prefix):
         raise NotHtml(f"no Content-Type and the first bytes are not HTML ({prefix[:8]!r}); stopped reading")
+
+
+def certificate_problem(exc: BaseException) -> str | None:
+    """What a refused TLS certificate says, with what to do, when `exc` (or what it wraps) is one; else None.
+
+    A certificate check is not a network failure: the connection was made, and the answer is the
+    same on every retry until the site (or this machine's clock) is fixed."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            reason = current.verify_message or current.reason or "not trusted"
+            return (f"TLS certificate refused ({reason}); newsflow verifies every certificate: the site must "
+                    "fix it (or use its http:// URL); if every https feed fails so, check this machine's clock")
+        current = current.__cause__ or current.__context__
+    return None

@@ -1,0 +1,48 @@
+"""Red team 7: what a demanding user running newsflow unattended for months would meet.
+
+Each test is one hostile case through the real code (real servers on 127.0.0.1, real DuckDB
+files), and its docstring says what happened before the fix beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from newsflow.config import load_config
+from newsflow.runner import run_ingest
+from tests.conftest import write_config
+from tests.hostile.test_redteam6 import add_feed
+from tests.hostile.tlsserver import TlsServer
+from tests.localserver import LocalServer
+from tests.test_unstoppable import query
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.mark.parametrize("expired", [False, True])
+def test_a_feed_whose_tls_certificate_is_refused_says_so_in_one_line_and_fails_alone(
+    tmp_path: Path, server: LocalServer, expired: bool
+) -> None:
+    """An https feed whose certificate is self-signed or expired, beside a healthy feed. Before:
+    `cannot connect: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: … (_ssl.c:1006)`,
+    which reads like a network failure and says nothing of what to do. Now one line naming the
+    URL, the certificate's fault (OpenSSL names the first it finds: an expired self-signed
+    certificate is "self-signed") and the ways out; the healthy feed is stored as usual."""
+    tls = TlsServer(tmp_path, expired=expired)
+    try:
+        add_feed(tls, "secure", 2)
+        feeds = {"good": server.url(add_feed(server, "good", 3)), "secure": tls.url("/secure.xml")}
+        config_path = write_config(tmp_path, "", feeds, extract={"workers": 1})
+        summary = asyncio.run(run_ingest(load_config(config_path), "run-1", all_feeds=True))
+    finally:
+        tls.close()
+    assert summary.status == "completed"
+    assert query(config_path, "SELECT count(*) FROM articles") == [(3,)]
+    [(outcome, error)] = query(config_path, "SELECT outcome, error FROM fetch_events WHERE feed_id = 'secure'")
+    assert outcome == "connect_error"
+    assert isinstance(error, str) and "\n" not in error and "_ssl.c" not in error, error
+    assert tls.url("/secure.xml") in error and "TLS certificate refused (self-signed certificate)" in error, error
+    assert "http:// URL" in error and "clock" in error, error
