@@ -2,8 +2,8 @@
 
 `fetch.Fetcher` asks these what a status means (`status_outcome`), where a redirect goes and
 whether to follow it (`redirect_target`, `refuse_redirect`), whether a rate-limited request is
-worth its one retry (`worth_retrying`), and whether untyped bytes are HTML (`check_sniffed`), and what a refused TLS certificate
-means to the user (`certificate_problem`).
+worth its one retry (`worth_retrying`), whether untyped bytes are HTML (`check_sniffed`), and
+what a refused TLS certificate means to the user (`certificate_problem`).
 """
 
 from __future__ import annotations
