@@ -15,19 +15,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from newsflow.errors import FeedParseError
+from newsflow.feedlinks import FEED_TYPES, find_feed_links
 from newsflow.feeds import parse_feed
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, Outcome
 from newsflow.opml import feed_name
 
-FEED_TYPES = frozenset({
-    "application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
-    "application/rdf+xml",
-})
+__all__ = ["FEED_TYPES", "DiscoveredFeed", "Discovery", "candidate_urls", "discover_feeds", "find_feed_links"]
+
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml", "/feeds/posts/default")
 MAX_PAGE_LINKS = 16
 MAX_CANDIDATES = 1 + MAX_PAGE_LINKS + len(COMMON_PATHS)
@@ -49,34 +47,6 @@ class Discovery:
     blocked: tuple[tuple[str, str], ...]  # (url, why): refused by the SSRF guard
     tried: int  # candidate URLs fetched
     left_out: int  # advertised links beyond MAX_PAGE_LINKS, not fetched
-
-
-class _FeedLinkParser(HTMLParser):
-    def __init__(self, base_url: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.base_url = base_url
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name.lower(): (value or "").strip() for name, value in attrs}
-        if tag == "base" and values.get("href"):
-            self.base_url = urljoin(self.base_url, values["href"])
-        elif tag == "link" and _is_feed_link(values):
-            self.links.append(urljoin(self.base_url, values["href"]))
-
-
-def _is_feed_link(attrs: dict[str, str]) -> bool:
-    rels = attrs.get("rel", "").lower().split()
-    kind = attrs.get("type", "").lower().split(";")[0].strip()
-    return "alternate" in rels and kind in FEED_TYPES and bool(attrs.get("href"))
-
-
-def find_feed_links(html: str, base_url: str) -> list[str]:
-    """Absolute URLs of the feeds a page advertises, in page order, without repeats."""
-    parser = _FeedLinkParser(base_url)
-    parser.feed(html)
-    parser.close()
-    return [link for link in dict.fromkeys(parser.links) if urlsplit(link).scheme in ("http", "https")]
 
 
 def candidate_urls(url: str, page: FetchResult) -> tuple[list[str], int]:

@@ -54,6 +54,7 @@ from newsflow.feedentries import (
     newest,
     unique_entries,
 )
+from newsflow.feedlinks import find_feed_links
 from newsflow.feedprep import gunzip_if_gzip, keep_newest_items, neutralize_doctype, prepare_xml_bytes
 from newsflow.jsonfeed import looks_like_json, parse_json_feed
 from newsflow.models import FeedEntry, ParsedFeed
@@ -62,6 +63,7 @@ from newsflow.urls import resolve_url
 __all__ = ["MAX_SUMMARY_CHARS", "MAX_TITLE_CHARS", "clean_title", "html_to_text", "parse_feed"]
 
 _SYNDICATION_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000, "yearly": 31536000}
+HTML_LINK_SCAN_BYTES = 256 * 1024  # a page's feed links are in its <head>
 _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _BOZO_IGNORED = ("NonXMLContentType",)  # a wrong Content-Type is the server's label, not the feed's shape
 
@@ -109,7 +111,7 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
         safe = keep_newest_items(safe, context.max_entries)
     parsed = _run_feedparser(safe, headers, context)
     if not parsed.get("version") and not parsed.entries:
-        raise context.error(_why_not_a_feed(utf8, parsed))
+        raise context.error(_why_not_a_feed(utf8, parsed, context.feed_url))
     bozo_reasons = [_bozo_reason(result) for result in (encoding_result, parsed)]
     reasons = [reason for reason in bozo_reasons if reason]
     return ParsedFeed(
@@ -136,12 +138,23 @@ def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryConte
         raise context.error(f"feedparser failed: {type(error).__name__}: {error}") from error
 
 
-def _why_not_a_feed(utf8: bytes, parsed: Any) -> str:
+def _why_not_a_feed(utf8: bytes, parsed: Any, feed_url: str) -> str:
     if _HTML_PAGE.search(utf8[:4096]):
-        return "an HTML page, not a feed"
+        return "an HTML page, not a feed; " + _feed_it_links_to(utf8, feed_url)
     if parsed.get("bozo"):
         return f"not a feed: {_bozo_reason(parsed)}"
     return "no RSS, Atom or RDF root element"
+
+
+def _feed_it_links_to(utf8: bytes, page_url: str) -> str:
+    """What to do about a feed URL that answers with a page: the feed the page advertises, if any."""
+    try:
+        links = find_feed_links(utf8[:HTML_LINK_SCAN_BYTES].decode("utf-8", "replace"), page_url)
+    except ValueError:  # a <base href> or link urljoin cannot read
+        links = []
+    if links:
+        return f"the page links to the feed {collapse_line(links[0], 300)}: put that URL in the config"
+    return f"run `newsflow feeds discover {collapse_line(page_url, 300)}` to find the site's feeds"
 
 
 def _bozo_reason(result: Mapping[str, Any]) -> str | None:

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from newsflow.config import load_config
+from newsflow.errors import FeedParseError
+from newsflow.feeds import parse_feed
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.test_redteam6 import add_feed
@@ -46,3 +48,21 @@ def test_a_feed_whose_tls_certificate_is_refused_says_so_in_one_line_and_fails_a
     assert isinstance(error, str) and "\n" not in error and "_ssl.c" not in error, error
     assert tls.url("/secure.xml") in error and "TLS certificate refused (self-signed certificate)" in error, error
     assert "http:// URL" in error and "clock" in error, error
+
+
+@pytest.mark.parametrize(("head", "advice"), [
+    ('<link rel="alternate" type="application/rss+xml" href="/feeds/all.xml">',
+     "the page links to the feed https://news.example/feeds/all.xml: put that URL in the config"),
+    ("<title>News</title>", "run `newsflow feeds discover https://news.example/news` to find the site's feeds"),
+    ('<base href="http://["><link rel="alternate" type="application/atom+xml" href="a.xml">',
+     "run `newsflow feeds discover https://news.example/news` to find the site's feeds"),
+])
+def test_a_feed_url_that_answers_with_a_page_says_which_feed_to_use(head: str, advice: str) -> None:
+    """The config names a site's home page, not its feed (the commonest mistake with a new
+    feed). Before: `an HTML page, not a feed`, on every poll, with nothing to act on. Now the
+    error names the feed the page advertises, or the command that finds one."""
+    page = f"<!doctype html><html><head>{head}</head><body><p>Today's news</p></body></html>".encode()
+    with pytest.raises(FeedParseError) as raised:
+        parse_feed(page, feed_id="home", feed_url="https://news.example/news", headers={"content-type": "text/html"})
+    message = str(raised.value)
+    assert message == f"feed home (https://news.example/news): an HTML page, not a feed; {advice}", message
