@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
-from newsflow.urls import fetch_problem
+from newsflow.urls import feed_key, fetch_problem
 
 DEFAULT_CONFIG_PATH = Path("config/newsflow.toml")
 CONFIG_ENV_VAR = "NEWSFLOW_CONFIG"
@@ -343,10 +343,16 @@ def _read_feeds(items: Any) -> tuple[FeedConfig, ...]:
         raise ConfigError("feeds", "must be an array of tables, written [[feeds]]")
     feeds: list[FeedConfig] = []
     seen: set[str] = set()
+    urls: dict[str, int] = {}
     for index, item in enumerate(items):
         feed = _read_feed(item, f"feeds[{index}]")
         if feed.name in seen:
             raise ConfigError(f"feeds[{index}].name", f"duplicate feed name {feed.name!r}; names must be unique")
+        first = urls.setdefault(feed_key(feed.url), index)
+        if first != index:
+            raise ConfigError(f"feeds[{index}].url", f"{feed.url!r} is the feed of feeds[{first}] "
+                              f"({feeds[first].name!r}, {feeds[first].url!r}) spelt another way; it would be "
+                              "polled and stored twice: remove one of the two [[feeds]] entries")
         seen.add(feed.name)
         feeds.append(feed)
     return tuple(feeds)

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from newsflow.config import Config, parse_config
 from newsflow.errors import ConfigError, OutputError
 from newsflow.files import replace_file
-from newsflow.urls import fetch_problem
+from newsflow.urls import feed_key, fetch_problem
 
 _FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # the rule config.py enforces
 _NAME_LENGTH = 60
@@ -81,7 +81,7 @@ class _Taken:
                 name = f"{base}-{counter}"
             self.next_suffix[base] = counter + 1
         self.names.add(name)
-        self.urls.add(url)
+        self.urls.add(feed_key(url))
         return name
 
 
@@ -209,7 +209,7 @@ def _taken(text: str, config_path: Path) -> _Taken:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
     feeds = [f for f in raw.get("feeds", []) if isinstance(f, dict)]
-    return _Taken({str(f.get("name")) for f in feeds}, {str(f.get("url")) for f in feeds})
+    return _Taken({str(f.get("name")) for f in feeds}, {feed_key(str(f.get("url"))) for f in feeds})
 
 
 def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
@@ -221,7 +221,7 @@ def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
         return f"not a valid URL: {exc}"
     if problem := fetch_problem(feed.url):  # what config validation refuses (a port of 99999): skipped, not fatal
         return f"cannot be fetched: {problem}"
-    if feed.url in taken.urls:
+    if feed_key(feed.url) in taken.urls:  # spelt another way too (host case, default port, ...)
         return "already configured"
     if feed.title in taken.names:
         return f"a feed named {feed.title!r} is already configured"

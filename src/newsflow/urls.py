@@ -130,6 +130,15 @@ def canonicalize_url(url: str) -> str:
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
 
 
+def feed_key(url: str) -> str:
+    """What makes two feed URLs one feed: the canonical spelling (host case, default port, a
+    trailing dot, percent-encoding, tracking parameters), or the URL as written when it has none."""
+    try:
+        return canonicalize_url(url)
+    except ValueError:
+        return url.strip()
+
+
 def host_of(url: str) -> str:
     """The lower-case (punycode) host of an http(s) URL, without port; "" when there is none."""
     parts = _split_http(url.strip())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from newsflow import cli
 from newsflow.config import load_config
 from newsflow.errors import FeedParseError
 from newsflow.feeds import parse_feed
@@ -66,3 +67,39 @@ def test_a_feed_url_that_answers_with_a_page_says_which_feed_to_use(head: str, a
         parse_feed(page, feed_id="home", feed_url="https://news.example/news", headers={"content-type": "text/html"})
     message = str(raised.value)
     assert message == f"feed home (https://news.example/news): an HTML page, not a feed; {advice}", message
+
+
+@pytest.mark.parametrize("spelling", [
+    "HTTP://News.Example.COM/feed.xml", "http://news.example.com:80/feed.xml", "http://news.example.com./feed.xml",
+    "http://news.example.com/%66eed.xml", "http://news.example.com/feed.xml?utm_source=rss",
+])
+def test_one_feed_under_two_spellings_in_the_config_is_one_line_naming_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spelling: str
+) -> None:
+    """Two [[feeds]] entries for one feed: host case, the default port, a trailing dot,
+    percent-encoding, a tracking parameter. Before: both were polled every run (two requests to
+    one server) and each item stored as two entries, one per name. Now the config is refused in
+    one line naming both entries and what to do, exit 2, as a duplicate name is."""
+    config_path = write_config(tmp_path, "", {"first": "http://news.example.com/feed.xml", "second": spelling})
+    assert cli.main(["feeds", "--config", str(config_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsflow: ") and err.count("\n") == 1, err
+    assert "feeds[1].url" in err and "feeds[0]" in err and "'first'" in err and "remove one" in err, err
+
+
+def test_an_opml_import_skips_a_feed_configured_under_another_spelling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same OPML exported by two readers, one upper-casing hosts and adding :443. Before: the
+    feed was added again under a new name (exact-string comparison), polled and stored twice."""
+    config_path = write_config(tmp_path, "", {"first": "https://news.example.com/feed.xml"})
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><body>'
+                    '<outline text="Again" xmlUrl="https://NEWS.example.com:443/feed.xml"/>'
+                    '<outline text="New" xmlUrl="https://other.example/rss"/>'
+                    '<outline text="New twice" xmlUrl="HTTPS://other.example./rss"/></body></opml>')
+    assert cli.main(["feeds", "import", str(opml), "--config", str(config_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 feeds added" in out and "2 skipped" in out, out
+    assert [f.url for f in load_config(config_path).feeds] == ["https://news.example.com/feed.xml",
+                                                                "https://other.example/rss"]
