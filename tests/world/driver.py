@@ -115,7 +115,7 @@ class WorldDriver:
         self.report = SoakReport(world.spec)
         self._reported_lost: set[tuple[str, str]] = set()
         self._reported: set[tuple[str, str]] = set()
-        self._canary_seen = 0
+        self._canary_seen = self._strays_seen = 0
         self._current: subprocess.Popen[str] | None = None
 
     @property
@@ -288,6 +288,10 @@ class WorldDriver:
         self._canary_seen += len(hits)
         if hits:
             found.append(Violation(run, "no_canary_hit", f"{[r.path for r in hits][:3]}"))
+        strays = self.world.ledger.strays[self._strays_seen:]
+        self._strays_seen += len(strays)
+        if strays:
+            found.append(Violation(run, "no_stray_request", f"fetched what no item links: {strays[:3]}"))
         if not self.warehouse_path.exists():
             return found
         opened = invariants.warehouse_opens(self.warehouse_path, run)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from tests.world import faults
+from tests.world import content, faults
 from tests.world.world import WorldSpec
 
 ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE, faults.SLOW_EXTRACT)
@@ -20,6 +20,7 @@ def world_specs(draw: st.DrawFn, max_feeds: int = 4, max_runs: int = 3, exclude:
     endpoint_kinds = [k for k in ENDPOINT_KINDS if k not in exclude]
     event_kinds = [k for k in EVENT_KINDS if k not in exclude]
     guid_kinds = [k for k in GUID_KINDS if k not in exclude]
+    content_kinds = [k for k in content.CONTENT_FAULTS if k not in exclude]
     return WorldSpec(
         seed=draw(st.integers(0, 2**16)),
         sites=draw(st.integers(1, 3)),
@@ -32,4 +33,6 @@ def world_specs(draw: st.DrawFn, max_feeds: int = 4, max_runs: int = 3, exclude:
         guid_fault_rate=draw(st.sampled_from((0.0, 0.5, 1.0))),
         guid_faults=tuple(draw(st.lists(st.sampled_from(guid_kinds), unique=True, max_size=2))),
         moved_rate=draw(st.sampled_from((0.0, 0.5))),
+        content_fault_rate=draw(st.sampled_from((0.0, 0.5, 1.0))),
+        content_faults=tuple(draw(st.lists(st.sampled_from(content_kinds), unique=True, max_size=2))),
     )

@@ -26,6 +26,7 @@ from typing import Any
 
 from tests.hostile.servers import LoopbackServer
 from tests.sitefactory import Site, generated_story
+from tests.world import content
 from tests.world import faults as kinds
 from tests.world.dns import DnsTable
 from tests.world.faults import Fault, Response
@@ -40,6 +41,7 @@ _FEED_PATH = re.compile(r"^/feeds/(\d+)\.xml$")
 _ARTICLE_PATH = re.compile(r"^/a/(\d+)/(\d+)$")
 _HOP_PATH = re.compile(r"^/hop/(\d+)$")
 _MOVED_PATH = re.compile(r"^/feeds/(\d+)/moved\.xml$")
+_STRAY_PATH = re.compile(r"^/feeds/(\d+/)?ep\d+$")  # a podcast GUID fetched as a page (content.py)
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,16 @@ class WorldSpec:
     budget: float = 20.0  # seconds a run may take (the config's schedule interval)
     extract_workers: int = 1
     moved_rate: float = 0.0  # chance that a feed has moved: its URL answers 301 to its new home, for life
+    content_fault_rate: float = 0.0  # chance that a feed has one of `content_faults` for life (content.py)
+    content_faults: tuple[str, ...] = ()
 
     def describe(self) -> str:
         return (f"WorldSpec(seed={self.seed}, sites={self.sites}, feeds={self.feeds}, runs={self.runs}, "
                 f"fault_rate={self.fault_rate}, faults={self.faults}, event_rate={self.event_rate}, "
                 f"events={self.events}, guid_fault_rate={self.guid_fault_rate}, guid_faults={self.guid_faults}, "
                 f"window={self.window}, new_per_run={self.new_per_run}, dead_feeds={self.dead_feeds}, "
-                f"budget={self.budget}, extract_workers={self.extract_workers}, moved_rate={self.moved_rate})")
+                f"budget={self.budget}, extract_workers={self.extract_workers}, moved_rate={self.moved_rate}, "
+                f"content_fault_rate={self.content_fault_rate}, content_faults={self.content_faults})")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class Item:
     index: int
     guid: str
     url: str
+    alias: bool = False  # content.ALIAS_ITEM: a second item whose link redirects to this item's page
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class Ledger:
     served: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     faults_injected: Counter[str] = field(default_factory=Counter)
     requests_by_run: Counter[int] = field(default_factory=Counter)
+    strays: list[str] = field(default_factory=list)  # requests for what no item links (a podcast GUID)
 
     def serve(self, feed_id: str, items: list[Item], run: int) -> None:
         for item in items:
@@ -171,16 +178,20 @@ class World:
         items = [self.item(feed, k) for k in range(max(0, top - self.spec.window), top)][::-1]
         if self.guid_fault(feed) == kinds.DUPLICATE_GUID:
             items.append(items[0])
+        if items and content.content_fault(self.spec, feed) == content.ALIAS_ITEM:
+            newest = items[0]
+            items.append(Item(feed, newest.index, newest.guid + ":old", content.alias_url(newest.url), alias=True))
         return items
 
     def feed_body(self, feed: int, run: int) -> bytes:
+        fault, shown = content.content_fault(self.spec, feed), self.items_shown(feed, run)
         items = "".join(
-            f"<item><title>Item {i.index} of feed {i.feed}</title><link>{escape(i.url)}</link>"
+            f"<item><title>{content.title_for(fault, i.feed, i.index, i.alias)}</title><link>{escape(i.url)}</link>"
             f'<guid isPermaLink="false">{escape(i.guid)}</guid>'
             f"<pubDate>{generated_story(i.feed * 1000 + i.index).published:%a, %d %b %Y %H:%M:%S +0000}</pubDate>"
             f"<description>summary {i.index}</description></item>"
-            for i in self.items_shown(feed, run))
-        return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>World feed {feed}'
+            for i in shown) + (content.unfetchable_items(fault, feed, shown[0].index, self.port) if shown else "")
+        return (f'{content.xml_declaration(fault)}<rss version="2.0"><channel><title>World feed {feed}'
                 f"</title><link>http://{self.site_host(feed % self.spec.sites)}/</link><description>world"
                 f"</description>{items}</channel></rss>").encode()
 
@@ -245,6 +256,8 @@ class World:
                         kinds.KILL: self.events.kill_after_requests is not None,
                         kinds.SIGTERM: self.events.sigterm_after_requests is not None}
             self.ledger.faults_injected.update(event for event, yes in happened.items() if yes)
+            self.ledger.faults_injected.update(filter(None, (content.content_fault(self.spec, j)
+                                                              for j in range(self.spec.feeds))))
             return table
 
     # --- serving -------------------------------------------------------------------------------
@@ -299,14 +312,22 @@ class World:
             self._serve_feed(handler, int(match.group(1)), run, context)
         elif match := _ARTICLE_PATH.match(path):
             feed, index = int(match.group(1)), int(match.group(2))
+            if content.needs_consent(content.content_fault(self.spec, feed), handler.headers.get("Cookie")):
+                kinds.write(handler, 302, "text/html", content.consent_redirect(path), b"")
+                return
             body = self.article_body(feed, index)
             self._answer(handler, f"article:{feed}:{index}", Response(200, "text/html; charset=utf-8", body),
                          context)
+        elif content.ALIAS_PATH.match(path):  # an alias item's old link: its page moved
+            kinds.write(handler, 301, "text/html", (("Location", path.removesuffix("/old")),), b"")
         elif match := _HOP_PATH.match(path):
             hop = int(match.group(1))
             target = f"/hop/{hop + 1}" if hop < HOPS else f"http://localhost:{self.canary.port}/canary/hops"
             kinds.write(handler, 302, "text/html", (("Location", target),), b"")
         else:
+            if _STRAY_PATH.match(path):
+                with self._lock:
+                    self.ledger.strays.append(path)
             kinds.write(handler, 404, "text/plain", (), b"not found")
 
     def _serve_feed(self, handler: BaseHTTPRequestHandler, feed: int, run: int, context: dict[str, object]) -> None:
