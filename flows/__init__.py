@@ -32,7 +32,8 @@ _sigterm_interrupts = False
 
 
 def sigterm_interrupts() -> None:
-    """From now on in this process, SIGTERM (docker stop, systemctl stop) does what Ctrl-C does.
+    """From now on in this process, SIGTERM (docker stop, systemctl stop) and SIGHUP (the terminal or
+    ssh session that started it closed) do what Ctrl-C does.
 
     With Prefect's own handler, SIGTERM raised `TerminationSignal` wherever the main thread was: a
     traceback and exit 1, or, caught inside asyncio's socket code, nothing at all (exit 0, the run
@@ -42,6 +43,8 @@ def sigterm_interrupts() -> None:
     global _sigterm_interrupts
     _sigterm_interrupts = True
     signal.signal(signal.SIGTERM, _interrupt)
+    if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:  # under nohup it stays ignored
+        signal.signal(signal.SIGHUP, _interrupt)  # the terminal or ssh session closed: as Ctrl-C too
 
 
 def take_back_sigterm() -> None:

@@ -59,3 +59,25 @@ def test_a_quiet_run_with_failing_feeds_prints_nothing(tmp_path: Path, site: Cra
         code, out, err = run.wait(90)
     assert (code, out, err) == (0, "", "")
     check_each_item_stored_once(config_path, site)
+
+
+def test_sighup_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_nothing(
+    tmp_path: Path, site: CrashSite
+) -> None:
+    """SIGHUP: the terminal or ssh session that started `newsflow run` closed (red team 7). Before:
+    the process died at once (Python's default), its row left `running` until the next run called
+    it `abandoned`, its extraction workers left to notice on their own. Now as Ctrl-C and SIGTERM."""
+    config_path = write_run_config(tmp_path, site.feeds, extract={"batch_size": BATCH_SIZE})
+    site.held_feed.release.set()
+    with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
+        assert site.held_article.arrived.wait(60), "the run never fetched the held article"
+        os.kill(run.pid, signal.SIGHUP)
+        code, out, err = run.wait(60)
+    assert code == 130, f"exit {code}: {err}"
+    assert err.splitlines()[-1:] == [
+        "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"], err
+    assert rows(config_path, "SELECT status FROM runs") == [("cancelled",)]
+    site.held_article.release.set()
+
+    asyncio.run(run_ingest(load_config(config_path), "after"))
+    check_each_item_stored_once(config_path, site)
