@@ -72,7 +72,7 @@ def test_sighup_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_nothi
     with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
         assert site.held_article.arrived.wait(60), "the run never fetched the held article"
         os.kill(run.pid, signal.SIGHUP)
-        code, out, err = run.wait(60)
+        code, _out, err = run.wait(60)
     assert code == 130, f"exit {code}: {err}"
     assert err.splitlines()[-1:] == [
         "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"], err
