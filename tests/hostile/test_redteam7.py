@@ -103,3 +103,19 @@ def test_an_opml_import_skips_a_feed_configured_under_another_spelling(
     assert "1 feeds added" in out and "2 skipped" in out, out
     assert [f.url for f in load_config(config_path).feeds] == ["https://news.example.com/feed.xml",
                                                                 "https://other.example/rss"]
+
+
+def test_every_https_feed_refusing_its_certificate_at_once_is_an_outage_that_penalises_no_feed(
+    tmp_path: Path
+) -> None:
+    """What a machine whose clock is far off sees: every certificate refused at once. The README
+    promises that this is the machine's outage, not the feeds' failure (polling.OUTAGE_MIN_FEEDS)."""
+    tls = TlsServer(tmp_path)
+    try:
+        feeds = {name: tls.url(add_feed(tls, name, 1)) for name in ("a", "b", "c")}
+        config_path = write_config(tmp_path, "", feeds, extract={"workers": 1})
+        asyncio.run(run_ingest(load_config(config_path), "run-1", all_feeds=True))
+    finally:
+        tls.close()
+    assert query(config_path, "SELECT network_outage FROM runs") == [(True,)]
+    assert query(config_path, "SELECT max(consecutive_failures) FROM feeds") == [(0,)]
