@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.world import content
 from tests.world.driver import soak
 from tests.world.world import WorldSpec
 
@@ -53,9 +54,17 @@ KILLED_WORLD = WorldSpec(seed=3, sites=2, feeds=3, runs=2, fault_rate=0.0, event
 TERMINATED_WORLD = WorldSpec(seed=1, sites=1, feeds=2, runs=2, fault_rate=0.0, event_rate=0.5, events=("sigterm",),
                              guid_fault_rate=1.0, guid_faults=("churning_guid",), moved_rate=0.5)
 
+# Red team 6's kinds (tests/world/content.py), one feed each (seed 43 draws all five over 5 feeds),
+# among a quarter of faulty endpoints and a moved feed: cookie-check redirects, an item whose link
+# redirects onto another item's page, a UTF-16 claim over one-byte text, an IDNA-invalid link, a
+# podcast episode with no link.
+CONTENT_WORLD = WorldSpec(seed=43, sites=2, feeds=5, runs=2, fault_rate=0.25, event_rate=0.0, guid_fault_rate=0.0,
+                          moved_rate=0.5, content_fault_rate=1.0, content_faults=content.CONTENT_FAULTS)
 
-@pytest.mark.parametrize("spec", [CALM_WORLD, KILLED_WORLD, TERMINATED_WORLD],
-                         ids=["no_faults", "kills_and_duplicate_or_shared_guids", "sigterm_churning_guids_moved_feed"])
+
+@pytest.mark.parametrize("spec", [CALM_WORLD, KILLED_WORLD, TERMINATED_WORLD, CONTENT_WORLD],
+                         ids=["no_faults", "kills_and_duplicate_or_shared_guids", "sigterm_churning_guids_moved_feed",
+                              "red_team_6_content_faults_among_endpoint_faults"])
 def test_a_world_the_pipeline_already_handles_keeps_every_invariant(spec: WorldSpec, tmp_path: Path) -> None:
     report = soak(spec, tmp_path)
     print(f"\n{report.summary()}")
@@ -65,3 +74,5 @@ def test_a_world_the_pipeline_already_handles_keeps_every_invariant(spec: WorldS
     if spec is TERMINATED_WORLD:
         first = report.runs[0]
         assert (first.terminated_by_world, first.exit_code) == (True, 130), first.stderr_tail
+    if spec is CONTENT_WORLD:
+        assert set(content.CONTENT_FAULTS) <= set(report.faults_injected), report.faults_injected

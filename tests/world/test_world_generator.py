@@ -14,7 +14,7 @@ from newsflow.config import FetchSettings
 from newsflow.fetch import Fetcher, guarded_transport
 from newsflow.models import FetchResult
 from newsflow.netguard import NameResolutionError
-from tests.world import faults
+from tests.world import content, faults
 from tests.world.dns import DnsTable, WorldResolver
 from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec, open_world
 
@@ -140,3 +140,31 @@ def test_red_team_5_kinds_change_no_seeded_draw_and_do_what_they_say() -> None:
         assert guids[0] and not guids[0] & guids[1], "every GUID is new on the next run"
         assert world.settled(), "the server was still answering 10 s after the client read its answers"
         assert len(world.ledger.served) == 6, "the moved feed's items are served, and recorded"
+
+
+def test_red_team_6_content_faults_change_no_seeded_draw_and_do_what_they_say() -> None:
+    """tests/world/content.py: a spec without content faults draws and serves what it did before;
+    with them, each feed shows its fault, the alias item and the cookie check resolve to whole
+    pages through the real fetcher, and a request for a podcast GUID is recorded as a stray."""
+    base = WorldSpec(seed=43, sites=2, feeds=5, runs=1, fault_rate=0.0, event_rate=0.0, guid_fault_rate=0.0)
+    red = replace(base, content_fault_rate=1.0, content_faults=content.CONTENT_FAULTS)
+    with open_world(base) as plain, open_world(red) as world:
+        assert [plain.fault_for(f"feed:{j}", 0) for j in range(5)] == [world.fault_for(f"feed:{j}", 0)
+                                                                        for j in range(5)]
+        assert b'encoding="utf-8"' in plain.feed_body(0, 0) and b"old" not in plain.feed_body(1, 0)
+        table = world.begin_run(0)
+        kinds = {content.content_fault(red, j): j for j in range(5)}
+        assert set(kinds) == set(content.CONTENT_FAULTS)
+        bodies = {kind: world.feed_body(j, 0) for kind, j in kinds.items()}
+        assert bodies[content.UTF16_CLAIM].startswith(b'<?xml version="1.0" encoding="UTF-16"?>')
+        assert "\u2603".encode() in bodies[content.IDNA_LINK]
+        assert b"<guid>ep" in bodies[content.PODCAST_ITEM] and b"<enclosure" in bodies[content.PODCAST_ITEM]
+        newest = world.items_shown(kinds[content.ALIAS_ITEM], 0)[0]
+        cookie_item = world.items_shown(kinds[content.COOKIE_CHECK], 0)[0]
+        alias, cookie = fetch_all(world, table, [content.alias_url(newest.url), cookie_item.url])
+        assert (alias.outcome.value, alias.final_url, alias.redirects[0][0]) == ("ok", newest.url, 301)
+        assert (cookie.outcome.value, cookie.final_url, cookie.redirects[0][0]) == ("ok", cookie_item.url, 302)
+        feed_url = world.feed_urls()[world.feed_id(kinds[content.PODCAST_ITEM])]
+        [stray] = fetch_all(world, table, [feed_url.rsplit("/", 1)[0] + "/ep3"])
+        assert world.settled()
+        assert world.ledger.strays == ["/feeds/ep3"] and stray.outcome.value == "http_error"
