@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import http.client
 import json
 import os
 import socket
@@ -63,6 +64,10 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
     """The API to use, set as PREFECT_API_URL for Prefect (imported after this) and child processes."""
     wanted_port()  # Prefect refuses a bad one at import, with a pydantic traceback
     if url := configured_api_url():
+        if not url.isprintable():  # a line end or a CR from an env file: no request can carry it
+            raise PrefectUnavailable(
+                f"PREFECT_API_URL {url!r} holds a control character (a line end from an env file, or a CR from "
+                "one saved on Windows): remove it from the environment or the Prefect profile")
         if not answers(url):
             raise PrefectUnavailable(
                 f"the Prefect API at {url} does not answer: start that server, or unset PREFECT_API_URL "
@@ -177,7 +182,7 @@ def healthy(api_url: str, timeout_s: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s) as response:
             return bool(response.status == 200)
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):
         return False
 
 
@@ -188,7 +193,7 @@ def answers(api_url: str, timeout_s: float = 5.0) -> bool:
             return True
     except urllib.error.HTTPError:
         return True
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):  # InvalidURL: no request can be made to it
         return False
 
 

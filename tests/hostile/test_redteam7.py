@@ -119,3 +119,19 @@ def test_every_https_feed_refusing_its_certificate_at_once_is_an_outage_that_pen
         tls.close()
     assert query(config_path, "SELECT network_outage FROM runs") == [(True,)]
     assert query(config_path, "SELECT max(consecutive_failures) FROM feeds") == [(0,)]
+
+
+@pytest.mark.parametrize("api_url", ["http://127.0.0.1:9/api\n", "http://127.0.0.1:9/api\r", "http://127.0.0.1:9/a\tpi"])
+def test_a_prefect_api_url_with_a_line_end_is_one_line_exit_4_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], api_url: str
+) -> None:
+    """PREFECT_API_URL read from an env file with its line end (a CR when saved on Windows).
+    Before: an `http.client.InvalidURL` traceback from the health check ("URL can't contain
+    control characters"), exit 1. Now one line naming the variable and what to do, exit 4."""
+    monkeypatch.setenv("PREFECT_API_URL", api_url)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    assert cli.main(["run", "--quiet", "--config", str(config_path)]) == 4
+    err = capsys.readouterr().err
+    assert err.startswith("newsflow: PREFECT_API_URL ") and err.count("\n") == 1, err
+    assert repr(api_url) in err and "control character" in err and "remove it" in err, err
