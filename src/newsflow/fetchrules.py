@@ -121,7 +121,8 @@ def check_sniffed(prefix: bytes) -> None:
 
 
 def certificate_problem(exc: BaseException) -> str | None:
-    """What a refused TLS certificate says, with what to do, when `exc` (or what it wraps) is one; else None.
+    """What a refused TLS certificate or a failed handshake says, with what to do, when `exc` (or what
+    it wraps) is one; else None.
 
     A certificate check is not a network failure: the connection was made, and the answer is the
     same on every retry until the site (or this machine's clock) is fixed."""
@@ -133,5 +134,9 @@ def certificate_problem(exc: BaseException) -> str | None:
             reason = current.verify_message or current.reason or "not trusted"
             return (f"TLS certificate refused ({reason}); newsflow verifies every certificate: the site must "
                     "fix it (or use its http:// URL); if every https feed fails so, check this machine's clock")
+        if isinstance(current, ssl.SSLError):
+            reason = str(current.reason or current).lower().replace("_", " ")
+            return (f"TLS handshake failed ({reason}): the server does not speak TLS on this port (a plain "
+                    "http:// server?) or refuses every TLS version newsflow offers; use its http:// URL if it has one")
         current = current.__cause__ or current.__context__
     return None

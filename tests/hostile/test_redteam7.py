@@ -15,11 +15,13 @@ from newsflow import cli
 from newsflow.config import load_config
 from newsflow.errors import FeedParseError
 from newsflow.feeds import parse_feed
+from newsflow.models import Outcome
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
+from tests.hostile.servers import fetch_feed, settings
 from tests.hostile.test_redteam6 import add_feed
 from tests.hostile.tlsserver import TlsServer
-from tests.localserver import LocalServer
+from tests.localserver import LocalServer, Page
 from tests.test_unstoppable import query
 
 pytestmark = pytest.mark.timeout(120)
@@ -135,3 +137,15 @@ def test_a_prefect_api_url_with_a_line_end_is_one_line_exit_4_naming_it(
     err = capsys.readouterr().err
     assert err.startswith("newsflow: PREFECT_API_URL ") and err.count("\n") == 1, err
     assert repr(api_url) in err and "control character" in err and "remove it" in err, err
+
+
+def test_an_https_url_on_a_plain_http_port_says_the_server_does_not_speak_tls(server: LocalServer) -> None:
+    """`https://host:8080/feed` where 8080 speaks plain HTTP (a common slip when copying a URL).
+    Before: `cannot connect: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)`.
+    Now one line saying what it means and what to do."""
+    url = server.add("/feed.xml", Page(b"<rss/>", "application/rss+xml")).replace("http://", "https://")
+    result = fetch_feed(settings(timeout=3.0), url)
+    assert result.outcome is Outcome.CONNECT_ERROR
+    assert result.error == (f"GET {url}: TLS handshake failed (wrong version number): the server does not speak TLS "
+                            "on this port (a plain http:// server?) or refuses every TLS version newsflow offers; "
+                            "use its http:// URL if it has one"), result.error
