@@ -110,6 +110,7 @@ def _parse_date(text: str) -> date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    open_closed_standard_streams()
     try:
         code = dispatch(build_parser().parse_args(argv))
         sys.stdout.flush()  # a closed pipe shows here, not at exit
@@ -147,6 +148,22 @@ def dispatch(args: argparse.Namespace) -> int:
 def fail(message: str, code: int) -> int:
     print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)
     return code
+
+
+def open_closed_standard_streams() -> None:
+    """`newsflow run >&-` (a cron line or a daemon that closes its output): a closed stdin, stdout or
+    stderr is opened on /dev/null, so output goes nowhere instead of raising (before, `sys.stdout`
+    was None: an AttributeError traceback, exit 1, nothing fetched), and no file opened later takes
+    the number a child process writes its output to."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)  # the lowest free number: fd
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
 def _discard_stdout() -> None:

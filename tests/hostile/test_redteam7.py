@@ -7,6 +7,8 @@ files), and its docstring says what happened before the fix beside it.
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from newsflow.models import Outcome
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.servers import fetch_feed, settings
+from tests.hostile.subprocesses import REPO
 from tests.hostile.test_redteam6 import add_feed
 from tests.hostile.tlsserver import TlsServer
 from tests.localserver import LocalServer, Page
@@ -149,3 +152,19 @@ def test_an_https_url_on_a_plain_http_port_says_the_server_does_not_speak_tls(se
     assert result.error == (f"GET {url}: TLS handshake failed (wrong version number): the server does not speak TLS "
                             "on this port (a plain http:// server?) or refuses every TLS version newsflow offers; "
                             "use its http:// URL if it has one"), result.error
+
+
+@pytest.mark.parametrize("closing", [">&-", ">&- 2>&-", "<&- >&- 2>&-"], ids=["stdout", "stdout-stderr", "all-three"])
+def test_a_run_started_with_its_output_closed_stores_everything_and_exits_0(
+    tmp_path: Path, server: LocalServer, closing: str
+) -> None:
+    """`newsflow run >&-` (a cron line or a daemon that closes its output, not /dev/null). Before:
+    `sys.stdout` was None, `AttributeError: 'NoneType' object has no attribute 'isatty'`, exit 1,
+    nothing fetched, on every run. Now the closed streams are /dev/null and the run works."""
+    config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 3)}, extract={"workers": 1})
+    command = f'exec "$0" -m tests.hostile.run_child run --config "$1" {closing}'  # the shell closes them
+    child = subprocess.run(["sh", "-c", command, sys.executable, str(config_path)], cwd=REPO, timeout=90,
+                           check=False)
+    assert child.returncode == 0
+    assert query(config_path, "SELECT status FROM runs") == [("completed",)]
+    assert query(config_path, "SELECT count(*) FROM articles") == [(3,)]
