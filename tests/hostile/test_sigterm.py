@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
 
+from newsflow import runner
 from newsflow.config import load_config
 from newsflow.runner import run_ingest
 from tests.hostile.subprocesses import BackgroundRun, prefect_api_url, write_run_config
@@ -81,3 +83,46 @@ def test_sighup_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_nothi
 
     asyncio.run(run_ingest(load_config(config_path), "after"))
     check_each_item_stored_once(config_path, site)
+
+
+def test_ctrl_c_twice_is_a_cancelled_run_exit_130(tmp_path: Path, site: CrashSite) -> None:
+    """Ctrl-C, then Ctrl-C again 0.3 s later, as an impatient user does (red team 7). Before: the second
+    one interrupted the statement recording the run's end: `newsflow: run crashed: RuntimeError: Query
+    interrupted`, exit 1, the row left `running`. The 0.3 s is the user's, not a wait for the run."""
+    config_path = write_run_config(tmp_path, site.feeds, extract={"batch_size": BATCH_SIZE})
+    site.held_feed.release.set()
+    with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
+        assert site.held_article.arrived.wait(60), "the run never fetched the held article"
+        os.kill(run.pid, signal.SIGINT)
+        threading.Event().wait(0.3)
+        os.kill(run.pid, signal.SIGINT)
+        code, _out, err = run.wait(60)
+    assert code == 130, f"exit {code}: {err}"
+    assert err.splitlines()[-1:] == [
+        "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"], err
+    assert rows(config_path, "SELECT status FROM runs") == [("cancelled",)]
+    site.held_article.release.set()
+    asyncio.run(run_ingest(load_config(config_path), "after"))
+    check_each_item_stored_once(config_path, site)
+
+
+def test_a_second_ctrl_c_while_the_run_records_its_end_is_held_and_the_row_says_cancelled(
+    tmp_path: Path, site: CrashSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, made exact: the first Ctrl-C cancels the ingest, two more arrive as its row is written."""
+    config_path = write_run_config(tmp_path, site.feeds, extract={"batch_size": BATCH_SIZE})
+
+    async def cancelled(*args: object) -> None:
+        raise asyncio.CancelledError  # what the first Ctrl-C does to the run's task
+
+    def end_run_with_ctrl_c(*args: object, **kwargs: object) -> None:
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
+        real_end_run(*args, **kwargs)  # type: ignore[arg-type]
+
+    real_end_run = runner.end_run
+    monkeypatch.setattr(runner, "ingest", cancelled)
+    monkeypatch.setattr(runner, "end_run", end_run_with_ctrl_c)
+    with pytest.raises((asyncio.CancelledError, KeyboardInterrupt)):  # before the fix: KeyboardInterrupt, no row
+        asyncio.run(run_ingest(load_config(config_path), "pressed-thrice"))
+    assert rows(config_path, "SELECT status FROM runs") == [("cancelled",)]
