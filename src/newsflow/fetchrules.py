@@ -131,7 +131,7 @@ def certificate_problem(exc: BaseException) -> str | None:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, ssl.SSLCertVerificationError):
-            reason = current.verify_message or current.reason or "not trusted"
+            reason = (current.verify_message or current.reason or "not trusted").rstrip(".")
             return (f"TLS certificate refused ({reason}); newsflow verifies every certificate: the site must "
                     "fix it (or use its http:// URL); if every https feed fails so, check this machine's clock")
         if isinstance(current, ssl.SSLError):

@@ -7,6 +7,7 @@ files), and its docstring says what happened before the fix beside it.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -17,13 +18,14 @@ from newsflow import cli
 from newsflow.config import load_config
 from newsflow.errors import FeedParseError
 from newsflow.feeds import parse_feed
-from newsflow.models import Outcome
+from newsflow.fetch import Fetcher, guarded_transport
+from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
-from tests.hostile.servers import fetch_feed, settings
+from tests.hostile.servers import fetch_feed, settings, static_resolver
 from tests.hostile.subprocesses import REPO
 from tests.hostile.test_redteam6 import add_feed
-from tests.hostile.tlsserver import TlsServer
+from tests.hostile.tlsserver import CERTIFIED_NAME, TlsServer
 from tests.localserver import LocalServer, Page
 from tests.test_unstoppable import query
 
@@ -168,3 +170,30 @@ def test_a_run_started_with_its_output_closed_stores_everything_and_exits_0(
     assert child.returncode == 0
     assert query(config_path, "SELECT status FROM runs") == [("completed",)]
     assert query(config_path, "SELECT count(*) FROM articles") == [(3,)]
+
+
+def test_https_through_the_guarded_backend_verifies_the_certificate_against_the_name_not_the_address(
+    tmp_path: Path
+) -> None:
+    """docs/security.md listed "HTTPS through the guarded backend has no offline test". A name the
+    fetcher's resolver answers with 127.0.0.1: the connection goes to the checked address, and TLS
+    verifies the certificate against the name (SNI included), as the address policy promises."""
+    tls = TlsServer(tmp_path)
+    try:
+        tls.add("/feed.xml", Page(b"<rss/>", "application/rss+xml"))
+        fetch_settings = settings(timeout=3.0, allowed_networks=("127.0.0.1/32",))
+        trusting = ssl.create_default_context(cafile=str(tls.cert_path))
+
+        async def fetch(url: str) -> FetchResult:
+            transport = guarded_transport(fetch_settings, static_resolver("127.0.0.1"), ssl_context=trusting)
+            async with Fetcher(fetch_settings, transport=transport) as fetcher:
+                return await fetcher.fetch_feed(url)
+
+        trusted = asyncio.run(fetch(f"https://{CERTIFIED_NAME}:{tls.port}/feed.xml"))
+        other_name = asyncio.run(fetch(f"https://other.example:{tls.port}/feed.xml"))
+    finally:
+        tls.close()
+    assert trusted.outcome is Outcome.OK and trusted.body == b"<rss/>", trusted.error
+    assert other_name.outcome is Outcome.CONNECT_ERROR, other_name.error
+    assert ("TLS certificate refused (Hostname mismatch, certificate is not valid for 'other.example');"
+            in str(other_name.error)), other_name.error

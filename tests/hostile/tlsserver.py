@@ -1,7 +1,8 @@
 """A LocalServer that speaks TLS on 127.0.0.1 with a certificate no client trusts: self-signed, or expired.
 
 The certificate is made here with `cryptography` (a dependency of Prefect's, locked in uv.lock),
-for 127.0.0.1 (an IP SAN), so the only thing a client can refuse is the certificate itself.
+for 127.0.0.1 (an IP SAN) and `secure.example`, so the only thing a client can refuse is the
+certificate itself; a client that trusts `cert_path` accepts it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from cryptography.x509.oid import NameOID
 
 from tests.localserver import LocalServer
 
+CERTIFIED_NAME = "secure.example"  # the certificate's other name: resolve it to 127.0.0.1 through the fetcher
+
 
 def write_certificate(folder: Path, *, expired: bool) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and its key; `expired`: valid until yesterday."""
+    """A self-signed certificate for 127.0.0.1 and CERTIFIED_NAME, and its key; `expired`: valid until yesterday."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.now(UTC)
@@ -28,8 +31,8 @@ def write_certificate(folder: Path, *, expired: bool) -> tuple[Path, Path]:
                                                                                       now + timedelta(days=30))
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                    .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
-                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                                  critical=False)
+                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                               x509.DNSName(CERTIFIED_NAME)]), critical=False)
                    .sign(key, hashes.SHA256()))
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
@@ -44,7 +47,8 @@ class TlsServer(LocalServer):
     def __init__(self, folder: Path, *, expired: bool = False) -> None:
         super().__init__("127.0.0.1")
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(*write_certificate(folder, expired=expired))
+        self.cert_path, key_path = write_certificate(folder, expired=expired)
+        context.load_cert_chain(self.cert_path, key_path)
         # the handshake happens in the handler's thread, so a client that refuses it blocks no one
         self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True,
                                                  do_handshake_on_connect=False)
