@@ -18,6 +18,7 @@ import gc
 import logging
 import os
 import sys
+import threading
 from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
@@ -27,6 +28,8 @@ from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 
 EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
+# How long past its budget (and `extract.timeout`) a run waits on a Prefect API that does not answer.
+HUNG_API_GRACE_S = 30.0
 
 
 class SkippedRun(Exception):
@@ -43,6 +46,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         api = connect(quiet=mode == "quiet")
     except PrefectUnavailable as exc:
         return _fail(str(exc), EXIT_PREFECT)
+    watchdog = watch_for_a_hung_api(config, api)
     try:
         with showing_progress(mode):
             result = run_as_flow(config, args, mode, api)
@@ -57,8 +61,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not answers(api.url, timeout_s=2.0):
             leave_without_prefect(api, exc)
         return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
+    finally:
+        watchdog.cancel()
     print_summary(result, mode)
     return 0
+
+
+def watch_for_a_hung_api(config: Config, api: PrefectApi) -> threading.Timer:
+    """A Prefect API that accepts and never answers (its server stopped, not killed; a frozen VM)
+    held a run far past its budget: Prefect's client waits on each call, then retries it (red team
+    7: a run with a 30 s budget was still waiting 6 minutes later). Past the budget, `extract.timeout`
+    and HUNG_API_GRACE_S, a run whose API does not answer ends as one whose API died."""
+    deadline = config.run_budget + config.extract.timeout + HUNG_API_GRACE_S
+
+    def check() -> None:
+        if not answers(api.url, timeout_s=5.0):
+            leave_without_prefect(api, TimeoutError(f"no answer {deadline:.0f} s into a run whose budget is "
+                                                    f"{config.run_budget:.0f} s"))
+
+    watchdog = threading.Timer(deadline, check)
+    watchdog.daemon = True
+    watchdog.start()
+    return watchdog
 
 
 def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:

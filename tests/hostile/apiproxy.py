@@ -2,7 +2,9 @@
 
 The suite shares one Prefect server (tests/conftest.py), which no test may kill. A run pointed at
 this proxy sees the server's real answers until `close()`; then every connection is cut and every
-new one refused, as when the server's process is killed.
+new one refused, as when the server's process is killed. After `freeze()` instead, every
+connection is accepted and held, and nothing more is forwarded: a server that stopped answering
+(SIGSTOP, a frozen VM, a database lock) without going away.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ class ApiProxy:
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._frozen = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def freeze(self) -> None:
+        """Hold every connection, old and new, and forward nothing more."""
+        self._frozen.set()
 
     def close(self) -> None:
         """Cut every connection and refuse new ones."""
@@ -38,6 +45,10 @@ class ApiProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            if self._frozen.is_set():
+                with self._lock:
+                    self._sockets.append(client)  # accepted, never answered
+                continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
             except OSError:
@@ -50,12 +61,15 @@ class ApiProxy:
                     return
                 self._sockets += [client, upstream]
             for source, target in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pump, args=(source, target), daemon=True).start()
+                threading.Thread(target=_pump, args=(source, target, self._frozen), daemon=True).start()
 
 
-def _pump(source: socket.socket, target: socket.socket) -> None:
+def _pump(source: socket.socket, target: socket.socket, frozen: threading.Event) -> None:
     with contextlib.suppress(OSError):
         while chunk := source.recv(65_536):
-            target.sendall(chunk)
+            if not frozen.is_set():  # after the freeze, what either side says is read and dropped
+                target.sendall(chunk)
+    if frozen.is_set():
+        return  # no end of stream either: the other side waits
     with contextlib.suppress(OSError):
         target.shutdown(socket.SHUT_WR)

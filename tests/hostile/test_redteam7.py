@@ -10,9 +10,14 @@ import asyncio
 import ssl
 import subprocess
 import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from flows.cli import HUNG_API_GRACE_S
 
 from newsflow import cli
 from newsflow.config import load_config
@@ -22,11 +27,13 @@ from newsflow.fetch import Fetcher, guarded_transport
 from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
+from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.servers import fetch_feed, settings, static_resolver
-from tests.hostile.subprocesses import REPO
+from tests.hostile.subprocesses import REPO, child_env, newsflow_command
 from tests.hostile.test_redteam6 import add_feed
 from tests.hostile.tlsserver import CERTIFIED_NAME, TlsServer
-from tests.localserver import LocalServer, Page
+from tests.localserver import LocalServer, Page, send_bytes
+from tests.sitefactory import rss_feed
 from tests.test_unstoppable import query
 
 pytestmark = pytest.mark.timeout(120)
@@ -197,3 +204,46 @@ def test_https_through_the_guarded_backend_verifies_the_certificate_against_the_
     assert other_name.outcome is Outcome.CONNECT_ERROR, other_name.error
     assert ("TLS certificate refused (Hostname mismatch, certificate is not valid for 'other.example');"
             in str(other_name.error)), other_name.error
+
+
+@pytest.mark.timeout(300)
+def test_a_prefect_api_that_stops_answering_mid_run_ends_the_run_past_its_budget_in_one_line_exit_4(
+    tmp_path: Path, server: LocalServer, prefect_api: str
+) -> None:
+    """The Prefect server stops answering but keeps its connections (SIGSTOP, a frozen VM, a locked
+    database), while a run with a 20 s budget polls. Before: Prefect's client waited on each call and
+    retried it; the run was still waiting 6 minutes later, so a scheduled timer's next run found it
+    holding the warehouse. Now the run ends once its budget, `extract.timeout` and
+    `HUNG_API_GRACE_S` have passed with the API silent: one line naming it, exit 4."""
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    arrived, release = threading.Event(), threading.Event()
+
+    def held_feed(handler: BaseHTTPRequestHandler) -> None:
+        arrived.set()
+        release.wait(timeout=30)
+        send_bytes(handler, 200, rss_feed("held", []), "application/rss+xml")
+
+    server.add("/held.xml", held_feed)
+    config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 2), "held": "/held.xml"},
+                               extract={"workers": 1, "timeout": 2.0})
+    config_path.write_text(config_path.read_text() + "\n[execution]\nrun_budget_seconds = 20\n")
+    child = subprocess.Popen(newsflow_command("run", "--quiet", "--config", str(config_path)), cwd=REPO,
+                             env=child_env(f"http://127.0.0.1:{proxy.port}/api"), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        if not arrived.wait(timeout=90):
+            child.kill()
+            pytest.fail(f"the run never polled the held feed: {child.communicate()}")
+        proxy.freeze()
+        frozen_at = time.monotonic()
+        release.set()
+        _, err = child.communicate(timeout=120)
+        waited = time.monotonic() - frozen_at
+    finally:
+        release.set()
+        child.kill()
+        proxy.close()
+    assert child.returncode == 4, err
+    assert err.startswith("newsflow: the Prefect API at ") and err.count("\n") == 1, err
+    assert "stopped answering during the run" in err and str(proxy.port) in err and "budget is 20 s" in err, err
+    assert waited < 20 + 2 + HUNG_API_GRACE_S + 30, f"ended {waited:.0f} s after the API froze"
