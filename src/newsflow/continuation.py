@@ -78,7 +78,7 @@ def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str]) -> str:
         if before and after:
             follows = coverage.line_of(paragraphs[index - 1]) if index > 0 else -1
             found.append((follows, normalize_text(paragraph).replace(PARAGRAPH_SEPARATOR, " ")))
-    return _merged(lines, found) if found else text
+    return merged_lines(lines, found) if found else text
 
 
 class _Coverage:
@@ -87,11 +87,11 @@ class _Coverage:
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        self.index_of = {_key(line): index for index, line in enumerate(lines)}
+        self.index_of = {paragraph_key(line): index for index, line in enumerate(lines)}
         self.known: set[str] | None = None
 
     def of(self, paragraph: str) -> float:
-        if _key(paragraph) in self.index_of:
+        if paragraph_key(paragraph) in self.index_of:
             return 1.0
         if self.known is None:
             self.known = set(word_tokens(PARAGRAPH_SEPARATOR.join(self.lines)))
@@ -100,17 +100,22 @@ class _Coverage:
 
     def line_of(self, paragraph: str) -> int:
         """The index of the text's line that is the paragraph, or else that shares the most words with it."""
-        index = self.index_of.get(_key(paragraph))
+        index = self.index_of.get(paragraph_key(paragraph))
         return index if index is not None else _closest_line(self.lines, word_tokens(paragraph))
 
 
 def block_texts(summary: Any) -> list[str]:
     """The texts of an extraction's paragraphs, list items, headings, quotes and cells (readability-lxml's
     output element), in page order, leaving out captions (a `figure`, or a class or id with "caption")."""
+    return [text for _, text in block_elements(summary)]
+
+
+def block_elements(summary: Any) -> list[tuple[Any, str]]:
+    """(element, its text) for each of `block_texts`."""
     if summary is None:
         return []
     return [
-        _text_of(element)
+        (element, _text_of(element))
         for element in summary.iter(*_BLOCKS)
         if not any(_is_caption(node) for node in (element, *element.iterancestors()))
     ]
@@ -130,7 +135,7 @@ def _closest_line(lines: list[str], words: list[str]) -> int:
 def append_continuation(text: str, tree: Any) -> str:
     """The text with the story's paragraphs from its other containers put back in page order."""
     lines = text.split(PARAGRAPH_SEPARATOR)
-    line_of = {_key(line): index for index, line in enumerate(lines)}
+    line_of = {paragraph_key(line): index for index, line in enumerate(lines)}
     paragraphs = list(tree.iter("p"))
     matched = _matched(paragraphs, line_of)
     signature = _story_signature([paragraph for paragraph, _ in matched])
@@ -141,7 +146,7 @@ def append_continuation(text: str, tree: Any) -> str:
         return text
     if sum(len(word_tokens(paragraph)) for _, paragraph in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
         return text
-    return _merged(lines, found)
+    return merged_lines(lines, found)
 
 
 def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, int]]:
@@ -154,7 +159,7 @@ def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, 
         raw = "".join(paragraph.itertext())
         if len(raw) < MATCHED_MIN_CHARACTERS:
             continue  # its key is never longer
-        key = _key(raw)
+        key = paragraph_key(raw)
         if len(key) >= MATCHED_MIN_CHARACTERS and key in line_of:
             matched.append((paragraph, line_of[key]))
     return matched
@@ -201,7 +206,8 @@ def _is_new(words: str, known: set[str]) -> bool:
     return len(tokens) >= CONTINUATION_MIN_WORDS and covered < CONTINUATION_MAX_COVERED * len(tokens)
 
 
-def _merged(lines: list[str], found: list[tuple[int, str]]) -> str:
+def merged_lines(lines: list[str], found: list[tuple[int, str]]) -> str:
+    """The text's lines with each found paragraph after the line of its index (-1: before the first)."""
     before = [paragraph for after, paragraph in found if after < 0]
     merged = list(before)
     for index, line in enumerate(lines):
@@ -243,7 +249,7 @@ def _joined_text(element: Any) -> str:
     return "".join(parts)
 
 
-def _key(line: str) -> str:
+def paragraph_key(line: str) -> str:
     """A line or a paragraph's text as normalize_text would write it (NFC, no invisible characters,
     spaces collapsed): string methods only, several times cheaper than tokenizing every `<p>` of a
     page."""
