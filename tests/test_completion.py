@@ -113,3 +113,9 @@ def test_completed_text_is_normal_keeps_the_text_s_lines_in_order_and_is_idempot
     remaining = iter(result.split("\n"))
     assert all(line in remaining for line in text.split("\n"))
     assert complete_story(result, blocks) == result
+
+
+def test_the_start_of_the_story_goes_before_the_text_s_first_shared_line() -> None:
+    text = "\n".join(["Photo: Harbour Gazette", *REST])
+    completed = complete_story(text, _blocks(*START, *REST))
+    assert completed.split("\n") == ["Photo: Harbour Gazette", *START, *REST]

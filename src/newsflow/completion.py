@@ -85,14 +85,14 @@ def _link_share(element: Any, text: str) -> float:
 
 
 def complete_story(text: str, blocks: Sequence[Block]) -> str:
-    """The text with the prose paragraphs readability has after their shared start and it lacks,
-    when readability's text contains it and they make it a third longer or more."""
+    """The text with the prose paragraphs readability has before or after their shared stretch and
+    it lacks, when readability's text contains it and they make it a third longer or more."""
     blocks = [block for block in blocks if any(char.isalnum() for char in block.text)]
     text_words = word_tokens(text)
     if not text_words or not any(block.is_prose for block in blocks) or not _contains(blocks, text_words):
         return text
     lines = text.split(PARAGRAPH_SEPARATOR)
-    found = _missing_after_end(blocks, lines, set(text_words))
+    found = _missing_outside(blocks, lines, set(text_words))
     added = [len(word_tokens(paragraph)) for _, paragraph in found]
     if sum(words for words in added if words >= PROSE_MIN_WORDS) < MISSING_MIN_SHARE * len(text_words):
         return text
@@ -104,26 +104,32 @@ def _contains(blocks: Sequence[Block], text_words: list[str]) -> bool:
     return sum(word in known for word in text_words) >= CONTAINED_SHARE * len(text_words)
 
 
-def _missing_after_end(blocks: Sequence[Block], lines: list[str], known: set[str]) -> list[tuple[int, str]]:
-    """(index of the text's line it follows, its text) for each missing prose paragraph after the
-    last shared one, with the heading right above it: trafilatura's container is one stretch of
-    the page, so what it cut short is after it. Paragraphs between shared ones are what
-    trafilatura left out of its own container on purpose (boxes, teasers)."""
+def _missing_outside(blocks: Sequence[Block], lines: list[str], known: set[str]) -> list[tuple[int, str]]:
+    """(index of the text's line it follows, its text) for each missing prose paragraph before the
+    first shared one or after the last, each with the heading right above it: trafilatura's
+    container is one stretch of the page, so what it cut off is before or after it. Paragraphs
+    between shared ones are what trafilatura left out of its own container on purpose (boxes,
+    teasers; `newsflow.continuation` puts back a long one)."""
     line_of = _LineIndex(lines)
-    found: list[tuple[int, str]] = []
-    last: int | None = None
+    before: list[str] = []
+    after: list[str] = []
+    first: int | None = None
+    last = -1
     heading: Block | None = None
     for block in blocks:
         index, covered = line_of.best(block.text)
         if covered >= SHARED_MIN_COVERED:
-            last, heading, found = max(index, last or 0), None, []
-        elif last is not None and block.is_heading:
+            first = index if first is None else first
+            last, heading, after = max(index, last), None, []
+        elif block.is_heading:
             heading = block
         else:
-            if last is not None and _is_missing_prose(block, covered, known):
-                found.extend((last, _one_line(part.text)) for part in (heading, block) if part is not None)
+            if _is_missing_prose(block, covered, known):
+                (before if first is None else after).extend(_one_line(part.text) for part in (heading, block) if part)
             heading = None
-    return found
+    if first is None:
+        return []
+    return [(first - 1, paragraph) for paragraph in before] + [(last, paragraph) for paragraph in after]
 
 
 def _is_missing_prose(block: Block, covered: float, known: set[str]) -> bool:
