@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsflow.continuation import block_elements, merged_lines, paragraph_key
+from newsflow.continuation import LineIndex, block_elements, merged_lines
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
 
 CONTAINED_SHARE = 0.9
@@ -110,7 +110,7 @@ def _missing_outside(blocks: Sequence[Block], lines: list[str], known: set[str])
     container is one stretch of the page, so what it cut off is before or after it. Paragraphs
     between shared ones are what trafilatura left out of its own container on purpose (boxes,
     teasers; `newsflow.continuation` puts back a long one)."""
-    line_of = _LineIndex(lines)
+    line_of = LineIndex(lines)
     before: list[str] = []
     after: list[str] = []
     first: int | None = None
@@ -140,27 +140,6 @@ def _is_missing_prose(block: Block, covered: float, known: set[str]) -> bool:
         return False
     words = word_tokens(block.text)
     return sum(word in known for word in words) < NEW_MAX_KNOWN * len(words)
-
-
-class _LineIndex:
-    """Which line of the text holds a paragraph, and how much of it (the share of the paragraph's
-    distinct words in that one line): a long story shares most common words with any paragraph,
-    so a paragraph is only "in the text" when one line has it."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.keys = {paragraph_key(line): index for index, line in enumerate(lines)}
-        self.words = [frozenset(word_tokens(line)) for line in lines]
-
-    def best(self, paragraph: str) -> tuple[int, float]:
-        index = self.keys.get(paragraph_key(paragraph))
-        if index is not None:
-            return index, 1.0
-        wanted = set(word_tokens(paragraph))
-        if not wanted:
-            return 0, 0.0
-        shares = [len(wanted & words) / len(wanted) for words in self.words]
-        best = max(range(len(shares)), key=shares.__getitem__)
-        return best, shares[best]
 
 
 def _one_line(paragraph: str) -> str:

@@ -40,7 +40,7 @@ CONTINUATION_MAX_COVERED = 0.5
 CONTINUATION_MIN_PARAGRAPHS = 2
 CONTINUATION_MAX_SHARE = 1.5
 """A continuation: at least CONTINUATION_MIN_PARAGRAPHS paragraphs of CONTINUATION_MIN_WORDS words
-or more, each with under CONTINUATION_MAX_COVERED of its words in the text, at most
+or more, each with no line of the text holding CONTINUATION_MAX_COVERED of its distinct words, at most
 CONTINUATION_MAX_SHARE times the text's words together (a whole other article is longer). One
 paragraph of the story's class outside its containers is as often a promotion ("Here are more
 perspectives…"). Tune half: fundus +0.002 (Rzeczpospolita 0.66 -> 0.89), others unchanged."""
@@ -141,7 +141,7 @@ def append_continuation(text: str, tree: Any) -> str:
     signature = _story_signature([paragraph for paragraph, _ in matched])
     if signature is None:
         return text
-    found = _continuation(paragraphs, matched, signature, set(word_tokens(text)))
+    found = _continuation(paragraphs, matched, signature, LineIndex(lines))
     if len(found) < CONTINUATION_MIN_PARAGRAPHS:
         return text
     if sum(len(word_tokens(paragraph)) for _, paragraph in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
@@ -176,7 +176,7 @@ def _story_signature(matched: list[Any]) -> Signature | None:
 
 
 def _continuation(
-    paragraphs: list[Any], matched: list[tuple[Any, int]], signature: Signature, known: set[str]
+    paragraphs: list[Any], matched: list[tuple[Any, int]], signature: Signature, lines: LineIndex
 ) -> list[tuple[int, str]]:
     """(index of the text's line it follows, or -1 before the first; its text) for each paragraph
     of the story's kind outside the story's containers, in page order."""
@@ -192,7 +192,7 @@ def _continuation(
         if _signature(paragraph) != signature or paragraph.getparent() in parents:
             continue
         words = _text_of(paragraph)
-        if _article_of(paragraph) not in articles or not _is_new(words, known):
+        if _article_of(paragraph) not in articles or not _is_new(words, lines):
             continue
         kept = drop_marked_lines(normalize_text(words))
         if kept:
@@ -200,10 +200,33 @@ def _continuation(
     return found
 
 
-def _is_new(words: str, known: set[str]) -> bool:
-    tokens = word_tokens(words)
-    covered = sum(token in known for token in tokens)
-    return len(tokens) >= CONTINUATION_MIN_WORDS and covered < CONTINUATION_MAX_COVERED * len(tokens)
+def _is_new(words: str, lines: LineIndex) -> bool:
+    """A paragraph of CONTINUATION_MIN_WORDS words or more that no line of the text holds: not one
+    of its lines, and no line with CONTINUATION_MAX_COVERED of its distinct words. (Until the seventh
+    pass it counted the paragraph's words anywhere in the text; a long story has 60-75% of any
+    paragraph's words somewhere, so a long story's continuation was never added.)"""
+    return len(word_tokens(words)) >= CONTINUATION_MIN_WORDS and lines.best(words)[1] < CONTINUATION_MAX_COVERED
+
+
+class LineIndex:
+    """Which line of the text holds a paragraph, and how much of it (the share of the paragraph's
+    distinct words in that one line): a long story shares most common words with any paragraph,
+    so a paragraph is only "in the text" when one line has it."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.keys = {paragraph_key(line): index for index, line in enumerate(lines)}
+        self.words = [frozenset(word_tokens(line)) for line in lines]
+
+    def best(self, paragraph: str) -> tuple[int, float]:
+        index = self.keys.get(paragraph_key(paragraph))
+        if index is not None:
+            return index, 1.0
+        wanted = set(word_tokens(paragraph))
+        if not wanted:
+            return 0, 0.0
+        shares = [len(wanted & words) / len(wanted) for words in self.words]
+        best = max(range(len(shares)), key=shares.__getitem__)
+        return best, shares[best]
 
 
 def merged_lines(lines: list[str], found: list[tuple[int, str]]) -> str:
