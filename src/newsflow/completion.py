@@ -42,6 +42,9 @@ CONTAINED_SHARE = 0.9
 """readability's text contains the text when this share of the text's words are among its words."""
 MISSING_MIN_SHARE = 0.3
 """The missing prose is at least this share of the text's words (a third more story or over)."""
+LONGER_MIN_RATIO = 1.1
+"""So readability's text, which holds 90% of the text and 30% more, is at least this many times
+as long (in characters); on most pages it is not, and nothing is tokenized."""
 PROSE_MIN_WORDS = 15
 PROSE_MAX_LINK_SHARE = 0.3
 MISSING_MAX_COVERED = 0.5
@@ -87,6 +90,8 @@ def _link_share(element: Any, text: str) -> float:
 def complete_story(text: str, blocks: Sequence[Block]) -> str:
     """The text with the prose paragraphs readability has before or after their shared stretch and
     it lacks, when readability's text contains it and they make it a third longer or more."""
+    if sum(len(block.text) for block in blocks) < LONGER_MIN_RATIO * len(text):
+        return text  # readability's text is not longer than the text: nothing can be missing
     blocks = [block for block in blocks if any(char.isalnum() for char in block.text)]
     text_words = word_tokens(text)
     if not text_words or not any(block.is_prose for block in blocks) or not _contains(blocks, text_words):
