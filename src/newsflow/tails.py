@@ -144,9 +144,9 @@ def link_texts(tree: Any) -> list[str]:
 
 
 def card_texts(tree: Any) -> list[str]:
-    """The texts of the page's links that wrap a paragraph or a block (teaser cards), as casefolded
+    """The texts of the page's links with a paragraph or a block as a child (teaser cards), as casefolded
     word tokens; found by one XPath, since most pages have none."""
-    cards = tree.xpath("//a[.//p or .//div or .//h2 or .//h3 or .//h4]")
+    cards = tree.xpath("//a[p or div or h2 or h3 or h4 or article]")
     return [" ".join(word_tokens(" ".join(card.itertext()))) for card in cards]
 
 
