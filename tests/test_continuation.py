@@ -193,3 +193,24 @@ def test_extract_article_puts_back_an_intro_block_that_trafilatura_drops_and_rea
     article = extract_article(html, "https://riverside.example/news/budget")
     assert article is not None
     assert article.text == "\n".join([FIRST[0], CHAPO, *FIRST[1:], *REST, *LAST])
+
+
+LONG_FIRST = tuple(
+    f"The {a} council {b} and the {c} mayor {d} on {e} about the {f} plan for the harbour district."
+    for a, b, c, d, e, f in (
+        ("northern", "voted", "young", "spoke", "Monday", "housing"),
+        ("southern", "argued", "former", "wrote", "Tuesday", "transport"),
+        ("eastern", "agreed", "new", "called", "Wednesday", "school"),
+        ("western", "debated", "acting", "met", "Thursday", "budget"),
+    )
+)
+LONG_REST = (
+    "Northern voted young spoke, southern argued former wrote, eastern agreed: residents were not convinced at all.",
+    "Western debated acting met housing transport school budget, and shopkeepers asked for a referendum instead.",
+)
+
+
+def test_a_long_story_s_continuation_goes_back_though_its_words_are_spread_over_the_text() -> None:
+    # each continuation paragraph has most of its words somewhere in the text, none in one line
+    tree = page_tree(_page(_part(LONG_FIRST), _part(LONG_REST)))
+    assert append_continuation("\n".join(LONG_FIRST), tree) == "\n".join([*LONG_FIRST, *LONG_REST])

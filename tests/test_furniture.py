@@ -27,8 +27,15 @@ def test_datelines_are_furniture() -> None:
         "20 Nisan 2026•Güncelleme: 20 Nisan 2026",
         "Uppdaterad 15.59 | Publicerad 14.14",
         "1:39 PM ET",
+        "2025年1月14日 01時28分 (1月14日 01時40分更新)",
+        "2024年4月15日 10時05分",
     ):
         assert is_furniture(line), line
+
+
+def test_a_japanese_sentence_with_a_date_is_kept() -> None:
+    for line in ("2025年1月14日に宮崎県で震度5弱の地震があった。", "13日午後9時19分ごろ、宮崎県で地震があった。"):
+        assert not is_furniture(line), line
 
 
 def test_short_lines_with_a_year_that_say_something_are_kept() -> None:

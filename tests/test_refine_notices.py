@@ -60,3 +60,12 @@ def test_the_pages_controls_are_furniture() -> None:
 
 def test_a_line_about_comments_is_not_a_control() -> None:
     assert not is_label("Comments from readers poured in overnight")
+
+
+def test_japanese_members_only_notices_are_dropped() -> None:
+    notices = [
+        "この記事は会員限定です。",
+        "紙の新聞の定期購読者の方は、無料で会員登録できます。",
+        "有料会員になると続きを読めます。",
+    ]
+    assert drop_marked_lines("\n".join([PARAGRAPH, *notices, LEAD])) == f"{PARAGRAPH}\n{LEAD}"

@@ -126,3 +126,42 @@ def test_the_tail_rules_keep_a_non_empty_prefix_in_normal_form(lines: list[str],
     assert kept == normalize_text(kept)
     assert text.startswith(kept)
     assert bool(kept) == bool(text)
+
+
+SUMMARIES = ("The ferries to the islands run again from Monday.", "Its owners retire after forty years.")
+SUMMARY_CARDS = "".join(
+    f"<div class='card'><h4><a href='/news/{n}'>{teaser.lstrip('-')}</a></h4><p>{summary}</p></div>"
+    for n, (teaser, summary) in enumerate(zip(TEASERS, SUMMARIES, strict=True))
+)
+SUMMARY_PAGE = f"<html><body><article><p>story</p></article><div class='more'>{SUMMARY_CARDS}</div></body></html>"
+
+
+def test_teasers_with_a_summary_under_each_linked_headline_are_dropped_with_their_heading() -> None:
+    teasers = [line for pair in zip(TEASERS, SUMMARIES, strict=True) for line in pair]
+    story = [*STORY, APPEAL]  # the teasers are under three tenths of the words
+    text = "\n".join([*story, "Other Opinion Columns", *teasers])
+    assert drop_linked_tail(text, page_tree(SUMMARY_PAGE)) == "\n".join(story)
+
+
+def test_the_story_s_last_paragraph_under_one_linked_line_stays() -> None:
+    text = "\n".join([*STORY, TEASERS[0], SUMMARIES[0]])
+    assert drop_linked_tail(text, page_tree(SUMMARY_PAGE)) == text
+
+
+LONG_SUMMARIES = tuple(f"{summary} {APPEAL}" for summary in SUMMARIES)  # cards of 35+ words each
+WRAPPED_CARDS = "".join(
+    f"<li><a href='/news/{n}'><div><p>{summary}</p></div></a></li>" for n, summary in enumerate(LONG_SUMMARIES)
+)
+WRAPPED_PAGE = f"<html><body><article><p>story</p></article><ul>{WRAPPED_CARDS}</ul></body></html>"
+
+
+def test_long_lines_inside_links_that_wrap_a_card_are_dropped_up_to_three_fifths_of_the_text() -> None:
+    text = "\n".join([*STORY[:4], *LONG_SUMMARIES])  # the cards are over half of the words
+    assert drop_linked_tail(text, page_tree(WRAPPED_PAGE)) == "\n".join(STORY[:4])
+    unwrapped = WRAPPED_PAGE.replace("<a href='/news/0'>", "").replace("<a href='/news/1'>", "")
+    assert drop_linked_tail(text, page_tree(unwrapped)) == text
+
+
+def test_a_run_of_cards_of_over_three_fifths_of_the_text_stays() -> None:
+    text = "\n".join([STORY[0], *LONG_SUMMARIES])
+    assert drop_linked_tail(text, page_tree(WRAPPED_PAGE)) == text

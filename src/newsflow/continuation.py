@@ -40,7 +40,7 @@ CONTINUATION_MAX_COVERED = 0.5
 CONTINUATION_MIN_PARAGRAPHS = 2
 CONTINUATION_MAX_SHARE = 1.5
 """A continuation: at least CONTINUATION_MIN_PARAGRAPHS paragraphs of CONTINUATION_MIN_WORDS words
-or more, each with under CONTINUATION_MAX_COVERED of its words in the text, at most
+or more, each with no line of the text holding CONTINUATION_MAX_COVERED of its distinct words, at most
 CONTINUATION_MAX_SHARE times the text's words together (a whole other article is longer). One
 paragraph of the story's class outside its containers is as often a promotion ("Here are more
 perspectives…"). Tune half: fundus +0.002 (Rzeczpospolita 0.66 -> 0.89), others unchanged."""
@@ -78,7 +78,7 @@ def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str]) -> str:
         if before and after:
             follows = coverage.line_of(paragraphs[index - 1]) if index > 0 else -1
             found.append((follows, normalize_text(paragraph).replace(PARAGRAPH_SEPARATOR, " ")))
-    return _merged(lines, found) if found else text
+    return merged_lines(lines, found) if found else text
 
 
 class _Coverage:
@@ -87,11 +87,11 @@ class _Coverage:
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        self.index_of = {_key(line): index for index, line in enumerate(lines)}
+        self.index_of = {paragraph_key(line): index for index, line in enumerate(lines)}
         self.known: set[str] | None = None
 
     def of(self, paragraph: str) -> float:
-        if _key(paragraph) in self.index_of:
+        if paragraph_key(paragraph) in self.index_of:
             return 1.0
         if self.known is None:
             self.known = set(word_tokens(PARAGRAPH_SEPARATOR.join(self.lines)))
@@ -100,17 +100,22 @@ class _Coverage:
 
     def line_of(self, paragraph: str) -> int:
         """The index of the text's line that is the paragraph, or else that shares the most words with it."""
-        index = self.index_of.get(_key(paragraph))
+        index = self.index_of.get(paragraph_key(paragraph))
         return index if index is not None else _closest_line(self.lines, word_tokens(paragraph))
 
 
 def block_texts(summary: Any) -> list[str]:
     """The texts of an extraction's paragraphs, list items, headings, quotes and cells (readability-lxml's
     output element), in page order, leaving out captions (a `figure`, or a class or id with "caption")."""
+    return [text for _, text in block_elements(summary)]
+
+
+def block_elements(summary: Any) -> list[tuple[Any, str]]:
+    """(element, its text) for each of `block_texts`."""
     if summary is None:
         return []
     return [
-        _text_of(element)
+        (element, _text_of(element))
         for element in summary.iter(*_BLOCKS)
         if not any(_is_caption(node) for node in (element, *element.iterancestors()))
     ]
@@ -130,18 +135,18 @@ def _closest_line(lines: list[str], words: list[str]) -> int:
 def append_continuation(text: str, tree: Any) -> str:
     """The text with the story's paragraphs from its other containers put back in page order."""
     lines = text.split(PARAGRAPH_SEPARATOR)
-    line_of = {_key(line): index for index, line in enumerate(lines)}
+    line_of = {paragraph_key(line): index for index, line in enumerate(lines)}
     paragraphs = list(tree.iter("p"))
     matched = _matched(paragraphs, line_of)
     signature = _story_signature([paragraph for paragraph, _ in matched])
     if signature is None:
         return text
-    found = _continuation(paragraphs, matched, signature, set(word_tokens(text)))
+    found = _continuation(paragraphs, matched, signature, LineIndex(lines))
     if len(found) < CONTINUATION_MIN_PARAGRAPHS:
         return text
     if sum(len(word_tokens(paragraph)) for _, paragraph in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
         return text
-    return _merged(lines, found)
+    return merged_lines(lines, found)
 
 
 def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, int]]:
@@ -154,7 +159,7 @@ def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, 
         raw = "".join(paragraph.itertext())
         if len(raw) < MATCHED_MIN_CHARACTERS:
             continue  # its key is never longer
-        key = _key(raw)
+        key = paragraph_key(raw)
         if len(key) >= MATCHED_MIN_CHARACTERS and key in line_of:
             matched.append((paragraph, line_of[key]))
     return matched
@@ -171,7 +176,7 @@ def _story_signature(matched: list[Any]) -> Signature | None:
 
 
 def _continuation(
-    paragraphs: list[Any], matched: list[tuple[Any, int]], signature: Signature, known: set[str]
+    paragraphs: list[Any], matched: list[tuple[Any, int]], signature: Signature, lines: LineIndex
 ) -> list[tuple[int, str]]:
     """(index of the text's line it follows, or -1 before the first; its text) for each paragraph
     of the story's kind outside the story's containers, in page order."""
@@ -187,7 +192,7 @@ def _continuation(
         if _signature(paragraph) != signature or paragraph.getparent() in parents:
             continue
         words = _text_of(paragraph)
-        if _article_of(paragraph) not in articles or not _is_new(words, known):
+        if _article_of(paragraph) not in articles or not _is_new(words, lines):
             continue
         kept = drop_marked_lines(normalize_text(words))
         if kept:
@@ -195,13 +200,37 @@ def _continuation(
     return found
 
 
-def _is_new(words: str, known: set[str]) -> bool:
-    tokens = word_tokens(words)
-    covered = sum(token in known for token in tokens)
-    return len(tokens) >= CONTINUATION_MIN_WORDS and covered < CONTINUATION_MAX_COVERED * len(tokens)
+def _is_new(words: str, lines: LineIndex) -> bool:
+    """A paragraph of CONTINUATION_MIN_WORDS words or more that no line of the text holds: not one
+    of its lines, and no line with CONTINUATION_MAX_COVERED of its distinct words. (Until the seventh
+    pass it counted the paragraph's words anywhere in the text; a long story has 60-75% of any
+    paragraph's words somewhere, so a long story's continuation was never added.)"""
+    return len(word_tokens(words)) >= CONTINUATION_MIN_WORDS and lines.best(words)[1] < CONTINUATION_MAX_COVERED
 
 
-def _merged(lines: list[str], found: list[tuple[int, str]]) -> str:
+class LineIndex:
+    """Which line of the text holds a paragraph, and how much of it (the share of the paragraph's
+    distinct words in that one line): a long story shares most common words with any paragraph,
+    so a paragraph is only "in the text" when one line has it."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.keys = {paragraph_key(line): index for index, line in enumerate(lines)}
+        self.words = [frozenset(word_tokens(line)) for line in lines]
+
+    def best(self, paragraph: str) -> tuple[int, float]:
+        index = self.keys.get(paragraph_key(paragraph))
+        if index is not None:
+            return index, 1.0
+        wanted = set(word_tokens(paragraph))
+        if not wanted:
+            return 0, 0.0
+        shares = [len(wanted & words) / len(wanted) for words in self.words]
+        best = max(range(len(shares)), key=shares.__getitem__)
+        return best, shares[best]
+
+
+def merged_lines(lines: list[str], found: list[tuple[int, str]]) -> str:
+    """The text's lines with each found paragraph after the line of its index (-1: before the first)."""
     before = [paragraph for after, paragraph in found if after < 0]
     merged = list(before)
     for index, line in enumerate(lines):
@@ -243,7 +272,7 @@ def _joined_text(element: Any) -> str:
     return "".join(parts)
 
 
-def _key(line: str) -> str:
+def paragraph_key(line: str) -> str:
     """A line or a paragraph's text as normalize_text would write it (NFC, no invisible characters,
     spaces collapsed): string methods only, several times cheaper than tokenizing every `<p>` of a
     page."""

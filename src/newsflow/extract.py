@@ -10,7 +10,8 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
 trafilatura's own extraction is preferred to the larger container its fallbacks replaced a
-whole article by (`newsflow.choose`). Page furniture leaves the text (bylines, datelines,
+whole article by (`newsflow.choose`), and a story it cut short after its first container is
+completed from readability-lxml's (`newsflow.completion`). Page furniture leaves the text (bylines, datelines,
 credits, ad labels: `newsflow.furniture`), which is then corrected with the page's own signals
 (`newsflow.refine`: headline line, lead, JSON-LD articleBody or a script payload's story for
 pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
@@ -43,7 +44,8 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from newsflow.choose import choose_extraction
-from newsflow.continuation import append_continuation, block_texts, restore_dropped_paragraphs
+from newsflow.completion import complete_story, story_blocks
+from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
 from newsflow.language import load_language_model, resolve_language
@@ -111,12 +113,13 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     readability = _readability_text(_readability_seen.summary)
     author = _clean_field(document.author)
     final = normalize_text(document.text or "")
-    chosen = choose_extraction(final, _own_text(document.body, final), readability)
+    blocks = story_blocks(_readability_seen.summary)
+    chosen = complete_story(choose_extraction(final, _own_text(document.body, final), readability), blocks)
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
     text = drop_story_tail(text, readability, tree)
-    text = append_continuation(restore_dropped_paragraphs(text, block_texts(_readability_seen.summary)), tree)
+    text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks]), tree)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))

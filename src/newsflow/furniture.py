@@ -60,7 +60,10 @@ READING_TIME = re.compile(
 )
 _CREDIT = re.compile(r"^\W*(?:" + "|".join(CREDIT_LABELS) + r")\s*[:/|©]", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
-_DATE_OR_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:.]\d{2}\b")
+_DATE_OR_TIME = re.compile(r"\b(?:19|20)\d\d(?:\b|年)|\b\d{1,2}[:.]\d{2}\b|\d{1,2}時\d{1,2}分")
+CJK_DATE_UNITS = frozenset("年月日時分秒更新")
+"""The characters of a Chinese or Japanese date and time ("2025年1月14日 01時28分 (… 01時40分更新)"):
+each counts as a word of its own, so a dateline is read without them (seventh pass)."""
 _LIST_OR_TABLE = re.compile(r"^\s*[-*•|]")
 
 
@@ -80,7 +83,8 @@ def author_names(author: str | None) -> tuple[frozenset[str], ...]:
 def is_furniture(line: str, authors: tuple[frozenset[str], ...] = ()) -> bool:
     """Whether one line of the text is page furniture."""
     tokens = word_tokens(line)
-    if not tokens or len(tokens) > FURNITURE_MAX_WORDS or _LIST_OR_TABLE.match(line):
+    counted = sum(token not in CJK_DATE_UNITS for token in tokens)
+    if not tokens or counted > FURNITURE_MAX_WORDS or _LIST_OR_TABLE.match(line):
         return False
     return is_label(line) or is_dateline(line, tokens) or is_credit(line, tokens) or is_byline(tokens, authors)
 
@@ -93,6 +97,7 @@ def is_label(line: str) -> bool:
 
 def is_dateline(line: str, tokens: list[str]) -> bool:
     """A date or a time and little else (see DATELINE_MAX_WORDS); one number is a year or a time."""
+    tokens = [token for token in tokens if token not in CJK_DATE_UNITS]
     numeric = sum(token.isdigit() for token in tokens)
     words = {token for token in tokens if len(token) >= 4 and not token.isdigit()}
     return (

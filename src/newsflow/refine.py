@@ -86,6 +86,7 @@ NOTICE_PHRASES = (
     "already have an account", "to continue reading", "subscribe to continue", "or sign in now",
     "tu suscripción se está usando", "exclusivo para suscriptores", "newsletter abonnieren", "jetzt abonnieren",
     "never miss our top stories", "for the latest news updates",
+    "会員限定", "有料会員", "有料記事", "無料で会員登録", "無料会員登録",  # members only, paid, free sign-up (ja)
     # the state of the story and how the page earns from its links
     "this is a breaking", "this is a developing story", "this story is developing",
     "affiliate link", "affiliate-link", "we may earn a commission",

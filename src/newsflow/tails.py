@@ -11,7 +11,8 @@ half of ../shared/corpora (docs/extraction.md, "Fifth pass, text"):
   "(grh)");
 - `drop_linked_tail`: a run of short lines at the end that are each mostly the text of one of the
   page's links (other stories' headlines, with no "Related" heading above them; the heading case
-  is `refine.drop_related_tail`).
+  is `refine.drop_related_tail`), each maybe with its summary below it, or lines inside links that
+  wrap a whole card (seventh pass: The Herald Sun's opinion teasers, Taipei Times' story cards).
 
 Only the end is trimmed: at the start, a line that readability lacks is as often the lead or a
 subhead, and a linked line is as often the story's kicker.
@@ -39,7 +40,16 @@ LINK_MIN_WORDS = 3
 """A run of at least LINKED_MIN_LINES lines at the end, each of at most LINKED_LINE_MAX_WORDS words
 and for LINKED_LINE_SHARE or more of its characters the text of one link of the page (of
 LINK_MIN_WORDS words or more), is a list of other stories. A single linked last line stays: it
-is as often the story's own "read the report" link."""
+is as often the story's own "read the report" link. Such a run also takes the summary (of at most
+SUMMARY_MAX_WORDS words) right below a linked headline, and any line of CARD_LINE_MIN_CHARACTERS or
+more inside a link that wraps a block (a teaser card, headline and summary in one `<a>`); a short
+heading (at most HEADING_MAX_WORDS words, no closing punctuation) right above the run goes with it.
+A run with such cards may be up to CARDS_MAX_SHARE of the text's words (cards with long summaries:
+a line inside a link that wraps a block is never the story's); others TAIL_MAX_SHARE."""
+SUMMARY_MAX_WORDS = 60
+CARD_LINE_MIN_CHARACTERS = 20
+HEADING_MAX_WORDS = 6
+CARDS_MAX_SHARE = 0.6
 
 _SIGNATURE = re.compile(r"^\(?[^\W\d_]{1,5}\)?$|^\(?[^\W\d_]{1,7}(?:\s*[/,]\s*[^\W\d_]{1,7}){1,3}\)?$")
 """A signature: a group of at most five letters, or two to four of at most seven joined by "/" or ",",
@@ -78,19 +88,53 @@ def drop_unconfirmed_tail(text: str, second_opinion: str | None) -> str:
 
 
 def drop_linked_tail(text: str, tree: Any) -> str:
-    """The text without a run of other stories' linked headlines at its end (see LINKED_MIN_LINES)."""
+    """The text without a run of other stories' teasers at its end: linked headlines (see
+    LINKED_MIN_LINES), each maybe with its summary below it, or whole cards inside one link."""
     lines = text.split(PARAGRAPH_SEPARATOR)
-    if len(lines) <= LINKED_MIN_LINES or any(
-        word_count(line) > LINKED_LINE_MAX_WORDS for line in lines[-LINKED_MIN_LINES:]
-    ):
-        return text  # the page's links are read only when the last lines are short enough to be teasers
-    anchors = link_texts(tree)
-    end = len(lines)
-    while end > 0 and word_count(lines[end - 1]) <= LINKED_LINE_MAX_WORDS and _is_linked(lines[end - 1], anchors):
-        end -= 1
-    if len(lines) - end < LINKED_MIN_LINES:
+    if len(lines) <= LINKED_MIN_LINES:
         return text
-    return _cut(text, lines, end)
+    cards = card_texts(tree)
+    if not cards and any(word_count(line) > LINKED_LINE_MAX_WORDS for line in lines[-LINKED_MIN_LINES:]):
+        return text  # the page's links are read only when the last lines are short enough to be teasers
+    run = _Teasers(tree, cards)
+    end = len(lines)
+    while end > 0 and run.takes(lines, end - 1):
+        end -= 1
+    if run.linked < LINKED_MIN_LINES:
+        return text
+    if end > 0 and _is_heading(lines[end - 1]):
+        end -= 1  # "Other Opinion Columns", the run's own heading
+    return _cut(text, lines, end, CARDS_MAX_SHARE if run.carded else TAIL_MAX_SHARE)
+
+
+class _Teasers:
+    """Walks a text's lines up from its end while they are teasers: a line that is one link's text
+    (a headline), the summary right below such a line, or a line inside a link that wraps a card."""
+
+    def __init__(self, tree: Any, cards: list[str]) -> None:
+        self.tree, self.cards = tree, cards
+        self.anchors: list[str] | None = None  # read on the first short line: most texts end in long ones
+        self.linked = self.carded = 0
+
+    def takes(self, lines: list[str], index: int) -> bool:
+        line = lines[index]
+        if self._is_teaser_line(line):
+            self.linked += 1
+            return True
+        above = lines[index - 1] if index > 0 else ""
+        return word_count(line) <= SUMMARY_MAX_WORDS and self._is_teaser_line(above)
+
+    def _is_teaser_line(self, line: str) -> bool:
+        folded = " ".join(word_tokens(line))
+        if word_count(line) <= LINKED_LINE_MAX_WORDS:
+            if self.anchors is None:
+                self.anchors = link_texts(self.tree)
+            if _is_linked(folded, self.anchors):
+                return True
+        if len(folded) >= CARD_LINE_MIN_CHARACTERS and any(folded in card for card in self.cards):
+            self.carded += 1
+            return True
+        return False
 
 
 def link_texts(tree: Any) -> list[str]:
@@ -99,10 +143,20 @@ def link_texts(tree: Any) -> list[str]:
     return [text for text in texts if text.count(" ") >= LINK_MIN_WORDS - 1]
 
 
-def _is_linked(line: str, anchors: list[str]) -> bool:
-    folded = " ".join(word_tokens(line))
+def card_texts(tree: Any) -> list[str]:
+    """The texts of the page's links with a paragraph or a block as a child (teaser cards), as casefolded
+    word tokens; found by one XPath, since most pages have none."""
+    cards = tree.xpath("//a[p or div or h2 or h3 or h4 or article]")
+    return [" ".join(word_tokens(" ".join(card.itertext()))) for card in cards]
+
+
+def _is_linked(folded: str, anchors: list[str]) -> bool:
     share = LINKED_LINE_SHARE * len(folded)
     return bool(folded) and any(anchor in folded and len(anchor) >= share for anchor in anchors)
+
+
+def _is_heading(line: str) -> bool:
+    return 0 < word_count(line) <= HEADING_MAX_WORDS and not line.rstrip().endswith((".", "!", "?", ":", "\u201d", '"'))
 
 
 def _is_confirmed(line: str, confirmed: set[str]) -> bool:
@@ -110,11 +164,11 @@ def _is_confirmed(line: str, confirmed: set[str]) -> bool:
     return not tokens or sum(token in confirmed for token in tokens) >= TAIL_MAX_COVERED * len(tokens)
 
 
-def _cut(text: str, lines: list[str], end: int) -> str:
-    """The first `end` lines, unless that is nothing, everything, or drops over TAIL_MAX_SHARE of the words."""
+def _cut(text: str, lines: list[str], end: int, max_share: float = TAIL_MAX_SHARE) -> str:
+    """The first `end` lines, unless that is nothing, everything, or drops over `max_share` of the words."""
     if end in (0, len(lines)):
         return text
     kept = PARAGRAPH_SEPARATOR.join(lines[:end])
-    if word_count(text) - word_count(kept) > TAIL_MAX_SHARE * word_count(text):
+    if word_count(text) - word_count(kept) > max_share * word_count(text):
         return text
     return kept
