@@ -21,7 +21,7 @@ import feedparser
 import trafilatura
 
 from bench.procs import Finished, run_measured, venv_bin
-from newsflow.extract import extract_article
+from newsflow.extract import extract_article, prepare_extractor
 
 _PAGES: Sequence[bytes] = ()
 
@@ -63,7 +63,12 @@ def floor_extract(pages: Sequence[bytes], workers: int | None = None) -> tuple[f
 
 
 def newsflow_extract_in_memory(pages: Sequence[bytes], workers: int | None = None) -> tuple[float, int]:
-    """newsflow's own `extract_article` (options, normalisation, metadata fallbacks), same pool."""
+    """newsflow's own `extract_article` (options, normalisation, metadata fallbacks), same pool.
+
+    The language model is loaded before the fork, as the pipeline's forkserver loads it before its
+    workers fork (`newsflow.extractpreload`): until 2026-12-02 each worker loaded it, ~1 s a worker
+    the pipeline does not pay. trafilatura's own lazy state is cold in both pools alike."""
+    prepare_extractor()
     return _run_pool(pages, "newsflow", workers or os.cpu_count() or 1)
 
 

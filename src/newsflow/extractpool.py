@@ -9,10 +9,16 @@ run. The limit is a safety valve, not a budget: on real pages a worker settles ~
 its start (trafilatura's bounded caches, the allocator's fragments), and renewing workers that
 often (every 100 pages, or past 128 MiB) cost 10-20% of extraction throughput on the real
 corpora, because a fresh worker starts with cold caches.
+
+Each busy worker is also sent its next page ahead, into a page pipe widened to hold it, so that
+it starts that page as soon as it sends a result, instead of waiting for the parent to notice the
+result and send a page: the parent shares the cores with fetching and loading, and on 2 cores
+that wait was ~5% of the workers' time (docs/performance.md, perf7).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import math
 import multiprocessing
@@ -49,12 +55,20 @@ _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 WORKER_START_TIMEOUT_SECONDS = 60.0
 
+PAGE_PIPE_BYTES = 1 << 20
+"""Capacity asked for each worker's page pipe (Linux's default ceiling for a user's pipe): a page
+sent ahead must fit in it whole, or sending it would wait until the worker finished its page."""
+_PIPE_SLACK_BYTES = 4096  # the pickled page's key, URL, path and framing, beyond its HTML
+
 
 @dataclass
 class _Worker:
     process: BaseProcess
-    conn: Connection
+    pages: Connection  # parent -> worker: pages, None to stop
+    results: Connection  # worker -> parent: "ready", then one result per page
+    pipe_bytes: int = 0  # what the page pipe holds; 0: no page is sent ahead
     index: int | None = None  # position in the batch of the page it is working on
+    ahead: int | None = None  # the page sent after it, waiting in the pipe
     deadline: float = 0.0
     sent_at: float = 0.0
 
@@ -129,7 +143,7 @@ class ExtractorPool:
                         self._stop(worker, kill=True)
                     break
                 self._dispatch(queue, pages)
-                self._collect(pages, results, until)
+                self._collect(pages, results, until, queue)
         except (ValueError, OSError) as exc:  # a process or pipe that close() shut under us
             if self._closed:
                 raise RuntimeError("ExtractorPool was closed during the batch") from exc
@@ -156,65 +170,95 @@ class ExtractorPool:
 
     def _spawn(self) -> _Worker:
         context = _process_context()
-        parent_conn, child_conn = context.Pipe(duplex=True)
+        pages_in, pages_out = context.Pipe(duplex=False)
+        results_in, results_out = context.Pipe(duplex=False)
         process = context.Process(
             target=_worker_main,
-            args=(child_conn, self._timeout, self._extractor),
+            args=(pages_in, results_out, self._timeout, self._extractor),
             name="newsflow-extract",
             daemon=True,
         )
         with _parent_main_hidden(self._extractor):
             process.start()
-        child_conn.close()
-        worker = _Worker(process=process, conn=parent_conn)
+        pages_in.close()
+        results_out.close()
+        worker = _Worker(process=process, pages=pages_out, results=results_in, pipe_bytes=_widen(pages_out))
         # A page's time limit must not include the worker's start-up (unpickling the extractor
         # may import modules), so a worker gets pages only once it says it is ready.
-        if not _answered_ready(parent_conn):
+        if not _answered_ready(results_in):
             self._stop(worker, kill=True)
             raise RuntimeError(f"extraction worker did not start within {WORKER_START_TIMEOUT_SECONDS:g} s")
         return worker
 
     def _dispatch(self, queue: deque[int], pages: Sequence[PageToExtract]) -> None:
+        """A page to every idle worker; then, while the queue has a page for every worker, the next
+        page ahead to each busy worker that can take it (see the module docstring)."""
         for worker in list(self._workers):
-            if not queue:
-                return
-            if worker.index is not None:
-                continue
-            index = queue.popleft()
-            try:
-                worker.conn.send(pages[index])
-            except OSError:  # the idle worker died: replace it and try the page again later
-                queue.appendleft(index)
-                self._replace(worker)
-                continue
-            worker.index, worker.sent_at = index, time.monotonic()
-            worker.deadline = worker.sent_at + self._timeout + self._grace
+            if queue and worker.index is None:
+                self._send(worker, queue, pages)
+        for worker in list(self._workers):
+            if len(queue) >= len(self._workers) and self._takes_ahead(worker, pages[queue[0]]):
+                self._send(worker, queue, pages)
 
-    def _collect(self, pages: Sequence[PageToExtract], results: dict[int, ExtractionResult], until: float) -> None:
+    def _takes_ahead(self, worker: _Worker, page: PageToExtract) -> bool:
+        """Whether a busy worker may be sent `page` ahead: the page fits in its pipe whole, and the
+        worker is under its memory limit (one past it gets no more pages, and is renewed once idle)."""
+        if worker.index is None or worker.ahead is not None:
+            return False
+        size = len(page.html) if isinstance(page.html, bytes) else 4 * len(page.html)
+        if size + _PIPE_SLACK_BYTES > worker.pipe_bytes:
+            return False
+        return _resident_mib(worker.process.pid) <= self._worker_memory_mib
+
+    def _send(self, worker: _Worker, queue: deque[int], pages: Sequence[PageToExtract]) -> None:
+        index = queue.popleft()
+        try:
+            worker.pages.send(pages[index])
+        except OSError:  # the worker died: the page goes back to the queue
+            queue.appendleft(index)
+            if worker.index is None:  # idle: replace it now; a busy one's death shows on its result
+                self._replace(worker)
+            return
+        if worker.index is not None:
+            worker.ahead = index
+            return
+        worker.index, worker.sent_at = index, time.monotonic()
+        worker.deadline = worker.sent_at + self._timeout + self._grace
+
+    def _collect(
+        self, pages: Sequence[PageToExtract], results: dict[int, ExtractionResult], until: float, queue: deque[int]
+    ) -> None:
         busy = self._busy()
         if not busy:
             return
         wait_for = max(0.0, min(until, *(worker.deadline for worker in busy)) - time.monotonic())
-        ready = wait([worker.conn for worker in busy], timeout=wait_for)
+        ready = wait([worker.results for worker in busy], timeout=wait_for)
         for worker in busy:
-            index = worker.index
+            index, ahead = worker.index, worker.ahead
             assert index is not None
-            if worker.conn in ready:
+            if worker.results in ready:
                 results[index] = self._receive(worker, pages[index])
             elif time.monotonic() >= worker.deadline:
                 results[index] = self._give_up(worker, pages[index])
+            else:
+                continue
+            if ahead is not None and worker not in self._workers:  # replaced before it took its page ahead
+                queue.appendleft(ahead)
 
     def _receive(self, worker: _Worker, page: PageToExtract) -> ExtractionResult:
         try:
-            result: ExtractionResult = worker.conn.recv()
+            result: ExtractionResult = worker.results.recv()
         except (EOFError, OSError):
             worker.process.join(timeout=1.0)
             code = worker.process.exitcode
             result = self._failed(worker, page, Outcome.EXTRACT_ERROR, f"extraction worker died (exit code {code})")
             self._replace(worker)
             return result
-        worker.index = None
-        if _resident_mib(worker.process.pid) > self._worker_memory_mib:
+        worker.index, worker.ahead = worker.ahead, None
+        if worker.index is not None:  # the worker has started its page ahead as it sent this result
+            worker.sent_at = time.monotonic()
+            worker.deadline = worker.sent_at + self._timeout + self._grace
+        elif _resident_mib(worker.process.pid) > self._worker_memory_mib:
             self._renew(worker)
         return result
 
@@ -245,14 +289,15 @@ class ExtractorPool:
         try:
             if not kill:
                 try:
-                    worker.conn.send(None)
+                    worker.pages.send(None)
                 except OSError:
                     kill = True
             worker.process.join(timeout=0 if kill else 5.0)
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
-            worker.conn.close()
+            worker.pages.close()
+            worker.results.close()
             worker.process.close()
         except ValueError:  # closed already: close() and a batch's thread both stopping it
             pass
@@ -265,6 +310,14 @@ def _resident_mib(pid: int | None) -> float:
             return int(statm.read().split()[1]) * _PAGE_SIZE / 2**20
     except (OSError, ValueError, IndexError):
         return 0.0
+
+
+def _widen(pipe: Connection) -> int:
+    """Ask for a page pipe of PAGE_PIPE_BYTES; what it holds then (0 where it cannot be asked)."""
+    try:
+        return int(fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PAGE_PIPE_BYTES))
+    except (OSError, AttributeError):  # refused (a user's pipe quota), or not Linux: no page ahead
+        return 0
 
 
 def _answered_ready(conn: Connection) -> bool:

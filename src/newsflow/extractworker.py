@@ -155,8 +155,10 @@ def _result(
     return ExtractionResult(key=key, outcome=outcome, article=article, error=error, elapsed_ms=elapsed_ms)
 
 
-def _worker_main(conn: Connection, timeout: float, extractor: Extractor) -> None:
-    """Loop of one worker process: receive a page, send back its result, until told to stop."""
+def _worker_main(pages: Connection, results: Connection, timeout: float, extractor: Extractor) -> None:
+    """Loop of one worker process: receive a page, send back its result, until told to stop.
+
+    Pages and results have a pipe each: the parent may write the next page while this one runs."""
     # Ctrl-C, and SIGTERM sent to every process of a unit (`systemctl stop`), are the parent's to handle.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -165,12 +167,12 @@ def _worker_main(conn: Connection, timeout: float, extractor: Extractor) -> None
     logging.getLogger().addHandler(logging.NullHandler())
     quiet_lost_deadlines()
     prepare_extractor()  # load models before saying ready: start-up is not a page's time
-    conn.send(_READY)
+    results.send(_READY)
     while True:
         try:
-            page = conn.recv()
+            page = pages.recv()
         except (EOFError, OSError):
             return
         if page is None:
             return
-        conn.send(extract_with_deadline(page, timeout, extractor))
+        results.send(extract_with_deadline(page, timeout, extractor))
