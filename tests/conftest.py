@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import socket
@@ -121,6 +122,21 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             os.kill(pid, signal.SIGKILL)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         print(f"\n`prefect server stop` left the server (pid {pid}) running: {stopped.stdout}{stopped.stderr}")
+
+
+@pytest.fixture(autouse=True)
+def _alone_on_the_server(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every flow run's start marks Crashed the Running runs whose process is gone (flows/zombies.py).
+    A test marked `alone_on_the_server` asserts on a zombie before its own sweep, so no other xdist
+    worker may start a flow run meanwhile: it holds the session's lock file exclusively, and every
+    test that uses the session's server holds it shared."""
+    alone = request.node.get_closest_marker("alone_on_the_server") is not None
+    if not alone and "prefect_api" not in request.fixturenames:
+        yield
+        return
+    with (Path(_PREFECT_HOME) / "newsflow-tests-flow-runs.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        yield
 
 
 @pytest.fixture(scope="session")
