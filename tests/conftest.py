@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import socket
@@ -26,8 +27,14 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 # Prefect reads its settings at import; point it at a throwaway home before anything imports it,
 # and let no Prefect API or profile of this machine leak into the tests.
-_PREFECT_HOME = tempfile.mkdtemp(prefix="newsflow-prefect-")
-os.environ["PREFECT_HOME"] = _PREFECT_HOME
+# Under pytest-xdist (pyproject's addopts: `-n 2`) the controller makes the home and owns its
+# server's stop (`pytest_sessionfinish`); each worker, a process the controller started after
+# importing this file, inherits the home and the port through the environment, so both workers
+# share ONE server (flows/localserver.py starts it once under a file lock; the other reuses it).
+_SESSION_HOME_VARIABLE = "NEWSFLOW_TESTS_PREFECT_HOME"
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+_PREFECT_HOME = (_WORKER and os.environ.get(_SESSION_HOME_VARIABLE)) or tempfile.mkdtemp(prefix="newsflow-prefect-")
+os.environ[_SESSION_HOME_VARIABLE] = os.environ["PREFECT_HOME"] = _PREFECT_HOME
 for _name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH", "PREFECT_API_KEY"):
     os.environ.pop(_name, None)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -55,7 +62,8 @@ def free_port() -> int:
 # Any Prefect server this session starts (the `prefect_api` fixture, or a `newsflow run` before
 # it) gets these settings and a free port.
 os.environ.update(TEST_SERVER_SETTINGS)
-os.environ["PREFECT_SERVER_API_PORT"] = str(free_port())
+if not (_WORKER and os.environ.get("PREFECT_SERVER_API_PORT")):  # a worker keeps the controller's
+    os.environ["PREFECT_SERVER_API_PORT"] = str(free_port())
 
 
 @pytest.fixture
@@ -92,7 +100,12 @@ def prefect_api() -> Iterator[str]:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Stop the session's local Prefect server with `prefect server stop`, and check that it stopped."""
+    """Stop the session's local Prefect server with `prefect server stop`, and check that it stopped.
+
+    Under xdist only the controller does, after every worker has finished: a worker stopping it
+    would pull the server from under the other worker's tests."""
+    if hasattr(session.config, "workerinput"):
+        return
     from flows.localserver import PID_FILE, is_server_process
 
     pid_file = Path(_PREFECT_HOME) / PID_FILE
@@ -109,6 +122,21 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             os.kill(pid, signal.SIGKILL)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         print(f"\n`prefect server stop` left the server (pid {pid}) running: {stopped.stdout}{stopped.stderr}")
+
+
+@pytest.fixture(autouse=True)
+def _alone_on_the_server(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every flow run's start marks Crashed the Running runs whose process is gone (flows/zombies.py).
+    A test marked `alone_on_the_server` asserts on a zombie before its own sweep, so no other xdist
+    worker may start a flow run meanwhile: it holds the session's lock file exclusively, and every
+    test that uses the session's server holds it shared."""
+    alone = request.node.get_closest_marker("alone_on_the_server") is not None
+    if not alone and "prefect_api" not in request.fixturenames:
+        yield
+        return
+    with (Path(_PREFECT_HOME) / "newsflow-tests-flow-runs.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -144,3 +172,28 @@ def _toml(value: object) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(f'"{v}"' for v in value) + "]"
     return repr(value)
+
+
+# The slowest modules, slowest first, from a full run's per-module times (docs/performance.md, "The
+# test suite's time"). Under xdist (`--dist loadfile`: each module runs whole on one worker, so its
+# module fixtures are built once) the controller hands out modules in collection order; starting
+# the long ones first keeps a 100 s module from being the last thing one worker does while the
+# other sits idle. The order only matters for balance: a module missing here runs after these.
+LONG_MODULES_FIRST = (
+    "world/test_world_regressions.py", "world/test_soak.py", "flows/test_run_modes.py", "test_search_topk.py",
+    "flows/test_serve.py", "test_bench_smoke.py", "test_search_segments.py", "flows/test_server_restart.py",
+    "hostile/test_readers.py", "hostile/test_local_faults.py", "quality/test_extract_quality.py",
+    "hostile/test_crash_safety.py", "test_unstoppable.py", "hostile/test_sigterm.py", "test_search_incremental.py",
+    "test_search_hostile.py", "test_search_properties.py", "hostile/test_run_budget.py", "flows/test_deployments.py",
+    "flows/test_artifacts.py", "test_redteam_runs.py", "hostile/test_query_during_run.py",
+    "hostile/test_whole_run.py", "hostile/test_disk_full.py", "test_query_sandbox.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On xdist workers, the long modules first (a stable sort: tests keep their order in a module)."""
+    if not hasattr(config, "workerinput"):
+        return  # a serial run keeps pytest's order
+    tests_dir = Path(__file__).parent
+    rank = {tests_dir / name: position for position, name in enumerate(LONG_MODULES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path, len(rank)))

@@ -149,6 +149,7 @@ def test_ctrl_c_during_a_run_records_it_cancelled(tmp_path: Path, server: LocalS
     assert flow_run_state(str(run_id)) in ("CANCELLED", "CRASHED"), "not left Running"
 
 
+@pytest.mark.alone_on_the_server  # another worker's flow run would mark the zombie Crashed before the next run
 def test_a_killed_run_is_marked_crashed_by_the_next_run(
     tmp_path: Path, server: LocalServer, prefect_api: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

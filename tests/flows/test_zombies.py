@@ -43,6 +43,7 @@ async def states(ids: list[UUID]) -> list[str]:
     return [r.state.type.value if r.state else "none" for r in runs]
 
 
+@pytest.mark.alone_on_the_server  # another worker's flow run would sweep `gone` before this sweep
 def test_serve_start_marks_crashed_only_runs_whose_process_here_is_gone() -> None:
     host = socket.gethostname()
     gone, alive = f"{host}:{dead_pid()}", f"{host}:{os.getpid()}"

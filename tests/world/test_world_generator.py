@@ -73,6 +73,8 @@ def test_only_whole_well_formed_feed_bodies_count_as_served() -> None:
         table = world.begin_run(0)
         urls = world.feed_urls()
         results = fetch_all(world, table, list(urls.values()))
+        # The server records a served item after writing it, so the client can read it first.
+        assert world.settled(), "the server was still answering 10 s after the client read its answers"
         served_feeds = {feed for feed, _ in world.ledger.served}
     for feed, result in zip(urls, results, strict=True):
         fault = world.fault_for(f"feed:{feed.split('-')[1]}", 0)
