@@ -13,10 +13,8 @@ import signal
 import stat
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,7 +32,8 @@ from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.rawserver import RawServer, response
 from tests.hostile.servers import fetch_article, settings
 from tests.hostile.subprocesses import REPO, child_env, newsflow_command
-from tests.localserver import LocalServer, Page, send_bytes
+from tests.hostile.test_crash_safety import HeldRoute
+from tests.localserver import LocalServer, Page
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import query
 
@@ -133,26 +132,20 @@ def test_a_prefect_api_that_dies_mid_run_ends_the_run_in_one_line_exit_4(
     flow run's last state is lost with the server). Prefect's retries are cut to one here to keep
     the test short; they are its own setting (PREFECT_CLIENT_MAX_RETRIES, ~1 min by default)."""
     proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
-    arrived, release = threading.Event(), threading.Event()
-
-    def held_feed(handler: BaseHTTPRequestHandler) -> None:
-        arrived.set()
-        release.wait(timeout=30)
-        send_bytes(handler, 200, rss_feed("held", []), "application/rss+xml")
-
-    server.add("/held.xml", held_feed)
+    held = HeldRoute(Page(rss_feed("held", []), "application/rss+xml"))  # answers once released
+    server.add("/held.xml", held)
     config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 3), "held": "/held.xml"},
                                extract={"workers": 1})
     env = {**child_env(f"http://127.0.0.1:{proxy.port}/api"), "PREFECT_CLIENT_MAX_RETRIES": "1"}
     child = subprocess.Popen(newsflow_command("run", "--quiet", "--config", str(config_path)), cwd=REPO, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert arrived.wait(timeout=60), "the run never polled the held feed"
+        assert held.arrived.wait(timeout=60), "the run never polled the held feed"
         proxy.close()  # the server is gone
-        release.set()
+        held.release.set()
         _, err = child.communicate(timeout=90)
     finally:
-        release.set()
+        held.release.set()
         child.kill()
     assert child.returncode == 4, err
     assert one_line(err) and "stopped answering during the run" in err and str(proxy.port) in err, err

@@ -10,9 +10,7 @@ import asyncio
 import ssl
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,9 +28,10 @@ from tests.conftest import write_config
 from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.servers import fetch_feed, settings, static_resolver
 from tests.hostile.subprocesses import REPO, child_env, newsflow_command
+from tests.hostile.test_crash_safety import HeldRoute
 from tests.hostile.test_redteam6 import add_feed
 from tests.hostile.tlsserver import CERTIFIED_NAME, TlsServer
-from tests.localserver import LocalServer, Page, send_bytes
+from tests.localserver import LocalServer, Page
 from tests.sitefactory import rss_feed
 from tests.test_unstoppable import query
 
@@ -216,14 +215,8 @@ def test_a_prefect_api_that_stops_answering_mid_run_ends_the_run_past_its_budget
     holding the warehouse. Now the run ends once its budget, `extract.timeout` and
     `HUNG_API_GRACE_S` have passed with the API silent: one line naming it, exit 4."""
     proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
-    arrived, release = threading.Event(), threading.Event()
-
-    def held_feed(handler: BaseHTTPRequestHandler) -> None:
-        arrived.set()
-        release.wait(timeout=30)
-        send_bytes(handler, 200, rss_feed("held", []), "application/rss+xml")
-
-    server.add("/held.xml", held_feed)
+    held = HeldRoute(Page(rss_feed("held", []), "application/rss+xml"))  # answers once released
+    server.add("/held.xml", held)
     config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 2), "held": "/held.xml"},
                                extract={"workers": 1, "timeout": 2.0})
     config_path.write_text(config_path.read_text() + "\n[execution]\nrun_budget_seconds = 20\n")
@@ -231,16 +224,16 @@ def test_a_prefect_api_that_stops_answering_mid_run_ends_the_run_past_its_budget
                              env=child_env(f"http://127.0.0.1:{proxy.port}/api"), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
-        if not arrived.wait(timeout=90):
+        if not held.arrived.wait(timeout=90):
             child.kill()
             pytest.fail(f"the run never polled the held feed: {child.communicate()}")
         proxy.freeze()
         frozen_at = time.monotonic()
-        release.set()
+        held.release.set()
         _, err = child.communicate(timeout=120)
         waited = time.monotonic() - frozen_at
     finally:
-        release.set()
+        held.release.set()
         child.kill()
         proxy.close()
     assert child.returncode == 4, err

@@ -12,6 +12,7 @@ import asyncio
 import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,28 +27,43 @@ pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.timeout(15
 __all__ = ["site"]  # the fixture
 
 
-@pytest.mark.parametrize("whole_group", [False, True], ids=["docker-stop", "systemctl-stop"])
-def test_sigterm_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_nothing(
-    tmp_path: Path, site: CrashSite, whole_group: bool
-) -> None:
+CANCELLED_LINE = "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"
+
+
+def interrupt_mid_run(tmp_path: Path, site: CrashSite, interrupt: Callable[[int], None]) -> tuple[Path, str, str]:
+    """`newsflow run --quiet`, interrupted by `interrupt(pid)` once it fetches the held article (its
+    batch then in flight): it exits 130 and its row says `cancelled`. Its config, stdout and stderr."""
     config_path = write_run_config(tmp_path, site.feeds, extract={"batch_size": BATCH_SIZE})
     site.held_feed.release.set()
     with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
         assert site.held_article.arrived.wait(60), "the run never fetched the held article"
-        if whole_group:
-            os.killpg(run.pid, signal.SIGTERM)
-        else:
-            os.kill(run.pid, signal.SIGTERM)
+        interrupt(run.pid)
         code, out, err = run.wait(60)
-    assert out == ""
     assert code == 130, f"exit {code}: {err}"
-    assert err.splitlines() == [
-        "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"], err
     assert rows(config_path, "SELECT status FROM runs") == [("cancelled",)]
-    site.held_article.release.set()
+    return config_path, out, err
 
+
+def check_the_next_run_loses_nothing(config_path: Path, site: CrashSite) -> None:
+    site.held_article.release.set()
     asyncio.run(run_ingest(load_config(config_path), "after"))
     check_each_item_stored_once(config_path, site)
+
+
+@pytest.mark.parametrize("whole_group", [False, True], ids=["docker-stop", "systemctl-stop"])
+def test_sigterm_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_nothing(
+    tmp_path: Path, site: CrashSite, whole_group: bool
+) -> None:
+    def sigterm(pid: int) -> None:
+        if whole_group:
+            os.killpg(pid, signal.SIGTERM)
+        else:
+            os.kill(pid, signal.SIGTERM)
+
+    config_path, out, err = interrupt_mid_run(tmp_path, site, sigterm)
+    assert out == ""
+    assert err.splitlines() == [CANCELLED_LINE], err
+    check_the_next_run_loses_nothing(config_path, site)
 
 
 def test_a_quiet_run_with_failing_feeds_prints_nothing(tmp_path: Path, site: CrashSite) -> None:
@@ -69,41 +85,23 @@ def test_sighup_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_nothi
     """SIGHUP: the terminal or ssh session that started `newsflow run` closed (red team 7). Before:
     the process died at once (Python's default), its row left `running` until the next run called
     it `abandoned`, its extraction workers left to notice on their own. Now as Ctrl-C and SIGTERM."""
-    config_path = write_run_config(tmp_path, site.feeds, extract={"batch_size": BATCH_SIZE})
-    site.held_feed.release.set()
-    with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
-        assert site.held_article.arrived.wait(60), "the run never fetched the held article"
-        os.kill(run.pid, signal.SIGHUP)
-        code, _out, err = run.wait(60)
-    assert code == 130, f"exit {code}: {err}"
-    assert err.splitlines()[-1:] == [
-        "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"], err
-    assert rows(config_path, "SELECT status FROM runs") == [("cancelled",)]
-    site.held_article.release.set()
-
-    asyncio.run(run_ingest(load_config(config_path), "after"))
-    check_each_item_stored_once(config_path, site)
+    config_path, _out, err = interrupt_mid_run(tmp_path, site, lambda pid: os.kill(pid, signal.SIGHUP))
+    assert err.splitlines()[-1:] == [CANCELLED_LINE], err
+    check_the_next_run_loses_nothing(config_path, site)
 
 
 def test_ctrl_c_twice_is_a_cancelled_run_exit_130(tmp_path: Path, site: CrashSite) -> None:
     """Ctrl-C, then Ctrl-C again 0.3 s later, as an impatient user does (red team 7). Before: the second
     one interrupted the statement recording the run's end: `newsflow: run crashed: RuntimeError: Query
     interrupted`, exit 1, the row left `running`. The 0.3 s is the user's, not a wait for the run."""
-    config_path = write_run_config(tmp_path, site.feeds, extract={"batch_size": BATCH_SIZE})
-    site.held_feed.release.set()
-    with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
-        assert site.held_article.arrived.wait(60), "the run never fetched the held article"
-        os.kill(run.pid, signal.SIGINT)
+    def ctrl_c_twice(pid: int) -> None:
+        os.kill(pid, signal.SIGINT)
         threading.Event().wait(0.3)
-        os.kill(run.pid, signal.SIGINT)
-        code, _out, err = run.wait(60)
-    assert code == 130, f"exit {code}: {err}"
-    assert err.splitlines()[-1:] == [
-        "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"], err
-    assert rows(config_path, "SELECT status FROM runs") == [("cancelled",)]
-    site.held_article.release.set()
-    asyncio.run(run_ingest(load_config(config_path), "after"))
-    check_each_item_stored_once(config_path, site)
+        os.kill(pid, signal.SIGINT)
+
+    config_path, _out, err = interrupt_mid_run(tmp_path, site, ctrl_c_twice)
+    assert err.splitlines()[-1:] == [CANCELLED_LINE], err
+    check_the_next_run_loses_nothing(config_path, site)
 
 
 def test_a_second_ctrl_c_while_the_run_records_its_end_is_held_and_the_row_says_cancelled(
