@@ -148,6 +148,8 @@ class ExtractorPool:
             if self._closed:
                 raise RuntimeError("ExtractorPool was closed during the batch") from exc
             raise
+        if self._closed:  # close() took the workers with pages sent ahead to them: the loop saw none busy
+            raise RuntimeError("ExtractorPool was closed during the batch")
         return [results.get(index) for index in range(len(pages))]
 
     def close(self) -> None:
