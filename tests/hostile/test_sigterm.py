@@ -30,14 +30,16 @@ __all__ = ["site"]  # the fixture
 CANCELLED_LINE = "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"
 
 
-def interrupt_mid_run(tmp_path: Path, site: CrashSite, interrupt: Callable[[int], None]) -> tuple[Path, str, str]:
+def interrupt_mid_run(
+    tmp_path: Path, site: CrashSite, interrupt: Callable[[BackgroundRun], None]
+) -> tuple[Path, str, str]:
     """`newsflow run --quiet`, interrupted by `interrupt(pid)` once it fetches the held article (its
     batch then in flight): it exits 130 and its row says `cancelled`. Its config, stdout and stderr."""
     config_path = write_run_config(tmp_path, site.feeds, extract={"batch_size": BATCH_SIZE})
     site.held_feed.release.set()
     with BackgroundRun(config_path, prefect_api_url(), "--quiet") as run:
         assert site.held_article.arrived.wait(60), "the run never fetched the held article"
-        interrupt(run.pid)
+        interrupt(run)
         code, out, err = run.wait(60)
     assert code == 130, f"exit {code}: {err}"
     assert rows(config_path, "SELECT status FROM runs") == [("cancelled",)]
@@ -54,11 +56,11 @@ def check_the_next_run_loses_nothing(config_path: Path, site: CrashSite) -> None
 def test_sigterm_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_nothing(
     tmp_path: Path, site: CrashSite, whole_group: bool
 ) -> None:
-    def sigterm(pid: int) -> None:
+    def sigterm(run: BackgroundRun) -> None:
         if whole_group:
-            os.killpg(pid, signal.SIGTERM)
+            os.killpg(run.pid, signal.SIGTERM)
         else:
-            os.kill(pid, signal.SIGTERM)
+            os.kill(run.pid, signal.SIGTERM)
 
     config_path, out, err = interrupt_mid_run(tmp_path, site, sigterm)
     assert out == ""
@@ -85,7 +87,7 @@ def test_sighup_mid_run_is_a_cancelled_run_exit_130_and_the_next_run_loses_nothi
     """SIGHUP: the terminal or ssh session that started `newsflow run` closed (red team 7). Before:
     the process died at once (Python's default), its row left `running` until the next run called
     it `abandoned`, its extraction workers left to notice on their own. Now as Ctrl-C and SIGTERM."""
-    config_path, _out, err = interrupt_mid_run(tmp_path, site, lambda pid: os.kill(pid, signal.SIGHUP))
+    config_path, _out, err = interrupt_mid_run(tmp_path, site, lambda run: os.kill(run.pid, signal.SIGHUP))
     assert err.splitlines()[-1:] == [CANCELLED_LINE], err
     check_the_next_run_loses_nothing(config_path, site)
 
@@ -94,14 +96,31 @@ def test_ctrl_c_twice_is_a_cancelled_run_exit_130(tmp_path: Path, site: CrashSit
     """Ctrl-C, then Ctrl-C again 0.3 s later, as an impatient user does (red team 7). Before: the second
     one interrupted the statement recording the run's end: `newsflow: run crashed: RuntimeError: Query
     interrupted`, exit 1, the row left `running`. The 0.3 s is the user's, not a wait for the run."""
-    def ctrl_c_twice(pid: int) -> None:
-        os.kill(pid, signal.SIGINT)
+    def ctrl_c_twice(run: BackgroundRun) -> None:
+        os.kill(run.pid, signal.SIGINT)
         threading.Event().wait(0.3)
-        os.kill(pid, signal.SIGINT)
+        os.kill(run.pid, signal.SIGINT)
 
     config_path, _out, err = interrupt_mid_run(tmp_path, site, ctrl_c_twice)
     assert err.splitlines()[-1:] == [CANCELLED_LINE], err
     check_the_next_run_loses_nothing(config_path, site)
+
+
+def test_a_ctrl_c_while_the_cancelled_run_exits_still_exits_130(tmp_path: Path, site: CrashSite) -> None:
+    """Ctrl-C, then Ctrl-C again just after the run has said it is cancelled, while its process exits
+    (Prefect's services flush, threads are joined). Before: the second one raised KeyboardInterrupt in
+    the interpreter's shutdown, and Python ended itself by SIGINT: death by signal (-2) after a line
+    promising exit 130 (CI, stop 19, in the test above)."""
+    said: list[str] = []
+
+    def ctrl_c_then_again_once_it_said_so(run: BackgroundRun) -> None:
+        assert run.proc is not None and run.proc.stderr is not None
+        os.kill(run.pid, signal.SIGINT)
+        said.append(next((line.rstrip("\n") for line in run.proc.stderr if line.startswith("newsflow: interr")), ""))
+        os.kill(run.pid, signal.SIGINT)  # the process is exiting, or exited and not yet reaped
+
+    interrupt_mid_run(tmp_path, site, ctrl_c_then_again_once_it_said_so)  # asserts exit 130 and the row
+    assert said == [CANCELLED_LINE]
 
 
 def test_a_second_ctrl_c_while_the_run_records_its_end_is_held_and_the_row_says_cancelled(
