@@ -23,18 +23,11 @@ from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api
-from newsflow.cli_run import (
-    EXIT_INTERRUPTED,
-    check_warehouse_writable,
-    exit_at_the_next_interrupt,
-    output_mode,
-    print_summary,
-    showing_progress,
-)
+from newsflow.cli_run import check_warehouse_writable, output_mode, print_summary, showing_progress
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 
-EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT = 1, 3, 4
+EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
 # How long past its budget (and `extract.timeout`) a run waits on a Prefect API that does not answer.
 HUNG_API_GRACE_S = 30.0
 
@@ -62,7 +55,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
         return _fail(str(exc), EXIT_WAREHOUSE)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts)
-        exit_at_the_next_interrupt()
         return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
                      EXIT_INTERRUPTED)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsflow import __version__, cli_search, queries
-from newsflow.cli_run import EXIT_INTERRUPTED, cmd_run, cmd_serve, exit_at_the_next_interrupt
+from newsflow.cli_run import cmd_run, cmd_serve
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
 from newsflow.files import replace_file
@@ -35,7 +35,7 @@ from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 if TYPE_CHECKING:
     from newsflow.discover import Discovery
 
-EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_BROKEN_PIPE = 1, 2, 3, 141
+EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 3, 130, 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,12 +138,10 @@ def dispatch(args: argparse.Namespace) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         return fail(f"{where}{exc.strerror or exc}", EXIT_CRASH)
     except KeyboardInterrupt:
-        exit_at_the_next_interrupt()
         return fail("interrupted", EXIT_INTERRUPTED)
     except RuntimeError as exc:  # Ctrl-C while DuckDB runs a statement: it stops and says so
         if str(exc) != "Query interrupted":
             raise
-        exit_at_the_next_interrupt()
         return fail("interrupted", EXIT_INTERRUPTED)
 
 

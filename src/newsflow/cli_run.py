@@ -15,43 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from importlib.metadata import entry_points
-from types import FrameType
-from typing import Any, NoReturn
+from typing import Any
 
 from newsflow.config import Config
 from newsflow.errors import NewsflowError, WarehouseHeldError
 from newsflow.warehouse import Warehouse
 
 COMMANDS_GROUP = "newsflow.commands"
-EXIT_INTERRUPTED = 130
-
-
-def exit_at_the_next_interrupt() -> None:
-    """The command has stopped on Ctrl-C (or SIGTERM or SIGHUP, which `newsflow run` takes as Ctrl-C)
-    and is about to say so; what is left is the process's exit, as Prefect's services flush and
-    threads are joined. Another Ctrl-C there (a user pressing it twice) raised KeyboardInterrupt in
-    the interpreter's shutdown, and Python then ends itself by SIGINT: the line said exit 130, the
-    shell saw death by signal (CI saw it once). From now on another interrupt ends the process at
-    once, with exit 130: what the run stored is committed, and its row already says `cancelled`."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(number) is not signal.SIG_IGN:  # under nohup, SIGHUP stays ignored
-            signal.signal(number, _exit_interrupted)
-
-
-def _exit_interrupted(signum: int, frame: FrameType | None) -> NoReturn:
-    for stream in (sys.stdout, sys.stderr):
-        with suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(EXIT_INTERRUPTED)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
