@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     for action in (opml_in, opml_out, discover):
         _add_config(action, default=argparse.SUPPRESS)  # so `feeds --config X import` keeps X
     cli_search.add_parser(commands)  # `newsflow search` (cli_search.py)
+    convert = commands.add_parser("spool-convert", help="convert spool files an older newsflow pickled, if you "
+                                  "trust them (docs/concurrency.md)")
+    _add_config(convert)
     return parser
 
 
@@ -123,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def dispatch(args: argparse.Namespace) -> int:
     handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories,
                 "reextract": cmd_reextract, "export": cmd_export, "feeds": cmd_feeds,
-                "search": cli_search.cmd_search}
+                "search": cli_search.cmd_search, "spool-convert": cmd_spool_convert}
     try:
         return handlers[args.command](args)
     except (ConfigError, InputError, queries.NamedQueryError, OpmlError) as exc:
@@ -173,6 +176,16 @@ def _discard_stdout() -> None:
 
 
 # --- query and feeds ----------------------------------------------------------------------
+
+
+def cmd_spool_convert(args: argparse.Namespace) -> int:
+    from newsflow.spoollegacy import convert_legacy  # the only pickle reader: loaded for this command only
+
+    converted, problems = convert_legacy(Warehouse(load_config(args.config).warehouse_path))
+    for problem in problems:
+        print(f"newsflow: not converted: {problem}", file=sys.stderr)
+    print(f"converted {converted} spool files; the next run loads them")
+    return EXIT_USAGE if problems else 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:

@@ -115,7 +115,8 @@ def read_feed_states(store: Warehouse, feed_ids: list[str]) -> dict[str, FeedSta
 def load_saved_states(path: Path) -> dict[str, FeedState]:
     """The saved copy, rebuilt from JSON data only (newsflow.spoolcodec); {} when missing or damaged."""
     try:
-        states: dict[str, FeedState] = spoolcodec.decode(json.loads(path.read_bytes()), dict[str, FeedState])
+        text = path.read_bytes().decode("utf-8", "surrogatepass")
+        states: dict[str, FeedState] = spoolcodec.decode(json.loads(text), dict[str, FeedState])
     except FileNotFoundError:
         return {}
     except (OSError, ValueError, RecursionError) as exc:  # torn, foreign, a folder: poll unconditionally
@@ -129,7 +130,7 @@ def save_states(path: Path, states: dict[str, FeedState]) -> None:
     merged = {**load_saved_states(path), **states}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, json.dumps(spoolcodec.encode(merged), separators=(",", ":")).encode("utf-8"))
+        replace_file(path, json.dumps(spoolcodec.encode(merged), ensure_ascii=False).encode("utf-8", "surrogatepass"))
         (path.parent / LEGACY_STATES_FILE).unlink(missing_ok=True)
     except OSError as exc:  # a spare copy: a full disk or an odd folder must not fail a run that stored everything
         log.warning("could not save a copy of the feed states to %s (%s); a run beside a reader will poll "

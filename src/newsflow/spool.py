@@ -89,6 +89,10 @@ class Spool:
         replace_file(path, dump_load(load))
         return path
 
+    def write_named(self, name: str, content: bytes) -> None:
+        """A converted file under its old name, so that it keeps its place (newsflow.spoollegacy)."""
+        replace_file(self.directory / name, content)
+
     def read(self, path: Path) -> SpooledLoad:
         try:
             return parse_load(path.read_bytes())
@@ -126,7 +130,8 @@ def dump_load(load: SpooledLoad) -> bytes:
     document = {"format": SPOOL_FORMAT, "spool_id": load.spool_id, "run_id": load.run_id, "kind": load.kind,
                 "spooled_at": load.spooled_at.isoformat(), "counted": load.counted,
                 "args": spoolcodec.call_data(load.kind, load.args)}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # surrogatepass: a lone surrogate a feed's text may carry round-trips instead of failing the spool
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def parse_load(content: bytes) -> SpooledLoad:
@@ -134,7 +139,7 @@ def parse_load(content: bytes) -> SpooledLoad:
     if content[:1] == b"\x80":
         raise SpoolFileError(LEGACY_HELP)
     try:
-        document = json.loads(content)
+        document = json.loads(content.decode("utf-8", "surrogatepass"))
     except (ValueError, RecursionError) as exc:  # torn, not UTF-8, not JSON, absurdly nested
         raise SpoolFileError(f"not a spool file (torn, or another program's): {type(exc).__name__}") from exc
     if not isinstance(document, dict) or document.get("format") != SPOOL_FORMAT:

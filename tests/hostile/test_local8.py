@@ -1,0 +1,157 @@
+"""Hostile local input (local 8): files others wrote into the spool folder, damaged or foreign files
+where newsflow keeps its own, and a warehouse that is not one. Each ends in one line naming the file
+and what to do, with the README's exit code, runs nothing a file says, and loses nothing."""
+
+from __future__ import annotations
+
+import collections.abc
+import json
+import logging
+import os
+import pickle
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsflow import spoolcodec
+from newsflow.cli import main
+from newsflow.models import FetchEvent, FetchKind, Outcome
+from newsflow.polls import FeedPoll
+from newsflow.spool import SPOOL_FORMAT, Spool, SpooledLoad, dump_load, parse_load, replay, spool_dir_for
+from newsflow.warehouse import Warehouse, run_read_query
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def rows(store: Warehouse, sql: str) -> list[tuple[Any, ...]]:
+    return run_read_query(store, sql).rows
+
+
+def event(url: str) -> FetchEvent:
+    return FetchEvent("old-run", datetime(2026, 11, 30, 12, tzinfo=UTC), FetchKind.ARTICLE, None, url, 200,
+                      Outcome.OK, None, 10, 5)
+
+
+class RunsCode:
+    """A pickle that makes a folder when it is loaded: what anyone who can write the spool could plant."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return os.mkdir, (str(self.marker),)
+
+
+def planted_pickle(folder: Path, name: str, marker: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(pickle.dumps(RunsCode(marker), protocol=pickle.HIGHEST_PROTOCOL))
+    return path
+
+
+# --- the spool holds data, never code --------------------------------------------------------------
+
+
+def test_a_pickle_planted_in_the_spool_runs_nothing_and_is_parked_with_what_to_do(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Warehouse(tmp_path / "news.duckdb", write_patience=0.0)
+    folder = spool_dir_for(store.path)
+    marker = tmp_path / "pwned"
+    planted_pickle(folder, "000000001.evil-1.spool", marker)
+    with store.run_lock(), caplog.at_level(logging.ERROR, logger="newsflow.spool"):
+        assert replay(store), "a planted file never stops a run"
+    assert not marker.exists(), "loading the spool ran the planted pickle's code"
+    assert [p.name for p in (folder / "failed").iterdir()] == ["000000001.evil-1.spool"]
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert "000000001.evil-1.spool" in line and "newsflow spool-convert" in line
+
+
+def test_a_planted_pickle_is_refused_by_spool_convert_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "newsflow.toml"
+    config.write_text('[warehouse]\npath = "news.duckdb"\n')
+    marker = tmp_path / "pwned"
+    planted = planted_pickle(spool_dir_for(tmp_path / "news.duckdb") / "failed", "000000001.evil-1.spool", marker)
+    assert main(["spool-convert", "--config", str(config)]) == 2
+    assert not marker.exists(), "even the explicit conversion builds only newsflow's data"
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not converted" in err and "posix.mkdir" in err and str(planted) in err
+    assert planted.exists(), "a refused file stays where it was"
+
+
+def test_a_trusted_pickle_of_the_previous_release_is_converted_once_and_loaded_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "newsflow.toml"
+    config.write_text('[warehouse]\npath = "news.duckdb"\n')
+    store = Warehouse(tmp_path / "news.duckdb", write_patience=0.0)
+    folder = spool_dir_for(store.path)
+    folder.mkdir()
+    old = SpooledLoad("old-run-1", "old-run", "newsflow.readersafe:store_fetch_events", ([event("https://a.example/1")],),
+                      datetime(2026, 11, 30, 12, tzinfo=UTC), {}, format=1)
+    (folder / "000000001.old-run-1.spool").write_bytes(pickle.dumps(old, protocol=pickle.HIGHEST_PROTOCOL))
+    with store.run_lock():
+        replay(store)  # the upgraded run parks it
+    assert (folder / "failed" / "000000001.old-run-1.spool").exists()
+
+    assert main(["spool-convert", "--config", str(config)]) == 0
+    assert capsys.readouterr().out == "converted 1 spool files; the next run loads them\n"
+    assert not (folder / "failed" / "000000001.old-run-1.spool").exists()
+    assert parse_load((folder / "000000001.old-run-1.spool").read_bytes()).args == old.args
+    with store.run_lock():
+        assert replay(store)
+        assert replay(store)
+    assert rows(store, "SELECT url FROM fetch_events") == [("https://a.example/1",)]
+    assert rows(store, "SELECT spool_id FROM spool_replays") == [("old-run-1",)]
+
+
+@pytest.mark.parametrize("document", [
+    {"kind": "os:system", "args": ["echo pwned"]},
+    {"kind": "newsflow.readersafe:store_fetch_events", "args": [[{"run_id": "r", "at": 5}]]},
+    {"kind": "newsflow.readersafe:store_fetch_events", "args": [[{"__class__": "os.system"}]]},
+    {"kind": "newsflow.readersafe:store_fetch_events", "args": [[]], "format": SPOOL_FORMAT + 1},
+    {"kind": "newsflow.readersafe:record_run_end", "args": ["r", {"n": "1"}, "completed", None, "now", None]},
+    {"kind": "newsflow.readersafe:store_fetch_events", "args": [[[[[[[[[[[[]]]]]]]]]]] * 2]},
+], ids=["foreign-function", "wrong-type-deep-inside", "class-name", "newer-format", "bad-count", "too-many-args"])
+def test_a_spool_file_that_does_not_fit_its_load_is_parked_and_loads_nothing(
+    tmp_path: Path, document: dict[str, Any]
+) -> None:
+    store = Warehouse(tmp_path / "news.duckdb", write_patience=0.0)
+    folder = spool_dir_for(store.path)
+    folder.mkdir()
+    whole = {"format": SPOOL_FORMAT, "spool_id": "x-1", "run_id": "x", "spooled_at": "2026-12-01T00:00:00+00:00",
+             "counted": {}, **document}
+    (folder / "000000001.x-1.spool").write_text(json.dumps(whole))
+    Spool(folder).write(SpooledLoad("ok-1", "ok", "newsflow.readersafe:store_fetch_events",
+                                    ([event("https://a.example/ok")],), datetime.now(UTC)))
+    with store.run_lock():
+        assert replay(store)
+    assert [p.name for p in (folder / "failed").iterdir()] == ["000000001.x-1.spool"]
+    assert rows(store, "SELECT url FROM fetch_events") == [("https://a.example/ok",)], "the next file still loads"
+
+
+# Every load kind survives the format: what a replay is given equals what the run spooled.
+st.register_type_strategy(datetime, st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5))])))
+st.register_type_strategy(float, st.floats(allow_nan=False))
+st.register_type_strategy(Path, st.builds(Path, st.text(min_size=1, max_size=20)))
+st.register_type_strategy(collections.abc.Sequence,  # what the runner passes: lists
+                          lambda hint: st.lists(st.from_type(hint.__args__[0]), max_size=3))
+st.register_type_strategy(FeedPoll, st.deferred(lambda: st.builds(
+    FeedPoll, abandoned=st.none() | st.builds(FeedPoll, abandoned=st.none()))))
+
+
+@pytest.mark.parametrize("kind", sorted(spoolcodec.LOADS))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_every_load_kind_round_trips_through_a_spool_file(kind: str, data: st.DataObject) -> None:
+    hints = spoolcodec.parameter_hints(spoolcodec.load_function(kind))
+    args = tuple(data.draw(st.from_type(hint), label=str(hint)) for hint in hints)
+    counted = data.draw(st.dictionaries(st.text(max_size=5), st.integers()))
+    load = SpooledLoad("r-1", "r", kind, args, data.draw(st.from_type(datetime)), counted)
+    back = parse_load(dump_load(load))
+    assert back == load
+    assert [type(arg) for arg in back.args] == [type(arg) for arg in args]
