@@ -9,11 +9,14 @@ import json
 import logging
 import os
 import pickle
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flows.localserver import LOCAL_SERVER_SETTINGS, server_environment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -155,3 +158,36 @@ def test_every_load_kind_round_trips_through_a_spool_file(kind: str, data: st.Da
     back = parse_load(dump_load(load))
     assert back == load
     assert [type(arg) for arg in back.args] == [type(arg) for arg in args]
+
+
+# --- the local Prefect server's history is bounded ---------------------------------------------------
+
+VACUUM_READ = ("from prefect.settings import get_current_settings as current; v = current().server.services.db_vacuum; "
+               "print(','.join(sorted(v.enabled_vacuum_types)), int(v.retention_period.total_seconds()))")
+
+
+def prefect_reads(env: dict[str, str]) -> str:
+    done = subprocess.run([sys.executable, "-c", VACUUM_READ], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def own_prefect_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    for name in [*LOCAL_SERVER_SETTINGS, "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"]:
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_the_local_prefect_server_is_told_to_delete_finished_flow_runs_after_30_days(own_prefect_home: Path) -> None:
+    """Prefect keeps every flow run unless told: months of a 15-minute service grew prefect.db without end."""
+    assert prefect_reads(server_environment()) == f"events,flow_runs,orphans {30 * 86400}"
+
+
+def test_a_retention_the_user_chose_in_the_prefect_profile_wins(own_prefect_home: Path) -> None:
+    (own_prefect_home / "profiles.toml").write_text(
+        'active = "mine"\n[profiles.mine]\nPREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD = 7200\n')
+    env = server_environment()
+    assert "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD" not in env
+    assert prefect_reads(env) == "events,flow_runs,orphans 7200"
