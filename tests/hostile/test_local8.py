@@ -20,12 +20,12 @@ from flows.localserver import LOCAL_SERVER_SETTINGS, server_environment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsflow import spoolcodec
-from newsflow.cli import main
+from newsflow import queries, spoolcodec, warehouse
+from newsflow.cli import main, run_named_query
 from newsflow.models import FetchEvent, FetchKind, Outcome
 from newsflow.polls import FeedPoll
 from newsflow.spool import SPOOL_FORMAT, Spool, SpooledLoad, dump_load, parse_load, replay, spool_dir_for
-from newsflow.warehouse import Warehouse, run_read_query
+from newsflow.warehouse import Warehouse, run_read_query, sql_root
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -191,3 +191,34 @@ def test_a_retention_the_user_chose_in_the_prefect_profile_wins(own_prefect_home
     env = server_environment()
     assert "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD" not in env
     assert prefect_reads(env) == "events,flow_runs,orphans 7200"
+
+
+# --- the latest run is the last one recorded, whatever the clock says ---------------------------------
+
+
+def test_the_latest_run_is_the_last_recorded_even_after_the_clock_was_set_back(tmp_path: Path) -> None:
+    store = Warehouse(tmp_path / "news.duckdb")
+    now = datetime.now(UTC)
+    with store.writing() as con:
+        for run_id, started in (("before", now), ("after-the-clock-went-back", now - timedelta(days=2))):
+            warehouse.begin_run(con, run_id, started)
+            warehouse.insert_fetch_events(con, [FetchEvent(run_id, started, FetchKind.ARTICLE, f"feed-{run_id}",
+                                                           f"https://a.example/{run_id}", 200, Outcome.OK, None, 1, 1)])
+    result = run_named_query(store, queries.load_query(sql_root() / "queries", "run_feeds"), [])
+    assert [row[0] for row in result.rows] == ["feed-after-the-clock-went-back"]
+
+
+def test_runs_recorded_before_migration_0040_are_numbered_by_their_start(tmp_path: Path) -> None:
+    store = Warehouse(tmp_path / "news.duckdb")
+    now = datetime.now(UTC)
+    with store.writing() as con:
+        con.execute("DELETE FROM schema_migrations WHERE version = 40")
+        con.execute("ALTER TABLE runs DROP COLUMN run_seq")
+        for run_id, days_ago in (("second", 1), ("third", 0), ("first", 2)):
+            con.execute("INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'completed')",
+                        [run_id, now - timedelta(days=days_ago)])
+    with store.writing() as con:
+        assert warehouse.migrate(con) == ["0040_run_sequence"]
+        warehouse.begin_run(con, "fourth", now - timedelta(days=5))
+    assert rows(store, "SELECT run_id, run_seq FROM runs ORDER BY run_seq") == [
+        ("first", 1), ("second", 2), ("third", 3), ("fourth", 4)]
