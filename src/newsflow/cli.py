@@ -27,7 +27,7 @@ from newsflow.cli_run import cmd_run, cmd_serve
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
 from newsflow.files import replace_file
-from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
+from newsflow.opml import MAX_OPML_BYTES, OpmlError, export_opml, feed_block, import_opml
 from newsflow.urls import fetch_problem
 from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
@@ -278,7 +278,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 def cmd_feeds_import(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     try:
-        opml_bytes = Path(args.opml_file).read_bytes()
+        with open(args.opml_file, "rb") as stream:  # /dev/zero or an endless pipe: read no more than is refused
+            opml_bytes = stream.read(MAX_OPML_BYTES + 1)
     except OSError as exc:
         return fail(f"cannot read {args.opml_file}: {exc.strerror}", EXIT_USAGE)
     summary = import_opml(config.path, opml_bytes)

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -101,7 +102,7 @@ class Warehouse:
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
-        self._refuse_a_folder()
+        self._refuse_what_is_not_a_warehouse()
         # new files in the v1.4.0 format (created by this open), old ones converted (compat.py)
         compat.ensure_compatible_storage(self.path, create=False)
         con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
@@ -152,17 +153,31 @@ class Warehouse:
     def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
-        self._refuse_a_folder()
+        self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
             yield con
         finally:
             con.close()
 
-    def _refuse_a_folder(self) -> None:
-        if self.path.is_dir():
+    def _refuse_what_is_not_a_warehouse(self) -> None:
+        """A folder, a FIFO (DuckDB's open waited on it for ever) or a SQLite file (DuckDB went to the
+        network for its sqlite extension) is not a warehouse: one line, before DuckDB sees it."""
+        try:
+            mode = self.path.stat().st_mode
+        except FileNotFoundError:
+            return
+        except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search
+            raise WarehouseError(f"cannot open {self.path}: {exc.strerror or exc}; check warehouse.path") from exc
+        if stat.S_ISDIR(mode):
             raise WarehouseError(f"cannot open {self.path}: it is a folder, not a DuckDB file; set warehouse.path "
                                  "to a file, or move the folder aside and the next run starts a new warehouse")
+        if not stat.S_ISREG(mode):
+            raise WarehouseError(f"cannot open {self.path}: it is not a regular file (a FIFO, a socket or a "
+                                 "device); set warehouse.path to a DuckDB file")
+        if compat.is_sqlite(self.path):
+            raise WarehouseError(f"cannot open {self.path}: it is a SQLite database, not a DuckDB file; set "
+                                 "warehouse.path to another file (the next run starts a new warehouse there)")
 
     def _connect(self, *, read_only: bool, patience: float,
                  config: dict[str, str | bool | int | float | list[str]] | None = None) -> duckdb.DuckDBPyConnection:
@@ -183,7 +198,7 @@ class Warehouse:
                     waiting = True
                 time.sleep(_LOCK_RETRY_SECONDS)
             except duckdb.Error as exc:
-                raise WarehouseError(f"cannot open {self.path}: {exc}") from exc
+                raise WarehouseError(f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
 
     def lock_error(self, duckdb_message: str) -> WarehouseLockedError:
         """Who holds the file: a newsflow run (its run lock is held), or another process, a reader."""
@@ -201,6 +216,9 @@ class Warehouse:
 
 def _open_hint(duckdb_message: str, read_only: bool) -> str:
     """What to do when the file cannot be opened: it is damaged, or read-only to this user."""
+    if "storage version greater" in duckdb_message:
+        return ("; it was written by a newer DuckDB than this newsflow's: upgrade newsflow, or move the file aside "
+                "and the next run starts a new warehouse")
     if any(sign in duckdb_message for sign in _DAMAGED):
         return ("; the file is damaged or not a DuckDB database: restore it from a backup, or move it aside "
                 "and the next run starts a new warehouse")

@@ -51,6 +51,15 @@ def storage_version(path: Path) -> int | None:
     return int.from_bytes(header[12:20], "little")
 
 
+def is_sqlite(path: Path) -> bool:
+    """Whether the file starts as a SQLite database does (DuckDB would load its sqlite extension)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def is_compatible(path: Path) -> bool:
     version = storage_version(path)
     return version is None or version in _READABLE_BY_1X
@@ -92,6 +101,10 @@ def _convert(path: Path, backup: Path) -> None:
             log.info("%s is in use; its storage format is converted on a later write", path)
             return
         raise WarehouseError(f"cannot open {path}: {exc}") from exc
+    except duckdb.Error as exc:  # a damaged header (its checksum), a newer DuckDB's file: before, a traceback
+        raise WarehouseError(f"cannot open {path}: {exc}; the file is damaged, or was written by a newer DuckDB: "
+                             "restore it from a backup, or move it aside and the next run starts a new "
+                             "warehouse") from exc
     try:
         refuse_a_foreign_database(con)  # before the rewrite: someone else's database is not converted either
         log.warning("rewriting %s in DuckDB storage format %s so DuckDB >= %s clients can open it (one-off)",

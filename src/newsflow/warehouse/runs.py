@@ -14,7 +14,6 @@ import duckdb
 from newsflow.models import FeedConfig, FeedPollState, FeedState
 from newsflow.warehouse.loads import insert_columns, unnested
 
-
 # runs.run_seq (migration 0040): the order runs were recorded in, whatever the clock says
 NEXT_RUN_SEQ = "(SELECT coalesce(max(run_seq), 0) + 1 FROM runs)"
 
