@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import pickle
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
@@ -222,3 +223,113 @@ def test_runs_recorded_before_migration_0040_are_numbered_by_their_start(tmp_pat
         warehouse.begin_run(con, "fourth", now - timedelta(days=5))
     assert rows(store, "SELECT run_id, run_seq FROM runs ORDER BY run_seq") == [
         ("first", 1), ("second", 2), ("third", 3), ("fourth", 4)]
+
+
+# --- a config or a warehouse that is not what it should be -------------------------------------------
+
+
+def one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("newsflow: ") and "Traceback" not in err, err
+    return err
+
+
+def config_at(folder: Path, warehouse_path: str = "news.duckdb") -> Path:
+    path = folder / "newsflow.toml"
+    path.write_text(f'[warehouse]\npath = "{warehouse_path}"\n\n[[feeds]]\nname = "a"\nurl = "https://a.example/feed"\n')
+    return path
+
+
+def symlink_loop(folder: Path, name: str) -> Path:
+    (folder / name).symlink_to(folder / f"{name}.other")
+    (folder / f"{name}.other").symlink_to(folder / name)
+    return folder / name
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "symlink-loop", "huge"])
+def test_a_config_that_is_not_a_config_file_is_one_line_exit_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    path = tmp_path / "newsflow.toml"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)  # before: "does not exist"; reading it would wait for a writer for ever
+    elif kind == "symlink-loop":
+        path = symlink_loop(tmp_path, "newsflow.toml")  # before: a RuntimeError traceback, exit 1
+    else:
+        with open(path, "wb") as handle:
+            handle.truncate(40 * 2**20)  # a sparse 40 MiB file: a log or a dump passed by mistake
+    assert main(["feeds", "--config", str(path)]) == 2
+    says = {"folder": "is a folder", "fifo": "is not a regular file", "symlink-loop": "cannot be followed",
+            "huge": "a config is at most 32 MiB"}[kind]
+    line = one_line(capsys)
+    assert says in line and "newsflow.toml" in line
+
+
+def test_a_config_saved_with_a_byte_order_mark_loads_and_imports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Windows Notepad saves UTF-8 with a BOM; TOML parsers refuse it as a stray character."""
+    path = config_at(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    opml = tmp_path / "more.opml"
+    opml.write_text('<opml version="2.0"><body><outline text="b" xmlUrl="https://b.example/feed"/></body></opml>')
+    assert main(["feeds", "--config", str(path), "import", str(opml)]) == 0
+    assert main(["feeds", "--config", str(path)]) == 0
+    assert "b.example" in path.read_text() and "never polled" in capsys.readouterr().out
+
+
+def test_an_opml_file_that_never_ends_is_refused_at_the_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`feeds import /dev/zero` read without end (memory without bound) before the 20 MB cap applied."""
+    path = config_at(tmp_path)
+    before = path.read_bytes()
+    assert main(["feeds", "--config", str(path), "import", "/dev/zero"]) == 2
+    assert "20,000,000" in one_line(capsys) and path.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "sqlite", "symlink-loop"])
+def test_a_warehouse_path_that_is_not_a_duckdb_file_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """Before: a FIFO made every command wait for ever; a SQLite file sent DuckDB to the network for
+    its sqlite extension (`Failed to download extension`); a symlink loop was a traceback."""
+    target = tmp_path / "news.duckdb"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "sqlite":
+        with sqlite3.connect(target) as con:
+            con.execute("CREATE TABLE t (x)")
+        before = target.read_bytes()
+    else:
+        symlink_loop(tmp_path, "news.duckdb")
+    path = config_at(tmp_path)
+    for command in (["query", "SELECT 1"], ["feeds"], ["reextract"]):
+        code = main([*command, "--config", str(path)])
+        line = one_line(capsys)
+        if kind == "symlink-loop":
+            assert code == 2 and "warehouse.path" in line and "cannot be followed" in line
+        else:
+            assert code == 3 and str(target) in line
+            assert ("is not a regular file" if kind == "fifo" else "is a SQLite database") in line
+    if kind == "sqlite":
+        assert target.read_bytes() == before, "someone else's database is left untouched"
+
+
+def test_a_warehouse_whose_header_is_damaged_is_one_line_exit_3_for_a_writer_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The header's storage version is read before opening; a damaged one sent the writer into the
+    format conversion, whose DuckDB error escaped as a traceback (`newsflow reextract`, `run`)."""
+    path = config_at(tmp_path)
+    assert main(["query", "SELECT 1", "--config", str(path)]) == 3  # no warehouse yet
+    with Warehouse(tmp_path / "news.duckdb").writing():
+        pass
+    capsys.readouterr()
+    with open(tmp_path / "news.duckdb", "r+b") as handle:
+        handle.seek(12)
+        handle.write((4242).to_bytes(8, "little"))
+    for command in (["reextract"], ["query", "SELECT 1"]):
+        assert main([*command, "--config", str(path)]) == 3
+        line = one_line(capsys)
+        assert "news.duckdb" in line and "move it aside and the next run starts a new warehouse" in line
