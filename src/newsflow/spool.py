@@ -83,8 +83,9 @@ class Spool:
 
     def write(self, load: SpooledLoad) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
-        files = self.files()
-        sequence = int(files[-1].name.split(".", 1)[0]) + 1 if files else 1
+        # names another program left here ("notes.spool") are not numbered: they are not counted
+        prefixes = [path.name.split(".", 1)[0] for path in self.files()]
+        sequence = max((int(p) for p in prefixes if p.isascii() and p.isdigit()), default=0) + 1
         path = self.directory / f"{sequence:09d}.{load.spool_id}{SUFFIX}"
         replace_file(path, dump_load(load))
         return path

@@ -138,6 +138,24 @@ def test_a_spool_file_that_does_not_fit_its_load_is_parked_and_loads_nothing(
     assert rows(store, "SELECT url FROM fetch_events") == [("https://a.example/ok",)], "the next file still loads"
 
 
+def test_a_file_another_program_left_in_the_spool_does_not_stop_spooling(tmp_path: Path) -> None:
+    """The next file's number came from the last name's prefix: `notes.spool` made every spooled load
+    of a run beside a reader raise ValueError (its polls recorded `failed`, its batches lost)."""
+    store = Warehouse(tmp_path / "news.duckdb", write_patience=0.0)
+    folder = spool_dir_for(store.path)
+    folder.mkdir()
+    for name in ("notes.spool", "\u00b2.spool", "000000007x.spool"):
+        (folder / name).write_text("someone else's")
+    path = Spool(folder).write(SpooledLoad("r-1", "r", "newsflow.readersafe:store_fetch_events",
+                                           ([event("https://a.example/1")],), datetime.now(UTC)))
+    assert path.name == "000000001.r-1.spool"
+    with store.run_lock():
+        assert replay(store)
+    assert rows(store, "SELECT url FROM fetch_events") == [("https://a.example/1",)]
+    assert sorted(p.name for p in (folder / "failed").iterdir()) == ["000000007x.spool", "notes.spool",
+                                                                     "\u00b2.spool"]
+
+
 # Every load kind survives the format: what a replay is given equals what the run spooled.
 st.register_type_strategy(datetime, st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5))])))
 st.register_type_strategy(float, st.floats(allow_nan=False))
