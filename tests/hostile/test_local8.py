@@ -140,7 +140,7 @@ def test_a_spool_file_that_does_not_fit_its_load_is_parked_and_loads_nothing(
 
 def test_a_file_another_program_left_in_the_spool_does_not_stop_spooling(tmp_path: Path) -> None:
     """The next file's number came from the last name's prefix: `notes.spool` made every spooled load
-    of a run beside a reader raise ValueError (its polls recorded `failed`, its batches lost)."""
+    of a run beside a reader raise ValueError instead of spooling."""
     store = Warehouse(tmp_path / "news.duckdb", write_patience=0.0)
     folder = spool_dir_for(store.path)
     folder.mkdir()
@@ -351,3 +351,18 @@ def test_a_warehouse_whose_header_is_damaged_is_one_line_exit_3_for_a_writer_too
         assert main([*command, "--config", str(path)]) == 3
         line = one_line(capsys)
         assert "news.duckdb" in line and "move it aside and the next run starts a new warehouse" in line
+
+
+# --- hostile arguments ---------------------------------------------------------------------------------
+
+
+def test_a_query_that_returns_endless_rows_is_stopped_at_the_cap_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`SELECT * FROM range(1e11)` collected every row before printing: memory until the machine gave out."""
+    path = config_at(tmp_path)
+    with Warehouse(tmp_path / "news.duckdb").writing():
+        pass
+    assert main(["query", "SELECT * FROM range(100000000000)", "--format", "csv", "--config", str(path)]) == 2
+    assert "more than 1,000,000 rows" in one_line(capsys)
+    assert main(["query", "SELECT count(*) FROM range(100000000)", "--config", str(path)]) == 0
