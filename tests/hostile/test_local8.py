@@ -10,6 +10,7 @@ import logging
 import os
 import pickle
 import sqlite3
+import struct
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
@@ -366,3 +367,37 @@ def test_a_query_that_returns_endless_rows_is_stopped_at_the_cap_in_one_line(
     assert main(["query", "SELECT * FROM range(100000000000)", "--format", "csv", "--config", str(path)]) == 2
     assert "more than 1,000,000 rows" in one_line(capsys)
     assert main(["query", "SELECT count(*) FROM range(100000000)", "--config", str(path)]) == 0
+
+
+def header_checksum(block: bytes) -> int:
+    """DuckDB's checksum of a header block after its first 8 bytes (duckdb/common/checksum.cpp)."""
+    checksum = 5381
+    for (word,) in struct.iter_unpack("<Q", block):
+        checksum ^= (word * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    return checksum
+
+
+def written_by_a_newer_duckdb(path: Path, version: int) -> None:
+    """The file's header says storage version `version`, with a valid checksum, as a newer DuckDB writes it."""
+    with open(path, "r+b") as handle:
+        block = bytearray(handle.read(4096))
+        block[12:20] = struct.pack("<Q", version)
+        block[0:8] = struct.pack("<Q", header_checksum(bytes(block[8:])))
+        handle.seek(0)
+        handle.write(block)
+
+
+def test_a_warehouse_a_newer_duckdb_wrote_is_one_line_saying_so_and_is_left_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: DuckDB's six-line message and a URL, with nothing on what to do."""
+    path = config_at(tmp_path)
+    with Warehouse(tmp_path / "news.duckdb").writing():
+        pass
+    written_by_a_newer_duckdb(tmp_path / "news.duckdb", 70)
+    before = (tmp_path / "news.duckdb").read_bytes()
+    for command in (["reextract"], ["feeds"], ["query", "SELECT 1"]):
+        assert main([*command, "--config", str(path)]) == 3
+        line = one_line(capsys)
+        assert "written by a newer DuckDB (storage version 70;" in line and "upgrade newsflow" in line
+    assert (tmp_path / "news.duckdb").read_bytes() == before

@@ -189,7 +189,8 @@ class Warehouse:
                 return duckdb.connect(str(self.path), read_only=read_only, config=config or {})
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
-                    raise WarehouseError(f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
+                    raise compat.newer_format_error(self.path, str(exc)) or WarehouseError(
+                        f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
                 error = self.lock_error(str(exc))
                 if time.monotonic() >= deadline:
                     raise error from exc
@@ -216,9 +217,6 @@ class Warehouse:
 
 def _open_hint(duckdb_message: str, read_only: bool) -> str:
     """What to do when the file cannot be opened: it is damaged, or read-only to this user."""
-    if "storage version greater" in duckdb_message:
-        return ("; it was written by a newer DuckDB than this newsflow's: upgrade newsflow, or move the file aside "
-                "and the next run starts a new warehouse")
     if any(sign in duckdb_message for sign in _DAMAGED):
         return ("; the file is damaged or not a DuckDB database: restore it from a backup, or move it aside "
                 "and the next run starts a new warehouse")

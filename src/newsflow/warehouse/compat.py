@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -49,6 +50,18 @@ def storage_version(path: Path) -> int | None:
     if len(header) < 20 or header[8:12] != _MAGIC:
         return None
     return int.from_bytes(header[12:20], "little")
+
+
+def newer_format_error(path: Path, duckdb_message: str) -> WarehouseError | None:
+    """The one line for a file a newer DuckDB wrote (DuckDB's own message is six lines and a URL)."""
+    if "newer version of DuckDB" not in duckdb_message and "storage version greater" not in duckdb_message:
+        return None
+    version = storage_version(path) if path.is_file() else None
+    readable = re.search(r"between (\d+) and (\d+)", duckdb_message)
+    reads = f"; this newsflow's duckdb {duckdb.__version__} reads {readable[1]}-{readable[2]}" if readable else ""
+    found = f" (storage version {version}{reads})" if version else ""
+    return WarehouseError(f"cannot open {path}: it was written by a newer DuckDB{found}: upgrade newsflow, open it "
+                          "with that DuckDB, or move it aside and the next run starts a new warehouse")
 
 
 def is_sqlite(path: Path) -> bool:
@@ -100,7 +113,7 @@ def _convert(path: Path, backup: Path) -> None:
         if "lock" in str(exc).lower():  # another process has it open; the next write retries
             log.info("%s is in use; its storage format is converted on a later write", path)
             return
-        raise WarehouseError(f"cannot open {path}: {exc}") from exc
+        raise newer_format_error(path, str(exc)) or WarehouseError(f"cannot open {path}: {exc}") from exc
     except duckdb.Error as exc:  # a damaged header (its checksum), a newer DuckDB's file: before, a traceback
         raise WarehouseError(f"cannot open {path}: {exc}; the file is damaged, or was written by a newer DuckDB: "
                              "restore it from a backup, or move it aside and the next run starts a new "
