@@ -210,6 +210,8 @@ def load_config(path: str | Path | None = None) -> Config:
         raw = tomllib.loads(read_config_text(config_path))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # `x = [[[[...]]]]` thousands deep: tomllib recurses per level
+        raise ConfigError(str(config_path), "not a config: its arrays or tables nest thousands deep") from exc
     return parse_config(raw, config_path)
 
 
@@ -238,6 +240,8 @@ def _resolve_warehouse_path(config_path: Path, path: str) -> Path:
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11)
         raise ConfigError("warehouse.path", f"{path} cannot be followed ({exc}); set it to the DuckDB file "
                           "itself") from exc
+    except ValueError as exc:  # "\u0000" in TOML: no file has that name
+        raise ConfigError("warehouse.path", f"{path!r} holds a NUL character; set it to a file name") from exc
 
 
 def parse_config(raw: dict[str, Any], config_path: Path) -> Config:

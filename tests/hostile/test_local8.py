@@ -265,7 +265,7 @@ def symlink_loop(folder: Path, name: str) -> Path:
     return folder / name
 
 
-@pytest.mark.parametrize("kind", ["folder", "fifo", "symlink-loop", "huge"])
+@pytest.mark.parametrize("kind", ["folder", "fifo", "symlink-loop", "huge", "nested", "nul-path"])
 def test_a_config_that_is_not_a_config_file_is_one_line_exit_2_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
 ) -> None:
@@ -276,14 +276,19 @@ def test_a_config_that_is_not_a_config_file_is_one_line_exit_2_naming_it(
         os.mkfifo(path)  # before: "does not exist"; reading it would wait for a writer for ever
     elif kind == "symlink-loop":
         path = symlink_loop(tmp_path, "newsflow.toml")  # before: a RuntimeError traceback, exit 1
-    else:
+    elif kind == "huge":
         with open(path, "wb") as handle:
             handle.truncate(40 * 2**20)  # a sparse 40 MiB file: a log or a dump passed by mistake
+    elif kind == "nested":  # before: a RecursionError traceback from tomllib
+        path.write_text('[fetch]\nallowed_networks = ' + "[" * 50_000 + "]" * 50_000 + "\n")
+    else:  # before: "ValueError: embedded null byte", a traceback
+        path.write_text('[warehouse]\npath = "news\\u0000.duckdb"\n')
     assert main(["feeds", "--config", str(path)]) == 2
     says = {"folder": "is a folder", "fifo": "is not a regular file", "symlink-loop": "cannot be followed",
-            "huge": "a config is at most 32 MiB"}[kind]
+            "huge": "a config is at most 32 MiB", "nested": "nest thousands deep",
+            "nul-path": "warehouse.path: 'news\\x00.duckdb' holds a NUL character"}[kind]
     line = one_line(capsys)
-    assert says in line and "newsflow.toml" in line
+    assert says in line and ("newsflow.toml" in line or kind == "nul-path")
 
 
 def test_a_config_saved_with_a_byte_order_mark_loads_and_imports(
