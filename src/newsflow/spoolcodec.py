@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import collections.abc
+import functools
 import importlib
 import types
 import typing
@@ -54,7 +55,9 @@ def load_function(kind: str) -> Callable[..., Any]:
 
 
 def call_data(kind: str, args: tuple[Any, ...]) -> list[Any]:
-    load_function(kind)  # refuse to write what could not be read back
+    hints = parameter_hints(load_function(kind))  # refuse to write what could not be read back
+    if len(args) > len(hints):
+        raise TypeError(f"{kind} takes {len(hints)} arguments after the store, not {len(args)}")
     return [encode(arg) for arg in args]
 
 
@@ -67,6 +70,7 @@ def call_args(kind: str, data: object) -> tuple[Any, ...]:
     return tuple(decode(value, hint, f"argument {n + 1}") for n, (value, hint) in pairs)
 
 
+@functools.cache
 def parameter_hints(load_fn: Callable[..., Any]) -> list[Any]:
     hints = typing.get_type_hints(load_fn)
     names = load_fn.__code__.co_varnames[1:load_fn.__code__.co_argcount]  # after the store
@@ -90,7 +94,7 @@ def encode(value: object) -> Any:
     if isinstance(value, PurePath):
         return str(value)
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in fields(value)}
+        return {name: encode(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, Mapping):
         return {_key(k): encode(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -149,8 +153,7 @@ def _decode_generic(data: object, origin: Any, args: tuple[Any, ...], where: str
 def _decode_dataclass(data: object, cls: type, where: str, depth: int) -> Any:
     if not isinstance(data, dict):
         raise SpoolDataError(f"{where} is not a {cls.__name__}")
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in fields(cls) if f.init}
+    hints, known = _dataclass_schema(cls)
     unknown = sorted(set(data) - known)
     if unknown:
         raise SpoolDataError(f"{where}: {cls.__name__} has no field {unknown[0]!r}")
@@ -159,6 +162,17 @@ def _decode_dataclass(data: object, cls: type, where: str, depth: int) -> Any:
         return cls(**values)
     except (TypeError, ValueError) as exc:  # a required field missing, or the class's own checks
         raise SpoolDataError(f"{where}: {exc}") from exc
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+@functools.cache
+def _dataclass_schema(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """Its fields' declared types and the names its constructor takes (get_type_hints is slow: once a class)."""
+    return typing.get_type_hints(cls), frozenset(f.name for f in fields(cls) if f.init)
 
 
 def _decode_scalar(data: object, hint: Any, where: str) -> Any:
