@@ -19,13 +19,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
+from newsflow.configfile import read_config_text, resolve_warehouse_path
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 from newsflow.urls import feed_key, fetch_problem
 
 DEFAULT_CONFIG_PATH = Path("config/newsflow.toml")
 CONFIG_ENV_VAR = "NEWSFLOW_CONFIG"
-MAX_CONFIG_BYTES = 32 * 2**20
 # A run's default budget, as a share of the schedule's interval: it ends before the next one is due.
 RUN_BUDGET_SHARE = 0.8
 
@@ -215,35 +215,6 @@ def load_config(path: str | Path | None = None) -> Config:
     return parse_config(raw, config_path)
 
 
-def read_config_text(config_path: Path) -> str:
-    """The config file's text; a ConfigError naming it when it is missing, not a file, huge or unreadable."""
-    try:
-        if not config_path.exists():
-            raise ConfigError("--config", f"{config_path} does not exist; pass --config PATH")
-        if config_path.is_dir():
-            raise ConfigError("--config", f"{config_path} is a folder; pass --config PATH of the .toml file in it")
-        if not config_path.is_file():
-            raise ConfigError("--config", f"{config_path} is not a regular file (a FIFO, a socket or a device); "
-                              "pass --config PATH of a .toml file")
-        size = config_path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise ConfigError(str(config_path), f"is {size // 2**20} MiB; a config is at most "
-                              f"{MAX_CONFIG_BYTES // 2**20} MiB (10,000 feeds take about 1 MiB): is it the right file?")
-        return config_path.read_bytes().decode("utf-8-sig")  # a BOM (Windows Notepad) is not TOML's concern
-    except OSError as exc:  # permission denied, an I/O error
-        raise ConfigError(str(config_path), f"cannot be read: {exc.strerror or exc}") from exc
-
-
-def _resolve_warehouse_path(config_path: Path, path: str) -> Path:
-    try:
-        return (config_path.parent / path).resolve()
-    except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11)
-        raise ConfigError("warehouse.path", f"{path} cannot be followed ({exc}); set it to the DuckDB file "
-                          "itself") from exc
-    except ValueError as exc:  # "\u0000" in TOML: no file has that name
-        raise ConfigError("warehouse.path", f"{path!r} holds a NUL character; set it to a file name") from exc
-
-
 def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
     sections = {s.section for s in SETTINGS}
     for name in raw:
@@ -262,7 +233,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
     _check_limits(fetch, values)
     _check_run_limits(values)
     _check_schedule(polling, schedule, execution)
-    warehouse_path = _resolve_warehouse_path(config_path, str(values["warehouse.path"]))
+    warehouse_path = resolve_warehouse_path(config_path, str(values["warehouse.path"]))
     return Config(
         path=config_path,
         warehouse_path=warehouse_path,

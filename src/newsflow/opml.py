@@ -28,7 +28,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newsflow.config import Config, parse_config, read_config_text
+from newsflow.config import Config, parse_config
+from newsflow.configfile import read_config_text
 from newsflow.errors import ConfigError, OutputError
 from newsflow.files import replace_file
 from newsflow.urls import feed_key, fetch_problem

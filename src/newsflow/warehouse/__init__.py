@@ -19,7 +19,6 @@ import hashlib
 import logging
 import os
 import re
-import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -161,23 +160,7 @@ class Warehouse:
             con.close()
 
     def _refuse_what_is_not_a_warehouse(self) -> None:
-        """A folder, a FIFO (DuckDB's open waited on it for ever) or a SQLite file (DuckDB went to the
-        network for its sqlite extension) is not a warehouse: one line, before DuckDB sees it."""
-        try:
-            mode = self.path.stat().st_mode
-        except FileNotFoundError:
-            return
-        except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search
-            raise WarehouseError(f"cannot open {self.path}: {exc.strerror or exc}; check warehouse.path") from exc
-        if stat.S_ISDIR(mode):
-            raise WarehouseError(f"cannot open {self.path}: it is a folder, not a DuckDB file; set warehouse.path "
-                                 "to a file, or move the folder aside and the next run starts a new warehouse")
-        if not stat.S_ISREG(mode):
-            raise WarehouseError(f"cannot open {self.path}: it is not a regular file (a FIFO, a socket or a "
-                                 "device); set warehouse.path to a DuckDB file")
-        if compat.is_sqlite(self.path):
-            raise WarehouseError(f"cannot open {self.path}: it is a SQLite database, not a DuckDB file; set "
-                                 "warehouse.path to another file (the next run starts a new warehouse there)")
+        compat.refuse_what_is_not_a_duckdb_file(self.path)
 
     def _connect(self, *, read_only: bool, patience: float,
                  config: dict[str, str | bool | int | float | list[str]] | None = None) -> duckdb.DuckDBPyConnection:

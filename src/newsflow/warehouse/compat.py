@@ -16,6 +16,8 @@ format for its whole life, whichever DuckDB opens it later, and opens in DuckDB 
 - The header is read without opening the database (bytes 8-19: magic `DUCK`, then the
   storage version as a little-endian uint64). DuckDB 2.x writes 999 there for its own
   format; files readable by 1.x carry 64..68.
+- Before any open, `refuse_what_is_not_a_duckdb_file` turns a folder, a FIFO or device and a
+  SQLite database into one WarehouseError, and `newer_format_error` a file a newer DuckDB wrote.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 from pathlib import Path
 
 import duckdb
@@ -62,6 +65,26 @@ def newer_format_error(path: Path, duckdb_message: str) -> WarehouseError | None
     found = f" (storage version {version}{reads})" if version else ""
     return WarehouseError(f"cannot open {path}: it was written by a newer DuckDB{found}: upgrade newsflow, open it "
                           "with that DuckDB, or move it aside and the next run starts a new warehouse")
+
+
+def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
+    """A folder, a FIFO (DuckDB's open waited on it for ever) or a SQLite file (DuckDB went to the
+    network for its sqlite extension) is not a warehouse: one line, before DuckDB sees it."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search
+        raise WarehouseError(f"cannot open {path}: {exc.strerror or exc}; check warehouse.path") from exc
+    if stat.S_ISDIR(mode):
+        raise WarehouseError(f"cannot open {path}: it is a folder, not a DuckDB file; set warehouse.path "
+                             "to a file, or move the folder aside and the next run starts a new warehouse")
+    if not stat.S_ISREG(mode):
+        raise WarehouseError(f"cannot open {path}: it is not a regular file (a FIFO, a socket or a "
+                             "device); set warehouse.path to a DuckDB file")
+    if is_sqlite(path):
+        raise WarehouseError(f"cannot open {path}: it is a SQLite database, not a DuckDB file; set "
+                             "warehouse.path to another file (the next run starts a new warehouse there)")
 
 
 def is_sqlite(path: Path) -> bool:
