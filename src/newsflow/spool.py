@@ -105,8 +105,12 @@ class Spool:
     def set_aside(self, path: Path, reason: str) -> None:
         """Keep a file that cannot be loaded where it stops nothing; moving it back retries it."""
         failed = self.directory / "failed"
-        failed.mkdir(exist_ok=True)
-        path.replace(failed / path.name)
+        try:
+            failed.mkdir(exist_ok=True)
+            path.replace(failed / path.name)
+        except OSError as exc:  # a folder this user cannot change: the file stays, the run goes on
+            note_stuck(path, f"cannot be loaded ({reason}) and cannot be moved to {failed} ({exc.strerror or exc})")
+            return
         log.error("spool: moved %s to %s: %s", path.name, failed, reason)
 
     def runs_spooled(self, run_id: str) -> int:
@@ -231,8 +235,23 @@ def replay_files(store: Warehouse) -> bool:
         except Exception as exc:  # a load's own bug must not stop every later run: park the file
             spool.set_aside(path, f"{type(exc).__name__}: {exc}")
             continue
-        path.unlink()
+        try:
+            path.unlink()
+        except OSError as exc:  # loaded and recorded in spool_replays: a later replay skips it, never loads it twice
+            note_stuck(path, f"was loaded but cannot be deleted ({exc.strerror or exc})")
     return True
+
+
+_STUCK: set[Path] = set()
+
+
+def note_stuck(path: Path, what: str) -> None:
+    """A spool file this user cannot move or delete (the folder is another user's, immutable, read-only):
+    said once per process; runs go on, and what was loaded is never loaded twice (spool_replays)."""
+    if path not in _STUCK:
+        _STUCK.add(path)
+        log.error("spool: %s %s: the spool folder %s must be writable by the user that runs newsflow; fix its "
+                  "owner or permissions", path.name, what, path.parent)
 
 
 def replay_one(store: Warehouse, load: SpooledLoad) -> None:
@@ -259,5 +278,5 @@ def discard_stale_tmp(store: Warehouse) -> None:
     """Temporary files of a process killed while writing one: never renamed, never loaded."""
     directory = spool_dir_for(store.path)
     for path in directory.glob(f".*{PARTIAL_SUFFIX}") if directory.is_dir() else []:
-        with suppress(FileNotFoundError):
+        with suppress(OSError):  # gone already, or a folder this user cannot change (note_stuck says so)
             path.unlink()

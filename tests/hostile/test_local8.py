@@ -406,3 +406,31 @@ def test_a_warehouse_a_newer_duckdb_wrote_is_one_line_saying_so_and_is_left_unto
         line = one_line(capsys)
         assert "written by a newer DuckDB (storage version 70;" in line and "upgrade newsflow" in line
     assert (tmp_path / "news.duckdb").read_bytes() == before
+
+
+def test_a_spool_folder_this_user_cannot_change_stops_no_run_and_loads_nothing_twice(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: the bad file could not be moved to failed/, the PermissionError escaped the replay, and
+    every run after failed at its start."""
+    store = Warehouse(tmp_path / "news.duckdb", write_patience=0.0)
+    folder = spool_dir_for(store.path)
+    folder.mkdir()
+    (folder / "000000001.torn-1.spool").write_text("torn")
+    Spool(folder).write(SpooledLoad("ok-1", "ok", "newsflow.readersafe:store_fetch_events",
+                                    ([event("https://a.example/ok")],), datetime.now(UTC)))
+    (folder / ".000000003.killed-1.spool.x.partial").write_text("half")
+    done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"chattr +i needs root and a filesystem with attributes: {done.stderr.strip()}")
+    try:
+        with store.run_lock(), caplog.at_level(logging.ERROR, logger="newsflow.spool"):
+            assert replay(store)
+            assert replay(store)  # the next write replays again: the loaded file is not loaded twice
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    assert rows(store, "SELECT url FROM fetch_events") == [("https://a.example/ok",)]
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 2, "each stuck file is said once"
+    assert "000000001.torn-1.spool cannot be loaded" in said[0] and "must be writable" in said[0]
+    assert "000000002.ok-1.spool was loaded but cannot be deleted" in said[1]
