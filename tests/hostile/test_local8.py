@@ -5,6 +5,7 @@ and what to do, with the README's exit code, runs nothing a file says, and loses
 from __future__ import annotations
 
 import collections.abc
+import contextlib
 import json
 import logging
 import os
@@ -26,7 +27,16 @@ from newsflow import queries, spoolcodec, warehouse
 from newsflow.cli import main, run_named_query
 from newsflow.models import FetchEvent, FetchKind, Outcome
 from newsflow.polls import FeedPoll
-from newsflow.spool import SPOOL_FORMAT, Spool, SpooledLoad, dump_load, parse_load, replay, spool_dir_for
+from newsflow.spool import (
+    SPOOL_FORMAT,
+    Spool,
+    SpooledLoad,
+    SpoolFileError,
+    dump_load,
+    parse_load,
+    replay,
+    spool_dir_for,
+)
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 
 pytestmark = pytest.mark.timeout(120)
@@ -178,6 +188,35 @@ def test_every_load_kind_round_trips_through_a_spool_file(kind: str, data: st.Da
     back = parse_load(dump_load(load))
     assert back == load
     assert [type(arg) for arg in back.args] == [type(arg) for arg in args]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    max_leaves=8)
+
+
+def with_one_value_replaced(document: Any, path: list[int], value: Any) -> Any:
+    """`document` with the value reached by following `path` (indexes into lists and dict items) replaced."""
+    if not path or not isinstance(document, list | dict) or not document:
+        return value
+    if isinstance(document, list):
+        n = path[0] % len(document)
+        return [with_one_value_replaced(v, path[1:], value) if i == n else v for i, v in enumerate(document)]
+    key = sorted(document)[path[0] % len(document)]
+    return {k: with_one_value_replaced(v, path[1:], value) if k == key else v for k, v in document.items()}
+
+
+@pytest.mark.parametrize("kind", sorted(spoolcodec.LOADS))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_a_spool_file_with_any_value_changed_loads_or_is_a_spool_file_error(kind: str, data: st.DataObject) -> None:
+    """What another program or a bit flip makes of a file: never an exception a replay does not park as a file's."""
+    hints = spoolcodec.parameter_hints(spoolcodec.load_function(kind))
+    args = tuple(data.draw(st.from_type(hint)) for hint in hints)
+    document = json.loads(dump_load(SpooledLoad("r-1", "r", kind, args, datetime.now(UTC))))
+    changed = with_one_value_replaced(document, data.draw(st.lists(st.integers(0, 50), max_size=8)), data.draw(JSON))
+    with contextlib.suppress(SpoolFileError):
+        parse_load(json.dumps(changed).encode())
 
 
 # --- the local Prefect server's history is bounded ---------------------------------------------------
