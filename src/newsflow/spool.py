@@ -149,7 +149,9 @@ def parse_load(content: bytes) -> SpooledLoad:
         raise SpoolFileError(f"not a spool file (torn, or another program's): {type(exc).__name__}") from exc
     if not isinstance(document, dict) or document.get("format") != SPOOL_FORMAT:
         found = document.get("format") if isinstance(document, dict) else None
-        raise SpoolFileError(f"written in spool format {found!r}; this newsflow reads format {SPOOL_FORMAT} "
+        if not isinstance(found, int) or isinstance(found, bool):
+            raise SpoolFileError("not a newsflow spool file (JSON without a format number)")
+        raise SpoolFileError(f"written in spool format {found}; this newsflow reads format {SPOOL_FORMAT} "
                              "(a newer newsflow reads it)")
     try:
         return SpooledLoad(
