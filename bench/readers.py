@@ -32,7 +32,7 @@ from bench.runs import TimedStages, write_config
 from bench.site import plan_site, serving, synthetic_pages
 from bench.synth import article_batch, populate, stage_inputs
 from newsflow.config import load_config
-from newsflow.pipeline import load_batch
+from newsflow.pipeline import LoadSettings, load_batch
 from newsflow.runner import run_ingest
 from newsflow.spool import Spool, SpooledLoad, replay, spool_dir_for
 from newsflow.warehouse import Warehouse
@@ -100,7 +100,7 @@ def spool_batches(path: Path, batches: int, run_id: str) -> float:
     for n in range(batches):
         articles, _, _ = article_batch(100, run_id, site=f"https://{run_id}.example/b{n}/",
                                        first_seed=400_000 + 100 * n)
-        args = (run_id, *stage_inputs(articles), 30, None)
+        args = (run_id, *stage_inputs(articles), LoadSettings(story_window_days=30))
         spool.write(SpooledLoad(f"{run_id}-{n + 1}", run_id, "newsflow.pipeline:load_batch", args,
                                 datetime.now(UTC)))
     return sum(p.stat().st_size for p in spool.files()) / 1e6

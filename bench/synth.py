@@ -72,8 +72,8 @@ def populate(path: Path, articles: int, feed_prefix: str, feeds: int, search_dra
             SELECT id, id, NULL, now() - to_seconds(($n - i) * (730 * 86400 // $n))
             FROM (SELECT i, substr(sha256(u), 1, 16) AS id FROM (SELECT i, 'https://synthetic' || (i % 100)
                   || '.example/news/' || i || '.html' AS u FROM range($n) t(i)))""", {"n": articles})
-        con.execute("INSERT INTO runs (run_id, started_at, finished_at, status) "
-                    f"VALUES ('{SYNTHETIC_RUN}', now(), now(), 'completed')")
+        con.execute("INSERT INTO runs (run_id, started_at, finished_at, status, run_seq) "
+                    f"VALUES ('{SYNTHETIC_RUN}', now(), now(), 'completed', 1)")
     with Warehouse(path).writing() as con:
         merges = search_bench.fill_index(con, articles, search_draws)  # the index as runs leave it (bench/search.py)
     if merge_cost is not None:

@@ -69,8 +69,13 @@ def configure_prefect_environment() -> None:
 
 def configured_api_url() -> str | None:
     """PREFECT_API_URL from the environment or the active Prefect profile, read without Prefect."""
-    if url := os.environ.get("PREFECT_API_URL"):
-        return url
+    return configured_setting("PREFECT_API_URL")
+
+
+def configured_setting(name: str) -> str | None:
+    """A Prefect setting from the environment or the active Prefect profile, read without Prefect."""
+    if value := os.environ.get(name):
+        return value
     home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
     profiles_path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
     try:
@@ -80,5 +85,5 @@ def configured_api_url() -> str | None:
     active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
     table = profiles.get("profiles")  # a hand-edited file may hold anything valid in TOML
     profile = table.get(active) if isinstance(table, dict) and isinstance(active, str) else None
-    url = profile.get("PREFECT_API_URL") if isinstance(profile, dict) else None
-    return url if isinstance(url, str) and url else None
+    value = profile.get(name) if isinstance(profile, dict) else None
+    return str(value) if isinstance(value, str | int | float) and value != "" else None

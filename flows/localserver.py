@@ -7,9 +7,12 @@ when that is taken). Its SQLite database is Prefect's default, `$PREFECT_HOME/pr
 The server's pid goes to `$PREFECT_HOME/server.pid`, the file `prefect server stop` reads, so
 Prefect's own command stops it; its URL, pid and Prefect version go to
 `$PREFECT_HOME/newsflow-server.json`, so later commands reuse it, and start a new one when it has
-died. Its log is `$PREFECT_HOME/newsflow-server.log`. A client talking to a local server of its
-own Prefect version skips Prefect's version handshake (one API call per client, and the events
-client's own), so a hand run spends less on Prefect (docs/performance.md, section 7).
+died. Its log is `$PREFECT_HOME/newsflow-server.log`. Its database stays bounded: Prefect's vacuum
+deletes finished flow runs older than 30 days, with their task runs, logs and artifacts
+(`LOCAL_SERVER_SETTINGS`; a value set in the environment or the Prefect profile wins).
+A client talking to a local server of its own Prefect version skips Prefect's version
+handshake (one API call per client, and the events client's own), so a hand run spends less
+on Prefect (docs/performance.md, section 7).
 
 This module does not import Prefect: the server must be known before Prefect reads its settings.
 """
@@ -32,13 +35,21 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from flows import configured_api_url
+from flows import configured_api_url, configured_setting
 
 STATE_FILE = "newsflow-server.json"
 PID_FILE = "server.pid"  # Prefect's own name for a background server's pid (`prefect server stop`)
 LOG_FILE = "newsflow-server.log"
 DEFAULT_PORT = 4200
 START_TIMEOUT_S = 180.0  # ~9 s on an idle 2-core machine; far more under load
+RETENTION_DAYS = 30
+# Prefect keeps every flow run for ever unless told (its vacuum deletes only events by default): a
+# service polling every 15 minutes for months grew prefect.db without end. Events go after 7 days
+# (Prefect's default); finished flow runs after RETENTION_DAYS, checked hourly.
+LOCAL_SERVER_SETTINGS = {
+    "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": "events,flow_runs",
+    "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": str(RETENTION_DAYS * 86400),
+}
 
 
 class PrefectUnavailable(Exception):
@@ -122,8 +133,7 @@ def reusable_server(home: Path, wait_s: float) -> str | None:
 def start_server(home: Path, timeout_s: float) -> str:
     port = pick_port()
     url = f"http://127.0.0.1:{port}/api"
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env = server_environment()
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     with (home / LOG_FILE).open("ab") as log:
         process = subprocess.Popen(command, env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=log,
@@ -139,6 +149,15 @@ def start_server(home: Path, timeout_s: float) -> str:
                                      f"{timeout_s:.0f} s; see {home / LOG_FILE}")
         time.sleep(0.25)
     return url
+
+
+def server_environment() -> dict[str, str]:
+    """The local server's environment: this one's, analytics off, and a bounded history unless the
+    environment or the active Prefect profile says otherwise."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env |= {name: value for name, value in LOCAL_SERVER_SETTINGS.items() if configured_setting(name) is None}
+    return env
 
 
 def wanted_port() -> int:

@@ -129,6 +129,9 @@ newsflow query busiest_hours --param tz=Europe/Berlin --format csv
   `--allow-read DIR` (repeatable) lets a query read files under DIR, and nothing else; it
   maps to DuckDB's `allowed_directories`. DuckDB would let COPY write there too, which is why
   only a SELECT runs.
+- **At most 1,000,000 rows.** A query that returns more (`SELECT * FROM range(1e11)`, pasted from
+  elsewhere, filled memory) is stopped there and refused with one line, exit 2: add a LIMIT or an
+  aggregate, or use `newsflow export` or the duckdb CLI for bulk copies.
 
 ```sh
 newsflow query --allow-read data \\

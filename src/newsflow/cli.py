@@ -27,7 +27,7 @@ from newsflow.cli_run import cmd_run, cmd_serve
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
 from newsflow.files import replace_file
-from newsflow.opml import OpmlError, export_opml, feed_block, import_opml
+from newsflow.opml import MAX_OPML_BYTES, OpmlError, export_opml, feed_block, import_opml
 from newsflow.urls import fetch_problem
 from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     for action in (opml_in, opml_out, discover):
         _add_config(action, default=argparse.SUPPRESS)  # so `feeds --config X import` keeps X
     cli_search.add_parser(commands)  # `newsflow search` (cli_search.py)
+    convert = commands.add_parser("spool-convert", help="convert spool files an older newsflow pickled, if you "
+                                  "trust them (docs/concurrency.md)")
+    _add_config(convert)
     return parser
 
 
@@ -123,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def dispatch(args: argparse.Namespace) -> int:
     handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories,
                 "reextract": cmd_reextract, "export": cmd_export, "feeds": cmd_feeds,
-                "search": cli_search.cmd_search}
+                "search": cli_search.cmd_search, "spool-convert": cmd_spool_convert}
     try:
         return handlers[args.command](args)
     except (ConfigError, InputError, queries.NamedQueryError, OpmlError) as exc:
@@ -173,6 +176,16 @@ def _discard_stdout() -> None:
 
 
 # --- query and feeds ----------------------------------------------------------------------
+
+
+def cmd_spool_convert(args: argparse.Namespace) -> int:
+    from newsflow.spoollegacy import convert_legacy  # the only pickle reader: loaded for this command only
+
+    converted, problems = convert_legacy(Warehouse(load_config(args.config).warehouse_path))
+    for problem in problems:
+        print(f"newsflow: not converted: {problem}", file=sys.stderr)
+    print(f"converted {converted} spool files; the next run loads them")
+    return EXIT_USAGE if problems else 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -265,7 +278,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 def cmd_feeds_import(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     try:
-        opml_bytes = Path(args.opml_file).read_bytes()
+        with open(args.opml_file, "rb") as stream:  # /dev/zero or an endless pipe: read no more than is refused
+            opml_bytes = stream.read(MAX_OPML_BYTES + 1)
     except OSError as exc:
         return fail(f"cannot read {args.opml_file}: {exc.strerror}", EXIT_USAGE)
     summary = import_opml(config.path, opml_bytes)

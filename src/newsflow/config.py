@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
+from newsflow.configfile import read_config_text, resolve_warehouse_path
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 from newsflow.urls import feed_key, fetch_problem
@@ -196,17 +197,21 @@ class Config:
 
 def resolve_config_path(path: str | Path | None) -> Path:
     chosen = path or os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH
-    return Path(chosen).expanduser().resolve()
+    try:
+        return Path(chosen).expanduser().resolve()
+    except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11), a name too long
+        raise ConfigError("--config", f"{chosen} cannot be followed ({exc}); pass --config PATH to the "
+                          "config file itself") from exc
 
 
 def load_config(path: str | Path | None = None) -> Config:
     config_path = resolve_config_path(path)
-    if not config_path.is_file():
-        raise ConfigError("--config", f"{config_path} does not exist; pass --config PATH")
     try:
-        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_config_text(config_path))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # `x = [[[[...]]]]` thousands deep: tomllib recurses per level
+        raise ConfigError(str(config_path), "not a config: its arrays or tables nest thousands deep") from exc
     return parse_config(raw, config_path)
 
 
@@ -228,7 +233,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
     _check_limits(fetch, values)
     _check_run_limits(values)
     _check_schedule(polling, schedule, execution)
-    warehouse_path = (config_path.parent / str(values["warehouse.path"])).resolve()
+    warehouse_path = resolve_warehouse_path(config_path, str(values["warehouse.path"]))
     return Config(
         path=config_path,
         warehouse_path=warehouse_path,

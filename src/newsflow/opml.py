@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.config import Config, parse_config
+from newsflow.configfile import read_config_text
 from newsflow.errors import ConfigError, OutputError
 from newsflow.files import replace_file
 from newsflow.urls import feed_key, fetch_problem
@@ -185,7 +186,7 @@ def _hostname(url: str) -> str:
 
 def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     """Append the OPML's new feeds to the config file as `[[feeds]]` blocks; comments are kept."""
-    original = config_path.read_text(encoding="utf-8")
+    original = read_config_text(config_path)  # as the config was loaded: a BOM is dropped, not kept as text
     taken = _taken(original, config_path)
     added: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []

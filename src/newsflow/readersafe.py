@@ -3,7 +3,7 @@
 Every write of a run goes through `spool.commit_or_spool`, so a process holding the file (DBeaver,
 a notebook, `duckdb -readonly`) never fails a run and never costs what it fetched. What a run
 reads comes from the warehouse when it can be opened read-only (a read-only holder allows that),
-else from `feed_states.pickle` in the spool folder, a copy of the feed states the last run could
+else from `feed_states.json` in the spool folder, a copy of the feed states the last run could
 read. With neither, every selected feed is polled unconditionally: nothing is lost, at the cost
 of one full poll per feed. Articles still pending in the warehouse wait for a run that can read it.
 See docs/concurrency.md.
@@ -11,13 +11,13 @@ See docs/concurrency.md.
 
 from __future__ import annotations
 
+import json
 import logging
-import pickle
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
 
-from newsflow import search, warehouse
+from newsflow import search, spoolcodec, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError
 from newsflow.files import replace_file
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
@@ -28,7 +28,8 @@ from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
-STATES_FILE = "feed_states.pickle"
+STATES_FILE = "feed_states.json"
+LEGACY_STATES_FILE = "feed_states.pickle"  # newsflow 0.1's copy: never read (a pickle can run code), removed
 # A run's reads try the file once or twice: a reader that holds it read-write lets no one read.
 READ_PATIENCE_SECONDS = 0.5
 
@@ -111,24 +112,26 @@ def read_feed_states(store: Warehouse, feed_ids: list[str]) -> dict[str, FeedSta
     return states
 
 
-def load_saved_states(path: Any) -> dict[str, FeedState]:
+def load_saved_states(path: Path) -> dict[str, FeedState]:
+    """The saved copy, rebuilt from JSON data only (newsflow.spoolcodec); {} when missing or damaged."""
     try:
-        with open(path, "rb") as handle:
-            states = pickle.load(handle)
+        text = path.read_bytes().decode("utf-8", "surrogatepass")
+        states: dict[str, FeedState] = spoolcodec.decode(json.loads(text), dict[str, FeedState])
     except FileNotFoundError:
         return {}
-    except Exception as exc:  # a torn or foreign file: poll unconditionally rather than fail
+    except (OSError, ValueError, RecursionError) as exc:  # torn, foreign, a folder: poll unconditionally
         log.warning("ignoring %s: %s", path, exc)
         return {}
-    return states if isinstance(states, dict) else {}
+    return states
 
 
-def save_states(path: Any, states: dict[str, FeedState]) -> None:
+def save_states(path: Path, states: dict[str, FeedState]) -> None:
     """Merge `states` into the saved copy; costs a write per run proportional to the feeds, not the warehouse."""
     merged = {**load_saved_states(path), **states}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+        replace_file(path, json.dumps(spoolcodec.encode(merged), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        (path.parent / LEGACY_STATES_FILE).unlink(missing_ok=True)
     except OSError as exc:  # a spare copy: a full disk or an odd folder must not fail a run that stored everything
         log.warning("could not save a copy of the feed states to %s (%s); a run beside a reader will poll "
                     "the feeds it does not know unconditionally", path, exc.strerror or exc)

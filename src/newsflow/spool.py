@@ -8,19 +8,18 @@ later runs replay them through the very same load functions, before they write a
     commit_or_spool(store, run_id, load_fn, *args)  -- load_fn(store, *args), or a spool file
     replay(store)                                   -- load the spooled files in order, then delete them
 
-A spool file is one pickled `SpooledLoad`, written to a temporary name, fsynced and renamed
-(`files.replace_file`), so a file is there whole or not at all. A replay runs the load and records
-`spool_replays` (migration 0009) in one transaction, then deletes the file: a crash at any point
-loads nothing twice. A file that cannot be read or loaded (a newer format, a bug) is moved to
-`failed/`, logged, and never stops a run. The folder is trusted like the warehouse itself:
-whoever can write it can write the warehouse. See docs/concurrency.md.
+A spool file is one `SpooledLoad` as JSON data (`newsflow.spoolcodec`: reading it cannot run
+code), written to a temporary name, fsynced and renamed (`files.replace_file`), so a file is there
+whole or not at all. A replay runs the load and records `spool_replays` (migration 0009) in one
+transaction, then deletes the file: a crash at any point loads nothing twice. A file that cannot
+be read or loaded (a newer format, a pickle of newsflow 0.1's format 1, a bug) is moved to
+`failed/`, logged, and never stops a run. See docs/concurrency.md.
 """
 
 from __future__ import annotations
 
-import importlib
+import json
 import logging
-import pickle
 import threading
 import uuid
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsflow import warehouse
+from newsflow import spoolcodec, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
 from newsflow.files import PARTIAL_SUFFIX, replace_file
 from newsflow.warehouse import BorrowedWarehouse, Warehouse
@@ -38,10 +37,11 @@ from newsflow.warehouse import BorrowedWarehouse, Warehouse
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-SPOOL_FORMAT = 1
+# 1: a pickle (newsflow 0.1; never read again: `newsflow spool-convert` turns trusted ones into 2); 2: JSON
+SPOOL_FORMAT = 2
 SUFFIX = ".spool"
-# Load functions a spool file may name: newsflow's own, never arbitrary callables.
-ALLOWED_MODULE_PREFIX = "newsflow."
+LEGACY_HELP = ("it is a pickle written by an older newsflow, which this version does not load because loading a "
+               "pickle can run code; if you trust the files in failed/, run `newsflow spool-convert` once")
 # Loads of one run may come from several threads (asyncio.to_thread): one replays or spools at a time,
 # so a file is replayed once and two files never get the same sequence number.
 _WRITING = threading.RLock()
@@ -83,26 +83,34 @@ class Spool:
 
     def write(self, load: SpooledLoad) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
-        files = self.files()
-        sequence = int(files[-1].name.split(".", 1)[0]) + 1 if files else 1
+        # names another program left here ("notes.spool") are not numbered: they are not counted
+        prefixes = [path.name.split(".", 1)[0] for path in self.files()]
+        sequence = max((int(p) for p in prefixes if p.isascii() and p.isdigit()), default=0) + 1
         path = self.directory / f"{sequence:09d}.{load.spool_id}{SUFFIX}"
-        replace_file(path, pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL))
+        replace_file(path, dump_load(load))
         return path
+
+    def write_named(self, name: str, content: bytes) -> None:
+        """A converted file under its old name, so that it keeps its place (newsflow.spoollegacy)."""
+        replace_file(self.directory / name, content)
 
     def read(self, path: Path) -> SpooledLoad:
         try:
-            load = pickle.loads(path.read_bytes())
-        except Exception as exc:  # truncated or from another version: unpickling raises many kinds
-            raise SpoolFileError(f"cannot read {path}: {type(exc).__name__}: {exc}") from exc
-        if not isinstance(load, SpooledLoad) or load.format != SPOOL_FORMAT:
-            raise SpoolFileError(f"{path} is not a spool file of format {SPOOL_FORMAT}")
-        return load
+            return parse_load(path.read_bytes())
+        except OSError as exc:
+            raise SpoolFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        except SpoolFileError as exc:
+            raise SpoolFileError(f"{path.name}: {exc}") from exc
 
     def set_aside(self, path: Path, reason: str) -> None:
         """Keep a file that cannot be loaded where it stops nothing; moving it back retries it."""
         failed = self.directory / "failed"
-        failed.mkdir(exist_ok=True)
-        path.replace(failed / path.name)
+        try:
+            failed.mkdir(exist_ok=True)
+            path.replace(failed / path.name)
+        except OSError as exc:  # a folder this user cannot change: the file stays, the run goes on
+            note_stuck(path, f"cannot be loaded ({reason}) and cannot be moved to {failed} ({exc.strerror or exc})")
+            return
         log.error("spool: moved %s to %s: %s", path.name, failed, reason)
 
     def runs_spooled(self, run_id: str) -> int:
@@ -115,24 +123,47 @@ def spool_of(store: Warehouse) -> Spool:
 
 def kind_of(load_fn: Callable[..., Any]) -> str:
     kind = f"{load_fn.__module__}:{load_fn.__qualname__}"
-    if not kind.startswith(ALLOWED_MODULE_PREFIX) or "<" in kind:
-        raise ValueError(f"only module-level newsflow functions can be spooled, not {kind}")
+    if kind not in spoolcodec.LOADS:
+        raise ValueError(f"only the loads in spoolcodec.LOADS can be spooled, not {kind}")
     return kind
 
 
-def resolve(kind: str) -> Callable[..., Any]:
-    module_name, _, qualname = kind.partition(":")
-    if not module_name.startswith(ALLOWED_MODULE_PREFIX):
-        raise SpoolFileError(f"a spool file names {kind}, which is not a newsflow load")
+# --- the file format (2) ------------------------------------------------------------------------
+
+
+def dump_load(load: SpooledLoad) -> bytes:
+    document = {"format": SPOOL_FORMAT, "spool_id": load.spool_id, "run_id": load.run_id, "kind": load.kind,
+                "spooled_at": load.spooled_at.isoformat(), "counted": load.counted,
+                "args": spoolcodec.call_data(load.kind, load.args)}
+    # surrogatepass: a lone surrogate a feed's text may carry round-trips instead of failing the spool
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def parse_load(content: bytes) -> SpooledLoad:
+    """A spool file's load, rebuilt only from data; raises SpoolFileError for anything else."""
+    if content[:1] == b"\x80":
+        raise SpoolFileError(LEGACY_HELP)
     try:
-        target: Any = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            target = getattr(target, part)
-    except (ImportError, AttributeError) as exc:
-        raise SpoolFileError(f"a spool file names {kind}, which this version does not have") from exc
-    if not callable(target):
-        raise SpoolFileError(f"a spool file names {kind}, which is not a function")
-    return target  # type: ignore[no-any-return]
+        document = json.loads(content.decode("utf-8", "surrogatepass"))
+    except (ValueError, RecursionError) as exc:  # torn, not UTF-8, not JSON, absurdly nested
+        raise SpoolFileError(f"not a spool file (torn, or another program's): {type(exc).__name__}") from exc
+    if not isinstance(document, dict) or document.get("format") != SPOOL_FORMAT:
+        found = document.get("format") if isinstance(document, dict) else None
+        if not isinstance(found, int) or isinstance(found, bool):
+            raise SpoolFileError("not a newsflow spool file (JSON without a format number)")
+        raise SpoolFileError(f"written in spool format {found}; this newsflow reads format {SPOOL_FORMAT} "
+                             "(a newer newsflow reads it)")
+    try:
+        return SpooledLoad(
+            spool_id=spoolcodec.decode(document.get("spool_id"), str, "spool_id"),
+            run_id=spoolcodec.decode(document.get("run_id"), str, "run_id"),
+            kind=spoolcodec.decode(document.get("kind"), str, "kind"),
+            args=spoolcodec.call_args(str(document.get("kind")), document.get("args")),
+            spooled_at=spoolcodec.decode(document.get("spooled_at"), datetime, "spooled_at"),
+            counted=spoolcodec.decode(document.get("counted"), dict[str, int], "counted"),
+        )
+    except spoolcodec.SpoolDataError as exc:
+        raise SpoolFileError(str(exc)) from exc
 
 
 # --- writing or spooling ----------------------------------------------------------------------
@@ -144,7 +175,7 @@ def commit_or_spool(store: Warehouse, run_id: str, load_fn: Callable[..., T], *a
     Returns the load's result, or `if_spooled` (what the run counts for a load not made yet).
     The first time in a run that the warehouse is held, this waits `store.write_patience`
     seconds; after that it tries once and spools at once, so a run beside a reader costs one
-    wait. `load_fn` must be a module-level newsflow function whose arguments can be pickled.
+    wait. `load_fn` must be one of `spoolcodec.LOADS`.
     """
     kind = kind_of(load_fn)
     with _WRITING:
@@ -206,13 +237,28 @@ def replay_files(store: Warehouse) -> bool:
         except Exception as exc:  # a load's own bug must not stop every later run: park the file
             spool.set_aside(path, f"{type(exc).__name__}: {exc}")
             continue
-        path.unlink()
+        try:
+            path.unlink()
+        except OSError as exc:  # loaded and recorded in spool_replays: a later replay skips it, never loads it twice
+            note_stuck(path, f"was loaded but cannot be deleted ({exc.strerror or exc})")
     return True
+
+
+_STUCK: set[Path] = set()
+
+
+def note_stuck(path: Path, what: str) -> None:
+    """A spool file this user cannot move or delete (the folder is another user's, immutable, read-only):
+    said once per process; runs go on, and what was loaded is never loaded twice (spool_replays)."""
+    if path not in _STUCK:
+        _STUCK.add(path)
+        log.error("spool: %s %s: the spool folder %s must be writable by the user that runs newsflow; fix its "
+                  "owner or permissions", path.name, what, path.parent)
 
 
 def replay_one(store: Warehouse, load: SpooledLoad) -> None:
     """Run the load and record it in one transaction; a load already recorded is skipped."""
-    load_fn = resolve(load.kind)
+    load_fn = spoolcodec.load_function(load.kind)
     with store.writing() as con, warehouse.transaction(con):
         if warehouse.spool_replayed(con, load.spool_id):
             return
@@ -234,5 +280,5 @@ def discard_stale_tmp(store: Warehouse) -> None:
     """Temporary files of a process killed while writing one: never renamed, never loaded."""
     directory = spool_dir_for(store.path)
     for path in directory.glob(f".*{PARTIAL_SUFFIX}") if directory.is_dir() else []:
-        with suppress(FileNotFoundError):
+        with suppress(OSError):  # gone already, or a folder this user cannot change (note_stuck says so)
             path.unlink()

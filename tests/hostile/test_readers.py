@@ -11,6 +11,7 @@ next run once the holder has let go, exactly once.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -32,7 +33,7 @@ from newsflow.models import FetchEvent, FetchKind, Outcome, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.readersafe import store_fetch_events
 from newsflow.runner import RunContext, Stages, run_ingest
-from newsflow.spool import Spool, SpooledLoad, commit_or_spool, replay, spool_dir_for
+from newsflow.spool import SPOOL_FORMAT, Spool, commit_or_spool, replay, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
@@ -381,14 +382,15 @@ def test_a_spool_file_that_cannot_be_loaded_is_parked_and_the_run_goes_on(
     folder.mkdir()
     (folder / "000000001.torn-1.spool").write_bytes(b"\x80\x05 not a whole pickle")
     (folder / ".000000002.killed-1.spool.x1y2z3.partial").write_bytes(b"half written")
-    foreign = Spool(folder)
-    foreign.write(SpooledLoad("foreign-1", "foreign", "os:system", ("echo pwned",), datetime.now(UTC)))
+    (folder / "000000002.foreign-1.spool").write_text(json.dumps({
+        "format": SPOOL_FORMAT, "spool_id": "foreign-1", "run_id": "foreign", "kind": "os:system",
+        "spooled_at": datetime.now(UTC).isoformat(), "counted": {}, "args": ["echo pwned"]}))
     summary = asyncio.run(run_ingest(config, "after-trouble"))
     assert summary.status == "completed" and summary.counts.articles_stored == 2
     assert sorted(p.name for p in (folder / "failed").iterdir()) == [
         "000000001.torn-1.spool", "000000002.foreign-1.spool"]
     assert not list(folder.glob(".*.partial")), "a killed writer's temporary file is deleted"
-    assert "which is not a newsflow load" in caplog.text
+    assert "which is not a load newsflow spools" in caplog.text
 
 
 def test_loads_from_many_threads_are_spooled_and_replayed_once_each(tmp_path: Path, server: LocalServer) -> None:

@@ -2,10 +2,10 @@
 -- description: What one run did for each feed it touched: the poll's status, new entries, articles
 -- description: tried, stored and failed, and the time spent polling and fetching. Each flow run
 -- description: publishes this table as its Prefect artifact (`ingest-report`).
--- param: run_id = latest   (a runs.run_id; "latest" means the last run that started)
+-- param: run_id = latest   (a runs.run_id; "latest" means the last run recorded, by runs.run_seq)
 -- columns: feed, poll, new_entries, articles_tried, stored, failed, poll_ms, fetch_ms
 WITH chosen AS (
-    SELECT CASE WHEN $run_id = 'latest' THEN (SELECT max_by(run_id, started_at) FROM runs) ELSE $run_id END AS run_id
+    SELECT CASE WHEN $run_id = 'latest' THEN (SELECT max_by(run_id, run_seq) FROM runs) ELSE $run_id END AS run_id
 ), polled AS (
     SELECT feed_id, status, entries_new FROM polls WHERE run_id = (SELECT run_id FROM chosen)
 ), feed_events AS (

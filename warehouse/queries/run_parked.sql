@@ -2,10 +2,10 @@
 -- description: The entries one run stopped fetching, with why: they failed execution.max_article_attempts
 -- description: times in a row, or once with an outcome another try would not change. Each flow run's
 -- description: artifact (`ingest-report`) lists them; `parked` lists every parked entry.
--- param: run_id = latest   (a runs.run_id; "latest" means the last run that started)
+-- param: run_id = latest   (a runs.run_id; "latest" means the last run recorded, by runs.run_seq)
 -- columns: feed_id, url, fetch_attempts, last_outcome, last_error
 WITH chosen AS (
-    SELECT CASE WHEN $run_id = 'latest' THEN (SELECT max_by(run_id, started_at) FROM runs) ELSE $run_id END AS run_id
+    SELECT CASE WHEN $run_id = 'latest' THEN (SELECT max_by(run_id, run_seq) FROM runs) ELSE $run_id END AS run_id
 ), span AS (  -- one run writes at a time (its run lock), so what was parked while it ran, it parked
     SELECT started_at, coalesce(finished_at, now()) AS finished_at FROM runs WHERE run_id = (SELECT run_id FROM chosen)
 )

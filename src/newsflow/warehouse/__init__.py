@@ -101,7 +101,7 @@ class Warehouse:
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
-        self._refuse_a_folder()
+        self._refuse_what_is_not_a_warehouse()
         # new files in the v1.4.0 format (created by this open), old ones converted (compat.py)
         compat.ensure_compatible_storage(self.path, create=False)
         con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
@@ -152,17 +152,15 @@ class Warehouse:
     def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
-        self._refuse_a_folder()
+        self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
             yield con
         finally:
             con.close()
 
-    def _refuse_a_folder(self) -> None:
-        if self.path.is_dir():
-            raise WarehouseError(f"cannot open {self.path}: it is a folder, not a DuckDB file; set warehouse.path "
-                                 "to a file, or move the folder aside and the next run starts a new warehouse")
+    def _refuse_what_is_not_a_warehouse(self) -> None:
+        compat.refuse_what_is_not_a_duckdb_file(self.path)
 
     def _connect(self, *, read_only: bool, patience: float,
                  config: dict[str, str | bool | int | float | list[str]] | None = None) -> duckdb.DuckDBPyConnection:
@@ -174,7 +172,8 @@ class Warehouse:
                 return duckdb.connect(str(self.path), read_only=read_only, config=config or {})
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
-                    raise WarehouseError(f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
+                    raise compat.newer_format_error(self.path, str(exc)) or WarehouseError(
+                        f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
                 error = self.lock_error(str(exc))
                 if time.monotonic() >= deadline:
                     raise error from exc
@@ -183,7 +182,7 @@ class Warehouse:
                     waiting = True
                 time.sleep(_LOCK_RETRY_SECONDS)
             except duckdb.Error as exc:
-                raise WarehouseError(f"cannot open {self.path}: {exc}") from exc
+                raise WarehouseError(f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
 
     def lock_error(self, duckdb_message: str) -> WarehouseLockedError:
         """Who holds the file: a newsflow run (its run lock is held), or another process, a reader."""

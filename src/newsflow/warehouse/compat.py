@@ -16,12 +16,16 @@ format for its whole life, whichever DuckDB opens it later, and opens in DuckDB 
 - The header is read without opening the database (bytes 8-19: magic `DUCK`, then the
   storage version as a little-endian uint64). DuckDB 2.x writes 999 there for its own
   format; files readable by 1.x carry 64..68.
+- Before any open, `refuse_what_is_not_a_duckdb_file` turns a folder, a FIFO or device and a
+  SQLite database into one WarehouseError, and `newer_format_error` a file a newer DuckDB wrote.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+import stat
 from pathlib import Path
 
 import duckdb
@@ -49,6 +53,47 @@ def storage_version(path: Path) -> int | None:
     if len(header) < 20 or header[8:12] != _MAGIC:
         return None
     return int.from_bytes(header[12:20], "little")
+
+
+def newer_format_error(path: Path, duckdb_message: str) -> WarehouseError | None:
+    """The one line for a file a newer DuckDB wrote (DuckDB's own message is six lines and a URL)."""
+    if "newer version of DuckDB" not in duckdb_message and "storage version greater" not in duckdb_message:
+        return None
+    version = storage_version(path) if path.is_file() else None
+    readable = re.search(r"between (\d+) and (\d+)", duckdb_message)
+    reads = f"; this newsflow's duckdb {duckdb.__version__} reads {readable[1]}-{readable[2]}" if readable else ""
+    found = f" (storage version {version}{reads})" if version else ""
+    return WarehouseError(f"cannot open {path}: it was written by a newer DuckDB{found}: upgrade newsflow, open it "
+                          "with that DuckDB, or move it aside and the next run starts a new warehouse")
+
+
+def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
+    """A folder, a FIFO (DuckDB's open waited on it for ever) or a SQLite file (DuckDB went to the
+    network for its sqlite extension) is not a warehouse: one line, before DuckDB sees it."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search
+        raise WarehouseError(f"cannot open {path}: {exc.strerror or exc}; check warehouse.path") from exc
+    if stat.S_ISDIR(mode):
+        raise WarehouseError(f"cannot open {path}: it is a folder, not a DuckDB file; set warehouse.path "
+                             "to a file, or move the folder aside and the next run starts a new warehouse")
+    if not stat.S_ISREG(mode):
+        raise WarehouseError(f"cannot open {path}: it is not a regular file (a FIFO, a socket or a "
+                             "device); set warehouse.path to a DuckDB file")
+    if is_sqlite(path):
+        raise WarehouseError(f"cannot open {path}: it is a SQLite database, not a DuckDB file; set "
+                             "warehouse.path to another file (the next run starts a new warehouse there)")
+
+
+def is_sqlite(path: Path) -> bool:
+    """Whether the file starts as a SQLite database does (DuckDB would load its sqlite extension)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def is_compatible(path: Path) -> bool:
@@ -91,7 +136,11 @@ def _convert(path: Path, backup: Path) -> None:
         if "lock" in str(exc).lower():  # another process has it open; the next write retries
             log.info("%s is in use; its storage format is converted on a later write", path)
             return
-        raise WarehouseError(f"cannot open {path}: {exc}") from exc
+        raise newer_format_error(path, str(exc)) or WarehouseError(f"cannot open {path}: {exc}") from exc
+    except duckdb.Error as exc:  # a damaged header (its checksum), a newer DuckDB's file: before, a traceback
+        raise WarehouseError(f"cannot open {path}: {exc}; the file is damaged, or was written by a newer DuckDB: "
+                             "restore it from a backup, or move it aside and the next run starts a new "
+                             "warehouse") from exc
     try:
         refuse_a_foreign_database(con)  # before the rewrite: someone else's database is not converted either
         log.warning("rewriting %s in DuckDB storage format %s so DuckDB >= %s clients can open it (one-off)",

@@ -14,10 +14,13 @@ import duckdb
 from newsflow.models import FeedConfig, FeedPollState, FeedState
 from newsflow.warehouse.loads import insert_columns, unnested
 
+# runs.run_seq (migration 0040): the order runs were recorded in, whatever the clock says
+NEXT_RUN_SEQ = "(SELECT coalesce(max(run_seq), 0) + 1 FROM runs)"
+
 
 def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime) -> None:
     con.execute(
-        "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running') "
+        f"INSERT INTO runs (run_id, started_at, status, run_seq) VALUES (?, ?, 'running', {NEXT_RUN_SEQ}) "
         "ON CONFLICT (run_id) DO UPDATE SET status = 'running', finished_at = NULL",
         [run_id, started_at],
     )
@@ -163,7 +166,8 @@ def record_skipped_run(con: duckdb.DuckDBPyConnection, run_id: str, reason: str)
     if con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchall() != [(0,)]:
         return False
     con.execute(
-        "INSERT INTO runs (run_id, started_at, finished_at, status, error) VALUES (?, now(), now(), 'skipped', ?)",
+        "INSERT INTO runs (run_id, started_at, finished_at, status, error, run_seq) "
+        f"VALUES (?, now(), now(), 'skipped', ?, {NEXT_RUN_SEQ})",
         [run_id, reason],
     )
     return True

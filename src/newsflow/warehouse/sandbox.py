@@ -33,6 +33,9 @@ READ_ONLY_MESSAGE = (
     "`newsflow query` is read-only: it runs one SELECT (or WITH, SHOW, DESCRIBE, SUMMARIZE); "
     "this {kind} statement was refused"
 )
+# Rows `newsflow query` collects before printing: `SELECT * FROM range(1e11)` pasted from elsewhere
+# filled memory until the machine ran out; DuckDB streams, so stopping here costs nothing more.
+MAX_QUERY_ROWS = 1_000_000
 _LOCKDOWN = (
     "SET enable_external_access = false",
     "SET autoinstall_known_extensions = false",
@@ -80,9 +83,13 @@ def execute_select(
         cursor = con.execute(statement, params) if params else con.execute(statement)
         if cursor.description is None:
             return [], []
-        return [d[0] for d in cursor.description], cursor.fetchall()
+        rows = cursor.fetchmany(MAX_QUERY_ROWS + 1)  # DuckDB streams: an endless query stops here
     except duckdb.Error as exc:
         raise QueryError(f"query failed: {one_line(exc)}") from exc
+    if len(rows) > MAX_QUERY_ROWS:
+        raise QueryError(f"the query returns more than {MAX_QUERY_ROWS:,} rows, more than newsflow prints; add a "
+                         "LIMIT or an aggregate, or use `newsflow export` or the duckdb CLI (COPY ... TO) for bulk")
+    return [d[0] for d in cursor.description], rows
 
 
 def one_line(exc: BaseException) -> str:

@@ -1,0 +1,42 @@
+"""The config file as a file: found, checked and read before any TOML is parsed (newsflow.config).
+
+A config that is a folder, a FIFO, a device, a symlink loop, over `MAX_CONFIG_BYTES` or unreadable,
+and a `warehouse.path` that cannot name a file, are each one ConfigError naming it (exit 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsflow.errors import ConfigError
+
+MAX_CONFIG_BYTES = 32 * 2**20
+
+
+def read_config_text(config_path: Path) -> str:
+    """The config file's text; a ConfigError naming it when it is missing, not a file, huge or unreadable."""
+    try:
+        if not config_path.exists():
+            raise ConfigError("--config", f"{config_path} does not exist; pass --config PATH")
+        if config_path.is_dir():
+            raise ConfigError("--config", f"{config_path} is a folder; pass --config PATH of the .toml file in it")
+        if not config_path.is_file():
+            raise ConfigError("--config", f"{config_path} is not a regular file (a FIFO, a socket or a device); "
+                              "pass --config PATH of a .toml file")
+        size = config_path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(str(config_path), f"is {size // 2**20} MiB; a config is at most "
+                              f"{MAX_CONFIG_BYTES // 2**20} MiB (10,000 feeds take about 1 MiB): is it the right file?")
+        return config_path.read_bytes().decode("utf-8-sig")  # a BOM (Windows Notepad) is not TOML's concern
+    except OSError as exc:  # permission denied, an I/O error
+        raise ConfigError(str(config_path), f"cannot be read: {exc.strerror or exc}") from exc
+
+
+def resolve_warehouse_path(config_path: Path, path: str) -> Path:
+    try:
+        return (config_path.parent / path).resolve()
+    except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11)
+        raise ConfigError("warehouse.path", f"{path} cannot be followed ({exc}); set it to the DuckDB file "
+                          "itself") from exc
+    except ValueError as exc:  # "\u0000" in TOML: no file has that name
+        raise ConfigError("warehouse.path", f"{path!r} holds a NUL character; set it to a file name") from exc
