@@ -42,6 +42,7 @@ from newsflow.models import (
 )
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.spool import commit_or_spool
+from newsflow.urls import MAX_URL_CHARS
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -157,6 +158,10 @@ async def parse_poll(
     if result.outcome is not Outcome.OK:
         return FeedPoll(feed, result, None, result.outcome, result.error)
     parsed = await parser.parse(result.body, feed.name, result.final_url, result.headers, until)
+    if parsed.parsed is not None and parsed.parsed.long_links:
+        log.warning("feed %s (%s): %d item(s) skipped, each linking a URL over %d characters; no page is that "
+                    "long: tell the feed's publisher", feed.name, result.final_url, parsed.parsed.long_links,
+                    MAX_URL_CHARS)
     return FeedPoll(feed, replace(result, body=b""), parsed.parsed, parsed.outcome, parsed.error)
 
 
