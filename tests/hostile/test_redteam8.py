@@ -1,0 +1,144 @@
+"""Red team 8: classes of hostile feeds and servers a pipeline left running for months meets.
+
+Each test is one hostile case through the real code (real servers on 127.0.0.1, real DuckDB
+files), and its docstring says what happened before the fix beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsflow import cli
+from newsflow.config import load_config
+from newsflow.feeds import parse_feed
+from newsflow.runner import run_ingest
+from newsflow.urls import MAX_URL_CHARS, canonicalize_url
+from tests.conftest import write_config
+from tests.hostile.servers import redirect
+from tests.hostile.test_feed_moves import adopting_after
+from tests.hostile.test_redteam6 import add_feed
+from tests.localserver import LocalServer, Page
+from tests.sitefactory import rss_feed
+from tests.test_unstoppable import query
+
+pytestmark = pytest.mark.timeout(120)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_an_item_whose_link_is_too_long_is_reported_in_one_line_naming_the_feed(
+    tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An item whose link is over 8,192 characters (a CMS that put the article's text in its
+    query string). Before: the item was dropped with no entry and no word, on every run. Now one
+    warning per poll names the feed, its URL and how many items were skipped; the feed's other
+    items are stored as usual."""
+    add_feed(server, "good", 1)
+    long_link = server.url("/story?" + "q" * MAX_URL_CHARS)
+    server.add("/long.xml", Page(rss_feed("long", [("Long", long_link, None), ("Short", server.url("/good/0"), None)]),
+                                 "application/rss+xml"))
+    config_path = write_config(tmp_path, server.base_url, {"long": "/long.xml"}, extract={"workers": 1})
+    summary = asyncio.run(run_ingest(load_config(config_path), "run-1", all_feeds=True))
+    assert summary.status == "completed"
+    assert query(config_path, "SELECT title FROM entries") == [("Short",)]
+    [warning] = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert warning.startswith(f"feed long ({server.url('/long.xml')}): 1 item(s) skipped"), warning
+    assert f"over {MAX_URL_CHARS} characters" in warning and "publisher" in warning and "\n" not in warning
+
+
+def test_a_json_feed_item_whose_link_is_too_long_is_counted() -> None:
+    items = [{"id": "1", "url": "http://news.example/" + "a" * MAX_URL_CHARS}, {"id": "2", "url": "http://news.example/b"}]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode()
+    parsed = parse_feed(body, feed_id="j", feed_url="http://news.example/feed.json")
+    assert (parsed.long_links, [e.url for e in parsed.entries]) == (1, ["http://news.example/b"])
+
+
+@pytest.mark.parametrize("written", [
+    "10000-01-01T00:00:00Z",  # feedparser: 2010-12-01
+    "10000-01-01",  # 2010-12-01
+    "2010-13-45T00:00:00Z",  # 2011-01-01
+    "2021-02-30T10:00:00Z",  # 2021-03-02
+    "2024-06-01T25:61:00Z",  # 2024-06-02 02:01
+    "2024-06-01T10:00:00+99:00",  # 2024-05-28 07:00
+    "20241301",  # 2025-01-01
+])
+@pytest.mark.parametrize("element", ["updated", "published"])
+def test_an_impossible_iso_date_is_absent_not_misread(written: str, element: str) -> None:
+    """An Atom date out of range or impossible. Before: feedparser bent it into another real date
+    (year 10000 read as 2010-12-01, month 13 as the next January, 30 February as 2 March), stored
+    as the entry's publication date and ordering it among 2010's news. Now it is absent."""
+    body = (f'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>urn:x</id><title>a</title>'
+            f'<link href="http://news.example/a"/><{element}>{written}</{element}></entry></feed>').encode()
+    [entry] = parse_feed(body, feed_id="f", feed_url="http://news.example/feed", now=NOW).entries
+    assert entry.published_at is None
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("2024-W22-6", datetime(2024, 6, 1, tzinfo=UTC)),  # feedparser: 2024-12-01
+    ("2024-06-01T23:30:00-05:00", datetime(2024, 6, 2, 4, 30, tzinfo=UTC)),
+    ("2024-06", datetime(2024, 6, 1, tzinfo=UTC)),  # W3C's short form, still feedparser's
+])
+def test_a_valid_iso_date_is_read_as_written(written: str, expected: datetime) -> None:
+    body = (f'<rss version="2.0"><channel><item><link>http://news.example/a</link><pubDate>{written}</pubDate>'
+            f"</item></channel></rss>").encode()
+    [entry] = parse_feed(body, feed_id="f", feed_url="http://news.example/feed", now=NOW).entries
+    assert entry.published_at == expected
+
+
+def test_an_impossible_published_date_falls_back_to_the_updated_one() -> None:
+    body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>urn:x</id><link href="http://news.example/a"/>'
+            b"<published>10000-01-01</published><updated>2024-06-01T10:00:00Z</updated></entry></feed>")
+    [entry] = parse_feed(body, feed_id="f", feed_url="http://news.example/feed").entries
+    assert entry.published_at == datetime(2024, 6, 1, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("spelling", ["2130706433", "0x7f.1", "017700000001", "127.1", "0x7F000001", "127.0.0.1."])
+def test_numeric_spellings_of_one_ipv4_host_are_one_url(spelling: str) -> None:
+    """`http://2130706433/`, `http://0x7f.1/`, `http://017700000001/` are 127.0.0.1 to the C
+    library's resolver, so to the address guard. Before: each was a canonical URL of its own, so one
+    feed configured under two spellings was polled twice, and one page linked under two was stored
+    twice. Now each is written dotted-decimal."""
+    assert canonicalize_url(f"http://{spelling}:8080/a") == "http://127.0.0.1:8080/a"
+
+
+@pytest.mark.parametrize("name", ["1.2.3.4.5", "256.1.1.1", "0x100000000", "09", "0x7f.example"])
+def test_numbers_that_are_no_ipv4_address_stay_names(name: str) -> None:
+    assert canonicalize_url(f"http://{name}/a") == f"http://{name.lower()}/a"
+
+
+def test_one_feed_under_a_numeric_and_a_dotted_host_in_the_config_is_one_line_naming_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path = write_config(tmp_path, "", {"first": "http://127.0.0.1:8080/feed.xml",
+                                              "second": "http://2130706433:8080/feed.xml"})
+    assert cli.main(["feeds", "--config", str(config_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsflow: ") and err.count("\n") == 1, err
+    assert "feeds[1].url" in err and "'first'" in err and "remove one" in err, err
+
+
+def test_a_feed_that_moved_onto_another_configured_feed_is_never_adopted_and_is_named(
+    tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A publisher merges two feeds: `old` answers 301 to `merged`'s URL, and both are configured.
+    Before: the move was adopted, so `merged`'s URL was polled twice a run for good, every item
+    stored under both feeds, and nothing said why. Now the move is not adopted and every run says,
+    in one line naming both feeds, which one to remove."""
+    add_feed(server, "merged", 2)
+    server.add("/old.xml", redirect("/merged.xml", status=301))
+    feeds = {"old": "/old.xml", "merged": "/merged.xml"}
+    config_path = adopting_after(write_config(tmp_path, server.base_url, feeds, extract={"workers": 1}), 1)
+    for n in range(2):
+        summary = asyncio.run(run_ingest(load_config(config_path), f"run-{n}", all_feeds=True))
+        assert summary.status == "completed"
+    assert query(config_path, "SELECT feed_id, adopted_url FROM feeds ORDER BY 1") == [("merged", None), ("old", None)]
+    assert query(config_path, "SELECT count(*) FROM articles") == [(2,)]
+    warnings = [r.getMessage() for r in caplog.records if "the URL of feed" in r.getMessage()]
+    assert len(warnings) == 2, warnings
+    assert warnings[0] == (f"feed old ({server.url('/old.xml')}) redirects to {server.url('/merged.xml')}, the URL "
+                           "of feed merged: both are the one feed now; remove feed old from the config (until then "
+                           "its items are stored under both, and it costs a request more)")
