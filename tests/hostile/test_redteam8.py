@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import threading
+import urllib.request
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from flows.apiwatch import ApiWatch, answers_a_query, database_question
+from flows.localserver import answers
 
 from newsflow import cli
 from newsflow.config import load_config
@@ -19,7 +26,10 @@ from newsflow.feeds import parse_feed
 from newsflow.runner import run_ingest
 from newsflow.urls import MAX_URL_CHARS, canonicalize_url
 from tests.conftest import write_config
+from tests.hostile.apiproxy import ApiProxy
+from tests.flows.test_serve import wait_for
 from tests.hostile.servers import redirect
+from tests.hostile.subprocesses import REPO, child_env, newsflow_command
 from tests.hostile.test_feed_moves import adopting_after
 from tests.hostile.test_redteam6 import add_feed
 from tests.localserver import LocalServer, Page
@@ -142,3 +152,102 @@ def test_a_feed_that_moved_onto_another_configured_feed_is_never_adopted_and_is_
     assert warnings[0] == (f"feed old ({server.url('/old.xml')}) redirects to {server.url('/merged.xml')}, the URL "
                            "of feed merged: both are the one feed now; remove feed old from the config (until then "
                            "its items are stored under both, and it costs a request more)")
+
+
+class HealthOnlyApi:
+    """A Prefect API whose `/health` answers while every other call waits (its database locked)."""
+
+    def __init__(self) -> None:
+        self.questions = threading.Semaphore(0)
+        self.release = threading.Event()
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", "4")
+                self.end_headers()
+                self.wfile.write(b"true")
+
+            def do_POST(self) -> None:
+                api.questions.release()
+                api.release.wait(30)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_api_watch_asks_a_question_the_real_prefect_database_answers(prefect_api: str) -> None:
+    with urllib.request.urlopen(database_question(prefect_api), timeout=30) as response:
+        assert (response.status, json.loads(response.read())) == (200, 0)
+    assert answers_a_query(prefect_api)
+
+
+def test_an_api_answering_health_but_no_query_is_found_silent() -> None:
+    """A Prefect server whose database is locked answers `/health` and nothing else. Before: the
+    hung-API check of `newsflow run` asked `/health` only, so it found such an API alive and the run
+    waited on it for ever. Now the watch asks a question the database must answer."""
+    api = HealthOnlyApi()
+    silent = threading.Event()
+    try:
+        assert answers(api.url, timeout_s=2.0), "the old check: /health answers"
+        watch = ApiWatch(api.url, first_after=0, every=0.2, patience=0.5, timeout_s=0.3,
+                         on_silent=lambda seconds: silent.set()).start()
+        assert silent.wait(20), "the watch never gave up on an API that answers nothing but /health"
+        watch.cancel()
+    finally:
+        api.close()
+
+
+def test_an_api_that_answers_is_never_given_up_on(prefect_api: str) -> None:
+    silent = threading.Event()
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    watch = ApiWatch(f"http://127.0.0.1:{proxy.port}/api", first_after=0, every=0.05, patience=0, timeout_s=10,
+                     on_silent=lambda seconds: silent.set()).start()
+    try:
+        assert proxy.wait_for_connections(5, timeout_s=60), "the watch did not keep asking"
+        assert not silent.is_set()
+    finally:
+        watch.cancel()
+        proxy.close()
+
+
+@pytest.mark.timeout(240)
+def test_serve_behind_an_api_that_stops_answering_exits_4_in_one_line_for_its_supervisor(
+    tmp_path: Path, server: LocalServer, prefect_api: str
+) -> None:
+    """`newsflow serve` whose Prefect server stops answering but keeps its connections (SIGSTOP, a
+    frozen VM, a locked database). Before: serve stayed up and started no run again, for ever (240 s
+    watched; Prefect printed a websocket traceback after 40 s), so systemd or docker saw a healthy
+    service that ingested nothing. Now, after `execution.api_patience_seconds` of silence, one line
+    naming the API and the setting, exit 4, for the supervisor to restart it."""
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 1)})
+    config_path.write_text(config_path.read_text() + "\n[execution]\napi_patience_seconds = 3\n")
+    log_path = tmp_path / "serve.err"
+    with log_path.open("w") as log:
+        child = subprocess.Popen(newsflow_command("serve", "--config", str(config_path)), cwd=REPO,
+                                 env=child_env(f"http://127.0.0.1:{proxy.port}/api"), stdout=subprocess.DEVNULL,
+                                 stderr=log, text=True)
+    try:
+        wait_for(lambda: "Prefect UI at" in log_path.read_text() or child.poll() is not None, 90, "serve to start")
+        proxy.freeze()
+        child.wait(timeout=120)
+    finally:
+        child.kill()
+        proxy.close()
+    lines = [line for line in log_path.read_text().splitlines() if line.startswith("newsflow: ")]
+    assert child.returncode == 4, log_path.read_text()[-3000:]
+    assert lines[-1].startswith(f"newsflow: the Prefect API at http://127.0.0.1:{proxy.port}/api has answered "
+                                "nothing for "), lines
+    assert "(execution.api_patience_seconds = 3)" in lines[-1] and "restart `newsflow serve`" in lines[-1], lines
