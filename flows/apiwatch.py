@@ -23,7 +23,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 QUERY_TIMEOUT_S = 10.0
@@ -87,11 +87,12 @@ class ApiWatch:
             self._stopped.wait(max(0.0, self.every - (time.monotonic() - asked_at)))
 
 
-def stop_children(grace_s: float = 5.0) -> None:
+def stop_children(spare: Collection[int] = (), grace_s: float = 5.0) -> None:
     """SIGTERM this process's descendants (a served flow run, extraction workers), and SIGKILL
     those still alive `grace_s` later: a command that gives up on its API leaves no process behind
-    holding the warehouse. Linux only (`/proc`); elsewhere nothing is done."""
-    doomed = descendants(os.getpid())
+    holding the warehouse. The processes in `spare` and under them are left (the local Prefect
+    server this command started: it outlives every command). Linux only (`/proc`)."""
+    doomed = descendants(os.getpid(), spare)
     for signum in (signal.SIGTERM, signal.SIGKILL):
         for pid in doomed:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -101,8 +102,8 @@ def stop_children(grace_s: float = 5.0) -> None:
             time.sleep(0.05)
 
 
-def descendants(root: int) -> list[int]:
-    """The processes under `root`, children first, read from /proc."""
+def descendants(root: int, spare: Collection[int] = ()) -> list[int]:
+    """The processes under `root`, children first, read from /proc; none in or under `spare`."""
     parents: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
@@ -110,7 +111,7 @@ def descendants(root: int) -> list[int]:
             parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
     found, queue = [], [root]
     while queue:
-        children = parents.get(queue.pop(0), [])
+        children = [pid for pid in parents.get(queue.pop(0), []) if pid not in spare]
         found += children
         queue += children
     return found

@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
 from flows.apiwatch import ApiWatch, stop_children
-from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api
+from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from newsflow.cli_run import check_warehouse_writable, output_mode, print_summary, showing_progress
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
@@ -127,7 +127,8 @@ def end_now(code: int) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
-    stop_children()
+    server = read_state(prefect_home()).get("pid")
+    stop_children(spare=[server] if isinstance(server, int) else [])
     os._exit(code)
 
 

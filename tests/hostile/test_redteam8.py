@@ -7,8 +7,12 @@ files), and its docstring says what happened before the fix beside it.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import os
+import signal
 import subprocess
+import sys
 import threading
 import urllib.request
 from datetime import UTC, datetime
@@ -17,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flows.apiwatch import ApiWatch, answers_a_query, database_question
+from flows.apiwatch import ApiWatch, answers_a_query, database_question, descendants
 from flows.localserver import answers
 
 from newsflow import cli
@@ -26,8 +30,8 @@ from newsflow.feeds import parse_feed
 from newsflow.runner import run_ingest
 from newsflow.urls import MAX_URL_CHARS, canonicalize_url
 from tests.conftest import write_config
-from tests.hostile.apiproxy import ApiProxy
 from tests.flows.test_serve import wait_for
+from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.servers import redirect
 from tests.hostile.subprocesses import REPO, child_env, newsflow_command
 from tests.hostile.test_feed_moves import adopting_after
@@ -251,3 +255,23 @@ def test_serve_behind_an_api_that_stops_answering_exits_4_in_one_line_for_its_su
     assert lines[-1].startswith(f"newsflow: the Prefect API at http://127.0.0.1:{proxy.port}/api has answered "
                                 "nothing for "), lines
     assert "(execution.api_patience_seconds = 3)" in lines[-1] and "restart `newsflow serve`" in lines[-1], lines
+
+
+def test_a_command_giving_up_on_its_api_stops_its_children_but_spares_the_local_server(tmp_path: Path) -> None:
+    """What `end_now` stops: every process under the command (a served run, extraction workers),
+    but not the local Prefect server it started (its own session: it outlives every command)."""
+    spawn = ("import subprocess, sys, time\n"
+             "kids = [subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], start_new_session=s)"
+             " for s in (False, True)]\n"
+             "print(' '.join(str(k.pid) for k in kids), flush=True)\n"
+             "time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", spawn], stdout=subprocess.PIPE, text=True)
+    try:
+        worker, server = map(int, (parent.stdout or io.StringIO()).readline().split())
+        assert sorted(descendants(parent.pid)) == sorted([worker, server])
+        assert descendants(parent.pid, spare=[server]) == [worker]
+    finally:
+        for pid in descendants(parent.pid):
+            os.kill(pid, signal.SIGKILL)
+        parent.kill()
+        parent.wait()
