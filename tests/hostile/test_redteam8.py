@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import duckdb
 import pytest
 from flows.apiwatch import ApiWatch, answers_a_query, database_question, descendants
 from flows.localserver import answers
@@ -325,3 +326,22 @@ def test_a_signal_during_the_commands_shutdown_ends_it_at_once_without_a_traceba
         child.kill()
     assert child.returncode == 0, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+
+
+def test_a_feed_that_had_adopted_another_configured_feeds_url_polls_its_own_again(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """A warehouse from before the check: `old` had adopted `merged`'s URL. Its next poll is of its
+    config URL (one request more, and the warning), and the adopted URL is dropped."""
+    add_feed(server, "merged", 1)
+    server.add("/old.xml", redirect("/merged.xml", status=301))
+    feeds = {"old": "/old.xml", "merged": "/merged.xml"}
+    config_path = adopting_after(write_config(tmp_path, server.base_url, feeds, extract={"workers": 1}), 1)
+    config = load_config(config_path)
+    asyncio.run(run_ingest(config, "run-0", all_feeds=True))
+    with duckdb.connect(str(config.warehouse_path)) as con:
+        con.execute("UPDATE feeds SET adopted_url = ? WHERE feed_id = 'old'", [server.url("/merged.xml")])
+    hits = len(server.hits("/old.xml"))
+    asyncio.run(run_ingest(config, "run-1", all_feeds=True))
+    assert len(server.hits("/old.xml")) == hits + 1
+    assert query(config_path, "SELECT adopted_url FROM feeds WHERE feed_id = 'old'") == [(None,)]
