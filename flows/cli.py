@@ -18,18 +18,21 @@ import gc
 import logging
 import os
 import sys
-import threading
 from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
-from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api
+from flows.apiwatch import ApiWatch, stop_children
+from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from newsflow.cli_run import check_warehouse_writable, output_mode, print_summary, showing_progress
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 
 EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
-# How long past its budget (and `extract.timeout`) a run waits on a Prefect API that does not answer.
+# How long past its budget (and `extract.timeout`) a run waits on a Prefect API that does not answer,
+# and how often it asks again after that; how often `newsflow serve` asks (flows/apiwatch.py).
 HUNG_API_GRACE_S = 30.0
+HUNG_API_CHECK_S = 15.0
+SERVE_API_CHECK_S = 60.0
 
 
 class SkippedRun(Exception):
@@ -67,22 +70,40 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def watch_for_a_hung_api(config: Config, api: PrefectApi) -> threading.Timer:
+def watch_for_a_hung_api(config: Config, api: PrefectApi) -> ApiWatch:
     """A Prefect API that accepts and never answers (its server stopped, not killed; a frozen VM)
     held a run far past its budget: Prefect's client waits on each call, then retries it (red team
     7: a run with a 30 s budget was still waiting 6 minutes later). Past the budget, `extract.timeout`
-    and HUNG_API_GRACE_S, a run whose API does not answer ends as one whose API died."""
+    and HUNG_API_GRACE_S, and every HUNG_API_CHECK_S after, a run whose API does not answer a
+    question its database must answer (`/health` answers beside a locked database: red team 8) ends
+    as one whose API died."""
     deadline = config.run_budget + config.extract.timeout + HUNG_API_GRACE_S
 
-    def check() -> None:
-        if not answers(api.url, timeout_s=5.0):
-            leave_without_prefect(api, TimeoutError(f"no answer {deadline:.0f} s into a run whose budget is "
-                                                    f"{config.run_budget:.0f} s"))
+    def leave(silent_for: float) -> None:
+        leave_without_prefect(api, TimeoutError(f"no answer {deadline + silent_for:.0f} s into a run whose "
+                                                f"budget is {config.run_budget:.0f} s"))
 
-    watchdog = threading.Timer(deadline, check)
-    watchdog.daemon = True
-    watchdog.start()
-    return watchdog
+    return ApiWatch(api.url, first_after=deadline, every=HUNG_API_CHECK_S, patience=0, on_silent=leave).start()
+
+
+def watch_the_api_while_serving(config: Config, api: PrefectApi) -> ApiWatch | None:
+    """`newsflow serve` behind an API that answers nothing starts no run, for ever, while it looks up
+    to its supervisor. After `execution.api_patience_seconds` of silence it exits 4 in one line, so
+    the supervisor restarts it (and the new service starts a new local server)."""
+    patience = config.execution.api_patience_seconds
+    if patience <= 0:
+        return None
+
+    def leave(silent_for: float) -> None:
+        what_to_do = ("restart `newsflow serve` (a supervisor's restart does): it starts a new local server"
+                      if api.local else "start that server again, then restart `newsflow serve`")
+        _fail(f"the Prefect API at {api.url} has answered nothing for {silent_for:.0f} s "
+              f"(execution.api_patience_seconds = {patience:g}), so no scheduled run can start; stopping; "
+              f"{what_to_do}", EXIT_PREFECT)
+        end_now(EXIT_PREFECT)
+
+    every = min(SERVE_API_CHECK_S, patience)
+    return ApiWatch(api.url, first_after=every, every=every, patience=patience, on_silent=leave).start()
 
 
 def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
@@ -98,10 +119,17 @@ def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
                   else "start that server again, or unset PREFECT_API_URL to let newsflow start a local one")
     _fail(f"the Prefect API at {api.url} stopped answering during the run ({type(exc).__name__}: {exc}); what "
           f"the run had stored is kept and the rest stays pending for the next run; {what_to_do}", EXIT_PREFECT)
+    end_now(EXIT_PREFECT)
+
+
+def end_now(code: int) -> NoReturn:
+    """Flush the output and end the process, its child processes (a served run) first."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
-    os._exit(EXIT_PREFECT)
+    server = read_state(prefect_home()).get("pid")
+    stop_children(spare=[server] if isinstance(server, int) else [])
+    os._exit(code)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -117,8 +145,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from flows.serve import schedule_for, serve_ingest
 
     schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before serving
-    with temporary_settings({PREFECT_API_URL: api.url}):
-        serve_ingest(config)
+    watch = watch_the_api_while_serving(config, api)
+    try:
+        with temporary_settings({PREFECT_API_URL: api.url}):
+            serve_ingest(config)
+    finally:
+        if watch is not None:
+            watch.cancel()
     print("newsflow serve: stopped")
     return 0
 

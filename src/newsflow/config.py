@@ -88,6 +88,9 @@ SETTINGS: tuple[Setting, ...] = (
             "pending articles fetched by one run, oldest first; the rest wait for the next run"),
     Setting("execution", "max_article_attempts", int, 3,
             "failed fetches, extractions or loads in a row after which an entry is parked"),
+    Setting("execution", "api_patience_seconds", (int, float), 300,
+            "how long `newsflow serve` goes on while its Prefect API answers nothing; then it exits 4, "
+            "for its supervisor to restart it; 0 never"),
 )
 
 # Keys that were settings once: an old config gets one line saying what to do, not "unknown key".
@@ -102,7 +105,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # mean "never", so they are refused rather than crash a run later.
 _SECONDS_KEYS = ("warehouse.lock_timeout", "fetch.timeout", "fetch.per_host_delay", "fetch.max_retry_after",
                  "extract.timeout", "polling.min_interval", "polling.max_interval", "schedule.interval",
-                 "polling.adopt_redirect_after_seconds")
+                 "polling.adopt_redirect_after_seconds", "execution.api_patience_seconds")
 MAX_SECONDS = 10 * 366 * 86400
 MAX_WINDOW_DAYS = 36_600
 
@@ -163,6 +166,7 @@ class ExecutionSettings:
     run_budget_seconds: float = 0
     max_articles_per_run: int = 5000
     max_article_attempts: int = 3
+    api_patience_seconds: float = 300
 
 
 @dataclass(frozen=True)
@@ -301,7 +305,7 @@ def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
     for key in ["fetch.per_host_delay", "fetch.max_retry_after", "extract.workers", "warehouse.lock_timeout",
                 "warehouse.write_patience", "extract.html_budget_mb",
                 "polling.min_interval", "schedule.interval", "polling.adopt_redirect_after_polls",
-                "polling.adopt_redirect_after_seconds"]:
+                "polling.adopt_redirect_after_seconds", "execution.api_patience_seconds"]:
         if values[key] < 0:
             raise ConfigError(key, f"must not be negative, got {values[key]!r}")
     if not fetch.user_agent.strip():

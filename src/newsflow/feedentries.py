@@ -15,7 +15,7 @@ from typing import Any
 from newsflow.datechecks import plausible
 from newsflow.errors import FeedParseError
 from newsflow.models import FeedEntry
-from newsflow.urls import canonicalize_url
+from newsflow.urls import MAX_URL_CHARS, canonicalize_url
 
 MAX_TITLE_CHARS = 500
 MAX_SUMMARY_CHARS = 2000
@@ -58,6 +58,15 @@ def make_entry(
         summary=clean_summary(summary_html),
         published_at=published.astimezone(UTC) if published is not None else None,
         published_date=_feed_day(published),
+    )
+
+
+def long_links(items: Iterable[tuple[FeedEntry | None, Iterable[Any]]]) -> int:
+    """How many items gave no entry while one of their link candidates was over `MAX_URL_CHARS`:
+    dropped for that length alone, which the poll reports (a feed's CMS bug, not silence)."""
+    return sum(
+        1 for entry, candidates in items
+        if entry is None and any(isinstance(c, str) and len(c.strip()) > MAX_URL_CHARS for c in candidates)
     )
 
 

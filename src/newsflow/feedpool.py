@@ -73,6 +73,7 @@ class FeedParserPool:
         self._free: asyncio.Queue[ExtractorPool] | None = None
         self._timeout = timeout
         self._max_entries = max_entries
+        self._closed = False
 
     async def start(self) -> None:
         """Start every worker now, before the fetches: starting one (the first also starts the
@@ -84,7 +85,11 @@ class FeedParserPool:
     async def parse(
         self, body: bytes, feed_id: str, feed_url: str, headers: Mapping[str, str], until: float = math.inf
     ) -> ParseOutcome:
-        """Parse in the first free worker; TimeoutError when none is free by `until` (time.monotonic())."""
+        """Parse in the first free worker; TimeoutError when none is free by `until` (time.monotonic()).
+
+        Once the pool is closed (the run is ending: a second Ctrl-C or SIGTERM left a parse queued
+        in its thread), CancelledError: the feed was not polled, and is not `failed` with a
+        `RuntimeError` traceback in the run's output (red team 8's world)."""
         if self._free is None:
             self._free = asyncio.Queue()
             for pool in self._pools:
@@ -95,6 +100,10 @@ class FeedParserPool:
         pool = await (waiting if until == math.inf else asyncio.wait_for(waiting, until - time.monotonic()))
         try:
             [result] = await asyncio.to_thread(pool.extract_many, [job])
+        except RuntimeError as exc:
+            if self._closed:
+                raise asyncio.CancelledError("the parse pool was closed: the run is ending") from exc
+            raise
         finally:
             self._free.put_nowait(pool)
         return self._outcome(result)
@@ -114,6 +123,7 @@ class FeedParserPool:
         return ParseOutcome(None, Outcome.FAILED, error)
 
     def close(self) -> None:
+        self._closed = True
         for pool in self._pools:
             pool.close()
 

@@ -50,6 +50,7 @@ from newsflow.feedentries import (
     clean_title,
     collapse_line,
     html_to_text,
+    long_links,
     make_entry,
     newest,
     unique_entries,
@@ -65,6 +66,8 @@ __all__ = ["MAX_SUMMARY_CHARS", "MAX_TITLE_CHARS", "clean_title", "html_to_text"
 _SYNDICATION_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000, "yearly": 31536000}
 HTML_LINK_SCAN_BYTES = 256 * 1024  # a page's feed links are in its <head>
 _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+_ISO_FAMILY = re.compile(r"\s*[+-]?\d{4}")
+_YEAR_OR_MONTH = re.compile(r"\s*\d{4}(-\d{2})?\s*$")
 _BOZO_IGNORED = ("NonXMLContentType",)  # a wrong Content-Type is the server's label, not the feed's shape
 
 
@@ -114,9 +117,11 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
         raise context.error(_why_not_a_feed(utf8, parsed, context.feed_url))
     bozo_reasons = [_bozo_reason(result) for result in (encoding_result, parsed)]
     reasons = [reason for reason in bozo_reasons if reason]
+    built = [_xml_entry(raw, context) for raw in parsed.entries]
     return ParsedFeed(
         title=clean_title(parsed.feed.get("title")),
-        entries=newest(unique_entries(_xml_entry(raw, context) for raw in parsed.entries), context.max_entries),
+        entries=newest(unique_entries(built), context.max_entries),
+        long_links=long_links(zip(built, map(_xml_link_candidates, parsed.entries), strict=True)),
         bozo=bool(reasons),
         bozo_reason=collapse_line("; ".join(reasons), 300) if reasons else None,
         ttl_seconds=_ttl_seconds(parsed.feed.get("ttl")),
@@ -169,15 +174,34 @@ def _xml_entry(raw: Any, context: EntryContext) -> FeedEntry | None:
     if url is None:
         return None
     summary_html = raw.get("summary") or _first_content(raw.get("content"))
-    field = "published" if raw.get("published_parsed") else "updated"
     return make_entry(
         context,
         guid=raw.get("id"),
         url=url,
         title=raw.get("title"),
         summary_html=summary_html,
-        published_at=_in_feed_offset(_struct_time_utc(raw.get(f"{field}_parsed")), raw.get(field)),
+        published_at=_entry_date(raw),
     )
+
+
+def _entry_date(raw: Any) -> datetime | None:
+    """The published date, else the updated date, that the feed's own text really says."""
+    for field in ("published", "updated"):
+        moment = _feed_date(_struct_time_utc(raw.get(f"{field}_parsed")), raw.get(field))
+        if moment is not None:
+            return moment
+    return None
+
+
+def _feed_date(instant: datetime | None, written: Any) -> datetime | None:
+    """feedparser bends an ISO 8601 date it cannot read into one it can: year 10000 became
+    2010-12-01, month 13 the next January, 30 February 2 March, hour 25 the next day, `2024-W22-6`
+    2024-12-01. A date written year first is read by Python's strict reader instead, and is absent
+    when that refuses it (a year or a month alone, W3C's short forms, are left to feedparser)."""
+    if isinstance(written, str) and _ISO_FAMILY.match(written) and not _YEAR_OR_MONTH.match(written):
+        local = parse_local(written)
+        return local.replace(microsecond=0) if local is not None else None
+    return _in_feed_offset(instant, written)
 
 
 def _xml_entry_url(raw: Any, feed_url: str) -> str | None:
@@ -188,13 +212,19 @@ def _xml_entry_url(raw: Any, feed_url: str) -> str | None:
         # after three runs). The GUID stands in below when it is an absolute URL; a path ("/2026/a")
         # is still resolved.
         link = None
-    candidates = [link]
-    candidates += [link.get("href") for link in raw.get("links") or () if link.get("rel") == "alternate"]
-    for candidate in candidates:
+    for candidate in [link, *_alternate_links(raw)]:
         if isinstance(candidate, str) and (url := resolve_url(candidate, feed_url)):
             return url
     guid = raw.get("id")  # an Atom id or RSS guid that is an absolute URL stands in for the link
     return resolve_url(guid, "") if isinstance(guid, str) else None
+
+
+def _alternate_links(raw: Any) -> list[Any]:
+    return [link.get("href") for link in raw.get("links") or () if link.get("rel") == "alternate"]
+
+
+def _xml_link_candidates(raw: Any) -> list[Any]:
+    return [raw.get("link"), *_alternate_links(raw), raw.get("id")]
 
 
 def _first_content(contents: Any) -> str | None:

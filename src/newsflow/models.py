@@ -142,6 +142,7 @@ class ParsedFeed:
     bozo_reason: str | None = None
     ttl_seconds: int | None = None
     update_period_seconds: int | None = None
+    long_links: int = 0  # items dropped because their only link is over `urls.MAX_URL_CHARS`
 
 
 @dataclass(frozen=True)

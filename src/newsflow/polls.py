@@ -19,8 +19,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from newsflow import feedmoves, warehouse
@@ -42,6 +42,7 @@ from newsflow.models import (
 )
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.spool import commit_or_spool
+from newsflow.urls import MAX_URL_CHARS, feed_key
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ class FeedPoll:
     # The failed poll of the URL the feed had moved to, which this poll of its config URL replaced
     # (newsflow.feedmoves): logged in fetch_events before this one.
     abandoned: FeedPoll | None = None
+    # Another configured feed whose URL this one's redirects ended on: never adopted (it would be
+    # polled twice a run for good), and reported every run.
+    moved_onto: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class PollJob:
     parser: FeedParserPool
     deadline: float  # time.monotonic() past which no poll starts, and fetches in flight are dropped
     write_lock: threading.Lock
+    feed_keys: Mapping[str, str] = field(default_factory=dict)  # urls.feed_key of every configured feed -> name
 
 
 async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
@@ -119,13 +124,32 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
     same poll and without validators (newsflow.feedmoves)."""
     state = job.states.get(feed.name, FeedState(feed.name))
     url = feedmoves.polled_url(state, feed.url)
+    if other_feed(job, feed, url) is not None:  # adopted before this check existed: back to its own URL
+        url = feed.url
     poll = await fetch_and_parse(job, feed, url, state.etag, state.last_modified)
     if poll is None or url == feed.url or not feedmoves.moved_home_failed(poll.outcome, poll.result.status_code):
-        return poll
+        return poll if poll is None else moved_onto_another(job, poll)
     log.warning("%s: %s, the URL it moved to, failed (%s); polling its config URL %s again",
                 feed.name, url, poll.outcome, feed.url)
     again = await fetch_and_parse(job, feed, feed.url, None, None)
     return poll if again is None else replace(again, abandoned=replace(poll, result=replace(poll.result, body=b"")))
+
+
+def other_feed(job: PollJob, feed: FeedConfig, url: str) -> str | None:
+    """The name of another configured feed whose URL `url` is, if any."""
+    other = job.feed_keys.get(feed_key(url))
+    return other if other is not None and other != feed.name else None
+
+
+def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
+    """The poll, marked when its redirects ended on another configured feed's URL (and said so)."""
+    other = other_feed(job, poll.feed, poll.result.final_url) if poll.result.redirects else None
+    if other is None:
+        return poll
+    log.warning("feed %s (%s) redirects to %s, the URL of feed %s: both are the one feed now; remove feed %s "
+                "from the config (until then its items are stored under both, and it costs a request more)",
+                poll.feed.name, poll.feed.url, poll.result.final_url, other, poll.feed.name)
+    return replace(poll, moved_onto=other)
 
 
 async def fetch_and_parse(
@@ -157,6 +181,10 @@ async def parse_poll(
     if result.outcome is not Outcome.OK:
         return FeedPoll(feed, result, None, result.outcome, result.error)
     parsed = await parser.parse(result.body, feed.name, result.final_url, result.headers, until)
+    if parsed.parsed is not None and parsed.parsed.long_links:
+        log.warning("feed %s (%s): %d item(s) skipped, each linking a URL over %d characters; no page is that "
+                    "long: tell the feed's publisher", feed.name, result.final_url, parsed.parsed.long_links,
+                    MAX_URL_CHARS)
     return FeedPoll(feed, replace(result, body=b""), parsed.parsed, parsed.outcome, parsed.error)
 
 
@@ -284,7 +312,8 @@ def poll_state(
     plan = plan_poll(poll, known, entries_new, failure, polling)
     if not penalise:
         plan = polling_policy.PollPlan(known.poll_interval or 0, known.next_poll_at or poll.result.at)
-    move = feedmoves.next_move(known, poll.feed.url, poll.result, poll.outcome, move_policy(polling))
+    policy = move_policy(polling) if poll.moved_onto is None else feedmoves.MovePolicy(0, 0)
+    move = feedmoves.next_move(known, poll.feed.url, poll.result, poll.outcome, policy)
     return FeedPollState(
         feed_id=poll.feed.name,
         polled_at=poll.result.at,

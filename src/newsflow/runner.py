@@ -49,6 +49,7 @@ from newsflow.pipeline import (
 )
 from newsflow.polls import PollJob, due_feeds, next_due, poll_feeds
 from newsflow.spool import commit_or_spool
+from newsflow.urls import feed_key
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,8 @@ class Stages:
                             ctx.config.polling.max_entries_per_feed) as parser:
             await parser.start()
             job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
-                          min(ctx.deadline, ctx.poll_deadline), ctx.write_lock)
+                          min(ctx.deadline, ctx.poll_deadline), ctx.write_lock,
+                          {feed_key(feed.url): feed.name for feed in ctx.config.feeds if feed.enabled})
             return await poll_feeds(job, feeds)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:

@@ -4,7 +4,8 @@ Pure functions over strings; stdlib only. The rules, and why each one is safe, a
 `docs/urls.md`. In short, `canonicalize_url`:
 
 - lower-cases the scheme and host, encodes an international host as punycode, drops a
-  trailing dot on the host, any `user:password@`, a default port and the fragment;
+  trailing dot on the host, any `user:password@`, a default port and the fragment; writes an
+  IPv4 address given in any form the C library reads (`2130706433`, `0x7f.1`) dotted-decimal;
 - normalises percent-encoding (upper-case hex, unreserved characters decoded, everything
   outside RFC 3986 encoded as UTF-8) and resolves `.` and `..` path segments;
 - drops tracking query parameters (`TRACKING_PARAMS`, `TRACKING_PREFIXES`), sorts the rest
@@ -18,6 +19,7 @@ valid host. Anything else raises `ValueError`.
 from __future__ import annotations
 
 import re
+import socket
 from urllib.parse import urljoin, urlsplit
 
 import idna
@@ -219,7 +221,24 @@ def _canonical_host(raw_host: str) -> str | None:
         ascii_host = host.encode("idna").decode("ascii").lower()
     except (UnicodeError, ValueError):
         return None
-    return ascii_host if _HOST_CHARS.fullmatch(ascii_host) else None
+    if not _HOST_CHARS.fullmatch(ascii_host):
+        return None
+    return _dotted_quad(ascii_host) or ascii_host
+
+
+_NUMERIC_HOST = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}")
+
+
+def _dotted_quad(host: str) -> str | None:
+    """An IPv4 address written as the C library reads it (`2130706433`, `0x7f.1`, `017700000001`,
+    `127.1`) in its one dotted-decimal spelling, as the resolver and the address guard read it;
+    None for a name or for numbers that are no address."""
+    if not _NUMERIC_HOST.fullmatch(host):
+        return None
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def _canonical_query(query: str) -> str:

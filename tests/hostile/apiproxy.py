@@ -23,7 +23,14 @@ class ApiProxy:
         self._lock = threading.Lock()
         self._closed = False
         self._frozen = threading.Event()
+        self._accepted = threading.Condition()
+        self.connections = 0
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def wait_for_connections(self, count: int, timeout_s: float) -> bool:
+        """Whether `count` connections were accepted (in all) within `timeout_s`."""
+        with self._accepted:
+            return self._accepted.wait_for(lambda: self.connections >= count, timeout_s)
 
     def freeze(self) -> None:
         """Hold every connection, old and new, and forward nothing more."""
@@ -45,6 +52,9 @@ class ApiProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            with self._accepted:
+                self.connections += 1
+                self._accepted.notify_all()
             if self._frozen.is_set():
                 with self._lock:
                     self._sockets.append(client)  # accepted, never answered

@@ -11,4 +11,4 @@ from tests.world.child import install_direct_run
 
 if __name__ == "__main__":
     install_direct_run()
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())  # argv None: the program itself, as `newsflow` (cli.main)

@@ -64,4 +64,4 @@ if __name__ == "__main__":
     if os.environ.get(DIRECT_VAR) == "1":
         sigterm_interrupts()  # SIGTERM stops the run as Ctrl-C, as `newsflow run` does (flows/cli.py)
         install_direct_run()
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())  # argv None: the program itself, as `newsflow` (cli.main)

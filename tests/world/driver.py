@@ -43,6 +43,7 @@ START_SLACK = 15.0  # seconds on top of the budget: interpreter start, imports, 
 MAX_TREE_MIB = 600.0
 # A run sent SIGTERM (`docker stop`) stops within this: its batch rolls back, its workers go, exit 130.
 SIGTERM_GRACE = 10.0
+SIGNAL_SPACING = 0.3  # seconds between the signals of one RunEvents.signals sequence
 _READER = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read_only")
@@ -199,20 +200,25 @@ class WorldDriver:
         """Wait for the run to end, for the world's kill point, or for budget + slack; (killed, over budget).
 
         At the world's SIGTERM point the run's process alone gets SIGTERM (as `docker stop` sends it),
-        and from then on has SIGTERM_GRACE seconds to exit."""
+        or the run's other signals (`RunEvents.signals`: SIGINT, SIGHUP, two of them 0.3 s apart),
+        and from the first on has SIGTERM_GRACE seconds to exit."""
         kill_point = self.world.kill_point if self.world.events.kill_after_requests is not None else None
         term_point = self.world.sigterm_point if self.world.events.sigterm_after_requests is not None else None
         deadline = started + self.limit
         signalled: float | None = None
+        to_send = list(self.world.events.signals)
         while proc.poll() is None:
             if kill_point is not None and kill_point.wait(0.02):
                 runproc.kill_tree(proc)
                 return True, False
-            if term_point is not None and signalled is None and term_point.is_set():
+            due = signalled is None or time.monotonic() - signalled >= SIGNAL_SPACING * (
+                len(self.world.events.signals) - len(to_send))
+            if term_point is not None and to_send and due and term_point.is_set():
                 with contextlib.suppress(ProcessLookupError):
-                    os.kill(proc.pid, signal.SIGTERM)
-                signalled, record.terminated_by_world = time.monotonic(), True
-                deadline = min(deadline, signalled + SIGTERM_GRACE)
+                    os.kill(proc.pid, getattr(signal, to_send.pop(0)))
+                if signalled is None:
+                    signalled, record.terminated_by_world = time.monotonic(), True
+                    deadline = min(deadline, signalled + SIGTERM_GRACE)
             if kill_point is None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=0.05)
@@ -300,15 +306,24 @@ class WorldDriver:
         found += self._warehouse_checks(record, before)
         return found
 
+    def _late_deaths(self) -> tuple[int, ...]:
+        """A second signal that lands once the interpreter is finalizing (its handlers reset) kills the
+        process after its one line: a shell sees 130 (128 + SIGINT) as for an exit 130."""
+        signals = self.world.events.signals
+        return tuple(-getattr(signal, name) for name in signals[1:])
+
     def _sigterm_checks(self, record: RunRecord, last_line: str) -> list[Violation]:
         """A run sent SIGTERM stops as Ctrl-C stops it: exit 130 with one line (or 0 when it had finished
         its work), within SIGTERM_GRACE, recorded `cancelled` unless a reader holds the warehouse."""
         run, found = record.index, []
         if record.over_budget and record.stopped_after_sigterm is None:
-            found.append(Violation(run, "sigterm_stops_promptly", f"still running {SIGTERM_GRACE:.0f} s after SIGTERM"))
-        elif record.exit_code not in (0, 130) or (record.exit_code == 130 and "interrupted" not in last_line):
-            found.append(Violation(run, "sigterm_exits_130", f"exit {record.exit_code}: {last_line[:300]}"))
-        elif record.exit_code == 130 and not record.reader_held and self.warehouse_path.exists():
+            found.append(Violation(run, "sigterm_stops_promptly", f"still running {SIGTERM_GRACE:.0f} s after "
+                                                                   f"{'+'.join(self.world.events.signals)}"))
+        elif record.exit_code not in (0, 130, *self._late_deaths()) or (
+                record.exit_code != 0 and "interrupted" not in last_line):
+            found.append(Violation(run, "sigterm_exits_130", f"{'+'.join(self.world.events.signals)}: exit "
+                                                              f"{record.exit_code}: {last_line[:300]}"))
+        elif record.exit_code != 0 and not record.reader_held and self.warehouse_path.exists():
             found += invariants.last_run_cancelled(self.warehouse_path, run)
         return found
 

@@ -46,6 +46,11 @@ PORTAL_ADDRESS = "10.9.9.9"
 # SIGTERM to the run's process (`docker stop`) once the server has seen the n-th request (red team 5).
 # Drawn from its own random stream, as PORTAL, and out of WorldSpec's default events.
 SIGTERM = "sigterm"
+# The other ways a run is stopped (red team 8): Ctrl-C, a closed terminal (SIGHUP), Ctrl-C twice,
+# SIGTERM then Ctrl-C (a supervisor, then an impatient user). The same point and invariants as
+# SIGTERM; drawn, with the sequence, from their own random stream and out of the default events.
+SIGNAL = "signal"
+SIGNAL_SEQUENCES = (("SIGINT",), ("SIGHUP",), ("SIGINT", "SIGINT"), ("SIGTERM", "SIGINT"))
 # Feed-level content faults, fixed per feed for the world's life.
 DUPLICATE_GUID = "duplicate_guid"  # an item repeated, same GUID and link
 SHARED_GUID = "shared_guid"  # the same GUIDs as another feed, different links

@@ -8,7 +8,7 @@ from tests.world import content, faults
 from tests.world.world import WorldSpec
 
 ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE, faults.SLOW_EXTRACT)
-EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL, faults.SIGTERM)
+EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL, faults.SIGTERM, faults.SIGNAL)
 GUID_KINDS = (*faults.GUID_FAULTS, faults.CHURNING_GUID)
 
 

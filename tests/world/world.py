@@ -95,6 +95,7 @@ class RunEvents:
     reader_after_requests: int = 0  # 0: open before the run starts; n: once the server saw n requests
     kill_after_requests: int | None = None
     sigterm_after_requests: int | None = None  # SIGTERM to the run's process once the server saw n requests
+    signals: tuple[str, ...] = ("SIGTERM",)  # sent then, 0.3 s apart (kinds.SIGNAL_SEQUENCES)
 
 
 @dataclass
@@ -223,6 +224,9 @@ class World:
         portal = random.Random(f"{self.spec.seed}:{run}:portal").random() < self.spec.event_rate
         terminate = random.Random(f"{self.spec.seed}:{run}:sigterm")
         sigterm = kinds.SIGTERM in self.spec.events and terminate.random() < self.spec.event_rate
+        stop = random.Random(f"{self.spec.seed}:{run}:signal")
+        stopped = kinds.SIGNAL in self.spec.events and not sigterm and stop.random() < self.spec.event_rate
+        signals = stop.choice(kinds.SIGNAL_SEQUENCES) if stopped else ("SIGTERM",)
         return RunEvents(
             outage=kinds.OUTAGE in self.spec.events and draws[kinds.OUTAGE],
             portal=kinds.PORTAL in self.spec.events and portal,
@@ -230,7 +234,9 @@ class World:
             reader_after_requests=rng.choice((0, 0, rng.randint(1, expected_requests))),
             kill_after_requests=rng.randint(1, expected_requests)
             if kinds.KILL in self.spec.events and draws[kinds.KILL] else None,
-            sigterm_after_requests=terminate.randint(1, expected_requests) if sigterm else None,
+            sigterm_after_requests=terminate.randint(1, expected_requests) if sigterm
+            else stop.randint(1, expected_requests) if stopped else None,
+            signals=signals,
         )
 
     def dns_table(self, run: int) -> DnsTable:
@@ -254,7 +260,9 @@ class World:
             happened = {kinds.OUTAGE: self.events.outage, kinds.PORTAL: self.events.portal,
                         kinds.READER: self.events.reader is not None,
                         kinds.KILL: self.events.kill_after_requests is not None,
-                        kinds.SIGTERM: self.events.sigterm_after_requests is not None}
+                        kinds.SIGTERM: self.events.sigterm_after_requests is not None
+                        and self.events.signals == ("SIGTERM",),
+                        kinds.SIGNAL: self.events.signals != ("SIGTERM",)}
             self.ledger.faults_injected.update(event for event, yes in happened.items() if yes)
             self.ledger.faults_injected.update(filter(None, (content.content_fault(self.spec, j)
                                                               for j in range(self.spec.feeds))))

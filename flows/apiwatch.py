@@ -1,0 +1,125 @@
+"""Watching the Prefect API from `newsflow run` and `newsflow serve`: a silent API ends the command.
+
+A Prefect API can stop answering without going away: its server stopped (SIGSTOP) or its VM
+frozen, or its database locked, in which case `/health` still answers and every call that
+touches the database waits. Prefect's client then waits on each call and retries it, so a run
+waits for ever, and `newsflow serve` starts no run again while staying up, which a supervisor
+(systemd, docker) takes for healthy.
+
+`ApiWatch` asks the API a question its database must answer (`POST /flow_runs/count` of the
+runs with no id: an index look-up, however many runs the database keeps) every `every` seconds
+from `first_after` on; once the API has failed to answer for `patience` seconds in a row, it
+calls `on_silent` once. An error status counts as an answer (a Prefect Cloud API wants a key):
+only silence, a refused connection or a broken exchange do not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+QUERY_TIMEOUT_S = 10.0
+_NO_RUN = b'{"flow_runs": {"id": {"any_": []}}}'
+
+
+def answers_a_query(api_url: str, timeout_s: float = QUERY_TIMEOUT_S) -> bool:
+    """Whether the API answers a question its database must answer, within `timeout_s`."""
+    try:
+        with urllib.request.urlopen(database_question(api_url), timeout=timeout_s) as response:
+            response.read(65_536)
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError, http.client.HTTPException):
+        return False
+
+
+def database_question(api_url: str) -> urllib.request.Request:
+    """How many flow runs have no id: 0, from the database, at once."""
+    return urllib.request.Request(api_url.rstrip("/") + "/flow_runs/count", data=_NO_RUN, method="POST",
+                                  headers={"Content-Type": "application/json"})
+
+
+class ApiWatch:
+    """Calls `on_silent(seconds)` once the API at `api_url` has not answered for `patience` s.
+
+    `patience` 0 gives up at the first question left unanswered (a run already past its budget).
+    """
+
+    def __init__(self, api_url: str, *, first_after: float, every: float, patience: float,
+                 on_silent: Callable[[float], object], timeout_s: float = QUERY_TIMEOUT_S) -> None:
+        self.api_url = api_url
+        self.first_after, self.every, self.patience = first_after, every, patience
+        self.timeout_s = timeout_s
+        self.on_silent = on_silent
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="newsflow-api-watch", daemon=True)
+
+    def start(self) -> ApiWatch:
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self._stopped.set()
+
+    def _watch(self) -> None:
+        if self._stopped.wait(self.first_after):
+            return
+        silent_since: float | None = None
+        while not self._stopped.is_set():
+            asked_at = time.monotonic()
+            if answers_a_query(self.api_url, self.timeout_s):
+                silent_since = None
+            else:
+                silent_since = asked_at if silent_since is None else silent_since
+                silent_for = time.monotonic() - silent_since
+                if silent_for >= self.patience and not self._stopped.is_set():
+                    self.on_silent(silent_for)
+                    return
+            self._stopped.wait(max(0.0, self.every - (time.monotonic() - asked_at)))
+
+
+def stop_children(spare: Collection[int] = (), grace_s: float = 5.0) -> None:
+    """SIGTERM this process's descendants (a served flow run, extraction workers), and SIGKILL
+    those still alive `grace_s` later: a command that gives up on its API leaves no process behind
+    holding the warehouse. The processes in `spare` and under them are left (the local Prefect
+    server this command started: it outlives every command). Linux only (`/proc`)."""
+    doomed = descendants(os.getpid(), spare)
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        for pid in doomed:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signum)
+        until = time.monotonic() + grace_s
+        while signum == signal.SIGTERM and time.monotonic() < until and any(_alive(pid) for pid in doomed):
+            time.sleep(0.05)
+
+
+def descendants(root: int, spare: Collection[int] = ()) -> list[int]:
+    """The processes under `root`, children first, read from /proc; none in or under `spare`."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [root]
+    while queue:
+        children = [pid for pid in parents.get(queue.pop(0), []) if pid not in spare]
+        found += children
+        queue += children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
