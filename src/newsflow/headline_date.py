@@ -40,6 +40,8 @@ from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, sl
 TEXTS_AFTER_HEADLINE = 12
 """How many non-empty text nodes after the headline are read: the byline block, not the story."""
 MAX_TEXT_CHARS = 100
+PROSE_WORDS = 10
+"""A text of this many words or more that ends as a sentence is the story's prose, not its byline."""
 MIN_HEADLINE_F1 = 0.5
 """The `<h1>` taken for the headline is the one closest to the page's title (token F1), so a logo
 in an `<h1>` is not."""
@@ -120,7 +122,21 @@ def headline_date(tree: Any, near: date | None = None) -> date | None:
         found = _first_date(line, near, named=True, order=order)
         if found is not None and not _is_update(line, found[0]):
             return found[1]
+        if found is not None and (published := _published_after_update(line, found[0], near, order)) is not None:
+            return published
     return None
+
+
+def _published_after_update(line: str, position: int, near: date | None, order: str | None) -> date | None:
+    """The date a publication cue introduces later on a line whose first date is an update's
+    ("Updated: 4 March 2026 | Published: 1 March 2026")."""
+    cue = _PUBLISHED.search(line, position)
+    if cue is None:
+        return None
+    later = _first_date(line[cue.end():], near, named=True, order=order)
+    if later is None or _UPDATED.search(line[cue.end():cue.end() + later[0]]):
+        return None
+    return later[1]
 
 
 def _is_update(line: str, position: int) -> bool:
@@ -212,7 +228,13 @@ def _time_element(text: Any, headline: Any) -> Any:
 
 def _byline_lines(tree: Any) -> list[str]:
     lines = [" ".join(str(text).split()) for text in _byline_texts(tree)[1]]
-    return [line for line in lines if len(line) <= MAX_TEXT_CHARS]
+    return [line for line in lines if len(line) <= MAX_TEXT_CHARS and not _is_prose(line)]
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence of the story, not a byline: ten words or more ending as a sentence does ("The
+    festival runs from 15 May 2026 to 20 May, organisers said.": the date of an event)."""
+    return line.endswith((".", "!", "?", "\u3002")) and len(line.split()) >= PROSE_WORDS
 
 
 _last_page: tuple[weakref.ref[Any], Any, list[Any]] | None = None
@@ -221,23 +243,64 @@ them, and the `following::` search is the costly part."""
 
 
 def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
-    """The page's headline and the text nodes after it, photo captions left out."""
+    """The page's headline and the text nodes after it that could be its byline: not photo captions,
+    not blocks of other stories (`_elsewhere`)."""
     global _last_page
     if _last_page is not None and _last_page[0]() is tree:
         return _last_page[1], _last_page[2]
     headline = _headline(tree)
-    texts = [text for text in headline.xpath(_FOLLOWING_TEXTS) if not _in_caption(text)] if headline is not None else []
+    texts = []
+    if headline is not None:
+        positions, article = _headline_ancestors(headline)
+        texts = [text for text in headline.xpath(_FOLLOWING_TEXTS) if not _elsewhere(text, positions, article)]
     _last_page = (weakref.ref(tree), headline, texts)
     return headline, texts
 
 
-def _in_caption(text: Any) -> bool:
-    element = text.getparent()
-    while element is not None:
-        if element.tag == "figcaption" or "caption" in str(element.get("class") or "").lower():
+_OTHER_BLOCK = re.compile(
+    r"caption|related|recommend|more-?(?:stories|news|from)|popular|trending|most-?(?:read|viewed)|read-?next|"
+    r"teaser|sidebar|widget|newsletter",
+    re.IGNORECASE,
+)
+
+
+def _elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
+    """Whether a text after the headline belongs to another block than its byline (`_apart`)."""
+    return _apart(text.getparent().getparent() if text.is_tail else text.getparent(), headline_ancestors, article)
+
+
+def _apart(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
+    """Whether an element is in another block than the headline's byline: a photo caption, a list of
+    other stories, a sidebar, the navigation or the footer (the elements that hold it but not the
+    headline say so by tag or class), or a part of the page outside the `<article>` that holds the
+    headline."""
+    while element is not None and element not in headline_ancestors:
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if element.tag in _OTHER_TAGS or _OTHER_BLOCK.search(names):
             return True
         element = element.getparent()
-    return False
+    return element is not None and headline_ancestors[element] > article
+
+
+def in_other_block(tree: Any, element: Any) -> bool:
+    """Whether an element of the page is in a block of other stories, a caption, a sidebar, the
+    navigation or the footer, or outside the `<article>` of the headline (False on a page without
+    a headline: nothing to tell the story's blocks by)."""
+    headline = _byline_texts(tree)[0]
+    if headline is None:
+        return False
+    positions, article = _headline_ancestors(headline)
+    return _apart(element, positions, article)
+
+
+def _headline_ancestors(headline: Any) -> tuple[dict[Any, int], int]:
+    """The headline's ancestors with their distance, and the distance of its `<article>` (or past them all)."""
+    above = list(headline.iterancestors())
+    article = next((index for index, element in enumerate(above) if element.tag == "article"), len(above))
+    return {element: index for index, element in enumerate(above)}, article
+
+
+_OTHER_TAGS = frozenset({"figcaption", "aside", "nav", "footer"})
 
 
 def caption_date(text: str) -> date | None:

@@ -19,7 +19,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from newsflow.headline_date import caption_date
+from newsflow.headline_date import caption_date, in_other_block
 
 MAX_SCRIPT_CHARS = 2_000_000
 """Inline script text read per page for a payload date: state blobs are large, but not larger."""
@@ -75,3 +75,11 @@ def payload_published(tree: Any) -> str | None:
         if (match := _PAYLOAD_KEY.search(text.replace('\\"', '"'))) is not None:
             return match[1]
     return None
+
+
+def other_stories_only(tree: Any, day: str) -> bool:
+    """Whether the `<time datetime>` elements that give this day ("2026-02-10") are all in blocks of
+    other stories (a related list, a sidebar, the footer: `headline_date.in_other_block`), and
+    there is at least one."""
+    times = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
+    return bool(times) and all(in_other_block(tree, element) for element in times)
