@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
@@ -20,6 +20,10 @@ from newsflow.urls import canonicalize_url
 MAX_TITLE_CHARS = 500
 MAX_SUMMARY_CHARS = 2000
 MAX_KEY_CHARS = 2048
+MIN_STAMPED_ENTRIES = 3
+"""A feed needs this many dated entries before their dates can be told to be the feed's own stamp."""
+POLL_STAMP_WINDOW = timedelta(minutes=2)
+"""Dates all this close to the poll are the moment the feed was rendered, not the items' publication."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,26 @@ def unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]
         keys.add((entry.key, entry.canonical_url))
         seen.append(entry.summary)
     return tuple(kept)
+
+
+def without_feed_stamps(entries: tuple[FeedEntry, ...], now: datetime) -> tuple[FeedEntry, ...]:
+    """The entries without their dates when those date the feed, not the items: every dated entry
+    (at least `MIN_STAMPED_ENTRIES`) carries one instant, or all are within `POLL_STAMP_WINDOW` of
+    the poll, and none is a round time (a date-only feed's midnight, in any offset: many items of
+    one day share it, and it is their day). Some feeds stamp each item with the moment they were
+    rendered; such a date would otherwise date every article that its page does not."""
+    dated = [entry.published_at for entry in entries if entry.published_at is not None]
+    if len(dated) < MIN_STAMPED_ENTRIES or len(dated) < len(entries) or any(map(_round_time, dated)):
+        return entries
+    if len(set(dated)) > 1 and any(abs(moment - now) > POLL_STAMP_WINDOW for moment in dated):
+        return entries
+    return tuple(replace(entry, published_at=None, published_date=None) for entry in entries)
+
+
+def _round_time(moment: datetime) -> bool:
+    """Whether a time is on a quarter hour to the second: a day's midnight in some offset, or a
+    time an editor typed, not a machine's clock."""
+    return moment.second == 0 and moment.microsecond == 0 and moment.minute % 15 == 0
 
 
 def newest(entries: tuple[FeedEntry, ...], limit: int | None) -> tuple[FeedEntry, ...]:

@@ -28,7 +28,9 @@ Entries:
   so it cannot pin an entry to the top or the bottom of a time-ordered listing.
   `published_date` is that date's day in the UTC offset the feed wrote it with (the
   publisher's local day: "Sat, 07 May 2022 20:06:23 -0500" is the 7th, though the instant
-  is on the 8th in UTC); the UTC day when the feed gives no offset.
+  is on the 8th in UTC); the UTC day when the feed gives no offset. A feed whose dated
+  entries (three or more, all of them) carry one instant, or all fall within two minutes of
+  the poll, stamps them with the moment it was rendered: they get no date (`feedentries`).
 - `title` is plain text on one line; `summary` plain text, truncated to `MAX_SUMMARY_CHARS`.
 """
 
@@ -53,6 +55,7 @@ from newsflow.feedentries import (
     make_entry,
     newest,
     unique_entries,
+    without_feed_stamps,
 )
 from newsflow.feedlinks import find_feed_links
 from newsflow.feedprep import gunzip_if_gzip, keep_newest_items, neutralize_doctype, prepare_xml_bytes
@@ -114,9 +117,10 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
         raise context.error(_why_not_a_feed(utf8, parsed, context.feed_url))
     bozo_reasons = [_bozo_reason(result) for result in (encoding_result, parsed)]
     reasons = [reason for reason in bozo_reasons if reason]
+    entries = without_feed_stamps(unique_entries(_xml_entry(raw, context) for raw in parsed.entries), context.now)
     return ParsedFeed(
         title=clean_title(parsed.feed.get("title")),
-        entries=newest(unique_entries(_xml_entry(raw, context) for raw in parsed.entries), context.max_entries),
+        entries=newest(entries, context.max_entries),
         bozo=bool(reasons),
         bozo_reason=collapse_line("; ".join(reasons), 300) if reasons else None,
         ttl_seconds=_ttl_seconds(parsed.feed.get("ttl")),

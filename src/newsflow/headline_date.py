@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from newsflow.relativedates import relative_age
 from newsflow.text import token_f1
 from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, slash_order
 
@@ -185,6 +186,12 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
         previous = ""
     stamps += [day for value in _update_times(tree) if (day := numeric_date(value[:10])) is not None]
     return min(stamps, default=None)
+
+
+def published_ago(tree: Any) -> timedelta | None:
+    """How long before the fetch a relative time under the headline says the page was published
+    ("2 hours ago", "vor 2 Stunden": `newsflow.relativedates`); a line with an update cue is not read."""
+    return relative_age(line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
 
 
 def _update_times(tree: Any) -> list[str]:

@@ -13,7 +13,15 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from newsflow.feedentries import EntryContext, clean_title, make_entry, newest, newest_first, unique_entries
+from newsflow.feedentries import (
+    EntryContext,
+    clean_title,
+    make_entry,
+    newest,
+    newest_first,
+    unique_entries,
+    without_feed_stamps,
+)
 from newsflow.models import FeedEntry, ParsedFeed
 from newsflow.urls import resolve_url
 
@@ -37,7 +45,7 @@ def parse_json_feed(body: bytes, context: EntryContext) -> ParsedFeed:
     if not _is_json_feed(document):
         raise context.error("JSON but not a JSON Feed (no jsonfeed.org version and no items)")
     items = _newest_items([item for item in document.get("items") if isinstance(item, dict)], context.max_entries)
-    entries = unique_entries(_json_entry(item, context) for item in items)
+    entries = without_feed_stamps(unique_entries(_json_entry(item, context) for item in items), context.now)
     return ParsedFeed(
         title=clean_title(_str_or_none(document.get("title"))), entries=newest(entries, context.max_entries)
     )

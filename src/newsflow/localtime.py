@@ -104,6 +104,18 @@ def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
         return None
 
 
+def url_zone(url: str | None) -> ZoneInfo | None:
+    """The zone of the country the URL's country-code domain names, when that country has one
+    zone and its domain is not also sold as a generic one (.co); without the page (a feed's
+    date): no canonical URL, no language."""
+    countries = [country for country in _host_countries([url or ""]) if country not in GENERIC_USE]
+    name = COUNTRY_ZONES.get(countries[0]) if countries else None
+    try:
+        return ZoneInfo(name) if name is not None else None
+    except ZoneInfoNotFoundError:
+        return None
+
+
 _SERVICE = re.compile(
     r"^/(?:[a-z]{2}(?:-[a-z]{2,4})?|zhongwen|chinese|persian|vietnamese|hindi|japanese|korean|thai|turkce|"
     r"ukrainian|indonesia|indonesian|urdu|bengali|tamil|burmese|nepali)(?:/|$)",
@@ -129,6 +141,10 @@ def url_countries(url: str | None, tree: Any) -> list[str]:
     """The country-code top-level domains of `url` and of the page's canonical links, in that order."""
     urls = [url or ""]
     urls += [link.get("href") or "" for link in tree.iterfind(".//link") if link.get("rel") == "canonical"]
+    return _host_countries(urls)
+
+
+def _host_countries(urls: list[str]) -> list[str]:
     countries = []
     for candidate in urls:
         try:
