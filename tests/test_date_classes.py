@@ -21,7 +21,7 @@ import pytest
 
 from newsflow import netguard
 from newsflow.config import load_config
-from newsflow.dates import published_at
+from newsflow.dates import publication_day, published_at
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
 from newsflow.feedentries import without_feed_stamps
@@ -50,6 +50,11 @@ def page(byline: str = "", lang: str = "en", head: str = "", after: str = "", st
             f'<article><h1>{TITLE}</h1><div class="byline"><span class="author">A. Writer</span> '
             f'<span class="when">{byline}</span></div>{story}</article>{after}'
             f"<footer>{footer}</footer></body></html>")
+
+
+def article_ld(published: str) -> str:
+    article = json.dumps({"@type": "NewsArticle", "datePublished": published})
+    return f'<script type="application/ld+json">{article}</script>'
 
 
 def stored(html: str, url: str = "https://news.example.com/story") -> tuple[date | None, timedelta | None]:
@@ -122,6 +127,30 @@ def test_a_modified_time_earlier_than_the_published_time_does_not_date_the_page(
     head = ('<meta property="article:published_time" content="2026-03-01T10:00:00+01:00">'
             '<meta property="article:modified_time" content="2026-02-20T10:00:00+01:00">')
     assert stored(page(head=head))[0] == date(2026, 3, 1)
+
+
+# --- the publisher's day in a country of several zones ---------------------------------------
+
+
+@pytest.mark.parametrize(("url", "day"), [
+    ("https://news.example.us/story", date(2026, 3, 1)),  # 21:30 in New York (EST), 18:30 in Los Angeles
+    ("https://www.example.ca/news/1", date(2026, 3, 1)),
+    ("https://www.example.com.br/noticia/1", date(2026, 3, 1)),  # 23:30 in São Paulo
+    ("https://www.example.com.mx/nota/1", date(2026, 3, 1)),
+    ("https://news.example.com/story", date(2026, 3, 2)),  # no country: the UTC day
+    ("https://news.example.com.au/story", date(2026, 3, 2)),  # not .au: Perth and Sydney are three hours apart
+])
+def test_an_evening_story_in_a_country_west_of_utc_keeps_its_day_in_any_of_its_zones(url: str, day: date) -> None:
+    tree = load_html(page(head=article_ld("2026-03-02T02:30:00Z")))
+    assert publication_day(published_at("2026-03-02T02:30:00+0000", tree, url)) == day
+
+
+def test_a_printed_time_says_the_zone_before_the_guess_for_a_country_of_several_zones() -> None:
+    # a Vancouver paper: "10:30 PM" printed over 06:30 Z is -08:00, not Toronto's 01:30 the next day
+    tree = load_html(page("March 1, 2026 10:30 PM", head=article_ld("2026-03-02T06:30:00Z")))
+    published = published_at("2026-03-02T06:30:00+0000", tree, "https://www.example.ca/news/1")
+    assert published is not None and published.utcoffset() == timedelta(hours=-8)
+    assert publication_day(published) == date(2026, 3, 1)
 
 
 # --- relative times ---------------------------------------------------------------------------

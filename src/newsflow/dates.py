@@ -55,7 +55,7 @@ from zoneinfo import ZoneInfo
 from newsflow.datechecks import agreed_day, article_first, not_article, plausible, url_day
 from newsflow.headline_date import byline_time, headline_date, numeric_date, printed_time, update_bound
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
-from newsflow.localtime import publisher_zone
+from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.pagedates import attribute_published, caption_days, other_stories_only, payload_published
 from newsflow.worlddates import slash_order
 
@@ -174,7 +174,10 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
         chosen = _last_resort(tree, url)
     if not plausible(chosen):
         return None
-    chosen = _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
+    chosen = _in_page_offset(chosen, tree)
+    if zone is not None and zone.key in SEVERAL_ZONES.values():  # a guess: the printed time's offset first
+        chosen = _in_printed_offset(chosen, tree)
+    chosen = _with_time_of_day(_in_zone(chosen, zone), tree, zone)
     chosen = _in_printed_offset(_cross_checked(chosen, tree, sources), tree)
     return chosen.replace(tzinfo=UTC) if chosen.tzinfo is _WALL_CLOCK else chosen
 

@@ -3,9 +3,17 @@ its canonical URL.
 
 Many pages give their publication time in UTC only ("2019-10-19T03:00:00Z", "Wed, 04 May 2022
 02:41:00 GMT"). The publication day a paper and its readers mean is the local one: 03:00 UTC is
-05:00 on the 19th in Zurich, 02:41 UTC on the 4th is 22:41 on the 3rd in La Paz. Only countries
-that keep one time zone are listed (or whose news is dated in one, like Spain's and Portugal's
-mainland), so the zone is never a guess between several: no .us, .ca, .au, .ru, .br, .mx, .com.
+05:00 on the 19th in Zurich, 02:41 UTC on the 4th is 22:41 on the 3rd in La Paz. Countries that
+keep one time zone are listed (or whose news is dated in one, like Spain's and Portugal's mainland),
+and (seventh pass) countries whose zones all lie on one side of UTC, with the zone most of their
+news is dated in (.us New York, .ca Toronto, .au Sydney, .ru Moscow, .br São Paulo, .mx Mexico City,
+.id Jakarta): west of UTC the local day starts later than the UTC day in every zone, so from 00:00
+UTC until New York's midnight every US zone is still on the day before, and the UTC day was wrong
+there for all of them; east of UTC the other way round. Such a zone's day is right at least as
+often as the UTC day in any of the country's zones, except about an hour a night in a zone nearer
+UTC than it (Halifax, Kaliningrad, Cancún). Not .au: Sydney's day is Perth's only until 13:00 UTC, and
+the corpora's Perth paper prints its time (so `newsflow.dates` reads the printed time's offset
+first for these countries), but a Sydney paper's reference gave the UTC day. No .com.
 
 The region of the declared language (`<html lang="es-ES">`, `og:locale` "es_ES") is not used: it
 is a CMS default as often as not (a Colombian and a Paraguayan paper both declare es_ES, which
@@ -62,6 +70,13 @@ COUNTRY_ZONES = {
     "am": "Asia/Yerevan", "az": "Asia/Baku", "uz": "Asia/Tashkent", "al": "Europe/Tirane", "mk": "Europe/Skopje",
     "kh": "Asia/Phnom_Penh", "mm": "Asia/Yangon", "bt": "Asia/Thimphu", "mv": "Indian/Maldives",
 }
+SEVERAL_ZONES = {
+    "us": "America/New_York", "ca": "America/Toronto", "mx": "America/Mexico_City", "br": "America/Sao_Paulo",
+    "ec": "America/Guayaquil", "ru": "Europe/Moscow", "kz": "Asia/Almaty", "id": "Asia/Jakarta",
+}
+"""Countries of several zones, all on one side of UTC (seventh pass): the zone most of their news is dated
+in (module docstring). A time printed under the headline says the publisher's offset before this does."""
+COUNTRY_ZONES.update(SEVERAL_ZONES)
 GENERIC_USE = {"co": "es"}
 """Country-code domains that are also sold as generic ones (.co: tempo.co is Indonesian): their zone only
 for a page in the country's language (or none declared)."""
