@@ -14,14 +14,14 @@ import contextlib
 import ipaddress
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from newsflow import netguard
 from newsflow.config import load_config
-from newsflow.dates import publication_day, published_at
+from newsflow.dates import parse_local, publication_day, published_at
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
 from newsflow.feedentries import without_feed_stamps
@@ -76,6 +76,13 @@ def test_a_related_storys_time_gives_way_to_the_urls_day() -> None:
     assert stored(page(after=RELATED), "https://news.example.com/2026/03/01/budget")[0] == date(2026, 3, 1)
 
 
+def test_a_related_storys_printed_date_is_not_the_date_of_a_page_that_dates_itself_nowhere() -> None:
+    teasers = ('<div class="more-news"><ul>' + "".join(
+        f'<li><a href="/o{n}">Other story {n}</a> <span class="date">Feb 1{n}, 2026</span></li>' for n in range(3))
+        + "</ul></div>")
+    assert stored(page(after=teasers))[0] is None
+
+
 def test_a_related_storys_time_in_an_aside_is_not_read_as_the_byline() -> None:
     aside = '<aside><ul><li><a href="/x">Other</a> <span>12 February 2026</span></li></ul></aside>'
     html = page(after=aside)
@@ -105,6 +112,11 @@ def test_the_copyright_year_is_no_date() -> None:
     # without it the feed's date dates the article (the run below)
     assert stored(page())[0] is None
     assert published_at("2026-01-01T00:00:00", load_html(page())) is None
+
+
+def test_an_offset_written_after_a_space_is_read() -> None:
+    eastern = timezone(timedelta(hours=-5))
+    assert parse_local("2026-03-01 23:30:00 -0500") == datetime(2026, 3, 1, 23, 30, tzinfo=eastern)
 
 
 # --- published and updated --------------------------------------------------------------------
@@ -169,7 +181,17 @@ def test_relative_times_in_many_languages_give_their_age(text: str, age: timedel
     assert relative_age([text]) == age
 
 
-@pytest.mark.parametrize("text", ["in 2 hours", "2 hours", "100 days ago", "a story from 3 hours of talks"])
+@pytest.mark.parametrize(("text", "days"), [
+    ("Today, 10:30", 0), ("Сегодня, 14:30", 0), ("今日 10:30", 0), ("Heute, 09:12 Uhr", 0),
+    ("Yesterday at 10:30 PM", 1),
+    ("Вчера в 14:30", 1), ("gestern, 18:45 Uhr", 1), ("hier à 10h30", 1), ("Ayer 18:45", 1), ("昨日10:30", 1),
+])
+def test_today_and_yesterday_with_a_time_give_an_age_in_days(text: str, days: int) -> None:
+    assert relative_age([text]) == timedelta(days=days)
+
+
+@pytest.mark.parametrize("text", ["in 2 hours", "2 hours", "100 days ago", "a story from 3 hours of talks", "Today",
+                                  "Hier klicken 10:30", "Today in pictures"])
 def test_what_is_no_relative_publication_time_gives_no_age(text: str) -> None:
     assert relative_age([text]) is None
 

@@ -78,8 +78,16 @@ def payload_published(tree: Any) -> str | None:
 
 
 def other_stories_only(tree: Any, day: str) -> bool:
-    """Whether the `<time datetime>` elements that give this day ("2026-02-10") are all in blocks of
-    other stories (a related list, a sidebar, the footer: `headline_date.in_other_block`), and
-    there is at least one."""
-    times = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
-    return bool(times) and all(in_other_block(tree, element) for element in times)
+    """Whether the elements that give this day ("2026-02-10") are all in blocks of other stories (a
+    related list, a sidebar, the footer: `headline_date.in_other_block`), and there is at least one:
+    `<time datetime>` elements, else short texts that name it ("Feb 10, 2026")."""
+    holders = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
+    if not holders:
+        wanted = date.fromisoformat(day)
+        texts = tree.xpath(_TEXTS_OF_YEAR, year=day[:4])
+        holders = [text.getparent() for text in texts if caption_date(" ".join(str(text).split())) == wanted]
+    return bool(holders) and all(in_other_block(tree, element) for element in holders)
+
+
+_TEXTS_OF_YEAR = ("//body//text()[contains(., $year)][string-length() <= 100]"
+                  "[not(ancestor::script)][not(ancestor::style)]")

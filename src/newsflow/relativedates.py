@@ -7,7 +7,8 @@ fetched the page, counts back from the fetch (`pipeline.build_article`). Only a 
 date of its own and whose feed gives none is dated this way: a page's or a feed's date is exact,
 "3 hours ago" is rounded. Read in English, Spanish, Portuguese, French, German, Italian, Dutch,
 Polish, Russian, Turkish, Indonesian, Vietnamese, Arabic, Hindi, Thai, Japanese, Chinese and Korean;
-"a", "an", "one", "un", "una", "einer" count as 1.
+"a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
+languages, a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
 
 Pure: the standard library only.
 """
@@ -38,12 +39,24 @@ _CUE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ONE = {"a", "an", "one", "un", "una", "uno", "einer", "einem"}
+_NOT_LETTER_BEFORE, _NOT_LETTER_AFTER = r"(?<![^\W\d_])", r"(?![^\W\d_])"
+_DAY_WORD = re.compile(
+    _NOT_LETTER_BEFORE + r"(?:(?P<today>today|heute|hoy|aujourd'hui|oggi|hoje|vandaag|dzisiaj|сегодня|bugün|hari ini"
+    r"|hôm nay|今日|今天|오늘)|(?P<yesterday>yesterday|gestern|ayer|hier|ieri|ontem|gisteren|wczoraj|вчера|dün"
+    r"|kemarin|hôm qua|昨日|昨天|어제))" + _NOT_LETTER_AFTER
+    + r"(?:[\W_]{1,3}\w{1,5}){0,2}[\W_]{0,3}\d{1,2}\s?[:h時시]\s?\d{2}",  # up to two short words before the time
+    re.IGNORECASE,
+)
+""""Today, 10:30", "gestern, 18:45 Uhr", "Вчера в 14:30": a day word with the clock time after it (without
+a time, "today" is as often a section's name)."""
 
 
 def relative_age(lines: Iterable[str]) -> timedelta | None:
     """The age the first relative time in `lines` gives ("2 hours ago": 2 hours), up to `MAX_AGE`."""
     for line in lines:
         match = _CUE_FIRST.search(line) or _CUE_AFTER.search(line)
+        if match is None and (day_word := _DAY_WORD.search(line)) is not None:
+            return timedelta(days=0 if day_word["today"] else 1)
         if match is None:
             continue
         count = 1 if match["count"].lower() in _ONE else int(match["count"])
