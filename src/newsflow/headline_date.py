@@ -264,40 +264,51 @@ def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
     return headline, texts
 
 
-_OTHER_BLOCK = re.compile(
-    r"caption|related|recommend|more-?(?:stories|news|from)|popular|trending|most-?(?:read|viewed)|read-?next|"
-    r"teaser|sidebar|widget|newsletter",
+_OTHER_STORIES = re.compile(
+    r"related|recommend|more-?(?:stories|news|from)|popular|trending|most-?(?:read|viewed)|read-?next|sidebar|"
+    r"newsletter",
     re.IGNORECASE,
 )
+_CAPTION = re.compile("caption", re.IGNORECASE)
 
 
 def _elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
-    """Whether a text after the headline belongs to another block than its byline (`_apart`)."""
-    return _apart(text.getparent().getparent() if text.is_tail else text.getparent(), headline_ancestors, article)
+    """Whether a text after the headline belongs to another block than its byline: a photo caption,
+    a list of other stories, a sidebar, the navigation or the footer (`_apart`), or a part of the page
+    outside the `<article>` that holds the headline."""
+    element = text.getparent().getparent() if text.is_tail else text.getparent()
+    return _apart(element, headline_ancestors, captions=True) or _outside_article(element, headline_ancestors, article)
 
 
-def _apart(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
-    """Whether an element is in another block than the headline's byline: a photo caption, a list of
-    other stories, a sidebar, the navigation or the footer (the elements that hold it but not the
-    headline say so by tag or class), or a part of the page outside the `<article>` that holds the
-    headline."""
+def _apart(element: Any, headline_ancestors: dict[Any, int], captions: bool = False) -> bool:
+    """Whether an element is in a block of other stories (a related list, a sidebar, `<aside>`,
+    `<nav>`, `<footer>`) or, with `captions`, in a photo caption: the elements that hold it but not
+    the headline say so by tag or class ("teaser" is not read: sites name their story's own header so)."""
     while element is not None and element not in headline_ancestors:
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if element.tag in _OTHER_TAGS or _OTHER_BLOCK.search(names):
+        if element.tag in _OTHER_TAGS or _OTHER_STORIES.search(names):
             return True
+        if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
+            return True
+        element = element.getparent()
+    return False
+
+
+def _outside_article(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
+    while element is not None and element not in headline_ancestors:
         element = element.getparent()
     return element is not None and headline_ancestors[element] > article
 
 
 def in_other_block(tree: Any, element: Any) -> bool:
-    """Whether an element of the page is in a block of other stories, a caption, a sidebar, the
-    navigation or the footer, or outside the `<article>` of the headline (False on a page without
-    a headline: nothing to tell the story's blocks by)."""
+    """Whether an element of the page is in a block of other stories: a related list, a sidebar,
+    `<aside>`, `<nav>`, `<footer>` (not a caption, nor outside the headline's `<article>`: a
+    breadcrumb there may date the story). False on a page without a headline."""
     headline = _byline_texts(tree)[0]
-    if headline is None:
-        return False
-    positions, article = _headline_ancestors(headline)
-    return _apart(element, positions, article)
+    return headline is not None and _apart(element, _headline_ancestors(headline)[0])
+
+
+_OTHER_TAGS = frozenset({"aside", "nav", "footer"})
 
 
 def _headline_ancestors(headline: Any) -> tuple[dict[Any, int], int]:
@@ -305,9 +316,6 @@ def _headline_ancestors(headline: Any) -> tuple[dict[Any, int], int]:
     above = list(headline.iterancestors())
     article = next((index for index, element in enumerate(above) if element.tag == "article"), len(above))
     return {element: index for index, element in enumerate(above)}, article
-
-
-_OTHER_TAGS = frozenset({"figcaption", "aside", "nav", "footer"})
 
 
 def caption_date(text: str) -> date | None:

@@ -80,7 +80,10 @@ def payload_published(tree: Any) -> str | None:
 def other_stories_only(tree: Any, day: str) -> bool:
     """Whether the elements that give this day ("2026-02-10") are all in blocks of other stories (a
     related list, a sidebar, the footer: `headline_date.in_other_block`), and there is at least one:
-    `<time datetime>` elements, else short texts that name it ("Feb 10, 2026")."""
+    `<time datetime>` elements, else short texts that name it ("Feb 10, 2026"); never when one of
+    the page's metas states it."""
+    if any(str(meta.get("content") or "").strip()[:10] == day for meta in tree.iterfind(".//meta")):
+        return False  # a meta of the page states it
     holders = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
     if not holders:
         wanted = date.fromisoformat(day)
