@@ -63,6 +63,49 @@ def stored(html: str, url: str = "https://news.example.com/story") -> tuple[date
     return article.published_date, article.published_ago
 
 
+# --- classes read before this pass, kept as a guard: the world's ways of writing a date ---------
+
+MARCH_1 = date(2026, 3, 1)
+WORLD_BYLINES = [
+    ("bg", "1 март 2026, 10:30"), ("sr", "1. март 2026."), ("mk", "01 март 2026"), ("kk", "1 наурыз 2026"),
+    ("az", "01 mart 2026"), ("uz", "1 mart 2026"), ("et", "1. märts 2026"), ("fi", "1. maaliskuuta 2026 klo 10.30"),
+    ("hr", "1. ožujka 2026."), ("sq", "1 mars 2026"), ("ka", "1 მარტი 2026"), ("hy", "1 մարտի 2026"),
+    ("ta", "மார்ச் 1, 2026"), ("mr", "1 मार्च 2026"), ("zh", "2026年3月1日 10:30"), ("ko", "입력 2026. 3. 1. 10:30"),
+    ("vi", "Chủ nhật, ngày 1 tháng 3 năm 2026"), ("vi", "01/03/2026 10:30 GMT+7"),
+    ("id", "Minggu, 1 Maret 2026 10:30 WIB"),
+    ("sw", "Machi 1, 2026"), ("tr", "01 Mart 2026 Pazar 10:30"), ("el", "01 Μαρτίου 2026, 10:30"),
+    ("el", "01.03.2026 | 10:30"), ("ru", "1 марта 2026, 10:30"), ("hi", "१ मार्च २०२६"), ("bn", "১ মার্চ ২০২৬"),
+    ("ar", "١ مارس ٢٠٢٦"), ("fa", "۱ مارس ۲۰۲۶"), ("fa", "۱۰ اسفند ۱۴۰۴"), ("ja", "令和8年3月1日"),  # noqa: RUF001
+    ("th", "1 มี.ค. 2569"), ("ar", "الأحد 11 رمضان 1447 هـ - 1 مارس 2026 م"), ("en-US", "03/01/2026"),
+    ("fr", "Publié le 01/03/2026 à 10h30"), ("en-US", "Mar. 1, 2026 10:30 a.m. ET"), ("de", "Sonntag, 1. März 2026"),
+    ("es", "1 de marzo de 2026 - 23:30"), ("pl", "1 marca 2026, 10:30"), ("he", "1 במרץ 2026"), ("nl", "1 mrt 2026"),
+]
+
+
+@pytest.mark.parametrize(("lang", "byline"), WORLD_BYLINES)
+def test_a_date_as_the_world_writes_it_is_read(lang: str, byline: str) -> None:
+    assert stored(page(byline, lang))[0] == MARCH_1
+
+
+@pytest.mark.parametrize(("url", "head"), [
+    ("https://news.example.com/2026/03/01/story", ""), ("https://news.example.com/news/20260301/story", ""),
+    ("https://news.example.com/news/story-20260301-123", ""),
+    ("https://news.example.com/a", '<meta property="article:published_time" content="2026-03-01T23:30:00-05:00">'),
+    ("https://news.example.com/a", '<meta property="article:modified_time" content="2026-03-01T10:00:00+01:00">'),
+    ("https://news.example.com/a", '<meta itemprop="datePublished" content="2026-03-01T10:00:00+09:00">'),
+    ("https://news.example.com/a", '<meta name="DC.date.issued" content="2026-03-01">'),
+    ("https://news.example.com/a", '<script type="application/ld+json">[{"@type": "BreadcrumbList"}, {"@type": '
+                                   '"NewsArticle", "datePublished": "2026-03-01T10:00:00+01:00"}]</script>'),
+])
+def test_a_date_in_the_url_or_the_markup_is_read(url: str, head: str) -> None:
+    assert stored(page(head=head), url)[0] == MARCH_1
+
+
+def test_microdata_on_a_time_element_dates_the_page_and_related_times_do_not() -> None:
+    byline = '<time itemprop="datePublished" datetime="2026-03-01T10:00:00+01:00">Sunday</time>'
+    assert stored(page(byline, after=RELATED))[0] == MARCH_1
+
+
 # --- dates of other stories, of events, of the site ------------------------------------------
 
 

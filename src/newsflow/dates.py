@@ -32,7 +32,10 @@ it, and the stamp's own day to an earlier declared publication); a day two indep
 (JSON-LD, a published meta, the byline, the URL) agree on beats one that none of them states; a bare
 day more than a day from the declared publication (no time zone explains it) gives way to it; a
 page dated nowhere in its markup is dated by its byline's `datetime`, its script state (`publishedAt`
-…), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year.
+…), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year, which
+is never a date (seventh pass: a year is no day; the feed's date then dates the article), nor is a
+day that only other stories' blocks give (a related list, a sidebar: `newsflow.pagedates`), nor a
+web page object's `datePublished` in JSON-LD when the article object states its own.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -56,7 +59,13 @@ from newsflow.datechecks import agreed_day, article_first, not_article, plausibl
 from newsflow.headline_date import byline_time, headline_date, numeric_date, printed_time, update_bound
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
-from newsflow.pagedates import attribute_published, caption_days, other_stories_only, payload_published
+from newsflow.pagedates import (
+    attribute_published,
+    caption_days,
+    copyright_notice_year,
+    other_stories_only,
+    payload_published,
+)
 from newsflow.worlddates import slash_order
 
 LATER_THAN_JSON_LD = timedelta(days=2)
@@ -79,9 +88,7 @@ _EXPLICIT_UTC = re.compile(r"(?:Z|[+-]00:?00|GMT|UTC|UT)$", re.IGNORECASE)
 _AMBIGUOUS_SLASHED = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}(?!\d)")
 _SPACED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s+([+-]\d{2}:?\d{2})$")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
-_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\D{0,40}?((?:19|20)\d{2})(?:\s*[-\u2013]\s*((?:19|20)\d{2}))?", re.IGNORECASE
-)
+
 
 
 def parse_local(value: str | None) -> datetime | None:
@@ -170,7 +177,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     sources = _source_dates(tree, zone, url)
     if not plausible(_parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources):
         htmldate_value = None
-    chosen = _chosen_date(None if _copyright_year(htmldate_value, tree, sources) else htmldate_value, tree, zone)
+    copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
+    chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
         chosen = _last_resort(tree, url)
     if not plausible(chosen):
@@ -181,19 +189,6 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     chosen = _with_time_of_day(_in_zone(chosen, zone), tree, zone)
     chosen = _in_printed_offset(_cross_checked(chosen, tree, sources), tree)
     return chosen.replace(tzinfo=UTC) if chosen.tzinfo is _WALL_CLOCK else chosen
-
-
-def _copyright_year(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
-    """Whether htmldate's answer is the copyright line's year: a bare 1 January that no source
-    states, of a year the page's copyright notice names ("© 2024" is 2024-01-01, htmldate's last
-    resort). Any other date the page gives comes first (sixth pass)."""
-    value = (htmldate_value or "").strip()
-    if not _BARE_DAY.match(value) or value[5:10] != "01-01":
-        return False
-    if any(moment.date() == date.fromisoformat(value[:10]) for _, moment in sources):
-        return False
-    notices = _COPYRIGHT.findall(" ".join(str(tree.xpath("string(//body)")).split()))
-    return value[:4] in {year for notice in notices for year in notice}
 
 
 def _last_resort(tree: Any, url: str | None) -> datetime | None:

@@ -17,7 +17,12 @@ French, Spanish, Portuguese and Italian ("Aug 08, 2024", "30 August 2023", "28. 
 
 `byline_time` is the machine-readable side of the same byline: the `datetime` of a `<time>`
 element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100").
-Texts in photo captions (`<figcaption>`, a "caption" class) are not the byline and are skipped.
+Texts in photo captions (`<figcaption>`, a "caption" class) are not the byline and are skipped, and
+(seventh pass) neither are texts in other stories' blocks (a related list, a sidebar, `<aside>`,
+`<nav>`, `<footer>`), outside the headline's `<article>`, or the story's prose (`newsflow.pageblocks`);
+a line whose first date is an update's still gives a later date a publication cue introduces
+("Updated: 4 March 2026 | Published: 1 March 2026"). `published_ago` reads a relative time there
+("2 hours ago", `newsflow.relativedates`).
 `update_bound` is the earliest update or "as of" stamp there ("Stand: 28.04.2023 18:00 Uhr"), a day
 the publication cannot be after; `printed_time` the publication date with the time printed after it,
 as the page's readers see it. Digits in other scripts (Arabic-Indic, fullwidth …) read as ASCII ones,
@@ -34,6 +39,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
 from newsflow.relativedates import relative_age
 from newsflow.text import token_f1
 from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, slash_order
@@ -41,8 +47,6 @@ from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, sl
 TEXTS_AFTER_HEADLINE = 12
 """How many non-empty text nodes after the headline are read: the byline block, not the story."""
 MAX_TEXT_CHARS = 100
-PROSE_WORDS = 10
-"""A text of this many words or more that ends as a sentence is the story's prose, not its byline."""
 MIN_HEADLINE_F1 = 0.5
 """The `<h1>` taken for the headline is the one closest to the page's title (token F1), so a logo
 in an `<h1>` is not."""
@@ -235,13 +239,7 @@ def _time_element(text: Any, headline: Any) -> Any:
 
 def _byline_lines(tree: Any) -> list[str]:
     lines = [" ".join(str(text).split()) for text in _byline_texts(tree)[1]]
-    return [line for line in lines if len(line) <= MAX_TEXT_CHARS and not _is_prose(line)]
-
-
-def _is_prose(line: str) -> bool:
-    """A sentence of the story, not a byline: ten words or more ending as a sentence does ("The
-    festival runs from 15 May 2026 to 20 May, organisers said.": the date of an event)."""
-    return line.endswith((".", "!", "?", "\u3002")) and len(line.split()) >= PROSE_WORDS
+    return [line for line in lines if len(line) <= MAX_TEXT_CHARS and not is_prose(line)]
 
 
 _last_page: tuple[weakref.ref[Any], Any, list[Any]] | None = None
@@ -258,46 +256,10 @@ def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
     headline = _headline(tree)
     texts = []
     if headline is not None:
-        positions, article = _headline_ancestors(headline)
-        texts = [text for text in headline.xpath(_FOLLOWING_TEXTS) if not _elsewhere(text, positions, article)]
+        positions, article = headline_ancestors(headline)
+        texts = [text for text in headline.xpath(_FOLLOWING_TEXTS) if not elsewhere(text, positions, article)]
     _last_page = (weakref.ref(tree), headline, texts)
     return headline, texts
-
-
-_OTHER_STORIES = re.compile(
-    r"related|recommend|more-?(?:stories|news|from)|popular|trending|most-?(?:read|viewed)|read-?next|sidebar|"
-    r"newsletter",
-    re.IGNORECASE,
-)
-_CAPTION = re.compile("caption", re.IGNORECASE)
-
-
-def _elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
-    """Whether a text after the headline belongs to another block than its byline: a photo caption,
-    a list of other stories, a sidebar, the navigation or the footer (`_apart`), or a part of the page
-    outside the `<article>` that holds the headline."""
-    element = text.getparent().getparent() if text.is_tail else text.getparent()
-    return _apart(element, headline_ancestors, captions=True) or _outside_article(element, headline_ancestors, article)
-
-
-def _apart(element: Any, headline_ancestors: dict[Any, int], captions: bool = False) -> bool:
-    """Whether an element is in a block of other stories (a related list, a sidebar, `<aside>`,
-    `<nav>`, `<footer>`) or, with `captions`, in a photo caption: the elements that hold it but not
-    the headline say so by tag or class ("teaser" is not read: sites name their story's own header so)."""
-    while element is not None and element not in headline_ancestors:
-        names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if element.tag in _OTHER_TAGS or _OTHER_STORIES.search(names):
-            return True
-        if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
-            return True
-        element = element.getparent()
-    return False
-
-
-def _outside_article(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
-    while element is not None and element not in headline_ancestors:
-        element = element.getparent()
-    return element is not None and headline_ancestors[element] > article
 
 
 def in_other_block(tree: Any, element: Any) -> bool:
@@ -305,17 +267,7 @@ def in_other_block(tree: Any, element: Any) -> bool:
     `<aside>`, `<nav>`, `<footer>` (not a caption, nor outside the headline's `<article>`: a
     breadcrumb there may date the story). False on a page without a headline."""
     headline = _byline_texts(tree)[0]
-    return headline is not None and _apart(element, _headline_ancestors(headline)[0])
-
-
-_OTHER_TAGS = frozenset({"aside", "nav", "footer"})
-
-
-def _headline_ancestors(headline: Any) -> tuple[dict[Any, int], int]:
-    """The headline's ancestors with their distance, and the distance of its `<article>` (or past them all)."""
-    above = list(headline.iterancestors())
-    article = next((index for index, element in enumerate(above) if element.tag == "article"), len(above))
-    return {element: index for index, element in enumerate(above)}, article
+    return headline is not None and other_stories_block(element, headline_ancestors(headline)[0])
 
 
 def caption_date(text: str) -> date | None:

@@ -2,7 +2,8 @@
 front end carries (often the only place a Next.js or Nuxt page dates its story).
 
 htmldate's extensive search takes the first date-like text it trusts; on a page that dates its
-story nowhere in the markup, that can be a photo caption's ("Archivbild vom 24. April 2023").
+story nowhere in the markup, that can be a photo caption's ("Archivbild vom 24. April 2023"), a
+related story's (`other_stories_only`) or the copyright notice's year (`copyright_notice_year`).
 `caption_days` gives the days the page's captions name, so such an answer can be recognised.
 `payload_published` reads a publication time from inline scripts (not JSON-LD): the first
 `"datePublished"`, `"publishedAt"`, `"publishDate"`, `"firstPublished"` … key with an ISO 8601
@@ -94,3 +95,20 @@ def other_stories_only(tree: Any, day: str) -> bool:
 
 _TEXTS_OF_YEAR = ("//body//text()[contains(., $year)][string-length() <= 100]"
                   "[not(ancestor::script)][not(ancestor::style)]")
+
+
+_BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\D{0,40}?((?:19|20)\d{2})(?:\s*[-\u2013]\s*((?:19|20)\d{2}))?", re.IGNORECASE
+)
+
+
+def copyright_notice_year(htmldate_value: str | None, tree: Any, stated: set[date]) -> bool:
+    """Whether htmldate's answer is the copyright line's year: a bare 1 January that no source
+    states (`stated`), of a year the page's copyright notice names ("© 2024" is 2024-01-01,
+    htmldate's last resort). It is no date (seventh pass: a year is no day)."""
+    value = (htmldate_value or "").strip()
+    if not _BARE_DAY.match(value) or value[5:10] != "01-01" or date.fromisoformat(value[:10]) in stated:
+        return False
+    notices = _COPYRIGHT.findall(" ".join(str(tree.xpath("string(//body)")).split()))
+    return value[:4] in {year for notice in notices for year in notice}
