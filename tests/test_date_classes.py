@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsflow import netguard
 from newsflow.config import load_config
@@ -359,3 +361,40 @@ def test_a_run_dates_pages_of_each_class_with_feeds_without_dates_in_gmt_and_sta
         _, at, fetched = rows[path]
         assert abs(at - (fetched - age)) < timedelta(seconds=1), path
         assert days[path] == (fetched - age).astimezone(UTC).date()
+
+
+# --- properties -------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2026, 3, 2),
+                                                  timezones=st.just(UTC))), max_size=6))
+def test_feed_stamps_are_dropped_all_together_or_not_at_all(moments: list[datetime | None]) -> None:
+    given_entries = entries(*moments)
+    kept = without_feed_stamps(given_entries, NOW)
+    dated = [m for m in moments if m is not None]
+    if kept != given_entries:
+        assert all(e.published_at is None and e.published_date is None for e in kept)
+        assert len(dated) == len(moments) >= 3
+        assert len(set(dated)) == 1 or all(abs(m - NOW) <= timedelta(minutes=2) for m in dated)
+    assert [(e.key, e.url) for e in kept] == [(e.key, e.url) for e in given_entries]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_gives_no_age_or_one_within_a_month(text: str) -> None:
+    age = relative_age([text])
+    assert age is None or timedelta(0) <= age <= timedelta(days=31)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 3, 1)),
+       st.lists(st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 3, 1)), min_size=1, max_size=4),
+       st.booleans())
+def test_a_related_storys_date_never_dates_the_page(own: date, others: list[date], in_url: bool) -> None:
+    teasers = ('<section class="related"><ul>' + "".join(
+        f'<li><a href="/o{n}">Another story {n}</a> <time datetime="{day.isoformat()}T08:00:00Z">'
+        f"{day:%d %B %Y}</time></li>" for n, day in enumerate(others)) + "</ul></section>")
+    url = f"https://news.example.com/{own:%Y/%m/%d}/story" if in_url else "https://news.example.com/story"
+    day = stored(page(after=teasers), url)[0]
+    assert day == (own if in_url else None) or (day in others and day == own)
