@@ -28,9 +28,10 @@ Entries:
   so it cannot pin an entry to the top or the bottom of a time-ordered listing.
   `published_date` is that date's day in the UTC offset the feed wrote it with (the
   publisher's local day: "Sat, 07 May 2022 20:06:23 -0500" is the 7th, though the instant
-  is on the 8th in UTC); the UTC day when the feed gives no offset. A feed whose dated
-  entries (three or more, all of them) carry one instant, or all fall within two minutes of
-  the poll, stamps them with the moment it was rendered: they get no date (`feedentries`).
+  is on the 8th in UTC); the UTC day when the feed gives no offset. A feed whose entries are
+  all dated (three or more) with one instant, or within two minutes of the poll, or (five or
+  more) of each other, stamps them with the moment it was rendered: they get no date
+  (`feedentries.without_feed_stamps`).
 - `title` is plain text on one line; `summary` plain text, truncated to `MAX_SUMMARY_CHARS`.
 """
 
