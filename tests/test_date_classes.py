@@ -354,7 +354,11 @@ def test_a_run_dates_pages_of_each_class_with_feeds_without_dates_in_gmt_and_sta
     render_time = (datetime.now(UTC) - timedelta(minutes=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     server.add("/stamped.xml", Page(_rss([com + path for path in stamped], render_time), "application/rss+xml"))
     server.add("/jp.xml", Page(_rss([jp + "/jp/story"], "Sat, 28 Feb 2026 23:30:00 GMT"), "application/rss+xml"))
-    feeds = {name: f"{com}/{name}.xml" for name in ("undated", "stamped", "jp")}
+    modified = '<meta property="article:modified_time" content="2026-03-09T10:00:00+01:00">'
+    server.add("/u/modified", Page(page(head=modified).encode()))  # a page dated only by its last update
+    dated_feed = _rss([com + "/u/modified"], "Sun, 01 Mar 2026 10:00:00 +0100")
+    server.add("/dated.xml", Page(dated_feed, "application/rss+xml"))
+    feeds = {name: f"{com}/{name}.xml" for name in ("undated", "stamped", "jp", "dated")}
     config = load_config(write_config(tmp_path, "", feeds))
     asyncio.run(run_ingest(config, "run-1"))
     sql = "SELECT regexp_extract(url, '/[^/]+/[^/]+$'), published_date, published_at, fetched_at FROM articles"
@@ -364,6 +368,7 @@ def test_a_run_dates_pages_of_each_class_with_feeds_without_dates_in_gmt_and_sta
     assert days["/jp/story"] == date(2026, 3, 1)  # 23:30 GMT is 08:30 the next morning in Tokyo
     assert days["/s/nothing"] is None  # neither the copyright year nor the feed's render time
     assert days["/s/byline"] == date(2026, 3, 1)
+    assert days["/u/modified"] == date(2026, 3, 1)  # eight days after its feed item: an update's date
     for path, age in (("/news/relative", timedelta(hours=2)), ("/s/relative", timedelta(hours=3))):
         _, at, fetched = rows[path]
         assert abs(at - (fetched - age)) < timedelta(seconds=1), path

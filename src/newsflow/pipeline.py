@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 MAX_ARTICLE_ATTEMPTS = 3  # the default of execution.max_article_attempts
 SAME_INSTANT = timedelta(minutes=1)
 """A page time this close to the feed's dates the same publication (feeds and pages round seconds apart)."""
+LATER_THAN_FEED = timedelta(days=2)
+"""A page date this much after its feed item's is an update's: the feed's date is the publication."""
 # Outcomes that say nothing about the article: not counted as a failed attempt.
 UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED,)
 # Outcomes that another attempt would not change: don't fetch these entries again.
@@ -320,6 +322,8 @@ def build_article(
     feed_at, feed_day = pending.published_at, pending.published_date
     if feed_at is None and page.published_at is None and page.published_ago is not None:
         feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
+    page_at, page_day = (None, None) if _after_the_feed(page.published_at, feed_at) else (
+        page.published_at, page.published_date)
     # A page that names no canonical URL is known by the URL it was served from: an item that
     # redirects (301 /p2 -> /p1, http -> https) is the same article as an item linking /p1.
     redirected_to = result.final_url if result.final_url != result.url else None
@@ -332,7 +336,7 @@ def build_article(
         feed_id=pending.feed_id,
         title=page.title or pending.title,
         author=page.author,
-        published_at=best_published_at(page.published_at, feed_at, feed_day),
+        published_at=best_published_at(page_at, feed_at, feed_day),
         language=page.language,
         sitename=page.sitename,
         text=page.text,
@@ -342,9 +346,14 @@ def build_article(
         fetched_at=fetched_at,
         run_id=run_id,
         language_source=page.language_source,
-        published_date=best_published_date(page.published_date, feed_at, feed_day, page_at=page.published_at,
-                                           url=result.final_url),
+        published_date=best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=result.final_url),
     )
+
+
+def _after_the_feed(page: datetime | None, feed: datetime | None) -> bool:
+    """Whether the page's date is more than `LATER_THAN_FEED` after the feed item's: the page shows
+    an update (or its modified time), since the feed listed the story as published before."""
+    return page is not None and feed is not None and page > feed + LATER_THAN_FEED
 
 
 def best_published_at(page: datetime | None, feed: datetime | None, feed_day: date | None = None) -> datetime | None:
