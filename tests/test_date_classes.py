@@ -303,6 +303,20 @@ def test_a_feeds_gmt_date_is_the_day_in_the_zone_of_the_articles_country() -> No
     assert best_published_date(None, late, date(2026, 2, 27), url=jp) == date(2026, 2, 27)
 
 
+def test_a_feeds_gmt_date_is_the_day_in_the_zone_the_page_names() -> None:
+    late = datetime(2026, 2, 28, 23, 30, tzinfo=UTC)
+    com = "https://news.example.com/a"
+    assert best_published_date(None, late, date(2026, 2, 28), url=com, zone="Asia/Tokyo") == date(2026, 3, 1)
+    assert best_published_date(None, late, date(2026, 2, 28), url=com, zone="Not/AZone") == date(2026, 2, 28)
+    assert stored_zone(page(lang="ja"), com) == "Asia/Tokyo" and stored_zone(page(lang="en"), com) is None
+
+
+def stored_zone(html: str, url: str) -> str | None:
+    article = extract_article(html, url)
+    assert article is not None
+    return article.publisher_zone
+
+
 def test_a_generic_country_domain_names_no_zone_for_a_feed() -> None:
     assert url_zone("https://tempo.co/read/1") is None and url_zone("https://x.example.de/a") is not None
 
@@ -350,10 +364,12 @@ def test_a_run_dates_pages_of_each_class_with_feeds_without_dates_in_gmt_and_sta
     for path, html in {**undated, **stamped}.items():
         server.add(path, Page(html.encode()))
     server.add("/jp/story", Page(page(lang="ja").encode()))
+    server.add("/n/ja-story", Page(page(lang="ja").encode()))  # a Japanese paper on a .com
     server.add("/undated.xml", Page(_rss([com + path for path in undated]), "application/rss+xml"))
     render_time = (datetime.now(UTC) - timedelta(minutes=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     server.add("/stamped.xml", Page(_rss([com + path for path in stamped], render_time), "application/rss+xml"))
-    server.add("/jp.xml", Page(_rss([jp + "/jp/story"], "Sat, 28 Feb 2026 23:30:00 GMT"), "application/rss+xml"))
+    gmt_feed = _rss([jp + "/jp/story", com + "/n/ja-story"], "Sat, 28 Feb 2026 23:30:00 GMT")
+    server.add("/jp.xml", Page(gmt_feed, "application/rss+xml"))
     modified = '<meta property="article:modified_time" content="2026-03-09T10:00:00+01:00">'
     server.add("/u/modified", Page(page(head=modified).encode()))  # a page dated only by its last update
     dated_feed = _rss([com + "/u/modified"], "Sun, 01 Mar 2026 10:00:00 +0100")
@@ -365,7 +381,7 @@ def test_a_run_dates_pages_of_each_class_with_feeds_without_dates_in_gmt_and_sta
     rows = {row[0]: tuple(row[1:]) for row in run_read_query(Warehouse(config.warehouse_path), sql).rows}
     days = {path: values[0] for path, values in rows.items()}
     assert days["/01/related"] == days["/news/updated-first"] == days["/news/graph"] == date(2026, 3, 1)
-    assert days["/jp/story"] == date(2026, 3, 1)  # 23:30 GMT is 08:30 the next morning in Tokyo
+    assert days["/jp/story"] == days["/n/ja-story"] == date(2026, 3, 1)  # 23:30 GMT: 08:30 the next morning in Tokyo
     assert days["/s/nothing"] is None  # neither the copyright year nor the feed's render time
     assert days["/s/byline"] == date(2026, 3, 1)
     assert days["/u/modified"] == date(2026, 3, 1)  # eight days after its feed item: an update's date

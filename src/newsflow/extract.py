@@ -50,6 +50,7 @@ from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
 from newsflow.headline_date import published_ago
 from newsflow.language import load_language_model, resolve_language
+from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.refine import (
     article_body_rescue,
@@ -136,6 +137,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         page_canonical_url=_page_canonical_url(document.url, url),
         published_date=publication_day(published),
         published_ago=published_ago(tree) if published is None else None,
+        publisher_zone=zone_name(url, tree),
     )
 
 

@@ -27,6 +27,7 @@ Pure: the standard library's `zoneinfo`, and an lxml tree walked by its methods 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -119,10 +120,19 @@ def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
         return None
 
 
-def url_zone(url: str | None) -> ZoneInfo | None:
-    """The zone of the country the URL's country-code domain names, when that country has one
-    zone and its domain is not also sold as a generic one (.co); without the page (a feed's
-    date): no canonical URL, no language."""
+def zone_name(url: str | None, tree: Any) -> str | None:
+    """The IANA name of `publisher_zone`, for the stages that date the page by its feed."""
+    zone = publisher_zone(url, tree)
+    return zone.key if zone is not None else None
+
+
+def url_zone(url: str | None, name: str | None = None) -> ZoneInfo | None:
+    """The zone `name`d (the page's, `zone_name`), else the zone of the country the URL's
+    country-code domain names, when that country has one zone and its domain is not also sold as a
+    generic one (.co); without the page (a feed's date): no canonical URL, no language."""
+    if name:
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(name)
     countries = [country for country in _host_countries([url or ""]) if country not in GENERIC_USE]
     name = COUNTRY_ZONES.get(countries[0]) if countries else None
     try:

@@ -346,7 +346,8 @@ def build_article(
         fetched_at=fetched_at,
         run_id=run_id,
         language_source=page.language_source,
-        published_date=best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=result.final_url),
+        published_date=best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=result.final_url,
+                                           zone=page.publisher_zone),
     )
 
 
@@ -378,11 +379,13 @@ def best_published_date(
     *,
     page_at: datetime | None = None,
     url: str | None = None,
+    zone: str | None = None,
 ) -> date | None:
     """The page's publication day (the publisher's local day), else the feed's: its day in the
     offset the feed gave (`feed_day`, `entries.published_date`), else its UTC day; a feed date
     on its UTC day is taken to the zone of the country the article's `url` names, when that has
-    one (`localtime.url_zone`: a .jp site's feed writing 23:30 GMT means the next morning in Tokyo).
+    one, or to the page's own `zone` (`localtime.url_zone`: a .jp site's feed writing 23:30 GMT
+    means the next morning in Tokyo; so does a Japanese page's on a .com).
 
     When the page dates the same instant as the feed (within `SAME_INSTANT`) but only in UTC (its
     day is the UTC day of `page_at`), the feed's offset says the publisher's day: a .com page
@@ -391,8 +394,8 @@ def best_published_date(
     if feed is None:
         return page
     feed_local = feed_day if feed_day is not None else feed.astimezone(UTC).date()
-    zone = url_zone(url) if feed_local == feed.astimezone(UTC).date() else None
-    feed_local = feed.astimezone(zone).date() if zone is not None else feed_local
+    local_zone = url_zone(url, zone) if feed_local == feed.astimezone(UTC).date() else None
+    feed_local = feed.astimezone(local_zone).date() if local_zone is not None else feed_local
     if page is None:
         return feed_local
     if page_at is not None and abs(page_at - feed) <= SAME_INSTANT and _utc_day_of_a_time(page, page_at):
