@@ -135,6 +135,18 @@ def test_a_related_storys_time_in_an_aside_is_not_read_as_the_byline() -> None:
     assert stored(html, "https://news.example.com/2026/03/01/budget")[0] == date(2026, 3, 1)
 
 
+def test_a_related_box_inside_the_article_is_not_its_byline() -> None:
+    box = '<aside><ul><li><a href="/x">Other story</a> <span>12 February 2026</span></li></ul></aside>'
+    assert stored(page(story=box + STORY), "https://news.example.com/2026/03/01/budget")[0] == MARCH_1
+
+
+def test_an_articles_own_footer_may_hold_its_byline() -> None:
+    html = (f'<html lang="en"><head><title>{TITLE}</title></head><body><article><header><h1>{TITLE}</h1></header>'
+            f'<footer class="entry-meta">Posted on 1 March 2026</footer>{STORY}</article></body></html>')
+    assert headline_date(load_html(html)) == MARCH_1
+    assert stored(html, "https://news.example.com/2026/02/27/budget")[0] == MARCH_1  # the byline, not a draft's URL
+
+
 def test_the_date_of_an_event_in_the_story_is_not_its_publication() -> None:
     event = "<p>The festival will run from 15 May 2026 to 20 May 2026 in the park, organisers said on Sunday.</p>"
     assert stored(page(story=STORY + event), "https://news.example.com/2026/03/01/budget")[0] == date(2026, 3, 1)

@@ -264,10 +264,11 @@ def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
 
 def in_other_block(tree: Any, element: Any) -> bool:
     """Whether an element of the page is in a block of other stories: a related list, a sidebar,
-    `<aside>`, `<nav>`, `<footer>` (not a caption, nor outside the headline's `<article>`: a
-    breadcrumb there may date the story). False on a page without a headline."""
+    an `<aside>`, `<nav>` or `<footer>` outside the headline's `<article>` (`pageblocks`; not a
+    caption, nor anything else outside the article: a breadcrumb there may date the story). False
+    on a page without a headline."""
     headline = _byline_texts(tree)[0]
-    return headline is not None and other_stories_block(element, headline_ancestors(headline)[0])
+    return headline is not None and other_stories_block(element, *headline_ancestors(headline))
 
 
 def caption_date(text: str) -> date | None:

@@ -35,35 +35,41 @@ _CAPTION = re.compile("caption", re.IGNORECASE)
 
 def elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
     """Whether a text after the headline belongs to another block than its byline: a photo caption,
-    a list of other stories, a sidebar, the navigation or the footer (`other_stories_block`), or a part of the page
-    outside the `<article>` that holds the headline."""
+    a list of other stories, a sidebar, the navigation or the footer (`other_stories_block`), or a
+    part of the page outside the `<article>` that holds the headline."""
     element = text.getparent().getparent() if text.is_tail else text.getparent()
-    in_other = other_stories_block(element, headline_ancestors, captions=True)
-    return in_other or _outside_article(element, headline_ancestors, article)
+    in_other = other_stories_block(element, headline_ancestors, article, captions=True)
+    return in_other or _common_ancestor(element, headline_ancestors) > article
 
 
-def other_stories_block(element: Any, headline_ancestors: dict[Any, int], captions: bool = False) -> bool:
-    """Whether an element is in a block of other stories (a related list, a sidebar, `<aside>`,
-    `<nav>`, `<footer>`) or, with `captions`, in a photo caption: the elements that hold it but not
-    the headline say so by tag or class ("teaser" is not read: sites name their story's own header so)."""
+def other_stories_block(element: Any, headline_ancestors: dict[Any, int], article: int,
+                        captions: bool = False) -> bool:
+    """Whether an element is in a block of other stories: one whose class or id says so (related,
+    sidebar …; not "teaser": sites name their story's own header so), an `<aside>` or `<nav>`, or
+    a `<footer>` outside the headline's `<article>` (an article's own `<footer>` holds its byline as
+    often: "Posted on 1 March 2026"; on a page without an `<article>`, any); with `captions`, in a photo caption
+    too. Only the elements that hold it but not the headline are read."""
+    tagged = False
     while element is not None and element not in headline_ancestors:
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if element.tag in _OTHER_TAGS or _OTHER_STORIES.search(names):
+        if _OTHER_STORIES.search(names):
             return True
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
             return True
+        if element.tag in ("aside", "nav"):
+            return True
+        tagged = tagged or element.tag == "footer"
         element = element.getparent()
-    return False
+    no_article = article >= len(headline_ancestors)
+    return tagged and (element is None or no_article or headline_ancestors[element] > article)
 
 
-def _outside_article(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
-    """Whether the element's nearest common ancestor with the headline is above the headline's `<article>`."""
+def _common_ancestor(element: Any, headline_ancestors: dict[Any, int]) -> int:
+    """How far above the headline its nearest common ancestor with the element is (past them all
+    when there is none)."""
     while element is not None and element not in headline_ancestors:
         element = element.getparent()
-    return element is not None and headline_ancestors[element] > article
-
-
-_OTHER_TAGS = frozenset({"aside", "nav", "footer"})
+    return headline_ancestors[element] if element is not None else len(headline_ancestors)
 
 
 def headline_ancestors(headline: Any) -> tuple[dict[Any, int], int]:
