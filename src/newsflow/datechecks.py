@@ -51,6 +51,11 @@ def article_first(typed_values: Iterable[tuple[str, str]]) -> list[str]:
     ]
 
 
+def not_article(typed_values: Iterable[tuple[str, str]]) -> list[str]:
+    """Values of the objects that are no article (a web page, a video, an image), in document order."""
+    return [value for kind, value in typed_values if not _ARTICLE_TYPE.search(kind)]
+
+
 def url_day(url: str | None) -> date | None:
     """The day a URL names (`/2022/05/02/`, `/20240315/`, `t20240315_1.html` …), if any."""
     for match in _URL_DAY.finditer(url or ""):

@@ -32,7 +32,10 @@ it, and the stamp's own day to an earlier declared publication); a day two indep
 (JSON-LD, a published meta, the byline, the URL) agree on beats one that none of them states; a bare
 day more than a day from the declared publication (no time zone explains it) gives way to it; a
 page dated nowhere in its markup is dated by its byline's `datetime`, its script state (`publishedAt`
-…), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year.
+…), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year, which
+is never a date (seventh pass: a year is no day; the feed's date then dates the article), nor is a
+day that only other stories' blocks give (a related list, a sidebar: `newsflow.pagedates`), nor a
+web page object's `datePublished` in JSON-LD when the article object states its own.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -52,11 +55,17 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.datechecks import agreed_day, article_first, plausible, url_day
+from newsflow.datechecks import agreed_day, article_first, not_article, plausible, url_day
 from newsflow.headline_date import byline_time, headline_date, numeric_date, printed_time, update_bound
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
-from newsflow.localtime import publisher_zone
-from newsflow.pagedates import attribute_published, caption_days, payload_published
+from newsflow.localtime import SEVERAL_ZONES, publisher_zone
+from newsflow.pagedates import (
+    attribute_published,
+    caption_days,
+    copyright_notice_year,
+    other_stories_only,
+    payload_published,
+)
 from newsflow.worlddates import slash_order
 
 LATER_THAN_JSON_LD = timedelta(days=2)
@@ -77,16 +86,15 @@ _PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|
 _MODIFIED_META = re.compile(r"modifi|(?:^|[:._-])updated?(?:[-_:.]?(?:time|date|at))?$|last-?mod")
 _EXPLICIT_UTC = re.compile(r"(?:Z|[+-]00:?00|GMT|UTC|UT)$", re.IGNORECASE)
 _AMBIGUOUS_SLASHED = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}(?!\d)")
+_SPACED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s+([+-]\d{2}:?\d{2})$")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
-_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\D{0,40}?((?:19|20)\d{2})(?:\s*[-\u2013]\s*((?:19|20)\d{2}))?", re.IGNORECASE
-)
+
 
 
 def parse_local(value: str | None) -> datetime | None:
     """ISO 8601 (with "Z") or RFC 2822 as an aware datetime in the offset it names (UTC when it
     names none); None when it is neither."""
-    text = (value or "").strip()
+    text = _SPACED_OFFSET.sub(r"\1\2", (value or "").strip())  # "10:30:00 +0100"
     if not text:
         return None
     try:
@@ -167,30 +175,20 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     """
     zone = publisher_zone(url, tree)
     sources = _source_dates(tree, zone, url)
-    if not plausible(_parse_page(htmldate_value)) or _from_caption(htmldate_value, tree, sources):
+    if not plausible(_parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources):
         htmldate_value = None
-    guess = _parse_page(htmldate_value) if _copyright_year(htmldate_value, tree, sources) else None
-    chosen = _chosen_date(None if guess is not None else htmldate_value, tree, zone)
+    copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
+    chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
-        chosen = _last_resort(tree, url) or guess
+        chosen = _last_resort(tree, url)
     if not plausible(chosen):
         return None
-    chosen = _with_time_of_day(_in_zone(_in_page_offset(chosen, tree), zone), tree, zone)
+    chosen = _in_page_offset(chosen, tree)
+    if zone is not None and zone.key in SEVERAL_ZONES.values():  # a guess: the printed time's offset first
+        chosen = _in_printed_offset(chosen, tree)
+    chosen = _with_time_of_day(_in_zone(chosen, zone), tree, zone)
     chosen = _in_printed_offset(_cross_checked(chosen, tree, sources), tree)
     return chosen.replace(tzinfo=UTC) if chosen.tzinfo is _WALL_CLOCK else chosen
-
-
-def _copyright_year(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
-    """Whether htmldate's answer is the copyright line's year: a bare 1 January that no source
-    states, of a year the page's copyright notice names ("© 2024" is 2024-01-01, htmldate's last
-    resort). Any other date the page gives comes first (sixth pass)."""
-    value = (htmldate_value or "").strip()
-    if not _BARE_DAY.match(value) or value[5:10] != "01-01":
-        return False
-    if any(moment.date() == date.fromisoformat(value[:10]) for _, moment in sources):
-        return False
-    notices = _COPYRIGHT.findall(" ".join(str(tree.xpath("string(//body)")).split()))
-    return value[:4] in {year for notice in notices for year in notice}
 
 
 def _last_resort(tree: Any, url: str | None) -> datetime | None:
@@ -205,17 +203,21 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
     return _as_datetime(day) if day is not None else attribute_published(tree)
 
 
-def _from_caption(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
-    """Whether htmldate's answer is a bare day that only a photo caption names, and the page's
-    script state dates the story instead: no source the page dates its story with (JSON-LD, metas,
-    the byline, the URL) states it (`newsflow.pagedates`). Without another date it is kept: a photo
-    is often of the day of the story."""
-    if not _BARE_DAY.match((htmldate_value or "").strip()):
+def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
+    """Whether htmldate's answer dates something else than the story, and no source the page dates
+    its story with (JSON-LD, metas, the byline, the URL) states its day (`newsflow.pagedates`):
+    a day that the page's `<time>` elements give only in lists of other stories, sidebars or the
+    footer (seventh pass: htmldate takes a related story's date on a page that dates its own
+    nowhere), or a bare day that only a photo caption names while the page's script state dates
+    the story instead (without another date a caption's is kept: a photo is often of the day of
+    the story)."""
+    value = (htmldate_value or "").strip()
+    if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
-    day = date.fromisoformat((htmldate_value or "")[:10])
-    if any(moment.date() == day for _, moment in sources):
-        return False
-    return day in caption_days(tree) and payload_published(tree) is not None
+    if other_stories_only(tree, value[:10]):
+        return True
+    return bool(_BARE_DAY.match(value)) and date.fromisoformat(value[:10]) in caption_days(tree) \
+        and payload_published(tree) is not None
 
 
 def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:
@@ -247,7 +249,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     if first is None:
         return _headline_checked(found, htmldate_value, tree)
     declared_text, declared = first
-    if found is None or declared < found - LATER_THAN_JSON_LD:
+    if found is None or declared < found - LATER_THAN_JSON_LD or _another_objects(found, declared, tree):
         return declared
     modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _modified_metas(tree)}
     if declared < found and found in modified:
@@ -263,6 +265,14 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE:
         return declared  # no offset explains it: the URL or date meta dates a draft, not the publication
     return _headline_checked(found, htmldate_value, tree)
+
+
+def _another_objects(found: datetime, declared: datetime, tree: Any) -> bool:
+    """Whether htmldate's date is the `datePublished` of a JSON-LD object that is no article (a
+    `WebPage` or `WebSite` in an `@graph`, a video) while the article's own is another instant."""
+    if found == declared:
+        return False
+    return any(parse_local(value) == found for value in not_article(json_ld_typed_strings(tree, "datePublished")))
 
 
 def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]]) -> datetime:

@@ -48,7 +48,9 @@ from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
+from newsflow.headline_date import published_ago
 from newsflow.language import load_language_model, resolve_language
+from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.refine import (
     article_body_rescue,
@@ -134,6 +136,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         sitename=sitename,
         page_canonical_url=_page_canonical_url(document.url, url),
         published_date=publication_day(published),
+        published_ago=published_ago(tree) if published is None else None,
+        publisher_zone=zone_name(url, tree),
     )
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
@@ -20,6 +20,12 @@ from newsflow.urls import MAX_URL_CHARS, canonicalize_url
 MAX_TITLE_CHARS = 500
 MAX_SUMMARY_CHARS = 2000
 MAX_KEY_CHARS = 2048
+MIN_STAMPED_ENTRIES = 3
+"""A feed needs this many dated entries before their dates can be told to be the feed's own stamp."""
+POLL_STAMP_WINDOW = timedelta(minutes=2)
+"""Dates all this close to the poll are the moment the feed was rendered, not the items' publication."""
+MIN_SPREAD_ENTRIES = 5
+"""So many items or more, all dated within `POLL_STAMP_WINDOW` of each other, were stamped in one go."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,29 @@ def unique_entries(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]
         keys.add((entry.key, entry.canonical_url))
         seen.append(entry.summary)
     return tuple(kept)
+
+
+def without_feed_stamps(entries: tuple[FeedEntry, ...], now: datetime) -> tuple[FeedEntry, ...]:
+    """The entries without their dates when those date the feed, not the items: every entry is
+    dated (at least `MIN_STAMPED_ENTRIES`), none is a round time (a date-only feed's midnight, in any
+    offset: many items of one day share it, and it is their day), and they carry one instant, or
+    all fall within `POLL_STAMP_WINDOW` of the poll, or (`MIN_SPREAD_ENTRIES` or more) of each
+    other. Some feeds stamp each item with the moment they were rendered (or imported); such a
+    date would otherwise date every article that its page does not."""
+    dated = [entry.published_at for entry in entries if entry.published_at is not None]
+    if len(dated) < MIN_STAMPED_ENTRIES or len(dated) < len(entries) or any(map(_round_time, dated)):
+        return entries
+    at_the_poll = all(abs(moment - now) <= POLL_STAMP_WINDOW for moment in dated)
+    together = max(dated) - min(dated) <= (POLL_STAMP_WINDOW if len(dated) >= MIN_SPREAD_ENTRIES else timedelta(0))
+    if not (at_the_poll or together):
+        return entries
+    return tuple(replace(entry, published_at=None, published_date=None) for entry in entries)
+
+
+def _round_time(moment: datetime) -> bool:
+    """Whether a time is on a quarter hour to the second: a day's midnight in some offset, or a
+    time an editor typed, not a machine's clock."""
+    return moment.second == 0 and moment.microsecond == 0 and moment.minute % 15 == 0
 
 
 def newest(entries: tuple[FeedEntry, ...], limit: int | None) -> tuple[FeedEntry, ...]:

@@ -28,7 +28,10 @@ Entries:
   so it cannot pin an entry to the top or the bottom of a time-ordered listing.
   `published_date` is that date's day in the UTC offset the feed wrote it with (the
   publisher's local day: "Sat, 07 May 2022 20:06:23 -0500" is the 7th, though the instant
-  is on the 8th in UTC); the UTC day when the feed gives no offset.
+  is on the 8th in UTC); the UTC day when the feed gives no offset. A feed whose entries are
+  all dated (three or more) with one instant, or within two minutes of the poll, or (five or
+  more) of each other, stamps them with the moment it was rendered: they get no date
+  (`feedentries.without_feed_stamps`).
 - `title` is plain text on one line; `summary` plain text, truncated to `MAX_SUMMARY_CHARS`.
 """
 
@@ -54,6 +57,7 @@ from newsflow.feedentries import (
     make_entry,
     newest,
     unique_entries,
+    without_feed_stamps,
 )
 from newsflow.feedlinks import find_feed_links
 from newsflow.feedprep import gunzip_if_gzip, keep_newest_items, neutralize_doctype, prepare_xml_bytes
@@ -120,7 +124,7 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
     built = [_xml_entry(raw, context) for raw in parsed.entries]
     return ParsedFeed(
         title=clean_title(parsed.feed.get("title")),
-        entries=newest(unique_entries(built), context.max_entries),
+        entries=newest(without_feed_stamps(unique_entries(built), context.now), context.max_entries),
         long_links=long_links(zip(built, map(_xml_link_candidates, parsed.entries), strict=True)),
         bozo=bool(reasons),
         bozo_reason=collapse_line("; ".join(reasons), 300) if reasons else None,

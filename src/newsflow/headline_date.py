@@ -17,7 +17,12 @@ French, Spanish, Portuguese and Italian ("Aug 08, 2024", "30 August 2023", "28. 
 
 `byline_time` is the machine-readable side of the same byline: the `datetime` of a `<time>`
 element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100").
-Texts in photo captions (`<figcaption>`, a "caption" class) are not the byline and are skipped.
+Texts in photo captions (`<figcaption>`, a "caption" class) are not the byline and are skipped, and
+(seventh pass) neither are texts in other stories' blocks (a related list, a sidebar, `<aside>`,
+`<nav>`, `<footer>`), outside the headline's `<article>`, or the story's prose (`newsflow.pageblocks`);
+a line whose first date is an update's still gives a later date a publication cue introduces
+("Updated: 4 March 2026 | Published: 1 March 2026"). `published_ago` reads a relative time there
+("2 hours ago", `newsflow.relativedates`).
 `update_bound` is the earliest update or "as of" stamp there ("Stand: 28.04.2023 18:00 Uhr"), a day
 the publication cannot be after; `printed_time` the publication date with the time printed after it,
 as the page's readers see it. Digits in other scripts (Arabic-Indic, fullwidth …) read as ASCII ones,
@@ -34,6 +39,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
+from newsflow.relativedates import relative_age
 from newsflow.text import token_f1
 from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, slash_order
 
@@ -120,7 +127,21 @@ def headline_date(tree: Any, near: date | None = None) -> date | None:
         found = _first_date(line, near, named=True, order=order)
         if found is not None and not _is_update(line, found[0]):
             return found[1]
+        if found is not None and (published := _published_after_update(line, found[0], near, order)) is not None:
+            return published
     return None
+
+
+def _published_after_update(line: str, position: int, near: date | None, order: str | None) -> date | None:
+    """The date a publication cue introduces later on a line whose first date is an update's
+    ("Updated: 4 March 2026 | Published: 1 March 2026")."""
+    cue = _PUBLISHED.search(line, position)
+    if cue is None:
+        return None
+    later = _first_date(line[cue.end():], near, named=True, order=order)
+    if later is None or _UPDATED.search(line[cue.end():cue.end() + later[0]]):
+        return None
+    return later[1]
 
 
 def _is_update(line: str, position: int) -> bool:
@@ -171,6 +192,12 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
     return min(stamps, default=None)
 
 
+def published_ago(tree: Any) -> timedelta | None:
+    """How long before the fetch a relative time under the headline says the page was published
+    ("2 hours ago", "vor 2 Stunden": `newsflow.relativedates`); a line with an update cue is not read."""
+    return relative_age(line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
+
+
 def _update_times(tree: Any) -> list[str]:
     """The `datetime` of each `<time>` under the headline that an update cue introduces."""
     headline, texts = _byline_texts(tree)
@@ -212,7 +239,7 @@ def _time_element(text: Any, headline: Any) -> Any:
 
 def _byline_lines(tree: Any) -> list[str]:
     lines = [" ".join(str(text).split()) for text in _byline_texts(tree)[1]]
-    return [line for line in lines if len(line) <= MAX_TEXT_CHARS]
+    return [line for line in lines if len(line) <= MAX_TEXT_CHARS and not is_prose(line)]
 
 
 _last_page: tuple[weakref.ref[Any], Any, list[Any]] | None = None
@@ -221,23 +248,27 @@ them, and the `following::` search is the costly part."""
 
 
 def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
-    """The page's headline and the text nodes after it, photo captions left out."""
+    """The page's headline and the text nodes after it that could be its byline: not photo captions,
+    not blocks of other stories (`_elsewhere`)."""
     global _last_page
     if _last_page is not None and _last_page[0]() is tree:
         return _last_page[1], _last_page[2]
     headline = _headline(tree)
-    texts = [text for text in headline.xpath(_FOLLOWING_TEXTS) if not _in_caption(text)] if headline is not None else []
+    texts = []
+    if headline is not None:
+        positions, article = headline_ancestors(headline)
+        texts = [text for text in headline.xpath(_FOLLOWING_TEXTS) if not elsewhere(text, positions, article)]
     _last_page = (weakref.ref(tree), headline, texts)
     return headline, texts
 
 
-def _in_caption(text: Any) -> bool:
-    element = text.getparent()
-    while element is not None:
-        if element.tag == "figcaption" or "caption" in str(element.get("class") or "").lower():
-            return True
-        element = element.getparent()
-    return False
+def in_other_block(tree: Any, element: Any) -> bool:
+    """Whether an element of the page is in a block of other stories: a related list, a sidebar,
+    an `<aside>`, `<nav>` or `<footer>` outside the headline's `<article>` (`pageblocks`; not a
+    caption, nor anything else outside the article: a breadcrumb there may date the story). False
+    on a page without a headline."""
+    headline = _byline_texts(tree)[0]
+    return headline is not None and other_stories_block(element, *headline_ancestors(headline))
 
 
 def caption_date(text: str) -> date | None:

@@ -21,6 +21,7 @@ from newsflow.feedentries import (
     newest,
     newest_first,
     unique_entries,
+    without_feed_stamps,
 )
 from newsflow.models import FeedEntry, ParsedFeed
 from newsflow.urls import resolve_url
@@ -49,7 +50,7 @@ def parse_json_feed(body: bytes, context: EntryContext) -> ParsedFeed:
     candidates = ((item.get("url"), item.get("external_url"), item.get("id")) for item in items)
     return ParsedFeed(
         title=clean_title(_str_or_none(document.get("title"))),
-        entries=newest(unique_entries(built), context.max_entries),
+        entries=newest(without_feed_stamps(unique_entries(built), context.now), context.max_entries),
         long_links=long_links(zip(built, candidates, strict=True)),
     )
 

@@ -3,9 +3,17 @@ its canonical URL.
 
 Many pages give their publication time in UTC only ("2019-10-19T03:00:00Z", "Wed, 04 May 2022
 02:41:00 GMT"). The publication day a paper and its readers mean is the local one: 03:00 UTC is
-05:00 on the 19th in Zurich, 02:41 UTC on the 4th is 22:41 on the 3rd in La Paz. Only countries
-that keep one time zone are listed (or whose news is dated in one, like Spain's and Portugal's
-mainland), so the zone is never a guess between several: no .us, .ca, .au, .ru, .br, .mx, .com.
+05:00 on the 19th in Zurich, 02:41 UTC on the 4th is 22:41 on the 3rd in La Paz. Countries that
+keep one time zone are listed (or whose news is dated in one, like Spain's and Portugal's mainland),
+and (seventh pass) countries whose zones all lie on one side of UTC, with the zone most of their
+news is dated in (.us New York, .ca Toronto, .au Sydney, .ru Moscow, .br São Paulo, .mx Mexico City,
+.id Jakarta): west of UTC the local day starts later than the UTC day in every zone, so from 00:00
+UTC until New York's midnight every US zone is still on the day before, and the UTC day was wrong
+there for all of them; east of UTC the other way round. Such a zone's day is right at least as
+often as the UTC day in any of the country's zones, except about an hour a night in a zone nearer
+UTC than it (Halifax, Kaliningrad, Cancún). Not .au: Sydney's day is Perth's only until 13:00 UTC, and
+the corpora's Perth paper prints its time (so `newsflow.dates` reads the printed time's offset
+first for these countries), but a Sydney paper's reference gave the UTC day. No .com.
 
 The region of the declared language (`<html lang="es-ES">`, `og:locale` "es_ES") is not used: it
 is a CMS default as often as not (a Colombian and a Paraguayan paper both declare es_ES, which
@@ -19,6 +27,7 @@ Pure: the standard library's `zoneinfo`, and an lxml tree walked by its methods 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,6 +71,13 @@ COUNTRY_ZONES = {
     "am": "Asia/Yerevan", "az": "Asia/Baku", "uz": "Asia/Tashkent", "al": "Europe/Tirane", "mk": "Europe/Skopje",
     "kh": "Asia/Phnom_Penh", "mm": "Asia/Yangon", "bt": "Asia/Thimphu", "mv": "Indian/Maldives",
 }
+SEVERAL_ZONES = {
+    "us": "America/New_York", "ca": "America/Toronto", "mx": "America/Mexico_City", "br": "America/Sao_Paulo",
+    "ec": "America/Guayaquil", "ru": "Europe/Moscow", "kz": "Asia/Almaty", "id": "Asia/Jakarta",
+}
+"""Countries of several zones, all on one side of UTC (seventh pass): the zone most of their news is dated
+in (module docstring). A time printed under the headline says the publisher's offset before this does."""
+COUNTRY_ZONES.update(SEVERAL_ZONES)
 GENERIC_USE = {"co": "es"}
 """Country-code domains that are also sold as generic ones (.co: tempo.co is Indonesian): their zone only
 for a page in the country's language (or none declared)."""
@@ -104,6 +120,27 @@ def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
         return None
 
 
+def zone_name(url: str | None, tree: Any) -> str | None:
+    """The IANA name of `publisher_zone`, for the stages that date the page by its feed."""
+    zone = publisher_zone(url, tree)
+    return zone.key if zone is not None else None
+
+
+def url_zone(url: str | None, name: str | None = None) -> ZoneInfo | None:
+    """The zone `name`d (the page's, `zone_name`), else the zone of the country the URL's
+    country-code domain names, when that country has one zone and its domain is not also sold as a
+    generic one (.co); without the page (a feed's date): no canonical URL, no language."""
+    if name:
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(name)
+    countries = [country for country in _host_countries([url or ""]) if country not in GENERIC_USE]
+    name = COUNTRY_ZONES.get(countries[0]) if countries else None
+    try:
+        return ZoneInfo(name) if name is not None else None
+    except ZoneInfoNotFoundError:
+        return None
+
+
 _SERVICE = re.compile(
     r"^/(?:[a-z]{2}(?:-[a-z]{2,4})?|zhongwen|chinese|persian|vietnamese|hindi|japanese|korean|thai|turkce|"
     r"ukrainian|indonesia|indonesian|urdu|bengali|tamil|burmese|nepali)(?:/|$)",
@@ -129,6 +166,10 @@ def url_countries(url: str | None, tree: Any) -> list[str]:
     """The country-code top-level domains of `url` and of the page's canonical links, in that order."""
     urls = [url or ""]
     urls += [link.get("href") or "" for link in tree.iterfind(".//link") if link.get("rel") == "canonical"]
+    return _host_countries(urls)
+
+
+def _host_countries(urls: list[str]) -> list[str]:
     countries = []
     for candidate in urls:
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 
@@ -158,6 +158,8 @@ class ExtractedArticle:
     page_canonical_url: str | None = None
     language_source: str | None = None  # 'declared' | 'detected' | 'both' (newsflow.language)
     published_date: date | None = None  # the publication day in the publisher's own offset (newsflow.dates)
+    published_ago: timedelta | None = None  # a page dated only "2 hours ago": that age (newsflow.relativedates)
+    publisher_zone: str | None = None  # the IANA zone the page's country or language names (newsflow.localtime)
 
 
 @dataclass(frozen=True)

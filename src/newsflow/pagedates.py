@@ -2,7 +2,8 @@
 front end carries (often the only place a Next.js or Nuxt page dates its story).
 
 htmldate's extensive search takes the first date-like text it trusts; on a page that dates its
-story nowhere in the markup, that can be a photo caption's ("Archivbild vom 24. April 2023").
+story nowhere in the markup, that can be a photo caption's ("Archivbild vom 24. April 2023"), a
+related story's (`other_stories_only`) or the copyright notice's year (`copyright_notice_year`).
 `caption_days` gives the days the page's captions name, so such an answer can be recognised.
 `payload_published` reads a publication time from inline scripts (not JSON-LD): the first
 `"datePublished"`, `"publishedAt"`, `"publishDate"`, `"firstPublished"` … key with an ISO 8601
@@ -19,7 +20,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from newsflow.headline_date import caption_date
+from newsflow.headline_date import caption_date, in_other_block
 
 MAX_SCRIPT_CHARS = 2_000_000
 """Inline script text read per page for a payload date: state blobs are large, but not larger."""
@@ -75,3 +76,39 @@ def payload_published(tree: Any) -> str | None:
         if (match := _PAYLOAD_KEY.search(text.replace('\\"', '"'))) is not None:
             return match[1]
     return None
+
+
+def other_stories_only(tree: Any, day: str) -> bool:
+    """Whether the elements that give this day ("2026-02-10") are all in blocks of other stories (a
+    related list, a sidebar, the footer: `headline_date.in_other_block`), and there is at least one:
+    `<time datetime>` elements, else short texts that name it ("Feb 10, 2026"); never when one of
+    the page's metas states it."""
+    if any(str(meta.get("content") or "").strip()[:10] == day for meta in tree.iterfind(".//meta")):
+        return False  # a meta of the page states it
+    holders = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
+    if not holders:
+        wanted = date.fromisoformat(day)
+        texts = tree.xpath(_TEXTS_OF_YEAR, year=day[:4])
+        holders = [text.getparent() for text in texts if caption_date(" ".join(str(text).split())) == wanted]
+    return bool(holders) and all(in_other_block(tree, element) for element in holders)
+
+
+_TEXTS_OF_YEAR = ("//body//text()[contains(., $year)][string-length() <= 100]"
+                  "[not(ancestor::script)][not(ancestor::style)]")
+
+
+_BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\D{0,40}?((?:19|20)\d{2})(?:\s*[-\u2013]\s*((?:19|20)\d{2}))?", re.IGNORECASE
+)
+
+
+def copyright_notice_year(htmldate_value: str | None, tree: Any, stated: set[date]) -> bool:
+    """Whether htmldate's answer is the copyright line's year: a bare 1 January that no source
+    states (`stated`), of a year the page's copyright notice names ("© 2024" is 2024-01-01,
+    htmldate's last resort). It is no date (seventh pass: a year is no day)."""
+    value = (htmldate_value or "").strip()
+    if not _BARE_DAY.match(value) or value[5:10] != "01-01" or date.fromisoformat(value[:10]) in stated:
+        return False
+    notices = _COPYRIGHT.findall(" ".join(str(tree.xpath("string(//body)")).split()))
+    return value[:4] in {year for notice in notices for year in notice}

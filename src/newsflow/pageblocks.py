@@ -1,0 +1,79 @@
+"""Which block of a page an element is in, as the date rules need to know: the story's byline, or
+a block of other stories (a related list, a sidebar, `<aside>`, `<nav>`, `<footer>`), a photo caption,
+the story's prose (seventh pass, docs/extraction.md).
+
+The blocks are told apart relative to the headline: only the elements that hold an element but not
+the headline are read, so a `<body class="has-sidebar">` says nothing about the byline under it.
+Class names are read for other stories (related, recommend, more-news, popular, trending, most-read,
+read-next, sidebar, newsletter), not "teaser", which sites give their story's own header too.
+
+Pure: an lxml tree walked by its methods only, and the standard library.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+PROSE_WORDS = 10
+"""A text of this many words or more that ends as a sentence is the story's prose, not its byline."""
+
+
+def is_prose(line: str) -> bool:
+    """A sentence of the story, not a byline: ten words or more ending as a sentence does ("The
+    festival runs from 15 May 2026 to 20 May, organisers said.": the date of an event)."""
+    return line.endswith((".", "!", "?", "\u3002")) and len(line.split()) >= PROSE_WORDS
+
+
+_OTHER_STORIES = re.compile(
+    r"related|recommend|more-?(?:stories|news|from)|popular|trending|most-?(?:read|viewed)|read-?next|sidebar|"
+    r"newsletter",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile("caption", re.IGNORECASE)
+
+
+def elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
+    """Whether a text after the headline belongs to another block than its byline: a photo caption,
+    a list of other stories, a sidebar, the navigation or the footer (`other_stories_block`), or a
+    part of the page outside the `<article>` that holds the headline."""
+    element = text.getparent().getparent() if text.is_tail else text.getparent()
+    in_other = other_stories_block(element, headline_ancestors, article, captions=True)
+    return in_other or _common_ancestor(element, headline_ancestors) > article
+
+
+def other_stories_block(element: Any, headline_ancestors: dict[Any, int], article: int,
+                        captions: bool = False) -> bool:
+    """Whether an element is in a block of other stories: one whose class or id says so (related,
+    sidebar …; not "teaser": sites name their story's own header so), an `<aside>` or `<nav>`, or
+    a `<footer>` outside the headline's `<article>` (an article's own `<footer>` holds its byline as
+    often: "Posted on 1 March 2026"; on a page without an `<article>`, any); with `captions`, in a photo caption
+    too. Only the elements that hold it but not the headline are read."""
+    tagged = False
+    while element is not None and element not in headline_ancestors:
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if _OTHER_STORIES.search(names):
+            return True
+        if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
+            return True
+        if element.tag in ("aside", "nav"):
+            return True
+        tagged = tagged or element.tag == "footer"
+        element = element.getparent()
+    no_article = article >= len(headline_ancestors)
+    return tagged and (element is None or no_article or headline_ancestors[element] > article)
+
+
+def _common_ancestor(element: Any, headline_ancestors: dict[Any, int]) -> int:
+    """How far above the headline its nearest common ancestor with the element is (past them all
+    when there is none)."""
+    while element is not None and element not in headline_ancestors:
+        element = element.getparent()
+    return headline_ancestors[element] if element is not None else len(headline_ancestors)
+
+
+def headline_ancestors(headline: Any) -> tuple[dict[Any, int], int]:
+    """The headline's ancestors with their distance, and the distance of its `<article>` (or past them all)."""
+    above = list(headline.iterancestors())
+    article = next((index for index, element in enumerate(above) if element.tag == "article"), len(above))
+    return {element: index for index, element in enumerate(above)}, article

@@ -1,0 +1,66 @@
+"""A relative publication time printed under the headline ("2 hours ago", "hace 3 horas", "vor 2
+Stunden", "3 giờ trước", "2時間前"): how long before the page was fetched it was published.
+
+Such a page states no date a reader of its HTML alone can give (htmldate reads none of these), so
+extraction returns the age (`ExtractedArticle.published_ago`) and the pipeline, which knows when it
+fetched the page, counts back from the fetch (`pipeline.build_article`). Only a page that states no
+date of its own and whose feed gives none is dated this way: a page's or a feed's date is exact,
+"3 hours ago" is rounded. Read in English, Spanish, Portuguese, French, German, Italian, Dutch,
+Polish, Russian, Turkish, Indonesian, Vietnamese, Arabic, Hindi, Thai, Japanese, Chinese and Korean;
+"a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
+languages, a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
+
+Pure: the standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+
+MAX_AGE = timedelta(days=31)
+"""A relative time further back than this is no publication time a reader would count from."""
+
+_UNITS = (
+    ("minute", r"minutes?|mins?|minutos?|minuten?|minuti|minut[ay]?|минут[ауы]?|dakika|menit|phút|دقيقة|دقائق|मिनट"
+               r"|นาที|分钟?|분"),
+    ("hour", r"hours?|hrs?|horas?|heures?|stunden?|ore|ora|uur|godz\.?|godzin[ay]?|часов|часа|час|saat|jam|giờ"
+             r"|ساعة|ساعات|घंटे|घंटा|ชั่วโมง|時間|小时|小時|시간"),
+    ("day", r"days?|d[ií]as?|jours?|tage?n?|giorni|giorno|dagen|dag|dni|dzień|дн(?:я|ей)|день|gün|hari|ngày"
+            r"|يوم|أيام|दिन|วัน|日|天|일"),
+)
+_UNIT = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNITS)
+_COUNT = r"(?P<count>\d{1,3}|an?|one|un[ao]?|einer|einem)"
+_CUE_FIRST = re.compile(rf"\b(?:hace|há|il y a|vor|منذ)\s+{_COUNT}\s+(?:{_UNIT})(?!\w)", re.IGNORECASE)
+_CUE_AFTER = re.compile(
+    rf"(?<!\w){_COUNT}\s*(?:{_UNIT})\s*(?:ago|atrás|fa|geleden|temu|назад|önce|(?:yang\s+)?lalu|trước|पहले|ที่แล้ว|前|전)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
+_ONE = {"a", "an", "one", "un", "una", "uno", "einer", "einem"}
+_NOT_LETTER_BEFORE, _NOT_LETTER_AFTER = r"(?<![^\W\d_])", r"(?![^\W\d_])"
+_DAY_WORD = re.compile(
+    _NOT_LETTER_BEFORE + r"(?:(?P<today>today|heute|hoy|aujourd'hui|oggi|hoje|vandaag|dzisiaj|сегодня|bugün|hari ini"
+    r"|hôm nay|今日|今天|오늘)|(?P<yesterday>yesterday|gestern|ayer|hier|ieri|ontem|gisteren|wczoraj|вчера|dün"
+    r"|kemarin|hôm qua|昨日|昨天|어제))" + _NOT_LETTER_AFTER
+    + r"(?:[\W_]{1,3}\w{1,5}){0,2}[\W_]{0,3}\d{1,2}\s?[:h時시]\s?\d{2}",  # up to two short words before the time
+    re.IGNORECASE,
+)
+""""Today, 10:30", "gestern, 18:45 Uhr", "Вчера в 14:30": a day word with the clock time after it (without
+a time, "today" is as often a section's name)."""
+
+
+def relative_age(lines: Iterable[str]) -> timedelta | None:
+    """The age the first relative time in `lines` gives ("2 hours ago": 2 hours), up to `MAX_AGE`."""
+    for line in lines:
+        match = _CUE_FIRST.search(line) or _CUE_AFTER.search(line)
+        if match is None and (day_word := _DAY_WORD.search(line)) is not None:
+            return timedelta(days=0 if day_word["today"] else 1)
+        if match is None:
+            continue
+        count = 1 if match["count"].lower() in _ONE else int(match["count"])
+        unit = next(name for name, _ in _UNITS if match[name])
+        age = timedelta(**{f"{unit}s": count})
+        return age if age <= MAX_AGE else None
+    return None
