@@ -135,8 +135,9 @@ class TreeSampler:
         children, ticks = _process_table()
         for pid in _tree(self.root, children):
             resident, role = _rss_and_role(pid, self.root)
-            if role != "gone" and pid in ticks:
-                self.cpu_ticks[pid] = (role, max(ticks[pid], self.cpu_ticks.get(pid, (role, 0))[1]))
+            if role != "gone" and pid in ticks:  # the role first seen: an exiting process's cmdline is empty
+                first_role, seen = self.cpu_ticks.get(pid, (role, 0))
+                self.cpu_ticks[pid] = (first_role, max(ticks[pid], seen))
             proportional = _pss(pid)
             total += resident
             total_pss += proportional

@@ -162,8 +162,8 @@ def _add_postings(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], do
     sizes = [len(doc.terms) for doc in docs]
     total = sum(sizes)
     postings = {
-        "term_id": np.fromiter(chain.from_iterable(map(by_language[d.language].__getitem__, d.terms) for d in docs),
-                               dtype=np.int64, count=total),
+        "term_id": np.fromiter(chain.from_iterable(map(by_language.get(d.language, {}).__getitem__, d.terms)
+                                                   for d in docs), dtype=np.int64, count=total),
         "doc_id": np.repeat(np.array([abs(doc_ids[d.article_id]) for d in docs], dtype=np.int64), sizes),
         "tf": np.fromiter(chain.from_iterable(d.terms.values() for d in docs), dtype=np.int64, count=total),
         "doc_length": np.repeat(np.array([d.length for d in docs], dtype=np.int64), sizes),
