@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import feedparser
@@ -45,24 +47,40 @@ def _extract_newsflow(index: int) -> bool:
     return extract_article(_PAGES[index].decode("utf-8", "replace"), "http://127.0.0.1/page") is not None
 
 
-def _run_pool(pages: Sequence[bytes], target: str, workers: int) -> tuple[float, int]:
-    """Seconds and pages with text, with the pages forked into `workers` processes (fork: no copy)."""
+@dataclass(frozen=True)
+class PoolRun:
+    wall_s: float
+    cpu_s: float  # user + system of the pool's processes (waited for as the pool closes) and of this one
+    found: int  # pages with text
+
+
+def _cpu_s(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_pool(pages: Sequence[bytes], target: str, workers: int) -> PoolRun:
+    """Time and CPU, with the pages forked into `workers` processes (fork: no copy)."""
     global _PAGES
     _PAGES = pages
     function = _extract_floor if target == "floor" else _extract_newsflow
+    cpu_before = _cpu_s(resource.RUSAGE_CHILDREN) + _cpu_s(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         found = sum(pool.imap_unordered(function, range(len(pages)), chunksize=4))
+        pool.close()
+        pool.join()  # waited for, so that their CPU counts in RUSAGE_CHILDREN
+    wall = time.perf_counter() - started
     _PAGES = ()
-    return time.perf_counter() - started, found
+    return PoolRun(wall, _cpu_s(resource.RUSAGE_CHILDREN) + _cpu_s(resource.RUSAGE_SELF) - cpu_before, found)
 
 
-def floor_extract(pages: Sequence[bytes], workers: int | None = None) -> tuple[float, int]:
+def floor_extract(pages: Sequence[bytes], workers: int | None = None) -> PoolRun:
     """The floor: `trafilatura.extract(html, with_metadata=True)` on every page, over all cores."""
     return _run_pool(pages, "floor", workers or os.cpu_count() or 1)
 
 
-def newsflow_extract_in_memory(pages: Sequence[bytes], workers: int | None = None) -> tuple[float, int]:
+def newsflow_extract_in_memory(pages: Sequence[bytes], workers: int | None = None) -> PoolRun:
     """newsflow's own `extract_article` (options, normalisation, metadata fallbacks), same pool.
 
     The language model is loaded before the fork, as the pipeline's forkserver loads it before its

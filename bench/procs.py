@@ -7,7 +7,10 @@ page that several processes share (the extraction workers share their forkserver
 model and imports) once per process, so the tree's proportional set size (PSS, each shared page
 split between its sharers, from /proc/PID/smaps_rollup) is sampled too. CPU time is the
 command's own (user + system), with the descendants it waited for; a shared machine's load
-stretches wall times far more than it does CPU times.
+stretches wall times far more than it does CPU times. It is also sampled per process from
+/proc/PID/stat and summed by role (`cpu_by_role_s`): each process's own user + system time as
+last seen, so a process's last `interval` before it exits is missed (<= 0.2 s of each; the
+workers idle then), and Prefect's server, a descendant that outlives the run, is kept apart.
 """
 
 from __future__ import annotations
@@ -40,24 +43,34 @@ class Finished:
     peak_pss_by_role_mib: dict[str, float] = field(default_factory=dict)
     cpu_s: float = 0.0  # user + system of the command and the children it waited for
     started_at: float = 0.0  # epoch seconds, just before the command started
+    cpu_by_role_s: dict[str, float] = field(default_factory=dict)  # each process's own CPU, as last sampled
+
+    def cpu_without_server_s(self) -> float:
+        """CPU of the run's own processes (main, extraction and feed workers): the Prefect server apart."""
+        return sum(seconds for role, seconds in self.cpu_by_role_s.items() if role != "prefect server")
 
 
-def _children_map() -> dict[int, list[int]]:
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_table() -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Every process's children, and its own CPU time (user + system) in clock ticks, from /proc."""
     children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
-            stat = Path(entry.path, "stat").read_text()
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    return children
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    return children, ticks
 
 
-def _tree(root: int) -> list[int]:
-    children, found, stack = _children_map(), [], [root]
+def _tree(root: int, children: dict[int, list[int]]) -> list[int]:
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
         found.append(pid)
@@ -99,6 +112,7 @@ class TreeSampler:
         self.peak_by_role: dict[str, int] = {}
         self.peak_pss = 0
         self.peak_pss_by_role: dict[str, int] = {}
+        self.cpu_ticks: dict[int, tuple[str, int]] = {}  # pid -> (role, own CPU ticks when last seen)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -110,10 +124,20 @@ class TreeSampler:
         self._stop.set()
         self._thread.join()
 
+    def cpu_by_role_s(self) -> dict[str, float]:
+        seconds: dict[str, float] = {}
+        for role, ticks in self.cpu_ticks.values():
+            seconds[role] = seconds.get(role, 0.0) + ticks / CLOCK_TICKS
+        return {role: round(value, 2) for role, value in seconds.items()}
+
     def sample(self) -> None:
         total, by_role, total_pss, pss_by_role = 0, dict[str, int](), 0, dict[str, int]()
-        for pid in _tree(self.root):
+        children, ticks = _process_table()
+        for pid in _tree(self.root, children):
             resident, role = _rss_and_role(pid, self.root)
+            if role != "gone" and pid in ticks:  # the role first seen: an exiting process's cmdline is empty
+                first_role, seen = self.cpu_ticks.get(pid, (role, 0))
+                self.cpu_ticks[pid] = (first_role, max(ticks[pid], seen))
             proportional = _pss(pid)
             total += resident
             total_pss += proportional
@@ -147,7 +171,8 @@ def run_measured(
     pss_by_role = {role: round(v / MIB, 1) for role, v in sampler.peak_pss_by_role.items() if role != "gone"}
     return Finished(process.returncode, wall, stdout, stderr, round(sampler.peak / MIB, 1), by_role,
                     cpu_s=_children_cpu_s() - cpu_before, started_at=started_at,
-                    peak_pss_mib=round(sampler.peak_pss / MIB, 1), peak_pss_by_role_mib=pss_by_role)
+                    peak_pss_mib=round(sampler.peak_pss / MIB, 1), peak_pss_by_role_mib=pss_by_role,
+                    cpu_by_role_s=sampler.cpu_by_role_s())
 
 
 def _children_cpu_s() -> float:
@@ -162,7 +187,7 @@ def process_cpu_s(pid: int) -> float | None:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def venv_bin(name: str) -> str:

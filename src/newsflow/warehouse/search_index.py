@@ -1,18 +1,25 @@
 """The search index's SQL (migration 0010, warehouse/views/search.sql): write it, look terms up, rank.
 
 Analysis (tokens, stems, stop words) is `newsflow.search_text`'s; this module only moves plain
-data in and out. Writes are bulk `INSERT ... SELECT unnest(...)`, one transaction per chunk.
+data in and out. Writes are bulk `INSERT ... SELECT`, one transaction per chunk. The large ones
+(postings, forms, terms: ~700k postings for a run of 2,000 articles) read numpy columns that the
+connection scans directly (`_columns`), where a Python list passed as a parameter is converted
+value by value: ~1 us a value, ~3 s of a run's end for the postings (docs/performance.md, perf8).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 
 from newsflow.errors import InputError, WarehouseError
 from newsflow.warehouse import search_segments, search_topk
@@ -131,46 +138,80 @@ def _doc_ids(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], replaci
 
 def _term_ids(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> dict[tuple[str, str], int]:
     """The term_id of every (language, term) of `docs`; the new ones are added, numbered in sorted order."""
-    pairs = {(d.language, term) for d in docs for term in d.terms}
+    terms_by_language: dict[str, set[str]] = {}
+    for doc in docs:  # set.update over each doc's dict: no tuple per posting
+        terms_by_language.setdefault(doc.language, set()).update(doc.terms)
+    pairs = {(language, term) for language, terms in terms_by_language.items() for term in terms}
     known = lookup_terms(con, pairs)
     fresh = sorted(pairs - known.keys())
     if fresh:
-        row = con.execute("SELECT coalesce(max(term_id), 0) FROM search_terms").fetchone()
-        top = int(row[0]) if row else 0
+        top = int(con.execute("SELECT coalesce(max(term_id), 0) FROM search_terms").fetchall()[0][0])
         known.update({pair: top + n for n, pair in enumerate(fresh, start=1)})
-        con.execute("INSERT INTO search_terms SELECT unnest($ids), unnest($langs), unnest($terms)",
-                    {"ids": [known[p] for p in fresh], "langs": [p[0] for p in fresh], "terms": [p[1] for p in fresh]})
+        new_terms = {"term_id": np.arange(top + 1, top + 1 + len(fresh), dtype=np.int64),
+                     "language": _strings(p[0] for p in fresh), "term": _strings(p[1] for p in fresh)}
+        with _columns(con, new_terms) as name:
+            con.execute(f"INSERT INTO search_terms SELECT term_id, language, term FROM {name}")
     return known
 
 
 def _add_postings(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], doc_ids: dict[str, int],
                   term_ids: dict[tuple[str, str], int]) -> int:
-    terms, ids, tfs, lengths = [], [], [], []
-    for doc in docs:
-        doc_id = abs(doc_ids[doc.article_id])
-        for term, tf in doc.terms.items():
-            terms.append(term_ids[(doc.language, term)])
-            ids.append(doc_id)
-            tfs.append(tf)
-            lengths.append(doc.length)
-    con.execute("""
-        INSERT INTO search_postings
-        SELECT * FROM (SELECT unnest($terms) AS term_id, unnest($ids) AS doc_id, unnest($tfs)::USMALLINT AS tf,
-                              unnest($lengths) AS doc_length)
-        ORDER BY term_id, doc_id""", {"terms": terms, "ids": ids, "tfs": tfs, "lengths": lengths})
-    return len(terms)
+    by_language: dict[str, dict[str, int]] = {}
+    for (language, term), term_id in term_ids.items():
+        by_language.setdefault(language, {})[term] = term_id
+    sizes = [len(doc.terms) for doc in docs]
+    total = sum(sizes)
+    postings = {
+        "term_id": np.fromiter(chain.from_iterable(map(by_language.get(d.language, {}).__getitem__, d.terms)
+                                                   for d in docs), dtype=np.int64, count=total),
+        "doc_id": np.repeat(np.array([abs(doc_ids[d.article_id]) for d in docs], dtype=np.int64), sizes),
+        "tf": np.fromiter(chain.from_iterable(d.terms.values() for d in docs), dtype=np.int64, count=total),
+        "doc_length": np.repeat(np.array([d.length for d in docs], dtype=np.int64), sizes),
+    }
+    with _columns(con, postings) as name:
+        con.execute(f"""
+            INSERT INTO search_postings
+            SELECT term_id, doc_id, tf::USMALLINT AS tf, doc_length FROM {name}
+            ORDER BY term_id, doc_id""")
+    return total
 
 
 def _add_forms(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc],
                term_ids: dict[tuple[str, str], int]) -> None:
-    forms = sorted({(form, term_ids[(d.language, term)]) for d in docs for form, term in d.forms.items()})
-    con.execute("""
-        INSERT INTO search_forms
-        SELECT n.form, n.term_id FROM (SELECT unnest($forms) AS form, unnest($terms) AS term_id) n
-        WHERE NOT EXISTS (SELECT 1 FROM (SELECT form, term_id FROM search_forms
-                                         WHERE form IN (SELECT unnest($forms))) f
-                          WHERE f.form = n.form AND f.term_id = n.term_id)""",
-        {"forms": [f[0] for f in forms], "terms": [f[1] for f in forms]})
+    forms_by_language: dict[str, set[tuple[str, str]]] = {}
+    for doc in docs:  # each distinct (form, term) once, before its term_id is looked up
+        forms_by_language.setdefault(doc.language, set()).update(doc.forms.items())
+    forms = sorted({(form, term_ids[(language, term)]) for language, pairs in forms_by_language.items()
+                    for form, term in pairs})
+    seen = {"form": _strings(f[0] for f in forms), "term_id": np.array([f[1] for f in forms], dtype=np.int64),
+            "position": np.arange(len(forms), dtype=np.int64)}
+    with _columns(con, seen) as name:
+        con.execute(f"""
+            INSERT INTO search_forms
+            SELECT n.form, n.term_id FROM {name} n
+            WHERE NOT EXISTS (SELECT 1 FROM (SELECT form, term_id FROM search_forms
+                                             WHERE form IN (SELECT form FROM {name})) f
+                              WHERE f.form = n.form AND f.term_id = n.term_id)
+            ORDER BY n.position""")
+
+
+@contextmanager
+def _columns(con: duckdb.DuckDBPyConnection, columns: dict[str, npt.NDArray[Any]]) -> Iterator[str]:
+    """`columns` (numpy arrays of one length) as a relation the connection scans, by the name yielded."""
+    name = "newsflow_index_rows"
+    con.register(name, columns)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
+def _strings(values: Iterable[str]) -> npt.NDArray[np.object_]:
+    """Python strings as a numpy column DuckDB reads as VARCHAR."""
+    listed = list(values)
+    column = np.empty(len(listed), dtype=object)
+    column[:] = listed
+    return column
 
 
 def _add_stop_words(con: duckdb.DuckDBPyConnection, languages: set[str],
