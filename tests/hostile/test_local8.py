@@ -23,7 +23,7 @@ from flows.localserver import LOCAL_SERVER_SETTINGS, server_environment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsflow import queries, spoolcodec, warehouse
+from newsflow import queries, readersafe, spoolcodec, warehouse
 from newsflow.cli import main, run_named_query
 from newsflow.models import FetchEvent, FetchKind, Outcome
 from newsflow.polls import FeedPoll
@@ -122,6 +122,18 @@ def test_a_trusted_pickle_of_the_previous_release_is_converted_once_and_loaded_o
         assert replay(store)
     assert rows(store, "SELECT url FROM fetch_events") == [("https://a.example/1",)]
     assert rows(store, "SELECT spool_id FROM spool_replays") == [("old-run-1",)]
+
+
+def test_the_feed_state_copy_of_the_previous_release_is_never_unpickled_and_is_replaced(tmp_path: Path) -> None:
+    store = Warehouse(tmp_path / "news.duckdb")
+    with store.writing():
+        pass
+    marker = tmp_path / "pwned"
+    legacy = planted_pickle(spool_dir_for(store.path), "feed_states.pickle", marker)
+    assert readersafe.load_saved_states(spool_dir_for(store.path) / readersafe.STATES_FILE) == {}
+    assert readersafe.read_feed_states(store, ["a"]) == {}
+    assert not marker.exists() and not legacy.exists()
+    assert json.loads((spool_dir_for(store.path) / "feed_states.json").read_text()) == {}
 
 
 @pytest.mark.parametrize("document", [
