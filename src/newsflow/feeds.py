@@ -25,7 +25,9 @@ Entries:
   `urls.canonicalize_url(url)`.
 - `published_at` is the published date, else the updated date, in UTC. A date before
   1990 or more than a day in the future is a publisher's bug, not a fact: it becomes None,
-  so it cannot pin an entry to the top or the bottom of a time-ordered listing.
+  so it cannot pin an entry to the top or the bottom of a time-ordered listing. A date written
+  year first (ISO 8601) is read by Python's strict reader, not feedparser, which bends an
+  impossible one into another real date (year 10000 became 2010-12-01); impossible is absent.
   `published_date` is that date's day in the UTC offset the feed wrote it with (the
   publisher's local day: "Sat, 07 May 2022 20:06:23 -0500" is the 7th, though the instant
   is on the 8th in UTC); the UTC day when the feed gives no offset. A feed whose entries are
