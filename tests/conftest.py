@@ -180,7 +180,8 @@ def _toml(value: object) -> str:
 # the long ones first keeps a 100 s module from being the last thing one worker does while the
 # other sits idle. The order only matters for balance: a module missing here runs after these.
 LONG_MODULES_FIRST = (
-    "hostile/test_redteam7.py", "hostile/test_redteam8.py", "world/test_world_regressions.py", "world/test_soak.py", "flows/test_run_modes.py",
+    "hostile/test_redteam7.py", "hostile/test_redteam8.py", "world/test_world_regressions.py", "world/test_soak.py",
+    "flows/test_run_modes.py",
     "test_search_topk.py", "flows/test_serve.py", "test_bench_smoke.py", "test_search_segments.py",
     "flows/test_server_restart.py", "hostile/test_readers.py", "hostile/test_redteam6.py",
     "hostile/test_local_faults.py", "quality/test_extract_quality.py", "hostile/test_crash_safety.py",
