@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow import netguard
+from newsflow.articledates import best_published_date
 from newsflow.config import load_config
 from newsflow.dates import parse_local, publication_day, published_at
 from newsflow.extract import extract_article
@@ -32,7 +33,6 @@ from newsflow.headline_date import headline_date
 from newsflow.localtime import url_zone
 from newsflow.models import FeedEntry
 from newsflow.netguard import NameResolutionError
-from newsflow.pipeline import best_published_date
 from newsflow.relativedates import relative_age
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query

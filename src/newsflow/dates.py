@@ -249,7 +249,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     if first is None:
         return _headline_checked(found, htmldate_value, tree)
     declared_text, declared = first
-    if found is None or declared < found - LATER_THAN_JSON_LD or _another_objects(found, declared, tree):
+    if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
     modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _modified_metas(tree)}
     if declared < found and found in modified:
@@ -267,7 +267,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     return _headline_checked(found, htmldate_value, tree)
 
 
-def _another_objects(found: datetime, declared: datetime, tree: Any) -> bool:
+def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
     """Whether htmldate's date is the `datePublished` of a JSON-LD object that is no article (a
     `WebPage` or `WebSite` in an `@graph`, a video) while the article's own is another instant."""
     if found == declared:
