@@ -14,7 +14,7 @@ import contextlib
 import ipaddress
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow import netguard
+from newsflow.articledates import best_published_date
 from newsflow.config import load_config
-from newsflow.dates import parse_local, publication_day, published_at
+from newsflow.dates import publication_day, published_at
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
 from newsflow.feedentries import without_feed_stamps
@@ -32,7 +33,6 @@ from newsflow.headline_date import headline_date
 from newsflow.localtime import url_zone
 from newsflow.models import FeedEntry
 from newsflow.netguard import NameResolutionError
-from newsflow.pipeline import best_published_date
 from newsflow.relativedates import relative_age
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
@@ -169,11 +169,6 @@ def test_the_copyright_year_is_no_date() -> None:
     # without it the feed's date dates the article (the run below)
     assert stored(page())[0] is None
     assert published_at("2026-01-01T00:00:00", load_html(page())) is None
-
-
-def test_an_offset_written_after_a_space_is_read() -> None:
-    eastern = timezone(timedelta(hours=-5))
-    assert parse_local("2026-03-01 23:30:00 -0500") == datetime(2026, 3, 1, 23, 30, tzinfo=eastern)
 
 
 # --- published and updated --------------------------------------------------------------------

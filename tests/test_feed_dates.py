@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow import warehouse
+from newsflow.articledates import best_published_at, best_published_date
 from newsflow.config import FeedConfig, load_config
 from newsflow.extractpool import ExtractionResult
 from newsflow.feeds import parse_feed
 from newsflow.models import ExtractedArticle, FeedEntry, Outcome
-from newsflow.pipeline import best_published_at, best_published_date
 from newsflow.reextract import updated_row
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query

@@ -86,7 +86,6 @@ _PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|
 _MODIFIED_META = re.compile(r"modifi|(?:^|[:._-])updated?(?:[-_:.]?(?:time|date|at))?$|last-?mod")
 _EXPLICIT_UTC = re.compile(r"(?:Z|[+-]00:?00|GMT|UTC|UT)$", re.IGNORECASE)
 _AMBIGUOUS_SLASHED = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}(?!\d)")
-_SPACED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s+([+-]\d{2}:?\d{2})$")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
 
@@ -94,7 +93,7 @@ _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 def parse_local(value: str | None) -> datetime | None:
     """ISO 8601 (with "Z") or RFC 2822 as an aware datetime in the offset it names (UTC when it
     names none); None when it is neither."""
-    text = _SPACED_OFFSET.sub(r"\1\2", (value or "").strip())  # "10:30:00 +0100"
+    text = (value or "").strip()
     if not text:
         return None
     try:
@@ -249,7 +248,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     if first is None:
         return _headline_checked(found, htmldate_value, tree)
     declared_text, declared = first
-    if found is None or declared < found - LATER_THAN_JSON_LD or _another_objects(found, declared, tree):
+    if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
     modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _modified_metas(tree)}
     if declared < found and found in modified:
@@ -267,7 +266,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     return _headline_checked(found, htmldate_value, tree)
 
 
-def _another_objects(found: datetime, declared: datetime, tree: Any) -> bool:
+def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
     """Whether htmldate's date is the `datePublished` of a JSON-LD object that is no article (a
     `WebPage` or `WebSite` in an `@graph`, a video) while the article's own is another instant."""
     if found == declared:

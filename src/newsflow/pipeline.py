@@ -20,15 +20,14 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as dt_time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsflow import dedup, warehouse
+from newsflow.articledates import article_dates
 from newsflow.errors import WarehouseError
 from newsflow.extractpool import PAGE_NOT_KEPT, ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.fetch import Fetcher
-from newsflow.localtime import url_zone
 from newsflow.models import (
     Article,
     EntryAttempt,
@@ -47,10 +46,6 @@ from newsflow.warehouse.loads import count_parked, record_attempts
 log = logging.getLogger(__name__)
 
 MAX_ARTICLE_ATTEMPTS = 3  # the default of execution.max_article_attempts
-SAME_INSTANT = timedelta(minutes=1)
-"""A page time this close to the feed's dates the same publication (feeds and pages round seconds apart)."""
-LATER_THAN_FEED = timedelta(days=2)
-"""A page date this much after its feed item's is an update's: the feed's date is the publication."""
 # Outcomes that say nothing about the article: not counted as a failed attempt.
 UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED,)
 # Outcomes that another attempt would not change: don't fetch these entries again.
@@ -319,11 +314,8 @@ def build_article(
     if not result.ok or extraction is None or extraction.article is None:
         return None
     page = extraction.article
-    feed_at, feed_day = pending.published_at, pending.published_date
-    if feed_at is None and page.published_at is None and page.published_ago is not None:
-        feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
-    page_at, page_day = (None, None) if _after_the_feed(page.published_at, feed_at) else (
-        page.published_at, page.published_date)
+    published_at, published_date = article_dates(page, pending.published_at, pending.published_date,
+                                                 fetched_at, result.final_url)
     # A page that names no canonical URL is known by the URL it was served from: an item that
     # redirects (301 /p2 -> /p1, http -> https) is the same article as an item linking /p1.
     redirected_to = result.final_url if result.final_url != result.url else None
@@ -336,7 +328,7 @@ def build_article(
         feed_id=pending.feed_id,
         title=page.title or pending.title,
         author=page.author,
-        published_at=best_published_at(page_at, feed_at, feed_day),
+        published_at=published_at,
         language=page.language,
         sitename=page.sitename,
         text=page.text,
@@ -346,66 +338,8 @@ def build_article(
         fetched_at=fetched_at,
         run_id=run_id,
         language_source=page.language_source,
-        published_date=best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=result.final_url,
-                                           zone=page.publisher_zone),
+        published_date=published_date,
     )
-
-
-def _after_the_feed(page: datetime | None, feed: datetime | None) -> bool:
-    """Whether the page's date is more than `LATER_THAN_FEED` after the feed item's: the page shows
-    an update (or its modified time), since the feed listed the story as published before."""
-    return page is not None and feed is not None and page > feed + LATER_THAN_FEED
-
-
-def best_published_at(page: datetime | None, feed: datetime | None, feed_day: date | None = None) -> datetime | None:
-    """The page's date, unless it is a bare day (midnight UTC) that the feed's date refines.
-
-    htmldate often finds only the day, from the URL or for pages dated today; the feed usually
-    has the time, and latency figures depend on it. The bare day is the publisher's, so it is
-    matched against the feed's local day (`feed_day`) as well as its UTC day.
-    """
-    if page is None:
-        return feed
-    feed_days = {feed.astimezone(UTC).date(), feed_day} if feed is not None else set()
-    if feed is not None and page.time() == dt_time(0) and page.date() in feed_days:
-        return feed
-    return page
-
-
-def best_published_date(
-    page: date | None,
-    feed: datetime | None,
-    feed_day: date | None = None,
-    *,
-    page_at: datetime | None = None,
-    url: str | None = None,
-    zone: str | None = None,
-) -> date | None:
-    """The page's publication day (the publisher's local day), else the feed's: its day in the
-    offset the feed gave (`feed_day`, `entries.published_date`), else its UTC day; a feed date
-    on its UTC day is taken to the zone of the country the article's `url` names, when that has
-    one, or to the page's own `zone` (`localtime.url_zone`: a .jp site's feed writing 23:30 GMT
-    means the next morning in Tokyo; so does a Japanese page's on a .com).
-
-    When the page dates the same instant as the feed (within `SAME_INSTANT`) but only in UTC (its
-    day is the UTC day of `page_at`), the feed's offset says the publisher's day: a .com page
-    saying 01:06 Z, a feed saying 20:06 -0500 the evening before.
-    """
-    if feed is None:
-        return page
-    feed_local = feed_day if feed_day is not None else feed.astimezone(UTC).date()
-    local_zone = url_zone(url, zone) if feed_local == feed.astimezone(UTC).date() else None
-    feed_local = feed.astimezone(local_zone).date() if local_zone is not None else feed_local
-    if page is None:
-        return feed_local
-    if page_at is not None and abs(page_at - feed) <= SAME_INSTANT and _utc_day_of_a_time(page, page_at):
-        return feed_local
-    return page
-
-
-def _utc_day_of_a_time(day: date, moment: datetime) -> bool:
-    utc = moment.astimezone(UTC)
-    return utc.time() != dt_time(0) and day == utc.date()
 
 
 def article_event(

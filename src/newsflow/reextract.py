@@ -17,11 +17,11 @@ from datetime import date
 from pathlib import Path
 
 from newsflow import warehouse
+from newsflow.articledates import best_published_at, best_published_date
 from newsflow.config import Config
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import Outcome
 from newsflow.pages import pages_dir_for, read_page
-from newsflow.pipeline import best_published_at, best_published_date
 from newsflow.text import content_hash, word_count
 from newsflow.warehouse import ArticleToReextract, Warehouse
 

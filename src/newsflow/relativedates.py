@@ -3,7 +3,7 @@ Stunden", "3 giờ trước", "2時間前"): how long before the page was fetche
 
 Such a page states no date a reader of its HTML alone can give (htmldate reads none of these), so
 extraction returns the age (`ExtractedArticle.published_ago`) and the pipeline, which knows when it
-fetched the page, counts back from the fetch (`pipeline.build_article`). Only a page that states no
+fetched the page, counts back from the fetch (`articledates.article_dates`). Only a page that states no
 date of its own and whose feed gives none is dated this way: a page's or a feed's date is exact,
 "3 hours ago" is rounded. Read in English, Spanish, Portuguese, French, German, Italian, Dutch,
 Polish, Russian, Turkish, Indonesian, Vietnamese, Arabic, Hindi, Thai, Japanese, Chinese and Korean;

@@ -1,0 +1,93 @@
+"""Which publication date an article keeps: its page's, or its feed item's.
+
+The page's date (`newsflow.dates`, the publisher's day in `published_date`) comes first; the feed's
+refines a bare day with its time, stands in when the page has none, and wins when the page's date is
+more than `LATER_THAN_FEED` after it (an update's). A page dated only "2 hours ago"
+(`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
+date. A feed date on its UTC day is the publisher's day in the zone its page names, else the zone of
+the article URL's country (`localtime.url_zone`). Pure: the standard library and `newsflow.localtime`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
+
+from newsflow.localtime import url_zone
+from newsflow.models import ExtractedArticle
+
+SAME_INSTANT = timedelta(minutes=1)
+"""A page time this close to the feed's dates the same publication (feeds and pages round seconds apart)."""
+LATER_THAN_FEED = timedelta(days=2)
+"""A page date this much after its feed item's is an update's: the feed's date is the publication."""
+
+
+def article_dates(
+    page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None, fetched_at: datetime, url: str
+) -> tuple[datetime | None, date | None]:
+    """The article's `published_at` and `published_date`, from its page and its feed item (module
+    docstring)."""
+    if feed_at is None and page.published_at is None and page.published_ago is not None:
+        feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
+    page_at, page_day = page.published_at, page.published_date
+    if _after_the_feed(page_at, feed_at):
+        page_at, page_day = None, None
+    return (best_published_at(page_at, feed_at, feed_day),
+            best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
+
+
+def _after_the_feed(page: datetime | None, feed: datetime | None) -> bool:
+    """Whether the page's date is more than `LATER_THAN_FEED` after the feed item's: the page shows
+    an update (or its modified time), since the feed listed the story as published before."""
+    return page is not None and feed is not None and page > feed + LATER_THAN_FEED
+
+
+def best_published_at(page: datetime | None, feed: datetime | None, feed_day: date | None = None) -> datetime | None:
+    """The page's date, unless it is a bare day (midnight UTC) that the feed's date refines.
+
+    htmldate often finds only the day, from the URL or for pages dated today; the feed usually
+    has the time, and latency figures depend on it. The bare day is the publisher's, so it is
+    matched against the feed's local day (`feed_day`) as well as its UTC day.
+    """
+    if page is None:
+        return feed
+    feed_days = {feed.astimezone(UTC).date(), feed_day} if feed is not None else set()
+    if feed is not None and page.time() == dt_time(0) and page.date() in feed_days:
+        return feed
+    return page
+
+
+def best_published_date(
+    page: date | None,
+    feed: datetime | None,
+    feed_day: date | None = None,
+    *,
+    page_at: datetime | None = None,
+    url: str | None = None,
+    zone: str | None = None,
+) -> date | None:
+    """The page's publication day (the publisher's local day), else the feed's: its day in the
+    offset the feed gave (`feed_day`, `entries.published_date`), else its UTC day; a feed date
+    on its UTC day is taken to the zone of the country the article's `url` names, when that has
+    one, or to the page's own `zone` (`localtime.url_zone`: a .jp site's feed writing 23:30 GMT
+    means the next morning in Tokyo; so does a Japanese page's on a .com).
+
+    When the page dates the same instant as the feed (within `SAME_INSTANT`) but only in UTC (its
+    day is the UTC day of `page_at`), the feed's offset says the publisher's day: a .com page
+    saying 01:06 Z, a feed saying 20:06 -0500 the evening before.
+    """
+    if feed is None:
+        return page
+    feed_local = feed_day if feed_day is not None else feed.astimezone(UTC).date()
+    local_zone = url_zone(url, zone) if feed_local == feed.astimezone(UTC).date() else None
+    feed_local = feed.astimezone(local_zone).date() if local_zone is not None else feed_local
+    if page is None:
+        return feed_local
+    if page_at is not None and abs(page_at - feed) <= SAME_INSTANT and _utc_day_of_a_time(page, page_at):
+        return feed_local
+    return page
+
+
+def _utc_day_of_a_time(day: date, moment: datetime) -> bool:
+    utc = moment.astimezone(UTC)
+    return utc.time() != dt_time(0) and day == utc.date()
