@@ -7,9 +7,11 @@ Pure functions and small stateful decoders, no I/O, so each can be tested on byt
 - `sniff_is_html` looks at the first bytes when the server did not say what it sent.
 - `decode_html` picks the charset in the order of the HTML standard's encoding sniffing: BOM,
   then the Content-Type header, then `<meta charset>`, then `<meta http-equiv=Content-Type>`,
-  then detection (strict UTF-8 first, then charset_normalizer). One departure: a `<meta>` that
-  names a legacy charset loses to strict UTF-8 with non-ASCII characters in the first 64 KB
-  (a page re-saved as UTF-8 that kept its old declaration).
+  then detection (strict UTF-8 first, then charset_normalizer). One departure: a header or a
+  `<meta>` that names a legacy charset loses to strict UTF-8 with non-ASCII characters in the
+  first 64 KB (a page re-saved as UTF-8 that kept its old declaration; a server whose default
+  header says ISO-8859-1 in front of UTF-8 pages). Legacy text is almost never valid multibyte
+  UTF-8, so the bytes say which is right.
 
 This module is the only importer of charset_normalizer.
 """
@@ -201,25 +203,38 @@ def _is_strict_utf8(data: bytes) -> bool:
 
 def html_encoding(body: bytes, content_type: str | None) -> str:
     """The Python codec for a BOM-less page: header, meta charset, meta http-equiv, detection."""
-    from_header = charset_label(header_charset(content_type), from_meta=False)
+    from_header = _plausible_header_charset(body, charset_label(header_charset(content_type), from_meta=False))
     if from_header:
         return from_header
     from_meta = charset_label(meta_charset(body), from_meta=True) or charset_label(
         meta_http_equiv_charset(body), from_meta=True
     )
-    if from_meta and from_meta != "utf-8" and _is_multibyte_utf8(body[:DETECT_BYTES]):
+    if from_meta and from_meta != "utf-8" and _is_multibyte_utf8(body):
         return "utf-8"  # a page re-saved as UTF-8 that kept its old <meta charset> (measured: docs/extraction.md)
     return from_meta or detect_encoding(body)
 
 
-def _is_multibyte_utf8(sample: bytes) -> bool:
-    """Strict UTF-8 with non-ASCII characters in it: legacy-encoded text almost never is."""
+def _plausible_header_charset(body: bytes, from_header: str | None) -> str | None:
+    """The header's charset unless the bytes cannot be in it: strict multibyte UTF-8 under a legacy
+    label (a server's default "ISO-8859-1" in front of UTF-8 pages) is UTF-8; a UTF-16 or UTF-32
+    label on bytes with no NUL in their first 1 KB (no BOM either: that was read first) is no label."""
+    if not from_header or from_header == "utf-8":
+        return from_header
+    if from_header.startswith(("utf-16", "utf-32")):
+        return from_header if b"\x00" in body[:1024] else None
+    return "utf-8" if _is_multibyte_utf8(body) else from_header
+
+
+def _is_multibyte_utf8(body: bytes) -> bool:
+    """Strict UTF-8 with non-ASCII characters in its first 64 KB: legacy-encoded text almost never is."""
+    sample = body[:DETECT_BYTES]
     if sample.isascii():
         return False
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return exc.start >= len(sample) - 3  # only a character cut in half at the sample's end
+        # only a character cut in half at the sample's end (a short body's end is not a cut)
+        return len(body) > len(sample) and exc.start >= len(sample) - 3
     return True
 
 
