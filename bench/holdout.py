@@ -47,19 +47,19 @@ def article_like(html: str) -> bool:
     return bool(_ARTICLE_TYPE.search(html) or _OG_ARTICLE.search(html))
 
 
-def score_page(job: tuple[str, dict[str, Any], str]) -> dict[str, Any]:
-    url, entry, html_dir = job
+def score_page(job: tuple[str, dict[str, Any], str, bool]) -> dict[str, Any]:
+    url, entry, html_dir, skip_alone = job
     html = decode_html((Path(html_dir) / entry["file"]).read_bytes(), None)
     page = CorpusPage("holdout", url, html, url, with_snippets=tuple(entry.get("with") or ()),
                       without_snippets=tuple(entry.get("without") or ()))
-    alone = normalize_text(trafilatura_text(html, url) or "")
+    alone = normalize_text(trafilatura_text(html, url) or "") if not skip_alone else ""
     error = None
     try:
         article = extract_article(html, url)
     except Exception as exc:  # the pipeline records extract_error and stores nothing: scored as no text
         article, error = None, f"{type(exc).__name__}: {exc}"
     text = article.text if article else ""
-    return {"url": url, "article_like": article_like(html), "alone": snippet_f1(page, alone),
+    return {"url": url, "half": page.half, "article_like": article_like(html), "alone": snippet_f1(page, alone),
             "newsflow": snippet_f1(page, text), "text": text, "error": error}
 
 
@@ -67,8 +67,9 @@ def _init_worker() -> None:
     prepare_extractor()
 
 
-def score_pages(entries: dict[str, dict[str, Any]], html_dir: Path, workers: int) -> list[dict[str, Any]]:
-    jobs = [(url, entry, str(html_dir)) for url, entry in sorted(entries.items())
+def score_pages(entries: dict[str, dict[str, Any]], html_dir: Path, workers: int,
+                skip_alone: bool = False) -> list[dict[str, Any]]:
+    jobs = [(url, entry, str(html_dir), skip_alone) for url, entry in sorted(entries.items())
             if entry.get("with") and (html_dir / entry["file"]).is_file()]
     with get_context("forkserver").Pool(workers, initializer=_init_worker) as pool:
         return list(pool.imap(score_page, jobs, chunksize=4))
@@ -95,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="per-page results as JSON")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, help="the first N pages only (a smoke run)")
+    parser.add_argument("--skip-alone", action="store_true", help="newsflow only (trafilatura alone scores 0)")
     args = parser.parse_args(argv)
     entries = json.loads(args.evaldata.read_text(encoding="utf-8"))
     if NEWS_SUBSET.is_file():
@@ -102,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         entries = {url: entry for url, entry in entries.items() if url not in seen}
     if args.limit:
         entries = dict(sorted(entries.items())[: args.limit])
-    results = score_pages(entries, args.html_dir, args.workers)
+    results = score_pages(entries, args.html_dir, args.workers, args.skip_alone)
     print("\n".join(summary_lines(results)))
     for result in results:
         if result["error"]:

@@ -51,9 +51,7 @@ class Served:
 
 
 Variant = Callable[[str, str], Served]  # (page as text, its URL on the server) -> what is served
-_CHARSET_META = re.compile(
-    r"""<meta\s+charset=["']?[^"'\s/>]+["']?\s*/?>|<meta\s+http-equiv=["']?content-type["']?[^>]*>""",
-    re.IGNORECASE)
+_CHARSET_META = re.compile(r"<meta\b[^>]*charset\s*=[^>]*>", re.IGNORECASE)  # <meta charset>, http-equiv
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 PADDING = "<!-- " + "padding " * 700 + "-->\n"  # 5.6 KB: pushes a meta charset past any prescan
 
