@@ -293,7 +293,8 @@ def _page_canonical_url(found: str | None, fetched: str, tree: Any) -> str | Non
         return None
     if _is_site_root(found) and not _is_site_root(fetched):
         return None
-    base = tree.find(".//head//base[@href]")
+    head = tree.find("head")
+    base = head.find(".//base[@href]") if head is not None else None
     if base is not None and _same_url(found, urljoin(fetched, base.get("href", ""))):
         return None
     return found
