@@ -404,3 +404,25 @@ def test_closing_the_pool_under_a_running_batch_stops_it_cleanly() -> None:
     assert not thread.is_alive()
     assert isinstance(outcome[0], RuntimeError) and "closed" in str(outcome[0])
     assert worker_pids() - before == set(), "no worker left running, none started after close"
+
+
+STORY_BODY = "<p>" + " ".join(f"word{n}" for n in range(40)) + ".</p>"
+
+
+def canonical_of(head: str, url: str = "https://news.example/2024/05/01/story-one") -> str | None:
+    html = f"<html><head><title>T</title>{head}</head><body><article><h1>T</h1>{STORY_BODY * 3}</article></body></html>"
+    article = extract_article(html, url)
+    assert article is not None
+    return article.page_canonical_url
+
+
+def test_a_base_href_or_a_home_page_is_no_articles_canonical_url() -> None:
+    # trafilatura reads <base href> and hreflang x-default as the page's URL: a site's root for every article
+    assert canonical_of('<base href="https://news.example/">') is None
+    assert canonical_of('<link rel="alternate" hreflang="x-default" href="https://news.example/">') is None
+    assert canonical_of('<base href="https://news.example/2024/05/01/">') is None
+    assert canonical_of('<link rel="canonical" href="https://news.example/">', "https://news.example/") is None
+    assert canonical_of('<link rel="canonical" href="https://news.example/story-one"><base href="https://news.example/">'
+                        ) == "https://news.example/story-one"
+    assert canonical_of('<link rel="alternate" hreflang="x-default" href="https://news.example/en/story-one">'
+                        ) == "https://news.example/en/story-one"

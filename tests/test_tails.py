@@ -148,6 +148,14 @@ def test_the_story_s_last_paragraph_under_one_linked_line_stays() -> None:
     assert drop_linked_tail(text, page_tree(SUMMARY_PAGE)) == text
 
 
+def test_the_story_s_closing_paragraph_after_a_list_of_links_stays() -> None:
+    # statisticsglobe, hold-out tune half: "- Increase Font Size in Base R Plot", "- R Graphics Gallery", then
+    # "On this page you learned how to ...": one unlinked line under linked ones is no teaser's summary
+    text = "\n".join([*STORY, *TEASERS, SUMMARIES[0]])
+    assert drop_linked_tail(text, page_tree(SUMMARY_PAGE)) == text
+    assert drop_linked_tail("\n".join([*STORY, *TEASERS]), page_tree(SUMMARY_PAGE)) == "\n".join(STORY)
+
+
 LONG_SUMMARIES = tuple(f"{summary} {APPEAL}" for summary in SUMMARIES)  # cards of 35+ words each
 WRAPPED_CARDS = "".join(
     f"<li><a href='/news/{n}'><div><p>{summary}</p></div></a></li>" for n, summary in enumerate(LONG_SUMMARIES)

@@ -6,10 +6,13 @@ Pure functions and small stateful decoders, no I/O, so each can be tested on byt
   than `max_bytes` of output, so a gzip bomb costs at most about `max_bytes` of memory.
 - `sniff_is_html` looks at the first bytes when the server did not say what it sent.
 - `decode_html` picks the charset in the order of the HTML standard's encoding sniffing: BOM,
-  then the Content-Type header, then `<meta charset>`, then `<meta http-equiv=Content-Type>`,
-  then detection (strict UTF-8 first, then charset_normalizer). One departure: a `<meta>` that
-  names a legacy charset loses to strict UTF-8 with non-ASCII characters in the first 64 KB
-  (a page re-saved as UTF-8 that kept its old declaration).
+  then the Content-Type header, then `<meta charset>`, then `<meta http-equiv=Content-Type>`
+  (anywhere in the head, as a browser's parser finally reads it, not in a 1 KB prescan only),
+  then detection (strict UTF-8 first, then charset_normalizer, on 64 KB from the first non-ASCII
+  byte). One departure: a header or a `<meta>` that names a legacy charset loses to strict UTF-8
+  with non-ASCII characters (a page re-saved as UTF-8 that kept its old declaration; a server
+  whose default header says ISO-8859-1 in front of UTF-8 pages). Legacy text is almost never
+  valid multibyte UTF-8, so the bytes say which is right.
 
 This module is the only importer of charset_normalizer.
 """
@@ -25,6 +28,7 @@ import charset_normalizer
 SNIFF_BYTES = 512
 META_SCAN_BYTES = 4096
 DETECT_BYTES = 65_536
+SAMPLE_CONTEXT = 1024
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Types that mean "the server does not know": sniff the bytes instead of trusting them.
 UNKNOWN_TYPES = ("", "application/octet-stream", "application/unknown", "unknown/unknown", "*/*")
@@ -201,25 +205,51 @@ def _is_strict_utf8(data: bytes) -> bool:
 
 def html_encoding(body: bytes, content_type: str | None) -> str:
     """The Python codec for a BOM-less page: header, meta charset, meta http-equiv, detection."""
-    from_header = charset_label(header_charset(content_type), from_meta=False)
+    from_header = _plausible_header_charset(body, charset_label(header_charset(content_type), from_meta=False))
     if from_header:
         return from_header
     from_meta = charset_label(meta_charset(body), from_meta=True) or charset_label(
         meta_http_equiv_charset(body), from_meta=True
     )
-    if from_meta and from_meta != "utf-8" and _is_multibyte_utf8(body[:DETECT_BYTES]):
+    if from_meta and from_meta != "utf-8" and _is_multibyte_utf8(body):
         return "utf-8"  # a page re-saved as UTF-8 that kept its old <meta charset> (measured: docs/extraction.md)
     return from_meta or detect_encoding(body)
 
 
-def _is_multibyte_utf8(sample: bytes) -> bool:
-    """Strict UTF-8 with non-ASCII characters in it: legacy-encoded text almost never is."""
+def _plausible_header_charset(body: bytes, from_header: str | None) -> str | None:
+    """The header's charset unless the bytes cannot be in it: strict multibyte UTF-8 under a legacy
+    label (a server's default "ISO-8859-1" in front of UTF-8 pages) is UTF-8; a UTF-16 or UTF-32
+    label on bytes with no NUL in their first 1 KB (no BOM either: that was read first) is no label."""
+    if not from_header or from_header == "utf-8":
+        return from_header
+    if from_header.startswith(("utf-16", "utf-32")):
+        return from_header if b"\x00" in body[:1024] else None
+    return "utf-8" if _is_multibyte_utf8(body) else from_header
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def text_sample(body: bytes) -> tuple[bytes, bool]:
+    """The first DETECT_BYTES, or, when they are all ASCII, DETECT_BYTES from SAMPLE_CONTEXT before the
+    first non-ASCII byte; and whether the body goes on after the sample: where the text's encoding
+    shows. A page with a large head of scripts and styles has nothing but ASCII in its first 64 KB
+    (bench.served: Postillon, Salon)."""
+    found = _NON_ASCII.search(body)
+    start = max(0, found.start() - SAMPLE_CONTEXT) if found and found.start() >= DETECT_BYTES else 0
+    sample = body[start : start + DETECT_BYTES]
+    return sample, start + len(sample) < len(body)
+
+
+def _is_multibyte_utf8(body: bytes) -> bool:
+    """Strict UTF-8 with non-ASCII characters in it (64 KB from the first): legacy text almost never is."""
+    sample, cut = text_sample(body)
     if sample.isascii():
         return False
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return exc.start >= len(sample) - 3  # only a character cut in half at the sample's end
+        return cut and exc.start >= len(sample) - 3  # only a character cut in half at the sample's end
     return True
 
 
@@ -232,21 +262,28 @@ _META = re.compile(rb"<meta\b([^>]*)>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb"""([a-zA-Z_:.-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 
 
+_HEAD_END = re.compile(rb"</head\b|<body\b", re.IGNORECASE)
+
+
 def _meta_tags(body: bytes) -> list[dict[str, str]]:
+    """The `<meta>` tags of the page's head: up to `</head>` or `<body>` when one is in the first 64 KB
+    (a browser that meets a late `<meta charset>` while parsing reloads the page in it; pages with
+    large inline scripts declare theirs past any prescan), and at least in the first META_SCAN_BYTES."""
+    end = _HEAD_END.search(body, 0, DETECT_BYTES)
     tags = []
-    for meta in _META.finditer(body[:META_SCAN_BYTES]):
+    for meta in _META.finditer(body[: max(end.start() if end else 0, META_SCAN_BYTES)]):
         pairs = _ATTRIBUTE.findall(meta.group(1))
         tags.append({k.decode("latin-1").lower(): v.strip(b"\"'").decode("latin-1") for k, v in pairs})
     return tags
 
 
 def meta_charset(body: bytes) -> str | None:
-    """`<meta charset="x">` in the first 4 KB."""
+    """`<meta charset="x">` in the page's head (`_meta_tags`)."""
     return next((tag["charset"] for tag in _meta_tags(body) if tag.get("charset")), None)
 
 
 def meta_http_equiv_charset(body: bytes) -> str | None:
-    """`<meta http-equiv="Content-Type" content="text/html; charset=x">` in the first 4 KB."""
+    """`<meta http-equiv="Content-Type" content="text/html; charset=x">` in the page's head (`_meta_tags`)."""
     for tag in _meta_tags(body):
         if tag.get("http-equiv", "").lower() == "content-type":
             found = header_charset(tag.get("content"))
@@ -312,13 +349,14 @@ _WESTERN_LOOKALIKES = frozenset(
 
 
 def detect_encoding(body: bytes) -> str:
-    """Strict UTF-8 when it fits, else charset_normalizer's guess (Latin lookalikes vs windows-1252)."""
-    sample = body[:DETECT_BYTES]
+    """Strict UTF-8 when it fits, else charset_normalizer's guess (Latin lookalikes vs windows-1252),
+    on 64 KB from the first non-ASCII byte (`text_sample`)."""
+    sample, cut = text_sample(body)
     try:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and len(body) > len(sample):
+        if exc.start >= len(sample) - 3 and cut:
             return "utf-8"  # the sample cut a multi-byte character in half
     best = charset_normalizer.from_bytes(sample).best()
     if best is None:
@@ -329,6 +367,11 @@ def detect_encoding(body: bytes) -> str:
 
 
 def _stray_symbols(sample: bytes, encoding: str) -> int:
-    """Non-ASCII characters that are not letters (undecodable bytes count too)."""
+    """Non-ASCII characters that are neither letters nor typographic punctuation (undecodable bytes
+    count too). English in windows-1252 has quotes and dashes (U+2010-U+205E) in every line, and
+    cp850 reads the same bytes as letters (æ, ô): without them, cp850 won (bench.served, salon-1)."""
     text = sample.decode(encoding, errors="replace")
-    return sum(1 for char in text if ord(char) > 127 and not char.isalpha())
+    return sum(1 for char in text if ord(char) > 127 and not char.isalpha() and not _TYPOGRAPHIC.match(char))
+
+
+_TYPOGRAPHIC = re.compile("[\u2010-\u205e\u00a0\u00ab\u00bb\u20ac]")

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura.core as trafilatura_core
 import trafilatura.external as trafilatura_external
@@ -134,7 +135,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         language=language,
         language_source=language_source,
         sitename=sitename,
-        page_canonical_url=_page_canonical_url(document.url, url),
+        page_canonical_url=_page_canonical_url(document.url, url, tree),
         published_date=publication_day(published),
         published_ago=published_ago(tree) if published is None else None,
         publisher_zone=zone_name(url, tree),
@@ -284,10 +285,32 @@ def parse_published_at(value: str | None) -> datetime | None:
     return parse_datetime(value)
 
 
-def _page_canonical_url(found: str | None, fetched: str) -> str | None:
-    # trafilatura takes og:url, then twitter:url, <link rel=canonical>, <base href>, and falls
-    # back to the URL we pass; that fallback says nothing about the page, so it is not reported.
-    return found if found and found != fetched else None
+def _page_canonical_url(found: str | None, fetched: str, tree: Any) -> str | None:
+    """The page's own URL for itself, or None.
+
+    trafilatura takes og:url, then twitter:url, <link rel=canonical>, <base href>, <link
+    rel=alternate hreflang=x-default>, and falls back to the URL we pass; that fallback says nothing
+    about the page. Neither does a `<base href>` (where relative links resolve: a template's site
+    root) nor a site's home page named for an article that is not one: every article of such a site
+    would get one canonical URL and be stored as one article (docs/extraction.md, "Eighth pass")."""
+    if not found or found == fetched:
+        return None
+    if _is_site_root(found) and not _is_site_root(fetched):
+        return None
+    head = tree.find("head")
+    base = head.find(".//base[@href]") if head is not None else None
+    if base is not None and _same_url(found, urljoin(fetched, base.get("href", ""))):
+        return None
+    return found
+
+
+def _is_site_root(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def _same_url(first: str, second: str) -> bool:
+    return first.rstrip("/").casefold() == second.rstrip("/").casefold()
 
 
 def _declared_language(tree: Any) -> str | None:
