@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from newsflow.dates import json_ld_published, parse_datetime, publication_day, published_at
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
+from newsflow.headline_date import _MONTHS as MONTH_NAMES
 from newsflow.headline_date import headline_date, numeric_date
 from newsflow.localtime import COUNTRY_ZONES
 
@@ -285,6 +286,21 @@ def test_a_yearless_cjk_day_under_the_headline_takes_the_year_of_htmldates_bare_
     tree = load_html(headline_page("[06月24日 11時30分]"))
     assert publication_day(published_at("2019-06-19T00:00:00", tree)) == date(2019, 6, 24)
     assert headline_date(tree) is None  # no year to read it in
+
+
+def test_a_month_name_with_a_comma_where_its_dot_would_be_is_read_not_a_crash() -> None:
+    # wevolver.com's byline: "Feb, 3 2021". The short name "feb." was a regex, its "." matching the
+    # comma, and the month table had no "feb,": KeyError, `extract_error`, the whole article lost.
+    assert headline_date(load_html(headline_page("Posted Feb, 3 2021 by Wevolver"))) in (None, date(2021, 2, 3))
+
+
+def test_every_month_name_beside_any_punctuation_reads_or_gives_no_date() -> None:
+    """Every name the reader knows, each with its last character swapped for a mark."""
+    for name in sorted(MONTH_NAMES):
+        for mark in ",.;:!?-'/":
+            for byline in (f"{name[:-1]}{mark} 3 2021", f"3 {name[:-1]}{mark} 2021", f"2021 {name[:-1]}{mark} 3"):
+                found = headline_date(load_html(headline_page(byline)))
+                assert found is None or isinstance(found, date), byline
 
 
 @pytest.mark.parametrize(

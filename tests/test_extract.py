@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from newsflow import extract as extract_module
 from newsflow.extract import extract_article, parse_published_at
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import ExtractedArticle, Outcome
@@ -123,6 +124,18 @@ def test_metadata_from_json_ld_and_open_graph() -> None:
     # htmldate prefers the date in the URL, which has no time of day; JSON-LD's time (09:30 -05:00) is on that day
     assert article.published_at == datetime(2026, 3, 14, 14, 30, tzinfo=UTC)
     assert article.published_date == date(2026, 3, 14)
+
+
+def test_a_fault_in_the_date_readers_costs_the_date_not_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month table's miss (KeyError: 'feb,') once lost wevolver.com's articles whole, as `extract_error`."""
+    def faulty_date_reader(*args: object) -> None:
+        raise KeyError("feb,")
+
+    whole = extract_fixture("centcom-syria-strikes-tribune.html")
+    monkeypatch.setattr(extract_module, "published_at", faulty_date_reader)
+    article = extract_fixture("centcom-syria-strikes-tribune.html")
+    assert article.text == whole.text and article.title == whole.title
+    assert article.published_at is None and article.published_date is None
 
 
 def test_published_time_with_offset_becomes_utc() -> None:

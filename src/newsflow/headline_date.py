@@ -100,7 +100,7 @@ _MORE_MONTH_NAMES = (
 _MONTHS = {name.replace("_", " "): index % 12 + 1
            for index, names in enumerate(_MONTH_NAMES + _MORE_MONTH_NAMES) for name in names.split()}
 _MONTHS.update(WORLD_MONTHS)  # Hindi, Greek, Hebrew, Ukrainian, Hungarian … and short forms (newsflow.worlddates)
-_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_NAME = "|".join(re.escape(name) for name in sorted(_MONTHS, key=len, reverse=True))  # "feb." is no pattern
 _ORDINAL = r"(?:st|nd|rd|th|er|º|°)?"  # "March 15th, 2024", "1er mars 2024", "1º de marzo de 2024"
 _NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL},?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
 # A Levantine and an Egyptian month name may stand together: "28 آب/أغسطس 2013".
