@@ -25,6 +25,13 @@ from tests.localserver import LocalServer
 hypothesis_settings.register_profile("ci", derandomize=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# A session started in the background (`cmd &` in a script: SIGINT ignored) or under `nohup`
+# (SIGHUP ignored) passes those dispositions to every command the tests start, and newsflow keeps
+# an ignored signal ignored: the signal tests would test the shell, not newsflow.
+for _number, _handler in ((signal.SIGINT, signal.default_int_handler), (signal.SIGHUP, signal.SIG_DFL)):
+    if signal.getsignal(_number) is signal.SIG_IGN:
+        signal.signal(_number, _handler)
+
 # Prefect reads its settings at import; point it at a throwaway home before anything imports it,
 # and let no Prefect API or profile of this machine leak into the tests.
 # Under pytest-xdist (pyproject's addopts: `-n 2`) the controller makes the home and owns its

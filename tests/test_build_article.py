@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from newsflow.pipeline import best_published_at, best_published_date
+from newsflow.articledates import best_published_at, best_published_date
 
 FEED = datetime(2026, 11, 24, 22, 43, 36, tzinfo=UTC)
 

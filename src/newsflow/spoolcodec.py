@@ -24,7 +24,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from pathlib import Path, PurePath
 from typing import Any
@@ -89,6 +89,8 @@ def encode(value: object) -> Any:
         return value
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, timedelta):  # exact, however long (a float of seconds is not)
+        return [value.days, value.seconds, value.microseconds]
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, PurePath):
@@ -183,7 +185,7 @@ def _decode_scalar(data: object, hint: Any, where: str) -> Any:
         raise SpoolDataError(f"{where}: {hint!r} is not a type a spool file holds")
     try:
         return reader(data)
-    except (TypeError, ValueError, binascii.Error) as exc:
+    except (TypeError, ValueError, OverflowError, binascii.Error) as exc:
         raise SpoolDataError(f"{where} is not a {getattr(hint, '__name__', hint)}: {data!r:.80}") from exc
 
 
@@ -201,6 +203,12 @@ def _float(data: object) -> float:
     return float(data)  # type: ignore[arg-type]
 
 
+def _timedelta(data: object) -> timedelta:
+    if not isinstance(data, list) or len(data) != 3 or any(type(part) is not int for part in data):
+        raise TypeError("not [days, seconds, microseconds]")
+    return timedelta(days=data[0], seconds=data[1], microseconds=data[2])
+
+
 def _text(data: object) -> str:
     if not isinstance(data, str) or type(data) is not str:
         raise TypeError(f"a {type(data).__name__}")
@@ -216,5 +224,6 @@ _SCALARS: dict[Any, Callable[[object], Any]] = {
     bytes: lambda data: base64.b64decode(_text(data), validate=True),
     datetime: lambda data: datetime.fromisoformat(_text(data)),
     date: lambda data: date.fromisoformat(_text(data)),
+    timedelta: _timedelta,
     Path: lambda data: Path(_text(data)),
 }
