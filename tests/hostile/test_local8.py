@@ -309,6 +309,14 @@ def config_at(folder: Path, warehouse_path: str = "news.duckdb") -> Path:
     return path
 
 
+def config_with_a_warehouse(folder: Path) -> Path:
+    """A config whose warehouse exists, made and migrated as a first run leaves it."""
+    path = config_at(folder)
+    with Warehouse(folder / "news.duckdb").writing():
+        pass
+    return path
+
+
 def symlink_loop(folder: Path, name: str) -> Path:
     (folder / name).symlink_to(folder / f"{name}.other")
     (folder / f"{name}.other").symlink_to(folder / name)
@@ -416,9 +424,7 @@ def test_a_query_that_returns_endless_rows_is_stopped_at_the_cap_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`SELECT * FROM range(1e11)` collected every row before printing: memory until the machine gave out."""
-    path = config_at(tmp_path)
-    with Warehouse(tmp_path / "news.duckdb").writing():
-        pass
+    path = config_with_a_warehouse(tmp_path)
     assert main(["query", "SELECT * FROM range(100000000000)", "--format", "csv", "--config", str(path)]) == 2
     assert "more than 1,000,000 rows" in one_line(capsys)
     assert main(["query", "SELECT count(*) FROM range(100000000)", "--config", str(path)]) == 0
@@ -446,9 +452,7 @@ def test_a_warehouse_a_newer_duckdb_wrote_is_one_line_saying_so_and_is_left_unto
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Before: DuckDB's six-line message and a URL, with nothing on what to do."""
-    path = config_at(tmp_path)
-    with Warehouse(tmp_path / "news.duckdb").writing():
-        pass
+    path = config_with_a_warehouse(tmp_path)
     written_by_a_newer_duckdb(tmp_path / "news.duckdb", 70)
     before = (tmp_path / "news.duckdb").read_bytes()
     for command in (["reextract"], ["feeds"], ["query", "SELECT 1"]):
