@@ -65,6 +65,7 @@ from newsflow.pagedates import (
     copyright_notice_year,
     other_stories_only,
     payload_published,
+    unix_time,
 )
 from newsflow.worlddates import slash_order
 
@@ -94,8 +95,8 @@ def parse_local(value: str | None) -> datetime | None:
     """ISO 8601 (with "Z") or RFC 2822 as an aware datetime in the offset it names (UTC when it
     names none); None when it is neither."""
     text = (value or "").strip()
-    if not text:
-        return None
+    if not text or (text.isdigit() and len(text) in (10, 13)):  # "1772359800": a Unix timestamp, UTC
+        return unix_time(text)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except ValueError:
@@ -114,7 +115,8 @@ publisher's clock, counted as UTC (offset 0) until the publisher's zone is known
 def _parse_page(value: str | None) -> datetime | None:
     """`parse_local`, with a time written without an offset in `_WALL_CLOCK`."""
     parsed = parse_local(value)
-    if parsed is None or parsed.tzinfo is not UTC or _EXPLICIT_UTC.search((value or "").strip()):
+    text = (value or "").strip()
+    if parsed is None or parsed.tzinfo is not UTC or _EXPLICIT_UTC.search(text) or unix_time(text):
         return parsed
     return parsed.replace(tzinfo=_WALL_CLOCK)
 

@@ -63,6 +63,8 @@ def json_ld_typed_strings(tree: Any, key: str) -> list[tuple[str, str]]:
     pairs = []
     for node in _page_objects(tree):
         value = node.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):  # a Unix timestamp: 1772359800
+            value = str(value)
         if isinstance(value, str):
             kind = node.get("@type")
             pairs.append((" ".join(map(str, kind)) if isinstance(kind, list) else str(kind or ""), value))

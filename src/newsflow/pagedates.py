@@ -30,7 +30,9 @@ _REGEX_NAMESPACE = {"re": "http://exslt.org/regular-expressions"}
 _PAYLOAD_KEY = re.compile(
     r"""["']?(?:date_?published|published_?(?:at|date|time|on)|publish_?(?:date|time|at)|"""
     r"""first_?published(?:_?(?:at|date|time))?|pub_?date|display_?date)["']?\s*:\s*["']"""
-    r"""((?:19|20)\d{2}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)["']""",
+    r"""((?:19|20)\d{2}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)["']"""
+    r"""|["']?(?:date_?published|published_?(?:at|date|time)|publish_?(?:date|time)|first_?published(?:_?at)?)"""
+    r"""["']?\s*:\s*["']?(1[0-9]{9}(?:[0-9]{3})?)(?![0-9])""",  # a Unix timestamp, s or ms (eighth pass)
     re.IGNORECASE,
 )
 
@@ -58,10 +60,17 @@ def attribute_published(tree: Any) -> datetime | None:
     publication, as a UTC datetime."""
     for value in tree.xpath(_TIMESTAMP_ATTRIBUTES):
         text = str(value).strip()
-        if text.isascii() and text.isdigit() and _PUBLISHED_ATTRIBUTE.match(str(value.attrname)):
-            seconds = int(text) / (1000 if len(text) == 13 else 1)
-            return datetime.fromtimestamp(seconds, UTC)
+        if _PUBLISHED_ATTRIBUTE.match(str(value.attrname)) and (moment := unix_time(text)) is not None:
+            return moment
     return None
+
+
+def unix_time(text: str) -> datetime | None:
+    """A Unix timestamp written as 10 digits (seconds) or 13 (milliseconds), as a UTC datetime:
+    `data-` attributes, and JSON-LD or metas that give `datePublished` as "1772359800"."""
+    if len(text) not in (10, 13) or not (text.isascii() and text.isdigit()):
+        return None
+    return datetime.fromtimestamp(int(text) / (1000 if len(text) == 13 else 1), UTC)
 
 
 def payload_published(tree: Any) -> str | None:
@@ -74,7 +83,7 @@ def payload_published(tree: Any) -> str | None:
         text = script.text[:budget]
         budget -= len(text)
         if (match := _PAYLOAD_KEY.search(text.replace('\\"', '"'))) is not None:
-            return match[1]
+            return match[1] or match[2]
     return None
 
 
