@@ -42,7 +42,7 @@ from typing import Any
 from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
 from newsflow.relativedates import relative_age
 from newsflow.text import token_f1
-from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, slash_order
+from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, slash_order, with_day_numbers
 
 TEXTS_AFTER_HEADLINE = 12
 """How many non-empty text nodes after the headline are read: the byline block, not the story."""
@@ -110,7 +110,8 @@ _NAMED_DMY = re.compile(
 )
 # Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
 _NAMED_YMD = re.compile(rf"\b((?:19|20)\d{{2}})\.?\s+(?:m\.\s+)?({_NAME})\s+(\d{{1,2}})\b", re.IGNORECASE)
-_SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20|25)\d{2})(?!\d)")
+# "01/03/2026", and with dashes "01-03-2026" (Indian, Pakistani, Dutch sites; eighth pass)
+_SLASHED = re.compile(r"(?<![\d/-])(\d{1,2})([/-])(\d{1,2})\2((?:19|20|25)\d{2})(?![\d/-])")
 # "11/08/23 5:19pm", read only in a known order, the year as 20yy
 _SLASHED_SHORT = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
 _FOLLOWING_TEXTS = (
@@ -293,8 +294,8 @@ def _page_order(tree: Any) -> str | None:
     global _last_order
     if _last_order is not None and _last_order[0]() is tree:
         return _last_order[1]
-    lines = [line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if "/" in line]
-    ambiguous = any(int(m[1]) <= 12 and int(m[2]) <= 12 for line in lines for m in _SLASHED.finditer(line))
+    lines = [line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if "/" in line or "-" in line]
+    ambiguous = any(int(m[1]) <= 12 and int(m[3]) <= 12 for line in lines for m in _SLASHED.finditer(line))
     ambiguous = ambiguous or any(_SLASHED_SHORT.search(line) for line in lines)
     order = slash_order(tree) if ambiguous else None
     _last_order = (weakref.ref(tree), order)
@@ -309,7 +310,7 @@ def _first_date(
     be swapped is read only in a known `order` ("dmy" or "mdy")."""
     if _DIGIT.search(text) is None:  # every form has digits: most byline texts are names and words
         return None
-    text = text.translate(_ASCII_DIGITS)  # "٢٠٢٣", "２０２３年" (one character each: positions stay)
+    text = with_day_numbers(text.translate(_ASCII_DIGITS))  # "٢٠٢٣", "２０２３年", "یکم" (positions stay)
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
     if named:
         candidates += [(m.start(), int(m[3]), _MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
@@ -323,13 +324,13 @@ def _first_date(
         candidates.append((match.start(), int(match[1]), int(match[2]), int(match[3])))
     for match in _DMY.finditer(text):
         candidates.append((match.start(), gregorian_year(int(match[3])), int(match[2]), int(match[1])))
-    slashed = [(m, gregorian_year(int(m[3]))) for m in _SLASHED.finditer(text)]
-    slashed += [(m, 2000 + int(m[3])) for m in _SLASHED_SHORT.finditer(text)] if order is not None else []
-    for match, year in slashed:
-        first, second = int(match[1]), int(match[2])
+    slashed = [(m.start(), int(m[1]), int(m[3]), gregorian_year(int(m[4]))) for m in _SLASHED.finditer(text)]
+    if order is not None:
+        slashed += [(m.start(), int(m[1]), int(m[2]), 2000 + int(m[3])) for m in _SLASHED_SHORT.finditer(text)]
+    for start, first, second, year in slashed:
         if first > 12 or second > 12 or order is not None:
             day, month = (first, second) if first > 12 or (second <= 12 and order == "dmy") else (second, first)
-            candidates.append((match.start(), year, month, day))
+            candidates.append((start, year, month, day))
     for position, year, month, day in sorted(candidates):
         try:
             return position, date(year, month, day)

@@ -104,6 +104,22 @@ def calendar_dates(text: str) -> list[tuple[int, int, int, int]]:
     return found
 
 
+# A day written as a word, as Urdu and Persian write the first of a month ("یکم مارچ 2026", "اول
+# فروردین"), Arabic ("الأول من مارس") and English ("First of March, 2026") (eighth pass)
+_DAY_WORDS = {"یکم": 1, "اول": 1, "دوم": 2, "سوم": 3, "الأول من": 1, "الاول من": 1, "first": 1}
+_DAY_WORD = re.compile(r"(?<!\w)(" + "|".join(_DAY_WORDS) + r")(?!\w)", re.IGNORECASE)
+_DAY_WORD_HINTS = ("یکم", "اول", "دوم", "سوم", "الأول", "الاول", "irst")
+
+
+def with_day_numbers(text: str) -> str:
+    """`text` with a day written as a word as its number, padded to the word's length (positions
+    in the text stay): "یکم مارچ 2026" -> "1   مارچ 2026". The caller's patterns then read it only
+    where a month name and a year follow."""
+    if not any(hint in text for hint in _DAY_WORD_HINTS):
+        return text
+    return _DAY_WORD.sub(lambda m: str(_DAY_WORDS[m[1].lower()]).ljust(len(m[1])), text)
+
+
 def _buddhist(year: int) -> int:
     """A Thai year as a Gregorian one: 2567 -> 2024, a two-digit 67 -> 2024."""
     return (2500 + year if year < 100 else year) - BUDDHIST_ERA
