@@ -1,7 +1,11 @@
 """`newsflow reextract`: run extraction again on the kept HTML, without fetching.
 
 Use it after a trafilatura upgrade or an extraction fix. Titles and dates keep their current
-value where the new extraction finds none (they may have come from the feed). `story_id` is left
+value where the new extraction finds none (they may have come from the feed); an article stored
+without a date whose page gives only a relative time ("2 hours ago") is dated from its fetch time, as
+a run dates it when its feed gives none. An article whose text is unchanged is still written when its
+dates changed (eighth pass of the date rules: they were not, so a reextract after a date fix did nothing
+for such pages). `story_id` is left
 as it was: a story groups the copies seen at the time, and reextraction does not re-cluster.
 A kept page that cannot be read (a truncated or corrupt `.gz`) is skipped, logged and listed in
 the summary's `unreadable`; the other pages are re-extracted all the same.
@@ -17,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from newsflow import warehouse
-from newsflow.articledates import best_published_at, best_published_date
+from newsflow.articledates import article_dates, best_published_at, best_published_date
 from newsflow.config import Config
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import Outcome
@@ -76,7 +80,7 @@ def reextract_batch(
         update = updated_row(target, results[target.article_id])
         if update is None:
             summary.failed += 1
-        elif update[6] == target.content_hash:
+        elif update[6] == target.content_hash and _same_dates(update, target):
             summary.unchanged += 1
         else:
             summary.changed += 1
@@ -103,9 +107,18 @@ def updated_row(target: ArticleToReextract, result: ExtractionResult) -> tuple[o
     if result.outcome is not Outcome.OK or result.article is None:
         return None
     page = result.article
-    return (target.article_id, page.title or target.title, page.author,
-            best_published_at(page.published_at, target.published_at, target.published_date), page.language,
-            page.sitename,
-            content_hash(page.text), page.text, word_count(page.text), page.language_source,
-            best_published_date(page.published_date, target.published_at, target.published_date,
-                                page_at=page.published_at))
+    if target.published_at is None and target.fetched_at is not None:  # dated as a run dates it without a feed date
+        published_at, published_date = article_dates(page, None, None, target.fetched_at, target.url)
+    else:  # the stored date stands in for the feed's: a page without a date keeps it
+        published_at = best_published_at(page.published_at, target.published_at, target.published_date)
+        published_date = best_published_date(page.published_date, target.published_at, target.published_date,
+                                             page_at=page.published_at)
+    return (target.article_id, page.title or target.title, page.author, published_at, page.language,
+            page.sitename, content_hash(page.text), page.text, word_count(page.text), page.language_source,
+            published_date)
+
+
+def _same_dates(update: tuple[object, ...], target: ArticleToReextract) -> bool:
+    """Whether the re-extracted dates are the stored ones: a page whose text is the same may be
+    dated better (the date rules changed), and that is a change to write."""
+    return update[3] == target.published_at and update[10] == target.published_date

@@ -74,13 +74,14 @@ class ArticleToReextract:
     content_hash: str
     has_html: bool
     published_date: date | None = None
+    fetched_at: datetime | None = None  # a relative page date ("2 hours ago") counts back from it
 
 
 def articles_to_reextract(con: duckdb.DuckDBPyConnection, since: date | None) -> list[ArticleToReextract]:
     rows = con.execute(
         """
         SELECT a.article_id, a.url, a.title, a.published_at, a.content_hash, p.article_id IS NOT NULL,
-               a.published_date
+               a.published_date, a.fetched_at
         FROM articles a LEFT JOIN pages p USING (article_id)
         WHERE $since IS NULL OR a.fetched_at >= $since::DATE
         ORDER BY a.fetched_at, a.article_id
