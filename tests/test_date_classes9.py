@@ -1,0 +1,177 @@
+"""The eighth pass on publication dates: classes of page that a world-wide hold-out has and our
+corpora lack (docs/extraction.md, "Eighth pass, dates").
+
+Every page is hand-written from how its class writes dates, not copied from any site: days written
+as words, Unix timestamps where an ISO date is expected, dashed day-month-year dates, and (read
+before this pass, kept as guards) zone abbreviations after a printed time, other calendars, dates in
+`<time>` text, `data-` attributes, script state and datelines. The run at the end serves them from a
+local server with a feed without dates and reads the stored days back from the warehouse; the
+reextract test dates a page stored undated from its "3 hours ago" and its fetch time."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsflow import cli
+from newsflow.config import load_config
+from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import write_config
+from tests.localserver import LocalServer, Page
+from tests.test_date_classes import STORY, page, stored
+
+MARCH_1, MARCH_2 = date(2026, 3, 1), date(2026, 3, 2)
+COM = "https://www.example.com/news/story"
+STAMP = 1772359800  # 2026-03-01 10:10 UTC
+
+
+def ld(published: object) -> str:
+    article = json.dumps({"@type": "NewsArticle", "datePublished": published})
+    return f'<script type="application/ld+json">{article}</script>'
+
+
+# --- new in this pass: each was undated (None) or a wrong day before it -------------------------
+
+DAY_WORDS = [
+    ("ur", "یکم مارچ 2026"), ("ur", "یکم مارچ ۲۰۲۶"), ("ar", "الأول من مارس 2026"), ("en", "First of March, 2026"),
+    ("fa", "یکم اسفند ۱۴۰۴"),  # Solar Hijri: 1 Esfand 1404 is 20 February 2026
+]
+
+
+@pytest.mark.parametrize(("lang", "byline"), DAY_WORDS)
+def test_a_day_written_as_a_word_is_read(lang: str, byline: str) -> None:
+    assert stored(page(byline, lang))[0] == (date(2026, 2, 20) if lang == "fa" else MARCH_1)
+
+
+def test_a_day_word_without_a_month_and_year_after_it_is_no_date() -> None:
+    assert stored(page("First of all, the council met in 2026", "en"))[0] is None
+
+
+@pytest.mark.parametrize("head", [
+    ld(str(STAMP)), ld(STAMP), ld(str(STAMP * 1000)),
+    f'<meta property="article:published_time" content="{STAMP}">',
+    f'<meta name="publish-date" content="{STAMP * 1000}">',
+])
+def test_a_unix_timestamp_given_as_the_publication_time_is_read(head: str) -> None:
+    assert stored(page(head=head))[0] == MARCH_1
+
+
+def test_a_unix_timestamp_in_the_script_state_dates_a_page_without_markup_dates() -> None:
+    state = f'<script>window.__STATE__={{"article":{{"id":7,"publishedAt":{STAMP}}}}}</script>'
+    assert stored(page(after=state))[0] == MARCH_1
+
+
+def test_a_number_that_is_no_timestamp_is_no_date() -> None:
+    assert stored(page(head=ld("12345")))[0] is None and stored(page(head=ld(True)))[0] is None
+
+
+@pytest.mark.parametrize(("lang", "byline", "url"), [
+    ("hi", "०१-०३-२०२६", "https://www.example.in/a"), ("en-IN", "01-03-2026 10:30 IST", "https://www.example.in/a"),
+    ("en-US", "03-01-2026 10:30 AM", COM), ("nl", "01-03-2026 10:30", COM),
+])
+def test_a_dashed_day_month_year_is_read_in_the_pages_order(lang: str, byline: str, url: str) -> None:
+    assert stored(page(byline, lang), url)[0] == MARCH_1
+
+
+# --- guards: read before this pass (the printed-time offset rule, sixth and seventh passes) ------
+
+ZONE_PAGES = [  # (lang, printed byline, the instant JSON-LD gives in UTC, the publisher's day)
+    ("id", "1 Maret 2026 23:30 WIB", "2026-03-01T16:30:00Z", MARCH_1),
+    ("en", "2 March 2026, 01:30 WIB", "2026-03-01T18:30:00Z", MARCH_2),
+    ("en", "March 2, 2026 06:00 JST", "2026-03-01T21:00:00Z", MARCH_2),
+    ("en", "Mar 2, 2026 01:15 AM IST", "2026-03-01T19:45:00Z", MARCH_2),
+    ("en", "March 2, 2026 02:00 PKT", "2026-03-01T21:00:00Z", MARCH_2),
+    ("en", "March 2, 2026 02:00 EAT", "2026-03-01T23:00:00Z", MARCH_2),
+    ("en", "2 March 2026 02:00 MSK", "2026-03-01T23:00:00Z", MARCH_2),
+    ("en", "2 March 2026 8:00am AEDT", "2026-03-01T21:00:00Z", MARCH_2),
+    ("de", "2. März 2026, 00:30 MEZ", "2026-03-01T23:30:00Z", MARCH_2),
+    ("en", "March 1, 2026 11:30 PM EST", "2026-03-02T04:30:00Z", MARCH_1),
+    ("en", "March 1, 2026 10:00 p.m. PST", "2026-03-02T06:00:00Z", MARCH_1),
+    ("pt", "01/03/2026 22h30 BRT", "2026-03-02T01:30:00Z", MARCH_1),
+]
+
+
+@pytest.mark.parametrize(("lang", "byline", "utc", "day"), ZONE_PAGES)
+def test_a_printed_time_with_a_zone_abbreviation_gives_the_publishers_day(
+        lang: str, byline: str, utc: str, day: date) -> None:
+    assert stored(page(byline, lang, head=ld(utc)), COM)[0] == day
+
+
+@pytest.mark.parametrize(("lang", "byline", "day"), [
+    ("en", "March 1, 2026 11:30 PM EST", MARCH_1), ("id", "Minggu, 1 Maret 2026 23:30 WIB", MARCH_1),
+    ("zh-TW", "民國115年3月1日", MARCH_1), ("fa", "1404/12/10", MARCH_1), ("th", "1 มี.ค. 69", MARCH_1),
+    ("ar", "٠١/٠٣/٢٠٢٦", MARCH_1), ("bn", "০১/০৩/২০২৬", MARCH_1), ("en", "03/13/2026", date(2026, 3, 13)),  # noqa: RUF001
+    ("de", "01.03.26, 10:30 Uhr", MARCH_1),
+])
+def test_a_printed_date_alone_in_a_zone_calendar_or_digits_of_its_own_is_read(
+        lang: str, byline: str, day: date) -> None:
+    assert stored(page(byline, lang), COM)[0] == day
+
+
+@pytest.mark.parametrize(("byline", "after"), [
+    ("<time>March 1, 2026</time>", ""), ('<time class="published">01.03.2026 10:30</time>', ""),
+    ('<span data-published="2026-03-01T10:00:00+01:00">Sunday</span>', ""),
+    ("", '<script id="__NEXT_DATA__" type="application/json">{"props":{"story":{"firstPublished":'
+         '"2026-03-01T10:00:00.000Z"}}}</script>'),
+])
+def test_a_date_only_in_time_text_an_attribute_or_the_script_state_is_read(byline: str, after: str) -> None:
+    assert stored(page(byline, after=after))[0] == MARCH_1
+
+
+def test_a_dateline_with_its_year_dates_the_story() -> None:
+    dateline = "<p>NEW DELHI, March 1, 2026 (Reuters) - " + "The council approved the budget for schools. " * 3 + "</p>"
+    assert stored(page(story=dateline + STORY))[0] == MARCH_1
+
+
+# --- a whole run, and a reextract ---------------------------------------------------------------
+
+CLASS_PAGES = {  # served under a feed without dates: the page alone dates each
+    "/a/urdu": (page("یکم مارچ 2026", "ur"), MARCH_1),
+    "/a/timestamp": (page(head=ld(str(STAMP))), MARCH_1),
+    "/a/timestamp-ms": (page(head=f'<meta name="publish-date" content="{STAMP * 1000}">'), MARCH_1),
+    "/a/devanagari": (page("०१-०३-२०२६", "hi"), MARCH_1),
+    "/a/jst": (page("March 2, 2026 06:00 JST", head=ld("2026-03-01T21:00:00Z")), MARCH_2),
+    "/a/est": (page("March 1, 2026 11:30 PM EST", head=ld("2026-03-02T04:30:00Z")), MARCH_1),
+    "/a/relative": (page("3 hours ago"), None),  # counted back from the fetch: checked below
+}
+
+
+def _undated_feed(base: str) -> bytes:
+    items = "".join(f"<item><title>{path}</title><link>{base}{path}</link></item>" for path in CLASS_PAGES)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+
+
+def test_a_run_with_an_undated_feed_dates_each_class_and_a_reextract_counts_relative_times(
+        tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]) -> None:
+    for path, (html, _) in CLASS_PAGES.items():
+        server.add(path, Page(html.encode()))
+    server.add("/undated.xml", Page(_undated_feed(server.base_url), "application/rss+xml"))
+    config_path = write_config(tmp_path, server.base_url, {"undated": "/undated.xml"})
+    config = load_config(config_path)
+    asyncio.run(run_ingest(config, "run-1"))
+    store = Warehouse(config.warehouse_path)
+    sql = "SELECT regexp_extract(url, '/a/.*$'), published_date, published_at, fetched_at FROM articles"
+    rows = {row[0]: tuple(row[1:]) for row in run_read_query(store, sql).rows}
+    assert {path: rows[path][0] for path in CLASS_PAGES if path != "/a/relative"} == {
+        path: day for path, (_, day) in CLASS_PAGES.items() if path != "/a/relative"}
+    _, at, fetched = rows["/a/relative"]
+    assert abs(at - (fetched - timedelta(hours=3))) < timedelta(seconds=1)
+
+    # as stored by a version that dated neither (it read no timestamp, nor counted a relative time)
+    with store.writing() as con:
+        con.execute("UPDATE articles SET published_at = NULL, published_date = NULL "
+                    "WHERE url LIKE '%/a/relative' OR url LIKE '%/a/timestamp'")
+    assert cli.main(["reextract", "--config", str(config_path)]) == 0
+    assert "2 changed" in capsys.readouterr().out  # the text is the same: the dates alone are written
+    again = {row[0]: tuple(row[1:]) for row in run_read_query(store, sql).rows}
+    day, at, fetched = again["/a/relative"]
+    assert abs(at - (fetched - timedelta(hours=3))) < timedelta(seconds=1)  # the fetch's clock, not the reextract's
+    assert day == (fetched - timedelta(hours=3)).astimezone(UTC).date()
+    assert again["/a/timestamp"][0] == MARCH_1
+    assert {path: again[path] for path in again if path not in ("/a/relative", "/a/timestamp")} == {
+        path: rows[path] for path in rows if path not in ("/a/relative", "/a/timestamp")}
