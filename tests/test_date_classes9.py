@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -76,6 +76,23 @@ def test_a_number_that_is_no_timestamp_is_no_date() -> None:
 ])
 def test_a_dashed_day_month_year_is_read_in_the_pages_order(lang: str, byline: str, url: str) -> None:
     assert stored(page(byline, lang), url)[0] == MARCH_1
+
+
+@pytest.mark.parametrize(("lang", "byline"), [
+    ("it", "1 marzo 2026 (modifica il 2 marzo 2026 | 09:12)"), ("en", "March 1, 2026 (Updated March 2, 2026)"),
+    ("ur", "یکم مارچ، 2026"), ("ar", "1 مارس، 2026"),  # the Arabic comma
+])
+def test_a_publication_followed_by_an_update_with_its_own_date_is_the_publication(lang: str, byline: str) -> None:
+    assert stored(page(byline, lang))[0] == MARCH_1
+
+
+def test_the_time_of_an_update_is_not_the_printed_time_of_the_publication() -> None:
+    from newsflow.headline_date import printed_time
+    from tests.test_date_classes import load_html
+
+    assert printed_time(load_html(page("1 marzo 2026 (modifica il 2 marzo 2026 | 09:12)", "it"))) is None
+    assert printed_time(load_html(page("1 marzo 2026, 22:40 (modifica il 2 marzo 2026 | 09:12)", "it"))) == \
+        datetime(2026, 3, 1, 22, 40)
 
 
 # --- guards: read before this pass (the printed-time offset rule, sixth and seventh passes) ------

@@ -102,10 +102,10 @@ _MONTHS = {name.replace("_", " "): index % 12 + 1
 _MONTHS.update(WORLD_MONTHS)  # Hindi, Greek, Hebrew, Ukrainian, Hungarian … and short forms (newsflow.worlddates)
 _NAME = "|".join(re.escape(name) for name in sorted(_MONTHS, key=len, reverse=True))  # "feb." is no pattern
 _ORDINAL = r"(?:st|nd|rd|th|er|º|°)?"  # "March 15th, 2024", "1er mars 2024", "1º de marzo de 2024"
-_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL},?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
+_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}[,،]?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
 # A Levantine and an Egyptian month name may stand together: "28 آب/أغسطس 2013".
 _NAMED_DMY = re.compile(
-    rf"\b(\d{{1,2}}){_ORDINAL}\.?\s+(?:de\s+|of\s+)?({_NAME})\.?(?:\s*/\s*(?:{_NAME}))?,?\s+(?:de\s+)?((?:19|20)\d{{2}})\b",
+    rf"\b(\d{{1,2}}){_ORDINAL}\.?\s+(?:de\s+|of\s+)?({_NAME})\.?(?:\s*/\s*(?:{_NAME}))?[,،]?\s+(?:de\s+)?((?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
 # Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
@@ -151,7 +151,12 @@ def _is_update(line: str, position: int) -> bool:
     ("November 28, 2013 -- Updated 0203 GMT", but not "Posted: Aug 08, 2024 | Last Updated: …")."""
     if _UPDATED.search(line[:position]):
         return True
-    return _UPDATED.search(line[position:]) is not None and not _PUBLISHED.search(line[:position])
+    cue = _UPDATED.search(line, position)
+    if cue is None or _PUBLISHED.search(line[:position]):
+        return False
+    # an update that names its own date after the cue leaves this one the publication (eighth pass):
+    # "1 marzo 2026 (modifica il 2 marzo 2026 | 09:12)"
+    return _first_date(line[cue.end():], named=True) is None
 
 
 def printed_time(tree: Any) -> datetime | None:
@@ -163,7 +168,8 @@ def printed_time(tree: Any) -> datetime | None:
         found = _first_date(line, named=True, order=order)
         if found is None or _is_update(line, found[0]):
             continue
-        clock = _CLOCK.search(line, found[0])
+        update = _UPDATED.search(line, found[0])  # not the time of an update after it on the line
+        clock = _CLOCK.search(line, found[0], update.start() if update else len(line))
         if clock is None:
             return None
         hour = int(clock[1])
