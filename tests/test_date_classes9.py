@@ -66,6 +66,12 @@ def test_a_unix_timestamp_in_the_script_state_dates_a_page_without_markup_dates(
     assert stored(page(after=state))[0] == MARCH_1
 
 
+@pytest.mark.parametrize(("lang", "published"), [("en-US", "03/01/2026 11:30 PM"), ("de", "01.03.2026 23:30")])
+def test_json_ld_dates_in_a_numeric_form_are_read_in_the_pages_order(lang: str, published: str) -> None:
+    # htmldate reads "03/01/2026" day first everywhere: 3 January
+    assert stored(page(lang=lang, head=ld(published)), COM)[0] == MARCH_1
+
+
 def test_a_number_that_is_no_timestamp_is_no_date() -> None:
     assert stored(page(head=ld("12345")))[0] is None and stored(page(head=ld(True)))[0] is None
 

@@ -152,7 +152,7 @@ def _parse_loose(value: str, tree: Any = None) -> datetime | None:
 def _declared_published(tree: Any) -> tuple[str, datetime] | None:
     """The publication time the page declares: its first JSON-LD `datePublished` that parses, else
     its first published-time meta (`article:published_time` …) that does."""
-    return _first_parsed(_json_ld_published_strings(tree)) or _first_parsed(_published_metas(tree), tree)
+    return _first_parsed(_json_ld_published_strings(tree), tree) or _first_parsed(_published_metas(tree), tree)
 
 
 def _json_ld_published_strings(tree: Any) -> list[str]:
@@ -163,7 +163,7 @@ def _json_ld_published_strings(tree: Any) -> list[str]:
 def json_ld_published(tree: Any) -> datetime | None:
     """The first `datePublished` in the page's JSON-LD that parses, in its own offset. The first,
     not the earliest: later ones often date the related articles a page lists."""
-    first = _first_parsed(_json_ld_published_strings(tree))
+    first = _first_parsed(_json_ld_published_strings(tree), tree)
     return first[1] if first else None
 
 
@@ -312,7 +312,7 @@ def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tup
     date), the URL; each with its source's name."""
     printed_byline = _parse_page(byline_time(tree))
     printed_day = headline_date(tree) if printed_byline is None else None
-    found = [("ld", _first_parsed(_json_ld_published_strings(tree))),
+    found = [("ld", _first_parsed(_json_ld_published_strings(tree), tree)),
              ("meta", _first_parsed(_published_metas(tree), tree))]
     moments = [(kind, first[1]) for kind, first in found if first is not None]
     moments += [("byline", printed_byline)] if printed_byline is not None else []
