@@ -11,15 +11,19 @@ reextract test dates a page stored undated from its "3 hours ago" and its fetch 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsflow import cli
 from newsflow.config import load_config
 from newsflow.runner import run_ingest
+from newsflow.tabledcalendars import bikram_to_gregorian, hijri_to_gregorian
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
@@ -99,6 +103,38 @@ def test_the_time_of_an_update_is_not_the_printed_time_of_the_publication() -> N
     assert printed_time(load_html(page("1 marzo 2026 (modifica il 2 marzo 2026 | 09:12)", "it"))) is None
     assert printed_time(load_html(page("1 marzo 2026, 22:40 (modifica il 2 marzo 2026 | 09:12)", "it"))) == \
         datetime(2026, 3, 1, 22, 40)
+
+
+FEB_28 = date(2026, 2, 28)
+
+
+@pytest.mark.parametrize(("lang", "byline", "day"), [
+    ("ar", "الأحد 11 رمضان 1447 هـ", FEB_28),  # Umm al-Qura: 1 Ramadan 1447 is 18 February 2026
+    ("ar", "١١ رمضان ١٤٤٧هـ", FEB_28), ("ar", "1 ذو القعدة 1446", date(2025, 4, 29)),  # noqa: RUF001
+    ("ar", "12 رمضان 1447 هـ - 1 مارس 2026 م", MARCH_1),  # a Gregorian day beside it wins, whatever its reckoning
+    ("ne", "फागुन १७, २०८२", MARCH_1), ("ne", "२०८२ फागुन १७ गते", MARCH_1), ("ne", "१७ फागुन २०८२", MARCH_1),
+    ("ne", "बैशाख १, २०८१", date(2024, 4, 13)),
+])
+def test_a_hijri_or_bikram_sambat_date_is_read_by_its_table(lang: str, byline: str, day: date) -> None:
+    assert stored(page(byline, lang))[0] == day
+
+
+@pytest.mark.parametrize("byline", ["30 رمضان 1446", "फाल्गुन १७, २०८२", "फागुन १७, २०९५", "11 رمضان 1399"])
+def test_a_day_the_table_lacks_or_a_lunar_vikram_samvat_month_is_no_date(byline: str) -> None:
+    # Ramadan 1446 had 29 days; "फाल्गुन" is the Sanskrit (Vikram Samvat) name; years outside the tables
+    assert stored(page(byline, "ne" if "फ" in byline else "ar"))[0] is None
+
+
+@given(st.integers(1410, 1460), st.integers(1, 12), st.integers(2047, 2089), st.integers(1, 12))
+def test_the_tables_give_consecutive_days(hijri_year: int, hijri_month: int, bs_year: int, bs_month: int) -> None:
+    for convert, year, month in ((hijri_to_gregorian, hijri_year, hijri_month),
+                                 (bikram_to_gregorian, bs_year, bs_month)):
+        days = [convert(year, month, day) for day in range(1, 33)]
+        known = [day for day in days if day is not None]
+        assert 29 <= len(known) <= 32 and days[:len(known)] == known  # the month's days, then none
+        assert all(later - earlier == timedelta(days=1) for earlier, later in itertools.pairwise(known))
+        following = convert(year + month // 12, month % 12 + 1, 1)
+        assert following is None or following - known[-1] == timedelta(days=1)
 
 
 # --- guards: read before this pass (the printed-time offset rule, sixth and seventh passes) ------

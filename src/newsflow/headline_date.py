@@ -41,6 +41,7 @@ from typing import Any
 
 from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
 from newsflow.relativedates import relative_age
+from newsflow.tabledcalendars import tabled_dates
 from newsflow.text import token_f1
 from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, slash_order, with_day_numbers
 
@@ -342,7 +343,8 @@ def _first_date(
             return position, date(year, month, day)
         except ValueError:
             continue
-    return None
+    tabled = tabled_dates(text) if named else []  # Hijri, Bikram Sambat: only where no Gregorian date is
+    return min(((position, date(*ymd)) for position, *ymd in tabled), default=None)
 
 
 def _closest_year(month: int, day: int, near: date) -> int:
