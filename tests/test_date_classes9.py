@@ -22,9 +22,11 @@ from hypothesis import strategies as st
 
 from newsflow import cli
 from newsflow.config import load_config
+from newsflow.extract import extract_article
 from newsflow.runner import run_ingest
 from newsflow.tabledcalendars import bikram_to_gregorian, hijri_to_gregorian
 from newsflow.warehouse import Warehouse, run_read_query
+from newsflow.yearless import in_the_fetch_year
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.test_date_classes import STORY, page, stored
@@ -137,6 +139,32 @@ def test_the_tables_give_consecutive_days(hijri_year: int, hijri_month: int, bs_
         assert following is None or following - known[-1] == timedelta(days=1)
 
 
+@pytest.mark.parametrize(("byline", "story"), [
+    ("Sun, Mar 1", STORY), ("By A. Writer | Mar 1, 10:30 AM", STORY), ("1. März, 10:30 Uhr", STORY),
+    ("", "<p>NEW DELHI, March 1 (Reuters) - " + "The council approved the budget for schools. " * 3 + "</p>" + STORY),
+])
+def test_a_day_printed_without_its_year_is_returned_for_the_fetch_to_date(byline: str, story: str) -> None:
+    article = extract_article(page(byline, story=story), "https://news.example.com/story")
+    assert article is not None and (article.published_date, article.published_month_day) == (None, (3, 1))
+
+
+@pytest.mark.parametrize("story", [
+    "<p>The 32-year-old lawyer was born on June 3</p>", "<p>Am Samstag, 4. November, gegen 17.50 Uhr, ist ein Auto</p>",
+    "<p>Paris, le 4 novembre - " + "The council approved the budget. " * 3 + "</p>",  # no capitals: no dateline
+])
+def test_a_story_line_naming_a_day_is_no_yearless_date(story: str) -> None:
+    article = extract_article(page(story=story + STORY), "https://news.example.com/story")
+    assert article is not None and article.published_month_day is None
+
+
+def test_a_yearless_day_is_in_the_year_that_puts_it_on_or_before_the_fetch() -> None:
+    assert in_the_fetch_year((12, 31), date(2027, 1, 2)) == date(2026, 12, 31)
+    assert in_the_fetch_year((3, 1), date(2026, 12, 2)) == MARCH_1
+    assert in_the_fetch_year((3, 2), MARCH_1) == MARCH_2  # a day ahead: the publisher's day east of UTC
+    assert in_the_fetch_year((3, 3), MARCH_1) == date(2025, 3, 3)
+    assert in_the_fetch_year((2, 29), date(2026, 3, 10)) is None
+
+
 # --- guards: read before this pass (the printed-time offset rule, sixth and seventh passes) ------
 
 ZONE_PAGES = [  # (lang, printed byline, the instant JSON-LD gives in UTC, the publisher's day)
@@ -196,8 +224,15 @@ CLASS_PAGES = {  # served under a feed without dates: the page alone dates each
     "/a/devanagari": (page("०१-०३-२०२६", "hi"), MARCH_1),
     "/a/jst": (page("March 2, 2026 06:00 JST", head=ld("2026-03-01T21:00:00Z")), MARCH_2),
     "/a/est": (page("March 1, 2026 11:30 PM EST", head=ld("2026-03-02T04:30:00Z")), MARCH_1),
+    "/a/hijri": (page("الأحد 11 رمضان 1447 هـ", "ar"), FEB_28),
+    "/a/bikram": (page("फागुन १७, २०८२", "ne"), MARCH_1),
+    "/a/italian": (page("1 marzo 2026 (modifica il 2 marzo 2026 | 09:12)", "it"), MARCH_1),
     "/a/relative": (page("3 hours ago"), None),  # counted back from the fetch: checked below
+    "/a/yearless": (page("Sun, Mar 1"), None),  # in the fetch's year: checked below
+    "/a/dateline": (page(story="<p>WASHINGTON, March 1 (Reuters) - " + "The council approved the budget. " * 3
+                         + "</p>" + STORY), None),
 }
+COUNTED_FROM_THE_FETCH = ("/a/relative", "/a/yearless", "/a/dateline")
 
 
 def _undated_feed(base: str) -> bytes:
@@ -216,21 +251,26 @@ def test_a_run_with_an_undated_feed_dates_each_class_and_a_reextract_counts_rela
     store = Warehouse(config.warehouse_path)
     sql = "SELECT regexp_extract(url, '/a/.*$'), published_date, published_at, fetched_at FROM articles"
     rows = {row[0]: tuple(row[1:]) for row in run_read_query(store, sql).rows}
-    assert {path: rows[path][0] for path in CLASS_PAGES if path != "/a/relative"} == {
-        path: day for path, (_, day) in CLASS_PAGES.items() if path != "/a/relative"}
+    assert {path: rows[path][0] for path in CLASS_PAGES if path not in COUNTED_FROM_THE_FETCH} == {
+        path: day for path, (_, day) in CLASS_PAGES.items() if path not in COUNTED_FROM_THE_FETCH}
     _, at, fetched = rows["/a/relative"]
     assert abs(at - (fetched - timedelta(hours=3))) < timedelta(seconds=1)
+    fetch_day = fetched.astimezone(UTC).date()
+    march_1 = date(fetch_day.year, 3, 1)  # the last 1 March by the fetch (a day ahead allowed)
+    march_1 = march_1 if march_1 <= fetch_day + timedelta(days=1) else date(fetch_day.year - 1, 3, 1)
+    assert rows["/a/yearless"][0] == rows["/a/dateline"][0] == march_1
 
     # as stored by a version that dated neither (it read no timestamp, nor counted a relative time)
     with store.writing() as con:
         con.execute("UPDATE articles SET published_at = NULL, published_date = NULL "
-                    "WHERE url LIKE '%/a/relative' OR url LIKE '%/a/timestamp'")
+                    "WHERE url LIKE '%/a/relative' OR url LIKE '%/a/timestamp' OR url LIKE '%/a/yearless'")
     assert cli.main(["reextract", "--config", str(config_path)]) == 0
-    assert "2 changed" in capsys.readouterr().out  # the text is the same: the dates alone are written
+    assert "3 changed" in capsys.readouterr().out  # the text is the same: the dates alone are written
     again = {row[0]: tuple(row[1:]) for row in run_read_query(store, sql).rows}
     day, at, fetched = again["/a/relative"]
     assert abs(at - (fetched - timedelta(hours=3))) < timedelta(seconds=1)  # the fetch's clock, not the reextract's
     assert day == (fetched - timedelta(hours=3)).astimezone(UTC).date()
-    assert again["/a/timestamp"][0] == MARCH_1
-    assert {path: again[path] for path in again if path not in ("/a/relative", "/a/timestamp")} == {
-        path: rows[path] for path in rows if path not in ("/a/relative", "/a/timestamp")}
+    assert again["/a/timestamp"][0] == MARCH_1 and again["/a/yearless"][0] == march_1
+    redated = ("/a/relative", "/a/timestamp")
+    assert {path: again[path] for path in again if path not in redated} == {
+        path: rows[path] for path in rows if path not in redated}

@@ -4,7 +4,8 @@ The page's date (`newsflow.dates`, the publisher's day in `published_date`) come
 refines a bare day with its time, stands in when the page has none, and wins when the page's date is
 more than `LATER_THAN_FEED` after it (an update's). A page dated only "2 hours ago"
 (`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
-date. A feed date on its UTC day is the publisher's day in the zone its page names, else the zone of
+date; one dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the
+fetch. A feed date on its UTC day is the publisher's day in the zone its page names, else the zone of
 the article URL's country (`localtime.url_zone`). Pure: the standard library and `newsflow.localtime`.
 """
 
@@ -15,6 +16,7 @@ from datetime import time as dt_time
 
 from newsflow.localtime import url_zone
 from newsflow.models import ExtractedArticle
+from newsflow.yearless import in_the_fetch_year
 
 SAME_INSTANT = timedelta(minutes=1)
 """A page time this close to the feed's dates the same publication (feeds and pages round seconds apart)."""
@@ -29,6 +31,9 @@ def article_dates(
     docstring)."""
     if feed_at is None and page.published_at is None and page.published_ago is not None:
         feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
+    if feed_at is None and page.published_at is None and page.published_month_day is not None:
+        day = in_the_fetch_year(page.published_month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
+        return (datetime(day.year, day.month, day.day, tzinfo=UTC), day) if day is not None else (None, None)
     page_at, page_day = page.published_at, page.published_date
     if _after_the_feed(page_at, feed_at):
         page_at, page_day = None, None

@@ -50,7 +50,7 @@ from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
-from newsflow.headline_date import published_ago
+from newsflow.headline_date import published_ago, published_month_day
 from newsflow.language import load_language_model, resolve_language
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
@@ -129,7 +129,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
-    published, ago = _page_dates(document.date, tree, url)
+    published, ago, month_day = _page_dates(document.date, tree, url)
     return ExtractedArticle(
         text=text,
         title=title,
@@ -142,19 +142,26 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         published_date=publication_day(published),
         published_ago=ago,
         publisher_zone=zone_name(url, tree),
+        published_month_day=month_day,
     )
 
 
-def _page_dates(found: str | None, tree: Any, url: str) -> tuple[datetime | None, timedelta | None]:
-    """The page's publication time, or how long ago it says it was published. A fault in the many
-    date readers costs the date, not the article (a month table's miss once lost wevolver.com's
-    articles whole: `extract_error`); it is logged, and the feed's date stands in."""
+def _page_dates(
+    found: str | None, tree: Any, url: str
+) -> tuple[datetime | None, timedelta | None, tuple[int, int] | None]:
+    """The page's publication time, or how long ago it says it was published, or the month and day it
+    prints without a year. A fault in the many date readers costs the date, not the article (a month
+    table's miss once lost wevolver.com's articles whole: `extract_error`); it is logged, and the
+    feed's date stands in."""
     try:
         published = published_at(found, tree, url)
-        return published, published_ago(tree) if published is None else None
+        if published is not None:
+            return published, None, None
+        ago = published_ago(tree)
+        return None, ago, published_month_day(tree) if ago is None else None
     except Exception:
         log.warning("reading the publication date of %s failed; stored without it", url, exc_info=True)
-        return None, None
+        return None, None, None
 
 
 def _trafilatura_document(tree: Any, url: str) -> Document:

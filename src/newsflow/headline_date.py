@@ -44,6 +44,7 @@ from newsflow.relativedates import relative_age
 from newsflow.tabledcalendars import tabled_dates
 from newsflow.text import token_f1
 from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, slash_order, with_day_numbers
+from newsflow.yearless import byline_month_day, dateline_month_day, month_day_patterns
 
 TEXTS_AFTER_HEADLINE = 12
 """How many non-empty text nodes after the headline are read: the byline block, not the story."""
@@ -204,6 +205,17 @@ def published_ago(tree: Any) -> timedelta | None:
     """How long before the fetch a relative time under the headline says the page was published
     ("2 hours ago", "vor 2 Stunden": `newsflow.relativedates`); a line with an update cue is not read."""
     return relative_age(line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
+
+
+_YEARLESS = month_day_patterns(_MONTHS)
+
+
+def published_month_day(tree: Any) -> tuple[int, int] | None:
+    """The month and day of a date printed without its year under the headline ("Sun, Mar 1"), or in
+    a wire dateline opening the story ("NEW DELHI, March 1 (Reuters) -"): `newsflow.yearless`."""
+    lines = (line for line in _byline_lines(tree) if not _UPDATED.search(line))
+    return byline_month_day(lines, _YEARLESS, _MONTHS) or dateline_month_day(
+        (str(text).lstrip()[:120] for text in _byline_texts(tree)[1]), _YEARLESS, _MONTHS)
 
 
 def _update_times(tree: Any) -> list[str]:

@@ -160,6 +160,7 @@ class ExtractedArticle:
     published_date: date | None = None  # the publication day in the publisher's own offset (newsflow.dates)
     published_ago: timedelta | None = None  # a page dated only "2 hours ago": that age (newsflow.relativedates)
     publisher_zone: str | None = None  # the IANA zone the page's country or language names (newsflow.localtime)
+    published_month_day: tuple[int, int] | None = None  # a page dated only "Mar 1": month, day (newsflow.yearless)
 
 
 @dataclass(frozen=True)
