@@ -7,7 +7,7 @@ them (right on 96% of those), the `article:published_time` meta on 53% (right on
 (docs/extraction.md). Three of htmldate's mistakes are checkable against the page's first JSON-LD
 `datePublished` or, on a page without one, its first published-time meta (`_PUBLISHED_META`;
 one in another format than ISO 8601 or RFC 2822 gives the day of an unambiguous numeric date,
-"27.04.2020 18:50"), which is then the date kept:
+"27.04.2020 18:50", or a Unix timestamp, "1772359800"), which is then the date kept:
 
 - htmldate's date is more than `LATER_THAN_JSON_LD` after it: a modified or copyright date;
 - htmldate's date is the page's JSON-LD `dateModified` (or modified-time meta) and the

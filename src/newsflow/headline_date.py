@@ -27,7 +27,11 @@ a line whose first date is an update's still gives a later date a publication cu
 the publication cannot be after; `printed_time` the publication date with the time printed after it,
 as the page's readers see it. Digits in other scripts (Arabic-Indic, fullwidth …) read as ASCII ones,
 and month names in more languages (Dutch, Nordic, Polish, Czech, Russian, Turkish, Indonesian,
-Arabic …) are read too. The texts are found once per page and shared by these functions.
+Arabic …) are read too; so are a day written as a word ("یکم مارچ 2026", eighth pass), dashed
+day-month-year dates ("01-03-2026", in the page's order) and, on a line without a Gregorian date,
+Hijri and Bikram Sambat dates (`newsflow.tabledcalendars`). `published_month_day` is a day printed
+without its year there or in a wire dateline (`newsflow.yearless`). The texts are found once per page
+and shared by these functions.
 Pure: an lxml tree walked by its methods only.
 """
 

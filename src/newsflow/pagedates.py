@@ -7,8 +7,8 @@ related story's (`other_stories_only`) or the copyright notice's year (`copyrigh
 `caption_days` gives the days the page's captions name, so such an answer can be recognised.
 `payload_published` reads a publication time from inline scripts (not JSON-LD): the first
 `"datePublished"`, `"publishedAt"`, `"publishDate"`, `"firstPublished"` … key with an ISO 8601
-value, the way front ends serialise their article object. `attribute_published` reads a Unix
-timestamp that markup carries in a data attribute named for the publication
+value (or a Unix timestamp, eighth pass), the way front ends serialise their article object.
+`attribute_published` reads a Unix timestamp that markup carries in a data attribute named for the publication
 (`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too).
 
 Pure: an lxml tree walked by its methods, and the standard library.
