@@ -67,9 +67,10 @@ def test_a_unix_timestamp_given_as_the_publication_time_is_read(head: str) -> No
     assert stored(page(head=head))[0] == MARCH_1
 
 
-def test_a_unix_timestamp_in_the_script_state_dates_a_page_without_markup_dates() -> None:
-    state = f'<script>window.__STATE__={{"article":{{"id":7,"publishedAt":{STAMP}}}}}</script>'
-    assert stored(page(after=state))[0] == MARCH_1
+@pytest.mark.parametrize("state", [f'window.__STATE__={{"article":{{"id":7,"publishedAt":{STAMP}}}}}',
+                                   f'window.__APOLLO_STATE__={{"Article:1":{{"publishedAt":{STAMP * 1000}}}}}'])
+def test_a_unix_timestamp_in_the_script_state_dates_a_page_without_markup_dates(state: str) -> None:
+    assert stored(page(after=f"<script>{state}</script>"))[0] == MARCH_1
 
 
 @pytest.mark.parametrize(("lang", "published"), [("en-US", "03/01/2026 11:30 PM"), ("de", "01.03.2026 23:30")])
@@ -85,6 +86,7 @@ def test_a_number_that_is_no_timestamp_is_no_date() -> None:
 @pytest.mark.parametrize(("lang", "byline", "url"), [
     ("hi", "०१-०३-२०२६", "https://www.example.in/a"), ("en-IN", "01-03-2026 10:30 IST", "https://www.example.in/a"),
     ("en-US", "03-01-2026 10:30 AM", COM), ("nl", "01-03-2026 10:30", COM),
+    ("ar", "٠١-٠٣-٢٠٢٦", COM), ("bn", "০১-০৩-২০২৬", "https://www.example.com.bd/a"),  # noqa: RUF001
 ])
 def test_a_dashed_day_month_year_is_read_in_the_pages_order(lang: str, byline: str, url: str) -> None:
     assert stored(page(byline, lang), url)[0] == MARCH_1
@@ -93,6 +95,7 @@ def test_a_dashed_day_month_year_is_read_in_the_pages_order(lang: str, byline: s
 @pytest.mark.parametrize(("lang", "byline"), [
     ("it", "1 marzo 2026 (modifica il 2 marzo 2026 | 09:12)"), ("en", "March 1, 2026 (Updated March 2, 2026)"),
     ("ur", "یکم مارچ، 2026"), ("ar", "1 مارس، 2026"),  # the Arabic comma
+    ("ur", "01 مارچ 2026ء"),  # Urdu's year sign
 ])
 def test_a_publication_followed_by_an_update_with_its_own_date_is_the_publication(lang: str, byline: str) -> None:
     assert stored(page(byline, lang))[0] == MARCH_1
