@@ -168,6 +168,30 @@ def test_a_yearless_day_is_in_the_year_that_puts_it_on_or_before_the_fetch() -> 
     assert in_the_fetch_year((2, 29), date(2026, 3, 10)) is None
 
 
+@pytest.mark.parametrize(("lang", "byline", "utc", "day"), [
+    ("en", "Published 9:00 PM ET", "2026-03-02T02:00:00Z", MARCH_1),
+    ("en", "Mar 1 / 9:00 PM EST", "2026-03-02T02:00:00Z", MARCH_1),
+    ("en", "12:30 AM IST", "2026-03-01T19:00:00Z", MARCH_2),
+    ("en", "By A. Writer | 8:15 p.m. PT", "2026-03-02T04:15:00Z", MARCH_1),
+    ("en", "Updated 9:00PM (ET)", "2026-03-02T02:00:00Z", MARCH_1),  # an update's time is in the same zone
+])
+def test_a_zone_abbreviation_after_a_time_without_a_date_names_the_publishers_zone(
+        lang: str, byline: str, utc: str, day: date) -> None:
+    # a .com page in English names no zone: the UTC day was stored
+    assert stored(page(byline, lang, head=ld(utc)), COM)[0] == day
+
+
+@pytest.mark.parametrize("byline", ["9:00 PM UTC", "21:00 GMT", "à 21h00 et mis à jour", "9:00PM"])
+def test_utc_gmt_and_words_after_a_time_name_no_zone(byline: str) -> None:
+    assert stored(page(byline, "en", head=ld("2026-03-02T02:00:00Z")), COM)[0] == MARCH_2
+
+
+def test_a_printed_zone_comes_before_the_guess_for_a_country_of_several_zones() -> None:
+    # a Los Angeles paper on a .us domain: 04:15 Z is 20:15 the evening before in Los Angeles, and in
+    # New York (the .us guess) too; 07:30 Z is 23:30 in Los Angeles but 02:30 the next day in New York
+    assert stored(page("11:30 p.m. PT", head=ld("2026-03-02T07:30:00Z")), "https://news.example.us/a")[0] == MARCH_1
+
+
 # --- guards: read before this pass (the printed-time offset rule, sixth and seventh passes) ------
 
 ZONE_PAGES = [  # (lang, printed byline, the instant JSON-LD gives in UTC, the publisher's day)

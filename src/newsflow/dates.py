@@ -56,7 +56,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsflow.datechecks import agreed_day, article_first, not_article, plausible, url_day
-from newsflow.headline_date import byline_time, headline_date, numeric_date, printed_time, update_bound
+from newsflow.headline_date import (
+    byline_time,
+    headline_date,
+    numeric_date,
+    printed_time,
+    printed_zone_abbreviation,
+    update_bound,
+)
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.pagedates import (
@@ -174,7 +181,7 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     the page gives only in UTC is put in the publisher's zone when its country says which
     (`newsflow.localtime`, from `url`, the canonical URL or the declared language's region).
     """
-    zone = publisher_zone(url, tree)
+    zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
     sources = _source_dates(tree, zone, url)
     if not plausible(_parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources):
         htmldate_value = None

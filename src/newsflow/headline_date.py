@@ -213,6 +213,20 @@ def published_ago(tree: Any) -> timedelta | None:
     return relative_age(line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
 
 
+_ZONE_AFTER_TIME = re.compile(
+    r"(?<![\d.:])\d{1,2}[:.h]\s?[0-5]\d(?!\d)(?:\s*(?i:[ap]\.?\s?m\b\.?))?\s*\(?(?![AP]M\b)([A-Z]{2,4})\b"
+)
+
+
+def printed_zone_abbreviation(tree: Any) -> str | None:
+    """The time-zone abbreviation printed after the first time under the headline that has one
+    ("9:00 PM ET", "01.30 WIB", "(IST)"): `localtime.ZONE_ABBREVIATIONS` says its zone."""
+    for line in _byline_lines(tree):
+        if (match := _ZONE_AFTER_TIME.search(line)) is not None:
+            return match[1]
+    return None
+
+
 _YEARLESS = month_day_patterns(_MONTHS)
 
 

@@ -103,15 +103,40 @@ service); a country-code domain that names no single zone (.ca, .us, .ru …) gi
 a .com it is as often a broadcaster abroad (London, Prague, Washington) or Afghan Dari (+04:30)."""
 
 
-def publisher_zone(url: str | None, tree: Any) -> ZoneInfo | None:
+ZONE_ABBREVIATIONS = {
+    "ET": "America/New_York", "EST": "America/New_York", "EDT": "America/New_York", "CT": "America/Chicago",
+    "CST": "America/Chicago", "CDT": "America/Chicago", "MT": "America/Denver", "MST": "America/Denver",
+    "MDT": "America/Denver", "PT": "America/Los_Angeles", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
+    "AKST": "America/Anchorage", "HST": "Pacific/Honolulu", "BRT": "America/Sao_Paulo",
+    "ART": "America/Argentina/Buenos_Aires", "COT": "America/Bogota", "PET": "America/Lima",
+    "BST": "Europe/London", "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon", "CET": "Europe/Berlin",
+    "CEST": "Europe/Berlin", "MEZ": "Europe/Berlin", "MESZ": "Europe/Berlin", "EET": "Europe/Athens",
+    "EEST": "Europe/Athens", "MSK": "Europe/Moscow", "WAT": "Africa/Lagos", "CAT": "Africa/Maputo",
+    "SAST": "Africa/Johannesburg", "EAT": "Africa/Nairobi", "GST": "Asia/Dubai", "PKT": "Asia/Karachi",
+    "IST": "Asia/Kolkata", "NPT": "Asia/Kathmandu", "ICT": "Asia/Bangkok", "WIB": "Asia/Jakarta",
+    "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura", "MYT": "Asia/Kuala_Lumpur", "SGT": "Asia/Singapore",
+    "HKT": "Asia/Hong_Kong", "PHT": "Asia/Manila", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
+    "AWST": "Australia/Perth", "ACST": "Australia/Adelaide", "ACDT": "Australia/Adelaide",
+    "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
+}
+"""The zone a time-zone abbreviation printed after a time names ("9:00 PM ET", "01.30 WIB"; eighth pass).
+Where one is ambiguous, its news use: IST India's (not Israel's or Ireland's), CST and BST the
+American Central and British Summer times. GMT and UTC name none: the time is given in UTC."""
+
+
+def publisher_zone(url: str | None, tree: Any, printed: str | None = None) -> ZoneInfo | None:
     """The zone of the country the page's URL (or its canonical URL) names, when it has one zone;
-    else the zone of the page's declared language, when it is written in one (`LANGUAGE_ZONES`)."""
+    else the zone of the page's declared language, when it is written in one (`LANGUAGE_ZONES`).
+    Where neither names a zone, or the country has several, the zone an abbreviation printed after
+    a time under the headline names (`printed`, `ZONE_ABBREVIATIONS`)."""
     countries = url_countries(url, tree)
     language = _language(tree)
     countries = [country for country in countries if language in (GENERIC_USE.get(country, language), "")]
     name = next((COUNTRY_ZONES[country] for country in countries if country in COUNTRY_ZONES), None)
     if name is None and not any(len(country) == 2 for country in countries) and not _language_service(url):
         name = LANGUAGE_ZONES.get(language)
+    if printed in ZONE_ABBREVIATIONS and (name is None or name in SEVERAL_ZONES.values()):
+        name = ZONE_ABBREVIATIONS[printed]
     if name is None:
         return None
     try:
