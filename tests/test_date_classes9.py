@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsflow import cli
+from newsflow.articledates import best_published_date
 from newsflow.config import load_config
 from newsflow.extract import extract_article
 from newsflow.runner import run_ingest
@@ -179,6 +180,13 @@ def test_a_zone_abbreviation_after_a_time_without_a_date_names_the_publishers_zo
         lang: str, byline: str, utc: str, day: date) -> None:
     # a .com page in English names no zone: the UTC day was stored
     assert stored(page(byline, lang, head=ld(utc)), COM)[0] == day
+
+
+def test_a_printed_zone_abbreviation_is_the_zone_a_feeds_gmt_date_is_read_in() -> None:
+    article = extract_article(page("Published 9:00 PM ET"), COM)
+    assert article is not None and article.publisher_zone == "America/New_York"
+    feed_at = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # "Mon, 02 Mar 2026 02:00:00 GMT"
+    assert best_published_date(None, feed_at, feed_at.date(), url=COM, zone=article.publisher_zone) == MARCH_1
 
 
 @pytest.mark.parametrize("byline", ["9:00 PM UTC", "21:00 GMT", "à 21h00 et mis à jour", "9:00PM"])

@@ -50,7 +50,7 @@ from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.dates import parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
-from newsflow.headline_date import published_ago, published_month_day
+from newsflow.headline_date import printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.language import load_language_model, resolve_language
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
@@ -141,7 +141,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         page_canonical_url=_page_canonical_url(document.url, url, tree),
         published_date=publication_day(published),
         published_ago=ago,
-        publisher_zone=zone_name(url, tree),
+        publisher_zone=zone_name(url, tree, printed_zone_abbreviation(tree)),
         published_month_day=month_day,
     )
 

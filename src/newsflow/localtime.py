@@ -145,9 +145,9 @@ def publisher_zone(url: str | None, tree: Any, printed: str | None = None) -> Zo
         return None
 
 
-def zone_name(url: str | None, tree: Any) -> str | None:
+def zone_name(url: str | None, tree: Any, printed: str | None = None) -> str | None:
     """The IANA name of `publisher_zone`, for the stages that date the page by its feed."""
-    zone = publisher_zone(url, tree)
+    zone = publisher_zone(url, tree, printed)
     return zone.key if zone is not None else None
 
 
