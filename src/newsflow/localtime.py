@@ -22,6 +22,8 @@ used when no country-code domain names a zone and the language is written (as a 
 one zone's offsets only (`LANGUAGE_ZONES`): a Japanese, Korean, Thai or Vietnamese page on a .com
 is dated in Tokyo, Seoul, Bangkok or Hanoi; German, Dutch, Italian, Polish … in Central Europe. No
 Arabic, English, French, Spanish, Portuguese, Russian, Bengali or Urdu: they are written in many.
+Where neither names a zone, or the country has several, a zone abbreviation the page prints after a
+time ("9:00 PM ET", "01.30 WIB": `ZONE_ABBREVIATIONS`, eighth pass) names it.
 Pure: the standard library's `zoneinfo`, and an lxml tree walked by its methods only.
 """
 
