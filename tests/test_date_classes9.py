@@ -259,6 +259,7 @@ CLASS_PAGES = {  # served under a feed without dates: the page alone dates each
     "/a/devanagari": (page("०१-०३-२०२६", "hi"), MARCH_1),
     "/a/jst": (page("March 2, 2026 06:00 JST", head=ld("2026-03-01T21:00:00Z")), MARCH_2),
     "/a/est": (page("March 1, 2026 11:30 PM EST", head=ld("2026-03-02T04:30:00Z")), MARCH_1),
+    "/a/et": (page("Published 9:00 PM ET", head=ld("2026-03-02T02:00:00Z")), MARCH_1),
     "/a/hijri": (page("الأحد 11 رمضان 1447 هـ", "ar"), FEB_28),
     "/a/bikram": (page("फागुन १७, २०८२", "ne"), MARCH_1),
     "/a/italian": (page("1 marzo 2026 (modifica il 2 marzo 2026 | 09:12)", "it"), MARCH_1),
