@@ -2,11 +2,14 @@
 corpora lack (docs/extraction.md, "Eighth pass, dates").
 
 Every page is hand-written from how its class writes dates, not copied from any site: days written
-as words, Unix timestamps where an ISO date is expected, dashed day-month-year dates, and (read
-before this pass, kept as guards) zone abbreviations after a printed time, other calendars, dates in
-`<time>` text, `data-` attributes, script state and datelines. The run at the end serves them from a
-local server with a feed without dates and reads the stored days back from the warehouse; the
-reextract test dates a page stored undated from its "3 hours ago" and its fetch time."""
+as words, Unix timestamps where an ISO date is expected, dashed day-month-year dates, a publication and
+its update on one line, Hijri and Bikram Sambat dates, days printed without a year (under the
+headline, in a wire dateline), zone abbreviations after a time without a date, and (read before this
+pass, kept as guards) zone abbreviations after a printed date and time, other calendars, dates in
+`<time>` text, `data-` attributes, script state and datelines with their year. The run at the end
+serves them from a local server with a feed without dates and reads the stored days back from the
+warehouse, then re-extracts pages stored undated: "3 hours ago" and "Sun, Mar 1" are dated from the
+stored fetch time, not the reextract's clock."""
 
 from __future__ import annotations
 
