@@ -231,7 +231,9 @@ def test_a_printed_time_with_a_zone_abbreviation_gives_the_publishers_day(
     ("en", "March 1, 2026 11:30 PM EST", MARCH_1), ("id", "Minggu, 1 Maret 2026 23:30 WIB", MARCH_1),
     ("zh-TW", "民國115年3月1日", MARCH_1), ("fa", "1404/12/10", MARCH_1), ("th", "1 มี.ค. 69", MARCH_1),
     ("ar", "٠١/٠٣/٢٠٢٦", MARCH_1), ("bn", "০১/০৩/২০২৬", MARCH_1), ("en", "03/13/2026", date(2026, 3, 13)),  # noqa: RUF001
-    ("de", "01.03.26, 10:30 Uhr", MARCH_1),
+    ("de", "01.03.26, 10:30 Uhr", MARCH_1), ("en-US", "03/01/26 11:30 PM", MARCH_1),
+    ("en-GB", "01/03/26 23:30", MARCH_1), ("fr", "Publié le 01/03/26 à 23h30", MARCH_1),
+    ("ru", "01.03.26 23:30", MARCH_1), ("fa", "۱۴۰۴-۱۲-۱۰", MARCH_1), ("en", "13/03/2026", date(2026, 3, 13)),  # noqa: RUF001
 ])
 def test_a_printed_date_alone_in_a_zone_calendar_or_digits_of_its_own_is_read(
         lang: str, byline: str, day: date) -> None:
