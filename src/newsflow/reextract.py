@@ -2,11 +2,11 @@
 
 Use it after a trafilatura upgrade or an extraction fix. Titles and dates keep their current
 value where the new extraction finds none (they may have come from the feed); an article stored
-without a date whose page gives only a relative time ("2 hours ago") is dated from its fetch time, as
-a run dates it when its feed gives none. An article whose text is unchanged is still written when its
-dates changed (eighth pass of the date rules: they were not, so a reextract after a date fix did nothing
-for such pages). `story_id` is left
-as it was: a story groups the copies seen at the time, and reextraction does not re-cluster.
+without a date whose page gives only a relative time ("2 hours ago") or a day without its year ("Sun,
+Mar 1") is dated from its stored fetch time, as a run dates it when its feed gives none. An article
+whose text is unchanged is still written when its dates changed (before the eighth date pass it was
+not, so a reextract after a date fix left such pages as they were). `story_id` is left as it was: a
+story groups the copies seen at the time, and reextraction does not re-cluster.
 A kept page that cannot be read (a truncated or corrupt `.gz`) is skipped, logged and listed in
 the summary's `unreadable`; the other pages are re-extracted all the same.
 """
