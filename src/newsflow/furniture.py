@@ -52,6 +52,12 @@ LABELS = frozenset({
     # the page's controls: the comments' and sharing buttons, the "skip to main content" link
     "comments", "kommentare", "comentarios", "commentaires", "commenti", "komentarze", "share", "share this article",
     "teilen", "hauptinhalt", "zum inhalt", "skip to main content", "skip to content",
+    # ninth pass: blog and news templates' sharing, rating and image controls (WordPress: "Teilen mit:",
+    # "Gefällt mir:", "Wird geladen …")
+    "share this", "share on", "share this story", "like this", "teilen mit", "gefällt mir", "wird geladen", "loading",
+    "bewerten", "artikel teilen", "diesen artikel teilen", "compartir", "compartir en", "partager", "partager sur",
+    "condividi", "compartilhe", "bild anzeigen", "bild vergrößern", "show image", "enlarge image", "print",
+    "drucken", "imprimir", "imprimer",
 })  # fmt: skip
 READING_TIME = re.compile(
     r"^\W*(?:lesedauer|reading time|lesezeit|czas czytania|ten tekst przeczytasz|tiempo de lectura|temps de lecture|"
