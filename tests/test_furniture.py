@@ -29,6 +29,9 @@ def test_datelines_are_furniture() -> None:
         "1:39 PM ET",
         "2025年1月14日 01時28分 (1月14日 01時40分更新)",
         "2024年4月15日 10時05分",
+        "Updated 12:30 PM EST, Tue March 3, 2026",  # a labelled dateline (ninth pass)
+        "Posted: Thursday, April 21, 2022. 10:11 pm CST.",
+        "Last updated: 13 July 2020",
     ):
         assert is_furniture(line), line
 

@@ -73,3 +73,31 @@ def test_the_fixture_page_keeps_its_story_without_prompts_or_controls() -> None:
     for prompt in ("VEA TAMBIÉN", "Subscribe now", "YouTube", "All rights reserved", "Compartir", "Teilen", "Bild"):
         assert prompt not in article.text, prompt
     assert article.text == normalize_text(article.text)
+
+
+def test_caption_labels_photo_credits_and_calls_to_the_reader_are_dropped() -> None:
+    lines = [
+        "Image caption, The east pier seen from the lighthouse",
+        "Media caption, The mayor speaks to reporters",
+        "The east pier at dawn. (John Smith/Getty Images)",
+        "Fans at the stadium in Leeds. (AP Photo/Jon Super)",
+        "Listen to this article",
+        "Got a news tip? Email us at tips@example.test",
+        "Have your say in our comments section below.",
+    ]
+    assert drop_marked_lines("\n".join([PARAGRAPH, *lines, LEAD])) == f"{PARAGRAPH}\n{LEAD}"
+
+
+def test_a_story_line_naming_getty_images_stays() -> None:
+    line = "Getty Images, the photo agency, said on Monday that it would cut 200 jobs in its London office."
+    assert drop_marked_lines(f"{PARAGRAPH}\n{line}") == f"{PARAGRAPH}\n{line}"
+
+
+def test_an_english_fixture_page_keeps_its_story_without_captions_or_calls() -> None:
+    page = FIXTURE.with_name("story-with-captions-and-calls.html")
+    article = extract_article(page.read_text(encoding="utf-8"), "https://example.test/ferry")
+    assert article is not None
+    lines = article.text.split("\n")
+    assert len(lines) == 5
+    assert lines[0].startswith("The harbour board approved")
+    assert lines[-1].startswith("The board said it would fund")

@@ -70,6 +70,11 @@ _DATE_OR_TIME = re.compile(r"\b(?:19|20)\d\d(?:\b|年)|\b\d{1,2}[:.]\d{2}\b|\d{1
 CJK_DATE_UNITS = frozenset("年月日時分秒更新")
 """The characters of a Chinese or Japanese date and time ("2025年1月14日 01時28分 (… 01時40分更新)"):
 each counts as a word of its own, so a dateline is read without them (seventh pass)."""
+DATE_LABELS = frozenset({
+    "updated", "published", "posted", "last", "modified", "on", "at", "aktualisiert", "veröffentlicht",
+    "actualizado", "publicado", "mis", "à", "jour", "le", "el", "am", "um",
+})  # fmt: skip
+"""The words that label a dateline ("Updated 12:30 PM EST, Tue March 3, 2026", "Publicado el 3 de marzo")."""
 _LIST_OR_TABLE = re.compile(r"^\s*[-*•|]")
 
 
@@ -102,8 +107,9 @@ def is_label(line: str) -> bool:
 
 
 def is_dateline(line: str, tokens: list[str]) -> bool:
-    """A date or a time and little else (see DATELINE_MAX_WORDS); one number is a year or a time."""
-    tokens = [token for token in tokens if token not in CJK_DATE_UNITS]
+    """A date or a time and little else (see DATELINE_MAX_WORDS); one number is a year or a time.
+    Its label ("Updated", "Published", "Last modified") is not counted (DATE_LABELS)."""
+    tokens = [token for token in tokens if token not in CJK_DATE_UNITS and token not in DATE_LABELS]
     numeric = sum(token.isdigit() for token in tokens)
     words = {token for token in tokens if len(token) >= 4 and not token.isdigit()}
     return (

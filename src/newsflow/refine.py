@@ -103,6 +103,9 @@ NOTICE_PHRASES = (
     "nuestro canal de youtube", "unseren youtube-kanal", "suscríbete", "abonnez-vous",
     "all rights reserved", "copyrighted property", "may not be reproduced", "may not be republished",
     "may not be published, broadcast", "without prior written permission", "without written permission",
+    # ninth pass: a caption's or a player's label, an agency's credits and the tip and comment calls
+    "image caption", "media caption", "image source,", "listen to this article", "/getty images", "via getty images",
+    "(ap photo", "ap photo/", "got a news tip", "have a news tip", "have your say",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
