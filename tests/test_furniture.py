@@ -41,6 +41,11 @@ def test_a_japanese_sentence_with_a_date_is_kept() -> None:
         assert not is_furniture(line), line
 
 
+def test_a_races_results_are_no_datelines() -> None:
+    for line in ("1. Dorothea Wierer (ITA) 35.58,7 (2)", "10. Julia Simon (FRA) +1.03,4 (3)", "3. Jane Roe (USA) 1:03.4"):
+        assert not is_furniture(line), line
+
+
 def test_short_lines_with_a_year_that_say_something_are_kept() -> None:
     for line in (
         "Kehrtwende 2024?",

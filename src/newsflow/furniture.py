@@ -67,6 +67,9 @@ READING_TIME = re.compile(
 _CREDIT = re.compile(r"^\W*(?:" + "|".join(CREDIT_LABELS) + r")\s*[:/|©]", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _DATE_OR_TIME = re.compile(r"\b(?:19|20)\d\d(?:\b|年)|\b\d{1,2}[:.]\d{2}\b|\d{1,2}時\d{1,2}分")
+_RACE_TIME = re.compile(r"\d[:.]\d{2},\d\b|\d:\d{2}\.\d\b")
+"""A time in tenths ("35.58,7", "+1.03,4", "1:03.4"): a line of a race's results ("1. Dorothea Wierer (ITA)
+35.58,7 (2)"), which has as many numbers as a dateline, never a clock time (ninth pass)."""
 CJK_DATE_UNITS = frozenset("年月日時分秒更新")
 """The characters of a Chinese or Japanese date and time ("2025年1月14日 01時28分 (… 01時40分更新)"):
 each counts as a word of its own, so a dateline is read without them (seventh pass)."""
@@ -116,6 +119,7 @@ def is_dateline(line: str, tokens: list[str]) -> bool:
         numeric >= max(2, DATELINE_MIN_NUMERIC * len(tokens))
         and len(words) <= DATELINE_MAX_WORDS
         and bool(_DATE_OR_TIME.search(line))
+        and not _RACE_TIME.search(line)
     )
 
 
