@@ -101,3 +101,15 @@ def test_an_english_fixture_page_keeps_its_story_without_captions_or_calls() -> 
     assert len(lines) == 5
     assert lines[0].startswith("The harbour board approved")
     assert lines[-1].startswith("The board said it would fund")
+
+
+def test_sponsored_disclosures_are_dropped() -> None:
+    lines = ["*Werbung. Dieser Beitrag enthält Werbung für eine Kaffeemarke.", "This post is sponsored by a bank."]
+    assert drop_marked_lines("\n".join([PARAGRAPH, *lines, LEAD])) == f"{PARAGRAPH}\n{LEAD}"
+
+
+def test_the_storys_taxonomy_is_furniture_and_a_prize_category_is_not() -> None:
+    for line in ("Topics: Ferries, Harbour", "Filed under: Politics", "Tags:Uncategorized", "Schlagworte: Wahl, Bayern"):
+        assert is_label(line), line
+    for line in ("Category: Best children's film", "Kategorie: Kinder- & Jugendbuch", "Topics discussed included rent"):
+        assert not is_label(line), line

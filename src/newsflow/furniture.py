@@ -64,6 +64,14 @@ READING_TIME = re.compile(
     r"leestijd|lukuaika|tempo de leitura)\b|^\W*\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s+read\W*$",
     re.IGNORECASE,
 )
+TAXONOMY = re.compile(
+    r"^\W*(?:tags|topics|filed under|categories|kategorien|schlagworte|schlagwörter|etiquetas|catégories|mots-clés|"
+    r"argomenti|tagi)\s*:",
+    re.IGNORECASE,
+)
+"""The story's place in the site's taxonomy ("Topics: Ferries, Harbour", "Filed under: Politics"): a list of
+links to section pages, not the story (ninth pass). Not "Category:" alone, which also names an award's
+category in a list of prizes."""
 _CREDIT = re.compile(r"^\W*(?:" + "|".join(CREDIT_LABELS) + r")\s*[:/|©]", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _DATE_OR_TIME = re.compile(r"\b(?:19|20)\d\d(?:\b|年)|\b\d{1,2}[:.]\d{2}\b|\d{1,2}時\d{1,2}分")
@@ -106,7 +114,7 @@ def is_furniture(line: str, authors: tuple[frozenset[str], ...] = ()) -> bool:
 def is_label(line: str) -> bool:
     """An ad label or a reading time: "Advertisement", "Anzeige", "Lesedauer: 4 Minuten", "5 min read"."""
     bare = " ".join(word_tokens(line))
-    return bare in LABELS or bool(READING_TIME.match(line))
+    return bare in LABELS or bool(READING_TIME.match(line) or TAXONOMY.match(line))
 
 
 def is_dateline(line: str, tokens: list[str]) -> bool:
