@@ -42,7 +42,8 @@ def test_a_japanese_sentence_with_a_date_is_kept() -> None:
 
 
 def test_a_races_results_are_no_datelines() -> None:
-    for line in ("1. Dorothea Wierer (ITA) 35.58,7 (2)", "10. Julia Simon (FRA) +1.03,4 (3)", "3. Jane Roe (USA) 1:03.4"):
+    results = ("1. Dorothea Wierer (ITA) 35.58,7 (2)", "10. Julia Simon (FRA) +1.03,4 (3)", "3. Jane Roe (USA) 1:03.4")
+    for line in results:
         assert not is_furniture(line), line
 
 

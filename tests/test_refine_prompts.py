@@ -109,7 +109,8 @@ def test_sponsored_disclosures_are_dropped() -> None:
 
 
 def test_the_storys_taxonomy_is_furniture_and_a_prize_category_is_not() -> None:
-    for line in ("Topics: Ferries, Harbour", "Filed under: Politics", "Tags:Uncategorized", "Schlagworte: Wahl, Bayern"):
+    taxonomy = ("Topics: Ferries, Harbour", "Filed under: Politics", "Tags:Uncategorized", "Schlagworte: Wahl, Bayern")
+    for line in taxonomy:
         assert is_label(line), line
     for line in ("Category: Best children's film", "Kategorie: Kinder- & Jugendbuch", "Topics discussed included rent"):
         assert not is_label(line), line
