@@ -104,7 +104,8 @@ def test_an_english_fixture_page_keeps_its_story_without_captions_or_calls() -> 
 
 
 def test_sponsored_disclosures_are_dropped() -> None:
-    lines = ["*Werbung. Dieser Beitrag enthält Werbung für eine Kaffeemarke.", "This post is sponsored by a bank."]
+    lines = ["*Werbung. Dieser Beitrag enthält Werbung für eine Kaffeemarke.", "This post is sponsored by a bank.",
+             "- Advertisement 1Story continues below"]  # an ad slot's label run into its neighbour
     assert drop_marked_lines("\n".join([PARAGRAPH, *lines, LEAD])) == f"{PARAGRAPH}\n{LEAD}"
 
 

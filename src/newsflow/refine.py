@@ -106,7 +106,8 @@ NOTICE_PHRASES = (
     # ninth pass: a caption's or a player's label, an agency's credits and the tip and comment calls
     "image caption", "media caption", "image source,", "listen to this article", "/getty images", "via getty images",
     "(ap photo", "ap photo/", "got a news tip", "have a news tip", "have your say",
-    "enthält werbung", "this post is sponsored", "this post contains affiliate",
+    "enthält werbung", "this post is sponsored", "this post contains affiliate", "story continues below",
+    "article continues below",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
