@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsflow.extract import extract_article
+from newsflow.extract import page_tree as load_html
 from newsflow.furniture import drop_furniture_lines, is_label
-from newsflow.refine import drop_marked_lines
+from newsflow.refine import drop_marked_lines, drop_related_tail
 from newsflow.text import normalize_text
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pages" / "story-with-prompts-and-controls.html"
@@ -115,3 +116,14 @@ def test_the_storys_taxonomy_is_furniture_and_a_prize_category_is_not() -> None:
         assert is_label(line), line
     for line in ("Category: Best children's film", "Kategorie: Kinder- & Jugendbuch", "Topics discussed included rent"):
         assert not is_label(line), line
+
+
+def test_other_stories_under_a_heading_in_more_languages_are_dropped() -> None:
+    story = [PARAGRAPH, LEAD, "The library will open in two years, the mayor said, if the builders keep to the plan."]
+    teasers = ["Flooding closes the coast road again", "The harbour ferry will run all winter for the first time"]
+    links = "".join(f"<a href='/{index}'>{teaser}</a>" for index, teaser in enumerate(teasers))
+    tree = load_html(f"<html><body><article>{''.join(f'<p>{line}</p>' for line in story)}</article>"
+                     f"<aside>{links}</aside></body></html>")
+    for heading in ("Empfohlene Beiträge", "Noticias relacionadas", "Articoli correlati", "Related posts"):
+        text = "\n".join([*story, heading, *teasers])
+        assert drop_related_tail(text, tree) == "\n".join(story), heading

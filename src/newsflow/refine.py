@@ -119,6 +119,11 @@ RELATED_HEADINGS = (
     "meistgelesen", "das könnte sie auch interessieren", "weitere artikel", "mehr aus", "lo más leído",
     "más noticias", "más leídas", "les plus lus", "à lire aussi", "najczęściej czytane", "więcej z",
     "mais lidas", "i più letti", "mest lest", "mest läst",
+    # ninth pass: the same headings in more wordings and languages (issue 15)
+    "related posts", "related articles", "similar posts", "more articles", "you may also be interested",
+    "empfohlene beiträge", "empfohlene artikel", "weitere beiträge", "ähnliche artikel", "ähnliche beiträge",
+    "verwandte artikel", "artículos relacionados", "noticias relacionadas", "articles similaires", "articoli correlati",
+    "artigos relacionados", "notícias relacionadas", "powiązane artykuły", "gerelateerde artikelen", "lees ook",
 )  # fmt: skip
 RELATED_HEADING_MAX_WORDS = 6
 RELATED_TAIL_MAX_WORDS = 40
