@@ -37,6 +37,8 @@ def test_subscription_channel_and_reprint_notices_are_dropped() -> None:
         "© 2026 Example Herald. All rights reserved. This material may not be published, broadcast, rewritten or "
         "redistributed.",
         "This article is the copyrighted property of the Example Herald.",
+        "Want more recipes? Subscribe to our newsletter and follow us for the latest updates.",
+        "Abonnieren Sie jetzt den Themen-Newsletter «Wohnen».",
     ]
     assert drop_marked_lines("\n".join([PARAGRAPH, *notices, LEAD])) == f"{PARAGRAPH}\n{LEAD}"
 

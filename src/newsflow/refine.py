@@ -107,7 +107,8 @@ NOTICE_PHRASES = (
     "image caption", "media caption", "image source,", "listen to this article", "/getty images", "via getty images",
     "(ap photo", "ap photo/", "got a news tip", "have a news tip", "have your say",
     "enthält werbung", "this post is sponsored", "this post contains affiliate", "story continues below",
-    "article continues below",
+    "article continues below", "sign up for our", "subscribe to our", "abonnieren sie jetzt", "abonnieren sie unseren",
+    "abonniere meinen", "abonniere unseren", "inscrivez-vous à notre", "iscriviti alla nostra",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
