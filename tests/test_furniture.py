@@ -29,12 +29,21 @@ def test_datelines_are_furniture() -> None:
         "1:39 PM ET",
         "2025年1月14日 01時28分 (1月14日 01時40分更新)",
         "2024年4月15日 10時05分",
+        "Updated 12:30 PM EST, Tue March 3, 2026",  # a labelled dateline (ninth pass)
+        "Posted: Thursday, April 21, 2022. 10:11 pm CST.",
+        "Last updated: 13 July 2020",
     ):
         assert is_furniture(line), line
 
 
 def test_a_japanese_sentence_with_a_date_is_kept() -> None:
     for line in ("2025年1月14日に宮崎県で震度5弱の地震があった。", "13日午後9時19分ごろ、宮崎県で地震があった。"):
+        assert not is_furniture(line), line
+
+
+def test_a_races_results_are_no_datelines() -> None:
+    results = ("1. Dorothea Wierer (ITA) 35.58,7 (2)", "10. Julia Simon (FRA) +1.03,4 (3)", "3. Jane Roe (USA) 1:03.4")
+    for line in results:
         assert not is_furniture(line), line
 
 

@@ -52,18 +52,40 @@ LABELS = frozenset({
     # the page's controls: the comments' and sharing buttons, the "skip to main content" link
     "comments", "kommentare", "comentarios", "commentaires", "commenti", "komentarze", "share", "share this article",
     "teilen", "hauptinhalt", "zum inhalt", "skip to main content", "skip to content",
+    # ninth pass: blog and news templates' sharing, rating and image controls (WordPress: "Teilen mit:",
+    # "Gefällt mir:", "Wird geladen …")
+    "share this", "share on", "share this story", "like this", "teilen mit", "gefällt mir", "wird geladen", "loading",
+    "bewerten", "artikel teilen", "diesen artikel teilen", "compartir", "compartir en", "partager", "partager sur",
+    "condividi", "compartilhe", "bild anzeigen", "bild vergrößern", "show image", "enlarge image", "print",
+    "drucken", "imprimir", "imprimer",
 })  # fmt: skip
 READING_TIME = re.compile(
     r"^\W*(?:lesedauer|reading time|lesezeit|czas czytania|ten tekst przeczytasz|tiempo de lectura|temps de lecture|"
     r"leestijd|lukuaika|tempo de leitura)\b|^\W*\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s+read\W*$",
     re.IGNORECASE,
 )
+TAXONOMY = re.compile(
+    r"^\W*(?:tags|topics|filed under|categories|kategorien|schlagworte|schlagwörter|etiquetas|catégories|mots-clés|"
+    r"argomenti|tagi)\s*:",
+    re.IGNORECASE,
+)
+"""The story's place in the site's taxonomy ("Topics: Ferries, Harbour", "Filed under: Politics"): a list of
+links to section pages, not the story (ninth pass). Not "Category:" alone, which also names an award's
+category in a list of prizes."""
 _CREDIT = re.compile(r"^\W*(?:" + "|".join(CREDIT_LABELS) + r")\s*[:/|©]", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _DATE_OR_TIME = re.compile(r"\b(?:19|20)\d\d(?:\b|年)|\b\d{1,2}[:.]\d{2}\b|\d{1,2}時\d{1,2}分")
+_RACE_TIME = re.compile(r"\d[:.]\d{2},\d\b|\d:\d{2}\.\d\b")
+"""A time in tenths ("35.58,7", "+1.03,4", "1:03.4"): a line of a race's results ("1. Dorothea Wierer (ITA)
+35.58,7 (2)"), which has as many numbers as a dateline, never a clock time (ninth pass)."""
 CJK_DATE_UNITS = frozenset("年月日時分秒更新")
 """The characters of a Chinese or Japanese date and time ("2025年1月14日 01時28分 (… 01時40分更新)"):
 each counts as a word of its own, so a dateline is read without them (seventh pass)."""
+DATE_LABELS = frozenset({
+    "updated", "published", "posted", "last", "modified", "on", "at", "aktualisiert", "veröffentlicht",
+    "actualizado", "publicado", "mis", "à", "jour", "le", "el", "am", "um",
+})  # fmt: skip
+"""The words that label a dateline ("Updated 12:30 PM EST, Tue March 3, 2026", "Publicado el 3 de marzo")."""
 _LIST_OR_TABLE = re.compile(r"^\s*[-*•|]")
 
 
@@ -92,18 +114,20 @@ def is_furniture(line: str, authors: tuple[frozenset[str], ...] = ()) -> bool:
 def is_label(line: str) -> bool:
     """An ad label or a reading time: "Advertisement", "Anzeige", "Lesedauer: 4 Minuten", "5 min read"."""
     bare = " ".join(word_tokens(line))
-    return bare in LABELS or bool(READING_TIME.match(line))
+    return bare in LABELS or bool(READING_TIME.match(line) or TAXONOMY.match(line))
 
 
 def is_dateline(line: str, tokens: list[str]) -> bool:
-    """A date or a time and little else (see DATELINE_MAX_WORDS); one number is a year or a time."""
-    tokens = [token for token in tokens if token not in CJK_DATE_UNITS]
+    """A date or a time and little else (see DATELINE_MAX_WORDS); one number is a year or a time.
+    Its label ("Updated", "Published", "Last modified") is not counted (DATE_LABELS)."""
+    tokens = [token for token in tokens if token not in CJK_DATE_UNITS and token not in DATE_LABELS]
     numeric = sum(token.isdigit() for token in tokens)
     words = {token for token in tokens if len(token) >= 4 and not token.isdigit()}
     return (
         numeric >= max(2, DATELINE_MIN_NUMERIC * len(tokens))
         and len(words) <= DATELINE_MAX_WORDS
         and bool(_DATE_OR_TIME.search(line))
+        and not _RACE_TIME.search(line)
     )
 
 

@@ -75,6 +75,12 @@ BOILERPLATE_MARKERS = (
     "enjoying our latest content",
     # links out of the story: "Click here to read the affidavit", "Lesen Sie hier: …"
     "click here", "lesen sie hier",
+    # ninth pass: the same links and calls in more of the languages news is written in (issue 15)
+    "related stories", "related coverage", "recommended reading", "more coverage",
+    "lea más", "vea también", "mira también", "te recomendamos", "no te pierdas", "ver más",
+    "das könnte dich auch interessieren", "das thema könnte dich auch interessieren", "schon gelesen",
+    "à lire également", "lire également", "à voir aussi", "ti potrebbe interessare", "guarda anche", "veja mais",
+    "lees ook", "lees meer", "bekijk ook", "les også", "läs också", "læs også", "ilginizi çekebilir",
 )  # fmt: skip
 NOTICE_PHRASES = (
     # an embed held back until the reader consents
@@ -92,6 +98,17 @@ NOTICE_PHRASES = (
     "affiliate link", "affiliate-link", "we may earn a commission",
     # the box for reporting a mistake in the story
     "melden sie den fehler", "report an error", "spotted an error", "spotted a mistake", "signaler une erreur",
+    # ninth pass: the subscription and channel prompts and the reprint notice under a story (issue 15)
+    "subscribe now", "subscribe today", "download our app", "download our free app", "our youtube channel",
+    "nuestro canal de youtube", "unseren youtube-kanal", "suscríbete", "abonnez-vous",
+    "all rights reserved", "copyrighted property", "may not be reproduced", "may not be republished",
+    "may not be published, broadcast", "without prior written permission", "without written permission",
+    # ninth pass: a caption's or a player's label, an agency's credits and the tip and comment calls
+    "image caption", "media caption", "image source,", "listen to this article", "/getty images", "via getty images",
+    "(ap photo", "ap photo/", "got a news tip", "have a news tip", "have your say",
+    "enthält werbung", "this post is sponsored", "this post contains affiliate", "story continues below",
+    "article continues below", "sign up for our", "subscribe to our", "abonnieren sie jetzt", "abonnieren sie unseren",
+    "abonniere meinen", "abonniere unseren", "inscrivez-vous à notre", "iscriviti alla nostra",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
@@ -103,6 +120,11 @@ RELATED_HEADINGS = (
     "meistgelesen", "das könnte sie auch interessieren", "weitere artikel", "mehr aus", "lo más leído",
     "más noticias", "más leídas", "les plus lus", "à lire aussi", "najczęściej czytane", "więcej z",
     "mais lidas", "i più letti", "mest lest", "mest läst",
+    # ninth pass: the same headings in more wordings and languages (issue 15)
+    "related posts", "related articles", "similar posts", "more articles", "you may also be interested",
+    "empfohlene beiträge", "empfohlene artikel", "weitere beiträge", "ähnliche artikel", "ähnliche beiträge",
+    "verwandte artikel", "artículos relacionados", "noticias relacionadas", "articles similaires", "articoli correlati",
+    "artigos relacionados", "notícias relacionadas", "powiązane artykuły", "gerelateerde artikelen", "lees ook",
 )  # fmt: skip
 RELATED_HEADING_MAX_WORDS = 6
 RELATED_TAIL_MAX_WORDS = 40
