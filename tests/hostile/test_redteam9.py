@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import os
 import threading
+import tracemalloc
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from newsflow import cli
+from newsflow import cli, spool
+from newsflow.models import FetchEvent, FetchKind, Outcome
+from newsflow.readersafe import STATES_FILE, load_saved_states
+from newsflow.spool import Spool, SpooledLoad, replay, spool_dir_for
+from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.samplewarehouse import ARTICLES, build_sample_warehouse
 
@@ -48,3 +54,89 @@ def test_export_onto_a_fifo_refuses_in_one_line(
     err = capsys.readouterr().err
     assert done == [2]
     assert err.count("\n") == 1 and str(fifo) in err and "not a regular file" in err
+
+
+def spool_with(tmp_path: Path, planted: str) -> tuple[Warehouse, Path]:
+    """A spool folder holding `planted` (named to replay first) and one good load after it."""
+    store = Warehouse(tmp_path / "news.duckdb", write_patience=0.0)
+    folder = spool_dir_for(store.path)
+    folder.mkdir()
+    Spool(folder).write(SpooledLoad("ok-1", "ok", "newsflow.readersafe:store_fetch_events",
+                                    ([event("https://a.example/ok")],), datetime.now(UTC)))
+    (folder / "000000001.ok-1.spool").rename(folder / "000000002.ok-1.spool")
+    return store, folder / planted
+
+
+def replay_in_a_thread(store: Warehouse, fifo: Path | None = None) -> bool:
+    replayed: list[bool] = []
+
+    def replay_locked() -> None:
+        with store.run_lock():
+            replayed.append(replay(store))
+
+    worker = threading.Thread(target=replay_locked, daemon=True)
+    worker.start()
+    worker.join(30)
+    if not replayed and fifo is not None:  # a writer ends the hung read, so the test process goes on
+        with open(fifo, "wb"):
+            pass
+        worker.join(30)
+        pytest.fail("the replay waited for a writer of the FIFO")
+    return replayed == [True]
+
+
+def test_a_spool_file_past_the_cap_is_set_aside_unread_and_the_others_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a spool file was read whole (`read_bytes`), so one of 50 GB (a disk image dropped in
+    the folder, a runaway writer) took every later run's memory before it was found not to parse.
+    Now: over `MAX_SPOOL_FILE_BYTES` it is moved to failed/ unread. Measured with a sparse file 64x the
+    cap (lowered here to 1 MiB): the replay's peak Python allocation is ~1 MB, against 64 MB before."""
+    monkeypatch.setattr(spool, "MAX_SPOOL_FILE_BYTES", 1 << 20)
+    store, big = spool_with(tmp_path, "000000001.big-1.spool")
+    with big.open("wb") as handle:
+        handle.truncate(64 << 20)
+    tracemalloc.start()
+    try:
+        assert replay_in_a_thread(store)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20, f"the replay allocated {peak:,} bytes"  # a replay of the good file: ~1 MB
+    assert [p.name for p in (big.parent / "failed").iterdir()] == [big.name]
+    assert loaded_urls(store) == ["https://a.example/ok"]
+
+
+def test_a_fifo_in_the_spool_folder_does_not_hang_the_run(tmp_path: Path) -> None:
+    """Before: a FIFO named like a spool file made every later run wait on it for ever (open() of a
+    FIFO waits for a writer). Now it is set aside at once, and the next file loads."""
+    store, fifo = spool_with(tmp_path, "000000001.fifo-1.spool")
+    os.mkfifo(fifo)
+    assert replay_in_a_thread(store, fifo)
+    assert [p.name for p in (fifo.parent / "failed").iterdir()] == [fifo.name]
+    assert loaded_urls(store) == ["https://a.example/ok"]
+
+
+def test_a_fifo_as_the_saved_feed_states_does_not_hang_the_run(tmp_path: Path) -> None:
+    """Every run merges its feed states into `news.spool/feed_states.json`, reading the old copy
+    first: a FIFO there made every run wait for a writer for ever. Now the copy is ignored and replaced."""
+    saved = tmp_path / STATES_FILE
+    os.mkfifo(saved)
+    states: list[object] = []
+    worker = threading.Thread(target=lambda: states.append(load_saved_states(saved)), daemon=True)
+    worker.start()
+    worker.join(30)
+    if not states:
+        with open(saved, "wb"):
+            pass
+        pytest.fail("reading the saved feed states waited for a writer of the FIFO")
+    assert states == [{}]
+
+
+def event(url: str) -> FetchEvent:
+    return FetchEvent("old-run", datetime(2026, 11, 30, 12, tzinfo=UTC), FetchKind.ARTICLE, None, url, 200,
+                      Outcome.OK, None, 10, 5)
+
+
+def loaded_urls(store: Warehouse) -> list[str]:
+    return [str(row[0]) for row in run_read_query(store, "SELECT url FROM fetch_events").rows]
