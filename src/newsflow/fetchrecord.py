@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -38,6 +38,9 @@ class Trail:
     connection: ConnectionTrace | None = None  # the request in progress, as httpcore reports it
     redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, target) of each redirect met
     cookies: HopCookies = field(default_factory=HopCookies)  # set along this fetch's redirects (hopcookies.py)
+    # A redirect target not to follow, answered as "nothing of its own" instead: a feed redirecting
+    # onto another configured feed, whose own poll fetches that URL (newsflow.polls).
+    stop_at: Callable[[str], bool] | None = None
 
     def time_left(self) -> float:
         return max(0.0, self.timeout - self.attempt_seconds)

@@ -132,6 +132,7 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
     log.warning("%s: %s, the URL it moved to, failed (%s); polling its config URL %s again",
                 feed.name, url, poll.outcome, feed.url)
     again = await fetch_and_parse(job, feed, feed.url, None, None)
+    again = again if again is None else moved_onto_another(job, again)
     return poll if again is None else replace(again, abandoned=replace(poll, result=replace(poll.result, body=b"")))
 
 
@@ -142,13 +143,17 @@ def other_feed(job: PollJob, feed: FeedConfig, url: str) -> str | None:
 
 
 def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
-    """The poll, marked when its redirects ended on another configured feed's URL (and said so)."""
-    other = other_feed(job, poll.feed, poll.result.final_url) if poll.result.redirects else None
+    """The poll, marked when its redirects led to another configured feed's URL (and said so).
+
+    The fetcher stopped at that redirect (`stop_at`): the other feed's own poll fetches its URL and
+    stores its items, so they are fetched once a run and stored under that feed alone."""
+    target = poll.result.redirects[-1][1] if poll.result.redirects else None
+    other = other_feed(job, poll.feed, target) if target is not None else None
     if other is None:
         return poll
     log.warning("feed %s (%s) redirects to %s, the URL of feed %s: both are the one feed now; remove feed %s "
-                "from the config (until then its items are stored under both, and it costs a request more)",
-                poll.feed.name, poll.feed.url, poll.result.final_url, other, poll.feed.name)
+                "from the config (until then it costs a request a poll, and its items are stored under feed %s)",
+                poll.feed.name, poll.feed.url, target, other, poll.feed.name, other)
     return replace(poll, moved_onto=other)
 
 
@@ -159,7 +164,8 @@ async def fetch_and_parse(
     if remaining <= 0:
         return None
     try:
-        fetching = job.fetcher.fetch_feed(url, etag=etag, last_modified=last_modified)
+        fetching = job.fetcher.fetch_feed(url, etag=etag, last_modified=last_modified,
+                                          stop_at=lambda target: other_feed(job, feed, target) is not None)
         result = await asyncio.wait_for(fetching, remaining)
     except TimeoutError:
         return None

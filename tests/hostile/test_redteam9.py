@@ -6,6 +6,8 @@ files), and its docstring says what happened before the fix beside it.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import threading
 import tracemalloc
@@ -15,12 +17,19 @@ from pathlib import Path
 import pytest
 
 from newsflow import cli, spool
+from newsflow.config import load_config
 from newsflow.models import FetchEvent, FetchKind, Outcome
 from newsflow.readersafe import STATES_FILE, load_saved_states
+from newsflow.runner import run_ingest
 from newsflow.spool import Spool, SpooledLoad, replay, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
+from tests.hostile.servers import redirect
+from tests.hostile.test_feed_moves import adopting_after
+from tests.hostile.test_redteam6 import add_feed
+from tests.localserver import LocalServer
 from tests.samplewarehouse import ARTICLES, build_sample_warehouse
+from tests.test_unstoppable import query
 
 FIRST_DAY = min(a.published_at.date() for a in ARTICLES).isoformat()
 
@@ -140,3 +149,32 @@ def event(url: str) -> FetchEvent:
 
 def loaded_urls(store: Warehouse) -> list[str]:
     return [str(row[0]) for row in run_read_query(store, "SELECT url FROM fetch_events").rows]
+
+
+@pytest.mark.parametrize("status", [301, 302])
+def test_a_feed_merged_into_another_is_fetched_once_a_run_and_stored_under_that_feed(
+    tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    """A publisher merges two feeds: `old` redirects to `merged`'s URL, and both are configured.
+    Before: every run fetched `merged`'s URL twice, once under each name, and stored each item's
+    entry under both feeds. Now `old`'s poll stops at the redirect (`not_modified`, the redirect
+    recorded, a warning naming both feeds): the URL is fetched once a run, the items are `merged`'s."""
+    add_feed(server, "merged", 2)
+    server.add("/old.xml", redirect("/merged.xml", status=status))
+    feeds = {"old": "/old.xml", "merged": "/merged.xml"}
+    config_path = adopting_after(write_config(tmp_path, server.base_url, feeds, extract={"workers": 1}), 1)
+    caplog.set_level(logging.WARNING, "newsflow.polls")
+    for n in range(2):
+        summary = asyncio.run(run_ingest(load_config(config_path), f"run-{n}", all_feeds=True))
+        assert summary.status == "completed"
+    assert len(server.hits("/merged.xml")) == 2, "one fetch a run, by feed merged"
+    assert len(server.hits("/old.xml")) == 2
+    assert query(config_path, "SELECT feed_id, count(*) FROM entries GROUP BY 1") == [("merged", 2)]
+    assert query(config_path, "SELECT count(*) FROM articles") == [(2,)]
+    assert query(config_path, "SELECT last_outcome, consecutive_failures, adopted_url FROM feeds "
+                              "WHERE feed_id = 'old'") == [("not_modified", 0, None)]
+    events = query(config_path, "SELECT status_code, error FROM fetch_events WHERE feed_id = 'old'")
+    assert events == [(status, f"GET {server.url('/old.xml')}: redirect to {server.url('/merged.xml')}, another "
+                                "configured feed; not followed")] * 2
+    warnings = [r.getMessage() for r in caplog.records if "the URL of feed merged" in r.getMessage()]
+    assert len(warnings) == 2 and "remove feed old from the config" in warnings[0], warnings
