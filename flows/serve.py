@@ -14,6 +14,7 @@ schedule and exits.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from types import FrameType
 from typing import Any
@@ -72,6 +73,7 @@ def serve_ingest(config: Config) -> None:
     # On SIGINT Prefect's runner would wait for a run in flight to finish, which can take minutes;
     # on SIGTERM it cancels the run and stops within seconds. Ctrl-C takes the SIGTERM path.
     previous = signal.signal(signal.SIGINT, _stop_like_sigterm)
+    keep_lost_connections_on_one_line()
     try:
         ingest.serve(**serve_options(config))
     finally:
@@ -80,3 +82,48 @@ def serve_ingest(config: Config) -> None:
 
 def _stop_like_sigterm(signum: int, frame: FrameType | None) -> None:
     signal.raise_signal(signal.SIGTERM)
+
+
+def without_lost_connection_traceback(record: logging.LogRecord) -> logging.LogRecord:
+    """A Prefect record about a lost connection to its API, made one line without its traceback.
+
+    Behind an API that went silent, Prefect's runner logged `The FlowRunCancellingObserver websocket
+    failed with an exception` with a 20-line websockets traceback (its keepalive ping timed out,
+    40 s in), before `newsflow serve` gave up in its own one line (flows/apiwatch.py). The record
+    keeps its message, and the exception's type and text; a bug's traceback is left as it is.
+    """
+    error = record.exc_info[1] if record.exc_info else None
+    if error is not None and record.name.startswith("prefect") and is_lost_connection(error):
+        record.msg = f"{record.getMessage()} ({type(error).__name__}: {' '.join(str(error).split())})"
+        record.args, record.exc_info, record.exc_text = None, None, None
+    return record
+
+
+LOST_CONNECTION_MODULES = frozenset({"websockets", "httpx", "httpcore", "anyio"})
+
+
+def is_lost_connection(error: BaseException | None) -> bool:
+    """Whether the error, or one it came from, is the network's: a socket, a timeout, a closed websocket."""
+    for _ in range(10):  # a chain of causes; never a cycle
+        if error is None:
+            return False
+        if isinstance(error, OSError | TimeoutError) or type(error).__module__.split(".")[0] in LOST_CONNECTION_MODULES:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def keep_lost_connections_on_one_line() -> None:
+    """Every record this process makes from now on passes `without_lost_connection_traceback`.
+
+    A record factory, not a handler's filter: Prefect's runner sets its logging up again when it
+    starts, replacing the handlers (a filter put on them before was lost with them)."""
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, "keeps_lost_connections_on_one_line", False):
+        return
+
+    def one_line_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return without_lost_connection_traceback(make_record(*args, **kwargs))
+
+    one_line_record.keeps_lost_connections_on_one_line = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(one_line_record)

@@ -7,6 +7,7 @@ files), and its docstring says what happened before the fix beside it.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 import threading
@@ -15,6 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flows.serve import keep_lost_connections_on_one_line
+from websockets.exceptions import ConnectionClosedError
+from websockets.frames import Close
 
 from newsflow import cli, spool
 from newsflow.config import load_config
@@ -178,3 +182,60 @@ def test_a_feed_merged_into_another_is_fetched_once_a_run_and_stored_under_that_
                                 "configured feed; not followed")] * 2
     warnings = [r.getMessage() for r in caplog.records if "the URL of feed merged" in r.getMessage()]
     assert len(warnings) == 2 and "remove feed old from the config" in warnings[0], warnings
+
+
+@pytest.mark.parametrize("command", [["feeds"], ["query", "SELECT * FROM articles"], ["stories"]])
+def test_a_warehouse_cut_short_is_one_line_exit_3_for_a_reader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """A warehouse file cut short (a copy or a restore interrupted, a full disk under another tool)
+    still opens: its header is whole, and DuckDB reads a block only when a statement needs it. Before:
+    `newsflow feeds` then died with a `duckdb.IOException` traceback (exit 1), and `newsflow query` called
+    it a failed query (exit 2). Now each is one line naming the file and what to do, exit 3."""
+    config_path = sample_config(tmp_path)
+    warehouse = tmp_path / "warehouse" / "news.duckdb"
+    with warehouse.open("r+b") as handle:
+        handle.truncate(256 * 1024 + 3 * 4096)  # the header blocks, and the first block of data cut
+    assert cli.main([*command, "--config", str(config_path)]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"newsflow: cannot read {warehouse}: IO Error: "), err
+    assert "the file is damaged or not a DuckDB database: restore it from a backup" in err, err
+
+
+def websocket_gone() -> ConnectionClosedError:
+    """What Prefect's cancellation observer caught behind a silent API: the keepalive ping timed out."""
+    try:
+        try:
+            raise TimeoutError("timed out while closing connection")
+        except TimeoutError as timeout:
+            raise ConnectionClosedError(None, Close(1011, "keepalive ping timeout")) from timeout
+    except ConnectionClosedError as error:
+        return error
+
+
+def test_serve_prints_a_lost_api_connection_as_one_line_without_a_traceback() -> None:
+    """Behind an API that went silent, `newsflow serve` printed Prefect's `The FlowRunCancellingObserver
+    websocket failed with an exception` with a 20-line websockets traceback 40 s in (its keepalive ping
+    timed out), before its own one-line exit 4. Now every record Prefect makes about a lost connection
+    is one line, with the exception's type and text; a bug's traceback is left whole. (The whole case,
+    a served run then a frozen API, was checked by hand: docs/security.md, red team 9.)"""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    observer = logging.getLogger("prefect.FlowRunCancellingObserver")
+    observer.addHandler(handler)
+    factory = logging.getLogRecordFactory()
+    try:
+        keep_lost_connections_on_one_line()
+        keep_lost_connections_on_one_line()  # once is enough: a second call changes nothing
+        observer.warning("The %s websocket failed with an exception. Switching to polling mode until it "
+                         "reconnects.", "FlowRunCancellingObserver", exc_info=websocket_gone())
+        lost = stream.getvalue()
+        observer.error("a bug", exc_info=ValueError("not the network's"))
+    finally:
+        observer.removeHandler(handler)
+        logging.setLogRecordFactory(factory)
+    assert lost == ("The FlowRunCancellingObserver websocket failed with an exception. Switching to polling mode "
+                    "until it reconnects. (ConnectionClosedError: sent 1011 (internal error) keepalive ping "
+                    "timeout; no close frame received)\n"), lost
+    assert "Traceback" not in lost
+    assert "ValueError: not the network's" in stream.getvalue()[len(lost):]
