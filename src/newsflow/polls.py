@@ -29,6 +29,7 @@ from newsflow.config import PollingSettings
 from newsflow.errors import WarehouseError, classify_outcome
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
+from newsflow.fetchrecord import believable_last_modified
 from newsflow.models import (
     FailureClass,
     FeedConfig,
@@ -126,7 +127,9 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
     url = feedmoves.polled_url(state, feed.url)
     if other_feed(job, feed, url) is not None:  # adopted before this check existed: back to its own URL
         url = feed.url
-    poll = await fetch_and_parse(job, feed, url, state.etag, state.last_modified)
+    # a date stored before newsflow checked it, from a server clock that was ahead, is not sent
+    last_modified = believable_last_modified(state.last_modified, datetime.now(UTC))
+    poll = await fetch_and_parse(job, feed, url, state.etag, last_modified)
     if poll is None or url == feed.url or not feedmoves.moved_home_failed(poll.outcome, poll.result.status_code):
         return poll if poll is None else moved_onto_another(job, poll)
     log.warning("%s: %s, the URL it moved to, failed (%s); polling its config URL %s again",
@@ -320,6 +323,7 @@ def poll_state(
         plan = polling_policy.PollPlan(known.poll_interval or 0, known.next_poll_at or poll.result.at)
     policy = move_policy(polling) if poll.moved_onto is None else feedmoves.MovePolicy(0, 0)
     move = feedmoves.next_move(known, poll.feed.url, poll.result, poll.outcome, policy)
+    last_modified = believable_last_modified(poll.result.headers.get("last-modified"), poll.result.at)
     return FeedPollState(
         feed_id=poll.feed.name,
         polled_at=poll.result.at,
@@ -328,7 +332,7 @@ def poll_state(
         failed=failure is not None,
         title=poll.parsed.title if poll.parsed else None,
         etag=poll.result.headers.get("etag") if ok else None,
-        last_modified=poll.result.headers.get("last-modified") if ok else None,
+        last_modified=last_modified if ok else None,
         error=poll.error,
         entries_seen=len(poll.parsed.entries) if poll.parsed else 0,
         entries_new=entries_new,

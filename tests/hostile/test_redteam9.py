@@ -12,7 +12,9 @@ import logging
 import os
 import threading
 import tracemalloc
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -31,8 +33,9 @@ from tests.conftest import write_config
 from tests.hostile.servers import redirect
 from tests.hostile.test_feed_moves import adopting_after
 from tests.hostile.test_redteam6 import add_feed
-from tests.localserver import LocalServer
+from tests.localserver import LocalServer, send_bytes
 from tests.samplewarehouse import ARTICLES, build_sample_warehouse
+from tests.sitefactory import rss_feed
 from tests.test_unstoppable import query
 
 FIRST_DAY = min(a.published_at.date() for a in ARTICLES).isoformat()
@@ -239,3 +242,49 @@ def test_serve_prints_a_lost_api_connection_as_one_line_without_a_traceback() ->
                     "timeout; no close frame received)\n"), lost
     assert "Traceback" not in lost
     assert "ValueError: not the network's" in stream.getvalue()[len(lost):]
+
+
+class ClockAheadFeed:
+    """A feed served as Apache serves a file: `Last-Modified` is the file's time, and a request whose
+    `If-Modified-Since` is not earlier than that gets 304. Its clock was five years ahead when the
+    feed was first written; then the clock was fixed, and the feed written again."""
+
+    def __init__(self, server: LocalServer) -> None:
+        self.server, self.items = server, [("One", server.url("/one"))]
+        self.modified = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5 * 365)
+        self.asked_since: list[str | None] = []
+        server.add("/feed.xml", self.answer)
+
+    def update(self) -> None:
+        self.items.append(("Two", self.server.url("/two")))
+        self.modified = datetime.now(UTC).replace(microsecond=0)
+
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+        since = handler.headers.get("If-Modified-Since")
+        self.asked_since.append(since)
+        if since and parsedate_to_datetime(since) >= self.modified:
+            send_bytes(handler, 304, b"", None)
+            return
+        body = rss_feed("ahead", [(title, url, None) for title, url in self.items])
+        send_bytes(handler, 200, body, "application/rss+xml", {"Last-Modified": format_datetime(self.modified, True)})
+
+
+def test_a_last_modified_from_a_clock_ahead_does_not_silence_the_feed(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """Before: the feed's `Last-Modified`, five years ahead, was kept and sent back as
+    `If-Modified-Since`, so once the server's clock was fixed every poll got 304 for five years: the
+    feed's new items were never seen. Now a `Last-Modified` later than the poll's own time (by more
+    than `fetchrecord.MAX_VALIDATOR_AHEAD`) is not kept, and the next poll asks unconditionally."""
+    feed = ClockAheadFeed(server)
+    config_path = write_config(tmp_path, server.base_url, {"ahead": "/feed.xml"}, extract={"workers": 1})
+    asyncio.run(run_ingest(load_config(config_path), "run-1", all_feeds=True))
+    assert query(config_path, "SELECT last_modified FROM feeds") == [(None,)], "not kept"
+    with Warehouse(load_config(config_path).warehouse_path).writing() as con:  # as an older newsflow kept it
+        con.execute("UPDATE feeds SET last_modified = ?", [format_datetime(feed.modified, True)])
+    feed.update()
+    asyncio.run(run_ingest(load_config(config_path), "run-2", all_feeds=True))
+    assert feed.asked_since == [None, None], "the date ahead is not sent back either"
+    assert query(config_path, "SELECT title FROM entries ORDER BY title") == [("One",), ("Two",)]
+    assert query(config_path, "SELECT outcome FROM fetch_events WHERE kind = 'feed' ORDER BY \"at\"") == [
+        ("ok",), ("ok",)]
