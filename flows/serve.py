@@ -93,9 +93,13 @@ def without_lost_connection_traceback(record: logging.LogRecord) -> logging.LogR
     keeps its message, and the exception's type and text; a bug's traceback is left as it is.
     """
     error = record.exc_info[1] if record.exc_info else None
-    if error is not None and record.name.startswith("prefect") and is_lost_connection(error):
-        record.msg = f"{record.getMessage()} ({type(error).__name__}: {' '.join(str(error).split())})"
-        record.args, record.exc_info, record.exc_text = None, None, None
+    if error is None or not record.name.startswith("prefect") or not is_lost_connection(error):
+        return record
+    try:
+        message = f"{record.getMessage()} ({type(error).__name__}: {' '.join(str(error).split())})"
+    except Exception:  # a record whose arguments do not fit: logging reports it when it is emitted
+        return record
+    record.msg, record.args, record.exc_info, record.exc_text = message, None, None, None
     return record
 
 
