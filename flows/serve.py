@@ -24,6 +24,7 @@ from prefect import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.schedules import Cron, Interval, Schedule
 
+from flows.apiwatch import is_lost_connection
 from flows.ingest import ingest
 from flows.zombies import mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
@@ -101,20 +102,6 @@ def without_lost_connection_traceback(record: logging.LogRecord) -> logging.LogR
         return record
     record.msg, record.args, record.exc_info, record.exc_text = message, None, None, None
     return record
-
-
-LOST_CONNECTION_MODULES = frozenset({"websockets", "httpx", "httpcore", "anyio"})
-
-
-def is_lost_connection(error: BaseException | None) -> bool:
-    """Whether the error, or one it came from, is the network's: a socket, a timeout, a closed websocket."""
-    for _ in range(10):  # a chain of causes; never a cycle
-        if error is None:
-            return False
-        if isinstance(error, OSError | TimeoutError) or type(error).__module__.split(".")[0] in LOST_CONNECTION_MODULES:
-            return True
-        error = error.__cause__ or error.__context__
-    return False
 
 
 def keep_lost_connections_on_one_line() -> None:

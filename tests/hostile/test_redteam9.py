@@ -10,6 +10,7 @@ import asyncio
 import io
 import logging
 import os
+import subprocess
 import threading
 import tracemalloc
 from datetime import UTC, datetime, timedelta
@@ -30,7 +31,9 @@ from newsflow.runner import run_ingest
 from newsflow.spool import Spool, SpooledLoad, replay, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
+from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import redirect
+from tests.hostile.subprocesses import REPO, child_env, newsflow_command
 from tests.hostile.test_feed_moves import adopting_after
 from tests.hostile.test_redteam6 import add_feed
 from tests.localserver import LocalServer, send_bytes
@@ -288,3 +291,30 @@ def test_a_last_modified_from_a_clock_ahead_does_not_silence_the_feed(
     assert query(config_path, "SELECT title FROM entries ORDER BY title") == [("One",), ("Two",)]
     assert query(config_path, "SELECT outcome FROM fetch_events WHERE kind = 'feed' ORDER BY \"at\"") == [
         ("ok",), ("ok",)]
+
+
+def api_that_dies_after_its_health_check(path: str) -> bytes:
+    """`/api/health` answers, as it did when `newsflow serve` checked it; every later call is cut
+    without an answer, as by a server killed a moment later."""
+    return b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ntrue" if path == "/api/health" else b""
+
+
+@pytest.mark.timeout(120)
+def test_serve_whose_api_dies_as_it_starts_exits_4_in_one_line(tmp_path: Path) -> None:
+    """Before: `newsflow serve` whose Prefect server was killed just after the command found it died
+    with a 70-line `httpx.ConnectError` traceback, exit 1 (red team 6 left a server killed under
+    `serve` untested). Now one line naming the API and what to do, exit 4, for its supervisor."""
+    api = RawServer(api_that_dies_after_its_health_check)
+    api_url = api.url("/api")
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    env = {**child_env(api_url), "PREFECT_CLIENT_MAX_RETRIES": "0"}
+    try:
+        done = subprocess.run(newsflow_command("serve", "--config", str(config_path)), cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=100)
+    finally:
+        api.close()
+    lines = done.stderr.splitlines()
+    assert done.returncode == 4, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert lines[-1].startswith(f"newsflow: the Prefect API at {api_url} stopped answering ("), lines
+    assert "start that server again, then restart `newsflow serve`" in lines[-1], lines
