@@ -46,11 +46,13 @@ LOST_CONNECTION_MODULES = frozenset({"websockets", "httpx", "httpcore", "anyio"}
 
 
 def is_lost_connection(error: BaseException | None) -> bool:
-    """Whether the error, or one it came from, is the network's: a socket, a timeout, a closed websocket."""
+    """Whether the error, or one it came from, is the network's: a refused or reset connection, a timeout,
+    an HTTP client's or a closed websocket (a full disk is not)."""
     for _ in range(10):  # a chain of causes; never a cycle
         if error is None:
             return False
-        if isinstance(error, OSError | TimeoutError) or type(error).__module__.split(".")[0] in LOST_CONNECTION_MODULES:
+        library = type(error).__module__.split(".")[0]
+        if isinstance(error, ConnectionError | TimeoutError) or library in LOST_CONNECTION_MODULES:
             return True
         error = error.__cause__ or error.__context__
     return False

@@ -61,7 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
                      EXIT_INTERRUPTED)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
-        if not answers(api.url, timeout_s=2.0):
+        if is_lost_connection(exc) or not answers(api.url, timeout_s=2.0):  # its API died, maybe restarted
             leave_without_prefect(api, exc)
         return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
     finally:

@@ -318,3 +318,24 @@ def test_serve_whose_api_dies_as_it_starts_exits_4_in_one_line(tmp_path: Path) -
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     assert lines[-1].startswith(f"newsflow: the Prefect API at {api_url} stopped answering ("), lines
     assert "start that server again, then restart `newsflow serve`" in lines[-1], lines
+
+
+@pytest.mark.timeout(120)
+def test_run_whose_api_dies_as_it_starts_exits_4_in_one_line(tmp_path: Path) -> None:
+    """Before: `newsflow run` whose Prefect API died just after the command found it said `run crashed:
+    RuntimeError: Failed to reach API at …` with exit 1, the code for a crash: its `/health` still
+    answered, so the run did not see that its API was gone. Now the lost connection under the error
+    says so: the documented one line for an API that stopped answering, exit 4."""
+    api = RawServer(api_that_dies_after_its_health_check)
+    api_url = api.url("/api")
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
+    env = {**child_env(api_url), "PREFECT_CLIENT_MAX_RETRIES": "0"}
+    try:
+        done = subprocess.run(newsflow_command("run", "--config", str(config_path)), cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=100)
+    finally:
+        api.close()
+    lines = done.stderr.splitlines()
+    assert done.returncode == 4, done.stderr[-3000:]
+    assert lines[-1].startswith(f"newsflow: the Prefect API at {api_url} stopped answering during the run ("), lines
+    assert "Traceback" not in done.stderr
