@@ -131,6 +131,8 @@ def save_states(path: Path, states: dict[str, FeedState]) -> None:
     merged = {**load_saved_states(path), **states}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and not path.is_file():  # a FIFO: replace_file would write into it, and wait for a reader
+            path.unlink()
         replace_file(path, json.dumps(spoolcodec.encode(merged), ensure_ascii=False).encode("utf-8", "surrogatepass"))
         (path.parent / LEGACY_STATES_FILE).unlink(missing_ok=True)
     except OSError as exc:  # a spare copy: a full disk or an odd folder must not fail a run that stored everything

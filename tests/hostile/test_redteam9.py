@@ -7,6 +7,7 @@ files), and its docstring says what happened before the fix beside it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import os
@@ -25,8 +26,8 @@ from websockets.frames import Close
 
 from newsflow import cli, spool
 from newsflow.config import load_config
-from newsflow.models import FetchEvent, FetchKind, Outcome
-from newsflow.readersafe import STATES_FILE, load_saved_states
+from newsflow.models import FeedState, FetchEvent, FetchKind, Outcome
+from newsflow.readersafe import STATES_FILE, load_saved_states, save_states
 from newsflow.runner import run_ingest
 from newsflow.spool import Spool, SpooledLoad, replay, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
@@ -138,18 +139,27 @@ def test_a_fifo_in_the_spool_folder_does_not_hang_the_run(tmp_path: Path) -> Non
 
 def test_a_fifo_as_the_saved_feed_states_does_not_hang_the_run(tmp_path: Path) -> None:
     """Every run merges its feed states into `news.spool/feed_states.json`, reading the old copy
-    first: a FIFO there made every run wait for a writer for ever. Now the copy is ignored and replaced."""
+    first, then writing the new one: a FIFO there made every run wait for ever, for a writer and
+    then for a reader (`replace_file` writes into a FIFO rather than replace it). Now the copy is
+    ignored when read, and replaced by a regular file when written."""
     saved = tmp_path / STATES_FILE
     os.mkfifo(saved)
     states: list[object] = []
-    worker = threading.Thread(target=lambda: states.append(load_saved_states(saved)), daemon=True)
+
+    def merge() -> None:
+        states.append(load_saved_states(saved))
+        save_states(saved, {"a": FeedState("a", etag='"v1"')})
+
+    worker = threading.Thread(target=merge, daemon=True)
     worker.start()
     worker.join(30)
-    if not states:
-        with open(saved, "wb"):
-            pass
-        pytest.fail("reading the saved feed states waited for a writer of the FIFO")
+    if worker.is_alive():  # open the other end, so the test process can go on, then fail
+        with contextlib.suppress(OSError):
+            descriptor = os.open(saved, os.O_RDWR | os.O_NONBLOCK)
+            os.close(descriptor)
+        pytest.fail("merging the saved feed states waited on the FIFO")
     assert states == [{}]
+    assert saved.is_file() and load_saved_states(saved) == {"a": FeedState("a", etag='"v1"')}
 
 
 def event(url: str) -> FetchEvent:
