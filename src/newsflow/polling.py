@@ -43,6 +43,8 @@ OUTAGE_SHARE = 0.8
 OUTAGE_MIN_FEEDS = 3
 UNREACHABLE_OUTCOMES = frozenset({Outcome.DNS_ERROR, Outcome.CONNECT_ERROR})
 SLOWDOWN_WHEN_NOTHING_NEW = 1.5
+# A last poll later than now by more than this was made under a clock that was ahead (then set back).
+CLOCK_SKEW = timedelta(minutes=5)
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 
 
@@ -156,11 +158,18 @@ def cache_max_age(headers: Mapping[str, str]) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def is_due(next_poll_at: datetime | None, retired: bool, now: datetime, max_interval: int | None = None) -> bool:
+def is_due(
+    next_poll_at: datetime | None, retired: bool, now: datetime, max_interval: int | None = None,
+    last_polled_at: datetime | None = None,
+) -> bool:
     """Due when its time has come; also when that time is further off than `max_interval`, which no plan
-    makes: the clock was ahead when it was planned (then set back), or `polling.max_interval` was lowered."""
+    makes: the clock was ahead when it was planned (then set back), or `polling.max_interval` was lowered.
+    And when its last poll is later than now: the clock was set back since, by less than `max_interval`
+    perhaps (a VM restored, a clock kept in local time then fixed), and the plan made then is as far off."""
     if retired:
         return False
     if next_poll_at is None or next_poll_at <= now:
+        return True
+    if last_polled_at is not None and last_polled_at > now + CLOCK_SKEW:
         return True
     return max_interval is not None and next_poll_at > now + timedelta(seconds=max_interval)

@@ -379,7 +379,8 @@ def due_feeds(
     """The feeds whose next poll time has come (or is further off than `max_interval`) and that are not retired."""
     def due(feed: FeedConfig) -> bool:
         state = states.get(feed.name)
-        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now, max_interval)
+        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now, max_interval,
+                                                      state.last_polled_at)
 
     return [feed for feed in feeds if due(feed)]
 

@@ -349,3 +349,22 @@ def test_run_whose_api_dies_as_it_starts_exits_4_in_one_line(tmp_path: Path) -> 
     assert done.returncode == 4, done.stderr[-3000:]
     assert lines[-1].startswith(f"newsflow: the Prefect API at {api_url} stopped answering during the run ("), lines
     assert "Traceback" not in done.stderr
+
+
+def test_a_clock_set_back_by_hours_does_not_silence_the_feeds_for_as_long(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """The clock was 6 hours ahead at the last run (a VM restored, a hardware clock kept in local time)
+    and has been set right since. Before: each feed's next poll, planned under that clock, was 6 hours
+    and its interval off, within `polling.max_interval` (a day), so scheduled runs polled nothing for
+    6 hours. Now a feed whose last poll is later than now is due at once."""
+    config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 1)}, extract={"workers": 1})
+    config_path.write_text(config_path.read_text().replace("min_interval = 0", "min_interval = 3600"))
+    first = asyncio.run(run_ingest(load_config(config_path), "run-1"))
+    assert first.counts.feeds_polled == 1
+    with Warehouse(load_config(config_path).warehouse_path).writing() as con:
+        con.execute("UPDATE feeds SET last_polled_at = last_polled_at + INTERVAL 6 HOUR, "
+                    "next_poll_at = next_poll_at + INTERVAL 6 HOUR")
+    second = asyncio.run(run_ingest(load_config(config_path), "run-2"))
+    assert second.counts.feeds_polled == 1, "the feed was not due"
+    assert len(server.hits("/a.xml")) == 2
