@@ -93,7 +93,9 @@ class Spool:
         path = self.directory / f"{sequence:09d}.{load.spool_id}{SUFFIX}"
         content = dump_load(load)
         if len(content) > MAX_SPOOL_FILE_BYTES:  # a later replay would set it aside unread
-            raise OSError(f"the load is {len(content):,} bytes, over the spool's cap of {MAX_SPOOL_FILE_BYTES:,}")
+            raise WarehouseError(
+                f"cannot spool to {self.directory}: this load is {len(content):,} bytes, over the spool's cap of "
+                f"{MAX_SPOOL_FILE_BYTES:,}; nothing of it was stored, and what the run fetched stays pending")
         replace_file(path, content)
         return path
 

@@ -26,6 +26,7 @@ from websockets.frames import Close
 
 from newsflow import cli, spool
 from newsflow.config import load_config
+from newsflow.errors import WarehouseError
 from newsflow.models import FeedState, FetchEvent, FetchKind, Outcome
 from newsflow.readersafe import STATES_FILE, load_saved_states, save_states
 from newsflow.runner import run_ingest
@@ -368,3 +369,16 @@ def test_a_clock_set_back_by_hours_does_not_silence_the_feeds_for_as_long(
     second = asyncio.run(run_ingest(load_config(config_path), "run-2"))
     assert second.counts.feeds_polled == 1, "the feed was not due"
     assert len(server.hits("/a.xml")) == 2
+
+
+def test_a_load_over_the_spool_cap_is_refused_in_one_line_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer keeps the reader's promise: no spool file a replay would set aside unread is written."""
+    monkeypatch.setattr(spool, "MAX_SPOOL_FILE_BYTES", 1000)
+    folder = tmp_path / "news.spool"
+    events = [event(f"https://a.example/{n}") for n in range(20)]
+    with pytest.raises(WarehouseError, match=r"over the spool's cap of 1,000; nothing of it was stored"):
+        Spool(folder).write(SpooledLoad("big-1", "big", "newsflow.readersafe:store_fetch_events", (events,),
+                                        datetime.now(UTC)))
+    assert Spool(folder).files() == []
