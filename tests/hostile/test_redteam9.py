@@ -382,3 +382,42 @@ def test_a_load_over_the_spool_cap_is_refused_in_one_line_not_written(
         Spool(folder).write(SpooledLoad("big-1", "big", "newsflow.readersafe:store_fetch_events", (events,),
                                         datetime.now(UTC)))
     assert Spool(folder).files() == []
+
+
+class StuckEtagFeed:
+    """A feed behind a server that answers 304 to any `If-None-Match` (a CDN or a CMS that gets
+    validators wrong), whatever the feed has become since."""
+
+    def __init__(self, server: LocalServer) -> None:
+        self.items = [("One", server.url("/one"))]
+        self.conditional: list[bool] = []
+        server.add("/stuck.xml", self.answer)
+
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+        self.conditional.append(handler.headers.get("If-None-Match") is not None)
+        if self.conditional[-1]:
+            send_bytes(handler, 304, b"", None)
+            return
+        body = rss_feed("stuck", [(title, url, None) for title, url in self.items])
+        send_bytes(handler, 200, body, "application/rss+xml", {"ETag": f'"v{len(self.items)}"'})
+
+
+def test_a_server_answering_304_to_every_conditional_poll_cannot_hide_a_quiet_feed_for_good(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """Before: once the feed's ETag was stored, every poll sent it, every poll got 304, and the feed's
+    new items were never seen, for as long as the server stayed wrong. Now a feed polled at the
+    longest interval (`polling.max_interval`: nothing new for many polls) is polled unconditionally,
+    so a quiet feed costs one whole body a day, and a stuck one is seen again every few days
+    (its interval grows 1.5x a poll with nothing new: from 10 minutes to the day in about 2 days)."""
+    feed = StuckEtagFeed(server)
+    config_path = write_config(tmp_path, server.base_url, {"stuck": "/stuck.xml"}, extract={"workers": 1})
+    asyncio.run(run_ingest(load_config(config_path), "run-1", all_feeds=True))
+    feed.items.append(("Two", server.url("/two")))
+    asyncio.run(run_ingest(load_config(config_path), "run-2", all_feeds=True))
+    assert query(config_path, "SELECT count(*) FROM entries") == [(1,)], "a feed polled often stays conditional"
+    with Warehouse(load_config(config_path).warehouse_path).writing() as con:  # as after a quiet week
+        con.execute("UPDATE feeds SET poll_interval = 86400")
+    asyncio.run(run_ingest(load_config(config_path), "run-3", all_feeds=True))
+    assert feed.conditional == [False, True, False]
+    assert query(config_path, "SELECT title FROM entries ORDER BY title") == [("One",), ("Two",)]
