@@ -31,7 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from newsflow.models import FailureClass, Outcome
+from newsflow.fetchrecord import believable_last_modified
+from newsflow.models import FailureClass, FeedState, Outcome
 
 BACKOFF_BASE_SECONDS = 300
 HARD_FAILURE_STEPS = 2
@@ -173,3 +174,16 @@ def is_due(
     if last_polled_at is not None and last_polled_at > now + CLOCK_SKEW:
         return True
     return max_interval is not None and next_poll_at > now + timedelta(seconds=max_interval)
+
+
+def sent_validators(state: FeedState, max_interval: int, now: datetime) -> tuple[str | None, str | None]:
+    """The ETag and Last-Modified a poll sends back, if any.
+
+    None when the feed is polled at the longest interval (`max_interval`): it has had nothing new
+    for many polls, so that poll asks unconditionally, once a day at most by default, and a server
+    that answers 304 to any conditional request (a CDN or a CMS that gets validators wrong) cannot
+    hide the feed for good. A Last-Modified later than now (a server clock that was ahead, stored
+    before newsflow checked it) is not sent either."""
+    if state.poll_interval is not None and state.poll_interval >= max_interval:
+        return None, None
+    return state.etag, believable_last_modified(state.last_modified, now)

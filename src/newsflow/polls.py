@@ -127,7 +127,7 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
     url = feedmoves.polled_url(state, feed.url)
     if other_feed(job, feed, url) is not None:  # adopted before this check existed: back to its own URL
         url = feed.url
-    etag, last_modified = sent_validators(state, job.polling)
+    etag, last_modified = polling_policy.sent_validators(state, job.polling.max_interval, datetime.now(UTC))
     poll = await fetch_and_parse(job, feed, url, etag, last_modified)
     if poll is None or url == feed.url or not feedmoves.moved_home_failed(poll.outcome, poll.result.status_code):
         return poll if poll is None else moved_onto_another(job, poll)
@@ -136,19 +136,6 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
     again = await fetch_and_parse(job, feed, feed.url, None, None)
     again = again if again is None else moved_onto_another(job, again)
     return poll if again is None else replace(again, abandoned=replace(poll, result=replace(poll.result, body=b"")))
-
-
-def sent_validators(state: FeedState, polling: PollingSettings) -> tuple[str | None, str | None]:
-    """The ETag and Last-Modified a poll sends back, if any.
-
-    None when the feed is polled at the longest interval (`polling.max_interval`): it has had nothing
-    new for many polls, so that poll asks unconditionally, once a day at most by default, and a server
-    that answers 304 to any conditional request (a CDN or a CMS that gets validators wrong) cannot
-    hide the feed for good. A Last-Modified later than now (a server clock that was ahead, stored
-    before newsflow checked it) is not sent either."""
-    if state.poll_interval is not None and state.poll_interval >= polling.max_interval:
-        return None, None
-    return state.etag, believable_last_modified(state.last_modified, datetime.now(UTC))
 
 
 def other_feed(job: PollJob, feed: FeedConfig, url: str) -> str | None:
