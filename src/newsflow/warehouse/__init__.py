@@ -71,7 +71,10 @@ class Warehouse:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
         except OSError as exc:
-            raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror}; "
+            if self.run_lock_path.exists() and not self.run_lock_path.is_file():
+                raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
+                                     "a device): move it aside, and the next run makes a new one") from exc
+            raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
                                  "check warehouse.path") from exc
         with handle:
             deadline = time.monotonic() + self.lock_timeout
