@@ -421,3 +421,18 @@ def test_a_server_answering_304_to_every_conditional_poll_cannot_hide_a_quiet_fe
     asyncio.run(run_ingest(load_config(config_path), "run-3", all_feeds=True))
     assert feed.conditional == [False, True, False]
     assert query(config_path, "SELECT title FROM entries ORDER BY title") == [("One",), ("Two",)]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_run_lock_that_is_not_a_file_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """Before: `cannot write to the warehouse folder …: None; check warehouse.path` (a FIFO: Python's
+    append mode could not seek it) or a folder's `Is a directory`, neither naming the lock file."""
+    config_path = sample_config(tmp_path)
+    lock = tmp_path / "warehouse" / "news.duckdb.run.lock"
+    os.mkfifo(lock) if kind == "fifo" else lock.mkdir()
+    assert cli.main(["reextract", "--config", str(config_path)]) == 3
+    err = capsys.readouterr().err
+    assert err == (f"newsflow: the run lock {lock} is not a regular file (a FIFO, a folder or a device): move it "
+                   "aside, and the next run makes a new one\n"), err
