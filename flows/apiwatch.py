@@ -42,6 +42,22 @@ def answers_a_query(api_url: str, timeout_s: float = QUERY_TIMEOUT_S) -> bool:
         return False
 
 
+LOST_CONNECTION_MODULES = frozenset({"websockets", "httpx", "httpcore", "anyio"})
+
+
+def is_lost_connection(error: BaseException | None) -> bool:
+    """Whether the error, or one it came from, is the network's: a refused or reset connection, a timeout,
+    an HTTP client's or a closed websocket (a full disk is not)."""
+    for _ in range(10):  # a chain of causes; never a cycle
+        if error is None:
+            return False
+        library = type(error).__module__.split(".")[0]
+        if isinstance(error, ConnectionError | TimeoutError) or library in LOST_CONNECTION_MODULES:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def database_question(api_url: str) -> urllib.request.Request:
     """How many flow runs have no id: 0, from the database, at once."""
     return urllib.request.Request(api_url.rstrip("/") + "/flow_runs/count", data=_NO_RUN, method="POST",

@@ -21,7 +21,7 @@ import sys
 from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
-from flows.apiwatch import ApiWatch, stop_children
+from flows.apiwatch import ApiWatch, is_lost_connection, stop_children
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from newsflow.cli_run import check_warehouse_writable, output_mode, print_summary, showing_progress
 from newsflow.config import Config, load_config
@@ -61,7 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
                      EXIT_INTERRUPTED)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
-        if not answers(api.url, timeout_s=2.0):
+        if is_lost_connection(exc) or not answers(api.url, timeout_s=2.0):  # its API died, maybe restarted
             leave_without_prefect(api, exc)
         return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
     finally:
@@ -95,12 +95,8 @@ def watch_the_api_while_serving(config: Config, api: PrefectApi) -> ApiWatch | N
         return None
 
     def leave(silent_for: float) -> None:
-        what_to_do = ("restart `newsflow serve` (a supervisor's restart does): it starts a new local server"
-                      if api.local else "start that server again, then restart `newsflow serve`")
-        _fail(f"the Prefect API at {api.url} has answered nothing for {silent_for:.0f} s "
-              f"(execution.api_patience_seconds = {patience:g}), so no scheduled run can start; stopping; "
-              f"{what_to_do}", EXIT_PREFECT)
-        end_now(EXIT_PREFECT)
+        leave_serving(api, f"has answered nothing for {silent_for:.0f} s (execution.api_patience_seconds = "
+                           f"{patience:g})")
 
     every = min(SERVE_API_CHECK_S, patience)
     return ApiWatch(api.url, first_after=every, every=every, patience=patience, on_silent=leave).start()
@@ -149,11 +145,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         with temporary_settings({PREFECT_API_URL: api.url}):
             serve_ingest(config)
+    except Exception as exc:  # the API went away (killed, its machine gone): Prefect's client raised
+        if is_lost_connection(exc) or not answers(api.url, timeout_s=2.0):
+            leave_serving(api, f"stopped answering ({type(exc).__name__}: {exc})")
+        raise
     finally:
         if watch is not None:
             watch.cancel()
     print("newsflow serve: stopped")
     return 0
+
+
+def leave_serving(api: PrefectApi, what_happened: str) -> NoReturn:
+    """`newsflow serve` gives up on its Prefect API: one line saying what to do, exit 4, for its
+    supervisor to restart it. Before, an API killed as the service started (or while it served)
+    ended it with an httpx.ConnectError traceback, exit 1."""
+    what_to_do = ("restart `newsflow serve` (a supervisor's restart does): it starts a new local server"
+                  if api.local else "start that server again, then restart `newsflow serve`")
+    _fail(f"the Prefect API at {api.url} {what_happened}, so no scheduled run can start; stopping; {what_to_do}",
+          EXIT_PREFECT)
+    end_now(EXIT_PREFECT)
 
 
 def connect(*, quiet: bool) -> PrefectApi:

@@ -10,32 +10,25 @@ which it records); 1 the command failed on the way (a crash, a file that cannot 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import csv
-import json
 import os
-import re
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsflow import __version__, cli_search, queries
+from newsflow.cli_feeds import cmd_feeds
+from newsflow.cli_output import fail, format_result
 from newsflow.cli_run import cmd_run, cmd_serve
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
-from newsflow.files import replace_file
-from newsflow.opml import MAX_OPML_BYTES, OpmlError, export_opml, feed_block, import_opml
-from newsflow.urls import fetch_problem
-from newsflow.warehouse import QueryResult, Warehouse, feed_health, run_read_query, sql_root
+from newsflow.opml import OpmlError
+from newsflow.warehouse import QueryResult, Warehouse, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
-
-if TYPE_CHECKING:
-    from newsflow.discover import Discovery
 
 EXIT_CRASH, EXIT_USAGE, EXIT_WAREHOUSE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 3, 130, 141
 
@@ -169,11 +162,6 @@ def dispatch(args: argparse.Namespace) -> int:
         return fail("interrupted", EXIT_INTERRUPTED)
 
 
-def fail(message: str, code: int) -> int:
-    print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)
-    return code
-
-
 def open_closed_standard_streams() -> None:
     """`newsflow run >&-` (a cron line or a daemon that closes its output): a closed stdin, stdout or
     stderr is opened on /dev/null, so output goes nowhere instead of raising (before, `sys.stdout`
@@ -196,7 +184,7 @@ def _discard_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-# --- query and feeds ----------------------------------------------------------------------
+# --- query, stories, reextract, export ----------------------------------------------------------------------
 
 
 def cmd_spool_convert(args: argparse.Namespace) -> int:
@@ -286,128 +274,3 @@ def cmd_export(args: argparse.Namespace) -> int:
     files = len(summary.files)
     print(f"exported {summary.rows} articles to {summary.target} ({files} file{'s' if files != 1 else ''})")
     return 0
-
-
-# --- feeds --------------------------------------------------------------------------------
-
-
-def cmd_feeds(args: argparse.Namespace) -> int:
-    actions = {"import": cmd_feeds_import, "export": cmd_feeds_export, "discover": cmd_feeds_discover}
-    return actions.get(args.feeds_command, cmd_feeds_list)(args)
-
-
-def cmd_feeds_import(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    try:
-        with open(args.opml_file, "rb") as stream:  # /dev/zero or an endless pipe: read no more than is refused
-            opml_bytes = stream.read(MAX_OPML_BYTES + 1)
-    except OSError as exc:
-        return fail(f"cannot read {args.opml_file}: {exc.strerror}", EXIT_USAGE)
-    summary = import_opml(config.path, opml_bytes)
-    for name, url in summary.added:
-        print(f"added    {name}  {url}")
-    for url, why in summary.skipped:
-        print(f"skipped  {url}  ({why})")
-    print(f"{len(summary.added)} feeds added to {config.path}, {len(summary.skipped)} skipped")
-    return 0
-
-
-def cmd_feeds_export(args: argparse.Namespace) -> int:
-    opml_bytes = export_opml(load_config(args.config))
-    if args.output:
-        replace_file(Path(args.output), opml_bytes)
-    else:
-        print(opml_bytes.decode("utf-8"), end="")
-    return 0
-
-
-def cmd_feeds_discover(args: argparse.Namespace) -> int:
-    from newsflow.discover import discover_feeds
-    from newsflow.fetch import Fetcher
-
-    config = load_config(args.config)
-    if problem := fetch_problem(args.url):  # before any I/O: `http://[::1` raised ValueError, ftp: said "no feed"
-        raise InputError(f"{args.url}: {problem}; give the http(s) URL of a site or a feed")
-
-    async def discover() -> Discovery:
-        async with Fetcher(config.fetch) as fetcher:
-            return await discover_feeds(args.url, fetcher, [f.name for f in config.feeds])
-
-    done = asyncio.run(discover())
-    if not done.found and done.blocked and done.blocked[0][0] == args.url:
-        raise InputError(f"{args.url} was blocked by the SSRF guard ({done.blocked[0][1]}); "
-                         "to reach a private network on purpose, add it to fetch.allowed_networks")
-    notes = discovery_notes(done)
-    if not done.found:
-        print("\n".join([*notes, f"newsflow: no feed found for {args.url} ({done.tried} URLs tried)"]),
-              file=sys.stderr)
-        return 0
-    print(f"# {len(done.found)} feed{'s' if len(done.found) != 1 else ''} found for {args.url}; "
-          f"paste into {config.path}")
-    print("\n".join(notes), end="\n" if notes else "")
-    for feed in done.found:
-        print(f"\n# {feed.title or 'untitled'} ({feed.entries} entries)\n" + feed_block(feed.name, feed.url), end="")
-    return 0
-
-
-def discovery_notes(done: Discovery) -> list[str]:
-    notes = [f"# blocked by the SSRF guard: {url} ({why})" for url, why in done.blocked]
-    if done.left_out:
-        notes.append(f"# {done.left_out} more advertised links were not tried ({done.tried} URLs tried at most)")
-    return notes
-
-
-def cmd_feeds_list(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    result = feed_health(Warehouse(config.warehouse_path), [f.name for f in config.feeds])
-    print(format_result(result, "table"))
-    return 0
-
-
-def format_result(result: QueryResult, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps([dict(zip(result.columns, row, strict=True)) for row in result.rows],
-                          default=_json_default, ensure_ascii=False, indent=2)
-    if fmt == "csv":
-        return _to_csv(result)
-    return _to_table(result)
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def _to_csv(result: QueryResult) -> str:
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(result.columns)
-    writer.writerows([[_cell(v) for v in row] for row in result.rows])
-    return buffer.getvalue().rstrip("\n")
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-"""Control characters: in a table printed to a terminal, stored text must not move the cursor."""
-
-
-def _cell(value: object, limit: int | None = None) -> str:
-    if value is None:
-        return ""
-    text = value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime) else str(value)
-    text = _CONTROL.sub("\ufffd", " ".join(text.split())) if limit else text  # a title's ESC [2J stays text
-    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _to_table(result: QueryResult, width: int = 60) -> str:
-    if not result.columns:
-        return "(no result)"
-    cells = [[_cell(v, width) for v in row] for row in result.rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(result.columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(lines)

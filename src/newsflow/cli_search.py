@@ -70,7 +70,8 @@ def _date(text: str) -> date:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from newsflow.cli import EXIT_USAGE, fail, format_result
+    from newsflow.cli import EXIT_USAGE
+    from newsflow.cli_output import fail, format_result
 
     config = load_config(args.config)
     store = Warehouse(config.warehouse_path, config.lock_timeout)

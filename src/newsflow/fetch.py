@@ -27,7 +27,7 @@ import logging
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import TypeVar
 
@@ -173,24 +173,29 @@ class Fetcher:
             raise RuntimeError("use Fetcher as an async context manager: async with Fetcher(...)")
         return self._transports[zlib.crc32(host.encode()) % len(self._transports)]
 
-    async def fetch_feed(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    async def fetch_feed(
+        self, url: str, etag: str | None = None, last_modified: str | None = None,
+        stop_at: Callable[[str], bool] | None = None,
+    ) -> FetchResult:
         """GET a feed; body stays bytes. A 304 to the conditional request is NOT_MODIFIED.
 
-        Stored validators that could not be sent (non-ASCII, control characters) are dropped.
+        Stored validators that could not be sent (non-ASCII, control characters) are dropped. A
+        redirect to a URL `stop_at` accepts is not followed: NOT_MODIFIED, with the redirects met.
         """
         headers = {"Accept": FEED_ACCEPT}
         if etag := usable_validator(etag):
             headers["If-None-Match"] = etag
         if last_modified := usable_validator(last_modified):
             headers["If-Modified-Since"] = last_modified
-        return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes)
+        return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes, stop_at=stop_at)
 
     async def fetch_article(self, url: str) -> FetchResult:
         """GET an HTML page allowed by robots.txt; `text` is the body decoded with its charset."""
         return await self._fetch(url, FetchKind.ARTICLE, {"Accept": ARTICLE_ACCEPT}, self._settings.max_bytes)
 
     async def _fetch(
-        self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int, timeout: float | None = None
+        self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int, timeout: float | None = None,
+        stop_at: Callable[[str], bool] | None = None,
     ) -> FetchResult:
         """The boundary that makes fetching total: any exception becomes a FETCH_ERROR result.
 
@@ -198,7 +203,7 @@ class Fetcher:
         """
         if not self._transports:
             raise RuntimeError("use Fetcher as an async context manager: async with Fetcher(...)")
-        trail = Trail(url, kind, self._settings.timeout if timeout is None else timeout)
+        trail = Trail(url, kind, self._settings.timeout if timeout is None else timeout, stop_at=stop_at)
         try:
             result = await self._fetch_attempts(url, trail, headers, max_bytes)
         except Exception as exc:  # a bug or a library surprise costs this URL, never the run
@@ -228,6 +233,10 @@ class Fetcher:
             if refusal is not None:
                 outcome, what = refusal
                 return trail.result(outcome, current, error=f"GET {current}: {what}")
+            if trail.stop_at is not None and trail.stop_at(hop):
+                status = trail.redirects[-1][0]
+                return trail.result(Outcome.NOT_MODIFIED, current, status_code=status,
+                                    error=f"GET {current}: redirect to {hop}, another configured feed; not followed")
             visits.add((without_fragment(hop), state))
             current = hop
         raise AssertionError("unreachable: the last pass always refuses or returns")

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from newsflow.hopcookies import HopCookies
 from newsflow.models import FetchKind, FetchResult, Outcome
 
 MAX_VALIDATOR_CHARS = 1024  # an ETag or Last-Modified longer than this is not kept
+MAX_VALIDATOR_AHEAD = timedelta(hours=1)  # a Last-Modified further ahead of the poll is not kept (clock skew)
 MAX_ERROR_CHARS = 1000
 MAX_HEADER_CHARS = 4096  # a longer response header value is not kept
 
@@ -38,6 +40,9 @@ class Trail:
     connection: ConnectionTrace | None = None  # the request in progress, as httpcore reports it
     redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, target) of each redirect met
     cookies: HopCookies = field(default_factory=HopCookies)  # set along this fetch's redirects (hopcookies.py)
+    # A redirect target not to follow, answered as "nothing of its own" instead: a feed redirecting
+    # onto another configured feed, whose own poll fetches that URL (newsflow.polls).
+    stop_at: Callable[[str], bool] | None = None
 
     def time_left(self) -> float:
         return max(0.0, self.timeout - self.attempt_seconds)
@@ -142,6 +147,24 @@ def usable_validator(value: str | None) -> str | None:
     if not text or len(text) > MAX_VALIDATOR_CHARS or not _VALIDATOR.fullmatch(text):
         return None
     return text
+
+
+def believable_last_modified(value: str | None, polled_at: datetime) -> str | None:
+    """A `Last-Modified` worth sending back as `If-Modified-Since`: not later than the poll itself.
+
+    A server whose clock was ahead stamps its feed years into the future; sent back, that date
+    makes a server that compares dates (Apache, many CMSs) answer 304 to every poll until the
+    date has passed, for years. Such a value is dropped, so the next poll asks unconditionally
+    (the ETag, when there is one, still saves the body). An unreadable date is left as it is."""
+    if value is None:
+        return None
+    try:
+        stamped = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return value
+    if stamped.tzinfo is None:  # RFC 9110 dates are GMT; "-0000" reads as naive
+        stamped = stamped.replace(tzinfo=UTC)
+    return None if stamped > polled_at + MAX_VALIDATOR_AHEAD else value
 
 
 def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -51,3 +51,26 @@ def _is_special(path: Path) -> bool:
     except OSError:
         return False
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def read_capped(path: Path, cap: int) -> bytes:
+    """The whole of a regular file of at most `cap` bytes; OSError otherwise, before reading anything.
+
+    A spool file is read whole: one planted or grown past any load's size (a disk image dropped in
+    the folder, a runaway writer) would take every later run's memory, and a FIFO named like one
+    would make every later run wait for a writer for ever."""
+    with open(path, "rb", opener=_open_nonblocking) as stream:
+        mode, size = os.fstat(stream.fileno())[stat.ST_MODE], os.fstat(stream.fileno()).st_size
+        if not stat.S_ISREG(mode):
+            raise OSError("not a regular file (a FIFO, socket or device)")
+        if size > cap:
+            raise OSError(f"{size:,} bytes, over the cap of {cap:,}")
+        content = stream.read(cap + 1)
+    if len(content) > cap:  # grew while being read
+        raise OSError(f"over the cap of {cap:,} bytes")
+    return content
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    # O_NONBLOCK: opening a FIFO for reading does not wait for a writer; a regular file ignores it
+    return os.open(path, flags | os.O_NONBLOCK)

@@ -31,7 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from newsflow.models import FailureClass, Outcome
+from newsflow.fetchrecord import believable_last_modified
+from newsflow.models import FailureClass, FeedState, Outcome
 
 BACKOFF_BASE_SECONDS = 300
 HARD_FAILURE_STEPS = 2
@@ -43,6 +44,8 @@ OUTAGE_SHARE = 0.8
 OUTAGE_MIN_FEEDS = 3
 UNREACHABLE_OUTCOMES = frozenset({Outcome.DNS_ERROR, Outcome.CONNECT_ERROR})
 SLOWDOWN_WHEN_NOTHING_NEW = 1.5
+# A last poll later than now by more than this was made under a clock that was ahead (then set back).
+CLOCK_SKEW = timedelta(minutes=5)
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 
 
@@ -156,11 +159,31 @@ def cache_max_age(headers: Mapping[str, str]) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def is_due(next_poll_at: datetime | None, retired: bool, now: datetime, max_interval: int | None = None) -> bool:
+def is_due(
+    next_poll_at: datetime | None, retired: bool, now: datetime, max_interval: int | None = None,
+    last_polled_at: datetime | None = None,
+) -> bool:
     """Due when its time has come; also when that time is further off than `max_interval`, which no plan
-    makes: the clock was ahead when it was planned (then set back), or `polling.max_interval` was lowered."""
+    makes: the clock was ahead when it was planned (then set back), or `polling.max_interval` was lowered.
+    And when its last poll is later than now: the clock was set back since, by less than `max_interval`
+    perhaps (a VM restored, a clock kept in local time then fixed), and the plan made then is as far off."""
     if retired:
         return False
     if next_poll_at is None or next_poll_at <= now:
         return True
+    if last_polled_at is not None and last_polled_at > now + CLOCK_SKEW:
+        return True
     return max_interval is not None and next_poll_at > now + timedelta(seconds=max_interval)
+
+
+def sent_validators(state: FeedState, max_interval: int, now: datetime) -> tuple[str | None, str | None]:
+    """The ETag and Last-Modified a poll sends back, if any.
+
+    None when the feed is polled at the longest interval (`max_interval`): it has had nothing new
+    for many polls, so that poll asks unconditionally, once a day at most by default, and a server
+    that answers 304 to any conditional request (a CDN or a CMS that gets validators wrong) cannot
+    hide the feed for good. A Last-Modified later than now (a server clock that was ahead, stored
+    before newsflow checked it) is not sent either."""
+    if state.poll_interval is not None and state.poll_interval >= max_interval:
+        return None, None
+    return state.etag, believable_last_modified(state.last_modified, now)

@@ -29,6 +29,7 @@ from newsflow.config import PollingSettings
 from newsflow.errors import WarehouseError, classify_outcome
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
+from newsflow.fetchrecord import believable_last_modified
 from newsflow.models import (
     FailureClass,
     FeedConfig,
@@ -126,12 +127,14 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
     url = feedmoves.polled_url(state, feed.url)
     if other_feed(job, feed, url) is not None:  # adopted before this check existed: back to its own URL
         url = feed.url
-    poll = await fetch_and_parse(job, feed, url, state.etag, state.last_modified)
+    etag, last_modified = polling_policy.sent_validators(state, job.polling.max_interval, datetime.now(UTC))
+    poll = await fetch_and_parse(job, feed, url, etag, last_modified)
     if poll is None or url == feed.url or not feedmoves.moved_home_failed(poll.outcome, poll.result.status_code):
         return poll if poll is None else moved_onto_another(job, poll)
     log.warning("%s: %s, the URL it moved to, failed (%s); polling its config URL %s again",
                 feed.name, url, poll.outcome, feed.url)
     again = await fetch_and_parse(job, feed, feed.url, None, None)
+    again = again if again is None else moved_onto_another(job, again)
     return poll if again is None else replace(again, abandoned=replace(poll, result=replace(poll.result, body=b"")))
 
 
@@ -142,13 +145,17 @@ def other_feed(job: PollJob, feed: FeedConfig, url: str) -> str | None:
 
 
 def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
-    """The poll, marked when its redirects ended on another configured feed's URL (and said so)."""
-    other = other_feed(job, poll.feed, poll.result.final_url) if poll.result.redirects else None
+    """The poll, marked when its redirects led to another configured feed's URL (and said so).
+
+    The fetcher stopped at that redirect (`stop_at`): the other feed's own poll fetches its URL and
+    stores its items, so they are fetched once a run and stored under that feed alone."""
+    target = poll.result.redirects[-1][1] if poll.result.redirects else None
+    other = other_feed(job, poll.feed, target) if target is not None else None
     if other is None:
         return poll
     log.warning("feed %s (%s) redirects to %s, the URL of feed %s: both are the one feed now; remove feed %s "
-                "from the config (until then its items are stored under both, and it costs a request more)",
-                poll.feed.name, poll.feed.url, poll.result.final_url, other, poll.feed.name)
+                "from the config (until then it costs a request a poll, and its items are stored under feed %s)",
+                poll.feed.name, poll.feed.url, target, other, poll.feed.name, other)
     return replace(poll, moved_onto=other)
 
 
@@ -159,7 +166,8 @@ async def fetch_and_parse(
     if remaining <= 0:
         return None
     try:
-        fetching = job.fetcher.fetch_feed(url, etag=etag, last_modified=last_modified)
+        fetching = job.fetcher.fetch_feed(url, etag=etag, last_modified=last_modified,
+                                          stop_at=lambda target: other_feed(job, feed, target) is not None)
         result = await asyncio.wait_for(fetching, remaining)
     except TimeoutError:
         return None
@@ -314,6 +322,7 @@ def poll_state(
         plan = polling_policy.PollPlan(known.poll_interval or 0, known.next_poll_at or poll.result.at)
     policy = move_policy(polling) if poll.moved_onto is None else feedmoves.MovePolicy(0, 0)
     move = feedmoves.next_move(known, poll.feed.url, poll.result, poll.outcome, policy)
+    last_modified = believable_last_modified(poll.result.headers.get("last-modified"), poll.result.at)
     return FeedPollState(
         feed_id=poll.feed.name,
         polled_at=poll.result.at,
@@ -322,7 +331,7 @@ def poll_state(
         failed=failure is not None,
         title=poll.parsed.title if poll.parsed else None,
         etag=poll.result.headers.get("etag") if ok else None,
-        last_modified=poll.result.headers.get("last-modified") if ok else None,
+        last_modified=last_modified if ok else None,
         error=poll.error,
         entries_seen=len(poll.parsed.entries) if poll.parsed else 0,
         entries_new=entries_new,
@@ -369,7 +378,8 @@ def due_feeds(
     """The feeds whose next poll time has come (or is further off than `max_interval`) and that are not retired."""
     def due(feed: FeedConfig) -> bool:
         state = states.get(feed.name)
-        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now, max_interval)
+        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now, max_interval,
+                                                      state.last_polled_at)
 
     return [feed for feed in feeds if due(feed)]
 

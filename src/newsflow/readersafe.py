@@ -19,7 +19,7 @@ from pathlib import Path
 
 from newsflow import search, spoolcodec, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError
-from newsflow.files import replace_file
+from newsflow.files import read_capped, replace_file
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import RunCounts, list_pending
@@ -32,6 +32,7 @@ STATES_FILE = "feed_states.json"
 LEGACY_STATES_FILE = "feed_states.pickle"  # newsflow 0.1's copy: never read (a pickle can run code), removed
 # A run's reads try the file once or twice: a reader that holds it read-write lets no one read.
 READ_PATIENCE_SECONDS = 0.5
+MAX_STATES_BYTES = 256 << 20  # about 500 bytes a feed: room for 500,000 feeds; bigger is not our copy
 
 
 def open_run(
@@ -115,7 +116,7 @@ def read_feed_states(store: Warehouse, feed_ids: list[str]) -> dict[str, FeedSta
 def load_saved_states(path: Path) -> dict[str, FeedState]:
     """The saved copy, rebuilt from JSON data only (newsflow.spoolcodec); {} when missing or damaged."""
     try:
-        text = path.read_bytes().decode("utf-8", "surrogatepass")
+        text = read_capped(path, MAX_STATES_BYTES).decode("utf-8", "surrogatepass")
         states: dict[str, FeedState] = spoolcodec.decode(json.loads(text), dict[str, FeedState])
     except FileNotFoundError:
         return {}
@@ -130,6 +131,8 @@ def save_states(path: Path, states: dict[str, FeedState]) -> None:
     merged = {**load_saved_states(path), **states}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and not path.is_file():  # a FIFO: replace_file would write into it, and wait for a reader
+            path.unlink()
         replace_file(path, json.dumps(spoolcodec.encode(merged), ensure_ascii=False).encode("utf-8", "surrogatepass"))
         (path.parent / LEGACY_STATES_FILE).unlink(missing_ok=True)
     except OSError as exc:  # a spare copy: a full disk or an odd folder must not fail a run that stored everything

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from newsflow import spoolcodec, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
-from newsflow.files import PARTIAL_SUFFIX, replace_file
+from newsflow.files import PARTIAL_SUFFIX, read_capped, replace_file
 from newsflow.warehouse import BorrowedWarehouse, Warehouse
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ T = TypeVar("T")
 # 1: a pickle (newsflow 0.1; never read again: `newsflow spool-convert` turns trusted ones into 2); 2: JSON
 SPOOL_FORMAT = 2
 SUFFIX = ".spool"
+# No load a run spools comes near this (a batch of 100 pages at the 10 MB cap is about 1 GB of HTML at
+# the very worst); a bigger file is not one of ours, and reading it whole would take every later
+# run's memory: it is set aside unread, and the run refuses to write one (docs/concurrency.md).
+MAX_SPOOL_FILE_BYTES = 2 << 30
 LEGACY_HELP = ("it is a pickle written by an older newsflow, which this version does not load because loading a "
                "pickle can run code; if you trust the files in failed/, run `newsflow spool-convert` once")
 # Loads of one run may come from several threads (asyncio.to_thread): one replays or spools at a time,
@@ -87,7 +91,12 @@ class Spool:
         prefixes = [path.name.split(".", 1)[0] for path in self.files()]
         sequence = max((int(p) for p in prefixes if p.isascii() and p.isdigit()), default=0) + 1
         path = self.directory / f"{sequence:09d}.{load.spool_id}{SUFFIX}"
-        replace_file(path, dump_load(load))
+        content = dump_load(load)
+        if len(content) > MAX_SPOOL_FILE_BYTES:  # a later replay would set it aside unread
+            raise WarehouseError(
+                f"cannot spool to {self.directory}: this load is {len(content):,} bytes, over the spool's cap of "
+                f"{MAX_SPOOL_FILE_BYTES:,}; nothing of it was stored, and what the run fetched stays pending")
+        replace_file(path, content)
         return path
 
     def write_named(self, name: str, content: bytes) -> None:
@@ -96,7 +105,7 @@ class Spool:
 
     def read(self, path: Path) -> SpooledLoad:
         try:
-            return parse_load(path.read_bytes())
+            return parse_load(read_capped(path, MAX_SPOOL_FILE_BYTES))
         except OSError as exc:
             raise SpoolFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
         except SpoolFileError as exc:

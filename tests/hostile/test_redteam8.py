@@ -157,7 +157,7 @@ def test_a_feed_that_moved_onto_another_configured_feed_is_never_adopted_and_is_
     assert len(warnings) == 2, warnings
     assert warnings[0] == (f"feed old ({server.url('/old.xml')}) redirects to {server.url('/merged.xml')}, the URL "
                            "of feed merged: both are the one feed now; remove feed old from the config (until then "
-                           "its items are stored under both, and it costs a request more)")
+                           "it costs a request a poll, and its items are stored under feed merged)")
 
 
 class HealthOnlyApi:

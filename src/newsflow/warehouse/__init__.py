@@ -71,7 +71,10 @@ class Warehouse:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
         except OSError as exc:
-            raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror}; "
+            if self.run_lock_path.exists() and not self.run_lock_path.is_file():
+                raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
+                                     "a device): move it aside, and the next run makes a new one") from exc
+            raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
                                  "check warehouse.path") from exc
         with handle:
             deadline = time.monotonic() + self.lock_timeout
@@ -156,6 +159,11 @@ class Warehouse:
         con = self._connect(read_only=True, patience=patience)
         try:
             yield con
+        except duckdb.IOException as exc:  # a file cut short opens, then a read past its end fails
+            if not is_damaged_file_error(exc):
+                raise
+            raise WarehouseError(f"cannot read {self.path}: {' '.join(str(exc).split())}"
+                                 f"{_open_hint(str(exc), read_only=True)}") from exc
         finally:
             con.close()
 
@@ -211,6 +219,11 @@ def _open_hint(duckdb_message: str, read_only: bool) -> str:
 
 _NOT_WRITABLE = ("Permission denied", "Operation not permitted", "Read-only file system")
 _DAMAGED = ("not a valid DuckDB database", "Could not read enough bytes", "orrupt", "checksum")
+
+
+def is_damaged_file_error(exc: duckdb.Error) -> bool:
+    """DuckDB's error says the database file itself is damaged (cut short, overwritten)."""
+    return isinstance(exc, duckdb.IOException) and any(sign in str(exc) for sign in _DAMAGED)
 
 
 def run_lock_is_held(lock_path: Path) -> bool:

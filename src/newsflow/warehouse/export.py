@@ -75,10 +75,22 @@ def _prepare_folder(out_dir: Path, target: Path, fmt: ExportFormat) -> None:
     if target.exists() and target.is_dir() != (fmt == "parquet"):
         kind = "a folder" if target.is_dir() else "a file"
         raise InputError(f"export: {target} is {kind} in the way of the {fmt} export; move it or pick another DIR")
+    if special := _special_file(target):  # COPY would open it and wait for a reader for ever
+        raise InputError(f"export: {special} is not a regular file (a FIFO, socket or device) in the way of "
+                         f"the {fmt} export; move it or pick another DIR")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"export: cannot create the folder {out_dir}: {exc.strerror}") from exc
+
+
+def _special_file(target: Path) -> Path | None:
+    """The first path the export would open that is neither a folder nor a regular file."""
+    candidates = [target, *target.rglob("*")] if target.is_dir() else [target]
+    for path in candidates:
+        if path.exists() and not (path.is_file() or path.is_dir()):
+            return path
+    return None
 
 
 def _sql_string(path: Path) -> str:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from newsflow.errors import QueryError, ReadOnlyQueryError
+from newsflow.warehouse import is_damaged_file_error
 
 if TYPE_CHECKING:
     from newsflow.warehouse import Warehouse
@@ -85,6 +86,8 @@ def execute_select(
             return [], []
         rows = cursor.fetchmany(MAX_QUERY_ROWS + 1)  # DuckDB streams: an endless query stops here
     except duckdb.Error as exc:
+        if is_damaged_file_error(exc):  # the warehouse's fault, not the query's: Warehouse.reading says so
+            raise
         raise QueryError(f"query failed: {one_line(exc)}") from exc
     if len(rows) > MAX_QUERY_ROWS:
         raise QueryError(f"the query returns more than {MAX_QUERY_ROWS:,} rows, more than newsflow prints; add a "

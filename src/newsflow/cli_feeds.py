@@ -1,0 +1,97 @@
+"""`newsflow feeds`: the feeds' health, and OPML import and export, and feed discovery."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsflow.cli_output import fail, format_result
+from newsflow.config import load_config
+from newsflow.errors import InputError
+from newsflow.files import replace_file
+from newsflow.opml import MAX_OPML_BYTES, export_opml, feed_block, import_opml
+from newsflow.urls import fetch_problem
+from newsflow.warehouse import Warehouse, feed_health
+
+if TYPE_CHECKING:
+    from newsflow.discover import Discovery
+
+EXIT_USAGE = 2
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    actions = {"import": cmd_feeds_import, "export": cmd_feeds_export, "discover": cmd_feeds_discover}
+    return actions.get(args.feeds_command, cmd_feeds_list)(args)
+
+
+def cmd_feeds_import(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    try:
+        with open(args.opml_file, "rb") as stream:  # /dev/zero or an endless pipe: read no more than is refused
+            opml_bytes = stream.read(MAX_OPML_BYTES + 1)
+    except OSError as exc:
+        return fail(f"cannot read {args.opml_file}: {exc.strerror}", EXIT_USAGE)
+    summary = import_opml(config.path, opml_bytes)
+    for name, url in summary.added:
+        print(f"added    {name}  {url}")
+    for url, why in summary.skipped:
+        print(f"skipped  {url}  ({why})")
+    print(f"{len(summary.added)} feeds added to {config.path}, {len(summary.skipped)} skipped")
+    return 0
+
+
+def cmd_feeds_export(args: argparse.Namespace) -> int:
+    opml_bytes = export_opml(load_config(args.config))
+    if args.output:
+        replace_file(Path(args.output), opml_bytes)
+    else:
+        print(opml_bytes.decode("utf-8"), end="")
+    return 0
+
+
+def cmd_feeds_discover(args: argparse.Namespace) -> int:
+    from newsflow.discover import discover_feeds
+    from newsflow.fetch import Fetcher
+
+    config = load_config(args.config)
+    if problem := fetch_problem(args.url):  # before any I/O: `http://[::1` raised ValueError, ftp: said "no feed"
+        raise InputError(f"{args.url}: {problem}; give the http(s) URL of a site or a feed")
+
+    async def discover() -> Discovery:
+        async with Fetcher(config.fetch) as fetcher:
+            return await discover_feeds(args.url, fetcher, [f.name for f in config.feeds])
+
+    done = asyncio.run(discover())
+    if not done.found and done.blocked and done.blocked[0][0] == args.url:
+        raise InputError(f"{args.url} was blocked by the SSRF guard ({done.blocked[0][1]}); "
+                         "to reach a private network on purpose, add it to fetch.allowed_networks")
+    notes = discovery_notes(done)
+    if not done.found:
+        print("\n".join([*notes, f"newsflow: no feed found for {args.url} ({done.tried} URLs tried)"]),
+              file=sys.stderr)
+        return 0
+    print(f"# {len(done.found)} feed{'s' if len(done.found) != 1 else ''} found for {args.url}; "
+          f"paste into {config.path}")
+    print("\n".join(notes), end="\n" if notes else "")
+    for feed in done.found:
+        print(f"\n# {feed.title or 'untitled'} ({feed.entries} entries)\n" + feed_block(feed.name, feed.url), end="")
+    return 0
+
+
+def discovery_notes(done: Discovery) -> list[str]:
+    notes = [f"# blocked by the SSRF guard: {url} ({why})" for url, why in done.blocked]
+    if done.left_out:
+        notes.append(f"# {done.left_out} more advertised links were not tried ({done.tried} URLs tried at most)")
+    return notes
+
+
+def cmd_feeds_list(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    result = feed_health(Warehouse(config.warehouse_path), [f.name for f in config.feeds])
+    print(format_result(result, "table"))
+    return 0
+
+
