@@ -7,17 +7,19 @@ is extracted both ways: every field of the `ExtractedArticle` must be equal.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
-from itertools import pairwise
+from itertools import islice, pairwise
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import extract, refine
+from newsflow import extract, headline_date, refine
 from newsflow import text as text_module
 from newsflow.extract import extract_article
 from newsflow.refine import LEAD_MAX_COVERED
@@ -178,3 +180,42 @@ def test_visible_text_reads_what_the_three_ancestor_tests_read(blocks: list[str]
     before = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
     expected = normalize_text("".join(tree.xpath(before))).replace(PARAGRAPH_SEPARATOR, " ")
     assert refine._visible_text(tree) == expected
+
+
+NODES = st.sampled_from([
+    "<p>Byline</p>", "<script>var s = 1;</script>tail", "<style>p {}</style>", "<!-- comment -->after",
+    "<div>Deep <span>inline</span> tail<h1>Inner headline</h1> after</div>", " \n\t ", "\u00a0", "words ",
+    "<time datetime='2024-03-05'>5 March</time>", "<ul><li>one</li><li>two <b>bold</b></li></ul>",
+    "<noscript><p>No script</p></noscript>", "<h2>Other <em>heading</em></h2> trailing",
+])
+
+
+@given(before=st.lists(NODES, max_size=4), inside=st.lists(NODES, max_size=3), after=st.lists(NODES, max_size=10))
+def test_texts_after_the_headline_are_those_the_following_xpath_selects(
+    before: list[str], inside: list[str], after: list[str]
+) -> None:
+    """`headline_date._texts_after` (perf9) walks what `_FOLLOWING_TEXTS` selected: the same text
+    nodes, in the same order, each the same element's text or tail, from every element of the page."""
+    html = (f"<html><head><title>t</title></head><body><div>{''.join(before)}<article><h1>Headline "
+            f"{''.join(inside)}</h1>{''.join(after)}</article>tail</div>end</body></html>")
+    tree = extract.page_tree(html)
+    for element in tree.iter():
+        selected = element.xpath(headline_date._FOLLOWING_TEXTS)
+        walked = list(islice(headline_date._texts_after(element), headline_date.TEXTS_AFTER_HEADLINE))
+        assert [(str(t), t.is_tail, t.getparent()) for t in walked] == [
+            (str(t), t.is_tail, t.getparent()) for t in selected]
+
+
+def test_prepare_extractor_compiles_every_dateparser_locale_once_for_the_workers() -> None:
+    """Before, each fresh worker compiled dateparser's patterns for a locale on the first date it
+    tried it on (~1.2 s over its first pages); the pool's forkserver now compiles them all once."""
+    script = ("from dateparser.languages.dictionary import Dictionary\n"
+              "from dateparser.languages.loader import default_loader\n"
+              "from newsflow.extract import prepare_extractor\n"
+              "assert not Dictionary._split_regex_cache\n"
+              "prepare_extractor()\n"
+              "print(sum(map(len, Dictionary._split_regex_cache.values())), len(list(default_loader.get_locales())))\n")
+    compiled, locales = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                       check=True).stdout.split()
+    assert int(locales) > 100
+    assert compiled == locales
