@@ -22,8 +22,6 @@ from hypothesis import strategies as st
 from newsflow import extract, headline_date, refine
 from newsflow import text as text_module
 from newsflow.extract import extract_article
-from newsflow.extractpool import ExtractorPool, PageToExtract
-from newsflow.models import ExtractedArticle
 from newsflow.refine import LEAD_MAX_COVERED
 from newsflow.text import PARAGRAPH_SEPARATOR, literal_alternation, normalize_text, token_f1, word_tokens
 from tests.sitefactory import Site, generated_story
@@ -221,22 +219,3 @@ def test_prepare_extractor_compiles_every_dateparser_locale_once_for_the_workers
                                        check=True).stdout.split()
     assert int(locales) > 100
     assert compiled == locales
-
-
-def date_locales_compiled(html: str, url: str) -> ExtractedArticle:
-    """An extractor that reports, from inside a pool worker, how dateparser's patterns got there."""
-    from dateparser.languages.dictionary import Dictionary
-
-    info = extract._compile_date_locales.cache_info()
-    return ExtractedArticle(text=f"{info.misses} {info.hits} {sum(map(len, Dictionary._split_regex_cache.values()))}")
-
-
-def test_pool_workers_fork_with_every_date_locale_compiled() -> None:
-    # Compiled once in the forkserver (newsflow.extractpreload): the worker's own prepare call is a
-    # cache hit, and the worker (and every replacement) starts with all of them.
-    with ExtractorPool(workers=1, timeout=10, extractor=date_locales_compiled) as pool:
-        [result] = pool.extract_many([PageToExtract("probe", "<p>x</p>", "https://news.example/")])
-    assert result.article is not None
-    misses, hits, compiled = result.article.text.split()
-    assert (misses, hits) == ("1", "1")
-    assert int(compiled) > 100

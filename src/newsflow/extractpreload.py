@@ -1,8 +1,6 @@
 """Imported by the extraction pool's forkserver, and by nothing else: it loads, once, what every
-worker would otherwise load for itself (the language model: ~0.9 s and ~74 MiB; dateparser's
-patterns for every locale: ~1.2 s and ~40 MiB, which each worker compiled over its first pages
-until perf9). Workers fork from the server with them loaded, so they start in milliseconds, warm,
-and share its pages.
+worker would otherwise load for itself (the language model: ~0.9 s and ~74 MiB). Workers fork
+from the server with it loaded, so they start in milliseconds and share its pages.
 
 The one module in newsflow that does work at import time; that is its whole purpose.
 """
