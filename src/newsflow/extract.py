@@ -33,14 +33,12 @@ import threading
 from collections.abc import Callable
 from copy import deepcopy
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura.core as trafilatura_core
 import trafilatura.external as trafilatura_external
 import trafilatura.metadata as trafilatura_metadata
-from htmldate.extractors import get_external_parser
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Document, set_date_params
@@ -267,24 +265,9 @@ def _readability_text(summary: Any) -> str | None:
 
 
 def prepare_extractor() -> None:
-    """Load what extraction loads lazily (the language model, ~0.9 s; dateparser's patterns for
-    every locale, ~1.2 s), so a worker's first page does not pay for it against its time limit."""
+    """Load what extraction loads lazily (the language model, ~0.9 s), so a worker's first page
+    does not pay for it against its time limit."""
     load_language_model()
-    _compile_date_locales()
-
-
-@lru_cache(maxsize=1)
-def _compile_date_locales() -> None:
-    """Have dateparser (htmldate's parser for dates written in words) compile its patterns for every
-    locale now, once per process: it compiles a locale's on the first date string it tries it on, so
-    each fresh worker paid ~1.2 s of CPU over its first pages (perf9; 1.3 s more on its first 60
-    corpus pages than on the same pages again, 0.1 s after this). The extraction pool's forkserver
-    does it once and its workers fork with the patterns compiled. A string no locale reads as a
-    date tries every locale; it leaves no state but the compiled patterns."""
-    try:
-        get_external_parser().get_date_data("March 35th, 2023 Qux")
-    except Exception:  # only a speed-up: without it each worker compiles them as before
-        log.debug("dateparser's locales were not compiled ahead", exc_info=True)
 
 
 def has_article_paragraph(text: str) -> bool:
