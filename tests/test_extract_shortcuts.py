@@ -7,8 +7,6 @@ is extracted both ways: every field of the `ExtractedArticle` must be equal.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -204,18 +202,3 @@ def test_texts_after_the_headline_are_those_the_following_xpath_selects(
         walked = list(islice(headline_date._texts_after(element), headline_date.TEXTS_AFTER_HEADLINE))
         assert [(str(t), t.is_tail, t.getparent()) for t in walked] == [
             (str(t), t.is_tail, t.getparent()) for t in selected]
-
-
-def test_prepare_extractor_compiles_every_dateparser_locale_once_for_the_workers() -> None:
-    """Before, each fresh worker compiled dateparser's patterns for a locale on the first date it
-    tried it on (~1.2 s over its first pages); the pool's forkserver now compiles them all once."""
-    script = ("from dateparser.languages.dictionary import Dictionary\n"
-              "from dateparser.languages.loader import default_loader\n"
-              "from newsflow.extract import prepare_extractor\n"
-              "assert not Dictionary._split_regex_cache\n"
-              "prepare_extractor()\n"
-              "print(sum(map(len, Dictionary._split_regex_cache.values())), len(list(default_loader.get_locales())))\n")
-    compiled, locales = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                                       check=True).stdout.split()
-    assert int(locales) > 100
-    assert compiled == locales
