@@ -57,15 +57,26 @@ REUSED_TOKENS_CHARS = 2000
 extraction's rules compare a page's whole text and its second opinions several times each."""
 
 
+REUSED_LINES = 2048
+"""Shorter texts (a page's lines) keep their tokens and word counts in a cache of this many: the
+rules tokenize the same lines again (69% of the characters tokenized, 45% of those counted,
+on the corpora; perf9)."""
+
+
 def word_tokens(text: str) -> list[str]:
     """Lowercased (casefolded) word tokens: letter/digit runs, one token per CJK character."""
     if len(text) >= REUSED_TOKENS_CHARS:
         return list(_long_text_tokens(text))
-    return _TOKEN.findall(text.casefold())
+    return list(_line_tokens(text))
 
 
 @lru_cache(maxsize=6)
 def _long_text_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text.casefold()))
+
+
+@lru_cache(maxsize=REUSED_LINES)
+def _line_tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text.casefold()))
 
 
@@ -80,6 +91,11 @@ def _token_bag(text: str) -> Counter[str]:
 
 
 def word_count(text: str) -> int:
+    return _line_word_count(text) if len(text) < REUSED_TOKENS_CHARS else len(_TOKEN.findall(text))
+
+
+@lru_cache(maxsize=REUSED_LINES)
+def _line_word_count(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
