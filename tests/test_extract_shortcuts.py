@@ -148,6 +148,19 @@ def test_long_texts_keep_their_tokens_with_the_same_answers(words: list[str], ot
         else 2 * precision * recall / (precision + recall))
 
 
+@given(line=st.text(st.sampled_from(list("ab AB\u00df\u0130\ufb01\u4e00\u3042-.1\u00a0\n")), max_size=60))
+def test_lines_keep_their_tokens_and_word_counts_with_the_same_answers(line: str) -> None:
+    """A line (under REUSED_TOKENS_CHARS) is tokenized and counted once for the rules that read it
+    again (perf9): the same tokens and count as the regex on it, and a fresh list each time."""
+    expected = text_module._TOKEN.findall(line.casefold())
+    first = word_tokens(line)
+    first.append("changed by a caller")
+    hits = text_module._line_tokens.cache_info().hits
+    assert word_tokens(line) == expected
+    assert text_module._line_tokens.cache_info().hits == hits + 1
+    assert text_module.word_count(line) == text_module.word_count(line) == len(text_module._TOKEN.findall(line))
+
+
 PHRASE_CHARACTERS = st.sampled_from(list("abAB ßSs.İi|*?-"))
 
 
