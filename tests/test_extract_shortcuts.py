@@ -161,6 +161,15 @@ def test_lines_keep_their_tokens_and_word_counts_with_the_same_answers(line: str
     assert text_module.word_count(line) == text_module.word_count(line) == len(text_module._TOKEN.findall(line))
 
 
+@given(text=st.text(st.sampled_from(list("a \t\n\r\x0b\x0c\x1c\x1f\x85\u2028\u2029\u00a0\u3000"
+                                          "\u00ad\u200b\ufeffe\u0301\u00e9")), max_size=40) | st.text(max_size=40))
+def test_normalized_line_is_the_normal_form_with_its_lines_joined(text: str) -> None:
+    """`text.normalized_line` (perf9: the visible text the lead check reads) is normalize_text's
+    output with its paragraphs joined by spaces, on any text: line breaks of every kind, Unicode
+    spaces, invisible characters, decomposed accents."""
+    assert text_module.normalized_line(text) == normalize_text(text).replace(PARAGRAPH_SEPARATOR, " ")
+
+
 PHRASE_CHARACTERS = st.sampled_from(list("abAB ßSs.İi|*?-"))
 
 
