@@ -11,13 +11,13 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
-from itertools import pairwise
+from itertools import islice, pairwise
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import extract, refine
+from newsflow import extract, headline_date, refine
 from newsflow import text as text_module
 from newsflow.extract import extract_article
 from newsflow.refine import LEAD_MAX_COVERED
@@ -148,6 +148,28 @@ def test_long_texts_keep_their_tokens_with_the_same_answers(words: list[str], ot
         else 2 * precision * recall / (precision + recall))
 
 
+@given(line=st.text(st.sampled_from(list("ab AB\u00df\u0130\ufb01\u4e00\u3042-.1\u00a0\n")), max_size=60))
+def test_lines_keep_their_tokens_and_word_counts_with_the_same_answers(line: str) -> None:
+    """A line (under REUSED_TOKENS_CHARS) is tokenized and counted once for the rules that read it
+    again (perf9): the same tokens and count as the regex on it, and a fresh list each time."""
+    expected = text_module._TOKEN.findall(line.casefold())
+    first = word_tokens(line)
+    first.append("changed by a caller")
+    hits = text_module._line_tokens.cache_info().hits
+    assert word_tokens(line) == expected
+    assert text_module._line_tokens.cache_info().hits == hits + 1
+    assert text_module.word_count(line) == text_module.word_count(line) == len(text_module._TOKEN.findall(line))
+
+
+@given(text=st.text(st.sampled_from(list("a \t\n\r\x0b\x0c\x1c\x1f\x85\u2028\u2029\u00a0\u3000"
+                                          "\u00ad\u200b\ufeffe\u0301\u00e9")), max_size=40) | st.text(max_size=40))
+def test_normalized_line_is_the_normal_form_with_its_lines_joined(text: str) -> None:
+    """`text.normalized_line` (perf9: the visible text the lead check reads) is normalize_text's
+    output with its paragraphs joined by spaces, on any text: line breaks of every kind, Unicode
+    spaces, invisible characters, decomposed accents."""
+    assert text_module.normalized_line(text) == normalize_text(text).replace(PARAGRAPH_SEPARATOR, " ")
+
+
 PHRASE_CHARACTERS = st.sampled_from(list("abAB ßSs.İi|*?-"))
 
 
@@ -178,3 +200,27 @@ def test_visible_text_reads_what_the_three_ancestor_tests_read(blocks: list[str]
     before = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
     expected = normalize_text("".join(tree.xpath(before))).replace(PARAGRAPH_SEPARATOR, " ")
     assert refine._visible_text(tree) == expected
+
+
+NODES = st.sampled_from([
+    "<p>Byline</p>", "<script>var s = 1;</script>tail", "<style>p {}</style>", "<!-- comment -->after",
+    "<div>Deep <span>inline</span> tail<h1>Inner headline</h1> after</div>", " \n\t ", "\u00a0", "words ",
+    "<time datetime='2024-03-05'>5 March</time>", "<ul><li>one</li><li>two <b>bold</b></li></ul>",
+    "<noscript><p>No script</p></noscript>", "<h2>Other <em>heading</em></h2> trailing",
+])
+
+
+@given(before=st.lists(NODES, max_size=4), inside=st.lists(NODES, max_size=3), after=st.lists(NODES, max_size=10))
+def test_texts_after_the_headline_are_those_the_following_xpath_selects(
+    before: list[str], inside: list[str], after: list[str]
+) -> None:
+    """`headline_date._texts_after` (perf9) walks what `_FOLLOWING_TEXTS` selected: the same text
+    nodes, in the same order, each the same element's text or tail, from every element of the page."""
+    html = (f"<html><head><title>t</title></head><body><div>{''.join(before)}<article><h1>Headline "
+            f"{''.join(inside)}</h1>{''.join(after)}</article>tail</div>end</body></html>")
+    tree = extract.page_tree(html)
+    for element in tree.iter():
+        selected = element.xpath(headline_date._FOLLOWING_TEXTS)
+        walked = list(islice(headline_date._texts_after(element), headline_date.TEXTS_AFTER_HEADLINE))
+        assert [(str(t), t.is_tail, t.getparent()) for t in walked] == [
+            (str(t), t.is_tail, t.getparent()) for t in selected]

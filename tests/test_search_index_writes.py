@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.warehouse import Warehouse, search_index
-from newsflow.warehouse.search_index import IndexedDoc
+from newsflow.warehouse.search_writes import IndexedDoc
 
 STOPS = {"en": ["the"], "de": ["und"]}
 WORDS = ["strike", "strikes", "syria", "haus", "häuser", "river", "floods", "talks", "东京", "e\u0301"]

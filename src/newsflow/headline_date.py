@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
@@ -297,9 +299,49 @@ def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
     texts = []
     if headline is not None:
         positions, article = headline_ancestors(headline)
-        texts = [text for text in headline.xpath(_FOLLOWING_TEXTS) if not elsewhere(text, positions, article)]
+        following = islice(_texts_after(headline), TEXTS_AFTER_HEADLINE)
+        texts = [text for text in following if not elsewhere(text, positions, article)]
     _last_page = (weakref.ref(tree), headline, texts)
     return headline, texts
+
+
+class _TextNode(str):
+    """A text node as lxml's XPath returns it (`_FOLLOWING_TEXTS`): the text, whether it is an
+    element's tail, and that element (its parent when not a tail)."""
+
+    is_tail: bool
+    element: Any
+
+    def getparent(self) -> Any:
+        return self.element
+
+
+def _texts_after(headline: Any) -> Iterator[_TextNode]:
+    """The texts `_FOLLOWING_TEXTS` selects, in document order, walked lazily: the XPath collected
+    and tested every text node after the headline to keep 12 (2-4% of extraction, perf9)."""
+    node = headline
+    while node is not None:
+        yield from _node_texts(node, subtree=False)
+        for sibling in node.itersiblings():
+            yield from _node_texts(sibling, subtree=True)
+        node = node.getparent()
+
+
+def _node_texts(node: Any, subtree: bool) -> Iterator[_TextNode]:
+    """With `subtree`, the texts inside an element (none in a script or style, none in a comment)
+    and then its tail; without, its tail only. Only texts with more than XPath's white space."""
+    if subtree and isinstance(node.tag, str) and node.tag not in ("script", "style"):
+        yield from _text_node(node.text, node, is_tail=False)
+        for child in node:
+            yield from _node_texts(child, subtree=True)
+    yield from _text_node(node.tail, node, is_tail=True)
+
+
+def _text_node(value: str | None, element: Any, is_tail: bool) -> Iterator[_TextNode]:
+    if value and value.strip(" \t\r\n"):  # normalize-space() strips only these
+        text = _TextNode(value)
+        text.is_tail, text.element = is_tail, element
+        yield text
 
 
 def in_other_block(tree: Any, element: Any) -> bool:

@@ -32,7 +32,15 @@ from typing import Any
 
 from newsflow.jsonld import json_ld_strings
 from newsflow.payload import script_payload_text
-from newsflow.text import PARAGRAPH_SEPARATOR, literal_alternation, normalize_text, token_f1, word_count, word_tokens
+from newsflow.text import (
+    PARAGRAPH_SEPARATOR,
+    literal_alternation,
+    normalize_text,
+    normalized_line,
+    token_f1,
+    word_count,
+    word_tokens,
+)
 
 TITLE_LINE_MAX_WORDS = 40
 TITLE_LINE_MIN_F1 = 0.7
@@ -306,7 +314,7 @@ def _covered(tokens: list[str], present: set[str]) -> float:
 
 
 def _visible_text(tree: Any) -> str:
-    return normalize_text("".join(tree.xpath(_VISIBLE_TEXT, smart_strings=False))).replace(PARAGRAPH_SEPARATOR, " ")
+    return normalized_line("".join(tree.xpath(_VISIBLE_TEXT, smart_strings=False)))
 
 
 def drop_unconfirmed_lines(text: str, second_opinion: str | None) -> str:

@@ -47,6 +47,13 @@ def normalize_text(text: str) -> str:
     return PARAGRAPH_SEPARATOR.join(line for line in lines if line)
 
 
+def normalized_line(text: str) -> str:
+    """`normalize_text(text)` with its lines joined by spaces, in one pass: every character that
+    ends a line is white space, so this is its words (runs of non-space) joined by one space
+    (3x faster on whole pages' text; perf9)."""
+    return " ".join(unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).split())
+
+
 def content_hash(text: str) -> str:
     """SHA-256 (hex) of the UTF-8 normal form, so equal-after-normalising texts hash alike."""
     return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
@@ -57,15 +64,26 @@ REUSED_TOKENS_CHARS = 2000
 extraction's rules compare a page's whole text and its second opinions several times each."""
 
 
+REUSED_LINES = 2048
+"""Shorter texts (a page's lines) keep their tokens and word counts in a cache of this many: the
+rules tokenize the same lines again (69% of the characters tokenized, 45% of those counted,
+on the corpora; perf9)."""
+
+
 def word_tokens(text: str) -> list[str]:
     """Lowercased (casefolded) word tokens: letter/digit runs, one token per CJK character."""
     if len(text) >= REUSED_TOKENS_CHARS:
         return list(_long_text_tokens(text))
-    return _TOKEN.findall(text.casefold())
+    return list(_line_tokens(text))
 
 
 @lru_cache(maxsize=6)
 def _long_text_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text.casefold()))
+
+
+@lru_cache(maxsize=REUSED_LINES)
+def _line_tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text.casefold()))
 
 
@@ -80,6 +98,11 @@ def _token_bag(text: str) -> Counter[str]:
 
 
 def word_count(text: str) -> int:
+    return _line_word_count(text) if len(text) < REUSED_TOKENS_CHARS else len(_TOKEN.findall(text))
+
+
+@lru_cache(maxsize=REUSED_LINES)
+def _line_word_count(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
