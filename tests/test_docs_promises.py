@@ -1,0 +1,223 @@
+"""The promises README.md, docs/queries.md and config/newsflow.toml make hold, checked against the code.
+
+Each test reads the doc and compares what it says with what the program does, so an edit to one
+without the other fails: the settings table and the commented config against `config.SETTINGS`,
+the Commands table against the CLI's parser, the cookbook and the walkthrough's output headers
+against the queries as they run, and `$NEWSFLOW_CONFIG` through the real CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsflow import PROJECT_URL, __version__, cli, queries
+from newsflow.config import SETTINGS, Setting
+from newsflow.warehouse import Warehouse, feed_health, run_read_query, sql_root
+from tests import querydocs
+from tests.conftest import write_config
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CONFIG_TEXT = (ROOT / "config" / "newsflow.toml").read_text(encoding="utf-8")
+QUERIES_MD = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+
+
+def setting_default_as_documented(setting: Setting) -> Any:
+    """The default as the docs show it: the User-Agent as its template, the rest as they are."""
+    if setting.dotted == "fetch.user_agent":
+        return "newsflow/<version> (+<project url>)"
+    return setting.default
+
+
+def test_the_user_agent_template_is_the_real_default() -> None:
+    user_agent = next(s for s in SETTINGS if s.dotted == "fetch.user_agent")
+    template = setting_default_as_documented(user_agent)
+    assert template.replace("<version>", __version__).replace("<project url>", PROJECT_URL) == user_agent.default
+
+
+# --- config/newsflow.toml: every key, in its section, with its default and a comment ----------------------
+
+def config_lines_by_section(text: str) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        header = re.match(r"^\[([a-z_]+)\]", line)
+        if header:
+            current = header.group(1)
+        elif line.startswith("[[feeds]]"):
+            current = "feeds"
+        else:
+            sections.setdefault(current, []).append(line)
+    return sections
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.dotted)
+def test_config_file_shows_the_key_in_its_section_with_its_default_and_a_comment(setting: Setting) -> None:
+    lines = config_lines_by_section(CONFIG_TEXT).get(setting.section, [])
+    found = [line for line in lines if re.match(rf"^(# )?{setting.key} *=", line)]
+    assert len(found) == 1, f"{setting.dotted}: expected one line in [{setting.section}] of config/newsflow.toml"
+    line = found[0].removeprefix("# ")
+    assert tomllib.loads(line)[setting.key] == setting_default_as_documented(setting), (
+        f"{setting.dotted}: config/newsflow.toml shows {line!r}, the default is {setting.default!r}")
+    value_and_comment = line.split("=", 1)[1]
+    assert re.search(r"\S\s+# \S", value_and_comment), f"{setting.dotted} has no comment in config/newsflow.toml"
+
+
+def test_config_file_sets_no_key_that_is_not_a_setting() -> None:
+    known = {s.dotted for s in SETTINGS}
+    parsed = tomllib.loads(CONFIG_TEXT)
+    set_keys = {f"{section}.{key}" for section, table in parsed.items() if section != "feeds" for key in table}
+    assert set_keys <= known
+    commented = {f"{section}.{m.group(1)}" for section, lines in config_lines_by_section(CONFIG_TEXT).items()
+                 for line in lines if (m := re.match(r"^# ([a-z_]+) =", line))}
+    assert commented <= known, f"commented-out keys that are no setting: {sorted(commented - known)}"
+
+
+# --- README's settings table: exactly the settings, with their defaults ---------------------------------
+
+def readme_settings() -> dict[str, str]:
+    rows = re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| `([^`]*)` \|", README, flags=re.MULTILINE)
+    return dict(rows)
+
+
+def test_readme_settings_table_lists_exactly_the_settings() -> None:
+    documented = readme_settings()
+    assert sorted(documented) == sorted(s.dotted for s in SETTINGS)
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.dotted)
+def test_readme_settings_table_gives_the_real_default(setting: Setting) -> None:
+    shown = readme_settings()[setting.dotted]
+    assert tomllib.loads(f"v = {shown}")["v"] == setting_default_as_documented(setting), (
+        f"README gives {setting.dotted} the default {shown}, the code {setting.default!r}")
+
+
+# --- README's Commands table against the CLI's parser -----------------------------------------------------
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def documented_commands() -> dict[tuple[str, ...], set[str]]:
+    """Command path -> options its rows of README's Commands table show."""
+    section = README.split("## Commands", 1)[1].split("### Exit codes", 1)[0]
+    documented: dict[tuple[str, ...], set[str]] = {}
+    for usage in re.findall(r"^\| `newsflow ([^`]*)` \|", section, flags=re.MULTILINE):
+        parser, path = cli.build_parser(), list[str]()
+        for word in usage.split():
+            if word not in subcommands(parser):
+                break
+            parser, path = subcommands(parser)[word], [*path, word]
+        documented.setdefault(tuple(path), set()).update(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", usage))
+    return documented
+
+
+def parser_at(path: tuple[str, ...]) -> argparse.ArgumentParser:
+    parser = cli.build_parser()
+    for word in path:
+        parser = subcommands(parser)[word]
+    return parser
+
+
+def test_readme_commands_table_has_a_row_for_every_command() -> None:
+    parser = cli.build_parser()
+    every: set[tuple[str, ...]] = {(name,) for name in subcommands(parser)}
+    every |= {("feeds", name) for name in subcommands(subcommands(parser)["feeds"])}
+    assert set(documented_commands()) == every
+
+
+@pytest.mark.parametrize("path", sorted(documented_commands()), ids=" ".join)
+def test_readme_commands_table_shows_exactly_the_options_each_command_takes(path: tuple[str, ...]) -> None:
+    # `--config PATH` is documented once, above the table, for every command.
+    shown = documented_commands()[path]
+    actions = [a for a in parser_at(path)._actions if a.option_strings and a.dest not in ("help", "config")]
+    accepted = {option for action in actions for option in action.option_strings}
+    assert shown - {"--config"} <= accepted, f"newsflow {' '.join(path)} takes no {sorted(shown - accepted)}"
+    undocumented = [a.option_strings[-1] for a in actions if not shown & set(a.option_strings)]
+    assert not undocumented, f"README's Commands table omits newsflow {' '.join(path)} {undocumented}"
+
+
+# --- $NEWSFLOW_CONFIG, through the real CLI ---------------------------------------------------------------
+
+def test_newsflow_config_env_var_is_the_config_when_no_config_is_given(tmp_path: Path) -> None:
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"only-feed": "/feed.xml"})
+    store = Warehouse(tmp_path / "warehouse" / "news.duckdb")
+    with store.writing():
+        pass
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"NEWSFLOW_CONFIG": str(config_path)}
+    done = subprocess.run([sys.executable, "-m", "newsflow", "feeds"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "only-feed" in done.stdout and "bbc-world" not in done.stdout
+
+
+# --- docs/queries.md against warehouse/queries/ and what each query returns -------------------------------
+
+@pytest.fixture(scope="module")
+def empty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    store = Warehouse(tmp_path_factory.mktemp("docs") / "news.duckdb")
+    with store.writing():
+        pass
+    return store
+
+
+def output_header(doc: str, command: str) -> list[str]:
+    """The column names of the output printed under `$ <command>` in a doc."""
+    after = doc.split(f"$ {command}\n", 1)[1]
+    return after.split("\n", 1)[0].split()
+
+
+def test_queries_md_is_what_querydocs_writes_for_the_shipped_queries() -> None:
+    """Its text before the outputs: the header, the index, each query's title, description and parameters."""
+    assert QUERIES_MD.startswith(querydocs.HEADER)
+    named = queries.list_queries(sql_root() / "queries")
+    for query in named:
+        row = f"| [`{query.name}`](#{query.name}) | {query.title} | {queries.describe_params(query)} |"
+        assert row in QUERIES_MD, f"docs/queries.md index lacks or misstates {query.name}"
+        section = QUERIES_MD.split(f"\n## {query.name}\n", 1)[1].split("\n## ", 1)[0]
+        assert f"**{query.title}.** {query.description}" in section
+        for param in query.params:
+            assert querydocs.param_line(param) in section
+    sections = set(re.findall(r"^## ([a-z_]+)$", QUERIES_MD, flags=re.MULTILINE))
+    assert sections == {q.name for q in named}, "docs/queries.md has a section for a query that does not exist"
+
+
+@pytest.mark.parametrize("name", [q.name for q in queries.list_queries(sql_root() / "queries")])
+def test_queries_md_output_has_the_columns_the_query_returns(empty_warehouse: Warehouse, name: str) -> None:
+    query = queries.load_query(sql_root() / "queries", name)
+    assignments = querydocs.EXAMPLE_PARAMS.get(name, [])
+    command = " ".join(["newsflow query", name, *(f"--param {a}" for a in assignments)])
+    result = run_read_query(empty_warehouse, query.sql, queries.bind_params(query, assignments))
+    assert output_header(QUERIES_MD, command) == result.columns
+
+
+@pytest.mark.parametrize(("view", "sql"), querydocs.VIEW_EXAMPLES, ids=[v for v, _ in querydocs.VIEW_EXAMPLES])
+def test_queries_md_view_outputs_have_the_columns_the_views_return(
+    empty_warehouse: Warehouse, view: str, sql: str
+) -> None:
+    assert output_header(QUERIES_MD, f'newsflow query "{sql}"') == run_read_query(empty_warehouse, sql).columns
+
+
+# --- README's walkthrough: the output it shows has the columns the commands print -------------------------
+
+def test_readme_walkthrough_outputs_have_the_real_columns(empty_warehouse: Warehouse) -> None:
+    sql = "SELECT sitename, language, word_count, title FROM articles ORDER BY word_count DESC LIMIT 5"
+    assert output_header(README, f'uv run newsflow query "{sql}" --config demo.toml') == \
+        run_read_query(empty_warehouse, sql).columns
+    language_mix = queries.load_query(sql_root() / "queries", "language_mix")
+    assert output_header(README, "uv run newsflow query language_mix --config demo.toml") == \
+        run_read_query(empty_warehouse, language_mix.sql, queries.bind_params(language_mix, [])).columns
+    assert output_header(README, "uv run newsflow feeds --config demo.toml") == \
+        feed_health(empty_warehouse, ["replay-0"]).columns
