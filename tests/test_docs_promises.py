@@ -9,8 +9,10 @@ against the queries as they run, and `$NEWSFLOW_CONFIG` through the real CLI.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -19,15 +21,20 @@ from typing import Any
 
 import pytest
 
-from newsflow import PROJECT_URL, __version__, cli, queries
+from newsflow import PROJECT_URL, __version__, cli, queries, search
 from newsflow.config import SETTINGS, Setting
 from newsflow.warehouse import Warehouse, feed_health, run_read_query, sql_root
 from tests import querydocs
 from tests.conftest import write_config
+from tests.searchsample import Doc, store_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CONFIG_TEXT = (ROOT / "config" / "newsflow.toml").read_text(encoding="utf-8")
+SEARCH_DOCS = [
+    Doc("wire1", "US air strikes in Syria", "Air strikes hit targets in eastern Syria overnight.", days_ago=6),
+    Doc("raid", "Raids on the border", "Special forces raids near the Syria border.", days_ago=1),
+]
 QUERIES_MD = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
 
 
@@ -221,3 +228,85 @@ def test_readme_walkthrough_outputs_have_the_real_columns(empty_warehouse: Wareh
         run_read_query(empty_warehouse, language_mix.sql, queries.bind_params(language_mix, [])).columns
     assert output_header(README, "uv run newsflow feeds --config demo.toml") == \
         feed_health(empty_warehouse, ["replay-0"]).columns
+
+
+# --- every command line the docs show is one the CLI accepts ----------------------------------------------
+
+DOCS_WITH_COMMANDS = ("README.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")))
+
+
+def documented_command_lines() -> list[tuple[str, str]]:
+    """(doc, command line) for each `newsflow ...` line of a ```sh block or `$ newsflow ...` of an output block."""
+    found = []
+    for name in DOCS_WITH_COMMANDS:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        for language, block in re.findall(r"```(sh|)\n(.*?)```", text, flags=re.DOTALL):
+            for line in block.replace("\\\n", " ").splitlines():
+                if language == "" and not line.startswith("$ "):
+                    continue  # a command's output
+                command = re.sub(r"^(\$ )?(uv run )?", "", line.strip())
+                if command.startswith("newsflow "):
+                    found.append((name, command))
+    return found
+
+
+@pytest.mark.parametrize(("doc", "line"), documented_command_lines())
+def test_every_newsflow_command_line_in_the_docs_parses(doc: str, line: str) -> None:
+    words = shlex.split(line, comments=True)[1:]
+    try:
+        cli.build_parser().parse_args(words)
+    except SystemExit as refused:
+        pytest.fail(f"{doc}: `{line}` is refused by the CLI (exit {refused.code})")
+
+
+def test_the_docs_show_command_lines_at_all() -> None:
+    assert len(documented_command_lines()) >= 35
+
+
+# --- docs/search.md: the columns `newsflow search` and `search_articles` return --------------------------
+
+SEARCH_MD = (ROOT / "docs" / "search.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def search_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("search")
+    store = store_docs(folder / "warehouse" / "news.duckdb", SEARCH_DOCS)
+    with store.writing() as con:
+        search.update_index(con)
+    return write_config(folder, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+
+
+def search_json(config: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    capsys.readouterr()
+    assert cli.main(["search", *args, "--format", "json", "--config", str(config)]) == 0
+    rows: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    assert rows, f"newsflow search {args} found nothing in the sample"
+    return rows
+
+
+def test_search_prints_the_columns_docs_search_md_lists(
+    search_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    section = SEARCH_MD.split("## What comes back", 1)[1].split("\n\n`--since`", 1)[0]
+    documented = re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE)
+    assert list(search_json(search_config, "syria", capsys=capsys)[0]) == documented
+
+
+def test_search_by_day_is_zero_filled_with_stories_and_articles(
+    search_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = search_json(search_config, "syria", "--by", "day", capsys=capsys)
+    assert {"stories", "articles"} <= set(rows[0])
+    assert len(rows) >= 4 and any(row["stories"] == 0 and row["articles"] == 0 for row in rows)
+
+
+def test_search_articles_returns_the_columns_the_docs_list(search_config: Path) -> None:
+    store = Warehouse(search_config.parent / "warehouse" / "news.duckdb")
+    comment = re.search(r"-- matching articles, best first: ([a-z_, ]+)\n", SEARCH_MD)
+    assert comment is not None
+    documented = comment.group(1).split(", ")
+    assert run_read_query(store, "SELECT * FROM search_articles('syria')").columns == documented
+    dictionary = (ROOT / "warehouse" / "README.md").read_text(encoding="utf-8")
+    row = dictionary.split("| `search_articles('query')` |", 1)[1].split("\n", 1)[0]
+    assert re.findall(r"`([a-z_]+)`", row.split(". Same syntax", 1)[0]) == documented
