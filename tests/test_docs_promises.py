@@ -310,3 +310,42 @@ def test_search_articles_returns_the_columns_the_docs_list(search_config: Path) 
     dictionary = (ROOT / "warehouse" / "README.md").read_text(encoding="utf-8")
     row = dictionary.split("| `search_articles('query')` |", 1)[1].split("\n", 1)[0]
     assert re.findall(r"`([a-z_]+)`", row.split(". Same syntax", 1)[0]) == documented
+
+
+# --- README, "Exit codes": 3 for "no warehouse yet", one line, and nothing created -------------------------
+
+NO_WAREHOUSE_COMMANDS = [
+    pytest.param(["query", "SELECT 1"], id="query"),
+    pytest.param(["stories"], id="stories"),
+    pytest.param(["search", "syria"], id="search"),
+    pytest.param(["export", "{folder}/out"], id="export"),
+    pytest.param(["reextract"], id="reextract", marks=pytest.mark.xfail(
+        strict=True, reason="bug: `newsflow reextract` with no warehouse creates an empty one and exits 0 "
+                            "('re-extracted 0 of 0 articles') instead of exit 3, 'no warehouse ... yet'")),
+]
+
+
+@pytest.mark.parametrize("command", NO_WAREHOUSE_COMMANDS)
+def test_a_command_on_a_warehouse_not_made_yet_exits_3_with_one_line(tmp_path: Path, command: list[str]) -> None:
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    warehouse = tmp_path / "warehouse" / "news.duckdb"
+    args = [arg.format(folder=tmp_path) for arg in command]
+    done = subprocess.run([sys.executable, "-m", "newsflow", *args, "--config", str(config_path)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    expected = f"newsflow: no warehouse at {warehouse} yet; run `newsflow run` first\n"
+    assert (done.returncode, done.stderr) == (3, expected)
+    assert not warehouse.exists()
+
+
+def test_newsflow_feeds_validates_a_config_before_any_run(tmp_path: Path) -> None:
+    """config/newsflow.toml: "Validate with `newsflow feeds`": it works before the first run, touching nothing."""
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    good = subprocess.run([sys.executable, "-m", "newsflow", "feeds", "--config", str(config_path)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert good.returncode == 0 and "planet" in good.stdout and "never polled" in good.stdout, good.stderr
+    assert not (tmp_path / "warehouse").exists()
+    config_path.write_text(config_path.read_text(encoding="utf-8").replace("[polling]", "[poling]"), encoding="utf-8")
+    bad = subprocess.run([sys.executable, "-m", "newsflow", "feeds", "--config", str(config_path)], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "poling" in bad.stderr
+    assert "Validate with `newsflow feeds`" in CONFIG_TEXT
