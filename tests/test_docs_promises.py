@@ -9,6 +9,7 @@ against the queries as they run, and `$NEWSFLOW_CONFIG` through the real CLI.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import re
@@ -22,11 +23,15 @@ from typing import Any
 import pytest
 
 from newsflow import PROJECT_URL, __version__, cli, queries, search
-from newsflow.config import SETTINGS, Setting
+from newsflow.config import SETTINGS, Setting, load_config
+from newsflow.errors import ConfigError
+from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, feed_health, run_read_query, sql_root
 from tests import querydocs
 from tests.conftest import write_config
+from tests.localserver import LocalServer, Page
 from tests.searchsample import Doc, store_docs
+from tests.sitefactory import rss_feed
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -349,3 +354,41 @@ def test_newsflow_feeds_validates_a_config_before_any_run(tmp_path: Path) -> Non
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "poling" in bad.stderr
     assert "Validate with `newsflow feeds`" in CONFIG_TEXT
+
+
+# --- README, Configuration: the `[[feeds]]` keys, and `enabled` -------------------------------------------
+
+def readme_feed_block() -> str:
+    return README.split("Each feed is a `[[feeds]]` table:\n\n```toml\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_feed_block_is_a_valid_feed_with_every_key_a_feed_takes(tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.toml"
+    path.write_text(readme_feed_block(), encoding="utf-8")
+    (feed,) = load_config(path).feeds
+    assert (feed.name, feed.tags, feed.enabled) == ("bbc-world", ("world",), True)
+    shown = set(tomllib.loads(readme_feed_block())["feeds"][0])
+    path.write_text(readme_feed_block().replace("enabled = true", "enabled = true\ncolour = 1"), encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert f"expected one of {sorted(shown)}" in str(refused.value), "a feed takes a key the README does not show"
+
+
+def test_a_disabled_feed_is_polled_only_when_named_with_feed(tmp_path: Path, server: LocalServer) -> None:
+    """README: `--all` polls every *enabled* feed; `enabled = false` ... `--feed NAME` runs a disabled feed anyway."""
+    for name in ("on", "off"):
+        server.add(f"/{name}/feed", Page(rss_feed(name, []), "application/rss+xml"))
+    config_path = write_config(tmp_path, server.base_url, {"on": "/on/feed", "off": "/off/feed"})
+    config_path.write_text(config_path.read_text(encoding="utf-8") + "enabled = false\n", encoding="utf-8")
+    config = load_config(config_path)
+    assert [(f.name, f.enabled) for f in config.feeds] == [("on", True), ("off", False)]
+    store = Warehouse(config.warehouse_path)
+
+    def polled() -> list[str]:
+        return [r[0] for r in run_read_query(store, "SELECT DISTINCT feed_id FROM polls ORDER BY 1").rows]
+
+    asyncio.run(run_ingest(config, "run-all", all_feeds=True))
+    asyncio.run(run_ingest(config, "run-due"))
+    assert polled() == ["on"]
+    asyncio.run(run_ingest(config, "run-named", ["off"]))
+    assert polled() == ["off", "on"]
