@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newsflow.warehouse import Warehouse, run_read_query
+from newsflow import queries
+from newsflow.warehouse import Warehouse, run_read_query, sql_root
 
 README = Path(__file__).resolve().parents[1] / "warehouse" / "README.md"
 NAME = r"`([a-z_0-9]+)`"
@@ -81,3 +82,27 @@ def documented_columns(text: str) -> dict[tuple[str, str], tuple[str, str]]:
                 continue
             documented.update({(table, name): (doc_type, meaning) for name in names})
     return documented
+
+
+def test_every_timestamp_is_timestamptz(tmp_path: Path) -> None:
+    """README's "Timestamps: every timestamp is `TIMESTAMPTZ`, stored in UTC"."""
+    store = migrated_warehouse(tmp_path)
+    naive = run_read_query(
+        store,
+        "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'main' "
+        "AND data_type LIKE 'TIMESTAMP%' AND data_type <> 'TIMESTAMP WITH TIME ZONE'",
+    ).rows
+    assert naive == []
+
+
+def test_the_named_queries_the_dictionary_describes_take_and_return_what_it_says() -> None:
+    text = README.read_text(encoding="utf-8")
+    directory = sql_root() / "queries"
+    parked = queries.load_query(directory, "parked")
+    assert [(p.name, p.default) for p in parked.params] == [("days", 30)]
+    assert "(parameter `days`, default 30)" in text
+    promised = "`feed_id`, `url`, `parked_at`, `fetch_attempts`,\n  `last_outcome`, `last_error`"
+    assert promised in text and parked.columns == tuple(re.findall(NAME, promised))
+    for name in ("run_parked", "run_deferred"):
+        assert [(p.name, p.default) for p in queries.load_query(directory, name).params] == [("run_id", "latest")]
+    assert "(parameter `run_id`, default `latest`)" in text
