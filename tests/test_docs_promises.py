@@ -38,6 +38,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 CONFIG_TEXT = (ROOT / "config" / "newsflow.toml").read_text(encoding="utf-8")
 SEARCH_DOCS = [
     Doc("wire1", "US air strikes in Syria", "Air strikes hit targets in eastern Syria overnight.", days_ago=6),
+    Doc("wire2", "Air strikes in Syria", "Air strikes hit targets in eastern Syria overnight.", site="gazette.example",
+        days_ago=6, story="wire1", feed="gazette"),
     Doc("raid", "Raids on the border", "Special forces raids near the Syria border.", days_ago=1),
 ]
 QUERIES_MD = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
@@ -392,3 +394,21 @@ def test_a_disabled_feed_is_polled_only_when_named_with_feed(tmp_path: Path, ser
     assert polled() == ["on"]
     asyncio.run(run_ingest(config, "run-named", ["off"]))
     assert polled() == ["off", "on"]
+
+
+def test_search_by_source_counts_stories_and_articles_per_site(
+    search_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/search.md: "`--by source` counts the matching stories and articles per site"."""
+    rows = search_json(search_config, "syria", "--by", "source", capsys=capsys)
+    counts = {tuple(row.values())[0]: (row["stories"], row["articles"]) for row in rows}
+    assert counts == {"planet.example": (2, 2), "gazette.example": (1, 1)}
+
+
+def test_the_default_config_is_config_newsflow_toml() -> None:
+    """README: "`--config PATH` defaults to `config/newsflow.toml`" (from the checkout, as the quick start runs)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "NEWSFLOW_CONFIG")}
+    done = subprocess.run([sys.executable, "-m", "newsflow", "feeds", "export"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "https://feeds.bbci.co.uk/news/world/rss.xml" in done.stdout
