@@ -401,7 +401,7 @@ def test_search_by_source_counts_stories_and_articles_per_site(
 ) -> None:
     """docs/search.md: "`--by source` counts the matching stories and articles per site"."""
     rows = search_json(search_config, "syria", "--by", "source", capsys=capsys)
-    counts = {tuple(row.values())[0]: (row["stories"], row["articles"]) for row in rows}
+    counts = {next(iter(row.values())): (row["stories"], row["articles"]) for row in rows}
     assert counts == {"planet.example": (2, 2), "gazette.example": (1, 1)}
 
 
