@@ -412,3 +412,17 @@ def test_the_default_config_is_config_newsflow_toml() -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "https://feeds.bbci.co.uk/news/world/rss.xml" in done.stdout
+
+
+@pytest.mark.parametrize("path", sorted(documented_commands()), ids=" ".join)
+def test_an_unknown_option_is_argparse_s_message_on_one_line_exit_2(
+    path: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README, exit code 2: "an unknown option or a malformed value (argparse's message, on one line)"."""
+    positional = {("query",): ["SELECT 1"], ("search",): ["syria"], ("export",): ["out"],
+                  ("feeds", "import"): ["f.opml"], ("feeds", "discover"): ["https://example.org/"]}
+    with pytest.raises(SystemExit) as exited:  # argparse's exit, as `python -m newsflow` ends with it
+        cli.main([*path, *positional.get(path, []), "--no-such-option"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.count("\n") == 1 and "--no-such-option" in err, err
+    assert "Traceback" not in err
