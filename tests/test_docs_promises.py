@@ -426,3 +426,25 @@ def test_an_unknown_option_is_argparse_s_message_on_one_line_exit_2(
     err = capsys.readouterr().err
     assert exited.value.code == 2 and err.count("\n") == 1 and "--no-such-option" in err, err
     assert "Traceback" not in err
+
+
+def documented_queries() -> list[tuple[str, list[str]]]:
+    """(doc, words after `newsflow query`) for each query line the docs show, bar those reading a local file."""
+    found = []
+    for doc, line in documented_command_lines():
+        words = shlex.split(line, comments=True)[1:]
+        if words[:1] == ["query"] and len(words) > 1 and "--allow-read" not in words and "--list" not in words:
+            found.append((doc, words[1:]))
+    return found
+
+
+@pytest.mark.parametrize(("doc", "words"), documented_queries())
+def test_every_query_the_docs_show_runs_on_a_fresh_warehouse(
+    empty_warehouse: Warehouse, doc: str, words: list[str]
+) -> None:
+    args = cli.build_parser().parse_args(["query", *words])
+    if queries.is_query_name(args.sql):
+        query = queries.load_query(sql_root() / "queries", args.sql)
+        run_read_query(empty_warehouse, query.sql, queries.bind_params(query, args.param))
+    else:
+        run_read_query(empty_warehouse, args.sql)
