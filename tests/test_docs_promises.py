@@ -448,3 +448,20 @@ def test_every_query_the_docs_show_runs_on_a_fresh_warehouse(
         run_read_query(empty_warehouse, query.sql, queries.bind_params(query, args.param))
     else:
         run_read_query(empty_warehouse, args.sql)
+
+
+# --- every file the docs point at exists ------------------------------------------------------------------
+
+DOC_FILES = ("README.md", "warehouse/README.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")))
+PLACEHOLDERS = {"tests/test_x.py", "warehouse/migrations/NNNN_name.sql"}
+
+
+@pytest.mark.parametrize("doc", DOC_FILES)
+def test_every_file_the_doc_names_exists(doc: str) -> None:
+    """A path in the docs (`tests/...py`, `newsflow/...py`, `bench/...py`, ...) names a file of the checkout."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    named = set(re.findall(r"(?<![\w/.-])((?:tests|src/newsflow|newsflow|bench|flows|warehouse|config|docs)"
+                           r"/[\w/.-]*\.(?:py|sql|md|toml))", text)) - PLACEHOLDERS
+    bases = (ROOT, ROOT / "src", ROOT / "src" / "newsflow")
+    missing = sorted(path for path in named if not any((base / path).is_file() for base in bases))
+    assert not missing, f"{doc} names files that do not exist: {missing}"
