@@ -465,3 +465,27 @@ def test_every_file_the_doc_names_exists(doc: str) -> None:
     bases = (ROOT, ROOT / "src", ROOT / "src" / "newsflow")
     missing = sorted(path for path in named if not any((base / path).is_file() for base in bases))
     assert not missing, f"{doc} names files that do not exist: {missing}"
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces made hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors_of(path: Path) -> set[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    return {github_anchor(h) for h in re.findall(r"^#{1,6} (.+)$", text, flags=re.MULTILINE)}
+
+
+@pytest.mark.parametrize("doc", DOC_FILES)
+def test_every_relative_link_reaches_its_file_and_heading(doc: str) -> None:
+    source = ROOT / doc
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", source.read_text(encoding="utf-8")):
+        if re.match(r"^[a-z]+:", target):
+            continue  # https:, mailto:
+        file_part, _, anchor = target.partition("#")
+        linked = (source.parent / file_part).resolve() if file_part else source
+        if not linked.exists() or (anchor and linked.suffix == ".md" and anchor not in anchors_of(linked)):
+            broken.append(target)
+    assert not broken, f"{doc} links to what is not there: {broken}"
