@@ -489,3 +489,35 @@ def test_every_relative_link_reaches_its_file_and_heading(doc: str) -> None:
         if not linked.exists() or (anchor and linked.suffix == ".md" and anchor not in anchors_of(linked)):
             broken.append(target)
     assert not broken, f"{doc} links to what is not there: {broken}"
+
+
+# --- the figures the docs quote are the code's ------------------------------------------------------------
+
+def test_the_limits_the_docs_quote_are_the_code_s() -> None:
+    from newsflow import discover, opml, polling, search_query
+    from newsflow import search as search_module
+    from newsflow.warehouse import _READ_RETRY_SECONDS, sandbox, search_index
+
+    dictionary = (ROOT / "warehouse" / "README.md").read_text(encoding="utf-8")
+    figures = [
+        # (the code's value, the figure as the doc writes it, the doc)
+        (discover.MAX_CANDIDATES, "at most 24 URLs", README),
+        (discover.MAX_PAGE_LINKS, "the page's first 16 feed links", README),
+        (len(discover.COMMON_PATHS), "the 7 usual paths", README),
+        (opml.MAX_OPML_BYTES // 1_000_000, "over 20 MB is refused", README),
+        (sandbox.MAX_QUERY_ROWS, "prints at most 1,000,000 rows", README),
+        (sandbox.MAX_QUERY_ROWS, "At most 1,000,000 rows", QUERIES_MD),
+        (search_query.MAX_CLAUSES, "at most 63 different ones", SEARCH_MD),
+        (search_query.MAX_CLAUSES, "more than 63 words or phrases", dictionary),
+        (search_index.MAX_PERIODS, "more than 100,000\nperiods", SEARCH_MD),
+        (search_module.BACKLOG_PER_RUN, "caught up 20,000 articles per run", SEARCH_MD),
+        (search_module.BACKLOG_PER_RUN, "up to 20,000 more per run", dictionary),
+        (polling.RETIRE_AFTER_GONE, "answering 410 Gone three times in a row", dictionary),
+        (int(_READ_RETRY_SECONDS), "retries for up to 3 s", dictionary),
+    ]
+    words = {"three": 3}
+    for value, phrase, doc in figures:
+        assert phrase in doc, f"the docs no longer say {phrase!r}: update this test with them"
+        number = next(token for token in re.findall(r"[\d,]+|three", phrase) if token not in (",", "410"))
+        quoted = words.get(number) or int(number.replace(",", ""))
+        assert quoted == value, f"{phrase!r}, but the code says {value}"
