@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 from newsflow import queries
+from newsflow.errors import classify_outcome
+from newsflow.models import FailureClass, Outcome
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 
 README = Path(__file__).resolve().parents[1] / "warehouse" / "README.md"
@@ -106,3 +108,18 @@ def test_the_named_queries_the_dictionary_describes_take_and_return_what_it_says
     for name in ("run_parked", "run_deferred"):
         assert [(p.name, p.default) for p in queries.load_query(directory, name).params] == [("run_id", "latest")]
     assert "(parameter `run_id`, default `latest`)" in text
+
+
+def test_the_outcomes_table_lists_every_outcome_with_its_failure_class() -> None:
+    """`fetch_events.outcome` takes exactly the values of `Outcome`, each of the class `classify_outcome` gives."""
+    section = README.read_text(encoding="utf-8").split("### Outcomes", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z_]+)` \|\s*([a-z ]*?)\s*\|", section, flags=re.MULTILINE)
+    documented = {outcome: failure_class.strip() for outcome, failure_class in rows}
+    assert sorted(documented) == sorted(str(o) for o in Outcome), "the Outcomes table and models.Outcome differ"
+    for outcome in Outcome:
+        stated = documented[str(outcome)]
+        if stated == "by status":
+            assert [classify_outcome(outcome, code) for code in (410, 503, 429, 404)] == [
+                FailureClass.HARD, FailureClass.TEMPORARY, FailureClass.TEMPORARY, FailureClass.SOFT]
+        else:
+            assert str(classify_outcome(outcome) or "") == stated, f"{outcome}: README says {stated!r}"
