@@ -13,7 +13,7 @@ from pathlib import Path
 
 from newsflow import queries
 from newsflow.errors import classify_outcome
-from newsflow.models import FailureClass, Outcome
+from newsflow.models import FailureClass, FetchKind, Outcome
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 
 README = Path(__file__).resolve().parents[1] / "warehouse" / "README.md"
@@ -123,3 +123,10 @@ def test_the_outcomes_table_lists_every_outcome_with_its_failure_class() -> None
                 FailureClass.HARD, FailureClass.TEMPORARY, FailureClass.TEMPORARY, FailureClass.SOFT]
         else:
             assert str(classify_outcome(outcome) or "") == stated, f"{outcome}: README says {stated!r}"
+
+
+def test_fetch_events_kind_and_failure_class_list_every_value() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert f"| `kind` | VARCHAR | {' or '.join(', '.join(f'`{k}`' for k in FetchKind).rsplit(', ', 1))} |" in text
+    classes = " or ".join(", ".join(f"`{c}`" for c in FailureClass).rsplit(", ", 1))
+    assert f"| `failure_class` | VARCHAR | {classes}; NULL on success |" in text
