@@ -521,3 +521,18 @@ def test_the_limits_the_docs_quote_are_the_code_s() -> None:
         number = next(token for token in re.findall(r"[\d,]+|three", phrase) if token not in (",", "410"))
         quoted = words.get(number) or int(number.replace(",", ""))
         assert quoted == value, f"{phrase!r}, but the code says {value}"
+
+
+def test_time_zones_json_and_parquet_work_inside_the_sandbox(empty_warehouse: Warehouse, tmp_path: Path) -> None:
+    """docs/queries.md: "Time zones (ICU), JSON and Parquet are built in and keep working" in the locked sandbox."""
+    import duckdb
+
+    zoned = run_read_query(empty_warehouse, "SELECT strftime(TIMESTAMPTZ '2026-07-01 12:00:00+00' "
+                                            "AT TIME ZONE 'Europe/Berlin', '%H:%M')")
+    assert zoned.rows == [("14:00",)]
+    assert run_read_query(empty_warehouse, """SELECT json_extract_string('{"a": "b"}', '$.a')""").rows == [("b",)]
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    duckdb.sql(f"COPY (SELECT 'Daily Planet' AS sitename, 'US' AS country) TO '{folder / 'o.parquet'}'")
+    sql = f"SELECT country FROM read_parquet('{folder / 'o.parquet'}')"
+    assert run_read_query(empty_warehouse, sql, allow_read=[folder]).rows == [("US",)]
