@@ -536,3 +536,20 @@ def test_time_zones_json_and_parquet_work_inside_the_sandbox(empty_warehouse: Wa
     duckdb.sql(f"COPY (SELECT 'Daily Planet' AS sitename, 'US' AS country) TO '{folder / 'o.parquet'}'")
     sql = f"SELECT country FROM read_parquet('{folder / 'o.parquet'}')"
     assert run_read_query(empty_warehouse, sql, allow_read=[folder]).rows == [("US",)]
+
+
+def test_the_allow_read_example_works_as_written_with_relative_paths(tmp_path: Path) -> None:
+    """docs/queries.md's `--allow-read data` example, run as written from the folder holding data/."""
+    (line,) = [line for doc, line in documented_command_lines() if "--allow-read" in line]
+    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    store = store_docs(tmp_path / "warehouse" / "news.duckdb", SEARCH_DOCS)
+    with store.writing() as con:
+        con.execute("UPDATE articles SET sitename = 'Daily Planet' WHERE article_id <> (SELECT min(article_id) "
+                    "FROM articles)")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "outlets.csv").write_text("sitename,country\nDaily Planet,US\n", encoding="utf-8")
+    words = shlex.split(line)[1:]
+    done = subprocess.run([sys.executable, "-m", "newsflow", *words, "--config", str(config_path), "--format", "csv"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == ["US,2"]
