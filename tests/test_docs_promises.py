@@ -553,3 +553,9 @@ def test_the_allow_read_example_works_as_written_with_relative_paths(tmp_path: P
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1:] == ["US,2"]
+
+
+def test_the_quick_start_loads_into_warehouse_news_duckdb() -> None:
+    """README's quick start: the default config loads the articles into `warehouse/news.duckdb`."""
+    assert "loads the articles into `warehouse/news.duckdb`" in README
+    assert load_config(ROOT / "config" / "newsflow.toml").warehouse_path == ROOT / "warehouse" / "news.duckdb"
