@@ -24,6 +24,7 @@ from flows import configure_prefect_environment, sigterm_interrupts
 from flows.apiwatch import ApiWatch, is_lost_connection, stop_children
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from newsflow.cli_run import check_warehouse_writable, output_mode, print_summary, showing_progress
+from newsflow.cli_signals import drop_further_interrupts
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 
@@ -58,6 +59,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
         return _fail(str(exc), EXIT_WAREHOUSE)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts)
+        drop_further_interrupts()  # a second Ctrl-C now could not change the 130 this line promises
         return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
                      EXIT_INTERRUPTED)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so

@@ -40,3 +40,17 @@ def test_real_pages_shrink_about_four_times_and_zcat_reads_them(tmp_path: Path) 
         if shutil.which("zcat"):
             assert subprocess.run(["zcat", str(path)], capture_output=True, check=True).stdout == raw
     assert packed_total < raw_total / 3
+
+
+def test_a_kept_file_that_unpacks_past_the_cap_is_refused_not_unpacked_whole(tmp_path: Path) -> None:
+    """A gzip bomb in news.pages/ (65 MiB of zeros in ~65 KB) is an unreadable page for `reextract`, which
+    notes it and goes on, instead of memory for the whole of it."""
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip.compress(bytes(65 * 1024 * 1024), compresslevel=1))
+    with pytest.raises(OSError, match="over 67,108,864 bytes"):
+        read_page(bomb)
+    small = tmp_path / "small.html.gz"
+    write_page(small, b"<p>" + b"x" * 997)
+    assert len(read_page(small, limit=1000)) == 1000
+    with pytest.raises(OSError):
+        read_page(small, limit=999)

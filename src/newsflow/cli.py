@@ -12,18 +12,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from newsflow import __version__, cli_search, queries
 from newsflow.cli_feeds import cmd_feeds
 from newsflow.cli_output import fail, format_result
 from newsflow.cli_run import cmd_run, cmd_serve
+from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
 from newsflow.opml import OpmlError
@@ -109,6 +108,8 @@ def _parse_date(text: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `newsflow` command; `argv` None (the program itself, not a test) ends it quietly on a late signal."""
+    if argv is None:
+        mark_as_the_command()
     open_closed_standard_streams()
     try:
         code = dispatch(build_parser().parse_args(argv))
@@ -119,22 +120,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         end_at_once_on_a_signal(code)
     return code
-
-
-def end_at_once_on_a_signal(code: int) -> None:
-    """The command is over; only the interpreter's shutdown is left (atexit handlers, Prefect's
-    services, finalizers). A signal now (Ctrl-C pressed again, SIGTERM after Ctrl-C) ends the
-    process at once with `code`: before, it raised KeyboardInterrupt inside whatever shutdown step
-    it met, a traceback after the command's one line (red team 8's world). Ignored signals stay so."""
-    def end(signum: int, frame: FrameType | None) -> None:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
-        os._exit(code)
-
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(signum) is not signal.SIG_IGN:
-            signal.signal(signum, end)
 
 
 def dispatch(args: argparse.Namespace) -> int:

@@ -60,8 +60,18 @@ def write_page(path: Path, html: str | bytes) -> tuple[int, int]:
     return len(raw), len(packed)
 
 
-def read_page(path: Path) -> str:
-    return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+# Kept pages are bodies capped by `fetch.max_bytes` (10 MB by default); a file that unpacks to more
+# was not written by newsflow (a gzip bomb put there: 1 GB from 1 MB), and is not unpacked whole.
+MAX_KEPT_PAGE_BYTES = 64 * 1024 * 1024
+
+
+def read_page(path: Path, limit: int = MAX_KEPT_PAGE_BYTES) -> str:
+    """The kept HTML; OSError (gzip.BadGzipFile among them) for a file that is not a kept page."""
+    with gzip.open(path, "rb") as packed:
+        html = packed.read(limit + 1)
+    if len(html) > limit:
+        raise OSError(f"unpacks to over {limit:,} bytes; not a page newsflow kept")
+    return html.decode("utf-8", errors="replace")
 
 
 def remove_pages(pages_dir: Path, files: list[str]) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from newsflow import warehouse
 from newsflow.articledates import article_dates, best_published_at, best_published_date
 from newsflow.config import Config
+from newsflow.errors import WarehouseError
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import Outcome
 from newsflow.pages import pages_dir_for, read_page
@@ -45,6 +46,8 @@ class ReextractSummary:
 def reextract(config: Config, since: date | None = None) -> ReextractSummary:
     """Re-extract every article fetched on or after `since` (all when None) that has kept HTML."""
     store = Warehouse(config.warehouse_path, config.lock_timeout)
+    if not store.path.exists():  # opening it to write would make an empty one, and say "0 of 0"
+        raise WarehouseError(f"no warehouse at {store.path} yet; run `newsflow run` first")
     summary = ReextractSummary()
     with store.run_lock():
         with store.writing() as con:

@@ -1,0 +1,52 @@
+"""Signals once a command knows how it ends: a late Ctrl-C never changes the exit code it promised.
+
+A Ctrl-C (or SIGTERM, SIGHUP) can land after a command has decided its exit code and printed its
+one line, while it returns or while the interpreter shuts down (Prefect's services flush, atexit
+handlers, finalizers). There Python raised KeyboardInterrupt, and a KeyboardInterrupt that reaches
+the top ends the process by SIGINT: exit -2 after a line promising 130 (CI, stops 19 and 20).
+Only when this process is the command (`newsflow.cli.main()` with no argv): a test calling
+`main([...])` keeps its own handlers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+_LATE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_the_command = threading.Event()  # set by main() when this process is the command itself
+
+
+def mark_as_the_command() -> None:
+    _the_command.set()
+
+
+def drop_further_interrupts() -> None:
+    """The command ends interrupted and is about to say so: further signals are dropped until
+    `end_at_once_on_a_signal` takes over, so none lands between its line and its exit code."""
+    if _the_command.is_set() and threading.current_thread() is threading.main_thread():
+        _replace_handlers(lambda signum, frame: None)
+
+
+def end_at_once_on_a_signal(code: int) -> None:
+    """The command is over; only the interpreter's shutdown is left. A signal now (Ctrl-C pressed
+    again, SIGTERM after Ctrl-C) ends the process at once with `code` (red team 8's world).
+    Ignored signals stay so."""
+    def end(signum: int, frame: FrameType | None) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+
+    _replace_handlers(end)
+
+
+def _replace_handlers(handler: Callable[[int, FrameType | None], None]) -> None:
+    for signum in _LATE_SIGNALS:
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, handler)
