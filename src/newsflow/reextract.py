@@ -46,10 +46,10 @@ class ReextractSummary:
 def reextract(config: Config, since: date | None = None) -> ReextractSummary:
     """Re-extract every article fetched on or after `since` (all when None) that has kept HTML."""
     store = Warehouse(config.warehouse_path, config.lock_timeout)
-    if not store.path.exists():  # opening it to write would make an empty one, and say "0 of 0"
-        raise WarehouseError(f"no warehouse at {store.path} yet; run `newsflow run` first")
     summary = ReextractSummary()
-    with store.run_lock():
+    with store.run_lock():  # first: a folder that cannot hold a warehouse is said as such
+        if not store.path.exists():  # opening it to write would make an empty one, and say "0 of 0"
+            raise WarehouseError(f"no warehouse at {store.path} yet; run `newsflow run` first")
         with store.writing() as con:
             targets = warehouse.articles_to_reextract(con, since)
         summary.articles = len(targets)
