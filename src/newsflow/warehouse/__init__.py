@@ -360,6 +360,7 @@ from newsflow.warehouse.reads import (  # noqa: E402
     QueryResult,
     articles_to_reextract,
     feed_health,
+    removed_feeds,
     read_pages,
     run_read_query,
 )
@@ -389,6 +390,7 @@ __all__ = [
     "existing_article_ids",
     "existing_content_hashes",
     "feed_health",
+    "removed_feeds",
     "finish_run",
     "insert_entries",
     "insert_fetch_events",
