@@ -195,12 +195,13 @@ def test_a_removed_feed_says_what_it_keeps_and_its_entries_are_fetched_when_it_r
     assert cli.main(["feeds", "--config", str(config_path)]) == 0
     said = capsys.readouterr().out
     assert f"feed courier ({url}) is no longer in the config: its 2 entries waiting for their article" in said
+    serve_feed(server, "courier", range(5, 6))  # meanwhile the feed rolled over: its 2 old items are gone from it
     serve_articles(server, range(2))
     config_with(tmp_path, {"gazette": other, "courier-again": url})  # and back, under another name
     back = asyncio.run(run_ingest(load_config(config_path), "re-added", feed_names=["courier-again"]))
-    assert back.counts.articles_stored == 2
+    assert back.counts.entries_new == 1 and back.counts.articles_stored == 3, "its 2 pending and its new one"
     assert query(config_path, "SELECT count(*) FROM entries WHERE feed_id = 'courier-again' "
-                              "AND article_id IS NOT NULL") == [(2,)]
+                              "AND article_id IS NOT NULL") == [(3,)]
     capsys.readouterr()
     assert cli.main(["feeds", "--config", str(config_path)]) == 0
     assert "no longer in the config" not in capsys.readouterr().out
