@@ -360,8 +360,8 @@ from newsflow.warehouse.reads import (  # noqa: E402
     QueryResult,
     articles_to_reextract,
     feed_health,
-    removed_feeds,
     read_pages,
+    removed_feeds,
     run_read_query,
 )
 from newsflow.warehouse.replays import (  # noqa: E402
@@ -390,7 +390,6 @@ __all__ = [
     "existing_article_ids",
     "existing_content_hashes",
     "feed_health",
-    "removed_feeds",
     "finish_run",
     "insert_entries",
     "insert_fetch_events",
@@ -410,6 +409,7 @@ __all__ = [
     "read_with",
     "record_skipped_run",
     "record_spool_replay",
+    "removed_feeds",
     "replayed_counts",
     "run_read_query",
     "spool_replayed",

@@ -21,6 +21,7 @@ import duckdb
 from newsflow.models import FeedConfig
 from newsflow.urls import feed_key
 
+
 def follow_renames(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> list[tuple[str, str]]:
     """Give each configured feed the rows of unconfigured feeds with its URL; returns (old, new) names.
 
