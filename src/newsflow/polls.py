@@ -118,12 +118,10 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
 
 
 def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollReach:
-    """What the poll says about the network. A name answered with a refused address (a captive
-    portal) is a name that did not resolve."""
-    result = poll.result
-    outcome = Outcome.DNS_ERROR if result.answer_refused else poll.outcome
-    return polling_policy.PollReach(outcome, host_of(result.final_url), result.unanswered,
-                                    state is not None and state.consecutive_failures > 0)
+    """What the poll says about the network; a name answered with a refused address (a portal) did not resolve."""
+    outcome = Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome
+    failing = state is not None and state.consecutive_failures > 0
+    return polling_policy.PollReach(outcome, host_of(poll.result.final_url), poll.result.unanswered, failing)
 
 
 async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
