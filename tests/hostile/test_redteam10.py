@@ -92,11 +92,13 @@ def test_a_connection_that_sends_nothing_back_is_unanswered_and_one_that_sent_a_
     dripping = RawServer(lambda path: [(b"HTTP/1.1 200 OK\r\n", 5.0)])  # a status line, then nothing more
     try:
         nothing = fetch_feed(settings(timeout=0.5), silent.url("/feed"))
+        no_handshake = fetch_feed(settings(timeout=0.5), silent.url("/feed").replace("http:", "https:"))
         started = fetch_feed(settings(timeout=0.5), dripping.url("/feed"))
     finally:
         silent.close()
         dripping.close()
     assert nothing.outcome is Outcome.TIMEOUT and nothing.unanswered
+    assert no_handshake.outcome is Outcome.TIMEOUT and no_handshake.unanswered, "a TLS hello never answered"
     assert "not one byte came back" in (nothing.error or "")
     assert started.outcome is Outcome.TIMEOUT and not started.unanswered, "a server that began to answer is slow"
 
