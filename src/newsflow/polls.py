@@ -7,9 +7,9 @@ Polls are committed in groups of whatever was parsed while the previous commit r
 run keeps every feed it finished, and a run of many feeds does not open the warehouse per feed.
 A bug escaping for one feed costs that feed alone: it is recorded `failed` with its error.
 
-Feeds that could not be resolved or reached are held until every poll has ended: when nearly all
-feeds failed that way (`polling.is_network_outage`), the machine was offline, and those polls
-are recorded without penalising any feed (no failure counted, no change to its schedule).
+Feeds that could not be resolved or reached, or connected and got not one byte back, are held until
+every poll has ended: when nearly all feeds failed so (`polling.is_network_outage`), the machine was
+offline, and those polls are recorded without penalising any feed (no failure counted, no new plan).
 """
 
 from __future__ import annotations
