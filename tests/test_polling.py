@@ -13,6 +13,7 @@ from newsflow.polling import (
     BACKOFF_BASE_SECONDS,
     PollHistory,
     PollObservation,
+    PollReach,
     cache_max_age,
     is_due,
     is_network_outage,
@@ -101,6 +102,21 @@ def test_network_outage_needs_nearly_every_feed_unreachable() -> None:
     assert not is_network_outage([*down, Outcome.OK, Outcome.OK]), "4 of 6 is not 80%"
     assert not is_network_outage(down[:2]), "two feeds are too few to tell"
     assert not is_network_outage([Outcome.TIMEOUT] * 5), "slow servers are theirs, not ours"
+
+
+def silent(host: str, was_failing: bool = False) -> PollReach:
+    return PollReach(Outcome.TIMEOUT, host, unanswered=True, was_failing=was_failing)
+
+
+def test_silence_on_three_hosts_from_feeds_not_failing_is_an_outage_and_less_is_not() -> None:
+    three = [silent("a.example"), silent("b.example"), silent("c.example")]
+    assert is_network_outage(three) and is_network_outage([*three, silent("c.example"), PollReach(Outcome.OK, "d")])
+    assert not is_network_outage([silent("a.example")] * 3 + [silent("b.example")] * 3), "two hosts: theirs"
+    assert not is_network_outage([*three[:2], silent("c.example", was_failing=True)]), "a failing feed tells nothing"
+    assert not is_network_outage([PollReach(Outcome.TIMEOUT, h) for h in "abcd"]), "a server that began to answer"
+    assert is_network_outage([Outcome.DNS_ERROR, *three, silent("d", was_failing=True),
+                              silent("e", was_failing=True)]), "left out for and against: 4 of 4 judged"
+    assert not is_network_outage([silent(h, was_failing=True) for h in "abcd"]), "nothing judged: no outage"
 
 
 def test_a_feed_that_keeps_answering_410_is_retired() -> None:

@@ -14,7 +14,7 @@ from newsflow.errors import InputError
 from newsflow.files import replace_file
 from newsflow.opml import MAX_OPML_BYTES, export_opml, feed_block, import_opml
 from newsflow.urls import fetch_problem
-from newsflow.warehouse import Warehouse, feed_health
+from newsflow.warehouse import Warehouse, feed_health, removed_feeds
 
 if TYPE_CHECKING:
     from newsflow.discover import Discovery
@@ -90,8 +90,11 @@ def discovery_notes(done: Discovery) -> list[str]:
 
 def cmd_feeds_list(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    result = feed_health(Warehouse(config.warehouse_path), [f.name for f in config.feeds])
-    print(format_result(result, "table"))
+    store, names = Warehouse(config.warehouse_path), [f.name for f in config.feeds]
+    print(format_result(feed_health(store, names), "table"))
+    for name, url, pending in removed_feeds(store, names):
+        print(f"feed {name} ({url}) is no longer in the config: its {pending} entries waiting for their article "
+              "are kept, and fetched once a feed with this URL is configured again, under any name")
     return 0
 
 

@@ -299,7 +299,9 @@ class Fetcher:
             waited = trail.time_spent()
             return Outcome.CONNECT_ERROR, f"cannot connect: no connection within {waited:.1f} s (connect timeout)"
         if isinstance(exc, TimeoutError):
-            return Outcome.TIMEOUT, f"gave up after {self._settings.timeout:.1f} s (whole-request deadline)"
+            trail.unanswered = trail.connection is not None and trail.connection.unanswered
+            silence = ": connected, and not one byte came back" if trail.unanswered else ""
+            return Outcome.TIMEOUT, f"gave up after {self._settings.timeout:.1f} s (whole-request deadline){silence}"
         if isinstance(exc, httpx.TimeoutException):
             return Outcome.TIMEOUT, f"timed out ({type(exc).__name__})"
         if isinstance(exc, netguard.BlockedAddressError):

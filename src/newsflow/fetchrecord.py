@@ -37,6 +37,7 @@ class Trail:
     step_started: float | None = None  # monotonic start of the step in progress, if any
     retried: bool = False
     answer_refused: bool = False  # a name resolved to an address the policy refuses
+    unanswered: bool = False  # the deadline passed on a connection that never sent a byte back
     connection: ConnectionTrace | None = None  # the request in progress, as httpcore reports it
     redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, target) of each redirect met
     cookies: HopCookies = field(default_factory=HopCookies)  # set along this fetch's redirects (hopcookies.py)
@@ -92,6 +93,7 @@ class Trail:
             elapsed_ms=self.elapsed_ms(),
             retry_after=retry_after,
             answer_refused=self.answer_refused and outcome is Outcome.BLOCKED,
+            unanswered=self.unanswered and outcome is Outcome.TIMEOUT,
             redirects=tuple(self.redirects),
         )
 
@@ -106,14 +108,28 @@ class ConnectionTrace:
 
     def __init__(self) -> None:
         self.events: set[str] = set()
+        self.stream: object = None  # the connection made for this request (netguard.ShortReads), if any
 
     async def __call__(self, event: str, info: Mapping[str, object]) -> None:
         self.events.add(event)
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self.stream = info.get("return_value")
 
     @property
     def connecting(self) -> bool:
         """A new connection was being made (resolve and TCP connect) and has not been made yet."""
         return "connection.connect_tcp.started" in self.events and "connection.connect_tcp.complete" not in self.events
+
+    @property
+    def unanswered(self) -> bool:
+        """A new connection was made and nothing came back on it: the TLS handshake got no answer,
+        or the request went out and not one byte followed. A server slow to finish its answer
+        (dripping headers, a slow body) sent bytes, so it is not unanswered."""
+        if "connection.connect_tcp.complete" not in self.events:
+            return False
+        if "connection.start_tls.started" in self.events and "connection.start_tls.complete" not in self.events:
+            return True
+        return getattr(self.stream, "silent", False) is True
 
     @property
     def reused(self) -> bool:

@@ -106,6 +106,9 @@ class FetchResult:
     # `blocked` because the host NAME resolved to a refused address, not because the URL named one:
     # a captive portal or a DNS hijack answers so for every name, so it is no verdict on the URL.
     answer_refused: bool = False
+    # `timeout` on a connection that was made and sent back not one byte (a blackholing network
+    # or a hung proxy looks so): evidence of a network outage when many hosts do it (newsflow.polling).
+    unanswered: bool = False
     # The redirects followed, in order: (status, absolute target). A feed adopts the target of a
     # chain of permanent ones (newsflow.feedmoves).
     redirects: tuple[tuple[int, str], ...] = ()

@@ -247,11 +247,17 @@ class ShortReads(httpcore.AsyncNetworkStream):
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner
         self._head: bytearray | None = None  # bytes read since the last write, while in a head
+        # A request went out and not one byte has come back since: what a network that accepts
+        # connections and drops everything else looks like (newsflow.polling, outages).
+        self.silent = False
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         if self._head is None:
-            return await self._inner.read(max_bytes, timeout)
+            data = await self._inner.read(max_bytes, timeout)
+            self.silent = self.silent and not data
+            return data
         data = await self._inner.read(min(max_bytes, HEAD_READ_BYTES), timeout)
+        self.silent = self.silent and not data
         self._head += data
         if _FINAL_HEAD.search(self._head):
             self._head = None
@@ -261,6 +267,7 @@ class ShortReads(httpcore.AsyncNetworkStream):
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._head = bytearray()
+        self.silent = True
         await self._inner.write(buffer, timeout)
 
     async def aclose(self) -> None:

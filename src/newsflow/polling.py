@@ -19,7 +19,12 @@ when named with `--feed`. `Retry-After` counts up to `max_interval`.
 When nearly every feed of a run fails to resolve or connect (`is_network_outage`), the
 machine is offline, not the feeds: the run records an outage and no feed is penalised. A connect
 that got no answer within the deadline is a `connect_error` too (the fetcher tells it from a
-server slow to answer, which stays `timeout` and does not count).
+server slow to answer, which stays `timeout` and does not count). A `timeout` on a connection
+that sent back not one byte (`FetchResult.unanswered`: a network that accepts connections and
+drops the rest, a hung proxy) counts as well, but only from feeds that were not failing already,
+and only when such silences come from at least `OUTAGE_MIN_HOSTS` hosts: a slow server or two,
+or one host holding many feeds, back off as before, and a server that hangs keeps backing off
+once it has failed a poll that was not an outage.
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ RETIRE_AFTER_GONE = 3
 OUTAGE_SHARE = 0.8
 OUTAGE_MIN_FEEDS = 3
 UNREACHABLE_OUTCOMES = frozenset({Outcome.DNS_ERROR, Outcome.CONNECT_ERROR})
+# Unanswered connections count toward an outage only when they come from this many hosts at least.
+OUTAGE_MIN_HOSTS = 3
 SLOWDOWN_WHEN_NOTHING_NEW = 1.5
 # A last poll later than now by more than this was made under a clock that was ahead (then set back).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -140,10 +147,28 @@ def jitter_for(feed_id: str, failures: int) -> float:
     return int.from_bytes(digest[:4], "big") / 2**31 - 1.0
 
 
-def is_network_outage(outcomes: Sequence[Outcome]) -> bool:
-    """Nearly every feed polled failed to resolve or connect: the machine's outage, not theirs."""
-    unreachable = sum(1 for outcome in outcomes if outcome in UNREACHABLE_OUTCOMES)
-    return len(outcomes) >= OUTAGE_MIN_FEEDS and unreachable >= OUTAGE_SHARE * len(outcomes)
+@dataclass(frozen=True)
+class PollReach:
+    """What one poll of a run says about this machine's network."""
+
+    outcome: Outcome
+    host: str = ""
+    unanswered: bool = False  # connected, and not one byte came back by the deadline
+    was_failing: bool = False  # the feed's last counted poll had failed already
+
+
+def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
+    """Nearly every feed polled failed to resolve or connect, or connected to silence on several
+    hosts: the machine's outage, not theirs.
+
+    A feed already failing before this run that meets silence again tells nothing about the
+    network (it may be a server that hangs): it is left out of the count, for and against."""
+    reaches = [p if isinstance(p, PollReach) else PollReach(p) for p in polls]
+    judged = [p for p in reaches if not (p.unanswered and p.was_failing)]
+    silent_hosts = {p.host for p in judged if p.unanswered}
+    silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
+    offline = sum(1 for p in judged if p.outcome in UNREACHABLE_OUTCOMES or (p.unanswered and silence_counts))
+    return len(judged) >= OUTAGE_MIN_FEEDS and offline >= OUTAGE_SHARE * len(judged)
 
 
 def publisher_hint_seconds(

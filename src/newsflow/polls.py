@@ -7,9 +7,9 @@ Polls are committed in groups of whatever was parsed while the previous commit r
 run keeps every feed it finished, and a run of many feeds does not open the warehouse per feed.
 A bug escaping for one feed costs that feed alone: it is recorded `failed` with its error.
 
-Feeds that could not be resolved or reached are held until every poll has ended: when nearly all
-feeds failed that way (`polling.is_network_outage`), the machine was offline, and those polls
-are recorded without penalising any feed (no failure counted, no change to its schedule).
+Feeds that could not be resolved or reached, or connected and got not one byte back, are held until
+every poll has ended: when nearly all feeds failed so (`polling.is_network_outage`), the machine was
+offline, and those polls are recorded without penalising any feed (no failure counted, no new plan).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from newsflow.models import (
 )
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.spool import commit_or_spool
-from newsflow.urls import MAX_URL_CHARS, feed_key
+from newsflow.urls import MAX_URL_CHARS, feed_key, host_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
     """Poll every feed concurrently (the fetcher enforces the limits); returns the counts only."""
     committer = PollCommitter(job)
     unreachable: list[FeedPoll] = []
-    outcomes: list[Outcome] = []
+    reaches: list[polling_policy.PollReach] = []
     deferred = 0
 
     async def poll_one(feed: FeedConfig) -> None:
@@ -94,21 +94,20 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         if poll is None:
             deferred += 1
             return
-        # a name answered with a refused address (a captive portal) is a name that did not resolve
-        outcomes.append(Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome)
-        log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", len(outcomes), len(feeds))})
-        if outcomes[-1] in polling_policy.UNREACHABLE_OUTCOMES:
-            unreachable.append(poll)
+        reaches.append(poll_reach(poll, job.states.get(feed.name)))
+        log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", len(reaches), len(feeds))})
+        if reaches[-1].outcome in polling_policy.UNREACHABLE_OUTCOMES or reaches[-1].unanswered:
+            unreachable.append(poll)  # held until every poll has ended: an outage penalises none
         else:
             committer.add(poll)
 
     try:
         await asyncio.gather(*(poll_one(feed) for feed in feeds))
         await committer.flush()
-        outage = polling_policy.is_network_outage(outcomes)
+        outage = polling_policy.is_network_outage(reaches)
         if outage:
-            log.warning("network outage: %d of %d feeds could not be resolved or reached; no feed is penalised",
-                        len(unreachable), len(outcomes))
+            log.warning("network outage: %d of %d feeds could not be resolved or reached, or got no answer; "
+                        "no feed is penalised", len(unreachable), len(reaches))
         committer.add_all(unreachable, penalise=not outage)
         await committer.flush()
     finally:  # a cancelled run (Ctrl-C, SIGTERM) or a failed commit leaves no commit running orphaned
@@ -116,6 +115,13 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
     counts = committer.counts
     counts.feeds_deferred, counts.network_outage = deferred, int(outage)
     return counts
+
+
+def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollReach:
+    """What the poll says about the network; a name answered with a refused address (a portal) did not resolve."""
+    outcome = Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome
+    failing = state is not None and state.consecutive_failures > 0
+    return polling_policy.PollReach(outcome, host_of(poll.result.final_url), poll.result.unanswered, failing)
 
 
 async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:

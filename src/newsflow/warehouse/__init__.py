@@ -361,6 +361,7 @@ from newsflow.warehouse.reads import (  # noqa: E402
     articles_to_reextract,
     feed_health,
     read_pages,
+    removed_feeds,
     run_read_query,
 )
 from newsflow.warehouse.replays import (  # noqa: E402
@@ -408,6 +409,7 @@ __all__ = [
     "read_with",
     "record_skipped_run",
     "record_spool_replay",
+    "removed_feeds",
     "replayed_counts",
     "run_read_query",
     "spool_replayed",

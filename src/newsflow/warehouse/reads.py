@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from newsflow.warehouse.renames import removed_with_pending
 from newsflow.warehouse.sandbox import execute_select, one_select, querying
 
 if TYPE_CHECKING:
@@ -63,6 +64,15 @@ def feed_health(warehouse: Warehouse, feed_ids: list[str]) -> QueryResult:
             {"ids": feed_ids},
         ).fetchall()
     return QueryResult(FEED_HEALTH_COLUMNS, rows)
+
+
+def removed_feeds(warehouse: Warehouse, feed_ids: list[str]) -> list[tuple[str, str, int]]:
+    """Feeds no longer in the config that still have entries waiting for their article
+    (newsflow.warehouse.renames): (name, URL, how many)."""
+    if not warehouse.path.exists():
+        return []
+    with warehouse.reading() as con:
+        return removed_with_pending(con, feed_ids)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import duckdb
 
 from newsflow.models import FeedConfig, FeedPollState, FeedState
 from newsflow.warehouse.loads import insert_columns, unnested
+from newsflow.warehouse.renames import follow_renames
 
 # runs.run_seq (migration 0040): the order runs were recorded in, whatever the clock says
 NEXT_RUN_SEQ = "(SELECT coalesce(max(run_seq), 0) + 1 FROM runs)"
@@ -51,9 +52,11 @@ def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> N
     """Make `feeds` match the config's list: new feeds inserted, url, tags and enabled updated.
 
     A feed whose URL changed in the config is a new endpoint: the old one's validators (which the
-    new one could answer 304 to), back-off and retirement are dropped, so it is due at once."""
+    new one could answer 304 to), back-off and retirement are dropped, so it is due at once. A feed
+    whose name changed is the same endpoint: its row and entries follow it (warehouse.renames)."""
     if not feeds:
         return
+    follow_renames(con, feeds)
     columns = {
         "feed_id": [f.name for f in feeds],
         "url": [f.url for f in feeds],
