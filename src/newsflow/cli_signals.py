@@ -25,24 +25,26 @@ _the_command = threading.Event()  # set by main() when this process is the comma
 
 
 def mark_as_the_command() -> None:
-    """This process is the command. Called first in `main()`, so the atexit handler it registers
-    runs last of those registered later (Prefect's among them: they flush with signals still handled)."""
-    if not _the_command.is_set():
-        _the_command.set()
-        atexit.register(ignore_signals_while_python_finalizes)
+    _the_command.set()
 
 
 def ignore_signals_while_python_finalizes() -> None:
-    """From here to the end of the process, late signals are ignored.
+    """From here to the end of the process, late signals are ignored (only when it is the command).
 
     After the atexit handlers Python drops its signal handlers (back to the default: death by the
     signal) and only then collects garbage and tears its modules down, 0.5-2.4 s with Prefect
     loaded. A second Ctrl-C landing there ended `newsflow run` by SIGINT, exit -2, after its line
     promising 130 and with no traceback (CI, stops 19 and 20). An ignored signal stays ignored
     through that teardown; the process is ending anyway, with its own code."""
-    if threading.current_thread() is threading.main_thread():
+    if _the_command.is_set() and threading.current_thread() is threading.main_thread():
         for signum in _LATE_SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
+
+
+# Registered as this module is imported, before `main()` runs, so that it runs after every atexit
+# handler registered later (atexit runs them last in, first out): Prefect's services, which flush
+# with the end-at-once handler still in place, so a Ctrl-C there still ends the process at once.
+atexit.register(ignore_signals_while_python_finalizes)
 
 
 def drop_further_interrupts() -> None:
