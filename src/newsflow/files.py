@@ -20,7 +20,7 @@ def replace_file(path: Path, content: bytes) -> None:
     A target that is not a regular file (`-o /dev/stdout`, a FIFO, a terminal) is written into,
     never renamed over: run as root, `newsflow feeds export -o /dev/full` replaced the device with
     a file, for every program on the machine."""
-    if _is_special(path):
+    if is_special_file(path):
         with open(path, "wb") as stream:
             stream.write(content)
         return
@@ -44,7 +44,7 @@ def replace_file(path: Path, content: bytes) -> None:
         os.close(folder)
 
 
-def _is_special(path: Path) -> bool:
+def is_special_file(path: Path) -> bool:
     """Whether `path` (its link followed) exists and is a device, a FIFO or a socket: no file to replace."""
     try:
         mode = os.stat(path).st_mode
@@ -60,11 +60,11 @@ def read_capped(path: Path, cap: int) -> bytes:
     the folder, a runaway writer) would take every later run's memory, and a FIFO named like one
     would make every later run wait for a writer for ever."""
     with open(path, "rb", opener=_open_nonblocking) as stream:
-        mode, size = os.fstat(stream.fileno())[stat.ST_MODE], os.fstat(stream.fileno()).st_size
-        if not stat.S_ISREG(mode):
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode):
             raise OSError("not a regular file (a FIFO, socket or device)")
-        if size > cap:
-            raise OSError(f"{size:,} bytes, over the cap of {cap:,}")
+        if status.st_size > cap:
+            raise OSError(f"{status.st_size:,} bytes, over the cap of {cap:,}")
         content = stream.read(cap + 1)
     if len(content) > cap:  # grew while being read
         raise OSError(f"over the cap of {cap:,} bytes")

@@ -310,20 +310,26 @@ def api_that_dies_after_its_health_check(path: str) -> bytes:
     return b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ntrue" if path == "/api/health" else b""
 
 
-@pytest.mark.timeout(120)
-def test_serve_whose_api_dies_as_it_starts_exits_4_in_one_line(tmp_path: Path) -> None:
-    """Before: `newsflow serve` whose Prefect server was killed just after the command found it died
-    with a 70-line `httpx.ConnectError` traceback, exit 1 (red team 6 left a server killed under
-    `serve` untested). Now one line naming the API and what to do, exit 4, for its supervisor."""
+def newsflow_against_an_api_that_dies(tmp_path: Path, command: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """`newsflow COMMAND` against a Prefect API that answers its health check and then dies; and its URL."""
     api = RawServer(api_that_dies_after_its_health_check)
     api_url = api.url("/api")
     config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
     env = {**child_env(api_url), "PREFECT_CLIENT_MAX_RETRIES": "0"}
     try:
-        done = subprocess.run(newsflow_command("serve", "--config", str(config_path)), cwd=REPO, env=env,
+        done = subprocess.run(newsflow_command(command, "--config", str(config_path)), cwd=REPO, env=env,
                               capture_output=True, text=True, timeout=100)
     finally:
         api.close()
+    return done, api_url
+
+
+@pytest.mark.timeout(120)
+def test_serve_whose_api_dies_as_it_starts_exits_4_in_one_line(tmp_path: Path) -> None:
+    """Before: `newsflow serve` whose Prefect server was killed just after the command found it died
+    with a 70-line `httpx.ConnectError` traceback, exit 1 (red team 6 left a server killed under
+    `serve` untested). Now one line naming the API and what to do, exit 4, for its supervisor."""
+    done, api_url = newsflow_against_an_api_that_dies(tmp_path, "serve")
     lines = done.stderr.splitlines()
     assert done.returncode == 4, done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
@@ -337,15 +343,7 @@ def test_run_whose_api_dies_as_it_starts_exits_4_in_one_line(tmp_path: Path) -> 
     RuntimeError: Failed to reach API at …` with exit 1, the code for a crash: its `/health` still
     answered, so the run did not see that its API was gone. Now the lost connection under the error
     says so: the documented one line for an API that stopped answering, exit 4."""
-    api = RawServer(api_that_dies_after_its_health_check)
-    api_url = api.url("/api")
-    config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
-    env = {**child_env(api_url), "PREFECT_CLIENT_MAX_RETRIES": "0"}
-    try:
-        done = subprocess.run(newsflow_command("run", "--config", str(config_path)), cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=100)
-    finally:
-        api.close()
+    done, api_url = newsflow_against_an_api_that_dies(tmp_path, "run")
     lines = done.stderr.splitlines()
     assert done.returncode == 4, done.stderr[-3000:]
     assert lines[-1].startswith(f"newsflow: the Prefect API at {api_url} stopped answering during the run ("), lines

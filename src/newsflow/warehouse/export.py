@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 import duckdb
 
 from newsflow.errors import InputError, OutputError
+from newsflow.files import is_special_file
 
 if TYPE_CHECKING:
     from newsflow.warehouse import Warehouse
@@ -88,7 +89,7 @@ def _special_file(target: Path) -> Path | None:
     """The first path the export would open that is neither a folder nor a regular file."""
     candidates = [target, *target.rglob("*")] if target.is_dir() else [target]
     for path in candidates:
-        if path.exists() and not (path.is_file() or path.is_dir()):
+        if is_special_file(path):
             return path
     return None
 
