@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.errors import classify_outcome
 from newsflow.models import FailureClass, Outcome
 from newsflow.polling import (
     BACKOFF_BASE_SECONDS,
+    OUTAGE_MIN_HOSTS,
+    UNREACHABLE_OUTCOMES,
     PollHistory,
     PollObservation,
     PollReach,
@@ -150,3 +152,30 @@ def test_any_failure_plans_a_next_poll_within_bounds_that_never_shrinks_with_mor
     interval = plan(failures, jitter)
     assert min_interval <= interval <= MAX
     assert plan(failures + 1, 0.0) >= plan(failures, 0.0)
+
+
+_HOSTS = st.sampled_from(["a.example", "b.example", "c.example", "d.example"])
+_REACHES = st.one_of(
+    st.builds(silent, _HOSTS, st.booleans()),  # connected, and not one byte came back: half the polls
+    st.builds(PollReach, st.sampled_from([Outcome.OK, Outcome.TIMEOUT, Outcome.HTTP_ERROR, Outcome.DNS_ERROR,
+                                          Outcome.CONNECT_ERROR]), _HOSTS),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_REACHES, max_size=12), _REACHES)
+def test_an_outage_verdict_never_rests_on_feeds_that_were_already_failing_or_on_few_hosts(
+        polls: list[PollReach], extra: PollReach) -> None:
+    """Invariants of the outage rule (red team 10), for any mix of polls:
+    - silence from hosts already failing neither makes nor breaks an outage;
+    - silence from fewer than OUTAGE_MIN_HOSTS hosts, with nothing unreachable, is never an outage
+      (a slow server or two cannot shield their feeds from backoff);
+    - one more healthy poll never turns a run into an outage."""
+    verdict = is_network_outage(polls)
+    stale = PollReach(Outcome.TIMEOUT, extra.host, unanswered=True, was_failing=True)
+    assert is_network_outage([*polls, stale]) == verdict
+    silent_hosts = {p.host for p in polls if p.unanswered and not p.was_failing}
+    if len(silent_hosts) < OUTAGE_MIN_HOSTS and not any(p.outcome in UNREACHABLE_OUTCOMES for p in polls):
+        assert not verdict
+    if not verdict:
+        assert not is_network_outage([*polls, PollReach(Outcome.OK, extra.host)])
