@@ -15,6 +15,8 @@ How (calibrated on labelled variants of the real corpora, see docs/stories.md):
 - Verification: a candidate matches when the estimated Jaccard similarity, or the estimated
   containment of the smaller text in the larger, clears its threshold (`Similarity.matches`).
   Containment is what keeps a copy with its last paragraphs cut in the story.
+- Template texts: a match is refused when the texts' number slots conflict (`stories_slots`):
+  two CENTCOM statements a day apart share their words, not their date, time and counts.
 - Short texts (under `MIN_WORDS` tokens) get no signature: they share a story only with texts
   whose token sequence is identical (one exact key in band `EXACT_BAND`).
 - Bridges: when a new article matches two or more stories, they merge into the one that
@@ -35,6 +37,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from newsflow.stories_slots import NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
 
 SHINGLE_WORDS = 3
@@ -46,6 +49,9 @@ MIN_WORDS = 50
 JACCARD_MIN = 0.5
 CONTAINMENT_MIN = 0.7
 SIZE_RATIO_MIN = 0.3
+SLOT_CONFLICTS_MIN = 2
+"""A match is refused when at least this many shared number slots conflict, and more conflict than agree.
+A number changed by an update (a toll that rose) conflicts on its two slots, so it takes two such numbers."""
 EXACT_BAND = -1
 """The band of the one key a short text gets: a hash of its whole token sequence."""
 
@@ -55,6 +61,7 @@ BandKey = tuple[int, int]
 _MAGIC = b"NFMH"
 _FORMAT_VERSION = 1
 _HEADER = struct.Struct("<4sBBHI")  # magic, version, shingle words, num_perm, shingle count
+_SLOT_COUNT = struct.Struct("<H")  # after the values: how many 64-bit number slots follow (none before 2026-12)
 _U64 = np.uint64
 _U32 = np.uint32
 _H = TypeVar("_H", np.uint32, np.uint64)
@@ -74,6 +81,7 @@ class StoryParams:
     jaccard_min: float = JACCARD_MIN
     containment_min: float = CONTAINMENT_MIN
     size_ratio_min: float = SIZE_RATIO_MIN
+    slot_conflicts_min: int = SLOT_CONFLICTS_MIN
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
@@ -145,8 +153,11 @@ class Similarity:
     jaccard: float
     containment: float
     size_ratio: float
+    slots: SlotComparison = SlotComparison(0, 0)
 
     def matches(self, params: StoryParams = DEFAULT_PARAMS) -> bool:
+        if self.slots.conflicting >= params.slot_conflicts_min and self.slots.conflicting >= self.slots.agreeing:
+            return False  # one template, different events: the words agree, the numbers do not
         if self.jaccard >= params.jaccard_min:
             return True
         return self.containment >= params.containment_min and self.size_ratio >= params.size_ratio_min
@@ -203,7 +214,8 @@ def signature_of(text: str, params: StoryParams = DEFAULT_PARAMS) -> bytes | Non
     # uint32 arithmetic wraps, which is the mod 2^32; `initial` is datasketch's empty value.
     values: npt.NDArray[np.uint32] = (np.multiply.outer(_mix(shingles), a) + b).min(axis=0, initial=_U32(0xFFFFFFFF))
     header = _HEADER.pack(_MAGIC, _FORMAT_VERSION, params.shingle_words, params.num_perm, len(shingles))
-    return header + values.astype("<u4").tobytes()
+    slots = slots_of(tokens)
+    return header + values.astype("<u4").tobytes() + _SLOT_COUNT.pack(len(slots)) + slots.astype("<u8").tobytes()
 
 
 def _unpack(signature: bytes, params: StoryParams) -> tuple[int, npt.NDArray[np.uint32]]:
@@ -213,7 +225,16 @@ def _unpack(signature: bytes, params: StoryParams) -> tuple[int, npt.NDArray[np.
             f"signature made with {words}-word shingles and {num_perm} permutations (format {version}); "
             f"these parameters need {params.shingle_words} and {params.num_perm}: rebuild the story index"
         )
-    return shingle_count, np.frombuffer(signature, dtype="<u4", offset=_HEADER.size)
+    return shingle_count, np.frombuffer(signature, dtype="<u4", count=num_perm, offset=_HEADER.size)
+
+
+def _slots(signature: bytes, params: StoryParams) -> npt.NDArray[np.uint64]:
+    """The number slots after the values; a signature stored before they were added has none."""
+    offset = _HEADER.size + 4 * params.num_perm
+    if len(signature) < offset + _SLOT_COUNT.size:
+        return NO_SLOTS
+    (count,) = _SLOT_COUNT.unpack_from(signature, offset)
+    return np.frombuffer(signature, dtype="<u8", count=count, offset=offset + _SLOT_COUNT.size).astype(np.uint64)
 
 
 def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS) -> Similarity:
@@ -224,7 +245,8 @@ def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS
     # |A n B| = J / (1 + J) * (|A| + |B|), from J = |A n B| / |A u B|.
     overlap = jaccard / (1.0 + jaccard) * (size_a + size_b)
     smaller, larger = min(size_a, size_b), max(size_a, size_b)
-    return Similarity(jaccard, min(1.0, overlap / smaller), smaller / larger)
+    slots = compare_slots(_slots(first, params), _slots(second, params))
+    return Similarity(jaccard, min(1.0, overlap / smaller), smaller / larger, slots)
 
 
 # --- band keys ----------------------------------------------------------------------------
