@@ -35,6 +35,11 @@ class WorldText:
     arrived: datetime
 
 
+def transforms_of(text: WorldText) -> set[str]:
+    """What the outlet did to its copy ("update", "edit", "dateline", "cut"); none for the wire text."""
+    return set(text.doc_id.partition("#")[2].split("+")) - {""}
+
+
 @dataclass(frozen=True)
 class Story:
     story: str
@@ -104,7 +109,7 @@ def centcom_statement(rng: random.Random, day: datetime, story: str) -> Story:
     group = rng.choice(_GROUPS)
     count = rng.randint(2, 14)
     paragraphs = [
-        f"TAMPA, Fla. – On {_date(day)}, at approximately {_time(rng)} ({country} time), U.S. Central Command "
+        f"TAMPA, Fla. \u2013 On {_date(day)}, at approximately {_time(rng)} ({country} time), U.S. Central Command "
         f"(CENTCOM) forces conducted self-defense strikes against {count} {targets[0]} and {targets[1]} in "
         f"{group}-controlled areas near {place}, {country}.",
         f"U.S. forces identified the {targets[0]} and determined they presented an imminent threat to U.S. Navy "
@@ -215,22 +220,27 @@ def update_of(story: Story, rng: random.Random) -> list[str]:
     return [_sentences(rng, 2, names), *body, _sentences(rng, 2, names)]
 
 
-def outlet_copy(story: Story, rng: random.Random, outlet: str) -> tuple[list[str], timedelta]:
-    """One outlet's copy and how long after the story it appeared."""
+def outlet_copy(story: Story, rng: random.Random, outlet: str) -> tuple[list[str], timedelta, tuple[str, ...]]:
+    """One outlet's copy, how long after the story it appeared, and what the outlet did to it."""
     body = list(story.paragraphs)
     delay = timedelta(minutes=rng.randint(1, 240))
+    done = []
     if rng.random() < 0.25:
         body = update_of(story, rng)
         delay = timedelta(hours=rng.randint(2, 9))
+        done.append("update")
     if rng.random() < 0.5:
         body = [light_edit(p, rng) for p in body]
+        done.append("edit")
     if rng.random() < 0.6:
         body[0] = f"{rng.choice(_CITIES)} ({rng.choice(_AGENCIES)}) - {body[0]}"
+        done.append("dateline")
     if rng.random() < 0.3 and len(body) > 2:  # cut at a "Read more" link
         body = [*body[: max(2, round(len(body) * rng.uniform(0.6, 0.9)))], f"Read more at {outlet}"]
+        done.append("cut")
     heads = _furniture(rng, outlet, _HEADS, rng.randint(0, 3))
     tails = _furniture(rng, outlet, _TAILS, rng.randint(0, 3))
-    return [*heads, *body, *tails], delay
+    return [*heads, *body, *tails], delay, tuple(done)
 
 
 # --- worlds ---------------------------------------------------------------------------------------
@@ -246,8 +256,8 @@ def world(seed: int, stories_per_family: int = 8, max_copies: int = 6,
         story = FAMILIES[family](rng, day, f"{family}{i}")
         texts.append(WorldText(f"{story.story}/wire", story.story, "\n".join(story.paragraphs), story.published))
         for outlet in rng.sample(_OUTLETS, rng.randint(0, max_copies - 1)):
-            paragraphs, delay = outlet_copy(story, rng, outlet)
-            texts.append(WorldText(f"{story.story}/{outlet}", story.story, "\n".join(paragraphs),
+            paragraphs, delay, done = outlet_copy(story, rng, outlet)
+            texts.append(WorldText(f"{story.story}/{outlet}#{'+'.join(done)}", story.story, "\n".join(paragraphs),
                                    story.published + delay))
     return texts
 
@@ -341,15 +351,22 @@ def evaluate(seeds: Iterable[int], params: StoryParams = DEFAULT_PARAMS, **world
     return dict(totals)
 
 
+NUMBER_SLOTS_OFF = StoryParams(slot_conflicts_min=1 << 30)
+"""The clustering as it was before number slots: no match is ever refused for its numbers."""
+
+
 def main(seeds: int = 20) -> None:
-    scores = evaluate(range(seeds))
+    after, before = evaluate(range(seeds)), evaluate(range(seeds), NUMBER_SLOTS_OFF)
+    print(f"{seeds} worlds; precision and recall of the pairs that share a story, number slots off -> on")
     print("| family | true pairs | found pairs | precision | recall |")
     print("| --- | --- | --- | --- | --- |")
-    for family, score in scores.items():
-        print(f"| {family} | {score.true_pairs} | {score.found_pairs} | {score.precision:.4f} | {score.recall:.4f} |")
-    for pair in scores["all"].false_pairs[:10]:
+    for family, score in after.items():
+        old = before[family]
+        print(f"| {family} | {score.true_pairs} | {old.found_pairs} -> {score.found_pairs} | "
+              f"{old.precision:.4f} -> {score.precision:.4f} | {old.recall:.4f} -> {score.recall:.4f} |")
+    for pair in after["all"].false_pairs[:10]:
         print("false:", pair, file=sys.stderr)
-    for pair in scores["all"].missed_pairs[:10]:
+    for pair in after["all"].missed_pairs[:10]:
         print("missed:", pair, file=sys.stderr)
 
 

@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from newsflow.stories_slots import NO_SLOTS, SlotComparison, compare_slots, slots_of
+from newsflow.stories_slots import NO_NUMBERS_SHARED, NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
 
 SHINGLE_WORDS = 3
@@ -50,8 +50,13 @@ JACCARD_MIN = 0.5
 CONTAINMENT_MIN = 0.7
 SIZE_RATIO_MIN = 0.3
 SLOT_CONFLICTS_MIN = 2
-"""A match is refused when at least this many shared number slots conflict, and more conflict than agree.
-A number changed by an update (a toll that rose) conflicts on its two slots, so it takes two such numbers."""
+SLOT_CONFLICT_WEIGHT = 2
+UPDATE_CONTAINMENT = 0.9
+"""A match is refused when at least SLOT_CONFLICTS_MIN shared number slots conflict and they outweigh the
+agreeing ones, a conflict counting SLOT_CONFLICT_WEIGHT times: in texts of one template small numbers
+agree by chance (the same count, the same hour). When one text holds nearly all of the other
+(containment UPDATE_CONTAINMENT), as an update holds the story it updates, a conflict counts once: an
+update changes a figure (a toll that rose conflicts on its two slots) and keeps the rest."""
 EXACT_BAND = -1
 """The band of the one key a short text gets: a hash of its whole token sequence."""
 
@@ -82,6 +87,8 @@ class StoryParams:
     containment_min: float = CONTAINMENT_MIN
     size_ratio_min: float = SIZE_RATIO_MIN
     slot_conflicts_min: int = SLOT_CONFLICTS_MIN
+    slot_conflict_weight: int = SLOT_CONFLICT_WEIGHT
+    update_containment: float = UPDATE_CONTAINMENT
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
@@ -153,14 +160,19 @@ class Similarity:
     jaccard: float
     containment: float
     size_ratio: float
-    slots: SlotComparison = SlotComparison(0, 0)
+    slots: SlotComparison = NO_NUMBERS_SHARED
 
     def matches(self, params: StoryParams = DEFAULT_PARAMS) -> bool:
-        if self.slots.conflicting >= params.slot_conflicts_min and self.slots.conflicting >= self.slots.agreeing:
+        if self._numbers_conflict(params):
             return False  # one template, different events: the words agree, the numbers do not
         if self.jaccard >= params.jaccard_min:
             return True
         return self.containment >= params.containment_min and self.size_ratio >= params.size_ratio_min
+
+    def _numbers_conflict(self, params: StoryParams) -> bool:
+        conflicting, agreeing = self.slots.conflicting, self.slots.agreeing
+        weight = 1 if self.containment >= params.update_containment else params.slot_conflict_weight
+        return conflicting >= params.slot_conflicts_min and weight * conflicting >= agreeing
 
 
 Lookup = Callable[[list[BandKey]], list[IndexedArticle]]

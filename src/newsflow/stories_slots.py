@@ -30,7 +30,7 @@ MAX_SLOTS = 128
 @dataclass(frozen=True)
 class SlotComparison:
     shared: int  # contexts both texts have
-    agreeing: int  # shared contexts where the texts hold a number in common
+    agreeing: int  # shared contexts where one text's numbers are all among the other's
 
     @property
     def conflicting(self) -> int:
@@ -38,6 +38,7 @@ class SlotComparison:
 
 
 NO_SLOTS = np.zeros(0, dtype=np.uint64)
+NO_NUMBERS_SHARED = SlotComparison(0, 0)
 
 
 def slots_of(tokens: Sequence[str]) -> npt.NDArray[np.uint64]:
@@ -60,8 +61,11 @@ def slots_of(tokens: Sequence[str]) -> npt.NDArray[np.uint64]:
 
 
 def compare_slots(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> SlotComparison:
-    """How many slot contexts the texts share, and in how many of those a number agrees."""
+    """How many slot contexts the texts share, and in how many the numbers agree: one text's numbers
+    there are all among the other's (a copy cut short lacks some; it adds none of its own)."""
     shift = np.uint64(32)
     shared = np.intersect1d(first >> shift, second >> shift)
-    agreeing = np.unique(np.intersect1d(first, second) >> shift)
-    return SlotComparison(len(shared), len(agreeing))
+    first_extra = np.setdiff1d(first, second) >> shift
+    second_extra = np.setdiff1d(second, first) >> shift
+    conflicting = np.intersect1d(first_extra, second_extra)
+    return SlotComparison(len(shared), len(shared) - len(conflicting))
