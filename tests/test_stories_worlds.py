@@ -55,11 +55,14 @@ def test_one_run_and_many_runs_make_the_same_pairs_when_nothing_bridges(world_se
     texts = [t for t in world(world_seed, stories_per_family=4) if not {"cut", "update"} & transforms_of(t)]
     at_once = cluster(texts, 0, batch_sizes=(len(texts),))
     one_by_one = cluster(texts, 0, batch_sizes=(1,))
-    groups = [defaultdict(set), defaultdict(set)]  # type: list[defaultdict[str, set[str]]]
-    for grouping, story_of in zip(groups, (at_once, one_by_one), strict=True):
-        for doc_id, story_id in story_of.items():
-            grouping[story_id].add(doc_id)
-    assert sorted(map(sorted, groups[0].values())) == sorted(map(sorted, groups[1].values()))
+    assert stories_as_sets(at_once) == stories_as_sets(one_by_one)
+
+
+def stories_as_sets(story_of: dict[str, str]) -> list[list[str]]:
+    members: defaultdict[str, list[str]] = defaultdict(list)
+    for doc_id, story_id in sorted(story_of.items()):
+        members[story_id].append(doc_id)
+    return sorted(members.values())
 
 
 def test_worlds_meet_the_precision_and_recall_the_docs_give() -> None:

@@ -1,0 +1,142 @@
+"""Analyst red team (session 11): shrunk failures kept as regression tests.
+
+Stories: texts of one template reporting different events (CENTCOM's daily strike statements,
+quarterly earnings) were one story, because their words agree; their numbers do not
+(`newsflow.stories_slots`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from newsflow.config import load_config
+from newsflow.runner import run_ingest
+from newsflow.stories import (
+    DEFAULT_PARAMS,
+    StoryCandidate,
+    assign_stories,
+    signature_of,
+    similarity,
+)
+from newsflow.stories_slots import slots_of
+from newsflow.text import word_tokens
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import write_config
+from tests.localserver import LocalServer, Page
+from tests.sitefactory import Site, Story, rss_feed
+
+T0 = datetime(2026, 11, 12, 14, 30, tzinfo=UTC)
+
+CLOSING = (
+    "U.S. forces identified the missiles and determined they presented an imminent threat to U.S. Navy ships and "
+    "merchant vessels in the region. These actions will protect freedom of navigation and make international "
+    "waters safer and more secure for U.S. Navy and merchant vessels.",
+    "There were no injuries or damage reported by U.S. or coalition ships. CENTCOM remains committed to deterring "
+    "aggression and will continue to take action as necessary to protect U.S. personnel and partner forces.",
+)
+
+
+def statement(day: int, hour: str, count: int, target: str) -> tuple[str, ...]:
+    """A CENTCOM strike statement: every one of them reads like this but for the numbers and targets."""
+    return (
+        f"TAMPA, Fla. - On Nov. {day}, at approximately {hour} (Sanaa time), U.S. Central Command (CENTCOM) forces "
+        f"conducted self-defense strikes against {count} Iran-backed Houthi {target} that were prepared to launch "
+        "against ships in the Red Sea.",
+        *CLOSING,
+    )
+
+
+NOV_12 = statement(12, "4:30 p.m.", 3, "anti-ship cruise missiles")
+NOV_13 = statement(13, "9:15 a.m.", 2, "anti-ship cruise missiles")
+
+
+def candidate(article_id: str, paragraphs: tuple[str, ...], hours: float) -> StoryCandidate:
+    return StoryCandidate(article_id, "\n".join(paragraphs), f"hash-{article_id}", (T0 + timedelta(hours=hours),
+                                                                                   article_id))
+
+
+def test_two_centcom_statements_a_day_apart_are_two_stories_and_their_copies_join_each() -> None:
+    first, second = signature_of("\n".join(NOV_12)), signature_of("\n".join(NOV_13))
+    assert first is not None and second is not None
+    words_alone = similarity(first, second)
+    assert words_alone.jaccard >= DEFAULT_PARAMS.jaccard_min, "their words alone make them one story"
+    copies = [
+        candidate("nov12", NOV_12, 0),
+        candidate("nov12-ap", ("WASHINGTON (AP) - " + NOV_12[0], *NOV_12[1:], "Copyright 2026 The Associated Press."),
+                  1),
+        candidate("nov13", NOV_13, 24),
+        candidate("nov13-reuters", ("DUBAI (Reuters) - " + NOV_13[0], *NOV_13[1:]), 25),
+    ]
+    story_of = assign_stories(copies, lambda keys: []).story_ids()
+    assert story_of == {"nov12": "nov12", "nov12-ap": "nov12", "nov13": "nov13", "nov13-reuters": "nov13"}
+
+
+def test_an_update_hours_later_with_a_risen_count_stays_in_its_story() -> None:
+    update = (
+        "The Pentagon said later on Tuesday that the strikes had also hit radar sites used to guide the attacks.",
+        NOV_12[0].replace("against 3 ", "against 5 "),
+        *NOV_12[1:],
+        "Officials said a full assessment of the damage was under way.",
+    )
+    story_of = assign_stories([candidate("nov12", NOV_12, 0), candidate("nov12-update", update, 6)],
+                              lambda keys: []).story_ids()
+    assert story_of["nov12-update"] == "nov12"
+
+
+def test_quarterly_results_of_two_companies_from_one_template_are_two_stories() -> None:
+    template = ("{name} reported higher than expected profit for the third quarter on Tuesday, as revenue rose "
+                "{growth} percent to ${revenue} billion. Net income was ${income} billion, or ${eps} per share, "
+                "compared with ${prior} billion a year earlier. The company will hold a conference call with "
+                "analysts and investors to discuss the results, and a replay of the call will be available on its "
+                "investor relations website later in the day.")
+    one = template.format(name="Contoso", growth=12, revenue=4.2, income=1.1, eps=2.31, prior=0.9)
+    other = template.format(name="Fabrikam", growth=7, revenue=9.8, income=2.4, eps=1.05, prior=2.2)
+    story_of = assign_stories([candidate("a", (one,), 0), candidate("b", (other,), 1)], lambda keys: []).story_ids()
+    assert story_of == {"a": "a", "b": "b"}
+
+
+def test_a_number_is_one_slot_per_side_and_words_with_digits_are_words() -> None:
+    assert len(slots_of(word_tokens("on Nov. 12, at 4:30 p.m."))) == 4  # "12" and "4 30", each twice
+    assert len(slots_of(word_tokens("the g7 met on the 23rd with covid19 rules"))) == 0
+    assert len(slots_of(word_tokens("١٢ ٣"))) == 2  # Arabic-Indic digits are digits: one run
+
+
+def test_a_signature_stored_before_number_slots_still_matches_its_copies() -> None:
+    """Warehouses hold signatures without slots: they compare on their MinHash, no number refuses them."""
+    stored = signature_of("\n".join(NOV_12))
+    assert stored is not None
+    old_format = stored[: 12 + 4 * DEFAULT_PARAMS.num_perm]
+    new = signature_of("\n".join(NOV_13))
+    assert new is not None
+    assert similarity(old_format, stored).jaccard == 1.0
+    assert similarity(old_format, new).slots.shared == 0  # nothing to refuse on: the old rule applies
+
+
+def test_two_statements_from_outlets_through_a_run_are_two_stories(tmp_path: Path) -> None:
+    """The whole way: pages on loopback outlets, extraction, the warehouse's story index."""
+    servers = [LocalServer(host=f"127.0.0.{n}") for n in (1, 2)]
+    try:
+        feeds = {}
+        for n, server in enumerate(servers):
+            site = Site(f"Outlet {n}")
+            items = []
+            for slug, paragraphs, day in (("nov12", NOV_12, 0), ("nov13", NOV_13, 1)):
+                published = T0 + timedelta(days=day, hours=n)
+                story = Story(slug, f"U.S. strikes Houthi missiles ({slug})", paragraphs, published, "Wire Service")
+                if n:
+                    story = replace(story, paragraphs=(f"WASHINGTON (AP) - {paragraphs[0]}", *paragraphs[1:]))
+                server.add(f"/news/{slug}", Page(site.article_page(story)))
+                items.append((slug, f"/news/{slug}", published))
+            server.add("/rss.xml", Page(rss_feed(site.name, items), "application/rss+xml"))
+            feeds[f"outlet{n}"] = server.url("/rss.xml")
+        config = load_config(write_config(tmp_path, "", feeds))
+        assert asyncio.run(run_ingest(config, "run-1")).counts.articles_stored == 4
+        rows = run_read_query(Warehouse(config.warehouse_path),
+                              "SELECT n_articles, n_sources FROM stories ORDER BY first_published_at").rows
+        assert rows == [(2, 2), (2, 2)], "each statement is one story on two outlets"
+    finally:
+        for server in servers:
+            server.close()
