@@ -28,11 +28,11 @@ from tests.storyvariants import LabelledText, synthetic_stream
 from newsflow.stories import (
     DEFAULT_PARAMS,
     IndexedArticle,
-    MemoryIndex,
     StoryCandidate,
     assign_stories,
     signature_of,
 )
+from newsflow.stories_memory import MemoryIndex
 
 
 def reset_peak_rss() -> bool:

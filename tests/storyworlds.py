@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from newsflow.stories import DEFAULT_PARAMS, MemoryIndex, StoryCandidate, StoryParams, assign_stories
+from newsflow.stories import DEFAULT_PARAMS, StoryCandidate, StoryParams, assign_stories
+from newsflow.stories_memory import MemoryIndex
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 

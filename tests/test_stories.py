@@ -18,7 +18,6 @@ from newsflow.stories import (
     EXACT_BAND,
     MIN_WORDS,
     IndexedArticle,
-    MemoryIndex,
     StoryCandidate,
     StoryParams,
     assign_stories,
@@ -27,6 +26,7 @@ from newsflow.stories import (
     signature_of,
     similarity,
 )
+from newsflow.stories_memory import MemoryIndex
 from newsflow.text import word_tokens
 from tests.storyvariants import add_byline_footer, add_dateline, cut_tail, reword
 

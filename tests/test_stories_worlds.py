@@ -10,7 +10,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsflow.stories import MemoryIndex, StoryCandidate, assign_stories
+from newsflow.stories import StoryCandidate, assign_stories
+from newsflow.stories_memory import MemoryIndex
 from tests.storyworlds import WorldText, cluster, evaluate, transforms_of, world
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)

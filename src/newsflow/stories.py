@@ -408,36 +408,3 @@ def _verified(signature: bytes | None, other: bytes | None, params: StoryParams)
     if signature is None or other is None:
         return signature is None and other is None
     return similarity(signature, other, params).matches(params)
-
-
-class MemoryIndex:
-    """The story index in memory: what `story_bands` and `story_signatures` hold, as dicts.
-
-    For tests, benchmarks and small tools; the warehouse keeps the same rows in DuckDB.
-    """
-
-    def __init__(self) -> None:
-        self.keys: defaultdict[BandKey, list[str]] = defaultdict(list)
-        self.signatures: dict[str, bytes | None] = {}
-        self.story_of: dict[str, str] = {}
-        self.sort_keys: dict[str, tuple[Any, ...]] = {}
-
-    def lookup(self, keys: list[BandKey]) -> list[IndexedArticle]:
-        return [
-            IndexedArticle(a, self.story_of[a], self.signatures[a], key, self.sort_keys[self.story_of[a]])
-            for key in keys
-            for a in self.keys.get(key, ())
-        ]
-
-    def add(self, assignment: StoryAssignment, candidates: Sequence[StoryCandidate]) -> None:
-        sort_key = {c.article_id: c.sort_key for c in candidates}
-        for merge in assignment.merges:  # the warehouse: UPDATE ... SET story_id = merged_into
-            for article_id, story_id in self.story_of.items():
-                if story_id == merge.story_id:
-                    self.story_of[article_id] = merge.merged_into
-        for article in assignment.articles:
-            self.signatures[article.article_id] = article.signature
-            self.story_of[article.article_id] = article.story_id
-            self.sort_keys.setdefault(article.article_id, sort_key[article.article_id])
-            for key in article.band_keys:
-                self.keys[key].append(article.article_id)

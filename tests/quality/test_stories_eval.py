@@ -22,13 +22,13 @@ import pytest
 from newsflow.stories import (
     DEFAULT_PARAMS,
     BandKey,
-    MemoryIndex,
     StoryCandidate,
     StoryParams,
     assign_stories,
     index_entry,
     similarity,
 )
+from newsflow.stories_memory import MemoryIndex
 from tests.storyvariants import LabelledText, labelled_set, load_sources
 
 pytestmark = pytest.mark.corpus
