@@ -3,6 +3,9 @@
 Stories: texts of one template reporting different events (CENTCOM's daily strike statements,
 quarterly earnings) were one story, because their words agree; their numbers do not
 (`newsflow.stories_slots`).
+
+Tables: a stored title's RIGHT-TO-LEFT OVERRIDE reached the terminal and displayed the rest of the
+line backwards; CJK titles (two columns a character) pushed the columns after them out of line.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from newsflow.cli_output import display_width, format_result
 from newsflow.config import load_config
 from newsflow.runner import run_ingest
 from newsflow.stories import (
@@ -23,7 +27,7 @@ from newsflow.stories import (
 )
 from newsflow.stories_slots import slots_of
 from newsflow.text import word_tokens
-from newsflow.warehouse import Warehouse, run_read_query
+from newsflow.warehouse import QueryResult, Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.sitefactory import Site, Story, rss_feed
@@ -140,3 +144,28 @@ def test_two_statements_from_outlets_through_a_run_are_two_stories(tmp_path: Pat
     finally:
         for server in servers:
             server.close()
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+
+def test_a_titles_bidi_override_never_reaches_the_terminal_table() -> None:
+    title = "\u202eevil\u202c and \u2067isolated\u2069 text"
+    table = format_result(QueryResult(["title", "n"], [(title, 1)]), "table")
+    assert not set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") & set(table)
+    assert "evil" in table and "isolated" in table
+    assert format_result(QueryResult(["title"], [(title,)]), "csv").splitlines()[1] == title  # the data, as stored
+
+
+def test_table_columns_line_up_by_terminal_columns_with_cjk_and_emoji() -> None:
+    family = "👨\u200d👩\u200d👧"
+    rows = [("東京で地震", "ja"), (f"Strikes in Syria {family}", "en"), ("plain", "xx"), ("غارات في سوريا", "ar")]
+    lines = format_result(QueryResult(["title", "language"], rows), "table").splitlines()
+    starts = {display_width(line[: line.rindex(code)]) for line, (_, code) in zip(lines[2:], rows, strict=False)}
+    assert starts == {display_width(lines[0][: lines[0].index("language")])}
+
+
+def test_a_long_cjk_title_is_cut_to_the_tables_width_in_columns() -> None:
+    table = format_result(QueryResult(["t"], [("東" * 70,)]), "table")
+    cell = table.splitlines()[2]
+    assert cell.endswith("…") and display_width(cell) <= 60

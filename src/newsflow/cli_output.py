@@ -7,6 +7,7 @@ import io
 import json
 import re
 import sys
+import unicodedata
 from datetime import date, datetime
 
 from newsflow.warehouse import QueryResult
@@ -40,25 +41,63 @@ def _to_csv(result: QueryResult) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-"""Control characters: in a table printed to a terminal, stored text must not move the cursor."""
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters: in a table printed to a terminal, stored text must not move the cursor, nor
+reverse the rest of the line (a title's RIGHT-TO-LEFT OVERRIDE would display the columns after it
+backwards). Right-to-left text itself needs no control character, and is kept."""
 
 
 def _cell(value: object, limit: int | None = None) -> str:
     if value is None:
         return ""
     text = value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime) else str(value)
-    text = _CONTROL.sub("\ufffd", " ".join(text.split())) if limit else text  # a title's ESC [2J stays text
-    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+    if limit is None:
+        return text
+    text = _CONTROL.sub("\ufffd", " ".join(text.split()))  # a title's ESC [2J stays text
+    return text if display_width(text) <= limit else _cut_to_width(text, limit - 1) + "…"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK ideographs, kana and wide emoji take two; combining marks, joiners and
+    an emoji joined to the one before it (👨‍👩‍👧 is one glyph) take none."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_widths(text))
+
+
+def _char_widths(text: str) -> list[int]:
+    widths = []
+    for i, char in enumerate(text):
+        if (i and text[i - 1] == _ZWJ) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            widths.append(0)
+        else:
+            widths.append(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1)
+    return widths
+
+
+_ZWJ = "\u200d"
+
+
+def _cut_to_width(text: str, width: int) -> str:
+    used = 0
+    for end, char_width in enumerate(_char_widths(text)):
+        used += char_width
+        if used > width:
+            return text[:end]
+    return text
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
 
 
 def _to_table(result: QueryResult, width: int = 60) -> str:
     if not result.columns:
         return "(no result)"
     cells = [[_cell(v, width) for v in row] for row in result.rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(result.columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)).rstrip()]
+    widths = [max([display_width(c)] + [display_width(row[i]) for row in cells]) for i, c in enumerate(result.columns)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(result.columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines)
