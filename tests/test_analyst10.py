@@ -11,6 +11,8 @@ line backwards; CJK titles (two columns a character) pushed the columns after th
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +32,7 @@ from newsflow.text import word_tokens
 from newsflow.warehouse import QueryResult, Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
+from tests.searchsample import Doc, store_docs
 from tests.sitefactory import Site, Story, rss_feed
 
 T0 = datetime(2026, 11, 12, 14, 30, tzinfo=UTC)
@@ -169,3 +172,21 @@ def test_a_long_cjk_title_is_cut_to_the_tables_width_in_columns() -> None:
     table = format_result(QueryResult(["t"], [("東" * 70,)]), "table")
     cell = table.splitlines()[2]
     assert cell.endswith("…") and display_width(cell) <= 60
+
+
+# --- reading while a run writes ----------------------------------------------------------------------
+
+
+def test_search_export_and_stories_beside_a_writing_run_say_busy_in_one_line_with_exit_3(tmp_path: Path) -> None:
+    store = store_docs(tmp_path / "warehouse" / "news.duckdb", [Doc("syria", "Air strikes in Syria", "Strikes hit.")])
+    config = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    commands = (["search", "syria"], ["export", str(tmp_path / "out")], ["stories"])
+    with store.run_lock(), store.writing():  # what a run does while it loads a batch
+        readers = [subprocess.Popen([sys.executable, "-m", "newsflow", *args, "--config", str(config)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for args in commands]
+        results = [(reader.wait(timeout=120), *reader.communicate()) for reader in readers]
+    for args, (code, out, err) in zip(commands, results, strict=True):
+        assert code == 3 and out == "", (args, code, err)
+        assert err.count("\n") == 1 and "locked by another newsflow run" in err and "try again" in err, (args, err)
+    assert subprocess.run([sys.executable, "-m", "newsflow", "search", "syria", "--config", str(config)],
+                          capture_output=True, text=True, timeout=120).returncode == 0  # free again: it works

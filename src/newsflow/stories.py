@@ -30,7 +30,7 @@ import struct
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -250,15 +250,18 @@ def _slots(signature: bytes, params: StoryParams) -> npt.NDArray[np.uint64]:
 
 
 def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS) -> Similarity:
-    """Estimated Jaccard similarity, and containment of the smaller shingle set in the larger."""
+    """Estimated Jaccard similarity, containment of the smaller shingle set in the larger, and, when
+    those make a match, how the texts' number slots compare."""
     size_a, values_a = _unpack(first, params)
     size_b, values_b = _unpack(second, params)
     jaccard = float(np.count_nonzero(values_a == values_b)) / len(values_a)
     # |A n B| = J / (1 + J) * (|A| + |B|), from J = |A n B| / |A u B|.
     overlap = jaccard / (1.0 + jaccard) * (size_a + size_b)
     smaller, larger = min(size_a, size_b), max(size_a, size_b)
-    slots = compare_slots(_slots(first, params), _slots(second, params))
-    return Similarity(jaccard, min(1.0, overlap / smaller), smaller / larger, slots)
+    words = Similarity(jaccard, min(1.0, overlap / smaller), smaller / larger)
+    if not words.matches(params):  # numbers can only refuse a match: most candidates need not read them
+        return words
+    return replace(words, slots=compare_slots(_slots(first, params), _slots(second, params)))
 
 
 # --- band keys ----------------------------------------------------------------------------

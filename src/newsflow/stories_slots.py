@@ -63,6 +63,8 @@ def slots_of(tokens: Sequence[str]) -> npt.NDArray[np.uint64]:
 def compare_slots(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> SlotComparison:
     """How many slot contexts the texts share, and in how many the numbers agree: one text's numbers
     there are all among the other's (a copy cut short lacks some; it adds none of its own)."""
+    if not len(first) or not len(second):
+        return NO_NUMBERS_SHARED
     shift = np.uint64(32)
     shared = np.intersect1d(first >> shift, second >> shift)
     first_extra = np.setdiff1d(first, second) >> shift
