@@ -57,7 +57,7 @@ def slots_of(tokens: Sequence[str]) -> npt.NDArray[np.uint64]:
         for context in (f"<{before}", f">{after}"):
             slots[(zlib.crc32(context.encode()) << 32) | value] = None
         start = end + 1
-    return np.unique(np.fromiter(slots, dtype=np.uint64, count=len(slots)))
+    return np.array(sorted(slots), dtype=np.uint64)
 
 
 def compare_slots(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> SlotComparison:
@@ -65,9 +65,8 @@ def compare_slots(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64])
     there are all among the other's (a copy cut short lacks some; it adds none of its own)."""
     if not len(first) or not len(second):
         return NO_NUMBERS_SHARED
-    shift = np.uint64(32)
-    shared = np.intersect1d(first >> shift, second >> shift)
-    first_extra = np.setdiff1d(first, second) >> shift
-    second_extra = np.setdiff1d(second, first) >> shift
-    conflicting = np.intersect1d(first_extra, second_extra)
+    # Python sets: on at most MAX_SLOTS values, numpy's set operations cost 10x as much.
+    ours, theirs = set(first.tolist()), set(second.tolist())
+    shared = {slot >> 32 for slot in ours} & {slot >> 32 for slot in theirs}
+    conflicting = {slot >> 32 for slot in ours - theirs} & {slot >> 32 for slot in theirs - ours}
     return SlotComparison(len(shared), len(shared) - len(conflicting))
