@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -122,31 +121,38 @@ def test_a_signature_stored_before_number_slots_still_matches_its_copies() -> No
     assert similarity(old_format, new).slots.shared == 0  # nothing to refuse on: the old rule applies
 
 
-def test_two_statements_from_outlets_through_a_run_are_two_stories(tmp_path: Path) -> None:
-    """The whole way: pages on loopback outlets, extraction, the warehouse's story index."""
+def test_two_statements_a_day_apart_through_two_runs_are_two_stories(tmp_path: Path) -> None:
+    """The whole way: pages on loopback outlets, extraction, and the second day's statement placed
+    against the first day's, read back from the warehouse's story index (signatures with their slots)."""
     servers = [LocalServer(host=f"127.0.0.{n}") for n in (1, 2)]
     try:
-        feeds = {}
-        for n, server in enumerate(servers):
-            site = Site(f"Outlet {n}")
-            items = []
-            for slug, paragraphs, day in (("nov12", NOV_12, 0), ("nov13", NOV_13, 1)):
-                published = T0 + timedelta(days=day, hours=n)
-                story = Story(slug, f"U.S. strikes Houthi missiles ({slug})", paragraphs, published, "Wire Service")
-                if n:
-                    story = replace(story, paragraphs=(f"WASHINGTON (AP) - {paragraphs[0]}", *paragraphs[1:]))
-                server.add(f"/news/{slug}", Page(site.article_page(story)))
-                items.append((slug, f"/news/{slug}", published))
-            server.add("/rss.xml", Page(rss_feed(site.name, items), "application/rss+xml"))
-            feeds[f"outlet{n}"] = server.url("/rss.xml")
+        feeds = {f"outlet{n}": server.url("/rss.xml") for n, server in enumerate(servers)}
         config = load_config(write_config(tmp_path, "", feeds))
-        assert asyncio.run(run_ingest(config, "run-1")).counts.articles_stored == 4
+        days = (("nov12", NOV_12), ("nov13", NOV_13))
+        for day in (1, 2):
+            for n, server in enumerate(servers):
+                publish_statements(server, n, days[:day])
+            assert asyncio.run(run_ingest(config, f"run-{day}")).counts.articles_stored == 2
         rows = run_read_query(Warehouse(config.warehouse_path),
                               "SELECT n_articles, n_sources FROM stories ORDER BY first_published_at").rows
         assert rows == [(2, 2), (2, 2)], "each statement is one story on two outlets"
     finally:
         for server in servers:
             server.close()
+
+
+def publish_statements(server: LocalServer, n: int, statements: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+    """Outlet n's feed of the statements, one a day; outlet 1 adds a dateline."""
+    site = Site(f"Outlet {n}")
+    items = []
+    for day, (slug, paragraphs) in enumerate(statements):
+        published = T0 + timedelta(days=day, hours=n)
+        if n:
+            paragraphs = (f"WASHINGTON (AP) - {paragraphs[0]}", *paragraphs[1:])
+        story = Story(slug, f"U.S. strikes Houthi missiles ({slug})", paragraphs, published, "Wire Service")
+        server.add(f"/news/{slug}", Page(site.article_page(story)))
+        items.append((slug, f"/news/{slug}", published))
+    server.add("/rss.xml", Page(rss_feed(site.name, items), "application/rss+xml"))
 
 
 # --- tables ----------------------------------------------------------------------------------------
