@@ -90,12 +90,18 @@ def _date(day: datetime) -> str:
     return f"{_MONTHS[day.month - 1]} {day.day}"
 
 
+_FIGURES = ("at least {n} people", "{n} km", "{n} percent", "in {year}", "{n} buildings", "for {n} hours")
+
+
 def _sentences(rng: random.Random, count: int, names: Sequence[str]) -> str:
-    """Story-specific prose: filler words around the story's own names."""
+    """Story-specific prose: filler words around the story's own names, and now and then a figure."""
     out = []
     for _ in range(count):
         words = rng.choices(_FILLER, k=rng.randint(9, 16))
         words.insert(rng.randrange(len(words)), rng.choice(names))
+        if rng.random() < 0.4:
+            figure = rng.choice(_FIGURES).format(n=rng.randint(2, 400), year=rng.randint(1990, 2026))
+            words.insert(rng.randrange(len(words)), figure)
         out.append(" ".join(words).capitalize() + ".")
     return " ".join(out)
 

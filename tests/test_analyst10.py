@@ -80,6 +80,14 @@ def test_two_centcom_statements_a_day_apart_are_two_stories_and_their_copies_joi
     assert story_of == {"nov12": "nov12", "nov12-ap": "nov12", "nov13": "nov13", "nov13-reuters": "nov13"}
 
 
+def test_next_days_statement_with_the_same_time_count_and_targets_is_another_story() -> None:
+    """Only the date differs: the time and the count agree, yet the date outweighs them."""
+    next_day = statement(13, "4:30 p.m.", 3, "anti-ship cruise missiles")
+    story_of = assign_stories([candidate("nov12", NOV_12, 0), candidate("nov13", next_day, 24)],
+                              lambda keys: []).story_ids()
+    assert story_of == {"nov12": "nov12", "nov13": "nov13"}
+
+
 def test_an_update_hours_later_with_a_risen_count_stays_in_its_story() -> None:
     update = (
         "The Pentagon said later on Tuesday that the strikes had also hit radar sites used to guide the attacks.",
@@ -108,6 +116,8 @@ def test_a_number_is_one_slot_per_side_and_words_with_digits_are_words() -> None
     assert len(slots_of(word_tokens("on Nov. 12, at 4:30 p.m."))) == 4  # "12" and "4 30", each twice
     assert len(slots_of(word_tokens("the g7 met on the 23rd with covid19 rules"))) == 0
     assert len(slots_of(word_tokens("١٢ ٣"))) == 2  # Arabic-Indic digits are digits: one run
+    dates = [slot >> 63 for slot in slots_of(word_tokens("on Nov. 12 at 4:30, le 3 novembre, 11月12日")).tolist()]
+    assert sorted(dates) == [0, 0] + [1] * 8  # "4 30" is not a date; the other four runs are
 
 
 def test_a_signature_stored_before_number_slots_still_matches_its_copies() -> None:

@@ -50,13 +50,11 @@ JACCARD_MIN = 0.5
 CONTAINMENT_MIN = 0.7
 SIZE_RATIO_MIN = 0.3
 SLOT_CONFLICTS_MIN = 2
-SLOT_CONFLICT_WEIGHT = 2
-UPDATE_CONTAINMENT = 0.9
-"""A match is refused when at least SLOT_CONFLICTS_MIN shared number slots conflict and they outweigh the
-agreeing ones, a conflict counting SLOT_CONFLICT_WEIGHT times: in texts of one template small numbers
-agree by chance (the same count, the same hour). When one text holds nearly all of the other
-(containment UPDATE_CONTAINMENT), as an update holds the story it updates, a conflict counts once: an
-update changes a figure (a toll that rose conflicts on its two slots) and keeps the rest."""
+DATE_CONFLICT_WEIGHT = 2
+"""A match is refused when at least SLOT_CONFLICTS_MIN shared number slots conflict and they are at least
+as many as the agreeing ones, counted DATE_CONFLICT_WEIGHT times when a date is among them
+(`stories_slots`). A number changed by an update (a toll that rose) conflicts on its two slots; the
+date and the other numbers it keeps agree. Tomorrow's statement conflicts on its date."""
 EXACT_BAND = -1
 """The band of the one key a short text gets: a hash of its whole token sequence."""
 
@@ -87,8 +85,7 @@ class StoryParams:
     containment_min: float = CONTAINMENT_MIN
     size_ratio_min: float = SIZE_RATIO_MIN
     slot_conflicts_min: int = SLOT_CONFLICTS_MIN
-    slot_conflict_weight: int = SLOT_CONFLICT_WEIGHT
-    update_containment: float = UPDATE_CONTAINMENT
+    date_conflict_weight: int = DATE_CONFLICT_WEIGHT
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
@@ -170,9 +167,9 @@ class Similarity:
         return self.containment >= params.containment_min and self.size_ratio >= params.size_ratio_min
 
     def _numbers_conflict(self, params: StoryParams) -> bool:
-        conflicting, agreeing = self.slots.conflicting, self.slots.agreeing
-        weight = 1 if self.containment >= params.update_containment else params.slot_conflict_weight
-        return conflicting >= params.slot_conflicts_min and weight * conflicting >= agreeing
+        slots = self.slots
+        weight = params.date_conflict_weight if slots.conflicting_dates else 1
+        return slots.conflicting >= params.slot_conflicts_min and weight * slots.conflicting >= slots.agreeing
 
 
 Lookup = Callable[[list[BandKey]], list[IndexedArticle]]

@@ -9,9 +9,15 @@ it ("nov [12]" and "[12] at"), so a number still meets its twin when an outlet e
 one side, or wrote "p.m." where the other wrote "a.m.". Copies of one story agree on the slots
 they share; texts of one template conflict on them.
 
-`slots_of` gives a text's slots as sorted 64-bit values (context hash << 32 | value hash), at most
-`MAX_SLOTS` of them, the first in the text. `compare_slots` counts the contexts two texts share
-and, among those, the ones whose numbers agree (`stories.Similarity` refuses a match on them).
+A slot beside a month ("nov [12]", "[12] novembre", "11月[12]日") is a *date* slot. Dates are what
+an update hours later keeps and what tomorrow's statement from the same template changes, while
+counts are what both change (a toll that rose, another number of targets): so conflicts weigh
+twice when a date is among them (`stories.Similarity`).
+
+`slots_of` gives a text's slots as sorted 64-bit values (context hash << 32 | value hash; the top
+bit of the context hash marks a date), at most `MAX_SLOTS` of them, the first in the text.
+`compare_slots` counts the contexts two texts share and, among those, the ones whose numbers agree,
+and the dates that conflict.
 """
 
 from __future__ import annotations
@@ -25,12 +31,25 @@ import numpy.typing as npt
 
 MAX_SLOTS = 128
 """Slots kept per text (the first ones, two per run of digits): a long table of figures adds nothing past these."""
+MONTHS = frozenset([
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "januar", "jänner", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "janvier", "février",
+    "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "enero", "febrero",
+    "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre",
+    "diciembre", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
+    "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "dezembro", "januari",
+    "februari", "maart", "mei", "augustus", "月", "日",
+])
+"""Words beside which a number is a date (en, de, fr, es, it, pt, nl; 月 and 日 in CJK dates)."""
+_DATE = 1 << 31
 
 
 @dataclass(frozen=True)
 class SlotComparison:
     shared: int  # contexts both texts have
     agreeing: int  # shared contexts where one text's numbers are all among the other's
+    conflicting_dates: int = 0  # conflicting contexts beside a month
 
     @property
     def conflicting(self) -> int:
@@ -54,8 +73,9 @@ def slots_of(tokens: Sequence[str]) -> npt.NDArray[np.uint64]:
         value = zlib.crc32(" ".join(tokens[first : last + 1]).encode())
         before = tokens[first - 1] if first > 0 else ""
         after = tokens[last + 1] if last + 1 < len(tokens) else ""
+        date = _DATE if before in MONTHS or after in MONTHS else 0
         for context in (f"<{before}", f">{after}"):
-            slots[(zlib.crc32(context.encode()) << 32) | value] = None
+            slots[(((zlib.crc32(context.encode()) & ~_DATE) | date) << 32) | value] = None
         start = end + 1
     return np.array(sorted(slots), dtype=np.uint64)
 
@@ -69,4 +89,5 @@ def compare_slots(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64])
     ours, theirs = set(first.tolist()), set(second.tolist())
     shared = {slot >> 32 for slot in ours} & {slot >> 32 for slot in theirs}
     conflicting = {slot >> 32 for slot in ours - theirs} & {slot >> 32 for slot in theirs - ours}
-    return SlotComparison(len(shared), len(shared) - len(conflicting))
+    dates = sum(1 for context in conflicting if context & _DATE)
+    return SlotComparison(len(shared), len(shared) - len(conflicting), dates)
