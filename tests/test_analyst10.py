@@ -4,6 +4,8 @@ Stories: texts of one template reporting different events (CENTCOM's daily strik
 quarterly earnings) were one story, because their words agree; their numbers do not
 (`newsflow.stories_slots`).
 
+JSON: `--format json` printed NaN and Infinity, which no strict JSON parser reads (jq, JSON.parse).
+
 Tables: a stored title's RIGHT-TO-LEFT OVERRIDE reached the terminal and displayed the rest of the
 line backwards; CJK titles (two columns a character) pushed the columns after them out of line.
 """
@@ -11,6 +13,8 @@ line backwards; CJK titles (two columns a character) pushed the columns after th
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -188,6 +192,16 @@ def test_a_long_cjk_title_is_cut_to_the_tables_width_in_columns() -> None:
     table = format_result(QueryResult(["t"], [("東" * 70,)]), "table")
     cell = table.splitlines()[2]
     assert cell.endswith("…") and display_width(cell) <= 60
+
+
+def test_json_output_has_null_for_nan_and_infinities_and_is_strict_json() -> None:
+    result = QueryResult(["x", "y", "nested", "fine"], [(math.nan, -math.inf, [1.5, math.inf, {"k": math.nan}], 2.5)])
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    rows = json.loads(format_result(result, "json"), parse_constant=refuse)
+    assert rows == [{"x": None, "y": None, "nested": [1.5, None, {"k": None}], "fine": 2.5}]
 
 
 # --- reading while a run writes ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import sys
 import unicodedata
@@ -20,11 +21,23 @@ def fail(message: str, code: int) -> int:
 
 def format_result(result: QueryResult, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([dict(zip(result.columns, row, strict=True)) for row in result.rows],
-                          default=_json_default, ensure_ascii=False, indent=2)
+        rows = [{column: _finite(value) for column, value in zip(result.columns, row, strict=True)}
+                for row in result.rows]
+        return json.dumps(rows, default=_json_default, ensure_ascii=False, indent=2, allow_nan=False)
     if fmt == "csv":
         return _to_csv(result)
     return _to_table(result)
+
+
+def _finite(value: object) -> object:
+    """NaN and infinities as null: JSON has no such numbers, and jq or JSON.parse refuse `NaN`."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    return value
 
 
 def _json_default(value: object) -> str:
