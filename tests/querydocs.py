@@ -140,6 +140,7 @@ newsflow query --allow-read data \\
 
 Refusals, SQL errors and parameters DuckDB refuses (`--param limit=-1`) exit 2 with one line;
 exit 3 is kept for a warehouse that cannot be opened. `newsflow query ... | head` stops quietly.
+`--format json` writes NaN and infinities as null: JSON has no such numbers, and jq refuses `NaN`.
 
 A *source* is the page's sitename, else the host of its canonical URL. The output below is real:
 it comes from two ingests of a generated site, three outlets sharing one wire story and one
