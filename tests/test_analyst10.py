@@ -61,6 +61,12 @@ def statement(day: int, hour: str, count: int, target: str) -> tuple[str, ...]:
 
 NOV_12 = statement(12, "4:30 p.m.", 3, "anti-ship cruise missiles")
 NOV_13 = statement(13, "9:15 a.m.", 2, "anti-ship cruise missiles")
+UPDATE = (  # NOV_12 hours later: a new lede, the count risen, a closing line
+    "The Pentagon said later on Tuesday that the strikes had also hit radar sites used to guide the attacks.",
+    NOV_12[0].replace("against 3 ", "against 5 "),
+    *NOV_12[1:],
+    "Officials said a full assessment of the damage was under way.",
+)
 
 
 def candidate(article_id: str, paragraphs: tuple[str, ...], hours: float) -> StoryCandidate:
@@ -93,13 +99,7 @@ def test_next_days_statement_with_the_same_time_count_and_targets_is_another_sto
 
 
 def test_an_update_hours_later_with_a_risen_count_stays_in_its_story() -> None:
-    update = (
-        "The Pentagon said later on Tuesday that the strikes had also hit radar sites used to guide the attacks.",
-        NOV_12[0].replace("against 3 ", "against 5 "),
-        *NOV_12[1:],
-        "Officials said a full assessment of the damage was under way.",
-    )
-    story_of = assign_stories([candidate("nov12", NOV_12, 0), candidate("nov12-update", update, 6)],
+    story_of = assign_stories([candidate("nov12", NOV_12, 0), candidate("nov12-update", UPDATE, 6)],
                               lambda keys: []).story_ids()
     assert story_of["nov12-update"] == "nov12"
 
@@ -142,25 +142,25 @@ def test_two_statements_a_day_apart_through_two_runs_are_two_stories(tmp_path: P
     try:
         feeds = {f"outlet{n}": server.url("/rss.xml") for n, server in enumerate(servers)}
         config = load_config(write_config(tmp_path, "", feeds))
-        days = (("nov12", NOV_12), ("nov13", NOV_13))
+        days = (("nov12", NOV_12, 0), ("nov13", NOV_13, 24))
         for day in (1, 2):
-            for n, server in enumerate(servers):
-                publish_statements(server, n, days[:day])
-            assert asyncio.run(run_ingest(config, f"run-{day}")).counts.articles_stored == 2
+            for n, server in enumerate(servers):  # outlet 1 also runs the first statement's update, 6 h on
+                publish_statements(server, n, days[:day] + ((("nov12-update", UPDATE, 6),) if day == 2 and n else ()))
+            assert asyncio.run(run_ingest(config, f"run-{day}")).counts.articles_stored == 2 + (day == 2)
         rows = run_read_query(Warehouse(config.warehouse_path),
                               "SELECT n_articles, n_sources FROM stories ORDER BY first_published_at").rows
-        assert rows == [(2, 2), (2, 2)], "each statement is one story on two outlets"
+        assert rows == [(3, 2), (2, 2)], "each statement is one story on two outlets; the update joins the first"
     finally:
         for server in servers:
             server.close()
 
 
-def publish_statements(server: LocalServer, n: int, statements: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
-    """Outlet n's feed of the statements, one a day; outlet 1 adds a dateline."""
+def publish_statements(server: LocalServer, n: int, statements: tuple[tuple[str, tuple[str, ...], int], ...]) -> None:
+    """Outlet n's feed of the statements (slug, paragraphs, hours after T0); outlet 1 adds a dateline."""
     site = Site(f"Outlet {n}")
     items = []
-    for day, (slug, paragraphs) in enumerate(statements):
-        published = T0 + timedelta(days=day, hours=n)
+    for slug, paragraphs, hours in statements:
+        published = T0 + timedelta(hours=hours + n)
         if n:
             paragraphs = (f"WASHINGTON (AP) - {paragraphs[0]}", *paragraphs[1:])
         story = Story(slug, f"U.S. strikes Houthi missiles ({slug})", paragraphs, published, "Wire Service")
