@@ -20,9 +20,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from newsflow import search
 from newsflow.cli_output import display_width, format_result
 from newsflow.config import load_config
 from newsflow.runner import run_ingest
+from newsflow.search import SearchFilters
 from newsflow.stories import (
     DEFAULT_PARAMS,
     StoryCandidate,
@@ -202,6 +204,20 @@ def test_json_output_has_null_for_nan_and_infinities_and_is_strict_json() -> Non
 
     rows = json.loads(format_result(result, "json"), parse_constant=refuse)
     assert rows == [{"x": None, "y": None, "nested": [1.5, None, {"k": None}], "fine": 2.5}]
+
+
+def test_the_documented_turkish_dotted_i_gap_and_its_workaround(tmp_path: Path) -> None:
+    """docs/search.md: `istanbul` misses `İstanbul` (casefolding keeps its dot as a combining mark);
+    `istanbul OR İstanbul` finds both. If this starts failing, the gap is closed: update the docs."""
+    docs = [Doc("dotted", "İstanbul harbour", "İstanbul harbour closed."), Doc("plain", "Istanbul port", "Port.")]
+    store = store_docs(tmp_path / "news.duckdb", docs)
+    search.refresh(store)
+
+    def found(query: str) -> list[str]:
+        return sorted(row[0] for row in search.search_stories(store, query, SearchFilters(), 10).rows)
+
+    assert found("istanbul") == ["plain"]
+    assert found("istanbul OR İstanbul") == ["dotted", "plain"]
 
 
 # --- reading while a run writes ----------------------------------------------------------------------
