@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002 - Turkish dotless i on purpose
 """Analyst red team (session 11): shrunk failures kept as regression tests.
 
 Stories: texts of one template reporting different events (CENTCOM's daily strike statements,
@@ -206,18 +207,20 @@ def test_json_output_has_null_for_nan_and_infinities_and_is_strict_json() -> Non
     assert rows == [{"x": None, "y": None, "nested": [1.5, None, {"k": None}], "fine": 2.5}]
 
 
-def test_the_documented_turkish_dotted_i_gap_and_its_workaround(tmp_path: Path) -> None:
-    """docs/search.md: `istanbul` misses `İstanbul` (casefolding keeps its dot as a combining mark);
-    `istanbul OR İstanbul` finds both. If this starts failing, the gap is closed: update the docs."""
-    docs = [Doc("dotted", "İstanbul harbour", "İstanbul harbour closed."), Doc("plain", "Istanbul port", "Port.")]
+def test_the_turkish_dotted_i_is_found_by_a_plain_i(tmp_path: Path) -> None:
+    """docs/search.md: `istanbul` finds `İstanbul` (the dot casefolding leaves is folded away), and
+    `ığdır` finds `IĞDIR`. Before migration 0052 `istanbul` found only `Istanbul`."""
+    docs = [Doc("dotted", "İstanbul harbour", "İstanbul harbour closed."), Doc("plain", "Istanbul port", "Port."),
+            Doc("igdir", "IĞDIR", "Snow in IĞDIR.")]
     store = store_docs(tmp_path / "news.duckdb", docs)
     search.refresh(store)
 
     def found(query: str) -> list[str]:
         return sorted(row[0] for row in search.search_stories(store, query, SearchFilters(), 10).rows)
 
-    assert found("istanbul") == ["plain"]
-    assert found("istanbul OR İstanbul") == ["dotted", "plain"]
+    assert found("istanbul") == ["dotted", "plain"]
+    assert found("İSTANBUL") == ["dotted", "plain"]
+    assert found("ığdır") == ["igdir"]
 
 
 # --- reading while a run writes ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Text analysis for search: tokens, stems and stop words by the article's language.
 
-The one module that imports snowballstemmer. Tokens are `text.word_tokens` (casefolded
-letter/digit runs, one token per CJK character). A language with a Snowball stemmer is
+The one module that imports snowballstemmer. Tokens are `search_tokens`: `text.word_tokens`'
+casefolded letter/digit runs, one token per CJK character, except that a word keeps its combining
+marks and loses the optional ones (`_FOLDED`). A language with a Snowball stemmer is
 analysed in that language: its stop words (`search_stopwords`) are left out and the rest
 stemmed; any other language, or none, is indexed under '' with words as they are.
 Stems are cached per (language, word): a batch stems each distinct word once. snowballstemmer
@@ -12,6 +13,8 @@ indexing a run's articles at its end (docs/performance.md).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +23,7 @@ from typing import Any
 import snowballstemmer
 
 from newsflow.search_stopwords import STOP_WORDS
-from newsflow.text import word_tokens
+from newsflow.text import CJK_RANGES
 
 STEMMERS = {
     "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek", "en": "english",
@@ -34,6 +37,40 @@ STEMMERS = {
 TITLE_WEIGHT = 2
 """A title word counts as this many occurrences: BM25F's field weight, the cheap way."""
 MAX_TF = 65535
+
+
+def _mark_ranges() -> str:
+    """Every combining mark (Unicode categories Mn, Mc, Me) as a regex class body of ranges."""
+    # Unicode puts marks nowhere else (checked over every code point by tests/test_search_hostile.py);
+    # scanning only these planes keeps the cost at import ~20 ms, not ~200.
+    planes = (*range(0x300, 0x1F000), *range(0xE0100, 0xE01F0))
+    marks = [c for c in planes if unicodedata.category(chr(c))[0] == "M"]
+    ranges: list[tuple[int, int]] = []
+    for code in marks:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in ranges)
+
+
+# A word keeps its combining marks: Python's \w does not match them, so `text.word_tokens` cuts
+# Hindi, Tamil or Thai words at every vowel sign (हिन्दी -> ह, न, द) and Hindi's stemmer never saw
+# a whole word. Marks that writers may leave out are folded away, on both sides of a search, so
+# an unvocalised query finds vocalised text: Arabic harakat and tatweel, Hebrew points, and the dot
+# that casefolding `İ` leaves (`i̇stanbul`). Dotless i (U+0131) is `i`, since `I` casefolds to `i`:
+# Turkish `IĞDIR` is found by its lower-case spelling. views/search.sql's search_phrase_body does
+# the same in SQL.
+_FOLDED = re.compile("[\u0307\u0640\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]")
+_DOTLESS_I = "\u0131"
+_SEARCH_TOKEN = re.compile(f"[{CJK_RANGES}]|(?:[^\\W{CJK_RANGES}]|[{_mark_ranges()}])+")
+
+
+def search_tokens(text: str) -> list[str]:
+    """The words search indexes and looks for: NFC, casefolded, marks kept, optional marks folded away."""
+    composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    folded = _FOLDED.sub("", composed.casefold())
+    return _SEARCH_TOKEN.findall(folded.replace(_DOTLESS_I, "i") if _DOTLESS_I in folded else folded)
 
 
 def analyser_language(language: str | None) -> str:
@@ -72,8 +109,8 @@ class AnalysedDoc:
 def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
     """An article's terms with their frequencies: title words count TITLE_WEIGHT times."""
     lang = analyser_language(language)
-    counts = Counter(word_tokens(text))
-    for word, n in Counter(word_tokens(title or "")).items():
+    counts = Counter(search_tokens(text))
+    for word, n in Counter(search_tokens(title or "")).items():
         counts[word] += TITLE_WEIGHT * n
     terms: Counter[str] = Counter()
     forms: dict[str, str] = {}
@@ -87,4 +124,4 @@ def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
 
 def query_tokens(text: str) -> list[str]:
     """The tokens of a query word or phrase, as the index sees them (before stemming)."""
-    return word_tokens(text)
+    return search_tokens(text)

@@ -36,7 +36,8 @@ _INLINE_SPACE = re.compile(r"[^\S\n]+")
 
 # Ideographs and kana are written without spaces, so each one counts as a word; every other
 # script counts runs of letters and digits.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK_RANGES
 _TOKEN = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
 
 

@@ -14,7 +14,7 @@
 -- doc_id is in the list `docs` (NULL: every article); `dfs` STRUCT(term_id, n)[] gives each query
 -- term's document frequency over the whole index (required with `docs`). `newsflow search` ranks
 -- only the candidates its top-k bound leaves (docs/search.md, "Speed").
--- search_fold(s): Python's str.casefold, which the index's tokens use (newsflow.text.word_tokens),
+-- search_fold(s): Python's str.casefold, which the index's tokens use (newsflow.search_text.search_tokens),
 -- for every character: lower() where that is the same (one regex pass finds the texts where it is
 -- not), else lower(), a 1:1 translate and the 1:n folds (ß -> ss, ligatures, Greek iota subscripts)
 -- (search_fold_all: each fold a string, its character then what it folds to, applied in order by
@@ -29,13 +29,20 @@ list_reduce(['ßss', 'ŉʼn', 'ǰǰ', 'ΐΐ', 'ΰΰ', 'ևեւ', 'ẖẖ
 CREATE OR REPLACE MACRO search_fold(s) AS
 CASE WHEN regexp_matches(s, '[µßİŉſǰͅΐΰςϐϑϕϖϰϱϵևᎠᎡᎢᎣᎤᎥᎦᎧᎨᎩᎪᎫᎬᎭᎮᎯᎰᎱᎲᎳᎴᎵᎶᎷᎸᎹᎺᎻᎼᎽᎾᎿᏀᏁᏂᏃᏄᏅᏆᏇᏈᏉᏊᏋᏌᏍᏎᏏᏐᏑᏒᏓᏔᏕᏖᏗᏘᏙᏚᏛᏜᏝᏞᏟᏠᏡᏢᏣᏤᏥᏦᏧᏨᏩᏪᏫᏬᏭᏮᏯᏰᏱᏲᏳᏴᏵᏸᏹᏺᏻᏼᏽᲀᲁᲂᲃᲄᲅᲆᲇᲈẖẗẘẙẚẛẞὐὒὔὖᾀᾁᾂᾃᾄᾅᾆᾇᾈᾉᾊᾋᾌᾍᾎᾏᾐᾑᾒᾓᾔᾕᾖᾗᾘᾙᾚᾛᾜᾝᾞᾟᾠᾡᾢᾣᾤᾥᾦᾧᾨᾩᾪᾫᾬᾭᾮᾯᾲᾳᾴᾶᾷᾼιῂῃῄῆῇῌῒΐῖῗῢΰῤῦῧῲῳῴῶῷῼꭰꭱꭲꭳꭴꭵꭶꭷꭸꭹꭺꭻꭼꭽꭾꭿꮀꮁꮂꮃꮄꮅꮆꮇꮈꮉꮊꮋꮌꮍꮎꮏꮐꮑꮒꮓꮔꮕꮖꮗꮘꮙꮚꮛꮜꮝꮞꮟꮠꮡꮢꮣꮤꮥꮦꮧꮨꮩꮪꮫꮬꮭꮮꮯꮰꮱꮲꮳꮴꮵꮶꮷꮸꮹꮺꮻꮼꮽꮾꮿﬀﬁﬂﬃﬄﬅﬆﬓﬔﬕﬖﬗ]') THEN search_fold_all(s) ELSE lower(s) END;
 
--- search_phrase_body(s): the text a phrase is looked for in: casefolded, each CJK character set
--- apart (the ranges of newsflow.text), and every run of characters other than letters, digits and
--- `_` made one space; so its words are word_tokens(s), one space apart, between spaces.
+-- search_phrase_body(s): the text a phrase is looked for in: NFC (a NUL, which nfc_normalize ends
+-- the text at, made a space first: it is no word character either), casefolded, the optional marks
+-- folded away (search_unmarked), each CJK character set apart (the ranges of newsflow.text), and
+-- every run of characters other than letters, digits, marks and `_` made one space; so its words
+-- are newsflow.search_text.search_tokens(s), one space apart, between spaces.
+CREATE OR REPLACE MACRO search_unmarked(s) AS
+replace(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
+                       '', 'g'), 'ı', 'i');
+
 CREATE OR REPLACE MACRO search_phrase_body(s) AS
-' ' || regexp_replace(regexp_replace(search_fold(s), '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
+' ' || regexp_replace(regexp_replace(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))),
+                                     '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
                                      ' \1 ', 'g'),
-                      '[^\pL\pN_]+', ' ', 'g') || ' ';
+                      '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
 
 CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
 WITH q AS (SELECT unnest(terms, recursive := true)),
