@@ -49,21 +49,26 @@ class _ZlibStage:
         self.encoding = encoding
         wbits = zlib.MAX_WBITS | 16 if encoding == "gzip" else zlib.MAX_WBITS
         self._inflater = zlib.decompressobj(wbits)
-        self._started = False
+        self.started = False
 
     def decompress(self, data: bytes, limit: int) -> bytes:
         try:
             output = self._inflater.decompress(data, limit)
         except zlib.error as exc:
-            if self.encoding != "deflate" or self._started:
+            if self.encoding != "deflate" or self.started:
                 raise UndecodableBody(f"body is not valid {self.encoding}: {exc}") from exc
             # Some servers send raw deflate without the zlib header; browsers accept both.
             self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
             return self.decompress(data, limit)
-        self._started = True
+        self.started = self.started or bool(data)
         if len(output) >= limit or self._inflater.unconsumed_tail:
             raise BodyTooLarge
         return output
+
+    @property
+    def ended(self) -> bool:
+        """The compressed stream reached its end (a gzip trailer, a deflate final block)."""
+        return self._inflater.eof
 
 
 _ENCODING_ALIASES = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
@@ -81,6 +86,16 @@ class BoundedDecoder:
     def identity(self) -> bool:
         """True when the body is not content-encoded, so Content-Length is its decoded size."""
         return not self._stages
+
+    @property
+    def encoding(self) -> str:
+        return ", ".join(stage.encoding for stage in reversed(self._stages)) or "identity"
+
+    @property
+    def complete(self) -> bool:
+        """Every compressed layer reached its end; a stream that stops before it was cut short.
+        No byte at all is not a cut stream (an empty body is judged where a body is needed)."""
+        return all(stage.ended or not stage.started for stage in self._stages)
 
     def feed(self, chunk: bytes) -> bytes:
         data = chunk

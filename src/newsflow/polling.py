@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsflow.fetchrecord import believable_last_modified
-from newsflow.models import FailureClass, FeedState, Outcome
+from newsflow.models import FailureClass, FeedConfig, FeedState, Outcome
 
 BACKOFF_BASE_SECONDS = 300
 HARD_FAILURE_STEPS = 2
@@ -212,3 +212,43 @@ def sent_validators(state: FeedState, max_interval: int, now: datetime) -> tuple
     if state.poll_interval is not None and state.poll_interval >= max_interval:
         return None, None
     return state.etag, believable_last_modified(state.last_modified, now)
+
+
+def due_feeds(
+    feeds: Sequence[FeedConfig], states: Mapping[str, FeedState], now: datetime, max_interval: int | None = None
+) -> list[FeedConfig]:
+    """The feeds whose next poll time has come (or is further off than `max_interval`) and that are not retired."""
+    def due(feed: FeedConfig) -> bool:
+        state = states.get(feed.name)
+        return state is None or is_due(state.next_poll_at, state.retired, now, max_interval, state.last_polled_at)
+
+    return [feed for feed in feeds if due(feed)]
+
+
+def next_due(feeds: Sequence[FeedConfig], states: Mapping[str, FeedState]) -> tuple[str, datetime] | None:
+    """The feed (not retired) due soonest among `feeds`, and when."""
+    upcoming = [(state.next_poll_at, feed.name) for feed in feeds
+                if (state := states.get(feed.name)) and state.next_poll_at and not state.retired]
+    if not upcoming:
+        return None
+    when, name = min(upcoming)
+    return name, when
+
+
+def redirect_loops(moves: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """The feeds whose redirects lead back to themselves through other configured feeds' URLs.
+
+    `moves` maps a feed to the feed whose URL its redirects ended on. Each feed in a loop gets the
+    loop, written from the name first in sort order (`a -> b` for both `a` and `b`), so that one
+    loop is named one way. A feed merged into a feed that serves (`a -> b`, `b` not moving) is in none.
+    """
+    loops: dict[str, tuple[str, ...]] = {}
+    for start in moves:
+        path, current = [start], moves[start]
+        while current in moves and current not in path:
+            path.append(current)
+            current = moves[current]
+        if current == start:
+            first = path.index(min(path))
+            loops[start] = tuple(path[first:] + path[:first])
+    return loops

@@ -47,7 +47,8 @@ from newsflow.pipeline import (
     record_failed,
     without_html,
 )
-from newsflow.polls import PollJob, due_feeds, next_due, poll_feeds
+from newsflow.polling import due_feeds, next_due
+from newsflow.polls import PollJob, poll_feeds
 from newsflow.spool import commit_or_spool
 from newsflow.urls import feed_key
 from newsflow.warehouse import Warehouse
