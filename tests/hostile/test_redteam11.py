@@ -12,16 +12,28 @@ Every server is real, on loopback; every warehouse a DuckDB file.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import logging
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
+from newsflow.config import load_config
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, Outcome
+from newsflow.runner import run_ingest
+from tests.conftest import write_config
 from tests.hostile.keepalive import Act, KeepAliveServer, Seen
 from tests.hostile.rawserver import RawServer, response, running_raw_server
-from tests.hostile.servers import fetch_article, fetch_feed, run, settings
+from tests.hostile.servers import fetch_article, fetch_feed, redirect, run, settings
+from tests.hostile.test_redteam6 import add_feed
+from tests.localserver import LocalServer, Page, send_bytes
+from tests.test_unstoppable import add_settings, query
 
 PAGE = b"<!doctype html><html><head><title>t</title></head><body><p>" + b"words " * 400 + b"</p></body></html>"
 FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
@@ -149,3 +161,92 @@ def test_a_feed_whose_root_closes_itself_is_whole(raw: RawServer, body: bytes) -
     raw.answer = lambda path: response(b"HTTP/1.0 200 OK", [(b"Content-Type", b"application/rss+xml")], body)
     result = fetch_feed(settings(), raw.url("/x"))
     assert result.outcome is Outcome.OK and result.body == body, result.error
+
+
+# --- 3. two configured feeds redirecting onto each other --------------------------------------
+
+
+def test_two_feeds_redirecting_onto_each_other_are_a_redirect_loop_named_once(
+    tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`a` answers 301 to `b`'s URL and `b` 301 to `a`'s, both configured. Before: each poll stopped
+    at the redirect as `not_modified`, so both looked healthy to the schedule and were never seen
+    failing, and every run warned twice, telling the user to remove `a` (for `b`) and `b` (for `a`):
+    removing either left the other a plain `redirect_loop`. Now both are `redirect_loop` (soft: they
+    back off), the loop is named in one warning when it appears and not again while it lasts, and a
+    healthy feed beside them is unaffected."""
+    add_feed(server, "c", 2)
+    server.add("/a.xml", redirect("/b.xml", status=301))
+    server.add("/b.xml", redirect("/a.xml", status=301))
+    config_path = write_config(tmp_path, server.base_url, {"a": "/a.xml", "b": "/b.xml", "c": "/c.xml"},
+                               extract={"workers": 1})
+    caplog.set_level(logging.INFO, "newsflow.polls")
+    for n in range(2):
+        summary = asyncio.run(run_ingest(load_config(config_path), f"run-{n}", all_feeds=True))
+        assert summary.status == "completed"
+    assert len(server.hits("/a.xml")) == 2 and len(server.hits("/b.xml")) == 2, "one request a feed a run"
+    assert query(config_path, "SELECT feed_id, last_outcome, last_status, consecutive_failures FROM feeds "
+                              "ORDER BY 1") == [("a", "redirect_loop", "soft", 2), ("b", "redirect_loop", "soft", 2),
+                                                ("c", "not_modified", "not_modified", 0)]
+    assert query(config_path, "SELECT DISTINCT error FROM fetch_events WHERE feed_id = 'b'") == [
+        (f"GET {server.url('/b.xml')}: redirect loop through configured feeds (a -> b -> a); no feed at this URL",)]
+    assert query(config_path, "SELECT count(*) FROM articles") == [(2,)]
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if "redirect" in r.getMessage()]
+    loop = ("feeds a and b redirect onto each other's URLs in a loop (a -> b -> a): none of them serves a feed; "
+            "each is recorded redirect_loop and backs off: tell the publisher, or remove them from the config")
+    assert said == [(logging.WARNING, loop), (logging.INFO, loop)], said
+
+
+# --- 4. one host that hangs must not starve the others' articles -----------------------------
+
+
+def hanging_host(release: threading.Event, paths: list[str]) -> LocalServer:
+    """127.0.0.2: reads every request (robots.txt and pages alike) and answers none until released."""
+    hang = LocalServer("127.0.0.2")
+
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        release.wait(30)
+
+    for path in ["/robots.txt", *paths]:
+        hang.add(path, handle)
+    return hang
+
+
+def test_one_feed_linking_many_pages_on_a_hanging_host_does_not_starve_the_other_feeds_articles(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """Feed `x` lists 30 pages on a host that accepts and never answers (a HEAD-style health check
+    would pass it: it accepts); feed `y`, polled a moment later, 3 pages on a healthy host. Articles
+    were fetched oldest first, so every batch of the run was `x`'s, each page its whole deadline at
+    one request at a time on that host, and the run's budget ran out before `y`'s first page: `y`
+    silenced for as many runs as `x` had pages to time out (3 attempts each), for ever while `x`
+    keeps listing new ones. Now the pending articles take turns by host: every host's oldest pages
+    come first, and `y`'s are stored on the first run, within its budget."""
+    release = threading.Event()
+    hang = hanging_host(release, [f"/x/{n}" for n in range(30)])
+    try:
+        items = "".join(f"<item><title>x {n}</title><link>{hang.url(f'/x/{n}')}</link></item>" for n in range(30))
+        server.add("/x.xml", Page(f"<rss version='2.0'><channel><title>x</title>{items}</channel></rss>".encode(),
+                                  "application/rss+xml"))
+        slow_y = add_feed(server, "y", 3)
+        y_feed = server.routes[slow_y]
+        assert isinstance(y_feed, Page)
+
+        def y_after_x(handler: BaseHTTPRequestHandler) -> None:
+            time.sleep(0.3)  # x's entries are the older ones
+            send_bytes(handler, 200, y_feed.body, y_feed.content_type)
+
+        server.add(slow_y, y_after_x)
+        config_path = write_config(tmp_path, server.base_url, {"x": "/x.xml", "y": slow_y}, extract={"workers": 1},
+                                   timeout=1.0, per_host_concurrency=1)
+        add_settings(config_path, "execution", run_budget_seconds=10.0)
+        add_settings(config_path, "extract", batch_size=10)
+        started = time.monotonic()
+        summary = asyncio.run(run_ingest(load_config(config_path), "run-0", all_feeds=True))
+        took = time.monotonic() - started
+    finally:
+        release.set()
+        hang.close()
+    assert summary.status == "completed" and took < 10.0 + 5.0, took
+    assert query(config_path, "SELECT feed_id, count(*) FROM entries GROUP BY 1 ORDER BY 1") == [("x", 30), ("y", 3)]
+    assert query(config_path, "SELECT count(*) FROM articles") == [(3,)], "y's pages are stored on the first run"

@@ -189,17 +189,31 @@ def pending_entries(
     con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], limit: int | None = None
 ) -> tuple[list[PendingArticle], int]:
     """Up to `limit` rows, one per canonical URL still to fetch (not stored, not parked), from its
-    earliest entry, oldest first; and how many there are in all."""
+    earliest entry; and how many there are in all.
+
+    Hosts take turns, each one's oldest first: every host's oldest page, then every host's second,
+    and so on (hosts in the order of their oldest page). Oldest first across hosts, one host whose
+    pages hang (one feed listing hundreds of them) filled every batch, each page its whole deadline
+    at `per_host_concurrency` at a time, and the run's budget ran out before any other feed's page."""
     rows = con.execute(
         """
-        SELECT canonical_url,
-               arg_min(url, first_seen_at), arg_min(feed_id, first_seen_at),
-               arg_min(title, first_seen_at), arg_min(published_at, first_seen_at),
-               count(*) OVER (), arg_min(published_date, first_seen_at)
-        FROM entries
-        WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)
-        GROUP BY canonical_url
-        ORDER BY min(first_seen_at), canonical_url
+        WITH pending AS (
+            SELECT canonical_url,
+                   arg_min(url, first_seen_at) AS url, arg_min(feed_id, first_seen_at) AS feed_id,
+                   arg_min(title, first_seen_at) AS title, arg_min(published_at, first_seen_at) AS published_at,
+                   arg_min(published_date, first_seen_at) AS published_date, min(first_seen_at) AS seen_at,
+                   regexp_extract(canonical_url, '^[^:/]+://(?:[^@/?#]*@)?([^/?#]*)', 1) AS host
+            FROM entries
+            WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)
+            GROUP BY canonical_url
+        ), turns AS (
+            SELECT *, row_number() OVER (PARTITION BY host ORDER BY seen_at, canonical_url) AS turn,
+                   min(seen_at) OVER (PARTITION BY host) AS host_seen_at
+            FROM pending
+        )
+        SELECT canonical_url, url, feed_id, title, published_at, count(*) OVER (), published_date
+        FROM turns
+        ORDER BY turn, host_seen_at, host, seen_at, canonical_url
         LIMIT $limit
         """,
         {"feed_ids": list(feed_ids), "limit": limit},
