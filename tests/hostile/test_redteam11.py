@@ -250,3 +250,16 @@ def test_one_feed_linking_many_pages_on_a_hanging_host_does_not_starve_the_other
     assert summary.status == "completed" and took < 10.0 + 5.0, took
     assert query(config_path, "SELECT feed_id, count(*) FROM entries GROUP BY 1 ORDER BY 1") == [("x", 30), ("y", 3)]
     assert query(config_path, "SELECT count(*) FROM articles") == [(3,)], "y's pages are stored on the first run"
+
+
+def test_a_gzip_body_of_several_members_is_read_whole(raw: RawServer) -> None:
+    """RFC 1952 lets a gzip body be several members one after another (a server that compresses
+    each chunk it flushes). zlib stops after the first: before, the page was its first member only,
+    cut without a word. Bytes after the last member that start no other are still ignored."""
+    half = len(PAGE) // 2
+    body = gzip.compress(PAGE[:half]) + gzip.compress(PAGE[half:]) + b"\0\0junk"
+    raw.answer = lambda path: response(b"HTTP/1.1 200 OK", [
+        (b"Content-Type", b"text/html"), (b"Content-Encoding", b"gzip"), (b"Content-Length", str(len(body)).encode())],
+        body)
+    result = fetch_article(settings(respect_robots=False), raw.url("/x"))
+    assert result.outcome is Outcome.OK and result.html == PAGE, result.error
