@@ -185,17 +185,36 @@ def keep_newest_items(utf8: bytes, limit: int) -> bytes:
 
 def _item_spans(utf8: bytes, starts: list[re.Match[bytes]]) -> list[tuple[int, int]] | None:
     """Each item from its start tag to its end tag, looked for only before the next item starts (a
-    scan to the end of the document for each of 100,000 unclosed items would never end); None when
-    an item has no end tag there: not a plain list of items, so feedparser sees the feed whole."""
+    scan to the end of the document for each of 100,000 unclosed items would never end).
+
+    An item with no end tag there ends where the next one starts (the last one, where its channel
+    or feed closes), as feedparser's loose parser reads it. Before, one unclosed item among 50,000
+    made feedparser read them all: 16 s of a parser a poll, past `extract.timeout` on a busy
+    machine, so such a feed was never ingested. None when an item's start tag never ends."""
     spans = []
     for index, start in enumerate(starts):
         bound = starts[index + 1].start() if index + 1 < len(starts) else len(utf8)
+        tag_end = utf8.find(b">", start.start(), bound)
+        if tag_end < 0:
+            return None
+        if utf8[tag_end - 1 : tag_end] == b"/":  # <item/>
+            spans.append((start.start(), tag_end + 1))
+            continue
         close = utf8.rfind(b"</" + start.group(1), start.start(), bound)
         end = utf8.find(b">", close, bound) if close >= 0 else -1
-        if end < 0:
-            return None
-        spans.append((start.start(), end + 1))
+        spans.append((start.start(), end + 1 if end >= 0 else _unclosed_end(utf8, start.start(), bound)))
     return spans
+
+
+_CONTAINER_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:channel|feed|RDF|rss)\s*>")
+
+
+def _unclosed_end(utf8: bytes, start: int, bound: int) -> int:
+    """Where an item with no end tag ends: the next item (`bound`), or, for the last, its container's end."""
+    if bound < len(utf8):
+        return bound
+    container = _CONTAINER_END.search(utf8, start)
+    return container.start() if container else len(utf8)
 
 
 _RFC822 = re.compile(rb"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from newsflow.config import load_config
+from newsflow.feeds import parse_feed
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
@@ -263,3 +264,23 @@ def test_a_gzip_body_of_several_members_is_read_whole(raw: RawServer) -> None:
         body)
     result = fetch_article(settings(respect_robots=False), raw.url("/x"))
     assert result.outcome is Outcome.OK and result.html == PAGE, result.error
+
+
+# --- 5. a feed of 50,000 entries, one of them unclosed -------------------------------------------
+
+
+def test_a_feed_of_50000_items_with_one_unclosed_costs_what_200_do() -> None:
+    """Before: `feedprep.keep_newest_items` took an item with no end tag for "not a plain list" and
+    left all 50,000 to feedparser, 16 s of a parser's CPU every poll (past `extract.timeout` on a
+    busy machine: the feed was never ingested). Now the unclosed item ends where the next starts."""
+    items = [f"<item><title>Item {n}</title><link>https://big.example/a/{n}</link><guid>g{n}</guid>"
+             f"<pubDate>Mon, 30 Nov 2026 {n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d} +0000</pubDate></item>"
+             for n in range(50_000)]
+    items[7] = items[7].replace("</item>", "")
+    body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>' + "".join(items)
+            + "</channel></rss>").encode()
+    started = time.process_time()
+    parsed = parse_feed(body, feed_id="big", feed_url="https://big.example/feed", max_entries=200)
+    assert time.process_time() - started < 4.0, "16 s before"
+    assert len(parsed.entries) == 200
+    assert {e.key for e in parsed.entries} == {f"g{n}" for n in range(50_000 - 200, 50_000)}, "the newest 200"
