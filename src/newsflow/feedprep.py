@@ -13,6 +13,7 @@ so the scan sees exactly the characters the parsers will see, whatever the origi
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import codecs
 import re
@@ -170,7 +171,7 @@ def keep_newest_items(utf8: bytes, limit: int) -> bytes:
     and the item's first date element, so that a valid feed of 50,000 items costs feedparser what
     `2 * limit` do. Twice the limit leaves room for items the parser drops or dates differently.
     """
-    starts = list(_ITEM_START.finditer(utf8))
+    starts = _outside_text(utf8, list(_ITEM_START.finditer(utf8)))
     if len(starts) <= PRECUT_ITEMS:
         return utf8
     spans = _item_spans(utf8, starts)
@@ -204,6 +205,24 @@ def _item_spans(utf8: bytes, starts: list[re.Match[bytes]]) -> list[tuple[int, i
         end = utf8.find(b">", close, bound) if close >= 0 else -1
         spans.append((start.start(), end + 1 if end >= 0 else _unclosed_end(utf8, start.start(), bound)))
     return spans
+
+
+_TEXT_SECTION = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def _outside_text(utf8: bytes, starts: list[re.Match[bytes]]) -> list[re.Match[bytes]]:
+    """The item start tags that are markup: not text inside a CDATA section or a comment (a
+    description quoting a feed's XML), which would otherwise cut a real item apart."""
+    if b"<![CDATA[" not in utf8 and b"<!--" not in utf8:
+        return starts
+    sections = [(found.start(), found.end()) for found in _TEXT_SECTION.finditer(utf8)]
+    opened = [start for start, _ in sections]
+
+    def in_text(position: int) -> bool:
+        index = bisect.bisect_right(opened, position) - 1
+        return index >= 0 and position < sections[index][1]
+
+    return [start for start in starts if not in_text(start.start())]
 
 
 _CONTAINER_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:channel|feed|RDF|rss)\s*>")

@@ -284,3 +284,12 @@ def test_a_feed_of_50000_items_with_one_unclosed_costs_what_200_do() -> None:
     assert time.process_time() - started < 4.0, "16 s before"
     assert len(parsed.entries) == 200
     assert {e.key for e in parsed.entries} == {f"g{n}" for n in range(50_000 - 200, 50_000)}, "the newest 200"
+
+
+def test_items_quoted_in_cdata_or_a_comment_are_not_cut_as_items() -> None:
+    """Control for the cut: `<item>` written inside a CDATA section or a comment is text, not an item."""
+    quoted = "<item>x</item>" * 1500
+    body = ('<rss version="2.0"><channel><!-- ' + quoted + ' --><item><title>a</title><link>https://a.example/1</link>'
+            '<description><![CDATA[' + quoted + ']]></description></item></channel></rss>').encode()
+    parsed = parse_feed(body, feed_id="q", feed_url="https://a.example/feed", max_entries=200)
+    assert [e.url for e in parsed.entries] == ["https://a.example/1"]
