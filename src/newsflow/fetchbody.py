@@ -29,7 +29,7 @@ from newsflow.models import FetchKind
 # (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
 # request's deadline, would stall for a second or more per 64 KB read. Yield every so many chunks.
 CHUNKS_BETWEEN_YIELDS = 64
-# Where a document's root is looked for, and its end: the head and the tail of the body.
+# Where a document's root start is looked for: the head of the body.
 ROOT_SCAN_BYTES = 65_536
 _FEED_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF))[\s>/]", re.IGNORECASE)
 _PAGE_ROOT = re.compile(rb"<(html|body)[\s>/]", re.IGNORECASE)
@@ -83,15 +83,15 @@ async def read_body(
 
 def check_document_ends(body: bytes, kind: FetchKind) -> None:
     """Raise BodyCutShort when the document opened its root and never closes it."""
-    head, tail = body[:ROOT_SCAN_BYTES], body[-ROOT_SCAN_BYTES:]
+    head = body[:ROOT_SCAN_BYTES]  # the end tag is looked for anywhere: junk may follow it
     if kind is FetchKind.FEED:
         root = _FEED_ROOT.search(head)
         if root is None or head[: head.find(b">", root.start()) + 1].endswith(b"/>"):  # none, or `<rss/>`
             return
         name = root.group(1)
-        if re.search(b"</" + re.escape(name) + rb"\s*>", tail, re.IGNORECASE) is None:
+        if re.search(b"</" + re.escape(name) + rb"\s*>", body, re.IGNORECASE) is None:
             raise BodyCutShort(_cut_document(f"<{name.decode('ascii')}>", len(body)))
-    elif kind is FetchKind.ARTICLE and _PAGE_ROOT.search(head) is not None and _PAGE_END.search(tail) is None:
+    elif kind is FetchKind.ARTICLE and _PAGE_ROOT.search(head) is not None and _PAGE_END.search(body) is None:
         raise BodyCutShort(_cut_document("<html> or <body>", len(body)))
 
 
