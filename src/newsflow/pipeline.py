@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsflow import dedup, warehouse
+from newsflow import dedup, polling, warehouse
 from newsflow.articledates import article_dates
 from newsflow.errors import WarehouseError
 from newsflow.extractpool import PAGE_NOT_KEPT, ExtractionResult, ExtractorPool, PageToExtract
@@ -39,7 +39,7 @@ from newsflow.models import (
 )
 from newsflow.pages import StoredPage, page_file, remove_pages
 from newsflow.text import content_hash, word_count
-from newsflow.urls import prefer_page_canonical
+from newsflow.urls import host_of, prefer_page_canonical, site_of
 from newsflow.warehouse import Warehouse
 from newsflow.warehouse.loads import count_parked, record_attempts
 
@@ -125,6 +125,26 @@ async def fetch_within(
         await asyncio.gather(*fetches, return_exceptions=True)
     kept = [(pending, fetch.result()) for pending, fetch in zip(batch, fetches, strict=True) if fetch in done]
     return [pending for pending, _ in kept], [result for _, result in kept]
+
+
+def without_intercepted(
+    batch: Sequence[PendingArticle], results: Sequence[FetchResult]
+) -> tuple[list[PendingArticle], list[FetchResult]]:
+    """Leave out the articles that a temporary redirect sent to one page with articles of other sites:
+    a captive portal's login page, or an intercepting proxy's, not the article (`polling.landed_elsewhere`).
+
+    They stay pending with no attempt counted, like articles past the budget. Before, the portal's
+    page was extracted and stored as each article's text, for good (red team 11)."""
+    landings = [polling.landed_elsewhere(result) for result in results]
+    portal = polling.intercepted_landings(
+        (site_of(host_of(result.url)), landed) for result, landed in zip(results, landings, strict=True) if landed)
+    if not portal:
+        return list(batch), list(results)
+    kept = [(p, r) for p, r, landed in zip(batch, results, landings, strict=True) if landed not in portal]
+    log.warning("%d articles of several sites were all redirected to %s: a captive portal or a network that "
+                "intercepts requests, not their pages; they are left pending for the next run",
+                len(results) - len(kept), ", ".join(sorted(portal))[:300])
+    return [p for p, _ in kept], [r for _, r in kept]
 
 
 async def fetch_article_safely(fetcher: Fetcher, url: str) -> FetchResult:

@@ -32,12 +32,13 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsflow.fetchrecord import believable_last_modified
-from newsflow.models import FailureClass, FeedConfig, FeedState, Outcome
+from newsflow.models import FailureClass, FeedConfig, FeedState, FetchResult, Outcome
+from newsflow.urls import host_of, site_of
 
 BACKOFF_BASE_SECONDS = 300
 HARD_FAILURE_STEPS = 2
@@ -50,6 +51,8 @@ OUTAGE_MIN_FEEDS = 3
 UNREACHABLE_OUTCOMES = frozenset({Outcome.DNS_ERROR, Outcome.CONNECT_ERROR})
 # Unanswered connections count toward an outage only when they come from this many hosts at least.
 OUTAGE_MIN_HOSTS = 3
+# Requests for this many sites sent to one page on another site: a captive portal (`intercepted_landings`).
+INTERCEPT_MIN_SITES = 3
 SLOWDOWN_WHEN_NOTHING_NEW = 1.5
 # A last poll later than now by more than this was made under a clock that was ahead (then set back).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -155,11 +158,33 @@ class PollReach:
     host: str = ""
     unanswered: bool = False  # connected, and not one byte came back by the deadline
     was_failing: bool = False  # the feed's last counted poll had failed already
+    site: str = ""  # the site of the URL polled
+    landed: str = ""  # where a failed poll was sent to on another site by a temporary redirect (`landed_elsewhere`)
+
+
+def landed_elsewhere(result: FetchResult) -> str:
+    """The URL a request was sent to on another site by a temporary redirect (302, 303, 307), else "".
+
+    A captive portal (a hotel's or an airport's network) or an intercepting proxy answers every
+    plain-http request, whatever its site, with a temporary redirect to its own login page."""
+    temporary = bool(result.redirects) and result.redirects[0][0] in (302, 303, 307)
+    moved = site_of(host_of(result.final_url)) != site_of(host_of(result.url))
+    return result.final_url if temporary and moved else ""
+
+
+def intercepted_landings(landings: Iterable[tuple[str, str]]) -> set[str]:
+    """Of (site requested, URL landed on) pairs, the URLs that requests for `INTERCEPT_MIN_SITES`
+    sites or more landed on: one page answering for many sites is the network's, not theirs."""
+    sites: dict[str, set[str]] = {}
+    for site, landed in landings:
+        sites.setdefault(landed, set()).add(site)
+    return {landed for landed, seen in sites.items() if len(seen) >= INTERCEPT_MIN_SITES}
 
 
 def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     """Nearly every feed polled failed to resolve or connect, or connected to silence on several
-    hosts: the machine's outage, not theirs.
+    hosts, or was redirected to one page with feeds of several other sites (a captive portal): the
+    machine's outage, not theirs.
 
     A feed already failing before this run that meets silence again tells nothing about the
     network (it may be a server that hangs): it is left out of the count, for and against."""
@@ -167,7 +192,9 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     judged = [p for p in reaches if not (p.unanswered and p.was_failing)]
     silent_hosts = {p.host for p in judged if p.unanswered}
     silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
-    offline = sum(1 for p in judged if p.outcome in UNREACHABLE_OUTCOMES or (p.unanswered and silence_counts))
+    portal_pages = intercepted_landings((p.site, p.landed) for p in judged if p.landed)
+    offline = sum(1 for p in judged if p.outcome in UNREACHABLE_OUTCOMES or (p.unanswered and silence_counts)
+                  or p.landed in portal_pages)
     return len(judged) >= OUTAGE_MIN_FEEDS and offline >= OUTAGE_SHARE * len(judged)
 
 

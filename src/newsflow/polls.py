@@ -43,7 +43,7 @@ from newsflow.models import (
 )
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.spool import commit_or_spool
-from newsflow.urls import MAX_URL_CHARS, feed_key, host_of
+from newsflow.urls import MAX_URL_CHARS, feed_key, host_of, site_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
             return
         reaches.append(poll_reach(poll, job.states.get(feed.name)))
         log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", len(reaches), len(feeds))})
-        if reaches[-1].outcome in polling_policy.UNREACHABLE_OUTCOMES or reaches[-1].unanswered:
+        if reaches[-1].outcome in polling_policy.UNREACHABLE_OUTCOMES or reaches[-1].unanswered or reaches[-1].landed:
             unreachable.append(poll)  # held until every poll has ended: an outage penalises none
         elif poll.moved_onto is not None:
             redirected.append(poll)
@@ -110,8 +110,9 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         await committer.flush()
         outage = polling_policy.is_network_outage(reaches)
         if outage:
-            log.warning("network outage: %d of %d feeds could not be resolved or reached, or got no answer; "
-                        "no feed is penalised", len(unreachable), len(reaches))
+            log.warning("network outage: %d of %d feeds could not be resolved or reached, got no answer, or were "
+                        "sent to one page with other sites' feeds (a captive portal); no feed is penalised",
+                        len(unreachable), len(reaches))
         committer.add_all(unreachable, penalise=not outage)
         await committer.flush()
     finally:  # a cancelled run (Ctrl-C, SIGTERM) or a failed commit leaves no commit running orphaned
@@ -125,7 +126,9 @@ def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollRe
     """What the poll says about the network; a name answered with a refused address (a portal) did not resolve."""
     outcome = Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome
     failing = state is not None and state.consecutive_failures > 0
-    return polling_policy.PollReach(outcome, host_of(poll.result.final_url), poll.result.unanswered, failing)
+    landed = "" if poll.outcome in (Outcome.OK, Outcome.NOT_MODIFIED) else polling_policy.landed_elsewhere(poll.result)
+    return polling_policy.PollReach(outcome, host_of(poll.result.final_url), poll.result.unanswered, failing,
+                                    site_of(host_of(poll.result.url)), landed)
 
 
 async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:

@@ -17,7 +17,7 @@ import gzip
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -31,9 +31,10 @@ from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.keepalive import Act, KeepAliveServer, Seen
 from tests.hostile.rawserver import RawServer, response, running_raw_server
-from tests.hostile.servers import fetch_article, fetch_feed, redirect, run, settings
+from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, redirect, run, settings
 from tests.hostile.test_redteam6 import add_feed
-from tests.localserver import LocalServer, Page, send_bytes
+from tests.hostile.test_redteam10 import config_with, serve_feed
+from tests.localserver import Handler, LocalServer, Page, send_bytes
 from tests.test_unstoppable import add_settings, query
 
 PAGE = b"<!doctype html><html><head><title>t</title></head><body><p>" + b"words " * 400 + b"</p></body></html>"
@@ -293,3 +294,56 @@ def test_items_quoted_in_cdata_or_a_comment_are_not_cut_as_items() -> None:
             '<description><![CDATA[' + quoted + ']]></description></item></channel></rss>').encode()
     parsed = parse_feed(body, feed_id="q", feed_url="https://a.example/feed", max_entries=200)
     assert [e.url for e in parsed.entries] == ["https://a.example/1"]
+
+
+# --- 6. a captive portal that redirects every plain-http request to its login page ----------------
+
+LOGIN = (b"<!doctype html><html><head><title>Hotel WiFi</title></head><body><h1>Welcome to Hotel WiFi</h1>"
+         b"<p>Please accept the terms of use to connect to the internet. Your room number and last name are "
+         b"needed to log in. Access is free for guests for 24 hours, after which you must log in again.</p>"
+         b"<form><input name=room><input name=name><button>Connect</button></form></body></html>")
+
+
+def test_a_captive_portal_redirecting_every_request_to_its_login_page_loses_no_article(tmp_path: Path) -> None:
+    """A hotel's network answers every plain-http request, for any site, with 302 to its own login
+    page. Before: each feed was a `parse_error` ("an HTML page, not a feed") and backed off, and
+    every pending article was fetched, landed on the login page, and was stored with its text
+    ("Welcome to Hotel WiFi") for good: 8 of 8 lost. Now feeds of 3 sites or more sent to one page
+    on another site are an outage (no feed penalised, no article tried), and articles sent so in a
+    run that polled no feed are left pending; once the network is back, all 8 are stored whole."""
+    hosts = [f"127.0.0.{n}" for n in range(2, 6)]
+    servers = {host: LoopbackServer(host) for host in hosts}
+    portal = LoopbackServer("127.0.0.9")
+    portal.add("/login", Page(LOGIN))
+    try:
+        feeds = {f"feed-{n}": serve_feed(servers[host], f"feed-{n}", range(2 * n, 2 * n + 2))
+                 for n, host in enumerate(hosts)}
+        pages = {host: dict(server.routes) for host, server in servers.items()}
+
+        def serve(how: Callable[[str, Page | Handler], Page | Handler]) -> None:
+            for host, server in servers.items():
+                for path, route in pages[host].items():
+                    server.add(path, how(path, route))
+
+        config_path = config_with(tmp_path, feeds)  # min_interval 600: a feed polled is not due again here
+        config = load_config(config_path)
+        serve(lambda path, route: Page(b"busy", status=503) if "/a/" in path else route)
+        asyncio.run(run_ingest(config, "run-0", all_feeds=True))  # entries in, every article pending
+        to_login = Page(b"", status=302, headers={"Location": portal.url("/login")})
+        serve(lambda path, route: to_login)
+        asyncio.run(run_ingest(config, "run-1", all_feeds=True))  # the portal, feeds polled
+        assert query(config_path, "SELECT network_outage FROM runs ORDER BY started_at") == [(False,), (True,)]
+        assert query(config_path, "SELECT max(consecutive_failures) FROM feeds") == [(0,)], "no feed penalised"
+        logins = len(portal.hits("/login"))
+        asyncio.run(run_ingest(config, "run-2", all_feeds=False))  # the portal, no feed due: articles only
+        assert query(config_path, "SELECT count(*) FROM polls") == [(8,)], "no feed was due in run 2"
+        assert len(portal.hits("/login")) - logins >= 8, "every article was fetched, and landed on the login page"
+        assert query(config_path, "SELECT articles_deferred FROM runs ORDER BY started_at DESC LIMIT 1") == [(8,)]
+        assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(8, 0, 0)]
+        serve(lambda path, route: route)  # the network is back
+        asyncio.run(run_ingest(config, "run-3", all_feeds=False))
+    finally:
+        for server in [*servers.values(), portal]:
+            server.close()
+    assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(8, 8, 0)]
+    assert query(config_path, "SELECT count(*) FROM articles WHERE text LIKE '%Hotel WiFi%'") == [(0,)]
