@@ -135,7 +135,7 @@ def without_intercepted(
 
     They stay pending with no attempt counted, like articles past the budget. Before, the portal's
     page was extracted and stored as each article's text, for good (red team 11)."""
-    landings = [polling.landed_elsewhere(result) for result in results]
+    landings = [polling.landed_elsewhere(result) if result.ok else "" for result in results]
     portal = polling.intercepted_landings(
         (site_of(host_of(result.url)), landed) for result, landed in zip(results, landings, strict=True) if landed)
     if not portal:

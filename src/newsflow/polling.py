@@ -163,11 +163,12 @@ class PollReach:
 
 
 def landed_elsewhere(result: FetchResult) -> str:
-    """The URL a request was sent to on another site by a temporary redirect (302, 303, 307), else "".
+    """The URL a request was sent to on another site by a temporary redirect (302, 303, 307), and
+    answered at, else "" (a redirect refused or blocked never reached a page).
 
     A captive portal (a hotel's or an airport's network) or an intercepting proxy answers every
     plain-http request, whatever its site, with a temporary redirect to its own login page."""
-    temporary = bool(result.redirects) and result.redirects[0][0] in (302, 303, 307)
+    temporary = bool(result.redirects) and result.redirects[0][0] in (302, 303, 307) and result.status_code is not None
     moved = site_of(host_of(result.final_url)) != site_of(host_of(result.url))
     return result.final_url if temporary and moved else ""
 
