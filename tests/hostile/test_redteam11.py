@@ -18,16 +18,19 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from newsflow import warehouse
 from newsflow.config import load_config
 from newsflow.feeds import parse_feed
 from newsflow.fetch import Fetcher
-from newsflow.models import FetchResult, Outcome
+from newsflow.models import FeedConfig, FeedEntry, FetchResult, Outcome
 from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse
 from tests.conftest import write_config
 from tests.hostile.keepalive import Act, KeepAliveServer, Seen
 from tests.hostile.rawserver import RawServer, response, running_raw_server
@@ -347,3 +350,28 @@ def test_a_captive_portal_redirecting_every_request_to_its_login_page_loses_no_a
             server.close()
     assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(8, 8, 0)]
     assert query(config_path, "SELECT count(*) FROM articles WHERE text LIKE '%Hotel WiFi%'") == [(0,)]
+
+
+def test_pending_articles_take_turns_by_host_then_by_feed_within_a_host(tmp_path: Path) -> None:
+    """The order the batches are cut from: every host's oldest page first, then every host's second;
+    within a host, the feeds linking it take turns too, so one feed listing hundreds of a big site's
+    pages does not hold back another feed's pages there. Oldest first, the hang test above starved."""
+    store = Warehouse(tmp_path / "w" / "news.duckdb")
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    with store.writing() as con:
+        warehouse.sync_feeds(con, [FeedConfig(name, f"https://{name}.example/feed") for name in ("x", "y", "z")])
+        warehouse.begin_run(con, "r1", start)
+
+    def entries(feed: str, host: str, count: int) -> list[FeedEntry]:
+        return [FeedEntry(feed, f"{feed}-{n}", f"https://{host}/{feed}/{n}", f"https://{host}/{feed}/{n}", None, None,
+                          None) for n in range(count)]
+
+    with store.writing() as con:  # x first: 4 pages on big.example, then y (2 there) and z (2 on small.example)
+        for minute, batch in enumerate([entries("x", "big.example", 4), entries("y", "big.example", 2),
+                                        entries("z", "small.example", 2)]):
+            warehouse.insert_entries(con, "r1", batch, [start + timedelta(minutes=minute)] * len(batch))
+        pending, total = warehouse.pending_entries(con, ["x", "y", "z"])
+    assert total == 8
+    assert [p.url.removeprefix("https://") for p in pending] == [
+        "big.example/x/0", "small.example/z/0", "big.example/y/0", "small.example/z/1", "big.example/x/1",
+        "big.example/y/1", "big.example/x/2", "big.example/x/3"]

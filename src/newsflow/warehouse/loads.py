@@ -192,9 +192,10 @@ def pending_entries(
     earliest entry; and how many there are in all.
 
     Hosts take turns, each one's oldest first: every host's oldest page, then every host's second,
-    and so on (hosts in the order of their oldest page). Oldest first across hosts, one host whose
-    pages hang (one feed listing hundreds of them) filled every batch, each page its whole deadline
-    at `per_host_concurrency` at a time, and the run's budget ran out before any other feed's page."""
+    and so on (hosts in the order of their oldest page); within a host, the feeds linking it take
+    turns the same way. Oldest first across hosts, one host whose pages hang (one feed listing
+    hundreds of them) filled every batch, each page its whole deadline at `per_host_concurrency` at
+    a time, and the run's budget ran out before any other feed's page."""
     rows = con.execute(
         """
         WITH pending AS (
@@ -206,10 +207,15 @@ def pending_entries(
             FROM entries
             WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)
             GROUP BY canonical_url
-        ), turns AS (
-            SELECT *, row_number() OVER (PARTITION BY host ORDER BY seen_at, canonical_url) AS turn,
-                   min(seen_at) OVER (PARTITION BY host) AS host_seen_at
+        ), feed_turns AS (
+            SELECT *, row_number() OVER (PARTITION BY host, feed_id ORDER BY seen_at, canonical_url) AS feed_turn,
+                   min(seen_at) OVER (PARTITION BY host, feed_id) AS feed_seen_at
             FROM pending
+        ), turns AS (
+            SELECT *, row_number() OVER (PARTITION BY host ORDER BY feed_turn, feed_seen_at, feed_id, seen_at,
+                                                                     canonical_url) AS turn,
+                   min(seen_at) OVER (PARTITION BY host) AS host_seen_at
+            FROM feed_turns
         )
         SELECT canonical_url, url, feed_id, title, published_at, count(*) OVER (), published_date
         FROM turns
