@@ -162,6 +162,13 @@ class PollReach:
     landed: str = ""  # where a failed poll was sent to on another site by a temporary redirect (`landed_elsewhere`)
 
 
+def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool) -> PollReach:
+    """The poll's `PollReach`, judged with `outcome` (the poll's: a parse may have failed an `ok` fetch)."""
+    failed = outcome not in (Outcome.OK, Outcome.NOT_MODIFIED)
+    return PollReach(outcome, host_of(result.final_url), result.unanswered, was_failing, site_of(host_of(result.url)),
+                     landed_elsewhere(result) if failed else "")
+
+
 def landed_elsewhere(result: FetchResult) -> str:
     """The URL a request was sent to on another site by a temporary redirect (302, 303, 307), and
     answered at, else "" (a redirect refused or blocked never reached a page).

@@ -43,7 +43,7 @@ from newsflow.models import (
 )
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.spool import commit_or_spool
-from newsflow.urls import MAX_URL_CHARS, feed_key, host_of, site_of
+from newsflow.urls import MAX_URL_CHARS, feed_key
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -125,10 +125,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
 def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollReach:
     """What the poll says about the network; a name answered with a refused address (a portal) did not resolve."""
     outcome = Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome
-    failing = state is not None and state.consecutive_failures > 0
-    landed = "" if poll.outcome in (Outcome.OK, Outcome.NOT_MODIFIED) else polling_policy.landed_elsewhere(poll.result)
-    return polling_policy.PollReach(outcome, host_of(poll.result.final_url), poll.result.unanswered, failing,
-                                    site_of(host_of(poll.result.url)), landed)
+    return polling_policy.reach_of(poll.result, outcome, state is not None and state.consecutive_failures > 0)
 
 
 async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
@@ -158,11 +155,10 @@ def other_feed(job: PollJob, feed: FeedConfig, url: str) -> str | None:
 
 
 def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
-    """The poll, marked when its redirects led to another configured feed's URL.
+    """The poll, marked when its redirects led to another configured feed's URL (judged in `settle_redirects`).
 
     The fetcher stopped at that redirect (`stop_at`): the other feed's own poll fetches its URL and
-    stores its items, so they are fetched once a run and stored under that feed alone. What it means
-    is told once every poll of the run has ended (`settle_redirects`)."""
+    stores its items, so they are fetched once a run and stored under that feed alone."""
     target = poll.result.redirects[-1][1] if poll.result.redirects else None
     other = other_feed(job, poll.feed, target) if target is not None else None
     return poll if other is None else replace(poll, moved_onto=other)
