@@ -313,7 +313,9 @@ def test_a_captive_portal_redirecting_every_request_to_its_login_page_loses_no_a
     every pending article was fetched, landed on the login page, and was stored with its text
     ("Welcome to Hotel WiFi") for good: 8 of 8 lost. Now feeds of 3 sites or more sent to one page
     on another site are an outage (no feed penalised, no article tried), and articles sent so in a
-    run that polled no feed are left pending; once the network is back, all 8 are stored whole."""
+    run that polled no feed are left pending, as are articles of 3 sites or more served that one
+    page byte for byte at their own URLs (a portal that does not redirect); once the network is
+    back, all 8 are stored whole."""
     hosts = [f"127.0.0.{n}" for n in range(2, 6)]
     servers = {host: LoopbackServer(host) for host in hosts}
     portal = LoopbackServer("127.0.0.9")
@@ -342,9 +344,13 @@ def test_a_captive_portal_redirecting_every_request_to_its_login_page_loses_no_a
         assert query(config_path, "SELECT count(*) FROM polls") == [(8,)], "no feed was due in run 2"
         assert len(portal.hits("/login")) - logins >= 8, "every article was fetched, and landed on the login page"
         assert query(config_path, "SELECT articles_deferred FROM runs ORDER BY started_at DESC LIMIT 1") == [(8,)]
+        serve(lambda path, route: Page(LOGIN))  # a portal that serves its page at every URL, no redirect
+        asyncio.run(run_ingest(config, "run-3", all_feeds=False))
+        assert query(config_path, "SELECT articles_deferred FROM runs ORDER BY started_at DESC LIMIT 1") == [(8,)]
+        assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(8, 0, 0)]
         assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(8, 0, 0)]
         serve(lambda path, route: route)  # the network is back
-        asyncio.run(run_ingest(config, "run-3", all_feeds=False))
+        asyncio.run(run_ingest(config, "run-4", all_feeds=False))
     finally:
         for server in [*servers.values(), portal]:
             server.close()
