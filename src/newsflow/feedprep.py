@@ -13,6 +13,7 @@ so the scan sees exactly the characters the parsers will see, whatever the origi
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import codecs
 import re
@@ -170,7 +171,7 @@ def keep_newest_items(utf8: bytes, limit: int) -> bytes:
     and the item's first date element, so that a valid feed of 50,000 items costs feedparser what
     `2 * limit` do. Twice the limit leaves room for items the parser drops or dates differently.
     """
-    starts = list(_ITEM_START.finditer(utf8))
+    starts = _outside_text(utf8, list(_ITEM_START.finditer(utf8)))
     if len(starts) <= PRECUT_ITEMS:
         return utf8
     spans = _item_spans(utf8, starts)
@@ -185,17 +186,54 @@ def keep_newest_items(utf8: bytes, limit: int) -> bytes:
 
 def _item_spans(utf8: bytes, starts: list[re.Match[bytes]]) -> list[tuple[int, int]] | None:
     """Each item from its start tag to its end tag, looked for only before the next item starts (a
-    scan to the end of the document for each of 100,000 unclosed items would never end); None when
-    an item has no end tag there: not a plain list of items, so feedparser sees the feed whole."""
+    scan to the end of the document for each of 100,000 unclosed items would never end).
+
+    An item with no end tag there ends where the next one starts (the last one, where its channel
+    or feed closes), as feedparser's loose parser reads it. Before, one unclosed item among 50,000
+    made feedparser read them all: 16 s of a parser a poll, past `extract.timeout` on a busy
+    machine, so such a feed was never ingested. None when an item's start tag never ends."""
     spans = []
     for index, start in enumerate(starts):
         bound = starts[index + 1].start() if index + 1 < len(starts) else len(utf8)
+        tag_end = utf8.find(b">", start.start(), bound)
+        if tag_end < 0:
+            return None
+        if utf8[tag_end - 1 : tag_end] == b"/":  # <item/>
+            spans.append((start.start(), tag_end + 1))
+            continue
         close = utf8.rfind(b"</" + start.group(1), start.start(), bound)
         end = utf8.find(b">", close, bound) if close >= 0 else -1
-        if end < 0:
-            return None
-        spans.append((start.start(), end + 1))
+        spans.append((start.start(), end + 1 if end >= 0 else _unclosed_end(utf8, start.start(), bound)))
     return spans
+
+
+_TEXT_SECTION = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def _outside_text(utf8: bytes, starts: list[re.Match[bytes]]) -> list[re.Match[bytes]]:
+    """The item start tags that are markup: not text inside a CDATA section or a comment (a
+    description quoting a feed's XML), which would otherwise cut a real item apart."""
+    if b"<![CDATA[" not in utf8 and b"<!--" not in utf8:
+        return starts
+    sections = [(found.start(), found.end()) for found in _TEXT_SECTION.finditer(utf8)]
+    opened = [start for start, _ in sections]
+
+    def in_text(position: int) -> bool:
+        index = bisect.bisect_right(opened, position) - 1
+        return index >= 0 and position < sections[index][1]
+
+    return [start for start in starts if not in_text(start.start())]
+
+
+_CONTAINER_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:channel|feed|RDF|rss)\s*>")
+
+
+def _unclosed_end(utf8: bytes, start: int, bound: int) -> int:
+    """Where an item with no end tag ends: the next item (`bound`), or, for the last, its container's end."""
+    if bound < len(utf8):
+        return bound
+    container = _CONTAINER_END.search(utf8, start)
+    return container.start() if container else len(utf8)
 
 
 _RFC822 = re.compile(rb"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"

@@ -7,7 +7,8 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
   `per_host_delay` seconds between request starts to one host (`HostGate`);
 - a whole-request deadline of `timeout` seconds over connect, headers and body of every hop,
   because httpx's own timeouts apply to each read and a drip-feeding server never trips them;
-- the decoded body is capped at `max_bytes` while streaming (`charset.BoundedDecoder`);
+- the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
+  never stored as whole (`fetchbody.read_body`);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt;
 - 429 and 503 with Retry-After pause the host; one retry when the wait is within
@@ -27,7 +28,7 @@ import logging
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TypeVar
 
@@ -35,12 +36,12 @@ import httpx
 
 from newsflow import charset, netguard
 from newsflow.config import FetchSettings
+from newsflow.fetchbody import BodyCutShort, read_body
 from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
     NotHtml,
     certificate_problem,
-    check_sniffed,
     host_of,
     needs_sniffing,
     redirect_target,
@@ -67,10 +68,6 @@ ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
 # robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
 # that fails allows all, so the article must have time left after it.
 ROBOTS_TIME_SHARE = 0.5
-# A chunked body of tiny chunks arrives without a real wait: httpcore parses them out of its buffer
-# (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
-# request's deadline, would stall for a second or more per 64 KB read. Yield every so many chunks.
-CHUNKS_BETWEEN_YIELDS = 64
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
 
@@ -101,13 +98,6 @@ def guarded_transport(
         allowed=netguard.parse_networks(settings.allowed_networks),
     )
     return transport
-
-
-async def _enumerate(stream: httpx.AsyncByteStream) -> AsyncIterator[tuple[int, bytes]]:
-    count = 0
-    async for chunk in stream:
-        count += 1
-        yield count, chunk
 
 
 def _port_of(request: httpx.Request) -> int:
@@ -310,6 +300,8 @@ class Fetcher:
             return Outcome.DNS_ERROR, str(exc)
         if isinstance(exc, charset.BodyTooLarge):
             return Outcome.TOO_LARGE, f"body passed the cap of {max_bytes} bytes (max_bytes); stopped reading"
+        if isinstance(exc, BodyCutShort):  # the connection's doing, like a Content-Length not reached
+            return Outcome.PROTOCOL_ERROR, str(exc)
         if isinstance(exc, charset.UndecodableBody):
             return Outcome.PARSE_ERROR, str(exc)
         if isinstance(exc, NotHtml):
@@ -357,6 +349,7 @@ class Fetcher:
         # The transport, not httpx.AsyncClient: the client parses every Location header itself and
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
         trail.connection = ConnectionTrace()
+        netguard.request_written_on.set(trail.connection.written_on)  # this task's request, reused connection or new
         extensions = {"timeout": self._timeouts, "trace": trail.connection}
         try:
             return httpx.Request("GET", url, headers={**self._base_headers, **headers}, extensions=extensions)
@@ -378,33 +371,13 @@ class Fetcher:
             return done
         content_type = headers.get("content-type")
         sniff = trail.kind is FetchKind.ARTICLE and needs_sniffing(content_type)
-        body = await self._read_body(response, trail, max_bytes, sniff)
+        stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
+        assert isinstance(stream, httpx.AsyncByteStream)
+        body = await read_body(stream, headers, trail, max_bytes, sniff)
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
             html = charset.html_as_utf8(body, content_type)
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
-
-    async def _read_body(self, response: httpx.Response, trail: Trail, max_bytes: int, sniff: bool) -> bytes:
-        """Stream the body, undoing Content-Encoding under the cap; stop early on sniffed non-HTML."""
-        decoder = charset.BoundedDecoder(response.headers.get("content-encoding"), max_bytes)
-        declared = response.headers.get("content-length", "")
-        if decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
-            raise charset.BodyTooLarge
-        parts: list[bytes] = []
-        stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
-        assert isinstance(stream, httpx.AsyncByteStream)
-        async for count, chunk in _enumerate(stream):
-            if count % CHUNKS_BETWEEN_YIELDS == 0:
-                await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
-            trail.bytes_read += len(chunk)
-            parts.append(decoder.feed(chunk))
-            if sniff and decoder.produced >= charset.SNIFF_BYTES:
-                check_sniffed(b"".join(parts))
-                sniff = False
-        body = b"".join(parts)
-        if sniff:
-            check_sniffed(body)
-        return body
 
     async def _fetch_robots(self, origin: str) -> FetchResult:
         max_bytes = min(self._settings.max_bytes, ROBOTS_MAX_BYTES)

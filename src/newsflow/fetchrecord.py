@@ -115,6 +115,10 @@ class ConnectionTrace:
         if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             self.stream = info.get("return_value")
 
+    def written_on(self, stream: object) -> None:
+        """The request went out on `stream`: a new connection's, or a reused one's (netguard)."""
+        self.stream = stream
+
     @property
     def connecting(self) -> bool:
         """A new connection was being made (resolve and TCP connect) and has not been made yet."""
@@ -122,13 +126,11 @@ class ConnectionTrace:
 
     @property
     def unanswered(self) -> bool:
-        """A new connection was made and nothing came back on it: the TLS handshake got no answer,
-        or the request went out and not one byte followed. A server slow to finish its answer
-        (dripping headers, a slow body) sent bytes, so it is not unanswered."""
-        if "connection.connect_tcp.complete" not in self.events:
-            return False
+        """A connection was made, or a kept-alive one reused, and nothing came back on it: the TLS
+        handshake got no answer, or the request went out and not one byte followed. A server slow
+        to finish its answer (dripping headers, a slow body) sent bytes, so it is not unanswered."""
         if "connection.start_tls.started" in self.events and "connection.start_tls.complete" not in self.events:
-            return True
+            return "connection.connect_tcp.complete" in self.events
         return getattr(self.stream, "silent", False) is True
 
     @property

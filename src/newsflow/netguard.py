@@ -20,6 +20,7 @@ This module is the only importer of httpcore; only `fetch.py` imports httpx.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import ipaddress
 import re
 import socket
@@ -234,6 +235,13 @@ HEAD_SCAN_LIMIT = 65_536
 _FINAL_HEAD = re.compile(rb"HTTP/[0-9.]+ +[2-9][0-9][0-9]")
 
 
+# Told, in the task sending a request, which connection its request went out on. httpcore's trace
+# names the stream of a new connection only; a request on a reused keep-alive connection would
+# otherwise never be known to have got no answer (newsflow.fetchrecord.ConnectionTrace).
+request_written_on: contextvars.ContextVar[Callable[[ShortReads], None] | None] = contextvars.ContextVar(
+    "request_written_on", default=None)
+
+
 class ShortReads(httpcore.AsyncNetworkStream):
     """A connection whose reads are short (HEAD_READ_BYTES) while an answer's head is awaited.
 
@@ -268,6 +276,8 @@ class ShortReads(httpcore.AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._head = bytearray()
         self.silent = True
+        if (tell := request_written_on.get()) is not None:
+            tell(self)
         await self._inner.write(buffer, timeout)
 
     async def aclose(self) -> None:
@@ -341,6 +351,7 @@ __all__ = [
     "parse_networks",
     "parse_retry_after",
     "refused_by_answer",
+    "request_written_on",
     "system_resolver",
     "unsupported_scheme",
     "unwrap_embedded_ipv4",

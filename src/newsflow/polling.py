@@ -32,12 +32,13 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsflow.fetchrecord import believable_last_modified
-from newsflow.models import FailureClass, FeedState, Outcome
+from newsflow.models import FailureClass, FeedConfig, FeedState, FetchResult, Outcome
+from newsflow.urls import host_of, site_of
 
 BACKOFF_BASE_SECONDS = 300
 HARD_FAILURE_STEPS = 2
@@ -50,6 +51,8 @@ OUTAGE_MIN_FEEDS = 3
 UNREACHABLE_OUTCOMES = frozenset({Outcome.DNS_ERROR, Outcome.CONNECT_ERROR})
 # Unanswered connections count toward an outage only when they come from this many hosts at least.
 OUTAGE_MIN_HOSTS = 3
+# Requests for this many sites sent to one page on another site: a captive portal (`intercepted_landings`).
+INTERCEPT_MIN_SITES = 3
 SLOWDOWN_WHEN_NOTHING_NEW = 1.5
 # A last poll later than now by more than this was made under a clock that was ahead (then set back).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -155,11 +158,41 @@ class PollReach:
     host: str = ""
     unanswered: bool = False  # connected, and not one byte came back by the deadline
     was_failing: bool = False  # the feed's last counted poll had failed already
+    site: str = ""  # the site of the URL polled
+    landed: str = ""  # where a failed poll was sent to on another site by a temporary redirect (`landed_elsewhere`)
+
+
+def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool) -> PollReach:
+    """The poll's `PollReach`, judged with `outcome` (the poll's: a parse may have failed an `ok` fetch)."""
+    failed = outcome not in (Outcome.OK, Outcome.NOT_MODIFIED)
+    return PollReach(outcome, host_of(result.final_url), result.unanswered, was_failing, site_of(host_of(result.url)),
+                     landed_elsewhere(result) if failed else "")
+
+
+def landed_elsewhere(result: FetchResult) -> str:
+    """The URL a request was sent to on another site by a temporary redirect (302, 303, 307), and
+    answered at, else "" (a redirect refused or blocked never reached a page).
+
+    A captive portal (a hotel's or an airport's network) or an intercepting proxy answers every
+    plain-http request, whatever its site, with a temporary redirect to its own login page."""
+    temporary = bool(result.redirects) and result.redirects[0][0] in (302, 303, 307) and result.status_code is not None
+    moved = site_of(host_of(result.final_url)) != site_of(host_of(result.url))
+    return result.final_url if temporary and moved else ""
+
+
+def intercepted_landings(landings: Iterable[tuple[str, str]]) -> set[str]:
+    """Of (site requested, URL landed on) pairs, the URLs that requests for `INTERCEPT_MIN_SITES`
+    sites or more landed on: one page answering for many sites is the network's, not theirs."""
+    sites: dict[str, set[str]] = {}
+    for site, landed in landings:
+        sites.setdefault(landed, set()).add(site)
+    return {landed for landed, seen in sites.items() if len(seen) >= INTERCEPT_MIN_SITES}
 
 
 def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     """Nearly every feed polled failed to resolve or connect, or connected to silence on several
-    hosts: the machine's outage, not theirs.
+    hosts, or was redirected to one page with feeds of several other sites (a captive portal): the
+    machine's outage, not theirs.
 
     A feed already failing before this run that meets silence again tells nothing about the
     network (it may be a server that hangs): it is left out of the count, for and against."""
@@ -167,7 +200,9 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     judged = [p for p in reaches if not (p.unanswered and p.was_failing)]
     silent_hosts = {p.host for p in judged if p.unanswered}
     silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
-    offline = sum(1 for p in judged if p.outcome in UNREACHABLE_OUTCOMES or (p.unanswered and silence_counts))
+    portal_pages = intercepted_landings((p.site, p.landed) for p in judged if p.landed)
+    offline = sum(1 for p in judged if p.outcome in UNREACHABLE_OUTCOMES or (p.unanswered and silence_counts)
+                  or p.landed in portal_pages)
     return len(judged) >= OUTAGE_MIN_FEEDS and offline >= OUTAGE_SHARE * len(judged)
 
 
@@ -212,3 +247,43 @@ def sent_validators(state: FeedState, max_interval: int, now: datetime) -> tuple
     if state.poll_interval is not None and state.poll_interval >= max_interval:
         return None, None
     return state.etag, believable_last_modified(state.last_modified, now)
+
+
+def due_feeds(
+    feeds: Sequence[FeedConfig], states: Mapping[str, FeedState], now: datetime, max_interval: int | None = None
+) -> list[FeedConfig]:
+    """The feeds whose next poll time has come (or is further off than `max_interval`) and that are not retired."""
+    def due(feed: FeedConfig) -> bool:
+        state = states.get(feed.name)
+        return state is None or is_due(state.next_poll_at, state.retired, now, max_interval, state.last_polled_at)
+
+    return [feed for feed in feeds if due(feed)]
+
+
+def next_due(feeds: Sequence[FeedConfig], states: Mapping[str, FeedState]) -> tuple[str, datetime] | None:
+    """The feed (not retired) due soonest among `feeds`, and when."""
+    upcoming = [(state.next_poll_at, feed.name) for feed in feeds
+                if (state := states.get(feed.name)) and state.next_poll_at and not state.retired]
+    if not upcoming:
+        return None
+    when, name = min(upcoming)
+    return name, when
+
+
+def redirect_loops(moves: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """The feeds whose redirects lead back to themselves through other configured feeds' URLs.
+
+    `moves` maps a feed to the feed whose URL its redirects ended on. Each feed in a loop gets the
+    loop, written from the name first in sort order (`a -> b` for both `a` and `b`), so that one
+    loop is named one way. A feed merged into a feed that serves (`a -> b`, `b` not moving) is in none.
+    """
+    loops: dict[str, tuple[str, ...]] = {}
+    for start in moves:
+        path, current = [start], moves[start]
+        while current in moves and current not in path:
+            path.append(current)
+            current = moves[current]
+        if current == start:
+            first = path.index(min(path))
+            loops[start] = tuple(path[first:] + path[:first])
+    return loops

@@ -43,7 +43,7 @@ from newsflow.models import (
 )
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.spool import commit_or_spool
-from newsflow.urls import MAX_URL_CHARS, feed_key, host_of
+from newsflow.urls import MAX_URL_CHARS, feed_key
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
     """Poll every feed concurrently (the fetcher enforces the limits); returns the counts only."""
     committer = PollCommitter(job)
     unreachable: list[FeedPoll] = []
+    redirected: list[FeedPoll] = []  # stopped at another configured feed's URL: judged together at the end
     reaches: list[polling_policy.PollReach] = []
     deferred = 0
 
@@ -96,18 +97,22 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
             return
         reaches.append(poll_reach(poll, job.states.get(feed.name)))
         log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", len(reaches), len(feeds))})
-        if reaches[-1].outcome in polling_policy.UNREACHABLE_OUTCOMES or reaches[-1].unanswered:
+        if reaches[-1].outcome in polling_policy.UNREACHABLE_OUTCOMES or reaches[-1].unanswered or reaches[-1].landed:
             unreachable.append(poll)  # held until every poll has ended: an outage penalises none
+        elif poll.moved_onto is not None:
+            redirected.append(poll)
         else:
             committer.add(poll)
 
     try:
         await asyncio.gather(*(poll_one(feed) for feed in feeds))
+        committer.add_all(settle_redirects(job, redirected), penalise=True)
         await committer.flush()
         outage = polling_policy.is_network_outage(reaches)
         if outage:
-            log.warning("network outage: %d of %d feeds could not be resolved or reached, or got no answer; "
-                        "no feed is penalised", len(unreachable), len(reaches))
+            log.warning("network outage: %d of %d feeds could not be resolved or reached, got no answer, or were "
+                        "sent to one page with other sites' feeds (a captive portal); no feed is penalised",
+                        len(unreachable), len(reaches))
         committer.add_all(unreachable, penalise=not outage)
         await committer.flush()
     finally:  # a cancelled run (Ctrl-C, SIGTERM) or a failed commit leaves no commit running orphaned
@@ -120,8 +125,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
 def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollReach:
     """What the poll says about the network; a name answered with a refused address (a portal) did not resolve."""
     outcome = Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome
-    failing = state is not None and state.consecutive_failures > 0
-    return polling_policy.PollReach(outcome, host_of(poll.result.final_url), poll.result.unanswered, failing)
+    return polling_policy.reach_of(poll.result, outcome, state is not None and state.consecutive_failures > 0)
 
 
 async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
@@ -151,18 +155,36 @@ def other_feed(job: PollJob, feed: FeedConfig, url: str) -> str | None:
 
 
 def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
-    """The poll, marked when its redirects led to another configured feed's URL (and said so).
+    """The poll, marked when its redirects led to another configured feed's URL (judged in `settle_redirects`).
 
     The fetcher stopped at that redirect (`stop_at`): the other feed's own poll fetches its URL and
     stores its items, so they are fetched once a run and stored under that feed alone."""
     target = poll.result.redirects[-1][1] if poll.result.redirects else None
     other = other_feed(job, poll.feed, target) if target is not None else None
-    if other is None:
-        return poll
-    log.warning("feed %s (%s) redirects to %s, the URL of feed %s: both are the one feed now; remove feed %s "
-                "from the config (until then it costs a request a poll, and its items are stored under feed %s)",
-                poll.feed.name, poll.feed.url, target, other, poll.feed.name, other)
-    return replace(poll, moved_onto=other)
+    return poll if other is None else replace(poll, moved_onto=other)
+
+
+def settle_redirects(job: PollJob, polls: Sequence[FeedPoll]) -> list[FeedPoll]:
+    """The polls that stopped at another configured feed's URL, judged together once all have ended.
+
+    Feeds whose redirects lead back to themselves (`a -> b -> a`) serve nothing: each is a
+    `redirect_loop` and backs off, and one warning names the loop when it appears (one of its feeds
+    not failing yet). A feed merged into one that serves is named every poll, with the one to remove."""
+    loops = polling_policy.redirect_loops({p.feed.name: p.moved_onto for p in polls if p.moved_onto})
+    for cycle in sorted(set(loops.values())):
+        new = any(job.states.get(name, FeedState(name)).consecutive_failures == 0 for name in cycle)
+        log.log(logging.WARNING if new else logging.INFO,
+                "feeds %s redirect onto each other's URLs in a loop (%s): none of them serves a feed; each is "
+                "recorded redirect_loop and backs off: tell the publisher, or remove them from the config",
+                " and ".join(cycle), " -> ".join((*cycle, cycle[0])))
+    for poll in (p for p in polls if p.feed.name not in loops):
+        log.warning("feed %s (%s) redirects to %s, the URL of feed %s: both are the one feed now; remove feed %s "
+                    "from the config (until then it costs a request a poll, and its items are stored under feed %s)",
+                    poll.feed.name, poll.feed.url, poll.result.redirects[-1][1], poll.moved_onto, poll.feed.name,
+                    poll.moved_onto)
+    return [poll if (ring := loops.get(poll.feed.name)) is None else replace(
+        poll, outcome=Outcome.REDIRECT_LOOP, error=f"GET {poll.result.final_url}: redirect loop through configured "
+        f"feeds ({' -> '.join((*ring, ring[0]))}); no feed at this URL") for poll in polls]
 
 
 async def fetch_and_parse(
@@ -376,25 +398,3 @@ def plan_poll(
     known = polling_policy.PollHistory(
         history.last_polled_at, history.poll_interval, history.consecutive_failures, history.has_entries)
     return polling_policy.plan_next_poll(known, seen, polling.min_interval, polling.max_interval)
-
-
-def due_feeds(
-    feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime, max_interval: int | None = None
-) -> list[FeedConfig]:
-    """The feeds whose next poll time has come (or is further off than `max_interval`) and that are not retired."""
-    def due(feed: FeedConfig) -> bool:
-        state = states.get(feed.name)
-        return state is None or polling_policy.is_due(state.next_poll_at, state.retired, now, max_interval,
-                                                      state.last_polled_at)
-
-    return [feed for feed in feeds if due(feed)]
-
-
-def next_due(feeds: Sequence[FeedConfig], states: dict[str, FeedState]) -> tuple[str, datetime] | None:
-    """The feed (not retired) due soonest among `feeds`, and when."""
-    upcoming = [(state.next_poll_at, feed.name) for feed in feeds
-                if (state := states.get(feed.name)) and state.next_poll_at and not state.retired]
-    if not upcoming:
-        return None
-    when, name = min(upcoming)
-    return name, when

@@ -16,7 +16,7 @@ from newsflow.config import FetchSettings
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, PendingArticle
-from newsflow.pipeline import extract_batch, extracted_in_time, fetch_within, without_html
+from newsflow.pipeline import extract_batch, extracted_in_time, fetch_within, without_html, without_intercepted
 
 NOT_DAEMON_HINT = (
     "extraction on a Dask worker needs a child process for its time limit, and this worker is a daemon "
@@ -40,7 +40,7 @@ async def fetch_and_extract_here(
     left out, for the next run."""
     until = time.monotonic() + (until_epoch - time.time())
     async with Fetcher(fetch) as fetcher:
-        fetched, results = await fetch_within(batch, fetcher, until)
+        fetched, results = without_intercepted(*await fetch_within(batch, fetcher, until))
     extractor = worker_extractor(extract_timeout)
     kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
     extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in, until + extract_timeout)

@@ -46,8 +46,10 @@ from newsflow.pipeline import (
     load_batch,
     record_failed,
     without_html,
+    without_intercepted,
 )
-from newsflow.polls import PollJob, due_feeds, next_due, poll_feeds
+from newsflow.polling import due_feeds, next_due
+from newsflow.polls import PollJob, poll_feeds
 from newsflow.spool import commit_or_spool
 from newsflow.urls import feed_key
 from newsflow.warehouse import Warehouse
@@ -126,7 +128,7 @@ class Stages:
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
-        fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline)
+        fetched, results = without_intercepted(*await fetch_within(batch, ctx.fetcher, ctx.deadline))
         # The pages fetched by the deadline get `extract.timeout` past it, so a run always makes progress.
         extract_until = ctx.deadline + ctx.config.extract.timeout
         extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, extract_until)

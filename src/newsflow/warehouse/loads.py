@@ -189,18 +189,41 @@ def pending_entries(
     con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], limit: int | None = None
 ) -> tuple[list[PendingArticle], int]:
     """Up to `limit` rows, one per canonical URL still to fetch (not stored, not parked), from its
-    earliest entry, oldest first; and how many there are in all."""
+    earliest entry; and how many there are in all.
+
+    Hosts take turns, each one's oldest first: every host's oldest page, then every host's second,
+    and so on (hosts in the order of their oldest page); within a host, the feeds linking it take
+    turns the same way. Oldest first across hosts, one host whose pages hang (one feed listing
+    hundreds of them) filled every batch, each page its whole deadline at `per_host_concurrency` at
+    a time, and the run's budget ran out before any other feed's page."""
     rows = con.execute(
         """
-        SELECT canonical_url,
-               arg_min(url, first_seen_at), arg_min(feed_id, first_seen_at),
-               arg_min(title, first_seen_at), arg_min(published_at, first_seen_at),
-               count(*) OVER (), arg_min(published_date, first_seen_at)
-        FROM entries
-        WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)
-        GROUP BY canonical_url
-        ORDER BY min(first_seen_at), canonical_url
-        LIMIT $limit
+        WITH waiting AS (
+            SELECT * FROM entries
+            WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)
+        ), pending AS (  -- narrow rows for the two sorts below; the rest is read for the chosen ones
+            SELECT canonical_url, arg_min(feed_id, first_seen_at) AS feed_id, min(first_seen_at) AS seen_at,
+                   split_part(canonical_url, '/', 3) AS host  -- canonical: scheme://host[:port]/...
+            FROM waiting GROUP BY canonical_url
+        ), feed_turns AS (
+            SELECT *, row_number() OVER (PARTITION BY host, feed_id ORDER BY seen_at, canonical_url) AS feed_turn,
+                   min(seen_at) OVER (PARTITION BY host, feed_id) AS feed_seen_at
+            FROM pending
+        ), chosen AS (
+            SELECT canonical_url, count(*) OVER () AS total,
+                   row_number() OVER (PARTITION BY host ORDER BY feed_turn, feed_seen_at, feed_id, seen_at,
+                                                             canonical_url) AS turn,
+                   min(seen_at) OVER (PARTITION BY host) AS host_seen_at, host, seen_at
+            FROM feed_turns
+            ORDER BY turn, host_seen_at, host, seen_at, canonical_url
+            LIMIT $limit
+        )
+        SELECT c.canonical_url, arg_min(w.url, w.first_seen_at), arg_min(w.feed_id, w.first_seen_at),
+               arg_min(w.title, w.first_seen_at), arg_min(w.published_at, w.first_seen_at), any_value(c.total),
+               arg_min(w.published_date, w.first_seen_at)
+        FROM chosen c JOIN waiting w USING (canonical_url)
+        GROUP BY c.canonical_url, c.turn, c.host_seen_at, c.host, c.seen_at
+        ORDER BY c.turn, c.host_seen_at, c.host, c.seen_at, c.canonical_url
         """,
         {"feed_ids": list(feed_ids), "limit": limit},
     ).fetchall()

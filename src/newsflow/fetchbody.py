@@ -1,0 +1,100 @@
+"""Reading one response body: streamed under the cap, decoded, sniffed, and judged whole or cut short.
+
+No httpx here (`fetch.py` is its only importer): the body comes as an async iterable of raw bytes
+and the response's headers as a lower-cased mapping.
+
+A body cut short must never be stored as if whole: its feed's last item would carry a cut link or
+GUID for good, its article a cut text. What tells a cut body from a whole one, and only that:
+
+- a declared `Content-Length` not reached, or a chunked body without its last chunk: h11 raises,
+  and `fetch.py` records `protocol_error`;
+- a gzip or deflate stream that does not reach its end (`charset.BoundedDecoder.complete`);
+- a body of no declared length, ended by the server closing the connection (HTTP/1.0 style), whose
+  document opened its root (`<rss`, `<feed`, `<rdf:RDF`; `<html` or `<body` for a page) and never
+  closes it. A document with no such root says nothing and is taken as it came.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
+
+from newsflow import charset
+from newsflow.fetchrecord import Trail
+from newsflow.fetchrules import check_sniffed
+from newsflow.models import FetchKind
+
+# A chunked body of tiny chunks arrives without a real wait: httpcore parses them out of its buffer
+# (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
+# request's deadline, would stall for a second or more per 64 KB read. Yield every so many chunks.
+CHUNKS_BETWEEN_YIELDS = 64
+# Where a document's root start is looked for: the head of the body.
+ROOT_SCAN_BYTES = 65_536
+_FEED_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF))[\s>/]", re.IGNORECASE)
+_PAGE_ROOT = re.compile(rb"<(html|body)[\s>/]", re.IGNORECASE)
+_PAGE_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+
+
+class BodyCutShort(Exception):
+    """The body ended before its own end: a compressed stream or a document that does not finish."""
+
+
+async def _enumerate(stream: AsyncIterable[bytes]) -> AsyncIterator[tuple[int, bytes]]:
+    count = 0
+    async for chunk in stream:
+        count += 1
+        yield count, chunk
+
+
+def framed_by_close(headers: Mapping[str, str]) -> bool:
+    """The body has no declared length: it ends where the server closes the connection."""
+    return "content-length" not in headers and "transfer-encoding" not in headers
+
+
+async def read_body(
+    stream: AsyncIterable[bytes], headers: Mapping[str, str], trail: Trail, max_bytes: int, sniff: bool
+) -> bytes:
+    """Stream the body, undoing Content-Encoding under the cap; stop early on sniffed non-HTML.
+
+    Raises `charset.BodyTooLarge`, `charset.UndecodableBody`, `fetchrules.NotHtml` or `BodyCutShort`."""
+    decoder = charset.BoundedDecoder(headers.get("content-encoding"), max_bytes)
+    declared = headers.get("content-length", "")
+    if decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+        raise charset.BodyTooLarge
+    parts: list[bytes] = []
+    async for count, chunk in _enumerate(stream):
+        if count % CHUNKS_BETWEEN_YIELDS == 0:
+            await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
+        trail.bytes_read += len(chunk)
+        parts.append(decoder.feed(chunk))
+        if sniff and decoder.produced >= charset.SNIFF_BYTES:
+            check_sniffed(b"".join(parts))
+            sniff = False
+    body = b"".join(parts)
+    if sniff:
+        check_sniffed(body)
+    if not decoder.complete:
+        raise BodyCutShort(f"the {decoder.encoding} stream ends before its end ({trail.bytes_read} bytes came)")
+    if framed_by_close(headers):
+        check_document_ends(body, trail.kind)
+    return body
+
+
+def check_document_ends(body: bytes, kind: FetchKind) -> None:
+    """Raise BodyCutShort when the document opened its root and never closes it."""
+    head = body[:ROOT_SCAN_BYTES]  # the end tag is looked for anywhere: junk may follow it
+    if kind is FetchKind.FEED:
+        root = _FEED_ROOT.search(head)
+        if root is None or head[: head.find(b">", root.start()) + 1].endswith(b"/>"):  # none, or `<rss/>`
+            return
+        name = root.group(1)
+        if re.search(b"</" + re.escape(name) + rb"\s*>", body, re.IGNORECASE) is None:
+            raise BodyCutShort(_cut_document(f"<{name.decode('ascii')}>", len(body)))
+    elif kind is FetchKind.ARTICLE and _PAGE_ROOT.search(head) is not None and _PAGE_END.search(body) is None:
+        raise BodyCutShort(_cut_document("<html> or <body>", len(body)))
+
+
+def _cut_document(root: str, size: int) -> str:
+    return (f"body cut short: no length was declared and the connection closed after {size} bytes, "
+            f"before the document's {root} ended; not stored, tried again later")
