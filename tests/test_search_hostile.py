@@ -95,7 +95,8 @@ def test_a_query_typed_decomposed_finds_the_stored_composed_text(store: Warehous
 
 
 MARKED = st.sampled_from(["\u0307", "\u0301", "\u093f", "\u094d", "\u064e", "\u0651", "\u0640", "\u05b8",
-                          "\u0e34", "\u3099", "\U0001d167", "\U00011000", "İ", "ı", "I", "i", "ह", "د", "ש", "か", "e", " ", "-"])
+                          "\u0e34", "\u3099", "\U0001d167", "\U00011000", "İ", "ı", "I", "i", "ह", "د", "ש",
+                          "か", "e", " ", "-"])
 
 
 @settings(max_examples=60, deadline=None)
