@@ -70,6 +70,7 @@ from newsflow.pagedates import (
     attribute_published,
     caption_days,
     copyright_notice_year,
+    first_live_post,
     other_stories_only,
     payload_published,
     unix_time,
@@ -189,6 +190,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
         chosen = _last_resort(tree, url)
+    elif _declared_published(tree) is None:  # a live blog that declares no start: its first post's
+        chosen = first_live_post(tree, chosen)
     if not plausible(chosen):
         return None
     chosen = _in_page_offset(chosen, tree)

@@ -10,12 +10,14 @@ related story's (`other_stories_only`) or the copyright notice's year (`copyrigh
 value (or a Unix timestamp, eighth pass), the way front ends serialise their article object.
 `attribute_published` reads a Unix timestamp that markup carries in a data attribute named for the publication
 (`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too).
+`first_live_post` dates a live blog by its first post, not its newest (ninth pass).
 
 Pure: an lxml tree walked by its methods, and the standard library.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -100,6 +102,28 @@ def other_stories_only(tree: Any, day: str) -> bool:
         texts = tree.xpath(_TEXTS_OF_YEAR, year=day[:4])
         holders = [text.getparent() for text in texts if caption_date(" ".join(str(text).split())) == wanted]
     return bool(holders) and all(in_other_block(tree, element) for element in holders)
+
+
+_LIVE_POSTS = (".//*[re:test(concat(@class, ' ', @id), "
+               "'live-?(?:blog)?[-_]?(?:post|update|entry|item|event)|liveblog[-_]?(?:post|entry|update)', 'i')]")
+
+
+def first_live_post(tree: Any, chosen: datetime) -> datetime:
+    """A live blog's publication: its first post's time, when the chosen date is a later post's
+    (ninth pass). A live blog prints its posts newest first, each with a `<time datetime>`; htmldate
+    and the byline reader take the newest. Posts are elements whose class or id says so ("live-post",
+    "liveblog-entry"), not in another story's block; at least two must be dated."""
+    posts = [element for element in tree.xpath(_LIVE_POSTS, namespaces=_REGEX_NAMESPACE)
+             if not in_other_block(tree, element)]
+    times = []
+    for post in posts:
+        stamp = next((str(t.get("datetime")) for t in post.iter("time") if t.get("datetime")), "")
+        with contextlib.suppress(ValueError):
+            moment = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+            times.append(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+    if len(times) < 2 or chosen.date() not in {moment.date() for moment in times}:
+        return chosen
+    return min(times) if min(times).date() < chosen.date() else chosen
 
 
 _TEXTS_OF_YEAR = ("//body//text()[contains(., $year)][string-length() <= 100]"

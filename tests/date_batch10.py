@@ -1,0 +1,173 @@
+"""The ninth pass's batch of hand-written class pages (docs/extraction.md, "Ninth date pass"): how
+news sites in regions our corpora under-represent print a publication date, and markup classes.
+
+Every page is written from how its class prints dates, not copied from any site. Each entry is
+(name, html, url, the publication day). Shared by tests/test_date_classes10.py and the probe
+`python -m tests.date_batch10` (which prints how many are right).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+from tests.test_date_classes import STORY, TITLE, page
+
+MARCH_4 = date(2026, 3, 4)  # a Wednesday
+COM = "https://www.example.com/news/story"
+
+
+def ld(**fields: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps({"@type": "NewsArticle", **fields})}</script>'
+
+
+def meta(prop: str, content: str, attribute: str = "property") -> str:
+    return f'<meta {attribute}="{prop}" content="{content}">'
+
+
+_LIVE_POSTS = "".join(
+    f'<div class="live-post"><time datetime="2026-03-0{day}T{hour}:00:00+01:00">{day} March 2026, {hour}:00</time>'
+    f"<p>{text} " + "The council met again and approved more of the budget for the schools. " * 2 + "</p></div>"
+    for day, hour, text in ((6, 18, "Latest:"), (5, 9, "Overnight:"), (4, "08", "The debate opens.")))
+_COMMENTS = ('<section id="comments" class="comments"><h3>3 comments</h3>' + "".join(
+    f'<div class="comment"><span class="comment-author">Reader {n}</span> <time datetime="2026-03-0{n}T20:00:00Z">'
+    f"{n} March 2026 at 20:00</time><p>I agree with this.</p></div>" for n in (7, 8, 9)) + "</section>")
+_RELATED_NEWER = ('<div class="related-stories"><h3>Related stories</h3><ul>' + "".join(
+    f'<li><a href="/r{n}">Another story {n}</a> <span class="date">0{n} March 2026</span></li>' for n in (6, 7, 8))
+    + "</ul></div>")
+AMP = (f'<!doctype html><html amp lang="en"><head><meta charset="utf-8"><title>{TITLE}</title>'
+       '<script async src="https://cdn.ampproject.org/v0.js"></script><link rel="canonical" href="/story">'
+       '</head><body><header class="amp-header"><a href="/">Home</a></header><article><h1>' + TITLE + '</h1>'
+       '<div class="meta"><span class="author">A. Writer</span> <amp-timeago layout="fixed" width="160" '
+       'height="20" datetime="2026-03-04T10:30:00+05:30" locale="en">March 4, 2026</amp-timeago></div>'
+       f"{STORY}</article></body></html>")
+LIVE = page("Last updated: 6 March 2026, 18:00", head=ld(**{
+    "@type": "LiveBlogPosting", "coverageStartTime": "2026-03-04T08:00:00+01:00",
+    "datePublished": "2026-03-04T08:00:00+01:00", "dateModified": "2026-03-06T18:00:00+01:00",
+    "liveBlogUpdate": [{"@type": "BlogPosting", "headline": "Latest", "datePublished": "2026-03-06T18:00:00+01:00"}],
+}), story=_LIVE_POSTS)
+LIVE_UPDATES_FIRST = page("Live", head=ld(**{
+    "@type": "LiveBlogPosting",
+    "liveBlogUpdate": [{"@type": "BlogPosting", "datePublished": "2026-03-06T18:00:00+01:00"},
+                       {"@type": "BlogPosting", "datePublished": "2026-03-04T08:00:00+01:00"}],
+    "datePublished": "2026-03-04T08:00:00+01:00"}), story=_LIVE_POSTS)
+LIVE_NO_LD = page("Live: updated 6 March 2026, 18:00", story=_LIVE_POSTS)
+
+BATCH: list[tuple[str, str, str, date]] = [
+    # --- East Asia -------------------------------------------------------------------------
+    ("ja-published", page("2026年3月4日 10時30分 公開", "ja"), COM, MARCH_4),
+    ("ja-weekday", page("2026年3月4日（水）10:30 配信", "ja"), COM, MARCH_4),
+    ("ja-update-first", page("更新日：2026年3月6日 公開日：2026年3月4日", "ja"), COM, MARCH_4),
+    ("zh-released", page("发布时间：2026-03-04 10:30 来源：本报", "zh-CN"), COM, MARCH_4),
+    ("zh-tw-update-first", page("更新時間：2026/03/06 09:00 發布時間：2026/03/04 10:30", "zh-TW"), COM, MARCH_4),
+    ("ko-input-edit", page("입력 2026.03.04 10:30 수정 2026.03.06 09:00", "ko"), COM, MARCH_4),
+    ("ko-words", page("기사입력 2026년 3월 4일 10:30", "ko"), COM, MARCH_4),
+    ("ko-issued", page("발행 2026-03-04", "ko"), COM, MARCH_4),
+    ("ko-edit-first", page("수정 2026.03.06 09:00 입력 2026.03.04 10:30", "ko"), COM, MARCH_4),
+    # --- South-East Asia -------------------------------------------------------------------
+    ("vi-weekday", page("Thứ tư, 4/3/2026, 10:30 (GMT+7)", "vi"), COM, MARCH_4),
+    ("vi-ngay", page("Thứ Tư, ngày 04/03/2026 - 10:30", "vi"), COM, MARCH_4),
+    ("vi-words", page("ngày 4 tháng 3 năm 2026", "vi"), COM, MARCH_4),
+    ("vi-update-first", page("Cập nhật: 06/03/2026 09:00 | Đăng: 04/03/2026 10:30", "vi"), COM, MARCH_4),
+    ("th-abbrev", page("4 มี.ค. 2569 10:30 น.", "th"), COM, MARCH_4),
+    ("th-digits", page("๔ มี.ค. ๒๕๖๙", "th"), COM, MARCH_4),
+    ("th-era", page("วันพุธที่ 4 มีนาคม พ.ศ. 2569", "th"), COM, MARCH_4),
+    ("th-full-digits", page("วันที่ ๔ มีนาคม ๒๕๖๙ เวลา ๑๐:๓๐ น.", "th"), COM, MARCH_4),
+    ("id-wib", page("Rabu, 04 Mar 2026 10:30 WIB", "id"), COM, MARCH_4),
+    ("id-maret", page("Rabu, 4 Maret 2026 | 10:30 WIB", "id"), COM, MARCH_4),
+    ("id-slashed", page("Kompas.com - 04/03/2026, 10:30 WIB", "id"), COM, MARCH_4),
+    ("ms-mac", page("4 Mac 2026, 10:30 pagi", "ms"), COM, MARCH_4),
+    # --- Turkey, Greece, Russia, Ukraine, Israel --------------------------------------------
+    ("tr-named", page("04 Mart 2026 Çarşamba 10:30", "tr"), COM, MARCH_4),
+    ("tr-update-first", page("Güncelleme: 06.03.2026 - Yayınlanma: 04.03.2026 10:30", "tr"), COM, MARCH_4),
+    ("tr-capitals", page("04 KASIM 2025 ÇARŞAMBA", "tr"), COM, date(2025, 11, 4)),
+    ("tr-capitals-aralik", page("4 ARALIK 2025, 10:30", "tr"), COM, date(2025, 12, 4)),
+    ("el-genitive", page("Τετάρτη, 04 Μαρτίου 2026, 10:30", "el"), COM, MARCH_4),
+    ("el-capitals", page("ΤΕΤΑΡΤΗ 04 ΜΑΡΤΙΟΥ 2026", "el"), COM, MARCH_4),
+    ("el-update-first", page("Ενημερώθηκε: 06.03.2026 | Δημοσιεύθηκε: 04.03.2026", "el"), COM, MARCH_4),
+    ("ru-genitive", page("4 марта 2026, 10:30", "ru"), COM, MARCH_4),
+    ("ru-time-first", page("10:30, 4 марта 2026", "ru"), COM, MARCH_4),
+    ("ru-short", page("4 мар 2026, 10:30", "ru"), COM, MARCH_4),
+    ("uk-genitive", page("4 березня 2026, 10:30", "uk"), COM, MARCH_4),
+    ("uk-update-first", page("Оновлено: 06.03.2026, 09:00. Опубліковано: 04.03.2026, 10:30", "uk"), COM, MARCH_4),
+    ("he-month", page("4 במרץ 2026", "he"), COM, MARCH_4),
+    ("he-short-year", page("פורסם: 04.03.26, 10:30", "he"), COM, MARCH_4),
+    ("he-update-first", page("עודכן: 06.03.26 | פורסם: 04.03.26", "he"), COM, MARCH_4),
+    # --- Africa -----------------------------------------------------------------------------
+    ("sw-machi", page("Jumatano, Machi 4, 2026", "sw"), COM, MARCH_4),
+    ("sw-dmy", page("4 Machi 2026", "sw"), "https://www.example.co.tz/habari/1", MARCH_4),
+    ("en-ng-slashed", page("04/03/2026 10:30 am", "en"), "https://www.example.com.ng/news/1", MARCH_4),
+    ("en-ke-named", page("Wednesday, March 04, 2026", "en"), "https://www.example.co.ke/news/1", MARCH_4),
+    ("en-gh-dotted", page("04.03.2026", "en"), "https://www.example.com.gh/news/1", MARCH_4),
+    ("fr-sn-publie", page("Publié le 04/03/2026 à 10h30", "fr"), "https://www.example.sn/article/1", MARCH_4),
+    ("fr-ci-named", page("Mercredi 4 Mars 2026", "fr"), "https://www.example.ci/article/1", MARCH_4),
+    # --- Latin America ----------------------------------------------------------------------
+    ("es-publicado-el", page("Publicado el 4 de marzo de 2026", "es"), "https://www.example.com.ar/nota/1", MARCH_4),
+    ("es-mx-slashed", page("04/03/2026 10:30 hs", "es-MX"), "https://www.example.com.mx/nota/1", MARCH_4),
+    ("es-update-first", page("Actualizado el 06/03/2026 - Publicado el 04/03/2026", "es"), COM, MARCH_4),
+    ("pt-br-both", page("Publicado em 04/03/2026 - 10:30 Atualizado em 06/03/2026 - 12:00", "pt-BR"),
+     "https://www.example.com.br/noticia/1", MARCH_4),
+    ("pt-br-update-first", page("Atualizado em 06/03/2026 às 12h00 — Publicado em 04/03/2026 às 10h30", "pt-BR"),
+     "https://www.example.com.br/noticia/1", MARCH_4),
+    ("pt-short-month", page("04 mar 2026 10h30", "pt-BR"), COM, MARCH_4),
+    # --- Nordic -----------------------------------------------------------------------------
+    ("sv-publicerad", page("Publicerad 4 mars 2026 Uppdaterad 6 mars 2026", "sv"), COM, MARCH_4),
+    ("da-marts", page("4. marts 2026 kl. 10.30", "da"), COM, MARCH_4),
+    ("da-update-first", page("Opdateret 6. marts 2026 kl. 09.00 Publiceret 4. marts 2026", "da"), COM, MARCH_4),
+    ("no-publisert", page("Publisert 04.03.2026 10:30 Oppdatert 06.03.2026", "no"), COM, MARCH_4),
+    ("fi-julkaistu", page("Julkaistu 4.3.2026 10:30 | Päivitetty 6.3.2026 9:00", "fi"), COM, MARCH_4),
+    ("is-mars", page("4. mars 2026 kl. 10:30", "is"), COM, MARCH_4),
+    # --- left by the eighth pass -------------------------------------------------------------
+    ("pl-roman", page("4 III 2026", "pl"), COM, MARCH_4),
+    ("pl-roman-dotted", page("4.III.2026, 10:30", "pl"), COM, MARCH_4),
+    ("hu-roman", page("2026. III. 4. 10:30", "hu"), COM, MARCH_4),
+    ("fa-day-word-4", page("چهارم اسفند ۱۴۰۴", "fa"), COM, date(2026, 2, 23)),
+    ("fa-day-word-21", page("بیست و یکم بهمن ۱۴۰۴", "fa"), COM, date(2026, 2, 10)),
+    ("en-com-slashed-ld-us-locale", page(head=ld(datePublished="03/04/2026") + meta("og:locale", "en_US")),
+     COM, MARCH_4),
+    ("en-com-slashed-ld-gb-locale", page(head=ld(datePublished="04/03/2026") + meta("og:locale", "en_GB")),
+     COM, MARCH_4),
+    ("ar-hijri-table", page("الأربعاء 15 رمضان 1447 هـ", "ar"), COM, MARCH_4),
+    # Morocco began Ramadan 1447 a day after Umm al-Qura: its 15th was Thursday 5 March
+    ("ar-hijri-weekday", page("الخميس 15 رمضان 1447 هـ", "ar"), "https://www.example.ma/a", date(2026, 3, 5)),
+    # --- markup ----------------------------------------------------------------------------
+    ("og-updated-vs-published", page(head=meta("article:published_time", "2026-03-04T10:30:00+01:00")
+                                      + meta("og:updated_time", "2026-03-06T09:00:00+01:00")), COM, MARCH_4),
+    ("og-updated-first", page(head=meta("og:updated_time", "2026-03-06T09:00:00+01:00")
+                              + meta("article:published_time", "2026-03-04T10:30:00+01:00")), COM, MARCH_4),
+    ("itemprop-meta-in-body", page(story=meta("datePublished", "2026-03-04T10:30:00+01:00", "itemprop") + STORY),
+     COM, MARCH_4),
+    ("microdata-span-content", page('<span itemprop="datePublished" content="2026-03-04T10:30:00+01:00">'
+                                    "Wednesday</span>"), COM, MARCH_4),
+    ("microdata-span-text", page('<span itemprop="datePublished">4 March 2026</span>'), COM, MARCH_4),
+    ("url-slashed", page(), "https://news.example.com/2026/03/04/budget", MARCH_4),
+    ("url-compact", page(), "https://news.example.com/politics/20260304/budget.html", MARCH_4),
+    ("url-query", page(), "https://news.example.com/article.php?id=123&date=2026-03-04", MARCH_4),
+    ("url-query-compact", page(), "https://news.example.com/story.aspx?date=20260304&id=9", MARCH_4),
+    ("amp-timeago", AMP, COM, MARCH_4),
+    ("comments-newer", page("4 March 2026", after=_COMMENTS), COM, MARCH_4),
+    ("comments-newer-url", page(after=_COMMENTS), "https://news.example.com/2026/03/04/budget", MARCH_4),
+    ("comments-newer-ld", page(head=ld(datePublished="2026-03-04T10:30:00+01:00"), after=_COMMENTS), COM, MARCH_4),
+    ("related-newer", page("4 March 2026", after=_RELATED_NEWER), COM, MARCH_4),
+    ("live-blog", LIVE, COM, MARCH_4),
+    ("live-blog-updates-first", LIVE_UPDATES_FIRST, COM, MARCH_4),
+    ("live-blog-no-ld", LIVE_NO_LD, COM, MARCH_4),
+]
+
+
+def probe() -> None:
+    from newsflow.extract import extract_article
+
+    right = 0
+    for name, html, url, day in BATCH:
+        article = extract_article(html, url)
+        got = article.published_date if article is not None else None
+        right += got == day
+        if got != day:
+            print(f"MISS {name}: {got} (want {day})")
+    print(f"{right} of {len(BATCH)} right")
+
+
+if __name__ == "__main__" and "probe" in sys.argv[1:]:
+    probe()
