@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Greek capitals, a dotless i and fullwidth punctuation are the pages' own)
 """The ninth pass's batch of hand-written class pages (docs/extraction.md, "Ninth date pass"): how
 news sites in regions our corpora under-represent print a publication date, and markup classes.
 

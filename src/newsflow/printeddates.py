@@ -77,6 +77,7 @@ MONTHS = _MonthNames({name.replace("_", " "): index % 12 + 1
                       for index, names in enumerate(_MONTH_NAMES + _MORE_MONTH_NAMES) for name in names.split()})
 MONTHS.update(WORLD_MONTHS)  # Hindi, Greek, Hebrew, Ukrainian, Hungarian … and short forms (newsflow.worlddates)
 MONTHS.update({folded(name): month for name, month in list(MONTHS.items()) if folded(name) not in MONTHS})
+MONTHS["μαϊου"] = 5  # "ΜΑΪΟΥ" in capitals keeps its diaeresis and loses its tonos
 _NAME = "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True))  # "feb." is no pattern
 _ORDINAL = r"(?:st|nd|rd|th|er|º|°)?"  # "March 15th, 2024", "1er mars 2024", "1º de marzo de 2024"
 _YEAR_END = r"(?:\b|(?=ء))"  # Urdu writes "2026ء"
