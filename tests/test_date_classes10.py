@@ -27,12 +27,12 @@ from newsflow.tabledcalendars import on_the_named_weekday
 from newsflow.warehouse import Warehouse, run_read_query
 from newsflow.worlddates import with_day_numbers
 from tests.conftest import write_config
-from tests.date_batch10 import BATCH, COM, LIVE_NO_LD, MARCH_4, ld, meta
+from tests.date_batch10 import BATCH, COM, FRESH, LIVE_NO_LD, MARCH_4, ld, meta
 from tests.localserver import LocalServer, Page
 from tests.test_date_classes import page, stored
 
 
-@pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
+@pytest.mark.parametrize(("name", "html", "url", "day"), BATCH + FRESH, ids=[entry[0] for entry in BATCH + FRESH])
 def test_a_class_page_is_dated_to_its_day(name: str, html: str, url: str, day: date) -> None:
     assert stored(html, url)[0] == day, name
 
