@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import re
 from datetime import UTC, date, datetime
+from itertools import islice
 from typing import Any
 
 from newsflow.headline_date import caption_date, in_other_block
@@ -104,8 +105,10 @@ def other_stories_only(tree: Any, day: str) -> bool:
     return bool(holders) and all(in_other_block(tree, element) for element in holders)
 
 
-_LIVE_POSTS = (".//*[re:test(concat(@class, ' ', @id), "
-               "'live-?(?:blog)?[-_]?(?:post|update|entry|item|event)|liveblog[-_]?(?:post|entry|update)', 'i')]")
+_LIVE_POST = re.compile(r"live-?(?:blog)?[-_]?(?:post|update|entry|item|event)|liveblog[-_]?(?:post|entry|update)",
+                        re.IGNORECASE)
+POST_DEPTH = 4
+"""How far above a `<time>` its post's element may be."""
 
 
 def first_live_post(tree: Any, chosen: datetime) -> datetime:
@@ -113,17 +116,24 @@ def first_live_post(tree: Any, chosen: datetime) -> datetime:
     (ninth pass). A live blog prints its posts newest first, each with a `<time datetime>`; htmldate
     and the byline reader take the newest. Posts are elements whose class or id says so ("live-post",
     "liveblog-entry"), not in another story's block; at least two must be dated."""
-    posts = [element for element in tree.xpath(_LIVE_POSTS, namespaces=_REGEX_NAMESPACE)
-             if not in_other_block(tree, element)]
     times = []
-    for post in posts:
-        stamp = next((str(t.get("datetime")) for t in post.iter("time") if t.get("datetime")), "")
+    for element in tree.iter("time"):  # from the times up: an XPath over every element cost 3 ms a page
+        post = _live_post(element)
+        if post is None or not element.get("datetime") or in_other_block(tree, post):
+            continue
         with contextlib.suppress(ValueError):
-            moment = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(str(element.get("datetime")).strip().replace("Z", "+00:00"))
             times.append(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
     if len(times) < 2 or chosen.date() not in {moment.date() for moment in times}:
         return chosen
     return min(times) if min(times).date() < chosen.date() else chosen
+
+
+def _live_post(element: Any) -> Any:
+    for ancestor in islice(element.iterancestors(), POST_DEPTH):
+        if _LIVE_POST.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
+            return ancestor
+    return None
 
 
 _TEXTS_OF_YEAR = ("//body//text()[contains(., $year)][string-length() <= 100]"
