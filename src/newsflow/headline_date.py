@@ -31,7 +31,9 @@ Arabic …) are read too; so are a day written as a word ("یکم مارچ 2026"
 day-month-year dates ("01-03-2026", in the page's order) and, on a line without a Gregorian date,
 Hijri and Bikram Sambat dates (`newsflow.tabledcalendars`). `published_month_day` is a day printed
 without its year there or in a wire dateline (`newsflow.yearless`). The texts are found once per page
-and shared by these functions.
+and shared by these functions. Reading a date out of one line of text is `newsflow.printeddates`
+(split from here in the ninth pass, which added Roman-numeral months, dotted two-digit years in the
+page's order, month names in capitals, and the update and publication cues of more languages).
 Pure: an lxml tree walked by its methods only.
 """
 
