@@ -10,7 +10,7 @@ reads the stored days back from the warehouse, and re-extracts them: a reextract
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,19 +22,32 @@ from newsflow.extract import page_tree as load_html
 from newsflow.headline_date import headline_date
 from newsflow.pagedates import first_live_post
 from newsflow.printeddates import MONTHS, first_date
+from newsflow.relativedates import relative_age
 from newsflow.runner import run_ingest
 from newsflow.tabledcalendars import on_the_named_weekday
 from newsflow.warehouse import Warehouse, run_read_query
 from newsflow.worlddates import with_day_numbers
 from tests.conftest import write_config
-from tests.date_batch10 import BATCH, COM, FRESH, LIVE_NO_LD, MARCH_4, ld, meta
+from tests.date_batch10 import BATCH, COM, FRESH, LIVE_NO_LD, MARCH_4, MARKUP_AND_WORLD, RELATIVE, ld, meta
 from tests.localserver import LocalServer, Page
 from tests.test_date_classes import page, stored
 
+CLASS_PAGES = BATCH + FRESH + MARKUP_AND_WORLD
 
-@pytest.mark.parametrize(("name", "html", "url", "day"), BATCH + FRESH, ids=[entry[0] for entry in BATCH + FRESH])
+
+@pytest.mark.parametrize(("name", "html", "url", "day"), CLASS_PAGES, ids=[entry[0] for entry in CLASS_PAGES])
 def test_a_class_page_is_dated_to_its_day(name: str, html: str, url: str, day: date) -> None:
     assert stored(html, url)[0] == day, name
+
+
+@pytest.mark.parametrize(("lang", "text"), RELATIVE)
+def test_a_relative_time_in_more_languages_gives_the_pages_age(lang: str, text: str) -> None:
+    assert stored(page(text, lang), COM) == (None, timedelta(hours=3))
+
+
+@pytest.mark.parametrize("text", ["πριν από τις εκλογές 3 ώρες", "לפני 300 שנה", "acum", "3 órás út", "saa 3"])
+def test_words_near_a_count_are_no_relative_time_without_their_cue(text: str) -> None:
+    assert relative_age([text]) is None
 
 
 # --- the rules' edges -------------------------------------------------------------------------
@@ -139,17 +152,19 @@ RUN_CLASSES = ("ja-update-first", "ko-edit-first", "vi-update-first", "th-full-d
                "fa-day-word-21", "ar-hijri-weekday", "en-com-slashed-ld-us-locale", "pt-br-update-first",
                "live-blog-no-ld", "comments-newer", "amp-timeago", "microdata-span-text")
 RUN_PAGES = {name: (html, day) for name, html, _, day in BATCH if name in RUN_CLASSES}
+RUN_RELATIVE = {"relative-el": page("πριν από 3 ώρες", "el"), "relative-fa": page("۳ ساعت پیش", "fa")}
 
 
 def _undated_feed(base: str) -> bytes:
-    items = "".join(f"<item><title>{name}</title><link>{base}/c/{name}</link></item>" for name in RUN_PAGES)
+    items = "".join(f"<item><title>{name}</title><link>{base}/c/{name}</link></item>"
+                    for name in [*RUN_PAGES, *RUN_RELATIVE])
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
 
 
 def test_a_run_with_an_undated_feed_dates_each_new_class_and_a_reextract_gives_the_same_day(
         tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(RUN_PAGES) == len(RUN_CLASSES)
-    for name, (html, _) in RUN_PAGES.items():
+    for name, html in [*((name, html) for name, (html, _) in RUN_PAGES.items()), *RUN_RELATIVE.items()]:
         server.add(f"/c/{name}", Page(html.encode()))
     server.add("/undated.xml", Page(_undated_feed(server.base_url), "application/rss+xml"))
     config_path = write_config(tmp_path, server.base_url, {"undated": "/undated.xml"},
@@ -157,15 +172,18 @@ def test_a_run_with_an_undated_feed_dates_each_new_class_and_a_reextract_gives_t
     config = load_config(config_path)
     asyncio.run(run_ingest(config, "run-1"))
     store = Warehouse(config.warehouse_path)
-    sql = "SELECT regexp_extract(url, '/c/(.*)$', 1), published_date, published_at FROM articles"
+    sql = "SELECT regexp_extract(url, '/c/(.*)$', 1), published_date, published_at, fetched_at FROM articles"
     rows = {row[0]: tuple(row[1:]) for row in run_read_query(store, sql).rows}
     expected = {name: day for name, (_, day) in RUN_PAGES.items()}
     assert {name: rows.get(name, (None,))[0] for name in RUN_PAGES} == expected
+    for name in RUN_RELATIVE:  # counted back from the fetch
+        _, at, fetched = rows[name]
+        assert at is not None and abs(at - (fetched - timedelta(hours=3))) < timedelta(seconds=1), name
 
     # as stored by a version that dated none of them
     with store.writing() as con:
         con.execute("UPDATE articles SET published_at = NULL, published_date = NULL")
     assert cli.main(["reextract", "--config", str(config_path)]) == 0
-    assert f"{len(RUN_PAGES)} changed" in capsys.readouterr().out
+    assert f"{len(RUN_PAGES) + len(RUN_RELATIVE)} changed" in capsys.readouterr().out
     again = {row[0]: tuple(row[1:]) for row in run_read_query(store, sql).rows}
-    assert again == rows
+    assert again == rows  # the relative ages too: from the stored fetch time, not the reextract's clock

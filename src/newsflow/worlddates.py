@@ -8,7 +8,7 @@ languages' month names, and which of day and month a slashed date gives first.
   a Buddhist-era one (no news is dated in the Gregorian 26th century).
 - **Month names** (`WORLD_MONTHS`, read by `newsflow.headline_date` with its own): Hindi, Bengali,
   Urdu, Greek, Hebrew, Ukrainian, Romanian, Hungarian, Serbian and Slovene, Malay, Filipino,
-  Swahili, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set").
+  Swahili, Hausa, Somali, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set").
 - **Slash order** (`slash_order`): "03/04/2024" is the 3rd of April in most of the world and March
   4th in the United States. The page's own unambiguous slashed dates decide ("12/25/2023" anywhere
   in it: month first); else its language and country: any language other than English writes the
@@ -64,7 +64,13 @@ _WORLD_MONTH_NAMES = (
     "दिसंबर दिसम्बर ডিসেম্বর دسمبر δεκεμβρίου בדצמבר דצמבר грудня decembrie decembar decembra disember "
     "disyembre desemba desembre dez des déc dic ara",
 )
-WORLD_MONTHS = {name: index + 1 for index, names in enumerate(_WORLD_MONTH_NAMES) for name in names.split()}
+# Hausa and Somali (ninth pass: BBC Hausa's "17 Fabrairu 2026", Somali papers' "17 Febraayo 2026")
+_AFRICAN_MONTH_NAMES = (
+    "janairu janaayo", "fabrairu febraayo", "maris maarso", "afrilu abriil", "mayu maajo", "yuni juun", "yuli luulyo",
+    "agusta ogost", "satumba sebtembar", "oktoobar", "nuwamba nofembar", "disamba desembar",
+)
+WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_NAMES)
+                for index, names in enumerate(rows) for name in names.split()}
 """Month names and short forms in more languages, lowercased, for `newsflow.headline_date`."""
 
 _THAI = {name: index + 1 for index, names in enumerate(_THAI_MONTHS) for name in names.split()}
