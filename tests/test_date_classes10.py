@@ -10,7 +10,7 @@ reads the stored days back from the warehouse, and re-extracts them: a reextract
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ import pytest
 from newsflow import cli
 from newsflow.config import load_config
 from newsflow.datechecks import url_day
+from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
 from newsflow.headline_date import headline_date
 from newsflow.pagedates import first_live_post
@@ -27,10 +28,23 @@ from newsflow.runner import run_ingest
 from newsflow.tabledcalendars import on_the_named_weekday
 from newsflow.warehouse import Warehouse, run_read_query
 from newsflow.worlddates import with_day_numbers
+from newsflow.yearless import in_the_fetch_year
 from tests.conftest import write_config
-from tests.date_batch10 import BATCH, COM, FRESH, LIVE_NO_LD, MARCH_4, MARKUP_AND_WORLD, RELATIVE, ld, meta
+from tests.date_batch10 import (
+    BATCH,
+    COM,
+    FRESH,
+    LIVE_NO_LD,
+    MARCH_4,
+    MARKUP_AND_WORLD,
+    RELATIVE,
+    TODAY_YESTERDAY,
+    YEARLESS,
+    ld,
+    meta,
+)
 from tests.localserver import LocalServer, Page
-from tests.test_date_classes import page, stored
+from tests.test_date_classes import STORY, page, stored
 
 CLASS_PAGES = BATCH + FRESH + MARKUP_AND_WORLD
 
@@ -43,6 +57,24 @@ def test_a_class_page_is_dated_to_its_day(name: str, html: str, url: str, day: d
 @pytest.mark.parametrize(("lang", "text"), RELATIVE)
 def test_a_relative_time_in_more_languages_gives_the_pages_age(lang: str, text: str) -> None:
     assert stored(page(text, lang), COM) == (None, timedelta(hours=3))
+
+
+@pytest.mark.parametrize(("lang", "byline"), YEARLESS)
+def test_a_bylines_day_without_its_year_is_returned_for_the_fetch_to_date(lang: str, byline: str) -> None:
+    article = extract_article(page(byline, lang), COM)
+    assert article is not None and (article.published_date, article.published_month_day) == (None, (3, 4))
+
+
+@pytest.mark.parametrize("story", ["<p>3月4日に開かれた会議で、市は予算を承認した。</p>",
+                                   "<p>Belediye meclisi 4 Mart günü toplandı ve okulların bütçesini onayladı.</p>"])
+def test_a_story_line_naming_a_day_is_no_yearless_byline(story: str) -> None:
+    article = extract_article(page(story=story + STORY), COM)
+    assert article is not None and article.published_month_day is None
+
+
+@pytest.mark.parametrize(("lang", "text", "days"), TODAY_YESTERDAY)
+def test_today_and_yesterday_in_more_languages_give_an_age_in_days(lang: str, text: str, days: int) -> None:
+    assert stored(page(text, lang), COM) == (None, timedelta(days=days))
 
 
 @pytest.mark.parametrize("text", ["πριν από τις εκλογές 3 ώρες", "לפני 300 שנה", "acum", "3 órás út", "saa 3"])
@@ -153,18 +185,20 @@ RUN_CLASSES = ("ja-update-first", "ko-edit-first", "vi-update-first", "th-full-d
                "live-blog-no-ld", "comments-newer", "amp-timeago", "microdata-span-text")
 RUN_PAGES = {name: (html, day) for name, html, _, day in BATCH if name in RUN_CLASSES}
 RUN_RELATIVE = {"relative-el": page("πριν από 3 ώρες", "el"), "relative-fa": page("۳ ساعت پیش", "fa")}
+RUN_YEARLESS = {"yearless-ja": page("3月4日 10時30分 配信", "ja"), "yearless-tr": page("4 Mart 10:30", "tr")}
 
 
 def _undated_feed(base: str) -> bytes:
     items = "".join(f"<item><title>{name}</title><link>{base}/c/{name}</link></item>"
-                    for name in [*RUN_PAGES, *RUN_RELATIVE])
+                    for name in [*RUN_PAGES, *RUN_RELATIVE, *RUN_YEARLESS])
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
 
 
 def test_a_run_with_an_undated_feed_dates_each_new_class_and_a_reextract_gives_the_same_day(
         tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(RUN_PAGES) == len(RUN_CLASSES)
-    for name, html in [*((name, html) for name, (html, _) in RUN_PAGES.items()), *RUN_RELATIVE.items()]:
+    for name, html in [*((name, html) for name, (html, _) in RUN_PAGES.items()), *RUN_RELATIVE.items(),
+                       *RUN_YEARLESS.items()]:
         server.add(f"/c/{name}", Page(html.encode()))
     server.add("/undated.xml", Page(_undated_feed(server.base_url), "application/rss+xml"))
     config_path = write_config(tmp_path, server.base_url, {"undated": "/undated.xml"},
@@ -179,11 +213,14 @@ def test_a_run_with_an_undated_feed_dates_each_new_class_and_a_reextract_gives_t
     for name in RUN_RELATIVE:  # counted back from the fetch
         _, at, fetched = rows[name]
         assert at is not None and abs(at - (fetched - timedelta(hours=3))) < timedelta(seconds=1), name
+    for name in RUN_YEARLESS:  # 4 March in the year that puts it on or before the fetch
+        day, _, fetched = rows[name]
+        assert day == in_the_fetch_year((3, 4), fetched.astimezone(UTC).date()), name
 
     # as stored by a version that dated none of them
     with store.writing() as con:
         con.execute("UPDATE articles SET published_at = NULL, published_date = NULL")
     assert cli.main(["reextract", "--config", str(config_path)]) == 0
-    assert f"{len(RUN_PAGES) + len(RUN_RELATIVE)} changed" in capsys.readouterr().out
+    assert f"{len(RUN_PAGES) + len(RUN_RELATIVE) + len(RUN_YEARLESS)} changed" in capsys.readouterr().out
     again = {row[0]: tuple(row[1:]) for row in run_read_query(store, sql).rows}
     assert again == rows  # the relative ages too: from the stored fetch time, not the reextract's clock

@@ -54,9 +54,11 @@ _ONE = {"a", "an", "one", "un", "una", "uno", "einer", "einem"}
 _NOT_LETTER_BEFORE, _NOT_LETTER_AFTER = r"(?<![^\W\d_])", r"(?![^\W\d_])"
 _DAY_WORD = re.compile(
     _NOT_LETTER_BEFORE + r"(?:(?P<today>today|heute|hoy|aujourd'hui|oggi|hoje|vandaag|dzisiaj|сегодня|bugün|hari ini"
-    r"|hôm nay|今日|今天|오늘)|(?P<yesterday>yesterday|gestern|ayer|hier|ieri|ontem|gisteren|wczoraj|вчера|dün"
-    r"|kemarin|hôm qua|昨日|昨天|어제))" + _NOT_LETTER_AFTER
-    + r"(?:[\W_]{1,3}\w{1,5}){0,2}[\W_]{0,3}\d{1,2}\s?[:h時시]\s?\d{2}",  # up to two short words before the time
+    r"|hôm nay|今日|今天|오늘|σήμερα|сьогодні|היום|امروز|idag|i dag|tänään|astăzi|azi|dnes)"
+    r"|(?P<yesterday>yesterday|gestern|ayer|hier|ieri|ontem|gisteren|wczoraj|вчера|dün"
+    r"|kemarin|hôm qua|昨日|昨天|어제|χθες|вчора|אתמול|دیروز|igår|i går|eilen|včera))" + _NOT_LETTER_AFTER
+    # up to two short words before the time ("kl.", "klo", "в"); Nordic clocks write "10.30"
+    + r"(?:[\W_]{1,3}\w{1,5}){0,2}[\W_]{0,3}\d{1,2}\s?[:.h時시]\s?\d{2}",
     re.IGNORECASE,
 )
 """"Today, 10:30", "gestern, 18:45 Uhr", "Вчера в 14:30": a day word with the clock time after it (without
