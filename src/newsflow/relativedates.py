@@ -10,7 +10,8 @@ Polish, Russian, Turkish, Indonesian, Vietnamese, Arabic, Hindi, Thai, Japanese,
 and (ninth pass) Greek, Hebrew, Ukrainian, Persian, Urdu, Bengali, Swedish, Danish, Norwegian,
 Finnish, Romanian, Czech, Hungarian and Swahili;
 "a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
-languages, a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
+languages but Urdu, Bengali, Norwegian, Hungarian and Swahili, whose "ma" and "leo" are words and
+names too; a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
 
 Pure: the standard library only.
 """
