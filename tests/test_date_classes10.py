@@ -39,6 +39,7 @@ from tests.date_batch10 import (
     MARKUP_AND_WORLD,
     RELATIVE,
     TODAY_YESTERDAY,
+    TRICKY,
     YEARLESS,
     ld,
     meta,
@@ -52,6 +53,11 @@ CLASS_PAGES = BATCH + FRESH + MARKUP_AND_WORLD
 @pytest.mark.parametrize(("name", "html", "url", "day"), CLASS_PAGES, ids=[entry[0] for entry in CLASS_PAGES])
 def test_a_class_page_is_dated_to_its_day(name: str, html: str, url: str, day: date) -> None:
     assert stored(html, url)[0] == day, name
+
+
+@pytest.mark.parametrize(("name", "html", "day"), TRICKY, ids=[entry[0] for entry in TRICKY])
+def test_a_tricky_page_is_dated_to_its_day(name: str, html: str, day: date | None) -> None:
+    assert stored(html, COM)[0] == day, name
 
 
 @pytest.mark.parametrize(("lang", "text"), RELATIVE)

@@ -34,8 +34,9 @@ day more than a day from the declared publication (no time zone explains it) giv
 page dated nowhere in its markup is dated by its byline's `datetime`, its script state (`publishedAt`
 …), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year, which
 is never a date (seventh pass: a year is no day; the feed's date then dates the article), nor is a
-day that only other stories' blocks give (a related list, a sidebar: `newsflow.pagedates`), nor a
-web page object's `datePublished` in JSON-LD when the article object states its own.
+day that only other stories' blocks give (a related list, a sidebar: `newsflow.pagedates`; an
+`ItemList` of related stories in JSON-LD, ninth pass), nor a web page object's `datePublished` in
+JSON-LD when the article object states its own.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -164,8 +165,9 @@ def _declared_published(tree: Any) -> tuple[str, datetime] | None:
 
 
 def _json_ld_published_strings(tree: Any) -> list[str]:
-    """JSON-LD `datePublished` values, an article object's before a video's, an image's or a page's."""
-    return article_first(json_ld_typed_strings(tree, "datePublished"))
+    """JSON-LD `datePublished` values, an article object's before a video's, an image's or a page's;
+    none of an `ItemList`'s related stories (ninth pass)."""
+    return article_first(json_ld_typed_strings(tree, "datePublished", listed=False))
 
 
 def json_ld_published(tree: Any) -> datetime | None:
@@ -225,10 +227,19 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
-    if other_stories_only(tree, value[:10]):
+    if other_stories_only(tree, value[:10]) or _listed_storys(value, tree):
         return True
     return bool(_BARE_DAY.match(value)) and date.fromisoformat(value[:10]) in caption_days(tree) \
         and payload_published(tree) is not None
+
+
+def _listed_storys(value: str, tree: Any) -> bool:
+    """Whether htmldate's answer is only the `datePublished` of a story the page's JSON-LD lists (an
+    `ItemList` of related stories, ninth pass)."""
+    own = set(json_ld_typed_strings(tree, "datePublished", listed=False))
+    listed = {parse_local(text) for pair in json_ld_typed_strings(tree, "datePublished") if pair not in own
+              for text in pair[1:]}
+    return parse_local(value) in listed - {None}
 
 
 def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:

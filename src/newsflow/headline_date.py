@@ -76,6 +76,7 @@ _PUBLISHED = re.compile(
     "опубліков|δημοσι[εέ]|פורסם|발행|imechapishwa|انتشار",  # ninth pass: Ukrainian, Greek, Hebrew, Korean …
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _AS_OF = re.compile(r"\bstand\b|\bas of\b", re.IGNORECASE)
 _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h]([0-5]\d)(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
 _FOLLOWING_TEXTS = (
@@ -112,12 +113,14 @@ def _published_after_update(line: str, position: int, near: date | None, order: 
 def _is_update(line: str, position: int) -> bool:
     """Whether the date at `position` is an update's: an update cue before it ("Aktualisiert:
     11.04.2020"), or one after it on a line that does not say the date is the publication
-    ("November 28, 2013 -- Updated 0203 GMT", but not "Posted: Aug 08, 2024 | Last Updated: …")."""
+    ("November 28, 2013 -- Updated 0203 GMT", but not "Posted: Aug 08, 2024 | Last Updated: …"), nor
+    where another date comes before the cue, as Japanese and Chinese write an update's date
+    ("2026年3月4日 10:30 (2026年3月6日 12:00更新)", ninth pass)."""
     if _UPDATED.search(line[:position]):
         return True
     cue = _UPDATED.search(line, position)
-    if cue is None or _PUBLISHED.search(line[:position]):
-        return False
+    if cue is None or _PUBLISHED.search(line[:position]) or len(_YEAR.findall(line, position, cue.start())) > 1:
+        return False  # a second date before the cue is the one it updates: "2026年3月4日 (2026年3月6日更新)"
     # an update that names its own date after the cue leaves this one the publication (eighth pass):
     # "1 marzo 2026 (modifica il 2 marzo 2026 | 09:12)"
     return first_date(line[cue.end():], named=True) is None
