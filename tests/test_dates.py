@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from newsflow.dates import json_ld_published, parse_datetime, publication_day, published_at
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
-from newsflow.headline_date import _MONTHS as MONTH_NAMES
 from newsflow.headline_date import headline_date, numeric_date
 from newsflow.localtime import COUNTRY_ZONES
+from newsflow.printeddates import MONTHS as MONTH_NAMES
 
 STORY = "<p>" + "The council met on Tuesday and approved the budget for schools, roads and the library. " * 3 + "</p>"
 

@@ -5,7 +5,7 @@ htmldate, with `original_date=True` and extensive search, answers on every dated
 corpora's tune half and is right to the day on 92% of them; JSON-LD `datePublished` is on 83% of
 them (right on 96% of those), the `article:published_time` meta on 53% (right on 99%)
 (docs/extraction.md). Three of htmldate's mistakes are checkable against the page's first JSON-LD
-`datePublished` or, on a page without one, its first published-time meta (`_PUBLISHED_META`;
+`datePublished` or, on a page without one, its first published-time meta (`declareddates.published_metas`;
 one in another format than ISO 8601 or RFC 2822 gives the day of an unambiguous numeric date,
 "27.04.2020 18:50", or a Unix timestamp, "1772359800"), which is then the date kept:
 
@@ -34,8 +34,9 @@ day more than a day from the declared publication (no time zone explains it) giv
 page dated nowhere in its markup is dated by its byline's `datetime`, its script state (`publishedAt`
 …), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year, which
 is never a date (seventh pass: a year is no day; the feed's date then dates the article), nor is a
-day that only other stories' blocks give (a related list, a sidebar: `newsflow.pagedates`), nor a
-web page object's `datePublished` in JSON-LD when the article object states its own.
+day that only other stories' blocks give (a related list, a sidebar: `newsflow.pagedates`; an
+`ItemList` of related stories in JSON-LD, ninth pass), nor a web page object's `datePublished` in
+JSON-LD when the article object states its own.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -55,7 +56,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.datechecks import agreed_day, article_first, not_article, plausible, url_day
+from newsflow.datechecks import agreed_day, not_article, plausible, url_day
+from newsflow.declareddates import json_ld_published_strings, listed_storys, modified_metas, published_metas
 from newsflow.headline_date import (
     byline_time,
     headline_date,
@@ -70,6 +72,7 @@ from newsflow.pagedates import (
     attribute_published,
     caption_days,
     copyright_notice_year,
+    first_live_post,
     other_stories_only,
     payload_published,
     unix_time,
@@ -86,12 +89,6 @@ BEYOND_ANY_ZONE = timedelta(days=1)
 # An explicit numeric offset after a time: "T20:06:23-05:00", "T20:06:23-0500" ("Z" and "GMT"
 # say UTC, which on most sites is the server's zone, not the publisher's).
 _NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?\d{2}$")
-# article:published_time, og:article:published_time, pubdate, itemprop datePublished, publish-date,
-# parsely-pub-date, vr:published-time, cxenseparse:recs:publishtime …
-_PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|date)$|^datepublished$")
-# article:modified_time, og:updated_time, datemodified, last-modified, dc.date.modified, parsely-updated-time,
-# zdf:modificationDate, lastmod …
-_MODIFIED_META = re.compile(r"modifi|(?:^|[:._-])updated?(?:[-_:.]?(?:time|date|at))?$|last-?mod")
 _EXPLICIT_UTC = re.compile(r"(?:Z|[+-]00:?00|GMT|UTC|UT)$", re.IGNORECASE)
 _AMBIGUOUS_SLASHED = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}(?!\d)")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
@@ -159,18 +156,13 @@ def _parse_loose(value: str, tree: Any = None) -> datetime | None:
 def _declared_published(tree: Any) -> tuple[str, datetime] | None:
     """The publication time the page declares: its first JSON-LD `datePublished` that parses, else
     its first published-time meta (`article:published_time` …) that does."""
-    return _first_parsed(_json_ld_published_strings(tree), tree) or _first_parsed(_published_metas(tree), tree)
-
-
-def _json_ld_published_strings(tree: Any) -> list[str]:
-    """JSON-LD `datePublished` values, an article object's before a video's, an image's or a page's."""
-    return article_first(json_ld_typed_strings(tree, "datePublished"))
+    return _first_parsed(json_ld_published_strings(tree), tree) or _first_parsed(published_metas(tree), tree)
 
 
 def json_ld_published(tree: Any) -> datetime | None:
     """The first `datePublished` in the page's JSON-LD that parses, in its own offset. The first,
     not the earliest: later ones often date the related articles a page lists."""
-    first = _first_parsed(_json_ld_published_strings(tree), tree)
+    first = _first_parsed(json_ld_published_strings(tree), tree)
     return first[1] if first else None
 
 
@@ -189,6 +181,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
         chosen = _last_resort(tree, url)
+    elif _declared_published(tree) is None:  # a live blog that declares no start: its first post's
+        chosen = first_live_post(tree, chosen)
     if not plausible(chosen):
         return None
     chosen = _in_page_offset(chosen, tree)
@@ -222,7 +216,7 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
-    if other_stories_only(tree, value[:10]):
+    if other_stories_only(tree, value[:10]) or listed_storys(value, tree, parse_local):
         return True
     return bool(_BARE_DAY.match(value)) and date.fromisoformat(value[:10]) in caption_days(tree) \
         and payload_published(tree) is not None
@@ -259,7 +253,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
-    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + _modified_metas(tree)}
+    modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + modified_metas(tree)}
     if declared < found and found in modified:
         return declared
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
@@ -319,8 +313,8 @@ def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tup
     date), the URL; each with its source's name."""
     printed_byline = _parse_page(byline_time(tree))
     printed_day = headline_date(tree) if printed_byline is None else None
-    found = [("ld", _first_parsed(_json_ld_published_strings(tree), tree)),
-             ("meta", _first_parsed(_published_metas(tree), tree))]
+    found = [("ld", _first_parsed(json_ld_published_strings(tree), tree)),
+             ("meta", _first_parsed(published_metas(tree), tree))]
     moments = [(kind, first[1]) for kind, first in found if first is not None]
     moments += [("byline", printed_byline)] if printed_byline is not None else []
     moments += [(kind, datetime(day.year, day.month, day.day, tzinfo=UTC))
@@ -347,22 +341,10 @@ def _as_datetime(day: date | None) -> datetime | None:
 def _byline_checked(found: datetime, tree: Any) -> datetime:
     """htmldate's date, or the byline's `<time datetime>` on another day when no JSON-LD
     `datePublished` (the caller checked) and no published-time meta dates the page."""
-    if _published_metas(tree):
+    if published_metas(tree):
         return found
     byline = _parse_page(byline_time(tree))
     return byline if plausible(byline) and byline.date() != found.date() else found
-
-
-def _published_metas(tree: Any) -> list[str]:
-    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _PUBLISHED_META.search(_meta_name(meta))]
-
-
-def _modified_metas(tree: Any) -> list[str]:
-    return [meta.get("content") or "" for meta in tree.iterfind(".//meta") if _MODIFIED_META.search(_meta_name(meta))]
-
-
-def _meta_name(meta: Any) -> str:
-    return str(meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
 
 
 def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
@@ -390,7 +372,7 @@ def _implied_offset(wall: datetime, tree: Any) -> datetime:
     """A wall-clock time in the offset between it and the same publication stated in UTC (JSON-LD
     `datePublished` or a published meta with "Z"): same minutes and seconds, whole quarter hours
     apart, at most 14 hours."""
-    for value in _json_ld_published_strings(tree) + _published_metas(tree):
+    for value in json_ld_published_strings(tree) + published_metas(tree):
         stated = parse_local(value) if _EXPLICIT_UTC.search(value.strip()) else None
         if stated is None or stated.utcoffset() or (stated.minute, stated.second) != (wall.minute, wall.second):
             continue
@@ -402,6 +384,6 @@ def _implied_offset(wall: datetime, tree: Any) -> datetime:
 
 def _page_date_strings(tree: Any) -> list[str]:
     """Dates the page states with a time: JSON-LD datePublished, published-time metas, <time datetime>."""
-    values = json_ld_strings(tree, "datePublished") + _published_metas(tree)
+    values = json_ld_strings(tree, "datePublished") + published_metas(tree)
     values += [element.get("datetime") or "" for element in tree.iterfind(".//time")]
     return values

@@ -31,7 +31,9 @@ Arabic …) are read too; so are a day written as a word ("یکم مارچ 2026"
 day-month-year dates ("01-03-2026", in the page's order) and, on a line without a Gregorian date,
 Hijri and Bikram Sambat dates (`newsflow.tabledcalendars`). `published_month_day` is a day printed
 without its year there or in a wire dateline (`newsflow.yearless`). The texts are found once per page
-and shared by these functions.
+and shared by these functions. Reading a date out of one line of text is `newsflow.printeddates`
+(split from here in the ninth pass, which added Roman-numeral months, dotted two-digit years in the
+page's order, month names in capitals, and the update and publication cues of more languages).
 Pure: an lxml tree walked by its methods only.
 """
 
@@ -41,15 +43,14 @@ import re
 import weakref
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from itertools import islice
 from typing import Any
 
 from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
+from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
 from newsflow.relativedates import relative_age
-from newsflow.tabledcalendars import tabled_dates
 from newsflow.text import token_f1
-from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, slash_order, with_day_numbers
+from newsflow.worlddates import slash_order
 from newsflow.yearless import byline_month_day, dateline_month_day, month_day_patterns
 
 TEXTS_AFTER_HEADLINE = 12
@@ -62,68 +63,22 @@ in an `<h1>` is not."""
 _UPDATED = re.compile(
     r"aktualisiert|update|actualiza|mis à jour|modifi|atualiza|bijgewerkt|editiert|zaktualizowano|"
     r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|aktualiz|güncelle|обновл|оновл|gewijzigd|"
-    r"更新|修改|수정|업데이트|تحديث|diperbarui|cập nhật|अपडेट|อัปเดต|ažurirano|actualitzat",
+    r"更新|修改|수정|업데이트|تحديث|diperbarui|cập nhật|अपडेट|อัปเดต|ažurirano|actualitzat|"
+    # ninth pass: Greek, Hebrew, Malay, Hungarian, Swahili, Persian
+    r"ενημ[εέ]ρ|עודכן|dikemas ?kini|friss[ií]tve|imesasishwa|به‌روز|بروزرسانی",  # noqa: RUF001
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
     r"posted|published|written|publiziert|veröffentlicht|erschienen|publicado|publié|pubblicato|"
     r"opublikowano|julkaistu|gepubliceerd|publicerad|publisert|publiceret|publikov|опубликовано|"
     "yay\u0131nlan|입력|등록|公開|配信|发布|發布|发表|發表|نشر|diterbitkan|dipublikasikan|đăng|प्रकाशित|เผยแพร่|"
-    "objavljeno|publicat",
+    "objavljeno|publicat|"
+    "опубліков|δημοσι[εέ]|פורסם|발행|imechapishwa|انتشار",  # ninth pass: Ukrainian, Greek, Hebrew, Korean …
     re.IGNORECASE,
 )
-_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h]([0-5]\d)(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
-_ASCII_DIGITS = {zero + digit: ord("0") + digit
-                 for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10) for digit in range(10)}
-"""Arabic-Indic, Persian, Devanagari, Bengali, Thai and fullwidth digits as ASCII ones."""
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _AS_OF = re.compile(r"\bstand\b|\bas of\b", re.IGNORECASE)
-_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年년]\s*(\d{1,2})\s*[-/.月월]\s*(\d{1,2})(?!\d)")
-_DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20|25)\d{2})(?!\d)")
-_MONTH_DAY = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
-_MONTH_NAMES = (
-    "january jan januar janvier enero janeiro gennaio",
-    "february feb februar février fevrier febrero fevereiro febbraio",
-    "march mar märz maerz mars marzo março", "april apr avril abril aprile", "may mai mayo maio maggio",
-    "june jun juni juin junio junho giugno", "july jul juli juillet julio julho luglio", "august aug août aout agosto",
-    "september sep sept septembre septiembre setembro settembre", "october oct oktober octobre octubre outubro ottobre",
-    "november nov novembre noviembre novembro", "december dec dezember décembre decembre diciembre dezembro dicembre",
-)
-# Dutch, Nordic, Polish and Czech (genitive), Russian (genitive), Turkish, Indonesian, Arabic (Egyptian and
-# Levantine names): a day, the month and a four-digit year, "12 mei 2023", "12 мая 2023", "12 مايو 2023".
-_MORE_MONTH_NAMES = (
-    "januari marts stycznia ledna января ocak janvāris sausio يناير كانون_الثاني",
-    "februari lutego února февраля şubat februāris vasario فبراير شباط",
-    "maart marca března марта mart maret kovo مارس آذار",
-    "kwietnia dubna апреля nisan aprīlis balandžio أبريل ابريل نيسان",
-    "mei maj maja května мая may\u0131s maijs gegužės مايو أيار",
-    "czerwca června июня haziran jūnijs birželio يونيو حزيران",
-    "lipca července июля temmuz jūlijs liepos يوليو تموز",
-    "augustus augusti sierpnia srpna августа ağustos agustus augusts rugpjūčio أغسطس آب",
-    "września září сентября eylül septembris rugsėjo سبتمبر أيلول",
-    "października října октября ekim oktobris spalio أكتوبر اكتوبر تشرين_الأول",
-    "listopada listopadu ноября kas\u0131m novembris lapkričio نوفمبر تشرين_الثاني",
-    "desember grudnia prosince декабря aral\u0131k desember decembris gruodžio ديسمبر كانون_الأول",
-)
-_MONTHS = {name.replace("_", " "): index % 12 + 1
-           for index, names in enumerate(_MONTH_NAMES + _MORE_MONTH_NAMES) for name in names.split()}
-_MONTHS.update(WORLD_MONTHS)  # Hindi, Greek, Hebrew, Ukrainian, Hungarian … and short forms (newsflow.worlddates)
-_NAME = "|".join(re.escape(name) for name in sorted(_MONTHS, key=len, reverse=True))  # "feb." is no pattern
-_ORDINAL = r"(?:st|nd|rd|th|er|º|°)?"  # "March 15th, 2024", "1er mars 2024", "1º de marzo de 2024"
-_YEAR_END = r"(?:\b|(?=ء))"  # Urdu writes "2026ء"
-_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}[,،]?\s+((?:19|20)\d{{2}}){_YEAR_END}", re.IGNORECASE)
-# A Levantine and an Egyptian month name may stand together: "28 آب/أغسطس 2013".
-_NAMED_DMY = re.compile(
-    rf"\b(\d{{1,2}}){_ORDINAL}\.?\s+(?:de\s+|of\s+)?({_NAME})\.?(?:\s*/\s*(?:{_NAME}))?[,،]?\s+(?:de\s+)?"
-    rf"((?:19|20)\d{{2}}){_YEAR_END}",
-    re.IGNORECASE,
-)
-# Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
-_NAMED_YMD = re.compile(rf"\b((?:19|20)\d{{2}})\.?\s+(?:m\.\s+)?({_NAME})\s+(\d{{1,2}})\b", re.IGNORECASE)
-# "01/03/2026", and with dashes "01-03-2026" (Indian, Pakistani, Dutch sites; eighth pass)
-_SLASHED = re.compile(r"(?<![\d/-])(\d{1,2})([/-])(\d{1,2})\2((?:19|20|25)\d{2})(?![\d/-])")
-# "11/08/23 5:19pm", read only in a known order, the year as 20yy
-_SLASHED_SHORT = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
+_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h]([0-5]\d)(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
 _FOLLOWING_TEXTS = (
     f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
     f"[position() <= {TEXTS_AFTER_HEADLINE}]"
@@ -135,7 +90,7 @@ def headline_date(tree: Any, near: date | None = None) -> date | None:
     yearless CJK month and day counts when `near` gives its year."""
     order = _page_order(tree)
     for line in _byline_lines(tree):
-        found = _first_date(line, near, named=True, order=order)
+        found = first_date(line, near, named=True, order=order)
         if found is not None and not _is_update(line, found[0]):
             return found[1]
         if found is not None and (published := _published_after_update(line, found[0], near, order)) is not None:
@@ -149,7 +104,7 @@ def _published_after_update(line: str, position: int, near: date | None, order: 
     cue = _PUBLISHED.search(line, position)
     if cue is None:
         return None
-    later = _first_date(line[cue.end():], near, named=True, order=order)
+    later = first_date(line[cue.end():], near, named=True, order=order)
     if later is None or _UPDATED.search(line[cue.end():cue.end() + later[0]]):
         return None
     return later[1]
@@ -158,15 +113,17 @@ def _published_after_update(line: str, position: int, near: date | None, order: 
 def _is_update(line: str, position: int) -> bool:
     """Whether the date at `position` is an update's: an update cue before it ("Aktualisiert:
     11.04.2020"), or one after it on a line that does not say the date is the publication
-    ("November 28, 2013 -- Updated 0203 GMT", but not "Posted: Aug 08, 2024 | Last Updated: …")."""
+    ("November 28, 2013 -- Updated 0203 GMT", but not "Posted: Aug 08, 2024 | Last Updated: …"), nor
+    where another date comes before the cue, as Japanese and Chinese write an update's date
+    ("2026年3月4日 10:30 (2026年3月6日 12:00更新)", ninth pass)."""
     if _UPDATED.search(line[:position]):
         return True
     cue = _UPDATED.search(line, position)
-    if cue is None or _PUBLISHED.search(line[:position]):
-        return False
+    if cue is None or _PUBLISHED.search(line[:position]) or len(_YEAR.findall(line, position, cue.start())) > 1:
+        return False  # a second date before the cue is the one it updates: "2026年3月4日 (2026年3月6日更新)"
     # an update that names its own date after the cue leaves this one the publication (eighth pass):
     # "1 marzo 2026 (modifica il 2 marzo 2026 | 09:12)"
-    return _first_date(line[cue.end():], named=True) is None
+    return first_date(line[cue.end():], named=True) is None
 
 
 def printed_time(tree: Any) -> datetime | None:
@@ -175,7 +132,7 @@ def printed_time(tree: Any) -> datetime | None:
     local datetime: what the page's readers see."""
     order = _page_order(tree)
     for line in _byline_lines(tree):
-        found = _first_date(line, named=True, order=order)
+        found = first_date(line, named=True, order=order)
         if found is None or _is_update(line, found[0]):
             continue
         update = _UPDATED.search(line, found[0])  # not the time of an update after it on the line
@@ -197,7 +154,7 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
     was published; "Stand" is the only date many pages show, and readers take it for the date."""
     stamps, previous, order = [], "", _page_order(tree)
     for line in _byline_lines(tree):
-        found = _first_date(line, named=True, order=order)
+        found = first_date(line, named=True, order=order)
         if found is None:
             previous = line  # a cue may stand alone before the date: "<span>Stand:</span> 28.04.2020"
             continue
@@ -212,7 +169,7 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
 def published_ago(tree: Any) -> timedelta | None:
     """How long before the fetch a relative time under the headline says the page was published
     ("2 hours ago", "vor 2 Stunden": `newsflow.relativedates`); a line with an update cue is not read."""
-    return relative_age(line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
+    return relative_age(line.translate(ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
 
 
 _ZONE_AFTER_TIME = re.compile(
@@ -229,15 +186,15 @@ def printed_zone_abbreviation(tree: Any) -> str | None:
     return None
 
 
-_YEARLESS = month_day_patterns(_MONTHS)
+_YEARLESS = month_day_patterns(MONTHS)
 
 
 def published_month_day(tree: Any) -> tuple[int, int] | None:
     """The month and day of a date printed without its year under the headline ("Sun, Mar 1"), or in
     a wire dateline opening the story ("NEW DELHI, March 1 (Reuters) -"): `newsflow.yearless`."""
     lines = (line for line in _byline_lines(tree) if not _UPDATED.search(line))
-    return byline_month_day(lines, _YEARLESS, _MONTHS) or dateline_month_day(
-        (str(text).lstrip()[:120] for text in _byline_texts(tree)[1]), _YEARLESS, _MONTHS)
+    return byline_month_day(lines, _YEARLESS, MONTHS) or dateline_month_day(
+        (str(text).lstrip()[:120] for text in _byline_texts(tree)[1]), _YEARLESS, MONTHS)
 
 
 def _update_times(tree: Any) -> list[str]:
@@ -355,14 +312,14 @@ def in_other_block(tree: Any, element: Any) -> bool:
 
 def caption_date(text: str) -> date | None:
     """The first date in a caption's text, a month written as a word included."""
-    found = _first_date(text, named=True)
+    found = first_date(text, named=True)
     return found[1] if found else None
 
 
 def numeric_date(text: str, order: str | None = None) -> date | None:
     """The first unambiguous numeric date with a four-digit year in `text`; a slashed one whose day
     and month could be swapped only in a known `order` ("dmy", "mdy")."""
-    found = _first_date(text, order=order)
+    found = first_date(text, order=order)
     return found[1] if found else None
 
 
@@ -375,62 +332,12 @@ def _page_order(tree: Any) -> str | None:
     global _last_order
     if _last_order is not None and _last_order[0]() is tree:
         return _last_order[1]
-    lines = [line.translate(_ASCII_DIGITS) for line in _byline_lines(tree) if "/" in line or "-" in line]
-    ambiguous = any(int(m[1]) <= 12 and int(m[3]) <= 12 for line in lines for m in _SLASHED.finditer(line))
-    ambiguous = ambiguous or any(_SLASHED_SHORT.search(line) for line in lines)
+    lines = [line.translate(ASCII_DIGITS) for line in _byline_lines(tree) if "/" in line or "-" in line or "." in line]
+    ambiguous = any(int(m[1]) <= 12 and int(m[3]) <= 12 for line in lines for m in SLASHED.finditer(line))
+    ambiguous = ambiguous or any(SLASHED_SHORT.search(line) or DOTTED_SHORT.search(line) for line in lines)
     order = slash_order(tree) if ambiguous else None
     _last_order = (weakref.ref(tree), order)
     return order
-
-
-@lru_cache(maxsize=512)  # the rules read the same byline texts several times per page
-def _first_date(
-    text: str, near: date | None = None, named: bool = False, order: str | None = None
-) -> tuple[int, date] | None:
-    """The first date in `text`: (its position, the day). A slashed date whose day and month could
-    be swapped is read only in a known `order` ("dmy" or "mdy")."""
-    if _DIGIT.search(text) is None:  # every form has digits: most byline texts are names and words
-        return None
-    text = with_day_numbers(text.translate(_ASCII_DIGITS))  # "٢٠٢٣", "２０２３年", "یکم" (positions stay)
-    candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
-    if named:
-        candidates += [(m.start(), int(m[3]), _MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
-        candidates += [(m.start(), int(m[3]), _MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY.finditer(text)]
-        candidates += [(m.start(), int(m[1]), _MONTHS[m[2].lower()], int(m[3])) for m in _NAMED_YMD.finditer(text)]
-        candidates += calendar_dates(text)
-    if near is not None:
-        candidates += [(m.start(), _closest_year(int(m[1]), int(m[2]), near), int(m[1]), int(m[2]))
-                       for m in _MONTH_DAY.finditer(text)]
-    for match in _YMD.finditer(text):
-        candidates.append((match.start(), int(match[1]), int(match[2]), int(match[3])))
-    for match in _DMY.finditer(text):
-        candidates.append((match.start(), gregorian_year(int(match[3])), int(match[2]), int(match[1])))
-    slashed = [(m.start(), int(m[1]), int(m[3]), gregorian_year(int(m[4]))) for m in _SLASHED.finditer(text)]
-    if order is not None:
-        slashed += [(m.start(), int(m[1]), int(m[2]), 2000 + int(m[3])) for m in _SLASHED_SHORT.finditer(text)]
-    for start, first, second, year in slashed:
-        if first > 12 or second > 12 or order is not None:
-            day, month = (first, second) if first > 12 or (second <= 12 and order == "dmy") else (second, first)
-            candidates.append((start, year, month, day))
-    for position, year, month, day in sorted(candidates):
-        try:
-            return position, date(year, month, day)
-        except ValueError:
-            continue
-    tabled = tabled_dates(text) if named else []  # Hijri, Bikram Sambat: only where no Gregorian date is
-    return min(((position, date(*ymd)) for position, *ymd in tabled), default=None)
-
-
-def _closest_year(month: int, day: int, near: date) -> int:
-    """The year in which month/day falls closest to `near` (a December 31st near January 2nd is
-    last year's); `near`'s year when the day does not exist."""
-    days = []
-    for year in (near.year - 1, near.year, near.year + 1):
-        try:
-            days.append((abs(date(year, month, day) - near), year))
-        except ValueError:
-            continue
-    return min(days, default=(timedelta(0), near.year))[1]
 
 
 def _headline(tree: Any) -> Any:

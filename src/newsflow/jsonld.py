@@ -20,8 +20,14 @@ from typing import Any
 _CDATA = re.compile(r"^\s*(?://|/\*)?\s*<!\[CDATA\[|(?://|/\*)?\s*\]\]>\s*(?:\*/)?\s*$")
 
 
-def json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
-    """Every JSON object in the page's JSON-LD blocks, depth first, `@graph` members included."""
+_LISTS = frozenset({"itemListElement"})
+"""Keys whose objects are other pages: an `ItemList` of related stories (ninth pass)."""
+
+
+def json_ld_objects(tree: Any) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every JSON object in the page's JSON-LD blocks, depth first, `@graph` members included, each
+    with whether it is inside a list of other items (`itemListElement`: an `ItemList` of related
+    stories, whose `datePublished` dates them, not the page)."""
     for script in tree.iterfind(".//script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
@@ -29,18 +35,18 @@ def json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
             document = json.loads(_CDATA.sub("", script.text))
         except ValueError:
             continue
-        stack = [document]
+        stack: list[tuple[Any, bool]] = [(document, False)]
         while stack:  # depth first, in document order: the values are pushed in reverse
-            current = stack.pop()
+            current, listed = stack.pop()
             if isinstance(current, dict):
-                yield current
-                stack.extend(reversed(list(current.values())))
+                yield current, listed
+                stack.extend((value, listed or key in _LISTS) for key, value in reversed(list(current.items())))
             elif isinstance(current, list):
-                stack.extend(reversed(current))
+                stack.extend((value, listed) for value in reversed(current))
 
 
-_last_page: tuple[weakref.ref[Any], list[dict[str, Any]]] | None = None
-"""The tree json_ld_strings last read, and its objects."""
+_last_page: tuple[weakref.ref[Any], list[dict[str, Any]], list[dict[str, Any]]] | None = None
+"""The tree json_ld_strings last read, its objects, and those not in a list of other items."""
 
 
 def json_ld_strings(tree: Any, key: str) -> list[str]:
@@ -48,20 +54,20 @@ def json_ld_strings(tree: Any, key: str) -> list[str]:
     return [value for node in _page_objects(tree) if isinstance(value := node.get(key), str)]
 
 
-def _page_objects(tree: Any) -> list[dict[str, Any]]:
+def _page_objects(tree: Any, listed: bool = True) -> list[dict[str, Any]]:
     global _last_page
-    if _last_page is not None and _last_page[0]() is tree:
-        return _last_page[1]
-    objects = list(json_ld_objects(tree))
-    _last_page = (weakref.ref(tree), objects)
-    return objects
+    if _last_page is None or _last_page[0]() is not tree:
+        found = list(json_ld_objects(tree))
+        _last_page = (weakref.ref(tree), [node for node, _ in found], [node for node, inside in found if not inside])
+    return _last_page[1] if listed else _last_page[2]
 
 
-def json_ld_typed_strings(tree: Any, key: str) -> list[tuple[str, str]]:
+def json_ld_typed_strings(tree: Any, key: str, listed: bool = True) -> list[tuple[str, str]]:
     """(the object's `@type`, its string value of `key`) for each object that has one, in document
-    order; a list of types is joined with spaces ("NewsArticle Article")."""
+    order; a list of types is joined with spaces ("NewsArticle Article"). Without `listed`, not the
+    objects of an `ItemList`'s `itemListElement` (other stories)."""
     pairs = []
-    for node in _page_objects(tree):
+    for node in _page_objects(tree, listed):
         value = node.get(key)
         if isinstance(value, int) and not isinstance(value, bool):  # a Unix timestamp: 1772359800
             value = str(value)

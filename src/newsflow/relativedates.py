@@ -6,9 +6,12 @@ extraction returns the age (`ExtractedArticle.published_ago`) and the pipeline, 
 fetched the page, counts back from the fetch (`articledates.article_dates`). Only a page that states no
 date of its own and whose feed gives none is dated this way: a page's or a feed's date is exact,
 "3 hours ago" is rounded. Read in English, Spanish, Portuguese, French, German, Italian, Dutch,
-Polish, Russian, Turkish, Indonesian, Vietnamese, Arabic, Hindi, Thai, Japanese, Chinese and Korean;
+Polish, Russian, Turkish, Indonesian, Vietnamese, Arabic, Hindi, Thai, Japanese, Chinese and Korean,
+and (ninth pass) Greek, Hebrew, Ukrainian, Persian, Urdu, Bengali, Swedish, Danish, Norwegian,
+Finnish, Romanian, Czech, Hungarian and Swahili;
 "a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
-languages, a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
+languages but Urdu, Bengali, Norwegian, Hungarian and Swahili, whose "ma" and "leo" are words and
+names too; a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
 
 Pure: the standard library only.
 """
@@ -24,27 +27,39 @@ MAX_AGE = timedelta(days=31)
 
 _UNITS = (
     ("minute", r"minutes?|mins?|minutos?|minuten?|minuti|minut[ay]?|минут[ауы]?|dakika|menit|phút|دقيقة|دقائق|मिनट"
-               r"|นาที|分钟?|분"),
+               r"|นาที|分钟?|분"
+               # ninth pass: Greek, Hebrew, Ukrainian, Persian, Nordic, Finnish, Czech, Urdu, Bengali
+               r"|λεπτά|λεπτό|דקות|דקה|хвилин[иу]?|دقیقه|minuter|minutter|minuuttia|minuutti|minutami|منٹ|মিনিট"),
     ("hour", r"hours?|hrs?|horas?|heures?|stunden?|ore|ora|uur|godz\.?|godzin[ay]?|часов|часа|час|saat|jam|giờ"
-             r"|ساعة|ساعات|घंटे|घंटा|ชั่วโมง|時間|小时|小時|시간"),
+             r"|ساعة|ساعات|घंटे|घंटा|ชั่วโมง|時間|小时|小時|시간"
+             r"|ώρες|ώρα|שעות|שעה|годин[иу]?|година|ساعت|timmar|timme|timer|time|tuntia|tunti|oră|hodinami|hodinou"
+             r"|گھنٹے|گھنٹہ|ঘণ্টা"),
     ("day", r"days?|d[ií]as?|jours?|tage?n?|giorni|giorno|dagen|dag|dni|dzień|дн(?:я|ей)|день|gün|hari|ngày"
-            r"|يوم|أيام|दिन|วัน|日|天|일"),
+            r"|يوم|أيام|दिन|วัน|日|天|일"
+            r"|ημέρες|μέρες|ημέρα|ימים|יום|дні|днів|روز|dagar|dage|päivää|päivä|zile|zi|dny|dnem|دن|দিন"),
 )
 _UNIT = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNITS)
 _COUNT = r"(?P<count>\d{1,3}|an?|one|un[ao]?|einer|einem)"
-_CUE_FIRST = re.compile(rf"\b(?:hace|há|il y a|vor|منذ)\s+{_COUNT}\s+(?:{_UNIT})(?!\w)", re.IGNORECASE)
+_CUE_FIRST = re.compile(
+    rf"\b(?:hace|há|il y a|vor|منذ|πριν(?:\s+από)?|לפני|acum|před|för)\s+{_COUNT}\s+(?:{_UNIT})(?!\w)", re.IGNORECASE)
 _CUE_AFTER = re.compile(
-    rf"(?<!\w){_COUNT}\s*(?:{_UNIT})\s*(?:ago|atrás|fa|geleden|temu|назад|önce|(?:yang\s+)?lalu|trước|पहले|ที่แล้ว|前|전)"
-    r"(?!\w)",
+    rf"(?<!\w){_COUNT}\s*(?:{_UNIT})\s*(?:ago|atrás|fa|geleden|temu|назад|önce|(?:yang\s+)?lalu|trước|पहले|ที่แล้ว|前|전"
+    r"|тому|پیش|sedan|siden|sitten|پہلے|আগে)(?!\w)",
     re.IGNORECASE,
 )
+# Swahili puts the unit first ("saa 3 zilizopita"); Hungarian says it in a suffix ("3 órája", "5 perce")
+_OTHER_ORDER = re.compile(r"(?<!\w)(?:(?P<unit>saa|dakika|siku)\s+(?P<count>\d{1,3})\s+(?:zilizopita|iliyopita)"
+                          r"|(?P<count2>\d{1,3})\s*(?P<suffix>órája|perce|napja))(?!\w)", re.IGNORECASE)
+_OTHER_UNITS = {"saa": "hour", "dakika": "minute", "siku": "day", "órája": "hour", "perce": "minute", "napja": "day"}
 _ONE = {"a", "an", "one", "un", "una", "uno", "einer", "einem"}
 _NOT_LETTER_BEFORE, _NOT_LETTER_AFTER = r"(?<![^\W\d_])", r"(?![^\W\d_])"
 _DAY_WORD = re.compile(
     _NOT_LETTER_BEFORE + r"(?:(?P<today>today|heute|hoy|aujourd'hui|oggi|hoje|vandaag|dzisiaj|сегодня|bugün|hari ini"
-    r"|hôm nay|今日|今天|오늘)|(?P<yesterday>yesterday|gestern|ayer|hier|ieri|ontem|gisteren|wczoraj|вчера|dün"
-    r"|kemarin|hôm qua|昨日|昨天|어제))" + _NOT_LETTER_AFTER
-    + r"(?:[\W_]{1,3}\w{1,5}){0,2}[\W_]{0,3}\d{1,2}\s?[:h時시]\s?\d{2}",  # up to two short words before the time
+    r"|hôm nay|今日|今天|오늘|σήμερα|сьогодні|היום|امروز|idag|i dag|tänään|astăzi|azi|dnes)"
+    r"|(?P<yesterday>yesterday|gestern|ayer|hier|ieri|ontem|gisteren|wczoraj|вчера|dün"
+    r"|kemarin|hôm qua|昨日|昨天|어제|χθες|вчора|אתמול|دیروز|igår|i går|eilen|včera))" + _NOT_LETTER_AFTER
+    # up to two short words before the time ("kl.", "klo", "в"); Nordic clocks write "10.30"
+    + r"(?:[\W_]{1,3}\w{1,5}){0,2}[\W_]{0,3}\d{1,2}\s?[:.h時시]\s?\d{2}",
     re.IGNORECASE,
 )
 """"Today, 10:30", "gestern, 18:45 Uhr", "Вчера в 14:30": a day word with the clock time after it (without
@@ -55,12 +70,18 @@ def relative_age(lines: Iterable[str]) -> timedelta | None:
     """The age the first relative time in `lines` gives ("2 hours ago": 2 hours), up to `MAX_AGE`."""
     for line in lines:
         match = _CUE_FIRST.search(line) or _CUE_AFTER.search(line)
+        if match is None and (other := _OTHER_ORDER.search(line)) is not None:
+            unit = _OTHER_UNITS[(other["unit"] or other["suffix"]).lower()]
+            return _age(int(other["count"] or other["count2"]), unit)
         if match is None and (day_word := _DAY_WORD.search(line)) is not None:
             return timedelta(days=0 if day_word["today"] else 1)
         if match is None:
             continue
         count = 1 if match["count"].lower() in _ONE else int(match["count"])
-        unit = next(name for name, _ in _UNITS if match[name])
-        age = timedelta(**{f"{unit}s": count})
-        return age if age <= MAX_AGE else None
+        return _age(count, next(name for name, _ in _UNITS if match[name]))
     return None
+
+
+def _age(count: int, unit: str) -> timedelta | None:
+    age = timedelta(**{f"{unit}s": count})
+    return age if age <= MAX_AGE else None

@@ -72,9 +72,30 @@ def tabled_dates(text: str) -> list[tuple[int, int, int, int]]:
     found = []
     for position, calendar, year, month, day in written:
         gregorian = hijri_to_gregorian(year, month, day) if calendar == "h" else bikram_to_gregorian(year, month, day)
+        if gregorian is not None and calendar == "h":
+            gregorian = on_the_named_weekday(gregorian, text[max(0, position - 16):position])
         if gregorian is not None:
             found.append((position, gregorian.year, gregorian.month, gregorian.day))
     return found
+
+
+# Arabic weekday names, Monday first (date.weekday()), as printed before a Hijri date: "الخميس 15 رمضان 1447"
+_WEEKDAYS = ("الاثنين|الإثنين", "الثلاثاء", "الأربعاء|الاربعاء", "الخميس", "الجمعة", "السبت", "الأحد|الاحد")
+_WEEKDAY = {name: index for index, names in enumerate(_WEEKDAYS) for name in names.split("|")}
+_WEEKDAY_NAME = re.compile("(" + "|".join(_WEEKDAY) + r")[\s,،]*$")
+
+
+def on_the_named_weekday(tabled: date, before: str) -> date:
+    """The Umm al-Qura day, or the day next to it, that falls on the weekday printed just before
+    the date (ninth pass). Countries that fix their months by sighting the moon (Morocco, Egypt,
+    Pakistan …) begin a month on Umm al-Qura's first day or a day after or before it; no table gives
+    their days, but a page that prints the weekday says which of the three it is."""
+    match = _WEEKDAY_NAME.search(before)
+    if match is None:
+        return tabled
+    named = _WEEKDAY[match[1]]
+    return next((day for day in (tabled, tabled + timedelta(days=1), tabled - timedelta(days=1))
+                 if day.weekday() == named), tabled)
 
 
 def hijri_to_gregorian(year: int, month: int, day: int) -> date | None:

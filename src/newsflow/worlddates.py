@@ -8,12 +8,13 @@ languages' month names, and which of day and month a slashed date gives first.
   a Buddhist-era one (no news is dated in the Gregorian 26th century).
 - **Month names** (`WORLD_MONTHS`, read by `newsflow.headline_date` with its own): Hindi, Bengali,
   Urdu, Greek, Hebrew, Ukrainian, Romanian, Hungarian, Serbian and Slovene, Malay, Filipino,
-  Swahili, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set").
+  Swahili, Hausa, Somali, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set").
 - **Slash order** (`slash_order`): "03/04/2024" is the 3rd of April in most of the world and March
   4th in the United States. The page's own unambiguous slashed dates decide ("12/25/2023" anywhere
   in it: month first); else its language and country: any language other than English writes the
   day first, English the day first unless the page declares `en-US` (or `en-PH`) and its domain
-  names no day-first country; a plain `en` on a .com decides nothing.
+  names no day-first country; a plain `en` on a .com decides nothing, unless the page's `og:locale`
+  or content-language meta names the region ("en_US", ninth pass).
 
 Pure: the standard library, and an lxml tree walked by its methods only.
 """
@@ -63,7 +64,13 @@ _WORLD_MONTH_NAMES = (
     "दिसंबर दिसम्बर ডিসেম্বর دسمبر δεκεμβρίου בדצמבר דצמבר грудня decembrie decembar decembra disember "
     "disyembre desemba desembre dez des déc dic ara",
 )
-WORLD_MONTHS = {name: index + 1 for index, names in enumerate(_WORLD_MONTH_NAMES) for name in names.split()}
+# Hausa and Somali (ninth pass: BBC Hausa's "17 Fabrairu 2026", Somali papers' "17 Febraayo 2026")
+_AFRICAN_MONTH_NAMES = (
+    "janairu janaayo", "fabrairu febraayo", "maris maarso", "afrilu abriil", "mayu maajo", "yuni juun", "yuli luulyo",
+    "agusta ogost", "satumba sebtembar", "oktoobar", "nuwamba nofembar", "disamba desembar",
+)
+WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_NAMES)
+                for index, names in enumerate(rows) for name in names.split()}
 """Month names and short forms in more languages, lowercased, for `newsflow.headline_date`."""
 
 _THAI = {name: index + 1 for index, names in enumerate(_THAI_MONTHS) for name in names.split()}
@@ -107,8 +114,18 @@ def calendar_dates(text: str) -> list[tuple[int, int, int, int]]:
 # A day written as a word, as Urdu and Persian write the first of a month ("یکم مارچ 2026", "اول
 # فروردین"), Arabic ("الأول من مارس") and English ("First of March, 2026") (eighth pass)
 _DAY_WORDS = {"یکم": 1, "اول": 1, "دوم": 2, "سوم": 3, "الأول من": 1, "الاول من": 1, "first": 1}
-_DAY_WORD = re.compile(r"(?<!\w)(" + "|".join(_DAY_WORDS) + r")(?!\w)", re.IGNORECASE)
-_DAY_WORD_HINTS = ("یکم", "اول", "دوم", "سوم", "الأول", "الاول", "irst")
+# Persian ordinals to the 31st (ninth pass): "چهارم اسفند ۱۴۰۴", "بیست و یکم بهمن ۱۴۰۴", "سی‌ام دی"
+_PERSIAN_ORDINALS = (
+    "چهارم پنجم ششم هفتم هشتم نهم دهم یازدهم دوازدهم سیزدهم چهاردهم پانزدهم شانزدهم هفدهم هجدهم نوزدهم بیستم"
+)
+_PERSIAN_DAYS = {word: day for day, word in enumerate(("یکم دوم سوم " + _PERSIAN_ORDINALS).split(), start=1)}
+_PERSIAN_DAYS.update({"هیجدهم": 18, "سی‌ام": 30, "سی ام": 30, "سیام": 30})
+_PERSIAN_DAYS.update({f"{tens} و {word}": base + day for tens, base in (("بیست", 20), ("سی", 30))
+                      for word, day in list(_PERSIAN_DAYS.items()) if day <= 9 and base + day <= 31})
+_DAY_WORDS.update(_PERSIAN_DAYS)
+_DAY_WORD = re.compile(r"(?<!\w)(" + "|".join(sorted(_DAY_WORDS, key=len, reverse=True)) + r")(?!\w)",
+                       re.IGNORECASE)
+_DAY_WORD_HINTS = ("یکم", "اول", "دوم", "سوم", "الأول", "الاول", "irst", "م ")  # every Persian ordinal ends in م
 
 
 def with_day_numbers(text: str) -> str:
@@ -185,10 +202,23 @@ def _declared_order(tree: Any, url: str | None) -> str | None:
         return None  # no language, or one that writes the year first
     if language != "en":
         return "mdy" if language in ("fil", "tl") else "dmy"
+    region = region or _meta_region(tree)
     country = _country(url, tree)
     if country in _DAY_FIRST_COUNTRIES or region in _DAY_FIRST_COUNTRIES:
         return "dmy"
     return "mdy" if region in _MONTH_FIRST or country in _MONTH_FIRST else None
+
+
+def _meta_region(tree: Any) -> str:
+    """The region of an English locale the page's metas declare when its `lang` names none (ninth
+    pass): `og:locale` "en_US", a content-language "en-gb"."""
+    for meta in tree.iterfind(".//head/meta"):
+        kind = str(meta.get("property") or meta.get("http-equiv") or meta.get("name") or "").lower()
+        if kind in ("og:locale", "content-language", "language"):
+            language, _, region = str(meta.get("content") or "").strip().lower().replace("_", "-").partition("-")
+            if language == "en" and region:
+                return region
+    return ""
 
 
 def _country(url: str | None, tree: Any) -> str:

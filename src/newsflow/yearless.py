@@ -1,5 +1,6 @@
 """A publication day printed without its year: "Sun, Mar 1" under the headline, or a wire dateline
-that opens the story, "NEW DELHI, March 1 (Reuters) -" (eighth pass, docs/extraction.md).
+that opens the story, "NEW DELHI, March 1 (Reuters) -" (eighth pass, docs/extraction.md), or a
+Japanese, Chinese or Korean byline's "3月4日 10時30分" (ninth pass).
 
 Wire services and many news front ends print the year only for older stories, so the year is the
 one that puts the day on or before the fetch: extraction returns the month and the day
@@ -28,7 +29,9 @@ def month_day_patterns(months: Mapping[str, int]) -> tuple[re.Pattern[str], re.P
     place in capitals, the month and day, the agency in brackets, a dash)."""
     name = "|".join(re.escape(month) for month in sorted(months, key=len, reverse=True))
     no_year = r"(?![,.]?\s*(?:de\s+)?(?:19|20)\d{2}(?!\d))"
-    month_first = re.compile(rf"(?<!\w)({name})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d){no_year}", re.IGNORECASE)
+    # the day is no clock's hour: "4 Mart 10:30" is 4 March, not 10 March (ninth pass)
+    month_first = re.compile(rf"(?<!\w)({name})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d|[:.h]\d){no_year}",
+                             re.IGNORECASE)
     day_first = re.compile(rf"(?<![\w.:])(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+|of\s+)?({name})\b\.?{no_year}",
                            re.IGNORECASE)
     dateline = re.compile(rf"^[A-Z][A-Z .'\u2019-]{{1,40}}(?:,\s*[A-Za-z .]{{2,30}})?,\s+((?i:{name}))\.?\s+(\d{{1,2}})"
@@ -45,7 +48,17 @@ def byline_month_day(lines: Iterable[str], patterns: tuple[re.Pattern[str], ...]
             return _checked(months[match[1].lower()], int(match[2]))
         if (match := day_first.search(line)) is not None and _a_byline(line, match):
             return _checked(months[match[2].lower()], int(match[1]))
+        if (match := _CJK_MONTH_DAY.search(line) or _JAPANESE_SLASHED.search(line)) is not None:
+            return _checked(int(match[1]), int(match[2]))
     return None
+
+
+# Japanese, Chinese and Korean bylines print the day of current news without its year, with the time or
+# a publication cue after it: "3月4日 10時30分 配信", "3월 4일 10:30", and Japanese portals' "3/4(水) 10:30配信"
+# (ninth pass); a story's line naming a day ("3月4日に開かれた会議") has neither.
+_CJK_MONTH_DAY = re.compile(r"(?<![\d年년/.-])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일](?:\s*[(（]\w[)）])?\s*"  # noqa: RUF001
+                            r"(?=\d{1,2}\s*[:時시]\s*\d{2}|配信|公開|发布|發布|입력|등록)")
+_JAPANESE_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})\s*[(（][月火水木金土日][)）]")  # noqa: RUF001
 
 
 _LETTER = re.compile(r"[^\W\d_]")
