@@ -65,7 +65,7 @@ from newsflow.refine import (
     restore_lead,
 )
 from newsflow.standfirst import restore_standfirst
-from newsflow.tails import drop_story_tail
+from newsflow.tails import drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         text = drop_unconfirmed_lines(text, second_opinion)
     text = drop_story_tail(text, readability, tree)
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks]), tree)
-    text = restore_standfirst(text, tree, title)
+    text = drop_reader_call(restore_standfirst(text, tree, title), tree)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
