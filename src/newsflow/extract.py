@@ -19,7 +19,9 @@ readability-lxml's extraction, which trafilatura runs anyway, or the articleBody
 confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
 the story, other stories' linked headlines, an agency's signature), story paragraphs that
 trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
-has inside the story, the rest of a body split into containers of one kind), the declared language
+has inside the story, the rest of a body split into containers of one kind), the standfirst the page
+shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a
+link dropped (`newsflow.tails`), the declared language
 checked against the text (`newsflow.language`), and the date checked against JSON-LD and kept in
 the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
 them: docs/extraction.md.
