@@ -88,12 +88,12 @@ def _blocks_after_headline(body: Any, first_line_start: str) -> list[tuple[Any, 
         tag = element.tag
         if tag == "h1":
             blocks, seen_headline = [], True
-        elif isinstance(tag, str) and tag in _CANDIDATE_TAGS and _is_text_block(element):
+        elif seen_headline and isinstance(tag, str) and tag in _CANDIDATE_TAGS and _is_text_block(element):
+            # before the first <h1> nothing is read: a first line found there has no standfirst above it
             line = normalized_line(" ".join(element.itertext()))
             if line.startswith(first_line_start):
-                return blocks if seen_headline else []
-            if seen_headline:
-                blocks.append((element, line))
+                return blocks
+            blocks.append((element, line))
     return []
 
 
