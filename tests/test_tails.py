@@ -6,7 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.extract import extract_article, page_tree
-from newsflow.tails import drop_linked_tail, drop_signature_line, drop_story_tail, drop_unconfirmed_tail
+from newsflow.tails import (
+    drop_linked_tail,
+    drop_reader_call,
+    drop_signature_line,
+    drop_story_tail,
+    drop_unconfirmed_tail,
+)
 from newsflow.text import normalize_text
 
 STORY = (
@@ -173,3 +179,56 @@ def test_long_lines_inside_links_that_wrap_a_card_are_dropped_up_to_three_fifths
 def test_a_run_of_cards_of_over_three_fifths_of_the_text_stays() -> None:
     text = "\n".join([STORY[0], *LONG_SUMMARIES])
     assert drop_linked_tail(text, page_tree(WRAPPED_PAGE)) == text
+
+
+def _story_page(after: str) -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    return (f"<html><body><article><h1>Council approves budget</h1><div class='body'>{paragraphs}{after}</div>"
+            "</article></body></html>")
+
+
+def test_a_last_line_that_sends_the_reader_to_a_link_is_dropped() -> None:
+    for call, block in (
+        ("All further information on the vote can be found by you here.",
+         "<p>All further information on the vote can be found by you <a href='/vote'>here</a>.</p>"),
+        ("Alle weiteren Informationen zur Abstimmung findet ihr hier.",
+         "<p>Alle weiteren Informationen zur Abstimmung findet ihr <a href='/x'>hier</a>.</p>"),
+        ("Die kompletten Ergebnisse finden Sie in unserer Ergebnisrubrik.",
+         "<div><a href='/results'><span>Die kompletten Ergebnisse finden Sie in unserer Ergebnisrubrik.</span>"
+         "</a></div>"),
+        ("If you're on the app, click here to watch live",
+         "<p>If you're on the app, <button>click here to watch live</button></p>"),
+    ):
+        text = "\n".join([*STORY, call])
+        assert drop_reader_call(text, page_tree(_story_page(block))) == "\n".join(STORY), call
+
+
+def test_a_closing_line_without_a_link_a_quote_or_not_to_the_reader_stays() -> None:
+    cases = (
+        ("Voters will decide in March whether you can keep the old library.",
+         "<p>Voters will decide in March whether you can keep the old library.</p>"),  # no link: the story's
+        ("\u201cIf you want a library, vote for it,\u201d the mayor said.",
+         "<p>\u201cIf you want a library, <a href='/x'>vote for it</a>,\u201d the mayor said.</p>"),  # a quote
+        ("Die Stadt hat sie im Mai vorgestellt.", "<p>Die Stadt hat <a href='/x'>sie</a> im Mai vorgestellt.</p>"),
+        ("The full report is on the council's website.", "<p>The full report is on the <a href='/r'>website</a>.</p>"),
+    )
+    for line, block in cases:
+        text = "\n".join([*STORY, line])
+        assert drop_reader_call(text, page_tree(_story_page(block))) == text, line
+    long_call = "You can read " + "more and more about the council's budget and its many details " * 3 + "here."
+    long_text = "\n".join([*STORY, long_call])
+    page = _story_page(f"<p>{long_call[:-5]}<a href='/x'>here</a>.</p>")
+    assert drop_reader_call(long_text, page_tree(page)) == long_text  # over 25 words: the story's own
+
+
+def test_a_reader_call_in_a_two_line_text_stays() -> None:
+    text = f"{STORY[0]}\nSign up for our newsletter here, you will like it."
+    page = _story_page("<p>Sign up for our newsletter <a href='/n'>here</a>, you will like it.</p>")
+    assert drop_reader_call(text, page_tree(page)) == text
+
+
+def test_extraction_drops_a_reader_call_below_the_story() -> None:
+    call = "<p>Alle weiteren Informationen zur Abstimmung findet ihr <a href='/x'>hier</a>.</p>"
+    article = extract_article(_story_page(call), "https://news.example/council")
+    assert article is not None
+    assert article.text.split("\n")[-1] == STORY[-1]

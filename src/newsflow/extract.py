@@ -19,7 +19,9 @@ readability-lxml's extraction, which trafilatura runs anyway, or the articleBody
 confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
 the story, other stories' linked headlines, an agency's signature), story paragraphs that
 trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
-has inside the story, the rest of a body split into containers of one kind), the declared language
+has inside the story, the rest of a body split into containers of one kind), the standfirst the page
+shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a
+link dropped (`newsflow.tails`), the declared language
 checked against the text (`newsflow.language`), and the date checked against JSON-LD and kept in
 the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
 them: docs/extraction.md.
@@ -64,7 +66,8 @@ from newsflow.refine import (
     page_headlines,
     restore_lead,
 )
-from newsflow.tails import drop_story_tail
+from newsflow.standfirst import restore_standfirst
+from newsflow.tails import drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 
 log = logging.getLogger(__name__)
@@ -126,6 +129,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         text = drop_unconfirmed_lines(text, second_opinion)
     text = drop_story_tail(text, readability, tree)
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks]), tree)
+    text = drop_reader_call(restore_standfirst(text, tree, title), tree)
     if not has_article_paragraph(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))

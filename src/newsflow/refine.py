@@ -257,12 +257,12 @@ def restore_lead(text: str, description: str | None, tree: Any, title: str | Non
     A description that is the headline again (some pages give their title as description) is
     not a lead."""
     lead = normalize_text(description or "").replace(PARAGRAPH_SEPARATOR, " ")
-    if word_count(lead) < LEAD_MIN_WORDS or _lead_in_text(lead, text):
+    if word_count(lead) < LEAD_MIN_WORDS or lead_in_text(lead, text):
         return text
     if _is_headline(lead, title, page_headlines(tree)):
         return text
     shown = _shown_lead(lead, tree)
-    if shown is None or _lead_in_text(shown, text):
+    if shown is None or lead_in_text(shown, text):
         return text  # only in <meta> or JSON-LD: a summary written for search engines, not the page's lead
     return f"{shown}{PARAGRAPH_SEPARATOR}{text}"
 
@@ -299,7 +299,7 @@ def json_ld_article_body(tree: Any) -> str | None:
     return max(json_ld_strings(tree, "articleBody"), key=len, default=None)
 
 
-def _lead_in_text(lead: str, text: str) -> bool:
+def lead_in_text(lead: str, text: str) -> bool:
     """Whether one line of the text (or two adjacent ones) holds most of the lead's words: the lead
     is there already, maybe as the start of the first paragraph. Counted over single lines, not the
     whole text, since a lead's common words are always somewhere in a long story."""
@@ -307,6 +307,9 @@ def _lead_in_text(lead: str, text: str) -> bool:
     lines = [set(word_tokens(line)) for line in text.split(PARAGRAPH_SEPARATOR)]
     windows = [*lines, *(first | second for first, second in pairwise(lines))]
     return any(_covered(tokens, window) > LEAD_MAX_COVERED for window in windows)
+
+
+_lead_in_text = lead_in_text  # the name tests/test_extract_shortcuts.py checks it by
 
 
 def _covered(tokens: list[str], present: set[str]) -> float:

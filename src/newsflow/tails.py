@@ -9,6 +9,9 @@ half of ../shared/corpora (docs/extraction.md, "Fifth pass, text"):
   agree on the rest;
 - `drop_signature_line`: an agency's or editor's signature as the last line ("aja/PAP", "(dpa)",
   "(grh)");
+- `drop_reader_call`: a last line that speaks to the reader and links elsewhere ("Alle weiteren
+  Informationen findet ihr hier.", "If you're on the app, click here to watch live", a cookie
+  notice): tenth pass, chosen on the blind set's tune half;
 - `drop_linked_tail`: a run of short lines at the end that are each mostly the text of one of the
   page's links (other stories' headlines, with no "Related" heading above them; the heading case
   is `refine.drop_related_tail`), each maybe with its summary below it, or lines inside links that
@@ -57,6 +60,21 @@ CARD_LINE_MIN_CHARACTERS = 20
 HEADING_MAX_WORDS = 6
 CARDS_MAX_SHARE = 0.6
 
+READER_CALL_MAX_WORDS = 25
+"""A last line of at most this many words that addresses the reader (a second-person pronoun, in
+the languages of the corpora) and whose block on the page holds a link or a button is a pointer
+elsewhere: "Hier finden Sie weitere Informationen", "Sign up here", "Die kompletten Resultate finden
+Sie in unserer Ergebnisrubrik". A quotation is the story's own ("'If you want to go,' she said");
+longer lines are too (at 35 words a closing appeal of the story was taken: wordpress.com, -0.2)."""
+_READER = re.compile(
+    r"\b(?:you|your|yours|du|dich|dir|dein|deine|deinen|deinem|euch|euer|eure|ihr|usted|ustedes|tú|vous|votre|"
+    r"vos|tu|você|voi|jij|jouw|jullie|uw|deg|din|ditt|dere)\b",
+    re.IGNORECASE,
+)
+_FORMAL_READER = re.compile(r"\b(?:Sie|Ihnen|Ihre|Ihren|Ihrem|Ihrer)\b")  # capitalised: not "sie" (she, they)
+_QUOTATION = re.compile("[\"„“”«»]")
+_TEXT_STARTING = "//body//text()[contains(., $probe)]"
+_LINE_BLOCKS = frozenset({"p", "div", "li", "span", "h2", "h3", "h4", "td", "section", "strong", "em"})
 _SIGNATURE = re.compile(r"^\(?[^\W\d_]{1,5}\)?$|^\(?[^\W\d_]{1,7}(?:\s*[/,]\s*[^\W\d_]{1,7}){1,3}\)?$")
 """A signature: a group of at most five letters, or two to four of at most seven joined by "/" or ",",
 maybe in brackets ("DS", "(dpa)", "aja/PAP", "jm/AFP/Reuters")."""
@@ -72,6 +90,36 @@ def drop_signature_line(text: str) -> str:
     "(dpa)", "(grh)", "jm/AFP/Reuters"), which close a story and are not part of it."""
     head, separator, last = text.rpartition(PARAGRAPH_SEPARATOR)
     return head if separator and _SIGNATURE.match(last) else text
+
+
+def drop_reader_call(text: str, tree: Any) -> str:
+    """The text without a last line that points the reader elsewhere (READER_CALL_MAX_WORDS): a call
+    to follow a link, subscribe or read on, which templates put below the story inside its container."""
+    head, separator, last = text.rpartition(PARAGRAPH_SEPARATOR)
+    if not separator or PARAGRAPH_SEPARATOR not in head or tree is None:
+        return text  # two lines or fewer: the last one is as likely the story
+    if word_count(last) > READER_CALL_MAX_WORDS or _QUOTATION.search(last):
+        return text
+    if not (_READER.search(last) or _FORMAL_READER.search(last)):
+        return text
+    return head if _in_linked_block(last, tree) else text
+
+
+def _in_linked_block(line: str, tree: Any) -> bool:
+    """Whether the page shows the line as a block of its own (its text, give or take a few
+    characters) that holds a link or a button, or sits inside one."""
+    for node in tree.xpath(_TEXT_STARTING, probe=line.split(" ", 1)[0]):
+        block = node.getparent()
+        while block is not None and block.tag not in _LINE_BLOCKS:
+            block = block.getparent()
+        if block is None:
+            continue
+        shown = " ".join(" ".join(block.itertext()).split())
+        if shown.startswith(line[:40]) and len(shown) <= len(line) + 10:
+            return next(block.iter("a", "button"), None) is not None or any(
+                ancestor.tag in ("a", "button") for ancestor in block.iterancestors()
+            )
+    return False
 
 
 def drop_unconfirmed_tail(text: str, second_opinion: str | None) -> str:

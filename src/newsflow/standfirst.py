@@ -1,0 +1,149 @@
+"""The standfirst: the paragraph a page shows between the story's headline and its first line.
+
+Many templates set the story's summary apart from its body: a `<p class="intro">`, a
+`<div class="article-teaser">`, an `<h2>` subtitle in the header, a `<div class="chapo">`. When
+trafilatura's container is the body only, the standfirst is lost, and `newsflow.refine.restore_lead`
+puts it back only when the page's description (meta or JSON-LD) is that very paragraph; on many
+pages it is not (a shorter summary written for search engines, or none). References keep the
+standfirst: trafilatura's evaluation pages count it as content, fundus's bodies carry it as their
+"summary" (docs/extraction.md, "Tenth pass").
+
+This module reads the page itself instead of its description. Walking the page in document order,
+the text blocks after the last `<h1>` before the block that starts the text's first line are
+candidates; one is the standfirst when it is a sentence (12-120 words, ending like one), not
+mostly a link, not the headline again, not in the text already, and not in a figure, a gallery, a
+list, a navigation or another place of page furniture (by tag, and by class or id words near it).
+Exactly one such block must be found: two or more are something else (teaser cards, a fact box).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsflow.refine import lead_in_text
+from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
+
+STANDFIRST_MIN_WORDS = 12
+"""Shorter blocks between headline and story are kickers, bylines, datelines and reading times."""
+STANDFIRST_MAX_WORDS = 120
+STANDFIRST_MAX_LINK_SHARE = 0.3
+FIRST_LINE_PROBE_CHARS = 60
+"""The text's first line is found on the page by its first 60 characters (a block starts with them)."""
+SENTENCE_END = tuple(".!?\"'»“”’…:)")  # noqa: RUF001 (typographic quotes close sentences)
+
+# Blocks whose text is read; a div, section, header or span only when no block is inside it.
+_CANDIDATE_TAGS = frozenset({"p", "div", "h2", "section", "header", "span"})
+_INNER_BLOCK_TAGS = frozenset({
+    "p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "section", "article", "figure", "blockquote",
+    "header", "footer", "aside", "nav", "form",
+})
+_FURNITURE_TAGS = frozenset({
+    "figure", "figcaption", "aside", "nav", "footer", "form", "button", "label", "script", "style", "noscript",
+    "time", "address", "select", "ul", "ol", "table", "h1",
+})
+# Words of a class or id, by how far up from the block they count: a caption's or an image's own
+# wrapper (two levels), furniture around it (four), a gallery or carousel anywhere near (seven).
+# The story's own <article>, <main> and <body> never count: their classes name the post's tags.
+_MEDIA_WORDS = frozenset({
+    "caption", "credit", "credits", "image", "img", "photo", "video", "player", "figure", "media", "multimedia",
+    "title", "headline",
+})
+_FURNITURE_WORDS = frozenset({
+    "byline", "author", "breadcrumb", "breadcrumbs", "share", "sharing", "social", "related", "newsletter",
+    "comment", "comments", "menu", "nav", "navigation", "copyright", "cookie", "consent", "sidebar", "widget",
+    "banner", "promo", "advert", "ad", "ads", "meta", "tags", "sponsor", "sponsored", "hidden", "modal", "popup",
+    "textbox", "infobox", "collapse", "footer", "toc",
+})
+_GALLERY_WORDS = frozenset({"gallery", "carousel", "slide", "slider", "slideshow", "gal", "lightbox"})
+_MEDIA_LEVELS, _FURNITURE_LEVELS, _GALLERY_LEVELS = 2, 4, 7
+_STORY_TAGS = frozenset({"article", "main", "body", "html"})
+_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # "CarouselSlide-info" -> carousel, slide, info
+_PHOTO_CREDIT = re.compile(
+    r"\((?:[^()]*/[^()]*|[^()]*(?:©|credit|photo|foto|bild|getty|reuters|dpa)[^()]*)\)$", re.IGNORECASE
+)
+
+
+def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
+    """The text with the page's standfirst as its first line, when the page shows one above the
+    story's first line and the text lacks it."""
+    body = tree.find("body") if tree is not None and text else None
+    first_line = text.split(PARAGRAPH_SEPARATOR, 1)[0]
+    if body is None or word_count(first_line) < 3:
+        return text
+    blocks = _blocks_after_headline(body, first_line[:FIRST_LINE_PROBE_CHARS])
+    headlines = _headline_texts(tree, title)
+    found = {line for element, line in blocks if _is_standfirst(element, line, text, headlines)}
+    if len(found) != 1:
+        return text
+    return f"{found.pop()}{PARAGRAPH_SEPARATOR}{text}"
+
+
+def _blocks_after_headline(body: Any, first_line_start: str) -> list[tuple[Any, str]]:
+    """The text blocks between the last <h1> before the story's first line and that line, with
+    their normalised text; none when the page has no such <h1> or the line is not found."""
+    blocks: list[tuple[Any, str]] = []
+    seen_headline = False
+    for element in body.iter():
+        tag = element.tag
+        if tag == "h1":
+            blocks, seen_headline = [], True
+        elif seen_headline and isinstance(tag, str) and tag in _CANDIDATE_TAGS and _is_text_block(element):
+            # before the first <h1> nothing is read: a first line found there has no standfirst above it
+            line = normalized_line(" ".join(element.itertext()))
+            if line.startswith(first_line_start):
+                return blocks
+            blocks.append((element, line))
+    return []
+
+
+def _is_text_block(element: Any) -> bool:
+    parent = element.getparent()
+    if element.tag == "p":
+        return parent is None or parent.tag != "p"
+    if element.tag == "span" and parent is not None and parent.tag in ("p", "div", "h2"):
+        return False  # its block's text is read instead
+    return element.tag == "h2" or not any(
+        isinstance(inner.tag, str) and inner.tag in _INNER_BLOCK_TAGS for inner in element.iterdescendants()
+    )
+
+
+def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> bool:
+    words = word_count(line)
+    if not STANDFIRST_MIN_WORDS <= words <= STANDFIRST_MAX_WORDS or not line.endswith(SENTENCE_END):
+        return False
+    if _PHOTO_CREDIT.search(line) or any(line in headline or headline in line for headline in headlines):
+        return False
+    if _linked_share(element, line) > STANDFIRST_MAX_LINK_SHARE or _in_furniture(element):
+        return False
+    return not lead_in_text(line, text)
+
+
+def _linked_share(element: Any, line: str) -> float:
+    linked = sum(len(normalized_line(" ".join(link.itertext()))) for link in element.iter("a"))
+    return linked / max(1, len(line))
+
+
+def _in_furniture(element: Any) -> bool:
+    """Whether the block sits in a figure, list, navigation or the like, by tag or by the words of
+    its own and its ancestors' classes and ids."""
+    for level, node in enumerate([element, *element.iterancestors()]):
+        if node.tag in _FURNITURE_TAGS:
+            return True
+        if level >= _GALLERY_LEVELS or node.tag in _STORY_TAGS:
+            continue
+        words = {word.lower() for word in _CLASS_WORD.findall(f"{node.get('class') or ''} {node.get('id') or ''}")}
+        if words & _GALLERY_WORDS:
+            return True
+        if level < _FURNITURE_LEVELS and words & _FURNITURE_WORDS:
+            return True
+        if level < _MEDIA_LEVELS and words & _MEDIA_WORDS:
+            return True
+    return False
+
+
+def _headline_texts(tree: Any, title: str | None) -> list[str]:
+    """The headline as the page shows it (its <h1>s) and as its metadata gives it: a block holding
+    one is a headline again (a second headline block, a header's kicker and title run together)."""
+    texts = [normalized_line(" ".join(heading.itertext())) for heading in tree.iter("h1", "title")]
+    return [text for text in [*texts, normalized_line(title or "")] if word_count(text) >= 3]

@@ -1,0 +1,102 @@
+"""The standfirst between a story's headline and its first line (`newsflow.standfirst`): put back when
+the text lacks it, and only then. Hand-written pages; the classes are those of the tenth text pass."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow.extract import extract_article, page_tree
+from newsflow.standfirst import restore_standfirst
+from newsflow.text import normalize_text
+
+STANDFIRST = "The council has approved the new budget after a long debate. Schools and roads get the largest share."
+BODY = (
+    "The council met on Tuesday evening and voted for the budget by a clear majority after four hours of debate.",
+    "Teachers had asked for smaller classes, and the mayor promised two new schools before the next election.",
+    "Road repairs take the largest share, after a winter that left potholes on most streets of the east side.",
+    "The opposition voted against the plan and said the city would have to borrow more money within two years.",
+)
+TEXT = "\n".join(BODY)
+
+
+def _page(between: str, *, headline: str = "<h1>Council approves budget for schools and roads</h1>") -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in BODY)
+    return (
+        "<html><head><title>Council approves budget for schools and roads | City News</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/city'>City</a></nav>"
+        f"<article><header>{headline}{between}<p class='byline'>By Ann Example</p></header>"
+        f"<div class='article-body'>{paragraphs}</div></article>"
+        "<footer><p>© City News</p></footer></body></html>"
+    )
+
+
+def test_the_standfirst_under_the_headline_becomes_the_first_line() -> None:
+    tree = page_tree(_page(f"<div class='article-teaser'>{STANDFIRST}</div>"))
+    assert restore_standfirst(TEXT, tree) == f"{STANDFIRST}\n{TEXT}"
+
+
+def test_a_subtitle_in_an_h2_is_a_standfirst_too() -> None:
+    tree = page_tree(_page(f"<h2>{STANDFIRST}</h2>"))
+    assert restore_standfirst(TEXT, tree) == f"{STANDFIRST}\n{TEXT}"
+
+
+def test_extraction_keeps_the_standfirst_that_trafilatura_leaves_in_the_header() -> None:
+    page = _page(f"<p class='intro'>{STANDFIRST}</p>")
+    article = extract_article(page, "https://news.example/city/budget")
+    assert article is not None
+    assert article.text.split("\n")[:2] == [STANDFIRST, BODY[0]]
+
+
+def test_a_standfirst_already_in_the_text_is_not_added_twice() -> None:
+    tree = page_tree(_page(f"<p class='intro'>{STANDFIRST}</p>"))
+    assert restore_standfirst(f"{STANDFIRST}\n{TEXT}", tree) == f"{STANDFIRST}\n{TEXT}"
+
+
+def test_a_caption_a_gallery_blurb_or_a_photo_credit_is_no_standfirst() -> None:
+    caption = "The council chamber on Tuesday evening, shortly before the vote on the budget for the coming year."
+    for between in (
+        f"<figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>",
+        f"<div class='photo-caption'><p>{caption}</p></div>",
+        f"<div class='wp-gallery'><div class='details'><div class='main'><div class='blurb'>{caption}"
+        "</div></div></div></div>",
+        f"<div class='CarouselSlide-info'><p>{caption}</p></div>",
+        f"<p>{caption} (Photo: Jane Doe / City News)</p>",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between
+
+
+def test_short_kickers_links_lists_and_the_headline_again_are_no_standfirst() -> None:
+    linked = f"<p><a href='/other'>{STANDFIRST}</a></p>"
+    listed = f"<ul><li>{STANDFIRST}</li></ul>"
+    kicker = "<p>City politics: the budget vote.</p>"
+    repeated = "<h2>Council approves budget for schools and roads, and the mayor is pleased with the vote.</h2>"
+    unfinished = f"<p>{STANDFIRST[:-1]} and more to come</p>"
+    for between in (linked, listed, kicker, repeated.replace(", and the mayor is pleased with the vote.", "."),
+                    unfinished):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between
+    long_headline = "Council approves budget for schools and roads and more words than that."
+    page = _page(f"<div class='kicker'>{long_headline}</div>", headline=f"<h1>{long_headline}</h1>")
+    assert restore_standfirst(TEXT, page_tree(page)) == TEXT
+
+
+def test_two_candidate_blocks_are_teasers_not_a_standfirst() -> None:
+    other = "Elsewhere in the city, the new library opens its doors on Monday with longer hours for all readers."
+    tree = page_tree(_page(f"<p class='intro'>{STANDFIRST}</p><p class='intro'>{other}</p>"))
+    assert restore_standfirst(TEXT, tree) == TEXT
+
+
+def test_nothing_changes_without_a_headline_above_the_story() -> None:
+    tree = page_tree(_page(f"<p class='intro'>{STANDFIRST}</p>", headline="<h3>Council approves budget</h3>"))
+    assert restore_standfirst(TEXT, tree) == TEXT
+    below = page_tree(_page("").replace("</article>", f"<p class='intro'>{STANDFIRST}</p></article>"))
+    assert restore_standfirst(TEXT, below) == TEXT
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_the_text_stays_in_normal_form(standfirst: str) -> None:
+    page = _page(f"<p class='intro'>{standfirst}</p>".replace("\x00", ""))
+    out = restore_standfirst(TEXT, page_tree(page))
+    assert out == normalize_text(out)
+    assert out.endswith(TEXT)
