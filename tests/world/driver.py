@@ -309,7 +309,7 @@ class WorldDriver:
         run = record.index
         found: list[Violation] = []
         last = record.stderr_tail.splitlines()[-1] if record.stderr_tail else ""
-        if record.terminated_by_world:
+        if record.terminated_by_world and not record.killed_by_world:  # a SIGKILL after the signal ends it too
             found += self._sigterm_checks(record, last)
         elif not record.killed_by_world and record.exit_code != 0:
             found.append(Violation(run, "run_exits_0", f"exit {record.exit_code}: {last[:300]}"))

@@ -16,7 +16,6 @@ import random
 import re
 import threading
 import zlib
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from tests.world import content, worldevents
 from tests.world import faults as kinds
 from tests.world.dns import DnsTable
 from tests.world.faults import Fault, Response
+from tests.world.ledger import Item, Ledger
 
 WORLD_ADDRESS = "127.0.0.2"
 CANARY_ADDRESS = "127.0.0.1"
@@ -77,15 +77,6 @@ class WorldSpec:
 
 
 @dataclass(frozen=True)
-class Item:
-    feed: int
-    index: int
-    guid: str
-    url: str
-    alias: bool = False  # content.ALIAS_ITEM: a second item whose link redirects to this item's page
-
-
-@dataclass(frozen=True)
 class RunEvents:
     """Run-level events: a machine outage, a reader holding the warehouse, a SIGKILL."""
 
@@ -97,27 +88,6 @@ class RunEvents:
     sigterm_after_requests: int | None = None  # SIGTERM to the run's process once the server saw n requests
     signals: tuple[str, ...] = ("SIGTERM",)  # sent then, 0.3 s apart (kinds.SIGNAL_SEQUENCES)
     turns: worldevents.Turns = field(default_factory=worldevents.Turns)  # red team 12's events (worldevents.py)
-
-
-@dataclass
-class Ledger:
-    """What the world delivered: (feed_id, url) -> runs that delivered it whole."""
-
-    served: dict[tuple[str, str], set[int]] = field(default_factory=dict)
-    faults_injected: Counter[str] = field(default_factory=Counter)
-    requests_by_run: Counter[int] = field(default_factory=Counter)
-    strays: list[str] = field(default_factory=list)  # requests for what no item links (a podcast GUID)
-
-    def serve(self, feed_id: str, items: list[Item], run: int) -> None:
-        for item in items:
-            self.served.setdefault((feed_id, item.url), set()).add(run)
-
-    def rename(self, renamed: dict[str, str]) -> None:
-        """A feed renamed in the config owes what it delivered under its new name (its URL is its identity)."""
-        for (feed_id, url), runs in list(self.served.items()):
-            if feed_id in renamed:
-                del self.served[(feed_id, url)]
-                self.served.setdefault((renamed[feed_id], url), set()).update(runs)
 
 
 class World:
