@@ -274,16 +274,20 @@ def test_a_warehouse_a_newer_newsflow_migrated_is_refused_untouched_and_still_re
     assert newsflow("query", "SELECT max(version) FROM schema_migrations", "--config", str(config)).returncode == 0
 
 
-def test_a_warehouse_file_left_with_no_tables_reads_as_none_yet_and_the_next_run_makes_it(tmp_path: Path) -> None:
-    """A first run killed before its migrations committed (one transaction on a new file) leaves a
-    DuckDB file with no table (the world's `kill_timed`, seed 208). Before: `newsflow feeds` died
-    with a traceback (exit 1) and `stories` called it a bad --param (exit 2)."""
+@pytest.mark.parametrize("bookkeeping", [False, True], ids=["no_table", "only_the_migrations_bookkeeping"])
+def test_a_warehouse_file_left_with_no_tables_reads_as_none_yet_and_the_next_run_makes_it(
+    tmp_path: Path, bookkeeping: bool
+) -> None:
+    """A first run killed before its migrations committed (one transaction on a new file, after the
+    empty `schema_migrations` and `schema_views` are made) leaves a DuckDB file with no table, or only
+    those two (the world's `kill_timed`, seeds 208 and 505). Before: `newsflow feeds` died with a
+    traceback (exit 1) and `stories` called it a bad --param (exit 2)."""
     server = BusyServer("127.0.0.1")
     try:
         config = write_run_config(tmp_path, {"a": one_feed_site(server, 2)}, extract={"workers": 1})
         warehouse_path = load_config(config).warehouse_path
         warehouse_path.parent.mkdir(parents=True)
-        duckdb_file(warehouse_path)
+        duckdb_file(warehouse_path, bookkeeping)
         for command in ("feeds", "stories"):
             done = newsflow(command, "--config", str(config))
             assert done.returncode == 3, done.stderr[-2000:]
@@ -296,8 +300,14 @@ def test_a_warehouse_file_left_with_no_tables_reads_as_none_yet_and_the_next_run
         server.close()
 
 
-def duckdb_file(path: Path) -> None:
-    """An empty DuckDB database file in the format a warehouse is made in."""
+def duckdb_file(path: Path, bookkeeping: bool = False) -> None:
+    """An empty DuckDB database file in the format a warehouse is made in; with `bookkeeping`, holding
+    the empty tables `migrate` makes before its first transaction."""
     import duckdb
 
-    duckdb.connect(str(path), config={"storage_compatibility_version": "v1.4.0"}).close()
+    con = duckdb.connect(str(path), config={"storage_compatibility_version": "v1.4.0"})
+    if bookkeeping:
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                    "applied_at TIMESTAMPTZ NOT NULL)")
+        con.execute("CREATE TABLE schema_views (sha256 VARCHAR NOT NULL)")
+    con.close()

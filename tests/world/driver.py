@@ -30,7 +30,7 @@ from typing import Any
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO, MemoryReport
 from tests.world import faults as kinds
-from tests.world import invariants, runproc
+from tests.world import invariants, prefectcheck, runproc
 from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
 from tests.world.invariants import Violation
@@ -381,6 +381,8 @@ class WorldDriver:
         if not record.reader_held and not record.killed_by_world and record.exit_code == 0:
             found += invariants.spool_replayed(path, run)
         found += invariants.one_failure_is_not_a_day(path, run)
+        if record.exit_code == 0 and self.prefect_api:  # flow runs: the killed ones were marked Crashed
+            found += prefectcheck.no_prefect_zombie(self.prefect_api, self.config_path, run)
         if record.exit_code == 0 and not record.reader_held:
             found += invariants.last_run_recorded(path, run)
             if record.due_at_start and not record.summary.get("feeds_deferred"):

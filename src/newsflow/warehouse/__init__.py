@@ -158,7 +158,7 @@ class Warehouse:
         self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
-            if compat.is_empty_database(con):  # the first run was killed before its migrations committed
+            if compat.is_unmade_warehouse(con):  # the first run was killed before its migrations committed
                 raise WarehouseError(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
                                      "was stopped before it made them); run `newsflow run` first")
             yield con

@@ -195,9 +195,15 @@ def refuse_a_newer_schema(con: duckdb.DuckDBPyConnection, known: set[int]) -> No
             "file; `newsflow query` still reads it")
 
 
-def is_empty_database(con: duckdb.DuckDBPyConnection) -> bool:
-    """No table at all: a file made by a first run that was killed before its migrations committed
-    (they commit as one transaction on a new file), which the next run migrates."""
-    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                      "AND NOT temporary").fetchone()
+def is_unmade_warehouse(con: duckdb.DuckDBPyConnection) -> bool:
+    """No table yet, or only the migrations' own bookkeeping with no migration recorded: a file made by
+    a first run killed before its migrations committed (on a new file they commit as one transaction,
+    after `schema_migrations` and `schema_views` are created), which the next run migrates."""
+    tables = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary").fetchall()}
+    if not tables <= {"schema_migrations", "schema_views"}:
+        return False
+    if "schema_migrations" not in tables:
+        return True
+    row = con.execute("SELECT count(*) FROM schema_migrations").fetchone()
     return row is not None and row[0] == 0
