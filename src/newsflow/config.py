@@ -235,7 +235,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
     _check_limits(fetch, values)
     _check_run_limits(values)
     _check_schedule(polling, schedule, execution)
-    warehouse_path = resolve_warehouse_path(config_path, str(values["warehouse.path"]))
+    warehouse_path = resolve_warehouse_path(config_path, _printable_path(str(values["warehouse.path"])))
     feeds, warnings = read_feeds(raw.get("feeds", []))
     return Config(
         path=config_path,
@@ -251,6 +251,14 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
         write_patience=float(values["warehouse.write_patience"]),
         warnings=warnings,
     )
+
+
+def _printable_path(path: str) -> str:
+    """A path with a terminal escape or a line end would write it raw into every error line naming it."""
+    if "\x00" not in path and CONTROL.search(path):  # a NUL has its own line (configfile.py)
+        raise ConfigError("warehouse.path", f"{shown(path)} holds a control character (a terminal escape, a line "
+                          "end); set it to a file name")
+    return path
 
 
 def _section(values: dict[str, Any], section: str) -> dict[str, Any]:

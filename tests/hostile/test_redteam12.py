@@ -230,6 +230,17 @@ def test_names_with_terminal_escapes_never_reach_the_terminal(tmp_path: Path) ->
     assert "no feed named 'x\\x1b[2J" in done.stderr, done.stderr
 
 
+def test_a_warehouse_path_with_terminal_escapes_is_refused_quoted(tmp_path: Path) -> None:
+    """Before: every error line naming the warehouse wrote its escapes to the terminal raw."""
+    path = tmp_path / "newsflow.toml"
+    path.write_text('[warehouse]\npath = "wh/\\u001b[2J\\u001b[31mred.duckdb"\n', encoding="utf-8")
+    done = newsflow("query", "SELECT 1", "--config", str(path))
+    assert done.returncode == 2 and "\x1b" not in done.stderr, done.stderr
+    assert done.stderr.splitlines() == ["newsflow: config error at warehouse.path: 'wh/\\x1b[2J\\x1b[31mred.duckdb' "
+                                        "holds a control character (a terminal escape, a line end); set it to a file "
+                                        "name"]
+
+
 def test_ten_thousand_feeds_are_checked_and_listed_in_seconds(tmp_path: Path) -> None:
     feeds = "".join(f'[[feeds]]\nname = "f{n}"\nurl = "http://n{n}.news.example/feed.xml"\n\n' for n in range(10_000))
     started = time.monotonic()
