@@ -246,5 +246,5 @@ def shift_timestamps(con: Any, seconds: int) -> None:
     for table, column in rows:
         by_table.setdefault(str(table), []).append(str(column))
     for table, names in by_table.items():
-        moves = ", ".join(f'"{name}" = "{name}" + INTERVAL {int(seconds)} SECOND' for name in names)
+        moves = ", ".join(f'"{name}" = "{name}" + to_seconds({int(seconds)})' for name in names)
         con.execute(f'UPDATE "{table}" SET {moves}')
