@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import logging
 import os
 import signal
 import threading
@@ -25,6 +26,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any
 
 QUERY_TIMEOUT_S = 10.0
 _NO_RUN = b'{"flow_runs": {"id": {"any_": []}}}'
@@ -139,3 +141,38 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def without_lost_connection_traceback(record: logging.LogRecord) -> logging.LogRecord:
+    """A Prefect record about a lost connection to its API, made one line without its traceback.
+
+    Behind an API that went silent, Prefect's runner logged `The FlowRunCancellingObserver websocket
+    failed with an exception` with a 20-line websockets traceback (its keepalive ping timed out,
+    40 s in), before `newsflow serve` gave up in its own one line (ApiWatch). The record
+    keeps its message, and the exception's type and text; a bug's traceback is left as it is.
+    """
+    error = record.exc_info[1] if record.exc_info else None
+    if error is None or not record.name.startswith("prefect") or not is_lost_connection(error):
+        return record
+    try:
+        message = f"{record.getMessage()} ({type(error).__name__}: {' '.join(str(error).split())})"
+    except Exception:  # a record whose arguments do not fit: logging reports it when it is emitted
+        return record
+    record.msg, record.args, record.exc_info, record.exc_text = message, None, None, None
+    return record
+
+
+def keep_lost_connections_on_one_line() -> None:
+    """Every record this process makes from now on passes `without_lost_connection_traceback`.
+
+    A record factory, not a handler's filter: Prefect's runner sets its logging up again when it
+    starts, replacing the handlers (a filter put on them before was lost with them)."""
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, "keeps_lost_connections_on_one_line", False):
+        return
+
+    def one_line_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return without_lost_connection_traceback(make_record(*args, **kwargs))
+
+    one_line_record.keeps_lost_connections_on_one_line = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(one_line_record)

@@ -23,10 +23,17 @@ from typing import Any, NoReturn
 from flows import configure_prefect_environment, sigterm_interrupts
 from flows.apiwatch import ApiWatch, is_lost_connection, stop_children
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
-from newsflow.cli_run import check_warehouse_writable, output_mode, print_summary, showing_progress
+from newsflow.cli_run import (
+    check_warehouse_writable,
+    output_mode,
+    print_config_warnings,
+    print_summary,
+    showing_progress,
+)
 from newsflow.cli_signals import drop_further_interrupts
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
+from newsflow.runlock import holding_the_service_lock
 
 EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
 # How long past its budget (and `extract.timeout`) a run waits on a Prefect API that does not answer,
@@ -46,6 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
     check_warehouse_writable(config)
     mode = output_mode(args)
+    print_config_warnings(config, mode)
     try:
         api = connect(quiet=mode == "quiet")
     except PrefectUnavailable as exc:
@@ -133,6 +141,12 @@ def end_now(code: int) -> NoReturn:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the schedule through Prefect's `serve` until SIGTERM or Ctrl-C; see flows/serve.py."""
     config = load_config(args.config)
+    print_config_warnings(config, "plain")
+    with holding_the_service_lock(config.warehouse_path):  # one service per warehouse (newsflow/runlock.py)
+        return serve_config(config)
+
+
+def serve_config(config: Config) -> int:
     try:
         api = connect(quiet=False)
     except PrefectUnavailable as exc:

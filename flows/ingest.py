@@ -41,6 +41,7 @@ from prefect.states import Cancelled, Failed
 from prefect.task_runners import TaskRunner
 
 from flows import take_back_sigterm
+from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.zombies import mark_crashed_zombies, record_process
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
@@ -252,6 +253,8 @@ async def ingest(
     """
     take_back_sigterm()
     send_newsflow_logs_to_run()
+    # A served run is its own process: Prefect's observers there log a lost API with a traceback too
+    keep_lost_connections_on_one_line()
     try:
         config = load_config(config_path)
     except ConfigError as exc:  # the file was edited under `newsflow serve`: one line, not a traceback per run

@@ -14,7 +14,6 @@ schedule and exits.
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 from types import FrameType
 from typing import Any
@@ -24,7 +23,7 @@ from prefect import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.schedules import Cron, Interval, Schedule
 
-from flows.apiwatch import is_lost_connection
+from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.ingest import ingest
 from flows.zombies import mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
@@ -83,38 +82,3 @@ def serve_ingest(config: Config) -> None:
 
 def _stop_like_sigterm(signum: int, frame: FrameType | None) -> None:
     signal.raise_signal(signal.SIGTERM)
-
-
-def without_lost_connection_traceback(record: logging.LogRecord) -> logging.LogRecord:
-    """A Prefect record about a lost connection to its API, made one line without its traceback.
-
-    Behind an API that went silent, Prefect's runner logged `The FlowRunCancellingObserver websocket
-    failed with an exception` with a 20-line websockets traceback (its keepalive ping timed out,
-    40 s in), before `newsflow serve` gave up in its own one line (flows/apiwatch.py). The record
-    keeps its message, and the exception's type and text; a bug's traceback is left as it is.
-    """
-    error = record.exc_info[1] if record.exc_info else None
-    if error is None or not record.name.startswith("prefect") or not is_lost_connection(error):
-        return record
-    try:
-        message = f"{record.getMessage()} ({type(error).__name__}: {' '.join(str(error).split())})"
-    except Exception:  # a record whose arguments do not fit: logging reports it when it is emitted
-        return record
-    record.msg, record.args, record.exc_info, record.exc_text = message, None, None, None
-    return record
-
-
-def keep_lost_connections_on_one_line() -> None:
-    """Every record this process makes from now on passes `without_lost_connection_traceback`.
-
-    A record factory, not a handler's filter: Prefect's runner sets its logging up again when it
-    starts, replacing the handlers (a filter put on them before was lost with them)."""
-    make_record = logging.getLogRecordFactory()
-    if getattr(make_record, "keeps_lost_connections_on_one_line", False):
-        return
-
-    def one_line_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        return without_lost_connection_traceback(make_record(*args, **kwargs))
-
-    one_line_record.keeps_lost_connections_on_one_line = True  # type: ignore[attr-defined]
-    logging.setLogRecordFactory(one_line_record)

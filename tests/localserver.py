@@ -38,7 +38,7 @@ class Request:
     headers: dict[str, str]
 
 
-class _BusyServer(ThreadingHTTPServer):
+class BusyHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the default 5 makes a busy client wait for a 1 s SYN retry
 
@@ -67,7 +67,7 @@ class LocalServer:
                 pass
 
         self.host = host
-        self._httpd = _BusyServer((host, 0), _RequestHandler)
+        self._httpd = BusyHTTPServer((host, 0), _RequestHandler)
         # A short poll interval: shutdown() waits for it, and the default 0.5 s adds up over the suite.
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()

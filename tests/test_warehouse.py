@@ -77,9 +77,14 @@ def test_a_new_warehouse_is_migrated_whole_or_not_at_all(tmp_path: Path, monkeyp
     store = Warehouse(tmp_path / "w" / "news.duckdb")
     with pytest.raises(Exception, match="nowhere"), store.writing():
         pass
-    tables = {r[0] for r in run_read_query(store, "SELECT table_name FROM information_schema.tables").rows}
-    assert tables == {"schema_migrations", "schema_views"}
-    assert run_read_query(store, "SELECT count(*) FROM schema_migrations").rows == [(0,)]
+    import duckdb
+
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert tables == {"schema_migrations", "schema_views"}
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchall() == [(0,)]
+    with pytest.raises(WarehouseError, match="holds no tables"):  # what a reader calls "no warehouse yet"
+        run_read_query(store, "SELECT 1")
     broken.unlink()
     migrations = len(list(root.glob("migrations/*.sql")))
     with store.writing() as con:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsflow.cli_output import fail, format_result
+from newsflow.cli_run import print_config_warnings
 from newsflow.config import load_config
 from newsflow.errors import InputError
 from newsflow.files import replace_file
@@ -90,6 +91,7 @@ def discovery_notes(done: Discovery) -> list[str]:
 
 def cmd_feeds_list(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    print_config_warnings(config, "plain")
     store, names = Warehouse(config.warehouse_path), [f.name for f in config.feeds]
     print(format_result(feed_health(store, names), "table"))
     for name, url, pending in removed_feeds(store, names):

@@ -56,6 +56,14 @@ def check_warehouse_writable(config: Config) -> None:
         pass
 
 
+def print_config_warnings(config: Config, mode: str) -> None:
+    """What the config holds that is valid but likely a mistake, one line each on stderr (not when quiet)."""
+    if mode == "quiet":
+        return
+    for warning in config.warnings:
+        print(f"newsflow: warning: {warning}", file=sys.stderr)
+
+
 def output_mode(args: argparse.Namespace) -> str:
     if args.quiet:
         return "quiet"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +18,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
+from newsflow.configfeeds import CONTROL, read_feeds, shown, type_name
 from newsflow.configfile import read_config_text, resolve_warehouse_path
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
-from newsflow.urls import feed_key, fetch_problem
 
 DEFAULT_CONFIG_PATH = Path("config/newsflow.toml")
 CONFIG_ENV_VAR = "NEWSFLOW_CONFIG"
@@ -98,9 +97,6 @@ REMOVED_SETTINGS = {
     "execution.prefect": "was removed: every run is a Prefect flow run now (newsflow starts a local Prefect "
                          "server when none is configured); delete this line",
 }
-_FEED_KEYS = {"name": str, "url": str, "tags": list, "enabled": bool}
-_FEED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # fullmatch: "$" would allow a final newline
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Settings in seconds are added to datetimes and deadlines: past ten years they overflow or
 # mean "never", so they are refused rather than crash a run later.
 _SECONDS_KEYS = ("warehouse.lock_timeout", "fetch.timeout", "fetch.per_host_delay", "fetch.max_retry_after",
@@ -182,6 +178,7 @@ class Config:
     schedule: ScheduleSettings = ScheduleSettings()
     execution: ExecutionSettings = ExecutionSettings()
     write_patience: float = 5.0
+    warnings: tuple[str, ...] = ()  # what is valid but likely a mistake; run, serve and feeds print them
 
     @property
     def run_budget(self) -> float:
@@ -195,7 +192,8 @@ class Config:
         known = {f.name: f for f in self.feeds}
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise ConfigError("feeds", f"no feed named {', '.join(unknown)} in {self.path}")
+            said = (name if name.isprintable() and len(name) <= 100 else shown(name) for name in unknown)
+            raise ConfigError("feeds", f"no feed named {', '.join(said)} in {self.path}")
         return tuple(known[n] for n in names)
 
 
@@ -237,20 +235,30 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
     _check_limits(fetch, values)
     _check_run_limits(values)
     _check_schedule(polling, schedule, execution)
-    warehouse_path = resolve_warehouse_path(config_path, str(values["warehouse.path"]))
+    warehouse_path = resolve_warehouse_path(config_path, _printable_path(str(values["warehouse.path"])))
+    feeds, warnings = read_feeds(raw.get("feeds", []))
     return Config(
         path=config_path,
         warehouse_path=warehouse_path,
         lock_timeout=float(values["warehouse.lock_timeout"]),
         fetch=fetch,
         extract=extract,
-        feeds=_read_feeds(raw.get("feeds", [])),
+        feeds=feeds,
         polling=polling,
         stories=stories,
         schedule=schedule,
         execution=execution,
         write_patience=float(values["warehouse.write_patience"]),
+        warnings=warnings,
     )
+
+
+def _printable_path(path: str) -> str:
+    """A path with a terminal escape or a line end would write it raw into every error line naming it."""
+    if "\x00" not in path and CONTROL.search(path):  # a NUL has its own line (configfile.py)
+        raise ConfigError("warehouse.path", f"{shown(path)} holds a control character (a terminal escape, a line "
+                          "end); set it to a file name")
+    return path
 
 
 def _section(values: dict[str, Any], section: str) -> dict[str, Any]:
@@ -269,23 +277,17 @@ def _read_setting(raw: dict[str, Any], setting: Setting) -> Any:
             raise ConfigError(f"{setting.section}.{key}", f"unknown key; expected one of {sorted(known)}")
     value = section.get(setting.key, setting.default)
     if isinstance(value, bool) and setting.type is not bool:
-        raise ConfigError(setting.dotted, f"expected a number, got {value!r}")
+        raise ConfigError(setting.dotted, f"expected a number, got {shown(value)}")
     if not isinstance(value, setting.type):
-        raise ConfigError(setting.dotted, f"expected {_type_name(setting.type)}, got {value!r}")
+        raise ConfigError(setting.dotted, f"expected {type_name(setting.type)}, got {shown(value)}")
     return value
-
-
-def _type_name(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join({"int": "an integer", "float": "a number", "str": "a string", "bool": "true or false",
-                        "list": "a list"}[k.__name__] for k in kinds)
 
 
 def _check_numbers(values: dict[str, Any]) -> None:
     """Every number finite (TOML allows nan and inf), and seconds within MAX_SECONDS."""
     for key, value in values.items():
         if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(key, f"must be a finite number, got {value!r}")
+            raise ConfigError(key, f"must be a finite number, got {shown(value)}")
     for key in _SECONDS_KEYS:
         if values[key] > MAX_SECONDS:
             raise ConfigError(key, f"must be at most {MAX_SECONDS} seconds (ten years), got {values[key]!r}")
@@ -310,7 +312,7 @@ def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
             raise ConfigError(key, f"must not be negative, got {values[key]!r}")
     if not fetch.user_agent.strip():
         raise ConfigError("fetch.user_agent", "must not be empty")
-    if not fetch.user_agent.isascii() or _CONTROL.search(fetch.user_agent):
+    if not fetch.user_agent.isascii() or CONTROL.search(fetch.user_agent):
         raise ConfigError("fetch.user_agent", "must be printable ASCII: it is sent as an HTTP header")
 
 
@@ -345,46 +347,3 @@ def _read_networks(items: list[Any]) -> tuple[str, ...]:
         except ValueError as exc:
             raise ConfigError(f"fetch.allowed_networks[{index}]", f"{item!r} is not a CIDR: {exc}") from exc
     return tuple(networks)
-
-
-def _read_feeds(items: Any) -> tuple[FeedConfig, ...]:
-    if not isinstance(items, list):
-        raise ConfigError("feeds", "must be an array of tables, written [[feeds]]")
-    feeds: list[FeedConfig] = []
-    seen: set[str] = set()
-    urls: dict[str, int] = {}
-    for index, item in enumerate(items):
-        feed = _read_feed(item, f"feeds[{index}]")
-        if feed.name in seen:
-            raise ConfigError(f"feeds[{index}].name", f"duplicate feed name {feed.name!r}; names must be unique")
-        first = urls.setdefault(feed_key(feed.url), index)
-        if first != index:
-            raise ConfigError(f"feeds[{index}].url", f"{feed.url!r} is the feed of feeds[{first}] "
-                              f"({feeds[first].name!r}, {feeds[first].url!r}) spelt another way; it would be "
-                              "polled and stored twice: remove one of the two [[feeds]] entries")
-        seen.add(feed.name)
-        feeds.append(feed)
-    return tuple(feeds)
-
-
-def _read_feed(item: Any, where: str) -> FeedConfig:
-    if not isinstance(item, dict):
-        raise ConfigError(where, "must be a table with name and url")
-    for key, value in item.items():
-        if key not in _FEED_KEYS:
-            raise ConfigError(f"{where}.{key}", f"unknown key; expected one of {sorted(_FEED_KEYS)}")
-        if not isinstance(value, _FEED_KEYS[key]):
-            raise ConfigError(f"{where}.{key}", f"expected {_type_name(_FEED_KEYS[key])}, got {value!r}")
-    for key in ("name", "url"):
-        if key not in item:
-            raise ConfigError(f"{where}.{key}", "is required")
-    name, url = item["name"], item["url"]
-    if not _FEED_NAME.fullmatch(name):
-        raise ConfigError(f"{where}.name", f"{name!r} must be letters, digits, '-', '_' or '.'")
-    problem = fetch_problem(url)
-    if problem is not None:
-        raise ConfigError(f"{where}.url", f"{url!r} cannot be fetched: {problem}")
-    tags = item.get("tags", [])
-    if not all(isinstance(t, str) and not _CONTROL.search(t) for t in tags):
-        raise ConfigError(f"{where}.tags", "must be a list of strings without control characters")
-    return FeedConfig(name=name, url=url, tags=tuple(tags), enabled=item.get("enabled", True))

@@ -132,8 +132,9 @@ def test_serve_runs_on_schedule_one_at_a_time_and_stops_on_sigterm(
                     and runs, 90, "two completed scheduled runs")
 
     warehouse_file = str(load_config(config_path).warehouse_path)
-    assert not any(path.startswith(warehouse_file) for path in open_files(process.pid)), \
-        "the service process itself never opens the warehouse"
+    held = [path for path in open_files(process.pid) if path.startswith(warehouse_file)]
+    assert held == [warehouse_file + ".serve.lock"], \
+        f"the service process never opens the warehouse, and holds its service lock (docs/scheduling.md): {held}"
     assert cli.main(["query", "SELECT count(*) AS n FROM articles", "--config", str(config_path)]) == 0
     assert capsys.readouterr().out.splitlines()[2].strip() == "4"
 

@@ -16,13 +16,13 @@ import time
 import zlib
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 
 from newsflow.config import FetchSettings
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult
-from tests.localserver import Handler, LocalServer, Page, Request, send_bytes
+from tests.localserver import BusyHTTPServer, Handler, LocalServer, Page, Request, send_bytes
 
 T = TypeVar("T")
 LOOPBACK = ("127.0.0.0/8",)
@@ -233,7 +233,7 @@ class LoopbackServer(LocalServer):
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self.host = host
-        self._httpd = ThreadingHTTPServer((host, 0), self._request_handler_class())
+        self._httpd = BusyHTTPServer((host, 0), self._request_handler_class())  # a listen backlog of 128, not 5
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": self.POLL_SECONDS}, daemon=True

@@ -23,13 +23,14 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO, MemoryReport
 from tests.world import faults as kinds
-from tests.world import invariants, runproc
+from tests.world import invariants, prefectcheck, runproc
 from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
 from tests.world.invariants import Violation
@@ -71,6 +72,7 @@ class RunRecord:
     reader_held: bool = False
     outage: bool = False
     summary: dict[str, Any] = field(default_factory=dict)  # the run's --json summary, when it printed one
+    due_at_start: set[str] = field(default_factory=set)  # feeds due when it started (checked after `clock`)
 
 
 @dataclass
@@ -118,6 +120,7 @@ class WorldDriver:
         self._reported: set[tuple[str, str]] = set()
         self._canary_seen = self._strays_seen = 0
         self._current: subprocess.Popen[str] | None = None
+        self._clock_set_right = False  # the last run ran with its clock off, set right since
 
     @property
     def limit(self) -> float:
@@ -129,9 +132,11 @@ class WorldDriver:
     def run_all(self) -> SoakReport:
         for index in range(self.world.spec.runs):
             self.run_once(index)
-        if self.report.runs and self.report.runs[-1].reader_held:
-            # What the last run spooled beside its reader reaches the warehouse by the next run: run it,
-            # with no event, so `entries_lost` counts what that run left, not what it still holds.
+        last = self.report.runs[-1] if self.report.runs else None
+        if last is not None and (last.reader_held or last.killed_by_world):
+            # What the last run spooled beside its reader reaches the warehouse by the next run, and what a
+            # killed run left is the next run's to finish: run it, with no event, so `entries_lost` counts
+            # what the world's runs lost, not what is still on its way.
             self.run_once(self.world.spec.runs, calm=True)
         self.finish()
         return self.report
@@ -139,15 +144,41 @@ class WorldDriver:
     def run_once(self, index: int, *, calm: bool = False) -> RunRecord:
         table = self.world.begin_run(index, calm=calm)
         table.write(self.dns_path)
-        events = self.world.events
+        world_config(self.world, self.workdir)  # the feeds' names may change (event `rename`)
+        events, turns = self.world.events, self.world.events.turns
         record = RunRecord(index, reader=events.reader, outage=events.outage or events.portal)
-        before = invariants.feed_failures(self.warehouse_path) if self.warehouse_path.exists() else {}
+        renamed = self.world.renamed
+        before = {renamed.get(feed, feed): count for feed, count in invariants.feed_failures(
+            self.warehouse_path).items()} if self.warehouse_path.exists() else {}
+        record.outage = record.outage or self._silent_network_is_an_outage(before)
+        self._shift_stored_times(-turns.clock_shift)  # the clock ahead: what was stored looks older
+        if (turns.clock_shift or self._clock_set_right) and self.warehouse_path.exists():
+            due = invariants.feeds_due(self.warehouse_path, datetime.now(UTC))
+            record.due_at_start = {renamed.get(feed, feed) for feed in due} & set(self.world.feed_urls())
         with self._reader(record):
             self._run_child(record)
         self.report.runs.append(record)
         self.report.violations += self._new(self.check(record, before))
+        self._clock_set_right = bool(turns.clock_shift) and not turns.clock_for_good
+        if self._clock_set_right:
+            self._shift_stored_times(turns.clock_shift)  # set right: what the run stored looks ahead
         self._advance_clock()
         return record
+
+    def _silent_network_is_an_outage(self, before: dict[str, int]) -> bool:
+        """A blackhole over every host, at least 3 that resolve, no feed failing before: an outage (docs/polling.md,
+        "A network that accepts and never answers counts too"), which must penalise no feed."""
+        spec, held = self.world.spec, self.world.events.turns.blackholed
+        silent = held - set(self.world.unresolvable_sites(self.world.run))  # a host that fails DNS is not silent
+        return (len(silent) == spec.sites >= 3 and spec.dead_feeds == 0 and bool(before)
+                and not any(before.values()))
+
+    def _shift_stored_times(self, seconds: int) -> None:
+        """Move every timestamp the warehouse stored by `seconds`: the run then sees its past as a
+        machine whose clock moved by `-seconds` would (event `clock`)."""
+        if seconds and invariants.has_tables(self.warehouse_path):
+            with Warehouse(self.warehouse_path, 5.0).writing() as con:  # a failed shift must fail the world
+                invariants.shift_timestamps(con, seconds)
 
     def _new(self, violations: list[Violation]) -> list[Violation]:
         """A standing state (a feed silenced for a day) is reported at the run that caused it, once;
@@ -203,6 +234,7 @@ class WorldDriver:
         or the run's other signals (`RunEvents.signals`: SIGINT, SIGHUP, two of them 0.3 s apart),
         and from the first on has SIGTERM_GRACE seconds to exit."""
         kill_point = self.world.kill_point if self.world.events.kill_after_requests is not None else None
+        kill_after = self.world.events.turns.kill_after_seconds
         term_point = self.world.sigterm_point if self.world.events.sigterm_after_requests is not None else None
         deadline = started + self.limit
         signalled: float | None = None
@@ -210,6 +242,9 @@ class WorldDriver:
         while proc.poll() is None:
             if kill_point is not None and kill_point.wait(0.02):
                 runproc.kill_tree(proc)
+                return True, False
+            if kill_after is not None and time.monotonic() - started >= kill_after:
+                runproc.kill_tree(proc)  # the world's timed kill (red team 12): anywhere in the run
                 return True, False
             due = signalled is None or time.monotonic() - signalled >= SIGNAL_SPACING * (
                 len(self.world.events.signals) - len(to_send))
@@ -274,7 +309,7 @@ class WorldDriver:
         run = record.index
         found: list[Violation] = []
         last = record.stderr_tail.splitlines()[-1] if record.stderr_tail else ""
-        if record.terminated_by_world:
+        if record.terminated_by_world and not record.killed_by_world:  # a SIGKILL after the signal ends it too
             found += self._sigterm_checks(record, last)
         elif not record.killed_by_world and record.exit_code != 0:
             found.append(Violation(run, "run_exits_0", f"exit {record.exit_code}: {last[:300]}"))
@@ -300,8 +335,8 @@ class WorldDriver:
             found.append(Violation(run, "no_stray_request", f"fetched what no item links: {strays[:3]}"))
         if not self.warehouse_path.exists():
             return found
-        opened = invariants.warehouse_opens(self.warehouse_path, run)
-        if opened:
+        opened = invariants.warehouse_opens(self.warehouse_path, run, record.killed_by_world)
+        if opened or not invariants.has_tables(self.warehouse_path):  # a file with no tables yet: nothing to check
             return found + opened
         found += self._warehouse_checks(record, before)
         return found
@@ -346,8 +381,12 @@ class WorldDriver:
         if not record.reader_held and not record.killed_by_world and record.exit_code == 0:
             found += invariants.spool_replayed(path, run)
         found += invariants.one_failure_is_not_a_day(path, run)
+        if record.exit_code == 0 and self.prefect_api:  # flow runs: the killed ones were marked Crashed
+            found += prefectcheck.no_prefect_zombie(self.prefect_api, self.config_path, run)
         if record.exit_code == 0 and not record.reader_held:
             found += invariants.last_run_recorded(path, run)
+            if record.due_at_start and not record.summary.get("feeds_deferred"):
+                found += invariants.due_feeds_polled(path, run, record.due_at_start)
         return found
 
     def _required(self) -> set[tuple[str, str]]:

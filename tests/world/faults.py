@@ -51,6 +51,23 @@ SIGTERM = "sigterm"
 # SIGTERM; drawn, with the sequence, from their own random stream and out of the default events.
 SIGNAL = "signal"
 SIGNAL_SEQUENCES = (("SIGINT",), ("SIGHUP",), ("SIGINT", "SIGINT"), ("SIGTERM", "SIGINT"))
+# Red team 12's events, each drawn from its own random stream and out of the default events, so adding
+# them changed no seeded world's draws. `rename`: before the run, one feed is renamed in the config
+# (same URL), or removed for the run and added back on the next under its name or a new one.
+# `blackhole`: two or more hosts (one in a one-site world) accept every connection and never send a
+# byte back, for the run; the next run they answer again. `clock`: the machine's clock is set back or
+# ahead before the run, for the run only or for good (the driver shifts what the warehouse stored the
+# other way: README, "Compressed time"). `kill_timed`: SIGKILL of the run's process group at a moment
+# drawn by the seed, so it can land past the last request, in extraction or a load.
+RENAME = "rename"
+BLACKHOLE = "blackhole"
+CLOCK = "clock"
+KILL_TIMED = "kill_timed"
+RED_TEAM_12_EVENTS = (RENAME, BLACKHOLE, CLOCK, KILL_TIMED)
+# Clock jumps, in seconds (negative: set back), and the window a timed kill is drawn in (seconds of
+# the run's process, start-up included: a direct run takes 2-8 s on a loaded 2-core machine).
+CLOCK_JUMPS = (-30 * 86400, -86400, -6 * 3600, -1200, 1200, 6 * 3600, 86400, 400 * 86400)
+KILL_TIMED_WINDOW = (0.5, 8.0)
 # Feed-level content faults, fixed per feed for the world's life.
 DUPLICATE_GUID = "duplicate_guid"  # an item repeated, same GUID and link
 SHARED_GUID = "shared_guid"  # the same GUIDs as another feed, different links

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from newsflow.errors import WarehouseError
 from newsflow.pipeline import EMPTY_PAGE, TERMINAL_ARTICLE_OUTCOMES
 from newsflow.polling import OUTAGE_MIN_FEEDS
 from newsflow.spool import spool_dir_for
@@ -140,7 +142,7 @@ def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int], feeds
     grown = sorted((feed, before.get(feed, 0), count) for feed, count in after.items() if count > before.get(feed, 0))
     if grown:
         found.append(Violation(run, "outage_penalises_no_feed", _examples(grown)))
-    newest = query(path, "SELECT network_outage FROM runs ORDER BY started_at DESC LIMIT 1")
+    newest = query(path, "SELECT network_outage FROM runs ORDER BY run_seq DESC LIMIT 1")
     if not newest or not newest[0][0]:
         found.append(Violation(run, "outage_penalises_no_feed", f"runs.network_outage not set: {newest[:1]}"))
     return found
@@ -164,10 +166,22 @@ def spool_replayed(path: Path, run: int) -> list[Violation]:
     return [Violation(run, "spool_replayed", _examples(left))] if left else []
 
 
-def warehouse_opens(path: Path, run: int) -> list[Violation]:
+def has_tables(path: Path) -> bool:
+    try:
+        query(path, "SELECT 1")
+    except WarehouseError:
+        return False
+    return True
+
+
+def warehouse_opens(path: Path, run: int, killed: bool = False) -> list[Violation]:
+    """The warehouse opens and has its tables; a run killed before its first migrations committed
+    leaves a file with none, which readers call "no warehouse yet" (exit 3) and the next run migrates."""
     try:
         query(path, "SELECT count(*) FROM runs")
     except Exception as exc:  # any failure to open is the finding
+        if killed and "holds no tables" in str(exc):
+            return []
         return [Violation(run, "warehouse_opens", f"{type(exc).__name__}: {exc}")]
     return []
 
@@ -179,7 +193,7 @@ def last_run_recorded(path: Path, run: int) -> list[Violation]:
     """A run that exited 0 left itself recorded as finished (the newest row of `runs`): `completed`
     today; any status a fix adds for a run cut short by its budget counts, unless it is one of
     NOT_FINISHED."""
-    rows = query(path, "SELECT run_id, status, error FROM runs ORDER BY started_at DESC LIMIT 1")
+    rows = query(path, "SELECT run_id, status, error FROM runs ORDER BY run_seq DESC LIMIT 1")
     if not rows or rows[0][1] in NOT_FINISHED:
         return [Violation(run, "run_recorded_completed", f"newest runs row: {rows[:1]}")]
     return []
@@ -187,7 +201,50 @@ def last_run_recorded(path: Path, run: int) -> list[Violation]:
 
 def last_run_cancelled(path: Path, run: int) -> list[Violation]:
     """A run that exited 130 on SIGTERM left itself recorded `cancelled` (the newest row of `runs`)."""
-    rows = query(path, "SELECT run_id, status, error FROM runs ORDER BY started_at DESC LIMIT 1")
+    rows = query(path, "SELECT run_id, status, error FROM runs ORDER BY run_seq DESC LIMIT 1")
     if not rows or rows[0][1] != "cancelled":
         return [Violation(run, "sigterm_recorded_cancelled", f"newest runs row: {rows[:1]}")]
     return []
+
+
+# A clock set back or ahead (event `clock`). What docs/polling.md promises, written out here rather than
+# taken from `polling.is_due`: a feed is due when its next poll has come, when that poll is further off
+# than `polling.max_interval` (a plan made under a clock that was ahead), or when its last poll is later
+# than now by over CLOCK_SKEW (the clock was set back since).
+MAX_INTERVAL = 86400  # polling.max_interval's default; the world does not change it
+CLOCK_SKEW = 300
+
+
+def feeds_due(path: Path, now: datetime) -> set[str]:
+    """The feeds (not retired) that a run starting `now` must poll, whatever the clock did before."""
+    rows = query(path, f"""
+        SELECT feed_id FROM feeds WHERE retired_at IS NULL AND (
+            next_poll_at IS NULL OR next_poll_at <= TIMESTAMPTZ '{now.isoformat()}'
+            OR next_poll_at > TIMESTAMPTZ '{now.isoformat()}' + INTERVAL {MAX_INTERVAL} SECOND
+            OR last_polled_at > TIMESTAMPTZ '{now.isoformat()}' + INTERVAL {CLOCK_SKEW} SECOND)""")
+    return {str(feed) for (feed,) in rows}
+
+
+def due_feeds_polled(path: Path, run: int, due: set[str]) -> list[Violation]:
+    """Every feed that was due when the run started was polled by it (`clock_silences_no_feed`): the
+    newest run has a row in `polls` for it (an outage run logs its polls too, and changes no schedule)."""
+    if not due:
+        return []
+    polled = {str(feed) for (feed,) in query(
+        path, "SELECT feed_id FROM polls WHERE run_id = (SELECT run_id FROM runs ORDER BY run_seq DESC LIMIT 1)")}
+    missed = sorted(due - polled)
+    return [Violation(run, "clock_silences_no_feed", _examples(missed))] if missed else []
+
+
+def shift_timestamps(con: Any, seconds: int) -> None:
+    """Add `seconds` to every timestamp of every table (a clock moved the other way, as the run sees it)."""
+    rows = con.execute("""
+        SELECT c.table_name, c.column_name FROM information_schema.columns c
+        JOIN information_schema.tables t USING (table_schema, table_name)
+        WHERE t.table_type = 'BASE TABLE' AND c.data_type LIKE 'TIMESTAMP%'""").fetchall()
+    by_table: dict[str, list[str]] = {}
+    for table, column in rows:
+        by_table.setdefault(str(table), []).append(str(column))
+    for table, names in by_table.items():
+        moves = ", ".join(f'"{name}" = "{name}" + to_seconds({int(seconds)})' for name in names)
+        con.execute(f'UPDATE "{table}" SET {moves}')

@@ -8,7 +8,8 @@ from tests.world import content, faults
 from tests.world.world import WorldSpec
 
 ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE, faults.SLOW_EXTRACT)
-EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL, faults.SIGTERM, faults.SIGNAL)
+EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL, faults.SIGTERM, faults.SIGNAL,
+               *faults.RED_TEAM_12_EVENTS)
 GUID_KINDS = (*faults.GUID_FAULTS, faults.CHURNING_GUID)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.world import content
+from tests.world import faults as kinds
 from tests.world.driver import soak
 from tests.world.world import WorldSpec
 
@@ -69,9 +70,18 @@ SIGNALLED_WORLD = WorldSpec(seed=30, sites=1, feeds=2, runs=3, fault_rate=0.0, e
                             guid_fault_rate=0.0)
 
 
-@pytest.mark.parametrize("spec", [CALM_WORLD, KILLED_WORLD, TERMINATED_WORLD, CONTENT_WORLD, SIGNALLED_WORLD],
+# Red team 12's events (seed 182): run 0 is SIGKILLed 7 s into the run, wherever it is then; run 1 has
+# every host blackholed (connections accepted, never answered: an outage, no feed penalised) under a
+# clock set back a day, set right for run 2, where feed 1 is removed from the config.
+RED_TEAM_12_WORLD = WorldSpec(seed=182, sites=3, feeds=4, runs=3, fault_rate=0.0, event_rate=0.5,
+                              events=kinds.RED_TEAM_12_EVENTS, guid_fault_rate=0.0)
+
+
+@pytest.mark.parametrize("spec", [CALM_WORLD, KILLED_WORLD, TERMINATED_WORLD, CONTENT_WORLD, SIGNALLED_WORLD,
+                                  RED_TEAM_12_WORLD],
                          ids=["no_faults", "kills_and_duplicate_or_shared_guids", "sigterm_churning_guids_moved_feed",
-                              "red_team_6_content_faults_among_endpoint_faults", "double_signals"])
+                              "red_team_6_content_faults_among_endpoint_faults", "double_signals",
+                              "timed_kill_blackhole_clock_and_config_changes"])
 def test_a_world_the_pipeline_already_handles_keeps_every_invariant(spec: WorldSpec, tmp_path: Path) -> None:
     report = soak(spec, tmp_path)
     print(f"\n{report.summary()}")
@@ -86,3 +96,6 @@ def test_a_world_the_pipeline_already_handles_keeps_every_invariant(spec: WorldS
         assert (first.terminated_by_world, first.exit_code in (130, -2)) == (True, True), first.stderr_tail
     if spec is CONTENT_WORLD:
         assert set(content.CONTENT_FAULTS) <= set(report.faults_injected), report.faults_injected
+    if spec is RED_TEAM_12_WORLD:
+        assert set(kinds.RED_TEAM_12_EVENTS) <= set(report.faults_injected), report.faults_injected
+        assert report.runs[1].outage and report.runs[1].due_at_start, "the blackhole and the clock were checked"

@@ -170,3 +170,46 @@ def test_red_team_6_content_faults_change_no_seeded_draw_and_do_what_they_say() 
         [stray] = fetch_all(world, table, [feed_url.rsplit("/", 1)[0] + "/ep3"])
         assert world.settled()
         assert world.ledger.strays == ["/feeds/ep3"] and stray.outcome.value == "http_error"
+
+
+def test_red_team_12_events_change_no_seeded_draw_and_do_what_they_say() -> None:
+    """tests/world/worldevents.py: a spec without red team 12's events draws what it drew before; with
+    them, a blackholed host is connected to and answers nothing (a `timeout` with no byte back) while
+    the others answer, the next run it answers again, and a renamed or removed feed changes the
+    config's names while what it delivered follows it to its new name."""
+    base = WorldSpec(seed=182, sites=3, feeds=4, runs=3, fault_rate=0.3, event_rate=0.5)
+    red = replace(base, events=(*base.events, *faults.RED_TEAM_12_EVENTS))
+    with open_world(base) as plain, open_world(red) as world:
+        for run in range(3):
+            assert replace(world.events_for(run), turns=plain.events_for(run).turns) == plain.events_for(run)
+            assert plain.events_for(run).turns == replace(world.events_for(run).turns, blackholed=frozenset(),
+                                                          clock_shift=0, clock_for_good=False,
+                                                          kill_after_seconds=None, config_change=None)
+        turns = [world.events_for(run).turns for run in range(3)]
+        assert [len(t.blackholed) for t in turns] == [0, 3, 0] and turns[1].clock_shift == -86400
+        assert turns[0].kill_after_seconds is not None and turns[2].config_change == ("remove", 1)
+    calm = replace(base, fault_rate=0.0, events=(faults.BLACKHOLE,), event_rate=1.0, sites=2, feeds=2)
+    with open_world(calm) as world:
+        table = world.begin_run(0)
+        held = world.events.turns.blackholed
+        results = fetch_all(world, table, list(world.feed_urls().values()))
+        for feed, result in enumerate(results):
+            if feed % calm.sites in held:
+                assert (result.outcome.value, result.unanswered) == ("timeout", True), result.error
+            else:
+                assert result.outcome.value == "ok"
+        assert world.settled(), "a held connection was still held after its client hung up"
+        world.begin_run(1, calm=True)
+        assert all(r.outcome.value == "ok" for r in fetch_all(world, world.dns_table(1),
+                                                               list(world.feed_urls().values())))
+    renamed = replace(base, fault_rate=0.0, events=(faults.RENAME,), event_rate=1.0, sites=1, feeds=2)
+    with open_world(renamed) as world:
+        world.begin_run(0)
+        world.ledger.serve("feed-0", world.items_shown(0, 0), 0)
+        names = []
+        for run in range(1, 4):
+            world.begin_run(run)
+            names.append(sorted(world.feed_urls()))
+        assert names[0] != ["feed-0", "feed-1"], "the config changed"
+        owner = world.feed_id(0)
+        assert {feed for feed, _ in world.ledger.served} == {owner}, "what feed 0 delivered follows its name"

@@ -16,7 +16,6 @@ import random
 import re
 import threading
 import zlib
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,10 +25,11 @@ from typing import Any
 
 from tests.hostile.servers import LoopbackServer
 from tests.sitefactory import Site, generated_story
-from tests.world import content
+from tests.world import content, worldevents
 from tests.world import faults as kinds
 from tests.world.dns import DnsTable
 from tests.world.faults import Fault, Response
+from tests.world.ledger import Item, Ledger
 
 WORLD_ADDRESS = "127.0.0.2"
 CANARY_ADDRESS = "127.0.0.1"
@@ -77,15 +77,6 @@ class WorldSpec:
 
 
 @dataclass(frozen=True)
-class Item:
-    feed: int
-    index: int
-    guid: str
-    url: str
-    alias: bool = False  # content.ALIAS_ITEM: a second item whose link redirects to this item's page
-
-
-@dataclass(frozen=True)
 class RunEvents:
     """Run-level events: a machine outage, a reader holding the warehouse, a SIGKILL."""
 
@@ -96,20 +87,7 @@ class RunEvents:
     kill_after_requests: int | None = None
     sigterm_after_requests: int | None = None  # SIGTERM to the run's process once the server saw n requests
     signals: tuple[str, ...] = ("SIGTERM",)  # sent then, 0.3 s apart (kinds.SIGNAL_SEQUENCES)
-
-
-@dataclass
-class Ledger:
-    """What the world delivered: (feed_id, url) -> runs that delivered it whole."""
-
-    served: dict[tuple[str, str], set[int]] = field(default_factory=dict)
-    faults_injected: Counter[str] = field(default_factory=Counter)
-    requests_by_run: Counter[int] = field(default_factory=Counter)
-    strays: list[str] = field(default_factory=list)  # requests for what no item links (a podcast GUID)
-
-    def serve(self, feed_id: str, items: list[Item], run: int) -> None:
-        for item in items:
-            self.served.setdefault((feed_id, item.url), set()).add(run)
+    turns: worldevents.Turns = field(default_factory=worldevents.Turns)  # red team 12's events (worldevents.py)
 
 
 class World:
@@ -128,6 +106,9 @@ class World:
         self._answering = 0  # requests being answered; their ledger entries are written at the end
         self._answered = threading.Condition()
         self._outlets = [Site(f"World Site {s}") for s in range(spec.sites)]
+        self.names = worldevents.FeedNames(spec.seed)
+        self.renamed: dict[str, str] = {}  # old -> new feed names of this run's config
+        self._silence_over = threading.Event()  # set when a blackholed run ends: held connections close
         self._server = _WorldHTTPServer((WORLD_ADDRESS, 0), _handler_class(self))
         self.canary = LoopbackServer(CANARY_ADDRESS)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
@@ -139,6 +120,7 @@ class World:
         return int(self._server.server_address[1])
 
     def close(self) -> None:
+        self._silence_over.set()
         self._server.shutdown()
         self._server.server_close()
         self.canary.close()
@@ -149,11 +131,13 @@ class World:
         return f"site-{site}.world.test"
 
     def feed_id(self, feed: int) -> str:
-        return f"feed-{feed}"
+        """The feed's name in the config (its last one while it is removed: event `rename`)."""
+        return self.names.last_name(feed)
 
     def feed_urls(self) -> dict[str, str]:
-        urls = {self.feed_id(j): f"http://{self.site_host(j % self.spec.sites)}:{self.port}/feeds/{j}.xml"
-                for j in range(self.spec.feeds)}
+        """The config's feeds: name -> URL (a feed removed for this run is left out)."""
+        urls = {name: f"http://{self.site_host(j % self.spec.sites)}:{self.port}/feeds/{j}.xml"
+                for j in range(self.spec.feeds) if (name := self.names.name(j)) is not None}
         for d in range(self.spec.dead_feeds):
             urls[f"dead-{d}"] = f"http://gone-{d}.world.test:{self.port}/feeds/{d}.xml"
         return urls
@@ -237,6 +221,8 @@ class World:
             sigterm_after_requests=terminate.randint(1, expected_requests) if sigterm
             else stop.randint(1, expected_requests) if stopped else None,
             signals=signals,
+            turns=worldevents.draw_turns(self.spec.seed, run, self.spec.events, self.spec.event_rate,
+                                         self.spec.sites, self.spec.feeds),
         )
 
     def dns_table(self, run: int) -> DnsTable:
@@ -255,6 +241,10 @@ class World:
             self.kill_point.clear()
             self.sigterm_point.clear()
             self.reader_point.clear()
+            self._silence_over.set()  # the last run's blackholed connections, if any, close now
+            self._silence_over = threading.Event()
+            self.renamed = self.names.begin_run(run, self.events.turns.config_change)
+            self.ledger.rename(self.renamed)
             table = self.dns_table(run)
             self.ledger.faults_injected.update(kinds.UNRESOLVABLE for _ in table.failing)
             happened = {kinds.OUTAGE: self.events.outage, kinds.PORTAL: self.events.portal,
@@ -262,7 +252,11 @@ class World:
                         kinds.KILL: self.events.kill_after_requests is not None,
                         kinds.SIGTERM: self.events.sigterm_after_requests is not None
                         and self.events.signals == ("SIGTERM",),
-                        kinds.SIGNAL: self.events.signals != ("SIGTERM",)}
+                        kinds.SIGNAL: self.events.signals != ("SIGTERM",),
+                        kinds.BLACKHOLE: bool(self.events.turns.blackholed),
+                        kinds.CLOCK: self.events.turns.clock_shift != 0,
+                        kinds.KILL_TIMED: self.events.turns.kill_after_seconds is not None,
+                        kinds.RENAME: self.events.turns.config_change is not None}
             self.ledger.faults_injected.update(event for event, yes in happened.items() if yes)
             self.ledger.faults_injected.update(filter(None, (content.content_fault(self.spec, j)
                                                               for j in range(self.spec.feeds))))
@@ -302,6 +296,9 @@ class World:
         site = _site_of(host)
         if site is None or site >= self.spec.sites:
             kinds.write(handler, 404, "text/plain", (), b"no such site")
+            return
+        if site in self.events.turns.blackholed:
+            worldevents.hold_silently(handler, self._silence_over)
             return
         self._route(handler, site, path, run)
 

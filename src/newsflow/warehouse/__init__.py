@@ -158,6 +158,9 @@ class Warehouse:
         self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
+            if compat.is_unmade_warehouse(con):  # the first run was killed before its migrations committed
+                raise WarehouseError(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
+                                     "was stopped before it made them); run `newsflow run` first")
             yield con
         except duckdb.IOException as exc:  # a file cut short opens, then a read past its end fails
             if not is_damaged_file_error(exc):
@@ -283,16 +286,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
     Each migration commits on its own; on a new file (none applied yet) all of them and the views
     commit as one transaction, as every commit writes and syncs the log: 0.3 s instead of 1 s.
-    A database with tables but no `schema_migrations` is someone else's: it is refused, untouched."""
+    A database with tables but no `schema_migrations` is someone else's, and one with a migration this
+    version has no file for is a newer newsflow's: both are refused, untouched."""
     compat.refuse_a_foreign_database(con)
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
     con.execute("CREATE TABLE IF NOT EXISTS schema_views (sha256 VARCHAR NOT NULL)")
+    migrations = sorted((sql_root() / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql"))
+    compat.refuse_a_newer_schema(con, {int(p.name[:4]) for p in migrations})
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    pending = [p for p in sorted((sql_root() / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql"))
-               if int(p.name[:4]) not in done]
+    pending = [p for p in migrations if int(p.name[:4]) not in done]
     with _one_transaction(con, not done):
         for path in pending:
             with _one_transaction(con, bool(done)):

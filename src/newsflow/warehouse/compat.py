@@ -178,3 +178,32 @@ def refuse_a_foreign_database(con: duckdb.DuckDBPyConnection) -> None:
             f"{where} is a DuckDB database but not a newsflow warehouse (it has tables such as "
             f"{', '.join(tables[:3])}, and no schema_migrations); left untouched: set warehouse.path to another "
             "file, or move this one aside and the next run starts a new warehouse")
+
+
+def refuse_a_newer_schema(con: duckdb.DuckDBPyConnection, known: set[int]) -> None:
+    """A warehouse a newer newsflow migrated (a version in `schema_migrations` this one has no file for)
+    is refused, untouched: writing it with this schema's loads, and its views replaced by this version's,
+    would break it for the newer one that owns it."""
+    unknown = con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    unknown = [(version, name) for version, name in unknown if version not in known]
+    if unknown:
+        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+        where = path[0][0] if path else "the warehouse"
+        raise WarehouseError(
+            f"{where} was migrated by a newer newsflow (migration {unknown[-1][1]!r}, which this one does not have); "
+            "left untouched: upgrade newsflow (uv sync on the newer version), or point warehouse.path at another "
+            "file; `newsflow query` still reads it")
+
+
+def is_unmade_warehouse(con: duckdb.DuckDBPyConnection) -> bool:
+    """No table yet, or only the migrations' own bookkeeping with no migration recorded: a file made by
+    a first run killed before its migrations committed (on a new file they commit as one transaction,
+    after `schema_migrations` and `schema_views` are created), which the next run migrates."""
+    tables = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary").fetchall()}
+    if not tables <= {"schema_migrations", "schema_views"}:
+        return False
+    if "schema_migrations" not in tables:
+        return True
+    row = con.execute("SELECT count(*) FROM schema_migrations").fetchone()
+    return row is not None and row[0] == 0

@@ -1,0 +1,101 @@
+"""The `[[feeds]]` list of a config: each feed's keys, name and URL checked, duplicates refused.
+
+A config is a file others hand around (an OPML turned into `[[feeds]]`, a gist): what it holds
+reaches error lines, logs and the terminal. So a value quoted in an error is cut to a readable
+length (`shown`), and a URL past what servers accept is refused before any request.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from newsflow.errors import ConfigError
+from newsflow.models import FeedConfig
+from newsflow.urls import feed_key, fetch_problem
+
+FEED_KEYS = {"name": str, "url": str, "tags": list, "enabled": bool}
+_FEED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # fullmatch: "$" would allow a final newline
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# HTTP servers refuse request lines past 8 KB (RFC 9110 asks them to take at least 8,000 octets): a
+# longer feed URL fails every poll, and would be written into every fetch event and log line.
+MAX_FEED_URL_CHARS = 8192
+SHOWN_CHARS = 120  # of a value quoted in an error line
+
+
+def shown(value: object) -> str:
+    """`repr(value)`, cut to SHOWN_CHARS with its full length said: an error line stays one short line."""
+    text = repr(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, str | list | dict) else f"{len(text):,} characters"
+    return f"{text[:SHOWN_CHARS]}… ({size})"
+
+
+def type_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join({"int": "an integer", "float": "a number", "str": "a string", "bool": "true or false",
+                        "list": "a list"}[k.__name__] for k in kinds)
+
+
+def read_feeds(items: Any) -> tuple[tuple[FeedConfig, ...], tuple[str, ...]]:
+    """The feeds, and warnings: two URLs that differ only in a trailing slash or the case of their path
+    (two feeds by the URL standard, and polled as two, but nearly always one feed, stored twice then)."""
+    if not isinstance(items, list):
+        raise ConfigError("feeds", "must be an array of tables, written [[feeds]]")
+    feeds: list[FeedConfig] = []
+    seen: set[str] = set()
+    urls: dict[str, int] = {}
+    loose: dict[str, int] = {}
+    warnings: list[str] = []
+    for index, item in enumerate(items):
+        feed = read_feed(item, f"feeds[{index}]")
+        if feed.name in seen:
+            raise ConfigError(f"feeds[{index}].name", f"duplicate feed name {feed.name!r}; names must be unique")
+        key = feed_key(feed.url)
+        first = urls.setdefault(key, index)
+        if first != index:
+            raise ConfigError(f"feeds[{index}].url", f"{shown(feed.url)} is the feed of feeds[{first}] "
+                              f"({feeds[first].name!r}, {shown(feeds[first].url)}) spelt another way; it would be "
+                              "polled and stored twice: remove one of the two [[feeds]] entries")
+        twin = loose.setdefault(_loosely(key), index)
+        if twin != index:
+            warnings.append(f"feeds {feeds[twin].name!r} and {feed.name!r} differ only in a trailing slash or "
+                            f"letter case ({shown(feeds[twin].url)}, {shown(feed.url)}): if the site serves one "
+                            "feed at both, remove one, or its items are stored under both")
+        seen.add(feed.name)
+        feeds.append(feed)
+    return tuple(feeds), tuple(warnings)
+
+
+def read_feed(item: Any, where: str) -> FeedConfig:
+    if not isinstance(item, dict):
+        raise ConfigError(where, "must be a table with name and url")
+    for key, value in item.items():
+        if key not in FEED_KEYS:
+            raise ConfigError(f"{where}.{shown(key)[1:-1]}", f"unknown key; expected one of {sorted(FEED_KEYS)}")
+        if not isinstance(value, FEED_KEYS[key]):
+            raise ConfigError(f"{where}.{key}", f"expected {type_name(FEED_KEYS[key])}, got {shown(value)}")
+    for key in ("name", "url"):
+        if key not in item:
+            raise ConfigError(f"{where}.{key}", "is required")
+    name, url = item["name"], item["url"]
+    if not _FEED_NAME.fullmatch(name):
+        raise ConfigError(f"{where}.name", f"{shown(name)} must be letters, digits, '-', '_' or '.' (at most 100)")
+    if len(url) > MAX_FEED_URL_CHARS:
+        raise ConfigError(f"{where}.url", f"{shown(url)} is longer than a feed URL may be "
+                          f"({MAX_FEED_URL_CHARS:,} characters: servers refuse longer ones)")
+    problem = fetch_problem(url)
+    if problem is not None:
+        raise ConfigError(f"{where}.url", f"{shown(url)} cannot be fetched: {problem}")
+    tags = item.get("tags", [])
+    if not all(isinstance(t, str) and not CONTROL.search(t) for t in tags):
+        raise ConfigError(f"{where}.tags", "must be a list of strings without control characters")
+    return FeedConfig(name=name, url=url, tags=tuple(tags), enabled=item.get("enabled", True))
+
+
+def _loosely(url: str) -> str:
+    """A canonical URL without its path's trailing slashes, its path in lower case."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/").lower()))

@@ -1,0 +1,52 @@
+"""One `newsflow serve` per warehouse: a lock file held for the service's life.
+
+Two services on one warehouse (a systemd unit, and the same command started by hand) both serve
+the one Prefect deployment, `ingest/serve`. Their runs never overlap (its concurrency limit), but
+the first to stop pauses the deployment's schedule (`pause_on_shutdown`, so that no runs pile up
+while nothing serves): the other one then serves a paused schedule, and ingests nothing, without
+a word. So the second one refuses to start, in one line naming the first (exit 3). The lock is an
+`flock`, released by the kernel when the process ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from newsflow.errors import WarehouseError, WarehouseLockedError
+
+
+def service_lock_path(warehouse_path: Path) -> Path:
+    return warehouse_path.with_name(warehouse_path.name + ".serve.lock")
+
+
+@contextmanager
+def holding_the_service_lock(warehouse_path: Path) -> Iterator[None]:
+    """Hold `<warehouse>.serve.lock`, or raise WarehouseLockedError naming the service that does."""
+    path = service_lock_path(warehouse_path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")  # noqa: SIM115 - closed by the `with` below
+    except OSError as exc:
+        raise WarehouseError(f"cannot write the service lock {path}: {exc.strerror or exc}; check warehouse.path "
+                             "(newsflow serve keeps its lock beside the warehouse)") from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            pid = handle.read().strip()
+            holder = f" (pid {pid})" if pid.isdigit() else ""
+            raise WarehouseLockedError(f"another newsflow serve{holder} already serves {warehouse_path}; one "
+                                       "service per warehouse: stop that one first, or leave it running") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,36 @@
+"""The world's ground truth: the items it shows, and what it delivered whole to which run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Item:
+    feed: int
+    index: int
+    guid: str
+    url: str
+    alias: bool = False  # content.ALIAS_ITEM: a second item whose link redirects to this item's page
+
+
+@dataclass
+class Ledger:
+    """What the world delivered: (feed_id, url) -> runs that delivered it whole."""
+
+    served: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    faults_injected: Counter[str] = field(default_factory=Counter)
+    requests_by_run: Counter[int] = field(default_factory=Counter)
+    strays: list[str] = field(default_factory=list)  # requests for what no item links (a podcast GUID)
+
+    def serve(self, feed_id: str, items: list[Item], run: int) -> None:
+        for item in items:
+            self.served.setdefault((feed_id, item.url), set()).add(run)
+
+    def rename(self, renamed: dict[str, str]) -> None:
+        """A feed renamed in the config owes what it delivered under its new name (its URL is its identity)."""
+        for (feed_id, url), runs in list(self.served.items()):
+            if feed_id in renamed:
+                del self.served[(feed_id, url)]
+                self.served.setdefault((renamed[feed_id], url), set()).update(runs)
