@@ -12,7 +12,7 @@ from newsflow import cli, search
 from newsflow.search import SearchFilters
 from newsflow.warehouse import Warehouse, search_index
 from tests.conftest import write_config
-from tests.searchsample import TODAY, Doc, store_docs
+from tests.searchsample import TODAY, Doc, empty_warehouse, store_docs
 
 WIRE = "Air strikes hit targets in eastern Syria overnight, the military said on Tuesday."
 DOCS = [
@@ -204,10 +204,12 @@ def test_sql_examples_in_docs_search_md_run(store: Warehouse) -> None:
 def test_search_on_a_warehouse_without_the_index_says_how_to_create_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from newsflow.warehouse import compat
-
     path = tmp_path / "warehouse" / "news.duckdb"
-    compat.ensure_compatible_storage(path)  # an empty warehouse file, never migrated
+    store = empty_warehouse(path)
+    with store.writing() as con:  # as a warehouse from before migration 0010 has them: not at all
+        for table in ("search_postings", "search_forms", "search_terms", "search_docs", "search_stopwords",
+                      "search_segments"):
+            con.execute(f"DROP TABLE {table}")
     config = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
     assert cli.main(["search", "syria", "--config", str(config)]) == 3
     assert "no search index yet" in capsys.readouterr().err

@@ -18,14 +18,17 @@ that wait was ~5% of the workers' time (docs/performance.md, perf7).
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import logging
 import math
 import multiprocessing
+import multiprocessing.util
 import os
 import sys
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -48,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 BACKSTOP_GRACE_SECONDS = 2.0
 """How long past its timeout a worker may stay silent before it is killed and replaced."""
+WORKER_NAME = "newsflow-extract"
 
 WORKER_MEMORY_MIB = 512.0
 """Resident size past which an idle worker is replaced by a fresh one (see the module docstring)."""
@@ -102,6 +106,7 @@ class ExtractorPool:
         self._worker_memory_mib = worker_memory_mib
         self._workers: list[_Worker] = []
         self._closed = False
+        _OPEN_POOLS.add(self)
         # The pipeline fetches one batch while another extracts, from two threads: one batch at a time here.
         self._lock = threading.Lock()
 
@@ -159,6 +164,7 @@ class ExtractorPool:
         RuntimeError, and starts no new worker.
         """
         self._closed = True
+        _OPEN_POOLS.discard(self)
         workers, self._workers = self._workers, []
         for worker in workers:
             self._stop(worker, kill=worker.index is not None)
@@ -171,13 +177,15 @@ class ExtractorPool:
             self._workers.append(self._spawn())
 
     def _spawn(self) -> _Worker:
+        if _exiting:
+            raise RuntimeError("the process is exiting: no new extraction worker")
         context = _process_context()
         pages_in, pages_out = context.Pipe(duplex=False)
         results_in, results_out = context.Pipe(duplex=False)
         process = context.Process(
             target=_worker_main,
             args=(pages_in, results_out, self._timeout, self._extractor),
-            name="newsflow-extract",
+            name=WORKER_NAME,
             daemon=True,
         )
         with _parent_main_hidden(self._extractor):
@@ -358,3 +366,28 @@ def _process_context() -> Any:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__, "newsflow.extractpreload"])
     return context
+
+
+_OPEN_POOLS: weakref.WeakSet[ExtractorPool] = weakref.WeakSet()
+_exiting = False  # the process is exiting: no new worker (`_close_pools_left_open`)
+
+
+def _close_pools_left_open() -> None:
+    """At exit, stop the workers of every pool still open, and every worker process left: a run
+    interrupted while its batch ran in another thread (Prefect's event loop) exits before that thread
+    closes its pool, and that thread may even start a worker as the pool closes. Workers ignore
+    SIGTERM (`_worker_main`), so multiprocessing's own exit handler, which terminates daemon children
+    with SIGTERM and then joins them, waited on them for ever: `newsflow run` printed its
+    "interrupted" line and never exited (seen under load, SIGHUP mid-run)."""
+    global _exiting
+    _exiting = True
+    for pool in list(_OPEN_POOLS):
+        pool.close()
+    for child in multiprocessing.active_children():
+        if child.name == WORKER_NAME:
+            child.kill()
+
+
+# Registered after multiprocessing.util's handler (imported above), so it runs first: atexit runs
+# the last registered first.
+atexit.register(_close_pools_left_open)
