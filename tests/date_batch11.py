@@ -33,7 +33,9 @@ LEFT: list[tuple[str, str, str, date]] = [
     ("en-com-ld-modified-iso", page(head=ld(datePublished="03/04/2026") + meta("article:modified_time",
                                                                                "2026-03-04T16:00:00Z")),
      COM, MARCH_4),
-    ("en-com-ld-url-month", page(head=ld(datePublished="03/04/2026")), "https://www.example.com/2026/03/story", MARCH_4),
+    ("en-com-ld-url-month", page(head=ld(datePublished="03/04/2026")
+                                 + '<link rel="canonical" href="https://www.example.com/2026/03/story">'),
+     "https://www.example.com/2026/03/story", MARCH_4),
     ("en-com-ld-day-first-evidence", page(head=ld(datePublished="04/03/2026", dateModified="13/03/2026")),
      COM, MARCH_4),
 ]
@@ -123,6 +125,43 @@ MARKUP: list[tuple[str, str, str, date | None]] = [
 
 PAGES = LEFT + WORLD + MARKUP
 
+# Written after the rules above, not tuned on: the same classes on other days and in other forms
+NOV_9 = date(2025, 11, 9)  # a Sunday
+YEARLESS_AFTER = [  # all 9 November
+    ("zh-TW", "11-09 08:15"), ("zh", "11-09 08:15 来源：新华社"), ("vi", "Chủ nhật, 9/11 08:15"),
+    ("vi", "9/11, 08:15"), ("ja", "11-09 08:15 配信"), ("en-GB", "9/11 08:15"),
+]
+AFTER: list[tuple[str, str, str, date | None]] = [
+    ("lv-nov", page("2025. gada 9. novembris", "lv"), "https://www.example.lv/b", NOV_9),
+    ("lv-nov-locative-time", page("2025. gada 9. novembrī 08:15", "lv"), "https://www.example.lv/b", NOV_9),
+    ("lt-nov", page("2025 m. lapkričio 9 d. 08:15", "lt"), "https://www.example.lt/b", NOV_9),
+    ("et-nov", page("9. november 2025, 08:15", "et"), "https://www.example.ee/b", NOV_9),
+    ("en-com-ld-modified-later-unambiguous",
+     page(head=ld(datePublished="11/09/2025 8:15 AM", dateModified="11/21/2025 9:00 AM")), COM, NOV_9),
+    ("en-com-ld-time-element", page(head=ld(datePublished="11/09/2025"), story=STORY +
+                                    '<p>Posted <time datetime="2025-11-09">Sunday</time></p>'), COM, NOV_9),
+    ("en-com-ld-day-first-modified", page(head=ld(datePublished="09/11/2025", dateModified="24/11/2025")),
+     COM, NOV_9),
+    ("tg-nov", page("9 ноябри 2025", "tg"), "https://www.example.tj/b", NOV_9),
+    ("uz-cyrillic", page("9 ноябрь 2025, 08:15", "uz"), "https://www.example.uz/b", NOV_9),
+    ("ka-nov", page("9 ნოემბერი 2025", "ka"), "https://www.example.ge/b", NOV_9),
+    ("az-nov", page("09 noyabr 2025 08:15", "az"), "https://www.example.az/b", NOV_9),
+    ("ro-md", page("09 noiembrie 2025, 08:15", "ro"), "https://www.example.md/b", NOV_9),
+    ("bs-nov", page("Objavljeno: 09.11.2025. u 08:15", "bs"), "https://www.example.ba/b", NOV_9),
+    ("sq-nen", page("9 Nëntor 2025", "sq"), "https://www.example.al/b", NOV_9),
+    ("fr-ci-nov", page("Publié le dimanche 9 novembre 2025 à 08h15", "fr"), "https://www.example.ci/b", NOV_9),
+    ("pt-ao-nov", page("09 de Novembro de 2025 | 08h15", "pt"), "https://www.example.co.ao/b", NOV_9),
+    ("en-bd-nov", page("Published: 09 Nov 2025, 08:15 AM", "en"), "https://www.example.com.bd/b", NOV_9),
+    ("en-pk-nov-dashed", page("09-11-2025", "en"), "https://www.example.com.pk/b", NOV_9),
+    ("en-my-nov", page("Sunday, 09 Nov 2025 8:15 AM MYT", "en"), "https://www.example.my/b", NOV_9),
+    ("ar-gulf-nov", page("الأحد 18 جمادى الأولى 1447 هـ - 9 نوفمبر 2025 م", "ar"), "https://www.example.ae/b", NOV_9),
+    ("image-alt-nov", page("9 November 2025", story='<img src="/a.jpg" alt="Flooding, 2 October 2025">' + STORY),
+     COM, NOV_9),
+    ("image-title-only", page(story='<img src="/a.jpg" title="Archive photo, 2 October 2025">' + STORY), COM, None),
+    ("ld-modified-before-published-nov", page(head=ld(datePublished="2025-11-09T08:15:00+00:00",
+                                                      dateModified="2025-11-01T08:00:00+00:00")), COM, NOV_9),
+]
+
 
 def probe() -> None:
     from newsflow.extract import extract_article
@@ -142,6 +181,21 @@ def probe() -> None:
         if got != (None, (3, 4)):
             print(f"MISS yearless {lang} {byline}: {got}")
     print(f"{right} of {len(PAGES)} right; yearless {month_days} of {len(YEARLESS_LEFT)}")
+    after = 0
+    for name, html, url, day in AFTER:
+        article = extract_article(html, url)
+        got = article.published_date if article is not None else None
+        after += got == day
+        if got != day:
+            print(f"MISS after {name}: {got} (want {day})")
+    after_month_days = 0
+    for lang, byline in YEARLESS_AFTER:
+        article = extract_article(page(byline, lang), COM)
+        got = (article.published_date, article.published_month_day) if article is not None else None
+        after_month_days += got == (None, (11, 9))
+        if got != (None, (11, 9)):
+            print(f"MISS yearless after {lang} {byline}: {got}")
+    print(f"after the rules: {after} of {len(AFTER)} right; yearless {after_month_days} of {len(YEARLESS_AFTER)}")
 
 
 if __name__ == "__main__" and "probe" in sys.argv[1:]:

@@ -192,9 +192,16 @@ _YEARLESS = month_day_patterns(MONTHS)
 def published_month_day(tree: Any) -> tuple[int, int] | None:
     """The month and day of a date printed without its year under the headline ("Sun, Mar 1"), or in
     a wire dateline opening the story ("NEW DELHI, March 1 (Reuters) -"): `newsflow.yearless`."""
-    lines = (line for line in _byline_lines(tree) if not _UPDATED.search(line))
-    return byline_month_day(lines, _YEARLESS, MONTHS) or dateline_month_day(
+    lines = (line.translate(ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
+    return byline_month_day(lines, _YEARLESS, MONTHS, lambda: _yearless_order(tree)) or dateline_month_day(
         (str(text).lstrip()[:120] for text in _byline_texts(tree)[1]), _YEARLESS, MONTHS)
+
+
+def _yearless_order(tree: Any) -> str | None:
+    """The order of a numeric day and month printed without a year: Chinese, Japanese and Korean
+    pages print the month first ("03-04 10:30"); other pages in their slash order (`slash_order`)."""
+    language = str(tree.get("lang") or "").lower()[:2]
+    return "mdy" if language in ("zh", "ja", "ko") else slash_order(tree)
 
 
 def _update_times(tree: Any) -> list[str]:

@@ -50,6 +50,18 @@ def caption_days(tree: Any) -> set[date]:
     return days
 
 
+def image_text_days(tree: Any) -> set[date]:
+    """The days that the page's images name in their `alt` or `title` text (tenth pass): the day a
+    photo was taken ("Protest on 12 January 2026"), which htmldate's search reads on a page that
+    dates its story nowhere, and a reader never sees as the story's date."""
+    days = set()
+    for image in tree.iter("img"):
+        for text in (image.get("alt"), image.get("title")):
+            if text and (day := caption_date(" ".join(text.split())[:300])) is not None:
+                days.add(day)
+    return days
+
+
 _TIMESTAMP_ATTRIBUTES = (
     "//@*[starts-with(name(), 'data-')][string-length(normalize-space()) = 10 or string-length(normalize-space()) = 13]"
 )
