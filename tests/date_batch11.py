@@ -123,7 +123,33 @@ MARKUP: list[tuple[str, str, str, date | None]] = [
      COM, MARCH_4),
 ]
 
-PAGES = LEFT + WORLD + MARKUP
+# An update printed before the publication, in the languages of the regions above (written before
+# the cues were added: 1 of 11 right on integ11, and on this pass's code before them)
+UPDATE_FIRST: list[tuple[str, str, str, date | None]] = [
+    ("lv-update-first", page("Atjaunots: 2026. gada 19. februārī | Publicēts: 2026. gada 17. februārī", "lv"),
+     "https://www.example.lv/u", FEB_17),
+    ("lv-publish-first", page("Publicēts: 17.02.2026. Atjaunots: 19.02.2026.", "lv"), "https://www.example.lv/u", FEB_17),
+    ("lt-update-first", page("Atnaujinta 2026-02-19 09:00 | Paskelbta 2026-02-17 10:30", "lt"),
+     "https://www.example.lt/u", FEB_17),
+    ("et-update-first", page("Uuendatud 19.02.2026 09:00 | Avaldatud 17.02.2026 10:30", "et"),
+     "https://www.example.ee/u", FEB_17),
+    ("kk-update-first", page("Жаңартылды: 19.02.2026 | Жарияланды: 17.02.2026", "kk"), "https://www.example.kz/u",
+     FEB_17),
+    ("az-update-first", page("Yenilənib: 19.02.2026 | Dərc edilib: 17.02.2026", "az"), "https://www.example.az/u",
+     FEB_17),
+    ("ka-update-first", page("განახლდა: 19.02.2026 | გამოქვეყნდა: 17.02.2026", "ka"), "https://www.example.ge/u",
+     FEB_17),
+    ("hy-update-first", page("Թարմացվել է՝ 19.02.2026 | Հրապարակվել է՝ 17.02.2026", "hy"), "https://www.example.am/u",
+     FEB_17),
+    ("sq-update-first", page("Përditësuar: 19.02.2026 | Publikuar: 17.02.2026", "sq"), "https://www.example.al/u",
+     FEB_17),
+    ("mk-update-first", page("Ажурирано: 19.02.2026 | Објавено: 17.02.2026", "mk"), "https://www.example.mk/u",
+     FEB_17),
+    ("uz-update-first", page("Yangilandi: 19.02.2026 | E'lon qilindi: 17.02.2026", "uz"), "https://www.example.uz/u",
+     FEB_17),
+]
+
+PAGES = LEFT + WORLD + MARKUP + UPDATE_FIRST
 
 # Written after the rules above, not tuned on: the same classes on other days and in other forms
 NOV_9 = date(2025, 11, 9)  # a Sunday
