@@ -128,7 +128,8 @@ MARKUP: list[tuple[str, str, str, date | None]] = [
 UPDATE_FIRST: list[tuple[str, str, str, date | None]] = [
     ("lv-update-first", page("Atjaunots: 2026. gada 19. februārī | Publicēts: 2026. gada 17. februārī", "lv"),
      "https://www.example.lv/u", FEB_17),
-    ("lv-publish-first", page("Publicēts: 17.02.2026. Atjaunots: 19.02.2026.", "lv"), "https://www.example.lv/u", FEB_17),
+    ("lv-publish-first", page("Publicēts: 17.02.2026. Atjaunots: 19.02.2026.", "lv"), "https://www.example.lv/u",
+     FEB_17),
     ("lt-update-first", page("Atnaujinta 2026-02-19 09:00 | Paskelbta 2026-02-17 10:30", "lt"),
      "https://www.example.lt/u", FEB_17),
     ("et-update-first", page("Uuendatud 19.02.2026 09:00 | Avaldatud 17.02.2026 10:30", "et"),

@@ -8,10 +8,11 @@ tests after it pin each rule's edges. The whole run is in tests/test_date_classe
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from newsflow.articledates import article_dates
 from newsflow.declareddates import evidenced_order
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
@@ -114,3 +115,33 @@ def test_an_images_day_that_the_byline_states_too_dates_the_page() -> None:
 
 def test_an_images_day_that_the_url_states_too_dates_the_page() -> None:
     assert stored(page(story=_ALT + STORY), "https://www.example.com/2026/01/12/story")[0] == date(2026, 1, 12)
+
+
+# --- a feed's date and the page's a time zone apart (guards: right on integ11 too) ----------------
+
+_FETCHED = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+_GMT_EVENING = datetime(2026, 3, 3, 20, 30, tzinfo=UTC)
+FEED_AND_PAGE = [  # (name, html, url, the feed's time, the feed's own day, the publisher's day)
+    ("ld-local-feed-gmt", page(head=ld(datePublished="2026-03-04T03:30:00+07:00"), lang="id"),
+     "https://www.example.co.id/1", _GMT_EVENING, date(2026, 3, 3), MARCH_4),
+    ("feed-local-page-utc", page(head=ld(datePublished="2026-03-05T02:30:00Z")), COM,
+     datetime(2026, 3, 4, 21, 30, tzinfo=timezone(timedelta(hours=-5))), MARCH_4, MARCH_4),
+    ("printed-jst-feed-gmt", page("2026年3月4日 7時30分", "ja"), "https://www.example.jp/1",
+     datetime(2026, 3, 3, 22, 30, tzinfo=UTC), date(2026, 3, 3), MARCH_4),
+    ("printed-ist-feed-gmt", page("March 4, 2026 01:30 AM IST"), "https://www.example.in/1",
+     datetime(2026, 3, 3, 20, 0, tzinfo=UTC), date(2026, 3, 3), MARCH_4),
+    ("feed-offset-page-bare", page("4 March 2026"), "https://www.example.com.au/1",
+     datetime(2026, 3, 4, 8, 0, tzinfo=timezone(timedelta(hours=11))), MARCH_4, MARCH_4),
+    ("feed-gmt-no-page-date", page(), "https://www.example.co.nz/1",
+     datetime(2026, 3, 3, 19, 0, tzinfo=UTC), date(2026, 3, 3), MARCH_4),
+    ("feed-gmt-page-evening-before", page("03/03/2026 21h30", "pt-BR"), "https://www.example.com.br/1",
+     datetime(2026, 3, 4, 0, 30, tzinfo=UTC), MARCH_4, date(2026, 3, 3)),
+]
+
+
+@pytest.mark.parametrize(("name", "html", "url", "feed_at", "feed_day", "day"), FEED_AND_PAGE,
+                         ids=[entry[0] for entry in FEED_AND_PAGE])
+def test_a_feed_date_a_time_zone_from_the_pages_gives_the_publishers_day(
+        name: str, html: str, url: str, feed_at: datetime, feed_day: date, day: date) -> None:
+    article = extract_article(html, url)
+    assert article is not None and article_dates(article, feed_at, feed_day, _FETCHED, url)[1] == day, name

@@ -65,7 +65,10 @@ _UPDATED = re.compile(
     r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|aktualiz|güncelle|обновл|оновл|gewijzigd|"
     r"更新|修改|수정|업데이트|تحديث|diperbarui|cập nhật|अपडेट|อัปเดต|ažurirano|actualitzat|"
     # ninth pass: Greek, Hebrew, Malay, Hungarian, Swahili, Persian
-    r"ενημ[εέ]ρ|עודכן|dikemas ?kini|friss[ií]tve|imesasishwa|به‌روز|بروزرسانی",  # noqa: RUF001
+    r"ενημ[εέ]ρ|עודכן|dikemas ?kini|friss[ií]tve|imesasishwa|به‌روز|بروزرسانی|"  # noqa: RUF001
+    # tenth pass: Latvian, Lithuanian, Estonian, Kazakh, Azerbaijani, Georgian, Armenian, Albanian,
+    # Macedonian and Serbian Cyrillic, Uzbek
+    r"atjaunots|atjaunināts|atnaujint|uuendatud|жаңартыл|yenilən|განახლ|թարմացվ|përditësu|ажурирано|yangilan",
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
@@ -73,7 +76,8 @@ _PUBLISHED = re.compile(
     r"opublikowano|julkaistu|gepubliceerd|publicerad|publisert|publiceret|publikov|опубликовано|"
     "yay\u0131nlan|입력|등록|公開|配信|发布|發布|发表|發表|نشر|diterbitkan|dipublikasikan|đăng|प्रकाशित|เผยแพร่|"
     "objavljeno|publicat|"
-    "опубліков|δημοσι[εέ]|פורסם|발행|imechapishwa|انتشار",  # ninth pass: Ukrainian, Greek, Hebrew, Korean …
+    "опубліков|δημοσι[εέ]|פורסם|발행|imechapishwa|انتشار|"  # ninth pass: Ukrainian, Greek, Hebrew, Korean …
+    "publicēts|paskelbt|avaldatud|жарияланд|dərc|გამოქვეყნ|հրապարակվ|publikuar|објавено|објављено|e'lon qilin",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
