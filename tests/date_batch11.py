@@ -150,7 +150,14 @@ UPDATE_FIRST: list[tuple[str, str, str, date | None]] = [
      FEB_17),
 ]
 
-PAGES = LEFT + WORLD + MARKUP + UPDATE_FIRST
+# A Hijri date printed in numbers with its era mark, the page's only date (written before the rule: 0 of 3)
+HIJRI_NUMERIC: list[tuple[str, str, str, date | None]] = [
+    ("ar-hijri-numeric-ymd", page("1447/09/15 هـ", "ar"), "https://www.example.sa/h", MARCH_4),
+    ("ar-hijri-numeric-dmy", page("الأربعاء 15/09/1447هـ - 10:30", "ar"), "https://www.example.sa/h", MARCH_4),
+    ("ar-hijri-numeric-dashed", page("15-09-1447 هـ", "ar"), "https://www.example.sa/h", MARCH_4),
+]
+
+PAGES = LEFT + WORLD + MARKUP + UPDATE_FIRST + HIJRI_NUMERIC
 
 # Written after the rules above, not tuned on: the same classes on other days and in other forms
 NOV_9 = date(2025, 11, 9)  # a Sunday
