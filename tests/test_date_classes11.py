@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Arabic letters and Persian digits are the pages' own)
 """The tenth pass on publication dates: the classes the ninth pass left, regions and CMSs still thin
 in the batches, and markup classes (docs/extraction.md, "Tenth date pass").
 
@@ -145,3 +146,15 @@ def test_a_feed_date_a_time_zone_from_the_pages_gives_the_publishers_day(
         name: str, html: str, url: str, feed_at: datetime, feed_day: date, day: date) -> None:
     article = extract_article(html, url)
     assert article is not None and article_dates(article, feed_at, feed_day, _FETCHED, url)[1] == day, name
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("1447/09/15 هـ", MARCH_4), ("15/09/1447هـ", MARCH_4), ("15-09-1447 هـ", MARCH_4),
+    ("الموافق 15/09/1447 هـ", MARCH_4),
+    ("1447/09/15", None),  # no era mark: no date of any calendar we read
+    ("1447/13/15 هـ", None),  # no thirteenth month
+    ("۱۴۰۴/۱۱/۲۸", date(2026, 2, 17)),  # a Jalali date stays one
+])
+def test_a_numeric_hijri_date_is_read_only_with_its_era_mark(text: str, day: date | None) -> None:
+    found = first_date(text, named=True)
+    assert (found[1] if found is not None else None) == day

@@ -57,7 +57,11 @@ _BS_YEAR = r"(20[4-8]\d)"
 _BS_MDY = re.compile(rf"({_BS_NAME})\s+(\d{{1,2}})\s*,?\s*{_BS_YEAR}(?!\d)")
 _BS_YMD = re.compile(rf"(?<!\d){_BS_YEAR}\s*,?\s*({_BS_NAME})\s+(\d{{1,2}})(?!\d)")
 _BS_DMY = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_BS_NAME})\s*,?\s*{_BS_YEAR}(?!\d)")
-_HINTS = ("ر", "ش", "م", "ج", "ذ", "ص", *_BS)  # a letter of every Hijri month name; every Nepali one
+# A Hijri date in numbers, with its era mark after it (tenth pass; Gulf papers print it beside, or
+# instead of, the Gregorian one): "1447/09/15 هـ", "15/09/1447هـ", "15-09-1447 هـ"  # noqa: RUF003
+_HIJRI_NUMERIC = re.compile(
+    r"(?<![\d/-])(?:(14[1-6]\d)([/-])(\d{1,2})\2(\d{1,2})|(\d{1,2})([/-])(\d{1,2})\6(14[1-6]\d))(?![\d/-])\s*هـ")
+_HINTS = ("ر", "ش", "م", "ج", "ذ", "ص", "هـ", *_BS)  # a letter of every Hijri month name; every Nepali one
 
 
 def tabled_dates(text: str) -> list[tuple[int, int, int, int]]:
@@ -66,6 +70,8 @@ def tabled_dates(text: str) -> list[tuple[int, int, int, int]]:
     if not any(hint in text for hint in _HINTS):
         return []
     written = [(m.start(), "h", int(m[3]), _HIJRI[m[2]], int(m[1])) for m in _HIJRI_DATE.finditer(text)]
+    written += [(m.start(), "h", int(m[1]), int(m[3]), int(m[4])) if m[1] else
+                (m.start(), "h", int(m[8]), int(m[7]), int(m[5])) for m in _HIJRI_NUMERIC.finditer(text)]
     written += [(m.start(), "bs", int(m[3]), _BS[m[1]], int(m[2])) for m in _BS_MDY.finditer(text)]
     written += [(m.start(), "bs", int(m[1]), _BS[m[2]], int(m[3])) for m in _BS_YMD.finditer(text)]
     written += [(m.start(), "bs", int(m[3]), _BS[m[2]], int(m[1])) for m in _BS_DMY.finditer(text)]
