@@ -35,8 +35,8 @@ page dated nowhere in its markup is dated by its byline's `datetime`, its script
 …), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year, which
 is never a date (seventh pass: a year is no day; the feed's date then dates the article), nor is a
 day that only other stories' blocks give (a related list, a sidebar: `newsflow.pagedates`; an
-`ItemList` of related stories in JSON-LD, ninth pass), nor a web page object's `datePublished` in
-JSON-LD when the article object states its own.
+`ItemList` of related stories in JSON-LD, ninth pass; an image's alt text, tenth pass), nor a web
+page object's `datePublished` in JSON-LD when the article object states its own.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page

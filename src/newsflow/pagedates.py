@@ -10,7 +10,8 @@ related story's (`other_stories_only`) or the copyright notice's year (`copyrigh
 value (or a Unix timestamp, eighth pass), the way front ends serialise their article object.
 `attribute_published` reads a Unix timestamp that markup carries in a data attribute named for the publication
 (`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too).
-`first_live_post` dates a live blog by its first post, not its newest (ninth pass).
+`first_live_post` dates a live blog by its first post, not its newest (ninth pass). `image_text_days`
+gives the days images name in their alt text, which htmldate may read (tenth pass).
 
 Pure: an lxml tree walked by its methods, and the standard library.
 """

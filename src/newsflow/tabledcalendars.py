@@ -1,8 +1,8 @@
 """Dates in the two calendars that no arithmetic rule gives: the Islamic (Hijri) calendar as Saudi
 Arabia's Umm al-Qura tables fix it, and Nepal's Bikram Sambat (eighth pass, docs/extraction.md).
 
-An Arabic page may date a story only as "11 رمضان 1447 هـ"; a Nepali one as "फागुन १७, २०८२",
-"२०८२ फागुन १७ गते" or "१७ फागुन २०८२". Both calendars fix their month lengths by table: the
+An Arabic page may date a story only as "11 رمضان 1447 هـ" (or, tenth pass, "1447/09/11 هـ"); a
+Nepali one as "फागुन १७, २०८२", "२०८२ फागुन १७ गते" or "१७ फागुन २०८२". Both calendars fix their month lengths by table: the
 tabular (arithmetic) Islamic calendar is a day off Umm al-Qura in many months, and Bikram Sambat
 months run 29 to 32 days by a committee's almanac. The tables here hold those facts for the years of
 news (Hijri 1410-1460, 1989-2039; Bikram Sambat 2047-2089, 1990-2033), compactly: a Hijri year's

@@ -1,6 +1,7 @@
 """A publication day printed without its year: "Sun, Mar 1" under the headline, or a wire dateline
 that opens the story, "NEW DELHI, March 1 (Reuters) -" (eighth pass, docs/extraction.md), or a
-Japanese, Chinese or Korean byline's "3月4日 10時30分" (ninth pass).
+Japanese, Chinese or Korean byline's "3月4日 10時30分" (ninth pass), or a numeric day and month with
+a clock time, Chinese portals' "03-04 10:30" and Vietnamese "4/3 10:30", in the page's order (tenth pass).
 
 Wire services and many news front ends print the year only for older stories, so the year is the
 one that puts the day on or before the fetch: extraction returns the month and the day
