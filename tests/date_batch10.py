@@ -237,7 +237,7 @@ YEARLESS = [  # a byline's day without its year, the page's only date (all 4 Mar
     ("ja", "3/4(水) 10:30配信"), ("zh", "3月4日 10:30"), ("ko", "3월 4일 10:30"), ("tr", "4 Mart 10:30"),
     ("el", "4 Μαρτίου, 10:30"), ("pl", "4 marca, 10:30"), ("es", "4 de marzo, 10:30"), ("fr", "Le 4 mars à 10h30"),
     ("it", "4 marzo, 10:30"), ("id", "Rabu, 4 Maret 10:30 WIB"),
-]  # not read, left: Chinese portals' "03-04 10:30", Vietnamese "Thứ tư, 4/3 10:30" (a day and month, no more)
+]  # Chinese portals' "03-04 10:30" and Vietnamese "Thứ tư, 4/3 10:30" were left: tenth pass (date_batch11)
 TODAY_YESTERDAY = [  # "today" or "yesterday" with a clock time, the page's only date: 1 of 14 on main
     ("el", "Σήμερα, 10:30", 0), ("uk", "Сьогодні, 10:30", 0), ("uk", "Вчора, 18:45", 1), ("he", "היום, 10:30", 0),
     ("fa", "امروز ۱۰:۳۰", 0), ("sv", "idag 10:30", 0), ("sv", "igår 18:45", 1), ("da", "i dag kl. 10:30", 0),

@@ -44,6 +44,7 @@ from tests.date_batch10 import (
     ld,
     meta,
 )
+from tests.date_batch11 import PAGES as TENTH_PASS
 from tests.localserver import LocalServer, Page
 from tests.test_date_classes import STORY, page, stored
 
@@ -189,9 +190,17 @@ RUN_CLASSES = ("ja-update-first", "ko-edit-first", "vi-update-first", "th-full-d
                "el-update-first", "uk-update-first", "he-update-first", "da-update-first", "pl-roman", "hu-roman",
                "fa-day-word-21", "ar-hijri-weekday", "en-com-slashed-ld-us-locale", "pt-br-update-first",
                "live-blog-no-ld", "comments-newer", "amp-timeago", "microdata-span-text")
+# the tenth pass's classes (tests/date_batch11.py): Latvian, Tajik, a plain `en` .com's slashed JSON-LD
+# ordered by its other dates, a day only an image's alt text names (stored undated), a related aside
+RUN_CLASSES11 = ("lv-gada", "lv-gada-locative", "tg-named", "en-com-ld-modified-unambiguous", "en-com-ld-url-month",
+                 "image-alt-only", "image-alt-not-the-date", "time-related-aside-before-own",
+                 "ld-modified-before-published", "ar-both-calendars", "en-bd-update-first")
 RUN_PAGES = {name: (html, day) for name, html, _, day in BATCH if name in RUN_CLASSES}
+RUN_PAGES |= {name: (html, day) for name, html, _, day in TENTH_PASS if name in RUN_CLASSES11}
 RUN_RELATIVE = {"relative-el": page("πριν από 3 ώρες", "el"), "relative-fa": page("۳ ساعت پیش", "fa")}
-RUN_YEARLESS = {"yearless-ja": page("3月4日 10時30分 配信", "ja"), "yearless-tr": page("4 Mart 10:30", "tr")}
+RUN_YEARLESS = {"yearless-ja": page("3月4日 10時30分 配信", "ja"), "yearless-tr": page("4 Mart 10:30", "tr"),
+                "yearless-zh-dashed": page("03-04 10:30 来源：本报", "zh"),
+                "yearless-vi": page("Thứ tư, 4/3 10:30", "vi")}
 
 
 def _undated_feed(base: str) -> bytes:
@@ -202,7 +211,7 @@ def _undated_feed(base: str) -> bytes:
 
 def test_a_run_with_an_undated_feed_dates_each_new_class_and_a_reextract_gives_the_same_day(
         tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]) -> None:
-    assert len(RUN_PAGES) == len(RUN_CLASSES)
+    assert len(RUN_PAGES) == len(RUN_CLASSES) + len(RUN_CLASSES11)
     for name, html in [*((name, html) for name, (html, _) in RUN_PAGES.items()), *RUN_RELATIVE.items(),
                        *RUN_YEARLESS.items()]:
         server.add(f"/c/{name}", Page(html.encode()))
@@ -227,6 +236,7 @@ def test_a_run_with_an_undated_feed_dates_each_new_class_and_a_reextract_gives_t
     with store.writing() as con:
         con.execute("UPDATE articles SET published_at = NULL, published_date = NULL")
     assert cli.main(["reextract", "--config", str(config_path)]) == 0
-    assert f"{len(RUN_PAGES) + len(RUN_RELATIVE) + len(RUN_YEARLESS)} changed" in capsys.readouterr().out
+    undated = sum(day is None for _, day in RUN_PAGES.values())  # stored without a date: nothing to change
+    assert f"{len(RUN_PAGES) - undated + len(RUN_RELATIVE) + len(RUN_YEARLESS)} changed" in capsys.readouterr().out
     again = {row[0]: tuple(row[1:]) for row in run_read_query(store, sql).rows}
     assert again == rows  # the relative ages too: from the stored fetch time, not the reextract's clock

@@ -35,8 +35,8 @@ page dated nowhere in its markup is dated by its byline's `datetime`, its script
 …), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year, which
 is never a date (seventh pass: a year is no day; the feed's date then dates the article), nor is a
 day that only other stories' blocks give (a related list, a sidebar: `newsflow.pagedates`; an
-`ItemList` of related stories in JSON-LD, ninth pass), nor a web page object's `datePublished` in
-JSON-LD when the article object states its own.
+`ItemList` of related stories in JSON-LD, ninth pass; an image's alt text, tenth pass), nor a web
+page object's `datePublished` in JSON-LD when the article object states its own.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -57,7 +57,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsflow.datechecks import agreed_day, not_article, plausible, url_day
-from newsflow.declareddates import json_ld_published_strings, listed_storys, modified_metas, published_metas
+from newsflow.declareddates import (
+    evidenced_order,
+    json_ld_published_strings,
+    listed_storys,
+    modified_metas,
+    published_metas,
+)
 from newsflow.headline_date import (
     byline_time,
     headline_date,
@@ -73,6 +79,7 @@ from newsflow.pagedates import (
     caption_days,
     copyright_notice_year,
     first_live_post,
+    image_text_days,
     other_stories_only,
     payload_published,
     unix_time,
@@ -149,7 +156,7 @@ def _parse_loose(value: str, tree: Any = None) -> datetime | None:
         return parsed
     day = numeric_date(value)
     if day is None and _AMBIGUOUS_SLASHED.search(value):
-        day = numeric_date(value, slash_order(tree))
+        day = numeric_date(value, slash_order(tree) or evidenced_order(tree, value))  # tenth pass
     return _as_datetime(day)
 
 
@@ -218,6 +225,8 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
         return False
     if other_stories_only(tree, value[:10]) or listed_storys(value, tree, parse_local):
         return True
+    if _BARE_DAY.match(value) and date.fromisoformat(value[:10]) in image_text_days(tree):
+        return True  # an image's alt text: the photo's day (tenth pass)
     return bool(_BARE_DAY.match(value)) and date.fromisoformat(value[:10]) in caption_days(tree) \
         and payload_published(tree) is not None
 

@@ -7,6 +7,9 @@ ninth date pass): JSON-LD `datePublished` values, and published-time and modifie
   related story's.
 - `published_metas`, `modified_metas`: the contents of the metas whose name says publication
   (`article:published_time`, `pubdate`, `itemprop=datePublished` …) or update (`og:updated_time` …).
+- `evidenced_order`: the order of an ambiguous slashed date the page declares ("03/04/2026" in the
+  JSON-LD of a plain `en` .com page without a locale meta; tenth pass), from the page's other
+  declared dates (module function's docstring).
 
 Pure: an lxml tree walked by its methods only, and `newsflow.jsonld`.
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from newsflow.datechecks import article_first
@@ -55,3 +58,63 @@ def modified_metas(tree: Any) -> list[str]:
 
 def _meta_name(meta: Any) -> str:
     return str(meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+
+
+_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
+_ISO_DAY = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})")
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
+_DATE_KEYS = ("datePublished", "dateModified", "dateCreated", "uploadDate")
+
+
+def evidenced_order(tree: Any, value: str) -> str | None:
+    """"dmy" or "mdy" for the first slashed date in `value`, from the page's other declared dates,
+    when its language and metas name no order: an unambiguous slashed date among them ("03/13/2026"
+    as `dateModified`) gives the page's order; else a reading that is the day of an ISO date the
+    page states (a `<time datetime>`, a modified meta), or in the year and month of its canonical
+    URL ("/2026/03/"), is the one; else a reading more than a day after the page's ISO update time
+    is not (a story is not published after its update). None when nothing decides."""
+    first = _SLASHED.search(value)
+    if first is None:
+        return None
+    declared = [text for key in _DATE_KEYS for _, text in json_ld_typed_strings(tree, key)]
+    declared += published_metas(tree) + modified_metas(tree)
+    seen = {"dmy": 0, "mdy": 0}
+    for match in (m for text in declared for m in _SLASHED.finditer(text)):
+        if int(match[1]) > 12 >= int(match[2]) or int(match[2]) > 12 >= int(match[1]):
+            seen["dmy" if int(match[1]) > 12 else "mdy"] += 1
+    if seen["dmy"] != seen["mdy"]:
+        return max(seen, key=lambda order: seen[order])
+    readings = {order: _reading(first, order) for order in ("dmy", "mdy")}
+    return _stated(tree, declared, readings) or _before_update(tree, readings)
+
+
+def _reading(match: re.Match[str], order: str) -> date | None:
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
+    try:
+        return date(year, second, first) if order == "dmy" else date(year, first, second)
+    except ValueError:
+        return None
+
+
+def _stated(tree: Any, declared: list[str], readings: dict[str, date | None]) -> str | None:
+    """The order whose reading is a day the page states in ISO form, or in its canonical URL's month."""
+    isos = declared + [str(element.get("datetime") or "") for element in tree.iter("time")]
+    days = {match.groups() for text in isos if (match := _ISO_DAY.match(text.strip()))}
+    links = " ".join(str(link.get("href") or "") for link in tree.iterfind(".//link") if link.get("rel") == "canonical")
+    months = {match.groups() for match in _URL_MONTH.finditer(links)}
+    for kind, stated in ((3, days), (2, months)):
+        fitting = [order for order, day in readings.items() if day is not None
+                   and (f"{day.year}", f"{day.month:02}", f"{day.day:02}")[:kind] in stated]
+        if len(fitting) == 1:
+            return fitting[0]
+    return None
+
+
+def _before_update(tree: Any, readings: dict[str, date | None]) -> str | None:
+    """The one reading on or before (a day's zones allowed) the page's earliest ISO update time."""
+    updates = [date(*map(int, match.groups())) for text in modified_metas(tree) + [
+        text for _, text in json_ld_typed_strings(tree, "dateModified")] if (match := _ISO_DAY.match(text.strip()))]
+    if not updates:
+        return None
+    possible = [order for order, day in readings.items() if day is not None and day <= min(updates) + timedelta(1)]
+    return possible[0] if len(possible) == 1 else None

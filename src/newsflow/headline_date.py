@@ -65,7 +65,10 @@ _UPDATED = re.compile(
     r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|aktualiz|güncelle|обновл|оновл|gewijzigd|"
     r"更新|修改|수정|업데이트|تحديث|diperbarui|cập nhật|अपडेट|อัปเดต|ažurirano|actualitzat|"
     # ninth pass: Greek, Hebrew, Malay, Hungarian, Swahili, Persian
-    r"ενημ[εέ]ρ|עודכן|dikemas ?kini|friss[ií]tve|imesasishwa|به‌روز|بروزرسانی",  # noqa: RUF001
+    r"ενημ[εέ]ρ|עודכן|dikemas ?kini|friss[ií]tve|imesasishwa|به‌روز|بروزرسانی|"  # noqa: RUF001
+    # tenth pass: Latvian, Lithuanian, Estonian, Kazakh, Azerbaijani, Georgian, Armenian, Albanian,
+    # Macedonian and Serbian Cyrillic, Uzbek
+    r"atjaunots|atjaunināts|atnaujint|uuendatud|жаңартыл|yenilən|განახლ|թարմացվ|përditësu|ажурирано|yangilan",
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
@@ -73,7 +76,8 @@ _PUBLISHED = re.compile(
     r"opublikowano|julkaistu|gepubliceerd|publicerad|publisert|publiceret|publikov|опубликовано|"
     "yay\u0131nlan|입력|등록|公開|配信|发布|發布|发表|發表|نشر|diterbitkan|dipublikasikan|đăng|प्रकाशित|เผยแพร่|"
     "objavljeno|publicat|"
-    "опубліков|δημοσι[εέ]|פורסם|발행|imechapishwa|انتشار",  # ninth pass: Ukrainian, Greek, Hebrew, Korean …
+    "опубліков|δημοσι[εέ]|פורסם|발행|imechapishwa|انتشار|"  # ninth pass: Ukrainian, Greek, Hebrew, Korean …
+    "publicēts|paskelbt|avaldatud|жарияланд|dərc|გამოქვეყნ|հրապարակվ|publikuar|објавено|објављено|e'lon qilin",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -192,9 +196,16 @@ _YEARLESS = month_day_patterns(MONTHS)
 def published_month_day(tree: Any) -> tuple[int, int] | None:
     """The month and day of a date printed without its year under the headline ("Sun, Mar 1"), or in
     a wire dateline opening the story ("NEW DELHI, March 1 (Reuters) -"): `newsflow.yearless`."""
-    lines = (line for line in _byline_lines(tree) if not _UPDATED.search(line))
-    return byline_month_day(lines, _YEARLESS, MONTHS) or dateline_month_day(
+    lines = (line.translate(ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
+    return byline_month_day(lines, _YEARLESS, MONTHS, lambda: _yearless_order(tree)) or dateline_month_day(
         (str(text).lstrip()[:120] for text in _byline_texts(tree)[1]), _YEARLESS, MONTHS)
+
+
+def _yearless_order(tree: Any) -> str | None:
+    """The order of a numeric day and month printed without a year: Chinese, Japanese and Korean
+    pages print the month first ("03-04 10:30"); other pages in their slash order (`slash_order`)."""
+    language = str(tree.get("lang") or "").lower()[:2]
+    return "mdy" if language in ("zh", "ja", "ko") else slash_order(tree)
 
 
 def _update_times(tree: Any) -> list[str]:

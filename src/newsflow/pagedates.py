@@ -10,7 +10,8 @@ related story's (`other_stories_only`) or the copyright notice's year (`copyrigh
 value (or a Unix timestamp, eighth pass), the way front ends serialise their article object.
 `attribute_published` reads a Unix timestamp that markup carries in a data attribute named for the publication
 (`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too).
-`first_live_post` dates a live blog by its first post, not its newest (ninth pass).
+`first_live_post` dates a live blog by its first post, not its newest (ninth pass). `image_text_days`
+gives the days images name in their alt text, which htmldate may read (tenth pass).
 
 Pure: an lxml tree walked by its methods, and the standard library.
 """
@@ -47,6 +48,18 @@ def caption_days(tree: Any) -> set[date]:
         text = " ".join("".join(element.itertext()).split())[:300]
         if (day := caption_date(text)) is not None:
             days.add(day)
+    return days
+
+
+def image_text_days(tree: Any) -> set[date]:
+    """The days that the page's images name in their `alt` or `title` text (tenth pass): the day a
+    photo was taken ("Protest on 12 January 2026"), which htmldate's search reads on a page that
+    dates its story nowhere, and a reader never sees as the story's date."""
+    days = set()
+    for image in tree.iter("img"):
+        for text in (image.get("alt"), image.get("title")):
+            if text and (day := caption_date(" ".join(text.split())[:300])) is not None:
+                days.add(day)
     return days
 
 

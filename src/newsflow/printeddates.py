@@ -91,6 +91,9 @@ _NAMED_DMY = re.compile(
 )
 # Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
 _NAMED_YMD = re.compile(rf"\b((?:19|20)\d{{2}})\.?\s+(?:m\.\s+)?({_NAME})\s+(\d{{1,2}})\b", re.IGNORECASE)
+# Latvian puts the year first and the day before the month: "2026. gada 17. februāris" ("17. februārī",
+# the locative, after "Publicēts"; tenth pass)
+_LATVIAN_YDM = re.compile(rf"\b((?:19|20)\d{{2}})\.\s*gada\s+(\d{{1,2}})\.\s*({_NAME})(?!\w)", re.IGNORECASE)
 # "01/03/2026", and with dashes "01-03-2026" (Indian, Pakistani, Dutch sites; eighth pass)
 SLASHED = re.compile(r"(?<![\d/-])(\d{1,2})([/-])(\d{1,2})\2((?:19|20|25)\d{2})(?![\d/-])")
 # "11/08/23 5:19pm", read only in a known order, the year as 20yy
@@ -120,6 +123,7 @@ def first_date(
         candidates += [(m.start(), int(m[3]), MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
         candidates += [(m.start(), int(m[3]), MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY.finditer(text)]
         candidates += [(m.start(), int(m[1]), MONTHS[m[2].lower()], int(m[3])) for m in _NAMED_YMD.finditer(text)]
+        candidates += [(m.start(), int(m[1]), MONTHS[m[3].lower()], int(m[2])) for m in _LATVIAN_YDM.finditer(text)]
         candidates += calendar_dates(text)
         dotted = [(m.start(), int(m[1]), int(m[2]), _century(int(m[3]))) for m in DOTTED_SHORT.finditer(text)]
         slashed += dotted if order is not None else []

@@ -1,8 +1,8 @@
 """Dates in the two calendars that no arithmetic rule gives: the Islamic (Hijri) calendar as Saudi
 Arabia's Umm al-Qura tables fix it, and Nepal's Bikram Sambat (eighth pass, docs/extraction.md).
 
-An Arabic page may date a story only as "11 رمضان 1447 هـ"; a Nepali one as "फागुन १७, २०८२",
-"२०८२ फागुन १७ गते" or "१७ फागुन २०८२". Both calendars fix their month lengths by table: the
+An Arabic page may date a story only as "11 رمضان 1447 هـ" (or, tenth pass, "1447/09/11 هـ"); a
+Nepali one as "फागुन १७, २०८२", "२०८२ फागुन १७ गते" or "१७ फागुन २०८२". Both calendars fix their month lengths by table: the
 tabular (arithmetic) Islamic calendar is a day off Umm al-Qura in many months, and Bikram Sambat
 months run 29 to 32 days by a committee's almanac. The tables here hold those facts for the years of
 news (Hijri 1410-1460, 1989-2039; Bikram Sambat 2047-2089, 1990-2033), compactly: a Hijri year's
@@ -57,7 +57,11 @@ _BS_YEAR = r"(20[4-8]\d)"
 _BS_MDY = re.compile(rf"({_BS_NAME})\s+(\d{{1,2}})\s*,?\s*{_BS_YEAR}(?!\d)")
 _BS_YMD = re.compile(rf"(?<!\d){_BS_YEAR}\s*,?\s*({_BS_NAME})\s+(\d{{1,2}})(?!\d)")
 _BS_DMY = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_BS_NAME})\s*,?\s*{_BS_YEAR}(?!\d)")
-_HINTS = ("ر", "ش", "م", "ج", "ذ", "ص", *_BS)  # a letter of every Hijri month name; every Nepali one
+# A Hijri date in numbers, with its era mark after it (tenth pass; Gulf papers print it beside, or
+# instead of, the Gregorian one): "1447/09/15 هـ", "15/09/1447هـ", "15-09-1447 هـ"  # noqa: RUF003
+_HIJRI_NUMERIC = re.compile(
+    r"(?<![\d/-])(?:(14[1-6]\d)([/-])(\d{1,2})\2(\d{1,2})|(\d{1,2})([/-])(\d{1,2})\6(14[1-6]\d))(?![\d/-])\s*هـ")
+_HINTS = ("ر", "ش", "م", "ج", "ذ", "ص", "هـ", *_BS)  # a letter of every Hijri month name; every Nepali one
 
 
 def tabled_dates(text: str) -> list[tuple[int, int, int, int]]:
@@ -66,6 +70,8 @@ def tabled_dates(text: str) -> list[tuple[int, int, int, int]]:
     if not any(hint in text for hint in _HINTS):
         return []
     written = [(m.start(), "h", int(m[3]), _HIJRI[m[2]], int(m[1])) for m in _HIJRI_DATE.finditer(text)]
+    written += [(m.start(), "h", int(m[1]), int(m[3]), int(m[4])) if m[1] else
+                (m.start(), "h", int(m[8]), int(m[7]), int(m[5])) for m in _HIJRI_NUMERIC.finditer(text)]
     written += [(m.start(), "bs", int(m[3]), _BS[m[1]], int(m[2])) for m in _BS_MDY.finditer(text)]
     written += [(m.start(), "bs", int(m[1]), _BS[m[2]], int(m[3])) for m in _BS_YMD.finditer(text)]
     written += [(m.start(), "bs", int(m[3]), _BS[m[2]], int(m[1])) for m in _BS_DMY.finditer(text)]

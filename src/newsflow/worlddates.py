@@ -69,7 +69,13 @@ _AFRICAN_MONTH_NAMES = (
     "janairu janaayo", "fabrairu febraayo", "maris maarso", "afrilu abriil", "mayu maajo", "yuni juun", "yuli luulyo",
     "agusta ogost", "satumba sebtembar", "oktoobar", "nuwamba nofembar", "disamba desembar",
 )
-WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_NAMES)
+# Latvian's locative ("17. februārī", tenth pass; the nominatives are `printeddates`'), Tajik's genitive
+# ("4 марти 2026")
+_MORE_WORLD_MONTH_NAMES = (
+    "janvārī январи", "februārī феврали", "martā марти", "aprīlī апрели", "maijā майи", "jūnijā июни",
+    "jūlijā июли", "augustā августи", "septembrī сентябри", "oktobrī октябри", "novembrī ноябри", "decembrī декабри",
+)
+WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_NAMES, _MORE_WORLD_MONTH_NAMES)
                 for index, names in enumerate(rows) for name in names.split()}
 """Month names and short forms in more languages, lowercased, for `newsflow.headline_date`."""
 

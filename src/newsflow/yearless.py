@@ -1,6 +1,7 @@
 """A publication day printed without its year: "Sun, Mar 1" under the headline, or a wire dateline
 that opens the story, "NEW DELHI, March 1 (Reuters) -" (eighth pass, docs/extraction.md), or a
-Japanese, Chinese or Korean byline's "3月4日 10時30分" (ninth pass).
+Japanese, Chinese or Korean byline's "3月4日 10時30分" (ninth pass), or a numeric day and month with
+a clock time, Chinese portals' "03-04 10:30" and Vietnamese "4/3 10:30", in the page's order (tenth pass).
 
 Wire services and many news front ends print the year only for older stories, so the year is the
 one that puts the day on or before the fetch: extraction returns the month and the day
@@ -16,7 +17,7 @@ Pure: the standard library only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 
 AHEAD = timedelta(days=1)
@@ -39,9 +40,10 @@ def month_day_patterns(months: Mapping[str, int]) -> tuple[re.Pattern[str], re.P
     return month_first, day_first, dateline
 
 
-def byline_month_day(lines: Iterable[str], patterns: tuple[re.Pattern[str], ...],
-                     months: Mapping[str, int]) -> tuple[int, int] | None:
-    """(month, day) of the first yearless date in the byline `lines`."""
+def byline_month_day(lines: Iterable[str], patterns: tuple[re.Pattern[str], ...], months: Mapping[str, int],
+                     order: Callable[[], str | None] = lambda: None) -> tuple[int, int] | None:
+    """(month, day) of the first yearless date in the byline `lines`; a numeric one with a clock time
+    after it ("03-04 10:30", "4/3 10:30") in the page's `order` ("dmy", "mdy"), asked only then."""
     month_first, day_first, _ = patterns
     for line in lines:
         if (match := month_first.search(line)) is not None and _a_byline(line, match):
@@ -50,6 +52,10 @@ def byline_month_day(lines: Iterable[str], patterns: tuple[re.Pattern[str], ...]
             return _checked(months[match[2].lower()], int(match[1]))
         if (match := _CJK_MONTH_DAY.search(line) or _JAPANESE_SLASHED.search(line)) is not None:
             return _checked(int(match[1]), int(match[2]))
+        if (match := _NUMERIC_WITH_CLOCK.search(line)) is not None and _a_byline(line, match) \
+                and (read := order()) is not None:
+            first, second = int(match[1]), int(match[3])
+            return _checked(*((second, first) if read == "dmy" else (first, second)))
     return None
 
 
@@ -58,6 +64,9 @@ def byline_month_day(lines: Iterable[str], patterns: tuple[re.Pattern[str], ...]
 # (ninth pass); a story's line naming a day ("3月4日に開かれた会議") has neither.
 _CJK_MONTH_DAY = re.compile(r"(?<![\d年년/.-])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일](?:\s*[(（]\w[)）])?\s*"  # noqa: RUF001
                             r"(?=\d{1,2}\s*[:時시]\s*\d{2}|配信|公開|发布|發布|입력|등록)")
+# Chinese portals' "03-04 10:30" (month first), Vietnamese "Thứ tư, 4/3 10:30" (day first): a day and
+# month with a clock time after them and nothing between (tenth pass); the page's order says which is which
+_NUMERIC_WITH_CLOCK = re.compile(r"(?<![\d/.:-])(\d{1,2})([-/])(\d{1,2})(?![\d/.:-])\s*,?\s+\d{1,2}:[0-5]\d(?!\d)")
 _JAPANESE_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})\s*[(（][月火水木金土日][)）]")  # noqa: RUF001
 
 
