@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from newsflow import extract as extract_module
-from newsflow.extract import extract_article, parse_published_at
+from newsflow.extract import MIN_PARAGRAPH_WORDS, extract_article, is_article_text, parse_published_at
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import ExtractedArticle, Outcome
 from newsflow.text import normalize_text
@@ -439,3 +439,36 @@ def test_a_base_href_or_a_home_page_is_no_articles_canonical_url() -> None:
                         ) == "https://news.example/story-one"
     assert canonical_of('<link rel="alternate" hreflang="x-default" href="https://news.example/en/story-one">'
                         ) == "https://news.example/en/story-one"
+
+
+RECIPE_STEPS = (
+    "Put all the ingredients in a bowl and knead them into a smooth dough.",
+    "Roll out the dough and cut out any shapes you like.",
+    "Heat the oven to 200 °C.",
+    "Lay the biscuits on a tray and press almond flakes onto each of them.",
+    "Bake them in the oven for 15 minutes until they are golden.",
+)
+
+
+def _short_lines_page(lines: tuple[str, ...]) -> str:
+    items = "".join(f"<p>{line}</p>" for line in lines)
+    return ("<html><head><title>Almond biscuits</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>Almond biscuits</h1><p>Makes 40.</p><p>300 g flour</p><p>200 g sugar</p>{items}"
+            "</article></body></html>")
+
+
+def test_a_recipe_of_short_sentences_is_an_article() -> None:
+    """Eleventh pass: no line of a recipe's steps reaches MIN_PARAGRAPH_WORDS, and the page was stored as
+    nothing (`extract_empty`) where trafilatura alone had the whole recipe."""
+    assert all(len(step.split()) < MIN_PARAGRAPH_WORDS for step in RECIPE_STEPS)
+    article = extract_article(_short_lines_page(RECIPE_STEPS), FETCHED_FROM)
+    assert article is not None
+    assert RECIPE_STEPS[0] in article.text.split("\n") and RECIPE_STEPS[-1] in article.text.split("\n")
+
+
+def test_two_short_sentences_or_short_lines_are_still_no_article() -> None:
+    not_found = ("The page you asked for could not be found on this site.",
+                 "Please check the address or go back to the home page.", "404", "Contact us", "Imprint")
+    assert extract_article(_short_lines_page(not_found), FETCHED_FROM) is None
+    assert not is_article_text("Home\nNews\nSport\nWeather\nThe page was not found here, sorry.")
+    assert is_article_text("\n".join(RECIPE_STEPS))

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsflow.extract import extract_article
-from newsflow.furniture import author_names, drop_furniture_lines, is_furniture
+from newsflow.furniture import author_names, drop_furniture_lines, is_dated_line, is_furniture
 from newsflow.text import normalize_text
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pages" / "furniture-lines-in-article.html"
@@ -134,3 +134,22 @@ def test_dropping_furniture_only_removes_whole_lines(lines: list[str], author_na
     kept = drop_furniture_lines(text, author_name)
     assert kept == "" or all(line in text.split("\n") for line in kept.split("\n"))
     assert drop_furniture_lines(kept, author_name) == kept
+
+
+def test_a_dateline_with_its_outlet_place_or_byline_is_a_dated_line() -> None:
+    for line in (
+        "Le Monde | 04.05.2015 à 13h36 • Mis à jour le 04.05.2015 à 15h21 | Par Jean Dupont",
+        "By Jane Doe | March 3, 2024, 2:15 PM EST | Updated March 3, 2024, 4:40 PM EST",
+        "PARIS \u2013 12.03.2024, 14:05 Uhr",
+        "2025年1月14日 01時28分 (1月14日 01時40分更新)",
+    ):
+        assert is_dated_line(line), line
+
+
+def test_a_sentence_with_a_date_or_a_place_is_no_dated_line() -> None:
+    for line in (
+        "PARIS, 12 mars 2024 (AFP) - Le gouvernement a annoncé mardi une série de mesures pour les agriculteurs.",
+        "Der Riesling feiert am 13. März 2022 ihren 587sten Geburtstag, erstmals erwähnt im Jahr 1435.",
+        "Anfang 2023 will Accurec den Standort Krefeld um eine Anlage für Lithium erweitern.",
+    ):
+        assert not is_dated_line(line), line

@@ -4,7 +4,8 @@ The only module that imports trafilatura. `extract_article` does one page in thi
 `newsflow.extractpool.ExtractorPool` runs many on worker processes, each under a time limit,
 and turns every failure into an `Outcome` instead of an exception:
 
-    OK               normalised text with at least one paragraph of MIN_PARAGRAPH_WORDS words
+    OK               normalised text with at least one paragraph of MIN_PARAGRAPH_WORDS words, or
+                     SHORT_PROSE_LINES sentences of SHORT_PROSE_WORDS words (a recipe's steps)
     EXTRACT_EMPTY    trafilatura found nothing, or only short lines (menus, "404", captions)
     EXTRACT_TIMEOUT  the page took longer than the pool's timeout (the batch goes on)
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
@@ -77,6 +78,13 @@ MIN_PARAGRAPH_WORDS = 15
 has no article, trafilatura falls back to whatever text it finds: menus, "404", a cookie
 notice, all in short lines. On the real corpora the shortest longest-paragraph of a real
 article is 24 words (docs/extraction.md)."""
+SHORT_PROSE_LINES = 3
+SHORT_PROSE_WORDS = 8
+"""A text whose paragraphs are all short is an article still when at least SHORT_PROSE_LINES of its
+lines are sentences (ending in ".", "!" or "?") of SHORT_PROSE_WORDS words or more: a recipe's or a
+how-to's steps, one a line. Menus, a "404" and a cookie notice have no such three sentences
+(docs/extraction.md, "Eleventh pass")."""
+_SENTENCE_END = re.compile(r"[.!?][\"')»”’]*$")  # noqa: RUF001 (typographic quotes close sentences)
 
 # Balanced mode (neither favor_precision nor favor_recall) and tables kept: the best mix on the
 # real corpora, see docs/extraction.md. Reader comments are never part of the text.
@@ -130,7 +138,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = drop_story_tail(text, readability, tree)
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks]), tree)
     text = drop_reader_call(restore_standfirst(text, tree, title), tree)
-    if not has_article_paragraph(text):
+    if not is_article_text(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
     published, ago, month_day = _page_dates(document.date, tree, url)
@@ -284,6 +292,14 @@ def prepare_extractor() -> None:
 def has_article_paragraph(text: str) -> bool:
     """Whether normalised text has a paragraph long enough to be an article's."""
     return any(word_count(line) >= MIN_PARAGRAPH_WORDS for line in text.split(PARAGRAPH_SEPARATOR))
+
+
+def is_article_text(text: str) -> bool:
+    """Whether normalised text is an article's: one long paragraph, or enough short sentences."""
+    if has_article_paragraph(text):
+        return True
+    sentences = (line for line in text.split(PARAGRAPH_SEPARATOR) if _SENTENCE_END.search(line))
+    return sum(word_count(line) >= SHORT_PROSE_WORDS for line in sentences) >= SHORT_PROSE_LINES
 
 
 def _strip_site_suffix(title: str | None, sitename: str | None) -> str | None:

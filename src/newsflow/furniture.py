@@ -87,6 +87,10 @@ DATE_LABELS = frozenset({
 })  # fmt: skip
 """The words that label a dateline ("Updated 12:30 PM EST, Tue March 3, 2026", "Publicado el 3 de marzo")."""
 _LIST_OR_TABLE = re.compile(r"^\s*[-*•|]")
+_SEGMENT_SEPARATOR = re.compile(r"\s[|•·\u2013\u2014-]\s|,\s")
+DATED_LINE_OTHER_MAX_WORDS = 4
+"""In a dated line, the segments that are not a date are short: an outlet's or an author's name ("Le
+Monde", "By Jane Doe"), a place ("PARIS")."""
 
 
 def drop_furniture_lines(text: str, author: str | None) -> str:
@@ -128,6 +132,20 @@ def is_dateline(line: str, tokens: list[str]) -> bool:
         and len(words) <= DATELINE_MAX_WORDS
         and bool(_DATE_OR_TIME.search(line))
         and not _RACE_TIME.search(line)
+    )
+
+
+def is_dated_line(line: str) -> bool:
+    """A dateline with its outlet, place or byline run into it ("By Jane Doe | 4 May 2015, 13:36 |
+    Updated 15:21", "PARIS • 04.05.2015 à 13h36 • Mis à jour …"): a line cut at its separators (" | ",
+    " • ", " - ", ", ") into segments of which one at least is a dateline and every other is short.
+    `is_dateline` alone reads the whole line, and a name beside the date has too many words for it
+    (eleventh pass: the standfirst must be no such line)."""
+    segments = [segment for segment in _SEGMENT_SEPARATOR.split(line) if segment.strip()]
+    dated = [is_dateline(segment, word_tokens(segment)) for segment in segments]
+    return any(dated) and all(
+        is_date or len(word_tokens(segment)) <= DATED_LINE_OTHER_MAX_WORDS
+        for segment, is_date in zip(segments, dated, strict=True)
     )
 
 

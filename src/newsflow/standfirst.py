@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsflow.furniture import is_dated_line
 from newsflow.refine import lead_in_text
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
 
@@ -112,7 +113,9 @@ def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> 
     words = word_count(line)
     if not STANDFIRST_MIN_WORDS <= words <= STANDFIRST_MAX_WORDS or not line.endswith(SENTENCE_END):
         return False
-    if _PHOTO_CREDIT.search(line) or any(line in headline or headline in line for headline in headlines):
+    if _PHOTO_CREDIT.search(line) or is_dated_line(line):  # a credit or a dateline (eleventh pass)
+        return False
+    if any(line in headline or headline in line for headline in headlines):
         return False
     if _linked_share(element, line) > STANDFIRST_MAX_LINK_SHARE or _in_furniture(element):
         return False

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsflow.charset import decode_html
-from newsflow.extract import extract_article, has_article_paragraph
+from newsflow.extract import extract_article, is_article_text
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract, extract_with_deadline
 from newsflow.models import Outcome
 
@@ -111,7 +111,7 @@ def pool() -> Iterator[ExtractorPool]:
 def check_result(result: ExtractionResult) -> None:
     assert result.outcome in OUTCOMES
     if result.outcome is Outcome.OK:
-        assert result.article is not None and has_article_paragraph(result.article.text)
+        assert result.article is not None and is_article_text(result.article.text)
         assert result.article.text == result.article.text.strip()
     else:
         assert result.article is None
