@@ -68,6 +68,8 @@ ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
 # robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
 # that fails allows all, so the article must have time left after it.
 ROBOTS_TIME_SHARE = 0.5
+# Failures decided before any connection to the host, which therefore cost it no politeness turn.
+_NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
 
@@ -251,8 +253,11 @@ class Fetcher:
         return hop
 
     async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
-        async with self._gate.turn(host_of(url)):
-            return await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
+        async with self._gate.turn(host_of(url)) as turn:
+            hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
+            # refused by the address guard, or no address: not one packet went to the host
+            turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT
+            return hop
 
     async def _timed(
         self, url: str, trail: Trail, step: Awaitable[_HopT], max_bytes: int

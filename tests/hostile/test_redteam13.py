@@ -1,0 +1,102 @@
+"""Red team 13: the gaps red teams 11 and 12 left (docs/security.md, "Known gaps"), then one more class.
+
+1. Requests the address guard refuses waited their host's politeness turn (`per_host_delay`) and
+   took one: 10,000 feeds on one refused host were refused one a second, 352 in a run's budget.
+
+Every server is real, on loopback; every warehouse a DuckDB file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsflow.config import load_config
+from newsflow.fetch import Fetcher, guarded_transport
+from newsflow.models import FetchResult, Outcome
+from newsflow.runner import run_ingest
+from tests.conftest import write_config
+from tests.hostile.servers import LoopbackServer, run, running_server, settings
+from tests.localserver import Page
+from tests.test_unstoppable import add_settings, query
+
+PAGE = b"<!doctype html><html><head><title>t</title></head><body><p>" + b"words " * 400 + b"</p></body></html>"
+
+
+@pytest.fixture
+def refused_host() -> Iterator[LoopbackServer]:
+    """A real server on 127.0.0.2, which the tests' address policy (only 127.0.0.1 allowed) refuses."""
+    yield from running_server("127.0.0.2")
+
+
+# --- 1. a refused request takes no politeness turn ---------------------------------------------
+
+
+def test_requests_the_guard_refuses_neither_wait_nor_take_their_hosts_turn(refused_host: LoopbackServer) -> None:
+    """20 feeds on a refused host, a 1 s `per_host_delay`. Before: one refusal a second (19 s)."""
+    urls = [refused_host.add(f"/f{n}.xml", Page(b"<rss/>")) for n in range(20)]
+    fetch_settings = settings(per_host_delay=1.0, allowed_networks=("127.0.0.1/32",), timeout=5.0)
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(fetch_settings) as fetcher:
+            return list(await asyncio.gather(*(fetcher.fetch_feed(url) for url in urls)))
+
+    started = time.monotonic()
+    results = run(go())
+    elapsed = time.monotonic() - started
+    assert {result.outcome for result in results} == {Outcome.BLOCKED}
+    assert refused_host.requests == [], "the guard let a request through"
+    assert elapsed < 4.0, f"20 refusals took {elapsed:.1f} s: they waited the host's 1 s turns"
+
+
+def test_a_name_resolving_to_a_refused_address_takes_no_turn_and_the_hosts_spacing_still_holds(
+    server: LoopbackServer,
+) -> None:
+    """The spacing is for what reaches a host: two refusals (a name whose DNS answer the guard
+    refuses) cost the host no turn, so the first answered request starts at once, and the next
+    answered one still waits its `per_host_delay`. Before: each refusal took a turn (0.6 s each)."""
+    url = server.add("/page", Page(PAGE))
+    fetch_settings = settings(per_host_delay=0.6, allowed_networks=("127.0.0.1/32",), respect_robots=False)
+    answers = iter([["10.0.0.7"], ["10.0.0.7"], ["127.0.0.1"], ["127.0.0.1"]])
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return next(answers)
+
+    async def go() -> list[tuple[Outcome, float]]:
+        transport = guarded_transport(fetch_settings, resolver=resolve)
+        async with Fetcher(fetch_settings, transport=transport) as fetcher:
+            done = []
+            for _ in range(4):  # one after another, each on a new connection (so each resolves)
+                result = await fetcher.fetch_article(url)
+                done.append((result.outcome, time.monotonic()))
+                await transport.aclose()
+            return done
+
+    started = time.monotonic()
+    done = run(go())
+    assert [outcome for outcome, _ in done] == [Outcome.BLOCKED, Outcome.BLOCKED, Outcome.OK, Outcome.OK]
+    assert done[2][1] - started < 0.4, "the refusals took the host's turns"
+    assert len([request for request in server.requests if request.path == "/page"]) == 2
+    assert done[3][1] - done[2][1] >= 0.55, "the second answered request did not wait the host's turn"
+
+
+def test_a_run_polls_every_feed_on_a_refused_host_within_its_budget(
+    tmp_path: Path, server: LoopbackServer, refused_host: LoopbackServer
+) -> None:
+    """300 feeds on a refused host and one on an allowed host, `per_host_delay` 1 s, a run budget of
+    20 s (polls get half, the first run's migrations included). Before: 8 of the refused feeds polled,
+    292 deferred to later runs (each run the same). Now every feed is polled and recorded `blocked`."""
+    feeds = {f"refused-{n}": refused_host.add(f"/f{n}.xml", Page(b"<rss/>")) for n in range(300)}
+    feeds["fine"] = server.add("/fine.xml", Page(b'<rss version="2.0"><channel><title>t</title></channel></rss>',
+                                                   "application/rss+xml"))
+    config_path = write_config(tmp_path, "", feeds, per_host_delay=1.0, allowed_networks=["127.0.0.1/32"])
+    add_settings(config_path, "execution", run_budget_seconds=20)
+    summary = asyncio.run(run_ingest(load_config(config_path), "run-0", all_feeds=True))
+    assert summary.counts.feeds_deferred == 0
+    outcomes = dict(query(config_path, "SELECT outcome, count(*) FROM fetch_events WHERE kind = 'feed' GROUP BY ALL"))
+    assert outcomes == {"blocked": 300, "ok": 1}
+    assert refused_host.requests == []
