@@ -43,7 +43,7 @@ from newsflow.models import (
 )
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.spool import commit_or_spool
-from newsflow.urls import MAX_URL_CHARS, feed_key
+from newsflow.urls import MAX_URL_CHARS, feed_key, host_of, site_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ class PollJob:
     deadline: float  # time.monotonic() past which no poll starts, and fetches in flight are dropped
     write_lock: threading.Lock
     feed_keys: Mapping[str, str] = field(default_factory=dict)  # urls.feed_key of every configured feed -> name
+    answered_sites: set[str] = field(default_factory=set)  # sites whose feed came through (without_intercepted)
 
 
 async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
@@ -102,6 +103,8 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         elif poll.moved_onto is not None:
             redirected.append(poll)
         else:
+            if poll.outcome in (Outcome.OK, Outcome.NOT_MODIFIED):
+                job.answered_sites.add(site_of(host_of(poll.result.url)))
             committer.add(poll)
 
     try:

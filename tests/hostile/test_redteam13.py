@@ -21,6 +21,7 @@ from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.servers import LoopbackServer, run, running_server, settings
+from tests.hostile.test_redteam10 import config_with, serve_feed
 from tests.localserver import Page
 from tests.test_unstoppable import add_settings, query
 
@@ -100,3 +101,51 @@ def test_a_run_polls_every_feed_on_a_refused_host_within_its_budget(
     outcomes = dict(query(config_path, "SELECT outcome, count(*) FROM fetch_events WHERE kind = 'feed' GROUP BY ALL"))
     assert outcomes == {"blocked": 300, "ok": 1}
     assert refused_host.requests == []
+
+
+# --- 3. a host's own page served at 3 sites' URLs is bounded, not pending for good ------------
+
+SUSPENDED = (b"<!doctype html><html><head><title>Account Suspended</title></head><body><h1>This account has "
+             b"been suspended.</h1><p>" + b"Contact your hosting provider for more information. " * 8
+             + b"</p></body></html>")
+
+
+def test_a_page_three_sites_serve_byte_for_byte_while_other_sites_answer_is_counted_and_parked(
+    tmp_path: Path,
+) -> None:
+    """Three sites on one hosting provider are suspended: every URL of theirs, feed and article,
+    answers 200 with the provider's one "account suspended" page; a fourth site answers as usual.
+    Before: red team 11's portal check left their 6 articles pending with no attempt counted, every
+    run, for good. Now, as the fourth site's feed came through, each run counts an `http_error`
+    attempt, and after `max_article_attempts` (3) runs they are parked, the error saying why."""
+    hosts = [f"127.0.0.{n}" for n in range(2, 6)]
+    servers = {host: LoopbackServer(host) for host in hosts}
+    try:
+        feeds = {f"feed-{n}": serve_feed(servers[host], f"feed-{n}", range(2 * n, 2 * n + 2))
+                 for n, host in enumerate(hosts)}
+        pages = {host: dict(server.routes) for host, server in servers.items()}
+        config_path = config_with(tmp_path, feeds)
+        config = load_config(config_path)
+        for host, server in servers.items():  # run 0: every article busy, so all 8 are pending
+            for path, route in pages[host].items():
+                server.add(path, Page(b"busy", status=503) if "/a/" in path else route)
+        asyncio.run(run_ingest(config, "run-0", all_feeds=True))
+        for host in hosts[:3]:  # suspended; the fourth site answers as usual from now on
+            for path in pages[host]:
+                servers[host].add(path, Page(SUSPENDED))
+        for path, route in pages[hosts[3]].items():
+            servers[hosts[3]].add(path, route)
+        asyncio.run(run_ingest(config, "run-1", all_feeds=True))
+        assert query(config_path, "SELECT count(article_id), count(parked_at), max(fetch_attempts) FROM entries "
+                                  "WHERE feed_id <> 'feed-3'") == [(0, 0, 2)], "one attempt (503 in run 0) more"
+        for n in (2, 3):
+            asyncio.run(run_ingest(config, f"run-{n}", all_feeds=True))
+    finally:
+        for server in servers.values():
+            server.close()
+    assert query(config_path, "SELECT feed_id, count(article_id), count(parked_at) FROM entries GROUP BY ALL "
+                              "ORDER BY 1") == [("feed-0", 0, 2), ("feed-1", 0, 2), ("feed-2", 0, 2), ("feed-3", 2, 0)]
+    [(error,)] = query(config_path, "SELECT DISTINCT last_error FROM entries WHERE parked_at IS NOT NULL "
+                                    "AND feed_id = 'feed-0' LIMIT 1")
+    assert "the host's own page" in str(error)
+    assert query(config_path, "SELECT count(*) FROM articles WHERE text LIKE '%suspended%'") == [(0,)]
