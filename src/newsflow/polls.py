@@ -27,6 +27,7 @@ from newsflow import feedmoves, warehouse
 from newsflow import polling as polling_policy
 from newsflow.config import PollingSettings
 from newsflow.errors import WarehouseError, classify_outcome
+from newsflow.feedloops import unpolled_moves
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
 from newsflow.fetchrecord import believable_last_modified
@@ -109,7 +110,10 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
 
     try:
         await asyncio.gather(*(poll_one(feed) for feed in feeds))
-        committer.add_all(settle_redirects(job, redirected), penalise=True)
+        unpolled = {p.moved_onto: p.result.redirects[-1][1] for p in redirected
+                    if p.moved_onto is not None and p.moved_onto not in {feed.name for feed in feeds}}
+        moves = await unpolled_moves(job.fetcher, unpolled, lambda name, url: other_feed(job, name, url), job.deadline)
+        committer.add_all(settle_redirects(job, redirected, moves), penalise=True)
         await committer.flush()
         outage = polling_policy.is_network_outage(reaches)
         if outage:
@@ -151,10 +155,10 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
     return poll if again is None else replace(again, abandoned=replace(poll, result=replace(poll.result, body=b"")))
 
 
-def other_feed(job: PollJob, feed: FeedConfig, url: str) -> str | None:
-    """The name of another configured feed whose URL `url` is, if any."""
+def other_feed(job: PollJob, feed: FeedConfig | str, url: str) -> str | None:
+    """The name of another configured feed (than `feed`, or the feed of that name) whose URL `url` is, if any."""
     other = job.feed_keys.get(feed_key(url))
-    return other if other is not None and other != feed.name else None
+    return other if other is not None and other != (feed if isinstance(feed, str) else feed.name) else None
 
 
 def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
@@ -167,13 +171,16 @@ def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
     return poll if other is None else replace(poll, moved_onto=other)
 
 
-def settle_redirects(job: PollJob, polls: Sequence[FeedPoll]) -> list[FeedPoll]:
+def settle_redirects(job: PollJob, polls: Sequence[FeedPoll], unpolled: Mapping[str, str] | None = None
+                     ) -> list[FeedPoll]:
     """The polls that stopped at another configured feed's URL, judged together once all have ended.
 
     Feeds whose redirects lead back to themselves (`a -> b -> a`) serve nothing: each is a
     `redirect_loop` and backs off, and one warning names the loop when it appears (one of its feeds
-    not failing yet). A feed merged into one that serves is named every poll, with the one to remove."""
-    loops = polling_policy.redirect_loops({p.feed.name: p.moved_onto for p in polls if p.moved_onto})
+    not failing yet). A feed merged into one that serves is named every poll, with the one to remove.
+    `unpolled` adds where feeds this run did not poll redirect to (`feedloops.unpolled_moves`)."""
+    loops = polling_policy.redirect_loops({**(unpolled or {}), **{p.feed.name: p.moved_onto for p in polls
+                                                                   if p.moved_onto}})
     for cycle in sorted(set(loops.values())):
         new = any(job.states.get(name, FeedState(name)).consecutive_failures == 0 for name in cycle)
         log.log(logging.WARNING if new else logging.INFO,

@@ -9,6 +9,7 @@ Every server is real, on loopback; every warehouse a DuckDB file.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from newsflow.fetch import Fetcher, guarded_transport
 from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
-from tests.hostile.servers import LoopbackServer, run, running_server, settings
+from tests.hostile.servers import LoopbackServer, redirect, run, running_server, settings
 from tests.hostile.test_redteam10 import config_with, serve_feed
 from tests.localserver import Page
 from tests.test_unstoppable import add_settings, query
@@ -149,3 +150,27 @@ def test_a_page_three_sites_serve_byte_for_byte_while_other_sites_answer_is_coun
                                     "AND feed_id = 'feed-0' LIMIT 1")
     assert "the host's own page" in str(error)
     assert query(config_path, "SELECT count(*) FROM articles WHERE text LIKE '%suspended%'") == [(0,)]
+
+
+# --- 4. `--feed a` alone sees a mutual redirect loop ------------------------------------------
+
+
+def test_a_run_of_one_feed_of_a_mutual_redirect_loop_sees_the_loop(
+    tmp_path: Path, server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`a` answers 301 to `b`'s URL and `b` 301 to `a`'s. Before: `newsflow run --feed a` judged the
+    loop among the feeds it polled, `a` alone, so `a` stopped at the redirect as `not_modified`
+    (healthy to the schedule) and the warning told the user to remove `a`, the one feed `b` leads to.
+    Now one GET of `b`'s URL shows where it leads: `a` is a `redirect_loop`, the loop named."""
+    server.add("/a.xml", redirect("/b.xml", status=301))
+    server.add("/b.xml", redirect("/a.xml", status=301))
+    config_path = write_config(tmp_path, server.base_url, {"a": "/a.xml", "b": "/b.xml"}, extract={"workers": 1})
+    caplog.set_level(logging.INFO, "newsflow.polls")
+    summary = asyncio.run(run_ingest(load_config(config_path), "run-0", ["a"]))
+    assert summary.status == "completed"
+    assert query(config_path, "SELECT feed_id, last_outcome, last_status FROM feeds WHERE last_outcome IS NOT NULL") \
+        == [("a", "redirect_loop", "soft")]
+    assert query(config_path, "SELECT error FROM fetch_events WHERE feed_id = 'a'") == [
+        (f"GET {server.url('/a.xml')}: redirect loop through configured feeds (a -> b -> a); no feed at this URL",)]
+    said = [r.getMessage() for r in caplog.records if "redirect" in r.getMessage()]
+    assert len(said) == 1 and "in a loop (a -> b -> a)" in said[0], said
