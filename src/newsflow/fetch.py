@@ -43,6 +43,7 @@ from newsflow.fetchrules import (
     NotHtml,
     certificate_problem,
     host_of,
+    meta_refresh_target,
     needs_sniffing,
     redirect_target,
     refuse_redirect,
@@ -381,6 +382,9 @@ class Fetcher:
         body = await read_body(stream, headers, trail, max_bytes, sniff)
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
             html = charset.html_as_utf8(body, content_type)
+            if (refresh := meta_refresh_target(url, html)) is not None:  # an interstitial: followed as a redirect
+                trail.redirects.append((status, refresh))
+                return refresh
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
 
