@@ -10,7 +10,9 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
   never stored as whole (`fetchbody.read_body`);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
-  by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt;
+  by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
+  article page's immediate `<meta http-equiv="refresh">` is a redirect too (`meta_refresh_target`);
+- a request that sent nothing to its host (refused by the guard, no address) gives back its turn;
 - 429 and 503 with Retry-After pause the host; one retry when the wait is within
   `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
 - robots.txt waits count against the article's deadline;
