@@ -27,7 +27,7 @@ from newsflow import feedmoves, warehouse
 from newsflow import polling as polling_policy
 from newsflow.config import PollingSettings
 from newsflow.errors import WarehouseError, classify_outcome
-from newsflow.feedloops import unpolled_moves
+from newsflow.feedloops import settle_redirects, unpolled_moves
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
 from newsflow.fetchrecord import believable_last_modified
@@ -169,32 +169,6 @@ def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
     target = poll.result.redirects[-1][1] if poll.result.redirects else None
     other = other_feed(job, poll.feed, target) if target is not None else None
     return poll if other is None else replace(poll, moved_onto=other)
-
-
-def settle_redirects(job: PollJob, polls: Sequence[FeedPoll], unpolled: Mapping[str, str] | None = None
-                     ) -> list[FeedPoll]:
-    """The polls that stopped at another configured feed's URL, judged together once all have ended.
-
-    Feeds whose redirects lead back to themselves (`a -> b -> a`) serve nothing: each is a
-    `redirect_loop` and backs off, and one warning names the loop when it appears (one of its feeds
-    not failing yet). A feed merged into one that serves is named every poll, with the one to remove.
-    `unpolled` adds where feeds this run did not poll redirect to (`feedloops.unpolled_moves`)."""
-    loops = polling_policy.redirect_loops({**(unpolled or {}), **{p.feed.name: p.moved_onto for p in polls
-                                                                   if p.moved_onto}})
-    for cycle in sorted(set(loops.values())):
-        new = any(job.states.get(name, FeedState(name)).consecutive_failures == 0 for name in cycle)
-        log.log(logging.WARNING if new else logging.INFO,
-                "feeds %s redirect onto each other's URLs in a loop (%s): none of them serves a feed; each is "
-                "recorded redirect_loop and backs off: tell the publisher, or remove them from the config",
-                " and ".join(cycle), " -> ".join((*cycle, cycle[0])))
-    for poll in (p for p in polls if p.feed.name not in loops):
-        log.warning("feed %s (%s) redirects to %s, the URL of feed %s: both are the one feed now; remove feed %s "
-                    "from the config (until then it costs a request a poll, and its items are stored under feed %s)",
-                    poll.feed.name, poll.feed.url, poll.result.redirects[-1][1], poll.moved_onto, poll.feed.name,
-                    poll.moved_onto)
-    return [poll if (ring := loops.get(poll.feed.name)) is None else replace(
-        poll, outcome=Outcome.REDIRECT_LOOP, error=f"GET {poll.result.final_url}: redirect loop through configured "
-        f"feeds ({' -> '.join((*ring, ring[0]))}); no feed at this URL") for poll in polls]
 
 
 async def fetch_and_parse(
