@@ -15,17 +15,15 @@ says nothing about the article and does not count.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import math
 import time
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsflow import dedup, polling, warehouse
+from newsflow import dedup, warehouse
 from newsflow.articledates import article_dates
 from newsflow.errors import WarehouseError
 from newsflow.extractpool import PAGE_NOT_KEPT, ExtractionResult, ExtractorPool, PageToExtract
@@ -41,7 +39,7 @@ from newsflow.models import (
 )
 from newsflow.pages import StoredPage, page_file, remove_pages
 from newsflow.text import content_hash, word_count
-from newsflow.urls import host_of, prefer_page_canonical, site_of
+from newsflow.urls import prefer_page_canonical
 from newsflow.warehouse import Warehouse
 from newsflow.warehouse.loads import count_parked, record_attempts
 
@@ -55,8 +53,6 @@ TERMINAL_ARTICLE_OUTCOMES = (
     Outcome.BLOCKED, Outcome.INVALID_URL, Outcome.ROBOTS_DISALLOWED, Outcome.NOT_HTML, Outcome.TOO_LARGE,
     Outcome.EXTRACT_EMPTY, Outcome.EXTRACT_TIMEOUT,
 )
-
-MIN_PORTAL_PAGE_BYTES = 256  # a shorter page served at several sites' URLs is not taken for a portal's
 
 # A 200 with no HTML at all (a CDN between origin timeouts, a CMS mid-deploy) says nothing about the
 # page: `extract_empty`, but not final. It counts an attempt and is parked only after
@@ -129,51 +125,6 @@ async def fetch_within(
         await asyncio.gather(*fetches, return_exceptions=True)
     kept = [(pending, fetch.result()) for pending, fetch in zip(batch, fetches, strict=True) if fetch in done]
     return [pending for pending, _ in kept], [result for _, result in kept]
-
-
-def without_intercepted(
-    batch: Sequence[PendingArticle], results: Sequence[FetchResult], answered_sites: AbstractSet[str] = frozenset()
-) -> tuple[list[PendingArticle], list[FetchResult]]:
-    """Leave out the articles answered with one page that articles of 2 other sites or more got too:
-    sent there by a temporary redirect (`polling.landed_elsewhere`), or served at their own URLs
-    byte for byte. That is a captive portal's login page or an intercepting proxy's, not the article.
-
-    They stay pending with no attempt counted, like articles past the budget. Before, the portal's
-    page was extracted and stored as each article's text, for good (red team 11). But where the
-    network is otherwise fine, that page is the sites' own (a host's "account suspended" page): when
-    a site the page did not answer for came through, with its own page in this batch or a feed this
-    run (`answered_sites`), each such article is a failed attempt (`http_error`), parked after
-    `execution.max_article_attempts` such runs, never pending for good (red team 13)."""
-    landings = [(polling.landed_elsewhere(r) or page_digest(r.html)) if r.ok else "" for r in results]
-    sites = [site_of(host_of(result.url)) for result in results]
-    pairs = list(zip(sites, landings, strict=True))
-    portal = polling.intercepted_landings((site, landed) for site, landed in pairs if landed)
-    if not portal:
-        return list(batch), list(results)
-    answered = {site for site, landed, r in zip(sites, landings, results, strict=True) if r.ok and landed not in portal}
-    intercepted_sites = {site for site, landed in pairs if landed in portal}
-    if (answered | set(answered_sites)) - intercepted_sites:
-        return list(batch), [r if landed not in portal else served_elsewhere_too(r)
-                             for r, landed in zip(results, landings, strict=True)]
-    kept = [(p, r) for p, r, landed in zip(batch, results, landings, strict=True) if landed not in portal]
-    log.warning("%d articles of several sites were all answered with one page (%s): a captive portal or a "
-                "network that intercepts requests, not their pages; they are left pending for the next run",
-                len(results) - len(kept), ", ".join(sorted(portal))[:300])
-    return [p for p, _ in kept], [r for _, r in kept]
-
-
-def served_elsewhere_too(result: FetchResult) -> FetchResult:
-    """The result as a failed attempt: the page other sites' articles got too, while the network was fine."""
-    what = "redirected to a page" if polling.landed_elsewhere(result) else "answered with a page"
-    error = (f"GET {result.url}: {what} that articles of 2 other sites or more got too, byte for byte, while "
-             "other sites' pages came through: the host's own page (an account suspended or parked), not the "
-             "article; tried again on later runs")
-    return replace(result, outcome=Outcome.HTTP_ERROR, html=b"", error=error)
-
-
-def page_digest(html: bytes) -> str:
-    """A page's bytes as a key, for pages long enough to be a portal's (an empty page says nothing)."""
-    return "sha256:" + hashlib.sha256(html).hexdigest()[:32] if len(html) >= MIN_PORTAL_PAGE_BYTES else ""
 
 
 async def fetch_article_safely(fetcher: Fetcher, url: str) -> FetchResult:

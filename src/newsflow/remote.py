@@ -16,8 +16,9 @@ from pathlib import Path
 from newsflow.config import FetchSettings
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
+from newsflow.intercepts import without_intercepted
 from newsflow.models import FetchResult, PendingArticle
-from newsflow.pipeline import extract_batch, extracted_in_time, fetch_within, without_html, without_intercepted
+from newsflow.pipeline import extract_batch, extracted_in_time, fetch_within, without_html
 
 NOT_DAEMON_HINT = (
     "extraction on a Dask worker needs a child process for its time limit, and this worker is a daemon "

@@ -33,6 +33,7 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
+from newsflow.intercepts import without_intercepted
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
@@ -46,7 +47,6 @@ from newsflow.pipeline import (
     load_batch,
     record_failed,
     without_html,
-    without_intercepted,
 )
 from newsflow.polling import due_feeds, next_due
 from newsflow.polls import PollJob, poll_feeds
