@@ -9,18 +9,29 @@ limit reached"), which records it. A run that still finds the warehouse held, by
 (flows/ingest.py). As it starts, the service marks Crashed the runs a killed process left
 Running (flows/zombies.py). SIGTERM and SIGINT stop the runner: it cancels a run in flight, pauses the
 schedule and exits.
+
+Each config has its own deployment, `ingest/serve-<config file's stem>-<hash of its path>`, the same
+across restarts: two services on two configs against one Prefect server no longer share one
+deployment whose parameters (the config path) the second replaced. The deployment every service
+shared before, `ingest/serve`, is deleted as a service starts (its scheduled runs with it) unless
+another config's service, an older newsflow, still serves it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import re
 import signal
+import sys
+from pathlib import Path
 from types import FrameType
 from typing import Any
 from uuid import UUID
 
 from prefect import get_client
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy, DeploymentStatus
+from prefect.exceptions import ObjectNotFound
 from prefect.schedules import Cron, Interval, Schedule
 
 from flows.apiwatch import keep_lost_connections_on_one_line
@@ -29,7 +40,16 @@ from flows.zombies import mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
 
-DEPLOYMENT_NAME = "serve"
+SHARED_DEPLOYMENT = "ingest/serve"  # what every config's service served before: deleted as a service starts
+_UNSAFE_IN_A_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def deployment_name(config_path: Path) -> str:
+    """`serve-<stem>-<8 hex digits>`, from the config's absolute path: one deployment per config,
+    the same one across restarts (a config moved or renamed gets a new one)."""
+    stem = _UNSAFE_IN_A_NAME.sub("-", config_path.stem).strip("-")[:40] or "config"
+    digest = hashlib.sha256(str(config_path).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"serve-{stem}-{digest}"
 
 
 def schedule_for(settings: ScheduleSettings) -> Schedule:
@@ -47,6 +67,28 @@ async def mark_zombies_crashed() -> list[UUID]:
         return await mark_crashed_zombies(client)
 
 
+async def retire_the_shared_deployment(config_path: Path) -> str | None:
+    """Delete `ingest/serve`, which every config's service shared before, and its scheduled runs;
+    what was done, or None. Left alone while a runner serves it for another config (an older
+    newsflow still running): the server calls it READY while its runner polls."""
+    async with get_client() as client:
+        try:
+            shared = await client.read_deployment_by_name(SHARED_DEPLOYMENT)
+        except ObjectNotFound:
+            return None
+        ours = shared.parameters.get("config_path") == str(config_path)
+        if not ours and shared.status is DeploymentStatus.READY:
+            return (f"left the deployment {SHARED_DEPLOYMENT} alone: a service still serves it, for "
+                    f"{shared.parameters.get('config_path')}; this config is served as "
+                    f"ingest/{deployment_name(config_path)}")
+        try:
+            await client.delete_deployment(shared.id)
+        except ObjectNotFound:  # another service starting at the same time deleted it first
+            return None
+    return (f"deleted the deployment {SHARED_DEPLOYMENT} (and its scheduled runs), which every config's service "
+            f"shared before; this config is served as ingest/{deployment_name(config_path)}")
+
+
 def one_run_at_a_time() -> ConcurrencyLimitConfig:
     """At most one run of the deployment; a run due while one is going is cancelled, not queued."""
     return ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
@@ -55,7 +97,7 @@ def one_run_at_a_time() -> ConcurrencyLimitConfig:
 def serve_options(config: Config) -> dict[str, Any]:
     """The arguments of `ingest.serve` for this config (kept apart so a test can check them)."""
     return {
-        "name": DEPLOYMENT_NAME,
+        "name": deployment_name(config.path),
         "schedules": [schedule_for(config.schedule)],
         "global_limit": one_run_at_a_time(),
         "parameters": {"config_path": str(config.path)},
@@ -70,6 +112,9 @@ def serve_ingest(config: Config) -> None:
     The Prefect API must be a server (flows/cli.py finds or starts one): its scheduler creates the runs.
     """
     asyncio.run(mark_zombies_crashed())
+    retired = asyncio.run(retire_the_shared_deployment(config.path))
+    if retired:
+        print(f"newsflow serve: {retired}", file=sys.stderr)
     # On SIGINT Prefect's runner would wait for a run in flight to finish, which can take minutes;
     # on SIGTERM it cancels the run and stops within seconds. Ctrl-C takes the SIGTERM path.
     previous = signal.signal(signal.SIGINT, _stop_like_sigterm)

@@ -10,7 +10,9 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
   never stored as whole (`fetchbody.read_body`);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
-  by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt;
+  by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
+  article page's immediate `<meta http-equiv="refresh">` is a redirect too (`meta_refresh_target`);
+- a request that sent nothing to its host (refused by the guard, no address) gives back its turn;
 - 429 and 503 with Retry-After pause the host; one retry when the wait is within
   `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
 - robots.txt waits count against the article's deadline;
@@ -43,6 +45,7 @@ from newsflow.fetchrules import (
     NotHtml,
     certificate_problem,
     host_of,
+    meta_refresh_target,
     needs_sniffing,
     redirect_target,
     refuse_redirect,
@@ -68,6 +71,8 @@ ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
 # robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
 # that fails allows all, so the article must have time left after it.
 ROBOTS_TIME_SHARE = 0.5
+# Failures decided before any connection to the host, which therefore cost it no politeness turn.
+_NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
 
@@ -251,8 +256,11 @@ class Fetcher:
         return hop
 
     async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
-        async with self._gate.turn(host_of(url)):
-            return await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
+        async with self._gate.turn(host_of(url)) as turn:
+            hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
+            # refused by the address guard, or no address: not one packet went to the host
+            turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT
+            return hop
 
     async def _timed(
         self, url: str, trail: Trail, step: Awaitable[_HopT], max_bytes: int
@@ -376,6 +384,9 @@ class Fetcher:
         body = await read_body(stream, headers, trail, max_bytes, sniff)
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
             html = charset.html_as_utf8(body, content_type)
+            if (refresh := meta_refresh_target(url, html)) is not None:  # an interstitial: followed as a redirect
+                trail.redirects.append((status, refresh))
+                return refresh
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
 

@@ -8,6 +8,7 @@ what a refused TLS certificate means to the user (`certificate_problem`).
 
 from __future__ import annotations
 
+import re
 import ssl
 from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
@@ -139,4 +140,37 @@ def certificate_problem(exc: BaseException) -> str | None:
             return (f"TLS handshake failed ({reason}): the server does not speak TLS on this port (a plain "
                     "http:// server?) or refuses every TLS version newsflow offers; use its http:// URL if it has one")
         current = current.__cause__ or current.__context__
+    return None
+
+
+# A page that sends the reader on at once with `<meta http-equiv="refresh" content="0; url=…">` is an
+# interstitial (a feed's click tracker, a "redirecting…" page), not the article: extracted, it was an
+# `extract_empty`, parked at once, the article lost (red team 13). Longer delays are pages that
+# reload themselves (a live blog's `content="300"`), read as they are.
+MAX_REFRESH_DELAY_S = 5.0
+REFRESH_SCAN_CHARS = 16_384  # the head of a page, where a <meta> belongs
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+# A browser running scripts never sees these: CNN's `<!--[if lte IE 9]><meta http-equiv="refresh" …>`
+# sends old browsers to an "unsupported" page, and a `<noscript>` one sends readers without scripts.
+_UNSEEN = re.compile(r"<!--.*?(?:-->|$)|<noscript\b.*?(?:</noscript\s*>|$)", re.IGNORECASE | re.DOTALL)
+_HTTP_EQUIV_REFRESH = re.compile(r"""http-equiv\s*=\s*["']?\s*refresh\b""", re.IGNORECASE)
+_CONTENT = re.compile(r"""\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_DELAY_AND_URL = re.compile(r"""\s*([0-9]+(?:\.[0-9]*)?)\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"']*)["']?\s*$""",
+                            re.IGNORECASE)
+
+
+def meta_refresh_target(url: str, html: bytes) -> str | None:
+    """The URL a page's `<meta http-equiv="refresh">` sends the reader to within MAX_REFRESH_DELAY_S,
+    resolved against `url`; None when it has none, names none, or names the page itself."""
+    head = _UNSEEN.sub("", html[:REFRESH_SCAN_CHARS].decode("utf-8", "replace"))
+    for tag in _META_TAG.finditer(head):
+        content = _CONTENT.search(tag.group()) if _HTTP_EQUIV_REFRESH.search(tag.group()) else None
+        found = _DELAY_AND_URL.match(next(v for v in content.groups() if v is not None)) if content else None
+        if found is None or not found.group(2).strip() or float(found.group(1)) > MAX_REFRESH_DELAY_S:
+            continue
+        try:
+            target = urljoin(url, found.group(2).strip())
+        except ValueError:
+            return None
+        return None if without_fragment(target) == without_fragment(url) else target
     return None

@@ -15,7 +15,6 @@ says nothing about the article and does not count.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import math
 import time
@@ -24,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsflow import dedup, polling, warehouse
+from newsflow import dedup, warehouse
 from newsflow.articledates import article_dates
 from newsflow.errors import WarehouseError
 from newsflow.extractpool import PAGE_NOT_KEPT, ExtractionResult, ExtractorPool, PageToExtract
@@ -40,7 +39,7 @@ from newsflow.models import (
 )
 from newsflow.pages import StoredPage, page_file, remove_pages
 from newsflow.text import content_hash, word_count
-from newsflow.urls import host_of, prefer_page_canonical, site_of
+from newsflow.urls import prefer_page_canonical
 from newsflow.warehouse import Warehouse
 from newsflow.warehouse.loads import count_parked, record_attempts
 
@@ -54,8 +53,6 @@ TERMINAL_ARTICLE_OUTCOMES = (
     Outcome.BLOCKED, Outcome.INVALID_URL, Outcome.ROBOTS_DISALLOWED, Outcome.NOT_HTML, Outcome.TOO_LARGE,
     Outcome.EXTRACT_EMPTY, Outcome.EXTRACT_TIMEOUT,
 )
-
-MIN_PORTAL_PAGE_BYTES = 256  # a shorter page served at several sites' URLs is not taken for a portal's
 
 # A 200 with no HTML at all (a CDN between origin timeouts, a CMS mid-deploy) says nothing about the
 # page: `extract_empty`, but not final. It counts an attempt and is parked only after
@@ -128,32 +125,6 @@ async def fetch_within(
         await asyncio.gather(*fetches, return_exceptions=True)
     kept = [(pending, fetch.result()) for pending, fetch in zip(batch, fetches, strict=True) if fetch in done]
     return [pending for pending, _ in kept], [result for _, result in kept]
-
-
-def without_intercepted(
-    batch: Sequence[PendingArticle], results: Sequence[FetchResult]
-) -> tuple[list[PendingArticle], list[FetchResult]]:
-    """Leave out the articles answered with one page that articles of 2 other sites or more got too:
-    sent there by a temporary redirect (`polling.landed_elsewhere`), or served at their own URLs
-    byte for byte. That is a captive portal's login page or an intercepting proxy's, not the article.
-
-    They stay pending with no attempt counted, like articles past the budget. Before, the portal's
-    page was extracted and stored as each article's text, for good (red team 11)."""
-    landings = [(polling.landed_elsewhere(r) or page_digest(r.html)) if r.ok else "" for r in results]
-    portal = polling.intercepted_landings(
-        (site_of(host_of(result.url)), landed) for result, landed in zip(results, landings, strict=True) if landed)
-    if not portal:
-        return list(batch), list(results)
-    kept = [(p, r) for p, r, landed in zip(batch, results, landings, strict=True) if landed not in portal]
-    log.warning("%d articles of several sites were all answered with one page (%s): a captive portal or a "
-                "network that intercepts requests, not their pages; they are left pending for the next run",
-                len(results) - len(kept), ", ".join(sorted(portal))[:300])
-    return [p for p, _ in kept], [r for _, r in kept]
-
-
-def page_digest(html: bytes) -> str:
-    """A page's bytes as a key, for pages long enough to be a portal's (an empty page says nothing)."""
-    return "sha256:" + hashlib.sha256(html).hexdigest()[:32] if len(html) >= MIN_PORTAL_PAGE_BYTES else ""
 
 
 async def fetch_article_safely(fetcher: Fetcher, url: str) -> FetchResult:

@@ -27,6 +27,7 @@ from newsflow import feedmoves, warehouse
 from newsflow import polling as polling_policy
 from newsflow.config import PollingSettings
 from newsflow.errors import WarehouseError, classify_outcome
+from newsflow.feedloops import settle_redirects, unpolled_moves
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
 from newsflow.fetchrecord import believable_last_modified
@@ -43,7 +44,7 @@ from newsflow.models import (
 )
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.spool import commit_or_spool
-from newsflow.urls import MAX_URL_CHARS, feed_key
+from newsflow.urls import MAX_URL_CHARS, feed_key, host_of, site_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class PollJob:
     deadline: float  # time.monotonic() past which no poll starts, and fetches in flight are dropped
     write_lock: threading.Lock
     feed_keys: Mapping[str, str] = field(default_factory=dict)  # urls.feed_key of every configured feed -> name
+    answered_sites: set[str] = field(default_factory=set)  # sites whose feed came through (without_intercepted)
 
 
 async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
@@ -102,11 +104,16 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         elif poll.moved_onto is not None:
             redirected.append(poll)
         else:
+            if poll.outcome in (Outcome.OK, Outcome.NOT_MODIFIED):
+                job.answered_sites.add(site_of(host_of(poll.result.url)))
             committer.add(poll)
 
     try:
         await asyncio.gather(*(poll_one(feed) for feed in feeds))
-        committer.add_all(settle_redirects(job, redirected), penalise=True)
+        unpolled = {p.moved_onto: p.result.redirects[-1][1] for p in redirected
+                    if p.moved_onto is not None and p.moved_onto not in {feed.name for feed in feeds}}
+        moves = await unpolled_moves(job.fetcher, unpolled, lambda name, url: other_feed(job, name, url), job.deadline)
+        committer.add_all(settle_redirects(job, redirected, moves), penalise=True)
         await committer.flush()
         outage = polling_policy.is_network_outage(reaches)
         if outage:
@@ -148,10 +155,10 @@ async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
     return poll if again is None else replace(again, abandoned=replace(poll, result=replace(poll.result, body=b"")))
 
 
-def other_feed(job: PollJob, feed: FeedConfig, url: str) -> str | None:
-    """The name of another configured feed whose URL `url` is, if any."""
+def other_feed(job: PollJob, feed: FeedConfig | str, url: str) -> str | None:
+    """The name of another configured feed (than `feed`, or the feed of that name) whose URL `url` is, if any."""
     other = job.feed_keys.get(feed_key(url))
-    return other if other is not None and other != feed.name else None
+    return other if other is not None and other != (feed if isinstance(feed, str) else feed.name) else None
 
 
 def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
@@ -162,29 +169,6 @@ def moved_onto_another(job: PollJob, poll: FeedPoll) -> FeedPoll:
     target = poll.result.redirects[-1][1] if poll.result.redirects else None
     other = other_feed(job, poll.feed, target) if target is not None else None
     return poll if other is None else replace(poll, moved_onto=other)
-
-
-def settle_redirects(job: PollJob, polls: Sequence[FeedPoll]) -> list[FeedPoll]:
-    """The polls that stopped at another configured feed's URL, judged together once all have ended.
-
-    Feeds whose redirects lead back to themselves (`a -> b -> a`) serve nothing: each is a
-    `redirect_loop` and backs off, and one warning names the loop when it appears (one of its feeds
-    not failing yet). A feed merged into one that serves is named every poll, with the one to remove."""
-    loops = polling_policy.redirect_loops({p.feed.name: p.moved_onto for p in polls if p.moved_onto})
-    for cycle in sorted(set(loops.values())):
-        new = any(job.states.get(name, FeedState(name)).consecutive_failures == 0 for name in cycle)
-        log.log(logging.WARNING if new else logging.INFO,
-                "feeds %s redirect onto each other's URLs in a loop (%s): none of them serves a feed; each is "
-                "recorded redirect_loop and backs off: tell the publisher, or remove them from the config",
-                " and ".join(cycle), " -> ".join((*cycle, cycle[0])))
-    for poll in (p for p in polls if p.feed.name not in loops):
-        log.warning("feed %s (%s) redirects to %s, the URL of feed %s: both are the one feed now; remove feed %s "
-                    "from the config (until then it costs a request a poll, and its items are stored under feed %s)",
-                    poll.feed.name, poll.feed.url, poll.result.redirects[-1][1], poll.moved_onto, poll.feed.name,
-                    poll.moved_onto)
-    return [poll if (ring := loops.get(poll.feed.name)) is None else replace(
-        poll, outcome=Outcome.REDIRECT_LOOP, error=f"GET {poll.result.final_url}: redirect loop through configured "
-        f"feeds ({' -> '.join((*ring, ring[0]))}); no feed at this URL") for poll in polls]
 
 
 async def fetch_and_parse(

@@ -33,6 +33,7 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
+from newsflow.intercepts import without_intercepted
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
@@ -46,7 +47,6 @@ from newsflow.pipeline import (
     load_batch,
     record_failed,
     without_html,
-    without_intercepted,
 )
 from newsflow.polling import due_feeds, next_due
 from newsflow.polls import PollJob, poll_feeds
@@ -79,6 +79,8 @@ class RunContext:
     pool: ExtractorPool | None = None
     # One writer at a time: poll commits and batch loads run in threads, and take turns here.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Sites whose feed came through in this run: the network is not intercepting their requests.
+    answered_sites: set[str] = field(default_factory=set)
 
     @property
     def kept_pages_dir(self) -> Path | None:
@@ -122,13 +124,15 @@ class Stages:
             await parser.start()
             job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
                           min(ctx.deadline, ctx.poll_deadline), ctx.write_lock,
-                          {feed_key(feed.url): feed.name for feed in ctx.config.feeds if feed.enabled})
+                          {feed_key(feed.url): feed.name for feed in ctx.config.feeds if feed.enabled},
+                          ctx.answered_sites)
             return await poll_feeds(job, feeds)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
-        fetched, results = without_intercepted(*await fetch_within(batch, ctx.fetcher, ctx.deadline))
+        fetched, results = without_intercepted(*await fetch_within(batch, ctx.fetcher, ctx.deadline),
+                                               ctx.answered_sites)
         # The pages fetched by the deadline get `extract.timeout` past it, so a run always makes progress.
         extract_until = ctx.deadline + ctx.config.extract.timeout
         extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, extract_until)

@@ -18,16 +18,27 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
+from flows.serve import SHARED_DEPLOYMENT, deployment_name
 from prefect.client.orchestration import PrefectClient
-from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
-from prefect.client.schemas.objects import FlowRun
+from prefect.client.schemas.actions import DeploymentScheduleCreate
+from prefect.client.schemas.filters import (
+    DeploymentFilter,
+    DeploymentFilterId,
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
+from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.client.schemas.schedules import IntervalSchedule
 from prefect.exceptions import ObjectNotFound
+from prefect.states import Scheduled
 
 from newsflow import cli
 from newsflow.config import load_config
@@ -94,19 +105,22 @@ def open_files(pid: int) -> set[str]:
     return {os.readlink(fd) for fd in fd_dir.iterdir() if fd.is_symlink()} if fd_dir.is_dir() else set()
 
 
-async def served_flow_runs(api_url: str) -> tuple[list[FlowRun], bool]:
+async def served_flow_runs(api_url: str, config_path: Path) -> tuple[list[FlowRun], bool]:
+    """The runs of the config's deployment (flows/serve.py names one per config), and whether it is paused."""
     async with PrefectClient(api=api_url) as client:
-        deployment = await client.read_deployment_by_name("ingest/serve")
+        deployment = await client.read_deployment_by_name(f"ingest/{deployment_name(load_config(config_path).path)}")
         runs = await client.read_flow_runs(
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])))
     return runs, bool(deployment.paused)
 
 
-def completed_flow_runs(api_url: str, process: subprocess.Popen[bytes], since: datetime) -> list[FlowRun]:
+def completed_flow_runs(
+    api_url: str, process: subprocess.Popen[bytes], since: datetime, config_path: Path
+) -> list[FlowRun]:
     if process.poll() is not None:
         pytest.fail(f"newsflow serve exited early with code {process.returncode}")
     try:
-        runs, _ = asyncio.run(served_flow_runs(api_url))
+        runs, _ = asyncio.run(served_flow_runs(api_url, config_path))
     except ObjectNotFound:  # the service has not created its deployment yet
         return []
     return [r for r in runs if r.state and r.state.is_completed() and r.created and r.created >= since]
@@ -128,7 +142,7 @@ def test_serve_runs_on_schedule_one_at_a_time_and_stops_on_sigterm(
     process = start_serve(tmp_path, server, prefect_api, feeds)
     serving.append(process)
     config_path = tmp_path / "newsflow.toml"
-    done = wait_for(lambda: (runs := completed_flow_runs(prefect_api, process, since)) and len(runs) >= 2
+    done = wait_for(lambda: (runs := completed_flow_runs(prefect_api, process, since, config_path)) and len(runs) >= 2
                     and runs, 90, "two completed scheduled runs")
 
     warehouse_file = str(load_config(config_path).warehouse_path)
@@ -147,7 +161,7 @@ def test_serve_runs_on_schedule_one_at_a_time_and_stops_on_sigterm(
     finished = sorted((r for r in rows.values() if r[3] is not None), key=lambda r: r[2])
     for earlier, later in itertools.pairwise(finished):
         assert later[2] >= earlier[3], f"runs overlap: {earlier} and {later}"
-    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api))
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api, config_path))
     cancelled = [r.state.message for r in flow_runs if r.state and r.state.is_cancelled()]
     refused = [m for m in cancelled if m == "Deployment concurrency limit reached."]
     assert refused, "a run due while another holds the slot is cancelled by the limit, which says so"
@@ -188,8 +202,70 @@ def test_sigint_stops_service_during_a_run_and_the_run_is_not_left_running(
                                                "SELECT run_id, status, error FROM runs").rows
     # runner.py records an interrupted run as failed, with the exception's name as its error.
     assert status in ("failed", "cancelled") and error, "the interrupted run says so, not 'running'"
-    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api))
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api, config_path))
     [state] = [r.state for r in flow_runs if str(r.id) == run_id]
     assert state and state.is_cancelled() and paused
     with capsys.disabled():
         print(f"\nserve: stopped {stop_s:.1f} s after SIGINT with a run in flight; that run: {status!r}, {error!r}")
+
+
+async def shared_deployment_left_scheduling(api_url: str, gone_config: Path) -> UUID:
+    """The deployment every config's service shared before (`ingest/serve`), as a service killed
+    under an older newsflow left it: its schedule active, its runs scheduled, no runner serving it."""
+    async with PrefectClient(api=api_url) as client:
+        flow_id = await client.create_flow_from_name("ingest")
+        deployment_id = await client.create_deployment(
+            flow_id, "serve", parameters={"config_path": str(gone_config)},
+            schedules=[DeploymentScheduleCreate(schedule=IntervalSchedule(interval=timedelta(seconds=INTERVAL_S)),
+                                                active=True)])
+        await client.create_flow_run_from_deployment(deployment_id, state=Scheduled())
+    return deployment_id
+
+
+async def deployment_and_scheduled_runs(api_url: str, deployment_id: UUID) -> tuple[bool, int]:
+    async with PrefectClient(api=api_url) as client:
+        try:
+            await client.read_deployment(deployment_id)
+            exists = True
+        except ObjectNotFound:
+            exists = False
+        scheduled = await client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+                any_=[StateType.SCHEDULED]))))
+    return exists, len(scheduled)
+
+
+def test_two_services_on_two_configs_each_serve_their_own_config_and_the_shared_deployment_is_retired(
+    tmp_path: Path, server: LocalServer, prefect_api: str, serving: list[subprocess.Popen[bytes]],
+) -> None:
+    """Before: both services served the one deployment `ingest/serve`, whose parameters the second
+    replaced, so every run ingested the second config and the first's warehouse never got a run.
+    Now each config has its own deployment (named from its path), and `ingest/serve`, left
+    scheduling by an older service, is deleted with its scheduled runs as a service starts."""
+    shared = asyncio.run(shared_deployment_left_scheduling(prefect_api, tmp_path / "gone" / "newsflow.toml"))
+    assert asyncio.run(deployment_and_scheduled_runs(prefect_api, shared))[1] >= 1
+    sites = {"alpha": add_news_site(server, "alpha", range(1, 3)), "beta": add_news_site(server, "beta", range(5, 8))}
+    folders = {name: tmp_path / name for name in sites}
+    for name, folder in folders.items():
+        folder.mkdir()
+        serving.append(start_serve(folder, server, prefect_api, {name: sites[name]}))
+    configs = {name: load_config(folder / "newsflow.toml") for name, folder in folders.items()}
+
+    def completed_run_in(config_path: Path) -> bool:
+        time.sleep(0.8)  # each look opens the warehouse, which a run writing it then waits for
+        return any(row[1] == "completed" for row in runs_table(config_path))
+
+    for config in configs.values():
+        wait_for(lambda: completed_run_in(config.path), 120, f"a completed run in {config.warehouse_path}")  # noqa: B023
+    for process in serving:
+        stop(process, signal.SIGTERM)
+        assert process.returncode == 0
+    names = {deployment_name(config.path) for config in configs.values()}
+    assert len(names) == 2 and "serve" not in names
+    stored = {name: run_read_query(Warehouse(config.warehouse_path), "SELECT url FROM articles").rows
+              for name, config in configs.items()}
+    assert len(stored["alpha"]) == 2 and all("/alpha/" in str(url) for url, in stored["alpha"]), stored
+    assert len(stored["beta"]) == 3 and all("/beta/" in str(url) for url, in stored["beta"]), stored
+    assert asyncio.run(deployment_and_scheduled_runs(prefect_api, shared)) == (False, 0), \
+        f"{SHARED_DEPLOYMENT} was left scheduling runs"

@@ -1,0 +1,64 @@
+"""Articles answered with one page that other sites' articles got too: a captive portal's, or a
+host's own (an "account suspended" page). See `without_intercepted` and docs/polling.md,
+"Network outages"."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import replace
+
+from newsflow import polling
+from newsflow.models import FetchResult, Outcome, PendingArticle
+from newsflow.urls import host_of, site_of
+
+log = logging.getLogger("newsflow.pipeline")  # where these warnings have always come from
+
+MIN_PORTAL_PAGE_BYTES = 256  # a shorter page served at several sites' URLs is not taken for a portal's
+
+
+def without_intercepted(
+    batch: Sequence[PendingArticle], results: Sequence[FetchResult], answered_sites: AbstractSet[str] = frozenset()
+) -> tuple[list[PendingArticle], list[FetchResult]]:
+    """Leave out the articles answered with one page that articles of 2 other sites or more got too:
+    sent there by a temporary redirect (`polling.landed_elsewhere`), or served at their own URLs
+    byte for byte. That is a captive portal's login page or an intercepting proxy's, not the article.
+
+    They stay pending with no attempt counted, like articles past the budget. Before, the portal's
+    page was extracted and stored as each article's text, for good (red team 11). But where the
+    network is otherwise fine, that page is the sites' own (a host's "account suspended" page): when
+    a site the page did not answer for came through, with its own page in this batch or a feed this
+    run (`answered_sites`), each such article is a failed attempt (`http_error`), parked after
+    `execution.max_article_attempts` such runs, never pending for good (red team 13)."""
+    landings = [(polling.landed_elsewhere(r) or page_digest(r.html)) if r.ok else "" for r in results]
+    sites = [site_of(host_of(result.url)) for result in results]
+    pairs = list(zip(sites, landings, strict=True))
+    portal = polling.intercepted_landings((site, landed) for site, landed in pairs if landed)
+    if not portal:
+        return list(batch), list(results)
+    answered = {site for site, landed, r in zip(sites, landings, results, strict=True) if r.ok and landed not in portal}
+    intercepted_sites = {site for site, landed in pairs if landed in portal}
+    if (answered | set(answered_sites)) - intercepted_sites:
+        return list(batch), [r if landed not in portal else served_elsewhere_too(r)
+                             for r, landed in zip(results, landings, strict=True)]
+    kept = [(p, r) for p, r, landed in zip(batch, results, landings, strict=True) if landed not in portal]
+    log.warning("%d articles of several sites were all answered with one page (%s): a captive portal or a "
+                "network that intercepts requests, not their pages; they are left pending for the next run",
+                len(results) - len(kept), ", ".join(sorted(portal))[:300])
+    return [p for p, _ in kept], [r for _, r in kept]
+
+
+def served_elsewhere_too(result: FetchResult) -> FetchResult:
+    """The result as a failed attempt: the page other sites' articles got too, while the network was fine."""
+    what = "redirected to a page" if polling.landed_elsewhere(result) else "answered with a page"
+    error = (f"GET {result.url}: {what} that articles of 2 other sites or more got too, byte for byte, while "
+             "other sites' pages came through: the host's own page (an account suspended or parked), not the "
+             "article; tried again on later runs")
+    return replace(result, outcome=Outcome.HTTP_ERROR, html=b"", error=error)
+
+
+def page_digest(html: bytes) -> str:
+    """A page's bytes as a key, for pages long enough to be a portal's (an empty page says nothing)."""
+    return "sha256:" + hashlib.sha256(html).hexdigest()[:32] if len(html) >= MIN_PORTAL_PAGE_BYTES else ""
