@@ -209,3 +209,17 @@ class BackgroundRun:
         self.memory.peak_sampled_sum = max(self.memory.peak_sampled_sum, total)
         self.memory.peak_sampled_pss = max(self.memory.peak_sampled_pss, pss)
         self.memory.samples += 1
+
+
+def serve_behind(api_port: int, config_path: Path, log_path: Path) -> subprocess.Popen[str]:
+    """`newsflow serve` against the Prefect API (a proxy, say) on `api_port`, its stderr in `log_path`."""
+    with log_path.open("w") as log:
+        return subprocess.Popen(newsflow_command("serve", "--config", str(config_path)), cwd=REPO,
+                                env=child_env(f"http://127.0.0.1:{api_port}/api"), stdout=subprocess.DEVNULL,
+                                stderr=log, text=True)
+
+
+def newsflow_lines(err: str) -> list[str]:
+    """Each `newsflow: ...` line of `err`, from where it starts: Prefect's log worker can leave "All
+    connection attempts failed" without its newline as its API dies, and the next line then follows it."""
+    return [line[line.index("newsflow: "):] for line in err.splitlines() if "newsflow: " in line]

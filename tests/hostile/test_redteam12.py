@@ -26,7 +26,7 @@ from tests.flows.test_serve import wait_for
 from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.hostile_site import BusyServer
 from tests.hostile.servers import LoopbackServer
-from tests.hostile.subprocesses import REPO, child_env, newsflow_command, write_run_config
+from tests.hostile.subprocesses import REPO, child_env, newsflow_command, newsflow_lines, serve_behind, write_run_config
 from tests.hostile.test_redteam6 import add_feed
 from tests.localserver import LocalServer, Page
 from tests.sitefactory import Site, generated_story, rss_feed
@@ -152,10 +152,7 @@ def test_serve_whose_prefect_server_is_killed_while_it_serves_exits_4_in_one_lin
     config_path.write_text(config_path.read_text() + "\n[schedule]\ninterval = 10\n\n[execution]\n"
                            "api_patience_seconds = 3\nrun_budget_seconds = 30\n")
     log_path = tmp_path / "serve.err"
-    with log_path.open("w") as log:
-        child = subprocess.Popen(newsflow_command("serve", "--config", str(config_path)), cwd=REPO,
-                                 env=child_env(f"http://127.0.0.1:{proxy.port}/api"), stdout=subprocess.DEVNULL,
-                                 stderr=log, text=True)
+    child = serve_behind(proxy.port, config_path, log_path)
     try:
         wait_for(lambda: completed_runs(config_path) or child.poll() is not None, 120, "a served run to complete")
         assert child.poll() is None, log_path.read_text()[-3000:]
@@ -165,9 +162,7 @@ def test_serve_whose_prefect_server_is_killed_while_it_serves_exits_4_in_one_lin
         child.kill()
         proxy.close()
     err = log_path.read_text()
-    # Prefect's log worker may leave "All connection attempts failed" without its newline as the API
-    # dies, so our line can start mid-line (seen in CI): it is looked for wherever it starts.
-    lines = [line[line.index("newsflow: "):] for line in err.splitlines() if "newsflow: " in line]
+    lines = newsflow_lines(err)
     assert child.returncode == 4, err[-3000:]
     assert "Traceback" not in err, err[-3000:]
     assert lines[-1].startswith(f"newsflow: the Prefect API at http://127.0.0.1:{proxy.port}/api "), lines

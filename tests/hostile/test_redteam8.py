@@ -35,7 +35,7 @@ from tests.conftest import write_config
 from tests.flows.test_serve import wait_for
 from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.servers import redirect
-from tests.hostile.subprocesses import REPO, child_env, newsflow_command
+from tests.hostile.subprocesses import REPO, newsflow_lines, serve_behind
 from tests.hostile.test_feed_moves import adopting_after
 from tests.hostile.test_redteam6 import add_feed
 from tests.localserver import LocalServer, Page
@@ -241,10 +241,7 @@ def test_serve_behind_an_api_that_stops_answering_exits_4_in_one_line_for_its_su
     config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 1)})
     config_path.write_text(config_path.read_text() + "\n[execution]\napi_patience_seconds = 3\n")
     log_path = tmp_path / "serve.err"
-    with log_path.open("w") as log:
-        child = subprocess.Popen(newsflow_command("serve", "--config", str(config_path)), cwd=REPO,
-                                 env=child_env(f"http://127.0.0.1:{proxy.port}/api"), stdout=subprocess.DEVNULL,
-                                 stderr=log, text=True)
+    child = serve_behind(proxy.port, config_path, log_path)
     try:
         wait_for(lambda: "Prefect UI at" in log_path.read_text() or child.poll() is not None, 90, "serve to start")
         proxy.freeze()
@@ -252,7 +249,7 @@ def test_serve_behind_an_api_that_stops_answering_exits_4_in_one_line_for_its_su
     finally:
         child.kill()
         proxy.close()
-    lines = [line for line in log_path.read_text().splitlines() if line.startswith("newsflow: ")]
+    lines = newsflow_lines(log_path.read_text())
     assert child.returncode == 4, log_path.read_text()[-3000:]
     assert lines[-1].startswith(f"newsflow: the Prefect API at http://127.0.0.1:{proxy.port}/api has answered "
                                 "nothing for "), lines
