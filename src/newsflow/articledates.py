@@ -37,7 +37,7 @@ def article_dates(
     page_at, page_day = page.published_at, page.published_date
     if _after_the_feed(page_at, feed_at):
         page_at, page_day = None, None
-    return (best_published_at(page_at, feed_at, feed_day),
+    return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
 
 
@@ -47,19 +47,33 @@ def _after_the_feed(page: datetime | None, feed: datetime | None) -> bool:
     return page is not None and feed is not None and page > feed + LATER_THAN_FEED
 
 
-def best_published_at(page: datetime | None, feed: datetime | None, feed_day: date | None = None) -> datetime | None:
+def best_published_at(
+    page: datetime | None, feed: datetime | None, feed_day: date | None = None, *,
+    url: str | None = None, zone: str | None = None,
+) -> datetime | None:
     """The page's date, unless it is a bare day (midnight UTC) that the feed's date refines.
 
     htmldate often finds only the day, from the URL or for pages dated today; the feed usually
     has the time, and latency figures depend on it. The bare day is the publisher's, so it is
-    matched against the feed's local day (`feed_day`) as well as its UTC day.
+    matched against the feed's local day (`feed_day`) as well as its UTC day, and (eleventh pass)
+    its day in the publisher's zone (`publishers_feed_day`): a page printing "March 4, 2026 01:30
+    AM IST" under a feed's 20:00 GMT on the 3rd is the feed's instant.
     """
     if page is None:
         return feed
-    feed_days = {feed.astimezone(UTC).date(), feed_day} if feed is not None else set()
-    if feed is not None and page.time() == dt_time(0) and page.date() in feed_days:
-        return feed
-    return page
+    if feed is None or page.time() != dt_time(0):
+        return page
+    feed_days = {feed.astimezone(UTC).date(), feed_day, publishers_feed_day(feed, feed_day, url, zone)}
+    return feed if page.date() in feed_days else page
+
+
+def publishers_feed_day(feed: datetime, feed_day: date | None, url: str | None, zone: str | None) -> date:
+    """The feed's date as the publisher's day: its day in the offset the feed gave (`feed_day`),
+    else, for a feed date on its UTC day, its day in the zone of the article URL's country or of
+    the page (`localtime.url_zone`), else its UTC day."""
+    feed_local = feed_day if feed_day is not None else feed.astimezone(UTC).date()
+    local_zone = url_zone(url, zone) if feed_local == feed.astimezone(UTC).date() else None
+    return feed.astimezone(local_zone).date() if local_zone is not None else feed_local
 
 
 def best_published_date(
@@ -83,9 +97,7 @@ def best_published_date(
     """
     if feed is None:
         return page
-    feed_local = feed_day if feed_day is not None else feed.astimezone(UTC).date()
-    local_zone = url_zone(url, zone) if feed_local == feed.astimezone(UTC).date() else None
-    feed_local = feed.astimezone(local_zone).date() if local_zone is not None else feed_local
+    feed_local = publishers_feed_day(feed, feed_day, url, zone)
     if page is None:
         return feed_local
     if page_at is not None and abs(page_at - feed) <= SAME_INSTANT and _utc_day_of_a_time(page, page_at):

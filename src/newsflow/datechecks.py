@@ -16,6 +16,7 @@ Pure: an lxml tree walked by its methods, and the standard library.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -31,8 +32,12 @@ _ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
 _URL_DAY = re.compile(
     r"(?:/|\bdate=)((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=/|$|[^\d])"
     r"|/((?:19|20)\d{2})/(\d{2})(\d{2})/|/((?:19|20)\d{2})(\d{2})/(\d{2})/"
-    r"|(?:/|\bt|[-_]|\bdate=)((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.&#-]|$)"
+    r"|(?:/|\bt|[-_]|\bdate=)((?:19|20)\d{2})(\d{2})(\d{2})(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d\d{0,3})?(?=[/_.&#-]|$)"
 )
+# eleventh pass: an English month's abbreviation, /2026/jan/27/ (the Guardian's form)
+_URL_MONTH_WORD = re.compile(r"/((?:19|20)\d{2})/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/(\d{1,2})/",
+                             re.IGNORECASE)
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def plausible(moment: datetime | None, now: datetime | None = None) -> TypeGuard[datetime]:
@@ -57,13 +62,15 @@ def not_article(typed_values: Iterable[tuple[str, str]]) -> list[str]:
 
 
 def url_day(url: str | None) -> date | None:
-    """The day a URL names (`/2022/05/02/`, `/20240315/`, `t20240315_1.html` …), if any."""
+    """The day a URL names (`/2022/05/02/`, `/20240315/`, `t20240315_1.html`, `/2026/jan/27/`, a
+    compact day with its time, `/v/20260127091500123`), if any."""
     for match in _URL_DAY.finditer(url or ""):
         year, month, day = (int(part) for part in match.groups() if part is not None)
-        try:
+        with contextlib.suppress(ValueError):
             return date(year, month, day)
-        except ValueError:
-            continue
+    for match in _URL_MONTH_WORD.finditer(url or ""):
+        with contextlib.suppress(ValueError):
+            return date(int(match[1]), _MONTH_ABBREVIATIONS.index(match[2].lower()) + 1, int(match[3]))
     return None
 
 

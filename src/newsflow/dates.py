@@ -45,14 +45,14 @@ writes the same instant with); callers store the instant in UTC and the day as
 country-code domain (or, on a .com, its language) names one, or in the offset the time printed under
 the headline implies ("21:00" over 02:00 Z: -05:00). A time without an offset is the publisher's
 clock: read in its zone, or in the offset to the same time the page states in UTC, else as UTC; a
-date alone is midnight UTC (sixth pass, docs/extraction.md).
+date alone is midnight UTC (sixth pass, docs/extraction.md). Parsing a page's times and putting
+them back in its offsets is `newsflow.pagetimes` (eleventh pass).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -68,7 +68,6 @@ from newsflow.headline_date import (
     byline_time,
     headline_date,
     numeric_date,
-    printed_time,
     printed_zone_abbreviation,
     update_bound,
 )
@@ -82,54 +81,19 @@ from newsflow.pagedates import (
     image_text_days,
     other_stories_only,
     payload_published,
-    unix_time,
 )
+from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
+from newsflow.pagetimes import parse_local as parse_local
 from newsflow.worlddates import slash_order
 
 LATER_THAN_JSON_LD = timedelta(days=2)
 """htmldate's date this much after JSON-LD's datePublished is taken for a modified date."""
-MAX_OFFSET = timedelta(hours=14)
 BEYOND_ANY_ZONE = timedelta(days=1)
 """Two days of the same instant differ by at most this in any two time zones (offsets are within
 ±14 hours): a bare day further than this from the declared publication is another date."""
 
-# An explicit numeric offset after a time: "T20:06:23-05:00", "T20:06:23-0500" ("Z" and "GMT"
-# say UTC, which on most sites is the server's zone, not the publisher's).
-_NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?\d{2}$")
-_EXPLICIT_UTC = re.compile(r"(?:Z|[+-]00:?00|GMT|UTC|UT)$", re.IGNORECASE)
 _AMBIGUOUS_SLASHED = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}(?!\d)")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
-
-
-
-def parse_local(value: str | None) -> datetime | None:
-    """ISO 8601 (with "Z") or RFC 2822 as an aware datetime in the offset it names (UTC when it
-    names none); None when it is neither."""
-    text = (value or "").strip()
-    if not text or (text.isdigit() and len(text) in (10, 13)):  # "1772359800": a Unix timestamp, UTC
-        return unix_time(text)
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-_WALL_CLOCK = timezone(timedelta(0), "wall clock")
-"""The zone of a page time written without an offset ("2022-5-5 22:17:36", a byline's "10:30"): the
-publisher's clock, counted as UTC (offset 0) until the publisher's zone is known, then read in it."""
-
-
-def _parse_page(value: str | None) -> datetime | None:
-    """`parse_local`, with a time written without an offset in `_WALL_CLOCK`."""
-    parsed = parse_local(value)
-    text = (value or "").strip()
-    if parsed is None or parsed.tzinfo is not UTC or _EXPLICIT_UTC.search(text) or unix_time(text):
-        return parsed
-    return parsed.replace(tzinfo=_WALL_CLOCK)
 
 
 def parse_datetime(value: str | None) -> datetime | None:
@@ -151,7 +115,7 @@ def _first_parsed(values: list[str], tree: Any = None) -> tuple[str, datetime] |
 
 
 def _parse_loose(value: str, tree: Any = None) -> datetime | None:
-    parsed = _parse_page(value)
+    parsed = parse_page(value)
     if parsed is not None or tree is None:
         return parsed
     day = numeric_date(value)
@@ -182,7 +146,7 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     """
     zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
     sources = _source_dates(tree, zone, url)
-    if not plausible(_parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources):
+    if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources):
         htmldate_value = None
     copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
     chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
@@ -192,12 +156,12 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
         chosen = first_live_post(tree, chosen)
     if not plausible(chosen):
         return None
-    chosen = _in_page_offset(chosen, tree)
+    chosen = in_page_offset(chosen, tree)
     if zone is not None and zone.key in SEVERAL_ZONES.values():  # a guess: the printed time's offset first
-        chosen = _in_printed_offset(chosen, tree)
+        chosen = in_printed_offset(chosen, tree)
     chosen = _with_time_of_day(_in_zone(chosen, zone), tree, zone)
-    chosen = _in_printed_offset(_cross_checked(chosen, tree, sources), tree)
-    return chosen.replace(tzinfo=UTC) if chosen.tzinfo is _WALL_CLOCK else chosen
+    chosen = in_printed_offset(_cross_checked(chosen, tree, sources), tree)
+    return chosen.replace(tzinfo=UTC) if chosen.tzinfo is WALL_CLOCK else chosen
 
 
 def _last_resort(tree: Any, url: str | None) -> datetime | None:
@@ -205,7 +169,7 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
     date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
     the URL's day (`/20240315/` forms htmldate does not read), else a Unix timestamp in a data
     attribute named for the publication."""
-    for moment in (_parse_page(byline_time(tree)), _parse_page(payload_published(tree))):
+    for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree))):
         if plausible(moment):
             return moment
     day = url_day(url)
@@ -247,7 +211,7 @@ def _in_zone(moment: datetime, zone: ZoneInfo | None) -> datetime:
     midnight UTC, stays a day: it names no instant to convert)."""
     if zone is None or moment.utcoffset() or _is_bare(moment):
         return moment
-    return moment.replace(tzinfo=zone) if moment.tzinfo is _WALL_CLOCK else moment.astimezone(zone)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is WALL_CLOCK else moment.astimezone(zone)
 
 
 def _is_bare(moment: datetime) -> bool:
@@ -255,7 +219,7 @@ def _is_bare(moment: datetime) -> bool:
 
 
 def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None) -> datetime | None:
-    found = _parse_page(htmldate_value)
+    found = parse_page(htmldate_value)
     first = _declared_published(tree)
     if first is None:
         return _headline_checked(found, htmldate_value, tree)
@@ -268,7 +232,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
     if not bare:
         return found
-    if _NUMERIC_OFFSET.search(declared_text.strip()) and declared.date() != found.date():
+    if NUMERIC_OFFSET.search(declared_text.strip()) and declared.date() != found.date():
         return declared
     utc_time = zone is not None and not declared.utcoffset() and not _is_bare(declared)
     if utc_time and _in_zone(declared, zone).date() != found.date():
@@ -302,25 +266,11 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
     return next((moment for _, moment in sources if moment.date() == agreed), chosen)
 
 
-def _in_printed_offset(chosen: datetime, tree: Any) -> datetime:
-    """A UTC-only time in the offset that the time printed under the headline implies, when that
-    is a real offset (whole quarter hours, at most 14 hours): "21:00" over 02:00 Z is -05:00."""
-    if chosen.utcoffset() or _is_bare(chosen):
-        return chosen
-    printed = printed_time(tree)
-    if printed is None:
-        return chosen
-    offset = printed - chosen.replace(tzinfo=None, second=0, microsecond=0)
-    if offset and abs(offset) <= MAX_OFFSET and offset % timedelta(minutes=15) == timedelta(0):
-        return chosen.astimezone(timezone(offset))
-    return chosen
-
-
 def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tuple[str, datetime]]:
     """One date from each independent source, in the publisher's day: JSON-LD `datePublished`, a
     published-time meta, the byline under the headline (its `<time datetime>`, else its printed
     date), the URL; each with its source's name."""
-    printed_byline = _parse_page(byline_time(tree))
+    printed_byline = parse_page(byline_time(tree))
     printed_day = headline_date(tree) if printed_byline is None else None
     found = [("ld", _first_parsed(json_ld_published_strings(tree), tree)),
              ("meta", _first_parsed(published_metas(tree), tree))]
@@ -334,12 +284,20 @@ def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tup
 def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:
     """htmldate's bare day (or nothing) gives way to the date printed under the headline; its
     date with a time, to the byline's `<time>` when the page states no publication date."""
-    if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()):
+    if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()) and not _modified(found, tree):
         return _byline_checked(found, tree)
     printed = _as_datetime(headline_date(tree, found.date() if found is not None else None))
     if not plausible(printed) or (found is not None and printed.date() == found.date()):
         return found
     return printed
+
+
+def _modified(found: datetime, tree: Any) -> bool:
+    """Whether htmldate's date is the modified time the page declares (eleventh pass: a WordPress
+    page whose only machine date is `article:modified_time`): a date printed under the headline
+    before it is the publication."""
+    declared = json_ld_strings(tree, "dateModified") + modified_metas(tree)
+    return any(parse_local(value) == found for value in declared)
 
 
 def _as_datetime(day: date | None) -> datetime | None:
@@ -352,47 +310,5 @@ def _byline_checked(found: datetime, tree: Any) -> datetime:
     `datePublished` (the caller checked) and no published-time meta dates the page."""
     if published_metas(tree):
         return found
-    byline = _parse_page(byline_time(tree))
+    byline = parse_page(byline_time(tree))
     return byline if plausible(byline) and byline.date() != found.date() else found
-
-
-def _in_page_offset(chosen: datetime, tree: Any) -> datetime:
-    """A UTC time given back in the offset the page writes the same instant with, when it does.
-
-    htmldate reports some times in UTC ("+0000") that the page gives as "12:20:00+11:00"; the
-    publisher's day is the one in its own offset. It also drops some offsets: its "14:46:12+0000" is
-    the page's "14:46:12+02:00", the same clock time to the minute (sixth pass). And a time written
-    without an offset ("17:19:12") that the page's JSON-LD or published meta states in UTC
-    ("22:19:12Z", the same minutes and seconds, whole quarter hours apart) is in the offset between
-    the two (-05:00).
-    """
-    if chosen.utcoffset() or _BARE_DAY.match(chosen.strftime("%Y-%m-%dT%H:%M:%S")):
-        return chosen
-    values = [value for value in _page_date_strings(tree) if _NUMERIC_OFFSET.search(value.strip())]
-    stated = [local for value in values if (local := parse_local(value)) is not None and local.utcoffset()]
-    same_instant = [local for local in stated if local == chosen]
-    clock = chosen.replace(tzinfo=None, second=0, microsecond=0)
-    same_clock = [local for local in stated if local.replace(tzinfo=None, second=0, microsecond=0) == clock]
-    found = (same_instant or same_clock or [chosen])[0]
-    return _implied_offset(found, tree) if found.tzinfo is _WALL_CLOCK else found
-
-
-def _implied_offset(wall: datetime, tree: Any) -> datetime:
-    """A wall-clock time in the offset between it and the same publication stated in UTC (JSON-LD
-    `datePublished` or a published meta with "Z"): same minutes and seconds, whole quarter hours
-    apart, at most 14 hours."""
-    for value in json_ld_published_strings(tree) + published_metas(tree):
-        stated = parse_local(value) if _EXPLICIT_UTC.search(value.strip()) else None
-        if stated is None or stated.utcoffset() or (stated.minute, stated.second) != (wall.minute, wall.second):
-            continue
-        offset = wall.replace(tzinfo=UTC) - stated.replace(microsecond=0)
-        if offset and abs(offset) <= MAX_OFFSET and offset % timedelta(minutes=15) == timedelta(0):
-            return stated.astimezone(timezone(offset))
-    return wall
-
-
-def _page_date_strings(tree: Any) -> list[str]:
-    """Dates the page states with a time: JSON-LD datePublished, published-time metas, <time datetime>."""
-    values = json_ld_strings(tree, "datePublished") + published_metas(tree)
-    values += [element.get("datetime") or "" for element in tree.iterfind(".//time")]
-    return values

@@ -68,7 +68,9 @@ _UPDATED = re.compile(
     r"ενημ[εέ]ρ|עודכן|dikemas ?kini|friss[ií]tve|imesasishwa|به‌روز|بروزرسانی|"  # noqa: RUF001
     # tenth pass: Latvian, Lithuanian, Estonian, Kazakh, Azerbaijani, Georgian, Armenian, Albanian,
     # Macedonian and Serbian Cyrillic, Uzbek
-    r"atjaunots|atjaunināts|atnaujint|uuendatud|жаңартыл|yenilən|განახლ|թարմացվ|përditësu|ажурирано|yangilan",
+    r"atjaunots|atjaunināts|atnaujint|uuendatud|жаңартыл|yenilən|განახლ|թարմացվ|përditësu|ажурирано|yangilan|"
+    # eleventh pass: Hungarian, Bengali
+    r"módosítv|modositv|আপডেট|হালনাগাদ",
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
@@ -77,7 +79,10 @@ _PUBLISHED = re.compile(
     "yay\u0131nlan|입력|등록|公開|配信|发布|發布|发表|發表|نشر|diterbitkan|dipublikasikan|đăng|प्रकाशित|เผยแพร่|"
     "objavljeno|publicat|"
     "опубліков|δημοσι[εέ]|פורסם|발행|imechapishwa|انتشار|"  # ninth pass: Ukrainian, Greek, Hebrew, Korean …
-    "publicēts|paskelbt|avaldatud|жарияланд|dərc|გამოქვეყნ|հրապարակվ|publikuar|објавено|објављено|e'lon qilin",
+    "publicēts|paskelbt|avaldatud|жарияланд|dərc|გამოქვეყნ|հրապարակվ|publikuar|објавено|објављено|e'lon qilin|"
+    # eleventh pass: Globo's "Postado em", Hürriyet's "Oluşturulma/Giriş Tarihi", Onet's "Data utworzenia",
+    # Hungarian, Bengali
+    "postado|oluşturul|giriş tarihi|utworzeni|publikálv|megjelent|প্রকাশ",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -104,12 +109,26 @@ def headline_date(tree: Any, near: date | None = None) -> date | None:
 
 def _published_after_update(line: str, position: int, near: date | None, order: str | None) -> date | None:
     """The date a publication cue introduces later on a line whose first date is an update's
-    ("Updated: 4 March 2026 | Published: 1 March 2026")."""
+    ("Updated: 4 March 2026 | Published: 1 March 2026"), or (eleventh pass) the next date on it
+    without a cue when that is before the update's ("Actualizado al 28/01/2026 10:00 — 27/01/2026
+    9:15"): an update is never before the publication it updates."""
     cue = _PUBLISHED.search(line, position)
     if cue is None:
-        return None
+        return _earlier_after_update(line, position, near, order)
     later = first_date(line[cue.end():], near, named=True, order=order)
     if later is None or _UPDATED.search(line[cue.end():cue.end() + later[0]]):
+        return None
+    return later[1]
+
+
+def _earlier_after_update(line: str, position: int, near: date | None, order: str | None) -> date | None:
+    update = first_date(line[position:], near, named=True, order=order)
+    year = _YEAR.search(line, position)
+    if update is None or year is None:
+        return None
+    rest = line[year.end():]
+    later = first_date(rest, near, named=True, order=order)
+    if later is None or later[1] >= update[1] or _UPDATED.search(rest[:later[0]]):
         return None
     return later[1]
 
@@ -210,28 +229,41 @@ def _yearless_order(tree: Any) -> str | None:
 
 def _update_times(tree: Any) -> list[str]:
     """The `datetime` of each `<time>` under the headline that an update cue introduces."""
-    headline, texts = _byline_texts(tree)
-    times, previous = [], ""
-    for text in texts:
-        element = _time_element(text, headline)
-        if element is not None and element.get("datetime") and _UPDATED.search(f"{previous} {text}"):
-            times.append(str(element.get("datetime")))
-        previous = str(text)
-    return times
+    return [value for value, update in _byline_times(tree) if update]
 
 
 def byline_time(tree: Any) -> str | None:
     """The `datetime` of the first `<time>` element among the texts after the headline, unless
     its text, or the text just before it, is an update ("Aktualisiert: 11.04.2020", "Updated"
-    <time>)."""
+    <time>), or its class says so beside another `<time>` whose class names the publication."""
+    return next((value for value, update in _byline_times(tree) if not update), None)
+
+
+_UPDATE_CLASS = re.compile(r"(?:^|[\s_-])(?:updated|modified|last-?updated)(?:$|[\s_-])", re.IGNORECASE)
+_PUBLISHED_CLASS = re.compile(r"published|entry-date", re.IGNORECASE)
+
+
+def _byline_times(tree: Any) -> list[tuple[str, bool]]:
+    """Each `<time datetime>` under the headline, and whether it dates an update: an update cue in
+    its text or just before it, or (eleventh pass) a class naming an update (WordPress themes'
+    `<time class="updated">` before or after `<time class="entry-date published">`) when another
+    `<time>` there has a class naming the publication (hAtom's "updated" alone often marks the only,
+    published, date: a theme's single `<time class="updated">`)."""
     headline, texts = _byline_texts(tree)
-    previous = ""
+    found, previous = [], ""
     for text in texts:
         element = _time_element(text, headline)
-        if element is not None and element.get("datetime") and not _UPDATED.search(f"{previous} {text}"):
-            return str(element.get("datetime"))
+        if element is not None and element.get("datetime"):
+            found.append((element, bool(_UPDATED.search(f"{previous} {text}"))))
         previous = str(text)
-    return None
+    classes = [str(element.get("class") or "") for element, _ in found]
+    marked = any(_PUBLISHED_CLASS.search(names) for names in classes)
+    return [(str(element.get("datetime")), cued or (marked and _an_update_class(names)))
+            for (element, cued), names in zip(found, classes, strict=True)]
+
+
+def _an_update_class(names: str) -> bool:
+    return bool(_UPDATE_CLASS.search(names)) and not _PUBLISHED_CLASS.search(names)
 
 
 _TIME_TAGS = ("time", "amp-timeago")
