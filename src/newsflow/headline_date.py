@@ -139,8 +139,9 @@ def _is_update(line: str, position: int) -> bool:
     ("November 28, 2013 -- Updated 0203 GMT", but not "Posted: Aug 08, 2024 | Last Updated: …"), nor
     where another date comes before the cue, as Japanese and Chinese write an update's date
     ("2026年3月4日 10:30 (2026年3月6日 12:00更新)", ninth pass)."""
-    if _UPDATED.search(line[:position]):
-        return True
+    updates = list(_UPDATED.finditer(line, 0, position))
+    if updates:  # unless a publication cue follows the last one: "Atualizado há 3 dias — Postado em …"
+        return _PUBLISHED.search(line, updates[-1].end(), position) is None
     cue = _UPDATED.search(line, position)
     if cue is None or _PUBLISHED.search(line[:position]) or len(_YEAR.findall(line, position, cue.start())) > 1:
         return False  # a second date before the cue is the one it updates: "2026年3月4日 (2026年3月6日更新)"
