@@ -32,7 +32,7 @@ _ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
 _URL_DAY = re.compile(
     r"(?:/|\bdate=)((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=/|$|[^\d])"
     r"|/((?:19|20)\d{2})/(\d{2})(\d{2})/|/((?:19|20)\d{2})(\d{2})/(\d{2})/"
-    r"|(?:/|\bt|[-_]|\bdate=)((?:19|20)\d{2})(\d{2})(\d{2})(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d\d{0,3})?(?=[/_.&#-]|$)"
+    r"|(?:/|\bt|[-_]|\bdate=)((?:19|20)\d{2})(\d{2})(\d{2})(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d)?(?=[/_.&#-]|$)"
 )
 # eleventh pass: an English month's abbreviation, /2026/jan/27/ (the Guardian's form)
 _URL_MONTH_WORD = re.compile(r"/((?:19|20)\d{2})/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/(\d{1,2})/",
@@ -63,7 +63,9 @@ def not_article(typed_values: Iterable[tuple[str, str]]) -> list[str]:
 
 def url_day(url: str | None) -> date | None:
     """The day a URL names (`/2022/05/02/`, `/20240315/`, `t20240315_1.html`, `/2026/jan/27/`, a
-    compact day with its time, `/v/20260127091500123`), if any."""
+    compact day with its time to the second, `-20260127091500-nt.html`), if any. A longer run of
+    digits is an identifier (`slug-20240315123456789.htm`), even where it is a day and a time with
+    milliseconds (Daum's `/v/20260127091500123`: its byline is read instead)."""
     for match in _URL_DAY.finditer(url or ""):
         year, month, day = (int(part) for part in match.groups() if part is not None)
         with contextlib.suppress(ValueError):
