@@ -228,6 +228,51 @@ LEFT = [("ld-utc-late-evening-au", page(head=ld(datePublished="2026-01-26T14:30:
          "https://www.example.com.au/a", JAN_27),
         ("url-compact-with-time", page(lang="ko"), "https://v.daum.net/v/20260127091500123", JAN_27)]
 
+# --- a second round, written before its rules: scripts and calendars of South and South-East Asia,
+# the Maghreb and Afghanistan, numeric and short forms of Indian and American pages, more markup ----
+ROUND2: list[tuple[str, str, str, date | None]] = [
+    ("mr-devanagari-digits", page("२७ जानेवारी २०२६, ०९:१५", "mr"), "https://www.example.in/mr/1", JAN_27),
+    ("gu-named", page("27 જાન્યુઆરી, 2026 09:15", "gu"), "https://www.example.in/gu/1", JAN_27),
+    ("pa-named", page("27 ਜਨਵਰੀ 2026 09:15", "pa"), "https://www.example.in/pa/1", JAN_27),
+    ("kn-named", page("27 ಜನವರಿ 2026, 09:15", "kn"), "https://www.example.in/kn/1", JAN_27),
+    ("ml-named", page("27 ജനുവരി 2026, 09:15", "ml"), "https://www.example.in/ml/1", JAN_27),
+    ("ta-january", page("ஜனவரி 27, 2026 09:15", "ta"), "https://www.example.in/ta/1", JAN_27),
+    ("te-january", page("27 జనవరి 2026 09:15", "te"), "https://www.example.in/te/1", JAN_27),
+    ("or-named", page("ଜାନୁଆରୀ 27, 2026", "or"), "https://www.example.in/or/1", JAN_27),
+    ("si-ymd", page("2026 ජනවාරි 27 09:15", "si"), "https://www.example.lk/1", JAN_27),
+    ("km-named", page("27 មករា 2026", "km"), "https://www.example.com.kh/1", JAN_27),
+    ("my-burmese-digits", page("၂၀၂၆ ဇန်နဝါရီ ၂၇", "my"), "https://www.example.com.mm/1", JAN_27),
+    ("ne-gregorian-devanagari", page("२७ जनवरी २०२६", "ne"), "https://www.example.com.np/1", JAN_27),
+    ("fa-gregorian-months", page("۲۷ ژانویه ۲۰۲۶", "fa"), "https://www.example.com/persian/1", JAN_27),
+    ("ar-maghreb-months", page("27 جانفي 2026 - 09:15", "ar"), "https://www.example.tn/1", JAN_27),
+    ("ar-levant-months", page("27 كانون الثاني 2026", "ar"), "https://www.example.com.lb/1", JAN_27),
+    ("fa-af-dari-solar", page("۷ دلو ۱۴۰۴", "fa"), "https://www.example.af/1", JAN_27),
+    ("ps-af-solar", page("۱۴۰۴ کال د دلو ۷", "ps"), "https://www.example.af/2", JAN_27),
+    ("en-in-dashed-month", page("27-Jan-2026 09:15 IST", "en"), "https://www.example.gov.in/1", JAN_27),
+    ("en-year-month-word-day", page("2026-Jan-27", "en"), COM, JAN_27),
+    ("en-apostrophe-year", page("27 Jan '26, 09:15", "en"), "https://www.example.co.uk/1", JAN_27),
+    ("de-short-dotted-unpadded", page("27.1.26, 09:15 Uhr", "de"), "https://www.example.de/1", JAN_27),
+    ("ru-nominative-month", page("27 январь 2026, 09:15", "ru"), "https://www.example.kz/1", JAN_27),
+    ("en-us-evening-et-meta-utc", page("Jan. 27, 2026 11:45 p.m. ET",
+                                       head=meta("article:published_time", "2026-01-28T04:45:00Z")), COM, JAN_27),
+    ("en-us-evening-printed-day-ld-utc", page("January 27, 2026", head=ld(datePublished="2026-01-28T03:10:00Z")),
+     "https://www.example.us/1", JAN_27),
+    ("meta-modified-before-published", page(head=meta("article:published_time", "2026-01-27T09:15:00+01:00")
+                                            + meta("article:modified_time", "2026-01-20T08:00:00+01:00")),
+     "https://www.example.fr/1", JAN_27),
+    ("ld-webpage-older-date-first", page(head=ldj({"@graph": [
+        {"@type": "WebPage", "datePublished": "2024-05-01T00:00:00Z"},
+        {"@type": "NewsArticle", "datePublished": "2026-01-27T09:15:00Z"}]})), COM, JAN_27),
+    ("url-month-only", page(), "https://www.example.com/2026/01/story", None),
+    ("itemprop-span-text-modified-meta-earlier", shell(
+        '<p><span itemprop="datePublished">27 January 2026</span> · <meta itemprop="dateModified" '
+        'content="2026-01-20"></p>'), COM, JAN_27),
+    ("en-ph-tagalog-month-first", page("Enero 27, 2026 - 9:15 AM", "tl"), "https://www.example.com.ph/1", JAN_27),
+    ("ar-eg-am-pm-letter", page("الثلاثاء، 27 يناير 2026 09:15 ص", "ar"), "https://www.example.com.eg/1", JAN_27),
+    ("zh-tw-minguo", page("115年1月27日 09:15", "zh-TW"), "https://www.example.com.tw/1", JAN_27),
+    ("ja-reiwa", page("令和8年1月27日 9時15分", "ja"), "https://www.example.jp/r", JAN_27),
+]
+
 # --- written after the rules, not tuned on: the same classes on other days, in other forms -----------
 NOV_9 = date(2025, 11, 9)  # a Sunday
 AFTER: list[tuple[str, str, str, date | None]] = [
@@ -291,4 +336,4 @@ def probe(pages: list[tuple[str, str, str, date | None]] | None = None) -> None:
 
 
 if __name__ == "__main__" and "probe" in sys.argv[1:]:
-    probe(AFTER if "after" in sys.argv[1:] else None)
+    probe(AFTER if "after" in sys.argv[1:] else ROUND2 if "round2" in sys.argv[1:] else None)
