@@ -40,6 +40,10 @@ _THAI_MONTHS = (
     "กรกฎาคม ก.ค.", "สิงหาคม ส.ค.", "กันยายน ก.ย.", "ตุลาคม ต.ค.", "พฤศจิกายน พ.ย.", "ธันวาคม ธ.ค.",
 )
 _JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+# Afghanistan's Dari names of the same solar months (eleventh pass: "7 دلو 1404" in Persian digits), with Arabic yeh too
+_AFGHAN_MONTHS = ("حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی جدي", "دلو", "حوت")
+_SOLAR_MONTHS = {name: index % 12 + 1 for index, names in enumerate(_JALALI_MONTHS + _AFGHAN_MONTHS)
+                 for name in names.split()}
 _WORLD_MONTH_NAMES = (
     # Hindi, Bengali, Urdu, Greek (genitive), Hebrew, Ukrainian, Romanian, Hungarian, Serbian, Slovene,
     # Malay, Filipino, Swahili, Catalan, then short forms (German, Dutch, Indonesian, French, Spanish,
@@ -75,7 +79,11 @@ _MORE_WORLD_MONTH_NAMES = (
     "janvārī январи", "februārī феврали", "martā марти", "aprīlī апрели", "maijā майи", "jūnijā июни",
     "jūlijā июли", "augustā августи", "septembrī сентябри", "oktobrī октябри", "novembrī ноябри", "decembrī декабри",
 )
-WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_NAMES, _MORE_WORLD_MONTH_NAMES)
+# The Maghreb's Arabic names of the French months (eleventh pass: Tunisian and Algerian papers' "27 جانفي
+# 2026"); the others are the Egyptian names already read
+_MAGHREB_MONTH_NAMES = ("جانفي", "فيفري", "", "أفريل افريل", "ماي", "جوان", "جويلية جويليه", "أوت اوت", "", "", "", "")
+WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_NAMES, _MORE_WORLD_MONTH_NAMES,
+                                             _MAGHREB_MONTH_NAMES)
                 for index, names in enumerate(rows) for name in names.split()}
 """Month names and short forms in more languages, lowercased, for `newsflow.headline_date`."""
 
@@ -88,7 +96,8 @@ _ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年\s*(\d{1,2}
 _MINGUO_DATE = re.compile(r"(民國|民国)?(?<!\d)(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # Jalali years 1369-1409 (1990-2031): an Islamic (Hijri) year such as 1445 is never read as one
 _JALALI_YEAR = r"(13[6-9]\d|140\d)"
-_JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(_JALALI_MONTHS) + r")\s+" + _JALALI_YEAR + r"(?!\d)")
+_JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(sorted(_SOLAR_MONTHS, key=len, reverse=True)) + r")\s+"
+                           + _JALALI_YEAR + r"(?!\d)")
 _JALALI_NUMERIC = re.compile(r"(?<![\d/])" + _JALALI_YEAR + r"[/-](\d{1,2})[/-](\d{1,2})(?![\d/])")
 _VIETNAMESE = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm|,)?\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 _SLASHED_ANY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
@@ -108,7 +117,7 @@ def calendar_dates(text: str) -> list[tuple[int, int, int, int]]:
     found += [(m.start(), MINGUO + int(m[2]), int(m[3]), int(m[4]))  # three digits, or two after 民國
               for m in _MINGUO_DATE.finditer(text) if 79 <= int(m[2]) <= 150 and (m[1] or len(m[2]) == 3)]
     found += [(m.start(), int(m[3]), int(m[2]), int(m[1])) for m in _VIETNAMESE.finditer(text)]
-    jalali = [(m.start(), int(m[3]), _JALALI_MONTHS.index(m[2]) + 1, int(m[1])) for m in _JALALI_NAMED.finditer(text)]
+    jalali = [(m.start(), int(m[3]), _SOLAR_MONTHS[m[2]], int(m[1])) for m in _JALALI_NAMED.finditer(text)]
     jalali += [(m.start(), int(m[1]), int(m[2]), int(m[3])) for m in _JALALI_NUMERIC.finditer(text)]
     for position, year, month, day in jalali:
         gregorian = jalali_to_gregorian(year, month, day)
