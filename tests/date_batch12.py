@@ -321,6 +321,12 @@ AFTER: list[tuple[str, str, str, date | None]] = [
                             '</span><span aria-hidden="true">9 Nov 2025</span></div>'), COM, NOV_9),
     ("punch-nov-ordinal", page("9th November 2025", "en"), "https://www.example.com.ng/b", NOV_9),
     ("ld-us-evening-nov", page(head=ld(datePublished="2025-11-09T22:45:00-05:00")), COM, NOV_9),
+    # after the second round's rules
+    ("fa-af-aqrab", page("۱۸ عقرب ۱۴۰۴ - ۰۸:۱۵", "fa"), "https://www.example.af/b", NOV_9),
+    ("fa-af-jadi-arabic-yeh", page("18 جدي 1404", "fa"), "https://www.example.af/c", date(2026, 1, 8)),
+    ("ar-dz-juillet", page("الأحد 06 جويلية 2025 - 08:15", "ar"), "https://www.example.dz/b", date(2025, 7, 6)),
+    ("ar-tn-aout", page("3 أوت 2025", "ar"), "https://www.example.tn/b", date(2025, 8, 3)),
+    ("ar-ma-avril", page("15 أفريل 2025 على الساعة 08:15", "ar"), "https://www.example.ma/b", date(2025, 4, 15)),
 ]
 
 def probe(pages: list[tuple[str, str, str, date | None]] | None = None) -> None:
