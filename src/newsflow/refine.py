@@ -149,6 +149,19 @@ UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
+_NOTICE_PATTERNS = re.compile(
+    # an embed's placeholder until the reader loads it: "Klicken Sie auf den unteren Button, um den Inhalt
+    # von www.komoot.de zu laden.", "Click the button below to load the content from Twitter."
+    r"\b(?:um|to) (?:den|die|the) inhalte?\b[^.!?]{0,60}\bzu laden\b|\bklicken sie auf den (?:unteren |folgenden )?"
+    r"button\b|\bclick (?:on )?the button below\b|\bto load the content\b|\bby loading the (?:video|content)\b|"
+    r"\bmit dem laden des (?:videos|inhalts)\b|"
+    # the outlet's app: "For the latest stories … download the Nationnews apps for iOS and Android."
+    r"\bdownload (?:the|our)\b[^.!?]{0,40}\bapps?\b[^.!?]{0,40}\b(?:ios|android|iphone|app store|google play)\b",
+    re.IGNORECASE,
+)
+"""Notices that name what they ask in words of their own (twelfth pass): an embed held back until
+the reader loads it, and the outlet's app to download for a phone. Patterns, not phrases: the
+outlet's or the embed's name sits in the middle."""
 _VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
 """A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
 (a story's "in 2:05 min." has no bar)."""
@@ -214,12 +227,16 @@ def drop_marked_lines(text: str) -> str:
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
             continue
-        if words <= NOTICE_LINE_MAX_WORDS and (_NOTICE.search(line) or _VIDEO_CARD.search(line)):
+        if words <= NOTICE_LINE_MAX_WORDS and _is_notice(line):
             continue
         if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
             kept.append(line)
         drop_headline = False
     return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def _is_notice(line: str) -> bool:
+    return bool(_NOTICE.search(line) or _NOTICE_PATTERNS.search(line) or _VIDEO_CARD.search(line))
 
 
 def drop_related_tail(text: str, tree: Any) -> str:
