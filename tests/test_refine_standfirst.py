@@ -117,3 +117,21 @@ def test_a_standfirst_that_names_a_date_is_still_one() -> None:
     dated = "The council approved the budget on 4 May 2015 at 13:36, after four hours. Schools get the most."
     tree = page_tree(_page(f"<p class='intro'>{dated}</p>"))
     assert restore_standfirst(TEXT, tree) == f"{dated}\n{TEXT}"
+
+
+def test_a_dateline_with_a_byline_of_two_authors_is_no_standfirst() -> None:
+    """Twelfth pass: the byline run into a dateline may name two authors, more words than an outlet's
+    or a place's name; the line is a dateline still (the tenth pass's Le Monde misfire, by its class)."""
+    for dateline in (
+        "City News.com | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015 à 09h12 | Par Ann Example et Bo Sample…",
+        "City News | March 3, 2024, 2:15 PM EST | By Ann Example and Bo Sample (Reuters)",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(f"<p class='intro'>{dateline}</p>"))) == TEXT, dateline
+
+
+def test_a_standfirst_that_opens_with_by_and_a_date_is_still_one() -> None:
+    """The byline allowance is for a segment of a dated line only; a sentence opening with "By" and
+    a year stays a standfirst."""
+    sentence = "By 2030 the council wants two new schools in every district, it said on Tuesday. Roads come next."
+    tree = page_tree(_page(f"<p class='intro'>{sentence}</p>"))
+    assert restore_standfirst(TEXT, tree) == f"{sentence}\n{TEXT}"

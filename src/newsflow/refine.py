@@ -152,7 +152,7 @@ _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
 _NOTICE_PATTERNS = re.compile(
     # an embed's placeholder until the reader loads it: "Klicken Sie auf den unteren Button, um den Inhalt
     # von www.komoot.de zu laden.", "Click the button below to load the content from Twitter."
-    r"\b(?:um|to) (?:den|die|the) inhalte?\b[^.!?]{0,60}\bzu laden\b|\bklicken sie auf den (?:unteren |folgenden )?"
+    r"\b(?:um|to) (?:den|die|the) inhalte?\b[^!?]{0,60}\bzu laden\b|\bklicken sie auf den (?:unteren |folgenden )?"
     r"button\b|\bclick (?:on )?the button below\b|\bto load the content\b|\bby loading the (?:video|content)\b|"
     r"\bmit dem laden des (?:videos|inhalts)\b|"
     # the outlet's app: "For the latest stories … download the Nationnews apps for iOS and Android."
