@@ -116,3 +116,30 @@ def test_extraction_drops_an_embed_placeholder_inside_the_story() -> None:
     article = extract_article(page, "https://news.example/radtour")
     assert article is not None
     assert article.text.split("\n") == story
+
+
+def test_wordpress_sharing_buttons_run_into_a_line_are_cut_out() -> None:
+    """Twelfth pass: where trafilatura falls back to the page's flat text, WordPress's sharing and
+    like buttons sit inside a story line; the run from "Share this:" to "Loading…" goes, the rest stays."""
+    lines = [
+        "Der Beitrag endet hier. Bewerten: Teilen Sie dies mit: Twitter Facebook E-Mail Drucken Gefällt mir: Liken"
+        " Lade … Veröffentlicht von Ann Example",
+        "Fotostrecke Teilen mit: Facebook Google Gefällt mir: Gefällt mir Wird geladen... Related Posts",
+        "The post ends here. Share this: Twitter Facebook Like this: Like Loading... Posted by Ann Example",
+    ]
+    assert drop_marked_lines("\n".join([PARAGRAPH, *lines])).split("\n") == [
+        PARAGRAPH,
+        "Der Beitrag endet hier. Veröffentlicht von Ann Example",
+        "Fotostrecke Related Posts",
+        "The post ends here. Posted by Ann Example",
+    ]
+
+
+def test_a_line_that_only_names_sharing_or_loading_stays() -> None:
+    lines = [
+        "Partager: the word the minister used for the new plan, without saying what loading it would mean.",
+        "| --- | --- |",
+        "***",
+    ]
+    text = "\n".join([PARAGRAPH, *lines])
+    assert drop_marked_lines(text) == text

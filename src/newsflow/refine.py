@@ -162,6 +162,14 @@ _NOTICE_PATTERNS = re.compile(
 """Notices that name what they ask in words of their own (twelfth pass): an embed held back until
 the reader loads it, and the outlet's app to download for a phone. Patterns, not phrases: the
 outlet's or the embed's name sits in the middle."""
+_SHARING_RUN = re.compile(
+    r"\s*(?:(?:bewerten|rate this)\s*:\s*)?(?:share this|teilen mit|teilen sie dies mit|partager|compartir esto|"
+    r"condividi)\s*:.{0,300}?\b(?:wird geladen|lade|loading|chargement|cargando|caricamento)\s*(?:…|\.{3})",
+    re.IGNORECASE,
+)
+"""WordPress's sharing and like buttons run into a story line ("… 2%… Bewerten: Teilen Sie dies mit:
+Twitter Facebook … Gefällt mir: Liken Lade … Veröffentlicht von …"): where trafilatura falls back to
+the page's flat text, its lines are not lines of their own and no label drops them (twelfth pass)."""
 _VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
 """A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
 (a story's "in 2:05 min." has no bar)."""
@@ -223,6 +231,10 @@ def drop_marked_lines(text: str) -> str:
     kept: list[str] = []
     drop_headline = False
     for line in text.split(PARAGRAPH_SEPARATOR):
+        if ":" in line and _SHARING_RUN.search(line):
+            line = _SHARING_RUN.sub("", line).strip()
+            if not line:
+                continue
         words = word_count(line)
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
