@@ -135,3 +135,24 @@ def test_a_standfirst_that_opens_with_by_and_a_date_is_still_one() -> None:
     sentence = "By 2030 the council wants two new schools in every district, it said on Tuesday. Roads come next."
     tree = page_tree(_page(f"<p class='intro'>{sentence}</p>"))
     assert restore_standfirst(TEXT, tree) == f"{sentence}\n{TEXT}"
+
+
+def test_a_standfirst_styled_by_utility_classes_is_still_one() -> None:
+    """Twelfth pass: utility classes name a style, not a block: a type-scale step ("caption-s5",
+    "headline-lg") and "overflow-hidden" (clipped, not hidden) do not make the summary furniture."""
+    for between in (
+        f"<div class='hero overflow-hidden'><h2 class='teaser caption-s5-fx lg:text-18'>{STANDFIRST}</h2></div>",
+        f"<div class='overflow-x-hidden'><p class='summary headline-lg'>{STANDFIRST}</p></div>",
+        f"<p class='title-2 intro'>{STANDFIRST}</p>",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == f"{STANDFIRST}\n{TEXT}", between
+
+
+def test_a_caption_or_a_hidden_block_is_still_furniture() -> None:
+    for between in (
+        f"<div class='hidden'><p>{STANDFIRST}</p></div>",
+        f"<p class='image-caption'>{STANDFIRST}</p>",
+        f"<p class='headline'>{STANDFIRST}</p>",
+        f"<div class='caption-text'><p>{STANDFIRST}</p></div>",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between

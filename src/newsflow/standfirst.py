@@ -60,6 +60,14 @@ _GALLERY_WORDS = frozenset({"gallery", "carousel", "slide", "slider", "slideshow
 _MEDIA_LEVELS, _FURNITURE_LEVELS, _GALLERY_LEVELS = 2, 4, 7
 _STORY_TAGS = frozenset({"article", "main", "body", "html"})
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # "CarouselSlide-info" -> carousel, slide, info
+_UTILITY_CLASS = re.compile(
+    r"(?<![\w-])(?:(?:caption|title|headline)[-_]+(?:[a-z]?\d+|xs|sm|md|lg|xl|\d?xl)|overflow(?:-[xy])?-hidden)(?![a-z0-9])",
+    re.IGNORECASE,
+)
+"""Utility classes that name a style, not a block: a step of a design system's type scale
+("caption-s5-fx", "headline-lg", "title-2": the size of the letters, not a caption or a headline) and
+"overflow-hidden" (content clipped at its edges, not hidden). Twelfth pass: a standfirst set in
+"caption-s5" type inside an "overflow-hidden" hero block was taken for furniture."""
 _PHOTO_CREDIT = re.compile(
     r"\((?:[^()]*/[^()]*|[^()]*(?:©|credit|photo|foto|bild|getty|reuters|dpa)[^()]*)\)$", re.IGNORECASE
 )
@@ -135,7 +143,8 @@ def _in_furniture(element: Any) -> bool:
             return True
         if level >= _GALLERY_LEVELS or node.tag in _STORY_TAGS:
             continue
-        words = {word.lower() for word in _CLASS_WORD.findall(f"{node.get('class') or ''} {node.get('id') or ''}")}
+        names = _UTILITY_CLASS.sub(" ", f"{node.get('class') or ''} {node.get('id') or ''}")
+        words = {word.lower() for word in _CLASS_WORD.findall(names)}
         if words & _GALLERY_WORDS:
             return True
         if level < _FURNITURE_LEVELS and words & _FURNITURE_WORDS:
