@@ -139,11 +139,14 @@ def test_a_standfirst_that_opens_with_by_and_a_date_is_still_one() -> None:
 
 def test_a_standfirst_styled_by_utility_classes_is_still_one() -> None:
     """Twelfth pass: utility classes name a style, not a block: a type-scale step ("caption-s5",
-    "headline-lg") and "overflow-hidden" (clipped, not hidden) do not make the summary furniture."""
+    "headline-lg"), "overflow-hidden" (clipped, not hidden) and a layout modifier naming what is beside
+    the block ("hasRightSidebar") do not make the summary furniture."""
     for between in (
         f"<div class='hero overflow-hidden'><h2 class='teaser caption-s5-fx lg:text-18'>{STANDFIRST}</h2></div>",
         f"<div class='overflow-x-hidden'><p class='summary headline-lg'>{STANDFIRST}</p></div>",
         f"<p class='title-2 intro'>{STANDFIRST}</p>",
+        f"<div class='layout-main hasRightSidebar'><div><p class='lead'>{STANDFIRST}</p></div></div>",
+        f"<div class='content has-sidebar'><p class='lead'>{STANDFIRST}</p></div>",
     ):
         assert restore_standfirst(TEXT, page_tree(_page(between))) == f"{STANDFIRST}\n{TEXT}", between
 
@@ -154,5 +157,7 @@ def test_a_caption_or_a_hidden_block_is_still_furniture() -> None:
         f"<p class='image-caption'>{STANDFIRST}</p>",
         f"<p class='headline'>{STANDFIRST}</p>",
         f"<div class='caption-text'><p>{STANDFIRST}</p></div>",
+        f"<div class='right-sidebar'><p>{STANDFIRST}</p></div>",
+        f"<div class='sidebar with-ads'><p>{STANDFIRST}</p></div>",
     ):
         assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between

@@ -61,13 +61,15 @@ _MEDIA_LEVELS, _FURNITURE_LEVELS, _GALLERY_LEVELS = 2, 4, 7
 _STORY_TAGS = frozenset({"article", "main", "body", "html"})
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # "CarouselSlide-info" -> carousel, slide, info
 _UTILITY_CLASS = re.compile(
-    r"(?<![\w-])(?:(?:caption|title|headline)[-_]+(?:[a-z]?\d+|xs|sm|md|lg|xl|\d?xl)|overflow(?:-[xy])?-hidden)(?![a-z0-9])",
-    re.IGNORECASE,
+    r"(?<![\w-])(?i:(?:caption|title|headline)[-_]+(?:[a-z]?\d+|xs|sm|md|lg|xl|\d?xl)|overflow(?:-[xy])?-hidden)(?![a-z0-9])"
+    r"|(?<![\w-])(?:has|with)(?:[-_]|(?=[A-Z]))[\w-]+",  # "hasRightSidebar": case matters here
 )
 """Utility classes that name a style, not a block: a step of a design system's type scale
 ("caption-s5-fx", "headline-lg", "title-2": the size of the letters, not a caption or a headline) and
 "overflow-hidden" (content clipped at its edges, not hidden). Twelfth pass: a standfirst set in
-"caption-s5" type inside an "overflow-hidden" hero block was taken for furniture."""
+"caption-s5" type inside an "overflow-hidden" hero block was taken for furniture. And a layout
+modifier that names what is beside the block ("hasRightSidebar", "has-sidebar", "with-ads"): the
+story's column, not the sidebar."""
 _PHOTO_CREDIT = re.compile(
     r"\((?:[^()]*/[^()]*|[^()]*(?:©|credit|photo|foto|bild|getty|reuters|dpa)[^()]*)\)$", re.IGNORECASE
 )
