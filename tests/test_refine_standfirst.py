@@ -161,3 +161,22 @@ def test_a_caption_or_a_hidden_block_is_still_furniture() -> None:
         f"<div class='sidebar with-ads'><p>{STANDFIRST}</p></div>",
     ):
         assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between
+
+
+def test_a_block_named_a_standfirst_needs_no_full_stop() -> None:
+    """Twelfth pass: many templates set the summary without a final full stop, a headline's way; a
+    block whose class names a standfirst ("epigraph", "subheadline", "article-lead") is one still."""
+    unpunctuated = STANDFIRST.rstrip(".")
+    for between in (
+        f"<h2 class='epigraph'>{unpunctuated}</h2>",
+        f"<div class='article-lead'><h2>{unpunctuated}</h2></div>",
+        f"<p id='subheadline'>{unpunctuated}</p>",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == f"{unpunctuated}\n{TEXT}", between
+
+
+def test_an_unpunctuated_block_not_named_a_standfirst_is_none() -> None:
+    """Without the name, a block with no full stop is a kicker, a teaser's headline or a tagline."""
+    unpunctuated = STANDFIRST.rstrip(".")
+    for between in (f"<h2>{unpunctuated}</h2>", f"<div class='article-top'><p>{unpunctuated}</p></div>"):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between

@@ -56,6 +56,10 @@ _FURNITURE_WORDS = frozenset({
     "banner", "promo", "advert", "ad", "ads", "meta", "tags", "sponsor", "sponsored", "hidden", "modal", "popup",
     "textbox", "infobox", "collapse", "footer", "toc",
 })
+_STANDFIRST_WORDS = frozenset({
+    "standfirst", "lead", "lede", "intro", "teaser", "summary", "dek", "deck", "subtitle", "subheadline",
+    "subhead", "epigraph", "excerpt", "abstract", "chapo", "chapeau", "entradilla", "sumario", "bajada",
+})
 _GALLERY_WORDS = frozenset({"gallery", "carousel", "slide", "slider", "slideshow", "gal", "lightbox"})
 _MEDIA_LEVELS, _FURNITURE_LEVELS, _GALLERY_LEVELS = 2, 4, 7
 _STORY_TAGS = frozenset({"article", "main", "body", "html"})
@@ -121,7 +125,9 @@ def _is_text_block(element: Any) -> bool:
 
 def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> bool:
     words = word_count(line)
-    if not STANDFIRST_MIN_WORDS <= words <= STANDFIRST_MAX_WORDS or not line.endswith(SENTENCE_END):
+    if not STANDFIRST_MIN_WORDS <= words <= STANDFIRST_MAX_WORDS:
+        return False
+    if not line.endswith(SENTENCE_END) and not _named_standfirst(element):
         return False
     if _PHOTO_CREDIT.search(line) or is_dated_line(line):  # a credit or a dateline (eleventh pass)
         return False
@@ -130,6 +136,21 @@ def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> 
     if _linked_share(element, line) > STANDFIRST_MAX_LINK_SHARE or _in_furniture(element):
         return False
     return not lead_in_text(line, text)
+
+
+def _named_standfirst(element: Any) -> bool:
+    """Whether the block's class or id, or its parent's, names a standfirst ("epigraph", "subheadline",
+    "article-lead"): such a block needs no full stop (twelfth pass: many templates set the summary
+    without one, a headline's way)."""
+    nodes = [element, element.getparent()]
+    return any(
+        node is not None and not _STANDFIRST_WORDS.isdisjoint(_class_words(node)) for node in nodes
+    )
+
+
+def _class_words(node: Any) -> set[str]:
+    names = _UTILITY_CLASS.sub(" ", f"{node.get('class') or ''} {node.get('id') or ''}")
+    return {word.lower() for word in _CLASS_WORD.findall(names)}
 
 
 def _linked_share(element: Any, line: str) -> float:
@@ -145,8 +166,7 @@ def _in_furniture(element: Any) -> bool:
             return True
         if level >= _GALLERY_LEVELS or node.tag in _STORY_TAGS:
             continue
-        names = _UTILITY_CLASS.sub(" ", f"{node.get('class') or ''} {node.get('id') or ''}")
-        words = {word.lower() for word in _CLASS_WORD.findall(names)}
+        words = _class_words(node)
         if words & _GALLERY_WORDS:
             return True
         if level < _FURNITURE_LEVELS and words & _FURNITURE_WORDS:
