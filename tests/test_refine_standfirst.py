@@ -180,3 +180,13 @@ def test_an_unpunctuated_block_not_named_a_standfirst_is_none() -> None:
     unpunctuated = STANDFIRST.rstrip(".")
     for between in (f"<h2>{unpunctuated}</h2>", f"<div class='article-top'><p>{unpunctuated}</p></div>"):
         assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between
+
+
+def test_of_two_candidates_the_one_named_a_standfirst_is_taken() -> None:
+    """Twelfth pass: beside the lead, a box that explains it ("This summary was written by a
+    machine …") qualifies too; when one block alone is named a standfirst, it is the standfirst."""
+    note = "This summary was generated automatically. We keep improving it and welcome your comments on it."
+    between = f"<div class='t-article-lead'>{STANDFIRST}</div><div class='t-info rounded-lg'>{note}</div>"
+    assert restore_standfirst(TEXT, page_tree(_page(between))) == f"{STANDFIRST}\n{TEXT}"
+    both_named = f"<div class='teaser'>{STANDFIRST}</div><div class='teaser'>{note}</div>"
+    assert restore_standfirst(TEXT, page_tree(_page(both_named))) == TEXT

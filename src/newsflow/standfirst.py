@@ -88,7 +88,10 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
         return text
     blocks = _blocks_after_headline(body, first_line[:FIRST_LINE_PROBE_CHARS])
     headlines = _headline_texts(tree, title)
-    found = {line for element, line in blocks if _is_standfirst(element, line, text, headlines)}
+    qualified = [(element, line) for element, line in blocks if _is_standfirst(element, line, text, headlines)]
+    found = {line for _, line in qualified}
+    if len(found) > 1:  # two or more: teaser cards or a fact box, unless one alone is named a standfirst
+        found = {line for element, line in qualified if _named_standfirst(element)}
     if len(found) != 1:
         return text
     return f"{found.pop()}{PARAGRAPH_SEPARATOR}{text}"
