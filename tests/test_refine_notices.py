@@ -69,3 +69,77 @@ def test_japanese_members_only_notices_are_dropped() -> None:
         "有料会員になると続きを読めます。",
     ]
     assert drop_marked_lines("\n".join([PARAGRAPH, *notices, LEAD])) == f"{PARAGRAPH}\n{LEAD}"
+
+
+def test_an_embed_placeholder_and_the_outlets_app_are_dropped() -> None:
+    """Twelfth pass: notices whose wording carries a name in the middle (the embed's site, the outlet's
+    app), so no fixed phrase finds them."""
+    notices = [
+        "Klicken Sie auf den unteren Button, um den Inhalt von www.komoot.de zu laden.",
+        "Klicken Sie hier, um die Inhalte von maps.example.org zu laden.",
+        "Click the button below to load the content from Twitter.",
+        "Mit dem Laden des Videos akzeptieren Sie die Datenschutzerklärung von YouTube.",
+        "By loading the video, you agree to YouTube's privacy policy.",
+        "For the latest stories and breaking news updates download the City News apps for iOS and Android.",
+        "Download the free Daily Example app on the App Store or Google Play.",
+    ]
+    assert drop_marked_lines("\n".join([PARAGRAPH, *notices, LEAD])) == f"{PARAGRAPH}\n{LEAD}"
+
+
+def test_story_lines_about_apps_or_loading_stay() -> None:
+    lines = [
+        "Users had to download the app before the new rules took effect, the ministry said.",
+        "The workers spent the night loading the video equipment into two vans outside the stadium.",
+        "Sie versuchten, den Inhalt des Tresors auf den Lastwagen zu laden, bevor die Polizei kam.",
+        "Ministers say the tracing app for iPhone and Android phones worked well in the trial.",
+    ]
+    text = "\n".join([PARAGRAPH, *lines])
+    assert drop_marked_lines(text) == text
+
+
+def test_extraction_drops_an_embed_placeholder_inside_the_story() -> None:
+    """A hand-written page: a map embed held back mid-story, and the outlet's app under the story."""
+    from newsflow.extract import extract_article
+
+    story = [
+        "Die Route beginnt am Bahnhof und führt zunächst am Ufer entlang bis zur alten Brücke über den Fluss.",
+        "Hinter der Brücke geht es links durch den Park, vorbei an Gärten und einem kleinen Café am Wasser.",
+        "Am Ende der Strecke wartet ein Biergarten, der bei schönem Wetter bis spät in den Abend geöffnet hat.",
+    ]
+    placeholder = "Klicken Sie auf den unteren Button, um den Inhalt von maps.example.org zu laden."
+    app = "Für die neuesten Nachrichten: download the City News apps for iOS and Android."
+    page = (
+        "<html><head><title>Radtour am Fluss</title></head><body><article><h1>Radtour am Fluss</h1>"
+        f"<p>{story[0]}</p><p>{story[1]}</p><div class='embed'><p>{placeholder}</p></div>"
+        f"<p>{story[2]}</p><p>{app}</p></article></body></html>"
+    )
+    article = extract_article(page, "https://news.example/radtour")
+    assert article is not None
+    assert article.text.split("\n") == story
+
+
+def test_wordpress_sharing_buttons_run_into_a_line_are_cut_out() -> None:
+    """Twelfth pass: where trafilatura falls back to the page's flat text, WordPress's sharing and
+    like buttons sit inside a story line; the run from "Share this:" to "Loading…" goes, the rest stays."""
+    lines = [
+        "Der Beitrag endet hier. Bewerten: Teilen Sie dies mit: Twitter Facebook E-Mail Drucken Gefällt mir: Liken"
+        " Lade … Veröffentlicht von Ann Example",
+        "Fotostrecke Teilen mit: Facebook Google Gefällt mir: Gefällt mir Wird geladen... Related Posts",
+        "The post ends here. Share this: Twitter Facebook Like this: Like Loading... Posted by Ann Example",
+    ]
+    assert drop_marked_lines("\n".join([PARAGRAPH, *lines])).split("\n") == [
+        PARAGRAPH,
+        "Der Beitrag endet hier. Veröffentlicht von Ann Example",
+        "Fotostrecke Related Posts",
+        "The post ends here. Posted by Ann Example",
+    ]
+
+
+def test_a_line_that_only_names_sharing_or_loading_stays() -> None:
+    lines = [
+        "Partager: the word the minister used for the new plan, without saying what loading it would mean.",
+        "| --- | --- |",
+        "***",
+    ]
+    text = "\n".join([PARAGRAPH, *lines])
+    assert drop_marked_lines(text) == text

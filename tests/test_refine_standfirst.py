@@ -117,3 +117,76 @@ def test_a_standfirst_that_names_a_date_is_still_one() -> None:
     dated = "The council approved the budget on 4 May 2015 at 13:36, after four hours. Schools get the most."
     tree = page_tree(_page(f"<p class='intro'>{dated}</p>"))
     assert restore_standfirst(TEXT, tree) == f"{dated}\n{TEXT}"
+
+
+def test_a_dateline_with_a_byline_of_two_authors_is_no_standfirst() -> None:
+    """Twelfth pass: the byline run into a dateline may name two authors, more words than an outlet's
+    or a place's name; the line is a dateline still (the tenth pass's Le Monde misfire, by its class)."""
+    for dateline in (
+        "City News.com | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015 à 09h12 | Par Ann Example et Bo Sample…",
+        "City News | March 3, 2024, 2:15 PM EST | By Ann Example and Bo Sample (Reuters)",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(f"<p class='intro'>{dateline}</p>"))) == TEXT, dateline
+
+
+def test_a_standfirst_that_opens_with_by_and_a_date_is_still_one() -> None:
+    """The byline allowance is for a segment of a dated line only; a sentence opening with "By" and
+    a year stays a standfirst."""
+    sentence = "By 2030 the council wants two new schools in every district, it said on Tuesday. Roads come next."
+    tree = page_tree(_page(f"<p class='intro'>{sentence}</p>"))
+    assert restore_standfirst(TEXT, tree) == f"{sentence}\n{TEXT}"
+
+
+def test_a_standfirst_styled_by_utility_classes_is_still_one() -> None:
+    """Twelfth pass: utility classes name a style, not a block: a type-scale step ("caption-s5",
+    "headline-lg"), "overflow-hidden" (clipped, not hidden) and a layout modifier naming what is beside
+    the block ("hasRightSidebar") do not make the summary furniture."""
+    for between in (
+        f"<div class='hero overflow-hidden'><h2 class='teaser caption-s5-fx lg:text-18'>{STANDFIRST}</h2></div>",
+        f"<div class='overflow-x-hidden'><p class='summary headline-lg'>{STANDFIRST}</p></div>",
+        f"<p class='title-2 intro'>{STANDFIRST}</p>",
+        f"<div class='layout-main hasRightSidebar'><div><p class='lead'>{STANDFIRST}</p></div></div>",
+        f"<div class='content has-sidebar'><p class='lead'>{STANDFIRST}</p></div>",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == f"{STANDFIRST}\n{TEXT}", between
+
+
+def test_a_caption_or_a_hidden_block_is_still_furniture() -> None:
+    for between in (
+        f"<div class='hidden'><p>{STANDFIRST}</p></div>",
+        f"<p class='image-caption'>{STANDFIRST}</p>",
+        f"<p class='headline'>{STANDFIRST}</p>",
+        f"<div class='caption-text'><p>{STANDFIRST}</p></div>",
+        f"<div class='right-sidebar'><p>{STANDFIRST}</p></div>",
+        f"<div class='sidebar with-ads'><p>{STANDFIRST}</p></div>",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between
+
+
+def test_a_block_named_a_standfirst_needs_no_full_stop() -> None:
+    """Twelfth pass: many templates set the summary without a final full stop, a headline's way; a
+    block whose class names a standfirst ("epigraph", "subheadline", "article-lead") is one still."""
+    unpunctuated = STANDFIRST.rstrip(".")
+    for between in (
+        f"<h2 class='epigraph'>{unpunctuated}</h2>",
+        f"<div class='article-lead'><h2>{unpunctuated}</h2></div>",
+        f"<p id='subheadline'>{unpunctuated}</p>",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == f"{unpunctuated}\n{TEXT}", between
+
+
+def test_an_unpunctuated_block_not_named_a_standfirst_is_none() -> None:
+    """Without the name, a block with no full stop is a kicker, a teaser's headline or a tagline."""
+    unpunctuated = STANDFIRST.rstrip(".")
+    for between in (f"<h2>{unpunctuated}</h2>", f"<div class='article-top'><p>{unpunctuated}</p></div>"):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between
+
+
+def test_of_two_candidates_the_one_named_a_standfirst_is_taken() -> None:
+    """Twelfth pass: beside the lead, a box that explains it ("This summary was written by a
+    machine …") qualifies too; when one block alone is named a standfirst, it is the standfirst."""
+    note = "This summary was generated automatically. We keep improving it and welcome your comments on it."
+    between = f"<div class='t-article-lead'>{STANDFIRST}</div><div class='t-info rounded-lg'>{note}</div>"
+    assert restore_standfirst(TEXT, page_tree(_page(between))) == f"{STANDFIRST}\n{TEXT}"
+    both_named = f"<div class='teaser'>{STANDFIRST}</div><div class='teaser'>{note}</div>"
+    assert restore_standfirst(TEXT, page_tree(_page(both_named))) == TEXT

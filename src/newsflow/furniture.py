@@ -91,6 +91,10 @@ _SEGMENT_SEPARATOR = re.compile(r"\s[|•·\u2013\u2014-]\s|,\s")
 DATED_LINE_OTHER_MAX_WORDS = 4
 """In a dated line, the segments that are not a date are short: an outlet's or an author's name ("Le
 Monde", "By Jane Doe"), a place ("PARIS")."""
+DATED_LINE_BYLINE_MAX_WORDS = 8
+BYLINE_OPENERS = frozenset({"by", "von", "por", "par", "door", "di", "av", "af", "od", "fra"})
+"""Or a byline, opened by one of BYLINE_OPENERS, of at most DATED_LINE_BYLINE_MAX_WORDS words: two
+authors' names ("Par Marie Dupont et Paul Martin", "By Jane Doe and John Smith")."""
 
 
 def drop_furniture_lines(text: str, author: str | None) -> str:
@@ -144,9 +148,16 @@ def is_dated_line(line: str) -> bool:
     segments = [segment for segment in _SEGMENT_SEPARATOR.split(line) if segment.strip()]
     dated = [is_dateline(segment, word_tokens(segment)) for segment in segments]
     return any(dated) and all(
-        is_date or len(word_tokens(segment)) <= DATED_LINE_OTHER_MAX_WORDS
-        for segment, is_date in zip(segments, dated, strict=True)
+        is_date or _is_short_or_byline(word_tokens(segment)) for segment, is_date in zip(segments, dated, strict=True)
     )
+
+
+def _is_short_or_byline(tokens: list[str]) -> bool:
+    """A dated line's other segment: a name or a place, or a byline of several authors ("Par Marie
+    Dupont et Paul Martin", twelfth pass)."""
+    if len(tokens) <= DATED_LINE_OTHER_MAX_WORDS:
+        return True
+    return len(tokens) <= DATED_LINE_BYLINE_MAX_WORDS and tokens[0] in BYLINE_OPENERS
 
 
 def is_credit(line: str, tokens: list[str]) -> bool:

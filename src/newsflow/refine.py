@@ -149,6 +149,27 @@ UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
+_NOTICE_PATTERNS = re.compile(
+    # an embed's placeholder until the reader loads it: "Klicken Sie auf den unteren Button, um den Inhalt
+    # von www.komoot.de zu laden.", "Click the button below to load the content from Twitter."
+    r"\b(?:um|to) (?:den|die|the) inhalte?\b[^!?]{0,60}\bzu laden\b|\bklicken sie auf den (?:unteren |folgenden )?"
+    r"button\b|\bclick (?:on )?the button below\b|\bto load the content\b|\bby loading the (?:video|content)\b|"
+    r"\bmit dem laden des (?:videos|inhalts)\b|"
+    # the outlet's app: "For the latest stories … download the Nationnews apps for iOS and Android."
+    r"\bdownload (?:the|our)\b[^.!?]{0,40}\bapps?\b[^.!?]{0,40}\b(?:ios|android|iphone|app store|google play)\b",
+    re.IGNORECASE,
+)
+"""Notices that name what they ask in words of their own (twelfth pass): an embed held back until
+the reader loads it, and the outlet's app to download for a phone. Patterns, not phrases: the
+outlet's or the embed's name sits in the middle."""
+_SHARING_RUN = re.compile(
+    r"\s*(?:(?:bewerten|rate this)\s*:\s*)?(?:share this|teilen mit|teilen sie dies mit|partager|compartir esto|"
+    r"condividi)\s*:.{0,300}?\b(?:wird geladen|lade|loading|chargement|cargando|caricamento)\s*(?:…|\.{3})",
+    re.IGNORECASE,
+)
+"""WordPress's sharing and like buttons run into a story line ("… 2%… Bewerten: Teilen Sie dies mit:
+Twitter Facebook … Gefällt mir: Liken Lade … Veröffentlicht von …"): where trafilatura falls back to
+the page's flat text, its lines are not lines of their own and no label drops them (twelfth pass)."""
 _VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
 """A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
 (a story's "in 2:05 min." has no bar)."""
@@ -210,16 +231,24 @@ def drop_marked_lines(text: str) -> str:
     kept: list[str] = []
     drop_headline = False
     for line in text.split(PARAGRAPH_SEPARATOR):
+        if ":" in line and _SHARING_RUN.search(line):
+            line = _SHARING_RUN.sub("", line).strip()
+            if not line:
+                continue
         words = word_count(line)
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
             continue
-        if words <= NOTICE_LINE_MAX_WORDS and (_NOTICE.search(line) or _VIDEO_CARD.search(line)):
+        if words <= NOTICE_LINE_MAX_WORDS and _is_notice(line):
             continue
         if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
             kept.append(line)
         drop_headline = False
     return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def _is_notice(line: str) -> bool:
+    return bool(_NOTICE.search(line) or _NOTICE_PATTERNS.search(line) or _VIDEO_CARD.search(line))
 
 
 def drop_related_tail(text: str, tree: Any) -> str:

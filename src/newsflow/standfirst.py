@@ -56,10 +56,24 @@ _FURNITURE_WORDS = frozenset({
     "banner", "promo", "advert", "ad", "ads", "meta", "tags", "sponsor", "sponsored", "hidden", "modal", "popup",
     "textbox", "infobox", "collapse", "footer", "toc",
 })
+_STANDFIRST_WORDS = frozenset({
+    "standfirst", "lead", "lede", "intro", "teaser", "summary", "dek", "deck", "subtitle", "subheadline",
+    "subhead", "epigraph", "excerpt", "abstract", "chapo", "chapeau", "entradilla", "sumario", "bajada",
+})
 _GALLERY_WORDS = frozenset({"gallery", "carousel", "slide", "slider", "slideshow", "gal", "lightbox"})
 _MEDIA_LEVELS, _FURNITURE_LEVELS, _GALLERY_LEVELS = 2, 4, 7
 _STORY_TAGS = frozenset({"article", "main", "body", "html"})
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # "CarouselSlide-info" -> carousel, slide, info
+_UTILITY_CLASS = re.compile(
+    r"(?<![\w-])(?i:(?:caption|title|headline)[-_]+(?:[a-z]?\d+|xs|sm|md|lg|xl|\d?xl)|overflow(?:-[xy])?-hidden)(?![a-z0-9])"
+    r"|(?<![\w-])(?:has|with)(?:[-_]|(?=[A-Z]))[\w-]+",  # "hasRightSidebar": case matters here
+)
+"""Utility classes that name a style, not a block: a step of a design system's type scale
+("caption-s5-fx", "headline-lg", "title-2": the size of the letters, not a caption or a headline) and
+"overflow-hidden" (content clipped at its edges, not hidden). Twelfth pass: a standfirst set in
+"caption-s5" type inside an "overflow-hidden" hero block was taken for furniture. And a layout
+modifier that names what is beside the block ("hasRightSidebar", "has-sidebar", "with-ads"): the
+story's column, not the sidebar."""
 _PHOTO_CREDIT = re.compile(
     r"\((?:[^()]*/[^()]*|[^()]*(?:©|credit|photo|foto|bild|getty|reuters|dpa)[^()]*)\)$", re.IGNORECASE
 )
@@ -74,7 +88,10 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
         return text
     blocks = _blocks_after_headline(body, first_line[:FIRST_LINE_PROBE_CHARS])
     headlines = _headline_texts(tree, title)
-    found = {line for element, line in blocks if _is_standfirst(element, line, text, headlines)}
+    qualified = [(element, line) for element, line in blocks if _is_standfirst(element, line, text, headlines)]
+    found = {line for _, line in qualified}
+    if len(found) > 1:  # two or more: teaser cards or a fact box, unless one alone is named a standfirst
+        found = {line for element, line in qualified if _named_standfirst(element)}
     if len(found) != 1:
         return text
     return f"{found.pop()}{PARAGRAPH_SEPARATOR}{text}"
@@ -111,7 +128,9 @@ def _is_text_block(element: Any) -> bool:
 
 def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> bool:
     words = word_count(line)
-    if not STANDFIRST_MIN_WORDS <= words <= STANDFIRST_MAX_WORDS or not line.endswith(SENTENCE_END):
+    if not STANDFIRST_MIN_WORDS <= words <= STANDFIRST_MAX_WORDS:
+        return False
+    if not line.endswith(SENTENCE_END) and not _named_standfirst(element):
         return False
     if _PHOTO_CREDIT.search(line) or is_dated_line(line):  # a credit or a dateline (eleventh pass)
         return False
@@ -120,6 +139,21 @@ def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> 
     if _linked_share(element, line) > STANDFIRST_MAX_LINK_SHARE or _in_furniture(element):
         return False
     return not lead_in_text(line, text)
+
+
+def _named_standfirst(element: Any) -> bool:
+    """Whether the block's class or id, or its parent's, names a standfirst ("epigraph", "subheadline",
+    "article-lead"): such a block needs no full stop (twelfth pass: many templates set the summary
+    without one, a headline's way)."""
+    nodes = [element, element.getparent()]
+    return any(
+        node is not None and not _STANDFIRST_WORDS.isdisjoint(_class_words(node)) for node in nodes
+    )
+
+
+def _class_words(node: Any) -> set[str]:
+    names = _UTILITY_CLASS.sub(" ", f"{node.get('class') or ''} {node.get('id') or ''}")
+    return {word.lower() for word in _CLASS_WORD.findall(names)}
 
 
 def _linked_share(element: Any, line: str) -> float:
@@ -135,7 +169,7 @@ def _in_furniture(element: Any) -> bool:
             return True
         if level >= _GALLERY_LEVELS or node.tag in _STORY_TAGS:
             continue
-        words = {word.lower() for word in _CLASS_WORD.findall(f"{node.get('class') or ''} {node.get('id') or ''}")}
+        words = _class_words(node)
         if words & _GALLERY_WORDS:
             return True
         if level < _FURNITURE_LEVELS and words & _FURNITURE_WORDS:
