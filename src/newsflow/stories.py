@@ -7,7 +7,7 @@ another site's boilerplate around the same text) share it; different stories nev
 How (calibrated on labelled variants of the real corpora, see docs/stories.md):
 - Text: `text.word_tokens` (casefolded letter/digit runs, one token per CJK character), so
   case and punctuation never matter. Shingles are runs of `SHINGLE_WORDS` tokens.
-- Signature: the "affine32" MinHash of datasketch 2.x, bit for bit, in numpy: importing
+- Signature: the "affine32" MinHash of datasketch 2.x, bit for bit, in numpy (`vectors`): importing
   datasketch would load scipy (~55 MiB). Stored as bytes with a small header holding the
   parameters and the shingle count.
 - Candidates: LSH, `BANDS` bands of `ROWS` rows; each band is a 64-bit key (`band_keys`). The
@@ -27,18 +27,15 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
+from newsflow import vectors
 from newsflow.stories_slots import NO_NUMBERS_SHARED, NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
+from newsflow.vectors import U32s, U64s, shingle_hashes
 
 SHINGLE_WORDS = 3
 NUM_PERM = 128
@@ -65,10 +62,6 @@ _MAGIC = b"NFMH"
 _FORMAT_VERSION = 1
 _HEADER = struct.Struct("<4sBBHI")  # magic, version, shingle words, num_perm, shingle count
 _SLOT_COUNT = struct.Struct("<H")  # after the values: how many 64-bit number slots follow (none before 2026-12)
-_U64 = np.uint64
-_U32 = np.uint32
-_H = TypeVar("_H", np.uint32, np.uint64)
-_MIX_CONSTANTS = {4: (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16), 8: (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)}
 
 
 @dataclass(frozen=True)
@@ -178,72 +171,35 @@ Lookup = Callable[[list[BandKey]], list[IndexedArticle]]
 # --- signatures ---------------------------------------------------------------------------
 
 
-def shingle_hashes(tokens: Sequence[str], shingle_words: int) -> npt.NDArray[np.uint32]:
-    """The distinct 32-bit hashes of the runs of `shingle_words` tokens.
-
-    Each token is hashed once (crc32), and the runs are combined and mixed in numpy: hashing
-    every shingle string with a cryptographic hash took 5x as long (docs/stories.md).
-    """
-    count = len(tokens) - shingle_words + 1
-    if count < 1:
-        return np.zeros(0, dtype=np.uint32)
-    token_hashes = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=_U64, count=len(tokens))
-    combined = np.zeros(count, dtype=_U64)
-    for offset in range(shingle_words):
-        combined = (combined ^ token_hashes[offset : offset + count]) * _U64(0x9E3779B97F4A7C15)
-    return np.unique((_mix(combined) >> _U64(32)).astype(np.uint32))
-
-
-def _mix(values: npt.NDArray[_H]) -> npt.NDArray[_H]:
-    """The MurmurHash3 finaliser, 32- or 64-bit by dtype: spreads every input bit over the output."""
-    s1, m1, s2, m2, s3 = (values.dtype.type(c) for c in _MIX_CONSTANTS[values.dtype.itemsize])
-    values = values ^ (values >> s1)
-    values = values * m1
-    values = values ^ (values >> s2)
-    values = values * m2
-    return values ^ (values >> s3)
-
-
-@lru_cache(maxsize=4)
-def _permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    """datasketch's draw of the maps h -> a * h + b (mod 2^32); `a` is odd, so each is a bijection."""
-    generator = np.random.RandomState(seed)
-    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * _U32(2) + _U32(1)
-    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
-    return a, b
-
-
 def signature_of(text: str, params: StoryParams = DEFAULT_PARAMS) -> bytes | None:
     """The MinHash signature of `text`, or None when it has fewer than `min_words` tokens."""
     tokens = word_tokens(text)
     if len(tokens) < params.min_words:
         return None
     shingles = shingle_hashes(tokens, params.shingle_words)
-    a, b = _permutations(params.num_perm, params.seed)
-    # uint32 arithmetic wraps, which is the mod 2^32; `initial` is datasketch's empty value.
-    values: npt.NDArray[np.uint32] = (np.multiply.outer(_mix(shingles), a) + b).min(axis=0, initial=_U32(0xFFFFFFFF))
+    values = vectors.minhash_bytes(shingles, params.num_perm, params.seed)
     header = _HEADER.pack(_MAGIC, _FORMAT_VERSION, params.shingle_words, params.num_perm, len(shingles))
     slots = slots_of(tokens)
-    return header + values.astype("<u4").tobytes() + _SLOT_COUNT.pack(len(slots)) + slots.astype("<u8").tobytes()
+    return header + values + _SLOT_COUNT.pack(len(slots)) + vectors.u64_bytes(slots)
 
 
-def _unpack(signature: bytes, params: StoryParams) -> tuple[int, npt.NDArray[np.uint32]]:
+def _unpack(signature: bytes, params: StoryParams) -> tuple[int, U32s]:
     magic, version, words, num_perm, shingle_count = _HEADER.unpack_from(signature)
     if (magic, version, words, num_perm) != (_MAGIC, _FORMAT_VERSION, params.shingle_words, params.num_perm):
         raise ValueError(
             f"signature made with {words}-word shingles and {num_perm} permutations (format {version}); "
             f"these parameters need {params.shingle_words} and {params.num_perm}: rebuild the story index"
         )
-    return shingle_count, np.frombuffer(signature, dtype="<u4", count=num_perm, offset=_HEADER.size)
+    return shingle_count, vectors.u32s_in(signature, num_perm, _HEADER.size)
 
 
-def _slots(signature: bytes, params: StoryParams) -> npt.NDArray[np.uint64]:
+def _slots(signature: bytes, params: StoryParams) -> U64s:
     """The number slots after the values; a signature stored before they were added has none."""
     offset = _HEADER.size + 4 * params.num_perm
     if len(signature) < offset + _SLOT_COUNT.size:
         return NO_SLOTS
     (count,) = _SLOT_COUNT.unpack_from(signature, offset)
-    return np.frombuffer(signature, dtype="<u8", count=count, offset=offset + _SLOT_COUNT.size).astype(np.uint64)
+    return vectors.u64s_in(signature, count, offset + _SLOT_COUNT.size)
 
 
 def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS) -> Similarity:
@@ -251,7 +207,7 @@ def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS
     those make a match, how the texts' number slots compare."""
     size_a, values_a = _unpack(first, params)
     size_b, values_b = _unpack(second, params)
-    jaccard = float(np.count_nonzero(values_a == values_b)) / len(values_a)
+    jaccard = vectors.equal_count(values_a, values_b) / len(values_a)
     # |A n B| = J / (1 + J) * (|A| + |B|), from J = |A n B| / |A u B|.
     overlap = jaccard / (1.0 + jaccard) * (size_a + size_b)
     smaller, larger = min(size_a, size_b), max(size_a, size_b)
@@ -267,14 +223,8 @@ def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS
 def band_keys(signature: bytes, params: StoryParams = DEFAULT_PARAMS) -> list[BandKey]:
     """One (band, unsigned 64-bit hash) pair per LSH band of the signature."""
     _, values = _unpack(signature, params)
-    rows = values[: params.bands * params.rows].reshape(params.bands, params.rows).astype(_U64)
-    # Fold each band's rows through a 64-bit mixer, all bands at once in numpy (a blake2b call
-    # per band took 1.4x as long). Equal rows in two bands give equal hashes, but the band
-    # number is part of the key.
-    keys = np.zeros(params.bands, dtype=_U64)
-    for column in rows.T:
-        keys = _mix(keys ^ column)
-    return list(enumerate(keys.tolist()))
+    # Equal rows in two bands give equal hashes, but the band number is part of the key.
+    return list(enumerate(vectors.band_hashes(values, params.bands, params.rows)))
 
 
 def exact_key(text: str, content_hash: str) -> BandKey:

@@ -26,8 +26,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
+from newsflow.vectors import NO_U64S, U64s, sorted_u64s
 
 MAX_SLOTS = 128
 """Slots kept per text (the first ones, two per run of digits): a long table of figures adds nothing past these."""
@@ -56,11 +55,11 @@ class SlotComparison:
         return self.shared - self.agreeing
 
 
-NO_SLOTS = np.zeros(0, dtype=np.uint64)
+NO_SLOTS = NO_U64S
 NO_NUMBERS_SHARED = SlotComparison(0, 0)
 
 
-def slots_of(tokens: Sequence[str]) -> npt.NDArray[np.uint64]:
+def slots_of(tokens: Sequence[str]) -> U64s:
     """The text's number slots, as sorted distinct (context hash << 32 | value hash) values."""
     numeric = [i for i, token in enumerate(tokens) if token.isdigit()]  # "23rd" and "g7" are words
     slots: dict[int, None] = {}  # insertion-ordered: the first slots of the text are kept
@@ -77,10 +76,10 @@ def slots_of(tokens: Sequence[str]) -> npt.NDArray[np.uint64]:
         for context in (f"<{before}", f">{after}"):
             slots[(((zlib.crc32(context.encode()) & ~_DATE) | date) << 32) | value] = None
         start = end + 1
-    return np.array(sorted(slots), dtype=np.uint64)
+    return sorted_u64s(slots)
 
 
-def compare_slots(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> SlotComparison:
+def compare_slots(first: U64s, second: U64s) -> SlotComparison:
     """How many slot contexts the texts share, and in how many the numbers agree: one text's numbers
     there are all among the other's (a copy cut short lacks some; it adds none of its own)."""
     if not len(first) or not len(second):
