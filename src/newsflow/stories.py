@@ -17,6 +17,9 @@ How (calibrated on labelled variants of the real corpora, see docs/stories.md):
   Containment is what keeps a copy with its last paragraphs cut in the story.
 - Template texts: a match is refused when the texts' number slots conflict (`stories_slots`):
   two CENTCOM statements a day apart share their words, not their date, time and counts.
+- Site furniture: a short line that `furniture_min_articles` articles of one site carry is that
+  site's furniture, and is left out before shingling (`stories_furniture`): briefs wrapped in a
+  site's long header and footer share the furniture, not the story.
 - Short texts (under `MIN_WORDS` tokens) get no signature: they share a story only with texts
   whose token sequence is identical (one exact key in band `EXACT_BAND`).
 - Bridges: when a new article matches two or more stories, they merge into the one that
@@ -33,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsflow import vectors
+from newsflow.stories_furniture import LineLookup, SiteLines, short_lines, without_lines
 from newsflow.stories_slots import NO_NUMBERS_SHARED, NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
 from newsflow.vectors import U32s, U64s, shingle_hashes
@@ -47,6 +51,10 @@ JACCARD_MIN = 0.5
 CONTAINMENT_MIN = 0.7
 SIZE_RATIO_MIN = 0.3
 SLOT_CONFLICTS_MIN = 2
+FURNITURE_MAX_WORDS = 24
+FURNITURE_MIN_ARTICLES = 3
+"""A line of at most FURNITURE_MAX_WORDS tokens that FURNITURE_MIN_ARTICLES articles of one site carry
+is that site's furniture, left out before shingling (`stories_furniture`)."""
 DATE_CONFLICT_WEIGHT = 2
 """A match is refused when at least SLOT_CONFLICTS_MIN shared number slots conflict and they are at least
 as many as the agreeing ones, counted DATE_CONFLICT_WEIGHT times when a date is among them
@@ -79,6 +87,8 @@ class StoryParams:
     size_ratio_min: float = SIZE_RATIO_MIN
     slot_conflicts_min: int = SLOT_CONFLICTS_MIN
     date_conflict_weight: int = DATE_CONFLICT_WEIGHT
+    furniture_max_words: int = FURNITURE_MAX_WORDS
+    furniture_min_articles: int = FURNITURE_MIN_ARTICLES
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
@@ -93,12 +103,14 @@ DEFAULT_PARAMS = StoryParams()
 @dataclass(frozen=True)
 class StoryCandidate:
     """A new article to place in a story. `sort_key` orders the batch earliest-first:
-    (published_at or fetched_at, article_id)."""
+    (published_at or fetched_at, article_id). `site` is where it was published (the host of its
+    canonical URL, less "www."); "" leaves its lines out of the furniture counts."""
 
     article_id: str
     text: str
     content_hash: str
     sort_key: tuple[Any, ...]
+    site: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,12 +131,15 @@ class IndexedArticle:
 
 @dataclass(frozen=True)
 class AssignedArticle:
-    """What to store for one new article: its story, signature and keys for the index."""
+    """What to store for one new article: its story, signature and keys for the index, and the keys
+    of its short lines (`story_lines`, counted per site to find furniture)."""
 
     article_id: str
     story_id: str
     signature: bytes | None
     band_keys: tuple[BandKey, ...]
+    site: str = ""
+    line_keys: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,15 +307,22 @@ class _StoryGraph:
 
 
 def assign_stories(
-    new: Sequence[StoryCandidate], lookup: Lookup, params: StoryParams = DEFAULT_PARAMS
+    new: Sequence[StoryCandidate], lookup: Lookup, params: StoryParams = DEFAULT_PARAMS,
+    line_lookup: LineLookup | None = None,
 ) -> StoryAssignment:
     """Place each new article in a story: one it matches in the index or the batch, or its own.
 
     `lookup` is called once, with every key of the batch, and returns the indexed articles
     stored under any of them (the warehouse does this with one join on `story_bands`).
+    `line_lookup`, called once with the batch's (site, short line) keys, returns the stored
+    articles carrying them (`story_lines`); without it only the batch's own lines are counted.
     """
     ordered = sorted(new, key=lambda c: c.sort_key)
-    entries = {c.article_id: index_entry(c, params) for c in ordered}
+    lines = {c.article_id: short_lines(c.text, params.furniture_max_words) if c.site else [] for c in ordered}
+    wanted = sorted({(c.site, key) for c in ordered for _, key in lines[c.article_id]})
+    site_lines = SiteLines(line_lookup(wanted) if wanted and line_lookup else [], set(lines))
+    entries = {c.article_id: index_entry(_without_furniture(c, lines[c.article_id], site_lines, params), params)
+               for c in ordered}  # in order: each article's lines count for the ones after it
     all_keys = sorted({key for _, keys in entries.values() for key in keys})
     graph = _StoryGraph()
     by_key = _index_by_key(lookup(all_keys) if all_keys else [], set(entries), graph)
@@ -314,11 +336,25 @@ def assign_stories(
         for key in keys:
             by_key[key].append(member)
         assigned.append((candidate.article_id, story_id))
+    site_of = {c.article_id: c.site for c in ordered}
     articles = tuple(
-        AssignedArticle(article_id, graph.find(story_id), entries[article_id][0], tuple(entries[article_id][1]))
+        AssignedArticle(article_id, graph.find(story_id), entries[article_id][0], tuple(entries[article_id][1]),
+                        site_of[article_id], tuple(key for _, key in lines[article_id]))
         for article_id, story_id in assigned
     )
     return StoryAssignment(articles, graph.merges())
+
+
+def _without_furniture(
+    candidate: StoryCandidate, lines: Sequence[tuple[int, int]], site_lines: SiteLines, params: StoryParams
+) -> StoryCandidate:
+    """The candidate with its site's furniture lines left out; its lines then count for later articles."""
+    keys = [key for _, key in lines]
+    furniture = site_lines.furniture(candidate.site, candidate.article_id, keys, params.furniture_min_articles)
+    site_lines.add(candidate.site, candidate.article_id, keys)
+    if not furniture:
+        return candidate
+    return replace(candidate, text=without_lines(candidate.text, (n for n, key in lines if key in furniture)))
 
 
 def _index_by_key(
