@@ -74,9 +74,13 @@ def sign_texts(texts: Sequence[LabelledText]) -> None:
 
 
 class Clustering:
-    def __init__(self, texts: Sequence[LabelledText], batch_size: int) -> None:
+    """Runs of `batch_size` against the index of the runs before; with `sites`, each text is
+    published by one of that many sites, so its short lines are counted for site furniture."""
+
+    def __init__(self, texts: Sequence[LabelledText], batch_size: int, sites: int = 0) -> None:
         self.texts = texts
         self.batch_size = batch_size
+        self.sites = sites
         self.index = MemoryIndex()
         self.batch_seconds: list[float] = []
         self.looked_up = 0
@@ -90,14 +94,18 @@ class Clustering:
     def run(self) -> None:
         for start in range(0, len(self.texts), self.batch_size):
             batch = [
-                StoryCandidate(t.doc_id, t.text, t.doc_id, (start + i, t.doc_id))
+                StoryCandidate(t.doc_id, t.text, t.doc_id, (start + i, t.doc_id), self.site_of(start + i))
                 for i, t in enumerate(self.texts[start : start + self.batch_size])
             ]
             began = time.perf_counter()
-            assignment = assign_stories(batch, self.lookup)
+            assignment = assign_stories(batch, self.lookup, line_lookup=self.index.lookup_lines)
             self.index.add(assignment, batch)
             self.batch_seconds.append(time.perf_counter() - began)
             self.merges += len(assignment.merges)
+
+
+    def site_of(self, position: int) -> str:
+        return f"site{position * 7919 % self.sites}.example" if self.sites else ""
 
 
 def pair_scores(texts: Sequence[LabelledText], story_of: dict[str, str]) -> tuple[float, float]:
@@ -118,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--sites", type=int, default=200, help="sites the articles are spread over (furniture)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -135,7 +144,8 @@ def main() -> None:
 
     hashing = timed(lambda: hash_texts(texts))
     signing = timed(lambda: sign_texts(texts))
-    clustering = Clustering(texts, args.batch)
+    without_sites = timed(Clustering(texts, args.batch).run)
+    clustering = Clustering(texts, args.batch, args.sites)
     clustered = timed(clustering.run)
 
     print("| phase | wall s | CPU s | articles per CPU s | CPU vs sha256 | CPU vs signatures | peak RSS MiB |")
@@ -143,7 +153,8 @@ def main() -> None:
     for name, (wall, cpu, rss) in (
         ("sha256 of each text (baseline)", hashing),
         ("MinHash signatures only (baseline)", signing),
-        ("clustering, incremental", clustered),
+        ("clustering, incremental, sites unknown (no furniture counts)", without_sites),
+        (f"clustering, incremental, {args.sites} sites", clustered),
     ):
         print(
             f"| {name} | {wall:.1f} | {cpu:.1f} | {len(texts) / cpu:,.0f} | {cpu / hashing[1]:.0f}x | "

@@ -77,6 +77,7 @@ class LabelledText:
     text: str
     transforms: tuple[str, ...]
     topics: frozenset[str] = frozenset()
+    site: str = ""  # the site that published it, where known: the publisher, or the site wrapping a copy
 
 
 # --- the real corpora ---------------------------------------------------------------------
@@ -223,18 +224,21 @@ def make_variant(
 ) -> LabelledText:
     paragraphs = list(source.paragraphs)
     title = source.title
+    site = ""  # another outlet's copy, of an outlet that carries nothing else
     for name in TRANSFORMS:  # a fixed order: rewording first, wrapping last
         if name not in transforms:
             continue
         if name == "headline":
             title = f"{rng.choice(('UPDATE 1-', 'Breaking:', 'Watch:'))} {source.title}"
         elif name == "site_boilerplate":
-            paragraphs = wrap_in_site(paragraphs, rng.choice(_SITES), other_titles)
+            site = rng.choice(_SITES)
+            paragraphs = wrap_in_site(paragraphs, site, other_titles)
         else:
             paragraphs = _PARAGRAPH_TRANSFORMS[name](paragraphs, rng)
     doc_id = f"{source.source_id}#{'+'.join(transforms)}"
     return LabelledText(
-        doc_id, source.source_id, source.publisher, title, "\n".join(paragraphs), tuple(transforms), source.topics
+        doc_id, source.source_id, source.publisher, title, "\n".join(paragraphs), tuple(transforms), source.topics,
+        site,
     )
 
 
@@ -283,7 +287,8 @@ def labelled_set(
         rng = random.Random(f"{seed}:{source.source_id}")
         texts.append(
             LabelledText(
-                source.source_id, source.source_id, source.publisher, source.title, source.text, (), source.topics
+                source.source_id, source.source_id, source.publisher, source.title, source.text, (), source.topics,
+                source.publisher,
             )
         )
         for transforms in variant_plan(rng, combined):

@@ -122,8 +122,11 @@ def test_signature_bytes_never_change() -> None:
         "2627bab1f6febcc652316eaf035e6e9af1b9eceee6eeb7b6c0edd5ba5f084de8")
     with_numbers = signature_of(article_text(1) + " on nov 12 at 4:30 pm, 18,512 watched")
     assert with_numbers is not None
+    # 2026-12 (session 12): "at 4:30 pm" became a time slot, beside one "a.m./p.m." context. Stored
+    # slots of clock times then meet new ones on no context (neither agree nor conflict), until the
+    # window has moved past them; the MinHash part is unchanged.
     assert hashlib.sha256(with_numbers).hexdigest() == (
-        "55865f3d3ef37947d68abeafc6beb41bfcdbc38e8713897206371c43196e7388")
+        "69da2a06f47b7eb79a50a6468c773eb9d2b0b898eb3d12bc19455de326715ae8")
 
 
 def test_the_pipeline_imports_neither_datasketch_nor_scipy() -> None:
@@ -250,3 +253,22 @@ def test_incremental_runs_agree_with_one_batch(picks: list[int]) -> None:
         index.add(assign_stories([one], index.lookup), [one])
     assert index.story_of == at_once
     assert at_once == {f"a{i}": f"a{picks.index(p)}" for i, p in enumerate(picks)}
+
+
+def test_clock_times_are_when_slots_and_conflict_across_am_and_pm() -> None:
+    """A time of day weighs as a date (stories_slots.is_clock_time); "a.m." and "p.m." are one
+    context and part of the time, so "10:30 a.m." and "2:15 p.m." conflict there instead of sharing
+    no context, and "4:15 a.m." and "4:15 p.m." conflict too."""
+    from newsflow.stories_slots import compare_slots, is_clock_time, slots_of
+
+    assert is_clock_time(["4", "30"], "at", "p") and is_clock_time(["14", "30"], "um", "uhr")
+    assert not is_clock_time(["1", "50"], "eps", "per")  # $1.50 per share: a price
+    assert not is_clock_time(["2", "1"], "won", "at")  # a score
+    assert not is_clock_time(["25", "30"], "at", "p") and not is_clock_time(["²", "30"], "at", "p")
+    morning = slots_of(word_tokens("strikes on Friday at approximately 10:30 a.m. against 4 sites"))
+    afternoon = slots_of(word_tokens("strikes on Friday at approximately 2:15 p.m. against 4 sites"))
+    compared = compare_slots(morning, afternoon)
+    assert (compared.shared, compared.agreeing, compared.conflicting_dates) == (4, 2, 2)
+    early, late = (slots_of(word_tokens(f"at 4:15 {half} against 4 sites")) for half in ("a.m.", "p.m."))
+    assert compare_slots(early, late).conflicting_dates == 2
+    assert compare_slots(late, slots_of(word_tokens("at 4:15 pm against 4 sites"))).conflicting == 0

@@ -264,7 +264,8 @@ def test_story_lookup_sees_only_the_window(store: Warehouse) -> None:
     assert found == ["new"] and sorted(everything) == ["new", "old"]
 
 
-GROWING_TABLES = ("entries", "articles", "pages", "polls", "story_signatures", "story_bands", "fetch_events")
+GROWING_TABLES = ("entries", "articles", "pages", "polls", "story_signatures", "story_bands", "story_lines",
+                  "fetch_events")
 
 
 def test_growing_tables_have_no_index_and_their_loads_stay_idempotent(store: Warehouse) -> None:

@@ -21,19 +21,25 @@ BAR_WIDTH = 40
 MAX_LIMIT = 1_000_000_000
 """A larger --limit asks for every story: it is read as this (no warehouse holds more)."""
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
+_SITE = re.compile(r"[^\s/:?#@]+")
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
-        "search", help="rank stories by relevance to a query; --by day|week|source for attention over time",
+        "search", help="rank stories by relevance to a query; --by day|week|source|language for attention",
         description='Words are all required; "a phrase" in quotes; -word leaves out; OR joins alternatives.')
     parser.add_argument("query", nargs="?", help='e.g. \'"air strikes" syria -iran\'')
     parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
     parser.add_argument("--until", type=_date, metavar="DATE", help="only articles dated on or before DATE")
     parser.add_argument("--feed", metavar="NAME", help="only articles of this feed")
+    parser.add_argument("--site", metavar="DOMAIN",
+                        help="only articles of this site and its subdomains (e.g. reuters.com)")
     parser.add_argument("--language", metavar="xx", help="only articles in this language (ISO 639-1 code)")
-    parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories to show (default 20)")
-    parser.add_argument("--by", choices=search.ATTENTION_BY, help="attention: matches per day, week or source")
+    parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories (or articles) to show (default 20)")
+    parser.add_argument("--by", choices=search.ATTENTION_BY,
+                        help="attention: matches per day, week, source or language")
+    parser.add_argument("--articles", action="store_true",
+                        help="one line per matching article (story_id, site, url, ...): export with --format csv")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     parser.add_argument("--reindex", action="store_true",
                         help="index every article missing from the search index or changed since (after reextract)")
@@ -88,10 +94,13 @@ def cmd_search(args: argparse.Namespace) -> int:
         problem = f"--feed {args.feed!r} names no configured or stored feed; `newsflow feeds` lists them"
     if problem is not None:
         return fail(problem, EXIT_USAGE)
-    filters = search.SearchFilters(args.since, args.until, args.feed, language_code(args.language))
+    filters = search.SearchFilters(args.since, args.until, args.feed, language_code(args.language),
+                                   site_filter(args.site))
     try:
         if args.by:
             result = search.search_attention(store, args.query, filters, args.by)
+        elif args.articles:
+            result = search.search_articles(store, args.query, filters, min(args.limit, MAX_LIMIT))
         else:
             result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
@@ -116,6 +125,14 @@ def language_code(language: str | None) -> str | None:
     return language.strip().lower().replace("_", "-").split("-")[0]
 
 
+def site_filter(site: str | None) -> str | None:
+    """A --site as the `stories` view writes sites: lowercased, without scheme, path or "www."."""
+    if site is None:
+        return None
+    host = site.strip().lower().split("://", 1)[-1].split("/", 1)[0]
+    return host.removeprefix("www.").strip(".")
+
+
 def bad_argument(args: argparse.Namespace) -> str | None:
     """What is wrong with the filters, as one line naming the argument; None when nothing is."""
     if limit_problem(args.limit):
@@ -126,6 +143,10 @@ def bad_argument(args: argparse.Namespace) -> str | None:
         return f"--language expects a language code like en or de-AT, got {args.language!r}"
     if args.feed is not None and not args.feed.strip():
         return "--feed needs a feed name; `newsflow feeds` lists them"
+    if args.site is not None and not _SITE.fullmatch(site_filter(args.site) or ""):
+        return f"--site expects a site like reuters.com (as `--by source` lists them), got {args.site!r}"
+    if args.by and args.articles:
+        return "--articles lists matching articles and --by counts them: give one of the two"
     return None
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from newsflow import stories
 from newsflow.models import Article
 from newsflow.stories import BandKey
+from newsflow.stories_furniture import LineLookup, StoredLine
+from newsflow.urls import host_of
 
 # (band, band_hash, article_id, story_id, signature, story_started_at): one row of the index lookup
 StoredMatch = tuple[int, int, str, str, bytes | None, datetime | None]
@@ -54,23 +56,38 @@ class StoryPlacement:
     articles: list[Article]
     index_rows: list[tuple[str, str, bytes | None, tuple[BandKey, ...]]]
     merges: list[tuple[str, str, str]]
+    line_rows: list[StoredLine] = field(default_factory=list)
 
 
 def assign_story_ids(
-    articles: Sequence[Article], lookup: Callable[[list[BandKey]], list[StoredMatch]]
+    articles: Sequence[Article], lookup: Callable[[list[BandKey]], list[StoredMatch]],
+    line_lookup: LineLookup | None = None,
 ) -> StoryPlacement:
-    """Give each new article the story of the earlier articles it matches, or its own id."""
+    """Give each new article the story of the earlier articles it matches, or its own id.
+
+    `line_lookup` finds the stored articles of a site carrying a short line (`story_lines`), so
+    a site's furniture is left out of its articles' text before they are compared.
+    """
     candidates = [
-        stories.StoryCandidate(a.article_id, a.text, a.content_hash, (a.published_at or a.fetched_at, a.article_id))
+        stories.StoryCandidate(a.article_id, a.text, a.content_hash, (a.published_at or a.fetched_at, a.article_id),
+                               site_of_url(a.canonical_url))
         for a in articles
     ]
-    assignment = stories.assign_stories(candidates, lambda keys: [_indexed(m) for m in lookup(keys)])
+    assignment = stories.assign_stories(candidates, lambda keys: [_indexed(m) for m in lookup(keys)],
+                                        line_lookup=line_lookup)
     story_of = assignment.story_ids()
     return StoryPlacement(
         articles=[replace(a, story_id=story_of[a.article_id]) for a in articles],
         index_rows=[(x.article_id, x.story_id, x.signature, x.band_keys) for x in assignment.articles],
         merges=[(m.story_id, m.merged_into, m.bridging_article_id) for m in assignment.merges],
+        line_rows=[(x.site, key, x.article_id) for x in assignment.articles for key in x.line_keys],
     )
+
+
+def site_of_url(url: str) -> str:
+    """The site as the `stories` view counts outlets: the URL's host, less "www."."""
+    host = host_of(url)
+    return host.removeprefix("www.")
 
 
 def _indexed(match: StoredMatch) -> stories.IndexedArticle:

@@ -1,5 +1,5 @@
 """py3langid's language model, made smaller in memory and mapped from a file (the only module that
-imports py3langid; `newsflow.language` uses it).
+imports py3langid; `newsflow.language` uses it; its arrays are made in `newsflow.vectors`).
 
 py3langid keeps its model as ~74 MiB of private memory in every process that loads it: a byte
 automaton (`tk_nextmove`, 9.8M uint32 transitions: 256 per distinct row of 38,346), the
@@ -22,18 +22,17 @@ fails with OSError, as py3langid's own unpacking does there.
 
 from __future__ import annotations
 
-import hashlib
-import mmap
 import tempfile
 from array import array
-from typing import Any, BinaryIO, Literal
+from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 from py3langid.modelio import load_model
 
-_ALIGN = mmap.ALLOCATIONGRANULARITY
+from newsflow import vectors
+from newsflow.vectors import Array, byte_classes
+
+__all__ = ["CompactIdentifier", "byte_classes", "compact_identifier", "load_identifier"]
 
 
 class CompactIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no types
@@ -51,56 +50,21 @@ class CompactIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid 
 def load_identifier() -> CompactIdentifier:
     """py3langid's model as a `CompactIdentifier` with normalised probabilities, mapped from a file."""
     ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
-    return compact_identifier(np.asarray(ptc), np.asarray(pc), classes, nextmove, row, output)
+    return compact_identifier(vectors.as_array(ptc), vectors.as_array(pc), classes, nextmove, row, output)
 
 
 def compact_identifier(
-    ptc: npt.NDArray[Any], pc: npt.NDArray[Any], classes: list[str], nextmove: Any, row: Any, output: list[int]
+    ptc: Array, pc: Array, classes: list[str], nextmove: Any, row: Any, output: list[int]
 ) -> CompactIdentifier:
     """The model (as py3langid's `load_model` returns it) made compact and mapped from a file."""
-    columns, classes_by_byte = byte_classes(np.frombuffer(nextmove, dtype=np.uint32).reshape(-1, 256))
-    row_offsets = np.asarray(row, dtype=np.uint32) * np.uint32(columns.shape[1])
+    columns, classes_by_byte = vectors.automaton_columns(nextmove)
+    offsets = vectors.row_offsets(row, columns)
     with tempfile.TemporaryFile(prefix="newsflow-langid-") as backing:
-        views = _mapped(backing, [columns, np.ascontiguousarray(ptc), row_offsets, np.asarray(output, dtype=np.int32)])
-    identifier = CompactIdentifier(views[1], np.asarray(pc), classes, _ints(views[0], "I"), _ints(views[3], "i"),
+        views = vectors.mapped(backing, [columns, ptc, offsets, vectors.as_array(output, "int32")])
+    identifier = CompactIdentifier(views[1], pc, classes, vectors.flat_ints(views[0], "I"),
+                                   vectors.flat_ints(views[3], "i"),
                                    norm_probs=True, tk_row=array("H"))  # empty: no list of row offsets built
     identifier.tk_row = row
-    identifier._rowbase = _ints(views[2], "I")
+    identifier._rowbase = vectors.flat_ints(views[2], "I")
     identifier._byte_classes = classes_by_byte
     return identifier
-
-
-def byte_classes(transitions: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint32], bytes]:
-    """The automaton's distinct columns (one per class of bytes it never tells apart), and each
-    byte's class as a `bytes.translate` table."""
-    class_of: dict[bytes, int] = {}  # a digest of the column -> its class
-    firsts: list[int] = []  # the first byte of each class
-    table = bytearray()
-    for byte in range(256):
-        column = transitions[:, byte]
-        known = class_of.setdefault(hashlib.sha256(column.tobytes()).digest(), len(firsts))
-        if known == len(firsts):
-            firsts.append(byte)
-        elif not np.array_equal(transitions[:, firsts[known]], column):  # a digest collision: never seen
-            raise ValueError(f"byte {byte}: its column's digest is another column's")
-        table.append(known)
-    return np.ascontiguousarray(transitions[:, firsts]), bytes(table)
-
-
-def _mapped(backing: BinaryIO, arrays: list[npt.NDArray[Any]]) -> list[npt.NDArray[Any]]:
-    """Write the arrays to `backing`, each at an aligned offset, and map them back read-only."""
-    offsets = []
-    for values in arrays:
-        position = backing.tell()
-        backing.write(b"\0" * (-position % _ALIGN))
-        offsets.append(backing.tell())
-        backing.write(np.ascontiguousarray(values).data)
-    backing.flush()
-    mapping = mmap.mmap(backing.fileno(), 0, access=mmap.ACCESS_READ)  # outlives the closed file
-    return [np.frombuffer(mapping, dtype=values.dtype, count=values.size, offset=offset).reshape(values.shape)
-            for values, offset in zip(arrays, offsets, strict=True)]
-
-
-def _ints(values: npt.NDArray[Any], code: Literal["I", "i"]) -> memoryview[int]:
-    """A flat view indexed like an `array` (Python ints, fast in py3langid's walk), no copy."""
-    return np.ascontiguousarray(values).ravel().data.cast("B").cast(code)

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 INDEX_CHUNK = 2000
 """Articles analysed and written per transaction."""
-ATTENTION_BY = ("day", "week", "source")
+ATTENTION_BY = ("day", "week", "source", "language")
 BACKLOG_PER_RUN = 20_000
 """At most this many articles indexed at the end of a run: a run's own articles are far fewer,
 and a warehouse from before the index (migration 0010) is caught up over a few runs, or at
@@ -40,6 +40,7 @@ class SearchFilters:
     until: date | None = None
     feed: str | None = None
     language: str | None = None
+    site: str | None = None  # a site (host less "www.") and its subdomains
 
 
 def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, run_id: str | None = None,
@@ -218,8 +219,17 @@ def search_stories(store: Warehouse, text: str, filters: SearchFilters, limit: i
         return search_index.ranked_stories(con, params, limit, prune=prune)
 
 
+def search_articles(store: Warehouse, text: str, filters: SearchFilters, limit: int) -> QueryResult:
+    """Every article matching `text` (at most `limit`), best first, with its story, site and URL:
+    a query's matches to export (`--articles --format csv`). Ranks every match: not pruned."""
+    query = parse_query(text)
+    with store.reading() as con:
+        params = search_index.search_params(_inputs(con, query), **vars(filters))
+        return search_index.matching_articles(con, params, limit)
+
+
 def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str) -> QueryResult:
-    """Matching stories and articles per day, week (zero-filled) or source."""
+    """Matching stories and articles per day, week (zero-filled), source or language."""
     query = parse_query(text)
     with store.reading() as con:
         params = search_index.search_params(_inputs(con, query), **vars(filters))

@@ -7,7 +7,7 @@ another site's boilerplate around the same text) share it; different stories nev
 How (calibrated on labelled variants of the real corpora, see docs/stories.md):
 - Text: `text.word_tokens` (casefolded letter/digit runs, one token per CJK character), so
   case and punctuation never matter. Shingles are runs of `SHINGLE_WORDS` tokens.
-- Signature: the "affine32" MinHash of datasketch 2.x, bit for bit, in numpy: importing
+- Signature: the "affine32" MinHash of datasketch 2.x, bit for bit, in numpy (`vectors`): importing
   datasketch would load scipy (~55 MiB). Stored as bytes with a small header holding the
   parameters and the shingle count.
 - Candidates: LSH, `BANDS` bands of `ROWS` rows; each band is a 64-bit key (`band_keys`). The
@@ -17,6 +17,9 @@ How (calibrated on labelled variants of the real corpora, see docs/stories.md):
   Containment is what keeps a copy with its last paragraphs cut in the story.
 - Template texts: a match is refused when the texts' number slots conflict (`stories_slots`):
   two CENTCOM statements a day apart share their words, not their date, time and counts.
+- Site furniture: a short line that `furniture_min_articles` articles of one site carry is that
+  site's furniture, and is left out before shingling (`stories_furniture`): briefs wrapped in a
+  site's long header and footer share the furniture, not the story.
 - Short texts (under `MIN_WORDS` tokens) get no signature: they share a story only with texts
   whose token sequence is identical (one exact key in band `EXACT_BAND`).
 - Bridges: when a new article matches two or more stories, they merge into the one that
@@ -27,18 +30,16 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
+from newsflow import vectors
+from newsflow.stories_furniture import LineLookup, SiteLines, short_lines, without_lines
 from newsflow.stories_slots import NO_NUMBERS_SHARED, NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
+from newsflow.vectors import U32s, U64s, shingle_hashes
 
 SHINGLE_WORDS = 3
 NUM_PERM = 128
@@ -50,6 +51,10 @@ JACCARD_MIN = 0.5
 CONTAINMENT_MIN = 0.7
 SIZE_RATIO_MIN = 0.3
 SLOT_CONFLICTS_MIN = 2
+FURNITURE_MAX_WORDS = 24
+FURNITURE_MIN_ARTICLES = 3
+"""A line of at most FURNITURE_MAX_WORDS tokens that FURNITURE_MIN_ARTICLES articles of one site carry
+is that site's furniture, left out before shingling (`stories_furniture`)."""
 DATE_CONFLICT_WEIGHT = 2
 """A match is refused when at least SLOT_CONFLICTS_MIN shared number slots conflict and they are at least
 as many as the agreeing ones, counted DATE_CONFLICT_WEIGHT times when a date is among them
@@ -65,10 +70,6 @@ _MAGIC = b"NFMH"
 _FORMAT_VERSION = 1
 _HEADER = struct.Struct("<4sBBHI")  # magic, version, shingle words, num_perm, shingle count
 _SLOT_COUNT = struct.Struct("<H")  # after the values: how many 64-bit number slots follow (none before 2026-12)
-_U64 = np.uint64
-_U32 = np.uint32
-_H = TypeVar("_H", np.uint32, np.uint64)
-_MIX_CONSTANTS = {4: (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16), 8: (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)}
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class StoryParams:
     size_ratio_min: float = SIZE_RATIO_MIN
     slot_conflicts_min: int = SLOT_CONFLICTS_MIN
     date_conflict_weight: int = DATE_CONFLICT_WEIGHT
+    furniture_max_words: int = FURNITURE_MAX_WORDS
+    furniture_min_articles: int = FURNITURE_MIN_ARTICLES
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
@@ -100,12 +103,14 @@ DEFAULT_PARAMS = StoryParams()
 @dataclass(frozen=True)
 class StoryCandidate:
     """A new article to place in a story. `sort_key` orders the batch earliest-first:
-    (published_at or fetched_at, article_id)."""
+    (published_at or fetched_at, article_id). `site` is where it was published (the host of its
+    canonical URL, less "www."); "" leaves its lines out of the furniture counts."""
 
     article_id: str
     text: str
     content_hash: str
     sort_key: tuple[Any, ...]
+    site: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,12 +131,15 @@ class IndexedArticle:
 
 @dataclass(frozen=True)
 class AssignedArticle:
-    """What to store for one new article: its story, signature and keys for the index."""
+    """What to store for one new article: its story, signature and keys for the index, and the keys
+    of its short lines (`story_lines`, counted per site to find furniture)."""
 
     article_id: str
     story_id: str
     signature: bytes | None
     band_keys: tuple[BandKey, ...]
+    site: str = ""
+    line_keys: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,72 +186,35 @@ Lookup = Callable[[list[BandKey]], list[IndexedArticle]]
 # --- signatures ---------------------------------------------------------------------------
 
 
-def shingle_hashes(tokens: Sequence[str], shingle_words: int) -> npt.NDArray[np.uint32]:
-    """The distinct 32-bit hashes of the runs of `shingle_words` tokens.
-
-    Each token is hashed once (crc32), and the runs are combined and mixed in numpy: hashing
-    every shingle string with a cryptographic hash took 5x as long (docs/stories.md).
-    """
-    count = len(tokens) - shingle_words + 1
-    if count < 1:
-        return np.zeros(0, dtype=np.uint32)
-    token_hashes = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=_U64, count=len(tokens))
-    combined = np.zeros(count, dtype=_U64)
-    for offset in range(shingle_words):
-        combined = (combined ^ token_hashes[offset : offset + count]) * _U64(0x9E3779B97F4A7C15)
-    return np.unique((_mix(combined) >> _U64(32)).astype(np.uint32))
-
-
-def _mix(values: npt.NDArray[_H]) -> npt.NDArray[_H]:
-    """The MurmurHash3 finaliser, 32- or 64-bit by dtype: spreads every input bit over the output."""
-    s1, m1, s2, m2, s3 = (values.dtype.type(c) for c in _MIX_CONSTANTS[values.dtype.itemsize])
-    values = values ^ (values >> s1)
-    values = values * m1
-    values = values ^ (values >> s2)
-    values = values * m2
-    return values ^ (values >> s3)
-
-
-@lru_cache(maxsize=4)
-def _permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    """datasketch's draw of the maps h -> a * h + b (mod 2^32); `a` is odd, so each is a bijection."""
-    generator = np.random.RandomState(seed)
-    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * _U32(2) + _U32(1)
-    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
-    return a, b
-
-
 def signature_of(text: str, params: StoryParams = DEFAULT_PARAMS) -> bytes | None:
     """The MinHash signature of `text`, or None when it has fewer than `min_words` tokens."""
     tokens = word_tokens(text)
     if len(tokens) < params.min_words:
         return None
     shingles = shingle_hashes(tokens, params.shingle_words)
-    a, b = _permutations(params.num_perm, params.seed)
-    # uint32 arithmetic wraps, which is the mod 2^32; `initial` is datasketch's empty value.
-    values: npt.NDArray[np.uint32] = (np.multiply.outer(_mix(shingles), a) + b).min(axis=0, initial=_U32(0xFFFFFFFF))
+    values = vectors.minhash_bytes(shingles, params.num_perm, params.seed)
     header = _HEADER.pack(_MAGIC, _FORMAT_VERSION, params.shingle_words, params.num_perm, len(shingles))
     slots = slots_of(tokens)
-    return header + values.astype("<u4").tobytes() + _SLOT_COUNT.pack(len(slots)) + slots.astype("<u8").tobytes()
+    return header + values + _SLOT_COUNT.pack(len(slots)) + vectors.u64_bytes(slots)
 
 
-def _unpack(signature: bytes, params: StoryParams) -> tuple[int, npt.NDArray[np.uint32]]:
+def _unpack(signature: bytes, params: StoryParams) -> tuple[int, U32s]:
     magic, version, words, num_perm, shingle_count = _HEADER.unpack_from(signature)
     if (magic, version, words, num_perm) != (_MAGIC, _FORMAT_VERSION, params.shingle_words, params.num_perm):
         raise ValueError(
             f"signature made with {words}-word shingles and {num_perm} permutations (format {version}); "
             f"these parameters need {params.shingle_words} and {params.num_perm}: rebuild the story index"
         )
-    return shingle_count, np.frombuffer(signature, dtype="<u4", count=num_perm, offset=_HEADER.size)
+    return shingle_count, vectors.u32s_in(signature, num_perm, _HEADER.size)
 
 
-def _slots(signature: bytes, params: StoryParams) -> npt.NDArray[np.uint64]:
+def _slots(signature: bytes, params: StoryParams) -> U64s:
     """The number slots after the values; a signature stored before they were added has none."""
     offset = _HEADER.size + 4 * params.num_perm
     if len(signature) < offset + _SLOT_COUNT.size:
         return NO_SLOTS
     (count,) = _SLOT_COUNT.unpack_from(signature, offset)
-    return np.frombuffer(signature, dtype="<u8", count=count, offset=offset + _SLOT_COUNT.size).astype(np.uint64)
+    return vectors.u64s_in(signature, count, offset + _SLOT_COUNT.size)
 
 
 def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS) -> Similarity:
@@ -251,7 +222,7 @@ def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS
     those make a match, how the texts' number slots compare."""
     size_a, values_a = _unpack(first, params)
     size_b, values_b = _unpack(second, params)
-    jaccard = float(np.count_nonzero(values_a == values_b)) / len(values_a)
+    jaccard = vectors.equal_count(values_a, values_b) / len(values_a)
     # |A n B| = J / (1 + J) * (|A| + |B|), from J = |A n B| / |A u B|.
     overlap = jaccard / (1.0 + jaccard) * (size_a + size_b)
     smaller, larger = min(size_a, size_b), max(size_a, size_b)
@@ -267,14 +238,8 @@ def similarity(first: bytes, second: bytes, params: StoryParams = DEFAULT_PARAMS
 def band_keys(signature: bytes, params: StoryParams = DEFAULT_PARAMS) -> list[BandKey]:
     """One (band, unsigned 64-bit hash) pair per LSH band of the signature."""
     _, values = _unpack(signature, params)
-    rows = values[: params.bands * params.rows].reshape(params.bands, params.rows).astype(_U64)
-    # Fold each band's rows through a 64-bit mixer, all bands at once in numpy (a blake2b call
-    # per band took 1.4x as long). Equal rows in two bands give equal hashes, but the band
-    # number is part of the key.
-    keys = np.zeros(params.bands, dtype=_U64)
-    for column in rows.T:
-        keys = _mix(keys ^ column)
-    return list(enumerate(keys.tolist()))
+    # Equal rows in two bands give equal hashes, but the band number is part of the key.
+    return list(enumerate(vectors.band_hashes(values, params.bands, params.rows)))
 
 
 def exact_key(text: str, content_hash: str) -> BandKey:
@@ -342,15 +307,22 @@ class _StoryGraph:
 
 
 def assign_stories(
-    new: Sequence[StoryCandidate], lookup: Lookup, params: StoryParams = DEFAULT_PARAMS
+    new: Sequence[StoryCandidate], lookup: Lookup, params: StoryParams = DEFAULT_PARAMS,
+    line_lookup: LineLookup | None = None,
 ) -> StoryAssignment:
     """Place each new article in a story: one it matches in the index or the batch, or its own.
 
     `lookup` is called once, with every key of the batch, and returns the indexed articles
     stored under any of them (the warehouse does this with one join on `story_bands`).
+    `line_lookup`, called once with the batch's (site, short line) keys, returns the stored
+    articles carrying them (`story_lines`); without it only the batch's own lines are counted.
     """
     ordered = sorted(new, key=lambda c: c.sort_key)
-    entries = {c.article_id: index_entry(c, params) for c in ordered}
+    lines = {c.article_id: short_lines(c.text, params.furniture_max_words) if c.site else [] for c in ordered}
+    wanted = sorted({(c.site, key) for c in ordered for _, key in lines[c.article_id]})
+    site_lines = SiteLines(line_lookup(wanted) if wanted and line_lookup else [], set(lines))
+    entries = {c.article_id: index_entry(_without_furniture(c, lines[c.article_id], site_lines, params), params)
+               for c in ordered}  # in order: each article's lines count for the ones after it
     all_keys = sorted({key for _, keys in entries.values() for key in keys})
     graph = _StoryGraph()
     by_key = _index_by_key(lookup(all_keys) if all_keys else [], set(entries), graph)
@@ -364,11 +336,25 @@ def assign_stories(
         for key in keys:
             by_key[key].append(member)
         assigned.append((candidate.article_id, story_id))
+    site_of = {c.article_id: c.site for c in ordered}
     articles = tuple(
-        AssignedArticle(article_id, graph.find(story_id), entries[article_id][0], tuple(entries[article_id][1]))
+        AssignedArticle(article_id, graph.find(story_id), entries[article_id][0], tuple(entries[article_id][1]),
+                        site_of[article_id], tuple(key for _, key in lines[article_id]))
         for article_id, story_id in assigned
     )
     return StoryAssignment(articles, graph.merges())
+
+
+def _without_furniture(
+    candidate: StoryCandidate, lines: Sequence[tuple[int, int]], site_lines: SiteLines, params: StoryParams
+) -> StoryCandidate:
+    """The candidate with its site's furniture lines left out; its lines then count for later articles."""
+    keys = [key for _, key in lines]
+    furniture = site_lines.furniture(candidate.site, candidate.article_id, keys, params.furniture_min_articles)
+    site_lines.add(candidate.site, candidate.article_id, keys)
+    if not furniture:
+        return candidate
+    return replace(candidate, text=without_lines(candidate.text, (n for n, key in lines if key in furniture)))
 
 
 def _index_by_key(

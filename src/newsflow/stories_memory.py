@@ -1,5 +1,5 @@
 """The story index in memory, for tests, benchmarks and small tools: what the warehouse keeps in
-`story_bands` and `story_signatures` (newsflow.warehouse.story_index), as dicts."""
+`story_bands`, `story_signatures` and `story_lines` (newsflow.warehouse.story_index), as dicts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsflow.stories import BandKey, IndexedArticle, StoryAssignment, StoryCandidate
+from newsflow.stories_furniture import LineKey, StoredLine
 
 
 class MemoryIndex:
@@ -21,6 +22,7 @@ class MemoryIndex:
         self.signatures: dict[str, bytes | None] = {}
         self.story_of: dict[str, str] = {}
         self.sort_keys: dict[str, tuple[Any, ...]] = {}
+        self.lines: defaultdict[LineKey, list[str]] = defaultdict(list)
 
     def lookup(self, keys: list[BandKey]) -> list[IndexedArticle]:
         return [
@@ -28,6 +30,9 @@ class MemoryIndex:
             for key in keys
             for a in self.keys.get(key, ())
         ]
+
+    def lookup_lines(self, keys: list[LineKey]) -> list[StoredLine]:
+        return [(site, key, a) for site, key in keys for a in self.lines.get((site, key), ())]
 
     def add(self, assignment: StoryAssignment, candidates: Sequence[StoryCandidate]) -> None:
         sort_key = {c.article_id: c.sort_key for c in candidates}
@@ -41,3 +46,5 @@ class MemoryIndex:
             self.sort_keys.setdefault(article.article_id, sort_key[article.article_id])
             for key in article.band_keys:
                 self.keys[key].append(article.article_id)
+            for line in article.line_keys:
+                self.lines[(article.site, line)].append(article.article_id)

@@ -9,10 +9,11 @@ it ("nov [12]" and "[12] at"), so a number still meets its twin when an outlet e
 one side, or wrote "p.m." where the other wrote "a.m.". Copies of one story agree on the slots
 they share; texts of one template conflict on them.
 
-A slot beside a month ("nov [12]", "[12] novembre", "11月[12]日") is a *date* slot. Dates are what
-an update hours later keeps and what tomorrow's statement from the same template changes, while
-counts are what both change (a toll that rose, another number of targets): so conflicts weigh
-twice when a date is among them (`stories.Similarity`).
+A slot beside a month ("nov [12]", "[12] novembre", "11月[12]日") is a *date* slot, and so is a clock
+time ("at [4 30] p.m.": `is_clock_time`). Dates and times are what an update hours later keeps and
+what tomorrow's statement, or another statement the same day, changes, while counts are what both
+change (a toll that rose, another number of targets): so conflicts weigh twice when a date or time
+is among them (`stories.Similarity`).
 
 `slots_of` gives a text's slots as sorted 64-bit values (context hash << 32 | value hash; the top
 bit of the context hash marks a date), at most `MAX_SLOTS` of them, the first in the text.
@@ -26,8 +27,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
+from newsflow.vectors import NO_U64S, U64s, sorted_u64s
 
 MAX_SLOTS = 128
 """Slots kept per text (the first ones, two per run of digits): a long table of figures adds nothing past these."""
@@ -42,7 +42,12 @@ MONTHS = frozenset([
     "februari", "maart", "mei", "augustus", "月", "日",
 ])
 """Words beside which a number is a date (en, de, fr, es, it, pt, nl; 月 and 日 in CJK dates)."""
+CLOCK_AFTER = frozenset(["a", "p", "am", "pm", "gmt", "utc", "uhr", "h", "heures", "horas", "ore", "uur"])
+"""Words after which "H MM" is a time of day ("4:30 p.m.", "14.30 Uhr", "9:15 GMT")."""
+CLOCK_BEFORE = frozenset(["at", "approximately", "around", "um", "gegen", "vers", "às", "alle", "om", "a", "las"])
+"""Words before which "H MM" is a time of day ("at 4:30", "um 14.30", "à 9h30" is a word and stays one)."""
 _DATE = 1 << 31
+_HALF_DAY = frozenset(["a", "p", "am", "pm"])
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,11 @@ class SlotComparison:
         return self.shared - self.agreeing
 
 
-NO_SLOTS = np.zeros(0, dtype=np.uint64)
+NO_SLOTS = NO_U64S
 NO_NUMBERS_SHARED = SlotComparison(0, 0)
 
 
-def slots_of(tokens: Sequence[str]) -> npt.NDArray[np.uint64]:
+def slots_of(tokens: Sequence[str]) -> U64s:
     """The text's number slots, as sorted distinct (context hash << 32 | value hash) values."""
     numeric = [i for i, token in enumerate(tokens) if token.isdigit()]  # "23rd" and "g7" are words
     slots: dict[int, None] = {}  # insertion-ordered: the first slots of the text are kept
@@ -70,17 +75,31 @@ def slots_of(tokens: Sequence[str]) -> npt.NDArray[np.uint64]:
         while end + 1 < len(numeric) and numeric[end + 1] == numeric[end] + 1:
             end += 1  # "4:30" and "18,512" are one run of digit tokens
         first, last = numeric[start], numeric[end]
-        value = zlib.crc32(" ".join(tokens[first : last + 1]).encode())
+        run = tokens[first : last + 1]
         before = tokens[first - 1] if first > 0 else ""
         after = tokens[last + 1] if last + 1 < len(tokens) else ""
-        date = _DATE if before in MONTHS or after in MONTHS else 0
+        clock = is_clock_time(run, before, after)
+        if clock and after in _HALF_DAY:  # the half day is part of the time, and one context for both
+            run, after = [*run, after[0]], "a.m./p.m."  # so "10:30 a.m." and "2:15 p.m." conflict
+        value = zlib.crc32(" ".join(run).encode())
+        date = _DATE if clock or before in MONTHS or after in MONTHS else 0
         for context in (f"<{before}", f">{after}"):
             slots[(((zlib.crc32(context.encode()) & ~_DATE) | date) << 32) | value] = None
         start = end + 1
-    return np.array(sorted(slots), dtype=np.uint64)
+    return sorted_u64s(slots)
 
 
-def compare_slots(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> SlotComparison:
+def is_clock_time(run: Sequence[str], before: str, after: str) -> bool:
+    """A run "H MM" (H up to 23, MM two digits up to 59) beside a word of the clock: a time of day.
+    Without that word, "1.50" (a price) and "2-1" (a score) would read as times."""
+    if len(run) != 2 or len(run[0]) > 2 or len(run[1]) != 2 or not (run[0] + run[1]).isdecimal():
+        return False  # "²" is a digit but no decimal: int() refuses it
+    if int(run[0]) > 23 or int(run[1]) > 59:
+        return False
+    return after in CLOCK_AFTER or before in CLOCK_BEFORE
+
+
+def compare_slots(first: U64s, second: U64s) -> SlotComparison:
     """How many slot contexts the texts share, and in how many the numbers agree: one text's numbers
     there are all among the other's (a copy cut short lacks some; it adds none of its own)."""
     if not len(first) or not len(second):

@@ -83,11 +83,11 @@ def cluster_incrementally(
     """Story of each text, fed in a shuffled publication order, one batch per run."""
     order = list(texts)
     random.Random(seed).shuffle(order)
-    candidates = [StoryCandidate(t.doc_id, t.text, t.doc_id, (i, t.doc_id)) for i, t in enumerate(order)]
+    candidates = [StoryCandidate(t.doc_id, t.text, t.doc_id, (i, t.doc_id), t.site) for i, t in enumerate(order)]
     index = MemoryIndex()
     for start in range(0, len(candidates), batch_size):
         batch = candidates[start : start + batch_size]
-        index.add(assign_stories(batch, index.lookup, params), batch)
+        index.add(assign_stories(batch, index.lookup, params, index.lookup_lines), batch)
     return dict(index.story_of)
 
 

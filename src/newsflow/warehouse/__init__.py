@@ -378,7 +378,9 @@ from newsflow.warehouse.replays import (  # noqa: E402
 from newsflow.warehouse.story_index import (  # noqa: E402
     apply_story_merges,
     insert_story_index,
+    insert_story_lines,
     lookup_story_keys,
+    lookup_story_lines,
 )
 
 __all__ = [
@@ -401,10 +403,12 @@ __all__ = [
     "insert_pages",
     "insert_polls",
     "insert_story_index",
+    "insert_story_lines",
     "link_stored_entries",
     "load_articles",
     "load_memory_limit_mb",
     "lookup_story_keys",
+    "lookup_story_lines",
     "migrate",
     "pending_entries",
     "prune_pages",

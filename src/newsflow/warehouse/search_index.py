@@ -57,10 +57,11 @@ _MATCHES = f"""
 """
 _RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
                              $alts::{RANKED_TYPES['alts']})"""
-_FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
+_FILTERS = f"""($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
       AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
       AND ($feed IS NULL OR a.feed_id = $feed)
-      AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)"""
+      AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)
+      AND ($site IS NULL OR {_SITE} = $site OR ends_with({_SITE}, '.' || $site))"""
 # Top stories without joining every match with `articles`: the best `$depth` matching articles
 # name the candidate stories, and only those stories' copies are read. Exact whenever those
 # articles hold `$limit` stories or all the matches (ranked_stories checks, and widens). Only the
@@ -101,9 +102,11 @@ SELECT story_id, arg_max(title, score) AS title, count(DISTINCT site) AS outlets
 FROM m GROUP BY story_id
 ORDER BY score DESC, outlets DESC, story_id
 """
+_LANGUAGE = "lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1))"
 _MATCHES = f"""
     SELECT a.article_id, a.story_id, a.title, a.feed_id, {_SITE} AS site, r.score,
-           coalesce(a.published_at, a.fetched_at) AS appeared_at
+           coalesce(a.published_at, a.fetched_at) AS appeared_at, a.canonical_url,
+           CASE WHEN {_LANGUAGE} = '' THEN 'unknown' ELSE {_LANGUAGE} END AS language
     FROM {_RANKED} r
     JOIN articles a USING (article_id)
     WHERE {_FILTERS}
@@ -112,8 +115,8 @@ _PERIOD = {"day": "day", "week": "week"}
 
 
 def search_params(inputs: dict[str, list[dict[str, Any]]], since: date | None, until: date | None,
-                  feed: str | None, language: str | None) -> dict[str, Any]:
-    return {**inputs, "since": since, "until": until, "feed": feed, "language": language}
+                  feed: str | None, language: str | None, site: str | None = None) -> dict[str, Any]:
+    return {**inputs, "since": since, "until": until, "feed": feed, "language": language, "site": site}
 
 
 STORY_DEPTH = 50
@@ -132,7 +135,7 @@ def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit
     the best of them cannot be proven the best of all, the candidates widen 8x. `prune=False`
     ranks every match (the exact reference the tests and bench/search.py compare with).
     """
-    filtered = any(params[k] is not None for k in ("since", "until", "feed", "language"))
+    filtered = any(params[k] is not None for k in ("since", "until", "feed", "language", "site"))
     depth = max(limit, 1) * STORY_DEPTH
     width, rank = depth * PRUNE_WIDTH, depth
     if prune:  # a rare anchor: its articles are fewer than pruning would take; rank them all
@@ -159,12 +162,25 @@ def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit
         width, rank = max(width, depth * PRUNE_WIDTH), max(rank, depth)
 
 
+ARTICLES_SQL = f"""
+WITH m AS ({_MATCHES})
+SELECT article_id, story_id, site, feed_id, appeared_at AS published_at, language, title,
+       canonical_url AS url, round(score, 3) AS score
+FROM m ORDER BY m.score DESC, article_id LIMIT $limit"""
+"""Every matching article, best first: the export of a query's matches (`newsflow search --articles`)."""
+
+
+def matching_articles(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int) -> QueryResult:
+    return _run(con, ARTICLES_SQL, {**params, "limit": limit})
+
+
 def attention_sql(by: str) -> str:
-    if by == "source":
+    if by in ("source", "language"):
+        column = "site" if by == "source" else "language"
         return f"""
 WITH m AS ({_MATCHES})
-SELECT site AS source, count(DISTINCT story_id) AS stories, count(*) AS articles
-FROM m GROUP BY site ORDER BY stories DESC, articles DESC, source"""
+SELECT {column} AS {by}, count(DISTINCT story_id) AS stories, count(*) AS articles
+FROM m GROUP BY {column} ORDER BY stories DESC, articles DESC, {by}"""
     unit = _PERIOD[by]
     return f"""
 WITH m AS ({_MATCHES}),
@@ -192,7 +208,7 @@ _TOO_MANY = "newsflow: too many periods: "
 
 def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str) -> QueryResult:
     try:
-        return _run(con, attention_sql(by), {**params, "max_periods": MAX_PERIODS} if by != "source" else params)
+        return _run(con, attention_sql(by), {**params, "max_periods": MAX_PERIODS} if by in _PERIOD else params)
     except WarehouseError as exc:
         if _TOO_MANY not in str(exc):
             raise

@@ -18,9 +18,8 @@ from itertools import chain
 from typing import Any
 
 import duckdb
-import numpy as np
-import numpy.typing as npt
 
+from newsflow import vectors
 from newsflow.warehouse import search_segments
 from newsflow.warehouse.loads import transaction
 
@@ -139,8 +138,9 @@ def _term_ids(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc]) -> dic
     if fresh:
         top = int(con.execute("SELECT coalesce(max(term_id), 0) FROM search_terms").fetchall()[0][0])
         known.update({pair: top + n for n, pair in enumerate(fresh, start=1)})
-        new_terms = {"term_id": np.arange(top + 1, top + 1 + len(fresh), dtype=np.int64),
-                     "language": _strings(p[0] for p in fresh), "term": _strings(p[1] for p in fresh)}
+        new_terms = {"term_id": vectors.int64_range(top + 1, top + 1 + len(fresh)),
+                     "language": vectors.string_column(p[0] for p in fresh),
+                     "term": vectors.string_column(p[1] for p in fresh)}
         with _columns(con, new_terms) as name:
             con.execute(f"INSERT INTO search_terms SELECT term_id, language, term FROM {name}")
     return known
@@ -154,11 +154,11 @@ def _add_postings(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc], do
     sizes = [len(doc.terms) for doc in docs]
     total = sum(sizes)
     postings = {
-        "term_id": np.fromiter(chain.from_iterable(map(by_language.get(d.language, {}).__getitem__, d.terms)
-                                                   for d in docs), dtype=np.int64, count=total),
-        "doc_id": np.repeat(np.array([abs(doc_ids[d.article_id]) for d in docs], dtype=np.int64), sizes),
-        "tf": np.fromiter(chain.from_iterable(d.terms.values() for d in docs), dtype=np.int64, count=total),
-        "doc_length": np.repeat(np.array([d.length for d in docs], dtype=np.int64), sizes),
+        "term_id": vectors.int64_column(chain.from_iterable(map(by_language.get(d.language, {}).__getitem__, d.terms)
+                                                            for d in docs), total),
+        "doc_id": vectors.int64_repeated([abs(doc_ids[d.article_id]) for d in docs], sizes),
+        "tf": vectors.int64_column(chain.from_iterable(d.terms.values() for d in docs), total),
+        "doc_length": vectors.int64_repeated([d.length for d in docs], sizes),
     }
     with _columns(con, postings) as name:
         con.execute(f"""
@@ -175,8 +175,8 @@ def _add_forms(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc],
         forms_by_language.setdefault(doc.language, set()).update(doc.forms.items())
     forms = sorted({(form, term_ids[(language, term)]) for language, pairs in forms_by_language.items()
                     for form, term in pairs})
-    seen = {"form": _strings(f[0] for f in forms), "term_id": np.array([f[1] for f in forms], dtype=np.int64),
-            "position": np.arange(len(forms), dtype=np.int64)}
+    seen = {"form": vectors.string_column(f[0] for f in forms), "term_id": vectors.int64_column(f[1] for f in forms),
+            "position": vectors.int64_range(0, len(forms))}
     with _columns(con, seen) as name:
         con.execute(f"""
             INSERT INTO search_forms
@@ -188,7 +188,7 @@ def _add_forms(con: duckdb.DuckDBPyConnection, docs: Sequence[IndexedDoc],
 
 
 @contextmanager
-def _columns(con: duckdb.DuckDBPyConnection, columns: dict[str, npt.NDArray[Any]]) -> Iterator[str]:
+def _columns(con: duckdb.DuckDBPyConnection, columns: dict[str, vectors.Array]) -> Iterator[str]:
     """`columns` (numpy arrays of one length) as a relation the connection scans, by the name yielded."""
     name = "newsflow_index_rows"
     con.register(name, columns)
@@ -196,14 +196,6 @@ def _columns(con: duckdb.DuckDBPyConnection, columns: dict[str, npt.NDArray[Any]
         yield name
     finally:
         con.unregister(name)
-
-
-def _strings(values: Iterable[str]) -> npt.NDArray[np.object_]:
-    """Python strings as a numpy column DuckDB reads as VARCHAR."""
-    listed = list(values)
-    column = np.empty(len(listed), dtype=object)
-    column[:] = listed
-    return column
 
 
 def _add_stop_words(con: duckdb.DuckDBPyConnection, languages: set[str],

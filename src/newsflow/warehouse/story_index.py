@@ -1,4 +1,5 @@
-"""The persistent story index (migration 0002): band keys, signatures and merges.
+"""The persistent story index (migrations 0002, 0006, 0056): band keys, signatures, short lines per site
+and merges.
 
 A batch looks up only its own keys, with one join, so its cost follows the new articles.
 See docs/stories.md for the clustering itself (newsflow.stories).
@@ -15,6 +16,7 @@ import duckdb
 from newsflow.warehouse.loads import insert_columns
 
 StoredMatch = tuple[int, int, str, str, bytes | None, datetime | None]
+StoredLine = tuple[str, int, str]
 
 
 def lookup_story_keys(
@@ -37,6 +39,33 @@ def lookup_story_keys(
         {"bands": [k[0] for k in keys], "hashes": [k[1] for k in keys], "since": since},
     ).fetchall()
     return rows
+
+
+def lookup_story_lines(
+    con: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, int]], since: datetime
+) -> list[StoredLine]:
+    """Articles indexed since `since` carrying any of `keys`, (site, line_hash): (site, line_hash, article_id)."""
+    if not keys:
+        return []
+    rows: list[StoredLine] = con.execute(
+        """
+        WITH wanted AS (SELECT unnest($sites) AS site, unnest($hashes)::UBIGINT AS line_hash)
+        SELECT l.site, l.line_hash, l.article_id
+        FROM wanted w JOIN story_lines l ON l.site = w.site AND l.line_hash = w.line_hash AND l.indexed_at >= $since
+        """,
+        {"sites": [k[0] for k in keys], "hashes": [k[1] for k in keys], "since": since},
+    ).fetchall()
+    return rows
+
+
+def insert_story_lines(con: duckdb.DuckDBPyConnection, rows: Sequence[StoredLine]) -> None:
+    """Record new articles' short lines: `rows` are (site, line_hash, article_id)."""
+    if rows:
+        con.execute(
+            "INSERT INTO story_lines (site, line_hash, article_id, indexed_at) "
+            "SELECT unnest($site), unnest($hash)::UBIGINT, unnest($article), now()",
+            {"site": [r[0] for r in rows], "hash": [r[1] for r in rows], "article": [r[2] for r in rows]},
+        )
 
 
 def insert_story_index(
