@@ -1,0 +1,107 @@
+"""Red team 15: the gaps red team 13 left (docs/security.md, "Known gaps"), then hostile local input.
+
+1. Credentials in a feed's or an article's URL (`http://user:password@host/...`) were stored in
+   `articles.url`, `entries.url`, `fetch_events` and `feeds.last_error`, and printed in log lines.
+   newsflow never sends them, so nothing needs them: nothing stores, shows or logs them now.
+
+Every server is real, on loopback; every warehouse a DuckDB file; `newsflow` runs as a child process.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsflow.config import load_config
+from newsflow.credentials import redact_credentials_in_logs, without_credentials
+from newsflow.warehouse import migrate, run_read_query
+from tests.hostile.servers import LoopbackServer
+from tests.hostile.subprocesses import prefect_api_url, run_newsflow, write_run_config
+from tests.localserver import Page
+from tests.samplewarehouse import build_sample_warehouse
+from tests.sitefactory import Site, generated_story, rss_feed
+
+SECRET = "s3cr3t-pw"
+
+
+def _with_credentials(url: str) -> str:
+    return url.replace("http://", f"http://alice:{SECRET}@", 1)
+
+
+def _every_stored_text(warehouse: Path) -> list[str]:
+    """Every VARCHAR value of every table in the warehouse (views only show them again)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        columns = con.execute("SELECT table_name, column_name FROM duckdb_columns() JOIN duckdb_tables() "
+                              "USING (database_name, schema_name, table_name) WHERE data_type = 'VARCHAR'").fetchall()
+        texts: list[str] = []
+        for table, column in columns:
+            texts += [row[0] for row in con.execute(f'SELECT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL')
+                      .fetchall()]
+    return texts
+
+
+# --- 1. credentials in URLs --------------------------------------------------------------------
+
+
+def test_credentials_in_feed_and_article_urls_are_never_stored_printed_or_sent(
+    tmp_path: Path, server: LoopbackServer, prefect_harness: str
+) -> None:
+    site, items = Site("Courier"), []
+    for story in (generated_story(n) for n in range(3)):
+        server.add(f"/a/{story.slug}", Page(site.article_page(story)))
+        items.append((story.title, _with_credentials(server.url(f"/a/{story.slug}")), story.published))
+    items.append(("Gone", _with_credentials(server.url("/a/gone")), None))  # a 404: its error names the URL
+    server.add("/feed.xml", Page(rss_feed("Courier", items), "application/rss+xml"))
+    config_path = write_run_config(tmp_path, {"courier": _with_credentials(server.url("/feed.xml"))})
+
+    done = run_newsflow(["run", "--config", str(config_path), "--verbose"], prefect_api_url(), timeout=120)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    warning = [line for line in done.stderr.splitlines() if "holds credentials" in line]
+    assert warning and "feeds[0].url ('courier')" in warning[0], done.stderr[-2000:]
+    assert SECRET not in done.stdout + done.stderr, "a URL's password was printed"
+    texts = _every_stored_text(load_config(config_path).warehouse_path)
+    stored = [text for text in texts if SECRET in text]
+    # feeds.url is the config's URL, the feed's identity in the warehouse (renames follow it): the one place kept
+    assert stored == [_with_credentials(server.url("/feed.xml"))], "\n".join(stored)
+    assert any(text == server.url(f"/a/{generated_story(0).slug}") for text in texts), "articles.url lost its URL"
+    assert any(server.url("/a/gone") in text for text in texts), "the 404's URL should be stored, without credentials"
+    assert all("authorization" not in {name.lower() for name in request.headers} for request in server.requests)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("http://alice:pw@host/a", "http://host/a"),
+    ("https://alice@host:8443/a?x=a@b", "https://host:8443/a?x=a@b"),
+    ("GET http://u:p@ss@h/x: HTTP 404 (see http://h2/y@z)", "GET http://h/x: HTTP 404 (see http://h2/y@z)"),
+    ("mailto:someone@example.org", "mailto:someone@example.org"),
+    ("http://host/path@with-at", "http://host/path@with-at"),
+])
+def test_without_credentials_drops_only_a_urls_userinfo(text: str, expected: str) -> None:
+    assert without_credentials(text) == expected
+
+
+def test_log_records_made_after_redaction_is_installed_carry_no_credentials(caplog: pytest.LogCaptureFixture) -> None:
+    redact_credentials_in_logs()
+    with caplog.at_level(logging.INFO, logger="newsflow.test"):
+        logging.getLogger("newsflow.test").info("robots.txt for %s: %s", "http://bob:hunter2@h", "HTTP 404")
+    assert caplog.messages == ["robots.txt for http://h: HTTP 404"]
+
+
+def test_migration_0063_drops_the_credentials_stored_before_it(tmp_path: Path) -> None:
+    store = build_sample_warehouse(tmp_path / "news.duckdb")
+    with store.writing() as con:  # back to how a warehouse loaded before 0063 looks
+        con.execute("UPDATE articles SET url = replace(url, 'https://', 'https://u:pw@')")
+        con.execute("UPDATE entries SET url = replace(url, 'https://', 'https://u:pw@'), "
+                    "guid = replace(guid, 'https://', 'https://u:pw@'), last_error = 'GET https://u:pw@h/x: HTTP 500'")
+        con.execute("UPDATE fetch_events SET url = replace(url, 'https://', 'https://u:pw@'), "
+                    "error = 'GET https://u:pw@h/robots.txt: HTTP 404'")
+        con.execute("UPDATE feeds SET last_error = 'GET https://u:pw@h/feed: HTTP 503'")
+        con.execute("DELETE FROM schema_migrations WHERE version = 63")
+    assert any(":pw@" in text for text in _every_stored_text(store.path))
+    with store.writing() as con:  # what the next process to open it for writing does
+        migrate(con)
+    assert [text for text in _every_stored_text(store.path) if ":pw@" in text] == []
+    assert run_read_query(store, "SELECT count(*) FROM articles WHERE url LIKE 'https://%'").rows[0][0] > 0
