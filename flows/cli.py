@@ -21,7 +21,7 @@ import sys
 from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
-from flows.apiwatch import ApiWatch, is_lost_connection, stop_children
+from flows.apiwatch import ApiWatch, is_lost_connection, start_own_line, stop_children, watch_stderr_line_ends
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from newsflow.cli_run import (
     check_warehouse_writable,
@@ -49,6 +49,7 @@ class SkippedRun(Exception):
 
 def cmd_run(args: argparse.Namespace) -> int:
     sigterm_interrupts()  # docker stop, systemctl stop: as Ctrl-C, from the start (flows/__init__.py)
+    watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
     config = load_config(args.config)
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
     check_warehouse_writable(config)
@@ -140,6 +141,7 @@ def end_now(code: int) -> NoReturn:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the schedule through Prefect's `serve` until SIGTERM or Ctrl-C; see flows/serve.py."""
+    watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
     config = load_config(args.config)
     print_config_warnings(config, "plain")
     with holding_the_service_lock(config.warehouse_path):  # one service per warehouse (newsflow/runlock.py)
@@ -231,5 +233,6 @@ def spare_the_collector() -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)  # one line, whatever the message holds
+    # one line, whatever the message holds, and on its own: Prefect's log worker can leave one open
+    print(f"{start_own_line()}newsflow: {' '.join(message.split())}", file=sys.stderr)
     return code

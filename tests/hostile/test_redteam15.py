@@ -10,6 +10,9 @@ Every server is real, on loopback; every warehouse a DuckDB file; `newsflow` run
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -19,7 +22,8 @@ from newsflow.config import load_config
 from newsflow.credentials import redact_credentials_in_logs, without_credentials
 from newsflow.warehouse import migrate, run_read_query
 from tests.hostile.servers import LoopbackServer
-from tests.hostile.subprocesses import prefect_api_url, run_newsflow, write_run_config
+from tests.conftest import free_port
+from tests.hostile.subprocesses import REPO, prefect_api_url, run_newsflow, write_run_config
 from tests.localserver import Page
 from tests.samplewarehouse import build_sample_warehouse
 from tests.sitefactory import Site, generated_story, rss_feed
@@ -105,3 +109,35 @@ def test_migration_0063_drops_the_credentials_stored_before_it(tmp_path: Path) -
         migrate(con)
     assert [text for text in _every_stored_text(store.path) if ":pw@" in text] == []
     assert run_read_query(store, "SELECT count(*) FROM articles WHERE url LIKE 'https://%'").rows[0][0] > 0
+
+
+# --- 2. our exit line starts its own line after Prefect's log worker -------------------------------
+
+_LOG_WORKER_THEN_EXIT_LINE = """
+import sys
+from flows.apiwatch import watch_stderr_line_ends
+from flows.cli import _fail
+if sys.argv[1] == "watched":
+    watch_stderr_line_ends()  # what `newsflow run` and `newsflow serve` do as they start
+from prefect.logging.handlers import APILogWorker
+APILogWorker.instance().send({"name": "n", "level": 20, "message": "m", "timestamp": "2026-01-01T00:00:00Z",
+                              "flow_run_id": None, "task_run_id": None})
+APILogWorker.drain_all(timeout=30)  # its POST fails: the API is gone
+_fail("the Prefect API at http://127.0.0.1:9/api stopped answering during the run", 4)
+"""
+
+
+@pytest.mark.parametrize("stderr", ["watched", "unwatched"])
+def test_the_exit_line_starts_its_own_line_after_prefects_log_worker_left_one_open(stderr: str) -> None:
+    """Prefect's real API log worker, its API gone, writes the error's text without a newline; the
+    exit line came right after it, on its line. `unwatched` is the control: the glue is still there."""
+    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api", "PREFECT_CLIENT_MAX_RETRIES": "0"}
+    done = subprocess.run([sys.executable, "-c", _LOG_WORKER_THEN_EXIT_LINE, stderr], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    lines = done.stderr.splitlines()
+    assert "All connection attempts failed" in done.stderr, done.stderr  # the worker did fail, as Prefect does
+    glued = [line for line in lines if "newsflow: " in line and not line.startswith("newsflow: ")]
+    if stderr == "watched":
+        assert glued == [] and any(line.startswith("newsflow: the Prefect API") for line in lines), done.stderr
+    else:
+        assert glued, "the control no longer glues: Prefect's log worker changed, and so may this fix's need"
