@@ -21,8 +21,8 @@ import pytest
 from newsflow.config import load_config
 from newsflow.credentials import redact_credentials_in_logs, without_credentials
 from newsflow.warehouse import migrate, run_read_query
-from tests.hostile.servers import LoopbackServer
 from tests.conftest import free_port
+from tests.hostile.servers import LoopbackServer
 from tests.hostile.subprocesses import REPO, prefect_api_url, run_newsflow, write_run_config
 from tests.localserver import Page
 from tests.samplewarehouse import build_sample_warehouse
