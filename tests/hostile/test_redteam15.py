@@ -193,3 +193,44 @@ def test_csv_output_of_query_defuses_formulas_and_leaves_numbers(
     cells = {row["article_id"]: row["title"] for row in rows}
     assert [cells[i] for i in ids] == list(FORMULAS.values())
     assert {row["n"] for row in rows} == {"-5"}
+
+
+# --- 4. config values that passed validation, or crashed it -------------------------------------
+
+LONG = "a" * 5000
+
+
+@pytest.mark.parametrize(("section", "line", "key"), [
+    ("schedule", f'timezone = "{LONG}"', "schedule.timezone"),  # OSError: File name too long, exit 1
+    ("schedule", f'cron = "{LONG}"', "schedule.cron"),  # a 5,000-character "one line"
+    ("execution", f'task_runner = "{LONG}"', "execution.task_runner"),
+    ("fetch", f'allowed_networks = ["{LONG}"]', "fetch.allowed_networks[0]"),
+    ("warehouse", f'path = "{LONG}.duckdb"', "warehouse.path"),  # exit 1, File name too long, the whole path
+    ("warehouse", 'path = "' + "a/" * 2100 + 'news.duckdb"', "warehouse.path"),
+    ("warehouse", "write_patience = 1e308", "warehouse.write_patience"),  # accepted: a wait that overflows
+    ("execution", "run_budget_seconds = 1e308", "execution.run_budget_seconds"),
+    ("extract", "workers = 100000", "extract.workers"),  # accepted: 100,000 processes started, whatever the batch
+    ("extract", "html_budget_mb = 9223372036854775807", "extract.html_budget_mb"),  # bytes overflow BIGINT
+    ("fetch", f'user_agent = "{LONG}"', "fetch.user_agent"),  # accepted: every server answers 431
+])
+def test_a_config_value_that_cannot_work_is_one_short_line_exit_2_naming_its_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], section: str, line: str, key: str
+) -> None:
+    config_path = tmp_path / "newsflow.toml"
+    config_path.write_text(f'[{section}]\n{line}\n\n[[feeds]]\nname = "a"\nurl = "http://example.org/f"\n',
+                           encoding="utf-8")
+    assert cli.main(["feeds", "--config", str(config_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("newsflow: ") and key in err, err[:500]
+    assert len(err) < 400, f"a {len(err):,}-character error line"
+
+
+def test_serve_with_five_cron_fields_that_are_no_cron_is_one_line_exit_2(tmp_path: Path, prefect_harness: str) -> None:
+    """`schedule.cron = "61 * * * *"` passed the config's check (five fields), and `newsflow serve` died
+    in Prefect's `Cron` with a ValueError traceback, exit 1."""
+    config_path = write_run_config(tmp_path, {"a": "http://127.0.0.1:9/feed.xml"})
+    config_path.write_text(config_path.read_text() + '\n[schedule]\ncron = "61 * * * *"\n')
+    done = run_newsflow(["serve", "--config", str(config_path)], prefect_api_url(), timeout=90)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert [line for line in done.stderr.splitlines() if "schedule.cron" in line][0].startswith("newsflow: ")
