@@ -323,7 +323,8 @@ def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
     if not fetch.user_agent.isascii() or CONTROL.search(fetch.user_agent):
         raise ConfigError("fetch.user_agent", "must be printable ASCII: it is sent as an HTTP header")
     if len(fetch.user_agent) > MAX_USER_AGENT_CHARS:  # servers refuse such a header (431): every request fails
-        raise ConfigError("fetch.user_agent", f"is {len(fetch.user_agent):,} characters; at most {MAX_USER_AGENT_CHARS}")
+        raise ConfigError("fetch.user_agent",
+                          f"is {len(fetch.user_agent):,} characters; at most {MAX_USER_AGENT_CHARS}")
 
 
 def _check_run_limits(values: dict[str, Any]) -> None:

@@ -233,4 +233,4 @@ def test_serve_with_five_cron_fields_that_are_no_cron_is_one_line_exit_2(tmp_pat
     done = run_newsflow(["serve", "--config", str(config_path)], prefect_api_url(), timeout=90)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
-    assert [line for line in done.stderr.splitlines() if "schedule.cron" in line][0].startswith("newsflow: ")
+    assert next(line for line in done.stderr.splitlines() if "schedule.cron" in line).startswith("newsflow: ")
