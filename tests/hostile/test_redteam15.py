@@ -234,3 +234,41 @@ def test_serve_with_five_cron_fields_that_are_no_cron_is_one_line_exit_2(tmp_pat
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     assert next(line for line in done.stderr.splitlines() if "schedule.cron" in line).startswith("newsflow: ")
+
+
+# --- 5. output in a locale that is not UTF-8 --------------------------------------------------------
+
+TITLE = "宇航员 ünïcödé — test 😀"
+
+
+@pytest.mark.parametrize("locale_env", [
+    {"PYTHONIOENCODING": "ascii"},
+    {"LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"},  # Python keeps the C locale's ASCII
+])
+def test_output_a_locale_cannot_encode_is_escaped_not_a_traceback(tmp_path: Path, locale_env: dict[str, str]) -> None:
+    """Before: `UnicodeEncodeError: 'ascii' codec can't encode characters`, a traceback, exit 1, at the
+    first stored title in Chinese; the same for an error line naming something not ASCII."""
+    config_path = write_run_config(tmp_path, {"planet": "http://127.0.0.1:9/rss.xml"})
+    store = build_sample_warehouse(load_config(config_path).warehouse_path)
+    with store.writing() as con:
+        con.execute("UPDATE articles SET title = ? WHERE article_id = (SELECT min(article_id) FROM articles)", [TITLE])
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "PYTHONUTF8", "PYTHONIO"))}
+    env.update(locale_env)
+
+    def newsflow(*args: str | bytes) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "newsflow", *args, "--config", str(config_path)], cwd=REPO,
+                              env=env, capture_output=True, timeout=60)
+
+    as_json = newsflow("query", "SELECT title FROM articles ORDER BY article_id LIMIT 1", "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr.decode(errors="replace")[-1500:]
+    assert json.loads(as_json.stdout) == [{"title": TITLE}], "JSON escapes read back as the title"
+    table = newsflow("query", "SELECT title FROM articles ORDER BY article_id LIMIT 1")
+    assert table.returncode == 0 and b"\\u5b87" in table.stdout, table.stderr.decode(errors="replace")[-1500:]
+    refused = newsflow("query", "SELECT * FROM \"nowhere_é\"")
+    assert refused.returncode == 2 and b"Traceback" not in refused.stderr, refused.stderr[-1500:]
+    assert refused.stderr.startswith(b"newsflow: ") and refused.stderr.count(b"\n") == 1, refused.stderr
+    typed = newsflow("query", "SELECT 'é😀' AS typed", "--format", "json")  # UTF-8 bytes from the terminal
+    assert typed.returncode == 0 and json.loads(typed.stdout) == [{"typed": "é😀"}], typed.stderr[-1500:]
+    not_text = newsflow("query", b"SELECT '\xff'")
+    assert not_text.returncode == 2 and not_text.stderr.count(b"\n") == 1, not_text.stderr[-1500:]
+    assert b"argument 2" in not_text.stderr and b"not UTF-8" in not_text.stderr
