@@ -24,7 +24,7 @@ import pytest
 from newsflow import cli
 from newsflow.config import load_config
 from newsflow.credentials import redact_credentials_in_logs, without_credentials
-from newsflow.warehouse import migrate, run_read_query
+from newsflow.warehouse import Warehouse, migrate, run_read_query
 from tests.conftest import free_port
 from tests.hostile.servers import LoopbackServer
 from tests.hostile.subprocesses import REPO, prefect_api_url, run_newsflow, write_run_config
@@ -272,3 +272,30 @@ def test_output_a_locale_cannot_encode_is_escaped_not_a_traceback(tmp_path: Path
     not_text = newsflow("query", b"SELECT '\xff'")
     assert not_text.returncode == 2 and not_text.stderr.count(b"\n") == 1, not_text.stderr[-1500:]
     assert b"argument 2" in not_text.stderr and b"not UTF-8" in not_text.stderr
+
+
+# --- 6. an empty warehouse file -------------------------------------------------------------------
+
+
+def test_an_empty_warehouse_file_is_no_warehouse_yet_and_the_next_run_makes_it(
+    tmp_path: Path, server: LoopbackServer, prefect_harness: str
+) -> None:
+    """A first run killed (or a full disk) between creating the file and writing its header, or a
+    `touch`: 0 bytes. Before, every command, `run` included, said the file was damaged, to restore a
+    backup (exit 3), for good: nothing made the warehouse again."""
+    site, items = Site("Courier"), []
+    for story in (generated_story(n) for n in range(2)):
+        server.add(f"/a/{story.slug}", Page(site.article_page(story)))
+        items.append((story.title, server.url(f"/a/{story.slug}"), story.published))
+    server.add("/feed.xml", Page(rss_feed("Courier", items), "application/rss+xml"))
+    config_path = write_run_config(tmp_path, {"courier": server.url("/feed.xml")})
+    warehouse = load_config(config_path).warehouse_path
+    warehouse.parent.mkdir(parents=True)
+    warehouse.touch()
+
+    queried = run_newsflow(["query", "SELECT count(*) FROM articles", "--config", str(config_path)], prefect_api_url())
+    assert queried.returncode == 3, queried.stderr[-1500:]
+    assert "no warehouse at" in queried.stderr and "run `newsflow run` first" in queried.stderr, queried.stderr
+    done = run_newsflow(["run", "--config", str(config_path)], prefect_api_url(), timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert run_read_query(Warehouse(warehouse), "SELECT count(*) FROM articles").rows == [(2,)]
