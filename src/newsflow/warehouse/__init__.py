@@ -215,6 +215,10 @@ class Warehouse:
 
 def _open_hint(duckdb_message: str, read_only: bool) -> str:
     """What to do when the file cannot be opened: it is damaged, or read-only to this user."""
+    if "while replaying WAL" in duckdb_message:  # the file is whole: its log of the last writes is not
+        return ("; the warehouse file is whole but its write-ahead log (the same name + .wal) is damaged: move "
+                "the .wal aside, and the warehouse opens as of its last checkpoint (what the later writes stored, "
+                "the next run fetches again while its feeds still list it)")
     if any(sign in duckdb_message for sign in _DAMAGED):
         return ("; the file is damaged or not a DuckDB database: restore it from a backup, or move it aside "
                 "and the next run starts a new warehouse")
