@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
 from flows.apiwatch import ApiWatch, is_lost_connection, start_own_line, stop_children, watch_stderr_line_ends
+from flows.cancelwatch import CancelWatch, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from newsflow.cli_run import (
     check_warehouse_writable,
@@ -60,6 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except PrefectUnavailable as exc:
         return _fail(str(exc), EXIT_PREFECT)
     watchdog = watch_for_a_hung_api(config, api)
+    cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
     try:
         with showing_progress(mode):
             result = run_as_flow(config, args, mode, api)
@@ -67,8 +69,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise
     except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
         return _fail(str(exc), EXIT_WAREHOUSE)
-    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts), or CancelWatch
         drop_further_interrupts()  # a second Ctrl-C now could not change the 130 this line promises
+        cancel_watch.cancel()
+        if cancel_watch.cancelled_run is not None:
+            mark_cancelled(api.url, cancel_watch.cancelled_run)
+            return _fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); the run is recorded "
+                         "cancelled, and what it had not stored stays pending", EXIT_INTERRUPTED)
         return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
                      EXIT_INTERRUPTED)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
@@ -77,6 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
     finally:
         watchdog.cancel()
+        cancel_watch.cancel()
     print_summary(result, mode)
     return 0
 

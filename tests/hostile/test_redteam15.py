@@ -9,6 +9,7 @@ Every server is real, on loopback; every warehouse a DuckDB file; `newsflow` run
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -16,18 +17,33 @@ import logging
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from uuid import UUID
 
 import duckdb
 import pytest
+from prefect.client.orchestration import PrefectClient
+from prefect.client.schemas.filters import (
+    FlowFilter,
+    FlowFilterName,
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
+from prefect.client.schemas.objects import StateType
+from prefect.states import Cancelling
 
 from newsflow import cli
 from newsflow.config import load_config
 from newsflow.credentials import redact_credentials_in_logs, without_credentials
 from newsflow.warehouse import Warehouse, migrate, run_read_query
 from tests.conftest import free_port
-from tests.hostile.servers import LoopbackServer
-from tests.hostile.subprocesses import REPO, prefect_api_url, run_newsflow, write_run_config
+from tests.hostile.servers import LoopbackServer, send_bytes
+from tests.hostile.subprocesses import REPO, BackgroundRun, prefect_api_url, run_newsflow, write_run_config
 from tests.localserver import Page
 from tests.samplewarehouse import build_sample_warehouse
 from tests.sitefactory import Site, generated_story, rss_feed
@@ -340,3 +356,73 @@ def test_a_damaged_write_ahead_log_is_named_with_what_to_do_and_moving_it_aside_
     assert "write-ahead log" in err and "move the .wal aside" in err, err
     wal.rename(tmp_path / "news.duckdb.wal.damaged")
     assert cli.main(["query", "SELECT count(*) FROM articles", "--config", str(config_path)]) == 0
+
+
+# --- 8. a run cancelled from Prefect's UI or API --------------------------------------------------
+
+
+async def _running_ingest_runs(api: str, config_path: Path) -> list[str]:
+    async with PrefectClient(api=api) as client:
+        runs = await client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["ingest"])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+                type=FlowRunFilterStateType(any_=[StateType.RUNNING]))))
+    return [str(r.id) for r in runs if r.parameters.get("config_path") == str(config_path)]
+
+
+async def _cancel_as_the_ui_does(api: str, run_id: str) -> None:
+    async with PrefectClient(api=api) as client:
+        await client.set_flow_run_state(run_id, Cancelling())
+
+
+async def _state_type(api: str, run_id: str) -> StateType | None:
+    async with PrefectClient(api=api) as client:
+        state = (await client.read_flow_run(UUID(run_id))).state
+    return None if state is None else state.type
+
+
+def _page_held_until(release: threading.Event, page: bytes) -> Callable[[BaseHTTPRequestHandler], None]:
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        release.wait(40)
+        send_bytes(handler, 200, page, "text/html")
+
+    return handle
+
+
+def test_a_run_cancelled_from_prefect_stops_keeps_what_it_stored_and_the_next_run_resumes(
+    tmp_path: Path, server: LoopbackServer, prefect_harness: str
+) -> None:
+    """The UI's Cancel sets the flow run Cancelling; nothing in `newsflow run`'s process watched for it.
+    Before: the run went on to its end (the slow pages came 40 s later), exit 0, `completed` in
+    `runs`, and Prefect showed the run Cancelling for ever."""
+    release = threading.Event()
+    site, items = Site("Courier"), []
+    for n in range(6):  # the second batch (2 a batch) is in flight when the run is cancelled
+        story = generated_story(n)
+        server.add(f"/a/{story.slug}", _page_held_until(release, site.article_page(story)) if n >= 2
+                   else Page(site.article_page(story)))
+        items.append((story.title, server.url(f"/a/{story.slug}"), story.published))
+    server.add("/feed.xml", Page(rss_feed("Courier", items), "application/rss+xml"))
+    config_path = write_run_config(tmp_path, {"courier": server.url("/feed.xml")}, fetch={"timeout": 60.0},
+                                   extract={"batch_size": 2})
+    api, store = prefect_api_url(), Warehouse(load_config(config_path).warehouse_path)
+    try:
+        with BackgroundRun(config_path, api) as run:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not any(r.path.startswith("/a/story-2") for r in server.requests):
+                time.sleep(0.1)  # polling a server we own: the second batch's first request
+            run_ids = asyncio.run(_running_ingest_runs(api, config_path))
+            assert len(run_ids) == 1, run_ids
+            asyncio.run(_cancel_as_the_ui_does(api, run_ids[0]))
+            code, _, err = run.wait(timeout=120)
+    finally:
+        release.set()
+    assert code == 130, err[-2000:]
+    assert any(line.startswith(f"newsflow: cancelled from Prefect (flow run {run_ids[0]})") for line in
+               err.splitlines()), err[-2000:]
+    assert asyncio.run(_state_type(api, run_ids[0])) is StateType.CANCELLED
+    assert run_read_query(store, "SELECT run_id, status FROM runs").rows == [(run_ids[0], "cancelled")]
+    assert run_read_query(store, "SELECT count(*) FROM articles").rows == [(2,)], "the batch in flight rolled back"
+    again = run_newsflow(["run", "--config", str(config_path), "--all"], api, timeout=120)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert run_read_query(store, "SELECT count(*), count(DISTINCT canonical_url) FROM articles").rows == [(6, 6)]
