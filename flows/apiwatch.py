@@ -20,6 +20,7 @@ import http.client
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 import urllib.error
@@ -176,3 +177,35 @@ def keep_lost_connections_on_one_line() -> None:
 
     one_line_record.keeps_lost_connections_on_one_line = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(one_line_record)
+
+
+class LineEndWatch:
+    """sys.stderr, noting whether the last text written to it ended its line.
+
+    Prefect's API log worker, when the API dies, writes `--- Error logging to API ---` and then the
+    error's text without a newline (prefect/logging/handlers.py), so newsflow's exit line, printed
+    next, was glued to `All connection attempts failed`. `start_own_line` tells `_fail` to begin one.
+    Every other attribute is the stream's own, so isatty, fileno and encoding are unchanged."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.at_line_start = True
+
+    def write(self, text: str) -> int:
+        written: int = self._stream.write(text)
+        if text:
+            self.at_line_start = text.endswith("\n")
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def watch_stderr_line_ends() -> None:
+    if not isinstance(sys.stderr, LineEndWatch) and sys.stderr is not None:
+        sys.stderr = LineEndWatch(sys.stderr)
+
+
+def start_own_line() -> str:
+    """A newline when the last text on stderr left its line open (Prefect's log worker), else ''."""
+    return "" if getattr(sys.stderr, "at_line_start", True) else "\n"

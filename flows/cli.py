@@ -21,7 +21,8 @@ import sys
 from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
-from flows.apiwatch import ApiWatch, is_lost_connection, stop_children
+from flows.apiwatch import ApiWatch, is_lost_connection, start_own_line, stop_children, watch_stderr_line_ends
+from flows.cancelwatch import CancelWatch, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from newsflow.cli_run import (
     check_warehouse_writable,
@@ -49,6 +50,7 @@ class SkippedRun(Exception):
 
 def cmd_run(args: argparse.Namespace) -> int:
     sigterm_interrupts()  # docker stop, systemctl stop: as Ctrl-C, from the start (flows/__init__.py)
+    watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
     config = load_config(args.config)
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
     check_warehouse_writable(config)
@@ -59,6 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except PrefectUnavailable as exc:
         return _fail(str(exc), EXIT_PREFECT)
     watchdog = watch_for_a_hung_api(config, api)
+    cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
     try:
         with showing_progress(mode):
             result = run_as_flow(config, args, mode, api)
@@ -66,8 +69,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise
     except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
         return _fail(str(exc), EXIT_WAREHOUSE)
-    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts), or CancelWatch
         drop_further_interrupts()  # a second Ctrl-C now could not change the 130 this line promises
+        cancel_watch.cancel()
+        if cancel_watch.cancelled_run is not None:
+            mark_cancelled(api.url, cancel_watch.cancelled_run)
+            return _fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); the run is recorded "
+                         "cancelled, and what it had not stored stays pending", EXIT_INTERRUPTED)
         return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
                      EXIT_INTERRUPTED)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
@@ -76,6 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
     finally:
         watchdog.cancel()
+        cancel_watch.cancel()
     print_summary(result, mode)
     return 0
 
@@ -140,6 +149,7 @@ def end_now(code: int) -> NoReturn:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the schedule through Prefect's `serve` until SIGTERM or Ctrl-C; see flows/serve.py."""
+    watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
     config = load_config(args.config)
     print_config_warnings(config, "plain")
     with holding_the_service_lock(config.warehouse_path):  # one service per warehouse (newsflow/runlock.py)
@@ -231,5 +241,6 @@ def spare_the_collector() -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)  # one line, whatever the message holds
+    # one line, whatever the message holds, and on its own: Prefect's log worker can leave one open
+    print(f"{start_own_line()}newsflow: {' '.join(message.split())}", file=sys.stderr)
     return code

@@ -45,6 +45,7 @@ from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.zombies import mark_crashed_zombies, record_process
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
+from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts
@@ -255,6 +256,7 @@ async def ingest(
     send_newsflow_logs_to_run()
     # A served run is its own process: Prefect's observers there log a lost API with a traceback too
     keep_lost_connections_on_one_line()
+    redact_credentials_in_logs()  # a URL's user:password@ never reaches the run's logs
     try:
         config = load_config(config_path)
     except ConfigError as exc:  # the file was edited under `newsflow serve`: one line, not a traceback per run

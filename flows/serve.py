@@ -55,7 +55,11 @@ def deployment_name(config_path: Path) -> str:
 def schedule_for(settings: ScheduleSettings) -> Schedule:
     """`cron` (in `timezone`) when set, else every `interval` seconds."""
     if settings.cron:
-        return Cron(settings.cron, timezone=settings.timezone)
+        try:
+            return Cron(settings.cron, timezone=settings.timezone)
+        except ValueError as exc:  # five fields that are no cron ("61 * * * *"): was a traceback, exit 1
+            raise ConfigError("schedule.cron", f"{settings.cron!r} is not a cron expression Prefect reads ({exc}); "
+                              "write it like \"*/15 * * * *\"") from exc
     if settings.interval < 1:
         raise ConfigError("schedule.interval", "must be at least 1 second to serve on it, or set schedule.cron")
     return Interval(settings.interval, timezone=settings.timezone)

@@ -10,7 +10,9 @@ which it records); 1 the command failed on the way (a crash, a file that cannot 
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -111,12 +113,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         mark_as_the_command()
     open_closed_standard_streams()
+    escape_what_the_output_cannot_encode()
     try:
-        code = dispatch(build_parser().parse_args(argv))
+        code = dispatch(build_parser().parse_args(arguments_as_text(sys.argv[1:] if argv is None else argv)))
         sys.stdout.flush()  # a closed pipe shows here, not at exit
     except BrokenPipeError:  # `newsflow query ... | head -1`: the reader has all it wanted
         _discard_stdout()
         code = EXIT_BROKEN_PIPE
+    except InputError as exc:  # an argument that is not text (arguments_as_text)
+        code = fail(str(exc), EXIT_USAGE)
     if argv is None:
         end_at_once_on_a_signal(code)
     return code
@@ -161,6 +166,52 @@ def open_closed_standard_streams() -> None:
                 os.dup2(null, fd)
                 os.close(null)
             setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
+
+
+def arguments_as_text(arguments: Sequence[str]) -> list[str]:
+    """The arguments, read as UTF-8 where the locale could not read them.
+
+    Python decodes argv with the locale's encoding; under an ASCII locale (`LC_ALL=C` without
+    coercion) `newsflow query "SELECT 'é'"` arrived with lone surrogates for the é, which DuckDB's
+    binding refused with a TypeError traceback. The bytes came from a UTF-8 terminal or script, so
+    they are read as UTF-8; bytes that are not UTF-8 either are a usage error (exit 2)."""
+    texts = []
+    for index, argument in enumerate(arguments):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                argument = os.fsencode(argument).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"argument {index + 1} ({argument!r}) holds bytes that are not UTF-8 text; "
+                                 "write it in UTF-8") from exc
+        texts.append(argument)
+    return texts
+
+
+def escape_what_the_output_cannot_encode() -> None:
+    """A locale that is not UTF-8 (`LC_ALL=C` with `PYTHONCOERCECLOCALE=0`, `PYTHONIOENCODING=ascii`, a
+    Latin-1 server): stdout and stderr write a character they cannot encode as `\\uXXXX`, which JSON
+    reads back as the character, rather than stop the command with a UnicodeEncodeError traceback
+    (exit 1) at the first stored title in Chinese. UTF-8 output is left as it is."""
+    codecs.register_error(_JSON_ESCAPES, _as_json_escapes)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):  # a stream closed already
+                stream.reconfigure(errors=_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = "newsflow-json-escapes"
+
+
+def _as_json_escapes(error: UnicodeError) -> tuple[str, int]:
+    """`\\uXXXX` for each UTF-16 unit of what could not be encoded (Python's `backslashreplace` writes
+    `\\xe9`, which JSON does not read)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start:error.end].encode("utf-16-be")
+    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)), error.end
 
 
 def _discard_stdout() -> None:

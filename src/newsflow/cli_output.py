@@ -50,8 +50,24 @@ def _to_csv(result: QueryResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)
-    writer.writerows([[_cell(v) for v in row] for row in result.rows])
+    writer.writerows([[_spreadsheet_safe(v, _cell(v)) for v in row] for row in result.rows])
     return buffer.getvalue().rstrip("\n")
+
+
+_FORMULA_START = re.compile(r"[=+\-@\t\r]")
+
+
+def _spreadsheet_safe(value: object, text: str) -> str:
+    """A text value a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a
+    CR, and is not a number), with a leading `'`, as `newsflow export` writes it (warehouse/export.py):
+    a stored title `=HYPERLINK(...)` in `--format csv > out.csv` opened in Excel runs. Numbers stay."""
+    if not isinstance(value, str) or not _FORMULA_START.match(text):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

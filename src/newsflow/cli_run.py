@@ -22,6 +22,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from newsflow.config import Config
+from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import NewsflowError, WarehouseHeldError
 from newsflow.warehouse import Warehouse
 
@@ -76,6 +77,7 @@ def output_mode(args: argparse.Namespace) -> str:
 
 @contextmanager
 def showing_progress(mode: str) -> Iterator[None]:
+    redact_credentials_in_logs()  # a URL's user:password@ is never printed (newsflow.credentials)
     if mode in ("quiet", "json"):
         yield
         return

@@ -101,9 +101,16 @@ REMOVED_SETTINGS = {
 # mean "never", so they are refused rather than crash a run later.
 _SECONDS_KEYS = ("warehouse.lock_timeout", "fetch.timeout", "fetch.per_host_delay", "fetch.max_retry_after",
                  "extract.timeout", "polling.min_interval", "polling.max_interval", "schedule.interval",
-                 "polling.adopt_redirect_after_seconds", "execution.api_patience_seconds")
+                 "polling.adopt_redirect_after_seconds", "execution.api_patience_seconds",
+                 "warehouse.write_patience", "execution.run_budget_seconds")
 MAX_SECONDS = 10 * 366 * 86400
 MAX_WINDOW_DAYS = 36_600
+# extract.workers processes start whatever the batch, ~50 MiB each: a typo (1000 for 10) would start
+# them all and take the machine's memory. No machine newsflow runs on has more cores than this.
+MAX_WORKERS = 256
+# extract.html_budget_mb is turned into bytes for DuckDB, whose BIGINT it must fit: 1 EiB is plenty.
+MAX_HTML_BUDGET_MB = 2**40
+MAX_USER_AGENT_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -291,9 +298,10 @@ def _check_numbers(values: dict[str, Any]) -> None:
     for key in _SECONDS_KEYS:
         if values[key] > MAX_SECONDS:
             raise ConfigError(key, f"must be at most {MAX_SECONDS} seconds (ten years), got {values[key]!r}")
-    days = values["stories.window_days"]
-    if days > MAX_WINDOW_DAYS:
-        raise ConfigError("stories.window_days", f"must be at most {MAX_WINDOW_DAYS}, got {days!r}")
+    for key, most in (("stories.window_days", MAX_WINDOW_DAYS), ("extract.workers", MAX_WORKERS),
+                      ("extract.html_budget_mb", MAX_HTML_BUDGET_MB)):
+        if values[key] > most:
+            raise ConfigError(key, f"must be at most {most}, got {values[key]!r}")
 
 
 def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
@@ -314,6 +322,9 @@ def _check_limits(fetch: FetchSettings, values: dict[str, Any]) -> None:
         raise ConfigError("fetch.user_agent", "must not be empty")
     if not fetch.user_agent.isascii() or CONTROL.search(fetch.user_agent):
         raise ConfigError("fetch.user_agent", "must be printable ASCII: it is sent as an HTTP header")
+    if len(fetch.user_agent) > MAX_USER_AGENT_CHARS:  # servers refuse such a header (431): every request fails
+        raise ConfigError("fetch.user_agent",
+                          f"is {len(fetch.user_agent):,} characters; at most {MAX_USER_AGENT_CHARS}")
 
 
 def _check_run_limits(values: dict[str, Any]) -> None:
@@ -330,13 +341,13 @@ def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execut
     if polling.max_interval < max(polling.min_interval, 1):
         raise ConfigError("polling.max_interval", f"must be at least min_interval and 1, got {polling.max_interval}")
     if schedule.cron and len(schedule.cron.split()) not in (5, 6):
-        raise ConfigError("schedule.cron", f"{schedule.cron!r} is not a cron expression like \"*/15 * * * *\"")
+        raise ConfigError("schedule.cron", f"{shown(schedule.cron)} is not a cron expression like \"*/15 * * * *\"")
     try:
         ZoneInfo(schedule.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError("schedule.timezone", f"unknown time zone {schedule.timezone!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long for a file name
+        raise ConfigError("schedule.timezone", f"unknown time zone {shown(schedule.timezone)}") from exc
     if execution.task_runner not in ("local", "dask"):
-        raise ConfigError("execution.task_runner", f"must be \"local\" or \"dask\", got {execution.task_runner!r}")
+        raise ConfigError("execution.task_runner", f"must be \"local\" or \"dask\", got {shown(execution.task_runner)}")
 
 
 def _read_networks(items: list[Any]) -> tuple[str, ...]:
@@ -345,5 +356,5 @@ def _read_networks(items: list[Any]) -> tuple[str, ...]:
         try:
             networks.append(str(ipaddress.ip_network(str(item), strict=False)))
         except ValueError as exc:
-            raise ConfigError(f"fetch.allowed_networks[{index}]", f"{item!r} is not a CIDR: {exc}") from exc
+            raise ConfigError(f"fetch.allowed_networks[{index}]", f"{shown(item)} is not a CIDR") from exc
     return tuple(networks)

@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from newsflow.credentials import has_credentials, without_credentials
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 from newsflow.urls import feed_key, fetch_problem
@@ -25,8 +26,9 @@ SHOWN_CHARS = 120  # of a value quoted in an error line
 
 
 def shown(value: object) -> str:
-    """`repr(value)`, cut to SHOWN_CHARS with its full length said: an error line stays one short line."""
-    text = repr(value)
+    """`repr(value)`, cut to SHOWN_CHARS with its full length said: an error line stays one short line.
+    A URL's `user:password@` is left out (newsflow.credentials): error lines end up in logs."""
+    text = repr(without_credentials(value) if isinstance(value, str) else value)
     if len(text) <= SHOWN_CHARS:
         return text
     size = f"{len(value):,} characters" if isinstance(value, str | list | dict) else f"{len(text):,} characters"
@@ -64,6 +66,9 @@ def read_feeds(items: Any) -> tuple[tuple[FeedConfig, ...], tuple[str, ...]]:
             warnings.append(f"feeds {feeds[twin].name!r} and {feed.name!r} differ only in a trailing slash or "
                             f"letter case ({shown(feeds[twin].url)}, {shown(feed.url)}): if the site serves one "
                             "feed at both, remove one, or its items are stored under both")
+        if has_credentials(feed.url):
+            warnings.append(f"feeds[{index}].url ({feed.name!r}) holds credentials (user:password@), which newsflow "
+                            "never sends (a feed that needs them gets HTTP 401), stores nor shows: remove them")
         seen.add(feed.name)
         feeds.append(feed)
     return tuple(feeds), tuple(warnings)

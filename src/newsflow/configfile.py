@@ -6,11 +6,17 @@ and a `warehouse.path` that cannot name a file, are each one ConfigError naming 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from newsflow.errors import ConfigError
 
 MAX_CONFIG_BYTES = 32 * 2**20
+# Linux's limits (PATH_MAX, NAME_MAX), in bytes: past them every open fails with "File name too long",
+# which reached the user as exit 1 and a line as long as the path.
+MAX_PATH_BYTES = 4095
+MAX_NAME_BYTES = 255
+SHOWN_PATH_CHARS = 120
 
 
 def read_config_text(config_path: Path) -> str:
@@ -28,15 +34,27 @@ def read_config_text(config_path: Path) -> str:
             raise ConfigError(str(config_path), f"is {size // 2**20} MiB; a config is at most "
                               f"{MAX_CONFIG_BYTES // 2**20} MiB (10,000 feeds take about 1 MiB): is it the right file?")
         return config_path.read_bytes().decode("utf-8-sig")  # a BOM (Windows Notepad) is not TOML's concern
-    except OSError as exc:  # permission denied, an I/O error
-        raise ConfigError(str(config_path), f"cannot be read: {exc.strerror or exc}") from exc
+    except OSError as exc:  # permission denied, an I/O error, a name too long
+        raise ConfigError(shown_path(config_path), f"cannot be read: {exc.strerror or exc}") from exc
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as an error line shows it: cut to SHOWN_PATH_CHARS with its full length said."""
+    text = str(path)
+    return text if len(text) <= SHOWN_PATH_CHARS else f"{text[:SHOWN_PATH_CHARS]}… ({len(text):,} characters)"
 
 
 def resolve_warehouse_path(config_path: Path, path: str) -> Path:
     try:
-        return (config_path.parent / path).resolve()
+        resolved = (config_path.parent / path).resolve()
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11)
-        raise ConfigError("warehouse.path", f"{path} cannot be followed ({exc}); set it to the DuckDB file "
-                          "itself") from exc
+        raise ConfigError("warehouse.path", f"{shown_path(path)} cannot be followed ({exc.__class__.__name__}: "
+                          f"{shown_path(str(exc))}); set it to the DuckDB file itself") from exc
     except ValueError as exc:  # "\u0000" in TOML: no file has that name
-        raise ConfigError("warehouse.path", f"{path!r} holds a NUL character; set it to a file name") from exc
+        raise ConfigError("warehouse.path", f"{shown_path(repr(path))} holds a NUL character; set it to a file "
+                          "name") from exc
+    longest_name = max((len(os.fsencode(part)) for part in resolved.parts), default=0)
+    if len(os.fsencode(str(resolved))) > MAX_PATH_BYTES - len(".spool/failed/") or longest_name > MAX_NAME_BYTES:
+        raise ConfigError("warehouse.path", f"{shown_path(resolved)} is longer than a path may be ({MAX_PATH_BYTES} "
+                          f"bytes, {MAX_NAME_BYTES} for one name, with room for its spool folder); set a shorter one")
+    return resolved

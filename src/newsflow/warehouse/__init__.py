@@ -105,6 +105,7 @@ class Warehouse:
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection, migrated, closed on exit so readers can get in between writes."""
         self._refuse_what_is_not_a_warehouse()
+        compat.start_over_an_empty_file(self.path)
         # new files in the v1.4.0 format (created by this open), old ones converted (compat.py)
         compat.ensure_compatible_storage(self.path, create=False)
         con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
@@ -155,6 +156,9 @@ class Warehouse:
     def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
+        if compat.is_empty_file(self.path):
+            raise WarehouseError(f"no warehouse at {self.path} yet (the file is empty: the first run was stopped "
+                                 "as it created it); run `newsflow run` first")
         self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
@@ -211,6 +215,10 @@ class Warehouse:
 
 def _open_hint(duckdb_message: str, read_only: bool) -> str:
     """What to do when the file cannot be opened: it is damaged, or read-only to this user."""
+    if "while replaying WAL" in duckdb_message:  # the file is whole: its log of the last writes is not
+        return ("; the warehouse file is whole but its write-ahead log (the same name + .wal) is damaged: move "
+                "the .wal aside, and the warehouse opens as of its last checkpoint (what the later writes stored, "
+                "the next run fetches again while its feeds still list it)")
     if any(sign in duckdb_message for sign in _DAMAGED):
         return ("; the file is damaged or not a DuckDB database: restore it from a backup, or move it aside "
                 "and the next run starts a new warehouse")

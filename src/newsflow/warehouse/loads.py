@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from newsflow.credentials import optional_without_credentials, without_credentials
 from newsflow.errors import classify_outcome
 from newsflow.models import (
     Article,
@@ -58,11 +59,11 @@ def insert_fetch_events(con: duckdb.DuckDBPyConnection, events: Sequence[FetchEv
         "at": [e.at for e in events],
         "kind": [str(e.kind) for e in events],
         "feed_id": [e.feed_id for e in events],
-        "url": [e.url for e in events],
+        "url": [without_credentials(e.url) for e in events],  # never stored (newsflow.credentials)
         "status_code": [e.status_code for e in events],
         "outcome": [str(e.outcome) for e in events],
         "failure_class": [_class_name(classify_outcome(e.outcome, e.status_code)) for e in events],
-        "error": [e.error for e in events],
+        "error": [optional_without_credentials(e.error) for e in events],
         "bytes": [e.bytes_read for e in events],
         "elapsed_ms": [e.elapsed_ms for e in events],
     })
@@ -133,8 +134,8 @@ def insert_entries(
         return {}
     columns = {
         "feed_id": [e.feed_id for e in entries],
-        "guid": [e.key for e in entries],
-        "url": [e.url for e in entries],
+        "guid": [without_credentials(e.key) for e in entries],  # a GUID is often the link
+        "url": [without_credentials(e.url) for e in entries],  # never sent, so not needed to fetch
         "canonical_url": [e.canonical_url for e in entries],
         "title": [e.title for e in entries],
         "summary": [e.summary for e in entries],
@@ -279,7 +280,7 @@ def record_attempts(
             "canonical_url": [a.entry_canonical_url for a in attempts],
             "article_id": [a.article_id for a in attempts],
             "outcome": [a.outcome for a in attempts],
-            "error": [a.error for a in attempts],
+            "error": [optional_without_credentials(a.error) for a in attempts],
             "counts": [a.counts for a in attempts],
             "at": [a.at for a in attempts],
             "is_terminal": [a.terminal for a in attempts],

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import duckdb
 
+from newsflow.credentials import optional_without_credentials
 from newsflow.models import FeedConfig, FeedPollState, FeedState
 from newsflow.warehouse.loads import insert_columns, unnested
 from newsflow.warehouse.renames import follow_renames
@@ -105,7 +106,7 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
         "polled_at": [p.polled_at for p in polls],
         "status": [p.status for p in polls],
         "outcome": [p.outcome for p in polls],
-        "error": [p.error for p in polls],
+        "error": [optional_without_credentials(p.error) for p in polls],  # shown by `newsflow feeds`
         "failed": [p.failed for p in polls],
         "new_entries": [p.entries_new for p in polls],
         "poll_interval": [p.poll_interval for p in polls],

@@ -1,0 +1,86 @@
+"""A `newsflow run` cancelled from Prefect's UI or API stops as Ctrl-C stops it.
+
+Prefect cancels a flow run by setting it Cancelling; the process running it must notice. A worker,
+or `newsflow serve`'s runner, watches for that and stops the run's process. A run the command runs
+in its own process (`newsflow run`, `python flows/ingest.py`) had nobody watching: it went on to its
+end, exit 0, `completed` in `runs`, and Prefect showed it Cancelling for ever.
+
+`CancelWatch` asks the API every `every` seconds whether an `ingest` flow run of this process (its
+`infrastructure_pid`, flows/zombies.py) is Cancelling. When one is, it interrupts the process as
+SIGTERM does (flows/__init__.py): the batch in flight rolls back, the run is recorded `cancelled`,
+what it had not stored stays pending, and the command says so in one line and exits 130. Then
+`mark_cancelled` moves the flow run from Cancelling to Cancelled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import signal
+import threading
+import urllib.error
+import urllib.request
+
+from flows.zombies import FLOW_NAME, this_process
+
+CHECK_S = 2.0
+QUERY_TIMEOUT_S = 10.0
+
+
+def _post(api_url: str, path: str, body: dict[str, object], timeout_s: float = QUERY_TIMEOUT_S) -> object:
+    request = urllib.request.Request(api_url.rstrip("/") + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        return json.loads(response.read(4 * 2**20) or b"null")
+
+
+def cancelling_run_of_this_process(api_url: str) -> str | None:
+    """The id of an `ingest` flow run of this process that Prefect has Cancelling, if any."""
+    runs = _post(api_url, "/flow_runs/filter", {
+        "flows": {"name": {"any_": [FLOW_NAME]}},
+        "flow_runs": {"state": {"type": {"any_": ["CANCELLING"]}}},
+        "limit": 200,
+    })
+    me = this_process()
+    for run in runs if isinstance(runs, list) else []:
+        if isinstance(run, dict) and run.get("infrastructure_pid") == me:
+            return str(run.get("id"))
+    return None
+
+
+def mark_cancelled(api_url: str, run_id: str) -> None:
+    """Cancelling -> Cancelled, once the run has stopped (the API may be gone by then: nothing to do)."""
+    state = {"type": "CANCELLED", "name": "Cancelled",
+             "message": "cancelled from Prefect; newsflow stopped the run, its batch in flight rolled back"}
+    with contextlib.suppress(OSError, ValueError, http.client.HTTPException):
+        _post(api_url, f"/flow_runs/{run_id}/set_state", {"state": state, "force": True})
+
+
+class CancelWatch:
+    """Interrupts this process (SIGTERM, as `docker stop`) once its flow run is Cancelling."""
+
+    def __init__(self, api_url: str, every: float = CHECK_S) -> None:
+        self.api_url, self.every = api_url, every
+        self.cancelled_run: str | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="newsflow-cancel-watch", daemon=True)
+
+    def start(self) -> CancelWatch:
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self._stopped.set()
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(self.every):
+            try:
+                run_id = cancelling_run_of_this_process(self.api_url)
+            except (OSError, ValueError, http.client.HTTPException, urllib.error.URLError):
+                continue  # an API that does not answer is ApiWatch's to judge
+            if run_id is not None and not self._stopped.is_set():
+                self.cancelled_run = run_id
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
