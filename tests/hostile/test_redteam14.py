@@ -3,19 +3,31 @@
 1. A page of no declared length (HTTP/1.0 style) with no `<html>` or `<body>` (HTML lets both go
    unwritten), cut short by the server closing, was stored as whole: only a root's missing end
    told a cut. Now a rootless page that ends inside a tag, a comment, a script or a style is cut.
+2. A captive portal answering `200` with its own page at every URL, no redirect: each feed was a
+   `parse_error` and backed off (no outage was told). And a "walled garden" portal that lets a site
+   or two through had their articles counted as failed attempts, and parked after 3 runs behind it.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
+import duckdb
 import pytest
 
+from newsflow.config import load_config
 from newsflow.models import Outcome
+from newsflow.runner import run_ingest
 from tests.hostile.rawserver import RawServer, response, running_raw_server
-from tests.hostile.servers import fetch_article, settings
+from tests.hostile.servers import LoopbackServer, fetch_article, settings
+from tests.hostile.test_redteam10 import config_with, serve_feed
+from tests.hostile.test_redteam11 import LOGIN
+from tests.localserver import Page
+from tests.test_unstoppable import query
 
 ROOTLESS = (b"<!doctype html><title>t</title><style>p { margin: 0 }</style>"
             b"<!-- article --><p>" + b"words " * 300 + b"</p><script>var n = 1;</script><p>the end</p>")
@@ -63,3 +75,73 @@ def test_a_rootless_page_cut_inside_markup_is_whole_when_its_length_was_declared
                                                             (b"Content-Length", str(len(body)).encode())], body)
     result = fetch_article(settings(respect_robots=False), raw.url("/x"))
     assert result.outcome is Outcome.OK and result.html == body, result.error
+
+
+# --- 2. a captive portal answering 200 with its own page at every URL -----------------------------
+
+
+def portal_world(tmp_path: Path, sites: int, through: int, runs_behind: int) -> Path:
+    """`sites` sites, one feed of 2 articles each; run 0 fetches every feed with every article busy
+    (503), so all are pending. Then a portal answers every URL of all sites but the first `through`
+    with its login page (200, no redirect) for `runs_behind` runs: the first polls every feed, the
+    others only the feeds it lets through (due on their own schedules), and the network comes back
+    for one last run."""
+    hosts = [f"127.0.0.{n}" for n in range(2, 2 + sites)]
+    servers = {host: LoopbackServer(host) for host in hosts}
+    try:
+        feeds = {f"feed-{n}": serve_feed(servers[host], f"feed-{n}", range(2 * n, 2 * n + 2))
+                 for n, host in enumerate(hosts)}
+        pages = {host: dict(server.routes) for host, server in servers.items()}
+        config_path = config_with(tmp_path, feeds)  # min_interval 600: a feed polled is not due again here
+        config = load_config(config_path)
+        for host, server in servers.items():
+            for path, route in pages[host].items():
+                server.add(path, Page(b"busy", status=503) if "/a/" in path else route)
+        asyncio.run(run_ingest(config, "run-0", all_feeds=True))
+        for n, host in enumerate(hosts):
+            for path, route in pages[host].items():
+                servers[host].add(path, route if n < through else Page(LOGIN))
+        for run in range(1, 1 + runs_behind):
+            if run > 1:  # the sites let through come due on their own schedule; the others are not due
+                make_due(config.warehouse_path, [f"feed-{n}" for n in range(through)])
+            asyncio.run(run_ingest(config, f"run-{run}", all_feeds=run == 1))
+        for host, server in servers.items():
+            for path, route in pages[host].items():
+                server.add(path, route)
+        asyncio.run(run_ingest(config, "back", all_feeds=False))
+    finally:
+        for server in servers.values():
+            server.close()
+    return config_path
+
+
+def make_due(warehouse_path: Path, feed_ids: list[str]) -> None:
+    with duckdb.connect(str(warehouse_path)) as con:
+        con.execute("UPDATE feeds SET next_poll_at = now() - INTERVAL 1 MINUTE WHERE list_contains(?, feed_id)",
+                    [feed_ids])
+
+
+def test_a_portal_answering_200_with_its_page_at_every_url_penalises_no_feed(tmp_path: Path) -> None:
+    """Before: the run was no outage, and each feed was a `parse_error` ("an HTML page, not a feed")
+    with a failure counted, backing off. Now feeds of 3 sites or more served one page byte for byte
+    count toward an outage like feeds sent to one page: no feed penalised, no article tried."""
+    config_path = portal_world(tmp_path, sites=4, through=0, runs_behind=1)
+    assert query(config_path, "SELECT network_outage FROM runs ORDER BY run_seq") == [(False,), (True,), (False,)]
+    assert query(config_path, "SELECT max(consecutive_failures) FROM feeds") == [(0,)], "no feed penalised"
+    assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(8, 8, 0)]
+
+
+def test_a_walled_garden_portal_letting_a_site_through_loses_no_article(tmp_path: Path) -> None:
+    """The portal lets one site of 6 through (a walled garden: the hotel's own site). Before: the run
+    polling every feed was no outage (a site came through, and no portal was told from pages served
+    without a redirect), and in each run after it whose poll of that site's feed came through, that
+    site made the portal's page a host's own (red team 13's "account suspended" rule): each of the 10
+    intercepted articles counted a failed attempt a run, all 10 parked after 3 runs behind the portal.
+    Now one page answering for 80% of the sites or more (`polling.walled_garden`) is the network's
+    even when a site or two come through: they stay pending with no attempt, and are stored once the
+    network is back."""
+    config_path = portal_world(tmp_path, sites=6, through=1, runs_behind=4)
+    assert query(config_path, "SELECT network_outage FROM runs ORDER BY run_seq LIMIT 2") == [(False,), (True,)]
+    assert query(config_path, "SELECT max(consecutive_failures) FROM feeds") == [(0,)], "no feed penalised"
+    assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(12, 12, 0)]
+    assert query(config_path, "SELECT count(*) FROM articles WHERE text LIKE '%Hotel WiFi%'") == [(0,)]
