@@ -6,6 +6,9 @@
 2. A captive portal answering `200` with its own page at every URL, no redirect: each feed was a
    `parse_error` and backed off (no outage was told). And a "walled garden" portal that lets a site
    or two through had their articles counted as failed attempts, and parked after 3 runs behind it.
+3. Hunted: a `206 Partial Content` (or `226 IM Used`) to a request that asked for no range and no
+   delta, as a cache that kept a partial object serves it to every client: the first part of the
+   page was stored as the article for good, the first part of a feed parsed as the feed.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -23,7 +26,7 @@ from newsflow.config import load_config
 from newsflow.models import Outcome
 from newsflow.runner import run_ingest
 from tests.hostile.rawserver import RawServer, response, running_raw_server
-from tests.hostile.servers import LoopbackServer, fetch_article, settings
+from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, settings
 from tests.hostile.test_redteam10 import config_with, serve_feed
 from tests.hostile.test_redteam11 import LOGIN
 from tests.localserver import Page
@@ -145,3 +148,29 @@ def test_a_walled_garden_portal_letting_a_site_through_loses_no_article(tmp_path
     assert query(config_path, "SELECT max(consecutive_failures) FROM feeds") == [(0,)], "no feed penalised"
     assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(12, 12, 0)]
     assert query(config_path, "SELECT count(*) FROM articles WHERE text LIKE '%Hotel WiFi%'") == [(0,)]
+
+
+# --- 3. a part of a document, answered to a request for the whole --------------------------------
+
+PAGE = b"<!doctype html><html><head><title>t</title></head><body><p>" + b"words " * 400 + b"</p></body></html>"
+FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
+        + b"".join(b"<item><title>item %d</title><link>http://127.0.0.1/a/%d</link></item>" % (n, n)
+                   for n in range(40)) + b"</channel></rss>")
+
+
+@pytest.mark.parametrize("kind", ["feed", "article"])
+@pytest.mark.parametrize("status", [b"206 Partial Content", b"226 IM Used"])
+def test_a_partial_answer_to_a_request_for_the_whole_is_an_error(raw: RawServer, kind: str, status: bytes) -> None:
+    """newsflow never sends `Range` nor `A-IM`. Before: `ok`, the 1,200 bytes stored as the article
+    (or parsed as the feed, items cut at the end). Now `http_error` naming the status (soft: a feed
+    backs off, an article counts an attempt), nothing stored."""
+    whole = FEED if kind == "feed" else PAGE
+    part = whole[:1200]
+    raw.answer = lambda path: response(b"HTTP/1.1 " + status, [
+        (b"Content-Type", b"application/rss+xml" if kind == "feed" else b"text/html"),
+        (b"Content-Length", str(len(part)).encode()), (b"Content-Range", b"bytes 0-1199/%d" % len(whole))], part)
+    fetch = fetch_feed if kind == "feed" else fetch_article
+    result = fetch(settings(respect_robots=False), raw.url("/x"))
+    assert result.outcome is Outcome.HTTP_ERROR, (result.outcome, result.error)
+    assert f"HTTP {status.decode()[:3]}" in (result.error or "") and "asked for the whole" in (result.error or "")
+    assert result.body == b"" and result.html == b""
