@@ -87,7 +87,7 @@ def status_outcome(
     A Retry-After pauses the host in `gate`. A 304 counts only as the answer to a conditional request.
     """
     if status in RATE_LIMIT_STATUSES:
-        wait = parse_retry_after(headers.get("retry-after"))
+        wait = parse_retry_after(headers.get("retry-after"), server_date=headers.get("date"))
         if wait is not None:
             gate.pause(host_of(url), wait)
             error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"

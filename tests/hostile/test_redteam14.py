@@ -9,6 +9,9 @@
 3. Hunted: a `206 Partial Content` (or `226 IM Used`) to a request that asked for no range and no
    delta, as a cache that kept a partial object serves it to every client: the first part of the
    page was stored as the article for good, the first part of a feed parsed as the feed.
+4. Hunted: a server whose clock is off answers `503` with `Retry-After` as an HTTP date by its own
+   clock (its `Date` header says which): 6 hours ahead, a pause of 2 s was read as 6 hours (the feed
+   not polled for 6 hours); behind, as none (the request sent again at once).
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -16,7 +19,10 @@ Every server is real, on loopback; every warehouse a DuckDB file.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import duckdb
@@ -174,3 +180,38 @@ def test_a_partial_answer_to_a_request_for_the_whole_is_an_error(raw: RawServer,
     assert result.outcome is Outcome.HTTP_ERROR, (result.outcome, result.error)
     assert f"HTTP {status.decode()[:3]}" in (result.error or "") and "asked for the whole" in (result.error or "")
     assert result.body == b"" and result.html == b""
+
+
+# --- 4. Retry-After as a date, from a server whose clock is off ------------------------------------
+
+
+def busy_then_feed(skew: timedelta, pause: float) -> Callable[[str], bytes]:
+    """503 with `Date` and `Retry-After` by a clock `skew` off ours, `pause` s apart; then the feed."""
+    answers = iter(range(2))
+
+    def answer(path: str) -> bytes:
+        if next(answers, 1) == 0:
+            server_now = datetime.now(UTC) + skew
+            return response(b"HTTP/1.1 503 Service Unavailable", [
+                (b"Date", format_datetime(server_now, usegmt=True).encode()),
+                (b"Retry-After", format_datetime(server_now + timedelta(seconds=pause), usegmt=True).encode()),
+                (b"Content-Length", b"0")])
+        return response(b"HTTP/1.1 200 OK", [(b"Content-Type", b"application/rss+xml"),
+                                              (b"Content-Length", str(len(FEED)).encode())], FEED)
+    return answer
+
+
+@pytest.mark.parametrize("skew", [timedelta(hours=6), timedelta(hours=-2), timedelta(0)],
+                         ids=["server-6h-ahead", "server-2h-behind", "in-step"])
+def test_a_retry_after_date_is_read_against_the_servers_own_clock(raw: RawServer, skew: timedelta) -> None:
+    """The server asks for 2 s, by its own clock (an HTTP date 2 s after its own `Date`). Before: 6 h
+    ahead, `rate_limited` with a pause of 21,602 s (beyond `max_retry_after`: not retried, and the
+    feed's next poll pushed back as far); 2 h behind, a pause of 0: sent again at once. Now the date
+    is measured from the response's `Date` when it has one: a 2 s pause, then the feed."""
+    raw.answer = busy_then_feed(skew, pause=2.0)
+    started = time.monotonic()
+    result = fetch_feed(settings(respect_robots=False, timeout=3.0, max_retry_after=5.0), raw.url("/x"))
+    took = time.monotonic() - started
+    assert result.outcome is Outcome.OK, (result.outcome, result.error)
+    assert len(raw.requests) == 2
+    assert 1.0 <= took < 4.5, f"waited {took:.1f} s for a pause of 2 s"
