@@ -12,6 +12,9 @@
 4. Hunted: a server whose clock is off answers `503` with `Retry-After` as an HTTP date by its own
    clock (its `Date` header says which): 6 hours ahead, a pause of 2 s was read as 6 hours (the feed
    not polled for 6 hours); behind, as none (the request sent again at once).
+5. Hunted: a name answering several addresses, the first of which swallows connects (a dead server
+   of a pool, a blackholed route for one of them): the first address took the whole deadline and
+   the next, which answers, was never tried: `connect_error` on every poll.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -19,6 +22,7 @@ Every server is real, on loopback; every warehouse a DuckDB file.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -29,10 +33,11 @@ import duckdb
 import pytest
 
 from newsflow.config import load_config
+from newsflow.fetch import guarded_transport
 from newsflow.models import Outcome
 from newsflow.runner import run_ingest
 from tests.hostile.rawserver import RawServer, response, running_raw_server
-from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, settings
+from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, settings, static_resolver
 from tests.hostile.test_redteam10 import config_with, serve_feed
 from tests.hostile.test_redteam11 import LOGIN
 from tests.localserver import Page
@@ -215,3 +220,50 @@ def test_a_retry_after_date_is_read_against_the_servers_own_clock(raw: RawServer
     assert result.outcome is Outcome.OK, (result.outcome, result.error)
     assert len(raw.requests) == 2
     assert 1.0 <= took < 4.5, f"waited {took:.1f} s for a pause of 2 s"
+
+
+# --- 5. a name answering several addresses, the first of which swallows connects -------------------
+
+
+def test_a_name_whose_first_address_swallows_connects_is_fetched_from_the_next(server_on_two: str) -> None:
+    """`multi.example` answers 127.0.0.7 (a full accept queue: SYNs dropped) and 127.0.0.8 (a server),
+    on one port. Before: the connect to the first took the whole deadline (`connect_error` at 2 s),
+    the second never tried. Now each address gets its share of what is left of the connect timeout
+    (the last gets all that is left), so the feed is read."""
+    started = time.monotonic()
+    result = fetch_feed(settings(respect_robots=False, timeout=2.0), server_on_two,
+                        transport=guarded_transport(settings(timeout=2.0), resolver=static_resolver(
+                            "127.0.0.7", "127.0.0.8")))
+    took = time.monotonic() - started
+    assert result.outcome is Outcome.OK, (result.outcome, result.error)
+    assert took < 2.0, took
+
+
+def test_a_name_whose_every_address_swallows_connects_ends_at_its_deadline(server_on_two: str) -> None:
+    port = server_on_two.split(":")[2].split("/")[0]
+    result = fetch_feed(settings(respect_robots=False, timeout=1.0), f"http://multi.example:{port}/feed",
+                        transport=guarded_transport(settings(timeout=1.0), resolver=static_resolver(
+                            *["127.0.0.7"] * 5)))
+    assert result.outcome is Outcome.CONNECT_ERROR, (result.outcome, result.error)
+    assert 900 <= result.elapsed_ms < 2000, result.elapsed_ms
+
+
+@pytest.fixture
+def server_on_two() -> Iterator[str]:
+    """A feed served on 127.0.0.8:P, and 127.0.0.7:P a port whose accept queue is full."""
+    feed_server = LoopbackServer("127.0.0.8")
+    feed_server.add("/feed", Page(FEED, "application/rss+xml"))
+    port = int(feed_server.url("/").split(":")[2].split("/")[0])
+    hole = socket.socket()
+    hole.bind(("127.0.0.7", port))
+    hole.listen(0)
+    fillers = [socket.socket() for _ in range(4)]
+    for filler in fillers:
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.7", port))
+    try:
+        yield f"http://multi.example:{port}/feed"
+    finally:
+        for sock in [*fillers, hole]:
+            sock.close()
+        feed_server.close()
