@@ -195,7 +195,8 @@ LONG_MODULES_FIRST = (
     "test_unstoppable.py", "hostile/test_sigterm.py", "test_search_incremental.py", "test_search_hostile.py",
     "test_search_properties.py", "hostile/test_run_budget.py", "flows/test_deployments.py", "flows/test_artifacts.py",
     "test_redteam_runs.py", "hostile/test_query_during_run.py", "hostile/test_whole_run.py",
-    "hostile/test_disk_full.py", "test_query_sandbox.py",
+    "hostile/test_disk_full.py", "test_query_sandbox.py", "hostile/test_pending_turns.py",
+    "hostile/test_exit_anywhere.py",
 )
 
 

@@ -1,3 +1,3 @@
-from newsflow.cli import main
+from newsflow.launch import main
 
 raise SystemExit(main())

@@ -11,7 +11,10 @@ GUID for good, its article a cut text. What tells a cut body from a whole one, a
 - a gzip or deflate stream that does not reach its end (`charset.BoundedDecoder.complete`);
 - a body of no declared length, ended by the server closing the connection (HTTP/1.0 style), whose
   document opened its root (`<rss`, `<feed`, `<rdf:RDF`; `<html` or `<body` for a page) and never
-  closes it. A document with no such root says nothing and is taken as it came.
+  closes it. A page with no such root (HTML lets `<html>` and `<body>` go unwritten) is cut when it
+  ends where no document can: inside a tag, a comment, a `<script>` or a `<style>`. One cut in its
+  text says nothing and is taken as it came; a feed with no root is not a feed (a JSON Feed cut
+  short fails to parse).
 """
 
 from __future__ import annotations
@@ -34,6 +37,12 @@ ROOT_SCAN_BYTES = 65_536
 _FEED_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF))[\s>/]", re.IGNORECASE)
 _PAGE_ROOT = re.compile(rb"<(html|body)[\s>/]", re.IGNORECASE)
 _PAGE_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+# What a rootless page can end inside of only when cut: a tag begun, or a comment, script or style
+# opened and not closed after (its last opening is after its last closing).
+_TAG_START = re.compile(rb"<[A-Za-z/!?]")
+_OPENED_AND_CLOSED = ((re.compile(rb"<!--"), re.compile(rb"-->")),
+                      (re.compile(rb"<script[\s>]", re.IGNORECASE), re.compile(rb"</script\s*>", re.IGNORECASE)),
+                      (re.compile(rb"<style[\s>]", re.IGNORECASE), re.compile(rb"</style\s*>", re.IGNORECASE)))
 
 
 class BodyCutShort(Exception):
@@ -82,7 +91,8 @@ async def read_body(
 
 
 def check_document_ends(body: bytes, kind: FetchKind) -> None:
-    """Raise BodyCutShort when the document opened its root and never closes it."""
+    """Raise BodyCutShort when the document opened its root and never closes it, or a rootless page
+    ends inside markup."""
     head = body[:ROOT_SCAN_BYTES]  # the end tag is looked for anywhere: junk may follow it
     if kind is FetchKind.FEED:
         root = _FEED_ROOT.search(head)
@@ -91,8 +101,26 @@ def check_document_ends(body: bytes, kind: FetchKind) -> None:
         name = root.group(1)
         if re.search(b"</" + re.escape(name) + rb"\s*>", body, re.IGNORECASE) is None:
             raise BodyCutShort(_cut_document(f"<{name.decode('ascii')}>", len(body)))
-    elif kind is FetchKind.ARTICLE and _PAGE_ROOT.search(head) is not None and _PAGE_END.search(body) is None:
-        raise BodyCutShort(_cut_document("<html> or <body>", len(body)))
+    elif kind is FetchKind.ARTICLE and _PAGE_ROOT.search(head) is not None:
+        if _PAGE_END.search(body) is None:
+            raise BodyCutShort(_cut_document("<html> or <body>", len(body)))
+    elif kind is FetchKind.ARTICLE and _ends_inside_markup(body):
+        raise BodyCutShort(_cut_document("last tag, comment, script or style", len(body)))
+
+
+def _ends_inside_markup(body: bytes) -> bool:
+    """A page with no root ends inside a tag, a comment, a script or a style: it was cut there."""
+    tail = body.rstrip()
+    if _TAG_START.search(tail, tail.rfind(b">") + 1) is not None:
+        return True
+    return any(_last_start(opened, tail) > _last_start(closed, tail) for opened, closed in _OPENED_AND_CLOSED)
+
+
+def _last_start(pattern: re.Pattern[bytes], text: bytes) -> int:
+    last = -1
+    for match in pattern.finditer(text):
+        last = match.start()
+    return last
 
 
 def _cut_document(root: str, size: int) -> str:

@@ -21,6 +21,9 @@ from newsflow.urls import fetch_problem
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RATE_LIMIT_STATUSES = frozenset({429, 503})
+# Answers that carry a part of the document or a delta against a copy: only to a request with `Range`
+# or `A-IM`, which newsflow never sends (RFC 9110 15.3.7, RFC 3229 10.4.1).
+PARTIAL_STATUSES = {206: "Partial Content", 226: "IM Used"}
 
 
 class NotHtml(Exception):
@@ -84,7 +87,7 @@ def status_outcome(
     A Retry-After pauses the host in `gate`. A 304 counts only as the answer to a conditional request.
     """
     if status in RATE_LIMIT_STATUSES:
-        wait = parse_retry_after(headers.get("retry-after"))
+        wait = parse_retry_after(headers.get("retry-after"), server_date=headers.get("date"))
         if wait is not None:
             gate.pause(host_of(url), wait)
             error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"
@@ -100,6 +103,10 @@ def status_outcome(
         return trail.result(Outcome.HTTP_ERROR, url, error=error, status_code=status, headers=headers)
     if status == 304:
         return trail.result(Outcome.NOT_MODIFIED, url, status_code=status, headers=headers)
+    if status in PARTIAL_STATUSES:  # a cache that kept a partial object serves it to every client
+        error = (f"GET {url}: HTTP {status} ({PARTIAL_STATUSES[status]}) to a request that asked for the whole "
+                 "document: a part of it, not stored; tried again later")
+        return trail.result(Outcome.HTTP_ERROR, url, error=error, status_code=status, headers=headers)
     if not 200 <= status < 300:
         return trail.result(
             Outcome.HTTP_ERROR, url, error=f"GET {url}: HTTP {status}", status_code=status, headers=headers

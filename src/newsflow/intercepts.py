@@ -4,7 +4,6 @@ host's own (an "account suspended" page). See `without_intercepted` and docs/pol
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
@@ -15,8 +14,6 @@ from newsflow.models import FetchResult, Outcome, PendingArticle
 from newsflow.urls import host_of, site_of
 
 log = logging.getLogger("newsflow.pipeline")  # where these warnings have always come from
-
-MIN_PORTAL_PAGE_BYTES = 256  # a shorter page served at several sites' URLs is not taken for a portal's
 
 
 def without_intercepted(
@@ -31,8 +28,10 @@ def without_intercepted(
     network is otherwise fine, that page is the sites' own (a host's "account suspended" page): when
     a site the page did not answer for came through, with its own page in this batch or a feed this
     run (`answered_sites`), each such article is a failed attempt (`http_error`), parked after
-    `execution.max_article_attempts` such runs, never pending for good (red team 13)."""
-    landings = [(polling.landed_elsewhere(r) or page_digest(r.html)) if r.ok else "" for r in results]
+    `execution.max_article_attempts` such runs, never pending for good (red team 13). Unless the sites
+    that came through are a walled garden's, a portal letting a site or two through before its login:
+    the page answered for 80% of the sites or more (`polling.walled_garden`, red team 14)."""
+    landings = [(polling.landed_elsewhere(r) or polling.page_digest(r.html)) if r.ok else "" for r in results]
     sites = [site_of(host_of(result.url)) for result in results]
     pairs = list(zip(sites, landings, strict=True))
     portal = polling.intercepted_landings((site, landed) for site, landed in pairs if landed)
@@ -40,7 +39,8 @@ def without_intercepted(
         return list(batch), list(results)
     answered = {site for site, landed, r in zip(sites, landings, results, strict=True) if r.ok and landed not in portal}
     intercepted_sites = {site for site, landed in pairs if landed in portal}
-    if (answered | set(answered_sites)) - intercepted_sites:
+    through = (answered | set(answered_sites)) - intercepted_sites
+    if through and not polling.walled_garden(intercepted_sites, through):
         return list(batch), [r if landed not in portal else served_elsewhere_too(r)
                              for r, landed in zip(results, landings, strict=True)]
     kept = [(p, r) for p, r, landed in zip(batch, results, landings, strict=True) if landed not in portal]
@@ -57,8 +57,3 @@ def served_elsewhere_too(result: FetchResult) -> FetchResult:
              "other sites' pages came through: the host's own page (an account suspended or parked), not the "
              "article; tried again on later runs")
     return replace(result, outcome=Outcome.HTTP_ERROR, html=b"", error=error)
-
-
-def page_digest(html: bytes) -> str:
-    """A page's bytes as a key, for pages long enough to be a portal's (an empty page says nothing)."""
-    return "sha256:" + hashlib.sha256(html).hexdigest()[:32] if len(html) >= MIN_PORTAL_PAGE_BYTES else ""

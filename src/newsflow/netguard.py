@@ -25,6 +25,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import httpcore
@@ -183,6 +184,16 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return addresses
 
 
+def _share_of(timeout: float | None, started: float, addresses_left: int) -> float | None:
+    """An address's share of what is left of the connect timeout: it split evenly between the
+    addresses not tried yet (the last gets all that is left). A name answering several addresses,
+    the first of which swallows connects (a dead server of a pool), gave that one the whole
+    timeout, and the next, which answers, was never tried (red team 14)."""
+    if timeout is None:
+        return None
+    return max(0.0, timeout - (time.monotonic() - started)) / addresses_left
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolve, check every address, then connect to a checked address."""
 
@@ -210,13 +221,16 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        last_error: httpcore.ConnectError | None = None
-        for address in await self.checked_addresses(host, port):
+        last_error: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        addresses = await self.checked_addresses(host, port)
+        started = time.monotonic()
+        for tried, address in enumerate(addresses):
             try:
                 return ShortReads(await self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                    address, port, timeout=_share_of(timeout, started, len(addresses) - tried),
+                    local_address=local_address, socket_options=socket_options,
                 ))
-            except httpcore.ConnectError as exc:  # try the next checked address, as getaddrinfo users do
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:  # the next, as getaddrinfo users do
                 last_error = exc
         assert last_error is not None  # checked_addresses never returns an empty list
         raise last_error

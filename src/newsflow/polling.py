@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,6 +53,7 @@ UNREACHABLE_OUTCOMES = frozenset({Outcome.DNS_ERROR, Outcome.CONNECT_ERROR})
 OUTAGE_MIN_HOSTS = 3
 # Requests for this many sites sent to one page on another site: a captive portal (`intercepted_landings`).
 INTERCEPT_MIN_SITES = 3
+MIN_PORTAL_PAGE_BYTES = 256  # a shorter page served at several sites' URLs is not taken for a portal's
 SLOWDOWN_WHEN_NOTHING_NEW = 1.5
 # A last poll later than now by more than this was made under a clock that was ahead (then set back).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -159,14 +160,24 @@ class PollReach:
     unanswered: bool = False  # connected, and not one byte came back by the deadline
     was_failing: bool = False  # the feed's last counted poll had failed already
     site: str = ""  # the site of the URL polled
-    landed: str = ""  # where a failed poll was sent to on another site by a temporary redirect (`landed_elsewhere`)
+    # Where a failed poll was sent to on another site by a temporary redirect (`landed_elsewhere`),
+    # else the page it was served instead of a feed (`page_digest`).
+    landed: str = ""
 
 
-def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool) -> PollReach:
-    """The poll's `PollReach`, judged with `outcome` (the poll's: a parse may have failed an `ok` fetch)."""
+def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: str = "") -> PollReach:
+    """The poll's `PollReach`, judged with `outcome` (the poll's: a parse may have failed an `ok` fetch).
+
+    `served` is the `page_digest` of a body that was no feed: a captive portal that answers `200`
+    with its own page at every URL, without redirecting, lands every feed on it so (red team 14)."""
     failed = outcome not in (Outcome.OK, Outcome.NOT_MODIFIED)
     return PollReach(outcome, host_of(result.final_url), result.unanswered, was_failing, site_of(host_of(result.url)),
-                     landed_elsewhere(result) if failed else "")
+                     (landed_elsewhere(result) or served) if failed else "")
+
+
+def page_digest(body: bytes) -> str:
+    """A page's bytes as a key, for pages long enough to be a portal's (an empty page says nothing)."""
+    return "sha256:" + hashlib.sha256(body).hexdigest()[:32] if len(body) >= MIN_PORTAL_PAGE_BYTES else ""
 
 
 def landed_elsewhere(result: FetchResult) -> str:
@@ -187,6 +198,14 @@ def intercepted_landings(landings: Iterable[tuple[str, str]]) -> set[str]:
     for site, landed in landings:
         sites.setdefault(landed, set()).add(site)
     return {landed for landed, seen in sites.items() if len(seen) >= INTERCEPT_MIN_SITES}
+
+
+def walled_garden(intercepted_sites: Set[str], through_sites: Set[str]) -> bool:
+    """One page answered for `intercepted_sites` while `through_sites` came through: the network's
+    page still (a captive portal's "walled garden" lets a site or two through before its login)
+    when those it answered for are `OUTAGE_SHARE` of all, as for an outage. Fewer, and the page is
+    the sites' own: a hosting provider's "account suspended" page (red teams 13 and 14)."""
+    return len(intercepted_sites) >= OUTAGE_SHARE * len(intercepted_sites | through_sites)
 
 
 def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:

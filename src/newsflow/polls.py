@@ -65,6 +65,9 @@ class FeedPoll:
     # Another configured feed whose URL this one's redirects ended on: never adopted (it would be
     # polled twice a run for good), and reported every run.
     moved_onto: str | None = None
+    # The body that failed to parse, as a key (`polling.page_digest`): one page served at several
+    # sites' feed URLs is a captive portal's (`polling.reach_of`).
+    served: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         outage = polling_policy.is_network_outage(reaches)
         if outage:
             log.warning("network outage: %d of %d feeds could not be resolved or reached, got no answer, or were "
-                        "sent to one page with other sites' feeds (a captive portal); no feed is penalised",
+                        "sent to or served one page with other sites' feeds (a captive portal); no feed is penalised",
                         len(unreachable), len(reaches))
         committer.add_all(unreachable, penalise=not outage)
         await committer.flush()
@@ -132,7 +135,8 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
 def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollReach:
     """What the poll says about the network; a name answered with a refused address (a portal) did not resolve."""
     outcome = Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome
-    return polling_policy.reach_of(poll.result, outcome, state is not None and state.consecutive_failures > 0)
+    was_failing = state is not None and state.consecutive_failures > 0
+    return polling_policy.reach_of(poll.result, outcome, was_failing, poll.served)
 
 
 async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:
@@ -205,7 +209,8 @@ async def parse_poll(
         log.warning("feed %s (%s): %d item(s) skipped, each linking a URL over %d characters; no page is that "
                     "long: tell the feed's publisher", feed.name, result.final_url, parsed.parsed.long_links,
                     MAX_URL_CHARS)
-    return FeedPoll(feed, replace(result, body=b""), parsed.parsed, parsed.outcome, parsed.error)
+    served = polling_policy.page_digest(result.body) if parsed.parsed is None else ""
+    return FeedPoll(feed, replace(result, body=b""), parsed.parsed, parsed.outcome, parsed.error, served=served)
 
 
 def failed_result(url: str, kind: FetchKind, exc: BaseException) -> FetchResult:
