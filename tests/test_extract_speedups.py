@@ -4,14 +4,10 @@
   block: checked against the walk it replaced, over generated pages of nested blocks;
 - `headline_date._byline_lines` is kept per page: every rule that reads it gets the lines of the page
   it is given, whichever page came before;
-- `extract.prepare_extractor` loads dateparser's locales, so that a worker forked from the pool's
-  forkserver does not load them on its first page that htmldate hands to dateparser.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 from hypothesis import given, settings
@@ -94,21 +90,3 @@ def test_each_page_gets_its_own_byline_lines_whatever_page_came_before() -> None
     lines = headline_date._byline_lines(second)
     assert lines is headline_date._byline_lines(second)  # kept, not rebuilt, for the same page
     assert any("WIB" in line for line in lines)
-
-
-_LOADED_LOCALES = """
-from dateparser.languages.loader import default_loader
-from newsflow.extract import prepare_extractor
-before = len(default_loader._loaded_locales)
-prepare_extractor()
-print(before, len(default_loader._loaded_locales))
-"""
-
-
-def test_preparing_the_extractor_loads_every_dateparser_locale() -> None:
-    """In a fresh process (this one may have loaded them already): none before, every one after, so
-    that workers forked from the preloaded forkserver share them."""
-    finished = subprocess.run([sys.executable, "-c", _LOADED_LOCALES], capture_output=True, text=True, check=True)
-    before, after = map(int, finished.stdout.split())
-    assert before == 0
-    assert after > 100  # dateparser 1.x ships ~200 locales

@@ -39,7 +39,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import htmldate.extractors as htmldate_extractors
 import trafilatura.core as trafilatura_core
 import trafilatura.external as trafilatura_external
 import trafilatura.metadata as trafilatura_metadata
@@ -285,25 +284,9 @@ def _readability_text(summary: Any) -> str | None:
 
 
 def prepare_extractor() -> None:
-    """Load what extraction loads lazily (the language model, ~0.9 s; dateparser's locales, ~1.2 s),
-    so a worker's first page does not pay for it against its time limit, and workers forked from the
-    pool's forkserver (`newsflow.extractpreload`) do not pay for it at all."""
+    """Load what extraction loads lazily (the language model, ~0.9 s), so a worker's first page
+    does not pay for it against its time limit."""
     load_language_model()
-    _load_date_parser()
-
-
-_DATE_PARSER_PROBE = "Posted on 12 March 2024 at 10:00"
-"""A string no dateparser locale reads: parsing it loads every locale's data (perf12)."""
-
-
-def _load_date_parser() -> None:
-    """Load (once per process) the dateparser locales that htmldate's extensive search loads on the
-    first string it cannot read itself: 1-1.4 s of CPU, paid by every extraction worker, and again by
-    each one replaced, on a few pages in a hundred (the probe's own result is discarded; dateparser
-    as htmldate sets it up keeps no state between strings, so no page's date changes)."""
-    external_parser = getattr(htmldate_extractors, "get_external_parser", None)
-    if external_parser is not None:
-        external_parser().get_date_data(_DATE_PARSER_PROBE)
 
 
 def has_article_paragraph(text: str) -> bool:
