@@ -371,6 +371,19 @@ AFTER: list[tuple[str, str, str, date | None]] = [
     ("ar-dz-juillet", page("الأحد 06 جويلية 2025 - 08:15", "ar"), "https://www.example.dz/b", date(2025, 7, 6)),
     ("ar-tn-aout", page("3 أوت 2025", "ar"), "https://www.example.tn/b", date(2025, 8, 3)),
     ("ar-ma-avril", page("15 أفريل 2025 على الساعة 08:15", "ar"), "https://www.example.ma/b", date(2025, 4, 15)),
+    # after the third round's rule
+    ("nl-be-aangepast-first", page("Aangepast 21/11/2025 om 10:00 - Gepubliceerd 09/11/2025 om 08:15", "nl"),
+     "https://www.example.be/b", NOV_9),
+    ("nl-aangepast-op-after", page("zo 9 nov 2025, 08:15 · Aangepast op 21 nov 2025, 10:00", "nl"),
+     "https://www.example.nl/b", NOV_9),
+    ("cnn-nov", page("Updated 8:00 AM EST, Fri November 21, 2025 Published 8:15 AM EST, Sun November 9, 2025"),
+     COM, NOV_9),
+    ("cs-nov-first", page("aktualizováno 21. listopadu 2025 · vydáno 9. listopadu 2025", "cs"),
+     "https://www.example.cz/b", NOV_9),
+    ("sv-nov-first", page("Uppdaterad 21 november 2025 Publicerad 9 november 2025", "sv"), "https://www.example.se/b",
+     NOV_9),
+    ("it-nov-first", page("Aggiornato il 21 novembre 2025 - Pubblicato il 9 novembre 2025", "it"),
+     "https://www.example.it/b", NOV_9),
 ]
 
 def probe(pages: list[tuple[str, str, str, date | None]] | None = None) -> None:

@@ -69,8 +69,8 @@ _UPDATED = re.compile(
     # tenth pass: Latvian, Lithuanian, Estonian, Kazakh, Azerbaijani, Georgian, Armenian, Albanian,
     # Macedonian and Serbian Cyrillic, Uzbek
     r"atjaunots|atjaunināts|atnaujint|uuendatud|жаңартыл|yenilən|განახლ|թարմացվ|përditësu|ажурирано|yangilan|"
-    # eleventh pass: Hungarian, Bengali
-    r"módosítv|modositv|আপডেট|হালনাগাদ",
+    # eleventh pass: Hungarian, Bengali, Dutch "Aangepast" (NOS)
+    r"módosítv|modositv|আপডেট|হালনাগাদ|aangepast",
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
