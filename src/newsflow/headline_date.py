@@ -122,6 +122,8 @@ def _published_after_update(line: str, position: int, near: date | None, order: 
 
 
 def _earlier_after_update(line: str, position: int, near: date | None, order: str | None) -> date | None:
+    """The first date after the update's (read past its year) when it is earlier and no update
+    cue introduces it."""
     update = first_date(line[position:], near, named=True, order=order)
     year = _YEAR.search(line, position)
     if update is None or year is None:
