@@ -275,6 +275,50 @@ ROUND2: list[tuple[str, str, str, date | None]] = [
     ("ja-reiwa", page("令和8年1月27日 9時15分", "ja"), "https://www.example.jp/r", JAN_27),
 ]
 
+# --- a third round, written before its rules: the big English and European papers' bylines ----------
+ROUND3: list[tuple[str, str, str, date | None]] = [
+    ("cnn-time-first-update-first", page("Updated 10:00 AM EST, Wed January 28, 2026 Published 9:15 AM EST, "
+                                         "Tue January 27, 2026"), COM, JAN_27),
+    ("cnn-time-first-published-only", page("Published 9:15 AM EST, Tue January 27, 2026"), COM, JAN_27),
+    ("nyt-abbrev-et", page("Jan. 27, 2026, 9:15 a.m. ET"), COM, JAN_27),
+    ("nyt-published-updated", page("Published Jan. 27, 2026 Updated Jan. 28, 2026, 10:00 a.m. ET"), COM, JAN_27),
+    ("reuters-spans", shell('<div class="info"><time datetime="2026-01-27T08:15:00Z"><span>January 27, 2026</span>'
+                            '<span>9:15 AM GMT+1</span><span>Updated 1 day ago</span></time></div>'),
+     "https://www.reuters.com/world/europe/story-2026-01-27/", JAN_27),
+    ("ap-updated-only-with-ld", page("Updated 10:00 AM EST, January 28, 2026", head=ld(
+        datePublished="2026-01-27T14:15:00Z", dateModified="2026-01-28T15:00:00Z")), COM, JAN_27),
+    ("fox-published", page("Published January 27, 2026 9:15am EST"), COM, JAN_27),
+    ("spiegel-dot-clock", page("27.01.2026, 09.15 Uhr", "de"), "https://www.example.de/s", JAN_27),
+    ("lemonde-publie-modifie", page("Publié le 27 janvier 2026 à 09h15, modifié le 28 janvier 2026 à 10h00", "fr"),
+     "https://www.example.fr/s", JAN_27),
+    ("elpais-actualizado-after", page("27 ene 2026 - 09:15 CET Actualizado: 28 ene 2026 - 10:00 CET", "es"),
+     "https://www.example.es/s", JAN_27),
+    ("nos-aangepast", page("27 januari 2026, 09:15 Aangepast 28 januari 2026, 10:00", "nl"),
+     "https://www.example.nl/s", JAN_27),
+    ("nos-aangepast-first", page("Aangepast 28 januari 2026, 10:00 · Gepubliceerd 27 januari 2026, 09:15", "nl"),
+     "https://www.example.nl/t", JAN_27),
+    ("yle-unpadded-paivitetty", page("27.1.2026 09:15 | Päivitetty 28.1.2026 10:00", "fi"),
+     "https://www.example.fi/s", JAN_27),
+    ("dr-kl-opdateret-first", page("Opdateret 28. jan. 2026 kl. 10.00 · Publiceret 27. jan. 2026 kl. 09.15", "da"),
+     "https://www.example.dk/s", JAN_27),
+    ("svt-uppdaterad-first", page("Uppdaterad 28 januari 2026 Publicerad 27 januari 2026", "sv"),
+     "https://www.example.se/s", JAN_27),
+    ("nrk-oppdatert-first", page("Oppdatert 28.01.2026, kl. 10:00 Publisert 27.01.2026, kl. 09:15", "no"),
+     "https://www.example.no/s", JAN_27),
+    ("ansa-aggiornato-first", page("Aggiornato il 28 gennaio 2026 10:00 - Pubblicato il 27 gennaio 2026 09:15", "it"),
+     "https://www.example.it/s", JAN_27),
+    ("publico-pt-atualizado", page("27 de Janeiro de 2026, 9:15 Actualizado a 28 de Janeiro de 2026, 10:00", "pt"),
+     "https://www.example.pt/s", JAN_27),
+    ("idnes-aktualizovano-first", page("aktualizováno 28. ledna 2026 10:00 · vydáno 27. ledna 2026 9:15", "cs"),
+     "https://www.example.cz/s", JAN_27),
+    ("digi24-actualizat-first", page("Actualizat: 28.01.2026 10:00 · Publicat: 27.01.2026 09:15", "ro"),
+     "https://www.example.ro/s", JAN_27),
+    ("kathimerini-updated-first", page("Ενημερώθηκε: 28.01.2026 • 10:00 Δημοσιεύθηκε: 27.01.2026 • 09:15", "el"),
+     "https://www.example.gr/s", JAN_27),
+    ("ynet-updated-first", page("עודכן: 28.01.26, 10:00 פורסם: 27.01.26, 09:15", "he"),
+     "https://www.example.co.il/s", JAN_27),
+]
+
 # --- written after the rules, not tuned on: the same classes on other days, in other forms -----------
 NOV_9 = date(2025, 11, 9)  # a Sunday
 AFTER: list[tuple[str, str, str, date | None]] = [
@@ -327,6 +371,19 @@ AFTER: list[tuple[str, str, str, date | None]] = [
     ("ar-dz-juillet", page("الأحد 06 جويلية 2025 - 08:15", "ar"), "https://www.example.dz/b", date(2025, 7, 6)),
     ("ar-tn-aout", page("3 أوت 2025", "ar"), "https://www.example.tn/b", date(2025, 8, 3)),
     ("ar-ma-avril", page("15 أفريل 2025 على الساعة 08:15", "ar"), "https://www.example.ma/b", date(2025, 4, 15)),
+    # after the third round's rule
+    ("nl-be-aangepast-first", page("Aangepast 21/11/2025 om 10:00 - Gepubliceerd 09/11/2025 om 08:15", "nl"),
+     "https://www.example.be/b", NOV_9),
+    ("nl-aangepast-op-after", page("zo 9 nov 2025, 08:15 · Aangepast op 21 nov 2025, 10:00", "nl"),
+     "https://www.example.nl/b", NOV_9),
+    ("cnn-nov", page("Updated 8:00 AM EST, Fri November 21, 2025 Published 8:15 AM EST, Sun November 9, 2025"),
+     COM, NOV_9),
+    ("cs-nov-first", page("aktualizováno 21. listopadu 2025 · vydáno 9. listopadu 2025", "cs"),
+     "https://www.example.cz/b", NOV_9),
+    ("sv-nov-first", page("Uppdaterad 21 november 2025 Publicerad 9 november 2025", "sv"), "https://www.example.se/b",
+     NOV_9),
+    ("it-nov-first", page("Aggiornato il 21 novembre 2025 - Pubblicato il 9 novembre 2025", "it"),
+     "https://www.example.it/b", NOV_9),
 ]
 
 def probe(pages: list[tuple[str, str, str, date | None]] | None = None) -> None:
@@ -344,4 +401,5 @@ def probe(pages: list[tuple[str, str, str, date | None]] | None = None) -> None:
 
 
 if __name__ == "__main__" and "probe" in sys.argv[1:]:
-    probe(AFTER if "after" in sys.argv[1:] else ROUND2 if "round2" in sys.argv[1:] else None)
+    rounds = {"after": AFTER, "round2": ROUND2, "round3": ROUND3}
+    probe(next((rounds[name] for name in sys.argv[1:] if name in rounds), None))

@@ -69,8 +69,8 @@ _UPDATED = re.compile(
     # tenth pass: Latvian, Lithuanian, Estonian, Kazakh, Azerbaijani, Georgian, Armenian, Albanian,
     # Macedonian and Serbian Cyrillic, Uzbek
     r"atjaunots|atjaunināts|atnaujint|uuendatud|жаңартыл|yenilən|განახლ|թարմացվ|përditësu|ажурирано|yangilan|"
-    # eleventh pass: Hungarian, Bengali
-    r"módosítv|modositv|আপডেট|হালনাগাদ",
+    # eleventh pass: Hungarian, Bengali, Dutch "Aangepast" (NOS)
+    r"módosítv|modositv|আপডেট|হালনাগাদ|aangepast",
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
@@ -122,6 +122,8 @@ def _published_after_update(line: str, position: int, near: date | None, order: 
 
 
 def _earlier_after_update(line: str, position: int, near: date | None, order: str | None) -> date | None:
+    """The first date after the update's (read past its year) when it is earlier and no update
+    cue introduces it."""
     update = first_date(line[position:], near, named=True, order=order)
     year = _YEAR.search(line, position)
     if update is None or year is None:
