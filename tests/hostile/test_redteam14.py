@@ -18,6 +18,9 @@
 6. Hunted: one site carrying most of the config's feeds stops resolving (its domain lapsed, its DNS
    down): 80% of the feeds failed to resolve, so every run was a "network outage", and no article
    of any other site was tried, for as long as that site stayed down.
+7. Hunted: a robots.txt of no declared length cut short by the server closing: its last rule, cut
+   (`Disallow: /search` as `Disallow: /`), was read as written, and `robots_disallowed` is final:
+   every article of the site parked at once, for good.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -310,3 +313,34 @@ def test_one_site_of_most_feeds_that_stops_resolving_does_not_hold_back_the_othe
     assert query(config_path, "SELECT count(article_id) FROM entries WHERE feed_id = 'small'") == [(2,)]
     assert query(config_path, "SELECT count(*) FROM feeds WHERE feed_id LIKE 'big-%' "
                               "AND consecutive_failures = 1") == [(4,)], "the site that is down backs off"
+
+
+# --- 7. a robots.txt of no declared length cut short -----------------------------------------------
+
+
+def test_a_robots_txt_cut_short_in_its_last_rule_does_not_park_the_sites_articles(raw: RawServer) -> None:
+    """HTTP/1.0 style, the server closes after `Disallow: /` of `Disallow: /search`. Before: the site
+    was disallowed whole, the article `robots_disallowed` (final: parked at once). Now a robots.txt
+    framed by the close whose last line has no line break may be cut there, and that line is not read:
+    the rules before it hold, the article is fetched."""
+    robots = b"User-agent: *\nDisallow: /private/\nDisallow: /search"
+
+    def answer(path: str) -> bytes:
+        if path == "/robots.txt":
+            return response(b"HTTP/1.0 200 OK", [(b"Content-Type", b"text/plain")], robots[: robots.rindex(b"/") + 1])
+        return response(b"HTTP/1.1 200 OK", [(b"Content-Type", b"text/html"),
+                                              (b"Content-Length", str(len(PAGE)).encode())], PAGE)
+
+    raw.answer = answer
+    article = fetch_article(settings(respect_robots=True), raw.url("/news/1"))
+    private = fetch_article(settings(respect_robots=True), raw.url("/private/1"))
+    assert article.outcome is Outcome.OK, (article.outcome, article.error)
+    assert private.outcome is Outcome.ROBOTS_DISALLOWED, "the rules before the cut line still hold"
+
+
+def test_a_whole_robots_txt_with_a_final_line_break_is_read_whole(raw: RawServer) -> None:
+    def answer(path: str) -> bytes:
+        return response(b"HTTP/1.0 200 OK", [(b"Content-Type", b"text/plain")], b"User-agent: *\nDisallow: /\n")
+
+    raw.answer = answer
+    assert fetch_article(settings(respect_robots=True), raw.url("/news/1")).outcome is Outcome.ROBOTS_DISALLOWED
