@@ -214,15 +214,21 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     machine's outage, not theirs.
 
     A feed already failing before this run that meets silence again tells nothing about the
-    network (it may be a server that hangs): it is left out of the count, for and against."""
+    network (it may be a server that hangs): it is left out of the count, for and against.
+
+    The share holds over the sites polled too: one site carrying most of the feeds that stops
+    resolving (its domain lapsed) made every run an outage, and no other site's article was tried
+    for as long as it stayed down (red team 14)."""
     reaches = [p if isinstance(p, PollReach) else PollReach(p) for p in polls]
     judged = [p for p in reaches if not (p.unanswered and p.was_failing)]
     silent_hosts = {p.host for p in judged if p.unanswered}
     silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
     portal_pages = intercepted_landings((p.site, p.landed) for p in judged if p.landed)
-    offline = sum(1 for p in judged if p.outcome in UNREACHABLE_OUTCOMES or (p.unanswered and silence_counts)
-                  or p.landed in portal_pages)
-    return len(judged) >= OUTAGE_MIN_FEEDS and offline >= OUTAGE_SHARE * len(judged)
+    offline = [p for p in judged if p.outcome in UNREACHABLE_OUTCOMES or (p.unanswered and silence_counts)
+               or p.landed in portal_pages]
+    sites, offline_sites = {p.site for p in judged}, {p.site for p in offline}
+    return (len(judged) >= OUTAGE_MIN_FEEDS and len(offline) >= OUTAGE_SHARE * len(judged)
+            and len(offline_sites) >= OUTAGE_SHARE * len(sites))
 
 
 def publisher_hint_seconds(

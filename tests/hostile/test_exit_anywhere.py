@@ -14,7 +14,7 @@ extract, loads, the run's end) and how many processes spin on the 2 cores beside
 - no process of its group outlives it by 5 s;
 - the next run stores every item once (nothing lost, nothing duplicated).
 
-CI runs the two REGRESSIONS and draws 1 example without shrinking (~40 s each at a load of 4-6);
+CI runs the two REGRESSIONS and draws 1 example without shrinking (~40 s each at a load of 8-10);
 hunt with `NEWSFLOW_WORLD_EXAMPLES=30`. Found: a Ctrl-C while the CLI's modules imported printed a
 traceback (now one line and 130, `newsflow.launch`).
 """

@@ -17,8 +17,9 @@ the hosts that answer is owed, checking after every run:
   host is stored, and none is parked;
 - nothing duplicated: one entry per item, one article per page.
 
-CI draws 2 worlds without shrinking (~20 s each); hunt with `NEWSFLOW_WORLD_EXAMPLES=50
-NEWSFLOW_WORLD_SHRINK=1` and keep a shrunk failure in REGRESSIONS below.
+CI runs the 2 REGRESSIONS and draws 2 worlds without shrinking (~15-25 s each at a load of 8-10);
+hunt with `NEWSFLOW_WORLD_EXAMPLES=50 NEWSFLOW_WORLD_SHRINK=1` and keep a shrunk failure in
+REGRESSIONS below.
 """
 
 from __future__ import annotations

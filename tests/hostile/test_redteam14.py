@@ -15,6 +15,12 @@
 5. Hunted: a name answering several addresses, the first of which swallows connects (a dead server
    of a pool, a blackholed route for one of them): the first address took the whole deadline and
    the next, which answers, was never tried: `connect_error` on every poll.
+6. Hunted: one site carrying most of the config's feeds stops resolving (its domain lapsed, its DNS
+   down): 80% of the feeds failed to resolve, so every run was a "network outage", and no article
+   of any other site was tried, for as long as that site stayed down.
+7. Hunted: a robots.txt of no declared length cut short by the server closing: its last rule, cut
+   (`Disallow: /search` as `Disallow: /`), was read as written, and `robots_disallowed` is final:
+   every article of the site parked at once, for good.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -32,6 +38,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newsflow import netguard
 from newsflow.config import load_config
 from newsflow.fetch import guarded_transport
 from newsflow.models import Outcome
@@ -41,6 +48,7 @@ from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, set
 from tests.hostile.test_redteam10 import config_with, serve_feed
 from tests.hostile.test_redteam11 import LOGIN
 from tests.localserver import Page
+from tests.test_captive_portal import Dns
 from tests.test_unstoppable import query
 
 ROOTLESS = (b"<!doctype html><title>t</title><style>p { margin: 0 }</style>"
@@ -267,3 +275,72 @@ def server_on_two() -> Iterator[str]:
         for sock in [*fillers, hole]:
             sock.close()
         feed_server.close()
+
+
+# --- 6. one site carrying most feeds stops resolving: not an outage --------------------------------
+
+
+def test_one_site_of_most_feeds_that_stops_resolving_does_not_hold_back_the_other_sites_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4 feeds on big.test, 1 on small.test whose 2 articles wait (busy on the first run). Then
+    big.test stops resolving for 3 runs. Before: 4 of 5 feeds `dns_error`, each run an outage, no
+    article tried: small.test's 2 waited as long as big.test was down. Now an outage also needs 80%
+    of the sites polled to fail so (here 1 of 2): small.test's articles are stored on the first run,
+    and big.test's feeds back off."""
+    dns = Dns()
+    monkeypatch.setattr(netguard, "system_resolver", dns.resolve)
+    server = LoopbackServer("127.0.0.2")
+    try:
+        feeds = {f"big-{n}": serve_feed(server, f"big-{n}", range(0)) for n in range(4)}
+        small = serve_feed(server, "small", range(2))
+        feeds = {name: url.replace("127.0.0.2", "big.test") for name, url in feeds.items()}
+        feeds["small"] = small.replace("127.0.0.2", "small.test")
+        config_path = config_with(tmp_path, feeds, allowed_networks=["127.0.0.2/32"])
+        config = load_config(config_path)
+        dns.answers = {"big.test": "127.0.0.2", "small.test": "127.0.0.2"}
+        pages = {path: route for path, route in server.routes.items() if "/a/" in path}
+        for path in pages:
+            server.add(path, Page(b"busy", status=503))
+        asyncio.run(run_ingest(config, "run-0", all_feeds=True))
+        for path, route in pages.items():
+            server.add(path, route)
+        del dns.answers["big.test"]
+        asyncio.run(run_ingest(config, "run-1", all_feeds=True))
+    finally:
+        server.close()
+    assert query(config_path, "SELECT network_outage FROM runs ORDER BY run_seq") == [(False,), (False,)]
+    assert query(config_path, "SELECT count(article_id) FROM entries WHERE feed_id = 'small'") == [(2,)]
+    assert query(config_path, "SELECT count(*) FROM feeds WHERE feed_id LIKE 'big-%' "
+                              "AND consecutive_failures = 1") == [(4,)], "the site that is down backs off"
+
+
+# --- 7. a robots.txt of no declared length cut short -----------------------------------------------
+
+
+def test_a_robots_txt_cut_short_in_its_last_rule_does_not_park_the_sites_articles(raw: RawServer) -> None:
+    """HTTP/1.0 style, the server closes after `Disallow: /` of `Disallow: /search`. Before: the site
+    was disallowed whole, the article `robots_disallowed` (final: parked at once). Now a robots.txt
+    framed by the close whose last line has no line break may be cut there, and that line is not read:
+    the rules before it hold, the article is fetched."""
+    robots = b"User-agent: *\nDisallow: /private/\nDisallow: /search"
+
+    def answer(path: str) -> bytes:
+        if path == "/robots.txt":
+            return response(b"HTTP/1.0 200 OK", [(b"Content-Type", b"text/plain")], robots[: robots.rindex(b"/") + 1])
+        return response(b"HTTP/1.1 200 OK", [(b"Content-Type", b"text/html"),
+                                              (b"Content-Length", str(len(PAGE)).encode())], PAGE)
+
+    raw.answer = answer
+    article = fetch_article(settings(respect_robots=True), raw.url("/news/1"))
+    private = fetch_article(settings(respect_robots=True), raw.url("/private/1"))
+    assert article.outcome is Outcome.OK, (article.outcome, article.error)
+    assert private.outcome is Outcome.ROBOTS_DISALLOWED, "the rules before the cut line still hold"
+
+
+def test_a_whole_robots_txt_with_a_final_line_break_is_read_whole(raw: RawServer) -> None:
+    def answer(path: str) -> bytes:
+        return response(b"HTTP/1.0 200 OK", [(b"Content-Type", b"text/plain")], b"User-agent: *\nDisallow: /\n")
+
+    raw.answer = answer
+    assert fetch_article(settings(respect_robots=True), raw.url("/news/1")).outcome is Outcome.ROBOTS_DISALLOWED
