@@ -68,14 +68,14 @@ def _headline_and_blocks(body: Any) -> list[str]:
     for element in body.iter():
         if element.tag == "h1":
             seen_headline = True
-        elif seen_headline and isinstance(element.tag, str) and element.tag in standfirst._CANDIDATE_TAGS:
-            if _reference_text_block(element):
-                lines.append(normalized_line(" ".join(element.itertext())))
+        elif seen_headline and element.tag in standfirst._CANDIDATE_TAGS and _reference_text_block(element):
+            lines.append(normalized_line(" ".join(element.itertext())))
     return [line for line in lines if line]  # an empty probe stops the walk at its first block
 
 
 @settings(max_examples=300, deadline=None)
-@example(["<h1>Budget</h1><div><ul><li>a list</li></ul></div><div>schools and roads</div><p>Council approves</p>"], 2, 7)
+@example(["<h1>Budget</h1><div><ul><li>a list</li></ul></div><div>schools and roads</div><p>Council approves</p>"],
+         2, 7)
 @given(st.lists(_html(3), min_size=1, max_size=6), st.integers(0, 50), st.integers(1, 60))
 def test_the_blocks_after_the_headline_are_those_the_full_walk_finds(
     parts: list[str], pick: int, probe_length: int
