@@ -26,6 +26,7 @@ from uuid import UUID
 
 import duckdb
 import pytest
+from flows.ingest import ingest
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import (
     FlowFilter,
@@ -426,3 +427,22 @@ def test_a_run_cancelled_from_prefect_stops_keeps_what_it_stored_and_the_next_ru
     again = run_newsflow(["run", "--config", str(config_path), "--all"], api, timeout=120)
     assert again.returncode == 0, again.stderr[-2000:]
     assert run_read_query(store, "SELECT count(*), count(DISTINCT canonical_url) FROM articles").rows == [(6, 6)]
+
+
+# --- 9. a deployment run with parameters that cannot work --------------------------------------------
+
+
+def test_a_deployment_run_naming_no_configured_feed_fails_in_one_line_without_a_traceback(
+    tmp_path: Path, prefect_harness: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`prefect deployment run 'ingest/manual' -p 'feeds=["nope"]'`: before, the ConfigError escaped the
+    flow: Prefect logged it with its traceback and the state said `Flow run encountered an exception`.
+    Now it is the run's one error line, as a broken config file already was. (Wrong types, `feeds="a"`,
+    are Prefect's parameter validation, one message each, before the flow starts.)"""
+    config_path = write_run_config(tmp_path, {"a": "http://127.0.0.1:9/feed.xml"})
+    with caplog.at_level(logging.INFO):
+        state = asyncio.run(ingest(config_path=str(config_path), feeds=["nope"], return_state=True))
+    assert state.is_failed() and state.message is not None and state.message.endswith(
+        f"no feed named nope in {config_path}"), state
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == [], "a traceback reached the run's logs"
+    assert any("pass feed names the config has" in r.getMessage() for r in caplog.records)
