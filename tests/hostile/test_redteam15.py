@@ -446,3 +446,33 @@ def test_a_deployment_run_naming_no_configured_feed_fails_in_one_line_without_a_
         f"no feed named nope in {config_path}"), state
     assert [r.getMessage() for r in caplog.records if r.exc_info] == [], "a traceback reached the run's logs"
     assert any("pass feed names the config has" in r.getMessage() for r in caplog.records)
+
+
+# --- 10. an export that fills the disk ----------------------------------------------------------------
+
+
+def test_a_parquet_export_that_fills_the_disk_leaves_the_previous_export_whole(tmp_path: Path) -> None:
+    """A full disk (RLIMIT_FSIZE: a write past 1,000 bytes fails, EFBIG) during `newsflow export`.
+    CSV and JSON Lines were already written beside their target and renamed; Parquet partitions were
+    written in place: before, the previous export's date files were left cut short (873 and 1,000 of
+    ~3,300 bytes), unreadable, under the exit-1 line."""
+    config_path = write_run_config(tmp_path, {"planet": "http://127.0.0.1:9/rss.xml"})
+    store = build_sample_warehouse(load_config(config_path).warehouse_path)
+    out = tmp_path / "out"
+    assert cli.main(["export", str(out), "--config", str(config_path)]) == 0
+    before = {path: path.read_bytes() for path in sorted((out / "articles").rglob("*.parquet"))}
+    for fmt in ("csv", "jsonl"):
+        assert cli.main(["export", str(out), "--format", fmt, "--config", str(config_path)]) == 0
+    earlier = {fmt: (out / f"articles.{fmt}").read_bytes() for fmt in ("csv", "jsonl")}
+    for fmt in ("parquet", "csv", "jsonl"):
+        full = subprocess.run([sys.executable, "-m", "tests.hostile.fsize_child", "1000", "export", str(out),
+                               "--format", fmt, "--config", str(config_path)],
+                              cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert full.returncode == 1 and full.stderr.startswith("newsflow: export to "), full.stderr[-1500:]
+        assert full.stderr.count("\n") == 1, full.stderr
+    assert {path: path.read_bytes() for path in sorted((out / "articles").rglob("*.parquet"))} == before
+    assert {fmt: (out / f"articles.{fmt}").read_bytes() for fmt in ("csv", "jsonl")} == earlier
+    assert sorted(path.name for path in out.iterdir()) == ["articles", "articles.csv", "articles.jsonl"]
+    rows = run_read_query(store, f"SELECT count(*) FROM read_parquet('{out}/articles/*/*.parquet')",
+                          allow_read=[out]).rows
+    assert rows == run_read_query(store, "SELECT count(*) FROM articles").rows
