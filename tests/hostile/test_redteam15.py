@@ -15,11 +15,13 @@ import io
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from uuid import UUID
@@ -43,6 +45,7 @@ from newsflow.config import load_config
 from newsflow.credentials import redact_credentials_in_logs, without_credentials
 from newsflow.warehouse import Warehouse, migrate, run_read_query
 from tests.conftest import free_port
+from tests.flows.test_serve import served_flow_runs, serving, start_serve, wait_for  # noqa: F401 (a fixture)
 from tests.hostile.servers import LoopbackServer, send_bytes
 from tests.hostile.subprocesses import REPO, BackgroundRun, prefect_api_url, run_newsflow, write_run_config
 from tests.localserver import Page
@@ -476,3 +479,33 @@ def test_a_parquet_export_that_fills_the_disk_leaves_the_previous_export_whole(t
     rows = run_read_query(store, f"SELECT count(*) FROM read_parquet('{out}/articles/*/*.parquet')",
                           allow_read=[out]).rows
     assert rows == run_read_query(store, "SELECT count(*) FROM articles").rows
+
+
+# --- 11. SIGHUP under `newsflow serve` -------------------------------------------------------------------
+
+
+def test_sighup_stops_serve_as_sigterm_does_and_its_run_is_not_left_running(
+    tmp_path: Path, server: LoopbackServer, prefect_api: str, serving: list[subprocess.Popen[bytes]],
+) -> None:
+    """The terminal or ssh session that started `newsflow serve` closed (SIGHUP)."""
+    release = threading.Event()
+    feed = [("Slow story", server.url("/slow/story.html"), datetime(2026, 11, 1, tzinfo=UTC))]
+    server.add("/slow/story.html", _page_held_until(release, b"<html><body><p>late</p></body></html>"))
+    server.add("/slow/rss.xml", Page(rss_feed("slow", feed), "application/rss+xml"))
+    process = start_serve(tmp_path, server, prefect_api, {"slow": "/slow/rss.xml"})
+    serving.append(process)
+    try:
+        wait_for(lambda: server.hits("/slow/story.html"), 90, "a run to be fetching the slow page")
+        process.send_signal(signal.SIGHUP)
+        process.wait(timeout=60)
+    finally:
+        release.set()
+    log = (tmp_path / "serve.log").read_text(errors="replace")
+    assert process.returncode in (0, 130), log[-2500:]
+    config_path = tmp_path / "newsflow.toml"
+    [(run_id, status)] = run_read_query(Warehouse(load_config(config_path).warehouse_path),
+                                        "SELECT run_id, status FROM runs").rows
+    assert status in ("failed", "cancelled"), "the interrupted run says so, not 'running'"
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api, config_path))
+    [state] = [r.state for r in flow_runs if str(r.id) == run_id]
+    assert state is not None and state.is_cancelled() and paused, (state, paused, log[-2500:])
