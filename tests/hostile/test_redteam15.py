@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -45,7 +45,7 @@ from newsflow.config import load_config
 from newsflow.credentials import redact_credentials_in_logs, without_credentials
 from newsflow.warehouse import Warehouse, migrate, run_read_query
 from tests.conftest import free_port
-from tests.flows.test_serve import served_flow_runs, serving, start_serve, wait_for  # noqa: F401 (a fixture)
+from tests.flows.test_serve import served_flow_runs, start_serve, wait_for
 from tests.hostile.servers import LoopbackServer, send_bytes
 from tests.hostile.subprocesses import REPO, BackgroundRun, prefect_api_url, run_newsflow, write_run_config
 from tests.localserver import Page
@@ -484,6 +484,17 @@ def test_a_parquet_export_that_fills_the_disk_leaves_the_previous_export_whole(t
 # --- 11. SIGHUP under `newsflow serve` -------------------------------------------------------------------
 
 
+@pytest.fixture
+def serving() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """The services a test started; killed if the test did not stop them."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def test_sighup_stops_serve_as_sigterm_does_and_its_run_is_not_left_running(
     tmp_path: Path, server: LoopbackServer, prefect_api: str, serving: list[subprocess.Popen[bytes]],
 ) -> None:
@@ -509,3 +520,27 @@ def test_sighup_stops_serve_as_sigterm_does_and_its_run_is_not_left_running(
     flow_runs, paused = asyncio.run(served_flow_runs(prefect_api, config_path))
     [state] = [r.state for r in flow_runs if str(r.id) == run_id]
     assert state is not None and state.is_cancelled() and paused, (state, paused, log[-2500:])
+
+
+# --- 12. a config file that is not UTF-8, a config path with a terminal escape ---------------------------
+
+
+@pytest.mark.parametrize(("name", "content", "says"), [
+    ("latin1.toml", b'# caf\xe9\n[[feeds]]\nname = "a"\nurl = "http://example.org/f"\n', "byte 0xe9 on line 1"),
+    ("utf16.toml", "[[feeds]]\n".encode("utf-16"), "byte 0xff on line 1"),
+])
+def test_a_config_that_is_not_utf8_says_so_and_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, says: str
+) -> None:
+    """Before: `not valid TOML: 'utf-8' codec can't decode byte 0xe9 in position 5: invalid continuation byte`."""
+    (tmp_path / name).write_bytes(content)
+    assert cli.main(["feeds", "--config", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"is not UTF-8 text ({says}); save it as UTF-8" in err, err
+
+
+def test_a_config_path_with_a_terminal_escape_is_quoted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--config` (or $NEWSFLOW_CONFIG) holding ESC [2J: the error line cleared the screen."""
+    assert cli.main(["feeds", "--config", str(tmp_path / "x\x1b[2Jy.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[2J" in err, err
