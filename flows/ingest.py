@@ -262,6 +262,12 @@ async def ingest(
     except ConfigError as exc:  # the file was edited under `newsflow serve`: one line, not a traceback per run
         get_run_logger().error("%s; this run did nothing: fix the file, the next run reads it again", exc)
         return Failed(message=str(exc))  # type: ignore[return-value]
+    try:
+        config.select_feeds(feeds)
+    except ConfigError as exc:  # a deployment run's `feeds` naming no feed: was Prefect's traceback in the logs
+        get_run_logger().error("%s; this run did nothing: pass feed names the config has (`newsflow feeds` "
+                               "lists them)", exc)
+        return Failed(message=str(exc))  # type: ignore[return-value]
     run_id = str(flow_run.get_id())
     await look_after_runs()
     try:

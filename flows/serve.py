@@ -121,12 +121,16 @@ def serve_ingest(config: Config) -> None:
         print(f"newsflow serve: {retired}", file=sys.stderr)
     # On SIGINT Prefect's runner would wait for a run in flight to finish, which can take minutes;
     # on SIGTERM it cancels the run and stops within seconds. Ctrl-C takes the SIGTERM path.
-    previous = signal.signal(signal.SIGINT, _stop_like_sigterm)
+    # SIGHUP (the terminal or ssh session that started it closed) killed the service outright: its
+    # schedule left active, its served run an orphan that went on writing. Under nohup it stays ignored.
+    stopping = [signal.SIGINT] + ([signal.SIGHUP] if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL else [])
+    previous = {signum: signal.signal(signum, _stop_like_sigterm) for signum in stopping}
     keep_lost_connections_on_one_line()
     try:
         ingest.serve(**serve_options(config))
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _stop_like_sigterm(signum: int, frame: FrameType | None) -> None:

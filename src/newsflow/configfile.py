@@ -23,24 +23,33 @@ def read_config_text(config_path: Path) -> str:
     """The config file's text; a ConfigError naming it when it is missing, not a file, huge or unreadable."""
     try:
         if not config_path.exists():
-            raise ConfigError("--config", f"{config_path} does not exist; pass --config PATH")
+            raise ConfigError("--config", f"{shown_path(config_path)} does not exist; pass --config PATH")
         if config_path.is_dir():
-            raise ConfigError("--config", f"{config_path} is a folder; pass --config PATH of the .toml file in it")
+            raise ConfigError("--config", f"{shown_path(config_path)} is a folder; pass --config PATH of the "
+                              ".toml file in it")
         if not config_path.is_file():
-            raise ConfigError("--config", f"{config_path} is not a regular file (a FIFO, a socket or a device); "
-                              "pass --config PATH of a .toml file")
+            raise ConfigError("--config", f"{shown_path(config_path)} is not a regular file (a FIFO, a socket or a "
+                              "device); pass --config PATH of a .toml file")
         size = config_path.stat().st_size
         if size > MAX_CONFIG_BYTES:
-            raise ConfigError(str(config_path), f"is {size // 2**20} MiB; a config is at most "
+            raise ConfigError(shown_path(config_path), f"is {size // 2**20} MiB; a config is at most "
                               f"{MAX_CONFIG_BYTES // 2**20} MiB (10,000 feeds take about 1 MiB): is it the right file?")
-        return config_path.read_bytes().decode("utf-8-sig")  # a BOM (Windows Notepad) is not TOML's concern
+        raw = config_path.read_bytes()
     except OSError as exc:  # permission denied, an I/O error, a name too long
         raise ConfigError(shown_path(config_path), f"cannot be read: {exc.strerror or exc}") from exc
+    try:
+        return raw.decode("utf-8-sig")  # a BOM (Windows Notepad) is not TOML's concern
+    except UnicodeDecodeError as exc:  # Latin-1 or UTF-16 from an editor: say which byte, and what to do
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(shown_path(config_path), f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
+                          "save it as UTF-8") from exc
 
 
 def shown_path(path: str | Path) -> str:
-    """A path as an error line shows it: cut to SHOWN_PATH_CHARS with its full length said."""
+    """A path as an error line shows it: quoted when it holds a control character (a terminal escape
+    in `--config` or $NEWSFLOW_CONFIG cleared the screen), cut to SHOWN_PATH_CHARS with its length said."""
     text = str(path)
+    text = text if text.isprintable() else repr(text)
     return text if len(text) <= SHOWN_PATH_CHARS else f"{text[:SHOWN_PATH_CHARS]}… ({len(text):,} characters)"
 
 

@@ -19,6 +19,8 @@ Timestamps are written in UTC.
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,17 +64,40 @@ def export_articles(
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
     target = out_dir / ("articles" if fmt == "parquet" else f"articles.{fmt}")
     _prepare_folder(out_dir, target, fmt)
+    # DuckDB writes a CSV or JSON file beside its target and renames it; Parquet partitions it writes in
+    # place, so a full disk cut the previous export's files short: they go to a fresh folder first.
+    written = out_dir / f".articles.partial-{os.getpid()}" if fmt == "parquet" else target
     with warehouse.reading() as con:
         con.execute("SET TimeZone = 'UTC'")  # session only: timestamps in CSV and JSON are written in UTC
         try:
             select = _spreadsheet_safe_select(con) if fmt == "csv" else _SELECT
             rows = con.execute(
-                f"COPY ({select}) TO {_sql_string(target)} ({_OPTIONS[fmt]})", {"since": since}
+                f"COPY ({select}) TO {_sql_string(written)} ({_OPTIONS[fmt]})", {"since": since}
             ).fetchall()
         except duckdb.Error as exc:
-            raise OutputError(f"export to {target} failed: {' '.join(str(exc).split())}") from exc
+            if written != target:
+                shutil.rmtree(written, ignore_errors=True)
+            raise OutputError(f"export to {target} failed: {' '.join(str(exc).split())}; an earlier export there "
+                              "is left as it was") from exc
+    if written != target:
+        _move_partitions(written, target)
     files = tuple(sorted(target.rglob("*.parquet"))) if fmt == "parquet" else (target,)
     return ExportSummary(fmt, target, int(rows[0][0]) if rows else 0, files)
+
+
+def _move_partitions(written: Path, target: Path) -> None:
+    """Each date folder written replaces the target's, by renames; the other dates are left."""
+    target.mkdir(exist_ok=True)
+    for partition in sorted(written.iterdir()):
+        old = target / partition.name
+        if old.exists():
+            aside = written.with_name(f"{written.name}.old")
+            old.rename(aside)
+            partition.rename(old)
+            shutil.rmtree(aside)
+        else:
+            partition.rename(old)
+    written.rmdir()
 
 
 def _spreadsheet_safe_select(con: duckdb.DuckDBPyConnection) -> str:
