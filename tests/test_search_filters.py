@@ -82,3 +82,19 @@ def test_cli_exports_csv_and_refuses_bad_site_and_by_with_articles(
     assert "--site expects a site like reuters.com" in err and len(err.strip().splitlines()) == 1
     assert cli.main(["search", "floods", "--articles", "--by", "day", "--config", config]) == 2
     assert "give one of the two" in capsys.readouterr().err
+
+
+def test_top_words_of_the_matches_count_articles_and_stories_per_word(store: Warehouse) -> None:
+    """`--by word`: the words the matching articles use most, each as its shortest form seen."""
+    result = search.search_attention(store, "delta", SearchFilters(), "word", 50)
+    assert result.columns == ["word", "stories", "articles"]
+    counts = {row[0]: row[1:] for row in result.rows}
+    assert counts["delta"] == (3, 5)  # wire1-3 (one story), nolang, and de1: one word across languages
+    assert counts["agency"] == (1, 3)  # "agency" in the wire copies only: one story, three articles
+    assert counts["the"] == (1, 1)  # a stop word: indexed only in the article with no language (nolang)
+    # English "Flood"/"Floods" are one stem, shown as its shortest form; the article with no language
+    # and the German one index "floods" word for word (German stems it to itself)
+    assert counts["flood"] == (1, 3) and counts["floods"] == (2, 2)
+    assert [row[2] for row in result.rows] == sorted((row[2] for row in result.rows), reverse=True)
+    assert len(search.search_attention(store, "delta", SearchFilters(), "word", 3).rows) == 3
+    assert search.search_attention(store, "delta", SearchFilters(site="planet.example"), "word", 50).rows[0][2] == 2

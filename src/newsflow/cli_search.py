@@ -26,7 +26,7 @@ _SITE = re.compile(r"[^\s/:?#@]+")
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
-        "search", help="rank stories by relevance to a query; --by day|week|source|language for attention",
+        "search", help="rank stories by relevance to a query; --by day|week|source|language|word for attention",
         description='Words are all required; "a phrase" in quotes; -word leaves out; OR joins alternatives.')
     parser.add_argument("query", nargs="?", help='e.g. \'"air strikes" syria -iran\'')
     parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
@@ -37,7 +37,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--language", metavar="xx", help="only articles in this language (ISO 639-1 code)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories (or articles) to show (default 20)")
     parser.add_argument("--by", choices=search.ATTENTION_BY,
-                        help="attention: matches per day, week, source or language")
+                        help="attention: matches per day, week, source or language; or their top words")
     parser.add_argument("--articles", action="store_true",
                         help="one line per matching article (story_id, site, url, ...): export with --format csv")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -98,7 +98,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                                    site_filter(args.site))
     try:
         if args.by:
-            result = search.search_attention(store, args.query, filters, args.by)
+            result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT))
         elif args.articles:
             result = search.search_articles(store, args.query, filters, min(args.limit, MAX_LIMIT))
         else:
