@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from newsflow import dedup, pipeline, warehouse
 from newsflow.stories import StoryCandidate, assign_stories
-from newsflow.stories_furniture import LINES_KEPT, short_lines
+from newsflow.stories_furniture import LINES_KEPT, short_lines, without_lines
 from newsflow.stories_memory import MemoryIndex
+from newsflow.text import word_tokens
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.storyworlds import T0, WorldText, briefs_in_furniture, cluster, pair_scores, wire_story
 
@@ -56,7 +57,8 @@ def test_a_site_running_three_versions_of_one_story_keeps_them_together() -> Non
 def test_short_lines_are_keyed_by_their_words_and_capped_at_both_ends() -> None:
     text = "Advertisement\n" + " ".join(["word"] * 25) + "\nADVERTISEMENT!\n  share, this  \n"
     lines = short_lines(text, 24)
-    assert [number for number, _ in lines] == [0, 3]  # line 2 is the same words as line 0; line 1 is long
+    assert [number for number, _ in lines] == [0, 2, 3]  # line 1 is long
+    assert lines[0][1] == lines[1][1]  # line 2 is the same words as line 0: one key, both lines listed
     many = "\n".join(f"line number {n}" for n in range(200))
     kept = [number for number, _ in short_lines(many, 24)]
     assert kept == [*range(LINES_KEPT), *range(200 - LINES_KEPT, 200)]
@@ -96,3 +98,41 @@ def test_the_warehouse_keeps_each_sites_lines_and_briefs_loaded_run_by_run_stay_
     stories = run_read_query(store, "SELECT n_articles FROM stories ORDER BY n_articles DESC").rows
     assert len(stories) >= 11 and stories[0][0] <= 2, stories
     assert dedup.site_of_url("https://www.brief.example/news/1.html") == "brief.example"
+
+
+WIRE_PARAGRAPHS = [
+    "The port authority said on Tuesday that container traffic fell sharply in the third quarter.",
+    "Officials blamed a strike by crane operators that lasted eleven days and idled most berths.",
+    "Shipping lines diverted dozens of vessels to neighbouring harbours while talks dragged on slowly.",
+    "The union accepted a new contract late on Monday after a marathon session with mediators.",
+    "Exporters of fruit and machinery warned that the backlog would take weeks to clear fully.",
+    "The finance ministry estimated the cost of the stoppage at several hundred million euros.",
+    "Analysts expect volumes to recover by the end of the year if no new disputes arise.",
+    "The authority plans to publish revised forecasts for the whole year next month, it said.",
+    "Port workers returned to their posts on Wednesday morning and the first ships were unloaded.",
+]
+
+
+def test_a_sites_updates_of_one_wire_story_with_one_sentence_paragraphs_stay_one_story() -> None:
+    """Regression (review of analyst11): wire copy has one short sentence per paragraph, so each
+    paragraph is a short line; a site's 3rd and 4th updates carried lines 3 articles of the site
+    share and lost nearly all their text: {'v0': 'v0', 'v1': 'v0', 'v2': 'v2', 'v3': 'v3'}.
+    Its lines' carriers are all one story, so they are not furniture."""
+    versions = [StoryCandidate(f"v{n}", "\n".join(WIRE_PARAGRAPHS[: 5 + n]), f"h{n}", (T0.replace(hour=6 + n), f"v{n}"),
+                               "wire.example") for n in range(4)]
+    assert all(70 <= len(word_tokens(v.text)) <= 120 for v in versions)  # each above MIN_WORDS
+    index = MemoryIndex()
+    for version in versions:
+        index.add(assign_stories([version], index.lookup, line_lookup=index.lookup_lines), [version])
+    assert index.story_of == {"v0": "v0", "v1": "v0", "v2": "v0", "v3": "v0"}
+    at_once = MemoryIndex()
+    at_once.add(assign_stories(versions, at_once.lookup, line_lookup=at_once.lookup_lines), versions)
+    assert at_once.story_of == index.story_of
+
+
+def test_every_line_of_a_repeated_furniture_key_is_dropped() -> None:
+    """Regression (review of analyst11): a furniture line printed three times was left out once."""
+    text = "Advertisement\nP1\nAdvertisement\nP2\nAdvertisement\nShare this article"
+    lines = short_lines(text, 24)
+    furniture = {key for number, key in lines if number in (0, 5)}
+    assert without_lines(text, (n for n, key in lines if key in furniture)) == "P1\nP2"

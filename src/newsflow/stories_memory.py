@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from newsflow.stories import BandKey, IndexedArticle, StoryAssignment, StoryCandidate
-from newsflow.stories_furniture import LineKey, StoredLine
+from newsflow.stories_furniture import LineKey, LineStories, StoryLines
 
 
 class MemoryIndex:
@@ -31,8 +31,25 @@ class MemoryIndex:
             for a in self.keys.get(key, ())
         ]
 
-    def lookup_lines(self, keys: list[LineKey]) -> list[StoredLine]:
-        return [(site, key, a) for site, key in keys for a in self.lines.get((site, key), ())]
+    def lookup_lines(
+        self, keys: list[LineKey], batch_ids: list[str], cap: int
+    ) -> tuple[list[LineStories], list[StoryLines]]:
+        """As `warehouse.lookup_story_lines`, the batch left out."""
+        leave_out = set(batch_ids)
+        found: list[LineStories] = []
+        few: set[tuple[str, str]] = set()
+        for site, key in keys:
+            stories = Counter(self.story_of[a] for a in set(self.lines.get((site, key), ())) - leave_out)
+            if stories:
+                found.append((site, key, tuple(sorted(stories.items()))[:cap]))
+                if len(stories) < cap:
+                    few.update((site, story) for story in stories)
+        lines_of: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
+        for (site, key), articles in self.lines.items():
+            for a in set(articles) - leave_out:
+                if (site, self.story_of[a]) in few:
+                    lines_of[(site, self.story_of[a])].add(key)
+        return found, [(site, story, tuple(sorted(k))) for (site, story), k in sorted(lines_of.items())]
 
     def add(self, assignment: StoryAssignment, candidates: Sequence[StoryCandidate]) -> None:
         sort_key = {c.article_id: c.sort_key for c in candidates}

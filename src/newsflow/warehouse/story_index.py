@@ -17,6 +17,8 @@ from newsflow.warehouse.loads import insert_columns
 
 StoredMatch = tuple[int, int, str, str, bytes | None, datetime | None]
 StoredLine = tuple[str, int, str]
+LineStories = tuple[str, int, tuple[tuple[str, int], ...]]
+StoryLines = tuple[str, str, tuple[int, ...]]
 
 
 def lookup_story_keys(
@@ -42,20 +44,58 @@ def lookup_story_keys(
 
 
 def lookup_story_lines(
-    con: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, int]], since: datetime
-) -> list[StoredLine]:
-    """Articles indexed since `since` carrying any of `keys`, (site, line_hash): (site, line_hash, article_id)."""
+    con: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, int]], since: datetime, batch_ids: Sequence[str],
+    cap: int,
+) -> tuple[list[LineStories], list[StoryLines]]:
+    """For each of `keys`, (site, line_hash), the stories of the articles indexed since `since` that
+    carry it, leaving out `batch_ids` (being placed again): (site, line_hash, ((story_id, articles),
+    ...)) for up to `cap` stories; and for the keys fewer than `cap` stories carry, every line
+    hash those stories' articles carry on the site: (site, story_id, line hashes).
+
+    Counted here, not in Python: a furniture line is carried by every article of its site (200
+    sites x 3,000 articles x 10 lines is 6M rows), and the caller only needs to know whether
+    `cap` stories carry it (bench/bench_story_lines.py)."""
     if not keys:
-        return []
-    rows: list[StoredLine] = con.execute(
+        return [], []
+    params = {"sites": [k[0] for k in keys], "hashes": [k[1] for k in keys], "since": since,
+              "batch": list(batch_ids), "cap": cap}
+    con.execute(
         """
-        WITH wanted AS (SELECT unnest($sites) AS site, unnest($hashes)::UBIGINT AS line_hash)
-        SELECT l.site, l.line_hash, l.article_id
-        FROM wanted w JOIN story_lines l ON l.site = w.site AND l.line_hash = w.line_hash AND l.indexed_at >= $since
+        CREATE OR REPLACE TEMP TABLE story_line_counts AS
+        WITH wanted AS (SELECT unnest($sites) AS site, unnest($hashes)::UBIGINT AS line_hash),
+        carried AS (
+            SELECT l.site, l.line_hash, s.story_id, count(*) AS articles
+            FROM wanted w
+            JOIN story_lines l ON l.site = w.site AND l.line_hash = w.line_hash AND l.indexed_at >= $since
+            JOIN story_signatures s ON s.article_id = l.article_id
+            WHERE l.article_id NOT IN (SELECT unnest($batch::VARCHAR[]))
+            GROUP BY ALL
+        )
+        SELECT site, line_hash, count(*) AS stories,
+               list_slice(list({'story_id': story_id, 'articles': articles} ORDER BY story_id), 1, $cap) AS carriers
+        FROM carried GROUP BY site, line_hash
         """,
-        {"sites": [k[0] for k in keys], "hashes": [k[1] for k in keys], "since": since},
+        params,
+    )
+    counts = con.execute("SELECT site, line_hash, carriers FROM story_line_counts").fetchall()
+    lines = con.execute(
+        """
+        WITH few AS (
+            SELECT DISTINCT site, carrier.story_id AS story_id
+            FROM (SELECT site, unnest(carriers) AS carrier FROM story_line_counts WHERE stories < $cap)
+        )
+        SELECT f.site, f.story_id, list(DISTINCT l.line_hash)
+        FROM few f
+        JOIN story_signatures s ON s.story_id = f.story_id
+        JOIN story_lines l ON l.article_id = s.article_id AND l.site = f.site AND l.indexed_at >= $since
+        WHERE l.article_id NOT IN (SELECT unnest($batch::VARCHAR[]))
+        GROUP BY f.site, f.story_id
+        """,
+        {"cap": cap, "since": since, "batch": list(batch_ids)},
     ).fetchall()
-    return rows
+    con.execute("DROP TABLE story_line_counts")
+    return ([(site, key, tuple((c["story_id"], c["articles"]) for c in carriers)) for site, key, carriers in counts],
+            [(site, story, tuple(hashes)) for site, story, hashes in lines])
 
 
 def insert_story_lines(con: duckdb.DuckDBPyConnection, rows: Sequence[StoredLine]) -> None:
