@@ -37,8 +37,8 @@ LINES_KEPT = 32
 
 LineKey = tuple[str, int]
 """(site, line hash); the hash is an unsigned 64-bit int (DuckDB UBIGINT)."""
-StoredLine = tuple[str, int, str]
-"""(site, line hash, article_id): one row of `story_lines`."""
+StoredLine = tuple[str, int, str, str]
+"""(site, line hash, article_id, story_id): one row of `story_lines`."""
 LineStories = tuple[str, int, tuple[tuple[str, int], ...]]
 """(site, line hash, stories): (story id, articles) of the stored articles of the site carrying the
 line, for up to `cap` distinct stories."""
