@@ -45,7 +45,8 @@ def fill(store: Warehouse, sites: int, articles: int, lines: int) -> None:
         con.execute(
             "INSERT INTO story_lines SELECT 'site' || s || '.example', (s * 1000 + k)::UBIGINT, 's' || s || '-' || a, "
             "'s' || s || '-' || a, now() - INTERVAL 1 DAY * (29 - a % 30) "
-            "FROM range($sites) t(s), range($articles) u(a), range($lines) v(k) ORDER BY 5", {"sites": sites, "articles": articles, "lines": lines})
+            "FROM range($sites) t(s), range($articles) u(a), range($lines) v(k) ORDER BY 5",
+            {"sites": sites, "articles": articles, "lines": lines})
 
 
 def best_of(repeat: int, run: Callable[[], object]) -> float:

@@ -118,11 +118,16 @@ def compare_slots(first: U64s, second: U64s) -> SlotComparison:
     dates = sum(1 for context in conflicting if context & _DATE)
     shared_count, conflicting_count = len(shared), len(conflicting)
     if any(context & _DATE for context in shared):
-        # Beside a shared date (two statements of one day) a time weighs as a date, and as much as a
-        # date's two slots; without one it is one value like a count ("Updated 9:45 GMT" and
-        # "Updated 11:20 GMT" above two copies of one story: one conflict, which refuses nothing).
-        clock_conflicts = sum(1 for context in conflicting if context & _CLOCK)
-        dates += 2 * clock_conflicts
-        shared_count += sum(1 for context in shared if context & _CLOCK)
-        conflicting_count += clock_conflicts
+        # Beside a shared date (two statements of one day) a time weighs as a date, each differing
+        # time as much as a date's two slots; without one the times are one value like a count
+        # ("Updated 9:45 GMT" and "Updated 11:20 GMT" above copies of one story: one conflict).
+        if any(context & _CLOCK for context in conflicting):
+            ours_only = sum(1 for slot in ours - theirs if slot >> 32 & _CLOCK)
+            theirs_only = sum(1 for slot in theirs - ours if slot >> 32 & _CLOCK)
+            differing = 2 * max(ours_only, theirs_only)
+            dates += differing
+            shared_count += differing - 1
+            conflicting_count += differing - 1
+        elif any(context & _CLOCK for context in shared):
+            shared_count += 1
     return SlotComparison(shared_count, shared_count - conflicting_count, dates)
