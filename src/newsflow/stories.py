@@ -17,9 +17,9 @@ How (calibrated on labelled variants of the real corpora, see docs/stories.md):
   Containment is what keeps a copy with its last paragraphs cut in the story.
 - Template texts: a match is refused when the texts' number slots conflict (`stories_slots`):
   two CENTCOM statements a day apart share their words, not their date, time and counts.
-- Site furniture: a short line that `furniture_min_articles` articles of one site carry is that
-  site's furniture, and is left out before shingling (`stories_furniture`): briefs wrapped in a
-  site's long header and footer share the furniture, not the story.
+- Site furniture: a short line that articles of `furniture_min_stories` different stories of one
+  site carry is that site's furniture, and is left out before shingling (`stories_furniture`):
+  briefs wrapped in a site's long header and footer share the furniture, not the story.
 - Short texts (under `MIN_WORDS` tokens) get no signature: they share a story only with texts
   whose token sequence is identical (one exact key in band `EXACT_BAND`).
 - Bridges: when a new article matches two or more stories, they merge into the one that

@@ -5,22 +5,26 @@ the newsletter", a copyright line. Extraction removes most of them (`furniture.p
 the ones that survive are shared by every article of that site, so two short briefs of one site
 can share more furniture than story, and MinHash calls them one story (docs/stories.md).
 
-What tells furniture from story is recurrence across *unrelated* articles of one site: a line a
-site printed in `furniture_min_articles` (3) or more of its articles indexed in the window is
-furniture there, and is left out of the text that is shingled. A story's own lines recur across
-*sites* (each outlet's copy), which are counted apart; one site rarely carries one story's lines
-in three articles. Only short lines count (at most `furniture_max_words` tokens): a paragraph of
-story text is longer than a furniture line, so a site that runs two updates of a story with
-long paragraphs keeps them.
+What tells furniture from story is recurrence across *unrelated* articles of one site: a short
+line (at most `furniture_max_words` tokens) that articles of `furniture_min_stories` (3) different
+stories of a site indexed in the window carry, the article's own counted as one, is furniture
+there, and every line of it is left out of the text that is shingled. Recurrence within one story
+is not: a site's updates of a story repeat its lines (wire copy is one short sentence per
+paragraph), so a story whose lines on the site are all among the article's, or the article's all
+among its, is the article's own and is not counted (`SiteLines.furniture`). To tell two briefs
+that merged on their furniture from two versions of one story, longer lines are recorded too,
+keyed by their characters; they are never furniture. A story's own lines also recur across
+*sites* (each outlet's copy), which are counted apart.
 
-A line's key is a 64-bit hash of its tokens (`text.word_tokens`), so case, punctuation and
-spacing do not matter. Each article contributes the keys of its short lines, at most
-`LINES_KEPT` from the head and as many from the tail (furniture sits at both ends). The warehouse
-keeps them in `story_lines` (migration 0056) with the article's site; counting is per site, and an
-article without a site (or unknown to the caller) neither counts nor is stripped.
+A short line's key is a 64-bit hash of its tokens (`text.word_tokens`), so case, punctuation and
+spacing do not matter. Each article contributes the keys of its lines, at most `LINES_KEPT` from
+the head and as many from the tail (furniture sits at both ends). The warehouse keeps them in
+`story_lines` (migration 0056) with the article's site and story and counts the stories per line
+itself; counting is per site, and an article without a site (or unknown to the caller) neither
+counts nor is stripped.
 
-The first articles of a site are shingled before their furniture is known: its first
-`furniture_min_articles - 1` articles keep it, and two briefs among them can still share a story.
+The first articles of a site are shingled before their furniture is known: its first two
+articles keep it, and two briefs among them can still share a story.
 """
 
 from __future__ import annotations
