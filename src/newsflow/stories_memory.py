@@ -23,6 +23,7 @@ class MemoryIndex:
         self.story_of: dict[str, str] = {}
         self.sort_keys: dict[str, tuple[Any, ...]] = {}
         self.lines: defaultdict[LineKey, list[str]] = defaultdict(list)
+        self.lines_of_article: dict[str, tuple[str, tuple[int, ...]]] = {}
 
     def lookup(self, keys: list[BandKey]) -> list[IndexedArticle]:
         return [
@@ -45,10 +46,11 @@ class MemoryIndex:
                 if len(stories) < cap:
                     few.update((site, story) for story in stories)
         lines_of: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
-        for (site, key), articles in self.lines.items():
-            for a in set(articles) - leave_out:
-                if (site, self.story_of[a]) in few:
-                    lines_of[(site, self.story_of[a])].add(key)
+        stories = {story for _, story in few}
+        for article_id, story in self.story_of.items() if few else ():
+            site, keys = self.lines_of_article.get(article_id, ("", ()))
+            if story in stories and (site, story) in few and article_id not in leave_out:
+                lines_of[(site, story)].update(keys)
         return found, [(site, story, tuple(sorted(k))) for (site, story), k in sorted(lines_of.items())]
 
     def add(self, assignment: StoryAssignment, candidates: Sequence[StoryCandidate]) -> None:
@@ -65,3 +67,4 @@ class MemoryIndex:
                 self.keys[key].append(article.article_id)
             for line in article.line_keys:
                 self.lines[(article.site, line)].append(article.article_id)
+            self.lines_of_article[article.article_id] = (article.site, article.line_keys)
