@@ -98,3 +98,19 @@ def test_top_words_of_the_matches_count_articles_and_stories_per_word(store: War
     assert [row[2] for row in result.rows] == sorted((row[2] for row in result.rows), reverse=True)
     assert len(search.search_attention(store, "delta", SearchFilters(), "word", 3).rows) == 3
     assert search.search_attention(store, "delta", SearchFilters(site="planet.example"), "word", 50).rows[0][2] == 2
+
+
+def test_cli_reads_a_site_url_with_a_port_as_its_host_and_takes_language_unknown(
+    store: Warehouse, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regressions (review of analyst11): `--site https://herald.example:443/x` was refused though a
+    URL is read as its host, and `--by language` listed `unknown` that `--language unknown` refused."""
+    config = str(write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"}))
+    assert cli.main(["search", "floods", "--articles", "--site", "https://www.herald.example:443/news",
+                     "--format", "json", "--config", config]) == 0
+    assert sorted(r["article_id"] for r in json.loads(capsys.readouterr().out)) == ["wire1", "wire2"]
+    assert cli.main(["search", "floods", "--articles", "--language", "unknown", "--format", "json",
+                     "--config", config]) == 0
+    assert [r["article_id"] for r in json.loads(capsys.readouterr().out)] == ["nolang"]
+    assert cli.main(["search", "floods", "--language", "", "--config", config]) == 2
+    assert "--language expects a language code" in capsys.readouterr().err

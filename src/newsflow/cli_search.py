@@ -119,9 +119,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def language_code(language: str | None) -> str | None:
-    """The primary subtag of a --language, lowercased: 'en' for 'EN', 'en-GB' or 'en_US'."""
+    """The primary subtag of a --language, lowercased: 'en' for 'EN', 'en-GB' or 'en_US'; '' for
+    'unknown', as `--by language` lists the articles without a language."""
     if language is None:
         return None
+    if language.strip().lower() == "unknown":
+        return ""
     return language.strip().lower().replace("_", "-").split("-")[0]
 
 
@@ -130,6 +133,9 @@ def site_filter(site: str | None) -> str | None:
     if site is None:
         return None
     host = site.strip().lower().split("://", 1)[-1].split("/", 1)[0]
+    name, _, port = host.rpartition(":")
+    if name and port.isdigit():
+        host = name  # "reuters.com:443": the site is the host, whatever the port
     return host.removeprefix("www.").strip(".")
 
 
@@ -139,7 +145,8 @@ def bad_argument(args: argparse.Namespace) -> str | None:
         return limit_problem(args.limit)
     if args.since is not None and args.until is not None and args.since > args.until:
         return f"--since {args.since} is after --until {args.until}; swap them"
-    if args.language is not None and not _LANGUAGE.fullmatch(language_code(args.language) or ""):
+    if args.language is not None and args.language.strip().lower() != "unknown" and not _LANGUAGE.fullmatch(
+            language_code(args.language) or ""):
         return f"--language expects a language code like en or de-AT, got {args.language!r}"
     if args.feed is not None and not args.feed.strip():
         return "--feed needs a feed name; `newsflow feeds` lists them"

@@ -40,17 +40,16 @@ class MemoryIndex:
         found: list[LineStories] = []
         few: set[tuple[str, str]] = set()
         for site, key in keys:
-            stories = Counter(self.story_of[a] for a in set(self.lines.get((site, key), ())) - leave_out)
-            if stories:
-                found.append((site, key, tuple(sorted(stories.items()))[:cap]))
-                if len(stories) < cap:
-                    few.update((site, story) for story in stories)
+            carriers = Counter(self.story_of[a] for a in set(self.lines.get((site, key), ())) - leave_out)
+            if carriers:
+                found.append((site, key, tuple(sorted(carriers.items()))[:cap]))
+                if len(carriers) < cap:
+                    few.update((site, story) for story in carriers)
         lines_of: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
-        stories = {story for _, story in few}
         for article_id, story in self.story_of.items() if few else ():
-            site, keys = self.lines_of_article.get(article_id, ("", ()))
-            if story in stories and (site, story) in few and article_id not in leave_out:
-                lines_of[(site, story)].update(keys)
+            article_site, line_keys = self.lines_of_article.get(article_id, ("", ()))
+            if (article_site, story) in few and article_id not in leave_out:
+                lines_of[(article_site, story)].update(line_keys)
         return found, [(site, story, tuple(sorted(k))) for (site, story), k in sorted(lines_of.items())]
 
     def add(self, assignment: StoryAssignment, candidates: Sequence[StoryCandidate]) -> None:
