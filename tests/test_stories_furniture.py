@@ -136,3 +136,31 @@ def test_every_line_of_a_repeated_furniture_key_is_dropped() -> None:
     lines = short_lines(text, 24)
     furniture = {key for number, key in lines if number in (0, 5)}
     assert without_lines(text, (n for n, key in lines if key in furniture)) == "P1\nP2"
+
+
+def test_the_warehouse_counts_stories_per_line_in_the_window_and_follows_merges(tmp_path: Path) -> None:
+    """`lookup_story_lines` on a real DuckDB file: stories (not articles) per line, 1, 2 or 3 of
+    them with their article counts; only the last window_days; the batch's own ids left out; a
+    story's lines for lines fewer than 3 stories carry; a merge moves the rows to the survivor."""
+    from datetime import UTC, datetime, timedelta
+
+    store = Warehouse(tmp_path / "news.duckdb")
+    rows = [("s.example", 1, "a1", "A"), ("s.example", 1, "a2", "A"), ("s.example", 2, "a1", "A"),
+            ("s.example", 1, "b1", "B"), ("s.example", 9, "b1", "B"),
+            ("s.example", 3, "c1", "C"), ("s.example", 3, "d1", "D"), ("s.example", 3, "e1", "E"),
+            ("s.example", 3, "old", "OLD"), ("other.example", 1, "x1", "X")]
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.insert_story_lines(con, rows)
+        con.execute("UPDATE story_lines SET indexed_at = now() - INTERVAL 40 DAY WHERE article_id = 'old'")
+    since = datetime.now(UTC) - timedelta(days=30)
+    with store.writing() as con:
+        counts, lines = warehouse.lookup_story_lines(con, [("s.example", 1), ("s.example", 3)], since, ["e1"], 3)
+        assert sorted(counts) == [("s.example", 1, (("A", 2), ("B", 1))), ("s.example", 3, (("C", 1), ("D", 1)))]
+        assert sorted((site, story, sorted(keys)) for site, story, keys in lines) == [
+            ("s.example", "A", [1, 2]), ("s.example", "B", [1, 9]), ("s.example", "C", [3]), ("s.example", "D", [3])]
+        counts, _ = warehouse.lookup_story_lines(con, [("s.example", 3)], since - timedelta(days=30), [], 3)
+        assert len(counts[0][2]) == 3  # with the old one: three of the four stories, which makes furniture
+        with warehouse.transaction(con):
+            warehouse.apply_story_merges(con, [("B", "A", "b1")], "run1")
+        counts, _ = warehouse.lookup_story_lines(con, [("s.example", 1)], since, [], 3)
+        assert counts == [("s.example", 1, (("A", 3),))]
