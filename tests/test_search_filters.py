@@ -114,3 +114,16 @@ def test_cli_reads_a_site_url_with_a_port_as_its_host_and_takes_language_unknown
     assert [r["article_id"] for r in json.loads(capsys.readouterr().out)] == ["nolang"]
     assert cli.main(["search", "floods", "--language", "", "--config", config]) == 2
     assert "--language expects a language code" in capsys.readouterr().err
+
+
+def test_top_words_read_only_the_best_ranked_sample(store: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--by word` reads the best TOP_WORDS_SAMPLE matches only: set to 2, no word is in more than
+    the 2 best-ranked articles (with the whole set, "delta" is in 5)."""
+    from newsflow.warehouse import search_index
+
+    monkeypatch.setattr(search_index, "TOP_WORDS_SAMPLE", 2)
+    best_two = {row[0] for row in search.search_articles(store, "delta", SearchFilters(), 2).rows}
+    result = search.search_attention(store, "delta", SearchFilters(), "word", 50)
+    counts = {row[0]: row[1:] for row in result.rows}
+    assert counts["delta"][1] == 2 and max(articles for _, articles in counts.values()) == 2
+    assert len(best_two) == 2
