@@ -164,3 +164,17 @@ def test_the_warehouse_counts_stories_per_line_in_the_window_and_follows_merges(
             warehouse.apply_story_merges(con, [("B", "A", "b1")], "run1")
         counts, _ = warehouse.lookup_story_lines(con, [("s.example", 1)], since, [], 3)
         assert counts == [("s.example", 1, (("A", 3),))]
+
+
+def test_a_sites_updates_loaded_run_by_run_into_the_warehouse_stay_one_story(tmp_path: Path) -> None:
+    """The review's repro through pipeline.load_batch into a real DuckDB file, one version per run."""
+    store = Warehouse(tmp_path / "news.duckdb")
+    articles, _, _ = synth.article_batch(4, "updates", site="https://www.wire.example/news/")
+    articles = [replace(a, text="\n".join(WIRE_PARAGRAPHS[: 5 + n]), published_at=T0.replace(hour=6 + n),
+                        content_hash=f"v{n}") for n, a in enumerate(articles)]
+    with store.writing() as con, warehouse.transaction(con):
+        synth.insert_entries_for(con, articles, "updates")
+    for article in articles:
+        assert pipeline.load_batch(store, "updates", *synth.stage_inputs([article])).articles_stored == 1
+    assert run_read_query(store, "SELECT count(DISTINCT story_id) FROM articles").rows == [(1,)]
+    assert run_read_query(store, "SELECT count(DISTINCT story_id) FROM story_lines").rows == [(1,)]
