@@ -364,7 +364,7 @@ def evaluate(seeds: Iterable[int], params: StoryParams = DEFAULT_PARAMS, **world
 
 NUMBER_SLOTS_OFF = StoryParams(slot_conflicts_min=1 << 30)
 """The clustering as it was before number slots: no match is ever refused for its numbers."""
-FURNITURE_OFF = StoryParams(furniture_min_articles=1 << 30)
+FURNITURE_OFF = StoryParams(furniture_min_stories=1 << 30)
 """The clustering as it was before site furniture: no line is ever left out."""
 BASELINES = {"furniture": FURNITURE_OFF, "slots": NUMBER_SLOTS_OFF}
 

@@ -82,3 +82,48 @@ def test_cli_exports_csv_and_refuses_bad_site_and_by_with_articles(
     assert "--site expects a site like reuters.com" in err and len(err.strip().splitlines()) == 1
     assert cli.main(["search", "floods", "--articles", "--by", "day", "--config", config]) == 2
     assert "give one of the two" in capsys.readouterr().err
+
+
+def test_top_words_of_the_matches_count_articles_and_stories_per_word(store: Warehouse) -> None:
+    """`--by word`: the words the matching articles use most, each as its shortest form seen."""
+    result = search.search_attention(store, "delta", SearchFilters(), "word", 50)
+    assert result.columns == ["word", "stories", "articles"]
+    counts = {row[0]: row[1:] for row in result.rows}
+    assert counts["delta"] == (3, 5)  # wire1-3 (one story), nolang, and de1: one word across languages
+    assert counts["agency"] == (1, 3)  # "agency" in the wire copies only: one story, three articles
+    assert counts["the"] == (1, 1)  # a stop word: indexed only in the article with no language (nolang)
+    # English "Flood"/"Floods" are one stem, shown as its shortest form; the article with no language
+    # and the German one index "floods" word for word (German stems it to itself)
+    assert counts["flood"] == (1, 3) and counts["floods"] == (2, 2)
+    assert [row[2] for row in result.rows] == sorted((row[2] for row in result.rows), reverse=True)
+    assert len(search.search_attention(store, "delta", SearchFilters(), "word", 3).rows) == 3
+    assert search.search_attention(store, "delta", SearchFilters(site="planet.example"), "word", 50).rows[0][2] == 2
+
+
+def test_cli_reads_a_site_url_with_a_port_as_its_host_and_takes_language_unknown(
+    store: Warehouse, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regressions (review of analyst11): `--site https://herald.example:443/x` was refused though a
+    URL is read as its host, and `--by language` listed `unknown` that `--language unknown` refused."""
+    config = str(write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"}))
+    assert cli.main(["search", "floods", "--articles", "--site", "https://www.herald.example:443/news",
+                     "--format", "json", "--config", config]) == 0
+    assert sorted(r["article_id"] for r in json.loads(capsys.readouterr().out)) == ["wire1", "wire2"]
+    assert cli.main(["search", "floods", "--articles", "--language", "unknown", "--format", "json",
+                     "--config", config]) == 0
+    assert [r["article_id"] for r in json.loads(capsys.readouterr().out)] == ["nolang"]
+    assert cli.main(["search", "floods", "--language", "", "--config", config]) == 2
+    assert "--language expects a language code" in capsys.readouterr().err
+
+
+def test_top_words_read_only_the_best_ranked_sample(store: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--by word` reads the best TOP_WORDS_SAMPLE matches only: set to 2, no word is in more than
+    the 2 best-ranked articles (with the whole set, "delta" is in 5)."""
+    from newsflow.warehouse import search_index
+
+    monkeypatch.setattr(search_index, "TOP_WORDS_SAMPLE", 2)
+    best_two = {row[0] for row in search.search_articles(store, "delta", SearchFilters(), 2).rows}
+    result = search.search_attention(store, "delta", SearchFilters(), "word", 50)
+    counts = {row[0]: row[1:] for row in result.rows}
+    assert counts["delta"][1] == 2 and max(articles for _, articles in counts.values()) == 2
+    assert len(best_two) == 2

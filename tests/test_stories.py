@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from newsflow.stories import (
     BANDS,
+    DEFAULT_PARAMS,
     EXACT_BAND,
     MIN_WORDS,
     IndexedArticle,
@@ -27,6 +28,7 @@ from newsflow.stories import (
     similarity,
 )
 from newsflow.stories_memory import MemoryIndex
+from newsflow.stories_slots import is_clock_time
 from newsflow.text import word_tokens
 from tests.storyvariants import add_byline_footer, add_dateline, cut_tail, reword
 
@@ -122,11 +124,11 @@ def test_signature_bytes_never_change() -> None:
         "2627bab1f6febcc652316eaf035e6e9af1b9eceee6eeb7b6c0edd5ba5f084de8")
     with_numbers = signature_of(article_text(1) + " on nov 12 at 4:30 pm, 18,512 watched")
     assert with_numbers is not None
-    # 2026-12 (session 12): "at 4:30 pm" became a time slot, beside one "a.m./p.m." context. Stored
-    # slots of clock times then meet new ones on no context (neither agree nor conflict), until the
-    # window has moved past them; the MinHash part is unchanged.
+    # 2026-12 (session 12): "at 4:30 pm" became one time slot, in one "@clock" context for every
+    # time. Stored slots of clock times then meet new ones on no context (neither agree nor
+    # conflict), until the window has moved past them; the MinHash part is unchanged.
     assert hashlib.sha256(with_numbers).hexdigest() == (
-        "69da2a06f47b7eb79a50a6468c773eb9d2b0b898eb3d12bc19455de326715ae8")
+        "48a5028411ebd1c12c83344950cb7e9cc5301fe0c4558fe6c75586f73adc09b4")
 
 
 def test_the_pipeline_imports_neither_datasketch_nor_scipy() -> None:
@@ -268,7 +270,39 @@ def test_clock_times_are_when_slots_and_conflict_across_am_and_pm() -> None:
     morning = slots_of(word_tokens("strikes on Friday at approximately 10:30 a.m. against 4 sites"))
     afternoon = slots_of(word_tokens("strikes on Friday at approximately 2:15 p.m. against 4 sites"))
     compared = compare_slots(morning, afternoon)
-    assert (compared.shared, compared.agreeing, compared.conflicting_dates) == (4, 2, 2)
+    assert (compared.shared, compared.agreeing, compared.conflicting_dates) == (3, 2, 0)  # no date: one value
+    dated = [slots_of(word_tokens(f"strikes on Nov. 6 at approximately {t} against 4 sites"))
+             for t in ("10:30 a.m.", "2:15 p.m.")]
+    compared = compare_slots(*dated)  # beside a shared date a time weighs as a date's two slots
+    assert (compared.shared, compared.agreeing, compared.conflicting_dates) == (6, 4, 2)
     early, late = (slots_of(word_tokens(f"at 4:15 {half} against 4 sites")) for half in ("a.m.", "p.m."))
-    assert compare_slots(early, late).conflicting_dates == 2
+    assert compare_slots(early, late).conflicting == 1
     assert compare_slots(late, slots_of(word_tokens("at 4:15 pm against 4 sites"))).conflicting == 0
+
+
+_UPDATED_BODY = (
+    "The city council voted on Monday to expand the bus network with 12 new routes across the northern districts. "
+    "The plan adds 40 electric buses to the fleet by next summer, officials said, and will be paid for from the "
+    "regional transport fund. Residents had asked for better links to the hospital and the university campus for "
+    "years, and the mayor called the vote a turning point for the city."
+)
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Updated 9:45 a.m. PT", "Updated 11:20 a.m. PT"),
+    ("Updated 9:45 GMT", "Updated 11:20 GMT"),
+])
+def test_copies_differing_only_in_their_update_time_are_one_story(first: str, second: str) -> None:
+    """Regression (review of analyst11): a differing clock time made two conflicting slots (before
+    and after it), weighed as a date, and refused the match; a time is one value, weighed as a date
+    only beside a shared date."""
+    one, other = signature_of(f"{first}\n{_UPDATED_BODY}"), signature_of(f"{second}\n{_UPDATED_BODY}")
+    assert one is not None and other is not None
+    assert similarity(one, other).matches(DEFAULT_PARAMS)
+
+
+def test_a_price_a_share_is_no_time_of_day() -> None:
+    """Regression (review of analyst11): "a" after "$2.45" read as "a.m."."""
+    assert not is_clock_time(["2", "45"], "", "a", "share")
+    assert is_clock_time(["2", "45"], "", "a", "m")
+    assert is_clock_time(["9", "45"], "", "gmt", "")

@@ -114,3 +114,35 @@ def test_statements_of_one_day_at_different_times_never_share_a_story(world_seed
             assert times[first] <= times[second] or times[second] <= times[first], (
                 f"statements at different times merged: {first} {sorted(times[first])}, "
                 f"{second} {sorted(times[second])}")
+
+
+STATEMENT = (
+    "TAMPA, Fla. \u2013 On Nov. 6, at approximately {time} (Syria time), U.S. Central Command (CENTCOM) forces "
+    "conducted self-defense strikes against 12 coastal defence cruise missiles and {targets} in al-Qaeda "
+    "affiliated fighters-controlled areas near Raqqa, Syria.\n"
+    "U.S. forces identified the coastal defence cruise missiles and determined they presented an imminent threat "
+    "to U.S. Navy ships and merchant vessels in the Red Sea. These actions will protect freedom of navigation and "
+    "make international waters safer and more secure for U.S. Navy and merchant vessels.\n"
+    "There were no injuries or damage reported by U.S. or coalition ships. CENTCOM remains committed to deterring "
+    "aggression and will continue to take action as necessary to protect U.S. personnel and partner forces in the "
+    "region."
+)
+
+
+def test_same_day_statements_with_the_same_count_at_other_times_are_two_stories() -> None:
+    """The shrunk shape of the property's failures before clock times weighed as dates: one day, one
+    count, the words nearly the same, only the time (and a target) differing. A copy of each, with
+    "pm" for "p.m.", still joins its own statement."""
+    texts = {
+        "morning": STATEMENT.format(time="4:15 a.m.", targets="anti-ship cruise missiles"),
+        "evening": STATEMENT.format(time="4:15 p.m.", targets="mobile radar sites"),
+        "afternoon": STATEMENT.format(time="2:45 p.m.", targets="drone launch sites"),
+        "afternoon copy": "DUBAI (Reuters) - " + STATEMENT.format(time="2:45 pm", targets="drone launch sites"),
+    }
+    index = MemoryIndex()
+    for n, (name, text) in enumerate(texts.items()):
+        candidate = StoryCandidate(name, text, name, (n, name))
+        index.add(assign_stories([candidate], index.lookup), [candidate])
+    story = index.story_of
+    assert len({story["morning"], story["evening"], story["afternoon"]}) == 3
+    assert story["afternoon copy"] == story["afternoon"]

@@ -26,7 +26,7 @@ _SITE = re.compile(r"[^\s/:?#@]+")
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
-        "search", help="rank stories by relevance to a query; --by day|week|source|language for attention",
+        "search", help="rank stories by relevance to a query; --by day|week|source|language|word for attention",
         description='Words are all required; "a phrase" in quotes; -word leaves out; OR joins alternatives.')
     parser.add_argument("query", nargs="?", help='e.g. \'"air strikes" syria -iran\'')
     parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
@@ -37,7 +37,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--language", metavar="xx", help="only articles in this language (ISO 639-1 code)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories (or articles) to show (default 20)")
     parser.add_argument("--by", choices=search.ATTENTION_BY,
-                        help="attention: matches per day, week, source or language")
+                        help="attention: matches per day, week, source or language; or their top words")
     parser.add_argument("--articles", action="store_true",
                         help="one line per matching article (story_id, site, url, ...): export with --format csv")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -98,7 +98,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                                    site_filter(args.site))
     try:
         if args.by:
-            result = search.search_attention(store, args.query, filters, args.by)
+            result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT))
         elif args.articles:
             result = search.search_articles(store, args.query, filters, min(args.limit, MAX_LIMIT))
         else:
@@ -119,9 +119,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def language_code(language: str | None) -> str | None:
-    """The primary subtag of a --language, lowercased: 'en' for 'EN', 'en-GB' or 'en_US'."""
+    """The primary subtag of a --language, lowercased: 'en' for 'EN', 'en-GB' or 'en_US'; '' for
+    'unknown', as `--by language` lists the articles without a language."""
     if language is None:
         return None
+    if language.strip().lower() == "unknown":
+        return ""
     return language.strip().lower().replace("_", "-").split("-")[0]
 
 
@@ -130,6 +133,9 @@ def site_filter(site: str | None) -> str | None:
     if site is None:
         return None
     host = site.strip().lower().split("://", 1)[-1].split("/", 1)[0]
+    name, _, port = host.rpartition(":")
+    if name and port.isdigit():
+        host = name  # "reuters.com:443": the site is the host, whatever the port
     return host.removeprefix("www.").strip(".")
 
 
@@ -139,7 +145,8 @@ def bad_argument(args: argparse.Namespace) -> str | None:
         return limit_problem(args.limit)
     if args.since is not None and args.until is not None and args.since > args.until:
         return f"--since {args.since} is after --until {args.until}; swap them"
-    if args.language is not None and not _LANGUAGE.fullmatch(language_code(args.language) or ""):
+    if args.language is not None and args.language.strip().lower() != "unknown" and not _LANGUAGE.fullmatch(
+            language_code(args.language) or ""):
         return f"--language expects a language code like en or de-AT, got {args.language!r}"
     if args.feed is not None and not args.feed.strip():
         return "--feed needs a feed name; `newsflow feeds` lists them"

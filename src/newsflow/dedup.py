@@ -80,7 +80,7 @@ def assign_story_ids(
         articles=[replace(a, story_id=story_of[a.article_id]) for a in articles],
         index_rows=[(x.article_id, x.story_id, x.signature, x.band_keys) for x in assignment.articles],
         merges=[(m.story_id, m.merged_into, m.bridging_article_id) for m in assignment.merges],
-        line_rows=[(x.site, key, x.article_id) for x in assignment.articles for key in x.line_keys],
+        line_rows=[(x.site, key, x.article_id, x.story_id) for x in assignment.articles for key in x.line_keys],
     )
 
 

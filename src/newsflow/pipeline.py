@@ -271,8 +271,9 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
         stored_ids = warehouse.existing_article_ids(con, [a.article_id for a in candidates])
         new = [a for a in dedup.unique_by_url(candidates) if a.article_id not in stored_ids]
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])
-        placed = dedup.assign_story_ids(new, lambda keys: warehouse.lookup_story_keys(con, keys, since),
-                                        lambda lines: warehouse.lookup_story_lines(con, lines, since))
+        placed = dedup.assign_story_ids(
+            new, lambda keys: warehouse.lookup_story_keys(con, keys, since),
+            lambda lines, ids, cap: warehouse.lookup_story_lines(con, lines, since, ids, cap))
         stored = warehouse.load_articles(con, placed.articles, attempts, [b.event for b in built],
                                          max_attempts=settings.max_attempts, terminal_outcomes=terminal)
         warehouse.insert_pages(con, [pages[a.article_id] for a in placed.articles if a.article_id in pages])

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 INDEX_CHUNK = 2000
 """Articles analysed and written per transaction."""
-ATTENTION_BY = ("day", "week", "source", "language")
+ATTENTION_BY = ("day", "week", "source", "language", "word")
 BACKLOG_PER_RUN = 20_000
 """At most this many articles indexed at the end of a run: a run's own articles are far fewer,
 and a warehouse from before the index (migration 0010) is caught up over a few runs, or at
@@ -228,9 +228,10 @@ def search_articles(store: Warehouse, text: str, filters: SearchFilters, limit: 
         return search_index.matching_articles(con, params, limit)
 
 
-def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str) -> QueryResult:
-    """Matching stories and articles per day, week (zero-filled), source or language."""
+def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str, limit: int = 20) -> QueryResult:
+    """Matching stories and articles per day, week (zero-filled), source or language; or the `limit`
+    words the matches use most (`by="word"`)."""
     query = parse_query(text)
     with store.reading() as con:
         params = search_index.search_params(_inputs(con, query), **vars(filters))
-        return search_index.attention(con, params, by)
+        return search_index.attention(con, params, by, limit)

@@ -17,9 +17,9 @@ How (calibrated on labelled variants of the real corpora, see docs/stories.md):
   Containment is what keeps a copy with its last paragraphs cut in the story.
 - Template texts: a match is refused when the texts' number slots conflict (`stories_slots`):
   two CENTCOM statements a day apart share their words, not their date, time and counts.
-- Site furniture: a short line that `furniture_min_articles` articles of one site carry is that
-  site's furniture, and is left out before shingling (`stories_furniture`): briefs wrapped in a
-  site's long header and footer share the furniture, not the story.
+- Site furniture: a short line that articles of `furniture_min_stories` different stories of one
+  site carry is that site's furniture, and is left out before shingling (`stories_furniture`):
+  briefs wrapped in a site's long header and footer share the furniture, not the story.
 - Short texts (under `MIN_WORDS` tokens) get no signature: they share a story only with texts
   whose token sequence is identical (one exact key in band `EXACT_BAND`).
 - Bridges: when a new article matches two or more stories, they merge into the one that
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsflow import vectors
-from newsflow.stories_furniture import LineLookup, SiteLines, short_lines, without_lines
+from newsflow.stories_furniture import Line, LineLookup, SiteLines, distinct_keys, lines_of, without_lines
 from newsflow.stories_slots import NO_NUMBERS_SHARED, NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
 from newsflow.vectors import U32s, U64s, shingle_hashes
@@ -52,9 +52,10 @@ CONTAINMENT_MIN = 0.7
 SIZE_RATIO_MIN = 0.3
 SLOT_CONFLICTS_MIN = 2
 FURNITURE_MAX_WORDS = 24
-FURNITURE_MIN_ARTICLES = 3
-"""A line of at most FURNITURE_MAX_WORDS tokens that FURNITURE_MIN_ARTICLES articles of one site carry
-is that site's furniture, left out before shingling (`stories_furniture`)."""
+FURNITURE_MIN_STORIES = 3
+"""A line of at most FURNITURE_MAX_WORDS tokens that articles of FURNITURE_MIN_STORIES different stories
+of one site carry (the article's own counted as one) is that site's furniture, left out before
+shingling (`stories_furniture`)."""
 DATE_CONFLICT_WEIGHT = 2
 """A match is refused when at least SLOT_CONFLICTS_MIN shared number slots conflict and they are at least
 as many as the agreeing ones, counted DATE_CONFLICT_WEIGHT times when a date is among them
@@ -88,7 +89,7 @@ class StoryParams:
     slot_conflicts_min: int = SLOT_CONFLICTS_MIN
     date_conflict_weight: int = DATE_CONFLICT_WEIGHT
     furniture_max_words: int = FURNITURE_MAX_WORDS
-    furniture_min_articles: int = FURNITURE_MIN_ARTICLES
+    furniture_min_stories: int = FURNITURE_MIN_STORIES
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
@@ -312,55 +313,83 @@ def assign_stories(
 ) -> StoryAssignment:
     """Place each new article in a story: one it matches in the index or the batch, or its own.
 
-    `lookup` is called once, with every key of the batch, and returns the indexed articles
-    stored under any of them (the warehouse does this with one join on `story_bands`).
-    `line_lookup`, called once with the batch's (site, short line) keys, returns the stored
-    articles carrying them (`story_lines`); without it only the batch's own lines are counted.
+    `lookup` is called with every key of the batch, and returns the indexed articles stored under
+    any of them (the warehouse does this with one join on `story_bands`); it is called again only
+    for an article whose furniture turned out otherwise once the batch's earlier articles were
+    placed (they joined one story instead of being one each).
+    `line_lookup`, called once with the batch's (site, short line) keys, returns the stories of the
+    stored articles carrying them (`story_lines`); without it only the batch's own lines are counted.
     """
     ordered = sorted(new, key=lambda c: c.sort_key)
-    lines = {c.article_id: short_lines(c.text, params.furniture_max_words) if c.site else [] for c in ordered}
-    wanted = sorted({(c.site, key) for c in ordered for _, key in lines[c.article_id]})
-    site_lines = SiteLines(line_lookup(wanted) if wanted and line_lookup else [], set(lines))
-    entries = {c.article_id: index_entry(_without_furniture(c, lines[c.article_id], site_lines, params), params)
-               for c in ordered}  # in order: each article's lines count for the ones after it
-    all_keys = sorted({key for _, keys in entries.values() for key in keys})
+    lines = {c.article_id: lines_of(c.text, params.furniture_max_words) if c.site else [] for c in ordered}
+    wanted = sorted({(c.site, line.key) for c in ordered for line in lines[c.article_id] if line.short})
+    cap = params.furniture_min_stories
+    stored_lines, story_lines = line_lookup(wanted, sorted(lines), cap) if wanted and line_lookup else ([], [])
+    # First guess: each earlier article of the batch a story of its own, as most are.
+    guessed = _furniture_in_order(ordered, lines, SiteLines(stored_lines, story_lines), params)
+    entries = {c.article_id: index_entry(_without(c, lines[c.article_id], guessed[c.article_id]), params)
+               for c in ordered}
+    looked_up = sorted({key for _, keys in entries.values() for key in keys})
     graph = _StoryGraph()
-    by_key = _index_by_key(lookup(all_keys) if all_keys else [], set(entries), graph)
-    assigned: list[tuple[str, str]] = []
+    by_key = _index_by_key(lookup(looked_up) if looked_up else [], set(entries), graph)
+    site_lines = SiteLines(stored_lines, story_lines)
+    story_of: dict[str, str] = {}
+
+    def current_story(story_or_article: str) -> str:
+        story = story_of.get(story_or_article, story_or_article)
+        return graph.find(story) if story in graph.parent else story
+
     for candidate in ordered:
+        own_lines = lines[candidate.article_id]
+        furniture = site_lines.furniture(candidate.site, own_lines, params.furniture_min_stories, current_story)
+        site_lines.add(candidate.site, candidate.article_id, (line.key for line in own_lines))
+        if furniture != guessed[candidate.article_id]:
+            entries[candidate.article_id] = index_entry(_without(candidate, lines[candidate.article_id], furniture),
+                                                        params)
+            missing = sorted(set(entries[candidate.article_id][1]) - set(looked_up))
+            if missing:
+                _index_by_key(lookup(missing), set(entries), graph, by_key)
         signature, keys = entries[candidate.article_id]
         matched = _matching_stories(signature, keys, by_key, graph, params)
         story_id = graph.join(matched, candidate.article_id) if matched else candidate.article_id
         graph.add(story_id, candidate.sort_key, persisted=False)
+        story_of[candidate.article_id] = story_id
         member = _Member(candidate.article_id, story_id, signature)
         for key in keys:
             by_key[key].append(member)
-        assigned.append((candidate.article_id, story_id))
-    site_of = {c.article_id: c.site for c in ordered}
     articles = tuple(
-        AssignedArticle(article_id, graph.find(story_id), entries[article_id][0], tuple(entries[article_id][1]),
-                        site_of[article_id], tuple(key for _, key in lines[article_id]))
-        for article_id, story_id in assigned
+        AssignedArticle(c.article_id, graph.find(story_of[c.article_id]), entries[c.article_id][0],
+                        tuple(entries[c.article_id][1]), c.site, distinct_keys(lines[c.article_id]))
+        for c in ordered
     )
     return StoryAssignment(articles, graph.merges())
 
 
-def _without_furniture(
-    candidate: StoryCandidate, lines: Sequence[tuple[int, int]], site_lines: SiteLines, params: StoryParams
-) -> StoryCandidate:
-    """The candidate with its site's furniture lines left out; its lines then count for later articles."""
-    keys = [key for _, key in lines]
-    furniture = site_lines.furniture(candidate.site, candidate.article_id, keys, params.furniture_min_articles)
-    site_lines.add(candidate.site, candidate.article_id, keys)
+def _furniture_in_order(
+    ordered: Sequence[StoryCandidate], lines: dict[str, list[Line]], site_lines: SiteLines,
+    params: StoryParams,
+) -> dict[str, set[int]]:
+    """Each candidate's furniture keys, counting each earlier article of the batch as a story of its own."""
+    furniture = {}
+    for c in ordered:
+        furniture[c.article_id] = site_lines.furniture(c.site, lines[c.article_id], params.furniture_min_stories,
+                                                       lambda s: s)
+        site_lines.add(c.site, c.article_id, (line.key for line in lines[c.article_id]))
+    return furniture
+
+
+def _without(candidate: StoryCandidate, lines: Sequence[Line], furniture: set[int]) -> StoryCandidate:
+    """The candidate with every line of its site's furniture left out."""
     if not furniture:
         return candidate
-    return replace(candidate, text=without_lines(candidate.text, (n for n, key in lines if key in furniture)))
+    return replace(candidate, text=without_lines(candidate.text, (x.number for x in lines if x.key in furniture)))
 
 
 def _index_by_key(
-    indexed: Iterable[IndexedArticle], batch_ids: set[str], graph: _StoryGraph
+    indexed: Iterable[IndexedArticle], batch_ids: set[str], graph: _StoryGraph,
+    by_key: defaultdict[BandKey, list[_Member]] | None = None,
 ) -> defaultdict[BandKey, list[_Member]]:
-    by_key: defaultdict[BandKey, list[_Member]] = defaultdict(list)
+    by_key = defaultdict(list) if by_key is None else by_key
     for found in indexed:
         if found.article_id in batch_ids:
             continue  # being re-assigned in this batch; the batch copy is the one that counts

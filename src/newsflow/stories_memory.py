@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from newsflow.stories import BandKey, IndexedArticle, StoryAssignment, StoryCandidate
-from newsflow.stories_furniture import LineKey, StoredLine
+from newsflow.stories_furniture import LineKey, LineStories, StoryLines
 
 
 class MemoryIndex:
@@ -23,6 +23,7 @@ class MemoryIndex:
         self.story_of: dict[str, str] = {}
         self.sort_keys: dict[str, tuple[Any, ...]] = {}
         self.lines: defaultdict[LineKey, list[str]] = defaultdict(list)
+        self.lines_of_article: dict[str, tuple[str, tuple[int, ...]]] = {}
 
     def lookup(self, keys: list[BandKey]) -> list[IndexedArticle]:
         return [
@@ -31,8 +32,25 @@ class MemoryIndex:
             for a in self.keys.get(key, ())
         ]
 
-    def lookup_lines(self, keys: list[LineKey]) -> list[StoredLine]:
-        return [(site, key, a) for site, key in keys for a in self.lines.get((site, key), ())]
+    def lookup_lines(
+        self, keys: list[LineKey], batch_ids: list[str], cap: int
+    ) -> tuple[list[LineStories], list[StoryLines]]:
+        """As `warehouse.lookup_story_lines`, the batch left out."""
+        leave_out = set(batch_ids)
+        found: list[LineStories] = []
+        few: set[tuple[str, str]] = set()
+        for site, key in keys:
+            carriers = Counter(self.story_of[a] for a in set(self.lines.get((site, key), ())) - leave_out)
+            if carriers:
+                found.append((site, key, tuple(sorted(carriers.items()))[:cap]))
+                if len(carriers) < cap:
+                    few.update((site, story) for story in carriers)
+        lines_of: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
+        for article_id, story in self.story_of.items() if few else ():
+            article_site, line_keys = self.lines_of_article.get(article_id, ("", ()))
+            if (article_site, story) in few and article_id not in leave_out:
+                lines_of[(article_site, story)].update(line_keys)
+        return found, [(site, story, tuple(sorted(k))) for (site, story), k in sorted(lines_of.items())]
 
     def add(self, assignment: StoryAssignment, candidates: Sequence[StoryCandidate]) -> None:
         sort_key = {c.article_id: c.sort_key for c in candidates}
@@ -48,3 +66,4 @@ class MemoryIndex:
                 self.keys[key].append(article.article_id)
             for line in article.line_keys:
                 self.lines[(article.site, line)].append(article.article_id)
+            self.lines_of_article[article.article_id] = (article.site, article.line_keys)

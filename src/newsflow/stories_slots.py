@@ -42,12 +42,15 @@ MONTHS = frozenset([
     "februari", "maart", "mei", "augustus", "月", "日",
 ])
 """Words beside which a number is a date (en, de, fr, es, it, pt, nl; 月 and 日 in CJK dates)."""
-CLOCK_AFTER = frozenset(["a", "p", "am", "pm", "gmt", "utc", "uhr", "h", "heures", "horas", "ore", "uur"])
-"""Words after which "H MM" is a time of day ("4:30 p.m.", "14.30 Uhr", "9:15 GMT")."""
+CLOCK_AFTER = frozenset(["am", "pm", "gmt", "utc", "uhr", "h", "heures", "horas", "ore", "uur"])
+"""Words after which "H MM" is a time of day ("4:30 pm", "14.30 Uhr", "9:15 GMT"); "a" and "p" too
+when "m" follows ("4:30 p.m."), and not otherwise ("$2.45 a share")."""
 CLOCK_BEFORE = frozenset(["at", "approximately", "around", "um", "gegen", "vers", "às", "alle", "om", "a", "las"])
 """Words before which "H MM" is a time of day ("at 4:30", "um 14.30", "à 9h30" is a word and stays one)."""
 _DATE = 1 << 31
+_CLOCK = 1 << 30
 _HALF_DAY = frozenset(["a", "p", "am", "pm"])
+_CONTEXT_CLOCK = zlib.crc32(b"@clock") & ~(_DATE | _CLOCK)
 
 
 @dataclass(frozen=True)
@@ -78,25 +81,29 @@ def slots_of(tokens: Sequence[str]) -> U64s:
         run = tokens[first : last + 1]
         before = tokens[first - 1] if first > 0 else ""
         after = tokens[last + 1] if last + 1 < len(tokens) else ""
-        clock = is_clock_time(run, before, after)
-        if clock and after in _HALF_DAY:  # the half day is part of the time, and one context for both
-            run, after = [*run, after[0]], "a.m./p.m."  # so "10:30 a.m." and "2:15 p.m." conflict
-        value = zlib.crc32(" ".join(run).encode())
-        date = _DATE if clock or before in MONTHS or after in MONTHS else 0
-        for context in (f"<{before}", f">{after}"):
-            slots[(((zlib.crc32(context.encode()) & ~_DATE) | date) << 32) | value] = None
+        after_next = tokens[last + 2] if last + 2 < len(tokens) else ""
         start = end + 1
+        if is_clock_time(run, before, after, after_next):
+            # One slot, one context for every time of the text: a time that differs is one
+            # conflict, not one per word beside it; the half day is part of its value.
+            half_day = [after[0]] if after in _HALF_DAY else []
+            slots[((_CONTEXT_CLOCK | _CLOCK) << 32) | zlib.crc32(" ".join([*run, *half_day]).encode())] = None
+            continue
+        value = zlib.crc32(" ".join(run).encode())
+        date = _DATE if before in MONTHS or after in MONTHS else 0
+        for context in (f"<{before}", f">{after}"):
+            slots[(((zlib.crc32(context.encode()) & ~(_DATE | _CLOCK)) | date) << 32) | value] = None
     return sorted_u64s(slots)
 
 
-def is_clock_time(run: Sequence[str], before: str, after: str) -> bool:
+def is_clock_time(run: Sequence[str], before: str, after: str, after_next: str = "") -> bool:
     """A run "H MM" (H up to 23, MM two digits up to 59) beside a word of the clock: a time of day.
     Without that word, "1.50" (a price) and "2-1" (a score) would read as times."""
     if len(run) != 2 or len(run[0]) > 2 or len(run[1]) != 2 or not (run[0] + run[1]).isdecimal():
         return False  # "²" is a digit but no decimal: int() refuses it
     if int(run[0]) > 23 or int(run[1]) > 59:
         return False
-    return after in CLOCK_AFTER or before in CLOCK_BEFORE
+    return after in CLOCK_AFTER or (after in ("a", "p") and after_next == "m") or before in CLOCK_BEFORE
 
 
 def compare_slots(first: U64s, second: U64s) -> SlotComparison:
@@ -109,4 +116,18 @@ def compare_slots(first: U64s, second: U64s) -> SlotComparison:
     shared = {slot >> 32 for slot in ours} & {slot >> 32 for slot in theirs}
     conflicting = {slot >> 32 for slot in ours - theirs} & {slot >> 32 for slot in theirs - ours}
     dates = sum(1 for context in conflicting if context & _DATE)
-    return SlotComparison(len(shared), len(shared) - len(conflicting), dates)
+    shared_count, conflicting_count = len(shared), len(conflicting)
+    if any(context & _DATE for context in shared):
+        # Beside a shared date (two statements of one day) a time weighs as a date, each differing
+        # time as much as a date's two slots; without one the times are one value like a count
+        # ("Updated 9:45 GMT" and "Updated 11:20 GMT" above copies of one story: one conflict).
+        if any(context & _CLOCK for context in conflicting):
+            ours_only = sum(1 for slot in ours - theirs if slot >> 32 & _CLOCK)
+            theirs_only = sum(1 for slot in theirs - ours if slot >> 32 & _CLOCK)
+            differing = 2 * max(ours_only, theirs_only)
+            dates += differing
+            shared_count += differing - 1
+            conflicting_count += differing - 1
+        elif any(context & _CLOCK for context in shared):
+            shared_count += 1
+    return SlotComparison(shared_count, shared_count - conflicting_count, dates)

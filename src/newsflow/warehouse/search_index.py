@@ -174,7 +174,25 @@ def matching_articles(con: duckdb.DuckDBPyConnection, params: dict[str, Any], li
     return _run(con, ARTICLES_SQL, {**params, "limit": limit})
 
 
+TOP_WORDS_SAMPLE = 1000
+"""--by word reads the words of the best-ranked matches only, as Media Cloud's top words read a sample."""
+_TOP_WORDS_SQL = f"""
+WITH m AS ({_MATCHES}),
+best AS (SELECT article_id, story_id FROM m ORDER BY score DESC, article_id LIMIT {{sample}}),
+d AS (SELECT s.doc_id, best.story_id FROM best JOIN search_docs s USING (article_id)),
+p AS (SELECT p.term_id, d.doc_id, d.story_id FROM search_postings p JOIN d USING (doc_id)),
+named AS (SELECT term_id, arg_min(form, (length(form), form)) AS word FROM search_forms
+          WHERE term_id IN (SELECT DISTINCT term_id FROM p) GROUP BY term_id)
+SELECT n.word, count(DISTINCT p.story_id) AS stories, count(DISTINCT p.doc_id) AS articles
+FROM p JOIN named n USING (term_id)
+GROUP BY n.word ORDER BY articles DESC, stories DESC, n.word LIMIT $limit"""
+"""The words the best `TOP_WORDS_SAMPLE` matching articles use most (`--by word`): per word (a stem's
+shortest form seen), the stories and articles among them holding it."""
+
+
 def attention_sql(by: str) -> str:
+    if by == "word":  # the sample read when called, so a test can set it lower
+        return _TOP_WORDS_SQL.replace("{sample}", str(int(TOP_WORDS_SAMPLE)))
     if by in ("source", "language"):
         column = "site" if by == "source" else "language"
         return f"""
@@ -206,9 +224,10 @@ stored (a feed that dates an article in the year 1), would otherwise print milli
 _TOO_MANY = "newsflow: too many periods: "
 
 
-def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str) -> QueryResult:
+def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str, limit: int = 20) -> QueryResult:
+    extra = {"max_periods": MAX_PERIODS} if by in _PERIOD else {"limit": limit} if by == "word" else {}
     try:
-        return _run(con, attention_sql(by), {**params, "max_periods": MAX_PERIODS} if by in _PERIOD else params)
+        return _run(con, attention_sql(by), {**params, **extra})
     except WarehouseError as exc:
         if _TOO_MANY not in str(exc):
             raise
