@@ -84,6 +84,13 @@ def test_htmldates_modified_meta_date_gives_way_to_an_earlier_byline_day() -> No
     assert stored(page(head=modified), COM)[0] == date(2026, 2, 3)  # the only date the page gives stays
 
 
+@pytest.mark.parametrize("printed", ["Event date: March 20, 2026", "Next match: 28 February 2026"])
+def test_a_date_printed_after_the_modified_time_is_no_publication(printed: str) -> None:
+    # a publication can't come after its modification: the modified time stays
+    modified = meta("article:modified_time", "2026-02-03T11:00:00+00:00")
+    assert stored(page(printed, head=modified), COM)[0] == date(2026, 2, 3)
+
+
 @pytest.mark.parametrize(("text", "day"), [
     ("27 جانفي 2026", date(2026, 1, 27)), ("3 فيفري 2026", date(2026, 2, 3)), ("6 جويلية 2025", date(2025, 7, 6)),
     ("۷ دلو ۱۴۰۴", date(2026, 1, 27)), ("1 حمل 1404", date(2025, 3, 21)), ("18 جدي 1404", date(2026, 1, 8)),
