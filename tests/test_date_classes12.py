@@ -144,10 +144,23 @@ def test_the_bare_day_is_matched_in_the_publishers_zone_only(url: str, zone: str
     assert (best_published_at(bare, _FEED_GMT, date(2026, 3, 3), url=url, zone=zone) == _FEED_GMT) is refined
 
 
+@pytest.mark.parametrize(("url", "zone"), [("https://www.example.jp/a", None),
+                                           ("https://www.example.com/a", "Asia/Tokyo")])
+def test_a_bare_day_on_the_feeds_utc_day_but_not_on_its_day_in_the_publishers_zone_stays(
+        url: str, zone: str | None) -> None:
+    # 16:00 GMT on the 3rd is 01:00 on the 4th in Tokyo: the feed's instant is another day's there
+    bare, feed = datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 3, 16, tzinfo=UTC)
+    assert best_published_at(bare, feed, None, url=url, zone=zone) == bare
+    assert best_published_at(bare, feed, date(2026, 3, 3), url=url, zone=zone) == bare
+    assert best_published_at(bare, feed, date(2026, 3, 3)) == feed  # no zone known: the UTC day matches
+
+
 _FEED_TIMES = {  # the page, the feed item's pubDate, the stored instant and day
     "ist": (_IST_PAGE, "Tue, 03 Mar 2026 20:00:00 GMT", _FEED_GMT, date(2026, 3, 4)),
     "jst": (page("2026年3月4日", "ja"), "Tue, 03 Mar 2026 22:30:00 GMT",
             datetime(2026, 3, 3, 22, 30, tzinfo=UTC), date(2026, 3, 4)),
+    "jst-utc-day": (page("2026年3月3日", "ja"), "Tue, 03 Mar 2026 16:00:00 GMT",
+                    datetime(2026, 3, 3, tzinfo=UTC), date(2026, 3, 3)),  # the 4th in Tokyo: the page's bare day
     "other-day": (page("March 2, 2026"), "Tue, 03 Mar 2026 20:00:00 GMT",
                   datetime(2026, 3, 2, tzinfo=UTC), date(2026, 3, 2)),  # the page's day, its bare midnight
 }
