@@ -111,7 +111,13 @@ def test_maghreb_month_names_and_afghan_solar_months_are_read(text: str, day: da
     ("https://www.example.com/2026/june/27/story", None),  # only the three-letter forms
     ("https://www.example.com/2026/jan/32/story", None),
     ("https://www.example.es/story-20260127091500-nt.html", date(2026, 1, 27)),  # a compact day with its time
-    ("https://www.example.com/v/20260127091500", date(2026, 1, 27)),
+    ("https://www.example.es/story-20260127091500.html", date(2026, 1, 27)),
+    ("https://www.example.com/v/20260127091500", None),  # not before an extension: an identifier
+    ("https://www.example.com/item/19991231235959", None),
+    ("https://www.example.com/img/gallery-20120101000000-hd.jpg", None),  # a media name, never
+    ("https://www.example.com/media/clip-20120101000000.mp4", None),
+    ("https://www.example.es/story-19940101091500-nt.html", None),  # before 1995: an identifier
+    ("https://www.example.es/story-20990101091500-nt.html", None),  # in the future
     ("https://www.example.com/v/20260127251500", None),  # no 25th hour: an identifier
     ("https://www.example.com/v/20261327091500", None),  # no 13th month
     ("https://v.daum.net/v/20260127091500123", None),  # 17 digits: an identifier (milliseconds or not)
