@@ -28,10 +28,13 @@ from newsflow.config import load_config
 from newsflow.datechecks import url_day
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
+from newsflow.extractpool import ExtractionResult
 from newsflow.headline_date import byline_time, headline_date
+from newsflow.models import Outcome
 from newsflow.printeddates import first_date
+from newsflow.reextract import updated_row
 from newsflow.runner import run_ingest
-from newsflow.warehouse import Warehouse, run_read_query
+from newsflow.warehouse import ArticleToReextract, Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.date_batch10 import COM, meta
 from tests.date_batch12 import AFTER, PAGES, ROUND2, ROUND3, shell
@@ -159,6 +162,18 @@ def test_a_bare_day_on_the_feeds_utc_day_but_not_on_its_day_in_the_publishers_zo
     assert best_published_at(bare, feed, None, url=url, zone=zone) == bare
     assert best_published_at(bare, feed, date(2026, 3, 3), url=url, zone=zone) == bare
     assert best_published_at(bare, feed, date(2026, 3, 3)) == feed  # no zone known: the UTC day matches
+
+
+def test_a_reextract_gives_a_bare_day_back_the_instant_a_feed_on_another_day_in_its_zone_had_replaced() -> None:
+    # main's code stored the feed's 16:00 GMT (01:00 on the 4th in Tokyo) for a .jp page's bare 3rd;
+    # the reextract matches the stored instant in the publisher's zone, as a run now does
+    url = "https://www.example.jp/a"
+    article = extract_article(page("2026年3月3日", "ja"), url)
+    assert article is not None and article.published_at == datetime(2026, 3, 3, tzinfo=UTC)
+    stored_at = datetime(2026, 3, 3, 16, tzinfo=UTC)
+    target = ArticleToReextract("id1", url, "A", stored_at, "h", True, published_date=date(2026, 3, 3))
+    row = updated_row(target, ExtractionResult("id1", Outcome.OK, article, None, 5))
+    assert row is not None and (row[3], row[10]) == (datetime(2026, 3, 3, tzinfo=UTC), date(2026, 3, 3))
 
 
 _FEED_TIMES = {  # the page, the feed item's pubDate, the stored instant and day
