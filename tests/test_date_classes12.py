@@ -28,10 +28,13 @@ from newsflow.config import load_config
 from newsflow.datechecks import url_day
 from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
+from newsflow.extractpool import ExtractionResult
 from newsflow.headline_date import byline_time, headline_date
+from newsflow.models import Outcome
 from newsflow.printeddates import first_date
+from newsflow.reextract import updated_row
 from newsflow.runner import run_ingest
-from newsflow.warehouse import Warehouse, run_read_query
+from newsflow.warehouse import ArticleToReextract, Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.date_batch10 import COM, meta
 from tests.date_batch12 import AFTER, PAGES, ROUND2, ROUND3, shell
@@ -84,6 +87,13 @@ def test_htmldates_modified_meta_date_gives_way_to_an_earlier_byline_day() -> No
     assert stored(page(head=modified), COM)[0] == date(2026, 2, 3)  # the only date the page gives stays
 
 
+@pytest.mark.parametrize("printed", ["Event date: March 20, 2026", "Next match: 28 February 2026"])
+def test_a_date_printed_after_the_modified_time_is_no_publication(printed: str) -> None:
+    # a publication can't come after its modification: the modified time stays
+    modified = meta("article:modified_time", "2026-02-03T11:00:00+00:00")
+    assert stored(page(printed, head=modified), COM)[0] == date(2026, 2, 3)
+
+
 @pytest.mark.parametrize(("text", "day"), [
     ("27 جانفي 2026", date(2026, 1, 27)), ("3 فيفري 2026", date(2026, 2, 3)), ("6 جويلية 2025", date(2025, 7, 6)),
     ("۷ دلو ۱۴۰۴", date(2026, 1, 27)), ("1 حمل 1404", date(2025, 3, 21)), ("18 جدي 1404", date(2026, 1, 8)),
@@ -104,7 +114,13 @@ def test_maghreb_month_names_and_afghan_solar_months_are_read(text: str, day: da
     ("https://www.example.com/2026/june/27/story", None),  # only the three-letter forms
     ("https://www.example.com/2026/jan/32/story", None),
     ("https://www.example.es/story-20260127091500-nt.html", date(2026, 1, 27)),  # a compact day with its time
-    ("https://www.example.com/v/20260127091500", date(2026, 1, 27)),
+    ("https://www.example.es/story-20260127091500.html", date(2026, 1, 27)),
+    ("https://www.example.com/v/20260127091500", None),  # not before an extension: an identifier
+    ("https://www.example.com/item/19991231235959", None),
+    ("https://www.example.com/img/gallery-20120101000000-hd.jpg", None),  # a media name, never
+    ("https://www.example.com/media/clip-20120101000000.mp4", None),
+    ("https://www.example.es/story-19940101091500-nt.html", None),  # before 1995: an identifier
+    ("https://www.example.es/story-20990101091500-nt.html", None),  # in the future
     ("https://www.example.com/v/20260127251500", None),  # no 25th hour: an identifier
     ("https://www.example.com/v/20261327091500", None),  # no 13th month
     ("https://v.daum.net/v/20260127091500123", None),  # 17 digits: an identifier (milliseconds or not)
@@ -137,10 +153,35 @@ def test_the_bare_day_is_matched_in_the_publishers_zone_only(url: str, zone: str
     assert (best_published_at(bare, _FEED_GMT, date(2026, 3, 3), url=url, zone=zone) == _FEED_GMT) is refined
 
 
+@pytest.mark.parametrize(("url", "zone"), [("https://www.example.jp/a", None),
+                                           ("https://www.example.com/a", "Asia/Tokyo")])
+def test_a_bare_day_on_the_feeds_utc_day_but_not_on_its_day_in_the_publishers_zone_stays(
+        url: str, zone: str | None) -> None:
+    # 16:00 GMT on the 3rd is 01:00 on the 4th in Tokyo: the feed's instant is another day's there
+    bare, feed = datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 3, 16, tzinfo=UTC)
+    assert best_published_at(bare, feed, None, url=url, zone=zone) == bare
+    assert best_published_at(bare, feed, date(2026, 3, 3), url=url, zone=zone) == bare
+    assert best_published_at(bare, feed, date(2026, 3, 3)) == feed  # no zone known: the UTC day matches
+
+
+def test_a_reextract_gives_a_bare_day_back_the_instant_a_feed_on_another_day_in_its_zone_had_replaced() -> None:
+    # main's code stored the feed's 16:00 GMT (01:00 on the 4th in Tokyo) for a .jp page's bare 3rd;
+    # the reextract matches the stored instant in the publisher's zone, as a run now does
+    url = "https://www.example.jp/a"
+    article = extract_article(page("2026年3月3日", "ja"), url)
+    assert article is not None and article.published_at == datetime(2026, 3, 3, tzinfo=UTC)
+    stored_at = datetime(2026, 3, 3, 16, tzinfo=UTC)
+    target = ArticleToReextract("id1", url, "A", stored_at, "h", True, published_date=date(2026, 3, 3))
+    row = updated_row(target, ExtractionResult("id1", Outcome.OK, article, None, 5))
+    assert row is not None and (row[3], row[10]) == (datetime(2026, 3, 3, tzinfo=UTC), date(2026, 3, 3))
+
+
 _FEED_TIMES = {  # the page, the feed item's pubDate, the stored instant and day
     "ist": (_IST_PAGE, "Tue, 03 Mar 2026 20:00:00 GMT", _FEED_GMT, date(2026, 3, 4)),
     "jst": (page("2026年3月4日", "ja"), "Tue, 03 Mar 2026 22:30:00 GMT",
             datetime(2026, 3, 3, 22, 30, tzinfo=UTC), date(2026, 3, 4)),
+    "jst-utc-day": (page("2026年3月3日", "ja"), "Tue, 03 Mar 2026 16:00:00 GMT",
+                    datetime(2026, 3, 3, tzinfo=UTC), date(2026, 3, 3)),  # the 4th in Tokyo: the page's bare day
     "other-day": (page("March 2, 2026"), "Tue, 03 Mar 2026 20:00:00 GMT",
                   datetime(2026, 3, 2, tzinfo=UTC), date(2026, 3, 2)),  # the page's day, its bare midnight
 }

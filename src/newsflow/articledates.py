@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
+from zoneinfo import ZoneInfo
 
 from newsflow.localtime import url_zone
 from newsflow.models import ExtractedArticle
@@ -55,25 +56,37 @@ def best_published_at(
 
     htmldate often finds only the day, from the URL or for pages dated today; the feed usually
     has the time, and latency figures depend on it. The bare day is the publisher's, so it is
-    matched against the feed's local day (`feed_day`) as well as its UTC day, and (eleventh pass)
-    its day in the publisher's zone (`publishers_feed_day`): a page printing "March 4, 2026 01:30
-    AM IST" under a feed's 20:00 GMT on the 3rd is the feed's instant.
+    matched against the feed's local day (`feed_day`) and its UTC day, or (eleventh pass), when the
+    publisher's zone is known (`publishers_zone`), against its day there only: a page printing
+    "March 4, 2026 01:30 AM IST" under a feed's 20:00 GMT on the 3rd is the feed's instant, and a
+    .jp page's bare 3rd under a feed's 16:00 GMT on the 3rd (01:00 on the 4th in Tokyo) keeps its day.
     """
     if page is None:
         return feed
     if feed is None or page.time() != dt_time(0):
         return page
-    feed_days = {feed.astimezone(UTC).date(), feed_day, publishers_feed_day(feed, feed_day, url, zone)}
+    local_zone = publishers_zone(feed, feed_day, url, zone)
+    feed_days = ({feed.astimezone(local_zone).date()} if local_zone is not None
+                 else {feed.astimezone(UTC).date(), feed_day})
     return feed if page.date() in feed_days else page
+
+
+def publishers_zone(feed: datetime, feed_day: date | None, url: str | None, zone: str | None) -> ZoneInfo | None:
+    """The zone that says the publisher's day of a feed date on its UTC day (no offset of its own):
+    the page's, else the article URL's country's (`localtime.url_zone`); None when the feed gave
+    another offset or no zone is known."""
+    utc_day = feed.astimezone(UTC).date()
+    return url_zone(url, zone) if feed_day is None or feed_day == utc_day else None
 
 
 def publishers_feed_day(feed: datetime, feed_day: date | None, url: str | None, zone: str | None) -> date:
     """The feed's date as the publisher's day: its day in the offset the feed gave (`feed_day`),
     else, for a feed date on its UTC day, its day in the zone of the article URL's country or of
-    the page (`localtime.url_zone`), else its UTC day."""
-    feed_local = feed_day if feed_day is not None else feed.astimezone(UTC).date()
-    local_zone = url_zone(url, zone) if feed_local == feed.astimezone(UTC).date() else None
-    return feed.astimezone(local_zone).date() if local_zone is not None else feed_local
+    the page (`publishers_zone`), else its UTC day."""
+    local_zone = publishers_zone(feed, feed_day, url, zone)
+    if local_zone is not None:
+        return feed.astimezone(local_zone).date()
+    return feed_day if feed_day is not None else feed.astimezone(UTC).date()
 
 
 def best_published_date(

@@ -32,8 +32,17 @@ _ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
 _URL_DAY = re.compile(
     r"(?:/|\bdate=)((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=/|$|[^\d])"
     r"|/((?:19|20)\d{2})/(\d{2})(\d{2})/|/((?:19|20)\d{2})(\d{2})/(\d{2})/"
-    r"|(?:/|\bt|[-_]|\bdate=)((?:19|20)\d{2})(\d{2})(\d{2})(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d)?(?=[/_.&#-]|$)"
+    r"|(?:/|\bt|[-_]|\bdate=)((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.&#-]|$)"
 )
+# eleventh pass: a compact day with its time to the second ends a page's slug, before its extension or
+# a short suffix (`-20260127091500-nt.html`); elsewhere, or in a media file's name, it is an identifier
+_URL_DAY_TIME = re.compile(
+    r"[/_-]((?:19|20)\d{2})(\d{2})(\d{2})(?:[01]\d|2[0-3])[0-5]\d[0-5]\d(?:-[a-z]{1,12})?"
+    r"\.(?:s?html?|php|aspx?|jsp|cms)(?=$|[?#])",
+    re.IGNORECASE,
+)
+_EARLIEST_TIMED_URL = date(1995, 1, 1)
+"""No site named its pages with a compact time to the second before this: an earlier run is an identifier."""
 # eleventh pass: an English month's abbreviation, /2026/jan/27/ (the Guardian's form)
 _URL_MONTH_WORD = re.compile(r"/((?:19|20)\d{2})/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/(\d{1,2})/",
                              re.IGNORECASE)
@@ -63,9 +72,10 @@ def not_article(typed_values: Iterable[tuple[str, str]]) -> list[str]:
 
 def url_day(url: str | None) -> date | None:
     """The day a URL names (`/2022/05/02/`, `/20240315/`, `t20240315_1.html`, `/2026/jan/27/`, a
-    compact day with its time to the second, `-20260127091500-nt.html`), if any. A longer run of
-    digits is an identifier (`slug-20240315123456789.htm`), even where it is a day and a time with
-    milliseconds (Daum's `/v/20260127091500123`: its byline is read instead)."""
+    compact day with its time to the second ending a page's slug, `-20260127091500-nt.html`), if
+    any. A longer run of digits is an identifier (`slug-20240315123456789.htm`), even where it is a
+    day and a time with milliseconds (Daum's `/v/20260127091500123`: its byline is read instead);
+    so is a day and time not before a page's extension (`/item/19991231235959`, `-hd.jpg`)."""
     for match in _URL_DAY.finditer(url or ""):
         year, month, day = (int(part) for part in match.groups() if part is not None)
         with contextlib.suppress(ValueError):
@@ -73,6 +83,18 @@ def url_day(url: str | None) -> date | None:
     for match in _URL_MONTH_WORD.finditer(url or ""):
         with contextlib.suppress(ValueError):
             return date(int(match[1]), _MONTH_ABBREVIATIONS.index(match[2].lower()) + 1, int(match[3]))
+    return _url_day_with_time(url or "")
+
+
+def _url_day_with_time(url: str) -> date | None:
+    """The day of a compact day and time ending a page's slug, when it is a plausible one (from
+    `_EARLIEST_TIMED_URL` to a day past today)."""
+    latest = (datetime.now(UTC) + AHEAD).date()
+    for match in _URL_DAY_TIME.finditer(url):
+        with contextlib.suppress(ValueError):
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+            if _EARLIEST_TIMED_URL <= day <= latest:
+                return day
     return None
 
 

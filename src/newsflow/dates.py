@@ -289,6 +289,8 @@ def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: 
     printed = _as_datetime(headline_date(tree, found.date() if found is not None else None))
     if not plausible(printed) or (found is not None and printed.date() == found.date()):
         return found
+    if found is not None and printed.date() > found.date() and _modified(found, tree):
+        return found  # a publication can't come after the page's modification
     return printed
 
 

@@ -16,7 +16,8 @@ French, Spanish, Portuguese and Italian ("Aug 08, 2024", "30 August 2023", "28. 
 "4 de mayo de 2022").
 
 `byline_time` is the machine-readable side of the same byline: the `datetime` of a `<time>`
-element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100").
+element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100"), not an
+update's (`newsflow.bylinetimes`).
 Texts in photo captions (`<figcaption>`, a "caption" class) are not the byline and are skipped, and
 (seventh pass) neither are texts in other stories' blocks (a related list, a sidebar, `<aside>`,
 `<nav>`, `<footer>`), outside the headline's `<article>`, or the story's prose (`newsflow.pageblocks`);
@@ -46,6 +47,7 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
+from newsflow.bylinetimes import byline_times
 from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
 from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
 from newsflow.relativedates import relative_age
@@ -231,55 +233,16 @@ def _yearless_order(tree: Any) -> str | None:
 
 
 def _update_times(tree: Any) -> list[str]:
-    """The `datetime` of each `<time>` under the headline that an update cue introduces."""
-    return [value for value, update in _byline_times(tree) if update]
+    """The `datetime` of each `<time>` under the headline that dates an update (`newsflow.bylinetimes`)."""
+    return [value for value, update in byline_times(*_byline_texts(tree), _UPDATED) if update]
 
 
 def byline_time(tree: Any) -> str | None:
     """The `datetime` of the first `<time>` element among the texts after the headline, unless
     its text, or the text just before it, is an update ("Aktualisiert: 11.04.2020", "Updated"
-    <time>), or its class says so beside another `<time>` whose class names the publication."""
-    return next((value for value, update in _byline_times(tree) if not update), None)
-
-
-_UPDATE_CLASS = re.compile(r"(?:^|[\s_-])(?:updated|modified|last-?updated)(?:$|[\s_-])", re.IGNORECASE)
-_PUBLISHED_CLASS = re.compile(r"published|entry-date", re.IGNORECASE)
-
-
-def _byline_times(tree: Any) -> list[tuple[str, bool]]:
-    """Each `<time datetime>` under the headline, and whether it dates an update: an update cue in
-    its text or just before it, or (eleventh pass) a class naming an update (WordPress themes'
-    `<time class="updated">` before or after `<time class="entry-date published">`) when another
-    `<time>` there has a class naming the publication (hAtom's "updated" alone often marks the only,
-    published, date: a theme's single `<time class="updated">`)."""
-    headline, texts = _byline_texts(tree)
-    found, previous = [], ""
-    for text in texts:
-        element = _time_element(text, headline)
-        if element is not None and element.get("datetime"):
-            found.append((element, bool(_UPDATED.search(f"{previous} {text}"))))
-        previous = str(text)
-    classes = [str(element.get("class") or "") for element, _ in found]
-    marked = any(_PUBLISHED_CLASS.search(names) for names in classes)
-    return [(str(element.get("datetime")), cued or (marked and _an_update_class(names)))
-            for (element, cued), names in zip(found, classes, strict=True)]
-
-
-def _an_update_class(names: str) -> bool:
-    return bool(_UPDATE_CLASS.search(names)) and not _PUBLISHED_CLASS.search(names)
-
-
-_TIME_TAGS = ("time", "amp-timeago")
-"""Elements whose `datetime` is their text's date: AMP pages print a relative "3 hours ago" in an
-`<amp-timeago datetime="…">`."""
-
-
-def _time_element(text: Any, headline: Any) -> Any:
-    """The `<time>` (or `<amp-timeago>`) element a text node is inside (not the tail of), if any."""
-    element = None if text.is_tail else text.getparent()
-    while element is not None and element.tag not in _TIME_TAGS and element is not headline:
-        element = element.getparent()
-    return element if element is not None and element.tag in _TIME_TAGS else None
+    <time>), or its class says so beside another `<time>` whose class names the publication
+    (`newsflow.bylinetimes`)."""
+    return next((value for value, update in byline_times(*_byline_texts(tree), _UPDATED) if not update), None)
 
 
 def _byline_lines(tree: Any) -> list[str]:
