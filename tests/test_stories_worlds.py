@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from datetime import date
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsflow.stories import StoryCandidate, assign_stories
@@ -97,6 +97,8 @@ def clock_times(texts: list[WorldText]) -> dict[str, frozenset[str]]:
 
 @settings(max_examples=40, deadline=None)
 @given(seeds, seeds)
+@example(world_seed=25, order_seed=0)  # centcom2 (8:45 p.m.) merged with centcom3 (10:30 p.m.) while times
+# weighed as dates only beside a shared date (the fix for update stamps that page_stamp_positions replaced)
 def test_statements_of_one_day_at_different_times_never_share_a_story(world_seed: int, order_seed: int) -> None:
     """Two CENTCOM statements of the same day differ in their times of day: a clock time ("at 4:30
     p.m.") weighs as a date does. Before, same-day statements whose count happened to match merged
