@@ -174,6 +174,8 @@ def compare_slots(first: U64s, second: U64s) -> SlotComparison:
         dates += differing
         shared_count += differing - 1
         conflicting_count += differing - 1
-    elif any(context & _CLOCK for context in shared):
+    elif not dates and any(context & _CLOCK for context in shared):
+        # An agreeing time weighs as a date's two slots, unless a date conflicts: statements of
+        # other days at the same time of day (a template's few times) agree on it by chance.
         shared_count += 1
     return SlotComparison(shared_count, shared_count - conflicting_count, dates)
