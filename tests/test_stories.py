@@ -28,7 +28,7 @@ from newsflow.stories import (
     similarity,
 )
 from newsflow.stories_memory import MemoryIndex
-from newsflow.stories_slots import is_clock_time
+from newsflow.stories_slots import is_clock_time, page_stamp_positions, slots_of
 from newsflow.text import word_tokens
 from tests.storyvariants import add_byline_footer, add_dateline, cut_tail, reword
 
@@ -258,10 +258,10 @@ def test_incremental_runs_agree_with_one_batch(picks: list[int]) -> None:
 
 
 def test_clock_times_are_when_slots_and_conflict_across_am_and_pm() -> None:
-    """A time of day weighs as a date (stories_slots.is_clock_time); "a.m." and "p.m." are one
-    context and part of the time, so "10:30 a.m." and "2:15 p.m." conflict there instead of sharing
-    no context, and "4:15 a.m." and "4:15 p.m." conflict too."""
-    from newsflow.stories_slots import compare_slots, is_clock_time, slots_of
+    """A time of day weighs as a date (stories_slots.is_clock_time), each differing time as a date's
+    two slots, with or without a shared date; "a.m." and "p.m." are part of the time, so "10:30
+    a.m." and "2:15 p.m." conflict, and "4:15 a.m." and "4:15 p.m." conflict too."""
+    from newsflow.stories_slots import compare_slots
 
     assert is_clock_time(["4", "30"], "at", "p") and is_clock_time(["14", "30"], "um", "uhr")
     assert not is_clock_time(["1", "50"], "eps", "per")  # $1.50 per share: a price
@@ -270,13 +270,13 @@ def test_clock_times_are_when_slots_and_conflict_across_am_and_pm() -> None:
     morning = slots_of(word_tokens("strikes on Friday at approximately 10:30 a.m. against 4 sites"))
     afternoon = slots_of(word_tokens("strikes on Friday at approximately 2:15 p.m. against 4 sites"))
     compared = compare_slots(morning, afternoon)
-    assert (compared.shared, compared.agreeing, compared.conflicting_dates) == (3, 2, 0)  # no date: one value
+    assert (compared.shared, compared.agreeing, compared.conflicting_dates) == (4, 2, 2)
     dated = [slots_of(word_tokens(f"strikes on Nov. 6 at approximately {t} against 4 sites"))
              for t in ("10:30 a.m.", "2:15 p.m.")]
-    compared = compare_slots(*dated)  # beside a shared date a time weighs as a date's two slots
+    compared = compare_slots(*dated)
     assert (compared.shared, compared.agreeing, compared.conflicting_dates) == (6, 4, 2)
     early, late = (slots_of(word_tokens(f"at 4:15 {half} against 4 sites")) for half in ("a.m.", "p.m."))
-    assert compare_slots(early, late).conflicting == 1
+    assert (compare_slots(early, late).conflicting, compare_slots(early, late).conflicting_dates) == (2, 2)
     assert compare_slots(late, slots_of(word_tokens("at 4:15 pm against 4 sites"))).conflicting == 0
 
 
@@ -291,11 +291,15 @@ _UPDATED_BODY = (
 @pytest.mark.parametrize(("first", "second"), [
     ("Updated 9:45 a.m. PT", "Updated 11:20 a.m. PT"),
     ("Updated 9:45 GMT", "Updated 11:20 GMT"),
+    ("Updated Nov. 12, 2026, 9:45 a.m. PT", "Updated Nov. 13, 2026, 8:10 a.m. PT"),
+    ("Last modified: 9:45 a.m.", "Last modified: 11:20 a.m."),
+    ("Aktualisiert um 09:45 Uhr", "Aktualisiert um 11:20 Uhr"),
+    ("Nov. 12, 2026 9:45 GMT", "Nov. 12, 2026 11:20 GMT"),
 ])
 def test_copies_differing_only_in_their_update_time_are_one_story(first: str, second: str) -> None:
     """Regression (review of analyst11): a differing clock time made two conflicting slots (before
-    and after it), weighed as a date, and refused the match; a time is one value, weighed as a date
-    only beside a shared date."""
+    and after it), weighed as a date, and refused the match. The page's own stamp (after
+    "Updated", "Last modified", "Aktualisiert"..., or a stamp line opening the text) is no slot."""
     one, other = signature_of(f"{first}\n{_UPDATED_BODY}"), signature_of(f"{second}\n{_UPDATED_BODY}")
     assert one is not None and other is not None
     assert similarity(one, other).matches(DEFAULT_PARAMS)
@@ -306,3 +310,22 @@ def test_a_price_a_share_is_no_time_of_day() -> None:
     assert not is_clock_time(["2", "45"], "", "a", "share")
     assert is_clock_time(["2", "45"], "", "a", "m")
     assert is_clock_time(["9", "45"], "", "gmt", "")
+
+
+def test_only_the_pages_stamp_leaves_the_slots() -> None:
+    """A stamp's date and time are metadata; the story's own times and counts stay slots, also
+    after a stamp word used in a sentence ("posted 12 percent") or in an opening clause ("On Nov. 6,
+    at approximately 4:30 p.m.", the time of a CENTCOM statement)."""
+    def stamped(text: str) -> list[str]:
+        tokens = word_tokens(text)
+        return [tokens[i] for i in sorted(page_stamp_positions(tokens))]
+
+    assert stamped("Updated 9:45 a.m. PT\nForces struck at 4:30 p.m. on Nov. 6") == ["9", "45"]
+    assert stamped("Mis à jour le 12 novembre 2026 à 9 h 45\nLa ville a voté") == ["12", "2026", "9", "45"]
+    assert stamped("Nov. 12, 2026 9:45 GMT\nThe council voted") == ["12", "2026", "9", "45"]
+    assert stamped("On Nov. 6, at approximately 4:30 p.m. (Syria time), forces struck") == []
+    assert stamped("TAMPA, Fla. - On Nov. 6, at 4:30 p.m., forces struck") == []
+    assert stamped("the company posted 12 percent growth and 40 new stores") == []
+    story, with_stamp = (slots_of(word_tokens(f"{head}forces struck at 4:30 p.m. against 4 sites"))
+                         for head in ("", "Posted 9:45 GMT\n"))
+    assert story.tolist() == with_stamp.tolist()

@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from datetime import date
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsflow.stories import StoryCandidate, assign_stories
@@ -25,6 +25,8 @@ def wire_dates(texts: list[WorldText]) -> dict[str, date]:
 
 @settings(max_examples=40, deadline=None)
 @given(seeds, seeds)
+@example(world_seed=3516, order_seed=0)  # centcom2 (Nov. 3) and centcom4 (Nov. 6) at one time of day merged:
+# the agreeing time weighed as a date's two slots and outweighed the conflicting date
 def test_template_stories_of_different_days_never_share_a_story(world_seed: int, order_seed: int) -> None:
     """CENTCOM statements a day apart, football results, earnings: their words agree, their numbers
     do not (before the number slots, 88% of CENTCOM pairs the clustering made were of two statements)."""
@@ -97,6 +99,9 @@ def clock_times(texts: list[WorldText]) -> dict[str, frozenset[str]]:
 
 @settings(max_examples=40, deadline=None)
 @given(seeds, seeds)
+@example(world_seed=3516, order_seed=0)
+@example(world_seed=25, order_seed=0)  # centcom2 (8:45 p.m.) merged with centcom3 (10:30 p.m.) while times
+# weighed as dates only beside a shared date (the fix for update stamps that page_stamp_positions replaced)
 def test_statements_of_one_day_at_different_times_never_share_a_story(world_seed: int, order_seed: int) -> None:
     """Two CENTCOM statements of the same day differ in their times of day: a clock time ("at 4:30
     p.m.") weighs as a date does. Before, same-day statements whose count happened to match merged
