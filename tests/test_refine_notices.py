@@ -143,3 +143,38 @@ def test_a_line_that_only_names_sharing_or_loading_stays() -> None:
     ]
     text = "\n".join([PARAGRAPH, *lines])
     assert drop_marked_lines(text) == text
+
+
+def test_story_lines_that_meet_a_notice_pattern_stay() -> None:
+    """Review of the twelfth pass: these story lines were dropped as notices. A pattern counts only
+    when it opens the line or the line is short; the German embed notice must name the click or the
+    button; "to load the content" alone is a story's wording too."""
+    lines = [
+        "Americans can once again download the TikTok app from Apple's App Store and Google Play after the two"
+        " companies restored it on Thursday, the firm said.",
+        "Die Arbeiter brauchten drei Stunden, um den Inhalt des Lagers auf die Lastwagen zu laden, sagte ein"
+        " Sprecher.",
+        "Officials said the portal failed to load the content for most users during the first hour of sales.",
+    ]
+    text = "\n".join([PARAGRAPH, *lines])
+    assert drop_marked_lines(text) == text
+
+
+def test_a_quotation_that_says_share_and_loading_stays_whole() -> None:
+    """Review of the twelfth pass: a sharing run names its buttons (two at least); a quotation that says
+    "partager :" and "chargement…" without them keeps every word."""
+    quote = (
+        "« Nous voulons tout partager : les données, les cartes et les résultats, même les fichiers en"
+        " chargement... », a dit le ministre."
+    )
+    text = "\n".join([PARAGRAPH, quote])
+    assert drop_marked_lines(text) == text
+
+
+def test_a_hostile_line_of_spaces_and_colons_is_read_once() -> None:
+    """Review of the twelfth pass: the sharing run's leading whitespace was retried at every start, so
+    100,000 spaces and a colon took minutes. A bounded input: the run must come back, unchanged."""
+    hostile = " " * 200_000 + ":"
+    assert drop_marked_lines(f"{PARAGRAPH}\nword{hostile}") == f"{PARAGRAPH}\nword{hostile}"
+    shares = "Share this: " * 20_000
+    assert drop_marked_lines(f"{PARAGRAPH}\n{shares}x").startswith(PARAGRAPH)

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.extract import extract_article, page_tree
+from newsflow.furniture import is_dated_line
 from newsflow.standfirst import restore_standfirst
 from newsflow.text import normalize_text
 
@@ -190,3 +191,33 @@ def test_of_two_candidates_the_one_named_a_standfirst_is_taken() -> None:
     assert restore_standfirst(TEXT, page_tree(_page(between))) == f"{STANDFIRST}\n{TEXT}"
     both_named = f"<div class='teaser'>{STANDFIRST}</div><div class='teaser'>{note}</div>"
     assert restore_standfirst(TEXT, page_tree(_page(both_named))) == TEXT
+
+
+def test_a_sentence_with_a_date_and_by_is_no_dated_line() -> None:
+    """Review of the twelfth pass: "by", "di", "par" … are prepositions too; a clause after a dated one
+    is a byline only after a bar or a bullet, or when it is names only."""
+    sentence = "On 4 May 2015, by a vote of 310 to 290, MPs approved the bill."
+    assert restore_standfirst(TEXT, page_tree(_page(f"<p class='intro'>{sentence}</p>"))) == f"{sentence}\n{TEXT}"
+    assert not is_dated_line("Il 4 maggio 2015, di fronte a 300 persone, il sindaco ha parlato.")
+    assert is_dated_line("4 May 2015, By Ursula von der Leyen and Jo Bloggs")
+    assert is_dated_line("4 May 2015, Par Ann Example (avec Bo Sample et Cy)")
+
+
+def test_a_lead_photos_caption_is_no_standfirst() -> None:
+    """Review of the twelfth pass: a "lead" box with a picture holds the lead photo and its caption;
+    a parent names a standfirst only by a whole name ("article-lead"), not by "lead" or "summary"."""
+    caption = "Firefighters battle the blaze at the old warehouse on the east side of the city on Tuesday night"
+    for between in (
+        f"<div class='lead'><img src='fire.jpg'><p>{caption}</p></div>",
+        f"<div class='lead'><a href='fire.jpg'><img src='fire.jpg'></a><p>{caption}</p></div>",
+        f"<div class='summary'><p>{caption}</p></div>",
+        f"<p class='lead'><img src='fire.jpg'>{caption}</p>",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT, between
+
+
+def test_a_teaser_breaks_no_tie_between_two_candidates() -> None:
+    """Review of the twelfth pass: of two qualifying blocks, one named "teaser" is a teaser card still."""
+    note = "This summary was generated automatically. We keep improving it and welcome your comments on it."
+    between = f"<p class='teaser'>{STANDFIRST}</p><p class='note'>{note}</p>"
+    assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT

@@ -87,14 +87,24 @@ DATE_LABELS = frozenset({
 })  # fmt: skip
 """The words that label a dateline ("Updated 12:30 PM EST, Tue March 3, 2026", "Publicado el 3 de marzo")."""
 _LIST_OR_TABLE = re.compile(r"^\s*[-*•|]")
-_SEGMENT_SEPARATOR = re.compile(r"\s[|•·\u2013\u2014-]\s|,\s")
+_SEGMENT_SEPARATOR = re.compile(r"(\s[|•·\u2013\u2014-]\s|,\s)")  # kept by split: a byline needs a bar
 DATED_LINE_OTHER_MAX_WORDS = 4
 """In a dated line, the segments that are not a date are short: an outlet's or an author's name ("Le
 Monde", "By Jane Doe"), a place ("PARIS")."""
 DATED_LINE_BYLINE_MAX_WORDS = 8
 BYLINE_OPENERS = frozenset({"by", "von", "por", "par", "door", "di", "av", "af", "od", "fra"})
 """Or a byline, opened by one of BYLINE_OPENERS, of at most DATED_LINE_BYLINE_MAX_WORDS words: two
-authors' names ("Par Marie Dupont et Paul Martin", "By Jane Doe and John Smith")."""
+authors' names ("Par Marie Dupont et Paul Martin", "By Jane Doe and John Smith"). The openers are
+prepositions too ("On 4 May 2015, by a vote of 310 to 290, …", "di fronte a 300 persone"), so the
+segment must follow a bar or a bullet (_BYLINE_SEPARATORS) or be names only (_byline_shape)."""
+_BYLINE_SEPARATORS = frozenset("|•")
+_BYLINE_CONJUNCTIONS = frozenset({"and", "et", "und", "y", "e", "&"})
+_BYLINE_WITH = frozenset({"avec", "with", "mit", "con", "com", "met", "med"})
+_NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "del", "di", "du", "la", "le", "dos", "das"})
+_NAMES = r"N(?:p*N)*(?:cN(?:p*N)*)*"
+_BYLINE_NAMES = re.compile(rf"{_NAMES}(?:\(w{_NAMES}\))?")
+"""Capitalised names joined by "and"/"et"/"und"…, and co-authors in brackets ("(avec Damien Leloup et
+Morgane Tual)", Le Monde's), as a string of token shapes (_byline_shape)."""
 
 
 def drop_furniture_lines(text: str, author: str | None) -> str:
@@ -145,19 +155,43 @@ def is_dated_line(line: str) -> bool:
     " • ", " - ", ", ") into segments of which one at least is a dateline and every other is short.
     `is_dateline` alone reads the whole line, and a name beside the date has too many words for it
     (eleventh pass: the standfirst must be no such line)."""
-    segments = [segment for segment in _SEGMENT_SEPARATOR.split(line) if segment.strip()]
-    dated = [is_dateline(segment, word_tokens(segment)) for segment in segments]
+    parts = _SEGMENT_SEPARATOR.split(line)
+    segments = [(parts[i - 1] if i else "", parts[i]) for i in range(0, len(parts), 2) if parts[i].strip()]
+    dated = [is_dateline(segment, word_tokens(segment)) for _, segment in segments]
     return any(dated) and all(
-        is_date or _is_short_or_byline(word_tokens(segment)) for segment, is_date in zip(segments, dated, strict=True)
+        is_date or _is_short_or_byline(segment, separator)
+        for (separator, segment), is_date in zip(segments, dated, strict=True)
     )
 
 
-def _is_short_or_byline(tokens: list[str]) -> bool:
+def _is_short_or_byline(segment: str, separator: str) -> bool:
     """A dated line's other segment: a name or a place, or a byline of several authors ("Par Marie
-    Dupont et Paul Martin", twelfth pass)."""
+    Dupont et Paul Martin", twelfth pass) after a bar or a bullet, or made of names only."""
+    tokens = word_tokens(segment)
     if len(tokens) <= DATED_LINE_OTHER_MAX_WORDS:
         return True
-    return len(tokens) <= DATED_LINE_BYLINE_MAX_WORDS and tokens[0] in BYLINE_OPENERS
+    if len(tokens) > DATED_LINE_BYLINE_MAX_WORDS or tokens[0] not in BYLINE_OPENERS:
+        return False
+    return separator.strip() in _BYLINE_SEPARATORS or bool(_BYLINE_NAMES.fullmatch(_byline_shape(segment)))
+
+
+def _byline_shape(segment: str) -> str:
+    """The words after a byline's opener as shapes: N a capitalised name, p a particle ("von der"), c a
+    conjunction, w a co-author's "avec"/"with", brackets as they are, x anything else."""
+    shapes = []
+    for word in re.findall(r"[()]|[^\s(),]+", segment)[1:]:
+        lowered = word.lower()
+        if word in "()":
+            shapes.append(word)
+        elif lowered in _BYLINE_CONJUNCTIONS:
+            shapes.append("c")
+        elif lowered in _BYLINE_WITH:
+            shapes.append("w")
+        elif lowered in _NAME_PARTICLES and word.islower():
+            shapes.append("p")
+        else:
+            shapes.append("N" if word[0].isupper() else "x")
+    return "".join(shapes)
 
 
 def is_credit(line: str, tokens: list[str]) -> bool:

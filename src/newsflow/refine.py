@@ -151,25 +151,38 @@ words are in readability's text."""
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
 _NOTICE_PATTERNS = re.compile(
     # an embed's placeholder until the reader loads it: "Klicken Sie auf den unteren Button, um den Inhalt
-    # von www.komoot.de zu laden.", "Click the button below to load the content from Twitter."
-    r"\b(?:um|to) (?:den|die|the) inhalte?\b[^!?]{0,60}\bzu laden\b|\bklicken sie auf den (?:unteren |folgenden )?"
-    r"button\b|\bclick (?:on )?the button below\b|\bto load the content\b|\bby loading the (?:video|content)\b|"
-    r"\bmit dem laden des (?:videos|inhalts)\b|"
+    # von www.komoot.de zu laden.", "Click the button below to load the content from Twitter." The German
+    # one must name the click or the button: "um den Inhalt des Lagers … zu laden" is a story's lorry.
+    r"\bklicken\b[^!?]{0,60}\b(?:um|to) (?:den|die) inhalte?\b[^!?]{0,60}\bzu laden\b|"
+    r"\bklicken sie auf den (?:unteren |folgenden )?button\b|\bclick (?:on )?the button below\b|"
+    r"\bby loading the (?:video|content)\b|\bmit dem laden des (?:videos|inhalts)\b|"
     # the outlet's app: "For the latest stories … download the Nationnews apps for iOS and Android."
     r"\bdownload (?:the|our)\b[^.!?]{0,40}\bapps?\b[^.!?]{0,40}\b(?:ios|android|iphone|app store|google play)\b",
     re.IGNORECASE,
 )
 """Notices that name what they ask in words of their own (twelfth pass): an embed held back until
 the reader loads it, and the outlet's app to download for a phone. Patterns, not phrases: the
-outlet's or the embed's name sits in the middle."""
+outlet's or the embed's name sits in the middle. A line counts only when the pattern opens it (an
+imperative) or the line is short (NOTICE_PATTERN_MAX_WORDS): a story's long line may report that
+"Americans can once again download the TikTok app from Apple's App Store …" (review of the pass)."""
+NOTICE_PATTERN_MAX_WORDS = 25
 _SHARING_RUN = re.compile(
-    r"\s*(?:(?:bewerten|rate this)\s*:\s*)?(?:share this|teilen mit|teilen sie dies mit|partager|compartir esto|"
-    r"condividi)\s*:.{0,300}?\b(?:wird geladen|lade|loading|chargement|cargando|caricamento)\s*(?:…|\.{3})",
+    # no leading \s*: retried at every start, it made a line of spaces quadratic (review of the pass)
+    r"(?<!\S)(?:(?:bewerten|rate this)\s*:\s*)?\b(?:share this|teilen mit|teilen sie dies mit|partager|"
+    r"compartir esto|condividi)\b\s*:.{0,150}?\b(?:wird geladen|lade|loading|chargement|cargando|caricamento)\b"
+    r"\s*(?:…|\.{3})[ \t]*",
     re.IGNORECASE,
 )
 """WordPress's sharing and like buttons run into a story line ("… 2%… Bewerten: Teilen Sie dies mit:
 Twitter Facebook … Gefällt mir: Liken Lade … Veröffentlicht von …"): where trafilatura falls back to
-the page's flat text, its lines are not lines of their own and no label drops them (twelfth pass)."""
+the page's flat text, its lines are not lines of their own and no label drops them (twelfth pass).
+A run is cut only when it names SHARING_MIN_BUTTONS buttons (_SHARING_BUTTON): a quotation may say
+"tout partager : les données … en chargement…" (review of the pass)."""
+_SHARING_BUTTON = re.compile(
+    r"\b(?:Twitter|X|Facebook|E-?Mail|WhatsApp|LinkedIn|Pinterest|Reddit|Tumblr|Telegram|Drucken|Print|Imprimer|"
+    r"Like|Liken|Gefällt mir|J[\u2019']aime|Me gusta|Mi piace)\b"
+)
+SHARING_MIN_BUTTONS = 2
 _VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
 """A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
 (a story's "in 2:05 min." has no bar)."""
@@ -232,7 +245,7 @@ def drop_marked_lines(text: str) -> str:
     drop_headline = False
     for line in text.split(PARAGRAPH_SEPARATOR):
         if ":" in line and _SHARING_RUN.search(line):
-            line = _SHARING_RUN.sub("", line).strip()
+            line = _SHARING_RUN.sub(_cut_sharing_run, line).strip()
             if not line:
                 continue
         words = word_count(line)
@@ -248,7 +261,17 @@ def drop_marked_lines(text: str) -> str:
 
 
 def _is_notice(line: str) -> bool:
-    return bool(_NOTICE.search(line) or _NOTICE_PATTERNS.search(line) or _VIDEO_CARD.search(line))
+    return bool(_NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line))
+
+
+def _is_patterned_notice(line: str) -> bool:
+    found = _NOTICE_PATTERNS.search(line)
+    return found is not None and (found.start() == 0 or word_count(line) <= NOTICE_PATTERN_MAX_WORDS)
+
+
+def _cut_sharing_run(run: re.Match[str]) -> str:
+    buttons = {button.lower() for button in _SHARING_BUTTON.findall(run.group())}
+    return "" if len(buttons) >= SHARING_MIN_BUTTONS else run.group()
 
 
 def drop_related_tail(text: str, tree: Any) -> str:

@@ -62,6 +62,16 @@ _STANDFIRST_WORDS = frozenset({
     "standfirst", "lead", "lede", "intro", "teaser", "summary", "dek", "deck", "subtitle", "subheadline",
     "subhead", "epigraph", "excerpt", "abstract", "chapo", "chapeau", "entradilla", "sumario", "bajada",
 })
+_PARENT_STANDFIRST_NAMES = frozenset({
+    "standfirst", "article-lead", "article__lead", "article-lede", "story-lead", "lede", "dek", "deck",
+    "article-dek", "epigraph", "chapo", "chapeau", "subheadline", "subhead", "article-subtitle", "article-summary",
+    "article-intro", "article__intro", "excerpt", "abstract", "entradilla", "sumario", "bajada",
+})  # fmt: skip
+"""A parent's class or id names the block's standfirst only as one of these whole names: a parent
+"lead" or "summary" is as often a lead photo's or a teaser's box (review of the twelfth pass)."""
+_TIEBREAK_EXCLUDED = frozenset({"teaser"})
+"""Two qualifying blocks are teaser cards more often than not: a "teaser" breaks no tie."""
+_PICTURE_TAGS = ("img", "picture", "figure")
 _GALLERY_WORDS = frozenset({"gallery", "carousel", "slide", "slider", "slideshow", "gal", "lightbox"})
 _MEDIA_LEVELS, _FURNITURE_LEVELS, _GALLERY_LEVELS = 2, 4, 7
 _STORY_TAGS = frozenset({"article", "main", "body", "html"})
@@ -93,7 +103,7 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
     qualified = [(element, line) for element, line in blocks if _is_standfirst(element, line, text, headlines)]
     found = {line for _, line in qualified}
     if len(found) > 1:  # two or more: teaser cards or a fact box, unless one alone is named a standfirst
-        found = {line for element, line in qualified if _named_standfirst(element)}
+        found = {line for element, line in qualified if _named_standfirst(element, _TIEBREAK_EXCLUDED)}
     if len(found) != 1:
         return text
     return f"{found.pop()}{PARAGRAPH_SEPARATOR}{text}"
@@ -141,14 +151,31 @@ def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> 
     return not lead_in_text(line, text)
 
 
-def _named_standfirst(element: Any) -> bool:
-    """Whether the block's class or id, or its parent's, names a standfirst ("epigraph", "subheadline",
-    "article-lead"): such a block needs no full stop (twelfth pass: many templates set the summary
-    without one, a headline's way)."""
-    nodes = [element, element.getparent()]
-    return any(
-        node is not None and not _STANDFIRST_WORDS.isdisjoint(_class_words(node)) for node in nodes
-    )
+def _named_standfirst(element: Any, excluded: frozenset[str] = frozenset()) -> bool:
+    """Whether the block's class or id names a standfirst ("epigraph", "subheadline"), or its parent's
+    is a whole standfirst name ("article-lead"): such a block needs no full stop (twelfth pass: many
+    templates set the summary without one, a headline's way). Not beside a picture: a "lead" box with
+    an image holds the lead photo's caption (review of the pass)."""
+    parent = element.getparent()
+    if _has_picture(element) or (parent is not None and _beside_picture(parent)):
+        return False
+    if not (_STANDFIRST_WORDS - excluded).isdisjoint(_class_words(element)):
+        return True
+    return parent is not None and not (_PARENT_STANDFIRST_NAMES - excluded).isdisjoint(_class_names(parent))
+
+
+def _has_picture(node: Any) -> bool:
+    return any(True for _ in node.iter(*_PICTURE_TAGS))
+
+
+def _beside_picture(parent: Any) -> bool:
+    """A picture among the parent's children or theirs (an `<a>` round an `<img>`), not anywhere below
+    it: the parent may be the whole story, with its photos further down."""
+    return any(child.tag in _PICTURE_TAGS or any(g.tag in _PICTURE_TAGS for g in child) for child in parent)
+
+
+def _class_names(node: Any) -> set[str]:
+    return {name.lower() for name in f"{node.get('class') or ''} {node.get('id') or ''}".split()}
 
 
 def _class_words(node: Any) -> set[str]:
