@@ -16,19 +16,22 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import duckdb
 import pytest
+from flows.cancelwatch import CHECK_S, CancelWatch
 from flows.ingest import ingest
+from flows.zombies import started_here
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import (
     FlowFilter,
@@ -37,7 +40,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.states import Cancelling
 
 from newsflow import cli
@@ -432,6 +435,102 @@ def test_a_run_cancelled_from_prefect_stops_keeps_what_it_stored_and_the_next_ru
     again = run_newsflow(["run", "--config", str(config_path), "--all"], api, timeout=120)
     assert again.returncode == 0, again.stderr[-2000:]
     assert run_read_query(store, "SELECT count(*), count(DISTINCT canonical_url) FROM articles").rows == [(6, 6)]
+
+
+async def _a_stale_cancelling_run_at(api: str, infrastructure_pid: str) -> str:
+    """An `ingest` flow run an earlier process left Cancelling (old code, or its mark_cancelled
+    refused by an API that was down), recorded under `infrastructure_pid`."""
+    async with PrefectClient(api=api) as client:
+        run = await client.create_flow_run(ingest, name="stale-cancelling", parameters={})
+        await client.update_flow_run(run.id, infrastructure_pid=infrastructure_pid)
+        await client.set_flow_run_state(run.id, Cancelling(), force=True)
+    return str(run.id)
+
+
+def test_a_run_left_cancelling_by_an_earlier_process_with_the_same_host_and_pid_does_not_stop_a_new_run(
+    tmp_path: Path, server: LoopbackServer, prefect_harness: str
+) -> None:
+    """In a container the hostname is fixed and PIDs are small and stable, so `<hostname>:<pid>` comes
+    back. The watch matched any Cancelling `ingest` run with this process's infrastructure_pid: a run
+    an earlier process left Cancelling stopped the next run ~2 s after it started (exit 130, naming
+    the stale run). It now watches only the flow run this process started."""
+    release = threading.Event()
+    site, items = Site("Courier"), []
+    for n in range(3):
+        story = generated_story(n)
+        server.add(f"/a/{story.slug}", _page_held_until(release, site.article_page(story)))
+        items.append((story.title, server.url(f"/a/{story.slug}"), story.published))
+    server.add("/feed.xml", Page(rss_feed("Courier", items), "application/rss+xml"))
+    config_path = write_run_config(tmp_path, {"courier": server.url("/feed.xml")}, fetch={"timeout": 60.0})
+    api = prefect_api_url()
+    try:
+        with BackgroundRun(config_path, api) as run:
+            # before the child has imported Prefect, let alone started its watch
+            stale = asyncio.run(_a_stale_cancelling_run_at(api, f"{socket.gethostname()}:{run.pid}"))
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not any(r.path.startswith("/a/") for r in server.requests):
+                time.sleep(0.1)  # polling a server we own: the run is in its flow, fetching
+            assert run.proc is not None
+            # A negative needs a bound: the watch asks every CHECK_S; three chances to stop the run wrongly
+            with pytest.raises(subprocess.TimeoutExpired):
+                run.proc.wait(timeout=3 * CHECK_S)
+            own = [r for r in asyncio.run(_running_ingest_runs(api, config_path)) if r != stale]
+            assert len(own) == 1, own
+            asyncio.run(_cancel_as_the_ui_does(api, own[0]))  # the watch is alive, and watches its own run
+            code, _, err = run.wait(timeout=120)
+    finally:
+        release.set()
+    assert code == 130, err[-2000:]
+    assert any(line.startswith(f"newsflow: cancelled from Prefect (flow run {own[0]})") for line in
+               err.splitlines()), err[-2000:]
+    assert asyncio.run(_state_type(api, stale)) is StateType.CANCELLING, "another process's run is not ours to end"
+
+
+class _HeldPrefectApi(ThreadingHTTPServer):
+    """Answers `/flow_runs/filter` with no runs, once `release` is set (a slow API mid-query)."""
+
+    def __init__(self) -> None:
+        self.asked, self.release = threading.Event(), threading.Event()
+        held = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                held.asked.set()
+                held.release.wait(30)
+                send_bytes(self, 200, b"[]", "application/json")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.daemon_threads = True
+
+
+def test_once_a_cancel_watch_is_stopped_it_can_send_no_sigterm() -> None:
+    """The watch checked `_stopped` then signalled, unlocked, and cancel() did not wait for it: a
+    watch mid-query when the run ended could SIGTERM the process after `newsflow run` had left its
+    try (exit 130, or a traceback, for a completed run). stop() now returns only once the watch has
+    ended, and it checks and signals under the lock stop() takes."""
+    api = _HeldPrefectApi()
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    watch = CancelWatch(f"http://127.0.0.1:{api.server_address[1]}", every=0.01).start()
+    started_here(FlowRun(flow_id=uuid4(), name="watched"))  # a run of "this process" for it to ask about
+    try:
+        assert api.asked.wait(30), "the watch never asked"
+        alive_after_stop: list[bool] = []
+        stopper = threading.Thread(target=lambda: (watch.stop(), alive_after_stop.append(watch._thread.is_alive())))
+        stopper.start()
+        deadline = time.monotonic() + 30
+        while not watch._stopped.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)  # polling the flag stop() sets first
+        api.release.set()
+        stopper.join(30)
+        assert alive_after_stop == [False], "stop() returned while the watch could still signal"
+    finally:
+        api.release.set()
+        api.shutdown()
+        api.server_close()
 
 
 # --- 9. a deployment run with parameters that cannot work --------------------------------------------
