@@ -45,7 +45,12 @@ from prefect.states import Cancelling
 
 from newsflow import cli
 from newsflow.config import load_config
-from newsflow.credentials import redact_credentials_in_logs, without_credentials
+from newsflow.credentials import (
+    has_credentials,
+    redact_credentials_in_logs,
+    url_without_credentials,
+    without_credentials,
+)
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, WarehouseError, migrate, run_read_query
 from tests.conftest import free_port
@@ -116,6 +121,43 @@ def test_without_credentials_drops_only_a_urls_userinfo(text: str, expected: str
     assert without_credentials(text) == expected
 
 
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://u:p@h/a", "http://h/a"),
+    ("https://r.example/go?u=http://joe@x.com", "https://r.example/go?u=http://joe@x.com"),  # a URL as data
+    ("https://a:b@r.example/go?u=http://joe@x.com#f@g", "https://r.example/go?u=http://joe@x.com#f@g"),
+    ("https://medium.com/@user/a-story", "https://medium.com/@user/a-story"),
+    ("https://h/unsubscribe?email=a@b.org", "https://h/unsubscribe?email=a@b.org"),
+    ("https://h/p#x://y@z", "https://h/p#x://y@z"),
+])
+def test_url_without_credentials_drops_only_the_urls_own_userinfo(url: str, expected: str) -> None:
+    assert url_without_credentials(url) == expected
+    assert has_credentials(url) == (url != expected)
+
+
+def test_a_url_carried_in_an_items_query_is_fetched_and_stored_as_it_is(
+    tmp_path: Path, server: LoopbackServer, prefect_harness: str
+) -> None:
+    """Stored (and fetched) entry URLs went through the regex for log lines, which drops a `user@`
+    after any `scheme://` in the string: `/go?u=http://joe@x.com` was stored, then fetched, as
+    `/go?u=http://x.com`, another page (a redirector's target, a search, a share link)."""
+    site, items, paths = Site("Courier"), [], ["/go?u=http://joe@x.com", "/@user/story", "/s?email=a@b.org"]
+    for n, path in enumerate(paths):
+        story = generated_story(n)
+        server.add(path, Page(site.article_page(story)))
+        items.append((story.title, server.url(path), story.published))
+    server.add("/feed.xml", Page(rss_feed("Courier", items), "application/rss+xml"))
+    config_path = write_run_config(tmp_path, {"courier": server.url("/feed.xml")})
+
+    done = run_newsflow(["run", "--config", str(config_path)], prefect_api_url(), timeout=120)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "holds credentials" not in done.stderr, done.stderr[-2000:]
+    fetched = {request.path for request in server.requests}
+    assert set(paths) <= fetched, sorted(fetched)
+    stored = run_read_query(Warehouse(load_config(config_path).warehouse_path), "SELECT url FROM entries").rows
+    assert sorted(row[0] for row in stored) == sorted(server.url(path) for path in paths)
+
+
 def test_log_records_made_after_redaction_is_installed_carry_no_credentials(caplog: pytest.LogCaptureFixture) -> None:
     redact_credentials_in_logs()
     with caplog.at_level(logging.INFO, logger="newsflow.test"):
@@ -138,6 +180,23 @@ def test_migration_0063_drops_the_credentials_stored_before_it(tmp_path: Path) -
         migrate(con)
     assert [text for text in _every_stored_text(store.path) if ":pw@" in text] == []
     assert run_read_query(store, "SELECT count(*) FROM articles WHERE url LIKE 'https://%'").rows[0][0] > 0
+
+
+def test_migration_0063_keeps_a_url_carried_in_a_urls_query(tmp_path: Path) -> None:
+    """0063 used the regex for log lines on stored URLs: `/go?u=http://joe@x.com` lost `joe@`, and
+    pending entries would be fetched at another URL."""
+    store = build_sample_warehouse(tmp_path / "news.duckdb")
+    nested, medium = "https://r.example/go?u=http://joe@x.com", "https://medium.com/@user/a-story"
+    with store.writing() as con:
+        article, guid = con.execute("SELECT (SELECT min(article_id) FROM articles), "
+                                    "(SELECT min(guid) FROM entries)").fetchone() or (None, None)
+        con.execute("UPDATE articles SET url = ? WHERE article_id = ?", ["https://u:pw@r.example/go?u=http://joe@x.com",
+                                                                       article])
+        con.execute("UPDATE entries SET url = ?, guid = ? WHERE guid = ?", [nested, medium, guid])
+        con.execute("DELETE FROM schema_migrations WHERE version = 63")
+        migrate(con)
+        assert con.execute("SELECT url FROM articles WHERE article_id = ?", [article]).fetchall() == [(nested,)]
+        assert con.execute("SELECT url FROM entries WHERE guid = ?", [medium]).fetchall() == [(nested,)]
 
 
 # --- 2. our exit line starts its own line after Prefect's log worker -------------------------------
