@@ -5,8 +5,11 @@ or `newsflow serve`'s runner, watches for that and stops the run's process. A ru
 in its own process (`newsflow run`, `python flows/ingest.py`) had nobody watching: it went on to its
 end, exit 0, `completed` in `runs`, and Prefect showed it Cancelling for ever.
 
-`CancelWatch` asks the API every `every` seconds whether an `ingest` flow run of this process (its
-`infrastructure_pid`, flows/zombies.py) is Cancelling. When one is, it interrupts the process as
+`CancelWatch` asks the API every `every` seconds whether an `ingest` flow run this process started
+after the watch did (its id, published by the flow as it starts: flows/zombies.py) is Cancelling.
+Not by `infrastructure_pid`: `<hostname>:<pid>` comes back in a container with a fixed hostname,
+and a run an earlier process left Cancelling would have stopped the next one. When one is, it
+interrupts the process as
 SIGTERM does (flows/__init__.py): the batch in flight rolls back, the run is recorded `cancelled`,
 what it had not stored stays pending, and the command says so in one line and exits 130. Then
 `mark_cancelled` moves the flow run from Cancelling to Cancelled.
@@ -23,7 +26,7 @@ import threading
 import urllib.error
 import urllib.request
 
-from flows.zombies import FLOW_NAME, this_process
+from flows.zombies import FLOW_NAME, runs_started_here
 
 CHECK_S = 2.0
 QUERY_TIMEOUT_S = 10.0
@@ -36,16 +39,17 @@ def _post(api_url: str, path: str, body: dict[str, object], timeout_s: float = Q
         return json.loads(response.read(4 * 2**20) or b"null")
 
 
-def cancelling_run_of_this_process(api_url: str) -> str | None:
-    """The id of an `ingest` flow run of this process that Prefect has Cancelling, if any."""
+def cancelling_run_among(api_url: str, run_ids: list[str]) -> str | None:
+    """The id of one of the `ingest` flow runs `run_ids` that Prefect has Cancelling, if any."""
+    if not run_ids:
+        return None
     runs = _post(api_url, "/flow_runs/filter", {
         "flows": {"name": {"any_": [FLOW_NAME]}},
-        "flow_runs": {"state": {"type": {"any_": ["CANCELLING"]}}},
-        "limit": 200,
+        "flow_runs": {"id": {"any_": run_ids}, "state": {"type": {"any_": ["CANCELLING"]}}},
+        "limit": len(run_ids),
     })
-    me = this_process()
     for run in runs if isinstance(runs, list) else []:
-        if isinstance(run, dict) and run.get("infrastructure_pid") == me:
+        if isinstance(run, dict) and str(run.get("id")) in run_ids:  # whatever the API's filter did
             return str(run.get("id"))
     return None
 
@@ -59,28 +63,42 @@ def mark_cancelled(api_url: str, run_id: str) -> None:
 
 
 class CancelWatch:
-    """Interrupts this process (SIGTERM, as `docker stop`) once its flow run is Cancelling."""
+    """Interrupts this process (SIGTERM, as `docker stop`) once its flow run is Cancelling.
+
+    Only runs this process starts after `start()` are watched. Once `stop()` has returned, the
+    watch sends nothing: it checks and signals under the lock `stop()` takes, and `stop()` waits
+    for it to end, so a SIGTERM it sent before is handled where `stop()` was called."""
 
     def __init__(self, api_url: str, every: float = CHECK_S) -> None:
         self.api_url, self.every = api_url, every
         self.cancelled_run: str | None = None
         self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._runs_before = 0
         self._thread = threading.Thread(target=self._watch, name="newsflow-cancel-watch", daemon=True)
 
     def start(self) -> CancelWatch:
+        self._runs_before = len(runs_started_here())  # the runs of earlier commands in this process
         self._thread.start()
         return self
 
-    def cancel(self) -> None:
-        self._stopped.set()
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join()  # at most one query (QUERY_TIMEOUT_S) and it sends nothing now
 
     def _watch(self) -> None:
         while not self._stopped.wait(self.every):
             try:
-                run_id = cancelling_run_of_this_process(self.api_url)
+                run_id = cancelling_run_among(self.api_url, runs_started_here()[self._runs_before:])
             except (OSError, ValueError, http.client.HTTPException, urllib.error.URLError):
                 continue  # an API that does not answer is ApiWatch's to judge
-            if run_id is not None and not self._stopped.is_set():
+            if run_id is None:
+                continue
+            with self._lock:
+                if self._stopped.is_set():  # the run is over: a SIGTERM now would hit what follows it
+                    return
                 self.cancelled_run = run_id
                 os.kill(os.getpid(), signal.SIGTERM)
-                return
+            return

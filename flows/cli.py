@@ -62,16 +62,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_PREFECT)
     watchdog = watch_for_a_hung_api(config, api)
     cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
+    result: dict[str, Any] | None = None
     try:
         with showing_progress(mode):
             result = run_as_flow(config, args, mode, api)
+        cancel_watch.stop()  # inside the try: a SIGTERM it sent as the run ended lands here, not later
     except NewsflowError:
         raise
     except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
         return _fail(str(exc), EXIT_WAREHOUSE)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts), or CancelWatch
         drop_further_interrupts()  # a second Ctrl-C now could not change the 130 this line promises
-        cancel_watch.cancel()
+        cancel_watch.stop()
+        if result is not None:  # the run had ended, completed, before the interrupt: it stands
+            print_summary(result, mode)
+            return 0
         if cancel_watch.cancelled_run is not None:
             mark_cancelled(api.url, cancel_watch.cancelled_run)
             return _fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); the run is recorded "
@@ -84,7 +89,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
     finally:
         watchdog.cancel()
-        cancel_watch.cancel()
+        cancel_watch.stop()
     print_summary(result, mode)
     return 0
 

@@ -42,7 +42,7 @@ from prefect.task_runners import TaskRunner
 
 from flows import take_back_sigterm
 from flows.apiwatch import keep_lost_connections_on_one_line
-from flows.zombies import mark_crashed_zombies, record_process
+from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.credentials import redact_credentials_in_logs
@@ -205,6 +205,7 @@ async def look_after_runs() -> None:
     this_run = context.flow_run if context else None  # the engine's copy: no need to read it back
     if this_run is None:  # only ever called by the flow
         return
+    started_here(this_run)  # the run this process's CancelWatch watches
     try:
         async with get_client() as client:
             await record_process(client, this_run)

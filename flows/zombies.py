@@ -30,8 +30,24 @@ log = logging.getLogger(__name__)
 FLOW_NAME = "ingest"
 
 
+# The ids of the `ingest` flow runs this process has started, oldest first (flows/cancelwatch.py
+# watches these, and only these: a `<hostname>:<pid>` is not unique over time in a container).
+_RUNS_STARTED_HERE: list[str] = []
+
+
 def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def runs_started_here() -> list[str]:
+    """The ids of the `ingest` flow runs this process has started so far, oldest first."""
+    return list(_RUNS_STARTED_HERE)
+
+
+def started_here(flow_run: FlowRun) -> None:
+    """Say, for this process's CancelWatch, that this process runs `flow_run` (no API call: it is
+    published even when the API refuses record_process)."""
+    _RUNS_STARTED_HERE.append(str(flow_run.id))
 
 
 async def record_process(client: PrefectClient, flow_run: FlowRun) -> None:

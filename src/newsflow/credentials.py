@@ -15,17 +15,26 @@ import re
 from typing import Any
 
 # scheme://userinfo@ : userinfo has no `/`, `?`, `#` or space, and may itself hold a raw `@` (the
-# last one before the host ends it: `user:p@ss@host`).
+# last one before the host ends it: `user:p@ss@host`). For lines of text that name URLs anywhere.
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
+# The same, only for the URL's own authority: the part urlsplit calls netloc (up to the first `/`,
+# `?` or `#`). A URL in a URL's query (`/go?u=http://joe@x.com`) is data the server reads: dropping
+# its `joe@` would fetch another page. Migration 0063 uses this pattern on stored URLs.
+_OWN_USERINFO = re.compile(r"(?i)\A([a-z][a-z0-9+.-]*://)[^/?#]*@")
 
 
 def without_credentials(text: str) -> str:
-    """`text` (a URL, or a line naming URLs) with every URL's `user:password@` dropped."""
+    """`text` (a line naming URLs: an error, a log line) with every URL's `user:password@` dropped."""
     return _USERINFO.sub(r"\1", text) if "@" in text else text
 
 
+def url_without_credentials(url: str) -> str:
+    """`url` without its own `user:password@`; the rest, query and fragment included, as it was."""
+    return _OWN_USERINFO.sub(r"\1", url, count=1) if "@" in url else url
+
+
 def has_credentials(url: str) -> bool:
-    return without_credentials(url) != url
+    return url_without_credentials(url) != url
 
 
 def optional_without_credentials(text: str | None) -> str | None:

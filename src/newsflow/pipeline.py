@@ -25,7 +25,7 @@ from pathlib import Path
 
 from newsflow import dedup, warehouse
 from newsflow.articledates import article_dates
-from newsflow.credentials import without_credentials
+from newsflow.credentials import url_without_credentials
 from newsflow.errors import WarehouseError
 from newsflow.extractpool import PAGE_NOT_KEPT, ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.fetch import Fetcher
@@ -328,7 +328,7 @@ def build_article(
     return Article(
         article_id=article_id,
         canonical_url=canonical_url,
-        url=without_credentials(result.final_url),  # never sent nor stored (newsflow.credentials)
+        url=url_without_credentials(result.final_url),  # never sent nor stored (newsflow.credentials)
         feed_id=pending.feed_id,
         title=page.title or pending.title,
         author=page.author,

@@ -16,19 +16,22 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import duckdb
 import pytest
+from flows.cancelwatch import CHECK_S, CancelWatch
 from flows.ingest import ingest
+from flows.zombies import started_here
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import (
     FlowFilter,
@@ -37,12 +40,17 @@ from prefect.client.schemas.filters import (
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.states import Cancelling
 
 from newsflow import cli
 from newsflow.config import load_config
-from newsflow.credentials import redact_credentials_in_logs, without_credentials
+from newsflow.credentials import (
+    has_credentials,
+    redact_credentials_in_logs,
+    url_without_credentials,
+    without_credentials,
+)
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, WarehouseError, migrate, run_read_query
 from tests.conftest import free_port
@@ -113,6 +121,43 @@ def test_without_credentials_drops_only_a_urls_userinfo(text: str, expected: str
     assert without_credentials(text) == expected
 
 
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://u:p@h/a", "http://h/a"),
+    ("https://r.example/go?u=http://joe@x.com", "https://r.example/go?u=http://joe@x.com"),  # a URL as data
+    ("https://a:b@r.example/go?u=http://joe@x.com#f@g", "https://r.example/go?u=http://joe@x.com#f@g"),
+    ("https://medium.com/@user/a-story", "https://medium.com/@user/a-story"),
+    ("https://h/unsubscribe?email=a@b.org", "https://h/unsubscribe?email=a@b.org"),
+    ("https://h/p#x://y@z", "https://h/p#x://y@z"),
+])
+def test_url_without_credentials_drops_only_the_urls_own_userinfo(url: str, expected: str) -> None:
+    assert url_without_credentials(url) == expected
+    assert has_credentials(url) == (url != expected)
+
+
+def test_a_url_carried_in_an_items_query_is_fetched_and_stored_as_it_is(
+    tmp_path: Path, server: LoopbackServer, prefect_harness: str
+) -> None:
+    """Stored (and fetched) entry URLs went through the regex for log lines, which drops a `user@`
+    after any `scheme://` in the string: `/go?u=http://joe@x.com` was stored, then fetched, as
+    `/go?u=http://x.com`, another page (a redirector's target, a search, a share link)."""
+    site, items, paths = Site("Courier"), [], ["/go?u=http://joe@x.com", "/@user/story", "/s?email=a@b.org"]
+    for n, path in enumerate(paths):
+        story = generated_story(n)
+        server.add(path, Page(site.article_page(story)))
+        items.append((story.title, server.url(path), story.published))
+    server.add("/feed.xml", Page(rss_feed("Courier", items), "application/rss+xml"))
+    config_path = write_run_config(tmp_path, {"courier": server.url("/feed.xml")})
+
+    done = run_newsflow(["run", "--config", str(config_path)], prefect_api_url(), timeout=120)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "holds credentials" not in done.stderr, done.stderr[-2000:]
+    fetched = {request.path for request in server.requests}
+    assert set(paths) <= fetched, sorted(fetched)
+    stored = run_read_query(Warehouse(load_config(config_path).warehouse_path), "SELECT url FROM entries").rows
+    assert sorted(row[0] for row in stored) == sorted(server.url(path) for path in paths)
+
+
 def test_log_records_made_after_redaction_is_installed_carry_no_credentials(caplog: pytest.LogCaptureFixture) -> None:
     redact_credentials_in_logs()
     with caplog.at_level(logging.INFO, logger="newsflow.test"):
@@ -135,6 +180,23 @@ def test_migration_0063_drops_the_credentials_stored_before_it(tmp_path: Path) -
         migrate(con)
     assert [text for text in _every_stored_text(store.path) if ":pw@" in text] == []
     assert run_read_query(store, "SELECT count(*) FROM articles WHERE url LIKE 'https://%'").rows[0][0] > 0
+
+
+def test_migration_0063_keeps_a_url_carried_in_a_urls_query(tmp_path: Path) -> None:
+    """0063 used the regex for log lines on stored URLs: `/go?u=http://joe@x.com` lost `joe@`, and
+    pending entries would be fetched at another URL."""
+    store = build_sample_warehouse(tmp_path / "news.duckdb")
+    nested, medium = "https://r.example/go?u=http://joe@x.com", "https://medium.com/@user/a-story"
+    with store.writing() as con:
+        article, guid = con.execute("SELECT (SELECT min(article_id) FROM articles), "
+                                    "(SELECT min(guid) FROM entries)").fetchone() or (None, None)
+        con.execute("UPDATE articles SET url = ? WHERE article_id = ?", ["https://u:pw@r.example/go?u=http://joe@x.com",
+                                                                       article])
+        con.execute("UPDATE entries SET url = ?, guid = ? WHERE guid = ?", [nested, medium, guid])
+        con.execute("DELETE FROM schema_migrations WHERE version = 63")
+        migrate(con)
+        assert con.execute("SELECT url FROM articles WHERE article_id = ?", [article]).fetchall() == [(nested,)]
+        assert con.execute("SELECT url FROM entries WHERE guid = ?", [medium]).fetchall() == [(nested,)]
 
 
 # --- 2. our exit line starts its own line after Prefect's log worker -------------------------------
@@ -432,6 +494,102 @@ def test_a_run_cancelled_from_prefect_stops_keeps_what_it_stored_and_the_next_ru
     again = run_newsflow(["run", "--config", str(config_path), "--all"], api, timeout=120)
     assert again.returncode == 0, again.stderr[-2000:]
     assert run_read_query(store, "SELECT count(*), count(DISTINCT canonical_url) FROM articles").rows == [(6, 6)]
+
+
+async def _a_stale_cancelling_run_at(api: str, infrastructure_pid: str) -> str:
+    """An `ingest` flow run an earlier process left Cancelling (old code, or its mark_cancelled
+    refused by an API that was down), recorded under `infrastructure_pid`."""
+    async with PrefectClient(api=api) as client:
+        run = await client.create_flow_run(ingest, name="stale-cancelling", parameters={})
+        await client.update_flow_run(run.id, infrastructure_pid=infrastructure_pid)
+        await client.set_flow_run_state(run.id, Cancelling(), force=True)
+    return str(run.id)
+
+
+def test_a_run_left_cancelling_by_an_earlier_process_with_the_same_host_and_pid_does_not_stop_a_new_run(
+    tmp_path: Path, server: LoopbackServer, prefect_harness: str
+) -> None:
+    """In a container the hostname is fixed and PIDs are small and stable, so `<hostname>:<pid>` comes
+    back. The watch matched any Cancelling `ingest` run with this process's infrastructure_pid: a run
+    an earlier process left Cancelling stopped the next run ~2 s after it started (exit 130, naming
+    the stale run). It now watches only the flow run this process started."""
+    release = threading.Event()
+    site, items = Site("Courier"), []
+    for n in range(3):
+        story = generated_story(n)
+        server.add(f"/a/{story.slug}", _page_held_until(release, site.article_page(story)))
+        items.append((story.title, server.url(f"/a/{story.slug}"), story.published))
+    server.add("/feed.xml", Page(rss_feed("Courier", items), "application/rss+xml"))
+    config_path = write_run_config(tmp_path, {"courier": server.url("/feed.xml")}, fetch={"timeout": 60.0})
+    api = prefect_api_url()
+    try:
+        with BackgroundRun(config_path, api) as run:
+            # before the child has imported Prefect, let alone started its watch
+            stale = asyncio.run(_a_stale_cancelling_run_at(api, f"{socket.gethostname()}:{run.pid}"))
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not any(r.path.startswith("/a/") for r in server.requests):
+                time.sleep(0.1)  # polling a server we own: the run is in its flow, fetching
+            assert run.proc is not None
+            # A negative needs a bound: the watch asks every CHECK_S; three chances to stop the run wrongly
+            with pytest.raises(subprocess.TimeoutExpired):
+                run.proc.wait(timeout=3 * CHECK_S)
+            own = [r for r in asyncio.run(_running_ingest_runs(api, config_path)) if r != stale]
+            assert len(own) == 1, own
+            asyncio.run(_cancel_as_the_ui_does(api, own[0]))  # the watch is alive, and watches its own run
+            code, _, err = run.wait(timeout=120)
+    finally:
+        release.set()
+    assert code == 130, err[-2000:]
+    assert any(line.startswith(f"newsflow: cancelled from Prefect (flow run {own[0]})") for line in
+               err.splitlines()), err[-2000:]
+    assert asyncio.run(_state_type(api, stale)) is StateType.CANCELLING, "another process's run is not ours to end"
+
+
+class _HeldPrefectApi(ThreadingHTTPServer):
+    """Answers `/flow_runs/filter` with no runs, once `release` is set (a slow API mid-query)."""
+
+    def __init__(self) -> None:
+        self.asked, self.release = threading.Event(), threading.Event()
+        held = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                held.asked.set()
+                held.release.wait(30)
+                send_bytes(self, 200, b"[]", "application/json")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.daemon_threads = True
+
+
+def test_once_a_cancel_watch_is_stopped_it_can_send_no_sigterm() -> None:
+    """The watch checked `_stopped` then signalled, unlocked, and cancel() did not wait for it: a
+    watch mid-query when the run ended could SIGTERM the process after `newsflow run` had left its
+    try (exit 130, or a traceback, for a completed run). stop() now returns only once the watch has
+    ended, and it checks and signals under the lock stop() takes."""
+    api = _HeldPrefectApi()
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    watch = CancelWatch(f"http://127.0.0.1:{api.server_address[1]}", every=0.01).start()
+    started_here(FlowRun(flow_id=uuid4(), name="watched"))  # a run of "this process" for it to ask about
+    try:
+        assert api.asked.wait(30), "the watch never asked"
+        alive_after_stop: list[bool] = []
+        stopper = threading.Thread(target=lambda: (watch.stop(), alive_after_stop.append(watch._thread.is_alive())))
+        stopper.start()
+        deadline = time.monotonic() + 30
+        while not watch._stopped.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)  # polling the flag stop() sets first
+        api.release.set()
+        stopper.join(30)
+        assert alive_after_stop == [False], "stop() returned while the watch could still signal"
+    finally:
+        api.release.set()
+        api.shutdown()
+        api.server_close()
 
 
 # --- 9. a deployment run with parameters that cannot work --------------------------------------------

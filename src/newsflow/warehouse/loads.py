@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from newsflow.credentials import optional_without_credentials, without_credentials
+from newsflow.credentials import optional_without_credentials, url_without_credentials
 from newsflow.errors import classify_outcome
 from newsflow.models import (
     Article,
@@ -59,7 +59,7 @@ def insert_fetch_events(con: duckdb.DuckDBPyConnection, events: Sequence[FetchEv
         "at": [e.at for e in events],
         "kind": [str(e.kind) for e in events],
         "feed_id": [e.feed_id for e in events],
-        "url": [without_credentials(e.url) for e in events],  # never stored (newsflow.credentials)
+        "url": [url_without_credentials(e.url) for e in events],  # never stored (newsflow.credentials)
         "status_code": [e.status_code for e in events],
         "outcome": [str(e.outcome) for e in events],
         "failure_class": [_class_name(classify_outcome(e.outcome, e.status_code)) for e in events],
@@ -134,8 +134,8 @@ def insert_entries(
         return {}
     columns = {
         "feed_id": [e.feed_id for e in entries],
-        "guid": [without_credentials(e.key) for e in entries],  # a GUID is often the link
-        "url": [without_credentials(e.url) for e in entries],  # never sent, so not needed to fetch
+        "guid": [url_without_credentials(e.key) for e in entries],  # a GUID is often the link
+        "url": [url_without_credentials(e.url) for e in entries],  # never sent, so not needed to fetch
         "canonical_url": [e.canonical_url for e in entries],
         "title": [e.title for e in entries],
         "summary": [e.summary for e in entries],
