@@ -184,14 +184,24 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return addresses
 
 
+# A name answering many addresses (16, 100: a CDN's or a round-robin pool's) split the connect timeout
+# so thin that no address got time to connect across an ocean (review of red team 14): at most this
+# many are tried, each given at least CONNECT_FLOOR_S (or half the timeout, when shorter: two are
+# always tried, the second when the first swallowed its connect).
+MAX_ADDRESSES_TRIED = 4
+CONNECT_FLOOR_S = 3.0
+
+
 def _share_of(timeout: float | None, started: float, addresses_left: int) -> float | None:
     """An address's share of what is left of the connect timeout: it split evenly between the
-    addresses not tried yet (the last gets all that is left). A name answering several addresses,
-    the first of which swallows connects (a dead server of a pool), gave that one the whole
-    timeout, and the next, which answers, was never tried (red team 14)."""
+    addresses not tried yet (the last gets all that is left), but never below `CONNECT_FLOOR_S`
+    (or half the timeout) while that much is left. A name answering several addresses, the first of
+    which swallows connects (a dead server of a pool), gave that one the whole timeout, and the
+    next, which answers, was never tried (red team 14)."""
     if timeout is None:
         return None
-    return max(0.0, timeout - (time.monotonic() - started)) / addresses_left
+    left = max(0.0, timeout - (time.monotonic() - started))
+    return min(left, max(left / addresses_left, min(timeout / 2, CONNECT_FLOOR_S)))
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -222,7 +232,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         last_error: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
-        addresses = await self.checked_addresses(host, port)
+        addresses = (await self.checked_addresses(host, port))[:MAX_ADDRESSES_TRIED]
         started = time.monotonic()
         for tried, address in enumerate(addresses):
             try:

@@ -180,6 +180,11 @@ def page_digest(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()[:32] if len(body) >= MIN_PORTAL_PAGE_BYTES else ""
 
 
+def served_page(landed: str) -> bool:
+    """Whether a landing (`PollReach.landed`) is a page served at the URL itself, not one redirected to."""
+    return landed.startswith("sha256:")
+
+
 def landed_elsewhere(result: FetchResult) -> str:
     """The URL a request was sent to on another site by a temporary redirect (302, 303, 307), and
     answered at, else "" (a redirect refused or blocked never reached a page).
