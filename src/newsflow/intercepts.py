@@ -33,7 +33,8 @@ def without_intercepted(
     that came through are a walled garden's, a portal letting a site or two through before its login:
     the page answered for 80% of the sites or more (`polling.walled_garden`, red team 14), and, for a
     page reached by a redirect, this run's feed polls of 3 sites or more were sent there too
-    (`feed_portal_pages`, from `polls.poll_feeds`). A media group's "unavailable in your region" page,
+    (`feed_portal_pages`, from `polls.poll_feeds`); for one served at the URLs themselves, it came
+    from 3 addresses or more (`polling.network_pages`). A media group's "unavailable in your region" page,
     which every article of its 4 sites is redirected to while an aggregator's feed comes through, is
     no portal: without that check those articles stayed pending, no attempt counted, every run, for
     good (red team 14's review)."""
@@ -46,7 +47,10 @@ def without_intercepted(
     answered = {site for site, landed, r in zip(sites, landings, results, strict=True) if r.ok and landed not in portal}
     intercepted_sites = {site for site, landed in pairs if landed in portal}
     through = (answered | set(answered_sites)) - intercepted_sites
-    vouched = all(polling.served_page(page) or page in feed_portal_pages for page in portal)
+    served_by_network = polling.network_pages(
+        (site, landed, r.address) for site, landed, r in zip(sites, landings, results, strict=True) if landed)
+    vouched = all(page in feed_portal_pages or (polling.served_page(page) and page in served_by_network)
+                  for page in portal)
     if through and not (vouched and polling.walled_garden(intercepted_sites, through)):
         return list(batch), [r if landed not in portal else served_elsewhere_too(r)
                              for r, landed in zip(results, landings, strict=True)]

@@ -239,7 +239,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 return ShortReads(await self._inner.connect_tcp(
                     address, port, timeout=_share_of(timeout, started, len(addresses) - tried),
                     local_address=local_address, socket_options=socket_options,
-                ))
+                ), address)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:  # the next, as getaddrinfo users do
                 last_error = exc
         assert last_error is not None  # checked_addresses never returns an empty list
@@ -276,8 +276,9 @@ class ShortReads(httpcore.AsyncNetworkStream):
     full-size reads. Each read is a point where the loop, and the whole-request deadline, get in.
     """
 
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+    def __init__(self, inner: httpcore.AsyncNetworkStream, address: str = "") -> None:
         self._inner = inner
+        self.address = address  # the checked address connected to: one host's page or a network's (polling)
         self._head: bytearray | None = None  # bytes read since the last write, while in a head
         # A request went out and not one byte has come back since: what a network that accepts
         # connections and drops everything else looks like (newsflow.polling, outages).
@@ -310,7 +311,7 @@ class ShortReads(httpcore.AsyncNetworkStream):
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
-        return ShortReads(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+        return ShortReads(await self._inner.start_tls(ssl_context, server_hostname, timeout), self.address)
 
     def get_extra_info(self, info: str) -> object:
         return self._inner.get_extra_info(info)

@@ -121,7 +121,8 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         committer.add_all(settle_redirects(job, redirected, moves), penalise=True)
         await committer.flush()
         outage = polling_policy.is_network_outage(reaches)
-        job.portal_pages.update(polling_policy.intercepted_landings((r.site, r.landed) for r in reaches if r.landed))
+        job.portal_pages.update(polling_policy.network_pages((r.site, r.landed, r.address)
+                                                             for r in reaches if r.landed))
         if outage:
             log.warning("network outage: %d of %d feeds could not be resolved or reached, got no answer, or were "
                         "sent to or served one page with other sites' feeds (a captive portal); no feed is penalised",

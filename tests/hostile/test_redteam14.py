@@ -47,6 +47,7 @@ from tests.hostile.rawserver import RawServer, response, running_raw_server
 from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, settings, static_resolver
 from tests.hostile.test_redteam10 import config_with, serve_feed
 from tests.hostile.test_redteam11 import LOGIN
+from tests.hostile.test_redteam13 import SUSPENDED
 from tests.localserver import Page
 from tests.sitefactory import rss_feed
 from tests.test_captive_portal import Dns
@@ -430,3 +431,50 @@ def test_each_address_tried_gets_time_to_connect_and_at_most_4_are_tried(address
     tried = min(addresses, netguard.MAX_ADDRESSES_TRIED)
     assert netguard._share_of(2.0, started, tried) == pytest.approx(1.0, abs=0.05)
     assert netguard._share_of(10.0, started - 9.5, 3) == pytest.approx(0.5, abs=0.05), "never past the timeout"
+
+
+# --- review 2: small blogs of one shared host serving its "account suspended" page -----------------
+
+
+def test_four_blogs_of_one_shared_host_serving_its_suspended_page_are_no_outage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4 small blogs on one shared host (one address), 1 healthy site elsewhere. The host suspends
+    the blogs: every URL of theirs, feed and article, answers 200 with its one "account suspended"
+    page. Before: feeds of 4 sites of 5 served one page byte for byte (80%) made every run a network
+    outage: no feed backed off, and no article was fetched anywhere, the healthy site's included.
+    Now a page served at the URLs themselves is the network's only when it came from 3 addresses or
+    more (`polling.network_pages`): the healthy site's articles are stored, the blogs' feeds back
+    off, and their articles are counted and parked after `max_article_attempts` (3)."""
+    dns = Dns()
+    monkeypatch.setattr(netguard, "system_resolver", dns.resolve)
+    shared, healthy = LoopbackServer("127.0.0.2"), LoopbackServer("127.0.0.3")
+    try:
+        feeds = {f"blog-{n}": serve_feed(shared, f"blog-{n}", range(n, n + 1)).replace("127.0.0.2", f"blog-{n}.test")
+                 for n in range(4)}
+        feeds["news"] = serve_feed(healthy, "news", range(10, 12)).replace("127.0.0.3", "news.test")
+        dns.answers = {**{f"blog-{n}.test": "127.0.0.2" for n in range(4)}, "news.test": "127.0.0.3"}
+        config_path = config_with(tmp_path, feeds, allowed_networks=["127.0.0.2/32", "127.0.0.3/32"])
+        config = load_config(config_path)
+        blog_pages = dict(shared.routes)
+        news_pages = {path: route for path, route in healthy.routes.items() if "/a/" in path}
+        for server, pages in ((shared, blog_pages), (healthy, news_pages)):  # run 0: every article busy
+            for path, route in pages.items():
+                server.add(path, Page(b"busy", status=503) if "/a/" in path else route)
+        asyncio.run(run_ingest(config, "run-0", all_feeds=True))
+        for path in blog_pages:
+            shared.add(path, Page(SUSPENDED))
+        for path, route in news_pages.items():
+            healthy.add(path, route)
+        for run in (1, 2):
+            asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
+    finally:
+        shared.close()
+        healthy.close()
+    assert query(config_path, "SELECT network_outage FROM runs ORDER BY run_seq") == [(False,)] * 3
+    assert query(config_path, "SELECT count(article_id) FROM entries WHERE feed_id = 'news'") == [(2,)]
+    assert query(config_path, "SELECT count(*) FROM feeds WHERE feed_id LIKE 'blog-%' "
+                              "AND consecutive_failures > 0") == [(4,)], "the suspended blogs back off"
+    assert query(config_path, "SELECT count(article_id), count(parked_at) FROM entries "
+                              "WHERE feed_id LIKE 'blog-%'") == [(0, 4)]
+    assert query(config_path, "SELECT count(*) FROM articles WHERE text LIKE '%suspended%'") == [(0,)]
