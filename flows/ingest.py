@@ -120,11 +120,12 @@ class PrefectStages(Stages):
 @task(name="fetch-extract-dask", cache_policy=NO_CACHE)
 async def fetch_extract_remote_task(
     batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, pages_dir: str | None,
-    until_epoch: float, answered_sites: list[str] | None = None,
+    until_epoch: float, answered_sites: list[str] | None = None, portal_pages: list[str] | None = None,
 ) -> WorkerFetched:
     """Runs on a Dask worker: only plain, picklable data comes in and goes out."""
     send_newsflow_logs_to_run()
-    return await fetch_and_extract_here(batch, fetch, extract_timeout, pages_dir, until_epoch, answered_sites)
+    return await fetch_and_extract_here(batch, fetch, extract_timeout, pages_dir, until_epoch, answered_sites,
+                                        portal_pages)
 
 
 class DaskStages(PrefectStages):
@@ -142,7 +143,8 @@ class DaskStages(PrefectStages):
         remaining = ctx.deadline - time.monotonic()
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout,
                       "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None,
-                      "until_epoch": time.time() + remaining, "answered_sites": sorted(ctx.answered_sites)}
+                      "until_epoch": time.time() + remaining, "answered_sites": sorted(ctx.answered_sites),
+                      "portal_pages": sorted(ctx.portal_pages)}
         future = await asyncio.to_thread(self._submit, parameters)
         try:
             fetched, results, extractions, robots = await asyncio.to_thread(

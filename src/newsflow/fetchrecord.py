@@ -95,6 +95,7 @@ class Trail:
             answer_refused=self.answer_refused and outcome is Outcome.BLOCKED,
             unanswered=self.unanswered and outcome is Outcome.TIMEOUT,
             redirects=tuple(self.redirects),
+            address=str(getattr(self.connection.stream, "address", "")) if self.connection else "",
         )
 
 

@@ -17,7 +17,8 @@ log = logging.getLogger("newsflow.pipeline")  # where these warnings have always
 
 
 def without_intercepted(
-    batch: Sequence[PendingArticle], results: Sequence[FetchResult], answered_sites: AbstractSet[str] = frozenset()
+    batch: Sequence[PendingArticle], results: Sequence[FetchResult], answered_sites: AbstractSet[str] = frozenset(),
+    feed_portal_pages: AbstractSet[str] = frozenset(),
 ) -> tuple[list[PendingArticle], list[FetchResult]]:
     """Leave out the articles answered with one page that articles of 2 other sites or more got too:
     sent there by a temporary redirect (`polling.landed_elsewhere`), or served at their own URLs
@@ -30,7 +31,13 @@ def without_intercepted(
     run (`answered_sites`), each such article is a failed attempt (`http_error`), parked after
     `execution.max_article_attempts` such runs, never pending for good (red team 13). Unless the sites
     that came through are a walled garden's, a portal letting a site or two through before its login:
-    the page answered for 80% of the sites or more (`polling.walled_garden`, red team 14)."""
+    the page answered for 80% of the sites or more (`polling.walled_garden`, red team 14), and, for a
+    page reached by a redirect, this run's feed polls of 3 sites or more were sent there too
+    (`feed_portal_pages`, from `polls.poll_feeds`); for one served at the URLs themselves, it came
+    from 3 addresses or more (`polling.network_pages`). A media group's "unavailable in your region" page,
+    which every article of its 4 sites is redirected to while an aggregator's feed comes through, is
+    no portal: without that check those articles stayed pending, no attempt counted, every run, for
+    good (red team 14's review)."""
     landings = [(polling.landed_elsewhere(r) or polling.page_digest(r.html)) if r.ok else "" for r in results]
     sites = [site_of(host_of(result.url)) for result in results]
     pairs = list(zip(sites, landings, strict=True))
@@ -40,7 +47,11 @@ def without_intercepted(
     answered = {site for site, landed, r in zip(sites, landings, results, strict=True) if r.ok and landed not in portal}
     intercepted_sites = {site for site, landed in pairs if landed in portal}
     through = (answered | set(answered_sites)) - intercepted_sites
-    if through and not polling.walled_garden(intercepted_sites, through):
+    served_by_network = polling.network_pages(
+        (site, landed, r.address) for site, landed, r in zip(sites, landings, results, strict=True) if landed)
+    vouched = all(page in feed_portal_pages or (polling.served_page(page) and page in served_by_network)
+                  for page in portal)
+    if through and not (vouched and polling.walled_garden(intercepted_sites, through)):
         return list(batch), [r if landed not in portal else served_elsewhere_too(r)
                              for r, landed in zip(results, landings, strict=True)]
     kept = [(p, r) for p, r, landed in zip(batch, results, landings, strict=True) if landed not in portal]

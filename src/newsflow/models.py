@@ -112,6 +112,9 @@ class FetchResult:
     # The redirects followed, in order: (status, absolute target). A feed adopts the target of a
     # chain of permanent ones (newsflow.feedmoves).
     redirects: tuple[tuple[int, str], ...] = ()
+    # The address the last answer came from (netguard), "" when unknown: a page served at 3 sites'
+    # URLs from one address is that host's (an "account suspended" page), from 3 a network's.
+    address: str = ""
 
     @property
     def ok(self) -> bool:

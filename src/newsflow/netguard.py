@@ -184,14 +184,24 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return addresses
 
 
+# A name answering many addresses (16, 100: a CDN's or a round-robin pool's) split the connect timeout
+# so thin that no address got time to connect across an ocean (review of red team 14): at most this
+# many are tried, each given at least CONNECT_FLOOR_S (or half the timeout, when shorter: two are
+# always tried, the second when the first swallowed its connect).
+MAX_ADDRESSES_TRIED = 4
+CONNECT_FLOOR_S = 3.0
+
+
 def _share_of(timeout: float | None, started: float, addresses_left: int) -> float | None:
     """An address's share of what is left of the connect timeout: it split evenly between the
-    addresses not tried yet (the last gets all that is left). A name answering several addresses,
-    the first of which swallows connects (a dead server of a pool), gave that one the whole
-    timeout, and the next, which answers, was never tried (red team 14)."""
+    addresses not tried yet (the last gets all that is left), but never below `CONNECT_FLOOR_S`
+    (or half the timeout) while that much is left. A name answering several addresses, the first of
+    which swallows connects (a dead server of a pool), gave that one the whole timeout, and the
+    next, which answers, was never tried (red team 14)."""
     if timeout is None:
         return None
-    return max(0.0, timeout - (time.monotonic() - started)) / addresses_left
+    left = max(0.0, timeout - (time.monotonic() - started))
+    return min(left, max(left / addresses_left, min(timeout / 2, CONNECT_FLOOR_S)))
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -222,14 +232,14 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         last_error: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
-        addresses = await self.checked_addresses(host, port)
+        addresses = (await self.checked_addresses(host, port))[:MAX_ADDRESSES_TRIED]
         started = time.monotonic()
         for tried, address in enumerate(addresses):
             try:
                 return ShortReads(await self._inner.connect_tcp(
                     address, port, timeout=_share_of(timeout, started, len(addresses) - tried),
                     local_address=local_address, socket_options=socket_options,
-                ))
+                ), address)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:  # the next, as getaddrinfo users do
                 last_error = exc
         assert last_error is not None  # checked_addresses never returns an empty list
@@ -266,8 +276,9 @@ class ShortReads(httpcore.AsyncNetworkStream):
     full-size reads. Each read is a point where the loop, and the whole-request deadline, get in.
     """
 
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+    def __init__(self, inner: httpcore.AsyncNetworkStream, address: str = "") -> None:
         self._inner = inner
+        self.address = address  # the checked address connected to: one host's page or a network's (polling)
         self._head: bytearray | None = None  # bytes read since the last write, while in a head
         # A request went out and not one byte has come back since: what a network that accepts
         # connections and drops everything else looks like (newsflow.polling, outages).
@@ -300,7 +311,7 @@ class ShortReads(httpcore.AsyncNetworkStream):
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
-        return ShortReads(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+        return ShortReads(await self._inner.start_tls(ssl_context, server_hostname, timeout), self.address)
 
     def get_extra_info(self, info: str) -> object:
         return self._inner.get_extra_info(info)

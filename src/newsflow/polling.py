@@ -163,6 +163,7 @@ class PollReach:
     # Where a failed poll was sent to on another site by a temporary redirect (`landed_elsewhere`),
     # else the page it was served instead of a feed (`page_digest`).
     landed: str = ""
+    address: str = ""  # the address the answer came from (FetchResult.address)
 
 
 def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: str = "") -> PollReach:
@@ -172,12 +173,17 @@ def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: s
     with its own page at every URL, without redirecting, lands every feed on it so (red team 14)."""
     failed = outcome not in (Outcome.OK, Outcome.NOT_MODIFIED)
     return PollReach(outcome, host_of(result.final_url), result.unanswered, was_failing, site_of(host_of(result.url)),
-                     (landed_elsewhere(result) or served) if failed else "")
+                     (landed_elsewhere(result) or served) if failed else "", result.address)
 
 
 def page_digest(body: bytes) -> str:
     """A page's bytes as a key, for pages long enough to be a portal's (an empty page says nothing)."""
     return "sha256:" + hashlib.sha256(body).hexdigest()[:32] if len(body) >= MIN_PORTAL_PAGE_BYTES else ""
+
+
+def served_page(landed: str) -> bool:
+    """Whether a landing (`PollReach.landed`) is a page served at the URL itself, not one redirected to."""
+    return landed.startswith("sha256:")
 
 
 def landed_elsewhere(result: FetchResult) -> str:
@@ -198,6 +204,22 @@ def intercepted_landings(landings: Iterable[tuple[str, str]]) -> set[str]:
     for site, landed in landings:
         sites.setdefault(landed, set()).add(site)
     return {landed for landed, seen in sites.items() if len(seen) >= INTERCEPT_MIN_SITES}
+
+
+def network_pages(landings: Iterable[tuple[str, str, str]]) -> set[str]:
+    """Of (site requested, page landed on, address answering) triples, the `intercepted_landings`
+    that are the network's: a page redirected to, or a page served at the URLs themselves from
+    `INTERCEPT_MIN_SITES` addresses or more. One served from fewer is a host's own: 4 small blogs of
+    one shared host serving its "account suspended" page made every run an outage (no feed backed
+    off, no article fetched anywhere: review of red team 14); a portal answers for sites wherever
+    they are."""
+    triples = list(landings)
+    addresses: dict[str, set[str]] = {}
+    for _, landed, address in triples:
+        if address:
+            addresses.setdefault(landed, set()).add(address)
+    return {page for page in intercepted_landings((site, landed) for site, landed, _ in triples)
+            if not served_page(page) or len(addresses.get(page, ())) >= INTERCEPT_MIN_SITES}
 
 
 def walled_garden(intercepted_sites: Set[str], through_sites: Set[str]) -> bool:
@@ -223,7 +245,7 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     judged = [p for p in reaches if not (p.unanswered and p.was_failing)]
     silent_hosts = {p.host for p in judged if p.unanswered}
     silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
-    portal_pages = intercepted_landings((p.site, p.landed) for p in judged if p.landed)
+    portal_pages = network_pages((p.site, p.landed, p.address) for p in judged if p.landed)
     offline = [p for p in judged if p.outcome in UNREACHABLE_OUTCOMES or (p.unanswered and silence_counts)
                or p.landed in portal_pages]
     sites, offline_sites = {p.site for p in judged}, {p.site for p in offline}

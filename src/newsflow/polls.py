@@ -84,6 +84,8 @@ class PollJob:
     write_lock: threading.Lock
     feed_keys: Mapping[str, str] = field(default_factory=dict)  # urls.feed_key of every configured feed -> name
     answered_sites: set[str] = field(default_factory=set)  # sites whose feed came through (without_intercepted)
+    # Pages this run's feed polls of 3 sites or more were sent to or served (without_intercepted).
+    portal_pages: set[str] = field(default_factory=set)
 
 
 async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
@@ -119,6 +121,8 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         committer.add_all(settle_redirects(job, redirected, moves), penalise=True)
         await committer.flush()
         outage = polling_policy.is_network_outage(reaches)
+        job.portal_pages.update(polling_policy.network_pages((r.site, r.landed, r.address)
+                                                             for r in reaches if r.landed))
         if outage:
             log.warning("network outage: %d of %d feeds could not be resolved or reached, got no answer, or were "
                         "sent to or served one page with other sites' feeds (a captive portal); no feed is penalised",

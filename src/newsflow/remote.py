@@ -36,13 +36,15 @@ WorkerFetched = tuple[list[PendingArticle], list[FetchResult], list[ExtractionRe
 async def fetch_and_extract_here(
     batch: list[PendingArticle], fetch: FetchSettings, extract_timeout: float, pages_dir: str | None = None,
     until_epoch: float = math.inf, answered_sites: Sequence[str] | None = None,
+    portal_pages: Sequence[str] | None = None,
 ) -> WorkerFetched:
     """Fetch the batch until `until_epoch` (time.time(): the clocks of two machines agree on that, not
     on time.monotonic()) and extract it until `extract_timeout` past it; what is not done by then is
     left out, for the next run."""
     until = time.monotonic() + (until_epoch - time.time())
     async with Fetcher(fetch) as fetcher:
-        fetched, results = without_intercepted(*await fetch_within(batch, fetcher, until), set(answered_sites or ()))
+        fetched, results = without_intercepted(*await fetch_within(batch, fetcher, until), set(answered_sites or ()),
+                                               set(portal_pages or ()))
     extractor = worker_extractor(extract_timeout)
     kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
     extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in, until + extract_timeout)

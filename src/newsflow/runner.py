@@ -81,6 +81,8 @@ class RunContext:
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     # Sites whose feed came through in this run: the network is not intercepting their requests.
     answered_sites: set[str] = field(default_factory=set)
+    # Pages feeds of 3 sites or more were sent to or served in this run: a portal's, evidently.
+    portal_pages: set[str] = field(default_factory=set)
 
     @property
     def kept_pages_dir(self) -> Path | None:
@@ -125,14 +127,14 @@ class Stages:
             job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
                           min(ctx.deadline, ctx.poll_deadline), ctx.write_lock,
                           {feed_key(feed.url): feed.name for feed in ctx.config.feeds if feed.enabled},
-                          ctx.answered_sites)
+                          ctx.answered_sites, ctx.portal_pages)
             return await poll_feeds(job, feeds)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
         fetched, results = without_intercepted(*await fetch_within(batch, ctx.fetcher, ctx.deadline),
-                                               ctx.answered_sites)
+                                               ctx.answered_sites, ctx.portal_pages)
         # The pages fetched by the deadline get `extract.timeout` past it, so a run always makes progress.
         extract_until = ctx.deadline + ctx.config.extract.timeout
         extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, extract_until)

@@ -47,7 +47,9 @@ from tests.hostile.rawserver import RawServer, response, running_raw_server
 from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, settings, static_resolver
 from tests.hostile.test_redteam10 import config_with, serve_feed
 from tests.hostile.test_redteam11 import LOGIN
+from tests.hostile.test_redteam13 import SUSPENDED
 from tests.localserver import Page
+from tests.sitefactory import rss_feed
 from tests.test_captive_portal import Dns
 from tests.test_unstoppable import query
 
@@ -344,3 +346,135 @@ def test_a_whole_robots_txt_with_a_final_line_break_is_read_whole(raw: RawServer
 
     raw.answer = answer
     assert fetch_article(settings(respect_robots=True), raw.url("/news/1")).outcome is Outcome.ROBOTS_DISALLOWED
+
+
+# --- review 1: one page every article of 4 sites is redirected to, while the feed came through ---------
+
+UNAVAILABLE = (b"<!doctype html><html><head><title>Unavailable in your region</title></head><body><h1>This "
+               b"content is not available in your region.</h1><p>" + b"Our group's sites cannot be read here. " * 10
+               + b"</p></body></html>")
+
+
+def test_articles_of_4_sites_redirected_to_one_page_while_their_aggregators_feed_came_through_are_parked(
+    tmp_path: Path,
+) -> None:
+    """One aggregator's feed (its own site) lists 8 articles of a media group's 4 sites; every one
+    is redirected (302) to the group's one "unavailable in your region" page. 4 sites of 5 is 80%:
+    before, a walled garden (`polling.walled_garden`), so all 8 stayed pending, no attempt counted,
+    every run, for good. Now a page reached by a redirect is a portal's only when this run's feed
+    polls of 3 sites or more were sent there too: each run counts an `http_error` attempt, and after
+    `max_article_attempts` (3) they are parked, the error saying why."""
+    aggregator, group = LoopbackServer("127.0.0.2"), [LoopbackServer(f"127.0.0.{n}") for n in range(3, 7)]
+    unavailable = LoopbackServer("127.0.0.9")
+    unavailable.add("/unavailable", Page(UNAVAILABLE))
+    try:
+        links = [(f"story {n}", site.url(f"/a/{n}"), None) for n, site in enumerate(group * 2)]
+        for _, link, _ in links:
+            site = next(s for s in group if link.startswith(s.url("/")))
+            site.add(link[len(site.url("/")) - 1:], Page(b"", status=302,
+                                                         headers={"Location": unavailable.url("/unavailable")}))
+        feed = aggregator.add("/feed.xml", Page(rss_feed("aggregator", links), "application/rss+xml"))
+        config_path = config_with(tmp_path, {"aggregator": feed})
+        config = load_config(config_path)
+        for run in range(3):
+            asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
+    finally:
+        for server in [aggregator, *group, unavailable]:
+            server.close()
+    assert query(config_path, "SELECT count(*), count(article_id), count(parked_at), max(fetch_attempts) "
+                              "FROM entries") == [(8, 0, 8, 3)]
+    [(error,)] = query(config_path, "SELECT last_error FROM entries LIMIT 1")
+    assert "the host's own page" in str(error)
+
+
+# --- review 4: a robots.txt cut short in a Disallow line still disallows ---------------------------
+
+
+@pytest.mark.parametrize(("robots", "disallowed", "allowed"), [
+    (b"User-agent: *\nDisallow: /search\nDisallow: /priv", "/private/1", "/news/1"),  # cut in /private
+    (b"User-agent: *\nDisallow: /private", "/private/1", "/news/1"),  # whole, no final line break
+    (b"User-agent: *\nDisallow: /\nAllow: /", "/news/1", None),  # `Allow: /news` cut: dropped
+])
+def test_a_robots_txt_cut_short_in_a_disallow_line_never_allows_what_it_disallowed(
+    raw: RawServer, robots: bytes, disallowed: str, allowed: str | None,
+) -> None:
+    """HTTP/1.0 style, the server closes inside the last line. Before: that line was dropped
+    whatever it said, so a cut `Disallow: /private` (`/priv`) disallowed nothing and /private was
+    fetched. Now a cut `Disallow` stays (its path a prefix of the one meant: it disallows more, never
+    less), and a cut `Allow` is dropped (`Allow: /news` cut as `Allow: /` would allow everything)."""
+
+    def answer(path: str) -> bytes:
+        if path == "/robots.txt":
+            return response(b"HTTP/1.0 200 OK", [(b"Content-Type", b"text/plain")], robots)
+        return response(b"HTTP/1.1 200 OK", [(b"Content-Type", b"text/html"),
+                                              (b"Content-Length", str(len(PAGE)).encode())], PAGE)
+
+    raw.answer = answer
+    assert fetch_article(settings(respect_robots=True), raw.url(disallowed)).outcome is Outcome.ROBOTS_DISALLOWED
+    if allowed is not None:
+        result = fetch_article(settings(respect_robots=True), raw.url(allowed))
+        assert result.outcome is Outcome.OK, (result.outcome, result.error)
+
+
+# --- review 3: a name of 16 or 100 addresses: each tried gets time to connect ---------------------
+
+
+@pytest.mark.parametrize("addresses", [2, 4, 16, 100])
+def test_each_address_tried_gets_time_to_connect_and_at_most_4_are_tried(addresses: int) -> None:
+    """Before: a 10 s connect timeout split evenly, so each of 100 addresses got 0.1 s (16: 0.6 s),
+    too short to connect across an ocean, and the name failed though every address answered. Now
+    each address tried gets at least `CONNECT_FLOOR_S` (or half the timeout), at most 4 are tried,
+    and all of them together never take more than the timeout."""
+    started = time.monotonic()
+    first = netguard._share_of(10.0, started, min(addresses, netguard.MAX_ADDRESSES_TRIED))
+    assert first is not None and first >= netguard.CONNECT_FLOOR_S, first
+    tried = min(addresses, netguard.MAX_ADDRESSES_TRIED)
+    assert netguard._share_of(2.0, started, tried) == pytest.approx(1.0, abs=0.05)
+    assert netguard._share_of(10.0, started - 9.5, 3) == pytest.approx(0.5, abs=0.05), "never past the timeout"
+
+
+# --- review 2: small blogs of one shared host serving its "account suspended" page -----------------
+
+
+def test_four_blogs_of_one_shared_host_serving_its_suspended_page_are_no_outage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4 small blogs on one shared host (one address), 1 healthy site elsewhere. The host suspends
+    the blogs: every URL of theirs, feed and article, answers 200 with its one "account suspended"
+    page. Before: feeds of 4 sites of 5 served one page byte for byte (80%) made every run a network
+    outage: no feed backed off, and no article was fetched anywhere, the healthy site's included.
+    Now a page served at the URLs themselves is the network's only when it came from 3 addresses or
+    more (`polling.network_pages`): the healthy site's articles are stored, the blogs' feeds back
+    off, and their articles are counted and parked after `max_article_attempts` (3)."""
+    dns = Dns()
+    monkeypatch.setattr(netguard, "system_resolver", dns.resolve)
+    shared, healthy = LoopbackServer("127.0.0.2"), LoopbackServer("127.0.0.3")
+    try:
+        feeds = {f"blog-{n}": serve_feed(shared, f"blog-{n}", range(n, n + 1)).replace("127.0.0.2", f"blog-{n}.test")
+                 for n in range(4)}
+        feeds["news"] = serve_feed(healthy, "news", range(10, 12)).replace("127.0.0.3", "news.test")
+        dns.answers = {**{f"blog-{n}.test": "127.0.0.2" for n in range(4)}, "news.test": "127.0.0.3"}
+        config_path = config_with(tmp_path, feeds, allowed_networks=["127.0.0.2/32", "127.0.0.3/32"])
+        config = load_config(config_path)
+        blog_pages = dict(shared.routes)
+        news_pages = {path: route for path, route in healthy.routes.items() if "/a/" in path}
+        for server, pages in ((shared, blog_pages), (healthy, news_pages)):  # run 0: every article busy
+            for path, route in pages.items():
+                server.add(path, Page(b"busy", status=503) if "/a/" in path else route)
+        asyncio.run(run_ingest(config, "run-0", all_feeds=True))
+        for path in blog_pages:
+            shared.add(path, Page(SUSPENDED))
+        for path, route in news_pages.items():
+            healthy.add(path, route)
+        for run in (1, 2):
+            asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
+    finally:
+        shared.close()
+        healthy.close()
+    assert query(config_path, "SELECT network_outage FROM runs ORDER BY run_seq") == [(False,)] * 3
+    assert query(config_path, "SELECT count(article_id) FROM entries WHERE feed_id = 'news'") == [(2,)]
+    assert query(config_path, "SELECT count(*) FROM feeds WHERE feed_id LIKE 'blog-%' "
+                              "AND consecutive_failures > 0") == [(4,)], "the suspended blogs back off"
+    assert query(config_path, "SELECT count(article_id), count(parked_at) FROM entries "
+                              "WHERE feed_id LIKE 'blog-%'") == [(0, 4)]
+    assert query(config_path, "SELECT count(*) FROM articles WHERE text LIKE '%suspended%'") == [(0,)]
