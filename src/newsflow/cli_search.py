@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from newsflow import search
 from newsflow.config import load_config
 from newsflow.search_query import QuerySyntaxError
+from newsflow.urls import host_of
 from newsflow.warehouse import QueryResult, Warehouse
 
 BAR_WIDTH = 40
@@ -129,14 +130,13 @@ def language_code(language: str | None) -> str | None:
 
 
 def site_filter(site: str | None) -> str | None:
-    """A --site as the `stories` view writes sites: lowercased, without scheme, path or "www."."""
+    """A --site as the `stories` view writes sites: the host (`urls.host_of`: lowercased, without
+    scheme, port or path) less "www."; text that names no host is kept for the check to refuse."""
     if site is None:
         return None
-    host = site.strip().lower().split("://", 1)[-1].split("/", 1)[0]
-    name, _, port = host.rpartition(":")
-    if name and port.isdigit():
-        host = name  # "reuters.com:443": the site is the host, whatever the port
-    return host.removeprefix("www.").strip(".")
+    text = site.strip()
+    host = host_of(text if "://" in text else f"http://{text}")
+    return host.removeprefix("www.").strip(".") if host else text.lower()
 
 
 def bad_argument(args: argparse.Namespace) -> str | None:

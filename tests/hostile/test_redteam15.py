@@ -33,13 +33,6 @@ from flows.cancelwatch import CHECK_S, CancelWatch
 from flows.ingest import ingest
 from flows.zombies import started_here
 from prefect.client.orchestration import PrefectClient
-from prefect.client.schemas.filters import (
-    FlowFilter,
-    FlowFilterName,
-    FlowRunFilter,
-    FlowRunFilterState,
-    FlowRunFilterStateType,
-)
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.states import Cancelling
 
@@ -61,6 +54,7 @@ from tests.hostile.test_readers import Holder, serve_stories
 from tests.localserver import Page
 from tests.samplewarehouse import build_sample_warehouse
 from tests.sitefactory import Site, generated_story, rss_feed
+from tests.world.prefectcheck import running_ingest_runs
 
 SECRET = "s3cr3t-pw"
 
@@ -430,12 +424,7 @@ def test_a_damaged_write_ahead_log_is_named_with_what_to_do_and_moving_it_aside_
 
 
 async def _running_ingest_runs(api: str, config_path: Path) -> list[str]:
-    async with PrefectClient(api=api) as client:
-        runs = await client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=["ingest"])),
-            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
-                type=FlowRunFilterStateType(any_=[StateType.RUNNING]))))
-    return [str(r.id) for r in runs if r.parameters.get("config_path") == str(config_path)]
+    return [str(r.id) for r in await running_ingest_runs(api, config_path)]
 
 
 async def _cancel_as_the_ui_does(api: str, run_id: str) -> None:

@@ -15,19 +15,24 @@ from prefect.client.schemas.filters import (
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.objects import FlowRun, StateType
 
 from tests.world.invariants import Violation
 
 
-async def running_flow_runs(api_url: str, config_path: Path) -> list[str]:
-    """Names of the `ingest` flow runs of this config that Prefect has in state Running."""
+async def running_ingest_runs(api_url: str, config_path: Path) -> list[FlowRun]:
+    """The `ingest` flow runs of this config that Prefect has in state Running."""
     async with PrefectClient(api=api_url) as client:
         running = await client.read_flow_runs(
             flow_filter=FlowFilter(name=FlowFilterName(any_=["ingest"])),
             flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
                 type=FlowRunFilterStateType(any_=[StateType.RUNNING]))))
-    return [f"{r.name} ({r.id})" for r in running if r.parameters.get("config_path") == str(config_path)]
+    return [r for r in running if r.parameters.get("config_path") == str(config_path)]
+
+
+async def running_flow_runs(api_url: str, config_path: Path) -> list[str]:
+    """Names of the `ingest` flow runs of this config that Prefect has in state Running."""
+    return [f"{r.name} ({r.id})" for r in await running_ingest_runs(api_url, config_path)]
 
 
 def no_prefect_zombie(api_url: str, config_path: Path, run: int) -> list[Violation]:
