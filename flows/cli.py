@@ -170,13 +170,17 @@ def serve_config(config: Config) -> int:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.serve import schedule_for, serve_ingest
+    from flows.servepatience import failing_api, ride_out_failing_calls
 
     schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before serving
     watch = watch_the_api_while_serving(config, api)
+    ride_out_failing_calls(api.url, config.execution.api_patience_seconds)  # 5xx: as patient as with silence
     try:
         with temporary_settings({PREFECT_API_URL: api.url}):
             serve_ingest(config)
     except Exception as exc:  # the API went away (killed, its machine gone): Prefect's client raised
+        if (failing := failing_api(exc)) is not None:
+            leave_serving(api, str(failing))
         if is_lost_connection(exc) or not answers(api.url, timeout_s=2.0):
             leave_serving(api, f"stopped answering ({type(exc).__name__}: {exc})")
         raise

@@ -4,14 +4,43 @@ The suite shares one Prefect server (tests/conftest.py), which no test may kill.
 this proxy sees the server's real answers until `close()`; then every connection is cut and every
 new one refused, as when the server's process is killed. After `freeze()` instead, every
 connection is accepted and held, and nothing more is forwarded: a server that stopped answering
-(SIGSTOP, a frozen VM, a database lock) without going away.
+(SIGSTOP, a frozen VM, a database lock) without going away. After `fail(pattern, status)`, a
+request whose first line matches `pattern` gets `status` (an empty 500, say) from the proxy instead of
+the server's answer, or, with status None, its connection cut: a server that fails some calls only
+(red team 20). Prefect's client speaks HTTP/1.1 without pipelining, so a request starts a chunk.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import threading
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Faults:
+    """Requests to fail: a pattern of their first line, and the status to answer (None: cut)."""
+
+    pattern: re.Pattern[bytes] | None = None
+    status: int | None = 500
+    spare: int = 0  # matching requests still to let through before the failures start
+    seen: list[bytes] = field(default_factory=list)  # every request's first line
+    failed: list[bytes] = field(default_factory=list)  # the first lines failed so far
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def failing(self, chunk: bytes) -> bool:
+        line = chunk.split(b"\r\n", 1)[0]
+        with self.lock:
+            self.seen.append(line)
+            if self.pattern is None or not self.pattern.search(line):
+                return False
+            if self.spare > 0:
+                self.spare -= 1
+                return False
+            self.failed.append(line)
+            return True
 
 
 class ApiProxy:
@@ -25,6 +54,7 @@ class ApiProxy:
         self._frozen = threading.Event()
         self._accepted = threading.Condition()
         self.connections = 0
+        self.faults = Faults()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def wait_for_connections(self, count: int, timeout_s: float) -> bool:
@@ -35,6 +65,16 @@ class ApiProxy:
     def freeze(self) -> None:
         """Hold every connection, old and new, and forward nothing more."""
         self._frozen.set()
+
+    def fail(self, pattern: bytes, status: int | None = 500, spare: int = 0) -> None:
+        """From now on answer each request whose first line matches `pattern` with `status`, or cut it,
+        once `spare` of them have gone through."""
+        with self.faults.lock:
+            self.faults.pattern, self.faults.status, self.faults.spare = re.compile(pattern), status, spare
+
+    def heal(self) -> None:
+        with self.faults.lock:
+            self.faults.pattern = None
 
     def close(self) -> None:
         """Cut every connection and refuse new ones."""
@@ -70,16 +110,31 @@ class ApiProxy:
                     upstream.close()
                     return
                 self._sockets += [client, upstream]
-            for source, target in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pump, args=(source, target, self._frozen), daemon=True).start()
+            for source, target, faults in ((client, upstream, self.faults), (upstream, client, None)):
+                threading.Thread(target=_pump, args=(source, target, self._frozen, faults), daemon=True).start()
 
 
-def _pump(source: socket.socket, target: socket.socket, frozen: threading.Event) -> None:
+def _pump(source: socket.socket, target: socket.socket, frozen: threading.Event, faults: Faults | None) -> None:
     with contextlib.suppress(OSError):
         while chunk := source.recv(65_536):
+            if faults is not None and faults.failing(chunk):
+                _fail_request(source, target, faults.status)
+                return
             if not frozen.is_set():  # after the freeze, what either side says is read and dropped
                 target.sendall(chunk)
     if frozen.is_set():
         return  # no end of stream either: the other side waits
     with contextlib.suppress(OSError):
         target.shutdown(socket.SHUT_WR)
+
+
+def _fail_request(client: socket.socket, upstream: socket.socket, status: int | None) -> None:
+    """Answer the client `status` (or nothing) and cut both ends: the server never sees the request."""
+    with contextlib.suppress(OSError):
+        if status is not None:
+            client.sendall(f"HTTP/1.1 {status} Proxy Fault\r\ncontent-type: application/json\r\n"
+                           f"content-length: 2\r\nconnection: close\r\n\r\n{{}}".encode())
+    for sock in (client, upstream):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        sock.close()

@@ -1,0 +1,72 @@
+"""Red team 20: the Prefect API misbehaving, time, and outside writers (docs/security.md, "Red team 20").
+
+1. A Prefect API that answers 500 (a SQLite database locked under the server) to the runner's
+   question for due runs: three such answers in a row ended `newsflow serve` with pages of
+   tracebacks and exit 1, its deployment paused. It now rides them out for
+   `execution.api_patience_seconds`, then exits 4 in one line, as for a silent API.
+
+Every server is real, on loopback; the Prefect API is the session's server behind a proxy
+(tests/hostile/apiproxy.py) that fails chosen calls; `newsflow` runs as a child process.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import write_config
+from tests.flows.test_serve import wait_for
+from tests.hostile.apiproxy import ApiProxy
+from tests.hostile.subprocesses import REPO, child_env, newsflow_command, newsflow_lines
+from tests.hostile.test_redteam6 import add_feed
+from tests.hostile.test_redteam12 import completed_runs
+from tests.localserver import LocalServer
+
+DUE_RUNS = rb"^POST /api/deployments/get_scheduled_flow_runs "
+
+
+@pytest.mark.timeout(300)
+def test_serve_rides_out_500s_for_its_patience_then_exits_4_in_one_line(
+    tmp_path: Path, server: LocalServer, prefect_api: str
+) -> None:
+    """Before: after 3 answers of 500 to `get_scheduled_flow_runs` (3 s here, polling every second)
+    the service printed each one's traceback, paused its deployment and ended with an exception
+    group's traceback, exit 1. Now 4 of them in a row leave it serving (a run completes after),
+    and 500s for longer than `api_patience_seconds` end it with one line naming the API, exit 4."""
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 1)})
+    config_path.write_text(config_path.read_text() + "\n[schedule]\ninterval = 5\n\n[execution]\n"
+                           "api_patience_seconds = 8\nrun_budget_seconds = 30\n")
+    log_path = tmp_path / "serve.log"
+    env = child_env(f"http://127.0.0.1:{proxy.port}/api") | {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    with log_path.open("w") as log:  # stdout too: Prefect's loop printed its tracebacks there
+        child = subprocess.Popen(newsflow_command("serve", "--config", str(config_path)), cwd=REPO, env=env,
+                                 stdout=log, stderr=subprocess.STDOUT, text=True)
+    proxy.fail(DUE_RUNS, 500)  # from its first poll on
+    try:
+        wait_for(lambda: len(proxy.faults.failed) >= 4 or child.poll() is not None, 60, "4 failed polls")
+        proxy.heal()
+        assert child.poll() is None, log_path.read_text()[-3000:]
+        wait_for(lambda: completed_runs(config_path) or child.poll() is not None, 120, "a run after")
+        assert child.poll() is None, log_path.read_text()[-3000:]
+
+        proxy.fail(DUE_RUNS, 500)
+        child.wait(timeout=120)
+    finally:
+        child.kill()
+        proxy.close()
+    output = log_path.read_text()
+    assert child.returncode == 4, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+    lines = newsflow_lines(output)
+    api = f"http://127.0.0.1:{proxy.port}/api"
+    said = [line for line in output.splitlines() if line.startswith(f"newsflow serve: the Prefect API at {api} ")]
+    assert [line.split(" (")[0].split(";")[0] for line in said] == [
+        f"newsflow serve: the Prefect API at {api} failed a call",
+        f"newsflow serve: the Prefect API at {api} answers again",
+        f"newsflow serve: the Prefect API at {api} failed a call"], said  # one line each way, not one a poll
+    assert lines[-1].startswith(f"newsflow: the Prefect API at {api} has failed every call for "), lines
+    assert "500 Internal Server Error" in lines[-1] and "restart `newsflow serve`" in lines[-1], lines
