@@ -88,8 +88,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("execution", "max_article_attempts", int, 3,
             "failed fetches, extractions or loads in a row after which an entry is parked"),
     Setting("execution", "api_patience_seconds", (int, float), 300,
-            "how long `newsflow serve` goes on while its Prefect API answers nothing; then it exits 4, "
-            "for its supervisor to restart it; 0 never"),
+            "how long `newsflow serve` goes on while its Prefect API answers nothing, or only errors 5xx; then it "
+            "exits 4, for its supervisor to restart it; 0 never"),
 )
 
 # Keys that were settings once: an old config gets one line saying what to do, not "unknown key".
