@@ -61,6 +61,14 @@ def is_lost_connection(error: BaseException | None) -> bool:
     return False
 
 
+def server_error(error: BaseException | None) -> int | None:
+    """The status of the answer 5xx the error carries (an HTTP status error's response), else None.
+
+    Prefect's client retries 502, 503 and 429, never a 500: the call fails at once."""
+    status = getattr(getattr(error, "response", None), "status_code", None)
+    return status if isinstance(status, int) and status >= 500 else None
+
+
 def database_question(api_url: str) -> urllib.request.Request:
     """How many flow runs have no id: 0, from the database, at once."""
     return urllib.request.Request(api_url.rstrip("/") + "/flow_runs/count", data=_NO_RUN, method="POST",

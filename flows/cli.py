@@ -135,9 +135,17 @@ def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
     item for as long again at exit: 73 s measured, printing `--- Error logging to API ---` between
     them. There is nothing left for them to reach, so the process ends now, without them.
     """
-    what_to_do = ("the next `newsflow run` starts a new local server" if api.local
-                  else "start that server again, or unset PREFECT_API_URL to let newsflow start a local one")
-    _fail(f"the Prefect API at {api.url} stopped answering during the run ({type(exc).__name__}: {exc}); what "
+    from flows.apiwatch import server_error
+    from flows.localserver import LOG_FILE
+
+    what_happened, what_to_do = "stopped answering", (
+        "the next `newsflow run` starts a new local server" if api.local
+        else "start that server again, or unset PREFECT_API_URL to let newsflow start a local one")
+    if (status := server_error(exc)) is not None:  # it answers, with an error: restarting nothing helps (red team 20)
+        server_log = f" ({prefect_home() / LOG_FILE})" if api.local else ""
+        what_happened = f"answered {status} to a call"
+        what_to_do = f"its server's log{server_log} says why; the next run calls it again"
+    _fail(f"the Prefect API at {api.url} {what_happened} during the run ({type(exc).__name__}: {exc}); what "
           f"the run had stored is kept and the rest stays pending for the next run; {what_to_do}", EXIT_PREFECT)
     end_now(EXIT_PREFECT)
 

@@ -23,7 +23,7 @@ from prefect.exceptions import PrefectHTTPStatusError
 from prefect.runner import _scheduled_run_poller
 from prefect.utilities.math import clamped_poisson_interval
 
-from flows.apiwatch import is_lost_connection
+from flows.apiwatch import is_lost_connection, server_error
 
 Workload = Callable[[], Coroutine[Any, Any, Any]]
 ServiceLoop = Callable[..., Coroutine[Any, Any, None]]
@@ -36,7 +36,7 @@ class ApiFailing(Exception):
 def is_failing_call(error: BaseException) -> bool:
     """An answer of the server's (5xx) or the network's fault: a 4xx is a bug of the caller's."""
     if isinstance(error, PrefectHTTPStatusError):
-        return error.response.status_code >= 500
+        return server_error(error) is not None
     return is_lost_connection(error)
 
 

@@ -4,6 +4,9 @@
    question for due runs: three such answers in a row ended `newsflow serve` with pages of
    tracebacks and exit 1, its deployment paused. It now rides them out for
    `execution.api_patience_seconds`, then exits 4 in one line, as for a silent API.
+2. A `newsflow run` whose API answers 500 to a call (its final state) said the API "stopped
+   answering" and, for a local server, that the next run would start a new one: it now says what
+   the API answered and where its log is.
 
 Every server is real, on loopback; the Prefect API is the session's server behind a proxy
 (tests/hostile/apiproxy.py) that fails chosen calls; `newsflow` runs as a child process.
@@ -17,6 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from newsflow.config import load_config
+from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.flows.test_serve import wait_for
 from tests.hostile.apiproxy import ApiProxy
@@ -70,3 +75,27 @@ def test_serve_rides_out_500s_for_its_patience_then_exits_4_in_one_line(
         f"newsflow serve: the Prefect API at {api} failed a call"], said  # one line each way, not one a poll
     assert lines[-1].startswith(f"newsflow: the Prefect API at {api} has failed every call for "), lines
     assert "500 Internal Server Error" in lines[-1] and "restart `newsflow serve`" in lines[-1], lines
+
+
+def test_a_run_whose_api_answers_500_to_its_final_state_says_so_exit_4_and_keeps_its_rows(
+    tmp_path: Path, server: LocalServer, prefect_api: str
+) -> None:
+    """The run loads everything, then Prefect's API answers 500 to `set_state` Completed (Prefect's
+    client does not retry a 500). Before: `stopped answering during the run`, and for a local server
+    `the next newsflow run starts a new local server`, neither true. Now the line says what the API
+    answered and where to look; exit 4 as before, and the run's rows are there, once."""
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    proxy.fail(rb"^POST /api/flow_runs/[0-9a-f-]+/set_state ", 500, spare=1)  # Running goes through
+    config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 2)})
+    done = subprocess.run(newsflow_command("run", "--config", str(config_path)), cwd=REPO, capture_output=True,
+                          env=child_env(f"http://127.0.0.1:{proxy.port}/api"), text=True, timeout=240)
+    proxy.close()
+    assert done.returncode == 4, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    [line] = [line for line in newsflow_lines(done.stderr) if "Prefect UI at" not in line]
+    api = f"http://127.0.0.1:{proxy.port}/api"
+    assert line.startswith(f"newsflow: the Prefect API at {api} answered 500 to a call during the run "), line
+    assert "stopped answering" not in line and line.endswith("the next run calls it again"), line
+    rows = run_read_query(Warehouse(load_config(config_path).warehouse_path),
+                          "SELECT (SELECT status FROM runs), count(*), count(DISTINCT url) FROM articles").rows
+    assert rows == [("completed", 2, 2)], rows
