@@ -7,6 +7,7 @@
 2. A `newsflow run` whose API answers 500 to a call (its final state) said the API "stopped
    answering" and, for a local server, that the next run would start a new one: it now says what
    the API answered and where its log is.
+3. A run whose report (the `ingest-report` artifact) the API refused failed after storing everything.
 
 Every server is real, on loopback; the Prefect API is the session's server behind a proxy
 (tests/hostile/apiproxy.py) that fails chosen calls; `newsflow` runs as a child process.
@@ -14,6 +15,7 @@ Every server is real, on loopback; the Prefect API is the session's server behin
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +25,7 @@ import pytest
 from newsflow.config import load_config
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
+from tests.flows.test_run_modes import flow_run_state
 from tests.flows.test_serve import wait_for
 from tests.hostile.apiproxy import ApiProxy
 from tests.hostile.subprocesses import REPO, child_env, newsflow_command, newsflow_lines
@@ -99,3 +102,22 @@ def test_a_run_whose_api_answers_500_to_its_final_state_says_so_exit_4_and_keeps
     rows = run_read_query(Warehouse(load_config(config_path).warehouse_path),
                           "SELECT (SELECT status FROM runs), count(*), count(DISTINCT url) FROM articles").rows
     assert rows == [("completed", 2, 2)], rows
+
+
+def test_a_run_whose_report_the_api_refuses_completes(tmp_path: Path, server: LocalServer, prefect_api: str) -> None:
+    """Prefect's API answers 500 to the run's `ingest-report` artifact, after the run stored everything.
+    Before: the flow run Failed and the command exited 4 (the API 'stopped answering'), a cron job's
+    alarm for a run whose every row was in. Now the run completes, exit 0, its flow run Completed,
+    and its log says the report could not be published."""
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    proxy.fail(rb"^POST /api/artifacts/ ", 500)
+    config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 2)})
+    done = subprocess.run(newsflow_command("run", "--json", "--config", str(config_path)), cwd=REPO,
+                          capture_output=True, env=child_env(f"http://127.0.0.1:{proxy.port}/api"), text=True,
+                          timeout=240)
+    proxy.close()
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert proxy.faults.failed, "the report was never sent"
+    result = json.loads(done.stdout)
+    assert (result["status"], result["articles_stored"]) == ("completed", 2), result
+    assert flow_run_state(result["run_id"]) == "COMPLETED"
