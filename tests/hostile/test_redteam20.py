@@ -20,7 +20,11 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import anyio
+import httpx
 import pytest
+from flows.servepatience import patient_service_loop
+from prefect.exceptions import PrefectHTTPStatusError
 
 from newsflow.config import load_config
 from newsflow.warehouse import Warehouse, run_read_query
@@ -121,3 +125,29 @@ def test_a_run_whose_report_the_api_refuses_completes(tmp_path: Path, server: Lo
     result = json.loads(done.stdout)
     assert (result["status"], result["articles_stored"]) == ("completed", 2), result
     assert flow_run_state(result["run_id"]) == "COMPLETED"
+
+
+def _status_error(status: int) -> Exception:
+    request = httpx.Request("POST", "http://127.0.0.1:9/api/deployments/get_scheduled_flow_runs")
+    response = httpx.Response(status, request=request)
+    return PrefectHTTPStatusError.from_httpx_error(httpx.HTTPStatusError("refused", request=request, response=response))
+
+
+@pytest.mark.parametrize(("status", "patience", "ends_with"), [(404, 60.0, "PrefectHTTPStatusError"),
+                                                               (500, 0.05, "ApiFailing")])
+def test_the_patient_loop_rides_out_only_the_servers_errors_and_only_for_its_patience(
+    status: int, patience: float, ends_with: str
+) -> None:
+    """A 4xx is the caller's bug: raised at once, as Prefect's loop does. A 5xx is asked again every
+    interval until `patience` has passed (a short one here), then ends the loop with ApiFailing."""
+    calls = 0
+
+    async def workload() -> None:
+        nonlocal calls
+        calls += 1
+        raise _status_error(status)
+
+    with pytest.raises(Exception) as ended:
+        anyio.run(lambda: patient_service_loop("http://127.0.0.1:9/api", patience)(workload, 0.01))
+    assert type(ended.value).__name__ == ends_with
+    assert calls == 1 if status == 404 else calls > 2, calls
