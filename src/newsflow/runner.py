@@ -215,8 +215,12 @@ async def run_ingest(
                             unwritten)
             raise
         summary.elapsed_s = round(time.monotonic() - started, 3)
-        end_run(store, summary, "; ".join(errors)[:2000] or None, config.extract.html_budget_mb)
-        remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
+        # A Ctrl-C or SIGTERM from here on would cancel a run recorded `completed`: asyncio cancels the
+        # task as it returns, and the CLI said "recorded cancelled", exit 130 (red team 17). The run is
+        # ending anyway; the signal is dropped and it ends completed, exit 0.
+        with interrupts_held():
+            end_run(store, summary, "; ".join(errors)[:2000] or None, config.extract.html_budget_mb)
+            remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
     return summary
 
 

@@ -19,6 +19,7 @@ import pytest
 from prefect.client.orchestration import PrefectClient
 from prefect.exceptions import TerminationSignal
 
+from newsflow import runner
 from newsflow.config import load_config
 from newsflow.models import FeedConfig
 from newsflow.pipeline import RunCounts
@@ -170,3 +171,34 @@ def test_a_flow_run_deleted_mid_run_is_one_line_exit_1_and_keeps_the_data(tmp_pa
 async def _delete_flow_run(api: str, flow_run_id: UUID) -> None:
     async with PrefectClient(api=api) as client:
         await client.delete_flow_run(flow_run_id)
+
+
+# --- 4. cancelled at the very end ----------------------------------------------------------------
+
+
+def test_a_ctrl_c_as_the_run_ends_leaves_a_completed_run_completed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C (or SIGTERM, which `newsflow run` turns into one) landing once the run's row says
+    `completed`, while it removes the pages over budget: asyncio cancelled the finished run, which
+    raised KeyboardInterrupt, and the CLI said "the run is recorded cancelled", exit 130, of a run
+    recorded completed."""
+    server = LocalServer()
+    try:
+        config = reader_config(tmp_path, server)
+        serve_stories(server, range(2))
+        remove_pages = runner.remove_pages
+
+        def remove_then_interrupt(folder: Path, files: list[str]) -> None:
+            os.kill(os.getpid(), signal.SIGINT)  # delivered before the next bytecode: here, at the end
+            remove_pages(folder, files)
+
+        monkeypatch.setattr(runner, "remove_pages", remove_then_interrupt)
+        try:
+            summary = asyncio.run(run_ingest(config, "late-interrupt"))
+        except KeyboardInterrupt:
+            pytest.fail("the completed run was cancelled as it returned")
+        assert summary.status == "completed"
+        assert rows(config, "SELECT status FROM runs") == [("completed",)]
+    finally:
+        server.close()
