@@ -80,6 +80,7 @@ def _text(blob: str) -> str:
 def build_at(path: Path, level: Level) -> None:
     """The warehouse as that level's migrate() left it: each migration applied and recorded."""
     con = duckdb.connect(str(path), config=compat.connect_config())
+    con.execute("BEGIN")  # one commit, one sync, for the whole build: the test's time is in them
     con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                 "applied_at TIMESTAMPTZ NOT NULL)")
     con.execute("CREATE TABLE schema_views (sha256 VARCHAR NOT NULL)")
@@ -88,6 +89,7 @@ def build_at(path: Path, level: Level) -> None:
         con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [int(name[:4]), name.removesuffix(".sql")])
     for table in _tables(con):
         _fill(con, table)
+    con.execute("COMMIT")
     con.close()
 
 
