@@ -69,6 +69,19 @@ def server_error(error: BaseException | None) -> int | None:
     return status if isinstance(status, int) and status >= 500 else None
 
 
+def is_deleted_flow_run(error: BaseException | None) -> bool:
+    """Whether Prefect's API answered "not found" (ObjectNotFound, a 404) during the run: its flow run
+    was deleted from the UI or the API while it ran (red team 17). Its client's 404 comes from httpx,
+    which `is_lost_connection` takes for the network's, so ask this first."""
+    for _ in range(10):  # a chain of causes; never a cycle
+        if error is None:
+            return False
+        if type(error).__name__ == "ObjectNotFound" and type(error).__module__.startswith("prefect"):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def database_question(api_url: str) -> urllib.request.Request:
     """How many flow runs have no id: 0, from the database, at once."""
     return urllib.request.Request(api_url.rstrip("/") + "/flow_runs/count", data=_NO_RUN, method="POST",

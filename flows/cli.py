@@ -21,7 +21,14 @@ import sys
 from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
-from flows.apiwatch import ApiWatch, is_lost_connection, start_own_line, stop_children, watch_stderr_line_ends
+from flows.apiwatch import (
+    ApiWatch,
+    is_deleted_flow_run,
+    is_lost_connection,
+    start_own_line,
+    stop_children,
+    watch_stderr_line_ends,
+)
 from flows.cancelwatch import CancelWatch, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from newsflow.cli_run import (
@@ -84,6 +91,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
                      EXIT_INTERRUPTED)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
+        if is_deleted_flow_run(exc) and answers(api.url, timeout_s=2.0):
+            return _fail("the run's flow run was deleted from Prefect (its UI or API) during the run; what "
+                         "the run had stored is kept, and the rest stays pending for the next run", EXIT_CRASH)
         if is_lost_connection(exc) or not answers(api.url, timeout_s=2.0):  # its API died, maybe restarted
             leave_without_prefect(api, exc)
         return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.configfeeds import CONTROL, read_feeds, shown, type_name
-from newsflow.configfile import read_config_text, resolve_warehouse_path
+from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 
@@ -43,7 +43,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("warehouse", "path", str, "../warehouse/news.duckdb", "DuckDB file, relative to this config file"),
+    Setting("warehouse", "path", str, "../warehouse/news.duckdb",
+            "DuckDB file, relative to this config file (~/ is home)"),
     Setting("warehouse", "lock_timeout", (int, float), 0.0,
             "seconds to wait for another run's lock before giving up; 0 fails at once"),
     Setting("warehouse", "write_patience", (int, float), 5.0,
@@ -207,7 +208,7 @@ class Config:
 def resolve_config_path(path: str | Path | None) -> Path:
     chosen = path or os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH
     try:
-        return Path(chosen).expanduser().resolve()
+        return expand_home("--config", str(chosen)).resolve()
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11), a name too long
         raise ConfigError("--config", f"{chosen} cannot be followed ({exc}); pass --config PATH to the "
                           "config file itself") from exc

@@ -53,9 +53,24 @@ def shown_path(path: str | Path) -> str:
     return text if len(text) <= SHOWN_PATH_CHARS else f"{text[:SHOWN_PATH_CHARS]}… ({len(text):,} characters)"
 
 
+def expand_home(key: str, path: str) -> Path:
+    """`~` and `~user` at the start of a path are that home folder, as in a shell; anything else as is.
+
+    Without this `~/news.duckdb` was a folder named `~` beside the config (a relative path)."""
+    if not path.startswith("~"):
+        return Path(path)
+    try:
+        return Path(path).expanduser()
+    except RuntimeError as exc:  # "Could not determine home directory": no such user, or no $HOME and no passwd
+        user = path[1:].split("/", 1)[0]
+        whose = f"no user {shown_path(user)} is known here" if user else "$HOME is not set and this user has none"
+        raise ConfigError(key, f"{shown_path(path)} starts with a home folder, but {whose}; write the folder out "
+                          "in full") from exc
+
+
 def resolve_warehouse_path(config_path: Path, path: str) -> Path:
     try:
-        resolved = (config_path.parent / path).resolve()
+        resolved = (config_path.parent / expand_home("warehouse.path", path)).resolve()
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11)
         raise ConfigError("warehouse.path", f"{shown_path(path)} cannot be followed ({exc.__class__.__name__}: "
                           f"{shown_path(str(exc))}); set it to the DuckDB file itself") from exc

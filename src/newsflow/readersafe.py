@@ -40,8 +40,13 @@ def open_run(
 ) -> dict[str, FeedState]:
     """Load what earlier runs spooled, record this run's start, and read the selected feeds' states."""
     replay(store)
-    commit_or_spool(store, run_id, record_run_start, run_id, datetime.now(UTC), list(configured), if_spooled=None)
+    record_start(store, run_id, configured)
     return read_feed_states(store, [f.name for f in selected])
+
+
+def record_start(store: Warehouse, run_id: str, configured: Sequence[FeedConfig]) -> None:
+    """The run's row, `running`, or its start spooled; recording it again changes nothing."""
+    commit_or_spool(store, run_id, record_run_start, run_id, datetime.now(UTC), list(configured), if_spooled=None)
 
 
 def record_run_start(store: Warehouse, run_id: str, started_at: datetime, configured: list[FeedConfig]) -> None:

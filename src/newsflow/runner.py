@@ -56,8 +56,16 @@ from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
-# A run stopped on purpose (Ctrl-C, SIGTERM, a cancelled flow run) is `cancelled`, not `failed`.
-CANCELLATIONS = (asyncio.CancelledError, KeyboardInterrupt, SystemExit)
+
+
+def is_cancellation(exc: BaseException) -> bool:
+    """A run stopped on purpose (Ctrl-C, SIGTERM, a cancelled flow run) is `cancelled`, not `failed`.
+
+    Every stop from outside is a BaseException that is no Exception: KeyboardInterrupt, SystemExit,
+    asyncio.CancelledError, and Prefect's TerminationSignal, which SIGTERM raises in a served or
+    deployed run (it was recorded `failed`, red team 17)."""
+    return not isinstance(exc, Exception)
+
 # Polls may take this share of the run's budget, so a host that holds its feeds back never leaves
 # the articles of the feeds that answered without time.
 POLL_SHARE_OF_BUDGET = 0.5
@@ -186,7 +194,7 @@ async def run_ingest(
     summary = RunSummary(run_id)
     errors: list[str] = []
     with store.run_lock():
-        states = readersafe.open_run(store, run_id, config.feeds, candidates)  # reader hook: replay, begin, states
+        states = open_run(store, summary, config.feeds, candidates)
         forced = bool(feed_names) or all_feeds
         feeds = list(candidates) if forced else due_feeds(candidates, states, datetime.now(UTC),
                                                             config.polling.max_interval)
@@ -198,7 +206,7 @@ async def run_ingest(
                                  poll_deadline=started + POLL_SHARE_OF_BUDGET * budget)
                 await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
         except BaseException as exc:
-            summary.status = "cancelled" if isinstance(exc, CANCELLATIONS) else "failed"
+            summary.status = "cancelled" if is_cancellation(exc) else "failed"
             try:
                 with interrupts_held():  # a second Ctrl-C must not cut the row's one statement short
                     end_run(store, summary, describe_error(exc))
@@ -207,9 +215,38 @@ async def run_ingest(
                             unwritten)
             raise
         summary.elapsed_s = round(time.monotonic() - started, 3)
-        end_run(store, summary, "; ".join(errors)[:2000] or None, config.extract.html_budget_mb)
-        remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
+        # A Ctrl-C or SIGTERM from here on would cancel a run recorded `completed`: asyncio cancels the
+        # task as it returns, and the CLI said "recorded cancelled", exit 130 (red team 17). The run is
+        # ending anyway; the signal is dropped and it ends completed, exit 0.
+        with interrupts_held():
+            end_run(store, summary, "; ".join(errors)[:2000] or None, config.extract.html_budget_mb)
+            remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
     return summary
+
+
+def open_run(
+    store: Warehouse, summary: RunSummary, configured: Sequence[FeedConfig], selected: Sequence[FeedConfig]
+) -> dict[str, FeedState]:
+    """Replay the spool, record the run's start, read the feed states (reader hook).
+
+    Stopped here, most likely while it waits `write_patience` for a reader, the run's start and end
+    are recorded, or spooled at once, as `cancelled`: its row was nowhere, neither in the warehouse
+    nor in the spool, and a served run said `Finished in state Running()` (red team 17)."""
+    try:
+        return readersafe.open_run(store, summary.run_id, configured, selected)
+    except BaseException as exc:
+        if not is_cancellation(exc):
+            raise
+        summary.status = "cancelled"
+        store.write_patience = 0.0  # stopping: spool now rather than wait for the reader again
+        try:
+            with interrupts_held():
+                readersafe.record_start(store, summary.run_id, configured)  # idempotent: it may be recorded
+                end_run(store, summary, describe_error(exc))
+        except Exception as unwritten:
+            log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
+                        unwritten)
+        raise
 
 
 @contextlib.contextmanager

@@ -1,0 +1,19 @@
+-- 0077_upgrade_leftovers: two things earlier texts of shipped migrations left in older warehouses
+-- (tests/test_upgrades.py builds one at every level of the history and opens it with today's code).
+--
+-- story_lines: 0056 first made it without story_id, which every load now writes, so a warehouse
+-- migrated with that text failed at its first load. The column is added and filled from
+-- story_signatures; a line of an article with no story is dropped (it counted for nothing: furniture
+-- counts stories). On a warehouse that has the column, the UPDATE and DELETE find no row.
+ALTER TABLE story_lines ADD COLUMN IF NOT EXISTS story_id VARCHAR;
+UPDATE story_lines SET story_id = s.story_id
+FROM story_signatures AS s
+WHERE story_lines.story_id IS NULL AND story_lines.article_id = s.article_id;
+DELETE FROM story_lines WHERE story_id IS NULL;
+-- (NOT NULL is set by 0078: DuckDB sets it only in a transaction that has not updated the table.)
+
+-- pages: 0005 first kept each page inside the file (html_zlib), then became an index of .html.gz
+-- files (`file`); 0007, copying the table whole, cast those pages' compressed HTML into `file`.
+-- Such a row names no file, so reextract cannot read its page, and its compressed_bytes counted
+-- against pages.budget_mb, evicting pages that exist. Every kept file is a .html.gz (newsflow.pages).
+DELETE FROM pages WHERE file NOT LIKE '%.html.gz';
