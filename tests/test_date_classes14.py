@@ -12,20 +12,25 @@ The tests after it pin each rule's edges; the run at the end serves pages under 
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newsflow.articledates import article_dates
 from newsflow.config import load_config
+from newsflow.extract import extract_article
 from newsflow.extract import page_tree as load_html
+from newsflow.extractpool import ExtractionResult
 from newsflow.headline_date import headline_date
+from newsflow.models import Outcome
 from newsflow.pageblocks import is_prose
 from newsflow.printeddates import first_date
+from newsflow.reextract import updated_row
 from newsflow.runner import run_ingest
-from newsflow.warehouse import Warehouse, run_read_query
+from newsflow.warehouse import ArticleToReextract, Warehouse, run_read_query
 from newsflow.worlddates import ethiopian_to_gregorian
 from tests.conftest import write_config
 from tests.date_batch10 import COM, ld
@@ -141,18 +146,60 @@ def test_the_amp_urls_day_dates_only_a_page_dated_nowhere_else() -> None:
     assert stored(declared, COM)[0] == date(2025, 11, 7)
 
 
+# --- a photo's upload day in its URL, older than the feed's date ---------------------------------------
+
+_PHOTO = '<meta property="og:image" content="https://cdn.example.com/uploads/2026/03/01/council.jpg">'
+_FEED_AT = datetime(2026, 3, 12, 9, 15, tzinfo=UTC)
+_FETCHED = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)
+
+
+def test_a_photos_upload_day_gives_way_to_the_feeds_date_and_dates_a_page_without_one() -> None:
+    article = extract_article(page(head=_PHOTO), COM)
+    assert article is not None and article.published_date == date(2026, 3, 1)  # htmldate reads the image's path
+    assert article.published_by_image
+    assert article_dates(article, _FEED_AT, date(2026, 3, 12), _FETCHED, COM) == (_FEED_AT, date(2026, 3, 12))
+    no_feed = datetime(2026, 3, 1, tzinfo=UTC), date(2026, 3, 1)
+    assert article_dates(article, None, None, _FETCHED, COM) == no_feed  # the photo's day, as a last resort
+
+
+@pytest.mark.parametrize(("html", "url"), [
+    (page("March 1, 2026", head=_PHOTO), COM),  # the byline prints the day
+    (page(head=_PHOTO + ld(datePublished="2026-03-01")), COM),
+    (page(head=_PHOTO), "https://www.example.com/2026/03/01/story"),
+    (page(head=_PHOTO.replace("2026/03/01", "2026/03/05")), "https://www.example.com/2026/03/01/story"),
+])
+def test_a_day_the_page_states_besides_its_photo_is_no_upload_day(html: str, url: str) -> None:
+    article = extract_article(html, url)
+    assert article is not None and article.published_date == date(2026, 3, 1) and not article.published_by_image
+    assert article_dates(article, _FEED_AT, date(2026, 3, 12), _FETCHED, url)[1] == date(2026, 3, 1)
+
+
+def test_a_reextract_keeps_the_stored_feed_date_over_a_photos_upload_day() -> None:
+    article = extract_article(page(head=_PHOTO), COM)
+    assert article is not None
+    target = ArticleToReextract("id1", COM, "A", _FEED_AT, "h", True, published_date=date(2026, 3, 12))
+    row = updated_row(target, ExtractionResult("id1", Outcome.OK, article, None, 5))
+    assert row is not None and (row[3], row[10]) == (_FEED_AT, date(2026, 3, 12))
+
+
 # --- a run stores the days of the new classes ----------------------------------------------------------
 
 RUN_CLASSES = ("am-ethiopian-ken-eth", "es-co-mdy-de-time", "th-published-updated-na", "th-gregorian-na",
                "amp-link-relative")
 RUN_PAGES = {name: (html, day) for name, html, _, day in PAGES if name in RUN_CLASSES}
+RUN_PAGES["photo-without-feed-date"] = (page(head=_PHOTO), date(2026, 3, 1))
+_PHOTO_WITH_FEED_DATE = (page(head=_PHOTO), "Thu, 12 Mar 2026 09:15:00 GMT", date(2026, 3, 12))
 
 
 def test_a_run_stores_the_day_of_each_new_class(tmp_path: Path, server: LocalServer) -> None:
-    assert len(RUN_PAGES) == len(RUN_CLASSES)
+    assert len(RUN_PAGES) == len(RUN_CLASSES) + 1
     for name, (html, _) in RUN_PAGES.items():
         server.add(f"/c/{name}", Page(html.encode()))
     items = "".join(f"<item><title>{name}</title><link>{server.base_url}/c/{name}</link></item>" for name in RUN_PAGES)
+    html, when, _ = _PHOTO_WITH_FEED_DATE
+    server.add("/c/photo-with-feed-date", Page(html.encode()))
+    link = f"{server.base_url}/c/photo-with-feed-date"
+    items += f"<item><title>p</title><link>{link}</link><pubDate>{when}</pubDate></item>"
     feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
     server.add("/feed.xml", Page(feed.encode(), "application/rss+xml"))
     config = load_config(write_config(tmp_path, server.base_url, {"feed": "/feed.xml"}, extract={"timeout": 60.0},
@@ -160,4 +207,4 @@ def test_a_run_stores_the_day_of_each_new_class(tmp_path: Path, server: LocalSer
     asyncio.run(run_ingest(config, "run-1"))
     sql = "SELECT regexp_extract(url, '/c/(.*)$', 1), published_date FROM articles"
     rows = dict(run_read_query(Warehouse(config.warehouse_path), sql).rows)
-    assert rows == {name: day for name, (_, day) in RUN_PAGES.items()}
+    assert rows == {name: day for name, (_, day) in RUN_PAGES.items()} | {"photo-with-feed-date": date(2026, 3, 12)}

@@ -79,6 +79,7 @@ from newsflow.pagedates import (
     caption_days,
     copyright_notice_year,
     first_live_post,
+    image_path_days,
     image_text_days,
     other_stories_only,
     payload_published,
@@ -163,6 +164,19 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     chosen = _with_time_of_day(_in_zone(chosen, zone), tree, zone)
     chosen = in_printed_offset(_cross_checked(chosen, tree, sources), tree)
     return chosen.replace(tzinfo=UTC) if chosen.tzinfo is WALL_CLOCK else chosen
+
+
+def dated_by_image_only(published: datetime | None, tree: Any, url: str | None = None) -> bool:
+    """Whether `published` is a bare day that only an image's URL names (`pagedates.image_path_days`):
+    no JSON-LD, meta, byline or URL of the page states it (fourteenth pass). Such a day is the
+    photo's upload: kept for a page without another date, it gives way to the feed's
+    (`articledates.article_dates`)."""
+    if published is None or published.time() != time(0) or published.utcoffset():
+        return False
+    if published.date() not in image_path_days(tree):
+        return False
+    zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
+    return all(moment.date() != published.date() for _, moment in _source_dates(tree, zone, url))
 
 
 def _last_resort(tree: Any, url: str | None) -> datetime | None:
