@@ -1,6 +1,6 @@
 # ruff: noqa: RUF001  (letters of other scripts are the pages' own)
-"""The thirteenth date pass's batch of hand-written class pages (docs/extraction.md, "Fourteenth pass,
-dates"): the Ethiopian calendar of Amharic pages, Spanish month-first dates of Latin American papers,
+"""The fourteenth date pass's batch of hand-written class pages (docs/extraction.md, "Fourteenth pass,
+dates"): the Ethiopian calendar of Amharic pages, Spanish dates with "de"/"del" before the year,
 Thai bylines ending in "น." (the abbreviation of "o'clock"), an AMP page's URL day for a page dated
 nowhere else, and the CJK, Japanese era and Korean forms main already read, kept as a guard.
 
@@ -51,6 +51,14 @@ SPANISH: list[tuple[str, str, str, date | None]] = [
     ("es-dmy-de-guard", page("12 de marzo de 2026", "es"), "https://www.example.es/a/1", MAR_12),
 ]
 
+# --- 2b. Spanish day first with "del" before the year: "12 de marzo del 2026" (written after rule 2's probe) ---
+SPANISH_DEL: list[tuple[str, str, str, date | None]] = [
+    ("es-mx-dmy-del", page("Jueves 12 de marzo del 2026, 09:15", "es-MX"), "https://www.example.com.mx/d/1", MAR_12),
+    ("es-pe-dmy-del", page("12 de marzo del 2026 | 9:15 a. m.", "es-PE"), "https://www.example.pe/d/1", MAR_12),
+    ("es-ar-dmy-del-no-time", page("Publicado el 12 de marzo del 2026", "es-AR"), "https://www.example.com.ar/d/1",
+     MAR_12),
+]
+
 # --- 3. Thai bylines: a time "09:15 น." ends the line, and is no sentence's end --------------------------
 THAI: list[tuple[str, str, str, date | None]] = [
     ("th-published-updated-na", page("เผยแพร่: 12 มี.ค. 2569 09:15 น. ปรับปรุง: 13 มี.ค. 2569 10:00 น.", "th"),
@@ -91,7 +99,7 @@ GUARD: list[tuple[str, str, str, date | None]] = [
                                                                           "2026-03-12T09:15:00Z")), COM, MAR_12),
 ]
 
-PAGES = ETHIOPIAN + SPANISH + THAI + AMP + GUARD
+PAGES = ETHIOPIAN + SPANISH + SPANISH_DEL + THAI + AMP + GUARD
 
 # --- written after the rules, not tuned on: the same classes on other days, in other forms -----------
 NOV_9 = date(2025, 11, 9)  # Tikimt 30, 2018 E.C.
@@ -109,6 +117,8 @@ AFTER: list[tuple[str, str, str, date | None]] = [
     # written expecting the 9th; an update stamp alone is no publication here (the feed's date dates such a page)
     ("es-nov-del", page("Actualizado: noviembre 9 del 2025", "es"), "https://www.example.com.hn/b/1", None),
     ("es-sept-abbrev", page("sept. 30 de 2025", "es"), "https://www.example.com.co/b/2", date(2025, 9, 30)),
+    ("es-dmy-del-nov", page("Domingo 9 de noviembre del 2025 - 20:15", "es-EC"), "https://www.example.com.ec/b/1",
+     NOV_9),
     ("th-nov-published-updated", page("เผยแพร่: 9 พ.ย. 2568 08:15 น. ปรับปรุง: 21 พ.ย. 2568 10:00 น.", "th"),
      "https://www.example.co.th/b/1", NOV_9),
     ("th-nov-weekday", page("โดย กองบรรณาธิการ ข่าว สด | วันอาทิตย์ที่ 9 พฤศจิกายน 2568 เวลา 08:15 น. "

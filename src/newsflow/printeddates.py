@@ -85,11 +85,12 @@ _YEAR_END = r"(?:\b|(?=ء))"  # Urdu writes "2026ء"
 # "noviembre 9 del 2025" (fourteenth pass)
 _NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}(?:[,،]|\s+del?)?\s+((?:19|20)\d{{2}}){_YEAR_END}",
                         re.IGNORECASE)
-# A Levantine and an Egyptian month name may stand together: "28 آب/أغسطس 2013".
+# A Levantine and an Egyptian month name may stand together: "28 آب/أغسطس 2013"; Latin American
+# papers write "12 de marzo del 2026" (fourteenth pass).
 # Dots may join the three without spaces: "17.fev.2026" (Brazilian papers; ninth pass).
 _NAMED_DMY = re.compile(
     rf"\b(\d{{1,2}}){_ORDINAL}(?:\.?\s+|\.(?=\w+\.\d))(?:de\s+|of\s+)?({_NAME})\.?(?:\s*/\s*(?:{_NAME}))?[,،]?"
-    rf"(?:\s+|(?<=\.)(?=\d))(?:de\s+)?((?:19|20)\d{{2}}){_YEAR_END}",
+    rf"(?:\s+|(?<=\.)(?=\d))(?:del?\s+)?((?:19|20)\d{{2}}){_YEAR_END}",
     re.IGNORECASE,
 )
 # Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
