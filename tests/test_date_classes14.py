@@ -212,3 +212,15 @@ def test_a_run_stores_the_day_of_each_new_class(tmp_path: Path, server: LocalSer
     sql = "SELECT regexp_extract(url, '/c/(.*)$', 1), published_date FROM articles"
     rows = dict(run_read_query(Warehouse(config.warehouse_path), sql).rows)
     assert rows == {name: day for name, (_, day) in RUN_PAGES.items()} | {"photo-with-feed-date": date(2026, 3, 12)}
+
+
+def test_a_reextract_keeps_a_photos_day_stored_without_a_feed_date() -> None:
+    # stored by a run without a feed date: the photo's day at midnight UTC; in Lima's zone that
+    # instant is the evening before, which must not become the day
+    url = "https://www.example.pe/a"
+    article = extract_article(page(head=_PHOTO), url)
+    assert article is not None and article.published_by_image
+    stored_at = datetime(2026, 3, 1, tzinfo=UTC)
+    target = ArticleToReextract("id1", url, "A", stored_at, "h", True, published_date=date(2026, 3, 1))
+    row = updated_row(target, ExtractionResult("id1", Outcome.OK, article, None, 5))
+    assert row is not None and (row[3], row[10]) == (stored_at, date(2026, 3, 1))
