@@ -32,11 +32,12 @@ it, and the stamp's own day to an earlier declared publication); a day two indep
 (JSON-LD, a published meta, the byline, the URL) agree on beats one that none of them states; a bare
 day more than a day from the declared publication (no time zone explains it) gives way to it; a
 page dated nowhere in its markup is dated by its byline's `datetime`, its script state (`publishedAt`
-…), its URL's day or a timestamp attribute, and so is one htmldate dates by its copyright year, which
-is never a date (seventh pass: a year is no day; the feed's date then dates the article), nor is a
-day that only other stories' blocks give (a related list, a sidebar: `newsflow.pagedates`; an
-`ItemList` of related stories in JSON-LD, ninth pass; an image's alt text, tenth pass), nor a web
-page object's `datePublished` in JSON-LD when the article object states its own.
+…), its URL's day, its AMP version's URL's day (fourteenth pass) or a timestamp attribute, and so is
+one htmldate dates by its copyright year, which is never a date (seventh pass: a year is no day; the
+feed's date then dates the article), nor is a day that only other stories' blocks give (a related
+list, a sidebar: `newsflow.pagedates`; an `ItemList` of related stories in JSON-LD, ninth pass; an
+image's alt text, tenth pass), nor a web page object's `datePublished` in JSON-LD when the article
+object states its own.
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -78,6 +79,7 @@ from newsflow.pagedates import (
     caption_days,
     copyright_notice_year,
     first_live_post,
+    image_path_days,
     image_text_days,
     other_stories_only,
     payload_published,
@@ -164,16 +166,36 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     return chosen.replace(tzinfo=UTC) if chosen.tzinfo is WALL_CLOCK else chosen
 
 
+def dated_by_image_only(published: datetime | None, tree: Any, url: str | None = None) -> bool:
+    """Whether `published` is a bare day that only an image's URL names (`pagedates.image_path_days`):
+    no JSON-LD, meta, byline or URL of the page states it (fourteenth pass). Such a day is the
+    photo's upload: kept for a page without another date, it gives way to the feed's
+    (`articledates.article_dates`)."""
+    if published is None or published.time() != time(0) or published.utcoffset():
+        return False
+    if published.date() not in image_path_days(tree):
+        return False
+    zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
+    return all(moment.date() != published.date() for _, moment in _source_dates(tree, zone, url))
+
+
 def _last_resort(tree: Any, url: str | None) -> datetime | None:
     """A date for a page that states none htmldate or the rules above read: the byline's machine
     date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
-    the URL's day (`/20240315/` forms htmldate does not read), else a Unix timestamp in a data
-    attribute named for the publication."""
+    the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
+    a Unix timestamp in a data attribute named for the publication."""
     for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree))):
         if plausible(moment):
             return moment
-    day = url_day(url)
+    day = url_day(url) or _amp_url_day(tree)
     return _as_datetime(day) if day is not None else attribute_published(tree)
+
+
+def _amp_url_day(tree: Any) -> date | None:
+    """The day the URL of the page's AMP version names (`<link rel="amphtml" href=".../2026/03/12/...">`,
+    fourteenth pass): a CMS that leaves the date out of the page's own URL may keep it there."""
+    return next((day for href in tree.xpath("//head/link[@rel='amphtml']/@href")[:1]
+                 if (day := url_day(str(href))) is not None), None)
 
 
 def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:

@@ -51,7 +51,7 @@ from trafilatura.xml import xmltotxt
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
-from newsflow.dates import parse_datetime, publication_day, published_at
+from newsflow.dates import dated_by_image_only, parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
 from newsflow.headline_date import printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.language import load_language_model, resolve_language
@@ -141,7 +141,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     if not is_article_text(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
-    published, ago, month_day = _page_dates(document.date, tree, url)
+    published, ago, month_day, by_image = _page_dates(document.date, tree, url)
     return ExtractedArticle(
         text=text,
         title=title,
@@ -155,25 +155,26 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         published_ago=ago,
         publisher_zone=zone_name(url, tree, printed_zone_abbreviation(tree)),
         published_month_day=month_day,
+        published_by_image=by_image,
     )
 
 
 def _page_dates(
     found: str | None, tree: Any, url: str
-) -> tuple[datetime | None, timedelta | None, tuple[int, int] | None]:
-    """The page's publication time, or how long ago it says it was published, or the month and day it
-    prints without a year. A fault in the many date readers costs the date, not the article (a month
-    table's miss once lost wevolver.com's articles whole: `extract_error`); it is logged, and the
-    feed's date stands in."""
+) -> tuple[datetime | None, timedelta | None, tuple[int, int] | None, bool]:
+    """The page's publication time (and whether only an image's URL gives it), or how long ago it says
+    it was published, or the month and day it prints without a year. A fault in the many date
+    readers costs the date, not the article (a month table's miss once lost wevolver.com's articles
+    whole: `extract_error`); it is logged, and the feed's date stands in."""
     try:
         published = published_at(found, tree, url)
         if published is not None:
-            return published, None, None
+            return published, None, None, dated_by_image_only(published, tree, url)
         ago = published_ago(tree)
-        return None, ago, published_month_day(tree) if ago is None else None
+        return None, ago, published_month_day(tree) if ago is None else None, False
     except Exception:
         log.warning("reading the publication date of %s failed; stored without it", url, exc_info=True)
-        return None, None, None
+        return None, None, None, False
 
 
 def _trafilatura_document(tree: Any, url: str) -> Document:

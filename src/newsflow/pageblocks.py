@@ -19,10 +19,16 @@ PROSE_WORDS = 10
 """A text of this many words or more that ends as a sentence is the story's prose, not its byline."""
 
 
+# Thai writes a time of day "09:15 น." (นาฬิกา, "o'clock"): a byline ending so ends in no sentence
+_THAI_CLOCK_END = re.compile(r"\d[:.]\d\d\s*น\.$")
+
+
 def is_prose(line: str) -> bool:
     """A sentence of the story, not a byline: ten words or more ending as a sentence does ("The
-    festival runs from 15 May 2026 to 20 May, organisers said.": the date of an event)."""
-    return line.endswith((".", "!", "?", "\u3002")) and len(line.split()) >= PROSE_WORDS
+    festival runs from 15 May 2026 to 20 May, organisers said.": the date of an event); a Thai
+    time's "น." is no sentence's end (fourteenth pass)."""
+    ends = line.endswith((".", "!", "?", "\u3002")) and not _THAI_CLOCK_END.search(line)
+    return ends and len(line.split()) >= PROSE_WORDS
 
 
 _OTHER_STORIES = re.compile(

@@ -11,7 +11,8 @@ value (or a Unix timestamp, eighth pass), the way front ends serialise their art
 `attribute_published` reads a Unix timestamp that markup carries in a data attribute named for the publication
 (`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too).
 `first_live_post` dates a live blog by its first post, not its newest (ninth pass). `image_text_days`
-gives the days images name in their alt text, which htmldate may read (tenth pass).
+gives the days images name in their alt text, which htmldate may read (tenth pass); `image_path_days`
+the days their URLs name (fourteenth pass).
 
 Pure: an lxml tree walked by its methods, and the standard library.
 """
@@ -24,6 +25,7 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
+from newsflow.datechecks import url_day
 from newsflow.headline_date import caption_date, in_other_block
 
 MAX_SCRIPT_CHARS = 2_000_000
@@ -61,6 +63,17 @@ def image_text_days(tree: Any) -> set[date]:
             if text and (day := caption_date(" ".join(text.split())[:300])) is not None:
                 days.add(day)
     return days
+
+
+_IMAGE_URLS = ("//head/meta[@property='og:image' or @name='twitter:image' or @property='twitter:image']/@content"
+               " | //head/link[@rel='image_src']/@href | //img/@src")
+
+
+def image_path_days(tree: Any) -> set[date]:
+    """The days the page's image URLs name in their path (`/uploads/2026/03/01/photo.jpg`, fourteenth
+    pass): the day a photo was uploaded, which htmldate's search reads on a page that dates its
+    story nowhere; often the story's, sometimes an archive photo's."""
+    return {day for value in islice(tree.xpath(_IMAGE_URLS), 200) if (day := url_day(str(value))) is not None}
 
 
 _TIMESTAMP_ATTRIBUTES = (

@@ -81,12 +81,16 @@ MONTHS["μαϊου"] = 5  # "ΜΑΪΟΥ" in capitals keeps its diaeresis and los
 _NAME = "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True))  # "feb." is no pattern
 _ORDINAL = r"(?:st|nd|rd|th|er|º|°)?"  # "March 15th, 2024", "1er mars 2024", "1º de marzo de 2024"
 _YEAR_END = r"(?:\b|(?=ء))"  # Urdu writes "2026ء"
-_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}[,،]?\s+((?:19|20)\d{{2}}){_YEAR_END}", re.IGNORECASE)
-# A Levantine and an Egyptian month name may stand together: "28 آب/أغسطس 2013".
+# Latin American papers write the month first with "de" or "del" before the year: "marzo 12 de 2026",
+# "noviembre 9 del 2025" (fourteenth pass)
+_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}(?:[,،]|\s+del?)?\s+((?:19|20)\d{{2}}){_YEAR_END}",
+                        re.IGNORECASE)
+# A Levantine and an Egyptian month name may stand together: "28 آب/أغسطس 2013"; Latin American
+# papers write "12 de marzo del 2026" (fourteenth pass).
 # Dots may join the three without spaces: "17.fev.2026" (Brazilian papers; ninth pass).
 _NAMED_DMY = re.compile(
     rf"\b(\d{{1,2}}){_ORDINAL}(?:\.?\s+|\.(?=\w+\.\d))(?:de\s+|of\s+)?({_NAME})\.?(?:\s*/\s*(?:{_NAME}))?[,،]?"
-    rf"(?:\s+|(?<=\.)(?=\d))(?:de\s+)?((?:19|20)\d{{2}}){_YEAR_END}",
+    rf"(?:\s+|(?<=\.)(?=\d))(?:del?\s+)?((?:19|20)\d{{2}}){_YEAR_END}",
     re.IGNORECASE,
 )
 # Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."

@@ -112,12 +112,14 @@ def updated_row(target: ArticleToReextract, result: ExtractionResult) -> tuple[o
     page = result.article
     if target.published_at is None and target.fetched_at is not None:  # dated as a run dates it without a feed date
         published_at, published_date = article_dates(page, None, None, target.fetched_at, target.url)
-    else:  # the stored date stands in for the feed's: a page without a date keeps it
+    else:  # the stored date stands in for the feed's: a page without a date (or only a photo's) keeps it
         zone = page.publisher_zone  # the publisher's day, as a run matches it (a .jp page's bare day)
-        published_at = best_published_at(page.published_at, target.published_at, target.published_date,
+        photo_only = page.published_by_image and page.published_date != target.published_date  # the feed's stands
+        page_at, page_day = (None, None) if photo_only else (page.published_at, page.published_date)
+        published_at = best_published_at(page_at, target.published_at, target.published_date,
                                          url=target.url, zone=zone)
-        published_date = best_published_date(page.published_date, target.published_at, target.published_date,
-                                             page_at=page.published_at, url=target.url, zone=zone)
+        published_date = best_published_date(page_day, target.published_at, target.published_date,
+                                             page_at=page_at, url=target.url, zone=zone)
     return (target.article_id, page.title or target.title, page.author, published_at, page.language,
             page.sitename, content_hash(page.text), page.text, word_count(page.text), page.language_source,
             published_date)

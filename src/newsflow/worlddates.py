@@ -1,11 +1,12 @@
 """Dates as the world writes them (sixth pass, docs/extraction.md): other calendars' years, more
 languages' month names, and which of day and month a slashed date gives first.
 
-- **Calendars**: a Thai Buddhist-era year ("15 มี.ค. 2567", "15 มีนาคม 67": 2024), a Japanese era
-  year ("令和6年3月15日", "平成31年4月30日", "令和元年5月1日"), a Taiwanese Minguo year ("民國113年3月15日",
-  "113年3月15日"), a Persian solar (Jalali) date ("۲۵ اسفند ۱۴۰۲", "1402/12/25": 15 March 2024), and a
-  Vietnamese "ngày 15 tháng 3 năm 2024". A four-digit year from 2533 to 2600 in any numeric date is
-  a Buddhist-era one (no news is dated in the Gregorian 26th century).
+- **Calendars**: a Thai Buddhist-era year ("15 มี.ค. 2567", "15 มีนาคม 67": 2024; a Gregorian "2026"
+  stays, fourteenth pass), a Japanese era year ("令和6年3月15日", "平成31年4月30日", "令和元年5月1日"), a
+  Taiwanese Minguo year ("民國113年3月15日", "113年3月15日"), a Persian solar (Jalali) date ("۲۵ اسفند ۱۴۰۲",
+  "1402/12/25": 15 March 2024), a Vietnamese "ngày 15 tháng 3 năm 2024", and an Ethiopian date
+  ("መጋቢት 3 ቀን 2018 ዓ.ም": 12 March 2026, fourteenth pass). A four-digit year from 2533 to 2600 in
+  any numeric date is a Buddhist-era one (no news is dated in the Gregorian 26th century).
 - **Month names** (`WORLD_MONTHS`, read by `newsflow.headline_date` with its own): Hindi, Bengali,
   Urdu, Greek, Hebrew, Ukrainian, Romanian, Hungarian, Serbian and Slovene, Malay, Filipino,
   Swahili, Hausa, Somali, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set").
@@ -90,7 +91,7 @@ WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_
 _THAI = {name: index + 1 for index, names in enumerate(_THAI_MONTHS) for name in names.split()}
 _THAI_DATE = re.compile(
     r"(?<!\d)(\d{1,2})\s*(" + "|".join(re.escape(name) for name in sorted(_THAI, key=len, reverse=True)) + r")\s*"
-    r"(?:พ\.ศ\.\s*)?(25\d{2}|\d{2})(?!\d)"  # a Buddhist-era year, or its last two digits
+    r"(?:พ\.ศ\.\s*)?(25\d{2}|20\d{2}|\d{2})(?!\d)"  # a Buddhist-era year, a Gregorian one, or its last two digits
 )
 _ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MINGUO_DATE = re.compile(r"(民國|民国)?(?<!\d)(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -99,6 +100,18 @@ _JALALI_YEAR = r"(13[6-9]\d|140\d)"
 _JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(sorted(_SOLAR_MONTHS, key=len, reverse=True)) + r")\s+"
                            + _JALALI_YEAR + r"(?!\d)")
 _JALALI_NUMERIC = re.compile(r"(?<![\d/])" + _JALALI_YEAR + r"[/-](\d{1,2})[/-](\d{1,2})(?![\d/])")
+# The Ethiopian calendar's months (Amharic, with the spellings papers use for each): twelve of 30 days
+# and Pagume of 5 (6 before a Gregorian leap year); years 1983-2025 E.C. (1990-2033)
+_ETHIOPIAN_MONTHS = ("መስከረም", "ጥቅምት", "ኅዳር ህዳር ሕዳር", "ታኅሣሥ ታህሳስ ታኅሳስ ታሕሳስ", "ጥር", "የካቲት", "መጋቢት",
+                     "ሚያዝያ ሚያዚያ", "ግንቦት", "ሰኔ", "ሐምሌ ሀምሌ", "ነሐሴ ነሃሴ ነሀሴ", "ጳጉሜን ጳጉሜ")
+_ETHIOPIAN = {name: index + 1 for index, names in enumerate(_ETHIOPIAN_MONTHS) for name in names.split()}
+_ETHIOPIAN_NAME = "(" + "|".join(sorted(_ETHIOPIAN, key=len, reverse=True)) + ")"
+_ETHIOPIAN_YEAR = r"(19[89]\d|20[0-2]\d)(?!\d)"
+# "መጋቢት 3 ቀን 2018 ዓ.ም" (Megabit 3, 2018 E.C.: "ቀን" is "day"), "መጋቢት 3, 2018", "3 መጋቢት 2018"
+_ETHIOPIAN_MDY = re.compile(_ETHIOPIAN_NAME + r"\s+(\d{1,2})(?!\d)(?:\s+ቀን)?\s*[,፣]?\s+" + _ETHIOPIAN_YEAR)
+_ETHIOPIAN_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+" + _ETHIOPIAN_NAME + r"\s+" + _ETHIOPIAN_YEAR)
+_ETHIOPIAN_EPOCH = 2795
+"""The Gregorian ordinal of the day before 1 Meskerem of the Ethiopian year 1 (1 Meskerem 2018 = 11 September 2025)."""
 _VIETNAMESE = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm|,)?\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 _SLASHED_ANY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
 _MONTH_FIRST = {"us", "ph", "fm", "pw", "mh"}
@@ -119,11 +132,21 @@ def calendar_dates(text: str) -> list[tuple[int, int, int, int]]:
     found += [(m.start(), int(m[3]), int(m[2]), int(m[1])) for m in _VIETNAMESE.finditer(text)]
     jalali = [(m.start(), int(m[3]), _SOLAR_MONTHS[m[2]], int(m[1])) for m in _JALALI_NAMED.finditer(text)]
     jalali += [(m.start(), int(m[1]), int(m[2]), int(m[3])) for m in _JALALI_NUMERIC.finditer(text)]
-    for position, year, month, day in jalali:
-        gregorian = jalali_to_gregorian(year, month, day)
+    jalali += [(m.start(), int(m[3]), _ETHIOPIAN[m[1]], -int(m[2])) for m in _ETHIOPIAN_MDY.finditer(text)]
+    jalali += [(m.start(), int(m[3]), _ETHIOPIAN[m[2]], -int(m[1])) for m in _ETHIOPIAN_DMY.finditer(text)]
+    for position, year, month, day in jalali:  # an Ethiopian date's day comes negative
+        gregorian = jalali_to_gregorian(year, month, day) if day > 0 else ethiopian_to_gregorian(year, month, -day)
         if gregorian is not None:
             found.append((position, gregorian.year, gregorian.month, gregorian.day))
     return found
+
+
+def ethiopian_to_gregorian(year: int, month: int, day: int) -> date | None:
+    """An Ethiopian date as a Gregorian one; None when it is no date. The calendar is arithmetic:
+    every fourth year (the one before a Gregorian leap year, year % 4 == 3) has a sixth Pagume day."""
+    if not (1 <= month <= 13 and 1 <= day <= (30 if month < 13 else 6 if year % 4 == 3 else 5)):
+        return None
+    return date.fromordinal(_ETHIOPIAN_EPOCH + 365 * (year - 1) + year // 4 + 30 * (month - 1) + day)
 
 
 # A day written as a word, as Urdu and Persian write the first of a month ("یکم مارچ 2026", "اول
@@ -153,7 +176,10 @@ def with_day_numbers(text: str) -> str:
 
 
 def _buddhist(year: int) -> int:
-    """A Thai year as a Gregorian one: 2567 -> 2024, a two-digit 67 -> 2024."""
+    """A Thai year as a Gregorian one: 2567 -> 2024, a two-digit 67 -> 2024; a Gregorian 2026 (some Thai
+    papers print the Christian era's year, fourteenth pass) stays."""
+    if 2000 <= year < 2100:
+        return year
     return (2500 + year if year < 100 else year) - BUDDHIST_ERA
 
 
