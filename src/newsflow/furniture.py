@@ -8,7 +8,8 @@ field, never from a site's name, and only on short lines, so a sentence of the s
 happens to name its author or a year is kept:
 
 - `is_dateline`: a date or time and little else ("Stand: 22.04.2024, 06:00 Uhr",
-  "17:41 JST, October 13, 2024", "30. Januar 2024", "1:39 PM ET");
+  "17:41 JST, October 13, 2024", "30. Januar 2024", "1:39 PM ET"), under no label or one that names
+  the page's stamp: "Einsendeschluss: 12.3.2026" is a fact of the story (STAMP_LABELS);
 - `is_credit`: a caption credit or source line ("Foto: Dmitrij Azarov", "Image: eThekwini
   Municipality / Facebook", "(Quelle: APA/sda/dpa)", "Copyright @ 2026 … All Rights Reserved");
 - `is_byline`: the author's name again, with at most a "By"/"Von"/"Por" in front and a date
