@@ -11,7 +11,8 @@ parent's parent keeps out teaser cards whose text box reuses the body's class.
 
 `restore_dropped_paragraphs` puts back a long paragraph that readability-lxml's extraction has
 between two paragraphs that the text has (or before the first), and the text lacks: an intro box or
-a quoted letter that trafilatura's container leaves out (a 52-word chapô, watson's opening quote).
+a quoted letter that trafilatura's container leaves out (a 52-word chapô, watson's opening quote);
+not a list of links (a sidebar's table cell of headlines, fourteenth pass).
 
 Pure functions over normalised text, readability's paragraphs and an lxml tree of the page (only
 its methods are used; lxml is not imported). Chosen on the tune half of ../shared/corpora
