@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsflow.completion import story_blocks
 from newsflow.continuation import append_continuation, block_texts, restore_dropped_paragraphs
 from newsflow.extract import extract_article, page_tree
 from newsflow.text import normalize_text, word_count
@@ -214,3 +215,33 @@ def test_a_long_story_s_continuation_goes_back_though_its_words_are_spread_over_
     # each continuation paragraph has most of its words somewhere in the text, none in one line
     tree = page_tree(_page(_part(LONG_FIRST), _part(LONG_REST)))
     assert append_continuation("\n".join(LONG_FIRST), tree) == "\n".join([*LONG_FIRST, *LONG_REST])
+
+
+READ_ALSO = (
+    "Read also: <a href='/a'>Budget row as the opposition walks out of the council chamber</a>, "
+    "<a href='/b'>Schools wait for new teachers until the autumn term</a>, <a href='/c'>Library plans shown to "
+    "residents at the town hall</a>, and our weekly column with the mayor's answers to readers' questions on the "
+    "roads, the schools and the new library, every Friday in print and online."
+)
+
+
+def _summary_blocks(middle: str) -> tuple[list[str], list[float]]:
+    """readability-like output with one paragraph between the story's; its blocks' texts and link shares."""
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in FIRST)
+    blocks = story_blocks(page_tree(f"<html><body><div>{story}<p>{middle}</p></div></body></html>"))
+    order = [0, 1, 3, 2]  # the middle paragraph between the story's second and third
+    return [blocks[i].text for i in order], [blocks[i].link_share for i in order]
+
+
+def test_a_paragraph_that_is_mostly_links_is_not_put_back() -> None:
+    paragraphs, shares = _summary_blocks(READ_ALSO)
+    assert word_count(paragraphs[2]) >= 40 and shares[2] >= 0.3
+    text = "\n".join(FIRST)
+    assert restore_dropped_paragraphs(text, paragraphs, shares) == text
+
+
+def test_a_story_paragraph_with_a_link_or_two_is_still_put_back() -> None:
+    linked = CHAPO.replace("the city's auditors", "<a href='/audit'>the city's auditors</a>")
+    paragraphs, shares = _summary_blocks(linked)
+    assert 0 < shares[2] < 0.3
+    assert restore_dropped_paragraphs("\n".join(FIRST), paragraphs, shares) == "\n".join([*FIRST[:2], CHAPO, FIRST[2]])

@@ -11,7 +11,8 @@ parent's parent keeps out teaser cards whose text box reuses the body's class.
 
 `restore_dropped_paragraphs` puts back a long paragraph that readability-lxml's extraction has
 between two paragraphs that the text has (or before the first), and the text lacks: an intro box or
-a quoted letter that trafilatura's container leaves out (a 52-word chapô, watson's opening quote).
+a quoted letter that trafilatura's container leaves out (a 52-word chapô, watson's opening quote);
+not a list of links (a sidebar's table cell of headlines, fourteenth pass).
 
 Pure functions over normalised text, readability's paragraphs and an lxml tree of the page (only
 its methods are used; lxml is not imported). Chosen on the tune half of ../shared/corpora
@@ -53,14 +54,20 @@ under DROPPED_MAX_COVERED of its words in the text, whose neighbours in readabil
 NEIGHBOUR_MIN_COVERED or more of theirs in it (the previous one, unless it is the first). Tune half:
 trafilatura-eval +0.004 (two pages), the others unchanged; 15-25 words took fact boxes and
 captions (fundus -0.0003 to -0.001)."""
+DROPPED_MAX_LINK_SHARE = 0.3
+"""A paragraph that is this share of link text or more is a list of links (a teaser, a "read also" box), not
+the story's (fourteenth pass)."""
 
 Signature = tuple[str, str]
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td")
 _SEPARATING = frozenset({"br", "p", "div", "li", "ul", "ol", "table", "tr", "td", "blockquote", "h1", "h2", "h3", "h4"})
 
 
-def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str]) -> str:
-    """The text with the long paragraphs that readability-lxml has inside the story and it lacks."""
+def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str], link_shares: Sequence[float] = ()) -> str:
+    """The text with the long paragraphs that readability-lxml has inside the story and it lacks; not one
+    whose characters are DROPPED_MAX_LINK_SHARE or more link text (`link_shares`, one a paragraph)."""
+    shares = zip(paragraphs, link_shares, strict=False)  # no shares given: none is skipped
+    linked = {paragraph for paragraph, share in shares if share >= DROPPED_MAX_LINK_SHARE}
     paragraphs = [paragraph for paragraph in paragraphs if any(char.isalnum() for char in paragraph)]
     # a token is at least one character: pages with no paragraph that long are done here
     if not text or not any(len(paragraph) >= DROPPED_MIN_WORDS for paragraph in paragraphs):
@@ -69,7 +76,7 @@ def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str]) -> str:
     coverage = _Coverage(lines)
     found: list[tuple[int, str]] = []
     for index, paragraph in enumerate(paragraphs):
-        if len(paragraph) < DROPPED_MIN_WORDS or coverage.of(paragraph) >= DROPPED_MAX_COVERED:
+        if len(paragraph) < DROPPED_MIN_WORDS or paragraph in linked or coverage.of(paragraph) >= DROPPED_MAX_COVERED:
             continue
         if len(word_tokens(paragraph)) < DROPPED_MIN_WORDS:
             continue

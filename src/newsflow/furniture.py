@@ -8,7 +8,8 @@ field, never from a site's name, and only on short lines, so a sentence of the s
 happens to name its author or a year is kept:
 
 - `is_dateline`: a date or time and little else ("Stand: 22.04.2024, 06:00 Uhr",
-  "17:41 JST, October 13, 2024", "30. Januar 2024", "1:39 PM ET");
+  "17:41 JST, October 13, 2024", "30. Januar 2024", "1:39 PM ET"), under no label or one that names
+  the page's stamp: "Einsendeschluss: 12.3.2026" is a fact of the story (STAMP_LABELS);
 - `is_credit`: a caption credit or source line ("Foto: Dmitrij Azarov", "Image: eThekwini
   Municipality / Facebook", "(Quelle: APA/sda/dpa)", "Copyright @ 2026 … All Rights Reserved");
 - `is_byline`: the author's name again, with at most a "By"/"Von"/"Por" in front and a date
@@ -86,6 +87,22 @@ DATE_LABELS = frozenset({
     "actualizado", "publicado", "mis", "à", "jour", "le", "el", "am", "um",
 })  # fmt: skip
 """The words that label a dateline ("Updated 12:30 PM EST, Tue March 3, 2026", "Publicado el 3 de marzo")."""
+STAMP_LABELS = frozenset({
+    "published", "publish", "updated", "update", "posted", "modified", "created", "edited", "stand", "stamp",
+    "veröffentlicht", "veröffentlichung", "aktualisiert", "aktualisierung", "erstellt", "geändert", "bearbeitet",
+    "erschienen", "publicado", "publicada", "actualizado", "actualizada", "actualización", "atualizado",
+    "atualizada", "publié", "publiée", "créé", "créée", "modifié", "modifiée", "jour", "pubblicato", "aggiornato",
+    "aggiornamento", "publicerad", "uppdaterad", "publisert", "oppdatert", "publiceret", "opdateret", "udgivet",
+    "gepubliceerd", "bijgewerkt", "geplaatst", "julkaistu", "päivitetty", "opublikowano", "zaktualizowano",
+    "aktualizacja", "güncelleme", "güncellendi", "yayınlanma", "yayınlandı", "publicat", "actualitzat",  # noqa: RUF001
+})  # fmt: skip
+"""The words of a label that names the page's own stamp ("Stand:", "Last updated:", "Mis à jour :",
+"zuletzt bearbeitet:", "Güncelleme:"). A line "Label: date" is a dateline only with such a label: any
+other label states a fact of the story (fourteenth pass: "Einsendeschluss: 03.11.2019", "Länge: 3:28:15",
+"Mo bis Fr: 9:00 - 16:00 Uhr", "Attendance: 30,500." are kept)."""
+_LABEL = re.compile(r"([^\W\d_]+(?:[\s.\-]+[^\W\d_]+)*)\s*:(?!\S)")
+"""A label: words of letters before a colon that ends a word ("Stand:", "Mis à jour :"), not a time's
+("12:30")."""
 _LIST_OR_TABLE = re.compile(r"^\s*[-*•|]")
 _SEGMENT_SEPARATOR = re.compile(r"(\s[|•·\u2013\u2014-]\s|,\s)")  # kept by split: a byline needs a bar
 DATED_LINE_OTHER_MAX_WORDS = 4
@@ -146,7 +163,15 @@ def is_dateline(line: str, tokens: list[str]) -> bool:
         and len(words) <= DATELINE_MAX_WORDS
         and bool(_DATE_OR_TIME.search(line))
         and not _RACE_TIME.search(line)
+        and not _is_fact_label(line)
     )
+
+
+def _is_fact_label(line: str) -> bool:
+    """Whether the line's labels ("Label: …") are there and none names the page's own stamp (STAMP_LABELS):
+    "Einsendeschluss: 03.11.2019" states a fact; "Stand: 22.04.2024, 06:00 Uhr" is the page's dateline."""
+    labels = [label.casefold() for label in _LABEL.findall(line)]
+    return bool(labels) and not any(word in STAMP_LABELS for label in labels for word in word_tokens(label))
 
 
 def is_dated_line(line: str) -> bool:
@@ -158,9 +183,13 @@ def is_dated_line(line: str) -> bool:
     parts = _SEGMENT_SEPARATOR.split(line)
     segments = [(parts[i - 1] if i else "", parts[i]) for i in range(0, len(parts), 2) if parts[i].strip()]
     dated = [is_dateline(segment, word_tokens(segment)) for _, segment in segments]
-    return any(dated) and all(
-        is_date or _is_short_or_byline(segment, separator)
-        for (separator, segment), is_date in zip(segments, dated, strict=True)
+    return (
+        any(dated)
+        and not _is_fact_label(line)
+        and all(
+            is_date or _is_short_or_byline(segment, separator)
+            for (separator, segment), is_date in zip(segments, dated, strict=True)
+        )
     )
 
 
