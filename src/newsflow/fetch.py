@@ -68,8 +68,7 @@ ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 # Only what charset.BoundedDecoder can undo with a bounded output; brotli is not installed.
 ACCEPT_ENCODING = "gzip, deflate"
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
-# robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
-# that is missing or refused allows all, so the article must have time left after it.
+# robots.txt's share of `timeout`, inside the article's deadline: one missing allows all, leaving time.
 ROBOTS_TIME_SHARE = 0.5
 # Failures decided before any connection to the host, which therefore cost it no politeness turn.
 _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
@@ -184,9 +183,10 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes, stop_at=stop_at)
 
-    async def fetch_article(self, url: str) -> FetchResult:
-        """GET an HTML page allowed by robots.txt; `text` is the body decoded with its charset."""
-        return await self._fetch(url, FetchKind.ARTICLE, {"Accept": ARTICLE_ACCEPT}, self._settings.max_bytes)
+    async def fetch_article(self, url: str, host: str | None = None) -> FetchResult:
+        """GET an HTML page allowed by robots.txt, decoded; `host` replaces the Host header (`catchall`)."""
+        headers = {"Accept": ARTICLE_ACCEPT, **({"Host": host} if host else {})}
+        return await self._fetch(url, FetchKind.ARTICLE, headers, self._settings.max_bytes)
 
     async def _fetch(
         self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int, timeout: float | None = None,

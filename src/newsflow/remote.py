@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from newsflow.catchall import real_pages
 from newsflow.config import FetchSettings
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
@@ -43,8 +44,10 @@ async def fetch_and_extract_here(
     left out, for the next run."""
     until = time.monotonic() + (until_epoch - time.time())
     async with Fetcher(fetch) as fetcher:
-        fetched, results = without_intercepted(*await fetch_within(batch, fetcher, until), set(answered_sites or ()),
-                                               set(portal_pages or ()))
+        fetched, results = await fetch_within(batch, fetcher, until)
+        shared = await real_pages(results, fetcher.fetch_article, {})  # this batch's own fetcher: its own probes
+        fetched, results = without_intercepted(fetched, results, set(answered_sites or ()), set(portal_pages or ()),
+                                               shared)
     extractor = worker_extractor(extract_timeout)
     kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
     extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in, until + extract_timeout)

@@ -1,11 +1,15 @@
 """Red team 16: hostile web, fetch side (docs/security.md, "Red team 16").
 
-1. A robots.txt that cannot be read (5xx, a timeout, a body cut after `Disallow: /`) allowed all:
+1. One article several sites serve byte for byte (syndication, mirrors on a shared host) was taken
+   for a captive portal's or a host's own page when 3 sites or more served it: held pending or
+   parked, never stored. Now the server is asked for that page under a name that cannot exist
+   (`newsflow-probe.invalid`); only the same page back (a portal, a catch-all) makes it one.
+2. A robots.txt that cannot be read (5xx, a timeout, a body cut after `Disallow: /`) allowed all:
    every article of the site was fetched, where RFC 9309 says to assume complete disallow. Now
    nothing of the site is requested that run; each article is a failed attempt (the robots.txt
    fetch's outcome), parked after `max_article_attempts` runs like any other failure. A 4xx still
    allows all.
-2. A body gzipped without a Content-Encoding saying so, or gzipped twice (a CDN compressing a
+3. A body gzipped without a Content-Encoding saying so, or gzipped twice (a CDN compressing a
    page the origin had compressed already): the gzip bytes were taken as the page (a feed's
    `parse_error`, an untyped page's `not_html`, a typed page's garbage text). Now up to 2 gzip
    layers in all are undone, each under `max_bytes`; a bomb stays `too_large`.
@@ -17,7 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -28,7 +33,7 @@ from newsflow.runner import run_ingest
 from tests.hostile.rawserver import RawServer, response, running_raw_server
 from tests.hostile.servers import LoopbackServer, drip_body, fetch_article, fetch_feed, gzip_bomb, settings
 from tests.hostile.test_redteam10 import config_with, serve_feed
-from tests.localserver import Page
+from tests.localserver import Handler, Page, send_bytes
 from tests.sitefactory import rss_feed
 from tests.test_unstoppable import query
 
@@ -49,7 +54,62 @@ def page_answer(robots: bytes) -> object:
     return answer
 
 
-# --- 1. robots.txt that cannot be read -------------------------------------------------------------
+# --- 1. one page at 3 sites: shared article or catch-all? ----------------------------------------
+
+ARTICLE = (b"<!doctype html><html><head><title>Flood waters recede in the valley</title></head><body><article>"
+           b"<h1>Flood waters recede in the valley</h1><p>" + b"Residents returned to their homes on Tuesday. " * 40
+           + b"</p></article></body></html>")
+SUSPENDED = (b"<!doctype html><html><head><title>Account Suspended</title></head><body><h1>This account has "
+             b"been suspended.</h1><p>" + b"Contact your hosting provider for more information. " * 8
+             + b"</p></body></html>")
+
+
+def virtual_host(body: bytes) -> Handler:
+    """A page of a server that serves named sites only: a name it does not serve gets a 404, as
+    nginx's or Apache's default server does."""
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        known = not handler.headers.get("Host", "").startswith("newsflow-probe.invalid")
+        send_bytes(handler, 200 if known else 404, body if known else b"no such site", "text/html")
+    return handle
+
+
+def syndicated_world(tmp_path: Path, page: Callable[[bytes], Page | Handler], body: bytes, runs: int) -> Path:
+    """A wire's feed (its own site) lists one story at each of 3 sites, which serve it byte for byte."""
+    wire, sites = LoopbackServer("127.0.0.2"), [LoopbackServer(f"127.0.0.{n}") for n in range(3, 6)]
+    try:
+        links = [(f"story at {n}", site.add("/news/flood", page(body)), None) for n, site in enumerate(sites)]
+        feed = wire.add("/feed.xml", Page(rss_feed("wire", links), "application/rss+xml"))
+        config_path = config_with(tmp_path, {"wire": feed})
+        config = load_config(config_path)
+        for run in range(runs):
+            asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
+        probes = [r for site in sites for r in site.requests if r.headers.get("host", "").startswith("newsflow-probe")]
+    finally:
+        for server in [wire, *sites]:
+            server.close()
+    assert len(probes) <= runs, "one probe per page per run"
+    return config_path
+
+
+def test_an_article_3_sites_serve_byte_for_byte_is_stored_not_taken_for_a_portal(tmp_path: Path) -> None:
+    """Before: the page at 3 sites' URLs from 3 addresses, the wire's feed through: "the host's own
+    page", an `http_error` each run, parked after 3, never stored. Now the servers answer the probe
+    name with a 404: the page is theirs, stored, every entry resolved to it."""
+    config_path = syndicated_world(tmp_path, virtual_host, ARTICLE, runs=1)
+    assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(3, 3, 0)]
+    [(stored,)] = query(config_path, "SELECT count(*) FROM articles WHERE title LIKE 'Flood%'")
+    assert stored >= 1
+
+
+def test_a_catch_all_page_at_3_sites_is_still_never_stored(tmp_path: Path) -> None:
+    """The control: servers that answer every name with the "account suspended" page (a catch-all)
+    answer the probe with it too: parked after 3 runs as before, never stored."""
+    config_path = syndicated_world(tmp_path, Page, SUSPENDED, runs=3)
+    assert query(config_path, "SELECT count(article_id), count(parked_at) FROM entries") == [(0, 3)]
+    assert query(config_path, "SELECT count(*) FROM articles") == [(0,)]
+
+
+# --- 2. robots.txt that cannot be read -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("status", [500, 503])
@@ -130,7 +190,7 @@ def test_a_readable_robots_txt_on_another_site_keeps_its_articles_coming(
     assert rows == [("bad", 0), ("good", 2)]
 
 
-# --- 2. undeclared and double gzip -----------------------------------------------------------------
+# --- 3. undeclared and double gzip -----------------------------------------------------------------
 
 
 def serve(raw: RawServer, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:

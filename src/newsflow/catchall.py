@@ -1,0 +1,56 @@
+"""Is a page several sites served a catch-all server's, or a real page they share? Ask the server.
+
+`without_intercepted` takes one page answered at the URLs of 3 sites or more for a captive portal's
+or a host's own page (an "account suspended" page). But sites that syndicate one article, or mirror
+one another on a shared host, serve that article byte for byte too: it was never stored (held
+pending, or parked as "the host's own page"), red team 16. A portal or a catch-all host answers
+every name with its page; a real site's server answers a name it does not serve otherwise (its
+default site, a 404, a 421). So before a page served at 3 sites' URLs is taken for a portal's, the
+server is asked once for it under `PROBE_HOST`, a name that cannot exist (RFC 6761 `.invalid`):
+only the same page back makes it a catch-all. One probe per page per run (`verdicts`); a probe that
+fails to answer says nothing, and the page is judged as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+
+from newsflow import polling
+from newsflow.models import FetchResult
+from newsflow.urls import host_of, site_of
+
+log = logging.getLogger(__name__)
+
+PROBE_HOST = "newsflow-probe.invalid"
+Probe = Callable[[str, str], Awaitable[FetchResult]]
+"""GET a URL naming another host in its Host header (`fetch.Fetcher.fetch_article(url, host=...)`)."""
+
+
+def repeated_pages(results: Sequence[FetchResult]) -> dict[str, str]:
+    """The pages served at the URLs of `INTERCEPT_MIN_SITES` sites or more, by digest: a URL of each."""
+    served = [(polling.page_digest(r.html), r) for r in results if r.ok and not polling.landed_elsewhere(r)]
+    pairs = [(site_of(host_of(r.url)), digest) for digest, r in served if digest]
+    repeated = polling.intercepted_landings(pairs)
+    return {digest: r.final_url for digest, r in served if digest in repeated}
+
+
+async def real_pages(results: Sequence[FetchResult], probe: Probe, verdicts: MutableMapping[str, bool]) -> set[str]:
+    """The pages served at 3 sites' URLs or more that their server does not answer every name with."""
+    pages = repeated_pages(results)
+    unasked = [digest for digest in pages if digest not in verdicts]
+    answers = await asyncio.gather(*(probe(pages[digest], PROBE_HOST) for digest in unasked))
+    for digest, answer in zip(unasked, answers, strict=True):
+        verdicts[digest] = catch_all(digest, answer)
+        log.info("page %s served at the URLs of several sites: %s", digest,
+                 "the server's answer to any name (a portal or a catch-all)" if verdicts[digest]
+                 else "not what the server answers other names with: a page they share")
+    return {digest for digest in pages if not verdicts[digest]}
+
+
+def catch_all(digest: str, answer: FetchResult) -> bool:
+    """The probe came back with the same page, or did not come back at all (no evidence either way)."""
+    if not answer.ok:
+        return answer.status_code is None  # an HTTP answer of its own (404, 421) is a real server's
+    return polling.page_digest(answer.html) == digest
