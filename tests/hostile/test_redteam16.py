@@ -13,6 +13,14 @@
    page the origin had compressed already): the gzip bytes were taken as the page (a feed's
    `parse_error`, an untyped page's `not_html`, a typed page's garbage text). Now up to 2 gzip
    layers in all are undone, each under `max_bytes`; a bomb stays `too_large`.
+4. A consent wall: a site answering every article URL with one "accept cookies" text (its own URL
+   in a form around it). The text was stored as each article's, the entries resolved: the articles
+   lost, for good. Now one site's text for 3 feed titles or more
+   in a batch is a wall's: each a failed attempt (`http_error`), parked after 3 runs.
+5. A canonical URL hijack: every page of a site naming one section page in `<link rel=canonical>` made
+   its articles one article: the first stored, each later one taken for it, lost. Now a canonical
+   URL claimed by pages of different titles (in a batch, or against the article stored under it)
+   is ignored: each keeps its entry's own. One article at two URLs (one title) still merges.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -34,7 +42,7 @@ from tests.hostile.rawserver import RawServer, response, running_raw_server
 from tests.hostile.servers import LoopbackServer, drip_body, fetch_article, fetch_feed, gzip_bomb, settings
 from tests.hostile.test_redteam10 import config_with, serve_feed
 from tests.localserver import Handler, Page, send_bytes
-from tests.sitefactory import rss_feed
+from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import query
 
 HTML = b"<!doctype html><html><head><title>A story</title></head><body><p>" + b"words " * 200 + b"</p></body></html>"
@@ -241,3 +249,76 @@ def test_an_undeclared_gzip_bomb_stays_bounded(raw: RawServer, layers: int) -> N
     serve(raw, body, [(b"Content-Type", b"text/html")])
     result = fetch_article(settings(respect_robots=False, max_bytes=1_000_000), raw.url("/x"))
     assert result.outcome is Outcome.TOO_LARGE, (result.outcome, result.error)
+
+
+# --- 4. a consent wall ------------------------------------------------------------------------------
+
+CONSENT = ("<!doctype html><html><head><title>Before you continue</title></head><body><main><h1>We value your "
+           "privacy</h1><p>" + "We and our partners store and access information on your device, such as cookies, "
+           "and process personal data to personalise content and advertising and to measure audiences. " * 6
+           + "</p><form action='/consent'><input type='hidden' name='return' value='{url}'>"
+           "<button>Accept all cookies</button></form></main></body></html>")
+
+
+def test_articles_a_site_answers_with_one_consent_text_are_parked_after_3_runs_not_stored(tmp_path: Path) -> None:
+    """Before: 3 articles stored, each the consent text. Now none is stored; 3 runs count 3 attempts
+    each, and they are parked."""
+    wire, site = LoopbackServer("127.0.0.2"), LoopbackServer("127.0.0.3")
+    try:
+        links = []
+        for n, title in enumerate(["Budget vote delayed", "Storm hits coast", "Cup final tonight"]):
+            url = site.url(f"/story/{n}")
+            site.add(f"/story/{n}", Page(CONSENT.replace("{url}", url).encode()))
+            links.append((title, url, None))
+        feed = wire.add("/feed.xml", Page(rss_feed("wire", links), "application/rss+xml"))
+        config = load_config(config_with(tmp_path, {"wire": feed}))
+        for run in range(3):
+            asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
+    finally:
+        wire.close()
+        site.close()
+    config_path = tmp_path / "newsflow.toml"
+    assert query(config_path, "SELECT count(*) FROM articles") == [(0,)]
+    assert query(config_path, "SELECT count(article_id), count(parked_at), max(fetch_attempts) FROM entries") == [
+        (0, 3, 3)]
+    [(error,)] = query(config_path, "SELECT last_error FROM entries LIMIT 1")
+    assert "consent or login wall" in str(error)
+
+
+# --- 5. a canonical URL claimed by pages of different titles -----------------------------------------
+
+
+def hijacking_site(tmp_path: Path, runs: list[list[tuple[str, int]]]) -> Path:
+    """Run by run, the (path, story seed) pairs the feed lists; every page names `canonical` of its seed's map."""
+    site = LoopbackServer("127.0.0.3")
+    try:
+        for run, listed in enumerate(runs):
+            links = []
+            for path, seed in listed:
+                story = generated_story(seed)
+                canonical = site.url("/news/") if seed < 100 else site.url(f"/a/{seed}")  # seeds >= 100: a true copy
+                site.add(path, Page(Site("Herald").article_page(story, canonical=canonical)))
+                links.append((story.title, site.url(path), story.published))
+            feed = site.add("/feed.xml", Page(rss_feed("herald", links), "application/rss+xml", validators=False))
+            config = load_config(config_with(tmp_path, {"herald": feed}))
+            asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
+    finally:
+        site.close()
+    return tmp_path / "newsflow.toml"
+
+
+def test_articles_whose_pages_all_name_one_section_page_canonical_stay_distinct(tmp_path: Path) -> None:
+    """Every page names the /news/ section page (the home page is ignored since the eighth extraction
+    pass; a section page was not). Before: 1 article for the 4 entries. Now run 0's two claimants
+    disagree (each kept under its own URL); run 1's one claimant is alone (stored under /news/, no
+    article lost); run 2's disagrees with the article stored under /news/ (kept under its own): 4."""
+    config_path = hijacking_site(tmp_path, [[("/a/1", 1), ("/a/2", 2)], [("/a/3", 3)], [("/a/4", 4)]])
+    rows = query(config_path, "SELECT count(*), count(DISTINCT title), count(DISTINCT canonical_url) FROM articles")
+    assert rows == [(4, 4, 4)]
+    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL") == [(0,)]
+
+
+def test_one_article_at_two_urls_naming_one_canonical_still_merges(tmp_path: Path) -> None:
+    """The control: /a/100 and its AMP copy name /a/100, one title: one article."""
+    config_path = hijacking_site(tmp_path, [[("/a/100", 100), ("/amp/100", 100)]])
+    assert query(config_path, "SELECT count(*) FROM articles") == [(1,)]
