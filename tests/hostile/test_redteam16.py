@@ -29,21 +29,25 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import os
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
 
 from newsflow.config import load_config
 from newsflow.models import Outcome
 from newsflow.runner import run_ingest
 from tests.hostile.rawserver import RawServer, response, running_raw_server
-from tests.hostile.servers import LoopbackServer, drip_body, fetch_article, fetch_feed, gzip_bomb, settings
+from tests.hostile.servers import LoopbackServer, drip_body, fetch_article, fetch_feed, gzip_bomb
+from tests.hostile.servers import settings as fetch_settings
 from tests.hostile.test_redteam10 import config_with, serve_feed
 from tests.localserver import Handler, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import query
+from tests.world import portalweb
 
 HTML = b"<!doctype html><html><head><title>A story</title></head><body><p>" + b"words " * 200 + b"</p></body></html>"
 
@@ -95,7 +99,7 @@ def syndicated_world(tmp_path: Path, page: Callable[[bytes], Page | Handler], bo
     finally:
         for server in [wire, *sites]:
             server.close()
-    assert len(probes) <= runs, "one probe per page per run"
+    assert len(probes) <= len(sites) * runs, "one probe per address per page per run"
     return config_path
 
 
@@ -107,6 +111,28 @@ def test_an_article_3_sites_serve_byte_for_byte_is_stored_not_taken_for_a_portal
     assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(3, 3, 0)]
     [(stored,)] = query(config_path, "SELECT count(*) FROM articles WHERE title LIKE 'Flood%'")
     assert stored >= 1
+
+
+@settings(max_examples=int(os.environ.get("NEWSFLOW_WORLD_EXAMPLES", "6")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(portalweb.webs)
+@example([portalweb.Site("vhost", True)] * 3)  # the syndicated article alone: main dropped it
+@example([portalweb.Site("vhost", True), *[portalweb.Site("mirror", True)] * 3, *[portalweb.Site("portal", False)] * 3])
+def test_in_a_generated_web_a_shared_article_is_never_dropped_and_a_catch_all_page_never_kept(
+    web: list[portalweb.Site],
+) -> None:
+    """Any mix of virtual-host servers, one-site mirrors, catch-all hosts and portals: the article a
+    virtual host shares with others is kept (stored), whatever the others are; a catch-all's or a
+    portal's page served at 3 sites or more is never kept as an article's page."""
+    with portalweb.served(web) as urls:
+        kept = {r.url: r for r in portalweb.fetch_web(urls)}
+    for index, (site, url) in enumerate(zip(web, urls, strict=True)):
+        result = kept.get(url)
+        if site.kind == "vhost" or (site.kind == "mirror" and not site.shares):
+            assert result is not None and result.ok and result.html == site.body(index), (web, site)
+        repeated = sum(other.kind == site.kind for other in web) >= 3
+        if site.kind in ("catch_all", "portal") and repeated:
+            assert result is None or not result.ok, (web, site, result)
 
 
 def test_a_catch_all_page_at_3_sites_is_still_never_stored(tmp_path: Path) -> None:
@@ -125,7 +151,7 @@ def test_a_robots_txt_answering_5xx_has_nothing_of_the_site_requested(server: Lo
     """Before: allowed all, the article fetched. Now a failed attempt (`http_error`), never requested."""
     server.add("/robots.txt", Page(b"busy", status=status, validators=False))
     url = server.add("/news/1", Page(HTML))
-    result = fetch_article(settings(), url)
+    result = fetch_article(fetch_settings(), url)
     assert result.outcome is Outcome.HTTP_ERROR, (result.outcome, result.error)
     assert result.status_code is None, "the article was never answered: no status of its own"
     assert f"robots.txt could not be read (HTTP {status})" in (result.error or "")
@@ -135,7 +161,7 @@ def test_a_robots_txt_answering_5xx_has_nothing_of_the_site_requested(server: Lo
 def test_a_robots_txt_that_times_out_has_nothing_of_the_site_requested(server: LoopbackServer) -> None:
     server.add("/robots.txt", drip_body(interval=0.05))
     url = server.add("/news/1", Page(HTML))
-    result = fetch_article(settings(timeout=0.5), url)
+    result = fetch_article(fetch_settings(timeout=0.5), url)
     assert result.outcome is Outcome.TIMEOUT, (result.outcome, result.error)
     assert "robots.txt could not be read (timeout)" in (result.error or "")
     assert server.hits("/news/1") == []
@@ -146,14 +172,14 @@ def test_a_robots_txt_cut_after_a_whole_site_disallow_has_nothing_of_the_site_re
     that line was dropped and everything allowed. Now the robots.txt is unreadable (`protocol_error`)."""
     raw.answer = page_answer(response(b"HTTP/1.0 200 OK", [(b"Content-Type", b"text/plain")],
                                       b"User-agent: *\nDisallow: /"))
-    result = fetch_article(settings(), raw.url("/news/1"))
+    result = fetch_article(fetch_settings(), raw.url("/news/1"))
     assert result.outcome is Outcome.PROTOCOL_ERROR, (result.outcome, result.error)
     assert raw.hits("/news/1") == []
 
 
 def test_a_missing_robots_txt_still_allows_all(raw: RawServer) -> None:
     raw.answer = page_answer(response(b"HTTP/1.1 404 Not Found", [(b"Content-Length", b"0")]))
-    assert fetch_article(settings(), raw.url("/news/1")).outcome is Outcome.OK
+    assert fetch_article(fetch_settings(), raw.url("/news/1")).outcome is Outcome.OK
 
 
 def test_articles_behind_an_unreadable_robots_txt_are_parked_after_3_runs_never_fetched(tmp_path: Path) -> None:
@@ -223,7 +249,7 @@ def test_an_undeclared_or_double_gzip_page_is_unpacked(
 ) -> None:
     headers = [(b"Content-Type", content_type)] if content_type else []
     serve(raw, body, headers + ([(b"Content-Encoding", encoding)] if encoding else []))
-    result = fetch_article(settings(respect_robots=False), raw.url("/x"))
+    result = fetch_article(fetch_settings(respect_robots=False), raw.url("/x"))
     assert result.outcome is Outcome.OK, (result.outcome, result.error)
     assert result.html == HTML
 
@@ -231,13 +257,13 @@ def test_an_undeclared_or_double_gzip_page_is_unpacked(
 def test_an_undeclared_gzip_feed_is_unpacked(raw: RawServer) -> None:
     feed = rss_feed("wire", [("story", "http://example.com/a/1", None)])
     serve(raw, packed(feed, 1), [(b"Content-Type", b"application/rss+xml")])
-    result = fetch_feed(settings(), raw.url("/feed"))
+    result = fetch_feed(fetch_settings(), raw.url("/feed"))
     assert result.outcome is Outcome.OK and result.body == feed
 
 
 def test_gzip_three_layers_deep_is_not_unpacked_past_two(raw: RawServer) -> None:
     serve(raw, packed(HTML, 3), [(b"Content-Type", b"text/html")])
-    result = fetch_article(settings(respect_robots=False), raw.url("/x"))
+    result = fetch_article(fetch_settings(respect_robots=False), raw.url("/x"))
     assert result.outcome is Outcome.PARSE_ERROR, (result.outcome, result.error)
     assert "gzip" in (result.error or "")
 
@@ -247,7 +273,7 @@ def test_an_undeclared_gzip_bomb_stays_bounded(raw: RawServer, layers: int) -> N
     """A 1 MB cap: 50 MB of zeros packed once or twice, undeclared, is `too_large`, not unpacked whole."""
     body = gzip_bomb(50_000_000) if layers == 1 else packed(gzip_bomb(50_000_000), 1)
     serve(raw, body, [(b"Content-Type", b"text/html")])
-    result = fetch_article(settings(respect_robots=False, max_bytes=1_000_000), raw.url("/x"))
+    result = fetch_article(fetch_settings(respect_robots=False, max_bytes=1_000_000), raw.url("/x"))
     assert result.outcome is Outcome.TOO_LARGE, (result.outcome, result.error)
 
 
