@@ -54,7 +54,7 @@ from newsflow.fetchrules import (
     worth_retrying,
 )
 from newsflow.models import FetchKind, FetchResult, Outcome
-from newsflow.robots import RobotsRules
+from newsflow.robots import RobotsRules, Unreadable
 
 logger = logging.getLogger(__name__)
 _HopT = TypeVar("_HopT")
@@ -68,8 +68,7 @@ ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 # Only what charset.BoundedDecoder can undo with a bounded output; brotli is not installed.
 ACCEPT_ENCODING = "gzip, deflate"
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
-# robots.txt gets this share of `timeout`: it is inside the article's deadline, and a robots.txt
-# that fails allows all, so the article must have time left after it.
+# robots.txt's share of `timeout`, inside the article's deadline: one missing allows all, leaving time.
 ROBOTS_TIME_SHARE = 0.5
 # Failures decided before any connection to the host, which therefore cost it no politeness turn.
 _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
@@ -184,9 +183,10 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes, stop_at=stop_at)
 
-    async def fetch_article(self, url: str) -> FetchResult:
-        """GET an HTML page allowed by robots.txt; `text` is the body decoded with its charset."""
-        return await self._fetch(url, FetchKind.ARTICLE, {"Accept": ARTICLE_ACCEPT}, self._settings.max_bytes)
+    async def fetch_article(self, url: str, host: str | None = None) -> FetchResult:
+        """GET an HTML page allowed by robots.txt, decoded; `host` replaces the Host header (`catchall`)."""
+        headers = {"Accept": ARTICLE_ACCEPT, **({"Host": host} if host else {})}
+        return await self._fetch(url, FetchKind.ARTICLE, headers, self._settings.max_bytes)
 
     async def _fetch(
         self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int, timeout: float | None = None,
@@ -279,14 +279,16 @@ class Fetcher:
             trail.end_step()
 
     async def _robots_refusal(self, url: str, trail: Trail, max_bytes: int) -> FetchResult | None:
-        """ROBOTS_DISALLOWED, a TIMEOUT when waiting for robots.txt passes the deadline, else None."""
+        """ROBOTS_DISALLOWED, robots.txt's unreachable failure, a TIMEOUT past the deadline, else None."""
         allowed = self._robots.known(url)  # the usual case: loaded already, so no wait and no deadline
         if allowed is None:
             waited = await self._timed(url, trail, self._robots.allows(url), max_bytes)
             if isinstance(waited, FetchResult):
                 return waited
             allowed = waited
-        if allowed:
+        if isinstance(allowed, Unreadable):  # RFC 9309: assume complete disallow, this run only
+            return allowed.refusal(url, trail)
+        if allowed is True:
             return None
         return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
 

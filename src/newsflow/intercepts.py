@@ -18,7 +18,7 @@ log = logging.getLogger("newsflow.pipeline")  # where these warnings have always
 
 def without_intercepted(
     batch: Sequence[PendingArticle], results: Sequence[FetchResult], answered_sites: AbstractSet[str] = frozenset(),
-    feed_portal_pages: AbstractSet[str] = frozenset(),
+    feed_portal_pages: AbstractSet[str] = frozenset(), real_pages: AbstractSet[str] = frozenset(),
 ) -> tuple[list[PendingArticle], list[FetchResult]]:
     """Leave out the articles answered with one page that articles of 2 other sites or more got too:
     sent there by a temporary redirect (`polling.landed_elsewhere`), or served at their own URLs
@@ -37,11 +37,13 @@ def without_intercepted(
     from 3 addresses or more (`polling.network_pages`). A media group's "unavailable in your region" page,
     which every article of its 4 sites is redirected to while an aggregator's feed comes through, is
     no portal: without that check those articles stayed pending, no attempt counted, every run, for
-    good (red team 14's review)."""
+    good (red team 14's review). A page served at the URLs of 3 sites whose server does not answer
+    every name with it (`real_pages`, `catchall.real_pages`) is theirs: an article they share, kept
+    (red team 16: it was never stored)."""
     landings = [(polling.landed_elsewhere(r) or polling.page_digest(r.html)) if r.ok else "" for r in results]
     sites = [site_of(host_of(result.url)) for result in results]
     pairs = list(zip(sites, landings, strict=True))
-    portal = polling.intercepted_landings((site, landed) for site, landed in pairs if landed)
+    portal = polling.intercepted_landings((site, landed) for site, landed in pairs if landed) - real_pages
     if not portal:
         return list(batch), list(results)
     answered = {site for site, landed, r in zip(sites, landings, results, strict=True) if r.ok and landed not in portal}

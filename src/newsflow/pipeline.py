@@ -18,12 +18,12 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsflow import dedup, warehouse
+from newsflow import canonicals, dedup, warehouse
 from newsflow.articledates import article_dates
 from newsflow.credentials import url_without_credentials
 from newsflow.errors import WarehouseError
@@ -42,6 +42,7 @@ from newsflow.pages import StoredPage, page_file, remove_pages
 from newsflow.text import content_hash, word_count
 from newsflow.urls import prefer_page_canonical
 from newsflow.warehouse import Warehouse
+from newsflow.warehouse.claims import stored_titles
 from newsflow.warehouse.loads import count_parked, record_attempts
 
 log = logging.getLogger(__name__)
@@ -261,13 +262,14 @@ def failed_attempt(pending: PendingArticle, exc: BaseException) -> EntryAttempt:
 
 
 def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], settings: LoadSettings) -> RunCounts:
-    candidates = [b.article for b in built if b.article]
-    pages = {b.page.article_id: b.page for b in built if b.page}
-    attempts = [b.attempt for b in built]
     terminal = [str(o) for o in TERMINAL_ARTICLE_OUTCOMES]
     since = datetime.now(UTC) - timedelta(days=settings.story_window_days)
     with store.writing() as con, warehouse.transaction(con):
         warehouse.bound_load_memory(con, len(built))
+        built = _without_disputed_canonicals(built, lambda ids: stored_titles(con, ids))
+        candidates = [b.article for b in built if b.article]
+        pages = {b.page.article_id: b.page for b in built if b.page}
+        attempts = [b.attempt for b in built]
         stored_ids = warehouse.existing_article_ids(con, [a.article_id for a in candidates])
         new = [a for a in dedup.unique_by_url(candidates) if a.article_id not in stored_ids]
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])
@@ -292,6 +294,31 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
         duplicates=(len(candidates) - stored) + dedup.count_text_duplicates(new, known_hashes),
         articles_parked=parked,
     )
+
+
+def _without_disputed_canonicals(
+    built: Sequence[BuiltArticle], titles_of: Callable[[list[str]], Mapping[str, str | None]],
+) -> list[BuiltArticle]:
+    """The batch with each article whose page claimed a canonical URL that pages of other titles
+    claim too, or that an article of another title is stored under, keyed by its entry's own (`canonicals`)."""
+    claims = [(b.pending.canonical_url, b.article) for b in built if b.article]
+    claimed = [article.article_id for entry, article in claims if article.canonical_url != entry]
+    if not claimed:
+        return list(built)
+    ignored = canonicals.disputed(claims, titles_of(claimed))
+    return [_own_canonical(b) if b.article and b.article.article_id in ignored
+            and b.article.canonical_url != b.pending.canonical_url else b for b in built]
+
+
+def _own_canonical(built: BuiltArticle) -> BuiltArticle:
+    assert built.article is not None
+    article_id = dedup.article_id_for(built.pending.canonical_url)
+    log.info("%s: its page names %s as its canonical URL, as pages of other titles do; kept as its own",
+             built.pending.url, built.article.canonical_url)
+    return replace(built, article=replace(built.article, article_id=article_id,
+                                          canonical_url=built.pending.canonical_url),
+                   attempt=replace(built.attempt, article_id=article_id),
+                   page=replace(built.page, article_id=article_id) if built.page else None)
 
 
 def record_failed(

@@ -13,12 +13,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from newsflow.catchall import real_pages
 from newsflow.config import FetchSettings
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
 from newsflow.intercepts import without_intercepted
 from newsflow.models import FetchResult, PendingArticle
 from newsflow.pipeline import extract_batch, extracted_in_time, fetch_within, without_html
+from newsflow.walls import without_walls
 
 NOT_DAEMON_HINT = (
     "extraction on a Dask worker needs a child process for its time limit, and this worker is a daemon "
@@ -43,12 +45,15 @@ async def fetch_and_extract_here(
     left out, for the next run."""
     until = time.monotonic() + (until_epoch - time.time())
     async with Fetcher(fetch) as fetcher:
-        fetched, results = without_intercepted(*await fetch_within(batch, fetcher, until), set(answered_sites or ()),
-                                               set(portal_pages or ()))
+        fetched, results = await fetch_within(batch, fetcher, until)
+        shared = await real_pages(results, fetcher.fetch_article, {})  # this batch's own fetcher: its own probes
+        fetched, results = without_intercepted(fetched, results, set(answered_sites or ()), set(portal_pages or ()),
+                                               shared)
     extractor = worker_extractor(extract_timeout)
     kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
     extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in, until + extract_timeout)
     fetched, results, extractions = extracted_in_time(fetched, results, extractions)
+    results, extractions = without_walls(fetched, results, extractions)
     return fetched, without_html(results), extractions, fetcher.robots_results
 
 

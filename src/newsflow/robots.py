@@ -1,9 +1,12 @@
 """robots.txt for one run: each origin's rules fetched once and shared by concurrent callers.
 
-RFC 9309 as newsflow applies it (docs/security.md): a robots.txt that is missing, fails or
-cannot be read allows all; a 4xx allows all too. Fetching is the caller's (`fetch.Fetcher`
-passes its own GET, so robots.txt goes through the same guard, pacing and deadline); every
-fetch made is kept in `results` for the run's fetch log.
+RFC 9309 as newsflow applies it (docs/security.md): a robots.txt that is missing (4xx) allows
+all; one that is unreachable (5xx, a timeout, no connection, a body cut short) means "assume
+complete disallow" for this run: `allows` answers with that robots.txt fetch (`Unreadable`), and
+the fetcher gives each article of the origin a failed attempt without requesting it (red team 16).
+A 429 or 503 with Retry-After pauses the host instead (the article waits for it, `netguard.HostGate`).
+Fetching is the caller's (`fetch.Fetcher` passes its own GET, so robots.txt goes through the same
+guard, pacing and deadline); every fetch made is kept in `results` for the run's fetch log.
 """
 
 from __future__ import annotations
@@ -14,12 +17,42 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from newsflow.fetchrecord import Trail
 from newsflow.models import FetchResult, Outcome
 
 logger = logging.getLogger(__name__)
 
 FetchRobots = Callable[[str], Awaitable[FetchResult]]
 """GET `<origin>/robots.txt`, given the origin; never raises (the fetcher's `_fetch` is total)."""
+
+# What RFC 9309 calls "unreachable": the server's error or no whole answer. Not a 429 or a 503 with
+# Retry-After (`rate_limited`: the host's pause, waited for in the gate), nor what the article's own
+# request would meet the same way before reaching the server (`blocked`, `dns_error`, `invalid_url`).
+_UNREACHABLE = frozenset({Outcome.TIMEOUT, Outcome.CONNECT_ERROR, Outcome.PROTOCOL_ERROR, Outcome.FETCH_ERROR})
+
+
+class Unreadable:
+    """An origin whose robots.txt could not be read this run: nothing of it is fetched (RFC 9309 2.3.1.4)."""
+
+    def __init__(self, fetched: FetchResult) -> None:
+        self.fetched = fetched
+
+    def refusal(self, url: str, trail: Trail) -> FetchResult:
+        """The article's result: the robots.txt fetch's outcome, a failed attempt, no request made."""
+        what = f"HTTP {self.fetched.status_code}" if self.fetched.status_code else self.fetched.outcome.value
+        error = (f"GET {url}: not requested: its site's robots.txt could not be read ({what}), and RFC 9309 "
+                 "says to assume everything is disallowed then; tried again on the next run")
+        return trail.result(self.fetched.outcome, url, error=error)
+
+
+def unreachable(result: FetchResult) -> bool:
+    if result.outcome is Outcome.HTTP_ERROR:
+        return result.status_code is not None and result.status_code >= 500
+    return result.outcome in _UNREACHABLE
+
+
+Verdict = bool | Unreadable
+"""True: allowed; False: disallowed by the rules; `Unreadable`: robots.txt could not be read."""
 
 
 def origin_of(url: str) -> str:
@@ -33,17 +66,17 @@ class RobotsRules:
     def __init__(self, user_agent: str, fetch_robots: FetchRobots) -> None:
         self._user_agent = user_agent
         self._fetch_robots = fetch_robots
-        self._loads: dict[str, asyncio.Task[RobotFileParser | None]] = {}
+        self._loads: dict[str, asyncio.Task[RobotFileParser | Unreadable | None]] = {}
         self.results: list[FetchResult] = []
 
-    def known(self, url: str) -> bool | None:
+    def known(self, url: str) -> Verdict | None:
         """Whether `url` is allowed, when its origin's rules are loaded already; else None."""
         loaded = self._loads.get(origin_of(url))
         if loaded is None or not loaded.done():
             return None
         return self._allowed_by(loaded.result(), url)
 
-    async def allows(self, url: str) -> bool:
+    async def allows(self, url: str) -> Verdict:
         origin = origin_of(url)
         if origin not in self._loads:  # the first caller starts the one fetch; the rest wait on it
             self._loads[origin] = asyncio.create_task(self._load(origin))
@@ -54,13 +87,20 @@ class RobotsRules:
             task.cancel()
         await asyncio.gather(*self._loads.values(), return_exceptions=True)
 
-    def _allowed_by(self, rules: RobotFileParser | None, url: str) -> bool:
+    def _allowed_by(self, rules: RobotFileParser | Unreadable | None, url: str) -> Verdict:
+        if isinstance(rules, Unreadable):
+            return rules
         return rules is None or rules.can_fetch(self._user_agent, url)
 
-    async def _load(self, origin: str) -> RobotFileParser | None:
-        """The origin's rules, or None (allow all) when robots.txt is missing, failing or unreachable."""
+    async def _load(self, origin: str) -> RobotFileParser | Unreadable | None:
+        """The origin's rules; `Unreadable` when robots.txt is unreachable; None (allow all) when it is
+        missing or fails otherwise."""
         result = await self._fetch_robots(origin)
         self.results.append(result)
+        if unreachable(result):
+            logger.info("robots.txt for %s: %s; nothing of the site is fetched this run", origin,
+                        result.error or result.outcome)
+            return Unreadable(result)
         if result.outcome is not Outcome.OK:
             logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)
             return None

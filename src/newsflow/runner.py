@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from newsflow import readersafe
+from newsflow.catchall import real_pages
 from newsflow.config import Config
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
@@ -52,6 +53,7 @@ from newsflow.polling import due_feeds, next_due
 from newsflow.polls import PollJob, poll_feeds
 from newsflow.spool import commit_or_spool
 from newsflow.urls import feed_key
+from newsflow.walls import without_walls
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,7 @@ class RunContext:
     answered_sites: set[str] = field(default_factory=set)
     # Pages feeds of 3 sites or more were sent to or served in this run: a portal's, evidently.
     portal_pages: set[str] = field(default_factory=set)
+    catch_all_verdicts: dict[str, bool] = field(default_factory=dict)  # pages probed this run (catchall)
 
     @property
     def kept_pages_dir(self) -> Path | None:
@@ -141,12 +144,14 @@ class Stages:
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
-        fetched, results = without_intercepted(*await fetch_within(batch, ctx.fetcher, ctx.deadline),
-                                               ctx.answered_sites, ctx.portal_pages)
+        fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline)
+        shared = await real_pages(results, ctx.fetcher.fetch_article, ctx.catch_all_verdicts)
+        fetched, results = without_intercepted(fetched, results, ctx.answered_sites, ctx.portal_pages, shared)
         # The pages fetched by the deadline get `extract.timeout` past it, so a run always makes progress.
         extract_until = ctx.deadline + ctx.config.extract.timeout
         extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, extract_until)
         fetched, results, extractions = extracted_in_time(fetched, results, extractions)
+        results, extractions = without_walls(fetched, results, extractions)
         counts = await load_fetched(ctx, fetched, without_html(results), extractions)
         counts.articles_deferred += len(batch) - len(fetched)
         return counts

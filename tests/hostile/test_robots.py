@@ -55,13 +55,16 @@ def test_missing_robots_allows_all(server: LoopbackServer) -> None:
     assert len(server.hits("/robots.txt")) == 1
 
 
-def test_robots_server_error_allows_all(server: LoopbackServer) -> None:
+def test_robots_server_error_disallows_all_this_run(server: LoopbackServer) -> None:
+    """RFC 9309: a 5xx robots.txt is "unreachable", assume complete disallow (red team 16; allowed all before)."""
     server.add("/robots.txt", Page(b"oops", status=500, validators=False))
     url = server.add("/private/1", PAGE)
-    assert fetch_article(settings(), url).outcome is Outcome.OK
+    assert fetch_article(settings(), url).outcome is Outcome.HTTP_ERROR
+    assert server.hits("/private/1") == []
 
 
-def test_robots_timeout_allows_all_and_is_recorded(server: LoopbackServer) -> None:
+def test_robots_timeout_disallows_all_this_run_and_is_recorded(server: LoopbackServer) -> None:
+    """RFC 9309: a robots.txt that times out is "unreachable" too (red team 16; allowed all before)."""
     server.add("/robots.txt", drip_body(interval=0.05))
     url = server.add("/private/1", PAGE)
 
@@ -70,7 +73,7 @@ def test_robots_timeout_allows_all_and_is_recorded(server: LoopbackServer) -> No
             return await fetcher.fetch_article(url), fetcher.robots_results
 
     result, robots = run(go())
-    assert result.outcome is Outcome.OK
+    assert result.outcome is Outcome.TIMEOUT and server.hits("/private/1") == []
     assert [(r.kind, r.outcome) for r in robots] == [(FetchKind.ROBOTS, Outcome.TIMEOUT)]
 
 
