@@ -46,3 +46,18 @@ def test_each_third_party_library_has_one_importing_module() -> None:
 
 def test_numpy_lives_in_vectors() -> None:
     assert third_party_importers()["numpy"] == {"vectors.py"}
+
+
+def test_a_runs_main_process_never_imports_trafilatura() -> None:
+    """Only the extraction workers extract; the process that runs the pipeline and starts the pool
+    with its default extractor paid trafilatura's import (0.2-0.6 s of CPU) for nothing (perf14)."""
+    import subprocess
+
+    check = (
+        "import sys, newsflow.cli, newsflow.runner\n"
+        "from newsflow.extractpool import ExtractorPool\n"
+        "ExtractorPool(1, 5.0).close()\n"
+        "print(sorted({'trafilatura', 'htmldate', 'justext', 'newsflow.extract'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

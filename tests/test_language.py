@@ -131,3 +131,11 @@ def test_a_pool_that_cannot_unpack_the_model_still_extracts(tmp_path: Path) -> N
     assert (language_code, source) == ("de", "declared")  # undetected, so the declaration stands
     assert int(words) >= MIN_DETECT_WORDS  # enough text that detection would have overruled "de"
     assert "language detection is off" in done.stderr
+
+
+def test_detection_reads_only_the_first_2000_characters() -> None:
+    # A German opening of ~2,000 characters, then a longer English rest: only the opening is
+    # read (its cost grows with the sample; 2,000 told every corpus page's language as 5,000 did).
+    opening = " ".join([GERMAN] * (2000 // (len(GERMAN) + 1)))
+    text = f"{opening} {' '.join([ENGLISH] * 40)}"
+    assert detect_language(text, word_count(text))[0] == "de"

@@ -73,7 +73,7 @@ def test_a_new_warehouse_is_migrated_whole_or_not_at_all(tmp_path: Path, monkeyp
     shutil.copytree(warehouse.sql_root(), root)
     broken = root / "migrations" / "9999_broken.sql"
     broken.write_text("CREATE TABLE half_done (x INTEGER);\nSELECT nothing FROM nowhere;\n", encoding="utf-8")
-    monkeypatch.setattr(warehouse, "sql_root", lambda: root)
+    monkeypatch.setattr(warehouse.schema, "sql_root", lambda: root)
     store = Warehouse(tmp_path / "w" / "news.duckdb")
     with pytest.raises(Exception, match="nowhere"), store.writing():
         pass

@@ -1,8 +1,9 @@
 """Extract many pages in worker processes, each page under a time limit.
 
-`ExtractorPool` runs an extractor (by default `newsflow.extract.extract_article`) on worker
-processes and turns every failure into an `Outcome` instead of an exception: a page over its
-time limit is interrupted (SIGALRM), and a worker that ignores the alarm is killed and replaced.
+`ExtractorPool` runs an extractor (by default `newsflow.extract.extract_article`, which only the
+workers import: `extractworker.extract_article`) on worker processes and turns every failure into
+an `Outcome` instead of an exception: a page over its time limit is interrupted (SIGALRM), and a
+worker that ignores the alarm is killed and replaced.
 An idle worker is also replaced, gracefully, once its resident size passes
 `worker_memory_mib`, so that one huge page cannot leave a worker bloated for the rest of the
 run. The limit is a safety valve, not a budget: on real pages a worker settles ~100 MiB above
@@ -38,8 +39,7 @@ from multiprocessing.process import BaseProcess
 from types import ModuleType
 from typing import Any
 
-from newsflow.extract import extract_article
-from newsflow.extractworker import _READY, Extractor, _worker_main
+from newsflow.extractworker import _READY, Extractor, _worker_main, extract_article
 from newsflow.extractworker import PAGE_NOT_KEPT as PAGE_NOT_KEPT
 from newsflow.extractworker import ExtractionResult as ExtractionResult
 from newsflow.extractworker import PageToExtract as PageToExtract

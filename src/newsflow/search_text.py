@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -113,6 +114,29 @@ def stem(language: str, word: str) -> str | None:
     return str(_stemmer(language).stemWord(word))
 
 
+STEM_CACHE_ENTRIES = 200_000
+"""Stems kept between articles (all languages together): a run's vocabulary fits, and when a long
+process has stemmed more, the cache starts again rather than growing (~30 MB at the cap)."""
+_STEMS: dict[str, dict[str, str | None]] = {}  # language -> word -> term (None for a stop word)
+
+
+def _terms_of(language: str, words: Collection[str]) -> dict[str, str | None]:
+    """The cache of `language`'s terms, holding every word of `words`: the words it lacks are
+    stemmed in one call (C's loop, not one Python call and lru_cache lookup per word)."""
+    cache = _STEMS.setdefault(language, {})
+    missing = [word for word in words if word not in cache]
+    if not missing:
+        return cache
+    if sum(map(len, _STEMS.values())) + len(missing) > STEM_CACHE_ENTRIES:
+        _STEMS.clear()  # all words of this article are stemmed again: the cache holds them all after
+        cache, missing = _STEMS.setdefault(language, {}), list(words)
+    stop_words = STOP_WORDS.get(language, frozenset())
+    kept = [word for word in missing if word not in stop_words]
+    cache.update(zip(kept, _stemmer(language).stemWords(kept), strict=True))
+    cache.update(dict.fromkeys(word for word in missing if word in stop_words))
+    return cache
+
+
 def is_stop_word(language: str, word: str) -> bool:
     return word in STOP_WORDS.get(language, ())
 
@@ -131,10 +155,14 @@ def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
     counts = Counter(search_tokens(text))
     for word, n in Counter(search_tokens(title or "")).items():
         counts[word] += TITLE_WEIGHT * n
+    if not lang:  # no stemmer: every word is its own term
+        return AnalysedDoc(lang, {t: min(n, MAX_TF) for t, n in counts.items()}, {w: w for w in counts},
+                           sum(counts.values()))
+    stems = _terms_of(lang, counts)
     terms: Counter[str] = Counter()
     forms: dict[str, str] = {}
     for word, n in counts.items():
-        term = stem(lang, word)
+        term = stems[word]
         if term is not None:
             terms[term] += n
             forms[word] = term

