@@ -29,6 +29,7 @@ from prefect.exceptions import PrefectHTTPStatusError
 from newsflow.config import load_config
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
+from tests.flows.test_artifacts import run_artifacts_and_logs
 from tests.flows.test_run_modes import flow_run_state
 from tests.flows.test_serve import wait_for
 from tests.hostile.apiproxy import ApiProxy
@@ -125,6 +126,9 @@ def test_a_run_whose_report_the_api_refuses_completes(tmp_path: Path, server: Lo
     result = json.loads(done.stdout)
     assert (result["status"], result["articles_stored"]) == ("completed", 2), result
     assert flow_run_state(result["run_id"]) == "COMPLETED"
+    _, logs = anyio.run(run_artifacts_and_logs, result["run_id"])
+    [warning] = [log.message for log in logs if "could not publish the run's report" in log.message]
+    assert "500" in warning and "\n" not in warning and warning.endswith("hold the same figures"), warning
 
 
 def _status_error(status: int) -> Exception:
@@ -151,3 +155,50 @@ def test_the_patient_loop_rides_out_only_the_servers_errors_and_only_for_its_pat
         anyio.run(lambda: patient_service_loop("http://127.0.0.1:9/api", patience)(workload, 0.01))
     assert type(ended.value).__name__ == ends_with
     assert calls == 1 if status == 404 else calls > 2, calls
+
+
+def test_the_patient_loop_raises_a_plain_http_4xx_at_once_too() -> None:
+    """An httpx status error Prefect did not wrap is judged by its status as well: a 404 is the
+    caller's bug, raised at once. Before, its module (httpx) made it a lost connection, asked
+    again for the whole patience (for ever with 0), then reported as the API failing."""
+    request = httpx.Request("POST", "http://127.0.0.1:9/api/deployments/get_scheduled_flow_runs")
+    refused = httpx.HTTPStatusError("refused", request=request, response=httpx.Response(404, request=request))
+    calls = 0
+
+    async def workload() -> None:
+        nonlocal calls
+        calls += 1
+        raise refused
+
+    with pytest.raises(httpx.HTTPStatusError):
+        anyio.run(lambda: patient_service_loop("http://127.0.0.1:9/api", 0.05)(workload, 0.01))
+    assert calls == 1, calls
+
+
+def test_prefects_runner_still_polls_through_the_loop_newsflow_replaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A guard for Prefect upgrades: `ride_out_failing_calls` assigns the module global
+    `critical_service_loop` of prefect.runner._scheduled_run_poller, which `ScheduledRunPoller.run`
+    reads when the service starts. Were the name renamed, moved or bound early, the assignment would
+    silently do nothing (serve would again end after 3 failed polls): this fails instead. It also
+    checks that every keyword the runner passes binds to the replacement's signature."""
+    import ast
+    import inspect
+    import textwrap
+
+    from flows.servepatience import ride_out_failing_calls
+    from prefect.runner import _scheduled_run_poller as poller
+
+    assert callable(getattr(poller, "critical_service_loop", None)), "Prefect no longer has the loop we replace"
+    run = poller.ScheduledRunPoller.run
+    assert "critical_service_loop" in run.__code__.co_names, "the runner no longer looks the loop up at call time"
+    calls = [node for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(run))))
+             if isinstance(node, ast.Call) and any(isinstance(arg, ast.Name) and arg.id == "critical_service_loop"
+                                                   for arg in node.args)]
+    assert len(calls) == 2, ast.dump(ast.parse(textwrap.dedent(inspect.getsource(run))))  # storage pulls, due runs
+    replacement = inspect.signature(patient_service_loop("http://127.0.0.1:9/api", 1.0))
+    for call in calls:
+        assert [arg.id for arg in call.args if isinstance(arg, ast.Name)] == ["critical_service_loop"], ast.dump(call)
+        replacement.bind(**{keyword.arg: None for keyword in call.keywords if keyword.arg})
+    monkeypatch.setattr(poller, "critical_service_loop", poller.critical_service_loop)  # restored after the test
+    ride_out_failing_calls("http://127.0.0.1:9/api", 1.0)
+    assert poller.critical_service_loop.__qualname__.startswith("patient_service_loop"), poller.critical_service_loop
