@@ -85,15 +85,17 @@ def test_serve_rides_out_500s_for_its_patience_then_exits_4_in_one_line(
     assert "500 Internal Server Error" in lines[-1] and "restart `newsflow serve`" in lines[-1], lines
 
 
+@pytest.mark.parametrize("status", [500, 403])
 def test_a_run_whose_api_answers_500_to_its_final_state_says_so_exit_4_and_keeps_its_rows(
-    tmp_path: Path, server: LocalServer, prefect_api: str
+    tmp_path: Path, server: LocalServer, prefect_api: str, status: int
 ) -> None:
     """The run loads everything, then Prefect's API answers 500 to `set_state` Completed (Prefect's
     client does not retry a 500). Before: `stopped answering during the run`, and for a local server
     `the next newsflow run starts a new local server`, neither true. Now the line says what the API
-    answered and where to look; exit 4 as before, and the run's rows are there, once."""
+    answered and where to look; exit 4 as before, and the run's rows are there, once. A 403 (a key
+    refused) said the same falsehoods: `start that server again` (review of red team 20)."""
     proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
-    proxy.fail(rb"^POST /api/flow_runs/[0-9a-f-]+/set_state ", 500, spare=1)  # Running goes through
+    proxy.fail(rb"^POST /api/flow_runs/[0-9a-f-]+/set_state ", status, spare=1)  # Running goes through
     config_path = write_config(tmp_path, server.base_url, {"a": add_feed(server, "a", 2)})
     done = subprocess.run(newsflow_command("run", "--config", str(config_path)), cwd=REPO, capture_output=True,
                           env=child_env(f"http://127.0.0.1:{proxy.port}/api"), text=True, timeout=240)
@@ -102,7 +104,7 @@ def test_a_run_whose_api_answers_500_to_its_final_state_says_so_exit_4_and_keeps
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     [line] = [line for line in newsflow_lines(done.stderr) if "Prefect UI at" not in line]
     api = f"http://127.0.0.1:{proxy.port}/api"
-    assert line.startswith(f"newsflow: the Prefect API at {api} answered 500 to a call during the run "), line
+    assert line.startswith(f"newsflow: the Prefect API at {api} answered {status} to a call during the run "), line
     assert "stopped answering" not in line and line.endswith("the next run calls it again"), line
     rows = run_read_query(Warehouse(load_config(config_path).warehouse_path),
                           "SELECT (SELECT status FROM runs), count(*), count(DISTINCT url) FROM articles").rows
