@@ -61,12 +61,18 @@ def is_lost_connection(error: BaseException | None) -> bool:
     return False
 
 
+def http_status(error: BaseException | None) -> int | None:
+    """The status of the answer the error carries (an HTTP status error's response), else None."""
+    status = getattr(getattr(error, "response", None), "status_code", None)
+    return status if isinstance(status, int) else None
+
+
 def server_error(error: BaseException | None) -> int | None:
-    """The status of the answer 5xx the error carries (an HTTP status error's response), else None.
+    """The status of the answer 5xx the error carries, else None.
 
     Prefect's client retries 502, 503 and 429, never a 500: the call fails at once."""
-    status = getattr(getattr(error, "response", None), "status_code", None)
-    return status if isinstance(status, int) and status >= 500 else None
+    status = http_status(error)
+    return status if status is not None and status >= 500 else None
 
 
 def is_deleted_flow_run(error: BaseException | None) -> bool:

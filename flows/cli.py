@@ -145,13 +145,14 @@ def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
     item for as long again at exit: 73 s measured, printing `--- Error logging to API ---` between
     them. There is nothing left for them to reach, so the process ends now, without them.
     """
-    from flows.apiwatch import server_error
+    from flows.apiwatch import http_status
     from flows.localserver import LOG_FILE
 
     what_happened, what_to_do = "stopped answering", (
         "the next `newsflow run` starts a new local server" if api.local
         else "start that server again, or unset PREFECT_API_URL to let newsflow start a local one")
-    if (status := server_error(exc)) is not None:  # it answers, with an error: restarting nothing helps (red team 20)
+    if (status := http_status(exc)) is not None:  # it answers, with an error (5xx, or 4xx: a key refused, say):
+        # restarting nothing helps (red team 20)
         server_log = f" ({prefect_home() / LOG_FILE})" if api.local else ""
         what_happened = f"answered {status} to a call"
         what_to_do = f"its server's log{server_log} says why; the next run calls it again"

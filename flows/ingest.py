@@ -226,13 +226,14 @@ async def publish_report(config: Config, summary: RunSummary) -> None:
     except WarehouseError as exc:  # another writer got in first; the totals are still right
         get_run_logger().warning("per-feed report unavailable: %s", exc)
         found = None
+    markdown = report_markdown(summary, found, config)  # outside the try: a bug here is not the API's refusal
     try:
-        await acreate_markdown_artifact(
-            report_markdown(summary, found, config), key=REPORT_KEY, description=f"newsflow ingest {summary.status}"
-        )
+        await acreate_markdown_artifact(markdown, key=REPORT_KEY, description=f"newsflow ingest {summary.status}")
     except Exception as exc:  # the run is done and recorded: an API refusing its report must not fail it (red team 20)
+        # Exception only: a cancellation (CancelledError) or Ctrl-C (KeyboardInterrupt) still ends the run
         get_run_logger().warning("could not publish the run's report (%s: %s); `runs` and the named queries "
-                                 "run_parked and run_deferred hold the same figures", type(exc).__name__, exc)
+                                 "run_parked and run_deferred hold the same figures", type(exc).__name__,
+                                 " ".join(str(exc).split()))  # Prefect's status errors span 3 lines
 
 
 def record_skipped_run(config: Config, run_id: str, reason: str) -> bool:

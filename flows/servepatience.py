@@ -35,8 +35,8 @@ class ApiFailing(Exception):
 
 def is_failing_call(error: BaseException) -> bool:
     """An answer of the server's (5xx) or the network's fault: a 4xx is a bug of the caller's."""
-    if isinstance(error, PrefectHTTPStatusError):
-        return server_error(error) is not None
+    if isinstance(error, PrefectHTTPStatusError) or getattr(error, "response", None) is not None:
+        return server_error(error) is not None  # any status error, Prefect's or httpx's own (httpx: not lost)
     return is_lost_connection(error)
 
 
