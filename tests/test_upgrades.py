@@ -28,10 +28,13 @@ from newsflow.warehouse import Warehouse, compat, sql_root
 REPO = Path(__file__).resolve().parents[1]
 MIGRATIONS = "warehouse/migrations"
 ROWS = 3
-# Columns (and tables) the schemas compare on, in their order (`SELECT *` reads the same); views are
-# checked by selecting from them.
-SCHEMA = ("SELECT table_name, column_index, column_name, data_type, is_nullable FROM duckdb_columns() "
-          "WHERE NOT internal AND table_name NOT IN (SELECT view_name FROM duckdb_views())")
+# Columns (and tables) the schemas compare on, in their order (`SELECT *` reads the same), with their
+# defaults, keys and indexes; views are checked by selecting from them.
+SCHEMA = ("SELECT table_name, column_index, column_name, data_type, is_nullable, column_default FROM duckdb_columns() "
+          "WHERE NOT internal AND table_name NOT IN (SELECT view_name FROM duckdb_views()) "
+          "UNION ALL SELECT table_name, NULL, constraint_type, list_sort(constraint_column_names)::VARCHAR, NULL, NULL "
+          "FROM duckdb_constraints() "
+          "UNION ALL SELECT table_name, NULL, index_name, sql, NULL, NULL FROM duckdb_indexes()")
 # A level's migrations: each file's name and its content's git blob name.
 Level = tuple[tuple[str, str], ...]
 
