@@ -254,17 +254,33 @@ def open_run(
         raise
 
 
+# How long a run's end may hold Ctrl-C and SIGTERM back: longer than recording it takes (red team 7's
+# second Ctrl-C came 0.3 s after the first), far shorter than a reader's write_patience can be.
+HOLD_AT_MOST_S = 5.0
+
+
 @contextlib.contextmanager
 def interrupts_held() -> Iterator[None]:
     """Ctrl-C, SIGTERM and SIGHUP wait while the run records how it ended (red team 7: a second Ctrl-C
     0.3 s after the first interrupted that statement, "Query interrupted": the run said it crashed,
-    exit 1, its row left `running`). The run is stopping anyway; the signal is dropped. In the main
+    exit 1, its row left `running`). The run is stopping anyway; the signal is dropped, unless it
+    comes again HOLD_AT_MOST_S after the first: then it raises KeyboardInterrupt. In the main
     thread only (elsewhere Python has no signal handlers to hold)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     held = [s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP) if callable(signal.getsignal(s))]
-    previous = {s: signal.signal(s, lambda signum, frame: None) for s in held}
+    first: list[float] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        # The end may wait write_patience for a reader or load a spool: a stop asked for again
+        # HOLD_AT_MOST_S after the first one held is obeyed at once (review of red team 17).
+        if not first:
+            first.append(time.monotonic())
+        elif time.monotonic() - first[0] >= HOLD_AT_MOST_S:
+            raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, hold) for s in held}
     try:
         yield
     finally:

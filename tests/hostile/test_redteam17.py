@@ -202,3 +202,18 @@ def test_a_ctrl_c_as_the_run_ends_leaves_a_completed_run_completed(
         assert rows(config, "SELECT status FROM runs") == [("completed",)]
     finally:
         server.close()
+
+
+def test_a_stop_asked_again_while_the_end_is_held_is_obeyed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The end's hold dropped every Ctrl-C and SIGTERM while the end waited write_patience for a
+    reader or loaded a spool: Ctrl-C did nothing for as long as that took (review of red team 17).
+    A second stop soon after the first is still dropped (red team 7); one HOLD_AT_MOST_S later stops."""
+    with runner.interrupts_held():
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)  # at once: held, the end is being recorded
+    monkeypatch.setattr(runner, "HOLD_AT_MOST_S", 0.0)
+    with pytest.raises(KeyboardInterrupt), runner.interrupts_held():
+        signal.raise_signal(signal.SIGINT)  # held
+        signal.raise_signal(signal.SIGINT)  # asked again, HOLD_AT_MOST_S later: obeyed
+        pytest.fail("the second Ctrl-C was dropped too")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
