@@ -108,7 +108,10 @@ _ETHIOPIAN = {name: index + 1 for index, names in enumerate(_ETHIOPIAN_MONTHS) f
 _ETHIOPIAN_NAME = "(" + "|".join(sorted(_ETHIOPIAN, key=len, reverse=True)) + ")"
 _ETHIOPIAN_YEAR = r"(19[89]\d|20[0-2]\d)(?!\d)"
 # "መጋቢት 3 ቀን 2018 ዓ.ም" (Megabit 3, 2018 E.C.: "ቀን" is "day"), "መጋቢት 3, 2018", "3 መጋቢት 2018"
-_ETHIOPIAN_MDY = re.compile(_ETHIOPIAN_NAME + r"\s+(\d{1,2})(?!\d)(?:\s+ቀን)?\s*[,፣]?\s+" + _ETHIOPIAN_YEAR)
+# a month's name starts a word, or follows a preposition joined to it ("በጥር", "on Tir"): "ቁጥር 12" is "number 12"
+_ETHIOPIAN_START = r"(?:(?<=[በከየለ])|(?<![\u1200-\u137f]))"
+_ETHIOPIAN_MDY = re.compile(_ETHIOPIAN_START + _ETHIOPIAN_NAME + r"\s+(\d{1,2})(?!\d)(?:\s+ቀን)?\s*[,፣]?\s+"
+                            + _ETHIOPIAN_YEAR)
 _ETHIOPIAN_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+" + _ETHIOPIAN_NAME + r"\s+" + _ETHIOPIAN_YEAR)
 _ETHIOPIAN_EPOCH = 2795
 """The Gregorian ordinal of the day before 1 Meskerem of the Ethiopian year 1 (1 Meskerem 2018 = 11 September 2025)."""
