@@ -101,7 +101,8 @@ _JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(sorted(_SOLAR_MONT
                            + _JALALI_YEAR + r"(?!\d)")
 _JALALI_NUMERIC = re.compile(r"(?<![\d/])" + _JALALI_YEAR + r"[/-](\d{1,2})[/-](\d{1,2})(?![\d/])")
 # The Ethiopian calendar's months (Amharic, with the spellings papers use for each): twelve of 30 days
-# and Pagume of 5 (6 before a Gregorian leap year); years 1983-2025 E.C. (1990-2033)
+# and Pagume of 5 (6 before a Gregorian leap year); years 1980-2029 E.C. matched (a day before 1990 or
+# in the future is then implausible: datechecks.plausible)
 _ETHIOPIAN_MONTHS = ("መስከረም", "ጥቅምት", "ኅዳር ህዳር ሕዳር", "ታኅሣሥ ታህሳስ ታኅሳስ ታሕሳስ", "ጥር", "የካቲት", "መጋቢት",
                      "ሚያዝያ ሚያዚያ", "ግንቦት", "ሰኔ", "ሐምሌ ሀምሌ", "ነሐሴ ነሃሴ ነሀሴ", "ጳጉሜን ጳጉሜ")
 _ETHIOPIAN = {name: index + 1 for index, names in enumerate(_ETHIOPIAN_MONTHS) for name in names.split()}
