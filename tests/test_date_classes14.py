@@ -37,7 +37,7 @@ from tests.conftest import write_config
 from tests.date_batch10 import COM, ld
 from tests.date_batch14 import AFTER, PAGES, amp
 from tests.localserver import LocalServer, Page
-from tests.test_date_classes import page, stored
+from tests.test_date_classes import STORY, page, stored
 
 CLASS_PAGES = PAGES + AFTER
 
@@ -224,3 +224,48 @@ def test_a_reextract_keeps_a_photos_day_stored_without_a_feed_date() -> None:
     target = ArticleToReextract("id1", url, "A", stored_at, "h", True, published_date=date(2026, 3, 1))
     row = updated_row(target, ExtractionResult("id1", Outcome.OK, article, None, 5))
     assert row is not None and (row[3], row[10]) == (stored_at, date(2026, 3, 1))
+
+
+# --- review: a day the page states elsewhere as well as in its photo's URL is the page's -------------
+
+_AMP_SAME_DAY = '<link rel="amphtml" href="https://www.example.com/amp/2026/03/01/story">'
+_STATE_SAME_DAY = '<script>window.__STATE__={"publishedAt":"2026-03-01"}</script>'
+_ABBR_SAME_DAY = '<abbr class="published" title="2026-03-01">1 March</abbr>'
+
+
+@pytest.mark.parametrize("html", [
+    page(head=_PHOTO + _AMP_SAME_DAY),  # its AMP version's URL (the last resort)
+    page(head=_PHOTO + _STATE_SAME_DAY),  # its script state
+    page(head=_PHOTO, story=_ABBR_SAME_DAY + STORY),  # a date markup htmldate reads
+], ids=["amp-url", "script-state", "abbr-published"])
+def test_a_photo_on_the_day_the_page_states_elsewhere_does_not_hand_the_day_to_a_later_feed(html: str) -> None:
+    article = extract_article(html, COM)
+    assert article is not None and article.published_date == date(2026, 3, 1)
+    assert not article.published_by_image
+    assert article_dates(article, _FEED_AT, date(2026, 3, 12), _FETCHED, COM)[1] == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize("text", [
+    "marzo 12 de 2026 personas",  # "12 of 2026 people": a count, not a year
+    "Hasta marzo 12 de 2000 personas se inscribieron",
+    "En febrero 20 de 2026 usuarios reportaron fallas",
+    "abril 3 del 2025 hinchas",
+])
+def test_a_spanish_count_after_a_month_and_day_is_no_year(text: str) -> None:
+    assert first_date(text, named=True) is None
+
+
+def test_a_spanish_count_in_a_subtitle_does_not_date_the_page() -> None:
+    story = "<h2>En febrero 20 de 2026 usuarios reportaron fallas</h2>" + STORY
+    assert stored(page("", "es-CO", story=story), "https://www.example.com.co/a/1")[0] is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("ቁጥር 12 2018", None),  # "number 12", then a year: Tir (ጥር) only as a word of its own
+    ("አዋጅ ቁጥር 3 2018 ዓ.ም", None),
+    ("በጥር 3 ቀን 2018 ዓ.ም", date(2026, 1, 11)),  # "on Tir 3": a preposition joined to the month
+    ("ከሰኔ 5 2018", date(2026, 6, 12)),
+])
+def test_an_ethiopian_month_inside_another_word_is_no_month(text: str, day: date | None) -> None:
+    found = first_date(text, named=True)
+    assert (found[1] if found is not None else None) == day

@@ -42,6 +42,7 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura.core as trafilatura_core
 import trafilatura.external as trafilatura_external
 import trafilatura.metadata as trafilatura_metadata
+from htmldate import find_date
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Document, set_date_params
@@ -57,6 +58,7 @@ from newsflow.headline_date import printed_zone_abbreviation, published_ago, pub
 from newsflow.language import load_language_model, resolve_language
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
+from newsflow.pagedates import without_image_urls
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
@@ -170,12 +172,25 @@ def _page_dates(
     try:
         published = published_at(found, tree, url)
         if published is not None:
-            return published, None, None, dated_by_image_only(published, tree, url)
+            return published, None, None, _dated_by_image(published, tree, url)
         ago = published_ago(tree)
         return None, ago, published_month_day(tree) if ago is None else None, False
     except Exception:
         log.warning("reading the publication date of %s failed; stored without it", url, exc_info=True)
         return None, None, None, False
+
+
+def _dated_by_image(published: datetime, tree: Any, url: str) -> bool:
+    """Whether only an image's URL gives the page's day (`dates.dated_by_image_only`, checked first:
+    most pages end there) and the page, dated again without its image URLs, is not on that day: a
+    day its AMP URL, script state or other markup states too is the page's, not a photo's (review
+    of the fourteenth pass)."""
+    if not dated_by_image_only(published, tree, url):
+        return False
+    bare = without_image_urls(tree)
+    found = find_date(bare, **{**_date_params(), "url": url})
+    again = published_at(found, bare, url)
+    return again is None or again.date() != published.date()
 
 
 def _trafilatura_document(tree: Any, url: str) -> Document:

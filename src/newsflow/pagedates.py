@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from copy import deepcopy
 from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
@@ -74,6 +75,18 @@ def image_path_days(tree: Any) -> set[date]:
     pass): the day a photo was uploaded, which htmldate's search reads on a page that dates its
     story nowhere; often the story's, sometimes an archive photo's."""
     return {day for value in islice(tree.xpath(_IMAGE_URLS), 200) if (day := url_day(str(value))) is not None}
+
+
+def without_image_urls(tree: Any) -> Any:
+    """A copy of the page without the image URLs `image_path_days` reads (and an image's other
+    sources): dated again, it shows whether any other part of the page states the photo's day."""
+    bare = deepcopy(tree)
+    for value in bare.xpath(_IMAGE_URLS):
+        value.getparent().attrib.pop(value.attrname, None)
+    for image in bare.iter("img"):
+        for name in ("srcset", "data-src", "data-srcset"):
+            image.attrib.pop(name, None)
+    return bare
 
 
 _TIMESTAMP_ATTRIBUTES = (

@@ -82,9 +82,11 @@ _NAME = "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=Tru
 _ORDINAL = r"(?:st|nd|rd|th|er|º|°)?"  # "March 15th, 2024", "1er mars 2024", "1º de marzo de 2024"
 _YEAR_END = r"(?:\b|(?=ء))"  # Urdu writes "2026ء"
 # Latin American papers write the month first with "de" or "del" before the year: "marzo 12 de 2026",
-# "noviembre 9 del 2025" (fourteenth pass)
-_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}(?:[,،]|\s+del?)?\s+((?:19|20)\d{{2}}){_YEAR_END}",
-                        re.IGNORECASE)
+# "noviembre 9 del 2025" (fourteenth pass); not before a lower-case word, where the number counts it:
+# "en marzo 12 de 2026 personas" (review of the fourteenth pass)
+_COUNTED = r"(?!\s+(?-i:[a-záéíóúñü]{4,}))"
+_NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}(?:[,،]|\s+(del?))?\s+((?:19|20)\d{{2}}){_YEAR_END}"
+                        rf"(?(3){_COUNTED})", re.IGNORECASE)
 # A Levantine and an Egyptian month name may stand together: "28 آب/أغسطس 2013"; Latin American
 # papers write "12 de marzo del 2026" (fourteenth pass).
 # Dots may join the three without spaces: "17.fev.2026" (Brazilian papers; ninth pass).
@@ -124,7 +126,7 @@ def first_date(
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
     slashed = [(m.start(), int(m[1]), int(m[3]), gregorian_year(int(m[4]))) for m in SLASHED.finditer(text)]
     if named:
-        candidates += [(m.start(), int(m[3]), MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
+        candidates += [(m.start(), int(m[4]), MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
         candidates += [(m.start(), int(m[3]), MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY.finditer(text)]
         candidates += [(m.start(), int(m[1]), MONTHS[m[2].lower()], int(m[3])) for m in _NAMED_YMD.finditer(text)]
         candidates += [(m.start(), int(m[1]), MONTHS[m[3].lower()], int(m[2])) for m in _LATVIAN_YDM.finditer(text)]

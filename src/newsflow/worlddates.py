@@ -101,14 +101,18 @@ _JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(sorted(_SOLAR_MONT
                            + _JALALI_YEAR + r"(?!\d)")
 _JALALI_NUMERIC = re.compile(r"(?<![\d/])" + _JALALI_YEAR + r"[/-](\d{1,2})[/-](\d{1,2})(?![\d/])")
 # The Ethiopian calendar's months (Amharic, with the spellings papers use for each): twelve of 30 days
-# and Pagume of 5 (6 before a Gregorian leap year); years 1983-2025 E.C. (1990-2033)
+# and Pagume of 5 (6 before a Gregorian leap year); years 1980-2029 E.C. matched (a day before 1990 or
+# in the future is then implausible: datechecks.plausible)
 _ETHIOPIAN_MONTHS = ("መስከረም", "ጥቅምት", "ኅዳር ህዳር ሕዳር", "ታኅሣሥ ታህሳስ ታኅሳስ ታሕሳስ", "ጥር", "የካቲት", "መጋቢት",
                      "ሚያዝያ ሚያዚያ", "ግንቦት", "ሰኔ", "ሐምሌ ሀምሌ", "ነሐሴ ነሃሴ ነሀሴ", "ጳጉሜን ጳጉሜ")
 _ETHIOPIAN = {name: index + 1 for index, names in enumerate(_ETHIOPIAN_MONTHS) for name in names.split()}
 _ETHIOPIAN_NAME = "(" + "|".join(sorted(_ETHIOPIAN, key=len, reverse=True)) + ")"
 _ETHIOPIAN_YEAR = r"(19[89]\d|20[0-2]\d)(?!\d)"
 # "መጋቢት 3 ቀን 2018 ዓ.ም" (Megabit 3, 2018 E.C.: "ቀን" is "day"), "መጋቢት 3, 2018", "3 መጋቢት 2018"
-_ETHIOPIAN_MDY = re.compile(_ETHIOPIAN_NAME + r"\s+(\d{1,2})(?!\d)(?:\s+ቀን)?\s*[,፣]?\s+" + _ETHIOPIAN_YEAR)
+# a month's name starts a word, or follows a preposition joined to it ("በጥር", "on Tir"): "ቁጥር 12" is "number 12"
+_ETHIOPIAN_START = r"(?:(?<=[በከየለ])|(?<![\u1200-\u137f]))"
+_ETHIOPIAN_MDY = re.compile(_ETHIOPIAN_START + _ETHIOPIAN_NAME + r"\s+(\d{1,2})(?!\d)(?:\s+ቀን)?\s*[,፣]?\s+"
+                            + _ETHIOPIAN_YEAR)
 _ETHIOPIAN_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+" + _ETHIOPIAN_NAME + r"\s+" + _ETHIOPIAN_YEAR)
 _ETHIOPIAN_EPOCH = 2795
 """The Gregorian ordinal of the day before 1 Meskerem of the Ethiopian year 1 (1 Meskerem 2018 = 11 September 2025)."""
