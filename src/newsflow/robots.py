@@ -41,7 +41,8 @@ class Unreadable:
         """The article's result: the robots.txt fetch's outcome, a failed attempt, no request made."""
         what = f"HTTP {self.fetched.status_code}" if self.fetched.status_code else self.fetched.outcome.value
         error = (f"GET {url}: not requested: its site's robots.txt could not be read ({what}), and RFC 9309 "
-                 "says to assume everything is disallowed then; tried again on the next run")
+                 "says to assume everything is disallowed then; tried again on later runs, parked after "
+                 "execution.max_article_attempts (fix or ask about the site's robots.txt)")
         return trail.result(self.fetched.outcome, url, error=error)
 
 
@@ -98,8 +99,10 @@ class RobotsRules:
         result = await self._fetch_robots(origin)
         self.results.append(result)
         if unreachable(result):
-            logger.info("robots.txt for %s: %s; nothing of the site is fetched this run", origin,
-                        result.error or result.outcome)
+            # A warning, not info: run after run, this parks every article of the site (review of red team 16).
+            logger.warning("robots.txt for %s could not be read (%s): nothing of the site is fetched this run; its "
+                           "articles are parked after execution.max_article_attempts runs like this",
+                           origin, result.error or result.outcome)
             return Unreadable(result)
         if result.outcome is not Outcome.OK:
             logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)
