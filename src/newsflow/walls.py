@@ -5,7 +5,8 @@ article URL sends each one the same text, around the article's own URL. Extracte
 stored as each article's text, and the entries resolved: the articles lost, for good (red team 16).
 Different entries (their feed titles differ) cannot have one text: when one site's articles of
 `WALL_MIN_TITLES` titles or more in a batch extract to the same text, that text is the wall's,
-unless it names one of those titles (one story listed under several headlines, `_names_one`).
+unless one page (one page title) names one of those titles (one story listed under several headlines,
+`_one_story`).
 Each such article is a failed attempt (`http_error`, the status the site sent), tried again on the
 next runs, parked after `execution.max_article_attempts` like any failure. The same article at
 several URLs of the site (one title) still merges as a duplicate.
@@ -36,12 +37,12 @@ def without_walls(
     """The results and extractions with the articles behind a wall turned into failed attempts."""
     keys = [_text_key(r, e) for r, e in zip(results, extractions, strict=True)]
     titles: dict[tuple[str, str], set[str]] = {}
-    words: dict[tuple[str, str], set[str]] = {}
+    pages: dict[tuple[str, str], set[str]] = {}  # the page titles and text of each (one text, titles may differ)
     for pending, key, extraction in zip(batch, keys, extractions, strict=True):
         if key is not None and extraction is not None and extraction.article is not None:
             titles.setdefault(key, set()).add(" ".join((pending.title or pending.url).casefold().split()))
-            words[key] = _words(f"{extraction.article.title or ''} {extraction.article.text}")
-    walls = {key for key, seen in titles.items() if len(seen) >= WALL_MIN_TITLES and not _names_one(words[key], seen)}
+            pages.setdefault(key, set()).add(f"{extraction.article.title or ''} {extraction.article.text}")
+    walls = {key for key, seen in titles.items() if len(seen) >= WALL_MIN_TITLES and not _one_story(pages[key], seen)}
     if not walls:
         return list(results), list(extractions)
     walled = sum(key in walls for key in keys)
@@ -56,11 +57,15 @@ def _words(text: str) -> set[str]:
     return {word for word in _WORD.findall(text.casefold()) if len(word) >= 3}
 
 
-def _names_one(text_words: set[str], titles: set[str]) -> bool:
-    """Whether the text (its page title too) names one of the feed titles: most of its words are in it.
+def _one_story(pages: set[str], titles: set[str]) -> bool:
+    """Whether one page (one page title, one text) names one of the feed titles: most of its words are in it.
     One story a site lists under 3 headlines (its page, a live page, an update: review of red team
-    16) is one text for 3 titles too, and was parked, never stored; a wall's text names none."""
-    return any(own and len(own & text_words) >= TITLE_NAMED_SHARE * len(own) for own in map(_words, titles))
+    16) is one text for 3 titles too, and was parked, never stored; a wall's page names none, and
+    pages of their own titles around one text (a paywall's teaser under each headline) are a wall's."""
+    if len(pages) != 1:
+        return False
+    words = _words(next(iter(pages)))
+    return any(own and len(own & words) >= TITLE_NAMED_SHARE * len(own) for own in map(_words, titles))
 
 
 def _text_key(result: FetchResult, extraction: ExtractionResult | None) -> tuple[str, str] | None:

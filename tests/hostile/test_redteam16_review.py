@@ -119,3 +119,29 @@ def test_an_unreadable_robots_txt_is_a_warning_and_its_error_says_it_parks(
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert any("robots.txt" in w and server.base_url in w for w in warnings), warnings
     assert "parked after execution.max_article_attempts" in (result.error or ""), result.error
+
+
+TEASER = ("<!doctype html><html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>"
+          + "This article is for subscribers only. Subscribe today for unlimited access to our journalism, "
+          "the daily newsletter and the archive, from one euro for the first month. " * 6
+          + "</p></article></body></html>")
+
+
+def test_a_paywall_teaser_under_each_headline_is_still_a_wall(tmp_path: Path) -> None:
+    """The review's control: 3 pages, each its own headline above one subscription text. The
+    headline names its entry, but the pages' titles differ around one text: a wall's, not stored."""
+    site = LoopbackServer("127.0.0.3")
+    try:
+        titles = ["Budget vote delayed again", "Storm hits the coast", "Cup final tonight"]
+        links = [(title, site.add(f"/news/{n}", Page(TEASER.format(title=title).encode())), None)
+                 for n, title in enumerate(titles)]
+        feed = site.add("/feed.xml", Page(rss_feed("herald", links), "application/rss+xml"))
+        config = load_config(config_with(tmp_path, {"herald": feed}))
+        asyncio.run(run_ingest(config, "run-0", all_feeds=True))
+    finally:
+        site.close()
+    config_path = tmp_path / "newsflow.toml"
+    assert query(config_path, "SELECT count(*) FROM articles") == [(0,)]
+    assert query(config_path, "SELECT count(*), count(article_id), max(fetch_attempts) FROM entries") == [(3, 0, 1)]
+    [(error,)] = query(config_path, "SELECT last_error FROM entries LIMIT 1")
+    assert "consent or login wall" in str(error)
