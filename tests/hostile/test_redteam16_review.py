@@ -7,9 +7,9 @@
 2. The consent-wall rule took one site's text for articles of 3 feed titles for a wall's. One
    article a site lists 3 times under 3 headlines (a story updated, a live page, a section copy) is
    that too: all parked, none stored. Now a text that names one of those titles is the article's.
-3. A robots.txt that cannot be read parks its site's articles after `max_article_attempts` runs:
-   said at info level only, and each article's error promised a next run even when it parked it.
-   Now one warning per site and run, and the error says when it parks.
+3. A robots.txt that cannot be read kept its site's articles out: said at info level only. Now one
+   warning per site and run naming the robots.txt URL; the articles wait for a run whose robots.txt
+   reads, no attempt counted, never parked for it (the review's decision: deferral, not parking).
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -29,7 +29,7 @@ from newsflow import polling
 from newsflow.catchall import PROBE_HOST, real_pages
 from newsflow.config import load_config
 from newsflow.fetch import Fetcher
-from newsflow.models import FetchResult
+from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
 from tests.hostile.servers import LoopbackServer, fetch_article
 from tests.hostile.servers import settings as fetch_settings
@@ -107,18 +107,20 @@ def test_one_article_a_site_lists_under_3_headlines_is_stored_not_taken_for_a_wa
     assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(3, 3, 0)]
 
 
-def test_an_unreadable_robots_txt_is_a_warning_and_its_error_says_it_parks(
+def test_an_unreadable_robots_txt_is_a_warning_and_its_articles_wait_uncounted(
     server: LoopbackServer, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A site whose robots.txt answers 5xx run after run has every article parked after
-    `max_article_attempts` runs: that must be visible, not an info line."""
+    """A site whose robots.txt answers 5xx run after run gets none of its articles in: that must be
+    visible, one warning naming the robots.txt, and the article deferred, not a counted failure."""
     server.add("/robots.txt", Page(b"down", status=503, validators=False))
     url = server.add("/news/1", Page(ARTICLE))
     with caplog.at_level(logging.WARNING, logger="newsflow.robots"):
         result = fetch_article(fetch_settings(), url)
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    assert any("robots.txt" in w and server.base_url in w for w in warnings), warnings
-    assert "parked after execution.max_article_attempts" in (result.error or ""), result.error
+    assert [w for w in warnings if server.url("/robots.txt") in w and "wait" in w], warnings
+    assert result.outcome is Outcome.RATE_LIMITED, (result.outcome, result.error)
+    assert "not counted as an attempt" in (result.error or ""), result.error
+    assert server.hits("/news/1") == []
 
 
 TEASER = ("<!doctype html><html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>"
