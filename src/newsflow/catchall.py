@@ -9,7 +9,8 @@ default site, a 404, a 421). So before a page served at 3 sites' URLs is taken f
 server is asked once for it under `PROBE_HOST`, a name that cannot exist (RFC 6761 `.invalid`):
 only the same page back from each address that served it (`MAX_PROBES` at most, asked in turn
 until one answers otherwise) makes it a catch-all's. One round of probes per page per run
-(`verdicts`); a probe that fails to answer says nothing, and the page is judged as before.
+(`verdicts`); a probe that fails to answer says nothing and ends the round (one `timeout` of
+probing per page at most), and the page is judged as before.
 """
 
 from __future__ import annotations
@@ -58,10 +59,15 @@ async def real_pages(results: Sequence[FetchResult], probe: Probe, verdicts: Mut
 
 
 async def _answers_every_name(digest: str, urls: Sequence[str], probe: Probe) -> bool:
-    """Ask each address in turn; the first that answers otherwise ends it (a portal costs one each)."""
+    """Ask each address in turn; the first that answers otherwise ends it (a portal costs one each).
+    So does the first that does not answer (no evidence, judged as before): each unanswered probe
+    costs a whole `timeout`, and 10 in turn held the batch 10 of them, past the run's deadline."""
     for url in urls:
-        if not catch_all(digest, await probe(url, PROBE_HOST)):
+        answer = await probe(url, PROBE_HOST)
+        if not catch_all(digest, answer):
             return False
+        if not answer.ok:
+            return True
     return True
 
 

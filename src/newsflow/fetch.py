@@ -279,14 +279,14 @@ class Fetcher:
             trail.end_step()
 
     async def _robots_refusal(self, url: str, trail: Trail, max_bytes: int) -> FetchResult | None:
-        """ROBOTS_DISALLOWED, robots.txt's unreachable failure, a TIMEOUT past the deadline, else None."""
+        """ROBOTS_DISALLOWED, deferred behind an unreadable robots.txt, a TIMEOUT past the deadline, else None."""
         allowed = self._robots.known(url)  # the usual case: loaded already, so no wait and no deadline
         if allowed is None:
             waited = await self._timed(url, trail, self._robots.allows(url), max_bytes)
             if isinstance(waited, FetchResult):
                 return waited
             allowed = waited
-        if isinstance(allowed, Unreadable):  # RFC 9309: assume complete disallow, this run only
+        if isinstance(allowed, Unreadable):  # RFC 9309: assume complete disallow, this run only: deferred
             return allowed.refusal(url, trail)
         if allowed is True:
             return None

@@ -3,7 +3,9 @@
 RFC 9309 as newsflow applies it (docs/security.md): a robots.txt that is missing (4xx) allows
 all; one that is unreachable (5xx, a timeout, no connection, a body cut short) means "assume
 complete disallow" for this run: `allows` answers with that robots.txt fetch (`Unreadable`), and
-the fetcher gives each article of the origin a failed attempt without requesting it (red team 16).
+the fetcher defers each article of the origin without requesting it: `rate_limited`, not counted
+as an attempt, so never parked for it, fetched on the first run whose robots.txt reads (red team 16;
+parking them lost a site's articles for good when its robots.txt was down for 3 runs).
 A 429 or 503 with Retry-After pauses the host instead (the article waits for it, `netguard.HostGate`).
 Fetching is the caller's (`fetch.Fetcher` passes its own GET, so robots.txt goes through the same
 guard, pacing and deadline); every fetch made is kept in `results` for the run's fetch log.
@@ -37,12 +39,21 @@ class Unreadable:
     def __init__(self, fetched: FetchResult) -> None:
         self.fetched = fetched
 
+    def describe(self) -> str:
+        fetched = self.fetched
+        what = f"HTTP {fetched.status_code}" if fetched.status_code else fetched.outcome.value
+        return f"{fetched.url} could not be read ({what})"
+
     def refusal(self, url: str, trail: Trail) -> FetchResult:
-        """The article's result: the robots.txt fetch's outcome, a failed attempt, no request made."""
-        what = f"HTTP {self.fetched.status_code}" if self.fetched.status_code else self.fetched.outcome.value
-        error = (f"GET {url}: not requested: its site's robots.txt could not be read ({what}), and RFC 9309 "
-                 "says to assume everything is disallowed then; tried again on the next run")
-        return trail.result(self.fetched.outcome, url, error=error)
+        """The article's result: deferred as behind a host's pause (`rate_limited`, not sent, not counted).
+
+        The robots.txt says nothing about the article: counting it would park a site's articles for
+        a robots.txt down for `max_article_attempts` runs, while the articles themselves serve fine.
+        """
+        error = (f"GET {url}: not sent: its site's robots.txt {self.describe()}, and RFC 9309 says to assume "
+                 "everything is disallowed then; not counted as an attempt, waits for a run whose robots.txt "
+                 "reads")
+        return trail.result(Outcome.RATE_LIMITED, url, error=error)
 
 
 def unreachable(result: FetchResult) -> bool:
@@ -98,8 +109,10 @@ class RobotsRules:
         result = await self._fetch_robots(origin)
         self.results.append(result)
         if unreachable(result):
-            logger.info("robots.txt for %s: %s; nothing of the site is fetched this run", origin,
-                        result.error or result.outcome)
+            # A warning, not info: run after run, none of the site's articles arrives (review of red team 16).
+            logger.warning("robots.txt %s could not be read (%s): nothing of the site is fetched this run; its "
+                           "articles wait, pending and not counted as attempts, for a run whose robots.txt reads",
+                           result.url, result.error or result.outcome)
             return Unreadable(result)
         if result.outcome is not Outcome.OK:
             logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)

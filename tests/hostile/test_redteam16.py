@@ -6,9 +6,9 @@
    (`newsflow-probe.invalid`); only the same page back (a portal, a catch-all) makes it one.
 2. A robots.txt that cannot be read (5xx, a timeout, a body cut after `Disallow: /`) allowed all:
    every article of the site was fetched, where RFC 9309 says to assume complete disallow. Now
-   nothing of the site is requested that run; each article is a failed attempt (the robots.txt
-   fetch's outcome), parked after `max_article_attempts` runs like any other failure. A 4xx still
-   allows all.
+   nothing of the site is requested that run; each article is deferred as behind a host's pause
+   (`rate_limited`, not counted as an attempt, never parked for it) and fetched on the first run
+   whose robots.txt reads. A 4xx still allows all.
 3. A body gzipped without a Content-Encoding saying so, or gzipped twice (a CDN compressing a
    page the origin had compressed already): the gzip bytes were taken as the page (a feed's
    `parse_error`, an untyped page's `not_html`, a typed page's garbage text). Now up to 2 gzip
@@ -148,11 +148,11 @@ def test_a_catch_all_page_at_3_sites_is_still_never_stored(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("status", [500, 503])
 def test_a_robots_txt_answering_5xx_has_nothing_of_the_site_requested(server: LoopbackServer, status: int) -> None:
-    """Before: allowed all, the article fetched. Now a failed attempt (`http_error`), never requested."""
+    """Before: allowed all, the article fetched. Now deferred (`rate_limited`, not counted), never requested."""
     server.add("/robots.txt", Page(b"busy", status=status, validators=False))
     url = server.add("/news/1", Page(HTML))
     result = fetch_article(fetch_settings(), url)
-    assert result.outcome is Outcome.HTTP_ERROR, (result.outcome, result.error)
+    assert result.outcome is Outcome.RATE_LIMITED, (result.outcome, result.error)
     assert result.status_code is None, "the article was never answered: no status of its own"
     assert f"robots.txt could not be read (HTTP {status})" in (result.error or "")
     assert server.hits("/news/1") == []
@@ -162,18 +162,20 @@ def test_a_robots_txt_that_times_out_has_nothing_of_the_site_requested(server: L
     server.add("/robots.txt", drip_body(interval=0.05))
     url = server.add("/news/1", Page(HTML))
     result = fetch_article(fetch_settings(timeout=0.5), url)
-    assert result.outcome is Outcome.TIMEOUT, (result.outcome, result.error)
+    assert result.outcome is Outcome.RATE_LIMITED, (result.outcome, result.error)
     assert "robots.txt could not be read (timeout)" in (result.error or "")
     assert server.hits("/news/1") == []
 
 
 def test_a_robots_txt_cut_after_a_whole_site_disallow_has_nothing_of_the_site_requested(raw: RawServer) -> None:
     """HTTP/1.0 style, closed after `Disallow: /` with no line break: `/` or `/search` cut? Before:
-    that line was dropped and everything allowed. Now the robots.txt is unreadable (`protocol_error`)."""
+    that line was dropped and everything allowed. Now the robots.txt is unreadable (`protocol_error`)
+    and the article deferred."""
     raw.answer = page_answer(response(b"HTTP/1.0 200 OK", [(b"Content-Type", b"text/plain")],
                                       b"User-agent: *\nDisallow: /"))
     result = fetch_article(fetch_settings(), raw.url("/news/1"))
-    assert result.outcome is Outcome.PROTOCOL_ERROR, (result.outcome, result.error)
+    assert result.outcome is Outcome.RATE_LIMITED, (result.outcome, result.error)
+    assert "robots.txt could not be read (protocol_error)" in (result.error or "")
     assert raw.hits("/news/1") == []
 
 
@@ -182,27 +184,51 @@ def test_a_missing_robots_txt_still_allows_all(raw: RawServer) -> None:
     assert fetch_article(fetch_settings(), raw.url("/news/1")).outcome is Outcome.OK
 
 
-def test_articles_behind_an_unreadable_robots_txt_are_parked_after_3_runs_never_fetched(tmp_path: Path) -> None:
-    """A feed on one host, its articles on another whose robots.txt answers 503 with no Retry-After.
-    Each run counts an attempt for each article; after 3 runs they are parked, none requested."""
+DOWN = Page(b"down", status=503, validators=False)  # no Retry-After: "unreachable", not a pause
+READABLE = Page(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain", validators=False)
+
+
+def unreadable_robots_world(tmp_path: Path, runs_down: int, runs_up: int = 0) -> tuple[Path, list[list[str]]]:
+    """A feed on one host, 3 articles on another whose robots.txt answers 503 for `runs_down` runs,
+    then reads for `runs_up` runs; the article paths requested in each run."""
     feeds, site = LoopbackServer("127.0.0.2"), LoopbackServer("127.0.0.3")
+    hits: list[list[str]] = []
     try:
-        site.add("/robots.txt", Page(b"down", status=503, validators=False))
+        site.add("/robots.txt", DOWN)
         links = [(f"story {n}", site.add(f"/a/{n}", Page(HTML)), None) for n in range(3)]
         feed = feeds.add("/feed.xml", Page(rss_feed("wire", links), "application/rss+xml"))
         config = load_config(config_with(tmp_path, {"wire": feed}))
-        for run in range(3):
+        for run in range(runs_down + runs_up):
+            if run == runs_down:
+                site.add("/robots.txt", READABLE)
+            before = len(site.requests)
             asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
-        article_hits = [r for r in site.requests if r.path.startswith("/a/")]
+            hits.append(sorted(r.path for r in site.requests[before:] if r.path.startswith("/a/")))
     finally:
         feeds.close()
         site.close()
-    assert article_hits == []
-    config_path = tmp_path / "newsflow.toml"
+    return tmp_path / "newsflow.toml", hits
+
+
+def test_articles_behind_an_unreadable_robots_txt_wait_never_fetched_never_counted_nor_parked(tmp_path: Path) -> None:
+    """robots.txt answering 503 with no Retry-After, 4 runs (more than max_article_attempts = 3).
+    Before the review's decision: an attempt counted each run, all parked after 3, lost for good.
+    Now none requested, no attempt counted, none parked: all pending, their error says why."""
+    config_path, hits = unreadable_robots_world(tmp_path, runs_down=4)
+    assert hits == [[]] * 4
     assert query(config_path, "SELECT count(*), count(article_id), count(parked_at), max(fetch_attempts) "
-                              "FROM entries") == [(3, 0, 3, 3)]
-    [(error,)] = query(config_path, "SELECT last_error FROM entries LIMIT 1")
-    assert "robots.txt could not be read (HTTP 503)" in str(error)
+                              "FROM entries") == [(3, 0, 0, 0)]
+    assert query(config_path, "SELECT DISTINCT outcome FROM fetch_events WHERE kind = 'article'") == [("rate_limited",)]
+    [(error,)] = query(config_path, "SELECT max(error) FROM fetch_events WHERE kind = 'article'")
+    assert "robots.txt could not be read (HTTP 503)" in str(error) and "not counted" in str(error)
+
+
+def test_articles_deferred_by_an_unreadable_robots_txt_are_stored_once_it_reads(tmp_path: Path) -> None:
+    """4 runs with robots.txt down (past max_article_attempts), then one where it reads: every
+    article stored on that run. Before: parked after the third run, never fetched again."""
+    config_path, hits = unreadable_robots_world(tmp_path, runs_down=4, runs_up=1)
+    assert hits == [[]] * 4 + [["/a/0", "/a/1", "/a/2"]]
+    assert query(config_path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [(3, 3, 0)]
 
 
 def test_a_readable_robots_txt_on_another_site_keeps_its_articles_coming(

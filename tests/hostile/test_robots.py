@@ -56,10 +56,11 @@ def test_missing_robots_allows_all(server: LoopbackServer) -> None:
 
 
 def test_robots_server_error_disallows_all_this_run(server: LoopbackServer) -> None:
-    """RFC 9309: a 5xx robots.txt is "unreachable", assume complete disallow (red team 16; allowed all before)."""
+    """RFC 9309: a 5xx robots.txt is "unreachable", assume complete disallow (red team 16; allowed all before).
+    The article is deferred, not a failure of its own: `rate_limited`, not sent, not counted."""
     server.add("/robots.txt", Page(b"oops", status=500, validators=False))
     url = server.add("/private/1", PAGE)
-    assert fetch_article(settings(), url).outcome is Outcome.HTTP_ERROR
+    assert fetch_article(settings(), url).outcome is Outcome.RATE_LIMITED
     assert server.hits("/private/1") == []
 
 
@@ -73,7 +74,7 @@ def test_robots_timeout_disallows_all_this_run_and_is_recorded(server: LoopbackS
             return await fetcher.fetch_article(url), fetcher.robots_results
 
     result, robots = run(go())
-    assert result.outcome is Outcome.TIMEOUT and server.hits("/private/1") == []
+    assert result.outcome is Outcome.RATE_LIMITED and server.hits("/private/1") == []
     assert [(r.kind, r.outcome) for r in robots] == [(FetchKind.ROBOTS, Outcome.TIMEOUT)]
 
 
