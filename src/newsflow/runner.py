@@ -53,7 +53,6 @@ from newsflow.polling import due_feeds, next_due
 from newsflow.polls import PollJob, poll_feeds
 from newsflow.spool import commit_or_spool
 from newsflow.urls import feed_key
-from newsflow.walls import without_walls
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -151,7 +150,6 @@ class Stages:
         extract_until = ctx.deadline + ctx.config.extract.timeout
         extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, extract_until)
         fetched, results, extractions = extracted_in_time(fetched, results, extractions)
-        results, extractions = without_walls(fetched, results, extractions)
         counts = await load_fetched(ctx, fetched, without_html(results), extractions)
         counts.articles_deferred += len(batch) - len(fetched)
         return counts

@@ -146,6 +146,9 @@ class RecordedReads:
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         return None
 
+    def get_extra_info(self, info: str) -> object:
+        return None  # no socket: ShortReads asks the inner stream whether it is readable
+
 
 def test_reads_are_short_until_a_final_status_line_then_full_size() -> None:
     early = b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"

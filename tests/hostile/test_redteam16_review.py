@@ -6,7 +6,7 @@
    evidence: the page is judged as before), so a page costs one `timeout` of probing at most.
 2. The consent-wall rule took one site's text for articles of 3 feed titles for a wall's. One
    article a site lists 3 times under 3 headlines (a story updated, a live page, a section copy) is
-   that too: all parked, none stored. Now a text that names one of those titles is the article's.
+   that too: all parked, none stored. The rule was then taken out (docs/polling.md); this test stays.
 3. A robots.txt that cannot be read kept its site's articles out: said at info level only. Now one
    warning per site and run naming the robots.txt URL; the articles wait for a run whose robots.txt
    reads, no attempt counted, never parked for it (the review's decision: deferral, not parking).
@@ -121,29 +121,3 @@ def test_an_unreadable_robots_txt_is_a_warning_and_its_articles_wait_uncounted(
     assert result.outcome is Outcome.RATE_LIMITED, (result.outcome, result.error)
     assert "not counted as an attempt" in (result.error or ""), result.error
     assert server.hits("/news/1") == []
-
-
-TEASER = ("<!doctype html><html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>"
-          + "This article is for subscribers only. Subscribe today for unlimited access to our journalism, "
-          "the daily newsletter and the archive, from one euro for the first month. " * 6
-          + "</p></article></body></html>")
-
-
-def test_a_paywall_teaser_under_each_headline_is_still_a_wall(tmp_path: Path) -> None:
-    """The review's control: 3 pages, each its own headline above one subscription text. The
-    headline names its entry, but the pages' titles differ around one text: a wall's, not stored."""
-    site = LoopbackServer("127.0.0.3")
-    try:
-        titles = ["Budget vote delayed again", "Storm hits the coast", "Cup final tonight"]
-        links = [(title, site.add(f"/news/{n}", Page(TEASER.format(title=title).encode())), None)
-                 for n, title in enumerate(titles)]
-        feed = site.add("/feed.xml", Page(rss_feed("herald", links), "application/rss+xml"))
-        config = load_config(config_with(tmp_path, {"herald": feed}))
-        asyncio.run(run_ingest(config, "run-0", all_feeds=True))
-    finally:
-        site.close()
-    config_path = tmp_path / "newsflow.toml"
-    assert query(config_path, "SELECT count(*) FROM articles") == [(0,)]
-    assert query(config_path, "SELECT count(*), count(article_id), max(fetch_attempts) FROM entries") == [(3, 0, 1)]
-    [(error,)] = query(config_path, "SELECT last_error FROM entries LIMIT 1")
-    assert "consent or login wall" in str(error)

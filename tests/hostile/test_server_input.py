@@ -241,9 +241,11 @@ def test_robots_txt_and_redirect_hops_are_inside_the_deadline(raw: RawServer) ->
     finally:
         for server in others:
             server.close()
-    assert result.outcome is Outcome.TIMEOUT
+    # Red team 16: a robots.txt that cannot be read in its share of the timeout defers the article
+    # (RFC 9309: assume disallow; not an attempt); the deadline still holds.
+    assert result.outcome is Outcome.RATE_LIMITED, (result.outcome, result.error)
     assert seconds < 1.6, f"took {seconds:.1f} s with timeout 1.0"
-    assert 900 <= result.elapsed_ms <= seconds * 1000 + 50
+    assert 400 <= result.elapsed_ms <= seconds * 1000 + 50
 
 
 def _drip_robots_then(target: str | None) -> Callable[[str], RawAnswer]:
