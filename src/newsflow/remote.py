@@ -20,7 +20,6 @@ from newsflow.fetch import Fetcher
 from newsflow.intercepts import without_intercepted
 from newsflow.models import FetchResult, PendingArticle
 from newsflow.pipeline import extract_batch, extracted_in_time, fetch_within, without_html
-from newsflow.walls import without_walls
 
 NOT_DAEMON_HINT = (
     "extraction on a Dask worker needs a child process for its time limit, and this worker is a daemon "
@@ -53,7 +52,6 @@ async def fetch_and_extract_here(
     kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
     extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in, until + extract_timeout)
     fetched, results, extractions = extracted_in_time(fetched, results, extractions)
-    results, extractions = without_walls(fetched, results, extractions)
     return fetched, without_html(results), extractions, fetcher.robots_results
 
 
