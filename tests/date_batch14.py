@@ -15,7 +15,7 @@ import sys
 from datetime import date
 
 from tests.date_batch10 import COM, ld, meta
-from tests.date_batch12 import shell
+from tests.date_batch12 import probe, shell
 from tests.test_date_classes import page
 
 MAR_12 = date(2026, 3, 12)  # a Thursday: Megabit 3, 2018 in the Ethiopian calendar
@@ -128,19 +128,5 @@ AFTER: list[tuple[str, str, str, date | None]] = [
 ]
 
 
-def probe(pages: list[tuple[str, str, str, date | None]] | None = None) -> None:
-    from newsflow.extract import extract_article
-
-    right = 0
-    pages = PAGES if pages is None else pages
-    for name, html, url, day in pages:
-        article = extract_article(html, url)
-        got = article.published_date if article is not None else None
-        right += got == day
-        if got != day:
-            print(f"MISS {name}: {got} (want {day})")
-    print(f"{right} of {len(pages)} right")
-
-
 if __name__ == "__main__" and "probe" in sys.argv[1:]:
-    probe(AFTER if "after" in sys.argv[1:] else None)
+    probe(AFTER if "after" in sys.argv[1:] else PAGES)
