@@ -11,16 +11,23 @@ only the same page back from each address that served it (`MAX_PROBES` at most, 
 until one answers otherwise) makes it a catch-all's. One round of probes per page per run
 (`verdicts`); a probe that fails to answer says nothing and ends the round (one `timeout` of
 probing per page at most), and the page is judged as before.
+
+Probes are held to the run's deadline (`until`, red team 21): a round still asking when it passes
+is dropped, no verdict kept, and its page's articles are left out of the batch, pending with no
+attempt counted (`judged_within`), like any fetch the deadline cut. Before, a probe that started
+just before the deadline held the run up to one `timeout` past it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 
 from newsflow import polling
-from newsflow.models import FetchResult
+from newsflow.models import FetchResult, PendingArticle
 from newsflow.urls import host_of, site_of
 
 log = logging.getLogger(__name__)
@@ -44,18 +51,60 @@ def repeated_pages(results: Sequence[FetchResult]) -> dict[str, list[str]]:
     return {digest: list(urls.values())[:MAX_PROBES] for digest, urls in by_address.items()}
 
 
-async def real_pages(results: Sequence[FetchResult], probe: Probe, verdicts: MutableMapping[str, bool]) -> set[str]:
+async def real_pages(
+    results: Sequence[FetchResult], probe: Probe, verdicts: MutableMapping[str, bool], until: float = math.inf,
+) -> set[str]:
     """The pages served at 3 sites' URLs or more that a server serving them does not answer every name
-    with: one real site among catch-alls (a one-site box) makes the page real."""
+    with: one real site among catch-alls (a one-site box) makes the page real. Rounds still asking at
+    `until` (time.monotonic()) are cancelled and keep no verdict."""
     pages = repeated_pages(results)
+    await _probe_unasked(pages, probe, verdicts, until)
+    return {digest for digest in pages if digest in verdicts and not verdicts[digest]}
+
+
+async def judged_within(
+    batch: Sequence[PendingArticle], results: Sequence[FetchResult], probe: Probe,
+    verdicts: MutableMapping[str, bool], until: float = math.inf,
+) -> tuple[list[PendingArticle], list[FetchResult], set[str]]:
+    """`real_pages` by `until`, and the batch without the articles whose page got no verdict by then:
+    they stay pending with no attempt counted, as fetches the deadline cut do, rather than being
+    judged on no evidence."""
+    pages = repeated_pages(results)
+    await _probe_unasked(pages, probe, verdicts, until)
+    shared = {digest for digest in pages if digest in verdicts and not verdicts[digest]}
+    undecided = {digest for digest in pages if digest not in verdicts}
+    if not undecided:
+        return list(batch), list(results), shared
+    kept = [(p, r) for p, r in zip(batch, results, strict=True)
+            if not (r.ok and not polling.landed_elsewhere(r) and polling.page_digest(r.html) in undecided)]
+    return [p for p, _ in kept], [r for _, r in kept], shared
+
+
+async def _probe_unasked(
+    pages: dict[str, list[str]], probe: Probe, verdicts: MutableMapping[str, bool], until: float,
+) -> None:
     unasked = [digest for digest in pages if digest not in verdicts]
-    answers = await asyncio.gather(*(_answers_every_name(digest, pages[digest], probe) for digest in unasked))
-    for digest, every_name in zip(unasked, answers, strict=True):
-        verdicts[digest] = every_name
+    rounds = {digest: asyncio.ensure_future(_answers_every_name(digest, pages[digest], probe)) for digest in unasked}
+    if rounds:
+        await _wait_until(list(rounds.values()), until)
+    for digest, round_ in rounds.items():
+        if round_.cancelled():
+            log.info("page %s served at the URLs of several sites: not probed by the run's deadline", digest)
+            continue
+        verdicts[digest] = every_name = round_.result()
         log.info("page %s served at the URLs of several sites: %s", digest,
                  "the servers' answer to any name (a portal or a catch-all)" if every_name
                  else "not what a server answers other names with: a page they share")
-    return {digest for digest in pages if not verdicts[digest]}
+
+
+async def _wait_until(rounds: list[asyncio.Future[bool]], until: float) -> None:
+    """Wait for the rounds until `until`; cancel and reap those still running, on any way out."""
+    try:
+        await asyncio.wait(rounds, timeout=None if math.isinf(until) else max(0.0, until - time.monotonic()))
+    finally:
+        for round_ in rounds:
+            round_.cancel()
+        await asyncio.gather(*rounds, return_exceptions=True)
 
 
 async def _answers_every_name(digest: str, urls: Sequence[str], probe: Probe) -> bool:

@@ -42,9 +42,9 @@ from newsflow.fetchbody import BodyCutShort, read_body
 from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
-    NotHtml,
     certificate_problem,
     host_of,
+    known_failure,
     meta_refresh_target,
     needs_sniffing,
     redirect_target,
@@ -104,6 +104,15 @@ def guarded_transport(
     return transport
 
 
+def probe_transport(settings: FetchSettings, resolver: netguard.Resolver | None = None) -> httpx.AsyncHTTPTransport:
+    """The catch-all probe's own pool: over https it names its host in TLS (SNI) as in `Host`, on its own
+    connections, so no server answers the mismatch (a 421) instead of the name (`catchall`). No
+    certificate can be valid for that name, and only a digest of the answer is kept: none is checked."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    return guarded_transport(settings, resolver=resolver, max_connections=settings.concurrency, ssl_context=context)
+
+
 def _port_of(request: httpx.Request) -> int:
     return request.url.port or (443 if request.url.scheme == "https" else 80)
 
@@ -121,12 +130,16 @@ class Fetcher:
     `transport` replaces the guarded network transport (tests use httpx.MockTransport or a
     `guarded_transport` with an injected resolver). A replacement transport bypasses the
     address check; scheme checks, limits, caps and redirects still apply.
-    `robots_results` keeps the robots.txt fetches made, for the run's fetch log.
+    `robots_results` keeps the robots.txt fetches made, for the run's fetch log. `probe` replaces the
+    catch-all probe's pool (`probe_transport`); an injected `transport` serves the probes too otherwise.
     """
 
-    def __init__(self, settings: FetchSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, settings: FetchSettings, transport: httpx.AsyncBaseTransport | None = None,
+                 probe: httpx.AsyncBaseTransport | None = None) -> None:
         self._settings = settings
         self._given_transport = transport
+        self._given_probe = probe
+        self._probe: httpx.AsyncBaseTransport | None = None
         self._transports: list[httpx.AsyncBaseTransport] = []
         self._gate = netguard.HostGate(
             settings.concurrency, settings.per_host_concurrency, settings.per_host_delay, settings.max_retry_after
@@ -137,6 +150,7 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         self._transports = self._open_transports()
+        self._probe = self._given_probe or self._given_transport or probe_transport(self._settings)
         await netguard.warm_up()
         return self
 
@@ -145,8 +159,9 @@ class Fetcher:
     ) -> None:
         await self._robots.aclose()
         # A connection a server left in a bad state must not fail the run as it ends.
-        await asyncio.gather(*(transport.aclose() for transport in self._transports), return_exceptions=True)
-        self._transports = []
+        transports = {id(t): t for t in [*self._transports, self._probe] if t is not None}  # the probe's may be one
+        await asyncio.gather(*(transport.aclose() for transport in transports.values()), return_exceptions=True)
+        self._transports, self._probe = [], None
 
     @property
     def robots_results(self) -> list[FetchResult]:
@@ -233,7 +248,8 @@ class Fetcher:
                 return trail.result(Outcome.NOT_MODIFIED, current, status_code=status,
                                     error=f"GET {current}: redirect to {hop}, another configured feed; not followed")
             visits.add((without_fragment(hop), state))
-            current = hop
+            # a Host given (the catch-all probe's) names the first URL's server only, never a redirect's
+            current, headers = hop, {name: value for name, value in headers.items() if name != "Host"}
         raise AssertionError("unreachable: the last pass always refuses or returns")
 
     async def _hop(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
@@ -304,18 +320,10 @@ class Fetcher:
             return Outcome.TIMEOUT, f"gave up after {self._settings.timeout:.1f} s (whole-request deadline){silence}"
         if isinstance(exc, httpx.TimeoutException):
             return Outcome.TIMEOUT, f"timed out ({type(exc).__name__})"
-        if isinstance(exc, netguard.BlockedAddressError):
-            return Outcome.BLOCKED, str(exc)
-        if isinstance(exc, netguard.NameResolutionError):
-            return Outcome.DNS_ERROR, str(exc)
-        if isinstance(exc, charset.BodyTooLarge):
-            return Outcome.TOO_LARGE, f"body passed the cap of {max_bytes} bytes (max_bytes); stopped reading"
+        if (known := known_failure(exc, max_bytes)) is not None:  # the guard's, the name's, the body's
+            return known
         if isinstance(exc, BodyCutShort):  # the connection's doing, like a Content-Length not reached
             return Outcome.PROTOCOL_ERROR, str(exc)
-        if isinstance(exc, charset.UndecodableBody):
-            return Outcome.PARSE_ERROR, str(exc)
-        if isinstance(exc, NotHtml):
-            return Outcome.NOT_HTML, str(exc)
         if isinstance(exc, httpx.ConnectError):  # a refused certificate too: an outage may be this machine's clock
             return Outcome.CONNECT_ERROR, certificate_problem(exc) or f"cannot connect: {exc}"
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
@@ -340,7 +348,8 @@ class Fetcher:
         of an answer arrives. Browsers and curl send an idempotent GET again on a new connection
         in exactly that case, and so do we: once, inside the same deadline.
         """
-        transport = self._transport_for(host_of(url))
+        probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
+        transport = self._probe if probing and self._probe is not None else self._transport_for(host_of(url))
         request = self._request(url, trail, headers)
         try:
             response = await transport.handle_async_request(request)
@@ -361,6 +370,8 @@ class Fetcher:
         trail.connection = ConnectionTrace()
         netguard.request_written_on.set(trail.connection.written_on)  # this task's request, reused connection or new
         extensions = {"timeout": self._timeouts, "trace": trail.connection}
+        if "Host" in headers and url[:6].lower() == "https:":
+            extensions["sni_hostname"] = headers["Host"]  # one name in TLS and HTTP: no 421 for a mismatch
         try:
             return httpx.Request("GET", url, headers={**self._base_headers, **headers}, extensions=extensions)
         except (httpx.InvalidURL, ValueError, UnicodeError) as exc:

@@ -13,7 +13,7 @@ import ssl
 from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
 
-from newsflow import charset
+from newsflow import charset, netguard
 from newsflow.fetchrecord import Trail
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.pacing import HostGate, parse_retry_after
@@ -28,6 +28,22 @@ PARTIAL_STATUSES = {206: "Partial Content", 226: "IM Used"}
 
 class NotHtml(Exception):
     """The sniffed bytes are not HTML; stop reading."""
+
+
+def known_failure(exc: Exception, max_bytes: int) -> tuple[Outcome, str] | None:
+    """The outcome of a refusal by the address guard, a name that does not resolve, or a body refused
+    as it was read; None for any other exception."""
+    if isinstance(exc, netguard.BlockedAddressError):
+        return Outcome.BLOCKED, str(exc)
+    if isinstance(exc, netguard.NameResolutionError):
+        return Outcome.DNS_ERROR, str(exc)
+    if isinstance(exc, charset.BodyTooLarge):
+        return Outcome.TOO_LARGE, f"body passed the cap of {max_bytes} bytes (max_bytes); stopped reading"
+    if isinstance(exc, charset.UndecodableBody):
+        return Outcome.PARSE_ERROR, str(exc)
+    if isinstance(exc, NotHtml):
+        return Outcome.NOT_HTML, str(exc)
+    return None
 
 
 def host_of(url: str) -> str:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsflow.catchall import real_pages
+from newsflow.catchall import judged_within
 from newsflow.config import FetchSettings
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
@@ -45,7 +45,8 @@ async def fetch_and_extract_here(
     until = time.monotonic() + (until_epoch - time.time())
     async with Fetcher(fetch) as fetcher:
         fetched, results = await fetch_within(batch, fetcher, until)
-        shared = await real_pages(results, fetcher.fetch_article, {})  # this batch's own fetcher: its own probes
+        # this batch's own fetcher: its own probes, held to the run's deadline
+        fetched, results, shared = await judged_within(fetched, results, fetcher.fetch_article, {}, until)
         fetched, results = without_intercepted(fetched, results, set(answered_sites or ()), set(portal_pages or ()),
                                                shared)
     extractor = worker_extractor(extract_timeout)

@@ -20,7 +20,7 @@ from newsflow.warehouse.sandbox import execute_select, one_select, querying
 
 REPORT_COLUMNS = ["feed", "poll", "new entries", "articles tried", "stored", "failed", "poll ms", "fetch ms"]
 PARKED_COLUMNS = ["parked in feed", "url", "attempts", "last outcome", "last error"]
-DEFERRED_COLUMNS = ["left in feed", "articles", "oldest first seen"]
+DEFERRED_COLUMNS = ["left in feed", "articles", "oldest first seen", "why"]
 REPORT_ROW_LIMIT = 50  # rows of each list in the artifact; the named query has them all
 Rows = list[tuple[Any, ...]]
 
@@ -82,7 +82,8 @@ def deferred_section(summary: RunSummary, rows: Rows, config: Config | None) -> 
                      f"a budget of {config.run_budget:.0f} s (`execution.run_budget_seconds`).")
     if not rows:
         return [*lines, "Every article still to fetch was tried."]
-    lines.append("Articles still to fetch that this run did not try (the next run starts with the oldest):")
+    lines.append("Articles still to fetch that this run did not try, or did not send (an unreadable robots.txt, "
+                 "a host asking to wait; no attempt counted); the next run starts with the oldest:")
     return [*lines, "", *_table(DEFERRED_COLUMNS, rows), *_more(rows, "run_deferred", summary.run_id)]
 
 

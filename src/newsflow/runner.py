@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from newsflow import readersafe
-from newsflow.catchall import real_pages
+from newsflow.catchall import judged_within
 from newsflow.config import Config
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
@@ -144,7 +144,9 @@ class Stages:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
         fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline)
-        shared = await real_pages(results, ctx.fetcher.fetch_article, ctx.catch_all_verdicts)
+        # probes are held to the deadline too: a page still being probed then waits for the next run
+        fetched, results, shared = await judged_within(fetched, results, ctx.fetcher.fetch_article,
+                                                       ctx.catch_all_verdicts, ctx.deadline)
         fetched, results = without_intercepted(fetched, results, ctx.answered_sites, ctx.portal_pages, shared)
         # The pages fetched by the deadline get `extract.timeout` past it, so a run always makes progress.
         extract_until = ctx.deadline + ctx.config.extract.timeout

@@ -1,0 +1,284 @@
+"""Red team 21: the fetch and run side (docs/security.md, "Red team 21").
+
+1. The catch-all probe (`catchall`) was not held to the run's deadline: a probe that started as the
+   batch's fetches ended held the run up to one whole `timeout` past its budget, and its unanswered
+   round judged the page a catch-all's, a counted attempt for each article. Now a round still asking
+   at the deadline is dropped, and its page's articles wait for the next run, uncounted.
+2. The probe's fake `Host: newsflow-probe.invalid` went along every redirect it followed, to servers
+   it never named.
+4. Over https the probe asked TLS for the site's name and HTTP for its own: a server answering that
+   mismatch with 421 Misdirected Request made a catch-all's page look like the sites' own. Now the
+   probe names its host in both, on connections of its own (`fetch.probe_transport`).
+3. Articles deferred without a request (a robots.txt that cannot be read, a host's pause) were in
+   no list: `run_deferred` took their `rate_limited` fetch events for tries. Now it lists them with why.
+
+Every server is real, on loopback; every warehouse a DuckDB file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from newsflow import polling, queries, remote
+from newsflow.catchall import PROBE_HOST, real_pages
+from newsflow.config import load_config
+from newsflow.fetch import Fetcher, guarded_transport, probe_transport
+from newsflow.models import FetchResult, PendingArticle
+from newsflow.remote import fetch_and_extract_here
+from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse, run_read_query, sql_root
+from tests.hostile.servers import LoopbackServer
+from tests.hostile.servers import settings as fetch_settings
+from tests.hostile.test_redteam10 import config_with
+from tests.localserver import Handler, Page, send_bytes
+from tests.sitefactory import rss_feed
+from tests.test_unstoppable import query
+
+ARTICLE = (b"<!doctype html><html><head><title>Harbour reopens</title></head><body><article><h1>Harbour "
+           b"reopens</h1><p>" + b"The harbour reopened to shipping on Monday after the storm. " * 40
+           + b"</p></article></body></html>")
+PARKED = (b"<!doctype html><html><head><title>This domain is parked</title></head><body><p>"
+          + b"This domain is parked free of charge with our hosting service. " * 10 + b"</p></body></html>")
+
+
+def probed(handler: BaseHTTPRequestHandler) -> bool:
+    return handler.headers.get("Host", "").startswith(PROBE_HOST)
+
+
+@pytest.fixture
+def answer_probes() -> Iterator[threading.Event]:
+    """Until set, the servers hold every probe unanswered; once set, they answer it 404 (a vhost)."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+def slow_to_probe(answer_probes: threading.Event) -> Handler:
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        if probed(handler):
+            answer_probes.wait(30)
+            send_bytes(handler, 404, b"no such site", "text/html")
+            return
+        send_bytes(handler, 200, ARTICLE, "text/html")
+    return handle
+
+
+def test_a_probe_running_at_the_deadline_is_dropped_and_its_articles_wait_for_the_next_run(
+    answer_probes: threading.Event,
+) -> None:
+    """3 sites serve one article; their servers hold the probe (a `timeout` of 20 s); the batch's
+    deadline is 2 s away (the Dask worker's half of a batch, which takes its deadline as a time; the
+    runner's batch calls the same `catchall.judged_within`). Before: the batch ended one `timeout` past
+    its deadline (~20 s), the page judged a catch-all's on no answer, a counted attempt for each
+    article. Now the round is dropped at the deadline, no verdict kept, and the 3 articles are left
+    out of the batch: pending, uncounted, for the next run to probe again."""
+    sites = [LoopbackServer(f"127.0.21.{n}") for n in range(2, 5)]
+    try:
+        urls = [site.add("/news/harbour", slow_to_probe(answer_probes)) for site in sites]
+        batch = [PendingArticle(url, url, "wire", f"harbour {n}", None) for n, url in enumerate(urls)]
+        fetch = fetch_settings(timeout=20.0, respect_robots=False)
+        remote.worker_extractor(6.0).extract_many([])  # started before the clock: no part of the batch
+        started = time.monotonic()
+        done, results, _, _ = asyncio.run(fetch_and_extract_here(batch, fetch, 6.0, until_epoch=time.time() + 2.0))
+        took = time.monotonic() - started
+        probes = sum(1 for site in sites for r in site.requests if r.headers.get("host", "").startswith(PROBE_HOST))
+    finally:
+        answer_probes.set()
+        pool = remote._worker_pools.pop(6.0, None)
+        if pool is not None:
+            pool.close()
+        for server in sites:
+            server.close()
+    assert probes >= 1, "the probe went out before the deadline"
+    assert took < 2.0 + 3.0, f"the batch took {took:.1f} s against a deadline 2 s away: the probe outlived it"
+    assert done == [] and results == [], "a page with no verdict is left out: pending, no attempt counted"
+
+
+def parking_provider(provider_url: str) -> Handler:
+    """A hosting provider's box: its parked page for the sites' names, and for a name it does not know a
+    redirect to its own site."""
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        if probed(handler):
+            send_bytes(handler, 302, b"", "text/html", {"Location": provider_url})
+            return
+        send_bytes(handler, 200, PARKED, "text/html")
+    return handle
+
+
+def provider_site(handler: BaseHTTPRequestHandler) -> None:
+    """The provider's own site, a virtual host: its name gets the parked page, any other a 404."""
+    if probed(handler):
+        send_bytes(handler, 404, b"no such site", "text/html")
+        return
+    send_bytes(handler, 200, PARKED, "text/html")
+
+
+def test_a_redirect_the_probe_follows_goes_out_under_its_own_host_name() -> None:
+    """The provider's boxes answer the probe name with a redirect to the provider's site. Before: that
+    hop carried `Host: newsflow-probe.invalid` to a server the probe never named, whose 404 to it made
+    the parked page look like the 3 sites' own article. Now the hop names its own host: the parked page
+    comes back, a catch-all's, not kept."""
+    home = LoopbackServer("127.0.21.9")
+    boxes = [LoopbackServer(f"127.0.21.{n}") for n in range(5, 8)]
+    try:
+        provider_url = home.add("/parked", provider_site)
+        urls = [box.add("/news/1", parking_provider(provider_url)) for box in boxes]
+
+        async def go() -> tuple[list[FetchResult], set[str], dict[str, bool]]:
+            verdicts: dict[str, bool] = {}
+            async with Fetcher(fetch_settings(respect_robots=False)) as fetcher:
+                results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
+                return results, await real_pages(results, fetcher.fetch_article, verdicts), verdicts
+
+        results, shared, verdicts = asyncio.run(go())
+        hosts_at_home = [r.headers.get("host", "") for r in home.requests]
+    finally:
+        for server in [home, *boxes]:
+            server.close()
+    assert all(r.ok for r in results)
+    assert hosts_at_home and not [h for h in hosts_at_home if h.startswith(PROBE_HOST)], hosts_at_home
+    assert shared == set() and verdicts == {polling.page_digest(PARKED): True}
+
+
+# --- 3. what a run deferred, and why -----------------------------------------------------------------
+
+
+def named_rows(config_path: Path, name: str, run_id: str = "latest") -> list[tuple[object, ...]]:
+    named = queries.load_query(sql_root() / "queries", name)
+    store = Warehouse(load_config(config_path).warehouse_path)
+    return run_read_query(store, named.sql, queries.bind_params(named, [f"run_id={run_id}"])).rows
+
+
+def test_run_deferred_lists_articles_held_by_an_unreadable_robots_txt_or_a_host_pause_with_why(
+    tmp_path: Path,
+) -> None:
+    """Three sites with 2 articles each: one whose robots.txt answers 503, one whose pages answer 429
+    with Retry-After 3600, one healthy. Before: `run_deferred` listed none of the 4 articles waiting
+    (each has a `rate_limited` fetch event, so it counted as tried), and nothing said why they wait.
+    Now it lists them per feed and reason; the healthy site's are stored, not listed."""
+    down, paused, healthy = (LoopbackServer(f"127.0.21.{n}") for n in (11, 12, 13))
+    try:
+        down.add("/robots.txt", Page(b"busy", status=503, validators=False))
+        paused.add("/robots.txt", Page(b"User-agent: *\nAllow: /\n", "text/plain"))
+        healthy.add("/robots.txt", Page(b"User-agent: *\nAllow: /\n", "text/plain"))
+        pause = Page(b"slow down", status=429, validators=False, headers={"Retry-After": "3600"})
+        feeds = {}
+        for name, server, page in (("down", down, Page(ARTICLE)), ("paused", paused, pause),
+                                   ("healthy", healthy, Page(ARTICLE))):
+            links: list[tuple[str, str, datetime | None]] = [
+                (f"{name} {n}", server.add(f"/news/{n}", page), None) for n in range(2)]
+            feeds[name] = server.add("/feed.xml", Page(rss_feed(name, links), "application/rss+xml"))
+        config_path = config_with(tmp_path, feeds)
+        asyncio.run(run_ingest(load_config(config_path), "run-0", all_feeds=True))
+    finally:
+        for server in (down, paused, healthy):
+            server.close()
+    rows = [(feed, articles, why) for feed, articles, _, why in named_rows(config_path, "run_deferred")]
+    assert rows == [("down", 2, "robots.txt unreadable"), ("paused", 2, "host asked to wait")], rows
+    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NOT NULL") == [(2,)]
+
+
+# --- 4. the probe over https: one name in TLS and in HTTP --------------------------------------------
+
+SITE_NAMES = [f"site-{n}.example" for n in range(3)]
+
+
+def certificate_for(folder: Path, names: list[str]) -> ssl.SSLContext:
+    """A server context with a self-signed certificate for `names`, whatever name a client asks for."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    now = datetime.now(UTC)
+    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+                   .not_valid_after(now + timedelta(days=30))
+                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
+                   .sign(key, hashes.SHA256()))
+    (folder / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return context
+
+
+def strict_tls_server(address: str, context: ssl.SSLContext, page: bytes, known: list[str]) -> LoopbackServer:
+    """A server that answers 421 Misdirected Request when the name in `Host` is not the one TLS asked
+    for (as Apache httpd and CDNs do); else `page` for a name in `known` (all names when empty, a
+    catch-all), a 404 for another."""
+    server = LoopbackServer(address)
+    context.sni_callback = lambda sock, name, _: setattr(sock, "asked_for", name)
+    server._httpd.socket = context.wrap_socket(server._httpd.socket, server_side=True, do_handshake_on_connect=False)
+
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        name = handler.headers.get("Host", "").rsplit(":", 1)[0]
+        if name != getattr(handler.connection, "asked_for", None):
+            send_bytes(handler, 421, b"misdirected request", "text/html")
+        elif known and name not in known:
+            send_bytes(handler, 404, b"no such site", "text/html")
+        else:
+            send_bytes(handler, 200, page, "text/html")
+    server.add("/news/1", handle)
+    return server
+
+
+Judged = tuple[list[FetchResult], set[str], dict[str, bool]]
+
+
+def probe_over_https(tmp_path: Path, page: bytes, catch_all: bool) -> Judged:
+    """3 sites, each on its own strict TLS server, serve `page` at /news/1; judge it with the probe."""
+    context = certificate_for(tmp_path, SITE_NAMES)
+    servers = [strict_tls_server(f"127.0.21.{21 + n}", context, page, [] if catch_all else [name])
+               for n, name in enumerate(SITE_NAMES)]
+    addresses = {name: server.host for name, server in zip(SITE_NAMES, servers, strict=True)}
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return [addresses[host]]
+
+    settings = fetch_settings(respect_robots=False)
+    trusted = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+    urls = [f"https://{name}:{server.port}/news/1" for name, server in zip(SITE_NAMES, servers, strict=True)]
+
+    async def go() -> Judged:
+        verdicts: dict[str, bool] = {}
+        transport = guarded_transport(settings, resolver=resolve, ssl_context=trusted)
+        async with Fetcher(settings, transport, probe=probe_transport(settings, resolver=resolve)) as fetcher:
+            results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
+            return results, await real_pages(results, fetcher.fetch_article, verdicts), verdicts
+
+    try:
+        return asyncio.run(go())
+    finally:
+        for server in servers:
+            server.close()
+
+
+def test_over_https_a_catch_all_that_refuses_a_mismatched_name_is_still_told_by_the_probe(tmp_path: Path) -> None:
+    """A provider's catch-all on https, its parked page for every name, answering 421 when `Host` is
+    not the name TLS asked for. Before: the probe asked TLS for the site's name and HTTP for
+    `newsflow-probe.invalid`; the 421 to that mismatch was taken for a real server's answer, and the
+    parked page for the 3 sites' own article. Now the probe names its host in both: the parked page
+    comes back, a catch-all's, never kept."""
+    results, shared, verdicts = probe_over_https(tmp_path, PARKED, catch_all=True)
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert shared == set() and verdicts == {polling.page_digest(PARKED): True}
+
+
+def test_over_https_an_article_3_virtual_hosts_share_is_still_theirs(tmp_path: Path) -> None:
+    """The control: the same strict servers, each serving only its own site (a 404 for another name):
+    the probe gets the 404, the article is the sites' own, kept."""
+    results, shared, verdicts = probe_over_https(tmp_path, ARTICLE, catch_all=False)
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert shared == {polling.page_digest(ARTICLE)} and verdicts == {polling.page_digest(ARTICLE): False}
