@@ -12,6 +12,11 @@ until one answers otherwise) makes it a catch-all's. One round of probes per pag
 (`verdicts`); a probe that fails to answer says nothing and ends the round (one `timeout` of
 probing per page at most), and the page is judged as before.
 
+Over https the probe names `PROBE_HOST` in TLS too (SNI, `fetch.probe_transport`), so a server sees
+one name: one that refuses it in the handshake (a TLS alert) serves names, not every name, as does
+one answering 404 or 421. Asked for the site's name in TLS and the probe's in HTTP, a catch-all
+answering the mismatch with 421 looked like a real server (red team 21).
+
 Probes are held to the run's deadline (`until`, red team 21): a round still asking when it passes
 is dropped, no verdict kept, and its page's articles are left out of the batch, pending with no
 attempt counted (`judged_within`), like any fetch the deadline cut. Before, a probe that started
@@ -27,6 +32,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 
 from newsflow import polling
+from newsflow.fetchrules import TLS_REFUSED
 from newsflow.models import FetchResult, PendingArticle
 from newsflow.urls import host_of, site_of
 
@@ -122,6 +128,6 @@ async def _answers_every_name(digest: str, urls: Sequence[str], probe: Probe) ->
 
 def catch_all(digest: str, answer: FetchResult) -> bool:
     """The probe came back with the same page, or did not come back at all (no evidence either way)."""
-    if not answer.ok:
-        return answer.status_code is None  # an HTTP answer of its own (404, 421) is a real server's
+    if not answer.ok:  # an HTTP answer of its own (404, 421) is a real server's; so is a TLS alert to the name
+        return answer.status_code is None and f": {TLS_REFUSED} (" not in (answer.error or "")
     return polling.page_digest(answer.html) == digest

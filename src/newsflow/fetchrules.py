@@ -144,6 +144,9 @@ def check_sniffed(prefix: bytes) -> None:
         raise NotHtml(f"no Content-Type and the first bytes are not HTML ({prefix[:8]!r}); stopped reading")
 
 
+TLS_REFUSED = "TLS handshake failed"  # how a handshake the server ended (an alert) is told, in `error`
+
+
 def certificate_problem(exc: BaseException) -> str | None:
     """What a refused TLS certificate or a failed handshake says, with what to do, when `exc` (or what
     it wraps) is one; else None.
@@ -160,7 +163,7 @@ def certificate_problem(exc: BaseException) -> str | None:
                     "fix it (or use its http:// URL); if every https feed fails so, check this machine's clock")
         if isinstance(current, ssl.SSLError):
             reason = str(current.reason or current).lower().replace("_", " ")
-            return (f"TLS handshake failed ({reason}): the server does not speak TLS on this port (a plain "
+            return (f"{TLS_REFUSED} ({reason}): the server does not speak TLS on this port (a plain "
                     "http:// server?) or refuses every TLS version newsflow offers; use its http:// URL if it has one")
         current = current.__cause__ or current.__context__
     return None

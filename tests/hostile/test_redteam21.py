@@ -21,7 +21,7 @@ import asyncio
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -214,12 +214,15 @@ def certificate_for(folder: Path, names: list[str]) -> ssl.SSLContext:
     return context
 
 
+def remember_name(sock: ssl.SSLObject, name: str | None, _: ssl.SSLContext) -> None:
+    sock.asked_for = name  # type: ignore[attr-defined]
+
+
 def strict_tls_server(address: str, context: ssl.SSLContext, page: bytes, known: list[str]) -> LoopbackServer:
     """A server that answers 421 Misdirected Request when the name in `Host` is not the one TLS asked
     for (as Apache httpd and CDNs do); else `page` for a name in `known` (all names when empty, a
     catch-all), a 404 for another."""
     server = LoopbackServer(address)
-    context.sni_callback = lambda sock, name, _: setattr(sock, "asked_for", name)
     server._httpd.socket = context.wrap_socket(server._httpd.socket, server_side=True, do_handshake_on_connect=False)
 
     def handle(handler: BaseHTTPRequestHandler) -> None:
@@ -237,9 +240,13 @@ def strict_tls_server(address: str, context: ssl.SSLContext, page: bytes, known:
 Judged = tuple[list[FetchResult], set[str], dict[str, bool]]
 
 
-def probe_over_https(tmp_path: Path, page: bytes, catch_all: bool) -> Judged:
+def probe_over_https(
+    tmp_path: Path, page: bytes, catch_all: bool, context: ssl.SSLContext | None = None,
+    sni_callback: Callable[[ssl.SSLObject, str | None, ssl.SSLContext], int | None] | None = None,
+) -> Judged:
     """3 sites, each on its own strict TLS server, serve `page` at /news/1; judge it with the probe."""
-    context = certificate_for(tmp_path, SITE_NAMES)
+    context = context or certificate_for(tmp_path, SITE_NAMES)
+    context.sni_callback = sni_callback or remember_name
     servers = [strict_tls_server(f"127.0.21.{21 + n}", context, page, [] if catch_all else [name])
                for n, name in enumerate(SITE_NAMES)]
     addresses = {name: server.host for name, server in zip(SITE_NAMES, servers, strict=True)}
@@ -280,5 +287,24 @@ def test_over_https_an_article_3_virtual_hosts_share_is_still_theirs(tmp_path: P
     """The control: the same strict servers, each serving only its own site (a 404 for another name):
     the probe gets the 404, the article is the sites' own, kept."""
     results, shared, verdicts = probe_over_https(tmp_path, ARTICLE, catch_all=False)
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert shared == {polling.page_digest(ARTICLE)} and verdicts == {polling.page_digest(ARTICLE): False}
+
+
+def test_over_https_virtual_hosts_that_refuse_an_unknown_name_in_the_handshake_keep_their_article(
+    tmp_path: Path,
+) -> None:
+    """The control for the probe's new TLS name: servers that end the handshake with an alert for a name
+    they do not serve (`unrecognized_name`, as many CDNs do) serve names, not every name: the
+    article 3 of them share is theirs. Taken as "no answer" (a catch-all's, as a probe that times out
+    is), their shared article would be parked after 3 runs."""
+    context = certificate_for(tmp_path, SITE_NAMES)
+
+    def refuse_unknown(sock: ssl.SSLObject, name: str | None, _: ssl.SSLContext) -> int | None:
+        sock.asked_for = name  # type: ignore[attr-defined]
+        return None if name in SITE_NAMES else ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
+
+    results, shared, verdicts = probe_over_https(tmp_path, ARTICLE, catch_all=False, context=context,
+                                                 sni_callback=refuse_unknown)
     assert all(r.ok for r in results), [r.error for r in results]
     assert shared == {polling.page_digest(ARTICLE)} and verdicts == {polling.page_digest(ARTICLE): False}
