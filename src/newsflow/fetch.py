@@ -150,7 +150,6 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         self._transports = self._open_transports()
-        self._probe = self._given_probe or self._given_transport or probe_transport(self._settings)
         await netguard.warm_up()
         return self
 
@@ -176,6 +175,11 @@ class Fetcher:
         per_pool = -(-self._settings.concurrency // count) + self._settings.per_host_concurrency
         context = httpx.create_ssl_context(trust_env=False)
         return [guarded_transport(self._settings, max_connections=per_pool, ssl_context=context) for _ in range(count)]
+
+    def _probe_transport(self) -> httpx.AsyncBaseTransport:
+        if self._probe is None:  # made on the first probe: most runs make none
+            self._probe = self._given_probe or self._given_transport or probe_transport(self._settings)
+        return self._probe
 
     def _transport_for(self, host: str) -> httpx.AsyncBaseTransport:
         if not self._transports:
@@ -349,7 +353,7 @@ class Fetcher:
         in exactly that case, and so do we: once, inside the same deadline.
         """
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
-        transport = self._probe if probing and self._probe is not None else self._transport_for(host_of(url))
+        transport = self._probe_transport() if probing else self._transport_for(host_of(url))
         request = self._request(url, trail, headers)
         try:
             response = await transport.handle_async_request(request)
