@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 
 from newsflow import polling
 from newsflow.fetchrules import TLS_REFUSED
-from newsflow.models import FetchResult, PendingArticle
+from newsflow.models import FetchResult, Outcome, PendingArticle
 from newsflow.urls import host_of, site_of
 
 log = logging.getLogger(__name__)
@@ -90,20 +90,23 @@ async def _probe_unasked(
     pages: dict[str, list[str]], probe: Probe, verdicts: MutableMapping[str, bool], until: float,
 ) -> None:
     unasked = [digest for digest in pages if digest not in verdicts]
-    rounds = {digest: asyncio.ensure_future(_answers_every_name(digest, pages[digest], probe)) for digest in unasked}
+    rounds: dict[str, asyncio.Future[bool | None]] = {
+        digest: asyncio.ensure_future(_answers_every_name(digest, pages[digest], probe)) for digest in unasked}
     if rounds:
         await _wait_until(list(rounds.values()), until)
     for digest, round_ in rounds.items():
-        if round_.cancelled():
-            log.info("page %s served at the URLs of several sites: not probed by the run's deadline", digest)
+        every_name = None if round_.cancelled() else round_.result()
+        if every_name is None:
+            log.info("page %s served at the URLs of several sites: no server asked by the run's deadline, or "
+                     "none could be (paused hosts); its articles wait for the next run", digest)
             continue
-        verdicts[digest] = every_name = round_.result()
+        verdicts[digest] = every_name
         log.info("page %s served at the URLs of several sites: %s", digest,
                  "the servers' answer to any name (a portal or a catch-all)" if every_name
                  else "not what a server answers other names with: a page they share")
 
 
-async def _wait_until(rounds: list[asyncio.Future[bool]], until: float) -> None:
+async def _wait_until(rounds: list[asyncio.Future[bool | None]], until: float) -> None:
     """Wait for the rounds until `until`; cancel and reap those still running, on any way out."""
     try:
         await asyncio.wait(rounds, timeout=None if math.isinf(until) else max(0.0, until - time.monotonic()))
@@ -113,17 +116,29 @@ async def _wait_until(rounds: list[asyncio.Future[bool]], until: float) -> None:
         await asyncio.gather(*rounds, return_exceptions=True)
 
 
-async def _answers_every_name(digest: str, urls: Sequence[str], probe: Probe) -> bool:
+async def _answers_every_name(digest: str, urls: Sequence[str], probe: Probe) -> bool | None:
     """Ask each address in turn; the first that answers otherwise ends it (a portal costs one each).
     So does the first that does not answer (no evidence, judged as before): each unanswered probe
-    costs a whole `timeout`, and 10 in turn held the batch 10 of them, past the run's deadline."""
+    costs a whole `timeout`, and 10 in turn held the batch 10 of them, past the run's deadline.
+    A probe not sent (its host paused by a Retry-After, its robots.txt unreadable) asked nothing:
+    the next address is asked; when none was asked, None (no verdict: the page waits, uncounted)."""
+    asked = False
     for url in urls:
         answer = await probe(url, PROBE_HOST)
+        if not_sent(answer):
+            continue
+        asked = True
         if not catch_all(digest, answer):
             return False
         if not answer.ok:
             return True
-    return True
+    return True if asked else None
+
+
+def not_sent(answer: FetchResult) -> bool:
+    """A request deferred before it went out (`rate_limited` with no status: a host's pause, a robots.txt
+    that cannot be read): its server was not asked, so it says nothing of what the server answers."""
+    return answer.outcome is Outcome.RATE_LIMITED and answer.status_code is None
 
 
 def catch_all(digest: str, answer: FetchResult) -> bool:

@@ -9,6 +9,8 @@
 4. Over https the probe asked TLS for the site's name and HTTP for its own: a server answering that
    mismatch with 421 Misdirected Request made a catch-all's page look like the sites' own. Now the
    probe names its host in both, on connections of its own (`fetch.probe_transport`).
+5. A probe not sent (its host paused by a Retry-After) was read as "no answer", so the round judged
+   a shared article a catch-all's page. Now it asks the next address; with none asked, no verdict.
 3. Articles deferred without a request (a robots.txt that cannot be read, a host's pause) were in
    no list: `run_deferred` took their `rate_limited` fetch events for tries. Now it lists them with why.
 
@@ -33,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from newsflow import polling, queries, remote
-from newsflow.catchall import PROBE_HOST, real_pages
+from newsflow.catchall import PROBE_HOST, judged_within, real_pages
 from newsflow.config import load_config
 from newsflow.fetch import Fetcher, guarded_transport, probe_transport
 from newsflow.models import FetchResult, PendingArticle
@@ -308,3 +310,37 @@ def test_over_https_virtual_hosts_that_refuse_an_unknown_name_in_the_handshake_k
                                                  sni_callback=refuse_unknown)
     assert all(r.ok for r in results), [r.error for r in results]
     assert shared == {polling.page_digest(ARTICLE)} and verdicts == {polling.page_digest(ARTICLE): False}
+
+
+# --- 5. a probe that cannot be sent ---------------------------------------------------------------------
+
+
+def test_a_probe_that_cannot_be_sent_gives_no_verdict_and_the_shared_article_waits_uncounted() -> None:
+    """3 sites serve one article, then each asks for a pause (429, Retry-After 3600) on another page, so
+    their hosts are paused for the run before the probe. Before: each probe was `rate_limited`, not
+    sent, read as "no answer", and the round judged the shared article a catch-all's page (an attempt
+    counted for each copy, parked after 3 such runs). Now a probe not sent asks nothing: the next
+    address is tried, and with none asked the page gets no verdict and its articles wait, uncounted."""
+    servers = [LoopbackServer(f"127.0.21.{n}") for n in range(50, 53)]
+    try:
+        urls = [server.add("/news/1", Page(ARTICLE)) for server in servers]
+        pausing = [server.add("/news/2", Page(b"slow down", status=429, validators=False,
+                                              headers={"Retry-After": "3600"})) for server in servers]
+
+        async def go() -> tuple[list[FetchResult], list[FetchResult], set[str], dict[str, bool]]:
+            verdicts: dict[str, bool] = {}
+            async with Fetcher(fetch_settings(respect_robots=False)) as fetcher:
+                results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
+                await asyncio.gather(*(fetcher.fetch_article(url) for url in pausing))
+                batch = [PendingArticle(url, url, "wire", None, None) for url in urls]
+                _, kept, shared = await judged_within(batch, results, fetcher.fetch_article, verdicts)
+                return results, kept, shared, verdicts
+
+        results, kept, shared, verdicts = asyncio.run(go())
+        probes = [r for server in servers for r in server.requests if r.headers.get("host", "").startswith(PROBE_HOST)]
+    finally:
+        for server in servers:
+            server.close()
+    assert all(r.ok for r in results)
+    assert probes == [] and verdicts == {} and shared == set(), verdicts
+    assert kept == [], "the article's copies wait for a run that can ask: none judged, none counted"
