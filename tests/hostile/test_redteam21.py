@@ -344,3 +344,27 @@ def test_a_probe_that_cannot_be_sent_gives_no_verdict_and_the_shared_article_wai
     assert all(r.ok for r in results)
     assert probes == [] and verdicts == {} and shared == set(), verdicts
     assert kept == [], "the article's copies wait for a run that can ask: none judged, none counted"
+
+
+# --- 6. a clock set back during a run -------------------------------------------------------------------
+
+
+def test_run_parked_lists_what_a_run_parked_after_its_clock_was_set_back(tmp_path: Path) -> None:
+    """A run parks a PDF link (`not_html`, final) after the machine's clock was set back an hour
+    (a VM resumed, NTP stepping): the entry's `parked_at` is then before the run's `started_at`.
+    The warehouse is made so by moving the run's start an hour on (its end then comes before it), as
+    that clock would have left it.
+    Before: `run_parked` took what was parked between the run's start and end: nothing, and the
+    flow's report said the run parked nothing. Now the run's own fetch events find it too."""
+    server = LoopbackServer("127.0.21.60")
+    try:
+        pdf = server.add("/papers/1", Page(b"%PDF-1.4 not a page", "application/pdf"))
+        feed = server.add("/feed.xml", Page(rss_feed("papers", [("A paper", pdf, None)]), "application/rss+xml"))
+        config_path = config_with(tmp_path, {"papers": feed})
+        asyncio.run(run_ingest(load_config(config_path), "run-0", all_feeds=True))
+    finally:
+        server.close()
+    assert named_rows(config_path, "run_parked")[0][:2] == ("papers", pdf), "parked, with the clock as it was"
+    with Warehouse(load_config(config_path).warehouse_path).writing() as con:
+        con.execute("UPDATE runs SET started_at = started_at + INTERVAL 1 HOUR WHERE run_id = 'run-0'")
+    assert [row[:4] for row in named_rows(config_path, "run_parked")] == [("papers", pdf, 1, "not_html")]
