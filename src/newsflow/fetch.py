@@ -360,7 +360,9 @@ class Fetcher:
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
         trail.connection = ConnectionTrace()
         netguard.request_written_on.set(trail.connection.written_on)  # this task's request, reused connection or new
-        extensions = {"timeout": self._timeouts, "trace": trail.connection}
+        # The connect timeout is what the request has left: a name's addresses split it (netguard), and split
+        # from the whole `timeout` a first address that swallows connects took all of robots.txt's share.
+        extensions = {"timeout": {**self._timeouts, "connect": trail.time_left()}, "trace": trail.connection}
         try:
             return httpx.Request("GET", url, headers={**self._base_headers, **headers}, extensions=extensions)
         except (httpx.InvalidURL, ValueError, UnicodeError) as exc:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+# Endpoint faults that send a whole page other than the one written (faults.BAD_ENCODING, SLOW_EXTRACT).
+ALTERING_FAULTS = frozenset({"bad_encoding", "slow_extract"})
+
 
 @dataclass(frozen=True)
 class Item:
@@ -23,6 +26,16 @@ class Ledger:
     faults_injected: Counter[str] = field(default_factory=Counter)
     requests_by_run: Counter[int] = field(default_factory=Counter)
     strays: list[str] = field(default_factory=list)  # requests for what no item links (a podcast GUID)
+    # Article pages (by their item's URL): runs each was sent whole and as written, and pages ever sent
+    # whole but altered (a garbled charset, the slow-to-extract page): what a stored text is judged by.
+    pages_whole: dict[str, set[int]] = field(default_factory=dict)
+    pages_altered: set[str] = field(default_factory=set)
+
+    def page(self, url: str, run: int, delivered: bool, fault: str | None) -> None:
+        if fault in ALTERING_FAULTS:
+            self.pages_altered.add(url)
+        elif delivered:
+            self.pages_whole.setdefault(url, set()).add(run)
 
     def serve(self, feed_id: str, items: list[Item], run: int) -> None:
         for item in items:

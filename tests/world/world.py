@@ -20,12 +20,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 
 from tests.hostile.servers import LoopbackServer
-from tests.sitefactory import Site, generated_story
-from tests.world import content, worldevents
+from tests.sitefactory import Site, Story, generated_story
+from tests.world import content, fetchfaults, serving, worldevents
 from tests.world import faults as kinds
 from tests.world.dns import DnsTable
 from tests.world.faults import Fault, Response
@@ -33,7 +32,8 @@ from tests.world.ledger import Item, Ledger
 
 WORLD_ADDRESS = "127.0.0.2"
 CANARY_ADDRESS = "127.0.0.1"
-ALLOWED_NETWORKS = (f"{WORLD_ADDRESS}/32",)
+# the dead addresses a name may answer before the live one (fetchfaults.DEAD_ADDRESSES) are allowed: dead, not refused
+ALLOWED_NETWORKS = (f"{WORLD_ADDRESS}/32", f"{fetchfaults.REFUSING_ADDRESS}/32", f"{fetchfaults.SWALLOWING_ADDRESS}/32")
 RSS = "application/rss+xml"
 ROBOTS = b"User-agent: *\nAllow: /\n"
 HOPS = 5  # /hop/n redirects to /hop/n+1; the last hop points at the canary
@@ -66,6 +66,7 @@ class WorldSpec:
     moved_rate: float = 0.0  # chance that a feed has moved: its URL answers 301 to its new home, for life
     content_fault_rate: float = 0.0  # chance that a feed has one of `content_faults` for life (content.py)
     content_faults: tuple[str, ...] = ()
+    fetch_timeout: float = 1.0  # the runs' `fetch.timeout` (worldconfig.py); the latency fault is 30% of it
 
     def describe(self) -> str:
         return (f"WorldSpec(seed={self.seed}, sites={self.sites}, feeds={self.feeds}, runs={self.runs}, "
@@ -73,7 +74,8 @@ class WorldSpec:
                 f"events={self.events}, guid_fault_rate={self.guid_fault_rate}, guid_faults={self.guid_faults}, "
                 f"window={self.window}, new_per_run={self.new_per_run}, dead_feeds={self.dead_feeds}, "
                 f"budget={self.budget}, extract_workers={self.extract_workers}, moved_rate={self.moved_rate}, "
-                f"content_fault_rate={self.content_fault_rate}, content_faults={self.content_faults})")
+                f"content_fault_rate={self.content_fault_rate}, content_faults={self.content_faults}, "
+                f"fetch_timeout={self.fetch_timeout})")
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,10 @@ class World:
         self.names = worldevents.FeedNames(spec.seed)
         self.renamed: dict[str, str] = {}  # old -> new feed names of this run's config
         self._silence_over = threading.Event()  # set when a blackholed run ends: held connections close
-        self._server = _WorldHTTPServer((WORLD_ADDRESS, 0), _handler_class(self))
+        self._server = serving.WorldHTTPServer((WORLD_ADDRESS, 0), serving.handler_class(self.handle))
         self.canary = LoopbackServer(CANARY_ADDRESS)
+        self._swallower = fetchfaults.Swallower(self.port)
+        self._asked: set[str] = set()  # endpoints that had a request this run (fetchfaults.SKEWED_RETRY)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
                                         daemon=True)
         self._thread.start()
@@ -124,6 +128,7 @@ class World:
         self._server.shutdown()
         self._server.server_close()
         self.canary.close()
+        self._swallower.close()
 
     # --- the world's shape ---------------------------------------------------------------------
 
@@ -180,8 +185,19 @@ class World:
                 f"</title><link>http://{self.site_host(feed % self.spec.sites)}/</link><description>world"
                 f"</description>{items}</channel></rss>").encode()
 
+    def page_story(self, feed: int, index: int) -> Story:
+        """The story the page /a/<feed>/<index> carries: the item's own, or one wire story (`syndicated`)."""
+        if content.content_fault(self.spec, feed) == content.SYNDICATED:
+            return generated_story(content.SYNDICATED_STORY + index)
+        return generated_story(feed * 1000 + index)
+
     def article_body(self, feed: int, index: int) -> bytes:
-        return self._outlets[(feed + index) % self.spec.sites].article_page(generated_story(feed * 1000 + index))
+        fault = content.content_fault(self.spec, feed)
+        if fault == content.SYNDICATED:  # byte for byte the same at every site carrying it
+            return self._outlets[0].article_page(self.page_story(feed, index))
+        site = (feed + index) % self.spec.sites
+        canonical = f"http://{self.site_host(site)}:{self.port}/news/" if fault == content.SHARED_CANONICAL else None
+        return self._outlets[site].article_page(self.page_story(feed, index), canonical=canonical)
 
     # --- faults, drawn per run -----------------------------------------------------------------
 
@@ -227,7 +243,8 @@ class World:
 
     def dns_table(self, run: int) -> DnsTable:
         failing = {self.site_host(s) for s in self.unresolvable_sites(run)}
-        hosts = {self.site_host(s): [WORLD_ADDRESS] for s in range(self.spec.sites)}
+        hosts = {self.site_host(s): [*fetchfaults.dead_addresses(self.spec, run, s), WORLD_ADDRESS]
+                 for s in range(self.spec.sites)}
         hosts.update({"canary.world.test": [CANARY_ADDRESS], "localhost": [CANARY_ADDRESS]})
         if self.events.portal:  # the portal answers every name with its own address
             hosts = {name: [kinds.PORTAL_ADDRESS] for name in hosts}
@@ -247,6 +264,9 @@ class World:
             self.ledger.rename(self.renamed)
             table = self.dns_table(run)
             self.ledger.faults_injected.update(kinds.UNRESOLVABLE for _ in table.failing)
+            self.ledger.faults_injected.update(fetchfaults.DEAD_ADDRESSES for s in range(self.spec.sites)
+                                               if fetchfaults.dead_addresses(self.spec, run, s))
+            self._asked = set()
             happened = {kinds.OUTAGE: self.events.outage, kinds.PORTAL: self.events.portal,
                         kinds.READER: self.events.reader is not None,
                         kinds.KILL: self.events.kill_after_requests is not None,
@@ -293,7 +313,7 @@ class World:
             self.sigterm_point.set()
         if seen >= self.events.reader_after_requests:
             self.reader_point.set()
-        site = _site_of(host)
+        site = serving.site_of(host)
         if site is None or site >= self.spec.sites:
             kinds.write(handler, 404, "text/plain", (), b"no such site")
             return
@@ -320,7 +340,7 @@ class World:
             if content.needs_consent(content.content_fault(self.spec, feed), handler.headers.get("Cookie")):
                 kinds.write(handler, 302, "text/html", content.consent_redirect(path), b"")
                 return
-            body = self.article_body(feed, index)
+            body, context["page"] = self.article_body(feed, index), self.item(feed, index).url
             self._answer(handler, f"article:{feed}:{index}", Response(200, "text/html; charset=utf-8", body),
                          context)
         elif content.ALIAS_PATH.match(path):  # an alias item's old link: its page moved
@@ -355,42 +375,22 @@ class World:
         self, handler: BaseHTTPRequestHandler, key: str, response: Response, context: dict[str, object],
         fault: Fault | None = None,
     ) -> bool:
-        fault = fault or self.fault_for(key)
+        fault = fault or self.fault_for(key) or fetchfaults.draw(self.spec, self.run, key)
         if fault is not None and fault.kind == kinds.SLOW_EXTRACT and not key.startswith("article:"):
             fault = None  # slow extraction is an article's fault; a feed or robots.txt answers well
-        if fault is not None:
-            with self._lock:
+        with self._lock:
+            first, run = key not in self._asked, self.run
+            self._asked.add(key)
+            if fault is not None:
                 self.ledger.faults_injected[fault.kind] += 1
-        return kinds.answer(handler, fault, response, context)
-
-
-def _site_of(host: str) -> int | None:
-    match = re.fullmatch(r"site-(\d+)\.world\.test", host)
-    return int(match.group(1)) if match else None
-
-
-class _WorldHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # the default 5 turns a burst of connections into 1 s SYN retries
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # clients hanging up on a drip or a reset are the point, not news
-
-
-def _handler_class(world: World) -> type[BaseHTTPRequestHandler]:
-    class _Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            world.handle(self)
-
-        def do_HEAD(self) -> None:
-            world.handle(self)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return _Handler
+        if fault is not None and fault.kind in fetchfaults.ENDPOINT_KINDS:
+            delivered = fetchfaults.answer(handler, fault, response, first)
+        else:
+            delivered = kinds.answer(handler, fault, response, context)
+        if key.startswith("article:") and handler.command == "GET":
+            with self._lock:
+                self.ledger.page(str(context["page"]), run, delivered, fault.kind if fault else None)
+        return delivered
 
 
 @contextmanager
