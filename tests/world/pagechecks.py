@@ -33,7 +33,8 @@ def checks(driver: WorldDriver, record: RunRecord) -> list[Violation]:
              if not (r.killed_by_world or r.terminated_by_world or r.exit_code != 0)}
     pages = {url for url, runs in world.ledger.pages_whole.items() if runs & ended}
     found += invariants.whole_pages_stored(path, run, pages)
-    found += invariants.reachable_feeds_read(path, run, owed_feeds(driver))
+    owed = owed_feeds(driver)
+    found += invariants.reachable_feeds_read(path, run, set(owed), {f for f, kind in owed.items() if kind})
     found += invariants.robots_read_when_served(path, run, robots_served(driver))
     return found
 
@@ -69,18 +70,19 @@ def robots_served(driver: WorldDriver) -> set[str]:
                                                                                  f"robots:{site}")) is None}
 
 
-def owed_feeds(driver: WorldDriver) -> set[str]:
+def owed_feeds(driver: WorldDriver) -> dict[str, bool]:
     """Feeds whose poll this run must read: their answer was whole once the fetcher did its part (gzip
-    layers, a skewed clock's 1 s pause, dead addresses before the live one), with nothing else in the way."""
+    layers, a skewed clock's 1 s pause, dead addresses before the live one), with nothing else in the way;
+    True for the skewed clock's, which may wait instead (invariants.reachable_feeds_read)."""
     world, spec, run = driver.world, driver.world.spec, driver.world.run
     blocked = _blocked_sites(driver)
     if blocked is None:
-        return set()
-    owed = set()
+        return {}
+    owed = {}
     for feed in range(spec.feeds):
         site, key = feed % spec.sites, f"feed:{feed}"
         fault = world.fault_for(key, run) or fetchfaults.draw(spec, run, key)
         readable = fault.kind in fetchfaults.READABLE if fault else bool(fetchfaults.dead_addresses(spec, run, site))
         if readable and site not in blocked and world.names.name(feed) is not None:
-            owed.add(world.feed_id(feed))
+            owed[world.feed_id(feed)] = bool(fault and fault.kind == fetchfaults.SKEWED_RETRY)
     return owed
