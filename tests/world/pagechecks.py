@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # 1 s `fetch.timeout` that leaves the live address 0.25-0.5 s, which a loaded 2-core machine's event loop
 # can miss. Hosts so answered are judged only in worlds whose timeout leaves the live address a second.
 SWALLOW_JUDGED_FROM = 4.0
-_PAGE = re.compile(r"^http://site-\d+\.world\.test:\d+/a/(\d+)/(\d+)$")
+_PAGE = re.compile(r"^http://site-\d+\.world(?:-\d+)?\.test:\d+/a/(\d+)/(\d+)$")
 MARKER_CHARS = 60  # of the story's last paragraph: a page cut anywhere, or another page, lacks it
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 
 def site_of(host: str) -> int | None:
-    match = re.fullmatch(r"site-(\d+)\.world\.test", host)
+    match = re.fullmatch(r"site-(\d+)\.world(?:-\d+)?\.test", host)  # own domains: site-<n>.world-<n>.test
     return int(match.group(1)) if match else None
 
 

@@ -19,7 +19,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from http.server import BaseHTTPRequestHandler
 
@@ -30,6 +30,7 @@ from tests.world import faults as kinds
 from tests.world.dns import DnsTable
 from tests.world.faults import Fault, Response
 from tests.world.ledger import Item, Ledger
+from tests.world.worldevents import RunEvents
 
 WORLD_ADDRESS = "127.0.0.2"
 CANARY_ADDRESS = "127.0.0.1"
@@ -69,23 +70,10 @@ class WorldSpec:
     content_fault_rate: float = 0.0  # chance that a feed has one of `content_faults` for life (content.py)
     content_faults: tuple[str, ...] = ()
     fetch_timeout: float = 1.0  # the runs' `fetch.timeout` (worldconfig.py); the latency fault is 30% of it
+    own_domains: bool = False  # site n is `site-<n>.world-<n>.test`, its own registrable domain (else all world.test)
 
     def describe(self) -> str:
         return repr(self)  # every field, as a WorldSpec(...) to paste into a regression
-
-
-@dataclass(frozen=True)
-class RunEvents:
-    """Run-level events: a machine outage, a reader holding the warehouse, a SIGKILL."""
-
-    outage: bool = False
-    portal: bool = False  # every name answers kinds.PORTAL_ADDRESS (refused by the address policy)
-    reader: str | None = None  # "read_only" or "read_write"
-    reader_after_requests: int = 0  # 0: open before the run starts; n: once the server saw n requests
-    kill_after_requests: int | None = None
-    sigterm_after_requests: int | None = None  # SIGTERM to the run's process once the server saw n requests
-    signals: tuple[str, ...] = ("SIGTERM",)  # sent then, 0.3 s apart (kinds.SIGNAL_SEQUENCES)
-    turns: worldevents.Turns = field(default_factory=worldevents.Turns)  # red team 12's events (worldevents.py)
 
 
 class World:
@@ -129,7 +117,7 @@ class World:
     # --- the world's shape ---------------------------------------------------------------------
 
     def site_host(self, site: int) -> str:
-        return f"site-{site}.world.test"
+        return f"site-{site}.world-{site}.test" if self.spec.own_domains else f"site-{site}.world.test"
 
     def feed_id(self, feed: int) -> str:
         """The feed's name in the config (its last one while it is removed: event `rename`)."""
@@ -233,8 +221,8 @@ class World:
             sigterm_after_requests=terminate.randint(1, expected_requests) if sigterm
             else stop.randint(1, expected_requests) if stopped else None,
             signals=signals,
-            turns=worldevents.draw_turns(self.spec.seed, run, self.spec.events, self.spec.event_rate,
-                                         self.spec.sites, self.spec.feeds),
+            turns=worldevents.draw_turns(self.spec.seed, run, self.spec.events, self.spec.event_rate, self.spec.sites,
+                                         self.spec.feeds, domains=self.spec.sites if self.spec.own_domains else 1),
         )
 
     def dns_table(self, run: int) -> DnsTable:
@@ -272,7 +260,8 @@ class World:
                         kinds.BLACKHOLE: bool(self.events.turns.blackholed),
                         kinds.CLOCK: self.events.turns.clock_shift != 0,
                         kinds.KILL_TIMED: self.events.turns.kill_after_seconds is not None,
-                        kinds.RENAME: self.events.turns.config_change is not None}
+                        kinds.RENAME: self.events.turns.config_change is not None,
+                        worldevents.CATCH_ALL: self.events.turns.catch_all}
             self.ledger.faults_injected.update(event for event, yes in happened.items() if yes)
             self.ledger.faults_injected.update(filter(None, (content.content_fault(self.spec, j)
                                                               for j in range(self.spec.feeds))))
@@ -310,6 +299,9 @@ class World:
         if seen >= self.events.reader_after_requests:
             self.reader_point.set()
         site = serving.site_of(host)
+        if self.events.turns.catch_all and (_ARTICLE_PATH.match(path) or site is None):
+            kinds.write(handler, 200, "text/html; charset=utf-8", (), worldevents.CATCH_ALL_PAGE)
+            return
         if site is None or site >= self.spec.sites:
             kinds.write(handler, 404, "text/plain", (), b"no such site")
             return
