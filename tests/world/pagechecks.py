@@ -41,9 +41,9 @@ def checks(driver: WorldDriver, record: RunRecord) -> list[Violation]:
 
 def marker(driver: WorldDriver, url: str) -> str | None:
     """A piece of the last paragraph of the page at `url`; None for a page not judged (not the world's,
-    or sent whole but altered: a garbled charset, the slow-to-extract page)."""
-    match = _PAGE.match(url)
-    if match is None or url in driver.world.ledger.pages_altered:
+    sent whole but altered: a garbled charset, the slow-to-extract page; or a catch-all's at fewer than 3 sites)."""
+    match, ledger = _PAGE.match(url), driver.world.ledger
+    if match is None or url in ledger.pages_altered or not ledger.told_apart(url):
         return None
     story = driver.world.page_story(int(match.group(1)), int(match.group(2)))
     return story.paragraphs[-1][:MARKER_CHARS]

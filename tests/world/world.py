@@ -299,8 +299,11 @@ class World:
         if seen >= self.events.reader_after_requests:
             self.reader_point.set()
         site = serving.site_of(host)
-        if self.events.turns.catch_all and (_ARTICLE_PATH.match(path) or site is None):
+        if self.events.turns.catch_all and ((page := _ARTICLE_PATH.match(path)) or site is None):
             kinds.write(handler, 200, "text/html; charset=utf-8", (), worldevents.CATCH_ALL_PAGE)
+            if page and site is not None:
+                with self._lock:
+                    self.ledger.caught(run, site, self.item(int(page.group(1)), int(page.group(2))).url)
             return
         if site is None or site >= self.spec.sites:
             kinds.write(handler, 404, "text/plain", (), b"no such site")
