@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.world import content, fetchfaults
 from tests.world.driver import MAX_TREE_MIB, START_SLACK, SoakReport, soak
 from tests.world.world import WorldSpec
 
@@ -27,9 +28,13 @@ TITLE = "6. Soak: consecutive runs against a generated hostile world"
 
 
 def spec_for(opts: Options) -> WorldSpec:
+    # The default faults, plus red teams 14 and 16's fetch classes (world15), drawn from their own stream;
+    # and the page classes (one canonical claimed by many pages, a syndicated page) on 10% of the feeds.
     return WorldSpec(seed=opts.soak_seed, sites=max(1, opts.soak_feeds // 50), feeds=opts.soak_feeds,
                      runs=opts.soak_runs, fault_rate=opts.soak_fault_rate, event_rate=opts.soak_event_rate,
-                     budget=opts.soak_budget, extract_workers=min(2, opts.cores))
+                     budget=opts.soak_budget, extract_workers=min(2, opts.cores),
+                     faults=(*WorldSpec.faults, *fetchfaults.FETCH_FAULTS), content_fault_rate=0.1,
+                     content_faults=content.PAGE_FAULTS)
 
 
 def run(opts: Options) -> Table:

@@ -373,7 +373,9 @@ class Fetcher:
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
         trail.connection = ConnectionTrace()
         netguard.request_written_on.set(trail.connection.written_on)  # this task's request, reused connection or new
-        extensions = {"timeout": self._timeouts, "trace": trail.connection}
+        # The connect timeout is what the request has left: a name's addresses split it (netguard), and split
+        # from the whole `timeout` a first address that swallows connects took all of robots.txt's share.
+        extensions = {"timeout": {**self._timeouts, "connect": trail.time_left()}, "trace": trail.connection}
         if "Host" in headers and url[:6].lower() == "https:":
             extensions["sni_hostname"] = headers["Host"]  # one name in TLS and HTTP: no 421 for a mismatch
         try:

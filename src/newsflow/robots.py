@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from newsflow.fetchrecord import Trail
+from newsflow.fetchrules import PARTIAL_STATUSES
 from newsflow.models import FetchResult, Outcome
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ class Unreadable:
 
 def unreachable(result: FetchResult) -> bool:
     if result.outcome is Outcome.HTTP_ERROR:
-        return result.status_code is not None and result.status_code >= 500
+        # a 206/226 to a request that asked for no part: the file is there, only part of it came (world15)
+        return result.status_code is not None and (result.status_code >= 500 or result.status_code in PARTIAL_STATUSES)
     return result.outcome in _UNREACHABLE
 
 

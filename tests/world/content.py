@@ -17,6 +17,14 @@ meet everything else a world does (faults, readers, kills, moved feeds, GUID fau
 - `podcast_item`: the feed also shows an episode: an enclosure, no `<link>`, `<guid>ep<n></guid>`.
   Must hold: never fetched as a page (`no_stray_request`).
 
+World15 added red team 16's page classes, out of CONTENT_FAULTS (so no seeded world changed):
+
+- `shared_canonical`: every article page of the feed names one section page, `http://<site>/news/`,
+  in `<link rel=canonical>`. Must hold: each item keeps its own article (`article_is_the_page`).
+- `syndicated`: the feed's article pages are one wire story per index, byte for byte, the same at
+  every site that carries a syndicated feed. Must hold: each is stored (`whole_page_stored`), not
+  taken for a catch-all's page.
+
 Drawn from their own random stream (`<seed>:content:<feed>`) with `WorldSpec.content_fault_rate`
 (default 0), so adding them changed no seeded world's draws.
 """
@@ -37,6 +45,10 @@ UTF16_CLAIM = "utf16_claim"
 IDNA_LINK = "idna_link"
 PODCAST_ITEM = "podcast_item"
 CONTENT_FAULTS = (COOKIE_CHECK, ALIAS_ITEM, UTF16_CLAIM, IDNA_LINK, PODCAST_ITEM)
+SHARED_CANONICAL = "shared_canonical"
+SYNDICATED = "syndicated"
+PAGE_FAULTS = (SHARED_CANONICAL, SYNDICATED)
+SYNDICATED_STORY = 900_000  # story seed of a syndicated page: this plus the item's index
 CONSENT_COOKIE = "world-consent=1"
 ALIAS_PATH = re.compile(r"^/a/(\d+)/(\d+)/old$")
 

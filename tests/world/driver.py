@@ -30,12 +30,12 @@ from typing import Any
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO, MemoryReport
 from tests.world import faults as kinds
-from tests.world import invariants, prefectcheck, runproc
+from tests.world import invariants, pagechecks, prefectcheck, runproc
 from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
 from tests.world.invariants import Violation
 from tests.world.world import World, WorldSpec, open_world
-from tests.world.worldconfig import EXTRACT_TIMEOUT, FETCH_TIMEOUT, world_config
+from tests.world.worldconfig import EXTRACT_TIMEOUT, world_config
 
 SIMULATED_INTERVAL = 900  # seconds of simulated time between two runs
 START_SLACK = 15.0  # seconds on top of the budget: interpreter start, imports, a loaded 2-core machine
@@ -381,6 +381,7 @@ class WorldDriver:
         if not record.reader_held and not record.killed_by_world and record.exit_code == 0:
             found += invariants.spool_replayed(path, run)
         found += invariants.one_failure_is_not_a_day(path, run)
+        found += pagechecks.checks(self, record)
         if record.exit_code == 0 and self.prefect_api:  # flow runs: the killed ones were marked Crashed
             found += prefectcheck.no_prefect_zombie(self.prefect_api, self.config_path, run)
         if record.exit_code == 0 and not record.reader_held:
@@ -407,5 +408,5 @@ class WorldDriver:
 def soak(spec: WorldSpec, workdir: Path, prefect_api: str | None = None) -> SoakReport:
     """Build the world for `spec`, run it for `spec.runs` runs, and report. Each run is a flow
     run on the Prefect API `prefect_api`, or, with None, the CLI's run path without the flow."""
-    with open_world(spec, FETCH_TIMEOUT) as world:
+    with open_world(spec, spec.fetch_timeout) as world:
         return WorldDriver(world, workdir, prefect_api).run_all()

@@ -7,7 +7,7 @@ Each check returns `Violation`s (empty when it holds). They read the columns iss
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,8 @@ ONE_FAILURE_LONGEST_WAIT = 3600  # seconds: one network failure must not silence
 EXAMPLES = 3  # offending rows quoted in a violation
 # States that stay until something changes them: reported once, at the run that caused them.
 STANDING = frozenset({"one_failure_is_not_a_day", "parked_with_reason", "no_duplicate_entries",
-                      "no_duplicate_articles", "no_dangling_article_ids", "warehouse_opens"})
+                      "no_duplicate_articles", "no_dangling_article_ids", "warehouse_opens",
+                      "article_is_the_page", "whole_page_stored", "robots_parks_nothing"})
 
 
 @dataclass(frozen=True)
@@ -248,3 +249,62 @@ def shift_timestamps(con: Any, seconds: int) -> None:
     for table, names in by_table.items():
         moves = ", ".join(f'"{name}" = "{name}" + to_seconds({int(seconds)})' for name in names)
         con.execute(f'UPDATE "{table}" SET {moves}')
+
+
+# --- world15: the pages the world served, and red teams 14 and 16's fetch classes (fetchfaults.py) ---
+
+def article_is_the_page(path: Path, run: int, marker_of: Callable[[str], str | None]) -> list[Violation]:
+    """A stored entry's article carries its own page's text: the world's story for that URL, its last
+    paragraph included (`marker_of`: a piece of it, or None for a page not judged: garbled, slow, not the
+    world's). A partial page (206, cut), gzip bytes, a catch-all's page, another page's article through a
+    disputed canonical link all fail it."""
+    rows = query(path, "SELECT e.feed_id, e.url, a.url, a.text FROM entries e "
+                       "JOIN articles a USING (article_id)")
+    wrong = [(feed, url, stored_url, (text or "")[:60]) for feed, url, stored_url, text in rows
+             if (marker := marker_of(str(url).removesuffix("/old"))) is not None and marker not in (text or "")]
+    return [Violation(run, "article_is_the_page", _examples(wrong))] if wrong else []
+
+
+def whole_pages_stored(path: Path, run: int, pages: set[str]) -> list[Violation]:
+    """An article page the world sent whole, as written, to a run that ended (not killed, not stopped,
+    no reader holding its loads) is stored by then: not parked, not pending for good."""
+    if not pages:
+        return []
+    listed = ", ".join("'" + url.replace("'", "''") + "'" for url in sorted(pages))
+    rows = query(path, f"SELECT feed_id, url, last_outcome, last_error FROM entries "
+                       f"WHERE article_id IS NULL AND url IN ({listed})")
+    return [Violation(run, "whole_page_stored", _examples(rows))] if rows else []
+
+
+def robots_parks_nothing(path: Path, run: int) -> list[Violation]:
+    """The world's robots.txt disallows nothing, so no entry is ever refused for robots: a robots.txt that
+    cannot be read (5xx, timed out, cut short by the close) defers its site's articles, never parks them."""
+    rows = query(path, "SELECT feed_id, url, last_error FROM entries WHERE last_outcome = 'robots_disallowed'")
+    return [Violation(run, "robots_parks_nothing", _examples(rows))] if rows else []
+
+
+def reachable_feeds_read(path: Path, run: int, feeds: set[str], paused: set[str]) -> list[Violation]:
+    """A feed whose answer reached the client whole this run (gzip layers, a 1 s pause by a skewed server
+    clock, dead addresses before the live one) and that the run polled was read: `ok` or `not_modified`.
+    A `paused` one (the skewed clock's) may be `rate_limited` instead (its host's pauses this run spent
+    `max_retry_after`), with its next poll within the hour: the 1 s the server meant, not its skew."""
+    if not feeds:
+        return []
+    rows = query(path, "SELECT feed_id, outcome, poll_interval FROM polls WHERE run_id = "
+                       "(SELECT run_id FROM runs ORDER BY run_seq DESC LIMIT 1)")
+    failed = sorted((feed, outcome, wait) for feed, outcome, wait in rows
+                    if feed in feeds and outcome not in ("ok", "not_modified") and not (
+                        feed in paused and outcome == "rate_limited" and (wait or 0) <= ONE_FAILURE_LONGEST_WAIT))
+    return [Violation(run, "reachable_feed_read", _examples(failed))] if failed else []
+
+
+def robots_read_when_served(path: Path, run: int, hosts: set[str]) -> list[Violation]:
+    """No article on a host whose robots.txt the world served well this run (no fault, the host resolving and
+    answering at one of its addresses) waited for an unreadable robots.txt in this run."""
+    if not hosts:
+        return []
+    rows = query(path, "SELECT url, error FROM fetch_events WHERE kind = 'article' AND error LIKE "
+                       "'%robots.txt%could not be read%' AND run_id = "
+                       "(SELECT run_id FROM runs ORDER BY run_seq DESC LIMIT 1)")
+    waited = sorted((url, error[:200]) for url, error in rows if str(url).split("/")[2].split(":")[0] in hosts)
+    return [Violation(run, "robots_read_when_served", _examples(waited))] if waited else []

@@ -12,9 +12,9 @@ import pytest
 
 from newsflow.config import FetchSettings
 from newsflow.fetch import Fetcher, guarded_transport
-from newsflow.models import FetchResult
+from newsflow.models import FetchResult, Outcome
 from newsflow.netguard import NameResolutionError
-from tests.world import content, faults
+from tests.world import content, faults, fetchfaults
 from tests.world.dns import DnsTable, WorldResolver
 from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec, open_world
 
@@ -213,3 +213,30 @@ def test_red_team_12_events_change_no_seeded_draw_and_do_what_they_say() -> None
         assert names[0] != ["feed-0", "feed-1"], "the config changed"
         owner = world.feed_id(0)
         assert {feed for feed, _ in world.ledger.served} == {owner}, "what feed 0 delivered follows its name"
+
+
+def test_world15_fetch_kinds_answer_as_documented_and_change_no_seeded_world() -> None:
+    """`partial` delivers nothing (http_error); `gzip_layers` and `skewed_retry` deliver the whole feed once the
+    fetcher unpacks it or waits the skewed server's 1 s (or, its host's pause budget spent, is told to wait 1 s, not
+    the skew); with `dead_addresses`, every host's name answers dead addresses first."""
+    assert not any(fetchfaults.draw(WorldSpec(seed=3, fault_rate=1.0), 0, f"feed:{j}") for j in range(12))
+    spec = WorldSpec(seed=3, sites=2, feeds=12, fault_rate=1.0, faults=fetchfaults.ENDPOINT_KINDS)
+    with open_world(replace(spec, faults=(fetchfaults.DEAD_ADDRESSES,))) as dead_world:
+        dead = dead_world.dns_table(0).hosts
+    with open_world(spec) as world:
+        table = world.begin_run(0)
+        results = fetch_all(world, table, list(world.feed_urls().values()))
+        drawn = [fetchfaults.draw(spec, 0, f"feed:{j}") for j in range(spec.feeds)]
+        served = {feed for feed, _ in world.ledger.served}
+    assert {f.kind for f in drawn if f} == {fetchfaults.PARTIAL, fetchfaults.GZIP_LAYERS, fetchfaults.SKEWED_RETRY}
+    for j, (fault, result) in enumerate(zip(drawn, results, strict=True)):
+        assert fault is not None
+        partial = fault.kind == fetchfaults.PARTIAL
+        # a host's pauses in a run add up to `max_retry_after` at most: a second skewed feed there waits its turn
+        waited = fault.kind == fetchfaults.SKEWED_RETRY and result.outcome is Outcome.RATE_LIMITED
+        assert waited or result.outcome is (Outcome.HTTP_ERROR if partial else Outcome.OK), (fault, result.error)
+        assert not waited or (result.retry_after or 0) <= 1.0, result.retry_after
+        assert (world.feed_id(j) in served) is not (partial or waited)
+    assert all(hosts == ["127.0.0.2"] for name, hosts in table.hosts.items() if name.startswith("site-"))
+    assert all(len(hosts) > 1 and hosts[-1] == "127.0.0.2" and set(hosts[:-1]) <= {"127.0.0.3", "127.0.0.4"}
+               for name, hosts in dead.items() if name.startswith("site-"))

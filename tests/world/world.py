@@ -15,27 +15,30 @@ from __future__ import annotations
 import random
 import re
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 
 from tests.hostile.servers import LoopbackServer
-from tests.sitefactory import Site, generated_story
-from tests.world import content, worldevents
+from tests.sitefactory import Site, Story, generated_story
+from tests.world import content, fetchfaults, serving, worldevents
 from tests.world import faults as kinds
 from tests.world.dns import DnsTable
 from tests.world.faults import Fault, Response
 from tests.world.ledger import Item, Ledger
+from tests.world.worldevents import RunEvents
 
 WORLD_ADDRESS = "127.0.0.2"
 CANARY_ADDRESS = "127.0.0.1"
-ALLOWED_NETWORKS = (f"{WORLD_ADDRESS}/32",)
+# the dead addresses a name may answer before the live one (fetchfaults.DEAD_ADDRESSES) are allowed: dead, not refused
+ALLOWED_NETWORKS = (f"{WORLD_ADDRESS}/32", f"{fetchfaults.REFUSING_ADDRESS}/32", f"{fetchfaults.SWALLOWING_ADDRESS}/32")
 RSS = "application/rss+xml"
 ROBOTS = b"User-agent: *\nAllow: /\n"
+PROMPT_FRACTION = 0.6  # of fetch_timeout: a page written whole within it is owed as stored (whole_page_stored)
 HOPS = 5  # /hop/n redirects to /hop/n+1; the last hop points at the canary
 _FEED_PATH = re.compile(r"^/feeds/(\d+)\.xml$")
 _ARTICLE_PATH = re.compile(r"^/a/(\d+)/(\d+)$")
@@ -66,28 +69,11 @@ class WorldSpec:
     moved_rate: float = 0.0  # chance that a feed has moved: its URL answers 301 to its new home, for life
     content_fault_rate: float = 0.0  # chance that a feed has one of `content_faults` for life (content.py)
     content_faults: tuple[str, ...] = ()
+    fetch_timeout: float = 1.0  # the runs' `fetch.timeout` (worldconfig.py); the latency fault is 30% of it
+    own_domains: bool = False  # site n is `site-<n>.world-<n>.test`, its own registrable domain (else all world.test)
 
     def describe(self) -> str:
-        return (f"WorldSpec(seed={self.seed}, sites={self.sites}, feeds={self.feeds}, runs={self.runs}, "
-                f"fault_rate={self.fault_rate}, faults={self.faults}, event_rate={self.event_rate}, "
-                f"events={self.events}, guid_fault_rate={self.guid_fault_rate}, guid_faults={self.guid_faults}, "
-                f"window={self.window}, new_per_run={self.new_per_run}, dead_feeds={self.dead_feeds}, "
-                f"budget={self.budget}, extract_workers={self.extract_workers}, moved_rate={self.moved_rate}, "
-                f"content_fault_rate={self.content_fault_rate}, content_faults={self.content_faults})")
-
-
-@dataclass(frozen=True)
-class RunEvents:
-    """Run-level events: a machine outage, a reader holding the warehouse, a SIGKILL."""
-
-    outage: bool = False
-    portal: bool = False  # every name answers kinds.PORTAL_ADDRESS (refused by the address policy)
-    reader: str | None = None  # "read_only" or "read_write"
-    reader_after_requests: int = 0  # 0: open before the run starts; n: once the server saw n requests
-    kill_after_requests: int | None = None
-    sigterm_after_requests: int | None = None  # SIGTERM to the run's process once the server saw n requests
-    signals: tuple[str, ...] = ("SIGTERM",)  # sent then, 0.3 s apart (kinds.SIGNAL_SEQUENCES)
-    turns: worldevents.Turns = field(default_factory=worldevents.Turns)  # red team 12's events (worldevents.py)
+        return repr(self)  # every field, as a WorldSpec(...) to paste into a regression
 
 
 class World:
@@ -109,8 +95,10 @@ class World:
         self.names = worldevents.FeedNames(spec.seed)
         self.renamed: dict[str, str] = {}  # old -> new feed names of this run's config
         self._silence_over = threading.Event()  # set when a blackholed run ends: held connections close
-        self._server = _WorldHTTPServer((WORLD_ADDRESS, 0), _handler_class(self))
+        self._server = serving.WorldHTTPServer((WORLD_ADDRESS, 0), serving.handler_class(self.handle))
         self.canary = LoopbackServer(CANARY_ADDRESS)
+        self._swallower = fetchfaults.Swallower(self.port)
+        self._asked: set[str] = set()  # endpoints that had a request this run (fetchfaults.SKEWED_RETRY)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
                                         daemon=True)
         self._thread.start()
@@ -124,11 +112,12 @@ class World:
         self._server.shutdown()
         self._server.server_close()
         self.canary.close()
+        self._swallower.close()
 
     # --- the world's shape ---------------------------------------------------------------------
 
     def site_host(self, site: int) -> str:
-        return f"site-{site}.world.test"
+        return f"site-{site}.world-{site}.test" if self.spec.own_domains else f"site-{site}.world.test"
 
     def feed_id(self, feed: int) -> str:
         """The feed's name in the config (its last one while it is removed: event `rename`)."""
@@ -180,8 +169,19 @@ class World:
                 f"</title><link>http://{self.site_host(feed % self.spec.sites)}/</link><description>world"
                 f"</description>{items}</channel></rss>").encode()
 
+    def page_story(self, feed: int, index: int) -> Story:
+        """The story the page /a/<feed>/<index> carries: the item's own, or one wire story (`syndicated`)."""
+        if content.content_fault(self.spec, feed) == content.SYNDICATED:
+            return generated_story(content.SYNDICATED_STORY + index)
+        return generated_story(feed * 1000 + index)
+
     def article_body(self, feed: int, index: int) -> bytes:
-        return self._outlets[(feed + index) % self.spec.sites].article_page(generated_story(feed * 1000 + index))
+        fault = content.content_fault(self.spec, feed)
+        if fault == content.SYNDICATED:  # byte for byte the same at every site carrying it
+            return self._outlets[0].article_page(self.page_story(feed, index))
+        site = (feed + index) % self.spec.sites
+        canonical = f"http://{self.site_host(site)}:{self.port}/news/" if fault == content.SHARED_CANONICAL else None
+        return self._outlets[site].article_page(self.page_story(feed, index), canonical=canonical)
 
     # --- faults, drawn per run -----------------------------------------------------------------
 
@@ -221,13 +221,14 @@ class World:
             sigterm_after_requests=terminate.randint(1, expected_requests) if sigterm
             else stop.randint(1, expected_requests) if stopped else None,
             signals=signals,
-            turns=worldevents.draw_turns(self.spec.seed, run, self.spec.events, self.spec.event_rate,
-                                         self.spec.sites, self.spec.feeds),
+            turns=worldevents.draw_turns(self.spec.seed, run, self.spec.events, self.spec.event_rate, self.spec.sites,
+                                         self.spec.feeds, domains=self.spec.sites if self.spec.own_domains else 1),
         )
 
     def dns_table(self, run: int) -> DnsTable:
         failing = {self.site_host(s) for s in self.unresolvable_sites(run)}
-        hosts = {self.site_host(s): [WORLD_ADDRESS] for s in range(self.spec.sites)}
+        hosts = {self.site_host(s): [*fetchfaults.dead_addresses(self.spec, run, s), WORLD_ADDRESS]
+                 for s in range(self.spec.sites)}
         hosts.update({"canary.world.test": [CANARY_ADDRESS], "localhost": [CANARY_ADDRESS]})
         if self.events.portal:  # the portal answers every name with its own address
             hosts = {name: [kinds.PORTAL_ADDRESS] for name in hosts}
@@ -247,6 +248,9 @@ class World:
             self.ledger.rename(self.renamed)
             table = self.dns_table(run)
             self.ledger.faults_injected.update(kinds.UNRESOLVABLE for _ in table.failing)
+            self.ledger.faults_injected.update(fetchfaults.DEAD_ADDRESSES for s in range(self.spec.sites)
+                                               if fetchfaults.dead_addresses(self.spec, run, s))
+            self._asked = set()
             happened = {kinds.OUTAGE: self.events.outage, kinds.PORTAL: self.events.portal,
                         kinds.READER: self.events.reader is not None,
                         kinds.KILL: self.events.kill_after_requests is not None,
@@ -256,7 +260,8 @@ class World:
                         kinds.BLACKHOLE: bool(self.events.turns.blackholed),
                         kinds.CLOCK: self.events.turns.clock_shift != 0,
                         kinds.KILL_TIMED: self.events.turns.kill_after_seconds is not None,
-                        kinds.RENAME: self.events.turns.config_change is not None}
+                        kinds.RENAME: self.events.turns.config_change is not None,
+                        worldevents.CATCH_ALL: self.events.turns.catch_all}
             self.ledger.faults_injected.update(event for event, yes in happened.items() if yes)
             self.ledger.faults_injected.update(filter(None, (content.content_fault(self.spec, j)
                                                               for j in range(self.spec.feeds))))
@@ -293,7 +298,13 @@ class World:
             self.sigterm_point.set()
         if seen >= self.events.reader_after_requests:
             self.reader_point.set()
-        site = _site_of(host)
+        site = serving.site_of(host)
+        if self.events.turns.catch_all and ((page := _ARTICLE_PATH.match(path)) or site is None):
+            kinds.write(handler, 200, "text/html; charset=utf-8", (), worldevents.CATCH_ALL_PAGE)
+            if page and site is not None:
+                with self._lock:
+                    self.ledger.caught(run, site, self.item(int(page.group(1)), int(page.group(2))).url)
+            return
         if site is None or site >= self.spec.sites:
             kinds.write(handler, 404, "text/plain", (), b"no such site")
             return
@@ -320,7 +331,7 @@ class World:
             if content.needs_consent(content.content_fault(self.spec, feed), handler.headers.get("Cookie")):
                 kinds.write(handler, 302, "text/html", content.consent_redirect(path), b"")
                 return
-            body = self.article_body(feed, index)
+            body, context["page"] = self.article_body(feed, index), self.item(feed, index).url
             self._answer(handler, f"article:{feed}:{index}", Response(200, "text/html; charset=utf-8", body),
                          context)
         elif content.ALIAS_PATH.match(path):  # an alias item's old link: its page moved
@@ -355,42 +366,25 @@ class World:
         self, handler: BaseHTTPRequestHandler, key: str, response: Response, context: dict[str, object],
         fault: Fault | None = None,
     ) -> bool:
-        fault = fault or self.fault_for(key)
+        fault = fault or self.fault_for(key) or fetchfaults.draw(self.spec, self.run, key)
         if fault is not None and fault.kind == kinds.SLOW_EXTRACT and not key.startswith("article:"):
             fault = None  # slow extraction is an article's fault; a feed or robots.txt answers well
-        if fault is not None:
-            with self._lock:
+        with self._lock:
+            first, run = key not in self._asked, self.run
+            self._asked.add(key)
+            if fault is not None:
                 self.ledger.faults_injected[fault.kind] += 1
-        return kinds.answer(handler, fault, response, context)
-
-
-def _site_of(host: str) -> int | None:
-    match = re.fullmatch(r"site-(\d+)\.world\.test", host)
-    return int(match.group(1)) if match else None
-
-
-class _WorldHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # the default 5 turns a burst of connections into 1 s SYN retries
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # clients hanging up on a drip or a reset are the point, not news
-
-
-def _handler_class(world: World) -> type[BaseHTTPRequestHandler]:
-    class _Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            world.handle(self)
-
-        def do_HEAD(self) -> None:
-            world.handle(self)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return _Handler
+        started = time.monotonic()
+        if fault is not None and fault.kind in fetchfaults.ENDPOINT_KINDS:
+            delivered = fetchfaults.answer(handler, fault, response, first)
+        else:
+            delivered = kinds.answer(handler, fault, response, context)
+        # a page written late (a loaded machine) may reach a client past its deadline: not owed as stored
+        prompt = time.monotonic() - started <= PROMPT_FRACTION * self.fetch_timeout
+        if key.startswith("article:") and handler.command == "GET":
+            with self._lock:
+                self.ledger.page(str(context["page"]), run, delivered and prompt, fault.kind if fault else None)
+        return delivered
 
 
 @contextmanager

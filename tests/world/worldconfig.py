@@ -8,7 +8,7 @@ from typing import Any
 from newsflow.config import SETTINGS
 from tests.world.world import ALLOWED_NETWORKS, World
 
-FETCH_TIMEOUT = 1.0
+FETCH_TIMEOUT = 1.0  # WorldSpec.fetch_timeout's default
 # A fresh worker's first page pays trafilatura's warm-up inside its deadline: at a load average of
 # 10 on 2 cores a 3 KB world page took over 5 s. The world's pages are all easy, so a generous limit.
 EXTRACT_TIMEOUT = 10.0
@@ -24,7 +24,7 @@ def world_config(world: World, workdir: Path) -> Path:
     sections: dict[str, dict[str, Any]] = {
         # A run beside a reader waits `write_patience` once before it spools; compressed like the clock.
         "warehouse": {"path": "warehouse/news.duckdb", "write_patience": WRITE_PATIENCE},
-        "fetch": {"timeout": FETCH_TIMEOUT, "per_host_delay": 0.0, "per_host_concurrency": 4, "concurrency": 16,
+        "fetch": {"timeout": spec.fetch_timeout, "per_host_delay": 0.0, "per_host_concurrency": 4, "concurrency": 16,
                   "allowed_networks": list(ALLOWED_NETWORKS), "max_retry_after": 1.0, "max_bytes": 1_000_000},
         "extract": {"workers": spec.extract_workers, "timeout": EXTRACT_TIMEOUT, "batch_size": 10, "keep_html": False},
         "polling": {"min_interval": 0, "adopt_redirect_after_polls": ADOPT_AFTER_POLLS,

@@ -19,6 +19,13 @@ from tests.world import faults as kinds
 
 HOLD_POLL_SECONDS = 0.05  # how often a held connection looks whether its client hung up
 RENAME, REMOVE = "rename", "remove"
+CATCH_ALL = "catch_all"  # world15's event, drawn only when listed, from its own stream like red team 12's
+MIN_CATCH_ALL_SITES = 3
+CATCH_ALL_PAGE = (b"<!doctype html><html><head><title>Account suspended</title></head><body><h1>This account "
+                  b"has been suspended</h1><p>The site you are looking for is not available. If you are the "
+                  b"owner of this site, please contact billing to restore the service. Our support team is "
+                  b"available around the clock to help you with any questions about your hosting plan.</p>"
+                  b"</body></html>")
 
 
 @dataclass(frozen=True)
@@ -30,9 +37,13 @@ class Turns:
     clock_for_good: bool = False  # the clock stays so after the run (else it is set right again)
     kill_after_seconds: float | None = None  # SIGKILL of the run's process group this long after its start
     config_change: tuple[str, int] | None = None  # (RENAME or REMOVE, feed) before the run
+    # world15: the world's server is a catch-all for the run: every article URL of every site, and any name
+    # it does not serve (the catch-all probe's), answers one "account suspended" page (CATCH_ALL_PAGE)
+    catch_all: bool = False
 
 
-def draw_turns(seed: int, run: int, events: tuple[str, ...], rate: float, sites: int, feeds: int) -> Turns:
+def draw_turns(seed: int, run: int, events: tuple[str, ...], rate: float, sites: int, feeds: int,
+               domains: int = 1) -> Turns:
     def drawn(event: str) -> random.Random | None:
         rng = random.Random(f"{seed}:{run}:{event}")
         return rng if event in events and rng.random() < rate else None
@@ -47,7 +58,24 @@ def draw_turns(seed: int, run: int, events: tuple[str, ...], rate: float, sites:
     change = None
     if run > 0 and (rng := drawn(kinds.RENAME)):
         change = (rng.choice((RENAME, REMOVE)), rng.randrange(feeds))
-    return Turns(blackholed, shift, for_good, kill_after, change)
+    # three sites of their own at least (`domains`): fewer, or subdomains of one, serving one page for every
+    # article cannot be told from one site's articles sharing one text, which are stored (docs/security.md)
+    catch_all = domains >= MIN_CATCH_ALL_SITES and drawn(CATCH_ALL) is not None
+    return Turns(blackholed, shift, for_good, kill_after, change, catch_all)
+
+
+@dataclass(frozen=True)
+class RunEvents:
+    """Run-level events: a machine outage, a reader holding the warehouse, a SIGKILL."""
+
+    outage: bool = False
+    portal: bool = False  # every name answers kinds.PORTAL_ADDRESS (refused by the address policy)
+    reader: str | None = None  # "read_only" or "read_write"
+    reader_after_requests: int = 0  # 0: open before the run starts; n: once the server saw n requests
+    kill_after_requests: int | None = None
+    sigterm_after_requests: int | None = None  # SIGTERM to the run's process once the server saw n requests
+    signals: tuple[str, ...] = ("SIGTERM",)  # sent then, 0.3 s apart (kinds.SIGNAL_SEQUENCES)
+    turns: Turns = field(default_factory=Turns)  # red team 12's and world15's events (above)
 
 
 @dataclass
