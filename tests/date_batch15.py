@@ -2,7 +2,8 @@
 """The fifteenth date pass's batch of hand-written class pages (docs/extraction.md, "Fifteenth pass,
 dates"): dates in the Hebrew calendar only, dates in Chinese numerals (and Japanese era years in them),
 Greek short month names, and Khmer, Mongolian and Basque dates; some pages carry the site's masthead
-with today's date, which htmldate takes when it reads no date under the headline.
+with today's date, which htmldate takes when it reads no date under the headline. And pages whose only
+dates are another block's (the masthead's today, a "latest" list, a reader's comment).
 
 Every page is written from how its class prints dates, not copied from any site. Each entry is
 (name, html, url, the publication day). Shared by tests/test_date_classes15.py and the probe
@@ -14,6 +15,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
+from tests.date_batch10 import COM
 from tests.date_batch12 import probe
 from tests.test_date_classes import STORY, TITLE, page
 
@@ -74,7 +76,52 @@ MORE: list[tuple[str, str, str, date | None]] = [
      "https://www.example.eus/a/2", MAR_12),
 ]
 
-PAGES = HEBREW + NUMERALS + GREEK + MORE
+
+
+def site(body: str, lang: str = "en", top: str = "", after: str = "", head: str = "") -> str:
+    """A page with a site header (`top`) above the `<article>` (`body` after its headline) and blocks after it."""
+    return (f'<html lang="{lang}"><head><title>{TITLE}</title>{head}</head><body><header class="site">{top}'
+            f'<a href="/">Home</a></header><main><article><h1>{TITLE}</h1>{body}{STORY}</article>{after}</main>'
+            f"<footer>© 2026 Example</footer></body></html>")
+
+
+def latest(days: tuple[str, ...], kind: str = "latest-news") -> str:
+    return f'<div class="{kind}"><h3>Latest</h3><ul>' + "".join(
+        f'<li><a href="/s{index}">Another story {index}</a> <span class="date">{day}</span></li>'
+        for index, day in enumerate(days)) + "</ul></div>"
+
+
+def comments(stamp: str, kind: str = 'section id="comments"') -> str:
+    tag = kind.split()[0]
+    return (f'<{kind}><h3>2 comments</h3><div class="comment"><span class="author">Reader</span> '
+            f'<span class="date">{stamp}</span><p>Thanks for writing this up so clearly, it helped.</p></div></{tag}>')
+
+
+TODAY = '<div class="top-bar"><span class="today">Thursday, March 19, 2026</span></div>'
+OWN = '<div class="byline">By A. Writer <span class="when">March 12, 2026</span></div>'
+
+# --- 5. a date in another block: the masthead's today, a "latest" list, a comment ------------------
+# A page that states no date of its own is dated by its feed; htmldate takes one of these instead.
+ELSEWHERE: list[tuple[str, str, str, date | None]] = [
+    ("masthead-today-no-own-date", site("", top=TODAY), COM, None),
+    ("masthead-banner-no-own-date", site("", "en-GB", top='<p class="date">19 March 2026</p>').replace(
+        '<header class="site">', '<header role="banner">'), "https://www.example.co.uk/a/1", None),
+    ("latest-list-no-own-date", site("", top=latest(("March 9, 2026", "March 8, 2026"))), COM, None),
+    ("comments-no-own-date", site("", after=comments("March 19, 2026 at 10:00 am")), COM, None),
+    ("comments-in-article-no-own-date", site(comments("March 19, 2026 at 10:00 am", 'div class="comment-list"')),
+     COM, None),
+    ("de-comments-no-own-date", site("", "de", after=comments("19.03.2026, 10:00 Uhr",
+                                                               'div id="kommentare" class="comments"')),
+     "https://www.example.de/a/1", None),
+    ("masthead-today-own-date", site(OWN, top=TODAY), COM, MAR_12),
+    ("comments-own-date", site(OWN, after=comments("March 19, 2026 at 10:00 am")), COM, MAR_12),
+    ("article-header-own-date", site("").replace(f"<h1>{TITLE}</h1>", f'<header class="entry-header"><h1>{TITLE}'
+                                                 '</h1><p class="date">March 12, 2026</p></header>'), COM, MAR_12),
+    ("byline-header-after-headline", site('<header class="byline"><span>March 12, 2026</span></header>'), COM,
+     MAR_12),
+]
+
+PAGES = HEBREW + NUMERALS + GREEK + MORE + ELSEWHERE
 
 # --- the second set: the same classes on other days, in other forms; not used to choose the rules ---
 NOV_9 = date(2025, 11, 9)  # a Sunday: 18 Heshvan 5786
@@ -91,6 +138,18 @@ AFTER: list[tuple[str, str, str, date | None]] = [
     ("km-nov", page("ថ្ងៃទី៩ ខែវិច្ឆិកា ឆ្នាំ២០២៥", "km"), "https://www.example.com.kh/b/1", NOV_9),
     ("mn-nov-ordinal", page("2025 оны арван нэгдүгээр сарын 9", "mn"), "https://www.example.mn/b/1", NOV_9),
     ("eu-nov", page("2025eko azaroaren 9a", "eu"), "https://www.example.eus/b/1", NOV_9),
+    # written before the rule for class 5, not used to choose it
+    ("es-site-header-today", site("", "es", top='<div class="site-header__date">Jueves, 19 de marzo de 2026</div>'),
+     "https://www.example.es/b/1", None),
+    ("wp-commentlist", site("", after='<ol class="commentlist"><li class="comment"><div class="comment-meta">'
+                                      'November 16, 2025 at 9:00 am</div><p>Well said.</p></li></ol>'), COM, None),
+    ("latest-stories-section", site("", after=latest(("12.03.2026", "11.03.2026"), "latest-stories")), COM, None),
+    ("es-ultimas-noticias", site("", "es", top=latest(("9 de marzo de 2026",), "ultimas-noticias")),
+     "https://www.example.es/b/2", None),
+    ("masthead-today-ld", site("", top=TODAY, head='<script type="application/ld+json">{"@type": "NewsArticle", '
+                               '"datePublished": "2025-11-09T08:15:00Z"}</script>'), COM, NOV_9),
+    ("fr-commentaires", site("", "fr", after=comments("le 19/03/2026 à 10h00", 'div id="commentaires"')),
+     "https://www.example.fr/b/1", None),
 ]
 
 

@@ -1,10 +1,11 @@
 # ruff: noqa: RUF001  (letters of other scripts are the pages' own)
 """The fifteenth pass on publication dates (docs/extraction.md, "Fifteenth pass, dates"): dates in the
 Hebrew calendar only, dates in Chinese numerals (and Japanese era and Minguo years in them), Greek short
-month names, Khmer, Mongolian and Basque dates, and digits of eleven more scripts.
+month names, Khmer, Mongolian and Basque dates, and digits of eleven more scripts; and a page whose only
+dates are other blocks' (the site's header with today's date, a "latest" list, readers' comments).
 
 The batch (`tests/date_batch15.py`, hand-written pages, none copied from a site) runs through the
-whole extraction, htmldate included. On main's code 3 of its 25 pages were right and 0 of the 12 of
+whole extraction, htmldate included. On main's code 7 of its 35 pages were right and 1 of the 18 of
 its second set (the same classes on other days and in other forms); all are right with this pass.
 The tests after it pin each rule's edges; the run at the end serves pages under a feed without dates.
 """
@@ -20,12 +21,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsflow.config import load_config
+from newsflow.extract import page_tree as load_html
 from newsflow.letterdates import gematria, hebrew_to_gregorian, numeral_value
+from newsflow.pageblocks import headline_ancestors, other_stories_block
 from newsflow.printeddates import first_date
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
-from tests.date_batch15 import AFTER, PAGES
+from tests.date_batch15 import AFTER, OWN, PAGES, TODAY, comments, latest, site
 from tests.localserver import LocalServer, Page
 from tests.test_date_classes import stored
 
@@ -178,3 +181,45 @@ def test_a_run_stores_the_day_of_each_new_class(tmp_path: Path, server: LocalSer
     sql = "SELECT regexp_extract(url, '/c/(.*)$', 1), published_date FROM articles"
     rows = dict(run_read_query(Warehouse(config.warehouse_path), sql).rows)
     assert rows == {name: day for name, (_, day) in RUN_PAGES.items()}
+
+
+# --- a date in another block gives way to the feed's ---------------------------------------------
+
+ELSEWHERE_RUN = {  # the page, the feed's date, the day stored
+    "latest-list": (site("", top=latest(("March 9, 2026", "March 8, 2026"))), "Thu, 12 Mar 2026 09:15:00 GMT",
+                    date(2026, 3, 12)),  # an older story's day no longer beats the feed's
+    "comments-no-feed-date": (site("", after=comments("March 19, 2026 at 10:00 am")), None, None),
+    "masthead-own-date": (site(OWN, top=TODAY), "Thu, 12 Mar 2026 18:00:00 GMT", date(2026, 3, 12)),
+}
+
+
+def test_a_run_dates_a_page_whose_only_dates_are_other_blocks_by_its_feed(tmp_path: Path,
+                                                                           server: LocalServer) -> None:
+    items = ""
+    for name, (html, when, _) in ELSEWHERE_RUN.items():
+        server.add(f"/e/{name}", Page(html.encode()))
+        pub_date = f"<pubDate>{when}</pubDate>" if when else ""
+        items += f"<item><title>{name}</title><link>{server.base_url}/e/{name}</link>{pub_date}</item>"
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    server.add("/feed.xml", Page(feed.encode(), "application/rss+xml"))
+    config = load_config(write_config(tmp_path, server.base_url, {"feed": "/feed.xml"}, extract={"timeout": 60.0},
+                                      timeout=30.0))
+    asyncio.run(run_ingest(config, "run-1"))
+    sql = "SELECT regexp_extract(url, '/e/(.*)$', 1), published_date FROM articles"
+    rows = dict(run_read_query(Warehouse(config.warehouse_path), sql).rows)
+    assert rows == {name: day for name, (_, _, day) in ELSEWHERE_RUN.items()}
+
+
+@pytest.mark.parametrize(("html", "other"), [
+    ('<body><header><p class="d">x</p></header><article><h1>T</h1></article></body>', True),  # the site's header
+    ('<body><div><header role="banner"><p class="d">x</p></header></div><article><h1>T</h1></article></body>', True),
+    ('<body><article><h1>T</h1><header><p class="d">x</p></header></article></body>', False),  # the story's own
+    ('<body><main><h1>T</h1><header class="byline"><p class="d">x</p></header></main></body>', False),
+    ('<body><article><h1>T</h1><div class="comment-list"><p class="d">x</p></div></article></body>', True),
+    ('<body><article><h1>T</h1><div class="meta"><p class="d">x</p></div></article></body>', False),
+])
+def test_the_site_header_and_comments_are_other_blocks(html: str, other: bool) -> None:
+    tree = load_html(f"<html>{html}</html>")
+    element = tree.find(".//p[@class='d']")
+    ancestors, article = headline_ancestors(tree.find(".//h1"))
+    assert other_stories_block(element, ancestors, article) is other
