@@ -1,11 +1,13 @@
 """Which block of a page an element is in, as the date rules need to know: the story's byline, or
-a block of other stories (a related list, a sidebar, `<aside>`, `<nav>`, `<footer>`), a photo caption,
-the story's prose (seventh pass, docs/extraction.md).
+a block of other stories (a related list, a sidebar, `<aside>`, `<nav>`, `<footer>`; fifteenth pass: a
+"latest" list, readers' comments, the site's top bar or `<header>`), a photo caption, the story's prose
+(seventh pass, docs/extraction.md).
 
 The blocks are told apart relative to the headline: only the elements that hold an element but not
 the headline are read, so a `<body class="has-sidebar">` says nothing about the byline under it.
 Class names are read for other stories (related, recommend, more-news, popular, trending, most-read,
-read-next, sidebar, newsletter), not "teaser", which sites give their story's own header too.
+read-next, sidebar, newsletter; latest, comment, disqus, top-bar, masthead), not "teaser", which sites
+give their story's own header too.
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -33,7 +35,9 @@ def is_prose(line: str) -> bool:
 
 _OTHER_STORIES = re.compile(
     r"related|recommend|more-?(?:stories|news|from)|popular|trending|most-?(?:read|viewed)|read-?next|sidebar|"
-    r"newsletter",
+    r"newsletter|"
+    # fifteenth pass: lists of the latest stories, readers' comments, the site's top bar
+    r"latest|comment|disqus|top-?bar|masthead",
     re.IGNORECASE,
 )
 _CAPTION = re.compile("caption", re.IGNORECASE)
@@ -53,8 +57,8 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     """Whether an element is in a block of other stories: one whose class or id says so (related,
     sidebar …; not "teaser": sites name their story's own header so), an `<aside>` or `<nav>`, or
     a `<footer>` outside the headline's `<article>` (an article's own `<footer>` holds its byline as
-    often: "Posted on 1 March 2026"; on a page without an `<article>`, any); with `captions`, in a photo caption
-    too. Only the elements that hold it but not the headline are read."""
+    often: "Posted on 1 March 2026"; on a page without an `<article>`, any), and so the site's `<header>`;
+    with `captions`, in a photo caption too. Only the elements that hold it but not the headline are read."""
     tagged = False
     while element is not None and element not in headline_ancestors:
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
@@ -64,10 +68,19 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
             return True
         if element.tag in ("aside", "nav"):
             return True
-        tagged = tagged or element.tag == "footer"
+        tagged = tagged or element.tag == "footer" or _site_header(element)
         element = element.getparent()
     no_article = article >= len(headline_ancestors)
     return tagged and (element is None or no_article or headline_ancestors[element] > article)
+
+
+def _site_header(element: Any) -> bool:
+    """Whether an element is the site's `<header>` (a child of `<body>`, or the banner), where a
+    masthead prints today's date (fifteenth pass); not a story's own header."""
+    if element.tag != "header":
+        return False
+    parent = element.getparent()
+    return element.get("role") == "banner" or (parent is not None and parent.tag == "body")
 
 
 def _common_ancestor(element: Any, headline_ancestors: dict[Any, int]) -> int:

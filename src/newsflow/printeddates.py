@@ -6,9 +6,10 @@ four-digit year; a slashed (or dashed) day and month only when one is over 12 or
 the page's order; a month written as a word (`MONTHS`: many languages, `newsflow.worlddates`) with
 its day and year; a month in Roman numerals ("4 III 2026", Polish; "2026. III. 4.", Hungarian);
 other calendars (`newsflow.worlddates.calendar_dates`); a CJK month and day without a year when the
-caller gives a date near it; and, where no Gregorian date is, Hijri and Bikram Sambat dates
-(`newsflow.tabledcalendars`). Digits in other scripts read as ASCII ones (`ASCII_DIGITS`), and a
-month name in capitals is read as its lower-case form with accents and Turkish dotless i folded
+caller gives a date near it; dates in Chinese numerals ("二〇二六年三月十二日", `newsflow.letterdates`); and,
+where no Gregorian date is, Hijri and Bikram Sambat dates (`newsflow.tabledcalendars`) and Hebrew ones
+(23 Adar 5786 in Hebrew letters, `newsflow.letterdates`). Digits in other scripts read as ASCII ones
+(`ASCII_DIGITS`), and a month name in capitals is read as its lower-case form with accents and Turkish dotless i folded
 ("KASIM", a Greek month in capitals without its accent).
 Pure: the standard library.
 """
@@ -20,13 +21,17 @@ import unicodedata
 from datetime import date, timedelta
 from functools import lru_cache
 
+from newsflow.letterdates import has_letter_date, hebrew_dates, numeral_dates
 from newsflow.tabledcalendars import tabled_dates
 from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, with_day_numbers
 
 _DIGIT = re.compile(r"\d")
 ASCII_DIGITS = {zero + digit: ord("0") + digit
-                for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10) for digit in range(10)}
-"""Arabic-Indic, Persian, Devanagari, Bengali, Thai and fullwidth digits as ASCII ones."""
+                for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10,  # fifteenth pass: the scripts after these
+                             0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xED0, 0xF20, 0x1040, 0x17E0)
+                for digit in range(10)}
+"""Arabic-Indic, Persian, Devanagari, Bengali, Thai and fullwidth digits as ASCII ones; and (fifteenth
+pass) Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Lao, Tibetan, Myanmar and Khmer."""
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年년]\s*(\d{1,2})\s*[-/.月월]\s*(\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20|25)\d{2})(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d年년])(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
@@ -120,7 +125,7 @@ def first_date(
 ) -> tuple[int, date] | None:
     """The first date in `text`: (its position, the day). A slashed date whose day and month could
     be swapped is read only in a known `order` ("dmy" or "mdy")."""
-    if _DIGIT.search(text) is None:  # every form has digits: most byline texts are names and words
+    if _DIGIT.search(text) is None and not has_letter_date(text):  # most byline texts are names and words
         return None
     text = with_day_numbers(text.translate(ASCII_DIGITS))  # "٢٠٢٣", "２０２３年", "یکم" (positions stay)
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
@@ -130,7 +135,7 @@ def first_date(
         candidates += [(m.start(), int(m[3]), MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY.finditer(text)]
         candidates += [(m.start(), int(m[1]), MONTHS[m[2].lower()], int(m[3])) for m in _NAMED_YMD.finditer(text)]
         candidates += [(m.start(), int(m[1]), MONTHS[m[3].lower()], int(m[2])) for m in _LATVIAN_YDM.finditer(text)]
-        candidates += calendar_dates(text)
+        candidates += calendar_dates(text) + numeral_dates(text)
         dotted = [(m.start(), int(m[1]), int(m[2]), _century(int(m[3]))) for m in DOTTED_SHORT.finditer(text)]
         slashed += dotted if order is not None else []
         roman = _ROMAN_MONTHS.index
@@ -154,7 +159,8 @@ def first_date(
             return position, date(year, month, day)
         except ValueError:
             continue
-    tabled = tabled_dates(text) if named else []  # Hijri, Bikram Sambat: only where no Gregorian date is
+    # Hijri, Bikram Sambat, Hebrew (fifteenth pass): only where no Gregorian date is
+    tabled = tabled_dates(text) + hebrew_dates(text) if named else []
     return min(((position, date(*ymd)) for position, *ymd in tabled), default=None)
 
 

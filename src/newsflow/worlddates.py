@@ -6,10 +6,12 @@ languages' month names, and which of day and month a slashed date gives first.
   Taiwanese Minguo year ("民國113年3月15日", "113年3月15日"), a Persian solar (Jalali) date ("۲۵ اسفند ۱۴۰۲",
   "1402/12/25": 15 March 2024), a Vietnamese "ngày 15 tháng 3 năm 2024", and an Ethiopian date
   ("መጋቢት 3 ቀን 2018 ዓ.ም": 12 March 2026, fourteenth pass). A four-digit year from 2533 to 2600 in
-  any numeric date is a Buddhist-era one (no news is dated in the Gregorian 26th century).
+  any numeric date is a Buddhist-era one (no news is dated in the Gregorian 26th century). Khmer,
+  Mongolian and Basque dates are `newsflow.worldforms`' (fifteenth pass).
 - **Month names** (`WORLD_MONTHS`, read by `newsflow.headline_date` with its own): Hindi, Bengali,
   Urdu, Greek, Hebrew, Ukrainian, Romanian, Hungarian, Serbian and Slovene, Malay, Filipino,
-  Swahili, Hausa, Somali, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set").
+  Swahili, Hausa, Somali, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set"),
+  Greek's too (the March of "12 Mar. 2026" in Greek letters, fifteenth pass).
 - **Slash order** (`slash_order`): "03/04/2024" is the 3rd of April in most of the world and March
   4th in the United States. The page's own unambiguous slashed dates decide ("12/25/2023" anywhere
   in it: month first); else its language and country: any language other than English writes the
@@ -28,6 +30,7 @@ from datetime import date
 from typing import Any
 
 from newsflow.localtime import url_countries
+from newsflow.worldforms import more_world_dates
 
 BUDDHIST_ERA = 543
 """Thai years count from 543 BC: 2567 BE is 2024."""
@@ -80,11 +83,14 @@ _MORE_WORLD_MONTH_NAMES = (
     "janvārī январи", "februārī феврали", "martā марти", "aprīlī апрели", "maijā майи", "jūnijā июни",
     "jūlijā июли", "augustā августи", "septembrī сентябри", "oktobrī октябри", "novembrī ноябри", "decembrī декабри",
 )
+# Greek short months (fifteenth pass: "12 Μαρ 2026", "12 Μαρ. 2026"; accents and capitals fold)  # noqa: RUF003
+_GREEK_SHORT_MONTHS = ("ιαν", "φεβ", "μαρ", "απρ", "μαΐ μαϊ", "ιουν", "ιουλ", "αυγ",  # noqa: RUF001
+                       "σεπ σεπτ", "οκτ", "νοε νοέ", "δεκ")
 # The Maghreb's Arabic names of the French months (eleventh pass: Tunisian and Algerian papers' "27 جانفي
 # 2026"); the others are the Egyptian names already read
 _MAGHREB_MONTH_NAMES = ("جانفي", "فيفري", "", "أفريل افريل", "ماي", "جوان", "جويلية جويليه", "أوت اوت", "", "", "", "")
 WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_NAMES, _MORE_WORLD_MONTH_NAMES,
-                                             _MAGHREB_MONTH_NAMES)
+                                             _MAGHREB_MONTH_NAMES, _GREEK_SHORT_MONTHS)
                 for index, names in enumerate(rows) for name in names.split()}
 """Month names and short forms in more languages, lowercased, for `newsflow.headline_date`."""
 
@@ -134,6 +140,7 @@ def calendar_dates(text: str) -> list[tuple[int, int, int, int]]:
     found += [(m.start(), MINGUO + int(m[2]), int(m[3]), int(m[4]))  # three digits, or two after 民國
               for m in _MINGUO_DATE.finditer(text) if 79 <= int(m[2]) <= 150 and (m[1] or len(m[2]) == 3)]
     found += [(m.start(), int(m[3]), int(m[2]), int(m[1])) for m in _VIETNAMESE.finditer(text)]
+    found += more_world_dates(text)
     jalali = [(m.start(), int(m[3]), _SOLAR_MONTHS[m[2]], int(m[1])) for m in _JALALI_NAMED.finditer(text)]
     jalali += [(m.start(), int(m[1]), int(m[2]), int(m[3])) for m in _JALALI_NUMERIC.finditer(text)]
     jalali += [(m.start(), int(m[3]), _ETHIOPIAN[m[1]], -int(m[2])) for m in _ETHIOPIAN_MDY.finditer(text)]

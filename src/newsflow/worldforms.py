@@ -1,0 +1,59 @@
+# ruff: noqa: RUF001, RUF002  (letters of other scripts are the dates' own)
+"""More of the world's ways to write a Gregorian date (fifteenth pass, docs/extraction.md), read by
+`newsflow.worlddates.calendar_dates` on a text whose digits are ASCII already:
+
+- Khmer: "ថ្ងៃទី១២ ខែមីនា ឆ្នាំ២០២៦" (day 12, month March, year 2026) and "១២ មីនា ២០២៦";
+- Mongolian: "2026 оны 3 сарын 12" (the year's third month, its 12th), "3-р сарын", and the month as
+  an ordinal word, "2026 оны гуравдугаар сарын 12" (Mongolian months have no other names);
+- Basque: "2026ko martxoaren 12a" (of 2026, March's 12th), "2025eko azaroaren 9a", "martxoak 12".
+
+Pure: the standard library.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KHMER = {name: index + 1 for index, name in enumerate(
+    ["មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ"])}
+_KHMER_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*(?:ខែ\s*)?(" + "|".join(_KHMER) + r")\s*,?\s*(?:ឆ្នាំ\s*)?"
+                         r"((?:19|20)\d{2})(?!\d)")
+# The ordinals' stems: "гуравдугаар" (third), "арван нэгдүгээр" (eleventh, also written as one word)
+_MONGOLIAN = {stem: index + 1 for index, stem in enumerate(
+    ["нэг", "хоёр", "гурав", "дөрөв", "тав", "зургаа", "дол", "найм", "ес", "арав", "арваннэг", "арванхоёр"])}
+_ORDINAL_END = r"д[уү]г[аэ]{2}р"
+_MONGOLIAN_ORDINAL = ("(?:" + "|".join(stem.replace("арван", "арван ?") for stem in sorted(_MONGOLIAN, key=len,
+                                                                                         reverse=True))
+                      + ")" + _ORDINAL_END)
+_MONGOLIAN_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*оны\s+(\d{1,2}|" + _MONGOLIAN_ORDINAL + r")"
+                             r"\s*(?:-?\s*р\s+)?сарын\s+(\d{1,2})(?!\d)", re.IGNORECASE)
+_BASQUE = {name: index + 1 for index, name in enumerate(
+    ["urtarrila", "otsaila", "martxoa", "apirila", "maiatza", "ekaina", "uztaila", "abuztua", "iraila", "urria",
+     "azaroa", "abendua"])}
+# the year takes "-ko" or "-eko" ("of 2026"), the month "-ren" (genitive) or "-k"
+_BASQUE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:-?e?ko|\.)\s+(" + "|".join(_BASQUE) + r")(?:ren|k)?\s+"
+                          r"(\d{1,2})(?!\d)", re.IGNORECASE)
+_HINTS = ("ខែ", "មីនា", "оны", "ko ")
+
+
+def more_world_dates(text: str) -> list[tuple[int, int, int, int]]:
+    """(position, year, month, day) of each Khmer, Mongolian or Basque date in `text`."""
+    if not _maybe(text):
+        return []
+    found = [(m.start(), int(m[3]), _KHMER[m[2]], int(m[1])) for m in _KHMER_DATE.finditer(text)]
+    found += [(m.start(), int(m[1]), _mongolian_month(m[2]), int(m[3])) for m in _MONGOLIAN_DATE.finditer(text)]
+    found += [(m.start(), int(m[1]), _BASQUE[m[2].lower()], int(m[3])) for m in _BASQUE_DATE.finditer(text)]
+    return found
+
+
+def _maybe(text: str) -> bool:
+    """A cheap test before the patterns: a Khmer month's name, Mongolian "оны" (of the year), Basque "ko"."""
+    lowered = text.lower()
+    return any(hint in lowered for hint in _HINTS) or any(name in text for name in _KHMER)
+
+
+def _mongolian_month(month: str) -> int:
+    """A Mongolian month's number, written in digits or as its ordinal ("гуравдугаар", the third)."""
+    if month.isdigit():
+        return int(month)
+    return _MONGOLIAN.get(re.sub(_ORDINAL_END + "$", "", month.lower()).replace(" ", ""), 0)
