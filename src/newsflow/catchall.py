@@ -47,8 +47,11 @@ Probe = Callable[[str, str], Awaitable[FetchResult]]
 def repeated_pages(results: Sequence[FetchResult]) -> dict[str, list[str]]:
     """The pages served at the URLs of `INTERCEPT_MIN_SITES` sites or more, by digest: a URL of each
     address that served it, `MAX_PROBES` at most."""
-    served = [(polling.page_digest(r.html), r) for r in results if r.ok and not polling.landed_elsewhere(r)]
-    pairs = [(site_of(host_of(r.url)), digest) for digest, r in served if digest]
+    at_own_urls = [r for r in results if r.ok and not polling.landed_elsewhere(r)]
+    sites = [site_of(host_of(r.url)) for r in at_own_urls]
+    served = list(zip(polling.page_digests(list(zip(sites, (r.html for r in at_own_urls), strict=True))),
+                      at_own_urls, strict=True))
+    pairs = [(site, digest) for site, (digest, _) in zip(sites, served, strict=True) if digest]
     repeated = polling.intercepted_landings(pairs)
     by_address: dict[str, dict[str, str]] = {}
     for digest, r in served:

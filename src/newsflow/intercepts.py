@@ -40,8 +40,11 @@ def without_intercepted(
     good (red team 14's review). A page served at the URLs of 3 sites whose server does not answer
     every name with it (`real_pages`, `catchall.real_pages`) is theirs: an article they share, kept
     (red team 16: it was never stored)."""
-    landings = [(polling.landed_elsewhere(r) or polling.page_digest(r.html)) if r.ok else "" for r in results]
     sites = [site_of(host_of(result.url)) for result in results]
+    elsewhere = [polling.landed_elsewhere(r) if r.ok else "" for r in results]
+    digests = polling.page_digests([(site, r.html if r.ok and not away else b"")
+                                    for site, r, away in zip(sites, results, elsewhere, strict=True)])
+    landings = [away or digest for away, digest in zip(elsewhere, digests, strict=True)]
     pairs = list(zip(sites, landings, strict=True))
     portal = polling.intercepted_landings((site, landed) for site, landed in pairs if landed) - real_pages
     if not portal:

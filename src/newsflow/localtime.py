@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import weakref
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -130,7 +131,20 @@ def publisher_zone(url: str | None, tree: Any, printed: str | None = None) -> Zo
     """The zone of the country the page's URL (or its canonical URL) names, when it has one zone;
     else the zone of the page's declared language, when it is written in one (`LANGUAGE_ZONES`).
     Where neither names a zone, or the country has several, the zone an abbreviation printed after
-    a time under the headline names (`printed`, `ZONE_ABBREVIATIONS`)."""
+    a time under the headline names (`printed`, `ZONE_ABBREVIATIONS`). Kept for the last page asked
+    about: extraction asks 2-3 times a page, and each asking walked the page's links (perf15)."""
+    global _last_zone
+    if _last_zone is not None and _last_zone[0]() is tree and _last_zone[1] == (url, printed):
+        return _last_zone[2]
+    zone = _publisher_zone(url, tree, printed)
+    _last_zone = (weakref.ref(tree), (url, printed), zone)
+    return zone
+
+
+_last_zone: tuple[weakref.ref[Any], tuple[str | None, str | None], ZoneInfo | None] | None = None
+
+
+def _publisher_zone(url: str | None, tree: Any, printed: str | None) -> ZoneInfo | None:
     countries = url_countries(url, tree)
     language = _language(tree)
     countries = [country for country in countries if language in (GENERIC_USE.get(country, language), "")]

@@ -181,6 +181,18 @@ def page_digest(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()[:32] if len(body) >= MIN_PORTAL_PAGE_BYTES else ""
 
 
+def page_digests(pages: Sequence[tuple[str, bytes]]) -> list[str]:
+    """`page_digest` of each (site, page) whose page may be one served at `INTERCEPT_MIN_SITES`
+    sites' URLs, "" for the others: one page is one length, so a page whose length pages of fewer
+    sites share is not hashed (no such page; a batch's pages are ~300 KB each, hashed twice a batch:
+    the catch-all probe's and the intercepts', perf15)."""
+    sites: dict[int, set[str]] = {}
+    for site, body in pages:
+        if len(body) >= MIN_PORTAL_PAGE_BYTES:
+            sites.setdefault(len(body), set()).add(site)
+    return [page_digest(body) if len(sites.get(len(body), ())) >= INTERCEPT_MIN_SITES else "" for _, body in pages]
+
+
 def served_page(landed: str) -> bool:
     """Whether a landing (`PollReach.landed`) is a page served at the URL itself, not one redirected to."""
     return landed.startswith("sha256:")

@@ -44,8 +44,31 @@ _TOKEN = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
 def normalize_text(text: str) -> str:
     """The normal form described in the module docstring; idempotent."""
     visible = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    if _OTHER_SPACE.search(visible) is None:
+        return visible if _spaced_normally(visible) else _normal_lines(visible)
     lines = (_INLINE_SPACE.sub(" ", line).strip() for line in visible.splitlines())
     return PARAGRAPH_SEPARATOR.join(line for line in lines if line)
+
+
+# Every character `str.splitlines` breaks at, and every Unicode space, is white space (`\s`): a text
+# with none but " " and "\n" is split at "\n" only, and each line's runs of spaces are what
+# `str.split` splits at. Most texts are so (and whole in normal form when they come out of
+# extraction): these two ways give the general one's result 1.6x and 3x faster (perf15).
+_OTHER_SPACE = re.compile(r"[^\S\n ]")
+
+
+def _spaced_normally(text: str) -> bool:
+    """Whether a text whose only white space is " " and "\n" is spaced as the normal form is: no
+    blank line, no space at a line's ends, no two spaces in a row."""
+    return not (
+        "  " in text or " \n" in text or "\n " in text or "\n\n" in text
+        or text.startswith((" ", "\n")) or text.endswith((" ", "\n"))
+    )
+
+
+def _normal_lines(text: str) -> str:
+    """`normalize_text`'s lines of a text whose only white space is " " and "\n"."""
+    return PARAGRAPH_SEPARATOR.join(filter(None, map(" ".join, map(str.split, text.split("\n")))))
 
 
 def normalized_line(text: str) -> str:
