@@ -72,8 +72,12 @@ def runs_table(config_path: Path) -> list[tuple[Any, ...]]:
         return []
 
 
-def start_serve(tmp_path: Path, server: LocalServer, api_url: str, feeds: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_serve(tmp_path: Path, server: LocalServer, api_url: str, feeds: dict[str, str],
+                warehouse: str = "") -> subprocess.Popen[bytes]:
+    """`newsflow serve` on `feeds`; `warehouse` adds lines to the config's [warehouse] table."""
     config_path = write_config(tmp_path, server.base_url, feeds)
+    if warehouse:
+        config_path.write_text(config_path.read_text().replace("[warehouse]\n", f"[warehouse]\n{warehouse}\n", 1))
     with config_path.open("a", encoding="utf-8") as config:
         # The default budget, 80% of a 2 s interval, would leave a run no time to poll: give it a minute.
         config.write(f"\n[schedule]\ninterval = {INTERVAL_S}\n\n[execution]\nrun_budget_seconds = 60\n")

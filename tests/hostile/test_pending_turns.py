@@ -47,7 +47,9 @@ from tests.localserver import Handler, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import add_settings, query
 
-pytestmark = pytest.mark.timeout(900)
+# The runs stand for a service's runs after its first: the process's forkserver (the extraction
+# stack's imports) is started before the first run's clock (tests/conftest.py).
+pytestmark = [pytest.mark.timeout(900), pytest.mark.usefixtures("extraction_stack_loaded")]
 
 EXAMPLES = int(os.environ.get("NEWSFLOW_WORLD_EXAMPLES", "2"))
 PHASES = (Phase.explicit, Phase.generate, *((Phase.shrink,) if os.environ.get("NEWSFLOW_WORLD_SHRINK") else ()))

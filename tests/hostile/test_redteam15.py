@@ -721,7 +721,9 @@ def test_a_reader_holding_the_warehouse_under_serve_loses_nothing_and_its_runs_g
     loads them and fetches the new entries' articles, each row once. (test_readers.py checks this for
     `newsflow run`; under `serve` no test did.)"""
     serve_stories(server, range(3))
-    process = start_serve(tmp_path, server, prefect_api, {"courier": "/feed.xml"})
+    # A run beside the reader waits `write_patience` once, then spools (spool.commit_or_spool): 0.5 s
+    # proves that as the default 5 s does, 4.5 s sooner.
+    process = start_serve(tmp_path, server, prefect_api, {"courier": "/feed.xml"}, warehouse="write_patience = 0.5")
     serving.append(process)
     warehouse = load_config(tmp_path / "newsflow.toml").warehouse_path
     wait_for(lambda: _count_or_none(warehouse, "SELECT count(*) FROM articles") == 3, 120, "the first 3 articles")
