@@ -9,8 +9,11 @@ default site, a 404, a 421). So before a page served at 3 sites' URLs is taken f
 server is asked once for it under `PROBE_HOST`, a name that cannot exist (RFC 6761 `.invalid`):
 only the same page back from each address that served it (`MAX_PROBES` at most, asked in turn
 until one answers otherwise) makes it a catch-all's. One round of probes per page per run
-(`verdicts`); a probe that fails to answer says nothing and ends the round (one `timeout` of
-probing per page at most), and the page is judged as before.
+(`verdicts`); a probe that fails to answer (a timeout, a reset, a connection closed with no answer)
+says nothing and ends the round (one `timeout` of probing per page at most) with no verdict: the
+page's articles wait, uncounted (`judged_within`). Before, no answer judged the page a catch-all's,
+so a real site that drops unknown names with no answer (nginx's `return 444`) had the article it
+shares with 2 others counted as failed and parked (red team 21's review).
 
 Over https the probe names `PROBE_HOST` in TLS too (SNI, `fetch.probe_transport`), so a server sees
 one name: one that refuses it in the handshake (a TLS alert) serves names, not every name, as does
@@ -100,8 +103,8 @@ async def _probe_unasked(
     for digest, round_ in rounds.items():
         every_name = None if round_.cancelled() else round_.result()
         if every_name is None:
-            log.info("page %s served at the URLs of several sites: no server asked by the run's deadline, or "
-                     "none could be (paused hosts); its articles wait for the next run", digest)
+            log.info("page %s served at the URLs of several sites: no server asked by the run's deadline, none "
+                     "could be (paused hosts) or one did not answer; its articles wait, uncounted", digest)
             continue
         verdicts[digest] = every_name
         log.info("page %s served at the URLs of several sites: %s", digest,
@@ -121,20 +124,20 @@ async def _wait_until(rounds: list[asyncio.Future[bool | None]], until: float) -
 
 async def _answers_every_name(digest: str, urls: Sequence[str], probe: Probe) -> bool | None:
     """Ask each address in turn; the first that answers otherwise ends it (a portal costs one each).
-    So does the first that does not answer (no evidence, judged as before): each unanswered probe
-    costs a whole `timeout`, and 10 in turn held the batch 10 of them, past the run's deadline.
-    A probe not sent (its host paused by a Retry-After, its robots.txt unreadable) asked nothing:
-    the next address is asked; when none was asked, None (no verdict: the page waits, uncounted)."""
+    The first that does not answer ends it too, with None (no evidence: no verdict, the page waits,
+    uncounted): each unanswered probe costs a whole `timeout`, and 10 in turn held the batch 10 of
+    them, past the run's deadline. A probe not sent (its host paused by a Retry-After, its robots.txt
+    unreadable) asked nothing: the next address is asked; when none was asked, None too."""
     asked = False
     for url in urls:
         answer = await probe(url, PROBE_HOST)
         if not_sent(answer):
             continue
-        asked = True
+        if unanswered(answer):
+            return None
         if not catch_all(digest, answer):
             return False
-        if not answer.ok:
-            return True
+        asked = True
     return True if asked else None
 
 
@@ -144,8 +147,12 @@ def not_sent(answer: FetchResult) -> bool:
     return answer.outcome is Outcome.RATE_LIMITED and answer.status_code is None
 
 
+def unanswered(answer: FetchResult) -> bool:
+    """The probe got no answer (a timeout, a reset, a connection closed before any answer): no evidence
+    either way. An HTTP answer of its own (404, 421) is a real server's, and so is a TLS alert to the name."""
+    return not answer.ok and answer.status_code is None and f": {TLS_REFUSED} (" not in (answer.error or "")
+
+
 def catch_all(digest: str, answer: FetchResult) -> bool:
-    """The probe came back with the same page, or did not come back at all (no evidence either way)."""
-    if not answer.ok:  # an HTTP answer of its own (404, 421) is a real server's; so is a TLS alert to the name
-        return answer.status_code is None and f": {TLS_REFUSED} (" not in (answer.error or "")
-    return polling.page_digest(answer.html) == digest
+    """The probe, answered, came back with the same page."""
+    return answer.ok and polling.page_digest(answer.html) == digest

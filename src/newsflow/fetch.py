@@ -43,14 +43,13 @@ from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
     certificate_problem,
+    follow_redirects,
     host_of,
     known_failure,
     meta_refresh_target,
     needs_sniffing,
     redirect_target,
-    refuse_redirect,
     status_outcome,
-    without_fragment,
     worth_retrying,
 )
 from newsflow.models import FetchKind, FetchResult, Outcome
@@ -232,29 +231,7 @@ class Fetcher:
         problem = netguard.unsupported_scheme(url)
         if problem is not None:
             return trail.result(Outcome.INVALID_URL, url, error=f"GET {url}: {problem}; not fetched")
-        return await self._follow(url, trail, headers, max_bytes)
-
-    async def _follow(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult:
-        """One attempt: GET `url`, following up to `max_redirects` redirects by hand."""
-        current, visits = url, {(without_fragment(url), trail.cookies.state_of(host_of(url)))}
-        for followed in range(self._settings.max_redirects + 1):
-            hop = await self._hop(current, trail, trail.cookies.headers_for(host_of(current), headers), max_bytes)
-            if isinstance(hop, FetchResult):
-                return hop
-            state = trail.cookies.state_of(host_of(hop))  # a URL seen before, with new cookies, is no loop
-            seen = {seen_url for seen_url, seen_state in visits if seen_state == state}
-            refusal = refuse_redirect(current, hop, seen, followed, self._settings.max_redirects)
-            if refusal is not None:
-                outcome, what = refusal
-                return trail.result(outcome, current, error=f"GET {current}: {what}")
-            if trail.stop_at is not None and trail.stop_at(hop):
-                status = trail.redirects[-1][0]
-                return trail.result(Outcome.NOT_MODIFIED, current, status_code=status,
-                                    error=f"GET {current}: redirect to {hop}, another configured feed; not followed")
-            visits.add((without_fragment(hop), state))
-            # a Host given (the catch-all probe's) names the first URL's server only, never a redirect's
-            current, headers = hop, {name: value for name, value in headers.items() if name != "Host"}
-        raise AssertionError("unreachable: the last pass always refuses or returns")
+        return await follow_redirects(url, trail, headers, max_bytes, self._hop, self._settings.max_redirects)
 
     async def _hop(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         """One request: a final FetchResult, or the URL a redirect points to."""

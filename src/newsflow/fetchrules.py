@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import ssl
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 from newsflow import charset, netguard
@@ -81,6 +81,35 @@ def refuse_redirect(
     if followed >= max_redirects:
         return Outcome.TOO_MANY_REDIRECTS, f"redirect to {target} would be more than {max_redirects} (max_redirects)"
     return None
+
+
+Hop = Callable[[str, Trail, dict[str, str], int], Awaitable[FetchResult | str]]
+"""One request (`fetch.Fetcher._hop`): a final FetchResult, or the URL a redirect points to."""
+
+
+async def follow_redirects(
+    url: str, trail: Trail, headers: dict[str, str], max_bytes: int, send: Hop, max_redirects: int,
+) -> FetchResult:
+    """One attempt: GET `url` by `send`, following up to `max_redirects` redirects by hand."""
+    current, visits = url, {(without_fragment(url), trail.cookies.state_of(host_of(url)))}
+    for followed in range(max_redirects + 1):
+        hop = await send(current, trail, trail.cookies.headers_for(host_of(current), headers), max_bytes)
+        if isinstance(hop, FetchResult):
+            return hop
+        state = trail.cookies.state_of(host_of(hop))  # a URL seen before, with new cookies, is no loop
+        seen = {seen_url for seen_url, seen_state in visits if seen_state == state}
+        refusal = refuse_redirect(current, hop, seen, followed, max_redirects)
+        if refusal is not None:
+            outcome, what = refusal
+            return trail.result(outcome, current, error=f"GET {current}: {what}")
+        if trail.stop_at is not None and trail.stop_at(hop):
+            status = trail.redirects[-1][0]
+            return trail.result(Outcome.NOT_MODIFIED, current, status_code=status,
+                                error=f"GET {current}: redirect to {hop}, another configured feed; not followed")
+        visits.add((without_fragment(hop), state))
+        # a Host given (the catch-all probe's) names the first URL's server only, never a redirect's
+        current, headers = hop, {name: value for name, value in headers.items() if name != "Host"}
+    raise AssertionError("unreachable: the last pass always refuses or returns")
 
 
 def redirect_target(url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:

@@ -20,7 +20,9 @@ Every server is real, on loopback; every warehouse a DuckDB file.
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -368,3 +370,47 @@ def test_run_parked_lists_what_a_run_parked_after_its_clock_was_set_back(tmp_pat
     with Warehouse(load_config(config_path).warehouse_path).writing() as con:
         con.execute("UPDATE runs SET started_at = started_at + INTERVAL 1 HOUR WHERE run_id = 'run-0'")
     assert [row[:4] for row in named_rows(config_path, "run_parked")] == [("papers", pdf, 1, "not_html")]
+
+
+# --- 7. a probe the server resets (review) ----------------------------------------------------------------
+
+
+def resets_the_probe(handler: BaseHTTPRequestHandler) -> None:
+    """A virtual host that drops a name it does not serve with no answer (nginx's `return 444` in its
+    default server, a common hardening recipe): a reset, where a catch-all would serve its page."""
+    if probed(handler):
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        handler.close_connection = True
+        return
+    send_bytes(handler, 200, ARTICLE, "text/html")
+
+
+def test_a_probe_the_server_resets_gives_no_verdict_and_the_shared_article_is_never_counted(tmp_path: Path) -> None:
+    """3 sites syndicate one article; their servers reset a connection that names a host they do not
+    serve; a 4th site comes through with its own article. Before (review of red team 21): the reset
+    read as "no answer", the round judged the shared article a catch-all's page, and each copy got a
+    counted `http_error` attempt, parked after `max_article_attempts` such runs: a real article lost.
+    Now a probe with no answer says nothing: no verdict, the copies wait, uncounted, probed again."""
+    shared_sites = [LoopbackServer(f"127.0.21.{n}") for n in range(70, 73)]
+    own = LoopbackServer("127.0.21.73")
+    try:
+        feeds = {}
+        for n, site in enumerate(shared_sites):
+            article = site.add("/news/harbour", resets_the_probe)
+            feeds[f"wire{n}"] = site.add("/feed.xml", Page(rss_feed(f"wire{n}", [("Harbour reopens", article, None)]),
+                                                           "application/rss+xml"))
+        mine = own.add("/news/own", Page(ARTICLE.replace(b"Harbour", b"Airport")))
+        feeds["own"] = own.add("/feed.xml", Page(rss_feed("own", [("Airport reopens", mine, None)]),
+                                                 "application/rss+xml"))
+        config_path = config_with(tmp_path, feeds)
+        asyncio.run(run_ingest(load_config(config_path), "run-0", all_feeds=True))
+        probes = sum(1 for site in shared_sites for r in site.requests
+                     if r.headers.get("host", "").startswith(PROBE_HOST))
+    finally:
+        for server in [*shared_sites, own]:
+            server.close()
+    assert probes >= 1, "the shared article was probed"
+    rows = query(config_path, "SELECT feed_id, fetch_attempts, parked_at IS NULL, article_id IS NULL FROM entries "
+                              "WHERE feed_id LIKE 'wire%' ORDER BY feed_id")
+    assert rows == [(f"wire{n}", 0, True, True) for n in range(3)], rows
+    assert query(config_path, "SELECT count(*) FROM entries WHERE feed_id = 'own' AND article_id IS NOT NULL") == [(1,)]
