@@ -51,9 +51,12 @@ MAX_ARTICLE_ATTEMPTS = 3  # the default of execution.max_article_attempts
 # Outcomes that say nothing about the article: not counted as a failed attempt.
 UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED,)
 # Outcomes that another attempt would not change: don't fetch these entries again.
+# `extract_timeout` is not among them: the timer is the wall clock, and a machine loaded for a while
+# (a backup, another job) gives an ordinary page its timeout. It counts an attempt, so a page that
+# is truly too slow is parked after `execution.max_article_attempts` runs.
 TERMINAL_ARTICLE_OUTCOMES = (
     Outcome.BLOCKED, Outcome.INVALID_URL, Outcome.ROBOTS_DISALLOWED, Outcome.NOT_HTML, Outcome.TOO_LARGE,
-    Outcome.EXTRACT_EMPTY, Outcome.EXTRACT_TIMEOUT,
+    Outcome.EXTRACT_EMPTY,
 )
 
 # A 200 with no HTML at all (a CDN between origin timeouts, a CMS mid-deploy) says nothing about the
