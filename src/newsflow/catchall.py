@@ -145,9 +145,19 @@ def not_sent(answer: FetchResult) -> bool:
 
 
 def unanswered(answer: FetchResult) -> bool:
-    """The probe got no answer (a timeout, a reset, a connection closed before any answer): no evidence
-    either way. An HTTP answer of its own (404, 421) is a real server's, and so is a TLS alert to the name."""
-    return not answer.ok and answer.status_code is None and f": {TLS_REFUSED} (" not in (answer.error or "")
+    """The probe got no answer (a timeout, a reset, a connection closed before any answer, in TLS too):
+    no evidence either way. An HTTP answer of its own (404, 421) is a real server's, and so is a TLS alert
+    to the name."""
+    return not answer.ok and answer.status_code is None and not tls_alert(answer.error or "")
+
+
+def tls_alert(error: str) -> bool:
+    """The server ended the handshake with an alert: OpenSSL names one it receives `tlsv1 alert ...`,
+    `sslv3 alert ...` or `tlsv1 unrecognized name`. A close with none (`unexpected eof`) is no answer,
+    as an http request closed unanswered is (red team 21's review: it was read as an alert)."""
+    _, found, rest = error.partition(f": {TLS_REFUSED} (")
+    reason = rest.partition(")")[0]
+    return bool(found) and ("alert" in reason or "unrecognized name" in reason)
 
 
 def catch_all(digest: str, answer: FetchResult) -> bool:

@@ -20,6 +20,7 @@ Every server is real, on loopback; every warehouse a DuckDB file.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import ssl
 import struct
@@ -414,3 +415,25 @@ def test_a_probe_the_server_resets_gives_no_verdict_and_the_shared_article_is_ne
                               "WHERE feed_id LIKE 'wire%' ORDER BY feed_id")
     assert rows == [(f"wire{n}", 0, True, True) for n in range(3)], rows
     assert query(config_path, "SELECT count(*) FROM entries WHERE feed_id = 'own' AND article_id IS NOT NULL") == [(1,)]
+
+
+def test_over_https_a_server_that_closes_the_handshake_for_the_probe_with_no_alert_gives_no_verdict(
+    tmp_path: Path,
+) -> None:
+    """A TLS front that closes the connection, no alert sent, when TLS asks for a name it does not
+    serve. Before (review of red team 21): any failed handshake was read as a TLS alert, a real
+    server's answer, while the same server closing an http request with no answer (nginx's 444) gave
+    no verdict. Now only an alert is an answer; a close with none says nothing: no verdict."""
+    context = certificate_for(tmp_path, SITE_NAMES)
+
+    def close_on_unknown(sock: ssl.SSLObject, name: str | None, _: ssl.SSLContext) -> int | None:
+        sock.asked_for = name  # type: ignore[attr-defined]
+        if name not in SITE_NAMES:  # FIN before any alert can go out: the client reads EOF
+            with socket.socket(fileno=os.dup(sock.fileno())) as raw:  # type: ignore[attr-defined]
+                raw.shutdown(socket.SHUT_RDWR)
+        return None
+
+    results, shared, verdicts = probe_over_https(tmp_path, ARTICLE, catch_all=False, context=context,
+                                                 sni_callback=close_on_unknown)
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert shared == set() and verdicts == {}, verdicts
