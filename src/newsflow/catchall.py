@@ -121,21 +121,26 @@ async def _wait_until(rounds: list[asyncio.Future[bool | None]], until: float) -
 
 async def _answers_every_name(digest: str, urls: Sequence[str], probe: Probe) -> bool | None:
     """Ask each address in turn; the first that answers otherwise ends it (a portal costs one each).
-    The first that does not answer ends it too, with None (no evidence: no verdict, the page waits,
-    uncounted): each unanswered probe costs a whole `timeout`, and 10 in turn held the batch 10 of
-    them, past the run's deadline. A probe not sent (its host paused by a Retry-After, its robots.txt
-    unreadable) asked nothing: the next address is asked; when none was asked, None too."""
-    asked = False
+    One that does not answer is no evidence: the page is no catch-all's unless every address answered
+    with it (else None: no verdict, the page waits, uncounted). A probe that timed out ends the round:
+    each costs a whole `timeout`, and 10 in turn held the batch 10 of them, past the run's deadline;
+    one closed or reset at once does not, so a server dropping unknown names (nginx's 444) leaves the
+    next address to answer. A probe not sent (its host paused by a Retry-After, its robots.txt
+    unreadable) asked nothing: the next address is asked."""
+    asked, silent = False, False
     for url in urls:
         answer = await probe(url, PROBE_HOST)
         if not_sent(answer):
             continue
         if unanswered(answer):
-            return None
+            if timed_out(answer):
+                return None
+            silent = True
+            continue
         if not catch_all(digest, answer):
             return False
         asked = True
-    return True if asked else None
+    return True if asked and not silent else None
 
 
 def not_sent(answer: FetchResult) -> bool:
@@ -149,6 +154,12 @@ def unanswered(answer: FetchResult) -> bool:
     no evidence either way. An HTTP answer of its own (404, 421) is a real server's, and so is a TLS alert
     to the name."""
     return not answer.ok and answer.status_code is None and not tls_alert(answer.error or "")
+
+
+def timed_out(answer: FetchResult) -> bool:
+    """The probe waited its whole `timeout` (for the answer, or for the connection)."""
+    return answer.outcome is Outcome.TIMEOUT or (
+        answer.outcome is Outcome.CONNECT_ERROR and "(connect timeout)" in (answer.error or ""))
 
 
 def tls_alert(error: str) -> bool:

@@ -437,3 +437,41 @@ def test_over_https_a_server_that_closes_the_handshake_for_the_probe_with_no_ale
                                                  sni_callback=close_on_unknown)
     assert all(r.ok for r in results), [r.error for r in results]
     assert shared == set() and verdicts == {}, verdicts
+
+
+def vhost(handler: BaseHTTPRequestHandler) -> None:
+    """A virtual host: the article for its name, a 404 for another."""
+    send_bytes(handler, *((404, b"no such site") if probed(handler) else (200, ARTICLE)), "text/html")
+
+
+def mirror(handler: BaseHTTPRequestHandler) -> None:
+    """A one-site box: the article for every name."""
+    send_bytes(handler, 200, ARTICLE, "text/html")
+
+
+@pytest.mark.parametrize(("others", "verdict"), [(vhost, {polling.page_digest(ARTICLE): False}), (mirror, {})])
+def test_a_probe_reset_at_once_leaves_the_next_address_to_answer(others: Handler, verdict: dict[str, bool]) -> None:
+    """The first address asked drops the probe's name with a reset (nginx's 444); the 2 others are
+    virtual hosts (a 404) or one-site boxes (the article again). Before (review of red team 21): any
+    probe with no answer ended the round with no verdict, so the article those vhosts share waited,
+    uncounted, every run, never stored. Now a reset, which costs no `timeout`, asks the next address:
+    a vhost's 404 makes the article theirs; boxes answering every name with it leave no verdict (the
+    first address said nothing), never a catch-all's."""
+    servers = [LoopbackServer(f"127.0.21.{n}") for n in range(80, 83)]
+    try:
+        urls = [server.add("/news/1", handler) for server, handler in zip(servers, [resets_the_probe, others, others],
+                                                                          strict=True)]
+
+        async def go() -> tuple[list[FetchResult], set[str], dict[str, bool]]:
+            verdicts: dict[str, bool] = {}
+            async with Fetcher(fetch_settings(respect_robots=False)) as fetcher:
+                results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
+                return results, await real_pages(results, fetcher.fetch_article, verdicts), verdicts
+
+        results, shared, verdicts = asyncio.run(go())
+        first_probed = any(r.headers.get("host", "").startswith(PROBE_HOST) for r in servers[0].requests)
+    finally:
+        for server in servers:
+            server.close()
+    assert all(r.ok for r in results) and first_probed
+    assert verdicts == verdict and shared == {d for d, real in verdict.items() if not real}, verdicts
