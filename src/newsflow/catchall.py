@@ -10,8 +10,9 @@ server is asked once for it under `PROBE_HOST`, a name that cannot exist (RFC 67
 only the same page back from each address that served it (`MAX_PROBES` at most, asked in turn
 until one answers otherwise) makes it a catch-all's. One round of probes per page per run
 (`verdicts`); a probe that fails to answer (a timeout, a reset, a connection closed with no answer)
-says nothing and ends the round (one `timeout` of probing per page at most) with no verdict: the
-page's articles wait, uncounted (`judged_within`). Before, no answer judged the page a catch-all's,
+says nothing: a timeout ends the round (one `timeout` of probing per page at most), a reset asks the
+next address, and unless one answers otherwise the page gets no verdict: its articles wait,
+uncounted (`judged_within`). Before, no answer judged the page a catch-all's,
 so a real site that drops unknown names with no answer (nginx's `return 444`) had the article it
 shares with 2 others counted as failed and parked (red team 21's review).
 
