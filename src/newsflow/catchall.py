@@ -9,11 +9,13 @@ default site, a 404, a 421). So before a page served at 3 sites' URLs is taken f
 server is asked once for it under `PROBE_HOST`, a name that cannot exist (RFC 6761 `.invalid`):
 only the same page back from each address that served it (`MAX_PROBES` at most, asked in turn
 until one answers otherwise) makes it a catch-all's. One round of probes per page per run
-(`verdicts`); a probe that fails to answer (a timeout, a reset, a connection closed with no answer)
-says nothing and ends the round (one `timeout` of probing per page at most) with no verdict: the
-page's articles wait, uncounted (`judged_within`). Before, no answer judged the page a catch-all's,
-so a real site that drops unknown names with no answer (nginx's `return 444`) had the article it
-shares with 2 others counted as failed and parked (red team 21's review).
+(`verdicts`). A probe that gets no answer (a timeout, a reset, a connection closed unanswered) ends
+the round and makes the page the sites' own: a portal or a catch-all answers every name, and a server
+that drops unknown names (nginx's `return 444`, a firewall rule) serves names, as one answering 404
+does. The two errors are not alike: taking a catch-all's page for an article stores one junk text,
+once (deduplicated); the other way loses a real article. Before, no answer judged the page a
+catch-all's, so a real article shared by 3 sites was counted failed and parked (red team 21's
+review); the review then gave it no verdict, which left it pending, re-probed every run, for good.
 
 Over https the probe names `PROBE_HOST` in TLS too (SNI, `fetch.probe_transport`), so a server sees
 one name: one that refuses it in the handshake (a TLS alert) serves names, not every name, as does
@@ -35,7 +37,6 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 
 from newsflow import polling
-from newsflow.fetchrules import TLS_REFUSED
 from newsflow.models import FetchResult, Outcome, PendingArticle
 from newsflow.urls import host_of, site_of
 
@@ -104,7 +105,7 @@ async def _probe_unasked(
         every_name = None if round_.cancelled() else round_.result()
         if every_name is None:
             log.info("page %s served at the URLs of several sites: no server asked by the run's deadline, none "
-                     "could be (paused hosts) or one did not answer; its articles wait, uncounted", digest)
+                     "could be (paused hosts); its articles wait, uncounted", digest)
             continue
         verdicts[digest] = every_name
         log.info("page %s served at the URLs of several sites: %s", digest,
@@ -123,18 +124,15 @@ async def _wait_until(rounds: list[asyncio.Future[bool | None]], until: float) -
 
 
 async def _answers_every_name(digest: str, urls: Sequence[str], probe: Probe) -> bool | None:
-    """Ask each address in turn; the first that answers otherwise ends it (a portal costs one each).
-    The first that does not answer ends it too, with None (no evidence: no verdict, the page waits,
-    uncounted): each unanswered probe costs a whole `timeout`, and 10 in turn held the batch 10 of
-    them, past the run's deadline. A probe not sent (its host paused by a Retry-After, its robots.txt
-    unreadable) asked nothing: the next address is asked; when none was asked, None too."""
+    """Ask each address in turn; the first that answers otherwise, or not at all, ends it (a portal costs
+    one request each; a server that swallows the probe one `timeout`). A probe not sent (its host paused
+    by a Retry-After, its robots.txt unreadable) asked nothing: the next address is asked, and with none
+    asked the page gets no verdict (its articles wait, uncounted)."""
     asked = False
     for url in urls:
         answer = await probe(url, PROBE_HOST)
         if not_sent(answer):
             continue
-        if unanswered(answer):
-            return None
         if not catch_all(digest, answer):
             return False
         asked = True
@@ -147,12 +145,7 @@ def not_sent(answer: FetchResult) -> bool:
     return answer.outcome is Outcome.RATE_LIMITED and answer.status_code is None
 
 
-def unanswered(answer: FetchResult) -> bool:
-    """The probe got no answer (a timeout, a reset, a connection closed before any answer): no evidence
-    either way. An HTTP answer of its own (404, 421) is a real server's, and so is a TLS alert to the name."""
-    return not answer.ok and answer.status_code is None and f": {TLS_REFUSED} (" not in (answer.error or "")
-
-
 def catch_all(digest: str, answer: FetchResult) -> bool:
-    """The probe, answered, came back with the same page."""
+    """The probe came back with the same page. Anything else (another page, a 404 or 421, a TLS alert to
+    the probe's name, no answer at all) is a server that does not answer every name with it."""
     return answer.ok and polling.page_digest(answer.html) == digest

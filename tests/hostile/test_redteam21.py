@@ -20,6 +20,7 @@ Every server is real, on loopback; every warehouse a DuckDB file.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import ssl
 import struct
@@ -385,12 +386,13 @@ def resets_the_probe(handler: BaseHTTPRequestHandler) -> None:
     send_bytes(handler, 200, ARTICLE, "text/html")
 
 
-def test_a_probe_the_server_resets_gives_no_verdict_and_the_shared_article_is_never_counted(tmp_path: Path) -> None:
+def test_a_probe_the_server_resets_makes_the_shared_article_theirs_and_it_is_stored(tmp_path: Path) -> None:
     """3 sites syndicate one article; their servers reset a connection that names a host they do not
     serve; a 4th site comes through with its own article. Before (review of red team 21): the reset
     read as "no answer", the round judged the shared article a catch-all's page, and each copy got a
     counted `http_error` attempt, parked after `max_article_attempts` such runs: a real article lost.
-    Now a probe with no answer says nothing: no verdict, the copies wait, uncounted, probed again."""
+    The review made it no verdict: the copies waited uncounted, re-probed every run, never stored. Now
+    a server that does not answer the probe's name does not answer every name: the article is stored."""
     shared_sites = [LoopbackServer(f"127.0.21.{n}") for n in range(70, 73)]
     own = LoopbackServer("127.0.21.73")
     try:
@@ -412,5 +414,68 @@ def test_a_probe_the_server_resets_gives_no_verdict_and_the_shared_article_is_ne
     assert probes >= 1, "the shared article was probed"
     rows = query(config_path, "SELECT feed_id, fetch_attempts, parked_at IS NULL, article_id IS NULL FROM entries "
                               "WHERE feed_id LIKE 'wire%' ORDER BY feed_id")
-    assert rows == [(f"wire{n}", 0, True, True) for n in range(3)], rows
+    assert rows == [(f"wire{n}", 0, True, False) for n in range(3)], rows
+    assert query(config_path, "SELECT count(DISTINCT article_id) FROM entries WHERE feed_id LIKE 'wire%'") == [(3,)]
     assert query(config_path, "SELECT count(*) FROM entries WHERE feed_id = 'own' AND article_id IS NOT NULL") == [(1,)]
+
+
+def test_over_https_a_server_that_closes_the_handshake_for_the_probe_with_no_alert_serves_names(
+    tmp_path: Path,
+) -> None:
+    """A TLS front that closes the connection, no alert sent, when TLS asks for a name it does not
+    serve. Before (review of red team 21): any failed handshake was read as a TLS alert, a real
+    server's answer; the review made a close with none no verdict (the article waited for good). Now
+    no answer, like an alert, is a server that does not answer every name: the page is the sites'."""
+    context = certificate_for(tmp_path, SITE_NAMES)
+
+    def close_on_unknown(sock: ssl.SSLObject, name: str | None, _: ssl.SSLContext) -> int | None:
+        sock.asked_for = name  # type: ignore[attr-defined]
+        if name not in SITE_NAMES:  # FIN before any alert can go out: the client reads EOF
+            with socket.socket(fileno=os.dup(sock.fileno())) as raw:  # type: ignore[attr-defined]
+                raw.shutdown(socket.SHUT_RDWR)
+        return None
+
+    results, shared, verdicts = probe_over_https(tmp_path, ARTICLE, catch_all=False, context=context,
+                                                 sni_callback=close_on_unknown)
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert shared == {polling.page_digest(ARTICLE)} and verdicts == {polling.page_digest(ARTICLE): False}, verdicts
+
+
+def vhost(handler: BaseHTTPRequestHandler) -> None:
+    """A virtual host: the article for its name, a 404 for another."""
+    send_bytes(handler, *((404, b"no such site") if probed(handler) else (200, ARTICLE)), "text/html")
+
+
+def mirror(handler: BaseHTTPRequestHandler) -> None:
+    """A one-site box: the article for every name."""
+    send_bytes(handler, 200, ARTICLE, "text/html")
+
+
+@pytest.mark.parametrize("others", [vhost, mirror])
+def test_a_probe_reset_makes_the_page_the_sites_own(others: Handler) -> None:
+    """The first address asked drops the probe's name with a reset (nginx's 444); the 2 others are
+    virtual hosts (a 404) or one-site boxes (the article again). Before (review of red team 21): any
+    probe with no answer ended the round with no verdict, so the article those sites share waited,
+    uncounted, every run, never stored. Now a server that drops the name does not answer every name:
+    the round ends there, the page is the sites' own, whatever the others would have said."""
+    servers = [LoopbackServer(f"127.0.21.{n}") for n in range(80, 83)]
+    try:
+        urls = [server.add("/news/1", handler) for server, handler in zip(servers, [resets_the_probe, others, others],
+                                                                          strict=True)]
+
+        async def go() -> tuple[list[FetchResult], set[str], dict[str, bool]]:
+            verdicts: dict[str, bool] = {}
+            async with Fetcher(fetch_settings(respect_robots=False)) as fetcher:
+                results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
+                return results, await real_pages(results, fetcher.fetch_article, verdicts), verdicts
+
+        results, shared, verdicts = asyncio.run(go())
+        first_probed = any(r.headers.get("host", "").startswith(PROBE_HOST) for r in servers[0].requests)
+        others_probed = sum(1 for server in servers[1:] for r in server.requests
+                            if r.headers.get("host", "").startswith(PROBE_HOST))
+    finally:
+        for server in servers:
+            server.close()
+    assert all(r.ok for r in results) and first_probed and others_probed == 0
+    digest = polling.page_digest(ARTICLE)
+    assert verdicts == {digest: False} and shared == {digest}, verdicts
