@@ -217,6 +217,9 @@ def test_a_run_dates_a_page_whose_only_dates_are_other_blocks_by_its_feed(tmp_pa
     ('<body><main><h1>T</h1><header class="byline"><p class="d">x</p></header></main></body>', False),
     ('<body><article><h1>T</h1><div class="comment-list"><p class="d">x</p></div></article></body>', True),
     ('<body><article><h1>T</h1><div class="meta"><p class="d">x</p></div></article></body>', False),
+    ('<body><h1>T</h1><div class="commentary-body"><p class="d">x</p></div></body>', False),  # an opinion page's
+    ('<body><h1>T</h1><div class="latest-updates"><p class="d">x</p></div></body>', False),  # a live blog's posts
+    ('<body><h1>T</h1><div class="latest"><p class="d">x</p></div></body>', True),
 ])
 def test_the_site_header_and_comments_are_other_blocks(html: str, other: bool) -> None:
     tree = load_html(f"<html>{html}</html>")

@@ -6,8 +6,9 @@ a block of other stories (a related list, a sidebar, `<aside>`, `<nav>`, `<foote
 The blocks are told apart relative to the headline: only the elements that hold an element but not
 the headline are read, so a `<body class="has-sidebar">` says nothing about the byline under it.
 Class names are read for other stories (related, recommend, more-news, popular, trending, most-read,
-read-next, sidebar, newsletter; latest, comment, disqus, top-bar, masthead), not "teaser", which sites
-give their story's own header too.
+read-next, sidebar, newsletter; "latest" or "latest-news", "comments", disqus, top-bar, masthead), not
+"teaser", which sites give their story's own header too, nor "commentary" or "latest-updates" (an
+opinion page's or a live blog's own).
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -36,8 +37,10 @@ def is_prose(line: str) -> bool:
 _OTHER_STORIES = re.compile(
     r"related|recommend|more-?(?:stories|news|from)|popular|trending|most-?(?:read|viewed)|read-?next|sidebar|"
     r"newsletter|"
-    # fifteenth pass: lists of the latest stories, readers' comments, the site's top bar
-    r"latest|comment|disqus|top-?bar|masthead",
+    # fifteenth pass: lists of the latest stories (not a live blog's "latest-updates"), readers' comments
+    # (not "commentary", an opinion page's own), the site's top bar
+    r"latest(?:-?(?:news|stories|articles|headlines))?(?![\w-])|comments?(?![a-z])|commentlist|disqus|top-?bar|"
+    r"masthead",
     re.IGNORECASE,
 )
 _CAPTION = re.compile("caption", re.IGNORECASE)
