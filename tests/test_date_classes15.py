@@ -94,6 +94,11 @@ def test_hebrew_letters_add_up_to_their_value(letters: str, value: int) -> None:
     ('כ"ג באדר תש"ה', None),  # 5705 (1945): no news on the web
     ('הוא אמר "כן" באדר', None),  # quotes in prose, no year
     ('כ"ג בחודש תשפ"ו', None),  # no month's name
+    ('ט"ו באב תשפ"ו', date(2026, 7, 29)),  # 15 and 16 are written 9+6, 9+7
+    ('ט"ז בשבט תשפ"ו', date(2026, 2, 3)),
+    ('ח"כ אב תשפ"ו', None),  # review: "MK" (28 out of order: 28 is כ"ח) before "Av", no day
+    ('ג"כ אדר תשפ"ו', None),  # "also" (23 is כ"ג)
+    ('ב"ב אב תשפ"ו', None),  # Bnei Brak
 ])
 def test_hebrew_calendar_dates_are_read_where_the_line_has_no_gregorian_one(text: str, day: date | None) -> None:
     assert _read(text) == day

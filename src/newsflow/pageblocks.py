@@ -70,7 +70,8 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     sidebar …; not "teaser": sites name their story's own header so), an `<aside>` or `<nav>`, or
     a `<footer>` outside the headline's `<article>` (an article's own `<footer>` holds its byline as
     often: "Posted on 1 March 2026"; on a page without an `<article>`, any), and so the site's `<header>`,
-    top bar or masthead (`_SITE_CHROME`); with `captions`, in a photo caption too. Only the elements that hold it but not the headline are read."""
+    top bar or masthead (`_SITE_CHROME`); with `captions`, in a photo caption too. Only the elements
+    that hold it but not the headline are read."""
     tagged = chrome = False
     while element is not None and element not in headline_ancestors:
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
