@@ -28,9 +28,9 @@ from newsflow.printeddates import first_date
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
-from tests.date_batch15 import AFTER, OWN, PAGES, TODAY, comments, latest, site
+from tests.date_batch15 import AFTER, MAR_12, OWN, PAGES, TODAY, comments, latest, site
 from tests.localserver import LocalServer, Page
-from tests.test_date_classes import stored
+from tests.test_date_classes import STORY, TITLE, stored
 
 CLASS_PAGES = PAGES + AFTER
 
@@ -94,6 +94,11 @@ def test_hebrew_letters_add_up_to_their_value(letters: str, value: int) -> None:
     ('כ"ג באדר תש"ה', None),  # 5705 (1945): no news on the web
     ('הוא אמר "כן" באדר', None),  # quotes in prose, no year
     ('כ"ג בחודש תשפ"ו', None),  # no month's name
+    ('ט"ו באב תשפ"ו', date(2026, 7, 29)),  # 15 and 16 are written 9+6, 9+7
+    ('ט"ז בשבט תשפ"ו', date(2026, 2, 3)),
+    ('ח"כ אב תשפ"ו', None),  # review: "MK" (28 out of order: 28 is כ"ח) before "Av", no day
+    ('ג"כ אדר תשפ"ו', None),  # "also" (23 is כ"ג)
+    ('ב"ב אב תשפ"ו', None),  # Bnei Brak
 ])
 def test_hebrew_calendar_dates_are_read_where_the_line_has_no_gregorian_one(text: str, day: date | None) -> None:
     assert _read(text) == day
@@ -217,9 +222,70 @@ def test_a_run_dates_a_page_whose_only_dates_are_other_blocks_by_its_feed(tmp_pa
     ('<body><main><h1>T</h1><header class="byline"><p class="d">x</p></header></main></body>', False),
     ('<body><article><h1>T</h1><div class="comment-list"><p class="d">x</p></div></article></body>', True),
     ('<body><article><h1>T</h1><div class="meta"><p class="d">x</p></div></article></body>', False),
+    ('<body><h1>T</h1><div class="commentary-body"><p class="d">x</p></div></body>', False),  # an opinion page's
+    ('<body><h1>T</h1><div class="latest-updates"><p class="d">x</p></div></body>', False),  # a live blog's posts
+    ('<body><h1>T</h1><div class="latest"><p class="d">x</p></div></body>', True),
 ])
 def test_the_site_header_and_comments_are_other_blocks(html: str, other: bool) -> None:
     tree = load_html(f"<html>{html}</html>")
     element = tree.find(".//p[@class='d']")
     ancestors, article = headline_ancestors(tree.find(".//h1"))
     assert other_stories_block(element, ancestors, article) is other
+
+
+# --- a story's own top bar, masthead or meta is not another block (review) ---------------------------
+# The class words that name the site's chrome ("top-bar", "masthead") name a story's own parts too, on
+# CMS and Next.js pages (CSS modules: "ArticleHeader_topBar__a1b2"); inside the headline's `<article>`
+# (or, without one, next to the headline) they are the story's, and so is a wrapper flagged "has-comments".
+
+_TIME = '<time datetime="2026-03-12T09:15:00Z">March 12, 2026</time>'
+_H1 = f"<h1>{TITLE}</h1>"
+
+
+def _chrome_page(body: str) -> str:
+    return (f'<html lang="en"><head><title>{TITLE}</title></head><body><header class="site-header"><a href="/">Home'
+            f"</a></header>{body}<footer>© 2026 Example</footer></body></html>")
+
+
+OWN_BLOCKS = {
+    "next-topbar-above-headline": f'<main><article><div class="ArticleHeader_topBar__a1b2"><a href="/p">Politics</a>'
+                                  f" {_TIME}</div>{_H1}{STORY}</article></main>",
+    "next-topbar-byline": f'<main><article>{_H1}<div class="ArticleHeader_topBar__a1b2"><span>By A. Writer</span> '
+                          f"{_TIME}</div>{STORY}</article></main>",
+    "story-top-bar-dateline": f'<article>{_H1}<div class="story-top-bar"><span class="dateline">WASHINGTON, March 12, '
+                              f"2026</span></div>{STORY}</article>",
+    "article-masthead-meta": f'<article><div class="article-masthead">{_H1}</div><div class="article-masthead__meta">'
+                             f"By A. Writer | {_TIME}</div>{STORY}</article>",
+    "masthead-byline": f'<article><header class="story-masthead"><div class="kicker">World</div></header>{_H1}'
+                       f'<div class="masthead-byline">By A. Writer, March 12, 2026</div>{STORY}</article>',
+    "meta-has-comments": f'<article>{_H1}<div class="meta has-comments"><span>By A. Writer</span> <span class="date">'
+                         f"March 12, 2026</span></div>{STORY}</article>",
+    "comments-count-wrapper": f'<article>{_H1}<div class="byline comments-count-3"><span>By A. Writer</span> {_TIME}'
+                              f"</div>{STORY}</article>",
+    "no-article-topbar-by-headline": f'<main><div class="Story_topBar__x9"><span>News</span> {_TIME}</div>{_H1}{STORY}'
+                                     "</main>",
+    "no-article-masthead-date": f'<main><div class="b-article"><div class="masthead-date">{_TIME}</div>{_H1}{STORY}'
+                                "</div></main>",
+    "wp-entry-meta-comments-link": f'<div id="content"><main><article class="post-1 post type-post"><header '
+                                   f'class="entry-header">{_H1}<div class="entry-meta"><span class="posted-on">Posted '
+                                   f'on <a href="/x">{_TIME}</a></span> <span class="comments-link"><a href="#respond">'
+                                   f"Leave a comment</a></span></div></header>{STORY}</article></main></div>",
+}
+
+
+@pytest.mark.parametrize("name", OWN_BLOCKS)
+def test_a_story_keeps_its_date_in_its_own_top_bar_masthead_or_meta(name: str) -> None:
+    assert stored(_chrome_page(OWN_BLOCKS[name]))[0] == MAR_12
+
+
+SITE_CHROME = {  # the site's top bar or masthead on a page without an `<article>`: still not the story's day
+    "no-article-site-top-bar": '<div class="top-bar">Thursday, March 19, 2026</div><main><div class="content">'
+                               f'<div class="story">{_H1}{STORY}</div></div></main>',
+    "no-article-masthead-id": '<div id="masthead"><p>19 March 2026</p></div><div class="wrap"><main>'
+                              f'<div class="story">{_H1}{STORY}</div></main></div>',
+}
+
+
+@pytest.mark.parametrize("name", SITE_CHROME)
+def test_the_sites_top_bar_without_an_article_still_dates_no_story(name: str) -> None:
+    assert stored(_chrome_page(SITE_CHROME[name]))[0] is None

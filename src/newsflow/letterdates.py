@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 
 from newsflow.worlddates import ERAS, MINGUO
 
@@ -118,10 +119,20 @@ def hebrew_dates(text: str) -> list[tuple[int, int, int, int]]:
             month = 13 if second else 12
         elif month == 12 and _leap(year):
             continue  # a leap year's plain "Adar": Adar I or Adar II, the page does not say
-        gregorian = hebrew_to_gregorian(year, month, gematria(match[1])) if 5750 <= year <= 5800 else None
+        in_order = _in_order(match[1]) and _in_order(match[5])  # "ח"כ" (MK), "ג"כ" (also): no day
+        gregorian = hebrew_to_gregorian(year, month, gematria(match[1])) if 5750 <= year <= 5800 and in_order else None
         if gregorian is not None:
             found.append((match.start(), gregorian.year, gregorian.month, gregorian.day))
     return found
+
+
+def _in_order(letters: str) -> bool:
+    """Whether Hebrew letters are written as a number is: largest first ("כ"ג", not "ג"כ" nor "ב"ב"), but 15
+    and 16 as 9+6 and 9+7 ("ט"ו", "ט"ז"); abbreviations with a quote mark are not, mostly."""
+    values = [_GEMATRIA[char] for char in letters if char in _GEMATRIA]
+    if values[-2:] in ([9, 6], [9, 7]):
+        values = [*values[:-2], 15]
+    return all(first > second or first == second == 400 for first, second in pairwise(values))  # "תת" is 800
 
 
 def hebrew_to_gregorian(year: int, month: int, day: int) -> date | None:

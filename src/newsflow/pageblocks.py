@@ -6,8 +6,11 @@ a block of other stories (a related list, a sidebar, `<aside>`, `<nav>`, `<foote
 The blocks are told apart relative to the headline: only the elements that hold an element but not
 the headline are read, so a `<body class="has-sidebar">` says nothing about the byline under it.
 Class names are read for other stories (related, recommend, more-news, popular, trending, most-read,
-read-next, sidebar, newsletter; latest, comment, disqus, top-bar, masthead), not "teaser", which sites
-give their story's own header too.
+read-next, sidebar, newsletter; "latest" or "latest-news", "comments", disqus), not "teaser", which sites
+give their story's own header too, nor "commentary" or "latest-updates" (an opinion page's or a live
+blog's own), nor "has-comments" or "comments-count" (a byline's). A "top-bar" or "masthead" is the
+site's only outside the headline's `<article>` (without one, two levels or more from the headline):
+stories name their own header so too ("ArticleHeader_topBar__a1b2", "article-masthead").
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -36,10 +39,19 @@ def is_prose(line: str) -> bool:
 _OTHER_STORIES = re.compile(
     r"related|recommend|more-?(?:stories|news|from)|popular|trending|most-?(?:read|viewed)|read-?next|sidebar|"
     r"newsletter|"
-    # fifteenth pass: lists of the latest stories, readers' comments, the site's top bar
-    r"latest|comment|disqus|top-?bar|masthead",
+    # fifteenth pass: lists of the latest stories (not a live blog's "latest-updates"), readers' comments
+    # (not "commentary", an opinion page's own; not a byline's comment count or a "has-comments" flag)
+    r"latest(?:-?(?:news|stories|articles|headlines))?(?![\w-])|"
+    r"(?<!has-)(?<!no-)(?<!with-)comments?(?![a-z]|[-_]?(?:count|link|number|enabled|open|closed|icon|button))|"
+    r"commentlist|disqus",
     re.IGNORECASE,
 )
+_SITE_CHROME = re.compile(r"top-?bar|masthead", re.IGNORECASE)
+"""The site's top bar and masthead (today's date): words a story's own header uses too (a CSS module's
+"ArticleHeader_topBar__a1b2", "article-masthead"), so read as the site's only away from the headline."""
+CHROME_DEPTH = 2
+"""On a page without an `<article>`, a top bar or masthead is the site's when its nearest common
+ancestor with the headline is this far above it or more (the story's own sits beside the headline)."""
 _CAPTION = re.compile("caption", re.IGNORECASE)
 
 
@@ -57,13 +69,15 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     """Whether an element is in a block of other stories: one whose class or id says so (related,
     sidebar …; not "teaser": sites name their story's own header so), an `<aside>` or `<nav>`, or
     a `<footer>` outside the headline's `<article>` (an article's own `<footer>` holds its byline as
-    often: "Posted on 1 March 2026"; on a page without an `<article>`, any), and so the site's `<header>`;
-    with `captions`, in a photo caption too. Only the elements that hold it but not the headline are read."""
-    tagged = False
+    often: "Posted on 1 March 2026"; on a page without an `<article>`, any), and so the site's `<header>`,
+    top bar or masthead (`_SITE_CHROME`); with `captions`, in a photo caption too. Only the elements
+    that hold it but not the headline are read."""
+    tagged = chrome = False
     while element is not None and element not in headline_ancestors:
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
         if _OTHER_STORIES.search(names):
             return True
+        chrome = chrome or _SITE_CHROME.search(names) is not None
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
             return True
         if element.tag in ("aside", "nav"):
@@ -71,7 +85,9 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
         tagged = tagged or element.tag == "footer" or _site_header(element)
         element = element.getparent()
     no_article = article >= len(headline_ancestors)
-    return tagged and (element is None or no_article or headline_ancestors[element] > article)
+    common = headline_ancestors[element] if element is not None else len(headline_ancestors)
+    in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
+    return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
 def _site_header(element: Any) -> bool:
