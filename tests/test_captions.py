@@ -132,3 +132,15 @@ def test_a_paragraph_that_holds_a_picture_and_its_caption_keeps_its_own_words() 
     text = "\n".join(BODY)
     assert drop_caption_lines(text, page_tree(page)) == text
     assert drop_caption_lines("\n".join((BODY[0], CAPTION, *BODY[1:])), page_tree(page)) == text
+
+
+def test_a_page_of_many_thousand_captions_is_read_in_linear_time() -> None:
+    """A bounded input: captions nested in captions were deduplicated pairwise (quadratic in their number;
+    20,000 distinct ones took minutes). Now ancestors are looked up in a set: the call must come back."""
+    figures = "".join(
+        f"<div class='caption'><span class='credit'>Credit number {n}</span> Picture number {n} of the harbour</div>"
+        for n in range(20_000)
+    )
+    page = f"<html><body><h1>Ferry</h1>{''.join(f'<p>{line}</p>' for line in BODY)}{figures}</body></html>"
+    text = "\n".join((*BODY, "Credit number 19999 Picture number 19999 of the harbour"))
+    assert drop_caption_lines(text, page_tree(page)) == "\n".join(BODY)
