@@ -90,10 +90,14 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
+_STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)
+
+
 def _site_header(element: Any) -> bool:
     """Whether an element is the site's `<header>` (a child of `<body>`, or the banner), where a
-    masthead prints today's date (fifteenth pass); not a story's own header."""
-    if element.tag != "header":
+    masthead prints today's date (fifteenth pass); not a story's own header, nor one whose class
+    says it is ("entry-header", "post-header" as a child of `<body>`: review)."""
+    if element.tag != "header" or _STORY_HEADER.search(str(element.get("class") or "")):
         return False
     parent = element.getparent()
     return element.get("role") == "banner" or (parent is not None and parent.tag == "body")
