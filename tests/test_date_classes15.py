@@ -270,6 +270,10 @@ OWN_BLOCKS = {
                                    f'class="entry-header">{_H1}<div class="entry-meta"><span class="posted-on">Posted '
                                    f'on <a href="/x">{_TIME}</a></span> <span class="comments-link"><a href="#respond">'
                                    f"Leave a comment</a></span></div></header>{STORY}</article></main></div>",
+    "story-topbar-above-article": f'<main><div class="ArticleLayout_topBar__x1"><a href="/p">Politics</a> {_TIME}</div>'
+                                  f"<article>{_H1}{STORY}</article></main>",
+    "post-masthead-beside-article": f'<div class="post-masthead"><span>By A. Writer</span> {_TIME}</div><main><article>'
+                                    f"{_H1}{STORY}</article></main>",
     "body-entry-header-above-main": f'<header class="entry-header"><span class="cat">World</span> {_TIME}</header>'
                                     f"<main><article>{_H1}{STORY}</article></main>",
     "body-post-header-byline": f'<header class="post-header"><p class="post-meta">By A. Writer, March 12, 2026</p>'
