@@ -129,6 +129,9 @@ def test_a_chinese_numeral_is_its_number(numeral: str, value: int | None) -> Non
     ("三年二月十日", None),  # a year of no era, not written in full
     ("二〇二六年二月三十日", None),
     ("二〇二六年三月", None),  # no day
+    ("农历二〇二五年八月十五日", None),  # review: a lunar date (the Mid-Autumn festival, 6 October 2025)
+    ("農曆 二〇二五年八月十五日", None),
+    ("发布时间：二〇二六年三月十二日 农历正月廿四", date(2026, 3, 12)),
 ])
 def test_a_date_in_chinese_numerals_is_read(text: str, day: date | None) -> None:
     assert _read(text) == day
