@@ -129,6 +129,9 @@ def test_a_chinese_numeral_is_its_number(numeral: str, value: int | None) -> Non
     ("三年二月十日", None),  # a year of no era, not written in full
     ("二〇二六年二月三十日", None),
     ("二〇二六年三月", None),  # no day
+    ("农历二〇二五年八月十五日", None),  # review: a lunar date (the Mid-Autumn festival, 6 October 2025)
+    ("農曆 二〇二五年八月十五日", None),
+    ("发布时间：二〇二六年三月十二日 农历正月廿四", date(2026, 3, 12)),
 ])
 def test_a_date_in_chinese_numerals_is_read(text: str, day: date | None) -> None:
     assert _read(text) == day
@@ -270,6 +273,14 @@ OWN_BLOCKS = {
                                    f'class="entry-header">{_H1}<div class="entry-meta"><span class="posted-on">Posted '
                                    f'on <a href="/x">{_TIME}</a></span> <span class="comments-link"><a href="#respond">'
                                    f"Leave a comment</a></span></div></header>{STORY}</article></main></div>",
+    "story-topbar-above-article": f'<main><div class="ArticleLayout_topBar__x1"><a href="/p">Politics</a> {_TIME}</div>'
+                                  f"<article>{_H1}{STORY}</article></main>",
+    "post-masthead-beside-article": f'<div class="post-masthead"><span>By A. Writer</span> {_TIME}</div><main><article>'
+                                    f"{_H1}{STORY}</article></main>",
+    "body-entry-header-above-main": f'<header class="entry-header"><span class="cat">World</span> {_TIME}</header>'
+                                    f"<main><article>{_H1}{STORY}</article></main>",
+    "body-post-header-byline": f'<header class="post-header"><p class="post-meta">By A. Writer, March 12, 2026</p>'
+                               f"</header><main>{_H1}{STORY}</main>",
 }
 
 
@@ -289,3 +300,52 @@ SITE_CHROME = {  # the site's top bar or masthead on a page without an `<article
 @pytest.mark.parametrize("name", SITE_CHROME)
 def test_the_sites_top_bar_without_an_article_still_dates_no_story(name: str) -> None:
     assert stored(_chrome_page(SITE_CHROME[name]))[0] is None
+
+
+def _cms(body: str) -> str:
+    return f'<html lang="en"><head><title>{TITLE}</title></head><body>{body}</body></html>'
+
+
+CMS_PAGES = {  # the site's chrome (masthead, top bar, comments) beside the story's own date (review)
+    "drupal-olivero": _cms(
+        '<div class="dialog-off-canvas-main-canvas"><div id="page-wrapper">'
+        '<header role="banner" id="header" class="site-header">'
+        '<div class="site-branding">Site</div></header><div id="main-wrapper"><main role="main">'
+        '<div class="region--content"><div class="block-page-title-block"><h1 class="title page-title">'
+        f'<span>{TITLE}</span></h1></div><article class="node node--type-article"><header class="node__header">'
+        '<div class="node__meta"><span>By <a>A. Writer</a></span>, <span>12 March, 2026</span>'
+        f'</div></header>{STORY}<section class="comments"><h2>Comments</h2></section></article>'
+        '</div></main></div></div></div>'),
+    "drupal7-no-time": _cms(
+        '<div id="page"><div id="header" class="masthead"><div class="date">Thursday, March 19, 2026</div>'
+        f'</div><div id="main"><div id="content"><h1 class="title">{TITLE}</h1><div class="node">'
+        f'<div class="submitted">Submitted by A. Writer on March 12, 2026</div>{STORY}</div>'
+        '</div></div></div>'),
+    "next-site-topbar": _cms(
+        '<div id="__next"><header class="Header_root__x"><div class="Header_topBar__y">Thursday, March 19, 2026</div>'
+        f'</header><main><article><header class="ArticleHeader_root__z">{_H1}<div class="ArticleHeader_byline__q">'
+        f'By A. Writer {_TIME}</div></header>{STORY}</article></main></div>'),
+    "ghost-comments-in-article": _cms(
+        '<div class="viewport"><header id="gh-head" class="gh-head"><a>Site</a></header><main id="site-main">'
+        f'<article class="article post"><header class="article-header gh-canvas">{_H1}<div class="article-byline-meta">'
+        '<time class="byline-meta-date" datetime="2026-03-12">12 Mar 2026</time></div></header>'
+        f'<section class="gh-content"></section>{STORY}<section class="article-comments gh-canvas">'
+        '<div class="comment">March 19, 2026</div></section></article></main></div>'),
+    "wp-twentyone": _cms(
+        '<div id="page" class="site"><header id="masthead" class="site-header has-title-and-tagline" role="banner">'
+        '<p class="site-title">Site</p></header>'
+        '<div id="content" class="site-content"><main id="main" class="site-main">'
+        '<article id="post-1" class="post-1 post type-post status-publish hentry">'
+        '<header class="entry-header alignwide">'
+        f'<h1 class="entry-title">{TITLE}</h1></header><div class="entry-content">{STORY}</div>'
+        '<footer class="entry-footer default-max-width"><div class="posted-by"><span class="posted-on">'
+        f'Published {_TIME}</span><span class="byline">By A. Writer</span></div></footer></article>'
+        '<div id="comments" class="comments-area default-max-width show-avatars"><ol class="comment-list">'
+        '<li class="comment"><time datetime="2026-03-19T10:00:00+00:00">March 19, 2026 at 10:00 am</time>'
+        '</li></ol></div></main></div></div>'),
+}
+
+
+@pytest.mark.parametrize("name", CMS_PAGES)
+def test_a_cms_story_keeps_its_day_beside_the_sites_chrome(name: str) -> None:
+    assert stored(_cms(CMS_PAGES[name]))[0] == MAR_12

@@ -34,6 +34,8 @@ _FIGURE = "[〇○零一二三四五六七八九]"
 _COUNT = "[一二三四五六七八九十廿卅百元]"
 _NUMERAL_DATE = re.compile(rf"(令和|平成|昭和|民國|民国)?\s*({_FIGURE}{{4}}|{_COUNT}{{1,5}}|{_FIGURE}{{2,3}})\s*年\s*"
                            rf"({_COUNT}{{1,3}})\s*月\s*({_COUNT}{{1,4}})\s*日")
+_LUNAR = re.compile(r"(?:农历|農曆|阴历|陰曆|旧历|舊曆)\s*$")
+"""The Chinese lunar calendar's name just before a date ("农历二〇二五年八月十五日": Mid-Autumn, 6 October)."""
 _HEBREW_MARKS = ('"', "״", "”", "'", "׳", "’")
 _HEBREW_LETTER = re.compile("[\u05d0-\u05ea]")
 
@@ -70,7 +72,7 @@ def numeral_dates(text: str) -> list[tuple[int, int, int, int]]:
     found = []
     for match in _NUMERAL_DATE.finditer(text):
         era, numbers = match[1], [numeral_value(match[group]) for group in (2, 3, 4)]
-        if None in numbers:
+        if None in numbers or _LUNAR.search(text, 0, match.start()):
             continue
         year, month, day = (number or 0 for number in numbers)
         if era in ERAS:

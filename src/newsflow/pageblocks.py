@@ -9,8 +9,9 @@ Class names are read for other stories (related, recommend, more-news, popular, 
 read-next, sidebar, newsletter; "latest" or "latest-news", "comments", disqus), not "teaser", which sites
 give their story's own header too, nor "commentary" or "latest-updates" (an opinion page's or a live
 blog's own), nor "has-comments" or "comments-count" (a byline's). A "top-bar" or "masthead" is the
-site's only outside the headline's `<article>` (without one, two levels or more from the headline):
-stories name their own header so too ("ArticleHeader_topBar__a1b2", "article-masthead").
+site's only outside the headline's `<article>` (without one, two levels or more from the headline)
+and in a class word naming no story: stories name their own header so too
+("ArticleHeader_topBar__a1b2", "story-top-bar", "post-masthead").
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -48,7 +49,10 @@ _OTHER_STORIES = re.compile(
 )
 _SITE_CHROME = re.compile(r"top-?bar|masthead", re.IGNORECASE)
 """The site's top bar and masthead (today's date): words a story's own header uses too (a CSS module's
-"ArticleHeader_topBar__a1b2", "article-masthead"), so read as the site's only away from the headline."""
+"ArticleHeader_topBar__a1b2", "article-masthead"), so read as the site's only away from the headline
+and in a class word that names no story."""
+_STORY_WORD = re.compile("article|story|post|entry", re.IGNORECASE)
+"""A class word naming a story ("story-top-bar", "post-masthead") is never the site's chrome."""
 CHROME_DEPTH = 2
 """On a page without an `<article>`, a top bar or masthead is the site's when its nearest common
 ancestor with the headline is this far above it or more (the story's own sits beside the headline)."""
@@ -77,7 +81,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
         if _OTHER_STORIES.search(names):
             return True
-        chrome = chrome or _SITE_CHROME.search(names) is not None
+        chrome = chrome or any(_SITE_CHROME.search(word) and not _STORY_WORD.search(word) for word in names.split())
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
             return True
         if element.tag in ("aside", "nav"):
@@ -90,10 +94,14 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
+_STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)
+
+
 def _site_header(element: Any) -> bool:
     """Whether an element is the site's `<header>` (a child of `<body>`, or the banner), where a
-    masthead prints today's date (fifteenth pass); not a story's own header."""
-    if element.tag != "header":
+    masthead prints today's date (fifteenth pass); not a story's own header, nor one whose class
+    says it is ("entry-header", "post-header" as a child of `<body>`: review)."""
+    if element.tag != "header" or _STORY_HEADER.search(str(element.get("class") or "")):
         return False
     parent = element.getparent()
     return element.get("role") == "banner" or (parent is not None and parent.tag == "body")
