@@ -49,7 +49,6 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from newsflow.captions import drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
@@ -138,7 +137,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
-    text = drop_caption_lines(drop_story_tail(text, readability, tree), tree)
+    text = drop_story_tail(text, readability, tree)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), tree)
     text = drop_reader_call(restore_standfirst(text, tree, title), tree)
