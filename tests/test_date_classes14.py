@@ -195,22 +195,30 @@ RUN_PAGES["photo-without-feed-date"] = (page(head=_PHOTO), date(2026, 3, 1))
 _PHOTO_WITH_FEED_DATE = (page(head=_PHOTO), "Thu, 12 Mar 2026 09:15:00 GMT", date(2026, 3, 12))
 
 
-def test_a_run_stores_the_day_of_each_new_class(tmp_path: Path, server: LocalServer) -> None:
-    assert len(RUN_PAGES) == len(RUN_CLASSES) + 1
-    for name, (html, _) in RUN_PAGES.items():
+def days_stored_by_a_run(
+    tmp_path: Path, server: LocalServer, pages: dict[str, tuple[str, str | None]],
+) -> dict[object, object]:
+    """Serve each page (its HTML, the feed's pubDate or None) under /c/<name> in one RSS feed, run
+    once, and return the day stored for each name."""
+    items = ""
+    for name, (html, when) in pages.items():
         server.add(f"/c/{name}", Page(html.encode()))
-    items = "".join(f"<item><title>{name}</title><link>{server.base_url}/c/{name}</link></item>" for name in RUN_PAGES)
-    html, when, _ = _PHOTO_WITH_FEED_DATE
-    server.add("/c/photo-with-feed-date", Page(html.encode()))
-    link = f"{server.base_url}/c/photo-with-feed-date"
-    items += f"<item><title>p</title><link>{link}</link><pubDate>{when}</pubDate></item>"
+        pub_date = f"<pubDate>{when}</pubDate>" if when else ""
+        items += f"<item><title>{name}</title><link>{server.base_url}/c/{name}</link>{pub_date}</item>"
     feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
     server.add("/feed.xml", Page(feed.encode(), "application/rss+xml"))
     config = load_config(write_config(tmp_path, server.base_url, {"feed": "/feed.xml"}, extract={"timeout": 60.0},
                                       timeout=30.0))
     asyncio.run(run_ingest(config, "run-1"))
     sql = "SELECT regexp_extract(url, '/c/(.*)$', 1), published_date FROM articles"
-    rows = dict(run_read_query(Warehouse(config.warehouse_path), sql).rows)
+    return dict(run_read_query(Warehouse(config.warehouse_path), sql).rows)
+
+
+def test_a_run_stores_the_day_of_each_new_class(tmp_path: Path, server: LocalServer) -> None:
+    assert len(RUN_PAGES) == len(RUN_CLASSES) + 1
+    html, when, _ = _PHOTO_WITH_FEED_DATE
+    pages = {name: (page_html, None) for name, (page_html, _) in RUN_PAGES.items()}
+    rows = days_stored_by_a_run(tmp_path, server, pages | {"photo-with-feed-date": (html, when)})
     assert rows == {name: day for name, (_, day) in RUN_PAGES.items()} | {"photo-with-feed-date": date(2026, 3, 12)}
 
 

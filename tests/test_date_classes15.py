@@ -31,6 +31,7 @@ from tests.conftest import write_config
 from tests.date_batch15 import AFTER, MAR_12, OWN, PAGES, TODAY, comments, latest, site
 from tests.localserver import LocalServer, Page
 from tests.test_date_classes import STORY, TITLE, stored
+from tests.test_date_classes14 import days_stored_by_a_run
 
 CLASS_PAGES = PAGES + AFTER
 
@@ -203,18 +204,8 @@ ELSEWHERE_RUN = {  # the page, the feed's date, the day stored
 
 def test_a_run_dates_a_page_whose_only_dates_are_other_blocks_by_its_feed(tmp_path: Path,
                                                                            server: LocalServer) -> None:
-    items = ""
-    for name, (html, when, _) in ELSEWHERE_RUN.items():
-        server.add(f"/e/{name}", Page(html.encode()))
-        pub_date = f"<pubDate>{when}</pubDate>" if when else ""
-        items += f"<item><title>{name}</title><link>{server.base_url}/e/{name}</link>{pub_date}</item>"
-    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
-    server.add("/feed.xml", Page(feed.encode(), "application/rss+xml"))
-    config = load_config(write_config(tmp_path, server.base_url, {"feed": "/feed.xml"}, extract={"timeout": 60.0},
-                                      timeout=30.0))
-    asyncio.run(run_ingest(config, "run-1"))
-    sql = "SELECT regexp_extract(url, '/e/(.*)$', 1), published_date FROM articles"
-    rows = dict(run_read_query(Warehouse(config.warehouse_path), sql).rows)
+    pages = {name: (html, when) for name, (html, when, _) in ELSEWHERE_RUN.items()}
+    rows = days_stored_by_a_run(tmp_path, server, pages)
     assert rows == {name: day for name, (_, _, day) in ELSEWHERE_RUN.items()}
 
 

@@ -21,20 +21,11 @@ from newsflow.pipeline import RunCounts
 from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
-from tests.localserver import LocalServer, Page
-from tests.sitefactory import Site, generated_story, rss_feed
+from tests.localserver import LocalServer
+from tests.test_pipeline import serve_feed
 
 STORIES = 3
 TOO_SHORT = 0.0005  # no page extracts this fast: every extraction of a run so configured times out
-
-
-def _serve(server: LocalServer) -> dict[str, str]:
-    site, items = Site("Courier"), []
-    for story in (generated_story(n) for n in range(STORIES)):
-        server.add(f"/a/{story.slug}", Page(site.article_page(story)))
-        items.append((story.title, f"/a/{story.slug}", story.published))
-    server.add("/feed.xml", Page(rss_feed("Courier", items), "application/rss+xml"))
-    return {"courier": "/feed.xml"}
 
 
 class LoadedMachine(Stages):
@@ -46,7 +37,7 @@ class LoadedMachine(Stages):
 
 
 def _run(tmp_path: Path, server: LocalServer, run_id: str, loaded: bool) -> list[tuple[object, ...]]:
-    config = load_config(write_config(tmp_path, server.base_url, _serve(server)))
+    config = load_config(write_config(tmp_path, server.base_url, serve_feed(server, STORIES)))
     asyncio.run(run_ingest(config, run_id, stages=LoadedMachine() if loaded else Stages()))
     return run_read_query(Warehouse(config.warehouse_path),
                           "SELECT count(*) FILTER (article_id IS NOT NULL), count(*) FILTER (parked_at IS NOT NULL), "

@@ -60,6 +60,18 @@ def swallowing_probes(released: threading.Event) -> Handler:
     return handle
 
 
+def fetched_and_judged(urls: list[str], **settings: object) -> tuple[list[FetchResult], set[str], dict[str, bool]]:
+    """Fetch the URLs with one fetcher (robots.txt not asked), then judge their pages with its probes:
+    the results, `real_pages`' answer and the verdicts it kept."""
+    async def go() -> tuple[list[FetchResult], set[str], dict[str, bool]]:
+        verdicts: dict[str, bool] = {}
+        async with Fetcher(fetch_settings(respect_robots=False, **settings)) as fetcher:
+            results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
+            return results, await real_pages(results, fetcher.fetch_article, verdicts), verdicts
+
+    return asyncio.run(go())
+
+
 def test_a_probe_that_never_answers_ends_the_round_after_one_timeout(released: threading.Event) -> None:
     """3 addresses serve the page and swallow the probe. Before: 3 probes, one `timeout` each in turn
     (10 addresses: 10 of them). Now the first unanswered probe ends it: 1 probe, and the page is the
@@ -68,13 +80,7 @@ def test_a_probe_that_never_answers_ends_the_round_after_one_timeout(released: t
     try:
         urls = [server.add("/news/flood", swallowing_probes(released)) for server in servers]
 
-        async def go() -> tuple[list[FetchResult], set[str], dict[str, bool]]:
-            verdicts: dict[str, bool] = {}
-            async with Fetcher(fetch_settings(respect_robots=False, timeout=0.5)) as fetcher:
-                results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
-                return results, await real_pages(results, fetcher.fetch_article, verdicts), verdicts
-
-        results, shared, verdicts = asyncio.run(go())
+        results, shared, verdicts = fetched_and_judged(urls, timeout=0.5)
         probes = [r for server in servers for r in server.requests
                   if r.headers.get("host", "").startswith(PROBE_HOST)]
     finally:

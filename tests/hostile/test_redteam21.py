@@ -48,6 +48,7 @@ from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.hostile.servers import LoopbackServer
 from tests.hostile.servers import settings as fetch_settings
 from tests.hostile.test_redteam10 import config_with
+from tests.hostile.test_redteam16_review import fetched_and_judged
 from tests.localserver import Handler, Page, send_bytes
 from tests.sitefactory import rss_feed
 from tests.test_unstoppable import query
@@ -142,13 +143,7 @@ def test_a_redirect_the_probe_follows_goes_out_under_its_own_host_name() -> None
         provider_url = home.add("/parked", provider_site)
         urls = [box.add("/news/1", parking_provider(provider_url)) for box in boxes]
 
-        async def go() -> tuple[list[FetchResult], set[str], dict[str, bool]]:
-            verdicts: dict[str, bool] = {}
-            async with Fetcher(fetch_settings(respect_robots=False)) as fetcher:
-                results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
-                return results, await real_pages(results, fetcher.fetch_article, verdicts), verdicts
-
-        results, shared, verdicts = asyncio.run(go())
+        results, shared, verdicts = fetched_and_judged(urls)
         hosts_at_home = [r.headers.get("host", "") for r in home.requests]
     finally:
         for server in [home, *boxes]:
@@ -463,13 +458,7 @@ def test_a_probe_reset_makes_the_page_the_sites_own(others: Handler) -> None:
         urls = [server.add("/news/1", handler) for server, handler in zip(servers, [resets_the_probe, others, others],
                                                                           strict=True)]
 
-        async def go() -> tuple[list[FetchResult], set[str], dict[str, bool]]:
-            verdicts: dict[str, bool] = {}
-            async with Fetcher(fetch_settings(respect_robots=False)) as fetcher:
-                results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
-                return results, await real_pages(results, fetcher.fetch_article, verdicts), verdicts
-
-        results, shared, verdicts = asyncio.run(go())
+        results, shared, verdicts = fetched_and_judged(urls)
         first_probed = any(r.headers.get("host", "").startswith(PROBE_HOST) for r in servers[0].requests)
         others_probed = sum(1 for server in servers[1:] for r in server.requests
                             if r.headers.get("host", "").startswith(PROBE_HOST))
