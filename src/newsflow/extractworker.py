@@ -177,7 +177,10 @@ def _worker_main(pages: Connection, results: Connection, timeout: float, extract
     from newsflow.extract import prepare_extractor  # imported here: see `extract_article`
 
     prepare_extractor()  # load models before saying ready: start-up is not a page's time
-    results.send(_READY)
+    try:
+        results.send(_READY)
+    except (BrokenPipeError, EOFError):  # stopped while this worker started
+        return
     while True:
         try:
             page = pages.recv()
@@ -185,4 +188,7 @@ def _worker_main(pages: Connection, results: Connection, timeout: float, extract
             return
         if page is None:
             return
-        results.send(extract_with_deadline(page, timeout, extractor))
+        try:
+            results.send(extract_with_deadline(page, timeout, extractor))
+        except (BrokenPipeError, EOFError):  # the run stopped (Ctrl-C, systemctl stop) and closed its end
+            return
