@@ -42,7 +42,9 @@ def found(store: Warehouse, query: str) -> list[str]:
 def test_a_word_keeps_its_vowel_signs_and_viramas() -> None:
     assert search_tokens("हिन्दी समाचार") == ["हिन्दी", "समाचार"]
     assert search_tokens("தமிழ் செய்தி") == ["தமிழ்", "செய்தி"]
-    assert search_tokens("ภาษาไทย") == ["ภาษาไทย"]
+    # Thai is written without spaces: each character keeps its marks, as a unit (tests/test_search_scripts.py)
+    assert search_tokens("ภาษาไทย") == ["ภ", "า", "ษ", "า", "ไ", "ท", "ย"]
+    assert search_tokens("หุ้น") == ["หุ้", "น"]
 
 
 def test_optional_marks_are_folded_away() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from newsflow.errors import WarehouseError
 from newsflow.search_query import Phrase, Query, QuerySyntaxError, parse_query
 from newsflow.search_stopwords import STOP_WORDS
-from newsflow.search_text import analyse, is_stop_word, stem
+from newsflow.search_text import analyse, is_stop_word, phrase_words, stem
 from newsflow.warehouse import Warehouse, search_index, search_segments
 from newsflow.warehouse.reads import QueryResult
 
@@ -139,14 +139,15 @@ def ranked_inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
     """The `search_ranked` arguments for `query`: every word's term in every indexed language."""
     languages = search_index.indexed_languages(con)
     entries = _alternatives(query)
-    wanted = {(lang, term) for _, _, phrase, _ in entries for word in phrase for lang in languages
+    wanted = {(lang, term) for _, _, phrase, _ in entries for word in phrase_words(phrase) for lang in languages
               if (term := stem(lang, word)) is not None}
     ids = search_index.lookup_terms(con, wanted)
     terms, stops, alts = [], [], []
     for clause, alt, phrase, negated in entries:
-        alts.append({"clause": clause, "alt": alt, "n_tokens": len(set(phrase)),
+        words = phrase_words(phrase)
+        alts.append({"clause": clause, "alt": alt, "n_tokens": len(words),
                      "pattern": phrase_pattern(phrase) if len(phrase) > 1 else None, "negated": negated})
-        for pos, word in enumerate(dict.fromkeys(phrase)):
+        for pos, word in enumerate(words):
             for lang in languages:
                 term = stem(lang, word)
                 if is_stop_word(lang, word):
@@ -182,7 +183,7 @@ def _inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
     inputs = ranked_inputs(con, query)
     stopped = {(s["clause"], s["alt"], s["pos"]) for s in inputs["stops"]}
     wanted = {(c, a, pos) for c, a, phrase, negated in _alternatives(query) if not negated
-              for pos in range(len(dict.fromkeys(phrase)))}
+              for pos in range(len(phrase_words(phrase)))}
     if wanted <= stopped and not any(not t["negated"] for t in inputs["terms"]):
         words = sorted({w for clause in query.clauses for phrase in clause for w in phrase})
         raise QuerySyntaxError(f"the query has only stop words ({' '.join(words)[:80]}); "

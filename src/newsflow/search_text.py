@@ -1,8 +1,12 @@
+# ruff: noqa: RUF003 - Arabic and full-width letters in comments on purpose
 """Text analysis for search: tokens, stems and stop words by the article's language.
 
 The one module that imports snowballstemmer. Tokens are `search_tokens`: `text.word_tokens`'
 casefolded letter/digit runs, one token per CJK character, except that a word keeps its combining
-marks and loses the optional ones (`_FOLDED`). A language with a Snowball stemmer is
+marks and loses the optional ones (`_FOLDED`), letters written for one another are one
+(`LETTER_VARIANTS`), and each character of a script written without spaces (`UNSPACED`: Thai, Lao,
+Myanmar, Khmer, the Tai scripts) is a token with its marks, indexed as overlapping bigrams with the
+next (`index_words`). A language with a Snowball stemmer is
 analysed in that language: its stop words (`search_stopwords`) are left out and the rest
 stemmed; any other language, or none, is indexed under '' with words as they are.
 Stems are cached per (language, word): a batch stems each distinct word once. snowballstemmer
@@ -16,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -40,15 +44,10 @@ TITLE_WEIGHT = 2
 MAX_TF = 65535
 
 
-def _mark_classes() -> tuple[str, str]:
-    """Every combining mark (Unicode categories Mn, Mc, Me) as two regex class bodies of ranges:
-    those in the Basic Multilingual Plane, and those above it."""
-    # Unicode puts marks nowhere else (checked over every code point by tests/test_search_hostile.py);
-    # scanning only these planes keeps the cost at import ~20 ms, not ~200.
-    planes = (*range(0x300, 0x1F000), *range(0xE0100, 0xE01F0))
-    marks = [c for c in planes if unicodedata.category(chr(c))[0] == "M"]
+def _ranges_class(codes: list[int]) -> tuple[str, str]:
+    """Code points as two regex class bodies of ranges: those in the Basic Multilingual Plane, and those above it."""
     ranges: list[tuple[int, int]] = []
-    for code in marks:
+    for code in codes:
         if ranges and ranges[-1][1] == code - 1 and (code < 0x10000) == (ranges[-1][0] < 0x10000):
             ranges[-1] = (ranges[-1][0], code)
         else:
@@ -56,6 +55,28 @@ def _mark_classes() -> tuple[str, str]:
     bodies = ("".join(chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in ranges if (lo < 0x10000) == bmp)
               for bmp in (True, False))
     return next(bodies), next(bodies)
+
+
+# Scripts written without spaces between words: Thai, Lao, Myanmar (and its extensions), Khmer (and its
+# symbols), Tai Le, New Tai Lue, Tai Tham, Tai Viet. A run of them is a sentence, not a word, so a word
+# inside it could not be looked up. Without a dictionary (ICU's), search does what engines do for CJK:
+# each character with its marks is a unit, units are indexed as overlapping bigrams (`index_words`),
+# and a query word is the phrase of its units, checked against the text (Lucene's CJKBigramFilter).
+UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x1950, 0x19FF), (0x1A20, 0x1AAF),
+            (0xA9E0, 0xA9FF), (0xAA60, 0xAADF))
+_UNSPACED_RANGES = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in UNSPACED)
+
+
+def _unspaced(code: int) -> bool:
+    return any(lo <= code <= hi for lo, hi in UNSPACED)
+
+
+def _mark_codes() -> list[int]:
+    """Every combining mark (Unicode categories Mn, Mc, Me)."""
+    # Unicode puts marks nowhere else (checked over every code point by tests/test_search_hostile.py);
+    # scanning only these planes keeps the cost at import ~20 ms, not ~200.
+    planes = (*range(0x300, 0x1F000), *range(0xE0100, 0xE01F0))
+    return [c for c in planes if unicodedata.category(chr(c))[0] == "M"]
 
 
 # A word keeps its combining marks: Python's \w does not match them, so `text.word_tokens` cuts
@@ -66,18 +87,45 @@ def _mark_classes() -> tuple[str, str]:
 # Turkish `IĞDIR` is found by its lower-case spelling. views/search.sql's search_phrase_body does
 # the same in SQL.
 _FOLDED = re.compile("[\u0307\u0640\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]")
-_DOTLESS_I = "\u0131"
-_BMP_MARKS, _ASTRAL_MARKS = _mark_classes()
+# Letters writers use for one another, folded on both sides like the marks above (Lucene's Arabic and
+# Persian normalizers do the same): Persian yeh and alef maksura are Arabic yeh, keheh is kaf, the
+# alef with hamza or madda (or wasla) is bare alef, heh with yeh is heh; and the full-width Latin
+# letters and digits of CJK text (`Ｓｙｒｉａ`, `２０２６`) are ASCII ones. Not taa marbuta: Arabic's
+# stemmer strips `ة` after the article and not `ه` (الحكومة -> حكوم, الحكومه -> حكومه), so folding
+# it would part an Arabic article's forms of one word.
+_FULL_WIDTH = "".join(chr(c) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)))
+_ASCII_WIDTH = "".join(chr(ord(c) - 0xFEE0) for c in _FULL_WIDTH).lower()
+LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0" + _FULL_WIDTH,
+                   "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647" + _ASCII_WIDTH)
+"""Each character of the first string is searched as the one at its place in the second
+(views/search.sql's search_unmarked holds the same two strings)."""
+_VARIANT = re.compile(f"[{LETTER_VARIANTS[0]}]")
+_UNVARIED = str.maketrans(*LETTER_VARIANTS)
+_MARKS = _mark_codes()
+_BMP_MARKS, _ASTRAL_MARKS = _ranges_class(_MARKS)
+# A unit of an unspaced script: a letter, digit or mark of it, with the marks after it except the kana
+# voicing marks, which the CJK ranges set apart (views/search.sql sets CJK characters apart first).
+_UNIT_START, _ = _ranges_class([c for lo, hi in UNSPACED for c in range(lo, hi + 1)
+                                if unicodedata.category(chr(c))[0] in "LNM"])
+_UNIT_MARKS, _ = _ranges_class([c for c in _MARKS if c < 0x10000 and not 0x3099 <= c <= 0x309A])
+# A word of another script goes on through the marks of other scripts: a Thai vowel sign after a
+# Latin letter starts a unit, and a kana voicing mark is a CJK character, as they are in SQL.
+_WORD_MARKS, _ = _ranges_class([c for c in _MARKS if c < 0x10000 and not _unspaced(c) and not 0x3099 <= c <= 0x309A])
 # A class of characters all in the BMP is a bitmap to `re`; one reaching above it is a list of
 # ranges tried in turn, ~60x slower. Texts are searched for a mark with the first, and with the
 # second only when they hold a character above the BMP at all.
 _BMP_MARK = re.compile(f"[{_BMP_MARKS}]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ASTRAL_MARK = re.compile(f"[{_ASTRAL_MARKS}]")
+_CJK_OR_UNIT = f"[{CJK_RANGES}]|[{_UNIT_START}]"
+_OTHER = f"{CJK_RANGES}{_UNSPACED_RANGES}"
 # Most texts have no mark left: the plain pattern gives the same words ~4x faster than the one
 # that lets a word go on through marks (an alternation inside a repeat).
-_PLAIN_TOKEN = re.compile(f"[{CJK_RANGES}]|[^\\W{CJK_RANGES}]+")
-_MARKED_TOKEN = re.compile(f"[{CJK_RANGES}]|(?:[^\\W{CJK_RANGES}]|[{_BMP_MARKS}]|[{_ASTRAL_MARKS}])+")
+_PLAIN_TOKEN = re.compile(f"{_CJK_OR_UNIT}|[^\\W{_OTHER}]+")
+_MARKED_TOKEN = re.compile(f"[{CJK_RANGES}]|[{_UNIT_START}](?:[{_UNIT_MARKS}]|[{_ASTRAL_MARKS}])*"
+                           f"|(?:[^\\W{_OTHER}]|[{_WORD_MARKS}]|[{_ASTRAL_MARKS}])+")
+_UNIT = re.compile(f"[{_UNIT_START}]")
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED_RANGES}]")
 
 
 def _has_mark(text: str) -> bool:
@@ -88,9 +136,39 @@ def search_tokens(text: str) -> list[str]:
     """The words search indexes and looks for: NFC, casefolded, marks kept, optional marks folded away."""
     composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     folded = _FOLDED.sub("", composed.casefold())
-    if _DOTLESS_I in folded:
-        folded = folded.replace(_DOTLESS_I, "i")
+    if _VARIANT.search(folded):
+        folded = folded.translate(_UNVARIED)
     return (_MARKED_TOKEN if _has_mark(folded) else _PLAIN_TOKEN).findall(folded)
+
+
+def index_words(tokens: Sequence[str]) -> list[str]:
+    """The words indexed for `tokens` (a text's, or a query phrase's, in order): units of an unspaced
+    script next to each other as overlapping bigrams (`ตลาด` -> `ตล`, `ลา`, `าด`), a unit with none
+    next to it as itself; other tokens as they are. Units are next to each other across spaces and
+    punctuation, as in the text a phrase is checked against (views/search.sql's search_index_words)."""
+    if not any(_UNIT.match(token) for token in tokens):
+        return list(tokens)
+    unit = [bool(_UNIT.match(token)) for token in tokens] + [False]
+    words = []
+    for i, token in enumerate(tokens):
+        if not unit[i]:
+            words.append(token)
+        elif unit[i + 1]:
+            words.append(token + tokens[i + 1])
+        elif i == 0 or not unit[i - 1]:
+            words.append(token)
+    return words
+
+
+def _indexed(text: str) -> list[str]:
+    """`index_words(search_tokens(text))`; a text with no unspaced script (most) costs one scan for it."""
+    tokens = search_tokens(text)
+    return index_words(tokens) if _UNSPACED_CHAR.search(text) else tokens
+
+
+def phrase_words(phrase: Sequence[str]) -> list[str]:
+    """The distinct words a query word or phrase (its tokens) is looked up by, in order."""
+    return list(dict.fromkeys(index_words(phrase)))
 
 
 def analyser_language(language: str | None) -> str:
@@ -152,8 +230,8 @@ class AnalysedDoc:
 def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
     """An article's terms with their frequencies: title words count TITLE_WEIGHT times."""
     lang = analyser_language(language)
-    counts = Counter(search_tokens(text))
-    for word, n in Counter(search_tokens(title or "")).items():
+    counts = Counter(_indexed(text))
+    for word, n in Counter(_indexed(title or "")).items():
         counts[word] += TITLE_WEIGHT * n
     if not lang:  # no stemmer: every word is its own term
         return AnalysedDoc(lang, {t: min(n, MAX_TF) for t, n in counts.items()}, {w: w for w in counts},

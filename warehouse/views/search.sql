@@ -31,18 +31,36 @@ CASE WHEN regexp_matches(s, '[µßİŉſǰͅΐΰςϐϑϕϖϰϱϵևᎠᎡᎢᎣ�
 
 -- search_phrase_body(s): the text a phrase is looked for in: NFC (a NUL, which nfc_normalize ends
 -- the text at, made a space first: it is no word character either), casefolded, the optional marks
--- folded away (search_unmarked), each CJK character set apart (the ranges of newsflow.text), and
--- every run of characters other than letters, digits, marks and `_` made one space; so its words
--- are newsflow.search_text.search_tokens(s), one space apart, between spaces.
+-- folded away and the letters writers use for one another made one (search_unmarked), each CJK
+-- character set apart (the ranges of newsflow.text), then each unit of a script written without
+-- spaces (a letter, digit or mark of Thai, Lao, Myanmar, Khmer or the Tai scripts, with the marks
+-- after it: search_unit(), newsflow.search_text.UNSPACED), and every run of characters other than
+-- letters, digits, marks and `_` made one space; so its words are
+-- newsflow.search_text.search_tokens(s), one space apart, between spaces.
 CREATE OR REPLACE MACRO search_unmarked(s) AS
-replace(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
-                       '', 'g'), 'ı', 'i');
+translate(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
+                         '', 'g'),
+          'ıیىکأإآٱۀ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
+          'iييكااااه0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz');
+
+CREATE OR REPLACE MACRO search_unit() AS
+'[\x{0e01}-\x{0e3a}\x{0e40}-\x{0e4e}\x{0e50}-\x{0e59}\x{0e81}-\x{0e82}\x{0e84}\x{0e86}-\x{0e8a}\x{0e8c}-\x{0ea3}\x{0ea5}\x{0ea7}-\x{0ebd}\x{0ec0}-\x{0ec4}\x{0ec6}\x{0ec8}-\x{0ecd}\x{0ed0}-\x{0ed9}\x{0edc}-\x{0edf}\x{1000}-\x{1049}\x{1050}-\x{109d}\x{1780}-\x{17d3}\x{17d7}\x{17dc}-\x{17dd}\x{17e0}-\x{17e9}\x{17f0}-\x{17f9}\x{1950}-\x{196d}\x{1970}-\x{1974}\x{1980}-\x{19ab}\x{19b0}-\x{19c9}\x{19d0}-\x{19da}\x{1a20}-\x{1a5e}\x{1a60}-\x{1a7c}\x{1a7f}-\x{1a89}\x{1a90}-\x{1a99}\x{1aa7}\x{a9e0}-\x{a9fe}\x{aa60}-\x{aa76}\x{aa7a}-\x{aac2}\x{aadb}-\x{aadd}]';
 
 CREATE OR REPLACE MACRO search_phrase_body(s) AS
-' ' || regexp_replace(regexp_replace(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))),
-                                     '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
-                                     ' \1 ', 'g'),
+' ' || regexp_replace(regexp_replace(regexp_replace(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))),
+                                                    '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
+                                                    ' \1 ', 'g'),
+                                     '(' || search_unit() || '\pM*)', ' \1 ', 'g'),
                       '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
+
+-- search_index_words(tokens): newsflow.search_text.index_words: the units of an unspaced script next to
+-- each other as overlapping bigrams, a unit alone as itself, other tokens as they are.
+CREATE OR REPLACE MACRO search_index_words(t) AS
+list_filter(list_transform(t, lambda x, i:
+                CASE WHEN NOT regexp_matches(x, '^' || search_unit()) THEN x
+                     WHEN i < len(t) AND regexp_matches(t[i + 1], '^' || search_unit()) THEN x || t[i + 1]
+                     WHEN i = 1 OR NOT regexp_matches(t[i - 1], '^' || search_unit()) THEN x END),
+            lambda x: x IS NOT NULL);
 
 CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
 WITH q AS (SELECT unnest(terms, recursive := true)),
@@ -145,10 +163,10 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
     SELECT CASE WHEN max(clause) FILTER (WHERE NOT negated) > 63 THEN error('search_articles: the query has more than 63 words or phrases; '
                                                  || 'join some with OR')
                 ELSE coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
-                                    'n_tokens': len(list_distinct(ordered))::INTEGER,
+                                    'n_tokens': len(list_distinct(search_index_words(ordered)))::INTEGER,
                                     'pattern': CASE WHEN len(ordered) > 1 THEN array_to_string(ordered, ' ') END,
                                     'negated': negated,
-                                    'words': list_distinct(ordered)} ORDER BY i), []) END
+                                    'words': list_distinct(search_index_words(ordered))} ORDER BY i), []) END
     FROM alternatives
 );
 
