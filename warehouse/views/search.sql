@@ -37,20 +37,30 @@ CASE WHEN regexp_matches(s, '[µßİŉſǰͅΐΰςϐϑϕϖϰϱϵևᎠᎡᎢᎣ�
 -- after it: search_unit(), newsflow.search_text.UNSPACED), and every run of characters other than
 -- letters, digits, marks and `_` made one space; so its words are
 -- newsflow.search_text.search_tokens(s), one space apart, between spaces.
+-- search_unvaried(s): newsflow.search_text.LETTER_VARIANTS, each character of the first string made the one
+-- at its place in the second; only in the texts that hold one (translate reads every character: most
+-- texts are spared it).
+CREATE OR REPLACE MACRO search_unvaried(s) AS
+CASE WHEN regexp_matches(s, '[ıیىکأإآٱۀ\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}]')
+     THEN translate(s, 'ıیىکأإآٱۀ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
+                    'iييكااااه0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz') ELSE s END;
+
 CREATE OR REPLACE MACRO search_unmarked(s) AS
-translate(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
-                         '', 'g'),
-          'ıیىکأإآٱۀ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
-          'iييكااااه0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz');
+search_unvaried(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
+                               '', 'g'));
 
 CREATE OR REPLACE MACRO search_unit() AS
 '[\x{0e01}-\x{0e3a}\x{0e40}-\x{0e4e}\x{0e50}-\x{0e59}\x{0e81}-\x{0e82}\x{0e84}\x{0e86}-\x{0e8a}\x{0e8c}-\x{0ea3}\x{0ea5}\x{0ea7}-\x{0ebd}\x{0ec0}-\x{0ec4}\x{0ec6}\x{0ec8}-\x{0ecd}\x{0ed0}-\x{0ed9}\x{0edc}-\x{0edf}\x{1000}-\x{1049}\x{1050}-\x{109d}\x{1780}-\x{17d3}\x{17d7}\x{17dc}-\x{17dd}\x{17e0}-\x{17e9}\x{17f0}-\x{17f9}\x{1950}-\x{196d}\x{1970}-\x{1974}\x{1980}-\x{19ab}\x{19b0}-\x{19c9}\x{19d0}-\x{19da}\x{1a20}-\x{1a5e}\x{1a60}-\x{1a7c}\x{1a7f}-\x{1a89}\x{1a90}-\x{1a99}\x{1aa7}\x{a9e0}-\x{a9fe}\x{aa60}-\x{aa76}\x{aa7a}-\x{aac2}\x{aadb}-\x{aadd}]';
 
+-- search_units_apart(s): each unit of an unspaced script set apart, in the texts that hold one.
+CREATE OR REPLACE MACRO search_units_apart(s) AS
+CASE WHEN regexp_matches(s, '[\x{0e00}-\x{0eff}\x{1000}-\x{109f}\x{1780}-\x{17ff}\x{1950}-\x{19ff}\x{1a20}-\x{1aaf}\x{a9e0}-\x{a9ff}\x{aa60}-\x{aadf}]')
+     THEN regexp_replace(s, '(' || search_unit() || '\pM*)', ' \1 ', 'g') ELSE s END;
+
 CREATE OR REPLACE MACRO search_phrase_body(s) AS
-' ' || regexp_replace(regexp_replace(regexp_replace(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))),
-                                                    '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
-                                                    ' \1 ', 'g'),
-                                     '(' || search_unit() || '\pM*)', ' \1 ', 'g'),
+' ' || regexp_replace(search_units_apart(regexp_replace(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))),
+                                                        '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
+                                                        ' \1 ', 'g')),
                       '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
 
 -- search_index_words(tokens): newsflow.search_text.index_words: the units of an unspaced script next to
