@@ -99,7 +99,6 @@ LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0" + _F
                    "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647" + _ASCII_WIDTH)
 """Each character of the first string is searched as the one at its place in the second
 (views/search.sql's search_unmarked holds the same two strings)."""
-_VARIANT = re.compile(f"[{LETTER_VARIANTS[0]}]")
 _UNVARIED = str.maketrans(*LETTER_VARIANTS)
 _MARKS = _mark_codes()
 _BMP_MARKS, _ASTRAL_MARKS = _ranges_class(_MARKS)
@@ -125,7 +124,7 @@ _PLAIN_TOKEN = re.compile(f"{_CJK_OR_UNIT}|[^\\W{_OTHER}]+")
 _MARKED_TOKEN = re.compile(f"[{CJK_RANGES}]|[{_UNIT_START}](?:[{_UNIT_MARKS}]|[{_ASTRAL_MARKS}])*"
                            f"|(?:[^\\W{_OTHER}]|[{_WORD_MARKS}]|[{_ASTRAL_MARKS}])+")
 _UNIT = re.compile(f"[{_UNIT_START}]")
-_UNSPACED_CHAR = re.compile(f"[{_UNSPACED_RANGES}]")
+_SPECIAL = re.compile(f"[{LETTER_VARIANTS[0]}{_UNSPACED_RANGES}]")
 
 
 def _has_mark(text: str) -> bool:
@@ -134,11 +133,18 @@ def _has_mark(text: str) -> bool:
 
 def search_tokens(text: str) -> list[str]:
     """The words search indexes and looks for: NFC, casefolded, marks kept, optional marks folded away."""
+    return _tokens(text)[0]
+
+
+def _tokens(text: str) -> tuple[list[str], bool]:
+    """`search_tokens(text)`, and whether the text holds a letter variant or an unspaced script: one
+    scan for both (a scan of a 3 KB text is ~5% of analysing it), none for a text all ASCII."""
     composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     folded = _FOLDED.sub("", composed.casefold())
-    if _VARIANT.search(folded):
+    special = not folded.isascii() and _SPECIAL.search(folded) is not None
+    if special:
         folded = folded.translate(_UNVARIED)
-    return (_MARKED_TOKEN if _has_mark(folded) else _PLAIN_TOKEN).findall(folded)
+    return (_MARKED_TOKEN if _has_mark(folded) else _PLAIN_TOKEN).findall(folded), special
 
 
 def index_words(tokens: Sequence[str]) -> list[str]:
@@ -161,9 +167,9 @@ def index_words(tokens: Sequence[str]) -> list[str]:
 
 
 def _indexed(text: str) -> list[str]:
-    """`index_words(search_tokens(text))`; a text with no unspaced script (most) costs one scan for it."""
-    tokens = search_tokens(text)
-    return index_words(tokens) if _UNSPACED_CHAR.search(text) else tokens
+    """`index_words(search_tokens(text))`: only a text holding an unspaced script has bigrams to make."""
+    tokens, special = _tokens(text)
+    return index_words(tokens) if special else tokens
 
 
 def phrase_words(phrase: Sequence[str]) -> list[str]:
