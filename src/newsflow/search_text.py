@@ -1,4 +1,4 @@
-# ruff: noqa: RUF003 - Arabic and full-width letters in comments on purpose
+# ruff: noqa: RUF001, RUF003 - Arabic, Greek and full-width letters on purpose
 """Text analysis for search: tokens, stems and stop words by the article's language.
 
 The one module that imports snowballstemmer. Tokens are `search_tokens`: `text.word_tokens`'
@@ -89,14 +89,16 @@ def _mark_codes() -> list[int]:
 _FOLDED = re.compile("[\u0307\u0640\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]")
 # Letters writers use for one another, folded on both sides like the marks above (Lucene's Arabic and
 # Persian normalizers do the same): Persian yeh and alef maksura are Arabic yeh, keheh is kaf, the
-# alef with hamza or madda (or wasla) is bare alef, heh with yeh is heh; and the full-width Latin
+# alef with hamza or madda (or wasla) is bare alef, heh with yeh is heh; a Greek vowel with tonos or
+# dialytika is the bare vowel (capitals are written without tonos: `ΑΘΗΝΑ` is `Αθήνα`; Greek's stemmer
+# drops them too, Lucene's GreekLowerCaseFilter as well); and the full-width Latin
 # letters and digits of CJK text (`Ｓｙｒｉａ`, `２０２６`) are ASCII ones. Not taa marbuta: Arabic's
 # stemmer strips `ة` after the article and not `ه` (الحكومة -> حكوم, الحكومه -> حكومه), so folding
 # it would part an Arabic article's forms of one word.
 _FULL_WIDTH = "".join(chr(c) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)))
 _ASCII_WIDTH = "".join(chr(ord(c) - 0xFEE0) for c in _FULL_WIDTH).lower()
-LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0" + _FULL_WIDTH,
-                   "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647" + _ASCII_WIDTH)
+LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0άέήίόύώϊϋ" + _FULL_WIDTH,
+                   "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647αεηιουωιυ" + _ASCII_WIDTH)
 """Each character of the first string is searched as the one at its place in the second
 (views/search.sql's search_unmarked holds the same two strings)."""
 _UNVARIED = str.maketrans(*LETTER_VARIANTS)

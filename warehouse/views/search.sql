@@ -41,9 +41,9 @@ CASE WHEN regexp_matches(s, '[µßİŉſǰͅΐΰςϐϑϕϖϰϱϵևᎠᎡᎢᎣ�
 -- at its place in the second; only in the texts that hold one (translate reads every character: most
 -- texts are spared it).
 CREATE OR REPLACE MACRO search_unvaried(s) AS
-CASE WHEN regexp_matches(s, '[ıیىکأإآٱۀ\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}]')
-     THEN translate(s, 'ıیىکأإآٱۀ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
-                    'iييكااااه0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz') ELSE s END;
+CASE WHEN regexp_matches(s, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}]')
+     THEN translate(s, 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
+                    'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz') ELSE s END;
 
 CREATE OR REPLACE MACRO search_unmarked(s) AS
 search_unvaried(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
