@@ -100,7 +100,7 @@ _ASCII_WIDTH = "".join(chr(ord(c) - 0xFEE0) for c in _FULL_WIDTH).lower()
 LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0άέήίόύώϊϋ" + _FULL_WIDTH,
                    "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647αεηιουωιυ" + _ASCII_WIDTH)
 """Each character of the first string is searched as the one at its place in the second
-(views/search.sql's search_unmarked holds the same two strings)."""
+(views/search.sql's search_unvaried holds the same two strings)."""
 _UNVARIED = str.maketrans(*LETTER_VARIANTS)
 _MARKS = _mark_codes()
 _BMP_MARKS, _ASTRAL_MARKS = _ranges_class(_MARKS)
