@@ -339,6 +339,12 @@ def _check_run_limits(values: dict[str, Any]) -> None:
 
 
 def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execution: ExecutionSettings) -> None:
+    if schedule.interval == 0 and execution.run_budget_seconds == 0:
+        # the budget is a share of the interval: 0 gave every run 0 s, and each did nothing, exit 0, for good
+        raise ConfigError("schedule.interval", "is 0 while execution.run_budget_seconds is 0 (a run's budget is "
+                          f"{RUN_BUDGET_SHARE:.0%} of schedule.interval), so every run would stop before polling "
+                          "a feed: set schedule.interval to the seconds between runs (with a cron, about its "
+                          "period), or execution.run_budget_seconds")
     if polling.max_interval < max(polling.min_interval, 1):
         raise ConfigError("polling.max_interval", f"must be at least min_interval and 1, got {polling.max_interval}")
     if schedule.cron and len(schedule.cron.split()) not in (5, 6):
