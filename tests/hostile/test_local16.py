@@ -5,6 +5,7 @@ Each test failed on the code before its fix (the controls pass on both).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 from pathlib import Path
@@ -14,7 +15,12 @@ import pytest
 from newsflow import cli
 from newsflow.config import load_config
 from newsflow.errors import ConfigError
+from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import write_config
 from tests.hostile.subprocesses import REPO, newsflow_command, write_run_config
+from tests.localserver import LocalServer
+from tests.test_pipeline import serve_feed
 
 
 def _config(tmp_path: Path, extra: str) -> Path:
@@ -60,3 +66,21 @@ def test_a_warehouse_in_a_folder_whose_name_is_not_utf8_is_one_line_exit_2(tmp_p
         done = subprocess.run(newsflow_command(*args), cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 2, done.stderr[-2000:]
         assert done.stderr.count("\n") == 1 and "config error at warehouse.path" in done.stderr, done.stderr[-2000:]
+
+
+def test_a_feed_url_with_a_space_pasted_around_it_is_polled(tmp_path: Path, server: LocalServer) -> None:
+    """`url = " https://…/feed.xml"` (copied from a web page, with a space or an NBSP around it).
+    Before: the config check, which strips the URL, passed it; the fetcher sent it as written and httpx
+    refused a leading space, so the feed was `invalid_url` (a hard failure, backed off) at every poll,
+    for good, nothing said at start; a trailing space or NBSP was kept in `feeds.url`."""
+    feed = serve_feed(server, 2)["courier"]
+    config_path = write_config(tmp_path, "", {"lead": f" {server.url(feed)}?a", "tail": f"{server.url(feed)}?b\u00a0"})
+    config = load_config(config_path)
+    assert [f.url for f in config.feeds] == [server.url(feed) + "?a", server.url(feed) + "?b"]
+
+    summary = asyncio.run(run_ingest(config, "run-1"))
+
+    assert summary.counts.feeds_failed == 0 and summary.counts.articles_stored == 2, summary.counts
+    outcomes = run_read_query(Warehouse(config.warehouse_path), "SELECT feed_id, outcome FROM fetch_events "
+                              "WHERE feed_id IS NOT NULL AND url LIKE '%feed.xml%' ORDER BY 1").rows
+    assert outcomes == [("lead", "ok"), ("tail", "ok")], outcomes
