@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.configfeeds import CONTROL, read_feeds, shown, type_name
-from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path
+from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path, unspellable
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 
@@ -212,6 +212,8 @@ def resolve_config_path(path: str | Path | None) -> Path:
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11), a name too long
         raise ConfigError("--config", f"{chosen} cannot be followed ({exc}); pass --config PATH to the "
                           "config file itself") from exc
+    except UnicodeEncodeError as exc:  # `café` under an ASCII locale: was a traceback from os.path.realpath
+        raise ConfigError("--config", unspellable(chosen)) from exc
 
 
 def load_config(path: str | Path | None = None) -> Config:

@@ -7,6 +7,7 @@ and a `warehouse.path` that cannot name a file, are each one ConfigError naming 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from newsflow.errors import ConfigError
@@ -87,7 +88,8 @@ def resolve_warehouse_path(config_path: Path, path: str) -> Path:
 
 def _check_utf8(resolved: Path) -> None:
     """DuckDB takes a path as UTF-8: a folder named in Latin-1 (`caf\xe9`), reached by `--config` or the
-    working folder, made every command die on a C++ `std::bad_cast` traceback (exit 1)."""
+    working folder, made every command die on a C++ `std::bad_cast` traceback (exit 1); so did a UTF-8
+    name (`café`) under a locale whose encoding is ASCII (LC_ALL=C with PYTHONUTF8=0)."""
     raw = os.fsencode(resolved)
     try:
         raw.decode("utf-8")
@@ -95,3 +97,14 @@ def _check_utf8(resolved: Path) -> None:
         raise ConfigError("warehouse.path", f"{shown_path(resolved)} is not UTF-8 (byte 0x{raw[exc.start]:02x}), "
                           "and DuckDB opens only UTF-8 paths: rename that folder, or set warehouse.path to a "
                           "path in UTF-8") from exc
+    try:
+        str(resolved).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ConfigError("warehouse.path", unspellable(resolved)) from exc
+
+
+def unspellable(path: Path | str) -> str:
+    """What to say of a UTF-8 path this process's locale cannot spell (its encoding is ASCII)."""
+    return (f"{shown_path(path)} holds letters this process's locale cannot spell (its encoding is "
+            f"{sys.getfilesystemencoding()}: LC_ALL=C with PYTHONUTF8=0?); run newsflow under a UTF-8 locale "
+            "(LC_ALL=C.UTF-8), or unset PYTHONUTF8")

@@ -84,3 +84,24 @@ def test_a_feed_url_with_a_space_pasted_around_it_is_polled(tmp_path: Path, serv
     outcomes = run_read_query(Warehouse(config.warehouse_path), "SELECT feed_id, outcome FROM fetch_events "
                               "WHERE feed_id IS NOT NULL AND url LIKE '%feed.xml%' ORDER BY 1").rows
     assert outcomes == [("lead", "ok"), ("tail", "ok")], outcomes
+
+
+ASCII_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}  # Python keeps ASCII
+
+
+@pytest.mark.parametrize("how", ["--config", "working folder"])
+def test_a_utf8_folder_under_an_ascii_locale_is_one_line_exit_2_saying_to_use_a_utf8_locale(
+    tmp_path: Path, how: str
+) -> None:
+    """`café/newsflow.toml` under LC_ALL=C with Python's UTF-8 mode off (red team 15's locale). Before:
+    `--config café/…` died on a UnicodeEncodeError traceback in os.path.realpath, and from the folder
+    itself on DuckDB's `std::bad_cast` traceback, exit 1 both."""
+    folder = tmp_path / "café news"
+    folder.mkdir()
+    config_path = write_run_config(folder, {"a": "http://127.0.0.1:9/feed.xml"})
+    args, cwd = (["--config", str(config_path)], REPO) if how == "--config" else ([], folder)
+    env = {**os.environ, **ASCII_LOCALE, "NEWSFLOW_CONFIG": config_path.name, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(newsflow_command("run", *args), cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.count("\n") == 1 and "run newsflow under a UTF-8 locale" in done.stderr, done.stderr[-2000:]
