@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,8 +24,18 @@ from flows.localserver import PrefectUnavailable, ensure_prefect_api
 
 from newsflow.config import load_config
 from newsflow.errors import WarehouseError
+from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import free_port
-from tests.hostile.subprocesses import prefect_api_url, run_newsflow, write_run_config
+from tests.hostile.subprocesses import (
+    REPO,
+    child_env,
+    newsflow_command,
+    prefect_api_url,
+    run_newsflow,
+    write_run_config,
+)
+from tests.localserver import LocalServer
+from tests.test_pipeline import serve_feed
 
 
 class WelcomePage(BaseHTTPRequestHandler):
@@ -145,3 +156,21 @@ def test_a_local_server_that_dies_on_a_newer_prefect_db_is_one_line_saying_why_a
     assert "exited (code" in said and "Can't locate revision identified by 'a1b2c3d4e5f6'" in said, said
     assert f"{home / 'prefect.db'} was made by a newer Prefect" in said and "move the file aside" in said, said
     assert "\n" not in said
+
+
+@pytest.mark.parametrize("full", ["stderr", "stdout and stderr"])
+def test_a_run_whose_log_disk_is_full_still_ingests_and_exits_0(
+    tmp_path: Path, server: LocalServer, prefect_harness: str, full: str
+) -> None:
+    """`newsflow run >> /var/log/newsflow.log 2>&1` from cron, the log's disk full (/dev/full: every
+    write ENOSPC), the warehouse's disk with room. Before: the first line it wrote (`Prefect UI at …`)
+    raised, and the command ended, exit 1, before it polled a feed: no ingest for as long as the log's
+    disk stayed full. A summary that could not be written failed a run that had stored everything."""
+    config_path = write_run_config(tmp_path, {"courier": server.url(serve_feed(server, 2)["courier"])})
+    with open("/dev/full", "w") as device:
+        done = subprocess.run(newsflow_command("run", "--config", str(config_path)), cwd=REPO,
+                              env=child_env(prefect_api_url()), stdin=subprocess.DEVNULL, timeout=120,
+                              stdout=device if full != "stderr" else subprocess.DEVNULL, stderr=device)
+    assert done.returncode == 0
+    stored = run_read_query(Warehouse(load_config(config_path).warehouse_path), "SELECT count(*) FROM articles")
+    assert stored.rows == [(2,)]
