@@ -90,7 +90,7 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
             raise PrefectUnavailable(
                 f"the Prefect API at {url} does not answer: start that server, or unset PREFECT_API_URL "
                 "(in the environment and the Prefect profile) to let newsflow start a local one")
-        if (what := not_prefect(answer)) is not None:
+        if (what := not_prefect(answer, url)) is not None:
             raise PrefectUnavailable(
                 f"PREFECT_API_URL {url} answers, but not as a Prefect API ({what}){_api_hint(url)}: set it to a "
                 "Prefect server's API, or unset it (in the environment and the Prefect profile) to let newsflow "
@@ -275,14 +275,15 @@ def health_answer(api_url: str, timeout_s: float = 5.0) -> HealthAnswer | None:
         return None
 
 
-def not_prefect(answer: HealthAnswer) -> str | None:
+def not_prefect(answer: HealthAnswer, url: str) -> str | None:
     """What answered instead of a Prefect API, or None when it may be one.
 
     A Prefect API answers /health with JSON (`true`). A web server, the Prefect UI's port without
     `/api`, or another program on the port answered too, and Prefect's client then died on its first
     call: a JSONDecodeError traceback from `newsflow serve` (exit 1), and from `newsflow run` a line
-    saying the API "stopped answering during the run". 401 and 403 (a key wanted, Prefect Cloud)
-    and 5xx (a Prefect server in trouble) are left to Prefect's client, as before.
+    saying the API "stopped answering during the run". 401 and 403 (a key wanted, Prefect Cloud),
+    5xx (a Prefect server in trouble) and a JSON 4xx at a URL with /api (a Prefect API refusing) are
+    left to Prefect's client, as before.
     """
     if answer.status in (401, 403) or answer.status >= 500:
         return None
@@ -293,12 +294,18 @@ def not_prefect(answer: HealthAnswer) -> str | None:
         except ValueError:
             start = " ".join(answer.body[:60].decode("utf-8", "replace").split())
             return f"GET /health gave {answer.status} {answer.content_type or 'with no type'}: {start!r}"
+    if answer.content_type == "application/json" and _has_api(url):  # Prefect (Cloud too) answers JSON: theirs to say
+        return None
     return f"GET /health gave {answer.status}, where a Prefect API answers 200"
 
 
+def _has_api(url: str) -> bool:
+    """A Prefect API's URL has /api in its path (`…/api`, Cloud's `…/api/accounts/…/workspaces/…`)."""
+    return "/api" in urllib.parse.urlsplit(url).path
+
+
 def _api_hint(url: str) -> str:
-    path = urllib.parse.urlsplit(url).path.rstrip("/")
-    return "" if "/api" in path else f"; a Prefect server's API URL ends in /api (is it {url.rstrip('/')}/api?)"
+    return "" if _has_api(url) else f"; a Prefect server's API URL ends in /api (is it {url.rstrip('/')}/api?)"
 
 
 @contextlib.contextmanager
