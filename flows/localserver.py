@@ -24,11 +24,13 @@ import fcntl
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,7 +43,11 @@ STATE_FILE = "newsflow-server.json"
 PID_FILE = "server.pid"  # Prefect's own name for a background server's pid (`prefect server stop`)
 LOG_FILE = "newsflow-server.log"
 DEFAULT_PORT = 4200
+HEALTH_BYTES = 4096  # of a /health answer: a Prefect API's is `true`
 START_TIMEOUT_S = 180.0  # ~9 s on an idle 2-core machine; far more under load
+START_LOG_BYTES = 2**20  # of one start's log, read for its error
+SHOWN_ERROR_CHARS = 300
+ERROR_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception): ")  # a traceback's last line
 RETENTION_DAYS = 30
 # Prefect keeps every flow run for ever unless told (its vacuum deletes only events by default): a
 # service polling every 15 minutes for months grew prefect.db without end. Events go after 7 days
@@ -79,10 +85,16 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
             raise PrefectUnavailable(
                 f"PREFECT_API_URL {url!r} holds a control character (a line end from an env file, or a CR from "
                 "one saved on Windows): remove it from the environment or the Prefect profile")
-        if not answers(url):
+        answer = health_answer(url)
+        if answer is None:
             raise PrefectUnavailable(
                 f"the Prefect API at {url} does not answer: start that server, or unset PREFECT_API_URL "
                 "(in the environment and the Prefect profile) to let newsflow start a local one")
+        if (what := not_prefect(answer, url)) is not None:
+            raise PrefectUnavailable(
+                f"PREFECT_API_URL {url} answers, but not as a Prefect API ({what}){_api_hint(url)}: set it to a "
+                "Prefect server's API, or unset it (in the environment and the Prefect profile) to let newsflow "
+                "start a local server")
         return PrefectApi(url, local=False, started=False)
     home = prefect_home()
     try:
@@ -136,6 +148,7 @@ def start_server(home: Path, timeout_s: float) -> str:
     env = server_environment()
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     with (home / LOG_FILE).open("ab") as log:
+        log_start = log.tell()  # this start's lines begin here
         process = subprocess.Popen(command, env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)  # outlives this command
     (home / PID_FILE).write_text(str(process.pid), encoding="utf-8")
@@ -143,12 +156,39 @@ def start_server(home: Path, timeout_s: float) -> str:
     (home / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
     deadline = time.monotonic() + timeout_s
     while not healthy(url):
-        if process.poll() is not None or time.monotonic() > deadline:
+        if (code := process.poll()) is not None:
+            raise PrefectUnavailable(f"the local Prefect server on port {port} exited (code {code}) before it "
+                                     f"answered: {why_it_stopped(home, log_start)}")
+        if time.monotonic() > deadline:
             process.kill()
             raise PrefectUnavailable(f"the local Prefect server on port {port} did not start within "
                                      f"{timeout_s:.0f} s; see {home / LOG_FILE}")
         time.sleep(0.25)
     return url
+
+
+def why_it_stopped(home: Path, log_start: int) -> str:
+    """The last error a server that exited at start wrote in its log, and what to do about it.
+
+    Before, a server that died at once (a prefect.db from a newer Prefect, or damaged) was said to
+    have "not started within 180 s", and every later command tried again, each the same way."""
+    log = home / LOG_FILE
+    try:
+        with log.open("rb") as handle:
+            handle.seek(log_start)
+            lines = handle.read(START_LOG_BYTES).decode("utf-8", "replace").splitlines()
+    except OSError:
+        lines = []
+    error = next((line.strip() for line in reversed(lines) if ERROR_LINE.match(line)), "")
+    database = home / "prefect.db"
+    if "Can't locate revision" in error or "No such revision" in error:
+        advice = (f"{database} was made by a newer Prefect than this one ({version('prefect')}): use that Prefect, "
+                  "or move the file aside (the next command makes a new one; the run history stays in the old)")
+    elif any(sign in error for sign in ("file is not a database", "malformed")):
+        advice = f"{database} is damaged: move it aside (the next command makes a new one)"
+    else:
+        advice = f"see {log}"
+    return f"{' '.join(error.split())[:SHOWN_ERROR_CHARS] or 'no error in its log'}; {advice}"
 
 
 def server_environment() -> dict[str, str]:
@@ -214,6 +254,58 @@ def answers(api_url: str, timeout_s: float = 5.0) -> bool:
         return True
     except (OSError, ValueError, http.client.HTTPException):  # InvalidURL: no request can be made to it
         return False
+
+
+@dataclass(frozen=True)
+class HealthAnswer:
+    status: int
+    content_type: str
+    body: bytes  # its start
+
+
+def health_answer(api_url: str, timeout_s: float = 5.0) -> HealthAnswer | None:
+    """What answers `GET <api>/health`, error statuses included; None when nothing answers HTTP."""
+    try:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s) as response:
+            return HealthAnswer(response.status, response.headers.get_content_type(), response.read(HEALTH_BYTES))
+    except urllib.error.HTTPError as exc:
+        with contextlib.closing(exc):
+            return HealthAnswer(exc.code, exc.headers.get_content_type() if exc.headers else "", b"")
+    except (OSError, ValueError, http.client.HTTPException):  # InvalidURL: no request can be made to it
+        return None
+
+
+def not_prefect(answer: HealthAnswer, url: str) -> str | None:
+    """What answered instead of a Prefect API, or None when it may be one.
+
+    A Prefect API answers /health with JSON (`true`). A web server, the Prefect UI's port without
+    `/api`, or another program on the port answered too, and Prefect's client then died on its first
+    call: a JSONDecodeError traceback from `newsflow serve` (exit 1), and from `newsflow run` a line
+    saying the API "stopped answering during the run". 401 and 403 (a key wanted, Prefect Cloud),
+    5xx (a Prefect server in trouble) and a JSON 4xx at a URL with /api (a Prefect API refusing) are
+    left to Prefect's client, as before.
+    """
+    if answer.status in (401, 403) or answer.status >= 500:
+        return None
+    if 200 <= answer.status < 300:
+        try:
+            json.loads(answer.body)
+            return None
+        except ValueError:
+            start = " ".join(answer.body[:60].decode("utf-8", "replace").split())
+            return f"GET /health gave {answer.status} {answer.content_type or 'with no type'}: {start!r}"
+    if answer.content_type == "application/json" and _has_api(url):  # Prefect (Cloud too) answers JSON: theirs to say
+        return None
+    return f"GET /health gave {answer.status}, where a Prefect API answers 200"
+
+
+def _has_api(url: str) -> bool:
+    """A Prefect API's URL has /api in its path (`…/api`, Cloud's `…/api/accounts/…/workspaces/…`)."""
+    return "/api" in urllib.parse.urlsplit(url).path
+
+
+def _api_hint(url: str) -> str:
+    return "" if _has_api(url) else f"; a Prefect server's API URL ends in /api (is it {url.rstrip('/')}/api?)"
 
 
 @contextlib.contextmanager

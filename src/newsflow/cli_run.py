@@ -13,13 +13,14 @@ Prefect's own console logs are hidden unless `--verbose`; they still reach the P
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, TextIO, cast
 
 from newsflow.config import Config
 from newsflow.credentials import redact_credentials_in_logs
@@ -30,11 +31,66 @@ COMMANDS_GROUP = "newsflow.commands"
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return flow_command("run")(args)
+    with output_that_may_fill():
+        return flow_command("run")(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    return flow_command("serve")(args)
+    with output_that_may_fill():
+        return flow_command("serve")(args)
+
+
+# A file that is full, or a disk that fails it: what a run writes there is lost, and that is all.
+FULL_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO})
+
+
+class OutputThatMayFill:
+    """stdout or stderr of a run or a service, sent to a log on a disk that fills up (a cron line's
+    `>> /var/log/newsflow.log 2>&1`, the log partition full while the warehouse's has room).
+
+    A run's output is its log, not its product: the warehouse is. Before, the first line it could not
+    write (`Prefect UI at …`) ended the command (exit 1) before it polled a feed, every run for as long
+    as the log's disk stayed full; a summary that could not be written made a run that had stored
+    everything exit 1. Now, from the first write the file refuses, the stream writes nowhere, as a
+    closed one does (`newsflow run >&-`). A closed pipe (EPIPE) still raises: `| head` stays 141.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.full = False
+
+    def write(self, text: str) -> int:
+        if not self.full:
+            with self._lost_when_full():
+                return self.stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.full:
+            with self._lost_when_full():
+                self.stream.flush()
+
+    @contextmanager
+    def _lost_when_full(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno not in FULL_OUTPUT_ERRORS:
+                raise
+            self.full = True
+
+    def __getattr__(self, name: str) -> Any:  # encoding, isatty, fileno, reconfigure…: the stream's own
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def output_that_may_fill() -> Iterator[None]:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (cast(TextIO, OutputThatMayFill(stream)) for stream in streams)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 def flow_command(name: str) -> Callable[[argparse.Namespace], int]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.configfeeds import CONTROL, read_feeds, shown, type_name
-from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path
+from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path, unspellable
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 
@@ -212,6 +212,8 @@ def resolve_config_path(path: str | Path | None) -> Path:
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11), a name too long
         raise ConfigError("--config", f"{chosen} cannot be followed ({exc}); pass --config PATH to the "
                           "config file itself") from exc
+    except UnicodeEncodeError as exc:  # `café` under an ASCII locale: was a traceback from os.path.realpath
+        raise ConfigError("--config", unspellable(chosen)) from exc
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -339,6 +341,12 @@ def _check_run_limits(values: dict[str, Any]) -> None:
 
 
 def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execution: ExecutionSettings) -> None:
+    if schedule.interval == 0 and execution.run_budget_seconds == 0:
+        # the budget is a share of the interval: 0 gave every run 0 s, and each did nothing, exit 0, for good
+        raise ConfigError("schedule.interval", "is 0 while execution.run_budget_seconds is 0 (a run's budget is "
+                          f"{RUN_BUDGET_SHARE:.0%} of schedule.interval), so every run would stop before polling "
+                          "a feed: set schedule.interval to the seconds between runs (with a cron, about its "
+                          "period), or execution.run_budget_seconds")
     if polling.max_interval < max(polling.min_interval, 1):
         raise ConfigError("polling.max_interval", f"must be at least min_interval and 1, got {polling.max_interval}")
     if schedule.cron and len(schedule.cron.split()) not in (5, 6):

@@ -85,7 +85,9 @@ def read_feed(item: Any, where: str) -> FeedConfig:
     for key in ("name", "url"):
         if key not in item:
             raise ConfigError(f"{where}.{key}", "is required")
-    name, url = item["name"], item["url"]
+    # a space pasted around a URL (NBSP too): httpx refused a leading one, so the feed failed every poll as
+    # invalid_url, for good, while the config check (which strips) had passed it; a trailing one was kept in feeds.url
+    name, url = item["name"], item["url"].strip()
     if not _FEED_NAME.fullmatch(name):
         raise ConfigError(f"{where}.name", f"{shown(name)} must be letters, digits, '-', '_' or '.' (at most 100)")
     if len(url) > MAX_FEED_URL_CHARS:

@@ -7,6 +7,7 @@ and a `warehouse.path` that cannot name a file, are each one ConfigError naming 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from newsflow.errors import ConfigError
@@ -77,8 +78,33 @@ def resolve_warehouse_path(config_path: Path, path: str) -> Path:
     except ValueError as exc:  # "\u0000" in TOML: no file has that name
         raise ConfigError("warehouse.path", f"{shown_path(repr(path))} holds a NUL character; set it to a file "
                           "name") from exc
+    _check_utf8(resolved)
     longest_name = max((len(os.fsencode(part)) for part in resolved.parts), default=0)
     if len(os.fsencode(str(resolved))) > MAX_PATH_BYTES - len(".spool/failed/") or longest_name > MAX_NAME_BYTES:
         raise ConfigError("warehouse.path", f"{shown_path(resolved)} is longer than a path may be ({MAX_PATH_BYTES} "
                           f"bytes, {MAX_NAME_BYTES} for one name, with room for its spool folder); set a shorter one")
     return resolved
+
+
+def _check_utf8(resolved: Path) -> None:
+    """DuckDB takes a path as UTF-8: a folder named in Latin-1 (`caf\xe9`), reached by `--config` or the
+    working folder, made every command die on a C++ `std::bad_cast` traceback (exit 1); so did a UTF-8
+    name (`café`) under a locale whose encoding is ASCII (LC_ALL=C with PYTHONUTF8=0)."""
+    raw = os.fsencode(resolved)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("warehouse.path", f"{shown_path(resolved)} is not UTF-8 (byte 0x{raw[exc.start]:02x}), "
+                          "and DuckDB opens only UTF-8 paths: rename that folder, or set warehouse.path to a "
+                          "path in UTF-8") from exc
+    try:
+        str(resolved).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ConfigError("warehouse.path", unspellable(resolved)) from exc
+
+
+def unspellable(path: Path | str) -> str:
+    """What to say of a UTF-8 path this process's locale cannot spell (its encoding is ASCII)."""
+    return (f"{shown_path(path)} holds letters this process's locale cannot spell (its encoding is "
+            f"{sys.getfilesystemencoding()}: LC_ALL=C with PYTHONUTF8=0?); run newsflow under a UTF-8 locale "
+            "(LC_ALL=C.UTF-8), or unset PYTHONUTF8")
