@@ -48,6 +48,7 @@ from itertools import islice
 from typing import Any
 
 from newsflow.bylinetimes import byline_times
+from newsflow.lunardates import YEAR_FIRST, is_korean
 from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
 from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
 from newsflow.relativedates import relative_age
@@ -354,6 +355,7 @@ def _page_order(tree: Any) -> str | None:
     ambiguous = any(int(m[1]) <= 12 and int(m[3]) <= 12 for line in lines for m in SLASHED.finditer(line))
     ambiguous = ambiguous or any(SLASHED_SHORT.search(line) or DOTTED_SHORT.search(line) for line in lines)
     order = slash_order(tree) if ambiguous else None
+    order = YEAR_FIRST if is_korean(tree) else order  # "26.03.12" (sixteenth pass)
     _last_order = (weakref.ref(tree), order)
     return order
 

@@ -44,7 +44,21 @@ _OTHER_STORIES = re.compile(
     # (not "commentary", an opinion page's own; not a byline's comment count or a "has-comments" flag)
     r"latest(?:-?(?:news|stories|articles|headlines))?(?![\w-])|"
     r"(?<!has-)(?<!no-)(?<!with-)comments?(?![a-z]|[-_]?(?:count|link|number|enabled|open|closed|icon|button))|"
-    r"commentlist|disqus",
+    r"commentlist|disqus|"
+    # sixteenth pass: the same lists named in the page's language, as CMS themes of Spain and Latin
+    # America, Brazil, Germany, France, Italy, Indonesia, Turkey, the Netherlands, Poland, Vietnam and
+    # Scandinavia write them (a whole compound word, not "weiter" or "terbaru" alone)
+    r"ultimas?[-_]?(?:noticias|notas|not[ií]cias)|(?:noticias|not[ií]cias|notas|articulos)[-_]?relacionad|"
+    r"relacionad[ao]s|mais[-_]?lid[ao]s|mas[-_]?(?:leid|vist)|(?:leia|veja|lee|lea)[-_]?tamb[eé]m|"
+    r"(?:leia|veja|lee|lea)[-_]?tambi[eé]n|otras[-_]?noticias|"
+    r"weitere[-_]?(?:artikel|beitr(?:a|ä|ae)ge|nachrichten|meldungen)|mehr[-_]?zum[-_]?thema|lesen[-_]?sie[-_]?auch|"
+    r"meistgelesen|autres[-_]?(?:articles|actus|actualites)|(?:a[-_])?lire[-_]?aussi|plus[-_]?lus|"
+    r"sur[-_]?le[-_]?meme[-_]?(?:sujet|theme)|altre[-_]?notizie|leggi[-_]?anche|(?:articoli|notizie)[-_]?correlat|"
+    r"piu[-_]?lett[ei]|ultime[-_]?notizie|(?:berita|artikel)[-_]?(?:terkait|terbaru|lainnya|populer)|baca[-_]?juga|"
+    r"terpopuler|ilgili[-_]?haber|diger[-_]?haber|(?:en[-_]?)?cok[-_]?okunan|son[-_]?haberler|gerelateerd|"
+    r"meest[-_]?gelezen|lees[-_]?ook|meer[-_]?nieuws|powiazane|czytaj[-_]?(?:takze|rowniez|tez)|najnowsze|"
+    r"najczesciej[-_]?czytane|tin[-_]?(?:lien[-_]?quan|moi|khac)|relaterade|relaterte|relaterede|mest[-_]?lasta|"
+    r"senaste[-_]?nytt|siste[-_]?nytt",
     re.IGNORECASE,
 )
 _SITE_CHROME = re.compile(r"top-?bar|masthead", re.IGNORECASE)
@@ -91,7 +105,20 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     no_article = article >= len(headline_ancestors)
     common = headline_ancestors[element] if element is not None else len(headline_ancestors)
     in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
+    in_chrome = in_chrome and not _in_main(element)  # sixteenth pass: a bar in the page's `<main>` is the story's
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+def _in_main(element: Any) -> bool:
+    """Whether an element (the nearest ancestor a block shares with the headline) is the page's
+    `<main>` or inside it: the site's top bar and masthead (today's date) come before the main content;
+    a bar inside it, beside the story's `<article>` ("topbar" with the section and the day), is the
+    story's own (sixteenth pass)."""
+    while element is not None:
+        if element.tag == "main" or element.get("role") == "main":
+            return True
+        element = element.getparent()
+    return False
 
 
 _STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)

@@ -77,6 +77,23 @@ def image_path_days(tree: Any) -> set[date]:
     return {day for value in islice(tree.xpath(_IMAGE_URLS), 200) if (day := url_day(str(value))) is not None}
 
 
+_MONTH_PATH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(?!\d{1,2}/)")
+
+
+def image_month_first(tree: Any, day: date) -> bool:
+    """Whether `day` is the first of a month that only image URLs name, without a day
+    (`/wp-content/uploads/2026/03/photo.jpg`: WordPress files uploads by month), and no short text of
+    the page names it: htmldate reads such a path as the month's first day (sixteenth pass)."""
+    if day.day != 1 or day in image_path_days(tree):
+        return False
+    months = {(int(match[1]), int(match[2])) for value in islice(tree.xpath(_IMAGE_URLS), 200)
+              for match in _MONTH_PATH.finditer(str(value))}
+    if (day.year, day.month) not in months:
+        return False
+    texts = tree.xpath(_TEXTS_OF_YEAR, year=str(day.year))
+    return all(caption_date(" ".join(str(text).split())) != day for text in texts)
+
+
 def without_image_urls(tree: Any) -> Any:
     """A copy of the page without the image URLs `image_path_days` reads (and an image's other
     sources): dated again, it shows whether any other part of the page states the photo's day."""
