@@ -61,7 +61,10 @@ def lunar_positions(text: str, starts: list[int]) -> set[int]:
 def lunar_days(tree: Any) -> set[date]:
     """The days the page's lunar dates would be if read as Gregorian ones: a day htmldate gives that is
     one of these, and that no source of the page states, dates nothing."""
-    days = set()
+    body = str(tree.xpath("string(//body)"))  # one pass in C: most pages name no lunar calendar
+    days: set[date] = set()
+    if not any(word in body for word in _LUNAR_WORDS):
+        return days
     for text in tree.xpath(_LUNAR_TEXTS)[:20]:
         line = str(text)
         matches = list(_LUNAR_DATE.finditer(line))

@@ -19,6 +19,7 @@ Pure: an lxml tree walked by its methods only, and the standard library.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 PROSE_WORDS = 10
@@ -92,10 +93,10 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     that hold it but not the headline are read."""
     tagged = chrome = False
     while element is not None and element not in headline_ancestors:
-        names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if _OTHER_STORIES.search(names):
+        other, named_chrome = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
+        if other:
             return True
-        chrome = chrome or any(_SITE_CHROME.search(word) and not _STORY_WORD.search(word) for word in names.split())
+        chrome = chrome or named_chrome
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
             return True
         if element.tag in ("aside", "nav"):
@@ -107,6 +108,14 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
     in_chrome = in_chrome and not _in_main(element)  # sixteenth pass: a bar in the page's `<main>` is the story's
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+@lru_cache(maxsize=4096)  # pages repeat their class names, and each date's ancestors are read several times
+def _names_say(names: str) -> tuple[bool, bool]:
+    """Whether an element's class and id say other stories (`_OTHER_STORIES`), and whether they say the
+    site's top bar or masthead in a word naming no story."""
+    chrome = any(_SITE_CHROME.search(word) and not _STORY_WORD.search(word) for word in names.split())
+    return _OTHER_STORIES.search(names) is not None, chrome
 
 
 def _in_main(element: Any) -> bool:
