@@ -6,12 +6,14 @@ a block of other stories (a related list, a sidebar, `<aside>`, `<nav>`, `<foote
 The blocks are told apart relative to the headline: only the elements that hold an element but not
 the headline are read, so a `<body class="has-sidebar">` says nothing about the byline under it.
 Class names are read for other stories (related, recommend, more-news, popular, trending, most-read,
-read-next, sidebar, newsletter; "latest" or "latest-news", "comments", disqus), not "teaser", which sites
+read-next, sidebar, newsletter; "latest" or "latest-news", "comments", disqus; sixteenth pass: the same
+lists in the page's language, "ultimas-noticias", "weitere-artikel", "autres-articles" …), not "teaser", which sites
 give their story's own header too, nor "commentary" or "latest-updates" (an opinion page's or a live
 blog's own), nor "has-comments" or "comments-count" (a byline's). A "top-bar" or "masthead" is the
 site's only outside the headline's `<article>` (without one, two levels or more from the headline)
 and in a class word naming no story: stories name their own header so too
-("ArticleHeader_topBar__a1b2", "story-top-bar", "post-masthead").
+("ArticleHeader_topBar__a1b2", "story-top-bar", "post-masthead"); nor in the page's `<main>`, where a
+top bar with the section and the day is the story's (sixteenth pass).
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
