@@ -79,6 +79,8 @@ LISTS: list[tuple[str, str, str, date | None]] = [
      "https://www.example.com.tr/b/1", None),
     ("fr-a-lire-aussi", site("", "fr", after=latest(("9 mars 2026",), "a-lire-aussi")), "https://www.example.fr/b/2",
      None),
+    ("pt-leia-tambem-slashed", site("", "pt-BR", after=latest(("09/03/2026", "08/03/2026"), "leia-tambem")),
+     "https://www.example.com.br/b/1", None),
     ("de-mehr-zum-thema-own-date", site('<p class="date">12.03.2026</p>', "de",
                                         after=latest(("09.03.2026",), "mehr-zum-thema")),
      "https://www.example.de/b/2", MAR_12),
@@ -126,6 +128,8 @@ AFTER: list[tuple[str, str, str, date | None]] = [
     ("my-day-first", page("၉ နိုဝင်ဘာ ၂၀၂၅", "my"), "https://www.example.com.mm/b/1", NOV_9),
     ("en-dashed-nov", page("09-NOV-2025", "en-GB"), "https://www.example.co.uk/b/1", NOV_9),
     ("ar-levant-nov", page("9 تشرين الثاني (نوفمبر) 2025", "ar"), "https://www.example.sy/b/1", NOV_9),
+    ("es-mx-relacionadas-slashed", site("", "es-MX", after=latest(("07/11/2025",), "notas-relacionadas")),
+     "https://www.example.com.mx/b/1", None),
     ("wp-upload-month-nov", page("", story='<img src="/wp-content/uploads/2025/11/photo-768x512.jpg">' + STORY),
      COM, None),
 ]

@@ -5,7 +5,7 @@ lists of other stories named in the page's language, Moroccan and Burmese month 
 bracketed month forms, and a photo's upload month read as its first day.
 
 The batch (`tests/date_batch16.py`, hand-written pages, none copied from a site) runs through the
-whole extraction, htmldate included. On main's code 5 of its 34 pages were right and 2 of the 13 of
+whole extraction, htmldate included. On main's code 5 of its 35 pages were right and 2 of the 14 of
 its second set; all are right with this pass. The tests after it pin each rule's edges; the runs at
 the end serve pages under a feed without dates, and with dates.
 """
@@ -20,6 +20,7 @@ import pytest
 from newsflow.extract import page_tree as load_html
 from newsflow.lunardates import lunar_days, year_first_short
 from newsflow.pageblocks import headline_ancestors, other_stories_block
+from newsflow.pagedates import other_stories_only
 from newsflow.printeddates import first_date
 from tests.date_batch15 import latest, site
 from tests.date_batch16 import AFTER, COM, MAR_12, PAGES, main_page
@@ -138,6 +139,14 @@ def test_a_list_named_in_the_pages_language_is_another_block(name: str) -> None:
 @pytest.mark.parametrize("name", ["weiterlesen", "ultimas", "terbaru", "lire", "noticia", "article-meta"])
 def test_a_word_alone_is_no_list_of_other_stories(name: str) -> None:
     assert not _block(f'<body><article><h1>T</h1><div class="{name}"><p class="d">x</p></div></article></body>')
+
+
+def test_a_slashed_date_in_a_list_is_read_in_the_pages_order() -> None:
+    listed = site("", "pt-BR", after=latest(("09/03/2026",), "leia-tambem"))
+    assert other_stories_only(load_html(listed), "2026-03-09")
+    assert not other_stories_only(load_html(listed), "2026-09-03")  # the other reading is no day of the list
+    own = site('<p class="data">09/03/2026</p>', "pt-BR", after=latest(("09/03/2026",), "leia-tambem"))
+    assert not other_stories_only(load_html(own), "2026-03-09")  # the story prints it too
 
 
 # --- month forms ------------------------------------------------------------------------------------

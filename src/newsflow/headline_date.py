@@ -329,9 +329,10 @@ def in_other_block(tree: Any, element: Any) -> bool:
     return headline is not None and other_stories_block(element, *headline_ancestors(headline))
 
 
-def caption_date(text: str) -> date | None:
-    """The first date in a caption's text, a month written as a word included."""
-    found = first_date(text, named=True)
+def caption_date(text: str, order: str | None = None) -> date | None:
+    """The first date in a caption's text, a month written as a word included; a slashed day and
+    month that could be swapped only in a known `order`."""
+    found = first_date(text, named=True, order=order)
     return found[1] if found else None
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from newsflow.datechecks import url_day
 from newsflow.headline_date import caption_date, in_other_block
+from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
 """Inline script text read per page for a payload date: state blobs are large, but not larger."""
@@ -156,8 +157,11 @@ def other_stories_only(tree: Any, day: str) -> bool:
     holders = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
     if not holders:
         wanted = date.fromisoformat(day)
-        texts = tree.xpath(_TEXTS_OF_YEAR, year=day[:4])
-        holders = [text.getparent() for text in texts if caption_date(" ".join(str(text).split())) == wanted]
+        texts = [(text.getparent(), " ".join(str(text).split())) for text in tree.xpath(_TEXTS_OF_YEAR, year=day[:4])]
+        holders = [parent for parent, line in texts if caption_date(line) == wanted]
+        order = slash_order(tree) if not holders and texts else None
+        # "09/03/2026" in a Brazilian list is read in the page's order (sixteenth pass)
+        holders = holders or [parent for parent, line in texts if order and caption_date(line, order) == wanted]
     return bool(holders) and all(in_other_block(tree, element) for element in holders)
 
 
