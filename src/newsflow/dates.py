@@ -74,11 +74,13 @@ from newsflow.headline_date import (
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
+from newsflow.lunardates import lunar_days
 from newsflow.pagedates import (
     attribute_published,
     caption_days,
     copyright_notice_year,
     first_live_post,
+    image_month_first,
     image_path_days,
     image_text_days,
     other_stories_only,
@@ -211,10 +213,20 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
         return False
     if other_stories_only(tree, value[:10]) or listed_storys(value, tree, parse_local):
         return True
+    day = _plain_day(value)
+    if day is not None and (day in lunar_days(tree) or (_BARE_DAY.match(value) and image_month_first(tree, day))):
+        return True  # a lunar date read as a Gregorian one, a photo's upload month as its 1st (sixteenth pass)
     if _BARE_DAY.match(value) and date.fromisoformat(value[:10]) in image_text_days(tree):
         return True  # an image's alt text: the photo's day (tenth pass)
     return bool(_BARE_DAY.match(value)) and date.fromisoformat(value[:10]) in caption_days(tree) \
         and payload_published(tree) is not None
+
+
+def _plain_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> datetime:

@@ -48,6 +48,7 @@ from itertools import islice
 from typing import Any
 
 from newsflow.bylinetimes import byline_times
+from newsflow.lunardates import YEAR_FIRST, is_korean
 from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
 from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
 from newsflow.relativedates import relative_age
@@ -328,9 +329,10 @@ def in_other_block(tree: Any, element: Any) -> bool:
     return headline is not None and other_stories_block(element, *headline_ancestors(headline))
 
 
-def caption_date(text: str) -> date | None:
-    """The first date in a caption's text, a month written as a word included."""
-    found = first_date(text, named=True)
+def caption_date(text: str, order: str | None = None) -> date | None:
+    """The first date in a caption's text, a month written as a word included; a slashed day and
+    month that could be swapped only in a known `order`."""
+    found = first_date(text, named=True, order=order)
     return found[1] if found else None
 
 
@@ -354,6 +356,7 @@ def _page_order(tree: Any) -> str | None:
     ambiguous = any(int(m[1]) <= 12 and int(m[3]) <= 12 for line in lines for m in SLASHED.finditer(line))
     ambiguous = ambiguous or any(SLASHED_SHORT.search(line) or DOTTED_SHORT.search(line) for line in lines)
     order = slash_order(tree) if ambiguous else None
+    order = YEAR_FIRST if is_korean(tree) else order  # "26.03.12" (sixteenth pass)
     _last_order = (weakref.ref(tree), order)
     return order
 

@@ -6,12 +6,14 @@ a block of other stories (a related list, a sidebar, `<aside>`, `<nav>`, `<foote
 The blocks are told apart relative to the headline: only the elements that hold an element but not
 the headline are read, so a `<body class="has-sidebar">` says nothing about the byline under it.
 Class names are read for other stories (related, recommend, more-news, popular, trending, most-read,
-read-next, sidebar, newsletter; "latest" or "latest-news", "comments", disqus), not "teaser", which sites
+read-next, sidebar, newsletter; "latest" or "latest-news", "comments", disqus; sixteenth pass: the same
+lists in the page's language, "ultimas-noticias", "weitere-artikel", "autres-articles" …), not "teaser", which sites
 give their story's own header too, nor "commentary" or "latest-updates" (an opinion page's or a live
 blog's own), nor "has-comments" or "comments-count" (a byline's). A "top-bar" or "masthead" is the
 site's only outside the headline's `<article>` (without one, two levels or more from the headline)
 and in a class word naming no story: stories name their own header so too
-("ArticleHeader_topBar__a1b2", "story-top-bar", "post-masthead").
+("ArticleHeader_topBar__a1b2", "story-top-bar", "post-masthead"); nor in the page's `<main>`, where a
+top bar with the section and the day is the story's (sixteenth pass).
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -19,6 +21,7 @@ Pure: an lxml tree walked by its methods only, and the standard library.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 PROSE_WORDS = 10
@@ -44,7 +47,21 @@ _OTHER_STORIES = re.compile(
     # (not "commentary", an opinion page's own; not a byline's comment count or a "has-comments" flag)
     r"latest(?:-?(?:news|stories|articles|headlines))?(?![\w-])|"
     r"(?<!has-)(?<!no-)(?<!with-)comments?(?![a-z]|[-_]?(?:count|link|number|enabled|open|closed|icon|button))|"
-    r"commentlist|disqus",
+    r"commentlist|disqus|"
+    # sixteenth pass: the same lists named in the page's language, as CMS themes of Spain and Latin
+    # America, Brazil, Germany, France, Italy, Indonesia, Turkey, the Netherlands, Poland, Vietnam and
+    # Scandinavia write them (a whole compound word, not "weiter" or "terbaru" alone)
+    r"ultimas?[-_]?(?:noticias|notas|not[ií]cias)|(?:noticias|not[ií]cias|notas|articulos)[-_]?relacionad|"
+    r"relacionad[ao]s|mais[-_]?lid[ao]s|mas[-_]?(?:leid|vist)|(?:leia|veja|lee|lea)[-_]?tamb[eé]m|"
+    r"(?:leia|veja|lee|lea)[-_]?tambi[eé]n|otras[-_]?noticias|"
+    r"weitere[-_]?(?:artikel|beitr(?:a|ä|ae)ge|nachrichten|meldungen)|mehr[-_]?zum[-_]?thema|lesen[-_]?sie[-_]?auch|"
+    r"meistgelesen|autres[-_]?(?:articles|actus|actualites)|(?:a[-_])?lire[-_]?aussi|plus[-_]?lus|"
+    r"sur[-_]?le[-_]?meme[-_]?(?:sujet|theme)|altre[-_]?notizie|leggi[-_]?anche|(?:articoli|notizie)[-_]?correlat|"
+    r"piu[-_]?lett[ei]|ultime[-_]?notizie|(?:berita|artikel)[-_]?(?:terkait|terbaru|lainnya|populer)|baca[-_]?juga|"
+    r"terpopuler|ilgili[-_]?haber|diger[-_]?haber|(?:en[-_]?)?cok[-_]?okunan|son[-_]?haberler|gerelateerd|"
+    r"meest[-_]?gelezen|lees[-_]?ook|meer[-_]?nieuws|powiazane|czytaj[-_]?(?:takze|rowniez|tez)|najnowsze|"
+    r"najczesciej[-_]?czytane|tin[-_]?(?:lien[-_]?quan|moi|khac)|relaterade|relaterte|relaterede|mest[-_]?lasta|"
+    r"senaste[-_]?nytt|siste[-_]?nytt",
     re.IGNORECASE,
 )
 _SITE_CHROME = re.compile(r"top-?bar|masthead", re.IGNORECASE)
@@ -78,10 +95,10 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     that hold it but not the headline are read."""
     tagged = chrome = False
     while element is not None and element not in headline_ancestors:
-        names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if _OTHER_STORIES.search(names):
+        other, named_chrome = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
+        if other:
             return True
-        chrome = chrome or any(_SITE_CHROME.search(word) and not _STORY_WORD.search(word) for word in names.split())
+        chrome = chrome or named_chrome
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
             return True
         if element.tag in ("aside", "nav"):
@@ -91,7 +108,28 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     no_article = article >= len(headline_ancestors)
     common = headline_ancestors[element] if element is not None else len(headline_ancestors)
     in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
+    in_chrome = in_chrome and not _in_main(element)  # sixteenth pass: a bar in the page's `<main>` is the story's
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+@lru_cache(maxsize=4096)  # pages repeat their class names, and each date's ancestors are read several times
+def _names_say(names: str) -> tuple[bool, bool]:
+    """Whether an element's class and id say other stories (`_OTHER_STORIES`), and whether they say the
+    site's top bar or masthead in a word naming no story."""
+    chrome = any(_SITE_CHROME.search(word) and not _STORY_WORD.search(word) for word in names.split())
+    return _OTHER_STORIES.search(names) is not None, chrome
+
+
+def _in_main(element: Any) -> bool:
+    """Whether an element (the nearest ancestor a block shares with the headline) is the page's
+    `<main>` or inside it: the site's top bar and masthead (today's date) come before the main content;
+    a bar inside it, beside the story's `<article>` ("topbar" with the section and the day), is the
+    story's own (sixteenth pass)."""
+    while element is not None:
+        if element.tag == "main" or element.get("role") == "main":
+            return True
+        element = element.getparent()
+    return False
 
 
 _STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)

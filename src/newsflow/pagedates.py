@@ -28,6 +28,7 @@ from typing import Any
 
 from newsflow.datechecks import url_day
 from newsflow.headline_date import caption_date, in_other_block
+from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
 """Inline script text read per page for a payload date: state blobs are large, but not larger."""
@@ -75,6 +76,23 @@ def image_path_days(tree: Any) -> set[date]:
     pass): the day a photo was uploaded, which htmldate's search reads on a page that dates its
     story nowhere; often the story's, sometimes an archive photo's."""
     return {day for value in islice(tree.xpath(_IMAGE_URLS), 200) if (day := url_day(str(value))) is not None}
+
+
+_MONTH_PATH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(?!\d{1,2}/)")
+
+
+def image_month_first(tree: Any, day: date) -> bool:
+    """Whether `day` is the first of a month that only image URLs name, without a day
+    (`/wp-content/uploads/2026/03/photo.jpg`: WordPress files uploads by month), and no short text of
+    the page names it: htmldate reads such a path as the month's first day (sixteenth pass)."""
+    if day.day != 1 or day in image_path_days(tree):
+        return False
+    months = {(int(match[1]), int(match[2])) for value in islice(tree.xpath(_IMAGE_URLS), 200)
+              for match in _MONTH_PATH.finditer(str(value))}
+    if (day.year, day.month) not in months:
+        return False
+    texts = tree.xpath(_TEXTS_OF_YEAR, year=str(day.year))
+    return all(caption_date(" ".join(str(text).split())) != day for text in texts)
 
 
 def without_image_urls(tree: Any) -> Any:
@@ -139,8 +157,11 @@ def other_stories_only(tree: Any, day: str) -> bool:
     holders = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
     if not holders:
         wanted = date.fromisoformat(day)
-        texts = tree.xpath(_TEXTS_OF_YEAR, year=day[:4])
-        holders = [text.getparent() for text in texts if caption_date(" ".join(str(text).split())) == wanted]
+        texts = [(text.getparent(), " ".join(str(text).split())) for text in tree.xpath(_TEXTS_OF_YEAR, year=day[:4])]
+        holders = [parent for parent, line in texts if caption_date(line) == wanted]
+        order = slash_order(tree) if not holders and texts else None
+        # "09/03/2026" in a Brazilian list is read in the page's order (sixteenth pass)
+        holders = holders or [parent for parent, line in texts if order and caption_date(line, order) == wanted]
     return bool(holders) and all(in_other_block(tree, element) for element in holders)
 
 

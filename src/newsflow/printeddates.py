@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from newsflow.letterdates import has_letter_date, hebrew_dates, numeral_dates
+from newsflow.lunardates import YEAR_FIRST, lunar_positions, year_first_short
 from newsflow.tabledcalendars import tabled_dates
 from newsflow.worlddates import WORLD_MONTHS, calendar_dates, gregorian_year, with_day_numbers
 
@@ -94,10 +95,13 @@ _NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}(?:[,،]|\s+(de
                         rf"(?(3){_COUNTED})", re.IGNORECASE)
 # A Levantine and an Egyptian month name may stand together: "28 آب/أغسطس 2013"; Latin American
 # papers write "12 de marzo del 2026" (fourteenth pass).
-# Dots may join the three without spaces: "17.fev.2026" (Brazilian papers; ninth pass).
+# Dots may join the three without spaces: "17.fev.2026" (Brazilian papers; ninth pass); dashes too, and
+# the Levantine name may come with the Egyptian one in brackets: "12-MAR-2026", "12 آذار (مارس) 2026"
+# (sixteenth pass).
 _NAMED_DMY = re.compile(
-    rf"\b(\d{{1,2}}){_ORDINAL}(?:\.?\s+|\.(?=\w+\.\d))(?:de\s+|of\s+)?({_NAME})\.?(?:\s*/\s*(?:{_NAME}))?[,،]?"
-    rf"(?:\s+|(?<=\.)(?=\d))(?:del?\s+)?((?:19|20)\d{{2}}){_YEAR_END}",
+    rf"\b(\d{{1,2}}){_ORDINAL}(?:\.?\s+|\.(?=\w+\.\d)|-(?=[^\W\d]+-\d))(?:de\s+|of\s+)?({_NAME})\.?"
+    rf"(?:\s*/\s*(?:{_NAME})|\s*\((?:{_NAME})\))?[,،]?(?:\s+|(?<=\.)(?=\d)|-(?=\d))(?:del?\s+)?((?:19|20)\d{{2}})"
+    rf"{_YEAR_END}",
     re.IGNORECASE,
 )
 # Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
@@ -129,6 +133,8 @@ def first_date(
         return None
     text = with_day_numbers(text.translate(ASCII_DIGITS))  # "٢٠٢٣", "２０２３年", "یکم" (positions stay)
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
+    if order == YEAR_FIRST:  # a Korean page: "26.03.12" is 12 March 2026, and no other short form is read
+        candidates, order = year_first_short(text), None
     slashed = [(m.start(), int(m[1]), int(m[3]), gregorian_year(int(m[4]))) for m in SLASHED.finditer(text)]
     if named:
         candidates += [(m.start(), int(m[4]), MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
@@ -154,7 +160,8 @@ def first_date(
         if first > 12 or second > 12 or order is not None:
             day, month = (first, second) if first > 12 or (second <= 12 and order == "dmy") else (second, first)
             candidates.append((start, year, month, day))
-    for position, year, month, day in sorted(candidates):
+    lunar = lunar_positions(text, [candidate[0] for candidate in candidates])  # "农历2026年1月24日" (sixteenth pass)
+    for position, year, month, day in sorted(candidate for candidate in candidates if candidate[0] not in lunar):
         try:
             return position, date(year, month, day)
         except ValueError:

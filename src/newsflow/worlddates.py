@@ -90,9 +90,14 @@ _GREEK_SHORT_MONTHS = ("ιαν", "φεβ", "μαρ", "απρ", "μαΐ μαϊ", 
                        "σεπ σεπτ", "οκτ", "νοε νοέ", "δεκ")
 # The Maghreb's Arabic names of the French months (eleventh pass: Tunisian and Algerian papers' "27 جانفي
 # 2026"); the others are the Egyptian names already read
-_MAGHREB_MONTH_NAMES = ("جانفي", "فيفري", "", "أفريل افريل", "ماي", "جوان", "جويلية جويليه", "أوت اوت", "", "", "", "")
+# and Morocco's (sixteenth pass: "12 يوليوز 2025", "غشت", "شتنبر", "نونبر", "دجنبر")
+_MAGHREB_MONTH_NAMES = ("جانفي", "فيفري", "", "أفريل افريل", "ماي", "جوان", "جويلية جويليه يوليوز", "أوت اوت غشت",
+                        "شتنبر", "", "نونبر", "دجنبر")
+# Burmese, with and without "လ" (month): "၁၂ မတ် ၂၀၂၆", "၂၀၂၆ မတ်လ ၁၂ ရက်" (sixteenth pass)
+_MYANMAR_MONTH_NAMES = tuple(f"{name} {name}လ" for name in (
+    "ဇန်နဝါရီ", "ဖေဖော်ဝါရီ", "မတ်", "ဧပြီ", "မေ", "ဇွန်", "ဇူလိုင်", "ဩဂုတ်", "စက်တင်ဘာ", "အောက်တိုဘာ", "နိုဝင်ဘာ", "ဒီဇင်ဘာ"))
 WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_NAMES, _MORE_WORLD_MONTH_NAMES,
-                                             _MAGHREB_MONTH_NAMES, _GREEK_SHORT_MONTHS)
+                                             _MAGHREB_MONTH_NAMES, _GREEK_SHORT_MONTHS, _MYANMAR_MONTH_NAMES)
                 for index, names in enumerate(rows) for name in names.split()}
 """Month names and short forms in more languages, lowercased, for `newsflow.headline_date`."""
 
