@@ -46,6 +46,7 @@ from newsflow.fetchrules import (
     follow_redirects,
     host_of,
     known_failure,
+    location_text,
     meta_refresh_target,
     needs_sniffing,
     redirect_target,
@@ -367,6 +368,8 @@ class Fetcher:
         headers = {name.lower(): value for name, value in response.headers.items()}
         if status in REDIRECT_STATUSES and "location" in headers:
             trail.cookies.take(host_of(url), response.headers.get_list("set-cookie"))
+            headers["location"] = next(location_text(value) for name, value in response.headers.raw
+                                       if name.lower() == b"location")
             return redirect_target(url, trail, status, headers)
         sent = response.request.headers
         conditional = "if-none-match" in sent or "if-modified-since" in sent
