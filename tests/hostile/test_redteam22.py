@@ -4,6 +4,9 @@
    page a redirect pointed to was a 404, every run. httpx decodes a whole header block with one
    charset, so one Latin-1 header beside a UTF-8 `Location` also turned the Location into mojibake.
    Now a Location's own bytes are read: UTF-8 as UTF-8, any other byte percent-encoded as it came.
+2. A header written `Name : value` (space before the colon) made h11 refuse the whole response: a
+   `protocol_error` for good, every run, for servers that have always answered so. Now such lines are
+   read as browsers read them, in responses only, and that connection is closed after its answer.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -11,14 +14,19 @@ Every server is real, on loopback; every warehouse a DuckDB file.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import h11
 import pytest
 
 from newsflow.config import load_config
-from newsflow.models import Outcome
+from newsflow.fetch import Fetcher
+from newsflow.headerlines import tolerate_space_before_colon
+from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
 from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, running_server, settings
 from tests.hostile.test_redteam10 import config_with
@@ -86,3 +94,110 @@ def test_a_feed_moved_by_a_latin_1_redirect_keeps_its_entries_coming_and_its_art
     assert query(config_path, "SELECT adopted_url FROM feeds") == [(server.url("/fil%E9.xml"),)]
     assert query(config_path, "SELECT url FROM articles") == [(server.url("/caf%E9"),)]
     assert len(server.hits("/fil%E9.xml")) == 2 and not server.hits("/caf%C3%A9")
+
+
+class KeptAliveServer:
+    """Keeps each connection open and answers every request on it with `answer(path)`'s bytes."""
+
+    def __init__(self, answer: Callable[[str], bytes]) -> None:
+        self.answer, self.connections = answer, 0
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}{path}"
+
+    def close(self) -> None:
+        self._socket.close()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._answer_all, args=(connection,), daemon=True).start()
+
+    def _answer_all(self, connection: socket.socket) -> None:
+        with connection:
+            pending = b""
+            while True:
+                while b"\r\n\r\n" not in pending:
+                    chunk = connection.recv(65_536)
+                    if not chunk:
+                        return
+                    pending += chunk
+                head, pending = pending.split(b"\r\n\r\n", 1)
+                connection.sendall(self.answer(head.split(b" ")[1].decode()))
+
+
+def page(title: str) -> bytes:
+    return PAGE.replace(b"Cafe reopens", title.encode())
+
+
+def old_server_answer(path: str) -> bytes:
+    """`Content-Type : text/html` and `Content-Length : n`, then, on the same write, a second response
+    that a client reusing the connection would read as its next answer."""
+    body = page(f"Page {path}")
+    smuggled = page("Smuggled")
+    return (b"HTTP/1.1 200 OK\r\nContent-Type : text/html\r\nContent-Length \t: " + str(len(body)).encode()
+            + b"\r\n\r\n" + body + b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+            + str(len(smuggled)).encode() + b"\r\n\r\n" + smuggled)
+
+
+def fetch_in_turn(urls: list[str], feed: bool = False) -> list[FetchResult]:
+    async def go() -> list[FetchResult]:
+        async with Fetcher(settings(respect_robots=False)) as fetcher:
+            return [await (fetcher.fetch_feed(url) if feed else fetcher.fetch_article(url)) for url in urls]
+    return asyncio.run(go())
+
+
+def test_a_space_before_the_colon_is_read_as_browsers_read_it_and_the_connection_is_not_reused() -> None:
+    """Before: `protocol_error` (h11: `illegal header line`), every run. Now both pages are read, each on its
+    own connection: the bytes after the first body are never taken for the second page's answer."""
+    server = KeptAliveServer(old_server_answer)
+    try:
+        first, second = fetch_in_turn([server.url("/a"), server.url("/b")])
+    finally:
+        server.close()
+    assert first.outcome is Outcome.OK and second.outcome is Outcome.OK, (first.error, second.error)
+    assert b"Page /a" in (first.html or b"") and b"Page /b" in (second.html or b""), "never the smuggled page"
+    assert first.headers.get("content-type") == "text/html"
+    assert server.connections == 2, "the connection of a tolerated head is closed after its answer"
+
+
+def test_a_feed_typed_with_a_space_before_the_colon_is_read() -> None:
+    feed = rss_feed("old", [("Item", "http://x.test/1", None)])
+    answer = (b"HTTP/1.0 200 OK\r\nServer: old-box\r\nContent-Type : application/rss+xml\r\n"
+              b"Content-Length : " + str(len(feed)).encode() + b"\r\n\r\n" + feed)
+    server = KeptAliveServer(lambda path: answer)
+    try:
+        [result] = fetch_in_turn([server.url("/feed")], feed=True)
+    finally:
+        server.close()
+    assert result.outcome is Outcome.OK, result.error
+    assert result.body == feed
+
+
+@pytest.mark.parametrize("line", [b"Content-Type : text/html\x00", b"Bad Name : x", b" : x", b"X-A :\rX-B: y"])
+def test_what_is_still_refused_in_a_response_head(line: bytes) -> None:
+    """Only space before a token's colon is forgiven: a NUL, a name that is no token, a lone CR are still
+    a `protocol_error`."""
+    answer = b"HTTP/1.1 200 OK\r\n" + line + b"\r\nContent-Length: 4\r\n\r\nbody"
+    server = KeptAliveServer(lambda path: answer)
+    try:
+        [result] = fetch_in_turn([server.url("/x")])
+    finally:
+        server.close()
+    assert result.outcome is Outcome.PROTOCOL_ERROR, result.error
+
+
+def test_a_request_with_a_space_before_the_colon_is_still_refused_by_an_h11_server() -> None:
+    """Request smuggling lives on the server side: a server in this process (Prefect's uvicorn reads with
+    h11) still refuses `Host : x` in a request after the fetcher's tolerance is in place."""
+    tolerate_space_before_colon()
+    server = h11.Connection(h11.SERVER)
+    server.receive_data(b"GET / HTTP/1.1\r\nHost : example.org\r\nContent-Length : 0\r\n\r\n")
+    with pytest.raises(h11.RemoteProtocolError):
+        server.next_event()
