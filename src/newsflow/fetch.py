@@ -53,7 +53,7 @@ from newsflow.fetchrules import (
     status_outcome,
     worth_retrying,
 )
-from newsflow.headerlines import tolerate_space_before_colon
+from newsflow.headerlines import tolerate_old_response_heads
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.robots import RobotsRules, Unreadable
 
@@ -94,7 +94,7 @@ def guarded_transport(
     Pass one `ssl_context` to several transports: loading the CA bundle costs ~20 ms each.
     """
     context = ssl_context or httpx.create_ssl_context(trust_env=False)
-    tolerate_space_before_colon()  # old servers' `Name : value`: read as browsers do (headerlines.py)
+    tolerate_old_response_heads()  # `Name : value`, a line with no colon: read as browsers do (headerlines.py)
     transport = httpx.AsyncHTTPTransport(verify=context, trust_env=False)
     transport._pool = netguard.guarded_pool(
         ssl_context=context,

@@ -4,9 +4,11 @@
    page a redirect pointed to was a 404, every run. httpx decodes a whole header block with one
    charset, so one Latin-1 header beside a UTF-8 `Location` also turned the Location into mojibake.
    Now a Location's own bytes are read: UTF-8 as UTF-8, any other byte percent-encoded as it came.
-2. A header written `Name : value` (space before the colon) made h11 refuse the whole response: a
-   `protocol_error` for good, every run, for servers that have always answered so. Now such lines are
-   read as browsers read them, in responses only, and that connection is closed after its answer.
+2. A header written `Name : value` (space before the colon), or a header line with no colon, made h11
+   refuse the whole response: a `protocol_error` for good, every run, for servers that have always
+   answered so; a CRLF a server writes after each body failed every second request on a kept-alive
+   connection. Now such heads are read as browsers read them, in responses only, and the connection is
+   closed after the answer.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -25,7 +27,7 @@ import pytest
 
 from newsflow.config import load_config
 from newsflow.fetch import Fetcher
-from newsflow.headerlines import tolerate_space_before_colon
+from newsflow.headerlines import tolerate_old_response_heads
 from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
 from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, running_server, settings
@@ -124,7 +126,10 @@ class KeptAliveServer:
             pending = b""
             while True:
                 while b"\r\n\r\n" not in pending:
-                    chunk = connection.recv(65_536)
+                    try:
+                        chunk = connection.recv(65_536)
+                    except OSError:  # the client reset it: done
+                        return
                     if not chunk:
                         return
                     pending += chunk
@@ -180,6 +185,37 @@ def test_a_feed_typed_with_a_space_before_the_colon_is_read() -> None:
     assert result.body == feed
 
 
+def test_a_header_line_with_no_colon_is_skipped_as_browsers_skip_it() -> None:
+    """`X-Powered-By` alone on its line: before, `protocol_error` (`illegal header line`) for every page."""
+    body = page("No colon")
+    answer = (b"HTTP/1.1 200 OK\r\nX-Powered-By\r\nContent-Type: text/html\r\nX-Folded: a\r\n b\r\n"
+              b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    server = KeptAliveServer(lambda path: answer)
+    try:
+        [result] = fetch_in_turn([server.url("/x")])
+    finally:
+        server.close()
+    assert result.outcome is Outcome.OK, result.error
+    assert result.html == body and result.headers.get("x-folded") == "a b", "a folded line is still unfolded"
+
+
+def test_a_crlf_after_each_body_fails_no_request_on_a_kept_alive_connection() -> None:
+    """The server writes `\\r\\n` past each body's `Content-Length`. Before: the next request on that
+    connection read it as the start of its answer, `no response line received`: every second page of
+    the host a `protocol_error`, each run. Now the empty line is skipped and all three pages are read."""
+    def answer(path: str) -> bytes:
+        body = page(f"Page {path}")
+        return (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + str(len(body)).encode()
+                + b"\r\n\r\n" + body + b"\r\n")
+    server = KeptAliveServer(answer)
+    try:
+        results = fetch_in_turn([server.url("/a"), server.url("/b"), server.url("/c")])
+    finally:
+        server.close()
+    assert [r.outcome for r in results] == [Outcome.OK] * 3, [r.error for r in results]
+    assert [b"Page /" + p in (r.html or b"") for p, r in zip([b"a", b"b", b"c"], results, strict=True)] == [True] * 3
+
+
 @pytest.mark.parametrize("line", [b"Content-Type : text/html\x00", b"Bad Name : x", b" : x", b"X-A :\rX-B: y"])
 def test_what_is_still_refused_in_a_response_head(line: bytes) -> None:
     """Only space before a token's colon is forgiven: a NUL, a name that is no token, a lone CR are still
@@ -196,7 +232,7 @@ def test_what_is_still_refused_in_a_response_head(line: bytes) -> None:
 def test_a_request_with_a_space_before_the_colon_is_still_refused_by_an_h11_server() -> None:
     """Request smuggling lives on the server side: a server in this process (Prefect's uvicorn reads with
     h11) still refuses `Host : x` in a request after the fetcher's tolerance is in place."""
-    tolerate_space_before_colon()
+    tolerate_old_response_heads()
     server = h11.Connection(h11.SERVER)
     server.receive_data(b"GET / HTTP/1.1\r\nHost : example.org\r\nContent-Length : 0\r\n\r\n")
     with pytest.raises(h11.RemoteProtocolError):
