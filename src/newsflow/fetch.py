@@ -119,10 +119,16 @@ def _port_of(request: httpx.Request) -> int:
     return request.url.port or (443 if request.url.scheme == "https" else 80)
 
 
+# h11's words for an answer that does not begin as one: on a reused connection, the bytes a server wrote past
+# its last body's `Content-Length` (a length counted in characters, not bytes), not this request's answer.
+_NOT_AN_ANSWER = ("without sending a response", "illegal status line", "no response line received")
+
+
 def _closed_before_answer(exc: httpx.TransportError) -> bool:
-    """The connection ended before any answer: closed (EOF), reset, or broken as we wrote."""
+    """The connection ended before any answer (closed, reset, broken as we wrote), or what came first was
+    no status line: left over from the answer before, on a reused connection."""
     if isinstance(exc, httpx.RemoteProtocolError):
-        return "without sending a response" in str(exc)
+        return any(words in str(exc) for words in _NOT_AN_ANSWER)
     return isinstance(exc, httpx.ReadError | httpx.WriteError)
 
 
@@ -330,7 +336,9 @@ class Fetcher:
 
         A keep-alive connection the server closed as our request went out fails before any byte
         of an answer arrives. Browsers and curl send an idempotent GET again on a new connection
-        in exactly that case, and so do we: once, inside the same deadline.
+        in exactly that case, and so do we: once, inside the same deadline. So too when the reused
+        connection's first bytes are no status line: what a server wrote past its last answer's
+        `Content-Length` (browsers do not reuse such a connection).
         """
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
         transport = self._probe_transport() if probing else self._transport_for(host_of(url))
@@ -340,7 +348,8 @@ class Fetcher:
         except httpx.TransportError as exc:
             if trail.connection is None or not trail.connection.reused or not _closed_before_answer(exc):
                 raise
-            logger.info("GET %s: reused connection closed before an answer; retrying on a new one", url[:200])
+            logger.info("GET %s: reused connection closed or garbled before an answer; retrying on a new one",
+                        url[:200])
             pool = getattr(transport, "_pool", None)
             await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
             request = self._request(url, trail, headers)

@@ -216,6 +216,24 @@ def test_a_crlf_after_each_body_fails_no_request_on_a_kept_alive_connection() ->
     assert [b"Page /" + p in (r.html or b"") for p, r in zip([b"a", b"b", b"c"], results, strict=True)] == [True] * 3
 
 
+def test_bytes_past_a_short_content_length_are_not_taken_for_the_next_answer() -> None:
+    """The server counts `Content-Length` in characters and writes UTF-8 (`é` is 2 bytes): 20 bytes of each
+    body come after the length it declared. Before: the next request on that kept-alive connection read them
+    as its answer, `illegal status line`, every second page a `protocol_error`, each run. Now a reused
+    connection whose first bytes are no status line is left, and the request sent again on a new one."""
+    def answer(path: str) -> bytes:
+        body = page(f"Page {path}").replace(b"</p>", "é".encode() * 20 + b"</p>")
+        return (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + str(len(body) - 20).encode()
+                + b"\r\n\r\n" + body)
+    server = KeptAliveServer(answer)
+    try:
+        results = fetch_in_turn([server.url("/a"), server.url("/b"), server.url("/c")])
+    finally:
+        server.close()
+    assert [r.outcome for r in results] == [Outcome.OK] * 3, [r.error for r in results]
+    assert [b"Page /" + p in (r.html or b"") for p, r in zip([b"a", b"b", b"c"], results, strict=True)] == [True] * 3
+
+
 @pytest.mark.parametrize("line", [b"Content-Type : text/html\x00", b"Bad Name : x", b" : x", b"X-A :\rX-B: y"])
 def test_what_is_still_refused_in_a_response_head(line: bytes) -> None:
     """Only space before a token's colon is forgiven: a NUL, a name that is no token, a lone CR are still
