@@ -9,6 +9,9 @@
    answered so; a CRLF a server writes after each body failed every second request on a kept-alive
    connection. Now such heads are read as browsers read them, in responses only, and the connection is
    closed after the answer.
+3. A Content-Encoding that names no compression (`UTF-8`, `none`, `8bit`, `text/html`: misconfigured
+   servers) was refused as an unknown coding: every page a `parse_error`, parked, every feed backing off.
+   Browsers ignore it; so do we. Real codings newsflow cannot undo (`br`) are still refused.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -255,3 +258,32 @@ def test_a_request_with_a_space_before_the_colon_is_still_refused_by_an_h11_serv
     server.receive_data(b"GET / HTTP/1.1\r\nHost : example.org\r\nContent-Length : 0\r\n\r\n")
     with pytest.raises(h11.RemoteProtocolError):
         server.next_event()
+
+
+@pytest.mark.parametrize("coding", [b"UTF-8", b"none", b"8bit", b"binary", b"text/html", b"iso-8859-1"])
+def test_a_content_encoding_that_names_no_compression_is_ignored(coding: bytes) -> None:
+    feed = rss_feed("plain", [("Item", "http://x.test/1", None)])
+    def answer(path: str) -> bytes:
+        body, kind = (feed, b"application/rss+xml") if path == "/feed" else (PAGE, b"text/html")
+        return (b"HTTP/1.1 200 OK\r\nContent-Type: " + kind + b"\r\nContent-Encoding: " + coding
+                + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    server = KeptAliveServer(answer)
+    try:
+        [article] = fetch_in_turn([server.url("/article")])
+        [polled] = fetch_in_turn([server.url("/feed")], feed=True)
+    finally:
+        server.close()
+    assert article.outcome is Outcome.OK and article.html == PAGE, article.error
+    assert polled.outcome is Outcome.OK and polled.body == feed, polled.error
+
+
+@pytest.mark.parametrize("coding", [b"br", b"zstd", b"compress", b"bzip2", b"x-bzip2"])
+def test_a_compression_newsflow_cannot_undo_is_still_refused(coding: bytes) -> None:
+    answer = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: " + coding
+              + b"\r\nContent-Length: 10\r\n\r\n\x1b\x00\x00garbage")
+    server = KeptAliveServer(lambda path: answer)
+    try:
+        [result] = fetch_in_turn([server.url("/x")])
+    finally:
+        server.close()
+    assert result.outcome is Outcome.PARSE_ERROR and "cannot decode" in (result.error or ""), result.error
