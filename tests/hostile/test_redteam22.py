@@ -12,6 +12,10 @@
 3. A Content-Encoding that names no compression (`UTF-8`, `none`, `8bit`, `text/html`: misconfigured
    servers) was refused as an unknown coding: every page a `parse_error`, parked, every feed backing off.
    Browsers ignore it; so do we. Real codings newsflow cannot undo (`br`) are still refused.
+4. A host name whose nameservers do not answer held its lookup (asyncio's default executor) for the
+   resolver's whole timeout: 40 such names took every thread, and the run's feed parsing, commits,
+   extraction and loads, which run there too, waited for them (a run of 12-15 s took 72 s). Now each
+   lookup has a daemon thread of its own (`newsflow.lookups`).
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -287,3 +292,40 @@ def test_a_compression_newsflow_cannot_undo_is_still_refused(coding: bytes) -> N
     finally:
         server.close()
     assert result.outcome is Outcome.PARSE_ERROR and "cannot decode" in (result.error or ""), result.error
+
+
+@pytest.fixture
+def hanging_nameservers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The OS resolver, as it is when a name's nameservers do not answer: getaddrinfo for `*.hang.test`
+    blocks (until the test ends) where a real one would for its 10-30 s timeout. Names asked are listed."""
+    release, asked, real = threading.Event(), [], socket.getaddrinfo
+
+    def getaddrinfo(host: str, *args: object, **kwargs: object) -> object:
+        if str(host).endswith(".hang.test"):
+            asked.append(str(host))
+            release.wait(120)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield asked
+    release.set()
+
+
+def test_names_whose_lookups_hang_hold_no_thread_the_run_needs(hanging_nameservers: list[str]) -> None:
+    """40 feeds on dead names (each polled twice), then the work a run hands to threads (a feed's parse, a
+    load). Before: that work waited for the lookups (6 default threads on 2 cores, 36 at most): the run
+    stalled as long as they hung. Now it runs at once, and each name is looked up once while it hangs."""
+    urls = [f"http://site{n}.hang.test/feed.xml" for n in range(40)]
+
+    async def go() -> tuple[list[FetchResult], float]:
+        async with Fetcher(settings(timeout=0.5, block_private_networks=False)) as fetcher:
+            polls = list(await asyncio.gather(*(fetcher.fetch_feed(url) for url in urls + urls)))
+            started = time.monotonic()
+            await asyncio.wait_for(asyncio.to_thread(sum, [1, 2]), timeout=10)  # a parse, a load
+            return polls, time.monotonic() - started
+
+    polls, waited = asyncio.run(go())
+    assert waited < 5.0, f"the run's threaded work waited {waited:.1f} s for hung lookups"
+    assert {p.outcome for p in polls} <= {Outcome.TIMEOUT, Outcome.CONNECT_ERROR}, {p.error for p in polls}
+    assert sorted(hanging_nameservers) == sorted(f"site{n}.hang.test" for n in range(40)), "one lookup a name"
