@@ -23,19 +23,21 @@ class NameResolutionError(Exception):
 
 AddressInfo = list[tuple[Any, ...]]
 # Lookups in flight, by event loop, name and port: a name asked again while its lookup hangs joins it.
-_lookups: dict[tuple[int, str, int], asyncio.Future[AddressInfo]] = {}
+# An entry leaves when its lookup ends, whether or not its loop still runs (a run ended while it hung).
+_lookups: dict[tuple[asyncio.AbstractEventLoop, str, int], asyncio.Future[AddressInfo]] = {}
 
 
 def _getaddrinfo_in_own_thread(host: str, port: int) -> asyncio.Future[AddressInfo]:
     """getaddrinfo in a daemon thread of its own (the module's docstring says why), joined by any task
     asking for the same name and port while it runs."""
     loop = asyncio.get_running_loop()
-    key = (id(loop), host, port)
-    if (running := _lookups.get(key)) is not None:
+    key = (loop, host, port)
+    if (running := _lookups.get(key)) is not None and not running.done():
         return running
     future: asyncio.Future[AddressInfo] = loop.create_future()
+    # every waiter may have given up (its deadline): the outcome is then nobody's, and not an error to log
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())
     _lookups[key] = future
-    future.add_done_callback(lambda _: _lookups.pop(key, None))
 
     def settle(result: AddressInfo | None, exc: BaseException | None) -> None:
         if not future.done():
@@ -47,6 +49,8 @@ def _getaddrinfo_in_own_thread(host: str, port: int) -> asyncio.Future[AddressIn
             failure: BaseException | None = None
         except Exception as exc:  # handed to the awaiting task, which maps it
             result, failure = None, exc
+        if _lookups.get(key) is future:
+            _lookups.pop(key, None)
         with contextlib.suppress(RuntimeError):  # the loop closed while the name hung: nobody waits
             loop.call_soon_threadsafe(settle, result, failure)
 
