@@ -16,6 +16,10 @@
    resolver's whole timeout: 40 such names took every thread, and the run's feed parsing, commits,
    extraction and loads, which run there too, waited for them (a run of 12-15 s took 72 s). Now each
    lookup has a daemon thread of its own (`newsflow.lookups`).
+5. A consent page on another host of the site (`consent.` sets `Domain=` the site, then sends the
+   reader back to `www.`) was a redirect loop: cookies were kept per exact host, so `www.` never saw it;
+   every article parked after 3 runs. Now a `Domain` within the setting host's site is honoured, for
+   that fetch's chain only.
 
 Every server is real, on loopback; every warehouse a DuckDB file.
 """
@@ -34,11 +38,18 @@ import h11
 import pytest
 
 from newsflow.config import load_config
-from newsflow.fetch import Fetcher
+from newsflow.fetch import Fetcher, guarded_transport
 from newsflow.headerlines import tolerate_old_response_heads
 from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
-from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, running_server, settings
+from tests.hostile.servers import (
+    LoopbackServer,
+    fetch_article,
+    fetch_feed,
+    running_server,
+    settings,
+    static_resolver,
+)
 from tests.hostile.test_redteam10 import config_with
 from tests.localserver import Handler, Page, send_bytes
 from tests.sitefactory import rss_feed
@@ -329,3 +340,40 @@ def test_names_whose_lookups_hang_hold_no_thread_the_run_needs(hanging_nameserve
     assert waited < 5.0, f"the run's threaded work waited {waited:.1f} s for hung lookups"
     assert {p.outcome for p in polls} <= {Outcome.TIMEOUT, Outcome.CONNECT_ERROR}, {p.error for p in polls}
     assert sorted(hanging_nameservers) == sorted(f"site{n}.hang.test" for n in range(40)), "one lookup a name"
+
+
+def consent_wall(domain: str) -> Handler:
+    """`www.rt22.test` serves its article only to a reader with the consent cookie, and sends others to
+    `consent.rt22.test`, which sets it (`Domain=<domain>`) and sends them back."""
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        host, port = handler.headers.get("Host", "").rsplit(":", 1)
+        if host == "consent.rt22.test":
+            send_bytes(handler, 302, b"", "text/html", {
+                "Set-Cookie": f"consent=yes; Path=/; Domain={domain}; SameSite=Lax",
+                "Location": f"http://www.rt22.test:{port}/news/1"})
+        elif "consent=yes" in handler.headers.get("Cookie", ""):
+            send_bytes(handler, 200, PAGE, "text/html")
+        else:
+            send_bytes(handler, 302, b"", "text/html", {"Location": f"http://consent.rt22.test:{port}/ask"})
+    return handle
+
+
+@pytest.mark.parametrize(("domain", "stored"), [
+    ("rt22.test", True), (".rt22.test", True),  # the site: honoured
+    ("test", False), ("other.test", False), ("www.rt22.test", False),  # above the site, another, not above the setter
+])
+def test_a_consent_cookie_set_for_the_site_on_another_of_its_hosts_is_sent_back(
+    server: LoopbackServer, domain: str, stored: bool
+) -> None:
+    """Before: `redirect_loop` for every `Domain` (the article parked after 3 runs). Now the site's own
+    `Domain` reaches `www.`; one above the site (`test`), another site's or one not above the host that set
+    it is ignored, and the loop is still told."""
+    server.add("/news/1", consent_wall(domain))
+    server.add("/ask", consent_wall(domain))
+    fetch = settings(respect_robots=False)
+    url = f"http://www.rt22.test:{server.port}/news/1"
+    result = fetch_article(fetch, url, transport=guarded_transport(fetch, resolver=static_resolver("127.0.0.1")))
+    if stored:
+        assert result.outcome is Outcome.OK and result.html == PAGE, result.error
+    else:
+        assert result.outcome is Outcome.REDIRECT_LOOP, result.error
