@@ -25,6 +25,7 @@ from typing import Any, TextIO, cast
 from newsflow.config import Config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import NewsflowError, WarehouseHeldError
+from newsflow.launch import signals_interrupt_while_loading
 from newsflow.warehouse import Warehouse
 
 COMMANDS_GROUP = "newsflow.commands"
@@ -99,7 +100,8 @@ def flow_command(name: str) -> Callable[[argparse.Namespace], int]:
     if not found:
         raise NewsflowError(f"`newsflow {name}` is provided by newsflow's `flows` package, which is not installed "
                             "with this one; reinstall newsflow (uv sync)")
-    command: Callable[[argparse.Namespace], int] = next(iter(found)).load()
+    with signals_interrupt_while_loading():  # Prefect's import, 1-2 s: SIGTERM there is a Ctrl-C, not a silent death
+        command: Callable[[argparse.Namespace], int] = next(iter(found)).load()
     return command
 
 

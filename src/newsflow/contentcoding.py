@@ -107,9 +107,28 @@ class BoundedDecoder:
         return data
 
 
+# Words misconfigured servers put in Content-Encoding that name no compression at all (PHP's
+# `header("Content-Encoding: UTF-8")`, a mail habit's `8bit`): the body is as it came.
+_NOT_CODINGS = frozenset({"identity", "none", "binary", "7bit", "8bit", "plain", "text"})
+
+
+def is_no_coding(name: str) -> bool:
+    """`name` says nothing about compression: `identity`, a word of `_NOT_CODINGS`, a charset (`utf-8`,
+    `iso-8859-1`), a media type (`text/html`). Browsers ignore such a Content-Encoding; refusing it made
+    every page of the server a `parse_error`, parked after `max_article_attempts` runs, each feed backing
+    off for good. A real coding newsflow cannot undo (`br`, `zstd`, `compress`) is still refused."""
+    if name in _NOT_CODINGS or "/" in name:
+        return True
+    try:
+        "".encode(name)  # a text encoding; bytes-to-bytes codecs (`zlib`, `bz2`) raise LookupError
+    except (LookupError, ValueError):
+        return False
+    return True
+
+
 def _parse_encodings(content_encoding: str | None) -> list[str]:
     names = [name.strip().lower() for name in (content_encoding or "").split(",")]
-    names = [name for name in names if name and name != "identity"]
+    names = [name for name in names if name and (name in _ENCODING_ALIASES or not is_no_coding(name))]
     unknown = [name for name in names if name not in _ENCODING_ALIASES]
     if unknown:
         raise UndecodableBody(f"cannot decode Content-Encoding {', '.join(unknown)!r}")

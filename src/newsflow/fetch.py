@@ -46,12 +46,14 @@ from newsflow.fetchrules import (
     follow_redirects,
     host_of,
     known_failure,
+    location_text,
     meta_refresh_target,
     needs_sniffing,
     redirect_target,
     status_outcome,
     worth_retrying,
 )
+from newsflow.headerlines import tolerate_old_response_heads
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.robots import RobotsRules, Unreadable
 
@@ -92,6 +94,7 @@ def guarded_transport(
     Pass one `ssl_context` to several transports: loading the CA bundle costs ~20 ms each.
     """
     context = ssl_context or httpx.create_ssl_context(trust_env=False)
+    tolerate_old_response_heads()  # `Name : value`, a line with no colon: read as browsers do (headerlines.py)
     transport = httpx.AsyncHTTPTransport(verify=context, trust_env=False)
     transport._pool = netguard.guarded_pool(
         ssl_context=context,
@@ -116,10 +119,16 @@ def _port_of(request: httpx.Request) -> int:
     return request.url.port or (443 if request.url.scheme == "https" else 80)
 
 
+# h11's words for an answer that does not begin as one: on a reused connection, the bytes a server wrote past
+# its last body's `Content-Length` (a length counted in characters, not bytes), not this request's answer.
+_NOT_AN_ANSWER = ("without sending a response", "illegal status line", "no response line received")
+
+
 def _closed_before_answer(exc: httpx.TransportError) -> bool:
-    """The connection ended before any answer: closed (EOF), reset, or broken as we wrote."""
+    """The connection ended before any answer (closed, reset, broken as we wrote), or what came first was
+    no status line: left over from the answer before, on a reused connection."""
     if isinstance(exc, httpx.RemoteProtocolError):
-        return "without sending a response" in str(exc)
+        return any(words in str(exc) for words in _NOT_AN_ANSWER)
     return isinstance(exc, httpx.ReadError | httpx.WriteError)
 
 
@@ -327,7 +336,9 @@ class Fetcher:
 
         A keep-alive connection the server closed as our request went out fails before any byte
         of an answer arrives. Browsers and curl send an idempotent GET again on a new connection
-        in exactly that case, and so do we: once, inside the same deadline.
+        in exactly that case, and so do we: once, inside the same deadline. So too when the reused
+        connection's first bytes are no status line: what a server wrote past its last answer's
+        `Content-Length` (browsers do not reuse such a connection).
         """
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
         transport = self._probe_transport() if probing else self._transport_for(host_of(url))
@@ -337,7 +348,8 @@ class Fetcher:
         except httpx.TransportError as exc:
             if trail.connection is None or not trail.connection.reused or not _closed_before_answer(exc):
                 raise
-            logger.info("GET %s: reused connection closed before an answer; retrying on a new one", url[:200])
+            logger.info("GET %s: reused connection closed or garbled before an answer; retrying on a new one",
+                        url[:200])
             pool = getattr(transport, "_pool", None)
             await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
             request = self._request(url, trail, headers)
@@ -367,6 +379,8 @@ class Fetcher:
         headers = {name.lower(): value for name, value in response.headers.items()}
         if status in REDIRECT_STATUSES and "location" in headers:
             trail.cookies.take(host_of(url), response.headers.get_list("set-cookie"))
+            headers["location"] = next(location_text(value) for name, value in response.headers.raw
+                                       if name.lower() == b"location")
             return redirect_target(url, trail, status, headers)
         sent = response.request.headers
         conditional = "if-none-match" in sent or "if-modified-since" in sent

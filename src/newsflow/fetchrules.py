@@ -112,6 +112,19 @@ async def follow_redirects(
     raise AssertionError("unreachable: the last pass always refuses or returns")
 
 
+def location_text(raw: bytes) -> str:
+    """A Location header's bytes as the text of a URL: UTF-8 read as UTF-8, any other byte percent-encoded.
+
+    httpx decodes a response's whole header block with one charset, Latin-1 as soon as any value is not
+    UTF-8: a Latin-1 `Location: /caf\\xe9` was then requested as UTF-8 (`/caf%C3%A9`, another path), and a
+    UTF-8 `Location` beside a Latin-1 `Server` header came out as mojibake. Browsers and curl send the
+    server's bytes back as it wrote them: `%E9`, the path its Latin-1 file system knows."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "".join(chr(byte) if byte < 0x80 else f"%{byte:02X}" for byte in raw)
+
+
 def redirect_target(url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:
     """The absolute URL a redirect's Location names, or INVALID_URL when it names none."""
     location = headers["location"].strip()

@@ -6,14 +6,21 @@ and the article was parked after three runs. Browsers and `curl -L -b ''` get th
 
 Cookies live for one fetch call (its hops, and the retry after a Retry-After), per exact host:
 nothing is shared between fetches, feeds or runs, so no site can follow us from page to page.
-Only `name=value` is kept (attributes are ignored), and only printable ASCII without `;`, at most
-`MAX_COOKIES_PER_HOST` cookies of at most `MAX_COOKIE_CHARS` each, so the header stays sendable.
+Only `name=value` is kept, with one attribute: `Domain`, so a consent page on another host of the
+site (`consent.example.com` setting `Domain=example.com`, then sending the reader back to
+`www.example.com`) is answered as browsers answer it; before, every such article was a redirect loop,
+parked after three runs (red team 22). A `Domain` is kept only when it is the setting host or a
+domain above it within its site (`urls.site_of`: never `com` or `co.uk`). Other attributes are
+ignored. Only printable ASCII without `;`, at most `MAX_COOKIES_PER_HOST` cookies of at most
+`MAX_COOKIE_CHARS` each, so the header stays sendable.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+
+from newsflow.urls import site_of
 
 MAX_COOKIES_PER_HOST = 20
 MAX_COOKIE_CHARS = 4096
@@ -26,25 +33,48 @@ class HopCookies:
         self._jar: dict[str, dict[str, str]] = {}
 
     def take(self, host: str, set_cookie_values: Iterable[str]) -> None:
-        """Keep the `name=value` of each `Set-Cookie` value `host` sent; drop what cannot be sent back."""
+        """Keep the `name=value` of each `Set-Cookie` value `host` sent, for `host` or the `Domain` it names;
+        drop what cannot be sent back."""
         for line in set_cookie_values:
-            name, sep, value = line.split(";", 1)[0].partition("=")
+            pair, _, attributes = line.partition(";")
+            name, sep, value = pair.partition("=")
             name, value = name.strip(), value.strip()
             if not sep or not _NAME.fullmatch(name) or not _VALUE.fullmatch(value):
                 continue
             if len(name) + len(value) > MAX_COOKIE_CHARS:
                 continue
-            cookies = self._jar.setdefault(host, {})
+            cookies = self._jar.setdefault(_scope(host, attributes), {})
             if name in cookies or len(cookies) < MAX_COOKIES_PER_HOST:
                 cookies[name] = value
 
     def headers_for(self, host: str, headers: Mapping[str, str]) -> dict[str, str]:
-        """`headers`, plus a `Cookie` header when `host` set cookies earlier in the chain."""
-        cookies = self._jar.get(host)
+        """`headers`, plus a `Cookie` header when cookies for `host` were set earlier in the chain."""
+        cookies = self._cookies_for(host)
         if not cookies:
             return dict(headers)
         return {**headers, "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
 
     def state_of(self, host: str) -> str:
         """What `host` will be sent: the same URL with other cookies is another visit, not a loop."""
-        return repr(sorted(self._jar.get(host, {}).items()))
+        return repr(sorted(self._cookies_for(host).items()))
+
+    def _cookies_for(self, host: str) -> dict[str, str]:
+        """The host's own cookies, and those of each `Domain` (a scope starting with a dot) it is in."""
+        found: dict[str, str] = {}
+        for scope, cookies in self._jar.items():
+            if scope == host or (scope.startswith(".") and (host == scope[1:] or host.endswith(scope))):
+                found.update(cookies)
+        return found
+
+
+def _scope(host: str, attributes: str) -> str:
+    """`.domain` for a cookie whose `Domain` is `host` or a domain above it within its site; else `host`."""
+    for attribute in attributes.split(";"):
+        key, _, value = attribute.partition("=")
+        if key.strip().lower() != "domain":
+            continue
+        domain, site = value.strip().lstrip(".").lower(), site_of(host)
+        within_site = domain == site or domain.endswith("." + site)
+        if domain and within_site and (host == domain or host.endswith("." + domain)):
+            return "." + domain
+    return host

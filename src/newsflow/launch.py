@@ -4,19 +4,49 @@ Importing the CLI takes 1-2 s (DuckDB, Prefect, trafilatura). A Ctrl-C there rai
 KeyboardInterrupt inside some module's import, before `cli.main` could catch anything: a
 traceback of a dozen frames through duckdb's or prefect's modules, where every other interrupt
 gives one line and 130 (red team 14, tests/hostile/test_exit_anywhere.py). SIGTERM and SIGHUP there
-end the process by the signal, with no output, as before.
+ended the process by the signal, silently, with nothing done: a scheduler (cron, systemd) saw a signal
+death and no line (red team 22). While the CLI (here) and a flow command (`cli_run.flow_command`, Prefect's
+import) load, they interrupt as Ctrl-C does; the commands then set their own handlers.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 EXIT_INTERRUPTED = 130  # cli.EXIT_INTERRUPTED, which cannot be imported before the import it guards
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def signals_interrupt_while_loading() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt inside the block, where they would end the process
+    silently; the handlers found are put back after it. A signal ignored (nohup) or handled already (a
+    test's, a command's) is left alone; so is a thread that is not the main one (it cannot set handlers)."""
+    found = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    ours = [signum for signum, handler in found.items() if handler is signal.SIG_DFL]
+    try:
+        for signum in ours:
+            signal.signal(signum, _interrupt)
+    except ValueError:  # not the main thread
+        ours = []
+    try:
+        yield
+    finally:
+        for signum in ours:
+            signal.signal(signum, found[signum])
+
+
 def main() -> int:
     try:
-        from newsflow.cli import main as cli_main
+        with signals_interrupt_while_loading():
+            from newsflow.cli import main as cli_main
     except KeyboardInterrupt:
         sys.stderr.write("newsflow: interrupted while starting; nothing was done\n")
         return EXIT_INTERRUPTED

@@ -19,7 +19,6 @@ This module is the only importer of httpcore; only `fetch.py` imports httpx.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import ipaddress
 import re
@@ -31,6 +30,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import httpcore
 
+from newsflow.lookups import NameResolutionError, system_resolver
 from newsflow.urls import fetch_problem
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -69,10 +69,6 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 _BLOCKED_V4_NETS = [(ipaddress.IPv4Network(net), why) for net, why in _BLOCKED_V4.items()]
 _BLOCKED_V6_NETS = [(ipaddress.IPv6Network(net), why) for net, why in _BLOCKED_V6.items()]
-
-
-class NameResolutionError(Exception):
-    """The host name has no address (DNS failure). Passes through httpx unchanged."""
 
 
 class BlockedAddressError(Exception):
@@ -168,21 +164,6 @@ def _refusal(ip: IPAddress, allowed: Sequence[IPNetwork]) -> str | None:
 def unsupported_scheme(url: str) -> str | None:
     """Why `url` may not be fetched at all, decided with no I/O (`urls.fetch_problem`)."""
     return fetch_problem(url)
-
-
-async def system_resolver(host: str, port: int) -> list[str]:
-    """Resolve with the OS resolver (getaddrinfo), off the event loop thread."""
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise NameResolutionError(f"cannot resolve {host}: {exc.strerror}") from exc
-    except (UnicodeError, ValueError) as exc:  # a label over 63 characters, an empty label: no query is sent
-        raise NameResolutionError(f"cannot resolve {host[:200]}: not a valid host name ({exc})") from exc
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    if not addresses:
-        raise NameResolutionError(f"cannot resolve {host}: no addresses")
-    return addresses
 
 
 # A name answering many addresses (16, 100: a CDN's or a round-robin pool's) split the connect timeout

@@ -1,0 +1,72 @@
+"""Host names resolved by the OS resolver, each lookup in a thread of its own (re-exported by netguard).
+
+A name whose nameservers do not answer holds its lookup for the resolver's whole timeout (10-30 s, past
+any fetch deadline). asyncio's `loop.getaddrinfo` runs in the default executor (`min(32, cores + 4)`
+threads: 6 on 2 cores), where the run's feed parsing, poll commits, extraction and loads run too: a few
+such names took every thread, and each run stalled as long as the dead names hung (red team 22). Here a
+hung lookup holds only its own daemon thread, which nothing waits for (not the run's end, not the
+interpreter's exit); a name asked again while its lookup hangs joins it, so there is one thread per name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+from typing import Any
+
+
+class NameResolutionError(Exception):
+    """The host name has no address (DNS failure). Passes through httpx unchanged."""
+
+
+AddressInfo = list[tuple[Any, ...]]
+# Lookups in flight, by event loop, name and port: a name asked again while its lookup hangs joins it.
+# An entry leaves when its lookup ends, whether or not its loop still runs (a run ended while it hung).
+_lookups: dict[tuple[asyncio.AbstractEventLoop, str, int], asyncio.Future[AddressInfo]] = {}
+
+
+def _getaddrinfo_in_own_thread(host: str, port: int) -> asyncio.Future[AddressInfo]:
+    """getaddrinfo in a daemon thread of its own (the module's docstring says why), joined by any task
+    asking for the same name and port while it runs."""
+    loop = asyncio.get_running_loop()
+    key = (loop, host, port)
+    if (running := _lookups.get(key)) is not None and not running.done():
+        return running
+    future: asyncio.Future[AddressInfo] = loop.create_future()
+    # every waiter may have given up (its deadline): the outcome is then nobody's, and not an error to log
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())
+    _lookups[key] = future
+
+    def settle(result: AddressInfo | None, exc: BaseException | None) -> None:
+        if not future.done():
+            future.set_exception(exc) if exc is not None else future.set_result(result or [])
+
+    def look_up() -> None:
+        try:
+            result: AddressInfo | None = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            failure: BaseException | None = None
+        except Exception as exc:  # handed to the awaiting task, which maps it
+            result, failure = None, exc
+        if _lookups.get(key) is future:
+            _lookups.pop(key, None)
+        with contextlib.suppress(RuntimeError):  # the loop closed while the name hung: nobody waits
+            loop.call_soon_threadsafe(settle, result, failure)
+
+    threading.Thread(target=look_up, name=f"newsflow-dns {host[:60]}", daemon=True).start()
+    return future
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    """Resolve with the OS resolver (getaddrinfo), off the event loop thread, in a thread of its own."""
+    try:
+        infos = await asyncio.shield(_getaddrinfo_in_own_thread(host, port))  # a deadline leaves it to others
+    except socket.gaierror as exc:
+        raise NameResolutionError(f"cannot resolve {host}: {exc.strerror}") from exc
+    except (UnicodeError, ValueError) as exc:  # a label over 63 characters, an empty label: no query is sent
+        raise NameResolutionError(f"cannot resolve {host[:200]}: not a valid host name ({exc})") from exc
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not addresses:
+        raise NameResolutionError(f"cannot resolve {host}: no addresses")
+    return addresses

@@ -1,0 +1,60 @@
+"""Red team 22: SIGTERM or SIGHUP while `newsflow run` starts (docs/security.md, "Red team 22").
+
+Importing the CLI (DuckDB, trafilatura) and then the run command (Prefect) takes 1-3 s. A SIGTERM (a
+scheduler's stop, `systemctl stop`) or SIGHUP (the ssh session closing) there ended the process by the
+signal, silently, with nothing done: cron and systemd saw a signal death and no line. Now it is a
+Ctrl-C there: one line, exit 130.
+
+The signal is sent by the child itself, from an import hook, as the named module starts to import:
+certain to land inside the import, with no sleep to aim it.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.subprocesses import REPO
+
+CHILD = """
+import importlib.abc, os, signal, sys
+
+class SignalAtImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.{signame})
+        return None
+
+sys.meta_path.insert(0, SignalAtImport())
+sys.argv = ["newsflow", "run", "--config", {config!r}]
+from newsflow.launch import main
+raise SystemExit(main())
+"""
+
+
+@pytest.mark.parametrize(("module", "signame"), [
+    ("duckdb", "SIGTERM"),  # while the CLI imports
+    ("numpy", "SIGHUP"),
+    ("prefect", "SIGTERM"),  # while `run` loads its flow command (flows/cli.py)
+    ("prefect", "SIGHUP"),
+])
+def test_a_signal_while_newsflow_run_starts_is_one_line_and_exit_130(module: str, signame: str, tmp_path: Path) -> None:
+    code = CHILD.format(module=module, signame=signame, config=str(tmp_path / "missing.toml"))
+    child = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert child.returncode != -getattr(signal, signame), f"ended by {signame}, silently: {child.stderr!r}"
+    assert child.returncode == 130, child.stderr
+    lines = child.stderr.strip().splitlines()
+    assert len(lines) == 1 and "interrupted" in lines[0] and "Traceback" not in child.stderr, child.stderr
+
+
+def test_sighup_ignored_under_nohup_is_still_ignored_while_starting(tmp_path: Path) -> None:
+    """Under nohup SIGHUP stays ignored: the run goes on to its own end (here: the missing config, exit 2)."""
+    code = CHILD.format(module="duckdb", signame="SIGHUP", config=str(tmp_path / "missing.toml"))
+    code = "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN)\n" + code
+    child = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert child.returncode == 2 and "missing.toml" in child.stderr, child.stderr
