@@ -29,7 +29,7 @@ EXAMPLES = 3  # offending rows quoted in a violation
 # States that stay until something changes them: reported once, at the run that caused them.
 STANDING = frozenset({"one_failure_is_not_a_day", "parked_with_reason", "no_duplicate_entries",
                       "no_duplicate_articles", "no_dangling_article_ids", "warehouse_opens",
-                      "article_is_the_page", "whole_page_stored", "robots_parks_nothing"})
+                      "article_is_the_page", "whole_page_stored", "robots_parks_nothing", "one_entry_per_item"})
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 
 from tests.world import faults as kinds
+from tests.world.beside import Companion
 
 HOLD_POLL_SECONDS = 0.05  # how often a held connection looks whether its client hung up
 RENAME, REMOVE = "rename", "remove"
@@ -76,6 +77,7 @@ class RunEvents:
     sigterm_after_requests: int | None = None  # SIGTERM to the run's process once the server saw n requests
     signals: tuple[str, ...] = ("SIGTERM",)  # sent then, 0.3 s apart (kinds.SIGNAL_SEQUENCES)
     turns: Turns = field(default_factory=Turns)  # red team 12's and world15's events (above)
+    beside: tuple[Companion, ...] = ()  # world16's: a second run, a user's command (beside.py)
 
 
 @dataclass
