@@ -137,8 +137,10 @@ class WorldDriver:
     def run_once(self, index: int, *, calm: bool = False) -> RunRecord:
         table = self.world.begin_run(index, calm=calm)
         table.write(self.dns_path)
-        world_config(self.world, self.workdir)  # the feeds' names may change (event `rename`)
         events, turns = self.world.events, self.world.events.turns
+        holders.relocate(self, turns.warehouse_moved)  # the warehouse's folder copied or moved (world16)
+        # the feeds' names may change (event `rename`), and the warehouse's path (`moved_warehouse`)
+        world_config(self.world, self.workdir, str(self.warehouse_path.relative_to(self.workdir)))
         record = RunRecord(index, reader=events.reader, outage=events.outage or events.portal)
         renamed = self.world.renamed
         before = {renamed.get(feed, feed): count for feed, count in invariants.feed_failures(

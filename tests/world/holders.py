@@ -1,17 +1,24 @@
-"""A reader holding the warehouse beside a run (the world's `reader` event; taken out of driver.py as is).
+"""What a user does to the warehouse between and beside runs.
 
-A child process opens the warehouse with duckdb, read-only or read-write, before the run or once the
-world's server has answered the n-th request, and holds it until the run ends.
+- `reader` (taken out of driver.py as it was): a child process opens the warehouse with duckdb, read-only or
+  read-write, before the run or once the world's server has answered the n-th request, and holds it until the
+  run ends.
+- `moved_warehouse` (world16): between two runs the warehouse's folder (the file, its `.wal`, the spool, the
+  run lock) is copied to a new folder, or moved there, and the config's `warehouse.path` names it from this run
+  on. Every invariant is then checked on the new file: what the old one held is owed by the new.
 """
 
 from __future__ import annotations
 
 import contextlib
+import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+
+from tests.world.worldevents import COPY
 
 if TYPE_CHECKING:
     from tests.world.driver import RunRecord, WorldDriver
@@ -63,3 +70,17 @@ def _open_reader(driver: WorldDriver, record: RunRecord, holder: dict[str, subpr
             record.reader_held = driver._current is not None and driver._current.poll() is None
             return
         proc.communicate(timeout=30)
+
+
+def relocate(driver: WorldDriver, how: str | None) -> None:
+    """Copy or move the warehouse's folder to `warehouse-<run>/` beside it; the driver (and the run's config,
+    written next) use the new path from now on. Nothing to move before the first run made it."""
+    old = driver.warehouse_path.parent
+    if how is None or not old.exists():
+        return
+    new = driver.workdir / f"warehouse-{driver.world.run}"
+    if how == COPY:
+        shutil.copytree(old, new)
+    else:
+        old.rename(new)
+    driver.warehouse_path = new / driver.warehouse_path.name

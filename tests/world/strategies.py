@@ -9,7 +9,7 @@ from tests.world.world import WorldSpec
 
 ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE, faults.SLOW_EXTRACT, *fetchfaults.FETCH_FAULTS)
 EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL, faults.SIGTERM, faults.SIGNAL,
-               *faults.RED_TEAM_12_EVENTS, worldevents.CATCH_ALL, *beside.BESIDE_EVENTS)
+               *faults.RED_TEAM_12_EVENTS, worldevents.CATCH_ALL, *beside.BESIDE_EVENTS, worldevents.MOVED_WAREHOUSE)
 GUID_KINDS = (*faults.GUID_FAULTS, faults.CHURNING_GUID)
 
 

@@ -261,6 +261,7 @@ class World:
                         kinds.KILL_TIMED: self.events.turns.kill_after_seconds is not None,
                         kinds.RENAME: self.events.turns.config_change is not None,
                         worldevents.CATCH_ALL: self.events.turns.catch_all,
+                        worldevents.MOVED_WAREHOUSE: self.events.turns.warehouse_moved is not None,
                         **{c.event: True for c in self.events.beside}}
             self.ledger.faults_injected.update(event for event, yes in happened.items() if yes)
             self.ledger.faults_injected.update(filter(None, (content.content_fault(self.spec, j)
