@@ -38,7 +38,11 @@ USER_COMMAND = "user_command"
 BESIDE_EVENTS = (SECOND_RUN, USER_COMMAND)
 # argv after `newsflow`, and `--config <path>` after it; {out} is a file in the world's folder
 COMMANDS = (("query", "feed_failures"), ("query", "SELECT count(*) FROM entries"), ("search", "item"),
-            ("stories",), ("feeds",), ("export", "{out}", "--format", "csv"), ("reextract",))
+            ("stories",), ("feeds",), ("export", "{out}", "--format", "csv"), ("reextract",), ("search", "--reindex"),
+            ("search", "--compact"))
+# the commands that hold the run lock while they write (reextract.py, search.refresh/compact): one started with
+# the run may take it first, and the run is then refused as beside another run (exit 3, one line)
+LOCK_TAKERS = (("run", "--json"), ("reextract",), ("search", "--reindex"), ("search", "--compact"))
 # seconds: a reader retries a held file for 3 s, a writer (`reextract`) for 60 s (docs/concurrency.md); then exit 3
 COMMAND_LIMIT = 90.0
 HELD_BY_RUN = "another newsflow run"  # the one line a run refused beside a run says (warehouse.run_lock)
@@ -121,13 +125,16 @@ def _companion(driver: WorldDriver, record: CompanionRecord, env: dict[str, str]
 def adopt(driver: WorldDriver, record: RunRecord) -> None:
     """Settle what the run's companions did to its record before it is checked. A second run that took the lock
     first ran the world's run: its exit and summary stand for the run (the one the world started was refused).
-    A command that held the warehouse at the run's last write left that write spooled: the run was beside a
-    reader (its items are owed by the next run)."""
+    A writer that took the run lock first refused the run, which fetched nothing: it is checked as a run with
+    nothing to do. A command that held the warehouse at the run's last write left that write spooled: the run
+    was beside a reader (its items are owed by the next run)."""
     for companion in record.beside:
-        won = companion.companion.event == SECOND_RUN and companion.exit_code == 0
+        won = companion.companion.argv in LOCK_TAKERS and companion.exit_code == 0
         if won and record.exit_code == EXIT_HELD and HELD_BY_RUN in record.stderr_tail:
+            # a second run ran the world's run; a writer made it wait for the next (nothing fetched: nothing owed)
             record.exit_code, record.summary = 0, runproc.json_summary(companion.stdout)
-            record.stderr_tail += "\n(the second run took the run lock first and ran the world's run)"
+            taker = " ".join(companion.companion.argv)
+            record.stderr_tail += f"\n(refused: `newsflow {taker}` took the run lock first)"
         if (companion.companion.event == USER_COMMAND and companion.overlapped and record.exit_code == 0
                 and driver.warehouse_path.exists() and invariants.spool_replayed(driver.warehouse_path, 0)):
             record.reader_held = True
