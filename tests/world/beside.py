@@ -45,7 +45,7 @@ COMMANDS = (("query", "feed_failures"), ("query", "SELECT count(*) FROM entries"
 LOCK_TAKERS = (("run", "--json"), ("reextract",), ("search", "--reindex"), ("search", "--compact"))
 # seconds: a reader retries a held file for 3 s, a writer (`reextract`) for 60 s (docs/concurrency.md); then exit 3
 COMMAND_LIMIT = 90.0
-HELD_BY_RUN = "another newsflow run"  # the one line a run refused beside a run says (warehouse.run_lock)
+HELD_BY_RUN = "another newsflow "  # a run refused beside a run or a writing command says so (warehouse.run_lock)
 EXIT_HELD = 3  # README, exit codes: the warehouse cannot be opened or written (another run holds it)
 
 
