@@ -140,6 +140,11 @@ def adopt(driver: WorldDriver, record: RunRecord) -> None:
             record.reader_held = True
 
 
+def another_run_ran(record: RunRecord) -> bool:
+    """A run or writing command beside the run ended with exit 0: the newest `runs` row may be a second run's."""
+    return any(c.companion.argv in LOCK_TAKERS and c.exit_code == 0 for c in record.beside)
+
+
 def checks(record: RunRecord, warehouse: Path) -> list[Violation]:
     """Each companion ends in time, with exit 0 or one line naming the warehouse (held, or not there yet: README,
     exit code 3), and no traceback; of two runs at once, at least one ran."""

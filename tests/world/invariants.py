@@ -132,6 +132,13 @@ def feed_failures(path: Path) -> dict[str, int]:
         path, "SELECT feed_id, consecutive_failures FROM feeds")}
 
 
+def failures_by_url(path: Path) -> dict[str, tuple[str, int]]:
+    """(feed_id, consecutive_failures) by the feed's URL, its identity: a renamed feed's row takes its new name only
+    when a run that read the new config reached the warehouse (a run killed first leaves the old one)."""
+    return {str(url): (str(feed), int(failures))
+            for feed, url, failures in query(path, "SELECT feed_id, url, consecutive_failures FROM feeds")}
+
+
 def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int], feeds_polled: int) -> list[Violation]:
     """In a run where no name resolved (the machine was offline) and at least OUTAGE_MIN_FEEDS feeds
     were polled (fewer cannot tell an outage from their own failures: warehouse/README.md,
