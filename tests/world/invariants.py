@@ -281,10 +281,10 @@ def whole_pages_stored(path: Path, run: int, pages: set[str]) -> list[Violation]
     # Left out: `extract_timeout`, which a loaded machine gives a normal page (the bench soak of seed 12 at
     # a load of 18: 24 world pages), while it is only an attempt: pending, or parked after the default
     # `execution.max_article_attempts` (3) timeouts. Parked sooner, it was taken for final (it was once).
-    # World16: so is a page whose last arrival timed out in extraction while a later run could not fetch it
-    # again (its robots.txt blackholed: last_outcome `rate_limited`): the timeout stays its last word.
+    # World16: so is a page whose last whole arrival (a 200) timed out in extraction while a later run could not
+    # fetch it again (its robots.txt blackholed, its host's pauses spent, a `226` half): the timeout is its last word.
     timed_out = ("coalesce((SELECT f.outcome FROM fetch_events f JOIN runs r USING (run_id) WHERE f.url = entries.url "
-                 "AND f.kind = 'article' AND f.status_code IS NOT NULL ORDER BY r.run_seq DESC, f.\"at\" DESC "
+                 "AND f.kind = 'article' AND f.status_code = 200 ORDER BY r.run_seq DESC, f.\"at\" DESC "
                  "LIMIT 1), '') = 'extract_timeout'")
     rows = query(path, f"SELECT feed_id, url, last_outcome, last_error FROM entries WHERE article_id IS NULL "
                        f"AND NOT ((coalesce(last_outcome, '') = 'extract_timeout' OR {timed_out}) "
