@@ -8,11 +8,13 @@ Traceback ... _DeadlineExceeded" to the run's stderr, and the extraction went on
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 
 import pytest
 
+from newsflow import extractworker
 from newsflow.extractpool import PageToExtract, extract_with_deadline, quiet_lost_deadlines
 from newsflow.models import ExtractedArticle, Outcome
 
@@ -64,3 +66,30 @@ def test_other_errors_in_finalizers_are_still_reported(capsys: pytest.CaptureFix
     broken = _BrokenFinalizer()
     del broken
     assert "a finalizer's own bug" in capsys.readouterr().err
+
+
+def test_a_deadline_that_lands_as_the_extraction_disarms_is_not_left_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    """World16's hunt (seed 1732, a load of 17): the alarm landed in `_call_with_alarm`'s `finally`, at the call of
+    the disarm, before its own guard: the handler re-armed the timer and raised, so the page was `extract_timeout`
+    but the deadline was left running, and fired 0.05 s later in the worker's `results.send`: the worker died with a
+    `_DeadlineExceeded` traceback on the run's stderr. The landing is simulated: the first disarm is hit at once."""
+    disarm, hit = extractworker._disarm_deadline, []
+
+    def hit_before_disarming() -> None:
+        if not hit:
+            hit.append(True)
+            extractworker._raise_deadline(signal.SIGALRM, None)  # what the handler does there: re-arm, raise
+        disarm()
+
+    monkeypatch.setattr(extractworker, "_disarm_deadline", hit_before_disarming)
+    previous = signal.getsignal(signal.SIGALRM)
+    try:
+        page = PageToExtract("k", "<html><body><p>x</p></body></html>", "http://example.test/a")
+        result = extract_with_deadline(page, 5.0, lambda html, url: None)
+        left = (signal.getitimer(signal.ITIMER_REAL), extractworker._deadline_running)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        extractworker._deadline_running = False
+        signal.signal(signal.SIGALRM, previous)
+    assert result.outcome is Outcome.EXTRACT_TIMEOUT
+    assert left == ((0.0, 0.0), False), f"the deadline was left running: {left}"

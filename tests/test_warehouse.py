@@ -250,6 +250,30 @@ with Warehouse(Path({str(store.path)!r})).run_lock():
         pass
 
 
+def test_a_writing_command_holding_the_run_lock_is_named_not_taken_for_a_run(store: Warehouse) -> None:
+    """World16's `user_command`: a `newsflow reextract` holding the run lock as the schedule's run started made the
+    run say "another newsflow run (pid N) is writing", the pid being the reextract's; now it names the command,
+    in the run lock's refusal and in a held file's (docs/concurrency.md)."""
+    code = f"""
+import sys
+from pathlib import Path
+from newsflow.warehouse import Warehouse
+with Warehouse(Path({str(store.path)!r})).run_lock("reextract"):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        refused = rf"another newsflow reextract \(pid {holder.pid}\) is writing"
+        with pytest.raises(WarehouseLockedError, match=refused), Warehouse(store.path).run_lock():
+            pass
+        held = Warehouse(store.path).lock_error(f"Conflicting lock is held in /usr/bin/python3 (PID {holder.pid})")
+        assert f"locked by another newsflow reextract (pid {holder.pid}), which is writing" in str(held)
+    finally:
+        holder.communicate("")
+
+
 def test_story_lookup_sees_only_the_window(store: Warehouse) -> None:
     from datetime import timedelta
 

@@ -67,6 +67,10 @@ def extract_with_deadline(page: PageToExtract, timeout: float | None, extractor:
     try:
         article = _call_with_alarm(html, page.url, timeout, extractor)
     except _DeadlineExceeded:
+        # The alarm may land in `_call_with_alarm`'s `finally` before the disarm's own guard: it re-armed itself and
+        # left the deadline running, and the worker died of it in `results.send` (a traceback on the run's stderr,
+        # world16's hunt, seed 1732, a load of 17). Disarm it here too.
+        _disarm_deadline()
         return _result(page.key, Outcome.EXTRACT_TIMEOUT, started, error=f"extraction took over {timeout:g} s")
     except Exception as exc:
         return _result(page.key, Outcome.EXTRACT_ERROR, started, error=f"{type(exc).__name__}: {exc}")

@@ -110,7 +110,7 @@ def index_articles(con: Any, articles: Sequence[search_index.ArticleText], *, re
 
 def refresh(store: Warehouse) -> int:
     """Index every article missing from the index or changed since (`newsflow search --reindex`)."""
-    with store.run_lock(), store.writing() as con:
+    with store.run_lock("search --reindex"), store.writing() as con:
         return update_index(con)
 
 
@@ -121,13 +121,13 @@ def compact(store: Warehouse) -> int:
     fill (LSM tiers, `search_segments`), so queries read few row groups. One segment is the
     fewest; it costs a sort of the whole table.
     """
-    with store.run_lock(), store.writing() as con:
+    with store.run_lock("search --compact"), store.writing() as con:
         return search_segments.compact_postings(con)
 
 
 def reindex(store: Warehouse) -> int:
     """Drop the index and build it again from every stored article (what fts would do per change)."""
-    with store.run_lock(), store.writing() as con:
+    with store.run_lock("search --reindex"), store.writing() as con:
         search_index.clear_index(con)
         return update_index(con)
 

@@ -62,7 +62,7 @@ def convert_legacy(store: Warehouse) -> tuple[int, list[str]]:
     spool = Spool(spool_dir_for(store.path))
     candidates = sorted(spool.directory.glob("*.spool")) + sorted((spool.directory / "failed").glob("*.spool"))
     converted, problems = 0, []
-    with store.run_lock():  # no run replays the folder meanwhile
+    with store.run_lock("spool-convert"):  # no run replays the folder meanwhile
         for path in candidates:
             content = path.read_bytes()
             if content[:1] != b"\x80":

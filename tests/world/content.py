@@ -25,6 +25,18 @@ World15 added red team 16's page classes, out of CONTENT_FAULTS (so no seeded wo
   every site that carries a syndicated feed. Must hold: each is stored (`whole_page_stored`), not
   taken for a catch-all's page.
 
+World16 added two feed classes users meet between runs, out of CONTENT_FAULTS and PAGE_FAULTS (so no seeded
+world changed):
+
+- `format_change`: the feed's type changes on every run, in turn RSS 2.0, Atom 1.0, JSON Feed 1.1 and
+  RSS 1.0 (RDF, whose items have no GUID: `rdf:about` is the link), from a per-feed start (a CMS upgrade, a
+  feed service switched). Must hold: an item listed under several types is one entry (`no_duplicate_entries`,
+  and `one_entry_per_item`: the world's item is one entry per feed, whatever GUID each type gives it), and
+  none is lost (`nothing_lost`).
+- `relinked`: each item keeps its GUID while its link is spelled another way every run: the plain link,
+  campaign parameters (`utm_*`), a `#comments` fragment, the host in capitals, in turn (one canonical URL,
+  docs/urls.md). Must hold: one entry per item (`one_entry_per_item`), none lost.
+
 Drawn from their own random stream (`<seed>:content:<feed>`) with `WorldSpec.content_fault_rate`
 (default 0), so adding them changed no seeded world's draws.
 """
@@ -48,6 +60,12 @@ CONTENT_FAULTS = (COOKIE_CHECK, ALIAS_ITEM, UTF16_CLAIM, IDNA_LINK, PODCAST_ITEM
 SHARED_CANONICAL = "shared_canonical"
 SYNDICATED = "syndicated"
 PAGE_FAULTS = (SHARED_CANONICAL, SYNDICATED)
+FORMAT_CHANGE = "format_change"
+RELINKED = "relinked"
+FEED_FAULTS = (FORMAT_CHANGE, RELINKED)  # world16's (module docstring)
+FORMATS = ("rss", "atom", "json", "rdf")
+FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json",
+              "rdf": "application/rdf+xml"}
 SYNDICATED_STORY = 900_000  # story seed of a syndicated page: this plus the item's index
 CONSENT_COOKIE = "world-consent=1"
 ALIAS_PATH = re.compile(r"^/a/(\d+)/(\d+)/old$")
@@ -94,3 +112,21 @@ def needs_consent(fault: str | None, cookie_header: str | None) -> bool:
 
 def consent_redirect(path: str) -> tuple[tuple[str, str], ...]:
     return (("Location", path), ("Set-Cookie", f"{CONSENT_COOKIE}; Path=/; HttpOnly"))
+
+
+def feed_format(spec: WorldSpec, feed: int, run: int) -> str:
+    """The type the feed is served as in `run`: RSS 2.0 but under `format_change`, where it turns every run."""
+    if content_fault(spec, feed) != FORMAT_CHANGE:
+        return "rss"
+    start = random.Random(f"{spec.seed}:format:{feed}").randrange(len(FORMATS))
+    return FORMATS[(start + max(run, 0)) % len(FORMATS)]
+
+
+def shown_link(fault: str | None, url: str, run: int) -> str:
+    """The link an item shows in `run`: its own, or under `relinked` one spelling of it per run (its GUID stays)."""
+    if fault != RELINKED:
+        return url
+    scheme, _, rest = url.partition("://")
+    host, _, path = rest.partition("/")
+    spellings = (url, f"{url}?utm_source=rss&utm_medium=feed", f"{url}#comments", f"{scheme}://{host.upper()}/{path}")
+    return spellings[max(run, 0) % len(spellings)]

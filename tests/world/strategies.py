@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from tests.world import content, faults, fetchfaults, worldevents
+from tests.world import beside, content, faults, fetchfaults, worldevents
 from tests.world.world import WorldSpec
 
 ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE, faults.SLOW_EXTRACT, *fetchfaults.FETCH_FAULTS)
 EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL, faults.SIGTERM, faults.SIGNAL,
-               *faults.RED_TEAM_12_EVENTS, worldevents.CATCH_ALL)
+               *faults.RED_TEAM_12_EVENTS, worldevents.CATCH_ALL, *beside.BESIDE_EVENTS, worldevents.MOVED_WAREHOUSE)
 GUID_KINDS = (*faults.GUID_FAULTS, faults.CHURNING_GUID)
 
 
@@ -21,7 +21,8 @@ def world_specs(draw: st.DrawFn, max_feeds: int = 4, max_runs: int = 3, exclude:
     endpoint_kinds = [k for k in ENDPOINT_KINDS if k not in exclude]
     event_kinds = [k for k in EVENT_KINDS if k not in exclude]
     guid_kinds = [k for k in GUID_KINDS if k not in exclude]
-    content_kinds = [k for k in (*content.CONTENT_FAULTS, *content.PAGE_FAULTS) if k not in exclude]
+    content_kinds = [k for k in (*content.CONTENT_FAULTS, *content.PAGE_FAULTS, *content.FEED_FAULTS)
+                     if k not in exclude]
     return WorldSpec(
         seed=draw(st.integers(0, 2**16)),
         sites=draw(st.integers(1, 3)),

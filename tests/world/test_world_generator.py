@@ -11,10 +11,11 @@ from dataclasses import replace
 import pytest
 
 from newsflow.config import FetchSettings
+from newsflow.feeds import parse_feed
 from newsflow.fetch import Fetcher, guarded_transport
 from newsflow.models import FetchResult, Outcome
 from newsflow.netguard import NameResolutionError
-from tests.world import content, faults, fetchfaults
+from tests.world import beside, content, faults, fetchfaults
 from tests.world.dns import DnsTable, WorldResolver
 from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec, open_world
 
@@ -240,3 +241,42 @@ def test_world15_fetch_kinds_answer_as_documented_and_change_no_seeded_world() -
     assert all(hosts == ["127.0.0.2"] for name, hosts in table.hosts.items() if name.startswith("site-"))
     assert all(len(hosts) > 1 and hosts[-1] == "127.0.0.2" and set(hosts[:-1]) <= {"127.0.0.3", "127.0.0.4"}
                for name, hosts in dead.items() if name.startswith("site-"))
+
+
+def test_world16_kinds_change_no_seeded_draw_and_serve_one_item_list_in_every_type() -> None:
+    """World16's kinds: a spec without them draws and serves what it did before; `format_change` serves one
+    item list as RSS 2.0, Atom, JSON Feed and RDF in turn (newsflow's parser reads the same links and titles
+    from each, RDF with the link for GUID), `relinked` spells each link another way every run (one canonical
+    URL), and the companions (`second_run`, `user_command`) are drawn from their own stream only when listed."""
+    base = WorldSpec(seed=4, sites=2, feeds=4, runs=4, fault_rate=0.3, event_rate=0.5)
+    new = replace(base, events=(*base.events, *beside.BESIDE_EVENTS), content_fault_rate=1.0,
+                  content_faults=content.FEED_FAULTS)
+    with open_world(base) as plain, open_world(new) as world:
+        for run in range(4):
+            assert replace(world.events_for(run), beside=()) == plain.events_for(run)
+            assert all(c.event in beside.BESIDE_EVENTS for c in world.events_for(run).beside)
+            assert not plain.events_for(run).beside
+        assert any(world.events_for(run).beside for run in range(4))
+        assert [content.feed_format(base, j, 1) for j in range(4)] == ["rss"] * 4
+        formats = {content.content_fault(new, j): j for j in range(4)}
+        assert set(formats) == set(content.FEED_FAULTS)
+        parsed = {}
+        for kind, feed in formats.items():
+            for run in range(4):
+                body = world.feed_body(feed, run)
+                parsed[kind, run] = parse_feed(body, feed_id="f", feed_url=world.feed_urls()[world.feed_id(feed)],
+                                               headers={"content-type": content.FEED_TYPES[
+                                                   content.feed_format(new, feed, run)]})
+    changed = [content.feed_format(new, formats[content.FORMAT_CHANGE], run) for run in range(4)]
+    assert sorted(changed) == sorted(content.FORMATS), changed
+    for kind in content.FEED_FAULTS:
+        items = [{(e.canonical_url, e.title) for e in parsed[kind, run].entries} for run in range(4)]
+        titles = [{title for _, title in shown} for shown in items]
+        assert all(len(shown) == base.window for shown in items), items
+        for run in range(1, 4):  # one item list: the 4 items two runs both show, the same canonical links
+            assert len(items[run] & items[run - 1]) == base.window - base.new_per_run, (kind, run)
+            assert len(titles[run] & titles[run - 1]) == base.window - base.new_per_run
+    links = [{e.url for e in parsed[content.RELINKED, run].entries} for run in range(4)]
+    assert len({frozenset(shown) for shown in links}) == 4, "the links change every run"
+    rdf = next(run for run in range(4) if changed[run] == "rdf")
+    assert all(e.key == e.url for e in parsed[content.FORMAT_CHANGE, rdf].entries), "RDF items have no GUID"

@@ -20,12 +20,11 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from html import escape
 from http.server import BaseHTTPRequestHandler
 
 from tests.hostile.servers import LoopbackServer
 from tests.sitefactory import Site, Story, generated_story
-from tests.world import content, fetchfaults, serving, worldevents
+from tests.world import beside, content, feedtypes, fetchfaults, serving, worldevents
 from tests.world import faults as kinds
 from tests.world.dns import DnsTable
 from tests.world.faults import Fault, Response
@@ -159,15 +158,14 @@ class World:
 
     def feed_body(self, feed: int, run: int) -> bytes:
         fault, shown = content.content_fault(self.spec, feed), self.items_shown(feed, run)
-        items = "".join(
-            f"<item><title>{content.title_for(fault, i.feed, i.index, i.alias)}</title><link>{escape(i.url)}</link>"
-            f'<guid isPermaLink="false">{escape(i.guid)}</guid>'
-            f"<pubDate>{generated_story(i.feed * 1000 + i.index).published:%a, %d %b %Y %H:%M:%S +0000}</pubDate>"
-            f"<description>summary {i.index}</description></item>"
-            for i in shown) + (content.unfetchable_items(fault, feed, shown[0].index, self.port) if shown else "")
-        return (f'{content.xml_declaration(fault)}<rss version="2.0"><channel><title>World feed {feed}'
-                f"</title><link>http://{self.site_host(feed % self.spec.sites)}/</link><description>world"
-                f"</description>{items}</channel></rss>").encode()
+        entries = [feedtypes.Shown(content.title_for(fault, i.feed, i.index, i.alias),
+                                   content.shown_link(fault, i.url, run), i.guid,
+                                   generated_story(i.feed * 1000 + i.index).published, f"summary {i.index}")
+                   for i in shown]
+        extra = content.unfetchable_items(fault, feed, shown[0].index, self.port) if shown else ""
+        home = f"http://{self.site_host(feed % self.spec.sites)}/"
+        return feedtypes.render(content.feed_format(self.spec, feed, run), entries, feed, home,
+                                content.xml_declaration(fault), extra)
 
     def page_story(self, feed: int, index: int) -> Story:
         """The story the page /a/<feed>/<index> carries: the item's own, or one wire story (`syndicated`)."""
@@ -223,6 +221,7 @@ class World:
             signals=signals,
             turns=worldevents.draw_turns(self.spec.seed, run, self.spec.events, self.spec.event_rate, self.spec.sites,
                                          self.spec.feeds, domains=self.spec.sites if self.spec.own_domains else 1),
+            beside=beside.draw(self.spec.seed, run, self.spec.events, self.spec.event_rate, expected_requests),
         )
 
     def dns_table(self, run: int) -> DnsTable:
@@ -261,7 +260,9 @@ class World:
                         kinds.CLOCK: self.events.turns.clock_shift != 0,
                         kinds.KILL_TIMED: self.events.turns.kill_after_seconds is not None,
                         kinds.RENAME: self.events.turns.config_change is not None,
-                        worldevents.CATCH_ALL: self.events.turns.catch_all}
+                        worldevents.CATCH_ALL: self.events.turns.catch_all,
+                        worldevents.MOVED_WAREHOUSE: self.events.turns.warehouse_moved is not None,
+                        **{c.event: True for c in self.events.beside}}
             self.ledger.faults_injected.update(event for event, yes in happened.items() if yes)
             self.ledger.faults_injected.update(filter(None, (content.content_fault(self.spec, j)
                                                               for j in range(self.spec.feeds))))
@@ -284,6 +285,11 @@ class World:
         server's thread records it in the ledger. False when one is still answering at `timeout`."""
         with self._answered:
             return self._answered.wait_for(lambda: self._answering == 0, timeout)
+
+    def wait_requests(self, count: int, timeout: float) -> bool:
+        """Wait until the server has answered `count` requests of this run; False at `timeout`."""
+        with self._answered:
+            return self._answered.wait_for(lambda: self.ledger.requests_by_run[self.run] >= count, timeout)
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         host = (handler.headers.get("Host") or "").split(":")[0].lower()
@@ -356,7 +362,8 @@ class World:
         if fault is None and handler.headers.get("If-None-Match") == etag:
             kinds.write(handler, 304, RSS, (("ETag", etag),), b"")
             return
-        delivered = self._answer(handler, f"feed:{feed}", Response(200, RSS, body, (("ETag", etag),)), context,
+        kind = content.FEED_TYPES[content.feed_format(self.spec, feed, run)]
+        delivered = self._answer(handler, f"feed:{feed}", Response(200, kind, body, (("ETag", etag),)), context,
                                  fault)
         if delivered and handler.command == "GET":
             with self._lock:

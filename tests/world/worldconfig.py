@@ -18,12 +18,13 @@ WRITE_PATIENCE = 1.0  # seconds (default 5): a run beside a reader waits this on
 ADOPT_AFTER_POLLS = 2
 
 
-def world_config(world: World, workdir: Path) -> Path:
-    """A config for the world: loopback-fast fetch settings, the run budget (`execution.run_budget_seconds`)."""
+def world_config(world: World, workdir: Path, warehouse: str = "warehouse/news.duckdb") -> Path:
+    """A config for the world: loopback-fast fetch settings, the run budget (`execution.run_budget_seconds`);
+    `warehouse` is relative to the config's folder (event `moved_warehouse` changes it)."""
     spec = world.spec
     sections: dict[str, dict[str, Any]] = {
         # A run beside a reader waits `write_patience` once before it spools; compressed like the clock.
-        "warehouse": {"path": "warehouse/news.duckdb", "write_patience": WRITE_PATIENCE},
+        "warehouse": {"path": warehouse, "write_patience": WRITE_PATIENCE},
         "fetch": {"timeout": spec.fetch_timeout, "per_host_delay": 0.0, "per_host_concurrency": 4, "concurrency": 16,
                   "allowed_networks": list(ALLOWED_NETWORKS), "max_retry_after": 1.0, "max_bytes": 1_000_000},
         "extract": {"workers": spec.extract_workers, "timeout": EXTRACT_TIMEOUT, "batch_size": 10, "keep_html": False},

@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 
 from tests.world import faults as kinds
+from tests.world.beside import Companion
 
 HOLD_POLL_SECONDS = 0.05  # how often a held connection looks whether its client hung up
 RENAME, REMOVE = "rename", "remove"
+MOVED_WAREHOUSE = "moved_warehouse"  # world16's event (holders.relocate), drawn only when listed
+COPY, MOVE = "copy", "move"
 CATCH_ALL = "catch_all"  # world15's event, drawn only when listed, from its own stream like red team 12's
 MIN_CATCH_ALL_SITES = 3
 CATCH_ALL_PAGE = (b"<!doctype html><html><head><title>Account suspended</title></head><body><h1>This account "
@@ -40,6 +43,8 @@ class Turns:
     # world15: the world's server is a catch-all for the run: every article URL of every site, and any name
     # it does not serve (the catch-all probe's), answers one "account suspended" page (CATCH_ALL_PAGE)
     catch_all: bool = False
+    # world16: before the run the warehouse's folder is copied (or moved) to a new path, which the config names
+    warehouse_moved: str | None = None  # COPY or MOVE
 
 
 def draw_turns(seed: int, run: int, events: tuple[str, ...], rate: float, sites: int, feeds: int,
@@ -61,7 +66,8 @@ def draw_turns(seed: int, run: int, events: tuple[str, ...], rate: float, sites:
     # three sites of their own at least (`domains`): fewer, or subdomains of one, serving one page for every
     # article cannot be told from one site's articles sharing one text, which are stored (docs/security.md)
     catch_all = domains >= MIN_CATCH_ALL_SITES and drawn(CATCH_ALL) is not None
-    return Turns(blackholed, shift, for_good, kill_after, change, catch_all)
+    moved = rng.choice((COPY, MOVE)) if run > 0 and (rng := drawn(MOVED_WAREHOUSE)) else None
+    return Turns(blackholed, shift, for_good, kill_after, change, catch_all, moved)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class RunEvents:
     sigterm_after_requests: int | None = None  # SIGTERM to the run's process once the server saw n requests
     signals: tuple[str, ...] = ("SIGTERM",)  # sent then, 0.3 s apart (kinds.SIGNAL_SEQUENCES)
     turns: Turns = field(default_factory=Turns)  # red team 12's and world15's events (above)
+    beside: tuple[Companion, ...] = ()  # world16's: a second run, a user's command (beside.py)
 
 
 @dataclass

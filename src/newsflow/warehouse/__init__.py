@@ -55,8 +55,10 @@ class Warehouse:
         return self.path.with_name(self.path.name + ".run.lock")
 
     @contextmanager
-    def run_lock(self) -> Iterator[None]:
-        """Hold an exclusive lock file for a whole run, waiting up to `lock_timeout` seconds."""
+    def run_lock(self, command: str = "run") -> Iterator[None]:
+        """Hold an exclusive lock file for a whole run, waiting up to `lock_timeout` seconds. A writing command
+        that holds it too (`reextract`, `search --reindex`) says so in `command`: whoever waits is told which
+        newsflow command holds the warehouse, not "another newsflow run" when a reextract does."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
@@ -74,15 +76,14 @@ class Warehouse:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        holder = _read_holder(handle)
                         raise WarehouseLockedError(
-                            f"another newsflow run{holder} is writing to {self.path}; wait for it to finish, "
-                            "or set warehouse.lock_timeout to wait"
+                            f"another newsflow {_read_holder(handle)} is writing to {self.path}; wait for it to "
+                            "finish, or set warehouse.lock_timeout to wait"
                         ) from None
                     time.sleep(_LOCK_RETRY_SECONDS)
             handle.seek(0)
             handle.truncate()
-            handle.write(str(os.getpid()))
+            handle.write(f"{os.getpid()} {command}")
             handle.flush()
             _RUN_LOCKS_HELD.add(self.run_lock_path)
             try:
@@ -195,7 +196,8 @@ class Warehouse:
         pid = f"pid {found.group(2)}" if found else "pid unknown"
         if self.run_lock_path not in _RUN_LOCKS_HELD and run_lock_is_held(self.run_lock_path):
             return WarehouseLockedError(
-                f"{self.path} is locked by another newsflow run ({pid}), which is writing; "
+                f"{self.path} is locked by another newsflow {_holder_command(self.run_lock_path)} ({pid}), which is "
+                "writing; "
                 "try again in a few seconds")
         program = f", {Path(found.group(1)).name}" if found else ""
         return WarehouseHeldError(
@@ -225,6 +227,9 @@ _DAMAGED = ("not a valid DuckDB database", "Could not read enough bytes", "orrup
 def is_damaged_file_error(exc: duckdb.Error) -> bool:
     """DuckDB's error says the database file itself is damaged (cut short, overwritten)."""
     return isinstance(exc, duckdb.IOException) and any(sign in str(exc) for sign in _DAMAGED)
+
+
+_HOLDER_MAX_CHARS = 200  # "<pid> <command>": a lock file is ours and small; read no more than that
 
 
 def run_lock_is_held(lock_path: Path) -> bool:
@@ -271,9 +276,19 @@ def read_with(store: Warehouse, read_fn: Callable[[duckdb.DuckDBPyConnection], T
 
 
 def _read_holder(handle: Any) -> str:
+    """`run (pid N)`, or the writing command that holds the run lock (`reextract (pid N)`); `run` when unsaid."""
     handle.seek(0)
-    pid = handle.read().strip()
-    return f" (pid {pid})" if pid.isdigit() else ""
+    pid, _, command = handle.read(_HOLDER_MAX_CHARS).strip().partition(" ")
+    return (command or "run") + (f" (pid {pid})" if pid.isdigit() else "")
+
+
+def _holder_command(lock_path: Path) -> str:
+    """The newsflow command that holds the run lock, as its holder wrote it (`run` when it cannot be read)."""
+    try:
+        with open(lock_path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(_HOLDER_MAX_CHARS).strip().partition(" ")[2] or "run"
+    except OSError:
+        return "run"
 
 
 # The public load and read functions, so callers write `warehouse.load_articles(...)`.
