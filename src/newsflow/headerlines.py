@@ -20,7 +20,9 @@ Why this cannot open request smuggling or header injection:
   however it framed its body (`Content-Length : 5`), nothing it sent can be read as another request's answer.
 
 h11 takes no reader per connection, so its readers table is amended once, process-wide (as fetch.py swaps
-httpx's private `_pool`). This module is the only importer of h11.
+httpx's private `_pool`). This module is the only importer of h11. An h11 whose private readers are not as
+this module knows them (a new version) is left as it is: such heads are refused again (`protocol_error`), no
+command fails; tests/hostile/test_redteam22.py then fails loudly (`tolerate_old_response_heads` is False).
 """
 
 from __future__ import annotations
@@ -29,13 +31,13 @@ import re
 from typing import Any
 
 import h11
-from h11 import _readers
+from h11 import _connection, _readers
 
 _SPACE_BEFORE_COLON = re.compile(rb"^([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]+:")
 _CLOSE = b"Connection: close"
 MAX_EMPTY_LINES = 4  # skipped before a status line; a server sending more is sending something else
 _RESPONSE_STATES = ((h11.SERVER, h11.IDLE), (h11.SERVER, h11.SEND_RESPONSE))
-_strict_reader = _readers.maybe_read_from_SEND_RESPONSE_server
+_STRICT_READER_NAME = "maybe_read_from_SEND_RESPONSE_server"
 
 
 def tolerant_head(lines: list[bytearray], skipped_empty: bool = False) -> list[bytearray]:
@@ -70,10 +72,25 @@ class _TolerantBuffer:
 
 
 def _read_response_head(buffer: Any) -> Any:
-    return _strict_reader(_TolerantBuffer(buffer))  # type: ignore[arg-type]  # duck-typed: it reads lines only
+    strict = getattr(_readers, _STRICT_READER_NAME)
+    return strict(_TolerantBuffer(buffer))  # duck-typed: it reads lines only
 
 
-def tolerate_old_response_heads() -> None:
-    """Read old servers' response heads as browsers do (idempotent; see the module's docstring)."""
+def _h11_as_known() -> bool:
+    """h11's private readers are those this module was written against (h11 0.16)."""
+    readers: Any = getattr(_readers, "READERS", None)
+    strict = getattr(_readers, _STRICT_READER_NAME, None)
+    shared = getattr(_connection, "READERS", None) is readers  # the table connections read from
+    if not isinstance(readers, dict) or not shared or not callable(strict):
+        return False
+    return all(readers.get(state) in (strict, _read_response_head) for state in _RESPONSE_STATES)
+
+
+def tolerate_old_response_heads() -> bool:
+    """Read old servers' response heads as browsers do (idempotent; see the module's docstring). False, and
+    nothing changed, when h11's internals are not as known: strict reading beats a crash of every fetch."""
+    if not _h11_as_known():
+        return False
     for state in _RESPONSE_STATES:
         _readers.READERS[state] = _read_response_head
+    return True

@@ -10,13 +10,17 @@ Only `name=value` is kept, with one attribute: `Domain`, so a consent page on an
 site (`consent.example.com` setting `Domain=example.com`, then sending the reader back to
 `www.example.com`) is answered as browsers answer it; before, every such article was a redirect loop,
 parked after three runs (red team 22). A `Domain` is kept only when it is the setting host or a
-domain above it within its site (`urls.site_of`: never `com` or `co.uk`). Other attributes are
-ignored. Only printable ASCII without `;`, at most `MAX_COOKIES_PER_HOST` cookies of at most
+domain above it within its registrable domain (the public-suffix list's, bounded by
+`urls.site_of`: never `com`, `co.uk` nor a hosting suffix such as `cloudfront.net`; an address
+names no other host), so no cookie reaches another site (review of red team 22). Other
+attributes are ignored. Only printable ASCII without `;`, at most `MAX_COOKIES_PER_HOST` cookies of at most
 `MAX_COOKIE_CHARS` each, so the header stays sendable.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 
@@ -73,8 +77,31 @@ def _scope(host: str, attributes: str) -> str:
         key, _, value = attribute.partition("=")
         if key.strip().lower() != "domain":
             continue
-        domain, site = value.strip().lstrip(".").lower(), site_of(host)
-        within_site = domain == site or domain.endswith("." + site)
+        domain, site = value.strip().lstrip(".").lower(), _registrable(host)
+        within_site = site is not None and (domain == site or domain.endswith("." + site))
         if domain and within_site and (host == domain or host.endswith("." + domain)):
             return "." + domain
     return host
+
+
+def _registrable(host: str) -> str | None:
+    """The host's registrable domain, the narrower of the public-suffix list's (private suffixes such as
+    `cloudfront.net` or `s3.amazonaws.com` included, where each name is another owner's site) and
+    `urls.site_of`'s guess; `site_of`'s alone for a top-level name the list does not know (`.test`, as
+    browsers read one). None for an address or a public suffix itself: no other host shares its site."""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host.strip("[]"))
+        return None
+    from tld import get_fld, get_tld  # only when a Domain is named: reading its list takes ~0.3 s, once
+
+    try:
+        suffix, listed = get_tld(host, fix_protocol=True, fail_silently=True), get_fld(host, fix_protocol=True,
+                                                                                          fail_silently=True)
+    except Exception:  # a name the list's parser cannot take: no Domain is honoured for it
+        return None
+    guessed = site_of(host)
+    if suffix is None:
+        return guessed
+    if not isinstance(listed, str) or host == suffix:
+        return None
+    return listed if listed.count(".") > guessed.count(".") else guessed

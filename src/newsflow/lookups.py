@@ -6,6 +6,9 @@ threads: 6 on 2 cores), where the run's feed parsing, poll commits, extraction a
 such names took every thread, and each run stalled as long as the dead names hung (red team 22). Here a
 hung lookup holds only its own daemon thread, which nothing waits for (not the run's end, not the
 interpreter's exit); a name asked again while its lookup hangs joins it, so there is one thread per name.
+At most `MAX_LOOKUP_THREADS` run at once, process-wide: a resolver that never answers (a long `serve`, a
+feed naming 10,000 dead hosts) then fails a name at once, as a name with no answer does, rather than start
+threads without end (review of red team 22).
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ class NameResolutionError(Exception):
 
 
 AddressInfo = list[tuple[Any, ...]]
+# `fetch.concurrency` fetches (32) each giving up after `fetch.timeout` leave ~100 hung lookups (of 10-30 s)
+# at most: the bound is only met by a resolver that never answers, where failing at once beats threads without end.
+MAX_LOOKUP_THREADS = 1024
+_threads = threading.BoundedSemaphore(MAX_LOOKUP_THREADS)
 # Lookups in flight, by event loop, name and port: a name asked again while its lookup hangs joins it.
 # An entry leaves when its lookup ends, whether or not its loop still runs (a run ended while it hung).
 _lookups: dict[tuple[asyncio.AbstractEventLoop, str, int], asyncio.Future[AddressInfo]] = {}
@@ -34,6 +41,9 @@ def _getaddrinfo_in_own_thread(host: str, port: int) -> asyncio.Future[AddressIn
     key = (loop, host, port)
     if (running := _lookups.get(key)) is not None and not running.done():
         return running
+    threads = _threads  # the one this lookup holds, released by its thread
+    if not threads.acquire(blocking=False):
+        raise NameResolutionError(f"cannot resolve {host[:200]}: {MAX_LOOKUP_THREADS} lookups unanswered")
     future: asyncio.Future[AddressInfo] = loop.create_future()
     # every waiter may have given up (its deadline): the outcome is then nobody's, and not an error to log
     future.add_done_callback(lambda done: done.cancelled() or done.exception())
@@ -49,12 +59,19 @@ def _getaddrinfo_in_own_thread(host: str, port: int) -> asyncio.Future[AddressIn
             failure: BaseException | None = None
         except Exception as exc:  # handed to the awaiting task, which maps it
             result, failure = None, exc
+        finally:
+            threads.release()
         if _lookups.get(key) is future:
             _lookups.pop(key, None)
         with contextlib.suppress(RuntimeError):  # the loop closed while the name hung: nobody waits
             loop.call_soon_threadsafe(settle, result, failure)
 
-    threading.Thread(target=look_up, name=f"newsflow-dns {host[:60]}", daemon=True).start()
+    try:
+        threading.Thread(target=look_up, name=f"newsflow-dns {host[:60]}", daemon=True).start()
+    except RuntimeError as exc:  # no thread to be had: leave no entry that later asks would join for ever
+        threads.release()
+        _lookups.pop(key, None)
+        raise NameResolutionError(f"cannot resolve {host[:200]}: no thread for its lookup ({exc})") from exc
     return future
 
 
