@@ -49,9 +49,10 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from newsflow.captions import drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
-from newsflow.continuation import append_continuation, restore_dropped_paragraphs
+from newsflow.continuation import PageParagraphs, append_continuation, restore_dropped_paragraphs
 from newsflow.dates import dated_by_image_only, parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
 from newsflow.headline_date import printed_zone_abbreviation, published_ago, published_month_day
@@ -137,9 +138,11 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
-    text = drop_story_tail(text, readability, tree)
+    paragraphs = PageParagraphs(tree)  # read once, for the captions' region and the continuation
+    text = drop_caption_lines(drop_story_tail(text, readability, tree), tree, paragraphs)
     shares = [block.link_share for block in blocks]
-    text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), tree)
+    text = restore_dropped_paragraphs(text, [block.text for block in blocks], shares)
+    text = append_continuation(text, tree, paragraphs)
     text = drop_reader_call(restore_standfirst(text, tree, title), tree)
     if not is_article_text(text):
         return None
