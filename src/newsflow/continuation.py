@@ -139,56 +139,12 @@ def _closest_line(lines: list[str], words: list[str]) -> int:
     return max(range(len(lines)), key=lambda index: len(wanted.intersection(word_tokens(lines[index]))))
 
 
-class PageParagraphs:
-    """The page's `<p>` elements, each with its text as a line of the text would be written (its
-    `paragraph_key`, "" under MATCHED_MIN_CHARACTERS): read once a page, for `append_continuation` and
-    `newsflow.captions` (which finds the story's region by them), since reading every `<p>` is most of
-    their cost.
-
-    The text of every `<p>` is read the quick way (its text nodes joined): a paragraph with a line
-    break inside is two lines of the text and matches neither way."""
-
-    def __init__(self, tree: Any) -> None:
-        self.elements = list(tree.iter("p"))
-        self.keys = [_quick_key(paragraph) for paragraph in self.elements]
-
-    def matched(self, lines: Sequence[str]) -> list[tuple[Any, int]]:
-        """(paragraph, index of the text's line it is) for each `<p>` of the page that is a line of the text."""
-        line_of = {paragraph_key(line): index for index, line in enumerate(lines)}
-        return [
-            (paragraph, line_of[key])
-            for paragraph, key in zip(self.elements, self.keys, strict=True)
-            if key and key in line_of
-        ]
-
-
-    def shown(self, lines: Sequence[str]) -> list[Any]:
-        """The `<p>` elements that are lines of a text in normal form (each line its own key)."""
-        wanted = set(lines)
-        return [paragraph for paragraph, key in zip(self.elements, self.keys, strict=True) if key in wanted]
-
-
-    def keys_of(self, paragraphs: Sequence[Any]) -> list[str]:
-        """The keys of some of the page's `<p>` elements."""
-        key_of = dict(zip(self.elements, self.keys, strict=True))
-        return [key_of[paragraph] for paragraph in paragraphs]
-
-
-def _quick_key(paragraph: Any) -> str:
-    raw = "".join(paragraph.itertext())
-    if len(raw) < MATCHED_MIN_CHARACTERS:
-        return ""  # its key is never longer
-    key = paragraph_key(raw)
-    return key if len(key) >= MATCHED_MIN_CHARACTERS else ""
-
-
-def append_continuation(text: str, tree: Any, page: PageParagraphs | None = None) -> str:
-    """The text with the story's paragraphs from its other containers put back in page order
-    (`page`: the page's paragraphs, when already read)."""
+def append_continuation(text: str, tree: Any) -> str:
+    """The text with the story's paragraphs from its other containers put back in page order."""
     lines = text.split(PARAGRAPH_SEPARATOR)
-    page = page if page is not None else PageParagraphs(tree)
-    paragraphs = page.elements
-    matched = page.matched(lines)
+    line_of = {paragraph_key(line): index for index, line in enumerate(lines)}
+    paragraphs = list(tree.iter("p"))
+    matched = _matched(paragraphs, line_of)
     signature = _story_signature([paragraph for paragraph, _ in matched])
     if signature is None:
         return text
@@ -198,6 +154,22 @@ def append_continuation(text: str, tree: Any, page: PageParagraphs | None = None
     if sum(len(word_tokens(paragraph)) for _, paragraph in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
         return text
     return merged_lines(lines, found)
+
+
+def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, int]]:
+    """(paragraph, index of the text's line it is) for each `<p>` of the page that is a line of the text.
+
+    The text of every `<p>` is read the quick way (its text nodes joined): a paragraph with a line
+    break inside is two lines of the text and matches neither way."""
+    matched = []
+    for paragraph in paragraphs:
+        raw = "".join(paragraph.itertext())
+        if len(raw) < MATCHED_MIN_CHARACTERS:
+            continue  # its key is never longer
+        key = paragraph_key(raw)
+        if len(key) >= MATCHED_MIN_CHARACTERS and key in line_of:
+            matched.append((paragraph, line_of[key]))
+    return matched
 
 
 def _story_signature(matched: list[Any]) -> Signature | None:

@@ -18,8 +18,7 @@ credits, ad labels: `newsflow.furniture`), which is then corrected with the page
 pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
 confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
-the story, other stories' linked headlines, an agency's signature), pictures' captions and credits in
-the story's region dropped (`newsflow.captions`), story paragraphs that
+the story, other stories' linked headlines, an agency's signature), story paragraphs that
 trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
 has inside the story, the rest of a body split into containers of one kind), the standfirst the page
 shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a
@@ -50,10 +49,9 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from newsflow.captions import drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
-from newsflow.continuation import PageParagraphs, append_continuation, restore_dropped_paragraphs
+from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.dates import dated_by_image_only, parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
 from newsflow.headline_date import printed_zone_abbreviation, published_ago, published_month_day
@@ -139,11 +137,9 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
-    paragraphs = PageParagraphs(tree)  # read once, for the captions' region and the continuation
-    text = drop_caption_lines(drop_story_tail(text, readability, tree), tree, paragraphs)
+    text = drop_story_tail(text, readability, tree)
     shares = [block.link_share for block in blocks]
-    text = restore_dropped_paragraphs(text, [block.text for block in blocks], shares)
-    text = append_continuation(text, tree, paragraphs)
+    text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), tree)
     text = drop_reader_call(restore_standfirst(text, tree, title), tree)
     if not is_article_text(text):
         return None
