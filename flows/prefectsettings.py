@@ -11,11 +11,13 @@ commands; this module says it instead, in one line, and the command exits 4 (REA
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from typing import Any, cast
 
 from prefect.settings import Settings, get_current_settings
 from pydantic import AliasChoices, BaseModel, ValidationError
+from pydantic_settings import SettingsError
 
 from flows import configured_setting
 from flows.localserver import PrefectUnavailable, wanted_port
@@ -32,26 +34,33 @@ def check_prefect_settings() -> None:
     try:
         get_current_settings()
     except ValidationError as exc:
-        raise PrefectUnavailable(invalid_setting_line(exc)) from None
+        errors = exc.errors()
+        error = next((e for e in errors if e["type"] not in CONSEQUENTIAL_ERRORS), errors[0])
+        field = str(error["loc"][0]) if error["loc"] else ""
+        raise PrefectUnavailable(invalid_setting_line(exc.title, field, error["msg"])) from None
+    except SettingsError as exc:  # a dict or list setting (PREFECT_CLIENT_CUSTOM_HEADERS) that is not JSON
+        named = re.search(r'field "(\w+)"', str(exc))
+        raise PrefectUnavailable(invalid_setting_line(None, named[1] if named else "", "not valid JSON")) from None
 
 
-def invalid_setting_line(exc: ValidationError) -> str:
-    errors = exc.errors()
-    error = next((e for e in errors if e["type"] not in CONSEQUENTIAL_ERRORS), errors[0])
-    field = str(error["loc"][0]) if error["loc"] else ""
-    names = setting_names(Settings).get((exc.title, field), [])
+def invalid_setting_line(model: str | None, field: str, problem: str) -> str:
+    """The line for `field` of the settings class `model` (any class when None): which variable,
+    its value as written, where it is set, and what to do."""
+    names = [name for (owner, owner_field), names in setting_names(Settings).items()
+             if owner_field == field and model in (None, owner) for name in names]
     name = next((n for n in names if n in os.environ), None) or next(
         (n for n in names if configured_setting(n) is not None), None)
-    if name is None:  # a value Prefect read from somewhere newsflow does not look (a .env file)
-        return (f"a Prefect setting is invalid ({exc.title}.{field}: {error['msg']}): fix or unset it "
-                "(`uv run prefect config view --show-sources` shows where it is set)")
+    if name is None:  # Prefect's other sources, which newsflow does not read
+        return (f"Prefect setting {names[0] if names else field} is invalid ({problem}); it is set in neither the "
+                "environment nor the active Prefect profile, so in a .env, prefect.toml or pyproject.toml "
+                "([tool.prefect]) of the working folder: fix it, or unset it there")
     if name == "PREFECT_SERVER_API_PORT":
         wanted_port()  # PrefectUnavailable in its own words when the environment holds it
     in_environment = name in os.environ
     value = os.environ[name] if in_environment else configured_setting(name)
     where = ("in the environment: fix it, or unset it" if in_environment else
              f"in the active Prefect profile: fix it, or unset it (`uv run prefect config unset {name}`)")
-    return f"Prefect setting {name}={value!r} is invalid ({error['msg']}), {where}"
+    return f"Prefect setting {name}={value!r} is invalid ({problem}), {where}"
 
 
 @cache

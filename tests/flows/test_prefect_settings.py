@@ -46,6 +46,7 @@ def one_line(err: str) -> bool:
     ("PREFECT_SERVER_API_PORT", "abc", "is not a port (1-65535)"),
     ("PREFECT_API_REQUEST_TIMEOUT", "abc", "fix it, or unset it"),
     ("PREFECT_LOGGING_LEVEL", "loud", "fix it, or unset it"),
+    ("PREFECT_CLIENT_CUSTOM_HEADERS", "{bad", "not valid JSON"),  # pydantic-settings' SettingsError, not pydantic's
 ])
 def test_an_invalid_prefect_setting_in_the_environment_is_one_line_exit_4(
     tmp_path: Path, name: str, value: str, words: str
