@@ -31,11 +31,11 @@ def fresh_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     return env | {"PREFECT_HOME": str(tmp_path / "prefect")} | settings
 
 
-def newsflow(tmp_path: Path, command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def newsflow(tmp_path: Path, command: str, env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     config_path = write_config(tmp_path, "http://127.0.0.1:9", {"a": "/a.xml"})
     return subprocess.run(newsflow_command(command, *(["--quiet"] if command == "run" else []), "--config",
                                            str(config_path)),
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=90)
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=90)
 
 
 def one_line(err: str) -> bool:
@@ -66,6 +66,17 @@ def test_an_invalid_setting_in_the_active_prefect_profile_stops_serve_in_one_lin
     assert done.returncode == EXIT_PREFECT and one_line(done.stderr), done.stderr
     assert "PREFECT_API_REQUEST_TIMEOUT='soon'" in done.stderr and "profile" in done.stderr, done.stderr
     assert "prefect config unset PREFECT_API_REQUEST_TIMEOUT" in done.stderr, done.stderr
+
+
+def test_an_invalid_setting_in_a_prefect_toml_of_the_working_folder_is_one_line_naming_the_variable(
+    tmp_path: Path,
+) -> None:
+    """Prefect also reads prefect.toml (and .env, pyproject's [tool.prefect]) in the working folder,
+    which newsflow does not: the line names the canonical variable and those places."""
+    (tmp_path / "prefect.toml").write_text('[api]\nrequest_timeout = "soon"\n', encoding="utf-8")
+    done = newsflow(tmp_path, "run", fresh_env(tmp_path), cwd=tmp_path)
+    assert done.returncode == EXIT_PREFECT and one_line(done.stderr), done.stderr
+    assert "PREFECT_API_REQUEST_TIMEOUT" in done.stderr and "prefect.toml" in done.stderr, done.stderr
 
 
 def test_prefects_import_complaint_is_held_back_only_while_the_commands_load(tmp_path: Path) -> None:
