@@ -31,6 +31,7 @@ from flows.apiwatch import (
 )
 from flows.cancelwatch import CancelWatch, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
+from flows.prefectsettings import check_prefect_settings
 from newsflow.cli_run import (
     check_warehouse_writable,
     output_mode,
@@ -223,6 +224,7 @@ def leave_serving(api: PrefectApi, what_happened: str) -> NoReturn:
 
 def connect(*, quiet: bool) -> PrefectApi:
     """The Prefect API for this command; prints the UI's address, once, in one line."""
+    check_prefect_settings()  # an invalid PREFECT_* value: one line now, not a failure further on
     api = ensure_prefect_api()
     if not quiet:
         where = ("a local Prefect server started now; `uv run prefect server stop` stops it" if api.started

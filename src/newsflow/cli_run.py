@@ -100,9 +100,38 @@ def flow_command(name: str) -> Callable[[argparse.Namespace], int]:
     if not found:
         raise NewsflowError(f"`newsflow {name}` is provided by newsflow's `flows` package, which is not installed "
                             "with this one; reinstall newsflow (uv sync)")
-    with signals_interrupt_while_loading():  # Prefect's import, 1-2 s: SIGTERM there is a Ctrl-C, not a silent death
+    # Prefect's import, 1-2 s: SIGTERM there is a Ctrl-C, not a silent death
+    with signals_interrupt_while_loading(), prefect_settings_complaint_held_back():
         command: Callable[[argparse.Namespace], int] = next(iter(found)).load()
     return command
+
+
+class PrefectSettingsComplaint(logging.Filter):
+    """Drops the record Prefect logs at its import when a PREFECT_* setting fails validation.
+
+    `import prefect` builds its settings from the environment and the active profile; one it cannot
+    validate (PREFECT_SERVER_API_PORT=abc) made it log pydantic's error over four lines on stderr
+    (`Failed to initialize plugins: 1 validation error for ServerAPISettings` …), then carry on
+    without settings. The command then says it in one line, naming the variable (flows/prefectsettings.py).
+    Matched by name, not imported: nothing here imports Prefect or pydantic.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        complaint = record.exc_info[1] if record.exc_info else None
+        title = str(getattr(complaint, "title", ""))
+        return not (type(complaint).__name__ == "ValidationError" and title.endswith("Settings"))
+
+
+@contextmanager
+def prefect_settings_complaint_held_back() -> Iterator[None]:
+    """Only while the commands load: a filter, not a redirected stderr, so no handler Prefect makes
+    then is left bound to a buffer, and every other line Prefect logs later is shown as before."""
+    logger, complaint = logging.getLogger("prefect.plugins"), PrefectSettingsComplaint()
+    logger.addFilter(complaint)
+    try:
+        yield
+    finally:
+        logger.removeFilter(complaint)
 
 
 def check_warehouse_writable(config: Config) -> None:
