@@ -26,6 +26,9 @@ _YEAR_FIRST_SHORT = re.compile(r"(?<![\d.\-/:])(\d{2})([.\-/])(\d{1,2})\2(\d{1,2
 _LUNAR_BEFORE = re.compile(r"(?:农历|農曆|农曆|阴历|陰曆|음력|âm\s+lịch|Âm\s+lịch)\s*[:\uff1a(\uff08]?\s*(?:ngày\s+)?",
                            re.IGNORECASE)
 _LUNAR_AFTER = re.compile(r"\(?\s*(?:âm\s+lịch|\bÂL\b|\(음\))", re.IGNORECASE)
+_LUNAR_TAIL = re.compile(r"(?:(?:19|20)\d{2}|[일日])\s*[(\uff08]?\s*$")
+"""How a date qualified by a trailing calendar name ends: its year ("24/1/2026 âm lịch"), or its day
+in a year-first form ("2026년 1월 24일(음)")."""
 LUNAR_REACH = 24
 """How far before a trailing "âm lịch" the date it qualifies may start ("ngày 24 tháng 1 năm 2026 âm lịch")."""
 _LUNAR_WORDS = ("农历", "農曆", "农曆", "阴历", "陰曆", "음력", "âm lịch", "Âm lịch", "ÂM LỊCH")
@@ -54,7 +57,9 @@ def lunar_positions(text: str, starts: list[int]) -> set[int]:
     lunar = {match.end() for match in _LUNAR_BEFORE.finditer(text)} & set(starts)
     for match in _LUNAR_AFTER.finditer(text):
         before = [start for start in starts if match.start() - LUNAR_REACH <= start < match.start()]
-        lunar.update(before[-1:])
+        # only a date ending at the name: "12/03/2026 (24/1 âm lịch)" is a Gregorian day and a lunar one
+        # without its year (review of the sixteenth pass)
+        lunar.update(start for start in before[-1:] if _LUNAR_TAIL.search(text, start, match.start()))
     return lunar
 
 
