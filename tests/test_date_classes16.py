@@ -254,3 +254,15 @@ def test_a_story_of_the_first_stated_by_a_meta_keeps_its_day_beside_its_uploads(
     # published on the 1st, its photo filed under /uploads/2026/03/: a meta htmldate reads states the day
     html = page("", head=head, story=_photo_story("parks"))
     assert stored(html, COM)[0] == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(("subtitle", "byline", "day"), [
+    ("애플, iOS 17.4.1 배포… 보안 취약점 수정", "입력 2026.03.12 09:15", MAR_12),
+    ("iOS 17.4.1", "입력 26.03.12 09:15", MAR_12),
+    ("애플, iOS 17.4.1 배포", "기자 홍길동", None),
+])
+def test_a_version_number_on_a_korean_page_is_no_year_first_date(subtitle: str, byline: str, day: date | None) -> None:
+    # Korean papers pad the month and the day ("26.03.12"); "17.4.1" under a tech story's headline is a
+    # version, not 1 April 2017
+    html = page(byline, "ko").replace(f"<h1>{TITLE}</h1>", f"<h1>{TITLE}</h1><h2>{subtitle}</h2>")
+    assert stored(html, "https://www.example.co.kr/a/v")[0] == day

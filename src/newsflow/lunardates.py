@@ -22,7 +22,8 @@ from typing import Any
 YEAR_FIRST = "ymd"
 """The order `headline_date` passes for a Korean page: two-digit years come first."""
 
-_YEAR_FIRST_SHORT = re.compile(r"(?<![\d.\-/:])(\d{2})([.\-/])(\d{1,2})\2(\d{1,2})(?![\d\-/]|\.\d)")
+# the month and the day padded to two digits, as Korean papers print them: "17.4.1" is a version (review)
+_YEAR_FIRST_SHORT = re.compile(r"(?<![\d.\-/:])(\d{2})([.\-/])(\d{2})\2(\d{2})(?![\d\-/]|\.\d)")
 _LUNAR_BEFORE = re.compile(r"(?:农历|農曆|农曆|阴历|陰曆|음력|âm\s+lịch|Âm\s+lịch)\s*[:\uff1a(\uff08]?\s*(?:ngày\s+)?",
                            re.IGNORECASE)
 _LUNAR_AFTER = re.compile(r"\(?\s*(?:âm\s+lịch|\bÂL\b|\(음\))", re.IGNORECASE)
@@ -44,8 +45,8 @@ def is_korean(tree: Any) -> bool:
 
 
 def year_first_short(text: str) -> list[tuple[int, int, int, int]]:
-    """Year-first dates with a two-digit year, "26.03.12", "26-03-12", "26/03/12": (position, year,
-    month, day), the year in this century."""
+    """Year-first dates with a two-digit year, "26.03.12", "26-03-12", "26/03/12" (month and day padded:
+    "17.4.1" is a software version): (position, year, month, day), the year in this century."""
     return [(m.start(), 2000 + int(m[1]), int(m[3]), int(m[4])) for m in _YEAR_FIRST_SHORT.finditer(text)]
 
 
