@@ -136,6 +136,11 @@ def test_a_list_named_in_the_pages_language_is_another_block(name: str) -> None:
     assert _block(f'<body><article><h1>T</h1></article><div class="{name}"><p class="d">x</p></div></body>')
 
 
+@pytest.mark.parametrize("name", ["section-related", "tags-related", "cat-latest-news", "related category-news"])
+def test_a_block_named_beside_a_taxonomy_word_is_still_another_stories(name: str) -> None:
+    assert _block(f'<body><article><h1>T</h1></article><div class="{name}"><p class="d">x</p></div></body>')
+
+
 @pytest.mark.parametrize("name", ["weiterlesen", "ultimas", "terbaru", "lire", "noticia", "article-meta"])
 def test_a_word_alone_is_no_list_of_other_stories(name: str) -> None:
     assert not _block(f'<body><article><h1>T</h1><div class="{name}"><p class="d">x</p></div></article></body>')
@@ -207,7 +212,7 @@ _TITLE_OUTSIDE = ('<html lang="{lang}"><head><title>{title}</title></head><body>
 
 
 @pytest.mark.parametrize("cls", ["category-ultimas-noticias", "category-berita-terbaru", "tag-son-haberler",
-                                 "category-najnowsze", "category-latest-news", "seccion-ultimas-noticias"])
+                                 "category-najnowsze", "category-latest-news", "categoria-mas-leidas"])
 @pytest.mark.parametrize("meta", ['<time class="entry-date">12 March 2026</time>',
                                   '<time class="entry-date published" datetime="2026-03-12T09:15:00+01:00">12/03/2026'
                                   "</time>"])

@@ -122,11 +122,11 @@ def _names_say(names: str) -> tuple[bool, bool]:
     return any(_OTHER_STORIES.search(word) for word in words if not _TAXONOMY.match(word)), chrome
 
 
-_TAXONOMY = re.compile(r"(?:category|categoria|categorie|kategori|kategorie|cat|tag|tags|tax|term|section|seccion|"
-                       r"secciones|editoria|rubrik|rubrique|rubrica|topic)[-_]", re.IGNORECASE)
+_TAXONOMY = re.compile(r"(?:category|categoria|tag)-", re.IGNORECASE)
 """A class naming the story's own category or tag (WordPress's `post_class`: "category-ultimas-noticias",
 "tag-latest-news" on the story's `<article>`; Ghost's "tag-…"): no list of other stories (review of the
-sixteenth pass: a theme that prints the headline above that element lost its byline's date)."""
+sixteenth pass: a theme that prints the headline above that element lost its byline's date). Not
+"section-", which names blocks ("section-related")."""
 
 
 def _in_main(element: Any, headline_ancestors: dict[Any, int]) -> bool:
