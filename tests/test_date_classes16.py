@@ -232,7 +232,17 @@ _WHOLE_IN_MAIN = [
     '<div id="page" class="site" role="main"><header id="masthead" class="site-header"><div class="header-date">'
     'Thursday 3rd December 2026</div></header><div id="content"><div id="primary"><h1 class="entry-title">{title}</h1>'
     '{story}</div></div></div>',
+    '<main><div class="topbar">Thursday, 3 December 2026</div><div class="logo"><a href="/">Daily</a></div><nav '
+    'class="menu"><a href="/news">News</a></nav><div class="wrap"><article><h1>{title}</h1>{story}</article></div>'
+    '</main>',
 ]
+
+
+def test_a_storys_top_bar_in_main_beside_a_breadcrumb_trail_is_the_storys() -> None:
+    trail = '<nav class="breadcrumb" aria-label="Breadcrumb"><a href="/">Home</a> <a href="/news">News</a></nav>'
+    bar = '<div class="topbar"><span>Politics</span> March 12, 2026</div>'
+    html = main_page(bar).replace("<main>", f"<main>{trail}")
+    assert stored(html, COM)[0] == MAR_12
 
 
 @pytest.mark.parametrize("body", _WHOLE_IN_MAIN)

@@ -133,18 +133,21 @@ def _in_main(element: Any, headline_ancestors: dict[Any, int]) -> bool:
     """Whether an element (the nearest ancestor a block shares with the headline) is the page's
     `<main>` or inside it: the site's top bar and masthead (today's date) come before the main content;
     a bar inside it, beside the story's `<article>` ("topbar" with the section and the day), is the
-    story's own (sixteenth pass). Not a `<main>` that holds the site's header as well (review: a site
-    whose whole page, its top bar with today's date included, sits in `<main>`)."""
+    story's own (sixteenth pass). Not a `<main>` that holds the site's header or menu as well (review: a
+    site whose whole page, its top bar with today's date included, sits in `<main>`)."""
     while element is not None:
         if element.tag == "main" or element.get("role") == "main":
             return not any(header not in headline_ancestors and not _STORY_HEADER.search(str(header.get("class") or ""))
+                           and not _TRAIL.search(f"{header.get('class')} {header.get('id')} {header.get('aria-label')}")
                            for header in element.xpath(_SITE_HEADERS))
         element = element.getparent()
     return False
 
 
-_SITE_HEADERS = ("descendant::*[self::header or @role='banner' or @id='masthead' or @id='header' or "
+_SITE_HEADERS = ("descendant::*[self::header or self::nav or @role='banner' or @id='masthead' or @id='header' or "
                  "contains(concat(' ', normalize-space(@class), ' '), ' site-header ')][not(ancestor::article)]")
+"""The site's header or menu (a `<nav>`, but not a breadcrumb trail, which a story's `<main>` holds)."""
+_TRAIL = re.compile("breadcrumb", re.IGNORECASE)
 
 
 _STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)
