@@ -25,7 +25,7 @@ from newsflow.printeddates import first_date
 from tests.date_batch15 import latest, site
 from tests.date_batch16 import AFTER, COM, MAR_12, PAGES, main_page
 from tests.localserver import LocalServer
-from tests.test_date_classes import page, stored
+from tests.test_date_classes import STORY, TITLE, page, stored
 from tests.test_date_classes14 import days_stored_by_a_run
 
 CLASS_PAGES = PAGES + AFTER
@@ -136,6 +136,11 @@ def test_a_list_named_in_the_pages_language_is_another_block(name: str) -> None:
     assert _block(f'<body><article><h1>T</h1></article><div class="{name}"><p class="d">x</p></div></body>')
 
 
+@pytest.mark.parametrize("name", ["section-related", "tags-related", "cat-latest-news", "related category-news"])
+def test_a_block_named_beside_a_taxonomy_word_is_still_another_stories(name: str) -> None:
+    assert _block(f'<body><article><h1>T</h1></article><div class="{name}"><p class="d">x</p></div></body>')
+
+
 @pytest.mark.parametrize("name", ["weiterlesen", "ultimas", "terbaru", "lire", "noticia", "article-meta"])
 def test_a_word_alone_is_no_list_of_other_stories(name: str) -> None:
     assert not _block(f'<body><article><h1>T</h1><div class="{name}"><p class="d">x</p></div></article></body>')
@@ -195,3 +200,84 @@ def test_a_run_stores_each_class_day_and_the_feeds_over_a_day_the_page_does_not_
         tmp_path: Path, server: LocalServer) -> None:
     rows = days_stored_by_a_run(tmp_path, server, {name: (html, when) for name, (html, when, _) in RUN_PAGES.items()})
     assert rows == {name: day for name, (_, _, day) in RUN_PAGES.items()}
+
+
+# --- review of the sixteenth pass: real CMS markups the new rules must leave right ------------------
+
+_TITLE_OUTSIDE = ('<html lang="{lang}"><head><title>{title}</title></head><body><header class="site-header">'
+                  '<a href="/">Home</a></header><div class="single-hero"><h1 class="entry-title">{title}</h1></div>'
+                  '<article id="post-9" class="post-9 post type-post status-publish hentry {cls}">'
+                  '<div class="entry-meta">{meta}</div><div class="entry-content">{story}</div></article>'
+                  '</body></html>')
+
+
+@pytest.mark.parametrize("cls", ["category-ultimas-noticias", "category-berita-terbaru", "tag-son-haberler",
+                                 "category-najnowsze", "category-latest-news", "categoria-mas-leidas"])
+@pytest.mark.parametrize("meta", ['<time class="entry-date">12 March 2026</time>',
+                                  '<time class="entry-date published" datetime="2026-03-12T09:15:00+01:00">12/03/2026'
+                                  "</time>"])
+def test_a_storys_own_category_class_names_no_list_of_other_stories(cls: str, meta: str) -> None:
+    # WordPress's post_class puts the story's categories and tags on its `<article>`; a theme with the
+    # title in a hero above it leaves the byline in that element ("category-ultimas-noticias")
+    html = _TITLE_OUTSIDE.format(lang="es", title=TITLE, cls=cls, meta=meta, story=STORY)
+    assert stored(html, COM)[0] == MAR_12
+
+
+_WHOLE_IN_MAIN = [
+    '<main id="main"><div class="topbar">Thursday, 3 December 2026</div><header class="site-header"><a href="/">'
+    'Daily</a></header><article><h1>{title}</h1><p class="byline">By A. Writer</p>{story}</article></main>',
+    '<div id="__next"><main class="Layout_main__x1"><div class="top-bar">Thu, Dec 3, 2026</div><header '
+    'class="Header_header__b2"><a href="/">Daily</a></header><div class="Page_wrap__c3"><article><h1>{title}</h1>'
+    '{story}</article></div></main></div>',
+    '<div id="page" class="site" role="main"><header id="masthead" class="site-header"><div class="header-date">'
+    'Thursday 3rd December 2026</div></header><div id="content"><div id="primary"><h1 class="entry-title">{title}</h1>'
+    '{story}</div></div></div>',
+    '<main><div class="topbar">Thursday, 3 December 2026</div><div class="logo"><a href="/">Daily</a></div><nav '
+    'class="menu"><a href="/news">News</a></nav><div class="wrap"><article><h1>{title}</h1>{story}</article></div>'
+    '</main>',
+]
+
+
+def test_a_storys_top_bar_in_main_beside_a_breadcrumb_trail_is_the_storys() -> None:
+    trail = '<nav class="breadcrumb" aria-label="Breadcrumb"><a href="/">Home</a> <a href="/news">News</a></nav>'
+    bar = '<div class="topbar"><span>Politics</span> March 12, 2026</div>'
+    html = main_page(bar).replace("<main>", f"<main>{trail}")
+    assert stored(html, COM)[0] == MAR_12
+
+
+@pytest.mark.parametrize("body", _WHOLE_IN_MAIN)
+def test_a_site_top_bar_in_a_main_that_holds_the_whole_page_dates_no_story(body: str) -> None:
+    # the site puts its header (and the top bar with today's date) in `<main>` too: the bar is the site's
+    inside = body.format(title=TITLE, story=STORY)
+    html = f'<html lang="en"><head><title>{TITLE}</title></head><body>{inside}</body></html>'
+    assert stored(html, COM)[0] is None
+
+
+@pytest.mark.parametrize("byline", ["Thứ Năm, 12/03/2026 (24/1 âm lịch)", "12/03/2026 (tức 24/1 âm lịch)",
+                                    "Thứ năm, 12/3/2026 (24/1 ÂL)"])
+def test_a_gregorian_date_beside_a_lunar_day_without_a_year_is_the_storys(byline: str) -> None:
+    # Vietnamese pages print the lunar day and month after the day: only a date ending at the
+    # calendar's name is the lunar one
+    assert _read(byline, "dmy") == MAR_12
+    assert lunar_days(load_html(page(byline, "vi"))) == set()
+    assert stored(page(byline, "vi"), "https://www.example.vn/a/1")[0] == MAR_12
+
+
+@pytest.mark.parametrize("head", ['<meta name="DC.date.issued" content="2026-03-01">',
+                                  '<meta name="dc.date" content="2026-03-01">'])
+def test_a_story_of_the_first_stated_by_a_meta_keeps_its_day_beside_its_uploads(head: str) -> None:
+    # published on the 1st, its photo filed under /uploads/2026/03/: a meta htmldate reads states the day
+    html = page("", head=head, story=_photo_story("parks"))
+    assert stored(html, COM)[0] == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(("subtitle", "byline", "day"), [
+    ("애플, iOS 17.4.1 배포… 보안 취약점 수정", "입력 2026.03.12 09:15", MAR_12),
+    ("iOS 17.4.1", "입력 26.03.12 09:15", MAR_12),
+    ("애플, iOS 17.4.1 배포", "기자 홍길동", None),
+])
+def test_a_version_number_on_a_korean_page_is_no_year_first_date(subtitle: str, byline: str, day: date | None) -> None:
+    # Korean papers pad the month and the day ("26.03.12"); "17.4.1" under a tech story's headline is a
+    # version, not 1 April 2017
+    html = page(byline, "ko").replace(f"<h1>{TITLE}</h1>", f"<h1>{TITLE}</h1><h2>{subtitle}</h2>")
+    assert stored(html, "https://www.example.co.kr/a/v")[0] == day

@@ -22,10 +22,14 @@ from typing import Any
 YEAR_FIRST = "ymd"
 """The order `headline_date` passes for a Korean page: two-digit years come first."""
 
-_YEAR_FIRST_SHORT = re.compile(r"(?<![\d.\-/:])(\d{2})([.\-/])(\d{1,2})\2(\d{1,2})(?![\d\-/]|\.\d)")
+# the month and the day padded to two digits, as Korean papers print them: "17.4.1" is a version (review)
+_YEAR_FIRST_SHORT = re.compile(r"(?<![\d.\-/:])(\d{2})([.\-/])(\d{2})\2(\d{2})(?![\d\-/]|\.\d)")
 _LUNAR_BEFORE = re.compile(r"(?:农历|農曆|农曆|阴历|陰曆|음력|âm\s+lịch|Âm\s+lịch)\s*[:\uff1a(\uff08]?\s*(?:ngày\s+)?",
                            re.IGNORECASE)
 _LUNAR_AFTER = re.compile(r"\(?\s*(?:âm\s+lịch|\bÂL\b|\(음\))", re.IGNORECASE)
+_LUNAR_TAIL = re.compile(r"(?:(?:19|20)\d{2}|[일日])\s*[(\uff08]?\s*$")
+"""How a date qualified by a trailing calendar name ends: its year ("24/1/2026 âm lịch"), or its day
+in a year-first form ("2026년 1월 24일(음)")."""
 LUNAR_REACH = 24
 """How far before a trailing "âm lịch" the date it qualifies may start ("ngày 24 tháng 1 năm 2026 âm lịch")."""
 _LUNAR_WORDS = ("农历", "農曆", "农曆", "阴历", "陰曆", "음력", "âm lịch", "Âm lịch", "ÂM LỊCH")
@@ -41,8 +45,8 @@ def is_korean(tree: Any) -> bool:
 
 
 def year_first_short(text: str) -> list[tuple[int, int, int, int]]:
-    """Year-first dates with a two-digit year, "26.03.12", "26-03-12", "26/03/12": (position, year,
-    month, day), the year in this century."""
+    """Year-first dates with a two-digit year, "26.03.12", "26-03-12", "26/03/12" (month and day padded:
+    "17.4.1" is a software version): (position, year, month, day), the year in this century."""
     return [(m.start(), 2000 + int(m[1]), int(m[3]), int(m[4])) for m in _YEAR_FIRST_SHORT.finditer(text)]
 
 
@@ -54,7 +58,9 @@ def lunar_positions(text: str, starts: list[int]) -> set[int]:
     lunar = {match.end() for match in _LUNAR_BEFORE.finditer(text)} & set(starts)
     for match in _LUNAR_AFTER.finditer(text):
         before = [start for start in starts if match.start() - LUNAR_REACH <= start < match.start()]
-        lunar.update(before[-1:])
+        # only a date ending at the name: "12/03/2026 (24/1 âm lịch)" is a Gregorian day and a lunar one
+        # without its year (review of the sixteenth pass)
+        lunar.update(start for start in before[-1:] if _LUNAR_TAIL.search(text, start, match.start()))
     return lunar
 
 

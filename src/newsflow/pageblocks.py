@@ -108,7 +108,8 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     no_article = article >= len(headline_ancestors)
     common = headline_ancestors[element] if element is not None else len(headline_ancestors)
     in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
-    in_chrome = in_chrome and not _in_main(element)  # sixteenth pass: a bar in the page's `<main>` is the story's
+    # sixteenth pass: a bar in the page's `<main>` is the story's, unless that `<main>` holds the site's header too
+    in_chrome = in_chrome and not _in_main(element, headline_ancestors)
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
@@ -116,20 +117,37 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
 def _names_say(names: str) -> tuple[bool, bool]:
     """Whether an element's class and id say other stories (`_OTHER_STORIES`), and whether they say the
     site's top bar or masthead in a word naming no story."""
-    chrome = any(_SITE_CHROME.search(word) and not _STORY_WORD.search(word) for word in names.split())
-    return _OTHER_STORIES.search(names) is not None, chrome
+    words = names.split()
+    chrome = any(_SITE_CHROME.search(word) and not _STORY_WORD.search(word) for word in words)
+    return any(_OTHER_STORIES.search(word) for word in words if not _TAXONOMY.match(word)), chrome
 
 
-def _in_main(element: Any) -> bool:
+_TAXONOMY = re.compile(r"(?:category|categoria|tag)-", re.IGNORECASE)
+"""A class naming the story's own category or tag (WordPress's `post_class`: "category-ultimas-noticias",
+"tag-latest-news" on the story's `<article>`; Ghost's "tag-…"): no list of other stories (review of the
+sixteenth pass: a theme that prints the headline above that element lost its byline's date). Not
+"section-", which names blocks ("section-related")."""
+
+
+def _in_main(element: Any, headline_ancestors: dict[Any, int]) -> bool:
     """Whether an element (the nearest ancestor a block shares with the headline) is the page's
     `<main>` or inside it: the site's top bar and masthead (today's date) come before the main content;
     a bar inside it, beside the story's `<article>` ("topbar" with the section and the day), is the
-    story's own (sixteenth pass)."""
+    story's own (sixteenth pass). Not a `<main>` that holds the site's header or menu as well (review: a
+    site whose whole page, its top bar with today's date included, sits in `<main>`)."""
     while element is not None:
         if element.tag == "main" or element.get("role") == "main":
-            return True
+            return not any(header not in headline_ancestors and not _STORY_HEADER.search(str(header.get("class") or ""))
+                           and not _TRAIL.search(f"{header.get('class')} {header.get('id')} {header.get('aria-label')}")
+                           for header in element.xpath(_SITE_HEADERS))
         element = element.getparent()
     return False
+
+
+_SITE_HEADERS = ("descendant::*[self::header or self::nav or @role='banner' or @id='masthead' or @id='header' or "
+                 "contains(concat(' ', normalize-space(@class), ' '), ' site-header ')][not(ancestor::article)]")
+"""The site's header or menu (a `<nav>`, but not a breadcrumb trail, which a story's `<main>` holds)."""
+_TRAIL = re.compile("breadcrumb", re.IGNORECASE)
 
 
 _STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)

@@ -78,6 +78,8 @@ def image_path_days(tree: Any) -> set[date]:
     return {day for value in islice(tree.xpath(_IMAGE_URLS), 200) if (day := url_day(str(value))) is not None}
 
 
+_CONTENT_OF_DAY = ("//*[starts-with(normalize-space(@content), $iso) or "
+                   "starts-with(normalize-space(@content), $compact)]")
 _MONTH_PATH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(?!\d{1,2}/)")
 
 
@@ -89,8 +91,8 @@ def image_month_first(tree: Any, day: date) -> bool:
         return False
     months = {(int(match[1]), int(match[2])) for value in islice(tree.xpath(_IMAGE_URLS), 200)
               for match in _MONTH_PATH.finditer(str(value))}
-    if (day.year, day.month) not in months:
-        return False
+    if (day.year, day.month) not in months or tree.xpath(_CONTENT_OF_DAY, iso=day.isoformat(), compact=f"{day:%Y%m%d}"):
+        return False  # a meta htmldate reads states the day ("DC.date.issued", "dc.date": review of the 16th pass)
     texts = tree.xpath(_TEXTS_OF_YEAR, year=str(day.year))
     return all(caption_date(" ".join(str(text).split())) != day for text in texts)
 
