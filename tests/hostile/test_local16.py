@@ -105,3 +105,19 @@ def test_a_utf8_folder_under_an_ascii_locale_is_one_line_exit_2_saying_to_use_a_
                           timeout=60)
     assert done.returncode == 2, done.stderr[-2000:]
     assert done.stderr.count("\n") == 1 and "run newsflow under a UTF-8 locale" in done.stderr, done.stderr[-2000:]
+
+
+def test_a_utf8_warehouse_path_in_the_config_under_an_ascii_locale_says_to_use_a_utf8_locale(tmp_path: Path) -> None:
+    """`warehouse.path = "café/news.duckdb"` in a config whose own folder is ASCII, under LC_ALL=C with
+    Python's UTF-8 mode off. Before: exit 2 saying the path `holds a NUL character` (the encoding
+    error is a ValueError too), which sent the user looking for a character that is not there."""
+    config_path = _config(tmp_path, "")
+    text = config_path.read_text(encoding="utf-8")
+    assert 'path = "warehouse/news.duckdb"' in text
+    config_path.write_text(text.replace('"warehouse/news.duckdb"', '"café/news.duckdb"'), encoding="utf-8")
+    env = {**os.environ, **ASCII_LOCALE, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
+    done = subprocess.run(newsflow_command("feeds", "--config", str(config_path)), cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.count("\n") == 1 and "run newsflow under a UTF-8 locale" in done.stderr, done.stderr[-2000:]
+    assert "NUL" not in done.stderr, done.stderr
