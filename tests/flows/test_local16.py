@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import flows.cli
 import flows.ingest
 import pytest
 from flows.ingest import ingest
@@ -101,6 +102,8 @@ def _refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     escaping the command fails the test as a traceback would; anything more on stderr fails it too."""
     config_path = write_run_config(tmp_path, {"a": "http://127.0.0.1:9/feed.xml"})
     monkeypatch.setenv("PREFECT_API_URL", api_url)  # as the environment or a profile sets it
+    # The code before the fix gave up on the API with os._exit, which would end this test's worker
+    monkeypatch.setattr(flows.cli, "end_now", lambda code: pytest.fail(f"the command ended the process ({code})"))
     assert cli.main([command, "--config", str(config_path)]) == 4
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err[-3000:]

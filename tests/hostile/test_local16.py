@@ -87,6 +87,7 @@ def test_a_feed_url_with_a_space_pasted_around_it_is_polled(tmp_path: Path, serv
 
 
 ASCII_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}  # Python keeps ASCII
+THIS_TREE = os.pathsep.join([str(REPO / "src"), str(REPO)])  # this checkout's code, whichever one is installed
 
 
 @pytest.mark.parametrize("how", ["--config", "working folder"])
@@ -100,7 +101,7 @@ def test_a_utf8_folder_under_an_ascii_locale_is_one_line_exit_2_saying_to_use_a_
     folder.mkdir()
     config_path = write_run_config(folder, {"a": "http://127.0.0.1:9/feed.xml"})
     args, cwd = (["--config", str(config_path)], REPO) if how == "--config" else ([], folder)
-    env = {**os.environ, **ASCII_LOCALE, "NEWSFLOW_CONFIG": config_path.name, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, **ASCII_LOCALE, "NEWSFLOW_CONFIG": config_path.name, "PYTHONPATH": THIS_TREE}
     done = subprocess.run(newsflow_command("run", *args), cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 2, done.stderr[-2000:]
@@ -115,7 +116,7 @@ def test_a_utf8_warehouse_path_in_the_config_under_an_ascii_locale_says_to_use_a
     text = config_path.read_text(encoding="utf-8")
     assert 'path = "warehouse/news.duckdb"' in text
     config_path.write_text(text.replace('"warehouse/news.duckdb"', '"café/news.duckdb"'), encoding="utf-8")
-    env = {**os.environ, **ASCII_LOCALE, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
+    env = {**os.environ, **ASCII_LOCALE, "PYTHONPATH": THIS_TREE}
     done = subprocess.run(newsflow_command("feeds", "--config", str(config_path)), cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stderr[-2000:]
