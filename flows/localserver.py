@@ -179,7 +179,7 @@ def why_it_stopped(home: Path, log_start: int) -> str:
             lines = handle.read(START_LOG_BYTES).decode("utf-8", "replace").splitlines()
     except OSError:
         lines = []
-    error = next((line.strip() for line in reversed(lines) if ERROR_LINE.match(line)), "")
+    error = next((line.strip() for line in reversed(lines) if ERROR_LINE.match(line)), "") or last_words(lines)
     database = home / "prefect.db"
     if "Can't locate revision" in error or "No such revision" in error:
         advice = (f"{database} was made by a newer Prefect than this one ({version('prefect')}): use that Prefect, "
@@ -189,6 +189,18 @@ def why_it_stopped(home: Path, log_start: int) -> str:
     else:
         advice = f"see {log}"
     return f"{' '.join(error.split())[:SHOWN_ERROR_CHARS] or 'no error in its log'}; {advice}"
+
+
+def last_words(lines: list[str]) -> str:
+    """The log's last paragraph: what a server that died without a traceback said last (Prefect's
+    CLI wraps its own one-line errors, `Port 4200 is already in use…`, at 80 columns)."""
+    words: list[str] = []
+    for line in reversed(lines):
+        if line.strip():
+            words.insert(0, line.strip())
+        elif words:
+            break
+    return " ".join(words)
 
 
 def server_environment() -> dict[str, str]:
