@@ -90,7 +90,7 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
             raise PrefectUnavailable(
                 f"the Prefect API at {url} does not answer: start that server, or unset PREFECT_API_URL "
                 "(in the environment and the Prefect profile) to let newsflow start a local one")
-        if (what := not_prefect(answer, url)) is not None:
+        if (what := not_prefect(answer, url)) is not None and not sends_credentials():
             raise PrefectUnavailable(
                 f"PREFECT_API_URL {url} answers, but not as a Prefect API ({what}){_api_hint(url)}: set it to a "
                 "Prefect server's API, or unset it (in the environment and the Prefect profile) to let newsflow "
@@ -309,6 +309,13 @@ def not_prefect(answer: HealthAnswer, url: str) -> str | None:
     if answer.content_type == "application/json" and _has_api(url):  # Prefect (Cloud too) answers JSON: theirs to say
         return None
     return f"GET /health gave {answer.status}, where a Prefect API answers 200"
+
+
+def sends_credentials() -> bool:
+    """Whether Prefect's client sends what this probe does not: a login proxy in front of a Prefect
+    API (oauth2-proxy, Cloudflare Access) answers the probe with its login page, and Prefect's
+    client, with these headers, with the API. Then the answer is Prefect's client's to judge."""
+    return any(configured_setting(name) for name in ("PREFECT_CLIENT_CUSTOM_HEADERS", "PREFECT_API_AUTH_STRING"))
 
 
 def _has_api(url: str) -> bool:

@@ -95,6 +95,20 @@ def test_the_prefect_ui_address_without_api_is_one_line_exit_4_naming_the_api_ur
     assert "GET /health gave 404" in line and f"(is it {ui_url}/api?)" in line, line
 
 
+@pytest.mark.parametrize("setting", ["PREFECT_CLIENT_CUSTOM_HEADERS", "PREFECT_API_AUTH_STRING"])
+def test_a_prefect_api_behind_a_login_proxy_is_left_to_prefects_client_when_it_sends_credentials(
+    web_server: str, monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    """A Prefect server behind a login proxy (oauth2-proxy, Cloudflare Access): without the headers
+    Prefect's client sends (`PREFECT_CLIENT_CUSTOM_HEADERS`, or `PREFECT_API_AUTH_STRING`), the proxy
+    answers newsflow's probe with its login page (the web page here). Before the review, such a setup,
+    which works, was refused, exit 4, at every run: newsflow's probe carries no credentials."""
+    monkeypatch.setenv("PREFECT_API_URL", web_server + "/api")
+    monkeypatch.setenv(setting, '{"X-Auth": "k"}' if setting.endswith("HEADERS") else "user:pass")
+    api = ensure_prefect_api()
+    assert api.url == web_server + "/api" and not api.local
+
+
 def _refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str,
              api_url: str) -> str:
     """The command, in this process: the refusal comes before Prefect is called, so a child process
