@@ -6,8 +6,10 @@ Each test failed on the code before its fix (the controls pass on both).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,24 @@ def test_a_utf8_warehouse_path_in_the_config_under_an_ascii_locale_says_to_use_a
     assert done.returncode == 2, done.stderr[-2000:]
     assert done.stderr.count("\n") == 1 and "run newsflow under a UTF-8 locale" in done.stderr, done.stderr[-2000:]
     assert "NUL" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "serve", "feeds"])
+def test_a_command_whose_stderr_is_on_a_full_disk_keeps_the_exit_code_of_its_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """`newsflow run 2>> /var/log/newsflow.log` from cron, the log's disk full, and a config error:
+    its line cannot be written. Before (the review's case): writing it raised ENOSPC out of the
+    error handler, and the command ended 1, a crash, where README promises 2 (a config error; 3 for
+    a warehouse). Now the line is lost and the code stays. In this process: /dev/full on
+    line-buffered stderr, as a process's stderr is; by hand, `2>/dev/full` gives 2 too."""
+    config_path = _config(tmp_path, "\n[schedule]\ninterval = 0\n")  # refused: a config error
+    full = open("/dev/full", "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+    try:
+        monkeypatch.setattr(sys, "stderr", full)
+        code = cli.main([command, "--config", str(config_path)])
+        monkeypatch.undo()
+    finally:
+        with contextlib.suppress(OSError):  # the line it kept flushes to the full disk again: lost, as at exit
+            full.close()
+    assert code == 2
