@@ -157,6 +157,8 @@ def start_server(home: Path, timeout_s: float) -> str:
     deadline = time.monotonic() + timeout_s
     while not healthy(url):
         if (code := process.poll()) is not None:
+            # `prefect server stop` would signal that pid, which the system may give another process
+            (home / PID_FILE).unlink(missing_ok=True)
             raise PrefectUnavailable(f"the local Prefect server on port {port} exited (code {code}) before it "
                                      f"answered: {why_it_stopped(home, log_start)}")
         if time.monotonic() > deadline:

@@ -237,6 +237,7 @@ def test_a_local_server_that_dies_at_start_is_one_line_quoting_its_error_and_wha
 
     assert f"exited (code {code}) before it answered" in said, said
     assert "not this one" not in said, said
+    assert not (home / "server.pid").exists()  # `prefect server stop` would signal a pid since given to another
     if death == "port taken":  # no traceback: its last words, not "no error in its log" (the review's case)
         assert said.endswith("answered: Port 4200 is already in use. Please specify a different port with the "
                              f"`--port` flag.; see {home / 'newsflow-server.log'}"), said
