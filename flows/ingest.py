@@ -46,7 +46,7 @@ from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.credentials import redact_credentials_in_logs
-from newsflow.errors import ConfigError, NewsflowError, WarehouseError, WarehouseLockedError
+from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
@@ -283,7 +283,8 @@ async def ingest(
     except WarehouseLockedError as exc:
         # Prefect makes a returned State the run's final state, and raises it to a caller.
         return await skip_run(config, run_id, exc)  # type: ignore[return-value]
-    except NewsflowError as exc:  # a warehouse damaged, read-only, full: its one line, not Prefect's traceback
+    except WarehouseError as exc:  # a warehouse damaged, read-only, full: its one line, not Prefect's traceback
+        # WarehouseError only: any other exception out of a run is a bug, whose traceback the logs keep
         get_run_logger().error("%s", exc)  # in every served or deployed run's logs, until it is fixed
         return Failed(message=str(exc), data=exc)  # type: ignore[return-value]  # data: raised to a caller
     get_run_logger().info("run %s %s in %.1f s on the %s runner: %s", run_id, summary.status, summary.elapsed_s,

@@ -90,7 +90,7 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
             raise PrefectUnavailable(
                 f"the Prefect API at {url} does not answer: start that server, or unset PREFECT_API_URL "
                 "(in the environment and the Prefect profile) to let newsflow start a local one")
-        if (what := not_prefect(answer, url)) is not None:
+        if (what := not_prefect(answer, url)) is not None and not sends_credentials():
             raise PrefectUnavailable(
                 f"PREFECT_API_URL {url} answers, but not as a Prefect API ({what}){_api_hint(url)}: set it to a "
                 "Prefect server's API, or unset it (in the environment and the Prefect profile) to let newsflow "
@@ -157,6 +157,8 @@ def start_server(home: Path, timeout_s: float) -> str:
     deadline = time.monotonic() + timeout_s
     while not healthy(url):
         if (code := process.poll()) is not None:
+            # `prefect server stop` would signal that pid, which the system may give another process
+            (home / PID_FILE).unlink(missing_ok=True)
             raise PrefectUnavailable(f"the local Prefect server on port {port} exited (code {code}) before it "
                                      f"answered: {why_it_stopped(home, log_start)}")
         if time.monotonic() > deadline:
@@ -179,7 +181,7 @@ def why_it_stopped(home: Path, log_start: int) -> str:
             lines = handle.read(START_LOG_BYTES).decode("utf-8", "replace").splitlines()
     except OSError:
         lines = []
-    error = next((line.strip() for line in reversed(lines) if ERROR_LINE.match(line)), "")
+    error = next((line.strip() for line in reversed(lines) if ERROR_LINE.match(line)), "") or last_words(lines)
     database = home / "prefect.db"
     if "Can't locate revision" in error or "No such revision" in error:
         advice = (f"{database} was made by a newer Prefect than this one ({version('prefect')}): use that Prefect, "
@@ -189,6 +191,18 @@ def why_it_stopped(home: Path, log_start: int) -> str:
     else:
         advice = f"see {log}"
     return f"{' '.join(error.split())[:SHOWN_ERROR_CHARS] or 'no error in its log'}; {advice}"
+
+
+def last_words(lines: list[str]) -> str:
+    """The log's last paragraph: what a server that died without a traceback said last (Prefect's
+    CLI wraps its own one-line errors, `Port 4200 is already in use…`, at 80 columns)."""
+    words: list[str] = []
+    for line in reversed(lines):
+        if line.strip():
+            words.insert(0, line.strip())
+        elif words:
+            break
+    return " ".join(words)
 
 
 def server_environment() -> dict[str, str]:
@@ -297,6 +311,13 @@ def not_prefect(answer: HealthAnswer, url: str) -> str | None:
     if answer.content_type == "application/json" and _has_api(url):  # Prefect (Cloud too) answers JSON: theirs to say
         return None
     return f"GET /health gave {answer.status}, where a Prefect API answers 200"
+
+
+def sends_credentials() -> bool:
+    """Whether Prefect's client sends what this probe does not: a login proxy in front of a Prefect
+    API (oauth2-proxy, Cloudflare Access) answers the probe with its login page, and Prefect's
+    client, with these headers, with the API. Then the answer is Prefect's client's to judge."""
+    return any(configured_setting(name) for name in ("PREFECT_CLIENT_CUSTOM_HEADERS", "PREFECT_API_AUTH_STRING"))
 
 
 def _has_api(url: str) -> bool:

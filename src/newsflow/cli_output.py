@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import math
@@ -13,9 +14,16 @@ from datetime import date, datetime
 
 from newsflow.warehouse import QueryResult
 
+# A file that is full, or a disk that fails it (a cron line's log on a full partition): what is written there is lost
+FULL_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO})
+
 
 def fail(message: str, code: int) -> int:
-    print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)
+    try:
+        print(f"newsflow: {' '.join(message.split())}", file=sys.stderr)
+    except OSError as exc:  # stderr on a full disk: the line is lost, but the code still says what went wrong
+        if exc.errno not in FULL_OUTPUT_ERRORS:  # (it was 1, a crash, for a config error or a locked warehouse)
+            raise
     return code
 
 

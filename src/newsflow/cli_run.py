@@ -13,7 +13,6 @@ Prefect's own console logs are hidden unless `--verbose`; they still reach the P
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import logging
 import sys
@@ -22,6 +21,7 @@ from contextlib import contextmanager, nullcontext, suppress
 from importlib.metadata import entry_points
 from typing import Any, TextIO, cast
 
+from newsflow.cli_output import FULL_OUTPUT_ERRORS
 from newsflow.config import Config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import NewsflowError, WarehouseHeldError
@@ -39,10 +39,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     with output_that_may_fill():
         return flow_command("serve")(args)
-
-
-# A file that is full, or a disk that fails it: what a run writes there is lost, and that is all.
-FULL_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO})
 
 
 class OutputThatMayFill:

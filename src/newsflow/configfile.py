@@ -75,6 +75,8 @@ def resolve_warehouse_path(config_path: Path, path: str) -> Path:
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11)
         raise ConfigError("warehouse.path", f"{shown_path(path)} cannot be followed ({exc.__class__.__name__}: "
                           f"{shown_path(str(exc))}); set it to the DuckDB file itself") from exc
+    except UnicodeEncodeError as exc:  # `café` in the TOML under an ASCII locale (a ValueError too: not a NUL)
+        raise ConfigError("warehouse.path", unspellable(path)) from exc
     except ValueError as exc:  # "\u0000" in TOML: no file has that name
         raise ConfigError("warehouse.path", f"{shown_path(repr(path))} holds a NUL character; set it to a file "
                           "name") from exc

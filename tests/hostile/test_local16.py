@@ -6,8 +6,10 @@ Each test failed on the code before its fix (the controls pass on both).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,6 +89,7 @@ def test_a_feed_url_with_a_space_pasted_around_it_is_polled(tmp_path: Path, serv
 
 
 ASCII_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}  # Python keeps ASCII
+THIS_TREE = os.pathsep.join([str(REPO / "src"), str(REPO)])  # this checkout's code, whichever one is installed
 
 
 @pytest.mark.parametrize("how", ["--config", "working folder"])
@@ -100,8 +103,45 @@ def test_a_utf8_folder_under_an_ascii_locale_is_one_line_exit_2_saying_to_use_a_
     folder.mkdir()
     config_path = write_run_config(folder, {"a": "http://127.0.0.1:9/feed.xml"})
     args, cwd = (["--config", str(config_path)], REPO) if how == "--config" else ([], folder)
-    env = {**os.environ, **ASCII_LOCALE, "NEWSFLOW_CONFIG": config_path.name, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, **ASCII_LOCALE, "NEWSFLOW_CONFIG": config_path.name, "PYTHONPATH": THIS_TREE}
     done = subprocess.run(newsflow_command("run", *args), cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 2, done.stderr[-2000:]
     assert done.stderr.count("\n") == 1 and "run newsflow under a UTF-8 locale" in done.stderr, done.stderr[-2000:]
+
+
+def test_a_utf8_warehouse_path_in_the_config_under_an_ascii_locale_says_to_use_a_utf8_locale(tmp_path: Path) -> None:
+    """`warehouse.path = "café/news.duckdb"` in a config whose own folder is ASCII, under LC_ALL=C with
+    Python's UTF-8 mode off. Before: exit 2 saying the path `holds a NUL character` (the encoding
+    error is a ValueError too), which sent the user looking for a character that is not there."""
+    config_path = _config(tmp_path, "")
+    text = config_path.read_text(encoding="utf-8")
+    assert 'path = "warehouse/news.duckdb"' in text
+    config_path.write_text(text.replace('"warehouse/news.duckdb"', '"café/news.duckdb"'), encoding="utf-8")
+    env = {**os.environ, **ASCII_LOCALE, "PYTHONPATH": THIS_TREE}
+    done = subprocess.run(newsflow_command("feeds", "--config", str(config_path)), cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.count("\n") == 1 and "run newsflow under a UTF-8 locale" in done.stderr, done.stderr[-2000:]
+    assert "NUL" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "serve", "feeds"])
+def test_a_command_whose_stderr_is_on_a_full_disk_keeps_the_exit_code_of_its_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """`newsflow run 2>> /var/log/newsflow.log` from cron, the log's disk full, and a config error:
+    its line cannot be written. Before (the review's case): writing it raised ENOSPC out of the
+    error handler, and the command ended 1, a crash, where README promises 2 (a config error; 3 for
+    a warehouse). Now the line is lost and the code stays. In this process: /dev/full on
+    line-buffered stderr, as a process's stderr is; by hand, `2>/dev/full` gives 2 too."""
+    config_path = _config(tmp_path, "\n[schedule]\ninterval = 0\n")  # refused: a config error
+    full = open("/dev/full", "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+    try:
+        monkeypatch.setattr(sys, "stderr", full)
+        code = cli.main([command, "--config", str(config_path)])
+        monkeypatch.undo()
+    finally:
+        with contextlib.suppress(OSError):  # the line it kept flushes to the full disk again: lost, as at exit
+            full.close()
+    assert code == 2
