@@ -118,15 +118,21 @@ _WORD_MARKS, _ = _ranges_class([c for c in _MARKS if c < 0x10000 and not _unspac
 _BMP_MARK = re.compile(f"[{_BMP_MARKS}]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ASTRAL_MARK = re.compile(f"[{_ASTRAL_MARKS}]")
-_CJK_OR_UNIT = f"[{CJK_RANGES}]|[{_UNIT_START}]"
+# A CJK character is a token only when it is a letter, digit or mark: `・` between the words of a
+# Japanese name (`ドナルド・トランプ`), `゛` `゜` `゠` are punctuation, which the phrase check's text drops.
+_CJK_WORD, _ = _ranges_class([c for lo, hi in ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+                              for c in range(lo, hi + 1) if unicodedata.category(chr(c))[0] in "LNM"])
+_CJK_OR_UNIT = f"[{_CJK_WORD}]|[{_UNIT_START}]"
 _OTHER = f"{CJK_RANGES}{_UNSPACED_RANGES}"
 # Most texts have no mark left: the plain pattern gives the same words ~4x faster than the one
 # that lets a word go on through marks (an alternation inside a repeat).
 _PLAIN_TOKEN = re.compile(f"{_CJK_OR_UNIT}|[^\\W{_OTHER}]+")
-_MARKED_TOKEN = re.compile(f"[{CJK_RANGES}]|[{_UNIT_START}](?:[{_UNIT_MARKS}]|[{_ASTRAL_MARKS}])*"
+_MARKED_TOKEN = re.compile(f"[{_CJK_WORD}]|[{_UNIT_START}](?:[{_UNIT_MARKS}]|[{_ASTRAL_MARKS}])*"
                            f"|(?:[^\\W{_OTHER}]|[{_WORD_MARKS}]|[{_ASTRAL_MARKS}])+")
 _UNIT = re.compile(f"[{_UNIT_START}]")
-_SPECIAL = re.compile(f"[{LETTER_VARIANTS[0]}{_UNSPACED_RANGES}]")
+# Casefolding `ΐ` and `ΰ` gives iota and upsilon with dialytika and tonos as two marks: they go with them.
+_GREEK_TWO_MARKS = (("\u03b9\u0308\u0301", "\u03b9"), ("\u03c5\u0308\u0301", "\u03c5"))
+_SPECIAL = re.compile(f"[{LETTER_VARIANTS[0]}{_UNSPACED_RANGES}\u0308]")
 
 
 def _has_mark(text: str) -> bool:
@@ -145,6 +151,8 @@ def _tokens(text: str) -> tuple[list[str], bool]:
     folded = _FOLDED.sub("", composed.casefold())
     special = not folded.isascii() and _SPECIAL.search(folded) is not None
     if special:
+        for marked, bare in _GREEK_TWO_MARKS:
+            folded = folded.replace(marked, bare)
         folded = folded.translate(_UNVARIED)
     return (_MARKED_TOKEN if _has_mark(folded) else _PLAIN_TOKEN).findall(folded), special
 
