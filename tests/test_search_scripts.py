@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from newsflow import search
 from newsflow.search import SearchFilters
-from newsflow.search_text import index_words, search_tokens
+from newsflow.search_text import LETTER_VARIANTS, index_words, search_tokens
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.searchsample import Doc, store_docs
 
@@ -144,3 +144,9 @@ def test_migration_0081_takes_articles_indexed_the_old_way_out_and_the_next_upda
     assert orphans == (0,)
     assert search.refresh(store) == len(DOCS) - 2  # el-may and ja-name too: ΐ, and `・`
     assert found(store, "ตลาด") == ["th-markets", "th-stocks"]
+
+
+def test_the_sql_folds_every_letter_variant_as_python_does(store: Warehouse) -> None:
+    text = " ".join([*LETTER_VARIANTS[0], *LETTER_VARIANTS[0].upper(), "ΐ", "ΰ", "ΪΫ"])
+    body = run_read_query(store, "SELECT search_phrase_body($t)", {"t": text}).rows[0][0]
+    assert body.split() == search_tokens(text)
