@@ -101,7 +101,8 @@ LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0άέή
                    "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647αεηιουωιυ" + _ASCII_WIDTH)
 """Each character of the first string is searched as the one at its place in the second
 (views/search.sql's search_unvaried holds the same two strings)."""
-_UNVARIED = str.maketrans(*LETTER_VARIANTS)
+_UNVARIED = dict(zip(LETTER_VARIANTS[0], LETTER_VARIANTS[1], strict=True))
+_VARIANT = re.compile(f"[{LETTER_VARIANTS[0]}]")
 _MARKS = _mark_codes()
 _BMP_MARKS, _ASTRAL_MARKS = _ranges_class(_MARKS)
 # A unit of an unspaced script: a letter, digit or mark of it, with the marks after it except the kana
@@ -118,15 +119,22 @@ _WORD_MARKS, _ = _ranges_class([c for c in _MARKS if c < 0x10000 and not _unspac
 _BMP_MARK = re.compile(f"[{_BMP_MARKS}]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ASTRAL_MARK = re.compile(f"[{_ASTRAL_MARKS}]")
-_CJK_OR_UNIT = f"[{CJK_RANGES}]|[{_UNIT_START}]"
+# A CJK character is a token only when it is a letter, digit or mark: `・` between the words of a
+# Japanese name (`ドナルド・トランプ`), `゛` `゜` `゠` are punctuation, which the phrase check's text drops.
+_CJK_WORD, _ = _ranges_class([c for lo, hi in ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+                              for c in range(lo, hi + 1) if unicodedata.category(chr(c))[0] in "LNM"])
+_CJK_OR_UNIT = f"[{_CJK_WORD}]|[{_UNIT_START}]"
 _OTHER = f"{CJK_RANGES}{_UNSPACED_RANGES}"
 # Most texts have no mark left: the plain pattern gives the same words ~4x faster than the one
 # that lets a word go on through marks (an alternation inside a repeat).
 _PLAIN_TOKEN = re.compile(f"{_CJK_OR_UNIT}|[^\\W{_OTHER}]+")
-_MARKED_TOKEN = re.compile(f"[{CJK_RANGES}]|[{_UNIT_START}](?:[{_UNIT_MARKS}]|[{_ASTRAL_MARKS}])*"
+_MARKED_TOKEN = re.compile(f"[{_CJK_WORD}]|[{_UNIT_START}](?:[{_UNIT_MARKS}]|[{_ASTRAL_MARKS}])*"
                            f"|(?:[^\\W{_OTHER}]|[{_WORD_MARKS}]|[{_ASTRAL_MARKS}])+")
 _UNIT = re.compile(f"[{_UNIT_START}]")
-_SPECIAL = re.compile(f"[{LETTER_VARIANTS[0]}{_UNSPACED_RANGES}]")
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED_RANGES}]")
+# Casefolding `ΐ` and `ΰ` gives iota and upsilon with dialytika and tonos as two marks: they go with them.
+_GREEK_TWO_MARKS = (("\u03b9\u0308\u0301", "\u03b9"), ("\u03c5\u0308\u0301", "\u03c5"))
+_SPECIAL = re.compile(f"[{LETTER_VARIANTS[0]}{_UNSPACED_RANGES}\u0308]")
 
 
 def _has_mark(text: str) -> bool:
@@ -145,7 +153,11 @@ def _tokens(text: str) -> tuple[list[str], bool]:
     folded = _FOLDED.sub("", composed.casefold())
     special = not folded.isascii() and _SPECIAL.search(folded) is not None
     if special:
-        folded = folded.translate(_UNVARIED)
+        for marked, bare in _GREEK_TWO_MARKS:
+            folded = folded.replace(marked, bare)
+        # str.translate looks every character up (~2x an Arabic text's analysis): replace only those present
+        for variant in set(_VARIANT.findall(folded)):
+            folded = folded.replace(variant, _UNVARIED[variant])
     return (_MARKED_TOKEN if _has_mark(folded) else _PLAIN_TOKEN).findall(folded), special
 
 
@@ -171,7 +183,9 @@ def index_words(tokens: Sequence[str]) -> list[str]:
 def _indexed(text: str) -> list[str]:
     """`index_words(search_tokens(text))`: only a text holding an unspaced script has bigrams to make."""
     tokens, special = _tokens(text)
-    return index_words(tokens) if special else tokens
+    # a letter variant alone (most Arabic, Persian and Greek texts) has no unit: index_words' loop
+    # over every token cost such a text ~3x its analysis
+    return index_words(tokens) if special and _UNSPACED_CHAR.search(text) else tokens
 
 
 def phrase_words(phrase: Sequence[str]) -> list[str]:

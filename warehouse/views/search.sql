@@ -40,9 +40,11 @@ CASE WHEN regexp_matches(s, '[µßİŉſǰͅΐΰςϐϑϕϖϰϱϵևᎠᎡᎢᎣ�
 -- search_unvaried(s): newsflow.search_text.LETTER_VARIANTS, each character of the first string made the one
 -- at its place in the second; only in the texts that hold one (translate reads every character: most
 -- texts are spared it).
+-- Casefolding `ΐ` `ΰ` gives iota and upsilon with two marks, dialytika and tonos: they go with them
+-- (search_text._GREEK_TWO_MARKS).
 CREATE OR REPLACE MACRO search_unvaried(s) AS
-CASE WHEN regexp_matches(s, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}]')
-     THEN translate(s, 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
+CASE WHEN regexp_matches(s, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}]')
+     THEN translate(replace(replace(s, chr(953) || chr(776) || chr(769), chr(953)), chr(965) || chr(776) || chr(769), chr(965)), 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
                     'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz') ELSE s END;
 
 CREATE OR REPLACE MACRO search_unmarked(s) AS
