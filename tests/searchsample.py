@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsflow import warehouse
+from newsflow import search, warehouse
 from newsflow.models import Article
+from newsflow.search import SearchFilters
 from newsflow.warehouse import Warehouse, sql_root
 
 TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -66,3 +67,8 @@ def store_docs(path: Path, docs: Sequence[Doc]) -> Warehouse:
     with store.writing() as con, warehouse.transaction(con):
         warehouse.load_articles(con, [d.article() for d in docs], [], [])
     return store
+
+
+def found(store: Warehouse, query: str) -> list[str]:
+    """The ids (titles' keys) of the stories `newsflow search QUERY` finds, sorted."""
+    return sorted(row[0] for row in search.search_stories(store, query, SearchFilters(), 20).rows)

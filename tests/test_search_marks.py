@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from newsflow import search
-from newsflow.search import SearchFilters
 from newsflow.search_text import search_tokens
 from newsflow.warehouse import Warehouse, sql_root
-from tests.searchsample import Doc, store_docs
+from tests.searchsample import Doc, found, store_docs
 
 DOCS = [
     Doc("hindi", "भारत में चुनाव", "दिल्ली में मतदान शुरू हुआ। हिन्दी समाचार।", language="hi"),
@@ -33,10 +32,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     store = store_docs(tmp_path_factory.mktemp("marks") / "news.duckdb", DOCS)
     search.refresh(store)
     return store
-
-
-def found(store: Warehouse, query: str) -> list[str]:
-    return sorted(row[0] for row in search.search_stories(store, query, SearchFilters(), 20).rows)
 
 
 def test_a_word_keeps_its_vowel_signs_and_viramas() -> None:

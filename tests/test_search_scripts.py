@@ -19,7 +19,7 @@ from newsflow import search
 from newsflow.search import SearchFilters
 from newsflow.search_text import LETTER_VARIANTS, index_words, search_tokens
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
-from tests.searchsample import Doc, store_docs
+from tests.searchsample import Doc, found, store_docs
 
 DOCS = [
     Doc("th-stocks", "ข่าวเศรษฐกิจ", "ตลาดหุ้นไทยปรับตัวขึ้นในวันนี้", language="th"),
@@ -47,10 +47,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     store = store_docs(tmp_path_factory.mktemp("scripts") / "news.duckdb", DOCS)
     search.refresh(store)
     return store
-
-
-def found(store: Warehouse, query: str) -> list[str]:
-    return sorted(row[0] for row in search.search_stories(store, query, SearchFilters(), 20).rows)
 
 
 def macro(store: Warehouse, query: str) -> list[str]:

@@ -177,6 +177,17 @@ def fetch_in_turn(urls: list[str], feed: bool = False) -> list[FetchResult]:
     return asyncio.run(go())
 
 
+
+def assert_three_pages_fetched_in_turn(answer: Callable[[str], bytes]) -> None:
+    """/a, /b and /c fetched one after the other on a kept-alive connection: each OK, each its own page."""
+    server = KeptAliveServer(answer)
+    try:
+        results = fetch_in_turn([server.url("/a"), server.url("/b"), server.url("/c")])
+    finally:
+        server.close()
+    assert [r.outcome for r in results] == [Outcome.OK] * 3, [r.error for r in results]
+    assert [b"Page /" + p in (r.html or b"") for p, r in zip([b"a", b"b", b"c"], results, strict=True)] == [True] * 3
+
 def test_a_space_before_the_colon_is_read_as_browsers_read_it_and_the_connection_is_not_reused() -> None:
     """Before: `protocol_error` (h11: `illegal header line`), every run. Now both pages are read, each on its
     own connection: the bytes after the first body are never taken for the second page's answer."""
@@ -226,13 +237,7 @@ def test_a_crlf_after_each_body_fails_no_request_on_a_kept_alive_connection() ->
         body = page(f"Page {path}")
         return (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + str(len(body)).encode()
                 + b"\r\n\r\n" + body + b"\r\n")
-    server = KeptAliveServer(answer)
-    try:
-        results = fetch_in_turn([server.url("/a"), server.url("/b"), server.url("/c")])
-    finally:
-        server.close()
-    assert [r.outcome for r in results] == [Outcome.OK] * 3, [r.error for r in results]
-    assert [b"Page /" + p in (r.html or b"") for p, r in zip([b"a", b"b", b"c"], results, strict=True)] == [True] * 3
+    assert_three_pages_fetched_in_turn(answer)
 
 
 def test_bytes_past_a_short_content_length_are_not_taken_for_the_next_answer() -> None:
@@ -244,13 +249,7 @@ def test_bytes_past_a_short_content_length_are_not_taken_for_the_next_answer() -
         body = page(f"Page {path}").replace(b"</p>", "é".encode() * 20 + b"</p>")
         return (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + str(len(body) - 20).encode()
                 + b"\r\n\r\n" + body)
-    server = KeptAliveServer(answer)
-    try:
-        results = fetch_in_turn([server.url("/a"), server.url("/b"), server.url("/c")])
-    finally:
-        server.close()
-    assert [r.outcome for r in results] == [Outcome.OK] * 3, [r.error for r in results]
-    assert [b"Page /" + p in (r.html or b"") for p, r in zip([b"a", b"b", b"c"], results, strict=True)] == [True] * 3
+    assert_three_pages_fetched_in_turn(answer)
 
 
 @pytest.mark.parametrize("line", [b"Content-Type : text/html\x00", b"Bad Name : x", b" : x", b"X-A :\rX-B: y"])
