@@ -84,7 +84,7 @@ async def read_body(
         parts.append(decoder.feed(chunk))
         if sniff and decoder.produced >= charset.SNIFF_BYTES:
             head = b"".join(parts)
-            if not head.startswith(_GZIP_DEFLATE):  # packed once more: sniffed once unpacked
+            if not head.startswith(_GZIP_DEFLATE) and head.strip():  # packed once more, or blank: judged later
                 check_sniffed(head)
                 sniff = False
     if not decoder.complete:

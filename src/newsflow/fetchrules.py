@@ -24,6 +24,10 @@ RATE_LIMIT_STATUSES = frozenset({429, 503})
 # Answers that carry a part of the document or a delta against a copy: only to a request with `Range`
 # or `A-IM`, which newsflow never sends (RFC 9110 15.3.7, RFC 3229 10.4.1).
 PARTIAL_STATUSES = {206: "Partial Content", 226: "IM Used"}
+# Answers that carry no document by definition (RFC 9110 15.3.5, 15.3.6): nothing to read, and nothing to
+# sniff either (red team 23: a 204 to an article was `not_html`, parked at once for good, its error
+# "the first bytes are not HTML (b'')")
+NO_CONTENT_STATUSES = {204: "No Content", 205: "Reset Content"}
 
 
 class NotHtml(Exception):
@@ -125,9 +129,20 @@ def location_text(raw: bytes) -> str:
         return "".join(chr(byte) if byte < 0x80 else f"%{byte:02X}" for byte in raw)
 
 
+def with_slashes(location: str) -> str:
+    """The URL with each backslash before its query or fragment read as a slash, as the WHATWG URL parser
+    (every browser) reads an http(s) URL: `\\\\host/page` and `/\\host/page` name another host,
+    `http:\\\\host\\page` is `http://host/page`. Before (red team 23), they were joined as a path on the
+    redirecting host, a 404: the article counted and parked. The hop is checked like any other (address
+    guard, robots.txt, scheme), so reading it as browsers do opens nothing a plain Location could not."""
+    ends = [index for index in (location.find("?"), location.find("#")) if index >= 0]
+    cut = min(ends, default=len(location))
+    return location[:cut].replace("\\", "/") + location[cut:]
+
+
 def redirect_target(url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:
     """The absolute URL a redirect's Location names, or INVALID_URL when it names none."""
-    location = headers["location"].strip()
+    location = with_slashes(headers["location"].strip())
     try:
         target = urljoin(url, location)
     except ValueError as exc:  # e.g. "http://[": urljoin parses the netloc
@@ -165,6 +180,10 @@ def status_outcome(
         error = (f"GET {url}: HTTP {status} ({PARTIAL_STATUSES[status]}) to a request that asked for the whole "
                  "document: a part of it, not stored; tried again later")
         return trail.result(Outcome.HTTP_ERROR, url, error=error, status_code=status, headers=headers)
+    if status in NO_CONTENT_STATUSES:
+        error = (f"GET {url}: HTTP {status} ({NO_CONTENT_STATUSES[status]}): the server sent no "
+                 f"{'feed' if trail.kind is FetchKind.FEED else 'page'}; tried again later")
+        return trail.result(Outcome.HTTP_ERROR, url, error=error, status_code=status, headers=headers)
     if not 200 <= status < 300:
         return trail.result(
             Outcome.HTTP_ERROR, url, error=f"GET {url}: HTTP {status}", status_code=status, headers=headers
@@ -181,8 +200,10 @@ def needs_sniffing(content_type: str | None) -> bool:
 
 
 def check_sniffed(prefix: bytes) -> None:
-    """Raise NotHtml when the first bytes of an untyped body are not HTML."""
-    if not charset.sniff_is_html(prefix):
+    """Raise NotHtml when the first bytes of an untyped body are not HTML. An empty body (or white space
+    alone) is not "not HTML": it is judged as an empty page of any type is, an attempt and no more (red team
+    23: an untyped empty 200, a CMS mid-deploy, was `not_html`, parked at once for good)."""
+    if prefix.strip() and not charset.sniff_is_html(prefix):
         raise NotHtml(f"no Content-Type and the first bytes are not HTML ({prefix[:8]!r}); stopped reading")
 
 
@@ -237,7 +258,7 @@ def meta_refresh_target(url: str, html: bytes) -> str | None:
         if found is None or not found.group(2).strip() or float(found.group(1)) > MAX_REFRESH_DELAY_S:
             continue
         try:
-            target = urljoin(url, found.group(2).strip())
+            target = urljoin(url, with_slashes(found.group(2).strip()))  # as browsers read it
         except ValueError:
             return None
         return None if without_fragment(target) == without_fragment(url) else target

@@ -7,7 +7,17 @@ h11 refuses the whole response (`protocol_error`, for good: every run, every pag
 - a header line with no colon at all (`X-Powered-By` alone): browsers skip it. So do we;
 - an empty line before the status line (a server that writes a CRLF after each body, past its
   `Content-Length`): every second request on a kept-alive connection failed, `no response line received`.
-  RFC 9112 (2.2) asks servers to skip such lines before a request line; browsers skip them here too.
+  RFC 9112 (2.2) asks servers to skip such lines before a request line; browsers skip them here too;
+- a status line that is not `HTTP/d.d NNN reason` (red team 23): `HTTP/2 200` or `HTTP/3 200` from a broken
+  proxy or CDN answering an HTTP/1.1 request, `http/1.1 200 OK` in lower case, two spaces before the code.
+  Chrome and Firefox read the name in any case and a version with no minor digit; so do we, as `HTTP/1.1`
+  (`HTTP/1.0` for 1.0 and below), with the code and the reason. Something else (`ICY 200 OK`, `SSH-2.0-…`, no
+  three-digit code, a NUL or another control character anywhere) is still refused;
+- in a chunked body (red team 23): a trailer line h11 cannot read (`Checksum : abc`, a line with no colon)
+  is dropped, not a reason to refuse the whole body (httpcore never passes trailers on, and browsers ignore
+  them); whitespace before a chunk extension's `;` (`1a ;name=value`, which RFC 9112 (7.1.1) allows as BWS)
+  is read. Those readers serve requests and responses alike (h11 picks a body reader by framing, not by
+  role); neither changes where a chunk or a message ends, so neither can change framing.
 
 Why this cannot open request smuggling or header injection:
 - only the reader of a *server's* answers is changed (h11's `(SERVER, IDLE)` and `(SERVER, SEND_RESPONSE)`
@@ -34,17 +44,33 @@ import h11
 from h11 import _connection, _readers
 
 _SPACE_BEFORE_COLON = re.compile(rb"^([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]+:")
+# Any case of `HTTP`, a version with or without its minor digit, whitespace runs, a three-digit code
+_LOOSE_STATUS_LINE = re.compile(rb"[Hh][Tt][Tt][Pp]/([0-9]+)(?:\.([0-9]+))?[ \t]+([0-9]{3})(?:[ \t]+(.*?))?[ \t]*")
+_REASON = re.compile(rb"[^\x00-\x08\x0a-\x1f\x7f]*")  # a control character (a NUL): left for h11 to refuse
+_CHUNK_EXT_AFTER_SPACE = re.compile(rb"^([0-9A-Fa-f]+)[ \t]+;")
 _CLOSE = b"Connection: close"
 MAX_EMPTY_LINES = 4  # skipped before a status line; a server sending more is sending something else
 _RESPONSE_STATES = ((h11.SERVER, h11.IDLE), (h11.SERVER, h11.SEND_RESPONSE))
 _STRICT_READER_NAME = "maybe_read_from_SEND_RESPONSE_server"
 
 
+def tolerant_status_line(line: bytearray) -> bytearray:
+    """The status line as h11 reads it: unchanged when h11 can, else rewritten from what browsers read in it
+    (`HTTP/2 200` is `HTTP/1.1 200`); unchanged when it is no HTTP status line at all, or holds a control
+    character: h11 refuses it, as before."""
+    loose = None if _readers.status_line_re.fullmatch(line) else _LOOSE_STATUS_LINE.fullmatch(line)
+    if loose is None or not _REASON.fullmatch(loose[4] or b""):
+        return line
+    major, minor, code, reason = loose.groups()
+    version = b"1.0" if (int(major), int(minor or 0)) <= (1, 0) else b"1.1"
+    return bytearray(b"HTTP/" + version + b" " + code + (b" " + reason if reason else b""))
+
+
 def tolerant_head(lines: list[bytearray], skipped_empty: bool = False) -> list[bytearray]:
-    """The head's lines with the whitespace before each header's colon dropped and lines with no colon left
-    out, and `Connection: close` added when any of that (or `skipped_empty`) was done; the status line
-    (first) is left alone."""
-    fixed = [lines[0]]
+    """The head's lines with the status line as `tolerant_status_line` reads it, the whitespace before each
+    header's colon dropped and lines with no colon left out, and `Connection: close` added when any of that
+    (or `skipped_empty`) was done."""
+    fixed = [tolerant_status_line(lines[0])]
     for line in lines[1:]:
         if line.startswith((b" ", b"\t")):  # obs-fold: the header before goes on (h11 unfolds it)
             fixed.append(line)
@@ -71,6 +97,44 @@ class _TolerantBuffer:
         return getattr(self._buffer, name)
 
 
+def readable_trailers(lines: list[bytearray]) -> list[tuple[bytes, bytes]]:
+    """The trailer fields h11 can read, `Name : value` read as `Name: value`; other lines (a continuation,
+    no colon, a CR or NUL inside) are dropped: nothing reads a response's trailers."""
+    fields = []
+    for line in lines:
+        field = _readers.header_field_re.fullmatch(_SPACE_BEFORE_COLON.sub(rb"\1:", line))
+        if field is not None:
+            fields.append((field["field_name"], field["field_value"]))
+    return fields
+
+
+class _ChunkLines:
+    """A receive buffer whose next line, a chunk's size, loses the whitespace before its extension's `;`."""
+
+    def __init__(self, buffer: Any) -> None:
+        self._buffer = buffer
+
+    def maybe_extract_next_line(self) -> bytearray | None:
+        line = self._buffer.maybe_extract_next_line()
+        return None if line is None else bytearray(_CHUNK_EXT_AFTER_SPACE.sub(rb"\1;", line))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._buffer, name)
+
+
+_ChunkedReader: Any = getattr(_readers, "ChunkedReader", object)  # another h11 may lack it: then never installed
+
+
+class TolerantChunkedReader(_ChunkedReader):  # type: ignore[misc]
+    """h11's chunked reader, which drops the trailer lines it cannot read and reads `size ;ext`."""
+
+    def __call__(self, buf: Any) -> Any:
+        if self._reading_trailer:
+            lines = buf.maybe_extract_lines()
+            return None if lines is None else h11.EndOfMessage(headers=readable_trailers(lines))
+        return super().__call__(_ChunkLines(buf))
+
+
 def _read_response_head(buffer: Any) -> Any:
     strict = getattr(_readers, _STRICT_READER_NAME)
     return strict(_TolerantBuffer(buffer))  # duck-typed: it reads lines only
@@ -83,7 +147,20 @@ def _h11_as_known() -> bool:
     shared = getattr(_connection, "READERS", None) is readers  # the table connections read from
     if not isinstance(readers, dict) or not shared or not callable(strict):
         return False
+    bodies = readers.get(h11.SEND_BODY)
+    chunked = bodies.get("chunked") if isinstance(bodies, dict) else None
+    if chunked not in (_ChunkedReader, TolerantChunkedReader) or not _chunked_reader_as_known():
+        return False
     return all(readers.get(state) in (strict, _read_response_head) for state in _RESPONSE_STATES)
+
+
+def _chunked_reader_as_known() -> bool:
+    """h11's ChunkedReader keeps the attributes TolerantChunkedReader reads, and the regexes are there."""
+    if _ChunkedReader is object:
+        return False
+    reader = _ChunkedReader()
+    known = all(hasattr(reader, name) for name in ("_reading_trailer", "_bytes_in_chunk", "_bytes_to_discard"))
+    return known and all(hasattr(_readers, name) for name in ("status_line_re", "header_field_re"))
 
 
 def tolerate_old_response_heads() -> bool:
@@ -93,4 +170,6 @@ def tolerate_old_response_heads() -> bool:
         return False
     for state in _RESPONSE_STATES:
         _readers.READERS[state] = _read_response_head
+    bodies: Any = _readers.READERS[h11.SEND_BODY]
+    bodies["chunked"] = TolerantChunkedReader
     return True
