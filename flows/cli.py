@@ -42,6 +42,7 @@ from newsflow.cli_run import (
 from newsflow.cli_signals import drop_further_interrupts
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
+from newsflow.launch import signals_interrupt_while_loading
 from newsflow.runlock import holding_the_service_lock
 
 EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
@@ -173,12 +174,17 @@ def end_now(code: int) -> NoReturn:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the schedule through Prefect's `serve` until SIGTERM or Ctrl-C; see flows/serve.py."""
-    watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
-    config = load_config(args.config)
-    print_config_warnings(config, "plain")
-    with holding_the_service_lock(config.warehouse_path):  # one service per warehouse (newsflow/runlock.py)
-        return serve_config(config)
+    """Serve the schedule through Prefect's `serve` until SIGTERM or Ctrl-C; see flows/serve.py.
+
+    Until Prefect's runner sets its SIGTERM handler (connecting to or starting the Prefect server, setting up
+    the deployment: 2-40 s), SIGTERM and SIGHUP are a Ctrl-C: one line, exit 130, as for `newsflow run`.
+    Before (red team 23), they ended the service by the signal, silently."""
+    with signals_interrupt_while_loading():
+        watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
+        config = load_config(args.config)
+        print_config_warnings(config, "plain")
+        with holding_the_service_lock(config.warehouse_path):  # one service per warehouse (newsflow/runlock.py)
+            return serve_config(config)
 
 
 def serve_config(config: Config) -> int:

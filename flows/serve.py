@@ -39,6 +39,7 @@ from flows.ingest import ingest
 from flows.zombies import mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
+from newsflow.launch import is_default_or_starting
 
 SHARED_DEPLOYMENT = "ingest/serve"  # what every config's service served before: deleted as a service starts
 _UNSAFE_IN_A_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -123,7 +124,8 @@ def serve_ingest(config: Config) -> None:
     # on SIGTERM it cancels the run and stops within seconds. Ctrl-C takes the SIGTERM path.
     # SIGHUP (the terminal or ssh session that started it closed) killed the service outright: its
     # schedule left active, its served run an orphan that went on writing. Under nohup it stays ignored.
-    stopping = [signal.SIGINT] + ([signal.SIGHUP] if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL else [])
+    # (The handler `newsflow serve` set while it started counts as the default: flows/cli.py.)
+    stopping = [signal.SIGINT] + ([signal.SIGHUP] if is_default_or_starting(signal.getsignal(signal.SIGHUP)) else [])
     previous = {signum: signal.signal(signum, _stop_like_sigterm) for signum in stopping}
     keep_lost_connections_on_one_line()
     try:

@@ -6,7 +6,9 @@ traceback of a dozen frames through duckdb's or prefect's modules, where every o
 gives one line and 130 (red team 14, tests/hostile/test_exit_anywhere.py). SIGTERM and SIGHUP there
 ended the process by the signal, silently, with nothing done: a scheduler (cron, systemd) saw a signal
 death and no line (red team 22). While the CLI (here) and a flow command (`cli_run.flow_command`, Prefect's
-import) load, they interrupt as Ctrl-C does; the commands then set their own handlers.
+import) load, they interrupt as Ctrl-C does; the commands then set their own handlers. `newsflow serve` keeps
+them until Prefect's runner takes SIGTERM (red team 23: a stop while it connected to or started its Prefect
+server, or set up its deployment, 2-40 s, ended it silently by the signal).
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ EXIT_INTERRUPTED = 130  # cli.EXIT_INTERRUPTED, which cannot be imported before 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def is_default_or_starting(handler: object) -> bool:
+    """Whether a signal's handler is the default one, or the one `signals_interrupt_while_loading` put in
+    its place: a command setting its own handlers then may take the signal, as it takes a default one."""
+    return handler is signal.SIG_DFL or handler is _interrupt
 
 
 @contextmanager
