@@ -50,6 +50,7 @@ from newsflow.fetchrules import (
     meta_refresh_target,
     needs_sniffing,
     redirect_target,
+    response_headers,
     status_outcome,
     worth_retrying,
 )
@@ -376,7 +377,7 @@ class Fetcher:
         self, response: httpx.Response, url: str, trail: Trail, max_bytes: int
     ) -> FetchResult | str:
         status = response.status_code
-        headers = {name.lower(): value for name, value in response.headers.items()}
+        headers = response_headers(response.headers.items())
         if status in REDIRECT_STATUSES and "location" in headers:
             trail.cookies.take(host_of(url), response.headers.get_list("set-cookie"))
             headers["location"] = next(location_text(value) for name, value in response.headers.raw

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import ssl
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 from newsflow import charset, netguard
@@ -28,6 +28,38 @@ PARTIAL_STATUSES = {206: "Partial Content", 226: "IM Used"}
 # sniff either (red team 23: a 204 to an article was `not_html`, parked at once for good, its error
 # "the first bytes are not HTML (b'')")
 NO_CONTENT_STATUSES = {204: "No Content", 205: "Reset Content"}
+
+
+_MIME_ESSENCE = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+/[!#$%&'*+.^_`|~0-9a-z-]+")
+_COMMA_OUTSIDE_QUOTES = re.compile(r',(?=(?:[^"]*"[^"]*")*[^"]*$)')
+
+
+def response_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """A response's headers by lower-case name (a repeated header's values joined by commas, as httpx joins
+    them), its Content-Type reduced to the one a browser uses (`effective_content_type`)."""
+    headers = {name.lower(): value for name, value in items}
+    if "content-type" in headers:
+        headers["content-type"] = effective_content_type(headers["content-type"])
+    return headers
+
+
+def effective_content_type(value: str) -> str:
+    """The type that several Content-Type values (two headers, or a list in one) mean, as the Fetch standard's
+    "extract a MIME type" reads them: the last valid type, keeping a charset an earlier value of the same
+    type gave. Before (red team 23), `text/html` beside `application/octet-stream` (a PHP `header()` over
+    the server's own, a proxy adding one) was read as one type, `text/html, application/octet-stream`,
+    which is no HTML: `not_html`, parked at once, for good."""
+    if "," not in value:
+        return value
+    chosen, essence, label = value, "", None
+    for part in _COMMA_OUTSIDE_QUOTES.split(value):
+        this = charset.media_type(part)
+        if not _MIME_ESSENCE.fullmatch(this) or this == "*/*":
+            continue
+        part_label = charset.header_charset(part)
+        label = part_label if this != essence or part_label else label
+        chosen, essence = part.strip() if part_label or label is None else f"{this}; charset={label}", this
+    return chosen
 
 
 class NotHtml(Exception):

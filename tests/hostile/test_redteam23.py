@@ -11,6 +11,9 @@
    `http:\\\\host\\page`: IIS and Windows-built CMSs) was joined as a path on the redirecting host, a 404:
    the article counted, parked after 3. Browsers (the WHATWG URL parser) read a backslash before the query as
    a slash in an http(s) URL; so do we, and the hop is guarded like any other.
+5. Two Content-Type headers (`text/html` twice, or beside `application/octet-stream`: a PHP `header()` over
+   the server's own) were read as one type, `text/html, text/html`, which is no HTML: `not_html`, parked at
+   once, for good. Now the type is the one the Fetch standard's "extract a MIME type" picks.
 3. A `204 No Content` or `205 Reset Content` to an article, or an untyped `200` with an empty body (a CMS
    mid-deploy), was `not_html`: parked at once, for good, its reason "the first bytes are not HTML (b'')".
    A 204 or 205 is now an `http_error` saying the server sent no page (an attempt, parked after 3); an
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsflow.fetchrules import with_slashes
+from newsflow.fetchrules import effective_content_type, with_slashes
 from newsflow.headerlines import tolerant_status_line
 from newsflow.models import Outcome
 from newsflow.pipeline import TERMINAL_ARTICLE_OUTCOMES, UNCOUNTED_ARTICLE_OUTCOMES
@@ -216,3 +219,31 @@ def test_a_backslash_location_to_a_private_address_is_still_blocked() -> None:
 ])
 def test_which_backslashes_are_slashes(location: str, read: str) -> None:
     assert with_slashes(location) == read
+
+
+# 5. Several Content-Type values, read as browsers read them
+
+@pytest.mark.parametrize("types", [
+    [b"text/html", b"text/html"], [b"application/octet-stream", b"text/html"], [b"text/plain, text/html"],
+    [b"text/html; charset=utf-8", b"text/html"],
+], ids=["html-twice", "octet-stream-then-html", "a-list-in-one-header", "charset-then-without-read-before-too"])
+def test_an_article_typed_twice_is_read_by_the_type_a_browser_uses(types: list[bytes]) -> None:
+    """Before: `not_html` (`Content-Type text/html, text/html is not HTML`), final: parked at once, for good."""
+    body = page("Typed twice")
+    answer = (b"HTTP/1.1 200 OK\r\n" + b"".join(b"Content-Type: " + t + b"\r\n" for t in types)
+              + b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    outcome, html, error = answered(answer)
+    assert outcome is Outcome.OK and b"Typed twice" in html, error
+
+
+@pytest.mark.parametrize(("value", "read"), [
+    ("text/html", "text/html"),
+    ("text/html, application/pdf", "application/pdf"),  # the last type wins: a PDF is still not HTML
+    ("text/html; charset=iso-8859-1, text/html", "text/html; charset=iso-8859-1"),  # its charset kept
+    ("text/html; charset=iso-8859-1, text/html; charset=utf-8", "text/html; charset=utf-8"),
+    ("text/plain; charset=utf-8, text/html", "text/html"),  # another type: the charset is not carried over
+    ('text/html; charset="a,b"', 'text/html; charset="a,b"'),  # a comma inside quotes splits nothing
+    ("text/html, */*, nonsense", "text/html"),
+])
+def test_which_content_type_several_values_mean(value: str, read: str) -> None:
+    assert effective_content_type(value) == read
