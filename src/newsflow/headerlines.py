@@ -20,8 +20,10 @@ h11 refuses the whole response (`protocol_error`, for good: every run, every pag
   role); neither changes where a chunk or a message ends, so neither can change framing.
 
 Why this cannot open request smuggling or header injection:
-- only the reader of a *server's* answers is changed (h11's `(SERVER, IDLE)` and `(SERVER, SEND_RESPONSE)`
-  readers); requests that an h11 server in this process reads are judged as strictly as before;
+- only the reader of a *server's* heads is changed (h11's `(SERVER, IDLE)` and `(SERVER, SEND_RESPONSE)`
+  readers); request heads that an h11 server in this process reads are judged as strictly as before. The
+  chunked body reader is shared, but it only drops unreadable trailer lines and reads BWS before `;`: the
+  same bytes end the chunk and the message as before;
 - only whitespace between a valid token and its colon is dropped, only lines with no colon (and no leading
   whitespace: those continue the header before, obs-fold, which h11 reads) are skipped, only empty lines
   before the status line; every other line goes through h11's own checks, so a CR, LF, NUL or a name that
