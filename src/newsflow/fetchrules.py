@@ -31,7 +31,6 @@ NO_CONTENT_STATUSES = {204: "No Content", 205: "Reset Content"}
 
 
 _MIME_ESSENCE = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+/[!#$%&'*+.^_`|~0-9a-z-]+")
-_COMMA_OUTSIDE_QUOTES = re.compile(r',(?=(?:[^"]*"[^"]*")*[^"]*$)')
 
 
 def response_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -43,6 +42,20 @@ def response_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
     return headers
 
 
+def _split_outside_quotes(value: str) -> list[str]:
+    """`value` split at each comma followed by an even number of quotes. In one pass: a look-ahead regex
+    counting them rescanned the rest of the value at each comma, O(n^2), 20 s of the event loop for a 100 KB
+    header of commas (review of red team 23)."""
+    parts, start, after = [], 0, value.count('"')
+    for found in re.finditer(r'[",]', value):
+        if found[0] == '"':
+            after -= 1
+        elif after % 2 == 0:
+            parts.append(value[start:found.start()])
+            start = found.end()
+    return [*parts, value[start:]]
+
+
 def effective_content_type(value: str) -> str:
     """The type that several Content-Type values (two headers, or a list in one) mean, as the Fetch standard's
     "extract a MIME type" reads them: the last valid type, keeping a charset an earlier value of the same
@@ -52,7 +65,7 @@ def effective_content_type(value: str) -> str:
     if "," not in value:
         return value
     chosen, essence, label = value, "", None
-    for part in _COMMA_OUTSIDE_QUOTES.split(value):
+    for part in _split_outside_quotes(value):
         this = charset.media_type(part)
         if not _MIME_ESSENCE.fullmatch(this) or this == "*/*":
             continue

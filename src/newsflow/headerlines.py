@@ -47,10 +47,13 @@ from h11 import _connection, _readers
 
 _SPACE_BEFORE_COLON = re.compile(rb"^([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]+:")
 # Any case of `HTTP`, a version with or without its minor digit, whitespace runs, a three-digit code
-_LOOSE_STATUS_LINE = re.compile(rb"[Hh][Tt][Tt][Pp]/([0-9]+)(?:\.([0-9]+))?[ \t]+([0-9]{3})(?:[ \t]+(.*?))?[ \t]*")
+# (`.*` and `rstrip`, not a lazy `.*?` before `[ \t]*`: that backtracked, O(n^2), 30 s of the event loop for
+# a 64 KB status line of spaces; a version's digits are at most 9, as int() refuses 4,301: review of red team 23)
+_LOOSE_STATUS_LINE = re.compile(rb"[Hh][Tt][Tt][Pp]/([0-9]{1,9})(?:\.([0-9]{1,9}))?[ \t]+([0-9]{3})(?:[ \t]+(.*))?")
 _REASON = re.compile(rb"[^\x00-\x08\x0a-\x1f\x7f]*")  # a control character (a NUL): left for h11 to refuse
 _CHUNK_EXT_AFTER_SPACE = re.compile(rb"^([0-9A-Fa-f]+)[ \t]+;")
 _CLOSE = b"Connection: close"
+_FRAMING_FIELDS = (b"content-length", b"transfer-encoding")
 MAX_EMPTY_LINES = 4  # skipped before a status line; a server sending more is sending something else
 _RESPONSE_STATES = ((h11.SERVER, h11.IDLE), (h11.SERVER, h11.SEND_RESPONSE))
 _STRICT_READER_NAME = "maybe_read_from_SEND_RESPONSE_server"
@@ -64,6 +67,7 @@ def tolerant_status_line(line: bytearray) -> bytearray:
     if loose is None or not _REASON.fullmatch(loose[4] or b""):
         return line
     major, minor, code, reason = loose.groups()
+    reason = (reason or b"").rstrip(b" \t")
     version = b"1.0" if (int(major), int(minor or 0)) <= (1, 0) else b"1.1"
     return bytearray(b"HTTP/" + version + b" " + code + (b" " + reason if reason else b""))
 
@@ -101,11 +105,13 @@ class _TolerantBuffer:
 
 def readable_trailers(lines: list[bytearray]) -> list[tuple[bytes, bytes]]:
     """The trailer fields h11 can read, `Name : value` read as `Name: value`; other lines (a continuation,
-    no colon, a CR or NUL inside) are dropped: nothing reads a response's trailers."""
+    no colon, a CR or NUL inside) are dropped: nothing reads a response's trailers. So are the framing fields,
+    which RFC 9110 (6.5.1) forbids there and h11 would still judge (`Content-Length: abc` refused the whole
+    body: review of red team 23)."""
     fields = []
     for line in lines:
         field = _readers.header_field_re.fullmatch(_SPACE_BEFORE_COLON.sub(rb"\1:", line))
-        if field is not None:
+        if field is not None and field["field_name"].lower() not in _FRAMING_FIELDS:
             fields.append((field["field_name"], field["field_value"]))
     return fields
 
