@@ -37,7 +37,7 @@ from typing import Any
 
 from newsflow import vectors
 from newsflow.stories_furniture import Line, LineLookup, SiteLines, distinct_keys, lines_of, without_lines
-from newsflow.stories_graph import StoryGraph
+from newsflow.stories_graph import Match, StoryGraph, bridged
 from newsflow.stories_graph import StoryMerge as StoryMerge  # re-exported: a StoryAssignment holds them
 from newsflow.stories_slots import NO_NUMBERS_SHARED, NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
@@ -92,6 +92,9 @@ class StoryParams:
     date_conflict_weight: int = DATE_CONFLICT_WEIGHT
     furniture_max_words: int = FURNITURE_MAX_WORDS
     furniture_min_stories: int = FURNITURE_MIN_STORIES
+    containment_bridges: bool = False
+    """True: the clustering before 2026-12, where a containment-only match could merge stories (a
+    digest quoting two stories' heads, an excerpt inside a digest and its story); for comparisons."""
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
@@ -365,21 +368,39 @@ def _matching_stories(
     graph: StoryGraph,
     params: StoryParams,
 ) -> set[str]:
-    """The current ids of the stories with a member that verifies against this article."""
+    """The current ids of the stories this article joins (two or more: a bridge merges them):
+    `stories_graph.bridged` keeps containment from chaining sideways."""
     seen: set[str] = set()
-    stories: set[str] = set()
+    matches: list[Match] = []
     for key in keys:
         for member in by_key.get(key, ()):
             if member.article_id in seen:
                 continue
             seen.add(member.article_id)
-            if _verified(signature, member.signature, params):
-                stories.add(graph.find(member.story_id))
-    return stories
+            found = _verified(signature, member.signature, params)
+            if found is not None:
+                story = graph.find(member.story_id)
+                kind = _kind(found, signature, member.signature, params)
+                order = (0, -found.jaccard) if kind == 0 else (1, graph.rank[story], -found.containment)
+                matches.append(Match(story, member.signature, kind, (*order, story)))
+    return bridged(matches, lambda first, second: _verified(first, second, params) is not None)
 
 
-def _verified(signature: bytes | None, other: bytes | None, params: StoryParams) -> bool:
-    """Exact keys need no check; band keys are candidates until the signatures agree."""
+def _kind(found: Similarity, signature: bytes | None, other: bytes | None, params: StoryParams) -> int:
+    """0 for a whole match (Jaccard, an exact key); else 1 when the article is the smaller text, -1 when
+    the member is (compared by their shingle counts)."""
+    if found.jaccard >= params.jaccard_min or signature is None or other is None or params.containment_bridges:
+        return 0
+    return 1 if _HEADER.unpack_from(signature)[4] <= _HEADER.unpack_from(other)[4] else -1
+
+
+_EXACT = Similarity(1.0, 1.0, 1.0)
+
+
+def _verified(signature: bytes | None, other: bytes | None, params: StoryParams) -> Similarity | None:
+    """How the two match, or None when they do not. Exact keys need no check (and match as a
+    whole); band keys are candidates until the signatures agree."""
     if signature is None or other is None:
-        return signature is None and other is None
-    return similarity(signature, other, params).matches(params)
+        return _EXACT if signature is None and other is None else None
+    found = similarity(signature, other, params)
+    return found if found.matches(params) else None

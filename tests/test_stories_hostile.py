@@ -1,0 +1,76 @@
+"""Hostile syndication families (tests/storyhostile.py): excerpts, digests, live blogs, statements of
+one day, shared disclaimers. Containment is part-of, and part-of does not chain sideways: a digest
+quoting the heads of several stories, or an excerpt inside both its story and a digest, bridges
+nothing (docs/stories.md, "Hostile worlds")."""
+
+from __future__ import annotations
+
+import random
+
+from newsflow.stories import StoryCandidate, assign_stories, signature_of, similarity
+from newsflow.stories_memory import MemoryIndex
+from tests.storyhostile import evaluate_hostile
+
+_WORDS = [f"w{i}" for i in range(5_000)]
+
+
+def paragraphs(seed: int, count: int = 5, words: int = 60) -> list[str]:
+    rng = random.Random(f"hostile-test:{seed}")
+    return [" ".join(rng.choice(_WORDS) for _ in range(words)) for _ in range(count)]
+
+
+def feed(index: MemoryIndex, doc_id: str, text: str, minute: int) -> None:
+    batch = [StoryCandidate(doc_id, text, doc_id, (minute, doc_id))]
+    index.add(assign_stories(batch, index.lookup), batch)
+
+
+def test_a_digest_quoting_the_heads_of_three_stories_merges_none_of_them() -> None:
+    stories = {name: paragraphs(n) for n, name in enumerate("abc")}
+    index = MemoryIndex()
+    for minute, (name, body) in enumerate(stories.items()):
+        feed(index, name, "\n".join(body), minute)
+        feed(index, f"{name} excerpt", "\n".join([*body[:2], "Read the full story at example.com"]), 10 + minute)
+    digest = "\n".join(p for body in stories.values() for p in body[:2])
+    excerpt, whole = signature_of("\n".join(stories["a"][:2])), signature_of(digest)
+    assert excerpt is not None and whole is not None
+    found = similarity(excerpt, whole)
+    assert found.containment > 0.9 and found.jaccard < 0.5 and found.matches()  # each excerpt is inside it
+    feed(index, "digest", digest, 60)
+    story = index.story_of
+    assert len({story["a"], story["b"], story["c"]}) == 3, story
+    assert story["a excerpt"] == story["a"] and story["b excerpt"] == story["b"]
+
+
+def test_an_excerpt_inside_its_story_and_a_digest_joins_the_story_it_was_taken_from() -> None:
+    stories = [paragraphs(10 + n) for n in range(3)]
+    index = MemoryIndex()
+    feed(index, "story", "\n".join(stories[0]), 0)
+    feed(index, "digest", "\n".join(p for body in stories for p in body[:2]), 60)
+    assert index.story_of["digest"] != index.story_of["story"]
+    feed(index, "excerpt", "\n".join([*stories[0][:2], "Read the full story at example.com"]), 90)
+    assert index.story_of["story"] == index.story_of["excerpt"] == "story"
+    assert index.story_of["digest"] == "digest"
+
+
+def test_nested_containment_still_bridges_a_cut_copy_and_an_update() -> None:
+    """A cut copy inside the article and the article inside an update are one story's texts."""
+    body = paragraphs(20, count=6)
+    update = [*paragraphs(21, count=5), *body, *paragraphs(22, count=5)]
+    index = MemoryIndex()
+    feed(index, "cut", "\n".join(body[:2]), 0)
+    feed(index, "update", "\n".join(update), 5)
+    assert index.story_of["cut"] != index.story_of["update"]  # too unlike each other to match
+    full, cut, whole = (signature_of("\n".join(p)) for p in (body, body[:2], update))
+    assert full is not None and cut is not None and whole is not None
+    assert similarity(cut, full).jaccard < 0.5 and similarity(full, whole).jaccard < 0.5  # containment only
+    feed(index, "full", "\n".join(body), 10)
+    assert index.story_of["full"] == index.story_of["cut"] == index.story_of["update"]
+
+
+def test_hostile_worlds_meet_the_precision_and_recall_the_docs_give() -> None:
+    """docs/stories.md, "Hostile worlds": 6 worlds per family."""
+    scores = evaluate_hostile(range(6))
+    for family in ("excerpt", "reorder", "foreign", "liveblog", "disclaimer"):
+        assert scores[family].precision == 1.0, family
+    assert scores["excerpt"].recall >= 0.85 and scores["reorder"].recall >= 0.95
+    assert scores["roundup"].precision >= 0.55
