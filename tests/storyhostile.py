@@ -67,7 +67,12 @@ DISCLAIMER = (
     "investment advice. The views expressed are those of the sources quoted and do not necessarily reflect the "
     "position of the publisher, its editors or its partners. Forward-looking statements are subject to risks "
     "and uncertainties, and actual results may differ materially from those expressed or implied. Readers "
-    "should not rely on them, and the publisher undertakes no obligation to update them."
+    "should not rely on them, and the publisher undertakes no obligation to update them.",
+    "About the Newsroom Partnership: this report is part of a collaboration between regional newspapers and "
+    "broadcasters, funded by a grant from a charitable foundation that has no say over its content. Partners may "
+    "republish it free of charge, provided they keep this notice, credit the original outlet and link to the "
+    "original story. Corrections and complaints can be sent to the standards editor, whose decisions are "
+    "published every month together with the number of complaints received and upheld.",
 )
 
 
@@ -243,11 +248,12 @@ def sameday_world(seed: int, days: int = 3) -> list[WorldText]:
 
 
 def disclaimer_world(seed: int, stories: int = 8) -> list[WorldText]:
-    """Short stories (2 paragraphs) that end in one outlet's long standard disclaimer."""
+    """Short stories (1 or 2 paragraphs) that end in one outlet's long standard disclaimer (two
+    paragraphs, 160 words: press releases and partnership notices run to that and more)."""
     rng = _rng("disclaimer", seed)
     texts = []
     for story in _wire(rng, stories, "short", paragraphs=(4, 8)):
-        story = Story(story.story, (*story.paragraphs[:2], DISCLAIMER), story.published, "wire")
+        story = Story(story.story, (*story.paragraphs[: rng.choice((1, 2))], *DISCLAIMER), story.published, "wire")
         texts += [*_wire_texts([story]), *_copies(rng, story, lambda r, s, o: [*s.paragraphs, f"More from {o}"],
                                                   rng.randint(1, 2), "copy")]
     return texts
