@@ -23,7 +23,8 @@ How (calibrated on labelled variants of the real corpora, see docs/stories.md):
 - Short texts (under `MIN_WORDS` tokens) get no signature: they share a story only with texts
   whose token sequence is identical (one exact key in band `EXACT_BAND`).
 - Bridges: when a new article matches two or more stories, they merge into the one that
-  started first; the others are reported as `StoryMerge`s for the warehouse to rewrite.
+  started first; the others are reported as `StoryMerge`s for the warehouse to rewrite. Matches by
+  containment alone bridge only when they nest or their members match (`stories_graph.bridged`).
 """
 
 from __future__ import annotations
