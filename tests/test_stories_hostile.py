@@ -6,10 +6,17 @@ nothing (docs/stories.md, "Hostile worlds")."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from pathlib import Path
 
+from bench import synth
+
+from newsflow import pipeline, warehouse
 from newsflow.stories import StoryCandidate, assign_stories, signature_of, similarity
 from newsflow.stories_memory import MemoryIndex
+from newsflow.warehouse import Warehouse, run_read_query
 from tests.storyhostile import evaluate_hostile
+from tests.storyworlds import T0
 
 _WORDS = [f"w{i}" for i in range(5_000)]
 
@@ -76,3 +83,23 @@ def test_hostile_worlds_meet_the_precision_and_recall_the_docs_give() -> None:
         assert scores[family].precision == 1.0, family
     assert scores["excerpt"].recall >= 0.85 and scores["reorder"].recall >= 0.95 and scores["foreign"].recall >= 0.93
     assert scores["roundup"].precision >= 0.55
+
+
+def test_a_digest_loaded_into_the_warehouse_merges_no_stories(tmp_path: Path) -> None:
+    """Through pipeline.load_batch into a real DuckDB file, in three runs: the digest's matches
+    come back from `story_bands` with their stories' start times, and no `story_merges` row is written."""
+    stories = [paragraphs(30 + n) for n in range(3)]
+    texts = [*("\n".join(body) for body in stories), *("\n".join(body[:2]) for body in stories),
+             "\n".join(p for body in stories for p in body[:2])]
+    store = Warehouse(tmp_path / "news.duckdb")
+    articles, _, _ = synth.article_batch(len(texts), "digest")
+    articles = [replace(a, text=text, published_at=T0.replace(hour=n), content_hash=f"h{n}")
+                for n, (a, text) in enumerate(zip(articles, texts, strict=True))]
+    with store.writing() as con, warehouse.transaction(con):
+        synth.insert_entries_for(con, articles, "digest")
+    for run in (articles[:3], articles[3:6], articles[6:]):  # the stories, their excerpts, the digest
+        assert pipeline.load_batch(store, "digest", *synth.stage_inputs(run)).articles_stored == len(run)
+    story_of = dict(run_read_query(store, "SELECT article_id, story_id FROM articles").rows)
+    ids = [story_of[a.article_id] for a in articles]
+    assert len(set(ids[:3])) == 3 and ids[3:6] == ids[:3], ids
+    assert run_read_query(store, "SELECT count(*) FROM story_merges").rows == [(0,)]
