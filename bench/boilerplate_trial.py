@@ -7,7 +7,8 @@ arrival order, runs ignored) whose text without the long lines they share with i
 fall in 2 groups that do not match each other (`--group-min 2`: each group seen in 2 texts). "Match" is
 3-shingle Jaccard >= `--jaccard` or containment >= `--containment` on exact shingle sets; a rest under 10
 tokens matches anything (a copy with nothing of its own). A text that lost lines gets a signature down to
-`--min-words` tokens (this patches `newsflow.stories.signature_of` for the trial only).
+`--min-words` tokens (this patches `newsflow.stories.signature_of` for the trial only). `--resign` drops
+the lines found from every text, the earlier ones too: hindsight, the ceiling of re-signing stored texts.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def strip(texts: list[storyworlds.WorldText], seed: int, args: argparse.Namespac
     random.Random(f"order:{seed}").shuffle(order)  # the order `storyworlds.cluster` feeds them in
     seen: list[tuple[str, set[str]]] = []
     out = {}
+    found: set[str] = set()
+    by_id = {t.doc_id: t for t in texts}
     for t in order:
         longs = {line for line in t.text.split("\n") if len(word_tokens(line)) > LONG}
         dropped = _boilerplate(t.text, longs, seen, args)
@@ -78,6 +81,10 @@ def strip(texts: list[storyworlds.WorldText], seed: int, args: argparse.Namespac
         out[t.doc_id] = _rest(t.text, dropped) if dropped else t.text
         if dropped:
             _stripped.add(out[t.doc_id])
+        found |= dropped
+    if args.resign:  # every text without the lines found, as if the early carriers were signed again
+        out = {t.doc_id: _rest(t.text, found) for t in texts}
+        _stripped.update(text for doc_id, text in out.items() if found & set(by_id[doc_id].text.split("\n")))
     return [replace(t, text=out[t.doc_id]) for t in texts]
 
 
@@ -88,6 +95,7 @@ def main() -> None:
     parser.add_argument("--containment", type=float, default=0.2)
     parser.add_argument("--group-min", type=int, default=1)
     parser.add_argument("--min-words", type=int, default=12)
+    parser.add_argument("--resign", action="store_true", help="drop the lines found from every text, earlier too")
     args = parser.parse_args()
     stories.signature_of = lambda text, params=stories.DEFAULT_PARAMS: _signature_of(  # type: ignore[misc]
         text, replace(params, min_words=args.min_words) if text in _stripped else params)
