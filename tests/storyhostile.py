@@ -270,10 +270,13 @@ HOSTILE: dict[str, Callable[[int], list[WorldText]]] = {
 }
 
 
-def evaluate_hostile(seeds: Sequence[int], params: StoryParams = DEFAULT_PARAMS) -> dict[str, PairScores]:
+def evaluate_hostile(
+    seeds: Sequence[int], params: StoryParams = DEFAULT_PARAMS, families: Sequence[str] = tuple(HOSTILE),
+) -> dict[str, PairScores]:
     """Pair scores per family, each family's worlds clustered on their own, summed over the seeds."""
     totals: dict[str, PairScores] = defaultdict(lambda: PairScores(0, 0, 0))
-    for family, make in HOSTILE.items():
+    for family in families:
+        make = HOSTILE[family]
         for seed in seeds:
             texts = make(seed)
             totals[family] += pair_scores(texts, cluster(texts, seed, params))

@@ -49,6 +49,8 @@ def test_a_digest_quoting_the_heads_of_three_stories_merges_none_of_them() -> No
 
 
 def test_an_excerpt_inside_its_story_and_a_digest_joins_the_story_it_was_taken_from() -> None:
+    """The excerpt also bridges the digest in (a text inside two others is not told from the lede
+    inside the wire text and inside an outlet's longer copy: see the test below); the story keeps its id."""
     stories = [paragraphs(10 + n) for n in range(3)]
     index = MemoryIndex()
     feed(index, "story", "\n".join(stories[0]), 0)
@@ -56,7 +58,6 @@ def test_an_excerpt_inside_its_story_and_a_digest_joins_the_story_it_was_taken_f
     assert index.story_of["digest"] != index.story_of["story"]
     feed(index, "excerpt", "\n".join([*stories[0][:2], "Read the full story at example.com"]), 90)
     assert index.story_of["story"] == index.story_of["excerpt"] == "story"
-    assert index.story_of["digest"] == "digest"
 
 
 def test_nested_containment_still_bridges_a_cut_copy_and_an_update() -> None:
@@ -78,7 +79,7 @@ def test_hostile_worlds_meet_the_precision_and_recall_the_docs_give() -> None:
     """docs/stories.md, "Hostile worlds": 6 worlds per family. Copies never join another story;
     digests bridge fewer stories (0.52 before). Statements of one day about other places and stories
     sharing a long disclaimer still merge: the open limits the docs give, not asserted here."""
-    scores = evaluate_hostile(range(6))
+    scores = evaluate_hostile(range(6), families=("excerpt", "reorder", "foreign", "liveblog", "roundup"))
     for family in ("excerpt", "reorder", "foreign", "liveblog"):
         assert scores[family].precision == 1.0, family
     assert scores["excerpt"].recall >= 0.85 and scores["reorder"].recall >= 0.95 and scores["foreign"].recall >= 0.93
@@ -103,3 +104,24 @@ def test_a_digest_loaded_into_the_warehouse_merges_no_stories(tmp_path: Path) ->
     ids = [story_of[a.article_id] for a in articles]
     assert len(set(ids[:3])) == 3 and ids[3:6] == ids[:3], ids
     assert run_read_query(store, "SELECT count(*) FROM story_merges").rows == [(0,)]
+
+
+def test_a_short_copy_inside_two_copies_of_its_story_joins_them_in_any_order() -> None:
+    """A copy with the lede and its outlet's own paragraphs, the wire text, and a shorter copy of the
+    lede inside both: the outlet's copy and the wire text hold different rests, so they do not match
+    each other, and only the short copy joins them. Refusing that bridge split the story, or not, by
+    the order of arrival (a text inside two others is ambiguous; a text holding two is a digest)."""
+    body = paragraphs(40, count=5)
+    texts = {"outlet": "\n".join([*body[:2], *paragraphs(41, count=3)]), "wire": "\n".join(body),
+             "short": "\n".join([*body[:2], *paragraphs(42, count=1, words=20)])}
+    sig = {name: signature_of(text) for name, text in texts.items()}
+    assert sig["outlet"] is not None and sig["wire"] is not None and sig["short"] is not None
+    assert not similarity(sig["outlet"], sig["wire"]).matches()
+    for other in ("outlet", "wire"):
+        found = similarity(sig["short"], sig[other])
+        assert found.matches() and found.jaccard < 0.5, other  # containment only
+    for order in (("outlet", "wire", "short"), ("wire", "short", "outlet"), ("short", "outlet", "wire")):
+        index = MemoryIndex()
+        for minute, name in enumerate(order):
+            feed(index, name, texts[name], minute)
+        assert len(set(index.story_of.values())) == 1, (order, index.story_of)

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from newsflow import vectors
+from newsflow import stories_furniture, vectors
 from newsflow.stories_furniture import Line, LineLookup, SiteLines, distinct_keys, lines_of, without_lines
 from newsflow.stories_graph import Match, StoryGraph, bridged
 from newsflow.stories_graph import StoryMerge as StoryMerge  # re-exported: a StoryAssignment holds them
@@ -290,7 +290,8 @@ def assign_stories(
     cap = params.furniture_min_stories
     stored_lines, story_lines = line_lookup(wanted, sorted(lines), cap) if wanted and line_lookup else ([], [])
     # First guess: each earlier article of the batch a story of its own, as most are.
-    guessed = _furniture_in_order(ordered, lines, SiteLines(stored_lines, story_lines), params)
+    guessed = stories_furniture.furniture_in_order([(c.article_id, c.site) for c in ordered], lines,
+                                                   SiteLines(stored_lines, story_lines), params.furniture_min_stories)
     entries = {c.article_id: index_entry(_without(c, lines[c.article_id], guessed[c.article_id]), params)
                for c in ordered}
     looked_up = sorted({key for _, keys in entries.values() for key in keys})
@@ -327,19 +328,6 @@ def assign_stories(
         for c in ordered
     )
     return StoryAssignment(articles, graph.merges())
-
-
-def _furniture_in_order(
-    ordered: Sequence[StoryCandidate], lines: dict[str, list[Line]], site_lines: SiteLines,
-    params: StoryParams,
-) -> dict[str, set[int]]:
-    """Each candidate's furniture keys, counting each earlier article of the batch as a story of its own."""
-    furniture = {}
-    for c in ordered:
-        furniture[c.article_id] = site_lines.furniture(c.site, lines[c.article_id], params.furniture_min_stories,
-                                                       lambda s: s)
-        site_lines.add(c.site, c.article_id, (line.key for line in lines[c.article_id]))
-    return furniture
 
 
 def _without(candidate: StoryCandidate, lines: Sequence[Line], furniture: set[int]) -> StoryCandidate:

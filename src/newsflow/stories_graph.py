@@ -71,13 +71,12 @@ def bridged(matches: Iterable[Match], members_match: Callable[[bytes | None, byt
     """The stories of the matches that are one story: the first match's, and each other's that
     bridges with every one taken before it.
 
-    Containment is part-of, and part-of does not chain sideways: two texts holding the same part
-    (an excerpt inside its story and inside a digest quoting it), or two parts one text holds (a
-    digest quoting the heads of two stories), are not thereby one story. So two containment-only
-    matches in one direction bridge only when their members match each other; whole matches bridge
-    as before, and so do nested ones (a cut copy inside the article, the article inside an update).
-    Among containment matches the earliest story is taken first: a text is quoted after it is
-    published, so a part belongs to the whole that came first."""
+    Two parts one text holds (a digest quoting the heads of two stories) are not thereby one story:
+    when the article holds two members by containment alone, they bridge only when they match each
+    other. A text inside two others is left to bridge them, as whole and nested matches do: the
+    wire text and an outlet's copy holding the lede and its own paragraphs are as unlike each other
+    as a story and a digest quoting it, and refusing that bridge split such a story by arrival order
+    (tests/test_stories_hostile.py). Among containment matches the earliest story is taken first."""
     joined: list[Match] = []
     for match in sorted(matches, key=lambda m: m.order):
         if all(_bridges(match, other, members_match) for other in joined if other.story != match.story):
@@ -86,6 +85,6 @@ def bridged(matches: Iterable[Match], members_match: Callable[[bytes | None, byt
 
 
 def _bridges(first: Match, second: Match, members_match: Callable[[bytes | None, bytes | None], bool]) -> bool:
-    if first.kind == 0 or second.kind == 0 or first.kind != second.kind:
+    if first.kind != -1 or second.kind != -1:
         return True
     return members_match(first.signature, second.signature)
