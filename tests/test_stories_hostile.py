@@ -1,7 +1,6 @@
 """Hostile syndication families (tests/storyhostile.py): excerpts, digests, live blogs, statements of
-one day, shared disclaimers. Containment is part-of, and part-of does not chain sideways: a digest
-quoting the heads of several stories, or an excerpt inside both its story and a digest, bridges
-nothing (docs/stories.md, "Hostile worlds")."""
+one day, shared disclaimers. A digest quoting the heads of several stories bridges none of them; a
+text inside two others still bridges them (docs/stories.md, "Hostile worlds")."""
 
 from __future__ import annotations
 

@@ -23,8 +23,8 @@ How (calibrated on labelled variants of the real corpora, see docs/stories.md):
 - Short texts (under `MIN_WORDS` tokens) get no signature: they share a story only with texts
   whose token sequence is identical (one exact key in band `EXACT_BAND`).
 - Bridges: when a new article matches two or more stories, they merge into the one that
-  started first; the others are reported as `StoryMerge`s for the warehouse to rewrite. Matches by
-  containment alone bridge only when they nest or their members match (`stories_graph.bridged`).
+  started first; the others are reported as `StoryMerge`s for the warehouse to rewrite. A text
+  holding two by containment alone bridges them only when they match (`stories_graph.bridged`).
 """
 
 from __future__ import annotations
@@ -94,8 +94,8 @@ class StoryParams:
     furniture_max_words: int = FURNITURE_MAX_WORDS
     furniture_min_stories: int = FURNITURE_MIN_STORIES
     containment_bridges: bool = False
-    """True: the clustering before 2026-12, where a containment-only match could merge stories (a
-    digest quoting two stories' heads, an excerpt inside a digest and its story); for comparisons."""
+    """True: the clustering before 2026-12, where a digest holding two stories' heads by containment
+    alone merged them; for comparisons."""
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
