@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench import synth
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from newsflow import pipeline, warehouse
 from newsflow.stories import StoryCandidate, assign_stories, signature_of, similarity
@@ -124,3 +126,47 @@ def test_a_short_copy_inside_two_copies_of_its_story_joins_them_in_any_order() -
         for minute, name in enumerate(order):
             feed(index, name, texts[name], minute)
         assert len(set(index.story_of.values())) == 1, (order, index.story_of)
+
+
+
+def cut_copies(seed: int) -> list[tuple[str, str]]:
+    """One wire text of 4-8 paragraphs and 4-8 copies: each its first 2 or more paragraphs, and 0-2
+    paragraphs of the outlet's own before or after them."""
+    rng = random.Random(f"cut-copies:{seed}")
+    body = [paragraphs(seed * 100 + n, 1, rng.randint(40, 90))[0] for n in range(rng.randint(4, 8))]
+    texts = [("wire", "\n".join(body))]
+    for copy in range(rng.randint(4, 8)):
+        own = [paragraphs(seed * 100 + 50 + copy * 3 + n, 1, rng.randint(10, 80))[0] for n in range(rng.randint(0, 2))]
+        kept = body[: rng.randint(2, len(body))]
+        parts = [*own[:1], *kept, *own[1:]] if rng.random() < 0.5 else [*kept, *own]
+        texts.append((f"copy{copy}", "\n".join(parts)))
+    return texts
+
+
+def partition(texts: list[tuple[str, str]], order_seed: int, run_sizes: tuple[int, ...]) -> set[frozenset[str]]:
+    """The stories as sets of texts, the texts fed in a shuffled order in runs of the given sizes."""
+    rng = random.Random(f"cut-order:{order_seed}")
+    pending = rng.sample(texts, len(texts))
+    minute = {doc_id: n for n, (doc_id, _) in enumerate(pending)}
+    index = MemoryIndex()
+    while pending:
+        size = rng.choice(run_sizes)
+        batch = [StoryCandidate(doc_id, text, doc_id, (minute[doc_id], doc_id)) for doc_id, text in pending[:size]]
+        pending = pending[size:]
+        index.add(assign_stories(batch, index.lookup), batch)
+    stories: dict[str, set[str]] = {}
+    for doc_id, story in index.story_of.items():
+        stories.setdefault(story, set()).add(doc_id)
+    return {frozenset(members) for members in stories.values()}
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1))
+@example(world_seed=18, order_seed=0)  # a short copy inside the wire text and a longer copy: split by order
+@example(world_seed=132, order_seed=0)  # a copy holding two copies of the lede, each with its own paragraph
+def test_copies_cut_at_any_length_with_their_own_paragraphs_make_the_same_stories_in_any_order(
+    world_seed: int, order_seed: int,
+) -> None:
+    """Which copies are one story does not depend on the order they arrive in or the runs they fall in."""
+    texts = cut_copies(world_seed)
+    assert partition(texts, order_seed, (1, 2, 3, 20)) == partition(texts, order_seed + 1, (1,))

@@ -38,7 +38,7 @@ from typing import Any
 
 from newsflow import stories_furniture, vectors
 from newsflow.stories_furniture import Line, LineLookup, SiteLines, distinct_keys, lines_of, without_lines
-from newsflow.stories_graph import Match, StoryGraph, bridged
+from newsflow.stories_graph import HELD_OVERLAP_MIN, Match, StoryGraph, bridged
 from newsflow.stories_graph import StoryMerge as StoryMerge  # re-exported: a StoryAssignment holds them
 from newsflow.stories_slots import NO_NUMBERS_SHARED, NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
@@ -372,7 +372,8 @@ def _matching_stories(
                 kind = _kind(found, signature, member.signature, params)
                 order = (0, -found.jaccard) if kind == 0 else (1, graph.rank[story], -found.containment)
                 matches.append(Match(story, member.signature, kind, (*order, story)))
-    return bridged(matches, lambda first, second: _verified(first, second, params) is not None)
+    return bridged(matches, lambda first, second: first is not None and second is not None
+                   and similarity(first, second, params).containment >= HELD_OVERLAP_MIN)
 
 
 def _kind(found: Similarity, signature: bytes | None, other: bytes | None, params: StoryParams) -> int:

@@ -56,6 +56,12 @@ class StoryGraph:
         return tuple(StoryMerge(s, self.find(s), a) for s, a in sorted(self.retired.items()))
 
 
+HELD_OVERLAP_MIN = 0.2
+"""Two texts a new article holds by containment alone are one story's when the smaller has at least this
+share of its shingles in the other (copies of one lede, each with its own paragraphs, share the lede);
+a digest's parts, different stories, share next to nothing (MinHash noise: about 0.02)."""
+
+
 @dataclass(frozen=True)
 class Match:
     """A member a new article matches: as a whole (Jaccard, or an exact key: `kind` 0), or by
@@ -72,11 +78,13 @@ def bridged(matches: Iterable[Match], members_match: Callable[[bytes | None, byt
     bridges with every one taken before it.
 
     Two parts one text holds (a digest quoting the heads of two stories) are not thereby one story:
-    when the article holds two members by containment alone, they bridge only when they match each
-    other. A text inside two others is left to bridge them, as whole and nested matches do: the
-    wire text and an outlet's copy holding the lede and its own paragraphs are as unlike each other
-    as a story and a digest quoting it, and refusing that bridge split such a story by arrival order
-    (tests/test_stories_hostile.py). Among containment matches the earliest story is taken first."""
+    when the article holds two members by containment alone, they bridge only when they share text
+    (`members_match`, `HELD_OVERLAP_MIN`): two copies of one lede with their own paragraphs do,
+    without matching each other. A text inside two others is left to bridge them, as whole and
+    nested matches do: the wire text and an outlet's copy holding the lede and its own paragraphs
+    are as unlike each other as a story and a digest quoting it, and refusing that bridge split such
+    a story by arrival order (tests/test_stories_hostile.py). Among containment matches the
+    earliest story is taken first."""
     joined: list[Match] = []
     for match in sorted(matches, key=lambda m: m.order):
         if all(_bridges(match, other, members_match) for other in joined if other.story != match.story):
