@@ -23,7 +23,8 @@ How (calibrated on labelled variants of the real corpora, see docs/stories.md):
 - Short texts (under `MIN_WORDS` tokens) get no signature: they share a story only with texts
   whose token sequence is identical (one exact key in band `EXACT_BAND`).
 - Bridges: when a new article matches two or more stories, they merge into the one that
-  started first; the others are reported as `StoryMerge`s for the warehouse to rewrite.
+  started first; the others are reported as `StoryMerge`s for the warehouse to rewrite. A text
+  holding two by containment alone bridges them only when they match (`stories_graph.bridged`).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from newsflow import vectors
+from newsflow import stories_furniture, vectors
 from newsflow.stories_furniture import Line, LineLookup, SiteLines, distinct_keys, lines_of, without_lines
-from newsflow.stories_graph import StoryGraph
+from newsflow.stories_graph import HELD_OVERLAP_MIN, Match, StoryGraph, bridged
 from newsflow.stories_graph import StoryMerge as StoryMerge  # re-exported: a StoryAssignment holds them
 from newsflow.stories_slots import NO_NUMBERS_SHARED, NO_SLOTS, SlotComparison, compare_slots, slots_of
 from newsflow.text import word_tokens
@@ -92,6 +93,9 @@ class StoryParams:
     date_conflict_weight: int = DATE_CONFLICT_WEIGHT
     furniture_max_words: int = FURNITURE_MAX_WORDS
     furniture_min_stories: int = FURNITURE_MIN_STORIES
+    containment_bridges: bool = False
+    """True: the clustering before 2026-12, where a digest holding two stories' heads by containment
+    alone merged them; for comparisons."""
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
@@ -286,7 +290,8 @@ def assign_stories(
     cap = params.furniture_min_stories
     stored_lines, story_lines = line_lookup(wanted, sorted(lines), cap) if wanted and line_lookup else ([], [])
     # First guess: each earlier article of the batch a story of its own, as most are.
-    guessed = _furniture_in_order(ordered, lines, SiteLines(stored_lines, story_lines), params)
+    guessed = stories_furniture.furniture_in_order([(c.article_id, c.site) for c in ordered], lines,
+                                                   SiteLines(stored_lines, story_lines), params.furniture_min_stories)
     entries = {c.article_id: index_entry(_without(c, lines[c.article_id], guessed[c.article_id]), params)
                for c in ordered}
     looked_up = sorted({key for _, keys in entries.values() for key in keys})
@@ -325,19 +330,6 @@ def assign_stories(
     return StoryAssignment(articles, graph.merges())
 
 
-def _furniture_in_order(
-    ordered: Sequence[StoryCandidate], lines: dict[str, list[Line]], site_lines: SiteLines,
-    params: StoryParams,
-) -> dict[str, set[int]]:
-    """Each candidate's furniture keys, counting each earlier article of the batch as a story of its own."""
-    furniture = {}
-    for c in ordered:
-        furniture[c.article_id] = site_lines.furniture(c.site, lines[c.article_id], params.furniture_min_stories,
-                                                       lambda s: s)
-        site_lines.add(c.site, c.article_id, (line.key for line in lines[c.article_id]))
-    return furniture
-
-
 def _without(candidate: StoryCandidate, lines: Sequence[Line], furniture: set[int]) -> StoryCandidate:
     """The candidate with every line of its site's furniture left out."""
     if not furniture:
@@ -365,21 +357,40 @@ def _matching_stories(
     graph: StoryGraph,
     params: StoryParams,
 ) -> set[str]:
-    """The current ids of the stories with a member that verifies against this article."""
+    """The current ids of the stories this article joins (two or more: a bridge merges them):
+    `stories_graph.bridged` keeps containment from chaining sideways."""
     seen: set[str] = set()
-    stories: set[str] = set()
+    matches: list[Match] = []
     for key in keys:
         for member in by_key.get(key, ()):
             if member.article_id in seen:
                 continue
             seen.add(member.article_id)
-            if _verified(signature, member.signature, params):
-                stories.add(graph.find(member.story_id))
-    return stories
+            found = _verified(signature, member.signature, params)
+            if found is not None:
+                story = graph.find(member.story_id)
+                kind = _kind(found, signature, member.signature, params)
+                order = (0, -found.jaccard) if kind == 0 else (1, graph.rank[story], -found.containment)
+                matches.append(Match(story, member.signature, kind, (*order, story)))
+    return bridged(matches, lambda first, second: first is not None and second is not None
+                   and similarity(first, second, params).containment >= HELD_OVERLAP_MIN)
 
 
-def _verified(signature: bytes | None, other: bytes | None, params: StoryParams) -> bool:
-    """Exact keys need no check; band keys are candidates until the signatures agree."""
+def _kind(found: Similarity, signature: bytes | None, other: bytes | None, params: StoryParams) -> int:
+    """0 for a whole match (Jaccard, an exact key); else 1 when the article is the smaller text, -1 when
+    the member is (compared by their shingle counts)."""
+    if found.jaccard >= params.jaccard_min or signature is None or other is None or params.containment_bridges:
+        return 0
+    return 1 if _HEADER.unpack_from(signature)[4] <= _HEADER.unpack_from(other)[4] else -1
+
+
+_EXACT = Similarity(1.0, 1.0, 1.0)
+
+
+def _verified(signature: bytes | None, other: bytes | None, params: StoryParams) -> Similarity | None:
+    """How the two match, or None when they do not. Exact keys need no check (and match as a
+    whole); band keys are candidates until the signatures agree."""
     if signature is None or other is None:
-        return signature is None and other is None
-    return similarity(signature, other, params).matches(params)
+        return _EXACT if signature is None and other is None else None
+    found = similarity(signature, other, params)
+    return found if found.matches(params) else None

@@ -165,6 +165,18 @@ class SiteLines:
                 self.batch[(site, key)].append(article_id)
 
 
+def furniture_in_order(
+    articles: Sequence[tuple[str, str]], lines: dict[str, list[Line]], site_lines: SiteLines, min_stories: int,
+) -> dict[str, set[int]]:
+    """Each (article id, site)'s furniture keys, earliest first, counting each earlier article as a story of its
+    own (`newsflow.stories.assign_stories`' first guess, before the batch is placed)."""
+    furniture = {}
+    for article_id, site in articles:
+        furniture[article_id] = site_lines.furniture(site, lines[article_id], min_stories, lambda s: s)
+        site_lines.add(site, article_id, (line.key for line in lines[article_id]))
+    return furniture
+
+
 def _same_text(own: frozenset[int], story: set[int]) -> bool:
     """A story's lines all among the article's, or the article's among the story's: one text's versions."""
     return bool(story) and (story <= own or own <= story)

@@ -1,0 +1,116 @@
+"""`python -m bench.boilerplate_trial [--seeds 20]`: trials of long standard paragraphs (a disclaimer, a
+funding note) told from story text by the texts that carry them, measured on the hostile and syndication
+worlds (docs/stories.md, "Hostile worlds", "Open: a long standard disclaimer"). None is in the pipeline.
+
+A long line (over 24 tokens) of a text is dropped when the earlier texts carrying it (any site, the worlds'
+arrival order, runs ignored) whose text without the long lines they share with it does not match its own
+fall in 2 groups that do not match each other (`--group-min 2`: each group seen in 2 texts). "Match" is
+3-shingle Jaccard >= `--jaccard` or containment >= `--containment` on exact shingle sets; a rest under 10
+tokens matches anything (a copy with nothing of its own). A text that lost lines gets a signature down to
+`--min-words` tokens (this patches `newsflow.stories.signature_of` for the trial only). `--resign` drops
+the lines found from every text, the earlier ones too: hindsight, the ceiling of re-signing stored texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from dataclasses import replace
+
+from tests import storyhostile, storyworlds
+
+from newsflow import stories
+from newsflow.text import word_tokens
+
+LONG = 24
+_stripped: set[str] = set()
+_signature_of = stories.signature_of
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    tokens = word_tokens(text)
+    return {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
+
+
+def _rest(text: str, drop: set[str]) -> str:
+    return "\n".join(line for line in text.split("\n") if line not in drop)
+
+
+def _related(first: str, second: str, args: argparse.Namespace) -> bool:
+    if len(word_tokens(first)) < 10 or len(word_tokens(second)) < 10:
+        return True
+    a, b = _shingles(first), _shingles(second)
+    shared = len(a & b)
+    return shared / len(a | b) >= args.jaccard or shared / min(len(a), len(b)) >= args.containment
+
+
+def _boilerplate(text: str, longs: set[str], seen: list[tuple[str, set[str]]], args: argparse.Namespace) -> set[str]:
+    dropped = set()
+    for line in longs:
+        groups: list[str] = []  # one rest per group of texts whose rests match each other
+        sizes: list[int] = []
+        for other, other_longs in seen:
+            if line not in other_longs:
+                continue
+            shared = longs & other_longs
+            rest = _rest(other, shared)
+            if _related(_rest(text, shared), rest, args):
+                continue
+            found = next((i for i, g in enumerate(groups) if _related(rest, g, args)), None)
+            if found is None:
+                groups.append(rest)
+                sizes.append(1)
+            else:
+                sizes[found] += 1
+        if sum(size >= args.group_min for size in sizes) >= 2:
+            dropped.add(line)
+    return dropped
+
+
+def strip(texts: list[storyworlds.WorldText], seed: int, args: argparse.Namespace) -> list[storyworlds.WorldText]:
+    order = list(texts)
+    random.Random(f"order:{seed}").shuffle(order)  # the order `storyworlds.cluster` feeds them in
+    seen: list[tuple[str, set[str]]] = []
+    out = {}
+    found: set[str] = set()
+    by_id = {t.doc_id: t for t in texts}
+    for t in order:
+        longs = {line for line in t.text.split("\n") if len(word_tokens(line)) > LONG}
+        dropped = _boilerplate(t.text, longs, seen, args)
+        seen.append((t.text, longs))
+        out[t.doc_id] = _rest(t.text, dropped) if dropped else t.text
+        if dropped:
+            _stripped.add(out[t.doc_id])
+        found |= dropped
+    if args.resign:  # every text without the lines found, as if the early carriers were signed again
+        out = {t.doc_id: _rest(t.text, found) for t in texts}
+        _stripped.update(text for doc_id, text in out.items() if found & set(by_id[doc_id].text.split("\n")))
+    return [replace(t, text=out[t.doc_id]) for t in texts]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--jaccard", type=float, default=0.1)
+    parser.add_argument("--containment", type=float, default=0.2)
+    parser.add_argument("--group-min", type=int, default=1)
+    parser.add_argument("--min-words", type=int, default=12)
+    parser.add_argument("--resign", action="store_true", help="drop the lines found from every text, earlier too")
+    args = parser.parse_args()
+    stories.signature_of = lambda text, params=stories.DEFAULT_PARAMS: _signature_of(  # type: ignore[misc]
+        text, replace(params, min_words=args.min_words) if text in _stripped else params)
+    worlds = {"worlds": lambda s: [*storyworlds.world(s), *storyworlds.briefs_in_furniture(s)],
+              **storyhostile.HOSTILE}
+    print("| family | as shipped P / R | trial P / R |\n| --- | --- | --- |")
+    for family, make in worlds.items():
+        base = trial = storyworlds.PairScores(0, 0, 0)
+        for seed in range(args.seeds):
+            texts = make(seed)
+            base += storyworlds.pair_scores(texts, storyworlds.cluster(texts, seed))
+            stripped = strip(texts, seed, args)
+            trial += storyworlds.pair_scores(stripped, storyworlds.cluster(stripped, seed))
+        print(f"| {family} | {base.precision:.4f} / {base.recall:.4f} | {trial.precision:.4f} / {trial.recall:.4f} |")
+
+
+if __name__ == "__main__":
+    main()
