@@ -1,0 +1,113 @@
+"""Numbers written with their digits in groups (docs/search.md, "Query syntax"): `1,000`, `1.000`, `1'000`,
+`1 000` (with a no-break, narrow no-break or thin space) and Indian `1,00,000` are the number's digits
+to search, in the index, the query and the phrase check, in `newsflow search` and in the SQL macro;
+decimals (`3.5`, `3,5`) and dates (`12.05.2026`) keep their parts, so `3.5` never finds `3,500`.
+Migration 0084 takes the articles indexed the old way out of the index; the next update puts them back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow import cli, search
+from newsflow.search_text import search_tokens
+from newsflow.warehouse import Warehouse, run_read_query, sql_root
+from tests.conftest import write_config
+from tests.searchsample import Doc, found, store_docs
+
+DOCS = [
+    Doc("comma", "Troops sent", "Some 1,000 troops arrived on Monday."),
+    Doc("plain", "Troops sent", "Some 1000 troops arrived on Monday."),
+    Doc("nbsp", "Troupes", "Quelque 1\u00a0000 troupes sont arrivées.", language="fr"),
+    Doc("thin", "Troupes", "Quelque 1\u2009000 soldats.", language="fr"),
+    Doc("de", "Soldaten", "Rund 1.000 Soldaten kamen am 12.05.2026 an.", language="de"),
+    Doc("ch", "Soldaten", "Rund 1\u2019000 Soldaten, nicht 1'500.", language="de"),
+    Doc("lakh", "Crowd", "A crowd of 1,00,000 people gathered."),
+    Doc("hundred-k", "Crowd", "A crowd of 100,000 people gathered."),
+    Doc("decimal", "Growth", "Growth was 3.5 percent."),
+    Doc("decimal-de", "Wachstum", "Das Wachstum lag bei 3,5 Prozent.", language="de"),
+    Doc("thousands", "Jobs", "Some 3,500 jobs were cut, 2026.100 units."),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    store = store_docs(tmp_path_factory.mktemp("numbers") / "warehouse" / "news.duckdb", DOCS)
+    search.refresh(store)
+    return store
+
+
+def macro(store: Warehouse, query: str) -> list[str]:
+    return sorted(r[0] for r in run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": query}).rows)
+
+
+EVERY_THOUSAND = ["ch", "comma", "de", "nbsp", "plain", "thin"]
+
+
+@pytest.mark.parametrize(("query", "articles"), [
+    ("1000", EVERY_THOUSAND),  # before: only `plain`
+    ("1,000", EVERY_THOUSAND),  # before: all but `plain`
+    ("1\u202f000", EVERY_THOUSAND),  # pasted with a narrow no-break space: one word, not `1` and `000`
+    ('"1,000 troops"', ["comma", "plain"]),  # before: `plain` missed
+    ("100000", ["hundred-k", "lakh"]),  # before: neither
+    ("3500", ["thousands"]),
+    ("3.5", ["decimal", "decimal-de"]),  # a decimal is its parts: not `3,500`
+    ('"12.05.2026"', ["de"]),  # a date keeps its parts (not 12 052026)
+    ("2026", ["de", "thousands"]),  # 2026.100 is not 2 026100
+])
+def test_a_number_is_found_however_its_digits_are_grouped(store: Warehouse, query: str, articles: list[str]) -> None:
+    assert found(store, query) == articles
+    assert macro(store, query) == articles
+
+
+def test_the_cli_finds_a_number_written_in_groups(store: Warehouse, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(store.path.parent.parent, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    assert cli.main(["search", '"1000 troops"', "--articles", "--format", "json", "--config", str(config)]) == 0
+    assert sorted(row["article_id"] for row in json.loads(capsys.readouterr().out)) == ["comma", "plain"]
+
+
+RULE = {
+    "1,000,000.50": ["1000000", "50"], "1.000,50": ["1000", "50"], "1,000-2,000": ["1000", "2000"],
+    "12,34,56,789": ["123456789"], "1,0000": ["1", "0000"], "1 000": ["1", "000"],  # a plain space parts
+    "1,000.": ["1000"], "1.000.000": ["1000000"], "1,000.000": ["1000", "000"],  # one separator a number
+}
+
+
+def bodies(store: Warehouse, texts: list[str]) -> list[list[str]]:
+    """search_phrase_body of each text (one statement: binding the macro is most of a call's cost), split."""
+    row = run_read_query(store, "SELECT list_transform($t, lambda x: search_phrase_body(x))", {"t": texts}).rows[0]
+    return [body.split() for body in row[0]]
+
+
+def test_the_rule_for_numbers_in_groups(store: Warehouse) -> None:
+    assert {text: search_tokens(text) for text in RULE} == RULE
+    assert bodies(store, list(RULE)) == list(RULE.values())
+
+
+NUMBERISH = st.sampled_from(["0", "1", "2", "5", "9", ",", ".", "'", "\u2019", "\u00a0", "\u202f", "\u2009", " ",
+                             "a", "-", "\uff11", "\u0e51"])
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.text(NUMBERISH, max_size=24), min_size=1, max_size=40))
+def test_the_phrase_text_joins_the_numbers_the_index_joins(store: Warehouse, texts: list[str]) -> None:
+    assert bodies(store, texts) == [search_tokens(text) for text in texts]
+
+
+def test_migration_0084_takes_articles_indexed_the_old_way_out_and_the_next_update_puts_them_back(
+        tmp_path: Path) -> None:
+    store = store_docs(tmp_path / "news.duckdb", [*DOCS, Doc("none", "Calm", "Nothing 2026 to see.")])
+    search.refresh(store)
+    migration = (sql_root() / "migrations" / "0084_search_numbers_in_groups.sql").read_text(encoding="utf-8")
+    with store.writing() as con:
+        con.execute(migration)  # as on a warehouse indexed before it
+        left = {r[0] for r in con.execute("SELECT article_id FROM search_docs").fetchall()}
+        orphans = con.execute("SELECT count(*) FROM search_postings ANTI JOIN search_docs USING (doc_id)").fetchone()
+    assert left == {"plain", "none"}  # no digits in groups
+    assert orphans == (0,)
+    assert search.refresh(store) == len(DOCS) - 1
+    assert found(store, "1000") == EVERY_THOUSAND
