@@ -141,15 +141,18 @@ _SPECIAL = re.compile(f"[{LETTER_VARIANTS[0]}{_UNSPACED_RANGES}\u0308]")
 # separator, the same one throughout; so a decimal `3.5` or `3,5` stays two words (`3 5`), never
 # `3,500` (`3500`); a date `12.05.2026` stays three words and `2026.100` two (a number's groups start
 # and end with its run of digits). A plain space does not join (`on May 5 200 people`). RE2 has no
-# look-around, so the pattern takes the character after a number with it, and takes a run of digits
-# that starts no such number whole (so that no number starts inside it): matched leftmost first, as
-# views/search.sql's search_numbers_joined matches it.
+# look-around: views/search.sql's search_numbers_joined takes the character after a number with it,
+# and a run of digits that starts no such number whole, which finds the same numbers.
 _NUMBER_SEPARATORS = ",.'\u2019\u00a0\u202f\u2009"
 NUMBER_GROUPS = ("[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:"
                  + "|".join(f"(?:{re.escape(sep)}[0-9]{{3}})+" for sep in _NUMBER_SEPARATORS) + ")")
 """A number with its digits in groups (views/search.sql's search_numbers_joined holds the same pattern)."""
-_NUMBER_GROUPS = re.compile(f"({NUMBER_GROUPS})([^0-9]|\\Z)|[0-9]+")
+_NUMBER_GROUPS = re.compile(f"(?<![0-9])(?:{NUMBER_GROUPS})(?![0-9])")
 _GROUPED_HINT = re.compile(f"[0-9][{_NUMBER_SEPARATORS}][0-9]{{3}}")
+# Runs of digits and separators: the rule is tried on these alone (a pattern that starts with a
+# look-behind is tried at every character of the text: ~2x the time, ~15% of analysing a news text).
+# A run starts and ends with digits and has none on either side, so the rule's look-arounds see the same.
+_DIGITS_APART = re.compile(f"[0-9]+(?:[{_NUMBER_SEPARATORS}][0-9]+)+")
 _NOT_DIGITS = str.maketrans("", "", _NUMBER_SEPARATORS)
 
 
@@ -157,13 +160,11 @@ def numbers_joined(text: str) -> str:
     """`text` with each number written in groups (`1,000`) written without them (`1000`)."""
     if _GROUPED_HINT.search(text) is None:
         return text
-    return _NUMBER_GROUPS.sub(_joined, text)
+    return _DIGITS_APART.sub(lambda digits: _NUMBER_GROUPS.sub(_joined, digits.group()), text)
 
 
 def _joined(number: re.Match[str]) -> str:
-    if number.group(1) is None:  # digits that start no number written in groups
-        return number.group()
-    return number.group(1).translate(_NOT_DIGITS) + number.group(2)
+    return number.group().translate(_NOT_DIGITS)
 
 
 def _has_mark(text: str) -> bool:
