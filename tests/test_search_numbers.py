@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import newsflow.warehouse
 from newsflow import cli, search
 from newsflow.search_text import search_tokens
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
@@ -111,3 +112,20 @@ def test_migration_0084_takes_articles_indexed_the_old_way_out_and_the_next_upda
     assert orphans == (0,)
     assert search.refresh(store) == len(DOCS) - 1
     assert found(store, "1000") == EVERY_THOUSAND
+
+
+def test_a_search_on_a_warehouse_its_migrations_have_not_reached_says_so_in_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warehouse upgraded to a newsflow whose search migrations no run has applied yet: its index
+    cuts words the old way, the query the new way, so `1000` found nothing there, silently."""
+    store = store_docs(tmp_path / "warehouse" / "news.duckdb", DOCS[:2])
+    search.refresh(store)
+    with store.writing() as con:  # as a warehouse last written by the newsflow before 0081
+        con.execute("DELETE FROM schema_migrations WHERE version = 81")
+    config = write_config(tmp_path, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+    assert cli.main(["search", "troops", "--config", str(config)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "0081_search_unspaced_scripts" in err and "newsflow search --reindex" in err
+    monkeypatch.setattr(newsflow.warehouse, "_MIGRATED", set())  # a new process migrates the file it opens
+    assert cli.main(["search", "--reindex", "troops", "--config", str(config)]) == 0  # applies it, then searches
+    assert capsys.readouterr().err == "", capsys.readouterr().err
