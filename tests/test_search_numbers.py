@@ -7,6 +7,7 @@ Migration 0084 takes the articles indexed the old way out of the index; the next
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 import newsflow.warehouse
 from newsflow import cli, search
-from newsflow.search_text import search_tokens
+from newsflow.search_text import numbers_joined, search_tokens
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
 from tests.searchsample import Doc, found, store_docs
@@ -84,13 +85,25 @@ def test_the_rule_for_numbers_in_groups(store: Warehouse) -> None:
 
 
 NUMBERISH = st.sampled_from(["0", "1", "2", "5", "9", ",", ".", "'", "\u2019", "\u00a0", "\u202f", "\u2009", " ",
-                             "a", "-", "\uff11", "\u0e51"])
+                             "a", "-", "\uff11", "\uff10", "\u0e51"])
 
 
 @settings(max_examples=4, deadline=None)  # an example is one statement binding the macro (~0.1 s): many texts each
 @given(st.lists(st.text(NUMBERISH, max_size=24), min_size=1, max_size=100))
 def test_the_phrase_text_joins_the_numbers_the_index_joins(store: Warehouse, texts: list[str]) -> None:
     assert bodies(store, texts) == [search_tokens(text) for text in texts]
+    # migration 0084 takes out exactly the texts whose words this changes (the index reads full-width digits
+    # as ASCII ones): not every digit, separator and digit (a decimal, a time, a date `12.05.2026`)
+    taken = run_read_query(store, f"SELECT list_transform($t, lambda x: regexp_matches(x, {MIGRATION_PATTERN}))",
+                           {"t": texts}).rows[0][0]
+    ascii_digits = [text.translate(FULL_WIDTH_DIGITS) for text in texts]
+    assert taken == [numbers_joined(text) != text for text in ascii_digits]
+
+
+# the pattern of migration 0084's regexp_matches, an SQL expression
+MIGRATION_PATTERN = re.search(r"coalesce\(a\.\"text\", ''\),\s*(.*?)\);", (
+    sql_root() / "migrations" / "0084_search_numbers_in_groups.sql").read_text(encoding="utf-8"), re.S)[1]
+FULL_WIDTH_DIGITS = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19", "0123456789")
 
 
 def test_migration_0084_takes_articles_indexed_the_old_way_out_and_the_next_update_puts_them_back(
