@@ -46,7 +46,7 @@ def parse_query(text: str) -> Query:
     clauses: list[list[Phrase]] = []
     excluded: list[Phrase] = []
     join_next = negate_next = False
-    # a number pasted with a no-break or thin space between its groups (`1 000`) is one word, not two
+    # a number written in groups (`1,000`) is one word, as in the index (views/search.sql does the same)
     for match in _ITEM.finditer(numbers_joined(unicodedata.normalize("NFC", text))):
         negated, quoted, bare = match.group(1), match.group(2), match.group(3)
         if bare in ("OR", "AND", "NOT"):

@@ -136,14 +136,16 @@ _UNSPACED_CHAR = re.compile(f"[{_UNSPACED_RANGES}]")
 _GREEK_TWO_MARKS = (("\u03b9\u0308\u0301", "\u03b9"), ("\u03c5\u0308\u0301", "\u03c5"))
 _SPECIAL = re.compile(f"[{LETTER_VARIANTS[0]}{_UNSPACED_RANGES}\u0308]")
 # A number written with its digits in groups is one word, the number written without them: `1,000`,
-# `1.000` (German), `1'000` and `1’000` (Swiss), `1 000` with a no-break, narrow no-break or thin space
-# (French), and Indian `1,00,000` are `1000` and `100000`, as `1000` is. A group is 3 digits after one
+# `1.000` (German), `1'000` and `1’000` (Swiss), and Indian `1,00,000` are `1000` and `100000`, as
+# `1000` is. A group is 3 digits after one
 # separator, the same one throughout; so a decimal `3.5` or `3,5` stays two words (`3 5`), never
 # `3,500` (`3500`); a date `12.05.2026` stays three words and `2026.100` two (a number's groups start
-# and end with its run of digits). A plain space does not join (`on May 5 200 people`). RE2 has no
+# and end with its run of digits). A space does not join (`on May 5 200 people`), a no-break, narrow or
+# thin one neither: the stored text has them as plain spaces (text.normalize_text), so French `1 000` is
+# `1 000` there, and a query pasting `1 000` with its no-break space must find it. RE2 has no
 # look-around: views/search.sql's search_numbers_joined takes the character after a number with it,
 # and a run of digits that starts no such number whole, which finds the same numbers.
-_NUMBER_SEPARATORS = ",.'\u2019\u00a0\u202f\u2009"
+_NUMBER_SEPARATORS = ",.'\u2019"
 NUMBER_GROUPS = ("[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:"
                  + "|".join(f"(?:{re.escape(sep)}[0-9]{{3}})+" for sep in _NUMBER_SEPARATORS) + ")")
 """A number with its digits in groups (views/search.sql's search_numbers_joined holds the same pattern)."""

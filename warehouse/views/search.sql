@@ -57,24 +57,24 @@ search_unvaried(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{
                                '', 'g'));
 
 -- search_numbers_joined(s): newsflow.search_text.numbers_joined: a number written with its digits in
--- groups (`1,000`, `1.000`, `1'000`, `1 000` with a no-break, narrow or thin space, Indian `1,00,000`)
+-- groups (`1,000`, `1.000`, `1'000`, Indian `1,00,000`)
 -- is written without them (`1000`); decimals (`3.5`, `3,5`) and dates (`12.05.2026`) are left as they
 -- are. search_number_groups() is search_text.NUMBER_GROUPS, with the character after the number (RE2
 -- has no look-ahead) and, as the other alternative, a run of digits that starts no such number (so that
 -- none starts inside it). The text is cut at every match; each match loses its separators, its last
 -- character after the number kept. Only in the texts where a digit, a separator and 3 digits meet.
 CREATE OR REPLACE MACRO search_number_groups() AS
-'([0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:(?:,[0-9]{3})+|(?:\.[0-9]{3})+|(?:''[0-9]{3})+|(?:\x{2019}[0-9]{3})+'
-|| '|(?:\x{a0}[0-9]{3})+|(?:\x{202f}[0-9]{3})+|(?:\x{2009}[0-9]{3})+))([^0-9]|$)|[0-9]+';
+'([0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:(?:,[0-9]{3})+|(?:\.[0-9]{3})+|(?:''[0-9]{3})+|(?:\x{2019}[0-9]{3})+))'
+|| '([^0-9]|$)|[0-9]+';
 
-CREATE OR REPLACE MACRO search_number_separators() AS ',.''' || chr(8217) || chr(160) || chr(8239) || chr(8201);
+CREATE OR REPLACE MACRO search_number_separators() AS ',.''' || chr(8217);
 
 -- search_numbers_joined(s, wanted): the same when `wanted`, else `s`: the phrase check joins numbers only
 -- when a phrase holds a digit (joining changes no word without one, nor which words are next to each
 -- other; it cost a phrase check ~1.2x).
 CREATE OR REPLACE MACRO search_numbers_joined(s, wanted := true) AS
 list_transform([s], lambda t: CASE
-    WHEN wanted AND regexp_matches(t, '[0-9][,.''\x{2019}\x{a0}\x{202f}\x{2009}][0-9]{3}')
+    WHEN wanted AND regexp_matches(t, '[0-9][,.''\x{2019}][0-9]{3}')
     THEN array_to_string(list_transform(list_zip(regexp_split_to_array(t, search_number_groups()),
                                                  regexp_extract_all(t, search_number_groups())),
                                         lambda x: x[1] || coalesce(CASE WHEN regexp_matches(x[2], '[0-9]$')
