@@ -140,6 +140,8 @@ newsflow query --allow-read data \\
 
 Refusals, SQL errors and parameters DuckDB refuses (`--param limit=-1`) exit 2 with one line;
 exit 3 is kept for a warehouse that cannot be opened. `newsflow query ... | head` stops quietly.
+Output sent to a file on a full disk (`> out.csv`) is one line naming stdout and saying to free space
+or send it to another disk, exit 1 (the rest of the output is dropped).
 `--format json` writes NaN and infinities as null: JSON has no such numbers, and jq refuses `NaN`.
 
 A *source* is the page's sitename, else the host of its canonical URL. The output below is real:

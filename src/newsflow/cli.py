@@ -15,15 +15,16 @@ import contextlib
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from newsflow import __version__, cli_search, queries
 from newsflow.cli_feeds import cmd_feeds
-from newsflow.cli_output import fail, format_result
-from newsflow.cli_run import cmd_run, cmd_serve
+from newsflow.cli_output import FULL_OUTPUT_ERRORS, fail, format_result
+from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve
 from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
@@ -115,11 +116,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     open_closed_standard_streams()
     escape_what_the_output_cannot_encode()
     try:
-        code = dispatch(build_parser().parse_args(arguments_as_text(sys.argv[1:] if argv is None else argv)))
-        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        args = build_parser().parse_args(arguments_as_text(sys.argv[1:] if argv is None else argv))
+        with stdout_that_must_not_fill(args.command not in ("run", "serve")):  # their output is a log
+            code = dispatch(args)
+            sys.stdout.flush()  # a closed pipe, or a full disk, shows here, not at exit
     except BrokenPipeError:  # `newsflow query ... | head -1`: the reader has all it wanted
         _discard_stdout()
         code = EXIT_BROKEN_PIPE
+    except OutputFullError as exc:
+        _discard_stdout()
+        code = fail(str(exc), EXIT_CRASH)
     except InputError as exc:  # an argument that is not text (arguments_as_text)
         code = fail(str(exc), EXIT_USAGE)
     if argv is None:
@@ -137,6 +143,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return fail(str(exc), EXIT_USAGE)
     except WarehouseError as exc:
         return fail(str(exc), EXIT_WAREHOUSE)
+    except OutputFullError:
+        raise
     except NewsflowError as exc:
         return fail(str(exc), EXIT_CRASH)
     except BrokenPipeError:
@@ -212,6 +220,39 @@ def _as_json_escapes(error: UnicodeError) -> tuple[str, int]:
         raise error
     units = error.object[error.start:error.end].encode("utf-16-be")
     return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)), error.end
+
+
+class OutputFullError(NewsflowError):
+    """stdout is a file on a full disk: what a command prints there is its product, and is lost."""
+
+
+class StdoutThatMustNotFill(OutputThatMayFill):
+    """stdout of `query`, `stories`, `search`, `feeds`…, whose output is what the command is for: a
+    full disk (`newsflow query … > out.csv`, its partition full) is one line naming stdout and what to
+    do, exit 1. Before, it said `newsflow: No space left on device`, naming nothing. After that line,
+    writes go nowhere (`OutputThatMayFill`, which keeps `run`'s and `serve`'s log going instead)."""
+
+    @contextmanager
+    def _lost_when_full(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno not in FULL_OUTPUT_ERRORS:
+                raise
+            self.full = True
+            raise OutputFullError(f"cannot write the output to stdout ({exc.strerror}): is the disk it goes to "
+                                  "full? Free space there, or send the output to another disk") from None
+
+
+@contextmanager
+def stdout_that_must_not_fill(wanted: bool) -> Iterator[None]:
+    stdout = sys.stdout
+    if wanted:
+        sys.stdout = cast(TextIO, StdoutThatMustNotFill(stdout))
+    try:
+        yield
+    finally:
+        sys.stdout = stdout
 
 
 def _discard_stdout() -> None:

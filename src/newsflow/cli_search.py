@@ -110,6 +110,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         hint = search.language_hint(store, filters.language)
         if hint is not None:
             print(f"newsflow: {hint}", file=sys.stderr)
+    stale = search.out_of_date(store)
+    if stale is not None:
+        print(f"newsflow: {stale}", file=sys.stderr)
     missing = search.unindexed_count(store)
     if missing > 0:
         print(f"newsflow: {missing} articles are not in the search index yet (each run indexes up to "

@@ -20,7 +20,7 @@ from newsflow.errors import WarehouseError
 from newsflow.search_query import Phrase, Query, QuerySyntaxError, parse_query
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.search_text import analyse, is_stop_word, phrase_words, stem
-from newsflow.warehouse import Warehouse, search_index, search_segments
+from newsflow.warehouse import Warehouse, schema, search_index, search_segments
 from newsflow.warehouse.reads import QueryResult
 
 log = logging.getLogger(__name__)
@@ -199,6 +199,19 @@ def language_hint(store: Warehouse, code: str) -> str | None:
         return None
     listed = ", ".join(lang for lang, _ in stored[:12]) + (", ..." if len(stored) > 12 else "")
     return f"no stored article is in language {code!r}; stored languages, commonest first: {listed}"
+
+
+def out_of_date(store: Warehouse) -> str | None:
+    """Why this search may miss what it should find: the warehouse has not had this newsflow's search
+    migrations or macros applied yet (no run or `--reindex` since an upgrade), so its index cuts words
+    the old way while the query is cut the new way. None when it is current."""
+    with store.reading() as con:
+        missing = [name for name in schema.not_applied(con) if "search" in name or name == "views"]
+    if not missing:
+        return None
+    return (f"this warehouse's search index predates this newsflow ({', '.join(missing)} not applied yet), so this "
+            "search may miss words the index cuts the old way; `newsflow search --reindex` applies them and "
+            "indexes again the articles they concern (the next `newsflow run` does too, 20,000 articles a run)")
 
 
 def unindexed_count(store: Warehouse) -> int:

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from newsflow.search_text import query_tokens
+from newsflow.search_text import numbers_joined, query_tokens
 
 MAX_CLAUSES = 63
 """The ranking tracks the clauses an article satisfies as bits of one 64-bit integer."""
@@ -46,7 +46,8 @@ def parse_query(text: str) -> Query:
     clauses: list[list[Phrase]] = []
     excluded: list[Phrase] = []
     join_next = negate_next = False
-    for match in _ITEM.finditer(unicodedata.normalize("NFC", text)):
+    # a number written in groups (`1,000`) is one word, as in the index (views/search.sql does the same)
+    for match in _ITEM.finditer(numbers_joined(unicodedata.normalize("NFC", text))):
         negated, quoted, bare = match.group(1), match.group(2), match.group(3)
         if bare in ("OR", "AND", "NOT"):
             join_next = bool(clauses) if bare == "OR" else join_next

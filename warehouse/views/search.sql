@@ -26,12 +26,17 @@ list_reduce(['ßss', 'ŉʼn', 'ǰǰ', 'ΐΐ', 'ΰΰ', 'ևեւ', 'ẖẖ
             lambda folded, fold: replace(folded, substring(fold, 1, 1), substring(fold, 2)),
             translate(lower(replace(s, 'İ', 'i̇')), 'µſͅςϐϑϕϖϰϱϵꭰꭱꭲꭳꭴꭵꭶꭷꭸꭹꭺꭻꭼꭽꭾꭿꮀꮁꮂꮃꮄꮅꮆꮇꮈꮉꮊꮋꮌꮍꮎꮏꮐꮑꮒꮓꮔꮕꮖꮗꮘꮙꮚꮛꮜꮝꮞꮟꮠꮡꮢꮣꮤꮥꮦꮧꮨꮩꮪꮫꮬꮭꮮꮯꮰꮱꮲꮳꮴꮵꮶꮷꮸꮹꮺꮻꮼꮽꮾꮿᏸᏹᏺᏻᏼᏽᲀᲁᲂᲃᲄᲅᲆᲇᲈẛι', 'μsισβθφπκρεᎠᎡᎢᎣᎤᎥᎦᎧᎨᎩᎪᎫᎬᎭᎮᎯᎰᎱᎲᎳᎴᎵᎶᎷᎸᎹᎺᎻᎼᎽᎾᎿᏀᏁᏂᏃᏄᏅᏆᏇᏈᏉᏊᏋᏌᏍᏎᏏᏐᏑᏒᏓᏔᏕᏖᏗᏘᏙᏚᏛᏜᏝᏞᏟᏠᏡᏢᏣᏤᏥᏦᏧᏨᏩᏪᏫᏬᏭᏮᏯᏰᏱᏲᏳᏴᏵвдосттъѣꙋṡι'));
 
+-- search_fold, search_unvaried, search_units_apart and search_numbers_joined name their argument once, as
+-- the lambda's `t` of list_transform([s], ...)[1]: a macro's argument is its whole expression, written out
+-- at every place the body names it, so the phrase text's nested macros (each naming its argument 2-3 times)
+-- wrote NFC of the text out dozens of times: a search plan took ~1.5x as long to bind.
 CREATE OR REPLACE MACRO search_fold(s) AS
-CASE WHEN regexp_matches(s, '[µßİŉſǰͅΐΰςϐϑϕϖϰϱϵևᎠᎡᎢᎣᎤᎥᎦᎧᎨᎩᎪᎫᎬᎭᎮᎯᎰᎱᎲᎳᎴᎵᎶᎷᎸᎹᎺᎻᎼᎽᎾᎿᏀᏁᏂᏃᏄᏅᏆᏇᏈᏉᏊᏋᏌᏍᏎᏏᏐᏑᏒᏓᏔᏕᏖᏗᏘᏙᏚᏛᏜᏝᏞᏟᏠᏡᏢᏣᏤᏥᏦᏧᏨᏩᏪᏫᏬᏭᏮᏯᏰᏱᏲᏳᏴᏵᏸᏹᏺᏻᏼᏽᲀᲁᲂᲃᲄᲅᲆᲇᲈẖẗẘẙẚẛẞὐὒὔὖᾀᾁᾂᾃᾄᾅᾆᾇᾈᾉᾊᾋᾌᾍᾎᾏᾐᾑᾒᾓᾔᾕᾖᾗᾘᾙᾚᾛᾜᾝᾞᾟᾠᾡᾢᾣᾤᾥᾦᾧᾨᾩᾪᾫᾬᾭᾮᾯᾲᾳᾴᾶᾷᾼιῂῃῄῆῇῌῒΐῖῗῢΰῤῦῧῲῳῴῶῷῼꭰꭱꭲꭳꭴꭵꭶꭷꭸꭹꭺꭻꭼꭽꭾꭿꮀꮁꮂꮃꮄꮅꮆꮇꮈꮉꮊꮋꮌꮍꮎꮏꮐꮑꮒꮓꮔꮕꮖꮗꮘꮙꮚꮛꮜꮝꮞꮟꮠꮡꮢꮣꮤꮥꮦꮧꮨꮩꮪꮫꮬꮭꮮꮯꮰꮱꮲꮳꮴꮵꮶꮷꮸꮹꮺꮻꮼꮽꮾꮿﬀﬁﬂﬃﬄﬅﬆﬓﬔﬕﬖﬗ]') THEN search_fold_all(s) ELSE lower(s) END;
+list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[µßİŉſǰͅΐΰςϐϑϕϖϰϱϵևᎠᎡᎢᎣᎤᎥᎦᎧᎨᎩᎪᎫᎬᎭᎮᎯᎰᎱᎲᎳᎴᎵᎶᎷᎸᎹᎺᎻᎼᎽᎾᎿᏀᏁᏂᏃᏄᏅᏆᏇᏈᏉᏊᏋᏌᏍᏎᏏᏐᏑᏒᏓᏔᏕᏖᏗᏘᏙᏚᏛᏜᏝᏞᏟᏠᏡᏢᏣᏤᏥᏦᏧᏨᏩᏪᏫᏬᏭᏮᏯᏰᏱᏲᏳᏴᏵᏸᏹᏺᏻᏼᏽᲀᲁᲂᲃᲄᲅᲆᲇᲈẖẗẘẙẚẛẞὐὒὔὖᾀᾁᾂᾃᾄᾅᾆᾇᾈᾉᾊᾋᾌᾍᾎᾏᾐᾑᾒᾓᾔᾕᾖᾗᾘᾙᾚᾛᾜᾝᾞᾟᾠᾡᾢᾣᾤᾥᾦᾧᾨᾩᾪᾫᾬᾭᾮᾯᾲᾳᾴᾶᾷᾼιῂῃῄῆῇῌῒΐῖῗῢΰῤῦῧῲῳῴῶῷῼꭰꭱꭲꭳꭴꭵꭶꭷꭸꭹꭺꭻꭼꭽꭾꭿꮀꮁꮂꮃꮄꮅꮆꮇꮈꮉꮊꮋꮌꮍꮎꮏꮐꮑꮒꮓꮔꮕꮖꮗꮘꮙꮚꮛꮜꮝꮞꮟꮠꮡꮢꮣꮤꮥꮦꮧꮨꮩꮪꮫꮬꮭꮮꮯꮰꮱꮲꮳꮴꮵꮶꮷꮸꮹꮺꮻꮼꮽꮾꮿﬀﬁﬂﬃﬄﬅﬆﬓﬔﬕﬖﬗ]') THEN search_fold_all(t) ELSE lower(t) END)[1];
 
--- search_phrase_body(s): the text a phrase is looked for in: NFC (a NUL, which nfc_normalize ends
+-- search_phrase_body(s, numbers := true): the text a phrase is looked for in: NFC (a NUL, which nfc_normalize ends
 -- the text at, made a space first: it is no word character either), casefolded, the optional marks
--- folded away and the letters writers use for one another made one (search_unmarked), each CJK
+-- folded away and the letters writers use for one another made one (search_unmarked), numbers
+-- written in groups joined unless `numbers` is false (search_numbers_joined), each CJK
 -- character set apart (the ranges of newsflow.text), then each unit of a script written without
 -- spaces (a letter, digit or mark of Thai, Lao, Myanmar, Khmer or the Tai scripts, with the marks
 -- after it: search_unit(), newsflow.search_text.UNSPACED), and every run of characters other than
@@ -43,24 +48,52 @@ CASE WHEN regexp_matches(s, '[µßİŉſǰͅΐΰςϐϑϕϖϰϱϵևᎠᎡᎢᎣ�
 -- Casefolding `ΐ` `ΰ` gives iota and upsilon with two marks, dialytika and tonos: they go with them
 -- (search_text._GREEK_TWO_MARKS).
 CREATE OR REPLACE MACRO search_unvaried(s) AS
-CASE WHEN regexp_matches(s, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}]')
-     THEN translate(replace(replace(s, chr(953) || chr(776) || chr(769), chr(953)), chr(965) || chr(776) || chr(769), chr(965)), 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
-                    'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz') ELSE s END;
+list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}]')
+     THEN translate(replace(replace(t, chr(953) || chr(776) || chr(769), chr(953)), chr(965) || chr(776) || chr(769), chr(965)), 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
+                    'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz') ELSE t END)[1];
 
 CREATE OR REPLACE MACRO search_unmarked(s) AS
 search_unvaried(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
                                '', 'g'));
+
+-- search_numbers_joined(s): newsflow.search_text.numbers_joined: a number written with its digits in
+-- groups (`1,000`, `1.000`, `1'000`, Indian `1,00,000`)
+-- is written without them (`1000`); decimals (`3.5`, `3,5`) and dates (`12.05.2026`) are left as they
+-- are. search_number_groups() is search_text.NUMBER_GROUPS, with the character after the number (RE2
+-- has no look-ahead) and, as the other alternative, a run of digits that starts no such number (so that
+-- none starts inside it). The text is cut at every match; each match loses its separators, its last
+-- character after the number kept. Only in the texts where a digit, a separator and 3 digits meet.
+CREATE OR REPLACE MACRO search_number_groups() AS
+'([0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:(?:,[0-9]{3})+|(?:\.[0-9]{3})+|(?:''[0-9]{3})+|(?:\x{2019}[0-9]{3})+))'
+|| '([^0-9]|$)|[0-9]+';
+
+CREATE OR REPLACE MACRO search_number_separators() AS ',.''' || chr(8217);
+
+-- search_numbers_joined(s, wanted): the same when `wanted`, else `s`: the phrase check joins numbers only
+-- when a phrase holds a digit (joining changes no word without one, nor which words are next to each
+-- other; it cost a phrase check ~1.2x).
+CREATE OR REPLACE MACRO search_numbers_joined(s, wanted := true) AS
+list_transform([s], lambda t: CASE
+    WHEN wanted AND regexp_matches(t, '[0-9][,.''\x{2019}][0-9]{3}')
+    THEN array_to_string(list_transform(list_zip(regexp_split_to_array(t, search_number_groups()),
+                                                 regexp_extract_all(t, search_number_groups())),
+                                        lambda x: x[1] || coalesce(CASE WHEN regexp_matches(x[2], '[0-9]$')
+                                                                        THEN translate(x[2], search_number_separators(), '')
+                                                                        ELSE translate(substring(x[2], 1, length(x[2]) - 1),
+                                                                                       search_number_separators(), '')
+                                                                             || right(x[2], 1) END, '')), '')
+    ELSE t END)[1];
 
 CREATE OR REPLACE MACRO search_unit() AS
 '[\x{0e01}-\x{0e3a}\x{0e40}-\x{0e4e}\x{0e50}-\x{0e59}\x{0e81}-\x{0e82}\x{0e84}\x{0e86}-\x{0e8a}\x{0e8c}-\x{0ea3}\x{0ea5}\x{0ea7}-\x{0ebd}\x{0ec0}-\x{0ec4}\x{0ec6}\x{0ec8}-\x{0ecd}\x{0ed0}-\x{0ed9}\x{0edc}-\x{0edf}\x{1000}-\x{1049}\x{1050}-\x{109d}\x{1780}-\x{17d3}\x{17d7}\x{17dc}-\x{17dd}\x{17e0}-\x{17e9}\x{17f0}-\x{17f9}\x{1950}-\x{196d}\x{1970}-\x{1974}\x{1980}-\x{19ab}\x{19b0}-\x{19c9}\x{19d0}-\x{19da}\x{1a20}-\x{1a5e}\x{1a60}-\x{1a7c}\x{1a7f}-\x{1a89}\x{1a90}-\x{1a99}\x{1aa7}\x{a9e0}-\x{a9fe}\x{aa60}-\x{aa76}\x{aa7a}-\x{aac2}\x{aadb}-\x{aadd}]';
 
 -- search_units_apart(s): each unit of an unspaced script set apart, in the texts that hold one.
 CREATE OR REPLACE MACRO search_units_apart(s) AS
-CASE WHEN regexp_matches(s, '[\x{0e00}-\x{0eff}\x{1000}-\x{109f}\x{1780}-\x{17ff}\x{1950}-\x{19ff}\x{1a20}-\x{1aaf}\x{a9e0}-\x{a9ff}\x{aa60}-\x{aadf}]')
-     THEN regexp_replace(s, '(' || search_unit() || '\pM*)', ' \1 ', 'g') ELSE s END;
+list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[\x{0e00}-\x{0eff}\x{1000}-\x{109f}\x{1780}-\x{17ff}\x{1950}-\x{19ff}\x{1a20}-\x{1aaf}\x{a9e0}-\x{a9ff}\x{aa60}-\x{aadf}]')
+     THEN regexp_replace(t, '(' || search_unit() || '\pM*)', ' \1 ', 'g') ELSE t END)[1];
 
-CREATE OR REPLACE MACRO search_phrase_body(s) AS
-' ' || regexp_replace(search_units_apart(regexp_replace(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))),
+CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
+' ' || regexp_replace(search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))), numbers),
                                                         '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
                                                         ' \1 ', 'g')),
                       '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
@@ -114,8 +147,9 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
         FROM doc_alt o JOIN a USING (clause, alt)
         LEFT JOIN st ON st.clause = o.clause AND st.alt = o.alt AND st."language" = o."language"),
      -- a phrase is looked for in the text with its words one space apart (search_phrase_body)
-     phrase_text AS (SELECT article_id, search_phrase_body(coalesce(title, '') || ' ' || "text") AS body
-                     FROM articles
+     digits AS (SELECT coalesce(bool_or(regexp_matches(pattern, '[0-9]')), false) AS numbers FROM a),
+     phrase_text AS (SELECT article_id, search_phrase_body(coalesce(title, '') || ' ' || "text", numbers) AS body
+                     FROM articles CROSS JOIN digits
                      WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL)),
      phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
                    WHERE o.words_ok AND o.pattern IS NOT NULL AND contains(t.body, ' ' || o.pattern || ' ')),
@@ -154,7 +188,8 @@ CREATE OR REPLACE MACRO search_nonspace() AS
 
 CREATE OR REPLACE MACRO search_query_alts(query) AS (
     WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
-                   FROM (SELECT regexp_extract_all(nfc_normalize(query), '-?"[^"]*"?|' || search_nonspace() || '+')
+                   FROM (SELECT regexp_extract_all(search_numbers_joined(nfc_normalize(query)),
+                                                   '-?"[^"]*"?|' || search_nonspace() || '+')
                          AS x)),
          flagged AS (SELECT i, item = 'OR' AS is_or, item = 'NOT' AS is_not, starts_with(item, '-') AND length(item) > 1
                             AS minus, regexp_extract_all(search_phrase_body(item), '[^ ]+') AS ordered,

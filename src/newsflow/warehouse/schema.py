@@ -61,6 +61,20 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [p.stem for p in pending]
 
 
+def not_applied(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What `migrate` would do to this warehouse, read only: the migrations it has not run yet (their
+    names), and `views` when the views' SQL changed since they were made (a newer newsflow, no run yet).
+    Nothing for a warehouse a newer newsflow migrated: its views are that one's, and `migrate` refuses it."""
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    migrations = sorted((sql_root() / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql"))
+    if done - {int(p.name[:4]) for p in migrations}:
+        return []
+    pending = [p.stem for p in migrations if int(p.name[:4]) not in done]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted((sql_root() / "views").glob("*.sql"))))
+    stored = con.execute("SELECT sha256 FROM schema_views").fetchall()
+    return pending + (["views"] if stored != [(digest.hexdigest(),)] else [])
+
+
 @contextmanager
 def _one_transaction(con: duckdb.DuckDBPyConnection, wanted: bool) -> Iterator[None]:
     """BEGIN ... COMMIT around the block when `wanted` (else the block runs in the caller's);
