@@ -38,15 +38,16 @@ GATE_MAX_OCCURRENCES = 4
 _GATE_STOP = re.compile("[&<>\"'\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb]")
 _AUTHOR = r"aut(?:h?or(?:en)?|eur|ore)s?"
 _BOX_MARK = re.compile(
-    rf"""class\s*=\s*["'][^"'>]*?(?:{_AUTHOR}[-_]?(?:bio|box|info|about|desc|details|profile|card)"""
+    rf"""class\s*=\s*["'][^"'>]{{0,200}}?(?:{_AUTHOR}[-_]?(?:bio|box|info|about|desc|details|profile|card)"""
     rf"""|(?:about|bio)[-_]?(?:the[-_])?{_AUTHOR}|(?<![\w-])bio(?:graphy)?(?![\w-]))"""
-    r"""|itemprop\s*=\s*(["'])author\1[^>]*itemscope|itemscope[^>]*itemprop\s*=\s*(["'])author\2""",
+    r"""|itemprop\s*=\s*(["'])author\1[^>]{0,200}itemscope|itemscope[^>]{0,200}itemprop\s*=\s*(["'])author\2""",
     re.IGNORECASE,
 )
 """The gate, on the page's source: the last line's opening characters (up to a character the source may
 write as an entity) are found in it, and a class or microdata naming an author's box as `_is_author_box`
 reads names opens within GATE_WINDOW characters before one of the last GATE_MAX_OCCURRENCES places. A
-string search and a regex over a few KB, where the XPath walks the page."""
+string search and a regex over a few KB, where the XPath walks the page. Each repeat is bounded (200
+characters), so a window of unclosed class values costs no more than its length times that."""
 _MARK_WORDS = ("author", "autor", "auteur", "bio")  # the regex runs only where one of them is: a few windows
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # "authorBio" -> author, bio
 _AUTHOR_WORDS = frozenset({"author", "authors", "autor", "autoren", "auteur", "autore"})
