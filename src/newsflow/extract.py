@@ -22,7 +22,7 @@ the story, other stories' linked headlines, an agency's signature), story paragr
 trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
 has inside the story, the rest of a body split into containers of one kind), the standfirst the page
 shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a
-link dropped (`newsflow.tails`), the declared language
+link dropped (`newsflow.tails`), the author's box after the story dropped (`newsflow.authorbox`), the declared language
 checked against the text (`newsflow.language`), and the date checked against JSON-LD and kept in
 the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
 them: docs/extraction.md.
@@ -49,6 +49,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from newsflow.authorbox import drop_author_box
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
@@ -140,7 +141,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = drop_story_tail(text, readability, tree)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), tree)
-    text = drop_reader_call(restore_standfirst(text, tree, title), tree)
+    text = drop_author_box(drop_reader_call(restore_standfirst(text, tree, title), tree), tree, html)
     if not is_article_text(text):
         return None
     language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
