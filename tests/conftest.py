@@ -212,8 +212,9 @@ def _toml(value: object) -> str:
 # the long ones first keeps a 100 s module from being the last thing one worker does while the
 # other sits idle. The order only matters for balance: a module missing here runs after these.
 # Except the first two: test_zombies' `alone_on_the_server` test runs first on one worker (its setup
-# starts the session's server), while the other starts the world regressions, which use no server:
-# later, it waited in its setup for the other worker's tests on the server (48.9 s in CI).
+# starts the session's server), while the other starts the world regressions, which use no server,
+# so nothing holds the server then. Later in the run its setup took 48.9 s in CI: the server's
+# start, or the other worker's tests on the server (an `alone` test waits for them to end).
 LONG_MODULES_FIRST = (
     "flows/test_zombies.py", "world/test_world_regressions.py",
     "hostile/test_redteam7.py", "hostile/test_redteam8.py", "world/test_soak.py",
