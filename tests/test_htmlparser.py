@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import lxml.html
+import pytest
 import trafilatura.utils
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from lxml import etree
 
 from newsflow import extract
 from newsflow.extract import page_tree
+from newsflow.extractworker import _DeadlineExceeded
 from newsflow.htmlparser import page_parser
 from tests.sitefactory import Site, generated_story
 
@@ -75,7 +77,16 @@ def test_trafilatura_alone_keeps_its_own_parser_after_an_extraction() -> None:
 
 
 _TAGS = st.sampled_from(
-    ["p", "div", "form", "input", "label", "select", "option", "textarea", "span", "a", "table", "td", "Form", "INPUT"]
+    ["p", "div", "form", "input", "label", "select", "option", "textarea", "span", "a", "table", "td", "Form", "INPUT",
+     "LABEL", "TextArea", "o:p", "svg:rect", "fb:like", "math", "mi", "my-widget", "template", "frameset", "frame",
+     "html", "body", "head", "title"]
+)
+# What lxml's HTML parser might hand the lookup other than a plain lower-case tag: a page from Word (`o:p`),
+# XHTML served as HTML (`xmlns`, an XML declaration with an encoding), no `<html>` at all (lxml.html's
+# fragment path), a comment or PI before everything (review of speed17).
+_PROLOGUES = st.sampled_from(
+    ["<html><body>", "", "<!DOCTYPE html>", '<?xml version="1.0" encoding="windows-1252"?>', "<!-- c --><?pi x?>",
+     '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:o="urn:schemas-microsoft-com:office:office"><body>']
 )
 _PIECES = st.one_of(
     _TAGS.map(lambda tag: f"<{tag}>"),
@@ -85,12 +96,72 @@ _PIECES = st.one_of(
 )
 
 
-@given(st.lists(_PIECES, max_size=25))
-def test_any_markup_parses_alike_with_the_same_classes(pieces: list[str]) -> None:
-    html = "<html><body>" + "".join(pieces) + "</body></html>"
+@given(_PROLOGUES, st.lists(_PIECES, max_size=25))
+def test_any_markup_parses_alike_with_the_same_classes(prologue: str, pieces: list[str]) -> None:
+    html = prologue + "".join(pieces)
     theirs, ours = parsed_both_ways(html)
     if theirs is None or ours is None:
         assert theirs is ours is None
         return
     assert etree.tostring(ours) == etree.tostring(theirs)
     assert [type(e) for e in ours.iter()] == [type(e) for e in theirs.iter()]
+
+
+_STORY = "<p>" + "The harbour council approved the budget on Tuesday after a long debate. " * 6 + "</p>"
+HOSTILE_PAGES = [
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><title>Word</title></head><body>'
+    + _STORY.replace("</p>", "<o:p></o:p></p>") * 4 + "</body></html>",
+    "<HTML><HEAD><TITLE>Upper</TITLE></HEAD><BODY><FORM><LABEL>Name</LABEL><INPUT NAME=q><TEXTAREA>t</TEXTAREA>"
+    + _STORY.upper() * 4 + "</FORM><svg:svg><svg:rect/></svg:svg></BODY></HTML>",
+    '<?xml version="1.0" encoding="iso-8859-1"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>X</title>'
+    '</head><body><math><mi>x</mi></math><my-widget>' + _STORY * 4 + "</my-widget><template><form><input></form>"
+    "</template></body></html>",
+    "<!-- top --><?pi x?><title>No html</title><form>" + _STORY * 4 + "</form>",
+    "<label>" + _STORY * 3 + "</label>",  # htmldate's drop_tree fails on this root on main too: the same exception
+    '<frameset><frame src="a"><noframes><body>' + _STORY * 4 + "</body></noframes></frameset>",
+    "<html><body>" + "<div><form><label>" * 120 + _STORY * 3 + "\udcff\x00</body></html>",
+]
+
+
+def _extracted(html: str) -> object:
+    try:
+        return extract.extract_article(html, "https://news.example/story-1")
+    except Exception as exc:  # the pool records it (extract_error): both parsers must raise alike
+        return f"{type(exc).__name__}: {exc}"
+
+
+def test_hostile_pages_extract_as_with_trafilaturas_own_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every field of extract_article, or its exception, is what main's parse (trafilatura's parser) gives."""
+    ours = [_extracted(page) for page in HOSTILE_PAGES]
+    monkeypatch.setattr(extract, "page_parser", lambda: trafilatura.utils.HTML_PARSER)
+    assert [_extracted(page) for page in HOSTILE_PAGES] == ours
+    assert sum(article is not None and not isinstance(article, str) for article in ours) >= 4  # not all empty
+
+
+_ELEMENT_API = ("text_content", "drop_tree", "drop_tag", "iterlinks", "make_links_absolute", "cssselect", "forms",
+                "classes", "find_class", "body", "base_url", "getparent", "xpath", "iterancestors", "itersiblings")
+
+
+def test_the_page_trees_elements_have_lxml_htmls_methods() -> None:
+    tree = page_tree(FORM_PAGE + HOSTILE_PAGES[1])
+    for element in tree.iter():
+        assert all(hasattr(element, name) for name in _ELEMENT_API), element.tag
+    assert page_tree(FORM_PAGE).find(".//input").label is not None  # InputElement's own API
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, _DeadlineExceeded, ValueError])
+def test_trafilaturas_parser_is_put_back_when_parsing_is_interrupted(
+    monkeypatch: pytest.MonkeyPatch, interruption: type[BaseException]
+) -> None:
+    """Ctrl-C, the extract worker's deadline (a BaseException) or an error inside the parse."""
+    own = extract._TRAFILATURA_PARSER  # not HTML_PARSER as found: an earlier failure may have left it swapped
+    assert own is not page_parser()
+
+    def interrupted(html: str) -> None:
+        assert trafilatura.utils.HTML_PARSER is page_parser()  # the swap is in place when it lands
+        raise interruption
+
+    monkeypatch.setattr(extract, "load_html", interrupted)
+    with pytest.raises(interruption):
+        page_tree(FORM_PAGE)
+    assert trafilatura.utils.HTML_PARSER is own
