@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import lxml.html
 import pytest
 import trafilatura.utils
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -55,6 +55,10 @@ def test_page_tree_is_trafilaturas_tree_with_the_same_element_classes() -> None:
     forms = {"FormElement", "InputElement", "SelectElement", "TextareaElement", "LabelElement", "HtmlElement"}
     assert {type(e).__name__ for e in ours.iter()} >= forms
     assert ours.xpath('id("top")') == theirs.xpath('id("top")') == []  # ids not collected by either
+    # huge_tree: without it lxml cuts a page at 256 levels (2,048 with it); were trafilatura's parser to set it
+    # and PARSER_OPTIONS not, deep pages would lose their text with newsflow alone.
+    theirs, ours = parsed_both_ways("<html><body>" + "<div>" * 300 + "deep text</body></html>")
+    assert etree.tostring(ours) == etree.tostring(theirs)
 
 
 def test_page_tree_elements_get_their_classes_without_the_python_lookup() -> None:
@@ -165,3 +169,17 @@ def test_trafilaturas_parser_is_put_back_when_parsing_is_interrupted(
     with pytest.raises(interruption):
         page_tree(FORM_PAGE)
     assert trafilatura.utils.HTML_PARSER is own
+
+
+@settings(max_examples=25, deadline=None)
+@given(_PROLOGUES, st.lists(_PIECES, max_size=20), st.integers(min_value=0, max_value=20))
+def test_generated_pages_extract_as_with_trafilaturas_own_parser(prologue: str, pieces: list[str], at: int) -> None:
+    """A story inside generated hostile markup: every field, or the exception, as with main's parse."""
+    at = min(at, len(pieces))
+    html = prologue + "".join(pieces[:at]) + "<h1>Headline of the day</h1>" + _STORY * 3 + "".join(pieces[at:])
+    ours = _extracted(html)
+    extract.page_parser = lambda: trafilatura.utils.HTML_PARSER  # type: ignore[assignment]  # main's parse
+    try:
+        assert _extracted(html) == ours
+    finally:
+        extract.page_parser = page_parser
