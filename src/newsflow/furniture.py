@@ -140,7 +140,7 @@ def author_names(author: str | None) -> tuple[frozenset[str], ...]:
 def is_furniture(line: str, authors: tuple[frozenset[str], ...] = ()) -> bool:
     """Whether one line of the text is page furniture."""
     tokens = word_tokens(line)
-    counted = sum(token not in CJK_DATE_UNITS for token in tokens)
+    counted = len(tokens) - sum(map(CJK_DATE_UNITS.__contains__, tokens))  # counted in C: every line (speed17)
     if not tokens or counted > FURNITURE_MAX_WORDS or _LIST_OR_TABLE.match(line):
         return False
     return is_label(line) or is_dateline(line, tokens) or is_credit(line, tokens) or is_byline(tokens, authors)

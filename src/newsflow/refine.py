@@ -365,7 +365,7 @@ _lead_in_text = lead_in_text  # the name tests/test_extract_shortcuts.py checks 
 
 
 def _covered(tokens: list[str], present: set[str]) -> float:
-    return sum(token in present for token in tokens) / len(tokens) if tokens else 1.0
+    return sum(map(present.__contains__, tokens)) / len(tokens) if tokens else 1.0  # counted in C (speed17)
 
 
 def _visible_text(tree: Any) -> str:
@@ -385,7 +385,7 @@ def drop_unconfirmed_lines(text: str, second_opinion: str | None) -> str:
     kept = []
     for line in text.split(PARAGRAPH_SEPARATOR):
         tokens = word_tokens(line)
-        covered = sum(token in confirmed for token in tokens)
+        covered = sum(map(confirmed.__contains__, tokens))  # counted in C (speed17)
         if tokens and len(tokens) <= UNCONFIRMED_LINE_MAX_WORDS and covered < UNCONFIRMED_MAX_COVERED * len(tokens):
             continue
         kept.append(line)
