@@ -122,11 +122,16 @@ def _names_say(names: str) -> tuple[bool, bool]:
     return any(_OTHER_STORIES.search(word) for word in words if not _TAXONOMY.match(word)), chrome
 
 
-_TAXONOMY = re.compile(r"(?:category|categoria|tag)-", re.IGNORECASE)
+_TAXONOMY = re.compile(r"(?:category|categoria|tag|"
+                       # seventeenth pass: the section's name in CMSs of other languages ("seccion-ultimas-noticias",
+                       # "editoria-mais-lidas", "rubrique-a-lire-aussi", "kanal-berita-terpopuler", "ressort-...")
+                       r"secci[oó]n|se[cç][aã]o|editoria|rubri(?:que|k|ca)|sezione|kanal|canal|kategori[ea]?|"
+                       r"categorie|ressort)[-_]", re.IGNORECASE)
 """A class naming the story's own category or tag (WordPress's `post_class`: "category-ultimas-noticias",
 "tag-latest-news" on the story's `<article>`; Ghost's "tag-…"): no list of other stories (review of the
-sixteenth pass: a theme that prints the headline above that element lost its byline's date). Not
-"section-", which names blocks ("section-related")."""
+sixteenth pass: a theme that prints the headline above that element lost its byline's date); and
+(seventeenth pass) the section's own name in other languages' CMSs ("seccion-", "editoria-", "rubrique-",
+"sezione-", "kanal-", "ressort-"). Not "section-", which names blocks ("section-related")."""
 
 
 def _in_main(element: Any, headline_ancestors: dict[Any, int]) -> bool:
