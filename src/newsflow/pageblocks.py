@@ -110,6 +110,8 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
     # sixteenth pass: a bar in the page's `<main>` is the story's, unless that `<main>` holds the site's header too
     in_chrome = in_chrome and not _in_main(element, headline_ancestors)
+    # seventeenth pass: on a page without `<article>`, a bar under the story's wrapper or below the site's header
+    in_chrome = in_chrome and not (no_article and _story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
@@ -142,11 +144,16 @@ def _in_main(element: Any, headline_ancestors: dict[Any, int]) -> bool:
     site whose whole page, its top bar with today's date included, sits in `<main>`)."""
     while element is not None:
         if element.tag == "main" or element.get("role") == "main":
-            return not any(header not in headline_ancestors and not _STORY_HEADER.search(str(header.get("class") or ""))
-                           and not _TRAIL.search(f"{header.get('class')} {header.get('id')} {header.get('aria-label')}")
-                           for header in element.xpath(_SITE_HEADERS))
+            return not _holds_site_header(element, headline_ancestors)
         element = element.getparent()
     return False
+
+
+def _holds_site_header(element: Any, headline_ancestors: dict[Any, int]) -> bool:
+    """Whether an element holds the site's header or menu (not the story's header, nor a breadcrumb trail)."""
+    return any(header not in headline_ancestors and not _STORY_HEADER.search(str(header.get("class") or ""))
+               and not _TRAIL.search(f"{header.get('class')} {header.get('id')} {header.get('aria-label')}")
+               for header in element.xpath(_SITE_HEADERS))
 
 
 _SITE_HEADERS = ("descendant::*[self::header or self::nav or @role='banner' or @id='masthead' or @id='header' or "
@@ -156,6 +163,20 @@ _TRAIL = re.compile("breadcrumb", re.IGNORECASE)
 
 
 _STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)
+
+
+def _story_wrapper(common: Any, headline_ancestors: dict[Any, int]) -> bool:
+    """Whether the nearest common ancestor of a top bar or masthead and the headline, on a page without
+    `<article>`, is the story's wrapper: named for a story ("story", "Article_wrap__x1"), or below
+    `<body>` and holding neither the site's header nor its menu. A script-built page (Next.js, a
+    single-page app) nests the story's bar and its headline in sibling `<div>`s two levels or more apart;
+    the site's bar (today's date) shares with the headline only a wrapper that holds the site's header
+    too (seventeenth pass: that bar dated the story)."""
+    if common is None or common.tag in ("body", "html"):
+        return False
+    if _STORY_WORD.search(f"{common.get('class') or ''} {common.get('id') or ''}"):
+        return True
+    return not _holds_site_header(common, headline_ancestors)
 
 
 def _site_header(element: Any) -> bool:
