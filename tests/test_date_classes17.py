@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (letters of other scripts are the pages' own)
 """The seventeenth pass on publication dates (docs/extraction.md, "Seventeenth pass, dates"): a story's
 own top bar on a script-built page without `<article>`, US-order dates on Korean pages, a story's own
 section class named like a list of other stories, a page dated only by its modification, Kurdish
@@ -116,8 +115,9 @@ def test_a_wrapper_named_for_its_section_keeps_the_storys_date() -> None:
 
 @pytest.mark.parametrize(("html", "other"), [
     # the story's wrapper holds its bar and its headline, each two levels down
-    ('<body><header class="site-header"><a href="/">D</a></header><div class="page"><div class="x"><div class="topbar">'
-     '<p class="d">x</p></div></div><div class="y"><div class="z"><h1>T</h1></div></div></div></body>', False),
+    ('<body><header class="site-header"><a href="/">D</a></header><div class="page"><div class="x">'
+     '<div class="topbar"><p class="d">x</p></div></div><div class="y"><div class="z"><h1>T</h1></div></div></div>'
+     "</body>", False),
     ('<body><div class="Story_wrap__a1"><div><div class="top-bar"><p class="d">x</p></div></div><div><div><h1>T</h1>'
      "</div></div></div></body>", False),
     # the site's bar: its wrapper with the headline holds the site's header or menu, or is `<body>`
