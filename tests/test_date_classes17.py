@@ -125,7 +125,8 @@ def test_a_wrapper_named_for_its_section_keeps_the_storys_date() -> None:
      "<h1>T</h1></div></div></div></body>", True),
     ('<body><div id="app"><div class="topbar"><p class="d">x</p></div><nav><a href="/a">A</a></nav><div><div><h1>T</h1>'
      "</div></div></div></body>", True),
-    ('<body><div class="top-bar"><p class="d">x</p></div><div class="content"><div><h1>T</h1></div></div></body>', True),
+    ('<body><div class="top-bar"><p class="d">x</p></div><div class="content"><div><h1>T</h1></div></div>'
+     "</body>", True),
 ])
 def test_a_top_bar_without_an_article_is_the_storys_under_its_wrapper(html: str, other: bool) -> None:
     assert _block(html) is other
