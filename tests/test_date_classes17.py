@@ -197,6 +197,8 @@ def test_a_byline_title_does_not_outrank_a_declared_date() -> None:
     ("1ê Kanûna Paşînê 2026", date(2026, 1, 1)),
     ("3 Kanuna Pesin 2025", date(2025, 12, 3)),  # without the hats
     ("20ê Hezîranê 2025", date(2025, 6, 20)),
+    ("12 NİSAN 2026", date(2026, 4, 12)),  # a Turkish page's capitals: "NİSAN" lowers with a combining dot
+    ("12 ADARÊ 2026", MAR_12),
     ("Adar 2026", None),
     ("Gulan 12", None),
 ])

@@ -8,7 +8,10 @@ date of its own and whose feed gives none is dated this way: a page's or a feed'
 "3 hours ago" is rounded. Read in English, Spanish, Portuguese, French, German, Italian, Dutch,
 Polish, Russian, Turkish, Indonesian, Vietnamese, Arabic, Hindi, Thai, Japanese, Chinese and Korean,
 and (ninth pass) Greek, Hebrew, Ukrainian, Persian, Urdu, Bengali, Swedish, Danish, Norwegian,
-Finnish, Romanian, Czech, Hungarian and Swahili;
+Finnish, Romanian, Czech, Hungarian and Swahili; (seventeenth pass) Kyrgyz, Kazakh, Uzbek, Azerbaijani,
+Tagalog, Serbian, Croatian, Bulgarian, Lithuanian, Latvian, Estonian, Armenian, Georgian, Mongolian, Khmer,
+Tamil, Telugu, Malayalam, Kannada, Gujarati, Punjabi and Marathi, Arabic's dual ("منذ ساعتين", two hours
+ago) and the compact "2h ago", "5d ago";
 "a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
 languages but Urdu, Bengali, Norwegian, Hungarian and Swahili, whose "ma" and "leo" are words and
 names too; a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.

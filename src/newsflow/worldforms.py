@@ -15,6 +15,7 @@ Pure: the standard library.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _KHMER = {name: index + 1 for index, name in enumerate(
     ["មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ"])}
@@ -43,8 +44,6 @@ _KURMANJI = {name: index + 1 for index, names in enumerate(
     ["kanuna pasin,kanuna duyem,rebendan,cile", "sibat,resemi", "adar,avdar", "nisan", "gulan", "heziran,pusper",
      "tirmeh", "tebax,gelawej", "ilon,rezber", "cotmeh,kewcer", "mijdar,sermawez",
      "kanuna pesin,kanun,berfanbar"]) for name in names.split(",")}
-_HATS = str.maketrans("îûêşç", "iuesc")
-"""Kurmanji's letters as their bare forms: pages drop the hats as often as they keep them."""
 _ARABIC_LETTERS = str.maketrans("كيى", "کیی")
 """Sorani written with the Arabic kaf and yeh (one character each: positions stay)."""
 
@@ -82,8 +81,14 @@ def kurdish_dates(text: str) -> list[tuple[int, int, int, int]]:
     """(position, year, month, day) of each Sorani or Kurmanji date in `text` (ASCII digits)."""
     sorani = text.translate(_ARABIC_LETTERS)
     found = [(m.start(), int(m[3]), _SORANI[" ".join(m[2].split())], int(m[1])) for m in _SORANI_DATE.finditer(sorani)]
-    return found + [(m.start(), int(m[3]), _KURMANJI[" ".join(m[2].lower().translate(_HATS).split())], int(m[1]))
-                    for m in _KURMANJI_DATE.finditer(text)]
+    return found + [(m.start(), int(m[3]), _kurmanji_month(m[2]), int(m[1])) for m in _KURMANJI_DATE.finditer(text)]
+
+
+def _kurmanji_month(name: str) -> int:
+    """A Kurmanji month's number; 0 (no date) for a form the table lacks: "NİSAN" lowers to "ni̇san", an
+    i with a combining dot (a Turkish page's April, read as Turkish already)."""
+    bare = "".join(char for char in unicodedata.normalize("NFD", name.lower()) if not unicodedata.combining(char))
+    return _KURMANJI.get(" ".join(bare.replace("ı", "i").split()), 0)
 
 
 def _maybe(text: str) -> bool:
