@@ -44,6 +44,11 @@ _KURMANJI = {name: index + 1 for index, names in enumerate(
     ["kanuna pasin,kanuna duyem,rebendan,cile", "sibat,resemi", "adar,avdar", "nisan", "gulan", "heziran,pusper",
      "tirmeh", "tebax,gelawej", "ilon,rezber", "cotmeh,kewcer", "mijdar,sermawez",
      "kanuna pesin,kanun,berfanbar"]) for name in names.split(",")}
+_KURMANJI_STEMS = ("kanû", "kanu", "rêbe", "rebe", "cile", "çile", "siba", "reşe", "rese", "adar", "avda", "nîsa",
+                   "nisa", "gula", "hezî", "hezi", "pûşp", "pusp", "tîrm", "tirm", "teba", "gela", "îlon", "ilon",
+                   "rezb", "cotm", "kewç", "kewc", "mijd", "serm", "berf")
+"""The months' first letters: a cheap test before the pattern (not "ber": Septem-ber, Octo-ber …)."""
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 _ARABIC_LETTERS = str.maketrans("كيى", "کیی")
 """Sorani written with the Arabic kaf and yeh (one character each: positions stay)."""
 
@@ -78,9 +83,17 @@ def more_world_dates(text: str) -> list[tuple[int, int, int, int]]:
 
 
 def kurdish_dates(text: str) -> list[tuple[int, int, int, int]]:
-    """(position, year, month, day) of each Sorani or Kurmanji date in `text` (ASCII digits)."""
-    sorani = text.translate(_ARABIC_LETTERS)
-    found = [(m.start(), int(m[3]), _SORANI[" ".join(m[2].split())], int(m[1])) for m in _SORANI_DATE.finditer(sorani)]
+    """(position, year, month, day) of each Sorani or Kurmanji date in `text` (ASCII digits); the
+    patterns only after cheap tests (an Arabic letter; a Kurmanji month's first letters), as most byline
+    texts are neither."""
+    found = []
+    if _ARABIC_SCRIPT.search(text):
+        sorani = text.translate(_ARABIC_LETTERS)
+        found = [(m.start(), int(m[3]), _SORANI[" ".join(m[2].split())], int(m[1]))
+                 for m in _SORANI_DATE.finditer(sorani)]
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _KURMANJI_STEMS):
+        return found
     return found + [(m.start(), int(m[3]), _kurmanji_month(m[2]), int(m[1])) for m in _KURMANJI_DATE.finditer(text)]
 
 
