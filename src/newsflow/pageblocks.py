@@ -110,7 +110,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
     # sixteenth pass: a bar in the page's `<main>` is the story's, unless that `<main>` holds the site's header too
     in_chrome = in_chrome and not _in_main(element, headline_ancestors)
-    # seventeenth pass: on a page without `<article>`, a bar under the story's wrapper or below the site's header
+    # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and _story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
@@ -167,15 +167,13 @@ _STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|met
 
 def _story_wrapper(common: Any, headline_ancestors: dict[Any, int]) -> bool:
     """Whether the nearest common ancestor of a top bar or masthead and the headline, on a page without
-    `<article>`, is the story's wrapper: named for a story ("story", "Article_wrap__x1"), or below
-    `<body>` and holding neither the site's header nor its menu. A script-built page (Next.js, a
-    single-page app) nests the story's bar and its headline in sibling `<div>`s two levels or more apart;
-    the site's bar (today's date) shares with the headline only a wrapper that holds the site's header
-    too (seventeenth pass: that bar dated the story)."""
+    `<article>`, is the story's wrapper: below `<body>`, and holding neither the site's header nor its
+    menu. A script-built page (Next.js, a single-page app) nests the story's bar and its headline in
+    sibling `<div>`s two levels or more apart; the site's bar (today's date) shares with the headline
+    only a wrapper that holds the site's header too, or `<body>` (seventeenth pass: that bar dated the
+    story). A wrapper's name says nothing here: "post-123" may hold the whole page."""
     if common is None or common.tag in ("body", "html"):
         return False
-    if _STORY_WORD.search(f"{common.get('class') or ''} {common.get('id') or ''}"):
-        return True
     return not _holds_site_header(common, headline_ancestors)
 
 
