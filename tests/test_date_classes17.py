@@ -61,6 +61,16 @@ def test_a_count_and_unit_without_a_cue_is_no_age(line: str) -> None:
     assert relative_age([line]) is None
 
 
+@pytest.mark.parametrize("line", ["Anh trước đó từng làm việc tại Hà Nội", "Ảnh: Minh Anh trước cổng trường",
+                                  "Xem thêm: Em và anh trước giờ G", "Ah ago"])
+def test_a_compact_unit_is_a_letter_right_after_digits(line: str) -> None:
+    """Review of the seventeenth pass: "an" (one) and the compact "h" read Vietnamese "anh trước" (brother,
+    before) as an hour ago; the compact letters follow a digit ("2h ago"), the word forms are read as before."""
+    assert relative_age([line]) is None
+    assert relative_age(["2h ago"]) == timedelta(hours=2)
+    assert relative_age(["an hour ago"]) == timedelta(hours=1)
+
+
 def test_a_page_dated_only_by_a_kyrgyz_relative_time_gives_its_age() -> None:
     assert stored(page("Жаңылыктар · 2 саат мурун", "ky"), "https://www.example.kg/a/1") == (None, timedelta(hours=2))
 

@@ -34,21 +34,22 @@ _UNITS = (
                # ninth pass: Greek, Hebrew, Ukrainian, Persian, Nordic, Finnish, Czech, Urdu, Bengali
                r"|λεπτά|λεπτό|דקות|דקה|хвилин[иу]?|دقیقه|minuter|minutter|minuuttia|minuutti|minutami|منٹ|মিনিট"
                # seventeenth pass: Central Asia, the Caucasus, the Balkans, the Baltics, South India, Mongolia,
-               # Cambodia, the Philippines; and the compact "5m ago"
+               # Cambodia, the Philippines; and the compact "5m ago" (the letter right after a digit: review,
+               # "an h" read Vietnamese "anh trước", brother before, as an hour ago)
                r"|мүнөт|daqiqa|dəqiqə|minuto|минут[аи]|minut[ae]|minučių|minutę|minutes|minūtēm|minūtes|minutit"
                r"|րոպե|წუთის|минутын|នាទី|நிமிடங்களுக்கு|நிமிடங்கள்|நிமிடம்|నిమిషాల|నిమిషం|മിനിറ്റ്"
-               r"|ನಿಮಿಷಗಳ|ನಿಮಿಷ|મિનિટ|ਮਿੰਟ|मिनिटे|min|m"),
+               r"|ನಿಮಿಷಗಳ|ನಿಮಿಷ|મિનિટ|ਮਿੰਟ|मिनिटे|min|(?<=\d)m"),
     ("hour", r"hours?|hrs?|horas?|heures?|stunden?|ore|ora|uur|godz\.?|godzin[ay]?|часов|часа|час|saat|jam|giờ"
              r"|ساعة|ساعات|घंटे|घंटा|ชั่วโมง|時間|小时|小時|시간"
              r"|ώρες|ώρα|שעות|שעה|годин[иу]?|година|ساعت|timmar|timme|timer|time|tuntia|tunti|oră|hodinami|hodinou"
              r"|گھنٹے|گھنٹہ|ঘণ্টা"
              r"|саат|сағат|soat|oras|сата|сат|sata|sati|sat|valand(?:as|ą|ų)|stund(?:ām|as)|tundi|tund|ժամ|საათის"
-             r"|цагийн|ម៉ោង|மணி\s?நேரத்திற்கு|மணி\s?நேரம்|மணி|గంటల|గంట|മണിക്കൂർ|ಗಂಟೆಗಳ|ಗಂಟೆ|કલાક|ਘੰਟੇ|ਘੰਟਾ|तास|h"),
+             r"|цагийн|ម៉ោង|மணி\s?நேரத்திற்கு|மணி\s?நேரம்|மணி|గంటల|గంట|മണിക്കൂർ|ಗಂಟೆಗಳ|ಗಂಟೆ|કલાક|ਘੰਟੇ|ਘੰਟਾ|तास|(?<=\d)h"),
     ("day", r"days?|d[ií]as?|jours?|tage?n?|giorni|giorno|dagen|dag|dni|dzień|дн(?:я|ей)|день|gün|hari|ngày"
             r"|يوم|أيام|दिन|วัน|日|天|일"
             r"|ημέρες|μέρες|ημέρα|ימים|יום|дні|днів|روز|dagar|dage|päivää|päivä|zile|zi|dny|dnem|دن|দিন"
             r"|күн|kun|araw|дана|dana|dan|дни|дена|ден|dien(?:as|ą|ų)|dienām|dienas|päeva|päev|օր|დღის|өдрийн"
-            r"|ថ្ងៃ|நாட்களுக்கு|நாட்கள்|நாள்|రోజుల|రోజు|ദിവസം|ದಿನಗಳ|ದಿನ|દિવસ|ਦਿਨ|दिवस|d"),
+            r"|ថ្ងៃ|நாட்களுக்கு|நாட்கள்|நாள்|రోజుల|రోజు|ദിവസം|ದಿನಗಳ|ದಿನ|દિવસ|ਦਿਨ|दिवस|(?<=\d)d"),
 )
 _UNIT = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNITS)
 _COUNT = r"(?P<count>\d{1,3}|an?|one|un[ao]?|einer|einem)"
