@@ -71,6 +71,15 @@ def test_a_compact_unit_is_a_letter_right_after_digits(line: str) -> None:
     assert relative_age(["an hour ago"]) == timedelta(hours=1)
 
 
+@pytest.mark.parametrize("line", ["قبل 3 أيام من الانتخابات: المرشحون يتنافسون", "قبل يومين من القمة | كتب: أحمد علي",
+                                  "قبل ساعة على الإفطار"])
+def test_an_arabic_before_is_no_age(line: str) -> None:
+    """Review of the seventeenth pass: "قبل" is "before" as well as "ago"; "قبل 3 أيام من الانتخابات" (three
+    days before the elections, a kicker under the headline) dated a page three days before its fetch."""
+    assert relative_age([line]) is None
+    assert relative_age(["قبل 3 أيام"]) == timedelta(days=3)
+
+
 def test_a_page_dated_only_by_a_kyrgyz_relative_time_gives_its_age() -> None:
     assert stored(page("Жаңылыктар · 2 саат мурун", "ky"), "https://www.example.kg/a/1") == (None, timedelta(hours=2))
 

@@ -53,9 +53,11 @@ _UNITS = (
 )
 _UNIT = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNITS)
 _COUNT = r"(?P<count>\d{1,3}|an?|one|un[ao]?|einer|einem)"
+# Arabic "قبل" is "before" too: "قبل 3 أيام من الانتخابات" is three days before the elections (review)
+_NOT_BEFORE = r"(?!\s*(?:من|على)(?!\w))"
 _CUE_FIRST = re.compile(
     rf"\b(?:hace|há|il y a|vor|منذ|قبل|πριν(?:\s+από)?|לפני|acum|před|för|пре|pre|prije|преди|prieš|pirms)"
-    rf"\s+{_COUNT}\s+(?:{_UNIT})(?!\w)", re.IGNORECASE)
+    rf"\s+{_COUNT}\s+(?:{_UNIT})(?!\w){_NOT_BEFORE}", re.IGNORECASE)
 _CUE_AFTER = re.compile(
     rf"(?<!\w){_COUNT}\s*(?:{_UNIT})\s*(?:ago|atrás|fa|geleden|temu|назад|önce|(?:yang\s+)?lalu|trước|पहले|ที่แล้ว|前|전"
     r"|тому|پیش|sedan|siden|sitten|پہلے|আগে"
@@ -69,7 +71,7 @@ _OTHER_ORDER = re.compile(r"(?<!\w)(?:(?P<unit>saa|dakika|siku)\s+(?P<count>\d{1
 _OTHER_UNITS = {"saa": "hour", "dakika": "minute", "siku": "day", "órája": "hour", "perce": "minute", "napja": "day"}
 # Arabic counts two in the unit's dual and one by the unit alone: "منذ ساعتين" (two hours ago), "قبل يوم" (a day ago)
 _ARABIC_DUAL = re.compile(r"(?<!\w)(?:منذ|قبل)\s+(?:(?P<two>ساعتين|ساعتان|يومين|يومان|دقيقتين|دقيقتان)"
-                          r"|(?P<one>ساعة|يوم|دقيقة))(?!\w)")
+                          r"|(?P<one>ساعة|يوم|دقيقة))(?!\w)" + _NOT_BEFORE)
 _ARABIC_UNITS = {"س": "hour", "ي": "day", "د": "minute"}
 _ONE = {"a", "an", "one", "un", "una", "uno", "einer", "einem"}
 _NOT_LETTER_BEFORE, _NOT_LETTER_AFTER = r"(?<![^\W\d_])", r"(?![^\W\d_])"
