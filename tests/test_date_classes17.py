@@ -145,9 +145,30 @@ def test_a_wrapper_named_for_its_section_keeps_the_storys_date() -> None:
      "</div></div></div></body>", True),
     ('<body><div class="top-bar"><p class="d">x</p></div><div class="content"><div><h1>T</h1></div></div>'
      "</body>", True),
+    # review: a theme's wrapper holds the whole site, its menu or logo in plain `<div>`s (no `<nav>`, no `<header>`)
+    ('<body><div id="wrapper"><div class="topbar"><p class="d">x</p></div><div class="main-menu"><ul><li><a>A</a></li>'
+     "</ul></div><div class=\"content\"><div><h1>T</h1></div></div></div></body>", True),
+    ('<body><div class="container"><div class="topbar"><p class="d">x</p></div><div id="Logo"><a href="/">D</a></div>'
+     "<div class=\"row\"><div><h1>T</h1></div></div></div></body>", True),
 ])
 def test_a_top_bar_without_an_article_is_the_storys_under_its_wrapper(html: str, other: bool) -> None:
     assert _block(html) is other
+
+
+@pytest.mark.parametrize(("lang", "bar", "title"), [
+    ("en", '<time datetime="2026-12-03">Thursday, 3 December 2026</time>', "Council passes the budget"),
+    ("es", '<span class="fecha">Jueves, 3 de diciembre de 2026</span>', "El concejo aprueba el presupuesto"),
+])
+def test_todays_date_in_a_site_wrappers_bar_dates_no_story(lang: str, bar: str, title: str) -> None:
+    """Review of the seventeenth pass: an old theme without `<article>` or `<nav>` (`<div id="wrapper">` holding
+    the site's top bar, logo and `<div class="menu">`) had the site's today read as the story's date."""
+    html = (f'<html lang="{lang}"><head><title>{title}</title></head><body><div id="wrapper"><div class="topbar">{bar}'
+            '</div><div class="logo"><a href="/"><img src="/logo.png"></a></div><div class="menu"><ul><li>'
+            '<a href="/">Home</a></li></ul></div><div class="container"><div class="row"><div class="col-md-8">'
+            f'<h1>{title}</h1><div class="meta">A. Writer</div>{_story("roads") * 3}</div></div></div></div>'
+            "</body></html>")
+    article = extract_article(html, "https://news.example/story-123")
+    assert article is not None and article.published_at is None
 
 
 def test_the_sites_bar_above_a_story_wrapper_still_dates_no_story() -> None:

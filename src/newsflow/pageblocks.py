@@ -165,6 +165,12 @@ _TRAIL = re.compile("breadcrumb", re.IGNORECASE)
 _STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)
 
 
+_NAMES = "translate(concat(@class, ' ', @id), 'MENULOGAVBR', 'menulogavbr')"
+_SITE_MENU_OR_LOGO = (f"descendant::*[contains({_NAMES}, 'menu') or contains({_NAMES}, 'navbar')"
+                      f" or contains({_NAMES}, 'logo')][1]")
+"""A site's menu or logo in plain `<div>`s (class or id "menu", "navbar", "logo"): a story's wrapper holds neither."""
+
+
 def _story_wrapper(common: Any, headline_ancestors: dict[Any, int]) -> bool:
     """Whether the nearest common ancestor of a top bar or masthead and the headline, on a page without
     `<article>`, is the story's wrapper: below `<body>`, and holding neither the site's header nor its
@@ -174,7 +180,8 @@ def _story_wrapper(common: Any, headline_ancestors: dict[Any, int]) -> bool:
     story). A wrapper's name says nothing here: "post-123" may hold the whole page."""
     if common is None or common.tag in ("body", "html"):
         return False
-    return not _holds_site_header(common, headline_ancestors)
+    # review: a theme's `<div id="wrapper">` holds the whole site, its menu a `<div class="menu">`, no `<nav>`
+    return not _holds_site_header(common, headline_ancestors) and not common.xpath(_SITE_MENU_OR_LOGO)
 
 
 def _site_header(element: Any) -> bool:
