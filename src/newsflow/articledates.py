@@ -4,7 +4,8 @@ The page's date (`newsflow.dates`, the publisher's day in `published_date`) come
 refines a bare day with its time, stands in when the page has none, and wins when the page's date is
 more than `LATER_THAN_FEED` after it (an update's), or when only an image's URL gives the page's day
 (`ExtractedArticle.published_by_image`: a photo's upload day, an archive photo's older, fourteenth
-pass). A page dated only "2 hours ago"
+pass), or only the page's modification (`published_by_update`: "Updated 12 March 2026" or a
+`dateModified` and no publication date; seventeenth pass). A page dated only "2 hours ago"
 (`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
 date; one dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the
 fetch. A feed date on its UTC day is the publisher's day in the zone its page names, else the zone of
@@ -38,8 +39,9 @@ def article_dates(
         day = in_the_fetch_year(page.published_month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
         return (datetime(day.year, day.month, day.day, tzinfo=UTC), day) if day is not None else (None, None)
     page_at, page_day = page.published_at, page.published_date
-    if _after_the_feed(page_at, feed_at) or (page.published_by_image and feed_at is not None):
-        page_at, page_day = None, None  # an update's date, or only a photo's upload day: the feed's stands
+    weak = page.published_by_image or page.published_by_update  # a photo's upload day, or the page's modification
+    if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
+        page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
 

@@ -41,6 +41,14 @@ def _an_update_class(names: str) -> bool:
     return bool(_UPDATE_CLASS.search(names)) and not _PUBLISHED_CLASS.search(names)
 
 
+def byline_titles(texts: list[Any]) -> list[str]:
+    """The `title` of each element a byline text is the text of (not the tail of): forums and CMSs
+    print a relative "3 天前", "a month ago" and keep the date in it, `<span title="2026-3-12 09:15">`
+    (Discuz), `<time class="ago" title="9 November 2025, 20:15">` (seventeenth pass)."""
+    return [str(text.getparent().get("title")) for text in texts
+            if not text.is_tail and text.getparent().get("title")]
+
+
 def time_element(text: Any, headline: Any) -> Any:
     """The `<time>` (or `<amp-timeago>`) element a text node is inside (not the tail of), if any."""
     element = None if text.is_tail else text.getparent()

@@ -67,6 +67,7 @@ from newsflow.declareddates import (
 )
 from newsflow.headline_date import (
     byline_time,
+    byline_title_date,
     headline_date,
     numeric_date,
     printed_zone_abbreviation,
@@ -181,16 +182,37 @@ def dated_by_image_only(published: datetime | None, tree: Any, url: str | None =
     return all(moment.date() != published.date() for _, moment in _source_dates(tree, zone, url))
 
 
+def dated_by_update_only(published: datetime | None, tree: Any, url: str | None = None) -> bool:
+    """Whether `published` is only the page's modification: its day is that of a modified time the page
+    declares (JSON-LD `dateModified`, a modified meta, `og:updated_time`) or of an update stamp under
+    the headline ("Updated 12 March 2026"), and the page states no publication (no JSON-LD
+    `datePublished`, published meta, byline date or URL day). The story was published on that day or
+    before: kept for a page without another date (most stories are updated the day they appear), it
+    gives way to the feed's date (`articledates.article_dates`; seventeenth pass)."""
+    if published is None or json_ld_published_strings(tree) or published_metas(tree):
+        return False  # most pages: a publication declared (read first, as it is cheap)
+    declared = json_ld_strings(tree, "dateModified") + modified_metas(tree)
+    modified = {moment.date() for value in declared if (moment := parse_local(value)) is not None}
+    if published.date() not in modified and published.date() != update_bound(tree):
+        return False
+    zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
+    return not _source_dates(tree, zone, url)
+
+
 def _last_resort(tree: Any, url: str | None) -> datetime | None:
     """A date for a page that states none htmldate or the rules above read: the byline's machine
     date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
+    the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else
     the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
-    a Unix timestamp in a data attribute named for the publication."""
-    for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree))):
+    a Unix timestamp in a data attribute named for the publication, else the day of an update stamp
+    under the headline (seventeenth pass: the only date the page prints; `dated_by_update_only`)."""
+    for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree)):
         if plausible(moment):
             return moment
     day = url_day(url) or _amp_url_day(tree)
-    return _as_datetime(day) if day is not None else attribute_published(tree)
+    if day is None and (stamp := attribute_published(tree)) is not None:
+        return stamp
+    return _as_datetime(day or update_bound(tree))  # seventeenth pass: an update stamp alone, the last
 
 
 def _amp_url_day(tree: Any) -> date | None:

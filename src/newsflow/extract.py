@@ -54,7 +54,7 @@ from newsflow.authorbox import drop_author_box
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
-from newsflow.dates import dated_by_image_only, parse_datetime, publication_day, published_at
+from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
 from newsflow.headline_date import printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.htmlparser import page_parser
@@ -163,6 +163,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         publisher_zone=zone_name(url, tree, printed_zone_abbreviation(tree)),
         published_month_day=month_day,
         published_by_image=by_image,
+        published_by_update=dated_by_update_only(published, tree, url),
     )
 
 

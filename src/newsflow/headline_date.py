@@ -43,11 +43,11 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from newsflow.bylinetimes import byline_times
+from newsflow.bylinetimes import byline_times, byline_titles
 from newsflow.lunardates import YEAR_FIRST, is_korean
 from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
 from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
@@ -236,6 +236,17 @@ def _yearless_order(tree: Any) -> str | None:
 def _update_times(tree: Any) -> list[str]:
     """The `datetime` of each `<time>` under the headline that dates an update (`newsflow.bylinetimes`)."""
     return [value for value, update in byline_times(*_byline_texts(tree), _UPDATED) if update]
+
+
+def byline_title_date(tree: Any) -> datetime | None:
+    """The day of the first date in the `title` of a byline's element (`bylinetimes.byline_titles`),
+    in the page's order, as a bare day (midnight UTC; seventeenth pass)."""
+    for title in byline_titles(_byline_texts(tree)[1]):
+        found = first_date(title.translate(ASCII_DIGITS), named=True, order=_page_order(tree))
+        if found is not None:
+            day = found[1]
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return None
 
 
 def byline_time(tree: Any) -> str | None:

@@ -168,6 +168,7 @@ class ExtractedArticle:
     publisher_zone: str | None = None  # the IANA zone the page's country or language names (newsflow.localtime)
     published_month_day: tuple[int, int] | None = None  # a page dated only "Mar 1": month, day (newsflow.yearless)
     published_by_image: bool = False  # published_at is only an image URL's day: the feed's date wins (newsflow.dates)
+    published_by_update: bool = False  # published_at is only the page's modification: the feed's date wins (dates)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,8 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
     # sixteenth pass: a bar in the page's `<main>` is the story's, unless that `<main>` holds the site's header too
     in_chrome = in_chrome and not _in_main(element, headline_ancestors)
+    # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
+    in_chrome = in_chrome and not (no_article and _story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
@@ -122,11 +124,16 @@ def _names_say(names: str) -> tuple[bool, bool]:
     return any(_OTHER_STORIES.search(word) for word in words if not _TAXONOMY.match(word)), chrome
 
 
-_TAXONOMY = re.compile(r"(?:category|categoria|tag)-", re.IGNORECASE)
+_TAXONOMY = re.compile(r"(?:category|categoria|tag|"
+                       # seventeenth pass: the section's name in CMSs of other languages ("seccion-ultimas-noticias",
+                       # "editoria-mais-lidas", "rubrique-a-lire-aussi", "kanal-berita-terpopuler", "ressort-...")
+                       r"secci[oó]n|se[cç][aã]o|editoria|rubri(?:que|k|ca)|sezione|kanal|canal|kategori[ea]?|"
+                       r"categorie|ressort)[-_]", re.IGNORECASE)
 """A class naming the story's own category or tag (WordPress's `post_class`: "category-ultimas-noticias",
 "tag-latest-news" on the story's `<article>`; Ghost's "tag-…"): no list of other stories (review of the
-sixteenth pass: a theme that prints the headline above that element lost its byline's date). Not
-"section-", which names blocks ("section-related")."""
+sixteenth pass: a theme that prints the headline above that element lost its byline's date); and
+(seventeenth pass) the section's own name in other languages' CMSs ("seccion-", "editoria-", "rubrique-",
+"sezione-", "kanal-", "ressort-"). Not "section-", which names blocks ("section-related")."""
 
 
 def _in_main(element: Any, headline_ancestors: dict[Any, int]) -> bool:
@@ -137,11 +144,16 @@ def _in_main(element: Any, headline_ancestors: dict[Any, int]) -> bool:
     site whose whole page, its top bar with today's date included, sits in `<main>`)."""
     while element is not None:
         if element.tag == "main" or element.get("role") == "main":
-            return not any(header not in headline_ancestors and not _STORY_HEADER.search(str(header.get("class") or ""))
-                           and not _TRAIL.search(f"{header.get('class')} {header.get('id')} {header.get('aria-label')}")
-                           for header in element.xpath(_SITE_HEADERS))
+            return not _holds_site_header(element, headline_ancestors)
         element = element.getparent()
     return False
+
+
+def _holds_site_header(element: Any, headline_ancestors: dict[Any, int]) -> bool:
+    """Whether an element holds the site's header or menu (not the story's header, nor a breadcrumb trail)."""
+    return any(header not in headline_ancestors and not _STORY_HEADER.search(str(header.get("class") or ""))
+               and not _TRAIL.search(f"{header.get('class')} {header.get('id')} {header.get('aria-label')}")
+               for header in element.xpath(_SITE_HEADERS))
 
 
 _SITE_HEADERS = ("descendant::*[self::header or self::nav or @role='banner' or @id='masthead' or @id='header' or "
@@ -151,6 +163,25 @@ _TRAIL = re.compile("breadcrumb", re.IGNORECASE)
 
 
 _STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)
+
+
+_NAMES = "translate(concat(@class, ' ', @id), 'MENULOGAVBR', 'menulogavbr')"
+_SITE_MENU_OR_LOGO = (f"descendant::*[contains({_NAMES}, 'menu') or contains({_NAMES}, 'navbar')"
+                      f" or contains({_NAMES}, 'logo')][1]")
+"""A site's menu or logo in plain `<div>`s (class or id "menu", "navbar", "logo"): a story's wrapper holds neither."""
+
+
+def _story_wrapper(common: Any, headline_ancestors: dict[Any, int]) -> bool:
+    """Whether the nearest common ancestor of a top bar or masthead and the headline, on a page without
+    `<article>`, is the story's wrapper: below `<body>`, and holding neither the site's header nor its
+    menu. A script-built page (Next.js, a single-page app) nests the story's bar and its headline in
+    sibling `<div>`s two levels or more apart; the site's bar (today's date) shares with the headline
+    only a wrapper that holds the site's header too, or `<body>` (seventeenth pass: that bar dated the
+    story). A wrapper's name says nothing here: "post-123" may hold the whole page."""
+    if common is None or common.tag in ("body", "html"):
+        return False
+    # review: a theme's `<div id="wrapper">` holds the whole site, its menu a `<div class="menu">`, no `<nav>`
+    return not _holds_site_header(common, headline_ancestors) and not common.xpath(_SITE_MENU_OR_LOGO)
 
 
 def _site_header(element: Any) -> bool:

@@ -123,6 +123,11 @@ _ROMAN_DMY = re.compile(rf"(?<![\d.])(\d{{1,2}})\.?\s*(?<![A-Za-z]){_ROMAN}(?![A
 _ROMAN_YMD = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})\.\s*(?<![A-Za-z]){_ROMAN}\.\s*(\d{{1,2}})(?![\d.]\d)")
 
 
+KOREAN_FULL_ORDER = "mdy"
+"""Korea writes the month before the day (3월 12일): a year-last "03/12/2026" on a Korean page is 12 March
+(seventeenth pass; it was read in no order, and htmldate took it day first)."""
+
+
 @lru_cache(maxsize=512)  # the rules read the same byline texts several times per page
 def first_date(
     text: str, near: date | None = None, named: bool = False, order: str | None = None
@@ -133,8 +138,9 @@ def first_date(
         return None
     text = with_day_numbers(text.translate(ASCII_DIGITS))  # "٢٠٢٣", "２０２３年", "یکم" (positions stay)
     candidates: list[tuple[int, int, int, int]] = []  # (position, year, month, day)
+    full_order = order  # the order of a slashed date with its full year
     if order == YEAR_FIRST:  # a Korean page: "26.03.12" is 12 March 2026, and no other short form is read
-        candidates, order = year_first_short(text), None
+        candidates, order, full_order = year_first_short(text), None, KOREAN_FULL_ORDER
     slashed = [(m.start(), int(m[1]), int(m[3]), gregorian_year(int(m[4]))) for m in SLASHED.finditer(text)]
     if named:
         candidates += [(m.start(), int(m[4]), MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY.finditer(text)]
@@ -157,8 +163,8 @@ def first_date(
     if order is not None:
         slashed += [(m.start(), int(m[1]), int(m[2]), 2000 + int(m[3])) for m in SLASHED_SHORT.finditer(text)]
     for start, first, second, year in slashed:
-        if first > 12 or second > 12 or order is not None:
-            day, month = (first, second) if first > 12 or (second <= 12 and order == "dmy") else (second, first)
+        if first > 12 or second > 12 or full_order is not None:
+            day, month = (first, second) if first > 12 or (second <= 12 and full_order == "dmy") else (second, first)
             candidates.append((start, year, month, day))
     lunar = lunar_positions(text, [candidate[0] for candidate in candidates])  # "农历2026年1月24日" (sixteenth pass)
     for position, year, month, day in sorted(candidate for candidate in candidates if candidate[0] not in lunar):

@@ -8,7 +8,10 @@ date of its own and whose feed gives none is dated this way: a page's or a feed'
 "3 hours ago" is rounded. Read in English, Spanish, Portuguese, French, German, Italian, Dutch,
 Polish, Russian, Turkish, Indonesian, Vietnamese, Arabic, Hindi, Thai, Japanese, Chinese and Korean,
 and (ninth pass) Greek, Hebrew, Ukrainian, Persian, Urdu, Bengali, Swedish, Danish, Norwegian,
-Finnish, Romanian, Czech, Hungarian and Swahili;
+Finnish, Romanian, Czech, Hungarian and Swahili; (seventeenth pass) Kyrgyz, Kazakh, Uzbek, Azerbaijani,
+Tagalog, Serbian, Croatian, Bulgarian, Lithuanian, Latvian, Estonian, Armenian, Georgian, Mongolian, Khmer,
+Tamil, Telugu, Malayalam, Kannada, Gujarati, Punjabi and Marathi, Arabic's dual ("منذ ساعتين", two hours
+ago) and the compact "2h ago", "5d ago";
 "a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
 languages but Urdu, Bengali, Norwegian, Hungarian and Swahili, whose "ma" and "leo" are words and
 names too; a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
@@ -29,28 +32,47 @@ _UNITS = (
     ("minute", r"minutes?|mins?|minutos?|minuten?|minuti|minut[ay]?|минут[ауы]?|dakika|menit|phút|دقيقة|دقائق|मिनट"
                r"|นาที|分钟?|분"
                # ninth pass: Greek, Hebrew, Ukrainian, Persian, Nordic, Finnish, Czech, Urdu, Bengali
-               r"|λεπτά|λεπτό|דקות|דקה|хвилин[иу]?|دقیقه|minuter|minutter|minuuttia|minuutti|minutami|منٹ|মিনিট"),
+               r"|λεπτά|λεπτό|דקות|דקה|хвилин[иу]?|دقیقه|minuter|minutter|minuuttia|minuutti|minutami|منٹ|মিনিট"
+               # seventeenth pass: Central Asia, the Caucasus, the Balkans, the Baltics, South India, Mongolia,
+               # Cambodia, the Philippines; and the compact "5m ago" (the letter right after a digit: review,
+               # "an h" read Vietnamese "anh trước", brother before, as an hour ago)
+               r"|мүнөт|daqiqa|dəqiqə|minuto|минут[аи]|minut[ae]|minučių|minutę|minutes|minūtēm|minūtes|minutit"
+               r"|րոպե|წუთის|минутын|នាទី|நிமிடங்களுக்கு|நிமிடங்கள்|நிமிடம்|నిమిషాల|నిమిషం|മിനിറ്റ്"
+               r"|ನಿಮಿಷಗಳ|ನಿಮಿಷ|મિનિટ|ਮਿੰਟ|मिनिटे|min|(?<=\d)m"),
     ("hour", r"hours?|hrs?|horas?|heures?|stunden?|ore|ora|uur|godz\.?|godzin[ay]?|часов|часа|час|saat|jam|giờ"
              r"|ساعة|ساعات|घंटे|घंटा|ชั่วโมง|時間|小时|小時|시간"
              r"|ώρες|ώρα|שעות|שעה|годин[иу]?|година|ساعت|timmar|timme|timer|time|tuntia|tunti|oră|hodinami|hodinou"
-             r"|گھنٹے|گھنٹہ|ঘণ্টা"),
+             r"|گھنٹے|گھنٹہ|ঘণ্টা"
+             r"|саат|сағат|soat|oras|сата|сат|sata|sati|sat|valand(?:as|ą|ų)|stund(?:ām|as)|tundi|tund|ժամ|საათის"
+             r"|цагийн|ម៉ោង|மணி\s?நேரத்திற்கு|மணி\s?நேரம்|மணி|గంటల|గంట|മണിക്കൂർ|ಗಂಟೆಗಳ|ಗಂಟೆ|કલાક|ਘੰਟੇ|ਘੰਟਾ|तास|(?<=\d)h"),
     ("day", r"days?|d[ií]as?|jours?|tage?n?|giorni|giorno|dagen|dag|dni|dzień|дн(?:я|ей)|день|gün|hari|ngày"
             r"|يوم|أيام|दिन|วัน|日|天|일"
-            r"|ημέρες|μέρες|ημέρα|ימים|יום|дні|днів|روز|dagar|dage|päivää|päivä|zile|zi|dny|dnem|دن|দিন"),
+            r"|ημέρες|μέρες|ημέρα|ימים|יום|дні|днів|روز|dagar|dage|päivää|päivä|zile|zi|dny|dnem|دن|দিন"
+            r"|күн|kun|araw|дана|dana|dan|дни|дена|ден|dien(?:as|ą|ų)|dienām|dienas|päeva|päev|օր|დღის|өдрийн"
+            r"|ថ្ងៃ|நாட்களுக்கு|நாட்கள்|நாள்|రోజుల|రోజు|ദിവസം|ದಿನಗಳ|ದಿನ|દિવસ|ਦਿਨ|दिवस|(?<=\d)d"),
 )
 _UNIT = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNITS)
 _COUNT = r"(?P<count>\d{1,3}|an?|one|un[ao]?|einer|einem)"
+# Arabic "قبل" is "before" too: "قبل 3 أيام من الانتخابات" is three days before the elections (review)
+_NOT_BEFORE = r"(?!\s*(?:من|على)(?!\w))"
 _CUE_FIRST = re.compile(
-    rf"\b(?:hace|há|il y a|vor|منذ|πριν(?:\s+από)?|לפני|acum|před|för)\s+{_COUNT}\s+(?:{_UNIT})(?!\w)", re.IGNORECASE)
+    rf"\b(?:hace|há|il y a|vor|منذ|قبل|πριν(?:\s+από)?|לפני|acum|před|för|пре|pre|prije|преди|prieš|pirms)"
+    rf"\s+{_COUNT}\s+(?:{_UNIT})(?!\w){_NOT_BEFORE}", re.IGNORECASE)
 _CUE_AFTER = re.compile(
     rf"(?<!\w){_COUNT}\s*(?:{_UNIT})\s*(?:ago|atrás|fa|geleden|temu|назад|önce|(?:yang\s+)?lalu|trước|पहले|ที่แล้ว|前|전"
-    r"|тому|پیش|sedan|siden|sitten|پہلے|আগে)(?!\w)",
+    r"|тому|پیش|sedan|siden|sitten|پہلے|আগে"
+    r"|мурун|бұрын|oldin|avval|əvvəl|(?:ang\s+)?nakalipas|tagasi|առաջ|წინ|өмнө|មុន|முன்பு|முன்|క్రితం|മുമ്പ്|ಹಿಂದೆ"
+    r"|પહેલાં|પહેલા|ਪਹਿਲਾਂ|पूर्वी|आधी)(?!\w)",
     re.IGNORECASE,
 )
 # Swahili puts the unit first ("saa 3 zilizopita"); Hungarian says it in a suffix ("3 órája", "5 perce")
 _OTHER_ORDER = re.compile(r"(?<!\w)(?:(?P<unit>saa|dakika|siku)\s+(?P<count>\d{1,3})\s+(?:zilizopita|iliyopita)"
                           r"|(?P<count2>\d{1,3})\s*(?P<suffix>órája|perce|napja))(?!\w)", re.IGNORECASE)
 _OTHER_UNITS = {"saa": "hour", "dakika": "minute", "siku": "day", "órája": "hour", "perce": "minute", "napja": "day"}
+# Arabic counts two in the unit's dual and one by the unit alone: "منذ ساعتين" (two hours ago), "قبل يوم" (a day ago)
+_ARABIC_DUAL = re.compile(r"(?<!\w)(?:منذ|قبل)\s+(?:(?P<two>ساعتين|ساعتان|يومين|يومان|دقيقتين|دقيقتان)"
+                          r"|(?P<one>ساعة|يوم|دقيقة))(?!\w)" + _NOT_BEFORE)
+_ARABIC_UNITS = {"س": "hour", "ي": "day", "د": "minute"}
 _ONE = {"a", "an", "one", "un", "una", "uno", "einer", "einem"}
 _NOT_LETTER_BEFORE, _NOT_LETTER_AFTER = r"(?<![^\W\d_])", r"(?![^\W\d_])"
 _DAY_WORD = re.compile(
@@ -73,6 +95,8 @@ def relative_age(lines: Iterable[str]) -> timedelta | None:
         if match is None and (other := _OTHER_ORDER.search(line)) is not None:
             unit = _OTHER_UNITS[(other["unit"] or other["suffix"]).lower()]
             return _age(int(other["count"] or other["count2"]), unit)
+        if match is None and (dual := _ARABIC_DUAL.search(line)) is not None:
+            return _age(2 if dual["two"] else 1, _ARABIC_UNITS[(dual["two"] or dual["one"])[0]])
         if match is None and (day_word := _DAY_WORD.search(line)) is not None:
             return timedelta(days=0 if day_word["today"] else 1)
         if match is None:

@@ -289,7 +289,9 @@ def _weekday_of(year: int, month: int, day: int) -> int | None:
 def _declared_order(tree: Any, url: str | None) -> str | None:
     declared = str(tree.get("lang") or tree.get("xml:lang") or "").strip().lower().replace("_", "-")
     language, _, region = declared.partition("-")
-    if not language or language in ("zh", "ja", "ko", "hu", "lt", "fa", "sv", "mn"):
+    if language == "ko":
+        return "mdy"  # year first, and month before day when the year comes last ("03/12/2026": seventeenth pass)
+    if not language or language in ("zh", "ja", "hu", "lt", "fa", "sv", "mn"):
         return None  # no language, or one that writes the year first
     if language != "en":
         return "mdy" if language in ("fil", "tl") else "dmy"
