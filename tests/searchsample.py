@@ -72,3 +72,14 @@ def store_docs(path: Path, docs: Sequence[Doc]) -> Warehouse:
 def found(store: Warehouse, query: str) -> list[str]:
     """The ids (titles' keys) of the stories `newsflow search QUERY` finds, sorted."""
     return sorted(row[0] for row in search.search_stories(store, query, SearchFilters(), 20).rows)
+
+
+def indexed_after_migration(store: Warehouse, name: str) -> tuple[set[str], int]:
+    """Migration `name` run again on an indexed warehouse (as on one indexed before it): the article ids
+    left in the search index, and the postings left without their document (none, when it is right)."""
+    migration = (sql_root() / "migrations" / name).read_text(encoding="utf-8")
+    with store.writing() as con:
+        con.execute(migration)
+        left = {r[0] for r in con.execute("SELECT article_id FROM search_docs").fetchall()}
+        orphans = con.execute("SELECT count(*) FROM search_postings ANTI JOIN search_docs USING (doc_id)").fetchone()
+    return left, orphans[0] if orphans is not None else -1

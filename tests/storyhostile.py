@@ -50,6 +50,7 @@ from tests.storyworlds import (
     cluster,
     outlet_copy,
     pair_scores,
+    print_table,
     wire_story,
 )
 
@@ -287,12 +288,7 @@ def main(seeds: int = 20) -> None:
     after = evaluate_hostile(range(seeds))
     before = evaluate_hostile(range(seeds), StoryParams(containment_bridges=True))
     print(f"{seeds} worlds per family; precision and recall of the pairs that share a story, before -> after")
-    print("| family | true pairs | found pairs | precision | recall |")
-    print("| --- | --- | --- | --- | --- |")
-    for family, score in after.items():
-        old = before[family]
-        print(f"| {family} | {score.true_pairs} | {old.found_pairs} -> {score.found_pairs} | "
-              f"{old.precision:.4f} -> {score.precision:.4f} | {old.recall:.4f} -> {score.recall:.4f} |")
+    print_table(before, after)
     for family, score in after.items():
         for pair in score.false_pairs[:4]:
             print(f"false {family}:", pair, file=sys.stderr)

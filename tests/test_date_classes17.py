@@ -29,6 +29,7 @@ from tests.date_batch17 import AFTER, COM, MAR_12, NOV_9, PAGES, RELATIVE, RELAT
 from tests.localserver import LocalServer
 from tests.test_date_classes import page, stored
 from tests.test_date_classes14 import days_stored_by_a_run
+from tests.test_date_classes16 import _read
 
 LEFT = {  # read wrong still, on main's code too (docs: "Seventeenth pass, dates", not done)
     "en-section-latest",  # "section-latest-news" on the story's wrapper: "section-related" names a list
@@ -40,11 +41,6 @@ CLASS_PAGES = [entry for entry in PAGES + AFTER if entry[0] not in LEFT]
 @pytest.mark.parametrize(("name", "html", "url", "day"), CLASS_PAGES, ids=[entry[0] for entry in CLASS_PAGES])
 def test_a_class_page_is_dated_to_its_day(name: str, html: str, url: str, day: date | None) -> None:
     assert stored(html, url)[0] == day, name
-
-
-def _read(text: str, order: str | None = None) -> date | None:
-    found = first_date(text, named=True, order=order)
-    return found[1] if found is not None else None
 
 
 # --- relative times in more languages ---------------------------------------------------------------

@@ -20,7 +20,7 @@ from newsflow.search_text import numbers_joined, search_tokens
 from newsflow.text import normalize_text
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
-from tests.searchsample import Doc, found, store_docs
+from tests.searchsample import Doc, found, indexed_after_migration, store_docs
 
 DOCS = [
     Doc("comma", "Troops sent", "Some 1,000 troops arrived on Monday."),
@@ -114,14 +114,10 @@ def test_migration_0084_takes_articles_indexed_the_old_way_out_and_the_next_upda
         tmp_path: Path) -> None:
     store = store_docs(tmp_path / "news.duckdb", [*DOCS, Doc("none", "Calm", "Nothing 2026 to see.")])
     search.refresh(store)
-    migration = (sql_root() / "migrations" / "0084_search_numbers_in_groups.sql").read_text(encoding="utf-8")
-    with store.writing() as con:
-        con.execute(migration)  # as on a warehouse indexed before it
-        left = {r[0] for r in con.execute("SELECT article_id FROM search_docs").fetchall()}
-        orphans = con.execute("SELECT count(*) FROM search_postings ANTI JOIN search_docs USING (doc_id)").fetchone()
+    left, orphans = indexed_after_migration(store, "0084_search_numbers_in_groups.sql")
     # no digits in groups; a decimal (`3.5`, `3,5`), a time, a date or `1 000` changes no word, so stays indexed
     assert left == {"plain", "none", "decimal", "decimal-de", "fr"}
-    assert orphans == (0,)
+    assert orphans == 0
     assert search.unindexed_count(store) == len(DOCS) - 4  # what `newsflow search` says awaits indexing
     assert search.refresh(store) == len(DOCS) - 4
     with store.reading() as con:  # indexed again the new way: `1000` is the word of every one of them

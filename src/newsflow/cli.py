@@ -23,7 +23,7 @@ from typing import Any, TextIO, cast
 
 from newsflow import __version__, cli_search, queries
 from newsflow.cli_feeds import cmd_feeds
-from newsflow.cli_output import FULL_OUTPUT_ERRORS, fail, format_result
+from newsflow.cli_output import fail, format_result
 from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve
 from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
@@ -232,16 +232,9 @@ class StdoutThatMustNotFill(OutputThatMayFill):
     do, exit 1. Before, it said `newsflow: No space left on device`, naming nothing. After that line,
     writes go nowhere (`OutputThatMayFill`, which keeps `run`'s and `serve`'s log going instead)."""
 
-    @contextmanager
-    def _lost_when_full(self) -> Iterator[None]:
-        try:
-            yield
-        except OSError as exc:
-            if exc.errno not in FULL_OUTPUT_ERRORS:
-                raise
-            self.full = True
-            raise OutputFullError(f"cannot write the output to stdout ({exc.strerror}): is the disk it goes to "
-                                  "full? Free space there, or send the output to another disk") from None
+    def filled(self, error: OSError) -> None:
+        raise OutputFullError(f"cannot write the output to stdout ({error.strerror}): is the disk it goes to "
+                              "full? Free space there, or send the output to another disk") from None
 
 
 @contextmanager

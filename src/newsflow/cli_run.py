@@ -75,6 +75,10 @@ class OutputThatMayFill:
             if exc.errno not in FULL_OUTPUT_ERRORS:
                 raise
             self.full = True
+            self.filled(exc)
+
+    def filled(self, error: OSError) -> None:
+        """What a full disk means beyond losing what follows: nothing more, for a log (`run`, `serve`)."""
 
     def __getattr__(self, name: str) -> Any:  # encoding, isatty, fileno, reconfigure…: the stream's own
         return getattr(self.stream, name)
