@@ -9,7 +9,7 @@ waits, each of which was CI time spent waiting (ci17, ci18):
   the `ApiWatch` that flows.cli starts;
 - the extraction forkserver starts here, before `main`, as tests/conftest.py's
   `extraction_stack_loaded` does in-process: the run's first poll then does not wait for its
-  imports, so the test's budget can be 10 s instead of 20 (the poll share must reach the held feed).
+  imports, so the test's budget can be 12 s instead of 20 (its poll share must reach the held feed).
 The watch reads the grace and makes its `ApiWatch` when the run starts it
 (`flows.cli.watch_for_a_hung_api`), so setting them here, before `main`, is all it takes."""
 

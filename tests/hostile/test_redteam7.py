@@ -205,7 +205,7 @@ def test_https_through_the_guarded_backend_verifies_the_certificate_against_the_
             in str(other_name.error)), other_name.error
 
 
-BUDGET_S = 10.0  # its poll share, 5 s, reaches the held feed: the child's forkserver started before the run
+BUDGET_S = 12.0  # its poll share, 6 s, reaches the held feed: the child's forkserver started before the run
 
 
 @pytest.mark.timeout(300)
@@ -213,7 +213,7 @@ def test_a_prefect_api_that_stops_answering_mid_run_ends_the_run_past_its_budget
     tmp_path: Path, server: LocalServer, prefect_api: str
 ) -> None:
     """The Prefect server stops answering but keeps its connections (SIGSTOP, a frozen VM, a locked
-    database), while a run with a 10 s budget polls. Before: Prefect's client waited on each call and
+    database), while a run with a 12 s budget polls. Before: Prefect's client waited on each call and
     retried it; the run was still waiting 6 minutes later, so a scheduled timer's next run found it
     holding the warehouse. Now the run ends once its budget, `extract.timeout` and
     `HUNG_API_GRACE_S` have passed with the API silent: one line naming it, exit 4. The child is
