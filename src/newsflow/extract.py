@@ -41,6 +41,7 @@ from urllib.parse import urljoin, urlsplit
 
 import trafilatura.core as trafilatura_core
 import trafilatura.external as trafilatura_external
+import trafilatura.json_metadata as trafilatura_json
 import trafilatura.metadata as trafilatura_metadata
 import trafilatura.utils as trafilatura_utils
 from htmldate import find_date
@@ -58,7 +59,8 @@ from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_date
 from newsflow.furniture import drop_furniture_lines
 from newsflow.headline_date import printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.htmlparser import page_parser
-from newsflow.language import load_language_model, resolve_language
+from newsflow.jsonauthors import PERSON_NAME, person_names
+from newsflow.language import declared_language, load_language_model, resolve_language
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pagedates import without_image_urls
@@ -102,9 +104,7 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 # htmldate keeps the time and offset when the page gives them; date-only becomes T00:00:00.
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-_LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _SITE_SUFFIX = re.compile("^(.+?)\\s+[-|\u2013\u2014:\u00b7]\\s+([^-|\u2013\u2014:\u00b7]+)$")
-_LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 # readability-lxml's output for the page this thread is extracting: trafilatura runs it on every
 # page (balanced mode) to compare with its own; newsflow reads it as a second opinion. `own` is
 # trafilatura's own extraction of the page (its first `extract_content`), before its fallbacks.
@@ -113,6 +113,7 @@ _original_try_readability: Callable[[Any], Any] | None = None
 _original_extract_content: Callable[..., Any] | None = None
 _original_catstags: Callable[..., Any] | None = None
 _original_license: Callable[..., Any] | None = None
+_original_json_author: Callable[..., Any] | None = None
 _TRAFILATURA_PARSER = trafilatura_utils.HTML_PARSER
 
 
@@ -128,6 +129,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     _observe_readability()
     _observe_own_extraction()
     _skip_unused_metadata()
+    _linear_json_authors()
     _readability_seen.summary = None
     _readability_seen.own = None
     document = _trafilatura_document(tree, url)
@@ -147,7 +149,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = drop_author_box(drop_reader_call(restore_standfirst(text, tree, title), tree), tree, html)
     if not is_article_text(text):
         return None
-    language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
+    language, language_source = resolve_language(declared_language(tree), text, word_count(text))
     published, ago, month_day, by_image = _page_dates(document.date, tree, url)
     return ExtractedArticle(
         text=text,
@@ -297,6 +299,24 @@ def _skip_unused_metadata() -> None:
     setattr(trafilatura_metadata, "extract_license", no_license)  # noqa: B010 (typed as its own function)
 
 
+def _linear_json_authors() -> None:
+    """Read (once per process, only inside `extract_article`) the people's names in JSON-LD that does not
+    parse in linear time: the same names (`newsflow.jsonauthors`; trafilatura's loop is quadratic)."""
+    global _original_json_author
+    current = getattr(trafilatura_json, "extract_json_author", None)
+    person = getattr(trafilatura_json, "JSON_AUTHOR_2", None)
+    if _original_json_author is not None or current is None or person is None:
+        return
+    _original_json_author, same = current, (person.pattern, person.flags) == (PERSON_NAME.pattern, PERSON_NAME.flags)
+
+    def linear(text: str, pattern: Any) -> str | None:
+        if pattern is person and same and getattr(_readability_seen, "skip_unused", False):
+            return person_names(text, trafilatura_json.normalize_authors)
+        return current(text, pattern)  # type: ignore[no-any-return]
+
+    setattr(trafilatura_json, "extract_json_author", linear)  # noqa: B010 (typed as its own function)
+
+
 def _own_text(final_body: Any, final_text: str) -> str | None:
     """trafilatura's own extraction, normalised; the final text itself when no fallback replaced it."""
     body = getattr(_readability_seen, "own", None)
@@ -381,21 +401,3 @@ def _is_site_root(url: str) -> bool:
 
 def _same_url(first: str, second: str) -> bool:
     return first.rstrip("/").casefold() == second.rstrip("/").casefold()
-
-
-def _declared_language(tree: Any) -> str | None:
-    """The language the page declares: <html lang>, then content-language / og:locale metas.
-
-    Normalised to the primary subtag ("en-GB" -> "en"); `newsflow.language` checks it against
-    the text.
-    """
-    candidates = [tree.get("lang"), tree.get("xml:lang")]
-    for meta in tree.iterfind(".//meta"):
-        name = (meta.get("http-equiv") or meta.get("name") or meta.get("property") or "").lower()
-        if name in _LANGUAGE_META:
-            candidates.append(meta.get("content"))
-    for candidate in candidates:
-        match = _LANGUAGE_TAG.match((candidate or "").strip())
-        if match:
-            return match.group(1).lower()
-    return None
