@@ -4,6 +4,7 @@ trafilatura's own quadratic loop finds, read in one pass, and used only inside `
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow import extract
-from newsflow.jsonauthors import PERSON_NAME, person_names
+from newsflow.jsonauthors import PERSON_NAME, _matches, person_names
 
 # Pieces that make and break matches: openings (whole and cut in two), name keys, quotes, braces, names
 # with and without a space, and valid people.
@@ -41,6 +42,28 @@ def test_the_pattern_is_trafilaturas() -> None:
 def test_the_same_names_as_trafilaturas_loop(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert person_names(text, trafilatura_json.normalize_authors) == trafilatura_loop(text)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_the_matches_are_finditers(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert [(m.span(), m[1]) for m in _matches(text)] == [(m.span(), m[1]) for m in PERSON_NAME.finditer(text)]
+
+
+def test_openings_that_cannot_match_are_read_once() -> None:
+    """Review of speed18: `"Person" ` 4,000 times, no `}`: finditer tried every opening to the end (quadratic)."""
+    text = '"Person" ' * 4000 + '}{"@type":"Person","name":"Al Bo"}' + '"person"' * 4000
+    calls = 0
+
+    def counting(authors: str | None, name: str) -> str | None:
+        nonlocal calls
+        calls += 1
+        return trafilatura_json.normalize_authors(authors, name)
+
+    started = time.process_time()
+    assert person_names(text, counting) == "Al Bo" and calls == 1
+    assert time.process_time() - started < 0.2, "an opening that cannot match was read to the text's end"
 
 
 def test_many_people_in_order_until_a_name_without_a_space() -> None:
