@@ -30,6 +30,7 @@ them: docs/extraction.md.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -37,10 +38,10 @@ from collections.abc import Callable
 from copy import deepcopy
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import trafilatura.core as trafilatura_core
 import trafilatura.external as trafilatura_external
+import trafilatura.json_metadata as trafilatura_json
 import trafilatura.metadata as trafilatura_metadata
 import trafilatura.utils as trafilatura_utils
 from htmldate import find_date
@@ -58,7 +59,9 @@ from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_date
 from newsflow.furniture import drop_furniture_lines
 from newsflow.headline_date import printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.htmlparser import page_parser
-from newsflow.language import load_language_model, resolve_language
+from newsflow.jsonauthors import PERSON_NAME, person_names
+from newsflow.jsontext import minified, normalized
+from newsflow.language import declared_language, load_language_model, resolve_language
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pagedates import without_image_urls
@@ -75,6 +78,7 @@ from newsflow.refine import (
 from newsflow.standfirst import restore_standfirst
 from newsflow.tails import drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
+from newsflow.urls import page_canonical_url
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +106,7 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 # htmldate keeps the time and offset when the page gives them; date-only becomes T00:00:00.
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-_LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _SITE_SUFFIX = re.compile("^(.+?)\\s+[-|\u2013\u2014:\u00b7]\\s+([^-|\u2013\u2014:\u00b7]+)$")
-_LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 # readability-lxml's output for the page this thread is extracting: trafilatura runs it on every
 # page (balanced mode) to compare with its own; newsflow reads it as a second opinion. `own` is
 # trafilatura's own extraction of the page (its first `extract_content`), before its fallbacks.
@@ -113,6 +115,8 @@ _original_try_readability: Callable[[Any], Any] | None = None
 _original_extract_content: Callable[..., Any] | None = None
 _original_catstags: Callable[..., Any] | None = None
 _original_license: Callable[..., Any] | None = None
+_original_json_author: Callable[..., Any] | None = None
+_original_meta_json: Callable[..., Any] | None = None
 _TRAFILATURA_PARSER = trafilatura_utils.HTML_PARSER
 
 
@@ -128,6 +132,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     _observe_readability()
     _observe_own_extraction()
     _skip_unused_metadata()
+    _linear_json_authors()
+    _lighter_json_ld_text()
     _readability_seen.summary = None
     _readability_seen.own = None
     document = _trafilatura_document(tree, url)
@@ -147,7 +153,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     text = drop_author_box(drop_reader_call(restore_standfirst(text, tree, title), tree), tree, html)
     if not is_article_text(text):
         return None
-    language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
+    language, language_source = resolve_language(declared_language(tree), text, word_count(text))
     published, ago, month_day, by_image = _page_dates(document.date, tree, url)
     return ExtractedArticle(
         text=text,
@@ -157,7 +163,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         language=language,
         language_source=language_source,
         sitename=sitename,
-        page_canonical_url=_page_canonical_url(document.url, url, tree),
+        page_canonical_url=page_canonical_url(document.url, url, tree),
         published_date=publication_day(published),
         published_ago=ago,
         publisher_zone=zone_name(url, tree, printed_zone_abbreviation(tree)),
@@ -297,6 +303,48 @@ def _skip_unused_metadata() -> None:
     setattr(trafilatura_metadata, "extract_license", no_license)  # noqa: B010 (typed as its own function)
 
 
+def _linear_json_authors() -> None:
+    """Read (once per process, only inside `extract_article`) the people's names in JSON-LD that does not
+    parse in linear time: the same names (`newsflow.jsonauthors`; trafilatura's loop is quadratic)."""
+    global _original_json_author
+    current = getattr(trafilatura_json, "extract_json_author", None)
+    person = getattr(trafilatura_json, "JSON_AUTHOR_2", None)
+    if _original_json_author is not None or current is None or person is None:
+        return
+    _original_json_author, same = current, (person.pattern, person.flags) == (PERSON_NAME.pattern, PERSON_NAME.flags)
+
+    def linear(text: str, pattern: Any) -> str | None:
+        if pattern is person and same and getattr(_readability_seen, "skip_unused", False):
+            return person_names(text, trafilatura_json.normalize_authors)
+        return current(text, pattern)  # type: ignore[no-any-return]
+
+    setattr(trafilatura_json, "extract_json_author", linear)  # noqa: B010 (typed as its own function)
+
+
+def _lighter_json_ld_text() -> None:
+    """trafilatura's `extract_meta_json` (2.3.1; once per process, only inside `extract_article`), its text
+    prepared by `newsflow.jsontext`: the same text, without a Python call per character."""
+    global _original_meta_json
+    current = getattr(trafilatura_metadata, "extract_meta_json", None)
+    if _original_meta_json is not None or current is None:
+        return
+    _original_meta_json = current
+
+    def lighter(tree: Any, metadata: Document) -> Document:
+        if not getattr(_readability_seen, "skip_unused", False):
+            return current(tree, metadata)  # type: ignore[no-any-return]
+        for elem in tree.xpath('.//script[@type="application/ld+json" or @type="application/settings+json"]'):
+            if elem.text:
+                text = normalized(minified(elem.text))
+                try:
+                    metadata = trafilatura_json.extract_json(json.loads(text, strict=False), metadata)
+                except json.JSONDecodeError:
+                    metadata = trafilatura_json.extract_json_parse_error(text, metadata)
+        return metadata
+
+    setattr(trafilatura_metadata, "extract_meta_json", lighter)  # noqa: B010 (typed as its own function)
+
+
 def _own_text(final_body: Any, final_text: str) -> str | None:
     """trafilatura's own extraction, normalised; the final text itself when no fallback replaced it."""
     body = getattr(_readability_seen, "own", None)
@@ -353,49 +401,3 @@ def _clean_field(value: str | None) -> str | None:
 def parse_published_at(value: str | None) -> datetime | None:
     """htmldate's string as a UTC-aware datetime; a date or time without offset counts as UTC."""
     return parse_datetime(value)
-
-
-def _page_canonical_url(found: str | None, fetched: str, tree: Any) -> str | None:
-    """The page's own URL for itself, or None.
-
-    trafilatura takes og:url, then twitter:url, <link rel=canonical>, <base href>, <link
-    rel=alternate hreflang=x-default>, and falls back to the URL we pass; that fallback says nothing
-    about the page. Neither does a `<base href>` (where relative links resolve: a template's site
-    root) nor a site's home page named for an article that is not one: every article of such a site
-    would get one canonical URL and be stored as one article (docs/extraction.md, "Eighth pass")."""
-    if not found or found == fetched:
-        return None
-    if _is_site_root(found) and not _is_site_root(fetched):
-        return None
-    head = tree.find("head")
-    base = head.find(".//base[@href]") if head is not None else None
-    if base is not None and _same_url(found, urljoin(fetched, base.get("href", ""))):
-        return None
-    return found
-
-
-def _is_site_root(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path in ("", "/") and not parts.query
-
-
-def _same_url(first: str, second: str) -> bool:
-    return first.rstrip("/").casefold() == second.rstrip("/").casefold()
-
-
-def _declared_language(tree: Any) -> str | None:
-    """The language the page declares: <html lang>, then content-language / og:locale metas.
-
-    Normalised to the primary subtag ("en-GB" -> "en"); `newsflow.language` checks it against
-    the text.
-    """
-    candidates = [tree.get("lang"), tree.get("xml:lang")]
-    for meta in tree.iterfind(".//meta"):
-        name = (meta.get("http-equiv") or meta.get("name") or meta.get("property") or "").lower()
-        if name in _LANGUAGE_META:
-            candidates.append(meta.get("content"))
-    for candidate in candidates:
-        match = _LANGUAGE_TAG.match((candidate or "").strip())
-        if match:
-            return match.group(1).lower()
-    return None
