@@ -36,29 +36,51 @@ CAPTION_WORDS = frozenset({
 })  # fmt: skip
 """Words of a class or id that name a picture's caption or credit (French and Italian "légende",
 German "Bildunterschrift"); whole words, utility classes left out (`standfirst.class_words`)."""
+CREDIT_MAX_WORDS = 8
+"""A picture's wrapper is read with its caption when it adds at most this many words: a credit
+("Kjell Holmner/Göteborg & Co", "Foto: Jan Example"), not a paragraph."""
+WRAPPER_MAX_CHILDREN = 6
+"""A picture's wrapper has at most this many children (the picture, its caption, a credit, a link);
+a parent with more is a container of the story."""
+_PICTURE_TAGS = frozenset({"img", "picture", "video"})
+_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "pre"})
 _CANDIDATE = ("aption", "redit", "egend", "opyright", "ildunter")
 """A first filter on an element's raw class and id (the words above decide)."""
 
 
-def summary_captions(summary: Any) -> list[str]:
-    """The normalised texts of the captions and credits in readability-lxml's output, outermost only."""
-    if summary is None:
-        return []
-    found: list[str] = []
-    _collect(summary, found)
-    return found
+def summary_captions(summary: Any) -> tuple[list[str], list[str]]:
+    """The normalised texts of the captions and credits in readability-lxml's output (outermost only),
+    and of its blocks outside them (paragraphs, list items, headings, cells): where a line shows besides."""
+    captions: list[str] = []
+    blocks: list[str] = []
+    if summary is not None:
+        _collect(summary, captions, blocks)
+    return captions, blocks
 
 
-def _collect(element: Any, found: list[str]) -> None:
+def _collect(element: Any, captions: list[str], blocks: list[str]) -> None:
     for child in element:
         if not isinstance(child.tag, str):
             continue
         if _is_caption(child):
             text = normalized_line(" ".join(child.itertext()))
             if text and word_count(text) <= CAPTION_MAX_WORDS:
-                found.append(text)
-            continue
-        _collect(child, found)
+                captions.append(text)
+                captions.extend(_with_credit(element, text))
+        elif child.tag in _BLOCKS:
+            blocks.append(normalized_line(" ".join(child.itertext())))
+        else:
+            _collect(child, captions, blocks)
+
+
+def _with_credit(wrapper: Any, caption: str) -> list[str]:
+    """The text of the caption's parent when that is the picture's own wrapper (a picture among at most
+    WRAPPER_MAX_CHILDREN children) and adds at most CREDIT_MAX_WORDS words: the caption with its credit
+    in a sibling block ("… boarding. Foto: Jan Example"), which the text may hold as one line."""
+    if len(wrapper) > WRAPPER_MAX_CHILDREN or not any(child.tag in _PICTURE_TAGS for child in wrapper):
+        return []
+    text = normalized_line(" ".join(wrapper.itertext()))
+    return [text] if 0 < word_count(text) - word_count(caption) <= CREDIT_MAX_WORDS else []
 
 
 def _is_caption(element: Any) -> bool:
@@ -70,8 +92,8 @@ def _is_caption(element: Any) -> bool:
 
 def drop_caption_lines(text: str, captions: Sequence[str], story: Sequence[str]) -> str:
     """The text without the lines (but its first) that readability shows inside a caption (`captions`)
-    and in none of its other blocks (`story`, `completion.story_blocks`' texts, which leave captions
-    out), unless those are over MAX_CAPTION_SHARE of its words."""
+    and in none of its blocks outside captions (`story`; both from `summary_captions`), unless those are
+    over MAX_CAPTION_SHARE of its words."""
     if not captions or PARAGRAPH_SEPARATOR not in text:
         return text
     joined = "\n".join(captions)
