@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsflow.captions import drop_caption_lines, summary_captions
+from newsflow.captions import blocks_outside, drop_caption_lines, summary_captions
 from newsflow.extract import extract_article, page_tree
 from newsflow.text import normalize_text
 
@@ -77,7 +77,7 @@ def test_a_caption_that_repeats_a_story_paragraph_stays() -> None:
         + f"<div class='photo'><img src='a.jpg'><p class='legende'>{BODY[3]}</p></div>"
     )
     text = "\n".join(BODY)
-    assert drop_caption_lines(text, *summary_captions(summary)) == text
+    assert drop_caption_lines(text, summary) == text
 
 
 def test_the_first_line_stays_even_in_a_caption() -> None:
@@ -85,7 +85,7 @@ def test_the_first_line_stays_even_in_a_caption() -> None:
     summary = _summary(f"<figure><img src='h.jpg'><figcaption>{CAPTION}</figcaption></figure>"
                        + "".join(f"<p>{line}</p>" for line in BODY))
     text = "\n".join((CAPTION, *BODY))
-    assert drop_caption_lines(text, *summary_captions(summary)) == text
+    assert drop_caption_lines(text, summary) == text
 
 
 def test_a_gallery_whose_captions_are_its_content_keeps_them() -> None:
@@ -95,7 +95,7 @@ def test_a_gallery_whose_captions_are_its_content_keeps_them() -> None:
         for n, caption in enumerate(captions)
     ))
     text = "\n".join((BODY[0], *captions))
-    assert drop_caption_lines(text, *summary_captions(summary)) == text
+    assert drop_caption_lines(text, summary) == text
 
 
 def test_a_long_block_named_credits_is_no_caption() -> None:
@@ -108,8 +108,8 @@ def test_a_class_that_only_contains_the_letters_names_nothing() -> None:
     # "hasCaption" (a header that holds a caption somewhere) and "accredited" are no caption's names
     summary = _summary(f"<div class='articleHeader hasCaption'><p>{BODY[1]}</p><img src='a.jpg'></div>"
                        f"<p class='accredited'>{BODY[2]}</p>")
-    captions, blocks = summary_captions(summary)
-    assert captions == [] and blocks == [BODY[1], BODY[2]]
+    assert summary_captions(summary)[0] == []
+    assert blocks_outside(summary, []) == [BODY[1], BODY[2]]
 
 
 def test_a_story_paragraph_beside_a_picture_is_no_credit() -> None:
@@ -127,7 +127,7 @@ def test_only_lines_go_and_the_text_stays_in_normal_form(lines: list[str], capti
     text = normalize_text("\n".join(lines))
     summary = _summary("".join(f"<p>{line}</p>" for line in BODY)
                        + "".join(f"<div><img src='x.jpg'><figcaption>{c}</figcaption></div>" for c in captioned))
-    result = drop_caption_lines(text, *summary_captions(summary))
+    result = drop_caption_lines(text, summary)
     kept = result.split("\n")
     assert normalize_text(result) == result
     assert kept[0] == text.split("\n")[0]

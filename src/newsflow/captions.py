@@ -46,41 +46,47 @@ _PICTURE_TAGS = frozenset({"img", "picture", "video"})
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre"})
 _CONTAINING_BLOCKS = frozenset({"li", "td", "blockquote"})
 """Blocks that may hold a picture and its caption (a gallery's list item, a layout table's cell): read
-as blocks when they hold no element, else searched for captions like any container."""
+as blocks only when they hold no element (their paragraphs are read instead)."""
 _CANDIDATE = ("aption", "redit", "egend", "opyright", "ildunter")
 """A first filter on an element's raw class and id (the words above decide)."""
-_MAY_HOLD_CAPTION = (
-    "boolean(descendant::figcaption or descendant::*["
+_CAPTION_NODES = (
+    "descendant::figcaption | descendant::*["
     + " or ".join(f"contains(@class, '{mark}') or contains(@id, '{mark}')" for mark in _CANDIDATE)
-    + "])"
+    + "]"
 )
-"""The gate: most stories in readability's output hold no element the filter could name, and the XPath
-answers in C, where the walk below makes a Python object of every element (half the rule's cost)."""
+"""The elements the filter could name, found in C: a Python object is made for these few only, not for
+every element of the story (a walk over all of them cost more than the rule's whole budget)."""
 
 
-def summary_captions(summary: Any) -> tuple[list[str], list[str]]:
-    """The normalised texts of the captions and credits in readability-lxml's output (outermost only),
-    and of its blocks outside them (paragraphs, list items, headings, cells): where a line shows besides."""
-    captions: list[str] = []
-    blocks: list[str] = []
-    if summary is not None and summary.xpath(_MAY_HOLD_CAPTION):
-        _collect(summary, captions, blocks)
-    return captions, blocks
+def summary_captions(summary: Any) -> tuple[list[str], list[Any]]:
+    """The normalised texts of the captions and credits in readability-lxml's output (outermost only,
+    each with its picture's wrapper when that adds a credit), and their elements."""
+    if summary is None:
+        return [], []
+    nodes = [node for node in summary.xpath(_CAPTION_NODES) if _is_caption(node)]
+    chosen = set(nodes)
+    outer = [node for node in nodes if not any(ancestor in chosen for ancestor in node.iterancestors())]
+    texts: list[str] = []
+    for node in outer:
+        text = normalized_line(" ".join(node.itertext()))
+        if text and word_count(text) <= CAPTION_MAX_WORDS:
+            texts.append(text)
+            parent = node.getparent()
+            texts.extend(_with_credit(parent, text) if parent is not None else [])
+    return texts, outer
 
 
-def _collect(element: Any, captions: list[str], blocks: list[str]) -> None:
-    for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        if _is_caption(child):
-            text = normalized_line(" ".join(child.itertext()))
-            if text and word_count(text) <= CAPTION_MAX_WORDS:
-                captions.append(text)
-                captions.extend(_with_credit(element, text))
-        elif child.tag in _BLOCKS or (child.tag in _CONTAINING_BLOCKS and not len(child)):
-            blocks.append(normalized_line(" ".join(child.itertext())))
-        else:
-            _collect(child, captions, blocks)
+def blocks_outside(summary: Any, captions: Sequence[Any]) -> list[str]:
+    """The texts of readability's blocks (paragraphs, headings; list items, cells and quotes that hold no
+    element) outside the caption elements: where a caption's line may show besides."""
+    inside = set(captions)
+    return [
+        normalized_line(" ".join(block.itertext()))
+        for block in summary.iter(*_BLOCKS, *_CONTAINING_BLOCKS)
+        if (block.tag in _BLOCKS or not len(block))
+        and block not in inside
+        and not any(node in inside for node in block.iterancestors())
+    ]
 
 
 def _with_credit(wrapper: Any, caption: str) -> list[str]:
@@ -100,18 +106,21 @@ def _is_caption(element: Any) -> bool:
     return any(mark in names for mark in _CANDIDATE) and not CAPTION_WORDS.isdisjoint(class_words(element))
 
 
-def drop_caption_lines(text: str, captions: Sequence[str], story: Sequence[str]) -> str:
-    """The text without the lines (but its first) that readability shows inside a caption (`captions`)
-    and in none of its blocks outside captions (`story`; both from `summary_captions`), unless those are
-    over MAX_CAPTION_SHARE of its words."""
-    if not captions or PARAGRAPH_SEPARATOR not in text:
+def drop_caption_lines(text: str, summary: Any) -> str:
+    """The text without the lines (but its first) that readability-lxml's output (`summary`) shows inside a
+    caption and in none of its blocks outside captions, unless those are over MAX_CAPTION_SHARE of its
+    words."""
+    if PARAGRAPH_SEPARATOR not in text:
+        return text
+    captions, nodes = summary_captions(summary)
+    if not captions:
         return text
     joined = "\n".join(captions)
     lines = text.split(PARAGRAPH_SEPARATOR)
     dropped = {index for index, line in enumerate(lines[1:], start=1) if line in joined}
     if not dropped:
         return text
-    elsewhere = "\n".join(story)
+    elsewhere = "\n".join(blocks_outside(summary, nodes))
     dropped = {index for index in dropped if lines[index] not in elsewhere}
     words = sum(word_count(lines[index]) for index in dropped)
     if not dropped or words > MAX_CAPTION_SHARE * word_count(text):

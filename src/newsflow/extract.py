@@ -51,7 +51,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from newsflow.authorbox import drop_author_box
-from newsflow.captions import drop_caption_lines, summary_captions
+from newsflow.captions import drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
@@ -143,7 +143,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
     text = drop_story_tail(text, readability, tree)
-    text = drop_caption_lines(text, *summary_captions(_readability_seen.summary))
+    text = drop_caption_lines(text, _readability_seen.summary)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), tree)
     text = drop_author_box(drop_reader_call(restore_standfirst(text, tree, title), tree), tree, html)
