@@ -18,7 +18,8 @@ credits, ad labels: `newsflow.furniture`), which is then corrected with the page
 pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
 confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
-the story, other stories' linked headlines, an agency's signature), story paragraphs that
+the story, other stories' linked headlines, an agency's signature), pictures' captions and credits
+that readability-lxml's output shows as such dropped (`newsflow.captions`), story paragraphs that
 trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
 has inside the story, the rest of a body split into containers of one kind), the standfirst the page
 shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a
