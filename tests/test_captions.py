@@ -134,3 +134,15 @@ def test_only_lines_go_and_the_text_stays_in_normal_form(lines: list[str], capti
     remaining = iter(text.split("\n"))
     assert all(line in remaining for line in kept)  # a subsequence: lines only removed, order kept
     assert all(line in kept for line in text.split("\n") if line in BODY)  # story paragraphs never go
+
+
+def test_a_caption_in_a_gallery_item_goes_and_a_list_item_of_the_story_stays() -> None:
+    # a list item that holds a picture and its caption is searched like any container; one that holds
+    # only text is a block of the story, where a caption's line shows besides
+    summary = _summary("".join(f"<p>{line}</p>" for line in BODY[:3])
+                       + f"<ul><li><img src='a.jpg'><p class='caption'>{CAPTION}</p></li></ul>")
+    text = "\n".join((*BODY[:2], CAPTION, BODY[2]))
+    assert drop_caption_lines(text, summary) == "\n".join(BODY[:3])
+    figure = f"<figure><img src='a.jpg'><figcaption>{CAPTION}</figcaption></figure>"
+    summary = _summary("".join(f"<p>{line}</p>" for line in BODY[:3]) + f"<ul><li>{CAPTION}</li></ul>{figure}")
+    assert drop_caption_lines(text, summary) == text
