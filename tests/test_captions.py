@@ -146,3 +146,24 @@ def test_a_caption_in_a_gallery_item_goes_and_a_list_item_of_the_story_stays() -
     figure = f"<figure><img src='a.jpg'><figcaption>{CAPTION}</figcaption></figure>"
     summary = _summary("".join(f"<p>{line}</p>" for line in BODY[:3]) + f"<ul><li>{CAPTION}</li></ul>{figure}")
     assert drop_caption_lines(text, summary) == text
+
+
+def test_story_paragraphs_in_a_caption_named_wrapper_are_kept() -> None:
+    """review: a `div.legend` wrapping two of the story's paragraphs is no caption (the second one was dropped)."""
+    paragraphs = [
+        "The council voted on Tuesday to approve the new budget for the coming fiscal year after a long debate.",
+        "Opponents said the plan would raise taxes for families already struggling with the cost of living.",
+        "The mayor defended the measure, saying it was the only way to keep the city's services running smoothly.",
+        "A final vote is expected next month, when the full council meets again in the town hall chamber.",
+        "Residents can comment on the proposal online until the end of the month, officials said on Wednesday.",
+    ]
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    wrapped = body.replace("<p>", "<div class='legend'><p>", 1).replace("</p>", "</p>", 2)
+    wrapped = wrapped.replace(f"{paragraphs[1]}</p>", f"{paragraphs[1]}</p></div>", 1)
+    html = (
+        "<html><head><title>Council approves budget</title></head><body><article>"
+        f"<h1>Council approves budget</h1>{wrapped}</article></body></html>"
+    )
+    article = extract_article(html, "https://example.com/news/2026/council-budget")
+    assert article is not None
+    assert article.text.split("\n") == paragraphs

@@ -102,6 +102,8 @@ def _with_credit(wrapper: Any, caption: str) -> list[str]:
 def _is_caption(element: Any) -> bool:
     if element.tag == "figcaption":
         return True
+    if len(element.xpath("descendant::p")) > 1:
+        return False  # a wrapper of the story's paragraphs (`div.legend`), not one picture's caption
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     return any(mark in names for mark in _CANDIDATE) and not CAPTION_WORDS.isdisjoint(class_words(element))
 
