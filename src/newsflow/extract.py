@@ -18,7 +18,8 @@ credits, ad labels: `newsflow.furniture`), which is then corrected with the page
 pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
 confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
-the story, other stories' linked headlines, an agency's signature), story paragraphs that
+the story, other stories' linked headlines, an agency's signature), pictures' captions and credits
+that readability-lxml's output shows as such dropped (`newsflow.captions`), story paragraphs that
 trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
 has inside the story, the rest of a body split into containers of one kind), the standfirst the page
 shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a
@@ -52,6 +53,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from newsflow.authorbox import drop_author_box
+from newsflow.captions import drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
@@ -148,6 +150,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
     text = drop_story_tail(text, readability, tree)
+    text = drop_caption_lines(text, _readability_seen.summary)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), tree)
     text = drop_author_box(drop_reader_call(restore_standfirst(text, tree, title), tree), tree, html)
