@@ -69,6 +69,7 @@ from newsflow.headline_date import (
     byline_time,
     byline_title_date,
     headline_date,
+    kicker_date,
     numeric_date,
     printed_zone_abbreviation,
     update_bound,
@@ -202,11 +203,13 @@ def dated_by_update_only(published: datetime | None, tree: Any, url: str | None 
 def _last_resort(tree: Any, url: str | None) -> datetime | None:
     """A date for a page that states none htmldate or the rules above read: the byline's machine
     date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
-    the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else
+    the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else a date
+    in a block just before the headline inside the story (eighteenth pass: `headline_date.kicker_date`), else
     the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
     a Unix timestamp in a data attribute named for the publication, else the day of an update stamp
     under the headline (seventeenth pass: the only date the page prints; `dated_by_update_only`)."""
-    for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree)):
+    for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
+                   _as_datetime(kicker_date(tree))):
         if plausible(moment):
             return moment
     day = url_day(url) or _amp_url_day(tree)

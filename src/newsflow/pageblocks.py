@@ -96,7 +96,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     tagged = chrome = False
     while element is not None and element not in headline_ancestors:
         other, named_chrome = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
-        if other:
+        if other and not _holds_story(element):
             return True
         chrome = chrome or named_chrome
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
@@ -113,6 +113,20 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and _story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+_STORY_PARAGRAPH = ("boolean(descendant::p[not(descendant::a)][string-length(normalize-space()) >= "
+                    "$chars][substring(normalize-space(), string-length(normalize-space())) = '.'])")
+STORY_PARAGRAPH_CHARS = 200
+"""A paragraph this long, without a link and ending as a sentence, is the story's prose, not a teaser's."""
+
+
+def _holds_story(element: Any) -> bool:
+    """Whether a block named as a list of other stories holds the story's prose (a paragraph of
+    `STORY_PARAGRAPH_CHARS` without a link): it is the story's own wrapper, whatever its name says
+    ("section-latest-news", "latest-news-body" on the `<div>` under the headline: eighteenth pass). A list
+    holds links and teasers, not the story."""
+    return bool(element.xpath(_STORY_PARAGRAPH, chars=STORY_PARAGRAPH_CHARS))
 
 
 @lru_cache(maxsize=4096)  # pages repeat their class names, and each date's ancestors are read several times
@@ -182,6 +196,29 @@ def _story_wrapper(common: Any, headline_ancestors: dict[Any, int]) -> bool:
         return False
     # review: a theme's `<div id="wrapper">` holds the whole site, its menu a `<div class="menu">`, no `<nav>`
     return not _holds_site_header(common, headline_ancestors) and not common.xpath(_SITE_MENU_OR_LOGO)
+
+
+def site_bar(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
+    """Whether an element is before the headline and outside its story: the site's bar, where it prints
+    today's date in a block whose name says nothing ("header-date", "current-date", a plain `<div>`;
+    eighteenth pass: htmldate took that day on a page whose byline it reads too). Outside the story is
+    outside the headline's `<article>` (without one, `CHROME_DEPTH` levels above it or more, in no
+    wrapper of the story's: `_story_wrapper`), not in the page's `<main>` (`_in_main`), and in no block
+    whose class or id names a story ("post-meta" above an `<article>`)."""
+    branch = common = element
+    while common is not None and common not in headline_ancestors:
+        if _STORY_WORD.search(f"{common.get('class') or ''} {common.get('id') or ''}"):
+            return False
+        branch, common = common, common.getparent()
+    if common is None or branch is common or (depth := headline_ancestors[common]) == 0:
+        return False
+    no_article = article >= len(headline_ancestors)
+    if depth < (CHROME_DEPTH if no_article else article + 1) or _in_main(common, headline_ancestors):
+        return False
+    if no_article and _story_wrapper(common, headline_ancestors):
+        return False
+    toward_headline = next(ancestor for ancestor, index in headline_ancestors.items() if index == depth - 1)
+    return common.index(branch) < common.index(toward_headline)
 
 
 def _site_header(element: Any) -> bool:

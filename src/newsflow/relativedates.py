@@ -56,7 +56,7 @@ _COUNT = r"(?P<count>\d{1,3}|an?|one|un[ao]?|einer|einem)"
 # Arabic "قبل" is "before" too: "قبل 3 أيام من الانتخابات" is three days before the elections (review)
 _NOT_BEFORE = r"(?!\s*(?:من|على)(?!\w))"
 _CUE_FIRST = re.compile(
-    rf"\b(?:hace|há|il y a|vor|منذ|قبل|πριν(?:\s+από)?|לפני|acum|před|för|пре|pre|prije|преди|prieš|pirms)"
+    rf"\b(?P<cue>hace|há|il y a|vor|منذ|قبل|πριν(?:\s+από)?|לפני|acum|před|för|пре|pre|prije|преди|prieš|pirms)"
     rf"\s+{_COUNT}\s+(?:{_UNIT})(?!\w){_NOT_BEFORE}", re.IGNORECASE)
 _CUE_AFTER = re.compile(
     rf"(?<!\w){_COUNT}\s*(?:{_UNIT})\s*(?:ago|atrás|fa|geleden|temu|назад|önce|(?:yang\s+)?lalu|trước|पहले|ที่แล้ว|前|전"
@@ -65,6 +65,10 @@ _CUE_AFTER = re.compile(
     r"|પહેલાં|પહેલા|ਪਹਿਲਾਂ|पूर्वी|आधी)(?!\w)",
     re.IGNORECASE,
 )
+# Serbian, Croatian and Bulgarian "pre", "prije", "преди" are "before" too: "prije 3 dana utakmice" (three days
+# before the match) names what follows; an age stands alone, at the line's end or before a separator (eighteenth pass)
+_ALSO_BEFORE = frozenset(("pre", "prije", "пре", "преди"))
+_WORD_NEXT = re.compile(r"[^\S\n]*[^\W\d_]")
 # Swahili puts the unit first ("saa 3 zilizopita"); Hungarian says it in a suffix ("3 órája", "5 perce")
 _OTHER_ORDER = re.compile(r"(?<!\w)(?:(?P<unit>saa|dakika|siku)\s+(?P<count>\d{1,3})\s+(?:zilizopita|iliyopita)"
                           r"|(?P<count2>\d{1,3})\s*(?P<suffix>órája|perce|napja))(?!\w)", re.IGNORECASE)
@@ -91,7 +95,10 @@ a time, "today" is as often a section's name)."""
 def relative_age(lines: Iterable[str]) -> timedelta | None:
     """The age the first relative time in `lines` gives ("2 hours ago": 2 hours), up to `MAX_AGE`."""
     for line in lines:
-        match = _CUE_FIRST.search(line) or _CUE_AFTER.search(line)
+        match = _CUE_FIRST.search(line)
+        if match is not None and match["cue"].lower() in _ALSO_BEFORE and _WORD_NEXT.match(line, match.end()):
+            match = None
+        match = match or _CUE_AFTER.search(line)
         if match is None and (other := _OTHER_ORDER.search(line)) is not None:
             unit = _OTHER_UNITS[(other["unit"] or other["suffix"]).lower()]
             return _age(int(other["count"] or other["count2"]), unit)
