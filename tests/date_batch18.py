@@ -20,7 +20,8 @@ from tests.date_batch17 import NOV_9, spa_page, wrapped_page
 from tests.test_date_classes import STORY, TITLE, page
 
 MAR_12 = date(2026, 3, 12)
-TODAY_EN = "Thursday, December 3, 2026"  # the day the site is read: the site's bar, not the story's
+TODAY_EN = "Thursday, December 3, 2026"
+TODAY_ES = "jueves, 3 de diciembre de 2026"  # the day the site is read: the site's bar, not the story's
 
 
 def bar_page(bar: str, byline: str, lang: str = "en", article: bool = True) -> str:
@@ -55,12 +56,13 @@ SITE_BAR: list[tuple[str, str, str, date | None]] = [
 
 # --- 2. a story's bar above its headline on a script-built page in Spanish (site bar: today) ------------
 SPA_ES: list[tuple[str, str, str, date | None]] = [
-    ("spa-es-depth2", spa_page('<div class="top-bar">Mundo · 12 de marzo de 2026</div>', "jueves, 3 de diciembre de 2026",
-                               "es"), "https://www.example.com.mx/a/1", MAR_12),
-    ("spa-es-depth1", spa_page('<div class="topbar">Política | 12 de marzo de 2026</div>', "jueves, 3 de diciembre de 2026",
-                               "es", depth=1), "https://www.example.es/a/1", MAR_12),
-    ("spa-pt-depth2", spa_page('<div class="top-bar">Mundo · 12 de março de 2026</div>', "quinta-feira, 3 de dezembro de 2026",
-                               "pt-BR"), "https://www.example.com.br/a/1", MAR_12),
+    ("spa-es-depth2", spa_page('<div class="top-bar">Mundo · 12 de marzo de 2026</div>', TODAY_ES, "es"),
+     "https://www.example.com.mx/a/1", MAR_12),
+    ("spa-es-depth1", spa_page('<div class="topbar">Política | 12 de marzo de 2026</div>', TODAY_ES, "es", depth=1),
+     "https://www.example.es/a/1", MAR_12),
+    ("spa-pt-depth2", spa_page('<div class="top-bar">Mundo · 12 de março de 2026</div>',
+                               "quinta-feira, 3 de dezembro de 2026", "pt-BR"),
+     "https://www.example.com.br/a/1", MAR_12),
 ]
 
 # --- 3. "section-latest-news" and other list words on a story's own wrapper ----------------------------
@@ -100,8 +102,8 @@ AFTER: list[tuple[str, str, str, date | None]] = [
      "https://www.example.lu/a/9", NOV_9),
     ("bar-today-no-article-uz", bar_page(f'<div class="today-date">{TODAY_EN}</div>', "9-noyabr, 2025", "uz",
                                          article=False), "https://www.example.uz/a/9", NOV_9),
-    ("spa-es-nov", spa_page('<div class="top-bar">Mundo · 9 de noviembre de 2025</div>', "jueves, 3 de diciembre de 2026",
-                            "es"), "https://www.example.com.mx/a/9", NOV_9),
+    ("spa-es-nov", spa_page('<div class="top-bar">Mundo · 9 de noviembre de 2025</div>', TODAY_ES, "es"),
+     "https://www.example.com.mx/a/9", NOV_9),
     ("en-section-latest-nov", wrapped_page("article section-latest-stories", "Nov 9, 2025", "en"),
      "https://news.example.com/nov", NOV_9),
 ]

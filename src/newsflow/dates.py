@@ -69,12 +69,12 @@ from newsflow.headline_date import (
     byline_time,
     byline_title_date,
     headline_date,
-    kicker_date,
     numeric_date,
     printed_zone_abbreviation,
     update_bound,
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
+from newsflow.kickerdates import kicker_date
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.lunardates import lunar_days
 from newsflow.pagedates import (
@@ -204,7 +204,7 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
     """A date for a page that states none htmldate or the rules above read: the byline's machine
     date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
     the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else a date
-    in a block just before the headline inside the story (eighteenth pass: `headline_date.kicker_date`), else
+    in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`), else
     the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
     a Unix timestamp in a data attribute named for the publication, else the day of an update stamp
     under the headline (seventeenth pass: the only date the page prints; `dated_by_update_only`)."""

@@ -49,9 +49,9 @@ from typing import Any
 
 from newsflow.bylinetimes import byline_times, byline_titles
 from newsflow.lunardates import YEAR_FIRST, is_korean
-from newsflow.pageblocks import CHROME_DEPTH, elsewhere, headline_ancestors, is_prose, other_stories_block, site_bar
+from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block, site_bar
 from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
-from newsflow.relativedates import relative_age
+from newsflow.relativedates import relative_age, story_sentence
 from newsflow.text import token_f1
 from newsflow.worlddates import slash_order
 from newsflow.yearless import byline_month_day, dateline_month_day, month_day_patterns
@@ -198,24 +198,10 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
 def published_ago(tree: Any) -> timedelta | None:
     """How long before the fetch a relative time under the headline says the page was published
     ("2 hours ago", "vor 2 Stunden": `newsflow.relativedates`); a line with an update cue is not read,
-    nor (eighteenth pass) a sentence of the story ("The storm hit 2 hours ago.": `_story_sentence`)."""
+    nor (eighteenth pass) a sentence of the story that no publication cue opens ("The storm hit 2 hours
+    ago.", not "Posted 3 hours ago.": `relativedates.story_sentence`)."""
     return relative_age(line.translate(ASCII_DIGITS) for line in _byline_lines(tree)
-                        if not _UPDATED.search(line) and not _story_sentence(line))
-
-
-_SENTENCE_END = re.compile(r"(?<![^\W\d_])(?!(?:min|mins|hrs?|sec|godz|std)[.!?]$)[^\W\d_]{3,}[.!?\u3002]$",
-                           re.IGNORECASE)
-SENTENCE_WORDS = 4
-"""A line of this many words or more that ends as a sentence, after a word and not a unit's abbreviation
-("5 min."), is the story's, unless a publication cue opens it ("Posted 3 hours ago.")."""
-
-
-def _story_sentence(line: str) -> bool:
-    """Whether a short line is a sentence of the story ("The storm hit 2 hours ago."), shorter than the
-    prose `pageblocks.is_prose` skips: the age it gives is an event's, not the page's (eighteenth pass)."""
-    if not line.endswith((".", "!", "?", "\u3002")) or len(line.split()) < SENTENCE_WORDS:
-        return False
-    return _SENTENCE_END.search(line) is not None and not _PUBLISHED.search(line)
+                        if not _UPDATED.search(line) and not (story_sentence(line) and not _PUBLISHED.search(line)))
 
 
 _ZONE_AFTER_TIME = re.compile(
@@ -264,41 +250,6 @@ def byline_title_date(tree: Any) -> datetime | None:
             day = found[1]
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
     return None
-
-
-KICKER_BLOCKS = 4
-"""How many blocks before the headline `kicker_date` reads, nearest first."""
-
-
-def kicker_date(tree: Any) -> date | None:
-    """The first date in the short blocks just before the headline, inside its story: its `<article>`,
-    or without one the levels of `pageblocks.CHROME_DEPTH` below it ("Mundo · 12 de marzo de 2026" above
-    the headline of a script-built page, which htmldate does not read; eighteenth pass). Read as a last
-    resort (`dates._last_resort`): the site's bar (today's date) sits further up."""
-    headline = _byline_texts(tree)[0]
-    if headline is None:
-        return None
-    ancestors, article = headline_ancestors(headline)
-    blocks = islice(_blocks_before(headline, article if article < len(ancestors) else CHROME_DEPTH - 1),
-                    KICKER_BLOCKS)
-    for block in blocks:
-        line = " ".join("".join(block.itertext()).split())
-        if len(line) <= MAX_TEXT_CHARS and not other_stories_block(block, ancestors, article):
-            if (found := first_date(line.translate(ASCII_DIGITS), named=True, order=_page_order(tree))) is not None:
-                return found[1]
-    return None
-
-
-def _blocks_before(headline: Any, levels: int) -> Iterator[Any]:
-    """The elements before the headline, nearest first, among its siblings and those of its ancestors
-    up to `levels` above it."""
-    node = headline
-    for _ in range(levels + 1):
-        yield from (sibling for sibling in node.itersiblings(preceding=True)
-                    if isinstance(sibling.tag, str) and sibling.tag not in ("script", "style"))
-        node = node.getparent()
-        if node is None:
-            return
 
 
 def byline_time(tree: Any) -> str | None:
@@ -425,6 +376,16 @@ def _page_order(tree: Any) -> str | None:
     order = YEAR_FIRST if is_korean(tree) else order  # "26.03.12" (sixteenth pass)
     _last_order = (weakref.ref(tree), order)
     return order
+
+
+def page_headline(tree: Any) -> Any:
+    """The page's headline (`_headline`), found once per page with the texts after it; None without one."""
+    return _byline_texts(tree)[0]
+
+
+def page_order(tree: Any) -> str | None:
+    """The order of the day and month in the page's numeric dates (`_page_order`)."""
+    return _page_order(tree)
 
 
 def _headline(tree: Any) -> Any:

@@ -218,7 +218,7 @@ def site_bar(element: Any, headline_ancestors: dict[Any, int], article: int) -> 
     if no_article and _story_wrapper(common, headline_ancestors):
         return False
     toward_headline = next(ancestor for ancestor, index in headline_ancestors.items() if index == depth - 1)
-    return common.index(branch) < common.index(toward_headline)
+    return bool(common.index(branch) < common.index(toward_headline))
 
 
 def _site_header(element: Any) -> bool:

@@ -116,3 +116,19 @@ def relative_age(lines: Iterable[str]) -> timedelta | None:
 def _age(count: int, unit: str) -> timedelta | None:
     age = timedelta(**{f"{unit}s": count})
     return age if age <= MAX_AGE else None
+
+
+_SENTENCE_END = re.compile(r"(?<![^\W\d_])(?!(?:min|mins|hrs?|sec|godz|std)[.!?]$)[^\W\d_]{3,}[.!?\u3002]$",
+                           re.IGNORECASE)
+SENTENCE_WORDS = 4
+"""A line of this many words or more that ends as a sentence, after a word and not a unit's abbreviation
+("5 min."), is a sentence."""
+
+
+def story_sentence(line: str) -> bool:
+    """Whether a short line under the headline is a sentence ("The storm hit 2 hours ago."), shorter than
+    the prose `pageblocks.is_prose` skips: the age it gives is an event's, not the page's (eighteenth pass;
+    the caller keeps a line a publication cue opens, "Posted 3 hours ago.")."""
+    if not line.endswith((".", "!", "?", "\u3002")) or len(line.split()) < SENTENCE_WORDS:
+        return False
+    return _SENTENCE_END.search(line) is not None
