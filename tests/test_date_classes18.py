@@ -158,3 +158,9 @@ def test_a_deep_page_is_read_in_linear_time() -> None:
     started = time.process_time()
     assert _bar(f"<body>{deep}<article><h1>T</h1></article></body>")
     assert time.process_time() - started < 1.0
+
+
+def test_htmldates_year_alone_once_the_bar_is_gone_dates_no_story() -> None:
+    """Hausa's "12 ga Maris, 2026" is read by neither reader: without the bar htmldate answers the year's
+    1 January, which is no day (main stored the bar's today)."""
+    assert stored(bar_page(f'<div class="header-date">{TODAY_EN}</div>', "12 ga Maris, 2026", "ha"))[0] is None

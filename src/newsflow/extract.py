@@ -196,7 +196,10 @@ def _dated_again(found: str, tree: Any, url: str) -> datetime | None:
     if not holders:
         return None
     bare = without_elements(tree, holders)
-    return published_at(find_date(bare, **{**_date_params(), "url": url}), bare, url)
+    again = find_date(bare, **{**_date_params(), "url": url})
+    if again is None or again.strip()[4:] in ("-01-01", "-01-01T00:00:00"):
+        return None  # htmldate's year alone ("2026" in a byline it cannot read): a year is no day
+    return published_at(again, bare, url)
 
 
 def _dated_by_image(published: datetime, tree: Any, url: str) -> bool:

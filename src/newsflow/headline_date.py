@@ -337,8 +337,9 @@ def _text_node(value: str | None, element: Any, is_tail: bool) -> Iterator[_Text
 def in_other_block(tree: Any, element: Any) -> bool:
     """Whether an element of the page is in a block of other stories: a related list, a sidebar,
     an `<aside>`, `<nav>` or `<footer>` outside the headline's `<article>` (`pageblocks`; not a
-    caption, nor anything else outside the article: a breadcrumb there may date the story). False
-    on a page without a headline."""
+    caption, nor anything else outside the article after the headline: a breadcrumb there may date the
+    story), or (eighteenth pass) the site's bar before the headline (`pageblocks.site_bar`). False on a
+    page without a headline."""
     headline = _byline_texts(tree)[0]
     if headline is None:
         return False

@@ -13,7 +13,10 @@ blog's own), nor "has-comments" or "comments-count" (a byline's). A "top-bar" or
 site's only outside the headline's `<article>` (without one, two levels or more from the headline)
 and in a class word naming no story: stories name their own header so too
 ("ArticleHeader_topBar__a1b2", "story-top-bar", "post-masthead"); nor in the page's `<main>`, where a
-top bar with the section and the day is the story's (sixteenth pass).
+top bar with the section and the day is the story's (sixteenth pass). Eighteenth pass: a block named as
+a list that holds the story's prose is the story's wrapper ("section-latest-news" under the headline:
+`_holds_story`), and a block before the headline outside the story is the site's bar (`site_bar`), where
+sites print today's date under any name.
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """

@@ -12,6 +12,9 @@ Finnish, Romanian, Czech, Hungarian and Swahili; (seventeenth pass) Kyrgyz, Kaza
 Tagalog, Serbian, Croatian, Bulgarian, Lithuanian, Latvian, Estonian, Armenian, Georgian, Mongolian, Khmer,
 Tamil, Telugu, Malayalam, Kannada, Gujarati, Punjabi and Marathi, Arabic's dual ("منذ ساعتين", two hours
 ago) and the compact "2h ago", "5d ago";
+(eighteenth pass) Serbian, Croatian and Bulgarian "pre", "prije", "преди" only standing alone (they mean
+"before" too: "prije 3 dana utakmice", three days before the match), and no short sentence of the story
+("The storm hit 2 hours ago.": `story_sentence`);
 "a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
 languages but Urdu, Bengali, Norwegian, Hungarian and Swahili, whose "ma" and "leo" are words and
 names too; a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
