@@ -128,10 +128,25 @@ SENTENCE_WORDS = 4
 ("5 min."), is a sentence."""
 
 
+# review: a byline of four words or more ends as a sentence too ("By Jane Doe 2 hours ago.", "Jane Doe, staff
+# writer | 3 days ago."): one a byline word opens, or whose age follows a separator, is the page's
+_BYLINE_OPENERS = frozenset(("by", "von", "por", "par", "door", "di", "av", "af", "od", "fra"))
+_SEPARATORS = (",", "|", "·", "•", "-", "\u2013", "—", ":", "/")
+
+
 def story_sentence(line: str) -> bool:
     """Whether a short line under the headline is a sentence ("The storm hit 2 hours ago."), shorter than
     the prose `pageblocks.is_prose` skips: the age it gives is an event's, not the page's (eighteenth pass;
-    the caller keeps a line a publication cue opens, "Posted 3 hours ago.")."""
-    if not line.endswith((".", "!", "?", "\u3002")) or len(line.split()) < SENTENCE_WORDS:
+    the caller keeps a line a publication cue opens, "Posted 3 hours ago."). Not a byline: a line a byline
+    word opens ("By Jane Doe 2 hours ago."), or whose age follows a separator ("Jane Doe | 2 hours ago.")."""
+    words = line.split()
+    if not line.endswith((".", "!", "?", "\u3002")) or len(words) < SENTENCE_WORDS:
+        return False
+    if words[0].lower() in _BYLINE_OPENERS or _age_after_separator(line):
         return False
     return _SENTENCE_END.search(line) is not None
+
+
+def _age_after_separator(line: str) -> bool:
+    match = _CUE_FIRST.search(line) or _CUE_AFTER.search(line)
+    return match is not None and line[:match.start()].rstrip().endswith(_SEPARATORS)
