@@ -174,3 +174,33 @@ def test_htmldates_year_alone_once_the_bar_is_gone_dates_no_story() -> None:
     """Hausa's "12 ga Maris, 2026" is read by neither reader: without the bar htmldate answers the year's
     1 January, which is no day (main stored the bar's today)."""
     assert stored(bar_page(f'<div class="header-date">{TODAY_EN}</div>', "12 ga Maris, 2026", "ha"))[0] is None
+
+
+# --- review: a byline above the story's <article> is the story's when nothing else dates the page -------
+
+_ABOVE_BODY = "".join(f"<p>The council voted on the budget plan number {i} after a long debate about roads, schools "
+                      "and the harbour, and the mayor said the city would publish the full figures within the coming "
+                      "weeks.</p>" for i in range(6))
+_ABOVE = {  # the byline block above the story, as themes name it (WordPress, Drupal, Brightspot, Arc, Next.js)
+    "row": '<div class="container"><div class="row">{by}<article><h1>{title}</h1>{body}</article></div></div>',
+    "column": ('<div class="container"><div class="row"><div class="col-md-3">{by}</div><div class="col-md-9">'
+               '<article><h1>{title}</h1>{body}</article></div></div></div>'),
+    "no-article": ('<div class="wrap"><div class="inner">{by}<div class="c1"><div class="c2"><h1>{title}</h1>'
+                   '{body}</div></div></div></div>'),
+}
+
+
+@pytest.mark.parametrize("layout", list(_ABOVE))
+@pytest.mark.parametrize(("block", "printed"), [
+    ('<div class="meta-info">', '<time datetime="2026-03-12T09:30:00Z">March 12, 2026</time>'),
+    ('<div class="Page-byline">', "<span>March 12, 2026, 9:30 AM</span>"),
+    ('<header class="td-header">', "<span>12.03.2026 09:30</span>"),
+    ('<div class="css-1q2w3e">', "<span>12 de marzo de 2026</span>"),
+])
+def test_a_byline_above_the_article_dates_the_story_when_it_is_the_only_date(
+        layout: str, block: str, printed: str) -> None:
+    closing = "</header>" if block.startswith("<header") else "</div>"
+    by = f"{block}<span>By Jane Doe</span> {printed}{closing}"
+    html = (f"<html><head><title>{TITLE}</title></head><body><nav><a href='/'>Home</a></nav>"
+            + _ABOVE[layout].format(by=by, title=TITLE, body=_ABOVE_BODY) + "<footer>City News</footer></body></html>")
+    assert stored(html, "https://citynews.example.com/politics/council-budget")[0] == date(2026, 3, 12)

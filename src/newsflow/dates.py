@@ -143,8 +143,11 @@ def json_ld_published(tree: Any) -> datetime | None:
     return first[1] if first else None
 
 
-def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) -> datetime | None:
+def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
+                 site_bars: bool = True) -> datetime | None:
     """htmldate's date, unless the page's JSON-LD shows it is not the publication (module docstring).
+    `site_bars` False takes a block above the headline outside the story for the story's
+    (`extract._dated_again`, when nothing else dates the page).
 
     The result keeps the page's UTC offset, so that its `.date()` is the publisher's day; a time
     the page gives only in UTC is put in the publisher's zone when its country says which
@@ -152,7 +155,7 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     """
     zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
     sources = _source_dates(tree, zone, url)
-    if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources):
+    if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources, site_bars):
         htmldate_value = None
     copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
     chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
@@ -225,7 +228,8 @@ def _amp_url_day(tree: Any) -> date | None:
                  if (day := url_day(str(href))) is not None), None)
 
 
-def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
+def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]],
+                    site_bars: bool = True) -> bool:
     """Whether htmldate's answer dates something else than the story, and no source the page dates
     its story with (JSON-LD, metas, the byline, the URL) states its day (`newsflow.pagedates`):
     a day that the page's `<time>` elements give only in lists of other stories, sidebars or the
@@ -236,7 +240,7 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
-    if other_stories_only(tree, value[:10]) or listed_storys(value, tree, parse_local):
+    if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True
     day = _plain_day(value)
     if day is not None and (day in lunar_days(tree) or (_BARE_DAY.match(value) and image_month_first(tree, day))):

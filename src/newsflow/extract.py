@@ -56,11 +56,12 @@ from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
-from newsflow.headline_date import printed_zone_abbreviation, published_ago, published_month_day
+from newsflow.headline_date import page_headline, printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.htmlparser import page_parser
 from newsflow.language import load_language_model, resolve_language
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
+from newsflow.pageblocks import above_site_menu
 from newsflow.pagedates import other_stories_holders, without_elements, without_image_urls
 from newsflow.refine import (
     article_body_rescue,
@@ -198,7 +199,11 @@ def _dated_again(found: str, tree: Any, url: str) -> datetime | None:
     bare = without_elements(tree, holders)
     again = find_date(bare, **{**_date_params(), "url": url})
     if again is None or again.strip()[4:] in ("-01-01", "-01-01T00:00:00"):
-        return None  # htmldate's year alone ("2026" in a byline it cannot read): a year is no day
+        # htmldate's year alone ("2026" in a byline it cannot read) is no day; with nothing else, a block
+        # below the site's menu was the story's (review: a byline above the `<article>`, "By Jane Doe ·
+        # March 12, 2026"): its day stands, as before the eighteenth pass; a bar above the menu dates nothing
+        return None if above_site_menu(tree, holders, page_headline(tree)) else published_at(
+            found, tree, url, site_bars=False)
     return published_at(again, bare, url)
 
 

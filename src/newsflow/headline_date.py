@@ -334,17 +334,18 @@ def _text_node(value: str | None, element: Any, is_tail: bool) -> Iterator[_Text
         yield text
 
 
-def in_other_block(tree: Any, element: Any) -> bool:
+def in_other_block(tree: Any, element: Any, site_bars: bool = True) -> bool:
     """Whether an element of the page is in a block of other stories: a related list, a sidebar,
     an `<aside>`, `<nav>` or `<footer>` outside the headline's `<article>` (`pageblocks`; not a
     caption, nor anything else outside the article after the headline: a breadcrumb there may date the
     story), or (eighteenth pass) the site's bar before the headline (`pageblocks.site_bar`). False on a
-    page without a headline."""
+    page without a headline. `site_bars` False reads the site's bar as the story's (review: a byline above
+    the `<article>` is such a block too; `extract._dated_again`)."""
     headline = _byline_texts(tree)[0]
     if headline is None:
         return False
     ancestors, article = headline_ancestors(headline)
-    return other_stories_block(element, ancestors, article) or site_bar(element, ancestors, article)
+    return other_stories_block(element, ancestors, article) or (site_bars and site_bar(element, ancestors, article))
 
 
 def caption_date(text: str, order: str | None = None) -> date | None:

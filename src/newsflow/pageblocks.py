@@ -224,6 +224,17 @@ def site_bar(element: Any, headline_ancestors: dict[Any, int], article: int) -> 
     return bool(common.index(branch) < common.index(toward_headline))
 
 
+def above_site_menu(tree: Any, elements: list[Any], headline: Any) -> bool:
+    """Whether one of these elements comes before a `<nav>` or `<header>` that comes before the headline:
+    the site's top bar, above its menu (review: a block after the menu, above the story's `<article>`, is
+    as often the story's byline, "By Jane Doe · March 12, 2026")."""
+    order = {element: index for index, element in enumerate(tree.iter())}
+    if headline not in order:
+        return False
+    menus = [order[menu] for menu in tree.iter("nav", "header") if order[menu] < order[headline]]
+    return bool(menus) and any(order.get(element, len(order)) < max(menus) for element in elements)
+
+
 def _site_header(element: Any) -> bool:
     """Whether an element is the site's `<header>` (a child of `<body>`, or the banner), where a
     masthead prints today's date (fifteenth pass); not a story's own header, nor one whose class

@@ -149,15 +149,15 @@ def payload_published(tree: Any) -> str | None:
     return None
 
 
-def other_stories_only(tree: Any, day: str) -> bool:
+def other_stories_only(tree: Any, day: str, site_bars: bool = True) -> bool:
     """Whether the elements that give this day ("2026-02-10") are all in blocks of other stories (a
     related list, a sidebar, the footer, the site's bar above the headline: `headline_date.in_other_block`),
     and there is at least one: `<time datetime>` elements, else short texts that name it ("Feb 10, 2026");
     never when one of the page's metas states it."""
-    return bool(other_stories_holders(tree, day))
+    return bool(other_stories_holders(tree, day, site_bars))
 
 
-def other_stories_holders(tree: Any, day: str) -> list[Any]:
+def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[Any]:
     """The elements `other_stories_only` finds giving the day, when all are in other blocks; else none."""
     if any(str(meta.get("content") or "").strip()[:10] == day for meta in tree.iterfind(".//meta")):
         return []  # a meta of the page states it
@@ -169,7 +169,7 @@ def other_stories_holders(tree: Any, day: str) -> list[Any]:
         order = slash_order(tree) if not holders and texts else None
         # "09/03/2026" in a Brazilian list is read in the page's order (sixteenth pass)
         holders = holders or [parent for parent, line in texts if order and caption_date(line, order) == wanted]
-    return holders if holders and all(in_other_block(tree, element) for element in holders) else []
+    return holders if holders and all(in_other_block(tree, element, site_bars) for element in holders) else []
 
 
 def without_elements(tree: Any, elements: list[Any]) -> Any:
