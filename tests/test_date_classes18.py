@@ -204,3 +204,12 @@ def test_a_byline_above_the_article_dates_the_story_when_it_is_the_only_date(
     html = (f"<html><head><title>{TITLE}</title></head><body><nav><a href='/'>Home</a></nav>"
             + _ABOVE[layout].format(by=by, title=TITLE, body=_ABOVE_BODY) + "<footer>City News</footer></body></html>")
     assert stored(html, "https://citynews.example.com/politics/council-budget")[0] == date(2026, 3, 12)
+
+
+def test_a_byline_above_the_article_beats_a_teasers_date_below() -> None:
+    """review: htmldate asked again without the byline took the teaser's day (2026-02-01) on the branch."""
+    by = '<div class="meta-info"><span>By Jane Doe</span> <span>12.03.2026 09:30</span></div>'
+    teaser = '<div class="widget"><a href="/a">Mayor opens new school</a> <span>February 1, 2026</span></div>'
+    html = (f"<html><head><title>{TITLE}</title></head><body><nav><a href='/'>Home</a></nav>"
+            + _ABOVE["column"].format(by=by, title=TITLE, body=_ABOVE_BODY) + teaser + "</body></html>")
+    assert stored(html, "https://citynews.example.com/politics/council-budget")[0] == date(2026, 3, 12)

@@ -196,14 +196,14 @@ def _dated_again(found: str, tree: Any, url: str) -> datetime | None:
     holders = other_stories_holders(tree, found.strip()[:10])
     if not holders:
         return None
+    if not above_site_menu(tree, holders, page_headline(tree)):
+        # review: a block below the site's menu, above the story's `<article>`, is as often its byline ("By
+        # Jane Doe · March 12, 2026"), and htmldate's next answer a teaser's: its day stands, as on main
+        return published_at(found, tree, url, site_bars=False)
     bare = without_elements(tree, holders)
     again = find_date(bare, **{**_date_params(), "url": url})
     if again is None or again.strip()[4:] in ("-01-01", "-01-01T00:00:00"):
-        # htmldate's year alone ("2026" in a byline it cannot read) is no day; with nothing else, a block
-        # below the site's menu was the story's (review: a byline above the `<article>`, "By Jane Doe ·
-        # March 12, 2026"): its day stands, as before the eighteenth pass; a bar above the menu dates nothing
-        return None if above_site_menu(tree, holders, page_headline(tree)) else published_at(
-            found, tree, url, site_bars=False)
+        return None  # htmldate's year alone ("2026" in a byline it cannot read): a year is no day
     return published_at(again, bare, url)
 
 
