@@ -1,0 +1,88 @@
+"""Red team 24: hostile servers and the unattended run (docs/security.md, "Red team 24").
+
+1. A `Location` to an IPv4 address written with a trailing dot (`http://1.2.3.4./`), which the WHATWG URL
+   parser (every browser) reads as `1.2.3.4`, was a `dns_error`: getaddrinfo reads no number with a dot
+   after it. It is now read as the address, and still judged by the address guard.
+2. A body packed in gzip that no header declares (or a second layer under a declared one), sent in small
+   chunks, was joined again at each chunk while the content sniff waited: O(n^2), the event loop held for
+   tens of seconds. The sniff now waits for the unpacked body instead.
+3. A robots.txt that is an HTML page (a soft 404, a CMS's catch-all route): decided to read it as Google's
+   parser does (rules at the start of a line, in a `User-agent` group), so a lone `Disallow: /` in a page
+   is nothing, and a page that states a group is obeyed.
+
+Every server is real, on loopback.
+"""
+
+from __future__ import annotations
+
+import gzip
+import random
+import time
+
+import pytest
+
+from newsflow.models import Outcome
+from tests.hostile.rawserver import RawServer
+from tests.hostile.servers import fetch_article, settings
+from tests.hostile.test_redteam22 import page
+from tests.hostile.test_redteam23 import with_length
+
+
+def redirect_to(location: bytes) -> bytes:
+    return b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\nContent-Length: 0\r\n\r\n"
+
+
+# 1. An IPv4 address with a trailing dot
+
+def test_a_location_to_an_address_with_a_trailing_dot_reaches_the_address() -> None:
+    """Before: `dns_error` (`cannot resolve 127.0.0.1.: Name or service not known`), every run."""
+    target = RawServer(lambda path: with_length(b"HTTP/1.1 200 OK", page("Dotted")))
+    source = RawServer(lambda path: redirect_to(f"http://127.0.0.1.:{target.port}/page".encode()))
+    try:
+        result = fetch_article(settings(respect_robots=False), source.url("/go"))
+    finally:
+        source.close()
+        target.close()
+    assert result.outcome is Outcome.OK and b"Dotted" in result.html, result.error
+    assert len(target.requests) == 1
+
+
+@pytest.mark.parametrize("host", ["169.254.169.254.", "127.0.0.1.", "0x7f.1.", "2130706433."])
+def test_an_address_with_a_trailing_dot_is_still_guarded(host: str) -> None:
+    """Only 127.0.0.2 is allowed: each dotted spelling of a forbidden address is `blocked`, never fetched
+    (before: a `dns_error`, which says nothing of the guard)."""
+    target = RawServer(lambda path: with_length(b"HTTP/1.1 200 OK", page("Secret")))
+    source = RawServer(lambda path: redirect_to(f"http://{host}:{target.port}/latest".encode()), host="127.0.0.2")
+    try:
+        result = fetch_article(settings(respect_robots=False, allowed_networks=("127.0.0.2/32",)), source.url("/go"))
+    finally:
+        source.close()
+        target.close()
+    assert result.outcome is Outcome.BLOCKED, result.error
+    assert target.requests == []
+
+
+# 2. gzip inside gzip, in small chunks
+
+def chunked_in_pieces(headers: bytes, body: bytes, size: int = 64) -> bytes:
+    chunks = b"".join(f"{len(body[i:i + size]):x}\r\n".encode() + body[i:i + size] + b"\r\n"
+                      for i in range(0, len(body), size))
+    return b"HTTP/1.1 200 OK\r\n" + headers + b"Transfer-Encoding: chunked\r\n\r\n" + chunks + b"0\r\n\r\n"
+
+
+def test_a_page_packed_twice_in_small_chunks_is_read_at_once() -> None:
+    """An untyped `Content-Encoding: gzip` over a second, undeclared gzip layer (a CDN gzipping a page stored gzipped),
+    1.6 MB in 64-byte chunks. Before: the unpacked head started with gzip's magic, so the sniff waited and the
+    whole body so far was joined again at each chunk: O(n^2), ~30 s of the event loop (a `timeout` at the
+    deadline, every other fetch of the run starved)."""
+    text = random.Random(24).randbytes(1_400_000).hex().encode()  # incompressible enough: ~1.6 MB packed twice
+    packed = gzip.compress(gzip.compress(page("Twice").replace(b"</h1>", b"</h1><p>" + text + b"</p>")))
+    answer = chunked_in_pieces(b"Content-Encoding: gzip\r\n", packed)  # untyped: sniffed
+    server = RawServer(lambda path: answer)
+    started = time.monotonic()
+    try:
+        result = fetch_article(settings(respect_robots=False, timeout=60.0), server.url("/p"))
+    finally:
+        server.close()
+    assert time.monotonic() - started < 10.0, "the packed head was joined again at each chunk"
+    assert result.outcome is Outcome.OK and b"Twice" in result.html, result.error
