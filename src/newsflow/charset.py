@@ -27,6 +27,7 @@ import charset_normalizer
 
 # Content-Encoding lives in newsflow.contentcoding; its names stay importable from here.
 from newsflow.contentcoding import GZIP_MAGIC as GZIP_MAGIC
+from newsflow.contentcoding import MAX_LAYERS as MAX_LAYERS
 from newsflow.contentcoding import BodyTooLarge as BodyTooLarge
 from newsflow.contentcoding import BoundedDecoder as BoundedDecoder
 from newsflow.contentcoding import UndecodableBody as UndecodableBody

@@ -33,9 +33,8 @@ from newsflow.models import FetchKind
 # (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
 # request's deadline, would stall for a second or more per 64 KB read. Yield every so many chunks.
 CHUNKS_BETWEEN_YIELDS = 64
-# gzip layers undone in all, Content-Encoding's and undeclared ones (`unpacked`): a page packed
-# twice is met in the wild; one packed deeper is not a page.
-MAX_PACKED_LAYERS = 2
+# gzip layers undone in all, Content-Encoding's and undeclared ones (`unpacked`): see `charset.MAX_LAYERS`.
+MAX_PACKED_LAYERS = charset.MAX_LAYERS
 _GZIP_DEFLATE = charset.GZIP_MAGIC + b"\x08"  # gzip's magic and its one compression method: no text starts so
 # Where a document's root start is looked for: the head of the body.
 ROOT_SCAN_BYTES = 65_536

@@ -25,7 +25,7 @@ from newsflow.models import Outcome
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import fetch_article, settings
 from tests.hostile.test_redteam22 import page
-from tests.hostile.test_redteam23 import with_length
+from tests.hostile.test_redteam23 import answered, with_length
 
 
 def redirect_to(location: bytes) -> bytes:
@@ -86,3 +86,47 @@ def test_a_page_packed_twice_in_small_chunks_is_read_at_once() -> None:
         server.close()
     assert time.monotonic() - started < 10.0, "the packed head was joined again at each chunk"
     assert result.outcome is Outcome.OK and b"Twice" in result.html, result.error
+
+
+def test_a_body_declaring_more_compressions_than_are_undone_is_refused_unread() -> None:
+    """`Content-Encoding: gzip, gzip, ...` 300 times over a body packed 300 times. Before: each chunk went
+    through every declared layer, O(layers x chunks): 3,000 layers (94 KB in 16-byte chunks) held the event
+    loop 83 s. Now more than `charset.MAX_LAYERS` codings is a `parse_error`, read from the header alone."""
+    body = page("Deep")
+    for _ in range(300):
+        body = gzip.compress(body, compresslevel=1)
+    codings = b", ".join([b"gzip"] * 300)
+    outcome, _, error = answered(chunked_in_pieces(b"Content-Type: text/html\r\nContent-Encoding: " + codings + b"\r\n",
+                                                   body, 16))
+    assert outcome is Outcome.PARSE_ERROR and "300 compressions" in error, error
+    assert len(error) < 400
+
+
+def test_a_page_declared_packed_twice_is_still_read() -> None:
+    """Control: `gzip, gzip`, as a CDN over a server that gzips, stays read (red team 22 probed it)."""
+    answer = with_length(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip", gzip.compress(gzip.compress(page("Two"))))
+    outcome, body, error = answered(answer)
+    assert outcome is Outcome.OK and b"Two" in body, error
+
+
+# 3. A robots.txt that is an HTML page, read as Google's parser reads it
+
+ARTICLE = with_length(b"HTTP/1.1 200 OK", page("Allowed"))
+
+
+@pytest.mark.parametrize(("robots", "allowed"), [
+    (b"<!doctype html><html><body><h1>Not found</h1>\n<p>Try the home page.</p>\nDisallow: /\n</body></html>", True),
+    (b"<!doctype html><html><body><pre>\nUser-agent: *\nDisallow: /\n</pre></body></html>", False),
+    (b"<!doctype html><html><body><pre>User-agent: *\nDisallow: /\n</pre></body></html>", True),
+], ids=["a-lone-disallow", "a-group-at-line-starts", "a-group-after-markup"])
+def test_a_robots_txt_that_is_an_html_page_is_read_as_google_reads_it(robots: bytes, allowed: bool) -> None:
+    """Decided (docs/security.md, "Red team 24"): a soft 404 page at /robots.txt states no rule (a `Disallow`
+    outside a `User-agent` group is no rule, RFC 9309 2.2); a page whose lines state a group is obeyed, as
+    Google's parser (which reads any body, whatever its type) obeys it."""
+    server = RawServer(lambda path: with_length(b"HTTP/1.1 200 OK", robots) if path == "/robots.txt" else ARTICLE)
+    try:
+        result = fetch_article(settings(), server.url("/news/1"))
+    finally:
+        server.close()
+    assert result.outcome is (Outcome.OK if allowed else Outcome.ROBOTS_DISALLOWED), result.error
+    assert len(server.hits("/news/1")) == (1 if allowed else 0)
