@@ -5,23 +5,30 @@
    after it. It is now read as the address, and still judged by the address guard.
 2. A body packed in gzip that no header declares (or a second layer under a declared one), sent in small
    chunks, was joined again at each chunk while the content sniff waited: O(n^2), the event loop held for
-   tens of seconds. The sniff now waits for the unpacked body instead.
+   tens of seconds. The sniff now waits for the unpacked body instead. A `Content-Encoding` naming more
+   compressions than are undone (2) is refused from the header: each chunk went through every layer.
 3. A robots.txt that is an HTML page (a soft 404, a CMS's catch-all route): decided to read it as Google's
    parser does (rules at the start of a line, in a `User-agent` group), so a lone `Disallow: /` in a page
    is nothing, and a page that states a group is obeyed.
+4. A page's `<meta>` tags were read with regular expressions that backtrack: a tag left open (`<meta ` 10,000
+   times), a run of letters with no `=` in a `<meta>`, spaces in a refresh's `content`. Each held the event
+   loop, where every fetch of the run waits: 11 s, 349 s, and for 500 spaces 113 s (with no end in sight for
+   a page's worth), beyond any deadline, as nothing awaits while a regex runs. Each is linear now.
 
 Every server is real, on loopback.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import random
 import time
 
 import pytest
 
-from newsflow.models import Outcome
+from newsflow.fetch import Fetcher
+from newsflow.models import FetchResult, Outcome
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import fetch_article, settings
 from tests.hostile.test_redteam22 import page
@@ -130,3 +137,48 @@ def test_a_robots_txt_that_is_an_html_page_is_read_as_google_reads_it(robots: by
         server.close()
     assert result.outcome is (Outcome.OK if allowed else Outcome.ROBOTS_DISALLOWED), result.error
     assert len(server.hits("/news/1")) == (1 if allowed else 0)
+
+
+# 4. <meta> tags the event loop reads: linear whatever the page
+
+def longest_stall(answer: bytes) -> tuple[FetchResult, float]:
+    """Fetch a page served `answer` while a ticker runs on the same event loop: the result, and the longest
+    the loop went without running the ticker (what every other fetch of the run waited)."""
+    server = RawServer(lambda path: answer)
+
+    async def go() -> tuple[FetchResult, float]:
+        longest, done = 0.0, asyncio.Event()
+
+        async def tick() -> None:
+            nonlocal longest
+            while not done.is_set():
+                started = time.monotonic()
+                await asyncio.sleep(0.005)
+                longest = max(longest, time.monotonic() - started)
+
+        ticker = asyncio.create_task(tick())
+        async with Fetcher(settings(respect_robots=False, timeout=600.0)) as fetcher:
+            result = await fetcher.fetch_article(server.url("/p"))
+        done.set()
+        await ticker
+        return result, longest
+
+    try:
+        return asyncio.run(go())
+    finally:
+        server.close()
+
+
+HEAD = b"<!doctype html><html><head><title>Held</title>"
+BODY = b"</head><body><article><h1>Held</h1><p>Caf\xe9 " + b"text " * 200 + b"</p></article></body></html>"
+
+
+@pytest.mark.parametrize("head", [
+    HEAD + b"<meta " * 10_000,  # left open: each `<meta` looked for its `>` to the end (before: ~11 s)
+    HEAD + b"<meta " + b"a" * 20_000 + b">",  # letters and no `=`: tried from each (before: ~40 s)
+    HEAD + b'<meta http-equiv="refresh" content="0' + b" " * 300 + b"''x\">",  # O(n^3) (before: ~25 s)
+], ids=["meta-left-open", "meta-letters-without-equals", "refresh-spaces"])
+def test_a_pages_meta_tags_never_hold_the_event_loop(head: bytes) -> None:
+    result, stall = longest_stall(with_length(b"HTTP/1.1 200 OK", head + BODY))
+    assert result.outcome is Outcome.OK and b"Held" in result.html, result.error
+    assert stall < 2.0, f"the event loop was held {stall:.1f} s"
