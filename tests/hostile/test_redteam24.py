@@ -24,6 +24,7 @@ import asyncio
 import gzip
 import random
 import time
+import zlib
 
 import pytest
 
@@ -99,7 +100,8 @@ def test_a_page_packed_twice_in_small_chunks_is_read_at_once() -> None:
 def test_a_body_declaring_more_compressions_than_are_undone_is_refused_unread() -> None:
     """`Content-Encoding: gzip, gzip, ...` 300 times over a body packed 300 times. Before: each chunk went
     through every declared layer, O(layers x chunks): 3,000 layers (94 KB in 16-byte chunks) held the event
-    loop 83 s. Now more than `charset.MAX_LAYERS` codings is a `parse_error`, read from the header alone."""
+    loop 83 s. Now more than `contentcoding.MAX_DECLARED_LAYERS` (5) codings is a `parse_error`, read from
+    the header alone."""
     body = page("Deep")
     for _ in range(300):
         body = gzip.compress(body, compresslevel=1)
@@ -108,6 +110,27 @@ def test_a_body_declaring_more_compressions_than_are_undone_is_refused_unread() 
                                                    body, 16))
     assert outcome is Outcome.PARSE_ERROR and "300 compressions" in error, error
     assert len(error) < 400
+
+
+@pytest.mark.parametrize("codings", [b"gzip, gzip, gzip", b"identity, gzip, x-gzip, deflate, gzip"])
+def test_a_page_declared_packed_three_to_five_deep_is_still_read(codings: bytes) -> None:
+    """Review of red team 24: main read these, and urllib3 and curl cap the chain at 5; refusing past 2 made
+    them `parse_error`. `identity` is no layer."""
+    body = page("Deep")
+    for name in [name.strip() for name in codings.split(b",") if name.strip() != b"identity"]:  # applied in order
+        body = zlib.compress(body) if name == b"deflate" else gzip.compress(body)
+    outcome, read, error = answered(with_length(b"HTTP/1.1 200 OK\r\nContent-Encoding: " + codings, body))
+    assert outcome is Outcome.OK and b"Deep" in read, error
+
+
+@pytest.mark.parametrize("codings", [b"deflate", b"gzip, deflate"])
+def test_a_body_that_is_no_deflate_is_a_parse_error(codings: bytes) -> None:
+    """Review of red team 24: a `deflate` layer that is neither zlib nor raw deflate retried raw at each
+    failure, forever: a `RecursionError`, reported as an unexpected `fetch_error`, not the body's fault."""
+    body = b"\xff\xff\xff not deflate at all"
+    body = gzip.compress(body) if codings.startswith(b"gzip") else body
+    outcome, _, error = answered(with_length(b"HTTP/1.1 200 OK\r\nContent-Encoding: " + codings, body))
+    assert outcome is Outcome.PARSE_ERROR and "not valid deflate" in error, error
 
 
 def test_a_page_declared_packed_twice_is_still_read() -> None:
