@@ -242,6 +242,15 @@ def _dotted_quad(host: str) -> str | None:
         return None
 
 
+def address_with_trailing_dot(host: str) -> str | None:
+    """The IPv4 address `host` names when it is one written with a trailing dot (`1.2.3.4.`, `0x7f.1.`),
+    as the WHATWG URL parser (every browser) reads it; else None. getaddrinfo reads no number with a dot
+    after it, so such a `Location` was a `dns_error` (red team 24)."""
+    if not host.endswith(".") or host.endswith(".."):
+        return None
+    return _dotted_quad(host[:-1].lower())
+
+
 def _canonical_query(query: str) -> str:
     params = [_normalize_percent(p, _QUERY_SAFE) for p in query.split("&") if p]
     kept = [p for p in params if not _is_tracking(p.partition("=")[0])]
