@@ -16,7 +16,7 @@ import sys
 from datetime import date, timedelta
 
 from tests.date_batch12 import probe
-from tests.date_batch17 import NOV_9, spa_page, wrapped_page
+from tests.date_batch17 import NOV_9, probe_relative, spa_page, wrapped_page
 from tests.test_date_classes import STORY, TITLE, page
 
 MAR_12 = date(2026, 3, 12)
@@ -121,13 +121,4 @@ RELATIVE_AFTER: list[tuple[str, str, timedelta | None]] = [
 if __name__ == "__main__" and "probe" in sys.argv[1:]:
     probe(AFTER if "after" in sys.argv[1:] else PAGES)
 if __name__ == "__main__" and "relative" in sys.argv[1:]:
-    from newsflow.extract import extract_article
-
-    cases = RELATIVE_AFTER if "after" in sys.argv[1:] else RELATIVE
-    right = 0
-    for lang, line, age in cases:
-        article = extract_article(page(line, lang), f"https://news.example.com/{lang}")
-        got = article.published_ago if article is not None else None
-        right += got == age
-        print("" if got == age else f"MISS {lang} {line}: {got}")
-    print(f"{right} of {len(cases)} right")
+    probe_relative(RELATIVE_AFTER if "after" in sys.argv[1:] else RELATIVE)
