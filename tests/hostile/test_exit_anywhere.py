@@ -14,9 +14,9 @@ extract, loads, the run's end) and how many processes spin on the 2 cores beside
 - no process of its group outlives it by 5 s;
 - the next run stores every item once (nothing lost, nothing duplicated).
 
-CI runs the two REGRESSIONS and draws 1 example without shrinking (~40 s each at a load of 8-10);
-hunt with `NEWSFLOW_WORLD_EXAMPLES=30`. Found: a Ctrl-C while the CLI's modules imported printed a
-traceback (now one line and 130, `newsflow.launch`).
+CI runs the two REGRESSIONS and draws none: hypothesis's first draw is always the simplest
+example, which is REGRESSIONS[0] (ci19); hunt with `NEWSFLOW_WORLD_EXAMPLES=30`. Found: a Ctrl-C
+while the CLI's modules imported printed a traceback (now one line and 130, `newsflow.launch`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -50,12 +50,21 @@ from tests.test_unstoppable import query
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow, pytest.mark.timeout(900)]
 
 EXAMPLES = int(os.environ.get("NEWSFLOW_WORLD_EXAMPLES", "1"))
-PHASES = (Phase.explicit, Phase.generate, *((Phase.shrink,) if os.environ.get("NEWSFLOW_WORLD_SHRINK") else ()))
+# Hypothesis's first drawn example is the simplest one, Interruption("ctrl-c", 0.2, 0): REGRESSIONS[0]
+# again (ci19 saw CI run it twice, a third of the test's time). One draw adds nothing; more do.
+PHASES = (Phase.explicit, *((Phase.generate,) if EXAMPLES > 1 else ()),
+          *((Phase.shrink,) if os.environ.get("NEWSFLOW_WORLD_SHRINK") else ()))
 STOP_SECONDS = 20.0  # the world's sigterm_stops_promptly allows 10 s; a loaded machine and Prefect's teardown
 SIGNALS = {"docker-stop": signal.SIGTERM, "systemctl-stop": signal.SIGTERM, "hangup": signal.SIGHUP,
            "ctrl-c": signal.SIGINT}
 FEEDS, PAGES, SLOW_PAGES = 2, 5, 2  # per feed: pages, of which slow to extract
 ORPHAN_GRACE = 5.0
+# The runs after the interrupted one extract with the product's default limit, not the 10 s of the
+# interrupted run's config: a slow page (~6 cpu-s) shares CI's 2 cores with the other xdist worker
+# and took ~10 s, so it timed out in each of 3 runs before it was parked (142 s for the test in CI
+# against 58 s when it fitted; docs/performance.md, ci19). With room it is extracted, once, and a
+# duplicate a re-extraction could store is checked rather than parked away.
+SETTLE_EXTRACT_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,7 @@ def settle(config_path: Path) -> None:
     `max_article_attempts` of them (pipeline.TERMINAL_ARTICLE_OUTCOMES), so one run after is not
     always the end of it. At most that many runs: an entry still waiting after them is lost."""
     config = load_config(config_path)
+    config = replace(config, extract=replace(config.extract, timeout=SETTLE_EXTRACT_TIMEOUT))
     for n in range(config.execution.max_article_attempts):
         asyncio.run(run_ingest(config, f"after-{n}"))
         if query(config_path, SETTLED) == [(0,)]:
