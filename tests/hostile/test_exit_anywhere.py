@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -59,12 +59,6 @@ SIGNALS = {"docker-stop": signal.SIGTERM, "systemctl-stop": signal.SIGTERM, "han
            "ctrl-c": signal.SIGINT}
 FEEDS, PAGES, SLOW_PAGES = 2, 5, 2  # per feed: pages, of which slow to extract
 ORPHAN_GRACE = 5.0
-# The runs after the interrupted one extract with the product's default limit, not the 10 s of the
-# interrupted run's config: a slow page (~6 cpu-s) shares CI's 2 cores with the other xdist worker
-# and took ~10 s, so it timed out in each of 3 runs before it was parked (142 s for the test in CI
-# against 58 s when it fitted; docs/performance.md, ci19). With room it is extracted, once, and a
-# duplicate a re-extraction could store is checked rather than parked away.
-SETTLE_EXTRACT_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -142,7 +136,6 @@ def settle(config_path: Path) -> None:
     `max_article_attempts` of them (pipeline.TERMINAL_ARTICLE_OUTCOMES), so one run after is not
     always the end of it. At most that many runs: an entry still waiting after them is lost."""
     config = load_config(config_path)
-    config = replace(config, extract=replace(config.extract, timeout=SETTLE_EXTRACT_TIMEOUT))
     for n in range(config.execution.max_article_attempts):
         asyncio.run(run_ingest(config, f"after-{n}"))
         if query(config_path, SETTLED) == [(0,)]:
