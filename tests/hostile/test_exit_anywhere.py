@@ -51,7 +51,7 @@ pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow, pyte
 
 EXAMPLES = int(os.environ.get("NEWSFLOW_WORLD_EXAMPLES", "1"))
 # Hypothesis's first drawn example is the simplest one, Interruption("ctrl-c", 0.2, 0): REGRESSIONS[0]
-# again (ci19 saw CI run it twice, a third of the test's time). One draw adds nothing; more do.
+# again (run twice under the ci profile, ci19: a third of the test's time). One draw adds nothing; more do.
 PHASES = (Phase.explicit, *((Phase.generate,) if EXAMPLES > 1 else ()),
           *((Phase.shrink,) if os.environ.get("NEWSFLOW_WORLD_SHRINK") else ()))
 STOP_SECONDS = 20.0  # the world's sigterm_stops_promptly allows 10 s; a loaded machine and Prefect's teardown
