@@ -1,9 +1,11 @@
 """OPML in and out: bring a feed reader's subscriptions into the config, and give ours back.
 
 Import edits the config as TEXT: it appends `[[feeds]]` blocks at the end of the file, so the
-user's comments and layout stay as they were. Feeds whose URL or name is already configured are
-skipped. The new text is validated like any config, then written to a temporary file beside the
-config, fsynced and renamed over it: a full disk or a crash leaves the old config whole.
+user's comments and layout stay as they were. Feeds whose URL (in any spelling, or differing only in
+a trailing slash or letter case) or name is already configured are skipped; outlines of one import
+that share a title get unique names. A URL's `user:password@` is left out of what is written. The
+new text is validated like any config, then written to a temporary file beside the config, fsynced
+and renamed over it: a full disk or a crash leaves the old config whole.
 
 OPML comes from anywhere, so a document with a DOCTYPE or an entity declaration is refused (the
 billion-laughs and external-entity family), whatever its encoding: the text is decoded as the
@@ -29,7 +31,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.config import Config, parse_config
+from newsflow.configfeeds import MAX_FEED_URL_CHARS, loose_key
 from newsflow.configfile import read_config_text
+from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
 from newsflow.files import replace_file
 from newsflow.urls import feed_key, fetch_problem
@@ -63,6 +67,7 @@ class ImportSummary:
     added: tuple[tuple[str, str], ...] = ()  # (name, url) appended to the config
     skipped: tuple[tuple[str, str], ...] = ()  # (url, why)
     config_path: Path | None = None
+    without_credentials: tuple[str, ...] = ()  # names of added feeds whose URL's user:password@ was left out
 
 
 @dataclass
@@ -70,6 +75,10 @@ class _Taken:
     names: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)
     next_suffix: dict[str, int] = field(default_factory=dict)  # base name -> the next `-N` to try
+    # The names in the config before this import: a feed of that title is the configured one, where
+    # two outlines of one import that share a title (`News`, `RSS`) are two feeds, each named uniquely.
+    configured: frozenset[str] = frozenset()
+    loose: dict[str, tuple[str, str]] = field(default_factory=dict)  # loose_key -> (name, url)
 
     def claim(self, title: str, url: str) -> str:
         """A unique name for a new feed, recorded as taken; amortised O(1) however many share a base."""
@@ -83,6 +92,7 @@ class _Taken:
             self.next_suffix[base] = counter + 1
         self.names.add(name)
         self.urls.add(feed_key(url))
+        self.loose.setdefault(loose_key(url), (name, url))
         return name
 
 
@@ -191,17 +201,22 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     added: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     blocks: list[str] = []
+    stripped: list[str] = []
     for feed in parse_opml(opml_bytes):
-        problem = _skip_reason(feed, taken)
+        # never sent (newsflow.credentials), so written nowhere: the config warned at every run, `added` showed it
+        url = url_without_credentials(feed.url)
+        problem = _skip_reason(OpmlFeed(feed.title, url, feed.tags), taken)
         if problem:
-            skipped.append((feed.url, problem))
+            skipped.append((url, problem))
             continue
-        name = taken.claim(feed.title, feed.url)
-        added.append((name, feed.url))
-        blocks.append(feed_block(name, feed.url, feed.tags))
+        name = taken.claim(feed.title, url)
+        added.append((name, url))
+        blocks.append(feed_block(name, url, feed.tags))
+        if has_credentials(feed.url):
+            stripped.append(name)
     if blocks:
         _write_checked(config_path, original, blocks)
-    return ImportSummary(tuple(added), tuple(skipped), config_path)
+    return ImportSummary(tuple(added), tuple(skipped), config_path, tuple(stripped))
 
 
 def _taken(text: str, config_path: Path) -> _Taken:
@@ -210,7 +225,13 @@ def _taken(text: str, config_path: Path) -> _Taken:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
     feeds = [f for f in raw.get("feeds", []) if isinstance(f, dict)]
-    return _Taken({str(f.get("name")) for f in feeds}, {feed_key(str(f.get("url"))) for f in feeds})
+    names = {str(f.get("name")) for f in feeds}
+    taken = _Taken(set(names), {feed_key(str(f.get("url"))) for f in feeds}, configured=frozenset(names))
+    for feed in feeds:
+        url = str(feed.get("url")).strip()
+        if fetch_problem(url) is None:  # else the config is refused when loaded, and says why
+            taken.loose.setdefault(loose_key(url), (str(feed.get("name")), url))
+    return taken
 
 
 def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
@@ -222,9 +243,14 @@ def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
         return f"not a valid URL: {exc}"
     if problem := fetch_problem(feed.url):  # what config validation refuses (a port of 99999): skipped, not fatal
         return f"cannot be fetched: {problem}"
+    if len(feed.url) > MAX_FEED_URL_CHARS:  # refused by the config too: it refused the whole import, all its feeds
+        return f"longer than a feed URL may be ({MAX_FEED_URL_CHARS:,} characters: servers refuse longer ones)"
     if feed_key(feed.url) in taken.urls:  # spelt another way too (host case, default port, ...)
         return "already configured"
-    if feed.title in taken.names:
+    if twin := taken.loose.get(loose_key(feed.url)):  # the config would warn of the pair at every run
+        return (f"differs from feed {twin[0]!r} ({url_without_credentials(twin[1])}) only in a trailing slash or "
+                "letter case: nearly always one feed; add it by hand if the site serves two")
+    if feed.title in taken.configured:
         return f"a feed named {feed.title!r} is already configured"
     return None
 

@@ -1,0 +1,122 @@
+"""Local 19: a feed reader's OPML, imported into a config (docs/security.md, "Local 19").
+
+Each test failed on the code before its fix. In-process (`cli.main`), real files in a tmp folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow import cli
+from newsflow.config import load_config
+from newsflow.urls import feed_key
+
+CONFIG = '[warehouse]\npath = "news.duckdb"\n\n[[feeds]]\nname = "planet"\nurl = "https://planet.example/rss.xml"\n'
+
+
+def _import(folder: Path, outlines: list[tuple[str, str]]) -> tuple[int, list[str], str]:
+    """`newsflow feeds import` of an OPML with these (title, xmlUrl) outlines: exit code, stdout lines, stderr."""
+    config_path, opml_path = folder / "newsflow.toml", folder / "in.opml"
+    if not config_path.exists():
+        config_path.write_text(CONFIG, encoding="utf-8")
+    body = "".join(f'<outline type="rss" text="{_attr(title)}" xmlUrl="{_attr(url)}"/>' for title, url in outlines)
+    opml_path.write_text(f'<?xml version="1.0"?><opml version="2.0"><body>{body}</body></opml>', encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["feeds", "import", str(opml_path), "--config", str(config_path)])
+    return code, out.getvalue().splitlines(), err.getvalue()
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace("\n", "&#10;")
+
+
+def test_two_feeds_of_one_title_that_is_a_valid_name_are_both_imported(tmp_path: Path) -> None:
+    """Feed readers title many feeds `News` or `RSS`. Before: the second such outline was skipped, `a feed
+    named 'News' is already configured`, naming the first feed of the same import: a feed lost, where
+    `Top Stories` (a title that is not a valid name, slugified) got `top-stories-2`."""
+    code, lines, _ = _import(tmp_path, [("News", "https://a.example/feed"), ("News", "https://b.example/feed"),
+                                        ("planet", "https://c.example/feed")])
+    assert code == 0, lines
+    feeds = {f.name: f.url for f in load_config(tmp_path / "newsflow.toml").feeds}
+    assert feeds["News"] == "https://a.example/feed" and feeds["News-2"] == "https://b.example/feed"
+    assert "https://c.example/feed" not in feeds.values(), "a title that is a configured name is still that feed"
+    assert any("a feed named 'planet' is already configured" in line for line in lines)
+
+
+def test_a_feed_spelt_with_a_trailing_slash_or_other_case_is_skipped_naming_its_twin(tmp_path: Path) -> None:
+    """Before: `https://planet.example/rss.xml/` and `…/RSS.xml` were added beside the configured feed, and
+    the config then warned of each pair at every run (`differ only in a trailing slash or letter case`)."""
+    code, lines, _ = _import(tmp_path, [("P1", "https://planet.example/rss.xml/"), ("P2", "https://planet.example/RSS.xml"),
+                                        ("N1", "https://n.example/feed"), ("N2", "https://n.example/Feed/")])
+    assert code == 0
+    config = load_config(tmp_path / "newsflow.toml")
+    assert [f.url for f in config.feeds] == ["https://planet.example/rss.xml", "https://n.example/feed"]
+    assert config.warnings == ()
+    skipped = [line for line in lines if line.startswith("skipped")]
+    assert len(skipped) == 3 and all("only in a trailing slash or letter case" in line for line in skipped)
+    assert "feed 'planet' (https://planet.example/rss.xml)" in skipped[0] and "feed 'N1'" in skipped[2]
+
+
+def test_a_feed_url_with_credentials_is_imported_without_them(tmp_path: Path) -> None:
+    """newsflow never sends a URL's `user:password@` (docs/security.md, red team 15). Before, import wrote
+    it into the config (which then warned at every run to remove it) and printed it on the `added` line."""
+    code, lines, _ = _import(tmp_path, [("Private", "https://joe:s3cret@private.example/feed")])
+    assert code == 0
+    text = (tmp_path / "newsflow.toml").read_text(encoding="utf-8")
+    assert "s3cret" not in text and "s3cret" not in "\n".join(lines)
+    config = load_config(tmp_path / "newsflow.toml")
+    assert config.feeds[-1].url == "https://private.example/feed" and config.warnings == ()
+    assert "user:password@ left out" in lines[0]
+
+
+def test_one_outline_with_an_overlong_url_is_skipped_and_the_others_are_imported(tmp_path: Path) -> None:
+    """Before: the config check refused the whole import (exit 2, `the imported feeds would make … invalid`),
+    so one outline of 9,000 characters cost every other feed of the OPML. A URL with a line end is shown
+    quoted, on its one line (it split the `skipped` line in two)."""
+    long_url = "https://long.example/" + "x" * 9000
+    code, lines, err = _import(tmp_path, [("ok", "https://ok.example/feed"), ("long", long_url),
+                                          ("split", "https://split.example/fe\ned")])
+    assert code == 0, err
+    assert [f.name for f in load_config(tmp_path / "newsflow.toml").feeds] == ["planet", "ok"]
+    assert len(lines) == 4 and "longer than a feed URL may be" in lines[1] and len(lines[1]) < 400
+    assert "'https://split.example/fe\\ned'" in lines[2]
+
+
+def loose_key(url: str) -> str:
+    """One feed's spellings: the canonical URL, its path without trailing slashes and in lower case."""
+    parts = urlsplit(feed_key(url))
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/").lower()))
+
+
+TITLES = st.sampled_from(["News", "RSS", "news", "Top Stories", "", "A"])  # "planet", the configured name, is skipped
+URLS = st.builds(
+    lambda user, host, path, tail: f"https://{user}{host}.example/{path}{tail}",
+    st.sampled_from(["", "", "joe:pw@"]), st.sampled_from(["a", "b", "planet", "A"]),
+    st.sampled_from(["feed", "Feed", "rss.xml", "RSS.xml", ""]), st.sampled_from(["", "/", "#top", "?utm_source=x"]),
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(outlines=st.lists(st.tuples(TITLES, URLS), max_size=8))
+def test_every_outline_is_added_once_or_skipped_and_the_config_warns_of_nothing(
+        outlines: list[tuple[str, str]]) -> None:
+    """Titles, twin spellings and credentials together: each outline is one line, added or skipped; each
+    feed (one loose spelling) is configured once; no credentials are written; the config loads silently."""
+    with tempfile.TemporaryDirectory() as folder:
+        code, lines, err = _import(Path(folder), outlines)
+        text = (Path(folder) / "newsflow.toml").read_text(encoding="utf-8")
+        config = load_config(Path(folder) / "newsflow.toml")
+    assert code == 0, err
+    assert len(lines) == len(outlines) + 1 and all(line.startswith(("added", "skipped")) for line in lines[:-1])
+    assert "joe:pw@" not in text and config.warnings == ()
+    wanted = {loose_key(url.replace("joe:pw@", "")) for _, url in outlines} | {loose_key(config.feeds[0].url)}
+    assert sorted(loose_key(f.url) for f in config.feeds) == sorted(wanted)
+    assert all(urlsplit(f.url).username is None for f in config.feeds)
