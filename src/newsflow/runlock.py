@@ -10,11 +10,13 @@ a word. So the second one refuses to start, in one line naming the first (exit 3
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from newsflow.errors import WarehouseError, WarehouseLockedError
 
@@ -42,11 +44,25 @@ def holding_the_service_lock(warehouse_path: Path) -> Iterator[None]:
             holder = f" (pid {pid})" if pid.isdigit() else ""
             raise WarehouseLockedError(f"another newsflow serve{holder} already serves {warehouse_path}; one "
                                        "service per warehouse: stop that one first, or leave it running") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
+        write_holder(handle, str(os.getpid()), path)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+FULL_HINT = "is the disk full? Nothing was done: free space there and run it again"
+
+
+def write_holder(handle: Any, holder: str, lock_path: Path) -> None:
+    """Who holds a lock, written into its held file unbuffered. Buffered, a full disk failed the flush, then
+    again as the file closed: `newsflow: No space left on device`, exit 1 naming nothing, at every run
+    (a traceback in a served run's logs) until space was freed. The lock is let go before saying so."""
+    try:
+        os.ftruncate(handle.fileno(), 0)
+        os.write(handle.fileno(), holder.encode())  # opened "a+" (O_APPEND): at 0, as the file is empty now
+    except OSError as exc:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        raise WarehouseError(f"cannot write the lock {lock_path}: {exc.strerror or exc}; "
+                             f"{FULL_HINT if exc.errno in DISK_FULL else 'check warehouse.path'}") from exc

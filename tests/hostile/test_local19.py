@@ -1,22 +1,32 @@
-"""Local 19: a feed reader's OPML, imported into a config (docs/security.md, "Local 19").
+"""Local 19: a feed reader's OPML imported into a config, and a full disk as a command starts
+(docs/security.md, "Local 19").
 
-Each test failed on the code before its fix. In-process (`cli.main`), real files in a tmp folder.
+Each test failed on the code before its fix. In-process (`cli.main`), real files in a tmp folder,
+a real tmpfs for the full disk.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import shutil
+import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow import cli
 from newsflow.config import load_config
+from newsflow.errors import WarehouseError
+from newsflow.runlock import holding_the_service_lock
 from newsflow.urls import feed_key
+from newsflow.warehouse import Warehouse
 
 CONFIG = '[warehouse]\npath = "news.duckdb"\n\n[[feeds]]\nname = "planet"\nurl = "https://planet.example/rss.xml"\n'
 
@@ -120,3 +130,60 @@ def test_every_outline_is_added_once_or_skipped_and_the_config_warns_of_nothing(
     wanted = {loose_key(url.replace("joe:pw@", "")) for _, url in outlines} | {loose_key(config.feeds[0].url)}
     assert sorted(loose_key(f.url) for f in config.feeds) == sorted(wanted)
     assert all(urlsplit(f.url).username is None for f in config.feeds)
+
+
+@pytest.fixture(scope="module")
+def new_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("made") / "news.duckdb"
+    with Warehouse(path).writing():
+        pass
+    return path
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path, new_warehouse: Path) -> Iterator[Path]:
+    """A 4 MiB tmpfs holding a warehouse and a config, then filled to its last byte: a config for it."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a tmpfs needs root: {mounted.stderr.strip()}")
+    try:
+        shutil.copy(new_warehouse, folder / "news.duckdb")
+        (folder / "newsflow.toml").write_text(CONFIG, encoding="utf-8")
+        with contextlib.suppress(OSError), open(folder / "filler", "wb") as filler:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        yield folder / "newsflow.toml"
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("command", [["reextract"], ["search", "x", "--reindex"], ["spool-convert"]])
+def test_a_full_disk_as_a_writing_command_takes_its_lock_is_one_line_exit_3(
+        full_disk: Path, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """The warehouse's disk full before a command writes a byte (its lock file says who holds it). Before:
+    the lock's buffered write failed at its flush and again as it closed: `newsflow: No space left on
+    device`, exit 1 (README: 3), naming no file. `newsflow run` takes the same lock (`check_warehouse_writable`)."""
+    warehouse = full_disk.parent / "news.duckdb"
+    before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    assert cli.main([*command, "--config", str(full_disk)]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device; is the disk full?" in err, err
+    assert f"cannot write the lock {warehouse}.run.lock" in err
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
+    (full_disk.parent / "filler").unlink()
+    if command == ["reextract"]:
+        assert cli.main([*command, "--config", str(full_disk)]) == 0, "the lock left behind holds nothing back"
+
+
+def test_a_full_disk_as_newsflow_serve_takes_its_service_lock_is_one_line(full_disk: Path) -> None:
+    """`newsflow serve` holds `<warehouse>.serve.lock` for its life (newsflow.runlock); its write failed
+    the same way (exit 1, a bare errno line). Called directly: the command's import of Prefect costs 6 s."""
+    warehouse = full_disk.parent / "news.duckdb"
+    with pytest.raises(WarehouseError) as refused, holding_the_service_lock(warehouse):
+        pass
+    assert str(refused.value).startswith(f"cannot write the lock {warehouse}.serve.lock: No space left on device")
+    assert "is the disk full?" in str(refused.value)

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
+from newsflow.runlock import DISK_FULL, FULL_HINT, write_holder
 from newsflow.warehouse import compat
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
@@ -67,7 +68,7 @@ class Warehouse:
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
                                      "a device): move it aside, and the next run makes a new one") from exc
             raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
-                                 "check warehouse.path") from exc
+                                 f"{FULL_HINT if exc.errno in DISK_FULL else 'check warehouse.path'}") from exc
         with handle:
             deadline = time.monotonic() + self.lock_timeout
             while True:
@@ -81,10 +82,7 @@ class Warehouse:
                             "finish, or set warehouse.lock_timeout to wait"
                         ) from None
                     time.sleep(_LOCK_RETRY_SECONDS)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()} {command}")
-            handle.flush()
+            write_holder(handle, f"{os.getpid()} {command}", self.run_lock_path)
             _RUN_LOCKS_HELD.add(self.run_lock_path)
             try:
                 yield
@@ -256,6 +254,18 @@ class BorrowedWarehouse(Warehouse):
     def __init__(self, store: Warehouse, con: duckdb.DuckDBPyConnection) -> None:
         super().__init__(store.path, store.lock_timeout, store.write_patience)
         self.con = con
+
+    def _write_holder(self, handle: Any, command: str) -> None:
+        """`<pid> <command>` into the held lock file, unbuffered: on a full disk a buffered write failed at
+        the flush, then again as the file closed, and the run ended `newsflow: No space left on device`
+        (exit 1, naming nothing), at every run until space was freed."""
+        try:
+            os.ftruncate(handle.fileno(), 0)
+            os.write(handle.fileno(), f"{os.getpid()} {command}".encode())  # O_APPEND: at 0, as it is empty
+        except OSError as exc:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            raise WarehouseError(f"cannot write the run lock {self.run_lock_path}: {exc.strerror or exc}; "
+                                 f"{FULL_HINT if exc.errno in DISK_FULL else 'check warehouse.path'}") from exc
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
