@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow import cli
+from newsflow.cli_run import check_warehouse_writable
 from newsflow.config import load_config
 from newsflow.errors import WarehouseError
 from newsflow.runlock import holding_the_service_lock
@@ -132,6 +133,15 @@ def test_every_outline_is_added_once_or_skipped_and_the_config_warns_of_nothing(
     assert all(urlsplit(f.url).username is None for f in config.feeds)
 
 
+def _fill(filler: Path) -> None:
+    """Append to `filler` until its disk refuses a byte more."""
+    with contextlib.suppress(OSError), open(filler, "ab", buffering=0) as stream:
+        for size in (65536, 4096, 1):
+            with contextlib.suppress(OSError):
+                while True:
+                    stream.write(b"\0" * size)
+
+
 @pytest.fixture(scope="module")
 def new_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("made") / "news.duckdb"
@@ -152,10 +162,7 @@ def full_disk(tmp_path: Path, new_warehouse: Path) -> Iterator[Path]:
     try:
         shutil.copy(new_warehouse, folder / "news.duckdb")
         (folder / "newsflow.toml").write_text(CONFIG, encoding="utf-8")
-        with contextlib.suppress(OSError), open(folder / "filler", "wb") as filler:
-            while True:
-                filler.write(b"\0" * 65536)
-                filler.flush()
+        _fill(folder / "filler")
         yield folder / "newsflow.toml"
     finally:
         subprocess.run(["umount", str(folder)], check=True)
@@ -187,3 +194,21 @@ def test_a_full_disk_as_newsflow_serve_takes_its_service_lock_is_one_line(full_d
         pass
     assert str(refused.value).startswith(f"cannot write the lock {warehouse}.serve.lock: No space left on device")
     assert "is the disk full?" in str(refused.value)
+
+
+def test_a_first_run_on_a_full_disk_says_what_to_do_and_the_next_one_makes_the_warehouse(full_disk: Path) -> None:
+    """No warehouse yet, a lock file an earlier command left (so the lock is written), the disk full: DuckDB
+    cannot write the new file's header. Before: `cannot open …: IO Error: Could not write file …: No space
+    left on device`, saying nothing of what to do. The empty file it leaves is made anew once there is room."""
+    warehouse = full_disk.parent / "news.duckdb"
+    warehouse.unlink()
+    Path(f"{warehouse}.run.lock").write_text("1 run", encoding="utf-8")  # its block is the lock's to rewrite
+    _fill(full_disk.parent / "filler")
+    config = load_config(full_disk)
+    with pytest.raises(WarehouseError) as refused:
+        check_warehouse_writable(config)
+    assert "No space left on device; is the disk full? Nothing was done: free space there" in str(refused.value)
+    (full_disk.parent / "filler").unlink()
+    check_warehouse_writable(config)
+    with Warehouse(warehouse).reading() as con:
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchall() != [(0,)]

@@ -212,12 +212,15 @@ def _open_hint(duckdb_message: str, read_only: bool) -> str:
     if any(sign in duckdb_message for sign in _DAMAGED):
         return ("; the file is damaged or not a DuckDB database: restore it from a backup, or move it aside "
                 "and the next run starts a new warehouse")
+    if any(sign in duckdb_message for sign in _FULL):  # a first run on a full disk: said, but not what to do
+        return f"; {FULL_HINT}"
     if read_only or not any(sign in duckdb_message for sign in _NOT_WRITABLE):
         return ""
     return ("; newsflow must write the warehouse here: make the file writable by this user (its mode, its owner, "
             "`chattr -i`, a read-only mount), or point warehouse.path at a copy")
 
 
+_FULL = ("No space left", "File too large", "Disk quota exceeded")
 _NOT_WRITABLE = ("Permission denied", "Operation not permitted", "Read-only file system")
 _DAMAGED = ("not a valid DuckDB database", "Could not read enough bytes", "orrupt", "checksum")
 
