@@ -24,6 +24,7 @@ import tomllib
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -31,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.config import Config, parse_config
-from newsflow.configfeeds import MAX_FEED_URL_CHARS, loose_key
+from newsflow.configfeeds import MAX_FEED_URL_CHARS, loosely
 from newsflow.configfile import read_config_text
 from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
@@ -78,9 +79,9 @@ class _Taken:
     # The names in the config before this import: a feed of that title is the configured one, where
     # two outlines of one import that share a title (`News`, `RSS`) are two feeds, each named uniquely.
     configured: frozenset[str] = frozenset()
-    loose: dict[str, tuple[str, str]] = field(default_factory=dict)  # loose_key -> (name, url)
+    loose: dict[str, tuple[str, str]] = field(default_factory=dict)  # loosely(feed_key) -> (name, url)
 
-    def claim(self, title: str, url: str) -> str:
+    def claim(self, title: str, url: str, key: str) -> str:
         """A unique name for a new feed, recorded as taken; amortised O(1) however many share a base."""
         base = base_name(title, url)
         name, counter = base, self.next_suffix.get(base, 2)
@@ -91,8 +92,8 @@ class _Taken:
                 name = f"{base}-{counter}"
             self.next_suffix[base] = counter + 1
         self.names.add(name)
-        self.urls.add(feed_key(url))
-        self.loose.setdefault(loose_key(url), (name, url))
+        self.urls.add(key)
+        self.loose.setdefault(loosely(key), (name, url))
         return name
 
 
@@ -181,7 +182,7 @@ def base_name(title: str, url: str) -> str:
 
 def feed_name(title: str, url: str, taken: Collection[str]) -> str:
     """`base_name`, with `-2`, `-3`... appended until it is not in `taken`."""
-    return _Taken(names=set(taken)).claim(title, url)
+    return _Taken(names=set(taken)).claim(title, url, feed_key(url))
 
 
 def _hostname(url: str) -> str:
@@ -205,11 +206,12 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     for feed in parse_opml(opml_bytes):
         # never sent (newsflow.credentials), so written nowhere: the config warned at every run, `added` showed it
         url = url_without_credentials(feed.url)
-        problem = _skip_reason(OpmlFeed(feed.title, url, feed.tags), taken)
+        key = feed_key(url)  # once: canonicalising is most of an outline's time (bench/opml_import.py)
+        problem = _skip_reason(OpmlFeed(feed.title, url, feed.tags), key, taken)
         if problem:
             skipped.append((url, problem))
             continue
-        name = taken.claim(feed.title, url)
+        name = taken.claim(feed.title, url, key)
         added.append((name, url))
         blocks.append(feed_block(name, url, feed.tags))
         if has_credentials(feed.url):
@@ -229,12 +231,12 @@ def _taken(text: str, config_path: Path) -> _Taken:
     taken = _Taken(set(names), {feed_key(str(f.get("url"))) for f in feeds}, configured=frozenset(names))
     for feed in feeds:
         url = str(feed.get("url")).strip()
-        if fetch_problem(url) is None:  # else the config is refused when loaded, and says why
-            taken.loose.setdefault(loose_key(url), (str(feed.get("name")), url))
+        with suppress(ValueError):  # a URL urlsplit refuses: the config is refused when loaded, and says why
+            taken.loose.setdefault(loosely(feed_key(url)), (str(feed.get("name")), url))
     return taken
 
 
-def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
+def _skip_reason(feed: OpmlFeed, key: str, taken: _Taken) -> str | None:
     try:
         parts = urlsplit(feed.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -245,9 +247,9 @@ def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
         return f"cannot be fetched: {problem}"
     if len(feed.url) > MAX_FEED_URL_CHARS:  # refused by the config too: it refused the whole import, all its feeds
         return f"longer than a feed URL may be ({MAX_FEED_URL_CHARS:,} characters: servers refuse longer ones)"
-    if feed_key(feed.url) in taken.urls:  # spelt another way too (host case, default port, ...)
+    if key in taken.urls:  # spelt another way too (host case, default port, ...)
         return "already configured"
-    if twin := taken.loose.get(loose_key(feed.url)):  # the config would warn of the pair at every run
+    if twin := taken.loose.get(loosely(key)):  # the config would warn of the pair at every run
         return (f"differs from feed {twin[0]!r} ({url_without_credentials(twin[1])}) only in a trailing slash or "
                 "letter case: nearly always one feed; add it by hand if the site serves two")
     if feed.title in taken.configured:
