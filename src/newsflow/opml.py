@@ -228,11 +228,13 @@ def _taken(text: str, config_path: Path) -> _Taken:
         raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
     feeds = [f for f in raw.get("feeds", []) if isinstance(f, dict)]
     names = {str(f.get("name")) for f in feeds}
-    taken = _Taken(set(names), {feed_key(str(f.get("url"))) for f in feeds}, configured=frozenset(names))
+    taken = _Taken(set(names), configured=frozenset(names))
     for feed in feeds:
-        url = str(feed.get("url")).strip()
+        url = str(feed.get("url"))
+        key = feed_key(url)
+        taken.urls.add(key)
         with suppress(ValueError):  # a URL urlsplit refuses: the config is refused when loaded, and says why
-            taken.loose.setdefault(loosely(feed_key(url)), (str(feed.get("name")), url))
+            taken.loose.setdefault(loosely(key), (str(feed.get("name")), url.strip()))
     return taken
 
 
