@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,7 +28,7 @@ from newsflow.config import load_config
 from newsflow.errors import WarehouseError
 from newsflow.runlock import holding_the_service_lock
 from newsflow.urls import feed_key
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import Warehouse, compat, sql_root
 
 CONFIG = '[warehouse]\npath = "news.duckdb"\n\n[[feeds]]\nname = "planet"\nurl = "https://planet.example/rss.xml"\n'
 
@@ -212,3 +213,37 @@ def test_a_first_run_on_a_full_disk_says_what_to_do_and_the_next_one_makes_the_w
     check_warehouse_writable(config)
     with Warehouse(warehouse).reading() as con:
         assert con.execute("SELECT count(*) FROM schema_migrations").fetchall() != [(0,)]
+
+
+def _behind(path: Path, missing: int) -> None:
+    """A warehouse as a newsflow `missing` migrations older left it (today's files, the last ones not run)."""
+    migrations = sorted((sql_root() / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql"))
+    con = duckdb.connect(str(path), config=compat.connect_config())
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                "applied_at TIMESTAMPTZ NOT NULL)")
+    con.execute("CREATE TABLE schema_views (sha256 VARCHAR NOT NULL)")
+    for migration in migrations[:-missing]:
+        con.execute(migration.read_text(encoding="utf-8"))
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [int(migration.name[:4]), migration.stem])
+    con.close()
+
+
+def test_a_full_disk_during_an_upgrades_migrations_says_so_and_the_next_run_finishes_them(full_disk: Path) -> None:
+    """newsflow upgraded, its first run migrates the warehouse, and the disk fills. Before: `cannot write …
+    Is the disk full? Nothing of this load was stored; what the run fetched stays pending`: no load had
+    started, and nothing said the upgrade was cut short or that the next run finishes it."""
+    warehouse = full_disk.parent / "news.duckdb"
+    warehouse.unlink()
+    _behind(warehouse, 6)
+    Path(f"{warehouse}.run.lock").write_text("1 run", encoding="utf-8")
+    _fill(full_disk.parent / "filler")
+    config = load_config(full_disk)
+    with pytest.raises(WarehouseError) as refused:
+        check_warehouse_writable(config)
+    message = str(refused.value)
+    assert "Is the disk full?" in message and "migrat" in message and "load" not in message, message
+    (full_disk.parent / "filler").unlink()
+    check_warehouse_writable(config)
+    with Warehouse(warehouse).reading() as con:
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchall() == [(len(list(
+            (sql_root() / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql"))),)]
