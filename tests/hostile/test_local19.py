@@ -102,6 +102,18 @@ def test_one_outline_with_an_overlong_url_is_skipped_and_the_others_are_imported
     assert "'https://split.example/fe\\ned'" in lines[2]
 
 
+def test_a_twin_spelt_with_an_invisible_character_is_skipped_not_refusing_the_import(tmp_path: Path) -> None:
+    """Review: the config is written without a URL's non-printable characters (a zero-width space, U+2028,
+    a soft hyphen pasted with a link), but the twin check read them. Before: `…/rss.xml<ZWSP>` was added
+    beside the configured `…/rss.xml`, and the written config then refused the whole import (exit 2)."""
+    code, lines, err = _import(tmp_path, [("ok", "https://ok.example/feed"), ("p", "https://planet.example/rss.xml\u200b"),
+                                          ("ok2", "https://ok.example/feed\u2028")])
+    assert code == 0, err
+    assert [f.url for f in load_config(tmp_path / "newsflow.toml").feeds] == [
+        "https://planet.example/rss.xml", "https://ok.example/feed"]
+    assert lines[0] == "added    ok  https://ok.example/feed" and "already configured" in lines[1] + lines[2]
+
+
 def loose_key(url: str) -> str:
     """One feed's spellings: the canonical URL, its path without trailing slashes and in lower case."""
     parts = urlsplit(feed_key(url))
