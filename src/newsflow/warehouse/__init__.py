@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import duckdb
 
@@ -248,18 +248,6 @@ class BorrowedWarehouse(Warehouse):
     def __init__(self, store: Warehouse, con: duckdb.DuckDBPyConnection) -> None:
         super().__init__(store.path, store.lock_timeout, store.write_patience)
         self.con = con
-
-    def _write_holder(self, handle: Any, command: str) -> None:
-        """`<pid> <command>` into the held lock file, unbuffered: on a full disk a buffered write failed at
-        the flush, then again as the file closed, and the run ended `newsflow: No space left on device`
-        (exit 1, naming nothing), at every run until space was freed."""
-        try:
-            os.ftruncate(handle.fileno(), 0)
-            os.write(handle.fileno(), f"{os.getpid()} {command}".encode())  # O_APPEND: at 0, as it is empty
-        except OSError as exc:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            raise WarehouseError(f"cannot write the run lock {self.run_lock_path}: {exc.strerror or exc}; "
-                                 f"{FULL_HINT if exc.errno in DISK_FULL else 'check warehouse.path'}") from exc
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
