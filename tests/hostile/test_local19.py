@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -197,6 +198,24 @@ def test_a_full_disk_as_a_writing_command_takes_its_lock_is_one_line_exit_3(
     (full_disk.parent / "filler").unlink()
     if command == ["reextract"]:
         assert cli.main([*command, "--config", str(full_disk)]) == 0, "the lock left behind holds nothing back"
+
+
+def test_a_file_size_limit_as_a_writing_command_takes_its_lock_is_one_line_exit_3(
+        new_warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review: the lock fix without root (the tmpfs tests skip then). `ulimit -f 0` (RLIMIT_FSIZE; Python
+    ignores SIGXFSZ) makes the holder's write fail with EFBIG, which `write_holder` takes for a full disk.
+    Before: `newsflow: File too large`, exit 1."""
+    shutil.copy(new_warehouse, tmp_path / "news.duckdb")
+    (tmp_path / "newsflow.toml").write_text(CONFIG, encoding="utf-8")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+    try:
+        code = cli.main(["reextract", "--config", str(tmp_path / "newsflow.toml")])
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("\n") == 1, err
+    assert f"cannot write the lock {tmp_path / 'news.duckdb'}.run.lock: File too large; is the disk full?" in err
 
 
 def test_a_full_disk_as_newsflow_serve_takes_its_service_lock_is_one_line(full_disk: Path) -> None:
