@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from newsflow.cli_output import fail, format_result
 from newsflow.cli_run import print_config_warnings
 from newsflow.config import load_config
+from newsflow.configfeeds import SHOWN_CHARS, shown
 from newsflow.errors import InputError
 from newsflow.files import replace_file
 from newsflow.opml import MAX_OPML_BYTES, export_opml, feed_block, import_opml
@@ -37,11 +38,19 @@ def cmd_feeds_import(args: argparse.Namespace) -> int:
         return fail(f"cannot read {args.opml_file}: {exc.strerror}", EXIT_USAGE)
     summary = import_opml(config.path, opml_bytes)
     for name, url in summary.added:
-        print(f"added    {name}  {url}")
+        note = "  (its user:password@ left out: newsflow never sends credentials)" \
+            if name in summary.without_credentials else ""
+        print(f"added    {name}  {url}{note}")
     for url, why in summary.skipped:
-        print(f"skipped  {url}  ({why})")
+        print(f"skipped  {_as_shown(url)}  ({why})")
     print(f"{len(summary.added)} feeds added to {config.path}, {len(summary.skipped)} skipped")
     return 0
+
+
+def _as_shown(url: str) -> str:
+    """A URL the OPML gave, on one line: quoted when it holds a line end or a tab (`&#10;` in an xmlUrl
+    split the skipped line in two), cut when it is longer than a line."""
+    return url if url.isprintable() and len(url) <= SHOWN_CHARS else shown(url)
 
 
 def cmd_feeds_export(args: argparse.Namespace) -> int:

@@ -61,7 +61,7 @@ def read_feeds(items: Any) -> tuple[tuple[FeedConfig, ...], tuple[str, ...]]:
             raise ConfigError(f"feeds[{index}].url", f"{shown(feed.url)} is the feed of feeds[{first}] "
                               f"({feeds[first].name!r}, {shown(feeds[first].url)}) spelt another way; it would be "
                               "polled and stored twice: remove one of the two [[feeds]] entries")
-        twin = loose.setdefault(_loosely(key), index)
+        twin = loose.setdefault(loosely(key), index)
         if twin != index:
             warnings.append(f"feeds {feeds[twin].name!r} and {feed.name!r} differ only in a trailing slash or "
                             f"letter case ({shown(feeds[twin].url)}, {shown(feed.url)}): if the site serves one "
@@ -102,7 +102,8 @@ def read_feed(item: Any, where: str) -> FeedConfig:
     return FeedConfig(name=name, url=url, tags=tuple(tags), enabled=item.get("enabled", True))
 
 
-def _loosely(url: str) -> str:
-    """A canonical URL without its path's trailing slashes, its path in lower case."""
-    parts = urlsplit(url)
+def loosely(key: str) -> str:
+    """A feed's canonical URL (`feed_key`) without its path's trailing slashes, its path in lower case:
+    two feeds with one loose key are nearly always one feed spelt twice."""
+    parts = urlsplit(key)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/").lower()))

@@ -1,9 +1,11 @@
 """OPML in and out: bring a feed reader's subscriptions into the config, and give ours back.
 
 Import edits the config as TEXT: it appends `[[feeds]]` blocks at the end of the file, so the
-user's comments and layout stay as they were. Feeds whose URL or name is already configured are
-skipped. The new text is validated like any config, then written to a temporary file beside the
-config, fsynced and renamed over it: a full disk or a crash leaves the old config whole.
+user's comments and layout stay as they were. Feeds whose URL (in any spelling, or differing only in
+a trailing slash or letter case) or name is already configured are skipped; outlines of one import
+that share a title get unique names. A URL's `user:password@` is left out of what is written. The
+new text is validated like any config, then written to a temporary file beside the config, fsynced
+and renamed over it: a full disk or a crash leaves the old config whole.
 
 OPML comes from anywhere, so a document with a DOCTYPE or an entity declaration is refused (the
 billion-laughs and external-entity family), whatever its encoding: the text is decoded as the
@@ -22,6 +24,7 @@ import tomllib
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -29,7 +32,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.config import Config, parse_config
+from newsflow.configfeeds import MAX_FEED_URL_CHARS, loosely
 from newsflow.configfile import read_config_text
+from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
 from newsflow.files import replace_file
 from newsflow.urls import feed_key, fetch_problem
@@ -63,6 +68,7 @@ class ImportSummary:
     added: tuple[tuple[str, str], ...] = ()  # (name, url) appended to the config
     skipped: tuple[tuple[str, str], ...] = ()  # (url, why)
     config_path: Path | None = None
+    without_credentials: tuple[str, ...] = ()  # names of added feeds whose URL's user:password@ was left out
 
 
 @dataclass
@@ -70,8 +76,12 @@ class _Taken:
     names: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)
     next_suffix: dict[str, int] = field(default_factory=dict)  # base name -> the next `-N` to try
+    # The names in the config before this import: a feed of that title is the configured one, where
+    # two outlines of one import that share a title (`News`, `RSS`) are two feeds, each named uniquely.
+    configured: frozenset[str] = frozenset()
+    loose: dict[str, tuple[str, str]] = field(default_factory=dict)  # loosely(feed_key) -> (name, url)
 
-    def claim(self, title: str, url: str) -> str:
+    def claim(self, title: str, url: str, key: str) -> str:
         """A unique name for a new feed, recorded as taken; amortised O(1) however many share a base."""
         base = base_name(title, url)
         name, counter = base, self.next_suffix.get(base, 2)
@@ -82,7 +92,8 @@ class _Taken:
                 name = f"{base}-{counter}"
             self.next_suffix[base] = counter + 1
         self.names.add(name)
-        self.urls.add(feed_key(url))
+        self.urls.add(key)
+        self.loose.setdefault(loosely(key), (name, url))
         return name
 
 
@@ -171,7 +182,7 @@ def base_name(title: str, url: str) -> str:
 
 def feed_name(title: str, url: str, taken: Collection[str]) -> str:
     """`base_name`, with `-2`, `-3`... appended until it is not in `taken`."""
-    return _Taken(names=set(taken)).claim(title, url)
+    return _Taken(names=set(taken)).claim(title, url, feed_key(url))
 
 
 def _hostname(url: str) -> str:
@@ -191,17 +202,26 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     added: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     blocks: list[str] = []
+    stripped: list[str] = []
     for feed in parse_opml(opml_bytes):
-        problem = _skip_reason(feed, taken)
+        # never sent (newsflow.credentials), so written nowhere: the config warned at every run, `added` showed it
+        url = url_without_credentials(feed.url)
+        # keyed as written (`_toml_string` drops a zero-width space, U+2028...): keyed as read, such a twin of
+        # a feed was added beside it, and the config check then refused the whole import
+        written = _printable(url)
+        key = feed_key(written)  # once: canonicalising is most of an outline's time (bench/opml_import.py)
+        problem = _skip_reason(OpmlFeed(feed.title, url, feed.tags), key, taken)
         if problem:
-            skipped.append((feed.url, problem))
+            skipped.append((url, problem))
             continue
-        name = taken.claim(feed.title, feed.url)
-        added.append((name, feed.url))
-        blocks.append(feed_block(name, feed.url, feed.tags))
+        name = taken.claim(feed.title, written, key)
+        added.append((name, written))
+        blocks.append(feed_block(name, written, feed.tags))
+        if has_credentials(feed.url):
+            stripped.append(name)
     if blocks:
         _write_checked(config_path, original, blocks)
-    return ImportSummary(tuple(added), tuple(skipped), config_path)
+    return ImportSummary(tuple(added), tuple(skipped), config_path, tuple(stripped))
 
 
 def _taken(text: str, config_path: Path) -> _Taken:
@@ -210,10 +230,18 @@ def _taken(text: str, config_path: Path) -> _Taken:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
     feeds = [f for f in raw.get("feeds", []) if isinstance(f, dict)]
-    return _Taken({str(f.get("name")) for f in feeds}, {feed_key(str(f.get("url"))) for f in feeds})
+    names = {str(f.get("name")) for f in feeds}
+    taken = _Taken(set(names), configured=frozenset(names))
+    for feed in feeds:
+        url = str(feed.get("url"))
+        key = feed_key(url)
+        taken.urls.add(key)
+        with suppress(ValueError):  # a URL urlsplit refuses: the config is refused when loaded, and says why
+            taken.loose.setdefault(loosely(key), (str(feed.get("name")), url.strip()))
+    return taken
 
 
-def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
+def _skip_reason(feed: OpmlFeed, key: str, taken: _Taken) -> str | None:
     try:
         parts = urlsplit(feed.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -222,9 +250,14 @@ def _skip_reason(feed: OpmlFeed, taken: _Taken) -> str | None:
         return f"not a valid URL: {exc}"
     if problem := fetch_problem(feed.url):  # what config validation refuses (a port of 99999): skipped, not fatal
         return f"cannot be fetched: {problem}"
-    if feed_key(feed.url) in taken.urls:  # spelt another way too (host case, default port, ...)
+    if len(feed.url) > MAX_FEED_URL_CHARS:  # refused by the config too: it refused the whole import, all its feeds
+        return f"longer than a feed URL may be ({MAX_FEED_URL_CHARS:,} characters: servers refuse longer ones)"
+    if key in taken.urls:  # spelt another way too (host case, default port, ...)
         return "already configured"
-    if feed.title in taken.names:
+    if twin := taken.loose.get(loosely(key)):  # the config would warn of the pair at every run
+        return (f"differs from feed {twin[0]!r} ({url_without_credentials(twin[1])}) only in a trailing slash or "
+                "letter case: nearly always one feed; add it by hand if the site serves two")
+    if feed.title in taken.configured:
         return f"a feed named {feed.title!r} is already configured"
     return None
 
@@ -238,8 +271,11 @@ def feed_block(name: str, url: str, tags: tuple[str, ...] = ()) -> str:
 
 
 def _toml_string(text: str) -> str:
-    printable = text if text.isprintable() else "".join(c for c in text if c.isprintable())
-    return json.dumps(printable, ensure_ascii=False)
+    return json.dumps(_printable(text), ensure_ascii=False)
+
+
+def _printable(text: str) -> str:
+    return text if text.isprintable() else "".join(c for c in text if c.isprintable())
 
 
 def _write_checked(config_path: Path, original: str, blocks: list[str]) -> None:

@@ -6,15 +6,20 @@ the first to stop pauses the deployment's schedule (`pause_on_shutdown`, so that
 while nothing serves): the other one then serves a paused schedule, and ingests nothing, without
 a word. So the second one refuses to start, in one line naming the first (exit 3). The lock is an
 `flock`, released by the kernel when the process ends, however it ends.
+
+It also holds what the run lock (`Warehouse.run_lock`, `<warehouse>.run.lock`) and the service lock share:
+writing who holds a lock (`write_holder`, which a full disk makes one line, exit 3) and reading it back.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from newsflow.errors import WarehouseError, WarehouseLockedError
 
@@ -42,11 +47,58 @@ def holding_the_service_lock(warehouse_path: Path) -> Iterator[None]:
             holder = f" (pid {pid})" if pid.isdigit() else ""
             raise WarehouseLockedError(f"another newsflow serve{holder} already serves {warehouse_path}; one "
                                        "service per warehouse: stop that one first, or leave it running") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
+        write_holder(handle, str(os.getpid()), path)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+FULL_HINT = "is the disk full? Nothing was done: free space there and run it again"
+
+
+def write_holder(handle: Any, holder: str, lock_path: Path) -> None:
+    """Who holds a lock, written into its held file unbuffered. Buffered, a full disk failed the flush, then
+    again as the file closed: `newsflow: No space left on device`, exit 1 naming nothing, at every run
+    (a traceback in a served run's logs) until space was freed. The lock is let go before saying so."""
+    try:
+        os.ftruncate(handle.fileno(), 0)
+        os.write(handle.fileno(), holder.encode())  # opened "a+" (O_APPEND): at 0, as the file is empty now
+    except OSError as exc:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        raise WarehouseError(f"cannot write the lock {lock_path}: {exc.strerror or exc}; "
+                             f"{FULL_HINT if exc.errno in DISK_FULL else 'check warehouse.path'}") from exc
+
+
+_HOLDER_MAX_CHARS = 200  # "<pid> <command>": a lock file is ours and small; read no more than that
+
+
+def run_lock_is_held(lock_path: Path) -> bool:
+    """Whether some process holds the run lock file (a shared lock cannot be had while it does)."""
+    try:
+        with open(lock_path, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except FileNotFoundError:
+        return False
+
+
+def read_holder(handle: Any) -> str:
+    """`run (pid N)`, or the writing command that holds the run lock (`reextract (pid N)`); `run` when unsaid."""
+    handle.seek(0)
+    pid, _, command = handle.read(_HOLDER_MAX_CHARS).strip().partition(" ")
+    return (command or "run") + (f" (pid {pid})" if pid.isdigit() else "")
+
+
+def holder_command(lock_path: Path) -> str:
+    """The newsflow command that holds the run lock, as its holder wrote it (`run` when it cannot be read)."""
+    try:
+        with open(lock_path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(_HOLDER_MAX_CHARS).strip().partition(" ")[2] or "run"
+    except OSError:
+        return "run"

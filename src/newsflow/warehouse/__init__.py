@@ -22,11 +22,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import duckdb
 
 from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
+from newsflow.runlock import DISK_FULL, FULL_HINT, holder_command, read_holder, run_lock_is_held, write_holder
 from newsflow.warehouse import compat
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
@@ -67,7 +68,7 @@ class Warehouse:
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
                                      "a device): move it aside, and the next run makes a new one") from exc
             raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
-                                 "check warehouse.path") from exc
+                                 f"{FULL_HINT if exc.errno in DISK_FULL else 'check warehouse.path'}") from exc
         with handle:
             deadline = time.monotonic() + self.lock_timeout
             while True:
@@ -77,14 +78,11 @@ class Warehouse:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         raise WarehouseLockedError(
-                            f"another newsflow {_read_holder(handle)} is writing to {self.path}; wait for it to "
+                            f"another newsflow {read_holder(handle)} is writing to {self.path}; wait for it to "
                             "finish, or set warehouse.lock_timeout to wait"
                         ) from None
                     time.sleep(_LOCK_RETRY_SECONDS)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()} {command}")
-            handle.flush()
+            write_holder(handle, f"{os.getpid()} {command}", self.run_lock_path)
             _RUN_LOCKS_HELD.add(self.run_lock_path)
             try:
                 yield
@@ -100,36 +98,40 @@ class Warehouse:
         # new files in the v1.4.0 format (created by this open), old ones converted (compat.py)
         compat.ensure_compatible_storage(self.path, create=False)
         con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
+        migrating = False
         try:
             identity = (self.path, self.path.stat().st_ino)
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
+                migrating = True
                 migrate(con)
                 _MIGRATED.add(identity)
+                migrating = False
             # Scans of the growing tables go through the buffer pool; capped, a batch's memory
             # stays the same whatever the warehouse holds (migration 0007).
             con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
             yield con
         except duckdb.Error as exc:
-            failure = self._write_failure(exc)
+            failure = self._write_failure(exc, migrating)
             if failure is None:
                 raise
             raise failure from exc
         finally:
-            self._close(con)
+            self._close(con, migrating)
 
-    def _close(self, con: duckdb.DuckDBPyConnection) -> None:
+    def _close(self, con: duckdb.DuckDBPyConnection, migrating: bool = False) -> None:
         """Close a writer; closing checkpoints, so it writes too, and can find the disk full."""
         try:
             con.close()
         except duckdb.Error as exc:
-            failure = self._write_failure(exc)
+            failure = self._write_failure(exc, migrating)
             if failure is None:
                 raise
             raise failure from exc
 
-    def _write_failure(self, exc: duckdb.Error) -> WarehouseError | None:
+    def _write_failure(self, exc: duckdb.Error, migrating: bool = False) -> WarehouseError | None:
         """A WarehouseError when DuckDB could not write the file (a full disk, a file size limit);
-        None for any other error, which stays a bug of the load that raised it."""
+        None for any other error, which stays a bug of the load that raised it. While migrating (an
+        upgrade's first write) no load has begun: the line says the upgrade stopped, not a load."""
         text = str(exc)
         if not isinstance(exc, duckdb.IOException | duckdb.FatalException) and not any(
             sign in text for sign in _WRITE_FAILURES
@@ -138,6 +140,10 @@ class Warehouse:
         first = " ".join(text.split())[:300]
         if any(sign in text for sign in _DAMAGED):  # a read failed, not a write: no disk is full
             return WarehouseError(f"cannot open {self.path}: {first}{_open_hint(text, read_only=False)}")
+        if migrating:
+            return WarehouseError(f"cannot write {self.path}: {first}. Is the disk full? Its migration to this "
+                                  "newsflow's schema stopped (each migration is stored whole or not at all) and "
+                                  "nothing else was written: free space there, and the next run finishes it")
         return WarehouseError(
             f"cannot write {self.path}: {first}. Is the disk full? Nothing of this load was stored; "
             "what the run fetched stays pending for the next run"
@@ -196,7 +202,7 @@ class Warehouse:
         pid = f"pid {found.group(2)}" if found else "pid unknown"
         if self.run_lock_path not in _RUN_LOCKS_HELD and run_lock_is_held(self.run_lock_path):
             return WarehouseLockedError(
-                f"{self.path} is locked by another newsflow {_holder_command(self.run_lock_path)} ({pid}), which is "
+                f"{self.path} is locked by another newsflow {holder_command(self.run_lock_path)} ({pid}), which is "
                 "writing; "
                 "try again in a few seconds")
         program = f", {Path(found.group(1)).name}" if found else ""
@@ -214,12 +220,15 @@ def _open_hint(duckdb_message: str, read_only: bool) -> str:
     if any(sign in duckdb_message for sign in _DAMAGED):
         return ("; the file is damaged or not a DuckDB database: restore it from a backup, or move it aside "
                 "and the next run starts a new warehouse")
+    if any(sign in duckdb_message for sign in _FULL):  # a first run on a full disk: said, but not what to do
+        return f"; {FULL_HINT}"
     if read_only or not any(sign in duckdb_message for sign in _NOT_WRITABLE):
         return ""
     return ("; newsflow must write the warehouse here: make the file writable by this user (its mode, its owner, "
             "`chattr -i`, a read-only mount), or point warehouse.path at a copy")
 
 
+_FULL = ("No space left", "File too large", "Disk quota exceeded")
 _NOT_WRITABLE = ("Permission denied", "Operation not permitted", "Read-only file system")
 _DAMAGED = ("not a valid DuckDB database", "Could not read enough bytes", "orrupt", "checksum")
 
@@ -227,23 +236,6 @@ _DAMAGED = ("not a valid DuckDB database", "Could not read enough bytes", "orrup
 def is_damaged_file_error(exc: duckdb.Error) -> bool:
     """DuckDB's error says the database file itself is damaged (cut short, overwritten)."""
     return isinstance(exc, duckdb.IOException) and any(sign in str(exc) for sign in _DAMAGED)
-
-
-_HOLDER_MAX_CHARS = 200  # "<pid> <command>": a lock file is ours and small; read no more than that
-
-
-def run_lock_is_held(lock_path: Path) -> bool:
-    """Whether some process holds the run lock file (a shared lock cannot be had while it does)."""
-    try:
-        with open(lock_path, "rb") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            return False
-    except FileNotFoundError:
-        return False
 
 
 class BorrowedWarehouse(Warehouse):
@@ -273,22 +265,6 @@ def read_with(store: Warehouse, read_fn: Callable[[duckdb.DuckDBPyConnection], T
             return read_fn(con)
         except duckdb.Error as exc:
             raise WarehouseError(f"cannot read {store.path}: {exc}") from exc
-
-
-def _read_holder(handle: Any) -> str:
-    """`run (pid N)`, or the writing command that holds the run lock (`reextract (pid N)`); `run` when unsaid."""
-    handle.seek(0)
-    pid, _, command = handle.read(_HOLDER_MAX_CHARS).strip().partition(" ")
-    return (command or "run") + (f" (pid {pid})" if pid.isdigit() else "")
-
-
-def _holder_command(lock_path: Path) -> str:
-    """The newsflow command that holds the run lock, as its holder wrote it (`run` when it cannot be read)."""
-    try:
-        with open(lock_path, encoding="utf-8", errors="replace") as handle:
-            return handle.read(_HOLDER_MAX_CHARS).strip().partition(" ")[2] or "run"
-    except OSError:
-        return "run"
 
 
 # The public load and read functions, so callers write `warehouse.load_articles(...)`.
