@@ -181,13 +181,20 @@ WITH m AS ({_MATCHES}),
 best AS (SELECT article_id, story_id FROM m ORDER BY score DESC, article_id LIMIT {{sample}}),
 d AS (SELECT s.doc_id, best.story_id FROM best JOIN search_docs s USING (article_id)),
 p AS (SELECT p.term_id, d.doc_id, d.story_id FROM search_postings p JOIN d USING (doc_id)),
-named AS (SELECT term_id, arg_min(form, (length(form), form)) AS word FROM search_forms
-          WHERE term_id IN (SELECT DISTINCT term_id FROM p) GROUP BY term_id)
-SELECT n.word, count(DISTINCT p.story_id) AS stories, count(DISTINCT p.doc_id) AS articles
-FROM p JOIN named n USING (term_id)
+forms AS (SELECT term_id, form FROM search_forms WHERE term_id IN (SELECT DISTINCT term_id FROM p)),
+named AS (SELECT term_id, arg_min(form, (length(form), form = search_unaccented(form), form)) AS word
+          FROM forms GROUP BY term_id),
+bare AS (SELECT DISTINCT a.term_id AS accented, b.term_id FROM forms a JOIN forms b
+         ON b.form = search_unaccented(a.form) AND b.form <> a.form AND b.term_id <> a.term_id),
+words AS (SELECT * FROM p ANTI JOIN (SELECT p.doc_id, b.term_id FROM p JOIN bare b ON p.term_id = b.accented) x
+          USING (doc_id, term_id))
+SELECT n.word, count(DISTINCT w.story_id) AS stories, count(DISTINCT w.doc_id) AS articles
+FROM words w JOIN named n USING (term_id)
 GROUP BY n.word ORDER BY articles DESC, stories DESC, n.word LIMIT $limit"""
 """The words the best `TOP_WORDS_SAMPLE` matching articles use most (`--by word`): per word (a stem's
-shortest form seen), the stories and articles among them holding it."""
+shortest form seen), the stories and articles among them holding it. A word with accents is indexed
+under its bare form too (search_text.unaccented): an article holding it counts for the accented word
+only (`zürich`, not `zürich` and `zurich`)."""
 
 
 def attention_sql(by: str) -> str:
