@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Turkish, Greek and accented Latin letters on purpose
 """Words typed without their accents (docs/search.md, "Eighteenth session"): a word written with accented
 Latin letters is indexed under its bare form too, so `ha noi` finds `Hà Nội`, `cafe` `café`, `lodz` `Łódź`,
 in `newsflow search` and in the SQL macro, while a word typed with accents finds only those (`año` is not
@@ -50,6 +51,8 @@ def macro(store: Warehouse, query: str) -> list[str]:
     ('zurich', ["cafe-fr", "zurich-en"]),
     # typed with accents: only those accents, words and phrases (`año` is not `ano`, `hà nội` not `hạ nơi`)
     ('"hà nội" OR año OR "são paulo" OR zürich', ["ano", "cafe-fr", "hanoi"]),
+    # a phrase with one accent is checked as typed; `ü` is `u`, not `ue`
+    ('"hà noi" OR zuerich', []),
 ])
 def test_a_word_typed_without_accents_finds_it_written_with_them(store: Warehouse, query: str,
                                                                   articles: list[str]) -> None:

@@ -234,8 +234,8 @@ class StdoutThatMustNotFill(OutputThatMayFill):
     writes go nowhere (`OutputThatMayFill`, which keeps `run`'s and `serve`'s log going instead)."""
 
     def filled(self, error: OSError) -> None:
-        raise OutputFullError(f"cannot write the output to stdout ({error.strerror}): {_WHY_NOT_WRITTEN[error.errno]}"
-                              ) from None
+        why = _WHY_NOT_WRITTEN.get(error.errno or errno.ENOSPC, _WHY_NOT_WRITTEN[errno.ENOSPC])
+        raise OutputFullError(f"cannot write the output to stdout ({error.strerror}): {why}") from None
 
 
 # What each of FULL_OUTPUT_ERRORS asks of the user: an I/O error is no full disk (a failing device, or a
