@@ -303,6 +303,24 @@ class AnalysedDoc:
     length: int
 
 
+_BARE: dict[str, str] = {}  # word -> its bare form: a language's words recur, and a lookup is ~5x a translate
+
+
+def _bare_forms(words: Collection[str]) -> dict[str, str]:
+    """The bare form of each of `words` that has accents (`unaccented`)."""
+    if len(_BARE) > STEM_CACHE_ENTRIES:
+        _BARE.clear()
+    bare = {}
+    for word in words:
+        if not word.isascii():
+            plain = _BARE.get(word)
+            if plain is None:
+                plain = _BARE[word] = word.translate(_UNACCENTED)
+            if plain != word:
+                bare[word] = plain
+    return bare
+
+
 def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
     """An article's terms with their frequencies: title words count TITLE_WEIGHT times; a word with
     accents counts for its bare form's term too (`unaccented`), not in the length."""
@@ -310,7 +328,7 @@ def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
     counts = Counter(_indexed(text))
     for word, n in Counter(_indexed(title or "")).items():
         counts[word] += TITLE_WEIGHT * n
-    bare = {word: plain for word in counts if not word.isascii() and (plain := unaccented(word)) != word}
+    bare = _bare_forms(counts)
     if not lang:  # no stemmer: every word is its own term
         terms = Counter(counts)
         for word, plain in bare.items():
