@@ -107,6 +107,12 @@ CREATE OR REPLACE MACRO search_unaccented(s) AS
 list_transform([s], lambda t: CASE WHEN strlen(t) = length(t) THEN t WHEN regexp_matches(t, '[àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđðøǿłħŧæǽǣœ]')
      THEN replace(replace(replace(replace(translate(t, 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđðøǿłħŧ', 'aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooorrrssssttuuuuuuwyzzzouaiouuuuuaagkoognaaaeeiioorruusthaeooooyabbbcdddddeeeeefghhhhhiikkkllllmmmnnnnoooopprrrrsssssttttuuuuuvvwwwwwxxyzzzaaaaaaaaaaaaeeeeeeeeiioooooooooooouuuuuuuyyyyddoolht'), 'æ', 'ae'), 'ǽ', 'ae'), 'ǣ', 'ae'), 'œ', 'oe') ELSE t END)[1];
 
+-- search_bare_pattern(pattern): a phrase typed without accents, with a Latin letter: the others (Thai, CJK,
+-- Arabic) are found alike in the text with and without accents, which is then not made (a regex scan of
+-- each candidate's text).
+CREATE OR REPLACE MACRO search_bare_pattern(pattern) AS
+regexp_matches(pattern, '[a-z]') AND pattern = search_unaccented(pattern);
+
 -- search_index_words(tokens): newsflow.search_text.index_words: the units of an unspaced script next to
 -- each other as overlapping bigrams, a unit alone as itself, other tokens as they are.
 CREATE OR REPLACE MACRO search_index_words(t) AS
@@ -158,7 +164,7 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
      -- a phrase is looked for in the text with its words one space apart (search_phrase_body); a phrase
      -- typed without accents in that text without them (search_unaccented), made only when one is
      digits AS (SELECT coalesce(bool_or(regexp_matches(pattern, '[0-9]')), false) AS numbers,
-                       coalesce(bool_or(pattern = search_unaccented(pattern)), false) AS bare FROM a),
+                       coalesce(bool_or(search_bare_pattern(pattern)), false) AS bare FROM a),
      phrase_text AS (SELECT article_id, bodies[1] AS body, bodies[2] AS plain
                      FROM (SELECT article_id, list_transform([search_phrase_body(coalesce(title, '') || ' ' || "text", numbers)],
                                                              lambda t: [t, CASE WHEN bare THEN search_unaccented(t) END])[1] AS bodies
@@ -166,7 +172,7 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
                            WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL))),
      phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
                    WHERE o.words_ok AND o.pattern IS NOT NULL
-                     AND contains(CASE WHEN o.pattern = search_unaccented(o.pattern) THEN t.plain ELSE t.body END,
+                     AND contains(CASE WHEN search_bare_pattern(o.pattern) THEN t.plain ELSE t.body END,
                                   ' ' || o.pattern || ' ')),
      alt_true AS (
         SELECT o.doc_id, o.article_id, o."language", o.clause, o.negated, o.score,
