@@ -1,6 +1,5 @@
-"""`newsflow query --format csv|json` of text with a newline, quotes and a NUL, and of a TIMESTAMPTZ
-(docs/search.md, "Eighteenth session: what an analyst would trip over"): the export reads back cell for
-cell, times in UTC."""
+"""`newsflow query --format csv|json` of text with newlines, quotes, a NUL and a leading `=`, and of a
+TIMESTAMPTZ (docs/queries.md, "Eighteenth session"): the export reads back cell for cell, times in UTC."""
 
 from __future__ import annotations
 
