@@ -158,13 +158,15 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
         FROM hq h JOIN search_docs d USING (doc_id) JOIN df f USING (clause, alt, pos) CROSS JOIN stats s
         GROUP BY h.doc_id, h.clause, h.alt),
      alt_ok AS (
-        SELECT o.*, a.pattern, o.matched + coalesce(st.n, 0) = a.n_tokens AS words_ok
+        SELECT o.*, a.pattern, o.matched + coalesce(st.n, 0) = a.n_tokens AS words_ok,
+               coalesce(search_bare_pattern(a.pattern), false) AS bare
         FROM doc_alt o JOIN a USING (clause, alt)
         LEFT JOIN st ON st.clause = o.clause AND st.alt = o.alt AND st."language" = o."language"),
      -- a phrase is looked for in the text with its words one space apart (search_phrase_body); a phrase
-     -- typed without accents in that text without them (search_unaccented), made only when one is
+     -- typed without accents in that text without them (search_unaccented), made only when one is (whether
+     -- a phrase is bare is found once, in alt_ok: each call of the macro is bound and optimised again)
      digits AS (SELECT coalesce(bool_or(regexp_matches(pattern, '[0-9]')), false) AS numbers,
-                       coalesce(bool_or(search_bare_pattern(pattern)), false) AS bare FROM a),
+                       coalesce((SELECT bool_or(bare) FROM alt_ok WHERE words_ok), false) AS bare FROM a),
      phrase_text AS (SELECT article_id, bodies[1] AS body, bodies[2] AS plain
                      FROM (SELECT article_id, list_transform([search_phrase_body(coalesce(title, '') || ' ' || "text", numbers)],
                                                              lambda t: [t, CASE WHEN bare THEN search_unaccented(t) END])[1] AS bodies
@@ -172,7 +174,7 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
                            WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL))),
      phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
                    WHERE o.words_ok AND o.pattern IS NOT NULL
-                     AND contains(CASE WHEN search_bare_pattern(o.pattern) THEN t.plain ELSE t.body END,
+                     AND contains(CASE WHEN o.bare THEN t.plain ELSE t.body END,
                                   ' ' || o.pattern || ' ')),
      alt_true AS (
         SELECT o.doc_id, o.article_id, o."language", o.clause, o.negated, o.score,
