@@ -60,6 +60,15 @@ def test_a_word_typed_without_accents_finds_it_written_with_them(store: Warehous
     assert macro(store, query) == articles
 
 
+def test_filters_combine_with_words_typed_without_accents(store: Warehouse) -> None:
+    # the filtered statement is another statement than the unfiltered one (search_index.STORIES_SQL)
+    def stories(query: str, filters: SearchFilters) -> list[str]:
+        return sorted(row[0] for row in search.search_stories(store, query, filters, 20).rows)
+    assert stories('zurich "sao paulo"', SearchFilters(language="fr")) == ["cafe-fr"]
+    assert stories("zurich", SearchFilters(language="en", site="planet.example")) == ["zurich-en"]
+    assert stories('"ha noi"', SearchFilters(language="vi", site="planet.example")) == ["ha-noi-other", "hanoi"]
+
+
 def test_a_word_with_accents_is_listed_once_by_word(store: Warehouse) -> None:
     rows = search.search_attention(store, "lodz OR zurich", SearchFilters(), "word", 50).rows
     words = {row[0]: row[2] for row in rows}
