@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,13 @@ def child(articles: int, folder: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    compare("bench.search_scripts", child, __doc__ or "")
+
+
+def compare(module: str, build: Callable[[int, Path], dict[str, Any]], doc: str) -> None:
+    """`module`'s command line: each round runs `build` in a child process with the baseline's code, then
+    the candidate's, and prints the medians of their figures and the ratios per round."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--baseline-src", required=True, type=Path)
     parser.add_argument("--candidate-src", type=Path, default=Path(__file__).resolve().parent.parent / "src")
     parser.add_argument("--articles", type=int, default=1000)
@@ -83,13 +90,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         with tempfile.TemporaryDirectory() as folder:
-            print(json.dumps(child(args.articles, Path(folder))))
+            print(json.dumps(build(args.articles, Path(folder))))
         return
     runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "candidate": []}
     for _ in range(args.rounds):
         for name, src in (("baseline", args.baseline_src), ("candidate", args.candidate_src)):
             env = {**os.environ, "PYTHONPATH": f"{src.resolve()}{os.pathsep}{Path.cwd()}"}
-            out = subprocess.run([sys.executable, "-m", "bench.search_scripts", "--child", "--baseline-src", ".",
+            out = subprocess.run([sys.executable, "-m", module, "--child", "--baseline-src", ".",
                                   "--articles", str(args.articles)], env=env, check=True, capture_output=True,
                                  text=True).stdout
             runs[name].append(json.loads(out.splitlines()[-1]))

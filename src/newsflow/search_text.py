@@ -169,6 +169,27 @@ def _joined(number: re.Match[str]) -> str:
     return number.group().translate(_NOT_DIGITS)
 
 
+# A word written with accents is also indexed without them (`analyse`): a query typed without accents
+# (`ha noi`, `cafe`, `sao paulo`, `lodz`) finds the accented words, and one typed with them only those
+# (`año` is not `ano`). Latin letters only: a letter with a diacritic is its base letter (NFD less its
+# marks: German `ü` is `u`, not `ue`), and the letters with no decomposition that writers type bare:
+# đ ð ø ł ħ ŧ, and æ œ as two letters. views/search.sql's search_unaccented holds the same strings.
+_LATIN_BLOCKS = (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+_DECOMPOSED = {letter: base for letter in map(chr, _LATIN_BLOCKS) if letter == letter.casefold()
+               and (base := "".join(c for c in unicodedata.normalize("NFD", letter) if not unicodedata.combining(c)))
+               != letter and len(base) == 1 and base.isascii() and base.isalpha()}
+UNACCENTED = ("".join(_DECOMPOSED) + "đðøǿłħŧ", "".join(_DECOMPOSED.values()) + "ddoolht")
+"""Each letter of the first string is the one at its place in the second, in a word's bare form."""
+UNACCENTED_PAIRS = {"æ": "ae", "ǽ": "ae", "ǣ": "ae", "œ": "oe"}
+"""Letters whose bare form is two."""
+_UNACCENTED = str.maketrans({**dict(zip(*UNACCENTED, strict=True)), **UNACCENTED_PAIRS})
+
+
+def unaccented(word: str) -> str:
+    """`word` (a token: casefolded) with its Latin letters' accents left out: `nội` -> `noi`, `œuvre` -> `oeuvre`."""
+    return word if word.isascii() else word.translate(_UNACCENTED)
+
+
 def _has_mark(text: str) -> bool:
     return bool(_BMP_MARK.search(text) or (_ASTRAL.search(text) and _ASTRAL_MARK.search(text)))
 
@@ -282,24 +303,54 @@ class AnalysedDoc:
     length: int
 
 
+_BARE: dict[str, str] = {}  # word -> its bare form: a language's words recur, and a lookup is ~5x a translate
+
+
+def _bare_forms(words: Collection[str]) -> dict[str, str]:
+    """The bare form of each of `words` that has accents (`unaccented`)."""
+    if len(_BARE) > STEM_CACHE_ENTRIES:
+        _BARE.clear()
+    bare = {}
+    for word in words:
+        if not word.isascii():
+            plain = _BARE.get(word)
+            if plain is None:
+                plain = _BARE[word] = word.translate(_UNACCENTED)
+            if plain != word:
+                bare[word] = plain
+    return bare
+
+
 def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
-    """An article's terms with their frequencies: title words count TITLE_WEIGHT times."""
+    """An article's terms with their frequencies: title words count TITLE_WEIGHT times; a word with
+    accents counts for its bare form's term too (`unaccented`), not in the length."""
     lang = analyser_language(language)
     counts = Counter(_indexed(text))
     for word, n in Counter(_indexed(title or "")).items():
         counts[word] += TITLE_WEIGHT * n
+    bare = _bare_forms(counts)
     if not lang:  # no stemmer: every word is its own term
-        return AnalysedDoc(lang, {t: min(n, MAX_TF) for t, n in counts.items()}, {w: w for w in counts},
+        terms = Counter(counts)
+        for word, plain in bare.items():
+            terms[plain] += counts[word]
+        return AnalysedDoc(lang, {t: min(n, MAX_TF) for t, n in terms.items()}, {w: w for w in terms},
                            sum(counts.values()))
-    stems = _terms_of(lang, counts)
-    terms: Counter[str] = Counter()
+    stems = _terms_of(lang, counts.keys() | bare.values())
+    terms = Counter()
     forms: dict[str, str] = {}
     for word, n in counts.items():
         term = stems[word]
         if term is not None:
             terms[term] += n
             forms[word] = term
-    return AnalysedDoc(lang, {t: min(n, MAX_TF) for t, n in terms.items()}, forms, sum(terms.values()))
+    length = sum(terms.values())
+    for word, plain in bare.items():  # a stop word's bare form is not indexed either
+        term, bare_term = stems[word], stems[plain]
+        if term is not None and bare_term is not None:
+            forms[plain] = bare_term
+            if bare_term != term:  # German's stemmer drops umlauts itself: `zürich` and `zurich` are one term
+                terms[bare_term] += counts[word]
+    return AnalysedDoc(lang, {t: min(n, MAX_TF) for t, n in terms.items()}, forms, length)
 
 
 def query_tokens(text: str) -> list[str]:

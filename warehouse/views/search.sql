@@ -98,6 +98,21 @@ CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
                                                         ' \1 ', 'g')),
                       '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
 
+-- search_unaccented(s): newsflow.search_text.unaccented: a casefolded text's Latin letters without their
+-- accents (UNACCENTED, each letter of the first string made the one at its place in the second, then
+-- UNACCENTED_PAIRS), in the texts that hold one (an ASCII text, as bytes as long as in characters, skips the
+-- regex test: most English phrase texts). A query's phrase typed without accents is looked for in
+-- the phrase text made so, as its words are looked up by the bare forms the index holds too.
+CREATE OR REPLACE MACRO search_unaccented(s) AS
+list_transform([s], lambda t: CASE WHEN strlen(t) = length(t) THEN t WHEN regexp_matches(t, '[àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđðøǿłħŧæǽǣœ]')
+     THEN replace(replace(replace(replace(translate(t, 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđðøǿłħŧ', 'aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooorrrssssttuuuuuuwyzzzouaiouuuuuaagkoognaaaeeiioorruusthaeooooyabbbcdddddeeeeefghhhhhiikkkllllmmmnnnnoooopprrrrsssssttttuuuuuvvwwwwwxxyzzzaaaaaaaaaaaaeeeeeeeeiioooooooooooouuuuuuuyyyyddoolht'), 'æ', 'ae'), 'ǽ', 'ae'), 'ǣ', 'ae'), 'œ', 'oe') ELSE t END)[1];
+
+-- search_bare_pattern(pattern): a phrase typed without accents, with a Latin letter: the others (Thai, CJK,
+-- Arabic) are found alike in the text with and without accents, which is then not made (a regex scan of
+-- each candidate's text).
+CREATE OR REPLACE MACRO search_bare_pattern(pattern) AS
+regexp_matches(pattern, '[a-z]') AND pattern = search_unaccented(pattern);
+
 -- search_index_words(tokens): newsflow.search_text.index_words: the units of an unspaced script next to
 -- each other as overlapping bigrams, a unit alone as itself, other tokens as they are.
 CREATE OR REPLACE MACRO search_index_words(t) AS
@@ -143,16 +158,24 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
         FROM hq h JOIN search_docs d USING (doc_id) JOIN df f USING (clause, alt, pos) CROSS JOIN stats s
         GROUP BY h.doc_id, h.clause, h.alt),
      alt_ok AS (
-        SELECT o.*, a.pattern, o.matched + coalesce(st.n, 0) = a.n_tokens AS words_ok
+        SELECT o.*, a.pattern, o.matched + coalesce(st.n, 0) = a.n_tokens AS words_ok,
+               coalesce(search_bare_pattern(a.pattern), false) AS bare
         FROM doc_alt o JOIN a USING (clause, alt)
         LEFT JOIN st ON st.clause = o.clause AND st.alt = o.alt AND st."language" = o."language"),
-     -- a phrase is looked for in the text with its words one space apart (search_phrase_body)
-     digits AS (SELECT coalesce(bool_or(regexp_matches(pattern, '[0-9]')), false) AS numbers FROM a),
-     phrase_text AS (SELECT article_id, search_phrase_body(coalesce(title, '') || ' ' || "text", numbers) AS body
-                     FROM articles CROSS JOIN digits
-                     WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL)),
+     -- a phrase is looked for in the text with its words one space apart (search_phrase_body); a phrase
+     -- typed without accents in that text without them (search_unaccented), made only when one is (whether
+     -- a phrase is bare is found once, in alt_ok: each call of the macro is bound and optimised again)
+     digits AS (SELECT coalesce(bool_or(regexp_matches(pattern, '[0-9]')), false) AS numbers,
+                       coalesce((SELECT bool_or(bare) FROM alt_ok WHERE words_ok), false) AS bare FROM a),
+     phrase_text AS (SELECT article_id, bodies[1] AS body, bodies[2] AS plain
+                     FROM (SELECT article_id, list_transform([search_phrase_body(coalesce(title, '') || ' ' || "text", numbers)],
+                                                             lambda t: [t, CASE WHEN bare THEN search_unaccented(t) END])[1] AS bodies
+                           FROM articles CROSS JOIN digits
+                           WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL))),
      phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
-                   WHERE o.words_ok AND o.pattern IS NOT NULL AND contains(t.body, ' ' || o.pattern || ' ')),
+                   WHERE o.words_ok AND o.pattern IS NOT NULL
+                     AND contains(CASE WHEN o.bare THEN t.plain ELSE t.body END,
+                                  ' ' || o.pattern || ' ')),
      alt_true AS (
         SELECT o.doc_id, o.article_id, o."language", o.clause, o.negated, o.score,
                o.words_ok AND (o.pattern IS NULL OR p.doc_id IS NOT NULL) AS holds
