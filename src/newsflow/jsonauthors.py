@@ -61,3 +61,42 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
         if brace < 0:
             return
         position = brace + 1
+
+
+MAX_AUTHOR_NAMES = 100
+"""Names an author string holds at most (red team 25). trafilatura's `normalize_authors` compares each name
+with every other at each addition (to keep the fullest form of each): cubic in the distinct names, so a
+45 KB page naming 1,000 people took 25 s of the extraction worker, and 2,000 its whole time limit (the
+text lost as `extract_timeout`). No byline names 100 people; past that, a name read changes nothing."""
+MAX_AUTHOR_ROUNDS = 100
+"""Rounds of trafilatura's delete-and-search-again loop run at most for its other pattern (`JSON_AUTHOR_1`,
+`"author":{"name":...}`), whose matches `person_names`' argument does not cover: each round copies the
+whole block, so 32,000 `"author"` entries in a 770 KB block took 5 s, and a block at the byte cap would
+take minutes. No byline needs more rounds than MAX_AUTHOR_NAMES."""
+
+
+def capped_add(add: AddAuthor, active: Callable[[], bool]) -> AddAuthor:
+    """`add` that leaves an author string of MAX_AUTHOR_NAMES names as it is, when `active()`."""
+
+    def capped(authors: str | None, name: str) -> str | None:
+        if authors is not None and active() and authors.count("; ") + 1 >= MAX_AUTHOR_NAMES:
+            return authors
+        return add(authors, name)
+
+    return capped
+
+
+def bounded_names(text: str, pattern: re.Pattern[str], add: AddAuthor) -> str | None:
+    """trafilatura's `extract_json_author(text, pattern)` (2.3.1), for at most MAX_AUTHOR_ROUNDS rounds."""
+    authors: str | None = None
+    match = pattern.search(text)
+    for _ in range(MAX_AUTHOR_ROUNDS):
+        if match is None:
+            break
+        name = next(filter(None, match.groups()), None)
+        if not name or " " not in name:
+            break
+        authors = add(authors, name)
+        text = pattern.sub("", text, count=1)
+        match = pattern.search(text)
+    return authors or None
