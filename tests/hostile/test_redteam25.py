@@ -12,7 +12,9 @@ limit and the outcome a worker reports), so a fault in metadata shows as the wor
 3. People's names in JSON-LD: trafilatura's `normalize_authors` is cubic in distinct names (1,000 people in a
    45 KB page took 25 s of the worker: `extract_timeout`, the text lost). An author string is capped at 100
    names, and the other author pattern's delete-and-search loop at 100 rounds.
-4. Accept-Encoding (pinned, passes on main): every request advertises only what the bounded decoder undoes.
+4. A story past 255 levels of nesting (a template leaving its `<div>`s open) was dropped by libxml2's HTML
+   parser: `extract_empty`, the article parked. Pages are now parsed with `huge_tree` (2,048 levels).
+5. Accept-Encoding (pinned, passes on main): every request advertises only what the bounded decoder undoes.
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ from tests.hostile.test_redteam23 import with_length
 STORY = "The council voted on the new budget for the city schools today after a long debate. "
 
 
-def article_page(head: str) -> bytes:
+def article_page(head: str, before: str = "") -> bytes:
     body = "".join(f"<p>{STORY * 3}</p>" for _ in range(4))
-    return (f"<!doctype html><html><head><title>Budget vote</title>{head}</head><body><article>"
+    return (f"<!doctype html><html><head><title>Budget vote</title>{head}</head><body>{before}<article>"
             f"<h1>Budget vote</h1>{body}</article></body></html>").encode()
 
 
@@ -77,6 +79,16 @@ def test_a_page_whose_json_ld_is_hostile_keeps_its_text_and_title(head: str) -> 
     assert text is not None and "city schools" in text
     assert title == "Budget vote"
     assert author == "Jane Doe"
+
+
+@pytest.mark.parametrize("before", ["<div>" * 300, "<span><b>" * 1_000], ids=["300-divs-left-open", "2000-deep"])
+def test_a_story_after_markup_nested_hundreds_deep_is_kept(before: str) -> None:
+    """A template that leaves its `<div>`s open. Before: libxml2 drops what lies past 255 levels, the story
+    with it: `extract_empty` every run, the article parked. Now read to 2,048 levels (`huge_tree`), as
+    browsers keep such text."""
+    outcome, text, title, _ = served_and_extracted(article_page(AUTHOR_BLOCK, before))
+    assert outcome is Outcome.OK, text
+    assert text is not None and "city schools" in text and title == "Budget vote"
 
 
 def people(count: int, template: str) -> str:
