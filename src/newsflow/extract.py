@@ -137,8 +137,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     _skip_unused_metadata()
     _linear_json_authors()
     _lighter_json_ld_text()
-    _readability_seen.summary = None
-    _readability_seen.own = None
+    _readability_seen.summary = _readability_seen.own = None
     document = _trafilatura_document(tree, url)
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
@@ -383,9 +382,7 @@ def _own_text(final_body: Any, final_text: str) -> str | None:
 
 
 def _readability_text(summary: Any) -> str | None:
-    if summary is None:
-        return None
-    return " ".join(" ".join(summary.itertext()).split()) or None
+    return None if summary is None else (" ".join(" ".join(summary.itertext()).split()) or None)
 
 
 def prepare_extractor() -> None:
@@ -427,6 +424,4 @@ def _clean_field(value: object) -> str | None:
     return cleaned or None
 
 
-def parse_published_at(value: str | None) -> datetime | None:
-    """htmldate's string as a UTC-aware datetime; a date or time without offset counts as UTC."""
-    return parse_datetime(value)
+parse_published_at = parse_datetime  # htmldate's string as a UTC-aware datetime (no offset: UTC)

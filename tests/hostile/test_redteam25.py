@@ -10,8 +10,8 @@ limit and the outcome a worker reports), so a fault in metadata shows as the wor
 2. A JSON-LD `headline` that is a number, a list or an object (`"headline": 2026`): trafilatura took it for
    the title and `normalize_text` raised `TypeError`: `extract_error`. The title is now `<title>`'s.
 3. People's names in JSON-LD: trafilatura's `normalize_authors` is cubic in distinct names (1,000 people in a
-   45 KB page took 23-26 s of the worker, broken JSON or valid: `extract_timeout`, the text lost). An author string is capped at 100
-   names, and the other author pattern's delete-and-search loop at 100 rounds.
+   45 KB page took 23-26 s of the worker, broken JSON or valid: `extract_timeout`, the text lost). An author
+   string is capped at 100 names, and the other author pattern's delete-and-search loop at 100 rounds.
 4. A story past 255 levels of nesting (a template leaving its `<div>`s open) was dropped by libxml2's HTML
    parser: `extract_empty`, the article parked. Pages are now parsed with `huge_tree` (2,048 levels).
 5. Accept-Encoding (pinned, passes on main): every request advertises only what the bounded decoder undoes.
