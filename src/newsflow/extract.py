@@ -344,8 +344,9 @@ def _linear_json_authors() -> None:
         return person_names(text, add) if pattern is person and same else bounded_names(text, pattern, add)
 
     setattr(trafilatura_json, "extract_json_author", linear)  # noqa: B010 (typed as its own function)
-    capped = capped_add(trafilatura_json.normalize_authors, lambda: getattr(_readability_seen, "skip_unused", False))
-    setattr(trafilatura_json, "normalize_authors", capped)  # noqa: B010 (typed as its own function)
+    capped = capped_add(trafilatura_json.normalize_authors, _readability_seen, trafilatura_json.AUTHOR_SPLIT)
+    for module in (trafilatura_json, trafilatura_metadata):  # metadata.py's meta tags call its own import
+        setattr(module, "normalize_authors", capped)  # noqa: B010 (typed as its own function)
 
 
 def _lighter_json_ld_text() -> None:
