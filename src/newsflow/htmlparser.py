@@ -38,6 +38,6 @@ def page_parser() -> html.HTMLParser:
     classes = lookup.get_namespace(None)
     for tag, element_class in html.HtmlElementClassLookup._default_element_classes.items():
         classes[tag] = element_class
-    parser = html.HTMLParser(**PARSER_OPTIONS, huge_tree=True)  # nesting past 255 kept (red team 25)
+    parser = html.HTMLParser(**PARSER_OPTIONS)
     parser.set_element_class_lookup(lookup)
     return parser

@@ -12,8 +12,9 @@ limit and the outcome a worker reports), so a fault in metadata shows as the wor
 3. People's names in JSON-LD: trafilatura's `normalize_authors` is cubic in distinct names (1,000 people in a
    45 KB page took 23-26 s of the worker, broken JSON or valid: `extract_timeout`, the text lost). An author
    string is capped at 100 names, and the other author pattern's delete-and-search loop at 100 rounds.
-4. A story past 255 levels of nesting (a template leaving its `<div>`s open) was dropped by libxml2's HTML
-   parser: `extract_empty`, the article parked. Pages are now parsed with `huge_tree` (2,048 levels).
+4. Markup nested 1,000 deep after the story (review): kept from the recursion of newsflow's own tree walks by
+   libxml2's 255-level limit; the branch's `huge_tree` (a story past 255 levels kept) let it through, and
+   `headline_date._node_texts` raised `RecursionError`: `extract_error`. `huge_tree` reverted.
 5. Accept-Encoding (pinned, passes on main): every request advertises only what the bounded decoder undoes.
 """
 
@@ -83,12 +84,11 @@ def test_a_page_whose_json_ld_is_hostile_keeps_its_text_and_title(head: str) -> 
     assert author == "Jane Doe"
 
 
-@pytest.mark.parametrize("before", ["<div>" * 300, "<span><b>" * 1_000], ids=["300-divs-left-open", "2000-deep"])
-def test_a_story_after_markup_nested_hundreds_deep_is_kept(before: str) -> None:
-    """A template that leaves its `<div>`s open. Before: libxml2 drops what lies past 255 levels, the story
-    with it: `extract_empty` every run, the article parked. Now read to 2,048 levels (`huge_tree`), as
-    browsers keep such text."""
-    outcome, text, title, _ = served_and_extracted(article_page(AUTHOR_BLOCK, before))
+def test_markup_nested_a_thousand_deep_after_the_story_keeps_the_text() -> None:
+    """Review of red team 25: with `huge_tree` (2,048 levels) this page was an `extract_error` (`RecursionError`
+    in `headline_date._node_texts`, a recursive walk): the text lost. libxml2's 255-level limit keeps it `ok`."""
+    page = article_page(AUTHOR_BLOCK).replace(b"</article>", b"</article>" + b"<div>" * 1_500 + b"x")
+    outcome, text, title, _ = served_and_extracted(page)
     assert outcome is Outcome.OK, text
     assert text is not None and "city schools" in text and title == "Budget vote"
 
@@ -127,6 +127,14 @@ def test_a_page_naming_thousands_in_one_author_string_or_in_meta_tags_is_extract
     outcome, text, _, author = served_and_extracted(article_page(head), timeout=10.0)
     assert outcome is Outcome.OK, text
     assert author is not None and author.count("; ") + 1 == MAX_AUTHOR_NAMES
+
+
+def test_a_page_of_author_openings_that_never_match_is_extracted_in_its_time() -> None:
+    """Review of red team 25: `"author" ` 20,000 times in JSON-LD that does not parse (180 KB): trafilatura's
+    `JSON_AUTHOR_1` search alone was quadratic (8,000: 3.6 s; this page over 2 minutes): `extract_timeout`."""
+    outcome, text, title, _ = served_and_extracted(article_page(ld('{"x":' + '"author" ' * 20_000)), timeout=10.0)
+    assert outcome is Outcome.OK, text
+    assert text is not None and "city schools" in text and title == "Budget vote"
 
 
 def test_every_request_advertises_only_the_codings_newsflow_undoes() -> None:
