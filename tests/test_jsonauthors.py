@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow import extract
-from newsflow.jsonauthors import PERSON_NAME, _matches, person_names
+from newsflow.jsonauthors import MAX_AUTHOR_NAMES, PERSON_NAME, _matches, bounded_names, capped_add, person_names
 
 # Pieces that make and break matches: openings (whole and cut in two), name keys, quotes, braces, names
 # with and without a space, and valid people.
@@ -103,3 +104,43 @@ def test_extract_article_reads_the_names_linearly_and_trafilatura_alone_its_own_
     assert len(calls) == 1, "trafilatura called alone must run its own loop"
     assert article.author == alone.author
     assert re.fullmatch(r"Ann Abel; Ann Barr; .*; Dora Judd", article.author or "")
+
+
+_AUTHOR_PIECES = ['"author":', '"author"', '{"name":"Al Bo"}', '"name":', '"nam":', '"names"', '"Jo Do"', '"Cy"', "}",
+                  "[", "{", '\\"', " ", ",", '"']
+
+
+@settings(max_examples=80)
+@given(st.lists(st.sampled_from(_AUTHOR_PIECES), max_size=40))
+def test_the_bounded_loop_is_trafilaturas_under_its_rounds(pieces: list[str]) -> None:
+    """Red team 25: `bounded_names` is trafilatura's loop for its other pattern, stopped after MAX_AUTHOR_ROUNDS
+    (40 pieces make fewer matches): the same names."""
+    text = "".join(pieces)
+    own = extract._original_json_author or trafilatura_json.extract_json_author
+    expected = own(text, trafilatura_json.JSON_AUTHOR_1)
+    assert bounded_names(text, trafilatura_json.JSON_AUTHOR_1, trafilatura_json.normalize_authors) == expected
+
+
+def test_an_author_string_stops_at_its_cap_only_inside_extraction() -> None:
+    names = [f"{first} {last}" for first in _FIRST for last in _LAST] * 2  # 100 distinct, then again
+    split = trafilatura_json.AUTHOR_SPLIT
+    capped = capped_add(trafilatura_json.normalize_authors, SimpleNamespace(skip_unused=True), split)
+    authors: str | None = None
+    for name in [*names, "Zed Young"]:
+        authors = capped(authors, name)
+    assert authors is not None and authors.count("; ") + 1 == MAX_AUTHOR_NAMES and "Zed Young" not in authors
+    uncapped = capped_add(trafilatura_json.normalize_authors, SimpleNamespace(), split)
+    assert "Zed Young" in (uncapped(authors, "Zed Young") or "")
+
+
+def test_trafilatura_alone_keeps_every_name_where_extraction_caps_them() -> None:
+    """The benchmarks' baseline is trafilatura alone: the cap (in both modules that call `normalize_authors`)
+    applies only inside `extract_article`, for a meta tag's string as for JSON-LD's (review of red team 25)."""
+    names = "; ".join(f"{first}{suffix} {last}" for suffix in ("", "x") for first in _FIRST for last in _LAST)
+    paragraph = "The council met on Tuesday evening and voted to keep the library open for another year. " * 3
+    html = (f'<html><head><title>Vote</title><meta name="author" content="{names}"></head><body><article>'
+            f"<h1>Vote</h1><p>{paragraph}</p><p>{paragraph}</p></article></body></html>")
+    article = extract.extract_article(html, "https://news.example/live")
+    alone = trafilatura.bare_extraction(html, url="https://news.example/live", with_metadata=True)
+    assert article is not None and (article.author or "").count("; ") + 1 == MAX_AUTHOR_NAMES
+    assert (alone.author or "").count("; ") + 1 > MAX_AUTHOR_NAMES

@@ -61,7 +61,7 @@ from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_date
 from newsflow.furniture import drop_furniture_lines
 from newsflow.headline_date import page_headline, printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.htmlparser import page_parser
-from newsflow.jsonauthors import PERSON_NAME, person_names
+from newsflow.jsonauthors import PERSON_NAME, bounded_names, capped_add, person_names
 from newsflow.jsontext import minified, normalized
 from newsflow.language import declared_language, load_language_model, resolve_language
 from newsflow.localtime import zone_name
@@ -137,8 +137,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     _skip_unused_metadata()
     _linear_json_authors()
     _lighter_json_ld_text()
-    _readability_seen.summary = None
-    _readability_seen.own = None
+    _readability_seen.summary = _readability_seen.own = None
     document = _trafilatura_document(tree, url)
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
@@ -338,12 +337,16 @@ def _linear_json_authors() -> None:
         return
     _original_json_author, same = current, (person.pattern, person.flags) == (PERSON_NAME.pattern, PERSON_NAME.flags)
 
-    def linear(text: str, pattern: Any) -> str | None:
-        if pattern is person and same and getattr(_readability_seen, "skip_unused", False):
-            return person_names(text, trafilatura_json.normalize_authors)
-        return current(text, pattern)  # type: ignore[no-any-return]
+    def linear(text: str, pattern: Any) -> str | None:  # the other pattern's loop bounded, names capped (red team 25)
+        if not getattr(_readability_seen, "skip_unused", False):
+            return current(text, pattern)  # type: ignore[no-any-return]
+        add = trafilatura_json.normalize_authors
+        return person_names(text, add) if pattern is person and same else bounded_names(text, pattern, add)
 
     setattr(trafilatura_json, "extract_json_author", linear)  # noqa: B010 (typed as its own function)
+    capped = capped_add(trafilatura_json.normalize_authors, _readability_seen, trafilatura_json.AUTHOR_SPLIT)
+    for module in (trafilatura_json, trafilatura_metadata):  # metadata.py's meta tags call its own import
+        setattr(module, "normalize_authors", capped)  # noqa: B010 (typed as its own function)
 
 
 def _lighter_json_ld_text() -> None:
@@ -363,8 +366,9 @@ def _lighter_json_ld_text() -> None:
                 text = normalized(minified(elem.text))
                 try:
                     metadata = trafilatura_json.extract_json(json.loads(text, strict=False), metadata)
-                except json.JSONDecodeError:
+                except (json.JSONDecodeError, RecursionError):  # nested past the stack: read as broken (red team 25)
                     metadata = trafilatura_json.extract_json_parse_error(text, metadata)
+        metadata.title = metadata.title if isinstance(metadata.title, str) else None  # `"headline": 2026`: <title>'s
         return metadata
 
     setattr(trafilatura_metadata, "extract_meta_json", lighter)  # noqa: B010 (typed as its own function)
@@ -379,9 +383,7 @@ def _own_text(final_body: Any, final_text: str) -> str | None:
 
 
 def _readability_text(summary: Any) -> str | None:
-    if summary is None:
-        return None
-    return " ".join(" ".join(summary.itertext()).split()) or None
+    return None if summary is None else (" ".join(" ".join(summary.itertext()).split()) or None)
 
 
 def prepare_extractor() -> None:
@@ -418,11 +420,9 @@ def _date_params() -> dict[str, Any]:
     return {**params, "outputformat": _DATE_FORMAT}
 
 
-def _clean_field(value: str | None) -> str | None:
-    cleaned = normalize_text(value or "").replace("\n", " ")
+def _clean_field(value: object) -> str | None:
+    cleaned = normalize_text(value if isinstance(value, str) else "").replace("\n", " ")  # JSON-LD gives numbers too
     return cleaned or None
 
 
-def parse_published_at(value: str | None) -> datetime | None:
-    """htmldate's string as a UTC-aware datetime; a date or time without offset counts as UTC."""
-    return parse_datetime(value)
+parse_published_at = parse_datetime  # htmldate's string as a UTC-aware datetime (no offset: UTC)

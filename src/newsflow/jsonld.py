@@ -33,7 +33,7 @@ def json_ld_objects(tree: Any) -> Iterator[tuple[dict[str, Any], bool]]:
             continue
         try:
             document = json.loads(_CDATA.sub("", script.text))
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past Python's stack (red team 25): as unreadable
             continue
         stack: list[tuple[Any, bool]] = [(document, False)]
         while stack:  # depth first, in document order: the values are pushed in reverse
