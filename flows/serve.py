@@ -1,4 +1,5 @@
-"""`newsflow serve`: the `ingest` flow on the config's schedule, through Prefect's own `Flow.serve`.
+"""`newsflow serve`: the `ingest` flow on the config's schedule, through Prefect's own runner (what
+`Flow.serve` does, but with the schedule active only while the runner polls).
 
 Prefect's runner polls the API for due runs and starts each one in a child process, so this
 process never opens the warehouse: between runs `newsflow query` works. Runs never overlap:
@@ -15,6 +16,10 @@ across restarts: two services on two configs against one Prefect server no longe
 deployment whose parameters (the config path) the second replaced. The deployment every service
 shared before, `ingest/serve`, is deleted as a service starts (its scheduled runs with it) unless
 another config's service, an older newsflow, still serves it.
+
+The deployment is created paused and resumed by the runner's poll loop before its first poll
+(flows/servepatience.py): `Flow.serve` created it active and then started the runner, which pauses it
+as it stops, so a SIGTERM between the two left the schedule active with no runner (Prefect 18).
 """
 
 from __future__ import annotations
@@ -26,16 +31,18 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from prefect import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy, DeploymentStatus
-from prefect.exceptions import ObjectNotFound
+from prefect.exceptions import ObjectNotFound, TerminationSignal
+from prefect.runner import Runner
 from prefect.schedules import Cron, Interval, Schedule
 
 from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.ingest import ingest
+from flows.servepatience import Workload, ride_out_failing_calls
 from flows.zombies import mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
@@ -100,21 +107,35 @@ def one_run_at_a_time() -> ConcurrencyLimitConfig:
 
 
 def serve_options(config: Config) -> dict[str, Any]:
-    """The arguments of `ingest.serve` for this config (kept apart so a test can check them)."""
+    """The arguments of the runner's `add_flow` for this config (kept apart so a test can check them).
+
+    Created paused: Prefect's `Flow.serve` created it active and only then started the runner that pauses it
+    as it stops, so a SIGTERM in between (a supervisor's stop or restart) left it active, for no runner
+    (Prefect 18). `serve_ingest` resumes it once the runner polls."""
     return {
         "name": deployment_name(config.path),
         "schedules": [schedule_for(config.schedule)],
-        "global_limit": one_run_at_a_time(),
+        "concurrency_limit": one_run_at_a_time(),
         "parameters": {"config_path": str(config.path)},
         "description": f"newsflow ingest on the schedule in {config.path}",
-        "pause_on_shutdown": True,  # no runs pile up on the server while the service is down
+        "paused": True,
     }
 
 
-def serve_ingest(config: Config) -> None:
+def resume(deployment_id: UUID) -> Workload:
+    """The step that makes the schedule active: the runner's poll loop takes it before its first poll."""
+    async def step() -> None:
+        async with get_client() as client:
+            await client.resume_deployment(deployment_id)
+    return step
+
+
+def serve_ingest(config: Config, api_url: str) -> None:
     """Serve the schedule until SIGTERM or SIGINT; returns once the runner has stopped.
 
     The Prefect API must be a server (flows/cli.py finds or starts one): its scheduler creates the runs.
+    This is what `ingest.serve` does, but for the schedule, active only while the runner polls: the runner
+    pauses it as it stops (`pause_on_shutdown`), and a stop before it polls leaves it paused.
     """
     asyncio.run(mark_zombies_crashed())
     retired = asyncio.run(retire_the_shared_deployment(config.path))
@@ -129,7 +150,17 @@ def serve_ingest(config: Config) -> None:
     previous = {signum: signal.signal(signum, _stop_like_sigterm) for signum in stopping}
     keep_lost_connections_on_one_line()
     try:
-        ingest.serve(**serve_options(config))
+        runner = Runner(name=deployment_name(config.path), pause_on_shutdown=True)
+        deployment_id = cast(UUID, runner.add_flow(ingest, **serve_options(config)))  # called outside a loop: a UUID
+        # 5xx: as patient as with silence; the schedule is resumed by the loop, under the same patience
+        ride_out_failing_calls(api_url, config.execution.api_patience_seconds, first=resume(deployment_id))
+        try:
+            asyncio.run(runner.start())
+        except TerminationSignal:  # as `Flow.serve`: a stop ends serving, it is no error
+            pass
+        except SystemExit as stop:  # the runner's SIGTERM handler before it counts as started: a stop too
+            if stop.code not in (0, None):
+                raise
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -55,14 +55,21 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {' '.join(str(error).split())[:300]}"
 
 
-def patient_service_loop(api_url: str, patience: float) -> ServiceLoop:
-    """A `critical_service_loop` that gives up only after `patience` seconds of failures (0: never)."""
+def patient_service_loop(api_url: str, patience: float, first: Workload | None = None) -> ServiceLoop:
+    """A `critical_service_loop` that gives up only after `patience` seconds of failures (0: never).
+
+    `first`, if given, is called once, by the first loop to start, before its first workload (and again
+    on each turn until it succeeds): `newsflow serve` resumes its paused schedule there (flows/serve.py)."""
+    firsts = [first] if first is not None else []
 
     async def loop(workload: Workload, interval: float, run_once: bool = False,
                    jitter_range: float | None = None, **_prefects_own: Any) -> None:
         failing_since: float | None = None
         while True:
             try:
+                while firsts:
+                    await firsts[0]()
+                    firsts.clear()
                 await workload()
             except Exception as exc:
                 if not is_failing_call(exc):
@@ -94,6 +101,7 @@ def say(line: str) -> None:
     print(f"newsflow serve: {line}", file=sys.stderr, flush=True)
 
 
-def ride_out_failing_calls(api_url: str, patience: float) -> None:
+def ride_out_failing_calls(api_url: str, patience: float, first: Workload | None = None) -> None:
     """From now on in this process, the runner asks for due runs with `patient_service_loop`."""
-    _scheduled_run_poller.critical_service_loop = patient_service_loop(api_url, patience)  # type: ignore[attr-defined]
+    loop = patient_service_loop(api_url, patience, first)
+    _scheduled_run_poller.critical_service_loop = loop  # type: ignore[attr-defined]
