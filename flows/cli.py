@@ -195,7 +195,7 @@ def serve_config(config: Config) -> int:
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.serve import schedule_for, serve_ingest
+    from flows.serve import DeploymentGone, schedule_for, serve_ingest
     from flows.servepatience import failing_api
 
     schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before serving
@@ -203,6 +203,10 @@ def serve_config(config: Config) -> int:
     try:
         with temporary_settings({PREFECT_API_URL: api.url}):
             serve_ingest(config, api.url)
+    except DeploymentGone as exc:  # before, it polled for ever, starting nothing, saying nothing
+        _fail(f"{exc}, so no scheduled run can start; stopping; restart `newsflow serve` (a supervisor's restart "
+              "does): it creates the deployment again", EXIT_PREFECT)
+        end_now(EXIT_PREFECT)
     except Exception as exc:  # the API went away (killed, its machine gone): Prefect's client raised
         if (failing := failing_api(exc)) is not None:
             leave_serving(api, str(failing))

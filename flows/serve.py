@@ -42,7 +42,7 @@ from prefect.schedules import Cron, Interval, Schedule
 
 from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.ingest import ingest
-from flows.servepatience import Workload, ride_out_failing_calls
+from flows.servepatience import StopServing, Workload, ride_out_failing_calls
 from flows.zombies import mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
@@ -130,6 +130,38 @@ def resume(deployment_id: UUID) -> Workload:
     return step
 
 
+class DeploymentGone(StopServing):
+    """The service's deployment was deleted from Prefect (its UI or API) while it served."""
+
+
+def still_served(deployment_id: UUID, name: str) -> Workload:
+    """Before each poll: the deployment is still there. Deleted (the UI's Delete), the runner polled for
+    its runs for ever, starting none and saying nothing, and its stop then failed on it (Prefect 18)."""
+    async def step() -> None:
+        async with get_client() as client:
+            try:
+                await client.read_deployment(deployment_id)
+            except ObjectNotFound:
+                raise DeploymentGone(f"its deployment ingest/{name} was deleted from Prefect (its UI or API) "
+                                     "while it served") from None
+    return step
+
+
+def deployment_gone(error: BaseException | None) -> DeploymentGone | None:
+    """The `DeploymentGone` in the (nested) exception groups, or in what the runner's stop raised over it."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, DeploymentGone):
+            return error
+        if isinstance(error, BaseExceptionGroup):
+            for inner in error.exceptions:
+                if (found := deployment_gone(inner)) is not None:
+                    return found
+        error = error.__context__
+    return None
+
+
 def serve_ingest(config: Config, api_url: str) -> None:
     """Serve the schedule until SIGTERM or SIGINT; returns once the runner has stopped.
 
@@ -153,7 +185,8 @@ def serve_ingest(config: Config, api_url: str) -> None:
         runner = Runner(name=deployment_name(config.path), pause_on_shutdown=True)
         deployment_id = cast(UUID, runner.add_flow(ingest, **serve_options(config)))  # called outside a loop: a UUID
         # 5xx: as patient as with silence; the schedule is resumed by the loop, under the same patience
-        ride_out_failing_calls(api_url, config.execution.api_patience_seconds, first=resume(deployment_id))
+        ride_out_failing_calls(api_url, config.execution.api_patience_seconds, first=resume(deployment_id),
+                               every=still_served(deployment_id, deployment_name(config.path)))
         try:
             asyncio.run(runner.start())
         except TerminationSignal:  # as `Flow.serve`: a stop ends serving, it is no error
@@ -161,6 +194,10 @@ def serve_ingest(config: Config, api_url: str) -> None:
         except SystemExit as stop:  # the runner's SIGTERM handler before it counts as started: a stop too
             if stop.code not in (0, None):
                 raise
+        except Exception as exc:  # the runner's stop pausing a deleted deployment raises over the reason
+            if (gone := deployment_gone(exc)) is not None:
+                raise gone from None
+            raise
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
