@@ -68,7 +68,7 @@ async def deployment_state(api_url: str, name: str) -> tuple[bool, int]:
     return bool(deployment.paused), sum(1 for run in runs if run.state and run.state.is_scheduled())
 
 
-LOCAL_ONLY = pytest.mark.skipif(os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a child's start, ~7 s); "
+LOCAL_ONLY = pytest.mark.skipif(os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a child's start, ~13 s); "
                                 "in CI the `aenter` case proves the same fix, the deployment created paused")
 
 
