@@ -24,10 +24,14 @@ from uuid import UUID
 
 import anyio
 import pytest
-from flows.serve import DeploymentGone, deployment_gone, deployment_name, still_served
+from flows.ingest import ingest
+from flows.serve import DeploymentGone, deployment_gone, deployment_name, resume, serve_options, still_served
 from flows.servepatience import patient_service_loop
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+from prefect.exceptions import ObjectNotFound
+from prefect.runner import Runner
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from newsflow.config import load_config
 from tests.flows.test_serve import served_flow_runs, start_serve, wait_for
@@ -117,7 +121,7 @@ def test_the_poll_loop_stops_on_a_deleted_deployment_and_the_reason_survives_the
     check = still_served(deployment_id, "gone-soon")
     with pytest.raises(DeploymentGone, match="ingest/gone-soon was deleted"):
         anyio.run(lambda: patient_service_loop(prefect_api, 60.0, every=check)(workload, 0.0))
-    assert len(polls) == 2, "the loop polled on after its deployment was deleted"
+    assert len(polls) == 3, "the loop polled on after its deployment was deleted (one 404 is ridden out)"
     try:
         try:
             raise ExceptionGroup("runner", [DeploymentGone("gone")])
@@ -158,3 +162,53 @@ def test_serve_whose_deployment_is_deleted_says_so_in_one_line_and_exits_4(
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             process.wait()
+
+
+def test_one_404_on_the_deployment_read_does_not_stop_the_service(prefect_api: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A single 404 (a proxy's, a server's hiccup) between two good reads: the loop polls on (review)."""
+    deployment_id = UUID(asyncio.run(a_deployment(prefect_api, "hiccup")))
+    original = PrefectClient.read_deployment
+    reads: list[int] = []
+
+    async def read_once_missing(self: PrefectClient, wanted: UUID) -> object:
+        reads.append(1)
+        if len(reads) == 2:
+            raise ObjectNotFound(http_exc=Exception("404"))
+        return await original(self, wanted)
+    monkeypatch.setattr(PrefectClient, "read_deployment", read_once_missing)
+    polls: list[int] = []
+
+    class Enough(Exception):
+        pass
+
+    async def workload() -> None:
+        polls.append(1)
+        if len(polls) == 4:
+            raise Enough
+
+    with temporary_settings({PREFECT_API_URL: prefect_api}), pytest.raises(Enough):
+        anyio.run(lambda: patient_service_loop(prefect_api, 60.0, every=still_served(deployment_id, "hiccup"))(
+            workload, 0.0))
+    assert len(reads) == 4 and len(polls) == 4
+
+
+def test_a_restart_keeps_the_deployment_id_and_the_resume_has_its_runs_before_the_first_poll(
+        tmp_path: Path, prefect_api: str) -> None:
+    """`serve_ingest`'s deployment: the same id (its history) on a restart, created paused, and once resumed its
+    runs are there at once: left to the scheduler's next loop, the first run waited for the runner's second
+    poll (start lateness +7..13 s, review)."""
+    path = tmp_path / "restart.toml"
+    path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[schedule]\ninterval = 60\n\n'
+                    '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n')
+    config = load_config(path)
+    name = deployment_name(config.path)
+    with temporary_settings({PREFECT_API_URL: prefect_api}):
+        first = Runner(name=name).add_flow(ingest, **serve_options(config))
+        assert asyncio.run(deployment_state(prefect_api, name)) == (True, 0), "created paused, no run"
+        asyncio.run(resume(UUID(str(first)))())
+        paused, scheduled = asyncio.run(deployment_state(prefect_api, name))
+        assert not paused and scheduled > 0, f"resumed: {paused=}, {scheduled} Scheduled runs"
+        again = Runner(name=name).add_flow(ingest, **serve_options(config))
+    assert again == first, "a restart of serve keeps its deployment (id, history)"
+    assert asyncio.run(deployment_state(prefect_api, name)) == (True, 0), "re-created paused, its runs deleted"
