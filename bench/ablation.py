@@ -33,7 +33,7 @@ from newsflow.charset import decode_html
 RULES = (
     "choose_extraction", "complete_story", "drop_furniture_lines", "article_body_rescue", "drop_marked_lines",
     "drop_related_tail", "drop_title_line", "restore_lead", "drop_unconfirmed_lines", "drop_story_tail",
-    "restore_dropped_paragraphs", "append_continuation", "restore_standfirst",
+    "drop_caption_lines", "restore_dropped_paragraphs", "append_continuation", "restore_standfirst",
     "drop_reader_call", "drop_author_box",
 )
 _disabled: set[str] = set()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from tests.date_batch12 import probe
@@ -197,12 +198,10 @@ RELATIVE_AFTER: list[tuple[str, str, timedelta]] = [
 ]
 
 
-if __name__ == "__main__" and "probe" in sys.argv[1:]:
-    probe(AFTER if "after" in sys.argv[1:] else PAGES)
-if __name__ == "__main__" and "relative" in sys.argv[1:]:
+def probe_relative(cases: Sequence[tuple[str, str, timedelta | None]]) -> None:
+    """Prints each relative-time line whose page's age is not read as expected, and how many are right."""
     from newsflow.extract import extract_article
 
-    cases = RELATIVE_AFTER if "after" in sys.argv[1:] else RELATIVE
     right = 0
     for lang, line, age in cases:
         article = extract_article(page(line, lang), f"https://news.example.com/{lang}")
@@ -210,3 +209,9 @@ if __name__ == "__main__" and "relative" in sys.argv[1:]:
         right += got == age
         print("" if got == age else f"MISS {lang} {line}: {got}")
     print(f"{right} of {len(cases)} right")
+
+
+if __name__ == "__main__" and "probe" in sys.argv[1:]:
+    probe(AFTER if "after" in sys.argv[1:] else PAGES)
+if __name__ == "__main__" and "relative" in sys.argv[1:]:
+    probe_relative(RELATIVE_AFTER if "after" in sys.argv[1:] else RELATIVE)

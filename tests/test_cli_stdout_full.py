@@ -5,6 +5,7 @@ real file that refuses every write with ENOSPC."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,3 +36,17 @@ def test_output_to_a_full_disk_is_one_line_naming_stdout_exit_1(config: Path, co
     assert err.count("\n") == 1 and "stdout" in err and "No space left on device" in err, err
     assert "send the output to another disk" in err
 
+
+
+def test_output_to_a_device_that_fails_says_so_not_disk_full(config: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A terminal whose other end closed (a pty with its master gone) fails every write with EIO, as a
+    failing disk does: the line said "is the disk it goes to full?" for it (seventeenth session, left open)."""
+    controller, terminal = os.openpty()
+    os.close(controller)
+    with open(terminal, "w", encoding="utf-8") as closed:
+        monkeypatch.setattr(sys, "stdout", closed)
+        code = cli.main(["query", "SELECT 1", "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and "stdout" in err and "I/O error" in err and "full" not in err, err

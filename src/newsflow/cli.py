@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import errno
 import io
 import os
 import sys
@@ -233,8 +234,19 @@ class StdoutThatMustNotFill(OutputThatMayFill):
     writes go nowhere (`OutputThatMayFill`, which keeps `run`'s and `serve`'s log going instead)."""
 
     def filled(self, error: OSError) -> None:
-        raise OutputFullError(f"cannot write the output to stdout ({error.strerror}): is the disk it goes to "
-                              "full? Free space there, or send the output to another disk") from None
+        why = _WHY_NOT_WRITTEN.get(error.errno or errno.ENOSPC, _WHY_NOT_WRITTEN[errno.ENOSPC])
+        raise OutputFullError(f"cannot write the output to stdout ({error.strerror}): {why}") from None
+
+
+# What each of FULL_OUTPUT_ERRORS asks of the user: an I/O error is no full disk (a failing device, or a
+# terminal that closed, as a pty whose other end went away: its writes fail with EIO), nor is a file at its limit.
+_WHY_NOT_WRITTEN = {
+    errno.ENOSPC: "is the disk it goes to full? Free space there, or send the output to another disk",
+    errno.EDQUOT: "your disk quota there is used up: free space there, or send the output to another disk",
+    errno.EFBIG: "the file it goes to is at its size limit: send the output to another file, or split it",
+    errno.EIO: "the device it goes to failed (an I/O error: a failing disk, or a terminal that closed); "
+               "send the output to another disk or file",
+}
 
 
 @contextmanager

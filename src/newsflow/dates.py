@@ -74,6 +74,7 @@ from newsflow.headline_date import (
     update_bound,
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
+from newsflow.kickerdates import kicker_date
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.lunardates import lunar_days
 from newsflow.pagedates import (
@@ -142,8 +143,11 @@ def json_ld_published(tree: Any) -> datetime | None:
     return first[1] if first else None
 
 
-def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) -> datetime | None:
+def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
+                 site_bars: bool = True) -> datetime | None:
     """htmldate's date, unless the page's JSON-LD shows it is not the publication (module docstring).
+    `site_bars` False takes a block above the headline outside the story for the story's
+    (`extract._dated_again`, when nothing else dates the page).
 
     The result keeps the page's UTC offset, so that its `.date()` is the publisher's day; a time
     the page gives only in UTC is put in the publisher's zone when its country says which
@@ -151,7 +155,7 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None) 
     """
     zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
     sources = _source_dates(tree, zone, url)
-    if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources):
+    if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources, site_bars):
         htmldate_value = None
     copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
     chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
@@ -202,11 +206,13 @@ def dated_by_update_only(published: datetime | None, tree: Any, url: str | None 
 def _last_resort(tree: Any, url: str | None) -> datetime | None:
     """A date for a page that states none htmldate or the rules above read: the byline's machine
     date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
-    the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else
+    the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else a date
+    in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`), else
     the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
     a Unix timestamp in a data attribute named for the publication, else the day of an update stamp
     under the headline (seventeenth pass: the only date the page prints; `dated_by_update_only`)."""
-    for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree)):
+    for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
+                   _as_datetime(kicker_date(tree))):
         if plausible(moment):
             return moment
     day = url_day(url) or _amp_url_day(tree)
@@ -222,7 +228,8 @@ def _amp_url_day(tree: Any) -> date | None:
                  if (day := url_day(str(href))) is not None), None)
 
 
-def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]]) -> bool:
+def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]],
+                    site_bars: bool = True) -> bool:
     """Whether htmldate's answer dates something else than the story, and no source the page dates
     its story with (JSON-LD, metas, the byline, the URL) states its day (`newsflow.pagedates`):
     a day that the page's `<time>` elements give only in lists of other stories, sidebars or the
@@ -233,7 +240,7 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
-    if other_stories_only(tree, value[:10]) or listed_storys(value, tree, parse_local):
+    if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True
     day = _plain_day(value)
     if day is not None and (day in lunar_days(tree) or (_BARE_DAY.match(value) and image_month_first(tree, day))):

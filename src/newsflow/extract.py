@@ -18,7 +18,8 @@ credits, ad labels: `newsflow.furniture`), which is then corrected with the page
 pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
 readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
 confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
-the story, other stories' linked headlines, an agency's signature), story paragraphs that
+the story, other stories' linked headlines, an agency's signature), pictures' captions and credits
+that readability-lxml's output shows as such dropped (`newsflow.captions`), story paragraphs that
 trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
 has inside the story, the rest of a body split into containers of one kind), the standfirst the page
 shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a
@@ -30,6 +31,7 @@ them: docs/extraction.md.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -37,10 +39,10 @@ from collections.abc import Callable
 from copy import deepcopy
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import trafilatura.core as trafilatura_core
 import trafilatura.external as trafilatura_external
+import trafilatura.json_metadata as trafilatura_json
 import trafilatura.metadata as trafilatura_metadata
 import trafilatura.utils as trafilatura_utils
 from htmldate import find_date
@@ -51,17 +53,21 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from newsflow.authorbox import drop_author_box
+from newsflow.captions import drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_datetime, publication_day, published_at
 from newsflow.furniture import drop_furniture_lines
-from newsflow.headline_date import printed_zone_abbreviation, published_ago, published_month_day
+from newsflow.headline_date import page_headline, printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.htmlparser import page_parser
-from newsflow.language import load_language_model, resolve_language
+from newsflow.jsonauthors import PERSON_NAME, person_names
+from newsflow.jsontext import minified, normalized
+from newsflow.language import declared_language, load_language_model, resolve_language
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
-from newsflow.pagedates import without_image_urls
+from newsflow.pageblocks import above_site_menu
+from newsflow.pagedates import other_stories_holders, without_elements, without_image_urls
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
@@ -75,6 +81,7 @@ from newsflow.refine import (
 from newsflow.standfirst import restore_standfirst
 from newsflow.tails import drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
+from newsflow.urls import page_canonical_url
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +109,7 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 # htmldate keeps the time and offset when the page gives them; date-only becomes T00:00:00.
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-_LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _SITE_SUFFIX = re.compile("^(.+?)\\s+[-|\u2013\u2014:\u00b7]\\s+([^-|\u2013\u2014:\u00b7]+)$")
-_LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 # readability-lxml's output for the page this thread is extracting: trafilatura runs it on every
 # page (balanced mode) to compare with its own; newsflow reads it as a second opinion. `own` is
 # trafilatura's own extraction of the page (its first `extract_content`), before its fallbacks.
@@ -113,6 +118,8 @@ _original_try_readability: Callable[[Any], Any] | None = None
 _original_extract_content: Callable[..., Any] | None = None
 _original_catstags: Callable[..., Any] | None = None
 _original_license: Callable[..., Any] | None = None
+_original_json_author: Callable[..., Any] | None = None
+_original_meta_json: Callable[..., Any] | None = None
 _TRAFILATURA_PARSER = trafilatura_utils.HTML_PARSER
 
 
@@ -128,6 +135,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     _observe_readability()
     _observe_own_extraction()
     _skip_unused_metadata()
+    _linear_json_authors()
+    _lighter_json_ld_text()
     _readability_seen.summary = None
     _readability_seen.own = None
     document = _trafilatura_document(tree, url)
@@ -142,12 +151,13 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     for second_opinion in (readability, json_ld_article_body(tree)):
         text = drop_unconfirmed_lines(text, second_opinion)
     text = drop_story_tail(text, readability, tree)
+    text = drop_caption_lines(text, _readability_seen.summary)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), tree)
     text = drop_author_box(drop_reader_call(restore_standfirst(text, tree, title), tree), tree, html)
     if not is_article_text(text):
         return None
-    language, language_source = resolve_language(_declared_language(tree), text, word_count(text))
+    language, language_source = resolve_language(declared_language(tree), text, word_count(text))
     published, ago, month_day, by_image = _page_dates(document.date, tree, url)
     return ExtractedArticle(
         text=text,
@@ -157,7 +167,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         language=language,
         language_source=language_source,
         sitename=sitename,
-        page_canonical_url=_page_canonical_url(document.url, url, tree),
+        page_canonical_url=page_canonical_url(document.url, url, tree),
         published_date=publication_day(published),
         published_ago=ago,
         publisher_zone=zone_name(url, tree, printed_zone_abbreviation(tree)),
@@ -176,6 +186,8 @@ def _page_dates(
     whole: `extract_error`); it is logged, and the feed's date stands in."""
     try:
         published = published_at(found, tree, url)
+        if published is None and found:
+            published = _dated_again(found, tree, url)
         if published is not None:
             return published, None, None, _dated_by_image(published, tree, url)
         ago = published_ago(tree)
@@ -183,6 +195,25 @@ def _page_dates(
     except Exception:
         log.warning("reading the publication date of %s failed; stored without it", url, exc_info=True)
         return None, None, None, False
+
+
+def _dated_again(found: str, tree: Any, url: str) -> datetime | None:
+    """The page dated again without the blocks that gave htmldate's day, when all of them are others'
+    (`pagedates.other_stories_holders`: a related list, the site's bar above the headline) and nothing
+    else dates the page: htmldate's next answer may be the story's, in a form only it reads ("12
+    сакавіка 2026" under a site bar printing today: eighteenth pass). Checked on undated pages only."""
+    holders = other_stories_holders(tree, found.strip()[:10])
+    if not holders:
+        return None
+    if not above_site_menu(tree, holders, page_headline(tree)):
+        # review: a block below the site's menu, above the story's `<article>`, is as often its byline ("By
+        # Jane Doe · March 12, 2026"), and htmldate's next answer a teaser's: its day stands, as on main
+        return published_at(found, tree, url, site_bars=False)
+    bare = without_elements(tree, holders)
+    again = find_date(bare, **{**_date_params(), "url": url})
+    if again is None or again.strip()[4:] in ("-01-01", "-01-01T00:00:00"):
+        return None  # htmldate's year alone ("2026" in a byline it cannot read): a year is no day
+    return published_at(again, bare, url)
 
 
 def _dated_by_image(published: datetime, tree: Any, url: str) -> bool:
@@ -297,6 +328,48 @@ def _skip_unused_metadata() -> None:
     setattr(trafilatura_metadata, "extract_license", no_license)  # noqa: B010 (typed as its own function)
 
 
+def _linear_json_authors() -> None:
+    """Read (once per process, only inside `extract_article`) the people's names in JSON-LD that does not
+    parse in linear time: the same names (`newsflow.jsonauthors`; trafilatura's loop is quadratic)."""
+    global _original_json_author
+    current = getattr(trafilatura_json, "extract_json_author", None)
+    person = getattr(trafilatura_json, "JSON_AUTHOR_2", None)
+    if _original_json_author is not None or current is None or person is None:
+        return
+    _original_json_author, same = current, (person.pattern, person.flags) == (PERSON_NAME.pattern, PERSON_NAME.flags)
+
+    def linear(text: str, pattern: Any) -> str | None:
+        if pattern is person and same and getattr(_readability_seen, "skip_unused", False):
+            return person_names(text, trafilatura_json.normalize_authors)
+        return current(text, pattern)  # type: ignore[no-any-return]
+
+    setattr(trafilatura_json, "extract_json_author", linear)  # noqa: B010 (typed as its own function)
+
+
+def _lighter_json_ld_text() -> None:
+    """trafilatura's `extract_meta_json` (2.3.1; once per process, only inside `extract_article`), its text
+    prepared by `newsflow.jsontext`: the same text, without a Python call per character."""
+    global _original_meta_json
+    current = getattr(trafilatura_metadata, "extract_meta_json", None)
+    if _original_meta_json is not None or current is None:
+        return
+    _original_meta_json = current
+
+    def lighter(tree: Any, metadata: Document) -> Document:
+        if not getattr(_readability_seen, "skip_unused", False):
+            return current(tree, metadata)  # type: ignore[no-any-return]
+        for elem in tree.xpath('.//script[@type="application/ld+json" or @type="application/settings+json"]'):
+            if elem.text:
+                text = normalized(minified(elem.text))
+                try:
+                    metadata = trafilatura_json.extract_json(json.loads(text, strict=False), metadata)
+                except json.JSONDecodeError:
+                    metadata = trafilatura_json.extract_json_parse_error(text, metadata)
+        return metadata
+
+    setattr(trafilatura_metadata, "extract_meta_json", lighter)  # noqa: B010 (typed as its own function)
+
+
 def _own_text(final_body: Any, final_text: str) -> str | None:
     """trafilatura's own extraction, normalised; the final text itself when no fallback replaced it."""
     body = getattr(_readability_seen, "own", None)
@@ -353,49 +426,3 @@ def _clean_field(value: str | None) -> str | None:
 def parse_published_at(value: str | None) -> datetime | None:
     """htmldate's string as a UTC-aware datetime; a date or time without offset counts as UTC."""
     return parse_datetime(value)
-
-
-def _page_canonical_url(found: str | None, fetched: str, tree: Any) -> str | None:
-    """The page's own URL for itself, or None.
-
-    trafilatura takes og:url, then twitter:url, <link rel=canonical>, <base href>, <link
-    rel=alternate hreflang=x-default>, and falls back to the URL we pass; that fallback says nothing
-    about the page. Neither does a `<base href>` (where relative links resolve: a template's site
-    root) nor a site's home page named for an article that is not one: every article of such a site
-    would get one canonical URL and be stored as one article (docs/extraction.md, "Eighth pass")."""
-    if not found or found == fetched:
-        return None
-    if _is_site_root(found) and not _is_site_root(fetched):
-        return None
-    head = tree.find("head")
-    base = head.find(".//base[@href]") if head is not None else None
-    if base is not None and _same_url(found, urljoin(fetched, base.get("href", ""))):
-        return None
-    return found
-
-
-def _is_site_root(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path in ("", "/") and not parts.query
-
-
-def _same_url(first: str, second: str) -> bool:
-    return first.rstrip("/").casefold() == second.rstrip("/").casefold()
-
-
-def _declared_language(tree: Any) -> str | None:
-    """The language the page declares: <html lang>, then content-language / og:locale metas.
-
-    Normalised to the primary subtag ("en-GB" -> "en"); `newsflow.language` checks it against
-    the text.
-    """
-    candidates = [tree.get("lang"), tree.get("xml:lang")]
-    for meta in tree.iterfind(".//meta"):
-        name = (meta.get("http-equiv") or meta.get("name") or meta.get("property") or "").lower()
-        if name in _LANGUAGE_META:
-            candidates.append(meta.get("content"))
-    for candidate in candidates:
-        match = _LANGUAGE_TAG.match((candidate or "").strip())
-        if match:
-            return match.group(1).lower()
-    return None

@@ -33,9 +33,8 @@ from newsflow.models import FetchKind
 # (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
 # request's deadline, would stall for a second or more per 64 KB read. Yield every so many chunks.
 CHUNKS_BETWEEN_YIELDS = 64
-# gzip layers undone in all, Content-Encoding's and undeclared ones (`unpacked`): a page packed
-# twice is met in the wild; one packed deeper is not a page.
-MAX_PACKED_LAYERS = 2
+# gzip layers undone in all, Content-Encoding's and undeclared ones (`unpacked`): see `charset.MAX_LAYERS`.
+MAX_PACKED_LAYERS = charset.MAX_LAYERS
 _GZIP_DEFLATE = charset.GZIP_MAGIC + b"\x08"  # gzip's magic and its one compression method: no text starts so
 # Where a document's root start is looked for: the head of the body.
 ROOT_SCAN_BYTES = 65_536
@@ -78,6 +77,7 @@ async def read_body(
         raise charset.BodyTooLarge
     parts: list[bytes] = []
     blank = False  # the head so far is white space: only a piece that is not can change that
+    sniffing = sniff  # the head is sniffed as it streams, until it decides or is found packed
     async for count, chunk in _enumerate(stream):
         if count % CHUNKS_BETWEEN_YIELDS == 0:
             await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
@@ -85,12 +85,14 @@ async def read_body(
         parts.append(piece := decoder.feed(chunk))
         # (joined again only when it can decide: a blank body in 64-byte chunks was joined at each one,
         # O(n^2), 29 s of the event loop for 1 MB: review of red team 23)
-        if sniff and decoder.produced >= charset.SNIFF_BYTES and (not blank or piece.strip()):
+        if sniffing and decoder.produced >= charset.SNIFF_BYTES and (not blank or piece.strip()):
             head = b"".join(parts)
             blank = not head.strip()
-            if not head.startswith(_GZIP_DEFLATE) and not blank:  # packed once more, or blank: judged later
+            if head.startswith(_GZIP_DEFLATE):  # packed once more: judged unpacked, after the stream
+                sniffing = False  # (it was joined again at each chunk: O(n^2), ~30 s for 1.6 MB, red team 24)
+            elif not blank:  # blank: judged later
                 check_sniffed(head)
-                sniff = False
+                sniffing = sniff = False
     if not decoder.complete:
         raise BodyCutShort(f"the {decoder.encoding} stream ends before its end ({trail.bytes_read} bytes came)")
     body = unpacked(b"".join(parts), 0 if decoder.identity else decoder.encoding.count(",") + 1, max_bytes)

@@ -283,13 +283,16 @@ def certificate_problem(exc: BaseException) -> str | None:
 # reload themselves (a live blog's `content="300"`), read as they are.
 MAX_REFRESH_DELAY_S = 5.0
 REFRESH_SCAN_CHARS = 16_384  # the head of a page, where a <meta> belongs
-_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_META_TAG = re.compile(r"<meta\b[^>]*(?:>|\Z)", re.IGNORECASE)  # left open: to the end, once (see _DELAY_AND_URL)
 # A browser running scripts never sees these: CNN's `<!--[if lte IE 9]><meta http-equiv="refresh" …>`
 # sends old browsers to an "unsupported" page, and a `<noscript>` one sends readers without scripts.
 _UNSEEN = re.compile(r"<!--.*?(?:-->|$)|<noscript\b.*?(?:</noscript\s*>|$)", re.IGNORECASE | re.DOTALL)
 _HTTP_EQUIV_REFRESH = re.compile(r"""http-equiv\s*=\s*["']?\s*refresh\b""", re.IGNORECASE)
 _CONTENT = re.compile(r"""\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-_DELAY_AND_URL = re.compile(r"""\s*([0-9]+(?:\.[0-9]*)?)\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"']*)["']?\s*$""",
+# Possessive (`*+`): with plain `*` the spaces between the delay and the URL were shared out every way
+# among three runs that may take them: O(n^3), 113 s of the event loop for 500 spaces and no end for a
+# page's worth (red team 24). Possessive, each run takes what it can once; the URL is stripped after.
+_DELAY_AND_URL = re.compile(r"""\s*+([0-9]++(?:\.[0-9]*+)?)\s*+[;,]?\s*+(?:url\s*+=\s*+)?["']?([^"']*+)["']?\s*+$""",
                             re.IGNORECASE)
 
 
@@ -298,6 +301,8 @@ def meta_refresh_target(url: str, html: bytes) -> str | None:
     resolved against `url`; None when it has none, names none, or names the page itself."""
     head = _UNSEEN.sub("", html[:REFRESH_SCAN_CHARS].decode("utf-8", "replace"))
     for tag in _META_TAG.finditer(head):
+        if not tag.group().endswith(">"):  # a tag left open is none; each later `<meta` is inside it
+            break
         content = _CONTENT.search(tag.group()) if _HTTP_EQUIV_REFRESH.search(tag.group()) else None
         found = _DELAY_AND_URL.match(next(v for v in content.groups() if v is not None)) if content else None
         if found is None or not found.group(2).strip() or float(found.group(1)) > MAX_REFRESH_DELAY_S:

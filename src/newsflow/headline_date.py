@@ -49,9 +49,9 @@ from typing import Any
 
 from newsflow.bylinetimes import byline_times, byline_titles
 from newsflow.lunardates import YEAR_FIRST, is_korean
-from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block
+from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block, site_bar
 from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
-from newsflow.relativedates import relative_age
+from newsflow.relativedates import relative_age, story_sentence
 from newsflow.text import token_f1
 from newsflow.worlddates import slash_order
 from newsflow.yearless import byline_month_day, dateline_month_day, month_day_patterns
@@ -197,8 +197,11 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
 
 def published_ago(tree: Any) -> timedelta | None:
     """How long before the fetch a relative time under the headline says the page was published
-    ("2 hours ago", "vor 2 Stunden": `newsflow.relativedates`); a line with an update cue is not read."""
-    return relative_age(line.translate(ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
+    ("2 hours ago", "vor 2 Stunden": `newsflow.relativedates`); a line with an update cue is not read,
+    nor (eighteenth pass) a sentence of the story that no publication cue opens ("The storm hit 2 hours
+    ago.", not "Posted 3 hours ago.": `relativedates.story_sentence`)."""
+    return relative_age(line.translate(ASCII_DIGITS) for line in _byline_lines(tree)
+                        if not _UPDATED.search(line) and not (story_sentence(line) and not _PUBLISHED.search(line)))
 
 
 _ZONE_AFTER_TIME = re.compile(
@@ -331,13 +334,18 @@ def _text_node(value: str | None, element: Any, is_tail: bool) -> Iterator[_Text
         yield text
 
 
-def in_other_block(tree: Any, element: Any) -> bool:
+def in_other_block(tree: Any, element: Any, site_bars: bool = True) -> bool:
     """Whether an element of the page is in a block of other stories: a related list, a sidebar,
     an `<aside>`, `<nav>` or `<footer>` outside the headline's `<article>` (`pageblocks`; not a
-    caption, nor anything else outside the article: a breadcrumb there may date the story). False
-    on a page without a headline."""
+    caption, nor anything else outside the article after the headline: a breadcrumb there may date the
+    story), or (eighteenth pass) the site's bar before the headline (`pageblocks.site_bar`). False on a
+    page without a headline. `site_bars` False reads the site's bar as the story's (review: a byline above
+    the `<article>` is such a block too; `extract._dated_again`)."""
     headline = _byline_texts(tree)[0]
-    return headline is not None and other_stories_block(element, *headline_ancestors(headline))
+    if headline is None:
+        return False
+    ancestors, article = headline_ancestors(headline)
+    return other_stories_block(element, ancestors, article) or (site_bars and site_bar(element, ancestors, article))
 
 
 def caption_date(text: str, order: str | None = None) -> date | None:
@@ -370,6 +378,16 @@ def _page_order(tree: Any) -> str | None:
     order = YEAR_FIRST if is_korean(tree) else order  # "26.03.12" (sixteenth pass)
     _last_order = (weakref.ref(tree), order)
     return order
+
+
+def page_headline(tree: Any) -> Any:
+    """The page's headline (`_headline`), found once per page with the texts after it; None without one."""
+    return _byline_texts(tree)[0]
+
+
+def page_order(tree: Any) -> str | None:
+    """The order of the day and month in the page's numeric dates (`_page_order`)."""
+    return _page_order(tree)
 
 
 def _headline(tree: Any) -> Any:

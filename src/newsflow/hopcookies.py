@@ -20,6 +20,7 @@ attributes are ignored. Only printable ASCII without `;`, at most `MAX_COOKIES_P
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping
@@ -84,6 +85,7 @@ def _scope(host: str, attributes: str) -> str:
     return host
 
 
+@functools.lru_cache(maxsize=1024)  # asked once per cookie naming a Domain: 3,000 in one answer held the loop 0.5 s
 def _registrable(host: str) -> str | None:
     """The host's registrable domain, the narrower of the public-suffix list's (private suffixes such as
     `cloudfront.net` or `s3.amazonaws.com` included, where each name is another owner's site) and

@@ -22,8 +22,10 @@ whose language is known was won by the detection, at about 4 ms a page.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from functools import lru_cache
+from typing import Any
 
 from newsflow.langmodel import CompactIdentifier, load_identifier
 
@@ -97,3 +99,25 @@ def resolve_language(declared: str | None, text: str, words: int) -> tuple[str |
     if confidence >= MIN_CONFIDENCE:
         return detected, "detected"
     return declared, "declared"
+
+
+_LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
+_LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
+
+
+def declared_language(tree: Any) -> str | None:
+    """The language the page declares: <html lang>, then content-language / og:locale metas.
+
+    Normalised to the primary subtag ("en-GB" -> "en"); `resolve_language`
+    checks it against the text (moved from newsflow.extract, speed18).
+    """
+    candidates = [tree.get("lang"), tree.get("xml:lang")]
+    for meta in tree.iterfind(".//meta"):
+        name = (meta.get("http-equiv") or meta.get("name") or meta.get("property") or "").lower()
+        if name in _LANGUAGE_META:
+            candidates.append(meta.get("content"))
+    for candidate in candidates:
+        match = _LANGUAGE_TAG.match((candidate or "").strip())
+        if match:
+            return match.group(1).lower()
+    return None

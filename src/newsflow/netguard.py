@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 import httpcore
 
 from newsflow.lookups import NameResolutionError, system_resolver
-from newsflow.urls import fetch_problem
+from newsflow.urls import address_with_trailing_dot, fetch_problem
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -196,7 +196,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self._inner = httpcore.AnyIOBackend()
 
     async def checked_addresses(self, host: str, port: int) -> list[str]:
-        addresses = await self._resolver(host.strip("[]"), port)
+        name = host.strip("[]")
+        addresses = await self._resolver(address_with_trailing_dot(name) or name, port)
         if not addresses:
             raise NameResolutionError(f"cannot resolve {host}: no addresses")
         for address in addresses:

@@ -13,7 +13,10 @@ blog's own), nor "has-comments" or "comments-count" (a byline's). A "top-bar" or
 site's only outside the headline's `<article>` (without one, two levels or more from the headline)
 and in a class word naming no story: stories name their own header so too
 ("ArticleHeader_topBar__a1b2", "story-top-bar", "post-masthead"); nor in the page's `<main>`, where a
-top bar with the section and the day is the story's (sixteenth pass).
+top bar with the section and the day is the story's (sixteenth pass). Eighteenth pass: a block named as
+a list that holds the story's prose is the story's wrapper ("section-latest-news" under the headline:
+`_holds_story`), and a block before the headline outside the story is the site's bar (`site_bar`), where
+sites print today's date under any name.
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -96,7 +99,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     tagged = chrome = False
     while element is not None and element not in headline_ancestors:
         other, named_chrome = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
-        if other:
+        if other and not _holds_story(element):
             return True
         chrome = chrome or named_chrome
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
@@ -113,6 +116,20 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and _story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+_STORY_PARAGRAPH = ("boolean(descendant::p[not(descendant::a)][string-length(normalize-space()) >= "
+                    "$chars][substring(normalize-space(), string-length(normalize-space())) = '.'])")
+STORY_PARAGRAPH_CHARS = 200
+"""A paragraph this long, without a link and ending as a sentence, is the story's prose, not a teaser's."""
+
+
+def _holds_story(element: Any) -> bool:
+    """Whether a block named as a list of other stories holds the story's prose (a paragraph of
+    `STORY_PARAGRAPH_CHARS` without a link): it is the story's own wrapper, whatever its name says
+    ("section-latest-news", "latest-news-body" on the `<div>` under the headline: eighteenth pass). A list
+    holds links and teasers, not the story."""
+    return bool(element.xpath(_STORY_PARAGRAPH, chars=STORY_PARAGRAPH_CHARS))
 
 
 @lru_cache(maxsize=4096)  # pages repeat their class names, and each date's ancestors are read several times
@@ -182,6 +199,40 @@ def _story_wrapper(common: Any, headline_ancestors: dict[Any, int]) -> bool:
         return False
     # review: a theme's `<div id="wrapper">` holds the whole site, its menu a `<div class="menu">`, no `<nav>`
     return not _holds_site_header(common, headline_ancestors) and not common.xpath(_SITE_MENU_OR_LOGO)
+
+
+def site_bar(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
+    """Whether an element is before the headline and outside its story: the site's bar, where it prints
+    today's date in a block whose name says nothing ("header-date", "current-date", a plain `<div>`;
+    eighteenth pass: htmldate took that day on a page whose byline it reads too). Outside the story is
+    outside the headline's `<article>` (without one, `CHROME_DEPTH` levels above it or more, in no
+    wrapper of the story's: `_story_wrapper`), not in the page's `<main>` (`_in_main`), and in no block
+    whose class or id names a story ("post-meta" above an `<article>`)."""
+    branch = common = element
+    while common is not None and common not in headline_ancestors:
+        if _STORY_WORD.search(f"{common.get('class') or ''} {common.get('id') or ''}"):
+            return False
+        branch, common = common, common.getparent()
+    if common is None or branch is common or (depth := headline_ancestors[common]) == 0:
+        return False
+    no_article = article >= len(headline_ancestors)
+    if depth < (CHROME_DEPTH if no_article else article + 1) or _in_main(common, headline_ancestors):
+        return False
+    if no_article and _story_wrapper(common, headline_ancestors):
+        return False
+    toward_headline = next(ancestor for ancestor, index in headline_ancestors.items() if index == depth - 1)
+    return bool(common.index(branch) < common.index(toward_headline))
+
+
+def above_site_menu(tree: Any, elements: list[Any], headline: Any) -> bool:
+    """Whether one of these elements comes before a `<nav>` or `<header>` that comes before the headline:
+    the site's top bar, above its menu (review: a block after the menu, above the story's `<article>`, is
+    as often the story's byline, "By Jane Doe · March 12, 2026")."""
+    order = {element: index for index, element in enumerate(tree.iter())}
+    if headline not in order:
+        return False
+    menus = [order[menu] for menu in tree.iter("nav", "header") if order[menu] < order[headline]]
+    return bool(menus) and any(order.get(element, len(order)) < max(menus) for element in elements)
 
 
 def _site_header(element: Any) -> bool:

@@ -149,13 +149,18 @@ def payload_published(tree: Any) -> str | None:
     return None
 
 
-def other_stories_only(tree: Any, day: str) -> bool:
+def other_stories_only(tree: Any, day: str, site_bars: bool = True) -> bool:
     """Whether the elements that give this day ("2026-02-10") are all in blocks of other stories (a
-    related list, a sidebar, the footer: `headline_date.in_other_block`), and there is at least one:
-    `<time datetime>` elements, else short texts that name it ("Feb 10, 2026"); never when one of
-    the page's metas states it."""
+    related list, a sidebar, the footer, the site's bar above the headline: `headline_date.in_other_block`),
+    and there is at least one: `<time datetime>` elements, else short texts that name it ("Feb 10, 2026");
+    never when one of the page's metas states it."""
+    return bool(other_stories_holders(tree, day, site_bars))
+
+
+def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[Any]:
+    """The elements `other_stories_only` finds giving the day, when all are in other blocks; else none."""
     if any(str(meta.get("content") or "").strip()[:10] == day for meta in tree.iterfind(".//meta")):
-        return False  # a meta of the page states it
+        return []  # a meta of the page states it
     holders = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
     if not holders:
         wanted = date.fromisoformat(day)
@@ -164,7 +169,19 @@ def other_stories_only(tree: Any, day: str) -> bool:
         order = slash_order(tree) if not holders and texts else None
         # "09/03/2026" in a Brazilian list is read in the page's order (sixteenth pass)
         holders = holders or [parent for parent, line in texts if order and caption_date(line, order) == wanted]
-    return bool(holders) and all(in_other_block(tree, element) for element in holders)
+    return holders if holders and all(in_other_block(tree, element, site_bars) for element in holders) else []
+
+
+def without_elements(tree: Any, elements: list[Any]) -> Any:
+    """A copy of the page without these elements (their tails kept): dated again, it shows what the
+    page gives beside them (eighteenth pass: htmldate's second answer, once its first was a site bar's)."""
+    paths = {tree.getroottree().getpath(element) for element in elements}
+    bare = deepcopy(tree)
+    found = [element for path in paths for element in bare.getroottree().xpath(path)]  # all found, then dropped
+    for element in found:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return bare
 
 
 _LIVE_POST = re.compile(r"live-?(?:blog)?[-_]?(?:post|update|entry|item|event)|liveblog[-_]?(?:post|entry|update)",

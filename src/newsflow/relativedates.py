@@ -12,6 +12,9 @@ Finnish, Romanian, Czech, Hungarian and Swahili; (seventeenth pass) Kyrgyz, Kaza
 Tagalog, Serbian, Croatian, Bulgarian, Lithuanian, Latvian, Estonian, Armenian, Georgian, Mongolian, Khmer,
 Tamil, Telugu, Malayalam, Kannada, Gujarati, Punjabi and Marathi, Arabic's dual ("منذ ساعتين", two hours
 ago) and the compact "2h ago", "5d ago";
+(eighteenth pass) Serbian, Croatian and Bulgarian "pre", "prije", "преди" only standing alone (they mean
+"before" too: "prije 3 dana utakmice", three days before the match), and no short sentence of the story
+("The storm hit 2 hours ago.": `story_sentence`);
 "a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
 languages but Urdu, Bengali, Norwegian, Hungarian and Swahili, whose "ma" and "leo" are words and
 names too; a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
@@ -56,7 +59,7 @@ _COUNT = r"(?P<count>\d{1,3}|an?|one|un[ao]?|einer|einem)"
 # Arabic "قبل" is "before" too: "قبل 3 أيام من الانتخابات" is three days before the elections (review)
 _NOT_BEFORE = r"(?!\s*(?:من|على)(?!\w))"
 _CUE_FIRST = re.compile(
-    rf"\b(?:hace|há|il y a|vor|منذ|قبل|πριν(?:\s+από)?|לפני|acum|před|för|пре|pre|prije|преди|prieš|pirms)"
+    rf"\b(?P<cue>hace|há|il y a|vor|منذ|قبل|πριν(?:\s+από)?|לפני|acum|před|för|пре|pre|prije|преди|prieš|pirms)"
     rf"\s+{_COUNT}\s+(?:{_UNIT})(?!\w){_NOT_BEFORE}", re.IGNORECASE)
 _CUE_AFTER = re.compile(
     rf"(?<!\w){_COUNT}\s*(?:{_UNIT})\s*(?:ago|atrás|fa|geleden|temu|назад|önce|(?:yang\s+)?lalu|trước|पहले|ที่แล้ว|前|전"
@@ -65,6 +68,10 @@ _CUE_AFTER = re.compile(
     r"|પહેલાં|પહેલા|ਪਹਿਲਾਂ|पूर्वी|आधी)(?!\w)",
     re.IGNORECASE,
 )
+# Serbian, Croatian and Bulgarian "pre", "prije", "преди" are "before" too: "prije 3 dana utakmice" (three days
+# before the match) names what follows; an age stands alone, at the line's end or before a separator (eighteenth pass)
+_ALSO_BEFORE = frozenset(("pre", "prije", "пре", "преди"))
+_WORD_NEXT = re.compile(r"[^\S\n]*[^\W\d_]")
 # Swahili puts the unit first ("saa 3 zilizopita"); Hungarian says it in a suffix ("3 órája", "5 perce")
 _OTHER_ORDER = re.compile(r"(?<!\w)(?:(?P<unit>saa|dakika|siku)\s+(?P<count>\d{1,3})\s+(?:zilizopita|iliyopita)"
                           r"|(?P<count2>\d{1,3})\s*(?P<suffix>órája|perce|napja))(?!\w)", re.IGNORECASE)
@@ -91,7 +98,10 @@ a time, "today" is as often a section's name)."""
 def relative_age(lines: Iterable[str]) -> timedelta | None:
     """The age the first relative time in `lines` gives ("2 hours ago": 2 hours), up to `MAX_AGE`."""
     for line in lines:
-        match = _CUE_FIRST.search(line) or _CUE_AFTER.search(line)
+        match = _CUE_FIRST.search(line)
+        if match is not None and match["cue"].lower() in _ALSO_BEFORE and _WORD_NEXT.match(line, match.end()):
+            match = None
+        match = match or _CUE_AFTER.search(line)
         if match is None and (other := _OTHER_ORDER.search(line)) is not None:
             unit = _OTHER_UNITS[(other["unit"] or other["suffix"]).lower()]
             return _age(int(other["count"] or other["count2"]), unit)
@@ -109,3 +119,34 @@ def relative_age(lines: Iterable[str]) -> timedelta | None:
 def _age(count: int, unit: str) -> timedelta | None:
     age = timedelta(**{f"{unit}s": count})
     return age if age <= MAX_AGE else None
+
+
+_SENTENCE_END = re.compile(r"(?<![^\W\d_])(?!(?:min|mins|hrs?|sec|godz|std)[.!?]$)[^\W\d_]{3,}[.!?\u3002]$",
+                           re.IGNORECASE)
+SENTENCE_WORDS = 4
+"""A line of this many words or more that ends as a sentence, after a word and not a unit's abbreviation
+("5 min."), is a sentence."""
+
+
+# review: a byline of four words or more ends as a sentence too ("By Jane Doe 2 hours ago.", "Jane Doe, staff
+# writer | 3 days ago."): one a byline word opens, or whose age follows a separator, is the page's
+_BYLINE_OPENERS = frozenset(("by", "von", "por", "par", "door", "di", "av", "af", "od", "fra"))
+_SEPARATORS = (",", "|", "·", "•", "-", "\u2013", "—", ":", "/")
+
+
+def story_sentence(line: str) -> bool:
+    """Whether a short line under the headline is a sentence ("The storm hit 2 hours ago."), shorter than
+    the prose `pageblocks.is_prose` skips: the age it gives is an event's, not the page's (eighteenth pass;
+    the caller keeps a line a publication cue opens, "Posted 3 hours ago."). Not a byline: a line a byline
+    word opens ("By Jane Doe 2 hours ago."), or whose age follows a separator ("Jane Doe | 2 hours ago.")."""
+    words = line.split()
+    if not line.endswith((".", "!", "?", "\u3002")) or len(words) < SENTENCE_WORDS:
+        return False
+    if words[0].lower() in _BYLINE_OPENERS or _age_after_separator(line):
+        return False
+    return _SENTENCE_END.search(line) is not None
+
+
+def _age_after_separator(line: str) -> bool:
+    match = _CUE_FIRST.search(line) or _CUE_AFTER.search(line)
+    return match is not None and line[:match.start()].rstrip().endswith(_SEPARATORS)

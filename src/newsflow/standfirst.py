@@ -159,7 +159,7 @@ def _named_standfirst(element: Any, excluded: frozenset[str] = frozenset()) -> b
     parent = element.getparent()
     if _has_picture(element) or (parent is not None and _beside_picture(parent)):
         return False
-    if not (_STANDFIRST_WORDS - excluded).isdisjoint(_class_words(element)):
+    if not (_STANDFIRST_WORDS - excluded).isdisjoint(class_words(element)):
         return True
     return parent is not None and not (_PARENT_STANDFIRST_NAMES - excluded).isdisjoint(_class_names(parent))
 
@@ -178,7 +178,9 @@ def _class_names(node: Any) -> set[str]:
     return {name.lower() for name in f"{node.get('class') or ''} {node.get('id') or ''}".split()}
 
 
-def _class_words(node: Any) -> set[str]:
+def class_words(node: Any) -> set[str]:
+    """The words of a node's class and id, lowercased, utility classes left out (`_UTILITY_CLASS`);
+    `newsflow.captions` reads captions' names with it too."""
     names = _UTILITY_CLASS.sub(" ", f"{node.get('class') or ''} {node.get('id') or ''}")
     return {word.lower() for word in _CLASS_WORD.findall(names)}
 
@@ -196,7 +198,7 @@ def _in_furniture(element: Any) -> bool:
             return True
         if level >= _GALLERY_LEVELS or node.tag in _STORY_TAGS:
             continue
-        words = _class_words(node)
+        words = class_words(node)
         if words & _GALLERY_WORDS:
             return True
         if level < _FURNITURE_LEVELS and words & _FURNITURE_WORDS:

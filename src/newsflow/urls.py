@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import socket
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import idna
@@ -241,6 +242,15 @@ def _dotted_quad(host: str) -> str | None:
         return None
 
 
+def address_with_trailing_dot(host: str) -> str | None:
+    """The IPv4 address `host` names when it is one written with a trailing dot (`1.2.3.4.`, `0x7f.1.`),
+    as the WHATWG URL parser (every browser) reads it; else None. getaddrinfo reads no number with a dot
+    after it, so such a `Location` was a `dns_error` (red team 24)."""
+    if not host.endswith(".") or host.endswith(".."):
+        return None
+    return _dotted_quad(host[:-1].lower())
+
+
 def _canonical_query(query: str) -> str:
     params = [_normalize_percent(p, _QUERY_SAFE) for p in query.split("&") if p]
     kept = [p for p in params if not _is_tracking(p.partition("=")[0])]
@@ -271,3 +281,32 @@ def _normalize_percent(text: str, safe: frozenset[str]) -> str:
             out.extend(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
         i += 1
     return "".join(out)
+
+
+def page_canonical_url(found: str | None, fetched: str, tree: Any) -> str | None:
+    """The page's own URL for itself, or None.
+
+    trafilatura takes og:url, then twitter:url, <link rel=canonical>, <base href>, <link
+    rel=alternate hreflang=x-default>, and falls back to the URL we pass; that fallback says nothing
+    about the page. Neither does a `<base href>` (where relative links resolve: a template's site
+    root) nor a site's home page named for an article that is not one: every article of such a site
+    would get one canonical URL and be stored as one article (docs/extraction.md, "Eighth pass"; moved
+    from newsflow.extract, speed18)."""
+    if not found or found == fetched:
+        return None
+    if _is_site_root(found) and not _is_site_root(fetched):
+        return None
+    head = tree.find("head")
+    base = head.find(".//base[@href]") if head is not None else None
+    if base is not None and _same_url(found, urljoin(fetched, base.get("href", ""))):
+        return None
+    return found
+
+
+def _is_site_root(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def _same_url(first: str, second: str) -> bool:
+    return first.rstrip("/").casefold() == second.rstrip("/").casefold()

@@ -36,11 +36,12 @@ class RawRequest:
 class RawServer:
     """Answer every request with `answer(path)`; requests are kept in `requests`."""
 
-    def __init__(self, answer: Callable[[str], RawAnswer] | None = None) -> None:
+    def __init__(self, answer: Callable[[str], RawAnswer] | None = None, host: str = "127.0.0.1") -> None:
         self.answer: Callable[[str], RawAnswer] = answer or (lambda path: b"HTTP/1.1 204 No Content\r\n\r\n")
         self.requests: list[RawRequest] = []
         self._lock = threading.Lock()
-        self._socket = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.host = host  # another loopback address (127.0.0.2) makes a "public" origin for guard tests
+        self._socket = socket.create_server((host, 0), backlog=64)
         self._socket.settimeout(0.05)
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -51,7 +52,7 @@ class RawServer:
         return int(self._socket.getsockname()[1])
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def hits(self, path: str) -> list[RawRequest]:
         with self._lock:

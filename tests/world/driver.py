@@ -301,7 +301,8 @@ class WorldDriver:
         opened = invariants.warehouse_opens(self.warehouse_path, run, record.killed_by_world)
         if opened or not invariants.has_tables(self.warehouse_path):  # a file with no tables yet: nothing to check
             return found + opened
-        found += self._warehouse_checks(record, before)
+        with invariants.one_reader(self.warehouse_path):  # nothing writes it while the checks read
+            found += self._warehouse_checks(record, before)
         return found
 
     def _late_deaths(self) -> tuple[int, ...]:
