@@ -28,7 +28,6 @@ import asyncio
 import hashlib
 import re
 import signal
-import sys
 from pathlib import Path
 from types import FrameType
 from typing import Any, cast
@@ -40,9 +39,9 @@ from prefect.exceptions import ObjectNotFound, TerminationSignal
 from prefect.runner import Runner
 from prefect.schedules import Cron, Interval, Schedule
 
-from flows.apiwatch import keep_lost_connections_on_one_line
+from flows.apiwatch import keep_lost_connections_on_one_line, server_error
 from flows.ingest import ingest
-from flows.servepatience import StopServing, Workload, ride_out_failing_calls
+from flows.servepatience import StopServing, Workload, describe, ride_out_failing_calls, say
 from flows.zombies import mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
@@ -99,6 +98,23 @@ async def retire_the_shared_deployment(config_path: Path) -> str | None:
             return None
     return (f"deleted the deployment {SHARED_DEPLOYMENT} (and its scheduled runs), which every config's service "
             f"shared before; this config is served as ingest/{deployment_name(config_path)}")
+
+
+def tidy_up_before_serving(config: Config) -> None:
+    """Mark the runs a killed process left Running, and retire `ingest/serve`. A Prefect API answering 5xx to
+    either costs that step only, in one line: before, it ended the service (exit 4, "stopped answering")."""
+    for what, step in (("check for runs a killed process left Running", mark_zombies_crashed),
+                       (f"check for the old deployment {SHARED_DEPLOYMENT}",
+                        lambda: retire_the_shared_deployment(config.path))):
+        try:
+            done = asyncio.run(step())
+        except Exception as exc:
+            if server_error(exc) is None:  # a lost API: what follows says so, in its one line
+                raise
+            say(f"could not {what} ({describe(exc)}); serving all the same, the next start checks again")
+            continue
+        if isinstance(done, str):
+            say(done)
 
 
 def one_run_at_a_time() -> ConcurrencyLimitConfig:
@@ -181,10 +197,7 @@ def serve_ingest(config: Config, api_url: str) -> None:
     This is what `ingest.serve` does, but for the schedule, active only while the runner polls: the runner
     pauses it as it stops (`pause_on_shutdown`), and a stop before it polls leaves it paused.
     """
-    asyncio.run(mark_zombies_crashed())
-    retired = asyncio.run(retire_the_shared_deployment(config.path))
-    if retired:
-        print(f"newsflow serve: {retired}", file=sys.stderr)
+    tidy_up_before_serving(config)
     # On SIGINT Prefect's runner would wait for a run in flight to finish, which can take minutes;
     # on SIGTERM it cancels the run and stops within seconds. Ctrl-C takes the SIGTERM path.
     # SIGHUP (the terminal or ssh session that started it closed) killed the service outright: its
