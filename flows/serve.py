@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import re
 import signal
+import time
 from pathlib import Path
 from types import FrameType
 from typing import Any, cast
@@ -47,6 +49,7 @@ from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
 from newsflow.launch import is_default_or_starting
 
+DEPLOYMENT_CHECK_S = 10.0  # Prefect's default poll: a deleted deployment is said within ~2 of these
 SHARED_DEPLOYMENT = "ingest/serve"  # what every config's service served before: deleted as a service starts
 _UNSAFE_IN_A_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -154,14 +157,19 @@ class DeploymentGone(StopServing):
     """The service's deployment was deleted from Prefect (its UI or API) while it served."""
 
 
-def still_served(deployment_id: UUID, name: str) -> Workload:
-    """Before each poll: the deployment is still there. Deleted (the UI's Delete), the runner polled for
-    its runs for ever, starting none and saying nothing, and its stop then failed on it (Prefect 18).
-    Gone means not found by two checks in a row (a poll apart): one 404 (a proxy's, a server's hiccup) is no
-    reason to stop the service (review)."""
+def still_served(deployment_id: UUID, name: str, every_s: float = DEPLOYMENT_CHECK_S) -> Workload:
+    """Before a poll, at most every `every_s` seconds: the deployment is still there. Deleted (the UI's
+    Delete), the runner polled for its runs for ever, starting none and saying nothing, and its stop then
+    failed on it (Prefect 18). Gone means not found by two checks in a row: one 404 (a proxy's, a server's
+    hiccup) is no reason to stop the service (review). Not before every poll: at a poll a second, the
+    check's call made each turn of the loop slower, and the API's patience saw fewer polls (Prefect 19)."""
     missing: list[int] = []
+    checked = [-math.inf]
 
     async def step() -> None:
+        if time.monotonic() - checked[0] < every_s:
+            return
+        checked[0] = time.monotonic()
         async with get_client() as client:
             try:
                 await client.read_deployment(deployment_id)

@@ -118,7 +118,7 @@ def test_the_poll_loop_stops_on_a_deleted_deployment_and_the_reason_survives_the
         if len(polls) == 2:
             await delete_deployment(prefect_api, "prefect18-probe/gone-soon")
 
-    check = still_served(deployment_id, "gone-soon")
+    check = still_served(deployment_id, "gone-soon", every_s=0.0)
     with pytest.raises(DeploymentGone, match="ingest/gone-soon was deleted"):
         anyio.run(lambda: patient_service_loop(prefect_api, 60.0, every=check)(workload, 0.0))
     assert len(polls) == 3, "the loop polled on after its deployment was deleted (one 404 is ridden out)"
@@ -188,8 +188,8 @@ def test_one_404_on_the_deployment_read_does_not_stop_the_service(prefect_api: s
             raise Enough
 
     with temporary_settings({PREFECT_API_URL: prefect_api}), pytest.raises(Enough):
-        anyio.run(lambda: patient_service_loop(prefect_api, 60.0, every=still_served(deployment_id, "hiccup"))(
-            workload, 0.0))
+        check = still_served(deployment_id, "hiccup", every_s=0.0)
+        anyio.run(lambda: patient_service_loop(prefect_api, 60.0, every=check)(workload, 0.0))
     assert len(reads) == 4 and len(polls) == 4
 
 

@@ -10,16 +10,15 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 from uuid import UUID
 
 import pytest
 from flows.ingest import ingest
-from pathlib import Path
-
 from flows.serve import mark_zombies_crashed, tidy_up_before_serving
 from flows.zombies import process_is_gone
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.objects import ConcurrencyLimitStrategy
+from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions
 from prefect.states import Pending, Running
 
 from newsflow.config import load_config
@@ -74,10 +73,11 @@ async def run_of_a_deleted_deployment(where: str) -> UUID:
     async with get_client() as client:
         deployment_id = await client.create_deployment(
             flow_id=await client.create_flow_from_name("ingest"), name="prefect19-deleted-while-running",
-            concurrency_limit=1, concurrency_options={"collision_strategy": ConcurrencyLimitStrategy.CANCEL_NEW})
+            concurrency_limit=1,
+            concurrency_options=ConcurrencyOptions(collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW))
         flow_run = await client.create_flow_run_from_deployment(deployment_id)
-        for state in (Pending(), Running()):
-            await client.set_flow_run_state(flow_run.id, state)
+        await client.set_flow_run_state(flow_run.id, Pending())
+        await client.set_flow_run_state(flow_run.id, Running())
         await client.update_flow_run(flow_run.id, infrastructure_pid=where)
         await client.delete_deployment(deployment_id)
         return flow_run.id
