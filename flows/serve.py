@@ -30,12 +30,14 @@ import math
 import re
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any, cast
 from uuid import UUID
 
 from prefect import get_client
+from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy, DeploymentStatus
 from prefect.exceptions import ObjectNotFound, TerminationSignal
 from prefect.runner import Runner
@@ -50,6 +52,7 @@ from newsflow.errors import ConfigError
 from newsflow.launch import is_default_or_starting
 
 DEPLOYMENT_CHECK_S = 10.0  # Prefect's default poll: a deleted deployment is said within ~2 of these
+CLOCK_JUMP_S = 120.0  # the machine's clock moved this far from the steady one between two polls: plan again
 SHARED_DEPLOYMENT = "ingest/serve"  # what every config's service served before: deleted as a service starts
 _UNSAFE_IN_A_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -145,11 +148,44 @@ def resume(deployment_id: UUID) -> Workload:
     """The step that makes the schedule active: the runner's poll loop takes it before its first poll."""
     async def step() -> None:
         async with get_client() as client:
-            await client.resume_deployment(deployment_id)
-            # Its runs now, as `Flow.serve`'s active deployment had them before the first poll: left to the
-            # scheduler's next loop, the first run waited for the runner's next poll, up to 10 s late (review).
-            # Idempotent with the scheduler's own (the same idempotency key per run), and retried with the resume.
-            await client.request("POST", "/deployments/{id}/schedule", path_params={"id": deployment_id}, json={})
+            await resume_with_its_runs(client, deployment_id)
+    return step
+
+
+async def resume_with_its_runs(client: PrefectClient, deployment_id: UUID) -> None:
+    await client.resume_deployment(deployment_id)
+    # Its runs now, as `Flow.serve`'s active deployment had them before the first poll: left to the
+    # scheduler's next loop, the first run waited for the runner's next poll, up to 10 s late (review).
+    # Idempotent with the scheduler's own (the same idempotency key per run), and retried with the resume.
+    await client.request("POST", "/deployments/{id}/schedule", path_params={"id": deployment_id}, json={})
+
+
+def replanned_after_a_clock_jump(deployment_id: UUID, wall: Callable[[], float] = time.time,
+                                 steady: Callable[[], float] = time.monotonic) -> Workload:
+    """Before each poll: when the machine's clock moved more than `CLOCK_JUMP_S` away from the steady clock
+    since the last poll (set back, or forward past a sleep), pause and resume the deployment, which deletes its
+    scheduled runs and plans them again from now. Set back by hours, the Prefect server kept the runs it had
+    planned under the old clock, hours ahead, and planned no more (it plans while fewer than 3 lie ahead, or
+    less than an hour): the service started no run for those hours (Prefect 19). A failing call is asked again
+    on the next turn (the jump is remembered until the plan is made), under the API's patience."""
+    last: list[float] = []
+
+    async def step() -> None:
+        marks = [wall(), steady()]
+        if last and abs(jump := (marks[0] - last[0]) - (marks[1] - last[1])) > CLOCK_JUMP_S:
+            async with get_client() as client:
+                await client.pause_deployment(deployment_id)  # deletes its scheduled runs
+                await resume_with_its_runs(client, deployment_id)
+            say(f"the machine's clock jumped {jump:+.0f} s (set, or a sleep); the schedule's runs are planned "
+                "again from now")
+        last[:] = marks
+    return step
+
+
+def in_turn(*steps: Workload) -> Workload:
+    async def step() -> None:
+        for each in steps:
+            await each()
     return step
 
 
@@ -219,7 +255,8 @@ def serve_ingest(config: Config, api_url: str) -> None:
         deployment_id = cast(UUID, runner.add_flow(ingest, **serve_options(config)))  # called outside a loop: a UUID
         # 5xx: as patient as with silence; the schedule is resumed by the loop, under the same patience
         ride_out_failing_calls(api_url, config.execution.api_patience_seconds, first=resume(deployment_id),
-                               every=still_served(deployment_id, deployment_name(config.path)))
+                               every=in_turn(replanned_after_a_clock_jump(deployment_id),
+                                             still_served(deployment_id, deployment_name(config.path))))
         try:
             asyncio.run(runner.start())
         except TerminationSignal:  # as `Flow.serve`: a stop ends serving, it is no error
