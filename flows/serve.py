@@ -167,19 +167,31 @@ def replanned_after_a_clock_jump(deployment_id: UUID, wall: Callable[[], float] 
     scheduled runs and plans them again from now. Set back by hours, the Prefect server kept the runs it had
     planned under the old clock, hours ahead, and planned no more (it plans while fewer than 3 lie ahead, or
     less than an hour): the service started no run for those hours (Prefect 19). A failing call is asked again
-    on the next turn (the jump is remembered until the plan is made), under the API's patience."""
+    on the next turn (the jump is remembered until the plan is made), under the API's patience. A deployment
+    paused in the UI is left paused."""
     last: list[float] = []
 
     async def step() -> None:
         marks = [wall(), steady()]
-        if last and abs(jump := (marks[0] - last[0]) - (marks[1] - last[1])) > CLOCK_JUMP_S:
-            async with get_client() as client:
-                await client.pause_deployment(deployment_id)  # deletes its scheduled runs
-                await resume_with_its_runs(client, deployment_id)
+        jump = (marks[0] - last[0]) - (marks[1] - last[1]) if last else 0.0
+        if abs(jump) > CLOCK_JUMP_S and await plan_again(deployment_id):
             say(f"the machine's clock jumped {jump:+.0f} s (set, or a sleep); the schedule's runs are planned "
                 "again from now")
         last[:] = marks
     return step
+
+
+async def plan_again(deployment_id: UUID) -> bool:
+    """Pause and resume the deployment, unless it is paused (the user's choice) or gone (`still_served` says so)."""
+    async with get_client() as client:
+        try:
+            if (await client.read_deployment(deployment_id)).paused:
+                return False
+        except ObjectNotFound:
+            return False
+        await client.pause_deployment(deployment_id)  # deletes its scheduled runs
+        await resume_with_its_runs(client, deployment_id)
+    return True
 
 
 def in_turn(*steps: Workload) -> Workload:

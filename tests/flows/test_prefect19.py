@@ -51,6 +51,15 @@ def test_a_clock_jump_between_two_polls_plans_the_schedule_again_and_a_steady_cl
         assert asyncio.run(scheduled_runs(prefect_api, deployment_id)) == (False, planned), "planned again for nothing"
         set_back[0] = 3 * 3600.0  # the machine's clock set back 3 hours
         asyncio.run(step())
-    paused, replanned = asyncio.run(scheduled_runs(prefect_api, deployment_id))
-    assert not paused and replanned and not replanned & planned, (paused, planned, replanned)
+        paused, replanned = asyncio.run(scheduled_runs(prefect_api, deployment_id))
+        assert not paused and replanned and not replanned & planned, (paused, planned, replanned)
+        asyncio.run(pause(prefect_api, deployment_id))  # paused in the UI: the user's choice
+        set_back[0] = 0.0  # set right again
+        asyncio.run(step())
+    assert asyncio.run(scheduled_runs(prefect_api, deployment_id))[0], "a paused deployment stays paused"
     assert CLOCK_JUMP_S < 3 * 3600.0
+
+
+async def pause(api_url: str, deployment_id: UUID) -> None:
+    async with PrefectClient(api=api_url) as client:
+        await client.pause_deployment(deployment_id)
