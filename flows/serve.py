@@ -39,7 +39,7 @@ from uuid import UUID
 from prefect import get_client
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy, DeploymentStatus
-from prefect.exceptions import ObjectNotFound, TerminationSignal
+from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError, TerminationSignal
 from prefect.runner import Runner
 from prefect.schedules import Cron, Interval, Schedule
 
@@ -157,7 +157,12 @@ async def resume_with_its_runs(client: PrefectClient, deployment_id: UUID) -> No
     # Its runs now, as `Flow.serve`'s active deployment had them before the first poll: left to the
     # scheduler's next loop, the first run waited for the runner's next poll, up to 10 s late (review).
     # Idempotent with the scheduler's own (the same idempotency key per run), and retried with the resume.
-    await client.request("POST", "/deployments/{id}/schedule", path_params={"id": deployment_id}, json={})
+    try:
+        await client.request("POST", "/deployments/{id}/schedule", path_params={"id": deployment_id}, json={})
+    except PrefectHTTPStatusError as exc:  # as the client's own calls say a 404
+        if exc.response.status_code == 404:
+            raise ObjectNotFound(http_exc=exc) from exc
+        raise
 
 
 def replanned_after_a_clock_jump(deployment_id: UUID, wall: Callable[[], float] = time.time,
@@ -170,27 +175,36 @@ def replanned_after_a_clock_jump(deployment_id: UUID, wall: Callable[[], float] 
     on the next turn (the jump is remembered until the plan is made), under the API's patience. A deployment
     paused in the UI is left paused."""
     last: list[float] = []
+    paused_here = [False]
 
     async def step() -> None:
         marks = [wall(), steady()]
         jump = (marks[0] - last[0]) - (marks[1] - last[1]) if last else 0.0
-        if abs(jump) > CLOCK_JUMP_S and await plan_again(deployment_id):
+        if abs(jump) > CLOCK_JUMP_S and await plan_again(deployment_id, paused_here):
             say(f"the machine's clock jumped {jump:+.0f} s (set, or a sleep); the schedule's runs are planned "
                 "again from now")
         last[:] = marks
     return step
 
 
-async def plan_again(deployment_id: UUID) -> bool:
-    """Pause and resume the deployment, unless it is paused (the user's choice) or gone (`still_served` says so)."""
+async def plan_again(deployment_id: UUID, paused_here: list[bool]) -> bool:
+    """Pause and resume the deployment, unless it is paused (the user's choice) or gone (`still_served` says so).
+
+    `paused_here` remembers a pause whose resume failed (a 5xx, a lost connection: the loop asks again): the next
+    turn found the deployment paused, took that for the user's choice, and left the schedule paused for good while
+    the service polled on, saying nothing (review). A deployment deleted between the read and the pause or resume
+    is left to `still_served` too: its 404 ended the service with a traceback (review)."""
     async with get_client() as client:
         try:
-            if (await client.read_deployment(deployment_id)).paused:
+            if not paused_here[0] and (await client.read_deployment(deployment_id)).paused:
                 return False
+            paused_here[0] = True  # before the call: a pause the server made but whose answer was lost counts
+            await client.pause_deployment(deployment_id)  # deletes its scheduled runs
+            await resume_with_its_runs(client, deployment_id)
         except ObjectNotFound:
+            paused_here[0] = False
             return False
-        await client.pause_deployment(deployment_id)  # deletes its scheduled runs
-        await resume_with_its_runs(client, deployment_id)
+    paused_here[0] = False
     return True
 
 
