@@ -101,6 +101,8 @@ def test_a_replan_whose_resume_fails_resumes_on_the_next_turn_and_a_deleted_depl
         asyncio.run(step())
         paused, planned = asyncio.run(scheduled_runs(prefect_api, deployment_id))
         assert not paused and planned, "left paused after a resume that failed once"
+        asyncio.run(step())  # the next poll, the clocks together again since the re-plan: once per jump
+        assert asyncio.run(scheduled_runs(prefect_api, deployment_id)) == (False, planned), "planned again each poll"
         asyncio.run(delete(prefect_api, deployment_id))
         set_back[0] = 0.0
         asyncio.run(step())  # gone: `still_served` says so; no ObjectNotFound out of this step
