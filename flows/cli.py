@@ -195,15 +195,18 @@ def serve_config(config: Config) -> int:
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.serve import schedule_for, serve_ingest
-    from flows.servepatience import failing_api, ride_out_failing_calls
+    from flows.serve import DeploymentGone, schedule_for, serve_ingest
+    from flows.servepatience import failing_api
 
     schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before serving
     watch = watch_the_api_while_serving(config, api)
-    ride_out_failing_calls(api.url, config.execution.api_patience_seconds)  # 5xx: as patient as with silence
     try:
         with temporary_settings({PREFECT_API_URL: api.url}):
-            serve_ingest(config)
+            serve_ingest(config, api.url)
+    except DeploymentGone as exc:  # before, it polled for ever, starting nothing, saying nothing
+        _fail(f"{exc}, so no scheduled run can start; stopping; restart `newsflow serve` (a supervisor's restart "
+              "does): it creates the deployment again", EXIT_PREFECT)
+        end_now(EXIT_PREFECT)
     except Exception as exc:  # the API went away (killed, its machine gone): Prefect's client raised
         if (failing := failing_api(exc)) is not None:
             leave_serving(api, str(failing))

@@ -33,6 +33,10 @@ class ApiFailing(Exception):
     """The Prefect API failed every call of the runner's loop for the service's patience."""
 
 
+class StopServing(Exception):
+    """Raised by a step of the loop to end the service: never ridden out as a failing call."""
+
+
 def is_failing_call(error: BaseException) -> bool:
     """An answer of the server's (5xx) or the network's fault: a 4xx is a bug of the caller's."""
     if isinstance(error, PrefectHTTPStatusError) or getattr(error, "response", None) is not None:
@@ -55,17 +59,28 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {' '.join(str(error).split())[:300]}"
 
 
-def patient_service_loop(api_url: str, patience: float) -> ServiceLoop:
-    """A `critical_service_loop` that gives up only after `patience` seconds of failures (0: never)."""
+def patient_service_loop(api_url: str, patience: float, first: Workload | None = None,
+                         every: Workload | None = None) -> ServiceLoop:
+    """A `critical_service_loop` that gives up only after `patience` seconds of failures (0: never).
+
+    `first`, if given, is called once, by the first loop to start, before its first workload (and again
+    on each turn until it succeeds): `newsflow serve` resumes its paused schedule there (flows/serve.py).
+    `every`, if given, is called before each workload: `newsflow serve` checks its deployment is still there."""
+    firsts = [first] if first is not None else []
 
     async def loop(workload: Workload, interval: float, run_once: bool = False,
                    jitter_range: float | None = None, **_prefects_own: Any) -> None:
         failing_since: float | None = None
         while True:
             try:
+                while firsts:
+                    await firsts[0]()
+                    firsts.clear()
+                if every is not None:
+                    await every()
                 await workload()
             except Exception as exc:
-                if not is_failing_call(exc):
+                if isinstance(exc, StopServing) or not is_failing_call(exc):
                     raise
                 if failing_since is None:
                     failing_since = time.monotonic()
@@ -94,6 +109,8 @@ def say(line: str) -> None:
     print(f"newsflow serve: {line}", file=sys.stderr, flush=True)
 
 
-def ride_out_failing_calls(api_url: str, patience: float) -> None:
+def ride_out_failing_calls(api_url: str, patience: float, first: Workload | None = None,
+                           every: Workload | None = None) -> None:
     """From now on in this process, the runner asks for due runs with `patient_service_loop`."""
-    _scheduled_run_poller.critical_service_loop = patient_service_loop(api_url, patience)  # type: ignore[attr-defined]
+    loop = patient_service_loop(api_url, patience, first, every)
+    _scheduled_run_poller.critical_service_loop = loop  # type: ignore[attr-defined]

@@ -6,6 +6,12 @@ that Prefect still has Running and marks Crashed those whose process on this hos
 on other hosts, and runs whose worker recorded a bare pid, are left to their worker, which marks
 a run Crashed when its process dies. The warehouse marks the same runs `abandoned` on its side
 (`runner.begin_run`), under its run lock.
+
+A run the Prefect server refuses to mark (an HTTP 5xx) is left Running with one warning, and the sweep goes
+on: a run of a deployment deleted while the run was going (the UI's Delete, or `newsflow serve` stopping on
+its deleted deployment and ending its run) gets a 500 on every state change for good, since the server fails
+to release the deployment's concurrency slot (prefect 3.9.1). Before, the sweep raised on it, and every
+`newsflow serve` start after it ended with exit 4 (Prefect 19).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.states import Crashed
+
+from flows.apiwatch import server_error
 
 log = logging.getLogger(__name__)
 FLOW_NAME = "ingest"
@@ -81,7 +89,15 @@ async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None
         if zombie.id == own_id or not process_is_gone(zombie.infrastructure_pid):
             continue
         message = f"its process ({zombie.infrastructure_pid}) ended before the run finished; found by {this_process()}"
-        await client.set_flow_run_state(zombie.id, Crashed(message=message), force=True)
+        try:
+            await client.set_flow_run_state(zombie.id, Crashed(message=message), force=True)
+        except Exception as exc:
+            if server_error(exc) is None:  # a lost API, a 4xx: the caller's to judge
+                raise
+            log.warning("flow run %s (%s) was left Running by a killed process and the Prefect API refused to mark "
+                        "it Crashed (%s); it stays Running in Prefect's UI (a run of a deployment deleted while it "
+                        "ran is refused for good)", zombie.id, zombie.name, server_error(exc))
+            continue
         log.warning("flow run %s (%s) was left Running by a killed process: marked Crashed", zombie.id, zombie.name)
         crashed.append(zombie.id)
     return crashed

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import os
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from prefect.client.schemas.responses import DeploymentResponse
 from prefect.client.schemas.schedules import IntervalSchedule
 from prefect.exceptions import ObjectAlreadyExists
 from prefect.flows import load_flow_from_entrypoint
+from prefect.runner import Runner
 from prefect.testing.cli import invoke_and_assert
 from rich.console import Console
 
@@ -81,7 +83,12 @@ def test_serve_uses_same_limit_and_the_configured_schedule(tmp_path: Path) -> No
     every = schedule_for(ScheduleSettings(interval=900))
     assert every.interval == timedelta(seconds=900)
     config = load_config(ROOT / "config" / "newsflow.toml")
-    assert serve_options(config)["parameters"] == {"config_path": str(config.path)}
+    options = serve_options(config)
+    assert options["parameters"] == {"config_path": str(config.path)}
+    # Created paused, resumed by the runner's poll loop (Prefect 18); a Prefect upgrade renaming a
+    # parameter of `add_flow` fails here, not in a served run.
+    assert options["paused"] is True and options["concurrency_limit"] == one_run_at_a_time()
+    assert set(options) <= set(inspect.signature(Runner.add_flow).parameters)
 
 
 async def read_deployments() -> dict[str, DeploymentResponse]:

@@ -1,6 +1,7 @@
 """Which Running `ingest` runs the sweep marks Crashed (flows/zombies.py), against the session's
 server: the one whose process on this host is gone; never a live one, one on another host, or
-one whose worker recorded a bare pid. `newsflow serve` runs the same sweep as it starts."""
+one whose worker recorded a bare pid. `newsflow serve` runs the same sweep as it starts; a run the server
+refuses to mark (a deployment deleted while it ran) costs that run only (Prefect 19)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 from uuid import UUID
 
 import pytest
 from flows.ingest import ingest
-from flows.serve import mark_zombies_crashed
+from flows.serve import mark_zombies_crashed, tidy_up_before_serving
 from flows.zombies import process_is_gone
 from prefect.client.orchestration import get_client
-from prefect.states import Running
+from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions
+from prefect.states import Pending, Running
+
+from newsflow.config import load_config
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -61,3 +66,45 @@ def test_serve_start_marks_crashed_only_runs_whose_process_here_is_gone() -> Non
 def test_process_is_gone_only_for_a_dead_pid_on_this_host(where: str, gone: bool) -> None:
     where = where.replace("HOST", "h").replace("DEAD", str(dead_pid())).replace("SELF", str(os.getpid()))
     assert process_is_gone(where, hostname="h") is gone
+
+
+async def run_of_a_deleted_deployment(where: str) -> UUID:
+    """A Running run of a deployment limited as `newsflow serve`'s (1, CANCEL_NEW), which is then deleted."""
+    async with get_client() as client:
+        deployment_id = await client.create_deployment(
+            flow_id=await client.create_flow_from_name("ingest"), name="prefect19-deleted-while-running",
+            concurrency_limit=1,
+            concurrency_options=ConcurrencyOptions(collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW))
+        flow_run = await client.create_flow_run_from_deployment(deployment_id)
+        await client.set_flow_run_state(flow_run.id, Pending())
+        await client.set_flow_run_state(flow_run.id, Running())
+        await client.update_flow_run(flow_run.id, infrastructure_pid=where)
+        await client.delete_deployment(deployment_id)
+        return flow_run.id
+
+
+async def delete_flow_run(flow_run_id: UUID) -> None:
+    async with get_client() as client:
+        await client.delete_flow_run(flow_run_id)
+
+
+@pytest.mark.alone_on_the_server
+def test_a_run_the_server_refuses_to_mark_costs_the_sweep_and_serve_start_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server answers 500 to every state change of a run whose deployment (with a concurrency limit) was
+    deleted while it ran. Before, the sweep raised on it: every later `newsflow serve` start ended, exit 4
+    ("stopped answering (... 500 ... set_state)"), and each run's sweep stopped there. Now that run is left
+    Running, and the others are marked."""
+    host = socket.gethostname()
+    refused = asyncio.run(run_of_a_deleted_deployment(f"{host}:{dead_pid()}"))
+    try:
+        [plain] = asyncio.run(running_runs([f"{host}:{dead_pid()}"]))
+        config = tmp_path / "newsflow.toml"
+        config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
+                          'url = "http://127.0.0.1:9/feed.xml"\n')
+        tidy_up_before_serving(load_config(config))  # serve's start: the sweep, then the old deployment
+        assert asyncio.run(states([refused, plain])) == ["RUNNING", "CRASHED"]
+        assert "could not" not in capsys.readouterr().err, "the sweep itself went through"
+    finally:
+        asyncio.run(delete_flow_run(refused))  # the session's later sweeps would meet it
