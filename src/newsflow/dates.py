@@ -230,10 +230,10 @@ def _above_story(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]
     byline just above the headline, in the story's wrappers, prints another day (nineteenth pass: a
     theme's byline in a column beside the story's `<article>`; htmldate took a teaser's date below the
     story over it)."""
+    if not all(printed_after_story(tree, moment.date()) for _, moment in sources):
+        return chosen  # most such pages: a byline under the headline dates the story (read first, as it is cheap)
     above = _as_datetime(above_story_date(tree))
-    if not plausible(above) or above.date() == chosen.date():
-        return chosen
-    return above if all(printed_after_story(tree, moment.date()) for _, moment in sources) else chosen
+    return above if plausible(above) and above.date() != chosen.date() else chosen
 
 
 def _amp_url_day(tree: Any) -> date | None:

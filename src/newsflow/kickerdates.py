@@ -37,7 +37,8 @@ def kicker_date(tree: Any) -> date | None:
     ancestors, article = headline_ancestors(headline)
     blocks = islice(_blocks_before(headline, article if article < len(ancestors) else CHROME_DEPTH - 1),
                     KICKER_BLOCKS)
-    return _first_date_in(blocks, tree, ancestors, article)
+    found = _first_date_in(blocks, tree, ancestors, article)
+    return found[1] if found is not None else None
 
 
 def above_story_date(tree: Any) -> date | None:
@@ -45,34 +46,31 @@ def above_story_date(tree: Any) -> date | None:
     in wrappers that hold only the story (`pageblocks.story_wrapper`: no site header, menu or logo): a
     theme's byline in a column or row above the story's `<article>` (nineteenth pass: htmldate took a
     teaser's date below the story over it). Read only where the page states no date of its own
-    (`dates._above_story`); the site's bar, above its menu, is never reached."""
+    (`dates._above_story`); the site's bar, above its menu, is never reached. The wrappers are checked
+    only up to the block that prints a date (most pages print none there, and the check walks them whole)."""
     headline = page_headline(tree)
     if headline is None:
         return None
     ancestors, article = headline_ancestors(headline)
-    levels = -1  # the deepest ancestor whose children are read: each one up to it holds only the story
-    for ancestor, depth in ancestors.items():
-        if depth >= ABOVE_LEVELS or not story_wrapper(ancestor, ancestors):
-            break
-        levels = depth
-    if levels < 0:
+    blocks = islice(_blocks_before(headline, ABOVE_LEVELS - 1), KICKER_BLOCKS)
+    found = _first_date_in(blocks, tree, ancestors, article, no_updates=True, orders=(page_order, slash_order))
+    if found is None:
         return None
-    blocks = islice(_blocks_before(headline, levels), KICKER_BLOCKS)
-    order = page_order(tree) or slash_order(tree)
-    return _first_date_in(blocks, tree, ancestors, article, no_updates=True, order=order)
+    depth = ancestors.get(found[0].getparent(), ABOVE_LEVELS)
+    wrappers = [ancestor for ancestor, index in ancestors.items() if index <= depth]
+    return found[1] if all(story_wrapper(ancestor, ancestors) for ancestor in wrappers) else None
 
 
 def printed_after_story(tree: Any, day: date) -> bool:
     """Whether the first of the texts after the headline (`headline_date.byline_texts`) that prints `day`
     comes after `STORY_BEGUN` paragraphs of prose: a teaser's date below a short story on a page without
     `<article>`, not its byline's (nineteenth pass); False when none prints it."""
-    prose, order = 0, None
+    prose, order = 0, page_order(tree)  # the order of these same texts' slashed dates
     for text in byline_texts(tree):
         line = " ".join(str(text).split())
         if is_prose(line):
             prose += 1
             continue
-        order = order or page_order(tree) or slash_order(tree)
         if len(line) <= MAX_TEXT_CHARS and (found := first_date(line.translate(ASCII_DIGITS), named=True,
                                                                 order=order)) is not None and found[1] == day:
             return prose >= STORY_BEGUN
@@ -80,19 +78,35 @@ def printed_after_story(tree: Any, day: date) -> bool:
 
 
 def _first_date_in(blocks: Iterator[Any], tree: Any, ancestors: dict[Any, int], article: int,
-                   no_updates: bool = False, order: str | None = None) -> date | None:
-    """The first date in the blocks' short texts, outside other stories' blocks (and, `no_updates`, on no
-    line an update cue names: "Updated March 12, 2026" above a headline dates no publication)."""
+                   no_updates: bool = False, orders: tuple[Any, ...] = (page_order,)) -> tuple[Any, date] | None:
+    """The first block whose short text prints a date, and that date, outside other stories' blocks (and,
+    `no_updates`, on no line an update cue names: "Updated March 12, 2026" above a headline dates no
+    publication); a slashed date in the first of `orders` that knows the page's."""
+    order: str | None = None
     for block in blocks:
-        line = " ".join("".join(block.itertext()).split())
-        if len(line) > MAX_TEXT_CHARS or other_stories_block(block, ancestors, article):
+        line = _short_text(block)
+        if line is None or other_stories_block(block, ancestors, article):
             continue
         if no_updates and UPDATE_CUE.search(line):
             continue
-        found = first_date(line.translate(ASCII_DIGITS), named=True, order=order or page_order(tree))
+        order = order or next((known for read in orders if (known := read(tree)) is not None), None)
+        found = first_date(line.translate(ASCII_DIGITS), named=True, order=order)
         if found is not None:
-            return found[1]
+            return block, found[1]
     return None
+
+
+def _short_text(block: Any) -> str | None:
+    """The block's text, white space collapsed, unless it is longer than `MAX_TEXT_CHARS`: read no further
+    than that (a block above the headline may hold the site's whole header)."""
+    pieces, size = [], 0
+    for piece in block.itertext():
+        pieces.append(piece)
+        size += len(piece.strip())  # at most the collapsed text's length
+        if size > MAX_TEXT_CHARS:
+            return None
+    line = " ".join("".join(pieces).split())
+    return line if len(line) <= MAX_TEXT_CHARS else None
 
 
 def _blocks_before(headline: Any, levels: int) -> Iterator[Any]:
