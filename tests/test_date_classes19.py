@@ -13,11 +13,12 @@ its second set were right, and 4 of 11 and 3 of 6 relative lines. The tests afte
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from newsflow.extract import page_tree
+from newsflow.articledates import article_dates
+from newsflow.extract import extract_article, page_tree
 from newsflow.headline_date import published_ago
 from newsflow.kickerdates import above_story_date
 from newsflow.printeddates import first_date
@@ -71,6 +72,18 @@ def test_a_byline_above_the_article_beats_a_teaser_only_where_the_page_states_no
     declared = html.replace("</head>", article_ld("2026-02-01T09:00:00+01:00") + "</head>")
     assert stored(declared, "https://www.example.es/a/1")[0] == date(2026, 2, 1)  # the page's own JSON-LD wins
     assert stored(html, "https://www.example.es/2026/02/01/a")[0] == date(2026, 2, 1)  # and its URL's day
+
+
+def test_a_feed_date_no_longer_loses_to_a_teasers_earlier_day() -> None:
+    """The feed's date wins over a page's only when the page's is over two days later (an update's) or weak
+    (a photo's, a modification's): a teaser's earlier day beat the feed's on main. Now the page's byline day
+    is the feed's, and the feed's time refines it."""
+    url = "https://www.example.es/politica/presupuesto"
+    article = extract_article(above_page("<span>12 de marzo de 2026</span>", TEASER_SPAN, "row", "es"), url)
+    assert article is not None
+    feed_at = datetime(2026, 3, 12, 8, 30, tzinfo=UTC)
+    fetched = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)
+    assert article_dates(article, feed_at, date(2026, 3, 12), fetched, url) == (feed_at, MAR_12)
 
 
 def test_an_update_above_the_headline_dates_no_story() -> None:
