@@ -95,7 +95,7 @@ RELATIVE: list[tuple[str, str, timedelta | None]] = [
     ("en", "Jane Doe, staff writer 2 hours ago.", timedelta(hours=2)),
     ("es", "María Pérez, corresponsal hace 3 horas.", timedelta(hours=3)),
     # guards ("Publikováno" was "Aktualizováno", updated, until the first probe: an update's age dates no
-    # publication, as on main, `headline_date._UPDATED`; the expectation was wrong, the line changed)
+    # publication, as on main, `headline_date.UPDATE_CUE`; the expectation was wrong, the line changed)
     ("lt", "prieš 3 valandas", timedelta(hours=3)), ("cs", "Publikováno před 2 hodinami", timedelta(hours=2)),
     ("he", "לפני 5 דקות", timedelta(minutes=5)), ("lv", "pirms 3 stundām | Latvijā", timedelta(hours=3)),
     ("en", "The reporter said the blast came 2 hours ago.", None),

@@ -14,7 +14,9 @@ Tamil, Telugu, Malayalam, Kannada, Gujarati, Punjabi and Marathi, Arabic's dual 
 ago) and the compact "2h ago", "5d ago";
 (eighteenth pass) Serbian, Croatian and Bulgarian "pre", "prije", "преди" only standing alone (they mean
 "before" too: "prije 3 dana utakmice", three days before the match), and no short sentence of the story
-("The storm hit 2 hours ago.": `story_sentence`);
+("The storm hit 2 hours ago.": `story_sentence`); (nineteenth pass) Lithuanian "prieš", Latvian "pirms", Hebrew
+"לפני" and Czech "před" standing alone too, and a byline's role word right before the age ("Jane Doe, staff
+writer 2 hours ago.") keeps the line a byline;
 "a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
 languages but Urdu, Bengali, Norwegian, Hungarian and Swahili, whose "ma" and "leo" are words and
 names too; a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.

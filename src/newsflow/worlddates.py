@@ -11,7 +11,8 @@ languages' month names, and which of day and month a slashed date gives first.
 - **Month names** (`WORLD_MONTHS`, read by `newsflow.headline_date` with its own): Hindi, Bengali,
   Urdu, Greek, Hebrew, Ukrainian, Romanian, Hungarian, Serbian and Slovene, Malay, Filipino,
   Swahili, Hausa, Somali, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set"),
-  Greek's too (the March of "12 Mar. 2026" in Greek letters, fifteenth pass).
+  Greek's too (the March of "12 Mar. 2026" in Greek letters, fifteenth pass); Kazakh, the Russian nominatives
+  and their Kyrgyz possessive, Turkmen, Maltese and Oromo (nineteenth pass).
 - **Slash order** (`slash_order`): "03/04/2024" is the 3rd of April in most of the world and March
   4th in the United States. The page's own unambiguous slashed dates decide ("12/25/2023" anywhere
   in it: month first); else its language and country: any language other than English writes the
