@@ -8,6 +8,7 @@ Pure: an lxml tree walked by its methods only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from itertools import islice
@@ -56,9 +57,24 @@ def above_story_date(tree: Any) -> date | None:
     found = _first_date_in(blocks, tree, ancestors, article, no_updates=True, orders=(page_order, slash_order))
     if found is None:
         return None
+    if not _byline_block(found[0]):
+        return None  # review: a related list, a ticker, an event in a standfirst or a site bar above the headline
     depth = ancestors.get(found[0].getparent(), ABOVE_LEVELS)
     wrappers = [ancestor for ancestor, index in ancestors.items() if index <= depth]
     return found[1] if all(story_wrapper(ancestor, ancestors) for ancestor in wrappers) else None
+
+
+_BYLINE_NAME = re.compile(r"byline|author|entry-meta|post-meta|article-meta|story-meta|meta-info|dateline", re.IGNORECASE)
+_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af|przez|autor|tác giả)\s", re.IGNORECASE)
+
+
+def _byline_block(block: Any) -> bool:
+    """Whether the block that prints the date above the headline is a byline: its class or id, or a descendant's,
+    says so, or its text opens with "By" (review of the nineteenth pass: a dated related list, a ticker, an event
+    date in a standfirst or a site bar without `<nav>` in the story's wrappers overrode the story's own date)."""
+    names = " ".join(f"{node.get('class') or ''} {node.get('id') or ''}" for node in block.iter()
+                     if isinstance(node.tag, str))
+    return _BYLINE_NAME.search(names) is not None or _BYLINE_WORD.match(" ".join(block.itertext()).strip()) is not None
 
 
 def printed_after_story(tree: Any, day: date) -> bool:
