@@ -146,6 +146,9 @@ def test_a_baltic_hebrew_or_czech_before_is_an_age_only_standing_alone(line: str
     ("Jane Doe, staff writer 2 hours ago.", False), ("Max Muster, Redakteur vor 2 Stunden.", False),
     ("Ana Silva, repórter · 3 horas atrás.", False),
     ("The reporter said the blast came 2 hours ago.", True), ("Our writer left the town 3 days ago.", True),
+    ("Jane Doe | Reporter 2 hours ago.", False),
+    # review: a role word a separator does not set off is the sentence's object, not a byline's role
+    ("I spoke to the editor 2 hours ago.", True), ("Police called the reporter 2 hours ago.", True),
 ])
 def test_a_role_word_right_before_the_age_says_byline(line: str, sentence: bool) -> None:
     assert story_sentence(line) is sentence

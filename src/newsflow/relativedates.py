@@ -152,9 +152,11 @@ def story_sentence(line: str) -> bool:
 
 
 # nineteenth pass: a byline's role word right before the age ("Jane Doe, staff writer 2 hours ago.", "María
-# Pérez, corresponsal hace 3 horas."); not one further back ("The reporter said the blast came 2 hours ago.")
+# Pérez, corresponsal hace 3 horas."); not one further back ("The reporter said the blast came 2 hours ago."), nor
+# one a separator does not set off from a sentence (review: "I spoke to the editor 2 hours ago.")
 _ROLE_BEFORE_AGE = re.compile(
-    r"(?<![^\W\d_])(?:writer|reporter|correspondent|editor|staff|contributor|columnist|journalist|corresponsal"
+    r"[,|·•\u2013—]\s*(?:[^\W\d_]+\s+){0,2}"  # set off by a separator: "Jane Doe, staff writer"
+    r"(?:writer|reporter|correspondent|editor|staff|contributor|columnist|journalist|corresponsal"
     r"|reportera?|redactora?|periodista|redacción|jornalista|repórter|correspondente|redação|journaliste"
     r"|correspondante?|rédaction|rédactrice|rédacteur|redakteurin|redakteur|korrespondentin|korrespondent|redaktion"
     r"|giornalista|corrispondente|redazione|inviat[oa]|verslaggever|redactie|dziennikarka|dziennikarz|korespondent"
