@@ -72,6 +72,10 @@ def test_a_byline_above_the_article_beats_a_teaser_only_where_the_page_states_no
     declared = html.replace("</head>", article_ld("2026-02-01T09:00:00+01:00") + "</head>")
     assert stored(declared, "https://www.example.es/a/1")[0] == date(2026, 2, 1)  # the page's own JSON-LD wins
     assert stored(html, "https://www.example.es/2026/02/01/a")[0] == date(2026, 2, 1)  # and its URL's day
+    for block in ('<div class="node__submitted">March 12, 2026</div>',  # review: bylines a CMS names so
+                  '<div class="ArticleMeta_root__x1"><span>March 12, 2026</span></div>'):
+        themed = above_page("", TEASER_SPAN).replace('<div class="entry-meta"><span>By Jane Doe</span> </div>', block)
+        assert stored(themed, "https://citynews.example.com/politics/council-budget")[0] == MAR_12, block
 
 
 def test_a_feed_date_no_longer_loses_to_a_teasers_earlier_day() -> None:

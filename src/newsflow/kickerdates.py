@@ -64,8 +64,8 @@ def above_story_date(tree: Any) -> date | None:
     return found[1] if all(story_wrapper(ancestor, ancestors) for ancestor in wrappers) else None
 
 
-_BYLINE_NAME = re.compile(r"byline|author|entry-meta|post-meta|article-meta|story-meta|meta-info|dateline",
-                          re.IGNORECASE)
+_BYLINE_NAME = re.compile(r"byline|author|meta|posted|submitted|dateline|publish", re.IGNORECASE)
+"""WordPress "entry-meta", "posted-on"; Drupal "node__submitted"; Arc "byline"; CSS modules "ArticleMeta_x1"."""
 _BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af|przez|autor|tác giả)\s", re.IGNORECASE)
 
 
