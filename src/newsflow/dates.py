@@ -74,7 +74,7 @@ from newsflow.headline_date import (
     update_bound,
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
-from newsflow.kickerdates import kicker_date
+from newsflow.kickerdates import above_story_date, kicker_date, printed_after_story
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.lunardates import lunar_days
 from newsflow.pagedates import (
@@ -159,6 +159,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
         htmldate_value = None
     copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
     chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
+    if chosen is not None and all(kind == "byline" for kind, _ in sources) and _declared_published(tree) is None:
+        chosen = _above_story(chosen, tree, sources)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
         chosen = _last_resort(tree, url)
     elif _declared_published(tree) is None:  # a live blog that declares no start: its first post's
@@ -207,18 +209,31 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
     """A date for a page that states none htmldate or the rules above read: the byline's machine
     date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
     the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else a date
-    in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`), else
+    in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`) or in the
+    story's wrappers above it (nineteenth pass), else
     the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
     a Unix timestamp in a data attribute named for the publication, else the day of an update stamp
     under the headline (seventeenth pass: the only date the page prints; `dated_by_update_only`)."""
     for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
-                   _as_datetime(kicker_date(tree))):
+                   _as_datetime(kicker_date(tree) or above_story_date(tree))):
         if plausible(moment):
             return moment
     day = url_day(url) or _amp_url_day(tree)
     if day is None and (stamp := attribute_published(tree)) is not None:
         return stamp
     return _as_datetime(day or update_bound(tree))  # seventeenth pass: an update stamp alone, the last
+
+
+def _above_story(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]]) -> datetime:
+    """htmldate's date, unless the page states no date of its own (no JSON-LD, meta or URL day: the caller
+    checked; a "byline" only after two paragraphs of the story, `kickerdates.printed_after_story`) and a
+    byline just above the headline, in the story's wrappers, prints another day (nineteenth pass: a
+    theme's byline in a column beside the story's `<article>`; htmldate took a teaser's date below the
+    story over it)."""
+    if not all(printed_after_story(tree, moment.date()) for _, moment in sources):
+        return chosen  # most such pages: a byline under the headline dates the story (read first, as it is cheap)
+    above = _as_datetime(above_story_date(tree))
+    return above if plausible(above) and above.date() != chosen.date() else chosen
 
 
 def _amp_url_day(tree: Any) -> date | None:

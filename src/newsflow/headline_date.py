@@ -63,7 +63,7 @@ MIN_HEADLINE_F1 = 0.5
 """The `<h1>` taken for the headline is the one closest to the page's title (token F1), so a logo
 in an `<h1>` is not."""
 
-_UPDATED = re.compile(
+UPDATE_CUE = re.compile(
     r"aktualisiert|update|actualiza|mis à jour|modifi|atualiza|bijgewerkt|editiert|zaktualizowano|"
     r"päivitetty|opdateret|oppdatert|uppdaterad|aggiornat|aktualiz|güncelle|обновл|оновл|gewijzigd|"
     r"更新|修改|수정|업데이트|تحديث|diperbarui|cập nhật|अपडेट|อัปเดต|ažurirano|actualitzat|"
@@ -119,7 +119,7 @@ def _published_after_update(line: str, position: int, near: date | None, order: 
     if cue is None:
         return _earlier_after_update(line, position, near, order)
     later = first_date(line[cue.end():], near, named=True, order=order)
-    if later is None or _UPDATED.search(line[cue.end():cue.end() + later[0]]):
+    if later is None or UPDATE_CUE.search(line[cue.end():cue.end() + later[0]]):
         return None
     return later[1]
 
@@ -133,7 +133,7 @@ def _earlier_after_update(line: str, position: int, near: date | None, order: st
         return None
     rest = line[year.end():]
     later = first_date(rest, near, named=True, order=order)
-    if later is None or later[1] >= update[1] or _UPDATED.search(rest[:later[0]]):
+    if later is None or later[1] >= update[1] or UPDATE_CUE.search(rest[:later[0]]):
         return None
     return later[1]
 
@@ -144,10 +144,10 @@ def _is_update(line: str, position: int) -> bool:
     ("November 28, 2013 -- Updated 0203 GMT", but not "Posted: Aug 08, 2024 | Last Updated: …"), nor
     where another date comes before the cue, as Japanese and Chinese write an update's date
     ("2026年3月4日 10:30 (2026年3月6日 12:00更新)", ninth pass)."""
-    updates = list(_UPDATED.finditer(line, 0, position))
+    updates = list(UPDATE_CUE.finditer(line, 0, position))
     if updates:  # unless a publication cue follows the last one: "Atualizado há 3 dias — Postado em …"
         return _PUBLISHED.search(line, updates[-1].end(), position) is None
-    cue = _UPDATED.search(line, position)
+    cue = UPDATE_CUE.search(line, position)
     if cue is None or _PUBLISHED.search(line[:position]) or len(_YEAR.findall(line, position, cue.start())) > 1:
         return False  # a second date before the cue is the one it updates: "2026年3月4日 (2026年3月6日更新)"
     # an update that names its own date after the cue leaves this one the publication (eighth pass):
@@ -164,7 +164,7 @@ def printed_time(tree: Any) -> datetime | None:
         found = first_date(line, named=True, order=order)
         if found is None or _is_update(line, found[0]):
             continue
-        update = _UPDATED.search(line, found[0])  # not the time of an update after it on the line
+        update = UPDATE_CUE.search(line, found[0])  # not the time of an update after it on the line
         clock = _CLOCK.search(line, found[0], update.start() if update else len(line))
         if clock is None:
             return None
@@ -188,7 +188,7 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
             previous = line  # a cue may stand alone before the date: "<span>Stand:</span> 28.04.2020"
             continue
         cue = f"{previous[-20:]} {line[: found[0]]}"
-        if _is_update(line, found[0]) or _UPDATED.search(cue) or (as_of and _AS_OF.search(cue)):
+        if _is_update(line, found[0]) or UPDATE_CUE.search(cue) or (as_of and _AS_OF.search(cue)):
             stamps.append(found[1])
         previous = ""
     stamps += [day for value in _update_times(tree) if (day := numeric_date(value[:10])) is not None]
@@ -201,7 +201,7 @@ def published_ago(tree: Any) -> timedelta | None:
     nor (eighteenth pass) a sentence of the story that no publication cue opens ("The storm hit 2 hours
     ago.", not "Posted 3 hours ago.": `relativedates.story_sentence`)."""
     return relative_age(line.translate(ASCII_DIGITS) for line in _byline_lines(tree)
-                        if not _UPDATED.search(line) and not (story_sentence(line) and not _PUBLISHED.search(line)))
+                        if not UPDATE_CUE.search(line) and not (story_sentence(line) and not _PUBLISHED.search(line)))
 
 
 _ZONE_AFTER_TIME = re.compile(
@@ -224,7 +224,7 @@ _YEARLESS = month_day_patterns(MONTHS)
 def published_month_day(tree: Any) -> tuple[int, int] | None:
     """The month and day of a date printed without its year under the headline ("Sun, Mar 1"), or in
     a wire dateline opening the story ("NEW DELHI, March 1 (Reuters) -"): `newsflow.yearless`."""
-    lines = (line.translate(ASCII_DIGITS) for line in _byline_lines(tree) if not _UPDATED.search(line))
+    lines = (line.translate(ASCII_DIGITS) for line in _byline_lines(tree) if not UPDATE_CUE.search(line))
     return byline_month_day(lines, _YEARLESS, MONTHS, lambda: _yearless_order(tree)) or dateline_month_day(
         (str(text).lstrip()[:120] for text in _byline_texts(tree)[1]), _YEARLESS, MONTHS)
 
@@ -238,7 +238,7 @@ def _yearless_order(tree: Any) -> str | None:
 
 def _update_times(tree: Any) -> list[str]:
     """The `datetime` of each `<time>` under the headline that dates an update (`newsflow.bylinetimes`)."""
-    return [value for value, update in byline_times(*_byline_texts(tree), _UPDATED) if update]
+    return [value for value, update in byline_times(*_byline_texts(tree), UPDATE_CUE) if update]
 
 
 def byline_title_date(tree: Any) -> datetime | None:
@@ -257,7 +257,7 @@ def byline_time(tree: Any) -> str | None:
     its text, or the text just before it, is an update ("Aktualisiert: 11.04.2020", "Updated"
     <time>), or its class says so beside another `<time>` whose class names the publication
     (`newsflow.bylinetimes`)."""
-    return next((value for value, update in byline_times(*_byline_texts(tree), _UPDATED) if not update), None)
+    return next((value for value, update in byline_times(*_byline_texts(tree), UPDATE_CUE) if not update), None)
 
 
 def _byline_lines(tree: Any) -> list[str]:
@@ -383,6 +383,11 @@ def _page_order(tree: Any) -> str | None:
 def page_headline(tree: Any) -> Any:
     """The page's headline (`_headline`), found once per page with the texts after it; None without one."""
     return _byline_texts(tree)[0]
+
+
+def byline_texts(tree: Any) -> list[Any]:
+    """The texts after the headline that `headline_date` and `byline_time` read (`_byline_texts`)."""
+    return _byline_texts(tree)[1]
 
 
 def page_order(tree: Any) -> str | None:

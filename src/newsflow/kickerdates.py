@@ -8,17 +8,23 @@ Pure: an lxml tree walked by its methods only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from itertools import islice
 from typing import Any
 
-from newsflow.headline_date import MAX_TEXT_CHARS, page_headline, page_order
-from newsflow.pageblocks import CHROME_DEPTH, headline_ancestors, other_stories_block
+from newsflow.headline_date import MAX_TEXT_CHARS, UPDATE_CUE, byline_texts, page_headline, page_order
+from newsflow.pageblocks import CHROME_DEPTH, headline_ancestors, is_prose, other_stories_block, story_wrapper
 from newsflow.printeddates import ASCII_DIGITS, first_date
+from newsflow.worlddates import slash_order
 
 KICKER_BLOCKS = 4
 """How many blocks before the headline `kicker_date` reads, nearest first."""
+ABOVE_LEVELS = 4
+"""How far above the headline `above_story_date` climbs, in wrappers that hold only the story."""
+STORY_BEGUN = 2
+"""After this many paragraphs of prose after the headline, a date printed is no byline's (`printed_after_story`)."""
 
 
 def kicker_date(tree: Any) -> date | None:
@@ -32,13 +38,92 @@ def kicker_date(tree: Any) -> date | None:
     ancestors, article = headline_ancestors(headline)
     blocks = islice(_blocks_before(headline, article if article < len(ancestors) else CHROME_DEPTH - 1),
                     KICKER_BLOCKS)
-    for block in blocks:
-        line = " ".join("".join(block.itertext()).split())
-        if len(line) > MAX_TEXT_CHARS or other_stories_block(block, ancestors, article):
+    found = _first_date_in(blocks, tree, ancestors, article)
+    return found[1] if found is not None else None
+
+
+def above_story_date(tree: Any) -> date | None:
+    """The first date in the short blocks just before the headline, up to `ABOVE_LEVELS` levels above it
+    in wrappers that hold only the story (`pageblocks.story_wrapper`: no site header, menu or logo): a
+    theme's byline in a column or row above the story's `<article>` (nineteenth pass: htmldate took a
+    teaser's date below the story over it). Read only where the page states no date of its own
+    (`dates._above_story`); the site's bar, above its menu, is never reached. The wrappers are checked
+    only up to the block that prints a date (most pages print none there, and the check walks them whole)."""
+    headline = page_headline(tree)
+    if headline is None:
+        return None
+    ancestors, article = headline_ancestors(headline)
+    blocks = islice(_blocks_before(headline, ABOVE_LEVELS - 1), KICKER_BLOCKS)
+    found = _first_date_in(blocks, tree, ancestors, article, no_updates=True, orders=(page_order, slash_order))
+    if found is None:
+        return None
+    if not _byline_block(found[0]):
+        return None  # review: a related list, a ticker, an event in a standfirst or a site bar above the headline
+    depth = ancestors.get(found[0].getparent(), ABOVE_LEVELS)
+    wrappers = [ancestor for ancestor, index in ancestors.items() if index <= depth]
+    return found[1] if all(story_wrapper(ancestor, ancestors) for ancestor in wrappers) else None
+
+
+_BYLINE_NAME = re.compile(r"byline|author|meta|posted|submitted|dateline|publish", re.IGNORECASE)
+"""WordPress "entry-meta", "posted-on"; Drupal "node__submitted"; Arc "byline"; CSS modules "ArticleMeta_x1"."""
+_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af|przez|autor|tác giả)\s", re.IGNORECASE)
+
+
+def _byline_block(block: Any) -> bool:
+    """Whether the block that prints the date above the headline is a byline: its class or id, or a descendant's,
+    says so, or its text opens with "By" (review of the nineteenth pass: a dated related list, a ticker, an event
+    date in a standfirst or a site bar without `<nav>` in the story's wrappers overrode the story's own date)."""
+    names = " ".join(f"{node.get('class') or ''} {node.get('id') or ''}" for node in block.iter()
+                     if isinstance(node.tag, str))
+    return _BYLINE_NAME.search(names) is not None or _BYLINE_WORD.match(" ".join(block.itertext()).strip()) is not None
+
+
+def printed_after_story(tree: Any, day: date) -> bool:
+    """Whether the first of the texts after the headline (`headline_date.byline_texts`) that prints `day`
+    comes after `STORY_BEGUN` paragraphs of prose: a teaser's date below a short story on a page without
+    `<article>`, not its byline's (nineteenth pass); False when none prints it."""
+    prose, order = 0, page_order(tree)  # the order of these same texts' slashed dates
+    for text in byline_texts(tree):
+        line = " ".join(str(text).split())
+        if is_prose(line):
+            prose += 1
             continue
-        if (found := first_date(line.translate(ASCII_DIGITS), named=True, order=page_order(tree))) is not None:
-            return found[1]
+        if len(line) <= MAX_TEXT_CHARS and (found := first_date(line.translate(ASCII_DIGITS), named=True,
+                                                                order=order)) is not None and found[1] == day:
+            return prose >= STORY_BEGUN
+    return False
+
+
+def _first_date_in(blocks: Iterator[Any], tree: Any, ancestors: dict[Any, int], article: int,
+                   no_updates: bool = False, orders: tuple[Any, ...] = (page_order,)) -> tuple[Any, date] | None:
+    """The first block whose short text prints a date, and that date, outside other stories' blocks (and,
+    `no_updates`, on no line an update cue names: "Updated March 12, 2026" above a headline dates no
+    publication); a slashed date in the first of `orders` that knows the page's."""
+    order: str | None = None
+    for block in blocks:
+        line = _short_text(block)
+        if line is None or other_stories_block(block, ancestors, article):
+            continue
+        if no_updates and UPDATE_CUE.search(line):
+            continue
+        order = order or next((known for read in orders if (known := read(tree)) is not None), None)
+        found = first_date(line.translate(ASCII_DIGITS), named=True, order=order)
+        if found is not None:
+            return block, found[1]
     return None
+
+
+def _short_text(block: Any) -> str | None:
+    """The block's text, white space collapsed, unless it is longer than `MAX_TEXT_CHARS`: read no further
+    than that (a block above the headline may hold the site's whole header)."""
+    pieces, size = [], 0
+    for piece in block.itertext():
+        pieces.append(piece)
+        size += len(piece.strip())  # at most the collapsed text's length
+        if size > MAX_TEXT_CHARS:
+            return None
+    line = " ".join("".join(pieces).split())
+    return line if len(line) <= MAX_TEXT_CHARS else None
 
 
 def _blocks_before(headline: Any, levels: int) -> Iterator[Any]:

@@ -188,6 +188,12 @@ _SITE_MENU_OR_LOGO = (f"descendant::*[contains({_NAMES}, 'menu') or contains({_N
 """A site's menu or logo in plain `<div>`s (class or id "menu", "navbar", "logo"): a story's wrapper holds neither."""
 
 
+def story_wrapper(element: Any, headline_ancestors: dict[Any, int]) -> bool:
+    """Whether an ancestor of the headline holds only the story: below `<body>`, without the site's header,
+    menu or logo (`_story_wrapper`; nineteenth pass: `kickerdates.above_story_date` reads no further up)."""
+    return _story_wrapper(element, headline_ancestors)
+
+
 def _story_wrapper(common: Any, headline_ancestors: dict[Any, int]) -> bool:
     """Whether the nearest common ancestor of a top bar or masthead and the headline, on a page without
     `<article>`, is the story's wrapper: below `<body>`, and holding neither the site's header nor its

@@ -98,14 +98,22 @@ _NAMED_MDY = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL}(?:[,،]|\s+(de
 # Dots may join the three without spaces: "17.fev.2026" (Brazilian papers; ninth pass); dashes too, and
 # the Levantine name may come with the Egyptian one in brackets: "12-MAR-2026", "12 آذار (مارس) 2026"
 # (sixteenth pass).
+# A word or a suffix may join the day to its month (nineteenth pass): Hausa "12 ga (watan) Maris, 2026", Maltese
+# "12 ta' Marzu 2026", Somali "12-ka Maarso 2026", Turkmen "12-nji mart 2026"
+_JOINED = r"(?:de\s+|of\s+|ga\s+(?:watan\s+)?|ta['\u2019]\s*)?"
+_DAY_SUFFIX = r"(?:-(?:ka|nj[iy])(?=\s))?"
 _NAMED_DMY = re.compile(
-    rf"\b(\d{{1,2}}){_ORDINAL}(?:\.?\s+|\.(?=\w+\.\d)|-(?=[^\W\d]+-\d))(?:de\s+|of\s+)?({_NAME})\.?"
+    rf"\b(\d{{1,2}}){_ORDINAL}{_DAY_SUFFIX}(?:\.?\s+|\.(?=\w+\.\d)|-(?=[^\W\d]+-\d)){_JOINED}({_NAME})\.?"
     rf"(?:\s*/\s*(?:{_NAME})|\s*\((?:{_NAME})\))?[,،]?(?:\s+|(?<=\.)(?=\d)|-(?=\d))(?:del?\s+)?((?:19|20)\d{{2}})"
     rf"{_YEAR_END}",
     re.IGNORECASE,
 )
 # Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
 _NAMED_YMD = re.compile(rf"\b((?:19|20)\d{{2}})\.?\s+(?:m\.\s+)?({_NAME})\s+(\d{{1,2}})\b", re.IGNORECASE)
+# Kazakh and Kyrgyz put the year first, "of the year" after it: "2026 жылғы 12 наурыз", "2026-жылдын 12-марты"
+# (nineteenth pass)
+_TURKIC_YDM = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})[-\s]?(?:жылғы|жылы|жылдын|ж\.)\s+(\d{{1,2}})(?:-|\s+)({_NAME})",
+                         re.IGNORECASE)  # the month may take a case ending: "12-мартта" (on 12 March)
 # Latvian puts the year first and the day before the month: "2026. gada 17. februāris" ("17. februārī",
 # the locative, after "Publicēts"; tenth pass)
 _LATVIAN_YDM = re.compile(rf"\b((?:19|20)\d{{2}})\.\s*gada\s+(\d{{1,2}})\.\s*({_NAME})(?!\w)", re.IGNORECASE)
@@ -147,6 +155,7 @@ def first_date(
         candidates += [(m.start(), int(m[3]), MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY.finditer(text)]
         candidates += [(m.start(), int(m[1]), MONTHS[m[2].lower()], int(m[3])) for m in _NAMED_YMD.finditer(text)]
         candidates += [(m.start(), int(m[1]), MONTHS[m[3].lower()], int(m[2])) for m in _LATVIAN_YDM.finditer(text)]
+        candidates += [(m.start(), int(m[1]), MONTHS[m[3].lower()], int(m[2])) for m in _TURKIC_YDM.finditer(text)]
         candidates += calendar_dates(text) + numeral_dates(text)
         dotted = [(m.start(), int(m[1]), int(m[2]), _century(int(m[3]))) for m in DOTTED_SHORT.finditer(text)]
         slashed += dotted if order is not None else []

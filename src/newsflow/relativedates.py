@@ -14,7 +14,9 @@ Tamil, Telugu, Malayalam, Kannada, Gujarati, Punjabi and Marathi, Arabic's dual 
 ago) and the compact "2h ago", "5d ago";
 (eighteenth pass) Serbian, Croatian and Bulgarian "pre", "prije", "преди" only standing alone (they mean
 "before" too: "prije 3 dana utakmice", three days before the match), and no short sentence of the story
-("The storm hit 2 hours ago.": `story_sentence`);
+("The storm hit 2 hours ago.": `story_sentence`); (nineteenth pass) Lithuanian "prieš", Latvian "pirms", Hebrew
+"לפני" and Czech "před" standing alone too, and a byline's role word right before the age ("Jane Doe, staff
+writer 2 hours ago.") keeps the line a byline;
 "a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
 languages but Urdu, Bengali, Norwegian, Hungarian and Swahili, whose "ma" and "leo" are words and
 names too; a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
@@ -70,7 +72,9 @@ _CUE_AFTER = re.compile(
 )
 # Serbian, Croatian and Bulgarian "pre", "prije", "преди" are "before" too: "prije 3 dana utakmice" (three days
 # before the match) names what follows; an age stands alone, at the line's end or before a separator (eighteenth pass)
-_ALSO_BEFORE = frozenset(("pre", "prije", "пре", "преди"))
+# and (nineteenth pass) Lithuanian "prieš", Latvian "pirms", Hebrew "לפני", Czech "před": "prieš 3 dienas rinkimų
+# komisija", "לפני 3 ימים הבחירות"
+_ALSO_BEFORE = frozenset(("pre", "prije", "пре", "преди", "prieš", "pirms", "לפני", "před"))
 _WORD_NEXT = re.compile(r"[^\S\n]*[^\W\d_]")
 # Swahili puts the unit first ("saa 3 zilizopita"); Hungarian says it in a suffix ("3 órája", "5 perce")
 _OTHER_ORDER = re.compile(r"(?<!\w)(?:(?P<unit>saa|dakika|siku)\s+(?P<count>\d{1,3})\s+(?:zilizopita|iliyopita)"
@@ -142,9 +146,26 @@ def story_sentence(line: str) -> bool:
     words = line.split()
     if not line.endswith((".", "!", "?", "\u3002")) or len(words) < SENTENCE_WORDS:
         return False
-    if words[0].lower() in _BYLINE_OPENERS or _age_after_separator(line):
+    if words[0].lower() in _BYLINE_OPENERS or _age_after_separator(line) or _age_after_role(line):
         return False
     return _SENTENCE_END.search(line) is not None
+
+
+# nineteenth pass: a byline's role word right before the age ("Jane Doe, staff writer 2 hours ago.", "María
+# Pérez, corresponsal hace 3 horas."); not one further back ("The reporter said the blast came 2 hours ago."), nor
+# one a separator does not set off from a sentence (review: "I spoke to the editor 2 hours ago.")
+_ROLE_BEFORE_AGE = re.compile(
+    r"[,|·•\u2013—]\s*(?:[^\W\d_]+\s+){0,2}"  # set off by a separator: "Jane Doe, staff writer"
+    r"(?:writer|reporter|correspondent|editor|staff|contributor|columnist|journalist|corresponsal"
+    r"|reportera?|redactora?|periodista|redacción|jornalista|repórter|correspondente|redação|journaliste"
+    r"|correspondante?|rédaction|rédactrice|rédacteur|redakteurin|redakteur|korrespondentin|korrespondent|redaktion"
+    r"|giornalista|corrispondente|redazione|inviat[oa]|verslaggever|redactie|dziennikarka|dziennikarz|korespondent"
+    r"|redakcja|muhabir|wartawan|koresponden|phóng viên)[\s,|·•:/\u2013—-]*$", re.IGNORECASE)
+
+
+def _age_after_role(line: str) -> bool:
+    match = _CUE_FIRST.search(line) or _CUE_AFTER.search(line)
+    return match is not None and _ROLE_BEFORE_AGE.search(line[:match.start()][-40:]) is not None
 
 
 def _age_after_separator(line: str) -> bool:

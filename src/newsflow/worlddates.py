@@ -11,7 +11,8 @@ languages' month names, and which of day and month a slashed date gives first.
 - **Month names** (`WORLD_MONTHS`, read by `newsflow.headline_date` with its own): Hindi, Bengali,
   Urdu, Greek, Hebrew, Ukrainian, Romanian, Hungarian, Serbian and Slovene, Malay, Filipino,
   Swahili, Hausa, Somali, Catalan, and the short forms of the languages already read ("Okt", "déc.", "ene", "set"),
-  Greek's too (the March of "12 Mar. 2026" in Greek letters, fifteenth pass).
+  Greek's too (the March of "12 Mar. 2026" in Greek letters, fifteenth pass); Kazakh, the Russian nominatives
+  and their Kyrgyz possessive, Turkmen, Maltese and Oromo (nineteenth pass).
 - **Slash order** (`slash_order`): "03/04/2024" is the 3rd of April in most of the world and March
   4th in the United States. The page's own unambiguous slashed dates decide ("12/25/2023" anywhere
   in it: month first); else its language and country: any language other than English writes the
@@ -96,8 +97,20 @@ _MAGHREB_MONTH_NAMES = ("جانفي", "فيفري", "", "أفريل افريل",
 # Burmese, with and without "လ" (month): "၁၂ မတ် ၂၀၂၆", "၂၀၂၆ မတ်လ ၁၂ ရက်" (sixteenth pass)
 _MYANMAR_MONTH_NAMES = tuple(f"{name} {name}လ" for name in (
     "ဇန်နဝါရီ", "ဖေဖော်ဝါရီ", "မတ်", "ဧပြီ", "မေ", "ဇွန်", "ဇူလိုင်", "ဩဂုတ်", "စက်တင်ဘာ", "အောက်တိုဘာ", "နိုဝင်ဘာ", "ဒီဇင်ဘာ"))
+# nineteenth pass: Kazakh ("12 наурыз 2026", "2026 жылғы 12 наурыз"), the Russian nominatives Kyrgyz papers print
+# and their Kyrgyz possessive ("2026-жылдын 12-марты"), Turkmen ("12-nji mart 2026"), Maltese ("12 ta' Marzu
+# 2026") and Oromo ("Bitootessa 12, 2026")
+_NINETEENTH_MONTH_NAMES = (
+    "қаңтар январь январы ýanwar jannar amajjii", "ақпан февраль февралы fewral frar guraandhala",
+    "наурыз март марты marzu bitootessa", "сәуір апрель aprel ebla", "мамыр май майы maý mejju caamsaa",
+    "маусым июнь июну iýun ġunju waxabajjii", "шілде июль июлу iýul lulju adoolessa",
+    "тамыз августу awgust awwissu hagayya", "қыркүйек сентябрь сентябры sentýabr settembru fulbaana",
+    "қазан октябрь октябры oktýabr ottubru onkoloolessa", "қараша ноябрь ноябры noýabr novembru sadaasa",
+    "желтоқсан декабрь декабры dekabr diċembru muddee",
+)
 WORLD_MONTHS = {name: index + 1 for rows in (_WORLD_MONTH_NAMES, _AFRICAN_MONTH_NAMES, _MORE_WORLD_MONTH_NAMES,
-                                             _MAGHREB_MONTH_NAMES, _GREEK_SHORT_MONTHS, _MYANMAR_MONTH_NAMES)
+                                             _MAGHREB_MONTH_NAMES, _GREEK_SHORT_MONTHS, _MYANMAR_MONTH_NAMES,
+                                             _NINETEENTH_MONTH_NAMES)
                 for index, names in enumerate(rows) for name in names.split()}
 """Month names and short forms in more languages, lowercased, for `newsflow.headline_date`."""
 
