@@ -79,8 +79,9 @@ from newsflow.refine import (
     restore_lead,
 )
 from newsflow.standfirst import restore_standfirst
+from newsflow.subheads import shown_headings
 from newsflow.tails import drop_reader_call, drop_story_tail
-from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, normalized_line, word_count
+from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 from newsflow.urls import page_canonical_url
 
 log = logging.getLogger(__name__)
@@ -148,9 +149,9 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     blocks = story_blocks(_readability_seen.summary)
     chosen = complete_story(choose_extraction(final, _own_text(document.body, final), readability), blocks)
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
-    headings = heading_lines(document.body, _readability_seen.own)
-    for second_opinion in (readability, json_ld_article_body(tree)):
-        text = drop_unconfirmed_lines(text, second_opinion, headings)
+    text = drop_unconfirmed_lines(text, readability)
+    subheads = shown_headings(readability, document.body, _readability_seen.own)
+    text = drop_unconfirmed_lines(text, json_ld_article_body(tree), subheads)
     text = drop_story_tail(text, readability, tree)
     text = drop_caption_lines(text, _readability_seen.summary)
     shares = [block.link_share for block in blocks]
@@ -377,12 +378,6 @@ def _own_text(final_body: Any, final_text: str) -> str | None:
     if body is None:
         return None
     return final_text if body is final_body else normalize_text(xmltotxt(body, False))
-
-
-def heading_lines(*bodies: Any) -> frozenset[str]:
-    """The headings of trafilatura's output (its final and its own body), each as a line of the text."""
-    return frozenset(line for body in bodies if body is not None
-                     for line in (normalized_line("".join(head.itertext())) for head in body.iter("head")) if line)
 
 
 def _readability_text(summary: Any) -> str | None:

@@ -32,6 +32,7 @@ from typing import Any
 
 from newsflow.jsonld import json_ld_strings
 from newsflow.payload import script_payload_text
+from newsflow.subheads import is_subhead
 from newsflow.text import (
     PARAGRAPH_SEPARATOR,
     literal_alternation,
@@ -148,11 +149,6 @@ UNCONFIRMED_LINE_MAX_WORDS = 20
 UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
-SUBHEAD_NEIGHBOUR_WORDS = 15
-"""A heading of trafilatura's output between two lines of at least this many words (story
-paragraphs, as `extract.MIN_PARAGRAPH_WORDS` counts them) is a subhead of the story, kept even when
-a second opinion lacks it: JSON-LD `articleBody` is the story's paragraphs without their subheads,
-and readability-lxml drops some (docs/extraction.md, "Nineteenth pass, text")."""
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
 _NOTICE_PATTERNS = re.compile(
     # an embed's placeholder until the reader loads it: "Klicken Sie auf den unteren Button, um den Inhalt
@@ -383,8 +379,7 @@ def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: froz
     Captions, photo credits and teasers inside the article container are kept by trafilatura and
     left out by readability-lxml; when the two texts agree (token F1 >= CONFIRM_MIN_AGREEMENT), a
     short line mostly made of words readability does not have is one of those. A line that is one
-    of `headings` (trafilatura's headings of the page) between two story paragraphs is a subhead
-    and stays.
+    of `headings` between two story paragraphs is a subhead and stays (`newsflow.subheads`).
     """
     if not second_opinion or token_f1(text, second_opinion) < CONFIRM_MIN_AGREEMENT:
         return text
@@ -395,14 +390,8 @@ def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: froz
         tokens = word_tokens(line)
         covered = sum(map(confirmed.__contains__, tokens))  # counted in C (speed17)
         if (tokens and len(tokens) <= UNCONFIRMED_LINE_MAX_WORDS and covered < UNCONFIRMED_MAX_COVERED * len(tokens)
-                and not _is_subhead(lines, index, headings)):
+                and not is_subhead(lines, index, headings)):
             continue
         kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)
 
-
-def _is_subhead(lines: Sequence[str], index: int, headings: frozenset[str]) -> bool:
-    """Whether the line is a heading with a story paragraph on either side."""
-    if lines[index] not in headings or not 0 < index < len(lines) - 1:
-        return False
-    return min(word_count(lines[index - 1]), word_count(lines[index + 1])) >= SUBHEAD_NEIGHBOUR_WORDS
