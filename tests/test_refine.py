@@ -7,6 +7,7 @@ from html import escape as html_escape
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from newsflow.extract import extract_article, refined_text
 from newsflow.extract import page_tree as load_html
@@ -19,6 +20,7 @@ from newsflow.refine import (
     json_ld_article_body,
     restore_lead,
 )
+from newsflow.subheads import shown_headings
 from newsflow.text import normalize_text
 
 PARAGRAPH = "The council met on Tuesday and approved the budget for schools, roads and the new library downtown."
@@ -251,6 +253,14 @@ def test_a_heading_with_no_story_paragraph_on_one_side_still_goes() -> None:
     assert drop_unconfirmed_lines(above_teasers, second_opinion, headings) == "\n".join([PARAGRAPH, LEAD, PARAGRAPH])
     first = "\n".join([SUBHEAD, PARAGRAPH, LEAD, PARAGRAPH])
     assert drop_unconfirmed_lines(first, second_opinion, headings) == "\n".join([PARAGRAPH, LEAD, PARAGRAPH])
+
+
+def test_only_headings_readability_shows_too_are_subheads() -> None:
+    body = etree.fromstring(f"<body><head>{SUBHEAD}</head><p>{PARAGRAPH}</p><head>Most  read</head>"
+                            "<head>\u00adWeather</head><head> </head></body>")
+    readability = f"{PARAGRAPH} {SUBHEAD} {PARAGRAPH} Weather"
+    assert shown_headings(readability, body, None) == frozenset({SUBHEAD, "Weather"})
+    assert shown_headings(None, body) == frozenset()
 
 
 def test_extract_article_keeps_a_subhead_the_json_ld_article_body_leaves_out() -> None:

@@ -26,7 +26,7 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -373,7 +373,7 @@ def _visible_text(tree: Any) -> str:
     return normalized_line("".join(tree.xpath(_VISIBLE_TEXT, smart_strings=False)))
 
 
-def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: frozenset[str] = frozenset()) -> str:
+def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: Container[str] = frozenset()) -> str:
     """The text without short lines that a second extraction of the page, agreeing on the rest, lacks.
 
     Captions, photo credits and teasers inside the article container are kept by trafilatura and
@@ -390,7 +390,7 @@ def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: froz
         tokens = word_tokens(line)
         covered = sum(map(confirmed.__contains__, tokens))  # counted in C (speed17)
         if (tokens and len(tokens) <= UNCONFIRMED_LINE_MAX_WORDS and covered < UNCONFIRMED_MAX_COVERED * len(tokens)
-                and not is_subhead(lines, index, headings)):
+                and not (headings and is_subhead(lines, index, headings))):
             continue
         kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)
