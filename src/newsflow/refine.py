@@ -20,7 +20,7 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
 - `drop_unconfirmed_lines`: short lines that a second opinion does not have, when the two
   agree on the rest: captions, credits, teasers. The second opinions are readability-lxml's
   extraction of the page, which trafilatura computes anyway, then the page's JSON-LD
-  `articleBody`.
+  `articleBody`, whose silence about a subhead readability shows says nothing (`newsflow.subheads`).
 """
 
 from __future__ import annotations
@@ -394,4 +394,3 @@ def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: Cont
             continue
         kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)
-

@@ -9,8 +9,8 @@ subhead, and the `articleBody` check leaves it (docs/extraction.md, "Nineteenth 
 Readability's own silence still counts: a heading it lacks (a teaser card's linked headline in the
 story, an accessibility label) goes as before.
 
-Pure functions over normalised text and trafilatura's output elements (only their methods are used,
-so lxml is not imported).
+Over normalised text and trafilatura's output elements (only their methods are used, so lxml is not
+imported).
 """
 
 from __future__ import annotations
