@@ -267,12 +267,28 @@ def test_extract_article_keeps_a_subhead_the_json_ld_article_body_leaves_out() -
     # Fails on main before the nineteenth pass: the articleBody check dropped every subhead.
     half = len(STORY_PARAGRAPHS) // 2
     story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS[:half])
-    story += f"<h2>{SUBHEAD}</h2>" + "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS[half:])
+    story += f'<span class="content-subtitle"><h2>{SUBHEAD}</h2></span>'  # La Vanguardia's wrapper
+    story += "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS[half:])
     ld = json.dumps({"@type": "NewsArticle", "headline": "Budget", "articleBody": " ".join(STORY_PARAGRAPHS)})
     head = f'<title>Budget</title><script type="application/ld+json">{ld}</script>'
     article = extract_article(page(f"<article><h1>Budget</h1>{story}</article>", head), "https://news.example/budget")
     assert article is not None
     assert article.text == "\n".join([*STORY_PARAGRAPHS[:half], SUBHEAD, *STORY_PARAGRAPHS[half:]])
+
+
+def test_extract_article_drops_a_box_heading_the_json_ld_article_body_leaves_out() -> None:
+    # Reviewer, nineteenth pass: a newsletter form's or a player's heading alone in its box is no subhead.
+    half = len(STORY_PARAGRAPHS) // 2
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Budget", "articleBody": " ".join(STORY_PARAGRAPHS)})
+    head = f'<title>Budget</title><script type="application/ld+json">{ld}</script>'
+    newsletter = '<h3>Get our morning briefing</h3><form><input type="email"><button>Subscribe</button></form>'
+    player = '<h3>Listen to our podcast</h3><audio src="/podcast.mp3"></audio>'
+    for box in (f"<div>{newsletter}</div>", f"<div>{player}</div>", f"<div><div>{player}</div></div>"):
+        story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS[:half]) + box
+        story += "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS[half:])
+        article = extract_article(page(f"<article><h1>Budget</h1>{story}</article>", head), "https://news.example/b")
+        assert article is not None
+        assert article.text == "\n".join(STORY_PARAGRAPHS)
 
 
 @settings(max_examples=60, deadline=None)

@@ -150,7 +150,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     chosen = complete_story(choose_extraction(final, _own_text(document.body, final), readability), blocks)
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
     text = drop_unconfirmed_lines(text, readability)
-    subheads = ShownHeadings(readability, document.body, _readability_seen.own)
+    subheads = ShownHeadings(readability, tree, document.body, _readability_seen.own)
     text = drop_unconfirmed_lines(text, json_ld_article_body(tree), subheads)
     text = drop_story_tail(text, readability, tree)
     text = drop_caption_lines(text, _readability_seen.summary)
