@@ -79,6 +79,7 @@ from newsflow.refine import (
     restore_lead,
 )
 from newsflow.standfirst import restore_standfirst
+from newsflow.subheads import ShownHeadings
 from newsflow.tails import drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
 from newsflow.urls import page_canonical_url
@@ -147,8 +148,9 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     blocks = story_blocks(_readability_seen.summary)
     chosen = complete_story(choose_extraction(final, _own_text(document.body, final), readability), blocks)
     text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
-    for second_opinion in (readability, json_ld_article_body(tree)):
-        text = drop_unconfirmed_lines(text, second_opinion)
+    text = drop_unconfirmed_lines(text, readability)
+    subheads = ShownHeadings(readability, tree, document.body, _readability_seen.own)
+    text = drop_unconfirmed_lines(text, json_ld_article_body(tree), subheads)
     text = drop_story_tail(text, readability, tree)
     text = drop_caption_lines(text, _readability_seen.summary)
     shares = [block.link_share for block in blocks]

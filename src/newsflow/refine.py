@@ -20,18 +20,19 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
 - `drop_unconfirmed_lines`: short lines that a second opinion does not have, when the two
   agree on the rest: captions, credits, teasers. The second opinions are readability-lxml's
   extraction of the page, which trafilatura computes anyway, then the page's JSON-LD
-  `articleBody`.
+  `articleBody`, whose silence about a subhead readability shows says nothing (`newsflow.subheads`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from itertools import pairwise
 from typing import Any
 
 from newsflow.jsonld import json_ld_strings
 from newsflow.payload import script_payload_text
+from newsflow.subheads import is_subhead
 from newsflow.text import (
     PARAGRAPH_SEPARATOR,
     literal_alternation,
@@ -372,21 +373,24 @@ def _visible_text(tree: Any) -> str:
     return normalized_line("".join(tree.xpath(_VISIBLE_TEXT, smart_strings=False)))
 
 
-def drop_unconfirmed_lines(text: str, second_opinion: str | None) -> str:
+def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: Container[str] = frozenset()) -> str:
     """The text without short lines that a second extraction of the page, agreeing on the rest, lacks.
 
     Captions, photo credits and teasers inside the article container are kept by trafilatura and
     left out by readability-lxml; when the two texts agree (token F1 >= CONFIRM_MIN_AGREEMENT), a
-    short line mostly made of words readability does not have is one of those.
+    short line mostly made of words readability does not have is one of those. A line that is one
+    of `headings` between two story paragraphs is a subhead and stays (`newsflow.subheads`).
     """
     if not second_opinion or token_f1(text, second_opinion) < CONFIRM_MIN_AGREEMENT:
         return text
     confirmed = set(word_tokens(second_opinion))
+    lines = text.split(PARAGRAPH_SEPARATOR)
     kept = []
-    for line in text.split(PARAGRAPH_SEPARATOR):
+    for index, line in enumerate(lines):
         tokens = word_tokens(line)
         covered = sum(map(confirmed.__contains__, tokens))  # counted in C (speed17)
-        if tokens and len(tokens) <= UNCONFIRMED_LINE_MAX_WORDS and covered < UNCONFIRMED_MAX_COVERED * len(tokens):
+        if (tokens and len(tokens) <= UNCONFIRMED_LINE_MAX_WORDS and covered < UNCONFIRMED_MAX_COVERED * len(tokens)
+                and not (headings and is_subhead(lines, index, headings))):
             continue
         kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)

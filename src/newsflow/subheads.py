@@ -1,0 +1,102 @@
+"""The story's subheads: headings that a second opinion's silence does not remove.
+
+`refine.drop_unconfirmed_lines` drops a short line that a second opinion of the page lacks. Its
+second opinions are readability-lxml's text and then the page's JSON-LD `articleBody`, and
+`articleBody` is, as publishers write it, the story's paragraphs without their subheads: every
+subhead of such a page went (fundus El País, La Vanguardia, Público). A heading of trafilatura's
+output that readability-lxml's text shows too, standing between two story paragraphs, is a
+subhead, and the `articleBody` check leaves it (docs/extraction.md, "Nineteenth pass, text"),
+when the page's heading stands among the story's text (its nearest ancestor with more text holds a
+paragraph's worth of words besides it): a box's own heading (a newsletter form's, a player's) has
+only the box beside it.
+Readability's own silence still counts: a heading it lacks (a teaser card's linked headline in the
+story, an accessibility label) goes as before.
+
+Over normalised text and trafilatura's output elements (only their methods are used, so lxml is not
+imported).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Sequence
+from typing import Any
+
+from newsflow.text import normalized_line, word_count
+
+SUBHEAD_NEIGHBOUR_WORDS = 15
+"""A subhead has a line of at least this many words on either side: story paragraphs, as
+`extract.MIN_PARAGRAPH_WORDS` counts them. A heading above teasers, a list or the end of the text
+is no subhead."""
+
+
+_PAGE_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _text(element: Any) -> str:
+    return normalized_line("".join(element.itertext()))
+
+
+_BOX_PARTS = ("form", "input", "button", "iframe", "audio", "video", "object", "embed")
+"""Elements a box of its own has beside its heading (a newsletter form, a player) and a subhead's
+wrapper (`<span class="content-subtitle"><h3>`, La Vanguardia) has not."""
+
+
+def among_story_text(page: Any, lines: frozenset[str]) -> frozenset[str]:
+    """Those of `lines` that a heading of the page (`<h1>`-`<h6>`) shows among the story's text: its
+    nearest ancestor with more text than the heading holds at least `SUBHEAD_NEIGHBOUR_WORDS` words
+    besides it, and the wrappers between them hold no form or player (reviewer, nineteenth pass: a
+    newsletter box's or a player's own heading was kept)."""
+    kept: set[str] = set()
+    words: dict[Any, int] = {}  # an ancestor's words counted once: sibling headings share it (hostile pages)
+    for heading in page.iter(*_PAGE_HEADINGS) if lines and page is not None else ():
+        line = _text(heading)
+        if line in lines and line not in kept and _beside(heading, word_count(line), words) >= SUBHEAD_NEIGHBOUR_WORDS:
+            kept.add(line)
+    return frozenset(kept)
+
+
+def _beside(heading: Any, own: int, words: dict[Any, int]) -> int:
+    """The words of the heading's nearest ancestor with more than the heading's own, besides those;
+    0 when a wrapper on the way holds a form or a player."""
+    for ancestor in heading.iterancestors():
+        if ancestor not in words:
+            words[ancestor] = word_count(_text(ancestor))
+        if words[ancestor] > own:
+            return words[ancestor] - own
+        if next(ancestor.iter(*_BOX_PARTS), None) is not None:
+            return 0
+    return 0
+
+
+def shown_headings(readability: str | None, *bodies: Any) -> frozenset[str]:
+    """The headings (`<head>`) of trafilatura's output elements, each as a line of the text, that
+    readability-lxml's text (whitespace-normalised, one line) shows too."""
+    if not readability:
+        return frozenset()
+    headings = (normalized_line("".join(head.itertext())) for body in bodies if body is not None
+                for head in body.iter("head"))
+    return frozenset(line for line in headings if line and line in readability)
+
+
+class ShownHeadings:
+    """`shown_headings`, found on the first question: walking trafilatura's output for its headings
+    costs ~0.3 ms a page, and most pages never ask (a short line the `articleBody` lacks, between two
+    story paragraphs, is rare)."""
+
+    def __init__(self, readability: str | None, page: Any, *bodies: Any) -> None:
+        self._readability, self._page, self._bodies = readability, page, bodies
+        self._lines: frozenset[str] | None = None
+
+    def __contains__(self, line: object) -> bool:
+        if self._lines is None:
+            self._lines = among_story_text(self._page, shown_headings(self._readability, *self._bodies))
+        return line in self._lines
+
+
+def is_subhead(lines: Sequence[str], index: int, headings: Container[str]) -> bool:
+    """Whether the line at `index` is one of `headings` with a story paragraph on either side (the
+    neighbours are counted first: they are cheaper than some `headings`)."""
+    if not 0 < index < len(lines) - 1:
+        return False
+    neighbours = min(word_count(lines[index - 1]), word_count(lines[index + 1]))
+    return neighbours >= SUBHEAD_NEIGHBOUR_WORDS and lines[index] in headings
