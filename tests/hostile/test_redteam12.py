@@ -77,12 +77,12 @@ from tests.world.child import install_direct_run
 marker = Path(sys.argv.pop(1))
 close = Warehouse._close
 
-def close_or_die(self, con):
+def close_or_die(self, con, *rest):  # rest: `migrating` (local19)
     committed = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     if committed:
         marker.write_text(str(committed))
         os.kill(os.getpid(), signal.SIGKILL)
-    close(self, con)
+    close(self, con, *rest)
 
 Warehouse._close = close_or_die
 install_direct_run()
