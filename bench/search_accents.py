@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.search_scripts import compare
+from bench.search_scripts import compare, timed_queries
 
 QUERIES = {"Vietnamese phrase, tones": '"ung thư"', "Vietnamese phrase, bare": '"ung thu"',
            "Vietnamese words, bare": "benh vien", "German, bare": "zurich", "French, accents": "président",
@@ -29,7 +29,6 @@ def build(articles: int, folder: Path) -> dict[str, Any]:
     """Build, index and query one warehouse with the code on sys.path; its figures."""
     from bench import corpora, synth
     from newsflow import search, warehouse
-    from newsflow.search import SearchFilters
     from newsflow.warehouse import Warehouse
 
     pages = [p for p in corpora.fundus_pages(corpora.CORPORA) if p.text]
@@ -58,13 +57,7 @@ def build(articles: int, folder: Path) -> dict[str, Any]:
     with store.reading() as con:
         for table in ("search_terms", "search_forms"):
             figures[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    for name, query in QUERIES.items():
-        started = time.perf_counter()
-        for _ in range(3):
-            rows = search.search_articles(store, query, SearchFilters(), 100_000).rows
-        figures[f"{name}: s"] = (time.perf_counter() - started) / 3
-        figures[f"{name}: matches"] = len(rows)
-    return figures
+    return figures | timed_queries(store, QUERIES)
 
 
 def main() -> None:

@@ -43,7 +43,6 @@ def child(articles: int, folder: Path) -> dict[str, Any]:
     """Build, index and query one warehouse with the code on sys.path; its figures."""
     from bench import synth
     from newsflow import search, warehouse
-    from newsflow.search import SearchFilters
     from newsflow.warehouse import Warehouse
 
     english, _, _ = synth.article_batch(articles, "bench-scripts")
@@ -65,7 +64,16 @@ def child(articles: int, folder: Path) -> dict[str, Any]:
             figures[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         figures["thai_postings"] = con.execute(
             "SELECT count(*) FROM search_postings JOIN search_docs USING (doc_id) WHERE language = ''").fetchone()[0]
-    for name, query in QUERIES.items():
+    return figures | timed_queries(store, QUERIES)
+
+
+def timed_queries(store: Any, queries: dict[str, str]) -> dict[str, Any]:
+    """Each query's mean time over three searches and its matches, with the code on sys.path."""
+    from newsflow import search
+    from newsflow.search import SearchFilters
+
+    figures: dict[str, Any] = {}
+    for name, query in queries.items():
         started = time.perf_counter()
         for _ in range(3):
             rows = search.search_articles(store, query, SearchFilters(), 100_000).rows
