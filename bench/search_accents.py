@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from pathlib import Path
 from typing import Any
 
-from bench.search_scripts import compare, timed_queries
+from bench.search_scripts import compare, load_and_index, timed_queries
 
 QUERIES = {"Vietnamese phrase, tones": '"ung thư"', "Vietnamese phrase, bare": '"ung thu"',
            "Vietnamese words, bare": "benh vien", "German, bare": "zurich", "French, accents": "président",
@@ -28,7 +27,6 @@ QUERIES = {"Vietnamese phrase, tones": '"ung thư"', "Vietnamese phrase, bare": 
 def build(articles: int, folder: Path) -> dict[str, Any]:
     """Build, index and query one warehouse with the code on sys.path; its figures."""
     from bench import corpora, synth
-    from newsflow import search, warehouse
     from newsflow.warehouse import Warehouse
 
     pages = [p for p in corpora.fundus_pages(corpora.CORPORA) if p.text]
@@ -47,11 +45,7 @@ def build(articles: int, folder: Path) -> dict[str, Any]:
                                 "url": f"https://{name}.example/{n}", "story_id": f"{name}-{n}", "language": lang,
                                 "title": title, "text": text})
                  for n, (a, (title, text, lang)) in enumerate(zip(template, texts, strict=True))]
-        with store.writing() as con, warehouse.transaction(con):
-            warehouse.load_articles(con, batch, [], [])
-        started = time.perf_counter()
-        search.refresh(store)
-        figures[f"index {name}: s"] = time.perf_counter() - started
+        figures[f"index {name}: s"] = load_and_index(store, batch)
         with store.reading() as con:
             figures[f"postings after {name}"] = con.execute("SELECT count(*) FROM search_postings").fetchone()[0]
     with store.reading() as con:

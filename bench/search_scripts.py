@@ -42,7 +42,6 @@ def thai_text(rng: random.Random, sentences: int = 40) -> str:
 def child(articles: int, folder: Path) -> dict[str, Any]:
     """Build, index and query one warehouse with the code on sys.path; its figures."""
     from bench import synth
-    from newsflow import search, warehouse
     from newsflow.warehouse import Warehouse
 
     english, _, _ = synth.article_batch(articles, "bench-scripts")
@@ -54,17 +53,25 @@ def child(articles: int, folder: Path) -> dict[str, Any]:
     store = Warehouse(folder / "news.duckdb")
     figures: dict[str, Any] = {}
     for name, batch in (("English", english), ("Thai", thai)):
-        with store.writing() as con, warehouse.transaction(con):
-            warehouse.load_articles(con, batch, [], [])
-        started = time.perf_counter()
-        search.refresh(store)
-        figures[f"index {name}: s"] = time.perf_counter() - started
+        figures[f"index {name}: s"] = load_and_index(store, batch)
     with store.reading() as con:
         for table in ("search_postings", "search_terms", "search_forms"):
             figures[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         figures["thai_postings"] = con.execute(
             "SELECT count(*) FROM search_postings JOIN search_docs USING (doc_id) WHERE language = ''").fetchone()[0]
     return figures | timed_queries(store, QUERIES)
+
+
+def load_and_index(store: Any, batch: list[Any]) -> float:
+    """Load `batch` into the warehouse and refresh the search index, with the code on sys.path: the
+    refresh's seconds."""
+    from newsflow import search, warehouse
+
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.load_articles(con, batch, [], [])
+    started = time.perf_counter()
+    search.refresh(store)
+    return time.perf_counter() - started
 
 
 def timed_queries(store: Any, queries: dict[str, str]) -> dict[str, Any]:

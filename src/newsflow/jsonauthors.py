@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Iterator
 
 _OPENING = re.compile(r'"[Pp]erson"')
+_BRACE = re.compile(r"}")
 PERSON_NAME = re.compile(r'"[Pp]erson"[^}]+?"names?".+?"([^"]+)', re.DOTALL)
 """trafilatura's `JSON_AUTHOR_2` (2.3.1); extract.py uses `person_names` only for this very pattern."""
 
@@ -48,19 +49,20 @@ def person_names(text: str, add: AddAuthor) -> str | None:
     return authors or None
 
 
-def _matches(text: str) -> Iterator[re.Match[str]]:
-    """`PERSON_NAME.finditer(text)`, skipping the openings that cannot match (module docstring)."""
+def _matches(text: str, opening: re.Pattern[str] = _OPENING, pattern: re.Pattern[str] = PERSON_NAME,
+             stop: re.Pattern[str] = _BRACE) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)`, skipping the openings that cannot match (module docstring): after a failed
+    `opening`, the search resumes past the next `stop` (`}` for PERSON_NAME, `}` or `[` for AUTHOR_NAME)."""
     position = 0
-    while (opening := _OPENING.search(text, position)) is not None:
-        match = PERSON_NAME.match(text, opening.start())
+    while (start := opening.search(text, position)) is not None:
+        match = pattern.match(text, start.start())
         if match is not None:
             yield match
             position = match.end()
             continue
-        brace = text.find("}", opening.end())
-        if brace < 0:
+        if (after := stop.search(text, start.end())) is None:
             return
-        position = brace + 1
+        position = after.end()
 
 
 MAX_AUTHOR_NAMES = 100
@@ -136,20 +138,10 @@ def _first_author(text: str) -> tuple[re.Match[str] | None, str | None]:
     found = [
         (match.start(), index, match)
         for index, (opening, alternative) in enumerate(_ALTERNATIVES)
-        if (match := _first_match(text, opening, alternative)) is not None
+        if (match := next(_matches(text, opening, alternative, _STOP), None)) is not None
     ]
     if not found:
         return None, None
     match = min(found, key=lambda item: item[:2])[2]
     return match, match[1]
 
-
-def _first_match(text: str, opening: re.Pattern[str], alternative: re.Pattern[str]) -> re.Match[str] | None:
-    position = 0
-    while (start := opening.search(text, position)) is not None:
-        if (match := alternative.match(text, start.start())) is not None:
-            return match
-        if (stop := _STOP.search(text, start.end())) is None:
-            return None
-        position = stop.end()
-    return None

@@ -73,7 +73,7 @@ def shown_headings(readability: str | None, *bodies: Any) -> frozenset[str]:
     readability-lxml's text (whitespace-normalised, one line) shows too."""
     if not readability:
         return frozenset()
-    headings = (normalized_line("".join(head.itertext())) for body in bodies if body is not None
+    headings = (_text(head) for body in bodies if body is not None
                 for head in body.iter("head"))
     return frozenset(line for line in headings if line and line in readability)
 
