@@ -159,11 +159,11 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
         htmldate_value = None
     copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
     chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
-    if chosen is not None and all(kind == "byline" for kind, _ in sources) and _declared_published(tree) is None:
-        chosen = _above_story(chosen, tree, sources)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
         chosen = _last_resort(tree, url)
     elif _declared_published(tree) is None:  # a live blog that declares no start: its first post's
+        if all(kind == "byline" for kind, _ in sources):
+            chosen = _above_story(chosen, tree, sources)
         chosen = first_live_post(tree, chosen)
     if not plausible(chosen):
         return None
