@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import newsflow.extract as extraction
+import newsflow.storytext as story
 from bench.corpora import CorpusPage, all_pages, text_score
 from bench.holdout import NEWS_SUBSET, article_like
 from newsflow.charset import decode_html
@@ -48,8 +49,8 @@ def _switchable(name: str, rule: Callable[..., Any]) -> Callable[..., Any]:
 
 def _install() -> None:
     """Rules that can be switched off, and trafilatura's part computed once per page."""
-    for name in RULES:
-        setattr(extraction, name, _switchable(name, getattr(extraction, name)))
+    for name in RULES:  # the rules are looked up in `newsflow.storytext`, where `story_text` applies them
+        setattr(story, name, _switchable(name, getattr(story, name)))
     page_tree, document_of = extraction.page_tree, extraction._trafilatura_document
 
     def cached_tree(html: str) -> Any:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from bench.corpora import CorpusPage, _flat, all_pages, text_score
 from newsflow import extract
 from newsflow.refine import json_ld_article_body
+from newsflow.storytext import readability_text
 from newsflow.tails import link_texts
 from newsflow.text import token_f1, word_tokens
 
@@ -86,7 +87,7 @@ def tune_lines() -> list[PageLines]:
         if page.half != "tune":
             continue
         article = extract.extract_article(page.html, page.url)
-        readability = extract._readability_text(extract._readability_seen.summary)
+        readability = readability_text(extract._readability_seen.summary)
         tree = extract.page_tree(page.html)
         lines = article.text.split("\n") if article else []
         body = json_ld_article_body(tree) if tree is not None else None

@@ -10,22 +10,9 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_TIMEOUT  the page took longer than the pool's timeout (the batch goes on)
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
-trafilatura's own extraction is preferred to the larger container its fallbacks replaced a
-whole article by (`newsflow.choose`), and a story it cut short after its first container is
-completed from readability-lxml's (`newsflow.completion`). Page furniture leaves the text (bylines, datelines,
-credits, ad labels: `newsflow.furniture`), which is then corrected with the page's own signals
-(`newsflow.refine`: headline line, lead, JSON-LD articleBody or a script payload's story for
-pages rendered by scripts (`newsflow.payload`), notices and teaser blocks, and short lines that
-readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does not
-confirm), then cut at the story's end (`newsflow.tails`: what readability does not confirm after
-the story, other stories' linked headlines, an agency's signature), pictures' captions and credits
-that readability-lxml's output shows as such dropped (`newsflow.captions`), story paragraphs that
-trafilatura's container left out put back (`newsflow.continuation`: a long paragraph readability
-has inside the story, the rest of a body split into containers of one kind), the standfirst the page
-shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a
-link dropped (`newsflow.tails`), the author's box after the story dropped (`newsflow.authorbox`), the declared language
-checked against the text (`newsflow.language`), and the date checked against JSON-LD and kept in
-the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
+The text is trafilatura's, corrected by newsflow's rules (`newsflow.storytext`); the declared
+language is checked against the text (`newsflow.language`), and the date checked against JSON-LD and
+kept in the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
 them: docs/extraction.md.
 """
 
@@ -52,13 +39,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from newsflow.authorbox import drop_author_box
-from newsflow.captions import drop_caption_lines
-from newsflow.choose import choose_extraction
-from newsflow.completion import complete_story, story_blocks
-from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_datetime, publication_day, published_at
-from newsflow.furniture import drop_furniture_lines
 from newsflow.headline_date import page_headline, printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.htmlparser import page_parser
 from newsflow.jsonauthors import PERSON_NAME, bounded_names, capped_add, person_names
@@ -68,36 +49,14 @@ from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import above_site_menu
 from newsflow.pagedates import other_stories_holders, without_elements, without_image_urls
-from newsflow.refine import (
-    article_body_rescue,
-    drop_marked_lines,
-    drop_related_tail,
-    drop_title_line,
-    drop_unconfirmed_lines,
-    json_ld_article_body,
-    page_headlines,
-    restore_lead,
-)
-from newsflow.standfirst import restore_standfirst
-from newsflow.subheads import ShownHeadings
-from newsflow.tails import drop_reader_call, drop_story_tail
-from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_count
+from newsflow.storytext import MIN_PARAGRAPH_WORDS as MIN_PARAGRAPH_WORDS  # re-exported: the public names stay here
+from newsflow.storytext import TrafilaturaOutputs, is_article_text, story_text
+from newsflow.storytext import has_article_paragraph as has_article_paragraph
+from newsflow.storytext import refined_text as refined_text
+from newsflow.text import normalize_text, word_count
 from newsflow.urls import page_canonical_url
 
 log = logging.getLogger(__name__)
-
-MIN_PARAGRAPH_WORDS = 15
-"""An extraction counts as empty unless one paragraph has at least this many words. When a page
-has no article, trafilatura falls back to whatever text it finds: menus, "404", a cookie
-notice, all in short lines. On the real corpora the shortest longest-paragraph of a real
-article is 24 words (docs/extraction.md)."""
-SHORT_PROSE_LINES = 3
-SHORT_PROSE_WORDS = 8
-"""A text whose paragraphs are all short is an article still when at least SHORT_PROSE_LINES of its
-lines are sentences (ending in ".", "!" or "?") of SHORT_PROSE_WORDS words or more: a recipe's or a
-how-to's steps, one a line. Menus, a "404" and a cookie notice have no such three sentences
-(docs/extraction.md, "Eleventh pass")."""
-_SENTENCE_END = re.compile(r"[.!?][\"')»”’]*$")  # noqa: RUF001 (typographic quotes close sentences)
 
 # Balanced mode (neither favor_precision nor favor_recall) and tables kept: the best mix on the
 # real corpora, see docs/extraction.md. Reader comments are never part of the text.
@@ -142,20 +101,12 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     document = _trafilatura_document(tree, url)
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
-    readability = _readability_text(_readability_seen.summary)
     author = _clean_field(document.author)
     final = normalize_text(document.text or "")
-    blocks = story_blocks(_readability_seen.summary)
-    chosen = complete_story(choose_extraction(final, _own_text(document.body, final), readability), blocks)
-    text = refined_text(drop_furniture_lines(chosen, author), title, document.description, tree)
-    text = drop_unconfirmed_lines(text, readability)
-    subheads = ShownHeadings(readability, tree, document.body, _readability_seen.own)
-    text = drop_unconfirmed_lines(text, json_ld_article_body(tree), subheads)
-    text = drop_story_tail(text, readability, tree)
-    text = drop_caption_lines(text, _readability_seen.summary)
-    shares = [block.link_share for block in blocks]
-    text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), tree)
-    text = drop_author_box(drop_reader_call(restore_standfirst(text, tree, title), tree), tree, html)
+    found = TrafilaturaOutputs(
+        final, document.body, _own_text(document.body, final), _readability_seen.own, _readability_seen.summary
+    )
+    text = story_text(found, tree, html, title=title, author=author, description=document.description)
     if not is_article_text(text):
         return None
     language, language_source = resolve_language(declared_language(tree), text, word_count(text))
@@ -260,13 +211,6 @@ def page_tree(html: str) -> Any:
         return load_html(html)
     finally:
         trafilatura_utils.HTML_PARSER = _TRAFILATURA_PARSER
-
-
-def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
-    """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
-    text = drop_related_tail(drop_marked_lines(article_body_rescue(text, tree, title)), tree)
-    text = drop_title_line(text, title, page_headlines(tree))
-    return restore_lead(text, description, tree, title) if text else text
 
 
 def _observe_readability() -> None:
@@ -384,27 +328,10 @@ def _own_text(final_body: Any, final_text: str) -> str | None:
     return final_text if body is final_body else normalize_text(xmltotxt(body, False))
 
 
-def _readability_text(summary: Any) -> str | None:
-    return None if summary is None else (" ".join(" ".join(summary.itertext()).split()) or None)
-
-
 def prepare_extractor() -> None:
     """Load what extraction loads lazily (the language model, ~0.9 s), so a worker's first page
     does not pay for it against its time limit."""
     load_language_model()
-
-
-def has_article_paragraph(text: str) -> bool:
-    """Whether normalised text has a paragraph long enough to be an article's."""
-    return any(word_count(line) >= MIN_PARAGRAPH_WORDS for line in text.split(PARAGRAPH_SEPARATOR))
-
-
-def is_article_text(text: str) -> bool:
-    """Whether normalised text is an article's: one long paragraph, or enough short sentences."""
-    if has_article_paragraph(text):
-        return True
-    sentences = (line for line in text.split(PARAGRAPH_SEPARATOR) if _SENTENCE_END.search(line))
-    return sum(word_count(line) >= SHORT_PROSE_WORDS for line in sentences) >= SHORT_PROSE_LINES
 
 
 def _strip_site_suffix(title: str | None, sitename: str | None) -> str | None:

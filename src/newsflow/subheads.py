@@ -25,7 +25,7 @@ from newsflow.text import normalized_line, word_count
 
 SUBHEAD_NEIGHBOUR_WORDS = 15
 """A subhead has a line of at least this many words on either side: story paragraphs, as
-`extract.MIN_PARAGRAPH_WORDS` counts them. A heading above teasers, a list or the end of the text
+`storytext.MIN_PARAGRAPH_WORDS` counts them. A heading above teasers, a list or the end of the text
 is no subhead."""
 
 
