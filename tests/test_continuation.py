@@ -87,6 +87,28 @@ def test_marked_lines_in_the_continuation_stay_out() -> None:
     assert append_continuation("\n".join(FIRST), tree) == "\n".join([*FIRST, *REST])
 
 
+def _classed_part(paragraphs: tuple[str, ...], body_classes: str) -> str:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return f"<div class='story-part'><div class='{body_classes}'>{body}</div></div>"
+
+
+def test_a_container_marked_with_a_modifier_class_of_its_own_is_the_story_s_too() -> None:
+    """Twentieth pass (Rzeczpospolita): the body's containers are `body articleBody -bottom-space` but the
+    last, `body articleBody`; its paragraphs went missing. Either way round, a class added is the same kind."""
+    tree = page_tree(_page(_part(FIRST), _classed_part(REST, "story-body is-last")))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join([*FIRST, *REST])
+    tree = page_tree(_page(_classed_part(FIRST, "story-body -bottom-space"), _part(REST)))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join([*FIRST, *REST])
+
+
+def test_a_container_sharing_only_some_class_words_stays_out() -> None:
+    # `story-body main` against `story-body teaser`: neither class set holds the other
+    tree = page_tree(_page(_classed_part(FIRST, "story-body main"), _classed_part(REST, "story-body teaser")))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+    tree = page_tree(_page(_part(FIRST), _classed_part(REST, "teaser-body")))
+    assert append_continuation("\n".join(FIRST), tree) == "\n".join(FIRST)
+
+
 SENTENCES = st.sampled_from([*FIRST, *REST, *LAST, "Short line.", "Advertisement"])
 
 
