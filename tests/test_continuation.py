@@ -131,6 +131,29 @@ def test_the_result_is_normal_the_text_s_lines_in_order_plus_page_paragraphs_and
     assert append_continuation(result, tree) == result
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(
+        st.tuples(st.lists(SENTENCES, min_size=1, max_size=4), st.sampled_from(["", " is-last", " -bottom-space"])),
+        min_size=1,
+        max_size=4,
+    ),
+    taken=st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_containers_with_modifier_classes_keep_the_text_normal_in_order_and_idempotent(
+    parts: list[tuple[list[str], str]], taken: list[bool]
+) -> None:
+    tree = page_tree(_page(*(_classed_part(tuple(part), f"story-body{modifier}") for part, modifier in parts)))
+    kept = (part for (part, _), take in zip(parts, taken, strict=False) if take)
+    text = normalize_text("\n".join(line for part in kept for line in part))
+    result = append_continuation(text, tree)
+    assert result == normalize_text(result)
+    assert set(result.split("\n")) <= set(text.split("\n")) | {line for part, _ in parts for line in part}
+    remaining = iter(result.split("\n"))
+    assert all(line in remaining for line in text.split("\n"))
+    assert append_continuation(result, tree) == result
+
+
 CHAPO = (
     "Before the vote the finance committee spent three long evenings on the figures, heard the city's auditors "
     "and two unions, and wrote a report of forty pages that recommends a ceiling on new borrowing, a review of "

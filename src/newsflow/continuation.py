@@ -7,7 +7,8 @@ trafilatura takes one container and the story stops half-way (Rzeczpospolita, re
 of them sit in parents of one tag and class (whose own parents also share a tag and class), it
 takes the other `<p>` in parents of that same kind (other parents than the story's, inside the
 same `<article>`, if any) that the text lacks, and puts them back where the page has them. The
-parent's parent keeps out teaser cards whose text box reuses the body's class.
+parent's parent keeps out teaser cards whose text box reuses the body's class; a parent with a
+modifier class more or less (`-bottom-space`, `is-last`) is of the same kind.
 
 `restore_dropped_paragraphs` puts back a long paragraph that readability-lxml's extraction has
 between two paragraphs that the text has (or before the first), and the text lacks: an intro box or
