@@ -1,0 +1,77 @@
+# ruff: noqa: RUF001  (letters of other scripts are the dates' own)
+"""The twentieth date pass's batch (docs/extraction.md, "Twentieth pass, dates"): a page's age printed under
+the headline in the forms BBC World Service and its neighbours print in Africa and South and Southeast Asia,
+where the unit comes before the count (Hausa "Sa'o'i 3 da suka wuce", Yoruba "wákàtí 3 sẹ́yìn", Igbo
+"elekere 3 gara aga", Oromo "Sa'aatii 3 dura", Sinhala "පැය 3 කට පෙර", Kinyarwanda "Haciye amasaha 3"), "ago"
+is joined to the unit (Marathi "३ तासांपूर्वी") or is a word the last passes lacked (Nepali "पहिले", Pashto
+"وړاندې", Somali "ka hor", Amharic "ከ 3 ሰአት በፊት", Tigrinya "ቅድሚ", Burmese "လွန်ခဲ့သော … က", Persian "قبل"
+after the count, Malay "lepas", Filipino "na ang nakalipas", Nigerian Pidgin "wey don pass", Kenyan Swahili
+"masaa").
+
+Each form is taken from how the outlet's site software writes it (BBC's psammead-locales moment files for
+the BBC languages), not copied from a page. Each entry is (language, the line under the headline, the age it
+gives or None). Shared by tests/test_date_classes20.py and the probe `python -m tests.date_batch20 relative
+[after]`. The second set (`RELATIVE_AFTER`) was written with the first, before any rule, and not used to
+choose them.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+
+from tests.date_batch17 import probe_relative
+
+H3, M = timedelta(hours=3), timedelta(minutes=1)
+
+# --- the first set ----------------------------------------------------------------------------------------
+RELATIVE: list[tuple[str, str, timedelta | None]] = [
+    ("ha", "Sa'o'i 3 da suka wuce", H3),
+    ("ha", "Mintuna 25 da suka wuce", 25 * M),
+    ("yo", "wákàtí 3 sẹ́yìn", H3),
+    ("ig", "elekere 3 gara aga", H3),
+    ("om", "Sa'aatii 3 dura", H3),
+    ("am", "ከ 3 ሰአት በፊት", H3),
+    ("ti", "ቅድሚ 3 ሰዓታት", H3),
+    ("ps", "۳ ساعتونه وړاندې", H3),
+    ("si", "පැය 3 කට පෙර", H3),
+    ("so", "3 Saacadood ka hor", H3),
+    ("ne", "३ घण्टा पहिले", H3),
+    ("mr", "३ तासांपूर्वी", H3),
+    ("pcm", "3 hours wey don pass", H3),
+    ("rw", "Haciye amasaha 3", H3),
+    ("fa", "۳ ساعت قبل", H3),
+    ("ms", "2 hari lepas", timedelta(days=2)),
+    ("tl", "3 oras na ang nakalipas", H3),
+    ("my", "လွန်ခဲ့သော ၃ နာရီ က", H3),
+    ("sw", "masaa 3 yaliyopita", H3),
+    # guards: "before" something, not the page's age
+    ("fa", "۳ روز قبل از انتخابات", None),
+    ("am", "ከምርጫው 3 ቀን በፊት", None),
+]
+
+# --- the second set: written with the first, before the rules; not used to choose them ------------------
+RELATIVE_AFTER: list[tuple[str, str, timedelta | None]] = [
+    ("ha", "Sa'a 1 da ta wuce", timedelta(hours=1)),
+    ("ha", "Kwanaki 2 da suka wuce", timedelta(days=2)),
+    ("yo", "ìṣẹ́jú 45 sẹ́yìn", 45 * M),
+    ("ig", "nkeji 10 gara aga", 10 * M),
+    ("om", "Daqiiqaa 40 dura", 40 * M),
+    ("am", "ከ 20 ደቂቃዎች በፊት", 20 * M),
+    ("ti", "ቅድሚ 15 ደቓይቕ", 15 * M),
+    ("ps", "۵ دقیقې وړاندې", 5 * M),
+    ("si", "මිනිත්තු 30 පෙර", 30 * M),
+    ("so", "10 Daqiiqadood ka hor", 10 * M),
+    ("ne", "१५ मिनेट पहिले", 15 * M),
+    ("mr", "२ दिवसांपूर्वी", timedelta(days=2)),
+    ("pcm", "2 days wey don pass", timedelta(days=2)),
+    ("rw", "Iminota 5 iraheze", 5 * M),
+    ("fa", "۲ روز قبل", timedelta(days=2)),
+    ("ms", "5 jam lepas", timedelta(hours=5)),
+    ("my", "လွန်ခဲ့သော ၂ ရက် က", timedelta(days=2)),
+    ("fa", "۲ ساعت قبل از بازی", None),
+]
+
+
+if __name__ == "__main__" and "relative" in sys.argv[1:]:
+    probe_relative(RELATIVE_AFTER if "after" in sys.argv[1:] else RELATIVE)
