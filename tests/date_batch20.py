@@ -18,9 +18,10 @@ choose them.
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tests.date_batch17 import probe_relative
+from tests.test_date_classes import page
 
 H3, M = timedelta(hours=3), timedelta(minutes=1)
 
@@ -73,5 +74,60 @@ RELATIVE_AFTER: list[tuple[str, str, timedelta | None]] = [
 ]
 
 
+# --- pages dated only by their age under the headline, with today's date elsewhere --------------------------
+# A site's furniture prints the day it is read: a ticker or a "live" strip, a cookie notice's consent stamp, a
+# widget, below the story; htmldate takes that day, and the page's age ("2 days ago") was never read (an age is
+# read only when nothing dates the page). Each entry is (name, html, url, the publication day counted from
+# `FETCHED`, with no feed date). The first set was written after a probe of five of its lines on main, the rule
+# after it; the second set (`AGE_PAGES_AFTER`) before the rule was run on it, and not used to choose it.
+FETCHED = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+DEC_2 = date(2026, 12, 2)
+TICKER = ('<div class="ticker"><span>LIVE</span> <a href="/markets">Markets open higher</a> '
+          "<span>4 December 2026</span></div>")
+COOKIE = '<div id="cookie-consent">Your consent was recorded on 04/12/2026 09:00.</div>'
+AGE_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("en-ticker", page("2 days ago", "en", after=TICKER), "https://news.example.com/politics/budget", DEC_2),
+    ("de-cookie", page("vor 2 Tagen", "de", after=COOKIE), "https://www.example.de/politik/haushalt", DEC_2),
+    ("ha-ticker", page("Kwanaki 2 da suka wuce", "ha", after=TICKER), "https://www.example.ng/hausa/labarai/1",
+     DEC_2),
+    ("fa-cookie", page("۲ روز پیش", "fa", after=COOKIE), "https://www.example.ir/news/1", DEC_2),
+    ("id-ticker", page("2 hari yang lalu", "id", after=TICKER), "https://www.example.co.id/berita/1", DEC_2),
+]
+
+WIDGET = '<aside class="weather"><h3>Weather</h3><p>Thu, 4 Dec 2026: 14°C, light rain</p></aside>'
+EDITION = '<div class="newsletter">Today\'s edition — 4 December 2026. <a href="/signup">Sign up</a></div>'
+STRIP = '<div class="scores">Live scores · <time datetime="2026-12-04T09:00:00Z">4 Dec</time> · 3 matches</div>'
+GENERATED = '<div class="build">Page generated 04.12.2026 09:58</div>'
+AGE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("es-widget", page("hace 2 días", "es", after=WIDGET), "https://www.example.es/politica/1", DEC_2),
+    ("pt-edition", page("há 2 dias", "pt", after=EDITION), "https://www.example.com.br/politica/1", DEC_2),
+    ("tr-strip", page("2 gün önce", "tr", after=STRIP), "https://www.example.com.tr/gundem/1", DEC_2),
+    ("vi-generated", page("2 ngày trước", "vi", after=GENERATED), "https://www.example.vn/thoi-su/1", DEC_2),
+    ("mr-widget", page("२ दिवसांपूर्वी", "mr", after=WIDGET), "https://www.example.in/marathi/1", DEC_2),
+    ("en-edition-hours", page("5 hours ago", "en", after=EDITION), "https://news.example.com/world/1",
+     date(2026, 12, 4)),
+]
+
+
+def stored_day(html: str, url: str) -> date | None:
+    """The day a run stores for this page fetched at `FETCHED` from a feed item without a date."""
+    from newsflow.articledates import article_dates
+    from newsflow.extract import extract_article
+
+    article = extract_article(html, url)
+    return article_dates(article, None, None, FETCHED, url)[1] if article is not None else None
+
+
+def probe_ages(pages: list[tuple[str, str, str, date | None]]) -> None:
+    right = 0
+    for name, html, url, day in pages:
+        got = stored_day(html, url)
+        right += got == day
+        print("" if got == day else f"MISS {name}: {got} (want {day})")
+    print(f"{right} of {len(pages)} right")
+
+
+if __name__ == "__main__" and "ages" in sys.argv[1:]:
+    probe_ages(AGE_PAGES_AFTER if "after" in sys.argv[1:] else AGE_PAGES)
 if __name__ == "__main__" and "relative" in sys.argv[1:]:
     probe_relative(RELATIVE_AFTER if "after" in sys.argv[1:] else RELATIVE)

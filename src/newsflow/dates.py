@@ -71,6 +71,7 @@ from newsflow.headline_date import (
     headline_date,
     numeric_date,
     printed_zone_abbreviation,
+    published_ago,
     update_bound,
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
@@ -251,10 +252,13 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     footer (seventh pass: htmldate takes a related story's date on a page that dates its own
     nowhere), or a bare day that only a photo caption names while the page's script state dates
     the story instead (without another date a caption's is kept: a photo is often of the day of
-    the story)."""
+    the story); nor (twentieth pass) any day of a page that states no source but its age under the
+    headline ("3 hours ago": a ticker's, a cookie notice's or a widget's day below the story)."""
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
+    if not sources and published_ago(tree) is not None:
+        return True  # the page states only its age under the headline; htmldate's day is a ticker's (twentieth pass)
     if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True
     day = _plain_day(value)
