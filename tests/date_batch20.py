@@ -21,7 +21,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 from tests.date_batch17 import probe_relative
-from tests.test_date_classes import page
+from tests.test_date_classes import STORY, page
 
 H3, M = timedelta(hours=3), timedelta(minutes=1)
 
@@ -108,6 +108,24 @@ AGE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
      date(2026, 12, 4)),
 ]
 
+# Found while checking the rule, after it (so neither set above): an event's date in the story's first
+# paragraph, which htmldate takes on a page that dates itself only by its age ("The council, which first met on
+# 30 November 2026, …" under "5 hours ago"). The age now wins, as it does over a ticker.
+PROSE_EN = ("<p>The council, which first met on 30 November 2026 to discuss the plan, approved the budget for "
+            "schools, roads and the library on Tuesday after a long debate.</p>")
+PROSE_DE = ("<p>Der Rat, der am 30.11.2026 zum ersten Mal über den Plan beraten hatte, hat am Dienstag nach langer "
+            "Debatte den Haushalt für Schulen, Straßen und die Bibliothek beschlossen.</p>")
+PROSE_ES = ("<p>El consejo, que se reunió por primera vez el 30 de noviembre de 2026 para estudiar el plan, aprobó "
+            "el martes el presupuesto para escuelas, carreteras y la biblioteca tras un largo debate.</p>")
+AGE_PROSE_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("en-prose-hours", page("5 hours ago", story=PROSE_EN + STORY), "https://news.example.com/politics/1",
+     date(2026, 12, 4)),
+    ("en-prose-days", page("2 days ago", story=PROSE_EN + STORY), "https://news.example.com/politics/2", DEC_2),
+    ("de-prose", page("vor 2 Tagen", "de", story=PROSE_DE + STORY), "https://www.example.de/politik/2", DEC_2),
+    ("es-prose", page("hace 5 horas", "es", story=PROSE_ES + STORY), "https://www.example.es/politica/2",
+     date(2026, 12, 4)),
+]
+
 
 def stored_day(html: str, url: str) -> date | None:
     """The day a run stores for this page fetched at `FETCHED` from a feed item without a date."""
@@ -128,6 +146,7 @@ def probe_ages(pages: list[tuple[str, str, str, date | None]]) -> None:
 
 
 if __name__ == "__main__" and "ages" in sys.argv[1:]:
-    probe_ages(AGE_PAGES_AFTER if "after" in sys.argv[1:] else AGE_PAGES)
+    sets = {"after": AGE_PAGES_AFTER, "prose": AGE_PROSE_PAGES}
+    probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), AGE_PAGES))
 if __name__ == "__main__" and "relative" in sys.argv[1:]:
     probe_relative(RELATIVE_AFTER if "after" in sys.argv[1:] else RELATIVE)

@@ -24,6 +24,7 @@ from newsflow.relativedates import relative_age
 from tests.date_batch20 import (
     AGE_PAGES,
     AGE_PAGES_AFTER,
+    AGE_PROSE_PAGES,
     DEC_2,
     FETCHED,
     RELATIVE,
@@ -40,8 +41,8 @@ def test_a_relative_line_under_the_headline_gives_the_pages_age_or_none(
     assert published_ago(page_tree(page(line, lang))) == age, line
 
 
-@pytest.mark.parametrize(("name", "html", "url", "day"), AGE_PAGES + AGE_PAGES_AFTER,
-                         ids=[entry[0] for entry in AGE_PAGES + AGE_PAGES_AFTER])
+@pytest.mark.parametrize(("name", "html", "url", "day"), AGE_PAGES + AGE_PAGES_AFTER + AGE_PROSE_PAGES,
+                         ids=[entry[0] for entry in AGE_PAGES + AGE_PAGES_AFTER + AGE_PROSE_PAGES])
 def test_a_page_dated_only_by_its_age_is_stored_on_that_day_not_the_tickers(
         name: str, html: str, url: str, day: date | None) -> None:
     assert stored_day(html, url) == day, name
@@ -114,3 +115,18 @@ def test_the_new_age_patterns_are_linear_on_long_inputs(text: str) -> None:
     started = time.process_time()
     relative_age([text])
     assert time.process_time() - started < 1.0
+
+
+def test_an_exact_time_the_story_prints_inside_its_article_beats_a_rounded_age() -> None:
+    """Only a day printed outside the story's `<article>` gives way to the age: a time the story prints
+    itself, here above its headline where no byline is read, is exact ("3 days ago" is rounded down from
+    3 days 14 hours: the day before the story's)."""
+    kicker = '<div class="kicker">Politics <time datetime="2026-11-30T20:00:00Z">30 Nov</time></div>'
+    html = page("3 days ago", after=TICKER).replace("<article>", "<article>" + kicker)
+    assert stored_day(html, "https://news.example.com/politics/budget") == date(2026, 11, 30)
+
+
+def test_a_page_without_article_keeps_htmldates_day_as_on_main() -> None:
+    """Without an `<article>` the story's bounds are not known: the ticker's day stands (left: not done)."""
+    html = page("2 days ago", after=TICKER).replace("<article>", '<div class="story">').replace("</article>", "</div>")
+    assert stored_day(html, "https://news.example.com/politics/budget") == FETCHED.date()

@@ -88,6 +88,7 @@ from newsflow.pagedates import (
     image_text_days,
     other_stories_only,
     payload_published,
+    printed_outside_story,
 )
 from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
 from newsflow.pagetimes import parse_local as parse_local
@@ -252,12 +253,12 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     footer (seventh pass: htmldate takes a related story's date on a page that dates its own
     nowhere), or a bare day that only a photo caption names while the page's script state dates
     the story instead (without another date a caption's is kept: a photo is often of the day of
-    the story); nor (twentieth pass) any day of a page that states no source but its age under the
-    headline ("3 hours ago": a ticker's, a cookie notice's or a widget's day below the story)."""
+    the story); nor (twentieth pass) a day printed outside the story's `<article>` on a page that states
+    no source but its age under the headline ("3 hours ago": a ticker's, a cookie notice's stamp)."""
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
-    if not sources and published_ago(tree) is not None:
+    if not sources and published_ago(tree) is not None and printed_outside_story(tree, value[:10]):
         return True  # the page states only its age under the headline; htmldate's day is a ticker's (twentieth pass)
     if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True

@@ -27,7 +27,8 @@ from itertools import islice
 from typing import Any
 
 from newsflow.datechecks import url_day
-from newsflow.headline_date import caption_date, in_other_block
+from newsflow.headline_date import caption_date, in_other_block, page_headline
+from newsflow.pageblocks import headline_ancestors, in_story
 from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
@@ -161,6 +162,12 @@ def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[A
     """The elements `other_stories_only` finds giving the day, when all are in other blocks; else none."""
     if any(str(meta.get("content") or "").strip()[:10] == day for meta in tree.iterfind(".//meta")):
         return []  # a meta of the page states it
+    holders = day_holders(tree, day)
+    return holders if holders and all(in_other_block(tree, element, site_bars) for element in holders) else []
+
+
+def day_holders(tree: Any, day: str) -> list[Any]:
+    """The elements that give this day ("2026-02-10"): `<time datetime>` elements, else short texts that name it."""
     holders = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
     if not holders:
         wanted = date.fromisoformat(day)
@@ -169,7 +176,20 @@ def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[A
         order = slash_order(tree) if not holders and texts else None
         # "09/03/2026" in a Brazilian list is read in the page's order (sixteenth pass)
         holders = holders or [parent for parent, line in texts if order and caption_date(line, order) == wanted]
-    return holders if holders and all(in_other_block(tree, element, site_bars) for element in holders) else []
+    return holders
+
+
+def printed_outside_story(tree: Any, day: str) -> bool:
+    """Whether the page has an `<article>` holding its headline and no element inside it, out of its blocks of
+    other stories and captions, gives this day (`day_holders`; twentieth pass: a ticker's, a cookie notice's or
+    a widget's day below the story, or one htmldate reads where this cannot find it)."""
+    headline = page_headline(tree)
+    if headline is None:
+        return False
+    ancestors, article = headline_ancestors(headline)
+    if article >= len(ancestors):
+        return False  # no `<article>`: the story's bounds are not known
+    return not any(in_story(element, ancestors, article) for element in day_holders(tree, day))
 
 
 def without_elements(tree: Any, elements: list[Any]) -> Any:
