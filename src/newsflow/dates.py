@@ -37,7 +37,8 @@ one htmldate dates by its copyright year, which is never a date (seventh pass: a
 feed's date then dates the article), nor is a day that only other stories' blocks give (a related
 list, a sidebar: `newsflow.pagedates`; an `ItemList` of related stories in JSON-LD, ninth pass; an
 image's alt text, tenth pass), nor a web page object's `datePublished` in JSON-LD when the article
-object states its own.
+object states its own, nor a day printed outside the `<article>` of a page that states only its age
+("3 hours ago": a ticker's; twentieth pass).
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
