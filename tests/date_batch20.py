@@ -90,7 +90,6 @@ AGE_PAGES: list[tuple[str, str, str, date | None]] = [
     ("de-cookie", page("vor 2 Tagen", "de", after=COOKIE), "https://www.example.de/politik/haushalt", DEC_2),
     ("ha-ticker", page("Kwanaki 2 da suka wuce", "ha", after=TICKER), "https://www.example.ng/hausa/labarai/1",
      DEC_2),
-    ("fa-cookie", page("۲ روز پیش", "fa", after=COOKIE), "https://www.example.ir/news/1", DEC_2),
     ("id-ticker", page("2 hari yang lalu", "id", after=TICKER), "https://www.example.co.id/berita/1", DEC_2),
 ]
 
@@ -108,16 +107,21 @@ AGE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
      date(2026, 12, 4)),
 ]
 
-# Found while checking the rule, after it (so neither set above): an event's date in the story's first
-# paragraph, which htmldate takes on a page that dates itself only by its age ("The council, which first met on
-# 30 November 2026, …" under "5 hours ago"). The age now wins, as it does over a ticker.
+# Left, not done (not tested; `python -m tests.date_batch20 ages left` prints them). The first set's Persian
+# page: its cookie stamp "04/12/2026" is not found as 4 December on a Persian page (no slash order), so the
+# rule, which drops htmldate's day only where it finds it printed outside the story, leaves it. And, found while
+# checking the rule: an event's date in the story's first paragraph ("The council, which first met on 30 November
+# 2026, …" under "5 hours ago"), which htmldate takes: a first form of the rule (dropping any day it could not
+# find inside the story) dated these by their age, and also dropped exact dates only attributes give
+# (`itemprop`, `data-published`, JSON-LD `dateCreated`): review, not kept.
 PROSE_EN = ("<p>The council, which first met on 30 November 2026 to discuss the plan, approved the budget for "
             "schools, roads and the library on Tuesday after a long debate.</p>")
 PROSE_DE = ("<p>Der Rat, der am 30.11.2026 zum ersten Mal über den Plan beraten hatte, hat am Dienstag nach langer "
             "Debatte den Haushalt für Schulen, Straßen und die Bibliothek beschlossen.</p>")
 PROSE_ES = ("<p>El consejo, que se reunió por primera vez el 30 de noviembre de 2026 para estudiar el plan, aprobó "
             "el martes el presupuesto para escuelas, carreteras y la biblioteca tras un largo debate.</p>")
-AGE_PROSE_PAGES: list[tuple[str, str, str, date | None]] = [
+AGE_PAGES_LEFT: list[tuple[str, str, str, date | None]] = [
+    ("fa-cookie", page("۲ روز پیش", "fa", after=COOKIE), "https://www.example.ir/news/1", DEC_2),
     ("en-prose-hours", page("5 hours ago", story=PROSE_EN + STORY), "https://news.example.com/politics/1",
      date(2026, 12, 4)),
     ("en-prose-days", page("2 days ago", story=PROSE_EN + STORY), "https://news.example.com/politics/2", DEC_2),
@@ -146,7 +150,7 @@ def probe_ages(pages: list[tuple[str, str, str, date | None]]) -> None:
 
 
 if __name__ == "__main__" and "ages" in sys.argv[1:]:
-    sets = {"after": AGE_PAGES_AFTER, "prose": AGE_PROSE_PAGES}
+    sets = {"after": AGE_PAGES_AFTER, "left": AGE_PAGES_LEFT}
     probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), AGE_PAGES))
 if __name__ == "__main__" and "relative" in sys.argv[1:]:
     probe_relative(RELATIVE_AFTER if "after" in sys.argv[1:] else RELATIVE)

@@ -160,10 +160,15 @@ def other_stories_only(tree: Any, day: str, site_bars: bool = True) -> bool:
 
 def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[Any]:
     """The elements `other_stories_only` finds giving the day, when all are in other blocks; else none."""
-    if any(str(meta.get("content") or "").strip()[:10] == day for meta in tree.iterfind(".//meta")):
+    if meta_states(tree, day):
         return []  # a meta of the page states it
     holders = day_holders(tree, day)
     return holders if holders and all(in_other_block(tree, element, site_bars) for element in holders) else []
+
+
+def meta_states(tree: Any, day: str) -> bool:
+    """Whether a `<meta>` of the page gives this day ("2026-02-10"), whatever its name."""
+    return any(str(meta.get("content") or "").strip()[:10] == day for meta in tree.iterfind(".//meta"))
 
 
 def day_holders(tree: Any, day: str) -> list[Any]:
@@ -180,16 +185,18 @@ def day_holders(tree: Any, day: str) -> list[Any]:
 
 
 def printed_outside_story(tree: Any, day: str) -> bool:
-    """Whether the page has an `<article>` holding its headline and no element inside it, out of its blocks of
-    other stories and captions, gives this day (`day_holders`; twentieth pass: a ticker's, a cookie notice's or
-    a widget's day below the story, or one htmldate reads where this cannot find it)."""
+    """Whether this day is printed on the page (`day_holders`: a `<time datetime>`, a short text) and only
+    outside the story: no element inside the `<article>` that holds the headline, out of its blocks of other
+    stories and captions, gives it (twentieth pass: a ticker's, a cookie notice's or a widget's day below the
+    story); never a day a `<meta>` gives (review: "sailthru.date", "dc.date.issued", a plain "date" are the
+    page's own) nor one no element prints (a JSON-LD `dateCreated`, an `itemprop` or `data-` attribute: exact,
+    and the page's), nor on a page without an `<article>` (the story's bounds are not known)."""
     headline = page_headline(tree)
-    if headline is None:
+    if headline is None or meta_states(tree, day):
         return False
     ancestors, article = headline_ancestors(headline)
-    if article >= len(ancestors):
-        return False  # no `<article>`: the story's bounds are not known
-    return not any(in_story(element, ancestors, article) for element in day_holders(tree, day))
+    holders = day_holders(tree, day) if article < len(ancestors) else []
+    return bool(holders) and not any(in_story(element, ancestors, article) for element in holders)
 
 
 def without_elements(tree: Any, elements: list[Any]) -> Any:
