@@ -37,7 +37,8 @@ one htmldate dates by its copyright year, which is never a date (seventh pass: a
 feed's date then dates the article), nor is a day that only other stories' blocks give (a related
 list, a sidebar: `newsflow.pagedates`; an `ItemList` of related stories in JSON-LD, ninth pass; an
 image's alt text, tenth pass), nor a web page object's `datePublished` in JSON-LD when the article
-object states its own.
+object states its own, nor a day printed outside the `<article>` of a page that states only its age
+("3 hours ago": a ticker's; twentieth pass).
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -71,6 +72,7 @@ from newsflow.headline_date import (
     headline_date,
     numeric_date,
     printed_zone_abbreviation,
+    published_ago,
     update_bound,
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
@@ -87,6 +89,7 @@ from newsflow.pagedates import (
     image_text_days,
     other_stories_only,
     payload_published,
+    printed_outside_story,
 )
 from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
 from newsflow.pagetimes import parse_local as parse_local
@@ -251,10 +254,13 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     footer (seventh pass: htmldate takes a related story's date on a page that dates its own
     nowhere), or a bare day that only a photo caption names while the page's script state dates
     the story instead (without another date a caption's is kept: a photo is often of the day of
-    the story)."""
+    the story); nor (twentieth pass) a day printed outside the story's `<article>` on a page that states
+    no source but its age under the headline ("3 hours ago": a ticker's, a cookie notice's stamp)."""
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
+    if not sources and published_ago(tree) is not None and printed_outside_story(tree, value[:10]):
+        return True  # the page states only its age under the headline; htmldate's day is a ticker's (twentieth pass)
     if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True
     day = _plain_day(value)

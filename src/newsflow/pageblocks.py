@@ -88,6 +88,14 @@ def elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bo
     return in_other or _common_ancestor(element, headline_ancestors) > article
 
 
+def in_story(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
+    """Whether an element is inside the headline's `<article>` and in no block of other stories or caption
+    there (twentieth pass: the story prints this date itself); never on a page without an `<article>`."""
+    if article >= len(headline_ancestors) or _common_ancestor(element, headline_ancestors) > article:
+        return False
+    return not other_stories_block(element, headline_ancestors, article, captions=True)
+
+
 def other_stories_block(element: Any, headline_ancestors: dict[Any, int], article: int,
                         captions: bool = False) -> bool:
     """Whether an element is in a block of other stories: one whose class or id says so (related,

@@ -27,7 +27,8 @@ from itertools import islice
 from typing import Any
 
 from newsflow.datechecks import url_day
-from newsflow.headline_date import caption_date, in_other_block
+from newsflow.headline_date import caption_date, in_other_block, page_headline
+from newsflow.pageblocks import headline_ancestors, in_story
 from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
@@ -159,8 +160,19 @@ def other_stories_only(tree: Any, day: str, site_bars: bool = True) -> bool:
 
 def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[Any]:
     """The elements `other_stories_only` finds giving the day, when all are in other blocks; else none."""
-    if any(str(meta.get("content") or "").strip()[:10] == day for meta in tree.iterfind(".//meta")):
+    if meta_states(tree, day):
         return []  # a meta of the page states it
+    holders = day_holders(tree, day)
+    return holders if holders and all(in_other_block(tree, element, site_bars) for element in holders) else []
+
+
+def meta_states(tree: Any, day: str) -> bool:
+    """Whether a `<meta>` of the page gives this day ("2026-02-10"), whatever its name."""
+    return any(str(meta.get("content") or "").strip()[:10] == day for meta in tree.iterfind(".//meta"))
+
+
+def day_holders(tree: Any, day: str) -> list[Any]:
+    """The elements that give this day ("2026-02-10"): `<time datetime>` elements, else short texts that name it."""
     holders = [element for element in tree.iter("time") if str(element.get("datetime") or "").strip()[:10] == day]
     if not holders:
         wanted = date.fromisoformat(day)
@@ -169,7 +181,22 @@ def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[A
         order = slash_order(tree) if not holders and texts else None
         # "09/03/2026" in a Brazilian list is read in the page's order (sixteenth pass)
         holders = holders or [parent for parent, line in texts if order and caption_date(line, order) == wanted]
-    return holders if holders and all(in_other_block(tree, element, site_bars) for element in holders) else []
+    return holders
+
+
+def printed_outside_story(tree: Any, day: str) -> bool:
+    """Whether this day is printed on the page (`day_holders`: a `<time datetime>`, a short text) and only
+    outside the story: no element inside the `<article>` that holds the headline, out of its blocks of other
+    stories and captions, gives it (twentieth pass: a ticker's, a cookie notice's or a widget's day below the
+    story); never a day a `<meta>` gives (review: "sailthru.date", "dc.date.issued", a plain "date" are the
+    page's own) nor one no element prints (a JSON-LD `dateCreated`, an `itemprop` or `data-` attribute: exact,
+    and the page's), nor on a page without an `<article>` (the story's bounds are not known)."""
+    headline = page_headline(tree)
+    if headline is None or meta_states(tree, day):
+        return False
+    ancestors, article = headline_ancestors(headline)
+    holders = day_holders(tree, day) if article < len(ancestors) else []
+    return bool(holders) and not any(in_story(element, ancestors, article) for element in holders)
 
 
 def without_elements(tree: Any, elements: list[Any]) -> Any:

@@ -16,7 +16,12 @@ ago) and the compact "2h ago", "5d ago";
 "before" too: "prije 3 dana utakmice", three days before the match), and no short sentence of the story
 ("The storm hit 2 hours ago.": `story_sentence`); (nineteenth pass) Lithuanian "prieš", Latvian "pirms", Hebrew
 "לפני" and Czech "před" standing alone too, and a byline's role word right before the age ("Jane Doe, staff
-writer 2 hours ago.") keeps the line a byline;
+writer 2 hours ago.") keeps the line a byline; (twentieth pass) the forms BBC World Service prints in Hausa,
+Yoruba, Igbo, Oromo, Sinhala and Kinyarwanda (the unit before the count: "Sa'o'i 3 da suka wuce"), Amharic
+("ከ 3 ሰአት በፊት"), Tigrinya, Burmese, Pashto, Somali, Nepali, Marathi's joined "३ तासांपूर्वी", Nigerian Pidgin
+("3 hours wey don pass"), Persian "قبل" after the count, Malay "lepas", Filipino "na ang nakalipas", Kenyan Swahili
+"masaa"; the "ago" words that also mean "before" (Persian "قبل", "پیش", Nepali, Pashto, Somali, Oromo) only
+standing alone ("۳ روز پیش از انتخابات" is three days before the elections);
 "a", "an", "one", "un", "una", "einer" count as 1. "Today, 10:30" and "Yesterday at 18:45" (in the same
 languages but Urdu, Bengali, Norwegian, Hungarian and Swahili, whose "ma" and "leo" are words and
 names too; a clock time after the word) are ages of 0 and 1 day: the day, not the time of day.
@@ -27,6 +32,7 @@ Pure: the standard library only.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -43,43 +49,74 @@ _UNITS = (
                # "an h" read Vietnamese "anh trước", brother before, as an hour ago)
                r"|мүнөт|daqiqa|dəqiqə|minuto|минут[аи]|minut[ae]|minučių|minutę|minutes|minūtēm|minūtes|minutit"
                r"|րոպե|წუთის|минутын|នាទី|நிமிடங்களுக்கு|நிமிடங்கள்|நிமிடம்|నిమిషాల|నిమిషం|മിനിറ്റ്"
-               r"|ನಿಮಿಷಗಳ|ನಿಮಿಷ|મિનિટ|ਮਿੰਟ|मिनिटे|min|(?<=\d)m"),
+               r"|ನಿಮಿಷಗಳ|ನಿಮಿಷ|મિનિટ|ਮਿੰਟ|मिनिटे"
+               # twentieth pass: Nepali, Marathi's oblique ("मिनिटांपूर्वी"), Pashto, Somali, Amharic, Tigrinya, Burmese
+               r"|मिनेट|मिनिटां|मिनिटा|دقیقې|daqiiqadood|daqiiqad|ደቂቃዎች|ደቂቃ|ደቓይቕ|ደቒቕ|မိနစ်|min|(?<=\d)m"),
     ("hour", r"hours?|hrs?|horas?|heures?|stunden?|ore|ora|uur|godz\.?|godzin[ay]?|часов|часа|час|saat|jam|giờ"
              r"|ساعة|ساعات|घंटे|घंटा|ชั่วโมง|時間|小时|小時|시간"
              r"|ώρες|ώρα|שעות|שעה|годин[иу]?|година|ساعت|timmar|timme|timer|time|tuntia|tunti|oră|hodinami|hodinou"
              r"|گھنٹے|گھنٹہ|ঘণ্টা"
              r"|саат|сағат|soat|oras|сата|сат|sata|sati|sat|valand(?:as|ą|ų)|stund(?:ām|as)|tundi|tund|ժամ|საათის"
-             r"|цагийн|ម៉ោង|மணி\s?நேரத்திற்கு|மணி\s?நேரம்|மணி|గంటల|గంట|മണിക്കൂർ|ಗಂಟೆಗಳ|ಗಂಟೆ|કલાક|ਘੰਟੇ|ਘੰਟਾ|तास|(?<=\d)h"),
+             r"|цагийн|ម៉ោង|மணி\s?நேரத்திற்கு|மணி\s?நேரம்|மணி|గంటల|గంట|മണിക്കൂർ|ಗಂಟೆಗಳ|ಗಂಟೆ|કલાક|ਘੰਟੇ|ਘੰਟਾ"
+             r"|घण्टा|तासां|तासा|तास|ساعتونه|saacadood|saacad|ሰዓታት|ሰዓት|ሰአት|နာရီ|(?<=\d)h"),
     ("day", r"days?|d[ií]as?|jours?|tage?n?|giorni|giorno|dagen|dag|dni|dzień|дн(?:я|ей)|день|gün|hari|ngày"
             r"|يوم|أيام|दिन|วัน|日|天|일"
             r"|ημέρες|μέρες|ημέρα|ימים|יום|дні|днів|روز|dagar|dage|päivää|päivä|zile|zi|dny|dnem|دن|দিন"
             r"|күн|kun|araw|дана|dana|dan|дни|дена|ден|dien(?:as|ą|ų)|dienām|dienas|päeva|päev|օր|დღის|өдрийн"
-            r"|ថ្ងៃ|நாட்களுக்கு|நாட்கள்|நாள்|రోజుల|రోజు|ദിവസം|ದಿನಗಳ|ದಿನ|દિવસ|ਦਿਨ|दिवस|(?<=\d)d"),
+            r"|ថ្ងៃ|நாட்களுக்கு|நாட்கள்|நாள்|రోజుల|రోజు|ദിവസം|ದಿನಗಳ|ದಿನ|દિવસ|ਦਿਨ|दिवसां|दिवसा|दिवस"
+            r"|ورځې|maalmood|maalin|ቀናት|ቀን|መዓልቲ|ရက်|(?<=\d)d"),
 )
 _UNIT = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNITS)
 _COUNT = r"(?P<count>\d{1,3}|an?|one|un[ao]?|einer|einem)"
 # Arabic "قبل" is "before" too: "قبل 3 أيام من الانتخابات" is three days before the elections (review)
 _NOT_BEFORE = r"(?!\s*(?:من|على)(?!\w))"
 _CUE_FIRST = re.compile(
-    rf"\b(?P<cue>hace|há|il y a|vor|منذ|قبل|πριν(?:\s+από)?|לפני|acum|před|för|пре|pre|prije|преди|prieš|pirms)"
+    rf"\b(?P<cue>hace|há|il y a|vor|منذ|قبل|πριν(?:\s+από)?|לפני|acum|před|för|пре|pre|prije|преди|prieš|pirms"
+    r"|ቅድሚ|လွန်ခဲ့သော)"
     rf"\s+{_COUNT}\s+(?:{_UNIT})(?!\w){_NOT_BEFORE}", re.IGNORECASE)
 _CUE_AFTER = re.compile(
-    rf"(?<!\w){_COUNT}\s*(?:{_UNIT})\s*(?:ago|atrás|fa|geleden|temu|назад|önce|(?:yang\s+)?lalu|trước|पहले|ที่แล้ว|前|전"
-    r"|тому|پیش|sedan|siden|sitten|پہلے|আগে"
-    r"|мурун|бұрын|oldin|avval|əvvəl|(?:ang\s+)?nakalipas|tagasi|առաջ|წინ|өмнө|មុន|முன்பு|முன்|క్రితం|മുമ്പ്|ಹಿಂದೆ"
-    r"|પહેલાં|પહેલા|ਪਹਿਲਾਂ|पूर्वी|आधी)(?!\w)",
+    rf"(?<!\w){_COUNT}\s*(?:{_UNIT})\s*(?P<ago>ago|atrás|fa|geleden|temu|назад|önce|(?:yang\s+)?lalu|trước|पहले"
+    r"|ที่แล้ว|前|전|тому|پیش|sedan|siden|sitten|پہلے|আগে"
+    r"|мурун|бұрын|oldin|avval|əvvəl|(?:na\s+)?(?:ang\s+)?nakalipas|tagasi|առաջ|წინ|өмнө|មុន|முன்பு|முன்|క్రితం"
+    r"|മുമ്പ്|ಹಿಂದೆ|પહેલાં|પહેલા|ਪਹਿਲਾਂ|पूर्वी|आधी"
+    # twentieth pass: Nepali, Pashto, Somali, Persian "قبل", Malay, Nigerian Pidgin
+    r"|पहिले|अगाडि|अघि|وړاندې|ka\s*hor|قبل|lepas|wey\s+don\s+pass)(?!\w)",
     re.IGNORECASE,
 )
+# twentieth pass: these "ago" words are "before" too ("۳ روز قبل از انتخابات", three days before the elections;
+# Persian "پیش" as well), and Malay "lepas" is "after" in "3 menit lepas landas" (3 minutes after take-off):
+# an age only standing alone, as `_ALSO_BEFORE`
+_BEFORE_AFTER = frozenset(("قبل", "پیش", "पहिले", "अगाडि", "अघि", "وړاندې", "ka hor", "kahor", "lepas"))
+# Amharic: "ከ 3 ሰአት በፊት" (from 3 hours before); "ከምርጫው 3 ቀን በፊት" is three days before the election
+_AMHARIC = re.compile(rf"(?<!\w)ከ\s?{_COUNT}\s*(?:{_UNIT})\s*በፊት(?!\w)")
 # Serbian, Croatian and Bulgarian "pre", "prije", "преди" are "before" too: "prije 3 dana utakmice" (three days
 # before the match) names what follows; an age stands alone, at the line's end or before a separator (eighteenth pass)
 # and (nineteenth pass) Lithuanian "prieš", Latvian "pirms", Hebrew "לפני", Czech "před": "prieš 3 dienas rinkimų
 # komisija", "לפני 3 ימים הבחירות"
-_ALSO_BEFORE = frozenset(("pre", "prije", "пре", "преди", "prieš", "pirms", "לפני", "před"))
+# and (twentieth pass) Tigrinya "ቅድሚ"
+_ALSO_BEFORE = frozenset(("pre", "prije", "пре", "преди", "prieš", "pirms", "לפני", "před", "ቅድሚ"))
 _WORD_NEXT = re.compile(r"[^\S\n]*[^\W\d_]")
 # Swahili puts the unit first ("saa 3 zilizopita"); Hungarian says it in a suffix ("3 órája", "5 perce")
-_OTHER_ORDER = re.compile(r"(?<!\w)(?:(?P<unit>saa|dakika|siku)\s+(?P<count>\d{1,3})\s+(?:zilizopita|iliyopita)"
+_OTHER_ORDER = re.compile(r"(?<!\w)(?:(?P<unit>saa|masaa|dakika|siku)\s+(?P<count>\d{1,3})\s+"
+                          r"(?:zilizopita|iliyopita|yaliyopita)"
                           r"|(?P<count2>\d{1,3})\s*(?P<suffix>órája|perce|napja))(?!\w)", re.IGNORECASE)
-_OTHER_UNITS = {"saa": "hour", "dakika": "minute", "siku": "day", "órája": "hour", "perce": "minute", "napja": "day"}
+_OTHER_UNITS = {"saa": "hour", "masaa": "hour", "dakika": "minute", "siku": "day",
+                "órája": "hour", "perce": "minute", "napja": "day"}
+# twentieth pass: the unit before the count, as BBC World Service prints it in Hausa ("Sa'o'i 3 da suka wuce"),
+# Yoruba ("wákàtí 3 sẹ́yìn"), Igbo ("elekere 3 gara aga"), Oromo ("Sa'aatii 3 dura"), Sinhala ("පැය 3 කට පෙර")
+# and Kinyarwanda ("Iminota 5 iraheze", or "Haciye amasaha 3" with "ago" first)
+_UNIT_FIRST_WORDS = {
+    "hour": ("sa'o'i", "sa'a", "awanni", "awa", "wákàtí", "elekere", "sa'aatii", "පැය", "amasaha", "isaha"),
+    "minute": ("mintuna", "minti", "ìṣẹ́jú", "nkeji", "daqiiqaa", "මිනිත්තු", "iminota", "umunota"),
+    "day": ("kwanaki", "kwana", "ọjọ́", "ụbọchị", "guyyaa", "දින", "iminsi", "umunsi"),
+}
+_UNIT_FIRST_UNITS = {unicodedata.normalize("NFC", word): unit
+                     for unit, words in _UNIT_FIRST_WORDS.items() for word in words}
+_UNIT_FIRST = re.compile(unicodedata.normalize(
+    "NFC", r"(?<!\w)(?P<haciye>haciye\s+)?(?P<unit>" + "|".join(map(re.escape, _UNIT_FIRST_UNITS)) + r")\s+"
+    r"(?P<count>\d{1,3})(?:\s*(?P<ago>da\s+(?:suka|ta)\s+wuce|sẹ́yìn|gara\s+aga|dura|(?:කට\s*)?පෙර|iraheze))?(?!\w)"),
+    re.IGNORECASE)
+_APOSTROPHES = str.maketrans("\u2019\u02bc", "''")  # curly and modifier-letter apostrophes
 # Arabic counts two in the unit's dual and one by the unit alone: "منذ ساعتين" (two hours ago), "قبل يوم" (a day ago)
 _ARABIC_DUAL = re.compile(r"(?<!\w)(?:منذ|قبل)\s+(?:(?P<two>ساعتين|ساعتان|يومين|يومان|دقيقتين|دقيقتان)"
                           r"|(?P<one>ساعة|يوم|دقيقة))(?!\w)" + _NOT_BEFORE)
@@ -105,7 +142,9 @@ def relative_age(lines: Iterable[str]) -> timedelta | None:
         match = _CUE_FIRST.search(line)
         if match is not None and match["cue"].lower() in _ALSO_BEFORE and _WORD_NEXT.match(line, match.end()):
             match = None
-        match = match or _CUE_AFTER.search(line)
+        match = match or _before_alone(_CUE_AFTER.search(line), line) or _AMHARIC.search(line)
+        if match is None and (unit_first := _unit_first_age(line)) is not None:
+            return unit_first
         if match is None and (other := _OTHER_ORDER.search(line)) is not None:
             unit = _OTHER_UNITS[(other["unit"] or other["suffix"]).lower()]
             return _age(int(other["count"] or other["count2"]), unit)
@@ -117,6 +156,28 @@ def relative_age(lines: Iterable[str]) -> timedelta | None:
             continue
         count = 1 if match["count"].lower() in _ONE else int(match["count"])
         return _age(count, next(name for name, _ in _UNITS if match[name]))
+    return None
+
+
+def _before_alone(match: re.Match[str] | None, line: str) -> re.Match[str] | None:
+    """The match, unless its "ago" also means "before" and a word follows it ("۳ روز قبل از انتخابات")."""
+    if match is None or " ".join(match["ago"].lower().split()) not in _BEFORE_AFTER:
+        return match
+    return None if _WORD_NEXT.match(line, match.end()) else match
+
+
+def _unit_first_age(line: str) -> timedelta | None:
+    """The age a unit printed before its count gives ("Sa'o'i 3 da suka wuce", "Haciye amasaha 3"), the
+    count followed by its "ago", or (Kinyarwanda) "haciye" before the unit; Oromo's "dura" (also "before")
+    only standing alone."""
+    if not line.isascii():  # a curly apostrophe, Yoruba's tones in either Unicode form
+        line = unicodedata.normalize("NFC", line.translate(_APOSTROPHES))
+    for match in _UNIT_FIRST.finditer(line):
+        if not (match["haciye"] or match["ago"]):
+            continue
+        if match["ago"] and match["ago"].lower() == "dura" and _WORD_NEXT.match(line, match.end()):
+            continue
+        return _age(int(match["count"]), _UNIT_FIRST_UNITS[match["unit"].lower()])
     return None
 
 
