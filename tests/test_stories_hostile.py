@@ -4,12 +4,13 @@ stories bridges none of them; a text inside two others still bridges them (docs/
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import random
 from dataclasses import replace
 from pathlib import Path
 
-from bench import synth
+from bench import boilerplate_trial, synth
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -17,8 +18,8 @@ from newsflow import pipeline, warehouse
 from newsflow.stories import StoryCandidate, assign_stories, signature_of, similarity
 from newsflow.stories_memory import MemoryIndex
 from newsflow.warehouse import Warehouse, run_read_query
-from tests.storyhostile import evaluate_hostile, rerun_world
-from tests.storyworlds import T0
+from tests.storyhostile import disclaimer_world, evaluate_hostile, rerun_world
+from tests.storyworlds import T0, WorldText, cluster, pair_scores
 
 _WORDS = [f"w{i}" for i in range(5_000)]
 
@@ -107,6 +108,26 @@ def test_rerun_worlds_keep_every_version_and_copy_in_its_story() -> None:
     scores = evaluate_hostile(range(6), families=("rerun",))["rerun"]
     assert scores.true_pairs == 558
     assert scores.precision == 1.0 and scores.recall == 1.0, (scores.false_pairs[:3], scores.missed_pairs[:3])
+
+
+def _stripped_by_trial(texts: list[WorldText], seed: int, span_hours: float) -> list[WorldText]:
+    """`bench.boilerplate_trial`'s rule (story20): a long line dropped when it ends the text and earlier texts of
+    two unrelated groups that end with it too, whose times span `span_hours` with the text's."""
+    rule = argparse.Namespace(jaccard=0.1, containment=0.2, group_min=1, resign=False, tail=True, span_hours=span_hours)
+    return boilerplate_trial.strip(texts, seed, rule)
+
+
+def test_the_rerun_guard_catches_a_rule_that_takes_a_reruns_body_for_a_standard_block() -> None:
+    """Without the times, the trial's rule drops the body the versions share (docs/stories.md, "Story 20"):
+    the rerun worlds' recall falls, which the guard above would catch. Asking the carriers to span 24 hours
+    leaves every rerun text whole, and still finds the disclaimer."""
+    texts = rerun_world(0)
+    stripped = _stripped_by_trial(texts, 0, span_hours=0)
+    assert pair_scores(stripped, cluster(stripped, 0)).recall < 0.9
+    assert _stripped_by_trial(texts, 0, span_hours=24) == texts
+    disclaimer = disclaimer_world(0)
+    assert any(t.text.count("\n") < d.text.count("\n")
+               for t, d in zip(_stripped_by_trial(disclaimer, 0, span_hours=24), disclaimer, strict=True))
 
 
 def test_a_digest_loaded_into_the_warehouse_merges_no_stories(tmp_path: Path) -> None:
