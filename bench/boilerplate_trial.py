@@ -14,7 +14,8 @@ hours of publication: a rerun's versions and an outlet's copies come within hour
 stories of many days. `--real` runs the real calibration set too (its texts have no times: every span counts
 as long, the rule's worst case there); `--tail` counts a carrier only when the line is in the block of
 shared long lines that it and the text end with (a disclaimer's place; a digest quotes a lede mid-text);
-`--families` picks the worlds.
+`--families` picks the worlds; `--rerun-stretch K ...` adds the rerun worlds with their versions and
+copies K times further from each story's first version.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def _related(first: str, second: str, args: argparse.Namespace) -> bool:
 
 
 Seen = list[tuple[str, list[str], datetime | None]]  # text, its long lines in order, its time
+_carriers: dict[str, list[int]] = {}  # each long line seen: the positions in `seen` of the texts carrying it
 
 
 def _tail(ordered: list[str], shared: set[str]) -> list[str]:
@@ -70,9 +72,7 @@ def _boilerplate(text: str, ordered: list[str], seen: Seen, args: argparse.Names
         groups: list[str] = []  # one rest per group of texts whose rests match each other
         sizes: list[int] = []
         times = [at]
-        for other, other_ordered, other_at in seen:
-            if line not in other_ordered:
-                continue
+        for other, other_ordered, other_at in (seen[i] for i in _carriers.get(line, ())):
             shared = longs & set(other_ordered)
             if args.tail and (line not in _tail(ordered, shared) or line not in _tail(other_ordered, shared)):
                 continue
@@ -105,6 +105,7 @@ def strip(texts: list[storyworlds.WorldText], seed: int | str, args: argparse.Na
     # the order `storyworlds.cluster` feeds them in (the real set's: `cluster_incrementally`'s seed 7)
     random.Random(f"order:{seed}" if isinstance(seed, int) else 7).shuffle(order)
     seen: Seen = []
+    _carriers.clear()
     out = {}
     found: set[str] = set()
     by_id = {t.doc_id: t for t in texts}
@@ -112,6 +113,8 @@ def strip(texts: list[storyworlds.WorldText], seed: int | str, args: argparse.Na
         longs = [line for line in t.text.split("\n") if len(word_tokens(line)) > LONG]
         at = None if isinstance(seed, str) else t.arrived
         dropped = _boilerplate(t.text, longs, seen, args, at)
+        for line in set(longs):
+            _carriers.setdefault(line, []).append(len(seen))
         seen.append((t.text, longs, at))
         out[t.doc_id] = _rest(t.text, dropped) if dropped else t.text
         if dropped:
@@ -135,11 +138,14 @@ def main() -> None:
     parser.add_argument("--tail", action="store_true", help="only a block the text and the carrier end with")
     parser.add_argument("--real", action="store_true", help="the real calibration set too")
     parser.add_argument("--families", nargs="*", help="worlds to run (default: all)")
+    parser.add_argument("--rerun-stretch", type=float, nargs="*", default=[], help="rerun worlds stretched in time")
     args = parser.parse_args()
     stories.signature_of = lambda text, params=stories.DEFAULT_PARAMS: _signature_of(  # type: ignore[misc]
         text, replace(params, min_words=args.min_words) if text in _stripped else params)
     worlds = {"worlds": lambda s: [*storyworlds.world(s), *storyworlds.briefs_in_furniture(s)],
               **storyhostile.HOSTILE}
+    for stretch in args.rerun_stretch:  # reruns whose versions come further apart
+        worlds[f"rerun x{stretch:g}"] = lambda s, k=stretch: storyhostile.rerun_world(s, stretch=k)
     print("| family | as shipped P / R | trial P / R |\n| --- | --- | --- |")
     for family, make in worlds.items():
         if args.families and family not in args.families:

@@ -264,16 +264,16 @@ def disclaimer_world(seed: int, stories: int = 8) -> list[WorldText]:
     return texts
 
 
-def rerun_versions(rng: random.Random, story: Story, versions: int = 3) -> list[WorldText]:
-    """The agency's versions of one developing story, at their own URLs hours apart: each a new lede
-    (4 sentences, ~60 words, about the story's own names) over the same rest, nothing after it."""
+def rerun_versions(rng: random.Random, story: Story, versions: int = 3, stretch: float = 1.0) -> list[WorldText]:
+    """The agency's versions of one developing story, at their own URLs 1-5 hours apart (times `stretch`):
+    each a new lede (4 sentences, ~60 words, about the story's own names) over the same rest, nothing after it."""
     names = [w.strip(".,") for p in story.paragraphs for w in p.split() if w[:1].isupper()][:8] or ["Officials"]
     published = story.published
     texts = []
     for version in range(versions):
         lede = _sentences(rng, 4, names)
         texts.append(_text(f"{story.story}/wire#v{version}", story.story, [lede, *story.paragraphs], published, "wire"))
-        published += timedelta(minutes=rng.randint(60, 300))
+        published += timedelta(minutes=rng.randint(60, 300) * stretch)
     return texts
 
 
@@ -285,24 +285,25 @@ def _rerun_story(rng: random.Random, day: datetime, name: str) -> Story:
     return story
 
 
-def rerun_world(seed: int, stories: int = 6) -> list[WorldText]:
-    """Wire stories rerun as they develop (`rerun_versions`), each version copied by 0-2 outlets (a
-    dateline now and then, the outlet's own line after it), as they copy the disclaimer's stories."""
+def rerun_world(seed: int, stories: int = 6, stretch: float = 1.0) -> list[WorldText]:
+    """Wire stories rerun as they develop (`rerun_versions`), each version copied by 0-2 outlets 5-120
+    minutes later (a dateline now and then, the outlet's own line after it), as they copy the disclaimer's
+    stories. `stretch` multiplies every time after a story's first version (same draws)."""
     rng = _rng("rerun", seed)
     texts = []
     for i in range(stories):
-        versions = rerun_versions(rng, _rerun_story(rng, T0 + timedelta(days=i // 3), f"rerun{i}"))
+        versions = rerun_versions(rng, _rerun_story(rng, T0 + timedelta(days=i // 3), f"rerun{i}"), stretch=stretch)
         texts += versions
         for version in versions:
-            texts += [_rerun_copy(rng, version, outlet) for outlet in rng.sample(_OUTLETS, rng.randint(0, 2))]
+            texts += [_rerun_copy(rng, version, outlet, stretch) for outlet in rng.sample(_OUTLETS, rng.randint(0, 2))]
     return texts
 
 
-def _rerun_copy(rng: random.Random, version: WorldText, outlet: str) -> WorldText:
+def _rerun_copy(rng: random.Random, version: WorldText, outlet: str, stretch: float) -> WorldText:
     lede, *rest = version.text.split("\n")
     paragraphs = [f"BEIRUT (Reuters) - {lede}" if rng.random() < 0.5 else lede, *rest, f"More from {outlet}"]
     return _text(version.doc_id.replace("/wire#", f"/{outlet}#"), version.story, paragraphs,
-                 version.arrived + timedelta(minutes=rng.randint(5, 120)), outlet)
+                 version.arrived + timedelta(minutes=rng.randint(5, 120) * stretch), outlet)
 
 
 HOSTILE: dict[str, Callable[[int], list[WorldText]]] = {
