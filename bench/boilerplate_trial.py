@@ -168,12 +168,14 @@ def _real_set(args: argparse.Namespace, strip_lines: bool) -> str:
     from tests.storyvariants import labelled_set, load_sources
 
     labelled = labelled_set(load_sources(Path(SHARED_CORPORA)))
+    changed = ""
     if strip_lines:
         as_world = [storyworlds.WorldText(t.doc_id, t.source_id, t.text, datetime.min, t.site) for t in labelled]
         stripped = {t.doc_id: t.text for t in strip(as_world, "real", args)}
+        changed = f" ({sum(stripped[t.doc_id] != t.text for t in labelled)} texts lost lines)"
         labelled = [replace(t, text=stripped[t.doc_id]) for t in labelled]
     found = real.scores(real.clustered_pairs(real.cluster_incrementally(labelled)), real.true_pairs(labelled))
-    return f"{found.precision:.4f} / {found.recall:.4f}"
+    return f"{found.precision:.4f} / {found.recall:.4f}{changed}"
 
 
 if __name__ == "__main__":
