@@ -12,7 +12,11 @@ Copies (one story each, must join their wire text):
   correction (with its own date) put at the head;
 - `foreign`: a Spanish, German or French outlet's English wire copy inside its own language's
   furniture; quotes, dashes and spaces written otherwise (curly and straight quotes, NBSP, soft
-  hyphens, zero-width spaces, undecoded HTML entities).
+  hyphens, zero-width spaces, undecoded HTML entities);
+- `rerun`: a wire story rerun as it develops, 3 versions at 3 URLs of the agency's site hours apart,
+  each a new lede of ~60 words over the same ~200-word rest with nothing after it, and copies of the
+  versions at other outlets. To a rule that drops long lines carried by unrelated texts (a
+  disclaimer), the first two versions look like two stories of one site ending in one block.
 Texts that are other stories (must never join them):
 - `roundup`: a digest quoting the first one or two paragraphs of 2 or 3 wire stories, while
   excerpt copies of those stories circulate too (a bridge would merge the stories);
@@ -260,6 +264,48 @@ def disclaimer_world(seed: int, stories: int = 8) -> list[WorldText]:
     return texts
 
 
+def rerun_versions(rng: random.Random, story: Story, versions: int = 3, stretch: float = 1.0) -> list[WorldText]:
+    """The agency's versions of one developing story, at their own URLs 1-5 hours apart (times `stretch`):
+    each a new lede (4 sentences, ~60 words, about the story's own names) over the same rest, nothing after it."""
+    names = [w.strip(".,") for p in story.paragraphs for w in p.split() if w[:1].isupper()][:8] or ["Officials"]
+    published = story.published
+    texts = []
+    for version in range(versions):
+        lede = _sentences(rng, 4, names)
+        texts.append(_text(f"{story.story}/wire#v{version}", story.story, [lede, *story.paragraphs], published, "wire"))
+        published += timedelta(minutes=rng.randint(60, 300) * stretch)
+    return texts
+
+
+def _rerun_story(rng: random.Random, day: datetime, name: str) -> Story:
+    """A wire story of 4-6 paragraphs and 170-240 words: the rest its versions keep unchanged."""
+    story = wire_story(rng, day, name)
+    while not (4 <= len(story.paragraphs) <= 6 and 170 <= sum(len(p.split()) for p in story.paragraphs) <= 240):
+        story = wire_story(rng, day, name)
+    return story
+
+
+def rerun_world(seed: int, stories: int = 6, stretch: float = 1.0) -> list[WorldText]:
+    """Wire stories rerun as they develop (`rerun_versions`), each version copied by 0-2 outlets 5-120
+    minutes later (a dateline now and then, the outlet's own line after it), as they copy the disclaimer's
+    stories. `stretch` multiplies every time after a story's first version (same draws)."""
+    rng = _rng("rerun", seed)
+    texts = []
+    for i in range(stories):
+        versions = rerun_versions(rng, _rerun_story(rng, T0 + timedelta(days=i // 3), f"rerun{i}"), stretch=stretch)
+        texts += versions
+        for version in versions:
+            texts += [_rerun_copy(rng, version, outlet, stretch) for outlet in rng.sample(_OUTLETS, rng.randint(0, 2))]
+    return texts
+
+
+def _rerun_copy(rng: random.Random, version: WorldText, outlet: str, stretch: float) -> WorldText:
+    lede, *rest = version.text.split("\n")
+    paragraphs = [f"BEIRUT (Reuters) - {lede}" if rng.random() < 0.5 else lede, *rest, f"More from {outlet}"]
+    return _text(version.doc_id.replace("/wire#", f"/{outlet}#"), version.story, paragraphs,
+                 version.arrived + timedelta(minutes=rng.randint(5, 120) * stretch), outlet)
+
+
 HOSTILE: dict[str, Callable[[int], list[WorldText]]] = {
     "excerpt": lambda seed: copies_world("excerpt", seed),
     "reorder": lambda seed: copies_world("reorder", seed),
@@ -268,6 +314,7 @@ HOSTILE: dict[str, Callable[[int], list[WorldText]]] = {
     "liveblog": liveblog_world,
     "sameday": sameday_world,
     "disclaimer": disclaimer_world,
+    "rerun": rerun_world,
 }
 
 
