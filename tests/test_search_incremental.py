@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from newsflow import search
 from newsflow.search import SearchFilters
 from newsflow.warehouse import Warehouse
-from tests.searchsample import Doc, store_docs
+from tests.searchsample import Doc, store_docs, stories_on
 
 WORDS = ["strike", "strikes", "syria", "air", "the", "haus", "häuser", "und", "river", "floods", "flooding", "talks"]
 QUERIES = ["strikes", "air strikes", '"air strikes"', "syria -river", "haus OR floods", "und haus", "talks the"]
@@ -29,7 +29,8 @@ def index_contents(store: Warehouse) -> set[tuple[object, ...]]:
 
 
 def results(store: Warehouse) -> list[list[tuple[object, ...]]]:
-    return [search.search_stories(store, q, SearchFilters(), 50).rows for q in QUERIES]
+    with store.reading() as con:  # one connection for the queries (tests/searchsample.stories_on)
+        return [stories_on(con, q, SearchFilters(), 50) for q in QUERIES]
 
 
 @settings(max_examples=8, deadline=None)

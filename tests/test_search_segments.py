@@ -19,7 +19,7 @@ from newsflow import search, warehouse
 from newsflow.search import SearchFilters
 from newsflow.warehouse import Warehouse, search_segments
 from newsflow.warehouse.search_segments import FANOUT, Segment, next_merge, tier
-from tests.searchsample import Doc, store_docs
+from tests.searchsample import Doc, store_docs, stories_on
 
 WORDS = ["strike", "strikes", "syria", "air", "the", "haus", "und", "river", "floods", "talks", "report", "harvest"]
 QUERIES = ["air", "strikes", "air strikes", '"air strikes"', "syria -river", "haus OR floods", "und haus",
@@ -108,10 +108,10 @@ def test_after_many_runs_the_index_stays_in_few_sorted_segments(tmp_path: Path, 
         first = rows.index(mine[0])
         assert rows[first:first + len(mine)] == mine
     assert sorted(rows) == sorted(postings_layout(appending)[1])  # no posting lost nor doubled
-    for query in QUERIES:
-        assert (search.search_stories(merging, query, SearchFilters(), 50).rows
-                == search.search_stories(appending, query, SearchFilters(), 50).rows
-                == search.search_stories(merging, query, SearchFilters(), 50, prune=False).rows), query
+    with merging.reading() as merged, appending.reading() as appended:  # one connection each for the queries
+        for query in QUERIES:
+            assert (stories_on(merged, query, SearchFilters(), 50) == stories_on(appended, query, SearchFilters(), 50)
+                    == stories_on(merged, query, SearchFilters(), 50, prune=False)), query
 
 
 _TWELVE_RUNS: list[Path] = []
@@ -154,9 +154,10 @@ def test_merging_after_a_reextract_keeps_every_result(changed: list[int]) -> Non
         store_docs(fresh.path, final)
         search.refresh(fresh)
         assert_within_tier_bound(postings_layout(store)[0])
-        for query in QUERIES:
-            assert (search.search_stories(store, query, SearchFilters(), 50).rows
-                    == search.search_stories(fresh, query, SearchFilters(), 50).rows), query
+        with store.reading() as merged, fresh.reading() as rebuilt:  # one connection each for the queries
+            for query in QUERIES:
+                assert (stories_on(merged, query, SearchFilters(), 50)
+                        == stories_on(rebuilt, query, SearchFilters(), 50)), query
 
 
 def test_migration_0016_sorts_an_older_index_into_one_segment(tmp_path: Path) -> None:
