@@ -16,14 +16,35 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from uuid import UUID, uuid4
 
+import anyio
+import httpx
 import pytest
-from flows.serve import deployment_name
+from flows.ingest import ingest
+from flows.serve import (
+    CLOCK_JUMP_S,
+    DeploymentGone,
+    deployment_name,
+    in_turn,
+    replanned_after_a_clock_jump,
+    resume,
+    serve_options,
+    still_served,
+)
+from flows.servepatience import patient_service_loop
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 from prefect.client.schemas.objects import FlowRun
+from prefect.exceptions import PrefectHTTPStatusError
+from prefect.runner import Runner
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from flows import serve
 from newsflow.config import load_config
 from tests.conftest import write_config
 from tests.flows.test_artifacts import add_news_site
@@ -120,3 +141,139 @@ def test_a_sigterm_while_the_runner_starts_a_run_cancels_that_run_and_ends_serve
     assert lines == ["newsflow serve: stopped"], said[-3000:]  # on stdout
     print(f"\n{hook}: SIGTERM to exit {ended_at - sent_at:.1f} s; the run: {states}")
     assert ended_at - sent_at < 30, f"serve took {ended_at - sent_at:.1f} s to stop"
+
+
+# ---- Clock jumps, the user's pauses and deletions, in any order (a property test against the real server) ----
+
+HOUR = 3600.0
+CLOCK_EVENTS = st.one_of(
+    st.tuples(st.just("tick"), st.floats(0, 100)),  # a poll later: both clocks moved alike
+    st.tuples(st.just("jump"), st.one_of(st.floats(-CLOCK_JUMP_S + 1, CLOCK_JUMP_S - 1),  # NTP's small steps
+                                         st.floats(-86400, -CLOCK_JUMP_S - 1),  # set back
+                                         st.floats(CLOCK_JUMP_S + 1, 86400))),  # a sleep, or set forward
+    st.tuples(st.just("pause"), st.just(0.0)), st.tuples(st.just("resume"), st.just(0.0)),
+    st.tuples(st.just("fail"), st.just(0.0)),  # the service's next resume gets a 500 (after its pause went through)
+    st.tuples(st.just("delete"), st.just(0.0)),
+)
+
+
+class SignalStop(Exception):
+    """The end of a script: the service would be stopped by a signal here."""
+
+
+@dataclass
+class ServedWorld:
+    """What the user and the machine did, and what the service must make of it."""
+    deployment_id: UUID
+    api_url: str
+    events: list[tuple[str, float]]
+    wall: float = 0.0
+    steady: float = 0.0
+    unplanned_jump: float = 0.0  # wall minus steady since the last turn the service's step completed
+    user_paused: bool = False
+    deleted_turns: int | None = None
+    fail_resume: list[int] = field(default_factory=list)
+    planned: set[UUID] = field(default_factory=set)
+    turn_began: float = 0.0
+
+    async def check_the_turn_and_act(self) -> None:
+        """The loop's workload: the service's step for this turn has completed (a failing one skips it)."""
+        if self.deleted_turns is not None:
+            self.deleted_turns += 1
+            assert self.deleted_turns <= 1, "the service polled on for a deleted deployment"
+        else:
+            await self.check_the_plan()
+        self.unplanned_jump = 0.0
+        if not self.events:
+            raise SignalStop
+        await self.act(*self.events.pop(0))
+
+    async def check_the_plan(self) -> None:
+        paused, scheduled, earliest = await plan_of(self.api_url, self.deployment_id)
+        if self.user_paused:
+            assert paused, "the user's pause was undone"
+        elif abs(self.unplanned_jump) > CLOCK_JUMP_S and not self.fail_resume:
+            assert not paused and scheduled and not scheduled & self.planned, "a clock jump was not planned again"
+            assert earliest is not None and earliest >= self.turn_began - 5, "planned again, but not from now"
+        else:
+            assert self.planned <= scheduled, "the schedule was planned again for no jump"
+            assert not paused or self.fail_resume, "the service left its schedule paused"
+        self.planned, self.turn_began = scheduled, time.time()
+
+    async def act(self, kind: str, amount: float) -> None:
+        if self.deleted_turns is not None and kind not in ("tick", "jump"):
+            return  # the deployment is gone: nothing left to pause, resume or delete
+        async with PrefectClient(api=self.api_url) as client:
+            if kind == "tick":
+                self.wall, self.steady = self.wall + amount, self.steady + amount
+            elif kind == "jump":
+                self.wall += amount
+                self.unplanned_jump += amount
+            elif kind == "pause" and not (await client.read_deployment(self.deployment_id)).paused:
+                await client.pause_deployment(self.deployment_id)
+                self.user_paused, self.planned = True, set()  # a pause deletes the scheduled runs
+            elif kind == "resume" and self.user_paused:
+                await client.resume_deployment(self.deployment_id)
+                self.user_paused = False
+            elif kind == "fail":
+                self.fail_resume[:] = [1]
+            elif kind == "delete":
+                await client.delete_deployment(self.deployment_id)
+                self.deleted_turns = 0
+
+
+async def plan_of(api_url: str, deployment_id: UUID) -> tuple[bool, set[UUID], float | None]:
+    """Whether the deployment is paused, its Scheduled runs, and the earliest of their start times."""
+    async with PrefectClient(api=api_url) as client:
+        deployment = await client.read_deployment(deployment_id)
+        runs = [run for run in await client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(
+            any_=[deployment_id]))) if run.state and run.state.is_scheduled()]
+    starts = [run.expected_start_time.timestamp() for run in runs if run.expected_start_time]
+    return bool(deployment.paused), {run.id for run in runs}, min(starts, default=None)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events=st.lists(CLOCK_EVENTS, min_size=1, max_size=6))
+@example(events=[("jump", -3 * HOUR), ("fail", 0.0), ("jump", 2 * HOUR), ("pause", 0.0), ("jump", -HOUR)])
+@example(events=[("fail", 0.0), ("jump", 10 * HOUR), ("delete", 0.0), ("jump", -10 * HOUR)])
+def test_after_any_clock_jump_the_schedule_is_planned_from_now_and_a_users_pause_stays(
+        events: list[tuple[str, float]], tmp_path: Path, prefect_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loop `newsflow serve` runs (`patient_service_loop` with the re-plan and the deployment check) against
+    the real server, under generated sequences of clock jumps, the user's pauses and resumes, a failing resume and
+    a deletion: after a jump the schedule is planned again from now (once the failed call is asked again), a
+    user's pause is never undone, and the loop ends only by the signal (the script's end) or, within two turns of
+    a deletion, by `DeploymentGone`."""
+    path = tmp_path / f"clock-{uuid4().hex[:8]}.toml"
+    path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[schedule]\ninterval = 3600\n\n'
+                    '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n')
+    config = load_config(path)
+    real_resume = serve.resume_with_its_runs
+    with temporary_settings({PREFECT_API_URL: prefect_api}):
+        deployment_id = UUID(str(Runner(name=deployment_name(config.path)).add_flow(ingest, **serve_options(config))))
+        world = ServedWorld(deployment_id, prefect_api, list(events), turn_began=time.time())
+
+        async def resume_unless_told_to_fail(client: PrefectClient, wanted: UUID) -> None:
+            if world.fail_resume:
+                world.fail_resume.clear()
+                request = httpx.Request("POST", f"{prefect_api}/deployments/{wanted}/resume_deployment")
+                raise PrefectHTTPStatusError("500", request=request, response=httpx.Response(500, request=request))
+            await real_resume(client, wanted)
+        monkeypatch.setattr(serve, "resume_with_its_runs", resume_unless_told_to_fail)
+        every = in_turn(replanned_after_a_clock_jump(deployment_id, wall=lambda: world.wall,
+                                                     steady=lambda: world.steady),
+                        still_served(deployment_id, config.path.stem, every_s=0.0))
+        loop = patient_service_loop(prefect_api, 60.0, first=resume(deployment_id), every=every)
+        try:
+            anyio.run(lambda: loop(world.check_the_turn_and_act, 0.0))
+        except SignalStop:
+            assert world.deleted_turns is None, "the loop went on after its deployment was deleted"
+        except DeploymentGone:
+            assert world.deleted_turns is not None, "ended as deleted, but the deployment is there"
+        finally:
+            if world.deleted_turns is None:
+                asyncio.run(delete_quietly(prefect_api, deployment_id))
+
+
+async def delete_quietly(api_url: str, deployment_id: UUID) -> None:
+    async with PrefectClient(api=api_url) as client:
+        await client.delete_deployment(deployment_id)
