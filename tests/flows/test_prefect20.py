@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -40,7 +42,7 @@ from hypothesis import strategies as st
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 from prefect.client.schemas.objects import FlowRun
-from prefect.exceptions import PrefectHTTPStatusError
+from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 from prefect.runner import Runner
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -48,6 +50,7 @@ from flows import serve
 from newsflow.config import load_config
 from tests.conftest import write_config
 from tests.flows.test_artifacts import add_news_site
+from tests.flows.test_serve import served_flow_runs, start_serve, wait_for
 from tests.hostile.subprocesses import REPO
 from tests.localserver import LocalServer
 
@@ -277,3 +280,58 @@ def test_after_any_clock_jump_the_schedule_is_planned_from_now_and_a_users_pause
 async def delete_quietly(api_url: str, deployment_id: UUID) -> None:
     async with PrefectClient(api=api_url) as client:
         await client.delete_deployment(deployment_id)
+
+
+# ---- The warehouse moved, replaced and restored while serving (a real service) ----
+
+def a_run_after(api_url: str, config_path: Path, mark: datetime, final: str) -> FlowRun | None:
+    """The first run that started after `mark` and ended in the state type `final`, if any yet."""
+    try:
+        runs, _paused = asyncio.run(served_flow_runs(api_url, config_path))
+    except ObjectNotFound:  # the service has not made its deployment yet
+        return None
+    ended = sorted((run for run in runs if run.start_time and run.start_time > mark and run.state
+                    and run.state.type.value == final), key=lambda run: run.start_time or mark)
+    return ended[0] if ended else None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a real service through four runs, "
+                    "~2 min at load 20); in CI the warehouse errors are checked on `newsflow run` (tests/hostile)")
+def test_a_warehouse_moved_or_replaced_while_serving_costs_those_runs_only_and_says_why(
+        tmp_path: Path, server: LocalServer, prefect_api: str) -> None:
+    """Moved away: the next run makes a new warehouse at the path and ingests into it (the moved one is left as it
+    is). Replaced by a file that is no database: each run fails in one line naming the file, the service serves on,
+    and the run after the file is put back completes. SIGTERM then ends it, exit 0."""
+    feeds = {"alpha": add_news_site(server, "moved", range(1, 3))}
+    process = start_serve(tmp_path, server, prefect_api, feeds)
+    config_path = tmp_path / "newsflow.toml"
+    warehouse = load_config(config_path).warehouse_path
+    elsewhere = warehouse.with_name("elsewhere.duckdb")
+    try:
+        wait_for(lambda: a_run_after(prefect_api, config_path, datetime.min.replace(tzinfo=UTC), "COMPLETED"), 240,
+                 "a first completed run")
+        warehouse.rename(elsewhere)
+        mark = datetime.now(UTC)
+        wait_for(lambda: a_run_after(prefect_api, config_path, mark, "COMPLETED"), 120, "a run after the move")
+        assert stored_articles(config_path) == 2, "the run after the move made a new warehouse and ingested"
+        warehouse.rename(warehouse.with_name("new.duckdb"))
+        warehouse.write_bytes(b"not a database\n" * 100)
+        mark = datetime.now(UTC)
+        failed = wait_for(lambda: a_run_after(prefect_api, config_path, mark, "FAILED"), 120, "a run on the garbage")
+        assert failed.state and "not a valid DuckDB database" in str(failed.state.message), failed.state
+        assert process.poll() is None, "the service stopped on a replaced warehouse"
+        elsewhere.replace(warehouse)
+        mark = datetime.now(UTC)
+        wait_for(lambda: a_run_after(prefect_api, config_path, mark, "COMPLETED"), 120, "a run after the restore")
+        assert stored_articles(config_path) == 2
+        said = (tmp_path / "serve.log").read_text(errors="replace")  # before the stop: a run it cancels logs one
+        assert "Traceback" not in said, said[-3000:]
+        sent_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0 and time.monotonic() - sent_at < 30
+        assert said.count("not a valid DuckDB database file") >= 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
