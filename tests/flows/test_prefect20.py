@@ -187,9 +187,10 @@ class ServedWorld:
         else:
             await self.check_the_plan()
         self.unplanned_jump = 0.0
-        if not self.events:
+        if self.events:
+            await self.act(*self.events.pop(0))
+        elif self.deleted_turns is None:  # a deletion is left for the loop to find (within two turns)
             raise SignalStop
-        await self.act(*self.events.pop(0))
 
     async def check_the_plan(self) -> None:
         paused, scheduled, earliest = await plan_of(self.api_url, self.deployment_id)
@@ -235,10 +236,11 @@ async def plan_of(api_url: str, deployment_id: UUID) -> tuple[bool, set[UUID], f
     return bool(deployment.paused), {run.id for run in runs}, min(starts, default=None)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=st.lists(CLOCK_EVENTS, min_size=1, max_size=6))
 @example(events=[("jump", -3 * HOUR), ("fail", 0.0), ("jump", 2 * HOUR), ("pause", 0.0), ("jump", -HOUR)])
 @example(events=[("fail", 0.0), ("jump", 10 * HOUR), ("delete", 0.0), ("jump", -10 * HOUR)])
+@example(events=[("delete", 0.0)])  # shrunk: the script ended on the deletion (the model's own error, kept)
 def test_after_any_clock_jump_the_schedule_is_planned_from_now_and_a_users_pause_stays(
         events: list[tuple[str, float]], tmp_path: Path, prefect_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The loop `newsflow serve` runs (`patient_service_loop` with the re-plan and the deployment check) against
