@@ -34,12 +34,32 @@ class ServiceRunner(Runner):
 
     async def __aenter__(self) -> ServiceRunner:
         await super().__aenter__()
+        try:
+            self._check_prefects_internals()
+        except RuntimeError:
+            await super().__aexit__(None, None, None)  # what it entered: the client, its task groups
+            raise
         proposer, processes = self._state_proposer, self._process_manager
         # Instance attributes over Prefect's methods: the poller and the executor call them through these objects.
         proposer.propose_submitting = self._submitting_unless_stopping(  # type: ignore[method-assign, assignment]
             proposer.propose_submitting)
         processes.add = self._cancelled_if_added_after_the_stop(processes.add)  # type: ignore[method-assign, assignment]
         return self
+
+    def _check_prefects_internals(self) -> None:
+        """The hooks below wrap private objects of Prefect's runner (prefect==3.9.1, pinned): if a new Prefect
+        renamed them, or its poller no longer used the runner's own, the fix would be lost without a word."""
+        try:
+            poller = self._scheduled_run_poller
+            proposer, processes = self._state_proposer, self._process_manager
+            shared = (poller._state_proposer is proposer and poller._process_manager is processes
+                      and callable(proposer.propose_submitting) and callable(processes.add)
+                      and callable(self._cancellation_manager.cancel))
+        except AttributeError:
+            shared = False
+        if not shared:
+            raise RuntimeError("flows/servestop.py: this Prefect's runner internals are not those ServiceRunner hooks "
+                               "(written for prefect 3.9.1); update ServiceRunner and tests/flows/test_prefect20.py")
 
     def _submitting_unless_stopping(self, propose_submitting: Callable[[FlowRun], Coroutine[Any, Any, bool]]
                                     ) -> Callable[[FlowRun], Coroutine[Any, Any, bool]]:

@@ -337,3 +337,24 @@ def test_a_warehouse_moved_or_replaced_while_serving_costs_those_runs_only_and_s
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_service_runner_refuses_to_start_on_prefect_internals_it_does_not_know(
+        prefect_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ServiceRunner hooks private objects of Prefect's runner: a Prefect whose poller no longer uses the runner's
+    own state proposer would lose the fix without a word; the service refuses to start instead (review)."""
+    from flows.servestop import ServiceRunner
+    from prefect.runner._scheduled_run_poller import ScheduledRunPoller
+    from prefect.runner._state_proposer import StateProposer
+    real_init = ScheduledRunPoller.__init__
+
+    def own_proposer(self: ScheduledRunPoller, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        self._state_proposer = StateProposer(client=self._client)
+    monkeypatch.setattr(ScheduledRunPoller, "__init__", own_proposer)
+
+    async def enter() -> None:
+        async with ServiceRunner(name=f"internals-{uuid4().hex[:8]}"):
+            pass
+    with temporary_settings({PREFECT_API_URL: prefect_api}), pytest.raises(RuntimeError, match="internals are not"):
+        asyncio.run(enter())
