@@ -40,12 +40,12 @@ from prefect import get_client
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy, DeploymentStatus
 from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError, TerminationSignal
-from prefect.runner import Runner
 from prefect.schedules import Cron, Interval, Schedule
 
 from flows.apiwatch import keep_lost_connections_on_one_line, server_error
 from flows.ingest import ingest
 from flows.servepatience import StopServing, Workload, describe, ride_out_failing_calls, say
+from flows.servestop import ServiceRunner
 from flows.zombies import mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
@@ -277,7 +277,7 @@ def serve_ingest(config: Config, api_url: str) -> None:
     previous = {signum: signal.signal(signum, _stop_like_sigterm) for signum in stopping}
     keep_lost_connections_on_one_line()
     try:
-        runner = Runner(name=deployment_name(config.path), pause_on_shutdown=True)
+        runner = ServiceRunner(name=deployment_name(config.path), pause_on_shutdown=True)
         deployment_id = cast(UUID, runner.add_flow(ingest, **serve_options(config)))  # called outside a loop: a UUID
         # 5xx: as patient as with silence; the schedule is resumed by the loop, under the same patience
         ride_out_failing_calls(api_url, config.execution.api_patience_seconds, first=resume(deployment_id),

@@ -1,0 +1,102 @@
+"""`newsflow serve` stops within seconds even while Prefect's runner is starting a run (Prefect 20).
+
+Prefect 3.9.1's `Runner.astop` cancels the runs it has a process for, then stops polling, and the runner's
+exit waits for every run it is still submitting. A run its last poll took had no process yet while the runner
+proposed it Pending and Submitting and spawned it (seconds; 20 s and more on a loaded machine), nor for the
+moment between the spawn and the runner's record of the process: such a run was not cancelled, its process
+started after the stop and ran the whole ingest (up to `run_budget_seconds`), and the service waited for it,
+past a supervisor's stop timeout (systemd's 90 s), whose SIGKILL left the run Running in Prefect's UI.
+
+`ServiceRunner` closes both windows once the runner is stopping: a run not yet submitted is moved to Cancelled
+instead (its process never starts), and a process the runner records after its stop is cancelled at once, as
+the stop cancels the others (the run's batch in flight rolls back; flows/ingest.py marks it `cancelled`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+from uuid import UUID
+
+from prefect.client.schemas.objects import FlowRun
+from prefect.runner import Runner
+from prefect.runner._process_manager import ProcessHandle
+
+STOPPED_BEFORE_ITS_PROCESS = "Runner is shutting down: the run was cancelled before its process started."
+CANCEL_GRACE_S = 30.0  # as Prefect's cancel: SIGTERM, then SIGKILL if the process is still there
+logger = logging.getLogger("newsflow.serve")
+STOPPING = "Runner is shutting down."  # Prefect's own message for the runs its stop cancels
+
+
+class ServiceRunner(Runner):
+    """Prefect's runner, whose stop also cancels the runs it is still starting."""
+
+    async def __aenter__(self) -> ServiceRunner:
+        await super().__aenter__()
+        try:
+            self._check_prefects_internals()
+        except RuntimeError:
+            await super().__aexit__(None, None, None)  # what it entered: the client, its task groups
+            raise
+        proposer, processes = self._state_proposer, self._process_manager
+        # Instance attributes over Prefect's methods: the poller and the executor call them through these objects.
+        proposer.propose_submitting = self._submitting_unless_stopping(  # type: ignore[method-assign, assignment]
+            proposer.propose_submitting)
+        processes.add = self._cancelled_if_added_after_the_stop(processes.add)  # type: ignore[method-assign, assignment]
+        return self
+
+    def _check_prefects_internals(self) -> None:
+        """The hooks below wrap private objects of Prefect's runner (prefect==3.9.1, pinned): if a new Prefect
+        renamed them, or its poller no longer used the runner's own, the fix would be lost without a word."""
+        try:
+            poller = self._scheduled_run_poller
+            proposer, processes = self._state_proposer, self._process_manager
+            shared = (poller._state_proposer is proposer and poller._process_manager is processes
+                      and callable(proposer.propose_submitting) and callable(processes.add)
+                      and callable(self._cancellation_manager.cancel))
+        except AttributeError:
+            shared = False
+        if not shared:
+            raise RuntimeError("flows/servestop.py: this Prefect's runner internals are not those ServiceRunner hooks "
+                               "(written for prefect 3.9.1); update ServiceRunner and tests/flows/test_prefect20.py")
+
+    def _submitting_unless_stopping(self, propose_submitting: Callable[[FlowRun], Coroutine[Any, Any, bool]]
+                                    ) -> Callable[[FlowRun], Coroutine[Any, Any, bool]]:
+        """The runner's last call before it spawns a run's process: once stopping, the run is Cancelled
+        instead, and the runner, told the submission was refused, spawns nothing."""
+        async def submitting(flow_run: FlowRun) -> bool:
+            if not self.stopping and not await propose_submitting(flow_run):
+                return False  # the server refused it: the runner's own case
+            if not self.stopping:
+                return True
+            await self._cancel_unstarted(flow_run)
+            return False
+        return submitting
+
+    async def _cancel_unstarted(self, flow_run: FlowRun) -> None:
+        try:
+            current = await self._client.read_flow_run(flow_run.id)  # its state now: Pending or Submitting
+            if current.state is None or not current.state.is_final():
+                await self._state_proposer.propose_cancelled(current, {"message": STOPPED_BEFORE_ITS_PROCESS})
+        except Exception as exc:  # the API lost as the service stops: the run never started, the server keeps it
+            logger.warning("could not mark flow run %s Cancelled as the service stopped (%s: %s); it never started",
+                           flow_run.id, type(exc).__name__, exc)
+
+    def _cancelled_if_added_after_the_stop(self, add: Callable[[UUID, ProcessHandle], Coroutine[Any, Any, None]]
+                                           ) -> Callable[[UUID, ProcessHandle], Coroutine[Any, Any, None]]:
+        """A process the runner records once its stop has begun is cancelled now: the stop's snapshot of the runs
+        with a process (taken as it sets the poller stopping) missed it."""
+        async def add_and_cancel_if_stopping(flow_run_id: UUID, handle: ProcessHandle) -> None:
+            await add(flow_run_id, handle)
+            if not self._scheduled_run_poller.stopping:  # the stop has not begun: its own cancel sees this one
+                return
+            try:
+                flow_run = await self._client.read_flow_run(flow_run_id)
+            except Exception as exc:  # the API lost as the service stops: the process goes all the same
+                logger.warning("could not read flow run %s as the service stopped (%s: %s); stopping its process",
+                               flow_run_id, type(exc).__name__, exc)
+                await self._process_manager.kill(flow_run_id, grace_seconds=CANCEL_GRACE_S)
+                return
+            await self._cancellation_manager.cancel(flow_run, state_msg=STOPPING)
+        return add_and_cancel_if_stopping
