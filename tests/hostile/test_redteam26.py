@@ -71,6 +71,7 @@ def story_of(number: int) -> str:
 HOSTILE_SHAPES = {
     "million-empty-elements": {"after": "<i></i>" * 1_000_000},
     "million-empty-divs": {"after": '<div class="x"> </div>' * 400_000},
+    "million-line-breaks": {"after": "<br>\n" * 1_000_000},
     "broken-json-ld-10mb": {"head": BROKEN_LD},
     "story-300-deep": {"before": "<div>" * 300},
     "story-1500-deep": {"before": "<div>" * 1_500},
