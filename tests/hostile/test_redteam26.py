@@ -182,6 +182,24 @@ def test_html_with_odd_bytes_is_still_read(body: bytes) -> None:
     assert b"city schools" in html or body.startswith(b"\x00")  # (600 NULs make the charset guess UTF-16, as on main)
 
 
+CYRILLIC_FRAGMENT = ("<section><h2>Бюджет города</h2>" + "Городской совет утвердил бюджет школ на следующий год. " * 40
+                     + "</section>")
+
+
+@pytest.mark.parametrize("encoding, bom", [
+    ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-16-le", b""), ("utf-32-le", b"\xff\xfe\x00\x00"),
+])
+def test_a_cyrillic_page_in_utf16_or_utf32_without_a_listed_tag_in_its_head_is_read(encoding: str, bom: bytes) -> None:
+    """Review of red team 26: Cyrillic in UTF-16 has a 0x04 byte in every other one, a 'binary' share; a page
+    whose first 1,024 bytes held no <html>/<p>/<div>... (a <section>, a long comment) was refused as binary
+    data. It reads as UTF-16 text with no control character, so it is a page (fails before `wide_text`)."""
+    body = bom + CYRILLIC_FRAGMENT.encode(encoding)
+    charset = encoding.replace("-", "", 1).encode()  # utf-16le
+    outcome, _, error, bytes_read = served(body, b"text/html; charset=" + charset)
+    assert outcome is Outcome.OK, error  # (how it is decoded after is charset's matter, as on main)
+    assert bytes_read >= len(body)
+
+
 def corpus_pages() -> Iterator[Path]:
     root = next((path for path in CORPORA if path.is_dir()), None)
     assert root is not None, f"the corpora are not at {CORPORA}"
