@@ -41,13 +41,13 @@ from trafilatura.xml import xmltotxt
 
 from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_datetime, publication_day, published_at
 from newsflow.headline_date import page_headline, printed_zone_abbreviation, published_ago, published_month_day
-from newsflow.htmlparser import page_parser
 from newsflow.jsonauthors import PERSON_NAME, bounded_names, capped_add, person_names
 from newsflow.jsontext import minified, normalized
 from newsflow.language import declared_language, load_language_model, resolve_language
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import above_site_menu
+from newsflow.pagebounds import bounded_page_tree
 from newsflow.pagedates import other_stories_holders, without_elements, without_image_urls
 from newsflow.storytext import MIN_PARAGRAPH_WORDS as MIN_PARAGRAPH_WORDS  # re-exported: the public names stay here
 from newsflow.storytext import TrafilaturaOutputs, is_article_text, story_text
@@ -206,9 +206,8 @@ def page_tree(html: str) -> Any:
     """The page as trafilatura parses it (an lxml tree), or None when it is not HTML at all. Parsed by
     `newsflow.htmlparser`'s parser: the same tree, its element classes (kept by trafilatura's copies
     of it) found in C; trafilatura's parser is put back for trafilatura called alone (speed17)."""
-    trafilatura_utils.HTML_PARSER = page_parser()
-    try:
-        return load_html(html)
+    try:  # within bounds of tags and depth no real page nears (`newsflow.pagebounds`, red team 26)
+        return bounded_page_tree(html, load_html, lambda parser: setattr(trafilatura_utils, "HTML_PARSER", parser))
     finally:
         trafilatura_utils.HTML_PARSER = _TRAFILATURA_PARSER
 

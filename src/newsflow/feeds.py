@@ -137,6 +137,31 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
     )
 
 
+MAX_TAGS = 100
+"""Categories feedparser keeps for a feed or an entry. newsflow reads none, and feedparser compares each new one with
+every one kept (`_add_tag`'s `not in`): 100,000 `<category>`s in one item (2.7 MB) took over 23 s of a parse
+worker, its limit's whole share each run (red team 26)."""
+
+
+def _capped_tags() -> None:
+    """Keep at most MAX_TAGS categories a feed or entry (once per process); a feedparser without `_add_tag` is left
+    as it is."""
+    mixin = getattr(getattr(feedparser, "mixin", None), "_FeedParserMixin", None)
+    add_tag = getattr(mixin, "_add_tag", None)
+    if add_tag is None or getattr(add_tag, "capped", False):
+        return
+
+    def capped(parser: Any, term: Any, scheme: Any, label: Any) -> None:
+        if len(parser._get_context().get("tags", ())) < MAX_TAGS:
+            add_tag(parser, term, scheme, label)
+
+    capped.capped = True  # type: ignore[attr-defined]
+    setattr(mixin, "_add_tag", capped)  # noqa: B010 (typed as its own function)
+
+
+_capped_tags()
+
+
 def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryContext) -> Any:
     # The bytes are UTF-8 now, so say so. No Content-Location: feedparser would resolve
     # GUIDs against it too (GUID "123" becoming a URL); links are resolved in `_xml_entry_url`.

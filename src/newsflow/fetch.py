@@ -43,6 +43,8 @@ from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
     certificate_problem,
+    check_not_binary,
+    check_sniffed,
     follow_redirects,
     host_of,
     known_failure,
@@ -389,7 +391,8 @@ class Fetcher:
         if done is not None:
             return done
         content_type = headers.get("content-type")
-        sniff = trail.kind is FetchKind.ARTICLE and needs_sniffing(content_type)
+        sniff = None if trail.kind is not FetchKind.ARTICLE else (
+            check_sniffed if needs_sniffing(content_type) else check_not_binary)
         stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
         assert isinstance(stream, httpx.AsyncByteStream)
         body = await read_body(stream, headers, trail, max_bytes, sniff)

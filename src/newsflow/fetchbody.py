@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 
 from newsflow import charset
 from newsflow.fetchrecord import Trail
-from newsflow.fetchrules import check_sniffed
 from newsflow.models import FetchKind
 
 # A chunked body of tiny chunks arrives without a real wait: httpcore parses them out of its buffer
@@ -66,9 +65,11 @@ def framed_by_close(headers: Mapping[str, str]) -> bool:
 
 
 async def read_body(
-    stream: AsyncIterable[bytes], headers: Mapping[str, str], trail: Trail, max_bytes: int, sniff: bool
+    stream: AsyncIterable[bytes], headers: Mapping[str, str], trail: Trail, max_bytes: int,
+    sniff: Callable[[bytes], None] | None,
 ) -> bytes:
-    """Stream the body, undoing Content-Encoding under the cap; stop early on sniffed non-HTML.
+    """Stream the body, undoing Content-Encoding under the cap; stop early when `sniff` refuses its first bytes
+    (`fetchrules.check_sniffed` for an untyped page, `check_not_binary` for a typed one: red team 26).
 
     Raises `charset.BodyTooLarge`, `charset.UndecodableBody`, `fetchrules.NotHtml` or `BodyCutShort`."""
     decoder = charset.BoundedDecoder(headers.get("content-encoding"), max_bytes)
@@ -77,7 +78,7 @@ async def read_body(
         raise charset.BodyTooLarge
     parts: list[bytes] = []
     blank = False  # the head so far is white space: only a piece that is not can change that
-    sniffing = sniff  # the head is sniffed as it streams, until it decides or is found packed
+    sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
     async for count, chunk in _enumerate(stream):
         if count % CHUNKS_BETWEEN_YIELDS == 0:
             await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
@@ -90,14 +91,14 @@ async def read_body(
             blank = not head.strip()
             if head.startswith(_GZIP_DEFLATE):  # packed once more: judged unpacked, after the stream
                 sniffing = False  # (it was joined again at each chunk: O(n^2), ~30 s for 1.6 MB, red team 24)
-            elif not blank:  # blank: judged later
-                check_sniffed(head)
-                sniffing = sniff = False
+            elif not blank and sniff is not None:  # blank: judged later
+                sniff(head)
+                sniffing, sniff = False, None
     if not decoder.complete:
         raise BodyCutShort(f"the {decoder.encoding} stream ends before its end ({trail.bytes_read} bytes came)")
     body = unpacked(b"".join(parts), 0 if decoder.identity else decoder.encoding.count(",") + 1, max_bytes)
-    if sniff:
-        check_sniffed(body)
+    if sniff is not None:
+        sniff(body)
     if framed_by_close(headers):
         check_document_ends(body, trail.kind)
         if trail.kind is FetchKind.ROBOTS:

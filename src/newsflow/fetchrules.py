@@ -2,8 +2,8 @@
 
 `fetch.Fetcher` asks these what a status means (`status_outcome`), where a redirect goes and
 whether to follow it (`redirect_target`, `refuse_redirect`), whether a rate-limited request is
-worth its one retry (`worth_retrying`), whether untyped bytes are HTML (`check_sniffed`), and
-what a refused TLS certificate means to the user (`certificate_problem`).
+worth its one retry (`worth_retrying`), whether untyped bytes are HTML (`check_sniffed`) and typed ones not
+binary (`check_not_binary`), and what a refused TLS certificate means to the user (`certificate_problem`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 from newsflow import charset, netguard
+from newsflow.binaryhead import binary_kind
 from newsflow.fetchrecord import Trail
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.pacing import HostGate, parse_retry_after
@@ -250,6 +251,14 @@ def check_sniffed(prefix: bytes) -> None:
     23: an untyped empty 200, a CMS mid-deploy, was `not_html`, parked at once for good)."""
     if prefix.strip() and not charset.sniff_is_html(prefix):
         raise NotHtml(f"no Content-Type and the first bytes are not HTML ({prefix[:8]!r}); stopped reading")
+
+
+def check_not_binary(prefix: bytes) -> None:
+    """Raise NotHtml when the first bytes of a body declared HTML are a binary file's (`binaryhead`, red team
+    26): an image, an archive or a PDF labelled `text/html` was decoded and extracted, `extract_empty`."""
+    kind = binary_kind(prefix)
+    if kind is not None:
+        raise NotHtml(f"declared HTML, but the body is {kind} ({prefix[:8]!r}); stopped reading")
 
 
 TLS_REFUSED = "TLS handshake failed"  # how a handshake the server ended (an alert) is told, in `error`

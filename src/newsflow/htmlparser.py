@@ -31,6 +31,21 @@ checks that both parse pages alike."""
 def page_parser() -> html.HTMLParser:
     """A parser with trafilatura's options whose elements get lxml.html's classes from a table in C (one a
     process: a document asks its parser for each element's class as long as it lives)."""
+    parser = html.HTMLParser(**PARSER_OPTIONS)
+    parser.set_element_class_lookup(_class_lookup())
+    return parser
+
+
+@cache
+def deep_page_parser() -> html.HTMLParser:
+    """`page_parser` with libxml2's `huge_tree`: nesting kept to 2,048 levels, not 255. Only for a page the
+    first parse cut at 255 (`newsflow.pagebounds`, red team 26), whose tree is then flattened back."""
+    parser = html.HTMLParser(huge_tree=True, **PARSER_OPTIONS)
+    parser.set_element_class_lookup(_class_lookup())
+    return parser
+
+
+def _class_lookup() -> etree.ElementNamespaceClassLookup:
     fallback = etree.ElementDefaultClassLookup(
         element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction, entity=html.HtmlEntity
     )
@@ -38,6 +53,15 @@ def page_parser() -> html.HTMLParser:
     classes = lookup.get_namespace(None)
     for tag, element_class in html.HtmlElementClassLookup._default_element_classes.items():
         classes[tag] = element_class
-    parser = html.HTMLParser(**PARSER_OPTIONS)
-    parser.set_element_class_lookup(lookup)
-    return parser
+    return lookup
+
+
+def cut_at_depth_limit(parser: html.HTMLParser) -> bool:
+    """Whether `parser`'s last parse stopped at libxml2's nesting limit, dropping what came after."""
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" and "depth" in error.message for error in parser.error_log)
+
+
+def strip_tags(tree: etree._Element, *tags: str) -> None:
+    """lxml's `strip_tags`: the elements of those tags (`*`: all) under `tree` removed, their text and children
+    kept in place; in C, a million elements in milliseconds."""
+    etree.strip_tags(tree, *tags)
