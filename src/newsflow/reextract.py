@@ -9,12 +9,16 @@ not, so a reextract after a date fix left such pages as they were). `story_id` i
 story groups the copies seen at the time, and reextraction does not re-cluster.
 A kept page that cannot be read (a truncated or corrupt `.gz`) is skipped, logged and listed in
 the summary's `unreadable`; the other pages are re-extracted all the same.
+A pass cut short (Ctrl-C, a kill, a power cut) resumes: each batch records its articles as done in the
+transaction that writes them (`warehouse.reextracts`, migration 0088), and the next `reextract` with the
+same `--since`, by the same newsflow and trafilatura, skips them; another `--since` or version starts over.
 """
 
 from __future__ import annotations
 
 import logging
 import zlib
+from importlib import metadata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +41,7 @@ log = logging.getLogger(__name__)
 class ReextractSummary:
     articles: int = 0
     without_html: int = 0
+    resumed: int = 0  # done by the interrupted pass this one resumed, not done again
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
@@ -51,7 +56,9 @@ def reextract(config: Config, since: date | None = None) -> ReextractSummary:
         if not store.path.exists():  # opening it to write would make an empty one, and say "0 of 0"
             raise WarehouseError(f"no warehouse at {store.path} yet; run `newsflow run` first")
         with store.writing() as con:
-            targets = warehouse.articles_to_reextract(con, since)
+            done = warehouse.start_or_resume_pass(con, since, extractor_versions())
+            targets = [t for t in warehouse.articles_to_reextract(con, since) if t.article_id not in done]
+        summary.resumed = len(done)
         summary.articles = len(targets)
         with_html = [t for t in targets if t.has_html]
         summary.without_html = len(targets) - len(with_html)
@@ -60,7 +67,14 @@ def reextract(config: Config, since: date | None = None) -> ReextractSummary:
             for start in range(0, len(with_html), config.extract.batch_size):
                 batch = with_html[start:start + config.extract.batch_size]
                 reextract_batch(store, pool, pages_dir, batch, summary)
+        with store.writing() as con:
+            warehouse.end_pass(con)
     return summary
+
+
+def extractor_versions() -> str:
+    """What a pass is resumed only with: an upgrade between its start and its resumption starts it over."""
+    return f"newsflow {metadata.version('newsflow')} trafilatura {metadata.version('trafilatura')}"
 
 
 def reextract_batch(
@@ -90,6 +104,7 @@ def reextract_batch(
             updates.append(update)
     with store.writing() as con, warehouse.transaction(con):
         warehouse.update_extractions(con, updates)
+        warehouse.mark_reextracted(con, [t.article_id for t in kept])  # unreadable ones too: they stay so
     log.info("re-extracted %d articles: %d changed", len(batch), summary.changed)
 
 

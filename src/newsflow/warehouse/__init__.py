@@ -300,6 +300,7 @@ from newsflow.warehouse.reads import (  # noqa: E402
     removed_feeds,
     run_read_query,
 )
+from newsflow.warehouse.reextracts import end_pass, mark_reextracted, start_or_resume_pass  # noqa: E402
 from newsflow.warehouse.replays import (  # noqa: E402
     read_all_feed_states,
     record_spool_replay,
@@ -323,6 +324,7 @@ __all__ = [
     "apply_story_merges",
     "articles_to_reextract",
     "begin_run",
+    "end_pass",
     "bound_load_memory",
     "create_views",
     "existing_article_ids",
@@ -340,6 +342,7 @@ __all__ = [
     "load_memory_limit_mb",
     "lookup_story_keys",
     "lookup_story_lines",
+    "mark_reextracted",
     "migrate",
     "pending_entries",
     "prune_pages",
@@ -354,6 +357,7 @@ __all__ = [
     "run_read_query",
     "spool_replayed",
     "sql_root",
+    "start_or_resume_pass",
     "sync_feeds",
     "transaction",
     "update_extractions",
