@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsflow.config import load_config
@@ -29,8 +29,9 @@ def _reextract_killed_at(config_path: Path, batch: int, phase: str) -> subproces
                           cwd=REPO, capture_output=True, text=True, timeout=300)
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kills=st.lists(st.tuples(st.integers(0, 3), st.sampled_from(PHASES)), min_size=1, max_size=2))
+@example(kills=[(1, "after"), (0, "inside")])  # two batches committed, then the resumed pass killed in its first
 def test_a_reextract_killed_anywhere_resumes_losing_nothing_and_doing_nothing_twice(
         kills: list[tuple[int, str]], pristine: tuple[Path, Path]) -> None:
     config_path, saved = pristine
@@ -62,7 +63,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
     tmp_path = tmp_path_factory.mktemp("reextract")
     server = LocalServer()
     try:
-        config_path = ingest_site(tmp_path, server, STORIES, f"batch_size = {BATCH}\nworkers = 1")
+        config_path = ingest_site(tmp_path, server, STORIES, f"batch_size = {BATCH}")
     finally:
         server.close()
     path = load_config(config_path).warehouse_path
