@@ -80,7 +80,7 @@ def test_an_older_newsflow_refuses_a_warehouse_whose_views_are_newer(tmp_path: P
     digest = schema.views_digest(list((newer / "views").glob("*.sql")))
     monkeypatch.setattr(schema, "sql_root", lambda: older)
     with duckdb.connect(str(store.path)) as con, pytest.raises(
-            WarehouseError, match="migrated by a newer newsflow .*'0087_views_versioned'"):
+            WarehouseError, match=r"migrated by a newer newsflow .*'0087_views_versioned'"):
         schema.migrate(con)  # what the older newsflow's first write does
     with duckdb.connect(str(store.path), read_only=True) as con:
         assert con.execute("SELECT sha256 FROM schema_views").fetchall() == [(digest,)]

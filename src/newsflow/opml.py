@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.config import Config, parse_config
-from newsflow.configfeeds import MAX_FEED_URL_CHARS, loosely
+from newsflow.configfeeds import MAX_FEED_TAGS, MAX_FEED_URL_CHARS, loosely
 from newsflow.configfile import read_config_text
 from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
@@ -158,7 +158,8 @@ def _walk(body: ET.Element) -> Iterator[OpmlFeed]:
         url = (outline.get("xmlUrl") or "").strip()
         if url:
             categories = [c.strip() for c in (outline.get("category") or "").split(",") if c.strip()]
-            tags = tuple(dict.fromkeys(slugify(t) for t in (*folders, *categories) if slugify(t)))
+            # the config takes at most MAX_FEED_TAGS (a `category` of 100,000 names would make it refuse the import)
+            tags = tuple(dict.fromkeys(slugify(t) for t in (*folders, *categories) if slugify(t)))[:MAX_FEED_TAGS]
             yield OpmlFeed(label, url, tags)
         elif label and len(folders) < MAX_FOLDER_TAGS:
             folders = (*folders, label)

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import logging
 import zlib
-from importlib import metadata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 from newsflow import warehouse

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from newsflow import cli
 from newsflow.config import load_config
 from newsflow.text import content_hash
 from tests.localserver import LocalServer
@@ -74,3 +75,32 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
     saved = tmp_path / "saved"
     shutil.copytree(path.parent, saved)
     yield config_path, saved
+
+
+FEED = '\n[[feeds]]\nname = "hostile"\nurl = "https://example.com/feed.xml"\n'
+
+
+@pytest.mark.parametrize(("tags", "said"), [
+    (["t"] * 100_000, "has 100,000 tags; a feed may have at most 64"),
+    (["x" * 10_000_000], "is longer than a tag may be (200 characters)"),
+])
+def test_a_feed_with_100000_tags_or_a_10_mb_tag_is_refused_in_one_line_exit_2(
+        tmp_path: Path, tags: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, both loaded and were written into `feeds` at every run (the config's 32 MiB cap bounded them)."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(FEED + "tags = [" + ", ".join(f'"{t}"' for t in tags) + "]\n", encoding="utf-8")
+    assert cli.main(["feeds", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "feeds[0].tags" in err and said in err and len(err) < 400, err[:400]
+
+
+def test_an_opml_outline_of_100000_categories_imports_with_the_first_64_as_tags(tmp_path: Path) -> None:
+    """The config caps a feed's tags, so the import keeps the first 64 rather than writing a config it refuses."""
+    config, opml = tmp_path / "newsflow.toml", tmp_path / "in.opml"
+    config.write_text(FEED, encoding="utf-8")
+    categories = ",".join(f"c{n}" for n in range(100_000))
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><body><outline text="many" '
+                    f'xmlUrl="https://other.example/feed" category="{categories}"/></body></opml>', encoding="utf-8")
+    assert cli.main(["feeds", "import", str(opml), "--config", str(config)]) == 0
+    imported = next(f for f in load_config(config).feeds if f.name == "many")
+    assert imported.tags == tuple(f"c{n}" for n in range(64))

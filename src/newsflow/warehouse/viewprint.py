@@ -82,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = sql_root()
     try:
-        said = record_views(root, args.replace) if args.action == "record" else mismatch(root) or "the views match the record"
+        if args.action == "record":
+            said = record_views(root, args.replace)
+        else:
+            said = mismatch(root) or "the views match the record"
     except ValueError as exc:
         print(f"viewprint: {exc}", file=sys.stderr)
         return 1
