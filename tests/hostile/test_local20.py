@@ -104,3 +104,20 @@ def test_an_opml_outline_of_100000_categories_imports_with_the_first_64_as_tags(
     assert cli.main(["feeds", "import", str(opml), "--config", str(config)]) == 0
     imported = next(f for f in load_config(config).feeds if f.name == "many")
     assert imported.tags == tuple(f"c{n}" for n in range(64))
+
+
+def test_feeds_export_to_a_folder_or_an_unwritable_place_names_the_file_not_its_temporary(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: `newsflow: /tmp/.x.opml.1a2b.partial: No such file or directory` (exit 1), and for `-o DIR` the
+    temporary file in the folder above, `Is a directory`: the temporary file beside the target, never named."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(FEED, encoding="utf-8")
+    assert cli.main(["feeds", "export", "-o", str(tmp_path), "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"-o {tmp_path}: is a folder; give the name of the OPML file" in err, err
+    target = tmp_path / "missing" / "out.opml"
+    assert cli.main(["feeds", "export", "-o", str(target), "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"cannot write {target}: No such file or directory; give -o a file" in err, err
+    assert ".partial" not in err
+    assert not list(tmp_path.rglob("*.partial"))

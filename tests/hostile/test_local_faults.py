@@ -116,7 +116,8 @@ def test_a_disk_full_mid_run_through_the_flow_prints_one_line_not_prefects_trace
     config, full = run_out_of_disk(tmp_path, server, ["--flow", "run", "--quiet"], env=child_env(prefect_api))
     assert full.returncode == 3, full.stderr
     [line] = full.stderr.splitlines()
-    assert line.startswith(f"newsflow: cannot write {config.warehouse_path}: ") and "disk full" in line
+    assert line.startswith(f"newsflow: cannot write {config.warehouse_path}: ")
+    assert "Is a file size limit set for this process" in line  # RLIMIT_FSIZE, not a full disk (local 20)
     asyncio.run(run_ingest(config, "room-again"))
     assert rows(config, "SELECT count(*) FROM articles") == [(60,)], "nothing lost"
     no_duplicates(config)
