@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import cli
+from newsflow import cli, opml
 from newsflow.config import load_config
 from newsflow.text import content_hash
 from tests.localserver import LocalServer
@@ -121,3 +123,51 @@ def test_feeds_export_to_a_folder_or_an_unwritable_place_names_the_file_not_its_
     assert err.count("\n") == 1 and f"cannot write {target}: No such file or directory; give -o a file" in err, err
     assert ".partial" not in err
     assert not list(tmp_path.rglob("*.partial"))
+
+
+def _opml(title: str, url: str) -> bytes:
+    return (f'<?xml version="1.0"?><opml version="2.0"><body><outline text="{title}" xmlUrl="{url}"/></body>'
+            "</opml>").encode()
+
+
+def test_two_feeds_imports_at_once_keep_both_imports_feeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Import A is about to replace the config when import B starts. Before: B read the config A had not replaced
+    yet, wrote its own copy, then A's replace dropped B's feed, both reported `added`. B is let go at the step it
+    reaches (reading the config, or waiting on the lock), so the interleaving is forced, with no sleep."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(FEED, encoding="utf-8")
+    b_reached_the_config, b_steps = threading.Event(), []
+    real_flock, real_read, real_replace = fcntl.flock, opml.read_config_text, opml.replace_file
+
+    def flock_noting_b(handle: int, operation: int) -> None:
+        if threading.current_thread().name == "import-b":
+            b_steps.append("waits for the lock")
+            b_reached_the_config.set()
+        real_flock(handle, operation)
+
+    def read_noting_b(path: Path) -> str:
+        if threading.current_thread().name == "import-b" and not b_steps:
+            b_steps.append("reads unlocked")  # the code before: B reads what A has not replaced yet
+            b_reached_the_config.set()
+        return real_read(path)
+
+    def replace_after_b_started(path: Path, content: bytes) -> None:
+        if threading.current_thread().name == "import-a":
+            b.start()
+            b_reached_the_config.wait()
+            if b_steps[0] == "reads unlocked":
+                b.join()  # B goes on to its own replace, before A's
+        real_replace(path, content)
+
+    monkeypatch.setattr(fcntl, "flock", flock_noting_b)
+    monkeypatch.setattr(opml, "read_config_text", read_noting_b)
+    monkeypatch.setattr(opml, "replace_file", replace_after_b_started)
+    b = threading.Thread(target=opml.import_opml, args=(config, _opml("bee", "https://b.example/feed")),
+                         name="import-b")
+    a = threading.Thread(target=opml.import_opml, args=(config, _opml("ay", "https://a.example/feed")),
+                         name="import-a")
+    a.start()
+    a.join()
+    b.join()
+    urls = {f.url for f in load_config(config).feeds}
+    assert {"https://a.example/feed", "https://b.example/feed"} <= urls, urls
