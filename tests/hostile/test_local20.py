@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -16,9 +17,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import cli, opml
+from newsflow import cli, opml, warehouse
 from newsflow.config import load_config
 from newsflow.text import content_hash
+from newsflow.warehouse import Warehouse
 from tests.localserver import LocalServer
 from tests.test_reextract import ingest_site
 
@@ -171,3 +173,21 @@ def test_two_feeds_imports_at_once_keep_both_imports_feeds(tmp_path: Path, monke
     b.join()
     urls = {f.url for f in load_config(config).feeds}
     assert {"https://a.example/feed", "https://b.example/feed"} <= urls, urls
+
+
+def test_a_reextract_of_another_since_or_version_starts_over_and_an_ended_pass_leaves_nothing(tmp_path: Path) -> None:
+    store = Warehouse(tmp_path / "news.duckdb")
+    with store.writing() as con:
+        assert warehouse.start_or_resume_pass(con, None, "newsflow 1 trafilatura 2") == set()
+        with warehouse.transaction(con):
+            warehouse.mark_reextracted(con, ["a1", "a2"])
+        assert warehouse.start_or_resume_pass(con, None, "newsflow 1 trafilatura 2") == {"a1", "a2"}  # resumed
+        assert warehouse.start_or_resume_pass(con, date(2026, 1, 1), "newsflow 1 trafilatura 2") == set()
+        with warehouse.transaction(con):
+            warehouse.mark_reextracted(con, ["a3"])
+        assert warehouse.start_or_resume_pass(con, date(2026, 1, 1), "newsflow 1 trafilatura 2") == {"a3"}
+        assert warehouse.start_or_resume_pass(con, date(2026, 1, 1), "newsflow 1 trafilatura 3") == set()  # upgraded
+        assert con.execute("SELECT count(*) FROM reextract_pass").fetchone() == (1,)
+        warehouse.end_pass(con)
+        assert con.execute("SELECT (SELECT count(*) FROM reextract_pass) + (SELECT count(*) FROM reextract_done)"
+                           ).fetchone() == (0,)
