@@ -35,25 +35,25 @@ def test_a_views_change_without_a_migration_is_caught_and_recorded_with_one(tmp_
     newest = viewprint.migration_numbers(root)[-1]
     _change_a_view(root)
     said = viewprint.mismatch(root)
-    assert said is not None and f"{newest + 1:04d}_views_<what>.sql" in said
+    assert said is not None and f"since migration {newest:04d} recorded them" in said
+    assert f"{newest + 1:04d}_views_<what>.sql" in said
+    with pytest.raises(ValueError, match=f"migration {newest:04d} has other views recorded"):
+        viewprint.record_views(root)  # the views a migration shipped with are not overwritten unasked
     (root / "migrations" / f"{newest + 1:04d}_views_changed.sql").write_text("-- the view changed\n", encoding="utf-8")
-    assert "record" in (viewprint.mismatch(root) or "")
+    assert f"migration {newest + 1:04d} is not in" in (viewprint.mismatch(root) or "")
     assert "recorded the views under migration" in viewprint.record_views(root)
     assert viewprint.mismatch(root) is None
     assert {n: d for n, d in viewprint.recorded(root).items() if n <= newest} == viewprint.recorded(sql_root())
-    _change_a_view(root)
-    with pytest.raises(ValueError, match=f"migration {newest + 1:04d} has other views recorded"):
-        viewprint.record_views(root)  # the views recorded under a migration are not overwritten unasked
-    viewprint.record_views(root, replace=True)
     (root / "migrations" / f"{newest + 2:04d}_a_table.sql").write_text("CREATE TABLE t (x INT);\n", encoding="utf-8")
-    assert viewprint.mismatch(root) is None  # a migration that leaves the views alone needs no record
-    _change_a_view(root)
-    assert "nothing to do" not in viewprint.record_views(root)  # unreleased: the newest records the change
-    _change_a_view(root)
+    assert f"migration {newest + 2:04d} is not in" in (viewprint.mismatch(root) or "")  # every migration recorded
+    viewprint.record_views(root)
+    assert viewprint.recorded(root)[newest + 2] == viewprint.recorded(root)[newest + 1]
+    _change_a_view(root)  # after merging another branch's views change into an unreleased migration
     with pytest.raises(ValueError, match="--replace"):
         viewprint.record_views(root)
-    viewprint.record_views(root, replace=True)  # the lead's one step after merging two views changes
+    viewprint.record_views(root, replace=True)  # the lead's one step
     assert viewprint.mismatch(root) is None
+    assert "nothing to do" in viewprint.record_views(root)
 
 
 def test_the_check_command_exits_1_saying_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

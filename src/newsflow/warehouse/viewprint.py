@@ -6,8 +6,8 @@ views changed without a new migration, an older newsflow meeting a newer one's w
 migration it lacks (so `compat.refuse_a_newer_schema` would let it in) and would replace the newer views with
 its own: two installs on one warehouse, or a downgrade, would get silently different views. So each change to
 `warehouse/views/` comes with a numbered migration (a no-op one when no table changes), and
-`warehouse/views_fingerprints.txt` records, per migration that changed them, the digest of the views it ships
-with; `tests/test_viewprint.py` fails while the views differ from the record of the newest migration.
+`warehouse/views_fingerprints.txt` records, for each migration from 0087 on, the digest of the views it ships
+with; `tests/test_viewprint.py` fails while the newest migration is unrecorded or recorded with other views.
 
     uv run python -m newsflow.warehouse.viewprint          # check: exit 1 saying what to do on a mismatch
     uv run python -m newsflow.warehouse.viewprint record   # record the views under the newest migration
@@ -23,8 +23,8 @@ from pathlib import Path
 from newsflow.warehouse.schema import sql_root, views_digest
 
 FINGERPRINTS = "views_fingerprints.txt"
-_HEADER = ("# The digest of warehouse/views/*.sql (newsflow.warehouse.schema.views_digest) as of each migration\n"
-           "# that changed the views; written by `uv run python -m newsflow.warehouse.viewprint record`.\n")
+_HEADER = ("# The digest of warehouse/views/*.sql (newsflow.warehouse.schema.views_digest) that each migration\n"
+           "# from 0087 on ships with; written by `uv run python -m newsflow.warehouse.viewprint record`.\n")
 
 
 def migration_numbers(root: Path) -> list[int]:
@@ -40,22 +40,22 @@ def recorded(root: Path) -> dict[int, str]:
 
 
 def mismatch(root: Path) -> str | None:
-    """Why the views and the record disagree, with what to do; None when they agree."""
+    """Why the views and the record disagree, with what to do; None when the newest migration is recorded with
+    these views. Every migration from 0087 on is recorded, so an unrecorded one is new (not released yet)."""
     newest = migration_numbers(root)[-1]
     record = recorded(root)
     if unknown := sorted(set(record) - set(migration_numbers(root))):
         return f"{FINGERPRINTS} records migration {unknown[0]:04d}, which warehouse/migrations/ does not hold"
-    last = max((n for n in record if n <= newest), default=None)
     digest = views_digest(list((root / "views").glob("*.sql")))
-    if last is not None and record[last] == digest:
+    if newest not in record:
+        return (f"migration {newest:04d} is not in {FINGERPRINTS}: run `uv run python -m newsflow.warehouse.viewprint "
+                "record` to record the views it ships with")
+    if record[newest] == digest:
         return None
-    since = f"since migration {last:04d} recorded them" if last is not None else "and are not recorded"
-    add = (f"add a migration (warehouse/migrations/{newest + 1:04d}_views_<what>.sql; a comment alone will do "
-           "when no table changes), then run `uv run python -m newsflow.warehouse.viewprint record`")
-    if newest not in record:  # the newest migration may be the one that comes with this change
-        add = f"if migration {newest:04d} comes with this change, run `… viewprint record`; else {add}"
-    return (f"warehouse/views/ changed {since}: an older newsflow would replace these views on a warehouse this "
-            f"one wrote; {add}")
+    return (f"warehouse/views/ changed since migration {newest:04d} recorded them: an older newsflow would replace "
+            f"these views on a warehouse this one wrote; add a migration (warehouse/migrations/{newest + 1:04d}_views_"
+            "<what>.sql; a comment alone will do when no table changes), then run `uv run python -m "
+            "newsflow.warehouse.viewprint record`")
 
 
 def record_views(root: Path, replace: bool = False) -> str:
@@ -64,8 +64,8 @@ def record_views(root: Path, replace: bool = False) -> str:
     newest = migration_numbers(root)[-1]
     record = recorded(root)
     digest = views_digest(list((root / "views").glob("*.sql")))
-    if record.get(newest) == digest or (mismatch(root) is None and newest not in record):
-        return f"the views are recorded already ({FINGERPRINTS}); nothing to do"
+    if record.get(newest) == digest:
+        return f"the views are recorded already under migration {newest:04d}; nothing to do"
     if newest in record and not replace:
         raise ValueError(f"migration {newest:04d} has other views recorded: add a new migration for this change, "
                          f"or, if {newest:04d} is not released yet, run again with --replace")
