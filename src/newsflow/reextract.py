@@ -74,7 +74,14 @@ def reextract(config: Config, since: date | None = None) -> ReextractSummary:
 
 def extractor_versions() -> str:
     """What a pass is resumed only with: an upgrade between its start and its resumption starts it over."""
-    return f"newsflow {metadata.version('newsflow')} trafilatura {metadata.version('trafilatura')}"
+    return f"newsflow {_version('newsflow')} trafilatura {_version('trafilatura')}"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:  # run from a source tree never installed: no version to tell apart
+        return "unknown"
 
 
 def reextract_batch(
