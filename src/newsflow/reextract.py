@@ -16,6 +16,7 @@ same `--since`, by the same newsflow and trafilatura, skips them; another `--sin
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import zlib
 from collections.abc import Sequence
@@ -73,8 +74,17 @@ def reextract(config: Config, since: date | None = None) -> ReextractSummary:
 
 
 def extractor_versions() -> str:
-    """What a pass is resumed only with: an upgrade between its start and its resumption starts it over."""
-    return f"newsflow {_version('newsflow')} trafilatura {_version('trafilatura')}"
+    """What a pass is resumed only with: an upgrade between its start and its resumption starts it over.
+    The code's digest too: a source checkout changed by `git pull` keeps its version number."""
+    return f"newsflow {_version('newsflow')} {_code_digest()} trafilatura {_version('trafilatura')}"
+
+
+def _code_digest() -> str:
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _version(package: str) -> str:

@@ -197,3 +197,16 @@ def test_a_reextract_of_another_since_or_version_starts_over_and_an_ended_pass_l
         warehouse.end_pass(con)
         assert con.execute("SELECT (SELECT count(*) FROM reextract_pass) + (SELECT count(*) FROM reextract_done)"
                            ).fetchone() == (0,)
+
+
+def test_a_changed_source_tree_of_the_same_version_starts_a_new_reextract_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review: a checkout updated by `git pull` keeps its version number; its pass must not resume the old one's."""
+    from newsflow import reextract as reextract_module
+    package = tmp_path / "newsflow"
+    shutil.copytree(Path(reextract_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(reextract_module, "__file__", str(package / "reextract.py"))
+    before = reextract_module.extractor_versions()
+    extract = package / "extract.py"
+    extract.write_text(extract.read_text(encoding="utf-8") + "\n# a fix\n", encoding="utf-8")
+    assert reextract_module.extractor_versions() != before
