@@ -11,7 +11,8 @@ A kept page that cannot be read (a truncated or corrupt `.gz`) is skipped, logge
 the summary's `unreadable`; the other pages are re-extracted all the same.
 A pass cut short (Ctrl-C, a kill, a power cut) resumes: each batch records its articles as done in the
 transaction that writes them (`warehouse.reextracts`, migration 0088), and the next `reextract` with the
-same `--since`, by the same newsflow (version and code) and trafilatura, skips them; another `--since`, version or code starts over.
+same `--since`, by the same newsflow (version and code) and trafilatura, skips them;
+another `--since`, version or code starts over.
 """
 
 from __future__ import annotations
