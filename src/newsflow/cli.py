@@ -338,6 +338,8 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     print(f"re-extracted {done.changed + done.unchanged + done.failed} of {done.articles} articles: "
           f"{done.changed} changed, {done.unchanged} unchanged, {done.failed} failed; "
           f"{done.without_html} had no kept HTML, {len(done.unreadable)} unreadable")
+    if done.resumed:
+        print(f"resumed an interrupted reextract: {done.resumed} articles it had done were not done again")
     for page, why in done.unreadable:
         print(f"skipped  {page}  (unreadable kept HTML: {why})")
     return 0

@@ -12,9 +12,10 @@ from newsflow.cli_output import fail, format_result
 from newsflow.cli_run import print_config_warnings
 from newsflow.config import load_config
 from newsflow.configfeeds import SHOWN_CHARS, shown
-from newsflow.errors import InputError
+from newsflow.errors import InputError, OutputError
 from newsflow.files import replace_file
 from newsflow.opml import MAX_OPML_BYTES, export_opml, feed_block, import_opml
+from newsflow.runlock import DISK_FULL
 from newsflow.urls import fetch_problem
 from newsflow.warehouse import Warehouse, feed_health, removed_feeds
 
@@ -56,10 +57,24 @@ def _as_shown(url: str) -> str:
 def cmd_feeds_export(args: argparse.Namespace) -> int:
     opml_bytes = export_opml(load_config(args.config))
     if args.output:
-        replace_file(Path(args.output), opml_bytes)
+        _write_export(Path(args.output), opml_bytes)
     else:
         print(opml_bytes.decode("utf-8"), end="")
     return 0
+
+
+def _write_export(path: Path, opml_bytes: bytes) -> None:
+    """`-o FILE`, replaced whole. A failure names FILE, not the temporary file beside it that failed (before:
+    `newsflow: /tmp/.out.opml.x1y2.partial: Read-only file system`, and for `-o DIR` a temporary file in
+    the folder above, `Is a directory`)."""
+    if path.is_dir():
+        raise InputError(f"feeds export -o {path}: is a folder; give the name of the OPML file to write")
+    try:
+        replace_file(path, opml_bytes)
+    except OSError as exc:
+        room = "free space there, " if exc.errno in DISK_FULL else ""
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; {room}give -o a file in a folder this "
+                          "user can write, or leave -o out to print the OPML") from exc
 
 
 def cmd_feeds_discover(args: argparse.Namespace) -> int:

@@ -22,6 +22,8 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # HTTP servers refuse request lines past 8 KB (RFC 9110 asks them to take at least 8,000 octets): a
 # longer feed URL fails every poll, and would be written into every fetch event and log line.
 MAX_FEED_URL_CHARS = 8192
+MAX_FEED_TAGS = 64  # tags of one feed
+MAX_TAG_CHARS = 200
 SHOWN_CHARS = 120  # of a value quoted in an error line
 
 
@@ -99,6 +101,12 @@ def read_feed(item: Any, where: str) -> FeedConfig:
     tags = item.get("tags", [])
     if not all(isinstance(t, str) and not CONTROL.search(t) for t in tags):
         raise ConfigError(f"{where}.tags", "must be a list of strings without control characters")
+    # a feed's tags are rewritten into `feeds` at every run: a 10 MB tag or 100,000 of them, pasted or imported,
+    # cost every run that much (local 20); real ones are words
+    if len(tags) > MAX_FEED_TAGS:
+        raise ConfigError(f"{where}.tags", f"has {len(tags):,} tags; a feed may have at most {MAX_FEED_TAGS}")
+    if long := next((t for t in tags if len(t) > MAX_TAG_CHARS), None):
+        raise ConfigError(f"{where}.tags", f"{shown(long)} is longer than a tag may be ({MAX_TAG_CHARS} characters)")
     return FeedConfig(name=name, url=url, tags=tuple(tags), enabled=item.get("enabled", True))
 
 

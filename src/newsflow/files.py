@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # A write in flight: removed on failure; after a crash, whoever owns the folder sweeps it.
@@ -74,3 +77,26 @@ def read_capped(path: Path, cap: int) -> bytes:
 def _open_nonblocking(path: str, flags: int) -> int:
     # O_NONBLOCK: opening a FIFO for reading does not wait for a writer; a regular file ignores it
     return os.open(path, flags | os.O_NONBLOCK)
+
+
+@contextmanager
+def rewriting(path: Path) -> Iterator[None]:
+    """An exclusive lock on the file at `path` for a read, change and `replace_file` of it: two `feeds import`s
+    at once each add their feeds (before, the second read the config before the first replaced it, and its
+    replace dropped the first's feeds, which had been reported `added`). The lock is on the file's inode, which
+    a replace swaps, so a lock got on an inode no longer at `path` is taken again on the one there now."""
+    path = path.resolve()
+    while True:
+        handle = os.open(path, os.O_RDONLY)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            if os.fstat(handle).st_ino == os.stat(path).st_ino:
+                break
+        except BaseException:
+            os.close(handle)
+            raise
+        os.close(handle)
+    try:
+        yield
+    finally:
+        os.close(handle)  # lets the lock go

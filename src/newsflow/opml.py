@@ -32,11 +32,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.config import Config, parse_config
-from newsflow.configfeeds import MAX_FEED_URL_CHARS, loosely
+from newsflow.configfeeds import MAX_FEED_TAGS, MAX_FEED_URL_CHARS, loosely
 from newsflow.configfile import read_config_text
 from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
-from newsflow.files import replace_file
+from newsflow.files import replace_file, rewriting
 from newsflow.urls import feed_key, fetch_problem
 
 _FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # the rule config.py enforces
@@ -158,7 +158,8 @@ def _walk(body: ET.Element) -> Iterator[OpmlFeed]:
         url = (outline.get("xmlUrl") or "").strip()
         if url:
             categories = [c.strip() for c in (outline.get("category") or "").split(",") if c.strip()]
-            tags = tuple(dict.fromkeys(slugify(t) for t in (*folders, *categories) if slugify(t)))
+            # the config takes at most MAX_FEED_TAGS (a `category` of 100,000 names would make it refuse the import)
+            tags = tuple(dict.fromkeys(slugify(t) for t in (*folders, *categories) if slugify(t)))[:MAX_FEED_TAGS]
             yield OpmlFeed(label, url, tags)
         elif label and len(folders) < MAX_FOLDER_TAGS:
             folders = (*folders, label)
@@ -196,7 +197,13 @@ def _hostname(url: str) -> str:
 
 
 def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
-    """Append the OPML's new feeds to the config file as `[[feeds]]` blocks; comments are kept."""
+    """Append the OPML's new feeds to the config file as `[[feeds]]` blocks; comments are kept. Another import
+    of the same config waits (`files.rewriting`): each one's feeds are kept."""
+    with rewriting(config_path):
+        return _import_into(config_path, opml_bytes)
+
+
+def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     original = read_config_text(config_path)  # as the config was loaded: a BOM is dropped, not kept as text
     taken = _taken(original, config_path)
     added: list[tuple[str, str]] = []

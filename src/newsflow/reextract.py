@@ -9,15 +9,21 @@ not, so a reextract after a date fix left such pages as they were). `story_id` i
 story groups the copies seen at the time, and reextraction does not re-cluster.
 A kept page that cannot be read (a truncated or corrupt `.gz`) is skipped, logged and listed in
 the summary's `unreadable`; the other pages are re-extracted all the same.
+A pass cut short (Ctrl-C, a kill, a power cut) resumes: each batch records its articles as done in the
+transaction that writes them (`warehouse.reextracts`, migration 0088), and the next `reextract` with the
+same `--since`, by the same newsflow (version and code) and trafilatura, skips them;
+another `--since`, version or code starts over.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 from newsflow import warehouse
@@ -37,6 +43,7 @@ log = logging.getLogger(__name__)
 class ReextractSummary:
     articles: int = 0
     without_html: int = 0
+    resumed: int = 0  # done by the interrupted pass this one resumed, not done again
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
@@ -51,7 +58,9 @@ def reextract(config: Config, since: date | None = None) -> ReextractSummary:
         if not store.path.exists():  # opening it to write would make an empty one, and say "0 of 0"
             raise WarehouseError(f"no warehouse at {store.path} yet; run `newsflow run` first")
         with store.writing() as con:
-            targets = warehouse.articles_to_reextract(con, since)
+            done = warehouse.start_or_resume_pass(con, since, extractor_versions())
+            targets = [t for t in warehouse.articles_to_reextract(con, since) if t.article_id not in done]
+        summary.resumed = len(done)
         summary.articles = len(targets)
         with_html = [t for t in targets if t.has_html]
         summary.without_html = len(targets) - len(with_html)
@@ -60,7 +69,30 @@ def reextract(config: Config, since: date | None = None) -> ReextractSummary:
             for start in range(0, len(with_html), config.extract.batch_size):
                 batch = with_html[start:start + config.extract.batch_size]
                 reextract_batch(store, pool, pages_dir, batch, summary)
+        with store.writing() as con:
+            warehouse.end_pass(con)
     return summary
+
+
+def extractor_versions() -> str:
+    """What a pass is resumed only with: an upgrade between its start and its resumption starts it over.
+    The code's digest too: a source checkout changed by `git pull` keeps its version number."""
+    return f"newsflow {_version('newsflow')} {_code_digest()} trafilatura {_version('trafilatura')}"
+
+
+def _code_digest() -> str:
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:  # run from a source tree never installed: no version to tell apart
+        return "unknown"
 
 
 def reextract_batch(
@@ -90,6 +122,7 @@ def reextract_batch(
             updates.append(update)
     with store.writing() as con, warehouse.transaction(con):
         warehouse.update_extractions(con, updates)
+        warehouse.mark_reextracted(con, [t.article_id for t in kept])  # unreadable ones too: they stay so
     log.info("re-extracted %d articles: %d changed", len(batch), summary.changed)
 
 

@@ -55,7 +55,32 @@ def holding_the_service_lock(warehouse_path: Path) -> Iterator[None]:
 
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-FULL_HINT = "is the disk full? Nothing was done: free space there and run it again"
+
+
+def room_question(said: str) -> str:
+    """Why a write found no room, asked from the error's words: a file size limit (EFBIG: this process's
+    `ulimit -f`, RLIMIT_FSIZE, or the largest file the filesystem takes) is not a full disk, nor is a quota."""
+    if "File too large" in said:
+        return ("Is a file size limit set for this process (`ulimit -f`), or is the file as large as its "
+                "filesystem allows?")
+    if "quota" in said:
+        return "Is this user's disk quota used up?"
+    return "Is the disk full?"
+
+
+def room_remedy(said: str) -> str:
+    """What frees the room `room_question` asks about."""
+    if "File too large" in said:
+        return "raise the limit or move the warehouse to a filesystem that takes larger files"
+    if "quota" in said:
+        return "free space there or raise the quota"
+    return "free space there"
+
+
+def full_hint(said: str) -> str:
+    """The end of a line saying a command that wrote nothing yet found no room: what to ask and do."""
+    question = room_question(said)
+    return f"{question[0].lower()}{question[1:]} Nothing was done: {room_remedy(said)} and run it again"
 
 
 def write_holder(handle: Any, holder: str, lock_path: Path) -> None:
@@ -67,8 +92,8 @@ def write_holder(handle: Any, holder: str, lock_path: Path) -> None:
         os.write(handle.fileno(), holder.encode())  # opened "a+" (O_APPEND): at 0, as the file is empty now
     except OSError as exc:
         fcntl.flock(handle, fcntl.LOCK_UN)
-        raise WarehouseError(f"cannot write the lock {lock_path}: {exc.strerror or exc}; "
-                             f"{FULL_HINT if exc.errno in DISK_FULL else 'check warehouse.path'}") from exc
+        hint = full_hint(exc.strerror or "") if exc.errno in DISK_FULL else "check warehouse.path"
+        raise WarehouseError(f"cannot write the lock {lock_path}: {exc.strerror or exc}; {hint}") from exc
 
 
 _HOLDER_MAX_CHARS = 200  # "<pid> <command>": a lock file is ours and small; read no more than that

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from newsflow import spoolcodec, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
 from newsflow.files import PARTIAL_SUFFIX, read_capped, replace_file
+from newsflow.runlock import DISK_FULL, room_question
 from newsflow.warehouse import BorrowedWarehouse, Warehouse
 
 log = logging.getLogger(__name__)
@@ -206,10 +207,17 @@ def spool_load(store: Warehouse, run_id: str, kind: str, args: tuple[Any, ...], 
     except OSError as exc:  # a full disk is the machine's failure, not the load's: the run stops, nothing is lost
         raise WarehouseError(
             f"cannot spool to {spool.directory}: {exc.strerror or exc}. A reader holds {store.path}, so this run "
-            "writes its loads there instead. Is the disk full? Nothing of this load was stored; what the run "
+            f"writes its loads there instead. {_why_not_written(exc)} Nothing of this load was stored; what the run "
             "fetched stays pending for the next run") from exc
     log.info("spooled %s to %s", kind.rpartition(":")[2], path)
     return if_spooled
+
+
+def _why_not_written(exc: OSError) -> str:
+    """The question a spool write the OS refused asks: no room (a full disk, a file size limit), else the folder."""
+    if exc.errno in DISK_FULL:
+        return room_question(exc.strerror or "")
+    return "Can this user write that folder?"
 
 
 def note_held(store: Warehouse, error: WarehouseHeldError) -> None:

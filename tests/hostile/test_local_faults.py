@@ -97,7 +97,9 @@ def test_a_full_disk_while_spooling_beside_a_reader_is_exit_3_and_loses_nothing(
     assert "Traceback" not in full.stderr and "Warning" not in full.stderr, full.stderr
     last = full.stderr.strip().splitlines()[-1]
     assert last.startswith(f"newsflow: cannot spool to {spool_dir_for(config.warehouse_path)}: File too large")
-    assert "Is the disk full?" in last and "stays pending" in last
+    # RLIMIT_FSIZE, not a full disk: said as what it is (local 20; before, `Is the disk full?`)
+    assert "Is a file size limit set for this process (`ulimit -f`)" in last and "disk full" not in last
+    assert "stays pending" in last
 
     assert rows(config, "SELECT consecutive_failures, last_status FROM feeds") == [(0, "ok")], "not the feed's fault"
     asyncio.run(run_ingest(config, "room-again"))
@@ -114,7 +116,8 @@ def test_a_disk_full_mid_run_through_the_flow_prints_one_line_not_prefects_trace
     config, full = run_out_of_disk(tmp_path, server, ["--flow", "run", "--quiet"], env=child_env(prefect_api))
     assert full.returncode == 3, full.stderr
     [line] = full.stderr.splitlines()
-    assert line.startswith(f"newsflow: cannot write {config.warehouse_path}: ") and "disk full" in line
+    assert line.startswith(f"newsflow: cannot write {config.warehouse_path}: ")
+    assert "Is a file size limit set for this process" in line  # RLIMIT_FSIZE, not a full disk (local 20)
     asyncio.run(run_ingest(config, "room-again"))
     assert rows(config, "SELECT count(*) FROM articles") == [(60,)], "nothing lost"
     no_duplicates(config)

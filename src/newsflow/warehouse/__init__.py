@@ -27,7 +27,16 @@ from typing import TypeVar
 import duckdb
 
 from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
-from newsflow.runlock import DISK_FULL, FULL_HINT, holder_command, read_holder, run_lock_is_held, write_holder
+from newsflow.runlock import (
+    DISK_FULL,
+    full_hint,
+    holder_command,
+    read_holder,
+    room_question,
+    room_remedy,
+    run_lock_is_held,
+    write_holder,
+)
 from newsflow.warehouse import compat
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
@@ -67,8 +76,9 @@ class Warehouse:
             if self.run_lock_path.exists() and not self.run_lock_path.is_file():
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
                                      "a device): move it aside, and the next run makes a new one") from exc
+            hint = full_hint(exc.strerror or "") if exc.errno in DISK_FULL else "check warehouse.path"
             raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
-                                 f"{FULL_HINT if exc.errno in DISK_FULL else 'check warehouse.path'}") from exc
+                                 f"{hint}") from exc
         with handle:
             deadline = time.monotonic() + self.lock_timeout
             while True:
@@ -141,11 +151,11 @@ class Warehouse:
         if any(sign in text for sign in _DAMAGED):  # a read failed, not a write: no disk is full
             return WarehouseError(f"cannot open {self.path}: {first}{_open_hint(text, read_only=False)}")
         if migrating:
-            return WarehouseError(f"cannot write {self.path}: {first}. Is the disk full? Its migration to this "
-                                  "newsflow's schema stopped (each migration is stored whole or not at all) and "
-                                  "nothing else was written: free space there, and the next run finishes it")
+            return WarehouseError(f"cannot write {self.path}: {first}. {room_question(text)} Its migration to "
+                                  "this newsflow's schema stopped (each migration is stored whole or not at all) and "
+                                  f"nothing else was written: {room_remedy(text)}, and the next run finishes it")
         return WarehouseError(
-            f"cannot write {self.path}: {first}. Is the disk full? Nothing of this load was stored; "
+            f"cannot write {self.path}: {first}. {room_question(text)} Nothing of this load was stored; "
             "what the run fetched stays pending for the next run"
         )
 
@@ -221,7 +231,7 @@ def _open_hint(duckdb_message: str, read_only: bool) -> str:
         return ("; the file is damaged or not a DuckDB database: restore it from a backup, or move it aside "
                 "and the next run starts a new warehouse")
     if any(sign in duckdb_message for sign in _FULL):  # a first run on a full disk: said, but not what to do
-        return f"; {FULL_HINT}"
+        return f"; {full_hint(duckdb_message)}"
     if read_only or not any(sign in duckdb_message for sign in _NOT_WRITABLE):
         return ""
     return ("; newsflow must write the warehouse here: make the file writable by this user (its mode, its owner, "
@@ -300,6 +310,7 @@ from newsflow.warehouse.reads import (  # noqa: E402
     removed_feeds,
     run_read_query,
 )
+from newsflow.warehouse.reextracts import end_pass, mark_reextracted, start_or_resume_pass  # noqa: E402
 from newsflow.warehouse.replays import (  # noqa: E402
     read_all_feed_states,
     record_spool_replay,
@@ -325,6 +336,7 @@ __all__ = [
     "begin_run",
     "bound_load_memory",
     "create_views",
+    "end_pass",
     "existing_article_ids",
     "existing_content_hashes",
     "feed_health",
@@ -340,6 +352,7 @@ __all__ = [
     "load_memory_limit_mb",
     "lookup_story_keys",
     "lookup_story_lines",
+    "mark_reextracted",
     "migrate",
     "pending_entries",
     "prune_pages",
@@ -354,6 +367,7 @@ __all__ = [
     "run_read_query",
     "spool_replayed",
     "sql_root",
+    "start_or_resume_pass",
     "sync_feeds",
     "transaction",
     "update_extractions",

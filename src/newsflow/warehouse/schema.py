@@ -51,7 +51,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
                 con.execute(path.read_text(encoding="utf-8"))
                 con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [int(path.name[:4]), path.stem])
         view_files = sorted((sql_root() / "views").glob("*.sql"))
-        digest = hashlib.sha256(b"".join(p.read_bytes() for p in view_files)).hexdigest()
+        digest = views_digest(view_files)
         stored = con.execute("SELECT sha256 FROM schema_views").fetchall()
         if pending or stored != [(digest,)]:
             with _one_transaction(con, bool(done)):
@@ -59,6 +59,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
                 con.execute("DELETE FROM schema_views")
                 con.execute("INSERT INTO schema_views VALUES (?)", [digest])
     return [p.stem for p in pending]
+
+
+def views_digest(view_files: list[Path]) -> str:
+    """What `schema_views` stores: the sha256 of the views' SQL files, concatenated in name order
+    (`newsflow.warehouse.viewprint` records it per migration, so no views change ships without one)."""
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(view_files))).hexdigest()
 
 
 def not_applied(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -70,9 +76,9 @@ def not_applied(con: duckdb.DuckDBPyConnection) -> list[str]:
     if done - {int(p.name[:4]) for p in migrations}:
         return []
     pending = [p.stem for p in migrations if int(p.name[:4]) not in done]
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted((sql_root() / "views").glob("*.sql"))))
+    digest = views_digest(list((sql_root() / "views").glob("*.sql")))
     stored = con.execute("SELECT sha256 FROM schema_views").fetchall()
-    return pending + (["views"] if stored != [(digest.hexdigest(),)] else [])
+    return pending + (["views"] if stored != [(digest,)] else [])
 
 
 @contextmanager

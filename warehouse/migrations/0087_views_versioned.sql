@@ -1,0 +1,9 @@
+-- 0087_views_versioned: no table changes; the views as they are now get a schema version of their own.
+--
+-- Until now a change to warehouse/views/ came with a migration only when a table changed too (13 of 22 did
+-- not), so an older newsflow meeting a warehouse a newer one wrote found no migration it lacked, took the
+-- views' differing digest for its own upgrade and replaced the newer views with its older ones. From this
+-- migration on, every views change comes with a migration (a comment like this one will do) and
+-- warehouse/views_fingerprints.txt records the views' digest under it (tests/test_viewprint.py checks it;
+-- `uv run python -m newsflow.warehouse.viewprint record` writes it). An older newsflow now meets 0087, which
+-- it has no file for, and refuses the warehouse as a newer one's, untouched.
