@@ -185,7 +185,8 @@ WITH m AS ({_MATCHES}),
 best AS (SELECT article_id, story_id FROM m ORDER BY score DESC, article_id LIMIT {{sample}}),
 d AS (SELECT s.doc_id, best.story_id FROM best JOIN search_docs s USING (article_id)),
 p AS (SELECT p.term_id, d.doc_id, d.story_id FROM search_postings p JOIN d USING (doc_id)),
-forms AS (SELECT term_id, form FROM search_forms WHERE term_id IN (SELECT DISTINCT term_id FROM p)),
+forms AS (SELECT term_id, form FROM search_forms WHERE term_id IN (SELECT DISTINCT term_id FROM p)
+          AND NOT regexp_full_match(form, '[A-Z]+')),  -- an acronym term (`US`) is its word's (`us`) again
 named AS (SELECT term_id, arg_min(form, (length(form), form = search_unaccented(form), form)) AS word
           FROM forms GROUP BY term_id),
 bare AS (SELECT DISTINCT a.term_id AS accented, b.term_id FROM forms a JOIN forms b
