@@ -243,6 +243,11 @@ def _indexed(text: str) -> list[str]:
     return index_words(tokens) if special and _UNSPACED_CHAR.search(text) else tokens
 
 
+def is_unit(token: str) -> bool:
+    """Whether `token` is a unit of an unspaced script (`ณ`, `หุ้`): a character with its marks."""
+    return _UNIT.match(token) is not None
+
+
 def phrase_words(phrase: Sequence[str]) -> list[str]:
     """The distinct words a query word or phrase (its tokens) is looked up by, in order."""
     return list(dict.fromkeys(index_words(phrase)))

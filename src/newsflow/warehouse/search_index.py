@@ -25,6 +25,7 @@ run_articles_to_index = search_writes.run_articles_to_index
 read_article_texts = search_writes.read_article_texts
 write_docs = search_writes.write_docs
 lookup_terms = search_writes.lookup_terms
+terms_around = search_writes.terms_around
 clear_index = search_writes.clear_index
 
 
