@@ -56,8 +56,10 @@ US = ["us-caps", "us-dotted"]
     ("U.S. OR u.s.", US),  # on main: the phrase `u s`, which missed `US`
     ("us", ["us-caps", "us-dotted", "us-pronoun"]),  # in lower case the word, pronoun and country alike
     ('"US" troops', ["us-caps", "us-dotted", "us-pronoun"]),  # quoted: the plain word, as `us`
-    ("UK OR U.K.", ["uk-caps", "uk-dotted"]),  # on main `U.K.` missed `UK`
-    ("UN", ["un-caps", "un-dotted"]),  # on main: every French article (`un` is a French stop word)
+    ("UK", ["uk-caps", "uk-dotted"]),  # on main `UK` missed `U.K.`
+    ("U.K.", ["uk-caps", "uk-dotted"]),  # and `U.K.` missed `UK`
+    ("UN", ["un-caps", "un-dotted"]),  # on main: not `U.N.`
+    ("UN accord", []),  # on main: every French article with `accord` (`un` is a French stop word)
     ("WHO vaccine", ["who-caps"]),  # on main: every English article with `vaccine` (`who` a stop word)
     ("N.Y.C. subway", ["nyc-caps", "nyc-dotted"]),  # on main `N.Y.C.` (the phrase `n y c`) missed `NYC`
     ('"a.m."', ["am-time"]),  # a time: quoted, the letters (unquoted `a.m.` is the acronym AM)

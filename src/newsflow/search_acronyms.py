@@ -3,7 +3,8 @@
 The index is casefolded, so `US` was the word `us`: `US` found every article saying "told us", and
 `U.S.` (the phrase `u s`) missed the articles writing `US`. Worse, `UN` was the French and Spanish
 article `un`, a stop word there, which counts as present in every French and Spanish article, so
-`UN` found all of them; `WHO` and `IT` were English stop words, refused alone.
+`UN accord` found every French article with `accord`; `WHO` and `IT` were English stop words:
+refused alone, and `WHO vaccine` found every English article with `vaccine`.
 
 - **In the text**, an acronym is written in capitals: a word of two or more capital letters A-Z
   (`US`, `NYC`), or capital letters each followed by a dot (`U.S.`, `N.Y.C.`, the last dot optional).
