@@ -18,6 +18,7 @@ from typing import Any
 
 from newsflow.errors import WarehouseError
 from newsflow.search_query import Phrase, Query, QuerySyntaxError, parse_query
+from newsflow.search_snippets import query_words, snippet
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.search_text import analyse, is_stop_word, is_unit, phrase_words, search_tokens, stem
 from newsflow.warehouse import Warehouse, schema, search_index, search_segments
@@ -256,13 +257,22 @@ def search_stories(store: Warehouse, text: str, filters: SearchFilters, limit: i
         return search_index.ranked_stories(con, params, limit, prune=prune)
 
 
-def search_articles(store: Warehouse, text: str, filters: SearchFilters, limit: int) -> QueryResult:
-    """Every article matching `text` (at most `limit`), best first, with its story, site and URL:
-    a query's matches to export (`--articles --format csv`). Ranks every match: not pruned."""
+def search_articles(store: Warehouse, text: str, filters: SearchFilters, limit: int, *, sort: str = "relevance",
+                    snippets: bool = False) -> QueryResult:
+    """Every article matching `text` (at most `limit`), best first (or newest or oldest first: `sort`), with
+    its story, site and URL: a query's matches to export (`--articles --format csv`). Ranks every match: not
+    pruned. With `snippets`, a last column holds the words around each article's first match
+    (`search_snippets`), read from the texts of the rows returned only."""
     query = parse_query(text)
     with store.reading() as con:
         params = search_index.search_params(_inputs(con, query), **vars(filters))
-        return search_index.matching_articles(con, params, limit)
+        result = search_index.matching_articles(con, params, limit, sort)
+        if not snippets:
+            return result
+        texts = {a.article_id: a for a in search_index.read_article_texts(con, [row[0] for row in result.rows])}
+    words = query_words(query)
+    return QueryResult([*result.columns, "snippet"],
+                       [(*row, snippet(texts[row[0]].text or "", texts[row[0]].language, words)) for row in result.rows])
 
 
 def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str, limit: int = 20) -> QueryResult:

@@ -167,16 +167,20 @@ def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit
         width, rank = max(width, depth * PRUNE_WIDTH), max(rank, depth)
 
 
-ARTICLES_SQL = f"""
+ARTICLE_ORDER = {"relevance": "m.score DESC, article_id", "newest": "m.appeared_at DESC NULLS LAST, article_id",
+                 "oldest": "m.appeared_at NULLS LAST, article_id"}
+"""`newsflow search --articles --sort`: best first, or by date (`published_at`, else `fetched_at`)."""
+ARTICLES_SQL = {sort: f"""
 WITH m AS ({_MATCHES})
 SELECT article_id, story_id, site, feed_id, appeared_at AS published_at, language, title,
        canonical_url AS url, round(score, 3) AS score
-FROM m ORDER BY m.score DESC, article_id LIMIT $limit"""
-"""Every matching article, best first: the export of a query's matches (`newsflow search --articles`)."""
+FROM m ORDER BY {order} LIMIT $limit""" for sort, order in ARTICLE_ORDER.items()}
+"""Every matching article, in each order: the export of a query's matches (`newsflow search --articles`)."""
 
 
-def matching_articles(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int) -> QueryResult:
-    return _run(con, ARTICLES_SQL, {**params, "limit": limit})
+def matching_articles(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int,
+                      sort: str = "relevance") -> QueryResult:
+    return _run(con, ARTICLES_SQL[sort], {**params, "limit": limit})
 
 
 TOP_WORDS_SAMPLE = 1000
