@@ -83,7 +83,8 @@ def test_cli_sort_and_snippets_and_their_refusal_without_articles(
     assert cli.main(["search", "delta", "--articles", "--sort", "newest", "--snippets", "--format", "csv",
                      "--config", str(config)]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [r["article_id"] for r in rows] == ["new", "mid", "old"] and rows[0]["snippet"].startswith("Floods hit the «delta")
+    assert [r["article_id"] for r in rows] == ["new", "mid", "old"]
+    assert rows[0]["snippet"].startswith("Floods hit the «delta")
     for args in (["--snippets"], ["--sort", "oldest"]):
         assert cli.main(["search", "delta", *args, "--config", str(config)]) == 2
         err = capsys.readouterr().err

@@ -163,7 +163,8 @@ def bad_argument(args: argparse.Namespace) -> str | None:
     if args.by and args.articles:
         return "--articles lists matching articles and --by counts them: give one of the two"
     if (args.sort != "relevance" or args.snippets) and not args.articles:
-        return f"{'--snippets' if args.snippets else '--sort ' + args.sort} applies to the list of articles: add --articles"
+        option = "--snippets" if args.snippets else f"--sort {args.sort}"
+        return f"{option} applies to the list of articles: add --articles"
     return None
 
 

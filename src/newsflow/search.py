@@ -271,8 +271,8 @@ def search_articles(store: Warehouse, text: str, filters: SearchFilters, limit: 
             return result
         texts = {a.article_id: a for a in search_index.read_article_texts(con, [row[0] for row in result.rows])}
     words = query_words(query)
-    return QueryResult([*result.columns, "snippet"],
-                       [(*row, snippet(texts[row[0]].text or "", texts[row[0]].language, words)) for row in result.rows])
+    rows = [(*row, snippet(texts[row[0]].text or "", texts[row[0]].language, words)) for row in result.rows]
+    return QueryResult([*result.columns, "snippet"], rows)
 
 
 def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str, limit: int = 20) -> QueryResult:

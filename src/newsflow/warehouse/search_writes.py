@@ -219,8 +219,8 @@ def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]
 def terms_around(con: duckdb.DuckDBPyConnection, piece: str) -> list[tuple[str, str, int]]:
     """The terms (language, term, term_id) that start or end with `piece`: for a query of one unit of an
     unspaced script, the bigrams holding it (search.ranked_inputs). A scan of the dictionary."""
-    return con.execute("SELECT language, term, term_id FROM search_terms WHERE starts_with(term, $p) OR ends_with(term, $p)",
-                       {"p": piece}).fetchall()
+    return con.execute("SELECT language, term, term_id FROM search_terms "
+                       "WHERE starts_with(term, $p) OR ends_with(term, $p)", {"p": piece}).fetchall()
 
 
 def clear_index(con: duckdb.DuckDBPyConnection) -> None:
