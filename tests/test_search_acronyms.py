@@ -6,6 +6,7 @@ them back."""
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,8 @@ from hypothesis import strategies as st
 from newsflow import search
 from newsflow.search_acronyms import ACRONYM_WORDS, acronym_terms, query_acronym
 from newsflow.search_query import parse_query
-from newsflow.search_text import analyse
-from newsflow.warehouse import Warehouse, run_read_query, sql_root
+from newsflow.search_text import analyse, search_tokens
+from newsflow.warehouse import Warehouse, run_read_query, search_index, sql_root
 from tests.searchsample import Doc, found, indexed_after_migration, store_docs
 
 DOCS = [
@@ -129,3 +130,37 @@ def test_migration_0090_takes_articles_indexed_the_old_way_out_and_the_next_upda
     assert search.unindexed_count(store) == len(DOCS) - 6
     assert search.refresh(store) == len(DOCS) - 6
     assert found(store, "US") == US
+
+
+WORLD_WORDS = ["US", "U.S.", "us", "UN", "un", "U.N.", "troops", "air", "ณ", "ตลาด", "ณตลาด", "ก"]
+WORLD_QUERIES = ["US", "U.S. troops", "us", "UN -troops", "ณ", "ณ OR US", "air -ณ", "ก ตลาด"]
+
+
+@settings(max_examples=6, deadline=None)  # an example builds and indexes a warehouse and runs 16 searches
+@given(st.lists(st.tuples(st.lists(st.sampled_from(WORLD_WORDS), min_size=1, max_size=10),
+                          st.sampled_from(["en", "fr", "th", None]), st.integers(min_value=0, max_value=3)),
+                min_size=1, max_size=12),
+       st.integers(min_value=1, max_value=3))
+def test_acronyms_and_one_unit_keep_the_pruned_search_exact_and_find_what_they_say(
+        texts: list[tuple[list[str], str | None, int]], limit: int) -> None:
+    docs = [Doc(f"a{i:03}", "news", " ".join(words), language=lang, story=f"a{story:03}" if story < i else None)
+            for i, (words, lang, story) in enumerate(texts)]
+    with tempfile.TemporaryDirectory() as scratch:
+        store = store_docs(Path(scratch) / "w.duckdb", docs)
+        search.refresh(store)
+        _check_world(store, docs, limit)
+
+
+def _check_world(store: Warehouse, docs: list[Doc], limit: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:  # one candidate per story: small indexes prune and widen too
+        patch.setattr(search_index, "STORY_DEPTH", 1)
+        patch.setattr(search_index, "PRUNE_WIDTH", 1)
+        for query in WORLD_QUERIES:
+            pruned = search.search_stories(store, query, search.SearchFilters(), limit).rows
+            exact = search.search_stories(store, query, search.SearchFilters(), limit, prune=False).rows
+            assert pruned == exact, query
+    # `US` finds the stories with an article writing it in capitals, `ณ` those with the unit anywhere
+    for query, holds in (("US", lambda text: bool(acronym_terms(text).get("US"))),
+                         ("ณ", lambda text: "ณ" in search_tokens(text))):
+        stories = {doc.story or doc.slug for doc in docs if holds(doc.text)}
+        assert set(found(store, query)) <= stories and len(found(store, query)) == min(len(stories), 20), query
