@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 
 from newsflow.search_acronyms import acronym_terms
 from newsflow.search_query import Query
-from newsflow.search_text import analyser_language, search_tokens, stem, unaccented
+from newsflow.search_text import analyser_language, is_unit, search_tokens, stem, unaccented
 
 SNIPPET_CHARS = 200
 """About this many characters of text around the first match (whole words)."""
@@ -24,8 +24,10 @@ _RUN = re.compile(r"\S+")
 
 
 def query_words(query: Query) -> list[str]:
-    """The tokens of the words and phrases `query` asks for (not those it excludes), in order."""
-    return list(dict.fromkeys(token for clause in query.clauses for phrase in clause for token in phrase))
+    """The tokens of the words and phrases `query` asks for (not those it excludes), in order; not the units
+    of an unspaced script (a word of the text there is a whole sentence: one unit would mark it)."""
+    return list(dict.fromkeys(token for clause in query.clauses for phrase in clause for token in phrase
+                              if not is_unit(token)))
 
 
 def snippet(text: str, language: str | None, words: Sequence[str]) -> str:
