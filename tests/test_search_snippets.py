@@ -61,6 +61,14 @@ def test_snippets_show_the_words_around_the_first_match_marked(store: Warehouse)
     assert snippet("ตลาดหุ้นไทย ปรับตัวขึ้น", "th", query_words(parse_query("ตลาด"))) == "ตลาดหุ้นไทย ปรับตัวขึ้น"
 
 
+
+def test_a_snippet_of_a_text_without_spaces_is_cut_too() -> None:
+    # review: a Chinese or Thai paragraph is one run without spaces; the snippet printed it whole (2,702 chars)
+    paragraph = "北京市政府今天宣布" * 300
+    shown = snippet(paragraph + " 上海", "zh", query_words(parse_query("上海")))
+    assert len(shown) <= SNIPPET_CHARS + 10 and shown.startswith("北京市政府") and shown.endswith("… «上海»")
+    assert len(snippet("x" * 5000 + " floods", "en", ["floods"])) <= 2 * SNIPPET_CHARS + 10
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["flood", "floods", "Flooding", "delta", "the", "x", "«", "»", "…", "U.S."]),
                 max_size=120))

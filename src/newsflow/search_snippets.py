@@ -43,10 +43,16 @@ def snippet(text: str, language: str | None, words: Sequence[str]) -> str:
     end = start
     while end < len(runs) and (length < SNIPPET_CHARS or end <= (first or 0)):
         word = runs[end].group()
-        shown.append(f"«{word}»" if first is not None and _matches(word, lang, wanted) else word)
+        shown.append(f"«{_cut(word)}»" if first is not None and _matches(word, lang, wanted) else _cut(word))
         length += len(word) + 1
         end += 1
     return ("… " if start > 0 else "") + " ".join(shown) + (" …" if end < len(runs) else "")
+
+
+def _cut(word: str) -> str:
+    """A run of SNIPPET_CHARS characters at most: in Chinese, Japanese or Thai a run without spaces can be a
+    whole paragraph or article, which a snippet would otherwise print whole."""
+    return word if len(word) <= SNIPPET_CHARS else word[:SNIPPET_CHARS] + "…"
 
 
 def _matches(word: str, lang: str, wanted: Collection[str]) -> bool:
