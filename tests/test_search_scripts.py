@@ -39,6 +39,7 @@ DOCS = [
     Doc("el-none", "Αθήνα", "Η Αθήνα ξύπνησε νωρίς", language=None),
     Doc("el-may", "ΕΚΘΕΣΗ", "Στις 15 Μαΐου δημοσιεύθηκε η έκθεση", language="el"),  # ΐ: iota, dialytika and tonos
     Doc("ja-name", "ドナルド・トランプ氏が来日", "ドナルド・トランプ大統領は東京を訪れた。", language="ja"),
+    Doc("th-at", "การประชุม", "ประชุมณทำเนียบรัฐบาล ณ วันนี้", language="th"),  # ณ ("at"), one unit, twice
 ]
 
 
@@ -74,6 +75,19 @@ def test_a_word_inside_a_sentence_of_an_unspaced_script_is_found(store: Warehous
                                                                  articles: list[str]) -> None:
     assert found(store, query) == articles
     assert macro(store, query) == articles  # the SQL macro cuts the query the same way
+
+
+@pytest.mark.parametrize(("query", "articles"), [
+    ("ณ", ["th-at"]),  # on main: nothing (ณ was indexed only where no other unit is next to it)
+    ("ณ ประชุม", ["th-at"]),
+    ("ตลาด -ณ", ["th-markets", "th-stocks"]),
+    ("ทำเนียบ OR ณ", ["th-at"]),
+    ("ห", []),  # `หุ้` (ห with its marks) is another unit: the bigram `หุ้น` starts with ห's letter, not with ห
+])
+def test_a_word_of_one_unit_is_found_inside_a_sentence(store: Warehouse, query: str, articles: list[str]) -> None:
+    assert found(store, query) == articles
+    assert found(store, query) == sorted(row[0] for row in search.search_stories(
+        store, query, SearchFilters(), 20, prune=False).rows)
 
 
 def test_an_article_using_the_word_more_ranks_first(store: Warehouse) -> None:

@@ -41,6 +41,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="attention: matches per day, week, source or language; or their top words")
     parser.add_argument("--articles", action="store_true",
                         help="one line per matching article (story_id, site, url, ...): export with --format csv")
+    parser.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
+                        help="with --articles: best first (default), or by date")
+    parser.add_argument("--snippets", action="store_true",
+                        help="with --articles: a column with the words around each article's first match, marked «so»")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     parser.add_argument("--reindex", action="store_true",
                         help="index every article missing from the search index or changed since (after reextract)")
@@ -101,7 +105,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         if args.by:
             result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT))
         elif args.articles:
-            result = search.search_articles(store, args.query, filters, min(args.limit, MAX_LIMIT))
+            result = search.search_articles(store, args.query, filters, min(args.limit, MAX_LIMIT), sort=args.sort,
+                                            snippets=args.snippets)
         else:
             result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
@@ -157,6 +162,9 @@ def bad_argument(args: argparse.Namespace) -> str | None:
         return f"--site expects a site like reuters.com (as `--by source` lists them), got {args.site!r}"
     if args.by and args.articles:
         return "--articles lists matching articles and --by counts them: give one of the two"
+    if (args.sort != "relevance" or args.snippets) and not args.articles:
+        option = "--snippets" if args.snippets else f"--sort {args.sort}"
+        return f"{option} applies to the list of articles: add --articles"
     return None
 
 

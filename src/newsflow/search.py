@@ -18,8 +18,9 @@ from typing import Any
 
 from newsflow.errors import WarehouseError
 from newsflow.search_query import Phrase, Query, QuerySyntaxError, parse_query
+from newsflow.search_snippets import query_words, snippet
 from newsflow.search_stopwords import STOP_WORDS
-from newsflow.search_text import analyse, is_stop_word, phrase_words, stem
+from newsflow.search_text import analyse, is_stop_word, is_unit, phrase_words, search_tokens, stem
 from newsflow.warehouse import Warehouse, schema, search_index, search_segments
 from newsflow.warehouse.reads import QueryResult
 
@@ -155,7 +156,30 @@ def ranked_inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
                 elif term is not None and (lang, term) in ids:
                     terms.append({"clause": clause, "alt": alt, "pos": pos, "term_id": ids[(lang, term)],
                                   "negated": negated})
+    _add_bigrams_of_units(con, entries, terms, alts)
     return {"terms": terms, "stops": stops, "alts": alts}
+
+
+def _add_bigrams_of_units(con: Any, entries: list[tuple[int, int, Phrase, bool]], terms: list[dict[str, Any]],
+                          alts: list[dict[str, Any]]) -> None:
+    """A query word of one unit of an unspaced script (`ณ`) is indexed only where it stands alone; inside
+    a sentence it is in the bigrams it makes with its neighbours. Each such bigram (a term of two units,
+    this one first or last) is one more alternative of the word's clause: the word is found wherever it
+    is, scored by the bigrams holding it, as a longer word is."""
+    next_alt: dict[int, int] = {}
+    for clause, alt, _, _ in entries:
+        next_alt[clause] = max(next_alt.get(clause, 0), alt + 1)
+    for clause, _, phrase, negated in entries:
+        if len(phrase) != 1 or not is_unit(phrase[0]):
+            continue
+        for _, term, term_id in search_index.terms_around(con, phrase[0]):
+            units = search_tokens(term)
+            if len(units) == 2 and phrase[0] in units:  # not `ณ์` (another unit) nor a longer word
+                alts.append({"clause": clause, "alt": next_alt[clause], "n_tokens": 1, "pattern": None,
+                             "negated": negated})
+                terms.append({"clause": clause, "alt": next_alt[clause], "pos": 0, "term_id": term_id,
+                              "negated": negated})
+                next_alt[clause] += 1
 
 
 def _alternatives(query: Query) -> list[tuple[int, int, Phrase, bool]]:
@@ -233,13 +257,22 @@ def search_stories(store: Warehouse, text: str, filters: SearchFilters, limit: i
         return search_index.ranked_stories(con, params, limit, prune=prune)
 
 
-def search_articles(store: Warehouse, text: str, filters: SearchFilters, limit: int) -> QueryResult:
-    """Every article matching `text` (at most `limit`), best first, with its story, site and URL:
-    a query's matches to export (`--articles --format csv`). Ranks every match: not pruned."""
+def search_articles(store: Warehouse, text: str, filters: SearchFilters, limit: int, *, sort: str = "relevance",
+                    snippets: bool = False) -> QueryResult:
+    """Every article matching `text` (at most `limit`), best first (or newest or oldest first: `sort`), with
+    its story, site and URL: a query's matches to export (`--articles --format csv`). Ranks every match: not
+    pruned. With `snippets`, a last column holds the words around each article's first match
+    (`search_snippets`), read from the texts of the rows returned only."""
     query = parse_query(text)
     with store.reading() as con:
         params = search_index.search_params(_inputs(con, query), **vars(filters))
-        return search_index.matching_articles(con, params, limit)
+        result = search_index.matching_articles(con, params, limit, sort)
+        if not snippets:
+            return result
+        texts = {a.article_id: a for a in search_index.read_article_texts(con, [row[0] for row in result.rows])}
+    words = query_words(query)
+    rows = [(*row, snippet(texts[row[0]].text or "", texts[row[0]].language, words)) for row in result.rows]
+    return QueryResult([*result.columns, "snippet"], rows)
 
 
 def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str, limit: int = 20) -> QueryResult:

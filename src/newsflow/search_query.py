@@ -7,7 +7,8 @@
     syria AND NOT iran        Boolean words in capitals, as Media Cloud writes them: AND is
                               implied (and ignored), NOT x is -x
 
-A word with punctuation inside (`U.S.`, `covid-19`) is a phrase of its tokens. The query is
+A word with punctuation inside (`covid-19`) is a phrase of its tokens; unquoted, a word in capitals
+(`US`) or of letters and dots (`U.S.`, `u.s.`) is an acronym (`search_acronyms.query_acronym`). The query is
 read in Unicode NFC, as stored texts are; a word or phrase given twice counts once.
 """
 
@@ -17,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from newsflow.search_acronyms import query_acronym
 from newsflow.search_text import numbers_joined, query_tokens
 
 MAX_CLAUSES = 63
@@ -55,7 +57,8 @@ def parse_query(text: str) -> Query:
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
-        phrase = tuple(query_tokens(quoted if bare is None else bare))
+        acronym = None if bare is None else query_acronym(bare)
+        phrase = (acronym,) if acronym is not None else tuple(query_tokens(quoted if bare is None else bare))
         if not phrase:
             continue
         if negated or negate_next:

@@ -27,6 +27,7 @@ from typing import Any
 
 import snowballstemmer
 
+from newsflow.search_acronyms import acronym_terms, is_acronym_term
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.text import CJK_RANGES
 
@@ -242,6 +243,11 @@ def _indexed(text: str) -> list[str]:
     return index_words(tokens) if special and _UNSPACED_CHAR.search(text) else tokens
 
 
+def is_unit(token: str) -> bool:
+    """Whether `token` is a unit of an unspaced script (`ณ`, `หุ้`): a character with its marks."""
+    return _UNIT.match(token) is not None
+
+
 def phrase_words(phrase: Sequence[str]) -> list[str]:
     """The distinct words a query word or phrase (its tokens) is looked up by, in order."""
     return list(dict.fromkeys(index_words(phrase)))
@@ -260,8 +266,9 @@ def _stemmer(language: str) -> Any:
 
 @lru_cache(maxsize=200_000)
 def stem(language: str, word: str) -> str | None:
-    """The word's term in `language`: its stem, the word itself under '', None for a stop word."""
-    if not language:
+    """The word's term in `language`: its stem, the word itself under '' (and for an acronym term, `US`),
+    None for a stop word."""
+    if not language or is_acronym_term(word):
         return word
     if word in STOP_WORDS.get(language, ()):
         return None
@@ -323,19 +330,24 @@ def _bare_forms(words: Collection[str]) -> dict[str, str]:
 
 def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
     """An article's terms with their frequencies: title words count TITLE_WEIGHT times; a word with
-    accents counts for its bare form's term too (`unaccented`), not in the length."""
+    accents counts for its bare form's term too (`unaccented`), and an acronym for its extra terms
+    (`search_acronyms`: `U.S.` for `us` and `US`), neither in the length."""
     lang = analyser_language(language)
     counts = Counter(_indexed(text))
     for word, n in Counter(_indexed(title or "")).items():
         counts[word] += TITLE_WEIGHT * n
     bare = _bare_forms(counts)
+    extra = acronym_terms(text)
+    for word, n in acronym_terms(title or "").items():
+        extra[word] += TITLE_WEIGHT * n
     if not lang:  # no stemmer: every word is its own term
         terms = Counter(counts)
         for word, plain in bare.items():
             terms[plain] += counts[word]
+        terms.update(extra)
         return AnalysedDoc(lang, {t: min(n, MAX_TF) for t, n in terms.items()}, {w: w for w in terms},
                            sum(counts.values()))
-    stems = _terms_of(lang, counts.keys() | bare.values())
+    stems = _terms_of(lang, counts.keys() | bare.values() | {w for w in extra if not is_acronym_term(w)})
     terms = Counter()
     forms: dict[str, str] = {}
     for word, n in counts.items():
@@ -350,6 +362,11 @@ def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
             forms[plain] = bare_term
             if bare_term != term:  # German's stemmer drops umlauts itself: `zürich` and `zurich` are one term
                 terms[bare_term] += counts[word]
+    for word, n in extra.items():  # `uk` for `U.K.` (not a stop word: `u.n.` in French), `US` as it is
+        term = word if is_acronym_term(word) else stems[word]
+        if term is not None:
+            forms[word] = term
+            terms[term] += n
     return AnalysedDoc(lang, {t: min(n, MAX_TF) for t, n in terms.items()}, forms, length)
 
 

@@ -209,14 +209,31 @@ SELECT * FROM search_ranked_in(terms, stops, alts, NULL::INTEGER[], NULL::STRUCT
 CREATE OR REPLACE MACRO search_nonspace() AS
 '[^\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]';
 
+-- search_acronym(item): newsflow.search_acronyms.query_acronym: an unquoted query word in capitals (`US`) or of
+-- letters and dots in any case (`U.S.`, `u.s.`) is an acronym: its letters in capitals (`US`, the acronym term
+-- the index holds for an acronym written in capitals) when they make a common word (search_acronym_words(),
+-- search_acronyms.ACRONYM_WORDS), else the word they make (`uk`); NULL for any other word.
+CREATE OR REPLACE MACRO search_acronym_words() AS
+['aan', 'aber', 'ad', 'al', 'alla', 'alle', 'als', 'am', 'an', 'and', 'ao', 'are', 'as', 'at', 'au', 'auch', 'auf', 'aus', 'aux', 'avec', 'be', 'been', 'bei', 'bij', 'bin', 'bis', 'but', 'by', 'ce', 'ces', 'che', 'chi', 'com', 'como', 'con', 'da', 'dal', 'dalla', 'dan', 'dans', 'das', 'dass', 'dat', 'de', 'dei', 'del', 'della', 'dem', 'den', 'der', 'des', 'di', 'die', 'dit', 'do', 'doch', 'dos', 'du', 'een', 'ein', 'eine', 'einem', 'einen', 'einer', 'eines', 'el', 'ela', 'ele', 'ella', 'elle', 'em', 'en', 'entre', 'er', 'es', 'est', 'esta', 'este', 'et', 'foi', 'for', 'from', 'fue', 'gli', 'ha', 'had', 'han', 'has', 'hat', 'hatte', 'have', 'he', 'heeft', 'her', 'het', 'hij', 'his', 'ich', 'if', 'ihr', 'il', 'ils', 'im', 'in', 'into', 'is', 'ist', 'it', 'its', 'ja', 'je', 'la', 'las', 'le', 'les', 'leur', 'lo', 'los', 'lui', 'ma', 'maar', 'mais', 'mas', 'me', 'met', 'mi', 'mit', 'na', 'naar', 'nach', 'nas', 'nel', 'nella', 'nicht', 'niet', 'no', 'noch', 'nog', 'non', 'nos', 'nous', 'nur', 'oder', 'of', 'om', 'on', 'ont', 'ook', 'op', 'or', 'os', 'ou', 'our', 'par', 'para', 'pas', 'pela', 'pelo', 'per', 'pero', 'por', 'pour', 'qu', 'que', 'qui', 'sa', 'se', 'sem', 'ses', 'seu', 'she', 'si', 'sich', 'sie', 'sin', 'sind', 'so', 'son', 'sono', 'sont', 'su', 'sua', 'sul', 'sur', 'sus', 'ta', 'te', 'than', 'that', 'the', 'their', 'them', 'they', 'this', 'those', 'to', 'tot', 'tra', 'tu', 'uit', 'um', 'uma', 'un', 'una', 'und', 'une', 'uns', 'us', 'van', 'von', 'voor', 'vor', 'vous', 'war', 'was', 'wat', 'we', 'wel', 'werd', 'were', 'which', 'who', 'wie', 'will', 'wir', 'wird', 'with', 'ya', 'you', 'ze', 'zich', 'zijn', 'zu', 'zum', 'zur'];
+
+CREATE OR REPLACE MACRO search_acronym(item) AS
+list_transform([item], lambda w: CASE WHEN regexp_full_match(w, '[A-Za-z](\.[A-Za-z])+\.?|[A-Z]{2,}')
+     THEN list_transform([lower(replace(w, '.', ''))],
+                         lambda j: CASE WHEN list_contains(search_acronym_words(), j) THEN upper(j) ELSE j END)[1] END)[1];
+
 CREATE OR REPLACE MACRO search_query_alts(query) AS (
     WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
                    FROM (SELECT regexp_extract_all(search_numbers_joined(nfc_normalize(query)),
                                                    '-?"[^"]*"?|' || search_nonspace() || '+')
                          AS x)),
          flagged AS (SELECT i, item = 'OR' AS is_or, item = 'NOT' AS is_not, starts_with(item, '-') AND length(item) > 1
-                            AS minus, regexp_extract_all(search_phrase_body(item), '[^ ]+') AS ordered,
-                     FROM items WHERE item <> 'AND'),
+                            AS minus,
+                            CASE WHEN acronym IS NOT NULL THEN [acronym]
+                                 ELSE regexp_extract_all(search_phrase_body(item), '[^ ]+') END AS ordered,
+                     FROM (SELECT *, CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
+                                          THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)
+                                                                   ELSE item END) END AS acronym
+                           FROM items) WHERE item <> 'AND'),
          -- a word of punctuation alone is no word: OR and NOT reach across it, as in `newsflow search`;
          -- grp numbers each word with the OR and NOT written just before it
          ops AS (SELECT *, sum(CASE WHEN is_or OR is_not THEN 0 ELSE 1 END) OVER (ORDER BY i)

@@ -25,6 +25,7 @@ run_articles_to_index = search_writes.run_articles_to_index
 read_article_texts = search_writes.read_article_texts
 write_docs = search_writes.write_docs
 lookup_terms = search_writes.lookup_terms
+terms_around = search_writes.terms_around
 clear_index = search_writes.clear_index
 
 
@@ -166,16 +167,20 @@ def ranked_stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit
         width, rank = max(width, depth * PRUNE_WIDTH), max(rank, depth)
 
 
-ARTICLES_SQL = f"""
+ARTICLE_ORDER = {"relevance": "m.score DESC, article_id", "newest": "m.appeared_at DESC NULLS LAST, article_id",
+                 "oldest": "m.appeared_at NULLS LAST, article_id"}
+"""`newsflow search --articles --sort`: best first, or by date (`published_at`, else `fetched_at`)."""
+ARTICLES_SQL = {sort: f"""
 WITH m AS ({_MATCHES})
 SELECT article_id, story_id, site, feed_id, appeared_at AS published_at, language, title,
        canonical_url AS url, round(score, 3) AS score
-FROM m ORDER BY m.score DESC, article_id LIMIT $limit"""
-"""Every matching article, best first: the export of a query's matches (`newsflow search --articles`)."""
+FROM m ORDER BY {order} LIMIT $limit""" for sort, order in ARTICLE_ORDER.items()}
+"""Every matching article, in each order: the export of a query's matches (`newsflow search --articles`)."""
 
 
-def matching_articles(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int) -> QueryResult:
-    return _run(con, ARTICLES_SQL, {**params, "limit": limit})
+def matching_articles(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int,
+                      sort: str = "relevance") -> QueryResult:
+    return _run(con, ARTICLES_SQL[sort], {**params, "limit": limit})
 
 
 TOP_WORDS_SAMPLE = 1000
@@ -185,7 +190,8 @@ WITH m AS ({_MATCHES}),
 best AS (SELECT article_id, story_id FROM m ORDER BY score DESC, article_id LIMIT {{sample}}),
 d AS (SELECT s.doc_id, best.story_id FROM best JOIN search_docs s USING (article_id)),
 p AS (SELECT p.term_id, d.doc_id, d.story_id FROM search_postings p JOIN d USING (doc_id)),
-forms AS (SELECT term_id, form FROM search_forms WHERE term_id IN (SELECT DISTINCT term_id FROM p)),
+forms AS (SELECT term_id, form FROM search_forms WHERE term_id IN (SELECT DISTINCT term_id FROM p)
+          AND NOT regexp_full_match(form, '[A-Z]+')),  -- an acronym term (`US`) is its word's (`us`) again
 named AS (SELECT term_id, arg_min(form, (length(form), form = search_unaccented(form), form)) AS word
           FROM forms GROUP BY term_id),
 bare AS (SELECT DISTINCT a.term_id AS accented, b.term_id FROM forms a JOIN forms b

@@ -216,6 +216,13 @@ def lookup_terms(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]
     return {(r[0], r[1]): r[2] for r in rows}
 
 
+def terms_around(con: duckdb.DuckDBPyConnection, piece: str) -> list[tuple[str, str, int]]:
+    """The terms (language, term, term_id) that start or end with `piece`: for a query of one unit of an
+    unspaced script, the bigrams holding it (search.ranked_inputs). A scan of the dictionary."""
+    return con.execute("SELECT language, term, term_id FROM search_terms "
+                       "WHERE starts_with(term, $p) OR ends_with(term, $p)", {"p": piece}).fetchall()
+
+
 def clear_index(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for table in ("search_postings", "search_forms", "search_terms", "search_docs", "search_stopwords",
