@@ -18,7 +18,7 @@ def test_a_sites_appeal_for_support_and_its_partner_links_are_dropped() -> None:
         "Hat dir dieser Artikel gefallen? Dann würde es uns sehr freuen, wenn auch du uns als Supporter unterstützt.",
         "KATAPULT ist gemeinnützig und unabhängig. Unterstütze unsere Arbeit und abonniere das Magazin!",
         "Gefällt dir dieser Beitrag?",
-        "Mit ** markierte Links zu Bezugsquellen sind teilweise Partner-Links: Wenn ihr hier kauft, unterstützt ihr uns.",
+        "Mit ** markierte Links sind teilweise Partner-Links: Wenn ihr hier kauft, unterstützt ihr uns.",
         "Dieser Artikel kann Links zu Anbietern enthalten, von denen das Magazin eine Provision erhält.",
         "If you value this reporting, please support our journalism with a subscription.",
         "Soutenez notre journalisme : abonnez-vous dès 1 euro.",
