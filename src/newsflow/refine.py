@@ -118,6 +118,14 @@ NOTICE_PHRASES = (
     "enthält werbung", "this post is sponsored", "this post contains affiliate", "story continues below",
     "article continues below", "sign up for our", "subscribe to our", "abonnieren sie jetzt", "abonnieren sie unseren",
     "abonniere meinen", "abonniere unseren", "inscrivez-vous à notre", "iscriviti alla nostra",
+    # twenty-first pass: the site's appeal for the reader's support, and its partner links (issue 15)
+    "gefällt dir unser", "gefällt ihnen unser", "gefällt dir dieser beitrag", "gefällt dir dieser artikel",
+    "gefällt ihnen dieser artikel", "hat dir dieser artikel gefallen", "hat ihnen dieser artikel gefallen",
+    "hat dir der artikel gefallen", "hat ihnen der artikel gefallen", "brauchen wir deine unterstützung",
+    "unterstütze unser magazin", "unterstütze unsere arbeit", "unterstützen sie unsere arbeit",
+    "unterstütze unseren journalismus", "unterstützen sie unseren journalismus", "support our journalism",
+    "soutenez notre journalisme", "apoya nuestro periodismo", "sostieni il nostro giornalismo",
+    "steun onze journalistiek", "partner-links", "links zu anbietern enthalten",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page

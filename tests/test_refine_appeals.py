@@ -1,0 +1,50 @@
+"""Twenty-first-pass notices: a site's appeal for its reader's support and its partner-link disclosure,
+in German and the other languages news is written in (`refine.drop_marked_lines`; docs/extraction.md,
+"Twenty-first pass, text")."""
+
+from __future__ import annotations
+
+from newsflow.refine import drop_marked_lines
+
+STORY = "Der Gemeinderat hat am Dienstag den Haushalt für Schulen, Straßen und die neue Bibliothek beschlossen."
+CLOSE = "Die Abstimmung fiel mit 21 zu 4 Stimmen, die Opposition kündigte eine Klage an."
+
+
+def test_a_sites_appeal_for_support_and_its_partner_links_are_dropped() -> None:
+    appeals = [  # the blind tune half's wordings (lacrux, ebike-mtb, katapult, utopia, outdoor-magazin)
+        "Gefällt dir unser Klettermagazin? Bei der Lancierung haben wir entschieden, keine Bezahlschranke einzuführen.",
+        "Um dir noch mehr und noch bessere Inhalte zu liefern, brauchen wir deine Unterstützung.",
+        "Darum: Hilf mit und unterstütze unser Magazin mit einem kleinen Beitrag.",
+        "Hat dir dieser Artikel gefallen? Dann würde es uns sehr freuen, wenn auch du uns als Supporter unterstützt.",
+        "KATAPULT ist gemeinnützig und unabhängig. Unterstütze unsere Arbeit und abonniere das Magazin!",
+        "Gefällt dir dieser Beitrag?",
+        "Mit ** markierte Links sind teilweise Partner-Links: Wenn ihr hier kauft, unterstützt ihr uns.",
+        "Dieser Artikel kann Links zu Anbietern enthalten, von denen das Magazin eine Provision erhält.",
+        "If you value this reporting, please support our journalism with a subscription.",
+        "Soutenez notre journalisme : abonnez-vous dès 1 euro.",
+        "Apoya nuestro periodismo independiente con una aportación.",
+    ]
+    text = "\n".join([STORY, CLOSE, *appeals])
+    assert drop_marked_lines(text) == f"{STORY}\n{CLOSE}"
+
+
+def test_story_lines_about_support_stay() -> None:
+    lines = [
+        "„Dafür brauchen wir Ihre Unterstützung“, sagte die Ministerin vor dem Landtag.",
+        "Der Verein unterstützt die Arbeit der Tafeln mit Spenden und freiwilligen Helfern.",
+        "The foundation was set up to support independent journalism in the region.",
+        "Wie gefällt dir das neue Design der App? fragte der Hersteller in einer Umfrage.",
+    ]
+    text = "\n".join([STORY, *lines, CLOSE])
+    assert drop_marked_lines(text) == text
+
+
+def test_a_long_paragraph_that_quotes_an_appeal_stays() -> None:
+    quoted = " ".join([
+        "In ihrem Rundbrief schrieb die Redaktion: „Gefällt dir unser Magazin?“ und bat die Leser um Spenden.",
+        "Der Medienforscher hält solche Aufrufe für ein Zeichen, dass Werbung allein viele kleine Redaktionen",
+        "nicht mehr trägt; mehrere Magazine der Region hätten im vergangenen Jahr ähnliche Briefe verschickt",
+        "und damit nach eigenen Angaben einige Hundert zahlende Unterstützer gewonnen.",
+    ])  # over NOTICE_LINE_MAX_WORDS words: a story's paragraph, not a notice
+    text = "\n".join([STORY, quoted, CLOSE])
+    assert drop_marked_lines(text) == text
