@@ -1,0 +1,69 @@
+# ruff: noqa: RUF001  (letters of other scripts are the dates' own)
+"""The twenty-first date pass's batch (docs/extraction.md, "Twenty-first pass, dates"): pages that state their
+publication only in a form the twentieth pass left unread. A Unix time in a `data-` attribute with a generic name
+(`data-timestamp`, `data-time`, `data-epoch`, `data-unix`) on an element under the headline, which front ends
+fill in the reader's clock ("3 hours ago", a weekday) or leave empty for a script; Taiwan's Minguo year slashed
+("115/03/12", the form of Taiwanese news sites' "發布時間"); Afghanistan's Pashto names of the solar months, year
+first as Pashto sites print them ("۱۴۰۴ کب ۲۱") or day first; and Iranian English-language sites' romanised Persian
+months ("21 Esfand 1404").
+
+Each page is hand-written from how its class writes the date, not copied from a site. Each entry is (name, html,
+url, the day a run stores for it fetched at `FETCHED` from a feed item without a date; None where the page
+states no date of its own). Both sets were written before any rule of this pass; the second (`PAGES_AFTER`) was not
+used to choose or tune them. `python -m tests.date_batch21 [after]` prints the misses.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+
+from tests.date_batch20 import probe_ages
+from tests.test_date_classes import STORY, page
+
+MARCH_12 = date(2026, 3, 12)
+EPOCH_MARCH_12 = int(datetime(2026, 3, 12, 10, 30, tzinfo=UTC).timestamp())
+EPOCH_FEB_3 = int(datetime(2026, 2, 3, 8, 0, tzinfo=UTC).timestamp())
+EPOCH_NOV_30 = int(datetime(2026, 11, 30, 21, 0, tzinfo=UTC).timestamp())
+NEWS = "https://news.example.com/politics/budget"
+TW = "https://news.example.com.tw/politics/20260001"
+AF = "https://www.example.af/ps/news/1"
+IR = "https://en.example.ir/news/1"
+COMMENTS = ('<section class="comments"><h3>Comments</h3><div class="comment" data-timestamp="'
+            f'{EPOCH_NOV_30}"><p>Good decision by the council, finally.</p></div></section>')
+
+# --- the first set ----------------------------------------------------------------------------------------
+PAGES: list[tuple[str, str, str, date | None]] = [
+    ("ts-seconds", page(f'<span class="date" data-timestamp="{EPOCH_MARCH_12}"></span>'), NEWS, MARCH_12),
+    ("ts-millis", page(f'<span class="date" data-timestamp="{EPOCH_MARCH_12 * 1000}"></span>'), NEWS, MARCH_12),
+    ("ts-time", page(f'<time class="js-age" data-time="{EPOCH_MARCH_12}">Thursday</time>'), NEWS, MARCH_12),
+    ("ts-epoch", page(f'<span data-epoch="{EPOCH_MARCH_12}">Thursday</span>'), NEWS, MARCH_12),
+    ("ts-unix", page(f'<span class="js-date" data-unix="{EPOCH_MARCH_12}"></span>'), NEWS, MARCH_12),
+    # guard: a reader's comment below the story is no date of the story's
+    ("ts-comment", page("", after=COMMENTS), NEWS, None),
+    ("tw-slashed", page("115/03/12 10:30", "zh-TW"), TW, MARCH_12),
+    ("tw-labelled", page("發布時間：115/03/12 10:30", "zh-TW"), TW, MARCH_12),
+    ("ps-year-first", page("۱۴۰۴ کب ۲۱", "ps"), AF, MARCH_12),
+    ("ps-day-first", page("۲۱ کب ۱۴۰۴", "ps"), AF, MARCH_12),
+    ("fa-romanised", page("21 Esfand 1404", "en"), IR, MARCH_12),
+]
+
+# --- the second set: written with the first, before any rule; not used to choose or tune them -------------
+PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("ts-time-millis", page(f'<time data-timestamp="{EPOCH_FEB_3 * 1000}">Tuesday</time>'), NEWS, date(2026, 2, 3)),
+    ("ts-nested", page(f'<div class="meta"><span class="ago" data-time="{EPOCH_FEB_3}">Tuesday</span></div>'),
+     NEWS, date(2026, 2, 3)),
+    ("ts-related-guard", page("", after='<ul class="related"><li><a href="/o">Other story</a> <span data-timestamp="'
+                              f'{EPOCH_NOV_30}"></span></li></ul>'), NEWS, None),
+    ("tw-short-time", page("115/02/03", "zh-TW"), TW, date(2026, 2, 3)),
+    ("tw-dash", page("發布時間：115-03-12 10:30", "zh-TW"), TW, MARCH_12),
+    ("ps-dalw", page("۱۴۰۴ سلواغه ۱۴", "ps"), AF, date(2026, 2, 3)),
+    ("ps-comma", page("کب ۲۱، ۱۴۰۴", "ps"), AF, MARCH_12),
+    ("fa-romanised-dey", page("12 Dey 1404", "en"), IR, date(2026, 1, 2)),
+    ("fa-romanised-month-first", page("Esfand 21, 1404", "en"), IR, MARCH_12),
+    ("fa-romanised-story", page("Bahman 14, 1404 - 11:20", "en", story=STORY), IR, date(2026, 2, 3)),
+]
+
+
+if __name__ == "__main__":
+    probe_ages(PAGES_AFTER if "after" in sys.argv[1:] else PAGES)
