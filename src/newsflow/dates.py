@@ -215,8 +215,8 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
     in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`) or in the
     story's wrappers above it (nineteenth pass), else
     the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
-    a Unix timestamp in a data attribute named for the publication, else the day of an update stamp
-    under the headline (seventeenth pass: the only date the page prints; `dated_by_update_only`)."""
+    a Unix timestamp in a data attribute named for the publication (or a generic one in the byline, twenty-first
+    pass), else the day of an update stamp under the headline (seventeenth pass: `dated_by_update_only`)."""
     for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
                    _as_datetime(kicker_date(tree) or above_story_date(tree))):
         if plausible(moment):

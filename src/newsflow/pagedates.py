@@ -9,7 +9,8 @@ related story's (`other_stories_only`) or the copyright notice's year (`copyrigh
 `"datePublished"`, `"publishedAt"`, `"publishDate"`, `"firstPublished"` … key with an ISO 8601
 value (or a Unix timestamp, eighth pass), the way front ends serialise their article object.
 `attribute_published` reads a Unix timestamp that markup carries in a data attribute named for the publication
-(`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too).
+(`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too), or in one
+with a generic name (`data-timestamp`, `data-time` …) between the headline and the story (twenty-first pass).
 `first_live_post` dates a live blog by its first post, not its newest (ninth pass). `image_text_days`
 gives the days images name in their alt text, which htmldate may read (tenth pass); `image_path_days`
 the days their URLs name (fourteenth pass).
@@ -120,12 +121,47 @@ _PUBLISHED_ATTRIBUTE = re.compile(
 
 def attribute_published(tree: Any) -> datetime | None:
     """The first Unix timestamp (seconds or milliseconds) in a data attribute named for the
-    publication, as a UTC datetime."""
+    publication, as a UTC datetime; else one with a generic name in the byline (`byline_stamp`)."""
     for value in tree.xpath(_TIMESTAMP_ATTRIBUTES):
         text = str(value).strip()
         if _PUBLISHED_ATTRIBUTE.match(str(value.attrname)) and (moment := unix_time(text)) is not None:
             return moment
+    return byline_stamp(tree)
+
+
+_GENERIC_STAMP = re.compile(r"^data-(?:timestamp|time|date|epoch|unix|ts)$", re.IGNORECASE)
+BYLINE_REACH = 40
+"""Elements after the headline searched for a generic-named timestamp: a byline block's, not the page's."""
+MIN_PARAGRAPH_CHARS = 80
+"""A `<p>` this long after the headline is the story's first paragraph: the byline is above it."""
+
+
+def byline_stamp(tree: Any) -> datetime | None:
+    """A Unix time (seconds or milliseconds) in a `data-` attribute with a generic name (`data-timestamp`,
+    `data-time`, `data-date`, `data-epoch`, `data-unix`, `data-ts`) on an element between the headline and the
+    story's first paragraph, not in a block of other stories (twenty-first pass): a front end's byline that
+    prints the reader's "3 hours ago" or a weekday from it, or nothing until its script runs. Such names
+    also stamp comments and related lists, so only the byline's place counts."""
+    headline = page_headline(tree)
+    for element in islice(_elements_after(headline), BYLINE_REACH) if headline is not None else ():
+        if not isinstance(element.tag, str):  # a comment or processing instruction
+            continue
+        if element.tag == "p" and len("".join(element.itertext()).strip()) >= MIN_PARAGRAPH_CHARS:
+            return None
+        for name, value in element.attrib.items():
+            if _GENERIC_STAMP.match(str(name)) and (moment := unix_time(str(value).strip())) is not None:
+                return None if in_other_block(tree, element) else moment
     return None
+
+
+def _elements_after(element: Any) -> Any:
+    """The elements after `element` in document order (its descendants first), each once."""
+    yield from islice(element.iter(), 1, None)
+    node = element
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter()
+        node = node.getparent()
 
 
 def unix_time(text: str) -> datetime | None:
