@@ -1,0 +1,139 @@
+# ruff: noqa: RUF001  (letters of other scripts are the dates' own)
+"""The twenty-first pass on publication dates (docs/extraction.md, "Twenty-first pass, dates"): pages dated only
+by a Unix time in a generic-named `data-` attribute in the byline, by a slashed Minguo year ("115/03/12"), by
+Pashto solar month names (year first, "۱۴۰۴ کب ۲۱") or by romanised Persian months ("21 Esfand 1404").
+
+The batch (`tests/date_batch21.py`; both sets written before any rule) runs through the whole extraction,
+htmldate included: on the branch's starting code (6df9fa3) 1 of its 11 pages (the guard) and 1 of the 10 of its
+second set were right; now all 21. The tests after it pin each rule's edges.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from newsflow.extract import page_tree
+from newsflow.pagedates import attribute_published, byline_stamp
+from newsflow.worlddates import _SOLAR_MONTHS, calendar_dates, jalali_to_gregorian
+from tests.date_batch20 import stored_day
+from tests.date_batch21 import EPOCH_FEB_3, EPOCH_MARCH_12, MARCH_12, NEWS, PAGES, PAGES_AFTER
+from tests.test_date_classes import STORY, article_ld, page
+
+BATCH = PAGES + PAGES_AFTER
+
+
+@pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
+def test_a_batch21_page_is_stored_on_its_day(name: str, html: str, url: str, day: date | None) -> None:
+    assert stored_day(html, url) == day, name
+
+
+def days(text: str) -> list[date]:
+    return [date(year, month, day) for _, year, month, day in calendar_dates(text)]
+
+
+# --- a generic-named timestamp in the byline ----------------------------------------------------------------
+
+
+def test_a_generic_stamp_counts_only_between_the_headline_and_the_story() -> None:
+    stamp = f'<span data-timestamp="{EPOCH_MARCH_12}"></span>'
+    assert byline_stamp(page_tree(page(stamp))) is not None
+    below = page("", story=STORY + f"<p>{stamp}A reader's note.</p>")  # after the first paragraph
+    assert byline_stamp(page_tree(below)) is None
+    assert stored_day(below, NEWS) is None
+
+
+def test_a_generic_stamp_in_a_related_block_above_the_story_is_not_the_storys() -> None:
+    related = f'<ul class="related"><li><a href="/o">Other</a> <span data-time="{EPOCH_FEB_3}"></span></li></ul>'
+    assert byline_stamp(page_tree(page("", story=related + STORY))) is None
+
+
+def test_a_generic_stamp_beyond_the_byline_reach_is_not_read() -> None:
+    filler = "<span>·</span>" * 45
+    assert byline_stamp(page_tree(page(filler + f'<span data-timestamp="{EPOCH_MARCH_12}"></span>'))) is None
+
+
+def test_a_stamp_named_for_the_publication_beats_a_generic_one() -> None:
+    html = page(f'<span data-timestamp="{EPOCH_MARCH_12}"></span><span data-publish-time="{EPOCH_FEB_3}"></span>')
+    moment = attribute_published(page_tree(html))
+    assert moment is not None and moment.date() == date(2026, 2, 3)
+
+
+def test_a_generic_stamp_is_a_last_resort_a_declared_publication_beats_it() -> None:
+    html = page(f'<span data-timestamp="{EPOCH_MARCH_12}"></span>', head=article_ld("2026-02-03T08:00:00Z"))
+    assert stored_day(html, NEWS) == date(2026, 2, 3)
+
+
+@pytest.mark.parametrize("value", ["12345", "2026-03-12", "17733114001", "abc1773311400"])
+def test_a_generic_attribute_that_is_no_unix_time_is_not_read(value: str) -> None:
+    assert byline_stamp(page_tree(page(f'<span data-date="{value}">Thursday</span>'))) is None
+
+
+# --- Minguo years slashed -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("115/03/12 10:30", [MARCH_12]),
+    ("發布時間：115-03-12", [MARCH_12]),
+    ("100/01/01", [date(2011, 1, 1)]),
+    ("2026/03/12", []),  # a Gregorian year
+    ("1115/03/12", []),
+    ("115/3/12", []),  # a month not written with two digits
+    ("115/03-12", []),  # two separators
+    ("99/03/12", []),
+    ("120/03/12", []),
+    ("115/03/12/4", []),
+    ("115.03.12", []),
+])
+def test_a_slashed_minguo_year_is_read_with_two_digit_month_and_day(text: str, found: list[date]) -> None:
+    assert days(text) == found
+
+
+# --- the solar calendar: Pashto names, year first, month first, romanised ------------------------------------
+
+PASHTO = ["وری", "غویی", "غبرګولی", "چنګاښ", "زمری", "وږی", "تله", "لړم", "لیندۍ", "مرغومی", "سلواغه", "کب"]
+ROMANISED = ["Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar", "Dey",
+             "Bahman", "Esfand"]
+
+
+def test_each_pashto_and_romanised_month_is_its_solar_month() -> None:
+    for index, (pashto, romanised) in enumerate(zip(PASHTO, ROMANISED, strict=True)):
+        assert _SOLAR_MONTHS[pashto] == _SOLAR_MONTHS[romanised.lower()] == index + 1
+
+
+@given(st.integers(1369, 1409), st.integers(1, 12), st.integers(1, 29), st.sampled_from(["pashto", "romanised"]),
+       st.sampled_from(["dmy", "ymd", "mdy"]))
+@example(1404, 12, 21, "pashto", "ymd")
+@example(1404, 12, 21, "romanised", "dmy")
+def test_a_solar_date_in_any_order_and_spelling_is_its_gregorian_day(
+        year: int, month: int, day: int, names: str, order: str) -> None:
+    name = (PASHTO if names == "pashto" else ROMANISED)[month - 1]
+    text = {"dmy": f"{day} {name} {year}", "ymd": f"{year} {name} {day}", "mdy": f"{name} {day}, {year}"}[order]
+    assert days(text) == [jalali_to_gregorian(year, month, day)]
+
+
+@pytest.mark.parametrize("text", [
+    "1445 کب 21",  # a Hijri year is no solar one
+    "تله 12 نفر",  # a Pashto month's name beside a count, no year
+    "Tirana 12, 1404",  # a name inside a word
+    "Mehr 12",
+])
+def test_a_solar_month_name_without_its_date_is_no_date(text: str) -> None:
+    assert days(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "1404 " * 5000 + "کب",
+    "کب 1 " * 5000,
+    "115/" * 5000,
+    "115/03" * 5000,
+    "Esfand " * 5000 + "21,",
+])
+def test_the_new_patterns_are_linear_on_long_inputs(text: str) -> None:
+    started = time.process_time()
+    calendar_dates(text)
+    assert time.process_time() - started < 1.0
