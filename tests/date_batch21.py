@@ -65,5 +65,51 @@ PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
 ]
 
 
+# --- the second class: a page dated only by its age whose story names an earlier day in a sentence ----------
+# htmldate takes an event's date from the story's prose ("The council, which first met on 30 November 2026, …")
+# on a page that states only its age under the headline ("2 days ago"); the twentieth pass left it
+# (`tests.date_batch20.AGE_PAGES_LEFT`). Written, both sets, before the rule; fetched at batch20's `FETCHED`.
+DEC_2, DEC_4, NOV_30 = date(2026, 12, 2), date(2026, 12, 4), date(2026, 11, 30)
+
+
+def prose_page(age: str, lang: str, sentence: str, first: bool = True) -> str:
+    return page(age, lang, story=f"<p>{sentence}</p>{STORY}" if first else f"{STORY}<p>{sentence}</p>")
+
+
+PROSE_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("en-festival", prose_page("5 hours ago", "en", "The festival, which opened on 28 November 2026, drew record "
+                               "crowds to the old harbour over the weekend despite the rain."), NEWS, DEC_4),
+    ("fr-conseil", prose_page("il y a 2 jours", "fr", "Le conseil, réuni pour la première fois le 30 novembre 2026, "
+                              "a adopté mardi le budget des écoles et des routes après un long débat."),
+     "https://www.example.fr/politique/1", DEC_2),
+    ("it-consiglio", prose_page("2 giorni fa", "it", "Il consiglio, riunito per la prima volta il 30 novembre 2026, "
+                                "ha approvato martedì il bilancio per le scuole e le strade dopo un lungo dibattito."),
+     "https://www.example.it/politica/1", DEC_2),
+    ("pt-conselho", prose_page("há 5 horas", "pt", "O conselho, que se reuniu pela primeira vez em 30 de novembro de "
+                               "2026, aprovou o orçamento das escolas e estradas depois de um longo debate."),
+     "https://www.example.pt/politica/1", DEC_4),
+    # guard: a short dateline the story prints itself is no sentence (an exact day beats a rounded age, as before)
+    ("en-dateline-guard", page("5 hours ago", story="<p>30 November 2026</p>" + STORY), NEWS, NOV_30),
+]
+PROSE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("nl-raad", prose_page("2 dagen geleden", "nl", "De gemeenteraad, die op 30 november 2026 voor het eerst "
+                           "vergaderde, keurde dinsdag na een lang debat de begroting voor scholen en wegen goed."),
+     "https://www.example.nl/politiek/1", DEC_2),
+    ("pl-rada", prose_page("2 dni temu", "pl", "Rada, która po raz pierwszy zebrała się 30 listopada 2026 r., "
+                           "przyjęła we wtorek po długiej debacie budżet na szkoły i drogi."),
+     "https://www.example.pl/polityka/1", DEC_2),
+    ("id-dewan", prose_page("5 jam yang lalu", "id", "Dewan, yang pertama kali bertemu pada 30 November 2026, "
+                            "menyetujui anggaran sekolah dan jalan pada hari Selasa setelah perdebatan panjang."),
+     "https://www.example.co.id/politik/1", DEC_4),
+    ("en-second-paragraph", prose_page("2 days ago", "en", "The plan was first put forward on 30 November 2026 by "
+                                       "the mayor, who said the schools could not wait any longer.", first=False),
+     NEWS, DEC_2),
+    ("de-rat", prose_page("vor 5 Stunden", "de", "Der Rat, der am 30. November 2026 zum ersten Mal über den Plan "
+                          "beraten hatte, hat am Dienstag nach langer Debatte den Haushalt beschlossen."),
+     "https://www.example.de/politik/3", DEC_4),
+]
+
+
 if __name__ == "__main__":
-    probe_ages(PAGES_AFTER if "after" in sys.argv[1:] else PAGES)
+    sets = {"after": PAGES_AFTER, "prose": PROSE_PAGES, "prose-after": PROSE_PAGES_AFTER}
+    probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), PAGES))
