@@ -20,11 +20,25 @@ from hypothesis import strategies as st
 from newsflow.extract import page_tree
 from newsflow.pagedates import attribute_published, byline_stamp
 from newsflow.worlddates import _SOLAR_MONTHS, calendar_dates, jalali_to_gregorian
-from tests.date_batch20 import stored_day
-from tests.date_batch21 import EPOCH_FEB_3, EPOCH_MARCH_12, MARCH_12, NEWS, PAGES, PAGES_AFTER
+from tests.date_batch20 import AGE_PAGES_LEFT, stored_day
+from tests.date_batch21 import (
+    DEC_2,
+    EPOCH_FEB_3,
+    EPOCH_MARCH_12,
+    MARCH_12,
+    NEWS,
+    NOV_30,
+    PAGES,
+    PAGES_AFTER,
+    PROSE_PAGES,
+    PROSE_PAGES_AFTER,
+    prose_page,
+)
 from tests.test_date_classes import STORY, article_ld, page
 
-BATCH = PAGES + PAGES_AFTER
+BATCH = PAGES + PAGES_AFTER + PROSE_PAGES + PROSE_PAGES_AFTER
+# the twentieth pass's left pages whose story names an event's day (its Persian cookie page is still left)
+BATCH += [entry for entry in AGE_PAGES_LEFT if "prose" in entry[0]]
 
 
 @pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
@@ -137,3 +151,31 @@ def test_the_new_patterns_are_linear_on_long_inputs(text: str) -> None:
     started = time.process_time()
     calendar_dates(text)
     assert time.process_time() - started < 1.0
+
+
+# --- an event's day in the story's sentences, on a page that states only its age ----------------------------
+
+SENTENCE = ("The council, which first met on 30 November 2026 to discuss the plan, approved the budget for schools "
+            "on Tuesday.")
+
+
+def test_an_event_day_in_a_sentence_gives_way_to_the_age() -> None:
+    assert stored_day(prose_page("2 days ago", "en", SENTENCE), NEWS) == DEC_2
+
+
+@pytest.mark.parametrize(("name", "html"), [
+    ("a meta gives the day", prose_page("2 days ago", "en", SENTENCE).replace(
+        "</head>", '<meta name="sailthru.date" content="2026-11-30T20:00:00Z"></head>')),
+    ("a <time> in the story gives it", prose_page(
+        '2 days ago <time datetime="2026-11-30T20:00:00Z">Monday</time>', "en", SENTENCE)),
+    ("a dateline prints it", page("2 days ago", story=f"<p>30 November 2026</p><p>{SENTENCE}</p>{STORY}")),
+    ("the day is in a heading, no sentence", page("2 days ago", story=(
+        "<p>Council approves the plan it first discussed on 30 November 2026</p>" + STORY))),
+])
+def test_a_day_the_page_also_states_otherwise_than_in_a_sentence_is_kept(name: str, html: str) -> None:
+    assert stored_day(html, NEWS) == NOV_30, name
+
+
+def test_a_page_with_a_declared_date_is_not_dated_by_its_age() -> None:
+    html = prose_page("2 days ago", "en", SENTENCE).replace("</head>", article_ld("2026-11-29T08:00:00Z") + "</head>")
+    assert stored_day(html, NEWS) == date(2026, 11, 29)

@@ -87,9 +87,9 @@ from newsflow.pagedates import (
     image_month_first,
     image_path_days,
     image_text_days,
+    not_the_storys_print,
     other_stories_only,
     payload_published,
-    printed_outside_story,
 )
 from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
 from newsflow.pagetimes import parse_local as parse_local
@@ -259,7 +259,7 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
-    if not sources and published_ago(tree) is not None and printed_outside_story(tree, value[:10]):
+    if not sources and published_ago(tree) is not None and not_the_storys_print(tree, value[:10]):
         return True  # the page states only its age under the headline; htmldate's day is a ticker's (twentieth pass)
     if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True

@@ -29,7 +29,7 @@ from typing import Any
 
 from newsflow.datechecks import url_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
-from newsflow.pageblocks import headline_ancestors, in_story
+from newsflow.pageblocks import headline_ancestors, in_story, is_prose
 from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
@@ -233,6 +233,32 @@ def printed_outside_story(tree: Any, day: str) -> bool:
     ancestors, article = headline_ancestors(headline)
     holders = day_holders(tree, day) if article < len(ancestors) else []
     return bool(holders) and not any(in_story(element, ancestors, article) for element in holders)
+
+
+def not_the_storys_print(tree: Any, day: str) -> bool:
+    """Whether this day, on a page that states only its age, is not the story's: printed only outside the
+    story (`printed_outside_story`, twentieth pass) or named only in sentences (`told_in_prose_only`)."""
+    return printed_outside_story(tree, day) or told_in_prose_only(tree, day)
+
+
+_PARAGRAPHS_OF_YEAR = "//body//p[contains(., $year)][not(ancestor::script)]"
+MAX_SENTENCE_CHARS = 2_000
+"""A paragraph's text read for the date it names: an event's date comes in its first sentences."""
+
+
+def told_in_prose_only(tree: Any, day: str) -> bool:
+    """Whether this day is named on the page only in sentences (`pageblocks.is_prose`: ten words or more,
+    ending as a sentence does), the first date of a `<p>` of the story's ("The council, which first met on 30
+    November 2026, …": an event's day, twenty-first pass): no `<meta>` gives it, no `<time datetime>` or short
+    text prints it (`day_holders`: a dateline the story prints itself is exact and kept), and a paragraph does."""
+    if meta_states(tree, day) or day_holders(tree, day):
+        return False
+    wanted = date.fromisoformat(day)
+    for paragraph in tree.xpath(_PARAGRAPHS_OF_YEAR, year=day[:4]):
+        line = " ".join("".join(paragraph.itertext()).split())[:MAX_SENTENCE_CHARS]
+        if is_prose(line) and caption_date(line) == wanted:
+            return True
+    return False
 
 
 def without_elements(tree: Any, elements: list[Any]) -> Any:
