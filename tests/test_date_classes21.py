@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from newsflow.extract import page_tree
 from newsflow.pagedates import attribute_published, byline_stamp
+from newsflow.printeddates import ASCII_DIGITS
 from newsflow.worlddates import _SOLAR_MONTHS, calendar_dates, jalali_to_gregorian
 from tests.date_batch20 import AGE_PAGES_LEFT, stored_day
 from tests.date_batch21 import (
@@ -179,3 +180,25 @@ def test_a_day_the_page_also_states_otherwise_than_in_a_sentence_is_kept(name: s
 def test_a_page_with_a_declared_date_is_not_dated_by_its_age() -> None:
     html = prose_page("2 days ago", "en", SENTENCE).replace("</head>", article_ld("2026-11-29T08:00:00Z") + "</head>")
     assert stored_day(html, NEWS) == date(2026, 11, 29)
+
+
+@pytest.mark.parametrize("name", ["data-timestamp", "data-time", "data-date", "data-epoch", "data-unix", "data-ts",
+                                  "DATA-TIMESTAMP"])
+def test_each_generic_name_is_read_in_the_byline(name: str) -> None:
+    moment = byline_stamp(page_tree(page(f'<span {name}="{EPOCH_MARCH_12 * 1000}">Thursday</span>')))
+    assert moment is not None and moment.date() == MARCH_12
+
+
+@pytest.mark.parametrize("text", ["21 Espand 1404", "21 ESFAND 1404", "21 esfand 1404", "1404 Esfand 21"])
+def test_romanised_spellings_and_cases_are_read(text: str) -> None:
+    assert days(text) == [MARCH_12]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("12 Dei 1404", [date(2026, 1, 2)]),
+    ("10 Amordad 1404", [jalali_to_gregorian(1404, 5, 10)]),
+    ("۱۴۰۴ وري ۱", [date(2025, 3, 21)]),  # Arabic yeh
+    ("1404 غبرگولی 1", [jalali_to_gregorian(1404, 3, 1)]),  # a Persian gaf for Pashto's own
+])
+def test_the_other_spellings_of_the_solar_months_are_read(text: str, found: list[date]) -> None:
+    assert days(text.translate(ASCII_DIGITS)) == found

@@ -11,6 +11,7 @@ value (or a Unix timestamp, eighth pass), the way front ends serialise their art
 `attribute_published` reads a Unix timestamp that markup carries in a data attribute named for the publication
 (`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too), or in one
 with a generic name (`data-timestamp`, `data-time` …) between the headline and the story (twenty-first pass).
+`told_in_prose_only` finds a day named only in the story's sentences: an event's (twenty-first pass).
 `first_live_post` dates a live blog by its first post, not its newest (ninth pass). `image_text_days`
 gives the days images name in their alt text, which htmldate may read (tenth pass); `image_path_days`
 the days their URLs name (fourteenth pass).
