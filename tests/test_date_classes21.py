@@ -202,3 +202,9 @@ def test_romanised_spellings_and_cases_are_read(text: str) -> None:
 ])
 def test_the_other_spellings_of_the_solar_months_are_read(text: str, found: list[date]) -> None:
     assert days(text.translate(ASCII_DIGITS)) == found
+
+
+def test_the_earliest_generic_stamp_in_the_byline_is_the_publication() -> None:
+    byline = (f'Updated <span data-timestamp="{EPOCH_MARCH_12}"></span> · '
+              f'Published <span data-timestamp="{EPOCH_FEB_3}"></span>')
+    assert stored_day(page(byline), NEWS) == date(2026, 2, 3)

@@ -142,17 +142,19 @@ def byline_stamp(tree: Any) -> datetime | None:
     `data-time`, `data-date`, `data-epoch`, `data-unix`, `data-ts`) on an element between the headline and the
     story's first paragraph, not in a block of other stories (twenty-first pass): a front end's byline that
     prints the reader's "3 hours ago" or a weekday from it, or nothing until its script runs. Such names
-    also stamp comments and related lists, so only the byline's place counts."""
+    also stamp comments and related lists, so only the byline's place counts; the earliest there, as a byline
+    that stamps "Updated" too stamps the publication no later."""
     headline = page_headline(tree)
+    moments = []
     for element in islice(_elements_after(headline), BYLINE_REACH) if headline is not None else ():
         if not isinstance(element.tag, str):  # a comment or processing instruction
             continue
         if element.tag == "p" and len("".join(element.itertext()).strip()) >= MIN_PARAGRAPH_CHARS:
-            return None
-        for name, value in element.attrib.items():
-            if _GENERIC_STAMP.match(str(name)) and (moment := unix_time(str(value).strip())) is not None:
-                return None if in_other_block(tree, element) else moment
-    return None
+            break
+        moments += [moment for name, value in element.attrib.items()
+                    if _GENERIC_STAMP.match(str(name)) and (moment := unix_time(str(value).strip())) is not None
+                    and not in_other_block(tree, element)]
+    return min(moments, default=None)
 
 
 def _elements_after(element: Any) -> Any:
