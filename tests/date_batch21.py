@@ -18,8 +18,8 @@ from __future__ import annotations
 import sys
 from datetime import UTC, date, datetime
 
-from tests.date_batch20 import probe_ages
-from tests.test_date_classes import STORY, page
+from tests.date_batch20 import COOKIE, EDITION, STRIP, TICKER, WIDGET, probe_ages
+from tests.test_date_classes import STORY, TITLE, page
 
 MARCH_12 = date(2026, 3, 12)
 EPOCH_MARCH_12 = int(datetime(2026, 3, 12, 10, 30, tzinfo=UTC).timestamp())
@@ -110,6 +110,38 @@ PROSE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
 ]
 
 
+# --- the third class: a page without `<article>` dated only by its age, with its furniture's day -------------
+# The twentieth pass's rule 3 drops a ticker's or cookie notice's day only outside the story's `<article>`; a
+# page whose story sits in a `<div>`, `<main>` or `<section>` kept htmldate's day (the twentieth pass left it).
+# Both sets written before the rule; fetched at batch20's `FETCHED`, no feed date.
+def wrapped_page(byline: str, lang: str = "en", after: str = "", tag: str = "div", kicker: str = "",
+                 in_header: bool = False) -> str:
+    head = f'<h1>{TITLE}</h1><div class="byline"><span class="author">A. Writer</span> <span>{byline}</span></div>'
+    head = f"<header>{head}</header>" if in_header else head
+    return (f'<html lang="{lang}"><head><title>{TITLE}</title></head><body><header><a href="/">Home</a></header>'
+            f'<{tag} class="post">{kicker}{head}{STORY}</{tag}>{after}<footer>© 2026 Example</footer></body></html>')
+
+
+KICKER = '<div class="kicker">Politics <time datetime="2026-11-30T20:00:00Z">30 Nov</time></div>'
+NO_ARTICLE_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("en-div-ticker", wrapped_page("2 days ago", after=TICKER), NEWS, DEC_2),
+    ("de-div-cookie", wrapped_page("vor 2 Tagen", "de", after=COOKIE), "https://www.example.de/politik/4", DEC_2),
+    ("es-main-widget", wrapped_page("hace 2 días", "es", after=WIDGET, tag="main"), "https://www.example.es/p/3",
+     DEC_2),
+    # guard: a time the story prints itself, above its headline inside its container, is exact
+    ("en-div-kicker-guard", wrapped_page("3 days ago", after=TICKER, kicker=KICKER), NEWS, NOV_30),
+]
+NO_ARTICLE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("tr-div-strip", wrapped_page("2 gün önce", "tr", after=STRIP), "https://www.example.com.tr/gundem/2", DEC_2),
+    ("pt-section-edition", wrapped_page("há 2 dias", "pt", after=EDITION, tag="section"),
+     "https://www.example.com.br/politica/2", DEC_2),
+    ("id-header-ticker", wrapped_page("2 hari yang lalu", "id", after=TICKER, in_header=True),
+     "https://www.example.co.id/berita/2", DEC_2),
+    ("en-div-hours", wrapped_page("5 hours ago", after=EDITION), NEWS, DEC_4),
+]
+
+
 if __name__ == "__main__":
-    sets = {"after": PAGES_AFTER, "prose": PROSE_PAGES, "prose-after": PROSE_PAGES_AFTER}
+    sets = {"after": PAGES_AFTER, "prose": PROSE_PAGES, "prose-after": PROSE_PAGES_AFTER,
+            "no-article": NO_ARTICLE_PAGES, "no-article-after": NO_ARTICLE_PAGES_AFTER}
     probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), PAGES))
