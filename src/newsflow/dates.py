@@ -38,7 +38,7 @@ feed's date then dates the article), nor is a day that only other stories' block
 list, a sidebar: `newsflow.pagedates`; an `ItemList` of related stories in JSON-LD, ninth pass; an
 image's alt text, tenth pass), nor a web page object's `datePublished` in JSON-LD when the article
 object states its own, nor a day printed outside the `<article>` of a page that states only its age
-("3 hours ago": a ticker's; twentieth pass).
+("3 hours ago": a ticker's; twentieth pass) or named only in the story's sentences (an event's; twenty-first).
 
 The publication day is the day in the publisher's own time zone, so the datetimes returned here
 keep the offset the page gave (`published_at`; when htmldate answers in UTC, the offset the page
@@ -87,9 +87,9 @@ from newsflow.pagedates import (
     image_month_first,
     image_path_days,
     image_text_days,
+    not_the_storys_print,
     other_stories_only,
     payload_published,
-    printed_outside_story,
 )
 from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
 from newsflow.pagetimes import parse_local as parse_local
@@ -215,8 +215,8 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
     in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`) or in the
     story's wrappers above it (nineteenth pass), else
     the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
-    a Unix timestamp in a data attribute named for the publication, else the day of an update stamp
-    under the headline (seventeenth pass: the only date the page prints; `dated_by_update_only`)."""
+    a Unix timestamp in a data attribute named for the publication (or a generic one in the byline, twenty-first
+    pass), else the day of an update stamp under the headline (seventeenth pass: `dated_by_update_only`)."""
     for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
                    _as_datetime(kicker_date(tree) or above_story_date(tree))):
         if plausible(moment):
@@ -248,18 +248,18 @@ def _amp_url_day(tree: Any) -> date | None:
 
 def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]],
                     site_bars: bool = True) -> bool:
-    """Whether htmldate's answer dates something else than the story, and no source the page dates
-    its story with (JSON-LD, metas, the byline, the URL) states its day (`newsflow.pagedates`):
-    a day that the page's `<time>` elements give only in lists of other stories, sidebars or the
-    footer (seventh pass: htmldate takes a related story's date on a page that dates its own
-    nowhere), or a bare day that only a photo caption names while the page's script state dates
-    the story instead (without another date a caption's is kept: a photo is often of the day of
-    the story); nor (twentieth pass) a day printed outside the story's `<article>` on a page that states
-    no source but its age under the headline ("3 hours ago": a ticker's, a cookie notice's stamp)."""
+    """Whether htmldate's answer dates something else than the story, and no source the page dates its story with
+    (JSON-LD, metas, the byline, the URL) states its day (`newsflow.pagedates`): a day that the page's `<time>`
+    elements give only in lists of other stories, sidebars or the footer (seventh pass: htmldate takes a related
+    story's date on a page that dates its own nowhere), or a bare day that only a photo caption names while the
+    page's script state dates the story instead (without another date a caption's is kept: a photo is often of the
+    day of the story); nor (twentieth pass) a day printed outside the story's `<article>` on a page that states no
+    source but its age under the headline ("3 hours ago": a ticker's, a cookie notice's stamp), or named only in a
+    sentence of the story there (twenty-first pass: an event's day, `pagedates.told_in_prose_only`)."""
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
-    if not sources and published_ago(tree) is not None and printed_outside_story(tree, value[:10]):
+    if not sources and published_ago(tree) is not None and not_the_storys_print(tree, value[:10]):
         return True  # the page states only its age under the headline; htmldate's day is a ticker's (twentieth pass)
     if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True

@@ -9,7 +9,9 @@ related story's (`other_stories_only`) or the copyright notice's year (`copyrigh
 `"datePublished"`, `"publishedAt"`, `"publishDate"`, `"firstPublished"` … key with an ISO 8601
 value (or a Unix timestamp, eighth pass), the way front ends serialise their article object.
 `attribute_published` reads a Unix timestamp that markup carries in a data attribute named for the publication
-(`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too).
+(`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too), or in one
+with a generic name (`data-timestamp`, `data-time` …) between the headline and the story (twenty-first pass).
+`told_in_prose_only` finds a day named only in the story's sentences: an event's (twenty-first pass).
 `first_live_post` dates a live blog by its first post, not its newest (ninth pass). `image_text_days`
 gives the days images name in their alt text, which htmldate may read (tenth pass); `image_path_days`
 the days their URLs name (fourteenth pass).
@@ -28,7 +30,7 @@ from typing import Any
 
 from newsflow.datechecks import url_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
-from newsflow.pageblocks import headline_ancestors, in_story
+from newsflow.pageblocks import headline_ancestors, in_story, is_prose
 from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
@@ -120,12 +122,49 @@ _PUBLISHED_ATTRIBUTE = re.compile(
 
 def attribute_published(tree: Any) -> datetime | None:
     """The first Unix timestamp (seconds or milliseconds) in a data attribute named for the
-    publication, as a UTC datetime."""
+    publication, as a UTC datetime; else one with a generic name in the byline (`byline_stamp`)."""
     for value in tree.xpath(_TIMESTAMP_ATTRIBUTES):
         text = str(value).strip()
         if _PUBLISHED_ATTRIBUTE.match(str(value.attrname)) and (moment := unix_time(text)) is not None:
             return moment
-    return None
+    return byline_stamp(tree)
+
+
+_GENERIC_STAMP = re.compile(r"^data-(?:timestamp|time|date|epoch|unix|ts)$", re.IGNORECASE)
+BYLINE_REACH = 40
+"""Elements after the headline searched for a generic-named timestamp: a byline block's, not the page's."""
+MIN_PARAGRAPH_CHARS = 80
+"""A `<p>` this long after the headline is the story's first paragraph: the byline is above it."""
+
+
+def byline_stamp(tree: Any) -> datetime | None:
+    """A Unix time (seconds or milliseconds) in a `data-` attribute with a generic name (`data-timestamp`,
+    `data-time`, `data-date`, `data-epoch`, `data-unix`, `data-ts`) on an element between the headline and the
+    story's first paragraph, not in a block of other stories (twenty-first pass): a front end's byline that
+    prints the reader's "3 hours ago" or a weekday from it, or nothing until its script runs. Such names
+    also stamp comments and related lists, so only the byline's place counts; the earliest there, as a byline
+    that stamps "Updated" too stamps the publication no later."""
+    headline = page_headline(tree)
+    moments = []
+    for element in islice(_elements_after(headline), BYLINE_REACH) if headline is not None else ():
+        if not isinstance(element.tag, str):  # a comment or processing instruction
+            continue
+        if element.tag == "p" and len("".join(element.itertext()).strip()) >= MIN_PARAGRAPH_CHARS:
+            break
+        moments += [moment for name, value in element.attrib.items()
+                    if _GENERIC_STAMP.match(str(name)) and (moment := unix_time(str(value).strip())) is not None
+                    and not in_other_block(tree, element)]
+    return min(moments, default=None)
+
+
+def _elements_after(element: Any) -> Any:
+    """The elements after `element` in document order (its descendants first), each once."""
+    yield from islice(element.iter(), 1, None)
+    node = element
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter()
+        node = node.getparent()
 
 
 def unix_time(text: str) -> datetime | None:
@@ -197,6 +236,32 @@ def printed_outside_story(tree: Any, day: str) -> bool:
     ancestors, article = headline_ancestors(headline)
     holders = day_holders(tree, day) if article < len(ancestors) else []
     return bool(holders) and not any(in_story(element, ancestors, article) for element in holders)
+
+
+def not_the_storys_print(tree: Any, day: str) -> bool:
+    """Whether this day, on a page that states only its age, is not the story's: printed only outside the
+    story (`printed_outside_story`, twentieth pass) or named only in sentences (`told_in_prose_only`)."""
+    return printed_outside_story(tree, day) or told_in_prose_only(tree, day)
+
+
+_PARAGRAPHS_OF_YEAR = "//body//p[contains(., $year)][not(ancestor::script)]"
+MAX_SENTENCE_CHARS = 2_000
+"""A paragraph's text read for the date it names: an event's date comes in its first sentences."""
+
+
+def told_in_prose_only(tree: Any, day: str) -> bool:
+    """Whether this day is named on the page only in sentences (`pageblocks.is_prose`: ten words or more,
+    ending as a sentence does), the first date of a `<p>` of the story's ("The council, which first met on 30
+    November 2026, …": an event's day, twenty-first pass): no `<meta>` gives it, no `<time datetime>` or short
+    text prints it (`day_holders`: a dateline the story prints itself is exact and kept), and a paragraph does."""
+    if meta_states(tree, day) or day_holders(tree, day):
+        return False
+    wanted = date.fromisoformat(day)
+    for paragraph in tree.xpath(_PARAGRAPHS_OF_YEAR, year=day[:4]):
+        line = " ".join("".join(paragraph.itertext()).split())[:MAX_SENTENCE_CHARS]
+        if is_prose(line) and caption_date(line) == wanted:
+            return True
+    return False
 
 
 def without_elements(tree: Any, elements: list[Any]) -> Any:
