@@ -11,17 +11,18 @@ second set were right; now all 21. The tests after it pin each rule's edges.
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from newsflow.extract import page_tree
+from newsflow.articledates import article_dates
+from newsflow.extract import extract_article, page_tree
 from newsflow.pagedates import attribute_published, byline_stamp
 from newsflow.printeddates import ASCII_DIGITS
 from newsflow.worlddates import _SOLAR_MONTHS, calendar_dates, jalali_to_gregorian
-from tests.date_batch20 import AGE_PAGES_LEFT, stored_day
+from tests.date_batch20 import AGE_PAGES_LEFT, FETCHED, stored_day
 from tests.date_batch21 import (
     DEC_2,
     EPOCH_FEB_3,
@@ -229,3 +230,13 @@ def test_the_earliest_generic_stamp_in_the_byline_is_the_publication() -> None:
     byline = (f'Updated <span data-timestamp="{EPOCH_MARCH_12}"></span> · '
               f'Published <span data-timestamp="{EPOCH_FEB_3}"></span>')
     assert stored_day(page(byline), NEWS) == date(2026, 2, 3)
+
+
+def test_a_render_stamp_in_the_byline_does_not_move_a_feeds_earlier_day() -> None:
+    # review: a generic name also carries the server's now (a cache-buster, a render stamp); the feed's earlier day
+    # still dates the item, as a page's day after the feed's is not taken
+    html = page(f'<span class="share" data-ts="{int(FETCHED.timestamp())}"></span>')
+    article = extract_article(html, NEWS)
+    assert article is not None and article.published_at is not None  # the stamp is read: the page's render day
+    feed_at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert article_dates(article, feed_at, feed_at.date(), FETCHED, NEWS)[1] == feed_at.date()
