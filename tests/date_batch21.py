@@ -55,8 +55,10 @@ PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
      NEWS, date(2026, 2, 3)),
     ("ts-related-guard", page("", after='<ul class="related"><li><a href="/o">Other story</a> <span data-timestamp="'
                               f'{EPOCH_NOV_30}"></span></li></ul>'), NEWS, None),
-    ("tw-short-time", page("115/02/03", "zh-TW"), TW, date(2026, 2, 3)),
-    ("tw-dash", page("發布時間：115-03-12 10:30", "zh-TW"), TW, MARCH_12),
+    # review: left (None) - a bare "115/02/03" or a dashed "115-03-12" is read no more: a reference number, a score
+    # or a Russian phone number's tail ("(495) 111-03-12") wrote the same (tests/test_date_classes21.py)
+    ("tw-short-time", page("115/02/03", "zh-TW"), TW, None),
+    ("tw-dash", page("發布時間：115-03-12 10:30", "zh-TW"), TW, None),
     ("ps-dalw", page("۱۴۰۴ سلواغه ۱۴", "ps"), AF, date(2026, 2, 3)),
     ("ps-comma", page("کب ۲۱، ۱۴۰۴", "ps"), AF, MARCH_12),
     ("fa-romanised-dey", page("12 Dey 1404", "en"), IR, date(2026, 1, 2)),

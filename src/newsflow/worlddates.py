@@ -51,14 +51,15 @@ _JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", 
 _AFGHAN_MONTHS = ("حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی جدي", "دلو", "حوت")
 # twenty-first pass: Afghanistan's Pashto names of them (Pashto sites print "۱۴۰۴ کب ۲۱", year first), with final
 # Persian or Arabic yeh and Pashto's own letters or their Persian look-alikes; and the romanised Persian names of
-# Iranian English-language sites ("21 Esfand 1404"), in their common spellings, read in any case
+# Iranian English-language sites ("21 Esfand 1404"), in their common spellings, capitalised or in capitals only
+# (review: read in any case, "12 dei 1400 lavoratori", Italian "12 of the 1400 workers", was 2 January 2022)
 _PASHTO_MONTHS = ("وری وري", "غویی غويي", "غبرګولی غبرگولی غبرګولي", "چنګاښ چنگاښ", "زمری زمري", "وږی وږي",
                   "تله", "لړم", "لیندۍ لیندی ليندۍ", "مرغومی مرغومي", "سلواغه", "کب")
-_ROMANISED_MONTHS = ("farvardin", "ordibehesht", "khordad", "tir", "mordad amordad", "shahrivar", "mehr", "aban",
-                     "azar", "dey dei", "bahman", "esfand espand")
+_ROMANISED_MONTHS = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad Amordad", "Shahrivar", "Mehr", "Aban",
+                     "Azar", "Dey Dei", "Bahman", "Esfand Espand")
 _SOLAR_MONTHS = {name: index % 12 + 1 for index, names in enumerate(_JALALI_MONTHS + _AFGHAN_MONTHS + _PASHTO_MONTHS
                                                                     + _ROMANISED_MONTHS)
-                 for name in names.split()}
+                 for name in names.split() for name in {name, name.upper()}}
 _WORLD_MONTH_NAMES = (
     # Hindi, Bengali, Urdu, Greek (genitive), Hebrew, Ukrainian, Romanian, Hungarian, Serbian, Slovene,
     # Malay, Filipino, Swahili, Catalan, then short forms (German, Dutch, Indonesian, French, Spanish,
@@ -132,14 +133,17 @@ _MINGUO_DATE = re.compile(r"(民國|民国)?(?<!\d)(\d{2,3})\s*年\s*(\d{1,2})\s
 # Jalali years 1369-1409 (1990-2031): an Islamic (Hijri) year such as 1445 is never read as one
 _JALALI_YEAR = r"(13[6-9]\d|140\d)"
 _SOLAR_NAME = "(" + "|".join(sorted(_SOLAR_MONTHS, key=len, reverse=True)) + ")"
-_JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+" + _SOLAR_NAME + r"\s+" + _JALALI_YEAR + r"(?!\d)", re.IGNORECASE)
+_JALALI_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s+" + _SOLAR_NAME + r"\s+" + _JALALI_YEAR + r"(?!\d)")
 # year first ("۱۴۰۴ کب ۲۱", twenty-first pass) and month first ("Esfand 21, 1404", "کب ۲۱، ۱۴۰۴"); a name starts a word
-_JALALI_YEAR_FIRST = re.compile(r"(?<!\d)" + _JALALI_YEAR + r"\s+" + _SOLAR_NAME + r"\s+(\d{1,2})(?!\d)", re.IGNORECASE)
-_JALALI_MONTH_FIRST = re.compile(r"(?<!\w)" + _SOLAR_NAME + r"\s+(\d{1,2})\s*[,،]?\s+" + _JALALI_YEAR + r"(?!\d)",
-                                 re.IGNORECASE)
-# Taiwan's Minguo year slashed or dashed with a two-digit month and day, "115/03/12" (twenty-first pass): years
-# 100-119 (2011-2030); the same separator twice, no digit or separator either side
-_MINGUO_SLASHED = re.compile(r"(?<![\d/.-])(1[01]\d)([/-])(\d{2})\2(\d{2})(?![\d/.-])")
+_JALALI_YEAR_FIRST = re.compile(r"(?<!\d)" + _JALALI_YEAR + r"\s+" + _SOLAR_NAME + r"\s+(\d{1,2})(?!\d)")
+_JALALI_MONTH_FIRST = re.compile(r"(?<!\w)" + _SOLAR_NAME + r"\s+(\d{1,2})\s*[,،]?\s+" + _JALALI_YEAR + r"(?!\d)")
+# Taiwan's Minguo year slashed with a two-digit month and day, "115/03/12" (twenty-first pass): years 100-119
+# (2011-2030), no digit or separator either side. Review: not dashed ("111-03-12" is a Russian phone number's
+# tail), and only in a text with a Han character or followed by a clock time ("115/03/12 10:30"): a bare
+# "112/05/09" is as often a reference number or a score
+_MINGUO_SLASHED = re.compile(r"(?<![\d/.-])(1[01]\d)/(\d{2})/(\d{2})(?![\d/.-])")
+_CLOCK_AFTER = re.compile(r"\s+\d{1,2}:\d{2}(?!\d)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _JALALI_NUMERIC = re.compile(r"(?<![\d/])" + _JALALI_YEAR + r"[/-](\d{1,2})[/-](\d{1,2})(?![\d/])")
 # The Ethiopian calendar's months (Amharic, with the spellings papers use for each): twelve of 30 days
 # and Pagume of 5 (6 before a Gregorian leap year); years 1980-2029 E.C. matched (a day before 1990 or
@@ -181,11 +185,13 @@ def calendar_dates(text: str) -> list[tuple[int, int, int, int]]:
               for m in _MINGUO_DATE.finditer(text) if 79 <= int(m[2]) <= 150 and (m[1] or len(m[2]) == 3)]
     found += [(m.start(), int(m[3]), int(m[2]), int(m[1])) for m in _VIETNAMESE.finditer(text)]
     found += more_world_dates(text)
-    found += [(m.start(), MINGUO + int(m[1]), int(m[3]), int(m[4])) for m in _MINGUO_SLASHED.finditer(text)]
+    han = _HAN.search(text) is not None
+    found += [(m.start(), MINGUO + int(m[1]), int(m[2]), int(m[3])) for m in _MINGUO_SLASHED.finditer(text)
+              if han or _CLOCK_AFTER.match(text, m.end())]
     solar = _SOLAR_MONTHS
-    jalali = [(m.start(), int(m[3]), solar[m[2].lower()], int(m[1])) for m in _JALALI_NAMED.finditer(text)]
-    jalali += [(m.start(), int(m[1]), solar[m[2].lower()], int(m[3])) for m in _JALALI_YEAR_FIRST.finditer(text)]
-    jalali += [(m.start(), int(m[3]), solar[m[1].lower()], int(m[2])) for m in _JALALI_MONTH_FIRST.finditer(text)]
+    jalali = [(m.start(), int(m[3]), solar[m[2]], int(m[1])) for m in _JALALI_NAMED.finditer(text)]
+    jalali += [(m.start(), int(m[1]), solar[m[2]], int(m[3])) for m in _JALALI_YEAR_FIRST.finditer(text)]
+    jalali += [(m.start(), int(m[3]), solar[m[1]], int(m[2])) for m in _JALALI_MONTH_FIRST.finditer(text)]
     jalali += [(m.start(), int(m[1]), int(m[2]), int(m[3])) for m in _JALALI_NUMERIC.finditer(text)]
     jalali += [(m.start(), int(m[3]), _ETHIOPIAN[m[1]], -int(m[2])) for m in _ETHIOPIAN_MDY.finditer(text)]
     jalali += [(m.start(), int(m[3]), _ETHIOPIAN[m[2]], -int(m[1])) for m in _ETHIOPIAN_DMY.finditer(text)]
