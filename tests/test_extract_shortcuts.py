@@ -17,7 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import extract, headline_date, refine
+from newsflow import extract, headline_date, markedlines, refine
 from newsflow import text as text_module
 from newsflow.extract import extract_article
 from newsflow.refine import LEAD_MAX_COVERED
@@ -184,9 +184,10 @@ def test_literal_alternation_finds_what_the_plain_alternation_finds(phrases: lis
 
 
 def test_notice_phrases_found_as_before_in_every_corpus_like_line() -> None:
-    plain = re.compile("|".join(re.escape(phrase) for phrase in refine.NOTICE_PHRASES), re.IGNORECASE)
-    lines = [*refine.NOTICE_PHRASES, *(phrase.upper() + " now" for phrase in refine.NOTICE_PHRASES), "nothing here"]
-    assert [bool(refine._NOTICE.search(line)) for line in lines] == [bool(plain.search(line)) for line in lines]
+    phrases = markedlines.NOTICE_PHRASES
+    plain = re.compile("|".join(re.escape(phrase) for phrase in phrases), re.IGNORECASE)
+    lines = [*phrases, *(phrase.upper() + " now" for phrase in phrases), "nothing here"]
+    assert [bool(markedlines._NOTICE.search(line)) for line in lines] == [bool(plain.search(line)) for line in lines]
 
 
 BLOCKS = st.sampled_from(["<p>Shown text</p>", "<script>var hidden = 1;</script>", "<style>p {color: red}</style>",
