@@ -401,3 +401,13 @@ def test_extract_article_dates_a_utc_only_page_on_the_publishers_day() -> None:
     assert article is not None
     assert article.published_at == datetime(2022, 5, 4, 2, 41, tzinfo=UTC)
     assert article.published_date == date(2022, 5, 3)
+
+
+def test_the_names_split_into_bylinetexts_are_still_headline_dates() -> None:
+    """tidy21 moved the headline and byline-text search to `newsflow.bylinetexts`; its public names stay
+    importable from `newsflow.headline_date`, their old home (docs/extraction.md, "Tidy 21")."""
+    from newsflow import bylinetexts
+    from newsflow import headline_date as headline_date_module
+
+    for name in ("page_headline", "byline_texts", "in_other_block", "MAX_TEXT_CHARS", "TEXTS_AFTER_HEADLINE"):
+        assert getattr(headline_date_module, name) is getattr(bylinetexts, name)

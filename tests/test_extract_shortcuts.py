@@ -17,7 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import extract, headline_date, refine
+from newsflow import bylinetexts, extract, markedlines, refine
 from newsflow import text as text_module
 from newsflow.extract import extract_article
 from newsflow.refine import LEAD_MAX_COVERED
@@ -184,9 +184,10 @@ def test_literal_alternation_finds_what_the_plain_alternation_finds(phrases: lis
 
 
 def test_notice_phrases_found_as_before_in_every_corpus_like_line() -> None:
-    plain = re.compile("|".join(re.escape(phrase) for phrase in refine.NOTICE_PHRASES), re.IGNORECASE)
-    lines = [*refine.NOTICE_PHRASES, *(phrase.upper() + " now" for phrase in refine.NOTICE_PHRASES), "nothing here"]
-    assert [bool(refine._NOTICE.search(line)) for line in lines] == [bool(plain.search(line)) for line in lines]
+    phrases = markedlines.NOTICE_PHRASES
+    plain = re.compile("|".join(re.escape(phrase) for phrase in phrases), re.IGNORECASE)
+    lines = [*phrases, *(phrase.upper() + " now" for phrase in phrases), "nothing here"]
+    assert [bool(markedlines._NOTICE.search(line)) for line in lines] == [bool(plain.search(line)) for line in lines]
 
 
 BLOCKS = st.sampled_from(["<p>Shown text</p>", "<script>var hidden = 1;</script>", "<style>p {color: red}</style>",
@@ -214,13 +215,13 @@ NODES = st.sampled_from([
 def test_texts_after_the_headline_are_those_the_following_xpath_selects(
     before: list[str], inside: list[str], after: list[str]
 ) -> None:
-    """`headline_date._texts_after` (perf9) walks what `_FOLLOWING_TEXTS` selected: the same text
+    """`bylinetexts._texts_after` (perf9) walks what `_FOLLOWING_TEXTS` selected: the same text
     nodes, in the same order, each the same element's text or tail, from every element of the page."""
     html = (f"<html><head><title>t</title></head><body><div>{''.join(before)}<article><h1>Headline "
             f"{''.join(inside)}</h1>{''.join(after)}</article>tail</div>end</body></html>")
     tree = extract.page_tree(html)
     for element in tree.iter():
-        selected = element.xpath(headline_date._FOLLOWING_TEXTS)
-        walked = list(islice(headline_date._texts_after(element), headline_date.TEXTS_AFTER_HEADLINE))
+        selected = element.xpath(bylinetexts._FOLLOWING_TEXTS)
+        walked = list(islice(bylinetexts._texts_after(element), bylinetexts.TEXTS_AFTER_HEADLINE))
         assert [(str(t), t.is_tail, t.getparent()) for t in walked] == [
             (str(t), t.is_tail, t.getparent()) for t in selected]

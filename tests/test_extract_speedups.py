@@ -2,7 +2,7 @@
 
 - `standfirst._blocks_after_headline` walks only the candidate blocks and lets lxml look for an inner
   block: checked against the walk it replaced, over generated pages of nested blocks;
-- `headline_date._byline_lines` is kept per page: every rule that reads it gets the lines of the page
+- `bylinetexts.byline_lines` is kept per page: every rule that reads it gets the lines of the page
   it is given, whichever page came before.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import headline_date, standfirst
+from newsflow import bylinetexts, headline_date, standfirst
 from newsflow.extract import page_tree
 from newsflow.text import normalized_line
 
@@ -104,6 +104,6 @@ def test_each_page_gets_its_own_byline_lines_whatever_page_came_before() -> None
     assert headline_date.printed_zone_abbreviation(first) == "ET"
     assert headline_date.printed_zone_abbreviation(second) == "WIB"
     assert headline_date.printed_zone_abbreviation(first) == "ET"  # back to the first page: not the second's lines
-    lines = headline_date._byline_lines(second)
-    assert lines is headline_date._byline_lines(second)  # kept, not rebuilt, for the same page
+    lines = bylinetexts.byline_lines(second)
+    assert lines is bylinetexts.byline_lines(second)  # kept, not rebuilt, for the same page
     assert any("WIB" in line for line in lines)

@@ -384,3 +384,12 @@ def test_a_long_paragraph_with_a_notice_phrase_stays() -> None:
     long_paragraph = f"{PARAGRAPH} Readers who want to continue reading the minutes can ask the clerk. " * 3
     text = f"{PARAGRAPH}\n{long_paragraph.strip()}"
     assert drop_marked_lines(text) == text
+
+
+def test_the_names_split_into_markedlines_are_still_refines() -> None:
+    """tidy21 moved the marked-line rule to `newsflow.markedlines`; its public names stay importable
+    from `newsflow.refine`, their old home (docs/extraction.md, "Tidy 21")."""
+    from newsflow import markedlines, refine
+
+    for name in ("drop_marked_lines", "BOILERPLATE_MARKERS", "NOTICE_PHRASES"):
+        assert getattr(refine, name) is getattr(markedlines, name)

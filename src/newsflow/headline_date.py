@@ -18,9 +18,8 @@ French, Spanish, Portuguese and Italian ("Aug 08, 2024", "30 August 2023", "28. 
 `byline_time` is the machine-readable side of the same byline: the `datetime` of a `<time>`
 element among those texts ("30 August 2023 • 4:45pm" written as "2023-08-30T16:45+0100"), not an
 update's (`newsflow.bylinetimes`).
-Texts in photo captions (`<figcaption>`, a "caption" class) are not the byline and are skipped, and
-(seventh pass) neither are texts in other stories' blocks (a related list, a sidebar, `<aside>`,
-`<nav>`, `<footer>`), outside the headline's `<article>`, or the story's prose (`newsflow.pageblocks`);
+The headline and the texts after it, without photo captions, other stories' blocks and the story's
+prose, are `newsflow.bylinetexts` (split from here in tidy21; its public names are re-exported here);
 a line whose first date is an update's still gives a later date a publication cue introduces
 ("Updated: 4 March 2026 | Published: 1 March 2026"). `published_ago` reads a relative time there
 ("2 hours ago", `newsflow.relativedates`).
@@ -32,7 +31,7 @@ Arabic …) are read too; so are a day written as a word ("یکم مارچ 2026"
 day-month-year dates ("01-03-2026", in the page's order) and, on a line without a Gregorian date,
 Hijri and Bikram Sambat dates (`newsflow.tabledcalendars`). `published_month_day` is a day printed
 without its year there or in a wire dateline (`newsflow.yearless`). The texts are found once per page
-and shared by these functions. Reading a date out of one line of text is `newsflow.printeddates`
+and shared by these functions (`bylinetexts`). Reading a date out of one line of text is `newsflow.printeddates`
 (split from here in the ninth pass, which added Roman-numeral months, dotted two-digit years in the
 page's order, month names in capitals, and the update and publication cues of more languages).
 Pure: an lxml tree walked by its methods only.
@@ -42,26 +41,21 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from itertools import islice
 from typing import Any
 
+from newsflow.bylinetexts import MAX_TEXT_CHARS as MAX_TEXT_CHARS  # re-exported: the old home of these names
+from newsflow.bylinetexts import TEXTS_AFTER_HEADLINE as TEXTS_AFTER_HEADLINE
+from newsflow.bylinetexts import byline_lines
+from newsflow.bylinetexts import byline_texts as byline_texts
+from newsflow.bylinetexts import in_other_block as in_other_block
+from newsflow.bylinetexts import page_headline as page_headline
 from newsflow.bylinetimes import byline_times, byline_titles
 from newsflow.lunardates import YEAR_FIRST, is_korean
-from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block, site_bar
 from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
 from newsflow.relativedates import relative_age, story_sentence
-from newsflow.text import token_f1
 from newsflow.worlddates import slash_order
 from newsflow.yearless import byline_month_day, dateline_month_day, month_day_patterns
-
-TEXTS_AFTER_HEADLINE = 12
-"""How many non-empty text nodes after the headline are read: the byline block, not the story."""
-MAX_TEXT_CHARS = 100
-MIN_HEADLINE_F1 = 0.5
-"""The `<h1>` taken for the headline is the one closest to the page's title (token F1), so a logo
-in an `<h1>` is not."""
 
 UPDATE_CUE = re.compile(
     r"aktualisiert|update|actualiza|mis à jour|modifi|atualiza|bijgewerkt|editiert|zaktualizowano|"
@@ -91,17 +85,13 @@ _PUBLISHED = re.compile(
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _AS_OF = re.compile(r"\bstand\b|\bas of\b", re.IGNORECASE)
 _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h]([0-5]\d)(?![\d.:])\s*([ap]\.?\s?m\b\.?)?", re.IGNORECASE)
-_FOLLOWING_TEXTS = (
-    f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
-    f"[position() <= {TEXTS_AFTER_HEADLINE}]"
-)
 
 
 def headline_date(tree: Any, near: date | None = None) -> date | None:
     """The first date in the few texts after the page's headline that no update cue precedes; a
     yearless CJK month and day counts when `near` gives its year."""
     order = _page_order(tree)
-    for line in _byline_lines(tree):
+    for line in byline_lines(tree):
         found = first_date(line, near, named=True, order=order)
         if found is not None and not _is_update(line, found[0]):
             return found[1]
@@ -160,7 +150,7 @@ def printed_time(tree: Any) -> datetime | None:
     ("5 de mayo de 2022 - 21:00", "30 August 2023 • 4:45pm", "19.2.2020 16:20"), as a naive
     local datetime: what the page's readers see."""
     order = _page_order(tree)
-    for line in _byline_lines(tree):
+    for line in byline_lines(tree):
         found = first_date(line, named=True, order=order)
         if found is None or _is_update(line, found[0]):
             continue
@@ -182,7 +172,7 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
     the story was published on that day or before. Only an update says that an earlier version
     was published; "Stand" is the only date many pages show, and readers take it for the date."""
     stamps, previous, order = [], "", _page_order(tree)
-    for line in _byline_lines(tree):
+    for line in byline_lines(tree):
         found = first_date(line, named=True, order=order)
         if found is None:
             previous = line  # a cue may stand alone before the date: "<span>Stand:</span> 28.04.2020"
@@ -200,7 +190,7 @@ def published_ago(tree: Any) -> timedelta | None:
     ("2 hours ago", "vor 2 Stunden": `newsflow.relativedates`); a line with an update cue is not read,
     nor (eighteenth pass) a sentence of the story that no publication cue opens ("The storm hit 2 hours
     ago.", not "Posted 3 hours ago.": `relativedates.story_sentence`)."""
-    return relative_age(line.translate(ASCII_DIGITS) for line in _byline_lines(tree)
+    return relative_age(line.translate(ASCII_DIGITS) for line in byline_lines(tree)
                         if not UPDATE_CUE.search(line) and not (story_sentence(line) and not _PUBLISHED.search(line)))
 
 
@@ -212,7 +202,7 @@ _ZONE_AFTER_TIME = re.compile(
 def printed_zone_abbreviation(tree: Any) -> str | None:
     """The time-zone abbreviation printed after the first time under the headline that has one
     ("9:00 PM ET", "01.30 WIB", "(IST)"): `localtime.ZONE_ABBREVIATIONS` says its zone."""
-    for line in _byline_lines(tree):
+    for line in byline_lines(tree):
         if (match := _ZONE_AFTER_TIME.search(line)) is not None:
             return match[1]
     return None
@@ -224,9 +214,9 @@ _YEARLESS = month_day_patterns(MONTHS)
 def published_month_day(tree: Any) -> tuple[int, int] | None:
     """The month and day of a date printed without its year under the headline ("Sun, Mar 1"), or in
     a wire dateline opening the story ("NEW DELHI, March 1 (Reuters) -"): `newsflow.yearless`."""
-    lines = (line.translate(ASCII_DIGITS) for line in _byline_lines(tree) if not UPDATE_CUE.search(line))
+    lines = (line.translate(ASCII_DIGITS) for line in byline_lines(tree) if not UPDATE_CUE.search(line))
     return byline_month_day(lines, _YEARLESS, MONTHS, lambda: _yearless_order(tree)) or dateline_month_day(
-        (str(text).lstrip()[:120] for text in _byline_texts(tree)[1]), _YEARLESS, MONTHS)
+        (str(text).lstrip()[:120] for text in byline_texts(tree)), _YEARLESS, MONTHS)
 
 
 def _yearless_order(tree: Any) -> str | None:
@@ -238,13 +228,13 @@ def _yearless_order(tree: Any) -> str | None:
 
 def _update_times(tree: Any) -> list[str]:
     """The `datetime` of each `<time>` under the headline that dates an update (`newsflow.bylinetimes`)."""
-    return [value for value, update in byline_times(*_byline_texts(tree), UPDATE_CUE) if update]
+    return [value for value, update in _byline_times(tree) if update]
 
 
 def byline_title_date(tree: Any) -> datetime | None:
     """The day of the first date in the `title` of a byline's element (`bylinetimes.byline_titles`),
     in the page's order, as a bare day (midnight UTC; seventeenth pass)."""
-    for title in byline_titles(_byline_texts(tree)[1]):
+    for title in byline_titles(byline_texts(tree)):
         found = first_date(title.translate(ASCII_DIGITS), named=True, order=_page_order(tree))
         if found is not None:
             day = found[1]
@@ -257,95 +247,12 @@ def byline_time(tree: Any) -> str | None:
     its text, or the text just before it, is an update ("Aktualisiert: 11.04.2020", "Updated"
     <time>), or its class says so beside another `<time>` whose class names the publication
     (`newsflow.bylinetimes`)."""
-    return next((value for value, update in byline_times(*_byline_texts(tree), UPDATE_CUE) if not update), None)
+    return next((value for value, update in _byline_times(tree) if not update), None)
 
 
-def _byline_lines(tree: Any) -> list[str]:
-    """The byline texts' lines that are not prose; kept with the texts they come from, as five date
-    rules read them on each page (perf12). Callers only read the list."""
-    global _last_lines
-    texts = _byline_texts(tree)[1]
-    if _last_lines is None or _last_lines[0] is not texts:
-        lines = [" ".join(str(text).split()) for text in texts]
-        _last_lines = (texts, [line for line in lines if len(line) <= MAX_TEXT_CHARS and not is_prose(line)])
-    return _last_lines[1]
-
-
-_last_lines: tuple[list[Any], list[str]] | None = None
-
-
-_last_page: tuple[weakref.ref[Any], Any, list[Any]] | None = None
-"""The tree _byline_texts last read, its headline and the texts after it: several date rules read
-them, and the `following::` search is the costly part."""
-
-
-def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
-    """The page's headline and the text nodes after it that could be its byline: not photo captions,
-    not blocks of other stories (`_elsewhere`)."""
-    global _last_page
-    if _last_page is not None and _last_page[0]() is tree:
-        return _last_page[1], _last_page[2]
-    headline = _headline(tree)
-    texts = []
-    if headline is not None:
-        positions, article = headline_ancestors(headline)
-        following = islice(_texts_after(headline), TEXTS_AFTER_HEADLINE)
-        texts = [text for text in following if not elsewhere(text, positions, article)]
-    _last_page = (weakref.ref(tree), headline, texts)
-    return headline, texts
-
-
-class _TextNode(str):
-    """A text node as lxml's XPath returns it (`_FOLLOWING_TEXTS`): the text, whether it is an
-    element's tail, and that element (its parent when not a tail)."""
-
-    is_tail: bool
-    element: Any
-
-    def getparent(self) -> Any:
-        return self.element
-
-
-def _texts_after(headline: Any) -> Iterator[_TextNode]:
-    """The texts `_FOLLOWING_TEXTS` selects, in document order, walked lazily: the XPath collected
-    and tested every text node after the headline to keep 12 (2-4% of extraction, perf9)."""
-    node = headline
-    while node is not None:
-        yield from _node_texts(node, subtree=False)
-        for sibling in node.itersiblings():
-            yield from _node_texts(sibling, subtree=True)
-        node = node.getparent()
-
-
-def _node_texts(node: Any, subtree: bool) -> Iterator[_TextNode]:
-    """With `subtree`, the texts inside an element (none in a script or style, none in a comment)
-    and then its tail; without, its tail only. Only texts with more than XPath's white space."""
-    if subtree and isinstance(node.tag, str) and node.tag not in ("script", "style"):
-        yield from _text_node(node.text, node, is_tail=False)
-        for child in node:
-            yield from _node_texts(child, subtree=True)
-    yield from _text_node(node.tail, node, is_tail=True)
-
-
-def _text_node(value: str | None, element: Any, is_tail: bool) -> Iterator[_TextNode]:
-    if value and value.strip(" \t\r\n"):  # normalize-space() strips only these
-        text = _TextNode(value)
-        text.is_tail, text.element = is_tail, element
-        yield text
-
-
-def in_other_block(tree: Any, element: Any, site_bars: bool = True) -> bool:
-    """Whether an element of the page is in a block of other stories: a related list, a sidebar,
-    an `<aside>`, `<nav>` or `<footer>` outside the headline's `<article>` (`pageblocks`; not a
-    caption, nor anything else outside the article after the headline: a breadcrumb there may date the
-    story), or (eighteenth pass) the site's bar before the headline (`pageblocks.site_bar`). False on a
-    page without a headline. `site_bars` False reads the site's bar as the story's (review: a byline above
-    the `<article>` is such a block too; `extract._dated_again`)."""
-    headline = _byline_texts(tree)[0]
-    if headline is None:
-        return False
-    ancestors, article = headline_ancestors(headline)
-    return other_stories_block(element, ancestors, article) or (site_bars and site_bar(element, ancestors, article))
+def _byline_times(tree: Any) -> list[tuple[str, bool]]:
+    """Each `<time datetime>` among the texts after the headline, and whether it dates an update."""
+    return byline_times(page_headline(tree), byline_texts(tree), UPDATE_CUE)
 
 
 def caption_date(text: str, order: str | None = None) -> date | None:
@@ -371,7 +278,7 @@ def _page_order(tree: Any) -> str | None:
     global _last_order
     if _last_order is not None and _last_order[0]() is tree:
         return _last_order[1]
-    lines = [line.translate(ASCII_DIGITS) for line in _byline_lines(tree) if "/" in line or "-" in line or "." in line]
+    lines = [line.translate(ASCII_DIGITS) for line in byline_lines(tree) if "/" in line or "-" in line or "." in line]
     ambiguous = any(int(m[1]) <= 12 and int(m[3]) <= 12 for line in lines for m in SLASHED.finditer(line))
     ambiguous = ambiguous or any(SLASHED_SHORT.search(line) or DOTTED_SHORT.search(line) for line in lines)
     order = slash_order(tree) if ambiguous else None
@@ -380,29 +287,6 @@ def _page_order(tree: Any) -> str | None:
     return order
 
 
-def page_headline(tree: Any) -> Any:
-    """The page's headline (`_headline`), found once per page with the texts after it; None without one."""
-    return _byline_texts(tree)[0]
-
-
-def byline_texts(tree: Any) -> list[Any]:
-    """The texts after the headline that `headline_date` and `byline_time` read (`_byline_texts`)."""
-    return _byline_texts(tree)[1]
-
-
 def page_order(tree: Any) -> str | None:
     """The order of the day and month in the page's numeric dates (`_page_order`)."""
     return _page_order(tree)
-
-
-def _headline(tree: Any) -> Any:
-    titles = [tree.findtext(".//title") or ""]
-    titles += [meta.get("content") or "" for meta in tree.iterfind(".//meta")
-               if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")]
-    best, best_score = None, 0.0
-    for heading in tree.iter("h1"):
-        text = " ".join("".join(heading.itertext()).split())
-        score = max((token_f1(text, title) for title in titles if title), default=0.0) if text else 0.0
-        if score >= MIN_HEADLINE_F1 and score > best_score:  # the first of equals
-            best, best_score = heading, score
-    return best

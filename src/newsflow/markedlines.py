@@ -1,0 +1,160 @@
+"""Lines of the page that are not the story, known by the words that open them or that they hold.
+
+`drop_marked_lines` is one of the corrections `newsflow.refine` lists (split from there, tidy21):
+"Read more: …", "Czytaj też: …", "PUEDES VER: …" and other lines that a boilerplate marker opens
+(links to other stories, newsletter calls, calls to the reader such as "Got a story?"), and the
+linked headline after a bare marker; the page's notices to its reader (consent, paywall, sign-up,
+an embed held back, the outlet's app), a video's teaser card, and WordPress's sharing buttons run
+into a line. Pure functions over normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsflow.text import PARAGRAPH_SEPARATOR, literal_alternation, word_count
+
+MARKED_LINE_MAX_WORDS = 30
+BARE_MARKER_MAX_WORDS = 5
+LINKED_HEADLINE_MAX_WORDS = 25
+"""A marker line of at most BARE_MARKER_MAX_WORDS words takes the next line with it when that is
+a headline (at most LINKED_HEADLINE_MAX_WORDS words)."""
+BOILERPLATE_MARKERS = (
+    "read more", "read also", "also read", "see also", "related:", "related articles", "more on this",
+    "sign up for", "subscribe to", "follow us", "newsletter",
+    "lesen sie auch", "lesen sie mehr", "mehr zum thema", "weitere informationen", "siehe auch", "auch interessant",
+    "das könnte sie auch interessieren",
+    "le puede interesar", "puedes ver", "lee también", "lea también", "ver también", "te puede interesar",
+    "también puede leer", "más sobre",
+    "leia também", "veja também", "leia mais", "saiba mais",
+    "lire aussi", "à lire aussi", "voir aussi", "sur le même sujet",
+    "czytaj też", "czytaj także", "czytaj więcej", "zobacz też", "zobacz także",
+    "leggi anche", "potrebbe interessarti",
+    # calls to the reader at the end of a story: send a tip, join the comments, read more stories
+    "got a story", "do you have a story", "get in touch with", "join our commenting", "join the conversation",
+    "please read our comment", "we want to hear what you think", "for more stories like this",
+    "enjoying our latest content",
+    # links out of the story: "Click here to read the affidavit", "Lesen Sie hier: …"
+    "click here", "lesen sie hier",
+    # ninth pass: the same links and calls in more of the languages news is written in (issue 15)
+    "related stories", "related coverage", "recommended reading", "more coverage",
+    "lea más", "vea también", "mira también", "te recomendamos", "no te pierdas", "ver más",
+    "das könnte dich auch interessieren", "das thema könnte dich auch interessieren", "schon gelesen",
+    "à lire également", "lire également", "à voir aussi", "ti potrebbe interessare", "guarda anche", "veja mais",
+    "lees ook", "lees meer", "bekijk ook", "les også", "läs också", "læs også", "ilginizi çekebilir",
+)  # fmt: skip
+NOTICE_PHRASES = (
+    # an embed held back until the reader consents
+    "externen inhalt", "externer inhalt", "externe inhalte", "ein klick für den datenschutz",
+    "ich bin damit einverstanden, dass", "empfohlener redaktioneller inhalt", "this content is not available",
+    "to view this content", "manage your consent", "manage consent", "enable javascript", "javascript is disabled",
+    # the paywall, the account and the sign-up box
+    "il vous reste", "la suite est réservée aux abonnés", "réservé aux abonnés", "already a subscriber",
+    "already have an account", "to continue reading", "subscribe to continue", "or sign in now",
+    "tu suscripción se está usando", "exclusivo para suscriptores", "newsletter abonnieren", "jetzt abonnieren",
+    "never miss our top stories", "for the latest news updates",
+    "会員限定", "有料会員", "有料記事", "無料で会員登録", "無料会員登録",  # members only, paid, free sign-up (ja)
+    # the state of the story and how the page earns from its links
+    "this is a breaking", "this is a developing story", "this story is developing",
+    "affiliate link", "affiliate-link", "we may earn a commission",
+    # the box for reporting a mistake in the story
+    "melden sie den fehler", "report an error", "spotted an error", "spotted a mistake", "signaler une erreur",
+    # ninth pass: the subscription and channel prompts and the reprint notice under a story (issue 15)
+    "subscribe now", "subscribe today", "download our app", "download our free app", "our youtube channel",
+    "nuestro canal de youtube", "unseren youtube-kanal", "suscríbete", "abonnez-vous",
+    "all rights reserved", "copyrighted property", "may not be reproduced", "may not be republished",
+    "may not be published, broadcast", "without prior written permission", "without written permission",
+    # ninth pass: a caption's or a player's label, an agency's credits and the tip and comment calls
+    "image caption", "media caption", "image source,", "listen to this article", "/getty images", "via getty images",
+    "(ap photo", "ap photo/", "got a news tip", "have a news tip", "have your say",
+    "enthält werbung", "this post is sponsored", "this post contains affiliate", "story continues below",
+    "article continues below", "sign up for our", "subscribe to our", "abonnieren sie jetzt", "abonnieren sie unseren",
+    "abonniere meinen", "abonniere unseren", "inscrivez-vous à notre", "iscriviti alla nostra",
+    # twenty-first pass: the site's appeal for the reader's support, and its partner links (issue 15)
+    "gefällt dir unser", "gefällt ihnen unser", "gefällt dir dieser beitrag", "gefällt dir dieser artikel",
+    "gefällt ihnen dieser artikel", "hat dir dieser artikel gefallen", "hat ihnen dieser artikel gefallen",
+    "hat dir der artikel gefallen", "hat ihnen der artikel gefallen", "brauchen wir deine unterstützung",
+    "unterstütze unser magazin", "unterstütze unsere arbeit", "unterstützen sie unsere arbeit",
+    "unterstütze unseren journalismus", "unterstützen sie unseren journalismus", "support our journalism",
+    "soutenez notre journalisme", "apoya nuestro periodismo", "sostieni il nostro giornalismo",
+    "steun onze journalistiek", "partner-links", "links zu anbietern enthalten",
+)  # fmt: skip
+NOTICE_LINE_MAX_WORDS = 50
+"""A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
+to its reader, not the story: "Il vous reste 57% de cet article à lire", "Ich bin damit
+einverstanden, dass mir der externe Inhalt angezeigt wird", "Sign up (it's quick and free) or sign in now"."""
+_NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
+_NOTICE_PATTERNS = re.compile(
+    # an embed's placeholder until the reader loads it: "Klicken Sie auf den unteren Button, um den Inhalt
+    # von www.komoot.de zu laden.", "Click the button below to load the content from Twitter." The German
+    # one must name the click or the button: "um den Inhalt des Lagers … zu laden" is a story's lorry.
+    r"\bklicken\b[^!?]{0,60}\b(?:um|to) (?:den|die) inhalte?\b[^!?]{0,60}\bzu laden\b|"
+    r"\bklicken sie auf den (?:unteren |folgenden )?button\b|\bclick (?:on )?the button below\b|"
+    r"\bby loading the (?:video|content)\b|\bmit dem laden des (?:videos|inhalts)\b|"
+    # the outlet's app: "For the latest stories … download the Nationnews apps for iOS and Android."
+    r"\bdownload (?:the|our)\b[^.!?]{0,40}\bapps?\b[^.!?]{0,40}\b(?:ios|android|iphone|app store|google play)\b",
+    re.IGNORECASE,
+)
+"""Notices that name what they ask in words of their own (twelfth pass): an embed held back until
+the reader loads it, and the outlet's app to download for a phone. Patterns, not phrases: the
+outlet's or the embed's name sits in the middle. A line counts only when the pattern opens it (an
+imperative) or the line is short (NOTICE_PATTERN_MAX_WORDS): a story's long line may report that
+"Americans can once again download the TikTok app from Apple's App Store …" (review of the pass)."""
+NOTICE_PATTERN_MAX_WORDS = 25
+_SHARING_RUN = re.compile(
+    # no leading \s*: retried at every start, it made a line of spaces quadratic (review of the pass)
+    r"(?<!\S)(?:(?:bewerten|rate this)\s*:\s*)?\b(?:share this|teilen mit|teilen sie dies mit|partager|"
+    r"compartir esto|condividi)\b\s*:.{0,150}?\b(?:wird geladen|lade|loading|chargement|cargando|caricamento)\b"
+    r"\s*(?:…|\.{3})[ \t]*",
+    re.IGNORECASE,
+)
+"""WordPress's sharing and like buttons run into a story line ("… 2%… Bewerten: Teilen Sie dies mit:
+Twitter Facebook … Gefällt mir: Liken Lade … Veröffentlicht von …"): where trafilatura falls back to
+the page's flat text, its lines are not lines of their own and no label drops them (twelfth pass).
+A run is cut only when it names SHARING_MIN_BUTTONS buttons (_SHARING_BUTTON): a quotation may say
+"tout partager : les données … en chargement…" (review of the pass)."""
+_SHARING_BUTTON = re.compile(
+    r"\b(?:Twitter|X|Facebook|E-?Mail|WhatsApp|LinkedIn|Pinterest|Reddit|Tumblr|Telegram|Drucken|Print|Imprimer|"
+    r"Like|Liken|Gefällt mir|J[\u2019']aime|Me gusta|Mi piace)\b"
+)
+SHARING_MIN_BUTTONS = 2
+_VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECASE)
+"""A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
+(a story's "in 2:05 min." has no bar)."""
+_MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
+
+
+def drop_marked_lines(text: str) -> str:
+    """The text without lines that a boilerplate marker opens (see BOILERPLATE_MARKERS), and
+    without the page's notices to the reader (NOTICE_PHRASES: consent, paywall, sign-up)."""
+    kept: list[str] = []
+    drop_headline = False
+    for line in text.split(PARAGRAPH_SEPARATOR):
+        if ":" in line and _SHARING_RUN.search(line):
+            line = _SHARING_RUN.sub(_cut_sharing_run, line).strip()
+            if not line:
+                continue
+        words = word_count(line)
+        if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
+            drop_headline = words <= BARE_MARKER_MAX_WORDS
+            continue
+        if words <= NOTICE_LINE_MAX_WORDS and _is_notice(line):
+            continue
+        if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
+            kept.append(line)
+        drop_headline = False
+    return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def _is_notice(line: str) -> bool:
+    return bool(_NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line))
+
+
+def _is_patterned_notice(line: str) -> bool:
+    found = _NOTICE_PATTERNS.search(line)
+    return found is not None and (found.start() == 0 or word_count(line) <= NOTICE_PATTERN_MAX_WORDS)
+
+
+def _cut_sharing_run(run: re.Match[str]) -> str:
+    buttons = {button.lower() for button in _SHARING_BUTTON.findall(run.group())}
+    return "" if len(buttons) >= SHARING_MIN_BUTTONS else run.group()
