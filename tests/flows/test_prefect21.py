@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import threading
 from datetime import UTC, datetime
@@ -17,6 +18,8 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from flows.runstop import say_stops_on_one_line
+from prefect.exceptions import TerminationSignal
 
 from newsflow.config import load_config
 from newsflow.warehouse import Warehouse, run_read_query
@@ -77,3 +80,23 @@ def test_a_sigterm_while_a_served_run_fetches_says_one_line_and_leaves_no_half_r
     [(pending,)] = run_read_query(store, "SELECT count(*) FROM entries").rows
     assert pending == 2, "both entries stay for the next run"
     print(f"\nSIGTERM mid-run to exit {stop_s:.1f} s; {stopped[0]}")
+
+
+def test_the_runs_loop_keeps_a_termination_at_debug_and_reports_every_other_error_as_before(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The loop's exception handler the flow sets: the engine's `TerminationSignal` at asyncio.run's shutdown is
+    no ERROR with a traceback any more; any other exception a task leaves is still asyncio's ERROR."""
+    async def report_both() -> None:
+        say_stops_on_one_line()
+        say_stops_on_one_line()  # a second flow in the same loop (`newsflow run` in a test) sets nothing more
+        loop = asyncio.get_running_loop()
+        for exception in (TerminationSignal(signal.SIGTERM), ValueError("a bug")):
+            loop.call_exception_handler({"message": "unhandled exception during asyncio.run() shutdown",
+                                         "exception": exception})
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(report_both())
+    errors = [(record.name, record.exc_info and type(record.exc_info[1]).__name__) for record in caplog.records
+              if record.levelno >= logging.ERROR]
+    assert errors == [("asyncio", "ValueError")], errors
+    assert [record.name for record in caplog.records if record.levelno == logging.DEBUG
+            and record.exc_info and isinstance(record.exc_info[1], TerminationSignal)] == ["newsflow.serve"]
