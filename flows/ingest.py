@@ -34,7 +34,7 @@ from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.context import FlowRunContext, TaskRunContext
-from prefect.exceptions import CancelledRun
+from prefect.exceptions import CancelledRun, TerminationSignal
 from prefect.logging.handlers import APILogHandler
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Failed
@@ -42,6 +42,7 @@ from prefect.task_runners import TaskRunner
 
 from flows import take_back_sigterm
 from flows.apiwatch import keep_lost_connections_on_one_line
+from flows.runstop import say_stops_on_one_line, stopped_line
 from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
@@ -261,6 +262,7 @@ async def ingest(
     A run that finds the warehouse held ends Cancelled: a caller then gets `CancelledRun` raised.
     """
     take_back_sigterm()
+    say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's traceback
     send_newsflow_logs_to_run()
     # A served run is its own process: Prefect's observers there log a lost API with a traceback too
     keep_lost_connections_on_one_line()
@@ -277,9 +279,13 @@ async def ingest(
                                "lists them)", exc)
         return Failed(message=str(exc))  # type: ignore[return-value]
     run_id = str(flow_run.get_id())
-    await look_after_runs()
     try:
+        await look_after_runs()
         summary = await run_on_configured_runner(config, run_id, feeds, all_feeds)
+    except (asyncio.CancelledError, TerminationSignal):
+        if line := stopped_line():
+            get_run_logger().warning(line)
+        raise
     except WarehouseLockedError as exc:
         # Prefect makes a returned State the run's final state, and raises it to a caller.
         return await skip_run(config, run_id, exc)  # type: ignore[return-value]

@@ -227,7 +227,7 @@ LONG_MODULES_FIRST = (
     "test_redteam_runs.py", "hostile/test_query_during_run.py", "hostile/test_whole_run.py",
     "hostile/test_disk_full.py", "test_query_sandbox.py", "hostile/test_pending_turns.py",
     "hostile/test_exit_anywhere.py", "hostile/test_redteam15.py", "hostile/test_redteam12.py",
-    "hostile/test_redteam20.py", "flows/test_prefect20.py",
+    "hostile/test_redteam20.py", "flows/test_prefect20.py", "flows/test_prefect21.py",
 )
 
 

@@ -1,0 +1,102 @@
+"""Prefect 21 (docs/scheduling.md, "Prefect 21"): `newsflow serve` stopped while a served run does its work.
+
+The run's own process gets SIGTERM from Prefect's runner; Prefect 3.9.1's engine records the run Cancelled, and
+asyncio then logged the run's task, ended by `TerminationSignal`, with its whole traceback in the service's output
+(flows/runstop.py). The test signals the service once the run is inside the slow page's request (the loopback site
+holds it until the service has exited): no sleep aims it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+from flows.runstop import say_stops_on_one_line
+from prefect.exceptions import TerminationSignal
+
+from newsflow.config import load_config
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.flows.test_artifacts import add_news_site
+from tests.flows.test_serve import served_flow_runs, start_serve, stop, wait_for
+from tests.localserver import LocalServer, Page, send_bytes
+from tests.sitefactory import rss_feed
+
+
+def stopped_news_site(server: LocalServer, release: threading.Event) -> str:
+    """A feed of two stories whose second page is held until `release`: the run stops with its batch in flight."""
+    add_news_site(server, "held", range(1, 2))
+    [path] = [route for route in server.routes if route.startswith("/held/") and route.endswith(".html")]
+
+    def held_page(handler: BaseHTTPRequestHandler) -> None:
+        release.wait(timeout=120)
+        with contextlib.suppress(OSError):  # the run was cancelled and hung up
+            send_bytes(handler, 200, b"<html><body><p>late</p></body></html>", "text/html")
+
+    server.add("/held/story.html", held_page)
+    feed = [("A story", server.url(path), datetime(2026, 11, 1, tzinfo=UTC)),
+            ("A held story", server.url("/held/story.html"), datetime(2026, 11, 2, tzinfo=UTC))]
+    return server.add("/held/feed.xml", Page(rss_feed("held", feed), "application/rss+xml")).removeprefix(
+        server.base_url)
+
+
+@pytest.mark.slow
+def test_a_sigterm_while_a_served_run_fetches_says_one_line_and_leaves_no_half_run(
+        tmp_path: Path, server: LocalServer, prefect_api: str) -> None:
+    """On the start commit the service's output held asyncio's `unhandled exception during asyncio.run()
+    shutdown` with the run's `TerminationSignal` traceback; now one line says the run stopped and what became of
+    it. The run ends Cancelled, its `runs` row `cancelled`, and its batch in flight left nothing behind."""
+    release = threading.Event()
+    process = start_serve(tmp_path, server, prefect_api, {"held": stopped_news_site(server, release)})
+    try:
+        wait_for(lambda: server.hits("/held/story.html"), 120, "a run to be fetching the held page")
+        stop_s = stop(process, signal.SIGTERM)
+    finally:
+        release.set()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    said = (tmp_path / "serve.log").read_text(errors="replace")
+    assert process.returncode == 0 and "Traceback" not in said, said[-4000:]
+    config_path = tmp_path / "newsflow.toml"
+    store = Warehouse(load_config(config_path).warehouse_path)
+    [(run_id, status, error)] = run_read_query(store, "SELECT run_id, status, error FROM runs").rows
+    assert status == "cancelled" and error, (status, error)
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api, config_path))
+    [state] = [run.state for run in flow_runs if str(run.id) == run_id]
+    assert state and state.is_cancelled() and paused, state
+    stopped = [line for line in said.splitlines() if "stopped before its end" in line]
+    assert len(stopped) == 1 and run_id in stopped[0], said[-4000:]
+    assert said.rstrip().endswith("newsflow serve: stopped"), said[-2000:]
+    # The batch in flight held both stories (one transaction): neither is stored, nor any page of it.
+    for table in ("articles", "pages"):
+        assert run_read_query(store, f"SELECT count(*) FROM {table}").rows == [(0,)], table
+    [(pending,)] = run_read_query(store, "SELECT count(*) FROM entries").rows
+    assert pending == 2, "both entries stay for the next run"
+    print(f"\nSIGTERM mid-run to exit {stop_s:.1f} s; {stopped[0]}")
+
+
+def test_the_runs_loop_keeps_a_termination_at_debug_and_reports_every_other_error_as_before(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The loop's exception handler the flow sets: the engine's `TerminationSignal` at asyncio.run's shutdown is
+    no ERROR with a traceback any more; any other exception a task leaves is still asyncio's ERROR."""
+    async def report_both() -> None:
+        say_stops_on_one_line()
+        say_stops_on_one_line()  # a second flow in the same loop (`newsflow run` in a test) sets nothing more
+        loop = asyncio.get_running_loop()
+        for exception in (TerminationSignal(signal.SIGTERM), ValueError("a bug")):
+            loop.call_exception_handler({"message": "unhandled exception during asyncio.run() shutdown",
+                                         "exception": exception})
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(report_both())
+    errors = [(record.name, record.exc_info and type(record.exc_info[1]).__name__) for record in caplog.records
+              if record.levelno >= logging.ERROR]
+    assert errors == [("asyncio", "ValueError")], errors
+    assert [record.name for record in caplog.records if record.levelno == logging.DEBUG
+            and record.exc_info and isinstance(record.exc_info[1], TerminationSignal)] == ["newsflow.serve"]
