@@ -18,6 +18,7 @@ import gc
 import logging
 import os
 import sys
+import warnings
 from typing import Any, NoReturn
 
 from flows import configure_prefect_environment, sigterm_interrupts
@@ -82,6 +83,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_WAREHOUSE)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts), or CancelWatch
         drop_further_interrupts()  # a second Ctrl-C now could not change the 130 this line promises
+        # A Ctrl-C inside asyncio.run's own shutdown leaves its shutdown coroutine unawaited; Python's warning
+        # about it would print after the one line below (seen in CI at high load: Ctrl-C twice)
+        warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
         cancel_watch.stop()
         if result is not None:  # the run had ended, completed, before the interrupt: it stands
             print_summary(result, mode)

@@ -205,7 +205,7 @@ def test_sigint_stops_service_during_a_run_and_the_run_is_not_left_running(
     assert process.returncode in (0, 130)
     assert stop_s < 15, f"took {stop_s:.1f} s to stop"
     said = (tmp_path / "serve.log").read_text(errors="replace")
-    assert "Traceback" not in said and "stopped before its end" in said, said[-3000:]  # Prefect 21
+    assert "Traceback" not in said, said[-3000:]  # Prefect 21 (its run's own line: test_prefect21, on SIGTERM)
     config_path = tmp_path / "newsflow.toml"
     [(run_id, status, error)] = run_read_query(Warehouse(load_config(config_path).warehouse_path),
                                                "SELECT run_id, status, error FROM runs").rows
