@@ -133,6 +133,22 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _environment_kept() -> Iterator[None]:
+    """Each test starts from the environment the session set, and leaves it so.
+
+    A command a test runs in-process (`cli.main(["run", ...])`) sets Prefect's settings for its own
+    process in os.environ (flows/cli.py: a quiet run's console level at CRITICAL). A later test in the
+    same worker that started `newsflow serve` passed them on, and the served run's lines were not
+    printed (CI: test_prefect21's "stopped before its end" missing; reproduced by exporting the
+    variable). Session fixtures are set up before this one, so what they set stays."""
+    before = dict(os.environ)
+    yield
+    if os.environ != before:
+        os.environ.clear()
+        os.environ.update(before)
+
+
+@pytest.fixture(autouse=True)
 def _alone_on_the_server(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every flow run's start marks Crashed the Running runs whose process is gone (flows/zombies.py).
     A test marked `alone_on_the_server` asserts on a zombie before its own sweep, so no other xdist
