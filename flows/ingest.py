@@ -42,7 +42,7 @@ from prefect.task_runners import TaskRunner
 
 from flows import take_back_sigterm
 from flows.apiwatch import keep_lost_connections_on_one_line
-from flows.runstop import say_stops_on_one_line, stopped_line
+from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
 from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
@@ -263,6 +263,7 @@ async def ingest(
     """
     take_back_sigterm()
     say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's traceback
+    quiet_engine_stop_lines()  # ... nor the engine's ERROR lines restating the stop
     send_newsflow_logs_to_run()
     # A served run is its own process: Prefect's observers there log a lost API with a traceback too
     keep_lost_connections_on_one_line()

@@ -11,12 +11,22 @@ traceback, in the service's output. The engine then exits 0 as it would anyway.
 a `TerminationSignal` is kept at debug level, anything else goes to the handler there was before.
 `stopped_line` is the run's one line, which the flow logs as it is stopped: in the service's output and the
 run's logs.
+
+The engine also logs the stop at ERROR in its own words, once per task in flight and once for the flow:
+`Crash detected! Execution was cancelled by the runtime environment.`, `Finished in state Crashed(...)`, and
+`Finished in state Running()` (the runner, not the engine, records the run Cancelled). A service stopped by
+its supervisor printed three ERROR lines for a stop that went as it should. Once the process has its SIGTERM
+(the service stopping, or the run cancelled: the runner sends both), `quiet_engine_stop_lines` keeps those
+restatements at debug; any other ERROR, and those lines without a SIGTERM, stay as they were.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import threading
+from types import FrameType
 from typing import Any
 
 from prefect.context import FlowRunContext
@@ -27,6 +37,46 @@ STOPPED = ("run {run_id} ({name}) stopped before its end (its service stopped, o
            "in flight rolled back, its `runs` row says cancelled, and what it had not stored stays pending for the "
            "next run")
 ExceptionHandler = Any  # asyncio's own type for it is private
+ENGINE_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
+STOP_RESTATED = ("Crash detected! Execution was cancelled by the runtime environment.",
+                 *(f"Finished in state {state}(" for state in ("Crashed", "Running", "Cancelled", "Cancelling")))
+_stop_received = threading.Event()
+
+
+class EngineStopLinesAtDebug(logging.Filter):
+    """The engine's ERROR lines that restate a stop this process received, as if logged at debug (see the
+    module's text): kept at DEBUG where the logger takes debug, and otherwise not logged at all (the
+    handlers, Prefect's console one among them, take every level their logger lets through)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not (_stop_received.is_set() and record.levelno >= logging.ERROR
+                and record.getMessage().startswith(STOP_RESTATED)):
+            return True
+        record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+def quiet_engine_stop_lines() -> None:
+    """From now on a SIGTERM to this process is noted before the handler there was (the engine's) runs, and the
+    engine's loggers keep their restatements of it at debug. Idempotent; a new flow in the process starts
+    unstopped (`newsflow run` in a test)."""
+    _stop_received.clear()
+    for name in ENGINE_LOGGERS:
+        engine_logger = logging.getLogger(name)
+        if not any(isinstance(kept, EngineStopLinesAtDebug) for kept in engine_logger.filters):
+            engine_logger.addFilter(EngineStopLinesAtDebug())
+    if threading.current_thread() is not threading.main_thread():
+        return  # signals reach the main thread only: a flow run in another thread gets none
+    previous = signal.getsignal(signal.SIGTERM)
+    if getattr(previous, "notes_the_stop", False) or not callable(previous):
+        return
+
+    def noting_the_stop(signum: int, frame: FrameType | None) -> None:
+        _stop_received.set()
+        previous(signum, frame)
+
+    noting_the_stop.notes_the_stop = True  # type: ignore[attr-defined]
+    signal.signal(signal.SIGTERM, noting_the_stop)
 
 
 def say_stops_on_one_line() -> None:

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from flows.runstop import say_stops_on_one_line
+from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line
 from prefect.exceptions import TerminationSignal
 
 from newsflow.config import load_config
@@ -73,6 +73,9 @@ def test_a_sigterm_while_a_served_run_fetches_says_one_line_and_leaves_no_half_r
     assert state and state.is_cancelled() and paused, state
     stopped = [line for line in said.splitlines() if "stopped before its end" in line]
     assert len(stopped) == 1 and run_id in stopped[0], said[-4000:]
+    # The engine's "Crash detected! Execution was cancelled ...", "Finished in state Crashed(...)" and
+    # "Finished in state Running()" were three ERROR lines restating the stop (flows/runstop.py)
+    assert not [line for line in said.splitlines() if "| ERROR" in line], said[-4000:]
     assert said.rstrip().endswith("newsflow serve: stopped"), said[-2000:]
     # The batch in flight held both stories (one transaction): neither is stored, nor any page of it.
     for table in ("articles", "pages"):
@@ -101,3 +104,52 @@ def test_the_runs_loop_keeps_a_termination_at_debug_and_reports_every_other_erro
     assert errors == [("asyncio", "ValueError")], errors
     assert [record.name for record in caplog.records if record.levelno == logging.DEBUG
             and record.exc_info and isinstance(record.exc_info[1], TerminationSignal)] == ["newsflow.serve"]
+
+
+def test_after_a_sigterm_the_engines_restatements_of_the_stop_are_debug_and_other_errors_stay(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A real SIGTERM to this process, through the handler the flow wraps (here a stand-in for the engine's):
+    before it, the engine's crash line stays ERROR (a crash that no stop explains); after it, the lines that
+    restate the stop are debug, and any other ERROR stays ERROR."""
+    received: list[int] = []
+    LOCAL = {"send_to_api": False}  # Prefect's API handler: no flow run here to send them to
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
+    task_runs, flow_runs = logging.getLogger("prefect.task_runs"), logging.getLogger("prefect.flow_runs")
+    try:
+        quiet_engine_stop_lines()
+        quiet_engine_stop_lines()  # a second flow in the process wraps nothing more
+        with (caplog.at_level(logging.DEBUG, logger="prefect.task_runs"),
+              caplog.at_level(logging.DEBUG, logger="prefect.flow_runs")):
+            task_runs.error("Crash detected! Execution was cancelled by the runtime environment.", extra=LOCAL)
+            signal.raise_signal(signal.SIGTERM)
+            task_runs.error("Crash detected! Execution was cancelled by the runtime environment.", extra=LOCAL)
+            task_runs.error("Finished in state Crashed('Execution was cancelled by the runtime environment.')",
+                            extra=LOCAL)
+            flow_runs.error("Finished in state Running()", extra=LOCAL)
+            flow_runs.error("Finished in state Failed('Flow run encountered an exception: ValueError')", extra=LOCAL)
+            task_runs.error("Crash detected! MemoryError: out of memory", extra=LOCAL)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        quiet_engine_stop_lines()  # clears the noted stop for later tests in this worker
+    assert received == [signal.SIGTERM], "the handler there was still runs"
+    levels = [record.levelname for record in caplog.records]
+    assert levels == ["ERROR", "DEBUG", "DEBUG", "DEBUG", "ERROR", "ERROR"], caplog.text
+
+
+def test_where_the_engines_loggers_take_no_debug_its_restatements_of_a_stop_are_not_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Prefect's console handler prints every level its logger lets through: a restatement kept at DEBUG on a
+    logger at INFO printed `DEBUG | Task run ... Crash detected!` in the service's output."""
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    task_runs = logging.getLogger("prefect.task_runs")
+    try:
+        quiet_engine_stop_lines()
+        with caplog.at_level(logging.INFO, logger="prefect.task_runs"):
+            signal.raise_signal(signal.SIGTERM)
+            task_runs.error("Crash detected! Execution was cancelled by the runtime environment.",
+                            extra={"send_to_api": False})
+            task_runs.error("Crash detected! MemoryError: out of memory", extra={"send_to_api": False})
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        quiet_engine_stop_lines()
+    assert [record.getMessage() for record in caplog.records] == ["Crash detected! MemoryError: out of memory"]
