@@ -16,7 +16,14 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block, site_bar
+from newsflow.pageblocks import (
+    common_ancestor,
+    elsewhere,
+    headline_ancestors,
+    is_prose,
+    other_stories_block,
+    site_bar,
+)
 from newsflow.text import token_f1
 
 TEXTS_AFTER_HEADLINE = 12
@@ -69,25 +76,55 @@ def in_other_block(tree: Any, element: Any, site_bars: bool = True) -> bool:
     return other_stories_block(element, ancestors, article) or (site_bars and site_bar(element, ancestors, article))
 
 
-_last_page: tuple[weakref.ref[Any], Any, list[Any]] | None = None
-"""The tree _byline_texts last read, its headline and the texts after it: several date rules read
-them, and the `following::` search is the costly part."""
+_last_page: tuple[weakref.ref[Any], Any, list[Any], int | None] | None = None
+"""The tree _byline_texts last read, its headline, the texts after it and its story's wrapper without
+`<article>` (`story_wrapper_depth`): several date rules read them, and the `following::` search is the costly part."""
+
+
+def story_wrapper_depth(tree: Any) -> int | None:
+    """On a page without `<article>`, how far above the headline the story's wrapper is (`_before_story_end`:
+    the nearest ancestor holding the headline and the last sentence of prose after it); None on a page with
+    an `<article>` or without a sentence of prose in the byline's reach (twenty-second pass)."""
+    _byline_texts(tree)
+    return _last_page[3] if _last_page is not None else None
 
 
 def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
     """The page's headline and the text nodes after it that could be its byline: not photo captions,
-    not blocks of other stories (`_elsewhere`)."""
+    not blocks of other stories (`_elsewhere`), nor (without `<article>`) past the story's end."""
     global _last_page
     if _last_page is not None and _last_page[0]() is tree:
         return _last_page[1], _last_page[2]
     headline = _headline(tree)
-    texts = []
+    texts, wrapper = [], None
     if headline is not None:
         positions, article = headline_ancestors(headline)
         following = islice(_texts_after(headline), TEXTS_AFTER_HEADLINE)
         texts = [text for text in following if not elsewhere(text, positions, article)]
-    _last_page = (weakref.ref(tree), headline, texts)
+        if article >= len(positions):
+            texts, wrapper = _before_story_end(texts, positions)
+    _last_page = (weakref.ref(tree), headline, texts, wrapper)
     return headline, texts
+
+
+def _before_story_end(texts: list[Any], positions: dict[Any, int]) -> tuple[list[Any], int | None]:
+    """The texts of a page without `<article>` that are not past its story's end (twenty-second pass): the
+    story's wrapper is the nearest ancestor of the headline holding the last sentence of prose among the texts
+    (`is_prose`), and a text after that sentence outside the wrapper is a bar's below the story (a ticker,
+    a cookie notice, a weather widget printing today's date), not its byline. The last sentence, not the
+    first: a standfirst in a hero beside the headline comes before a byline outside the hero. Also the wrapper's
+    distance above the headline."""
+    last = next((index for index in range(len(texts) - 1, -1, -1) if is_prose(" ".join(texts[index].split()))), None)
+    if last is None:
+        return texts, None
+    wrapper = common_ancestor(_element(texts[last]), positions)
+    inside = [text for text in texts[last + 1:] if common_ancestor(_element(text), positions) <= wrapper]
+    return texts[:last + 1] + inside, wrapper
+
+
+def _element(text: Any) -> Any:
+    """The element a text node belongs to: its parent's for a tail."""
+    return text.getparent().getparent() if text.is_tail else text.getparent()
 
 
 class _TextNode(str):
