@@ -74,6 +74,21 @@ def test_a_byline_after_a_hero_with_a_long_standfirst_is_still_read() -> None:
     assert not any("December" in text for text in texts)
 
 
+def test_a_byline_after_a_hero_is_read_when_the_story_starts_past_the_bylines_reach() -> None:
+    """A standfirst in the header beside the headline is the last sentence the byline's 12 texts hold when the
+    story starts after a long byline block (a newspaper's "Par", its author, "Publié le …", "Temps de lecture",
+    sharing buttons): the story goes on past the header, so the header is not the story's wrapper. The pass's
+    first form took it for one and dropped the byline (on a corpus page, Le Monde's; its date came from its
+    JSON-LD)."""
+    buttons = "".join(f"<button>{name}</button>" for name in ("Partager", "Facebook", "X", "E-mail", "Copier"))
+    html = bare(f'<div class="page"><header class="article-header"><h1>{TITLE}</h1><p class="lede">{LONG_DEK}</p>'
+                '</header><div class="meta"><span>Par</span> <a href="/a">A. Writer</a> <span>Publié le 12 mars 2026'
+                f'</span> <span>Temps de lecture</span> <span>4 min.</span></div>{buttons}'
+                f'<div class="text">{STORY * 3}</div></div>{BREAKING}', "fr")
+    assert "Publié le 12 mars 2026" in texts_of(html)
+    assert stored_day(html, "https://www.example.fr/politique/9") == MARCH_12
+
+
 def test_a_page_with_an_article_keeps_its_texts_and_has_no_wrapper() -> None:
     html = page("2 days ago", after="<div>4 December 2026</div>")
     assert story_wrapper_depth(page_tree(html)) is None
@@ -109,6 +124,15 @@ def test_a_page_that_states_its_day_is_not_dated_by_its_age(name: str, html: str
     """Guards: the bar's day is dropped only where the page states nothing but its age (a page without an age keeps
     htmldate's day, the bar's included, as before: no rule reads the age there)."""
     assert stored_day(html, NEWS) == day, name
+
+
+def test_a_day_printed_below_the_wrapper_gives_way_to_the_age_as_below_an_article() -> None:
+    """A page that contradicts itself ("2 days ago" under the headline, "Published 30 November 2026" in a block
+    below the story's wrapper) is dated by its age, as the twentieth pass dates it with an `<article>`; the
+    starting code kept the printed day there (the block was read as the byline)."""
+    below = '<div class="post-meta">Published 30 November 2026</div>'
+    assert stored_day(aged(after=below), NEWS) == DEC_2
+    assert stored_day(page("2 days ago", after=below), NEWS) == DEC_2
 
 
 def test_an_age_with_a_day_in_the_storys_sentence_and_a_bar_gives_the_age() -> None:
