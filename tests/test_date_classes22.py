@@ -135,6 +135,14 @@ def test_a_day_printed_below_the_wrapper_gives_way_to_the_age_as_below_an_articl
     assert stored_day(page("2 days ago", after=below), NEWS) == DEC_2
 
 
+def test_a_day_printed_above_the_wrapper_is_kept_over_the_age() -> None:
+    """Guard: a kicker above the story's wrapper ("Politics · 30 November 2026") dates the story exactly; the
+    age under the headline ("3 days ago", rounded down) and the ticker's day below do not move it."""
+    kicker = '<div class="kicker">Politics · 30 November 2026</div>'
+    html = bare(f'{kicker}<div class="post"><h1>{TITLE}</h1><div>3 days ago</div>{STORY}</div>{BREAKING}')
+    assert stored_day(html, NEWS) == date(2026, 11, 30)
+
+
 def test_an_age_with_a_day_in_the_storys_sentence_and_a_bar_gives_the_age() -> None:
     story = ("<p>The council, which first met on 30 November 2026 to discuss the plan, approved the budget for "
              "schools on Tuesday after a long debate.</p>")

@@ -5,7 +5,8 @@ TEXTS_AFTER_HEADLINE text nodes after it, and `byline_lines` those texts' lines 
 what the date rules (`newsflow.headline_date`, `newsflow.kickerdates`) read. Texts in photo captions
 (`<figcaption>`, a "caption" class) are not the byline and are skipped, and (seventh pass) neither are
 texts in other stories' blocks (a related list, a sidebar, `<aside>`, `<nav>`, `<footer>`), outside the
-headline's `<article>`, or the story's prose (`newsflow.pageblocks`). Split from `newsflow.headline_date`
+headline's `<article>`, or the story's prose (`newsflow.pageblocks`), nor (twenty-second pass) texts past the
+end of a story without `<article>` (`story_wrapper_depth`). Split from `newsflow.headline_date`
 in tidy21, which still exports these names. Pure: an lxml tree walked by its methods only.
 """
 
