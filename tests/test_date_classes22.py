@@ -89,6 +89,30 @@ def test_a_byline_after_a_hero_is_read_when_the_story_starts_past_the_bylines_re
     assert stored_day(html, "https://www.example.fr/politique/9") == MARCH_12
 
 
+@pytest.mark.parametrize(("name", "after"), [
+    ("readers' comments", '<div class="comments"><p>I think the council was right to approve the budget for the '
+                          "schools this year, and high time too.</p></div>"),
+    ("a related list's teasers", '<section class="related-stories"><h3>More</h3><p>The mayor said the roads would '
+                                 "be repaired before the winter comes to the valley.</p></section>"),
+    ("a newsletter box", '<div class="newsletter-signup"><p>Sign up for our morning newsletter to get the news of the '
+                         "day before you leave home.</p></div>"),
+])
+def test_sentences_in_other_blocks_after_the_story_do_not_unbound_it(name: str, after: str) -> None:
+    """The story goes on past a wrapper only by its own sentences: readers' comments, a related list's teasers or a
+    newsletter box (`pageblocks.other_stories_block`) after the bar are not the story's."""
+    assert stored_day(aged(after=BREAKING + after), NEWS) == DEC_2, name
+
+
+def test_a_story_body_in_a_block_named_like_a_list_still_goes_on() -> None:
+    """Guard: the story's own body in a block named as a list ("latest-news-body", the eighteenth pass's case) holds
+    the story (`pageblocks._holds_story`), so its sentences past a header with a standfirst keep the byline."""
+    buttons = "".join(f"<button>{n}</button>" for n in range(30))
+    html = bare(f'<div class="page"><div class="head"><h1>{TITLE}</h1><p>{LONG_DEK}</p></div>'
+                f'<div class="meta">Published 12 March 2026</div>{buttons}'
+                f'<div class="latest-news-body">{STORY * 3}</div></div>{BREAKING}')
+    assert "Published 12 March 2026" in texts_of(html)
+
+
 def test_a_page_with_an_article_keeps_its_texts_and_has_no_wrapper() -> None:
     html = page("2 days ago", after="<div>4 December 2026</div>")
     assert story_wrapper_depth(page_tree(html)) is None

@@ -129,7 +129,8 @@ sentence came 4 to 22 texts after that ancestor (22: Le Monde's header with its 
 
 def _story_wrapper(sentence: Any, positions: dict[Any, int]) -> int | None:
     """How far above the headline the story's wrapper is: the nearest ancestor holding the headline and this
-    sentence after which no sentence of prose follows in the next STORY_GOES_ON_TEXTS texts. Not the nearest
+    sentence after which no sentence of the story's follows in the next STORY_GOES_ON_TEXTS texts (`_story_sentence`).
+    Not the nearest
     holding the sentence alone: a standfirst beside the headline in a hero (Le Monde's header) is followed,
     past the hero, by the byline and the story. None when only `<body>` is such an ancestor (a page of
     several stories, or one whose story runs past the byline's reach: its bounds are not known)."""
@@ -137,9 +138,15 @@ def _story_wrapper(sentence: Any, positions: dict[Any, int]) -> int | None:
     for ancestor in by_depth[common_ancestor(sentence, positions):]:
         if ancestor.tag in ("body", "html"):
             return None
-        if not any(_is_prose(text) for text in islice(_texts_after(ancestor), STORY_GOES_ON_TEXTS)):
+        if not any(_story_sentence(text, positions) for text in islice(_texts_after(ancestor), STORY_GOES_ON_TEXTS)):
             return positions[ancestor]
     return None
+
+
+def _story_sentence(text: Any, positions: dict[Any, int]) -> bool:
+    """Whether a text after a wrapper is a sentence of the story's: prose outside the blocks of other stories
+    (readers' comments, a related list's teasers, a newsletter box: `pageblocks.other_stories_block`)."""
+    return _is_prose(text) and not elsewhere(text, positions, len(positions))
 
 
 def _is_prose(text: Any) -> bool:
