@@ -115,10 +115,10 @@ PROSE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
 # --- the third class: a page without `<article>` dated only by its age, with its furniture's day -------------
 # The twentieth pass's rule 3 drops a ticker's or cookie notice's day only outside the story's `<article>`; a
 # page whose story sits in a `<div>`, `<main>` or `<section>` kept htmldate's day (the twentieth pass left it).
-# Both sets written before a rule; fetched at batch20's `FETCHED`, no feed date. LEFT, not done, not tested: a
-# first rule (the story bounded by the headline's nearest ancestor holding a paragraph) changed nothing, as the
-# ticker's day is read as the byline's (the texts after a headline have no bounds without `<article>`) and so
-# counts as a source; bounding those texts changes what every date rule reads on such pages.
+# Both sets written before a rule; fetched at batch20's `FETCHED`, no feed date. Left by this pass (a first rule,
+# the story bounded by the headline's nearest ancestor holding a paragraph, changed nothing: the ticker's day was
+# read as the byline's); done by the twenty-second pass, which bounds the byline's texts too, and tested in
+# tests/test_date_classes22.py.
 def wrapped_page(byline: str, lang: str = "en", after: str = "", tag: str = "div", kicker: str = "",
                  in_header: bool = False) -> str:
     head = f'<h1>{TITLE}</h1><div class="byline"><span class="author">A. Writer</span> <span>{byline}</span></div>'

@@ -5,7 +5,8 @@ TEXTS_AFTER_HEADLINE text nodes after it, and `byline_lines` those texts' lines 
 what the date rules (`newsflow.headline_date`, `newsflow.kickerdates`) read. Texts in photo captions
 (`<figcaption>`, a "caption" class) are not the byline and are skipped, and (seventh pass) neither are
 texts in other stories' blocks (a related list, a sidebar, `<aside>`, `<nav>`, `<footer>`), outside the
-headline's `<article>`, or the story's prose (`newsflow.pageblocks`). Split from `newsflow.headline_date`
+headline's `<article>`, or the story's prose (`newsflow.pageblocks`), nor (twenty-second pass) texts past the
+end of a story without `<article>` (`story_wrapper_depth`). Split from `newsflow.headline_date`
 in tidy21, which still exports these names. Pure: an lxml tree walked by its methods only.
 """
 
@@ -16,7 +17,14 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-from newsflow.pageblocks import elsewhere, headline_ancestors, is_prose, other_stories_block, site_bar
+from newsflow.pageblocks import (
+    common_ancestor,
+    elsewhere,
+    headline_ancestors,
+    is_prose,
+    other_stories_block,
+    site_bar,
+)
 from newsflow.text import token_f1
 
 TEXTS_AFTER_HEADLINE = 12
@@ -69,25 +77,85 @@ def in_other_block(tree: Any, element: Any, site_bars: bool = True) -> bool:
     return other_stories_block(element, ancestors, article) or (site_bars and site_bar(element, ancestors, article))
 
 
-_last_page: tuple[weakref.ref[Any], Any, list[Any]] | None = None
-"""The tree _byline_texts last read, its headline and the texts after it: several date rules read
-them, and the `following::` search is the costly part."""
+_last_page: tuple[weakref.ref[Any], Any, list[Any], int | None] | None = None
+"""The tree _byline_texts last read, its headline, the texts after it and its story's wrapper without
+`<article>` (`story_wrapper_depth`): several date rules read them, and the `following::` search is the costly part."""
+
+
+def story_wrapper_depth(tree: Any) -> int | None:
+    """On a page without `<article>`, how far above the headline the story's wrapper is (`_before_story_end`:
+    the nearest ancestor holding the headline and the last sentence of prose after it); None on a page with
+    an `<article>` or without a sentence of prose in the byline's reach (twenty-second pass)."""
+    _byline_texts(tree)
+    return _last_page[3] if _last_page is not None else None
 
 
 def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
     """The page's headline and the text nodes after it that could be its byline: not photo captions,
-    not blocks of other stories (`_elsewhere`)."""
+    not blocks of other stories (`_elsewhere`), nor (without `<article>`) past the story's end."""
     global _last_page
     if _last_page is not None and _last_page[0]() is tree:
         return _last_page[1], _last_page[2]
     headline = _headline(tree)
-    texts = []
+    texts, wrapper = [], None
     if headline is not None:
         positions, article = headline_ancestors(headline)
         following = islice(_texts_after(headline), TEXTS_AFTER_HEADLINE)
         texts = [text for text in following if not elsewhere(text, positions, article)]
-    _last_page = (weakref.ref(tree), headline, texts)
+        if article >= len(positions):
+            texts, wrapper = _before_story_end(texts, positions)
+    _last_page = (weakref.ref(tree), headline, texts, wrapper)
     return headline, texts
+
+
+def _before_story_end(texts: list[Any], positions: dict[Any, int]) -> tuple[list[Any], int | None]:
+    """The texts of a page without `<article>` that are not past its story's end (twenty-second pass), and the
+    story's wrapper's distance above the headline (`_story_wrapper`): a text after the last sentence of prose
+    among the texts and outside the wrapper is a bar's below the story (a ticker, a cookie notice, a weather
+    widget printing today's date), not its byline."""
+    last = next((index for index in range(len(texts) - 1, -1, -1) if _is_prose(texts[index])), None)
+    wrapper = _story_wrapper(_element(texts[last]), positions) if last is not None else None
+    if last is None or wrapper is None:
+        return texts, None
+    inside = [text for text in texts[last + 1:] if common_ancestor(_element(text), positions) <= wrapper]
+    return texts[:last + 1] + inside, wrapper
+
+
+STORY_GOES_ON_TEXTS = 40
+"""How many texts after a wrapper are read for a sentence that shows the story goes on past it: on the six corpus
+pages where the pass's first form (the nearest ancestor holding the sentence) cut the story's own texts, the next
+sentence came 4 to 22 texts after that ancestor (22: Le Monde's header with its standfirst)."""
+
+
+def _story_wrapper(sentence: Any, positions: dict[Any, int]) -> int | None:
+    """How far above the headline the story's wrapper is: the nearest ancestor holding the headline and this
+    sentence after which no sentence of the story's follows in the next STORY_GOES_ON_TEXTS texts (`_story_sentence`).
+    Not the nearest
+    holding the sentence alone: a standfirst beside the headline in a hero (Le Monde's header) is followed,
+    past the hero, by the byline and the story. None when only `<body>` is such an ancestor (a page of
+    several stories, or one whose story runs past the byline's reach: its bounds are not known)."""
+    by_depth = sorted(positions, key=positions.__getitem__)
+    for ancestor in by_depth[common_ancestor(sentence, positions):]:
+        if ancestor.tag in ("body", "html"):
+            return None
+        if not any(_story_sentence(text, positions) for text in islice(_texts_after(ancestor), STORY_GOES_ON_TEXTS)):
+            return positions[ancestor]
+    return None
+
+
+def _story_sentence(text: Any, positions: dict[Any, int]) -> bool:
+    """Whether a text after a wrapper is a sentence of the story's: prose outside the blocks of other stories
+    (readers' comments, a related list's teasers, a newsletter box: `pageblocks.other_stories_block`)."""
+    return _is_prose(text) and not elsewhere(text, positions, len(positions))
+
+
+def _is_prose(text: Any) -> bool:
+    return is_prose(" ".join(text.split()))
+
+
+def _element(text: Any) -> Any:
+    """The element a text node belongs to: its parent's for a tail."""
+    return text.getparent().getparent() if text.is_tail else text.getparent()
 
 
 class _TextNode(str):
@@ -103,7 +171,8 @@ class _TextNode(str):
 
 def _texts_after(headline: Any) -> Iterator[_TextNode]:
     """The texts `_FOLLOWING_TEXTS` selects, in document order, walked lazily: the XPath collected
-    and tested every text node after the headline to keep 12 (2-4% of extraction, perf9)."""
+    and tested every text node after the headline to keep 12 (2-4% of extraction, perf9); also the
+    texts after a wrapper of the story (`_story_wrapper`)."""
     node = headline
     while node is not None:
         yield from _node_texts(node, subtree=False)

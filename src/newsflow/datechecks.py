@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeGuard
 
@@ -46,6 +46,11 @@ _EARLIEST_TIMED_URL = date(1995, 1, 1)
 # eleventh pass: an English month's abbreviation, /2026/jan/27/ (the Guardian's form)
 _URL_MONTH_WORD = re.compile(r"/((?:19|20)\d{2})/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/(\d{1,2})/",
                              re.IGNORECASE)
+# twenty-second pass: a folder of the path that is a day, a month and a year, "/12-03-2026/", "/12.03.2026/",
+# "/12/03/2026/" (htmldate reads a year first only); a date glued to a slug's words or an identifier is not one
+_URL_FOLDER_DMY = re.compile(
+    r"/(\d{1,2})([-.])(\d{1,2})\2((?:19|20)\d{2})(?=/|$)|/(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?=/|$)"
+)
 _MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -84,6 +89,23 @@ def url_day(url: str | None) -> date | None:
         with contextlib.suppress(ValueError):
             return date(int(match[1]), _MONTH_ABBREVIATIONS.index(match[2].lower()) + 1, int(match[3]))
     return _url_day_with_time(url or "")
+
+
+def url_folder_day(url: str | None, order_of: Callable[[], str | None]) -> date | None:
+    """The day of a folder of the URL's path that is a day, a month and a year ("/12-03-2026/", "/12.03.2026/",
+    "/12/03/2026/"; twenty-second pass): day first when the first number is over 12, else in the page's order
+    (`order_of`, asked only then: "mdy" on a US site), none when that order is not known. A date in a slug
+    ("council-to-meet-on-12-03-2026") is not read: it is as often an event's as the story's."""
+    path = (url or "").split("?", 1)[0].split("#", 1)[0]
+    for match in _URL_FOLDER_DMY.finditer(path):
+        parts = match.group(1, 3, 4) if match[1] else match.group(5, 6, 7)  # dashed or dotted, else slashed
+        first, second, year = (int(part) for part in parts)
+        order = "dmy" if first > 12 else order_of()
+        if order in ("dmy", "mdy"):
+            day, month = (first, second) if order == "dmy" else (second, first)
+            with contextlib.suppress(ValueError):
+                return date(year, month, day)
+    return None
 
 
 def _url_day_with_time(url: str) -> date | None:

@@ -89,6 +89,7 @@ from newsflow.pagedates import (
     image_text_days,
     not_the_storys_print,
     other_stories_only,
+    page_url_day,
     payload_published,
 )
 from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
@@ -221,7 +222,7 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
                    _as_datetime(kicker_date(tree) or above_story_date(tree))):
         if plausible(moment):
             return moment
-    day = url_day(url) or _amp_url_day(tree)
+    day = page_url_day(url, tree) or _amp_url_day(tree)
     if day is None and (stamp := attribute_published(tree)) is not None:
         return stamp
     return _as_datetime(day or update_bound(tree))  # seventeenth pass: an update stamp alone, the last
@@ -361,7 +362,7 @@ def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tup
     moments = [(kind, first[1]) for kind, first in found if first is not None]
     moments += [("byline", printed_byline)] if printed_byline is not None else []
     moments += [(kind, datetime(day.year, day.month, day.day, tzinfo=UTC))
-                for kind, day in (("byline", printed_day), ("url", url_day(url))) if day is not None]
+                for kind, day in (("byline", printed_day), ("url", page_url_day(url, tree))) if day is not None]
     return [(kind, _in_zone(moment, zone)) for kind, moment in moments if plausible(moment)]
 
 

@@ -85,13 +85,13 @@ def elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bo
     part of the page outside the `<article>` that holds the headline."""
     element = text.getparent().getparent() if text.is_tail else text.getparent()
     in_other = other_stories_block(element, headline_ancestors, article, captions=True)
-    return in_other or _common_ancestor(element, headline_ancestors) > article
+    return in_other or common_ancestor(element, headline_ancestors) > article
 
 
 def in_story(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
     """Whether an element is inside the headline's `<article>` and in no block of other stories or caption
     there (twentieth pass: the story prints this date itself); never on a page without an `<article>`."""
-    if article >= len(headline_ancestors) or _common_ancestor(element, headline_ancestors) > article:
+    if article >= len(headline_ancestors) or common_ancestor(element, headline_ancestors) > article:
         return False
     return not other_stories_block(element, headline_ancestors, article, captions=True)
 
@@ -259,7 +259,7 @@ def _site_header(element: Any) -> bool:
     return element.get("role") == "banner" or (parent is not None and parent.tag == "body")
 
 
-def _common_ancestor(element: Any, headline_ancestors: dict[Any, int]) -> int:
+def common_ancestor(element: Any, headline_ancestors: dict[Any, int]) -> int:
     """How far above the headline its nearest common ancestor with the element is (past them all
     when there is none)."""
     while element is not None and element not in headline_ancestors:

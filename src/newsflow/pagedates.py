@@ -28,7 +28,8 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
-from newsflow.datechecks import url_day
+from newsflow.bylinetexts import story_wrapper_depth
+from newsflow.datechecks import url_day, url_folder_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
 from newsflow.pageblocks import headline_ancestors, in_story, is_prose
 from newsflow.worlddates import slash_order
@@ -98,6 +99,12 @@ def image_month_first(tree: Any, day: date) -> bool:
         return False  # a meta htmldate reads states the day ("DC.date.issued", "dc.date": review of the 16th pass)
     texts = tree.xpath(_TEXTS_OF_YEAR, year=str(day.year))
     return all(caption_date(" ".join(str(text).split())) != day for text in texts)
+
+
+def page_url_day(url: str | None, tree: Any) -> date | None:
+    """The day the page's URL names: a year first (`datechecks.url_day`), else a day-month-year folder in the
+    page's order (`datechecks.url_folder_day`, twenty-second pass)."""
+    return url_day(url) or url_folder_day(url, lambda: slash_order(tree, url))
 
 
 def without_image_urls(tree: Any) -> Any:
@@ -229,11 +236,16 @@ def printed_outside_story(tree: Any, day: str) -> bool:
     stories and captions, gives it (twentieth pass: a ticker's, a cookie notice's or a widget's day below the
     story); never a day a `<meta>` gives (review: "sailthru.date", "dc.date.issued", a plain "date" are the
     page's own) nor one no element prints (a JSON-LD `dateCreated`, an `itemprop` or `data-` attribute: exact,
-    and the page's), nor on a page without an `<article>` (the story's bounds are not known)."""
+    and the page's). On a page without an `<article>` (twenty-second pass), the story is its wrapper
+    (`bylinetexts.story_wrapper_depth`: the headline's nearest ancestor holding its last sentence of prose in
+    the byline's reach); without a sentence there its bounds are not known, and no day is outside it."""
     headline = page_headline(tree)
     if headline is None or meta_states(tree, day):
         return False
     ancestors, article = headline_ancestors(headline)
+    if article >= len(ancestors):  # no `<article>`: the story's wrapper stands for it
+        wrapper = story_wrapper_depth(tree)
+        article = wrapper if wrapper is not None else article
     holders = day_holders(tree, day) if article < len(ancestors) else []
     return bool(holders) and not any(in_story(element, ancestors, article) for element in holders)
 
