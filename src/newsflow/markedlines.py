@@ -98,6 +98,7 @@ Vorsitzende des Vereins"); a story's paragraph that quotes an appeal in its midd
 APPEAL_LINE_MAX_WORDS = 100
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
 _APPEAL_OPENER = re.compile(r"^\W*(?:" + literal_alternation(APPEAL_OPENERS) + ")", re.IGNORECASE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MIXED_SCRIPT = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 LOOKALIKE_MIN_WORDS = 2
@@ -153,6 +154,7 @@ def drop_marked_lines(text: str) -> str:
     without the page's notices to the reader (NOTICE_PHRASES: consent, paywall, sign-up)."""
     kept: list[str] = []
     drop_headline = False
+    cyrillic = _CYRILLIC.search(text) is not None  # one scan of the text: most have no Cyrillic letter
     for line in text.split(PARAGRAPH_SEPARATOR):
         if ":" in line and _SHARING_RUN.search(line):
             line = _SHARING_RUN.sub(_cut_sharing_run, line).strip()
@@ -164,7 +166,9 @@ def drop_marked_lines(text: str) -> str:
             continue
         if words <= NOTICE_LINE_MAX_WORDS and _is_notice(line):
             continue
-        if (words <= APPEAL_LINE_MAX_WORDS and _APPEAL_OPENER.match(line)) or _spelt_with_lookalikes(line):
+        if NOTICE_LINE_MAX_WORDS < words <= APPEAL_LINE_MAX_WORDS and _APPEAL_OPENER.match(line):
+            continue  # (a shorter line with an opener is a notice already: the openers are notice phrases)
+        if cyrillic and _spelt_with_lookalikes(line):
             continue
         if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
             kept.append(line)
