@@ -290,3 +290,21 @@ def test_a_story_paragraph_with_a_link_or_two_is_still_put_back() -> None:
     paragraphs, shares = _summary_blocks(linked)
     assert 0 < shares[2] < 0.3
     assert restore_dropped_paragraphs("\n".join(FIRST), paragraphs, shares) == "\n".join([*FIRST[:2], CHAPO, FIRST[2]])
+
+
+APPEAL = " ".join([
+    "Hat dir dieser Artikel gefallen? Dann würde es uns sehr freuen, wenn auch du uns als Supporter mit",
+    "einem monatlichen Beitrag unterstützt. Als Supporter sicherst du dem unabhängigen Radjournalismus eine",
+    "nachhaltige Zukunft und sorgst dafür, dass unser Magazin auch weiter kostenlos und frei zugänglich",
+    "bleibt, ohne Bezahlschranke und ohne aufdringliche Werbung! Jetzt Supporter werden und mitmachen!",
+])
+
+
+def test_a_notice_the_text_dropped_is_not_put_back_as_a_long_paragraph() -> None:
+    """Twenty-second pass (ebike-mtb): an appeal for support inside readability's story, between two of the
+    text's paragraphs, is 40+ words like a story's; `drop_marked_lines` took it out, and it stays out.
+    A story paragraph in the same place still goes back (the test above)."""
+    text = "\n".join([*FIRST, *REST])
+    assert restore_dropped_paragraphs(text, (*FIRST, APPEAL, *REST)) == text
+    assert restore_dropped_paragraphs(text, (*FIRST, CHAPO, APPEAL, *REST)) == text  # CHAPO's next is no line
+    assert restore_dropped_paragraphs(text, (*FIRST, CHAPO, *REST)) == "\n".join(PARAGRAPHS)

@@ -48,3 +48,37 @@ def test_a_long_paragraph_that_quotes_an_appeal_stays() -> None:
     ])  # over NOTICE_LINE_MAX_WORDS words: a story's paragraph, not a notice
     text = "\n".join([STORY, quoted, CLOSE])
     assert drop_marked_lines(text) == text
+
+
+def test_an_appeal_that_opens_a_long_line_is_dropped() -> None:
+    """Twenty-second pass: an appeal of more than NOTICE_LINE_MAX_WORDS words is still a notice when its
+    phrase opens the line (ebike-mtb's 55 words); a story's paragraph quotes one in its middle."""
+    appeals = [
+        " ".join([
+            "Hat dir dieser Artikel gefallen? Dann würde es uns sehr freuen, wenn auch du uns als Supporter mit",
+            "einem monatlichen Beitrag unterstützt. Als Supporter sicherst du dem unabhängigen Radjournalismus eine",
+            "nachhaltige Zukunft und sorgst dafür, dass unser Magazin auch weiter kostenlos und frei zugänglich",
+            "bleibt, ohne Bezahlschranke und ohne aufdringliche Werbung! Jetzt Supporter werden und mitmachen!",
+        ]),
+        " ".join([
+            "Support our journalism: every story on this site is free to read, with no paywall and no login,",
+            "because readers like you chip in each month. Our newsroom is small and independent, and the money",
+            "pays for reporters in the field, photographers and fact-checkers. If you can, give what you can today,",
+            "once or every month, and help keep local news alive for everyone in the valley.",
+        ]),
+    ]
+    text = "\n".join([STORY, CLOSE, *appeals])
+    assert drop_marked_lines(text) == f"{STORY}\n{CLOSE}"
+
+
+def test_a_long_story_paragraph_opening_with_the_support_of_a_group_stays() -> None:
+    lines = [
+        " ".join([
+            "Unterstützen Sie unsere Arbeit, bat der Vorsitzende des Vereins die Gemeinderäte am Dienstagabend,",
+            "und legte eine Liste mit zwölf Projekten vor, von der Hausaufgabenhilfe bis zum Mittagstisch für",
+            "Senioren. Die Stadt hatte ihre Zuschüsse im vergangenen Jahr um ein Drittel gekürzt; seither fehlen",
+            "dem Verein nach eigenen Angaben rund 40.000 Euro im Jahr, und zwei Stellen sind unbesetzt geblieben.",
+        ]),
+    ]
+    text = "\n".join([STORY, *lines, CLOSE])
+    assert drop_marked_lines(text) == text

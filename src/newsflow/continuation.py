@@ -83,9 +83,11 @@ def restore_dropped_paragraphs(text: str, paragraphs: Sequence[str], link_shares
             continue
         before = coverage.of(paragraphs[index - 1]) >= NEIGHBOUR_MIN_COVERED if index > 0 else True
         after = index + 1 < len(paragraphs) and coverage.of(paragraphs[index + 1]) >= NEIGHBOUR_MIN_COVERED
-        if before and after:
+        # a notice the text had dropped stays out (twenty-second pass: ebike-mtb's appeal for support)
+        kept = drop_marked_lines(normalize_text(paragraph).replace(PARAGRAPH_SEPARATOR, " "))
+        if before and after and kept:
             follows = coverage.line_of(paragraphs[index - 1]) if index > 0 else -1
-            found.append((follows, normalize_text(paragraph).replace(PARAGRAPH_SEPARATOR, " ")))
+            found.append((follows, kept))
     return merged_lines(lines, found) if found else text
 
 

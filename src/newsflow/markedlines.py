@@ -5,7 +5,8 @@
 (links to other stories, newsletter calls, calls to the reader such as "Got a story?"), and the
 linked headline after a bare marker; the page's notices to its reader (consent, paywall, sign-up,
 an embed held back, the outlet's app), a video's teaser card, and WordPress's sharing buttons run
-into a line. Pure functions over normalised text.
+into a line, and lines spelt with look-alike letters to slip past filters (an advertiser's box).
+Pure functions over normalised text.
 """
 
 from __future__ import annotations
@@ -83,7 +84,31 @@ NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
 to its reader, not the story: "Il vous reste 57% de cet article à lire", "Ich bin damit
 einverstanden, dass mir der externe Inhalt angezeigt wird", "Sign up (it's quick and free) or sign in now"."""
+APPEAL_OPENERS = (
+    "gefällt dir unser", "gefällt ihnen unser", "gefällt dir dieser beitrag", "gefällt dir dieser artikel",
+    "gefällt ihnen dieser artikel", "hat dir dieser artikel gefallen", "hat ihnen dieser artikel gefallen",
+    "hat dir der artikel gefallen", "hat ihnen der artikel gefallen", "unterstütze unseren journalismus",
+    "unterstützen sie unseren journalismus", "support our journalism", "soutenez notre journalisme",
+    "apoya nuestro periodismo", "sostieni il nostro giornalismo", "steun onze journalistiek",
+)  # fmt: skip
+"""The appeals of NOTICE_PHRASES that name the article or the site's journalism itself: one that opens
+a line makes it a notice up to APPEAL_LINE_MAX_WORDS words (twenty-second pass: ebike-mtb's appeal is
+55 words). Not "unterstützen Sie unsere Arbeit", which a story quotes at a paragraph's start ("…, bat der
+Vorsitzende des Vereins"); a story's paragraph that quotes an appeal in its middle stays too."""
+APPEAL_LINE_MAX_WORDS = 100
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
+_APPEAL_OPENER = re.compile(r"^\W*(?:" + literal_alternation(APPEAL_OPENERS) + ")", re.IGNORECASE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_MIXED_SCRIPT = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+LOOKALIKE_MIN_WORDS = 2
+LOOKALIKE_MIN_SHARE = 0.25
+"""A line is spelt with look-alike letters when at least LOOKALIKE_MIN_WORDS of its words, and at least
+LOOKALIKE_MIN_SHARE of them, mix Latin and Cyrillic letters inside one run of letters ("Your content is
+delivered", its o, e, i and s typed as the Cyrillic letters that look the same): text made to slip past ad
+filters, a box of the page, never a story's (twenty-second pass). A hyphen or a dot splits a run (a Russian
+"Wi-Fi-router" compound), words of both scripts side by side are a story's (a Cyrillic sentence naming
+Apple), and one typo in a Cyrillic line stays."""
 _NOTICE_PATTERNS = re.compile(
     # an embed's placeholder until the reader loads it: "Klicken Sie auf den unteren Button, um den Inhalt
     # von www.komoot.de zu laden.", "Click the button below to load the content from Twitter." The German
@@ -129,6 +154,7 @@ def drop_marked_lines(text: str) -> str:
     without the page's notices to the reader (NOTICE_PHRASES: consent, paywall, sign-up)."""
     kept: list[str] = []
     drop_headline = False
+    cyrillic = _CYRILLIC.search(text) is not None  # one scan of the text: most have no Cyrillic letter
     for line in text.split(PARAGRAPH_SEPARATOR):
         if ":" in line and _SHARING_RUN.search(line):
             line = _SHARING_RUN.sub(_cut_sharing_run, line).strip()
@@ -140,6 +166,10 @@ def drop_marked_lines(text: str) -> str:
             continue
         if words <= NOTICE_LINE_MAX_WORDS and _is_notice(line):
             continue
+        if NOTICE_LINE_MAX_WORDS < words <= APPEAL_LINE_MAX_WORDS and _APPEAL_OPENER.match(line):
+            continue  # (a shorter line with an opener is a notice already: the openers are notice phrases)
+        if cyrillic and _spelt_with_lookalikes(line):
+            continue
         if not (drop_headline and words <= LINKED_HEADLINE_MAX_WORDS):
             kept.append(line)
         drop_headline = False
@@ -148,6 +178,14 @@ def drop_marked_lines(text: str) -> str:
 
 def _is_notice(line: str) -> bool:
     return bool(_NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line))
+
+
+def _spelt_with_lookalikes(line: str) -> bool:
+    if _MIXED_SCRIPT.search(line) is None:  # almost every line stops here
+        return False
+    runs = _LETTER_RUN.findall(line)
+    mixed = sum(_MIXED_SCRIPT.search(run) is not None for run in runs)
+    return mixed >= LOOKALIKE_MIN_WORDS and mixed >= LOOKALIKE_MIN_SHARE * len(runs)
 
 
 def _is_patterned_notice(line: str) -> bool:

@@ -31,6 +31,8 @@ STANDFIRST_MIN_WORDS = 12
 """Shorter blocks between headline and story are kickers, bylines, datelines and reading times."""
 STANDFIRST_MAX_WORDS = 120
 STANDFIRST_MAX_LINK_SHARE = 0.3
+TITLE_HEADING_MIN_WORDS = 2
+"""An <h1> names the page's title when it has at least this many words and the title holds it."""
 FIRST_LINE_PROBE_CHARS = 60
 """The text's first line is found on the page by its first 60 characters (a block starts with them)."""
 SENTENCE_END = tuple(".!?\"'»“”’…:)")  # noqa: RUF001 (typographic quotes close sentences)
@@ -98,7 +100,7 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
     first_line = text.split(PARAGRAPH_SEPARATOR, 1)[0]
     if body is None or word_count(first_line) < 3:
         return text
-    blocks = _blocks_after_headline(body, first_line[:FIRST_LINE_PROBE_CHARS])
+    blocks = _blocks_after_headline(body, first_line[:FIRST_LINE_PROBE_CHARS], normalized_line(title or "").lower())
     headlines = _headline_texts(tree, title)
     qualified = [(element, line) for element, line in blocks if _is_standfirst(element, line, text, headlines)]
     found = {line for _, line in qualified}
@@ -109,14 +111,20 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
     return f"{found.pop()}{PARAGRAPH_SEPARATOR}{text}"
 
 
-def _blocks_after_headline(body: Any, first_line_start: str) -> list[tuple[Any, str]]:
+def _blocks_after_headline(body: Any, first_line_start: str, title: str = "") -> list[tuple[Any, str]]:
     """The text blocks between the last <h1> before the story's first line and that line, with
-    their normalised text; none when the page has no such <h1> or the line is not found."""
+    their normalised text; none when the page has no such <h1> or the line is not found. Once an
+    <h1> naming the page's title has been met, a later <h1> that does not name it is a widget's or
+    a content system's own ("This portlet should not exist anymore": twenty-second pass), not the
+    headline, and the walk goes on past it."""
     blocks: list[tuple[Any, str]] = []
-    seen_headline = False
+    seen_headline = seen_title = False
     for element in body.iter("h1", *_CANDIDATE_TAGS):  # lxml skips the other elements (perf12)
         if element.tag == "h1":
-            blocks, seen_headline = [], True
+            names_title = _names_title(element, title)
+            if seen_title and not names_title:
+                continue
+            blocks, seen_headline, seen_title = [], True, seen_title or names_title
         elif seen_headline and _is_text_block(element):
             # before the first <h1> nothing is read: a first line found there has no standfirst above it
             line = normalized_line(" ".join(element.itertext()))
@@ -124,6 +132,13 @@ def _blocks_after_headline(body: Any, first_line_start: str) -> list[tuple[Any, 
                 return blocks
             blocks.append((element, line))
     return []
+
+
+def _names_title(heading: Any, title: str) -> bool:
+    """Whether an <h1>'s text (2+ words) is the page's title, or the title is in it (titles carry the
+    site's name: "Headline | Site")."""
+    text = normalized_line(" ".join(heading.itertext())).lower()
+    return bool(title) and word_count(text) >= TITLE_HEADING_MIN_WORDS and (text in title or title in text)
 
 
 def _is_text_block(element: Any) -> bool:
