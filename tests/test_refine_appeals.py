@@ -82,3 +82,31 @@ def test_a_long_story_paragraph_opening_with_the_support_of_a_group_stays() -> N
     ]
     text = "\n".join([STORY, *lines, CLOSE])
     assert drop_marked_lines(text) == text
+
+
+def test_a_long_story_paragraph_that_opens_by_quoting_an_appeal_stays() -> None:
+    """Review of the twenty-second pass: a media story quotes the appeal it reports on at the start of a
+    paragraph (in quotation marks, or followed by who says it); the opener is a notice only unquoted and
+    as its own sentence."""
+    lines = [
+        " ".join([
+            "„Unterstützen Sie unseren Journalismus“ - so steht es seit Jahren unter jedem Artikel der Zeitung,",
+            "und inzwischen zahlen nach Angaben des Verlags mehr als 40.000 Leserinnen und Leser freiwillig einen",
+            "monatlichen Beitrag. Die Geschäftsführerin sagte am Mittwoch, das Modell trage die Redaktion",
+            "inzwischen zu einem Drittel, die Anzeigen brächten weniger ein als noch vor fünf Jahren.",
+        ]),
+        " ".join([
+            '"Support our journalism" has become the most common line at the foot of news sites, and the paper',
+            "said on Tuesday that its own appeal now brings in more money than print advertising. About a third",
+            "of its readers in the region give something each year, the company said, most of them once and a",
+            "few every month, and the newsroom has hired four reporters since the appeal began.",
+        ]),
+        " ".join([
+            "Support our journalism, the paper asks at the end of every story, and since the appeal began in",
+            "2019 its newsroom has grown from twelve reporters to nineteen, the company said in its annual",
+            "report on Tuesday. Advertising brought in less than a quarter of its income last year, down from",
+            "half five years ago, and the print edition now appears only three days a week.",
+        ]),
+    ]
+    text = "\n".join([STORY, *lines, CLOSE])
+    assert drop_marked_lines(text) == text

@@ -53,3 +53,21 @@ def test_lines_are_only_dropped_and_stay_in_normal_form(lines: list[str]) -> Non
     kept = drop_marked_lines("\n".join(lines))
     assert kept == normalize_text(kept)
     assert all(line in lines for line in kept.split("\n") if line)
+
+
+def test_cyrillic_lines_typed_with_latin_letters_stay() -> None:
+    """Review of the twenty-second pass: Ukrainian, Belarusian and Kazakh sites often type the letter і as
+    the Latin i (keyboards without it), and Russian text carries Latin o, c, a typos and formulas typed
+    half in each script: every word of such a line mixes the scripts, but the words are Cyrillic (letters
+    with no Latin twin: н, л, в, ы …), and the line is the story's."""
+    lines = [
+        "Президент Украiни заявив, що мiнiстерство оборони отримає додатковi кошти на закупiвлю технiки.",
+        "Бiлiм және ғылым министрлiгi жаңа оқу жылына дайындық туралы мәлiмдеме жасады.",  # Kazakh
+        "Мiнiстэрства адукацыi паведамiла пра новыя правiлы для школ у гэтым годзе.",  # Belarusian
+        "Фото: Сергей Иванoв, пресс-служба мэрии Мoсквы",  # two Latin o in a short Russian line
+        "Выбросы СO2 и NОx выросли на 5%.",  # formulas typed half in each script
+        "Акции Appleа и Teslaа упали.",  # Latin names with a Cyrillic case ending, no hyphen
+        "Усi рiшення НATO та EС щодо Украiни.",  # Latin i, and abbreviations typed half in each script
+    ]
+    text = "\n".join([STORY, *lines, CLOSE])
+    assert drop_marked_lines(text) == text

@@ -71,3 +71,19 @@ def test_without_an_h1_naming_the_title_every_h1_starts_the_walk_as_before() -> 
     page = _page(widget, headline="<h1>Ferry back</h1>", title="Completely different words")
     assert restore_standfirst(TEXT, page_tree(page), "Completely different words") == TEXT
     assert restore_standfirst(TEXT, page_tree(page), None) == TEXT
+
+
+def test_a_site_name_h1_is_not_the_title_that_lets_the_walk_skip_the_headline() -> None:
+    """Review of the twenty-second pass: the site's logo is an <h1> whose name the page's title ends with
+    ("… | Bay News"), and the story's headline differs from the title (an SEO title): the logo's <h1>
+    does not name the title, so the story's <h1> still starts the walk and the teaser between them is
+    not read as a standfirst."""
+    teaser = "Elsewhere on the bay, the new marina opens its doors on Saturday with free parking for all visitors."
+    page = (
+        "<html><head><title>Ferry back after repairs | Bay News</title></head><body>"
+        f"<div class='top'><h1 class='site-title'>Bay News</h1></div><div class='highlight'><p>{teaser}</p></div>"
+        f"<article><h1>{TITLE}</h1><p>{STANDFIRST}</p><div class='story'>"
+        f"{''.join(f'<p>{x}</p>' for x in BODY)}</div></article></body></html>"
+    )
+    title = "Ferry back after repairs | Bay News"
+    assert restore_standfirst(TEXT, page_tree(page), title) == f"{STANDFIRST}\n{TEXT}"

@@ -94,21 +94,37 @@ APPEAL_OPENERS = (
 """The appeals of NOTICE_PHRASES that name the article or the site's journalism itself: one that opens
 a line makes it a notice up to APPEAL_LINE_MAX_WORDS words (twenty-second pass: ebike-mtb's appeal is
 55 words). Not "unterstützen Sie unsere Arbeit", which a story quotes at a paragraph's start ("…, bat der
-Vorsitzende des Vereins"); a story's paragraph that quotes an appeal in its middle stays too."""
+Vorsitzende des Vereins"); a story's paragraph that quotes an appeal in its middle stays too, and so does
+one that opens with an appeal in quotation marks or followed by a comma (review of the pass)."""
 APPEAL_LINE_MAX_WORDS = 100
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
-_APPEAL_OPENER = re.compile(r"^\W*(?:" + literal_alternation(APPEAL_OPENERS) + ")", re.IGNORECASE)
+_QUOTATION_MARKS = "\"„“”«»‚‘‹›"  # noqa: RUF001 (not the apostrophes: "it's" in a sentence)
+_APPEAL_OPENER = re.compile(
+    rf"^[^\w'\u2019{_QUOTATION_MARKS}]*(?:{literal_alternation(APPEAL_OPENERS)})[^.?!:,{_QUOTATION_MARKS}]*[.?!:]",
+    re.IGNORECASE,
+)
+"""An opener in quotation marks, or whose sentence names who says it ("Support our journalism, the paper
+asks at the end of every story, …"), is a story quoting the appeal (review of the twenty-second pass)."""
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MIXED_SCRIPT = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LATIN = "A-Za-z\u00c0-\u024f"
+_CYRILLIC_INSIDE_LATIN = re.compile(rf"[{_LATIN}][\u0400-\u04ff]+[{_LATIN}]")
+_CYRILLIC_WITH_LATIN_TWIN = frozenset("АВЕКМНОРСТХУЁЇІЅЈҮҺаеорсухёїіѕјүһ")  # the Cyrillic look-alikes of Latin letters
+_LATIN_WITHOUT_TWIN = re.compile(r"[A-Za-z\u00c0-\u024f](?<![aceijopsxykhbABCEHIJKMOPSTXY])")
 LOOKALIKE_MIN_WORDS = 2
 LOOKALIKE_MIN_SHARE = 0.25
 """A line is spelt with look-alike letters when at least LOOKALIKE_MIN_WORDS of its words, and at least
-LOOKALIKE_MIN_SHARE of them, mix Latin and Cyrillic letters inside one run of letters ("Your content is
-delivered", its o, e, i and s typed as the Cyrillic letters that look the same): text made to slip past ad
-filters, a box of the page, never a story's (twenty-second pass). A hyphen or a dot splits a run (a Russian
-"Wi-Fi-router" compound), words of both scripts side by side are a story's (a Cyrillic sentence naming
-Apple), and one typo in a Cyrillic line stays."""
+LOOKALIKE_MIN_SHARE of them, are Latin words with Cyrillic letters that look the same typed inside them
+("Your content is delivered", its o, e, i and s typed in Cyrillic): text made to slip past ad filters, a
+box of the page, never a story's (twenty-second pass). Such a word has a Cyrillic letter between two Latin
+ones, only Cyrillic letters with a Latin twin (the Cyrillic a, e, o, p, c, i, s …), and a Latin letter with
+none (d, f, g, n, r, t …), so it can only be Latin. Review of the pass: Cyrillic words typed with a Latin
+letter or two stay (Ukrainian, Belarusian and Kazakh sites type their i as the Latin one; a Russian name
+with a Latin o; CO2 or NATO typed half in each script), and so do Latin names with a Cyrillic case ending
+("Apple" and a Cyrillic a, no hyphen). A hyphen or a dot splits a run (a
+Russian "Wi-Fi-роутер"), words of both scripts side by side are a story's (a Cyrillic sentence naming
+Apple), and one such word in a line stays."""
 _NOTICE_PATTERNS = re.compile(
     # an embed's placeholder until the reader loads it: "Klicken Sie auf den unteren Button, um den Inhalt
     # von www.komoot.de zu laden.", "Click the button below to load the content from Twitter." The German
@@ -184,8 +200,17 @@ def _spelt_with_lookalikes(line: str) -> bool:
     if _MIXED_SCRIPT.search(line) is None:  # almost every line stops here
         return False
     runs = _LETTER_RUN.findall(line)
-    mixed = sum(_MIXED_SCRIPT.search(run) is not None for run in runs)
-    return mixed >= LOOKALIKE_MIN_WORDS and mixed >= LOOKALIKE_MIN_SHARE * len(runs)
+    disguised = sum(_is_disguised_latin(run) for run in runs if _MIXED_SCRIPT.search(run))
+    return disguised >= LOOKALIKE_MIN_WORDS and disguised >= LOOKALIKE_MIN_SHARE * len(runs)
+
+
+def _is_disguised_latin(word: str) -> bool:
+    """A Latin word with Cyrillic look-alike letters typed into it (LOOKALIKE_MIN_SHARE's comment)."""
+    return (
+        _CYRILLIC_INSIDE_LATIN.search(word) is not None
+        and set(_CYRILLIC.findall(word)) <= _CYRILLIC_WITH_LATIN_TWIN
+        and _LATIN_WITHOUT_TWIN.search(word) is not None
+    )
 
 
 def _is_patterned_notice(line: str) -> bool:

@@ -32,7 +32,9 @@ STANDFIRST_MIN_WORDS = 12
 STANDFIRST_MAX_WORDS = 120
 STANDFIRST_MAX_LINK_SHARE = 0.3
 TITLE_HEADING_MIN_WORDS = 2
-"""An <h1> names the page's title when it has at least this many words and the title holds it."""
+TITLE_HEADING_MIN_SHARE = 0.5
+"""An <h1> names the page's title when it has at least TITLE_HEADING_MIN_WORDS words and holds the title,
+or the title holds it and it is TITLE_HEADING_MIN_SHARE of the title's words or more."""
 FIRST_LINE_PROBE_CHARS = 60
 """The text's first line is found on the page by its first 60 characters (a block starts with them)."""
 SENTENCE_END = tuple(".!?\"'»“”’…:)")  # noqa: RUF001 (typographic quotes close sentences)
@@ -135,10 +137,15 @@ def _blocks_after_headline(body: Any, first_line_start: str, title: str = "") ->
 
 
 def _names_title(heading: Any, title: str) -> bool:
-    """Whether an <h1>'s text (2+ words) is the page's title, or the title is in it (titles carry the
-    site's name: "Headline | Site")."""
+    """Whether an <h1>'s text (2+ words) holds the page's title, or is in it as TITLE_HEADING_MIN_SHARE of its
+    words or more (titles carry the site's name: "Headline | Site"). Not the site's name alone: a logo's
+    <h1> "Bay News" in "Ferry back | Bay News" would let the walk skip a headline that the title words
+    otherwise (review of the twenty-second pass)."""
     text = normalized_line(" ".join(heading.itertext())).lower()
-    return bool(title) and word_count(text) >= TITLE_HEADING_MIN_WORDS and (text in title or title in text)
+    words = word_count(text)
+    if not title or words < TITLE_HEADING_MIN_WORDS:
+        return False
+    return title in text or (text in title and words >= TITLE_HEADING_MIN_SHARE * word_count(title))
 
 
 def _is_text_block(element: Any) -> bool:
