@@ -124,29 +124,79 @@ def _before_story_end(texts: list[Any], positions: dict[Any, int]) -> tuple[list
 STORY_GOES_ON_TEXTS = 40
 """How many texts after a wrapper are read for a sentence that shows the story goes on past it: on the six corpus
 pages where the pass's first form (the nearest ancestor holding the sentence) cut the story's own texts, the next
-sentence came 4 to 22 texts after that ancestor (22: Le Monde's header with its standfirst)."""
+sentence came 4 to 22 texts after that ancestor (22: Le Monde's header with its standfirst). Texts of fewer than
+SHORT_TEXT_WORDS words are not counted (review: a video player's or share bar's 40 controls between the byline and
+the story are no sign that the story has ended), up to STORY_GOES_ON_MAX_TEXTS texts in all."""
+SHORT_TEXT_WORDS = 4
+STORY_GOES_ON_MAX_TEXTS = 200
+_INLINE_TAGS = frozenset(("a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "em", "font", "i", "ins", "mark", "q",
+                          "s", "small", "span", "strong", "sub", "sup", "time", "u"))
+MAX_BLOCK_CHARS = 3_000
+"""A text's block (`_in_sentence`) longer than this is no paragraph: its text is not read as one."""
 
 
 def _story_wrapper(sentence: Any, positions: dict[Any, int]) -> int | None:
     """How far above the headline the story's wrapper is: the nearest ancestor holding the headline and this
-    sentence after which no sentence of the story's follows in the next STORY_GOES_ON_TEXTS texts (`_story_sentence`).
+    sentence after which no sentence of the story's follows in the next STORY_GOES_ON_TEXTS texts (`_story_window`,
+    `_story_sentence`).
     Not the nearest
     holding the sentence alone: a standfirst beside the headline in a hero (Le Monde's header) is followed,
     past the hero, by the byline and the story. None when only `<body>` is such an ancestor (a page of
     several stories, or one whose story runs past the byline's reach: its bounds are not known)."""
-    by_depth = sorted(positions, key=positions.__getitem__)
-    for ancestor in by_depth[common_ancestor(sentence, positions):]:
-        if ancestor.tag in ("body", "html"):
-            return None
-        if not any(_story_sentence(text, positions) for text in islice(_texts_after(ancestor), STORY_GOES_ON_TEXTS)):
-            return positions[ancestor]
+    by_depth, blocks = sorted(positions, key=positions.__getitem__), dict[Any, bool]()
+    depth = common_ancestor(sentence, positions)
+    while depth < len(by_depth) and by_depth[depth].tag not in ("body", "html"):
+        goes_on = next((text for text in _story_window(by_depth[depth]) if _story_sentence(text, positions, blocks)),
+                       None)
+        if goes_on is None:
+            return depth
+        # review: the ancestors below the one holding that sentence end before it, so it is in their windows too
+        depth = max(depth + 1, common_ancestor(_element(goes_on), positions))
     return None
 
 
-def _story_sentence(text: Any, positions: dict[Any, int]) -> bool:
+def _story_window(ancestor: Any) -> Iterator[_TextNode]:
+    """The texts after a wrapper read for the story's next sentence: STORY_GOES_ON_TEXTS texts, not counting those
+    of fewer than SHORT_TEXT_WORDS words (a player's controls, a share bar's buttons), at most
+    STORY_GOES_ON_MAX_TEXTS in all."""
+    counted = 0
+    for text in islice(_texts_after(ancestor), STORY_GOES_ON_MAX_TEXTS):
+        yield text
+        counted += len(text.split()) >= SHORT_TEXT_WORDS
+        if counted >= STORY_GOES_ON_TEXTS:
+            return
+
+
+def _story_sentence(text: Any, positions: dict[Any, int], blocks: dict[Any, bool]) -> bool:
     """Whether a text after a wrapper is a sentence of the story's: prose outside the blocks of other stories
     (readers' comments, a related list's teasers, a newsletter box: `pageblocks.other_stories_block`)."""
-    return _is_prose(text) and not elsewhere(text, positions, len(positions))
+    return _in_sentence(text, blocks) and not elsewhere(text, positions, len(positions))
+
+
+def _in_sentence(text: Any, blocks: dict[Any, bool]) -> bool:
+    """Whether a text is a sentence or (review) part of one: its block, the nearest element around it that is not
+    inline (a link, an emphasis), reads as prose. Most news prose is split by links into texts none of which is
+    a sentence alone ("The ", "council", " met on Tuesday and ..."): read one by one, the story seemed to end.
+    `blocks` keeps each block's answer for the wrapper's search (its windows overlap)."""
+    if _is_prose(text):
+        return True
+    block = _element(text)
+    while block.tag in _INLINE_TAGS and block.getparent() is not None:
+        block = block.getparent()
+    if block not in blocks:
+        blocks[block] = _block_is_prose(block)
+    return blocks[block]
+
+
+def _block_is_prose(block: Any) -> bool:
+    """Whether a block's text, read whole up to MAX_BLOCK_CHARS, is prose (`pageblocks.is_prose`)."""
+    words, size = [], 0
+    for piece in block.itertext():
+        words.append(piece)
+        size += len(piece)
+        if size > MAX_BLOCK_CHARS:
+            return False
+    return is_prose(" ".join("".join(words).split()))
 
 
 def _is_prose(text: Any) -> bool:
