@@ -24,6 +24,7 @@ from newsflow.pageblocks import (
     is_prose,
     other_stories_block,
     site_bar,
+    text_element,
 )
 from newsflow.text import token_f1
 
@@ -114,10 +115,10 @@ def _before_story_end(texts: list[Any], positions: dict[Any, int]) -> tuple[list
     among the texts and outside the wrapper is a bar's below the story (a ticker, a cookie notice, a weather
     widget printing today's date), not its byline."""
     last = next((index for index in range(len(texts) - 1, -1, -1) if _is_prose(texts[index])), None)
-    wrapper = _story_wrapper(_element(texts[last]), positions) if last is not None else None
+    wrapper = _story_wrapper(text_element(texts[last]), positions) if last is not None else None
     if last is None or wrapper is None:
         return texts, None
-    inside = [text for text in texts[last + 1:] if common_ancestor(_element(text), positions) <= wrapper]
+    inside = [text for text in texts[last + 1:] if common_ancestor(text_element(text), positions) <= wrapper]
     return texts[:last + 1] + inside, wrapper
 
 
@@ -151,7 +152,7 @@ def _story_wrapper(sentence: Any, positions: dict[Any, int]) -> int | None:
         if goes_on is None:
             return depth
         # review: the ancestors below the one holding that sentence end before it, so it is in their windows too
-        depth = max(depth + 1, common_ancestor(_element(goes_on), positions))
+        depth = max(depth + 1, common_ancestor(text_element(goes_on), positions))
     return None
 
 
@@ -180,7 +181,7 @@ def _in_sentence(text: Any, blocks: dict[Any, bool]) -> bool:
     `blocks` keeps each block's answer for the wrapper's search (its windows overlap)."""
     if _is_prose(text):
         return True
-    block = _element(text)
+    block = text_element(text)
     while block.tag in _INLINE_TAGS and block.getparent() is not None:
         block = block.getparent()
     if block not in blocks:
@@ -201,11 +202,6 @@ def _block_is_prose(block: Any) -> bool:
 
 def _is_prose(text: Any) -> bool:
     return is_prose(" ".join(text.split()))
-
-
-def _element(text: Any) -> Any:
-    """The element a text node belongs to: its parent's for a tail."""
-    return text.getparent().getparent() if text.is_tail else text.getparent()
 
 
 class _TextNode(str):

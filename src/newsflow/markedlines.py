@@ -44,6 +44,18 @@ BOILERPLATE_MARKERS = (
     "à lire également", "lire également", "à voir aussi", "ti potrebbe interessare", "guarda anche", "veja mais",
     "lees ook", "lees meer", "bekijk ook", "les også", "läs också", "læs også", "ilginizi çekebilir",
 )  # fmt: skip
+APPEAL_OPENERS = (
+    "gefällt dir unser", "gefällt ihnen unser", "gefällt dir dieser beitrag", "gefällt dir dieser artikel",
+    "gefällt ihnen dieser artikel", "hat dir dieser artikel gefallen", "hat ihnen dieser artikel gefallen",
+    "hat dir der artikel gefallen", "hat ihnen der artikel gefallen", "unterstütze unseren journalismus",
+    "unterstützen sie unseren journalismus", "support our journalism", "soutenez notre journalisme",
+    "apoya nuestro periodismo", "sostieni il nostro giornalismo", "steun onze journalistiek",
+)  # fmt: skip
+"""The appeals among NOTICE_PHRASES that name the article or the site's journalism itself: one that opens
+a line makes it a notice up to APPEAL_LINE_MAX_WORDS words (twenty-second pass: ebike-mtb's appeal is
+55 words). Not "unterstützen Sie unsere Arbeit", which a story quotes at a paragraph's start ("…, bat der
+Vorsitzende des Vereins"); a story's paragraph that quotes an appeal in its middle stays too, and so does
+one that opens with an appeal in quotation marks or followed by a comma (review of the pass)."""
 NOTICE_PHRASES = (
     # an embed held back until the reader consents
     "externen inhalt", "externer inhalt", "externe inhalte", "ein klick für den datenschutz",
@@ -72,30 +84,13 @@ NOTICE_PHRASES = (
     "article continues below", "sign up for our", "subscribe to our", "abonnieren sie jetzt", "abonnieren sie unseren",
     "abonniere meinen", "abonniere unseren", "inscrivez-vous à notre", "iscriviti alla nostra",
     # twenty-first pass: the site's appeal for the reader's support, and its partner links (issue 15)
-    "gefällt dir unser", "gefällt ihnen unser", "gefällt dir dieser beitrag", "gefällt dir dieser artikel",
-    "gefällt ihnen dieser artikel", "hat dir dieser artikel gefallen", "hat ihnen dieser artikel gefallen",
-    "hat dir der artikel gefallen", "hat ihnen der artikel gefallen", "brauchen wir deine unterstützung",
-    "unterstütze unser magazin", "unterstütze unsere arbeit", "unterstützen sie unsere arbeit",
-    "unterstütze unseren journalismus", "unterstützen sie unseren journalismus", "support our journalism",
-    "soutenez notre journalisme", "apoya nuestro periodismo", "sostieni il nostro giornalismo",
-    "steun onze journalistiek", "partner-links", "links zu anbietern enthalten",
+    *APPEAL_OPENERS, "brauchen wir deine unterstützung", "unterstütze unser magazin", "unterstütze unsere arbeit",
+    "unterstützen sie unsere arbeit", "partner-links", "links zu anbietern enthalten",
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
 to its reader, not the story: "Il vous reste 57% de cet article à lire", "Ich bin damit
 einverstanden, dass mir der externe Inhalt angezeigt wird", "Sign up (it's quick and free) or sign in now"."""
-APPEAL_OPENERS = (
-    "gefällt dir unser", "gefällt ihnen unser", "gefällt dir dieser beitrag", "gefällt dir dieser artikel",
-    "gefällt ihnen dieser artikel", "hat dir dieser artikel gefallen", "hat ihnen dieser artikel gefallen",
-    "hat dir der artikel gefallen", "hat ihnen der artikel gefallen", "unterstütze unseren journalismus",
-    "unterstützen sie unseren journalismus", "support our journalism", "soutenez notre journalisme",
-    "apoya nuestro periodismo", "sostieni il nostro giornalismo", "steun onze journalistiek",
-)  # fmt: skip
-"""The appeals of NOTICE_PHRASES that name the article or the site's journalism itself: one that opens
-a line makes it a notice up to APPEAL_LINE_MAX_WORDS words (twenty-second pass: ebike-mtb's appeal is
-55 words). Not "unterstützen Sie unsere Arbeit", which a story quotes at a paragraph's start ("…, bat der
-Vorsitzende des Vereins"); a story's paragraph that quotes an appeal in its middle stays too, and so does
-one that opens with an appeal in quotation marks or followed by a comma (review of the pass)."""
 APPEAL_LINE_MAX_WORDS = 100
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
 _QUOTATION_MARKS = "\"„“”«»‚‘‹›"  # noqa: RUF001 (not the apostrophes: "it's" in a sentence)

@@ -83,9 +83,14 @@ def elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bo
     """Whether a text after the headline belongs to another block than its byline: a photo caption,
     a list of other stories, a sidebar, the navigation or the footer (`other_stories_block`), or a
     part of the page outside the `<article>` that holds the headline."""
-    element = text.getparent().getparent() if text.is_tail else text.getparent()
+    element = text_element(text)
     in_other = other_stories_block(element, headline_ancestors, article, captions=True)
     return in_other or common_ancestor(element, headline_ancestors) > article
+
+
+def text_element(text: Any) -> Any:
+    """The element a text node (lxml's XPath string result) belongs to: its parent's for a tail."""
+    return text.getparent().getparent() if text.is_tail else text.getparent()
 
 
 def in_story(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:

@@ -18,7 +18,9 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line
+from flows.runstop import STOP_RESTATED, EngineStopLinesAtDebug, quiet_engine_stop_lines, say_stops_on_one_line
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prefect.exceptions import TerminationSignal
 
 from newsflow.config import load_config
@@ -153,3 +155,39 @@ def test_where_the_engines_loggers_take_no_debug_its_restatements_of_a_stop_are_
         signal.signal(signal.SIGTERM, previous)
         quiet_engine_stop_lines()
     assert [record.getMessage() for record in caplog.records] == ["Crash detected! MemoryError: out of memory"]
+
+
+def test_the_filter_changes_only_error_restatements_of_a_stop_and_only_after_one() -> None:
+    """Any message at any level: before a SIGTERM the filter changes nothing; after one it turns exactly the ERROR
+    (and CRITICAL) records that open with a restatement of the stop into debug, and lets every other through."""
+    restated = st.sampled_from(STOP_RESTATED).flatmap(lambda start: st.text(max_size=40).map(lambda end: start + end))
+    messages = st.one_of(restated, st.text(max_size=60))
+    levels = st.sampled_from([logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL])
+    engine_filter = EngineStopLinesAtDebug()
+
+    def filtered(level: int, message: str) -> tuple[bool, int]:
+        record = logging.LogRecord("prefect.task_runs", level, __file__, 1, "%s", (message,), None)
+        return engine_filter.filter(record), record.levelno
+
+    @settings(max_examples=200, deadline=None)
+    @given(levels, messages)
+    def unchanged(level: int, message: str) -> None:
+        assert filtered(level, message) == (True, level)
+
+    @settings(max_examples=200, deadline=None)
+    @given(levels, messages)
+    def quieted_only_if_restated(level: int, message: str) -> None:
+        restatement = level >= logging.ERROR and message.startswith(STOP_RESTATED)
+        kept, now = filtered(level, message)
+        debug_taken = logging.getLogger("prefect.task_runs").isEnabledFor(logging.DEBUG)
+        assert (kept, now) == ((debug_taken, logging.DEBUG) if restatement else (True, level))
+
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        quiet_engine_stop_lines()
+        unchanged()
+        signal.raise_signal(signal.SIGTERM)
+        quieted_only_if_restated()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        quiet_engine_stop_lines()
