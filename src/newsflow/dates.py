@@ -217,12 +217,13 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
     date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
     the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else a date
     in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`) or in the
-    story's wrappers above it (nineteenth pass), else
+    story's wrappers above it (nineteenth pass; a kicker's there too on a page that states only its age, twenty-third
+    pass: "Politics · 30 November 2026" above the `<article>`, "3 days ago" in it), else
     the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
     a Unix timestamp in a data attribute named for the publication (or a generic one in the byline, twenty-first
     pass), else the day of an update stamp under the headline (seventeenth pass: `dated_by_update_only`)."""
     for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
-                   _as_datetime(kicker_date(tree) or above_story_date(tree))):
+                   _as_datetime(kicker_date(tree) or above_story_date(tree, kickers=published_ago(tree) is not None))):
         if plausible(moment):
             return moment
     day = page_url_day(url, tree) or _amp_url_day(tree)
