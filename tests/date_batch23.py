@@ -11,13 +11,15 @@ twenty-second pass left.
 3. A JSON-LD `datePublished` that is a CMS's placeholder (2000-01-01, 1990-01-01, 2001-01-01) decades before the
    page's `dateModified`, on a page that prints its own day under the headline: the placeholder was the declared
    publication and beat the printed day.
+4. A page without `<article>` that states only its age, with a cookie or consent notice written in sentences after
+   the story, printing today's date: its sentences looked like the story going on, so the story's end was not
+   known, and the notice's day was read as the byline's.
 
 Each page is hand-written from how its class is built, not copied from a site. Each entry is (name, html, url,
 the day a run stores for it fetched at `tests.date_batch20.FETCHED`, 4 December 2026 10:00 UTC, from a feed item
 without a date; None where the page states no date of its own). Both sets of each class were written before any
 rule of this pass; the second sets (`*_AFTER`) were run once, after the rules, and not used to choose them.
-`python -m tests.date_batch23 [urls|urls-after|kickers|kickers-after|placeholders|placeholders-after]` prints
-the misses.
+`python -m tests.date_batch23 [urls|kickers|placeholders|cookies][-after]` prints the misses.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import sys
 from datetime import date
 
 from tests.date_batch20 import probe_ages
-from tests.date_batch22 import undated
+from tests.date_batch22 import BREAKING, bare, undated
 from tests.test_date_classes import STORY, TITLE
 
 MARCH_12, NOV_30 = date(2026, 3, 12), date(2026, 11, 30)
@@ -124,6 +126,11 @@ PLACEHOLDER_PAGES: list[tuple[str, str, str, date | None]] = [
     ("en-archive-guard", ld_page("1998-06-15T08:00:00Z", "2026-03-12T10:00:00Z", "June 15, 1998"), NEWS,
      date(1998, 6, 15)),
     ("en-old-no-byline-guard", ld_page("2003-05-20T08:00:00Z", "2026-03-12T10:00:00Z", ""), NEWS, date(2003, 5, 20)),
+    # guard added after the rule's first form (found by `bench.identity` on the BBC's explainer): a real old time,
+    # its byline's `<time>` the update's age
+    ("en-explainer-guard", ld_page("2012-05-10T14:29:05.000Z", "2026-12-03T11:16:53.545Z",
+                                   '<time datetime="2026-12-03T11:16:53.545Z">1 day ago</time>'), NEWS,
+     date(2012, 5, 10)),
 ]
 PLACEHOLDER_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
     ("fr-2000-date-only", ld_page("2000-01-01", "2026-03-12T10:00:00+01:00", "Publié le 12 mars 2026", "fr"),
@@ -140,8 +147,49 @@ PLACEHOLDER_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
 ]
 
 
+# --- the fourth class: no `<article>`, an age, a cookie notice in sentences after the story with today's date ----
+def notice(name: str, sentences: str, stamp: str, attributes: str = "") -> str:
+    """A notice block: its sentences, then a short line with the day the reader's choice was saved."""
+    return f'<div class="{name}"{attributes}><p>{sentences}</p><small>{stamp}</small></div>'
+
+
+COOKIE_EN = notice("cookie-consent", "We use cookies to give you the best experience on our website and to show you "
+                   "relevant adverts. By continuing to browse, you agree to our use of cookies.",
+                   "Saved 4 December 2026")
+COOKIE_DE = notice("cmp-banner", "Wir verwenden Cookies, um Ihnen das beste Erlebnis auf unserer Website zu bieten "
+                   "und Inhalte zu personalisieren.", "Gespeichert: 04.12.2026")
+PRIVACY_FR = notice("bandeau-rgpd", "Nous utilisons des cookies pour améliorer votre expérience sur notre site et "
+                    "mesurer notre audience.", "Choix enregistré le 4 décembre 2026",
+                    ' role="dialog" aria-modal="true"')
+COOKIE_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("en-cookie-sentences", bare(f'<div class="post"><h1>{TITLE}</h1><div class="byline">2 days ago</div>{STORY}'
+                                 f"</div>{COOKIE_EN}"), NEWS, DEC_2),
+    ("de-cmp-sentences", bare(f'<div class="beitrag"><h1>{TITLE}</h1><span>vor 3 Tagen</span>{STORY}</div>'
+                              f"{COOKIE_DE}", "de"), "https://www.example.de/politik/10", DEC_1),
+    # guard: the story goes on past a notice put between its paragraphs; the bar after it is not its byline
+    ("en-notice-mid-story-guard", bare(f'<div class="post"><h1>{TITLE}</h1><div class="byline">2 days ago</div>'
+                                       f"{STORY}{COOKIE_EN}{STORY}</div>{BREAKING}"), NEWS, DEC_2),
+]
+GDPR_NL = notice("gdpr-notice", "Wij gebruiken cookies om onze website te verbeteren en om advertenties te tonen die "
+                 "bij u passen.", "Opgeslagen op 04-12-2026 om 09:00")
+CONSENT_ES = notice("x1", "Utilizamos cookies propias y de terceros para mejorar nuestros servicios y mostrarle "
+                    "publicidad relacionada con sus preferencias.", "Guardado el 4 de diciembre de 2026",
+                    ' id="consent-layer"')
+COOKIE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("fr-rgpd-dialog", bare(f'<section class="contenu"><h1>{TITLE}</h1><span>il y a 2 jours</span>{STORY}</section>'
+                            f"{PRIVACY_FR}", "fr"), "https://www.example.fr/politique/10", DEC_2),
+    ("nl-gdpr", bare(f'<div class="nieuws"><h1>{TITLE}</h1><div class="tijd">3 dagen geleden</div>{STORY}</div>'
+                     f"{GDPR_NL}", "nl"), "https://www.example.nl/politiek/10", DEC_1),
+    ("es-consent-id", bare(f'<main><h1>{TITLE}</h1><p>hace 2 días</p>{STORY}</main>{CONSENT_ES}', "es"),
+     "https://www.example.es/politica/10", DEC_2),
+    # guard: a story whose byline prints its day keeps it with such a notice after it
+    ("en-byline-day-guard", bare(f'<div class="post"><h1>{TITLE}</h1><div class="byline">12 March 2026</div>'
+                                 f"{STORY}</div>{COOKIE_EN}"), NEWS, MARCH_12),
+]
+
+
 if __name__ == "__main__":
     sets = {"urls": URL_PAGES, "urls-after": URL_PAGES_AFTER, "kickers": KICKER_PAGES,
             "kickers-after": KICKER_PAGES_AFTER, "placeholders": PLACEHOLDER_PAGES,
-            "placeholders-after": PLACEHOLDER_PAGES_AFTER}
+            "placeholders-after": PLACEHOLDER_PAGES_AFTER, "cookies": COOKIE_PAGES, "cookies-after": COOKIE_PAGES_AFTER}
     probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), URL_PAGES))
