@@ -1,7 +1,8 @@
 """The twenty-third pass on publication dates (docs/extraction.md, "Twenty-third pass, dates"): a URL folder that
 reads as a day but holds no story (a version, a release, a day's index) or sits in a software tree; a kicker's day
 above the story's `<article>` on a page that states only its age; a template's placeholder `datePublished`
-decades before the page's `dateModified`.
+decades before the page's `dateModified`; a cookie or consent notice in sentences after a story without
+`<article>`; a gallery's captions or a list's links between a hero and its story.
 
 The batch (`tests/date_batch23.py`; both sets of each class written before any rule) runs through the whole
 extraction, htmldate included. The tests after it pin each rule's edges and its guards.
@@ -20,12 +21,14 @@ from newsflow.extract import page_tree
 from newsflow.kickerdates import above_story_date
 from newsflow.placeholderdates import placeholder
 from tests.date_batch20 import stored_day
-from tests.date_batch22 import bare, undated
+from tests.date_batch22 import BREAKING, bare, undated
 from tests.date_batch23 import (
     COOKIE_EN,
     COOKIE_PAGES,
     COOKIE_PAGES_AFTER,
     DEC_2,
+    HERO_PAGES,
+    HERO_PAGES_AFTER,
     KICKER_PAGES,
     KICKER_PAGES_AFTER,
     MARCH_12,
@@ -36,12 +39,15 @@ from tests.date_batch23 import (
     URL_PAGES,
     URL_PAGES_AFTER,
     above,
+    gallery,
+    hero,
     ld_page,
+    linked_list,
 )
 from tests.test_date_classes import STORY, TITLE
 
 BATCH = (URL_PAGES + URL_PAGES_AFTER + KICKER_PAGES + KICKER_PAGES_AFTER + PLACEHOLDER_PAGES + PLACEHOLDER_PAGES_AFTER
-         + COOKIE_PAGES + COOKIE_PAGES_AFTER)
+         + COOKIE_PAGES + COOKIE_PAGES_AFTER + HERO_PAGES + HERO_PAGES_AFTER)
 
 
 @pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
@@ -128,6 +134,7 @@ def test_a_kicker_above_the_article_is_read_as_the_storys(kicker: str) -> None:
     '<div class="bar">30 November 2026 · <a href="/x">Storm closes the port</a></div>',  # another story's headline
     '<div class="x"><span class="todays-date">30 November 2026</span></div>',  # a bar named inside
     '<div class="kicker">Updated 30 November 2026</div>',  # an update dates no publication
+    '<p class="x">The festival opens on 30 November 2026 with a parade through the old town.</p>',  # a sentence
 ])
 def test_a_bar_above_the_article_is_no_kicker(kicker: str) -> None:
     assert above_story_date(kicker_tree(kicker), kickers=True) is None
@@ -227,3 +234,30 @@ def test_a_block_a_notice_word_does_not_name_keeps_its_byline(name: str) -> None
     html = bare(f'<div class="post"><h1>{TITLE}</h1><div class="{name}"><div class="byline">12 March 2026</div>'
                 f"{STORY}</div></div>")
     assert stored_day(html, NEWS) == MARCH_12
+
+
+# --- 5. links' and captions' texts between a hero and its story do not end the story --------------------------------
+COMMENTS = '<div class="c-list">' + "".join(
+    f"<div><b>Reader {n}</b><p>I think the council should have spent more on the buses and less on the roads this "
+    "year.</p></div>" for n in range(5)) + "</div>"
+
+
+def test_a_gallery_between_the_hero_and_the_story_keeps_the_byline() -> None:
+    tree = page_tree(hero("3 days ago", gallery(45)))
+    assert "3 days ago" in [" ".join(text.split()) for text in byline_texts(tree)]
+    assert story_wrapper_depth(tree) == 1  # the page's wrapper, not the hero
+
+
+def test_links_past_a_short_story_still_end_it_before_sentences_not_its_own() -> None:
+    # the story's 45 related links, then readers' comments in sentences not named so, then a bar: without counting
+    # the links the story would seem to go on to `<body>`; counted, the bar is after the story's wrapper
+    html = bare(f'<div class="post"><h1>{TITLE}</h1><div class="byline">2 days ago</div>{STORY}</div>'
+                f'{linked_list(45, "list")}{COMMENTS}{BREAKING}')
+    assert story_wrapper_depth(page_tree(html)) == 0
+    assert stored_day(html, NEWS) == DEC_2
+
+
+def test_forty_plain_texts_between_the_hero_and_the_story_still_end_it() -> None:
+    # unlinked, uncaptioned texts of four words count as before (the twenty-second pass's bound): left
+    plain = "".join(f"<div>Item number {n} of the list</div>" for n in range(45))
+    assert story_wrapper_depth(page_tree(hero("3 days ago", plain))) == 0

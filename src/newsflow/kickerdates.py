@@ -91,7 +91,10 @@ def _kicker_block(block: Any) -> bool:
     """Whether the block that prints a date just above the headline is a kicker or dateline ("Politics · 30
     November 2026", "Politique | 30 novembre 2026"; twenty-third pass): no class or id of it names a bar that
     prints today's date (`_BAR_NAME`: a ticker, a breaking-news or edition strip), and no link in it is another
-    story's headline (a link of `KICKER_LINK_WORDS` words or more; a kicker links its section's one word)."""
+    story's headline (a link of `KICKER_LINK_WORDS` words or more; a kicker links its section's one word), and it
+    is no sentence (an event's day in a standfirst above the headline: "The festival opens on 30 November 2026.")."""
+    if is_prose(" ".join(" ".join(block.itertext()).split())):
+        return False
     for node in block.iter():
         if not isinstance(node.tag, str):
             continue
