@@ -19,7 +19,7 @@ Each page is hand-written from how its class is built, not copied from a site. E
 the day a run stores for it fetched at `tests.date_batch20.FETCHED`, 4 December 2026 10:00 UTC, from a feed item
 without a date; None where the page states no date of its own). Both sets of each class were written before any
 rule of this pass; the second sets (`*_AFTER`) were run once, after the rules, and not used to choose them.
-`python -m tests.date_batch23 [urls|kickers|placeholders|cookies][-after]` prints the misses.
+`python -m tests.date_batch23 [urls|kickers|placeholders|cookies|heroes][-after]` prints the misses.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import sys
 from datetime import date
 
 from tests.date_batch20 import probe_ages
-from tests.date_batch22 import BREAKING, bare, undated
+from tests.date_batch22 import BREAKING, LONG_DEK, bare, undated
 from tests.test_date_classes import STORY, TITLE
 
 MARCH_12, NOV_30 = date(2026, 3, 12), date(2026, 11, 30)
@@ -188,8 +188,45 @@ COOKIE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
 ]
 
 
+# --- the fifth class: a hero with a standfirst, the byline's age, then 40+ texts of four words before the story ---
+def hero(byline: str, between: str, lang: str = "en", after: str = "") -> str:
+    """A header holding the headline and a long standfirst, the byline after it, `between`, the story, `after`."""
+    return bare(f'<div class="page"><div class="head"><h1>{TITLE}</h1><p>{LONG_DEK}</p></div>'
+                f'<div class="meta">{byline}</div>{between}<div class="text">{STORY}</div></div>{after}', lang)
+
+
+def gallery(count: int, words: str = "The council chamber before the vote") -> str:
+    return '<div class="gallery">' + "".join(f"<figure><img src='/p{n}.jpg'><figcaption>{words} ({n})"
+                                             "</figcaption></figure>" for n in range(count)) + "</div>"
+
+
+def linked_list(count: int, name: str, words: str = "Another story about the city") -> str:
+    return f'<ul class="{name}">' + "".join(f"<li><a href='/s{n}'>{words} number {n}</a></li>"
+                                            for n in range(count)) + "</ul>"
+
+
+HERO_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("en-gallery", hero("3 days ago", gallery(45)), NEWS, DEC_1),
+    ("en-playlist", hero("2 days ago", linked_list(45, "playlist", "Watch: the mayor on the budget")), NEWS, DEC_2),
+    ("de-list", hero("vor 3 Tagen", linked_list(50, "liste", "Ein anderer Artikel über die Stadt"), "de"),
+     "https://www.example.de/politik/11", DEC_1),
+    # guard: the bar after the story is still no byline's
+    ("en-gallery-bar-guard", hero("2 days ago", gallery(45), after=BREAKING), NEWS, DEC_2),
+]
+HERO_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("es-teasers", hero("hace 2 días", linked_list(48, "videos", "Vídeo: el alcalde habla del presupuesto"), "es"),
+     "https://www.example.es/politica/11", DEC_2),
+    ("fr-galerie", hero("il y a 3 jours", gallery(42, "La salle du conseil avant le vote"), "fr"),
+     "https://www.example.fr/politique/11", DEC_1),
+    ("en-key-links", hero("1 day ago", linked_list(60, "links", "Read more on the council budget")), NEWS, DEC_3),
+    # guard: the bar after the story, after a playlist
+    ("en-playlist-bar-guard", hero("3 days ago", linked_list(45, "playlist"), after=BREAKING), NEWS, DEC_1),
+]
+
+
 if __name__ == "__main__":
     sets = {"urls": URL_PAGES, "urls-after": URL_PAGES_AFTER, "kickers": KICKER_PAGES,
             "kickers-after": KICKER_PAGES_AFTER, "placeholders": PLACEHOLDER_PAGES,
-            "placeholders-after": PLACEHOLDER_PAGES_AFTER, "cookies": COOKIE_PAGES, "cookies-after": COOKIE_PAGES_AFTER}
+            "placeholders-after": PLACEHOLDER_PAGES_AFTER, "cookies": COOKIE_PAGES, "cookies-after": COOKIE_PAGES_AFTER,
+            "heroes": HERO_PAGES, "heroes-after": HERO_PAGES_AFTER}
     probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), URL_PAGES))
