@@ -261,3 +261,15 @@ def test_forty_plain_texts_between_the_hero_and_the_story_still_end_it() -> None
     # unlinked, uncaptioned texts of four words count as before (the twenty-second pass's bound): left
     plain = "".join(f"<div>Item number {n} of the list</div>" for n in range(45))
     assert story_wrapper_depth(page_tree(hero("3 days ago", plain))) == 0
+
+
+# --- left (docs: "Twenty-third pass, dates", Left), pinned so that a change is seen ---------------------------------
+
+def test_left_a_plain_date_block_above_the_article_dates_an_age_only_page() -> None:
+    # no name says it is the site's date bar, and the extraction does not know the fetch day to compare the age with
+    html = above('<div class="x">Friday, 4 December 2026</div>', "2 days ago")
+    assert stored_day(html, NEWS) == date(2026, 12, 4)
+
+
+def test_left_a_version_folder_under_a_section_with_a_page_after_it_reads_as_a_day() -> None:
+    assert url_folder_day("https://x.de/news/1.10.2024/notes", lambda: "dmy") == date(2024, 10, 1)
