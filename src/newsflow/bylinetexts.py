@@ -183,7 +183,7 @@ def _linked_or_captioned(text: Any) -> bool:
         if element.tag == "a":
             return True
         element = element.getparent()
-    return element is not None and (element.tag == "figcaption" or "caption" in str(element.get("class") or ""))
+    return element is not None and (element.tag == "figcaption" or "caption" in str(element.get("class") or "").lower())
 
 
 def _story_sentence(text: Any, positions: dict[Any, int], blocks: dict[Any, bool]) -> bool:
