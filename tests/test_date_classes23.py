@@ -11,13 +11,13 @@ extraction, htmldate included. The tests after it pin each rule's edges and its 
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from newsflow.bylinetexts import byline_texts, story_wrapper_depth
 from newsflow.datechecks import url_folder_day
-from newsflow.extract import page_tree
+from newsflow.extract import extract_article, page_tree
 from newsflow.kickerdates import above_story_date
 from newsflow.placeholderdates import placeholder
 from tests.date_batch20 import stored_day
@@ -265,10 +265,26 @@ def test_forty_plain_texts_between_the_hero_and_the_story_still_end_it() -> None
 
 # --- left (docs: "Twenty-third pass, dates", Left), pinned so that a change is seen ---------------------------------
 
-def test_left_a_plain_date_block_above_the_article_dates_an_age_only_page() -> None:
-    # no name says it is the site's date bar, and the extraction does not know the fetch day to compare the age with
+def test_a_plain_date_block_above_the_article_after_the_ages_day_is_no_kicker() -> None:
+    # no name says it is the site's date bar: the extraction gives its day with the page's age, and the run, which
+    # knows the fetch time, drops a day after the age's (an age counts down from the publication)
     html = above('<div class="x">Friday, 4 December 2026</div>', "2 days ago")
-    assert stored_day(html, NEWS) == date(2026, 12, 4)
+    article = extract_article(html, NEWS)
+    assert article is not None and article.published_date == date(2026, 12, 4)
+    assert article.published_ago == timedelta(days=2)
+    assert stored_day(html, NEWS) == DEC_2
+
+
+def test_a_kicker_on_or_before_the_ages_day_is_kept() -> None:
+    assert stored_day(above('<div class="x">Politics · 2 December 2026</div>', "2 days ago"), NEWS) == DEC_2
+    assert stored_day(above('<div class="x">Friday, 4 December 2026</div>', "3 hours ago"), NEWS) == date(2026, 12, 4)
+
+
+def test_the_age_is_given_beside_a_kickers_day_only() -> None:
+    # a byline's day with an age elsewhere under the headline: no age beside it, as before
+    html = above('<div class="kicker">Politics · 30 November 2026</div>', "12 March 2026 · 2 days ago")
+    article = extract_article(html, NEWS)
+    assert article is not None and article.published_ago is None
 
 
 def test_left_a_version_folder_under_a_section_with_a_page_after_it_reads_as_a_day() -> None:

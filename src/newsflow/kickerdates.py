@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
 
-from newsflow.headline_date import MAX_TEXT_CHARS, UPDATE_CUE, byline_texts, page_headline, page_order
+from newsflow.headline_date import MAX_TEXT_CHARS, UPDATE_CUE, byline_texts, page_headline, page_order, published_ago
 from newsflow.pageblocks import CHROME_DEPTH, headline_ancestors, is_prose, other_stories_block, story_wrapper
 from newsflow.printeddates import ASCII_DIGITS, first_date
 from newsflow.worlddates import slash_order
@@ -103,6 +103,17 @@ def _kicker_block(block: Any) -> bool:
         if node.tag == "a" and len(" ".join(node.itertext()).split()) >= KICKER_LINK_WORDS:
             return False
     return True
+
+
+def kicker_age(tree: Any, published: datetime) -> timedelta | None:
+    """The age the page states under its headline ("2 days ago") when its publication is the bare day of a kicker
+    above the story (`above_story_date` with `kickers`, twenty-third pass), else None: returned beside that day, so
+    that the run, which knows the fetch time, drops a day after the age's (`articledates.article_dates`: a block
+    that prints today's date and is named as no bar)."""
+    if published.time() != time(0) or published.utcoffset():
+        return None
+    age = published_ago(tree)
+    return age if age is not None and above_story_date(tree, kickers=True) == published.date() else None
 
 
 def printed_after_story(tree: Any, day: date) -> bool:
