@@ -109,11 +109,15 @@ def kicker_age(tree: Any, published: datetime) -> timedelta | None:
     """The age the page states under its headline ("2 days ago") when its publication is the bare day of a kicker
     above the story (`above_story_date` with `kickers`, twenty-third pass), else None: returned beside that day, so
     that the run, which knows the fetch time, drops a day after the age's (`articledates.article_dates`: a block
-    that prints today's date and is named as no bar)."""
+    that prints today's date and is named as no bar) or long before it (review: a topic's or an event's day, "Brexit
+    · 31 January 2020"). Not beside a byline's block's day (a dateline's): the nineteenth pass reads it whatever
+    the age."""
     if published.time() != time(0) or published.utcoffset():
         return None
     age = published_ago(tree)
-    return age if age is not None and above_story_date(tree, kickers=True) == published.date() else None
+    if age is None or above_story_date(tree, kickers=True) != published.date():
+        return None
+    return age if above_story_date(tree) != published.date() else None  # review: a byline's block is read as before
 
 
 def printed_after_story(tree: Any, day: date) -> bool:

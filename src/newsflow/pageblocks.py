@@ -124,7 +124,9 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     tagged = chrome = False
     while element is not None and element not in headline_ancestors:
         other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
-        if named_notice or (other and not _holds_story(element)):
+        if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
+            return True
+        if other and not _holds_story(element):
             return True
         chrome = chrome or named_chrome
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
@@ -143,18 +145,24 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
-_STORY_PARAGRAPH = ("boolean(descendant::p[not(descendant::a)][string-length(normalize-space()) >= "
-                    "$chars][substring(normalize-space(), string-length(normalize-space())) = '.'])")
+_STORY_PARAGRAPHS = ("count(descendant::p[not(descendant::a)][string-length(normalize-space()) >= "
+                     "$chars][substring(normalize-space(), string-length(normalize-space())) = '.']) >= $paragraphs")
 STORY_PARAGRAPH_CHARS = 200
 """A paragraph this long, without a link and ending as a sentence, is the story's prose, not a teaser's."""
 
 
-def _holds_story(element: Any) -> bool:
-    """Whether a block named as a list of other stories holds the story's prose (a paragraph of
+def _holds_story(element: Any, paragraphs: int = 1) -> bool:
+    """Whether a block named as a list of other stories holds the story's prose (`paragraphs` paragraphs of
     `STORY_PARAGRAPH_CHARS` without a link): it is the story's own wrapper, whatever its name says
     ("section-latest-news", "latest-news-body" on the `<div>` under the headline: eighteenth pass). A list
     holds links and teasers, not the story."""
-    return bool(element.xpath(_STORY_PARAGRAPH, chars=STORY_PARAGRAPH_CHARS))
+    return bool(element.xpath(_STORY_PARAGRAPHS, chars=STORY_PARAGRAPH_CHARS, paragraphs=paragraphs))
+
+
+NOTICE_STORY_PARAGRAPHS = 3
+"""A block named as a cookie or consent notice that holds this many of the story's paragraphs is the story's wrapper
+(review of the twenty-third pass: a script's state or a slug in its class, "js-consent-loaded", "gdpr-compliant",
+"node--consent-law"); a notice writes a sentence or two."""
 
 
 @lru_cache(maxsize=4096)  # pages repeat their class names, and each date's ancestors are read several times

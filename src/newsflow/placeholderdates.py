@@ -9,7 +9,7 @@ Pure: an lxml tree walked by its methods only, through the readers it imports.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from newsflow.declareddates import modified_metas
@@ -40,9 +40,17 @@ def placeholder(declared: datetime, tree: Any) -> bool:
     return printed is not None and printed - declared.date() >= PLACEHOLDER_GAP
 
 
+PLACEHOLDER_TIMES = (time(0), time(12))
+"""The times a template's default takes: a midnight, or a noon (kept clear of a day's edge in any offset)."""
+
+
 def _round_year_start(declared: datetime) -> bool:
-    """Whether a declared time is a year's first day, or the day before it (a midnight written in UTC and read in
-    a western offset), at a whole hour: the form a template's default takes ("2000-01-01T00:00:00",
-    "2001-01-01T12:00:00-05:00", "1999-12-31T21:00:00-03:00"); a story's time has minutes and seconds."""
-    whole_hour = declared.minute == declared.second == declared.microsecond == 0
-    return whole_hour and (declared.month, declared.day) in ((1, 1), (12, 31))
+    """Whether a declared time is a year's first day or the day before it at midnight or noon (`PLACEHOLDER_TIMES`),
+    or a UTC midnight read in a western offset: the forms a template's default takes ("2000-01-01T00:00:00",
+    "2001-01-01T12:00:00-05:00", "1999-12-31T21:00:00-03:00"); a story's time has minutes and seconds. Review: not
+    any whole hour, the time of a story scheduled on the hour ("2012-12-31T18:00:00", "2014-01-01T09:00:00"), a
+    real old story whose byline's `<time>` is its update (the BBC explainer's form)."""
+    utc = declared.astimezone(UTC) if declared.tzinfo is not None else declared
+    year_end = (declared.month, declared.day) in ((1, 1), (12, 31))
+    return ((year_end and declared.timetz().replace(tzinfo=None) in PLACEHOLDER_TIMES)
+            or ((utc.month, utc.day) == (1, 1) and utc.time() == time(0)))
