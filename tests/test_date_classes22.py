@@ -185,7 +185,7 @@ def never() -> str | None:
     ("https://x.com/news/03-12-2026/story", "mdy", MARCH_12),
     ("https://x.de/lokales/12.03.2026/rat", "dmy", MARCH_12),
     ("https://x.co.za/news/12/03/2026/story", "dmy", MARCH_12),
-    ("https://x.in/news/12-03-2026", "dmy", MARCH_12),
+    ("https://x.in/news/12-03-2026/1234", "dmy", MARCH_12),  # twenty-third pass: the story under its day
     ("https://x.in/news/5-3-2026/story", "dmy", date(2026, 3, 5)),
     ("https://x.in/news/12-03-2026/story", None, None),  # unknown order: no day
     ("https://x.in/news/council-to-meet-on-12-03-2026", "dmy", None),  # a slug's date

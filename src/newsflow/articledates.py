@@ -8,12 +8,15 @@ pass), or only the page's modification (`published_by_update`: "Updated 12 March
 `dateModified` and no publication date; seventeenth pass). A page dated only "2 hours ago"
 (`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
 date; one dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the
-fetch. A feed date on its UTC day is the publisher's day in the zone its page names, else the zone of
-the article URL's country (`localtime.url_zone`). Pure: the standard library and `newsflow.localtime`.
+fetch. A kicker's day the page gives beside its age (`kickerdates.kicker_age`, twenty-third pass) is dropped when
+it is after the age's day (a bar's today printed above the story) or long before it (review: an event's day). A
+feed date on its UTC day is the publisher's day in the zone its page names, else the zone of the article URL's
+country (`localtime.url_zone`). Pure: the standard library and `newsflow.localtime`.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
@@ -33,6 +36,8 @@ def article_dates(
 ) -> tuple[datetime | None, date | None]:
     """The article's `published_at` and `published_date`, from its page and its feed item (module
     docstring)."""
+    if page.published_at is not None and page.published_ago is not None and _off_the_age(page, fetched_at):
+        page = replace(page, published_at=None, published_date=None)  # a bar's today above the story (23rd pass)
     if feed_at is None and page.published_at is None and page.published_ago is not None:
         feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
     if feed_at is None and page.published_at is None and page.published_month_day is not None:
@@ -44,6 +49,20 @@ def article_dates(
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
+
+
+def _off_the_age(page: ExtractedArticle, fetched_at: datetime) -> bool:
+    """Whether a kicker's day the page gives beside its age (`kickerdates.kicker_age`) is after the day the age
+    names, or before the earliest day it allows, in the publisher's zone when known: an age counts down, so the
+    story was published on that day or before, and a later day printed above it is a bar's today, not its kicker
+    (twenty-third pass). Review: "2 days ago" is 2 to 3 days, an age in a unit as long as itself at most, so a day
+    before twice the age (and a day for the zone) is a topic's or an event's day in the kicker ("Brexit · 31
+    January 2020", "Wahl am 23. Februar 2025"), and the age dates the page, as it did before the pass."""
+    age = page.published_ago if page.published_ago is not None else timedelta(0)
+    zone = url_zone(None, page.publisher_zone) or UTC
+    latest = (fetched_at - age).astimezone(zone).date()
+    earliest = (fetched_at - 2 * age).astimezone(zone).date() - timedelta(days=1)
+    return page.published_date is not None and not earliest <= page.published_date <= latest
 
 
 def _after_the_feed(page: datetime | None, feed: datetime | None) -> bool:

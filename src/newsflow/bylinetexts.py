@@ -116,6 +116,8 @@ def _before_story_end(texts: list[Any], positions: dict[Any, int]) -> tuple[list
     widget printing today's date), not its byline."""
     last = next((index for index in range(len(texts) - 1, -1, -1) if _is_prose(texts[index])), None)
     wrapper = _story_wrapper(text_element(texts[last]), positions) if last is not None else None
+    if wrapper is None and last is not None:  # twenty-third pass: the story's bounds as the links' texts count
+        wrapper = _story_wrapper(text_element(texts[last]), positions, links_count=True)
     if last is None or wrapper is None:
         return texts, None
     inside = [text for text in texts[last + 1:] if common_ancestor(text_element(text), positions) <= wrapper]
@@ -127,7 +129,8 @@ STORY_GOES_ON_TEXTS = 40
 pages where the pass's first form (the nearest ancestor holding the sentence) cut the story's own texts, the next
 sentence came 4 to 22 texts after that ancestor (22: Le Monde's header with its standfirst). Texts of fewer than
 SHORT_TEXT_WORDS words are not counted (review: a video player's or share bar's 40 controls between the byline and
-the story are no sign that the story has ended), up to STORY_GOES_ON_MAX_TEXTS texts in all."""
+the story are no sign that the story has ended), nor (twenty-third pass) links' and captions' texts, up to
+STORY_GOES_ON_MAX_TEXTS texts in all."""
 SHORT_TEXT_WORDS = 4
 STORY_GOES_ON_MAX_TEXTS = 200
 _INLINE_TAGS = frozenset(("a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "em", "font", "i", "ins", "mark", "q",
@@ -136,19 +139,20 @@ MAX_BLOCK_CHARS = 3_000
 """A text's block (`_in_sentence`) longer than this is no paragraph: its text is not read as one."""
 
 
-def _story_wrapper(sentence: Any, positions: dict[Any, int]) -> int | None:
+def _story_wrapper(sentence: Any, positions: dict[Any, int], links_count: bool = False) -> int | None:
     """How far above the headline the story's wrapper is: the nearest ancestor holding the headline and this
     sentence after which no sentence of the story's follows in the next STORY_GOES_ON_TEXTS texts (`_story_window`,
     `_story_sentence`).
     Not the nearest
     holding the sentence alone: a standfirst beside the headline in a hero (Le Monde's header) is followed,
     past the hero, by the byline and the story. None when only `<body>` is such an ancestor (a page of
-    several stories, or one whose story runs past the byline's reach: its bounds are not known)."""
+    several stories, or one whose story runs past the byline's reach: its bounds are not known). Links' and
+    captions' texts count towards the window only with `links_count` (`_story_window`): the caller's second try."""
     by_depth, blocks = sorted(positions, key=positions.__getitem__), dict[Any, bool]()
     depth = common_ancestor(sentence, positions)
     while depth < len(by_depth) and by_depth[depth].tag not in ("body", "html"):
-        goes_on = next((text for text in _story_window(by_depth[depth]) if _story_sentence(text, positions, blocks)),
-                       None)
+        goes_on = next((text for text in _story_window(by_depth[depth], links_count)
+                        if _story_sentence(text, positions, blocks)), None)
         if goes_on is None:
             return depth
         # review: the ancestors below the one holding that sentence end before it, so it is in their windows too
@@ -156,16 +160,30 @@ def _story_wrapper(sentence: Any, positions: dict[Any, int]) -> int | None:
     return None
 
 
-def _story_window(ancestor: Any) -> Iterator[_TextNode]:
+def _story_window(ancestor: Any, links_count: bool = False) -> Iterator[_TextNode]:
     """The texts after a wrapper read for the story's next sentence: STORY_GOES_ON_TEXTS texts, not counting those
     of fewer than SHORT_TEXT_WORDS words (a player's controls, a share bar's buttons), at most
-    STORY_GOES_ON_MAX_TEXTS in all."""
+    STORY_GOES_ON_MAX_TEXTS in all; nor, unless `links_count`, links' and captions' texts (twenty-third pass)."""
     counted = 0
     for text in islice(_texts_after(ancestor), STORY_GOES_ON_MAX_TEXTS):
         yield text
-        counted += len(text.split()) >= SHORT_TEXT_WORDS
+        counted += len(text.split()) >= SHORT_TEXT_WORDS and (links_count or not _linked_or_captioned(text))
         if counted >= STORY_GOES_ON_TEXTS:
             return
+
+
+def _linked_or_captioned(text: Any) -> bool:
+    """Whether a text is a link's or a photo caption's (twenty-third pass): a gallery's captions, a playlist's or a
+    list's titles between a hero and its story (40 and more, of four words and more) are no sign that the story has
+    ended, as a player's controls are not. Past a short story, 40 related links followed by sentences not the
+    story's (readers' comments not named so) make the story seem to go on to `<body>`: the caller then counts them
+    (`_before_story_end`), as the twenty-second pass did."""
+    element = text_element(text)
+    while element is not None and element.tag in _INLINE_TAGS:
+        if element.tag == "a":
+            return True
+        element = element.getparent()
+    return element is not None and (element.tag == "figcaption" or "caption" in str(element.get("class") or "").lower())
 
 
 def _story_sentence(text: Any, positions: dict[Any, int], blocks: dict[Any, bool]) -> bool:

@@ -51,6 +51,18 @@ _URL_MONTH_WORD = re.compile(r"/((?:19|20)\d{2})/(jan|feb|mar|apr|may|jun|jul|au
 _URL_FOLDER_DMY = re.compile(
     r"/(\d{1,2})([-.])(\d{1,2})\2((?:19|20)\d{2})(?=/|$)|/(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?=/|$)"
 )
+# twenty-third pass: what a folder that reads as a day may be instead of a CMS's date folder. A folder or host label
+# naming software (a version's, a release's, a download's or a manual's tree: "/software/1.10.2024/", "docs.",
+# "/v/12.03.2026/install"), and a file that is no page after the folder ("/12.03.2026/setup.exe")
+_SOFTWARE_FOLDERS = frozenset((
+    "v", "ver", "version", "versions", "versione", "versao", "versionen", "release", "releases",
+    "release-notes", "releasenotes", "download", "downloads", "descargas", "descarga", "telechargement",
+    "telechargements", "dl", "changelog", "changelogs", "docs", "doc", "documentation", "manual", "manuals",
+    "firmware", "driver", "drivers", "software", "sdk", "api", "build", "builds", "patch", "patches", "package",
+    "packages",
+))
+_FILE_EXTENSION = re.compile(r"\.([a-z][a-z0-9]{0,4})$", re.IGNORECASE)
+_PAGE_EXTENSIONS = frozenset(("html", "htm", "shtml", "xhtml", "php", "asp", "aspx", "jsp", "cms", "ece", "amp"))
 _MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -95,9 +107,12 @@ def url_folder_day(url: str | None, order_of: Callable[[], str | None]) -> date 
     """The day of a folder of the URL's path that is a day, a month and a year ("/12-03-2026/", "/12.03.2026/",
     "/12/03/2026/"; twenty-second pass): day first when the first number is over 12, else in the page's order
     (`order_of`, asked only then: "mdy" on a US site), none when that order is not known. A date in a slug
-    ("council-to-meet-on-12-03-2026") is not read: it is as often an event's as the story's."""
+    ("council-to-meet-on-12-03-2026") is not read: it is as often an event's as the story's; nor (twenty-third
+    pass) a folder with no story under it or in a software tree (`_a_storys_day_folder`: a version, a release)."""
     path = (url or "").split("?", 1)[0].split("#", 1)[0]
     for match in _URL_FOLDER_DMY.finditer(path):
+        if not _a_storys_day_folder(path[:match.start()], path[match.end():]):
+            continue
         parts = match.group(1, 3, 4) if match[1] else match.group(5, 6, 7)  # dashed or dotted, else slashed
         first, second, year = (int(part) for part in parts)
         order = "dmy" if first > 12 else order_of()
@@ -106,6 +121,23 @@ def url_folder_day(url: str | None, order_of: Callable[[], str | None]) -> date 
             with contextlib.suppress(ValueError):
                 return date(year, month, day)
     return None
+
+
+def _a_storys_day_folder(before: str, after: str) -> bool:
+    """Whether a folder that reads as a day is a news CMS's date folder, with the story under it (twenty-third
+    pass): a slug, an id or a page follows it ("/12-03-2026/council-budget", "/25-02-2026/123456",
+    "/05.03.2026/123456.html"), not nothing (a day's index, a version's page: "/software/1.10.2024/"), nor a
+    file that is no page ("setup.exe", "data.zip"); and no folder before it, nor a label of the host, names
+    software ("/releases/", "/docs/v/", "download.")."""
+    rest = [segment for segment in after.split("/") if segment]
+    if not rest:
+        return False
+    extension = _FILE_EXTENSION.search(rest[-1])
+    if extension is not None and extension[1].lower() not in _PAGE_EXTENSIONS:
+        return False
+    names = before.split("//", 1)[-1].lower()
+    host, _, folders = names.partition("/")
+    return not any(word in _SOFTWARE_FOLDERS for word in host.split(".") + folders.split("/"))
 
 
 def _url_day_with_time(url: str) -> date | None:

@@ -94,6 +94,7 @@ from newsflow.pagedates import (
 )
 from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
 from newsflow.pagetimes import parse_local as parse_local
+from newsflow.placeholderdates import placeholder
 from newsflow.worlddates import slash_order
 
 LATER_THAN_JSON_LD = timedelta(days=2)
@@ -134,10 +135,12 @@ def _parse_loose(value: str, tree: Any = None) -> datetime | None:
     return _as_datetime(day)
 
 
-def _declared_published(tree: Any) -> tuple[str, datetime] | None:
+def _declared_published(tree: Any, placeholders: bool = False) -> tuple[str, datetime] | None:
     """The publication time the page declares: its first JSON-LD `datePublished` that parses, else
-    its first published-time meta (`article:published_time` …) that does."""
-    return _first_parsed(json_ld_published_strings(tree), tree) or _first_parsed(published_metas(tree), tree)
+    its first published-time meta (`article:published_time` …) that does; none when that is a CMS's
+    placeholder (`newsflow.placeholderdates`, twenty-third pass), or only such a one with `placeholders`."""
+    declared = _first_parsed(json_ld_published_strings(tree), tree) or _first_parsed(published_metas(tree), tree)
+    return declared if declared is not None and placeholder(declared[1], tree) == placeholders else None
 
 
 def json_ld_published(tree: Any) -> datetime | None:
@@ -214,12 +217,13 @@ def _last_resort(tree: Any, url: str | None) -> datetime | None:
     date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
     the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else a date
     in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`) or in the
-    story's wrappers above it (nineteenth pass), else
+    story's wrappers above it (nineteenth pass; a kicker's there too on a page that states only its age, twenty-third
+    pass: "Politics · 30 November 2026" above the `<article>`, "3 days ago" in it), else
     the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
     a Unix timestamp in a data attribute named for the publication (or a generic one in the byline, twenty-first
     pass), else the day of an update stamp under the headline (seventeenth pass: `dated_by_update_only`)."""
     for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
-                   _as_datetime(kicker_date(tree) or above_story_date(tree))):
+                   _as_datetime(kicker_date(tree) or above_story_date(tree, kickers=published_ago(tree) is not None))):
         if plausible(moment):
             return moment
     day = page_url_day(url, tree) or _amp_url_day(tree)
@@ -256,7 +260,8 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     page's script state dates the story instead (without another date a caption's is kept: a photo is often of the
     day of the story); nor (twentieth pass) a day printed outside the story's `<article>` on a page that states no
     source but its age under the headline ("3 hours ago": a ticker's, a cookie notice's stamp), or named only in a
-    sentence of the story there (twenty-first pass: an event's day, `pagedates.told_in_prose_only`)."""
+    sentence of the story there (twenty-first pass: an event's day, `pagedates.told_in_prose_only`); nor a
+    template's placeholder `datePublished` (twenty-third pass: `placeholderdates`)."""
     value = (htmldate_value or "").strip()
     if not value or any(moment.date().isoformat() == value[:10] for _, moment in sources):
         return False
@@ -265,6 +270,8 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True
     day = _plain_day(value)
+    if day is not None and (stub := _declared_published(tree, placeholders=True)) and stub[1].date() == day:
+        return True  # htmldate read the template's placeholder `datePublished` (twenty-third pass)
     if day is not None and (day in lunar_days(tree) or (_BARE_DAY.match(value) and image_month_first(tree, day))):
         return True  # a lunar date read as a Gregorian one, a photo's upload month as its 1st (sixteenth pass)
     if _BARE_DAY.match(value) and date.fromisoformat(value[:10]) in image_text_days(tree):
@@ -359,7 +366,7 @@ def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tup
     printed_day = headline_date(tree) if printed_byline is None else None
     found = [("ld", _first_parsed(json_ld_published_strings(tree), tree)),
              ("meta", _first_parsed(published_metas(tree), tree))]
-    moments = [(kind, first[1]) for kind, first in found if first is not None]
+    moments = [(kind, first[1]) for kind, first in found if first is not None and not placeholder(first[1], tree)]
     moments += [("byline", printed_byline)] if printed_byline is not None else []
     moments += [(kind, datetime(day.year, day.month, day.day, tzinfo=UTC))
                 for kind, day in (("byline", printed_day), ("url", page_url_day(url, tree))) if day is not None]

@@ -43,6 +43,7 @@ from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_date
 from newsflow.headline_date import page_headline, printed_zone_abbreviation, published_ago, published_month_day
 from newsflow.jsonauthors import PERSON_NAME, bounded_names, capped_add, person_names
 from newsflow.jsontext import minified, normalized
+from newsflow.kickerdates import kicker_age
 from newsflow.language import declared_language, load_language_model, resolve_language
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
@@ -140,8 +141,8 @@ def _page_dates(
         published = published_at(found, tree, url)
         if published is None and found:
             published = _dated_again(found, tree, url)
-        if published is not None:
-            return published, None, None, _dated_by_image(published, tree, url)
+        if published is not None:  # a kicker's day comes with the page's age, for the run to check (23rd pass)
+            return published, kicker_age(tree, published), None, _dated_by_image(published, tree, url)
         ago = published_ago(tree)
         return None, ago, published_month_day(tree) if ago is None else None, False
     except Exception:

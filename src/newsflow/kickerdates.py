@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
 
-from newsflow.headline_date import MAX_TEXT_CHARS, UPDATE_CUE, byline_texts, page_headline, page_order
+from newsflow.headline_date import MAX_TEXT_CHARS, UPDATE_CUE, byline_texts, page_headline, page_order, published_ago
 from newsflow.pageblocks import CHROME_DEPTH, headline_ancestors, is_prose, other_stories_block, story_wrapper
 from newsflow.printeddates import ASCII_DIGITS, first_date
 from newsflow.worlddates import slash_order
@@ -42,13 +42,15 @@ def kicker_date(tree: Any) -> date | None:
     return found[1] if found is not None else None
 
 
-def above_story_date(tree: Any) -> date | None:
+def above_story_date(tree: Any, kickers: bool = False) -> date | None:
     """The first date in the short blocks just before the headline, up to `ABOVE_LEVELS` levels above it
     in wrappers that hold only the story (`pageblocks.story_wrapper`: no site header, menu or logo): a
     theme's byline in a column or row above the story's `<article>` (nineteenth pass: htmldate took a
     teaser's date below the story over it). Read only where the page states no date of its own
     (`dates._above_story`); the site's bar, above its menu, is never reached. The wrappers are checked
-    only up to the block that prints a date (most pages print none there, and the check walks them whole)."""
+    only up to the block that prints a date (most pages print none there, and the check walks them whole).
+    With `kickers`, a kicker's block counts as a byline's (`_kicker_block`, twenty-third pass: a page that
+    states only its age)."""
     headline = page_headline(tree)
     if headline is None:
         return None
@@ -57,7 +59,7 @@ def above_story_date(tree: Any) -> date | None:
     found = _first_date_in(blocks, tree, ancestors, article, no_updates=True, orders=(page_order, slash_order))
     if found is None:
         return None
-    if not _byline_block(found[0]):
+    if not (_byline_block(found[0]) or (kickers and _kicker_block(found[0]))):
         return None  # review: a related list, a ticker, an event in a standfirst or a site bar above the headline
     depth = ancestors.get(found[0].getparent(), ABOVE_LEVELS)
     wrappers = [ancestor for ancestor, index in ancestors.items() if index <= depth]
@@ -76,6 +78,46 @@ def _byline_block(block: Any) -> bool:
     names = " ".join(f"{node.get('class') or ''} {node.get('id') or ''}" for node in block.iter()
                      if isinstance(node.tag, str))
     return _BYLINE_NAME.search(names) is not None or _BYLINE_WORD.match(" ".join(block.itertext()).strip()) is not None
+
+
+_BAR_NAME = re.compile(r"ticker|breaking|flash|alert|edition|today|weather|meteo|clock|date-?bar|current-?date|"
+                       r"marquee|banner|cookie|consent|notice|promo|market", re.IGNORECASE)
+"""A strip above the story that prints today's date, by its class or id: a ticker, an edition's, a weather widget."""
+KICKER_LINK_WORDS = 3
+"""A link of this many words in a block above the headline is another story's headline: the block is a ticker's."""
+
+
+def _kicker_block(block: Any) -> bool:
+    """Whether the block that prints a date just above the headline is a kicker or dateline ("Politics · 30
+    November 2026", "Politique | 30 novembre 2026"; twenty-third pass): no class or id of it names a bar that
+    prints today's date (`_BAR_NAME`: a ticker, a breaking-news or edition strip), and no link in it is another
+    story's headline (a link of `KICKER_LINK_WORDS` words or more; a kicker links its section's one word), and it
+    is no sentence (an event's day in a standfirst above the headline: "The festival opens on 30 November 2026.")."""
+    if is_prose(" ".join(" ".join(block.itertext()).split())):
+        return False
+    for node in block.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if _BAR_NAME.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return False
+        if node.tag == "a" and len(" ".join(node.itertext()).split()) >= KICKER_LINK_WORDS:
+            return False
+    return True
+
+
+def kicker_age(tree: Any, published: datetime) -> timedelta | None:
+    """The age the page states under its headline ("2 days ago") when its publication is the bare day of a kicker
+    above the story (`above_story_date` with `kickers`, twenty-third pass), else None: returned beside that day, so
+    that the run, which knows the fetch time, drops a day after the age's (`articledates.article_dates`: a block
+    that prints today's date and is named as no bar) or long before it (review: a topic's or an event's day, "Brexit
+    · 31 January 2020"). Not beside a byline's block's day (a dateline's): the nineteenth pass reads it whatever
+    the age."""
+    if published.time() != time(0) or published.utcoffset():
+        return None
+    age = published_ago(tree)
+    if age is None or above_story_date(tree, kickers=True) != published.date():
+        return None
+    return age if above_story_date(tree) != published.date() else None  # review: a byline's block is read as before
 
 
 def printed_after_story(tree: Any, day: date) -> bool:

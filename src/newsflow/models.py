@@ -164,7 +164,7 @@ class ExtractedArticle:
     page_canonical_url: str | None = None
     language_source: str | None = None  # 'declared' | 'detected' | 'both' (newsflow.language)
     published_date: date | None = None  # the publication day in the publisher's own offset (newsflow.dates)
-    published_ago: timedelta | None = None  # a page dated only "2 hours ago": that age (newsflow.relativedates)
+    published_ago: timedelta | None = None  # a page dated only "2 hours ago", or by a kicker beside it: that age
     publisher_zone: str | None = None  # the IANA zone the page's country or language names (newsflow.localtime)
     published_month_day: tuple[int, int] | None = None  # a page dated only "Mar 1": month, day (newsflow.yearless)
     published_by_image: bool = False  # published_at is only an image URL's day: the feed's date wins (newsflow.dates)

@@ -16,7 +16,8 @@ and in a class word naming no story: stories name their own header so too
 top bar with the section and the day is the story's (sixteenth pass). Eighteenth pass: a block named as
 a list that holds the story's prose is the story's wrapper ("section-latest-news" under the headline:
 `_holds_story`), and a block before the headline outside the story is the site's bar (`site_bar`), where
-sites print today's date under any name.
+sites print today's date under any name. Twenty-third pass: a cookie or consent notice ("cookie-consent",
+"cmp-banner", "gdpr-notice", OneTrust's, Didomi's) is such a block too, prose and all.
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -67,6 +68,17 @@ _OTHER_STORIES = re.compile(
     r"senaste[-_]?nytt|siste[-_]?nytt",
     re.IGNORECASE,
 )
+_NOTICE = re.compile(
+    r"cookies?[-_]?(?:banner|notice|consent|bar|popup|law|policy|wall|modal|layer|message|alert|box|overlay|dialog|"
+    r"accept|settings|warning|container)|cookiebot|cc[-_](?:window|banner)|consent|gdpr|rgpd|dsgvo|qc-cmp|cmpbox|"
+    r"cmp[-_]?(?:banner|root|layer)|sp_message|onetrust|didomi|usercentrics|"
+    r"privacy[-_]?(?:banner|notice|bar|popup|modal|layer)",
+    re.IGNORECASE,
+)
+"""A cookie or consent notice (twenty-third pass): the day it prints is the reader's choice's, and its sentences are
+no story's, whatever prose it holds (so not `_holds_story`). Not "cmp-" alone: Adobe AEM's components ("cmp-text",
+"cmp-title", "cmp-container") hold the story itself; nor "cookie" alone: a recipe site's "cookies-recipe" is its
+story's block."""
 _SITE_CHROME = re.compile(r"top-?bar|masthead", re.IGNORECASE)
 """The site's top bar and masthead (today's date): words a story's own header uses too (a CSS module's
 "ArticleHeader_topBar__a1b2", "article-masthead"), so read as the site's only away from the headline
@@ -107,11 +119,13 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     sidebar …; not "teaser": sites name their story's own header so), an `<aside>` or `<nav>`, or
     a `<footer>` outside the headline's `<article>` (an article's own `<footer>` holds its byline as
     often: "Posted on 1 March 2026"; on a page without an `<article>`, any), and so the site's `<header>`,
-    top bar or masthead (`_SITE_CHROME`); with `captions`, in a photo caption too. Only the elements
-    that hold it but not the headline are read."""
+    top bar or masthead (`_SITE_CHROME`), and a cookie or consent notice (`_NOTICE`, twenty-third pass); with
+    `captions`, in a photo caption too. Only the elements that hold it but not the headline are read."""
     tagged = chrome = False
     while element is not None and element not in headline_ancestors:
-        other, named_chrome = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
+        other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
+        if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
+            return True
         if other and not _holds_story(element):
             return True
         chrome = chrome or named_chrome
@@ -131,27 +145,34 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
-_STORY_PARAGRAPH = ("boolean(descendant::p[not(descendant::a)][string-length(normalize-space()) >= "
-                    "$chars][substring(normalize-space(), string-length(normalize-space())) = '.'])")
+_STORY_PARAGRAPHS = ("count(descendant::p[not(descendant::a)][string-length(normalize-space()) >= "
+                     "$chars][substring(normalize-space(), string-length(normalize-space())) = '.']) >= $paragraphs")
 STORY_PARAGRAPH_CHARS = 200
 """A paragraph this long, without a link and ending as a sentence, is the story's prose, not a teaser's."""
 
 
-def _holds_story(element: Any) -> bool:
-    """Whether a block named as a list of other stories holds the story's prose (a paragraph of
+def _holds_story(element: Any, paragraphs: int = 1) -> bool:
+    """Whether a block named as a list of other stories holds the story's prose (`paragraphs` paragraphs of
     `STORY_PARAGRAPH_CHARS` without a link): it is the story's own wrapper, whatever its name says
     ("section-latest-news", "latest-news-body" on the `<div>` under the headline: eighteenth pass). A list
     holds links and teasers, not the story."""
-    return bool(element.xpath(_STORY_PARAGRAPH, chars=STORY_PARAGRAPH_CHARS))
+    return bool(element.xpath(_STORY_PARAGRAPHS, chars=STORY_PARAGRAPH_CHARS, paragraphs=paragraphs))
+
+
+NOTICE_STORY_PARAGRAPHS = 3
+"""A block named as a cookie or consent notice that holds this many of the story's paragraphs is the story's wrapper
+(review of the twenty-third pass: a script's state or a slug in its class, "js-consent-loaded", "gdpr-compliant",
+"node--consent-law"); a notice writes a sentence or two."""
 
 
 @lru_cache(maxsize=4096)  # pages repeat their class names, and each date's ancestors are read several times
-def _names_say(names: str) -> tuple[bool, bool]:
-    """Whether an element's class and id say other stories (`_OTHER_STORIES`), and whether they say the
-    site's top bar or masthead in a word naming no story."""
+def _names_say(names: str) -> tuple[bool, bool, bool]:
+    """Whether an element's class and id say other stories (`_OTHER_STORIES`), whether they say the
+    site's top bar or masthead in a word naming no story, and whether they say a cookie or consent notice."""
     words = names.split()
     chrome = any(_SITE_CHROME.search(word) and not _STORY_WORD.search(word) for word in words)
-    return any(_OTHER_STORIES.search(word) for word in words if not _TAXONOMY.match(word)), chrome
+    notice = any(_NOTICE.search(word) for word in words if not _TAXONOMY.match(word))
+    return any(_OTHER_STORIES.search(word) for word in words if not _TAXONOMY.match(word)), chrome, notice
 
 
 _TAXONOMY = re.compile(r"(?:category|categoria|tag|"
