@@ -15,7 +15,7 @@ from newsflow import search, warehouse
 from newsflow.models import Article
 from newsflow.search import SearchFilters
 from newsflow.search_query import parse_query
-from newsflow.warehouse import Warehouse, search_index, sql_root
+from newsflow.warehouse import Warehouse, run_read_query, search_index, sql_root
 
 TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
@@ -74,6 +74,12 @@ def store_docs(path: Path, docs: Sequence[Doc]) -> Warehouse:
 def found(store: Warehouse, query: str) -> list[str]:
     """The ids (titles' keys) of the stories `newsflow search QUERY` finds, sorted."""
     return sorted(row[0] for row in search.search_stories(store, query, SearchFilters(), 20).rows)
+
+
+def found_by_macro(store: Warehouse, query: str) -> list[str]:
+    """The article ids the SQL macro `search_articles(QUERY)` finds, sorted: what an analyst's SQL gets."""
+    rows = run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": query}).rows
+    return sorted(row[0] for row in rows)
 
 
 def indexed_after_migration(store: Warehouse, name: str) -> tuple[set[str], int]:

@@ -18,7 +18,7 @@ from newsflow import search
 from newsflow.search import SearchFilters
 from newsflow.search_text import UNACCENTED, UNACCENTED_PAIRS, analyse, search_tokens, unaccented
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
-from tests.searchsample import Doc, found, indexed_after_migration, store_docs
+from tests.searchsample import Doc, found, found_by_macro, indexed_after_migration, store_docs
 
 DOCS = [
     Doc("hanoi", "Tin tức", "Hôm nay Hà Nội mưa lớn.", language="vi"),
@@ -39,9 +39,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     return store
 
 
-def macro(store: Warehouse, query: str) -> list[str]:
-    return sorted(r[0] for r in run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": query}).rows)
-
 
 # Each query costs ~0.7 s (the CLI's path and the macro bind their SQL): a few that cover the rule.
 @pytest.mark.parametrize(("query", "articles"), [
@@ -57,7 +54,7 @@ def macro(store: Warehouse, query: str) -> list[str]:
 def test_a_word_typed_without_accents_finds_it_written_with_them(store: Warehouse, query: str,
                                                                   articles: list[str]) -> None:
     assert found(store, query) == articles
-    assert macro(store, query) == articles
+    assert found_by_macro(store, query) == articles
 
 
 def test_filters_combine_with_words_typed_without_accents(store: Warehouse) -> None:

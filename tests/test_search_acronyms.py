@@ -18,7 +18,7 @@ from newsflow.search_acronyms import ACRONYM_WORDS, acronym_terms, query_acronym
 from newsflow.search_query import parse_query
 from newsflow.search_text import analyse, search_tokens
 from newsflow.warehouse import Warehouse, run_read_query, search_index, sql_root
-from tests.searchsample import Doc, found, indexed_after_migration, store_docs
+from tests.searchsample import Doc, found, found_by_macro, indexed_after_migration, store_docs
 
 DOCS = [
     Doc("us-dotted", "Troops", "U.S. troops left the base."),
@@ -44,9 +44,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     return store
 
 
-def macro(store: Warehouse, query: str) -> list[str]:
-    return sorted(r[0] for r in run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": query}).rows)
-
 
 US = ["us-caps", "us-dotted"]
 
@@ -68,7 +65,7 @@ US = ["us-caps", "us-dotted"]
 def test_an_acronym_finds_its_spellings_and_not_the_common_word(store: Warehouse, query: str,
                                                                 articles: list[str]) -> None:
     assert found(store, query) == articles
-    assert macro(store, query) == articles
+    assert found_by_macro(store, query) == articles
 
 
 def test_an_acronym_adds_terms_but_no_length() -> None:

@@ -23,7 +23,7 @@ from newsflow.search import SearchFilters
 from newsflow.search_text import search_tokens
 from newsflow.warehouse import QueryResult, Warehouse, run_read_query
 from tests.conftest import write_config
-from tests.searchsample import Doc, store_docs
+from tests.searchsample import Doc, found_by_macro, store_docs
 
 SQL_TITLE = "Robert'); DROP TABLE articles;-- \"quoted\", with, commas"
 DOCS = [
@@ -70,9 +70,6 @@ def found(store: Warehouse, text: str) -> list[str]:
     return sorted(row[0] for row in search.search_stories(store, text, SearchFilters(), 50).rows)
 
 
-def macro(store: Warehouse, text: str) -> list[str]:
-    return sorted(r[0] for r in run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": text}).rows)
-
 
 # --- phrases and words as the index casefolds them -------------------------------------------
 
@@ -86,7 +83,7 @@ def test_a_phrase_is_found_whatever_its_case_folding(store: Warehouse, query: st
     # The index casefolds (ß -> ss, final sigma -> sigma, ligatures apart); the phrase check
     # lowercased, so these phrases matched their words but never the text.
     assert found(store, query) == [article]
-    assert macro(store, query) == [article]
+    assert found_by_macro(store, query) == [article]
 
 
 def test_a_query_typed_decomposed_finds_the_stored_composed_text(store: Warehouse) -> None:
@@ -120,18 +117,19 @@ def test_search_fold_is_python_casefold_on_every_code_point(store: Warehouse) ->
 def test_macro_splits_words_on_unicode_spaces_like_the_cli(store: Warehouse) -> None:
     # RE2's \S takes a no-break space for a letter: "air\u00a0syria" was one phrase in SQL.
     for space in ["\u00a0", "\u3000", "\u2009", "\x0b"]:
-        assert macro(store, f"overnight{space}air") == ["syria", "syria2"]
+        assert found_by_macro(store, f"overnight{space}air") == ["syria", "syria2"]
         assert found(store, f"overnight{space}air") == ["syria"]
 
 
 def test_or_joins_across_a_word_of_punctuation_alone_in_sql_as_in_the_cli(store: Warehouse) -> None:
-    assert macro(store, 'harbour OR "" needle') == ["huge", "istanbul"] == found(store, 'harbour OR "" needle')
+    assert found_by_macro(store, 'harbour OR "" needle') == ["huge", "istanbul"] == found(store, 'harbour OR "" needle')
     assert found(store, "harbour OR , needle") == ["huge", "istanbul"]
 
 
 def test_not_in_capitals_leaves_out_in_sql_as_in_the_cli(store: Warehouse) -> None:
-    assert macro(store, "strikes AND NOT gazette overnight") == ["syria", "syria2"]
-    assert macro(store, "harbour OR needle NOT closed") == ["huge"] == found(store, "harbour OR needle NOT closed")
+    assert found_by_macro(store, "strikes AND NOT gazette overnight") == ["syria", "syria2"]
+    query = "harbour OR needle NOT closed"
+    assert found_by_macro(store, query) == ["huge"] == found(store, query)
 
 
 def test_a_word_repeated_past_the_clause_limit_counts_once(store: Warehouse) -> None:

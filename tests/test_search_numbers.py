@@ -20,7 +20,7 @@ from newsflow.search_text import numbers_joined, search_tokens
 from newsflow.text import normalize_text
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
-from tests.searchsample import Doc, found, indexed_after_migration, store_docs
+from tests.searchsample import Doc, found, found_by_macro, indexed_after_migration, store_docs
 
 DOCS = [
     Doc("comma", "Troops sent", "Some 1,000 troops arrived on Monday."),
@@ -44,9 +44,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     return store
 
 
-def macro(store: Warehouse, query: str) -> list[str]:
-    return sorted(r[0] for r in run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": query}).rows)
-
 
 EVERY_THOUSAND = ["ch", "comma", "de", "plain"]
 
@@ -65,7 +62,7 @@ EVERY_THOUSAND = ["ch", "comma", "de", "plain"]
 ])
 def test_a_number_is_found_however_its_digits_are_grouped(store: Warehouse, query: str, articles: list[str]) -> None:
     assert found(store, query) == articles
-    assert macro(store, query) == articles
+    assert found_by_macro(store, query) == articles
 
 
 RULE = {
