@@ -41,6 +41,7 @@ from trafilatura.xml import xmltotxt
 
 from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_datetime, publication_day, published_at
 from newsflow.headline_date import page_headline, printed_zone_abbreviation, published_ago, published_month_day
+from newsflow.inlinesplits import unwrap_source_lines
 from newsflow.jsonauthors import PERSON_NAME, bounded_names, capped_add, person_names
 from newsflow.jsontext import minified, normalized
 from newsflow.language import declared_language, load_language_model, resolve_language
@@ -102,7 +103,7 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
     author = _clean_field(document.author)
-    final = normalize_text(document.text or "")
+    final = normalize_text(_unwrapped_text(document.body, document.text or ""))
     found = TrafilaturaOutputs(
         final, document.body, _own_text(document.body, final), _readability_seen.own, _readability_seen.summary
     )
@@ -324,7 +325,16 @@ def _own_text(final_body: Any, final_text: str) -> str | None:
     body = getattr(_readability_seen, "own", None)
     if body is None:
         return None
-    return final_text if body is final_body else normalize_text(xmltotxt(body, False))
+    if body is final_body:
+        return final_text
+    unwrap_source_lines(body)
+    return normalize_text(xmltotxt(body, False))
+
+
+def _unwrapped_text(body: Any, text: str) -> str:
+    """trafilatura's text of `body`, read again when the source's own line breaks were made spaces
+    (`newsflow.inlinesplits.unwrap_source_lines`: one paragraph a line)."""
+    return xmltotxt(body, False) if unwrap_source_lines(body) else text
 
 
 def prepare_extractor() -> None:
