@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.extract import extract_article
-from newsflow.inlinesplits import join_inline_splits, unwrap_source_lines
+from newsflow.inlinesplits import join_inline_splits, unwrap_source_lines, unwrapped_lines
 from newsflow.text import normalize_text
 
 WIDGET = '<div id="poll"><span>Vote now</span></div>'
@@ -227,3 +227,32 @@ def test_unwrapping_makes_line_breaks_spaces_outside_code_only() -> None:
     assert "".join(paragraph.itertext()) == "one two three four"
     assert code.text == "a = 1\nb = 2" and code.tail == " " and last.text == "five"
     assert unwrap_source_lines(body) is False
+
+
+def test_a_line_break_left_by_flattened_blocks_stays_a_break() -> None:
+    """trafilatura flattens a reading-time label and the lead below it into one text with a line break as
+    the only trace of their two blocks; the page shows two blocks, so the line break stays."""
+    text = "Reading time: less than a minute\nThe county council approved the new bus routes on Tuesday evening."
+    unwrapped = text.replace("\n", " ")
+    page = lxml.html.fromstring(
+        "<html><body><div class='meta'><span>Reading time: less than a minute</span></div>"
+        "<div class='lead'><p>The county council approved the new bus routes on Tuesday evening.</p></div>"
+        "</body></html>"
+    )
+    assert unwrapped_lines(text, unwrapped, page) == text
+    teaser = lxml.html.fromstring(
+        "<html><body><div><h3>Council approves bus routes</h3>The county council approved the new bus routes on"
+        " Tuesday evening.</div></body></html>"
+    )
+    text = "Council approves bus routes\nThe county council approved the new bus routes on Tuesday evening."
+    assert unwrapped_lines(text, text.replace("\n", " "), teaser) == text
+
+
+def test_a_line_break_the_source_wrapped_or_set_beside_a_link_is_a_space() -> None:
+    text = "hat der bekannte Leaker\nJon Prosser Renderings veröffentlicht\n, die das Gerät zeigen.\nNext paragraph."
+    unwrapped = "hat der bekannte Leaker Jon Prosser Renderings veröffentlicht , die das Gerät zeigen.\nNext paragraph."
+    page = lxml.html.fromstring(
+        "<html><body><p>hat der bekannte Leaker\n  <a href='/r'>Jon Prosser Renderings veröffentlicht</a>\n"
+        "  , die das Gerät zeigen.</p><p>Next paragraph.</p></body></html>"
+    )
+    assert unwrapped_lines(text, unwrapped, page) == unwrapped

@@ -7,9 +7,12 @@ pass, text"):
 **The source's own line breaks.** HTML sources wrap long paragraphs over several lines, and put
 links and emphasis on lines of their own ("… hat der bekannte Leaker\n  <a>Jon Prosser …</a>\n  ,
 die …"). In HTML such a line break is a space; trafilatura's text keeps it, so the paragraph came out
-as three lines. `unwrap_source_lines` makes every run of white space with a line break in
-trafilatura's output a space before its text is read, except in code blocks (whose lines are
-lines). `newsflow.extract` reads the text again only when it changed something.
+as three lines. But trafilatura also flattens blocks into one text with a line break as the only
+trace of their boundary (a reading-time label above the lead, a teaser's headline above its
+summary), so a line break is made a space only where the page says the two pieces are one run of
+text: one text node of the page holds both, or only inline elements stand between them
+(`unwrapped_lines`, given the text as trafilatura read it and as it reads with every line break in
+its output made a space by `unwrap_source_lines`, code blocks left alone).
 
 **An inline element set apart.** A story written as text runs in one `<div>` (paragraphs apart by
 `<br>`, no `<p>`) with a block of its own inside (a poll's or an ad's `<div>`) comes out of
@@ -72,6 +75,103 @@ def _unwrap(element: Any, in_code: bool) -> bool:
             child.tail = _SOURCE_LINE_BREAK.sub(" ", child.tail)
             changed = True
     return changed
+
+
+def unwrapped_lines(text: str, unwrapped: str, page: Any) -> str:
+    """`text` (normalised) with those line breaks made spaces that `unwrapped` (the same output read
+    with every line break a space) lacks and that the page shows inside one run of text."""
+    lines, joined = text.split(PARAGRAPH_SEPARATOR), unwrapped.split(PARAGRAPH_SEPARATOR)
+    if page is None or len(joined) >= len(lines):
+        return text
+    runs = _PageRuns(page)
+    out: list[str] = []
+    index = 0
+    for target in joined:
+        piece = lines[index] if index < len(lines) else None
+        if piece is None or not target.startswith(piece):
+            return text  # the two readings do not line up: keep trafilatura's
+        out.append(piece)
+        current, index = piece, index + 1
+        while current != target and index < len(lines):
+            following = lines[index]
+            current, index = f"{current} {following}", index + 1
+            if runs.one_run(out[-1], following):
+                out[-1] = f"{out[-1]} {following}"
+            else:
+                out.append(following)
+        if current != target:
+            return text
+    return PARAGRAPH_SEPARATOR.join(out)
+
+
+MATCHED_EDGE = 30
+"""How much of each side of a line break the page's text must show, at most: a place in a story."""
+
+
+class _PageRuns:
+    """The page's text nodes (an element's text or tail), read once when first asked."""
+
+    def __init__(self, page: Any) -> None:
+        self._page = page
+        self._nodes: list[tuple[Any, bool, str]] | None = None
+
+    def one_run(self, above: str, below: str) -> bool:
+        """Whether the page shows `above`'s end and `below`'s start in one run of text: in one text
+        node, or in two with only inline elements (no `<br>`, no block) between them."""
+        end, start = above[-MATCHED_EDGE:], below[:MATCHED_EDGE]
+        for element, is_tail, text in self._text_nodes():
+            at = text.find(f"{end} ")
+            rest = text[at + len(end) + 1:] if at >= 0 else ""
+            if rest and (start.startswith(rest[:MATCHED_EDGE]) or rest.startswith(start)):
+                return True  # one text node: the break is the source's wrapping (the line may run on past it)
+            if text and above.endswith(text[-MATCHED_EDGE:]) and text[-MATCHED_EDGE:] in end:
+                following = _next_text(element, is_tail)
+                if following and below.startswith(following[:MATCHED_EDGE]):
+                    return True
+        return False
+
+    def _text_nodes(self) -> list[tuple[Any, bool, str]]:
+        if self._nodes is None:
+            self._nodes = []
+            for element in self._page.iter():
+                if isinstance(element.tag, str) and element.text and not element.text.isspace():
+                    self._nodes.append((element, False, normalized_line(element.text)))
+                if element.tail and not element.tail.isspace():
+                    self._nodes.append((element, True, normalized_line(element.tail)))
+        return self._nodes
+
+
+_MAX_STEPS = 50
+
+
+def _next_text(element: Any, is_tail: bool) -> str | None:
+    """The page's next text after an element's text (or tail), normalised, when only inline elements
+    (and comments) stand between them; None at a block's or a `<br>`'s edge."""
+    parent, following = (element.getparent(), element.getnext()) if is_tail else (element, _first(element))
+    for _ in range(_MAX_STEPS):
+        if following is not None:
+            if isinstance(following.tag, str):
+                if following.tag not in INLINE_TAGS:
+                    return None
+                if following.text and not following.text.isspace():
+                    return normalized_line(following.text)
+                if len(following):
+                    parent, following = following, following[0]
+                    continue
+            if following.tail and not following.tail.isspace():
+                return normalized_line(following.tail)
+            following = following.getnext()
+            continue
+        if parent is None or parent.tag not in INLINE_TAGS:
+            return None
+        if parent.tail and not parent.tail.isspace():
+            return normalized_line(parent.tail)
+        parent, following = parent.getparent(), parent.getnext()
+    return None
+
+
+def _first(element: Any) -> Any:
+    return element[0] if len(element) else None
 
 
 def join_inline_splits(text: str, bodies: Iterable[Any], page: Any) -> str:
