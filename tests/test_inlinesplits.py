@@ -256,3 +256,14 @@ def test_a_line_break_the_source_wrapped_or_set_beside_a_link_is_a_space() -> No
         "  , die das Gerät zeigen.</p><p>Next paragraph.</p></body></html>"
     )
     assert unwrapped_lines(text, unwrapped, page) == unwrapped
+
+
+def test_a_buttons_labels_side_by_side_stay_apart() -> None:
+    """A toggle's two labels (one shown at a time) are inline spans of one control: not a run of text."""
+    text = "Bild anzeigen\nBild schließen\nRühre die Butter mit dem Zucker schaumig."
+    page = lxml.html.fromstring(
+        "<html><body><div role='button' class='toggle'>\n<span>\nBild anzeigen </span>\n<span>\nBild schließen"
+        " </span>\n</div><p>Rühre die Butter mit dem Zucker schaumig.</p></body></html>"
+    )
+    unwrapped = "Bild anzeigen Bild schließen\nRühre die Butter mit dem Zucker schaumig."
+    assert unwrapped_lines(text, unwrapped, page) == text

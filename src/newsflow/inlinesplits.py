@@ -125,6 +125,8 @@ class _PageRuns:
             if rest and (start.startswith(rest[:MATCHED_EDGE]) or rest.startswith(start)):
                 return True  # one text node: the break is the source's wrapping (the line may run on past it)
             if text and above.endswith(text[-MATCHED_EDGE:]) and text[-MATCHED_EDGE:] in end:
+                if _in_control(element.getparent() if is_tail else element):
+                    continue  # a button's labels ("Bild anzeigen", "Bild schließen": one shown at a time)
                 following = _next_text(element, is_tail)
                 if following and below.startswith(following[:MATCHED_EDGE]):
                     return True
@@ -168,6 +170,16 @@ def _next_text(element: Any, is_tail: bool) -> str | None:
             return normalized_line(parent.tail)
         parent, following = parent.getparent(), parent.getnext()
     return None
+
+
+def _in_control(element: Any) -> bool:
+    """Whether the element is, or is inside, a button (`<button>`, or `role="button"`): a control whose
+    labels sit side by side in the source and are shown one at a time."""
+    while element is not None:
+        if element.tag == "button" or element.get("role") == "button":
+            return True
+        element = element.getparent()
+    return False
 
 
 def _first(element: Any) -> Any:
