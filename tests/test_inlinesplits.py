@@ -8,6 +8,8 @@ every inline element of the div (a link, `<strong>`, `<em>`) on a line of its ow
 
 from __future__ import annotations
 
+import time
+
 import lxml.html
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -267,3 +269,20 @@ def test_a_buttons_labels_side_by_side_stay_apart() -> None:
     )
     unwrapped = "Bild anzeigen Bild schließen\nRühre die Butter mit dem Zucker schaumig."
     assert unwrapped_lines(text, unwrapped, page) == text
+
+
+def test_a_hostile_page_of_thousands_of_alike_lines_stays_linear() -> None:
+    """3,000 wrapped lines ending alike in one text node, 3,000 other nodes, 3,000 links of one text: each
+    line break and loose line costs a bounded search (before the bounds: 29 s for the first)."""
+    lines = [f"line number {index} of a very long wrapped paragraph that goes on" for index in range(3000)]
+    page = lxml.html.fromstring("<html><body><p>" + "\n".join(lines) + "</p>"
+                                + "".join(f"<div>box {index} on</div>" for index in range(3000)) + "</body></html>")
+    started = time.process_time()
+    result = unwrapped_lines("\n".join(lines), " ".join(lines), page)
+    assert result.replace("\n", " ") == " ".join(lines)
+    links = lxml.html.fromstring("<html><body><div>" + "".join(
+        f"text {index} <a href='/x'>Pakistan</a> more {index}<br>" for index in range(3000)) + "</div></body></html>")
+    body = _body("".join(f"<p>text {index}</p>Pakistan<p>more {index}</p>" for index in range(3000)))
+    text = "\n".join(line for index in range(3000) for line in (f"text {index}", "Pakistan", f"more {index}"))
+    assert join_inline_splits(text, [body], links).startswith("text 0 Pakistan more 0\n")
+    assert time.process_time() - started < 5

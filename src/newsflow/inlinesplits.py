@@ -84,24 +84,26 @@ def unwrapped_lines(text: str, unwrapped: str, page: Any) -> str:
     if page is None or len(joined) >= len(lines):
         return text
     runs = _PageRuns(page)
-    out: list[str] = []
+    out: list[list[str]] = []  # each output line as its pieces, joined once at the end (linear, not quadratic)
     index = 0
     for target in joined:
-        piece = lines[index] if index < len(lines) else None
-        if piece is None or not target.startswith(piece):
+        first = index
+        size = len(lines[index]) if index < len(lines) else -1
+        index += 1
+        while size < len(target) and index < len(lines):
+            size, index = size + 1 + len(lines[index]), index + 1
+        if size != len(target) or " ".join(lines[first:index]) != target:
             return text  # the two readings do not line up: keep trafilatura's
-        out.append(piece)
-        current, index = piece, index + 1
-        while current != target and index < len(lines):
-            following = lines[index]
-            current, index = f"{current} {following}", index + 1
-            if runs.one_run(out[-1], following):
-                out[-1] = f"{out[-1]} {following}"
+        out.append([lines[first]])
+        edge = lines[first][-2 * MATCHED_EDGE:]
+        for following in lines[first + 1:index]:
+            if runs.one_run(edge, following):
+                out[-1].append(following)
+                edge = f"{edge} {following}"[-2 * MATCHED_EDGE:]
             else:
-                out.append(following)
-        if current != target:
-            return text
-    return PARAGRAPH_SEPARATOR.join(out)
+                out.append([following])
+                edge = following[-2 * MATCHED_EDGE:]
+    return PARAGRAPH_SEPARATOR.join(" ".join(pieces) for pieces in out)
 
 
 MATCHED_EDGE = 30
@@ -109,40 +111,75 @@ MATCHED_EDGE = 30
 
 
 class _PageRuns:
-    """The page's text nodes (an element's text or tail), read once when first asked."""
+    """The page's text nodes (an element's text or tail), read once when first asked: all of them in one
+    string (searched in C) and by their last characters, so each line break costs a search, not a walk over
+    the page (a hostile page of thousands of wrapped lines and text nodes stays linear)."""
 
     def __init__(self, page: Any) -> None:
         self._page = page
-        self._nodes: list[tuple[Any, bool, str]] | None = None
+        self._nodes: list[tuple[Any, bool, str]] = []
+        self._all = ""
+        self._by_tail: dict[str, list[int]] = {}  # by their last _TAIL_KEY characters (or all, when shorter)
+        self._read = False
 
     def one_run(self, above: str, below: str) -> bool:
         """Whether the page shows `above`'s end and `below`'s start in one run of text: in one text
         node, or in two with only inline elements (no `<br>`, no block) between them."""
+        self._read_nodes()
         end, start = above[-MATCHED_EDGE:], below[:MATCHED_EDGE]
-        for element, is_tail, text in self._text_nodes():
-            at = text.find(f"{end} ")
-            rest = text[at + len(end) + 1:] if at >= 0 else ""
-            if rest and (start.startswith(rest[:MATCHED_EDGE]) or rest.startswith(start)):
-                return True  # one text node: the break is the source's wrapping (the line may run on past it)
-            if text and above.endswith(text[-MATCHED_EDGE:]) and text[-MATCHED_EDGE:] in end:
-                if _in_control(element.getparent() if is_tail else element):
-                    continue  # a button's labels ("Bild anzeigen", "Bild schließen": one shown at a time)
-                following = _next_text(element, is_tail)
-                if following and below.startswith(following[:MATCHED_EDGE]):
-                    return True
+        return self._in_one_node(end, start) or self._across_inline(above, end, below)
+
+    def _in_one_node(self, end: str, start: str) -> bool:
+        """One text node holds `end`, a space and the start of `start` (the source's own wrapping; the node
+        may end before `start` does)."""
+        at = self._all.find(f"{end} ")
+        for _ in range(_MAX_NODES_A_WORD):  # a page repeating the words: a few places are enough
+            if at < 0:
+                return False
+            after = at + len(end) + 1
+            rest = self._all[after:after + len(start)].split(_SEPARATOR, 1)[0]
+            if rest and start.startswith(rest):
+                return True
+            at = self._all.find(f"{end} ", at + 1)
         return False
 
-    def _text_nodes(self) -> list[tuple[Any, bool, str]]:
-        if self._nodes is None:
-            self._nodes = []
-            for element in self._page.iter():
-                if isinstance(element.tag, str) and element.text and not element.text.isspace():
-                    self._nodes.append((element, False, normalized_line(element.text)))
-                if element.tail and not element.tail.isspace():
-                    self._nodes.append((element, True, normalized_line(element.tail)))
-        return self._nodes
+    def _across_inline(self, above: str, end: str, below: str) -> bool:
+        """A text node ends `above`, and the page's next text, past inline elements only, starts `below`."""
+        candidates = (self._by_tail.get(above[-size:], ()) for size in range(1, _TAIL_KEY + 1))
+        for index in [index for found in candidates for index in found[:_MAX_NODES_A_WORD]]:
+            element, is_tail, text = self._nodes[index]
+            if not (above.endswith(text[-MATCHED_EDGE:]) and text[-MATCHED_EDGE:] in end):
+                continue
+            if _in_control(element.getparent() if is_tail else element):
+                continue  # a button's labels ("Bild anzeigen", "Bild schließen": one shown at a time)
+            following = _next_text(element, is_tail)
+            if following and below.startswith(following[:MATCHED_EDGE]):
+                return True
+        return False
+
+    def _read_nodes(self) -> None:
+        if self._read:
+            return
+        self._read = True
+        texts: list[str] = []
+        for element in self._page.iter():
+            if isinstance(element.tag, str) and element.text and not element.text.isspace():
+                self._nodes.append((element, False, normalized_line(element.text)))
+            if element.tail and not element.tail.isspace():
+                self._nodes.append((element, True, normalized_line(element.tail)))
+        for index, (_, _, text) in enumerate(self._nodes):
+            texts.append(text)
+            self._by_tail.setdefault(text[-_TAIL_KEY:], []).append(index)
+        self._all = _SEPARATOR.join(texts)
 
 
+_SEPARATOR = "\x00"
+_MAX_NODES_A_WORD = 50
+"""Text nodes ending alike, or places holding the same words, tried for one line break, at most (a page's
+repeated labels)."""
+_TAIL_KEY = 8
+"""A text node is found by its last characters: a node that ends a line may be a comma after a link, or
+a run of CJK text with no space in it."""
 _MAX_STEPS = 50
 
 
@@ -225,8 +262,13 @@ def _inline_runs(page: Any, candidates: set[str]) -> dict[str, list[tuple[str, s
         before = (previous.tail if previous is not None else element.getparent().text) or ""
         after = element.tail or ""
         if before.strip() or after.strip():
-            runs.setdefault(line, []).append((before, own, after))
+            shown = runs.setdefault(line, [])
+            if len(shown) < _MAX_RUNS_A_LINE:  # a hostile page's thousand links of one text: a few are enough
+                shown.append((before, own, after))
     return runs
+
+
+_MAX_RUNS_A_LINE = 20
 
 
 def _joined(lines: Sequence[str], runs: dict[str, list[tuple[str, str, str]]]) -> list[str]:
