@@ -286,3 +286,58 @@ def test_a_hostile_page_of_thousands_of_alike_lines_stays_linear() -> None:
     text = "\n".join(line for index in range(3000) for line in (f"text {index}", "Pakistan", f"more {index}"))
     assert join_inline_splits(text, [body], links).startswith("text 0 Pakistan more 0\n")
     assert time.process_time() - started < 5
+
+
+def _runs_page(runs: list[str], lang: str = "en") -> str:
+    """The class layout (`_page`) with the source's own line break after each `<br>`."""
+    return _page("City council approves new bus routes after debate", [f"\n{run}" for run in runs], lang)
+
+
+RUNS = [
+    "The county council approved the new bus routes on Tuesday evening after a two-hour debate in the chamber.",
+    "The operator said the first buses would run in March and that drivers had already been hired for the lines.",
+    "Residents of the northern villages had campaigned for years for a direct link to the hospital and the station.",
+    "The opposition said the plan was too costly and that the money would have been better spent on the roads.",
+]
+
+
+def test_a_link_joined_to_cjk_text_gets_no_space_the_page_lacks() -> None:
+    """Review: `<a>北部村庄</a>的居民` is one run with no space in it; the join wrote "北部村庄 的居民"."""
+    chinese = _page("市议会批准新公交线路", [
+        "市议会周二晚上经过两个小时的辩论后批准了新的公交线路。", "运营商表示第一批公交车将于三月开通。",
+        "<a href='/t/x'>北部村庄</a>的居民多年来一直争取直达医院和火车站的线路。", "反对派表示该计划成本过高。",
+    ], "zh")
+    japanese = _page("市議会が新バス路線を承認", [
+        "市議会は火曜日の夜、二時間の議論の末に新しいバス路線を承認した。",
+        "運行会社によると、最初のバスは三月に走り始める予定だ。",
+        "<strong>北部の村</strong>の住民は長年、病院と駅への直通路線を求めてきた。",
+        "野党は計画の費用が高すぎると批判した。",
+    ], "ja")
+    assert "北部村庄的居民多年来一直争取直达医院和火车站的线路。" in _lines(chinese)
+    assert "北部の村の住民は長年、病院と駅への直通路線を求めてきた。" in _lines(japanese)
+
+
+def test_a_share_bar_or_tag_list_of_links_on_source_lines_stays_apart() -> None:
+    """Review: links with only white space between them are a list (share bar, tags, breadcrumb), not a
+    sentence: joined, a share bar's labels (which the line rules may drop one by one) were one line."""
+    share = _runs_page([*RUNS[:2], '<a href="https://facebook.com/s">Facebook</a>\n<a href="https://x.com/s">Twitter</a>'
+                        '\n<a href="mailto:?s">Email</a>', *RUNS[2:]])
+    tags = _runs_page([*RUNS[:3], '<a href="/t/1">Transport</a>\n<a href="/t/2">Council</a>\n<a href="/t/3">Buses</a>',
+                       RUNS[3]])
+    assert not any("Facebook" in line and "Twitter" in line for line in _lines(share))
+    assert "Transport Council Buses" not in _lines(tags)
+
+
+def test_a_story_nested_in_hundreds_of_inline_elements_is_read_once_not_once_a_level() -> None:
+    """Review: each inline element's whole text was read to compare it with the loose lines; a story
+    inside 200 nested `<span>`s (4,000 runs with a link each) was read 200 times (seconds)."""
+    runs = [f"run {index} of a long story, told at length over many words and clauses, where "
+            f"<a href='/t'>Pakistan</a>'s part is {index}<br>" for index in range(4000)]
+    nested = "<span>" * 200 + "".join(runs) + "</span>" * 200
+    page = lxml.html.fromstring(f"<html><body><div>{nested}</div></body></html>")
+    body = _body("<p>run 0 of a long story, told at length over many words and clauses, where</p>"
+                 "Pakistan<p>'s part is 0</p>")
+    text = "run 0 of a long story, told at length over many words and clauses, where\nPakistan\n's part is 0"
+    started = time.process_time()
+    assert join_inline_splits(text, [body], page) == text.replace("\n", " ", 1).replace("\n", "")
+    assert time.process_time() - started < 1

@@ -37,3 +37,19 @@ def test_story_lines_about_old_browsers_stay() -> None:
     ]
     text = "\n".join([STORY, *lines, CLOSE])
     assert drop_marked_lines(text) == text
+
+
+def test_story_lines_quoting_or_supposing_the_banners_words_stay() -> None:
+    """Review: a security story quotes the fake banner or supposes the reader's browser is old; the banner's
+    words there do not open the line (nor a sentence of it), so the line is the story's."""
+    lines = [
+        "If your browser is out of date, attackers can exploit the flaw by luring you to a malicious page, they said.",
+        "Hackers show a fake pop-up that reads \"Your browser is out of date\" to trick users into installing malware.",
+        "\"You are using an outdated browser\" is the warning the fake update pages show most, says Proofpoint.",
+        "Si votre navigateur n'est plus à jour, vous êtes exposé à cette faille, prévient l'Anssi mardi.",
+        "Según Incibe, si está utilizando un navegador obsoleto, los atacantes pueden tomar el control del equipo.",
+        "Se stai utilizzando un browser obsoleto, aggiornalo subito, avverte la Polizia Postale.",
+        "Das BSI warnt: Wer glaubt, Sie verwenden einen veralteten Browser, sei nur ein Werbetrick, irrt sich.",
+    ]
+    text = "\n".join([STORY, *lines, CLOSE])
+    assert drop_marked_lines(text) == text

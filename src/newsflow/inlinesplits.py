@@ -97,13 +97,14 @@ def unwrapped_lines(text: str, unwrapped: str, page: Any) -> str:
         out.append([lines[first]])
         edge = lines[first][-2 * MATCHED_EDGE:]
         for following in lines[first + 1:index]:
-            if runs.one_run(edge, following):
-                out[-1].append(following)
-                edge = f"{edge} {following}"[-2 * MATCHED_EDGE:]
+            separator = runs.one_run(edge, following)
+            if separator is not None:
+                out[-1].extend((separator, following))
+                edge = f"{edge}{separator}{following}"[-2 * MATCHED_EDGE:]
             else:
                 out.append([following])
                 edge = following[-2 * MATCHED_EDGE:]
-    return PARAGRAPH_SEPARATOR.join(" ".join(pieces) for pieces in out)
+    return PARAGRAPH_SEPARATOR.join("".join(pieces) for pieces in out)
 
 
 MATCHED_EDGE = 30
@@ -122,12 +123,13 @@ class _PageRuns:
         self._by_tail: dict[str, list[int]] = {}  # by their last _TAIL_KEY characters (or all, when shorter)
         self._read = False
 
-    def one_run(self, above: str, below: str) -> bool:
-        """Whether the page shows `above`'s end and `below`'s start in one run of text: in one text
-        node, or in two with only inline elements (no `<br>`, no block) between them."""
+    def one_run(self, above: str, below: str) -> str | None:
+        """The separator (a space, or none) where the page shows `above`'s end and `below`'s start in one
+        run of text: in one text node, or in two with only inline elements (no `<br>`, no block) between
+        them; None where it does not."""
         self._read_nodes()
         end, start = above[-MATCHED_EDGE:], below[:MATCHED_EDGE]
-        return self._in_one_node(end, start) or self._across_inline(above, end, below)
+        return " " if self._in_one_node(end, start) else self._across_inline(above, end, below)
 
     def _in_one_node(self, end: str, start: str) -> bool:
         """One text node holds `end`, a space and the start of `start` (the source's own wrapping; the node
@@ -143,8 +145,10 @@ class _PageRuns:
             at = self._all.find(f"{end} ", at + 1)
         return False
 
-    def _across_inline(self, above: str, end: str, below: str) -> bool:
-        """A text node ends `above`, and the page's next text, past inline elements only, starts `below`."""
+    def _across_inline(self, above: str, end: str, below: str) -> str | None:
+        """A text node ends `above`, and the page's next text, past inline elements only, starts `below`:
+        a space between them where the page has white space there, none where it has none (a link in CJK
+        text: "<a>北部村庄</a>的居民"); not two links with only white space between (a share bar, a list of tags)."""
         candidates = (self._by_tail.get(above[-size:], ()) for size in range(1, _TAIL_KEY + 1))
         for index in [index for found in candidates for index in found[:_MAX_NODES_A_WORD]]:
             element, is_tail, text = self._nodes[index]
@@ -152,10 +156,16 @@ class _PageRuns:
                 continue
             if _in_control(element.getparent() if is_tail else element):
                 continue  # a button's labels ("Bild anzeigen", "Bild schließen": one shown at a time)
-            following = _next_text(element, is_tail)
-            if following and below.startswith(following[:MATCHED_EDGE]):
-                return True
-        return False
+            found = _next_text(element, is_tail)
+            if found is None or not below.startswith(normalized_line(found[1])[:MATCHED_EDGE]):
+                continue
+            owner, raw, spaced = found
+            link, next_link = _link_of(element.getparent() if is_tail else element), _link_of(owner)
+            if link is not None and next_link is not None and link is not next_link:
+                continue  # one link, then another with only white space between: a list of links, not a sentence
+            source = (element.tail if is_tail else element.text) or ""
+            return " " if spaced or source[-1:].isspace() or raw[:1].isspace() else ""
+        return None
 
     def _read_nodes(self) -> None:
         if self._read:
@@ -183,29 +193,43 @@ a run of CJK text with no space in it."""
 _MAX_STEPS = 50
 
 
-def _next_text(element: Any, is_tail: bool) -> str | None:
-    """The page's next text after an element's text (or tail), normalised, when only inline elements
-    (and comments) stand between them; None at a block's or a `<br>`'s edge."""
+def _next_text(element: Any, is_tail: bool) -> tuple[Any, str, bool] | None:
+    """The page's next text after an element's text (or tail), when only inline elements (and comments)
+    stand between them, as (the element it is the text or a tail inside of, the raw text, whether white
+    space stood between); None at a block's or a `<br>`'s edge."""
     parent, following = (element.getparent(), element.getnext()) if is_tail else (element, _first(element))
+    spaced = False
     for _ in range(_MAX_STEPS):
         if following is not None:
             if isinstance(following.tag, str):
                 if following.tag not in INLINE_TAGS:
                     return None
                 if following.text and not following.text.isspace():
-                    return normalized_line(following.text)
+                    return following, following.text, spaced
+                spaced = spaced or bool(following.text)
                 if len(following):
                     parent, following = following, following[0]
                     continue
             if following.tail and not following.tail.isspace():
-                return normalized_line(following.tail)
+                return parent, following.tail, spaced
+            spaced = spaced or bool(following.tail)
             following = following.getnext()
             continue
         if parent is None or parent.tag not in INLINE_TAGS:
             return None
         if parent.tail and not parent.tail.isspace():
-            return normalized_line(parent.tail)
+            return parent.getparent(), parent.tail, spaced
+        spaced = spaced or bool(parent.tail)
         parent, following = parent.getparent(), parent.getnext()
+    return None
+
+
+def _link_of(element: Any) -> Any:
+    """The link (`<a>`) the element is, or is inside, if any."""
+    while element is not None:
+        if element.tag == "a":
+            return element
+        element = element.getparent()
     return None
 
 
@@ -249,14 +273,20 @@ def _loose_texts(bodies: Iterable[Any]) -> set[str]:
     return loose
 
 
-def _inline_runs(page: Any, candidates: set[str]) -> dict[str, list[tuple[str, str, str]]]:
-    """For each candidate, the page's inline elements showing it, as (text before it, its own text,
-    text after it) in the run of text around it; only those with text running into them."""
-    runs: dict[str, list[tuple[str, str, str]]] = {}
+_Run = tuple[str, str, str, str]
+"""An inline element in a run of text: the last `MATCHED_CHARS` of the text before it and the first of the
+text after it (normalised once: a hostile page's text before a link may be its whole story), and the
+separators where it meets them (a space where the source has one)."""
+
+
+def _inline_runs(page: Any, candidates: set[str]) -> dict[str, list[_Run]]:
+    """For each candidate, the page's inline elements showing it, as the run of text around it (`_Run`);
+    only those with text running into them."""
+    runs: dict[str, list[_Run]] = {}
+    limit = _RAW_CHARS_A_CHAR * max(map(len, candidates)) + _RAW_CHARS_SLACK
     for element in page.iter(*INLINE_TAGS):
-        own = "".join(element.itertext())
-        line = normalized_line(own)
-        if line not in candidates:
+        own = _own_text(element, limit)
+        if own is None or (line := normalized_line(own)) not in candidates:
             continue
         previous = element.getprevious()
         before = (previous.tail if previous is not None else element.getparent().text) or ""
@@ -264,14 +294,30 @@ def _inline_runs(page: Any, candidates: set[str]) -> dict[str, list[tuple[str, s
         if before.strip() or after.strip():
             shown = runs.setdefault(line, [])
             if len(shown) < _MAX_RUNS_A_LINE:  # a hostile page's thousand links of one text: a few are enough
-                shown.append((before, own, after))
+                shown.append((normalized_line(before)[-MATCHED_CHARS:], normalized_line(after)[:MATCHED_CHARS],
+                              _space(before[-1:] + own[:1]), _space(own[-1:] + after[:1])))
     return runs
 
 
 _MAX_RUNS_A_LINE = 20
+_RAW_CHARS_A_CHAR, _RAW_CHARS_SLACK = 4, 200
+"""An inline element's source text longer than this many characters a candidate's character (and a
+slack for white space and invisible characters) is no candidate line: not read to its end (a page's
+story nested in 200 `<span>`s was read 200 times whole: review of the pass)."""
 
 
-def _joined(lines: Sequence[str], runs: dict[str, list[tuple[str, str, str]]]) -> list[str]:
+def _own_text(element: Any, limit: int) -> str | None:
+    """The element's text (with its descendants'), None when it is longer than `limit` characters."""
+    pieces, size = [], 0
+    for piece in element.itertext():
+        size += len(piece)
+        if size > limit:
+            return None
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _joined(lines: Sequence[str], runs: dict[str, list[_Run]]) -> list[str]:
     """The lines, each piece whose run continues into its neighbours joined to them, left to right
     (a paragraph with several links is joined piece by piece)."""
     out: list[str] = []
@@ -291,27 +337,15 @@ def _joined(lines: Sequence[str], runs: dict[str, list[tuple[str, str, str]]]) -
 
 
 def _joins(above: str | None, line: str, below: str | None,
-           runs: dict[str, list[tuple[str, str, str]]]) -> tuple[str | None, str | None]:
+           runs: dict[str, list[_Run]]) -> tuple[str | None, str | None]:
     """The separators joining the line to the one above and to the one below (None where it is not
     joined), by the first run of the page that shows the line running into either neighbour."""
-    for before, own, after in runs.get(line, ()):
-        up = above is not None and _ends_with(above, before)
-        down = below is not None and _starts_with(below, after)
+    for tail, head, up_separator, down_separator in runs.get(line, ()):
+        up = above is not None and bool(tail) and above.endswith(tail)
+        down = below is not None and bool(head) and below.startswith(head)
         if up or down:
-            return (_space(before[-1:] + own[:1]) if up else None), (_space(own[-1:] + after[:1]) if down else None)
+            return (up_separator if up else None), (down_separator if down else None)
     return None, None
-
-
-def _ends_with(line: str, before: str) -> bool:
-    """Whether the text before an element (its last `MATCHED_CHARS`) ends the line."""
-    tail = normalized_line(before)[-MATCHED_CHARS:]
-    return bool(tail) and line.endswith(tail)
-
-
-def _starts_with(line: str, after: str) -> bool:
-    """Whether the text after an element (its first `MATCHED_CHARS`) starts the line."""
-    head = normalized_line(after)[:MATCHED_CHARS]
-    return bool(head) and line.startswith(head)
 
 
 def _space(edge: str) -> str:

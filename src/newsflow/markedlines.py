@@ -58,7 +58,7 @@ Vorsitzende des Vereins"); a story's paragraph that quotes an appeal in its midd
 one that opens with an appeal in quotation marks or followed by a comma (review of the pass)."""
 BROWSER_NOTICES = (
     "you are using an outdated browser", "upgrade your browser to improve your experience",
-    "browser version with limited support for css", "your browser is out of date",
+    "you are using a browser version with limited support for css", "your browser is out of date",
     "sie verwenden einen veralteten browser", "sie verwenden einen browser, der", "ihr browser ist veraltet",
     "votre navigateur est obsolète",
     "votre navigateur n'est plus à jour", "estás usando un navegador obsoleto", "está utilizando un navegador obsoleto",
@@ -68,7 +68,10 @@ BROWSER_NOTICES = (
 an outdated browser. Please upgrade your browser to improve your experience", Nature's 52-word "… a browser
 version with limited support for CSS …"), hidden from other browsers and read by trafilatura (twenty-third
 pass: once its source lines are one line, the banner is a line of its own). A notice up to
-APPEAL_LINE_MAX_WORDS words wherever the phrase stands: the banner speaks to the reader's own browser."""
+APPEAL_LINE_MAX_WORDS words where the phrase opens the line or a sentence of it (after a one-word label,
+"Hinweis:", or a "Please"): the banner speaks to the reader's own browser. Not where a story quotes it ('a
+fake pop-up that reads "Your browser is out of date"') or supposes it ("If your browser is out of date, …",
+"Si votre navigateur n'est plus à jour, …"): review of the pass."""
 NOTICE_PHRASES = (
     # an embed held back until the reader consents
     "externen inhalt", "externer inhalt", "externe inhalte", "ein klick für den datenschutz",
@@ -99,7 +102,6 @@ NOTICE_PHRASES = (
     # twenty-first pass: the site's appeal for the reader's support, and its partner links (issue 15)
     *APPEAL_OPENERS, "brauchen wir deine unterstützung", "unterstütze unser magazin", "unterstütze unsere arbeit",
     "unterstützen sie unsere arbeit", "partner-links", "links zu anbietern enthalten",
-    *BROWSER_NOTICES,  # twenty-third pass
 )  # fmt: skip
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
@@ -107,8 +109,12 @@ to its reader, not the story: "Il vous reste 57% de cet article à lire", "Ich b
 einverstanden, dass mir der externe Inhalt angezeigt wird", "Sign up (it's quick and free) or sign in now"."""
 APPEAL_LINE_MAX_WORDS = 100
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
-_BROWSER_NOTICE = re.compile(literal_alternation(BROWSER_NOTICES), re.IGNORECASE)
 _QUOTATION_MARKS = "\"„“”«»‚‘‹›"  # noqa: RUF001 (not the apostrophes: "it's" in a sentence)
+_BROWSER_NOTICE = re.compile(
+    rf"(?:^[^\w{_QUOTATION_MARKS}]*(?:[^\W\d][\w-]*\s*:\s+)?|[.!?]\s+)(?:please\s+|bitte\s+)?"
+    rf"(?:{literal_alternation(BROWSER_NOTICES)})",
+    re.IGNORECASE,
+)
 _APPEAL_OPENER = re.compile(
     rf"^[^\w'\u2019{_QUOTATION_MARKS}]*(?:{literal_alternation(APPEAL_OPENERS)})[^.?!:,{_QUOTATION_MARKS}]*[.?!:]",
     re.IGNORECASE,
@@ -209,7 +215,8 @@ def _long_notice(line: str) -> bool:
 
 
 def _is_notice(line: str) -> bool:
-    return bool(_NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line))
+    return bool(_NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line)
+                or _BROWSER_NOTICE.search(line))
 
 
 def _spelt_with_lookalikes(line: str) -> bool:
