@@ -41,6 +41,7 @@ from trafilatura.xml import xmltotxt
 
 from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_datetime, publication_day, published_at
 from newsflow.headline_date import page_headline, printed_zone_abbreviation, published_ago, published_month_day
+from newsflow.inlinesplits import unwrap_source_lines, unwrapped_lines
 from newsflow.jsonauthors import PERSON_NAME, bounded_names, capped_add, person_names
 from newsflow.jsontext import minified, normalized
 from newsflow.kickerdates import kicker_age
@@ -103,9 +104,9 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
     author = _clean_field(document.author)
-    final = normalize_text(document.text or "")
+    final = _unwrapped_text(document.body, normalize_text(document.text or ""), tree)
     found = TrafilaturaOutputs(
-        final, document.body, _own_text(document.body, final), _readability_seen.own, _readability_seen.summary
+        final, document.body, _own_text(document.body, final, tree), _readability_seen.own, _readability_seen.summary
     )
     text = story_text(found, tree, html, title=title, author=author, description=document.description)
     if not is_article_text(text):
@@ -320,12 +321,20 @@ def _lighter_json_ld_text() -> None:
     setattr(trafilatura_metadata, "extract_meta_json", lighter)  # noqa: B010 (typed as its own function)
 
 
-def _own_text(final_body: Any, final_text: str) -> str | None:
+def _own_text(final_body: Any, final_text: str, page: Any) -> str | None:
     """trafilatura's own extraction, normalised; the final text itself when no fallback replaced it."""
     body = getattr(_readability_seen, "own", None)
     if body is None:
         return None
-    return final_text if body is final_body else normalize_text(xmltotxt(body, False))
+    return final_text if body is final_body else _unwrapped_text(body, normalize_text(xmltotxt(body, False)), page)
+
+
+def _unwrapped_text(body: Any, text: str, page: Any) -> str:
+    """trafilatura's normalised text of `body`, its paragraphs that the source wrapped over several
+    lines one line again (`newsflow.inlinesplits`: only where the page shows one run of text)."""
+    if not unwrap_source_lines(body):
+        return text
+    return unwrapped_lines(text, normalize_text(xmltotxt(body, False)), page)
 
 
 def prepare_extractor() -> None:

@@ -56,6 +56,22 @@ a line makes it a notice up to APPEAL_LINE_MAX_WORDS words (twenty-second pass: 
 55 words). Not "unterstützen Sie unsere Arbeit", which a story quotes at a paragraph's start ("…, bat der
 Vorsitzende des Vereins"); a story's paragraph that quotes an appeal in its middle stays too, and so does
 one that opens with an appeal in quotation marks or followed by a comma (review of the pass)."""
+BROWSER_NOTICES = (
+    "you are using an outdated browser", "upgrade your browser to improve your experience",
+    "you are using a browser version with limited support for css", "your browser is out of date",
+    "sie verwenden einen veralteten browser", "sie verwenden einen browser, der", "ihr browser ist veraltet",
+    "votre navigateur est obsolète",
+    "votre navigateur n'est plus à jour", "estás usando un navegador obsoleto", "está utilizando un navegador obsoleto",
+    "stai utilizzando un browser obsoleto", "u gebruikt een verouderde browser",
+)  # fmt: skip
+"""The site's banner for a reader whose browser it no longer supports (the HTML5 Boilerplate's "You are using
+an outdated browser. Please upgrade your browser to improve your experience", Nature's 52-word "… a browser
+version with limited support for CSS …"), hidden from other browsers and read by trafilatura (twenty-third
+pass: once its source lines are one line, the banner is a line of its own). A notice up to
+APPEAL_LINE_MAX_WORDS words where the phrase opens the line or a sentence of it (after a one-word label,
+"Hinweis:", or a "Please"): the banner speaks to the reader's own browser. Not where a story quotes it ('a
+fake pop-up that reads "Your browser is out of date"') or supposes it ("If your browser is out of date, …",
+"Si votre navigateur n'est plus à jour, …"): review of the pass."""
 NOTICE_PHRASES = (
     # an embed held back until the reader consents
     "externen inhalt", "externer inhalt", "externe inhalte", "ein klick für den datenschutz",
@@ -94,6 +110,11 @@ einverstanden, dass mir der externe Inhalt angezeigt wird", "Sign up (it's quick
 APPEAL_LINE_MAX_WORDS = 100
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
 _QUOTATION_MARKS = "\"„“”«»‚‘‹›"  # noqa: RUF001 (not the apostrophes: "it's" in a sentence)
+_BROWSER_NOTICE = re.compile(
+    rf"(?:^[^\w{_QUOTATION_MARKS}]*(?:[^\W\d][\w-]*\s*:\s+)?|[.!?]\s+)(?:please\s+|bitte\s+)?"
+    rf"(?:{literal_alternation(BROWSER_NOTICES)})",
+    re.IGNORECASE,
+)
 _APPEAL_OPENER = re.compile(
     rf"^[^\w'\u2019{_QUOTATION_MARKS}]*(?:{literal_alternation(APPEAL_OPENERS)})[^.?!:,{_QUOTATION_MARKS}]*[.?!:]",
     re.IGNORECASE,
@@ -177,7 +198,7 @@ def drop_marked_lines(text: str) -> str:
             continue
         if words <= NOTICE_LINE_MAX_WORDS and _is_notice(line):
             continue
-        if NOTICE_LINE_MAX_WORDS < words <= APPEAL_LINE_MAX_WORDS and _APPEAL_OPENER.match(line):
+        if NOTICE_LINE_MAX_WORDS < words <= APPEAL_LINE_MAX_WORDS and _long_notice(line):
             continue  # (a shorter line with an opener is a notice already: the openers are notice phrases)
         if cyrillic and _spelt_with_lookalikes(line):
             continue
@@ -187,8 +208,15 @@ def drop_marked_lines(text: str) -> str:
     return PARAGRAPH_SEPARATOR.join(kept)
 
 
+def _long_notice(line: str) -> bool:
+    """Whether a line of NOTICE_LINE_MAX_WORDS to APPEAL_LINE_MAX_WORDS words is a notice still: an appeal
+    that opens it, or the banner for an unsupported browser."""
+    return bool(_APPEAL_OPENER.match(line) or _BROWSER_NOTICE.search(line))
+
+
 def _is_notice(line: str) -> bool:
-    return bool(_NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line))
+    return bool(_NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line)
+                or _BROWSER_NOTICE.search(line))
 
 
 def _spelt_with_lookalikes(line: str) -> bool:

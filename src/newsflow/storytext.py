@@ -31,6 +31,7 @@ from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.furniture import drop_furniture_lines
+from newsflow.inlinesplits import join_inline_splits
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
@@ -85,6 +86,7 @@ def story_text(
     readability = readability_text(found.readability)
     blocks = story_blocks(found.readability)
     chosen = complete_story(choose_extraction(found.final_text, found.own_text, readability), blocks)
+    chosen = join_inline_splits(chosen, (found.final_body, found.own_body), page)
     text = refined_text(drop_furniture_lines(chosen, author), title, description, page)
     text = drop_unconfirmed_lines(text, readability)
     subheads = ShownHeadings(readability, page, found.final_body, found.own_body)
