@@ -35,10 +35,10 @@ for _number, _handler in ((signal.SIGINT, signal.default_int_handler), (signal.S
 
 # Prefect reads its settings at import; point it at a throwaway home before anything imports it,
 # and let no Prefect API or profile of this machine leak into the tests.
-# Under pytest-xdist (pyproject's addopts: `-n 2`) the controller makes the home and owns its
+# Under pytest-xdist (pyproject's addopts: `-n 3`) the controller makes the home and owns its
 # server's stop (`pytest_sessionfinish`); each worker, a process the controller started after
-# importing this file, inherits the home and the port through the environment, so both workers
-# share ONE server (flows/localserver.py starts it once under a file lock; the other reuses it).
+# importing this file, inherits the home and the port through the environment, so all workers
+# share ONE server (flows/localserver.py starts it once under a file lock; the others reuse it).
 _SESSION_HOME_VARIABLE = "NEWSFLOW_TESTS_PREFECT_HOME"
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 _PREFECT_HOME = (_WORKER and os.environ.get(_SESSION_HOME_VARIABLE)) or tempfile.mkdtemp(prefix="newsflow-prefect-")
