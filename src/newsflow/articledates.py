@@ -36,7 +36,8 @@ def article_dates(
 ) -> tuple[datetime | None, date | None]:
     """The article's `published_at` and `published_date`, from its page and its feed item (module
     docstring)."""
-    if page.published_at is not None and page.published_ago is not None and _off_the_age(page, fetched_at):
+    ago = page.published_ago
+    if page.published_at is not None and ago is not None and _off_the_age(page, ago, fetched_at):
         page = replace(page, published_at=None, published_date=None)  # a bar's today above the story (23rd pass)
     if feed_at is None and page.published_at is None and page.published_ago is not None:
         feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
@@ -51,14 +52,13 @@ def article_dates(
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
 
 
-def _off_the_age(page: ExtractedArticle, fetched_at: datetime) -> bool:
+def _off_the_age(page: ExtractedArticle, age: timedelta, fetched_at: datetime) -> bool:
     """Whether a kicker's day the page gives beside its age (`kickerdates.kicker_age`) is after the day the age
     names, or before the earliest day it allows, in the publisher's zone when known: an age counts down, so the
     story was published on that day or before, and a later day printed above it is a bar's today, not its kicker
     (twenty-third pass). Review: "2 days ago" is 2 to 3 days, an age in a unit as long as itself at most, so a day
     before twice the age (and a day for the zone) is a topic's or an event's day in the kicker ("Brexit · 31
     January 2020", "Wahl am 23. Februar 2025"), and the age dates the page, as it did before the pass."""
-    age = page.published_ago if page.published_ago is not None else timedelta(0)
     zone = url_zone(None, page.publisher_zone) or UTC
     latest = (fetched_at - age).astimezone(zone).date()
     earliest = (fetched_at - 2 * age).astimezone(zone).date() - timedelta(days=1)

@@ -18,6 +18,8 @@ from itertools import islice
 from typing import Any
 
 from newsflow.pageblocks import (
+    INLINE_TAGS,
+    bounded_text,
     common_ancestor,
     elsewhere,
     headline_ancestors,
@@ -133,8 +135,6 @@ the story are no sign that the story has ended), nor (twenty-third pass) links' 
 STORY_GOES_ON_MAX_TEXTS texts in all."""
 SHORT_TEXT_WORDS = 4
 STORY_GOES_ON_MAX_TEXTS = 200
-_INLINE_TAGS = frozenset(("a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "em", "font", "i", "ins", "mark", "q",
-                          "s", "small", "span", "strong", "sub", "sup", "time", "u"))
 MAX_BLOCK_CHARS = 3_000
 """A text's block (`_in_sentence`) longer than this is no paragraph: its text is not read as one."""
 
@@ -179,7 +179,7 @@ def _linked_or_captioned(text: Any) -> bool:
     story's (readers' comments not named so) make the story seem to go on to `<body>`: the caller then counts them
     (`_before_story_end`), as the twenty-second pass did."""
     element = text_element(text)
-    while element is not None and element.tag in _INLINE_TAGS:
+    while element is not None and element.tag in INLINE_TAGS:
         if element.tag == "a":
             return True
         element = element.getparent()
@@ -200,7 +200,7 @@ def _in_sentence(text: Any, blocks: dict[Any, bool]) -> bool:
     if _is_prose(text):
         return True
     block = text_element(text)
-    while block.tag in _INLINE_TAGS and block.getparent() is not None:
+    while block.tag in INLINE_TAGS and block.getparent() is not None:
         block = block.getparent()
     if block not in blocks:
         blocks[block] = _block_is_prose(block)
@@ -209,13 +209,8 @@ def _in_sentence(text: Any, blocks: dict[Any, bool]) -> bool:
 
 def _block_is_prose(block: Any) -> bool:
     """Whether a block's text, read whole up to MAX_BLOCK_CHARS, is prose (`pageblocks.is_prose`)."""
-    words, size = [], 0
-    for piece in block.itertext():
-        words.append(piece)
-        size += len(piece)
-        if size > MAX_BLOCK_CHARS:
-            return False
-    return is_prose(" ".join("".join(words).split()))
+    text = bounded_text(block, MAX_BLOCK_CHARS)
+    return text is not None and is_prose(" ".join(text.split()))
 
 
 def _is_prose(text: Any) -> bool:

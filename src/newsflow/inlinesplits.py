@@ -37,13 +37,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from newsflow.pageblocks import INLINE_TAGS, bounded_text
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line
 
-INLINE_TAGS = (
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "ins", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-)
-"""The page's elements that sit inside a run of text: a browser sets them on the line they are in."""
 _OUTPUT_INLINE = frozenset({"hi", "ref", "lb", "del"})
 """trafilatura's own inline elements, whose tails are text of the same paragraph, not loose text."""
 MATCHED_CHARS = 40
@@ -285,7 +281,7 @@ def _inline_runs(page: Any, candidates: set[str]) -> dict[str, list[_Run]]:
     runs: dict[str, list[_Run]] = {}
     limit = _RAW_CHARS_A_CHAR * max(map(len, candidates)) + _RAW_CHARS_SLACK
     for element in page.iter(*INLINE_TAGS):
-        own = _own_text(element, limit)
+        own = bounded_text(element, limit)
         if own is None or (line := normalized_line(own)) not in candidates:
             continue
         previous = element.getprevious()
@@ -304,17 +300,6 @@ _RAW_CHARS_A_CHAR, _RAW_CHARS_SLACK = 4, 200
 """An inline element's source text longer than this many characters a candidate's character (and a
 slack for white space and invisible characters) is no candidate line: not read to its end (a page's
 story nested in 200 `<span>`s was read 200 times whole: review of the pass)."""
-
-
-def _own_text(element: Any, limit: int) -> str | None:
-    """The element's text (with its descendants'), None when it is longer than `limit` characters."""
-    pieces, size = [], 0
-    for piece in element.itertext():
-        size += len(piece)
-        if size > limit:
-            return None
-        pieces.append(piece)
-    return "".join(pieces)
 
 
 def _joined(lines: Sequence[str], runs: dict[str, list[_Run]]) -> list[str]:

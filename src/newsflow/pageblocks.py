@@ -100,6 +100,25 @@ def elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bo
     return in_other or common_ancestor(element, headline_ancestors) > article
 
 
+INLINE_TAGS = frozenset((
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+))  # fmt: skip
+"""The page's elements that sit inside a run of text: a browser sets them on the line they are in."""
+
+
+def bounded_text(element: Any, limit: int) -> str | None:
+    """The element's text (with its descendants'), None when it is longer than `limit` characters: not read to
+    its end (a hostile page's story nested in hundreds of inline elements, each asked for its text)."""
+    pieces, size = [], 0
+    for piece in element.itertext():
+        size += len(piece)
+        if size > limit:
+            return None
+        pieces.append(piece)
+    return "".join(pieces)
+
+
 def text_element(text: Any) -> Any:
     """The element a text node (lxml's XPath string result) belongs to: its parent's for a tail."""
     return text.getparent().getparent() if text.is_tail else text.getparent()
