@@ -8,7 +8,8 @@ due while another is still going is Cancelled by the Prefect server ("Deployment
 limit reached"), which records it. A run that still finds the warehouse held, by a manual
 `newsflow run` for instance, ends Cancelled too and is recorded as 'skipped' in `runs`
 (flows/ingest.py). As it starts, the service marks Crashed the runs a killed process left
-Running (flows/zombies.py). SIGTERM and SIGINT stop the runner: it cancels a run in flight, pauses the
+Running, and ends its own deployment's runs a stopped service left Pending or Cancelling, which would
+hold the one slot (flows/zombies.py). SIGTERM and SIGINT stop the runner: it cancels a run in flight, pauses the
 schedule and exits.
 
 Each config has its own deployment, `ingest/serve-<config file's stem>-<hash of its path>`, the same
@@ -46,7 +47,7 @@ from flows.apiwatch import keep_lost_connections_on_one_line, server_error
 from flows.ingest import ingest
 from flows.servepatience import StopServing, Workload, describe, ride_out_failing_calls, say
 from flows.servestop import ServiceRunner
-from flows.zombies import mark_crashed_zombies
+from flows.zombies import end_stranded_runs, mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
 from newsflow.launch import is_default_or_starting
@@ -84,6 +85,12 @@ async def mark_zombies_crashed() -> list[UUID]:
         return await mark_crashed_zombies(client)
 
 
+async def end_runs_a_stopped_service_left(config_path: Path) -> list[UUID]:
+    """This config's runs a stopped service left holding the schedule's slot are ended (flows/zombies.py)."""
+    async with get_client() as client:
+        return await end_stranded_runs(client, deployment_name(config_path))
+
+
 async def retire_the_shared_deployment(config_path: Path) -> str | None:
     """Delete `ingest/serve`, which every config's service shared before, and its scheduled runs;
     what was done, or None. Left alone while a runner serves it for another config (an older
@@ -107,9 +114,12 @@ async def retire_the_shared_deployment(config_path: Path) -> str | None:
 
 
 def tidy_up_before_serving(config: Config) -> None:
-    """Mark the runs a killed process left Running, and retire `ingest/serve`. A Prefect API answering 5xx to
-    either costs that step only, in one line: before, it ended the service (exit 4, "stopped answering")."""
+    """Mark the runs a killed process left Running, end this config's runs a stopped service left Pending, and
+    retire `ingest/serve`. A Prefect API answering 5xx to any costs that step only, in one line: before, it ended
+    the service (exit 4, "stopped answering")."""
     for what, step in (("check for runs a killed process left Running", mark_zombies_crashed),
+                       ("check for runs a stopped service left Pending",
+                        lambda: end_runs_a_stopped_service_left(config.path)),
                        (f"check for the old deployment {SHARED_DEPLOYMENT}",
                         lambda: retire_the_shared_deployment(config.path))):
         try:

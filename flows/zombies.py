@@ -12,6 +12,16 @@ on: a run of a deployment deleted while the run was going (the UI's Delete, or `
 its deleted deployment and ending its run) gets a 500 on every state change for good, since the server fails
 to release the deployment's concurrency slot (prefect 3.9.1). Before, the sweep raised on it, and every
 `newsflow serve` start after it ended with exit 4 (Prefect 19).
+
+A service that stops while its Prefect API is lost leaves the run it was starting Pending (and a
+killed one may leave a run Cancelling, or Running before the run recorded its process). Such a run
+holds the deployment's one concurrency slot. The server frees the slot when the run's lease
+expires (300 s), but it keeps leases in memory: after a server restart (a reboot) no lease is left
+to expire, and every later run of the schedule was Cancelled ("Deployment concurrency limit
+reached") for good, without a word in newsflow's output. So a service, as it starts, holding its
+warehouse's service lock (no other runner serves its deployment), ends these runs of its own
+deployment; ending a run releases its slot whether or not its lease is still there (prefect 3.9.1,
+`ReleaseFlowConcurrencySlots`).
 """
 
 from __future__ import annotations
@@ -23,14 +33,17 @@ from uuid import UUID
 
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import (
+    DeploymentFilter,
+    DeploymentFilterId,
     FlowFilter,
     FlowFilterName,
     FlowRunFilter,
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import FlowRun, StateType
-from prefect.states import Crashed
+from prefect.client.schemas.objects import FlowRun, State, StateType
+from prefect.exceptions import ObjectNotFound
+from prefect.states import Cancelled, Crashed
 
 from flows.apiwatch import server_error
 
@@ -101,3 +114,54 @@ async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None
         log.warning("flow run %s (%s) was left Running by a killed process: marked Crashed", zombie.id, zombie.name)
         crashed.append(zombie.id)
     return crashed
+
+
+async def end_stranded_runs(client: PrefectClient, deployment_name: str) -> list[UUID]:
+    """End the runs of `ingest/<deployment_name>` that a stopped service left holding the deployment's
+    concurrency slot: Pending or Running with no live process recorded (Crashed), Cancelling (Cancelled).
+    Only for a service about to serve that deployment, with the warehouse's service lock held."""
+    try:
+        deployment = await client.read_deployment_by_name(f"{FLOW_NAME}/{deployment_name}")
+    except ObjectNotFound:  # the first start: nothing was served yet
+        return []
+    held = [StateType.PENDING, StateType.RUNNING, StateType.CANCELLING]
+    runs = await client.read_flow_runs(
+        deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=held))),
+    )
+    ended = []
+    for stranded in runs:
+        if (end := _ending(stranded)) is None:
+            continue
+        try:
+            await client.set_flow_run_state(stranded.id, end, force=True)
+        except Exception as exc:
+            if server_error(exc) is None:
+                raise
+            log.warning("flow run %s (%s) was left %s by a service that stopped, and the Prefect API refused to end "
+                        "it (%s)", stranded.id, stranded.name, _state_name(stranded), server_error(exc))
+            continue
+        log.warning("flow run %s (%s) was left %s by a service that stopped: marked %s, which frees the schedule's "
+                    "slot", stranded.id, stranded.name, _state_name(stranded), end.name)
+        ended.append(stranded.id)
+    return ended
+
+
+def _ending(stranded: FlowRun) -> State[None] | None:
+    """The state that ends a run a stopped service left, or None to leave it (its process lives on, or
+    the Running sweep above judges it)."""
+    where = stranded.infrastructure_pid
+    state = stranded.state.type if stranded.state else None
+    if where and not process_is_gone(where):  # alive here, or on another host, or a bare pid: not ours to end
+        return None
+    found_by = f"found by {this_process()} as its service started"
+    if state is StateType.CANCELLING:
+        return Cancelled(message=f"the service stopped while cancelling this run; {found_by}")
+    if state is StateType.RUNNING and where:  # a process recorded, and gone: the sweep's case, said the same way
+        return Crashed(message=f"its process ({where}) ended before the run finished; {found_by}")
+    what = "before starting its process" if state is StateType.PENDING else "before the run recorded its process"
+    return Crashed(message=f"left {_state_name(stranded)} by a service that stopped {what}; {found_by}")
+
+
+def _state_name(flow_run: FlowRun) -> str:
+    return flow_run.state.type.value.capitalize() if flow_run.state else "unknown"

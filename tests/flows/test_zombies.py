@@ -15,11 +15,11 @@ from uuid import UUID
 
 import pytest
 from flows.ingest import ingest
-from flows.serve import mark_zombies_crashed, tidy_up_before_serving
+from flows.serve import deployment_name, mark_zombies_crashed, tidy_up_before_serving
 from flows.zombies import process_is_gone
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions
-from prefect.states import Pending, Running
+from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions, StateType
+from prefect.states import Cancelling, Pending, Running
 
 from newsflow.config import load_config
 
@@ -108,3 +108,55 @@ def test_a_run_the_server_refuses_to_mark_costs_the_sweep_and_serve_start_nothin
         assert "could not" not in capsys.readouterr().err, "the sweep itself went through"
     finally:
         asyncio.run(delete_flow_run(refused))  # the session's later sweeps would meet it
+
+
+async def a_service_left_runs(config_path: Path) -> dict[str, UUID]:
+    """The deployment `newsflow serve` serves for this config, with runs a stopped service left: one Pending
+    holding the slot (through the server's own orchestration), and others put in their states."""
+    async with get_client() as client:
+        deployment_id = await client.create_deployment(
+            flow_id=await client.create_flow_from_name("ingest"), name=deployment_name(config_path),
+            concurrency_limit=1, concurrency_options=ConcurrencyOptions(
+                collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW))
+        other_id = await client.create_deployment(flow_id=await client.create_flow_from_name("ingest"),
+                                                  name=f"other-{deployment_name(config_path)}")
+        runs = {}
+        for label, deployment in (("pending", deployment_id), ("cancelling", deployment_id),
+                                  ("running-unrecorded", deployment_id), ("pending-alive", deployment_id),
+                                  ("other-deployment", other_id)):
+            runs[label] = (await client.create_flow_run_from_deployment(deployment)).id
+        accepted = await client.set_flow_run_state(runs["pending"], Pending())
+        assert accepted.state is not None and accepted.state.type is StateType.PENDING, "it holds the slot"
+        await client.set_flow_run_state(runs["cancelling"], Cancelling(), force=True)
+        await client.set_flow_run_state(runs["running-unrecorded"], Running(), force=True)
+        await client.set_flow_run_state(runs["pending-alive"], Pending(), force=True)
+        await client.update_flow_run(runs["pending-alive"], infrastructure_pid=f"{socket.gethostname()}:{os.getpid()}")
+        await client.set_flow_run_state(runs["other-deployment"], Pending(), force=True)
+        return runs
+
+
+async def next_run_is_let_start(config_path: Path) -> str:
+    """What the server does with the schedule's next run as the runner proposes Pending."""
+    async with get_client() as client:
+        deployment = await client.read_deployment_by_name(f"ingest/{deployment_name(config_path)}")
+        flow_run = await client.create_flow_run_from_deployment(deployment.id)
+        result = await client.set_flow_run_state(flow_run.id, Pending())
+        return result.state.type.value if result.state else "none"
+
+
+def test_serve_start_ends_the_runs_a_stopped_service_left_holding_its_schedules_slot(tmp_path: Path) -> None:
+    """A service stopped while its API was lost leaves the run it was starting Pending, holding the deployment's
+    one slot. The server frees it when the lease expires, but keeps leases in memory: after a server restart
+    (probe in docs/scheduling.md) every later run was Cancelled, "Deployment concurrency limit reached", for
+    good. Serve's start ends its own deployment's stranded runs, so the next run starts; a run whose process
+    lives on, and another deployment's run, are left."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
+                      'url = "http://127.0.0.1:9/feed.xml"\n')
+    runs = asyncio.run(a_service_left_runs(config.resolve()))
+    assert asyncio.run(next_run_is_let_start(config.resolve())) == "CANCELLED", "the slot is held before"
+    tidy_up_before_serving(load_config(config))
+    found = dict(zip(runs, asyncio.run(states(list(runs.values()))), strict=True))
+    assert found == {"pending": "CRASHED", "cancelling": "CANCELLED", "running-unrecorded": "CRASHED",
+                     "pending-alive": "PENDING", "other-deployment": "PENDING"}
+    assert asyncio.run(next_run_is_let_start(config.resolve())) == "PENDING", "the schedule's next run starts"
