@@ -160,3 +160,16 @@ def agreed_day(days: Iterable[date | None], against: date) -> date | None:
         return None
     agreed = {day for day in stated if stated.count(day) >= 2}
     return agreed.pop() if len(agreed) == 1 else None
+
+
+def outvoted_day(stated: list[tuple[str, date]], against: date) -> date | None:
+    """The day that two sources of the page state, the byline under the headline one of them, when only one source
+    states `against` (twenty-fourth pass: a JSON-LD `datePublished` on the day a CMS created the draft, while the
+    published-time meta and the byline the reader sees agree on the day it came out). Sources are (kind, day):
+    "ld", "meta", "byline", "url"; a byline prints one day, and an update's is none (`headline_date`)."""
+    if sum(day == against for _, day in stated) != 1:
+        return None
+    bylines = {day for kind, day in stated if kind == "byline" and day != against}
+    voted = [day for day in bylines if sum(other == day for _, other in stated) >= 2]
+    return voted[0] if len(voted) == 1 else None
+
