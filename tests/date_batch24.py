@@ -16,7 +16,12 @@ Each page is hand-written from how its class is built, not copied from a site. E
 the day a run stores for it fetched at `tests.date_batch20.FETCHED`, 4 December 2026 10:00 UTC, from a feed item
 without a date). Both sets of each class were written before any rule of this pass; the second sets (`*_AFTER`) were
 run once, after the rules, and not used to choose them.
-`python -m tests.date_batch24 [padded|votes|fragments][-after]` prints the misses.
+4. The story's title and byline in a hero inside the site's header (a "topbar" or "masthead" header, or one that is
+   a child of `<body>`), the title repeated as the `<article>`'s `<h1>`: the header was the site's chrome, so the
+   byline's `<time>` there, htmldate's answer, was another block's day and dropped (stored: no date). Written after
+   rules 1-3, before rule 4.
+
+`python -m tests.date_batch24 [padded|votes|fragments|heroes][-after]` prints the misses.
 """
 
 from __future__ import annotations
@@ -74,7 +79,8 @@ PADDED_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
                     '<time datetime="\t2026-03-24T09:00:00+01:00">24 mars 2026</time>', lang="fr"),
      "https://www.example.fr/politique/budget-9", MARCH_12),
     ("en-spaces-ld", page('<time datetime=" 2026-03-12T18:30:00-07:00 ">March 12, 2026</time> · Updated '
-                          '<time datetime=" 2026-03-20T07:00:00-07:00 ">March 20</time>', ld("2026-03-12T18:30:00-07:00")),
+                          '<time datetime=" 2026-03-20T07:00:00-07:00 ">March 20</time>',
+                          ld("2026-03-12T18:30:00-07:00")),
      "https://www.example.com/local/council-budget/", MARCH_12),
 ]
 
@@ -143,7 +149,59 @@ FRAGMENT_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
 ]
 
 
+# --- the fourth class: the story's title and byline in the site's hero header, the title again in the `<article>` --
+def hero(header: str, byline: str = "", lang: str = "en", body_header: bool = False) -> str:
+    """A theme's page (WordPress's Hestia and its kind): the site's header holds the menu and a hero with the story's
+    title and byline (`header`), then the `<article>` repeats the title above the story; `byline` in the article."""
+    top = f'<div class="wrapper post-9 post type-post">{header}' if not body_header else header
+    end = "</div>" if not body_header else ""
+    return (f'<html lang="{lang}"><head><title>{TITLE}</title></head><body>{top}<div class="main"><article>'
+            f"<h1>{TITLE}</h1>{byline}{STORY}</article></div>{end}<footer>© 2026 Example</footer></body></html>")
+
+
+def topbar(hero_block: str, name: str = "header header-with-topbar") -> str:
+    return (f'<header class="{name}"><div class="topbar"><a href="/">Home</a> <a href="/kontakt">Kontakt</a></div>'
+            f"<nav><a href='/news'>News</a></nav>{hero_block}</header>")
+
+
+HERO_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("de-title-holds-byline", hero(topbar(
+        f'<div class="page-header"><h1 class="hestia-title entry-title">{TITLE}<h4 class="author">von '
+        '<a href="/a">A. Writer</a> <time class="entry-date published" datetime="2026-03-12T10:07:02+01:00">'
+        "12. März 2026</time></h4></h1></div>"), lang="de"), "https://blog.example.de/haushalt-der-stadt/", MARCH_12),
+    ("en-meta-beside-title", hero(topbar(
+        f'<div class="hero"><h1 class="entry-title">{TITLE} | Example</h1><div class="entry-meta">Posted on '
+        '<time datetime="2026-03-12T09:00:00Z">March 12, 2026</time> by A. Writer</div></div>',
+        "site-header masthead")),
+     "https://blog.example.com/council-budget/", MARCH_12),
+    # guards: the site's top bar prints today's day beside its name; a ticker's other story in the top bar
+    ("en-site-date-guard", hero(topbar('<h1 class="site-title">Example News</h1><span class="today">Friday, '
+                                       "4 December 2026</span>"),
+                                '<div class="byline">10 March 2026</div>'),
+     "https://www.example.com/news/council-budget/", MARCH_10),
+    ("en-ticker-guard", hero(topbar('<div class="ticker-item"><h2 class="entry-title"><a href="/x">Storm closes the '
+                                    'port</a></h2><div class="entry-meta"><time datetime="2026-12-04T08:00:00Z">'
+                                    "4 December 2026</time></div></div>"),
+                             '<div class="byline">10 March 2026</div>'),
+     "https://www.example.com/news/council-budget/", MARCH_10),
+]
+HERO_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("fr-post-hero", hero(topbar(
+        f'<div class="post-hero"><h1 class="post-title">{TITLE} · Le blog</h1><p class="post-meta">Publié le '
+        '<time datetime="2026-03-12T08:00:00+01:00">12 mars 2026</time> par A. Writer</p></div>',
+        "site-header top-bar"), lang="fr", body_header=True), "https://blog.example.fr/budget-du-conseil/", MARCH_12),
+    ("es-title-holds-byline", hero(topbar(
+        f'<div class="page-header"><h1 class="entry-title">{TITLE}<span class="byline">por A. Writer, '
+        '<time class="entry-date" datetime="2026-03-12T11:00:00-03:00">12 de marzo de 2026</time></span></h1>'
+        "</div>"), lang="es"), "https://blog.example.com.ar/presupuesto/", MARCH_12),
+    # guard: the site's header (a child of `<body>`) prints today's date under its logo's `<h1>`
+    ("en-logo-date-guard", hero('<header class="site-header"><h1 class="logo">Example</h1><div class="date-today">'
+                                "Friday 4 December 2026</div></header>", '<p class="byline">10 March 2026</p>',
+                                body_header=True), "https://www.example.com/news/council-budget/", MARCH_10),
+]
+
 if __name__ == "__main__":
     sets = {"padded": PADDED_PAGES, "padded-after": PADDED_PAGES_AFTER, "votes": VOTE_PAGES,
-            "votes-after": VOTE_PAGES_AFTER, "fragments": FRAGMENT_PAGES, "fragments-after": FRAGMENT_PAGES_AFTER}
+            "votes-after": VOTE_PAGES_AFTER, "fragments": FRAGMENT_PAGES, "fragments-after": FRAGMENT_PAGES_AFTER,
+            "heroes": HERO_PAGES, "heroes-after": HERO_PAGES_AFTER}
     probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), PADDED_PAGES))

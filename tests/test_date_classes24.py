@@ -1,0 +1,124 @@
+"""The twenty-fourth pass on publication dates (docs/extraction.md, "Twenty-fourth pass, dates (issue 15): blind
+pages"): a padded `<time datetime>`; a JSON-LD `datePublished` outvoted by the published meta and the byline; an
+event's day in a sentence that a link split, read as the byline's.
+
+The batch (`tests/date_batch24.py`; both sets of each class written before any rule) runs through the whole
+extraction, htmldate included. The tests after it pin each rule's edges and its guards.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsflow.bylinetexts import byline_lines
+from newsflow.datechecks import outvoted_day
+from newsflow.extract import page_tree
+from newsflow.headline_date import byline_time, headline_date, update_bound
+from tests.date_batch20 import stored_day
+from tests.date_batch24 import (
+    FRAGMENT_PAGES,
+    FRAGMENT_PAGES_AFTER,
+    LAW_EN,
+    MARCH_10,
+    MARCH_12,
+    PADDED_PAGES,
+    PADDED_PAGES_AFTER,
+    VOTE_PAGES,
+    VOTE_PAGES_AFTER,
+    ld,
+    meta,
+    page,
+)
+from tests.test_date_classes import STORY
+
+BATCH = PADDED_PAGES + PADDED_PAGES_AFTER + VOTE_PAGES + VOTE_PAGES_AFTER + FRAGMENT_PAGES + FRAGMENT_PAGES_AFTER
+NEWS = "https://www.example.com/news/council-budget/"
+
+
+@pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
+def test_a_batch24_page_is_stored_on_its_day(name: str, html: str, url: str, day: date | None) -> None:
+    assert stored_day(html, url) == day, name
+
+
+# --- 1. a padded `datetime` is read stripped ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("padding", [" ", "  ", "\n", "\n  ", "\t", " \r\n"])
+def test_an_update_stamps_padded_datetime_is_its_day(padding: str) -> None:
+    tree = page_tree(page(f'March 12, 2026 · <time datetime="{padding}2026-03-23T07:07:05{padding}">Updated</time>'))
+    assert update_bound(tree) == date(2026, 3, 23)
+
+
+def test_a_padded_publication_datetime_is_given_stripped() -> None:
+    tree = page_tree(page('<time datetime="\n 2026-03-12T10:00:00+01:00 \n">12 March 2026</time>'))
+    assert byline_time(tree) == "2026-03-12T10:00:00+01:00"
+
+
+def test_a_datetime_of_spaces_only_is_no_time() -> None:
+    tree = page_tree(page('<time datetime="   ">12 March 2026</time>'))
+    assert byline_time(tree) is None
+    assert headline_date(tree) == MARCH_12  # the printed day still reads
+
+
+# --- 2. a JSON-LD day outvoted by the meta and the byline ---------------------------------------------------------
+
+def test_one_source_against_two_with_the_byline_gives_way() -> None:
+    stated = [("ld", date(2026, 3, 9)), ("meta", MARCH_12), ("byline", MARCH_12)]
+    assert outvoted_day(stated, date(2026, 3, 9)) == MARCH_12
+
+
+def test_the_url_and_the_byline_outvote_the_json_ld() -> None:
+    stated = [("ld", date(2026, 3, 9)), ("byline", MARCH_12), ("url", MARCH_12)]
+    assert outvoted_day(stated, date(2026, 3, 9)) == MARCH_12
+
+
+@pytest.mark.parametrize("stated", [
+    [("ld", date(2026, 3, 9)), ("meta", MARCH_12), ("url", MARCH_12)],  # no byline among the two: none
+    [("ld", date(2026, 3, 9)), ("meta", date(2026, 3, 9)), ("byline", MARCH_12)],  # two state the chosen day
+    [("ld", date(2026, 3, 9)), ("byline", MARCH_12)],  # one against one
+    [("ld", date(2026, 3, 9)), ("meta", date(2026, 3, 9)), ("byline", MARCH_12), ("url", MARCH_12)],  # a tie
+    [("meta", MARCH_12), ("byline", MARCH_12)],  # the chosen day stated by none: `agreed_day`'s case, not this
+])
+def test_no_outvoting_without_a_byline_in_a_majority_over_one(stated: list[tuple[str, date]]) -> None:
+    assert outvoted_day(stated, date(2026, 3, 9)) is None
+
+
+def test_an_update_printed_under_the_headline_casts_no_vote() -> None:
+    html = page("Updated March 14, 2026", ld("2026-03-12T09:00:00Z") + meta("article:published_time",
+                                                                            "2026-03-14T09:00:00Z"))
+    assert stored_day(html, NEWS) == MARCH_12
+
+
+def test_an_age_under_the_headline_casts_no_vote() -> None:
+    html = page("2 days ago", ld("2026-03-09T09:00:00Z") + meta("article:published_time", "2026-03-12T09:00:00Z"))
+    assert stored_day(html, NEWS) == date(2026, 3, 9)
+
+
+# --- 3. a piece of a linked sentence is no byline line ------------------------------------------------------------
+
+def test_the_pieces_of_a_linked_sentence_are_no_byline_lines() -> None:
+    lines = byline_lines(page_tree(page("Posted by A. Writer", story=LAW_EN + STORY)))
+    assert "Posted by A. Writer" in lines
+    assert not any("2012" in line for line in lines)
+
+
+def test_a_byline_paragraph_with_links_stays_a_byline() -> None:
+    byline = '<p>By <a href="/a">A. Writer</a> and <a href="/b">B. Writer</a>, 10 March 2026</p>'
+    assert headline_date(page_tree(page("", story=byline + STORY))) == MARCH_10
+
+
+def test_a_byline_paragraph_ending_in_a_full_stop_but_short_stays_a_byline() -> None:
+    byline = '<p>Posted on 10 March 2026 by <a href="/a">A. Writer</a>.</p>'
+    assert headline_date(page_tree(page("", story=byline + STORY))) == MARCH_10
+
+
+def test_a_div_holding_a_byline_and_sentences_is_not_read_as_one_sentence() -> None:
+    block = ('<div class="content">By <a href="/a">A. Writer</a> · 10 March 2026<br>The council met on Tuesday '
+             "and approved the budget for schools, roads and the library.</div>")
+    assert headline_date(page_tree(page("", story=block + STORY))) == MARCH_10
+
+
+def test_a_long_paragraph_is_not_read_to_its_end() -> None:
+    long = "<p>On <a href='/x'>10 March 2026</a> " + "the council met and talked. " * 200 + "</p>"
+    assert headline_date(page_tree(page("", story=long + STORY))) == MARCH_10
