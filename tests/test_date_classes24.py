@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from newsflow.bylinetexts import byline_lines
+from newsflow.bylinetexts import byline_lines, in_other_block
 from newsflow.datechecks import outvoted_day
 from newsflow.extract import page_tree
 from newsflow.headline_date import byline_time, headline_date, update_bound
@@ -20,6 +20,8 @@ from tests.date_batch20 import stored_day
 from tests.date_batch24 import (
     FRAGMENT_PAGES,
     FRAGMENT_PAGES_AFTER,
+    HERO_PAGES,
+    HERO_PAGES_AFTER,
     LAW_EN,
     MARCH_10,
     MARCH_12,
@@ -27,13 +29,16 @@ from tests.date_batch24 import (
     PADDED_PAGES_AFTER,
     VOTE_PAGES,
     VOTE_PAGES_AFTER,
+    hero,
     ld,
     meta,
     page,
+    topbar,
 )
-from tests.test_date_classes import STORY
+from tests.test_date_classes import STORY, TITLE
 
-BATCH = PADDED_PAGES + PADDED_PAGES_AFTER + VOTE_PAGES + VOTE_PAGES_AFTER + FRAGMENT_PAGES + FRAGMENT_PAGES_AFTER
+BATCH = (PADDED_PAGES + PADDED_PAGES_AFTER + VOTE_PAGES + VOTE_PAGES_AFTER + FRAGMENT_PAGES + FRAGMENT_PAGES_AFTER
+         + HERO_PAGES + HERO_PAGES_AFTER)
 NEWS = "https://www.example.com/news/council-budget/"
 
 
@@ -122,3 +127,43 @@ def test_a_div_holding_a_byline_and_sentences_is_not_read_as_one_sentence() -> N
 def test_a_long_paragraph_is_not_read_to_its_end() -> None:
     long = "<p>On <a href='/x'>10 March 2026</a> " + "the council met and talked. " * 200 + "</p>"
     assert headline_date(page_tree(page("", story=long + STORY))) == MARCH_10
+
+
+# --- 4. the story's title and byline in the site header's hero ---------------------------------------------------
+
+def _time_in_other_block(html: str) -> bool:
+    tree = page_tree(html)
+    return in_other_block(tree, next(tree.iter("time")))
+
+
+@pytest.mark.parametrize("block", [
+    '<h1 class="entry-title">{t}<span class="posted"><time datetime="2026-03-12">12 March 2026</time></span></h1>',
+    '<div class="post-header"><h1>{t}</h1><time datetime="2026-03-12">12 March 2026</time></div>',
+    '<div class="hero"><h1 class="title">{t}</h1><p class="article-meta"><time datetime="2026-03-12">12 March 2026'
+    "</time></p></div>",
+    '<div class="hero"><h1>{t}</h1><div class="story-byline">By A. Writer, <time datetime="2026-03-12">12 March '
+    "2026</time></div></div>",
+])
+def test_a_byline_in_the_storys_hero_in_the_site_header_is_the_storys(block: str) -> None:
+    html = hero(topbar(block.format(t=TITLE + " | Blog")))
+    assert not _time_in_other_block(html)
+    assert not _time_in_other_block(hero(topbar(block.format(t=TITLE + " | Blog"), "site-header"), body_header=True))
+
+
+@pytest.mark.parametrize("block", [
+    '<span class="today"><time datetime="2026-12-04">4 December 2026</time></span>',  # the site's date
+    '<h1 class="site-title">Example</h1><span class="date"><time datetime="2026-12-04">4 Dec 2026</time></span>',
+    '<div class="ticker"><h3 class="entry-title"><a href="/x">Port closes</a></h3><div class="entry-meta">'
+    '<time datetime="2026-12-04">4 December 2026</time></div></div>',  # another story's, beside an `<h3>`
+    '<div class="post-meta"><time datetime="2026-12-04">4 December 2026</time></div>',  # named, but no `<h1>`
+])
+def test_a_date_in_the_site_header_that_is_no_storys_hero_stays_the_sites(block: str) -> None:
+    assert _time_in_other_block(hero(topbar(block)))
+    assert _time_in_other_block(hero(topbar(block, "site-header"), body_header=True))
+
+
+def test_a_footer_stays_another_block_whatever_it_holds() -> None:
+    html = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>{STORY}</article><footer>"
+            f'<div class="entry-meta"><h1>{TITLE}</h1><time datetime="2026-12-04">4 Dec 2026</time></div></footer>'
+            "</body></html>")
+    assert _time_in_other_block(html)
