@@ -21,7 +21,12 @@ run once, after the rules, and not used to choose them.
    byline's `<time>` there, htmldate's answer, was another block's day and dropped (stored: no date). Written after
    rules 1-3, before rule 4.
 
-`python -m tests.date_batch24 [padded|votes|fragments|heroes][-after]` prints the misses.
+5. schema.org microdata's `datePublished` on a `<time datetime>` or an element's `content` inside the story's
+   article item (`itemscope itemtype=".../NewsArticle"`): only a `<meta itemprop>` was read as a declared
+   publication, so htmldate's answer (a hidden "saved" `<time>`, a Dublin Core date) stood. Written after rule 4,
+   before rule 5.
+
+`python -m tests.date_batch24 [padded|votes|fragments|heroes|microdata][-after]` prints the misses.
 """
 
 from __future__ import annotations
@@ -200,8 +205,47 @@ HERO_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
                                 body_header=True), "https://www.example.com/news/council-budget/", MARCH_10),
 ]
 
+# --- the fifth class: schema.org microdata's `datePublished` on a `<time>` (not a `<meta>`) ----------------------
+def microdata(byline: str, head: str = "", lang: str = "en", kind: str = "NewsArticle", before: str = "") -> str:
+    """A story marked up as a microdata item of `kind`: its `byline` holds the `itemprop` element."""
+    return (f'<html lang="{lang}"><head><title>{TITLE}</title>{head}</head><body><header><a href="/">Home</a>'
+            f"</header>{before}<article itemscope itemtype=\"https://schema.org/{kind}\"><h1 itemprop=\"headline\">"
+            f'{TITLE}</h1><div class="meta">{byline}</div>{STORY}</article><footer>© 2026 Example</footer>'
+            "</body></html>")
+
+
+HIDDEN_SAVED = '<time class="hidden">2026-03-20 14:15:57</time> '
+MICRODATA_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("de-hidden-time", microdata(HIDDEN_SAVED + '<time itemprop="datePublished" datetime="2026-03-12 10:20:00" '
+                                 'class="hidden">12.03.2026</time>', lang="de"),
+     "https://shop.example.de/ratgeber/datenschutz", MARCH_12),
+    ("en-blogposting", microdata('Posted <time itemprop="datePublished" datetime="2026-03-12T09:00:00Z"></time>',
+                                 kind="BlogPosting"), "https://www.example.com/blog/council-budget", MARCH_12),
+    # guards: a related story's microdata before the story; an event's `startDate`
+    ("en-related-first-guard", microdata("March 10, 2026", before='<aside class="related"><div itemscope itemtype='
+                                         '"https://schema.org/NewsArticle"><a href="/x">Port</a> <time itemprop='
+                                         '"datePublished" datetime="2026-03-01T08:00:00Z">1 March</time></div>'
+                                         "</aside>"),
+     "https://www.example.com/news/council-budget", MARCH_10),
+    ("en-event-guard", microdata('March 10, 2026 · <span itemscope itemtype="https://schema.org/Event"><time '
+                                 'itemprop="startDate" datetime="2026-03-20T19:00:00Z">20 March</time></span>'),
+     "https://www.example.com/news/council-budget", MARCH_10),
+]
+MICRODATA_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("it-article", microdata(HIDDEN_SAVED + '<span itemprop="datePublished" content="2026-03-12T08:00:00+01:00">'
+                             "12 marzo</span>", lang="it", kind="Article"),
+     "https://www.example.it/notizie/bilancio", MARCH_12),
+    ("fr-time", microdata('<time itemprop="datePublished" datetime="2026-03-12">12/03/2026</time> ' + HIDDEN_SAVED,
+                          lang="fr", kind="Article"), "https://www.example.fr/actualites/budget", MARCH_12),
+    # guard: a product's microdata `datePublished` (a review) on a shop page, not an article
+    ("en-product-guard", microdata('March 10, 2026 <div itemscope itemtype="https://schema.org/Review"><time '
+                                   'itemprop="datePublished" datetime="2025-01-05">5 Jan 2025</time></div>'),
+     "https://www.example.com/news/council-budget", MARCH_10),
+]
+
 if __name__ == "__main__":
     sets = {"padded": PADDED_PAGES, "padded-after": PADDED_PAGES_AFTER, "votes": VOTE_PAGES,
             "votes-after": VOTE_PAGES_AFTER, "fragments": FRAGMENT_PAGES, "fragments-after": FRAGMENT_PAGES_AFTER,
-            "heroes": HERO_PAGES, "heroes-after": HERO_PAGES_AFTER}
+            "heroes": HERO_PAGES, "heroes-after": HERO_PAGES_AFTER, "microdata": MICRODATA_PAGES,
+            "microdata-after": MICRODATA_PAGES_AFTER}
     probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), PADDED_PAGES))
