@@ -14,6 +14,7 @@ import pytest
 
 from newsflow.bylinetexts import byline_lines, in_other_block
 from newsflow.datechecks import outvoted_day
+from newsflow.declareddates import published_metas
 from newsflow.extract import page_tree
 from newsflow.headline_date import byline_time, headline_date, update_bound
 from tests.date_batch20 import stored_day
@@ -25,6 +26,8 @@ from tests.date_batch24 import (
     LAW_EN,
     MARCH_10,
     MARCH_12,
+    MICRODATA_PAGES,
+    MICRODATA_PAGES_AFTER,
     PADDED_PAGES,
     PADDED_PAGES_AFTER,
     VOTE_PAGES,
@@ -32,13 +35,14 @@ from tests.date_batch24 import (
     hero,
     ld,
     meta,
+    microdata,
     page,
     topbar,
 )
 from tests.test_date_classes import STORY, TITLE
 
 BATCH = (PADDED_PAGES + PADDED_PAGES_AFTER + VOTE_PAGES + VOTE_PAGES_AFTER + FRAGMENT_PAGES + FRAGMENT_PAGES_AFTER
-         + HERO_PAGES + HERO_PAGES_AFTER)
+         + HERO_PAGES + HERO_PAGES_AFTER + MICRODATA_PAGES + MICRODATA_PAGES_AFTER)
 NEWS = "https://www.example.com/news/council-budget/"
 
 
@@ -167,3 +171,47 @@ def test_a_footer_stays_another_block_whatever_it_holds() -> None:
             f'<div class="entry-meta"><h1>{TITLE}</h1><time datetime="2026-12-04">4 Dec 2026</time></div></footer>'
             "</body></html>")
     assert _time_in_other_block(html)
+
+
+# --- 5. microdata's `datePublished` on a story item's element ----------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle",
+                                  "SocialMediaPosting"])
+def test_a_story_items_microdata_publication_is_declared(kind: str) -> None:
+    tree = page_tree(microdata('<time itemprop="datePublished" datetime=" 2026-03-12T10:00:00Z ">x</time>', kind=kind))
+    assert published_metas(tree) == ["2026-03-12T10:00:00Z"]
+
+
+@pytest.mark.parametrize("markup", [
+    '<span itemprop="datePublished" content="2026-03-12">12 March</span>',
+    '<time itemprop="dateCreated datePublished" datetime="2026-03-12">12 March</time>',
+])
+def test_microdata_content_and_several_properties_are_read(markup: str) -> None:
+    assert published_metas(page_tree(microdata(markup))) == ["2026-03-12"]
+
+
+@pytest.mark.parametrize(("markup", "kind"), [
+    ('<time itemprop="datePublished" datetime="2026-03-12">x</time>', "Review"),  # not a story's item
+    ('<time itemprop="datePublished" datetime="2026-03-12">x</time>', "Event"),
+    ('<time itemprop="datePublished">12 March 2026</time>', "NewsArticle"),  # no machine date: the byline reads it
+    ('<time itemprop="dateModified" datetime="2026-03-12">x</time>', "NewsArticle"),
+])
+def test_no_microdata_publication_outside_a_story_item_or_without_a_machine_date(markup: str, kind: str) -> None:
+    assert published_metas(page_tree(microdata(markup, kind=kind))) == []
+
+
+def test_microdata_without_an_item_is_not_read() -> None:
+    html = page('<time itemprop="datePublished" datetime="2026-03-12">12 March 2026</time>')
+    assert published_metas(page_tree(html)) == []
+
+
+def test_a_related_storys_microdata_is_not_the_pages() -> None:
+    related = ('<aside class="related"><div itemscope itemtype="https://schema.org/NewsArticle"><time itemprop='
+               '"datePublished" datetime="2026-03-01">1 March</time></div></aside>')
+    assert published_metas(page_tree(microdata("March 10, 2026", before=related))) == []
+
+
+def test_the_heads_published_meta_comes_before_the_microdata() -> None:
+    html = microdata('<time itemprop="datePublished" datetime="2026-03-12">x</time>',
+                     head=meta("article:published_time", "2026-03-11T10:00:00Z"))
+    assert published_metas(page_tree(html)) == ["2026-03-11T10:00:00Z", "2026-03-12"]

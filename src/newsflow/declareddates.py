@@ -76,7 +76,8 @@ def _page_metas(tree: Any) -> list[tuple[str, str]]:
 _MICRODATA_PUBLISHED = ("//body//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]"
                         "[@datetime or @content][not(self::meta)]")
 _ARTICLE_ITEM = re.compile(r"(?:Article|BlogPosting|Posting)/?$")
-"""A microdata item's `itemtype` that is a story: schema.org's Article, NewsArticle, BlogPosting, ReportageNewsArticle …"""
+"""A microdata item's `itemtype` that is a story: schema.org's Article, NewsArticle, BlogPosting, ReportageNewsArticle
+…"""
 MICRODATA_ELEMENTS = 20
 
 
