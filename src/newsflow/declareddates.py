@@ -73,8 +73,8 @@ def _page_metas(tree: Any) -> list[tuple[str, str]]:
     return _last_page[1]
 
 
-_MICRODATA_PUBLISHED = ("//body//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]"
-                        "[@datetime or @content][not(self::meta)]")
+_MICRODATA_PUBLISHED = ("//body//*[@itemprop][contains(concat(' ', normalize-space(@itemprop), ' '), "
+                        "' datePublished ')][@datetime or @content][not(self::meta)]")
 _ARTICLE_ITEM = re.compile(r"(?:Article|BlogPosting|Posting)/?$")
 """A microdata item's `itemtype` that is a story: schema.org's Article, NewsArticle, BlogPosting, ReportageNewsArticle
 …"""
