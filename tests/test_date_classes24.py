@@ -122,6 +122,18 @@ def test_a_byline_paragraph_ending_in_a_full_stop_but_short_stays_a_byline() -> 
     assert headline_date(page_tree(page("", story=byline + STORY))) == MARCH_10
 
 
+@pytest.mark.parametrize("byline", [
+    '<p>Published <span class="d">10 March 2026</span> by <a href="/a">Jane Doe</a>, who covers the city council for '
+    "the Daily News.</p>",
+    '<p>Published 10 March 2026 by <a href="/a">Jane Doe</a>, who covers the city council for the Daily News.</p>',
+    '<p>Von <a href="/a">Jana Muster</a> am <b>10.03.2026</b>, die seit vielen Jahren für unsere Zeitung aus dem '
+    "Rathaus berichtet.</p>",
+])
+def test_a_byline_written_as_a_sentence_with_a_link_stays_a_byline(byline: str) -> None:
+    # review of rule 3: the paragraph is prose as a whole, but the day's piece opens it
+    assert headline_date(page_tree(page("", story=byline + STORY))) == MARCH_10
+
+
 def test_a_div_holding_a_byline_and_sentences_is_not_read_as_one_sentence() -> None:
     block = ('<div class="content">By <a href="/a">A. Writer</a> · 10 March 2026<br>The council met on Tuesday '
              "and approved the budget for schools, roads and the library.</div>")

@@ -66,6 +66,8 @@ def byline_lines(tree: Any) -> list[str]:
 
 
 _last_lines: tuple[list[Any], list[str]] | None = None
+SENTENCE_WORDS_BEFORE = 5
+"""A piece of a paragraph is a sentence's when this many of the paragraph's words come before it (review of rule 3)."""
 SENTENCE_CHARS = 2_000
 """A block's text read to tell whether a piece of it is a sentence's: a story's paragraph, not a byline's block."""
 
@@ -73,14 +75,19 @@ SENTENCE_CHARS = 2_000
 def _in_a_sentence(text: Any) -> bool:
     """Whether a text is a piece of a sentence that links or emphasis split into several text nodes ("… die den am
     28.12.2012 in Kraft getretenen <a>§ 1631d</a> …": twenty-fourth pass, an event's day read as the byline's): the
-    paragraph it sits in, past its inline elements, reads as prose as a whole (`pageblocks.is_prose`)."""
+    paragraph it sits in, past its inline elements, reads as prose as a whole (`pageblocks.is_prose`), and the piece
+    does not open it."""
     block = text_element(text)
     while block.tag in INLINE_TAGS and block.getparent() is not None:
         block = block.getparent()
     if block.tag != "p":
         return False  # a `<div>` may hold a byline's line and the story's text with no paragraph between them
     whole = bounded_text(block, SENTENCE_CHARS)
-    return whole is not None and len(whole) > len(text) and is_prose(" ".join(whole.split()))
+    if whole is None or len(whole) <= len(text) or not is_prose(" ".join(whole.split())):
+        return False
+    # a byline written as a sentence opens its paragraph ("Published <span>10 March 2026</span> by <a>Jane Doe</a>,
+    # who covers …"); an event's day sits further in, after words of the story's
+    return len(whole[:max(whole.find(str(text).strip()), 0)].split()) >= SENTENCE_WORDS_BEFORE
 
 
 def in_other_block(tree: Any, element: Any, site_bars: bool = True) -> bool:
