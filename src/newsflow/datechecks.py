@@ -172,4 +172,3 @@ def outvoted_day(stated: list[tuple[str, date]], against: date) -> date | None:
     bylines = {day for kind, day in stated if kind == "byline" and day != against}
     voted = [day for day in bylines if sum(other == day for _, other in stated) >= 2]
     return voted[0] if len(voted) == 1 else None
-
