@@ -104,6 +104,20 @@ def test_an_age_under_the_headline_casts_no_vote() -> None:
     assert stored_day(html, NEWS) == date(2026, 3, 9)
 
 
+@pytest.mark.parametrize(("byline", "declared"), [
+    # the same instant in two zones: the JSON-LD's local time after midnight, the meta's and the byline's UTC time
+    ('<time datetime="2026-03-11T23:30:00Z">March 12, 2026</time>',
+     ld("2026-03-12T00:30:00+01:00") + meta("article:published_time", "2026-03-11T23:30:00Z")),
+    # the same at +05:30, the meta's time at the same instant written with its offset
+    ('<time datetime="2026-03-11T19:00:00Z">March 12, 2026</time>',
+     ld("2026-03-12T00:30:00+05:30") + meta("article:published_time", "2026-03-11T19:00:00+00:00")),
+])
+def test_a_zones_difference_is_no_disagreement(byline: str, declared: str) -> None:
+    """Review: timed sources within hours of the chosen time state its moment, not another day; on the starting
+    code the JSON-LD's local day (the 12th) stood, and the first form of rule 2 took the UTC day."""
+    assert stored_day(page(byline, declared), NEWS) == MARCH_12
+
+
 # --- 3. a piece of a linked sentence is no byline line ------------------------------------------------------------
 
 def test_the_pieces_of_a_linked_sentence_are_no_byline_lines() -> None:
@@ -128,6 +142,11 @@ def test_a_byline_paragraph_ending_in_a_full_stop_but_short_stays_a_byline() -> 
     '<p>Published 10 March 2026 by <a href="/a">Jane Doe</a>, who covers the city council for the Daily News.</p>',
     '<p>Von <a href="/a">Jana Muster</a> am <b>10.03.2026</b>, die seit vielen Jahren für unsere Zeitung aus dem '
     "Rathaus berichtet.</p>",
+    # review: the day after five words, set apart in its own element, as bylines mark it
+    '<p>Por <a href="/a">Ana García</a>, corresponsal de la agencia en Madrid, publicado el <b>10 de marzo de 2026</b>.'
+    "</p>",
+    '<p>Written by <a href="/a">Jane Doe</a> for the politics desk and published on <span class="date">10 March '
+    "2026</span>.</p>",
 ])
 def test_a_byline_written_as_a_sentence_with_a_link_stays_a_byline(byline: str) -> None:
     # review of rule 3: the paragraph is prose as a whole, but the day's piece opens it
@@ -172,10 +191,24 @@ def test_a_byline_in_the_storys_hero_in_the_site_header_is_the_storys(block: str
     '<div class="ticker"><h3 class="entry-title"><a href="/x">Port closes</a></h3><div class="entry-meta">'
     '<time datetime="2026-12-04">4 December 2026</time></div></div>',  # another story's, beside an `<h3>`
     '<div class="post-meta"><time datetime="2026-12-04">4 December 2026</time></div>',  # named, but no `<h1>`
+    # review: an `<h1>` that is not the page's title: a featured other story's (linked or not), the site's name
+    '<div class="featured-post"><h1 class="entry-title"><a href="/o">Storm closes the port for a week</a></h1>'
+    '<div class="entry-meta"><time datetime="2026-12-03">3 December 2026</time></div></div>',
+    '<div class="post-header"><h1>Storm closes the port for a week</h1><span class="post-meta"><time '
+    'datetime="2026-12-03">3 December 2026</time></span></div>',
+    '<div class="site-branding"><h1 class="site-title">Example News</h1><div class="post-meta"><time '
+    'datetime="2026-12-03">Thursday, 3 December 2026</time></div></div>',
 ])
 def test_a_date_in_the_site_header_that_is_no_storys_hero_stays_the_sites(block: str) -> None:
     assert _time_in_other_block(hero(topbar(block)))
     assert _time_in_other_block(hero(topbar(block, "site-header"), body_header=True))
+
+
+def test_a_featured_other_storys_hero_in_the_site_header_gives_no_day() -> None:
+    html = hero(topbar('<div class="featured-post"><h1 class="entry-title"><a href="/o">Storm closes the port for a '
+                       'week</a></h1><div class="entry-meta"><time datetime="2026-12-03T08:00:00Z">3 December 2026'
+                       "</time></div></div>"))
+    assert stored_day(html, NEWS) is None  # the starting code's answer; the first form of rule 4 took 3 December
 
 
 def test_a_footer_stays_another_block_whatever_it_holds() -> None:
@@ -221,6 +254,35 @@ def test_a_related_storys_microdata_is_not_the_pages() -> None:
     related = ('<aside class="related"><div itemscope itemtype="https://schema.org/NewsArticle"><time itemprop='
                '"datePublished" datetime="2026-03-01">1 March</time></div></aside>')
     assert published_metas(page_tree(microdata("March 10, 2026", before=related))) == []
+
+
+@pytest.mark.parametrize("inner", [
+    # a reader's comment marked as a posting, a property of the story's item
+    '<div itemprop="comment" itemscope itemtype="https://schema.org/SocialMediaPosting"><time itemprop='
+    '"datePublished" datetime="2026-03-25T10:00:00Z">25 March</time></div>',
+    # a story nested in the story (an unclassed "more from" item)
+    '<div itemscope itemtype="https://schema.org/BlogPosting"><a href="/y">Old post</a><time itemprop='
+    '"datePublished" datetime="2025-03-25T10:00:00Z">25 March 2025</time></div>',
+])
+def test_a_posting_inside_the_story_item_is_not_the_pages(inner: str) -> None:
+    html = microdata("March 10, 2026").replace("</article>", f"{inner}</article>")
+    assert published_metas(page_tree(html)) == []
+    assert stored_day(html, NEWS) == date(2026, 3, 10)
+
+
+def test_an_article_that_a_products_item_cites_is_not_the_pages() -> None:
+    cited = ('<div itemprop="subjectOf" itemscope itemtype="https://schema.org/Article"><time itemprop='
+             '"datePublished" datetime="2026-03-25T10:00:00Z">25 March</time></div>')
+    html = microdata("March 10, 2026", kind="Product").replace("</article>", f"{cited}</article>")
+    assert published_metas(page_tree(html)) == []
+    assert stored_day(html, NEWS) == date(2026, 3, 10)
+
+
+def test_a_story_item_that_is_its_pages_main_entity_is_read() -> None:
+    html = microdata('<time itemprop="datePublished" datetime="2026-03-12">x</time>').replace(
+        "<article itemscope", '<article itemprop="mainEntity" itemscope').replace(
+        "<body>", '<body itemscope itemtype="https://schema.org/WebPage">')
+    assert published_metas(page_tree(html)) == ["2026-03-12"]
 
 
 def test_the_heads_published_meta_comes_before_the_microdata() -> None:

@@ -78,6 +78,8 @@ def _in_a_sentence(text: Any) -> bool:
     paragraph it sits in, past its inline elements, reads as prose as a whole (`pageblocks.is_prose`), and the piece
     does not open it."""
     block = text_element(text)
+    if not text.is_tail and block.tag in INLINE_TAGS and len(block) == 0:
+        return False  # set apart in its own element (`<time>`, `<b>`, `<span class="date">`): a byline's day (review)
     while block.tag in INLINE_TAGS and block.getparent() is not None:
         block = block.getparent()
     if block.tag != "p":

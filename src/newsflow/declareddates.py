@@ -88,12 +88,26 @@ def _microdata_published(tree: Any) -> list[str]:
     a review's or an event's item. Read after the `<head>`'s metas: they declare the page first."""
     values = []
     for element in tree.xpath(_MICRODATA_PUBLISHED)[:MICRODATA_ELEMENTS]:
-        item = next((above for above in element.iterancestors() if above.get("itemscope") is not None), None)
-        if item is None or not _ARTICLE_ITEM.search(str(item.get("itemtype") or "").strip()):
+        items = [above for above in element.iterancestors() if above.get("itemscope") is not None]
+        if not items or not _the_pages_story(items):
             continue
         if not in_other_block(tree, element, site_bars=False):
             values.append(str(element.get("datetime") or element.get("content") or "").strip())
     return values
+
+
+def _the_pages_story(items: list[Any]) -> bool:
+    """Whether the innermost of these microdata items (innermost first) is the page's story: a story's type, no
+    property of another item but the page's main entity (a reader's comment is the story's `comment`, an article a
+    product cites its `subjectOf`: review of the twenty-fourth pass), and inside no other story's item."""
+    if not _ARTICLE_ITEM.search(str(items[0].get("itemtype") or "").strip()):
+        return False
+    if set(str(items[0].get("itemprop") or "").split()) - _MAIN_ENTITY:
+        return False
+    return not any(_ARTICLE_ITEM.search(str(item.get("itemtype") or "").strip()) for item in items[1:])
+
+
+_MAIN_ENTITY = {"mainEntity", "mainEntityOfPage"}
 
 
 def _meta_name(meta: Any) -> str:

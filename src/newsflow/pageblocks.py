@@ -28,6 +28,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from newsflow.text import token_f1
+
 PROSE_WORDS = 10
 """A text of this many words or more that ends as a sentence is the story's prose, not its byline."""
 
@@ -179,8 +181,25 @@ def _storys_hero(element: Any) -> bool:
     if not _STORY_HERO.search(str(element.get("class") or "")):
         return False
     parent = element.getparent()
-    return element.tag == "h1" or element.find(".//h1") is not None or (parent is not None and parent.find("h1")
-                                                                         is not None)
+    heading = element if element.tag == "h1" else element.find(".//h1")
+    heading = heading if heading is not None or parent is None else parent.find("h1")
+    return heading is not None and _names_the_page(heading)
+
+
+HERO_TITLE_F1 = 0.5
+"""The hero's `<h1>` is the story's when it reads as the page's title as much as `bylinetexts.page_headline` asks
+(review of the twenty-fourth pass: a featured other story's `<h1>`, or the site's name, beside a block named
+"entry-meta" in the header is not the story's)."""
+
+
+def _names_the_page(heading: Any) -> bool:
+    root = heading.getroottree()
+    titles = [root.findtext(".//title") or ""] + [str(meta.get("content") or "") for meta in root.iterfind(".//meta")
+                                                  if (meta.get("property") or "").lower() == "og:title"]
+    # the whole heading, or its opening text alone: a hero's `<h1>` may hold the byline after the title
+    opening = heading.text if (heading.text or "").strip() or not len(heading) else "".join(heading[0].itertext())
+    texts = [" ".join(text.split()) for text in ("".join(heading.itertext()), opening or "")]
+    return any(token_f1(text, title) >= HERO_TITLE_F1 for text in texts if text for title in titles if title)
 
 
 _STORY_PARAGRAPHS = ("count(descendant::p[not(descendant::a)][string-length(normalize-space()) >= "
