@@ -1,7 +1,8 @@
 """The page's headline and the texts after it that may be its byline, found once per page.
 
 `page_headline` is the page's `<h1>` closest to its title; `byline_texts` the first
-TEXTS_AFTER_HEADLINE text nodes after it, and `byline_lines` those texts' lines that are not prose:
+TEXTS_AFTER_HEADLINE text nodes after it, and `byline_lines` those texts' lines that are not prose (nor, twenty-fourth
+pass, a piece of a sentence that a link split):
 what the date rules (`newsflow.headline_date`, `newsflow.kickerdates`) read. Texts in photo captions
 (`<figcaption>`, a "caption" class) are not the byline and are skipped, and (seventh pass) neither are
 texts in other stories' blocks (a related list, a sidebar, `<aside>`, `<nav>`, `<footer>`), outside the
@@ -58,12 +59,37 @@ def byline_lines(tree: Any) -> list[str]:
     global _last_lines
     texts = _byline_texts(tree)[1]
     if _last_lines is None or _last_lines[0] is not texts:
-        lines = [" ".join(str(text).split()) for text in texts]
-        _last_lines = (texts, [line for line in lines if len(line) <= MAX_TEXT_CHARS and not is_prose(line)])
+        lines = [(" ".join(str(text).split()), text) for text in texts]
+        _last_lines = (texts, [line for line, text in lines
+                               if len(line) <= MAX_TEXT_CHARS and not is_prose(line) and not _in_a_sentence(text)])
     return _last_lines[1]
 
 
 _last_lines: tuple[list[Any], list[str]] | None = None
+SENTENCE_WORDS_BEFORE = 5
+"""A piece of a paragraph is a sentence's when this many of the paragraph's words come before it (review of rule 3)."""
+SENTENCE_CHARS = 2_000
+"""A block's text read to tell whether a piece of it is a sentence's: a story's paragraph, not a byline's block."""
+
+
+def _in_a_sentence(text: Any) -> bool:
+    """Whether a text is a piece of a sentence that links or emphasis split into several text nodes ("… die den am
+    28.12.2012 in Kraft getretenen <a>§ 1631d</a> …": twenty-fourth pass, an event's day read as the byline's): the
+    paragraph it sits in, past its inline elements, reads as prose as a whole (`pageblocks.is_prose`), and the piece
+    does not open it."""
+    block = text_element(text)
+    if not text.is_tail and block.tag in INLINE_TAGS and len(block) == 0:
+        return False  # set apart in its own element (`<time>`, `<b>`, `<span class="date">`): a byline's day (review)
+    while block.tag in INLINE_TAGS and block.getparent() is not None:
+        block = block.getparent()
+    if block.tag != "p":
+        return False  # a `<div>` may hold a byline's line and the story's text with no paragraph between them
+    whole = bounded_text(block, SENTENCE_CHARS)
+    if whole is None or len(whole) <= len(text) or not is_prose(" ".join(whole.split())):
+        return False
+    # a byline written as a sentence opens its paragraph ("Published <span>10 March 2026</span> by <a>Jane Doe</a>,
+    # who covers …"); an event's day sits further in, after words of the story's
+    return len(whole[:max(whole.find(str(text).strip()), 0)].split()) >= SENTENCE_WORDS_BEFORE
 
 
 def in_other_block(tree: Any, element: Any, site_bars: bool = True) -> bool:

@@ -28,12 +28,14 @@ def byline_times(headline: Any, texts: list[Any], update_cue: re.Pattern[str]) -
     found, previous = [], ""
     for text in texts:
         element = time_element(text, headline)
-        if element is not None and element.get("datetime"):
+        if element is not None and str(element.get("datetime") or "").strip():
             found.append((element, bool(update_cue.search(f"{previous} {text}"))))
         previous = str(text)
     classes = [str(element.get("class") or "") for element, _ in found]
     marked = any(_PUBLISHED_CLASS.search(names) for names in classes)
-    return [(str(element.get("datetime")), cued or (marked and _an_update_class(names)))
+    # stripped: templates pad the value (" 2026-04-22 07:07:05 "), and callers read its first ten characters as the
+    # day (twenty-fourth pass: " 2026-04-2" was read as 2 April, an update before the story it updates)
+    return [(str(element.get("datetime")).strip(), cued or (marked and _an_update_class(names)))
             for (element, cued), names in zip(found, classes, strict=True)]
 
 

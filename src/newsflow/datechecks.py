@@ -160,3 +160,34 @@ def agreed_day(days: Iterable[date | None], against: date) -> date | None:
         return None
     agreed = {day for day in stated if stated.count(day) >= 2}
     return agreed.pop() if len(agreed) == 1 else None
+
+
+def outvoted_day(stated: list[tuple[str, date]], against: date) -> date | None:
+    """The day that two sources of the page state, the byline under the headline one of them, when only one source
+    states `against` (twenty-fourth pass: a JSON-LD `datePublished` on the day a CMS created the draft, while the
+    published-time meta and the byline the reader sees agree on the day it came out). Sources are (kind, day):
+    "ld", "meta", "byline", "url"; a byline prints one day, and an update's is none (`headline_date`)."""
+    if sum(day == against for _, day in stated) != 1:
+        return None
+    bylines = {day for kind, day in stated if kind == "byline" and day != against}
+    voted = [day for day in bylines if sum(other == day for _, other in stated) >= 2]
+    return voted[0] if len(voted) == 1 else None
+
+
+ZONE_SPREAD = timedelta(hours=12)
+"""Two times this close name one moment as far as the day goes: their days may differ by the zone each is written in
+(a JSON-LD time after midnight at +01:00, the meta's and the byline's the evening before in UTC: review of the
+twenty-fourth pass), which is no disagreement on the day."""
+
+
+def stated_days(sources: list[tuple[str, datetime]], chosen: datetime) -> list[tuple[str, date]]:
+    """Each source's day for `outvoted_day`, the chosen date's day for a time within `ZONE_SPREAD` of the chosen time
+    (a bare day, midnight, names no instant: its own day)."""
+    def near(moment: datetime) -> bool:
+        return not _bare(chosen) and not _bare(moment) and abs(moment - chosen) < ZONE_SPREAD
+
+    return [(kind, chosen.date() if near(moment) else moment.date()) for kind, moment in sources]
+
+
+def _bare(moment: datetime) -> bool:
+    return moment.hour == moment.minute == moment.second == 0

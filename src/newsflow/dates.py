@@ -58,7 +58,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.datechecks import agreed_day, not_article, plausible, url_day
+from newsflow.datechecks import agreed_day, not_article, outvoted_day, plausible, stated_days, url_day
 from newsflow.declareddates import (
     evidenced_order,
     json_ld_published_strings,
@@ -346,7 +346,8 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
     """The chosen date, unless an update stamp under the headline is earlier (the publication is
     then the first source on or before that day, else that day) or is its day while a source the
     page declares is earlier (the update was taken for the publication), or two independent sources
-    agree on another day and none states the chosen one (`newsflow.datechecks`)."""
+    agree on another day and none states the chosen one, or (twenty-fourth pass) one states it and two, the
+    byline one of them, another day (`newsflow.datechecks`)."""
     bound = update_bound(tree)
     if bound is not None and chosen.date() > bound:
         earlier = [moment for _, moment in sources if moment.date() <= bound]
@@ -355,6 +356,7 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
     if bound is not None and chosen.date() == bound == update_bound(tree, as_of=False):  # an update's day
         chosen = next((moment for kind, moment in sources if kind != "url" and moment.date() < bound), chosen)
     agreed = agreed_day([moment.date() for _, moment in sources], chosen.date())
+    agreed = agreed or outvoted_day(stated_days(sources, chosen), chosen.date())  # a zone's day is no vote
     return next((moment for _, moment in sources if moment.date() == agreed), chosen)
 
 

@@ -6,12 +6,13 @@ ninth date pass): JSON-LD `datePublished` values, and published-time and modifie
   dates were taken for the page's; ninth pass). `listed_storys` says whether a value is only such a
   related story's.
 - `published_metas`, `modified_metas`: the contents of the metas whose name says publication
-  (`article:published_time`, `pubdate`, `itemprop=datePublished` …) or update (`og:updated_time` …).
+  (`article:published_time`, `pubdate`, `itemprop=datePublished` …) or update (`og:updated_time` …); and
+  (twenty-fourth pass) microdata's `datePublished` on a story item's `<time datetime>` or `content`.
 - `evidenced_order`: the order of an ambiguous slashed date the page declares ("03/04/2026" in the
   JSON-LD of a plain `en` .com page without a locale meta; tenth pass), from the page's other
   declared dates (module function's docstring).
 
-Pure: an lxml tree walked by its methods only, and `newsflow.jsonld`.
+Pure: an lxml tree walked by its methods only, `newsflow.jsonld` and `newsflow.bylinetexts` (blocks of other stories).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from newsflow.bylinetexts import in_other_block
 from newsflow.datechecks import article_first
 from newsflow.jsonld import json_ld_typed_strings
 
@@ -66,8 +68,46 @@ def _page_metas(tree: Any) -> list[tuple[str, str]]:
     global _last_page
     if _last_page is None or _last_page[0]() is not tree:
         metas = [(_meta_name(meta), meta.get("content") or "") for meta in tree.iterfind(".//meta")]
+        metas += [("datepublished", value) for value in _microdata_published(tree)]
         _last_page = (weakref.ref(tree), metas)
     return _last_page[1]
+
+
+_MICRODATA_PUBLISHED = ("//body//*[@itemprop][contains(concat(' ', normalize-space(@itemprop), ' '), "
+                        "' datePublished ')][@datetime or @content][not(self::meta)]")
+_ARTICLE_ITEM = re.compile(r"(?:Article|BlogPosting|Posting)/?$")
+"""A microdata item's `itemtype` that is a story: schema.org's Article, NewsArticle, BlogPosting, ReportageNewsArticle
+…"""
+MICRODATA_ELEMENTS = 20
+
+
+def _microdata_published(tree: Any) -> list[str]:
+    """The `datetime` (or `content`) of each element that schema.org microdata marks as `datePublished` of a story's
+    item (twenty-fourth pass: `<time itemprop="datePublished" datetime="…">` in an `itemscope` NewsArticle; a
+    `<meta itemprop>` is read with the metas), not one of another story's block (a related list, a sidebar), nor
+    a review's or an event's item. Read after the `<head>`'s metas: they declare the page first."""
+    values = []
+    for element in tree.xpath(_MICRODATA_PUBLISHED)[:MICRODATA_ELEMENTS]:
+        items = [above for above in element.iterancestors() if above.get("itemscope") is not None]
+        if not items or not _the_pages_story(items):
+            continue
+        if not in_other_block(tree, element, site_bars=False):
+            values.append(str(element.get("datetime") or element.get("content") or "").strip())
+    return values
+
+
+def _the_pages_story(items: list[Any]) -> bool:
+    """Whether the innermost of these microdata items (innermost first) is the page's story: a story's type, no
+    property of another item but the page's main entity (a reader's comment is the story's `comment`, an article a
+    product cites its `subjectOf`: review of the twenty-fourth pass), and inside no other story's item."""
+    if not _ARTICLE_ITEM.search(str(items[0].get("itemtype") or "").strip()):
+        return False
+    if set(str(items[0].get("itemprop") or "").split()) - _MAIN_ENTITY:
+        return False
+    return not any(_ARTICLE_ITEM.search(str(item.get("itemtype") or "").strip()) for item in items[1:])
+
+
+_MAIN_ENTITY = {"mainEntity", "mainEntityOfPage"}
 
 
 def _meta_name(meta: Any) -> str:

@@ -28,6 +28,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from newsflow.text import token_f1
+
 PROSE_WORDS = 10
 """A text of this many words or more that ends as a sentence is the story's prose, not its byline."""
 
@@ -140,7 +142,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     often: "Posted on 1 March 2026"; on a page without an `<article>`, any), and so the site's `<header>`,
     top bar or masthead (`_SITE_CHROME`), and a cookie or consent notice (`_NOTICE`, twenty-third pass); with
     `captions`, in a photo caption too. Only the elements that hold it but not the headline are read."""
-    tagged = chrome = False
+    tagged = chrome = header = hero = False
     while element is not None and element not in headline_ancestors:
         other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
         if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
@@ -152,8 +154,10 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
             return True
         if element.tag in ("aside", "nav"):
             return True
-        tagged = tagged or element.tag == "footer" or _site_header(element)
+        tagged, header = tagged or element.tag == "footer", header or _site_header(element)
+        hero = hero or _storys_hero(element)
         element = element.getparent()
+    chrome, tagged = chrome and not hero, tagged or (header and not hero)  # twenty-fourth pass
     no_article = article >= len(headline_ancestors)
     common = headline_ancestors[element] if element is not None else len(headline_ancestors)
     in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
@@ -162,6 +166,40 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and _story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+_STORY_HERO = re.compile(r"(?:entry|post|article|story)[-_]?(?:title|meta|header|head|hero|byline|info)",
+                         re.IGNORECASE)
+
+
+def _storys_hero(element: Any) -> bool:
+    """Whether an element is the story's title or byline block in a theme's hero (twenty-fourth pass: WordPress's
+    Hestia and its kind put "h1.entry-title" with the author and the `<time>` in the site's header, above a top
+    bar's menu, and repeat the title in the `<article>`): its class names a story's title, header or meta, and it is
+    an `<h1>`, holds one, or sits beside one. A ticker's other story in the top bar has an `<h2>` or `<h3>`, and a
+    site's logo or today's date names no story."""
+    if not _STORY_HERO.search(str(element.get("class") or "")):
+        return False
+    parent = element.getparent()
+    heading = element if element.tag == "h1" else element.find(".//h1")
+    heading = heading if heading is not None or parent is None else parent.find("h1")
+    return heading is not None and _names_the_page(heading)
+
+
+HERO_TITLE_F1 = 0.5
+"""The hero's `<h1>` is the story's when it reads as the page's title as much as `bylinetexts.page_headline` asks
+(review of the twenty-fourth pass: a featured other story's `<h1>`, or the site's name, beside a block named
+"entry-meta" in the header is not the story's)."""
+
+
+def _names_the_page(heading: Any) -> bool:
+    root = heading.getroottree()
+    titles = [root.findtext(".//title") or ""] + [str(meta.get("content") or "") for meta in root.iterfind(".//meta")
+                                                  if (meta.get("property") or "").lower() == "og:title"]
+    # the whole heading, or its opening text alone: a hero's `<h1>` may hold the byline after the title
+    opening = heading.text if (heading.text or "").strip() or not len(heading) else "".join(heading[0].itertext())
+    texts = [" ".join(text.split()) for text in ("".join(heading.itertext()), opening or "")]
+    return any(token_f1(text, title) >= HERO_TITLE_F1 for text in texts if text for title in titles if title)
 
 
 _STORY_PARAGRAPHS = ("count(descendant::p[not(descendant::a)][string-length(normalize-space()) >= "
