@@ -42,6 +42,9 @@ from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line
 
 _OUTPUT_INLINE = frozenset({"hi", "ref", "lb", "del"})
 """trafilatura's own inline elements, whose tails are text of the same paragraph, not loose text."""
+_OUTPUT_CONTAINERS = frozenset({"body", "div"})
+"""trafilatura's output elements that hold blocks: their own text is loose text, before the first block (a
+story whose first run opens with `<strong>`, the div's first child: the twenty-fourth pass)."""
 MATCHED_CHARS = 40
 """How much of the text on each side of the element must be the neighbouring line's end or start:
 enough to name a place in a story, as the element's own text alone does not."""
@@ -260,12 +263,15 @@ def join_inline_splits(text: str, bodies: Iterable[Any], page: Any) -> str:
 
 
 def _loose_texts(bodies: Iterable[Any]) -> set[str]:
-    """The texts trafilatura's outputs hold loose between two blocks (a block's tail), normalised."""
+    """The texts trafilatura's outputs hold loose between two blocks (a block's tail) or before the first
+    block of a container (its own text), normalised."""
     loose: set[str] = set()
     for body in bodies:
         for element in body.iter() if body is not None else ():
             if element.tail and element.tag not in _OUTPUT_INLINE and not element.tail.isspace():
                 loose.add(normalized_line(element.tail))
+            if element.tag in _OUTPUT_CONTAINERS and element.text and not element.text.isspace():
+                loose.add(normalized_line(element.text))
     return loose
 
 
@@ -324,13 +330,20 @@ def _joined(lines: Sequence[str], runs: dict[str, list[_Run]]) -> list[str]:
 def _joins(above: str | None, line: str, below: str | None,
            runs: dict[str, list[_Run]]) -> tuple[str | None, str | None]:
     """The separators joining the line to the one above and to the one below (None where it is not
-    joined), by the first run of the page that shows the line running into either neighbour."""
+    joined), by the run of the page that shows the line running into both neighbours, else the first
+    that shows it running into one. Why both first: a paragraph may show one link text twice ("dass
+    die", a topic linked again), and the first place's text after it can open the second's too; taken
+    alone it joined only the line below and left the paragraph split (the generated pages of the
+    twenty-fourth pass)."""
+    best: tuple[str | None, str | None] = (None, None)
     for tail, head, up_separator, down_separator in runs.get(line, ()):
         up = above is not None and bool(tail) and above.endswith(tail)
         down = below is not None and bool(head) and below.startswith(head)
-        if up or down:
-            return (up_separator if up else None), (down_separator if down else None)
-    return None, None
+        if up and down:
+            return up_separator, down_separator
+        if (up or down) and best == (None, None):
+            best = (up_separator if up else None), (down_separator if down else None)
+    return best
 
 
 def _space(edge: str) -> str:
