@@ -91,13 +91,15 @@ def _sentences(rng: random.Random, lang: str, count: int) -> list[str]:
 def _marked_up(rng: random.Random, sentence: str, index: int) -> str:
     """The sentence with one inline element around a run of two or three of its words (or none)."""
     words = sentence.split(" ")
-    kind = rng.choice(["a", "strong", "em", None])
+    kind = rng.choice(["a", "strong", "em", "b", "a>strong", None])
     if kind is None or len(words) < 6:
         return sentence
     start = rng.randrange(0, len(words) - 3)
     end = start + rng.choice([2, 3])
-    opening = f'<a href="https://example.com/topic/t{index}">' if kind == "a" else f"<{kind}>"
     inner = " ".join(words[start:end])
+    if kind == "a>strong":  # a link round an emphasis: one inline element inside another
+        inner, kind = f"<strong>{inner}</strong>", "a"
+    opening = f'<a href="https://example.com/topic/t{index}">' if kind == "a" else f"<{kind}>"
     return " ".join([*words[:start], f"{opening}{inner}</{kind}>", *words[end:]])
 
 
