@@ -17,7 +17,8 @@ top bar with the section and the day is the story's (sixteenth pass). Eighteenth
 a list that holds the story's prose is the story's wrapper ("section-latest-news" under the headline:
 `_holds_story`), and a block before the headline outside the story is the site's bar (`site_bar`), where
 sites print today's date under any name. Twenty-third pass: a cookie or consent notice ("cookie-consent",
-"cmp-banner", "gdpr-notice", OneTrust's, Didomi's) is such a block too, prose and all.
+"cmp-banner", "gdpr-notice", OneTrust's, Didomi's) is such a block too, prose and all. Session 24: so is a social
+post embedded in the story (a tweet's, an Instagram or Bluesky post's embed code), whose day is the post's.
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -91,6 +92,20 @@ CHROME_DEPTH = 2
 """On a page without an `<article>`, a top bar or masthead is the site's when its nearest common
 ancestor with the headline is this far above it or more (the story's own sits beside the headline)."""
 _CAPTION = re.compile("caption", re.IGNORECASE)
+_EMBEDDED_POST = re.compile(
+    r"twitter-tweet(?:-rendered)?|instagram-media|tiktok-embed|bluesky-embed|fb-post|fb-xfbml-parse-ignore|"
+    r"text-post-media|mastodon-embed|reddit-embed-bq|"
+    r"wp-block-embed-(?:twitter|x|instagram|facebook|tiktok|bluesky|threads|mastodon|reddit)",
+    re.IGNORECASE,
+)
+"""A social post embedded in the story, as the platforms' embed codes (and WordPress's embed blocks) name it
+(session 24): the day it prints ("— Example Shop (@exampleshop) November 18, 2026") is the post's, which came
+before the story that quotes it. A whole class word only: a share button's "tweet-this" is no post."""
+
+
+@lru_cache(maxsize=4096)
+def _embedded_post(names: str) -> bool:
+    return any(_EMBEDDED_POST.fullmatch(word) for word in names.split())
 
 
 def elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
@@ -152,7 +167,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
         chrome = chrome or named_chrome
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
             return True
-        if element.tag in ("aside", "nav"):
+        if element.tag in ("aside", "nav") or _embedded_post(str(element.get("class") or "")):
             return True
         tagged, header = tagged or element.tag == "footer", header or _site_header(element)
         hero = hero or _storys_hero(element)
