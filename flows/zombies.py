@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from pathlib import Path
 from uuid import UUID
 
 from prefect.client.orchestration import PrefectClient
@@ -147,18 +148,39 @@ async def end_stranded_runs(client: PrefectClient, deployment_name: str) -> list
     return ended
 
 
+def runs_elsewhere_or_here(infrastructure_pid: str, flow_run_id: UUID) -> bool:
+    """Whether `<host>:<pid>` may still be running the served run `flow_run_id`: a process on another host, or a
+    bare pid, or a live process here that Prefect's runner started for that run (its environment, as the runner
+    set it at the spawn, names the run). A live process here whose environment names no such run has the pid
+    the run's dead process had (a reboot, a container's restart: pids start again from 1), so the run is gone.
+    An environment this user may not read, or no /proc, counts as the run's (the safe direction)."""
+    if process_is_gone(infrastructure_pid):
+        return False
+    host, _, pid = infrastructure_pid.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except FileNotFoundError:  # no /proc (macOS), or the process ended since
+        return not process_is_gone(infrastructure_pid)
+    except OSError:  # another user's process: leave the run
+        return True
+    return f"PREFECT__FLOW_RUN_ID={flow_run_id}".encode() in environment
+
+
 def _ending(stranded: FlowRun) -> State[None] | None:
     """The state that ends a run a stopped service left, or None to leave it (its process lives on, or
     the Running sweep above judges it)."""
     where = stranded.infrastructure_pid
     state = stranded.state.type if stranded.state else None
-    if where and not process_is_gone(where):  # alive here, or on another host, or a bare pid: not ours to end
+    if where and runs_elsewhere_or_here(where, stranded.id):  # alive, or on another host, or a bare pid
         return None
     found_by = f"found by {this_process()} as its service started"
     if state is StateType.CANCELLING:
         return Cancelled(message=f"the service stopped while cancelling this run; {found_by}")
     if state is StateType.RUNNING and where:  # a process recorded, and gone: the sweep's case, said the same way
-        return Crashed(message=f"its process ({where}) ended before the run finished; {found_by}")
+        again = "" if process_is_gone(where) else ", and its pid now names another process"
+        return Crashed(message=f"its process ({where}) ended before the run finished{again}; {found_by}")
     what = "before starting its process" if state is StateType.PENDING else "before the run recorded its process"
     return Crashed(message=f"left {_state_name(stranded)} by a service that stopped {what}; {found_by}")
 

@@ -15,6 +15,8 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -37,7 +39,7 @@ from newsflow.config import load_config
 from newsflow.errors import WarehouseError
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
-from tests.flows.test_server_restart import own_prefect_home  # noqa: F401 (a fixture)
+from tests.flows.test_server_restart import own_prefect_home  # noqa: F401 (a fixture this module uses)
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 
@@ -49,7 +51,7 @@ IN_CI = os.environ.get("NEWSFLOW_CI") == "1"
 def reboot_site(server: LocalServer, release: threading.Event) -> str:
     """A feed of `STORIES` stories whose last page is held until `release` (the drill's `running` moment kills
     the service while a run waits for it); every later request gets the page at once."""
-    site, items = Site("Reboot"), []
+    site, items = Site("Reboot"), list[tuple[str, str, datetime | None]]()
     for seed in range(1, STORIES + 1):
         story = generated_story(seed)
         page = Page(site.article_page(story))
@@ -157,7 +159,7 @@ def reboot(service: subprocess.Popen[bytes], server_pid: int) -> None:
             os.kill(pid, signal.SIGKILL)
     service.wait(timeout=30)
     deadline = time.monotonic() + 30
-    while any(is_server_process(pid) or Path(f"/proc/{pid}").exists() and _not_zombie(pid) for pid in doomed):
+    while any(is_server_process(pid) or (Path(f"/proc/{pid}").exists() and _not_zombie(pid)) for pid in doomed):
         assert time.monotonic() < deadline, "a killed process lives on"
         time.sleep(0.05)
 
@@ -179,7 +181,7 @@ def the_moment(moment: str, home: Path, config_path: Path, service: subprocess.P
                 pytest.fail("a run went Running before the drill saw one Pending: the moment was missed")
             return next((run for run in runs if state_of(run) == "PENDING"), None)
         return wait_for(pending, 240, "a run Pending", service)  # type: ignore[no-any-return]
-    if moment == "running":  # the run waits for the held page: its first stories fetched, none stored
+    if moment.startswith("running"):  # the run waits for the held page: its first stories fetched, none stored
         wait_for(lambda: server.hits(held_path(server)), 240, "a run fetching the held page", service)
         [run] = [run for run in flow_runs(home, config_path) if state_of(run) == "RUNNING"]
         return run
@@ -215,8 +217,21 @@ def after_the_restart(home: Path, config_path: Path, service: subprocess.Popen[b
     return wait_for(completed, 300, "a completed run after the restart", service)  # type: ignore[no-any-return]
 
 
+def reuse_the_pid(home: Path, killed: FlowRun, stand_in: int) -> None:
+    """What the kernel does when the pid the killed run recorded is given to a process of the next boot (likelier
+    in a container, whose pids start again from 1): the run's `<host>:<pid>`, in the dead server's database,
+    names a live process that is no flow run. (The kernel cannot be asked for a given pid here.)"""
+    with contextlib.closing(sqlite3.connect(home / "prefect.db")) as db, db:
+        [(where,)] = db.execute("SELECT infrastructure_pid FROM flow_run WHERE id = ?", [str(killed.id)]).fetchall()
+        assert where and where.startswith(f"{socket.gethostname()}:"), where
+        db.execute("UPDATE flow_run SET infrastructure_pid = ? WHERE id = ?",
+                   [f"{socket.gethostname()}:{stand_in}", str(killed.id)])
+
+
 MOMENTS = [
     pytest.param("pending", id="pending"),
+    pytest.param("running-pid-reused", id="running-pid-reused",
+                 marks=pytest.mark.skipif(IN_CI, reason="local only (~1 min)")),
     pytest.param("running", id="running", marks=pytest.mark.skipif(IN_CI, reason="local only (~1 min)")),
     pytest.param("between", id="between", marks=pytest.mark.skipif(IN_CI, reason="local only (~1 min)")),
 ]
@@ -225,7 +240,8 @@ MOMENTS = [
 @pytest.mark.slow
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_completes(
-        moment: str, tmp_path: Path, server: LocalServer, own_prefect_home: tuple[Path, dict[str, str]]) -> None:
+        moment: str, tmp_path: Path, server: LocalServer, own_prefect_home: tuple[Path, dict[str, str]]  # noqa: F811
+) -> None:
     home, env = own_prefect_home
     env |= {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
     release = threading.Event()
@@ -234,6 +250,7 @@ def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_com
         config.write("\n[schedule]\ninterval = 2\n\n[execution]\nrun_budget_seconds = 60\n")
     config_path = load_config(config_path).path
     first = start_service(tmp_path, config_path, env, "serve-1.log")
+    stand_in = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     restarted: subprocess.Popen[bytes] | None = None
     try:
         began = time.monotonic()
@@ -244,6 +261,9 @@ def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_com
         done_before = {str(run.id) for run in flow_runs(home, config_path) if state_of(run) == "COMPLETED"}
         reboot(first, server_pid)
         release.set()
+        if moment == "running-pid-reused":
+            assert killed is not None
+            reuse_the_pid(home, killed, stand_in.pid)
         killed_at = time.monotonic()
         mark = datetime.now(UTC)
         restarted = start_service(tmp_path, config_path, env, "serve-2.log")
@@ -262,7 +282,7 @@ def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_com
         assert articles == urls == STORIES, (articles, urls, stored_before)
         rows = dict(warehouse_rows(config_path, "SELECT run_id, status FROM runs"))
         assert rows.get(str(done.id)) == "completed", rows
-        if moment == "running":
+        if moment.startswith("running"):
             assert killed is not None and rows.get(str(killed.id)) == "abandoned", rows
         if moment == "pending":
             assert killed is not None and str(killed.id) not in rows, "a run killed Pending never began"
@@ -274,6 +294,7 @@ def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_com
               f"{[state_of(r) for r in runs if killed and r.id == killed.id]}")
     finally:
         release.set()
+        stand_in.communicate(b"")
         for process in (first, restarted):
             if process is not None and process.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
