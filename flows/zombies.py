@@ -148,24 +148,32 @@ async def end_stranded_runs(client: PrefectClient, deployment_name: str) -> list
     return ended
 
 
-def runs_elsewhere_or_here(infrastructure_pid: str, flow_run_id: UUID) -> bool:
-    """Whether `<host>:<pid>` may still be running the served run `flow_run_id`: a process on another host, or a
-    bare pid, or a live process here that Prefect's runner started for that run (its environment, as the runner
-    set it at the spawn, names the run). A live process here whose environment names no such run has the pid
-    the run's dead process had (a reboot, a container's restart: pids start again from 1), so the run is gone.
-    An environment this user may not read, or no /proc, counts as the run's (the safe direction)."""
+# What the command line of a run's process holds: Prefect's runner (3.9.1) starts a served run in a `spawn`
+# multiprocessing child (`... spawn_main(...) --multiprocessing-fork`), or as `python -m prefect.engine`.
+RUN_PROCESS_MARKS = (b"--multiprocessing-fork", b"prefect.engine")
+
+
+def runs_elsewhere_or_here(infrastructure_pid: str) -> bool:
+    """Whether `<host>:<pid>` may still be running a served run: a process on another host, a bare pid, or a live
+    process here whose command line is one Prefect's runner starts a run in. A live process here with another
+    command line (a shell, a daemon, the next boot's anything) has the pid the run's dead process had: a reboot,
+    or a container's restart, where pids start again from 1. Not the run's environment (a spawned child's
+    `/proc/<pid>/environ` is its parent's: the runner passes the run's id in its arguments), not start times (a
+    clock set forward would end a live run). A command line this user may not read counts as a run's."""
     if process_is_gone(infrastructure_pid):
         return False
     host, _, pid = infrastructure_pid.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return True
     try:
-        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if not arguments:  # a kernel thread (the next boot's low pids), or a zombie: an ended process not yet reaped
+            return Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0] == b"Z"
     except FileNotFoundError:  # no /proc (macOS), or the process ended since
         return not process_is_gone(infrastructure_pid)
-    except OSError:  # another user's process: leave the run
+    except (OSError, IndexError):
         return True
-    return f"PREFECT__FLOW_RUN_ID={flow_run_id}".encode() in environment
+    return any(mark in arguments for mark in RUN_PROCESS_MARKS)
 
 
 def _ending(stranded: FlowRun) -> State[None] | None:
@@ -173,7 +181,7 @@ def _ending(stranded: FlowRun) -> State[None] | None:
     the Running sweep above judges it)."""
     where = stranded.infrastructure_pid
     state = stranded.state.type if stranded.state else None
-    if where and runs_elsewhere_or_here(where, stranded.id):  # alive, or on another host, or a bare pid
+    if where and runs_elsewhere_or_here(where):  # alive, or on another host, or a bare pid
         return None
     found_by = f"found by {this_process()} as its service started"
     if state is StateType.CANCELLING:

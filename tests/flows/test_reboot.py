@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 from flows.localserver import is_server_process, read_state
 from flows.serve import deployment_name
+from flows.zombies import runs_elsewhere_or_here
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 from prefect.client.schemas.objects import FlowRun
@@ -184,6 +185,8 @@ def the_moment(moment: str, home: Path, config_path: Path, service: subprocess.P
     if moment.startswith("running"):  # the run waits for the held page: its first stories fetched, none stored
         wait_for(lambda: server.hits(held_path(server)), 240, "a run fetching the held page", service)
         [run] = [run for run in flow_runs(home, config_path) if state_of(run) == "RUNNING"]
+        # what the start's sweep goes by: the run's recorded process is the one the runner spawned for it
+        assert run.infrastructure_pid and runs_elsewhere_or_here(run.infrastructure_pid), run
         return run
     # between runs: one completed, its `runs` row written, none Pending or Running
     def idle() -> bool:

@@ -110,12 +110,12 @@ def test_a_run_the_server_refuses_to_mark_costs_the_sweep_and_serve_start_nothin
         asyncio.run(delete_flow_run(refused))  # the session's later sweeps would meet it
 
 
-def a_process_running(flow_run_id: UUID | None) -> subprocess.Popen[bytes]:
-    """A live process; with `flow_run_id`, one whose environment names the run, as Prefect's runner spawns a run's
-    process (`PREFECT__FLOW_RUN_ID`); without, one that runs no flow run (the pid of a dead run's process given to
-    another process, after a reboot). It ends when its stdin is closed."""
-    env = os.environ | ({"PREFECT__FLOW_RUN_ID": str(flow_run_id)} if flow_run_id else {})
-    return subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, env=env)
+def a_process_running(like_a_run: bool) -> subprocess.Popen[bytes]:
+    """A live process; `like_a_run`, with the mark of the process Prefect's runner spawns a served run in (a
+    multiprocessing `spawn` child's `--multiprocessing-fork`); without, a process that runs no flow run (the pid of
+    a dead run's process given to another process, after a reboot). It ends when its stdin is closed."""
+    mark = ["--multiprocessing-fork"] if like_a_run else []
+    return subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()", *mark], stdin=subprocess.PIPE)
 
 
 async def a_service_left_runs(config_path: Path, processes: list[subprocess.Popen[bytes]]) -> dict[str, UUID]:
@@ -142,7 +142,7 @@ async def a_service_left_runs(config_path: Path, processes: list[subprocess.Pope
         await client.set_flow_run_state(runs["pending-alive"], Pending(), force=True)
         for label, running, runs_it in (("pending-alive", False, True), ("running-alive", True, True),
                                         ("running-pid-reused", True, False)):
-            processes.append(a_process_running(runs[label] if runs_it else None))
+            processes.append(a_process_running(runs_it))
             await client.set_flow_run_state(runs[label], Running() if running else Pending(), force=True)
             await client.update_flow_run(runs[label], infrastructure_pid=f"{socket.gethostname()}:{processes[-1].pid}")
         await client.set_flow_run_state(runs["other-deployment"], Pending(), force=True)
