@@ -173,8 +173,8 @@ def _not_zombie(pid: int) -> bool:
 
 
 def the_moment(moment: str, home: Path, config_path: Path, service: subprocess.Popen[bytes],
-               server: LocalServer) -> FlowRun | None:
-    """Wait for `moment`, observed through the API or the site; the run it catches (None between runs)."""
+               server: LocalServer) -> FlowRun:
+    """Wait for `moment`, observed through the API or the site; the run it catches."""
     if moment == "pending":  # the runner proposed Pending; its process not yet running the flow
         def pending() -> FlowRun | None:
             runs = flow_runs(home, config_path)
@@ -188,15 +188,7 @@ def the_moment(moment: str, home: Path, config_path: Path, service: subprocess.P
         # what the start's sweep goes by: the run's recorded process is the one the runner spawned for it
         assert run.infrastructure_pid and runs_elsewhere_or_here(run.infrastructure_pid), run
         return run
-    # between runs: one completed, its `runs` row written, none Pending or Running
-    def idle() -> bool:
-        runs = flow_runs(home, config_path)
-        done = [run for run in runs if state_of(run) == "COMPLETED"]
-        busy = [run for run in runs if state_of(run) in ("PENDING", "RUNNING", "CANCELLING")]
-        return bool(done) and not busy and bool(warehouse_rows(config_path, "SELECT 1 FROM runs "
-                                                               "WHERE status = 'completed'"))
-    wait_for(idle, 240, "a completed run and none going", service)
-    return None
+    raise AssertionError(f"no such moment: {moment}")
 
 
 def held_path(server: LocalServer) -> str:
@@ -231,16 +223,18 @@ def reuse_the_pid(home: Path, killed: FlowRun, stand_in: int) -> None:
                    [f"{socket.gethostname()}:{stand_in}", str(killed.id)])
 
 
+# Tried as well, and held (docs/scheduling.md): `running` (a run SIGKILLed while it waits for a page: Crashed by
+# the start's sweep of runs a killed process left Running, its `runs` row abandoned) and between runs; not kept,
+# `tests/flows/test_run_modes.py` kills a run mid-fetch and checks both marks.
 MOMENTS = [
-    pytest.param("pending", id="pending"),
-    pytest.param("running-pid-reused", id="running-pid-reused",
-                 marks=pytest.mark.skipif(IN_CI, reason="local only (~1 min)")),
-    pytest.param("running", id="running", marks=pytest.mark.skipif(IN_CI, reason="local only (~1 min)")),
-    pytest.param("between", id="between", marks=pytest.mark.skipif(IN_CI, reason="local only (~1 min)")),
+    pytest.param("pending", id="pending"),  # the cheapest moment that failed before `end_stranded_runs`
+    pytest.param("running-pid-reused", id="running-pid-reused"),  # failed before the command line check
 ]
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(IN_CI, reason="local only (two Prefect servers' starts and two services: 40-55 s a moment at "
+                    "load ~3, more in CI); in CI the start's sweep is checked by tests/flows/test_zombies.py")
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_completes(
         moment: str, tmp_path: Path, server: LocalServer, own_prefect_home: tuple[Path, dict[str, str]]  # noqa: F811
@@ -265,7 +259,6 @@ def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_com
         reboot(first, server_pid)
         release.set()
         if moment == "running-pid-reused":
-            assert killed is not None
             reuse_the_pid(home, killed, stand_in.pid)
         killed_at = time.monotonic()
         mark = datetime.now(UTC)
@@ -275,26 +268,25 @@ def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_com
         restarted.send_signal(signal.SIGTERM)
         assert restarted.wait(timeout=60) == 0
         assert read_state(home).get("pid") != server_pid, "the restart started a server of its own"
+        assert "(a local Prefect server started now;" in (tmp_path / "serve-2.log").read_text(errors="replace")
         runs = flow_runs(home, config_path)
         left = {str(run.id): state_of(run) for run in runs if state_of(run) in ("PENDING", "RUNNING", "CANCELLING")}
         assert not left, f"runs left going: {left}"
-        if killed is not None:
-            [now] = [run for run in runs if run.id == killed.id]
-            assert state_of(now) == "CRASHED", (state_of(now), now.state and now.state.message)
+        [now] = [run for run in runs if run.id == killed.id]
+        assert state_of(now) == "CRASHED", (state_of(now), now.state and now.state.message)
         [(articles, urls)] = warehouse_rows(config_path, "SELECT count(*), count(DISTINCT url) FROM articles")
         assert articles == urls == STORIES, (articles, urls, stored_before)
         rows = dict(warehouse_rows(config_path, "SELECT run_id, status FROM runs"))
         assert rows.get(str(done.id)) == "completed", rows
         if moment.startswith("running"):
-            assert killed is not None and rows.get(str(killed.id)) == "abandoned", rows
+            assert rows.get(str(killed.id)) == "abandoned", rows
         if moment == "pending":
-            assert killed is not None and str(killed.id) not in rows, "a run killed Pending never began"
+            assert str(killed.id) not in rows, "a run killed Pending never began"
         for log in ("serve-1.log", "serve-2.log"):
             said = (tmp_path / log).read_text(errors="replace")
             assert "Traceback" not in said, f"{log}: {said[-3000:]}"
         print(f"\n{moment}: start to the moment {killed_at - began:.1f} s; restart to a completed run "
-              f"{completed_at - killed_at:.1f} s; killed run {killed and killed.id}: "
-              f"{[state_of(r) for r in runs if killed and r.id == killed.id]}")
+              f"{completed_at - killed_at:.1f} s; the killed run {killed.id}: {now.state and now.state.message}")
     finally:
         release.set()
         stand_in.communicate(b"")
