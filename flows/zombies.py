@@ -21,7 +21,8 @@ to expire, and every later run of the schedule was Cancelled ("Deployment concur
 reached") for good, without a word in newsflow's output. So a service, as it starts, holding its
 warehouse's service lock (no other runner serves its deployment), ends these runs of its own
 deployment; ending a run releases its slot whether or not its lease is still there (prefect 3.9.1,
-`ReleaseFlowConcurrencySlots`).
+`ReleaseFlowConcurrencySlots`). A run whose recorded pid a reboot gave to another live process (the reboot drill,
+tests/flows/test_reboot.py) is ended too: the live process is no process Prefect's runner starts a run in.
 """
 
 from __future__ import annotations
