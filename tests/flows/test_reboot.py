@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
 import os
 import signal
 import socket
@@ -298,3 +299,54 @@ def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_com
         for log in ("serve-1.log", "serve-2.log"):
             if (tmp_path / log).exists():
                 print(f"\n--- {log} (tail) ---\n" + (tmp_path / log).read_text(errors="replace")[-2500:])
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def a_kernel_thread() -> int | None:
+    """A pid whose process has no command line and is no zombie (none in a container's own pid namespace)."""
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, IndexError):
+            if entry.name.isdigit() and not (entry / "cmdline").read_bytes() and not _zombie(int(entry.name)):
+                return int(entry.name)
+    return None
+
+
+def _zombie(pid: int) -> bool:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_a_pid_given_to_another_process_is_told_from_a_served_runs_process() -> None:
+    """What the start's sweep goes by (flows/zombies.py): a live process here is a run's only if its command line is
+    one Prefect's runner starts a run in; a real `spawn` child (how 3.9.1's runner starts a served run) is, this
+    test's own process is not. A zombie, another host's pid and a bare pid are left as a run's; a dead pid is not."""
+    host = socket.gethostname()
+    spawned = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(120,))
+    spawned.start()
+    unreaped = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        assert spawned.pid is not None
+        deadline = time.monotonic() + 60
+        while b"--multiprocessing-fork" not in Path(f"/proc/{spawned.pid}/cmdline").read_bytes():  # its exec
+            assert time.monotonic() < deadline, "the spawned child never showed its command line"
+            time.sleep(0.02)
+        while not _zombie(unreaped.pid):
+            assert time.monotonic() < deadline, "the child did not end"
+            time.sleep(0.02)
+        found = {label: runs_elsewhere_or_here(where) for label, where in (
+            ("spawned run", f"{host}:{spawned.pid}"), ("this test", f"{host}:{os.getpid()}"),
+            ("zombie", f"{host}:{unreaped.pid}"), ("dead", f"{host}:{dead_pid()}"),
+            ("other host", f"elsewhere.example:{os.getpid()}"), ("bare pid", str(os.getpid())))}
+        assert found == {"spawned run": True, "this test": False, "zombie": True, "dead": False,
+                         "other host": True, "bare pid": True}
+        if (kernel_thread := a_kernel_thread()) is not None:
+            assert not runs_elsewhere_or_here(f"{host}:{kernel_thread}"), kernel_thread
+    finally:
+        spawned.terminate()
+        spawned.join()
+        unreaped.wait()
