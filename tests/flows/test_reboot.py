@@ -225,8 +225,9 @@ def reuse_the_pid(home: Path, killed: FlowRun, stand_in: int) -> None:
 
 
 # Tried as well, and held (docs/scheduling.md): `running` (a run SIGKILLed while it waits for a page: Crashed by
-# the start's sweep of runs a killed process left Running, its `runs` row abandoned) and between runs; not kept,
-# `tests/flows/test_run_modes.py` kills a run mid-fetch and checks both marks.
+# the start's sweep of runs a killed process left Running, its `runs` row abandoned), between runs, and a run
+# Cancelling (the UI's Cancel, then the kill); not kept, `tests/flows/test_run_modes.py` kills a run mid-fetch and
+# checks both marks, and test_zombies ends a run left Cancelling.
 MOMENTS = [
     pytest.param("pending", id="pending"),  # the cheapest moment that failed before `end_stranded_runs`
     pytest.param("running-pid-reused", id="running-pid-reused"),  # failed before the command line check
