@@ -21,7 +21,8 @@ to expire, and every later run of the schedule was Cancelled ("Deployment concur
 reached") for good, without a word in newsflow's output. So a service, as it starts, holding its
 warehouse's service lock (no other runner serves its deployment), ends these runs of its own
 deployment; ending a run releases its slot whether or not its lease is still there (prefect 3.9.1,
-`ReleaseFlowConcurrencySlots`).
+`ReleaseFlowConcurrencySlots`). A run whose recorded pid a reboot gave to another live process (the reboot drill,
+tests/flows/test_reboot.py) is ended too: the live process is no process Prefect's runner starts a run in.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from pathlib import Path
 from uuid import UUID
 
 from prefect.client.orchestration import PrefectClient
@@ -147,18 +149,47 @@ async def end_stranded_runs(client: PrefectClient, deployment_name: str) -> list
     return ended
 
 
+# What the command line of a run's process holds: Prefect's runner (3.9.1) starts a served run in a `spawn`
+# multiprocessing child (`... spawn_main(...) --multiprocessing-fork`), or as `python -m prefect.engine`.
+RUN_PROCESS_MARKS = (b"--multiprocessing-fork", b"prefect.engine")
+
+
+def runs_elsewhere_or_here(infrastructure_pid: str) -> bool:
+    """Whether `<host>:<pid>` may still be running a served run: a process on another host, a bare pid, or a live
+    process here whose command line is one Prefect's runner starts a run in. A live process here with another
+    command line (a shell, a daemon, the next boot's anything) has the pid the run's dead process had: a reboot,
+    or a container's restart, where pids start again from 1. Not the run's environment (a spawned child's
+    `/proc/<pid>/environ` is its parent's: the runner passes the run's id in its arguments), not start times (a
+    clock set forward would end a live run). A command line this user may not read counts as a run's."""
+    if process_is_gone(infrastructure_pid):
+        return False
+    host, _, pid = infrastructure_pid.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if not arguments:  # a kernel thread (the next boot's low pids), or a zombie: an ended process not yet reaped
+            return Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0] == b"Z"
+    except FileNotFoundError:  # no /proc (macOS), or the process ended since
+        return not process_is_gone(infrastructure_pid)
+    except (OSError, IndexError):
+        return True
+    return any(mark in arguments for mark in RUN_PROCESS_MARKS)
+
+
 def _ending(stranded: FlowRun) -> State[None] | None:
     """The state that ends a run a stopped service left, or None to leave it (its process lives on, or
     the Running sweep above judges it)."""
     where = stranded.infrastructure_pid
     state = stranded.state.type if stranded.state else None
-    if where and not process_is_gone(where):  # alive here, or on another host, or a bare pid: not ours to end
+    if where and runs_elsewhere_or_here(where):  # alive, or on another host, or a bare pid
         return None
     found_by = f"found by {this_process()} as its service started"
     if state is StateType.CANCELLING:
         return Cancelled(message=f"the service stopped while cancelling this run; {found_by}")
     if state is StateType.RUNNING and where:  # a process recorded, and gone: the sweep's case, said the same way
-        return Crashed(message=f"its process ({where}) ended before the run finished; {found_by}")
+        again = "" if process_is_gone(where) else ", and its pid now names another process"
+        return Crashed(message=f"its process ({where}) ended before the run finished{again}; {found_by}")
     what = "before starting its process" if state is StateType.PENDING else "before the run recorded its process"
     return Crashed(message=f"left {_state_name(stranded)} by a service that stopped {what}; {found_by}")
 

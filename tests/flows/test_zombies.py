@@ -110,9 +110,18 @@ def test_a_run_the_server_refuses_to_mark_costs_the_sweep_and_serve_start_nothin
         asyncio.run(delete_flow_run(refused))  # the session's later sweeps would meet it
 
 
-async def a_service_left_runs(config_path: Path) -> dict[str, UUID]:
+def a_process_running(like_a_run: bool) -> subprocess.Popen[bytes]:
+    """A live process; `like_a_run`, with the mark of the process Prefect's runner spawns a served run in (a
+    multiprocessing `spawn` child's `--multiprocessing-fork`); without, a process that runs no flow run (the pid of
+    a dead run's process given to another process, after a reboot). It ends when its stdin is closed."""
+    mark = ["--multiprocessing-fork"] if like_a_run else []
+    return subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()", *mark], stdin=subprocess.PIPE)
+
+
+async def a_service_left_runs(config_path: Path, processes: list[subprocess.Popen[bytes]]) -> dict[str, UUID]:
     """The deployment `newsflow serve` serves for this config, with runs a stopped service left: one Pending
-    holding the slot (through the server's own orchestration), and others put in their states."""
+    holding the slot (through the server's own orchestration), and others put in their states; the live
+    processes the runs record are added to `processes`."""
     async with get_client() as client:
         deployment_id = await client.create_deployment(
             flow_id=await client.create_flow_from_name("ingest"), name=deployment_name(config_path),
@@ -123,6 +132,7 @@ async def a_service_left_runs(config_path: Path) -> dict[str, UUID]:
         runs = {}
         for label, deployment in (("pending", deployment_id), ("cancelling", deployment_id),
                                   ("running-unrecorded", deployment_id), ("pending-alive", deployment_id),
+                                  ("running-alive", deployment_id), ("running-pid-reused", deployment_id),
                                   ("other-deployment", other_id)):
             runs[label] = (await client.create_flow_run_from_deployment(deployment)).id
         accepted = await client.set_flow_run_state(runs["pending"], Pending())
@@ -130,7 +140,11 @@ async def a_service_left_runs(config_path: Path) -> dict[str, UUID]:
         await client.set_flow_run_state(runs["cancelling"], Cancelling(), force=True)
         await client.set_flow_run_state(runs["running-unrecorded"], Running(), force=True)
         await client.set_flow_run_state(runs["pending-alive"], Pending(), force=True)
-        await client.update_flow_run(runs["pending-alive"], infrastructure_pid=f"{socket.gethostname()}:{os.getpid()}")
+        for label, running, runs_it in (("pending-alive", False, True), ("running-alive", True, True),
+                                        ("running-pid-reused", True, False)):
+            processes.append(a_process_running(runs_it))
+            await client.set_flow_run_state(runs[label], Running() if running else Pending(), force=True)
+            await client.update_flow_run(runs[label], infrastructure_pid=f"{socket.gethostname()}:{processes[-1].pid}")
         await client.set_flow_run_state(runs["other-deployment"], Pending(), force=True)
         return runs
 
@@ -149,14 +163,22 @@ def test_serve_start_ends_the_runs_a_stopped_service_left_holding_its_schedules_
     one slot. The server frees it when the lease expires, but keeps leases in memory: after a server restart
     (probe in docs/scheduling.md) every later run was Cancelled, "Deployment concurrency limit reached", for
     good. Serve's start ends its own deployment's stranded runs, so the next run starts; a run whose process
-    lives on, and another deployment's run, are left."""
+    lives on, and another deployment's run, are left. A run whose recorded pid names a live process that runs no
+    flow run (the pid reused after a reboot: the reboot drill, tests/flows/test_reboot.py, found it holding the
+    slot for good) is ended too."""
     config = tmp_path / "newsflow.toml"
     config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
                       'url = "http://127.0.0.1:9/feed.xml"\n')
-    runs = asyncio.run(a_service_left_runs(config.resolve()))
-    assert asyncio.run(next_run_is_let_start(config.resolve())) == "CANCELLED", "the slot is held before"
-    tidy_up_before_serving(load_config(config))
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        runs = asyncio.run(a_service_left_runs(config.resolve(), processes))
+        assert asyncio.run(next_run_is_let_start(config.resolve())) == "CANCELLED", "the slot is held before"
+        tidy_up_before_serving(load_config(config))
+    finally:
+        for process in processes:
+            process.communicate(b"")
     found = dict(zip(runs, asyncio.run(states(list(runs.values()))), strict=True))
     assert found == {"pending": "CRASHED", "cancelling": "CANCELLED", "running-unrecorded": "CRASHED",
-                     "pending-alive": "PENDING", "other-deployment": "PENDING"}
+                     "pending-alive": "PENDING", "running-alive": "RUNNING", "running-pid-reused": "CRASHED",
+                     "other-deployment": "PENDING"}
     assert asyncio.run(next_run_is_let_start(config.resolve())) == "PENDING", "the schedule's next run starts"
