@@ -175,6 +175,12 @@ _DAY_FIRST_COUNTRIES = {
 }
 
 
+_PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
+"""Arabic yeh, alef maksura and kaf as Persian writes them (session 24): Iranian sites' CMSs and keyboards write
+"تير" and "شهريور" with the Arabic yeh, and the solar months' names were matched in the Persian letters only
+(aryanews.com's "2 تير 1399" was no date)."""
+
+
 def calendar_dates(text: str) -> list[tuple[int, int, int, int]]:
     """(position, year, month, day) of each date in another calendar, or in Vietnamese, in `text`
     (ASCII digits)."""
@@ -188,10 +194,10 @@ def calendar_dates(text: str) -> list[tuple[int, int, int, int]]:
     han = _HAN.search(text) is not None
     found += [(m.start(), MINGUO + int(m[1]), int(m[2]), int(m[3])) for m in _MINGUO_SLASHED.finditer(text)
               if han or _CLOCK_AFTER.match(text, m.end())]
-    solar = _SOLAR_MONTHS
-    jalali = [(m.start(), int(m[3]), solar[m[2]], int(m[1])) for m in _JALALI_NAMED.finditer(text)]
-    jalali += [(m.start(), int(m[1]), solar[m[2]], int(m[3])) for m in _JALALI_YEAR_FIRST.finditer(text)]
-    jalali += [(m.start(), int(m[3]), solar[m[1]], int(m[2])) for m in _JALALI_MONTH_FIRST.finditer(text)]
+    solar, persian = _SOLAR_MONTHS, text.translate(_PERSIAN_LETTERS)  # one letter for one: positions hold
+    jalali = [(m.start(), int(m[3]), solar[m[2]], int(m[1])) for m in _JALALI_NAMED.finditer(persian)]
+    jalali += [(m.start(), int(m[1]), solar[m[2]], int(m[3])) for m in _JALALI_YEAR_FIRST.finditer(persian)]
+    jalali += [(m.start(), int(m[3]), solar[m[1]], int(m[2])) for m in _JALALI_MONTH_FIRST.finditer(persian)]
     jalali += [(m.start(), int(m[1]), int(m[2]), int(m[3])) for m in _JALALI_NUMERIC.finditer(text)]
     jalali += [(m.start(), int(m[3]), _ETHIOPIAN[m[1]], -int(m[2])) for m in _ETHIOPIAN_MDY.finditer(text)]
     jalali += [(m.start(), int(m[3]), _ETHIOPIAN[m[2]], -int(m[1])) for m in _ETHIOPIAN_DMY.finditer(text)]
