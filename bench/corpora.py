@@ -67,8 +67,13 @@ class CorpusPage:
 
     @property
     def half(self) -> str:
-        digest = hashlib.sha256(f"{self.set_name}/{self.key}".encode()).digest()
-        return "tune" if digest[0] % 2 == 0 else "report"
+        return half_of(self.set_name, self.key)
+
+
+def half_of(set_name: str, key: str) -> str:
+    """"tune" or "report", by sha256 of "<set>/<key>": first byte even is tune (bench/date_holdout.py splits so too)."""
+    digest = hashlib.sha256(f"{set_name}/{key}".encode()).digest()
+    return "tune" if digest[0] % 2 == 0 else "report"
 
 
 class _TextOfHtml(HTMLParser):

@@ -23,7 +23,6 @@ rules are chosen on the tune half and the report half stays blind.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from collections.abc import Sequence
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.baselines import htmldate_alone
+from bench.corpora import half_of
 from newsflow.charset import decode_html
 from newsflow.extract import extract_article, prepare_extractor
 
@@ -55,11 +55,6 @@ class DatedPage:
     @property
     def right_either_day(self) -> bool:
         return self.reference in (self.local_day, self.utc_day)
-
-
-def half_of(name: str, url: str) -> str:
-    digest = hashlib.sha256(f"{name}/{url}".encode()).digest()
-    return "tune" if digest[0] % 2 == 0 else "report"
 
 
 def date_page(job: tuple[str, str, str, str, str]) -> DatedPage:

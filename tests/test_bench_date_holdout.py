@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from bench.date_holdout import DatedPage, dated_entries, half_of, main, miss_lines, summary_lines
+from bench.corpora import half_of
+from bench.date_holdout import DatedPage, dated_entries, main, miss_lines, summary_lines
 
 STORY = " ".join(["The council voted on Tuesday to extend the harbour wall by two hundred metres."] * 12)
 

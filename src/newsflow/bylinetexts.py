@@ -20,12 +20,14 @@ from typing import Any
 
 from newsflow.pageblocks import (
     INLINE_TAGS,
+    MIN_HEADLINE_F1,
     bounded_text,
     common_ancestor,
     elsewhere,
     headline_ancestors,
     is_prose,
     other_stories_block,
+    page_titles,
     site_bar,
     text_element,
 )
@@ -34,9 +36,6 @@ from newsflow.text import token_f1
 TEXTS_AFTER_HEADLINE = 12
 """How many non-empty text nodes after the headline are read: the byline block, not the story."""
 MAX_TEXT_CHARS = 100
-MIN_HEADLINE_F1 = 0.5
-"""The `<h1>` taken for the headline is the one closest to the page's title (token F1), so a logo
-in an `<h1>` is not."""
 _FOLLOWING_TEXTS = (
     f"following::text()[normalize-space()][not(ancestor::script) and not(ancestor::style)]"
     f"[position() <= {TEXTS_AFTER_HEADLINE}]"
@@ -284,13 +283,11 @@ def _text_node(value: str | None, element: Any, is_tail: bool) -> Iterator[_Text
 
 
 def _headline(tree: Any) -> Any:
-    titles = [tree.findtext(".//title") or ""]
-    titles += [meta.get("content") or "" for meta in tree.iterfind(".//meta")
-               if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")]
+    titles = page_titles(tree)
     best, best_score = None, 0.0
     for heading in tree.iter("h1"):
         text = " ".join("".join(heading.itertext()).split())
-        score = max((token_f1(text, title) for title in titles if title), default=0.0) if text else 0.0
+        score = max((token_f1(text, title) for title in titles), default=0.0) if text else 0.0
         if score >= MIN_HEADLINE_F1 and score > best_score:  # the first of equals
             best, best_score = heading, score
     return best

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeGuard
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -184,10 +184,11 @@ def stated_days(sources: list[tuple[str, datetime]], chosen: datetime) -> list[t
     """Each source's day for `outvoted_day`, the chosen date's day for a time within `ZONE_SPREAD` of the chosen time
     (a bare day, midnight, names no instant: its own day)."""
     def near(moment: datetime) -> bool:
-        return not _bare(chosen) and not _bare(moment) and abs(moment - chosen) < ZONE_SPREAD
+        return not is_bare(chosen) and not is_bare(moment) and abs(moment - chosen) < ZONE_SPREAD
 
     return [(kind, chosen.date() if near(moment) else moment.date()) for kind, moment in sources]
 
 
-def _bare(moment: datetime) -> bool:
-    return moment.hour == moment.minute == moment.second == 0
+def is_bare(moment: datetime) -> bool:
+    """Whether a date is a bare day: midnight, no time of day stated."""
+    return moment.time() == time(0)

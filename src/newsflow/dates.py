@@ -58,7 +58,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.datechecks import agreed_day, not_article, outvoted_day, plausible, stated_days, url_day
+from newsflow.datechecks import agreed_day, is_bare, not_article, outvoted_day, plausible, stated_days, url_day
 from newsflow.declareddates import (
     evidenced_order,
     json_ld_published_strings,
@@ -291,8 +291,8 @@ def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> dateti
     """A bare day given the time of JSON-LD's `datePublished` when that falls on the same day (in
     its own offset, or the publisher's zone for a UTC time): htmldate reads only the day of some
     JSON-LD dates. The day never changes here."""
-    first = _declared_published(tree) if _is_bare(day) and not day.utcoffset() else None
-    if first is None or _is_bare(first[1]):
+    first = _declared_published(tree) if is_bare(day) and not day.utcoffset() else None
+    if first is None or is_bare(first[1]):
         return day
     declared = _in_zone(first[1], zone)
     return declared if declared.date() == day.date() else day
@@ -301,13 +301,9 @@ def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> dateti
 def _in_zone(moment: datetime, zone: ZoneInfo | None) -> datetime:
     """A UTC time with a time of day, in the publisher's zone; anything else as it is (a bare day,
     midnight UTC, stays a day: it names no instant to convert)."""
-    if zone is None or moment.utcoffset() or _is_bare(moment):
+    if zone is None or moment.utcoffset() or is_bare(moment):
         return moment
     return moment.replace(tzinfo=zone) if moment.tzinfo is WALL_CLOCK else moment.astimezone(zone)
-
-
-def _is_bare(moment: datetime) -> bool:
-    return moment.time() == time(0)
 
 
 def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None) -> datetime | None:
@@ -326,7 +322,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
         return found
     if NUMERIC_OFFSET.search(declared_text.strip()) and declared.date() != found.date():
         return declared
-    utc_time = zone is not None and not declared.utcoffset() and not _is_bare(declared)
+    utc_time = zone is not None and not declared.utcoffset() and not is_bare(declared)
     if utc_time and _in_zone(declared, zone).date() != found.date():
         return declared
     if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE:

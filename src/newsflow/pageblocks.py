@@ -201,20 +201,27 @@ def _storys_hero(element: Any) -> bool:
     return heading is not None and _names_the_page(heading)
 
 
-HERO_TITLE_F1 = 0.5
-"""The hero's `<h1>` is the story's when it reads as the page's title as much as `bylinetexts.page_headline` asks
-(review of the twenty-fourth pass: a featured other story's `<h1>`, or the site's name, beside a block named
-"entry-meta" in the header is not the story's)."""
+MIN_HEADLINE_F1 = 0.5
+"""An `<h1>` is the page's headline when it reads as one of the page's titles (`page_titles`) this much or more,
+the closest of them (`bylinetexts.page_headline`: so a logo in an `<h1>` is not); so is a hero's `<h1>` in the
+site header (review of the twenty-fourth pass: a featured other story's `<h1>`, or the site's name, beside a block
+named "entry-meta" in the header is not the story's)."""
+
+
+def page_titles(tree: Any) -> list[str]:
+    """The page's `<title>` and its `og:title` and `twitter:title` metas, those not empty."""
+    titles = [tree.findtext(".//title") or ""]
+    titles += [str(meta.get("content") or "") for meta in tree.iterfind(".//meta")
+               if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")]
+    return [title for title in titles if title]
 
 
 def _names_the_page(heading: Any) -> bool:
-    root = heading.getroottree()
-    titles = [root.findtext(".//title") or ""] + [str(meta.get("content") or "") for meta in root.iterfind(".//meta")
-                                                  if (meta.get("property") or "").lower() == "og:title"]
+    titles = page_titles(heading.getroottree())
     # the whole heading, or its opening text alone: a hero's `<h1>` may hold the byline after the title
     opening = heading.text if (heading.text or "").strip() or not len(heading) else "".join(heading[0].itertext())
     texts = [" ".join(text.split()) for text in ("".join(heading.itertext()), opening or "")]
-    return any(token_f1(text, title) >= HERO_TITLE_F1 for text in texts if text for title in titles if title)
+    return any(token_f1(text, title) >= MIN_HEADLINE_F1 for text in texts if text for title in titles)
 
 
 _STORY_PARAGRAPHS = ("count(descendant::p[not(descendant::a)][string-length(normalize-space()) >= "

@@ -48,13 +48,14 @@ _THAI_MONTHS = (
 )
 _JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
 # Afghanistan's Dari names of the same solar months (eleventh pass: "7 دلو 1404" in Persian digits), with Arabic yeh too
-_AFGHAN_MONTHS = ("حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی جدي", "دلو", "حوت")
+_AFGHAN_MONTHS = ("حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی", "دلو", "حوت")
 # twenty-first pass: Afghanistan's Pashto names of them (Pashto sites print "۱۴۰۴ کب ۲۱", year first), with final
-# Persian or Arabic yeh and Pashto's own letters or their Persian look-alikes; and the romanised Persian names of
-# Iranian English-language sites ("21 Esfand 1404"), in their common spellings, capitalised or in capitals only
-# (review: read in any case, "12 dei 1400 lavoratori", Italian "12 of the 1400 workers", was 2 January 2022)
-_PASHTO_MONTHS = ("وری وري", "غویی غويي", "غبرګولی غبرگولی غبرګولي", "چنګاښ چنگاښ", "زمری زمري", "وږی وږي",
-                  "تله", "لړم", "لیندۍ لیندی ليندۍ", "مرغومی مرغومي", "سلواغه", "کب")
+# Pashto's own letters or their Persian look-alikes (an Arabic yeh is read as the Persian one: `_PERSIAN_LETTERS`);
+# and the romanised Persian names of Iranian English-language sites ("21 Esfand 1404"), in their common spellings,
+# capitalised or in capitals only (review: read in any case, "12 dei 1400 lavoratori", Italian "12 of the 1400
+# workers", was 2 January 2022)
+_PASHTO_MONTHS = ("وری", "غویی", "غبرګولی غبرگولی", "چنګاښ چنگاښ", "زمری", "وږی", "تله", "لړم", "لیندۍ لیندی",
+                  "مرغومی", "سلواغه", "کب")
 _ROMANISED_MONTHS = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad Amordad", "Shahrivar", "Mehr", "Aban",
                      "Azar", "Dey Dei", "Bahman", "Esfand Espand")
 _SOLAR_MONTHS = {name: index % 12 + 1 for index, names in enumerate(_JALALI_MONTHS + _AFGHAN_MONTHS + _PASHTO_MONTHS
