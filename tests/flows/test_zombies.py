@@ -10,15 +10,16 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from flows.ingest import ingest
 from flows.serve import deployment_name, mark_zombies_crashed, tidy_up_before_serving
-from flows.zombies import process_is_gone
+from flows.zombies import _ending, process_is_gone
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions, StateType
+from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions, FlowRun, State, StateType
 from prefect.states import Cancelling, Pending, Running
 
 from newsflow.config import load_config
@@ -182,3 +183,34 @@ def test_serve_start_ends_the_runs_a_stopped_service_left_holding_its_schedules_
                      "pending-alive": "PENDING", "running-alive": "RUNNING", "running-pid-reused": "CRASHED",
                      "other-deployment": "PENDING"}
     assert asyncio.run(next_run_is_let_start(config.resolve())) == "PENDING", "the schedule's next run starts"
+
+
+@pytest.fixture(scope="module")
+def recorded_processes() -> Iterator[dict[str, tuple[str | None, bool]]]:
+    """Each kind of `infrastructure_pid` a stranded run may carry, with whether a run could still be going there:
+    none recorded, a dead pid here, a live run-like process here, a live process here that runs no flow run (a
+    reused pid), another host's pid, a bare pid (a worker's)."""
+    host = socket.gethostname()
+    run_like, other = a_process_running(True), a_process_running(False)
+    try:
+        yield {"none": (None, False), "dead-here": (f"{host}:{dead_pid()}", False),
+               "run-like-here": (f"{host}:{run_like.pid}", True), "reused-here": (f"{host}:{other.pid}", False),
+               "other-host": (f"another-host.example:{dead_pid()}", True), "bare": (str(dead_pid()), True)}
+    finally:
+        run_like.communicate(b"")
+        other.communicate(b"")
+
+
+@pytest.mark.parametrize("state", [StateType.PENDING, StateType.RUNNING, StateType.CANCELLING])
+@pytest.mark.parametrize("where", ["none", "dead-here", "run-like-here", "reused-here", "other-host", "bare"])
+def test_a_stranded_run_is_ended_exactly_when_no_process_can_be_running_it(
+        state: StateType, where: str, recorded_processes: dict[str, tuple[str | None, bool]]) -> None:
+    """Every state a stopped service leaves a run in, against every kind of recorded process: the start's sweep
+    ends the run if and only if no process could still be running it (a live run-like process here, another
+    host's, a worker's bare pid), Cancelling ones as Cancelled and the others as Crashed, never a live run."""
+    pid, could_run = recorded_processes[where]
+    stranded = FlowRun(flow_id=uuid4(), name="stranded", state=State(type=state), infrastructure_pid=pid)
+    end = _ending(stranded)
+    assert (end is None) is could_run
+    if end is not None:
+        assert end.type is (StateType.CANCELLED if state is StateType.CANCELLING else StateType.CRASHED)
