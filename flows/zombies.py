@@ -1,7 +1,10 @@
 """Flow runs a killed process left Running are marked Crashed by the next run or service start.
 
 Each `ingest` run records where it runs as its `infrastructure_pid`, `<hostname>:<pid>`, unless a
-worker already set one. A later run (or `newsflow serve` as it starts) reads the `ingest` runs
+worker already set one; where Linux says so, followed by which process that is, `(boot <id>, tick <n>)`: the
+kernel's boot id and the process's start in clock ticks since boot (`/proc/<pid>/stat`), which no clock change
+moves. A pid that names another process (a reboot, a container's restart, pids wrapping round) is then told
+from the run's own exactly (`process_is_gone`). A later run (or `newsflow serve` as it starts) reads the `ingest` runs
 that Prefect still has Running and marks Crashed those whose process on this host is gone. Runs
 on other hosts, and runs whose worker recorded a bare pid, are left to their worker, which marks
 a run Crashed when its process dies. The warehouse marks the same runs `abandoned` on its side
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 from pathlib import Path
 from uuid import UUID
@@ -62,6 +66,34 @@ def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def process_record(pid: int | None = None) -> str:
+    """`<hostname>:<pid>` of `pid` (this process), with `(boot <id>, tick <n>)` where /proc gives them. Older
+    newsflow reads the pid part as no pid and leaves the run, the safe direction."""
+    pid = os.getpid() if pid is None else pid
+    boot, tick = _boot_id(), _start_tick(pid)
+    identity = f" (boot {boot}, tick {tick})" if boot is not None and tick is not None else ""
+    return f"{socket.gethostname()}:{pid}{identity}"
+
+
+_RECORD = re.compile(r"(?P<host>[^\s:]+):(?P<pid>\d+)(?: \(boot (?P<boot>[0-9a-f]+), tick (?P<tick>\d+)\))?")
+
+
+def _boot_id() -> str | None:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip().replace("-", "") or None
+    except OSError:  # not Linux
+        return None
+
+
+def _start_tick(pid: int) -> int | None:
+    """When `pid` started, in clock ticks since boot (proc(5), field 22), or None without /proc or process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()
+        return int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def runs_started_here() -> list[str]:
     """The ids of the `ingest` flow runs this process has started so far, oldest first."""
     return list(_RUNS_STARTED_HERE)
@@ -76,21 +108,35 @@ def started_here(flow_run: FlowRun) -> None:
 async def record_process(client: PrefectClient, flow_run: FlowRun) -> None:
     """Say where this run runs, so a later run can tell whether its process is gone."""
     if not flow_run.infrastructure_pid:
-        await client.update_flow_run(flow_run.id, infrastructure_pid=this_process())
+        await client.update_flow_run(flow_run.id, infrastructure_pid=process_record())
 
 
 def process_is_gone(infrastructure_pid: str | None, hostname: str | None = None) -> bool:
-    """True only when `<host>:<pid>` names this host and no such process exists."""
-    host, _, pid = (infrastructure_pid or "").rpartition(":")
-    if host != (hostname or socket.gethostname()) or not pid.isdigit():
+    """True only when `<host>:<pid>` names this host and no such process exists; with the process's identity
+    recorded, also when it was recorded in another boot, or the pid now names a process that started later."""
+    record = _RECORD.fullmatch(infrastructure_pid or "")
+    if record is None or record["host"] != (hostname or socket.gethostname()):
         return False
+    pid = int(record["pid"])
+    if record["boot"] is not None and (boot := _boot_id()) is not None:
+        if record["boot"] != boot:  # every process of an earlier boot has ended
+            return True
+        if (tick := _start_tick(pid)) is not None:  # else hidden (hidepid) or gone: os.kill tells which
+            return tick != int(record["tick"])
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return True
     except PermissionError:
         return False
     return False
+
+
+def is_the_recorded_process(infrastructure_pid: str) -> bool:
+    """Whether the record names its process's identity and that very process lives here."""
+    record = _RECORD.fullmatch(infrastructure_pid)
+    return bool(record and record["boot"] and record["host"] == socket.gethostname()
+                and record["boot"] == _boot_id() and _start_tick(int(record["pid"])) == int(record["tick"]))
 
 
 async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None) -> list[UUID]:
@@ -155,17 +201,20 @@ RUN_PROCESS_MARKS = (b"--multiprocessing-fork", b"prefect.engine")
 
 
 def runs_elsewhere_or_here(infrastructure_pid: str) -> bool:
-    """Whether `<host>:<pid>` may still be running a served run: a process on another host, a bare pid, or a live
+    """Whether `<host>:<pid>` may still be running a served run: a process on another host, a bare pid, the very
+    process recorded (its boot and start tick), or, for a record without them (older newsflow, no /proc), a live
     process here whose command line is one Prefect's runner starts a run in. A live process here with another
     command line (a shell, a daemon, the next boot's anything) has the pid the run's dead process had: a reboot,
     or a container's restart, where pids start again from 1. Not the run's environment (a spawned child's
-    `/proc/<pid>/environ` is its parent's: the runner passes the run's id in its arguments), not start times (a
-    clock set forward would end a live run). A command line this user may not read counts as a run's."""
+    `/proc/<pid>/environ` is its parent's: the runner passes the run's id in its arguments), not wall-clock start
+    times (a clock set forward would end a live run; ticks since boot do not move). A command line this user
+    may not read counts as a run's."""
     if process_is_gone(infrastructure_pid):
         return False
-    host, _, pid = infrastructure_pid.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    record = _RECORD.fullmatch(infrastructure_pid)
+    if record is None or record["host"] != socket.gethostname() or is_the_recorded_process(infrastructure_pid):
         return True
+    pid = record["pid"]
     try:
         arguments = Path(f"/proc/{pid}/cmdline").read_bytes()
         if not arguments:  # a kernel thread (the next boot's low pids), or a zombie: an ended process not yet reaped

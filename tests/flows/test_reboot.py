@@ -220,8 +220,9 @@ def reuse_the_pid(home: Path, killed: FlowRun, stand_in: int) -> None:
     with contextlib.closing(sqlite3.connect(home / "prefect.db")) as db, db:
         [(where,)] = db.execute("SELECT infrastructure_pid FROM flow_run WHERE id = ?", [str(killed.id)]).fetchall()
         assert where and where.startswith(f"{socket.gethostname()}:"), where
+        _, _, identity = where.partition(" ")  # the dead process's boot and start tick stay as it recorded them
         db.execute("UPDATE flow_run SET infrastructure_pid = ? WHERE id = ?",
-                   [f"{socket.gethostname()}:{stand_in}", str(killed.id)])
+                   [f"{socket.gethostname()}:{stand_in} {identity}".rstrip(), str(killed.id)])
 
 
 # Tried as well, and held (docs/scheduling.md): `running` (a run SIGKILLed while it waits for a page: Crashed by
@@ -249,7 +250,10 @@ def test_after_a_reboot_that_kills_serve_and_its_prefect_server_the_next_run_com
         config.write("\n[schedule]\ninterval = 2\n\n[execution]\nrun_budget_seconds = 60\n")
     config_path = load_config(config_path).path
     first = start_service(tmp_path, config_path, env, "serve-1.log")
-    stand_in = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    # The process given the killed run's pid looks like a served run's (the case the command line check left):
+    # only the run's recorded boot and start tick tell it from the run's own process.
+    stand_in = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()", "--multiprocessing-fork"],
+                                stdin=subprocess.PIPE)
     restarted: subprocess.Popen[bytes] | None = None
     try:
         began = time.monotonic()

@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 import pytest
 from flows.ingest import ingest
 from flows.serve import deployment_name, mark_zombies_crashed, tidy_up_before_serving
-from flows.zombies import _ending, process_is_gone
+from flows.zombies import _ending, process_is_gone, process_record
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions, FlowRun, State, StateType
 from prefect.states import Cancelling, Pending, Running
@@ -51,13 +51,27 @@ async def states(ids: list[UUID]) -> list[str]:
 
 @pytest.mark.alone_on_the_server  # another worker's flow run would sweep `gone` before this sweep
 def test_serve_start_marks_crashed_only_runs_whose_process_here_is_gone() -> None:
-    host = socket.gethostname()
+    host, identified = socket.gethostname(), process_record()
     gone, alive = f"{host}:{dead_pid()}", f"{host}:{os.getpid()}"
     elsewhere, bare = f"another-host.example:{dead_pid()}", str(dead_pid())
-    ids = asyncio.run(running_runs([gone, alive, elsewhere, bare]))
+    reused = another_start(identified)  # this process's pid, recorded by an earlier process that had it
+    ids = asyncio.run(running_runs([gone, reused, alive, identified, elsewhere, bare]))
     crashed = asyncio.run(mark_zombies_crashed())
-    assert ids[0] in crashed and not set(ids[1:]) & set(crashed)
-    assert asyncio.run(states(ids)) == ["CRASHED", "RUNNING", "RUNNING", "RUNNING"]
+    assert set(ids[:2]) <= set(crashed) and not set(ids[2:]) & set(crashed)
+    assert asyncio.run(states(ids)) == ["CRASHED", "CRASHED", "RUNNING", "RUNNING", "RUNNING", "RUNNING"]
+
+
+def another_start(record: str) -> str:
+    """`record` as an earlier process with the same pid left it: the same boot, another start tick."""
+    assert " (boot " in record, f"{record}: no /proc identity on this machine"
+    head, _, tick = record.rstrip(")").rpartition(" ")
+    return f"{head} {int(tick) + 1})"
+
+
+def another_boot(record: str) -> str:
+    """`record` as a process of an earlier boot with the same pid and start tick left it."""
+    host_pid, _, identity = record.partition(" (boot ")
+    return f"{host_pid} (boot {'0' * 32}, {identity.partition(', ')[2]}"
 
 
 @pytest.mark.parametrize(("where", "gone"), [
@@ -67,6 +81,17 @@ def test_serve_start_marks_crashed_only_runs_whose_process_here_is_gone() -> Non
 def test_process_is_gone_only_for_a_dead_pid_on_this_host(where: str, gone: bool) -> None:
     where = where.replace("HOST", "h").replace("DEAD", str(dead_pid())).replace("SELF", str(os.getpid()))
     assert process_is_gone(where, hostname="h") is gone
+
+
+def test_a_recorded_identity_tells_the_very_process_from_one_given_its_pid_later() -> None:
+    """With its boot and start tick recorded, a live pid is the run's process only if it is that very process: a
+    process that got the pid later (a reboot, a container's restart, pids wrapping round) is not, whatever it runs;
+    an identity this machine cannot check (a garbled one) falls back to the pid alone."""
+    own = process_record()
+    assert not process_is_gone(own)
+    assert process_is_gone(another_start(own)) and process_is_gone(another_boot(own))
+    assert process_is_gone(process_record(dead_pid()))
+    assert not process_is_gone(own.replace(" (boot ", " (boat "))  # no identity read: a live pid here
 
 
 async def run_of_a_deleted_deployment(where: str) -> UUID:
@@ -189,20 +214,26 @@ def test_serve_start_ends_the_runs_a_stopped_service_left_holding_its_schedules_
 def recorded_processes() -> Iterator[dict[str, tuple[str | None, bool]]]:
     """Each kind of `infrastructure_pid` a stranded run may carry, with whether a run could still be going there:
     none recorded, a dead pid here, a live run-like process here, a live process here that runs no flow run (a
-    reused pid), another host's pid, a bare pid (a worker's)."""
+    reused pid), another host's pid, a bare pid (a worker's); and recorded with the process's identity (boot, start
+    tick): the very process (run-like or not), a run-like process given the pid later, a pid of an earlier boot."""
     host = socket.gethostname()
     run_like, other = a_process_running(True), a_process_running(False)
     try:
         yield {"none": (None, False), "dead-here": (f"{host}:{dead_pid()}", False),
                "run-like-here": (f"{host}:{run_like.pid}", True), "reused-here": (f"{host}:{other.pid}", False),
-               "other-host": (f"another-host.example:{dead_pid()}", True), "bare": (str(dead_pid()), True)}
+               "other-host": (f"another-host.example:{dead_pid()}", True), "bare": (str(dead_pid()), True),
+               "run-like-identified": (process_record(run_like.pid), True),
+               "other-identified": (process_record(other.pid), True),  # the very process recorded: whatever it runs
+               "reused-by-a-run-like": (another_start(process_record(run_like.pid)), False),
+               "earlier-boot": (another_boot(process_record(run_like.pid)), False)}
     finally:
         run_like.communicate(b"")
         other.communicate(b"")
 
 
 @pytest.mark.parametrize("state", [StateType.PENDING, StateType.RUNNING, StateType.CANCELLING])
-@pytest.mark.parametrize("where", ["none", "dead-here", "run-like-here", "reused-here", "other-host", "bare"])
+@pytest.mark.parametrize("where", ["none", "dead-here", "run-like-here", "reused-here", "other-host", "bare",
+                                   "run-like-identified", "other-identified", "reused-by-a-run-like", "earlier-boot"])
 def test_a_stranded_run_is_ended_exactly_when_no_process_can_be_running_it(
         state: StateType, where: str, recorded_processes: dict[str, tuple[str | None, bool]]) -> None:
     """Every state a stopped service leaves a run in, against every kind of recorded process: the start's sweep
