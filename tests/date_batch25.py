@@ -1,0 +1,162 @@
+"""The twenty-fifth date pass's batch (docs/extraction.md, "Twenty-fifth pass, dates (issue 15)"): classes found
+among the tune halves' misses of htmldate's evaluation sets and its own test pages (the precision probe), where
+htmldate alone was right and newsflow's rules broke its answer.
+
+1. A date block named as a part of the headline's own block (BEM: "ArticleHeaderComment_publishDate" inside
+   `<article class="ArticleHeaderComment">`, "opinion-comment__date" inside `<header class="opinion-comment">`): the
+   block's name says "comment" (an opinion column's template) or "sidebar" (a layout's), so the date under the
+   headline was read as a readers' comment's or a sidebar's and dropped; the page was stored undated (the fetch
+   time). A part's own name is what says what it is: "post__comments" is still the readers' comments.
+2. A day that opens the page's title ("23.01.2022 - Wierer jubelt", a press office's or a sports club's news) and that
+   the story's photos repeat in their `alt` text, as CMSs fill it with the title: the tenth pass read an image's
+   `alt` day as the photo's and dropped htmldate's answer, so the page was stored undated. A day the page's
+   `<title>` or `og:title` names is the story's, whatever alt text repeats it; an alt's own day stays a photo's.
+3. A generic Dublin Core date meta (`date`, `DC.date`, `DCTERMS.date`: TYPO3's and Drupal's record date, often its
+   last change) that htmldate answers with, against the publication the page declares (JSON-LD `datePublished`,
+   a published meta, microdata `<time itemprop="datePublished">` in the story's footer) on another day: htmldate's
+   answer had a time of day, and a declared day was kept over it only when two days earlier. A declared publication
+   now beats a generic date meta's day.
+
+Each page is hand-written from how its class is built, not copied from a site. Each entry is (name, html, url,
+the day a run stores for it fetched at `tests.date_batch20.FETCHED`, 4 December 2026 10:00 UTC, from a feed item
+without a date). Both sets of each class were written before its rule; the second sets (`*_AFTER`) were run once,
+after the rule, and not used to choose it.
+
+`python -m tests.date_batch25 [parts|parts-after|titles|titles-after|generic|generic-after]` prints the misses.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+from tests.date_batch20 import probe_ages
+from tests.test_date_classes import STORY, TITLE
+
+MARCH_12 = date(2026, 3, 12)
+FETCH_DAY = date(2026, 12, 4)
+
+
+def column(block: str, date_line: str, lang: str = "en", tag: str = "article", after: str = "") -> str:
+    """An opinion column's page: the headline and its date in a header `tag` whose class is `block`, the date line
+    in `block`'s part named by `date_line` (a (part's class, text) pair); the story after the header."""
+    part, text = date_line
+    return (f'<html lang="{lang}"><head><title>{TITLE} | Example</title></head><body><header class="site">'
+            f'<a href="/">Example</a><nav><a href="/meinung">Opinion</a></nav></header><div class="page">'
+            f'<{tag} class="{block}"><div class="{block}_author">A. Writer</div><h1 class="{block}_headline">{TITLE}'
+            f'</h1><div class="{part}">{text}</div></{tag}><div class="page-body">{STORY}{after}</div></div>'
+            f"<footer>© 2026 Example</footer></body></html>")
+
+
+COMMENTS = ('<section class="{0}"><h3>2 comments</h3><div class="{0}-item"><b>Reader</b> '
+            '<span class="{0}-date">20 March 2026</span><p>I agree.</p></div></section>')
+PART_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("de-header-comment", column("ArticleHeaderComment", ("PublishDate ArticleHeaderComment_publishDate",
+                                 '<span class="PublishDate_day">Donnerstag,</span> <span>12. März 2026</span>'), "de"),
+     "https://www.example.de/marketing/kommentare/haushalt-172529", MARCH_12),
+    ("en-opinion-comment", column("opinion-comment", ("opinion-comment__date", "March 12, 2026"), tag="header"),
+     "https://www.example.com/opinion/council-budget-9", MARCH_12),
+    ("fr-sidebar-layout", column("layout-sidebar", ("layout-sidebar__meta", "Publié le 12 mars 2026"), "fr"),
+     "https://www.example.fr/tribunes/budget-du-conseil", MARCH_12),
+    # guards: the readers' comments are a part of the story's block ("post__comments"), their day a reader's: the
+    # URL's day stays; a related list named as the block's part
+    ("en-comments-part-guard", column("post", ("post__byline", "By A. Writer"),
+                                      after=COMMENTS.format("post__comments")),
+     "https://www.example.com/2026/03/12/council-budget/", MARCH_12),
+    ("en-related-part-guard", column("article", ("article__byline", "By A. Writer"),
+                                     after='<div class="article__related"><a href="/x">Port closes</a> '
+                                           "<time>20 March 2026</time></div>"),
+     "https://www.example.com/2026/03/12/council-budget/", MARCH_12),
+]
+PART_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("es-column-comment", column("ColumnComment", ("ColumnComment_byline", "12 de marzo de 2026"), "es"),
+     "https://www.example.com.ar/opinion/presupuesto-123", MARCH_12),
+    ("it-comment-header", column("story-comment", ("story-comment__dateline", "12 marzo 2026 - 10:05"), "it",
+                                 tag="div"), "https://www.example.it/commenti/bilancio-77", MARCH_12),
+    # guard: the comments named as a part with a single underscore ("Story_comments") after a byline without a day
+    ("de-comments-guard", column("Story", ("Story_byline", "Von A. Writer"), "de",
+                                 after=COMMENTS.format("Story_comments")),
+     "https://www.example.de/2026/03/12/haushalt/", MARCH_12),
+]
+
+
+# --- the second class: the title's day, repeated in the photos' alt text ------------------------------------------
+def titled(title: str, alt: str, lang: str = "en", byline: str = "") -> str:
+    """A news page whose `<title>`, og:title and headline are `title`, with two photos whose alt text is `alt`."""
+    photos = "".join(f'<figure><img src="/media/photo-{n}.jpg" alt="{alt}"></figure>' for n in range(2))
+    return (f'<html lang="{lang}"><head><title>{title} - Example</title><meta property="og:title" content="{title}">'
+            f'</head><body><header><a href="/">Example</a></header><main><h1>{title}</h1>{byline}{photos}{STORY}'
+            f"</main><footer>© 2026 Example</footer></body></html>")
+
+
+TITLE_DE = "12.03.2026 - Stadtrat beschließt den Schulhaushalt"
+TITLE_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("de-dotted-title", titled(TITLE_DE, TITLE_DE, "de"),
+     "https://www.example.it/de/newsroom/12-03-2026-stadtrat-beschliesst/17-378.html", MARCH_12),
+    ("en-named-title", titled(f"March 12, 2026: {TITLE}", f"March 12, 2026: {TITLE}"),
+     "https://www.example.org/press/council-budget", MARCH_12),
+    # guards: the alt repeats the title's words and names the photo's own day (the title names none); an alt's day
+    # that is not the title's, on a page whose title names another day
+    ("en-photo-day-guard", titled(TITLE, f"{TITLE} (photo: 3 March 2026)"),
+     "https://www.example.org/press/council-budget", None),
+    ("de-other-day-guard", titled(TITLE_DE, "Archivbild vom 3. März 2026", "de", "<p>Von A. Writer</p>"),
+     "https://www.example.de/presse/haushalt", MARCH_12),
+]
+TITLE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("fr-title-day", titled("12 mars 2026 : le conseil adopte le budget", "12 mars 2026 : le conseil adopte le "
+                            "budget", "fr"), "https://www.example.fr/actualites/budget", MARCH_12),
+    ("it-dotted", titled("12.03.2026 - Il consiglio approva il bilancio", "12.03.2026 - Il consiglio approva il "
+                         "bilancio", "it"), "https://www.example.it/news/bilancio-9.html", MARCH_12),
+    # guard: an archive photo's day, the title naming none
+    ("en-archive-guard", titled(TITLE, "Archive photo, 3 March 2026"), "https://www.example.org/press/budget", None),
+]
+
+
+# --- the third class: a generic Dublin Core date meta against the declared publication -----------------------------
+def record(metas: str, footer: str = "", byline: str = "", lang: str = "de", head: str = "") -> str:
+    """A CMS's news record (TYPO3's tx_news and its kind): generic date `metas` in the head, the story in an
+    `<article>` with `byline` under its headline and `footer` after the story."""
+    return (f'<html lang="{lang}"><head><title>{TITLE}</title>{metas}{head}</head><body><header><a href="/">Home</a>'
+            f'</header><div class="news news-single"><article itemscope itemtype="https://schema.org/Article"><h1>'
+            f'{TITLE}</h1>{byline}{STORY}<div class="footer"><p>{footer}</p></div></article></div>'
+            f"<footer>© 2026 Example</footer></body></html>")
+
+
+def dc_date(value: str, name: str = "date") -> str:
+    return f'<meta name="{name}" content="{value}">'
+
+
+def ld_published(value: str) -> str:
+    body = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE, "datePublished": value}
+    return f'<script type="application/ld+json">{json.dumps(body)}</script>'
+
+
+MICRO_12 = '<span class="news-list-date"><time itemprop="datePublished" datetime="2026-03-12">12.03.2026</time></span>'
+GENERIC_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("de-typo3-footer", record(dc_date("2026-03-06T15:38:44+01:00") + dc_date("2026-03-06T15:38:44+01:00",
+                                                                              "DCTERMS.date"), MICRO_12),
+     "https://www.example.de/service/aktuelles/winter-mit-hund/", MARCH_12),
+    ("de-drupal-ld", record(dc_date("2026-03-09T09:43+01:00", "dcterms.date"),
+                            head=ld_published("2026-03-12T08:00:00+01:00")),
+     "https://www.example.de/themen/taxonomie", MARCH_12),
+    # guard: no declared publication: the generic meta's day stands
+    ("de-no-declared-guard", record(dc_date("2026-03-12T10:00:00+01:00"), "Kategorie: Aktuelles"),
+     "https://www.example.de/service/aktuelles/haushalt/", MARCH_12),
+]
+GENERIC_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("it-dc-date", record(dc_date("2026-03-18T11:00:00+01:00", "DC.date"),
+                          head='<meta property="article:published_time" content="2026-03-12T09:00:00+01:00">',
+                          lang="it"), "https://www.example.it/notizie/bilancio", MARCH_12),
+    ("en-microdata-footer", record(dc_date("2026-03-07T08:00:00-05:00"), MICRO_12, lang="en"),
+     "https://www.example.com/news/council-budget", MARCH_12),
+    # guard: JSON-LD and the generic meta agree
+    ("fr-agree-guard", record(dc_date("2026-03-12T18:00:00+01:00"), lang="fr",
+                              head=ld_published("2026-03-12T17:00:00+01:00")),
+     "https://www.example.fr/actualites/budget", MARCH_12),
+]
+
+if __name__ == "__main__":
+    sets = {"parts": PART_PAGES, "parts-after": PART_PAGES_AFTER, "titles": TITLE_PAGES,
+            "titles-after": TITLE_PAGES_AFTER, "generic": GENERIC_PAGES, "generic-after": GENERIC_PAGES_AFTER}
+    probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), PART_PAGES))

@@ -1,0 +1,88 @@
+"""The twenty-fifth pass on publication dates (docs/extraction.md, "Twenty-fifth pass, dates (issue 15)"): a date
+block named as a part of the headline's own block; the title's day repeated in the photos' alt text.
+
+The batch (`tests/date_batch25.py`; both sets of each class written before its rule) runs through the whole
+extraction, htmldate included. The tests after it pin each rule's edges and its guards.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsflow.bylinetexts import byline_lines
+from newsflow.extract import page_tree
+from newsflow.headline_date import headline_date
+from newsflow.pagedates import image_text_days
+from tests.date_batch20 import stored_day
+from tests.date_batch25 import (
+    MARCH_12,
+    PART_PAGES,
+    PART_PAGES_AFTER,
+    TITLE_DE,
+    TITLE_PAGES,
+    TITLE_PAGES_AFTER,
+    column,
+    titled,
+)
+from tests.test_date_classes import TITLE
+
+BATCH = PART_PAGES + PART_PAGES_AFTER + TITLE_PAGES + TITLE_PAGES_AFTER
+
+
+@pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
+def test_a_batch25_page_is_stored_on_its_day(name: str, html: str, url: str, day: date | None) -> None:
+    assert stored_day(html, url) == day, name
+
+
+# --- 1. a part of the headline's own block is read by its own name --------------------------------------------------
+
+@pytest.mark.parametrize(("block", "part"), [
+    ("ArticleHeaderComment", "ArticleHeaderComment_publishDate"),
+    ("opinion-comment", "opinion-comment__date"),
+    ("c-comment", "c-comment--dateline"),
+    ("layout-sidebar", "layout-sidebar__meta"),
+    ("story-comments-header", "story-comments-header__date"),
+])
+def test_a_part_of_the_headlines_block_is_its_byline(block: str, part: str) -> None:
+    tree = page_tree(column(block, (part, "March 12, 2026")))
+    assert "March 12, 2026" in byline_lines(tree)
+    assert headline_date(tree) == MARCH_12
+
+
+@pytest.mark.parametrize("part", ["post__comments", "post_comments", "post--comments", "post__comment-list",
+                                  "post__related", "post__sidebar", "post__most-read"])
+def test_a_part_that_names_other_stories_stays_theirs(part: str) -> None:
+    tree = page_tree(column("post", (part, "March 12, 2026")))
+    assert headline_date(tree) is None
+
+
+def test_a_block_of_the_same_name_outside_the_headlines_block_stays_other_stories() -> None:
+    # the part's block is not the headline's: "comments" named on another block of the page
+    html = column("story", ("story__meta", "By A. Writer"),
+                  after='<div class="comments"><div class="comments__date">March 20, 2026</div></div>')
+    assert headline_date(page_tree(html)) is None
+
+
+def test_a_body_layout_name_is_no_block_of_the_headline() -> None:
+    # a `<body class="layout-sidebar">` names the page's layout: its parts beside the story are the sidebar
+    html = ('<html><head><title>T</title></head><body class="layout-sidebar"><div><div><div><h1>' + TITLE + '</h1>'
+            '</div></div></div><div class="layout-sidebar__widget">Latest: March 20, 2026</div></body></html>')
+    assert headline_date(page_tree(html)) is None
+
+
+# --- 2. a day the page's title names is no photo's -----------------------------------------------------------------
+
+def test_the_titles_day_in_an_alt_text_is_no_photos() -> None:
+    assert image_text_days(page_tree(titled(TITLE_DE, TITLE_DE, "de"))) == set()
+
+
+def test_an_alts_own_day_is_still_a_photos() -> None:
+    assert image_text_days(page_tree(titled(TITLE_DE, "Archivbild vom 3. März 2026", "de"))) == {date(2026, 3, 3)}
+    assert image_text_days(page_tree(titled(TITLE, f"{TITLE}, 3 March 2026"))) == {date(2026, 3, 3)}
+
+
+def test_only_the_titles_day_is_taken_out_of_the_alts_days() -> None:
+    html = titled(TITLE_DE, TITLE_DE, "de").replace('photo-1.jpg" alt="' + TITLE_DE, 'photo-1.jpg" alt="3. März 2026')
+    assert image_text_days(page_tree(html)) == {date(2026, 3, 3)}
