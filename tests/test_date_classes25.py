@@ -1,5 +1,6 @@
 """The twenty-fifth pass on publication dates (docs/extraction.md, "Twenty-fifth pass, dates (issue 15)"): a date
-block named as a part of the headline's own block; the title's day repeated in the photos' alt text.
+block named as a part of the headline's own block; the title's day repeated in the photos' alt text; a generic
+Dublin Core date meta against the story's `<time>`.
 
 The batch (`tests/date_batch25.py`; both sets of each class written before its rule) runs through the whole
 extraction, htmldate included. The tests after it pin each rule's edges and its guards.
@@ -7,16 +8,21 @@ extraction, htmldate included. The tests after it pin each rule's edges and its 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from newsflow.bylinetexts import byline_lines
+from newsflow.dates import _story_time_over_generic
+from newsflow.declareddates import generic_date_metas, story_time
 from newsflow.extract import page_tree
 from newsflow.headline_date import headline_date
 from newsflow.pagedates import image_text_days
+from newsflow.pagetimes import parse_page
 from tests.date_batch20 import stored_day
 from tests.date_batch25 import (
+    GENERIC_PAGES,
+    GENERIC_PAGES_AFTER,
     MARCH_12,
     PART_PAGES,
     PART_PAGES_AFTER,
@@ -24,11 +30,14 @@ from tests.date_batch25 import (
     TITLE_PAGES,
     TITLE_PAGES_AFTER,
     column,
+    dc_date,
+    record,
     titled,
 )
 from tests.test_date_classes import TITLE
 
-BATCH = PART_PAGES + PART_PAGES_AFTER + TITLE_PAGES + TITLE_PAGES_AFTER
+BATCH = (PART_PAGES + PART_PAGES_AFTER + TITLE_PAGES + TITLE_PAGES_AFTER + GENERIC_PAGES
+         + GENERIC_PAGES_AFTER)
 
 
 @pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
@@ -86,3 +95,61 @@ def test_an_alts_own_day_is_still_a_photos() -> None:
 def test_only_the_titles_day_is_taken_out_of_the_alts_days() -> None:
     html = titled(TITLE_DE, TITLE_DE, "de").replace('photo-1.jpg" alt="' + TITLE_DE, 'photo-1.jpg" alt="3. März 2026')
     assert image_text_days(page_tree(html)) == {date(2026, 3, 3)}
+
+
+# --- 3. a generic Dublin Core date meta gives way to the story's `<time>` ---------------------------------------
+
+@pytest.mark.parametrize("name", ["date", "DC.date", "DCTERMS.date", "dcterms.date"])
+def test_a_generic_dublin_core_date_meta_is_read(name: str) -> None:
+    assert generic_date_metas(page_tree(record(dc_date("2026-03-06T15:38:44+01:00", name)))) == [
+        "2026-03-06T15:38:44+01:00"]
+
+
+@pytest.mark.parametrize("name", ["DC.date.issued", "date-created", "dcterms.modified", "article:published_time"])
+def test_a_named_date_meta_is_no_generic_one(name: str) -> None:
+    assert generic_date_metas(page_tree(record(dc_date("2026-03-06T15:38:44+01:00", name)))) == []
+
+
+def time_in(block: str, day: str) -> str:
+    return block.format(f'<time datetime="{day}">{day}</time>')
+
+
+def test_the_storys_times_on_one_day_give_it() -> None:
+    html = record("", time_in("Posted {0}", "2026-03-12"), time_in("<p>{0}</p>", "2026-03-12T10:00:00+01:00"))
+    found = story_time(page_tree(html), parse_page)
+    assert found is not None and found.date() == MARCH_12
+
+
+def test_the_storys_times_on_two_days_give_none() -> None:
+    html = record("", time_in("Termin: {0}", "2026-03-20"), time_in("<p>{0}</p>", "2026-03-12"))
+    assert story_time(page_tree(html), parse_page) is None
+
+
+def test_a_related_lists_time_is_not_the_storys() -> None:
+    related = time_in('<ul class="related-articles"><li><a href="/x">Port</a> {0}</li></ul>', "2026-03-02")
+    html = record("", time_in("Posted {0}", "2026-03-12") + related)
+    found = story_time(page_tree(html), parse_page)
+    assert found is not None and found.date() == MARCH_12
+    assert story_time(page_tree(record("", related)), parse_page) is None
+
+
+def test_a_page_without_a_time_has_no_storys_time() -> None:
+    assert story_time(page_tree(record(dc_date("2026-03-06"))), parse_page) is None
+
+
+def test_a_generic_meta_stands_when_the_storys_time_gives_its_day() -> None:
+    html = record(dc_date("2026-03-12T15:38:44+01:00"), time_in("Posted {0}", "2026-03-12"))
+    assert stored_day(html, "https://www.example.de/aktuelles/haushalt/") == MARCH_12
+
+
+@pytest.mark.parametrize(("meta", "replaced"), [
+    ('<meta name="date" content="2026-03-20T10:00:00+01:00">', True),
+    ('<meta property="og:updated_time" content="2026-03-20T10:00:00+01:00">', False),
+    ('<meta name="dcterms.modified" content="2026-03-20T10:00:00+01:00">', False),
+])
+def test_only_a_generic_metas_day_gives_way_to_the_storys_time(meta: str, replaced: bool) -> None:
+    html = record(meta, time_in("Posted {0}", "2026-03-12")).replace(' itemscope itemtype="https://schema.org/Article"',
+                                                                     "")
+    found = _story_time_over_generic(datetime(2026, 3, 20, 10, tzinfo=timezone(timedelta(hours=1))), page_tree(html))
+    assert (found is not None and found.date() == MARCH_12) == replaced
+

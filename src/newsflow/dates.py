@@ -61,10 +61,12 @@ from zoneinfo import ZoneInfo
 from newsflow.datechecks import agreed_day, is_bare, not_article, outvoted_day, plausible, stated_days
 from newsflow.declareddates import (
     evidenced_order,
+    generic_date_metas,
     json_ld_published_strings,
     listed_storys,
     modified_metas,
     published_metas,
+    story_time,
 )
 from newsflow.headline_date import (
     byline_time,
@@ -100,7 +102,6 @@ LATER_THAN_JSON_LD = timedelta(days=2)
 BEYOND_ANY_ZONE = timedelta(days=1)
 """Two days of the same instant differ by at most this in any two time zones (offsets are within
 ±14 hours): a bare day further than this from the declared publication is another date."""
-
 _AMBIGUOUS_SLASHED = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}(?!\d)")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
@@ -269,7 +270,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     found = parse_page(htmldate_value)
     first = _declared_published(tree)
     if first is None:
-        return _headline_checked(found, htmldate_value, tree)
+        return _story_time_over_generic(found, tree) or _headline_checked(found, htmldate_value, tree)
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
@@ -295,6 +296,22 @@ def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
     if found == declared:
         return False
     return any(parse_local(value) == found for value in not_article(json_ld_typed_strings(tree, "datePublished")))
+
+
+def _story_time_over_generic(found: datetime | None, tree: Any) -> datetime | None:
+    """The day the story's `<time>` elements give (`declareddates.story_time`), when htmldate's date is a generic
+    Dublin Core date meta's (a CMS record's) on another day that the byline under the headline does not print, on a
+    page that declares no publication (twenty-fifth pass); else None."""
+    if found is None or not _generic_meta_date(found, tree) or headline_date(tree) == found.date():
+        return None  # most pages: htmldate read no generic meta, or the byline prints its day (read first: cheap)
+    printed = story_time(tree, parse_page)
+    return printed if plausible(printed) and printed.date() != found.date() else None
+
+
+def _generic_meta_date(found: datetime, tree: Any) -> bool:
+    """Whether htmldate's date is the day of a generic Dublin Core date meta (`declareddates.generic_date_metas`)."""
+    return any((moment := parse_local(value)) is not None and moment.date() == found.date()
+               for value in generic_date_metas(tree))
 
 
 def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]]) -> datetime:

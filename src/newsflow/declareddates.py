@@ -54,6 +54,28 @@ def published_metas(tree: Any) -> list[str]:
     return [content for name, content in _page_metas(tree) if _PUBLISHED_META.search(name)]
 
 
+def generic_date_metas(tree: Any) -> list[str]:
+    """The contents of the page's generic Dublin Core date metas (`date`, `DC.date`, `DCTERMS.date`): a CMS
+    record's date, its creation or its last change (twenty-fifth pass), no declared publication."""
+    return [content for name, content in _page_metas(tree) if name in _GENERIC_DATE_METAS]
+
+
+_GENERIC_DATE_METAS = frozenset(("date", "dc.date", "dcterms.date"))
+STORY_TIMES = 20
+"""How many of the body's `<time datetime>` elements `story_time` reads."""
+
+
+def story_time(tree: Any, parse: Callable[[str], datetime | None]) -> datetime | None:
+    """The first of the `<time datetime>` elements in the page's body outside other stories' blocks (related lists,
+    comments, sidebars: `bylinetexts.in_other_block`), as `parse` reads it, when they all give its day (twenty-fifth
+    pass: a TYPO3 story's footer, a Drupal node's meta block under a headline in the site's header); none when they
+    give two days (a publication and an event) or there is none."""
+    moments = [moment for element in tree.xpath("//body//time[@datetime]")[:STORY_TIMES]
+               if (moment := parse(str(element.get("datetime")).strip())) is not None
+               and not in_other_block(tree, element)]
+    return moments[0] if moments and len({moment.date() for moment in moments}) == 1 else None
+
+
 def modified_metas(tree: Any) -> list[str]:
     """The contents of the page's modified-time metas, in document order."""
     return [content for name, content in _page_metas(tree) if _MODIFIED_META.search(name)]
