@@ -17,16 +17,22 @@ htmldate alone was right and newsflow's rules broke its answer.
    "article-meta" under a headline that the site's header holds, both past the byline reader's reach) all give
    another day: htmldate's timed answer stood. That day is now the publication's, unless the byline under the
    headline prints the meta's day.
+4. A URL's day (`/2026/03/11/`) a day before the day of the UTC time the page declares (JSON-LD `datePublished`
+   2026-03-12T10:04Z) on a site whose time zone is not known (a .com in English): the URL's bare day was kept when
+   within a day of the declared one, as some zone could make them one day. But no zone where news is published
+   (UTC-10, Hawaii, to UTC+14) puts 10:04Z on the 11th: the URL dates the draft, and the declared day is kept.
+
 Each page is hand-written from how its class is built, not copied from a site. Each entry is (name, html, url,
 the day a run stores for it fetched at `tests.date_batch20.FETCHED`, 4 December 2026 10:00 UTC, from a feed item
 without a date). Both sets of each class were written before its rule; the second sets (`*_AFTER`) were run once,
 after the rule, and not used to choose it.
 
-`python -m tests.date_batch25 [parts|parts-after|titles|titles-after|generic|generic-after]` prints the misses.
+`python -m tests.date_batch25 [parts|...|generic-after|drafts|drafts-after]` prints the misses.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 
@@ -180,7 +186,41 @@ GENERIC_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
 ]
 
 
+# --- the fourth class: the URL's day a day before a UTC time that no zone puts on it --------------------------------
+def wire(url_published: str, declared: str, lang: str = "en") -> str:
+    """A .com story page: JSON-LD (or a published meta, `declared` starting with "meta:") and no printed date."""
+    head = (f'<meta property="article:published_time" content="{declared[5:]}">' if declared.startswith("meta:")
+            else ld_published(declared))
+    return (f'<html lang="{lang}"><head><title>{TITLE}</title>{head}<link rel="canonical" href="{url_published}">'
+            f'</head><body><header><a href="/">Home</a></header><article><h1>{TITLE}</h1><p>By A. Writer</p>'
+            f"{STORY}</article><footer>© 2026 Example</footer></body></html>")
+
+
+def ld_published(value: str) -> str:
+    body = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE, "datePublished": value}
+    return f'<script type="application/ld+json">{json.dumps(body)}</script>'
+
+
+DRAFT_URL = "https://www.example.com/politics/council-budget/2026/03/11/c3d22ec8_story.html"
+DRAFT_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("en-ld-morning", wire(DRAFT_URL, "2026-03-12T10:04:04Z"), DRAFT_URL, MARCH_12),
+    ("en-meta-noon", wire(DRAFT_URL, "meta:2026-03-12T16:30:00Z"), DRAFT_URL, MARCH_12),
+    # guards: a US evening story (01:30Z is 21:30 on the 11th in New York); the URL's day after the declared one
+    ("en-evening-guard", wire(DRAFT_URL, "2026-03-12T01:30:00Z"), DRAFT_URL, date(2026, 3, 11)),
+    ("en-url-after-guard", wire(DRAFT_URL.replace("/11/", "/13/"), "2026-03-12T08:00:00Z"),
+     DRAFT_URL.replace("/11/", "/13/"), date(2026, 3, 13)),
+]
+DRAFT_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("en-ld-afternoon", wire(DRAFT_URL.replace("politics", "world"), "2026-03-12T14:00:00+00:00"),
+     DRAFT_URL.replace("politics", "world"), MARCH_12),
+    # guards: 09:30Z is 23:30 on the 11th in Honolulu (UTC-10); an Asian morning (20:00Z on the 11th, the 12th east)
+    ("en-hawaii-guard", wire(DRAFT_URL, "2026-03-12T09:30:00Z"), DRAFT_URL, date(2026, 3, 11)),
+    ("en-asia-guard", wire(DRAFT_URL.replace("/11/", "/12/"), "2026-03-11T20:00:00Z"),
+     DRAFT_URL.replace("/11/", "/12/"), MARCH_12),
+]
+
 if __name__ == "__main__":
     sets = {"parts": PART_PAGES, "parts-after": PART_PAGES_AFTER, "titles": TITLE_PAGES,
-            "titles-after": TITLE_PAGES_AFTER, "generic": GENERIC_PAGES, "generic-after": GENERIC_PAGES_AFTER}
+            "titles-after": TITLE_PAGES_AFTER, "generic": GENERIC_PAGES, "generic-after": GENERIC_PAGES_AFTER,
+            "drafts": DRAFT_PAGES, "drafts-after": DRAFT_PAGES_AFTER}
     probe_ages(next((sets[name] for name in sys.argv[1:] if name in sets), PART_PAGES))

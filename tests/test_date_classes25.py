@@ -1,6 +1,6 @@
 """The twenty-fifth pass on publication dates (docs/extraction.md, "Twenty-fifth pass, dates (issue 15)"): a date
 block named as a part of the headline's own block; the title's day repeated in the photos' alt text; a generic
-Dublin Core date meta against the story's `<time>`.
+Dublin Core date meta against the story's `<time>`; a URL's day before any zone's day of a declared UTC time.
 
 The batch (`tests/date_batch25.py`; both sets of each class written before its rule) runs through the whole
 extraction, htmldate included. The tests after it pin each rule's edges and its guards.
@@ -21,6 +21,9 @@ from newsflow.pagedates import image_text_days
 from newsflow.pagetimes import parse_page
 from tests.date_batch20 import stored_day
 from tests.date_batch25 import (
+    DRAFT_PAGES,
+    DRAFT_PAGES_AFTER,
+    DRAFT_URL,
     GENERIC_PAGES,
     GENERIC_PAGES_AFTER,
     MARCH_12,
@@ -33,11 +36,12 @@ from tests.date_batch25 import (
     dc_date,
     record,
     titled,
+    wire,
 )
 from tests.test_date_classes import TITLE
 
 BATCH = (PART_PAGES + PART_PAGES_AFTER + TITLE_PAGES + TITLE_PAGES_AFTER + GENERIC_PAGES
-         + GENERIC_PAGES_AFTER)
+         + GENERIC_PAGES_AFTER + DRAFT_PAGES + DRAFT_PAGES_AFTER)
 
 
 @pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
@@ -153,3 +157,30 @@ def test_only_a_generic_metas_day_gives_way_to_the_storys_time(meta: str, replac
     found = _story_time_over_generic(datetime(2026, 3, 20, 10, tzinfo=timezone(timedelta(hours=1))), page_tree(html))
     assert (found is not None and found.date() == MARCH_12) == replaced
 
+
+# --- 4. a URL's day before every zone's day of a declared UTC time -------------------------------------------------
+
+@pytest.mark.parametrize(("declared", "day"), [
+    ("2026-03-12T10:00:00Z", MARCH_12),  # 00:00 in Honolulu: the 12th everywhere east of it
+    ("2026-03-12T09:59:00Z", date(2026, 3, 11)),  # 23:59 in Honolulu: the URL's day stands
+    ("2026-03-12T23:59:00Z", MARCH_12),
+    ("2026-03-12T10:00:00+00:00", MARCH_12),
+])
+def test_the_url_day_gives_way_only_where_no_zone_explains_it(declared: str, day: date) -> None:
+    assert stored_day(wire(DRAFT_URL, declared), DRAFT_URL) == day
+
+
+def test_a_known_zone_is_read_as_before() -> None:
+    # a .de site: Berlin's zone says which day 2026-03-11T23:30Z is (the 12th): the zone rule, not this one
+    url = "https://www.example.de/politik/2026/03/11/haushalt.html"
+    assert stored_day(wire(url, "2026-03-11T23:30:00Z", "de"), url) == MARCH_12
+
+
+def test_a_time_with_an_offset_is_read_as_before() -> None:
+    # -05:00: the publisher's own day is the 12th (the offset rule), whatever the URL's day
+    assert stored_day(wire(DRAFT_URL, "2026-03-12T08:00:00-05:00"), DRAFT_URL) == MARCH_12
+
+
+def test_a_naive_time_is_no_utc_time() -> None:
+    # no offset: the publisher's clock, read as before (the URL's day within a day stands)
+    assert stored_day(wire(DRAFT_URL, "2026-03-12T10:04:04"), DRAFT_URL) == date(2026, 3, 11)

@@ -102,6 +102,10 @@ LATER_THAN_JSON_LD = timedelta(days=2)
 BEYOND_ANY_ZONE = timedelta(days=1)
 """Two days of the same instant differ by at most this in any two time zones (offsets are within
 ±14 hours): a bare day further than this from the declared publication is another date."""
+WESTERNMOST_NEWS_OFFSET = timedelta(hours=-10)
+"""Hawaii's offset: the zones further west (UTC-11, American Samoa and Niue; UTC-12, no one) publish next to no
+news, so a UTC time's day there is not taken for a publisher's whose zone is unknown (`_before_any_zones_day`)."""
+
 _AMBIGUOUS_SLASHED = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}(?!\d)")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
 
@@ -285,9 +289,17 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     utc_time = zone is not None and not declared.utcoffset() and not is_bare(declared)
     if utc_time and _in_zone(declared, zone).date() != found.date():
         return declared
-    if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE:
+    if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE or _before_any_zones_day(found, declared, zone):
         return declared  # no offset explains it: the URL or date meta dates a draft, not the publication
     return _headline_checked(found, htmldate_value, tree)
+
+
+def _before_any_zones_day(found: datetime, declared: datetime, zone: ZoneInfo | None) -> bool:
+    """Whether a bare day is before the day a UTC time falls on in every zone where news is published (from
+    `WESTERNMOST_NEWS_OFFSET` east), the publisher's zone unknown (twenty-fifth pass: The Washington Post's URL
+    /2020/07/08/ and JSON-LD 2020-07-09T10:04Z, 06:04 in Washington: the URL dates the draft)."""
+    utc_time = zone is None and declared.tzinfo is UTC and not is_bare(declared)
+    return utc_time and found.date() < (declared + WESTERNMOST_NEWS_OFFSET).date()
 
 
 def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
