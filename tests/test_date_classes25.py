@@ -158,6 +158,15 @@ def test_only_a_generic_metas_day_gives_way_to_the_storys_time(meta: str, replac
     assert (found is not None and found.date() == MARCH_12) == replaced
 
 
+
+def test_a_generic_metas_day_the_byline_prints_stands() -> None:
+    # drk.de's form: the byline under the headline prints the meta's day; hidden `<time>`s give the day before
+    html = record('<meta name="date" content="2026-03-20T10:00:00+01:00">', time_in("Posted {0}", "2026-03-12"),
+                  "<p>20.03.2026 | Pressemitteilung</p>")
+    moment = datetime(2026, 3, 20, 10, tzinfo=timezone(timedelta(hours=1)))
+    assert _story_time_over_generic(moment, page_tree(html)) is None
+    assert _story_time_over_generic(moment, page_tree(html.replace("20.03.2026 | ", ""))) is not None
+
 # --- 4. a URL's day before every zone's day of a declared UTC time -------------------------------------------------
 
 @pytest.mark.parametrize(("declared", "day"), [
