@@ -38,7 +38,7 @@ from tests.date_batch25 import (
     titled,
     wire,
 )
-from tests.test_date_classes import TITLE
+from tests.test_date_classes import STORY, TITLE
 
 BATCH = (PART_PAGES + PART_PAGES_AFTER + TITLE_PAGES + TITLE_PAGES_AFTER + GENERIC_PAGES
          + GENERIC_PAGES_AFTER + DRAFT_PAGES + DRAFT_PAGES_AFTER)
@@ -84,6 +84,17 @@ def test_a_body_layout_name_is_no_block_of_the_headline() -> None:
             '</div></div></div><div class="layout-sidebar__widget">Latest: March 20, 2026</div></body></html>')
     assert headline_date(page_tree(html)) is None
 
+
+
+@pytest.mark.parametrize(("block", "part"), [("layout-sidebar", "layout-sidebar__rail"),
+                                             ("story-related", "story-related__col"),
+                                             ("ArticleComment", "ArticleComment_teaser")])
+def test_a_part_of_the_headlines_block_that_links_elsewhere_is_a_teaser(block: str, part: str) -> None:
+    # review: a part of the story's block named neutrally, holding another story's link and day, before the story
+    html = (f'<html><head><title>{TITLE}</title></head><body><article class="{block}"><div class="{block}__main">'
+            f'<h1>{TITLE}</h1><p>By A. Writer</p></div><div class="{part}"><a href="/x">Port closes</a> '
+            f"<span>March 20, 2026</span></div><div>{STORY}</div></article></body></html>")
+    assert headline_date(page_tree(html)) is None
 
 # --- 2. a day the page's title names is no photo's -----------------------------------------------------------------
 
@@ -135,6 +146,15 @@ def test_a_related_lists_time_is_not_the_storys() -> None:
     found = story_time(page_tree(html), parse_page)
     assert found is not None and found.date() == MARCH_12
     assert story_time(page_tree(record("", related)), parse_page) is None
+
+
+def test_an_events_time_in_a_sentence_is_not_the_storys() -> None:
+    # review: "… will vote on <time>1 April</time>, the mayor said …" is an event's day, not the publication
+    sentence = time_in("<p>The council will vote on the plan again on {0}, the mayor said to reporters.</p>",
+                       "2026-04-01")
+    assert story_time(page_tree(record("", sentence)), parse_page) is None
+    html = record(dc_date("2026-03-12T10:00:00+01:00"), sentence)
+    assert stored_day(html, "https://www.example.de/aktuelles/haushalt/") == MARCH_12
 
 
 def test_a_page_without_a_time_has_no_storys_time() -> None:

@@ -23,9 +23,10 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from newsflow.bylinetexts import in_other_block
+from newsflow.bylinetexts import SENTENCE_CHARS, in_other_block
 from newsflow.datechecks import article_first
 from newsflow.jsonld import json_ld_typed_strings
+from newsflow.pageblocks import INLINE_TAGS, bounded_text, is_prose
 
 # article:published_time, og:article:published_time, pubdate, itemprop datePublished, publish-date,
 # parsely-pub-date, vr:published-time, cxenseparse:recs:publishtime …
@@ -69,11 +70,21 @@ def story_time(tree: Any, parse: Callable[[str], datetime | None]) -> datetime |
     """The first of the `<time datetime>` elements in the page's body outside other stories' blocks (related lists,
     comments, sidebars: `bylinetexts.in_other_block`), as `parse` reads it, when they all give its day (twenty-fifth
     pass: a TYPO3 story's footer, a Drupal node's meta block under a headline in the site's header); none when they
-    give two days (a publication and an event) or there is none."""
+    give two days (a publication and an event) or there is none. A `<time>` in a sentence of the story ("… will vote
+    on <time>1 April</time>, the mayor said …") is an event's, not read."""
     moments = [moment for element in tree.xpath("//body//time[@datetime]")[:STORY_TIMES]
                if (moment := parse(str(element.get("datetime")).strip())) is not None
-               and not in_other_block(tree, element)]
+               and not in_other_block(tree, element) and not _in_a_sentence(element)]
     return moments[0] if moments and len({moment.date() for moment in moments}) == 1 else None
+
+
+def _in_a_sentence(element: Any) -> bool:
+    """Whether an element is in a paragraph (past its inline elements) that reads as a sentence of prose."""
+    block = element
+    while block.tag in INLINE_TAGS and block.getparent() is not None:
+        block = block.getparent()
+    text = bounded_text(block, SENTENCE_CHARS) if block.tag == "p" else None
+    return text is not None and is_prose(" ".join(text.split()))
 
 
 def modified_metas(tree: Any) -> list[str]:

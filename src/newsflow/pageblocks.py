@@ -184,11 +184,13 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
 
 
 def _part_of_headlines_block(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
-    """Whether an element's names say other stories only in the name of a block that holds the headline, of which
-    they name a part (BEM: "ArticleHeaderComment_publishDate" in `<article class="ArticleHeaderComment">`, an opinion
-    column's header; "layout-sidebar__meta"; twenty-fifth pass): the part's own name says what it is, so
-    "post__comments" in `<article class="post">` is still the readers' comments. Only blocks in the headline's
-    `<article>` (without one, `CHROME_DEPTH` levels up): a `<body>`'s "layout-sidebar" names the page's layout."""
+    """Whether an element's names say other stories only in the name of a block holding the headline, of which they
+    name a part (BEM: "ArticleHeaderComment_publishDate" in `<article class="ArticleHeaderComment">`, an opinion
+    column's header; twenty-fifth pass): the part's own name says what it is ("post__comments" in `<article
+    class="post">`: readers' comments), and a part that links elsewhere is a teaser's ("ArticleComment_teaser").
+    Only blocks in the headline's `<article>` (without one, `CHROME_DEPTH` levels up), not a `<body>`'s layout."""
+    if element.find(".//a[@href]") is not None:
+        return False
     reach = article if article < len(headline_ancestors) else CHROME_DEPTH
     blocks = {word for ancestor, distance in headline_ancestors.items() if distance <= reach
               for word in str(ancestor.get("class") or "").split()}
@@ -198,8 +200,7 @@ def _part_of_headlines_block(element: Any, headline_ancestors: dict[Any, int], a
     return parts != words and not _names_say(" ".join(parts))[0]
 
 
-_BEM_PART = re.compile(r"^([^_\s]+?)(?:__|_|--)")
-"""A BEM part's name: its block's name, then "__" (an element), "_" (CSS modules, "ArticleHeader_date") or "--"."""
+_BEM_PART = re.compile(r"^([^_\s]+?)(?:__|_|--)")  # a BEM part's block: "__" (an element), "_" (CSS modules), "--"
 
 
 _STORY_HERO = re.compile(r"(?:entry|post|article|story)[-_]?(?:title|meta|header|head|hero|byline|info)",
