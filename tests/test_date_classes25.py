@@ -112,6 +112,15 @@ def test_only_the_titles_day_is_taken_out_of_the_alts_days() -> None:
     assert image_text_days(page_tree(html)) == {date(2026, 3, 3)}
 
 
+def test_an_events_day_the_title_names_stays_a_photos_in_an_alt_of_its_own() -> None:
+    # review: the title names an event's day ("Rückblick: das Hochwasser vom 3. März 2026"), a photo's own alt text
+    # names it too: the photo's day (the starting code's answer), not the story's, unless the alt repeats the title
+    title = "Rückblick: das Hochwasser vom 3. März 2026"
+    html = titled(title, "Die Altstadt unter Wasser am 3. März 2026", "de")
+    assert image_text_days(page_tree(html)) == {date(2026, 3, 3)}
+    assert image_text_days(page_tree(titled(title, title, "de"))) == set()
+
+
 # --- 3. a generic Dublin Core date meta gives way to the story's `<time>` ---------------------------------------
 
 @pytest.mark.parametrize("name", ["date", "DC.date", "DCTERMS.date", "dcterms.date"])
@@ -186,6 +195,42 @@ def test_a_generic_metas_day_the_byline_prints_stands() -> None:
     moment = datetime(2026, 3, 20, 10, tzinfo=timezone(timedelta(hours=1)))
     assert _story_time_over_generic(moment, page_tree(html)) is None
     assert _story_time_over_generic(moment, page_tree(html.replace("20.03.2026 | ", ""))) is not None
+
+
+# review (second engineer): a generic meta that dates the story right, and one `<time>` that is not the publication's:
+# an event's box or labelled time, an update stamp, a microdata `dateModified`/`startDate`, an unnamed teaser row
+AGAINST_META = [
+    ("event-box", '</p></div><div class="event-box"><strong>Termin</strong> {0}</div><div><p>', "2026-03-20T18:00"),
+    ("event-label-de", "Wann: {0}", "2026-03-20T19:00:00+01:00"),
+    ("event-label-fr", "Date de l'événement : {0}", "2026-03-25"),
+    ("update-label", "Aktualisiert am {0}", "2026-03-20T09:00:00+01:00"),
+    ("update-label-en", '<span class="meta">Updated {0}</span>', "2026-03-20T09:00:00Z"),
+    ("modified-itemprop", '<span itemprop="dateModified">{0}</span>', "2026-03-20T09:00:00+01:00"),
+    ("start-itemprop", '<span itemprop="startDate">{0}</span>', "2026-03-25"),
+    ("unnamed-teaser", '</p></div><div class="views-row"><a href="/n/1">Die Stadt baut eine neue Schule</a> {0}</div>'
+                       "<div><p>", "2026-03-02"),
+    ("bare-time-div", "</p></div><div>{0}</div><div><p>", "2026-03-20"),
+    ("drupal-date-field", '</p></div><div class="field field--name-field-date">{0}</div><div><p>', "2026-03-25"),
+    ("date-display-single", '<span class="date-display-single">{0}</span>', "2026-03-25"),
+    ("reaction-meta", '</p></div><div class="reaction"><div class="reaction-meta">Anna {0}</div><p>Toll!</p></div>'
+                      "<div><p>", "2026-03-15T10:00"),
+    ("teaser-item-meta", '</p></div><div class="item"><h3><a href="/x">Die Stadt baut eine neue Schule</a></h3>'
+                         '<div class="item-meta">{0}</div></div><div><p>', "2026-03-02"),
+]
+
+
+@pytest.mark.parametrize(("name", "block", "day"), AGAINST_META, ids=[entry[0] for entry in AGAINST_META])
+def test_a_time_not_marked_as_the_publication_leaves_the_generic_meta(name: str, block: str, day: str) -> None:
+    html = record(dc_date("2026-03-12T10:00:00+01:00"), time_in(block, day))
+    assert stored_day(html, "https://www.example.de/aktuelles/haushalt/") == MARCH_12, name
+
+
+@pytest.mark.parametrize("block", ['<span class="news-list-date">{0}</span>', '<div class="article-meta">{0}</div>',
+                                   '<p class="post-date">{0}</p>', "Posted {0}",
+                                   "Veröffentlicht am {0}", '<span itemprop="datePublished">{0}</span>'])
+def test_a_time_marked_as_the_publication_gives_way_over_the_generic_meta(block: str) -> None:
+    html = record(dc_date("2026-03-06T15:38:44+01:00"), time_in(block, "2026-03-12"))
+    assert stored_day(html, "https://www.example.de/aktuelles/haushalt/") == MARCH_12
 
 # --- 4. a URL's day before every zone's day of a declared UTC time -------------------------------------------------
 

@@ -64,12 +64,22 @@ def image_text_days(tree: Any) -> set[date]:
     photo was taken ("Protest on 12 January 2026"), which htmldate's search reads on a page that
     dates its story nowhere, and a reader never sees as the story's date. Not a day the page's title names
     (twenty-fifth pass: "23.01.2022 - Wierer jubelt", a title CMSs copy into the photos' alt text)."""
-    days = set()
+    days: set[date] = set()
+    repeats: set[date] = set()
     for image in tree.iter("img"):
         for text in (image.get("alt"), image.get("title")):
             if text and (day := caption_date(" ".join(text.split())[:300])) is not None:
-                days.add(day)
-    return days - _title_days(tree) if days else days
+                (repeats if _repeats_a_title(" ".join(text.split()), tree) else days).add(day)
+    return days | (repeats - _title_days(tree)) if repeats else days
+
+
+def _repeats_a_title(text: str, tree: Any) -> bool:
+    """Whether an image's text repeats the page's title (or the title holds it whole): the CMS's copy, not a photo's
+    own caption (review: a title naming an event's day, "Rückblick: das Hochwasser vom 3. März 2026", and a photo's
+    "Die Altstadt unter Wasser am 3. März 2026" date the photo)."""
+    folded = text.casefold()
+    titles = (" ".join(title.split()).casefold() for title in page_titles(tree))
+    return any(folded in title or title in folded for title in titles)
 
 
 def _title_days(tree: Any) -> set[date]:
