@@ -58,17 +58,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsflow.datechecks import agreed_day, is_bare, not_article, outvoted_day, plausible, stated_days, url_day
+from newsflow.datechecks import agreed_day, is_bare, not_article, outvoted_day, plausible, stated_days
 from newsflow.declareddates import (
     evidenced_order,
+    generic_date_metas,
     json_ld_published_strings,
     listed_storys,
     modified_metas,
     published_metas,
+    story_time,
 )
 from newsflow.headline_date import (
     byline_time,
-    byline_title_date,
     headline_date,
     numeric_date,
     printed_zone_abbreviation,
@@ -76,11 +77,10 @@ from newsflow.headline_date import (
     update_bound,
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
-from newsflow.kickerdates import above_story_date, kicker_date, printed_after_story
+from newsflow.lastresortdates import above_story_checked, as_datetime, last_resort_date
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.lunardates import lunar_days
 from newsflow.pagedates import (
-    attribute_published,
     caption_days,
     copyright_notice_year,
     first_live_post,
@@ -102,6 +102,9 @@ LATER_THAN_JSON_LD = timedelta(days=2)
 BEYOND_ANY_ZONE = timedelta(days=1)
 """Two days of the same instant differ by at most this in any two time zones (offsets are within
 ±14 hours): a bare day further than this from the declared publication is another date."""
+WESTERNMOST_NEWS_OFFSET = timedelta(hours=-10)
+"""Hawaii's offset: the zones further west (UTC-11, American Samoa and Niue; UTC-12, no one) publish next to no
+news, so a UTC time's day there is not taken for a publisher's whose zone is unknown (`_before_any_zones_day`)."""
 
 _AMBIGUOUS_SLASHED = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}(?!\d)")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$")
@@ -132,7 +135,7 @@ def _parse_loose(value: str, tree: Any = None) -> datetime | None:
     day = numeric_date(value)
     if day is None and _AMBIGUOUS_SLASHED.search(value):
         day = numeric_date(value, slash_order(tree) or evidenced_order(tree, value))  # tenth pass
-    return _as_datetime(day)
+    return as_datetime(day)
 
 
 def _declared_published(tree: Any, placeholders: bool = False) -> tuple[str, datetime] | None:
@@ -167,10 +170,10 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
     copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
     chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
-        chosen = _last_resort(tree, url)
+        chosen = last_resort_date(tree, url)
     elif _declared_published(tree) is None:  # a live blog that declares no start: its first post's
         if all(kind == "byline" for kind, _ in sources):
-            chosen = _above_story(chosen, tree, sources)
+            chosen = above_story_checked(chosen, tree, sources)
         chosen = first_live_post(tree, chosen)
     if not plausible(chosen):
         return None
@@ -210,45 +213,6 @@ def dated_by_update_only(published: datetime | None, tree: Any, url: str | None 
         return False
     zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
     return not _source_dates(tree, zone, url)
-
-
-def _last_resort(tree: Any, url: str | None) -> datetime | None:
-    """A date for a page that states none htmldate or the rules above read: the byline's machine
-    date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
-    the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else a date
-    in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`) or in the
-    story's wrappers above it (nineteenth pass; a kicker's there too on a page that states only its age, twenty-third
-    pass: "Politics · 30 November 2026" above the `<article>`, "3 days ago" in it), else
-    the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
-    a Unix timestamp in a data attribute named for the publication (or a generic one in the byline, twenty-first
-    pass), else the day of an update stamp under the headline (seventeenth pass: `dated_by_update_only`)."""
-    for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
-                   _as_datetime(kicker_date(tree) or above_story_date(tree, kickers=published_ago(tree) is not None))):
-        if plausible(moment):
-            return moment
-    day = page_url_day(url, tree) or _amp_url_day(tree)
-    if day is None and (stamp := attribute_published(tree)) is not None:
-        return stamp
-    return _as_datetime(day or update_bound(tree))  # seventeenth pass: an update stamp alone, the last
-
-
-def _above_story(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]]) -> datetime:
-    """htmldate's date, unless the page states no date of its own (no JSON-LD, meta or URL day: the caller
-    checked; a "byline" only after two paragraphs of the story, `kickerdates.printed_after_story`) and a
-    byline just above the headline, in the story's wrappers, prints another day (nineteenth pass: a
-    theme's byline in a column beside the story's `<article>`; htmldate took a teaser's date below the
-    story over it)."""
-    if not all(printed_after_story(tree, moment.date()) for _, moment in sources):
-        return chosen  # most such pages: a byline under the headline dates the story (read first, as it is cheap)
-    above = _as_datetime(above_story_date(tree))
-    return above if plausible(above) and above.date() != chosen.date() else chosen
-
-
-def _amp_url_day(tree: Any) -> date | None:
-    """The day the URL of the page's AMP version names (`<link rel="amphtml" href=".../2026/03/12/...">`,
-    fourteenth pass): a CMS that leaves the date out of the page's own URL may keep it there."""
-    return next((day for href in tree.xpath("//head/link[@rel='amphtml']/@href")[:1]
-                 if (day := url_day(str(href))) is not None), None)
 
 
 def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]],
@@ -310,7 +274,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     found = parse_page(htmldate_value)
     first = _declared_published(tree)
     if first is None:
-        return _headline_checked(found, htmldate_value, tree)
+        return _story_time_over_generic(found, tree) or _headline_checked(found, htmldate_value, tree)
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
@@ -325,9 +289,17 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     utc_time = zone is not None and not declared.utcoffset() and not is_bare(declared)
     if utc_time and _in_zone(declared, zone).date() != found.date():
         return declared
-    if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE:
+    if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE or _before_any_zones_day(found, declared, zone):
         return declared  # no offset explains it: the URL or date meta dates a draft, not the publication
     return _headline_checked(found, htmldate_value, tree)
+
+
+def _before_any_zones_day(found: datetime, declared: datetime, zone: ZoneInfo | None) -> bool:
+    """Whether a bare day is before the day a UTC time falls on in every zone where news is published (from
+    `WESTERNMOST_NEWS_OFFSET` east), the publisher's zone unknown (twenty-fifth pass: The Washington Post's URL
+    /2020/07/08/ and JSON-LD 2020-07-09T10:04Z, 06:04 in Washington: the URL dates the draft)."""
+    utc_time = zone is None and declared.tzinfo is UTC and not is_bare(declared)
+    return utc_time and found.date() < (declared + WESTERNMOST_NEWS_OFFSET).date()
 
 
 def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
@@ -336,6 +308,22 @@ def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
     if found == declared:
         return False
     return any(parse_local(value) == found for value in not_article(json_ld_typed_strings(tree, "datePublished")))
+
+
+def _story_time_over_generic(found: datetime | None, tree: Any) -> datetime | None:
+    """The day the story's `<time>` elements give (`declareddates.story_time`), when htmldate's date is a generic
+    Dublin Core date meta's (a CMS record's) on another day that the byline under the headline does not print, on a
+    page that declares no publication (twenty-fifth pass); else None."""
+    if found is None or not _generic_meta_date(found, tree) or headline_date(tree) == found.date():
+        return None  # most pages: htmldate read no generic meta, or the byline prints its day (read first: cheap)
+    printed = story_time(tree, parse_page)
+    return printed if plausible(printed) and printed.date() != found.date() else None
+
+
+def _generic_meta_date(found: datetime, tree: Any) -> bool:
+    """Whether htmldate's date is the day of a generic Dublin Core date meta (`declareddates.generic_date_metas`)."""
+    return any((moment := parse_local(value)) is not None and moment.date() == found.date()
+               for value in generic_date_metas(tree))
 
 
 def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]]) -> datetime:
@@ -347,7 +335,7 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
     bound = update_bound(tree)
     if bound is not None and chosen.date() > bound:
         earlier = [moment for _, moment in sources if moment.date() <= bound]
-        stamp = _as_datetime(bound)
+        stamp = as_datetime(bound)
         return earlier[0] if earlier else stamp if plausible(stamp) else chosen
     if bound is not None and chosen.date() == bound == update_bound(tree, as_of=False):  # an update's day
         chosen = next((moment for kind, moment in sources if kind != "url" and moment.date() < bound), chosen)
@@ -376,7 +364,7 @@ def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: 
     date with a time, to the byline's `<time>` when the page states no publication date."""
     if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()) and not _modified(found, tree):
         return _byline_checked(found, tree)
-    printed = _as_datetime(headline_date(tree, found.date() if found is not None else None))
+    printed = as_datetime(headline_date(tree, found.date() if found is not None else None))
     if not plausible(printed) or (found is not None and printed.date() == found.date()):
         return found
     if found is not None and printed.date() > found.date() and _modified(found, tree):
@@ -390,11 +378,6 @@ def _modified(found: datetime, tree: Any) -> bool:
     before it is the publication."""
     declared = json_ld_strings(tree, "dateModified") + modified_metas(tree)
     return any(parse_local(value) == found for value in declared)
-
-
-def _as_datetime(day: date | None) -> datetime | None:
-    """A day as a bare datetime (midnight UTC, the form of a date without a time)."""
-    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day is not None else None
 
 
 def _byline_checked(found: datetime, tree: Any) -> datetime:

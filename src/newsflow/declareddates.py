@@ -23,9 +23,10 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from newsflow.bylinetexts import in_other_block
+from newsflow.bylinetexts import SENTENCE_CHARS, in_other_block
 from newsflow.datechecks import article_first
 from newsflow.jsonld import json_ld_typed_strings
+from newsflow.pageblocks import INLINE_TAGS, bounded_text, is_prose
 
 # article:published_time, og:article:published_time, pubdate, itemprop datePublished, publish-date,
 # parsely-pub-date, vr:published-time, cxenseparse:recs:publishtime …
@@ -52,6 +53,100 @@ def listed_storys(value: str, tree: Any, parse: Callable[[str], datetime | None]
 def published_metas(tree: Any) -> list[str]:
     """The contents of the page's published-time metas, in document order."""
     return [content for name, content in _page_metas(tree) if _PUBLISHED_META.search(name)]
+
+
+def generic_date_metas(tree: Any) -> list[str]:
+    """The contents of the page's generic Dublin Core date metas (`date`, `DC.date`, `DCTERMS.date`): a CMS
+    record's date, its creation or its last change (twenty-fifth pass), no declared publication."""
+    return [content for name, content in _page_metas(tree) if name in _GENERIC_DATE_METAS]
+
+
+_GENERIC_DATE_METAS = frozenset(("date", "dc.date", "dcterms.date"))
+STORY_TIMES = 20
+"""How many of the body's `<time datetime>` elements `story_time` reads."""
+
+
+def story_time(tree: Any, parse: Callable[[str], datetime | None]) -> datetime | None:
+    """The first of the `<time datetime>` elements in the page's body outside other stories' blocks (related lists,
+    comments, sidebars: `bylinetexts.in_other_block`), as `parse` reads it, when they all give its day (twenty-fifth
+    pass: a TYPO3 story's footer, a Drupal node's meta block under a headline in the site's header); none when they
+    give two days (a publication and an event) or there is none. A `<time>` in a sentence of the story ("… will vote
+    on <time>1 April</time>, the mayor said …") is an event's, not read."""
+    times = [(moment, element) for element in tree.xpath("//body//time[@datetime]")[:STORY_TIMES]
+             if (moment := parse(str(element.get("datetime")).strip())) is not None
+             and not in_other_block(tree, element) and not _in_a_sentence(element)]
+    marks = [(moment, _marked_published(element)) for moment, element in times]
+    if any(mark is False for _, mark in marks) or len({moment.date() for moment, _ in marks}) != 1:
+        return None
+    return next((moment for moment, mark in marks if mark), None)
+
+
+_TIME_LEVELS = 4
+"""How many levels (the `<time>` and its ancestors) `_marked_published` reads for a name or label."""
+_NOT_PUBLISHED = re.compile(r"event|termin|veranstalt|evento|v[ée]nement|agenda|schedule|deadline|frist|updat"
+                            r"|modifi|aktualis|ge[äa]ndert|mis à jour|actualiz|aggiorn|bijgewerkt"
+                            r"|comment|kommentar|reaction|reakti|repl|antwort|r[ée]ponse|respuesta|risposta|reactie"
+                            r"|discuss|leserbrief"
+                            r"|\b(?:wann|when|quand|cu[áa]ndo|quando|wanneer)\b", re.IGNORECASE)
+_PUBLISHED = re.compile(r"(?:news|post|entry|article|story|blog)[-_]?(?:list[-_]?)?(?:date|datum|time)"
+                        r"|meta|publi|posted|created|byline|dateline|erschienen|ver[öo]ffentlicht|gepubliceerd",
+                        re.IGNORECASE)
+"""A publication's name or label; a bare "date" is not one (Drupal's "field--name-field-date", "date-display-single":
+a date field, an event's as well as a story's)."""
+_PUBLISHED_ITEMPROPS = frozenset(("datepublished", "datecreated"))
+
+
+def _marked_published(element: Any) -> bool | None:
+    """Whether a `<time>` is marked as the publication's (review of the twenty-fifth pass): True for an `itemprop`
+    `datePublished`, a name ("news-list-date", "article-meta") or a label ("Posted", "Veröffentlicht am") of a
+    publication on it or its nearest short ancestors; False for an event's, an update's or a reader's (an `itemprop`
+    `startDate` or `dateModified`, "event-box", "Termin", "Wann:", "Aktualisiert am", "reaction-meta") or a teaser's
+    (a short ancestor with a headline's link), whatever else names it; None when nothing says (a bare `<time>`, a CMS's
+    date field: an event's as well as a story's)."""
+    marked, level = None, element
+    for _ in range(_TIME_LEVELS):
+        if level is None or level.tag in ("article", "body", "main") or bounded_text(level, _SHORT_BLOCK) is None:
+            return marked  # the story's block or the page's: its names and links are no longer the `<time>`'s
+        itemprops = set(str(level.get("itemprop") or "").lower().split())
+        names = f"{level.get('class') or ''} {level.get('id') or ''}"
+        label = _label_before(level)
+        if (any("date" in prop or "time" in prop for prop in itemprops - _PUBLISHED_ITEMPROPS)
+                or _NOT_PUBLISHED.search(names) or _NOT_PUBLISHED.search(label) or _headline_link(level)):
+            return False  # a microdata date of another kind (startDate, dateModified), an event, an update, a teaser
+        if itemprops & _PUBLISHED_ITEMPROPS or _PUBLISHED.search(names) or _PUBLISHED.search(label):
+            marked = True
+        level = level.getparent()
+    return marked
+
+
+_SHORT_BLOCK = 400
+"""A block around a `<time>` longer than this holds the story (or the page): `_marked_published` stops there."""
+
+
+def _label_before(element: Any) -> str:
+    """The text just before an element in its parent (a label: "Aktualisiert am", "Termin"), its last 60 characters."""
+    previous = element.getprevious()
+    parent = element.getparent()
+    if previous is not None:
+        text = "".join(previous.itertext())[-60:] + (previous.tail or "")
+    else:
+        text = parent.text or "" if parent is not None else ""
+    return text[-60:]
+
+
+def _headline_link(element: Any) -> bool:
+    """Whether a block holds a link with a headline's words (three or more): a teaser's, not the story's."""
+    return element.tag != "time" and any(len("".join(link.itertext()).split()) >= 3
+                                         for link in element.iterfind(".//a[@href]"))
+
+
+def _in_a_sentence(element: Any) -> bool:
+    """Whether an element is in a paragraph (past its inline elements) that reads as a sentence of prose."""
+    block = element
+    while block.tag in INLINE_TAGS and block.getparent() is not None:
+        block = block.getparent()
+    text = bounded_text(block, SENTENCE_CHARS) if block.tag == "p" else None
+    return text is not None and is_prose(" ".join(text.split()))
 
 
 def modified_metas(tree: Any) -> list[str]:

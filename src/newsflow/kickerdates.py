@@ -31,7 +31,7 @@ def kicker_date(tree: Any) -> date | None:
     """The first date in the short blocks just before the headline, inside its story: its `<article>`,
     or without one the levels of `pageblocks.CHROME_DEPTH` below it ("Mundo · 12 de marzo de 2026" above
     the headline of a script-built page, which htmldate does not read; eighteenth pass). Read as a last
-    resort (`dates._last_resort`): the site's bar (today's date) sits further up."""
+    resort (`lastresortdates.last_resort_date`): the site's bar (today's date) sits further up."""
     headline = page_headline(tree)
     if headline is None:
         return None
@@ -47,7 +47,7 @@ def above_story_date(tree: Any, kickers: bool = False) -> date | None:
     in wrappers that hold only the story (`pageblocks.story_wrapper`: no site header, menu or logo): a
     theme's byline in a column or row above the story's `<article>` (nineteenth pass: htmldate took a
     teaser's date below the story over it). Read only where the page states no date of its own
-    (`dates._above_story`); the site's bar, above its menu, is never reached. The wrappers are checked
+    (`lastresortdates.above_story_checked`); the site's bar, above its menu, is never reached. The wrappers are checked
     only up to the block that prints a date (most pages print none there, and the check walks them whole).
     With `kickers`, a kicker's block counts as a byline's (`_kicker_block`, twenty-third pass: a page that
     states only its age)."""

@@ -162,7 +162,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
         other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
         if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
             return True
-        if other and not _holds_story(element):
+        if other and not _holds_story(element) and not _part_of_headlines_block(element, headline_ancestors, article):
             return True
         chrome = chrome or named_chrome
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
@@ -181,6 +181,26 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and _story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+def _part_of_headlines_block(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
+    """Whether an element's names say other stories only in the name of a block holding the headline, of which they
+    name a part (BEM: "ArticleHeaderComment_publishDate" in `<article class="ArticleHeaderComment">`, an opinion
+    column's header; twenty-fifth pass): the part's own name says what it is ("post__comments" in `<article
+    class="post">`: readers' comments), and a part that links elsewhere is a teaser's ("ArticleComment_teaser").
+    Only blocks in the headline's `<article>` (without one, `CHROME_DEPTH` levels up), not a `<body>`'s layout."""
+    if element.find(".//a[@href]") is not None:
+        return False
+    reach = article if article < len(headline_ancestors) else CHROME_DEPTH
+    blocks = {word for ancestor, distance in headline_ancestors.items() if distance <= reach
+              for word in str(ancestor.get("class") or "").split()}
+    words = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    parts = [word[part.end():] if (part := _BEM_PART.match(word)) and part.group(1) in blocks else word
+             for word in words]
+    return parts != words and not _names_say(" ".join(parts))[0]
+
+
+_BEM_PART = re.compile(r"^([^_\s]+?)(?:__|_|--)")  # a BEM part's block: "__" (an element), "_" (CSS modules), "--"
 
 
 _STORY_HERO = re.compile(r"(?:entry|post|article|story)[-_]?(?:title|meta|header|head|hero|byline|info)",

@@ -31,7 +31,7 @@ from typing import Any
 from newsflow.bylinetexts import story_wrapper_depth
 from newsflow.datechecks import url_day, url_folder_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
-from newsflow.pageblocks import headline_ancestors, in_story, is_prose
+from newsflow.pageblocks import headline_ancestors, in_story, is_prose, page_titles
 from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
@@ -62,13 +62,28 @@ def caption_days(tree: Any) -> set[date]:
 def image_text_days(tree: Any) -> set[date]:
     """The days that the page's images name in their `alt` or `title` text (tenth pass): the day a
     photo was taken ("Protest on 12 January 2026"), which htmldate's search reads on a page that
-    dates its story nowhere, and a reader never sees as the story's date."""
-    days = set()
+    dates its story nowhere, and a reader never sees as the story's date. Not a day the page's title names
+    (twenty-fifth pass: "23.01.2022 - Wierer jubelt", a title CMSs copy into the photos' alt text)."""
+    days: set[date] = set()
+    repeats: set[date] = set()
     for image in tree.iter("img"):
         for text in (image.get("alt"), image.get("title")):
             if text and (day := caption_date(" ".join(text.split())[:300])) is not None:
-                days.add(day)
-    return days
+                (repeats if _repeats_a_title(" ".join(text.split()), tree) else days).add(day)
+    return days | (repeats - _title_days(tree)) if repeats else days
+
+
+def _repeats_a_title(text: str, tree: Any) -> bool:
+    """Whether an image's text repeats the page's title (or the title holds it whole): the CMS's copy, not a photo's
+    own caption (review: a title naming an event's day, "Rückblick: das Hochwasser vom 3. März 2026", and a photo's
+    "Die Altstadt unter Wasser am 3. März 2026" date the photo)."""
+    folded = text.casefold()
+    titles = (" ".join(title.split()).casefold() for title in page_titles(tree))
+    return any(folded in title or title in folded for title in titles)
+
+
+def _title_days(tree: Any) -> set[date]:
+    return {day for title in page_titles(tree) if (day := caption_date(" ".join(title.split())[:300])) is not None}
 
 
 _IMAGE_URLS = ("//head/meta[@property='og:image' or @name='twitter:image' or @property='twitter:image']/@content"

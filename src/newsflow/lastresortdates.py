@@ -1,0 +1,62 @@
+"""Dates for a page htmldate and the declared sources leave undated, or date only by a byline after the
+story: the last resorts of `dates.published_at` (moved out of `newsflow.dates`, twenty-fifth pass; the
+rules are those of the fourteenth, seventeenth, eighteenth, nineteenth, twenty-first and twenty-third
+passes, docs/extraction.md).
+
+Pure: an lxml tree walked by its methods only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from newsflow.datechecks import plausible, url_day
+from newsflow.headline_date import byline_time, byline_title_date, published_ago, update_bound
+from newsflow.kickerdates import above_story_date, kicker_date, printed_after_story
+from newsflow.pagedates import attribute_published, page_url_day, payload_published
+from newsflow.pagetimes import parse_page
+
+
+def as_datetime(day: date | None) -> datetime | None:
+    """A day as a bare datetime (midnight UTC, the form of a date without a time)."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day is not None else None
+
+
+def last_resort_date(tree: Any, url: str | None) -> datetime | None:
+    """A date for a page that states none htmldate or the rules of `newsflow.dates` read: the byline's machine
+    date (an AMP page's `<amp-timeago datetime>`), else the state a script front end carries, else
+    the date in the `title` of a byline's element that prints "3 天前" (seventeenth pass), else a date
+    in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`) or in the
+    story's wrappers above it (nineteenth pass; a kicker's there too on a page that states only its age, twenty-third
+    pass: "Politics · 30 November 2026" above the `<article>`, "3 days ago" in it), else
+    the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
+    a Unix timestamp in a data attribute named for the publication (or a generic one in the byline, twenty-first
+    pass), else the day of an update stamp under the headline (seventeenth pass: `dates.dated_by_update_only`)."""
+    for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
+                   as_datetime(kicker_date(tree) or above_story_date(tree, kickers=published_ago(tree) is not None))):
+        if plausible(moment):
+            return moment
+    day = page_url_day(url, tree) or amp_url_day(tree)
+    if day is None and (stamp := attribute_published(tree)) is not None:
+        return stamp
+    return as_datetime(day or update_bound(tree))  # seventeenth pass: an update stamp alone, the last
+
+
+def above_story_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]]) -> datetime:
+    """htmldate's date, unless the page states no date of its own (no JSON-LD, meta or URL day: the caller
+    checked; a "byline" only after two paragraphs of the story, `kickerdates.printed_after_story`) and a
+    byline just above the headline, in the story's wrappers, prints another day (nineteenth pass: a
+    theme's byline in a column beside the story's `<article>`; htmldate took a teaser's date below the
+    story over it)."""
+    if not all(printed_after_story(tree, moment.date()) for _, moment in sources):
+        return chosen  # most such pages: a byline under the headline dates the story (read first, as it is cheap)
+    above = as_datetime(above_story_date(tree))
+    return above if plausible(above) and above.date() != chosen.date() else chosen
+
+
+def amp_url_day(tree: Any) -> date | None:
+    """The day the URL of the page's AMP version names (`<link rel="amphtml" href=".../2026/03/12/...">`,
+    fourteenth pass): a CMS that leaves the date out of the page's own URL may keep it there."""
+    return next((day for href in tree.xpath("//head/link[@rel='amphtml']/@href")[:1]
+                 if (day := url_day(str(href))) is not None), None)
