@@ -46,6 +46,7 @@ from newsflow.jsonauthors import PERSON_NAME, bounded_names, capped_add, person_
 from newsflow.jsontext import minified, normalized
 from newsflow.kickerdates import kicker_age
 from newsflow.language import declared_language, load_language_model, resolve_language
+from newsflow.layouttables import unlay_tables
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import above_site_menu
@@ -104,6 +105,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
     author = _clean_field(document.author)
+    if unlay_tables(document.body):  # a story set in a table for layout: paragraphs again (`newsflow.layouttables`)
+        document.text = xmltotxt(document.body, False)
     final = _unwrapped_text(document.body, normalize_text(document.text or ""), tree)
     found = TrafilaturaOutputs(
         final, document.body, _own_text(document.body, final, tree), _readability_seen.own, _readability_seen.summary
@@ -326,6 +329,7 @@ def _own_text(final_body: Any, final_text: str, page: Any) -> str | None:
     body = getattr(_readability_seen, "own", None)
     if body is None:
         return None
+    unlay_tables(body)  # as the final body (when it is this one, its layout tables are gone already)
     return final_text if body is final_body else _unwrapped_text(body, normalize_text(xmltotxt(body, False)), page)
 
 
