@@ -304,6 +304,14 @@ def test_a_layout_table_of_empty_cells_only_leaves_its_tail_text() -> None:
     assert [child.tag for child in body] == ["p", "p"] and body[0].tail == "tail text"
 
 
+def test_a_story_in_three_hundred_nested_layout_tables_is_each_paragraph_once_without_the_menus() -> None:
+    paragraph = ("The council met on Monday to discuss the budget for next year. It agreed on most points after a long"
+                 " debate.")
+    html = ("<html><body>" + "<table><tr><td>menu</td><td>" * 300 + f"<p>{paragraph}</p>" * 20
+            + "</td></tr></table>" * 300 + "</body></html>")
+    assert _lines(html) == [paragraph] * 20
+
+
 # The generated property: stories in five layouts and three languages, with and without a data table.
 _WORDS = {
     "en": (["The council", "The hospital", "The port authority", "The school board"],
