@@ -18,7 +18,7 @@ import lxml.etree
 import pytest
 
 from newsflow.extract import extract_article
-from newsflow.layouttables import is_layout_table, is_menu_cell, unlay_tables
+from newsflow.layouttables import is_layout_table, is_menu_bar, is_menu_cell, unlay_tables
 from newsflow.text import normalize_text
 
 URL = "https://example.com/news/story-1"
@@ -288,6 +288,18 @@ def test_a_menu_cell_is_short_labels_and_no_sentence() -> None:
     assert not is_menu_cell(_cell("<cell>Quelle: Wikipedia</cell>"))  # one label: the line rules judge it
     assert not is_menu_cell(_cell("<cell>Home<lb/>Der Rat tagt am Montag.</cell>"))
     assert not is_menu_cell(_cell("<cell>The council met on Monday<lb/>to vote on the budget plan for the city</cell>"))
+
+
+def test_a_menu_bar_of_one_row_goes_and_a_scoreline_or_a_headed_row_stays() -> None:
+    bar = "".join(f"<cell>{label}</cell><cell>|</cell>" for label in ("होम", "बाजार", "कंपनियां", "मुद्रा", "निवेश"))
+    assert is_menu_bar(_cell(f"<table><row>{bar}</row></table>"))
+    assert is_menu_bar(_cell("<table><row>" + "".join(f"<cell>{label}</cell>" for label in (
+        "本城市首頁", "討論區", "精華區", "投票區", "影像館")) + "</row></table>"))
+    assert not is_menu_bar(_cell("<table><row><cell>Bayern</cell><cell>2:1</cell><cell>Dortmund</cell></row></table>"))
+    assert not is_menu_bar(_cell("<table><row>" + "".join(f'<cell role="head">{year}</cell>' for year in range(
+        2019, 2025)) + "</row></table>"))
+    body = _cell("<body><table><row>" + bar + "</row></table><p>Story.</p></body>")
+    assert unlay_tables(body) and [child.tag for child in body] == ["p"]
 
 
 def test_a_grid_of_short_cells_is_no_layout_table_and_is_left_alone() -> None:

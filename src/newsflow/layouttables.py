@@ -18,9 +18,11 @@ layout when (`is_layout_table`):
 - its longest cell is prose (PROSE_CELL_WORDS words and PROSE_CELL_SENTENCES sentences) holding at
   least half of the table's words: the story beside the site's menu.
 
-A data table's cells are short and many (the longest cell of 40 data tables on the blind set's tune half
+A menu bar (`is_menu_bar`: one row of MENU_BAR_CELLS labels or more) goes whole. A data table's cells are
+short and many (the longest cell of 40 data tables on the blind set's tune half
 holds 62 words and at most 38% of its table's words), so it keeps its rows. A table inside a layout
-table is judged on its own. Furniture cells (a menu) become lines of their own, for the line rules
+table is judged on its own. In a layout table, a cell that is a menu or a toolbar (`is_menu_cell`: two
+labels or more, no sentence) goes; any other short cell becomes a line of its own, for the line rules
 after (`newsflow.furniture`, `newsflow.refine`) to judge as on any page. Measurements:
 docs/extraction.md, "Twenty-fifth pass, text".
 """
@@ -48,6 +50,8 @@ MENU_LABEL_WORDS = 3
 MENU_LABEL_CHARS = 20
 """A menu's or a toolbar's labels are this short ("Home", "Reply | Quote | Report"), in words apart by
 spaces and in characters (a CJK label has no spaces)."""
+MENU_BAR_CELLS = 5
+"""A table of one row with this many labels is a menu bar (a scoreline or a row of a few figures has fewer)."""
 _HAS_TEXT = re.compile(r"\w")
 
 
@@ -57,7 +61,12 @@ def unlay_tables(body: Any) -> bool:
         return False
     changed = False
     for table in list(body.iter("table")):  # outer first; an inner table is judged once moved out
-        if table.getparent() is not None and is_layout_table(table):
+        if table.getparent() is None:
+            continue
+        if is_menu_bar(table):
+            _replace(table, [])
+            changed = True
+        elif is_layout_table(table):
             _replace(table, [block for cell in _content_cells(table) for block in _cell_blocks(cell)])
             changed = True
     return changed
@@ -73,6 +82,16 @@ def is_layout_table(table: Any) -> bool:
     sizes = [(word_count(_cell_text(cell)), cell) for cells in rows for cell in cells]
     longest, cell = max(sizes, key=lambda size: size[0])
     return 2 * longest >= sum(size for size, _ in sizes) and _is_prose(_cell_text(cell))
+
+
+def is_menu_bar(table: Any) -> bool:
+    """Whether the table is a site's menu bar: one row of MENU_BAR_CELLS or more cells with text, each a label
+    and none a heading ("| Home | \\| | Markets | \\| | Companies | …", "| 本城市首頁 | 討論區 | 精華區 | …")."""
+    rows = list(table.iterchildren("row"))
+    if len(rows) != 1 or any(cell.get("role") == "head" for cell in rows[0].iterchildren("cell")):
+        return False
+    labels = [_cell_text(cell) for cell in rows[0].iterchildren("cell") if _has_text(cell)]
+    return len(labels) >= MENU_BAR_CELLS and all(_is_label(text) and not _SENTENCE_END.search(text) for text in labels)
 
 
 def _is_prose(text: str, least_words: int = PROSE_CELL_WORDS) -> bool:
