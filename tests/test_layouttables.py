@@ -286,6 +286,7 @@ def test_a_menu_cell_is_short_labels_and_no_sentence() -> None:
     assert is_menu_cell(_cell("<cell>Home<lb/>News<lb/>Sport</cell>"))
     assert is_menu_cell(_cell("<cell>引用 | 回覆 | 檢舉</cell>"))
     assert not is_menu_cell(_cell("<cell>Quelle: Wikipedia</cell>"))  # one label: the line rules judge it
+    assert not is_menu_cell(_cell("<cell>2019<lb/>4,8<lb/>2020<lb/>4,5</cell>"))  # figures, no labels
     assert not is_menu_cell(_cell("<cell>Home<lb/>Der Rat tagt am Montag.</cell>"))
     assert not is_menu_cell(_cell("<cell>The council met on Monday<lb/>to vote on the budget plan for the city</cell>"))
 
@@ -296,10 +297,20 @@ def test_a_menu_bar_of_one_row_goes_and_a_scoreline_or_a_headed_row_stays() -> N
     assert is_menu_bar(_cell("<table><row>" + "".join(f"<cell>{label}</cell>" for label in (
         "本城市首頁", "討論區", "精華區", "投票區", "影像館")) + "</row></table>"))
     assert not is_menu_bar(_cell("<table><row><cell>Bayern</cell><cell>2:1</cell><cell>Dortmund</cell></row></table>"))
+    figures = ("Revues générales", "316", "630", "18", "2.9", "12", "38")  # a data row set as a table of its own
+    assert not is_menu_bar(_cell("<table><row>" + "".join(f"<cell>{f}</cell>" for f in figures) + "</row></table>"))
     assert not is_menu_bar(_cell("<table><row>" + "".join(f'<cell role="head">{year}</cell>' for year in range(
         2019, 2025)) + "</row></table>"))
     body = _cell("<body><table><row>" + bar + "</row></table><p>Story.</p></body>")
     assert unlay_tables(body) and [child.tag for child in body] == ["p"]
+
+
+def test_a_layout_tables_row_of_links_goes_with_its_empty_cells() -> None:
+    story = " ".join(["The council met on Monday to discuss the budget. It agreed on most points."] * 5)
+    links = "".join(f"<cell>{label}</cell><cell/>" for label in ("About us", "Authors", "Jobs", "RSS", "Site Map"))
+    body = _cell(f"<body><table><row><cell>{story}</cell></row><row>{links}</row></table></body>")
+    assert unlay_tables(body)
+    assert [(child.tag, child.text) for child in body] == [("p", story)]
 
 
 def test_a_grid_of_short_cells_is_no_layout_table_and_is_left_alone() -> None:

@@ -18,7 +18,8 @@ layout when (`is_layout_table`):
 - its longest cell is prose (PROSE_CELL_WORDS words and PROSE_CELL_SENTENCES sentences) holding at
   least half of the table's words: the story beside the site's menu.
 
-A menu bar (`is_menu_bar`: one row of MENU_BAR_CELLS labels or more) goes whole. A data table's cells are
+A menu bar (`is_menu_bar`: one row of MENU_BAR_CELLS labels or more) goes whole, and so does such a row of
+a layout table. A data table's cells are
 short and many (the longest cell of 40 data tables on the blind set's tune half
 holds 62 words and at most 38% of its table's words), so it keeps its rows. A table inside a layout
 table is judged on its own. In a layout table, a cell that is a menu or a toolbar (`is_menu_cell`: two
@@ -53,6 +54,7 @@ spaces and in characters (a CJK label has no spaces)."""
 MENU_BAR_CELLS = 5
 """A table of one row with this many labels is a menu bar (a scoreline or a row of a few figures has fewer)."""
 _HAS_TEXT = re.compile(r"\w")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def unlay_tables(body: Any) -> bool:
@@ -85,12 +87,18 @@ def is_layout_table(table: Any) -> bool:
 
 
 def is_menu_bar(table: Any) -> bool:
-    """Whether the table is a site's menu bar: one row of MENU_BAR_CELLS or more cells with text, each a label
-    and none a heading ("| Home | \\| | Markets | \\| | Companies | …", "| 本城市首頁 | 討論區 | 精華區 | …")."""
+    """Whether the table is a site's menu bar: one row that is a menu (`_is_menu_row`)."""
     rows = list(table.iterchildren("row"))
-    if len(rows) != 1 or any(cell.get("role") == "head" for cell in rows[0].iterchildren("cell")):
+    return len(rows) == 1 and _is_menu_row(rows[0])
+
+
+def _is_menu_row(row: Any) -> bool:
+    """MENU_BAR_CELLS or more cells with text, each a label, none a heading ("| Home | \\| | Markets | \\| | …",
+    "| 本城市首頁 | 討論區 | 精華區 | …")."""
+    cells = list(row.iterchildren("cell"))
+    if any(cell.get("role") == "head" for cell in cells):
         return False
-    labels = [_cell_text(cell) for cell in rows[0].iterchildren("cell") if _has_text(cell)]
+    labels = [_cell_text(cell) for cell in cells if _has_text(cell)]
     return len(labels) >= MENU_BAR_CELLS and all(_is_label(text) and not _SENTENCE_END.search(text) for text in labels)
 
 
@@ -102,9 +110,9 @@ def _content_cells(table: Any) -> list[Any]:
     """The table's cells with text, in reading order (row by row); what stands outside a row comes as is."""
     cells: list[Any] = []
     for child in table:
-        if child.tag == "row":
+        if child.tag == "row" and not _is_menu_row(child):  # a layout table's row of links: the site's menu
             cells.extend(cell for cell in child.iterchildren("cell") if _has_text(cell) and not is_menu_cell(cell))
-        elif _has_text(child):
+        elif child.tag != "row" and _has_text(child):
             cells.append(child)
     return cells
 
@@ -120,7 +128,8 @@ def is_menu_cell(cell: Any) -> bool:
 
 
 def _is_label(text: str) -> bool:
-    return len(text.split()) <= MENU_LABEL_WORDS and len(text) <= MENU_LABEL_CHARS
+    """A few words with a letter: a figure ("316", "2.9") is a data table's cell, never a menu's label."""
+    return len(text.split()) <= MENU_LABEL_WORDS and len(text) <= MENU_LABEL_CHARS and _LETTER.search(text) is not None
 
 
 def _text_with_breaks(element: Any) -> list[str]:
