@@ -313,6 +313,17 @@ def test_a_layout_tables_row_of_links_goes_with_its_empty_cells() -> None:
     assert [(child.tag, child.text) for child in body] == [("p", story)]
 
 
+def test_a_headed_table_with_a_long_description_keeps_its_rows() -> None:
+    description = ("The new model has a larger battery and a brighter screen than last year's. It charges in under an"
+                   " hour and weighs less than its predecessor. Reviewers praised its camera, which works well in low"
+                   " light and keeps colours natural even indoors, and the price stays the same as before.")
+    table = _cell(f"<body><table><row><cell role='head'>Model</cell><cell role='head'>Notes</cell></row>"
+                  f"<row><cell>X2</cell><cell>{description}</cell></row>"
+                  "<row><cell>X1</cell><cell>Sold out.</cell></row></table></body>")
+    assert not is_layout_table(table[0])
+    assert not unlay_tables(table)
+
+
 def test_a_grid_of_short_cells_is_no_layout_table_and_is_left_alone() -> None:
     table = _cell("<body><table><row><cell>Nr</cell><cell>Name</cell></row><row><cell>1</cell><cell>Ada</cell></row>"
                   "</table></body>")

@@ -12,8 +12,8 @@ layout table is replaced by its cells' content as blocks, a cell's loose text an
 paragraph, its own paragraphs, headings and lists as they were, empty cells dropped. A table is for
 layout when (`is_layout_table`):
 
-- no row has two cells with text (one cell, or one column: nothing is set beside anything), unless a
-  heading tops the column (a list of figures), or
+- it has no heading cell (`<th>`: a list of figures, a product table with a long description), and
+- no row has two cells with text (one cell, or one column: nothing is set beside anything), or
 - it has one row and every cell is a few sentences (columns of text side by side), or
 - its longest cell is prose (PROSE_CELL_WORDS words and PROSE_CELL_SENTENCES sentences) holding at
   least half of the table's words: the story beside the site's menu.
@@ -77,8 +77,10 @@ def unlay_tables(body: Any) -> bool:
 def is_layout_table(table: Any) -> bool:
     """Whether nothing in the table is set beside anything, or its longest cell is the story."""
     rows = [[cell for cell in row.iterchildren("cell") if _has_text(cell)] for row in table.iterchildren("row")]
-    if all(len(cells) <= 1 for cells in rows):  # a column with a heading is a list of figures: it stays
-        return not any(cell.get("role") == "head" for cells in rows for cell in cells)
+    if any(cell.get("role") == "head" for cells in rows for cell in cells):
+        return False  # headed columns are data, a long description among them too; a layout has none
+    if all(len(cells) <= 1 for cells in rows):
+        return True
     if len(rows) == 1 and all(_is_prose(_cell_text(cell), COLUMN_WORDS) for cell in rows[0]):
         return True  # columns of text side by side, as a paper sets a story
     sizes = [(word_count(_cell_text(cell)), cell) for cells in rows for cell in cells]
