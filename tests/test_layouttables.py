@@ -409,3 +409,60 @@ def test_generated_layout_tables_keep_every_sentence_once_one_paragraph_a_line_a
         assert row in lines, (seed, row)
     story_lines = [line for line in lines if line not in rows]
     assert not any(line.startswith("|") for line in story_lines), (seed, story_lines)
+
+
+# Review (hostile): data tables without headings that the first form of the rules took apart or dropped.
+_LEAD = ("The county counted the votes on Sunday night and published the results this morning, with turnout higher than"
+         " four years ago across all districts.")
+_NOTE = ("Note: The results are provisional until the county board certifies them next week. Postal votes that arrived"
+         " on time but were not yet counted could still change the order of the last two candidates, officials said. A"
+         " recount can be requested within five days by any candidate who finishes within half a percentage point.")
+_PROFILE = ("She has served on the council since 2010 and led its finance committee for six years. Before that she"
+            " worked as a nurse at the county hospital and ran the local food bank. Her campaign focused on housing, bus"
+            " routes and the future of the closed steel works on the river.")
+_QUOTE = ("We have waited for this decision for a very long time. The people of this town deserve a hospital that is close"
+          " to them, and today the minister finally listened to what they have been saying at every meeting since the"
+          " old one closed its doors three long winters ago, in the middle of a snowstorm.")
+
+
+def _story_with(table: str, lang: str = "en") -> str:
+    return (f'<html lang="{lang}"><head><title>Results of the county election</title></head><body><article>'
+            f"<h1>Results of the county election</h1><p>{_LEAD}</p>{table}<p>{_LEAD.replace('Sunday', 'Monday')}</p>"
+            "</article></body></html>")
+
+
+def _rows(*rows: tuple[str, ...]) -> str:
+    return "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+
+
+@pytest.mark.parametrize(("table", "rows"), [
+    (f"<table>{_rows(('Anna Schmidt', 'Labour', '12,345'), ('Bob Jones', 'Conservative', '11,002'))}"
+     f"<tr><td colspan='3'>{_NOTE}</td></tr></table>", ["| Anna Schmidt | Labour | 12,345 |"]),
+    (f"<table>{_rows(('Party', 'Votes', 'Share', 'Seats', 'Change'), ('Labour', '12,345', '41%', '12', '+2'))}"
+     f"{_rows(('Conservative', '11,002', '37%', '10', '-1'))}<tr><td colspan='5'>{_NOTE} {_NOTE}</td></tr></table>",
+     ["| Party | Votes | Share | Seats | Change |", "| Labour | 12,345 | 41% | 12 | +2 |"]),
+    (f"<table>{_rows(('Anna Schmidt', '54', _PROFILE), ('Bob Jones', '61', 'Retired teacher.'))}</table>",
+     ["| Bob Jones | 61 | Retired teacher. |"]),
+    (f"<table>{_rows(('Mayor Lisa Brandt', _QUOTE), ('Health minister', 'We will build it.'))}</table>",
+     ["| Health minister | We will build it. |"]),
+], ids=["results-and-a-note", "headings-in-td-and-a-long-note", "profiles", "quotes"])
+def test_review_a_data_table_with_one_long_cell_keeps_its_rows(table: str, rows: list[str]) -> None:
+    lines = _lines(_story_with(table))
+    for row in rows:
+        assert row in lines
+
+
+@pytest.mark.parametrize("cells", [
+    ("Mon 12°C", "Tue 14°C", "Wed 9°C", "Thu 11°C", "Fri 13°C"),
+    ("CDU 31%", "SPD 24%", "Grüne 15%", "AfD 12%", "FDP 6%"),
+], ids=["forecast", "vote-shares"])
+def test_review_a_row_of_labelled_figures_is_no_menu_bar(cells: tuple[str, ...]) -> None:
+    lines = _lines(_story_with(f"<table>{_rows(cells)}</table>", "de" if "CDU 31%" in cells else "en"))
+    assert "| " + " | ".join(cells) + " |" in lines
+
+
+def test_review_a_one_column_table_of_records_keeps_every_record() -> None:
+    records = [("District 1", "Anna Schmidt (Lab)"), ("District 2", "Bob Jones (Con)"), ("District 3", "Carla Diaz")]
+    table = "<table>" + "".join(f"<tr><td>{district}<br>{name}</td></tr>" for district, name in records) + "</table>"
+    text = "\n".join(_lines(_story_with(table)))
+    assert all(district in text and name in text for district, name in records)
