@@ -418,11 +418,11 @@ _NOTE = ("Note: The results are provisional until the county board certifies the
          " on time but were not yet counted could still change the order of the last two candidates, officials said. A"
          " recount can be requested within five days by any candidate who finishes within half a percentage point.")
 _PROFILE = ("She has served on the council since 2010 and led its finance committee for six years. Before that she"
-            " worked as a nurse at the county hospital and ran the local food bank. Her campaign focused on housing, bus"
-            " routes and the future of the closed steel works on the river.")
-_QUOTE = ("We have waited for this decision for a very long time. The people of this town deserve a hospital that is close"
-          " to them, and today the minister finally listened to what they have been saying at every meeting since the"
-          " old one closed its doors three long winters ago, in the middle of a snowstorm.")
+            " worked as a nurse at the county hospital and ran the local food bank. Her campaign focused on housing,"
+            " bus routes and the future of the closed steel works on the river.")
+_QUOTE = ("We have waited for this decision for a very long time. The people of this town deserve a hospital that is"
+          " close to them, and today the minister finally listened to what they have been saying at every meeting"
+          " since the old one closed its doors three long winters ago, in the middle of a snowstorm.")
 
 
 def _story_with(table: str, lang: str = "en") -> str:

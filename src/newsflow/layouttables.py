@@ -53,8 +53,12 @@ MENU_LABEL_CHARS = 20
 spaces and in characters (a CJK label has no spaces)."""
 MENU_BAR_CELLS = 5
 """A table of one row with this many labels is a menu bar (a scoreline or a row of a few figures has fewer)."""
+MENU_CELLS_RECORDS = 3
+"""A layout table has a menu cell or two (its menu, a toolbar, an author's box); this many cells of labels in one
+table are a list's records ("District 1 / Anna Schmidt (Lab)", one a row), kept as lines."""
 _HAS_TEXT = re.compile(r"\w")
 _LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
 
 
 def unlay_tables(body: Any) -> bool:
@@ -85,7 +89,18 @@ def is_layout_table(table: Any) -> bool:
         return True  # columns of text side by side, as a paper sets a story
     sizes = [(word_count(_cell_text(cell)), cell) for cells in rows for cell in cells]
     longest, cell = max(sizes, key=lambda size: size[0])
-    return 2 * longest >= sum(size for size, _ in sizes) and _is_prose(_cell_text(cell))
+    if 2 * longest < sum(size for size, _ in sizes) or not _is_prose(_cell_text(cell)):
+        return False
+    return not any(_is_grid_row(row, cell) for row in table.iterchildren("row"))
+
+
+def _is_grid_row(row: Any, story: Any) -> bool:
+    """Whether a row beside the story's sets two text cells side by side that are no menu: a data table's row
+    (a results table with a long note, a table of profiles or quotes with one long cell); a layout table's
+    other rows are its logo, its menus and its footer, one cell each or a menu row."""
+    if story.getparent() is row or _is_menu_row(row):
+        return False
+    return sum(1 for cell in row.iterchildren("cell") if _has_text(cell) and not is_menu_cell(cell)) >= 2
 
 
 def is_menu_bar(table: Any) -> bool:
@@ -101,6 +116,8 @@ def _is_menu_row(row: Any) -> bool:
     if any(cell.get("role") == "head" for cell in cells):
         return False
     labels = [_cell_text(cell) for cell in cells if _has_text(cell)]
+    if sum(1 for text in labels if _DIGIT.search(text)) > 1:
+        return False  # labelled figures ("Mon 12°C", "CDU 31%"): a forecast, vote shares; a menu's labels are words
     return len(labels) >= MENU_BAR_CELLS and all(_is_label(text) and not _SENTENCE_END.search(text) for text in labels)
 
 
@@ -111,9 +128,13 @@ def _is_prose(text: str, least_words: int = PROSE_CELL_WORDS) -> bool:
 def _content_cells(table: Any) -> list[Any]:
     """The table's cells with text, in reading order (row by row); what stands outside a row comes as is."""
     cells: list[Any] = []
+    own = [cell for row in table.iterchildren("row") for cell in row.iterchildren("cell")]
+    # cells of labels row after row are a list's records (districts and names), no menu
+    records = sum(1 for cell in own if is_menu_cell(cell)) >= MENU_CELLS_RECORDS
     for child in table:
         if child.tag == "row" and not _is_menu_row(child):  # a layout table's row of links: the site's menu
-            cells.extend(cell for cell in child.iterchildren("cell") if _has_text(cell) and not is_menu_cell(cell))
+            cells.extend(cell for cell in child.iterchildren("cell")
+                         if _has_text(cell) and (records or not is_menu_cell(cell)))
         elif child.tag != "row" and _has_text(child):
             cells.append(child)
     return cells
