@@ -466,3 +466,9 @@ def test_review_a_one_column_table_of_records_keeps_every_record() -> None:
     table = "<table>" + "".join(f"<tr><td>{district}<br>{name}</td></tr>" for district, name in records) + "</table>"
     text = "\n".join(_lines(_story_with(table)))
     assert all(district in text and name in text for district, name in records)
+
+
+def test_review_a_row_of_names_inside_the_story_is_no_menu_bar() -> None:
+    lineup = ("Neuer", "Kimmich", "Rüdiger", "Tah", "Raum")  # a lineup, captions under photos: labels, no links
+    lines = _lines(_story_with(f"<table>{_rows(lineup)}</table>", "de"))
+    assert "| " + " | ".join(lineup) + " |" in lines
