@@ -16,11 +16,12 @@ layout when (`is_layout_table`):
 - no row has two cells with text (one cell, or one column: nothing is set beside anything), or
 - it has one row and every cell is a few sentences (columns of text side by side), or
 - its longest cell is prose (PROSE_CELL_WORDS words and PROSE_CELL_SENTENCES sentences) holding at
-  least half of the table's words: the story beside the site's menu.
+  least half of the table's words: the story beside the site's menu, unless another row sets two text
+  cells that are no menu side by side (`_is_grid_row`: a results table with a long note row).
 
-A menu bar (`is_menu_bar`: one row of MENU_BAR_CELLS labels or more) goes whole, and so does such a row of
-a layout table. A data table's cells are
-short and many (the longest cell of 40 data tables on the blind set's tune half
+A menu bar (`is_menu_bar`: one row of MENU_BAR_CELLS labels or more, at most one with a digit) goes whole
+unless it stands between two of the story's sentences (a lineup), and so does such a row of a layout table.
+A data table's cells are short and many (the longest cell of 40 data tables on the blind set's tune half
 holds 62 words and at most 38% of its table's words), so it keeps its rows. A table inside a layout
 table is judged on its own. In a layout table, a cell that is a menu or a toolbar (`is_menu_cell`: two
 labels or more, no sentence) goes; any other short cell becomes a line of its own, for the line rules
@@ -69,7 +70,7 @@ def unlay_tables(body: Any) -> bool:
     for table in list(body.iter("table")):  # outer first; an inner table is judged once moved out
         if table.getparent() is None:
             continue
-        if is_menu_bar(table):
+        if is_menu_bar(table) and not _inside_story(table):
             _replace(table, [])
             changed = True
         elif is_layout_table(table):
@@ -107,6 +108,22 @@ def is_menu_bar(table: Any) -> bool:
     """Whether the table is a site's menu bar: one row that is a menu (`_is_menu_row`)."""
     rows = list(table.iterchildren("row"))
     return len(rows) == 1 and _is_menu_row(rows[0])
+
+
+def _inside_story(table: Any) -> bool:
+    """Whether a sentence stands in a paragraph both before and after the table: a row of names there is a
+    lineup or a row of captions; a site's menu bar stands above or below the story."""
+    return _sentence_beside(table, preceding=True) and _sentence_beside(table, preceding=False)
+
+
+def _sentence_beside(table: Any, preceding: bool) -> bool:
+    node = table
+    while node is not None and node.tag != "body":
+        for sibling in node.itersiblings(preceding=preceding):
+            if any(_SENTENCE_END.search(_cell_text(paragraph)) for paragraph in sibling.iter("p")):
+                return True
+        node = node.getparent()
+    return False
 
 
 def _is_menu_row(row: Any) -> bool:
