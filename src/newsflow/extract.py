@@ -10,9 +10,10 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_TIMEOUT  the page took longer than the pool's timeout (the batch goes on)
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
-The text is trafilatura's, corrected by newsflow's rules (`newsflow.storytext`); the declared
-language is checked against the text (`newsflow.language`), and the date checked against JSON-LD and
-kept in the publisher's own offset (`newsflow.dates`). Options, fallbacks and the measurements behind
+The text is trafilatura's, its layout tables taken apart (`newsflow.layouttables`), corrected by
+newsflow's rules (`newsflow.storytext`); the declared language is checked against the text
+(`newsflow.language`), and the date checked against JSON-LD and kept in the publisher's own offset
+(`newsflow.dates`). Options, fallbacks and the measurements behind
 them: docs/extraction.md.
 """
 
@@ -46,6 +47,7 @@ from newsflow.jsonauthors import PERSON_NAME, bounded_names, capped_add, person_
 from newsflow.jsontext import minified, normalized
 from newsflow.kickerdates import kicker_age
 from newsflow.language import declared_language, load_language_model, resolve_language
+from newsflow.layouttables import unlay_tables
 from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import above_site_menu
@@ -104,6 +106,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     sitename = _clean_field(document.sitename)
     title = _strip_site_suffix(_clean_field(document.title), sitename)
     author = _clean_field(document.author)
+    if unlay_tables(document.body):  # a story set in a table for layout: paragraphs again (`newsflow.layouttables`)
+        document.text = xmltotxt(document.body, False)
     final = _unwrapped_text(document.body, normalize_text(document.text or ""), tree)
     found = TrafilaturaOutputs(
         final, document.body, _own_text(document.body, final, tree), _readability_seen.own, _readability_seen.summary
@@ -326,6 +330,7 @@ def _own_text(final_body: Any, final_text: str, page: Any) -> str | None:
     body = getattr(_readability_seen, "own", None)
     if body is None:
         return None
+    unlay_tables(body)  # as the final body (when it is this one, its layout tables are gone already)
     return final_text if body is final_body else _unwrapped_text(body, normalize_text(xmltotxt(body, False)), page)
 
 
