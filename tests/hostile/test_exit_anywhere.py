@@ -16,7 +16,9 @@ extract, loads, the run's end) and how many processes spin on the 2 cores beside
 
 CI runs the two REGRESSIONS and draws none: hypothesis's first draw is always the simplest
 example, which is REGRESSIONS[0] (ci19); hunt with `NEWSFLOW_WORLD_EXAMPLES=30`. Found: a Ctrl-C
-while the CLI's modules imported printed a traceback (now one line and 130, `newsflow.launch`).
+while the CLI's modules imported printed a traceback (now one line and 130, `newsflow.launch`); on loaded
+cores (ci50) REGRESSIONS[0] landed inside duckdb's initialisation, and nanobind aborted the process (now the
+signals wait for that import, `newsflow.heldsignals`; `tests/hostile/test_held_signals.py` hits it every run).
 """
 
 from __future__ import annotations

@@ -24,7 +24,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-import duckdb
+from newsflow.heldsignals import signals_held
+
+# The package's first import of duckdb, before its submodules': a Ctrl-C or SIGTERM inside duckdb's
+# initialisation aborts the process (nanobind), so they wait until it is done (newsflow.heldsignals).
+with signals_held():
+    import duckdb
 
 from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
 from newsflow.runlock import (
