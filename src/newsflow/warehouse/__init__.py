@@ -26,8 +26,8 @@ from typing import TypeVar
 
 from newsflow.heldsignals import signals_held
 
-# The package's first import of duckdb, before its submodules': a Ctrl-C or SIGTERM inside duckdb's
-# initialisation aborts the process (nanobind), so they wait until it is done (newsflow.heldsignals).
+# The package's first import of duckdb, before its submodules': a Ctrl-C or SIGTERM handled inside duckdb's
+# initialisation aborts the process (nanobind), so they are handled after it (newsflow.heldsignals).
 with signals_held():
     import duckdb
 
