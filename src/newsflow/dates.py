@@ -23,6 +23,9 @@ that states no publication date where publishers put it (no JSON-LD `datePublish
 published-time meta), htmldate's date with a time gives way to the `<time datetime>` of the
 byline under the headline when that is another day: htmldate then read a date from an
 analytics or CMS meta ("dcsext.articlefirstpublished" of an older version of the URL).
+On such a page a publication day printed under a label of its own past the byline's reach ("Erschienen am",
+"Published on", a blog theme's "This entry was posted on … at …": `newsflow.labelleddates`) beats htmldate's
+other day or none (twenty-sixth pass), when no date is printed under the headline.
 
 Then the checks that hold on any page (`newsflow.datechecks`, fifth pass): candidates before 1990 or
 after now are none; JSON-LD's article object dates the page before a video or image object; a bare
@@ -77,6 +80,7 @@ from newsflow.headline_date import (
     update_bound,
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
+from newsflow.labelleddates import labelled_over
 from newsflow.lastresortdates import above_story_checked, as_datetime, last_resort_date
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.lunardates import lunar_days
@@ -274,7 +278,8 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     found = parse_page(htmldate_value)
     first = _declared_published(tree)
     if first is None:
-        return _story_time_over_generic(found, tree) or _headline_checked(found, htmldate_value, tree)
+        return (_story_time_over_generic(found, tree) or labelled_over(found, tree)
+                or _headline_checked(found, htmldate_value, tree))
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
