@@ -65,3 +65,12 @@ def test_a_byline_date_or_a_declared_publication_keeps_htmldates_day() -> None:
         html = next(entry[1] for entry in ALL_PAGES if entry[0] == name)
         assert labelled_day(page_tree(html)) is not None  # the label is read ...
         assert stored_day(html, URL) == MARCH_12  # ... and does not win
+
+
+def test_a_url_day_keeps_htmldates_day_against_another_labelled_day() -> None:
+    """A URL that names a day (/2026/03/12/) is not overruled by a note's other labelled day (review of the
+    rule's first form: the label's day won)."""
+    dated_url = "https://www.example.org/2026/03/12/council-school-budget.html"
+    note = page('<p class="note">Veröffentlicht am 10.03.2026</p>', DATE_12)
+    assert stored_day(note, dated_url) == MARCH_12
+    assert stored_day(page('<p class="note">Veröffentlicht am 12.03.2026</p>'), dated_url) == MARCH_12

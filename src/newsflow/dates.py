@@ -172,7 +172,7 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
     if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources, site_bars):
         htmldate_value = None
     copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
-    chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
+    chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone, url)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
         chosen = last_resort_date(tree, url)
     elif _declared_published(tree) is None:  # a live blog that declares no start: its first post's
@@ -274,11 +274,12 @@ def _in_zone(moment: datetime, zone: ZoneInfo | None) -> datetime:
     return moment.replace(tzinfo=zone) if moment.tzinfo is WALL_CLOCK else moment.astimezone(zone)
 
 
-def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None) -> datetime | None:
+def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None,
+                 url: str | None = None) -> datetime | None:
     found = parse_page(htmldate_value)
     first = _declared_published(tree)
     if first is None:
-        return (_story_time_over_generic(found, tree) or labelled_over(found, tree)
+        return (_story_time_over_generic(found, tree) or labelled_over(found, tree, url)
                 or _headline_checked(found, htmldate_value, tree))
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):

@@ -27,6 +27,7 @@ from newsflow.datechecks import plausible
 from newsflow.headline_date import byline_time, headline_date, in_other_block
 from newsflow.lastresortdates import as_datetime
 from newsflow.pageblocks import bounded_text, page_titles
+from newsflow.pagedates import page_url_day
 from newsflow.printeddates import first_date
 
 _LABEL = re.compile(
@@ -60,14 +61,17 @@ _DAY_AFTER_LABEL = 16
 _MAX_TEXTS = 50
 
 
-def labelled_over(found: datetime | None, tree: Any) -> datetime | None:
+def labelled_over(found: datetime | None, tree: Any, url: str | None = None) -> datetime | None:
     """The labelled day (`labelled_day`) when htmldate's date is another day or none, on a page that declares no
-    publication (`dates._chosen_date` checked) and prints no date under the headline; else None."""
+    publication (`dates._chosen_date` checked), prints no date under the headline and whose URL names no other
+    day; else None."""
     if headline_date(tree) is not None or byline_time(tree) is not None:
         return None  # the byline under the headline dates the story: the eleventh pass's rules read it
     day = labelled_day(tree)
     labelled = as_datetime(day) if day is not None else None
     if not plausible(labelled) or (found is not None and found.date() == day):
+        return None
+    if (url_day := page_url_day(url, tree)) is not None and url_day != day:
         return None
     return labelled
 
