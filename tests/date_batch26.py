@@ -116,11 +116,16 @@ HOSTILE_PAGES: list[tuple[str, str, str, date | None]] = [
                               "</p><p>Preis: 18 EUR</p></div>", DATE_12), URL, MARCH_12),
     ("guard-game-data", page('<div class="facts"><p>Publisher: Example Games</p><p>Published on 1 February 2026</p>'
                              "</div>", DATE_12, "en"), URL, MARCH_12),
+    ("guard-document-table", page('<table class="docs"><tr><td><a href="/bericht.pdf">Bericht</a></td><td>'
+                                  "Veröffentlicht am 01.02.2026</td></tr></table>", DATE_12), URL, MARCH_12),
+    ("guard-document-item", page('<ul><li><a href="/bericht.pdf">Bericht</a> Veröffentlicht am 01.02.2026</li></ul>',
+                                 DATE_12), URL, MARCH_12),
     ("guard-byline", page('<p class="note">Veröffentlicht am 10.03.2026</p>', DATE_12,
                           before='<p class="byline">Von A. Autor, 12.03.2026</p>'), URL, MARCH_12),
 ]
 """Hostile probes written after the rule's first measurement (each a kind of block that prints a labelled day of
-something else: a download's, a video's, an album's, a game's; and a byline under the headline against a note)."""
+something else: a download's, a video's, an album's, a game's, a listed document's in a table or a list with a
+one-word link; and a byline under the headline against a note)."""
 
 
 def probe(pages: list[tuple[str, str, str, date | None]]) -> None:

@@ -12,9 +12,9 @@ A label counts only where it opens a text of its own (a line, a `<dt>`, a `<span
 reprint's first publication) and "Quelle: …, veröffentlicht am" (a source the story quotes) do not open with it. The
 day must follow the label at once. Not read: a label in another story's block (a related list, a comment, a
 sidebar: `headline_date.in_other_block`, and names that say comment, event, related, teaser, update or video within
-three levels), in a short block with a link of three words or more that is not the page's own title (a teaser or a
-download), or in a book's, an album's or a product's data (ISBN, pages, a publisher, a price). Two different
-labelled days are a list's: none is the story's.
+three levels), in a list item or a table cell (a listed document's or post's), in a short block with a link of
+three words or more that is not the page's own title (a teaser or a download), or in a book's, an album's or a
+product's data (ISBN, pages, a publisher, a price). Two different labelled days are a list's: none is the story's.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ _PRODUCT_DATA = re.compile(r"\bISBN\b|\bSeiten\b|\bpages\b|\bVerlag\b|[ée]ditio
                            re.IGNORECASE)
 """A book's, an album's, a game's or a product's data: its day is its release's, not the story's."""
 _LEVELS = 3
+_LIST_ITEMS = frozenset(("li", "td", "th"))
+"""A list's item or a table's cell: a listed document's or post's day ("Bericht (PDF) | Veröffentlicht am …")."""
 _SHORT_BLOCK = 400
 _DAY_AFTER_LABEL = 16
 """How far into the text after a label its day may start: a weekday's name before it ("Donnerstag, 12. März")."""
@@ -126,7 +128,7 @@ def _the_storys(tree: Any, element: Any) -> bool:
     for _ in range(_LEVELS):
         if level is None or level.tag in ("article", "main", "body"):
             break
-        if _NOT_THE_STORYS.search(f"{level.get('class') or ''} {level.get('id') or ''}"):
+        if level.tag in _LIST_ITEMS or _NOT_THE_STORYS.search(f"{level.get('class') or ''} {level.get('id') or ''}"):
             return False
         text = bounded_text(level, _SHORT_BLOCK)
         if text is None:
