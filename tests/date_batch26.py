@@ -127,6 +127,45 @@ HOSTILE_PAGES: list[tuple[str, str, str, date | None]] = [
 something else: a download's, a video's, an album's, a game's, a listed document's in a table or a list with a
 one-word link; and a byline under the headline against a note)."""
 
+_PROSE_EN = " The figures show that the situation has worsened for years and that councils have little room left." * 4
+_PROSE_DE = " Die Zahlen zeigen, dass die Lage sich seit Jahren verschlechtert hat und Gemeinden kaum Raum haben." * 4
+REVIEW_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("guard-review-study-after-link", page(f"<p>According to a <a href='/s'>study</a> published on 2 February 2026 in "
+                                           f"the Lancet, rates rose.{_PROSE_EN}</p>", DATE_12, "en"), URL, MARCH_12),
+    ("guard-review-short-study-after-link", page("<p>A <a href='/s'>study</a> published on 2 February 2026 in the "
+                                                 "Lancet found that rates rose.</p>", DATE_12, "en"), URL, MARCH_12),
+    ("guard-review-es-cited-report", page(f"<p>El informe del <a href='/x'>INE</a> publicado el 2 de febrero de 2026 "
+                                          f"muestra la subida.{_PROSE_EN}</p>", DATE_12, "es"), URL, MARCH_12),
+    ("guard-review-it-cited-study", page(f"<p>Lo studio dell'<a href='/x'>ISTAT</a> pubblicato il 2 febbraio 2026 "
+                                         f"mostra la crescita.{_PROSE_EN}</p>", DATE_12, "it"), URL, MARCH_12),
+    ("guard-review-blockquote", page("<blockquote><p>Published on 2 February 2026, the report said councils were short "
+                                     "of funds.</p></blockquote>", DATE_12, "en"), URL, MARCH_12),
+    ("guard-review-cited-in-emphasis", page(f"<p>The review (<em>Published on 2 February 2026</em>) found rates rose."
+                                            f"{_PROSE_EN}</p>", DATE_12, "en"), URL, MARCH_12),
+    ("guard-review-line-in-prose", page(f"<p>Der Bericht des Instituts<br>Veröffentlicht am 2. Februar 2026<br>zeigt "
+                                        f"die Lücke.{_PROSE_DE}</p>", DATE_12), URL, MARCH_12),
+    ("guard-review-print-edition", page('<p class="print-note">Erschienen am 14. März 2026 in der Printausgabe, S. 3'
+                                        "</p>", DATE_12), URL, MARCH_12),
+    ("guard-review-print-note", page("<p><em>Dieser Artikel erschien in der gedruckten Ausgabe.</em><br>Erschienen am "
+                                     "14.03.2026</p>", DATE_12), URL, MARCH_12),
+    ("guard-review-republished", page('<p class="note">Published on 2 February 2026 at The Conversation. Republished '
+                                      "under CC BY-ND.</p>", DATE_12, "en"), URL, MARCH_12),
+    ("guard-review-first-elsewhere", page('<p class="hinweis">Dieser Text ist zuerst im Tagesspiegel erschienen.<br>'
+                                          "Erschienen am 2. Februar 2026</p>", DATE_12), URL, MARCH_12),
+    ("guard-review-time-then-update", page('<p class="meta">Published 10:32, updated 14 March 2026</p>', DATE_12, "en"),
+     URL, MARCH_12),
+    ("guard-review-time-then-day", page('<p class="meta">Published: 10:32 AM — 14 March 2026 edit</p>', DATE_12, "en"),
+     URL, MARCH_12),
+    ("guard-review-listed-article", page("<section><article><header><h2>Rat stimmt ab</h2>Veröffentlicht am 01.03.2026"
+                                         "</header><p>Kurz.</p></article></section>", DATE_12), URL, MARCH_12),
+    ("guard-review-report-sentence", page("<p>The report was published on 2 February 2026 at 10:00 in Geneva by the "
+                                          "WHO.</p>", DATE_12, "en"), URL, MARCH_12),
+]
+"""Hostile guards of the review (written by the reviewer after the rule): a label after a link or inside an emphasis
+in a sentence (a cited study's day), a sentence or a quotation that opens with the label, a line of a long paragraph,
+a print edition's or an original's day, a time before the day, a listing's `<article>` inside the story's, a report's
+sentence in the blog theme's form. The reviewer's probes that still fail are in docs/extraction.md's "Review"."""
+
 
 def probe(pages: list[tuple[str, str, str, date | None]]) -> None:
     right = 0
@@ -138,5 +177,5 @@ def probe(pages: list[tuple[str, str, str, date | None]]) -> None:
 
 
 if __name__ == "__main__":
-    sets = {"after": LABEL_PAGES_AFTER, "hostile": HOSTILE_PAGES}
+    sets = {"after": LABEL_PAGES_AFTER, "hostile": HOSTILE_PAGES, "review": REVIEW_PAGES}
     probe(next((sets[name] for name in sys.argv[1:] if name in sets), LABEL_PAGES))

@@ -16,7 +16,16 @@ import pytest
 from newsflow.extract import page_tree
 from newsflow.labelleddates import labelled_day
 from tests.date_batch20 import stored_day
-from tests.date_batch26 import DATE_12, HOSTILE_PAGES, LABEL_PAGES, LABEL_PAGES_AFTER, MARCH_12, URL, page
+from tests.date_batch26 import (
+    DATE_12,
+    HOSTILE_PAGES,
+    LABEL_PAGES,
+    LABEL_PAGES_AFTER,
+    MARCH_12,
+    REVIEW_PAGES,
+    URL,
+    page,
+)
 
 ALL_PAGES = LABEL_PAGES + LABEL_PAGES_AFTER + HOSTILE_PAGES
 
@@ -74,3 +83,23 @@ def test_a_url_day_keeps_htmldates_day_against_another_labelled_day() -> None:
     note = page('<p class="note">Veröffentlicht am 10.03.2026</p>', DATE_12)
     assert stored_day(note, dated_url) == MARCH_12
     assert stored_day(page('<p class="note">Veröffentlicht am 12.03.2026</p>'), dated_url) == MARCH_12
+
+
+@pytest.mark.parametrize(("name", "html", "url", "day"), REVIEW_PAGES, ids=[entry[0] for entry in REVIEW_PAGES])
+def test_a_cited_or_another_editions_labelled_day_is_not_read(name: str, html: str, url: str, day: date | None) -> None:
+    """Review: a label in a sentence (after a link, in an emphasis, opening a quotation or a line of prose), a print
+    edition's or an original's day, a time before the day, a listed `<article>`: htmldate's right day stays."""
+    assert labelled_day(page_tree(html)) is None
+    assert stored_day(html, url) == day
+
+
+def test_a_meta_line_keeps_its_label_with_a_byline_an_icon_an_update_or_a_separator() -> None:
+    """The review's line rule still reads a label's line with a name before it in a `<span>` of its own, an icon,
+    a time and an update after it, or a meta line's separators."""
+    lines = ['<div class="meta"><span>Par Jean Dupont</span> <span>Publié le 12 mars 2026</span></div>',
+             '<p class="meta">Publié le 12 mars 2026 à 10h00, mis à jour le 14 mars 2026 à 18h00</p>',
+             '<p class="meta"><i class="icon"></i> Veröffentlicht am Donnerstag, 12. März 2026 um 09:15 Uhr</p>',
+             "<p>Veröffentlicht am 12.03.2026 | Lesezeit: 4 Minuten | Rubrik: Politik</p>",
+             "<p>Text von Anna Muster<br>Erschienen am 12.03.2026<br>Foto: dpa</p>"]
+    for line in lines:
+        assert labelled_day(page_tree(page(line))) == MARCH_12, line
