@@ -23,6 +23,9 @@ that states no publication date where publishers put it (no JSON-LD `datePublish
 published-time meta), htmldate's date with a time gives way to the `<time datetime>` of the
 byline under the headline when that is another day: htmldate then read a date from an
 analytics or CMS meta ("dcsext.articlefirstpublished" of an older version of the URL).
+On such a page a publication day printed under a label of its own past the byline's reach ("Erschienen am",
+"Published on", a blog theme's "This entry was posted on … at …": `newsflow.labelleddates`) beats htmldate's
+other day or none (twenty-sixth pass), when no date is printed under the headline.
 
 Then the checks that hold on any page (`newsflow.datechecks`, fifth pass): candidates before 1990 or
 after now are none; JSON-LD's article object dates the page before a video or image object; a bare
@@ -77,6 +80,7 @@ from newsflow.headline_date import (
     update_bound,
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
+from newsflow.labelleddates import labelled_over
 from newsflow.lastresortdates import above_story_checked, as_datetime, last_resort_date
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.lunardates import lunar_days
@@ -168,7 +172,7 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
     if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources, site_bars):
         htmldate_value = None
     copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
-    chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone)
+    chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone, url)
     if chosen is None:  # nothing in the markup: a script's state, the URL, a timestamp attribute
         chosen = last_resort_date(tree, url)
     elif _declared_published(tree) is None:  # a live blog that declares no start: its first post's
@@ -270,11 +274,13 @@ def _in_zone(moment: datetime, zone: ZoneInfo | None) -> datetime:
     return moment.replace(tzinfo=zone) if moment.tzinfo is WALL_CLOCK else moment.astimezone(zone)
 
 
-def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None) -> datetime | None:
+def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None,
+                 url: str | None = None) -> datetime | None:
     found = parse_page(htmldate_value)
     first = _declared_published(tree)
     if first is None:
-        return _story_time_over_generic(found, tree) or _headline_checked(found, htmldate_value, tree)
+        return (_story_time_over_generic(found, tree) or labelled_over(found, tree, url)
+                or _headline_checked(found, htmldate_value, tree))
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
