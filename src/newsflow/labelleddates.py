@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from newsflow.datechecks import plausible
-from newsflow.headline_date import byline_time, headline_date, in_other_block
+from newsflow.headline_date import byline_time, headline_date, in_other_block, published_ago
 from newsflow.lastresortdates import as_datetime
 from newsflow.pageblocks import INLINE_TAGS, bounded_text, page_titles, text_element
 from newsflow.pagedates import page_url_day
@@ -85,10 +85,10 @@ _MARK = "\x00"
 
 def labelled_over(found: datetime | None, tree: Any, url: str | None = None) -> datetime | None:
     """The labelled day (`labelled_day`) when htmldate's date is another day or none, on a page that declares no
-    publication (`dates._chosen_date` checked), prints no date under the headline and whose URL names no other
-    day; else None."""
-    if headline_date(tree) is not None or byline_time(tree) is not None:
-        return None  # the byline under the headline dates the story: the eleventh pass's rules read it
+    publication (`dates._chosen_date` checked), prints no date under the headline, nor its age ("2 days ago": the
+    twentieth pass's rules date it by that), and whose URL names no other day; else None."""
+    if headline_date(tree) is not None or byline_time(tree) is not None or published_ago(tree) is not None:
+        return None  # the byline under the headline dates the story: the eleventh and twentieth passes' rules
     day = labelled_day(tree)
     labelled = as_datetime(day) if day is not None else None
     if not plausible(labelled) or (found is not None and found.date() == day):
