@@ -32,11 +32,11 @@ after the rule, and not used to choose it.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 
 from tests.date_batch20 import probe_ages
+from tests.date_batch24 import ld
 from tests.test_date_classes import STORY, TITLE
 
 MARCH_12 = date(2026, 3, 12)
@@ -190,15 +190,10 @@ GENERIC_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
 def wire(url_published: str, declared: str, lang: str = "en") -> str:
     """A .com story page: JSON-LD (or a published meta, `declared` starting with "meta:") and no printed date."""
     head = (f'<meta property="article:published_time" content="{declared[5:]}">' if declared.startswith("meta:")
-            else ld_published(declared))
+            else ld(declared))
     return (f'<html lang="{lang}"><head><title>{TITLE}</title>{head}<link rel="canonical" href="{url_published}">'
             f'</head><body><header><a href="/">Home</a></header><article><h1>{TITLE}</h1><p>By A. Writer</p>'
             f"{STORY}</article><footer>© 2026 Example</footer></body></html>")
-
-
-def ld_published(value: str) -> str:
-    body = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE, "datePublished": value}
-    return f'<script type="application/ld+json">{json.dumps(body)}</script>'
 
 
 DRAFT_URL = "https://www.example.com/politics/council-budget/2026/03/11/c3d22ec8_story.html"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -111,7 +111,8 @@ def _marked_published(element: Any) -> bool | None:
         names = f"{level.get('class') or ''} {level.get('id') or ''}"
         label = _label_before(level)
         if (any("date" in prop or "time" in prop for prop in itemprops - _PUBLISHED_ITEMPROPS)
-                or _NOT_PUBLISHED.search(names) or _NOT_PUBLISHED.search(label) or _headline_link(level)):
+                or _NOT_PUBLISHED.search(names) or _NOT_PUBLISHED.search(label)
+                or (level.tag != "time" and holds_teaser_link(level))):
             return False  # a microdata date of another kind (startDate, dateModified), an event, an update, a teaser
         if itemprops & _PUBLISHED_ITEMPROPS or _PUBLISHED.search(names) or _PUBLISHED.search(label):
             marked = True
@@ -134,10 +135,14 @@ def _label_before(element: Any) -> str:
     return text[-60:]
 
 
-def _headline_link(element: Any) -> bool:
-    """Whether a block holds a link with a headline's words (three or more): a teaser's, not the story's."""
-    return element.tag != "time" and any(len("".join(link.itertext()).split()) >= 3
-                                         for link in element.iterfind(".//a[@href]"))
+def holds_teaser_link(block: Any, titles: Sequence[str] = ()) -> bool:
+    """Whether a block holds a link with a headline's words (three or more): a teaser's, not the story's; not one
+    of `titles` (the page's own, lower-cased, spaces normalised: `labelleddates`)."""
+    for link in block.iterfind(".//a[@href]"):
+        words = " ".join("".join(link.itertext()).split()).lower()
+        if len(words.split()) >= 3 and not any(words in title for title in titles):
+            return True
+    return False
 
 
 def _in_a_sentence(element: Any) -> bool:

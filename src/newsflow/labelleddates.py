@@ -27,6 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from newsflow.datechecks import plausible
+from newsflow.declareddates import holds_teaser_link
 from newsflow.headline_date import byline_time, headline_date, in_other_block, published_ago
 from newsflow.lastresortdates import as_datetime
 from newsflow.pageblocks import INLINE_TAGS, bounded_text, page_titles, text_element
@@ -195,16 +196,7 @@ def _the_storys(tree: Any, element: Any) -> bool:
         text = bounded_text(level, _SHORT_BLOCK)
         if text is None:
             break
-        if _PRODUCT_DATA.search(text) or _OTHER_EDITION.search(text) or _teaser_link(level, titles):
+        if _PRODUCT_DATA.search(text) or _OTHER_EDITION.search(text) or holds_teaser_link(level, titles):
             return False
         level = level.getparent()
     return True
-
-
-def _teaser_link(block: Any, titles: list[str]) -> bool:
-    """Whether a short block holds a link of three words or more that is not the page's own title (a teaser)."""
-    for link in block.iterfind(".//a[@href]"):
-        words = " ".join("".join(link.itertext()).split()).lower()
-        if len(words.split()) >= 3 and not any(words in title for title in titles):
-            return True
-    return False
