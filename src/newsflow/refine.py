@@ -63,8 +63,8 @@ share of its words."""
 LEAD_RUN_MAX_RATIO = 1.25
 """Nor when a run of three or more adjacent lines, together at most this many times the lead's words,
 says more than LEAD_MAX_COVERED of its words in their order: a description written as the story's
-first paragraphs joined, or as the whole story (twenty-sixth text pass: seven sites of 1,000 unseen
-pages had their opening, or all of their story, twice)."""
+first paragraphs joined, or as the whole story (twenty-sixth text pass: on 6 sites of 1,000 unseen
+pages the story's opening, or all of it, was in the text twice)."""
 TRUNCATED_LEAD_MAX_RATIO = 3
 """A description cut short ("…") stands for the page's paragraph it begins, when that paragraph
 has at most this many times its words (plus five): not a whole article body that starts alike."""
