@@ -9,6 +9,7 @@ the guards are leads that are missing and must still be restored.
 
 from __future__ import annotations
 
+import time
 from html import escape
 
 from newsflow.extract import extract_article
@@ -177,3 +178,16 @@ def test_second_set_portuguese_story_in_divs() -> None:
     html = (f"<html lang='pt'><head><title>Dez mil árvores</title><meta name='description' content='{description}'>"
             f"</head><body><article><h1>Dez mil árvores</h1>\n{body}\n</article></body></html>")
     assert_each_paragraph_once(extracted_lines(html), PT)
+
+
+def test_a_long_description_over_thousands_of_short_lines_is_judged_in_linear_time() -> None:
+    """Review: the rule's first form counted each run again from its first line, so a 2,000-word
+    description over 5,000 lines of three words (a hostile page, or a list of tags) took 245 s of CPU in
+    `lead_in_text`; the sliding window takes ~0.6 s there (main's single lines and pairs included).
+    The bound is 20 times that, CPU not wall time."""
+    words = [f"wort{i}" for i in range(3000)]
+    lead = " ".join(words[(i * 7919) % 3000] for i in range(2000))
+    lines = [" ".join(words[(i * 104729 + k) % 3000] for k in range(3)) for i in range(5000)]
+    started = time.process_time()
+    assert not lead_in_text(lead, "\n".join(lines))
+    assert time.process_time() - started < 12.0
