@@ -13,6 +13,7 @@ in tidy21, which still exports these names. Pure: an lxml tree walked by its met
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Iterator
 from itertools import islice
@@ -129,11 +130,31 @@ def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
     if headline is not None:
         positions, article = headline_ancestors(headline)
         following = islice(_texts_after(headline), TEXTS_AFTER_HEADLINE)
-        texts = [text for text in following if not elsewhere(text, positions, article)]
+        texts = [text for text in following if not elsewhere(text, positions, article)
+                 and not _in_event_box(text, positions)]
         if article >= len(positions):
             texts, wrapper = _before_story_end(texts, positions)
     _last_page = (weakref.ref(tree), headline, texts, wrapper)
     return headline, texts
+
+
+_EVENT_BOX = re.compile(r"(?<![a-z])(?:event|termin|veranstaltung|evento|[ée]v[ée]nement|agenda)", re.IGNORECASE)
+_EVENT_BOX_LEVELS = 3
+
+
+def _in_event_box(text: Any, positions: dict[Any, int]) -> bool:
+    """Whether a text is in a box after the headline that its class or id, within three levels, names an event's
+    ("event-info", "termin", "agenda"; not a live blog's "live-event"): its day is the event's, not the story's
+    (twenty-seventh pass: a short story's event box in the byline's reach beat the URL's and a label's day)."""
+    element = text_element(text)
+    for _ in range(_EVENT_BOX_LEVELS):
+        if element is None or element in positions:
+            return False
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if _EVENT_BOX.search(names) and "live" not in names.lower():
+            return True
+        element = element.getparent()
+    return False
 
 
 def _before_story_end(texts: list[Any], positions: dict[Any, int]) -> tuple[list[Any], int | None]:
