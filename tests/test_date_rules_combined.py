@@ -18,6 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsflow.extract import page_tree
+from newsflow.headline_date import headline_date
 from tests.date_batch20 import stored_day
 from tests.datepageworld import (
     KEPT_ON_AN_UNDATED_PAGE,
@@ -109,6 +111,19 @@ def test_an_event_box_is_still_read_when_its_block_is_a_live_blogs() -> None:
             '<div class="live-event__meta"><span>12 March 2026</span></div>'
             + "".join(f"<p>{PARAGRAPHS['en'].format(n=n)}</p>" for n in range(4)) + "</article></main></body></html>")
     assert stored_day(html, "https://www.example.org/news/live") == date(2026, 3, 12)
+
+
+def test_a_header_block_the_site_names_an_event_box_still_gives_the_byline() -> None:
+    """Hostile guard (a BBAW tune page's class, the first form of the fix lost it): the site's story header is an
+    "eventbox" holding the headline, and its "Erschienen am:" day sits in a column named "eventbox-event": the block
+    that holds the headline names an event too, so the column is the header's, not an event's."""
+    html = (f'<html lang="de"><head><title>{TITLE} | Example</title></head><body><main><div class="eventbox">'
+            f'<div class="eventbox__left-col"><h1 class="eventbox__headline">{TITLE}</h1></div>'
+            '<div class="eventbox__right-col eventbox-event"><span class="eventbox__subheadline">Erschienen am:</span>'
+            '<h2 class="eventbox-event__headline">12.03.2026</h2><strong>Herausgeber:</strong> Pressestelle</div>'
+            "</div>" + "".join(f"<p>{PARAGRAPHS['de'].format(n=n)}</p>" for n in range(6)) + "</main></body></html>")
+    assert headline_date(page_tree(html)) == date(2026, 3, 12)  # the byline reader's day: read there, as on main
+    assert stored_day(html, "https://www.example.org/presse/meldung") == date(2026, 3, 12)
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

@@ -145,16 +145,23 @@ _EVENT_BOX_LEVELS = 3
 def _in_event_box(text: Any, positions: dict[Any, int]) -> bool:
     """Whether a text is in a box after the headline that its class or id, within three levels, names an event's
     ("event-info", "termin", "agenda"; not a live blog's "live-event"): its day is the event's, not the story's
-    (twenty-seventh pass: a short story's event box in the byline's reach beat the URL's and a label's day)."""
-    element = text_element(text)
+    (twenty-seventh pass: a short story's event box in the byline's reach beat the URL's and a label's day). Not
+    when the block that holds the box and the headline is so named too: the site names its story's header so
+    (caritas.de's "eventbox" around the headline and its "Erschienen am" day: a BBAW tune page)."""
+    element, named = text_element(text), False
     for _ in range(_EVENT_BOX_LEVELS):
         if element is None or element in positions:
-            return False
-        names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if _EVENT_BOX.search(names) and "live" not in names.lower():
-            return True
+            break
+        named = named or _names_an_event(element)
         element = element.getparent()
-    return False
+    while named and element is not None and element not in positions:
+        element = element.getparent()
+    return named and (element is None or not _names_an_event(element))
+
+
+def _names_an_event(element: Any) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return _EVENT_BOX.search(names) is not None and "live" not in names.lower()
 
 
 def _before_story_end(texts: list[Any], positions: dict[Any, int]) -> tuple[list[Any], int | None]:
