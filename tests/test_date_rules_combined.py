@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from newsflow.extract import page_tree
 from newsflow.headline_date import headline_date
+from newsflow.labelleddates import labelled_day
 from tests.date_batch20 import stored_day
 from tests.datepageworld import (
     KEPT_ON_AN_UNDATED_PAGE,
@@ -124,6 +125,17 @@ def test_a_header_block_the_site_names_an_event_box_still_gives_the_byline() -> 
             "</div>" + "".join(f"<p>{PARAGRAPHS['de'].format(n=n)}</p>" for n in range(6)) + "</main></body></html>")
     assert headline_date(page_tree(html)) == date(2026, 3, 12)  # the byline reader's day: read there, as on main
     assert stored_day(html, "https://www.example.org/presse/meldung") == date(2026, 3, 12)
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "it", "nl"])
+def test_a_labelled_slashed_day_beats_an_update_stamp_under_the_headline(lang: str) -> None:
+    """Shrunk: day 2025-01-01, fr, style 1 ("Publié le 01/01/2025" after 10 paragraphs), "Mis à jour le 02/01/2025"
+    under the headline: stored 2 January. The labelled reader read no slashed day whose day and month could be
+    swapped, so the update dated the page (fixed: `labelleddates._label_day` reads it in `slash_order`'s order)."""
+    page = DatePage(day=date(2025, 3, 12), lang=lang, style=1, paragraphs=10, ways=frozenset({"labelled"}),
+                    distractors=(("update_printed", date(2025, 3, 14)),))
+    assert labelled_day(page_tree(render(page)[0])) == date(2025, 3, 12)
+    assert day_of(page) == date(2025, 3, 12)
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
