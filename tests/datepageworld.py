@@ -232,14 +232,11 @@ def _distractor_day(kind: str, story_day: date) -> st.SearchStrategy[date]:
 def date_pages(draw: st.DrawFn, ways: st.SearchStrategy[frozenset[str]] | None = None,
                kinds: tuple[str, ...] = DISTRACTORS) -> DatePage:
     """A page: a day (close to the fetch, so an age can state it, or any day of 2025-2026), its ways, distractors."""
-    near = draw(st.booleans())
-    if near:
+    chosen = draw(ways if ways is not None else st.frozensets(st.sampled_from(WAYS)))
+    if "age" in chosen or draw(st.booleans()):  # an age names a day close to the fetch
         day = FETCH_DAY - timedelta(days=draw(st.integers(2, 9)))
     else:
         day = date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 690)))
-    chosen = draw(ways if ways is not None else st.frozensets(st.sampled_from(WAYS)))
-    if not near:
-        chosen = chosen - {"age"}
     picked = draw(st.lists(st.sampled_from(kinds), unique=True, max_size=5))
     distractors = tuple((kind, draw(_distractor_day(kind, day))) for kind in picked)
     return DatePage(day=day, lang=draw(st.sampled_from(LANGS)), zone=draw(st.sampled_from(ZONES)),
