@@ -160,7 +160,8 @@ def _update_only_age(published: datetime, tree: Any, url: str) -> timedelta | No
     """The age printed under the headline ("vor 6 Tagen") of a page whose only date is its update's ("Aktualisiert
     am 2. Dezember", a `dateModified`): the run checks it as a kicker's (`articledates._off_the_age`), and an update
     after the day the age names gives way to the age (twenty-seventh pass: the update's day was stored)."""
-    return published_ago(tree) if dated_by_update_only(published, tree, url) else None
+    age = published_ago(tree)  # read first: the byline's lines are read already, and most pages print no age
+    return age if age is not None and dated_by_update_only(published, tree, url) else None
 
 
 def _dated_again(found: str, tree: Any, url: str) -> datetime | None:
