@@ -131,7 +131,7 @@ def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
         positions, article = headline_ancestors(headline)
         following = islice(_texts_after(headline), TEXTS_AFTER_HEADLINE)
         texts = [text for text in following if not elsewhere(text, positions, article)
-                 and not _in_event_box(text, positions)]
+                 and not in_event_box(text_element(text), positions)]
         if article >= len(positions):
             texts, wrapper = _before_story_end(texts, positions)
     _last_page = (weakref.ref(tree), headline, texts, wrapper)
@@ -142,13 +142,13 @@ _EVENT_BOX = re.compile(r"(?<![a-z])(?:event|termin|veranstaltung|evento|[ée]v[
 _EVENT_BOX_LEVELS = 3
 
 
-def _in_event_box(text: Any, positions: dict[Any, int]) -> bool:
-    """Whether a text is in a box after the headline that its class or id, within three levels, names an event's
+def in_event_box(element: Any, positions: dict[Any, int]) -> bool:
+    """Whether an element is in a box after the headline that its class or id, within three levels, names an event's
     ("event-info", "termin", "agenda"; not a live blog's "live-event"): its day is the event's, not the story's
     (twenty-seventh pass: a short story's event box in the byline's reach beat the URL's and a label's day). Not
     when the block that holds the box and the headline is so named too: the site names its story's header so
     (caritas.de's "eventbox" around the headline and its "Erschienen am" day: a BBAW tune page)."""
-    element, named = text_element(text), False
+    named = False
     for _ in range(_EVENT_BOX_LEVELS):
         if element is None or element in positions:
             break
