@@ -44,12 +44,27 @@ def day_of(page: DatePage) -> date | None:
     return stored_day(*render(page))
 
 
+SOURCES = frozenset(("json_ld", "meta", "byline_time", "byline_text", "url"))
+"""The story's ways that are sources of their own (`dates._source_dates`); the age and the label are not."""
+
+
+def documented_day(page: DatePage) -> date:
+    """The day the docs say a page that states its day is stored with: the story's, except on a page that states
+    it by its age (and a label) alone beside a `DC.date` meta: a day a meta gives is the page's own, the age gives
+    way to it (`pagedates.printed_outside_story`, the twentieth pass's review: "sailthru.date", "dc.date.issued", a
+    plain "date" are the page's own)."""
+    distractors = dict(page.distractors)
+    if "age" in page.ways and not page.ways & SOURCES and "dc_date" in distractors:
+        return distractors["dc_date"]
+    return page.day
+
+
 @GENERATED
 @given(date_pages(ways=STORY_WAYS))
 def test_a_page_that_states_its_day_is_stored_with_it(page: DatePage) -> None:
     """Invariant 1: the story states its day in at least one of its own ways, no distractor's day is it: the stored
-    day is the story's."""
-    assert day_of(page) == page.day, page.shown()
+    day is the story's (or the documented one, `documented_day`)."""
+    assert day_of(page) == documented_day(page), page.shown()
 
 
 @GENERATED
@@ -69,8 +84,10 @@ def test_a_distractor_that_is_never_read_changes_nothing(page: DatePage, data: s
 @GENERATED
 @given(date_pages(ways=STORY_WAYS))
 def test_a_distractors_day_is_never_stored_when_the_story_states_its_own(page: DatePage) -> None:
-    """Invariant 3: the stored day is never a distractor's day while the story states its own."""
-    assert day_of(page) not in page.distractor_days(), page.shown()
+    """Invariant 3: the stored day is never a distractor's day while the story states its own (but the documented
+    `DC.date` beside an age alone, `documented_day`)."""
+    allowed = {documented_day(page)}
+    assert day_of(page) not in page.distractor_days() - allowed, page.shown()
 
 
 @GENERATED
@@ -155,14 +172,24 @@ def test_an_update_alone_still_dates_a_page_without_an_age() -> None:
     assert day_of(page) == date(2026, 12, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, twenty-seventh pass): on a page that "
-                   "states only its age, htmldate's day from an event box inside the story's <article> is neither "
-                   "printed outside the story nor told in prose (pagedates.not_the_storys_print), so it beats the age")
-def test_an_event_box_does_not_beat_the_age() -> None:
-    """Shrunk: day 2026-11-27, fr, ways [age] ("il y a 7 jours"), 11 paragraphs, an event box of 2026-10-22."""
-    page = DatePage(day=date(2026, 11, 27), lang="fr", zone="+00:00", paragraphs=11, ways=frozenset({"age"}),
-                    distractors=(("event", date(2026, 10, 22)),))
-    assert day_of(page) == date(2026, 11, 27)
+@pytest.mark.parametrize(("day", "lang", "paragraphs", "event"), [
+    (date(2026, 11, 27), "fr", 11, date(2026, 10, 22)), (date(2026, 12, 2), "en", 2, date(2026, 12, 5))])
+def test_an_event_box_does_not_beat_the_age(day: date, lang: str, paragraphs: int, event: date) -> None:
+    """Shrunk: day 2026-11-27, fr, ways [age] ("il y a 7 jours"), 11 paragraphs, an event box of 2026-10-22 (and en,
+    "2 days ago", 2 paragraphs, an event of 5 December): htmldate's day was the box's, inside the story's
+    `<article>` and no sentence, so the twentieth pass kept it over the age (fixed: `pagedates.printed_outside_story`
+    counts a day printed only in an event box as outside the story)."""
+    page = DatePage(day=day, lang=lang, zone="+00:00", paragraphs=paragraphs, ways=frozenset({"age"}),
+                    distractors=(("event", event),))
+    assert day_of(page) == day
+
+
+def test_a_dc_date_meta_beside_an_age_alone_is_the_pages_day() -> None:
+    """Shrunk (documented, not a fault): day 2026-12-01, en, "3 days ago" only, a `DC.date` of 3 December: the
+    meta's day is stored (`documented_day`: a day a meta gives is the page's own, twentieth pass's review)."""
+    page = DatePage(day=date(2026, 12, 1), lang="en", paragraphs=2, ways=frozenset({"age"}),
+                    distractors=(("dc_date", date(2026, 12, 3)),))
+    assert day_of(page) == documented_day(page) == date(2026, 12, 3)
 
 
 @pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, twenty-seventh pass): on a page that "
