@@ -130,12 +130,31 @@ def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
     if headline is not None:
         positions, article = headline_ancestors(headline)
         following = islice(_texts_after(headline), TEXTS_AFTER_HEADLINE)
-        texts = [text for text in following if not elsewhere(text, positions, article)
-                 and not in_event_box(text_element(text), positions)]
+        texts = _without_event_boxes([text for text in following if not elsewhere(text, positions, article)],
+                                     positions)
         if article >= len(positions):
             texts, wrapper = _before_story_end(texts, positions)
     _last_page = (weakref.ref(tree), headline, texts, wrapper)
     return headline, texts
+
+
+_PROSE_BEFORE_EVENT_BOX = 2
+
+
+def _without_event_boxes(texts: list[Any], positions: dict[Any, int]) -> list[Any]:
+    """The texts but those in an event box (`in_event_box`) after the story's text has begun: two paragraphs of
+    prose read before it (review: a site that names its byline's block, or its story's wrapper, for events,
+    "event-meta", "agenda-article", prints its byline before the story; the event box comes after it)."""
+    kept: list[Any] = []
+    prose: set[Any] = set()
+    for text in texts:
+        element = text_element(text)
+        if len(prose) >= _PROSE_BEFORE_EVENT_BOX and in_event_box(element, positions):
+            continue
+        kept.append(text)
+        if element not in positions and is_prose(" ".join(element.text_content().split())):  # not the story's whole
+            prose.add(element)
+    return kept
 
 
 _EVENT_BOX = re.compile(r"(?<![a-z])(?:event|termin|veranstaltung|evento|[ée]v[ée]nement|agenda)", re.IGNORECASE)
