@@ -62,6 +62,8 @@ def _off_the_age(page: ExtractedArticle, age: timedelta, fetched_at: datetime) -
     zone = url_zone(None, page.publisher_zone) or UTC
     latest = (fetched_at - age).astimezone(zone).date()
     earliest = (fetched_at - 2 * age).astimezone(zone).date() - timedelta(days=1)
+    if page.published_by_update:  # review: a story is not younger than its update, so a younger age is another's
+        earliest = date.min  # (twenty-seventh pass: only an update after the day the age names gives way to it)
     return page.published_date is not None and not earliest <= page.published_date <= latest
 
 

@@ -13,6 +13,7 @@ in tidy21, which still exports these names. Pure: an lxml tree walked by its met
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Iterator
 from itertools import islice
@@ -129,11 +130,57 @@ def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
     if headline is not None:
         positions, article = headline_ancestors(headline)
         following = islice(_texts_after(headline), TEXTS_AFTER_HEADLINE)
-        texts = [text for text in following if not elsewhere(text, positions, article)]
+        texts = _without_event_boxes([text for text in following if not elsewhere(text, positions, article)],
+                                     positions)
         if article >= len(positions):
             texts, wrapper = _before_story_end(texts, positions)
     _last_page = (weakref.ref(tree), headline, texts, wrapper)
     return headline, texts
+
+
+_PROSE_BEFORE_EVENT_BOX = 2
+
+
+def _without_event_boxes(texts: list[Any], positions: dict[Any, int]) -> list[Any]:
+    """The texts but those in an event box (`in_event_box`) after the story's text has begun: two paragraphs of
+    prose read before it (review: a site that names its byline's block, or its story's wrapper, for events,
+    "event-meta", "agenda-article", prints its byline before the story; the event box comes after it)."""
+    kept: list[Any] = []
+    prose: set[Any] = set()
+    for text in texts:
+        element = text_element(text)
+        if len(prose) >= _PROSE_BEFORE_EVENT_BOX and in_event_box(element, positions):
+            continue
+        kept.append(text)
+        if element not in positions and is_prose(" ".join(element.text_content().split())):  # not the story's whole
+            prose.add(element)
+    return kept
+
+
+_EVENT_BOX = re.compile(r"(?<![a-z])(?:event|termin|veranstaltung|evento|[ée]v[ée]nement|agenda)", re.IGNORECASE)
+_EVENT_BOX_LEVELS = 3
+
+
+def in_event_box(element: Any, positions: dict[Any, int]) -> bool:
+    """Whether an element is in a box after the headline that its class or id, within three levels, names an event's
+    ("event-info", "termin", "agenda"; not a live blog's "live-event"): its day is the event's, not the story's
+    (twenty-seventh pass: a short story's event box in the byline's reach beat the URL's and a label's day). Not
+    when the block that holds the box and the headline is so named too: the site names its story's header so
+    (caritas.de's "eventbox" around the headline and its "Erschienen am" day: a BBAW tune page)."""
+    named = False
+    for _ in range(_EVENT_BOX_LEVELS):
+        if element is None or element in positions:
+            break
+        named = named or _names_an_event(element)
+        element = element.getparent()
+    while named and element is not None and element not in positions:
+        element = element.getparent()
+    return named and (element is None or not _names_an_event(element))
+
+
+def _names_an_event(element: Any) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return _EVENT_BOX.search(names) is not None and "live" not in names.lower()
 
 
 def _before_story_end(texts: list[Any], positions: dict[Any, int]) -> tuple[list[Any], int | None]:

@@ -147,12 +147,21 @@ def _page_dates(
         if published is None and found:
             published = _dated_again(found, tree, url)
         if published is not None:  # a kicker's day comes with the page's age, for the run to check (23rd pass)
-            return published, kicker_age(tree, published), None, _dated_by_image(published, tree, url)
+            age = kicker_age(tree, published) or _update_only_age(published, tree, url)
+            return published, age, None, _dated_by_image(published, tree, url)
         ago = published_ago(tree)
         return None, ago, published_month_day(tree) if ago is None else None, False
     except Exception:
         log.warning("reading the publication date of %s failed; stored without it", url, exc_info=True)
         return None, None, None, False
+
+
+def _update_only_age(published: datetime, tree: Any, url: str) -> timedelta | None:
+    """The age printed under the headline ("vor 6 Tagen") of a page whose only date is its update's ("Aktualisiert
+    am 2. Dezember", a `dateModified`): the run checks it as a kicker's (`articledates._off_the_age`), and an update
+    after the day the age names gives way to the age (twenty-seventh pass: the update's day was stored)."""
+    age = published_ago(tree)  # read first: the byline's lines are read already, and most pages print no age
+    return age if age is not None and dated_by_update_only(published, tree, url) else None
 
 
 def _dated_again(found: str, tree: Any, url: str) -> datetime | None:

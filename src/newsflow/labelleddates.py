@@ -32,7 +32,8 @@ from newsflow.headline_date import byline_time, headline_date, in_other_block, p
 from newsflow.lastresortdates import as_datetime
 from newsflow.pageblocks import INLINE_TAGS, bounded_text, page_titles, text_element
 from newsflow.pagedates import page_url_day
-from newsflow.printeddates import first_date
+from newsflow.printeddates import SLASHED, first_date
+from newsflow.worlddates import slash_order
 
 _LABEL = re.compile(
     r"^\s*(?:erschienen|ver[öo]ffentlicht|publiziert|published|publi[ée]e?|mis en ligne|publicado|publicada"
@@ -105,15 +106,17 @@ def labelled_day(tree: Any) -> date | None:
     days = set()
     for text in tree.xpath(_CANDIDATES, words=_LABEL_WORDS, namespaces=_NAMESPACES)[:_MAX_TEXTS]:
         owner = text.getparent()
-        day = _label_day(text, owner) or _template_day(owner)
+        day = _label_day(text, owner, tree) or _template_day(owner)
         if day is not None and _label_line_ok(text, owner) and _the_storys(tree, owner):
             days.add(day)
     return days.pop() if len(days) == 1 else None
 
 
-def _label_day(text: Any, owner: Any) -> date | None:
+def _label_day(text: Any, owner: Any, tree: Any) -> date | None:
     """The day right after a label that opens this text node, or in the element after it ("Erschienen am"
-    then `<time datetime>`, `<dt>Published</dt><dd>12 March 2026</dd>`)."""
+    then `<time datetime>`, `<dt>Published</dt><dd>12 March 2026</dd>`); a slashed day whose day and month could
+    be swapped ("Publié le 12/03/2026") in the page's order (`worlddates.slash_order`: twenty-seventh pass, it was
+    not read, and an update stamp under the headline then dated the page)."""
     match = _LABEL.match(str(text))
     if match is None:
         return None
@@ -126,6 +129,8 @@ def _label_day(text: Any, owner: Any) -> date | None:
             return stamp[1]
         rest = bounded_text(following, 80) or ""
     found = first_date(rest[:80], named=True)
+    if found is None and SLASHED.search(rest[:80]) is not None:
+        found = first_date(rest[:80], named=True, order=slash_order(tree))
     if found is None or found[0] > _DAY_AFTER_LABEL or any(c.isdigit() for c in rest[:found[0]]):
         return None  # a digit before the day: a time ("Published 10:32, updated 14 March", review)
     return found[1]

@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
-from newsflow.bylinetexts import story_wrapper_depth
+from newsflow.bylinetexts import in_event_box, story_wrapper_depth
 from newsflow.datechecks import url_day, url_folder_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
 from newsflow.pageblocks import headline_ancestors, in_story, is_prose, page_titles
@@ -251,7 +251,8 @@ def printed_outside_story(tree: Any, day: str) -> bool:
     stories and captions, gives it (twentieth pass: a ticker's, a cookie notice's or a widget's day below the
     story); never a day a `<meta>` gives (review: "sailthru.date", "dc.date.issued", a plain "date" are the
     page's own) nor one no element prints (a JSON-LD `dateCreated`, an `itemprop` or `data-` attribute: exact,
-    and the page's). On a page without an `<article>` (twenty-second pass), the story is its wrapper
+    and the page's), nor (twenty-seventh pass) one printed only in an event box (`bylinetexts.in_event_box`).
+    On a page without an `<article>` (twenty-second pass), the story is its wrapper
     (`bylinetexts.story_wrapper_depth`: the headline's nearest ancestor holding its last sentence of prose in
     the byline's reach); without a sentence there its bounds are not known, and no day is outside it."""
     headline = page_headline(tree)
@@ -262,7 +263,9 @@ def printed_outside_story(tree: Any, day: str) -> bool:
         wrapper = story_wrapper_depth(tree)
         article = wrapper if wrapper is not None else article
     holders = day_holders(tree, day) if article < len(ancestors) else []
-    return bool(holders) and not any(in_story(element, ancestors, article) for element in holders)
+    # twenty-seventh pass: an event box's day ("Public hearing: 14 November, 19:00") in the story is no print of its own
+    return bool(holders) and not any(in_story(element, ancestors, article) and not in_event_box(element, ancestors)
+                                     for element in holders)
 
 
 def not_the_storys_print(tree: Any, day: str) -> bool:
