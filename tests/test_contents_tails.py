@@ -15,10 +15,12 @@ from newsflow.extract import extract_article
 
 def _page(title: str, toc_label: str, sections: list[tuple[str, list[str]]], after: str = "") -> str:
     anchors = [f"s{n}" for n in range(len(sections))]
-    toc = "".join(f"<li><a href='#{anchor}'>{heading}</a></li>" for anchor, (heading, _) in zip(anchors, sections))
+    toc = "".join(
+        f"<li><a href='#{anchor}'>{heading}</a></li>" for anchor, (heading, _) in zip(anchors, sections, strict=True)
+    )
     body = "".join(
         f"<h2 id='{anchor}'>{heading}</h2>" + "".join(f"<p>{p}</p>" for p in paragraphs)
-        for anchor, (heading, paragraphs) in zip(anchors, sections)
+        for anchor, (heading, paragraphs) in zip(anchors, sections, strict=True)
     )
     return (
         f"<html><head><title>{title}</title></head><body><nav><a href='/'>Start</a> <a href='/blog'>Blog</a></nav>"
@@ -29,58 +31,117 @@ def _page(title: str, toc_label: str, sections: list[tuple[str, list[str]]], aft
 
 
 GERMAN = [
-    ("Was gilt auf dem Wasser?", [
-        "Auf Binnengewässern gilt für Führer von Sportbooten eine Grenze von 0,5 Promille, so wie auf der Straße auch.",
-        "Wer mit mehr Alkohol im Blut ein Boot steuert, begeht eine Ordnungswidrigkeit und muss mit einem Bußgeld rechnen.",
-        "Die Wasserschutzpolizei kontrolliert an schönen Wochenenden besonders oft an den beliebten Badeseen im Land.",
-    ]),
-    ("Wie hoch ist das Bußgeld?", [
-        "Das Bußgeld für eine Fahrt mit mehr als 0,5 Promille beginnt bei einigen hundert Euro und steigt bei Wiederholung.",
-        "Kommt es zu einem Unfall, drohen zusätzlich Schadenersatz und der Verlust des Versicherungsschutzes für das Boot.",
-        "Auch Mitfahrer, die das Ruder übernehmen, müssen nüchtern sein, denn es zählt, wer das Boot tatsächlich führt.",
-    ]),
-    ("Muss man den Bootsführerschein abgeben?", [
-        "Bei schweren Verstößen kann die Behörde den Sportbootführerschein entziehen und eine neue Prüfung verlangen.",
-    ]),
-    ("Droht auch eine Prüfung beim Amt?", [
-        "Ab einem Wert von 1,6 Promille ordnet die Behörde meist eine Untersuchung an, bevor man wieder fahren darf.",
-    ]),
+    (
+        "Was gilt auf dem Wasser?",
+        [
+            "Auf Binnengewässern gilt für Führer von Sportbooten eine Grenze von 0,5 Promille, so wie auf der Straße "
+            "auch.",
+            "Wer mit mehr Alkohol im Blut ein Boot steuert, begeht eine Ordnungswidrigkeit und muss mit einem Bußgeld "
+            "rechnen.",
+            "Die Wasserschutzpolizei kontrolliert an schönen Wochenenden besonders oft an den beliebten Badeseen im "
+            "Land.",
+        ],
+    ),
+    (
+        "Wie hoch ist das Bußgeld?",
+        [
+            "Das Bußgeld für eine Fahrt mit mehr als 0,5 Promille beginnt bei einigen hundert Euro und steigt bei "
+            "Wiederholung.",
+            "Kommt es zu einem Unfall, drohen zusätzlich Schadenersatz und der Verlust des Versicherungsschutzes für "
+            "das Boot.",
+            "Auch Mitfahrer, die das Ruder übernehmen, müssen nüchtern sein, denn es zählt, wer das Boot tatsächlich "
+            "führt.",
+        ],
+    ),
+    (
+        "Muss man den Bootsführerschein abgeben?",
+        [
+            "Bei schweren Verstößen kann die Behörde den Sportbootführerschein entziehen und eine neue Prüfung "
+            "verlangen.",
+        ],
+    ),
+    (
+        "Droht auch eine Prüfung beim Amt?",
+        [
+            "Ab einem Wert von 1,6 Promille ordnet die Behörde meist eine Untersuchung an, bevor man wieder fahren "
+            "darf.",
+        ],
+    ),
 ]
 ENGLISH = [
-    ("Why grow tomatoes in pots", [
-        "Tomatoes grow well in large pots on a sunny balcony, and the soil warms faster there than in a garden bed.",
-        "A pot of at least twenty litres gives the roots room, and a layer of gravel at the bottom keeps them from rotting.",
-        "Choose a compact variety for small spaces: cherry tomatoes carry fruit for months and need little support.",
-    ]),
-    ("How often to water", [
-        "Water every morning in summer, slowly and at the base of the plant, so that the leaves stay dry in the sun.",
-        "In a heatwave a second watering in the evening helps, but never leave the pot standing in a saucer of water.",
-        "Feed the plants once a week with a tomato fertiliser as soon as the first flowers have opened on the stems.",
-    ]),
-    ("When to pick the fruit", [
-        "Pick the tomatoes when they are fully coloured and give a little under the thumb, ideally in the morning.",
-    ]),
-    ("What to do at the end of the season", [
-        "Before the first frost, cut the last green trusses and let them ripen indoors on a warm windowsill in a bowl.",
-    ]),
+    (
+        "Why grow tomatoes in pots",
+        [
+            "Tomatoes grow well in large pots on a sunny balcony, and the soil warms faster there than in a garden "
+            "bed.",
+            "A pot of at least twenty litres gives the roots room, and a layer of gravel at the bottom keeps them "
+            "from rotting.",
+            "Choose a compact variety for small spaces: cherry tomatoes carry fruit for months and need little "
+            "support.",
+        ],
+    ),
+    (
+        "How often to water",
+        [
+            "Water every morning in summer, slowly and at the base of the plant, so that the leaves stay dry in the "
+            "sun.",
+            "In a heatwave a second watering in the evening helps, but never leave the pot standing in a saucer of "
+            "water.",
+            "Feed the plants once a week with a tomato fertiliser as soon as the first flowers have opened on the "
+            "stems.",
+        ],
+    ),
+    (
+        "When to pick the fruit",
+        [
+            "Pick the tomatoes when they are fully coloured and give a little under the thumb, ideally in the morning.",
+        ],
+    ),
+    (
+        "What to do at the end of the season",
+        [
+            "Before the first frost, cut the last green trusses and let them ripen indoors on a warm windowsill in a "
+            "bowl.",
+        ],
+    ),
 ]
 SPANISH = [
-    ("Qué documentos hacen falta", [
-        "Para renovar el pasaporte hace falta el documento de identidad vigente, una fotografía reciente y el pasaporte anterior.",
-        "Los menores de edad deben ir acompañados por uno de sus padres o tutores, que firmarán la solicitud en la oficina.",
-        "Conviene llevar copias de todo, porque algunas oficinas no tienen fotocopiadora disponible para el público.",
-    ]),
-    ("Cuánto cuesta el trámite", [
-        "La tasa se paga en la misma oficina con tarjeta o en efectivo, y las familias numerosas tienen un descuento.",
-        "El precio no cambia si el pasaporte anterior se perdió, pero entonces hay que presentar una denuncia previa.",
-        "En verano las citas se agotan pronto, así que es mejor pedirla con dos o tres meses de antelación por internet.",
-    ]),
-    ("Cuánto tarda la entrega", [
-        "En la mayoría de las oficinas el pasaporte se entrega en el momento, tras comprobar los datos y la huella.",
-    ]),
-    ("Qué hacer si hay un error", [
-        "Si el pasaporte tiene un error en los datos, la oficina lo corrige sin coste con una nueva expedición inmediata.",
-    ]),
+    (
+        "Qué documentos hacen falta",
+        [
+            "Para renovar el pasaporte hace falta el documento de identidad vigente, una fotografía reciente y el "
+            "pasaporte anterior.",
+            "Los menores de edad deben ir acompañados por uno de sus padres o tutores, que firmarán la solicitud en "
+            "la oficina.",
+            "Conviene llevar copias de todo, porque algunas oficinas no tienen fotocopiadora disponible para el "
+            "público.",
+        ],
+    ),
+    (
+        "Cuánto cuesta el trámite",
+        [
+            "La tasa se paga en la misma oficina con tarjeta o en efectivo, y las familias numerosas tienen un "
+            "descuento.",
+            "El precio no cambia si el pasaporte anterior se perdió, pero entonces hay que presentar una denuncia "
+            "previa.",
+            "En verano las citas se agotan pronto, así que es mejor pedirla con dos o tres meses de antelación por "
+            "internet.",
+        ],
+    ),
+    (
+        "Cuánto tarda la entrega",
+        [
+            "En la mayoría de las oficinas el pasaporte se entrega en el momento, tras comprobar los datos y la "
+            "huella.",
+        ],
+    ),
+    (
+        "Qué hacer si hay un error",
+        [
+            "Si el pasaporte tiene un error en los datos, la oficina lo corrige sin coste con una nueva expedición "
+            "inmediata.",
+        ],
+    ),
 ]
 
 
@@ -95,7 +156,9 @@ def _text(html: str, url: str) -> list[str]:
 
 
 def test_a_german_guide_keeps_its_last_sections_that_its_contents_link_to() -> None:
-    text = _text(_page("Alkohol am Steuer eines Bootes", "Inhaltsverzeichnis", GERMAN), "https://angeln.example/alkohol")
+    text = _text(
+        _page("Alkohol am Steuer eines Bootes", "Inhaltsverzeichnis", GERMAN), "https://angeln.example/alkohol"
+    )
     assert text[-4:] == _lines(GERMAN)[-4:]
 
 
@@ -110,15 +173,26 @@ def test_a_spanish_guide_keeps_its_last_sections_that_its_contents_link_to() -> 
 
 
 RELATED = [
-    ("Angeln im Winter: die besten Köder für kalte Tage", "Im Winter beißen Hechte und Zander nur träge, mit den richtigen Ködern fängt man trotzdem."),
-    ("Bootsführerschein: so läuft die Prüfung ab", "Theorie, Praxis und Knoten: was Prüflinge für den Schein wissen müssen und was er kostet."),
+    (
+        "Angeln im Winter: die besten Köder für kalte Tage",
+        "Im Winter beißen Hechte und Zander nur träge, mit den richtigen Ködern fängt man trotzdem.",
+    ),
+    (
+        "Bootsführerschein: so läuft die Prüfung ab",
+        "Theorie, Praxis und Knoten: was Prüflinge für den Schein wissen müssen und was er kostet.",
+    ),
 ]
 
 
 def _related(prefix: str) -> str:
-    return "<div class='related'>" + "".join(
-        f"<h3><a href='{prefix}{n}'>{headline}</a></h3><p>{summary}</p>" for n, (headline, summary) in enumerate(RELATED)
-    ) + "</div>"
+    return (
+        "<div class='related'>"
+        + "".join(
+            f"<h3><a href='{prefix}{n}'>{headline}</a></h3><p>{summary}</p>"
+            for n, (headline, summary) in enumerate(RELATED)
+        )
+        + "</div>"
+    )
 
 
 def test_other_stories_headlines_with_summaries_after_a_guide_with_contents_still_go() -> None:

@@ -8,62 +8,116 @@ from __future__ import annotations
 from newsflow.extract import extract_article
 
 FRENCH = [
-    ("Pourquoi isoler les combles", [
-        "Un toit mal isolé laisse partir près d'un tiers de la chaleur d'une maison, surtout dans les régions froides.",
-        "L'isolation des combles perdus est souvent le chantier le moins cher et le plus rentable pour un propriétaire.",
-        "Les aides de l'État couvrent une partie des travaux lorsque l'entreprise choisie possède le label exigé.",
-    ]),
-    ("Quels matériaux choisir", [
-        "La laine de verre reste le matériau le plus courant, mais la ouate de cellulose protège mieux de la chaleur l'été.",
-        "La fibre de bois coûte plus cher, mais elle régule l'humidité et convient aux vieilles charpentes en chêne.",
-        "Quel que soit le matériau, l'épaisseur compte : il faut viser au moins trente centimètres sous la toiture.",
-    ]),
-    ("Combien de temps durent les travaux", [
-        "Pour une maison de taille moyenne, l'isolation des combles perdus se fait en une seule journée de chantier.",
-    ]),
-    ("Comment vérifier le résultat", [
-        "Une caméra thermique, prêtée par certaines mairies, montre en hiver les endroits où la chaleur s'échappe encore.",
-    ]),
+    (
+        "Pourquoi isoler les combles",
+        [
+            "Un toit mal isolé laisse partir près d'un tiers de la chaleur d'une maison, surtout dans les régions "
+            "froides.",
+            "L'isolation des combles perdus est souvent le chantier le moins cher et le plus rentable pour un "
+            "propriétaire.",
+            "Les aides de l'État couvrent une partie des travaux lorsque l'entreprise choisie possède le label exigé.",
+        ],
+    ),
+    (
+        "Quels matériaux choisir",
+        [
+            "La laine de verre reste le matériau le plus courant, mais la ouate de cellulose protège mieux de la "
+            "chaleur l'été.",
+            "La fibre de bois coûte plus cher, mais elle régule l'humidité et convient aux vieilles charpentes en "
+            "chêne.",
+            "Quel que soit le matériau, l'épaisseur compte : il faut viser au moins trente centimètres sous la "
+            "toiture.",
+        ],
+    ),
+    (
+        "Combien de temps durent les travaux",
+        [
+            "Pour une maison de taille moyenne, l'isolation des combles perdus se fait en une seule journée de "
+            "chantier.",
+        ],
+    ),
+    (
+        "Comment vérifier le résultat",
+        [
+            "Une caméra thermique, prêtée par certaines mairies, montre en hiver les endroits où la chaleur s'échappe "
+            "encore.",
+        ],
+    ),
 ]
 PORTUGUESE = [
-    ("Onde fica a praia", [
-        "A praia fica a vinte minutos de carro do centro da cidade, no fim de uma estrada de terra entre os pinheiros.",
-        "Não há transportes públicos até lá, por isso convém partilhar o carro ou alugar uma bicicleta na vila.",
-        "O parque de estacionamento enche cedo no verão, sobretudo aos fins de semana e nos feriados de agosto.",
-    ]),
-    ("O que levar", [
-        "Leve água, chapéu e protetor solar, porque não há sombra nem cafés ao longo de quase toda a areia.",
-        "As rochas a norte escondem piscinas naturais, boas para crianças quando a maré está baixa e o mar calmo.",
-        "Sapatos de água ajudam a caminhar sobre as pedras, que ficam escorregadias com as algas da manhã.",
-    ]),
-    ("Quando ir", [
-        "Os melhores meses são junho e setembro, com menos gente, água ainda quente e dias longos de sol.",
-    ]),
-    ("Onde comer perto", [
-        "Na aldeia ao lado, duas tascas servem peixe grelhado ao almoço, a preços de antes do turismo chegar.",
-    ]),
+    (
+        "Onde fica a praia",
+        [
+            "A praia fica a vinte minutos de carro do centro da cidade, no fim de uma estrada de terra entre os "
+            "pinheiros.",
+            "Não há transportes públicos até lá, por isso convém partilhar o carro ou alugar uma bicicleta na vila.",
+            "O parque de estacionamento enche cedo no verão, sobretudo aos fins de semana e nos feriados de agosto.",
+        ],
+    ),
+    (
+        "O que levar",
+        [
+            "Leve água, chapéu e protetor solar, porque não há sombra nem cafés ao longo de quase toda a areia.",
+            "As rochas a norte escondem piscinas naturais, boas para crianças quando a maré está baixa e o mar calmo.",
+            "Sapatos de água ajudam a caminhar sobre as pedras, que ficam escorregadias com as algas da manhã.",
+        ],
+    ),
+    (
+        "Quando ir",
+        [
+            "Os melhores meses são junho e setembro, com menos gente, água ainda quente e dias longos de sol.",
+        ],
+    ),
+    (
+        "Onde comer perto",
+        [
+            "Na aldeia ao lado, duas tascas servem peixe grelhado ao almoço, a preços de antes do turismo chegar.",
+        ],
+    ),
 ]
 POLISH = [
-    ("Co zmienia się od stycznia", [
-        "Od stycznia rodzice mogą składać wnioski o dopłatę do żłobka wyłącznie przez internet, bez wizyty w urzędzie.",
-        "Wniosek trzeba złożyć w ciągu trzech miesięcy od zapisania dziecka, inaczej pieniądze przepadają za ten czas.",
-        "Urząd ma miesiąc na rozpatrzenie sprawy, a pieniądze trafiają bezpośrednio na konto wybranego żłobka.",
-    ]),
-    ("Ile wynosi dopłata", [
-        "Dopłata wynosi do czterystu złotych miesięcznie i nie zależy od dochodu rodziny ani od liczby dzieci.",
-        "Jeśli opłata za żłobek jest niższa, rodzic dostaje tylko tyle, ile faktycznie płaci za pobyt dziecka.",
-        "Pieniądze nie przysługują za miesiące, w których dziecko przez cały czas chorowało i nie chodziło do żłobka.",
-    ]),
-    ("Kto może złożyć wniosek", [
-        "Wniosek może złożyć każdy z rodziców lub opiekun prawny, który mieszka z dzieckiem na stałe w Polsce.",
-    ]),
-    ("Gdzie szukać pomocy", [
-        "W razie problemów z formularzem pomaga infolinia urzędu, czynna w dni robocze od ósmej do szesnastej.",
-    ]),
+    (
+        "Co zmienia się od stycznia",
+        [
+            "Od stycznia rodzice mogą składać wnioski o dopłatę do żłobka wyłącznie przez internet, bez wizyty w "
+            "urzędzie.",
+            "Wniosek trzeba złożyć w ciągu trzech miesięcy od zapisania dziecka, inaczej pieniądze przepadają za ten "
+            "czas.",
+            "Urząd ma miesiąc na rozpatrzenie sprawy, a pieniądze trafiają bezpośrednio na konto wybranego żłobka.",
+        ],
+    ),
+    (
+        "Ile wynosi dopłata",
+        [
+            "Dopłata wynosi do czterystu złotych miesięcznie i nie zależy od dochodu rodziny ani od liczby dzieci.",
+            "Jeśli opłata za żłobek jest niższa, rodzic dostaje tylko tyle, ile faktycznie płaci za pobyt dziecka.",
+            "Pieniądze nie przysługują za miesiące, w których dziecko przez cały czas chorowało i nie chodziło do "
+            "żłobka.",
+        ],
+    ),
+    (
+        "Kto może złożyć wniosek",
+        [
+            "Wniosek może złożyć każdy z rodziców lub opiekun prawny, który mieszka z dzieckiem na stałe w Polsce.",
+        ],
+    ),
+    (
+        "Gdzie szukać pomocy",
+        [
+            "W razie problemów z formularzem pomaga infolinia urzędu, czynna w dni robocze od ósmej do szesnastej.",
+        ],
+    ),
 ]
 TEASERS = [
-    ("Nowe żłobki w małych gminach: gdzie powstaną w przyszłym roku", "Rząd ogłosił listę gmin, które dostaną pieniądze na budowę nowych żłobków i przedszkoli."),
-    ("Urlop rodzicielski dłuższy o dwa tygodnie dla ojców", "Ojcowie zyskają dodatkowe dni wolne, ale tylko wtedy, gdy wykorzystają je przed pierwszymi urodzinami dziecka."),
+    (
+        "Nowe żłobki w małych gminach: gdzie powstaną w przyszłym roku",
+        "Rząd ogłosił listę gmin, które dostaną pieniądze na budowę nowych żłobków i przedszkoli.",
+    ),
+    (
+        "Urlop rodzicielski dłuższy o dwa tygodnie dla ojców",
+        "Ojcowie zyskają dodatkowe dni wolne, ale tylko wtedy, gdy wykorzystają je przed pierwszymi urodzinami "
+        "dziecka.",
+    ),
 ]
 
 
