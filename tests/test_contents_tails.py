@@ -10,7 +10,10 @@ Pages written by hand; the hostile guards are other stories' headlines after a s
 
 from __future__ import annotations
 
+import lxml.html
+
 from newsflow.extract import extract_article
+from newsflow.tails import link_texts
 
 
 def _page(title: str, toc_label: str, sections: list[tuple[str, list[str]]], after: str = "") -> str:
@@ -211,3 +214,14 @@ def test_teasers_linked_to_another_page_s_section_or_to_a_script_still_go() -> N
         text = _text(html, "https://angeln.example/alkohol")
         assert not any(headline in line for headline, _ in RELATED for line in text)
         assert text[-1] == _lines(GERMAN)[-1]
+
+
+
+def test_only_a_link_to_a_place_in_the_page_is_no_other_storys_link() -> None:
+    """Review: `#!/news/…` and `#/news/…` are a single-page app's routes to other stories (a press list
+    linking its stories so), not places in this page; "#" alone is a script's link."""
+    anchors = {"#inhalt-3": False, "#!/news/hechte-im-winter": True, "#/news/hechte-im-winter": True, "#": True,
+               "/ratgeber/hechte": True, "https://angeln.example/ratgeber/teil#zwei": True, " #abschnitt ": False}
+    html = "".join(f"<p><a href='{href}'>Link number {n} to somewhere</a></p>" for n, href in enumerate(anchors))
+    kept = link_texts(lxml.html.fromstring(f"<html><body>{html}</body></html>"))
+    assert kept == [f"link number {n} to somewhere" for n, counts in enumerate(anchors.values()) if counts]

@@ -209,9 +209,10 @@ def link_texts(tree: Any) -> list[str]:
 
 
 def _is_jump_link(href: str | None) -> bool:
-    """Whether a link's target is a place in the page itself ("#section"), not another page."""
+    """Whether a link's target is a place in the page itself ("#section"), not another page: a single-page
+    app's route ("#!/news/story", "#/news/story") is another page."""
     target = (href or "").strip()
-    return len(target) > 1 and target.startswith("#")
+    return len(target) > 1 and target.startswith("#") and target[1] not in "!/"
 
 
 def card_texts(tree: Any) -> list[str]:
