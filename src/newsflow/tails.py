@@ -195,9 +195,24 @@ class _Teasers:
 
 
 def link_texts(tree: Any) -> list[str]:
-    """The texts of the page's links of LINK_MIN_WORDS words or more, as casefolded word tokens."""
-    texts = (" ".join(word_tokens(" ".join(anchor.itertext()))) for anchor in tree.iterfind(".//a"))
+    """The texts of the page's links of LINK_MIN_WORDS words or more, as casefolded word tokens.
+
+    A jump link into the page itself (`href="#section"`, a table of contents) is left out: its text is the
+    story's own subheading, and the paragraph under that subheading is no teaser's summary (twenty-seventh
+    pass: a guide's last sections were cut). "#" alone is a script's link and counts."""
+    texts = (
+        " ".join(word_tokens(" ".join(anchor.itertext())))
+        for anchor in tree.iterfind(".//a")
+        if not _is_jump_link(anchor.get("href"))
+    )
     return [text for text in texts if text.count(" ") >= LINK_MIN_WORDS - 1]
+
+
+def _is_jump_link(href: str | None) -> bool:
+    """Whether a link's target is a place in the page itself ("#section"), not another page: a single-page
+    app's route ("#!/news/story", "#/news/story") is another page."""
+    target = (href or "").strip()
+    return len(target) > 1 and target.startswith("#") and target[1] not in "!/"
 
 
 def card_texts(tree: Any) -> list[str]:
