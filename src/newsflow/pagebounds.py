@@ -8,6 +8,12 @@ changes nothing on a page under it (`python -m bench.identity`: the 823 corpus p
   over MANY_TAGS tags (the corpus's largest has 19,629) has its empty elements' tags dropped before the parse
   (their white space kept) and its runs of `<br>` made one, and, if it still has that many, its inline
   formatting tags stripped after it (their text kept, in C). A million `<i></i>` or `<br>`: 0.5-0.8 s.
+- **Elements by the hundred thousand that are not empty** (red team 27): `<a href=/x>y</a>` 500,000 times (8 MB)
+  took 37 s, past the 30 s limit, `<i>x</i>` a million times 19 s. On a page of over MANY_TAGS tags, each run of
+  RUN_TAGS tags or more with no text of over SHORT_TEXT letters between two of them (a link farm, a navigation,
+  list items, table cells, `<option>`s or SVG paths of a word or none) loses its middle before the parse: its
+  first and last RUN_ENDS_KEPT tags stay (the wrappers of what is around it: a story's `<article><h1>`), the rest
+  is no story. Found in C (a regex for the texts, counts and finds of `<` between them).
 - **A JSON-LD block of megabytes that does not parse**: read by trafilatura's regexes and by htmldate's over the
   whole page source, 6.5-8.6 s at the 10 MB cap. Past JSON_LD_CAP it is cut to its first BROKEN_JSON_LD_KEPT
   characters, which are read as before; a block that parses is never cut.
@@ -35,6 +41,12 @@ JSON_LD_CAP = 1_048_576
 BROKEN_JSON_LD_KEPT = 65_536
 MANY_TAGS = 100_000
 """Past this many `<` in a page, its empty elements and then its inline tags go (the corpus's most: 19,629)."""
+SHORT_TEXT = 32
+"""A text between two tags of at most this many letters (spaces aside) is no story's: a link's, a cell's, a word."""
+RUN_TAGS = 200
+"""A run of this many tags with only short texts between them loses its middle, on a page past MANY_TAGS."""
+RUN_ENDS_KEPT = 32
+_LONG_TEXT = re.compile(rf">[^<>]{{{SHORT_TEXT + 1},}}+<")  # a candidate story text: letters counted after
 _EMPTY_TAGS = ("div|span|p|i|b|u|s|em|strong|small|big|font|center|section|aside|nav|header|footer|li|ul|ol|"
                "label|sup|sub|mark|abbr|cite|q|h[1-6]")
 _EMPTY_ELEMENT = re.compile(rf"<({_EMPTY_TAGS})\b[^<>]*+>(\s*+)</\1\s*+>", re.IGNORECASE)
@@ -57,7 +69,7 @@ def bounded_page_tree(html: str, load: Callable[[str], Any], use_parser: Callabl
     MANY_TAGS and MAX_DEPTH; None when it is no HTML."""
     many = html.count("<") > MANY_TAGS
     if many:
-        html = without_empty_elements(html)
+        html = without_empty_elements(without_tag_runs(html))
     use_parser(page_parser())
     tree = load(html)
     if tree is not None and cut_at_depth_limit(page_parser()):
@@ -87,6 +99,30 @@ def _parses(text: str) -> bool:
     except (ValueError, RecursionError):
         return False
     return True
+
+
+def without_tag_runs(html: str) -> str:
+    """`html` without the middle of each run of RUN_TAGS tags or more that has no text of over SHORT_TEXT letters
+    between two of them; its first and last RUN_ENDS_KEPT tags kept, and every story text."""
+    kept: list[str] = []
+    run_start = 0
+    for text in _LONG_TEXT.finditer(html):
+        if len("".join(text.group().split())) - 2 > SHORT_TEXT:  # not white space padding
+            kept.append(_run_ends(html[run_start:text.start() + 1]))
+            run_start = text.start() + 1
+    kept.append(_run_ends(html[run_start:]))
+    return "".join(kept)
+
+
+def _run_ends(run: str) -> str:
+    """`run` (markup and short texts only), its middle cut when it holds RUN_TAGS tags or more."""
+    if run.count("<") < RUN_TAGS:
+        return run
+    head_end, tail_start = -1, len(run)
+    for _ in range(RUN_ENDS_KEPT):
+        head_end = run.find(">", run.find("<", head_end + 1))
+        tail_start = run.rfind("<", 0, tail_start)
+    return run[:head_end + 1] + " " + run[tail_start:]
 
 
 def without_empty_elements(html: str) -> str:
