@@ -9,7 +9,7 @@ changes nothing on a page under it (`python -m bench.identity`: the 823 corpus p
   (their white space kept) and its runs of `<br>` made one, and, if it still has that many, its inline
   formatting tags stripped after it (their text kept, in C). A million `<i></i>` or `<br>`: 0.5-0.8 s.
 - **Elements by the hundred thousand that are not empty** (red team 27): `<a href=/x>y</a>` 500,000 times (8 MB)
-  took 37 s, past the 30 s limit, `<i>x</i>` a million times 19 s. On a page of over MANY_TAGS tags, each run of
+  took 37 s, past the 30 s limit, `<i>x</i>` a million times 19 s. On a page of over TAG_RUNS_FROM tags, each run of
   RUN_TAGS tags or more with no text of over SHORT_TEXT letters between two of them (a link farm, a navigation,
   list items, table cells, `<option>`s or SVG paths of a word or none) loses its middle before the parse: its
   first and last RUN_ENDS_KEPT tags stay (the wrappers of what is around it: a story's `<article><h1>`), the rest
@@ -41,10 +41,13 @@ JSON_LD_CAP = 1_048_576
 BROKEN_JSON_LD_KEPT = 65_536
 MANY_TAGS = 100_000
 """Past this many `<` in a page, its empty elements and then its inline tags go (the corpus's most: 19,629)."""
+TAG_RUNS_FROM = 50_000
+"""Past this many `<` (2.5 times the corpus's most), runs of tags with no story text between them lose their middle:
+under it, 24,000 one-word `<p>`s still cost 3 s (trafilatura's and htmldate's passes grow faster than the page)."""
 SHORT_TEXT = 32
 """A text between two tags of at most this many letters (spaces aside) is no story's: a link's, a cell's, a word."""
 RUN_TAGS = 200
-"""A run of this many tags with only short texts between them loses its middle, on a page past MANY_TAGS."""
+"""A run of this many tags with only short texts between them loses its middle, on a page past TAG_RUNS_FROM."""
 RUN_ENDS_KEPT = 32
 _LONG_TEXT = re.compile(rf">[^<>]{{{SHORT_TEXT + 1},}}+<")  # a candidate story text: letters counted after
 _EMPTY_TAGS = ("div|span|p|i|b|u|s|em|strong|small|big|font|center|section|aside|nav|header|footer|li|ul|ol|"
@@ -67,9 +70,12 @@ WRAPPER_TAGS = ("div", "section", "article", "main", "aside", "header", "footer"
 def bounded_page_tree(html: str, load: Callable[[str], Any], use_parser: Callable[[Any], None]) -> Any:
     """The page's tree as `load` (trafilatura's `load_html`) gives it with the parser `use_parser` installs, within
     MANY_TAGS and MAX_DEPTH; None when it is no HTML."""
-    many = html.count("<") > MANY_TAGS
+    tags = html.count("<")
+    if tags > TAG_RUNS_FROM:
+        html = without_tag_runs(html)
+    many = tags > MANY_TAGS
     if many:
-        html = without_empty_elements(without_tag_runs(html))
+        html = without_empty_elements(html)
     use_parser(page_parser())
     tree = load(html)
     if tree is not None and cut_at_depth_limit(page_parser()):
