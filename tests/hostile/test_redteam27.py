@@ -6,7 +6,9 @@ tests); one whole run (`run_ingest`) takes several from one feed beside a normal
 
 1. A run of short paragraphs (`<p>word</p>`, `<li>`, `<td>`, `<div>`): jusText, trafilatura's fallback, walks the
    whole run for each one (quadratic): 5,000 took 3.7 s, 20,000 (0.2 MB) 52 s, an `extract_timeout`. Linear now.
-2. Elements by the ten or hundred thousand with a word or none (500,000 links: 37 s; a million `<i>x</i>`: 19 s;
+2. (found) 20,000 `<time datetime>`s (1 MB): htmldate's free-text XPath, quadratic in libxml2, 8.8 s (24,000: 16.6 s).
+   The same texts read in one walk (`newsflow.freetext`).
+3. Elements by the ten or hundred thousand with a word or none (500,000 links: 37 s; a million `<i>x</i>`: 19 s;
    `<option>`s, SVG paths, list items, cells): past `TAG_RUNS_FROM`, each run of tags with no story text between them
    loses its middle before the parse. The story is stored whole, in well under a second.
 """
@@ -45,9 +47,11 @@ MANY_ELEMENTS = {
     "svg-paths": {"after": "<svg>" + '<path d="M0 0L1 1"/>' * 150_000 + "</svg>"},
     "padded-with-white-space": {"after": ("<span>y</span>" + " " * 40 + "\n") * 100_000},
 }
-SHORT_PARAGRAPHS = {  # under TAG_RUNS_FROM: no cut, jusText's classification itself must be linear
+SHORT_PARAGRAPHS = {  # under TAG_RUNS_FROM: no cut, jusText's classification and htmldate's reading must be linear
     "7k-one-word-paragraphs": {"after": "<p>word</p>" * 7_000},
     "7k-list-items": {"after": "<ul>" + "<li>ab</li>" * 7_000 + "</ul>"},
+    "20k-time-elements": {"after": "".join(f'<time datetime="2024-01-{n % 28 + 1:02d}">Jan {n % 28 + 1}, 2024</time> '
+                                           for n in range(20_000))},
 }
 PAGES = {**MANY_ELEMENTS, **SHORT_PARAGRAPHS}
 
