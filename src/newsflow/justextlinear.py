@@ -6,8 +6,9 @@ trafilatura falls back to jusText on a page its own extraction finds short. jusT
 paragraph, each time: a run of N short paragraphs costs N² steps. A page of 5,000 one-word `<p>`s (or `<li>`s,
 `<td>`s, `<div>`s, `<h2>`s) took 3.7 s of a worker's CPU, 20,000 (200 KB) 52 s, past the 30 s limit: an
 `extract_timeout` every run, the story lost, for a page a tenth the size of many real ones. Here each neighbour is
-read from one pass over the paragraphs in each direction. The two heading loops are jusText's own: each stops
-after `max_heading_distance` characters.
+read from one pass over the paragraphs in each direction, and so is the nearest good paragraph after each heading
+(jusText's heading walks stop after `max_heading_distance` characters, but a paragraph of no text, a `<br>` alone,
+counts none).
 
 No import of jusText: `newsflow.extract` installs this in place of trafilatura's reference to it.
 """
@@ -35,27 +36,37 @@ def nearest_classes(classes: Sequence[str], kept: frozenset[str], backwards: boo
 
 
 def revise_paragraph_classification(paragraphs: Sequence[Any], max_heading_distance: int = 200) -> None:
-    """jusText's `revise_paragraph_classification`, its neighbour walks replaced by `nearest_classes`."""
-    for index, paragraph in enumerate(paragraphs):  # good headings (jusText's loop)
-        paragraph.class_type = paragraph.cf_class
-        if paragraph.heading and paragraph.class_type == "short":
-            _near_good_heading(paragraphs, index, max_heading_distance, "neargood")
+    """jusText's `revise_paragraph_classification`, its neighbour walks replaced by `nearest_classes` and its
+    heading walks by `_good_within`."""
+    near = _good_within(paragraphs, [p.class_type for p in paragraphs], max_heading_distance)
+    for index, paragraph in enumerate(paragraphs):  # good headings (jusText's loop reads the later ones' classes
+        paragraph.class_type = paragraph.cf_class  # before it copies them: the classes as they came)
+        if paragraph.heading and paragraph.class_type == "short" and near[index]:
+            paragraph.class_type = "neargood"
     _classify_short(paragraphs)
     _revise_neargood(paragraphs)
-    for index, paragraph in enumerate(paragraphs):  # more good headings (jusText's loop)
-        if paragraph.heading and paragraph.class_type == "bad" and paragraph.cf_class != "bad":
-            _near_good_heading(paragraphs, index, max_heading_distance, "good")
+    near = _good_within(paragraphs, [p.class_type for p in paragraphs], max_heading_distance)
+    for index, paragraph in enumerate(paragraphs):  # more good headings (each reads only later, unchanged ones)
+        if paragraph.heading and paragraph.class_type == "bad" and paragraph.cf_class != "bad" and near[index]:
+            paragraph.class_type = "good"
 
 
-def _near_good_heading(paragraphs: Sequence[Any], index: int, max_distance: int, new_class: str) -> None:
-    """The heading at `index` takes `new_class` when a good paragraph follows within `max_distance` characters."""
-    distance, later = 0, index + 1
-    while later < len(paragraphs) and distance <= max_distance:
-        if paragraphs[later].class_type == "good":
-            paragraphs[index].class_type = new_class
-            return
-        distance += len(paragraphs[later].text)
-        later += 1
+def _good_within(paragraphs: Sequence[Any], classes: Sequence[str], max_distance: int) -> list[bool]:
+    """For each paragraph, whether jusText's heading walk from it finds a 'good' one: the next good paragraph, with
+    at most `max_distance` characters in the paragraphs between. One pass backwards (jusText walks from each
+    heading, which is quadratic when the paragraphs between have no text: `<h2><br></h2>`, review of red team 27);
+    a paragraph's text is measured only when a heading may walk over it."""
+    found = [False] * len(classes)
+    if not any(p.heading for p in paragraphs):
+        return found
+    good_after, between = False, 0
+    for index in range(len(classes) - 1, -1, -1):
+        found[index] = good_after and between <= max_distance
+        if classes[index] == "good":
+            good_after, between = True, 0
+        elif good_after and between <= max_distance:
+            between += len(paragraphs[index].text)
+    return found
 
 
 def _classify_short(paragraphs: Sequence[Any]) -> None:

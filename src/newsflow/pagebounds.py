@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -49,6 +50,8 @@ SHORT_TEXT = 32
 RUN_TAGS = 200
 """A run of this many tags with only short texts between them loses its middle, on a page past TAG_RUNS_FROM."""
 RUN_ENDS_KEPT = 32
+_PARSER_STATE_MARKS = re.compile(r"<!--|-->|</?(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)\b",
+                                 re.IGNORECASE)
 _LONG_TEXT = re.compile(rf">[^<>]{{{SHORT_TEXT + 1},}}+<")  # a candidate story text: letters counted after
 _EMPTY_TAGS = ("div|span|p|i|b|u|s|em|strong|small|big|font|center|section|aside|nav|header|footer|li|ul|ol|"
                "label|sup|sub|mark|abbr|cite|q|h[1-6]")
@@ -67,9 +70,19 @@ WRAPPER_TAGS = ("div", "section", "article", "main", "aside", "header", "footer"
                 "ul", "ol", "dl", "table", "tbody", "tr", "td", "th")
 
 
+_split = threading.local()
+
+
+def texts_split() -> bool:
+    """Whether the last tree this thread bounded had tags stripped: a text of it may then be several adjacent text
+    nodes, which an XPath's `text()` reads one by one and `.text`/`.tail` as one (review of red team 27)."""
+    return bool(getattr(_split, "texts", False))
+
+
 def bounded_page_tree(html: str, load: Callable[[str], Any], use_parser: Callable[[Any], None]) -> Any:
     """The page's tree as `load` (trafilatura's `load_html`) gives it with the parser `use_parser` installs, within
     MANY_TAGS and MAX_DEPTH; None when it is no HTML."""
+    _split.texts = False
     tags = html.count("<")
     if tags > TAG_RUNS_FROM:
         html = without_tag_runs(html)
@@ -81,8 +94,10 @@ def bounded_page_tree(html: str, load: Callable[[str], Any], use_parser: Callabl
     if tree is not None and cut_at_depth_limit(page_parser()):
         use_parser(deep_page_parser())
         tree = flattened(load(html))
+        _split.texts = True
     if tree is not None and many and html.count("<") > MANY_TAGS:
         strip_tags(tree, *INLINE_TAGS)
+        _split.texts = True
     if tree is not None and len(html) > JSON_LD_CAP:
         cut_broken_json_ld(tree)
     return tree
@@ -128,7 +143,22 @@ def _run_ends(run: str) -> str:
     for _ in range(RUN_ENDS_KEPT):
         head_end = run.find(">", run.find("<", head_end + 1))
         tail_start = run.rfind("<", 0, tail_start)
-    return run[:head_end + 1] + " " + run[tail_start:]
+    return run[:head_end + 1] + " " + _net_marks(run[head_end + 1:tail_start]) + run[tail_start:]
+
+
+def _net_marks(middle: str) -> str:
+    """The comment and raw-text openings and closings in a run's cut middle, in order, each opening followed by its
+    closing cancelled: the parser leaves the cut in the state it would leave the whole run in (review: a run
+    opening with a commented-out menu lost its `-->`, and the story after it became a comment)."""
+    kept: list[str] = []
+    for mark in _PARSER_STATE_MARKS.finditer(middle):
+        token = mark.group().lower()
+        opening = "<!--" if token == "-->" else "<" + token[2:] if token.startswith("</") else None
+        if opening is not None and kept and kept[-1] == opening:
+            kept.pop()
+        else:
+            kept.append(token)
+    return "".join(token if token in ("<!--", "-->") else token + ">" for token in kept)
 
 
 def without_empty_elements(html: str) -> str:

@@ -125,3 +125,23 @@ def test_a_run_stores_each_story_beside_many_elements_and_a_normal_article(tmp_p
     stored = {str(url): str(text) for url, text in query(config_path, "SELECT url, text FROM articles")}
     assert sorted(url.rsplit("/", 1)[1] for url in stored) == sorted([*shapes, "normal"])
     assert all(text.count("city schools story") == 12 for text in stored.values())
+
+
+OLD_MENU = "<!-- old menu <ul>" + "<li><a href=/s>Sec</a></li>" * 20 + "</ul> -->"
+SCRIPTED_MENU = "<script>var menu = '" + "<li><a href=/s>Sec</a></li>" * 20 + "';</script>"
+
+
+@pytest.mark.parametrize("opening", [OLD_MENU, SCRIPTED_MENU, OLD_MENU + SCRIPTED_MENU + "<!---->" * 300],
+                         ids=["commented-out-menu", "menu-in-a-script", "both-and-empty-comments"])
+def test_a_run_that_opens_a_comment_or_script_keeps_the_story_after_it(opening: str) -> None:
+    """Review: a run that starts with a commented-out menu (or a script writing one) of more than RUN_ENDS_KEPT
+    tags kept its `<!--` and lost its `-->` with the middle: the story after it became a comment, the page no
+    article. The cut keeps the run's comment and raw-text openings and closings that do not cancel out."""
+    nav = "<nav><ul>" + "<li><a href=/a>Home</a></li>" * 20_000 + "</ul></nav>"
+    page = article_page(before=opening + nav).decode()
+    assert page.count("<") > TAG_RUNS_FROM
+    cut = without_tag_runs(page)
+    assert cut.count("<") < 1_000 and cut.count("<!--") == cut.count("-->")
+    prepare_extractor()
+    article = extract_article(page, "http://127.0.0.1/news/1")
+    assert article is not None and article.text == NORMAL_TEXT
