@@ -10,11 +10,16 @@ import inspect
 import re
 from typing import Any
 
+import htmldate.core as htmldate_core
+import htmldate.extractors as htmldate_extractors
+import justext.core as justext_core
+import trafilatura.external as trafilatura_external
 import trafilatura.json_metadata as trafilatura_json
 import trafilatura.metadata as trafilatura_metadata
 import trafilatura.utils as trafilatura_utils
 
 from newsflow import extract
+from newsflow.freetext import FAST_TAGS
 
 
 def _sources() -> dict[str, Any]:
@@ -41,3 +46,21 @@ def test_the_copied_and_redone_trafilatura_sources_are_2_3_1s() -> None:
         assert digest == _DIGESTS[name], f"trafilatura's {name} changed: re-check newsflow's copy against it"
     for pattern, (text, flags) in _PATTERNS.items():
         assert (pattern.pattern, pattern.flags & ~re.UNICODE) == (text, flags)
+
+
+_JUSTEXT_DIGESTS = {"revise_paragraph_classification": "cdb816fa335044f0", "_get_neighbour": "2b29d11400c9c65c",
+                    "get_prev_neighbour": "b5c2e2ea07186138", "get_next_neighbour": "896f4a49f90c7bfa"}
+
+
+def test_the_redone_justext_and_htmldate_passes_are_3_0_2s_and_1_11_0s() -> None:
+    """extract.py swaps in `newsflow.justextlinear` for jusText 3.0.2's classification (as trafilatura's fallback
+    names it) and `newsflow.freetext` for htmldate 1.11.0's free-text XPath (red team 27): this fails when a bump
+    changes either source or the names the hooks replace, so the copies are re-checked (review of red team 27)."""
+    for name, digest in _JUSTEXT_DIGESTS.items():
+        source = inspect.getsource(getattr(justext_core, name))
+        assert hashlib.sha256(source.encode()).hexdigest()[:16] == digest, f"jusText's {name} changed: re-check"
+    assert "revise_paragraph_classification(paragraphs, 150)" in inspect.getsource(trafilatura_external.try_justext)
+    assert htmldate_extractors.FREE_TEXT_EXPRESSIONS.path == (
+        ".//*[" + " or ".join(f"self::{tag}" for tag in htmldate_extractors.FAST_TAGS) + "]/text()")
+    assert frozenset(htmldate_extractors.FAST_TAGS) == FAST_TAGS
+    assert "for segment in FREE_TEXT_EXPRESSIONS(search_tree):" in inspect.getsource(htmldate_core.find_date)

@@ -8,6 +8,12 @@ changes nothing on a page under it (`python -m bench.identity`: the 823 corpus p
   over MANY_TAGS tags (the corpus's largest has 19,629) has its empty elements' tags dropped before the parse
   (their white space kept) and its runs of `<br>` made one, and, if it still has that many, its inline
   formatting tags stripped after it (their text kept, in C). A million `<i></i>` or `<br>`: 0.5-0.8 s.
+- **Elements by the hundred thousand that are not empty** (red team 27): `<a href=/x>y</a>` 500,000 times (8 MB)
+  took 37 s, past the 30 s limit, `<i>x</i>` a million times 19 s. On a page of over TAG_RUNS_FROM tags, each run of
+  RUN_TAGS tags or more with no text of over SHORT_TEXT letters between two of them (a link farm, a navigation,
+  list items, table cells, `<option>`s or SVG paths of a word or none) loses its middle before the parse: its
+  first and last RUN_ENDS_KEPT tags stay (the wrappers of what is around it: a story's `<article><h1>`), the rest
+  is no story. Found in C (a regex for the texts, counts and finds of `<` between them).
 - **A JSON-LD block of megabytes that does not parse**: read by trafilatura's regexes and by htmldate's over the
   whole page source, 6.5-8.6 s at the 10 MB cap. Past JSON_LD_CAP it is cut to its first BROKEN_JSON_LD_KEPT
   characters, which are read as before; a block that parses is never cut.
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +42,17 @@ JSON_LD_CAP = 1_048_576
 BROKEN_JSON_LD_KEPT = 65_536
 MANY_TAGS = 100_000
 """Past this many `<` in a page, its empty elements and then its inline tags go (the corpus's most: 19,629)."""
+TAG_RUNS_FROM = 50_000
+"""Past this many `<` (2.5 times the corpus's most), runs of tags with no story text between them lose their middle:
+under it, 24,000 one-word `<p>`s still cost 3 s (trafilatura's and htmldate's passes grow faster than the page)."""
+SHORT_TEXT = 32
+"""A text between two tags of at most this many letters (spaces aside) is no story's: a link's, a cell's, a word."""
+RUN_TAGS = 200
+"""A run of this many tags with only short texts between them loses its middle, on a page past TAG_RUNS_FROM."""
+RUN_ENDS_KEPT = 32
+_PARSER_STATE_MARKS = re.compile(r"<!--|-->|</?(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)\b",
+                                 re.IGNORECASE)
+_LONG_TEXT = re.compile(rf">[^<>]{{{SHORT_TEXT + 1},}}+<")  # a candidate story text: letters counted after
 _EMPTY_TAGS = ("div|span|p|i|b|u|s|em|strong|small|big|font|center|section|aside|nav|header|footer|li|ul|ol|"
                "label|sup|sub|mark|abbr|cite|q|h[1-6]")
 _EMPTY_ELEMENT = re.compile(rf"<({_EMPTY_TAGS})\b[^<>]*+>(\s*+)</\1\s*+>", re.IGNORECASE)
@@ -52,10 +70,23 @@ WRAPPER_TAGS = ("div", "section", "article", "main", "aside", "header", "footer"
                 "ul", "ol", "dl", "table", "tbody", "tr", "td", "th")
 
 
+_split = threading.local()
+
+
+def texts_split() -> bool:
+    """Whether the last tree this thread bounded had tags stripped: a text of it may then be several adjacent text
+    nodes, which an XPath's `text()` reads one by one and `.text`/`.tail` as one (review of red team 27)."""
+    return bool(getattr(_split, "texts", False))
+
+
 def bounded_page_tree(html: str, load: Callable[[str], Any], use_parser: Callable[[Any], None]) -> Any:
     """The page's tree as `load` (trafilatura's `load_html`) gives it with the parser `use_parser` installs, within
     MANY_TAGS and MAX_DEPTH; None when it is no HTML."""
-    many = html.count("<") > MANY_TAGS
+    _split.texts = False
+    tags = html.count("<")
+    if tags > TAG_RUNS_FROM:
+        html = without_tag_runs(html)
+    many = tags > MANY_TAGS
     if many:
         html = without_empty_elements(html)
     use_parser(page_parser())
@@ -63,8 +94,10 @@ def bounded_page_tree(html: str, load: Callable[[str], Any], use_parser: Callabl
     if tree is not None and cut_at_depth_limit(page_parser()):
         use_parser(deep_page_parser())
         tree = flattened(load(html))
+        _split.texts = True
     if tree is not None and many and html.count("<") > MANY_TAGS:
         strip_tags(tree, *INLINE_TAGS)
+        _split.texts = True
     if tree is not None and len(html) > JSON_LD_CAP:
         cut_broken_json_ld(tree)
     return tree
@@ -87,6 +120,45 @@ def _parses(text: str) -> bool:
     except (ValueError, RecursionError):
         return False
     return True
+
+
+def without_tag_runs(html: str) -> str:
+    """`html` without the middle of each run of RUN_TAGS tags or more that has no text of over SHORT_TEXT letters
+    between two of them; its first and last RUN_ENDS_KEPT tags kept, and every story text."""
+    kept: list[str] = []
+    run_start = 0
+    for text in _LONG_TEXT.finditer(html):
+        if len("".join(text.group().split())) - 2 > SHORT_TEXT:  # not white space padding
+            kept.append(_run_ends(html[run_start:text.start() + 1]))
+            run_start = text.start() + 1
+    kept.append(_run_ends(html[run_start:]))
+    return "".join(kept)
+
+
+def _run_ends(run: str) -> str:
+    """`run` (markup and short texts only), its middle cut when it holds RUN_TAGS tags or more."""
+    if run.count("<") < RUN_TAGS:
+        return run
+    head_end, tail_start = -1, len(run)
+    for _ in range(RUN_ENDS_KEPT):
+        head_end = run.find(">", run.find("<", head_end + 1))
+        tail_start = run.rfind("<", 0, tail_start)
+    return run[:head_end + 1] + " " + _net_marks(run[head_end + 1:tail_start]) + run[tail_start:]
+
+
+def _net_marks(middle: str) -> str:
+    """The comment and raw-text openings and closings in a run's cut middle, in order, each opening followed by its
+    closing cancelled: the parser leaves the cut in the state it would leave the whole run in (review: a run
+    opening with a commented-out menu lost its `-->`, and the story after it became a comment)."""
+    kept: list[str] = []
+    for mark in _PARSER_STATE_MARKS.finditer(middle):
+        token = mark.group().lower()
+        opening = "<!--" if token == "-->" else "<" + token[2:] if token.startswith("</") else None
+        if opening is not None and kept and kept[-1] == opening:
+            kept.pop()
+        else:
+            kept.append(token)
+    return "".join(token if token in ("<!--", "-->") else token + ">" for token in kept)
 
 
 def without_empty_elements(html: str) -> str:
