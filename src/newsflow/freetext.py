@@ -1,4 +1,4 @@
-"""htmldate's free-text segments (`htmldate.extractors.FREE_TEXT_EXPRESSIONS`, 1.2.x) in linear time: the same texts
+"""htmldate's free-text segments (`htmldate.extractors.FREE_TEXT_EXPRESSIONS`, 1.11.0) in linear time: the same texts
 in the same order (red team 27).
 
 htmldate's extensive search reads the text children of every `div`, `h2`-`h4`, `li`, `p`, `span`, `time` and `ul`
