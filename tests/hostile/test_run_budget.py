@@ -20,6 +20,7 @@ import pytest
 
 from newsflow import remote
 from newsflow.config import FetchSettings, load_config
+from newsflow.extract import page_tree
 from newsflow.models import PendingArticle
 from newsflow.remote import fetch_and_extract_here
 from newsflow.runner import run_ingest
@@ -113,3 +114,13 @@ def test_feeds_slow_to_parse_leave_the_rest_due_at_the_poll_deadline(tmp_path: P
     assert summary.counts.feeds_deferred > 0
     assert query(config_path, "SELECT count(*) FROM feeds WHERE last_polled_at IS NOT NULL") == [
         (SLOW_FEEDS - summary.counts.feeds_deferred,)], "a deferred feed is not recorded polled"
+
+
+def test_the_slow_page_is_slow_under_the_pages_bounds() -> None:
+    """The budget tests (and tests/hostile/test_whole_run.py, test_exit_anywhere.py, the world's
+    `slow_extract`) need a page whose extraction takes seconds: one the bounds of `pagebounds` would make
+    cheap proves nothing about a run's deadline (ci54: red team 27's cut made the old page 0.25 s, and
+    these tests failed or passed without one). Its tree keeps every cell's paragraph."""
+    html = slow_to_extract_page(1200).decode()
+    tree = page_tree(html)
+    assert len(tree.xpath("//td/p")) == 1200 * 40
