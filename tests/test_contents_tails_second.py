@@ -5,7 +5,7 @@ contents whose "Czytaj także" teasers after it still go."""
 
 from __future__ import annotations
 
-from newsflow.extract import extract_article
+from tests.test_contents_tails import _lines, _text
 
 FRENCH = [
     (
@@ -131,16 +131,6 @@ def _sections(sections: list[tuple[str, list[str]]], tag: str) -> str:
 def _contents(sections: list[tuple[str, list[str]]], list_tag: str) -> str:
     items = "".join(f"<li><a href='#part-{n}'>{heading}</a></li>" for n, (heading, _) in enumerate(sections))
     return f"<{list_tag} class='table-of-contents'>{items}</{list_tag}>"
-
-
-def _lines(sections: list[tuple[str, list[str]]]) -> list[str]:
-    return [line for heading, paragraphs in sections for line in (heading, *paragraphs)]
-
-
-def _text(html: str, url: str) -> list[str]:
-    article = extract_article(html, url)
-    assert article is not None
-    return article.text.split("\n")
 
 
 def test_a_french_guide_with_an_ordered_contents_list_keeps_its_last_sections() -> None:

@@ -219,6 +219,27 @@ def test_no_corpus_page_is_taken_for_a_binary_file() -> None:
     assert judged > 400
 
 
+def run_one_feed_of(pages: dict[str, bytes], tmp_path: Path, name: str) -> Path:
+    """One run of one feed listing `pages` (path -> body, served as HTML by a raw loopback server); the run must
+    complete. Returns the run's config path, for queries of its warehouse."""
+    holder: list[RawServer] = []
+
+    def answer(path: str) -> bytes:
+        if path == "/feed.xml":
+            items = [(path.rsplit("/", 1)[1], holder[0].url(path), None) for path in pages]
+            return with_length(b"HTTP/1.1 200 OK", rss_feed(name, items), b"application/rss+xml")
+        return with_length(b"HTTP/1.1 200 OK", pages.get(path, b""), b"text/html")
+
+    holder.append(server := RawServer(answer))
+    try:
+        config_path = write_config(tmp_path, "", {name: server.url("/feed.xml")}, respect_robots=False)
+        result = asyncio.run(run_ingest(load_config(config_path), name, all_feeds=True))
+    finally:
+        server.close()
+    assert result.status == "completed"
+    return config_path
+
+
 def test_a_run_stores_every_story_and_refuses_the_binary_beside_a_normal_article(tmp_path: Path) -> None:
     """One feed, one run: a normal article, the hostile pages above and a PNG labelled `text/html`. Before: the
     million empty elements and the 10 MB JSON-LD `extract_timeout` (10 s limit), the deep stories
@@ -228,21 +249,7 @@ def test_a_run_stores_every_story_and_refuses_the_binary_beside_a_normal_article
              for number, (name, shape) in enumerate(HOSTILE_SHAPES.items())}
     pages["/news/normal"] = article_page(story=story_of(99))
     pages["/news/image"] = BINARIES["png"]
-    holder: list[RawServer] = []
-
-    def answer(path: str) -> bytes:
-        if path == "/feed.xml":
-            items = [(path.rsplit("/", 1)[1], holder[0].url(path), None) for path in pages]
-            return with_length(b"HTTP/1.1 200 OK", rss_feed("rt26", items), b"application/rss+xml")
-        return with_length(b"HTTP/1.1 200 OK", pages.get(path, b""), b"text/html")
-
-    holder.append(server := RawServer(answer))
-    try:
-        config_path = write_config(tmp_path, "", {"rt26": server.url("/feed.xml")}, respect_robots=False)
-        result = asyncio.run(run_ingest(load_config(config_path), "rt26", all_feeds=True))
-    finally:
-        server.close()
-    assert result.status == "completed"
+    config_path = run_one_feed_of(pages, tmp_path, "rt26")
     stored = {str(url): str(text) for url, text in query(config_path, "SELECT url, text FROM articles")}
     assert sorted(url.rsplit("/", 1)[1] for url in stored) == sorted([*HOSTILE_SHAPES, "normal"])
     assert all(text.count("city schools story") == 12 for text in stored.values())

@@ -15,7 +15,6 @@ tests); one whole run (`run_ingest`) takes several from one feed beside a normal
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
@@ -23,16 +22,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsflow.config import load_config
 from newsflow.extract import extract_article, prepare_extractor
 from newsflow.models import Outcome
 from newsflow.pagebounds import RUN_TAGS, TAG_RUNS_FROM, without_tag_runs
-from newsflow.runner import run_ingest
-from tests.conftest import write_config
-from tests.hostile.rawserver import RawServer
-from tests.hostile.test_redteam23 import with_length
-from tests.hostile.test_redteam26 import CPU_BUDGET_S, NORMAL_TEXT, STORY, article_page, extracted, served, story_of
-from tests.sitefactory import rss_feed
+from tests.hostile.test_redteam26 import (
+    CPU_BUDGET_S,
+    NORMAL_TEXT,
+    STORY,
+    article_page,
+    extracted,
+    run_one_feed_of,
+    served,
+    story_of,
+)
 from tests.test_unstoppable import query
 
 MANY_ELEMENTS = {
@@ -107,21 +109,7 @@ def test_a_run_stores_each_story_beside_many_elements_and_a_normal_article(tmp_p
     pages = {f"/news/{name}": article_page(**shape, story=story_of(number))
              for number, (name, shape) in enumerate(shapes.items())}
     pages["/news/normal"] = article_page(story=story_of(99))
-    holder: list[RawServer] = []
-
-    def answer(path: str) -> bytes:
-        if path == "/feed.xml":
-            items = [(path.rsplit("/", 1)[1], holder[0].url(path), None) for path in pages]
-            return with_length(b"HTTP/1.1 200 OK", rss_feed("rt27", items), b"application/rss+xml")
-        return with_length(b"HTTP/1.1 200 OK", pages.get(path, b""), b"text/html")
-
-    holder.append(server := RawServer(answer))
-    try:
-        config_path = write_config(tmp_path, "", {"rt27": server.url("/feed.xml")}, respect_robots=False)
-        result = asyncio.run(run_ingest(load_config(config_path), "rt27", all_feeds=True))
-    finally:
-        server.close()
-    assert result.status == "completed"
+    config_path = run_one_feed_of(pages, tmp_path, "rt27")
     stored = {str(url): str(text) for url, text in query(config_path, "SELECT url, text FROM articles")}
     assert sorted(url.rsplit("/", 1)[1] for url in stored) == sorted([*shapes, "normal"])
     assert all(text.count("city schools story") == 12 for text in stored.values())
