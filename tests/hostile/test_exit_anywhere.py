@@ -148,12 +148,17 @@ def settle(config_path: Path) -> None:
     """The runs after the interrupted one, until no entry waits: a page whose extraction ran out of
     time on loaded cores counts an attempt and waits for the next run, and is parked only after
     `max_article_attempts` of them (pipeline.TERMINAL_ARTICLE_OUTCOMES), so one run after is not
-    always the end of it. At most that many runs: an entry still waiting after them is lost."""
+    always the end of it. At most that many runs: an entry still waiting after them is lost.
+
+    Then one more, which polls the feeds again: an item listed again must not become a second entry
+    nor its page a second article. The slow pages' timeouts made such runs in CI before; with quick
+    pages the first run after an early signal stores everything, and no feed was polled twice."""
     config = load_config(config_path)
     for n in range(config.execution.max_article_attempts):
         asyncio.run(run_ingest(config, f"after-{n}"))
         if query(config_path, SETTLED) == [(0,)]:
-            return
+            break
+    asyncio.run(run_ingest(config, "after-settled"))
 
 
 def interrupt_and_check(config_path: Path, interruption: Interruption) -> None:
