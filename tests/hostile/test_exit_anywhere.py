@@ -150,9 +150,9 @@ def settle(config_path: Path) -> None:
     `max_article_attempts` of them (pipeline.TERMINAL_ARTICLE_OUTCOMES), so one run after is not
     always the end of it. At most that many runs: an entry still waiting after them is lost.
 
-    Then one more, which polls the feeds again: an item listed again must not become a second entry
-    nor its page a second article. The slow pages' timeouts made such runs in CI before; with quick
-    pages the first run after an early signal stores everything, and no feed was polled twice."""
+    Then one more, which polls the feeds again (their validators: 304) with nothing left to fetch, and
+    must add no entry nor article. The slow pages' timeouts made such runs in CI before; with quick
+    pages the first run after an early signal stores everything, and no run would come after it."""
     config = load_config(config_path)
     for n in range(config.execution.max_article_attempts):
         asyncio.run(run_ingest(config, f"after-{n}"))
