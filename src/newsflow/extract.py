@@ -161,8 +161,9 @@ def _page_dates(
         if published is None and found:
             published = _dated_again(found, tree, url)
         if published is not None:  # a kicker's day comes with the page's age, for the run to check (23rd pass)
+            published, by_image = _past_the_photos_day(published, tree, url)
             age = kicker_age(tree, published) or _update_only_age(published, tree, url)
-            return published, age, None, _dated_by_image(published, tree, url)
+            return published, age, None, by_image
         ago = published_ago(tree)
         return None, ago, published_month_day(tree) if ago is None else None, False
     except Exception:
@@ -197,17 +198,20 @@ def _dated_again(found: str, tree: Any, url: str) -> datetime | None:
     return published_at(again, bare, url)
 
 
-def _dated_by_image(published: datetime, tree: Any, url: str) -> bool:
-    """Whether only an image's URL gives the page's day (`dates.dated_by_image_only`, checked first:
-    most pages end there) and the page, dated again without its image URLs, is not on that day: a
-    day its AMP URL, script state or other markup states too is the page's, not a photo's (review
-    of the fourteenth pass)."""
+def _past_the_photos_day(published: datetime, tree: Any, url: str) -> tuple[datetime, bool]:
+    """The page's date, and whether only an image's URL gives it (`dates.dated_by_image_only`, checked first: most
+    pages end there). Such a page is dated again without its image URLs: a day its AMP URL, script state or other
+    markup states too is the page's, not a photo's (review of the fourteenth pass); another day the page gives is its
+    own and replaces the photo's upload day (twenty-eighth pass: "2019年04月21日 12時00分更新" under the headline, an
+    `og:image` of the 19th, the photo's day stored); with none, the photo's day stays, flagged for the feed's."""
     if not dated_by_image_only(published, tree, url):
-        return False
+        return published, False
     bare = without_image_urls(tree)
     found = find_date(bare, **{**_date_params(), "url": url})
     again = published_at(found, bare, url)
-    return again is None or again.date() != published.date()
+    if again is None or again.date() == published.date():
+        return published, again is None
+    return again, False
 
 
 def _trafilatura_document(tree: Any, url: str) -> Document:

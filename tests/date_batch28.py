@@ -1,0 +1,79 @@
+"""The twenty-eighth date pass's batch (docs/extraction.md, "Twenty-eighth pass, dates"): classes found among the
+misses of the tune half of a new blind set (postlight/parser's custom-extractor fixtures and their expected
+`date_published`).
+
+1. A photo's upload day against the page's own: htmldate reads the day in the lead image's path (`og:image`
+   `/img/2026/03/10/…`) and the page prints its own day only under a cue the rules read as an update's ("2026年03月12日
+   12時00分更新", "Updated March 12, 2026", "Aktualisiert am 12.03.2026": many Japanese sites print every story's
+   time so). Only the image's URL gives the day (`dates.dated_by_image_only`), and the page dated again without its
+   image URLs gives another day (then `extract._dated_by_image`): the photo's day was kept all the same, flagged so
+   that a feed's date replaces it in a run; without one, the photo's day was stored.
+
+Each page is hand-written from how its class is built, not copied from a site. Each entry is (name, html, url, the
+day a run stores for it fetched at `tests.date_batch20.FETCHED`, 4 December 2026 10:00 UTC, from a feed item
+without a date). Both sets were written before the rule; the second (`*_AFTER`) was run once, after it, and not used
+to choose it.
+
+`python -m tests.date_batch28 [images][-after]` prints the misses.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+from tests.date_batch20 import probe_ages
+
+MARCH_10, MARCH_12 = date(2026, 3, 10), date(2026, 3, 12)
+
+STORIES = {
+    "en": ("Council approves the school budget",
+           "The council met on Tuesday and approved the budget for schools, roads and the library. "),
+    "de": ("Stadtrat beschließt den Schulhaushalt",
+           "Der Stadtrat hat am Dienstag den Haushalt für Schulen, Straßen und die Bibliothek beschlossen. "),
+    "ja": ("市議会が学校予算を可決",
+           "市議会は火曜日に会合を開き、学校と道路と図書館の予算を賛成多数で可決した。関係者は来年度の計画を説明した。"),
+    "fr": ("Le conseil adopte le budget des écoles",
+           "Le conseil s'est réuni mardi et a adopté le budget des écoles, des routes et de la bibliothèque. "),
+    "es": ("El concejo aprueba el presupuesto escolar",
+           "El concejo se reunió el martes y aprobó el presupuesto de escuelas, calles y la biblioteca municipal. "),
+}
+
+
+def image_page(byline: str, lang: str = "en", image: str = "https://cdn.example.com/img/2026/03/10/1643408/lead.jpg",
+               after: str = "", body_image: bool = False) -> str:
+    """A story whose lead photo's URL names a day, with `byline` under its headline."""
+    title, sentence = STORIES[lang]
+    photo = f'<figure><img src="{image}" alt=""></figure>' if body_image else ""
+    return (f'<html lang="{lang}"><head><title>{title}</title><meta property="og:image" content="{image}"></head>'
+            f'<body><header><a href="/">Home</a></header><main><div class="article-head"><h1>{title}</h1>'
+            f'<p class="date">{byline}</p></div>{photo}<div class="body">'
+            + "".join(f"<p>{sentence * 3}</p>" for _ in range(4)) + f"</div>{after}</main>"
+            "<footer>© 2026 Example</footer></body></html>")
+
+
+NEWS = "https://news.example.com/articles/428292/"
+COMMENTS = ('<section id="comments"><h3>2 comments</h3><div class="comment"><p>Good news for the schools.</p>'
+            '<time datetime="2026-03-14T08:00:00Z">March 14, 2026</time></div></section>')
+IMAGE_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("ja-koshin", image_page("2026年03月12日 12時00分更新", "ja"), "https://weekly.example.jp/elem/000/428/", MARCH_12),
+    ("en-updated", image_page("Updated March 12, 2026", image="https://example.com/wp-content/uploads/2026/03/10/"
+                              "council.jpg"), NEWS, MARCH_12),
+    ("de-aktualisiert", image_page("Aktualisiert am 12.03.2026, 09:30 Uhr", "de"), "https://www.example.de/politik/1",
+     MARCH_12),
+    ("en-photo-only-guard", image_page("By A. Writer"), NEWS, MARCH_10),
+    ("en-same-day-guard", image_page("Updated March 10, 2026"), NEWS, MARCH_10),
+]
+IMAGE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("ja-koshin-body", image_page("2026/03/12 18:00 更新", "ja", body_image=True), "https://www.example.jp/news/77",
+     MARCH_12),
+    ("fr-mis-a-jour", image_page("Mis à jour le 12 mars 2026 à 10h15", "fr"), "https://www.example.fr/actu/1",
+     MARCH_12),
+    ("es-actualizado", image_page("Actualizado el 12 de marzo de 2026", "es"), "https://www.example.es/n/1",
+     MARCH_12),
+    ("de-photo-only-guard", image_page("Von A. Writer", "de"), "https://www.example.de/politik/2", MARCH_10),
+]
+
+if __name__ == "__main__":
+    sets = {"images": IMAGE_PAGES, "images-after": IMAGE_PAGES_AFTER}
+    probe_ages(sets[sys.argv[1] if len(sys.argv) > 1 else "images"])

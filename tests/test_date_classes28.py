@@ -1,0 +1,55 @@
+"""The twenty-eighth pass on publication dates (docs/extraction.md, "Twenty-eighth pass, dates"): classes found among
+the tune-half misses of a new blind set (postlight/parser's fixtures).
+
+The batch (`tests/date_batch28.py`; both sets written before the rule) runs through the whole extraction, htmldate
+included. The tests after it pin the rule's edges and guards.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from newsflow.articledates import article_dates
+from newsflow.extract import extract_article
+from tests.date_batch20 import FETCHED, stored_day
+from tests.date_batch28 import COMMENTS, IMAGE_PAGES, IMAGE_PAGES_AFTER, MARCH_10, MARCH_12, NEWS, image_page
+
+BATCH = IMAGE_PAGES + IMAGE_PAGES_AFTER
+JA_PAGE = image_page("2026年03月12日 12時00分更新", "ja")
+JA_URL = "https://weekly.example.jp/elem/000/428/"
+
+
+@pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
+def test_a_batch28_page_is_stored_on_its_day(name: str, html: str, url: str, day: date | None) -> None:
+    assert stored_day(html, url) == day, name
+
+
+# --- 1. a photo's upload day gives way to the page's own --------------------------------------------------------
+
+def test_the_pages_own_update_stamp_replaces_the_photos_day_and_is_flagged_as_an_update() -> None:
+    article = extract_article(JA_PAGE, JA_URL)
+    assert article is not None
+    assert article.published_date == MARCH_12
+    assert not article.published_by_image
+    assert article.published_by_update  # only the page's modification: a feed's date still wins in a run
+
+
+def test_a_feeds_date_still_wins_over_the_update_that_replaced_the_photos_day() -> None:
+    article = extract_article(JA_PAGE, JA_URL)
+    assert article is not None
+    feed_at = datetime(2026, 3, 11, 23, 0, tzinfo=UTC)
+    assert article_dates(article, feed_at, None, FETCHED, JA_URL)[0] == feed_at
+
+
+def test_a_page_dated_by_its_photo_alone_keeps_the_photos_day_flagged() -> None:
+    article = extract_article(image_page("By A. Writer"), NEWS)
+    assert article is not None
+    assert article.published_date == MARCH_10
+    assert article.published_by_image
+
+
+def test_a_readers_comments_day_does_not_replace_the_photos() -> None:
+    # the comment's 14 March is another block's: dated again without the image, the page states no day of its own
+    assert stored_day(image_page("By A. Writer", after=COMMENTS), NEWS) != date(2026, 3, 14)
