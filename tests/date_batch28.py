@@ -9,12 +9,17 @@ misses of the tune half of a new blind set (postlight/parser's custom-extractor 
    image URLs gives another day (then `extract._dated_by_image`): the photo's day was kept all the same, flagged so
    that a feed's date replaces it in a run; without one, the photo's day was stored.
 
+2. The story's meta column in an `<aside>`: a grid theme sets the story's category, date, reading time and share
+   buttons in a narrow `<aside>` beside its header (`<aside class="columns"><ul class="content__meta"><li
+   class="content__meta__date">19.07.2022</li>…`); an `<aside>` was another block's, so htmldate's day, the page's
+   only one, was dropped as other stories' (stored: no date). Written after rule 1, before rule 2.
+
 Each page is hand-written from how its class is built, not copied from a site. Each entry is (name, html, url, the
 day a run stores for it fetched at `tests.date_batch20.FETCHED`, 4 December 2026 10:00 UTC, from a feed item
 without a date). Both sets were written before the rule; the second (`*_AFTER`) was run once, after it, and not used
 to choose it.
 
-`python -m tests.date_batch28 [images][-after]` prints the misses.
+`python -m tests.date_batch28 [images|asides][-after]` prints the misses.
 """
 
 from __future__ import annotations
@@ -74,6 +79,56 @@ IMAGE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
     ("de-photo-only-guard", image_page("Von A. Writer", "de"), "https://www.example.de/politik/2", MARCH_10),
 ]
 
+
+
+def aside_page(aside: str, lang: str = "de", byline: str = "") -> str:
+    """An undated story whose header has `aside` beside it in the theme's grid row."""
+    title, sentence = STORIES[lang]
+    return (f'<html lang="{lang}"><head><title>{title}</title></head><body><header><a href="/">Home</a></header>'
+            f'<div class="row"><div class="columns"><h1>{title}</h1></div></div><div class="row">{aside}'
+            f'<header class="columns"><p class="intro">{sentence}</p><div class="author">{byline}</div></header></div>'
+            '<div class="row"><article class="content">'
+            + "".join(f"<p>{sentence * 3}</p>" for _ in range(4)) + "</article></div>"
+            "<footer>© 2026 Example</footer></body></html>")
+
+
+SHARE = ('<li class="content__meta__share"><a href="https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fexample">'
+         '<i class="fab fa-facebook"></i></a> <a href="mailto:?subject=Budget">E-Mail</a></li>')
+ASIDE_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("de-content-meta", aside_page('<aside class="small-12 medium-2 columns"><ul class="content__meta"><li class="'
+                                   'content__meta__category">Hintergrund</li><li class="content__meta__date">12.03.2026'
+                                   '</li><li>Lesedauer ca. 5 Minuten</li><li><a href="javascript:window.print();">'
+                                   f"Drucken</a></li>{SHARE}</ul></aside>"),
+     "https://www.example.de/news/schulhaushalt/2039026", MARCH_12),
+    ("en-article-meta", aside_page('<aside class="col-2"><div class="article-meta"><span class="date">March 12, 2026'
+                                   '</span> <span>5 min read</span></div></aside>', "en"),
+     "https://www.example.com/news/school-budget", MARCH_12),
+    ("fr-post-meta", aside_page('<aside class="col"><div class="post-meta"><time datetime="2026-03-12T09:00:00+01:00">'
+                                "12 mars 2026</time></div></aside>", "fr"),
+     "https://www.example.fr/actu/budget", MARCH_12),
+    ("de-teasers-guard", aside_page('<aside class="columns"><h3>Mehr zum Thema</h3><ul><li class="content__meta">'
+                                    '<a href="/news/strassen/1">Der Stadtrat streitet über neue Straßen</a> '
+                                    "<span>10.03.2026</span></li></ul></aside>"),
+     "https://www.example.de/news/schulhaushalt/2039027", None),
+    ("en-teaser-link-guard", aside_page('<aside class="col-2"><div class="entry-meta"><a href="/news/storm">Storm '
+                                        "closes the coastal road for two days</a> · March 10, 2026</div></aside>",
+                                        "en"), "https://www.example.com/news/school-budget-2", None),
+]
+ASIDE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("es-story-meta", aside_page('<aside class="col-md-2"><ul class="story-meta"><li class="story-meta__date">'
+                                 "12/03/2026</li><li>Lectura: 4 min</li></ul></aside>", "es"),
+     "https://www.example.es/noticias/presupuesto", MARCH_12),
+    ("en-entry-meta-time", aside_page('<aside class="grid-col"><div class="entry-meta"><time datetime="2026-03-12">'
+                                      'March 12, 2026</time> <a href="https://twitter.com/intent/tweet?url=x">Share'
+                                      "</a></div></aside>", "en"), "https://www.example.com/news/school-budget-3",
+     MARCH_12),
+    ("de-latest-guard", aside_page('<aside class="columns"><ul class="content__meta"><li><a href="/news/a/2">'
+                                   "Neue Radwege in der Innenstadt geplant</a> 10.03.2026</li><li><a href="
+                                   '"/news/a/3">Bibliothek verlängert die Öffnungszeiten</a> 09.03.2026</li></ul>'
+                                   "</aside>"), "https://www.example.de/news/schulhaushalt/2039028", None),
+]
+
 if __name__ == "__main__":
-    sets = {"images": IMAGE_PAGES, "images-after": IMAGE_PAGES_AFTER}
+    sets = {"images": IMAGE_PAGES, "images-after": IMAGE_PAGES_AFTER, "asides": ASIDE_PAGES,
+            "asides-after": ASIDE_PAGES_AFTER}
     probe_ages(sets[sys.argv[1] if len(sys.argv) > 1 else "images"])

@@ -12,11 +12,23 @@ from datetime import UTC, date, datetime
 import pytest
 
 from newsflow.articledates import article_dates
-from newsflow.extract import extract_article
+from newsflow.bylinetexts import in_other_block
+from newsflow.extract import extract_article, page_tree
 from tests.date_batch20 import FETCHED, stored_day
-from tests.date_batch28 import COMMENTS, IMAGE_PAGES, IMAGE_PAGES_AFTER, MARCH_10, MARCH_12, NEWS, image_page
+from tests.date_batch28 import (
+    ASIDE_PAGES,
+    ASIDE_PAGES_AFTER,
+    COMMENTS,
+    IMAGE_PAGES,
+    IMAGE_PAGES_AFTER,
+    MARCH_10,
+    MARCH_12,
+    NEWS,
+    aside_page,
+    image_page,
+)
 
-BATCH = IMAGE_PAGES + IMAGE_PAGES_AFTER
+BATCH = IMAGE_PAGES + IMAGE_PAGES_AFTER + ASIDE_PAGES + ASIDE_PAGES_AFTER
 JA_PAGE = image_page("2026年03月12日 12時00分更新", "ja")
 JA_URL = "https://weekly.example.jp/elem/000/428/"
 
@@ -53,3 +65,34 @@ def test_a_page_dated_by_its_photo_alone_keeps_the_photos_day_flagged() -> None:
 def test_a_readers_comments_day_does_not_replace_the_photos() -> None:
     # the comment's 14 March is another block's: dated again without the image, the page states no day of its own
     assert stored_day(image_page("By A. Writer", after=COMMENTS), NEWS) != date(2026, 3, 14)
+
+
+# --- 2. the story's meta column in an `<aside>` ----------------------------------------------------------------
+
+def _date_element_is_others(column: str) -> bool:
+    tree = page_tree(aside_page(column))
+    return in_other_block(tree, next(tree.iterfind(".//*[@id='day']")))
+
+
+@pytest.mark.parametrize("column", [
+    '<aside class="columns"><ul class="content__meta"><li id="day" class="content__meta__date">12.03.2026</li></ul>'
+    "</aside>",
+    '<aside class="article-meta"><span id="day">12.03.2026</span></aside>',
+    '<aside><div class="post-meta"><span id="day">12.03.2026</span> <a href="javascript:print()">Drucken</a></div>'
+    "</aside>",
+])
+def test_an_asides_block_named_for_the_storys_meta_is_the_storys(column: str) -> None:
+    assert not _date_element_is_others(column)
+
+
+@pytest.mark.parametrize("column", [
+    '<aside class="columns"><span id="day">12.03.2026</span></aside>',  # no meta block: a sidebar's
+    '<aside><h4>Mehr</h4><div class="post-meta"><span id="day">12.03.2026</span></div></aside>',  # under a heading
+    '<aside><div class="entry-meta"><a href="/a/1">Neue Radwege in der Innenstadt</a> <span id="day">12.03.2026'
+    "</span></div></aside>",  # beside a teaser's title
+    '<aside class="related"><div class="post-meta"><span id="day">12.03.2026</span></div></aside>',  # named so
+    '<nav><div class="post-meta"><span id="day">12.03.2026</span></div></nav>',  # a `<nav>` stays the site's
+    '<aside><div class="post-metadata"><span id="day">12.03.2026</span></div></aside>',  # another word
+])
+def test_an_aside_without_the_storys_meta_column_stays_another_blocks(column: str) -> None:
+    assert _date_element_is_others(column)
