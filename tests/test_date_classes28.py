@@ -96,3 +96,13 @@ def test_an_asides_block_named_for_the_storys_meta_is_the_storys(column: str) ->
 ])
 def test_an_aside_without_the_storys_meta_column_stays_another_blocks(column: str) -> None:
     assert _date_element_is_others(column)
+
+
+def test_a_gallery_captions_day_does_not_replace_the_photos() -> None:
+    # found by `bench.identity` (readability's wapo-1): dated again without its image URLs, the page's next answer
+    # was a gallery caption's day three years back; only a day printed under the headline replaces the photo's
+    caption = '<figure class="gallery"><figcaption><span class="caption-title">May 17, 2023</span> A street.</figcaption>'
+    article = extract_article(image_page("By A. Writer", after=caption + "</figure>"), NEWS)
+    assert article is not None
+    assert article.published_date == MARCH_10
+    assert article.published_by_image
