@@ -14,12 +14,19 @@ misses of the tune half of a new blind set (postlight/parser's custom-extractor 
    class="content__meta__date">19.07.2022</li>…`); an `<aside>` was another block's, so htmldate's day, the page's
    only one, was dropped as other stories' (stored: no date). Written after rule 1, before rule 2.
 
+3. A URL's print-edition day against the declared UTC time the page also writes in its own offset: the URL is dated
+   the next day's paper (/2026/03/13/), the published meta is "2026-03-12T11:46:01.000Z" and the page writes the same
+   instant as `<time datetime="2026-03-12T07:46:01-04:00">` where the byline reader does not reach (past a share
+   toolbar and the lead photo's caption, or at the story's end). The publisher's zone unknown (a .com), a bare day
+   within a day of a UTC time was taken to be that time's day in some zone, and the URL's day stood. Written after
+   rule 2, before rule 3.
+
 Each page is hand-written from how its class is built, not copied from a site. Each entry is (name, html, url, the
 day a run stores for it fetched at `tests.date_batch20.FETCHED`, 4 December 2026 10:00 UTC, from a feed item
 without a date). Both sets were written before the rule; the second (`*_AFTER`) was run once, after it, and not used
 to choose it.
 
-`python -m tests.date_batch28 [images|asides][-after]` prints the misses.
+`python -m tests.date_batch28 [images|asides|prints][-after]` prints the misses.
 """
 
 from __future__ import annotations
@@ -128,7 +135,44 @@ ASIDE_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
                                    "</aside>"), "https://www.example.de/news/schulhaushalt/2039028", None),
 ]
 
+
+
+def print_page(time: str, meta_time: str = "2026-03-12T11:46:01.000Z", lang: str = "en", at_end: bool = False,
+               toolbar: bool = True) -> str:
+    """A story with a published meta in UTC and `time` written past the byline reader's reach."""
+    title, sentence = STORIES[lang]
+    tools = ('<div role="toolbar" aria-label="Share"><ul><li><button>Share</button></li><li><button>Give this article'
+             '</button></li><li><a href="#comments">214</a></li><li><button>Save</button></li><li><button>Read in app'
+             "</button></li></ul></div>") if toolbar else ""
+    photo = ('<figure><img src="/photo.jpg" alt=""><figcaption><span>The council chamber during the vote.</span> '
+             "<span>Credit...</span><span>A. Photographer for Example</span></figcaption></figure>")
+    byline = ('<p class="byline">By <a href="/by/a">A. Writer</a>, <a href="/by/b">B. Writer</a> and '
+              '<a href="/by/c">C. Writer</a></p>')
+    stamp = f'<ul><li><time datetime="{time}">{sentence.split()[0]}</time></li></ul>'
+    return (f'<html lang="{lang}"><head><title>{title}</title><meta property="article:published_time" '
+            f'content="{meta_time}"></head><body><header><a href="/">Home</a></header><article><header><h1>{title}</h1>'
+            f"{tools}{photo}{byline}{'' if at_end else stamp}</header><section>"
+            + "".join(f"<p>{sentence * 3}</p>" for _ in range(4)) + f"</section>{stamp if at_end else ''}</article>"
+            "<footer>© 2026 Example</footer></body></html>")
+
+
+PRINT_URL = "https://www.example.com/2026/03/13/city/council-budget.html"
+PRINT_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("en-print-edition", print_page("2026-03-12T07:46:01-04:00"), PRINT_URL, MARCH_12),
+    ("en-time-at-end", print_page("2026-03-12T07:46:01-04:00", at_end=True, toolbar=False), PRINT_URL, MARCH_12),
+    ("en-evening-pacific", print_page("2026-03-12T21:10:00-07:00", "2026-03-13T04:10:00Z"), PRINT_URL, MARCH_12),
+    ("en-sydney-guard", print_page("2026-03-13T00:20:00+11:00", "2026-03-12T13:20:00Z"), PRINT_URL, date(2026, 3, 13)),
+    ("en-another-instant-guard", print_page("2026-03-12T09:00:00-04:00"), PRINT_URL, date(2026, 3, 13)),
+]
+PRINT_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("es-print-edition", print_page("2026-03-12T08:15:00-05:00", "2026-03-12T13:15:00Z", "es"),
+     "https://www.example.com/2026/03/13/ciudad/presupuesto.html", MARCH_12),
+    ("en-auckland-guard", print_page("2026-03-13T09:00:00+13:00", "2026-03-12T20:00:00Z", toolbar=False),
+     PRINT_URL, date(2026, 3, 13)),
+]
+
 if __name__ == "__main__":
-    sets = {"images": IMAGE_PAGES, "images-after": IMAGE_PAGES_AFTER, "asides": ASIDE_PAGES,
+    sets = {"prints": PRINT_PAGES, "prints-after": PRINT_PAGES_AFTER, "images": IMAGE_PAGES,
+            "images-after": IMAGE_PAGES_AFTER, "asides": ASIDE_PAGES,
             "asides-after": ASIDE_PAGES_AFTER}
     probe_ages(sets[sys.argv[1] if len(sys.argv) > 1 else "images"])

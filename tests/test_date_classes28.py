@@ -24,11 +24,17 @@ from tests.date_batch28 import (
     MARCH_10,
     MARCH_12,
     NEWS,
+    PRINT_PAGES,
+    PRINT_PAGES_AFTER,
+    PRINT_URL,
     aside_page,
     image_page,
+    print_page,
 )
 
-BATCH = IMAGE_PAGES + IMAGE_PAGES_AFTER + ASIDE_PAGES + ASIDE_PAGES_AFTER
+LEFT = {"en-evening-pacific"}  # rule 3 leaves it: the meta's UTC day and the URL's outvote the page's offset
+BATCH = [entry for entry in IMAGE_PAGES + IMAGE_PAGES_AFTER + ASIDE_PAGES + ASIDE_PAGES_AFTER + PRINT_PAGES
+         + PRINT_PAGES_AFTER if entry[0] not in LEFT]
 JA_PAGE = image_page("2026年03月12日 12時00分更新", "ja")
 JA_URL = "https://weekly.example.jp/elem/000/428/"
 
@@ -101,8 +107,25 @@ def test_an_aside_without_the_storys_meta_column_stays_another_blocks(column: st
 def test_a_gallery_captions_day_does_not_replace_the_photos() -> None:
     # found by `bench.identity` (readability's wapo-1): dated again without its image URLs, the page's next answer
     # was a gallery caption's day three years back; only a day printed under the headline replaces the photo's
-    caption = '<figure class="gallery"><figcaption><span class="caption-title">May 17, 2023</span> A street.</figcaption>'
-    article = extract_article(image_page("By A. Writer", after=caption + "</figure>"), NEWS)
+    caption = '<figure class="gallery"><figcaption><span class="caption-title">May 17, 2023</span> A street.'
+    article = extract_article(image_page("By A. Writer", after=caption + "</figcaption></figure>"), NEWS)
     assert article is not None
     assert article.published_date == MARCH_10
     assert article.published_by_image
+
+
+# --- 3. a print edition's URL day against the declared UTC time written in the page's own offset ----------------
+
+@pytest.mark.xfail(strict=True, reason="the meta's UTC day and the URL's day agree and outvote the page's offset")
+def test_an_evening_story_whose_utc_meta_day_is_the_urls_keeps_it() -> None:
+    html, url, day = next((html, url, day) for name, html, url, day in PRINT_PAGES if name in LEFT)
+    assert stored_day(html, url) == day
+
+
+def test_a_time_of_another_instant_does_not_move_the_urls_day() -> None:
+    # a minute off the meta's instant: the page does not write the declared time in an offset of its own
+    assert stored_day(print_page("2026-03-12T07:45:00-04:00"), PRINT_URL) == date(2026, 3, 13)
+
+
+def test_the_urls_day_stands_where_the_pages_offset_puts_the_utc_time_on_it() -> None:
+    assert stored_day(print_page("2026-03-13T09:00:00+13:00", "2026-03-12T20:00:00Z"), PRINT_URL) == date(2026, 3, 13)

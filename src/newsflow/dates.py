@@ -297,6 +297,8 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
         return declared
     if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE or _before_any_zones_day(found, declared, zone):
         return declared  # no offset explains it: the URL or date meta dates a draft, not the publication
+    if (own := in_page_offset(declared, tree)).utcoffset() and own.date() != found.date():
+        return own  # the page writes the UTC time in its own offset, on another day: a print edition's URL (28th pass)
     return _headline_checked(found, htmldate_value, tree)
 
 
