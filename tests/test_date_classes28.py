@@ -14,6 +14,7 @@ import pytest
 from newsflow.articledates import article_dates
 from newsflow.bylinetexts import in_other_block
 from newsflow.extract import extract_article, page_tree
+from newsflow.metacolumns import MAX_COLUMN_ELEMENTS, storys_meta_column
 from tests.date_batch20 import FETCHED, stored_day
 from tests.date_batch28 import (
     ASIDE_PAGES,
@@ -129,3 +130,14 @@ def test_a_time_of_another_instant_does_not_move_the_urls_day() -> None:
 
 def test_the_urls_day_stands_where_the_pages_offset_puts_the_utc_time_on_it() -> None:
     assert stored_day(print_page("2026-03-13T09:00:00+13:00", "2026-03-12T20:00:00Z"), PRINT_URL) == date(2026, 3, 13)
+
+
+def test_an_aside_larger_than_a_meta_column_is_a_sidebar() -> None:
+    # the bound keeps the check cheap when the date rules ask it for many elements of one huge `<aside>`
+    items = "".join(f'<li class="post-meta"><span>{n}</span></li>' for n in range(MAX_COLUMN_ELEMENTS // 2))
+    tree = page_tree(aside_page(f'<aside><ul><li class="post-meta"><span id="day">12.03.2026</span></li>{items}</ul>'
+                                "</aside>"))
+    aside = next(tree.iterfind(".//aside"))
+    assert sum(1 for _ in aside.iter()) > MAX_COLUMN_ELEMENTS
+    assert not storys_meta_column(aside)
+    assert in_other_block(tree, next(tree.iterfind(".//*[@id='day']")))
