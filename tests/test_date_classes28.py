@@ -105,6 +105,44 @@ def test_an_aside_without_the_storys_meta_column_stays_another_blocks(column: st
     assert _date_element_is_others(column)
 
 
+@pytest.mark.parametrize("column", [
+    # review: a widget sidebar's list of teasers, each with its own meta line; titles in a script without spaces
+    '<aside id="secondary" class="widget-area"><div class="widget"><p class="widget-title">人気記事</p><ul><li>'
+    '<a href="/a/2">市議会が道路予算を否決</a><div class="post-meta" id="day">2026.03.10</div></li><li>'
+    '<a href="/a/3">図書館の開館時間を延長</a><div class="post-meta">2026.03.09</div></li></ul></div></aside>',
+    # short English titles (under a teaser title's four words), the widget's title no heading
+    '<aside class="widget-area"><section class="widget"><p class="widget-title">Recent</p><ul><li><a href="/x/1">'
+    'Budget vote</a> <span class="entry-meta" id="day">March 10, 2026</span></li><li><a href="/x/2">Storm warning</a>'
+    ' <span class="entry-meta">March 9, 2026</span></li></ul></section></aside>',
+    # one teaser card: its title is no link, its thumbnail links to the other story
+    '<aside class="teaser-box"><div class="card"><a href="/news/a/2"><img src="/t.jpg" alt=""></a>'
+    '<p class="card-title">Neue Radwege in der Innenstadt geplant</p><div class="post-meta" id="day">10.03.2026</div>'
+    "</div></aside>",
+    # one related story in Chinese, under a bold label
+    '<aside class="col-md-4"><div class="box"><b>相关新闻</b><ul><li><a href="/n/2">市议会否决道路预算</a>'
+    '<span class="article-meta" id="day">2026-03-10</span></li></ul></div></aside>',
+])
+def test_an_asides_teasers_with_story_meta_lines_stay_another_blocks(column: str) -> None:
+    assert _date_element_is_others(column)
+
+
+def test_teaser_cards_each_an_aside_with_a_meta_line_stay_another_blocks() -> None:
+    # review: cards whose titles are no links (the card is clicked), side by side
+    cards = "".join(f'<aside class="card" data-href="/news/{n}"><p class="card-title">{title}</p><div class="post-meta"'
+                    f' id="day{n}">{day}</div></aside>' for n, (title, day) in enumerate([
+                        ("Neue Radwege in der Innenstadt geplant", "10.03.2026"),
+                        ("Bibliothek verlängert die Öffnungszeiten", "09.03.2026")]))
+    tree = page_tree(aside_page(cards))
+    assert all(in_other_block(tree, next(tree.iterfind(f".//*[@id='day{n}']"))) for n in range(2))
+
+
+def test_a_widget_sidebars_teaser_day_is_not_stored_for_an_undated_story() -> None:
+    column = ('<aside class="widget-area"><div class="widget"><p class="widget-title">人気記事</p><ul><li>'
+              '<a href="/a/2">市議会が道路予算を否決</a><div class="post-meta">2026.03.10</div></li></ul></div>'
+              "</aside>")
+    assert stored_day(aside_page(column, "ja"), "https://www.example.jp/news/77") is None
+
+
 def test_a_gallery_captions_day_does_not_replace_the_photos() -> None:
     # found by `bench.identity` (readability's wapo-1): dated again without its image URLs, the page's next answer
     # was a gallery caption's day three years back; only a day printed under the headline replaces the photo's
@@ -141,3 +179,15 @@ def test_an_aside_larger_than_a_meta_column_is_a_sidebar() -> None:
     assert sum(1 for _ in aside.iter()) > MAX_COLUMN_ELEMENTS
     assert not storys_meta_column(aside)
     assert in_other_block(tree, next(tree.iterfind(".//*[@id='day']")))
+
+
+@pytest.mark.parametrize(("lang", "url"), [
+    ("de", "https://www.example.de/2026/03/13/stadt/haushalt.html"),
+    ("fr", "https://www.example.fr/2026/03/13/ville/budget.html"),
+])
+def test_a_known_zone_that_puts_the_utc_time_on_the_urls_day_outvotes_a_time_in_a_servers_offset(
+        lang: str, url: str) -> None:
+    # review: 00:30 in Berlin (Paris) on the 13th, the URL's day; the page's `<time>` writes the instant in a US
+    # server's offset (18:30 -05:00 on the 12th): the publisher's zone, known, and the URL agree
+    html = print_page("2026-03-12T18:30:00-05:00", "2026-03-12T23:30:00Z", lang, toolbar=False)
+    assert stored_day(html, url) == date(2026, 3, 13)
