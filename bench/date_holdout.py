@@ -10,6 +10,16 @@ pages (multilingual, mostly German: news, blogs, associations, shops; pages in `
 `tests/cache/`). Bring them with `git show`/`git archive` into a temporary folder; they are not copied
 into the project (docs/extraction.md, "Twenty-fourth pass, dates").
 
+A third set (docs/extraction.md, "Twenty-eighth pass, dates") is built from postlight/parser (Mercury):
+each `src/extractors/custom/<domain>/index.test.js` names a URL, a fixture (`fixtures/*.html`) and the
+expected `date_published`, an instant in UTC; its day is the reference (`--name mercury`). Two caveats
+that any such set may share: a UTC reference is the publisher's day only where the zone agrees (a bare
+Japanese day, read by Mercury at midnight in Tokyo, is 15:00 UTC the day before: a second file gives
+the day in the zone the site's extractor declares), and Mercury saved its fixtures after its own
+cleaning, without `<script>` (so without JSON-LD), `<style>`, `<form>` or comments, and with every
+`<meta content>` renamed `value` and `property` renamed `name`: a page dated by its metas is only
+dated again once they are renamed back.
+
 Each page is decoded as a fetched page is (`newsflow.charset`, no Content-Type header) and read by
 `extract_article` with its URL and no feed date, as a run stores a page whose feed gives none. The
 stored day (`published_date`, the publisher's local day) is compared with the reference; "either

@@ -297,6 +297,10 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
         return declared
     if abs(declared.date() - found.date()) > BEYOND_ANY_ZONE or _before_any_zones_day(found, declared, zone):
         return declared  # no offset explains it: the URL or date meta dates a draft, not the publication
+    # 28th pass: the page writes the declared time in its own offset, on another day: a print edition's URL. Not a UTC
+    # time the publisher's known zone puts on the URL's day (review: that outvotes a `<time>` in a server's offset)
+    if not utc_time and (own := in_page_offset(declared, tree)).utcoffset() and own.date() != found.date():
+        return own
     return _headline_checked(found, htmldate_value, tree)
 
 

@@ -43,7 +43,14 @@ from trafilatura.xml import xmltotxt
 
 from newsflow.dates import dated_by_image_only, dated_by_update_only, parse_datetime, publication_day, published_at
 from newsflow.freetext import free_text_segments
-from newsflow.headline_date import page_headline, printed_zone_abbreviation, published_ago, published_month_day
+from newsflow.headline_date import (
+    headline_date,
+    page_headline,
+    printed_zone_abbreviation,
+    published_ago,
+    published_month_day,
+    update_bound,
+)
 from newsflow.inlinesplits import unwrap_source_lines, unwrapped_lines
 from newsflow.jsonauthors import PERSON_NAME, bounded_names, capped_add, person_names
 from newsflow.jsontext import minified, normalized
@@ -161,8 +168,9 @@ def _page_dates(
         if published is None and found:
             published = _dated_again(found, tree, url)
         if published is not None:  # a kicker's day comes with the page's age, for the run to check (23rd pass)
+            published, by_image = _past_the_photos_day(published, tree, url)
             age = kicker_age(tree, published) or _update_only_age(published, tree, url)
-            return published, age, None, _dated_by_image(published, tree, url)
+            return published, age, None, by_image
         ago = published_ago(tree)
         return None, ago, published_month_day(tree) if ago is None else None, False
     except Exception:
@@ -197,17 +205,23 @@ def _dated_again(found: str, tree: Any, url: str) -> datetime | None:
     return published_at(again, bare, url)
 
 
-def _dated_by_image(published: datetime, tree: Any, url: str) -> bool:
-    """Whether only an image's URL gives the page's day (`dates.dated_by_image_only`, checked first:
-    most pages end there) and the page, dated again without its image URLs, is not on that day: a
-    day its AMP URL, script state or other markup states too is the page's, not a photo's (review
-    of the fourteenth pass)."""
+def _past_the_photos_day(published: datetime, tree: Any, url: str) -> tuple[datetime, bool]:
+    """The page's date, and whether only an image's URL gives it (`dates.dated_by_image_only`, checked first: most
+    pages end there). Such a page is dated again without its image URLs: a day its AMP URL, script state or other
+    markup states too is the page's, not a photo's (review of the fourteenth pass); another day the page gives is its
+    own when it is printed under the headline (a byline's day, an update stamp) and replaces the photo's upload day
+    (twenty-eighth pass: "2019年04月21日 12時00分更新" under the headline, an `og:image` of the 19th, the photo's day
+    stored); otherwise the photo's day stays, flagged for the feed's (a gallery caption's day, three years before
+    the story, was the page's next answer on a Washington Post page: no better than the photo's)."""
     if not dated_by_image_only(published, tree, url):
-        return False
+        return published, False
     bare = without_image_urls(tree)
     found = find_date(bare, **{**_date_params(), "url": url})
     again = published_at(found, bare, url)
-    return again is None or again.date() != published.date()
+    photos = again is None or again.date() != published.date()
+    if again is not None and photos and again.date() in (headline_date(tree), update_bound(tree)):
+        return again, False  # printed under the headline: a caption's day or a teaser's is no better than the photo's
+    return published, photos
 
 
 def _trafilatura_document(tree: Any, url: str) -> Document:

@@ -1,7 +1,7 @@
 """Which block of a page an element is in, as the date rules need to know: the story's byline, or
-a block of other stories (a related list, a sidebar, `<aside>`, `<nav>`, `<footer>`; fifteenth pass: a
-"latest" list, readers' comments, the site's top bar or `<header>`), a photo caption, the story's prose
-(seventh pass, docs/extraction.md).
+a block of other stories (a related list, a sidebar, `<aside>`, not the story's meta column in one, `<nav>`,
+`<footer>`; fifteenth pass: a "latest" list, readers' comments, the site's top bar or `<header>`), a photo caption,
+the story's prose (seventh pass, docs/extraction.md).
 
 The blocks are told apart relative to the headline: only the elements that hold an element but not
 the headline are read, so a `<body class="has-sidebar">` says nothing about the byline under it.
@@ -29,6 +29,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from newsflow.metacolumns import names_story_meta, storys_meta_column
 from newsflow.text import token_f1
 
 PROSE_WORDS = 10
@@ -157,7 +158,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     often: "Posted on 1 March 2026"; on a page without an `<article>`, any), and so the site's `<header>`,
     top bar or masthead (`_SITE_CHROME`), and a cookie or consent notice (`_NOTICE`, twenty-third pass); with
     `captions`, in a photo caption too. Only the elements that hold it but not the headline are read."""
-    tagged = chrome = header = hero = False
+    tagged = chrome = header = hero = meta = False
     while element is not None and element not in headline_ancestors:
         other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
         if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
@@ -167,7 +168,9 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
         chrome = chrome or named_chrome
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
             return True
-        if element.tag in ("aside", "nav") or _embedded_post(str(element.get("class") or "")):
+        meta = meta or names_story_meta(element)  # twenty-eighth pass: the story's meta column in an `<aside>`
+        aside = element.tag == "aside" and not (meta and storys_meta_column(element))
+        if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
             return True
         tagged, header = tagged or element.tag == "footer", header or _site_header(element)
         hero = hero or _storys_hero(element)

@@ -1,0 +1,88 @@
+"""The story's own meta column in an `<aside>` (twenty-eighth pass, docs/extraction.md): a grid theme sets the story's
+category, date, reading time and share buttons in a narrow `<aside>` beside its header (`<aside class="columns"><ul
+class="content__meta"><li class="content__meta__date">19.07.2022</li>…`). An `<aside>` is another block's for the
+date rules (`pageblocks.other_stories_block`), so the page's only day was dropped as other stories'.
+
+Such a column is the story's when a block in it (or the `<aside>` itself) is named for a story's meta ("content__meta",
+"article-meta", "post-meta", "entry-meta", "story-meta") and it holds no heading and no link a teaser's title would
+be (four words or more): a related list names its teasers' date lines so too, under a heading or beside a title;
+nor is one of more than `MAX_COLUMN_ELEMENTS` elements. Review of the pass: a widget sidebar names each teaser's
+date line "post-meta" or "entry-meta" too, under a widget title that is no heading (`<p class="widget-title">`),
+beside titles of fewer than four words or in a script without spaces ("市議会が道路予算を否決"): so the column also
+holds one meta block only (a list repeats it), and no link to another page (a share, print or mail button links to a
+script, a sharer with the story's URL in its query, or the story itself, "…/2039026#"; a category, tag or author
+link, `rel`, is the story's own meta), and no `<aside>` beside it holds one (teaser cards, each an `<aside>`).
+
+Pure: an lxml tree walked by its methods only, and the standard library.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from typing import Any
+
+_STORY_META = re.compile(r"(?:entry|post|article|story|content)(?:__|[-_])?meta(?![a-z])", re.IGNORECASE)
+TEASER_TITLE_WORDS = 4
+"""A link of this many words or more in the column is another story's title, not a share or print button."""
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BUTTON_HREF = re.compile(
+    r"^\s*(?:javascript:|mailto:|tel:|sms:|#)|[?&](?:u|url|text|title|subject|body|link|mini|summary)=|#$",
+    re.IGNORECASE,
+)
+"""A link that is a button of the story's (print, mail, share with the story's URL in the query, the page itself)."""
+_OWN_META_RELS = frozenset(("tag", "category", "author"))
+MAX_COLUMN_ELEMENTS = 200
+"""A meta column is a few dozen elements (spektrum.de's, with its share menu: 40); a larger `<aside>` is a sidebar,
+and the bound keeps the check cheap when the date rules ask it for many elements of one huge `<aside>`."""
+
+
+def names_story_meta(element: Any) -> bool:
+    """Whether an element's class names a story's meta block ("content__meta__date", "post-meta")."""
+    return bool(_STORY_META.search(str(element.get("class") or "")))
+
+
+def storys_meta_column(aside: Any) -> bool:
+    """Whether an `<aside>` holding a block named for a story's meta (the caller checked) is the story's own column:
+    no heading in it, and no link with a teaser title's words (module docstring)."""
+    elements = list(islice(aside.iter(), MAX_COLUMN_ELEMENTS + 1))
+    if len(elements) > MAX_COLUMN_ELEMENTS:
+        return False
+    if any(_names_meta_within(neighbour) for neighbour in (aside.getprevious(), aside.getnext())):
+        return False  # review: teaser cards, each an `<aside>` with its meta line, side by side
+    named = {element for element in elements if names_story_meta(element)}
+    if sum(1 for element in named if not _under_named(element, named, aside)) > 1:
+        return False  # review: a list of teasers repeats its meta line, the story's column has one
+    for element in elements:
+        if element.tag in _HEADINGS:
+            return False
+        if element.tag == "a" and (len("".join(element.itertext()).split()) >= TEASER_TITLE_WORDS
+                                   or _links_elsewhere(element)):
+            return False
+    return True
+
+
+def _names_meta_within(neighbour: Any) -> bool:
+    """Whether a neighbouring element is an `<aside>` holding a block named for a story's meta (its first elements)."""
+    if neighbour is None or neighbour.tag != "aside":
+        return False
+    return any(names_story_meta(element) for element in islice(neighbour.iter(), MAX_COLUMN_ELEMENTS))
+
+
+def _under_named(element: Any, named: set[Any], aside: Any) -> bool:
+    """Whether an element of the column is inside another element named for a story's meta (read up to the aside
+    only: a hostile page nests thousands deep)."""
+    above = element.getparent()
+    while above is not None and above is not aside:
+        if above in named:
+            return True
+        above = above.getparent()
+    return aside in named and element is not aside
+
+
+def _links_elsewhere(link: Any) -> bool:
+    """Whether a link leads to another page (a teaser's title or thumbnail), not a button of the story's or its
+    category, tag or author (module docstring)."""
+    href = str(link.get("href") or "")
+    rels = set(str(link.get("rel") or "").lower().split())
+    return bool(href.strip()) and not _BUTTON_HREF.search(href) and not rels & _OWN_META_RELS
