@@ -33,11 +33,11 @@ SUBJECTS = {
     "de": ["Der Stadtrat", "Eine Sprecherin des Ministeriums", "Das Kreiskrankenhaus", "Ein Landwirt der Region",
            "Die Hafenbehörde", "Ein Anwohner", "Die Feuerwehr", "Eine Ladenbesitzerin"],
     "fr": ["Le conseil municipal", "Une porte-parole du ministère", "L'hôpital régional", "Un agriculteur du canton",
-           "L'autorité portuaire", "Un habitant du quartier", "Les pompiers", "Une commerçante"],
+           "L'autorité portuaire", "Un habitant du quartier", "Le chef des pompiers", "Une commerçante"],
     "es": ["El ayuntamiento", "Una portavoz del ministerio", "El hospital comarcal", "Un agricultor de la zona",
-           "La autoridad portuaria", "Un vecino", "Los bomberos", "Una comerciante"],
+           "La autoridad portuaria", "Un vecino", "El jefe de bomberos", "Una comerciante"],
     "it": ["Il consiglio comunale", "Una portavoce del ministero", "L'ospedale regionale", "Un agricoltore della zona",
-           "L'autorità portuale", "Un residente", "I vigili del fuoco", "Una negoziante"],
+           "L'autorità portuale", "Un residente", "Il comandante dei vigili del fuoco", "Una negoziante"],
     "nl": ["De gemeenteraad", "Een woordvoerster van het ministerie", "Het regionale ziekenhuis",
            "Een boer uit de regio", "Het havenbedrijf", "Een bewoner", "De brandweer", "Een winkelierster"],
 }
@@ -156,12 +156,18 @@ HEADLINES = {"en": "Council approves the new bus routes for the town",
              "it": "Il consiglio comunale approva le nuove linee di autobus",
              "nl": "Gemeenteraad keurt nieuwe buslijnen voor de stad goed"}
 STANDFIRSTS = {
-    "en": "After months of debate the town will get four new bus routes, paid for by a higher parking fee in the centre.",
-    "de": "Nach monatelanger Debatte bekommt die Stadt vier neue Buslinien, bezahlt mit höheren Parkgebühren im Zentrum.",
-    "fr": "Après des mois de débat, la ville aura quatre nouvelles lignes de bus, financées par un stationnement plus cher.",
-    "es": "Tras meses de debate, la ciudad tendrá cuatro nuevas líneas de autobús, pagadas con un aparcamiento más caro.",
-    "it": "Dopo mesi di dibattito la città avrà quattro nuove linee di autobus, pagate con parcheggi più cari in centro.",
-    "nl": "Na maanden van debat krijgt de stad vier nieuwe buslijnen, betaald uit hogere parkeertarieven in het centrum.",
+    "en": "After months of debate the town will get four new bus routes, paid for by a higher "
+          "parking fee in the centre.",
+    "de": "Nach monatelanger Debatte bekommt die Stadt vier neue Buslinien, bezahlt mit höheren "
+          "Parkgebühren im Zentrum.",
+    "fr": "Après des mois de débat, la ville aura quatre nouvelles lignes de bus, financées par un "
+          "stationnement plus cher.",
+    "es": "Tras meses de debate, la ciudad tendrá cuatro nuevas líneas de autobús, pagadas con un "
+          "aparcamiento más caro.",
+    "it": "Dopo mesi di dibattito la città avrà quattro nuove linee di autobus, pagate con parcheggi "
+          "più cari in centro.",
+    "nl": "Na maanden van debat krijgt de stad vier nieuwe buslijnen, betaald uit hogere "
+          "parkeertarieven in het centrum.",
 }
 SUBHEADS = {
     "en": ["What the plan costs", "Who pays for the buses", "The next steps", "What residents say"],
@@ -283,6 +289,7 @@ COMMENTS = {"en": "About time, the old timetable was a joke for anyone working s
 MAX_SENTENCES = 16
 """A story repeats no clause (`CLAUSES` has 16 a language): a real story's paragraphs share words, not sentences, and
 the rules that ask whether a paragraph is in the text already count shared words (`continuation.LineIndex`)."""
+CRUMB = " \u203a "  # a breadcrumb's separator
 FURNITURE = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "photo",
              "author", "contents", "continue", "ad", "most_read")
 UNWANTED = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "continue",
@@ -371,7 +378,7 @@ def furniture_lines(page: TextPage, part: str) -> list[str]:
     teasers = TEASERS[page.lang]
     return {
         "menu": menu.split("|"),
-        "breadcrumbs": [f"{menu.split('|')[0]} › {menu.split('|')[1]} › {SUBHEADS[page.lang][0]}"],
+        "breadcrumbs": [f"{CRUMB.join([*menu.split('|')[:2], SUBHEADS[page.lang][0]])}"],
         "share": share.split("|"),
         "tags": [tags, "Verkehr 2026" if page.lang == "de" else "Bus 2026", "Tram Nord"],
         "related": [related, *teasers],
@@ -470,8 +477,12 @@ def _part(page: TextPage, kind: str) -> str:
     html = _named_part(page, kind)
     if not page.hashed:
         return html
-    return re.sub(r'(class|id)="([^"]*)"', lambda m: f'{m[1]}="sc-{zlib.crc32((kind + m[2]).encode()) % 9999:04d} x{len(m[2])}"',
-                  html)
+    return re.sub(r'(class|id)="([^"]*)"', lambda m: f'{m[1]}="{_hashed(kind + m[2])}"', html)
+
+
+def _hashed(name: str) -> str:
+    """A class as a build tool names it ("sc-4821 x12"): stable for one name, saying nothing of what it is."""
+    return f"sc-{zlib.crc32(name.encode()) % 9999:04d} x{len(name)}"
 
 
 def _named_part(page: TextPage, kind: str) -> str:
@@ -479,7 +490,7 @@ def _named_part(page: TextPage, kind: str) -> str:
     if kind == "menu":
         return f'<nav class="main-nav"><ul class="menu">{_links(texts, "section")}</ul></nav>'
     if kind == "breadcrumbs":
-        crumbs = texts[0].split(" › ")
+        crumbs = texts[0].split(CRUMB)
         return ('<nav class="breadcrumb" aria-label="breadcrumb"><ol>' + _links(crumbs[:2], "section")
                 + f"<li>{crumbs[2]}</li></ol></nav>")
     if kind == "share":

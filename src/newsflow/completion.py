@@ -123,16 +123,21 @@ def _missing_outside(blocks: Sequence[Block], lines: list[str], known: set[str])
     first: int | None = None
     last = -1
     heading: Block | None = None
+    items: list[str] = []  # list items after a missing paragraph, kept if another one follows them
     for block in blocks:
         index, covered = line_of.best(block.text)
         if covered >= SHARED_MIN_COVERED:
             first = index if first is None else first
-            last, heading, after = max(index, last), None, []
+            last, heading, after, items = max(index, last), None, [], []
         elif block.is_heading:
             heading = block
+        elif _is_missing_prose(block, covered, known):
+            stretch = before if first is None else after
+            stretch.extend([*items, *(_one_line(part.text) for part in (heading, block) if part)])
+            heading, items = None, []
         else:
-            if _is_missing_prose(block, covered, known):
-                (before if first is None else after).extend(_one_line(part.text) for part in (heading, block) if part)
+            stretch = before if first is None else after
+            items = [*items, f"- {_one_line(block.text)}"] if stretch and _is_list_item(block, covered) else []
             heading = None
     if first is None:
         return []
@@ -147,6 +152,13 @@ def _is_missing_prose(block: Block, covered: float, known: set[str]) -> bool:
         return False
     words = word_tokens(block.text)
     return sum(word in known for word in words) < NEW_MAX_KNOWN * len(words)
+
+
+def _is_list_item(block: Block, covered: float) -> bool:
+    """A list item of the story's (not a link list's) that the text lacks: it goes back only between two missing
+    paragraphs (twenty-eighth pass: a split story's list in its second container), as trafilatura writes one."""
+    return block.tag == "li" and block.link_share < PROSE_MAX_LINK_SHARE and covered < MISSING_MAX_COVERED and any(
+        char.isalnum() for char in block.text)
 
 
 def _one_line(paragraph: str) -> str:

@@ -121,14 +121,24 @@ def block_texts(summary: Any) -> list[str]:
 
 
 def block_elements(summary: Any) -> list[tuple[Any, str]]:
-    """(element, its text) for each of `block_texts`."""
+    """(element, its text) for each of `block_texts`; a block that only wraps blocks (a quote's `<p>`, a list
+    item's or a cell's paragraphs) is not listed besides them: its text would be the story's twice."""
     if summary is None:
         return []
-    return [
-        (element, _text_of(element))
-        for element in summary.iter(*_BLOCKS)
-        if not any(_is_caption(node) for node in (element, *element.iterancestors()))
-    ]
+    found = []
+    for element in summary.iter(*_BLOCKS):
+        if any(_is_caption(node) for node in (element, *element.iterancestors())):
+            continue
+        text = _text_of(element)
+        if element.tag == "p" or not _wraps_blocks(element, text):
+            found.append((element, text))
+    return found
+
+
+def _wraps_blocks(element: Any, text: str) -> bool:
+    """Whether the element's text is all its outermost block descendants' (a `<blockquote><p>…</p></blockquote>`)."""
+    inner = [node for node in element.iterdescendants(*_BLOCKS) if next(node.iterancestors(*_BLOCKS)) is element]
+    return bool(inner) and " ".join(_text_of(node) for node in inner) == text
 
 
 def _is_caption(element: Any) -> bool:
