@@ -137,7 +137,7 @@ def _missing_outside(blocks: Sequence[Block], lines: list[str], known: set[str])
             heading, items = None, []
         else:
             stretch = before if first is None else after
-            items = [*items, f"- {_one_line(block.text)}"] if stretch and _is_list_item(block, covered) else []
+            items = [*items, f"- {_one_line(block.text)}"] if stretch and _is_list_item(block) else []
             heading = None
     if first is None:
         return []
@@ -154,11 +154,12 @@ def _is_missing_prose(block: Block, covered: float, known: set[str]) -> bool:
     return sum(word in known for word in words) < NEW_MAX_KNOWN * len(words)
 
 
-def _is_list_item(block: Block, covered: float) -> bool:
-    """A list item of the story's (not a link list's) that the text lacks: it goes back only between two missing
-    paragraphs (twenty-eighth pass: a split story's list in its second container), as trafilatura writes one."""
-    return block.tag == "li" and block.link_share < PROSE_MAX_LINK_SHARE and covered < MISSING_MAX_COVERED and any(
-        char.isalnum() for char in block.text)
+def _is_list_item(block: Block) -> bool:
+    """A list item of the story's (not a link list's) that the text lacks (a block the text has is a shared one):
+    it goes back only between two missing paragraphs (twenty-eighth pass: a split story's list in its second
+    container), as trafilatura writes one. A short item shares most of its words with some line of a long text, so
+    no share of its words is asked."""
+    return block.tag == "li" and block.link_share < PROSE_MAX_LINK_SHARE and any(char.isalnum() for char in block.text)
 
 
 def _one_line(paragraph: str) -> str:

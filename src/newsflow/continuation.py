@@ -38,7 +38,7 @@ or more (a sentence, not a label; counted in characters, which needs no tokenizi
 of the text, of which SAME_PARENT_SHARE or more have parents of one tag and one
 non-empty class, in parents of one tag and class."""
 CONTINUATION_MIN_WORDS = 10
-CONTINUATION_MAX_COVERED = 0.5
+CONTINUATION_MAX_COVERED = 0.8
 CONTINUATION_MIN_PARAGRAPHS = 2
 CONTINUATION_MAX_SHARE = 1.5
 """A continuation: at least CONTINUATION_MIN_PARAGRAPHS paragraphs of CONTINUATION_MIN_WORDS words
@@ -164,9 +164,42 @@ def append_continuation(text: str, tree: Any) -> str:
     found = _continuation(paragraphs, matched, signature, LineIndex(lines))
     if len(found) < CONTINUATION_MIN_PARAGRAPHS:
         return text
-    if sum(len(word_tokens(paragraph)) for _, paragraph in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
+    if sum(len(word_tokens(paragraph)) for _, paragraph, _ in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
         return text
-    return merged_lines(lines, found)
+    return merged_lines(lines, _with_list_items(tree, found, dict(matched), set(line_of)))
+
+
+def _with_list_items(
+    tree: Any, found: list[tuple[int, str, Any]], position: dict[Any, int], keys: set[str]
+) -> list[tuple[int, str]]:
+    """The found paragraphs, with the items of a list that stands in a container they were found in, as
+    trafilatura writes them ("- item"), in page order (twenty-eighth pass: a split story's rest lost its list); not
+    a list of links, nor an item the text has."""
+    containers = {element.getparent() for _, _, element in found}
+    text_of = {element: (after, paragraph) for after, paragraph, element in found}
+    merged: list[tuple[int, str]] = []
+    after = -1
+    for element in tree.iter("p", "li"):
+        if element in position:
+            after = position[element]
+        elif element in text_of:
+            after, paragraph = text_of[element]
+            merged.append((after, paragraph))
+        elif element.tag == "li" and _in_container(element, containers):
+            item = _text_of(element)
+            if item and _link_share(element, item) < DROPPED_MAX_LINK_SHARE and paragraph_key(f"- {item}") not in keys:
+                merged.append((after, f"- {item}"))
+    return merged
+
+
+def _in_container(item: Any, containers: set[Any]) -> bool:
+    listing = item.getparent()
+    return listing is not None and listing.tag in ("ul", "ol") and listing.getparent() in containers
+
+
+def _link_share(element: Any, text: str) -> float:
+    linked = sum(len(" ".join("".join(link.itertext()).split())) for link in element.iter("a"))
+    return linked / len(text)
 
 
 def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, int]]:
@@ -197,13 +230,13 @@ def _story_signature(matched: list[Any]) -> Signature | None:
 
 def _continuation(
     paragraphs: list[Any], matched: list[tuple[Any, int]], signature: Signature, lines: LineIndex
-) -> list[tuple[int, str]]:
-    """(index of the text's line it follows, or -1 before the first; its text) for each paragraph
+) -> list[tuple[int, str, Any]]:
+    """(index of the text's line it follows, or -1 before the first; its text; the paragraph) for each paragraph
     of the story's kind outside the story's containers, in page order."""
     position = dict(matched)  # lxml returns the same proxy for an element while one is referenced
     parents = {paragraph.getparent() for paragraph in position}
     articles = {_article_of(paragraph) for paragraph in position}
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, Any]] = []
     after = -1
     for paragraph in paragraphs:
         if paragraph in position:
@@ -216,7 +249,7 @@ def _continuation(
             continue
         kept = drop_marked_lines(normalize_text(words))
         if kept:
-            found.append((after, kept.replace(PARAGRAPH_SEPARATOR, " ")))
+            found.append((after, kept.replace(PARAGRAPH_SEPARATOR, " "), paragraph))
     return found
 
 
