@@ -399,6 +399,8 @@ def furniture_lines(page: TextPage, part: str) -> list[str]:
 
 BODY_CLASSES = ("article-body", "entry-content", "story-text", "rich-text c-rte", "txt-block")
 """The story's container: names trafilatura's body XPaths know (the first two) and names they do not."""
+UNNAMED_BODY_CLASS = 2
+"""`BODY_CLASSES` from this index on are names no trafilatura body XPath knows."""
 OUTER_CLASSES = {"article": "", "main": "", "soup": "col-md-8 content-area", "split": "story-wrap"}
 
 
