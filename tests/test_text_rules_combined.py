@@ -117,12 +117,15 @@ def test_unwanted_furniture_is_not_stored(page: TextPage) -> None:
 @given(text_pages(), st.data())
 def test_removing_a_part_the_text_lacks_changes_nothing(page: TextPage, data: st.DataObject) -> None:
     """Invariant 3: taking away a furniture part none of whose texts is stored leaves the text as it was."""
-    if "unnamed" in limits(page):
-        return  # trafilatura's recovery reads every `<p>` of the page: another part's changes what it finds
+    if limits(page) & {"unnamed", "split"}:
+        return  # trafilatura's recovery reads every `<p>` of the page, and its cascade may keep a split story's rest
+        # only (then `complete_story` puts the first part back from readability's): another part changes what it finds
     text = stored_text(page)
     absent = [part for part in page.furniture if (not kept_furniture(page, text, (part,))
               and part not in ("photo", "author", "contents"))
               or (part in ("photo", "author") and not any(shown in text for shown in furniture_lines(page, part)))]
+    if "bare_marker" in limits(page):  # the limit: its box's kept heading takes the next line, present or not
+        absent = [part for part in absent if part not in ("related", "appeal")]
     if absent:
         part = data.draw(st.sampled_from(absent))
         assert stored_text(page.without(part)) == text, f"without {part}: {page.shown()}"
@@ -265,4 +268,14 @@ def test_a_near_copy_of_a_story_line_in_the_rest_is_not_stored_twice() -> None:
                    "items go, and other blocks' `<p>`s (a cookie banner's) may come")
 def test_a_story_in_an_unnamed_container_keeps_its_subheads_and_list() -> None:
     page = TextPage(lang="en", sizes=(3, 2, 4, 3), subheads=(2,), list_at=1, layout="soup", body_class=2)
+    assert story_faults(page, stored_text(page)) == []
+
+
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, twenty-eighth pass, text): with a "
+                   "continue link in a split story's first container, trafilatura's cascade keeps the rest only; "
+                   "`complete_story` puts the first part back from readability's output, which lacks its subhead")
+def test_a_split_storys_subhead_is_kept_with_a_continue_link_beside_a_table_of_contents() -> None:
+    """Found by invariant 3 (1,000 pages): taking the continue link away gave the subhead back."""
+    page = TextPage(lang="en", sizes=(1, 1, 1, 2), subheads=(1,), layout="split",
+                    furniture=("continue", "menu", "breadcrumbs", "contents"))
     assert story_faults(page, stored_text(page)) == []
