@@ -464,8 +464,7 @@ def _body(page: TextPage, has: set[str]) -> str:
     inner = BODY_CLASSES[page.body_class].split()[0] if page.layout == "split" else BODY_CLASSES[page.body_class]
     if page.layout != "split":
         return f'<div class="{inner}">{"".join(blocks)}</div>'
-    middle = f"<p>{paragraphs(page)[len(page.sizes) // 2]}</p>"  # the rest opens with the middle paragraph (so
-    half = max(1, blocks.index(middle))  # taking a furniture block away moves no paragraph to the other container)
+    half = max(1, len(blocks) // 2)  # furniture blocks count: taking one away moves the cut (invariant 3 skips splits)
     return (f'<div class="{inner}">{"".join(blocks[:half])}</div><div class="inline-promo">'
             f'<a href="/subscribe">{WORDS[page.lang][4].split("|")[1]}</a></div>'
             f'<div class="{inner} {inner}--continued">{"".join(blocks[half:])}</div>')
