@@ -124,18 +124,28 @@ def block_texts(summary: Any) -> list[str]:
 
 
 def block_elements(summary: Any) -> list[tuple[Any, str]]:
-    """(element, its text) for each of `block_texts`; a block that only wraps blocks (a quote's `<p>`, a list
-    item's or a cell's paragraphs) is not listed besides them: its text would be the story's twice."""
+    """(element, its text) for each of `block_texts`. A block that only wraps blocks is listed once, not besides
+    them (its text would be the story's twice): a quote whole, as one block (its paragraphs are one quote, and a
+    short one alone is no prose), a list item's or a cell's paragraphs by themselves."""
     if summary is None:
         return []
     found = []
     for element in summary.iter(*_BLOCKS):
-        if any(_is_caption(node) for node in (element, *element.iterancestors())):
+        ancestors = list(element.iterancestors())
+        if any(_is_caption(node) for node in (element, *ancestors)):
             continue
+        if any(node.tag == "blockquote" and _quotes_paragraphs(node) for node in ancestors):
+            continue  # the quote's own block holds it
         text = _text_of(element)
-        if element.tag == "p" or not _wraps_blocks(element, text):
+        if element.tag in ("p", "blockquote") or not _wraps_blocks(element, text):
             found.append((element, text))
     return found
+
+
+def _quotes_paragraphs(quote: Any) -> bool:
+    """Whether a `<blockquote>` holds paragraphs only (a quote; one that holds a table or a list, as LWN sets its
+    tables, is listed as before, block by block)."""
+    return all(node.tag == "p" for node in quote.iterdescendants(*_BLOCKS))
 
 
 def _wraps_blocks(element: Any, text: str) -> bool:
@@ -222,11 +232,15 @@ def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, 
 
 
 def _story_signature(matched: list[Any]) -> Signature | None:
-    """The tag and class of the parent that holds nearly all of the story's paragraphs."""
+    """The tag and class of the parent that holds nearly all of the story's paragraphs: the most common one,
+    counting the parents of its kind with it (a split body's container with a modifier class: the text may hold
+    some of its paragraphs already, which `complete_story` put back from readability's text)."""
     if len(matched) < MATCHED_MIN_PARAGRAPHS:
         return None
-    signature, count = Counter(_signature(paragraph) for paragraph in matched).most_common(1)[0]
-    if signature is None or count < SAME_PARENT_SHARE * len(matched):
+    signatures = [_signature(paragraph) for paragraph in matched]
+    signature = Counter(signatures).most_common(1)[0][0]
+    if signature is None or sum(_same_kind(found, signature) for found in signatures) < SAME_PARENT_SHARE * len(
+            matched):
         return None
     return signature
 
@@ -237,7 +251,10 @@ def _continuation(
     """(index of the text's line it follows, or -1 before the first; its text; the paragraph) for each paragraph
     of the story's kind outside the story's containers, in page order."""
     position = dict(matched)  # lxml returns the same proxy for an element while one is referenced
-    parents = {paragraph.getparent() for paragraph in position}
+    # the story's own containers: those of its exact kind; one of the kind with a modifier class that holds some of
+    # the text's lines already (`complete_story` put them back from readability's) is the rest, and its other
+    # paragraphs may still be missing (twenty-eighth pass: a split story's short paragraphs)
+    parents = {paragraph.getparent() for paragraph in position if _signature(paragraph) == signature}
     articles = {_article_of(paragraph) for paragraph in position}
     found: list[tuple[int, str, Any]] = []
     after = -1
