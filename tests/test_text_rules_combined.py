@@ -154,8 +154,8 @@ def test_the_text_is_normal_the_same_twice_and_in_any_order_of_siblings(page: Te
 def test_a_quote_in_a_split_storys_second_container_is_stored_once() -> None:
     """Shrunk: es, a story split over two `div.entry-content` containers (the second with a modifier class), a
     blockquote in the second: readability's blocks listed the `<blockquote>` and its `<p>` alike, and
-    `complete_story` put the quote back twice (fixed: `continuation.block_elements` lists a block that only wraps
-    blocks once, by its inner ones)."""
+    `complete_story` put the quote back twice (fixed: `continuation.block_elements` lists a quote of paragraphs
+    once, whole)."""
     page = TextPage(lang="es", sizes=(1, 1, 1, 1, 2, 2, 2, 2, 2, 2), variant=9, subheads=(6,), list_at=4, quote_at=9,
                     last_line=0, layout="split", body_class=1)
     text = stored_text(page)
