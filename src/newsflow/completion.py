@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsflow.continuation import LineIndex, block_elements, merged_lines
+from newsflow.continuation import LineIndex, block_elements, is_worded_list, merged_lines
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
 
 CONTAINED_SHARE = 0.9
@@ -133,7 +133,8 @@ def _missing_outside(blocks: Sequence[Block], lines: list[str], known: set[str])
             heading = block
         elif _is_missing_prose(block, covered, known):
             stretch = before if first is None else after
-            stretch.extend([*items, *(_one_line(part.text) for part in (heading, block) if part)])
+            listed = items if is_worded_list([item.removeprefix("- ") for item in items]) else []  # not labels
+            stretch.extend([*listed, *(_one_line(part.text) for part in (heading, block) if part)])
             heading, items = None, []
         else:
             stretch = before if first is None else after

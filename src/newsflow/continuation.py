@@ -49,6 +49,11 @@ perspectives…"). Tune half: fundus +0.002 (Rzeczpospolita 0.66 -> 0.89), other
 until the twenty-eighth pass: a French or Spanish one-sentence paragraph shares half its distinct words (its
 function words, its subject) with a long line of the story, and a split story's rest lost two of three
 paragraphs; 0.8 is `completion.SHARED_MIN_COVERED`, what "the text has it" means there."""
+LIST_MIN_MEAN_WORDS = 3
+"""A list put back with a split story's rest (`_with_list_items`, `completion`) has items of this many words or more
+on average: a story's list says things ("Cheaper tickets for pupils under 12"); a list of one- or two-word labels
+is a share bar of buttons, a licence's terms ("Attribution", "Noncommercial": pix-bavaria, blind tune), a
+spec sheet's names (twenty-eighth pass, review)."""
 
 DROPPED_MIN_WORDS = 40
 DROPPED_MAX_COVERED = 0.7
@@ -198,7 +203,7 @@ def _with_list_items(
         elif element in text_of:
             after, paragraph = text_of[element]
             merged.append((after, paragraph))
-        elif element.tag == "li" and _in_container(element, containers):
+        elif element.tag == "li" and _in_container(element, containers) and _says_things(element.getparent()):
             item = _text_of(element)
             if item and _link_share(element, item) < DROPPED_MAX_LINK_SHARE and paragraph_key(f"- {item}") not in keys:
                 merged.append((after, f"- {item}"))
@@ -208,6 +213,15 @@ def _with_list_items(
 def _in_container(item: Any, containers: set[Any]) -> bool:
     listing = item.getparent()
     return listing is not None and listing.tag in ("ul", "ol") and listing.getparent() in containers
+
+
+def _says_things(listing: Any) -> bool:
+    return is_worded_list([_text_of(item) for item in listing.iterchildren("li")])
+
+
+def is_worded_list(items: Sequence[str]) -> bool:
+    """Whether a list's items are LIST_MIN_MEAN_WORDS words or more on average (not labels)."""
+    return bool(items) and sum(len(word_tokens(item)) for item in items) >= LIST_MIN_MEAN_WORDS * len(items)
 
 
 def _link_share(element: Any, text: str) -> float:
