@@ -135,11 +135,14 @@ def block_elements(summary: Any) -> list[tuple[Any, str]]:
     if summary is None:
         return []
     found = []
+    # each quote read once (asked per paragraph, a quote of n paragraphs cost n times n: 10 s for 2,000); the set
+    # holds the proxies, so lxml returns the same ones below
+    whole_quotes = {quote for quote in summary.iter("blockquote") if _quotes_paragraphs(quote)}
     for element in summary.iter(*_BLOCKS):
         ancestors = list(element.iterancestors())
         if any(_is_caption(node) for node in (element, *ancestors)):
             continue
-        if any(node.tag == "blockquote" and _quotes_paragraphs(node) for node in ancestors):
+        if whole_quotes and any(node in whole_quotes for node in ancestors):
             continue  # the quote's own block holds it
         text = _text_of(element)
         if element.tag in ("p", "blockquote") or not _wraps_blocks(element, text):
