@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsflow.continuation import LineIndex, block_elements, merged_lines
+from newsflow.continuation import LineIndex, block_elements, is_worded_list, merged_lines
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
 
 CONTAINED_SHARE = 0.9
@@ -123,16 +123,22 @@ def _missing_outside(blocks: Sequence[Block], lines: list[str], known: set[str])
     first: int | None = None
     last = -1
     heading: Block | None = None
+    items: list[str] = []  # list items after a missing paragraph, kept if another one follows them
     for block in blocks:
         index, covered = line_of.best(block.text)
         if covered >= SHARED_MIN_COVERED:
             first = index if first is None else first
-            last, heading, after = max(index, last), None, []
+            last, heading, after, items = max(index, last), None, [], []
         elif block.is_heading:
             heading = block
+        elif _is_missing_prose(block, covered, known):
+            stretch = before if first is None else after
+            listed = items if is_worded_list([item.removeprefix("- ") for item in items]) else []  # not labels
+            stretch.extend([*listed, *(_one_line(part.text) for part in (heading, block) if part)])
+            heading, items = None, []
         else:
-            if _is_missing_prose(block, covered, known):
-                (before if first is None else after).extend(_one_line(part.text) for part in (heading, block) if part)
+            stretch = before if first is None else after
+            items = [*items, f"- {_one_line(block.text)}"] if stretch and _is_list_item(block) else []
             heading = None
     if first is None:
         return []
@@ -147,6 +153,14 @@ def _is_missing_prose(block: Block, covered: float, known: set[str]) -> bool:
         return False
     words = word_tokens(block.text)
     return sum(word in known for word in words) < NEW_MAX_KNOWN * len(words)
+
+
+def _is_list_item(block: Block) -> bool:
+    """A list item of the story's (not a link list's) that the text lacks (a block the text has is a shared one):
+    it goes back only between two missing paragraphs (twenty-eighth pass: a split story's list in its second
+    container), as trafilatura writes one. A short item shares most of its words with some line of a long text, so
+    no share of its words is asked."""
+    return block.tag == "li" and block.link_share < PROSE_MAX_LINK_SHARE and any(char.isalnum() for char in block.text)
 
 
 def _one_line(paragraph: str) -> str:

@@ -38,14 +38,22 @@ or more (a sentence, not a label; counted in characters, which needs no tokenizi
 of the text, of which SAME_PARENT_SHARE or more have parents of one tag and one
 non-empty class, in parents of one tag and class."""
 CONTINUATION_MIN_WORDS = 10
-CONTINUATION_MAX_COVERED = 0.5
+CONTINUATION_MAX_COVERED = 0.8
 CONTINUATION_MIN_PARAGRAPHS = 2
 CONTINUATION_MAX_SHARE = 1.5
 """A continuation: at least CONTINUATION_MIN_PARAGRAPHS paragraphs of CONTINUATION_MIN_WORDS words
 or more, each with no line of the text holding CONTINUATION_MAX_COVERED of its distinct words, at most
 CONTINUATION_MAX_SHARE times the text's words together (a whole other article is longer). One
 paragraph of the story's class outside its containers is as often a promotion ("Here are more
-perspectives…"). Tune half: fundus +0.002 (Rzeczpospolita 0.66 -> 0.89), others unchanged."""
+perspectives…"). Tune half: fundus +0.002 (Rzeczpospolita 0.66 -> 0.89), others unchanged. The share was 0.5
+until the twenty-eighth pass: a French or Spanish one-sentence paragraph shares half its distinct words (its
+function words, its subject) with a long line of the story, and a split story's rest lost two of three
+paragraphs; 0.8 is `completion.SHARED_MIN_COVERED`, what "the text has it" means there."""
+LIST_MIN_MEAN_WORDS = 3
+"""A list put back with a split story's rest (`_with_list_items`, `completion`) has items of this many words or more
+on average: a story's list says things ("Cheaper tickets for pupils under 12"); a list of one- or two-word labels
+is a share bar of buttons, a licence's terms ("Attribution", "Noncommercial": pix-bavaria, blind tune), a
+spec sheet's names (twenty-eighth pass, review)."""
 
 DROPPED_MIN_WORDS = 40
 DROPPED_MAX_COVERED = 0.7
@@ -121,14 +129,37 @@ def block_texts(summary: Any) -> list[str]:
 
 
 def block_elements(summary: Any) -> list[tuple[Any, str]]:
-    """(element, its text) for each of `block_texts`."""
+    """(element, its text) for each of `block_texts`. A block that only wraps blocks is listed once, not besides
+    them (its text would be the story's twice): a quote whole, as one block (its paragraphs are one quote, and a
+    short one alone is no prose), a list item's or a cell's paragraphs by themselves."""
     if summary is None:
         return []
-    return [
-        (element, _text_of(element))
-        for element in summary.iter(*_BLOCKS)
-        if not any(_is_caption(node) for node in (element, *element.iterancestors()))
-    ]
+    found = []
+    # each quote read once (asked per paragraph, a quote of n paragraphs cost n times n: 10 s for 2,000); the set
+    # holds the proxies, so lxml returns the same ones below
+    whole_quotes = {quote for quote in summary.iter("blockquote") if _quotes_paragraphs(quote)}
+    for element in summary.iter(*_BLOCKS):
+        ancestors = list(element.iterancestors())
+        if any(_is_caption(node) for node in (element, *ancestors)):
+            continue
+        if whole_quotes and any(node in whole_quotes for node in ancestors):
+            continue  # the quote's own block holds it
+        text = _text_of(element)
+        if element.tag in ("p", "blockquote") or not _wraps_blocks(element, text):
+            found.append((element, text))
+    return found
+
+
+def _quotes_paragraphs(quote: Any) -> bool:
+    """Whether a `<blockquote>` holds paragraphs only (a quote; one that holds a table or a list, as LWN sets its
+    tables, is listed as before, block by block)."""
+    return all(node.tag == "p" for node in quote.iterdescendants(*_BLOCKS))
+
+
+def _wraps_blocks(element: Any, text: str) -> bool:
+    """Whether the element's text is all its outermost block descendants' (a `<blockquote><p>…</p></blockquote>`)."""
+    inner = [node for node in element.iterdescendants(*_BLOCKS) if next(node.iterancestors(*_BLOCKS)) is element]
+    return bool(inner) and " ".join(_text_of(node) for node in inner) == text
 
 
 def _is_caption(element: Any) -> bool:
@@ -154,9 +185,51 @@ def append_continuation(text: str, tree: Any) -> str:
     found = _continuation(paragraphs, matched, signature, LineIndex(lines))
     if len(found) < CONTINUATION_MIN_PARAGRAPHS:
         return text
-    if sum(len(word_tokens(paragraph)) for _, paragraph in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
+    if sum(len(word_tokens(paragraph)) for _, paragraph, _ in found) > CONTINUATION_MAX_SHARE * len(word_tokens(text)):
         return text
-    return merged_lines(lines, found)
+    return merged_lines(lines, _with_list_items(tree, found, dict(matched), set(line_of)))
+
+
+def _with_list_items(
+    tree: Any, found: list[tuple[int, str, Any]], position: dict[Any, int], keys: set[str]
+) -> list[tuple[int, str]]:
+    """The found paragraphs, with the items of a list that stands in a container they were found in, as
+    trafilatura writes them ("- item"), in page order (twenty-eighth pass: a split story's rest lost its list); not
+    a list of links, nor an item the text has."""
+    containers = {element.getparent() for _, _, element in found}
+    text_of = {element: (after, paragraph) for after, paragraph, element in found}
+    merged: list[tuple[int, str]] = []
+    after = -1
+    for element in tree.iter("p", "li"):
+        if element in position:
+            after = position[element]
+        elif element in text_of:
+            after, paragraph = text_of[element]
+            merged.append((after, paragraph))
+        elif element.tag == "li" and _in_container(element, containers) and _says_things(element.getparent()):
+            item = _text_of(element)
+            if item and _link_share(element, item) < DROPPED_MAX_LINK_SHARE and paragraph_key(f"- {item}") not in keys:
+                merged.append((after, f"- {item}"))
+    return merged
+
+
+def _in_container(item: Any, containers: set[Any]) -> bool:
+    listing = item.getparent()
+    return listing is not None and listing.tag in ("ul", "ol") and listing.getparent() in containers
+
+
+def _says_things(listing: Any) -> bool:
+    return is_worded_list([_text_of(item) for item in listing.iterchildren("li")])
+
+
+def is_worded_list(items: Sequence[str]) -> bool:
+    """Whether a list's items are LIST_MIN_MEAN_WORDS words or more on average (not labels)."""
+    return bool(items) and sum(len(word_tokens(item)) for item in items) >= LIST_MIN_MEAN_WORDS * len(items)
+
+
+def _link_share(element: Any, text: str) -> float:
+    linked = sum(len(" ".join("".join(link.itertext()).split())) for link in element.iter("a"))
+    return linked / len(text)
 
 
 def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, int]]:
@@ -176,24 +249,31 @@ def _matched(paragraphs: list[Any], line_of: dict[str, int]) -> list[tuple[Any, 
 
 
 def _story_signature(matched: list[Any]) -> Signature | None:
-    """The tag and class of the parent that holds nearly all of the story's paragraphs."""
+    """The tag and class of the parent that holds nearly all of the story's paragraphs: the most common one,
+    counting the parents of its kind with it (a split body's container with a modifier class: the text may hold
+    some of its paragraphs already, which `complete_story` put back from readability's text)."""
     if len(matched) < MATCHED_MIN_PARAGRAPHS:
         return None
-    signature, count = Counter(_signature(paragraph) for paragraph in matched).most_common(1)[0]
-    if signature is None or count < SAME_PARENT_SHARE * len(matched):
+    signatures = [_signature(paragraph) for paragraph in matched]
+    signature = Counter(signatures).most_common(1)[0][0]
+    if signature is None or sum(_same_kind(found, signature) for found in signatures) < SAME_PARENT_SHARE * len(
+            matched):
         return None
     return signature
 
 
 def _continuation(
     paragraphs: list[Any], matched: list[tuple[Any, int]], signature: Signature, lines: LineIndex
-) -> list[tuple[int, str]]:
-    """(index of the text's line it follows, or -1 before the first; its text) for each paragraph
+) -> list[tuple[int, str, Any]]:
+    """(index of the text's line it follows, or -1 before the first; its text; the paragraph) for each paragraph
     of the story's kind outside the story's containers, in page order."""
     position = dict(matched)  # lxml returns the same proxy for an element while one is referenced
-    parents = {paragraph.getparent() for paragraph in position}
+    # the story's own containers: those of its exact kind; one of the kind with a modifier class that holds some of
+    # the text's lines already (`complete_story` put them back from readability's) is the rest, and its other
+    # paragraphs may still be missing (twenty-eighth pass: a split story's short paragraphs)
+    parents = {paragraph.getparent() for paragraph in position if _signature(paragraph) == signature}
     articles = {_article_of(paragraph) for paragraph in position}
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, Any]] = []
     after = -1
     for paragraph in paragraphs:
         if paragraph in position:
@@ -206,7 +286,7 @@ def _continuation(
             continue
         kept = drop_marked_lines(normalize_text(words))
         if kept:
-            found.append((after, kept.replace(PARAGRAPH_SEPARATOR, " ")))
+            found.append((after, kept.replace(PARAGRAPH_SEPARATOR, " "), paragraph))
     return found
 
 

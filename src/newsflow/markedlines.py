@@ -102,7 +102,17 @@ NOTICE_PHRASES = (
     # twenty-first pass: the site's appeal for the reader's support, and its partner links (issue 15)
     *APPEAL_OPENERS, "brauchen wir deine unterstützung", "unterstütze unser magazin", "unterstütze unsere arbeit",
     "unterstützen sie unsere arbeit", "partner-links", "links zu anbietern enthalten",
+    # twenty-eighth pass: the Dutch sign-up box, as the other languages' above
+    "schrijf je in voor onze", "meld je aan voor onze", "abonneer je op onze",
 )  # fmt: skip
+CONTINUE_LINKS = (
+    "continue reading", "keep reading", "weiterlesen", "lire la suite", "seguir leyendo", "sigue leyendo",
+    "continua a leggere", "continua la lettura", "lees verder", "verder lezen",
+)  # fmt: skip
+"""A link to the rest of the story, alone on its line (twenty-eighth pass): no story says only that. Whole lines
+only, with an arrow or dots at most: "Weiterlesen lohnt sich, sagt …" is a sentence."""
+_LINK_ENDS = "\\s.\u2026:\u00bb\u203a>\u2192)\\]"  # spaces, dots, an ellipsis, a colon, quotes and arrows
+_CONTINUE_LINK = re.compile(rf"[\W_]*(?:{literal_alternation(CONTINUE_LINKS)})[{_LINK_ENDS}]*", re.IGNORECASE)
 NOTICE_LINE_MAX_WORDS = 50
 """A line of at most this many words that has one of NOTICE_PHRASES anywhere is a notice of the page
 to its reader, not the story: "Il vous reste 57% de cet article à lire", "Ich bin damit
@@ -196,7 +206,7 @@ def drop_marked_lines(text: str) -> str:
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
             continue
-        if words <= NOTICE_LINE_MAX_WORDS and _is_notice(line):
+        if (words <= NOTICE_LINE_MAX_WORDS and _is_notice(line)) or (words <= 3 and _CONTINUE_LINK.fullmatch(line)):
             continue
         if NOTICE_LINE_MAX_WORDS < words <= APPEAL_LINE_MAX_WORDS and _long_notice(line):
             continue  # (a shorter line with an opener is a notice already: the openers are notice phrases)
