@@ -29,7 +29,7 @@ feed of 50,000 elements costs feedparser about a second."""
 INLINE_TAGS = 64
 """Tags inside a text element above which it goes to feedparser as one CDATA section."""
 LEAF_PASSES = 3
-MAX_TEXT_BYTES = 2_000_000
+MAX_TEXT_BYTES = 1_000_000
 """Bytes of a text element's content handed to feedparser: as much as `feedentries.MAX_FIELD_HTML_CHARS` reads."""
 
 _NAME = rb"[A-Za-z_][\w.-]*"
@@ -58,17 +58,21 @@ def bounded_markup(utf8: bytes) -> bytes:
 
 
 def _text_elements_bounded(utf8: bytes, many: bool) -> bytes:
+    """Each text element's content bounded; one pass: the search for an element's end tag starts after the last
+    element's end (a text element inside another is the outer one's content), and a name whose end tag is missing
+    is not looked for again (100,000 unclosed `<title>`s would otherwise each be searched to the end)."""
     pieces: list[bytes] = []
-    position = 0
+    position = passed = 0
+    unclosed: set[bytes] = set()
     for start in _TEXT_ELEMENT_START.finditer(utf8):
-        if start.start() < position:  # inside a text element already passed
+        name = start.group(1)
+        if start.start() < passed or name in unclosed or start.group(0).endswith(b"/>"):
             continue
-        opened = start.end()
-        close = utf8.find(b"</" + start.group(1), opened)
-        if close < 0 or start.group(0).endswith(b"/>"):
+        close = utf8.find(b"</" + name, start.end())
+        if close < 0:
+            unclosed.add(name)
             continue
-        inner = utf8[opened:close]
-        tag = start.group(0)
+        passed, inner, tag = close, utf8[start.end():close], start.group(0)
         if many and _TEXT_SECTION.sub(b"", inner).count(b"<") > INLINE_TAGS:
             inner, tag = _cdata(inner), _XHTML_TYPE.sub(b'type="html"', tag)
         elif len(inner) <= MAX_TEXT_BYTES:
@@ -81,8 +85,9 @@ def _text_elements_bounded(utf8: bytes, many: bool) -> bytes:
 def _bounded_text(inner: bytes) -> bytes:
     """A text element's content cut to its first MAX_TEXT_BYTES when it is text alone or one CDATA section (a cut
     elsewhere would break its markup): feedparser hands text over in pieces, one for each entity, so 9 MB of
-    escaped HTML took 2.6 s (4.8 s when the feed is ill-formed and read twice). The cut is at a character, before
-    an entity it would split, and a cut CDATA section is closed. `feedentries.html_to_text` reads no further."""
+    escaped HTML took 2.6 s (4.8 s when the feed is ill-formed and read again by the loose parser). The cut is at
+    a character, before an entity it would split, and a cut CDATA section is closed. `feedentries.html_to_text`
+    reads no further."""
     if len(inner) <= MAX_TEXT_BYTES:
         return inner
     section = inner.lstrip()

@@ -195,9 +195,17 @@ MAX_FIELD_TAGS = 20_000
 tag: an item whose description was 9 MB of `<p>word <b>x</b></p>` took 6.8 s of a parse worker here after
 feedparser's sanitiser was off, 28.6 s with it (red team 27); 20,000 tags are ~0.1 s. No real item has that many
 tags before its first `MAX_SUMMARY_CHARS` of text."""
-MAX_FIELD_HTML_CHARS = 2_000_000
-"""Characters read of one field before its text is taken as it stands (an inline image of 1 MB is read past;
-an unclosed comment over a whole 9 MB field is not rescanned at every chunk)."""
+MAX_FIELD_HTML_CHARS = 1_000_000
+"""Characters read of one field before its text is taken as it stands (an inline image of 500 KB is read past;
+an unclosed comment over a whole 9 MB field is not rescanned at every chunk); `feedbounds.MAX_TEXT_BYTES` hands
+feedparser no more of a text element."""
+
+
+MAX_PENDING_CHARS = 4096
+"""What the parser holds back at the end of a field from a `<` on (an unclosed comment, tag or quoted attribute)
+is parsed at `close()` only when this short: `close()` reads it again from each `<` in it, quadratic in its length
+(40 KB of `<a b='` took 4.7 s, 1 MB would take hours). Browsers, too, read an unclosed tag or comment as running
+to the end, and give no text of it."""
 
 
 def html_to_text(html: str, *, enough: int | None = None) -> str:
@@ -205,15 +213,20 @@ def html_to_text(html: str, *, enough: int | None = None) -> str:
 
     With `enough`, reading stops once the text holds over `enough` characters that are not white space (so
     `collapse_line(text, enough)` is what the whole field gives), or after `MAX_FIELD_TAGS` tags or
-    `MAX_FIELD_HTML_CHARS` characters of it: a huge field costs what its first part does."""
+    `MAX_FIELD_HTML_CHARS` characters of it: a huge field costs what its first part does. Never raises.
+    """
     if "<" not in html and "&" not in html:
         return html.translate(_CONTROL_CHARS)
     collector = _TextCollector()
-    if enough is None:
-        collector.feed(html)
-    else:
-        _feed_until_enough(collector, html, enough)
-    collector.close()
+    try:
+        if enough is None:
+            collector.feed(html)
+        else:
+            _feed_until_enough(collector, html, enough)
+        if len(collector.rawdata) <= MAX_PENDING_CHARS or not collector.rawdata.startswith("<"):
+            collector.close()  # (text held back for a `&` near its end is read in one pass)
+    except AssertionError:  # Python 3.11's html.parser asserts on a `<![` with no name after it
+        pass
     return "".join(collector.parts).translate(_CONTROL_CHARS)
 
 
