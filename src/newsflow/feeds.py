@@ -7,7 +7,9 @@ or fetch as a URL.
 Before feedparser sees them the bytes go through `feedprep`: gzip left packed by the server
 is unpacked, UTF-16/32 is transcoded, feedparser's own encoding detection turns the rest
 into UTF-8, and every DOCTYPE is removed, so no entity can expand or be fetched (see
-`feedprep` for why feedparser 6.0.14 needs that).
+`feedprep` for why feedparser 6.0.14 needs that). A feed of very many elements, or a text element of
+megabytes, is bounded by `feedbounds` (what newsflow reads of it, as feedparser would read it), and
+feedparser neither sanitises nor resolves URLs inside HTML: only a field's text is kept.
 
 JSON Feed (jsonfeed.org 1.0 and 1.1), which feedparser does not read, is parsed by `jsonfeed`
 with `json`. What both build is in `feedentries`.
