@@ -101,6 +101,7 @@ HUGE_FIELDS = {  # the feed, and the summary and title its middle item must keep
     "title-of-megabytes": (rss_around("", title="word " * 600_000), "Summary 1.",
                            collapse_line("word " * 1000, MAX_TITLE_CHARS)),
     "150k-media-thumbnails": (rss_around('<media:thumbnail url="/t.jpg"/>' * 150_000), "Summary 1.", "Story 1"),
+    "200k-nested-unread-elements": (rss_around("<x>" * 200_000 + "y" + "</x>" * 200_000), "Summary 1.", "Story 1"),
     "150k-atom-links": (atom([atom_entry(0), atom_entry(1, '<link rel="related" href="/r"/>' * 150_000
                                                         + "<summary>Summary 1.</summary>"), atom_entry(2)]),
                         "Summary 1.", "Story 1"),
