@@ -46,7 +46,9 @@ _UNREAD_TAG = re.compile(rb"</?(?!" + _READ + rb"[\s/>])" + _NAME + rb"(?::" + _
 _OTHER_LINK = re.compile(
     rb"<(?:" + _NAME + rb":)?link\s[^<>]*?\brel\s*=\s*[\"'](?!alternate[\"'])[^\"'<>]*[\"'][^<>]*/>", re.IGNORECASE)
 _XHTML_TYPE = re.compile(rb"""\btype\s*=\s*["'](?:xhtml|application/xhtml\+xml)["']""", re.IGNORECASE)
-_CDATA_MARKS = re.compile(rb"<!\[CDATA\[|\]\]>")
+_MEDIA = re.compile(rb"^<\S*content\s[^<>]*\burl\s*=", re.IGNORECASE)
+"""media:content (a `url`): not text, and feedparser takes an item's title from its media:title when it has none."""
+_INNER_CDATA = re.compile(rb"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.DOTALL)
 
 
 def bounded_markup(utf8: bytes) -> bytes:
@@ -69,6 +71,8 @@ def _text_elements_bounded(utf8: bytes, many: bool) -> bytes:
     for start in _TEXT_ELEMENT_START.finditer(utf8):
         name = start.group(1)
         if start.start() < passed or name in unclosed or start.group(0).endswith(b"/>"):
+            continue
+        if _MEDIA.search(start.group(0)):
             continue
         close = utf8.find(b"</" + name, start.end())
         if close < 0:
@@ -114,9 +118,14 @@ def _whole_characters(cut: bytes, *, entities: bool) -> bytes:
 
 
 def _cdata(markup: bytes) -> bytes:
-    """Markup as one CDATA section; sections inside it are opened up (their text is the field's text, and their
-    `]]>` would end this one)."""
-    return b"<![CDATA[" + _CDATA_MARKS.sub(b"", markup) + b"]]>"
+    """Markup as one CDATA section. A section inside it is text (its `<b>` is not a tag, as feedparser reads it):
+    it goes in escaped; a `]]>` left in the markup is split over two sections, so it cannot end this one."""
+    opened = _INNER_CDATA.sub(lambda section: _escaped(section.group(1)), markup)
+    return b"<![CDATA[" + opened.replace(b"]]>", b"]]]]><![CDATA[>") + b"]]>"
+
+
+def _escaped(text: bytes) -> bytes:
+    return text.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
 
 
 def _without_unread_leaves(utf8: bytes) -> bytes:

@@ -160,7 +160,7 @@ def collapse_line(text: str, limit: int) -> str:
 
 
 class _TextCollector(HTMLParser):
-    _SKIPPED = frozenset({"script", "style", "template", "noscript"})
+    _SKIPPED = frozenset({"script", "style", "template", "noscript", "applet"})  # applet: as feedparser's sanitiser
     _BLOCKS = frozenset({"br", "p", "div", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 
     def __init__(self) -> None:
@@ -223,8 +223,10 @@ def html_to_text(html: str, *, enough: int | None = None) -> str:
             collector.feed(html)
         else:
             _feed_until_enough(collector, html, enough)
-        if len(collector.rawdata) <= MAX_PENDING_CHARS or not collector.rawdata.startswith("<"):
-            collector.close()  # (text held back for a `&` near its end is read in one pass)
+        pending = collector.rawdata
+        if not pending.startswith("<!--") and (len(pending) <= MAX_PENDING_CHARS or not pending.startswith("<")):
+            collector.close()  # (text held back for a `&` near its end is read in one pass; an unclosed comment
+            # runs to the end, as the sanitiser and browsers read it: close() would give it as text)
     except AssertionError:  # Python 3.11's html.parser asserts on a `<![` with no name after it
         pass
     return "".join(collector.parts).translate(_CONTROL_CHARS)
