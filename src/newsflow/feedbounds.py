@@ -38,8 +38,9 @@ _TEXT_ELEMENT_START = re.compile(
 _TEXT_SECTION = re.compile(rb"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z))", re.DOTALL)
 _READ = (rb"(?:" + _NAME + rb":)?(?:title|link|guid|id|pubDate|published|updated|date|issued|modified|created|"
          rb"description|summary|content|encoded|item|entry|channel|feed|rss|RDF|ttl|updatePeriod|updateFrequency)")
+# `(?<!/)`: a self-closed leaf is not also its parent's end tag (`<x:c a="1"><x:c a="2"/></x:c>`, podcasts' categories)
 _UNREAD_LEAF = re.compile(
-    rb"<(?!" + _READ + rb"[\s/>])(" + _NAME + rb"(?::" + _NAME + rb")?)(?:\s[^<>]*)?(?:/>|>[^<]*</\1\s*>)",
+    rb"<(?!" + _READ + rb"[\s/>])(" + _NAME + rb"(?::" + _NAME + rb")?)(?:\s[^<>]*)?(?:/>|(?<!/)>[^<]*</\1\s*>)",
     re.IGNORECASE)
 _UNREAD_TAG = re.compile(rb"</?(?!" + _READ + rb"[\s/>])" + _NAME + rb"(?::" + _NAME + rb")?(?:\s[^<>]*)?/?>",
                          re.IGNORECASE)

@@ -54,3 +54,16 @@ def test_media_content_is_not_a_text_element_past_the_bound() -> None:
     body = "<media:content url='http://m.example/x.jpg'><media:title>Caption</media:title></media:content>"
     assert _past_the_bound(body) == [("Caption", None)] * 2
     assert b"<![CDATA[" not in bounded_markup(RSS.format(items=f"<item>{body}{PAD}</item>").encode())
+
+
+def test_a_self_closed_leaf_inside_an_element_of_its_own_name_leaves_the_feed_well_formed() -> None:
+    # podcasts' `<itunes:category text="Fiction"><itunes:category text="Sci-Fi"/></itunes:category>`: the leaf and
+    # its parent's end tag were dropped as one element, the parent's start tag left open (the feed ill-formed)
+    channel = ('<itunes:category text="Fiction">\n  <itunes:category text="Science Fiction"/>\n</itunes:category>'
+               '<item><guid>g</guid><title>t</title></item>')
+    feed = RSS.format(items=channel + "<item>" + PAD + "</item>").replace(
+        "<rss ", '<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" ').encode()
+    bounded = bounded_markup(feed)
+    assert b"itunes:category" not in bounded
+    parsed = parse_feed(feed, feed_id="f", feed_url="https://n.example/feed/", now=NOW)
+    assert not parsed.bozo, parsed.bozo_reason
