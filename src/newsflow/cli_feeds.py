@@ -87,7 +87,8 @@ def cmd_feeds_discover(args: argparse.Namespace) -> int:
 
     async def discover() -> Discovery:
         async with Fetcher(config.fetch) as fetcher:
-            return await discover_feeds(args.url, fetcher, [f.name for f in config.feeds])
+            return await discover_feeds(args.url, fetcher, [f.name for f in config.feeds],
+                                        max_entries=config.polling.max_entries_per_feed)
 
     done = asyncio.run(discover())
     if not done.found and done.blocked and done.blocked[0][0] == args.url:

@@ -88,7 +88,8 @@ def known_failure(exc: Exception, max_bytes: int) -> tuple[Outcome, str] | None:
     if isinstance(exc, netguard.NameResolutionError):
         return Outcome.DNS_ERROR, str(exc)
     if isinstance(exc, charset.BodyTooLarge):
-        return Outcome.TOO_LARGE, f"body passed the cap of {max_bytes} bytes (max_bytes); stopped reading"
+        return Outcome.TOO_LARGE, (f"body passed the cap of {max_bytes} bytes (fetch.max_bytes); stopped reading: "
+                                   "to read it, raise fetch.max_bytes in the config")
     if isinstance(exc, charset.UndecodableBody):
         return Outcome.PARSE_ERROR, str(exc)
     if isinstance(exc, NotHtml):

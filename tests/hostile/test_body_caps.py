@@ -35,7 +35,8 @@ def test_gzip_bomb_is_stopped_at_the_cap_with_bounded_memory(server: LocalServer
     assert result.bytes_read < len(bomb) // 2, "should stop reading long before the end of the bomb"
     # zlib's output buffer plus the bytes it becomes: about 2 x the cap, against 200 x for the whole bomb
     assert peak < 3 * CAP, f"peak traced memory {peak / 1e6:.1f} MB for a {BOMB_DECODED / 1e6:.0f} MB bomb"
-    assert result.error == f"GET {url}: body passed the cap of {CAP} bytes (max_bytes); stopped reading"
+    assert result.error == (f"GET {url}: body passed the cap of {CAP} bytes (fetch.max_bytes); stopped reading: "
+                            "to read it, raise fetch.max_bytes in the config")
 
 
 def test_deflate_bomb_is_stopped_at_the_cap(server: LocalServer) -> None:
