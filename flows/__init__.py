@@ -69,6 +69,12 @@ def ctrl_c_noted() -> None:
         signal.signal(signal.SIGINT, _interrupt)
 
 
+def give_back_ctrl_c() -> None:
+    """The run is over: Ctrl-C is Python's again (a process calling `newsflow run`, the tests, keeps its own)."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is _interrupt:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def take_back_sigterm() -> None:
     """Inside the flow: Prefect's engine has put its SIGTERM handler in; for `newsflow run`, put ours
     back (Prefect restores the one it found when the flow ends)."""

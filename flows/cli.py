@@ -20,7 +20,13 @@ import sys
 import warnings
 from typing import Any, NoReturn
 
-from flows import configure_prefect_environment, ctrl_c_noted, run_stoppably, sigterm_interrupts
+from flows import (
+    configure_prefect_environment,
+    ctrl_c_noted,
+    give_back_ctrl_c,
+    run_stoppably,
+    sigterm_interrupts,
+)
 from flows.apiwatch import (
     ApiWatch,
     is_deleted_flow_run,
@@ -60,6 +66,14 @@ class SkippedRun(Exception):
 def cmd_run(args: argparse.Namespace) -> int:
     sigterm_interrupts()  # docker stop, systemctl stop: as Ctrl-C, from the start (flows/__init__.py)
     ctrl_c_noted()  # every stop signal is noted: whatever it makes the run raise, the run was interrupted
+    try:
+        return run_command(args)
+    finally:  # its outcome is decided: a run after it in this process (the tests) starts unstopped
+        forget_stops_asked()
+        give_back_ctrl_c()
+
+
+def run_command(args: argparse.Namespace) -> int:
     watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
     config = load_config(args.config)
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
@@ -97,7 +111,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         watchdog.cancel()
         cancel_watch.stop()
-        forget_stops_asked()  # its outcome is decided; a run after it in this process (the tests) starts unstopped
     print_summary(result, mode)
     return 0
 
