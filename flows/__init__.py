@@ -8,12 +8,19 @@ the `newsflow.commands` entry points, which name flows/cli.py.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
 import tomllib
+from collections.abc import Coroutine
 from pathlib import Path
 from types import FrameType
+from typing import Any, TypeVar
+
+from newsflow.cli_signals import a_stop_was_asked, forget_stops_asked, note_a_stop_asked
+
+T = TypeVar("T")
 
 # Quiet, offline-friendly defaults; any value the user set wins.
 PREFECT_DEFAULTS = {
@@ -29,6 +36,8 @@ PREFECT_DEFAULTS = {
 
 # `newsflow run` stops on SIGTERM as on Ctrl-C (flows/cli.py); served and deployed runs leave SIGTERM to Prefect.
 _sigterm_interrupts = False
+_run_task: asyncio.Task[Any] | None = None  # the flow's task, while `run_stoppably` runs it
+_run_cancelled = False  # the first stop signal has cancelled it
 
 
 def sigterm_interrupts() -> None:
@@ -38,13 +47,32 @@ def sigterm_interrupts() -> None:
     With Prefect's own handler, SIGTERM raised `TerminationSignal` wherever the main thread was: a
     traceback and exit 1, or, caught inside asyncio's socket code, nothing at all (exit 0, the run
     went on). As Ctrl-C, the run's task is cancelled: its batch rolls back, its row says
-    `cancelled`, and the command prints one line and exits 130.
+    `cancelled`, and the command prints one line and exits 130. Each one is noted
+    (`newsflow.cli_signals.a_stop_was_asked`); a new call starts with none noted.
     """
     global _sigterm_interrupts
     _sigterm_interrupts = True
+    forget_stops_asked()
     signal.signal(signal.SIGTERM, _interrupt)
     if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:  # under nohup it stays ignored
         signal.signal(signal.SIGHUP, _interrupt)  # the terminal or ssh session closed: as Ctrl-C too
+
+
+def ctrl_c_noted() -> None:
+    """Ctrl-C too goes through `_interrupt`, so that it is noted wherever it lands (`newsflow run`).
+
+    asyncio.run's own Ctrl-C handler (which then sets nothing up: it takes SIGINT only from Python's
+    default) cancelled the flow's task but noted nothing, and outside asyncio.run Python's default raised
+    KeyboardInterrupt unnoted: one raised inside a pydantic serializer came out as "run crashed:
+    PydanticSerializationError ... KeyboardInterrupt", exit 1. `run_stoppably` cancels the task as it did."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
+
+
+def give_back_ctrl_c() -> None:
+    """The run is over: Ctrl-C is Python's again (a process calling `newsflow run`, the tests, keeps its own)."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is _interrupt:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def take_back_sigterm() -> None:
@@ -54,9 +82,40 @@ def take_back_sigterm() -> None:
         signal.signal(signal.SIGTERM, _interrupt)
 
 
+def run_stoppably(flow_run: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(flow_run)`, whose task the first stop signal cancels, as asyncio.run's Ctrl-C does: its batch
+    rolls back and its row says cancelled; it then raises KeyboardInterrupt. A signal after that (or once the
+    task is done) raises KeyboardInterrupt where the main thread is, as a second Ctrl-C does in asyncio.run."""
+    global _run_cancelled
+
+    async def the_run() -> T:
+        global _run_task
+        _run_task = asyncio.current_task()
+        try:
+            return await flow_run
+        finally:
+            _run_task = None
+
+    _run_cancelled = False
+    try:
+        return asyncio.run(the_run())
+    except asyncio.CancelledError:
+        if not a_stop_was_asked():
+            raise
+        raise KeyboardInterrupt from None
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    on_ctrl_c = signal.getsignal(signal.SIGINT)  # asyncio's runner: cancel the main task
-    if not callable(on_ctrl_c):
+    global _run_cancelled
+    note_a_stop_asked()
+    task = _run_task
+    if task is not None and not task.done() and not _run_cancelled:
+        _run_cancelled = True
+        task.cancel()
+        task.get_loop().call_soon_threadsafe(lambda: None)  # wake a loop blocked in select()
+        return
+    on_ctrl_c = signal.getsignal(signal.SIGINT)  # a direct run's asyncio.run (tests/world/child.py): its handler
+    if not callable(on_ctrl_c) or on_ctrl_c is _interrupt:
         raise KeyboardInterrupt
     on_ctrl_c(signal.SIGINT, frame)
 

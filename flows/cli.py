@@ -12,7 +12,6 @@ Exit codes, besides newsflow's (0 done, 1 crashed, 2 bad config or usage, 3 ware
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import gc
 import logging
@@ -21,7 +20,13 @@ import sys
 import warnings
 from typing import Any, NoReturn
 
-from flows import configure_prefect_environment, sigterm_interrupts
+from flows import (
+    configure_prefect_environment,
+    ctrl_c_noted,
+    give_back_ctrl_c,
+    run_stoppably,
+    sigterm_interrupts,
+)
 from flows.apiwatch import (
     ApiWatch,
     is_deleted_flow_run,
@@ -40,7 +45,7 @@ from newsflow.cli_run import (
     print_summary,
     showing_progress,
 )
-from newsflow.cli_signals import drop_further_interrupts
+from newsflow.cli_signals import a_stop_was_asked, drop_further_interrupts, forget_stops_asked
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 from newsflow.launch import signals_interrupt_while_loading
@@ -60,6 +65,15 @@ class SkippedRun(Exception):
 
 def cmd_run(args: argparse.Namespace) -> int:
     sigterm_interrupts()  # docker stop, systemctl stop: as Ctrl-C, from the start (flows/__init__.py)
+    ctrl_c_noted()  # every stop signal is noted: whatever it makes the run raise, the run was interrupted
+    try:
+        return run_command(args)
+    finally:  # its outcome is decided: a run after it in this process (the tests) starts unstopped
+        forget_stops_asked()
+        give_back_ctrl_c()
+
+
+def run_command(args: argparse.Namespace) -> int:
     watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
     config = load_config(args.config)
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
@@ -78,25 +92,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             result = run_as_flow(config, args, mode, api)
         cancel_watch.stop()  # inside the try: a SIGTERM it sent as the run ended lands here, not later
     except NewsflowError:
-        raise
+        if not a_stop_was_asked():
+            raise
+        return interrupted(result, mode, api, cancel_watch)
     except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
         return _fail(str(exc), EXIT_WAREHOUSE)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts), or CancelWatch
-        drop_further_interrupts()  # a second Ctrl-C now could not change the 130 this line promises
-        # A Ctrl-C inside asyncio.run's own shutdown leaves its shutdown coroutine unawaited; Python's warning
-        # about it would print after the one line below (seen in CI at high load: Ctrl-C twice)
-        warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
-        cancel_watch.stop()
-        if result is not None:  # the run had ended, completed, before the interrupt: it stands
-            print_summary(result, mode)
-            return 0
-        if cancel_watch.cancelled_run is not None:
-            mark_cancelled(api.url, cancel_watch.cancelled_run)
-            return _fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); the run is recorded "
-                         "cancelled, and what it had not stored stays pending", EXIT_INTERRUPTED)
-        return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
-                     EXIT_INTERRUPTED)
+        return interrupted(result, mode, api, cancel_watch)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
+        if a_stop_was_asked():  # a KeyboardInterrupt a library turned into its own error (cli_signals)
+            return interrupted(result, mode, api, cancel_watch)
         if is_deleted_flow_run(exc) and answers(api.url, timeout_s=2.0):
             return _fail("the run's flow run was deleted from Prefect (its UI or API) during the run; what "
                          "the run had stored is kept, and the rest stays pending for the next run", EXIT_CRASH)
@@ -108,6 +113,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         cancel_watch.stop()
     print_summary(result, mode)
     return 0
+
+
+def interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cancel_watch: CancelWatch) -> int:
+    """A stop signal reached the run: Ctrl-C, SIGTERM or SIGHUP (sigterm_interrupts), or CancelWatch's SIGTERM,
+    whether it came out as KeyboardInterrupt or as what a library made of one."""
+    drop_further_interrupts()  # a second Ctrl-C now could not change the 130 this line promises
+    # A Ctrl-C inside asyncio.run's own shutdown leaves its shutdown coroutine unawaited; Python's warning
+    # about it would print after the one line below (seen in CI at high load: Ctrl-C twice)
+    warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
+    cancel_watch.stop()
+    if result is not None:  # the run had ended, completed, before the interrupt: it stands
+        print_summary(result, mode)
+        return 0
+    if cancel_watch.cancelled_run is not None:
+        mark_cancelled(api.url, cancel_watch.cancelled_run)
+        return _fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); the run is recorded "
+                     "cancelled, and what it had not stored stays pending", EXIT_INTERRUPTED)
+    return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
+                 EXIT_INTERRUPTED)
 
 
 def watch_for_a_hung_api(config: Config, api: PrefectApi) -> ApiWatch:
@@ -262,7 +286,7 @@ def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: Prefec
     spare_the_collector()
     with temporary_settings({PREFECT_API_URL: api.url}):  # Prefect may have been imported before the API was known
         try:
-            result: dict[str, Any] = asyncio.run(
+            result: dict[str, Any] = run_stoppably(  # asyncio.run, whose task a stop signal cancels
                 ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all)
             )
         except SKIPPED as exc:

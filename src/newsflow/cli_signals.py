@@ -22,6 +22,24 @@ from types import FrameType
 
 _LATE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _the_command = threading.Event()  # set by main() when this process is the command itself
+_stop_asked = threading.Event()  # set by a run's stop handler (flows/__init__.py) as a stop signal lands
+
+
+def note_a_stop_asked() -> None:
+    _stop_asked.set()
+
+
+def forget_stops_asked() -> None:
+    """A new command starts unstopped (`newsflow run` called again in one process: the tests)."""
+    _stop_asked.clear()
+
+
+def a_stop_was_asked() -> bool:
+    """Whether a stop signal (Ctrl-C, SIGTERM, SIGHUP) reached this command: then whatever it raised is an
+    interruption. A KeyboardInterrupt raised inside a library can come out as another exception: pydantic
+    turns one raised in a serializer it calls into `PydanticSerializationError` ("Error calling function
+    ...: KeyboardInterrupt"), with no `__cause__` to find it by."""
+    return _stop_asked.is_set()
 
 
 def mark_as_the_command() -> None:

@@ -58,4 +58,8 @@ def main() -> int:
     except KeyboardInterrupt:
         sys.stderr.write("newsflow: interrupted while starting; nothing was done\n")
         return EXIT_INTERRUPTED
-    return cli_main()
+    try:
+        return cli_main()
+    except KeyboardInterrupt:  # one that no command caught (a second signal as one ended): its line, not a
+        sys.stderr.write("newsflow: interrupted\n")  # traceback and a death by SIGINT (exit -2)
+        return EXIT_INTERRUPTED

@@ -29,6 +29,7 @@ from typing import Any
 
 from newsflow import readersafe
 from newsflow.catchall import judged_within
+from newsflow.cli_signals import a_stop_was_asked
 from newsflow.config import Config
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
@@ -64,8 +65,9 @@ def is_cancellation(exc: BaseException) -> bool:
 
     Every stop from outside is a BaseException that is no Exception: KeyboardInterrupt, SystemExit,
     asyncio.CancelledError, and Prefect's TerminationSignal, which SIGTERM raises in a served or
-    deployed run (it was recorded `failed`, red team 17)."""
-    return not isinstance(exc, Exception)
+    deployed run (it was recorded `failed`, red team 17). So is any exception once a stop signal reached the
+    command: a KeyboardInterrupt that a library turned into its own error (`newsflow.cli_signals`)."""
+    return not isinstance(exc, Exception) or a_stop_was_asked()
 
 # Polls may take this share of the run's budget, so a host that holds its feeds back never leaves
 # the articles of the feeds that answered without time.
