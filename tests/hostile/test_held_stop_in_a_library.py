@@ -16,7 +16,8 @@ from collections.abc import Iterator
 import pytest
 
 from newsflow import runner
-from newsflow.cli_signals import a_stop_was_asked, forget_stops_asked
+from newsflow.cli_signals import a_stop_was_asked, forget_stops_asked, note_a_stop_asked
+from newsflow.errors import WarehouseError
 
 
 @pytest.fixture
@@ -45,3 +46,10 @@ def test_a_stop_held_once_and_dropped_is_not_noted(unstopped: None) -> None:
         signal.raise_signal(signal.SIGINT)
     assert not a_stop_was_asked()
     assert not runner.is_cancellation(RuntimeError("a real failure"))
+
+
+def test_a_failure_of_its_own_after_a_stop_is_recorded_as_the_stop(unstopped: None) -> None:
+    """The README's 130 row: once a stop was asked, what the run raises is its interruption, a failure of its own
+    included (a full disk, a held warehouse): newsflow cannot tell it from what the stop made a library raise."""
+    note_a_stop_asked()
+    assert runner.is_cancellation(WarehouseError("the disk is full"))
