@@ -29,7 +29,7 @@ from typing import Any
 
 from newsflow import readersafe
 from newsflow.catchall import judged_within
-from newsflow.cli_signals import a_stop_was_asked
+from newsflow.cli_signals import a_stop_was_asked, note_a_stop_asked
 from newsflow.config import Config
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
@@ -280,6 +280,7 @@ def interrupts_held() -> Iterator[None]:
         if not first:
             first.append(time.monotonic())
         elif time.monotonic() - first[0] >= HOLD_AT_MOST_S:
+            note_a_stop_asked()  # obeyed: inside a DuckDB statement it comes out as RuntimeError "Query interrupted"
             raise KeyboardInterrupt
 
     previous = {s: signal.signal(s, hold) for s in held}
