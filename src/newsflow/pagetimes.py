@@ -4,7 +4,8 @@ the page gives in UTC is put back in (split from `newsflow.dates`, eleventh pass
 A time written with an offset keeps it; "Z", "GMT" and a Unix timestamp are UTC; a time written
 without an offset is the publisher's wall clock (`WALL_CLOCK`), read in its zone once that is known.
 A UTC time goes back into the offset the page writes the same instant with (`in_page_offset`), or
-that the time printed under the headline implies (`in_printed_offset`). Pure: the standard library,
+that the time printed under the headline implies (`in_printed_offset`), or onto the day printed there
+(`on_printed_day`). Pure: the standard library,
 and the page's lxml tree through `newsflow.declareddates`, `newsflow.jsonld` and
 `newsflow.headline_date`.
 """
@@ -12,7 +13,7 @@ and the page's lxml tree through `newsflow.declareddates`, `newsflow.jsonld` and
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -72,6 +73,22 @@ def in_printed_offset(chosen: datetime, tree: Any) -> datetime:
     if offset and abs(offset) <= MAX_OFFSET and offset % timedelta(minutes=15) == timedelta(0):
         return chosen.astimezone(timezone(offset))
     return chosen
+
+
+def on_printed_day(chosen: datetime, printed: date | None, westernmost: timedelta) -> datetime:
+    """A time given in UTC only, in the offset nearest UTC (whole hours) that puts it on the day printed under the
+    headline, when that is the day before or after its UTC day and a zone where news is published (from
+    `westernmost` to +14:00) puts it there: `<time datetime="…00:44:09 +0000">March 12</time>` is a US evening story
+    of the 12th (twenty-ninth pass). The instant stays; the day is the one the page prints for it."""
+    if printed is None or chosen.utcoffset() or chosen.tzinfo is WALL_CLOCK or chosen.time() == time(0):
+        return chosen
+    if printed == chosen.date() - timedelta(days=1) and (chosen + westernmost).date() == printed:
+        hours = -(chosen.hour + 1)  # 00:44 Z is 23:44 at -01:00
+    elif printed == chosen.date() + timedelta(days=1) and (chosen + MAX_OFFSET).date() == printed:
+        hours = 24 - chosen.hour  # 22:30 Z is 00:30 at +02:00
+    else:
+        return chosen
+    return chosen.astimezone(timezone(timedelta(hours=hours)))
 
 
 def in_page_offset(chosen: datetime, tree: Any) -> datetime:
