@@ -17,11 +17,22 @@ from newsflow.pagetimes import WALL_CLOCK, on_printed_day
 from tests.date_batch20 import stored_day
 from tests.date_batch29 import MARCH_12, MARCH_13, URL, UTC_PAGES, UTC_PAGES_AFTER, utc_page
 
-BATCH = UTC_PAGES + UTC_PAGES_AFTER
+# The rule reads the day a `<time>` of the instant prints, not a day printed as plain text under the headline (review
+# of its first form: an event's, an offer's or a print edition's next day moved US afternoon stories): left
+LEFT = {"es-json-ld-byline", "en-asia-morning", "pt-meta-span", "ru-morning"}
+BATCH = [entry for entry in UTC_PAGES + UTC_PAGES_AFTER if entry[0] not in LEFT]
+BATCH_LEFT = [entry for entry in UTC_PAGES + UTC_PAGES_AFTER if entry[0] in LEFT]
 
 
 @pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
 def test_a_batch29_page_is_stored_on_its_day(name: str, html: str, url: str, day: date | None) -> None:
+    assert stored_day(html, url) == day, name
+
+
+@pytest.mark.xfail(strict=True, reason="a day printed as plain text under the headline is not read for a UTC time")
+@pytest.mark.parametrize(("name", "html", "url", "day"), BATCH_LEFT, ids=[entry[0] for entry in BATCH_LEFT])
+def test_a_utc_time_whose_day_the_byline_prints_as_text_keeps_its_utc_day(
+        name: str, html: str, url: str, day: date | None) -> None:
     assert stored_day(html, url) == day, name
 
 
@@ -81,6 +92,17 @@ def test_the_stored_instant_is_the_pages_utc_time() -> None:
 ])
 def test_a_day_a_caption_or_a_dek_names_under_the_headline_moves_nothing(byline: str) -> None:
     assert stored_day(utc_page(byline, json_ld="2026-03-13T00:44:09Z"), URL) == MARCH_13
+
+
+@pytest.mark.parametrize(("byline", "lang"), [
+    ('By A. Writer</div><div class="event">Vote scheduled for March 13, 2026', "en"),
+    ("By A. Writer · Print edition: March 13, 2026", "en"),
+    ("<p>Próxima sesión: 13 de marzo de 2026</p>", "es"),
+    ("Par A. Auteur · Édition du 13 mars 2026", "fr"),
+])
+def test_a_next_day_printed_under_the_headline_leaves_an_afternoon_utc_time_on_its_day(byline: str, lang: str) -> None:
+    # the rule's first form read any day under the headline: these US afternoon stories (20:00 Z) moved to the 13th
+    assert stored_day(utc_page(byline, lang, json_ld="2026-03-12T20:00:00Z"), URL) == MARCH_12
 
 
 def test_a_byline_that_prints_a_time_is_left_to_that_times_offset() -> None:

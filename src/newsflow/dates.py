@@ -75,7 +75,6 @@ from newsflow.headline_date import (
     byline_time,
     headline_date,
     numeric_date,
-    printed_time,
     printed_zone_abbreviation,
     published_ago,
     update_bound,
@@ -97,7 +96,14 @@ from newsflow.pagedates import (
     page_url_day,
     payload_published,
 )
-from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, on_printed_day, parse_page
+from newsflow.pagetimes import (
+    NUMERIC_OFFSET,
+    WALL_CLOCK,
+    in_page_offset,
+    in_printed_offset,
+    onto_printed_day,
+    parse_page,
+)
 from newsflow.pagetimes import parse_local as parse_local
 from newsflow.placeholderdates import placeholder
 from newsflow.worlddates import slash_order
@@ -187,8 +193,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
         chosen = in_printed_offset(chosen, tree)
     chosen = _with_time_of_day(_in_zone(chosen, zone), tree, zone)
     chosen = in_printed_offset(_cross_checked(chosen, tree, sources), tree)
-    if zone is None and chosen.tzinfo is UTC and not is_bare(chosen) and printed_time(tree) is None:  # 29th pass:
-        chosen = on_printed_day(chosen, headline_date(tree), WESTERNMOST_NEWS_OFFSET)  # a printed time's is read above
+    if zone is None:  # a UTC time onto the day a `<time>` of it prints (twenty-ninth pass)
+        chosen = onto_printed_day(chosen, tree, WESTERNMOST_NEWS_OFFSET)
     return chosen.replace(tzinfo=UTC) if chosen.tzinfo is WALL_CLOCK else chosen
 
 

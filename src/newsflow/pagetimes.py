@@ -4,8 +4,8 @@ the page gives in UTC is put back in (split from `newsflow.dates`, eleventh pass
 A time written with an offset keeps it; "Z", "GMT" and a Unix timestamp are UTC; a time written
 without an offset is the publisher's wall clock (`WALL_CLOCK`), read in its zone once that is known.
 A UTC time goes back into the offset the page writes the same instant with (`in_page_offset`), or
-that the time printed under the headline implies (`in_printed_offset`), or onto the day printed there
-(`on_printed_day`). Pure: the standard library,
+that the time printed under the headline implies (`in_printed_offset`), or onto the day a `<time>` of the same
+instant prints (`on_printed_day`). Pure: the standard library,
 and the page's lxml tree through `newsflow.declareddates`, `newsflow.jsonld` and
 `newsflow.headline_date`.
 """
@@ -21,6 +21,10 @@ from newsflow.declareddates import json_ld_published_strings, published_metas
 from newsflow.headline_date import printed_time
 from newsflow.jsonld import json_ld_strings
 from newsflow.pagedates import unix_time
+from newsflow.printeddates import first_date
+
+TIMES_READ = 20
+"""How many of the body's `<time datetime>` elements `day_printed_for` reads (as `declareddates.STORY_TIMES`)."""
 
 MAX_OFFSET = timedelta(hours=14)
 
@@ -75,9 +79,30 @@ def in_printed_offset(chosen: datetime, tree: Any) -> datetime:
     return chosen
 
 
+def day_printed_for(chosen: datetime, tree: Any) -> date | None:
+    """The day a `<time>` element prints in its text for the chosen instant: the first whose `datetime` is that
+    instant (`<time datetime="Fri, 22 Oct 2021 00:44:09 +0000">October 21, 2021</time>`); the element and its text
+    name one moment, so the text's day is the publisher's (twenty-ninth pass). A day printed elsewhere under the
+    headline is not read: it may be an event's, an offer's or a print edition's (review of the rule's first form)."""
+    for element in tree.xpath("//body//time[@datetime]")[:TIMES_READ]:
+        if parse_local(str(element.get("datetime"))) == chosen:
+            found = first_date(" ".join(element.itertext())[:200], named=True)
+            return found[1] if found is not None else None
+    return None
+
+
+def onto_printed_day(chosen: datetime, tree: Any, westernmost: timedelta) -> datetime:
+    """`on_printed_day` with the day a `<time>` of the chosen instant prints, for a time stated in UTC ("Z", "+00:00")
+    when the byline prints no time of day (a printed time's offset is `in_printed_offset`'s to read; one that is no
+    real offset, "21:07" over 02:00 Z, leaves the time in UTC)."""
+    if chosen.tzinfo is not UTC or chosen.time() == time(0) or printed_time(tree) is not None:
+        return chosen
+    return on_printed_day(chosen, day_printed_for(chosen, tree), westernmost)
+
+
 def on_printed_day(chosen: datetime, printed: date | None, westernmost: timedelta) -> datetime:
-    """A time given in UTC only, in the offset nearest UTC (whole hours) that puts it on the day printed under the
-    headline, when that is the day before or after its UTC day and a zone where news is published (from
+    """A time given in UTC only, in the offset nearest UTC (whole hours) that puts it on the day printed for it
+    (`day_printed_for`), when that is the day before or after its UTC day and a zone where news is published (from
     `westernmost` to +14:00) puts it there: `<time datetime="…00:44:09 +0000">March 12</time>` is a US evening story
     of the 12th (twenty-ninth pass). The instant stays; the day is the one the page prints for it."""
     if printed is None or chosen.utcoffset() or chosen.tzinfo is WALL_CLOCK or chosen.time() == time(0):
