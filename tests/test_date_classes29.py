@@ -109,3 +109,11 @@ def test_a_byline_that_prints_a_time_is_left_to_that_times_offset() -> None:
     # 20:07 over 00:44 Z is no real offset (`in_printed_offset` reads none): the time stays in UTC, as on main
     html = utc_page("By A. Writer · March 12, 2026 20:07", json_ld="2026-03-13T00:44:09Z")
     assert stored_day(html, URL) == MARCH_13
+
+
+def test_a_related_storys_time_of_the_same_instant_is_not_read() -> None:
+    card = '<time datetime="2026-03-13T00:44:09Z">March 12, 2026</time>'
+    html = utc_page("By A. Writer", json_ld="2026-03-13T00:44:09Z", after=(
+        '<aside class="related"><ul><li><a href="/news/storm">Storm closes the coastal road for two days</a> '
+        f"{card}</li></ul></aside>"))
+    assert stored_day(html, URL) == MARCH_13

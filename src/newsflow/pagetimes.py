@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from newsflow.bylinetexts import in_other_block
 from newsflow.declareddates import json_ld_published_strings, published_metas
 from newsflow.headline_date import printed_time
 from newsflow.jsonld import json_ld_strings
@@ -81,11 +82,12 @@ def in_printed_offset(chosen: datetime, tree: Any) -> datetime:
 
 def day_printed_for(chosen: datetime, tree: Any) -> date | None:
     """The day a `<time>` element prints in its text for the chosen instant: the first whose `datetime` is that
-    instant (`<time datetime="Fri, 22 Oct 2021 00:44:09 +0000">October 21, 2021</time>`); the element and its text
-    name one moment, so the text's day is the publisher's (twenty-ninth pass). A day printed elsewhere under the
-    headline is not read: it may be an event's, an offer's or a print edition's (review of the rule's first form)."""
+    instant, outside other stories' blocks (`<time datetime="Fri, 22 Oct 2021 00:44:09 +0000">October 21,
+    2021</time>`). The element and its text name one moment, so the text's day is the publisher's (twenty-ninth
+    pass). A day printed elsewhere under the headline is not read: it may be an event's, an offer's or a print
+    edition's (review of the rule's first form)."""
     for element in tree.xpath("//body//time[@datetime]")[:TIMES_READ]:
-        if parse_local(str(element.get("datetime"))) == chosen:
+        if parse_local(str(element.get("datetime"))) == chosen and not in_other_block(tree, element):
             found = first_date(" ".join(element.itertext())[:200], named=True)
             return found[1] if found is not None else None
     return None
