@@ -13,7 +13,8 @@ import pytest
 
 from newsflow.dates import WESTERNMOST_NEWS_OFFSET
 from newsflow.extract import extract_article
-from newsflow.pagetimes import WALL_CLOCK, on_printed_day
+from newsflow.pagetimes import WALL_CLOCK
+from newsflow.printedday import on_printed_day
 from tests.date_batch20 import stored_day
 from tests.date_batch29 import MARCH_12, MARCH_13, URL, UTC_PAGES, UTC_PAGES_AFTER, utc_page
 

@@ -48,7 +48,7 @@ keep the offset the page gave (`published_at`; when htmldate answers in UTC, the
 writes the same instant with); callers store the instant in UTC and the day as
 `publication_day` gives it. A time given only in UTC is put in the publisher's zone when its
 country-code domain (or, on a .com, its language) names one, or in the offset the time printed under
-the headline implies ("21:00" over 02:00 Z: -05:00), or onto the day a `<time>` of it prints (29th pass).
+the headline implies ("21:00" over 02:00 Z: -05:00), or onto the day a `<time>` of it prints (`newsflow.printedday`).
 A time without an offset is the publisher's clock: read in its zone, or in the offset to the same time
 the page states in UTC, else as UTC; a date alone is midnight UTC (sixth pass, docs/extraction.md).
 Parsing a page's times and putting them back in its offsets is `newsflow.pagetimes` (eleventh pass).
@@ -96,16 +96,10 @@ from newsflow.pagedates import (
     page_url_day,
     payload_published,
 )
-from newsflow.pagetimes import (
-    NUMERIC_OFFSET,
-    WALL_CLOCK,
-    in_page_offset,
-    in_printed_offset,
-    onto_printed_day,
-    parse_page,
-)
+from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
 from newsflow.pagetimes import parse_local as parse_local
 from newsflow.placeholderdates import placeholder
+from newsflow.printedday import onto_printed_day
 from newsflow.worlddates import slash_order
 
 LATER_THAN_JSON_LD = timedelta(days=2)

@@ -4,28 +4,22 @@ the page gives in UTC is put back in (split from `newsflow.dates`, eleventh pass
 A time written with an offset keeps it; "Z", "GMT" and a Unix timestamp are UTC; a time written
 without an offset is the publisher's wall clock (`WALL_CLOCK`), read in its zone once that is known.
 A UTC time goes back into the offset the page writes the same instant with (`in_page_offset`), or
-that the time printed under the headline implies (`in_printed_offset`), or onto the day a `<time>` of the same
-instant prints (`on_printed_day`). Pure: the standard library,
-and the page's lxml tree through `newsflow.declareddates`, `newsflow.jsonld` and
-`newsflow.headline_date`.
+that the time printed under the headline implies (`in_printed_offset`); onto the day a `<time>` of the same
+instant prints is `newsflow.printedday`'s (twenty-ninth pass). Pure: the standard library, and the page's lxml
+tree through `newsflow.declareddates`, `newsflow.jsonld` and `newsflow.headline_date`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from newsflow.bylinetexts import in_other_block
 from newsflow.declareddates import json_ld_published_strings, published_metas
 from newsflow.headline_date import printed_time
 from newsflow.jsonld import json_ld_strings
 from newsflow.pagedates import unix_time
-from newsflow.printeddates import first_date
-
-TIMES_READ = 20
-"""How many of the body's `<time datetime>` elements `day_printed_for` reads (as `declareddates.STORY_TIMES`)."""
 
 MAX_OFFSET = timedelta(hours=14)
 
@@ -78,44 +72,6 @@ def in_printed_offset(chosen: datetime, tree: Any) -> datetime:
     if offset and abs(offset) <= MAX_OFFSET and offset % timedelta(minutes=15) == timedelta(0):
         return chosen.astimezone(timezone(offset))
     return chosen
-
-
-def day_printed_for(chosen: datetime, tree: Any) -> date | None:
-    """The day a `<time>` element prints in its text for the chosen instant: the first whose `datetime` is that
-    instant, outside other stories' blocks (`<time datetime="Fri, 22 Oct 2021 00:44:09 +0000">October 21,
-    2021</time>`). The element and its text name one moment, so the text's day is the publisher's (twenty-ninth
-    pass). A day printed elsewhere under the headline is not read: it may be an event's, an offer's or a print
-    edition's (review of the rule's first form)."""
-    for element in tree.xpath("//body//time[@datetime]")[:TIMES_READ]:
-        if parse_local(str(element.get("datetime"))) == chosen and not in_other_block(tree, element):
-            found = first_date(" ".join(element.itertext())[:200], named=True)
-            return found[1] if found is not None else None
-    return None
-
-
-def onto_printed_day(chosen: datetime, tree: Any, westernmost: timedelta) -> datetime:
-    """`on_printed_day` with the day a `<time>` of the chosen instant prints, for a time stated in UTC ("Z", "+00:00")
-    when the byline prints no time of day (a printed time's offset is `in_printed_offset`'s to read; one that is no
-    real offset, "21:07" over 02:00 Z, leaves the time in UTC)."""
-    if chosen.tzinfo is not UTC or chosen.time() == time(0) or printed_time(tree) is not None:
-        return chosen
-    return on_printed_day(chosen, day_printed_for(chosen, tree), westernmost)
-
-
-def on_printed_day(chosen: datetime, printed: date | None, westernmost: timedelta) -> datetime:
-    """A time given in UTC only, in the offset nearest UTC (whole hours) that puts it on the day printed for it
-    (`day_printed_for`), when that is the day before or after its UTC day and a zone where news is published (from
-    `westernmost` to +14:00) puts it there: `<time datetime="…00:44:09 +0000">March 12</time>` is a US evening story
-    of the 12th (twenty-ninth pass). The instant stays; the day is the one the page prints for it."""
-    if printed is None or chosen.utcoffset() or chosen.tzinfo is WALL_CLOCK or chosen.time() == time(0):
-        return chosen
-    if printed == chosen.date() - timedelta(days=1) and (chosen + westernmost).date() == printed:
-        hours = -(chosen.hour + 1)  # 00:44 Z is 23:44 at -01:00
-    elif printed == chosen.date() + timedelta(days=1) and (chosen + MAX_OFFSET).date() == printed:
-        hours = 24 - chosen.hour  # 22:30 Z is 00:30 at +02:00
-    else:
-        return chosen
-    return chosen.astimezone(timezone(timedelta(hours=hours)))
 
 
 def in_page_offset(chosen: datetime, tree: Any) -> datetime:
