@@ -38,3 +38,14 @@ def test_a_printed_day_the_declared_regions_zone_does_not_give_moves_nothing(
         lang: str, instant: str, text: str, day: date) -> None:
     html = utc_page("By A. Writer " + _time(instant, text), json_ld=instant).replace('lang="en"', f'lang="{lang}"')
     assert stored_day(html, URL) == day
+
+
+@pytest.mark.parametrize("instant", [
+    "2026-03-12T12:00:00Z",  # 14:00 in Cairo, whose reckoning may start Ramadan a day apart from Umm al-Qura's
+    "2026-03-12T16:30:00Z",  # after sunset in Cairo: a Hijri day counted from sunset is the next one
+])
+def test_a_hijri_day_printed_in_the_publications_time_moves_nothing(instant: str) -> None:
+    # "24 Ramadan 1447" is 13 March 2026 by Umm al-Qura's table, printed here for a time of the 12th: the rule reads
+    # only a civil (Gregorian) day printed for the instant, and the time stays on its UTC day, as on the starting code
+    html = utc_page(_time(instant, "الجمعة 24 رمضان 1447 هـ"), json_ld=instant).replace('lang="en"', 'lang="ar"')
+    assert stored_day(html, "https://www.example.com/news/12345") == MARCH_12

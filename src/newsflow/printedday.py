@@ -1,7 +1,8 @@
 """A time given only in UTC put onto the day a `<time>` element of the same instant prints for it (twenty-ninth pass,
 docs/extraction.md): `<time datetime="Fri, 22 Oct 2021 00:44:09 +0000">October 21, 2021</time>` is a US evening
 story of the 21st. Split from `newsflow.pagetimes` by its review, which narrowed it: not an update's day printed in
-the element, nor a day no clock of the country the page's `lang` region names gives the instant."""
+the element, nor a Hijri or Hebrew day, nor a day no clock of the country the page's `lang` region names gives the
+instant."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Any
 
 from newsflow.bylinetexts import in_other_block
 from newsflow.headline_date import UPDATE_CUE, printed_time
+from newsflow.letterdates import hebrew_dates
 from newsflow.localtime import region_zone
 from newsflow.pagetimes import MAX_OFFSET, WALL_CLOCK, parse_local
-from newsflow.printeddates import first_date
+from newsflow.printeddates import ASCII_DIGITS, first_date
+from newsflow.tabledcalendars import tabled_dates
 
 TIMES_READ = 20
 """How many of the body's `<time datetime>` elements `day_printed_for` reads (as `declareddates.STORY_TIMES`)."""
@@ -24,13 +27,22 @@ def day_printed_for(chosen: datetime, tree: Any) -> date | None:
     2021</time>`). The element and its text name one moment, so the text's day is the publisher's (twenty-ninth
     pass). A day printed elsewhere under the headline is not read: it may be an event's, an offer's or a print
     edition's (review of the rule's first form); nor a text that names an update ("Updated March 13"): its day is
-    the update's (review)."""
+    the update's; nor a Hijri or Hebrew day (`_in_sighted_calendar`; review)."""
     for element in tree.xpath("//body//time[@datetime]")[:TIMES_READ]:
         if parse_local(str(element.get("datetime"))) == chosen and not in_other_block(tree, element):
             text = " ".join(element.itertext())[:200]
             found = None if UPDATE_CUE.search(text) else first_date(text, named=True)
-            return found[1] if found is not None else None
+            return found[1] if found is not None and not _in_sighted_calendar(text, found[0]) else None
     return None
+
+
+def _in_sighted_calendar(text: str, position: int) -> bool:
+    """Whether the date `first_date` read at `position` is a Hijri or Hebrew one (it reads them only where no
+    Gregorian date is): a Hijri month starts a day apart by country (Umm al-Qura's table against a sighting) and a
+    Hebrew day at sunset, so such a day may be a day off the civil one, the very difference this rule reads
+    (review)."""
+    ascii_text = text.translate(ASCII_DIGITS)
+    return any(found[0] == position for found in tabled_dates(ascii_text) + hebrew_dates(ascii_text))
 
 
 def onto_printed_day(chosen: datetime, tree: Any, westernmost: timedelta) -> datetime:
