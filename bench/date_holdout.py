@@ -20,6 +20,14 @@ cleaning, without `<script>` (so without JSON-LD), `<style>`, `<form>` or commen
 `<meta content>` renamed `value` and `property` renamed `name`: a page dated by its metas is only
 dated again once they are renamed back.
 
+A fourth set (docs/extraction.md, "Twenty-ninth pass, dates") is built from microlinkhq/metascraper's
+integration fixtures: `packages/metascraper/test/integration/<site>/` holds the page's URL (`index.js`),
+the saved page (`input.html`) and the expected metadata (`snapshots/index.js.md`, `date: '...Z'`); 66
+news and blog pages, `--name metascraper`. Its reference is metascraper's `date`, which reads a page's
+`dateModified` before its `datePublished`: 15 of the 66 are the modification, not the publication
+(read by eye), so the set is scored three ways: as it is, without those 15, and with the publication
+day read by eye.
+
 Each page is decoded as a fetched page is (`newsflow.charset`, no Content-Type header) and read by
 `extract_article` with its URL and no feed date, as a run stores a page whose feed gives none. The
 stored day (`published_date`, the publisher's local day) is compared with the reference; "either

@@ -48,10 +48,10 @@ keep the offset the page gave (`published_at`; when htmldate answers in UTC, the
 writes the same instant with); callers store the instant in UTC and the day as
 `publication_day` gives it. A time given only in UTC is put in the publisher's zone when its
 country-code domain (or, on a .com, its language) names one, or in the offset the time printed under
-the headline implies ("21:00" over 02:00 Z: -05:00). A time without an offset is the publisher's
-clock: read in its zone, or in the offset to the same time the page states in UTC, else as UTC; a
-date alone is midnight UTC (sixth pass, docs/extraction.md). Parsing a page's times and putting
-them back in its offsets is `newsflow.pagetimes` (eleventh pass).
+the headline implies ("21:00" over 02:00 Z: -05:00), or onto the day a `<time>` of it prints (`newsflow.printedday`).
+A time without an offset is the publisher's clock: read in its zone, or in the offset to the same time
+the page states in UTC, else as UTC; a date alone is midnight UTC (sixth pass, docs/extraction.md).
+Parsing a page's times and putting them back in its offsets is `newsflow.pagetimes` (eleventh pass).
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ from newsflow.pagedates import (
 from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
 from newsflow.pagetimes import parse_local as parse_local
 from newsflow.placeholderdates import placeholder
+from newsflow.printedday import onto_printed_day
 from newsflow.worlddates import slash_order
 
 LATER_THAN_JSON_LD = timedelta(days=2)
@@ -186,6 +187,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
         chosen = in_printed_offset(chosen, tree)
     chosen = _with_time_of_day(_in_zone(chosen, zone), tree, zone)
     chosen = in_printed_offset(_cross_checked(chosen, tree, sources), tree)
+    if zone is None:  # a UTC time onto the day a `<time>` of it prints (twenty-ninth pass)
+        chosen = onto_printed_day(chosen, tree, WESTERNMOST_NEWS_OFFSET)
     return chosen.replace(tzinfo=UTC) if chosen.tzinfo is WALL_CLOCK else chosen
 
 

@@ -220,3 +220,16 @@ def _host_countries(urls: list[str]) -> list[str]:
         if "." in host:
             countries.append(host.rsplit(".", 1)[1].lower())
     return countries
+
+
+def region_zone(tree: Any) -> ZoneInfo | None:
+    """The zone of the country the region subtag of the page's declared language names (`lang="en-GB"`), when
+    that country has one zone; not used to date a page (a region is declared by sites outside it too), only to
+    refuse a day no clock of that country gives (`printedday`, review of the twenty-ninth pass)."""
+    declared = str(tree.get("lang") or tree.get("xml:lang") or "").strip().lower().replace("_", "-").split("-")
+    region = declared[1] if len(declared) > 1 and len(declared[1]) == 2 else ""
+    name = COUNTRY_ZONES.get(region) if region not in SEVERAL_ZONES else None
+    try:
+        return ZoneInfo(name) if name is not None else None
+    except ZoneInfoNotFoundError:
+        return None

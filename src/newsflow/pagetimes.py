@@ -4,9 +4,9 @@ the page gives in UTC is put back in (split from `newsflow.dates`, eleventh pass
 A time written with an offset keeps it; "Z", "GMT" and a Unix timestamp are UTC; a time written
 without an offset is the publisher's wall clock (`WALL_CLOCK`), read in its zone once that is known.
 A UTC time goes back into the offset the page writes the same instant with (`in_page_offset`), or
-that the time printed under the headline implies (`in_printed_offset`). Pure: the standard library,
-and the page's lxml tree through `newsflow.declareddates`, `newsflow.jsonld` and
-`newsflow.headline_date`.
+that the time printed under the headline implies (`in_printed_offset`); onto the day a `<time>` of the same
+instant prints is `newsflow.printedday`'s (twenty-ninth pass). Pure: the standard library, and the page's lxml
+tree through `newsflow.declareddates`, `newsflow.jsonld` and `newsflow.headline_date`.
 """
 
 from __future__ import annotations
