@@ -51,6 +51,9 @@ from newsflow.text import (
 TITLE_LINE_MAX_WORDS = 40
 TITLE_LINE_MIN_F1 = 0.7
 """A line is the headline again when its words and the title's overlap this much (token F1)."""
+TITLE_EQUAL_MAX_WORDS = 120
+"""A longer line is the headline only when its words are the title's, all of them: a Chinese or Japanese
+headline of 75 characters counts 75 words (twenty-ninth pass)."""
 HEADLINE_SEARCH_LINES = 4
 ABOVE_HEADLINE_MAX_WORDS = 6
 """The headline is looked for in the first HEADLINE_SEARCH_LINES lines, below lines of at most
@@ -137,8 +140,8 @@ def _headline_index(lines: list[str], title: str | None, headlines: Sequence[str
 
 
 def _is_headline(line: str, title: str | None, headlines: Sequence[str]) -> bool:
-    if word_count(line) > TITLE_LINE_MAX_WORDS:
-        return False
+    if word_count(line) > TITLE_LINE_MAX_WORDS:  # a CJK headline counts a word a character: it may be the title
+        return word_count(line) <= TITLE_EQUAL_MAX_WORDS and word_tokens(line) == word_tokens(title or "")
     folded = " ".join(word_tokens(line))
     if any(folded == " ".join(word_tokens(headline)) for headline in headlines):
         return True
