@@ -139,6 +139,12 @@ def test_a_german_quote_in_guillemets_stays() -> None:
     assert lines[0] == story[0]
 
 
+def test_a_first_line_of_arrows_stays() -> None:
+    for first in ("Input -> parse -> check -> store", "Input => parse => store"):
+        story = [first, *EN]
+        assert stored_lines(page("Ferry pier to close for two years", "", story))[:2] == story[:2], first
+
+
 # A notice that the article is old.
 
 
@@ -159,9 +165,12 @@ def test_a_german_notice_that_the_article_is_old_is_not_stored() -> None:
 
 
 def test_a_sentence_about_an_old_article_stays() -> None:
-    story = ["The article is more than a review: it is the first account of the harbour's history since the "
-             "board was founded two hundred years ago.", *EN]
-    assert stored_lines(page("Ferry pier to close for two years", "", story))[:2] == story[:2]
+    for first in ("The article is more than a review: it is the first account of the harbour's history since the "
+                  "board was founded two hundred years ago.",
+                  "This story is more than 20 years old: in 2003, a young reporter found the pier's first cracks.",
+                  "Dieser Artikel ist älter als die Stadt selbst, sagt der Archivar."):
+        story = [first, *EN]
+        assert stored_lines(page("Ferry pier to close for two years", "", story))[:2] == story[:2], first
 
 
 # A sponsored-link label in Japanese, and a long CJK headline repeated as the first line.

@@ -38,26 +38,28 @@ BARE_LABELS = frozenset({
 """Labels that are never a line of a story by themselves; compared as the line's word tokens, so a colon or a
 dash after them does not matter ("Published:", "By —")."""
 _BARE_LABELS = frozenset(" ".join(word_tokens(label)) for label in BARE_LABELS)
-_CRUMB_SEPARATOR = re.compile(r"\s*(?:>|＞|›|»|≫)\s*")  # noqa: RUF001 (the fullwidth and angle forms are the point)
+_CRUMB_SEPARATOR = re.compile(r"\s*(?<![-=])(?:>|＞|›|»|≫)\s*")  # not an arrow's head ("->", "=>")  # noqa: RUF001 (the fullwidth and angle forms are the point)
 BREADCRUMB_MIN_ITEMS = 3
 BREADCRUMB_ITEM_MAX_CHARS = 40
 """A breadcrumb has at least three items, each a section's name: short, and no sentence ("Rents > wages >
 savings: the survey's three lines tell …" is a story's line)."""
-_SENTENCE_MARK = re.compile(r"[.!?。！？:;,«“”„]")  # noqa: RUF001 (quotes: German sets »quotes« with the same mark)
+_LETTER = re.compile(r"[^\W\d_]")
+_SENTENCE_MARK = re.compile(r"[.!?。！？:;,：；、，«“”„]")  # noqa: RUF001 (quotes: German sets »quotes« with the same mark)
 _AGE_NOTICE = re.compile(
-    r"\b(?:this|the) (?:article|story|post|content) (?:is|was (?:first )?published|was written) "
-    r"(?:more than|over|older than) (?:\w+ ){1,2}(?:years?|months?)\b"
+    r"\bthis (?:article|story|post|content) (?:is|was (?:first )?published|was written) "
+    r"(?:more than|over|older than) (?:\w+ ){1,2}(?:years?|months?) (?:old|ago)(?:[.!]|$)"
     r"|\bcet article (?:publié|a été publié|date)\b.*\b(?:ne sont plus à jour|n'est plus à jour|de plus de \w+ ans?)"
-    r"|\b(?:dieser|der) (?:artikel|beitrag|text) (?:ist älter als|ist mehr als \w+ (?:jahre|monate) alt"
+    r"|\b(?:dieser|der) (?:artikel|beitrag|text) (?:ist (?:älter als|mehr als|über) \w+ (?:jahr|monat)"
     r"|wurde vor (?:mehr als|über) \w+ (?:jahren|monaten))"
     r"|\b(?:este|esta) (?:artículo|noticia|nota) (?:tiene más de|fue publicad[oa] hace más de) \w+ (?:años?|meses)"
     r"|\bquesto articolo (?:ha più di|è stato pubblicato (?:più di|oltre)) \w+ (?:anni|mesi)"
     r"|\beste artigo (?:tem mais de|foi publicado há mais de) \w+ (?:anos?|meses)",
     re.IGNORECASE,
 )
-"""An archive's notice: the article's age and nothing of the story. A line that only says "the article is more
-than a review" is the story's: a count of years or months must follow."""
-AGE_NOTICE_MAX_WORDS = 40
+"""An archive's notice: the article's age and nothing of the story. A line that says "the article is more than a
+review" is the story's: a count of years or months must follow, and in English the sentence ends there ("This
+story is more than 20 years old: in 2003, …" is the story's opening)."""
+AGE_NOTICE_MAX_WORDS = 30
 
 
 def drop_start_furniture(text: str) -> str:
@@ -86,7 +88,7 @@ def is_breadcrumb(line: str) -> bool:
     items = [item.strip() for item in _CRUMB_SEPARATOR.split(line.strip())]
     return (
         len(items) >= BREADCRUMB_MIN_ITEMS
-        and all(0 < len(item) <= BREADCRUMB_ITEM_MAX_CHARS for item in items)
+        and all(0 < len(item) <= BREADCRUMB_ITEM_MAX_CHARS and _LETTER.search(item) for item in items)
         and not _SENTENCE_MARK.search(line)
     )
 
