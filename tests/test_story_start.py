@@ -188,3 +188,45 @@ def test_a_long_japanese_headline_repeated_as_the_first_line_is_not_stored() -> 
 def test_a_long_japanese_first_paragraph_like_the_title_stays() -> None:
     title = "市港湾局、老朽化したフェリー桟橋を二年間閉鎖へ"
     assert stored_lines(page(title, "", JA, lang="ja"))[0] == JA[0]
+
+
+# The stored title: a <title>'s suffix (a site's, a section's, a view's name) that the page's <h1> leaves out.
+
+
+def titled_page(title: str, h1: str, paragraphs: list[str], lang: str = "en") -> str:
+    """The <title> and og:title carry the suffix, as the pages the check found do; the <h1> does not."""
+    og = f"<meta property='og:title' content='{escape(title, quote=True)}'>"
+    html = page(title, "", paragraphs, lang).replace(f"<h1>{escape(title)}</h1>", f"<h1>{escape(h1)}</h1>")
+    return html.replace("</head>", f"{og}</head>")
+
+
+def stored_title(html: str) -> str | None:
+    article = extract_article(html, URL)
+    assert article is not None
+    return article.title
+
+
+def test_a_section_suffix_the_headline_leaves_out_is_not_stored() -> None:
+    html = titled_page("Why the ferry pier will close | Example Politics", "Why the ferry pier will close", EN)
+    assert stored_title(html) == "Why the ferry pier will close"
+
+
+def test_a_view_suffix_the_headline_leaves_out_is_not_stored() -> None:
+    html = titled_page("Fernwärme wird teurer - Vollansicht", "Fernwärme wird teurer", DE, lang="de")
+    assert stored_title(html) == "Fernwärme wird teurer"
+
+
+def test_a_column_suffix_with_a_dash_the_headline_leaves_out_is_not_stored() -> None:
+    html = titled_page("Le pont de la gare fermé deux ans — Chronique urbaine", "Le pont de la gare fermé deux ans", FR,
+                       lang="fr")
+    assert stored_title(html) == "Le pont de la gare fermé deux ans"
+
+
+def test_a_title_whose_headline_is_its_first_word_keeps_its_words() -> None:
+    html = titled_page("Brexit: the deal the ferry companies feared", "Brexit", EN)
+    assert stored_title(html) == "Brexit: the deal the ferry companies feared"
+
+
+def test_a_title_whose_headline_differs_is_kept() -> None:
+    html = titled_page("Ferry pier to close for two years | Example News", "Harbour board shuts the old pier", EN)
+    assert stored_title(html) == "Ferry pier to close for two years | Example News"

@@ -90,3 +90,26 @@ def test_a_japanese_sponsor_link_label() -> None:
           "三月の調査でひび割れが見つかった。",
           "工事の間、フェリーは貨物ターミナルに発着する。朝の便には最大十五分の遅れが見込まれる。"]
     assert starts_with_story(page("桟橋を二年間閉鎖へ", "<p>スポンサーリンク</p>", ja, "ja"), ja)
+
+
+def titled(title: str, h1: str, paragraphs: list[str], lang: str) -> str | None:
+    og = f"<meta property='og:title' content='{escape(title, quote=True)}'>"
+    html = page(title, "", paragraphs, lang).replace(f"<h1>{escape(title)}</h1>", f"<h1>{escape(h1)}</h1>")
+    article = extract_article(html.replace("</head>", f"{og}</head>"), URL)
+    assert article is not None
+    return article.title
+
+
+def test_a_spanish_section_suffix() -> None:
+    assert titled("El mercado cierra dos años | Economía local", "El mercado cierra dos años", ES, "es") == (
+        "El mercado cierra dos años")
+
+
+def test_an_italian_blog_suffix_after_an_en_dash() -> None:
+    assert titled("Il ponte chiude per due anni – Il blog della città", "Il ponte chiude per due anni", IT, "it") == (
+        "Il ponte chiude per due anni")
+
+
+def test_a_portuguese_label_headline_keeps_the_title() -> None:
+    title = "Entrevista: o presidente da câmara explica a ponte"
+    assert titled(title, "Entrevista", PT, "pt") == title

@@ -51,6 +51,8 @@ from newsflow.text import (
 TITLE_LINE_MAX_WORDS = 40
 TITLE_LINE_MIN_F1 = 0.7
 """A line is the headline again when its words and the title's overlap this much (token F1)."""
+_TITLE_SEPARATOR = re.compile("\\s+[-|\u2013\u2014:\u00b7]\\s+")  # as newsflow.extract's site suffix
+HEADED_TITLE_MIN_WORDS = 2
 TITLE_EQUAL_MAX_WORDS = 120
 """A longer line is the headline only when its words are the title's, all of them: a Chinese or Japanese
 headline of 75 characters counts 75 words (twenty-ninth pass)."""
@@ -148,6 +150,22 @@ def _is_headline(line: str, title: str | None, headlines: Sequence[str]) -> bool
     if not title:
         return False
     return line.casefold() == title.casefold() or token_f1(line, title) >= TITLE_LINE_MIN_F1
+
+
+def title_without_suffix(title: str | None, headlines: Sequence[str]) -> str | None:
+    """"Headline | Site Politics" -> "Headline" when one of the page's <h1> texts is the part before a spaced
+    separator: what follows is a site's, a section's or a view's name that the page's own headline leaves out
+    (twenty-ninth pass: og:title keeps it, and trafilatura prefers og:title). Only when that part has
+    HEADED_TITLE_MIN_WORDS words or more and what follows no more: "Brexit: the deal …" under an <h1> "Brexit"
+    keeps its words."""
+    if not title or not headlines:
+        return title
+    shown = {tuple(word_tokens(headline)) for headline in headlines}
+    for separator in _TITLE_SEPARATOR.finditer(title):
+        head, rest = word_tokens(title[: separator.start()]), word_tokens(title[separator.end() :])
+        if len(head) >= HEADED_TITLE_MIN_WORDS and len(rest) <= len(head) and tuple(head) in shown:
+            return title[: separator.start()]
+    return title
 
 
 def page_headlines(tree: Any) -> list[str]:
