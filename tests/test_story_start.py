@@ -227,6 +227,11 @@ def test_a_title_whose_headline_is_its_first_word_keeps_its_words() -> None:
     assert stored_title(html) == "Brexit: the deal the ferry companies feared"
 
 
+def test_a_section_heading_over_a_longer_headline_keeps_the_title() -> None:
+    html = titled_page("Local News - Harbour board shuts the old ferry pier", "Local News", EN)
+    assert stored_title(html) == "Local News - Harbour board shuts the old ferry pier"
+
+
 def test_a_title_whose_headline_differs_is_kept() -> None:
     html = titled_page("Ferry pier to close for two years | Example News", "Harbour board shuts the old pier", EN)
     assert stored_title(html) == "Ferry pier to close for two years | Example News"
