@@ -51,7 +51,7 @@ def starts_with_story(html: str, paragraphs: list[str]) -> bool:
 
 
 def test_an_italian_stamp_label_over_a_time_element() -> None:
-    above = "<div class='info'><span>Pubblicato il</span> <time datetime='2024-05-06'>6 maggio 2024</time></div>"
+    above = "<div class='info'><span>Pubblicato il</span> <time datetime='2024-05-06'>06/05/2024</time></div>"
     assert starts_with_story(page("Il ponte chiude per due anni", above, IT, "it"), IT)
 
 
