@@ -45,6 +45,8 @@ JA = [
     "市の港湾局は月曜日、老朽化したフェリー桟橋を二年間の改修工事のため閉鎖すると発表した。三月の調査で十二本のコンクリート杭にひび割れが見つかったという。",
     "工事の間、フェリーは貨物ターミナルに発着する。朝の便を利用する通勤客には当初、最大十五分の遅れが見込まれる。",
     "改修費用は約十一億円で、大半は国の補助金でまかなわれる予定だ。",
+    "港湾局によると、新しい桟橋の設計は来年春までにまとめ、地元の漁業関係者や住民への説明会も開く方針だという。",
+    "利用者からは、工事期間中の案内表示をわかりやすくしてほしいとの声が上がっており、市は駅や船内での掲示を増やすとしている。",
 ]
 
 
@@ -113,7 +115,8 @@ def test_a_subhead_by_the_numbers_stays() -> None:
 
 
 def test_a_japanese_breadcrumb_above_the_story_is_not_stored() -> None:
-    above = "<p>トップ ＞ ニュースリリース ＞ 港湾</p>"
+    above = ("<p id='pankuzu'><a href='../../'>HOME</a>\u3000＞\u3000<a href='/seminar'>イベント・セミナー情報</a>"
+             "\u3000＞\u3000港湾</p>")
     assert_starts_with_story(page("フェリー桟橋を二年間閉鎖へ", above, JA, lang="ja"), JA)
 
 
@@ -130,6 +133,11 @@ def test_a_german_breadcrumb_with_guillemets_is_not_stored() -> None:
 def test_a_first_line_that_compares_with_arrows_stays() -> None:
     story = ["Rents > wages > savings: the survey's three lines tell the story of the decade in this city, "
              "where rents rose by forty per cent while wages rose by twelve.", *EN]
+    assert stored_lines(page("Ferry pier to close for two years", "", story))[:2] == story[:2]
+
+
+def test_a_menu_path_written_out_as_a_first_line_stays() -> None:
+    story = ["Settings › Privacy › Location Services", *EN]
     assert stored_lines(page("Ferry pier to close for two years", "", story))[:2] == story[:2]
 
 
@@ -235,3 +243,15 @@ def test_a_section_heading_over_a_longer_headline_keeps_the_title() -> None:
 def test_a_title_whose_headline_differs_is_kept() -> None:
     html = titled_page("Ferry pier to close for two years | Example News", "Harbour board shuts the old pier", EN)
     assert stored_title(html) == "Ferry pier to close for two years | Example News"
+
+
+def test_a_site_name_in_a_logo_h1_is_never_the_title() -> None:
+    story = "".join(f"<p>{escape(p)}</p>" for p in EN)
+    site = "<meta property='og:site_name' content='The Daily Tribune'>"
+    for logo, site_meta in (("<header><h1><a href='/'>The Daily Tribune</a></h1></header>", ""),
+                            ("<header><h1>The Daily Tribune</h1></header>", ""),
+                            ("<div class='logo'><h1>The Daily Tribune</h1></div>", site)):
+        html = (f"<html><head><title>The Daily Tribune | Ferry pier closes</title>{site_meta}"
+                "<meta property='og:title' content='The Daily Tribune | Ferry pier closes'></head><body>"
+                f"{logo}<article><h2>Ferry pier closes</h2>{story}</article></body></html>")
+        assert stored_title(html) == "The Daily Tribune | Ferry pier closes", logo

@@ -32,6 +32,7 @@ from collections.abc import Container, Sequence
 from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsflow.jsonld import json_ld_strings
 from newsflow.markedlines import BOILERPLATE_MARKERS as BOILERPLATE_MARKERS  # re-exported: the old home of these names
@@ -152,20 +153,44 @@ def _is_headline(line: str, title: str | None, headlines: Sequence[str]) -> bool
     return line.casefold() == title.casefold() or token_f1(line, title) >= TITLE_LINE_MIN_F1
 
 
-def title_without_suffix(title: str | None, headlines: Sequence[str]) -> str | None:
+def title_without_suffix(title: str | None, headlines: Sequence[str], sitename: str | None = None) -> str | None:
     """"Headline | Site Politics" -> "Headline" when one of the page's <h1> texts is the part before a spaced
     separator: what follows is a site's, a section's or a view's name that the page's own headline leaves out
     (twenty-ninth pass: og:title keeps it, and trafilatura prefers og:title). Only when that part has
     HEADED_TITLE_MIN_WORDS words or more and what follows no more: "Brexit: the deal …" under an <h1> "Brexit"
-    keeps its words."""
+    keeps its words. `headlines` are the story's (`story_headlines`: no logo), and a part that is the site's name
+    is never the title ("The Daily Tribune | Ferry pier closes")."""
     if not title or not headlines:
         return title
     shown = {tuple(word_tokens(headline)) for headline in headlines}
+    site = tuple(word_tokens(sitename or ""))
     for separator in _TITLE_SEPARATOR.finditer(title):
-        head, rest = word_tokens(title[: separator.start()]), word_tokens(title[separator.end() :])
-        if len(head) >= HEADED_TITLE_MIN_WORDS and len(rest) <= len(head) and tuple(head) in shown:
+        head, rest = tuple(word_tokens(title[: separator.start()])), word_tokens(title[separator.end() :])
+        if len(head) >= HEADED_TITLE_MIN_WORDS and len(rest) <= len(head) and head in shown and head != site:
             return title[: separator.start()]
     return title
+
+
+def story_headlines(tree: Any) -> list[str]:
+    """The page's <h1> texts that are no site logo: none in the page's own <header> or <nav> (an <article>'s
+    <header> is the story's), none holding a link to the site's home page."""
+    found = []
+    for h1 in tree.iterfind(".//h1"):
+        ancestors = [element.tag for element in h1.iterancestors()]
+        page_header = any(tag in ("header", "nav") for tag in ancestors) and not any(
+            tag in ("article", "main") for tag in ancestors
+        )
+        if page_header or any(_is_home_link(anchor.get("href")) for anchor in h1.iterfind(".//a")):
+            continue
+        found.append(" ".join(" ".join(h1.itertext()).split()))
+        if len(found) == MAX_HEADLINES:
+            break
+    return found
+
+
+def _is_home_link(href: str | None) -> bool:
+    parts = urlsplit((href or "#").strip())
+    return parts.path in ("", "/") and not parts.query and not parts.fragment
 
 
 def page_headlines(tree: Any) -> list[str]:

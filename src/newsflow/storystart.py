@@ -18,6 +18,7 @@ STORY_LINE_MIN_WORDS words or more (the story has begun there; below it, "by" or
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count, word_tokens
 
@@ -62,16 +63,30 @@ story is more than 20 years old: in 2003, …" is the story's opening)."""
 AGE_NOTICE_MAX_WORDS = 30
 
 
-def drop_start_furniture(text: str) -> str:
-    """The text without the bare labels, breadcrumbs and age notices above its first story paragraph."""
+def drop_start_furniture(text: str, tree: Any = None) -> str:
+    """The text without the bare labels, breadcrumbs and age notices above its first story paragraph. With the
+    page's tree, a breadcrumb's items but its last must be the texts of the page's links, as a trail's are: a
+    menu path written out ("Settings > Privacy > Location") is a how-to's line."""
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept: list[str] = []
     for index, line in enumerate(lines):
         in_head = index < HEAD_MAX_LINES and not any(word_count(seen) >= STORY_LINE_MIN_WORDS for seen in kept)
-        if in_head and index + 1 < len(lines) and is_head_furniture(line):
+        if in_head and index + 1 < len(lines) and _is_head_furniture_of(line, tree):
             continue
         kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def _is_head_furniture_of(line: str, tree: Any) -> bool:
+    if is_bare_label(line) or is_age_notice(line):
+        return True
+    return is_breadcrumb(line) and (tree is None or _items_linked(line, tree))
+
+
+def _items_linked(line: str, tree: Any) -> bool:
+    links = {" ".join(" ".join(anchor.itertext()).split()) for anchor in tree.iterfind(".//a")}
+    items = [item.strip() for item in _CRUMB_SEPARATOR.split(line.strip())]
+    return all(item in links for item in items[:-1])
 
 
 def is_head_furniture(line: str) -> bool:

@@ -89,10 +89,10 @@ def story_text(
     blocks = story_blocks(found.readability)
     chosen = complete_story(choose_extraction(found.final_text, found.own_text, readability), blocks)
     chosen = join_inline_splits(chosen, (found.final_body, found.own_body), page)
-    text = refined_text(drop_start_furniture(drop_furniture_lines(chosen, author)), title, description, page)
+    text = refined_text(drop_start_furniture(drop_furniture_lines(chosen, author), page), title, description, page)
     text = drop_unconfirmed_lines(text, readability)
     subheads = ShownHeadings(readability, page, found.final_body, found.own_body)
-    text = drop_start_furniture(drop_unconfirmed_lines(text, json_ld_article_body(page), subheads))  # a new head
+    text = drop_start_furniture(drop_unconfirmed_lines(text, json_ld_article_body(page), subheads), page)  # new head
     text = drop_story_tail(text, readability, page)
     text = drop_caption_lines(text, found.readability)
     shares = [block.link_share for block in blocks]
