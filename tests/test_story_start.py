@@ -255,3 +255,10 @@ def test_a_site_name_in_a_logo_h1_is_never_the_title() -> None:
                 "<meta property='og:title' content='The Daily Tribune | Ferry pier closes'></head><body>"
                 f"{logo}<article><h2>Ferry pier closes</h2>{story}</article></body></html>")
         assert stored_title(html) == "The Daily Tribune | Ferry pier closes", logo
+
+
+def test_a_flash_whose_title_is_its_only_paragraph_keeps_it() -> None:
+    flash = ("市港湾局は月曜日、老朽化したフェリー桟橋を二年間閉鎖すると発表した。"
+             "三月の調査で十二本の杭にひび割れが見つかったため")
+    html = page(flash, "", [flash, "（港湾局発表）"], lang="ja")
+    assert stored_lines(html)[0] == flash

@@ -55,6 +55,7 @@ TITLE_LINE_MIN_F1 = 0.7
 _TITLE_SEPARATOR = re.compile("\\s+[-|\u2013\u2014:\u00b7]\\s+")  # as newsflow.extract's site suffix
 HEADED_TITLE_MIN_WORDS = 2
 TITLE_EQUAL_MAX_WORDS = 120
+STORY_BELOW_MIN_WORDS = 15  # storytext.MIN_PARAGRAPH_WORDS: a story's paragraph
 """A longer line is the headline only when its words are the title's, all of them: a Chinese or Japanese
 headline of 75 characters counts 75 words (twenty-ninth pass)."""
 HEADLINE_SEARCH_LINES = 4
@@ -135,11 +136,17 @@ def drop_title_line(text: str, title: str | None, headlines: Sequence[str] = ())
 
 def _headline_index(lines: list[str], title: str | None, headlines: Sequence[str]) -> int | None:
     for index, line in enumerate(lines[:HEADLINE_SEARCH_LINES]):
-        if index + 1 < len(lines) and _is_headline(line, title, headlines):
+        if index + 1 < len(lines) and _is_headline(line, title, headlines) and _story_below(line, lines[index + 1 :]):
             return index
         if word_count(line) > ABOVE_HEADLINE_MAX_WORDS:
             break
     return None
+
+
+def _story_below(line: str, below: list[str]) -> bool:
+    """A long line taken for the headline (a CJK one, TITLE_EQUAL_MAX_WORDS) goes only when a story paragraph
+    follows: a flash whose title is its one paragraph keeps it (a page of short lines is no article)."""
+    return word_count(line) <= TITLE_LINE_MAX_WORDS or any(word_count(rest) >= STORY_BELOW_MIN_WORDS for rest in below)
 
 
 def _is_headline(line: str, title: str | None, headlines: Sequence[str]) -> bool:
