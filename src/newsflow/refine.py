@@ -160,22 +160,44 @@ def _is_headline(line: str, title: str | None, headlines: Sequence[str]) -> bool
     return line.casefold() == title.casefold() or token_f1(line, title) >= TITLE_LINE_MIN_F1
 
 
-def title_without_suffix(title: str | None, headlines: Sequence[str], sitename: str | None = None) -> str | None:
+def title_without_suffix(
+    title: str | None, headlines: Sequence[str], sitename: str | None = None, beside: Sequence[str] = ()
+) -> str | None:
     """"Headline | Site Politics" -> "Headline" when one of the page's <h1> texts is the part before a spaced
     separator: what follows is a site's, a section's or a view's name that the page's own headline leaves out
     (twenty-ninth pass: og:title keeps it, and trafilatura prefers og:title). Only when that part has
     HEADED_TITLE_MIN_WORDS words or more and what follows no more: "Brexit: the deal …" under an <h1> "Brexit"
     keeps its words. `headlines` are the story's (`story_headlines`: no logo), and a part that is the site's name
-    is never the title ("The Daily Tribune | Ferry pier closes")."""
+    is never the title ("The Daily Tribune | Ferry pier closes"), nor is one whose rest is a heading set beside an
+    <h1> (`headings_beside`: a kicker <h1> "Ukraine war live" over its headline <h2>, review)."""
     if not title or not headlines:
         return title
     shown = {tuple(word_tokens(headline)) for headline in headlines}
     site = tuple(word_tokens(sitename or ""))
-    for separator in _TITLE_SEPARATOR.finditer(title):
-        head, rest = tuple(word_tokens(title[: separator.start()])), word_tokens(title[separator.end() :])
-        if len(head) >= HEADED_TITLE_MIN_WORDS and len(rest) <= len(head) and head in shown and head != site:
-            return title[: separator.start()]
+    besides = {tuple(word_tokens(heading)) for heading in beside}
+    longest, total = max(len(tokens) for tokens in shown), len(word_tokens(title))
+    head: tuple[str, ...] = ()
+    start = 0
+    for separator in _TITLE_SEPARATOR.finditer(title):  # the head grows piece by piece: linear (review)
+        head += tuple(word_tokens(title[start : separator.start()]))
+        start = separator.end()
+        if len(head) > longest:
+            break
+        if len(head) >= HEADED_TITLE_MIN_WORDS and total - len(head) <= len(head) and head in shown and head != site:
+            return title if besides and tuple(word_tokens(title[start:])) in besides else title[: separator.start()]
     return title
+
+
+def headings_beside(tree: Any) -> list[str]:
+    """The texts of the <h2>/<h3> set right after an <h1> (an <hgroup>'s or a kicker's headline)."""
+    found = []
+    for h1 in tree.iterfind(".//h1"):
+        after = h1.getnext()
+        if after is not None and after.tag in ("h2", "h3"):
+            found.append(" ".join(" ".join(after.itertext()).split()))
+        if len(found) == MAX_HEADLINES:
+            break
+    return found
 
 
 def story_headlines(tree: Any) -> list[str]:

@@ -44,6 +44,7 @@ BREADCRUMB_MIN_ITEMS = 3
 BREADCRUMB_ITEM_MAX_CHARS = 40
 """A breadcrumb has at least three items, each a section's name: short, and no sentence ("Rents > wages >
 savings: the survey's three lines tell …" is a story's line)."""
+_SPEECH_MARK = re.compile(r"[\"“”„«»‘’‚‹›?!？！]")  # noqa: RUF001 (the quotes of several languages are the point)
 _LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_MARK = re.compile(r"[.!?。！？:;,：；、，«“”„]")  # noqa: RUF001 (quotes: German sets »quotes« with the same mark)
 _AGE_NOTICE = re.compile(
@@ -94,8 +95,9 @@ def is_head_furniture(line: str) -> bool:
 
 
 def is_bare_label(line: str) -> bool:
-    """A byline's or a stamp's label alone on its line ("by", "Published", "Publié le")."""
-    return " ".join(word_tokens(line)) in _BARE_LABELS
+    """A byline's or a stamp's label alone on its line ("by", "Published", "Publié le"); quoted or asked, it is
+    speech: "“Published?”" opens a story (review)."""
+    return " ".join(word_tokens(line)) in _BARE_LABELS and not _SPEECH_MARK.search(line)
 
 
 def is_breadcrumb(line: str) -> bool:
