@@ -70,22 +70,27 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
     menu path written out ("Settings > Privacy > Location") is a how-to's line."""
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept: list[str] = []
+    links: set[str] | None = None  # the page's link texts, read once, at the first breadcrumb (review: 6 reads)
     for index, line in enumerate(lines):
         in_head = index < HEAD_MAX_LINES and not any(word_count(seen) >= STORY_LINE_MIN_WORDS for seen in kept)
-        if in_head and index + 1 < len(lines) and _is_head_furniture_of(line, tree):
+        if not (in_head and index + 1 < len(lines)):
+            kept.append(line)
+        elif is_bare_label(line) or is_age_notice(line):
             continue
-        kept.append(line)
+        elif is_breadcrumb(line) and tree is not None:
+            links = _link_texts(tree) if links is None else links
+            if not _items_linked(line, links):
+                kept.append(line)
+        elif not is_breadcrumb(line):
+            kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)
 
 
-def _is_head_furniture_of(line: str, tree: Any) -> bool:
-    if is_bare_label(line) or is_age_notice(line):
-        return True
-    return is_breadcrumb(line) and (tree is None or _items_linked(line, tree))
+def _link_texts(tree: Any) -> set[str]:
+    return {" ".join(" ".join(anchor.itertext()).split()) for anchor in tree.iterfind(".//a")}
 
 
-def _items_linked(line: str, tree: Any) -> bool:
-    links = {" ".join(" ".join(anchor.itertext()).split()) for anchor in tree.iterfind(".//a")}
+def _items_linked(line: str, links: set[str]) -> bool:
     items = [item.strip() for item in _CRUMB_SEPARATOR.split(line.strip())]
     return all(item in links for item in items[:-1])
 
