@@ -63,6 +63,7 @@ from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import above_site_menu
 from newsflow.pagebounds import bounded_page_tree, texts_split
 from newsflow.pagedates import other_stories_holders, without_elements, without_image_urls
+from newsflow.refine import headings_beside, story_headlines, title_without_suffix
 from newsflow.storytext import MIN_PARAGRAPH_WORDS as MIN_PARAGRAPH_WORDS  # re-exported: the public names stay here
 from newsflow.storytext import TrafilaturaOutputs, is_article_text, story_text
 from newsflow.storytext import has_article_paragraph as has_article_paragraph
@@ -140,7 +141,7 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
     published, ago, month_day, by_image = _page_dates(document.date, tree, url)
     return ExtractedArticle(
         text=text,
-        title=title,
+        title=title_without_suffix(title, story_headlines(tree), sitename, headings_beside(tree)),  # after the rules
         author=author,
         published_at=published.astimezone(UTC) if published is not None else None,
         language=language,

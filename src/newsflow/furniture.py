@@ -60,6 +60,9 @@ LABELS = frozenset({
     "condividi", "compartilhe", "bild anzeigen", "bild vergrößern", "show image", "enlarge image", "print",
     "drucken", "imprimir", "imprimer",
 })  # fmt: skip
+CJK_LABELS = ("スポンサーリンク", "スポンサードリンク", "広告", "广告", "廣告")  # sponsored link, an ad (ja, zh)
+"""Ad labels in Chinese and Japanese (twenty-ninth pass): compared as their word tokens, one a character."""
+_CJK_LABELS = frozenset(" ".join(word_tokens(label)) for label in CJK_LABELS)
 READING_TIME = re.compile(
     r"^\W*(?:lesedauer|reading time|lesezeit|czas czytania|ten tekst przeczytasz|tiempo de lectura|temps de lecture|"
     r"leestijd|lukuaika|tempo de leitura)\b|^\W*\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s+read\W*$",
@@ -149,7 +152,7 @@ def is_furniture(line: str, authors: tuple[frozenset[str], ...] = ()) -> bool:
 def is_label(line: str) -> bool:
     """An ad label or a reading time: "Advertisement", "Anzeige", "Lesedauer: 4 Minuten", "5 min read"."""
     bare = " ".join(word_tokens(line))
-    return bare in LABELS or bool(READING_TIME.match(line) or TAXONOMY.match(line))
+    return bare in LABELS or bare in _CJK_LABELS or bool(READING_TIME.match(line) or TAXONOMY.match(line))
 
 
 def is_dateline(line: str, tokens: list[str]) -> bool:

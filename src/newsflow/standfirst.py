@@ -25,6 +25,7 @@ from typing import Any
 
 from newsflow.furniture import is_dated_line
 from newsflow.refine import lead_in_text
+from newsflow.storystart import is_head_furniture
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
 
 STANDFIRST_MIN_WORDS = 12
@@ -165,6 +166,8 @@ def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> 
     if not line.endswith(SENTENCE_END) and not _named_standfirst(element):
         return False
     if _PHOTO_CREDIT.search(line) or is_dated_line(line):  # a credit or a dateline (eleventh pass)
+        return False
+    if is_head_furniture(line):  # an age notice, a breadcrumb (twenty-ninth pass)
         return False
     if any(line in headline or headline in line for headline in headlines):
         return False

@@ -4,7 +4,8 @@
 `TrafilaturaOutputs`; `story_text` applies the rules, in this order. trafilatura's own extraction is
 preferred to the larger container its fallbacks replaced a whole article by (`newsflow.choose`), and a
 story it cut short after its first container is completed from readability-lxml's (`newsflow.completion`).
-Page furniture leaves the text (bylines, datelines, credits, ad labels: `newsflow.furniture`), which is
+Page furniture leaves the text (bylines, datelines, credits, ad labels: `newsflow.furniture`; above the story,
+a label left alone, a breadcrumb, an age notice: `newsflow.storystart`), which is
 then corrected with the page's own signals (`newsflow.refine`: headline line, lead, JSON-LD articleBody or
 a script payload's story for pages rendered by scripts (`newsflow.payload`), notices and teaser blocks,
 and short lines that readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does
@@ -43,6 +44,7 @@ from newsflow.refine import (
     restore_lead,
 )
 from newsflow.standfirst import restore_standfirst
+from newsflow.storystart import drop_start_furniture
 from newsflow.subheads import ShownHeadings
 from newsflow.tails import drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count
@@ -87,10 +89,10 @@ def story_text(
     blocks = story_blocks(found.readability)
     chosen = complete_story(choose_extraction(found.final_text, found.own_text, readability), blocks)
     chosen = join_inline_splits(chosen, (found.final_body, found.own_body), page)
-    text = refined_text(drop_furniture_lines(chosen, author), title, description, page)
+    text = refined_text(drop_start_furniture(drop_furniture_lines(chosen, author), page), title, description, page)
     text = drop_unconfirmed_lines(text, readability)
     subheads = ShownHeadings(readability, page, found.final_body, found.own_body)
-    text = drop_unconfirmed_lines(text, json_ld_article_body(page), subheads)
+    text = drop_start_furniture(drop_unconfirmed_lines(text, json_ld_article_body(page), subheads), page)  # new head
     text = drop_story_tail(text, readability, page)
     text = drop_caption_lines(text, found.readability)
     shares = [block.link_share for block in blocks]

@@ -1,0 +1,120 @@
+"""Page furniture above the story's first paragraph (docs/extraction.md, "Twenty-ninth pass, text").
+
+A blind check of where stored texts start (Mercury's fixtures, bench/starts.py) found lines kept above the story
+that no earlier rule knew, each in the story's container where trafilatura reads it:
+
+- a label left alone (`is_bare_label`): a stamp's or a byline's label whose value the page set in an element
+  of its own, which trafilatura or the byline rule took away ("Published" over a `<time>`, "Publié le", "by"
+  over the author's own `<div>`);
+- a breadcrumb trail (`is_breadcrumb`): three or more short items joined by ">", "»", an angle quote or a
+  fullwidth ">" (as "トップ > ニュースリリース > 薄型キーボード");
+- a notice that the article is old (`is_age_notice`): "This article is more than 5 years old", "Prenez note
+  que cet article publié en 2017 pourrait contenir des informations qui ne sont plus à jour".
+
+They are looked for only above the story: in the first HEAD_MAX_LINES lines, and above the first line of
+STORY_LINE_MIN_WORDS words or more (the story has begun there; below it, "by" or "»" may be a story's own).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsflow.text import PARAGRAPH_SEPARATOR, word_count, word_tokens
+
+HEAD_MAX_LINES = 6
+STORY_LINE_MIN_WORDS = 15
+"""The head of the text: its first HEAD_MAX_LINES lines, up to the first of STORY_LINE_MIN_WORDS words or more
+(as `storytext.MIN_PARAGRAPH_WORDS`: the length of a story's paragraph)."""
+BARE_LABELS = frozenset({
+    # a byline's opener whose name is an element of its own
+    "by", "von", "por", "par", "door", "di", "av", "af", "od", "fra", "written by", "words by", "text von",
+    # a stamp's label whose date is a <time> of its own
+    "published", "published on", "published at", "updated", "updated on", "last updated", "posted", "posted on",
+    "first published", "veröffentlicht", "veröffentlicht am", "aktualisiert", "aktualisiert am", "zuletzt aktualisiert",
+    "publié", "publié le", "mis à jour", "mis à jour le", "publicado", "publicado el", "publicado em", "actualizado",
+    "actualizado el", "atualizado", "atualizado em", "pubblicato", "pubblicato il", "aggiornato", "aggiornato il",
+    "gepubliceerd", "gepubliceerd op", "bijgewerkt", "bijgewerkt op", "publicerad", "publisert", "opublikowano",
+})  # fmt: skip
+"""Labels that are never a line of a story by themselves; compared as the line's word tokens, so a colon or a
+dash after them does not matter ("Published:", "By —")."""
+_BARE_LABELS = frozenset(" ".join(word_tokens(label)) for label in BARE_LABELS)
+_CRUMB_SEPARATOR = re.compile(r"\s*(?<![-=])(?:>|＞|›|»|≫)\s*")  # not an arrow's head ("->", "=>")  # noqa: RUF001 (the fullwidth and angle forms are the point)
+BREADCRUMB_MIN_ITEMS = 3
+BREADCRUMB_ITEM_MAX_CHARS = 40
+"""A breadcrumb has at least three items, each a section's name: short, and no sentence ("Rents > wages >
+savings: the survey's three lines tell …" is a story's line)."""
+_SPEECH_MARK = re.compile(r"[\"“”„«»‘’‚‹›?!？！]")  # noqa: RUF001 (the quotes of several languages are the point)
+_LETTER = re.compile(r"[^\W\d_]")
+_SENTENCE_MARK = re.compile(r"[.!?。！？:;,：；、，«“”„]")  # noqa: RUF001 (quotes: German sets »quotes« with the same mark)
+_AGE_NOTICE = re.compile(
+    r"\bthis (?:article|story|post|content) (?:is|was (?:first )?published|was written) "
+    r"(?:more than|over|older than) (?:\w+ ){1,2}(?:years?|months?) (?:old|ago)(?:[.!]|$)"
+    r"|\bcet article (?:publié|a été publié|date)\b.*\b(?:ne sont plus à jour|n'est plus à jour|de plus de \w+ ans?)"
+    r"|\b(?:dieser|der) (?:artikel|beitrag|text) (?:ist (?:älter als|mehr als|über) \w+ (?:jahr|monat)"
+    r"|wurde vor (?:mehr als|über) \w+ (?:jahren|monaten))"
+    r"|\b(?:este|esta) (?:artículo|noticia|nota) (?:tiene más de|fue publicad[oa] hace más de) \w+ (?:años?|meses)"
+    r"|\bquesto articolo (?:ha più di|è stato pubblicato (?:più di|oltre)) \w+ (?:anni|mesi)"
+    r"|\beste artigo (?:tem mais de|foi publicado há mais de) \w+ (?:anos?|meses)",
+    re.IGNORECASE,
+)
+"""An archive's notice: the article's age and nothing of the story. A line that says "the article is more than a
+review" is the story's: a count of years or months must follow, and in English the sentence ends there ("This
+story is more than 20 years old: in 2003, …" is the story's opening)."""
+AGE_NOTICE_MAX_WORDS = 30
+
+
+def drop_start_furniture(text: str, tree: Any = None) -> str:
+    """The text without the bare labels, breadcrumbs and age notices above its first story paragraph. With the
+    page's tree, a breadcrumb's items but its last must be the texts of the page's links, as a trail's are: a
+    menu path written out ("Settings > Privacy > Location") is a how-to's line."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    kept: list[str] = []
+    links: set[str] | None = None  # the page's link texts, read once, at the first breadcrumb (review: 6 reads)
+    for index, line in enumerate(lines):
+        in_head = index < HEAD_MAX_LINES and not any(word_count(seen) >= STORY_LINE_MIN_WORDS for seen in kept)
+        if not (in_head and index + 1 < len(lines)):
+            kept.append(line)
+        elif is_bare_label(line) or is_age_notice(line):
+            continue
+        elif is_breadcrumb(line) and tree is not None:
+            links = _link_texts(tree) if links is None else links
+            if not _items_linked(line, links):
+                kept.append(line)
+        elif not is_breadcrumb(line):
+            kept.append(line)
+    return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def _link_texts(tree: Any) -> set[str]:
+    return {" ".join(" ".join(anchor.itertext()).split()) for anchor in tree.iterfind(".//a")}
+
+
+def _items_linked(line: str, links: set[str]) -> bool:
+    items = [item.strip() for item in _CRUMB_SEPARATOR.split(line.strip())]
+    return all(item in links for item in items[:-1])
+
+
+def is_head_furniture(line: str) -> bool:
+    return is_bare_label(line) or is_breadcrumb(line) or is_age_notice(line)
+
+
+def is_bare_label(line: str) -> bool:
+    """A byline's or a stamp's label alone on its line ("by", "Published", "Publié le"); quoted or asked, it is
+    speech: "“Published?”" opens a story (review)."""
+    return " ".join(word_tokens(line)) in _BARE_LABELS and not _SPEECH_MARK.search(line)
+
+
+def is_breadcrumb(line: str) -> bool:
+    """Three or more short items joined by a breadcrumb's separator, none of them a sentence."""
+    items = [item.strip() for item in _CRUMB_SEPARATOR.split(line.strip())]
+    return (
+        len(items) >= BREADCRUMB_MIN_ITEMS
+        and all(0 < len(item) <= BREADCRUMB_ITEM_MAX_CHARS and _LETTER.search(item) for item in items)
+        and not _SENTENCE_MARK.search(line)
+    )
+
+
+def is_age_notice(line: str) -> bool:
+    """A notice that the article is old ("This article is more than 5 years old")."""
+    return word_count(line) <= AGE_NOTICE_MAX_WORDS and bool(_AGE_NOTICE.search(line))
