@@ -98,13 +98,20 @@ _PHOTO_CREDIT = re.compile(
 
 def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
     """The text with the page's standfirst as its first line, when the page shows one above the
-    story's first line and the text lacks it."""
+    story's first line and the text lacks it, or holds it further down while the page shows it only there (a
+    fallback that read the page's paragraphs out of their order: session 28, a short story split over two
+    containers; a story's paragraph the page also shows above the story, as a summary, stays where it is)."""
     body = tree.find("body") if tree is not None and text else None
-    first_line = text.split(PARAGRAPH_SEPARATOR, 1)[0]
-    if body is None or word_count(first_line) < 3:
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    if body is None or word_count(lines[0]) < 3:
         return text
-    blocks = _blocks_after_headline(body, first_line[:FIRST_LINE_PROBE_CHARS], normalized_line(title or "").lower())
+    blocks = _blocks_after_headline(body, lines[0][:FIRST_LINE_PROBE_CHARS], normalized_line(title or "").lower())
     headlines = _headline_texts(tree, title)
+    later = [line for _, line in blocks if line in lines[1:]]
+    if len(later) == 1 and lines.count(later[0]) == 1 and _shown_once(body, later[0]):
+        moved = PARAGRAPH_SEPARATOR.join(line for line in lines if line != later[0])
+        if any(_is_standfirst(element, line, moved, headlines) for element, line in blocks if line == later[0]):
+            return f"{later[0]}{PARAGRAPH_SEPARATOR}{moved}"
     qualified = [(element, line) for element, line in blocks if _is_standfirst(element, line, text, headlines)]
     found = {line for _, line in qualified}
     if len(found) > 1:  # two or more: teaser cards or a fact box, unless one alone is named a standfirst
@@ -112,6 +119,12 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
     if len(found) != 1:
         return text
     return f"{found.pop()}{PARAGRAPH_SEPARATOR}{text}"
+
+
+def _shown_once(body: Any, line: str) -> bool:
+    """Whether one text block of the page, and no other, reads `line`."""
+    shown = (element for element in body.iter(*_CANDIDATE_TAGS) if _is_text_block(element))
+    return sum(normalized_line(" ".join(element.itertext())) == line for element in shown) == 1
 
 
 def _blocks_after_headline(body: Any, first_line_start: str, title: str = "") -> list[tuple[Any, str]]:
