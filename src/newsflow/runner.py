@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsflow import readersafe
+from newsflow import cli_signals, readersafe
 from newsflow.catchall import judged_within
 from newsflow.cli_signals import a_stop_was_asked, note_a_stop_asked
 from newsflow.config import Config
@@ -196,6 +196,7 @@ async def run_ingest(
     The run's budget counts from here, the wait for the run lock included.
     """
     started = time.monotonic()
+    cli_signals.forget_the_run_recorded()  # a stop is this run's to obey until its own end is recorded
     candidates = config.select_feeds(list(feed_names or []))
     store = Warehouse(config.warehouse_path, config.lock_timeout, config.write_patience)
     summary = RunSummary(run_id)
@@ -227,6 +228,7 @@ async def run_ingest(
         # ending anyway; the signal is dropped and it ends completed, exit 0.
         with interrupts_held():
             end_run(store, summary, "; ".join(errors)[:2000] or None, config.extract.html_budget_mb)
+            cli_signals.note_the_run_recorded()  # the command's end drops a stop too (flows._interrupt)
             remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
     return summary
 
@@ -256,9 +258,7 @@ def open_run(
         raise
 
 
-# How long a run's end may hold Ctrl-C and SIGTERM back: longer than recording it takes (red team 7's
-# second Ctrl-C came 0.3 s after the first), far shorter than a reader's write_patience can be.
-HOLD_AT_MOST_S = 5.0
+HOLD_AT_MOST_S = cli_signals.HOLD_AT_MOST_S  # how long the end holds a stop back (a test shortens it here)
 
 
 @contextlib.contextmanager
