@@ -35,7 +35,7 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
-from newsflow.intercepts import without_intercepted
+from newsflow.intercepts import answered_any, unreachable_left_pending, without_intercepted
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
@@ -95,6 +95,7 @@ class RunContext:
     # Pages feeds of 3 sites or more were sent to or served in this run: a portal's, evidently.
     portal_pages: set[str] = field(default_factory=set)
     catch_all_verdicts: dict[str, bool] = field(default_factory=dict)  # pages probed this run (catchall)
+    network_answered: bool = False  # some host answered a fetch of this run: the machine is online (load_fetched)
 
     @property
     def kept_pages_dir(self) -> Path | None:
@@ -164,13 +165,21 @@ async def load_fetched(
     ctx: RunContext, batch: Sequence[PendingArticle], results: Sequence[FetchResult],
     extractions: Sequence[ExtractionResult | None],
 ) -> RunCounts:
-    """Load a fetched and extracted batch, one writer at a time (for stages that fetch elsewhere)."""
+    """Load a fetched and extracted batch, one writer at a time (for stages that fetch elsewhere). Until some
+    host has answered in this run, what could not be reached waits uncounted (`intercepts.unreachable_left_pending`)."""
+    ctx.network_answered = ctx.network_answered or bool(ctx.answered_sites) or answered_any(results)
+    reached = len(batch)
+    if not ctx.network_answered:
+        batch, results, extractions = unreachable_left_pending(batch, results, extractions)
+
     def load() -> RunCounts:
         with ctx.write_lock:  # reader hook: the load, or its inputs spooled while a reader holds the warehouse
             return commit_or_spool(ctx.store, ctx.run_id, load_batch, ctx.run_id, batch, results, extractions,
                                    ctx.load_settings, if_spooled=readersafe.batch_counted(results))
 
-    return await asyncio.to_thread(load) if batch else RunCounts()
+    counts = await asyncio.to_thread(load) if batch else RunCounts()
+    counts.articles_deferred += reached - len(batch)
+    return counts
 
 
 def record_failed_batch(ctx: RunContext, batch: Sequence[PendingArticle], exc: BaseException) -> RunCounts:

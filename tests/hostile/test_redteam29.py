@@ -1,0 +1,120 @@
+"""Red team 29: failures that combine behaviours across runs (docs/security.md, "Red team 29").
+
+Real runs (`runner.run_ingest`, the code `newsflow run`'s flow runs), a real server on 127.0.0.1, a real DuckDB
+file. Names resolve through the world's resolver (tests/world/dns.py), so the machine can go offline between
+two stages of a run, or for a few runs, with no sleep and no real network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsflow import netguard
+from newsflow.config import Config, load_config
+from newsflow.models import FeedConfig
+from newsflow.pipeline import RunCounts
+from newsflow.runner import RunContext, RunSummary, Stages, run_ingest
+from tests.conftest import write_config
+from tests.hostile.servers import LoopbackServer
+from tests.localserver import Page
+from tests.sitefactory import Site, generated_story, rss_feed
+from tests.test_unstoppable import query
+from tests.world.dns import DnsTable, WorldResolver
+
+SITES = ("a.test", "b.test", "c.test")
+STORIES_PER_SITE = 2
+ATTEMPTS = 2  # execution.max_article_attempts: fewer runs than the default 3, the same rule
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[LoopbackServer, WorldResolver]]:
+    """A server every name of the sites resolves to, and the resolver `newsflow run` uses (the machine's DNS)."""
+    server = LoopbackServer("127.0.0.1")
+    names = [name for site in SITES for name in (site, f"www.{site}")]
+    resolver = WorldResolver(DnsTable({name: ["127.0.0.1"] for name in names}))
+    monkeypatch.setattr(netguard, "system_resolver", resolver)
+    try:
+        yield server, resolver
+    finally:
+        server.close()
+
+
+def offline(resolver: WorldResolver, is_offline: bool = True) -> None:
+    resolver.table = replace(resolver.table, outage=is_offline)
+
+
+def serve_sites(server: LoopbackServer, tmp_path: Path, min_interval: int) -> Config:
+    """A feed on each site, its stories on the site's `www.` host (a host no poll has connected to)."""
+    feeds = {}
+    for n, site in enumerate(SITES):
+        outlet, items = Site(site), list[tuple[str, str, datetime | None]]()
+        for k in range(STORIES_PER_SITE):
+            story = generated_story(2900 + 10 * n + k)
+            server.add(f"/{site}/{story.slug}", Page(outlet.article_page(story)))
+            items.append((story.title, f"http://www.{site}:{server.port}/{site}/{story.slug}", story.published))
+        server.add(f"/{site}/feed.xml", Page(rss_feed(site, items), "application/rss+xml"))
+        feeds[site] = f"http://{site}:{server.port}/{site}/feed.xml"
+    path = write_config(tmp_path, "", feeds, extract={"batch_size": 2, "workers": 1})
+    text = path.read_text().replace("min_interval = 0", f"min_interval = {min_interval}")
+    path.write_text(f"{text}\n[execution]\nmax_article_attempts = {ATTEMPTS}\n")
+    config = load_config(path)
+    assert config.execution.max_article_attempts == ATTEMPTS
+    return config
+
+
+class NetworkDropsAfterThePolls(Stages):
+    """The machine goes offline between the polls and the articles (a laptop's lid closed, Wi-Fi lost)."""
+
+    def __init__(self, resolver: WorldResolver) -> None:
+        self.resolver = resolver
+
+    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
+        counts = await super().poll(ctx, feeds)
+        offline(self.resolver)
+        return counts
+
+
+def run(config: Config, run_id: str, stages: Stages | None = None) -> RunSummary:
+    return asyncio.run(run_ingest(config, run_id, stages=stages))
+
+
+def test_articles_tried_while_the_machine_is_offline_are_not_parked(
+        world: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """The network drops in the middle of a run (after its polls), and stays down for the next runs, in which
+    no feed is due (`min_interval`): each run tries the pending articles, each gets a DNS error, and each
+    error counted an attempt: after `max_article_attempts` runs every article was parked, never stored once
+    the network came back. An outage is told only from a run's polls, and those runs polled nothing."""
+    server, resolver = world
+    config = serve_sites(server, tmp_path, min_interval=3600)
+    first = run(config, "drops-mid-run", NetworkDropsAfterThePolls(resolver))
+    assert first.counts.entries_new == len(SITES) * STORIES_PER_SITE and first.counts.articles_stored == 0
+    for n in range(config.execution.max_article_attempts):
+        offline_run = run(config, f"offline-{n}")
+        assert offline_run.feeds_due == 0, "a feed was due: the outage would be told from its poll"
+    offline(resolver, False)
+    run(config, "back-online")
+    everything = len(SITES) * STORIES_PER_SITE
+    assert query(config.path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [
+        (everything, everything, 0)], "articles parked while the machine was offline"
+    assert query(config.path, "SELECT count(*) - count(DISTINCT canonical_url) FROM articles") == [(0,)]
+
+
+def test_a_site_of_its_own_unreachable_while_others_answer_is_still_counted_and_parked(
+        world: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """Control: the rule is the machine's outage, not a site's. A site whose article host stops resolving (its
+    domain lapsed) while the other sites answer in the same run counts an attempt each run and is parked after
+    `max_article_attempts`, as before; the other sites' articles are stored."""
+    server, resolver = world
+    config = serve_sites(server, tmp_path, min_interval=0)
+    resolver.table = replace(resolver.table, failing=frozenset({"www.c.test"}))
+    for n in range(ATTEMPTS):
+        run(config, f"lapsed-{n}")
+    assert query(config.path, "SELECT feed_id, count(article_id), count(parked_at) FROM entries "
+                              "GROUP BY feed_id ORDER BY feed_id") == [
+        ("a.test", 2, 0), ("b.test", 2, 0), ("c.test", 0, 2)]
