@@ -364,8 +364,19 @@ def poll_state(
         redirect_url=move.redirect_url,
         redirect_polls=move.redirect_polls,
         redirect_since=move.redirect_since,
-        reset_validators=poll.result.url != feedmoves.polled_url(known, poll.feed.url),
+        reset_validators=poll.result.url != feedmoves.polled_url(known, poll.feed.url)
+        or validators_suspect(poll.outcome, failure, penalise),
     )
+
+
+def validators_suspect(outcome: Outcome, failure: FailureClass | None, penalise: bool) -> bool:
+    """Whether a failed poll drops the feed's validators, so that the next poll asks unconditionally: the
+    server answered it, or held it unanswered, and this is no outage (the network is not to blame). A server
+    fine with a plain GET that stalls or errs on `If-None-Match` or `If-Modified-Since` (a CDN or WAF rule
+    that chokes on them) failed every later poll, as they kept the validators (red team 29). The price: the
+    poll after a failure costs one whole body, where a 304 might have come."""
+    return failure is not None and penalise and outcome not in polling_policy.UNREACHABLE_OUTCOMES
+
 
 
 def move_policy(polling: PollingSettings) -> feedmoves.MovePolicy:

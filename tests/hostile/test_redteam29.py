@@ -8,9 +8,11 @@ two stages of a run, or for a few runs, with no sleep and no real network.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -22,13 +24,14 @@ from newsflow.pipeline import RunCounts
 from newsflow.runner import RunContext, RunSummary, Stages, run_ingest
 from tests.conftest import write_config
 from tests.hostile.servers import LoopbackServer
-from tests.localserver import Page
+from tests.localserver import Handler, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import query
 from tests.world.dns import DnsTable, WorldResolver
 
 SITES = ("a.test", "b.test", "c.test")
 STORIES_PER_SITE = 2
+LAST_MODIFIED = "Sat, 05 Dec 2026 08:00:00 GMT"
 ATTEMPTS = 2  # execution.max_article_attempts: fewer runs than the default 3, the same rule
 
 
@@ -118,3 +121,53 @@ def test_a_site_of_its_own_unreachable_while_others_answer_is_still_counted_and_
     assert query(config.path, "SELECT feed_id, count(article_id), count(parked_at) FROM entries "
                               "GROUP BY feed_id ORDER BY feed_id") == [
         ("a.test", 2, 0), ("b.test", 2, 0), ("c.test", 0, 2)]
+
+
+def stalls_when_conditional(server: LoopbackServer, path: str) -> Handler:
+    """The feed at `path` as served, except that a conditional request (`If-None-Match`, `If-Modified-Since`)
+    gets no answer: a CDN or WAF rule that chokes on validators. The first poll, unconditional, is fine."""
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        if handler.headers.get("If-None-Match") or handler.headers.get("If-Modified-Since"):
+            handler.close_connection = True
+            with contextlib.suppress(OSError):
+                handler.rfile.read(1)  # held until the client gives up and closes
+            return
+        page = served[path]
+        send_bytes(handler, 200, page.body, page.content_type, {"ETag": page.etag, "Last-Modified": LAST_MODIFIED})
+
+    served: dict[str, Page] = {}
+    server.routes_served = served  # type: ignore[attr-defined]
+    return handle
+
+
+def test_a_feed_whose_server_stalls_on_conditional_polls_is_polled_unconditionally_after_a_failure(
+        tmp_path: Path) -> None:
+    """Fine on the first poll; every conditional poll after it stalls to the fetch's deadline. The validators
+    were kept through failures, so every later poll was conditional and stalled too: the feed's new entries
+    never came (until its back-off reached `max_interval`, a day, and then only once a cycle)."""
+    server = LoopbackServer("127.0.0.1")
+    try:
+        handler = stalls_when_conditional(server, "/feed.xml")
+        served: dict[str, Page] = server.routes_served  # type: ignore[attr-defined]
+        server.add("/feed.xml", handler)
+        site = Site("Stall Courier")
+        stories = [generated_story(2950 + n) for n in range(3)]
+        for story in stories:
+            server.add(f"/a/{story.slug}", Page(site.article_page(story)))
+
+        def feed_lists(count: int) -> None:
+            items = [(s.title, f"/a/{s.slug}", s.published) for s in stories[:count]]
+            served["/feed.xml"] = Page(rss_feed("Stall Courier", items), "application/rss+xml")
+
+        path = write_config(tmp_path, server.base_url, {"stall": "/feed.xml"}, extract={"workers": 1}, timeout=1.0)
+        config = load_config(path)
+        feed_lists(1)
+        assert run(config, "first").counts.entries_new == 1
+        feed_lists(2)
+        assert asyncio.run(run_ingest(config, "conditional", ["stall"])).counts.feeds_failed == 1  # stalled
+        feed_lists(3)
+        asyncio.run(run_ingest(config, "after-the-failure", ["stall"]))  # due again (forced: no clock to move)
+        assert query(config.path, "SELECT count(*), count(article_id) FROM entries") == [(3, 3)], (
+            "the poll after a failed conditional poll was conditional again")
+    finally:
+        server.close()
