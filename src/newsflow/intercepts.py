@@ -85,8 +85,9 @@ def answered_any(results: Sequence[FetchResult]) -> bool:
 def unreachable_left_pending(
     batch: Sequence[PendingArticle], results: Sequence[FetchResult], extractions: Sequence[Extracted],
 ) -> tuple[list[PendingArticle], list[FetchResult], list[Extracted]]:
-    """In a run in which no host has answered anything yet, the articles whose names did not resolve, whose
-    connections were refused or that got no byte back: the machine is offline, not their sites. They stay
+    """In a run in which no host has answered anything yet, the articles whose names did not resolve (or
+    resolved to an address refused as a captive portal's DNS answers), whose connections were refused or that got
+    no byte back: the machine is offline, not their sites. They stay
     pending with no attempt counted, as in a run whose polls tell an outage (`polling.is_network_outage`).
 
     Polls tell an outage only in runs that poll: the network dropping after a run's polls, or runs in which no
@@ -95,7 +96,7 @@ def unreachable_left_pending(
     network came back (red team 29). A site of its own down (its domain lapsed) is still counted and parked, in
     the runs in which anything else answers."""
     kept = [(p, r, e) for p, r, e in zip(batch, results, extractions, strict=True)
-            if not (r.outcome in polling.UNREACHABLE_OUTCOMES or r.unanswered)]
+            if not (r.outcome in polling.UNREACHABLE_OUTCOMES or r.unanswered or r.answer_refused)]
     if len(kept) < len(results):
         log.warning("no host has answered this run, and %d articles could not be reached: the network is down, not "
                     "their sites; they are left pending, no attempt counted", len(results) - len(kept))

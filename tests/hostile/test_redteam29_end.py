@@ -36,9 +36,9 @@ from tests.test_unstoppable import query
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.timeout(600)]
 
-EXAMPLES = int(os.environ.get("NEWSFLOW_WORLD_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("NEWSFLOW_WORLD_EXAMPLES", "2"))  # strata of the end: the second is past the row
 SEED = int(os.environ.get("NEWSFLOW_SEED", "29"))
-STORIES = 3
+STORIES = 2
 SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 INTERRUPTED = "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"
 
@@ -118,7 +118,7 @@ def test_a_stop_at_any_step_of_a_runs_end_says_what_the_row_says_and_loses_nothi
 
 def config_in(folder: Path, base_url: str) -> Path:
     folder.mkdir()
-    return write_config(folder, base_url, {"courier": "/feed.xml"}, extract={"batch_size": 2})
+    return write_config(folder, base_url, {"courier": "/feed.xml"}, extract={"batch_size": 2, "workers": 1})
 
 
 def check_said_what_the_row_says(config: Path, result: dict[str, object]) -> None:
