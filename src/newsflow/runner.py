@@ -234,8 +234,14 @@ async def run_ingest(
         summary.elapsed_s = round(time.monotonic() - started, 3)
         # A Ctrl-C or SIGTERM from here on would cancel a run recorded `completed`: asyncio cancels the
         # task as it returns, and the CLI said "recorded cancelled", exit 130 (red team 17). The run is
-        # ending anyway; the signal is dropped and it ends completed, exit 0.
+        # ending anyway; the signal is dropped and it ends completed, exit 0. One obeyed since the run's
+        # last await has only asked for a cancel that is yet to land: the run is recorded cancelled, as the
+        # CLI will say (red team 29: a SIGHUP there said "interrupted" of a run recorded completed).
         with interrupts_held():
+            if a_stop_was_asked():  # obeyed after the run's last await: its cancel would land after the row
+                summary.status = "cancelled"
+                end_run(store, summary, describe_error(asyncio.CancelledError()))
+                raise asyncio.CancelledError
             end_run(store, summary, "; ".join(errors)[:2000] or None, config.extract.html_budget_mb)
             cli_signals.note_the_run_recorded()  # the command's end drops a stop too (flows._interrupt)
             remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)

@@ -40,6 +40,11 @@ EXAMPLES = int(os.environ.get("NEWSFLOW_WORLD_EXAMPLES", "2"))  # strata of the 
 SEED = int(os.environ.get("NEWSFLOW_SEED", "29"))
 STORIES = 2
 SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+# Points named by the function whose first call in the end they come just before, found in the counting run:
+# "interrupts_held", the row's hold: a stop obeyed after the run's last await only asked for a cancel, which
+# landed after the row said completed (the 40-example run found it: SIGHUP at call 555, "interrupted" of a run
+# recorded completed; 0.3% of the end's calls).
+REGRESSIONS = ["interrupts_held"]
 INTERRUPTED = "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending"
 
 # Runs `newsflow run` once per case, in this one process; a case with a fraction raises its signal at that share
@@ -51,11 +56,13 @@ import newsflow.runner as runner
 from newsflow.cli import main
 
 cases = json.loads(sys.argv[1])
-state = {"at": -1, "n": 0, "signal": None}
+state = {"at": -1, "n": 0, "signal": None, "names": None}
 
 def profile(frame, event, arg):
     if event != "call":
         return
+    if state["names"] is not None:  # the counting run: each call's function, for the named points
+        state["names"].append(frame.f_code.co_name)
     if state["n"] == state["at"]:
         sys.setprofile(None)
         signal.raise_signal(state["signal"])  # its handler runs here: the stop lands at this call
@@ -83,10 +90,15 @@ def newsflow_run(config):
         code = f"escaped: {type(exc).__name__}"
     return code, err.getvalue()
 
-results, calls = [], 0
+results, calls, names = [], 0, []
 for config, fraction, signame in cases:
-    at = -1 if fraction is None else int(fraction * calls)
-    state.update(at=at, n=0, signal=getattr(signal, signame))
+    if fraction is None:
+        at = -1
+    elif isinstance(fraction, str):  # the call just before the first call of that function in the end
+        at = names.index(fraction) - 1
+    else:
+        at = int(fraction * calls)
+    state.update(at=at, n=0, signal=getattr(signal, signame), names=names if fraction is None else None)
     code, stderr = newsflow_run(config)
     calls = calls or state["n"]
     again = newsflow_run(config) if code != 0 else None
@@ -100,7 +112,8 @@ def test_a_stop_at_any_step_of_a_runs_end_says_what_the_row_says_and_loses_nothi
     try:
         serve_stories(server, range(STORIES))
         rng = random.Random(SEED)
-        fractions = [None, *((i + rng.random()) / EXAMPLES for i in range(EXAMPLES))]
+        fractions: list[float | str | None] = [None, *REGRESSIONS, *((i + rng.random()) / EXAMPLES
+                                                                     for i in range(EXAMPLES))]
         configs = [config_in(tmp_path / f"run{n}", server.base_url) for n in range(len(fractions))]
         cases = [(str(config), fraction, SIGNALS[n % len(SIGNALS)])
                  for n, (config, fraction) in enumerate(zip(configs, fractions, strict=True))]
