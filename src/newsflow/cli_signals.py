@@ -24,6 +24,7 @@ from types import FrameType
 _LATE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _the_command = threading.Event()  # set by main() when this process is the command itself
 _stop_asked = threading.Event()  # set by a run's stop handler (flows/__init__.py) as a stop signal lands
+_stops_noted = [0]  # every stop noted, for `stops_noted`
 _run_recorded = threading.Event()  # set by the runner once the run's end is recorded completed
 _dropped_at: list[float] = []  # when the first stop after that was dropped
 # How long a run's end may hold Ctrl-C and SIGTERM back (runner.interrupts_held, and after it the command's
@@ -34,6 +35,13 @@ HOLD_AT_MOST_S = 5.0
 
 def note_a_stop_asked() -> None:
     _stop_asked.set()
+    _stops_noted[0] += 1
+
+
+def stops_noted() -> int:
+    """How many stops this process has noted: a run compares it with the count as it started, for the stops
+    asked during it (the flag above outlives an in-process run: the tests run many in one process)."""
+    return _stops_noted[0]
 
 
 def forget_stops_asked() -> None:

@@ -206,6 +206,7 @@ async def run_ingest(
     """
     started = time.monotonic()
     cli_signals.forget_the_run_recorded()  # a stop is this run's to obey until its own end is recorded
+    stops_before = cli_signals.stops_noted()
     candidates = config.select_feeds(list(feed_names or []))
     store = Warehouse(config.warehouse_path, config.lock_timeout, config.write_patience)
     summary = RunSummary(run_id)
@@ -238,7 +239,7 @@ async def run_ingest(
         # last await has only asked for a cancel that is yet to land: the run is recorded cancelled, as the
         # CLI will say (red team 29: a SIGHUP there said "interrupted" of a run recorded completed).
         with interrupts_held():
-            if a_stop_was_asked():  # obeyed after the run's last await: its cancel would land after the row
+            if cli_signals.stops_noted() > stops_before:  # obeyed after the last await: its cancel lands after
                 summary.status = "cancelled"
                 end_run(store, summary, describe_error(asyncio.CancelledError()))
                 raise asyncio.CancelledError
