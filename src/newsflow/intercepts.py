@@ -93,10 +93,11 @@ def unreachable_left_pending(
     Polls tell an outage only in runs that poll: the network dropping after a run's polls, or runs in which no
     feed is due (`polling.min_interval`, a feed backing off), tried every pending article, and each failure
     counted: after `execution.max_article_attempts` such runs every article was parked, never stored once the
-    network came back (red team 29). A site of its own down (its domain lapsed) is still counted and parked, in
-    the runs in which anything else answers."""
+    network came back (red team 29). A site of its own down is still counted and parked, in the runs in which
+    anything else answers; a name the DNS answered does not exist (NXDOMAIN: a lapsed domain) in any run, as
+    that answer is the network's (review: sites all gone were retried every run for good, never parked)."""
     kept = [(p, r, e) for p, r, e in zip(batch, results, extractions, strict=True)
-            if not (r.outcome in polling.UNREACHABLE_OUTCOMES or r.unanswered or r.answer_refused)]
+            if r.name_unknown or not (r.outcome in polling.UNREACHABLE_OUTCOMES or r.unanswered or r.answer_refused)]
     if len(kept) < len(results):
         log.warning("no host has answered this run, and %d articles could not be reached: the network is down, not "
                     "their sites; they are left pending, no attempt counted", len(results) - len(kept))

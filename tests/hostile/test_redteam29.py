@@ -171,3 +171,31 @@ def test_a_feed_whose_server_stalls_on_conditional_polls_is_polled_unconditional
             "the poll after a failed conditional poll was conditional again")
     finally:
         server.close()
+
+
+class ArticleHostsLapseAfterThePolls(Stages):
+    """Every article host stops resolving after the polls (NXDOMAIN: the DNS answered that no such name is)."""
+
+    def __init__(self, resolver: WorldResolver) -> None:
+        self.resolver = resolver
+
+    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
+        counts = await super().poll(ctx, feeds)
+        self.resolver.table = replace(self.resolver.table, failing=frozenset(f"www.{site}" for site in SITES))
+        return counts
+
+
+def test_articles_of_sites_whose_names_are_gone_are_parked_when_nothing_else_answers(
+        world: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """Review: a run in which nothing answered left every unreachable article pending uncounted, a site's own
+    NXDOMAIN too, so a user whose only sites are gone (their domains lapsed) retried their articles every run for
+    good, never parked, each run warning that the network was down. An NXDOMAIN is the DNS answering: the network
+    is up; such an article counts its attempt and is parked after `max_article_attempts`, as beside answering sites."""
+    server, resolver = world
+    config = serve_sites(server, tmp_path, min_interval=3600)
+    run(config, "lapse", ArticleHostsLapseAfterThePolls(resolver))
+    for n in range(ATTEMPTS - 1):  # no feed due, nothing answers: only the NXDOMAINs
+        assert run(config, f"nothing-answers-{n}").feeds_due == 0
+    everything = len(SITES) * STORIES_PER_SITE
+    assert query(config.path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [
+        (everything, 0, everything)], "articles of lapsed domains left pending for good"
