@@ -19,8 +19,10 @@ import pytest
 
 from newsflow import netguard
 from newsflow.config import Config, load_config
-from newsflow.models import FeedConfig
+from newsflow.errors import classify_outcome
+from newsflow.models import FeedConfig, Outcome
 from newsflow.pipeline import RunCounts
+from newsflow.polls import validators_suspect
 from newsflow.runner import RunContext, RunSummary, Stages, run_ingest
 from tests.conftest import write_config
 from tests.hostile.servers import LoopbackServer
@@ -199,3 +201,20 @@ def test_articles_of_sites_whose_names_are_gone_are_parked_when_nothing_else_ans
     everything = len(SITES) * STORIES_PER_SITE
     assert query(config.path, "SELECT count(*), count(article_id), count(parked_at) FROM entries") == [
         (everything, 0, everything)], "articles of lapsed domains left pending for good"
+
+
+@pytest.mark.parametrize(("outcome", "status", "suspect"), [
+    (Outcome.HTTP_ERROR, 403, True), (Outcome.HTTP_ERROR, 500, True), (Outcome.TIMEOUT, None, True),
+    (Outcome.PROTOCOL_ERROR, None, True),
+    (Outcome.RATE_LIMITED, 429, False), (Outcome.RATE_LIMITED, 503, False), (Outcome.PARSE_ERROR, 200, False),
+    (Outcome.TOO_LARGE, 200, False), (Outcome.BLOCKED, None, False), (Outcome.DNS_ERROR, None, False),
+])
+def test_only_a_poll_the_server_choked_on_drops_the_validators(outcome: Outcome, status: int | None,
+                                                               suspect: bool) -> None:
+    """Review: every failed poll dropped the validators, so a feed rate-limited now and then (429, 503 with
+    Retry-After: the server asked for time, it did not choke on `If-None-Match`; or a poll never sent, the host
+    paused) paid a whole body on its next poll where a 304 would come, and so did a feed whose body does not parse
+    or is over the cap (the server answered it in full: the validators were no cause). Only an error status, a
+    stall or a broken exchange can be the server choking on them."""
+    assert validators_suspect(outcome, classify_outcome(outcome, status), penalise=True) is suspect
+    assert not validators_suspect(outcome, classify_outcome(outcome, status), penalise=False)  # an outage run
