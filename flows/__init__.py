@@ -18,7 +18,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
 
-from newsflow.cli_signals import a_stop_was_asked, forget_stops_asked, note_a_stop_asked
+from newsflow.cli_signals import (
+    a_stop_was_asked,
+    dropped_as_recorded,
+    forget_stops_asked,
+    forget_the_run_recorded,
+    is_the_command,
+    note_a_stop_asked,
+)
 
 T = TypeVar("T")
 
@@ -53,6 +60,7 @@ def sigterm_interrupts() -> None:
     global _sigterm_interrupts
     _sigterm_interrupts = True
     forget_stops_asked()
+    forget_the_run_recorded()
     signal.signal(signal.SIGTERM, _interrupt)
     if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:  # under nohup it stays ignored
         signal.signal(signal.SIGHUP, _interrupt)  # the terminal or ssh session closed: as Ctrl-C too
@@ -70,7 +78,13 @@ def ctrl_c_noted() -> None:
 
 
 def give_back_ctrl_c() -> None:
-    """The run is over: Ctrl-C is Python's again (a process calling `newsflow run`, the tests, keeps its own)."""
+    """The run is over: Ctrl-C is Python's again (a process calling `newsflow run`, the tests, keeps its own).
+
+    Not in the command's own process: there it stays `_interrupt` until the command's exit handlers take over
+    (`cli_signals.end_at_once_on_a_signal`), so a Ctrl-C between a completed run's return and them is dropped as
+    SIGTERM is; Python's own handler raised KeyboardInterrupt there, "newsflow: interrupted", 130 (red team 29)."""
+    if is_the_command():
+        return
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is _interrupt:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
@@ -107,6 +121,8 @@ def run_stoppably(flow_run: Coroutine[Any, Any, T]) -> T:
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     global _run_cancelled
+    if dropped_as_recorded():  # the run is recorded completed: its report and summary are all that is left
+        return
     note_a_stop_asked()
     task = _run_task
     if task is not None and not task.done() and not _run_cancelled:

@@ -45,7 +45,7 @@ from newsflow.cli_run import (
     print_summary,
     showing_progress,
 )
-from newsflow.cli_signals import a_stop_was_asked, drop_further_interrupts, forget_stops_asked
+from newsflow.cli_signals import a_stop_was_asked, drop_further_interrupts, forget_stops_asked, the_run_was_recorded
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 from newsflow.launch import signals_interrupt_while_loading
@@ -126,6 +126,9 @@ def interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cance
     if result is not None:  # the run had ended, completed, before the interrupt: it stands
         print_summary(result, mode)
         return 0
+    if the_run_was_recorded():  # a stop asked again HOLD_AT_MOST_S after a dropped one, as the command ended
+        return _fail("interrupted as the run ended; the run is recorded completed, and what it stored is kept",
+                     EXIT_INTERRUPTED)
     if cancel_watch.cancelled_run is not None:
         mark_cancelled(api.url, cancel_watch.cancelled_run)
         return _fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); the run is recorded "

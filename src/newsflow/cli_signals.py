@@ -17,21 +17,66 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from types import FrameType
 
 _LATE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _the_command = threading.Event()  # set by main() when this process is the command itself
 _stop_asked = threading.Event()  # set by a run's stop handler (flows/__init__.py) as a stop signal lands
+_stops_noted = [0]  # every stop noted, for `stops_noted`
+_run_recorded = threading.Event()  # set by the runner once the run's end is recorded completed
+_dropped_at: list[float] = []  # when the first stop after that was dropped
+# How long a run's end may hold Ctrl-C and SIGTERM back (runner.interrupts_held, and after it the command's
+# end): longer than recording it takes (red team 7's second Ctrl-C came 0.3 s after the first), far shorter
+# than a reader's write_patience can be.
+HOLD_AT_MOST_S = 5.0
 
 
 def note_a_stop_asked() -> None:
     _stop_asked.set()
+    _stops_noted[0] += 1
+
+
+def stops_noted() -> int:
+    """How many stops this process has noted: a run compares it with the count as it started, for the stops
+    asked during it (the flag above outlives an in-process run: the tests run many in one process)."""
+    return _stops_noted[0]
 
 
 def forget_stops_asked() -> None:
     """A new command starts unstopped (`newsflow run` called again in one process: the tests)."""
     _stop_asked.clear()
+
+
+def note_the_run_recorded() -> None:
+    """The run's row says `completed`: from here to the command's end, a stop is dropped (`dropped_as_recorded`).
+    Not forgotten as the command returns (a SIGTERM then is still `flows._interrupt`'s, until the command's exit
+    handlers take over): forgotten as a run or a command starts."""
+    _dropped_at.clear()
+    _run_recorded.set()
+
+
+def forget_the_run_recorded() -> None:
+    _run_recorded.clear()
+    _dropped_at.clear()
+
+
+def the_run_was_recorded() -> bool:
+    return _run_recorded.is_set()
+
+
+def dropped_as_recorded() -> bool:
+    """Whether a stop signal landing now is dropped: the run is recorded completed, and what is left is its
+    report, Prefect's record of the flow run and the summary (red team 29: a stop there cancelled the finished
+    flow, and the command said "interrupted; the run is recorded cancelled", exit 130, of a run recorded
+    `completed`). As while the end is recorded (`runner.interrupts_held`), a stop asked again HOLD_AT_MOST_S
+    after the first dropped one is obeyed: a Prefect API slow to take the report does not hold Ctrl-C for good."""
+    if not _run_recorded.is_set():
+        return False
+    if not _dropped_at:
+        _dropped_at.append(time.monotonic())
+    return time.monotonic() - _dropped_at[0] < HOLD_AT_MOST_S
 
 
 def a_stop_was_asked() -> bool:
@@ -44,6 +89,11 @@ def a_stop_was_asked() -> bool:
 
 def mark_as_the_command() -> None:
     _the_command.set()
+
+
+def is_the_command() -> bool:
+    """Whether this process is the command itself (`newsflow.cli.main()` with no argv), not a test calling it."""
+    return _the_command.is_set()
 
 
 def ignore_signals_while_python_finalizes() -> None:

@@ -282,6 +282,8 @@ class Fetcher:
         except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
             if isinstance(exc, netguard.BlockedAddressError) and netguard.refused_by_answer(exc):
                 trail.answer_refused = True
+            if isinstance(exc, netguard.NameResolutionError) and exc.no_such_name:
+                trail.name_unknown = True
             outcome, what = self._describe_failure(exc, trail, max_bytes)
             return trail.result(outcome, url, error=f"GET {url}: {what}")
         finally:

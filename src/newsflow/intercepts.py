@@ -8,12 +8,14 @@ import logging
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
+from typing import TypeVar
 
 from newsflow import polling
 from newsflow.models import FetchResult, Outcome, PendingArticle
 from newsflow.urls import host_of, site_of
 
 log = logging.getLogger("newsflow.pipeline")  # where these warnings have always come from
+Extracted = TypeVar("Extracted")  # a batch's extraction results, kept beside their fetches
 
 
 def without_intercepted(
@@ -73,3 +75,30 @@ def served_elsewhere_too(result: FetchResult) -> FetchResult:
              "other sites' pages came through: the host's own page (an account suspended or parked), not the "
              "article; tried again on later runs")
     return replace(result, outcome=Outcome.HTTP_ERROR, html=b"", error=error)
+
+
+def answered_any(results: Sequence[FetchResult]) -> bool:
+    """Whether some host answered one of these fetches (an HTTP status came back): the machine is online."""
+    return any(result.status_code is not None for result in results)
+
+
+def unreachable_left_pending(
+    batch: Sequence[PendingArticle], results: Sequence[FetchResult], extractions: Sequence[Extracted],
+) -> tuple[list[PendingArticle], list[FetchResult], list[Extracted]]:
+    """In a run in which no host has answered anything yet, the articles whose names did not resolve (or
+    resolved to an address refused as a captive portal's DNS answers), whose connections were refused or that got
+    no byte back: the machine is offline, not their sites. They stay
+    pending with no attempt counted, as in a run whose polls tell an outage (`polling.is_network_outage`).
+
+    Polls tell an outage only in runs that poll: the network dropping after a run's polls, or runs in which no
+    feed is due (`polling.min_interval`, a feed backing off), tried every pending article, and each failure
+    counted: after `execution.max_article_attempts` such runs every article was parked, never stored once the
+    network came back (red team 29). A site of its own down is still counted and parked, in the runs in which
+    anything else answers; a name the DNS answered does not exist (NXDOMAIN: a lapsed domain) in any run, as
+    that answer is the network's (review: sites all gone were retried every run for good, never parked)."""
+    kept = [(p, r, e) for p, r, e in zip(batch, results, extractions, strict=True)
+            if r.name_unknown or not (r.outcome in polling.UNREACHABLE_OUTCOMES or r.unanswered or r.answer_refused)]
+    if len(kept) < len(results):
+        log.warning("no host has answered this run, and %d articles could not be reached: the network is down, not "
+                    "their sites; they are left pending, no attempt counted", len(results) - len(kept))
+    return [p for p, _, _ in kept], [r for _, r, _ in kept], [e for _, _, e in kept]

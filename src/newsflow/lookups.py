@@ -21,7 +21,18 @@ from typing import Any
 
 
 class NameResolutionError(Exception):
-    """The host name has no address (DNS failure). Passes through httpx unchanged."""
+    """The host name has no address (DNS failure). Passes through httpx unchanged.
+
+    `no_such_name`: the DNS answered that the name does not exist or has no address (NXDOMAIN, NODATA), as it
+    does for a lapsed domain; not a lookup that could not be made or was not answered (EAI_AGAIN: offline)."""
+
+    def __init__(self, message: str, *, no_such_name: bool = False) -> None:
+        super().__init__(message)
+        self.no_such_name = no_such_name
+
+
+# getaddrinfo's answers that the name has no address, from a DNS that answered (EAI_NODATA is glibc's)
+_NO_SUCH_NAME = frozenset(code for code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)) if code)
 
 
 AddressInfo = list[tuple[Any, ...]]
@@ -80,10 +91,11 @@ async def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = await asyncio.shield(_getaddrinfo_in_own_thread(host, port))  # a deadline leaves it to others
     except socket.gaierror as exc:
-        raise NameResolutionError(f"cannot resolve {host}: {exc.strerror}") from exc
+        raise NameResolutionError(f"cannot resolve {host}: {exc.strerror}",
+                                  no_such_name=exc.errno in _NO_SUCH_NAME) from exc
     except (UnicodeError, ValueError) as exc:  # a label over 63 characters, an empty label: no query is sent
         raise NameResolutionError(f"cannot resolve {host[:200]}: not a valid host name ({exc})") from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
-        raise NameResolutionError(f"cannot resolve {host}: no addresses")
+        raise NameResolutionError(f"cannot resolve {host}: no addresses", no_such_name=True)
     return addresses

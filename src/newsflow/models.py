@@ -109,6 +109,9 @@ class FetchResult:
     # `timeout` on a connection that was made and sent back not one byte (a blackholing network
     # or a hung proxy looks so): evidence of a network outage when many hosts do it (newsflow.polling).
     unanswered: bool = False
+    # `dns_error` because the DNS answered that the name does not exist (NXDOMAIN): the network is up and the
+    # name is gone (a lapsed domain), unlike a lookup that was not answered (newsflow.intercepts).
+    name_unknown: bool = False
     # The redirects followed, in order: (status, absolute target). A feed adopts the target of a
     # chain of permanent ones (newsflow.feedmoves).
     redirects: tuple[tuple[int, str], ...] = ()

@@ -199,7 +199,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         name = host.strip("[]")
         addresses = await self._resolver(address_with_trailing_dot(name) or name, port)
         if not addresses:
-            raise NameResolutionError(f"cannot resolve {host}: no addresses")
+            raise NameResolutionError(f"cannot resolve {host}: no addresses", no_such_name=True)
         for address in addresses:
             reason = _refusal(ipaddress.ip_address(address), self._allowed) if self._block_private else None
             if reason is not None:

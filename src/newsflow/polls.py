@@ -364,8 +364,25 @@ def poll_state(
         redirect_url=move.redirect_url,
         redirect_polls=move.redirect_polls,
         redirect_since=move.redirect_since,
-        reset_validators=poll.result.url != feedmoves.polled_url(known, poll.feed.url),
+        reset_validators=poll.result.url != feedmoves.polled_url(known, poll.feed.url)
+        or validators_suspect(poll.outcome, failure, penalise),
     )
+
+
+# Failed polls that can be the server choking on `If-None-Match` or `If-Modified-Since`: an error status, a stall,
+# a broken exchange. Not a rate limit (429, or 503 with Retry-After: the server asked for time; or a poll never
+# sent, its host paused), nor a body that does not parse or is over the cap (answered in full: no 304 was due).
+_CHOKED = frozenset({Outcome.HTTP_ERROR, Outcome.TIMEOUT, Outcome.PROTOCOL_ERROR})
+
+
+def validators_suspect(outcome: Outcome, failure: FailureClass | None, penalise: bool) -> bool:
+    """Whether a failed poll drops the feed's validators, so that the next poll asks unconditionally: the
+    server answered it with an error, held it unanswered or broke the exchange, and this is no outage (the
+    network is not to blame). A server fine with a plain GET that stalls or errs on `If-None-Match` or
+    `If-Modified-Since` (a CDN or WAF rule that chokes on them) failed every later poll, as they kept the
+    validators (red team 29). The price: the poll after such a failure costs one whole body, where a 304 might
+    have come; a feed rate limited paid it too, before its review (`_CHOKED`)."""
+    return failure is not None and penalise and outcome in _CHOKED
 
 
 def move_policy(polling: PollingSettings) -> feedmoves.MovePolicy:

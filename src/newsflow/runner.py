@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsflow import readersafe
+from newsflow import cli_signals, readersafe
 from newsflow.catchall import judged_within
 from newsflow.cli_signals import a_stop_was_asked, note_a_stop_asked
 from newsflow.config import Config
@@ -35,7 +35,7 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
-from newsflow.intercepts import without_intercepted
+from newsflow.intercepts import answered_any, unreachable_left_pending, without_intercepted
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
@@ -95,6 +95,7 @@ class RunContext:
     # Pages feeds of 3 sites or more were sent to or served in this run: a portal's, evidently.
     portal_pages: set[str] = field(default_factory=set)
     catch_all_verdicts: dict[str, bool] = field(default_factory=dict)  # pages probed this run (catchall)
+    network_answered: bool = False  # some host answered a fetch of this run: the machine is online (load_fetched)
 
     @property
     def kept_pages_dir(self) -> Path | None:
@@ -164,13 +165,21 @@ async def load_fetched(
     ctx: RunContext, batch: Sequence[PendingArticle], results: Sequence[FetchResult],
     extractions: Sequence[ExtractionResult | None],
 ) -> RunCounts:
-    """Load a fetched and extracted batch, one writer at a time (for stages that fetch elsewhere)."""
+    """Load a fetched and extracted batch, one writer at a time (for stages that fetch elsewhere). Until some
+    host has answered in this run, what could not be reached waits uncounted (`intercepts.unreachable_left_pending`)."""
+    ctx.network_answered = ctx.network_answered or bool(ctx.answered_sites) or answered_any(results)
+    reached = len(batch)
+    if not ctx.network_answered:
+        batch, results, extractions = unreachable_left_pending(batch, results, extractions)
+
     def load() -> RunCounts:
         with ctx.write_lock:  # reader hook: the load, or its inputs spooled while a reader holds the warehouse
             return commit_or_spool(ctx.store, ctx.run_id, load_batch, ctx.run_id, batch, results, extractions,
                                    ctx.load_settings, if_spooled=readersafe.batch_counted(results))
 
-    return await asyncio.to_thread(load) if batch else RunCounts()
+    counts = await asyncio.to_thread(load) if batch else RunCounts()
+    counts.articles_deferred += reached - len(batch)
+    return counts
 
 
 def record_failed_batch(ctx: RunContext, batch: Sequence[PendingArticle], exc: BaseException) -> RunCounts:
@@ -196,6 +205,8 @@ async def run_ingest(
     The run's budget counts from here, the wait for the run lock included.
     """
     started = time.monotonic()
+    cli_signals.forget_the_run_recorded()  # a stop is this run's to obey until its own end is recorded
+    stops_before = cli_signals.stops_noted()
     candidates = config.select_feeds(list(feed_names or []))
     store = Warehouse(config.warehouse_path, config.lock_timeout, config.write_patience)
     summary = RunSummary(run_id)
@@ -224,9 +235,16 @@ async def run_ingest(
         summary.elapsed_s = round(time.monotonic() - started, 3)
         # A Ctrl-C or SIGTERM from here on would cancel a run recorded `completed`: asyncio cancels the
         # task as it returns, and the CLI said "recorded cancelled", exit 130 (red team 17). The run is
-        # ending anyway; the signal is dropped and it ends completed, exit 0.
+        # ending anyway; the signal is dropped and it ends completed, exit 0. One obeyed since the run's
+        # last await has only asked for a cancel that is yet to land: the run is recorded cancelled, as the
+        # CLI will say (red team 29: a SIGHUP there said "interrupted" of a run recorded completed).
         with interrupts_held():
+            if cli_signals.stops_noted() > stops_before:  # obeyed after the last await: its cancel lands after
+                summary.status = "cancelled"
+                end_run(store, summary, describe_error(asyncio.CancelledError()))
+                raise asyncio.CancelledError
             end_run(store, summary, "; ".join(errors)[:2000] or None, config.extract.html_budget_mb)
+            cli_signals.note_the_run_recorded()  # the command's end drops a stop too (flows._interrupt)
             remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
     return summary
 
@@ -256,9 +274,7 @@ def open_run(
         raise
 
 
-# How long a run's end may hold Ctrl-C and SIGTERM back: longer than recording it takes (red team 7's
-# second Ctrl-C came 0.3 s after the first), far shorter than a reader's write_patience can be.
-HOLD_AT_MOST_S = 5.0
+HOLD_AT_MOST_S = cli_signals.HOLD_AT_MOST_S  # how long the end holds a stop back (a test shortens it here)
 
 
 @contextlib.contextmanager

@@ -54,7 +54,7 @@ class WorldResolver:
         if self.table.outage:
             raise NameResolutionError(f"cannot resolve {host}: world outage (no network)")
         if name in self.table.failing or name not in self.table.hosts:
-            raise NameResolutionError(f"cannot resolve {host}: world has no such host")
+            raise NameResolutionError(f"cannot resolve {host}: world has no such host", no_such_name=True)
         return list(self.table.hosts[name])
 
 
