@@ -161,7 +161,7 @@ def test_a_labelled_slashed_day_beats_an_update_stamp_under_the_headline(lang: s
 def test_an_update_after_the_day_the_age_names_gives_way_to_the_age(lang: str) -> None:
     """Shrunk: day 2026-11-28, ways [age] ("vor 6 Tagen"), an update stamp "Aktualisiert am 2. Dezember 2026" beside
     it in the byline. The update's day was the page's only date (`published_by_update`) and the age was not read; an
-    age counts down, so a later update gives way to it (fixed: `extract._update_only_age`)."""
+    age counts down, so a later update gives way to it (fixed: `extractdates._update_only_age`)."""
     page = DatePage(day=date(2026, 11, 28), lang=lang, paragraphs=12, ways=frozenset({"age"}),
                     distractors=(("update_printed", date(2026, 12, 2)),))
     assert day_of(page) == date(2026, 11, 28)

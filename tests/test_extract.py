@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow import extract as extract_module
+from newsflow import extractdates
 from newsflow.extract import MIN_PARAGRAPH_WORDS, extract_article, is_article_text, parse_published_at
 from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.models import ExtractedArticle, Outcome
@@ -132,7 +132,7 @@ def test_a_fault_in_the_date_readers_costs_the_date_not_the_article(monkeypatch:
         raise KeyError("feb,")
 
     whole = extract_fixture("centcom-syria-strikes-tribune.html")
-    monkeypatch.setattr(extract_module, "published_at", faulty_date_reader)
+    monkeypatch.setattr(extractdates, "published_at", faulty_date_reader)
     article = extract_fixture("centcom-syria-strikes-tribune.html")
     assert article.text == whole.text and article.title == whole.title
     assert article.published_at is None and article.published_date is None

@@ -98,7 +98,7 @@ def in_other_block(tree: Any, element: Any, site_bars: bool = True) -> bool:
     caption, nor anything else outside the article after the headline: a breadcrumb there may date the
     story), or (eighteenth pass) the site's bar before the headline (`pageblocks.site_bar`). False on a
     page without a headline. `site_bars` False reads the site's bar as the story's (review: a byline above
-    the `<article>` is such a block too; `extract._dated_again`)."""
+    the `<article>` is such a block too; `extractdates._dated_again`)."""
     headline = _byline_texts(tree)[0]
     if headline is None:
         return False

@@ -27,7 +27,7 @@ _stop_asked = threading.Event()  # set by a run's stop handler (flows/__init__.p
 _stops_noted = [0]  # every stop noted, for `stops_noted`
 _run_recorded = threading.Event()  # set by the runner once the run's end is recorded completed
 _dropped_at: list[float] = []  # when the first stop after that was dropped
-# How long a run's end may hold Ctrl-C and SIGTERM back (runner.interrupts_held, and after it the command's
+# How long a run's end may hold Ctrl-C and SIGTERM back (runstops.interrupts_held, and after it the command's
 # end): longer than recording it takes (red team 7's second Ctrl-C came 0.3 s after the first), far shorter
 # than a reader's write_patience can be.
 HOLD_AT_MOST_S = 5.0
@@ -70,7 +70,7 @@ def dropped_as_recorded() -> bool:
     """Whether a stop signal landing now is dropped: the run is recorded completed, and what is left is its
     report, Prefect's record of the flow run and the summary (red team 29: a stop there cancelled the finished
     flow, and the command said "interrupted; the run is recorded cancelled", exit 130, of a run recorded
-    `completed`). As while the end is recorded (`runner.interrupts_held`), a stop asked again HOLD_AT_MOST_S
+    `completed`). As while the end is recorded (`runstops.interrupts_held`), a stop asked again HOLD_AT_MOST_S
     after the first dropped one is obeyed: a Prefect API slow to take the report does not hold Ctrl-C for good."""
     if not _run_recorded.is_set():
         return False

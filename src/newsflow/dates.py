@@ -162,7 +162,7 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
                  site_bars: bool = True) -> datetime | None:
     """htmldate's date, unless the page's JSON-LD shows it is not the publication (module docstring).
     `site_bars` False takes a block above the headline outside the story for the story's
-    (`extract._dated_again`, when nothing else dates the page).
+    (`extractdates._dated_again`, when nothing else dates the page).
 
     The result keeps the page's UTC offset, so that its `.date()` is the publisher's day; a time
     the page gives only in UTC is put in the publisher's zone when its country says which

@@ -16,12 +16,10 @@ never the run.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +27,6 @@ from typing import Any
 
 from newsflow import cli_signals, readersafe
 from newsflow.catchall import judged_within
-from newsflow.cli_signals import a_stop_was_asked, note_a_stop_asked
 from newsflow.config import Config
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
@@ -52,22 +49,12 @@ from newsflow.pipeline import (
 )
 from newsflow.polling import due_feeds, next_due
 from newsflow.polls import PollJob, poll_feeds
+from newsflow.runstops import interrupts_held, is_cancellation
 from newsflow.spool import commit_or_spool
 from newsflow.urls import feed_key
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
-
-
-
-def is_cancellation(exc: BaseException) -> bool:
-    """A run stopped on purpose (Ctrl-C, SIGTERM, a cancelled flow run) is `cancelled`, not `failed`.
-
-    Every stop from outside is a BaseException that is no Exception: KeyboardInterrupt, SystemExit,
-    asyncio.CancelledError, and Prefect's TerminationSignal, which SIGTERM raises in a served or
-    deployed run (it was recorded `failed`, red team 17). So is any exception once a stop signal reached the
-    command: a KeyboardInterrupt that a library turned into its own error (`newsflow.cli_signals`)."""
-    return not isinstance(exc, Exception) or a_stop_was_asked()
 
 # Polls may take this share of the run's budget, so a host that holds its feeds back never leaves
 # the articles of the feeds that answered without time.
@@ -272,39 +259,6 @@ def open_run(
             log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
                         unwritten)
         raise
-
-
-HOLD_AT_MOST_S = cli_signals.HOLD_AT_MOST_S  # how long the end holds a stop back (a test shortens it here)
-
-
-@contextlib.contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Ctrl-C, SIGTERM and SIGHUP wait while the run records how it ended (red team 7: a second Ctrl-C
-    0.3 s after the first interrupted that statement, "Query interrupted": the run said it crashed,
-    exit 1, its row left `running`). The run is stopping anyway; the signal is dropped, unless it
-    comes again HOLD_AT_MOST_S after the first: then it raises KeyboardInterrupt. In the main
-    thread only (elsewhere Python has no signal handlers to hold)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held = [s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP) if callable(signal.getsignal(s))]
-    first: list[float] = []
-
-    def hold(signum: int, frame: Any) -> None:
-        # The end may wait write_patience for a reader or load a spool: a stop asked for again
-        # HOLD_AT_MOST_S after the first one held is obeyed at once (review of red team 17).
-        if not first:
-            first.append(time.monotonic())
-        elif time.monotonic() - first[0] >= HOLD_AT_MOST_S:
-            note_a_stop_asked()  # obeyed: inside a DuckDB statement it comes out as RuntimeError "Query interrupted"
-            raise KeyboardInterrupt
-
-    previous = {s: signal.signal(s, hold) for s in held}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 async def ingest(

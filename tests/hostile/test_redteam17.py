@@ -19,7 +19,7 @@ import pytest
 from prefect.client.orchestration import PrefectClient
 from prefect.exceptions import TerminationSignal
 
-from newsflow import runner
+from newsflow import runner, runstops
 from newsflow.config import load_config
 from newsflow.models import FeedConfig
 from newsflow.pipeline import RunCounts
@@ -192,11 +192,11 @@ def test_a_stop_asked_again_while_the_end_is_held_is_obeyed(monkeypatch: pytest.
     """The end's hold dropped every Ctrl-C and SIGTERM while the end waited write_patience for a
     reader or loaded a spool: Ctrl-C did nothing for as long as that took (review of red team 17).
     A second stop soon after the first is still dropped (red team 7); one HOLD_AT_MOST_S later stops."""
-    with runner.interrupts_held():
+    with runstops.interrupts_held():
         signal.raise_signal(signal.SIGINT)
         signal.raise_signal(signal.SIGINT)  # at once: held, the end is being recorded
-    monkeypatch.setattr(runner, "HOLD_AT_MOST_S", 0.0)
-    with pytest.raises(KeyboardInterrupt), runner.interrupts_held():
+    monkeypatch.setattr(runstops, "HOLD_AT_MOST_S", 0.0)
+    with pytest.raises(KeyboardInterrupt), runstops.interrupts_held():
         signal.raise_signal(signal.SIGINT)  # held
         signal.raise_signal(signal.SIGINT)  # asked again, HOLD_AT_MOST_S later: obeyed
         pytest.fail("the second Ctrl-C was dropped too")

@@ -1,7 +1,7 @@
 """Red team 29: a stop signal at any step of a run's END, generated over those steps (docs/security.md, "Red team 29").
 
 The end is everything after the last batch: the robots.txt fetches recorded, the run's row written (`end_run`,
-held: `runner.interrupts_held`), the pages over budget removed, the flow's report (`publish_report`), Prefect's
+held: `runstops.interrupts_held`), the pages over budget removed, the flow's report (`publish_report`), Prefect's
 record of the flow run's final state, asyncio's shutdown, the summary. As test_held_signals does, the signal is
 sent from inside the run itself, at a chosen call, so it lands where it is aimed with no sleep: a profile hook
 counts the main thread's Python calls from the start of the end, and at call K raises the signal. K is not

@@ -1,0 +1,57 @@
+"""How a run takes a stop signal: which failure is a stop (`cancelled`, not `failed`), and the hold on
+Ctrl-C, SIGTERM and SIGHUP while the run records how it ended (`newsflow.runner`)."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from newsflow import cli_signals
+from newsflow.cli_signals import a_stop_was_asked, note_a_stop_asked
+
+
+def is_cancellation(exc: BaseException) -> bool:
+    """A run stopped on purpose (Ctrl-C, SIGTERM, a cancelled flow run) is `cancelled`, not `failed`.
+
+    Every stop from outside is a BaseException that is no Exception: KeyboardInterrupt, SystemExit,
+    asyncio.CancelledError, and Prefect's TerminationSignal, which SIGTERM raises in a served or
+    deployed run (it was recorded `failed`, red team 17). So is any exception once a stop signal reached the
+    command: a KeyboardInterrupt that a library turned into its own error (`newsflow.cli_signals`)."""
+    return not isinstance(exc, Exception) or a_stop_was_asked()
+
+
+HOLD_AT_MOST_S = cli_signals.HOLD_AT_MOST_S  # how long the end holds a stop back (a test shortens it here)
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP wait while the run records how it ended (red team 7: a second Ctrl-C
+    0.3 s after the first interrupted that statement, "Query interrupted": the run said it crashed,
+    exit 1, its row left `running`). The run is stopping anyway; the signal is dropped, unless it
+    comes again HOLD_AT_MOST_S after the first: then it raises KeyboardInterrupt. In the main
+    thread only (elsewhere Python has no signal handlers to hold)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = [s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP) if callable(signal.getsignal(s))]
+    first: list[float] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        # The end may wait write_patience for a reader or load a spool: a stop asked for again
+        # HOLD_AT_MOST_S after the first one held is obeyed at once (review of red team 17).
+        if not first:
+            first.append(time.monotonic())
+        elif time.monotonic() - first[0] >= HOLD_AT_MOST_S:
+            note_a_stop_asked()  # obeyed: inside a DuckDB statement it comes out as RuntimeError "Query interrupted"
+            raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, hold) for s in held}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
