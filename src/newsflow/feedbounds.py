@@ -91,7 +91,8 @@ def _read_repeats_capped(utf8: bytes) -> bytes:
     if not dropped:
         return utf8
     dropped.sort()
-    kept = [utf8[end:start] for (_, end), (start, _) in zip([(0, 0), *dropped], [*dropped, (len(utf8), 0)], strict=True)]
+    after, before = [(0, 0), *dropped], [*dropped, (len(utf8), 0)]
+    kept = [utf8[end:start] for (_, end), (start, _) in zip(after, before, strict=True)]
     return b"".join(kept)
 
 
