@@ -68,3 +68,50 @@ def test_repeats_written_as_text_in_cdata_or_a_comment_are_left_alone() -> None:
     bounded = bounded_markup(feed)
     assert bounded.count(text) == 2
     assert _entries(feed)[1][0].url == "https://example.org/s"  # type: ignore[index]
+
+
+# Review (session 28): items past the bound whose read elements legitimately repeat, each beside the same feed
+# under the bound (no rewrite: feedparser reads it whole). The pad is unread leaves, dropped since red team 28.
+_PAD = b"<x:pad/>" * (MANY_FEED_TAGS + 1000)
+_RSS = (b'<?xml version="1.0"?><rss version="2.0" xmlns:x="urn:x" xmlns:atom="http://www.w3.org/2005/Atom">'
+        b"<channel><title>c</title>")
+_ATOM = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:x="urn:x"><title>c</title>'
+_RELATED = b"".join(b'<link rel="related" href="https://example.org/r%d"/>' % k for k in range(12))
+LEGITIMATE_REPEATS = {
+    # Atom: the alternate link after a dozen related ones (and a reply link after it)
+    "atom-alternate-13th": (_ATOM, b"<entry><title>T</title><id>urn:1</id>" + _RELATED
+                            + b'<link rel="alternate" href="https://example.org/s"/>'
+                              b'<link rel="replies" href="https://example.org/c"/></entry></feed>'),
+    # feedparser reads names in any case: `<Item>`s are items, each one's counts its own
+    "mixed-case-items": (_RSS, b"".join(b"<Item><title>T%d</title><link>https://example.org/%d</link></Item>"
+                                        % (n, n) for n in range(30)) + b"</channel></rss>"),
+    # newsflow's summary is the first content that is not blank; its title the one feedparser keeps
+    "blank-contents-first": (_ATOM, b"<entry><title>T</title><id>https://example.org/s</id>"
+                             + b"<content> </content>" * 11 + b"<content>real</content><content/></entry></feed>"),
+    "empty-titles-first": (_RSS, b"<item>" + b"<title></title>" * 12 + b"<title>Real</title><title></title>"
+                           b"<link>https://example.org/s</link></item></channel></rss>"),
+    # newsflow's link is the first that resolves: a dozen `javascript:` ones before it
+    "javascript-links-first": (_RSS, b"<item><title>T</title>"
+                               + b'<atom:link rel="alternate" href="javascript:void(0)"/>' * 12
+                               + b'<atom:link rel="alternate" href="https://example.org/s"/>'
+                                 b'<atom:link rel="alternate" href="javascript:x"/></item></channel></rss>'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEGITIMATE_REPEATS))
+def test_legitimate_repeats_past_the_bound_give_the_entries_of_the_feed_under_it(name: str) -> None:
+    head, body = LEGITIMATE_REPEATS[name]
+    under, past = head + body, head + _PAD + body
+    assert under.count(b"<") < MANY_FEED_TAGS < past.count(b"<")
+    assert _entries(past)[1] == _entries(under)[1] != []
+
+
+def test_links_each_under_a_new_prefix_bound_to_atom_are_capped_as_one_name() -> None:
+    """Review: `<a1:link xmlns:a1="...Atom">`, `<a2:link ...>`: every one a `link` to feedparser (100,000 took 4.6 s
+    kept whole), each a new name to a cap counting names as written."""
+    links = b"".join(b'<a%d:link xmlns:a%d="http://www.w3.org/2005/Atom" rel="alternate" href="https://example.org/%d"/>'
+                     % (k, k, k) for k in range(MANY_FEED_TAGS + 1000))
+    feed = _RSS + b"<item><title>T</title>" + links + b"</item></channel></rss>"
+    bounded = bounded_markup(feed)
+    assert bounded.count(b"<") < 4 * (KEPT_REPEATS + 1) + 30
+    assert _entries(bounded)[1][0].url == f"https://example.org/{MANY_FEED_TAGS + 999}"  # type: ignore[index]
