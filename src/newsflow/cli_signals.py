@@ -23,8 +23,8 @@ from types import FrameType
 
 _LATE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _the_command = threading.Event()  # set by main() when this process is the command itself
-_stop_asked = threading.Event()  # set by a run's stop handler (flows/__init__.py) as a stop signal lands
-_stops_noted = [0]  # every stop noted, for `stops_noted`
+_stops_noted = [0]  # every stop noted by a run's stop handler (flows/__init__.py) as a stop signal lands
+_stops_before_the_command = [0]  # `_stops_noted` as the command started (`forget_stops_asked`)
 _run_recorded = threading.Event()  # set by the runner once the run's end is recorded completed
 _dropped_at: list[float] = []  # when the first stop after that was dropped
 # How long a run's end may hold Ctrl-C and SIGTERM back (runstops.interrupts_held, and after it the command's
@@ -34,19 +34,18 @@ HOLD_AT_MOST_S = 5.0
 
 
 def note_a_stop_asked() -> None:
-    _stop_asked.set()
     _stops_noted[0] += 1
 
 
 def stops_noted() -> int:
     """How many stops this process has noted: a run compares it with the count as it started, for the stops
-    asked during it (the flag above outlives an in-process run: the tests run many in one process)."""
+    asked during it (the count outlives an in-process run: the tests run many in one process)."""
     return _stops_noted[0]
 
 
 def forget_stops_asked() -> None:
     """A new command starts unstopped (`newsflow run` called again in one process: the tests)."""
-    _stop_asked.clear()
+    _stops_before_the_command[0] = _stops_noted[0]
 
 
 def note_the_run_recorded() -> None:
@@ -84,7 +83,7 @@ def a_stop_was_asked() -> bool:
     interruption. A KeyboardInterrupt raised inside a library can come out as another exception: pydantic
     turns one raised in a serializer it calls into `PydanticSerializationError` ("Error calling function
     ...: KeyboardInterrupt"), with no `__cause__` to find it by."""
-    return _stop_asked.is_set()
+    return _stops_noted[0] > _stops_before_the_command[0]
 
 
 def mark_as_the_command() -> None:
