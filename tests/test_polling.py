@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -102,8 +103,23 @@ def test_network_outage_needs_nearly_every_feed_unreachable() -> None:
     down = [Outcome.DNS_ERROR, Outcome.CONNECT_ERROR, Outcome.DNS_ERROR, Outcome.DNS_ERROR]
     assert is_network_outage(down) and is_network_outage([*down, Outcome.OK])
     assert not is_network_outage([*down, Outcome.OK, Outcome.OK]), "4 of 6 is not 80%"
-    assert not is_network_outage(down[:2]), "two feeds are too few to tell"
+    assert not is_network_outage([*down[:2], Outcome.OK]), "one of three answered: the machine is online"
     assert not is_network_outage([Outcome.TIMEOUT] * 5), "slow servers are theirs, not ours"
+
+
+def test_one_or_two_polls_that_all_failed_to_reach_are_an_outage_unless_already_failing_or_lapsed() -> None:
+    """Red team 31: a small install (or a run with one or two feeds due) offline backed off step by step."""
+    down = [Outcome.DNS_ERROR, Outcome.CONNECT_ERROR]
+    assert is_network_outage(down[:1]) and is_network_outage(down)
+    assert not is_network_outage([Outcome.CONNECT_ERROR, Outcome.OK]), "a host answered"
+    assert not is_network_outage([PollReach(Outcome.CONNECT_ERROR, "a", was_failing=True)]), "a dead site, alone"
+    assert is_network_outage([PollReach(Outcome.CONNECT_ERROR, "a", was_failing=True), PollReach(Outcome.DNS_ERROR)])
+    lapsed = [PollReach(Outcome.DNS_ERROR, "a.test", site=f"{n}.a.test", name_unknown=True) for n in range(3)]
+    assert not is_network_outage(lapsed[:1]) and not is_network_outage([*lapsed[:1], PollReach(Outcome.DNS_ERROR)])
+    same_site = [replace(p, site="a.test") for p in lapsed]
+    assert not is_network_outage(same_site), "one site's lapsed domain is that site's, however many feeds"
+    assert is_network_outage(lapsed), "NXDOMAIN for 3 sites: the resolver's, not theirs"
+    assert not is_network_outage([silent("a.example")]) and not is_network_outage([silent("a"), silent("b")])
 
 
 def silent(host: str, was_failing: bool = False) -> PollReach:

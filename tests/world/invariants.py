@@ -160,9 +160,10 @@ def failures_by_url(path: Path) -> dict[str, tuple[str, int]]:
 
 def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int], feeds_polled: int) -> list[Violation]:
     """In a run where no name resolved (the machine was offline) and at least OUTAGE_MIN_FEEDS feeds
-    were polled (fewer cannot tell an outage from their own failures: warehouse/README.md,
-    `runs.network_outage`), the run records the outage and no feed's failure count grows."""
-    if feeds_polled < OUTAGE_MIN_FEEDS:
+    were polled, or fewer and no feed was failing before (red team 31: fewer feeds all already failing
+    back off, a site down is theirs: warehouse/README.md, `runs.network_outage`), the run records the
+    outage and no feed's failure count grows."""
+    if feeds_polled < 1 or (feeds_polled < OUTAGE_MIN_FEEDS and any(before.values())):
         return []
     found = []
     after = feed_failures(path)

@@ -1,0 +1,116 @@
+"""Red team 31: a small install offline (docs/polling.md, "Network outages", "A small install").
+
+Real runs (`runner.run_ingest`, the code `newsflow run`'s flow runs), a real server on 127.0.0.1, a real DuckDB
+file. Names resolve through the world's resolver (tests/world/dns.py): the machine goes offline (every name fails
+to resolve, not NXDOMAIN), a name can be answered NXDOMAIN (a lapsed domain), or a name can point at 127.0.0.2,
+where nothing listens (a closed port: the connection is refused).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsflow import netguard
+from newsflow.config import Config, load_config
+from newsflow.runner import RunSummary, run_ingest
+from tests.conftest import write_config
+from tests.hostile.servers import LoopbackServer
+from tests.localserver import Page
+from tests.sitefactory import Site, generated_story, rss_feed
+from tests.test_unstoppable import query
+from tests.world.dns import DnsTable, WorldResolver
+
+CLOSED = "127.0.0.2"  # a loopback address nothing listens on: every connection to it is refused
+
+
+class Outlets:
+    """Feeds served from one loopback server under names of the world's DNS; each feed grows by one story a call."""
+
+    def __init__(self, server: LoopbackServer, resolver: WorldResolver, feeds: dict[str, str]) -> None:
+        self.server, self.resolver, self.feeds = server, resolver, feeds  # feed name -> host
+        self.stories: dict[str, list[tuple[str, str, object]]] = {name: [] for name in feeds}
+
+    def publish(self) -> None:
+        for name, host in self.feeds.items():
+            story = generated_story(3100 + 10 * len(self.stories) + len(self.stories[name]) + 50 * sorted(
+                self.feeds).index(name))
+            self.server.add(f"/{name}/{story.slug}", Page(Site(host).article_page(story)))
+            self.stories[name].append((story.title, f"http://{host}:{self.server.port}/{name}/{story.slug}",
+                                       story.published))
+            self.server.add(f"/{name}/feed.xml", Page(rss_feed(name, self.stories[name]), "application/rss+xml"))
+
+    def config(self, tmp_path: Path) -> Config:
+        urls = {name: f"http://{host}:{self.server.port}/{name}/feed.xml" for name, host in self.feeds.items()}
+        return load_config(write_config(tmp_path, "", urls, extract={"workers": 1}, timeout=2.0))
+
+    def dns(self, *, outage: bool = False, lapsed: frozenset[str] = frozenset(), closed: frozenset[str] = frozenset(),
+            ) -> None:
+        hosts = {host: [CLOSED if host in closed else "127.0.0.1"] for host in set(self.feeds.values())}
+        self.resolver.table = DnsTable(hosts, lapsed, outage)
+
+
+@pytest.fixture
+def loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[LoopbackServer, WorldResolver]]:
+    server = LoopbackServer("127.0.0.1")
+    resolver = WorldResolver(DnsTable())
+    monkeypatch.setattr(netguard, "system_resolver", resolver)
+    try:
+        yield server, resolver
+    finally:
+        server.close()
+
+
+def run(config: Config, run_id: str) -> RunSummary:
+    return asyncio.run(run_ingest(config, run_id))
+
+
+def failures(config: Config) -> list[tuple[str, int]]:
+    return [(str(name), int(count)) for name, count in query(
+        config.path, "SELECT feed_id, consecutive_failures FROM feeds ORDER BY feed_id")]
+
+
+def stored(config: Config) -> list[tuple[str, int, int]]:
+    return [(str(f), int(n), int(a)) for f, n, a in query(
+        config.path, "SELECT feed_id, count(*), count(article_id) FROM entries GROUP BY feed_id ORDER BY feed_id")]
+
+
+def test_a_one_feed_install_offline_is_polled_again_as_soon_as_the_network_returns(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """One feed, a night offline (its DNS unreachable, then every connection refused): the outage rule needed 3
+    polled feeds, so each offline run counted a failure and the feed backed off step by step (5 min, 10, 20, ...
+    a day): back online, it stayed silent for hours. A run in which nothing answered and no name lapsed
+    (NXDOMAIN) is the machine's outage however few feeds (two feeds, and a lone feed already failing:
+    tests/test_polling.py)."""
+    server, resolver = loopback
+    outlets = Outlets(server, resolver, {"solo": "a.test"})
+    outlets.publish()
+    config = outlets.config(tmp_path)
+    for night, (outage, closed) in enumerate([(True, frozenset()), (False, frozenset({"a.test"}))]):
+        outlets.dns(outage=outage, closed=closed)
+        summary = run(config, f"offline-{night}")
+        assert summary.feeds_due == 1, f"offline run {night}: the feed was backed off by the outage"
+        assert (summary.counts.network_outage, summary.counts.entries_new) == (1, 0)
+    assert failures(config) == [("solo", 0)]
+    outlets.dns()
+    assert run(config, "back-online").feeds_due == 1, "back online, the feed was still backing off"
+    assert stored(config) == [("solo", 1, 1)]
+
+
+def test_a_lapsed_domain_backs_off_whatever_the_number_of_its_feeds(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """NXDOMAIN is the DNS answering: the network is up and the name is gone. 3 feeds of one site were an outage
+    every run (80% of 3 feeds and of 1 site), so they never backed off (one feed alone backs off:
+    tests/test_polling.py)."""
+    server, resolver = loopback
+    feeds = {"x": "a.test", "y": "a.test", "z": "a.test"}
+    outlets = Outlets(server, resolver, feeds)
+    outlets.publish()
+    config = outlets.config(tmp_path)
+    outlets.dns(lapsed=frozenset({"a.test"}))
+    assert run(config, "lapsed").counts.network_outage == 0
+    assert failures(config) == [(name, 1) for name in sorted(feeds)]
+    assert run(config, "next").feeds_due == 0, "the lapsed feeds did not back off"
