@@ -82,6 +82,20 @@ def answered_any(results: Sequence[FetchResult]) -> bool:
     return any(result.status_code is not None for result in results)
 
 
+def network_dropped(results: Sequence[FetchResult]) -> bool:
+    """No host answered any fetch of the batch and no name was said not to exist, while some failed to resolve
+    or connect: the network has dropped since whatever answered earlier in the run (its polls).
+
+    Before, a run whose feeds came through counted an attempt for every article it could not reach after
+    them; the network dropping after the polls of `execution.max_article_attempts` runs parked every article
+    (red team 31). A server that accepts and never answers is its own (as for feeds, `polling`): silence
+    alone drops nothing. The price: a batch made only of articles of sites that went down (their feeds came
+    through, or another batch answered) is not counted either; they are counted in a batch that anything
+    answers, and parked after as many such runs."""
+    unreached = any(r.outcome in polling.UNREACHABLE_OUTCOMES or r.answer_refused for r in results)
+    return unreached and not answered_any(results) and not any(r.name_unknown for r in results)
+
+
 def unreachable_left_pending(
     batch: Sequence[PendingArticle], results: Sequence[FetchResult], extractions: Sequence[Extracted],
 ) -> tuple[list[PendingArticle], list[FetchResult], list[Extracted]]:
@@ -99,6 +113,7 @@ def unreachable_left_pending(
     kept = [(p, r, e) for p, r, e in zip(batch, results, extractions, strict=True)
             if r.name_unknown or not (r.outcome in polling.UNREACHABLE_OUTCOMES or r.unanswered or r.answer_refused)]
     if len(kept) < len(results):
-        log.warning("no host has answered this run, and %d articles could not be reached: the network is down, not "
+        log.warning("no host has answered (this run, or since its polls), and %d articles could not be reached: "
+                    "the network is down, not "
                     "their sites; they are left pending, no attempt counted", len(results) - len(kept))
     return [p for p, _, _ in kept], [r for _, r, _ in kept], [e for _, _, e in kept]

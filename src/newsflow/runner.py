@@ -32,7 +32,7 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
-from newsflow.intercepts import answered_any, unreachable_left_pending, without_intercepted
+from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending, without_intercepted
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
@@ -153,10 +153,11 @@ async def load_fetched(
     extractions: Sequence[ExtractionResult | None],
 ) -> RunCounts:
     """Load a fetched and extracted batch, one writer at a time (for stages that fetch elsewhere). Until some
-    host has answered in this run, what could not be reached waits uncounted (`intercepts.unreachable_left_pending`)."""
+    host has answered in this run, and in a batch in which none answered, what could not be reached waits
+    uncounted (`intercepts.unreachable_left_pending`, `intercepts.network_dropped`)."""
     ctx.network_answered = ctx.network_answered or bool(ctx.answered_sites) or answered_any(results)
     reached = len(batch)
-    if not ctx.network_answered:
+    if not ctx.network_answered or network_dropped(results):
         batch, results, extractions = unreachable_left_pending(batch, results, extractions)
 
     def load() -> RunCounts:
