@@ -83,8 +83,9 @@ def answered_any(results: Sequence[FetchResult]) -> bool:
 
 
 def network_dropped(results: Sequence[FetchResult]) -> bool:
-    """No host answered any fetch of the batch and no name was said not to exist, while some failed to resolve
-    or connect: the network has dropped since whatever answered earlier in the run (its polls).
+    """No host answered any fetch of the batch and the DNS gave no answer (no NXDOMAIN, no address refused as a
+    portal's), while some failed to resolve or connect: the network has dropped since whatever answered earlier
+    in the run (its polls).
 
     Before, a run whose feeds came through counted an attempt for every article it could not reach after
     them; the network dropping after the polls of `execution.max_article_attempts` runs parked every article
@@ -92,8 +93,8 @@ def network_dropped(results: Sequence[FetchResult]) -> bool:
     alone drops nothing. The price: a batch made only of articles of sites that went down (their feeds came
     through, or another batch answered) is not counted either; they are counted in a batch that anything
     answers, and parked after as many such runs."""
-    unreached = any(r.outcome in polling.UNREACHABLE_OUTCOMES or r.answer_refused for r in results)
-    return unreached and not answered_any(results) and not any(r.name_unknown for r in results)
+    unreached = any(r.outcome in polling.UNREACHABLE_OUTCOMES for r in results)
+    return unreached and not answered_any(results) and not any(r.name_unknown or r.answer_refused for r in results)
 
 
 def unreachable_left_pending(
