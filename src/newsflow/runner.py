@@ -47,7 +47,7 @@ from newsflow.pipeline import (
     record_failed,
     without_html,
 )
-from newsflow.polling import due_feeds, next_due
+from newsflow.polling import OUTAGE_MIN_FEEDS, due_feeds, next_due
 from newsflow.polls import PollJob, poll_feeds
 from newsflow.runstops import interrupts_held, is_cancellation
 from newsflow.spool import commit_or_spool
@@ -278,7 +278,9 @@ async def ingest(
         readersafe.pending_beside_readers, ctx.store, [f.name for f in candidates],
         ctx.config.execution.max_articles_per_run)
     counts.duplicates += linked
-    if counts.network_outage:
+    # An outage told from one or two polls (`polling.is_network_outage`) spares the feeds' back-off only: what
+    # waits is tried, and what cannot be reached waits uncounted (no host answered: `load_fetched`).
+    if counts.network_outage and counts.feeds_polled >= OUTAGE_MIN_FEEDS:
         log.warning("network outage: no article is fetched this run; %d wait for the next", total)
         counts.articles_deferred += total
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,22 @@ def test_the_network_dropping_after_the_polls_of_several_runs_parks_no_article(
     run(config, "holds")
     assert stored(config) == [(name, 1, 1) for name in sorted(feeds)], "articles parked by the network"
     assert query(config.path, "SELECT count(parked_at) FROM entries") == [(0,)]
+
+
+def test_articles_waiting_are_tried_when_a_lone_feed_host_is_unreachable(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """Review of the small-install rule: a run of one or two polls all unreachable is an outage for the feeds'
+    back-off only. Its articles are still tried (those unreachable wait uncounted: no host answered): a one-feed
+    install whose feed host is down while its articles' host answers stores what waits, as before."""
+    server, resolver = loopback
+    outlets = Outlets(server, resolver, {"solo": "a.test"}, www=True)
+    outlets.dns()
+    outlets.publish()
+    outlets.publish()
+    config = outlets.config(tmp_path)
+    config = replace(config, execution=replace(config.execution, max_articles_per_run=1))
+    assert run(config, "one-of-two").counts.articles_stored == 1
+    outlets.dns(closed=frozenset({"a.test"}))  # the feed's host refuses; www.a.test answers
+    summary = run(config, "feed-host-down")
+    assert summary.counts.network_outage == 1 and failures(config) == [("solo", 0)]
+    assert stored(config) == [("solo", 2, 2)], "the waiting article was not tried"
