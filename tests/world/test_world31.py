@@ -17,8 +17,10 @@ from tests.world.world import WorldSpec
 # Seed 214: the network drops after the polls of runs 0, 1 and 2 (as many runs as `max_article_attempts`), no
 # name resolving (a refused connect is met first at robots.txt, which defers the articles uncounted: the
 # hostile tests and hypothesis draw it); feed 0's server stalls on conditional polls in run 1, feed 1's in
-# run 2; run 3 is calm. Two feeds on one host: no outage rule can tell the drop from the feeds' polls.
-DROPS_AND_STALLS = WorldSpec(seed=214, sites=1, feeds=2, runs=4, fault_rate=0.4,
+# run 2. Two feeds on one host: no outage rule can tell the drop from the feeds' polls. Three runs (CI time):
+# main parks 10 of the 13 entries at the third; that they are stored once the network holds is
+# tests/hostile/test_redteam31.py's.
+DROPS_AND_STALLS = WorldSpec(seed=214, sites=1, feeds=2, runs=3, fault_rate=0.4,
                              faults=(netdrops.CONDITIONAL_STALL,), event_rate=0.8,
                              events=(netdrops.DROP_AFTER_POLLS,), guid_fault_rate=0.0)
 
@@ -32,7 +34,7 @@ def test_new_kinds_change_no_seeded_draw_and_old_dns_tables_still_read(tmp_path:
     assert DnsTable.read(old) == DnsTable({"a.test": ["127.0.0.2"]})
     drops = [netdrops.drops_after_polls(DROPS_AND_STALLS, run) for run in range(4)]
     stalls = [[netdrops.stalls_conditional(DROPS_AND_STALLS, run, feed) for feed in range(2)] for run in range(4)]
-    assert drops == ["unresolvable"] * 3 + [""] and stalls[1:] == [[True, False], [False, True], [False, False]]
+    assert drops[:3] == ["unresolvable"] * 3 and stalls[1:] == [[True, False], [False, True], [False, False]]
 
 
 @pytest.mark.timeout(240)
@@ -46,5 +48,5 @@ def test_a_network_that_drops_after_the_polls_and_servers_that_stall_on_validato
     assert not report.violations, "\n".join(map(str, report.violations))
     assert report.entries_lost == 0 and report.items_served > 0
     path = tmp_path / "warehouse" / "news.duckdb"
-    assert query(path, "SELECT count(*) FROM entries WHERE article_id IS NULL OR parked_at IS NOT NULL") == [(0,)], (
+    assert query(path, "SELECT count(parked_at), coalesce(max(fetch_attempts), 0) FROM entries") == [(0, 0)], (
         query(path, "SELECT url, fetch_attempts, last_outcome, parked_at FROM entries WHERE article_id IS NULL"))
