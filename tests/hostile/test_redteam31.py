@@ -19,6 +19,7 @@ from newsflow import netguard
 from newsflow.config import Config, load_config
 from newsflow.models import FeedConfig
 from newsflow.pipeline import RunCounts
+from newsflow.report import deferred_section
 from newsflow.runner import RunContext, RunSummary, Stages, run_ingest
 from tests.conftest import write_config
 from tests.hostile.servers import LoopbackServer
@@ -180,3 +181,10 @@ def test_articles_waiting_are_tried_when_a_lone_feed_host_is_unreachable(
     summary = run(config, "feed-host-down")
     assert summary.counts.network_outage == 1 and failures(config) == [("solo", 0)]
     assert stored(config) == [("solo", 2, 2)], "the waiting article was not tried"
+
+
+@pytest.mark.parametrize(("polled", "said"), [(1, "none was penalised"), (3, "stopped the run before the articles")])
+def test_the_report_says_which_outage_it_was(polled: int, said: str) -> None:
+    """An outage of one or two polls tries the articles: the run's report no longer says it stopped before them."""
+    summary = RunSummary("r", RunCounts(feeds_polled=polled, feeds_failed=polled, network_outage=1))
+    assert any(said in line for line in deferred_section(summary, [], None))
