@@ -21,6 +21,7 @@ from newsflow.polling import (
     is_due,
     is_network_outage,
     jitter_for,
+    outage_holds_articles,
     plan_next_poll,
     publisher_hint_seconds,
 )
@@ -195,3 +196,15 @@ def test_an_outage_verdict_never_rests_on_feeds_that_were_already_failing_or_on_
         assert not verdict
     if not verdict:
         assert not is_network_outage([*polls, PollReach(Outcome.OK, extra.host)])
+
+
+def test_an_outage_holds_the_articles_back_only_when_3_polls_or_more_were_judged() -> None:
+    """Review of red team 31: the small-install rule counts the polls judged (a failing feed's silence set
+    aside), the runner counted the polls made: 3 polls, one a failing silent host, two unreachable, were an
+    outage of "one or two polls" that the runner took for one of 3 polls, so it tried no article at all."""
+    polls = [silent("slow.example", was_failing=True), PollReach(Outcome.CONNECT_ERROR, "b.example"),
+             PollReach(Outcome.DNS_ERROR, "c.example")]
+    assert is_network_outage(polls) and not outage_holds_articles(polls), "2 judged: the articles are tried"
+    down = [*polls[1:], PollReach(Outcome.DNS_ERROR, "d.example")]
+    assert outage_holds_articles(down) and outage_holds_articles([*down, polls[0]])
+    assert not outage_holds_articles([*down, PollReach(Outcome.OK), PollReach(Outcome.OK)]), "no outage"

@@ -265,14 +265,27 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     and nothing said a name was gone. Before, one or two feeds of a laptop offline for a night backed
     off step by step, silent for hours once it was back (red team 31). A feed already failing, polled
     alone, backs off again: a site that is down is caught in a run where anything else answered."""
-    reaches = [p if isinstance(p, PollReach) else PollReach(p) for p in polls]
-    judged = [p for p in reaches if not (p.unanswered and p.was_failing)]
+    judged = judged_polls(polls)
     offline = offline_polls(judged)
     sites, offline_sites = {p.site for p in judged}, {p.site for p in offline}
     if 0 < len(judged) < OUTAGE_MIN_FEEDS:
         return len(offline) == len(judged) and not all(p.was_failing for p in judged)
     return (len(judged) >= OUTAGE_MIN_FEEDS and len(offline) >= OUTAGE_SHARE * len(judged)
             and len(offline_sites) >= OUTAGE_SHARE * len(sites))
+
+
+def judged_polls(polls: Sequence[Outcome | PollReach]) -> list[PollReach]:
+    """The polls an outage is judged on: silence from a feed already failing tells nothing (`is_network_outage`)."""
+    reaches = [p if isinstance(p, PollReach) else PollReach(p) for p in polls]
+    return [p for p in reaches if not (p.unanswered and p.was_failing)]
+
+
+def outage_holds_articles(polls: Sequence[Outcome | PollReach]) -> bool:
+    """An outage told from `OUTAGE_MIN_FEEDS` polls judged or more: the run tries no article (`runner.ingest`).
+    One told from fewer spares the feeds' back-off only. Counted as the outage is judged, not as polls made:
+    3 polls, one a failing feed's silence, were an outage of one or two polls that the runner, counting 3,
+    took for one that holds the articles back, and tried none (review of red team 31)."""
+    return len(judged_polls(polls)) >= OUTAGE_MIN_FEEDS and is_network_outage(polls)
 
 
 def offline_polls(judged: Sequence[PollReach]) -> list[PollReach]:

@@ -85,6 +85,8 @@ class PollJob:
     answered_sites: set[str] = field(default_factory=set)  # sites whose feed came through (without_intercepted)
     # Pages this run's feed polls of 3 sites or more were sent to or served (without_intercepted).
     portal_pages: set[str] = field(default_factory=set)
+    # Holds `run_id` once the polls told an outage that holds the run's articles back (outage_holds_articles).
+    articles_held: set[str] = field(default_factory=set)
 
 
 async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
@@ -126,6 +128,8 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
             log.warning("network outage: %d of %d feeds could not be resolved or reached, got no answer, or were "
                         "sent to or served one page with other sites' feeds (a captive portal); no feed is penalised",
                         len(unreachable), len(reaches))
+        if outage and polling_policy.outage_holds_articles(reaches):
+            job.articles_held.add(job.run_id)
         committer.add_all(unreachable, penalise=not outage)
         await committer.flush()
     finally:  # a cancelled run (Ctrl-C, SIGTERM) or a failed commit leaves no commit running orphaned

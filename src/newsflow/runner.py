@@ -47,7 +47,7 @@ from newsflow.pipeline import (
     record_failed,
     without_html,
 )
-from newsflow.polling import OUTAGE_MIN_FEEDS, due_feeds, next_due
+from newsflow.polling import due_feeds, next_due
 from newsflow.polls import PollJob, poll_feeds
 from newsflow.runstops import interrupts_held, is_cancellation
 from newsflow.spool import commit_or_spool
@@ -82,6 +82,7 @@ class RunContext:
     # Pages feeds of 3 sites or more were sent to or served in this run: a portal's, evidently.
     portal_pages: set[str] = field(default_factory=set)
     catch_all_verdicts: dict[str, bool] = field(default_factory=dict)  # pages probed this run (catchall)
+    articles_held: set[str] = field(default_factory=set)  # run_id once its polls' outage holds articles back
     network_answered: bool = False  # some host answered a fetch of this run: the machine is online (load_fetched)
 
     @property
@@ -127,7 +128,7 @@ class Stages:
             job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
                           min(ctx.deadline, ctx.poll_deadline), ctx.write_lock,
                           {feed_key(feed.url): feed.name for feed in ctx.config.feeds if feed.enabled},
-                          ctx.answered_sites, ctx.portal_pages)
+                          ctx.answered_sites, ctx.portal_pages, ctx.articles_held)
             return await poll_feeds(job, feeds)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
@@ -278,9 +279,9 @@ async def ingest(
         readersafe.pending_beside_readers, ctx.store, [f.name for f in candidates],
         ctx.config.execution.max_articles_per_run)
     counts.duplicates += linked
-    # An outage told from one or two polls (`polling.is_network_outage`) spares the feeds' back-off only: what
-    # waits is tried, and what cannot be reached waits uncounted (no host answered: `load_fetched`).
-    if counts.network_outage and counts.feeds_polled >= OUTAGE_MIN_FEEDS:
+    # An outage told from one or two polls judged (`polling.outage_holds_articles`) spares the feeds' back-off
+    # only: what waits is tried, and what cannot be reached waits uncounted (no host answered: `load_fetched`).
+    if counts.network_outage and ctx.run_id in ctx.articles_held:
         log.warning("network outage: no article is fetched this run; %d wait for the next", total)
         counts.articles_deferred += total
         return
