@@ -158,7 +158,7 @@ async def load_fetched(
     uncounted (`intercepts.unreachable_left_pending`, `intercepts.network_dropped`)."""
     ctx.network_answered = ctx.network_answered or bool(ctx.answered_sites) or answered_any(results)
     reached = len(batch)
-    if not ctx.network_answered or network_dropped(results):
+    if not ctx.network_answered or network_dropped(results, ctx.answered_sites):
         batch, results, extractions = unreachable_left_pending(batch, results, extractions)
 
     def load() -> RunCounts:

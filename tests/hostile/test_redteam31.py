@@ -188,3 +188,38 @@ def test_the_report_says_which_outage_it_was(polled: int, said: str) -> None:
     """An outage of one or two polls tries the articles: the run's report no longer says it stopped before them."""
     summary = RunSummary("r", RunCounts(feeds_polled=polled, feeds_failed=polled, network_outage=1))
     assert any(said in line for line in deferred_section(summary, [], None))
+
+
+class BrokenNames(WorldResolver):
+    """The world's DNS, but `broken` names never get an answer (SERVFAIL: a dead domain's name servers gone)."""
+
+    def __init__(self, table: DnsTable, broken: frozenset[str]) -> None:
+        super().__init__(table)
+        self.broken = broken
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        if host.lower().rstrip(".") in self.broken:
+            raise netguard.NameResolutionError(f"cannot resolve {host}: SERVFAIL")
+        return await super().__call__(host, port)
+
+
+def test_articles_of_a_dead_site_whose_feed_is_elsewhere_are_still_parked(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of red team 31: `network_dropped` took any batch in which nothing answered and some names failed
+    to resolve for the network dropping after the polls. An aggregator's feed (a.test) answering every run,
+    its one waiting article on a dead site (no answer from its DNS, not NXDOMAIN), was left pending uncounted
+    in every run, never parked: tried for good. The network dropping is told by a site that came through this
+    run's polls, or by sites too many to be down together."""
+    server, _ = loopback
+    story = generated_story(3901)
+    server.add("/agg/feed.xml", Page(rss_feed("agg", [(story.title, f"http://www.dead.test:{server.port}/s",
+                                                        story.published)]), "application/rss+xml"))
+    resolver = BrokenNames(DnsTable({"a.test": ["127.0.0.1"]}), frozenset({"www.dead.test"}))
+    monkeypatch.setattr(netguard, "system_resolver", resolver)
+    path = write_config(tmp_path, "", {"agg": f"http://a.test:{server.port}/agg/feed.xml"}, extract={"workers": 1},
+                        timeout=2.0)
+    path.write_text(f"{path.read_text()}\n[execution]\nmax_article_attempts = 2\n")
+    config = load_config(path)
+    for attempt in range(2):
+        assert run(config, f"dead-{attempt}").feeds_due == 1
+    assert query(config.path, "SELECT count(parked_at) FROM entries") == [(1,)], "a dead site's article never parked"
