@@ -113,8 +113,10 @@ def test_one_or_two_polls_that_all_failed_to_reach_are_an_outage_unless_already_
     down = [Outcome.DNS_ERROR, Outcome.CONNECT_ERROR]
     assert is_network_outage(down[:1]) and is_network_outage(down)
     assert not is_network_outage([Outcome.CONNECT_ERROR, Outcome.OK]), "a host answered"
-    assert not is_network_outage([PollReach(Outcome.CONNECT_ERROR, "a", was_failing=True)]), "a dead site, alone"
-    assert is_network_outage([PollReach(Outcome.CONNECT_ERROR, "a", was_failing=True), PollReach(Outcome.DNS_ERROR)])
+    dead = PollReach(Outcome.CONNECT_ERROR, "a", was_failing=True, was_unreachable=True)
+    assert not is_network_outage([dead]), "a dead site (caught unreachable while something answered), alone"
+    assert is_network_outage([dead, PollReach(Outcome.DNS_ERROR)])
+    assert is_network_outage([replace(dead, was_unreachable=False)]), "its last failure answered (a 503)"
     lapsed = [PollReach(Outcome.DNS_ERROR, "a.test", site=f"{n}.a.test", name_unknown=True) for n in range(3)]
     assert not is_network_outage(lapsed[:1]) and not is_network_outage([*lapsed[:1], PollReach(Outcome.DNS_ERROR)])
     same_site = [replace(p, site="a.test") for p in lapsed]

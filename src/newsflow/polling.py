@@ -165,9 +165,13 @@ class PollReach:
     landed: str = ""
     address: str = ""  # the address the answer came from (FetchResult.address)
     name_unknown: bool = False  # the DNS answered that the name does not exist (NXDOMAIN: a lapsed domain)
+    # The feed was failing already, its last counted poll unreachable too (a site down, caught while something
+    # else answered), not a failure its server answered (a 503): `is_network_outage`'s few-polls rule.
+    was_unreachable: bool = False
 
 
-def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: str = "") -> PollReach:
+def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: str = "",
+             was_unreachable: bool = False) -> PollReach:
     """The poll's `PollReach`, judged with `outcome` (the poll's: a parse may have failed an `ok` fetch).
 
     `served` is the `page_digest` of a body that was no feed: a captive portal that answers `200`
@@ -175,7 +179,7 @@ def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: s
     failed = outcome not in (Outcome.OK, Outcome.NOT_MODIFIED)
     return PollReach(outcome, host_of(result.final_url), result.unanswered, was_failing, site_of(host_of(result.url)),
                      (landed_elsewhere(result) or served) if failed else "", result.address,
-                     result.name_unknown and outcome is Outcome.DNS_ERROR)
+                     result.name_unknown and outcome is Outcome.DNS_ERROR, was_failing and was_unreachable)
 
 
 def page_digest(body: bytes) -> str:
@@ -264,12 +268,15 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     make an outage when every one failed so and one of them was not failing already: nothing answered
     and nothing said a name was gone. Before, one or two feeds of a laptop offline for a night backed
     off step by step, silent for hours once it was back (red team 31). A feed already failing, polled
-    alone, backs off again: a site that is down is caught in a run where anything else answered."""
+    alone, backs off again: a site that is down is caught in a run where anything else answered. Only
+    one whose last counted poll was unreachable too (`PollReach.was_unreachable`): "already failing" was
+    any failure, so a lone feed whose server answered one 503 in the evening backed off step by step
+    through the night offline after (review of red team 31)."""
     judged = judged_polls(polls)
     offline = offline_polls(judged)
     sites, offline_sites = {p.site for p in judged}, {p.site for p in offline}
     if 0 < len(judged) < OUTAGE_MIN_FEEDS:
-        return len(offline) == len(judged) and not all(p.was_failing for p in judged)
+        return len(offline) == len(judged) and not all(p.was_unreachable for p in judged)
     return (len(judged) >= OUTAGE_MIN_FEEDS and len(offline) >= OUTAGE_SHARE * len(judged)
             and len(offline_sites) >= OUTAGE_SHARE * len(sites))
 

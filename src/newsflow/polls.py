@@ -69,6 +69,9 @@ class FeedPoll:
     served: str = ""
 
 
+UNREACHABLE_VALUES = frozenset(outcome.value for outcome in polling_policy.UNREACHABLE_OUTCOMES)  # feeds.last_outcome
+
+
 @dataclass(frozen=True)
 class PollJob:
     """What the poll stage of one run works with."""
@@ -143,7 +146,8 @@ def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollRe
     """What the poll says about the network; a name answered with a refused address (a portal) did not resolve."""
     outcome = Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome
     was_failing = state is not None and state.consecutive_failures > 0
-    return polling_policy.reach_of(poll.result, outcome, was_failing, poll.served)
+    was_unreachable = state is not None and state.last_outcome in UNREACHABLE_VALUES
+    return polling_policy.reach_of(poll.result, outcome, was_failing, poll.served, was_unreachable)
 
 
 async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:

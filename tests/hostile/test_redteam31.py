@@ -23,6 +23,7 @@ from newsflow.report import deferred_section
 from newsflow.runner import RunContext, RunSummary, Stages, run_ingest
 from tests.conftest import write_config
 from tests.hostile.servers import LoopbackServer
+from tests.hostile.test_redteam14 import make_due
 from tests.localserver import Page
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import query
@@ -223,3 +224,28 @@ def test_articles_of_a_dead_site_whose_feed_is_elsewhere_are_still_parked(
     for attempt in range(2):
         assert run(config, f"dead-{attempt}").feeds_due == 1
     assert query(config.path, "SELECT count(parked_at) FROM entries") == [(1,)], "a dead site's article never parked"
+
+
+def test_a_lone_feed_that_last_failed_with_an_answer_is_spared_by_a_night_offline(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """Review of red team 31: "already failing" was any failure, so a lone feed whose server answered one 503 in
+    the evening was penalised at every run of the night offline after, backing off step by step, silent once
+    the network was back: the class the small-install rule fixes. Only a feed whose last counted failure was
+    itself unreachable (caught while something else answered) backs off again when polled alone."""
+    server, resolver = loopback
+    outlets = Outlets(server, resolver, {"solo": "a.test"})
+    outlets.publish()
+    config = outlets.config(tmp_path)
+    outlets.dns()
+    feed = server.routes["/solo/feed.xml"]
+    assert isinstance(feed, Page)
+    server.add("/solo/feed.xml", replace(feed, status=503))
+    run(config, "evening")
+    assert failures(config) == [("solo", 1)]
+    server.add("/solo/feed.xml", feed)
+    outlets.dns(outage=True)
+    for night in range(2):
+        make_due(config.warehouse_path, ["solo"])  # the 503's own back-off has passed
+        summary = run(config, f"night-{night}")
+        assert summary.feeds_due == 1 and summary.counts.network_outage == 1, "penalised by the night offline"
+    assert failures(config) == [("solo", 1)]
