@@ -14,7 +14,6 @@ from typing import Any
 
 from newsflow import queries
 from newsflow.config import Config
-from newsflow.polling import OUTAGE_MIN_FEEDS
 from newsflow.runner import RunSummary
 from newsflow.warehouse import Warehouse, sql_root
 from newsflow.warehouse.sandbox import execute_select, one_select, querying
@@ -76,7 +75,7 @@ def deferred_section(summary: RunSummary, rows: Rows, config: Config | None) -> 
     """What this run left for the next ones, and why it could have."""
     counts = summary.counts
     lines = ["", f"### Left for later runs: {counts.articles_deferred} articles, {counts.feeds_deferred} due feeds", ""]
-    if counts.network_outage and counts.feeds_polled >= OUTAGE_MIN_FEEDS:
+    if counts.network_outage and summary.articles_held:
         lines.append("A network outage stopped the run before the articles.")
     elif counts.network_outage:  # one or two polls: the outage spared their back-off; the articles were tried
         lines.append("A network outage: no feed polled could be reached, none was penalised.")

@@ -107,6 +107,7 @@ class RunSummary:
     pages_dropped: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
     status: str = "completed"
+    articles_held: bool = False  # an outage held every article back (polling.outage_holds_articles): the report
 
     def as_result(self) -> dict[str, Any]:
         """What `newsflow run --json` prints and the `ingest` flow returns."""
@@ -212,6 +213,7 @@ async def run_ingest(
                 ctx = RunContext(config, store, run_id, fetcher, states, deadline=started + budget,
                                  poll_deadline=started + POLL_SHARE_OF_BUDGET * budget)
                 await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
+                summary.articles_held = run_id in ctx.articles_held
         except BaseException as exc:
             summary.status = "cancelled" if is_cancellation(exc) else "failed"
             try:
