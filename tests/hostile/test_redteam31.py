@@ -22,6 +22,7 @@ from newsflow.pipeline import RunCounts
 from newsflow.report import deferred_section
 from newsflow.runner import RunContext, RunSummary, Stages, run_ingest
 from tests.conftest import write_config
+from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import LoopbackServer
 from tests.hostile.test_redteam14 import make_due
 from tests.localserver import Page
@@ -254,3 +255,30 @@ def test_a_lone_feed_that_last_failed_with_an_answer_is_spared_by_a_night_offlin
         summary = run(config, f"night-{night}")
         assert summary.feeds_due == 1 and summary.counts.network_outage == 1, "penalised by the night offline"
     assert failures(config) == [("solo", 1)]
+
+
+def test_an_outage_judged_on_two_polls_beside_a_failing_silent_feed_still_tries_the_articles(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """Review of red team 31: 3 polls, one a failing feed's silence (set aside, red team 10) and two unreachable,
+    are the few-polls outage, which tries the articles; the runner counted 3 polls made and held them all back."""
+    server, resolver = loopback
+    outlets = Outlets(server, resolver, {"b": "b.test", "c": "c.test"}, www=True)
+    outlets.publish()
+    outlets.publish()
+    silent = RawServer()  # 204 first (a failed poll), then silence
+    try:
+        urls = {name: f"http://{host}:{server.port}/{name}/feed.xml" for name, host in outlets.feeds.items()}
+        path = write_config(tmp_path, "", {**urls, "s": f"http://s.test:{silent.port}/feed.xml"},
+                            extract={"workers": 1}, timeout=0.5)
+        config = load_config(path)
+        config = replace(config, execution=replace(config.execution, max_articles_per_run=1))
+        resolver.table = DnsTable({"s.test": ["127.0.0.1"], **{h: ["127.0.0.1"] for h in ("b.test", "c.test",
+                                   "www.b.test", "www.c.test")}})
+        assert run(config, "first").counts.articles_stored == 1 and dict(failures(config))["s"] == 1
+        silent.answer = lambda path: [(b"", 3.0)]
+        resolver.table = replace(resolver.table, hosts={**resolver.table.hosts, "b.test": [CLOSED], "c.test": [CLOSED]})
+        make_due(config.warehouse_path, ["b", "c", "s"])
+        summary = run(config, "two-down")
+    finally:
+        silent.close()
+    assert summary.counts.network_outage == 1 and summary.counts.articles_stored == 1, "the articles were held back"
