@@ -9,13 +9,14 @@ where nothing listens (a closed port: the connection is refused).
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from newsflow import netguard
+from newsflow import lookups, netguard
 from newsflow.config import Config, load_config
 from newsflow.models import FeedConfig
 from newsflow.pipeline import RunCounts
@@ -282,3 +283,19 @@ def test_an_outage_judged_on_two_polls_beside_a_failing_silent_feed_still_tries_
     finally:
         silent.close()
     assert summary.counts.network_outage == 1 and summary.counts.articles_stored == 1, "the articles were held back"
+
+
+@pytest.mark.parametrize("routed", [True, False])
+def test_a_mac_offline_answering_every_name_enoname_is_not_a_lapsed_domain(
+        monkeypatch: pytest.MonkeyPatch, routed: bool) -> None:
+    """Review of red team 31: macOS offline answers every lookup EAI_NONAME ("nodename nor servname provided"),
+    which was taken for NXDOMAIN; the outage rule counting NXDOMAIN only from 3 sites, a Mac's feeds of one or
+    two sites backed off through every night offline. With no route off the machine, no DNS answered."""
+    def offline_mac(host: str, port: int, *args: object, **kwargs: object) -> list[object]:
+        raise socket.gaierror(socket.EAI_NONAME, "nodename nor servname provided, or not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline_mac)  # the OS resolver: the edge of what a test can run
+    monkeypatch.setattr(lookups, "has_default_route", lambda: routed)
+    with pytest.raises(netguard.NameResolutionError) as failed:
+        asyncio.run(lookups.system_resolver("a.test", 80))
+    assert failed.value.no_such_name is routed
