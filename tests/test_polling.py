@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from newsflow.polling import (
     is_due,
     is_network_outage,
     jitter_for,
+    outage_holds_articles,
     plan_next_poll,
     publisher_hint_seconds,
 )
@@ -102,8 +104,25 @@ def test_network_outage_needs_nearly_every_feed_unreachable() -> None:
     down = [Outcome.DNS_ERROR, Outcome.CONNECT_ERROR, Outcome.DNS_ERROR, Outcome.DNS_ERROR]
     assert is_network_outage(down) and is_network_outage([*down, Outcome.OK])
     assert not is_network_outage([*down, Outcome.OK, Outcome.OK]), "4 of 6 is not 80%"
-    assert not is_network_outage(down[:2]), "two feeds are too few to tell"
+    assert not is_network_outage([*down[:2], Outcome.OK]), "one of three answered: the machine is online"
     assert not is_network_outage([Outcome.TIMEOUT] * 5), "slow servers are theirs, not ours"
+
+
+def test_one_or_two_polls_that_all_failed_to_reach_are_an_outage_unless_already_failing_or_lapsed() -> None:
+    """Red team 31: a small install (or a run with one or two feeds due) offline backed off step by step."""
+    down = [Outcome.DNS_ERROR, Outcome.CONNECT_ERROR]
+    assert is_network_outage(down[:1]) and is_network_outage(down)
+    assert not is_network_outage([Outcome.CONNECT_ERROR, Outcome.OK]), "a host answered"
+    dead = PollReach(Outcome.CONNECT_ERROR, "a", was_failing=True, was_unreachable=True)
+    assert not is_network_outage([dead]), "a dead site (caught unreachable while something answered), alone"
+    assert is_network_outage([dead, PollReach(Outcome.DNS_ERROR)])
+    assert is_network_outage([replace(dead, was_unreachable=False)]), "its last failure answered (a 503)"
+    lapsed = [PollReach(Outcome.DNS_ERROR, "a.test", site=f"{n}.a.test", name_unknown=True) for n in range(3)]
+    assert not is_network_outage(lapsed[:1]) and not is_network_outage([*lapsed[:1], PollReach(Outcome.DNS_ERROR)])
+    same_site = [replace(p, site="a.test") for p in lapsed]
+    assert not is_network_outage(same_site), "one site's lapsed domain is that site's, however many feeds"
+    assert is_network_outage(lapsed), "NXDOMAIN for 3 sites: the resolver's, not theirs"
+    assert not is_network_outage([silent("a.example")]) and not is_network_outage([silent("a"), silent("b")])
 
 
 def silent(host: str, was_failing: bool = False) -> PollReach:
@@ -179,3 +198,15 @@ def test_an_outage_verdict_never_rests_on_feeds_that_were_already_failing_or_on_
         assert not verdict
     if not verdict:
         assert not is_network_outage([*polls, PollReach(Outcome.OK, extra.host)])
+
+
+def test_an_outage_holds_the_articles_back_only_when_3_polls_or_more_were_judged() -> None:
+    """Review of red team 31: the small-install rule counts the polls judged (a failing feed's silence set
+    aside), the runner counted the polls made: 3 polls, one a failing silent host, two unreachable, were an
+    outage of "one or two polls" that the runner took for one of 3 polls, so it tried no article at all."""
+    polls = [silent("slow.example", was_failing=True), PollReach(Outcome.CONNECT_ERROR, "b.example"),
+             PollReach(Outcome.DNS_ERROR, "c.example")]
+    assert is_network_outage(polls) and not outage_holds_articles(polls), "2 judged: the articles are tried"
+    down = [*polls[1:], PollReach(Outcome.DNS_ERROR, "d.example")]
+    assert outage_holds_articles(down) and outage_holds_articles([*down, polls[0]])
+    assert not outage_holds_articles([*down, PollReach(Outcome.OK), PollReach(Outcome.OK)]), "no outage"

@@ -82,6 +82,28 @@ def answered_any(results: Sequence[FetchResult]) -> bool:
     return any(result.status_code is not None for result in results)
 
 
+def network_dropped(results: Sequence[FetchResult], answered_sites: AbstractSet[str] = frozenset()) -> bool:
+    """No host answered any fetch of the batch and the DNS gave no answer (no NXDOMAIN, no address refused as a
+    portal's), while some failed to resolve or connect: the network has dropped since whatever answered earlier
+    in the run (its polls).
+
+    Before, a run whose feeds came through counted an attempt for every article it could not reach after
+    them; the network dropping after the polls of `execution.max_article_attempts` runs parked every article
+    (red team 31). A server that accepts and never answers is its own (as for feeds, `polling`): silence
+    alone drops nothing. The price: a batch made only of articles of sites that went down (their feeds came
+    through, or another batch answered) is not counted either; they are counted in a batch that anything
+    answers, and parked after as many such runs.
+
+    The drop is told by an unreached site that came through this run's polls (`answered_sites`), or by
+    unreached sites too many to be down together (`polling.OUTAGE_MIN_HOSTS`). Any batch of unreachable
+    names was taken for it before (review of red team 31): an aggregator's feed answering every run, the
+    articles waiting on one dead site (its name servers gone, not NXDOMAIN) were left uncounted in every
+    run, never parked."""
+    unreached = {site_of(host_of(r.url)) for r in results if r.outcome in polling.UNREACHABLE_OUTCOMES}
+    told = bool(unreached & set(answered_sites)) or len(unreached) >= polling.OUTAGE_MIN_HOSTS
+    return told and not answered_any(results) and not any(r.name_unknown or r.answer_refused for r in results)
+
+
 def unreachable_left_pending(
     batch: Sequence[PendingArticle], results: Sequence[FetchResult], extractions: Sequence[Extracted],
 ) -> tuple[list[PendingArticle], list[FetchResult], list[Extracted]]:
@@ -99,6 +121,7 @@ def unreachable_left_pending(
     kept = [(p, r, e) for p, r, e in zip(batch, results, extractions, strict=True)
             if r.name_unknown or not (r.outcome in polling.UNREACHABLE_OUTCOMES or r.unanswered or r.answer_refused)]
     if len(kept) < len(results):
-        log.warning("no host has answered this run, and %d articles could not be reached: the network is down, not "
+        log.warning("no host has answered (this run, or since its polls), and %d articles could not be reached: "
+                    "the network is down, not "
                     "their sites; they are left pending, no attempt counted", len(results) - len(kept))
     return [p for p, _, _ in kept], [r for _, r, _ in kept], [e for _, _, e in kept]

@@ -79,6 +79,9 @@ class FeedState:
     redirect_url: str | None = None
     redirect_polls: int = 0
     redirect_since: datetime | None = None
+    # The outcome of the last counted poll (feeds.last_outcome): with `consecutive_failures`, whether the feed
+    # was failing to be reached at all (polling.PollReach.was_unreachable) or its server answered a failure.
+    last_outcome: str | None = None
 
 
 @dataclass(frozen=True)

@@ -164,16 +164,22 @@ class PollReach:
     # else the page it was served instead of a feed (`page_digest`).
     landed: str = ""
     address: str = ""  # the address the answer came from (FetchResult.address)
+    name_unknown: bool = False  # the DNS answered that the name does not exist (NXDOMAIN: a lapsed domain)
+    # The feed was failing already, its last counted poll unreachable too (a site down, caught while something
+    # else answered), not a failure its server answered (a 503): `is_network_outage`'s few-polls rule.
+    was_unreachable: bool = False
 
 
-def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: str = "") -> PollReach:
+def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: str = "",
+             was_unreachable: bool = False) -> PollReach:
     """The poll's `PollReach`, judged with `outcome` (the poll's: a parse may have failed an `ok` fetch).
 
     `served` is the `page_digest` of a body that was no feed: a captive portal that answers `200`
     with its own page at every URL, without redirecting, lands every feed on it so (red team 14)."""
     failed = outcome not in (Outcome.OK, Outcome.NOT_MODIFIED)
     return PollReach(outcome, host_of(result.final_url), result.unanswered, was_failing, site_of(host_of(result.url)),
-                     (landed_elsewhere(result) or served) if failed else "", result.address)
+                     (landed_elsewhere(result) or served) if failed else "", result.address,
+                     result.name_unknown and outcome is Outcome.DNS_ERROR, was_failing and was_unreachable)
 
 
 def page_digest(body: bytes) -> str:
@@ -252,17 +258,52 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
 
     The share holds over the sites polled too: one site carrying most of the feeds that stops
     resolving (its domain lapsed) made every run an outage, and no other site's article was tried
-    for as long as it stayed down (red team 14)."""
-    reaches = [p if isinstance(p, PollReach) else PollReach(p) for p in polls]
-    judged = [p for p in reaches if not (p.unanswered and p.was_failing)]
-    silent_hosts = {p.host for p in judged if p.unanswered}
-    silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
-    portal_pages = network_pages((p.site, p.landed, p.address) for p in judged if p.landed)
-    offline = [p for p in judged if p.outcome in UNREACHABLE_OUTCOMES or (p.unanswered and silence_counts)
-               or p.landed in portal_pages]
+    for as long as it stayed down (red team 14).
+
+    A name the DNS answered does not exist (NXDOMAIN) counts only from `OUTAGE_MIN_HOSTS` sites: the
+    DNS answered, so one site's lapsed domain is that site's, however many feeds it carries (red
+    team 31: 3 feeds of one lapsed site were an outage every run, never backed off).
+
+    Fewer than `OUTAGE_MIN_FEEDS` polls (a small install, or a run in which one or two feeds are due)
+    make an outage when every one failed so and one of them was not failing already: nothing answered
+    and nothing said a name was gone. Before, one or two feeds of a laptop offline for a night backed
+    off step by step, silent for hours once it was back (red team 31). A feed already failing, polled
+    alone, backs off again: a site that is down is caught in a run where anything else answered. Only
+    one whose last counted poll was unreachable too (`PollReach.was_unreachable`): "already failing" was
+    any failure, so a lone feed whose server answered one 503 in the evening backed off step by step
+    through the night offline after (review of red team 31)."""
+    judged = judged_polls(polls)
+    offline = offline_polls(judged)
     sites, offline_sites = {p.site for p in judged}, {p.site for p in offline}
+    if 0 < len(judged) < OUTAGE_MIN_FEEDS:
+        return len(offline) == len(judged) and not all(p.was_unreachable for p in judged)
     return (len(judged) >= OUTAGE_MIN_FEEDS and len(offline) >= OUTAGE_SHARE * len(judged)
             and len(offline_sites) >= OUTAGE_SHARE * len(sites))
+
+
+def judged_polls(polls: Sequence[Outcome | PollReach]) -> list[PollReach]:
+    """The polls an outage is judged on: silence from a feed already failing tells nothing (`is_network_outage`)."""
+    reaches = [p if isinstance(p, PollReach) else PollReach(p) for p in polls]
+    return [p for p in reaches if not (p.unanswered and p.was_failing)]
+
+
+def outage_holds_articles(polls: Sequence[Outcome | PollReach]) -> bool:
+    """An outage told from `OUTAGE_MIN_FEEDS` polls judged or more: the run tries no article (`runner.ingest`).
+    One told from fewer spares the feeds' back-off only. Counted as the outage is judged, not as polls made:
+    3 polls, one a failing feed's silence, were an outage of one or two polls that the runner, counting 3,
+    took for one that holds the articles back, and tried none (review of red team 31)."""
+    return len(judged_polls(polls)) >= OUTAGE_MIN_FEEDS and is_network_outage(polls)
+
+
+def offline_polls(judged: Sequence[PollReach]) -> list[PollReach]:
+    """The polls of `judged` that tell the machine's network down, judged together (`is_network_outage`)."""
+    silent_hosts = {p.host for p in judged if p.unanswered}
+    silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
+    lapsed_counts = len({p.site for p in judged if p.name_unknown}) >= OUTAGE_MIN_HOSTS
+    portal_pages = network_pages((p.site, p.landed, p.address) for p in judged if p.landed)
+    return [p for p in judged
+            if (p.outcome in UNREACHABLE_OUTCOMES and (lapsed_counts or not p.name_unknown))
+            or (p.unanswered and silence_counts) or p.landed in portal_pages]
 
 
 def publisher_hint_seconds(

@@ -69,6 +69,9 @@ class FeedPoll:
     served: str = ""
 
 
+UNREACHABLE_VALUES = frozenset(outcome.value for outcome in polling_policy.UNREACHABLE_OUTCOMES)  # feeds.last_outcome
+
+
 @dataclass(frozen=True)
 class PollJob:
     """What the poll stage of one run works with."""
@@ -85,6 +88,8 @@ class PollJob:
     answered_sites: set[str] = field(default_factory=set)  # sites whose feed came through (without_intercepted)
     # Pages this run's feed polls of 3 sites or more were sent to or served (without_intercepted).
     portal_pages: set[str] = field(default_factory=set)
+    # Holds `run_id` once the polls told an outage that holds the run's articles back (outage_holds_articles).
+    articles_held: set[str] = field(default_factory=set)
 
 
 async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
@@ -126,6 +131,8 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
             log.warning("network outage: %d of %d feeds could not be resolved or reached, got no answer, or were "
                         "sent to or served one page with other sites' feeds (a captive portal); no feed is penalised",
                         len(unreachable), len(reaches))
+        if outage and polling_policy.outage_holds_articles(reaches):
+            job.articles_held.add(job.run_id)
         committer.add_all(unreachable, penalise=not outage)
         await committer.flush()
     finally:  # a cancelled run (Ctrl-C, SIGTERM) or a failed commit leaves no commit running orphaned
@@ -139,7 +146,8 @@ def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollRe
     """What the poll says about the network; a name answered with a refused address (a portal) did not resolve."""
     outcome = Outcome.DNS_ERROR if poll.result.answer_refused else poll.outcome
     was_failing = state is not None and state.consecutive_failures > 0
-    return polling_policy.reach_of(poll.result, outcome, was_failing, poll.served)
+    was_unreachable = state is not None and state.last_outcome in UNREACHABLE_VALUES
+    return polling_policy.reach_of(poll.result, outcome, was_failing, poll.served, was_unreachable)
 
 
 async def poll_feed(job: PollJob, feed: FeedConfig) -> FeedPoll | None:

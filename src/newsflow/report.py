@@ -75,8 +75,10 @@ def deferred_section(summary: RunSummary, rows: Rows, config: Config | None) -> 
     """What this run left for the next ones, and why it could have."""
     counts = summary.counts
     lines = ["", f"### Left for later runs: {counts.articles_deferred} articles, {counts.feeds_deferred} due feeds", ""]
-    if counts.network_outage:
+    if counts.network_outage and summary.articles_held:
         lines.append("A network outage stopped the run before the articles.")
+    elif counts.network_outage:  # one or two polls: the outage spared their back-off; the articles were tried
+        lines.append("A network outage: no feed polled could be reached, none was penalised.")
     if config is not None:
         lines.append(f"This run's limits: `execution.max_articles_per_run` = {config.execution.max_articles_per_run}, "
                      f"a budget of {config.run_budget:.0f} s (`execution.run_budget_seconds`).")

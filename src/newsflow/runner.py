@@ -32,7 +32,7 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
-from newsflow.intercepts import answered_any, unreachable_left_pending, without_intercepted
+from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending, without_intercepted
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
@@ -82,6 +82,7 @@ class RunContext:
     # Pages feeds of 3 sites or more were sent to or served in this run: a portal's, evidently.
     portal_pages: set[str] = field(default_factory=set)
     catch_all_verdicts: dict[str, bool] = field(default_factory=dict)  # pages probed this run (catchall)
+    articles_held: set[str] = field(default_factory=set)  # run_id once its polls' outage holds articles back
     network_answered: bool = False  # some host answered a fetch of this run: the machine is online (load_fetched)
 
     @property
@@ -106,6 +107,7 @@ class RunSummary:
     pages_dropped: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
     status: str = "completed"
+    articles_held: bool = False  # an outage held every article back (polling.outage_holds_articles): the report
 
     def as_result(self) -> dict[str, Any]:
         """What `newsflow run --json` prints and the `ingest` flow returns."""
@@ -127,7 +129,7 @@ class Stages:
             job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
                           min(ctx.deadline, ctx.poll_deadline), ctx.write_lock,
                           {feed_key(feed.url): feed.name for feed in ctx.config.feeds if feed.enabled},
-                          ctx.answered_sites, ctx.portal_pages)
+                          ctx.answered_sites, ctx.portal_pages, ctx.articles_held)
             return await poll_feeds(job, feeds)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
@@ -153,10 +155,11 @@ async def load_fetched(
     extractions: Sequence[ExtractionResult | None],
 ) -> RunCounts:
     """Load a fetched and extracted batch, one writer at a time (for stages that fetch elsewhere). Until some
-    host has answered in this run, what could not be reached waits uncounted (`intercepts.unreachable_left_pending`)."""
+    host has answered in this run, and in a batch in which none answered, what could not be reached waits
+    uncounted (`intercepts.unreachable_left_pending`, `intercepts.network_dropped`)."""
     ctx.network_answered = ctx.network_answered or bool(ctx.answered_sites) or answered_any(results)
     reached = len(batch)
-    if not ctx.network_answered:
+    if not ctx.network_answered or network_dropped(results, ctx.answered_sites):
         batch, results, extractions = unreachable_left_pending(batch, results, extractions)
 
     def load() -> RunCounts:
@@ -210,6 +213,7 @@ async def run_ingest(
                 ctx = RunContext(config, store, run_id, fetcher, states, deadline=started + budget,
                                  poll_deadline=started + POLL_SHARE_OF_BUDGET * budget)
                 await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
+                summary.articles_held = run_id in ctx.articles_held
         except BaseException as exc:
             summary.status = "cancelled" if is_cancellation(exc) else "failed"
             try:
@@ -277,7 +281,9 @@ async def ingest(
         readersafe.pending_beside_readers, ctx.store, [f.name for f in candidates],
         ctx.config.execution.max_articles_per_run)
     counts.duplicates += linked
-    if counts.network_outage:
+    # An outage told from one or two polls judged (`polling.outage_holds_articles`) spares the feeds' back-off
+    # only: what waits is tried, and what cannot be reached waits uncounted (no host answered: `load_fetched`).
+    if counts.network_outage and ctx.run_id in ctx.articles_held:
         log.warning("network outage: no article is fetched this run; %d wait for the next", total)
         counts.articles_deferred += total
         return

@@ -26,6 +26,7 @@ from newsflow import cli_run, netguard
 from newsflow.cli import main
 from newsflow.config import load_config
 from newsflow.runner import run_ingest
+from tests.world import netdrops
 from tests.world.dns import ENV_VAR, DnsTable, WorldResolver
 
 DIRECT_VAR = "NEWSFLOW_WORLD_DIRECT"
@@ -35,7 +36,10 @@ def install_world_dns() -> None:
     table_path = os.environ.get(ENV_VAR)
     if not table_path:
         raise SystemExit(f"tests.world.child: set {ENV_VAR} to a DNS table file")
-    netguard.system_resolver = WorldResolver(DnsTable.read(Path(table_path)))
+    resolver = WorldResolver(DnsTable.read(Path(table_path)))
+    netguard.system_resolver = resolver
+    if resolver.table.drop_after_polls:
+        netdrops.drop_after_polls(resolver, Path(table_path))
 
 
 def direct_run(args: argparse.Namespace) -> int:

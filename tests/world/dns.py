@@ -27,15 +27,18 @@ class DnsTable:
     hosts: dict[str, list[str]] = field(default_factory=dict)
     failing: frozenset[str] = frozenset()
     outage: bool = False  # every name fails: the machine is offline
+    drop_after_polls: str = ""  # how the network drops once the run's polls end (netdrops.DROP_WAYS)
 
     def write(self, path: Path) -> None:
-        document = {"hosts": self.hosts, "failing": sorted(self.failing), "outage": self.outage}
+        document = {"hosts": self.hosts, "failing": sorted(self.failing), "outage": self.outage,
+                    "drop_after_polls": self.drop_after_polls}
         path.write_text(json.dumps(document), encoding="utf-8")
 
     @classmethod
     def read(cls, path: Path) -> DnsTable:
         document = json.loads(path.read_text(encoding="utf-8"))
-        return cls(dict(document["hosts"]), frozenset(document["failing"]), bool(document["outage"]))
+        return cls(dict(document["hosts"]), frozenset(document["failing"]), bool(document["outage"]),
+                   str(document.get("drop_after_polls", "")))
 
 
 class WorldResolver:

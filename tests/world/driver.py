@@ -27,7 +27,7 @@ from typing import Any
 
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO, MemoryReport
-from tests.world import beside, feedchecks, holders, invariants, pagechecks, prefectcheck, runproc
+from tests.world import beside, feedchecks, holders, invariants, netdrops, pagechecks, prefectcheck, runproc
 from tests.world import faults as kinds
 from tests.world.beside import CompanionRecord
 from tests.world.child import DIRECT_VAR
@@ -108,6 +108,7 @@ class WorldDriver:
         self.config_path = world_config(world, workdir)
         self.warehouse_path = workdir / "warehouse" / "news.duckdb"
         self.dns_path = workdir / "dns.json"
+        world.drop_marker = netdrops.marker_for(self.dns_path)
         self.report = SoakReport(world.spec)
         self._reported_lost: set[tuple[str, str]] = set()
         self._reported: set[tuple[str, str]] = set()
@@ -136,6 +137,7 @@ class WorldDriver:
 
     def run_once(self, index: int, *, calm: bool = False) -> RunRecord:
         table = self.world.begin_run(index, calm=calm)
+        netdrops.marker_for(self.dns_path).unlink(missing_ok=True)  # the network is back, until the polls end
         table.write(self.dns_path)
         events, turns = self.world.events, self.world.events.turns
         holders.relocate(self, turns.warehouse_moved)  # the warehouse's folder copied or moved (world16)
@@ -349,6 +351,7 @@ class WorldDriver:
         if not record.reader_held and not record.killed_by_world and record.exit_code == 0:
             found += invariants.spool_replayed(path, run)
         found += invariants.one_failure_is_not_a_day(path, run)
+        found += invariants.network_parks_nothing(path, run)
         found += pagechecks.checks(self, record)
         found += feedchecks.one_entry_per_item(self, record)
         if record.exit_code == 0 and self.prefect_api:  # flow runs: the killed ones were marked Crashed

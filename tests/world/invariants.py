@@ -28,7 +28,7 @@ NETWORK_OUTCOMES = ("dns_error", "connect_error", "protocol_error", "timeout")
 ONE_FAILURE_LONGEST_WAIT = 3600  # seconds: one network failure must not silence a feed for longer
 EXAMPLES = 3  # offending rows quoted in a violation
 # States that stay until something changes them: reported once, at the run that caused them.
-STANDING = frozenset({"one_failure_is_not_a_day", "parked_with_reason", "no_duplicate_entries",
+STANDING = frozenset({"one_failure_is_not_a_day", "network_parks_nothing", "parked_with_reason", "no_duplicate_entries",
                       "no_duplicate_articles", "no_dangling_article_ids", "warehouse_opens",
                       "article_is_the_page", "whole_page_stored", "robots_parks_nothing", "one_entry_per_item"})
 
@@ -160,9 +160,10 @@ def failures_by_url(path: Path) -> dict[str, tuple[str, int]]:
 
 def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int], feeds_polled: int) -> list[Violation]:
     """In a run where no name resolved (the machine was offline) and at least OUTAGE_MIN_FEEDS feeds
-    were polled (fewer cannot tell an outage from their own failures: warehouse/README.md,
-    `runs.network_outage`), the run records the outage and no feed's failure count grows."""
-    if feeds_polled < OUTAGE_MIN_FEEDS:
+    were polled, or fewer and no feed was failing before (red team 31: fewer feeds all already failing
+    back off, a site down is theirs: warehouse/README.md, `runs.network_outage`), the run records the
+    outage and no feed's failure count grows."""
+    if feeds_polled < 1 or (feeds_polled < OUTAGE_MIN_FEEDS and any(before.values())):
         return []
     found = []
     after = feed_failures(path)
@@ -173,6 +174,14 @@ def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int], feeds
     if not newest or not newest[0][0]:
         found.append(Violation(run, "outage_penalises_no_feed", f"runs.network_outage not set: {newest[:1]}"))
     return found
+
+
+def network_parks_nothing(path: Path, run: int) -> list[Violation]:
+    """(red team 31) No entry is parked for an error the world's network gave: no name resolving (an `outage`,
+    or the network dropped after the polls). A name the world answers does not exist (`unresolvable`) may be."""
+    parked = query(path, "SELECT url FROM entries WHERE parked_at IS NOT NULL "
+                         "AND last_error LIKE '%world outage (no network)%' ORDER BY url")
+    return [Violation(run, "network_parks_nothing", _examples(parked))] if parked else []
 
 
 def one_failure_is_not_a_day(path: Path, run: int) -> list[Violation]:

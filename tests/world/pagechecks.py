@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from tests.world import fetchfaults, invariants
+from tests.world import fetchfaults, invariants, netdrops
 from tests.world.invariants import Violation
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _blocked_sites(driver: WorldDriver) -> set[int] | None:
 def robots_served(driver: WorldDriver) -> set[str]:
     """Hosts whose robots.txt the world answered well this run at one of the addresses their name gave."""
     world, blocked = driver.world, _blocked_sites(driver)
-    if blocked is None:
+    if blocked is None or world.drops:  # the network dropped after the polls: no robots.txt is reachable
         return set()
     return {world.site_host(site) for site in range(world.spec.sites) if site not in blocked
             and (world.fault_for(f"robots:{site}", world.run) or fetchfaults.draw(world.spec, world.run,
@@ -83,6 +83,7 @@ def owed_feeds(driver: WorldDriver) -> dict[str, bool]:
         site, key = feed % spec.sites, f"feed:{feed}"
         fault = world.fault_for(key, run) or fetchfaults.draw(spec, run, key)
         readable = fault.kind in fetchfaults.READABLE if fault else bool(fetchfaults.dead_addresses(spec, run, site))
-        if readable and site not in blocked and world.names.name(feed) is not None:
+        stalled = netdrops.stalls_conditional(spec, run, feed)  # a conditional poll gets no answer
+        if readable and not stalled and site not in blocked and world.names.name(feed) is not None:
             owed[world.feed_id(feed)] = bool(fault and fault.kind == fetchfaults.SKEWED_RETRY)
     return owed

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from tests.world import beside, content, faults, fetchfaults, worldevents
+from tests.world import beside, content, faults, fetchfaults, netdrops, worldevents
 from tests.world.world import WorldSpec
 
-ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE, faults.SLOW_EXTRACT, *fetchfaults.FETCH_FAULTS)
+ENDPOINT_KINDS = (*faults.ENDPOINT_FAULTS, faults.UNRESOLVABLE, faults.SLOW_EXTRACT, *fetchfaults.FETCH_FAULTS,
+                  netdrops.CONDITIONAL_STALL)
 EVENT_KINDS = (faults.OUTAGE, faults.READER, faults.KILL, faults.PORTAL, faults.SIGTERM, faults.SIGNAL,
-               *faults.RED_TEAM_12_EVENTS, worldevents.CATCH_ALL, *beside.BESIDE_EVENTS, worldevents.MOVED_WAREHOUSE)
+               *faults.RED_TEAM_12_EVENTS, worldevents.CATCH_ALL, *beside.BESIDE_EVENTS, worldevents.MOVED_WAREHOUSE,
+               netdrops.DROP_AFTER_POLLS)
 GUID_KINDS = (*faults.GUID_FAULTS, faults.CHURNING_GUID)
 
 

@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 from tests.hostile.servers import LoopbackServer
 from tests.sitefactory import Site, Story, generated_story
-from tests.world import beside, content, feedtypes, fetchfaults, serving, worldevents
+from tests.world import beside, content, feedtypes, fetchfaults, netdrops, serving, worldevents
 from tests.world import faults as kinds
 from tests.world.dns import DnsTable
 from tests.world.faults import Fault, Response
@@ -98,6 +99,8 @@ class World:
         self.canary = LoopbackServer(CANARY_ADDRESS)
         self._swallower = fetchfaults.Swallower(self.port)
         self._asked: set[str] = set()  # endpoints that had a request this run (fetchfaults.SKEWED_RETRY)
+        self.drops = ""  # how the network drops after this run's polls, if it does (netdrops.py)
+        self.drop_marker: Path | None = None  # the child's sign that it dropped (set by the driver)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
                                         daemon=True)
         self._thread.start()
@@ -231,7 +234,7 @@ class World:
         hosts.update({"canary.world.test": [CANARY_ADDRESS], "localhost": [CANARY_ADDRESS]})
         if self.events.portal:  # the portal answers every name with its own address
             hosts = {name: [kinds.PORTAL_ADDRESS] for name in hosts}
-        return DnsTable(hosts, frozenset(failing), outage=self.events.outage)
+        return DnsTable(hosts, frozenset(failing), outage=self.events.outage, drop_after_polls=self.drops)
 
     def begin_run(self, run: int, *, calm: bool = False) -> DnsTable:
         """Move the world to `run`: new items, new faults, new events (none when `calm`). Returns the run's DNS."""
@@ -244,6 +247,7 @@ class World:
             self._silence_over.set()  # the last run's blackholed connections, if any, close now
             self._silence_over = threading.Event()
             self.renamed = self.names.begin_run(run, self.events.turns.config_change)
+            self.drops = "" if calm else netdrops.drops_after_polls(self.spec, run)
             self.ledger.rename(self.renamed)
             table = self.dns_table(run)
             self.ledger.faults_injected.update(kinds.UNRESOLVABLE for _ in table.failing)
@@ -260,6 +264,7 @@ class World:
                         kinds.CLOCK: self.events.turns.clock_shift != 0,
                         kinds.KILL_TIMED: self.events.turns.kill_after_seconds is not None,
                         kinds.RENAME: self.events.turns.config_change is not None,
+                        netdrops.DROP_AFTER_POLLS: bool(self.drops),
                         worldevents.CATCH_ALL: self.events.turns.catch_all,
                         worldevents.MOVED_WAREHOUSE: self.events.turns.warehouse_moved is not None,
                         **{c.event: True for c in self.events.beside}}
@@ -317,6 +322,9 @@ class World:
         if site in self.events.turns.blackholed:
             worldevents.hold_silently(handler, self._silence_over)
             return
+        if self.drops and self.drop_marker is not None and self.drop_marker.exists():
+            handler.close_connection = True  # a connection kept alive from the polls: the network is gone
+            return
         self._route(handler, site, path, run)
 
     def _route(self, handler: BaseHTTPRequestHandler, site: int, path: str, run: int) -> None:
@@ -359,6 +367,11 @@ class World:
         body = self.feed_body(feed, run)
         etag = f'"w{zlib.crc32(body):x}"'
         fault = self.fault_for(f"feed:{feed}")
+        if netdrops.conditional(handler.headers) and netdrops.stalls_conditional(self.spec, run, feed):
+            with self._lock:
+                self.ledger.faults_injected[netdrops.CONDITIONAL_STALL] += 1
+            worldevents.hold_silently(handler, self._silence_over)
+            return
         if fault is None and handler.headers.get("If-None-Match") == etag:
             kinds.write(handler, 304, RSS, (("ETag", etag),), b"")
             return

@@ -85,7 +85,7 @@ def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) ->
         """
         SELECT feed_id, etag, last_modified, consecutive_failures, last_polled_at, poll_interval, next_poll_at,
                retired_at IS NOT NULL, last_new_entry_at IS NOT NULL,
-               adopted_url, redirect_url, redirect_polls, redirect_since
+               adopted_url, redirect_url, redirect_polls, redirect_since, last_outcome
         FROM feeds WHERE list_contains($ids, feed_id)
         """,
         {"ids": list(feed_ids)},
