@@ -9,7 +9,7 @@ from newsflow.markedlines import drop_marked_lines
 from newsflow.standfirst import restore_standfirst
 
 KICKER = "Harbour works"
-HEADLINE = "The ferry is back on the bay after two years of repairs – “It runs every hour again”"
+HEADLINE = "The ferry is back on the bay after two years of repairs – “It runs every hour again”"  # noqa: RUF001 (a headline's dash and quotes are the point)
 TITLE = f"{KICKER}: {HEADLINE}"
 BODY = (
     "Bay City · The ferry left the north pier at seven in the morning with forty passengers and the mayor on board.",
@@ -40,22 +40,27 @@ def test_a_headline_block_with_its_kicker_is_no_standfirst_whatever_joins_them()
 
 def test_a_real_standfirst_under_a_kicker_headline_is_still_restored() -> None:
     standfirst = "The old ferry is back on the harbour route on Monday, two years late and at twice the planned cost."
-    header = (f"<h2><span>{KICKER}</span> <span>{HEADLINE}</span></h2>"
-              f"<p class='intro'>{standfirst}</p>")
+    header = f"<h2><span>{KICKER}</span> <span>{HEADLINE}</span></h2><p class='intro'>{standfirst}</p>"
     assert restore_standfirst(TEXT, page_tree(_kicker_page(header)), TITLE) == f"{standfirst}\n{TEXT}"
 
 
 def test_a_line_marked_with_two_ascii_arrows_is_a_link_teaser() -> None:
     story = "The council met on Monday to vote on the budget for the coming year, and the vote was close."
-    teasers = (">> Here you find every date of the central bank's meetings this year",
-               ">>Looking for a mortgage? Our comparison shows today's rates.", ">>> All results at a glance")
+    teasers = (
+        ">> Here you find every date of the central bank's meetings this year",
+        ">>Looking for a mortgage? Our comparison shows today's rates.",
+        ">>> All results at a glance",
+    )
     for teaser in teasers:
         assert drop_marked_lines(f"{story}\n{teaser}\n{story}") == f"{story}\n{story}", teaser
 
 
 def test_angle_quotes_and_a_lone_arrow_stay() -> None:
     """German opens a quotation with "»"; a "->" or one ">" is no marker; a long line is the story's."""
-    for line in ("»Wir sind froh«, sagte die Bürgermeisterin am Montag nach der Abstimmung im Rat.",
-                 "> The council met on Monday.", "-> The council met on Monday.",
-                 ">> " + " ".join(["word"] * 31)):
+    for line in (
+        "»Wir sind froh«, sagte die Bürgermeisterin am Montag nach der Abstimmung im Rat.",
+        "> The council met on Monday.",
+        "-> The council met on Monday.",
+        ">> " + " ".join(["word"] * 31),
+    ):
         assert drop_marked_lines(line) == line, line
