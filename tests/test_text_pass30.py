@@ -91,3 +91,31 @@ def test_a_meta_title_that_is_a_shorter_headline_stays() -> None:
     article = extract_article(page, "https://bay.example/news/ferry")
     assert article is not None
     assert article.title == "Harbour ferry back after two years"
+
+
+STORY = "The central bank kept its rate at two percent on Thursday, as most economists had expected it would."
+
+
+def test_an_investment_disclaimer_under_the_story_goes_with_its_label() -> None:
+    """A finance page's notice that its articles are no advice to buy or sell, up to 100 words, and the bare label
+    over it ("Bitte beachten:")."""
+    for notice in (
+        "Aktien und andere Investments sind mit einem Risiko verbunden. Die veröffentlichten Artikel sind keine "
+        "Aufforderung zum Kauf oder Verkauf von Wertpapieren und ersetzen keine fachliche Beratung. " * 3,
+        "This article is for information only and does not constitute investment advice.",
+        "Les informations publiées ne constituent pas un conseil en investissement.",
+        "Dieser Beitrag stellt keine Anlageberatung dar.",
+    ):
+        for label in ("Bitte beachten:", "Disclaimer:"):
+            text = f"{STORY}\n{label}\n{notice.strip()}"
+            assert drop_marked_lines(text) == STORY, (label, notice)
+        assert drop_marked_lines(f"{STORY}\n{notice.strip()}\n{STORY}") == f"{STORY}\n{STORY}", notice
+
+
+def test_a_story_about_advice_keeps_its_lines() -> None:
+    """A story line that reports advice or a loss, and a label over a story line, stay."""
+    for line in (
+        "Anlegern droht ein Totalverlust des eingesetzten Kapitals, sagte der Insolvenzverwalter am Montag.",
+        "The regulator said the app's posts did constitute investment advice and fined its owners.",
+    ):
+        assert drop_marked_lines(f"{STORY}\nBitte beachten:\n{line}") == f"{STORY}\nBitte beachten:\n{line}", line

@@ -189,6 +189,22 @@ _VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECA
 """A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
 (a story's "in 2:05 min." has no bar)."""
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
+INVESTMENT_DISCLAIMERS = (
+    "keine aufforderung zum kauf oder verkauf", "stellt keine anlageberatung dar", "stellen keine anlageberatung dar",
+    "does not constitute investment advice", "do not constitute investment advice",
+    "does not constitute financial advice", "do not constitute financial advice",
+    "should not be construed as investment advice", "is not intended as investment advice",
+    "ne constitue pas un conseil en investissement", "ne constituent pas un conseil en investissement",
+    "no constituye una recomendación de inversión", "no constituyen una recomendación de inversión",
+    "non costituisce una raccomandazione di investimento", "non costituisce consulenza finanziaria",
+    "vormt geen beleggingsadvies", "is geen beleggingsadvies",
+)  # fmt: skip
+"""A finance page's notice under its stories that they advise no one to buy or sell (thirtieth pass: a German
+paper's 62-words "Bitte beachten: … keine Aufforderung zum Kauf oder Verkauf von Wertpapieren …"): a notice up to
+APPEAL_LINE_MAX_WORDS words, with a bare label over it ("Disclaimer:", two words at most, ending in a colon).
+The page's own formula, not a loss or advice a story reports ("did constitute investment advice")."""
+_DISCLAIMER = re.compile(literal_alternation(INVESTMENT_DISCLAIMERS), re.IGNORECASE)
+_BARE_NOTICE_LABEL = re.compile(r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s*:")
 _ARROW_TEASER = re.compile(r"\s*>>>?\s*[^\W_]")
 """A link to another page that the site marks with two ASCII ">" ahead of its words, as a marker of its own (">> Hier
 finden Sie alle Termine im Überblick", ">> Sie suchen einen Kredit? Unser Vergleich …": thirtieth pass). Not the
@@ -213,6 +229,10 @@ def drop_marked_lines(text: str) -> str:
         if words <= MARKED_LINE_MAX_WORDS and _ARROW_TEASER.match(line):  # the link's own words: no headline below
             continue
         if (words <= NOTICE_LINE_MAX_WORDS and _is_notice(line)) or (words <= 3 and _CONTINUE_LINK.fullmatch(line)):
+            continue
+        if words <= APPEAL_LINE_MAX_WORDS and _DISCLAIMER.search(line):
+            if kept and _BARE_NOTICE_LABEL.fullmatch(kept[-1]):
+                kept.pop()
             continue
         if NOTICE_LINE_MAX_WORDS < words <= APPEAL_LINE_MAX_WORDS and _long_notice(line):
             continue  # (a shorter line with an opener is a notice already: the openers are notice phrases)
