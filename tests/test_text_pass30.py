@@ -119,3 +119,48 @@ def test_a_story_about_advice_keeps_its_lines() -> None:
         "The regulator said the app's posts did constitute investment advice and fined its owners.",
     ):
         assert drop_marked_lines(f"{STORY}\nBitte beachten:\n{line}") == f"{STORY}\nBitte beachten:\n{line}", line
+
+
+def _kicker_over_h1_page(kicker_block: str, picture: str = "") -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in BODY)
+    return (
+        f"<html><head><title>{HEADLINE}</title></head><body><div class='news'>{kicker_block}<h1>{HEADLINE}</h1>"
+        f"<div class='story'>{picture}{paragraphs}</div></div></body></html>"
+    )
+
+
+def test_a_kicker_set_right_before_the_headline_is_no_line_of_the_story() -> None:
+    """The text opens on the kicker the page sets right before its <h1> (el mundo's `p.antetitulo`), the
+    headline itself not in the text: the kicker goes."""
+    from newsflow.storystart import drop_start_furniture
+
+    kicker = "At the north pier, near the yard"
+    tree = page_tree(_kicker_over_h1_page(f"<p class='antetitulo'>{kicker}</p>"))
+    assert drop_start_furniture(f"{kicker}\n{TEXT}", tree) == TEXT
+    # the same words as a story's line elsewhere than right before the <h1> stay
+    other = page_tree(_kicker_over_h1_page(f"<p>{kicker}</p><p>Share</p>"))
+    assert drop_start_furniture(f"{kicker}\n{TEXT}", other) == f"{kicker}\n{TEXT}"
+
+
+def test_a_pictures_caption_that_repeats_its_alt_text_goes() -> None:
+    """A picture's wrapper with no caption class: its paragraph says what the picture's alt says, so it is
+    the caption (el mundo's `div.foto`: `<img alt="X."><p>X.</p>`)."""
+    from newsflow.extract import extract_article
+
+    caption = "The mayor on the ferry's deck."
+    picture = f'<div class="foto"><img src="/a.jpg" alt="{caption}"><p>{caption}</p></div>'
+    article = extract_article(_kicker_over_h1_page("", picture), "https://bay.example/news/ferry")
+    assert article is not None
+    assert caption not in article.text.split("\n")
+
+
+def test_a_paragraph_that_only_shares_a_pictures_alt_words_elsewhere_stays() -> None:
+    """The alt repeated by a paragraph outside the picture's wrapper (the story's container, with more children
+    than a picture's wrapper has) is the story's line."""
+    from newsflow.captions import drop_alt_captions
+
+    line = "The mayor came on board at seven."
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    page = f'<html><body><div><img alt="{line}"><p>{line}</p>{paragraphs}{paragraphs}</div></body></html>'
+    text = f"{line}\n{TEXT}"
+    assert drop_alt_captions(text, page_tree(page)) == text

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsflow.authorbox import drop_author_box
-from newsflow.captions import drop_caption_lines
+from newsflow.captions import drop_alt_captions, drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
@@ -94,7 +94,7 @@ def story_text(
     subheads = ShownHeadings(readability, page, found.final_body, found.own_body)
     text = drop_start_furniture(drop_unconfirmed_lines(text, json_ld_article_body(page), subheads), page)  # new head
     text = drop_story_tail(text, readability, page)
-    text = drop_caption_lines(text, found.readability)
+    text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
     return drop_author_box(drop_reader_call(restore_standfirst(text, page, title), page), page, html)
