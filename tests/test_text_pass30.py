@@ -164,3 +164,59 @@ def test_a_paragraph_that_only_shares_a_pictures_alt_words_elsewhere_stays() -> 
     page = f'<html><body><div><img alt="{line}"><p>{line}</p>{paragraphs}{paragraphs}</div></body></html>'
     text = f"{line}\n{TEXT}"
     assert drop_alt_captions(text, page_tree(page)) == text
+
+
+def test_a_links_new_window_hint_is_no_word_of_the_story() -> None:
+    """A link's hint for screen readers, read into the text after the link's words (golem's "Investoren(öffnet
+    im neuen Fenster)"), goes, in the languages' usual wordings; the story's own words about windows stay."""
+    from newsflow.markedlines import drop_link_hints
+
+    for hint in (
+        "(öffnet im neuen Fenster)",
+        " (opens in a new window)",
+        "(Opens in new tab)",
+        " [opens in a new tab]",
+        " (s'ouvre dans une nouvelle fenêtre)",
+        "(se abre en una nueva ventana)",
+        " (link is external)",
+    ):
+        line = f"The company promised its investors{hint}, in 2020, a new battery."
+        assert (
+            drop_link_hints(f"{STORY}\n{line}")
+            == f"{STORY}\nThe company promised its investors, in 2020, a new battery."
+        ), hint
+    for line in (
+        "The window opens in a new way (as the maker says).",
+        "The shop (opens in a new window display) sells toys.",
+    ):
+        assert drop_link_hints(line) == line
+
+
+def test_extraction_drops_a_screen_reader_hint_inside_a_link() -> None:
+    from newsflow.extract import extract_article
+
+    hinted = (
+        f"{BODY[1][:-1]} for <a href='https://yard.example'>the yard<span class='sr-only'>(öffnet im neuen "
+        "Fenster)</span></a>."
+    )
+    page = _kicker_over_h1_page("").replace(BODY[1], hinted)
+    article = extract_article(page, "https://bay.example/news/ferry")
+    assert article is not None
+    assert "Fenster" not in article.text and "the yard." in article.text
+
+
+def test_a_hint_alone_on_its_line_leaves_no_empty_line() -> None:
+    from newsflow.markedlines import drop_link_hints
+
+    assert drop_link_hints(f"{STORY}\n(opens in a new window)\n{STORY}") == f"{STORY}\n{STORY}"
+    assert drop_link_hints(f"{STORY}\n(opens in a new window) Read the report.") == f"{STORY}\nRead the report."
+
+
+def test_the_hint_pattern_is_linear_on_a_run_of_spaces() -> None:
+    import time
+
+    from newsflow.markedlines import drop_link_hints
+
+    started = time.process_time()
+    drop_link_hints("a" + " " * 200_000 + "(opens in a new window")
+    assert time.process_time() - started < 0.5  # a quadratic scan takes minutes

@@ -205,10 +205,31 @@ APPEAL_LINE_MAX_WORDS words, with a bare label over it ("Disclaimer:", two words
 The page's own formula, not a loss or advice a story reports ("did constitute investment advice")."""
 _DISCLAIMER = re.compile(literal_alternation(INVESTMENT_DISCLAIMERS), re.IGNORECASE)
 _BARE_NOTICE_LABEL = re.compile(r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s*:")
+LINK_HINTS = (
+    "opens in a new window", "opens in new window", "opens in a new tab", "opens in new tab", "link is external",
+    "external link", "öffnet im neuen fenster", "öffnet in einem neuen fenster", "öffnet in neuem tab",
+    "öffnet in einem neuen tab", "externer link", "s'ouvre dans une nouvelle fenêtre", "nouvelle fenêtre",
+    "ouvre un nouvel onglet", "se abre en una nueva ventana", "abre en una nueva ventana", "abre em uma nova janela",
+    "si apre in una nuova finestra", "opent in een nieuw venster", "öppnas i nytt fönster", "åpnes i et nytt vindu",
+)  # fmt: skip
+"""A link's hint for screen readers (a visually hidden span), which trafilatura reads into the text after the
+link's words: "Investoren(öffnet im neuen Fenster) , zu denen …" (thirtieth pass, golem). Only in brackets and
+whole: the story's own words about windows stay. The spaces before a hint are matched from their run's start only
+(linear on a long run of spaces)."""
+_LINK_HINT = re.compile(rf"(?<![ \t])[ \t]*[(\[][ \t]*(?:{literal_alternation(LINK_HINTS)})[ \t]*[)\]]", re.IGNORECASE)
 _ARROW_TEASER = re.compile(r"\s*>>>?\s*[^\W_]")
 """A link to another page that the site marks with two ASCII ">" ahead of its words, as a marker of its own (">> Hier
 finden Sie alle Termine im Überblick", ">> Sie suchen einen Kredit? Unser Vergleich …": thirtieth pass). Not the
 angle quotes: German opens a quotation with "»"."""
+
+
+def drop_link_hints(text: str) -> str:
+    """The text without the links' bracketed screen-reader hints (LINK_HINTS), and without a line that was one
+    alone (one paragraph a line, none empty)."""
+    if not _LINK_HINT.search(text):
+        return text
+    lines = (_LINK_HINT.sub("", line).strip() for line in text.split(PARAGRAPH_SEPARATOR))
+    return PARAGRAPH_SEPARATOR.join(line for line in lines if line)
 
 
 def drop_marked_lines(text: str) -> str:

@@ -33,6 +33,7 @@ from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.furniture import drop_furniture_lines
 from newsflow.inlinesplits import join_inline_splits
+from newsflow.markedlines import drop_link_hints
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
@@ -97,7 +98,7 @@ def story_text(
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
-    return drop_author_box(drop_reader_call(restore_standfirst(text, page, title), page), page, html)
+    return drop_link_hints(drop_author_box(drop_reader_call(restore_standfirst(text, page, title), page), page, html))
 
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
