@@ -92,19 +92,40 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
 
 
 def _headline_kickers(tree: Any) -> set[str]:
-    """The texts of the blocks set right before the page's first MAX_KICKED_HEADLINES <h1>s, of at most
-    KICKER_MAX_WORDS words: a kicker over the headline (el mundo's `p.antetitulo`), a section's name, a date,
-    never the story's first line (thirtieth pass: the headline left out, its kicker opened the text)."""
+    """The texts of the blocks set right before the page's first MAX_KICKED_HEADLINES <h1>s that its title repeats
+    (the headline, not a subhead set as an <h1>), of at most KICKER_MAX_WORDS words: a kicker over the headline
+    (el mundo's `p.antetitulo`), a section's name, a date, never the story's first line (thirtieth pass: the
+    headline left out, its kicker opened the text)."""
     kickers = set()
+    titles = _page_titles(tree)
     for count, heading in enumerate(tree.iterfind(".//h1")):
         before = heading.getprevious()
         if count == MAX_KICKED_HEADLINES:
             break
+        if not _in_titles(" ".join(heading.itertext()), titles):
+            continue  # a subhead set as an <h1> (review: a story's short first line stood right before one)
         if before is not None and isinstance(before.tag, str) and before.tag not in ("script", "style"):
             kicker = normalized_line(" ".join(before.itertext()))
             if 0 < word_count(kicker) <= KICKER_MAX_WORDS:
                 kickers.add(kicker)
     return kickers
+
+
+def _page_titles(tree: Any) -> list[str]:
+    """The page's <title> and its metadata titles, as padded word tokens."""
+    found = [" ".join(title.itertext()) for title in tree.iterfind(".//title")][:1]
+    found += [meta.get("content") or "" for meta in tree.iterfind(".//meta[@content]") if _is_title_meta(meta)]
+    return [f" {' '.join(word_tokens(title))} " for title in found]
+
+
+def _is_title_meta(meta: Any) -> bool:
+    return (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")
+
+
+def _in_titles(headline: str, titles: list[str]) -> bool:
+    """Whether the headline's words are a page title's, or in one (after a kicker, before a site's name)."""
+    words = f" {' '.join(word_tokens(headline))} "
+    return bool(words.strip()) and any(words in title for title in titles)
 
 
 def _link_texts(tree: Any) -> set[str]:
