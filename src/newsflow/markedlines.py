@@ -12,8 +12,9 @@ Pure functions over normalised text.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from newsflow.text import PARAGRAPH_SEPARATOR, literal_alternation, word_count
+from newsflow.text import PARAGRAPH_SEPARATOR, literal_alternation, normalized_line, word_count
 
 MARKED_LINE_MAX_WORDS = 30
 BARE_MARKER_MAX_WORDS = 5
@@ -119,7 +120,7 @@ to its reader, not the story: "Il vous reste 57% de cet article à lire", "Ich b
 einverstanden, dass mir der externe Inhalt angezeigt wird", "Sign up (it's quick and free) or sign in now"."""
 APPEAL_LINE_MAX_WORDS = 100
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
-_QUOTATION_MARKS = "\"„“”«»‚‘‹›"  # noqa: RUF001 (not the apostrophes: "it's" in a sentence)
+_QUOTATION_MARKS = '"„“”«»‚‘‹›'  # noqa: RUF001 (not the apostrophes: "it's" in a sentence)
 _BROWSER_NOTICE = re.compile(
     rf"(?:^[^\w{_QUOTATION_MARKS}]*(?:[^\W\d][\w-]*\s*:\s+)?|[.!?]\s+)(?:please\s+|bitte\s+)?"
     rf"(?:{literal_alternation(BROWSER_NOTICES)})",
@@ -220,7 +221,37 @@ _LINK_HINT = re.compile(rf"(?<![ \t])[ \t]*[(\[][ \t]*(?:{literal_alternation(LI
 _ARROW_TEASER = re.compile(r"\s*>>>?\s*[^\W_]")
 """A link to another page that the site marks with two ASCII ">" ahead of its words, as a marker of its own (">> Hier
 finden Sie alle Termine im Überblick", ">> Sie suchen einen Kredit? Unser Vergleich …": thirtieth pass). Not the
-angle quotes: German opens a quotation with "»"."""
+angle quotes: German opens a quotation with "»". Only a block that holds a link: a chat or a mail quoted with ">>"
+is the story's (review)."""
+
+
+def drop_arrow_teasers(text: str, tree: Any) -> str:
+    """The text without the lines of up to MARKED_LINE_MAX_WORDS words that are a page's block opening with ">>"
+    (_ARROW_TEASER) and holding a link."""
+    if ">>" not in text or tree is None:
+        return text
+    teasers = _arrow_teasers(tree)
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    kept = [line for line in lines if line not in teasers or word_count(line) > MARKED_LINE_MAX_WORDS]
+    return PARAGRAPH_SEPARATOR.join(kept) if len(kept) < len(lines) else text
+
+
+def _arrow_teasers(tree: Any) -> set[str]:
+    """The texts of the blocks whose own text opens with ">>" before a link (or whose first link does); each
+    block read once."""
+    found: set[str] = set()
+    seen: set[Any] = set()
+    for anchor in tree.iterfind(".//a"):
+        block = anchor.getparent()
+        if block is None or block in seen:
+            continue
+        seen.add(block)
+        lead = (block.text or "").strip() or (anchor.text or "" if block[0] is anchor else "")
+        if lead.startswith(">>"):
+            line = normalized_line(" ".join(block.itertext()))
+            if _ARROW_TEASER.match(line):
+                found.add(line)
+    return found
 
 
 def drop_link_hints(text: str) -> str:
@@ -247,8 +278,6 @@ def drop_marked_lines(text: str) -> str:
         if words <= MARKED_LINE_MAX_WORDS and _MARKED.match(line):
             drop_headline = words <= BARE_MARKER_MAX_WORDS
             continue
-        if words <= MARKED_LINE_MAX_WORDS and _ARROW_TEASER.match(line):  # the link's own words: no headline below
-            continue
         if (words <= NOTICE_LINE_MAX_WORDS and _is_notice(line)) or (words <= 3 and _CONTINUE_LINK.fullmatch(line)):
             continue
         if words <= APPEAL_LINE_MAX_WORDS and _DISCLAIMER.search(line):
@@ -272,8 +301,9 @@ def _long_notice(line: str) -> bool:
 
 
 def _is_notice(line: str) -> bool:
-    return bool(_NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line)
-                or _BROWSER_NOTICE.search(line))
+    return bool(
+        _NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line) or _BROWSER_NOTICE.search(line)
+    )
 
 
 def _spelt_with_lookalikes(line: str) -> bool:

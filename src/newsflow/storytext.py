@@ -33,7 +33,7 @@ from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.furniture import drop_furniture_lines
 from newsflow.inlinesplits import join_inline_splits
-from newsflow.markedlines import drop_link_hints
+from newsflow.markedlines import drop_arrow_teasers, drop_link_hints
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
@@ -103,7 +103,8 @@ def story_text(
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
     """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
-    text = drop_related_tail(drop_marked_lines(article_body_rescue(text, tree, title)), tree)
+    text = drop_arrow_teasers(drop_marked_lines(article_body_rescue(text, tree, title)), tree)
+    text = drop_related_tail(text, tree)
     text = drop_title_line(text, title, page_headlines(tree))
     return restore_lead(text, description, tree, title) if text else text
 
