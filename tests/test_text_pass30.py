@@ -121,7 +121,10 @@ def test_an_investment_disclaimer_under_the_story_goes_with_its_label() -> None:
         for label in ("Bitte beachten:", "Disclaimer:"):
             text = f"{STORY}\n{label}\n{notice.strip()}"
             assert drop_marked_lines(text) == STORY, (label, notice)
-        assert drop_marked_lines(f"{STORY}\n{notice.strip()}\n{STORY}") == f"{STORY}\n{STORY}", notice
+        short = "Photo: Bay News"
+        assert drop_marked_lines(f"{STORY}\n{notice.strip()}\n{short}") == f"{STORY}\n{short}", notice
+        # above a story line it is reported, not the page's notice (review)
+        assert drop_marked_lines(f"{STORY}\n{notice.strip()}\n{STORY}") == f"{STORY}\n{notice.strip()}\n{STORY}"
 
 
 def test_a_story_about_advice_keeps_its_lines() -> None:

@@ -7,6 +7,7 @@ import time
 
 from newsflow.captions import drop_alt_captions
 from newsflow.extract import extract_article, page_tree
+from newsflow.markedlines import drop_marked_lines
 from newsflow.storystart import drop_start_furniture
 
 HEADLINE = "Council passes the budget by one vote"
@@ -49,6 +50,14 @@ def test_a_chat_quoted_with_two_arrows_stays() -> None:
     assert ">> yes, come over" in text.split("\n")
     teaser = f"<p>&gt;&gt; Here you find <a href='/dates'>every date of the bank's meetings</a></p>{PARAGRAPHS}"
     assert not any(line.startswith(">>") for line in _text(PARAGRAPHS + teaser).split("\n"))
+
+
+def test_a_story_line_about_an_investment_disclaimer_stays() -> None:
+    """The formula in a story's line with story below it is reported, not the page's notice (which stands under
+    the story)."""
+    line = "Influencers add that their videos do not constitute investment advice, but the regulator disagrees."
+    assert drop_marked_lines(f"{BODY[0]}\n{line}\n{TEXT}") == f"{BODY[0]}\n{line}\n{TEXT}"
+    assert line in _text(f"{PARAGRAPHS[:200]}<p>{line}</p>{PARAGRAPHS}").split("\n")
 
 
 def test_the_rules_stay_cheap_on_a_page_of_50000_elements() -> None:

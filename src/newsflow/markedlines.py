@@ -205,6 +205,7 @@ paper's 62-words "Bitte beachten: … keine Aufforderung zum Kauf oder Verkauf v
 APPEAL_LINE_MAX_WORDS words, with a bare label over it ("Disclaimer:", two words at most, ending in a colon).
 The page's own formula, not a loss or advice a story reports ("did constitute investment advice")."""
 _DISCLAIMER = re.compile(literal_alternation(INVESTMENT_DISCLAIMERS), re.IGNORECASE)
+DISCLAIMER_STORY_LINE_WORDS = 15
 _BARE_NOTICE_LABEL = re.compile(r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s*:")
 LINK_HINTS = (
     "opens in a new window", "opens in new window", "opens in a new tab", "opens in new tab", "link is external",
@@ -269,7 +270,9 @@ def drop_marked_lines(text: str) -> str:
     kept: list[str] = []
     drop_headline = False
     cyrillic = _CYRILLIC.search(text) is not None  # one scan of the text: most have no Cyrillic letter
-    for line in text.split(PARAGRAPH_SEPARATOR):
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    notices_from = _disclaimers_from(lines) if _DISCLAIMER.search(text) else len(lines)
+    for index, line in enumerate(lines):
         if ":" in line and _SHARING_RUN.search(line):
             line = _SHARING_RUN.sub(_cut_sharing_run, line).strip()
             if not line:
@@ -280,7 +283,7 @@ def drop_marked_lines(text: str) -> str:
             continue
         if (words <= NOTICE_LINE_MAX_WORDS and _is_notice(line)) or (words <= 3 and _CONTINUE_LINK.fullmatch(line)):
             continue
-        if words <= APPEAL_LINE_MAX_WORDS and _DISCLAIMER.search(line):
+        if index >= notices_from and words <= APPEAL_LINE_MAX_WORDS and _DISCLAIMER.search(line):
             if kept and _BARE_NOTICE_LABEL.fullmatch(kept[-1]):
                 kept.pop()
             continue
@@ -292,6 +295,16 @@ def drop_marked_lines(text: str) -> str:
             kept.append(line)
         drop_headline = False
     return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def _disclaimers_from(lines: list[str]) -> int:
+    """The index after the text's last story line (DISCLAIMER_STORY_LINE_WORDS words or more, no disclaimer): a
+    page's disclaimer stands under its story; a story line above another reports one (review: "Influencers add
+    that their videos do not constitute investment advice, but the regulator disagrees")."""
+    for index in range(len(lines) - 1, -1, -1):
+        if word_count(lines[index]) >= DISCLAIMER_STORY_LINE_WORDS and not _DISCLAIMER.search(lines[index]):
+            return index + 1
+    return 0
 
 
 def _long_notice(line: str) -> bool:
