@@ -60,6 +60,14 @@ def test_a_story_line_about_an_investment_disclaimer_stays() -> None:
     assert line in _text(f"{PARAGRAPHS[:200]}<p>{line}</p>{PARAGRAPHS}").split("\n")
 
 
+def test_a_first_line_equal_to_a_pictures_alt_stays() -> None:
+    """A picture in the story's container whose alt repeats the first line: the container is no picture's
+    wrapper (it holds the story), so the line is no caption."""
+    first = "The council passed the budget by one vote on Monday."
+    page = page_tree(_page(f"<img src='a.jpg' alt='{first}'><p>{first}</p>{PARAGRAPHS}"))
+    assert drop_alt_captions(f"{first}\n{TEXT}", page) == f"{first}\n{TEXT}"
+
+
 def test_the_rules_stay_cheap_on_a_page_of_50000_elements() -> None:
     pictures = "".join(f"<div><img src='{n}.jpg' alt='Picture {n}'><p>Picture {n}</p></div>" for n in range(10_000))
     headings = "".join(f"<p>Kicker {n}</p><h1>Heading {n}</h1>" for n in range(10_000))

@@ -157,7 +157,15 @@ def _alt_captions(tree: Any) -> set[str]:
             wrapper = wrapper.getparent()
         if not alt or word_count(alt) > CAPTION_MAX_WORDS or wrapper is None or len(wrapper) > WRAPPER_MAX_CHILDREN:
             continue
-        for block in wrapper:
-            if block.tag in _ALT_CAPTION_TAGS and normalized_line(" ".join(block.itertext())) == alt:
-                found.add(alt)
+        blocks = [block for block in wrapper if block.tag in _ALT_CAPTION_TAGS]
+        if any(normalized_line(" ".join(block.itertext())) == alt for block in blocks) and _holds_no_story(
+            wrapper, word_count(alt)
+        ):
+            found.add(alt)
     return found
+
+
+def _holds_no_story(wrapper: Any, caption_words: int) -> bool:
+    """Whether the wrapper's words are its caption's and at most CREDIT_MAX_WORDS more: a picture's own wrapper,
+    not the story's container that sets a picture over a first line its alt repeats (review)."""
+    return word_count(" ".join(wrapper.itertext())) <= caption_words + CREDIT_MAX_WORDS
