@@ -181,6 +181,11 @@ def test_a_paragraph_that_only_shares_a_pictures_alt_words_elsewhere_stays() -> 
     assert drop_alt_captions(text, page_tree(page)) == text
 
 
+def _hinted_page(hint: str) -> Any:
+    """A page whose link carries the hint in a visually hidden span, as the sites' links do."""
+    return page_tree(f"<html><body><p><a href='/x'>the shop<span class='sr-only'>{hint}</span></a></p></body></html>")
+
+
 def test_a_links_new_window_hint_is_no_word_of_the_story() -> None:
     """A link's hint for screen readers, read into the text after the link's words (golem's "Investoren(öffnet
     im neuen Fenster)"), goes, in the languages' usual wordings; the story's own words about windows stay."""
@@ -197,14 +202,14 @@ def test_a_links_new_window_hint_is_no_word_of_the_story() -> None:
     ):
         line = f"The company promised its investors{hint}, in 2020, a new battery."
         assert (
-            drop_link_hints(f"{STORY}\n{line}")
+            drop_link_hints(f"{STORY}\n{line}", _hinted_page(hint))
             == f"{STORY}\nThe company promised its investors, in 2020, a new battery."
         ), hint
     for line in (
         "The window opens in a new way (as the maker says).",
         "The shop (opens in a new window display) sells toys.",
     ):
-        assert drop_link_hints(line) == line
+        assert drop_link_hints(line, _hinted_page("(opens in a new window)")) == line
 
 
 def test_extraction_drops_a_screen_reader_hint_inside_a_link() -> None:
@@ -223,8 +228,9 @@ def test_extraction_drops_a_screen_reader_hint_inside_a_link() -> None:
 def test_a_hint_alone_on_its_line_leaves_no_empty_line() -> None:
     from newsflow.markedlines import drop_link_hints
 
-    assert drop_link_hints(f"{STORY}\n(opens in a new window)\n{STORY}") == f"{STORY}\n{STORY}"
-    assert drop_link_hints(f"{STORY}\n(opens in a new window) Read the report.") == f"{STORY}\nRead the report."
+    hinted = _hinted_page("(opens in a new window)")
+    assert drop_link_hints(f"{STORY}\n(opens in a new window)\n{STORY}", hinted) == f"{STORY}\n{STORY}"
+    assert drop_link_hints(f"{STORY}\n(opens in a new window) Read the report.", hinted) == f"{STORY}\nRead the report."
 
 
 def test_the_hint_pattern_is_linear_on_a_run_of_spaces() -> None:
@@ -233,5 +239,5 @@ def test_the_hint_pattern_is_linear_on_a_run_of_spaces() -> None:
     from newsflow.markedlines import drop_link_hints
 
     started = time.process_time()
-    drop_link_hints("a" + " " * 200_000 + "(opens in a new window")
+    drop_link_hints("a" + " " * 200_000 + "(opens in a new window", _hinted_page("(opens in a new window)"))
     assert time.process_time() - started < 0.5  # a quadratic scan takes minutes

@@ -68,6 +68,13 @@ def test_a_first_line_equal_to_a_pictures_alt_stays() -> None:
     assert drop_alt_captions(f"{first}\n{TEXT}", page) == f"{first}\n{TEXT}"
 
 
+def test_a_new_window_hint_quoted_in_a_story_stays() -> None:
+    """A hint is dropped where the page's links carry it; a story quoting a mail's "(opens in new window)" in a
+    page whose links carry none keeps its words."""
+    line = 'The mail said: "Click on the link (opens in new window) and enter your password." The bank denied it.'
+    assert line in _text(f"{PARAGRAPHS}<p>{line}</p>").split("\n")
+
+
 def test_the_rules_stay_cheap_on_a_page_of_50000_elements() -> None:
     pictures = "".join(f"<div><img src='{n}.jpg' alt='Picture {n}'><p>Picture {n}</p></div>" for n in range(10_000))
     headings = "".join(f"<p>Kicker {n}</p><h1>Heading {n}</h1>" for n in range(10_000))

@@ -255,13 +255,18 @@ def _arrow_teasers(tree: Any) -> set[str]:
     return found
 
 
-def drop_link_hints(text: str) -> str:
+def drop_link_hints(text: str, tree: Any) -> str:
     """The text without the links' bracketed screen-reader hints (LINK_HINTS), and without a line that was one
-    alone (one paragraph a line, none empty)."""
-    if not _LINK_HINT.search(text):
+    alone (one paragraph a line, none empty). Only on a page whose links carry such a hint: a story that quotes a
+    mail's "Click on the link (opens in new window)" keeps its words where no link says so (review)."""
+    if not _LINK_HINT.search(text) or tree is None or not _links_carry_hints(tree):
         return text
     lines = (_LINK_HINT.sub("", line).strip() for line in text.split(PARAGRAPH_SEPARATOR))
     return PARAGRAPH_SEPARATOR.join(line for line in lines if line)
+
+
+def _links_carry_hints(tree: Any) -> bool:
+    return any(_LINK_HINT.search("".join(anchor.itertext())) for anchor in tree.iterfind(".//a"))
 
 
 def drop_marked_lines(text: str) -> str:

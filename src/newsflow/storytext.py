@@ -98,7 +98,8 @@ def story_text(
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
-    return drop_link_hints(drop_author_box(drop_reader_call(restore_standfirst(text, page, title), page), page, html))
+    text = drop_author_box(drop_reader_call(restore_standfirst(text, page, title), page), page, html)
+    return drop_link_hints(text, page)
 
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
