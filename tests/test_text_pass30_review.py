@@ -83,3 +83,17 @@ def test_the_rules_stay_cheap_on_a_page_of_50000_elements() -> None:
     drop_alt_captions(TEXT, tree)
     drop_start_furniture(TEXT, tree)
     assert time.process_time() - started < 1.0
+
+
+def test_a_standfirst_that_opens_with_the_headlines_words_is_restored() -> None:
+    """A short headline's words open the standfirst ("Storm hits the coast" / "A storm hits the coast of
+    Normandy, …"): no kicker-and-headline block (a kicker stands before the headline, in a few words)."""
+    from newsflow.standfirst import restore_standfirst
+
+    headline = "Storm hits the coast"
+    standfirst = "A storm hits the coast of Normandy, leaving twenty thousand homes without power on Sunday night."
+    page = (
+        f"<html><head><title>{headline} | Coast News</title></head><body><article><header><h1>{headline}</h1>"
+        f"<p class='intro'>{standfirst}</p></header><div class='story'>{PARAGRAPHS}</div></article></body></html>"
+    )
+    assert restore_standfirst(TEXT, page_tree(page), headline) == f"{standfirst}\n{TEXT}"
