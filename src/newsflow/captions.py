@@ -45,6 +45,7 @@ a parent with more is a container of the story."""
 _PICTURE_TAGS = frozenset({"img", "picture", "video"})
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre"})
 _CONTAINING_BLOCKS = frozenset({"li", "td", "blockquote"})
+_ALT_CAPTION_TAGS = frozenset({"p", "span", "div", "small", "em"})
 """Blocks that may hold a picture and its caption (a gallery's list item, a layout table's cell): read
 as blocks only when they hold no element (their paragraphs are read instead)."""
 _CANDIDATE = ("aption", "redit", "egend", "opyright", "ildunter")
@@ -128,3 +129,43 @@ def drop_caption_lines(text: str, summary: Any) -> str:
     if not dropped or words > MAX_CAPTION_SHARE * word_count(text):
         return text
     return PARAGRAPH_SEPARATOR.join(line for index, line in enumerate(lines) if index not in dropped)
+
+
+def drop_alt_captions(text: str, tree: Any) -> str:
+    """The text without the lines that repeat the alt text of a picture beside them: a paragraph in the picture's
+    own wrapper (at most WRAPPER_MAX_CHILDREN children) saying what its `alt` says is the picture's caption,
+    whatever its class (thirtieth pass: el mundo's `div.foto` holds `<img alt="X."><p>X.</p>`). The text's only
+    line stays, and so do captions over MAX_CAPTION_SHARE of the text's words (a gallery)."""
+    if PARAGRAPH_SEPARATOR not in text or tree is None:
+        return text
+    captions = _alt_captions(tree)
+    if not captions:
+        return text
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    dropped = [line for line in lines if line in captions]
+    if not dropped or sum(map(word_count, dropped)) > MAX_CAPTION_SHARE * word_count(text):
+        return text
+    return PARAGRAPH_SEPARATOR.join(line for line in lines if line not in captions)
+
+
+def _alt_captions(tree: Any) -> set[str]:
+    found = set()
+    for picture in tree.iterfind(".//img[@alt]"):
+        alt = normalized_line(picture.get("alt") or "")
+        wrapper = picture.getparent()
+        if wrapper is not None and wrapper.tag in ("a", "picture", "span"):  # a linked or sourced picture
+            wrapper = wrapper.getparent()
+        if not alt or word_count(alt) > CAPTION_MAX_WORDS or wrapper is None or len(wrapper) > WRAPPER_MAX_CHILDREN:
+            continue
+        blocks = [block for block in wrapper if block.tag in _ALT_CAPTION_TAGS]
+        if any(normalized_line(" ".join(block.itertext())) == alt for block in blocks) and _holds_no_story(
+            wrapper, word_count(alt)
+        ):
+            found.add(alt)
+    return found
+
+
+def _holds_no_story(wrapper: Any, caption_words: int) -> bool:
+    """Whether the wrapper's words are its caption's and at most CREDIT_MAX_WORDS more: a picture's own wrapper,
+    not the story's container that sets a picture over a first line its alt repeats (review)."""
+    return word_count(" ".join(wrapper.itertext())) <= caption_words + CREDIT_MAX_WORDS

@@ -12,8 +12,9 @@ Pure functions over normalised text.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from newsflow.text import PARAGRAPH_SEPARATOR, literal_alternation, word_count
+from newsflow.text import PARAGRAPH_SEPARATOR, literal_alternation, normalized_line, word_count
 
 MARKED_LINE_MAX_WORDS = 30
 BARE_MARKER_MAX_WORDS = 5
@@ -119,7 +120,7 @@ to its reader, not the story: "Il vous reste 57% de cet article à lire", "Ich b
 einverstanden, dass mir der externe Inhalt angezeigt wird", "Sign up (it's quick and free) or sign in now"."""
 APPEAL_LINE_MAX_WORDS = 100
 _NOTICE = re.compile(literal_alternation(NOTICE_PHRASES), re.IGNORECASE)
-_QUOTATION_MARKS = "\"„“”«»‚‘‹›"  # noqa: RUF001 (not the apostrophes: "it's" in a sentence)
+_QUOTATION_MARKS = '"„“”«»‚‘‹›'  # noqa: RUF001 (not the apostrophes: "it's" in a sentence)
 _BROWSER_NOTICE = re.compile(
     rf"(?:^[^\w{_QUOTATION_MARKS}]*(?:[^\W\d][\w-]*\s*:\s+)?|[.!?]\s+)(?:please\s+|bitte\s+)?"
     rf"(?:{literal_alternation(BROWSER_NOTICES)})",
@@ -189,6 +190,83 @@ _VIDEO_CARD = re.compile(r"\|\s*\d{1,2}:\d{2}(?::\d{2})?\s*min\W*$", re.IGNORECA
 """A video's teaser ends with its length after a bar: "… Sanktionen beschlossen. 18.04.2024 | 0:21 min"
 (a story's "in 2:05 min." has no bar)."""
 _MARKED = re.compile(r"^\W*(?:" + "|".join(re.escape(marker) for marker in BOILERPLATE_MARKERS) + r")\b", re.IGNORECASE)
+INVESTMENT_DISCLAIMERS = (
+    "keine aufforderung zum kauf oder verkauf", "stellt keine anlageberatung dar", "stellen keine anlageberatung dar",
+    "does not constitute investment advice", "do not constitute investment advice",
+    "does not constitute financial advice", "do not constitute financial advice",
+    "should not be construed as investment advice", "is not intended as investment advice",
+    "ne constitue pas un conseil en investissement", "ne constituent pas un conseil en investissement",
+    "no constituye una recomendación de inversión", "no constituyen una recomendación de inversión",
+    "non costituisce una raccomandazione di investimento", "non costituisce consulenza finanziaria",
+    "vormt geen beleggingsadvies", "is geen beleggingsadvies",
+)  # fmt: skip
+"""A finance page's notice under its stories that they advise no one to buy or sell (thirtieth pass: a German
+paper's 62-words "Bitte beachten: … keine Aufforderung zum Kauf oder Verkauf von Wertpapieren …"): a notice up to
+APPEAL_LINE_MAX_WORDS words, with a bare label over it ("Disclaimer:", two words at most, ending in a colon).
+The page's own formula, not a loss or advice a story reports ("did constitute investment advice")."""
+_DISCLAIMER = re.compile(literal_alternation(INVESTMENT_DISCLAIMERS), re.IGNORECASE)
+DISCLAIMER_STORY_LINE_WORDS = 15
+_BARE_NOTICE_LABEL = re.compile(r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s*:")
+LINK_HINTS = (
+    "opens in a new window", "opens in new window", "opens in a new tab", "opens in new tab", "link is external",
+    "external link", "öffnet im neuen fenster", "öffnet in einem neuen fenster", "öffnet in neuem tab",
+    "öffnet in einem neuen tab", "externer link", "s'ouvre dans une nouvelle fenêtre", "nouvelle fenêtre",
+    "ouvre un nouvel onglet", "se abre en una nueva ventana", "abre en una nueva ventana", "abre em uma nova janela",
+    "si apre in una nuova finestra", "opent in een nieuw venster", "öppnas i nytt fönster", "åpnes i et nytt vindu",
+)  # fmt: skip
+"""A link's hint for screen readers (a visually hidden span), which trafilatura reads into the text after the
+link's words: "Investoren(öffnet im neuen Fenster) , zu denen …" (thirtieth pass, golem). Only in brackets and
+whole: the story's own words about windows stay. The spaces before a hint are matched from their run's start only
+(linear on a long run of spaces)."""
+_LINK_HINT = re.compile(rf"(?<![ \t])[ \t]*[(\[][ \t]*(?:{literal_alternation(LINK_HINTS)})[ \t]*[)\]]", re.IGNORECASE)
+_ARROW_TEASER = re.compile(r"\s*>>>?\s*[^\W_]")
+"""A link to another page that the site marks with two ASCII ">" ahead of its words, as a marker of its own (">> Hier
+finden Sie alle Termine im Überblick", ">> Sie suchen einen Kredit? Unser Vergleich …": thirtieth pass). Not the
+angle quotes: German opens a quotation with "»". Only a block that holds a link: a chat or a mail quoted with ">>"
+is the story's (review)."""
+
+
+def drop_arrow_teasers(text: str, tree: Any) -> str:
+    """The text without the lines of up to MARKED_LINE_MAX_WORDS words that are a page's block opening with ">>"
+    (_ARROW_TEASER) and holding a link."""
+    if ">>" not in text or tree is None:
+        return text
+    teasers = _arrow_teasers(tree)
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    kept = [line for line in lines if line not in teasers or word_count(line) > MARKED_LINE_MAX_WORDS]
+    return PARAGRAPH_SEPARATOR.join(kept) if len(kept) < len(lines) else text
+
+
+def _arrow_teasers(tree: Any) -> set[str]:
+    """The texts of the blocks whose own text opens with ">>" before a link (or whose first link does); each
+    block read once."""
+    found: set[str] = set()
+    seen: set[Any] = set()
+    for anchor in tree.iterfind(".//a"):
+        block = anchor.getparent()
+        if block is None or block in seen:
+            continue
+        seen.add(block)
+        lead = (block.text or "").strip() or (anchor.text or "" if block[0] is anchor else "")
+        if lead.startswith(">>"):
+            line = normalized_line(" ".join(block.itertext()))
+            if _ARROW_TEASER.match(line):
+                found.add(line)
+    return found
+
+
+def drop_link_hints(text: str, tree: Any) -> str:
+    """The text without the links' bracketed screen-reader hints (LINK_HINTS), and without a line that was one
+    alone (one paragraph a line, none empty). Only on a page whose links carry such a hint: a story that quotes a
+    mail's "Click on the link (opens in new window)" keeps its words where no link says so (review)."""
+    if not _LINK_HINT.search(text) or tree is None or not _links_carry_hints(tree):
+        return text
+    lines = (_LINK_HINT.sub("", line).strip() for line in text.split(PARAGRAPH_SEPARATOR))
+    return PARAGRAPH_SEPARATOR.join(line for line in lines if line)
+
+
+def _links_carry_hints(tree: Any) -> bool:
+    return any(_LINK_HINT.search("".join(anchor.itertext())) for anchor in tree.iterfind(".//a"))
 
 
 def drop_marked_lines(text: str) -> str:
@@ -197,7 +275,9 @@ def drop_marked_lines(text: str) -> str:
     kept: list[str] = []
     drop_headline = False
     cyrillic = _CYRILLIC.search(text) is not None  # one scan of the text: most have no Cyrillic letter
-    for line in text.split(PARAGRAPH_SEPARATOR):
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    notices_from = _disclaimers_from(lines) if _DISCLAIMER.search(text) else len(lines)
+    for index, line in enumerate(lines):
         if ":" in line and _SHARING_RUN.search(line):
             line = _SHARING_RUN.sub(_cut_sharing_run, line).strip()
             if not line:
@@ -207,6 +287,10 @@ def drop_marked_lines(text: str) -> str:
             drop_headline = words <= BARE_MARKER_MAX_WORDS
             continue
         if (words <= NOTICE_LINE_MAX_WORDS and _is_notice(line)) or (words <= 3 and _CONTINUE_LINK.fullmatch(line)):
+            continue
+        if index >= notices_from and words <= APPEAL_LINE_MAX_WORDS and _DISCLAIMER.search(line):
+            if kept and _BARE_NOTICE_LABEL.fullmatch(kept[-1]):
+                kept.pop()
             continue
         if NOTICE_LINE_MAX_WORDS < words <= APPEAL_LINE_MAX_WORDS and _long_notice(line):
             continue  # (a shorter line with an opener is a notice already: the openers are notice phrases)
@@ -218,6 +302,16 @@ def drop_marked_lines(text: str) -> str:
     return PARAGRAPH_SEPARATOR.join(kept)
 
 
+def _disclaimers_from(lines: list[str]) -> int:
+    """The index after the text's last story line (DISCLAIMER_STORY_LINE_WORDS words or more, no disclaimer): a
+    page's disclaimer stands under its story; a story line above another reports one (review: "Influencers add
+    that their videos do not constitute investment advice, but the regulator disagrees")."""
+    for index in range(len(lines) - 1, -1, -1):
+        if word_count(lines[index]) >= DISCLAIMER_STORY_LINE_WORDS and not _DISCLAIMER.search(lines[index]):
+            return index + 1
+    return 0
+
+
 def _long_notice(line: str) -> bool:
     """Whether a line of NOTICE_LINE_MAX_WORDS to APPEAL_LINE_MAX_WORDS words is a notice still: an appeal
     that opens it, or the banner for an unsupported browser."""
@@ -225,8 +319,9 @@ def _long_notice(line: str) -> bool:
 
 
 def _is_notice(line: str) -> bool:
-    return bool(_NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line)
-                or _BROWSER_NOTICE.search(line))
+    return bool(
+        _NOTICE.search(line) or _is_patterned_notice(line) or _VIDEO_CARD.search(line) or _BROWSER_NOTICE.search(line)
+    )
 
 
 def _spelt_with_lookalikes(line: str) -> bool:

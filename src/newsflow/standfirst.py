@@ -26,8 +26,10 @@ from typing import Any
 from newsflow.furniture import is_dated_line
 from newsflow.refine import lead_in_text
 from newsflow.storystart import is_head_furniture
-from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
+from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
 
+KICKER_WORDS = 6
+"""A kicker's words at most, before the headline in a block that holds both."""
 STANDFIRST_MIN_WORDS = 12
 """Shorter blocks between headline and story are kickers, bylines, datelines and reading times."""
 STANDFIRST_MAX_WORDS = 120
@@ -182,11 +184,29 @@ def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> 
         return False
     if is_head_furniture(line):  # an age notice, a breadcrumb (twenty-ninth pass)
         return False
-    if any(line in headline or headline in line for headline in headlines):
+    if _repeats_headline(line, headlines):
         return False
     if _linked_share(element, line) > STANDFIRST_MAX_LINK_SHARE or _in_furniture(element):
         return False
     return not lead_in_text(line, text)
+
+
+def _repeats_headline(line: str, headlines: list[str]) -> bool:
+    """Whether the line holds a headline, or is in one: as text, or by word tokens as a header's kicker and
+    headline read as one block ("Kicker Headline …", the title "Kicker: Headline …" with its colon left out;
+    thirtieth pass: rp-online's <h2> of two spans under a logo's <h1>). By tokens the headline ends the line,
+    after at most KICKER_WORDS words: a standfirst may open with a short headline's words ("Storm hits the
+    coast" / "A storm hits the coast of Normandy, …": review)."""
+    tokens = word_tokens(line)
+    folded = f" {' '.join(tokens)} "
+    for headline in headlines:
+        if line in headline or headline in line:
+            return True
+        words = word_tokens(headline)
+        padded = f" {' '.join(words)} "
+        if words and (folded in padded or (folded.endswith(padded) and len(tokens) - len(words) <= KICKER_WORDS)):
+            return True
+    return False
 
 
 def _named_standfirst(element: Any, excluded: frozenset[str] = frozenset()) -> bool:

@@ -8,6 +8,8 @@ that no earlier rule knew, each in the story's container where trafilatura reads
   over the author's own `<div>`);
 - a breadcrumb trail (`is_breadcrumb`): three or more short items joined by ">", "»", an angle quote or a
   fullwidth ">" (as "トップ > ニュースリリース > 薄型キーボード");
+- a kicker set right before the page's `<h1>` (`_headline_kickers`) when the headline is not in the text (drop the
+  headline and `newsflow.refine.drop_title_line` takes its kicker with it: thirtieth pass);
 - a notice that the article is old (`is_age_notice`): "This article is more than 5 years old", "Prenez note
   que cet article publié en 2017 pourrait contenir des informations qui ne sont plus à jour".
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsflow.text import PARAGRAPH_SEPARATOR, word_count, word_tokens
+from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
 
 HEAD_MAX_LINES = 6
 STORY_LINE_MIN_WORDS = 15
@@ -38,6 +40,8 @@ BARE_LABELS = frozenset({
 })  # fmt: skip
 """Labels that are never a line of a story by themselves; compared as the line's word tokens, so a colon or a
 dash after them does not matter ("Published:", "By —")."""
+KICKER_MAX_WORDS = 10
+MAX_KICKED_HEADLINES = 3
 _BARE_LABELS = frozenset(" ".join(word_tokens(label)) for label in BARE_LABELS)
 _CRUMB_SEPARATOR = re.compile(r"\s*(?<![-=])(?:>|＞|›|»|≫)\s*")  # not an arrow's head ("->", "=>")  # noqa: RUF001 (the fullwidth and angle forms are the point)
 BREADCRUMB_MIN_ITEMS = 3
@@ -71,11 +75,12 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept: list[str] = []
     links: set[str] | None = None  # the page's link texts, read once, at the first breadcrumb (review: 6 reads)
+    kickers = _headline_kickers(tree) if tree is not None else set()
     for index, line in enumerate(lines):
         in_head = index < HEAD_MAX_LINES and not any(word_count(seen) >= STORY_LINE_MIN_WORDS for seen in kept)
         if not (in_head and index + 1 < len(lines)):
             kept.append(line)
-        elif is_bare_label(line) or is_age_notice(line):
+        elif is_bare_label(line) or is_age_notice(line) or line in kickers:
             continue
         elif is_breadcrumb(line) and tree is not None:
             links = _link_texts(tree) if links is None else links
@@ -84,6 +89,43 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
         elif not is_breadcrumb(line):
             kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def _headline_kickers(tree: Any) -> set[str]:
+    """The texts of the blocks set right before the page's first MAX_KICKED_HEADLINES <h1>s that its title repeats
+    (the headline, not a subhead set as an <h1>), of at most KICKER_MAX_WORDS words: a kicker over the headline
+    (el mundo's `p.antetitulo`), a section's name, a date, never the story's first line (thirtieth pass: the
+    headline left out, its kicker opened the text)."""
+    kickers = set()
+    titles = _page_titles(tree)
+    for count, heading in enumerate(tree.iterfind(".//h1")):
+        before = heading.getprevious()
+        if count == MAX_KICKED_HEADLINES:
+            break
+        if not _in_titles(" ".join(heading.itertext()), titles):
+            continue  # a subhead set as an <h1> (review: a story's short first line stood right before one)
+        if before is not None and isinstance(before.tag, str) and before.tag not in ("script", "style"):
+            kicker = normalized_line(" ".join(before.itertext()))
+            if 0 < word_count(kicker) <= KICKER_MAX_WORDS:
+                kickers.add(kicker)
+    return kickers
+
+
+def _page_titles(tree: Any) -> list[str]:
+    """The page's <title> and its metadata titles, as padded word tokens."""
+    found = [" ".join(title.itertext()) for title in tree.iterfind(".//title")][:1]
+    found += [meta.get("content") or "" for meta in tree.iterfind(".//meta[@content]") if _is_title_meta(meta)]
+    return [f" {' '.join(word_tokens(title))} " for title in found]
+
+
+def _is_title_meta(meta: Any) -> bool:
+    return (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")
+
+
+def _in_titles(headline: str, titles: list[str]) -> bool:
+    """Whether the headline's words are a page title's, or in one (after a kicker, before a site's name)."""
+    words = f" {' '.join(word_tokens(headline))} "
+    return bool(words.strip()) and any(words in title for title in titles)
 
 
 def _link_texts(tree: Any) -> set[str]:

@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsflow.authorbox import drop_author_box
-from newsflow.captions import drop_caption_lines
+from newsflow.captions import drop_alt_captions, drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation, restore_dropped_paragraphs
 from newsflow.furniture import drop_furniture_lines
 from newsflow.inlinesplits import join_inline_splits
+from newsflow.markedlines import drop_arrow_teasers, drop_link_hints
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
@@ -94,15 +95,17 @@ def story_text(
     subheads = ShownHeadings(readability, page, found.final_body, found.own_body)
     text = drop_start_furniture(drop_unconfirmed_lines(text, json_ld_article_body(page), subheads), page)  # new head
     text = drop_story_tail(text, readability, page)
-    text = drop_caption_lines(text, found.readability)
+    text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
-    return drop_author_box(drop_reader_call(restore_standfirst(text, page, title), page), page, html)
+    text = drop_author_box(drop_reader_call(restore_standfirst(text, page, title), page), page, html)
+    return drop_link_hints(text, page)
 
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
     """trafilatura's normalised text, corrected with the page's title, lead and JSON-LD (newsflow.refine)."""
-    text = drop_related_tail(drop_marked_lines(article_body_rescue(text, tree, title)), tree)
+    text = drop_arrow_teasers(drop_marked_lines(article_body_rescue(text, tree, title)), tree)
+    text = drop_related_tail(text, tree)
     text = drop_title_line(text, title, page_headlines(tree))
     return restore_lead(text, description, tree, title) if text else text
 
