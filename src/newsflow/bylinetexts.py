@@ -330,9 +330,23 @@ def _text_node(value: str | None, element: Any, is_tail: bool) -> Iterator[_Text
 
 
 def _headline(tree: Any) -> Any:
+    """The `<h1>` closest to the page's titles, else (thirtieth pass) the `<h2>` or `<h3>` closest to them among the
+    first `SUBHEADINGS_READ`: a broadcaster's article module puts the title in an `<h3>` on a page without `<h1>`
+    (`<h3><span class="roofline">…</span><span class="titletext">…</span></h3>`), and without a headline no byline
+    was read and no block told apart from the story (a teaser photo's day dropped htmldate's, none was stored)."""
     titles = page_titles(tree)
+    headline = _closest(tree.iter("h1"), titles)
+    return headline if headline is not None else _closest(islice(tree.iter("h2", "h3"), SUBHEADINGS_READ), titles)
+
+
+SUBHEADINGS_READ = 200
+"""How many `<h2>` and `<h3>` a page without an `<h1>` headline has read for one: a story's title comes before its
+comments' and teasers' headings, and a page of 50,000 headings stays cheap."""
+
+
+def _closest(headings: Iterator[Any], titles: list[str]) -> Any:
     best, best_score = None, 0.0
-    for heading in tree.iter("h1"):
+    for heading in headings:
         text = " ".join("".join(heading.itertext()).split())
         score = max((token_f1(text, title) for title in titles), default=0.0) if text else 0.0
         if score >= MIN_HEADLINE_F1 and score > best_score:  # the first of equals

@@ -209,6 +209,8 @@ def printed_zone_abbreviation(tree: Any) -> str | None:
 
 
 _YEARLESS = month_day_patterns(MONTHS)
+YEARLESS = _YEARLESS
+"""The patterns of a month name and its day without a year (`yearless.month_day_patterns`), compiled once."""
 
 
 def published_month_day(tree: Any) -> tuple[int, int] | None:

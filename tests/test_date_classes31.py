@@ -1,0 +1,94 @@
+"""The thirtieth pass on publication dates (docs/extraction.md, "Thirtieth pass, dates"): a headline that is no
+`<h1>` (a fundus tune miss, rbb24.de, stored no date), and a `<time>` of a UTC instant printing its day without a
+year (the twenty-ninth pass's left class).
+
+The batch (`tests/date_batch31.py`; its sets written before each rule) runs through the whole extraction, htmldate
+included. The tests after it pin the rules' edges and guards.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from newsflow.bylinetexts import SUBHEADINGS_READ, byline_texts, page_headline
+from newsflow.extract import page_tree
+from newsflow.printedday import day_printed_for
+from tests.date_batch20 import stored_day
+from tests.date_batch28 import STORIES
+from tests.date_batch31 import (
+    DE_BYLINE,
+    HEADING_PAGES,
+    HEADING_PAGES_AFTER,
+    NO_HEADLINE_PAGES,
+    YEARLESS_PAGES,
+    YEARLESS_PAGES_AFTER,
+    heading_page,
+    roofline,
+)
+
+BATCH = HEADING_PAGES + HEADING_PAGES_AFTER + YEARLESS_PAGES + YEARLESS_PAGES_AFTER
+
+
+@pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
+def test_a_batch31_page_is_stored_on_its_day(name: str, html: str, url: str, day: date | None) -> None:
+    assert stored_day(html, url) == day, name
+
+
+def _headline_text(html: str) -> str | None:
+    headline = page_headline(page_tree(html))
+    return None if headline is None else " ".join("".join(headline.itertext()).split())
+
+
+def test_a_titles_h3_is_the_headline_on_a_page_without_h1() -> None:
+    tree = page_tree(heading_page(roofline(), DE_BYLINE, "de"))
+    headline = page_headline(tree)
+    assert headline is not None and headline.tag == "h3"
+    assert any("12.03.26" in str(text) for text in byline_texts(tree))  # the byline under it is read
+
+
+def test_an_h1_naming_the_page_stays_the_headline_beside_an_h2_naming_it_too() -> None:
+    html = heading_page(f"<h2>{STORIES['en'][0]}</h2>", "March 10, 2026", h1=f"<h1>{STORIES['en'][0]}</h1>")
+    headline = page_headline(page_tree(html))
+    assert headline is not None and headline.tag == "h1"
+
+
+@pytest.mark.parametrize(("name", "html"), NO_HEADLINE_PAGES, ids=[entry[0] for entry in NO_HEADLINE_PAGES])
+def test_a_teasers_h2_is_no_headline(name: str, html: str) -> None:
+    assert _headline_text(html) is None, name
+
+
+def test_the_closest_subheading_to_the_title_is_the_headline() -> None:
+    title = STORIES["en"][0]
+    html = heading_page(f"<h2>{title}</h2>", "By A. Writer", before=f"<h3>{title} and the library's hours</h3>")
+    assert _headline_text(html) == title
+
+
+def test_subheadings_past_the_bound_are_not_read() -> None:
+    # a page of many headings (comments, teasers) before the title's is read no further than SUBHEADINGS_READ
+    title = STORIES["en"][0]
+    many = "".join(f"<h2>Reader comment {n}</h2>" for n in range(SUBHEADINGS_READ))
+    assert _headline_text(heading_page(f"<h2>{title}</h2>", "By A. Writer", before=many)) is None
+    fewer = "".join(f"<h2>Reader comment {n}</h2>" for n in range(SUBHEADINGS_READ - 1))
+    assert _headline_text(heading_page(f"<h2>{title}</h2>", "By A. Writer", before=fewer)) == title
+
+
+def _time_page(text: str, instant: str) -> str:
+    return (f'<html><head><title>T</title></head><body><h1>T</h1><p>By A. Writer <time datetime="{instant}">{text}'
+            "</time></p><p>Story.</p></body></html>")
+
+
+@pytest.mark.parametrize(("text", "instant", "day"), [
+    ("Mar 12", "2026-03-13T00:44:09Z", date(2026, 3, 12)),
+    ("12 March", "2026-03-13T00:44:09Z", date(2026, 3, 12)),
+    ("Dec 31", "2027-01-01T03:00:00Z", date(2026, 12, 31)),  # the year before the instant's: the closest
+    ("Jan 1", "2026-12-31T23:00:00Z", date(2027, 1, 1)),  # the year after
+    ("Feb 29", "2026-03-01T03:00:00Z", None),  # no such day near the instant: 2024's and 2028's are years off
+    ("Updated Mar 13", "2026-03-12T20:00:00Z", None),  # an update's day is not read
+    ("Mar 12, 2026", "2026-03-13T00:44:09Z", date(2026, 3, 12)),  # with its year, as before
+])
+def test_a_time_printing_no_year_gives_the_day_nearest_its_instant(text: str, instant: str, day: date | None) -> None:
+    moment = datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(UTC)
+    printed = day_printed_for(moment, page_tree(_time_page(text, instant)))
+    assert printed == day
