@@ -122,7 +122,38 @@ YEARLESS_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
     ("en-update-guard", yearless_page("Updated Mar 13", "2026-03-12T20:00:00Z"), URL, MARCH_12),
 ]
 
+
+
+def event_page(under: str, lang: str = "en") -> str:
+    """A story with no date declared in its markup (no JSON-LD, no meta), `under` its headline."""
+    title = STORIES[lang][0]
+    return (f'<html lang="{lang}"><head><title>{title}</title></head><body><main><article><header><h1>{title}</h1>'
+            f'{under}</header><div class="body">{_paragraphs(lang)}</div></article></main></body></html>')
+
+
+# 3. An event's day printed under the headline before the byline's (`EVENT_PAGES`): a kicker "Vote on <time
+#    datetime="2026-03-20">March 20, 2026</time>" above "By A. Writer · March 12, 2026"; htmldate answered the 12th
+#    (the byline's day, the URL's), and the first day printed under the headline, the event's, replaced it. Guards:
+#    an update stamp before the byline (its day is no publication), a byline whose day htmldate did not find.
+EVENT_PAGES: list[tuple[str, str, str, date | None]] = [
+    ("en-vote-kicker", event_page('<p class="kicker">Vote on <time datetime="2026-03-20">March 20, 2026</time></p>'
+                                  '<p class="byline">By A. Writer · March 12, 2026</p>'), URL, MARCH_12),
+    ("de-termin-kicker", event_page('<p>Abstimmung am <time datetime="2026-03-20">20.03.2026</time></p>'
+                                    "<p>Von A. Autor, 12.03.2026</p>", "de"), DE_URL, MARCH_12),
+    ("en-url-day-kicker", event_page('<p>Vote scheduled for March 20, 2026</p><p>By A. Writer | March 12, 2026</p>'),
+     "https://www.example.com/2026/03/12/council-school-budget", MARCH_12),
+    ("en-update-first-guard", event_page("<p>Updated March 13, 2026</p><p>By A. Writer · March 12, 2026</p>"), URL,
+     MARCH_12),
+]
+EVENT_PAGES_AFTER: list[tuple[str, str, str, date | None]] = [
+    ("fr-seance-kicker", event_page('<p>Séance du <time datetime="2026-03-20">20 mars 2026</time></p>'
+                                    "<p>Par A. Auteur, le 12 mars 2026</p>", "fr"),
+     "https://www.example.com/fr/conseil-budget", MARCH_12),
+    ("es-sesion-kicker", event_page("<p>Próxima sesión: 20 de marzo de 2026</p><p>Por A. Escritor | 12 de marzo de "
+                                    "2026</p>", "es"), "https://www.example.com/noticias/presupuesto", MARCH_12),
+]
+
 if __name__ == "__main__":
     sets = {"heading": HEADING_PAGES, "heading-after": HEADING_PAGES_AFTER, "yearless": YEARLESS_PAGES,
-            "yearless-after": YEARLESS_PAGES_AFTER}
+            "yearless-after": YEARLESS_PAGES_AFTER, "event": EVENT_PAGES, "event-after": EVENT_PAGES_AFTER}
     probe_ages(sets[sys.argv[1] if len(sys.argv) > 1 else "heading"])

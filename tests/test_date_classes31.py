@@ -14,21 +14,26 @@ import pytest
 
 from newsflow.bylinetexts import SUBHEADINGS_READ, byline_texts, page_headline
 from newsflow.extract import page_tree
+from newsflow.headline_date import headline_date
 from newsflow.printedday import day_printed_for
 from tests.date_batch20 import stored_day
 from tests.date_batch28 import STORIES
 from tests.date_batch31 import (
     DE_BYLINE,
+    EVENT_PAGES,
+    EVENT_PAGES_AFTER,
     HEADING_PAGES,
     HEADING_PAGES_AFTER,
     NO_HEADLINE_PAGES,
     YEARLESS_PAGES,
     YEARLESS_PAGES_AFTER,
+    event_page,
     heading_page,
     roofline,
 )
 
-BATCH = HEADING_PAGES + HEADING_PAGES_AFTER + YEARLESS_PAGES + YEARLESS_PAGES_AFTER
+BATCH = (HEADING_PAGES + HEADING_PAGES_AFTER + YEARLESS_PAGES + YEARLESS_PAGES_AFTER + EVENT_PAGES
+         + EVENT_PAGES_AFTER)
 
 
 @pytest.mark.parametrize(("name", "html", "url", "day"), BATCH, ids=[entry[0] for entry in BATCH])
@@ -92,3 +97,18 @@ def test_a_time_printing_no_year_gives_the_day_nearest_its_instant(text: str, in
     moment = datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(UTC)
     printed = day_printed_for(moment, page_tree(_time_page(text, instant)))
     assert printed == day
+
+
+@pytest.mark.parametrize(("under", "day"), [
+    ("<p>Vote on March 20, 2026</p><p>By A. Writer · March 12, 2026</p>", date(2026, 3, 12)),  # an author's line
+    ("<p>Vote on March 20, 2026</p><p>Published March 12, 2026</p>", date(2026, 3, 12)),  # a publication cue
+    ("<p>Vote on March 20, 2026</p><p>Von A. Autor, 12.03.2026</p>", date(2026, 3, 12)),
+    ("<p>By A. Writer · March 12, 2026</p><p>Vote on March 20, 2026</p>", date(2026, 3, 12)),  # the byline first
+    ("<p>March 12, 2026</p><p>Vote on March 20, 2026</p>", date(2026, 3, 12)),  # no cue on either: the first
+    ("<p>Vote on March 20, 2026</p><p>By A. Writer</p><p>March 12, 2026</p>", date(2026, 3, 20)),  # no cue on it
+    ("<p>Vote on March 20, 2026</p><p>by the council · March 12, 2026</p>", date(2026, 3, 20)),  # no name after
+    ("<p>Vote on March 20, 2026</p><p>By A. Writer · Updated March 12, 2026</p>", date(2026, 3, 20)),  # an update
+    ("<p>Published March 20, 2026</p><p>By A. Writer · March 12, 2026</p>", date(2026, 3, 20)),  # the first cued
+])
+def test_a_later_line_naming_the_publication_or_its_author_beats_an_uncued_first(under: str, day: date) -> None:
+    assert headline_date(page_tree(event_page(under))) == day
