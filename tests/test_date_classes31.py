@@ -109,6 +109,8 @@ def test_a_time_printing_no_year_gives_the_day_nearest_its_instant(text: str, in
     ("<p>Vote on March 20, 2026</p><p>by the council · March 12, 2026</p>", date(2026, 3, 20)),  # no name after
     ("<p>Vote on March 20, 2026</p><p>By A. Writer · Updated March 12, 2026</p>", date(2026, 3, 20)),  # an update
     ("<p>Published March 20, 2026</p><p>By A. Writer · March 12, 2026</p>", date(2026, 3, 20)),  # the first cued
+    ("<p>4. März 2026</p><p>Erschienen in der Printausgabe vom 5. März 2026</p>", date(2026, 3, 4)),  # a print's
+    ("<p>Vote on March 20, 2026</p><p>Erschienen am 12. März 2026</p>", date(2026, 3, 12)),
 ])
 def test_a_later_line_naming_the_publication_or_its_author_beats_an_uncued_first(under: str, day: date) -> None:
     assert headline_date(page_tree(event_page(under))) == day

@@ -121,9 +121,10 @@ _AUTHOR_CUE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|av|af|przez)\s
 
 
 def _cued(line: str, position: int) -> bool:
-    """Whether a publication cue ("Published", "Publié le") or an author's ("By A. Writer", "Von A. Autor": the
-    preposition, then a capital) comes before the date at `position`."""
-    if _PUBLISHED.search(line, 0, position):
+    """Whether a publication cue comes right before the date at `position` ("Published on", "Publié le"; not
+    "Erschienen in der Printausgabe vom", a print edition's) or an author's anywhere before it ("By A. Writer",
+    "Von A. Autor": the preposition, then a capital)."""
+    if any(len(line[cue.end():position].split()) <= 1 for cue in _PUBLISHED.finditer(line, 0, position)):
         return True
     return any(line[cue.end()].isupper() for cue in _AUTHOR_CUE.finditer(line, 0, position))
 
