@@ -20,6 +20,7 @@ from tests.date_batch20 import stored_day
 from tests.date_batch28 import STORIES
 from tests.date_batch31 import (
     DE_BYLINE,
+    MARCH_12,
     EVENT_PAGES,
     EVENT_PAGES_AFTER,
     HEADING_PAGES,
@@ -68,6 +69,25 @@ def test_the_closest_subheading_to_the_title_is_the_headline() -> None:
     title = STORIES["en"][0]
     html = heading_page(f"<h2>{title}</h2>", "By A. Writer", before=f"<h3>{title} and the library's hours</h3>")
     assert _headline_text(html) == title
+
+
+def _logo_page(byline: str, head: str = "") -> str:
+    story = "".join(f"<p>{STORIES['en'][1] * 3}</p>" for _ in range(4))
+    return (f'<html lang="en"><head><title>Storm closes road | Example News</title>{head}</head><body><header><h2 '
+            'class="site-title">Example News</h2><p>Friday, 13 March 2026</p><nav><a href="/">Home</a></nav></header>'
+            f'<div class="story"><div class="title">Storm closes road</div><p>{byline}</p>{story}</div></body></html>')
+
+
+@pytest.mark.parametrize(("head", "url"), [
+    ('<meta property="article:published_time" content="2026-03-12">', "https://www.example.com/news/storm-road"),
+    ("", "https://www.example.com/2026/03/12/storm-road"),
+])
+def test_a_logos_h2_in_the_site_header_is_no_headline(head: str, url: str) -> None:
+    # review: "Example News" reads as "Storm closes road | Example News" (F1 0.57); the masthead's today's date under
+    # it beat the story's published meta and its URL's day
+    html = _logo_page("By A. Writer", head)
+    assert _headline_text(html) is None
+    assert stored_day(html, url) == MARCH_12
 
 
 def test_subheadings_past_the_bound_are_not_read() -> None:

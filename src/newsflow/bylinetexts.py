@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -26,6 +26,7 @@ from newsflow.pageblocks import (
     common_ancestor,
     elsewhere,
     headline_ancestors,
+    in_site_chrome,
     is_prose,
     other_stories_block,
     page_titles,
@@ -336,7 +337,11 @@ def _headline(tree: Any) -> Any:
     was read and no block told apart from the story (a teaser photo's day dropped htmldate's, none was stored)."""
     titles = page_titles(tree)
     headline = _closest(tree.iter("h1"), titles)
-    return headline if headline is not None else _closest(islice(tree.iter("h2", "h3"), SUBHEADINGS_READ), titles)
+    if headline is not None:
+        return headline
+    # review: a logo's `<h2>` in the site's header reads as "Story | Example News" too (F1 0.57), and today's date
+    # printed under it beat the story's published meta
+    return _closest(islice(tree.iter("h2", "h3"), SUBHEADINGS_READ), titles, lambda heading: not in_site_chrome(heading))
 
 
 SUBHEADINGS_READ = 200
@@ -344,11 +349,11 @@ SUBHEADINGS_READ = 200
 comments' and teasers' headings, and a page of 50,000 headings stays cheap."""
 
 
-def _closest(headings: Iterator[Any], titles: list[str]) -> Any:
+def _closest(headings: Iterator[Any], titles: list[str], allowed: Callable[[Any], bool] = lambda _: True) -> Any:
     best, best_score = None, 0.0
     for heading in headings:
         text = " ".join("".join(heading.itertext()).split())
         score = max((token_f1(text, title) for title in titles), default=0.0) if text else 0.0
-        if score >= MIN_HEADLINE_F1 and score > best_score:  # the first of equals
+        if score >= MIN_HEADLINE_F1 and score > best_score and allowed(heading):  # the first of equals
             best, best_score = heading, score
     return best

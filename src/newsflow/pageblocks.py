@@ -377,6 +377,13 @@ def above_site_menu(tree: Any, elements: list[Any], headline: Any) -> bool:
     return bool(menus) and any(order.get(element, len(order)) < max(menus) for element in elements)
 
 
+def in_site_chrome(element: Any) -> bool:
+    """Whether an element is inside the site's `<header>` (`_site_header`), a `<nav>`, an `<aside>` or a `<footer>`:
+    a logo's or a menu's heading there names the site, not the story (review of the thirtieth pass)."""
+    return any(ancestor.tag in ("nav", "aside", "footer") or _site_header(ancestor)
+               for ancestor in element.iterancestors())
+
+
 def _site_header(element: Any) -> bool:
     """Whether an element is the site's `<header>` (a child of `<body>`, or the banner), where a
     masthead prints today's date (fifteenth pass); not a story's own header, nor one whose class
