@@ -341,7 +341,8 @@ def _headline(tree: Any) -> Any:
         return headline
     # review: a logo's `<h2>` in the site's header reads as "Story | Example News" too (F1 0.57), and today's date
     # printed under it beat the story's published meta
-    return _closest(islice(tree.iter("h2", "h3"), SUBHEADINGS_READ), titles, lambda heading: not in_site_chrome(heading))
+    subheadings = islice(tree.iter("h2", "h3"), SUBHEADINGS_READ)
+    return _closest(subheadings, titles, lambda heading: not in_site_chrome(heading))
 
 
 SUBHEADINGS_READ = 200
