@@ -20,11 +20,11 @@ from tests.date_batch20 import stored_day
 from tests.date_batch28 import STORIES
 from tests.date_batch31 import (
     DE_BYLINE,
-    MARCH_12,
     EVENT_PAGES,
     EVENT_PAGES_AFTER,
     HEADING_PAGES,
     HEADING_PAGES_AFTER,
+    MARCH_12,
     NO_HEADLINE_PAGES,
     YEARLESS_PAGES,
     YEARLESS_PAGES_AFTER,
