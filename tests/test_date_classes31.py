@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from newsflow.bylinetexts import SUBHEADINGS_READ, byline_texts, page_headline
+from newsflow.dates import published_at
 from newsflow.extract import page_tree
 from newsflow.headline_date import headline_date
 from newsflow.printedday import day_printed_for
@@ -32,6 +33,7 @@ from tests.date_batch31 import (
     heading_page,
     roofline,
 )
+from tests.datepageworld import DatePage, render
 
 BATCH = (HEADING_PAGES + HEADING_PAGES_AFTER + YEARLESS_PAGES + YEARLESS_PAGES_AFTER + EVENT_PAGES
          + EVENT_PAGES_AFTER)
@@ -160,3 +162,37 @@ def test_a_blogs_labelled_day_in_an_aside_beside_its_h2_headline_dates_it() -> N
 def test_an_events_day_alone_under_the_headline_gives_way_to_the_urls() -> None:
     html = event_page("<p>Vote scheduled for March 20, 2026</p><p>By A. Writer</p>")
     assert stored_day(html, "https://www.example.com/2026/03/12/council-school-budget") == MARCH_12
+
+
+def _age_page_with_event(event: str) -> str:
+    return (f'<html lang="de"><head><title>{STORIES["de"][0]} | Example</title></head><body><main><article><h1>'
+            f'{STORIES["de"][0]}</h1><div class="byline"><span class="author">A. Autor</span> <span class="when">vor 2 '
+            f'Tagen</span></div>{_paragraphs_de()}<div class="event-info"><h4>Termin</h4><p>Öffentliche Anhörung: '
+            f"{event}, 19:00, Rathaus</p></div></article></main></body></html>")
+
+
+@pytest.mark.parametrize("event", ["06.12.2026", "20.12.2026"])
+def test_htmldates_month_first_is_no_day_of_a_page_stating_its_age(event: str) -> None:
+    # review (the twenty-seventh pass's property draw, failing on main too): htmldate drops a day after today (an
+    # event's "06.12.2026") and answers its month's 1st, printed nowhere; it beat the age "vor 2 Tagen". htmldate's
+    # answer is given here, as its reading depends on the machine's clock
+    page = page_tree(_age_page_with_event(event))
+    assert published_at("2026-12-01", page, "https://www.example.de/politik/rat-haushalt.html") is None
+
+
+def test_a_month_first_an_attribute_states_still_dates_a_page_stating_its_age() -> None:
+    # an exact day in an attribute (`data-`, `itemprop`, JSON-LD) is the page's own (twentieth pass): it stays
+    html = _age_page_with_event("06.12.2026").replace('<span class="when"', '<span data-date="2026-12-01" class="when"')
+    page = page_tree(html)
+    published = published_at("2026-12-01", page, "https://www.example.de/politik/rat-haushalt.html")
+    assert published is not None and published.date() == date(2026, 12, 1)
+
+
+def test_the_shrunk_property_page_an_age_and_an_event_box_is_stored_on_the_ages_day() -> None:
+    """Shrunk by `test_date_rules_combined.py::test_a_page_that_states_its_day_is_stored_with_it` (failing on main
+    too): de, "vor 2 Tagen", an event box of 6 December; stored on 1 December (htmldate's month fallback) while the
+    machine's clock is before the event, on the 2nd after."""
+    page = DatePage(day=date(2026, 12, 2), lang="de", zone="+01:00", style=1, paragraphs=2, ways=frozenset({"age"}),
+                    distractors=(("event", date(2026, 12, 6)),))
+    assert stored_day(*render(page)) == date(2026, 12, 2)
+
