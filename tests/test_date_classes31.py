@@ -16,6 +16,7 @@ from newsflow.bylinetexts import SUBHEADINGS_READ, byline_texts, page_headline
 from newsflow.dates import published_at
 from newsflow.extract import page_tree
 from newsflow.headline_date import headline_date
+from newsflow.pageblocks import headline_ancestors, other_stories_block
 from newsflow.printedday import day_printed_for
 from tests.date_batch20 import stored_day
 from tests.date_batch28 import STORIES
@@ -151,8 +152,6 @@ def _paragraphs_de() -> str:
     return "".join(f"<p>{STORIES['de'][1] * 3}</p>" for _ in range(4))
 
 
-@pytest.mark.xfail(strict=True, reason="left (docs, thirtieth pass): an <aside> in the headline's <article> holding "
-                   "the story's labelled day is another block, and htmldate's day is dropped (BBAW tune's ebene11)")
 def test_a_blogs_labelled_day_in_an_aside_beside_its_h2_headline_dates_it() -> None:
     assert stored_day(_blog_aside_page(), "https://www.example.de/politik-stadtrat") == MARCH_12
 
@@ -196,3 +195,30 @@ def test_the_shrunk_property_page_an_age_and_an_event_box_is_stored_on_the_ages_
                     distractors=(("event", date(2026, 12, 6)),))
     assert stored_day(*render(page)) == date(2026, 12, 2)
 
+
+def _aside_dd(html: str) -> bool:
+    """Whether the first `<dd>` of the page is in a block of other stories, relative to its headline."""
+    tree = page_tree(html)
+    headline = page_headline(tree)
+    assert headline is not None
+    ancestors, article = headline_ancestors(headline)
+    return other_stories_block(next(tree.iter("dd")), ancestors, article)
+
+
+_DATA_BOX = ('<aside class="blogData"><dl><dt>Datum</dt><dd>12.03.2026</dd><dt>Kategorie</dt><dd><a href="/p/">P</a>'
+             "</dd></dl></aside>")
+
+
+@pytest.mark.parametrize(("name", "aside", "other"), [
+    ("the story's data box", _DATA_BOX, False),
+    ("an event's box", _DATA_BOX.replace("Datum", "Termin"), True),
+    ("a box under a heading", _DATA_BOX.replace("<dl>", "<h3>Mehr zum Thema</h3><dl>"), True),
+    ("teaser cards side by side", _DATA_BOX * 2, True),
+    ("a box outside the article", "</article><article>" + _DATA_BOX, True),
+])
+def test_an_aside_labelling_the_storys_date_in_its_article_is_the_storys(name: str, aside: str, other: bool) -> None:
+    # review (a): rule 1 made ebene11's `<h2>` the headline, and its `<aside class="blogData">` labelled "Datum" beside
+    # it became another block; only a labelled date box in the headline's own `<article>`, alone, is the story's
+    html = _blog_aside_page()
+    start, end = html.index("<aside"), html.index("</aside>") + len("</aside>")
+    assert _aside_dd(html[:start] + aside + html[end:]) is other, name
