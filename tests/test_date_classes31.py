@@ -222,3 +222,31 @@ def test_an_aside_labelling_the_storys_date_in_its_article_is_the_storys(name: s
     html = _blog_aside_page()
     start, end = html.index("<aside"), html.index("</aside>") + len("</aside>")
     assert _aside_dd(html[:start] + aside + html[end:]) is other, name
+
+
+def _titled_in_a_div(title: str, other: str, before: bool = False) -> str:
+    """A story whose title is in a `<div>` (no heading names it), beside another block: `other`, a heading over a
+    dated list or story."""
+    story = f'<div class="story"><div class="title">{STORIES["en"][0]}</div><p>By A. Writer</p>{_paragraphs_en()}</div>'
+    blocks = f"{other}{story}" if before else f"{story}{other}"
+    return f'<html lang="en"><head><title>{title}</title></head><body><main>{blocks}</main></body></html>'
+
+
+def _paragraphs_en() -> str:
+    return "".join(f"<p>{STORIES['en'][1] * 3}</p>" for _ in range(4))
+
+
+@pytest.mark.parametrize(("name", "title", "other", "before"), [
+    ("a related story's h2 sharing the title's words", STORIES["en"][0],
+     '<div class="more"><h2>Council rejects the school budget</h2><p>March 10, 2026</p></div>', False),
+    ("a section's h2 naming the title's suffix", "Budget vote | Local News",
+     '<div class="box"><h2>Local News</h2><ul><li><a href="/a">Fire at the mill</a> <span>March 10, 2026</span></li>'
+     "</ul></div>", True),
+])
+def test_a_heading_that_only_shares_the_titles_words_is_no_headline(name: str, title: str, other: str,
+                                                                    before: bool) -> None:
+    # review (c): rule 1's fallback read another story's `<h2>` (F1 0.8) or a section's ("Local News", F1 0.67) as the
+    # headline, and the day under it beat the URL's (main: the URL's)
+    html = _titled_in_a_div(title, other, before)
+    assert _headline_text(html) is None, name
+    assert stored_day(html, "https://www.example.com/2026/03/12/council-budget") == MARCH_12, name

@@ -33,7 +33,7 @@ from newsflow.pageblocks import (
     site_bar,
     text_element,
 )
-from newsflow.text import token_f1
+from newsflow.text import covers_tokens, token_f1
 
 TEXTS_AFTER_HEADLINE = 12
 """How many non-empty text nodes after the headline are read: the byline block, not the story."""
@@ -342,7 +342,18 @@ def _headline(tree: Any) -> Any:
     # review: a logo's `<h2>` in the site's header reads as "Story | Example News" too (F1 0.57), and today's date
     # printed under it beat the story's published meta
     subheadings = islice(tree.iter("h2", "h3"), SUBHEADINGS_READ)
-    return _closest(subheadings, titles, lambda heading: not in_site_chrome(heading))
+    return _closest(subheadings, titles, lambda heading: not in_site_chrome(heading) and _names_story(heading, titles))
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014\u00b7:/]|::)\s+")
+
+
+def _names_story(heading: Any, titles: list[str]) -> bool:
+    """Whether a heading holds every word of the longest part of one of the page's titles, the story's rather than
+    the site's or its section's ("Budget vote | Local News"; review: a related story's `<h2>` sharing most of the
+    title's words, F1 0.8, or a section's naming its suffix, read as the headline, and the day under it stored)."""
+    text = "".join(heading.itertext())
+    return any(covers_tokens(text, max(_TITLE_SEPARATOR.split(title), key=len)) for title in titles)
 
 
 SUBHEADINGS_READ = 200
