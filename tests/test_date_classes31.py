@@ -250,3 +250,13 @@ def test_a_heading_that_only_shares_the_titles_words_is_no_headline(name: str, t
     html = _titled_in_a_div(title, other, before)
     assert _headline_text(html) is None, name
     assert stored_day(html, "https://www.example.com/2026/03/12/council-budget") == MARCH_12, name
+
+
+@pytest.mark.parametrize("credit", [
+    "By Reuters photo, March 10, 2026", "Photo by AP · March 10, 2026", "Image: Von Reuters, 10.03.2026",
+    "Foto: Von A. Fotograf, 10.03.2026", "Credit: By Getty Images, March 10, 2026",
+])
+def test_a_photo_credit_after_the_first_day_is_no_author_line(credit: str) -> None:
+    # review (c): rule 3's author cue read a photo's credit line ("By Reuters photo") under the headline as a byline,
+    # and its day beat the first line's (main: the first)
+    assert headline_date(page_tree(event_page(f"<p>12 March 2026</p><p>{credit}</p>"))) == MARCH_12

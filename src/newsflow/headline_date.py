@@ -126,7 +126,13 @@ def _cued(line: str, position: int) -> bool:
     "Von A. Autor": the preposition, then a capital)."""
     if any(len(line[cue.end():position].split()) <= 1 for cue in _PUBLISHED.finditer(line, 0, position)):
         return True
+    if _PICTURE.search(line, 0, position):
+        return False  # review: a photo's credit ("By Reuters photo", "Foto: Von A. Fotograf") names no author's line
     return any(line[cue.end()].isupper() for cue in _AUTHOR_CUE.finditer(line, 0, position))
+
+
+_PICTURE = re.compile(r"(?<![^\W\d_])(?:photo|foto|bild|image|picture|credit|crédit|illustration|grafik|graphic|imagen|"
+                      r"immagine|afbeelding|zdjęcie)(?:s|er|en|i)?(?![^\W\d_])", re.IGNORECASE)
 
 
 def _published_after_update(line: str, position: int, near: date | None, order: str | None) -> date | None:
