@@ -342,17 +342,17 @@ def _headline(tree: Any) -> Any:
     # review: a logo's `<h2>` in the site's header reads as "Story | Example News" too (F1 0.57), and today's date
     # printed under it beat the story's published meta
     subheadings = islice(tree.iter("h2", "h3"), SUBHEADINGS_READ)
-    return _closest(subheadings, titles, lambda heading: not in_site_chrome(heading) and _names_story(heading, titles))
+    return _closest(subheadings, titles,
+                    lambda heading, text: not in_site_chrome(heading) and _names_story(text, titles))
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014\u00b7:/]|::)\s+")
 
 
-def _names_story(heading: Any, titles: list[str]) -> bool:
+def _names_story(text: str, titles: list[str]) -> bool:
     """Whether a heading holds every word of the longest part of one of the page's titles, the story's rather than
     the site's or its section's ("Budget vote | Local News"; review: a related story's `<h2>` sharing most of the
     title's words, F1 0.8, or a section's naming its suffix, read as the headline, and the day under it stored)."""
-    text = "".join(heading.itertext())
     return any(covers_tokens(text, max(_TITLE_SEPARATOR.split(title), key=len)) for title in titles)
 
 
@@ -361,11 +361,17 @@ SUBHEADINGS_READ = 200
 comments' and teasers' headings, and a page of 50,000 headings stays cheap."""
 
 
-def _closest(headings: Iterator[Any], titles: list[str], allowed: Callable[[Any], bool] = lambda _: True) -> Any:
+MAX_HEADING_CHARS = 2_000
+"""A heading's text read for the headline: one longer reads as no title (F1 under `MIN_HEADLINE_F1`), and nested
+headings each holding the rest of a hostile page are not each read to its end (review of the thirtieth pass)."""
+
+
+def _closest(headings: Iterator[Any], titles: list[str],
+             allowed: Callable[[Any, str], bool] = lambda _, __: True) -> Any:
     best, best_score = None, 0.0
     for heading in headings:
-        text = " ".join("".join(heading.itertext()).split())
+        text = " ".join((bounded_text(heading, MAX_HEADING_CHARS) or "").split())
         score = max((token_f1(text, title) for title in titles), default=0.0) if text else 0.0
-        if score >= MIN_HEADLINE_F1 and score > best_score and allowed(heading):  # the first of equals
+        if score >= MIN_HEADLINE_F1 and score > best_score and allowed(heading, text):  # the first of equals
             best, best_score = heading, score
     return best
