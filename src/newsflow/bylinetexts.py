@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -26,13 +26,14 @@ from newsflow.pageblocks import (
     common_ancestor,
     elsewhere,
     headline_ancestors,
+    in_site_chrome,
     is_prose,
     other_stories_block,
     page_titles,
     site_bar,
     text_element,
 )
-from newsflow.text import token_f1
+from newsflow.text import covers_tokens, token_f1
 
 TEXTS_AFTER_HEADLINE = 12
 """How many non-empty text nodes after the headline are read: the byline block, not the story."""
@@ -330,11 +331,47 @@ def _text_node(value: str | None, element: Any, is_tail: bool) -> Iterator[_Text
 
 
 def _headline(tree: Any) -> Any:
+    """The `<h1>` closest to the page's titles, else (thirtieth pass) the `<h2>` or `<h3>` closest to them among the
+    first `SUBHEADINGS_READ`: a broadcaster's article module puts the title in an `<h3>` on a page without `<h1>`
+    (`<h3><span class="roofline">…</span><span class="titletext">…</span></h3>`), and without a headline no byline
+    was read and no block told apart from the story (a teaser photo's day dropped htmldate's, none was stored)."""
     titles = page_titles(tree)
+    headline = _closest(tree.iter("h1"), titles)
+    if headline is not None:
+        return headline
+    # review: a logo's `<h2>` in the site's header reads as "Story | Example News" too (F1 0.57), and today's date
+    # printed under it beat the story's published meta
+    subheadings = islice(tree.iter("h2", "h3"), SUBHEADINGS_READ)
+    return _closest(subheadings, titles,
+                    lambda heading, text: not in_site_chrome(heading) and _names_story(text, titles))
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014\u00b7:/]|::)\s+")
+
+
+def _names_story(text: str, titles: list[str]) -> bool:
+    """Whether a heading holds every word of the longest part of one of the page's titles, the story's rather than
+    the site's or its section's ("Budget vote | Local News"; review: a related story's `<h2>` sharing most of the
+    title's words, F1 0.8, or a section's naming its suffix, read as the headline, and the day under it stored)."""
+    return any(covers_tokens(text, max(_TITLE_SEPARATOR.split(title), key=len)) for title in titles)
+
+
+SUBHEADINGS_READ = 200
+"""How many `<h2>` and `<h3>` a page without an `<h1>` headline has read for one: a story's title comes before its
+comments' and teasers' headings, and a page of 50,000 headings stays cheap."""
+
+
+MAX_HEADING_CHARS = 2_000
+"""A heading's text read for the headline: one longer reads as no title (F1 under `MIN_HEADLINE_F1`), and nested
+headings each holding the rest of a hostile page are not each read to its end (review of the thirtieth pass)."""
+
+
+def _closest(headings: Iterator[Any], titles: list[str],
+             allowed: Callable[[Any, str], bool] = lambda _, __: True) -> Any:
     best, best_score = None, 0.0
-    for heading in tree.iter("h1"):
-        text = " ".join("".join(heading.itertext()).split())
+    for heading in headings:
+        text = " ".join((bounded_text(heading, MAX_HEADING_CHARS) or "").split())
         score = max((token_f1(text, title) for title in titles), default=0.0) if text else 0.0
-        if score >= MIN_HEADLINE_F1 and score > best_score:  # the first of equals
+        if score >= MIN_HEADLINE_F1 and score > best_score and allowed(heading, text):  # the first of equals
             best, best_score = heading, score
     return best

@@ -16,7 +16,6 @@ from typing import Any
 from newsflow.dates import dated_by_image_only, dated_by_update_only, published_at
 from newsflow.headline_date import headline_date, page_headline, published_ago, published_month_day, update_bound
 from newsflow.kickerdates import kicker_age
-from newsflow.pageblocks import above_site_menu
 from newsflow.pagedates import other_stories_holders, without_elements, without_image_urls
 
 log = logging.getLogger("newsflow.extract")  # the date warning has always been extraction's
@@ -91,3 +90,14 @@ def _past_the_photos_day(published: datetime, tree: Any, url: str, date_of: Date
     if again is not None and photos and again.date() in (headline_date(tree), update_bound(tree)):
         return again, False  # printed under the headline: a caption's day or a teaser's is no better than the photo's
     return published, photos
+
+
+def above_site_menu(tree: Any, elements: list[Any], headline: Any) -> bool:
+    """Whether one of these elements comes before a `<nav>` or `<header>` that comes before the headline:
+    the site's top bar, above its menu (review: a block after the menu, above the story's `<article>`, is
+    as often the story's byline, "By Jane Doe · March 12, 2026")."""
+    order = {element: index for index, element in enumerate(tree.iter())}
+    if headline not in order:
+        return False
+    menus = [order[menu] for menu in tree.iter("nav", "header") if order[menu] < order[headline]]
+    return bool(menus) and any(order.get(element, len(order)) < max(menus) for element in elements)

@@ -89,15 +89,50 @@ _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:h]([0-5]\d)(?![\d.:])\s*([ap]\.?\s?m
 
 def headline_date(tree: Any, near: date | None = None) -> date | None:
     """The first date in the few texts after the page's headline that no update cue precedes; a
-    yearless CJK month and day counts when `near` gives its year."""
+    yearless CJK month and day counts when `near` gives its year. When the first such line names neither the
+    publication nor an author and a later line does ("By A. Writer · March 12, 2026", "Publié le 12 mars 2026")
+    on another day, the later line's: the first is a kicker's event ("Vote on March 20, 2026", "Abstimmung am
+    20.03.2026"; thirtieth pass)."""
     order = _page_order(tree)
+    first = None
     for line in byline_lines(tree):
-        found = first_date(line, near, named=True, order=order)
-        if found is not None and not _is_update(line, found[0]):
-            return found[1]
-        if found is not None and (published := _published_after_update(line, found[0], near, order)) is not None:
-            return published
-    return None
+        read = _line_publication(line, near, order)
+        if read is None:
+            continue
+        if read[1] and (first is None or read[0] != first):
+            return read[0]
+        first = read[0] if first is None else first
+    return first
+
+
+def _line_publication(line: str, near: date | None, order: str | None) -> tuple[date, bool] | None:
+    """The publication day a byline line prints (not an update's), and whether a publication or author cue
+    introduces it."""
+    found = first_date(line, near, named=True, order=order)
+    if found is None:
+        return None
+    if not _is_update(line, found[0]):
+        return found[1], _cued(line, found[0])
+    published = _published_after_update(line, found[0], near, order)
+    return (published, True) if published is not None else None
+
+
+_AUTHOR_CUE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|av|af|przez)\s+(?=[^\W\d_])", re.IGNORECASE)
+
+
+def _cued(line: str, position: int) -> bool:
+    """Whether a publication cue comes right before the date at `position` ("Published on", "Publié le"; not
+    "Erschienen in der Printausgabe vom", a print edition's) or an author's anywhere before it ("By A. Writer",
+    "Von A. Autor": the preposition, then a capital)."""
+    if any(len(line[cue.end():position].split()) <= 1 for cue in _PUBLISHED.finditer(line, 0, position)):
+        return True
+    if _PICTURE.search(line, 0, position):
+        return False  # review: a photo's credit ("By Reuters photo", "Foto: Von A. Fotograf") names no author's line
+    return any(line[cue.end()].isupper() for cue in _AUTHOR_CUE.finditer(line, 0, position))
+
+
+_PICTURE = re.compile(r"(?<![^\W\d_])(?:photo|foto|bild|image|picture|credit|crédit|illustration|grafik|graphic|imagen|"
+                      r"immagine|afbeelding|zdjęcie)(?:s|er|en|i)?(?![^\W\d_])", re.IGNORECASE)
 
 
 def _published_after_update(line: str, position: int, near: date | None, order: str | None) -> date | None:
@@ -209,6 +244,8 @@ def printed_zone_abbreviation(tree: Any) -> str | None:
 
 
 _YEARLESS = month_day_patterns(MONTHS)
+YEARLESS = _YEARLESS
+"""The patterns of a month name and its day without a year (`yearless.month_day_patterns`), compiled once."""
 
 
 def published_month_day(tree: Any) -> tuple[int, int] | None:

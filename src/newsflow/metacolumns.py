@@ -12,6 +12,9 @@ beside titles of fewer than four words or in a script without spaces ("市議会
 holds one meta block only (a list repeats it), and no link to another page (a share, print or mail button links to a
 script, a sharer with the story's URL in its query, or the story itself, "…/2039026#"; a category, tag or author
 link, `rel`, is the story's own meta), and no `<aside>` beside it holds one (teaser cards, each an `<aside>`).
+Review of the thirtieth pass: a blog's data box, an `<aside>` child of the headline's `<article>` whose definition
+list's first term labels the date ("Datum", "Date", "Published"), with no heading and no `<aside>` beside it, is the
+story's too (`labelled_date_box`), whatever its name and links.
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -60,6 +63,24 @@ def storys_meta_column(aside: Any) -> bool:
                                    or _links_elsewhere(element)):
             return False
     return True
+
+
+_DATE_TERM = re.compile(r"(?:datum|date|published|posted|ver(?:ö|oe)ffentlicht|erschienen|publi(?:é|e)|fecha|data|"
+                        r"pubblicato|gepubliceerd)\s*:?", re.IGNORECASE)
+
+
+def labelled_date_box(aside: Any) -> bool:
+    """Whether an `<aside>` (a child of the headline's `<article>`: the caller checked) is the story's data box: a
+    definition list whose first term labels the date ("Datum", "Date", "Published"), no heading, no `<aside>` beside
+    it (review of the thirtieth pass: ebene11.com's `<aside class="blogData"><dl><dt>Datum</dt><dd>12.01.2017</dd>…`
+    beside its `<h2>` headline; "Termin", an event's, is not)."""
+    elements = list(islice(aside.iter(), MAX_COLUMN_ELEMENTS + 1))
+    if len(elements) > MAX_COLUMN_ELEMENTS or any(element.tag in _HEADINGS for element in elements):
+        return False
+    if any(neighbour is not None and neighbour.tag == "aside" for neighbour in (aside.getprevious(), aside.getnext())):
+        return False
+    term = next((element for element in elements if element.tag == "dt"), None)
+    return term is not None and bool(_DATE_TERM.fullmatch(" ".join("".join(term.itertext()).split())))
 
 
 def _names_meta_within(neighbour: Any) -> bool:

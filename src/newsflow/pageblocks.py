@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from newsflow.metacolumns import names_story_meta, storys_meta_column
+from newsflow.metacolumns import labelled_date_box, names_story_meta, storys_meta_column
 from newsflow.text import token_f1
 
 PROSE_WORDS = 10
@@ -169,7 +169,8 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
         if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
             return True
         meta = meta or names_story_meta(element)  # twenty-eighth pass: the story's meta column in an `<aside>`
-        aside = element.tag == "aside" and not (meta and storys_meta_column(element))
+        aside = element.tag == "aside" and not (meta and storys_meta_column(element)) and not (
+            headline_ancestors.get(element.getparent()) == article and labelled_date_box(element))  # thirtieth review
         if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
             return True
         tagged, header = tagged or element.tag == "footer", header or _site_header(element)
@@ -366,15 +367,11 @@ def site_bar(element: Any, headline_ancestors: dict[Any, int], article: int) -> 
     return bool(common.index(branch) < common.index(toward_headline))
 
 
-def above_site_menu(tree: Any, elements: list[Any], headline: Any) -> bool:
-    """Whether one of these elements comes before a `<nav>` or `<header>` that comes before the headline:
-    the site's top bar, above its menu (review: a block after the menu, above the story's `<article>`, is
-    as often the story's byline, "By Jane Doe · March 12, 2026")."""
-    order = {element: index for index, element in enumerate(tree.iter())}
-    if headline not in order:
-        return False
-    menus = [order[menu] for menu in tree.iter("nav", "header") if order[menu] < order[headline]]
-    return bool(menus) and any(order.get(element, len(order)) < max(menus) for element in elements)
+def in_site_chrome(element: Any) -> bool:
+    """Whether an element is inside the site's `<header>` (`_site_header`), a `<nav>`, an `<aside>` or a `<footer>`:
+    a logo's or a menu's heading there names the site, not the story (review of the thirtieth pass)."""
+    return any(ancestor.tag in ("nav", "aside", "footer") or _site_header(ancestor)
+               for ancestor in element.iterancestors())
 
 
 def _site_header(element: Any) -> bool:

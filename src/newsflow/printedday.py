@@ -11,12 +11,13 @@ from itertools import islice
 from typing import Any
 
 from newsflow.bylinetexts import in_other_block
-from newsflow.headline_date import UPDATE_CUE, printed_time
+from newsflow.headline_date import UPDATE_CUE, YEARLESS, printed_time
 from newsflow.letterdates import hebrew_dates
 from newsflow.localtime import region_zone
 from newsflow.pagetimes import MAX_OFFSET, WALL_CLOCK, parse_local
-from newsflow.printeddates import ASCII_DIGITS, first_date
+from newsflow.printeddates import ASCII_DIGITS, MONTHS, first_date
 from newsflow.tabledcalendars import tabled_dates
+from newsflow.yearless import byline_month_day
 
 TIMES_READ = 20
 """How many of the body's `<time datetime>` elements `day_printed_for` reads (as `declareddates.STORY_TIMES`)."""
@@ -38,9 +39,31 @@ def day_printed_for(chosen: datetime, tree: Any) -> date | None:
         if in_other_block(tree, element):  # the first of the instant only: each asking walks its block (review)
             return None
         text = " ".join(element.itertext())[:200]
-        found = None if UPDATE_CUE.search(text) else first_date(text, named=True)
-        return found[1] if found is not None and not _in_sighted_calendar(text, found[0]) else None
+        if UPDATE_CUE.search(text):
+            return None
+        found = first_date(text, named=True)
+        if found is None:
+            return _yearless_day(text, chosen.date())
+        return found[1] if not _in_sighted_calendar(text, found[0]) else None
     return None
+
+
+def _yearless_day(text: str, near: date) -> date | None:
+    """The day a `<time>`'s text prints without its year ("Mar 12", "12 March, 8:44 PM"), in the year that puts it
+    closest to the instant's UTC day (thirtieth pass: a US evening story's `<time datetime="…00:44:09Z">Mar
+    12</time>` was stored on the 13th). The element and its text name one moment, so the year is the instant's."""
+    month_day = byline_month_day([text.translate(ASCII_DIGITS)], YEARLESS, MONTHS)
+    if month_day is None:
+        return None
+    days = [day for year in (near.year - 1, near.year, near.year + 1) if (day := _day_of(year, *month_day))]
+    return min(days, key=lambda day: abs(day - near), default=None)
+
+
+def _day_of(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # 29 February of another year
+        return None
 
 
 def _in_sighted_calendar(text: str, position: int) -> bool:

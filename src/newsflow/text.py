@@ -143,6 +143,12 @@ def token_f1(candidate: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def covers_tokens(candidate: str, reference: str) -> bool:
+    """Whether every token of a non-empty `reference` is in `candidate` (as many times)."""
+    reference_bag = _token_bag(reference)
+    return bool(reference_bag) and not reference_bag - _token_bag(candidate)
+
+
 def literal_alternation(phrases: Iterable[str]) -> str:
     """A regular expression (no groups) that matches exactly the phrases, written as a tree of
     their common beginnings: `re` then tries each character of a position once, not once per
