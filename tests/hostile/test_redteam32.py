@@ -1,0 +1,129 @@
+"""Red team 32: what red team 30's cap on repeated read elements left open, past `feedbounds.MANY_FEED_TAGS`.
+
+1. Read elements nested in themselves or in one another (`<link><link>…`, `<guid><link><title>…`, `<link><item>…`):
+   no leaf for the cap to count, so feedparser was handed every tag (9.5 MB: 3.7-14.8 s of a parse worker).
+2. Repeats spread over items, prefixes, names and kinds, no item past the cap of any one: 11.7 MB over 113 items
+   5.7 s (the review of red team 30: 11.8 s at its load).
+3. A link newsflow would use after ten unusable ones of its own kind, the last one unusable too: dropped, the entry
+   lost.
+
+Pure functions (no server): the work is asserted as the tags feedparser is handed, the result as the entries of the
+same items read whole under the bound (feedparser's own reading)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from newsflow.feedbounds import MANY_FEED_TAGS, bounded_markup
+from newsflow.feeds import parse_feed
+
+NOW = datetime(2026, 12, 5, tzinfo=UTC)
+FEED_URL = "https://example.org/feed"
+HEAD = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:x="urn:x"><channel><title>Feed</title>')
+TAIL = b"</channel></rss>"
+_TEXT = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
+
+
+def _entries(feed: bytes) -> list[tuple[object, ...]]:
+    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW, max_entries=200)
+    return [(e.url, e.key, e.title, e.summary, e.published_at) for e in parsed.entries]
+
+
+def _markup_tags(feed: bytes) -> int:
+    return _TEXT.sub(b"", feed).count(b"<")
+
+
+def _item(inner: bytes, n: int = 0) -> bytes:
+    return (b"<item><title>Story %d</title><link>https://example.org/%d</link><guid>g%d</guid>"
+            b"<pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate>%s</item>" % (n, n, n, inner))
+
+
+def _nested(opens: list[bytes], depth: int) -> bytes:
+    ends = b"".join(b"</" + tag[1:] for tag in reversed(opens))
+    return b"".join(opens) * depth + b"inner" + ends * depth
+
+
+NESTED = {  # read elements nested, deep or wide, after the item's own; the shapes' depth takes them past the bound
+    "links-in-links": [b"<link>"],
+    "titles-in-titles": [b"<title>"],
+    "guid-link-title-date": [b"<guid>", b"<link>", b"<title>", b"<pubDate>"],
+    "items-in-links": [b"<link>", b"<item>"],
+    "links-in-descriptions": [b"<description>", b"<link>"],
+    "links-in-unread-elements": [b"<x:a>", b"<link>"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NESTED))
+def test_read_elements_nested_past_the_bound_are_handed_over_flat(name: str) -> None:
+    """Each nested element keeps its own text, up to the first element inside it: the item keeps its own link and
+    title (as feedparser reads the nest three deep, for the four shapes it does not fail on), the next item is whole."""
+    opens = NESTED[name]
+    feed = HEAD + _item(_nested(opens, MANY_FEED_TAGS // len(opens) + 500)) + _item(b"", 1) + TAIL
+    assert _markup_tags(feed) > 2 * MANY_FEED_TAGS  # past the bound still when a text element's inside is CDATA
+    bounded = bounded_markup(feed, FEED_URL)
+    assert _markup_tags(bounded) < 40  # the work feedparser is given
+    entries = _entries(feed)
+    assert [entry[0::2][:2] for entry in entries] == [("https://example.org/0", "Story 0"),
+                                                     ("https://example.org/1", "Story 1")]
+    assert entries[1] == _entries(HEAD + _item(b"", 1) + TAIL)[0]
+
+
+def test_wide_read_elements_inside_one_are_capped() -> None:
+    feed = HEAD + _item(b"<link>" + b"<title>t</title>" * MANY_FEED_TAGS + b"</link>") + TAIL
+    assert _markup_tags(bounded_markup(feed, FEED_URL)) < 60
+
+
+PREFIXES = (b"", b"atom:", b"dc:", b"x:")
+NAMES = (b"title", b"link", b"guid", b"id", b"date", b"updated", b"summary", b"modified")
+VALUES = (b"https://example.org/other", b"words", b"")
+
+
+def _spread_item(n: int) -> bytes:
+    """KEPT_REPEATS + 1 of every (prefix, name, kind), so no name or kind of an item is past the cap; the item's
+    own link and guid last (feedparser keeps the last of those), its title first (the first of that)."""
+    junk = b"".join(b"<%s%s>%s</%s%s>" % (p, name, v, p, name) for p in PREFIXES for name in NAMES for v in VALUES)
+    return (b"<item><title>Story %d</title>%s<link>https://example.org/%d</link><guid>g%d</guid></item>"
+            % (n, junk * 11, n, n))
+
+
+def test_repeats_spread_over_items_names_and_kinds_are_bounded_for_the_whole_feed() -> None:
+    """The cap per item leaves each item whole (none past it), and the feed is still past the bound: each item keeps,
+    of each read name, the first, the last and the first newsflow would use. The item's link, guid and title are
+    those feedparser reads of it alone."""
+    items = MANY_FEED_TAGS // _spread_item(0).count(b"<") + 2
+    feed = HEAD + b"".join(_spread_item(n) for n in range(items)) + TAIL
+    assert _markup_tags(feed) > MANY_FEED_TAGS
+    bounded = bounded_markup(feed, FEED_URL)
+    assert _markup_tags(bounded) < 2 * 3 * len(NAMES) * items + 100
+    expected = [(f"https://example.org/{n}", f"g{n}", f"Story {n}") for n in range(items)]
+    assert [entry[:3] for entry in _entries(feed)] == expected
+    assert _entries(HEAD + _spread_item(1) + TAIL)[0][:3] == expected[1]
+
+
+PAD = b"<x:pad/>" * (MANY_FEED_TAGS + 1000)  # unread leaves: dropped past the bound since red team 28
+UNUSABLE = {  # ten values of one kind newsflow cannot use, then the good one, then one more unusable; as RSS links
+    # or Atom alternate links
+    "javascript-then-relative": ([b"javascript:void(%d)" % k for k in range(11)], b"story.html", "link"),
+    "broken-hosts-then-path": ([b"http://[%d/" % k for k in range(11)], b"/2026/story", "atom:link"),
+    "too-long-then-absolute": ([b"https://example.org/" + b"a" * 8200 + b"%d" % k for k in range(11)],
+                               b"https://example.org/story", "link"),
+    "other-schemes-then-relative": ([b"ftp%d://x/y" % k for k in range(11)], b"story.html", "atom:link"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNUSABLE))
+def test_a_good_link_after_ten_unusable_ones_of_its_kind_is_kept_past_the_bound(name: str) -> None:
+    bad, good, shape = UNUSABLE[name]
+    values = [*bad[:10], good, bad[10]]
+    if shape == "link":
+        links = b"".join(b"<link>%s</link>" % value for value in values)
+    else:
+        links = b"".join(b'<atom:link rel="alternate" href="%s"/>' % value for value in values)
+    body = b"<item><title>T</title>" + links + b"</item>" + TAIL
+    under, past = HEAD + body, HEAD + PAD + body
+    assert _markup_tags(under) < MANY_FEED_TAGS < _markup_tags(past)
+    assert _entries(past) == _entries(under) != []
