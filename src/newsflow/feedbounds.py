@@ -31,6 +31,7 @@ from newsflow.feedrepeats import (
     NAME,
     READ,
     read_repeats_capped,
+    read_repeats_capped_in_time,
     unnested_read_elements,
 )
 
@@ -67,16 +68,12 @@ def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/") -> byte
     bounded = _text_elements_bounded(utf8, many)
     if not many:
         return bounded
-    capped = _without_unread_leaves(read_repeats_capped(bounded, base_url))
+    capped = _without_unread_leaves(read_repeats_capped_in_time(bounded, base_url))
     if _markup_tags(capped) <= MANY_FEED_TAGS:
         return capped
-    # still past the bound with only read elements left: repeats spread over items, names and kinds, or read
-    # elements nested in one another (red team 32): each item keeps a few of each read name, with no read element
-    # inside another
-    tight = read_repeats_capped(capped, base_url, tight=True)
-    if _markup_tags(tight) <= MANY_FEED_TAGS:
-        return tight
-    return read_repeats_capped(unnested_read_elements(tight), base_url, tight=True)
+    # still past the bound with only read elements left (red team 32): read elements nested in one another, or
+    # repeats spread over items, names and kinds; none holds another, and each item keeps a few of each read name
+    return read_repeats_capped(unnested_read_elements(capped), base_url, tight=True)
 
 
 def _markup_tags(utf8: bytes) -> int:
