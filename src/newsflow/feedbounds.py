@@ -1,7 +1,7 @@
 """A feed of very many elements made cheap for feedparser: what newsflow reads of it, as feedparser would read it.
 
-Pure functions on the UTF-8 bytes `feedprep` made (stdlib only); `feeds.parse_feed` runs `bounded_markup` after the
-newest items are kept and before feedparser sees a byte.
+Pure functions on the UTF-8 bytes `feedprep` made (stdlib, and `urls` through `feedrepeats`); `feeds.parse_feed`
+runs `bounded_markup` after the newest items are kept and before feedparser sees a byte.
 
 feedparser costs 10-20 microseconds of Python for every element, whatever it is (a handler call for each start and
 end tag, and more for each piece of text): an Atom item whose `type="xhtml"` content held 9 MB of `<p>word
@@ -9,14 +9,16 @@ end tag, and more for each piece of text): an Atom item whose `type="xhtml"` con
 at the 10 MB cap, elements of 4 bytes would take a minute. Red team 28 measured the class; the feed was a
 `parse_error` at the parse limit every run, its new items never fetched.
 
-In a feed of over `MANY_FEED_TAGS` `<` (the corpus's most is 3,796), two things change before feedparser:
+In a feed of over `MANY_FEED_TAGS` `<` (the corpus's most is 3,796), three things change before feedparser:
 - a text element newsflow reads (title, description, summary, content, content:encoded) whose content holds a tag
   (Atom's inline XHTML, or HTML a CMS pasted in unescaped) is handed over as one CDATA section, so the next step
   cannot touch its markup, `type="xhtml"` read as `type="html"`: one piece of text, whose words
   `feedentries.html_to_text` reads as it read feedparser's serialised XHTML;
 - elements newsflow does not read and that hold no element (categories, enclosures, media thumbnails, links other
   than `rel="alternate"`, any extension's) are dropped, then the wrappers that held only them (three passes); if
-  the feed still holds over MANY_FEED_TAGS `<`, the tags of every element newsflow does not read are dropped.
+  the feed still holds over MANY_FEED_TAGS `<`, the tags of every element newsflow does not read are dropped;
+- the elements newsflow reads are capped before that (`feedrepeats`): a few of each name in each item, and, if the
+  feed still holds over MANY_FEED_TAGS `<` after all this, no read element inside another and fewer still.
 CDATA sections and comments are left as they are. A feed under the bound is not touched, but for a text element's
 content of over `MAX_TEXT_BYTES`.
 """

@@ -1,15 +1,16 @@
 """Read elements past the bound, kept few: what `feedbounds` does to the elements newsflow reads in a feed of very
 many tags. Pure functions on UTF-8 bytes (stdlib and `urls`).
 
-Three steps, each bounded by one pass over the feed:
 - `read_repeats_capped`: each item (or the channel before its first item) keeps of each read name the first
-  `KEPT_REPEATS` of each kind of value, the last, and the first value newsflow would use (red team 30, and red team
-  32's fault 3: a good link after ten unusable ones of its kind was dropped);
-- when the feed still holds over `MANY_FEED_TAGS` tags after that and the unread elements went, it is hostile: read
-  elements nested in one another (`unnested_read_elements`: each read element that is not an item, entry, channel or
-  feed keeps its text and loses every tag inside it), then repeats spread over items, names and kinds
-  (`read_repeats_capped(tight=True)`: each item keeps, of each read name whatever its prefix and kind, the first, the
-  last and the first used; about 26 names, so an item hands feedparser at most some 80 elements).
+  `KEPT_REPEATS` of each kind of value, the last, and the first value newsflow would use (red team 30; red team 32:
+  a good link after ten unusable ones of its kind was dropped, the entry lost);
+- `tight=True`, when the feed holds over MANY_FEED_TAGS / 2 read leaves or still over MANY_FEED_TAGS tags once the
+  unread elements went (repeats spread over items, prefixes, names and kinds, none past the cap of one: 11.7 MB over
+  113 items cost 5.7 s): each item keeps, of each read name whatever its prefix and kind, the first, the last and
+  the first used; about 26 names, so an item hands feedparser at most some 80 elements;
+- `unnested_read_elements`, when the feed still holds over MANY_FEED_TAGS tags: a read element that holds others
+  keeps its own text, up to the first element inside it (9.5 MB of `<link>`s nested in one another: 14.8 s).
+Real feeds meet only the first (the corpus's 489 files parse the same; a real item holds some 10 read leaves).
 """
 
 from __future__ import annotations
