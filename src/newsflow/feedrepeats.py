@@ -47,6 +47,8 @@ _REL = re.compile(rb"""\srel\s*=\s*["']\s*([^"']*)["']""", re.IGNORECASE)
 _ADDRESS = re.compile(rb"""\s(?:href|url)\s*=\s*["']([^"']*)""", re.IGNORECASE)
 _WEB = re.compile(rb"(?:https?:)?/", re.IGNORECASE)
 _OTHER_SCHEME = re.compile(rb"\s*(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:", re.IGNORECASE)
+_MEDIA = re.compile(rb"<\S*content\s[^<>]*\burl\s*=", re.IGNORECASE)
+"""media:content (a `url`), as `feedbounds` tells it from a text element."""
 _OWN_PREFIXES = frozenset((b"", b"atom", b"dc", b"dcterms", b"media", b"content", b"itunes", b"rdf", b"rss"))
 """Prefixes counted apart; any other is one prefix to the cap, as a feed may bind a new one to Atom's namespace on
 each of 100,000 links (all of them `link`s to feedparser: 4.6 s kept whole, review of red team 30)."""
@@ -185,8 +187,9 @@ def unnested_read_elements(utf8: bytes) -> bytes:
             end = run.end() if run else position
             pieces += [utf8[kept_to:tag.start()], containers.closed_by(utf8[tag.start():end])]
             kept_to = position = end
-        elif local in _CONTAINERS:
-            containers.opened(local, alone)
+        elif local in _CONTAINERS or (local == b"content" and _MEDIA.match(tag.group(0))
+                                      and not containers.counts.get(local)):
+            containers.opened(local, alone)  # a media:content holds media:title, media:description: read as they are
         elif (leaves := _LEAF_RUN.match(utf8, tag.start())) is not None:  # leaves, one after another: kept
             position = leaves.end()
         elif not alone:  # a read element holding others: it keeps its own text, up to its end tag or its container's

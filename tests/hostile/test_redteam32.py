@@ -130,3 +130,17 @@ def test_a_good_link_after_ten_unusable_ones_of_its_kind_is_kept_past_the_bound(
     under, past = HEAD + body, HEAD + PAD + body
     assert _markup_tags(under) < MANY_FEED_TAGS < _markup_tags(past)
     assert _entries(bounded_markup(past, FEED_URL)) == _entries(under) != []
+
+
+def test_a_media_content_keeps_its_description_when_nested_elements_are_flattened() -> None:
+    """A real item's `<media:content url=…>` holds `<media:description>`, feedparser's summary when the item has
+    none: flattening (a hostile item of nested links after it) kept only its own text, and the summary was gone."""
+    item = (b'<item><title>T</title><link>https://example.org/s</link><media:content url="https://example.org/a.jpg">'
+            b"<media:title>media title</media:title><media:description>media description</media:description>"
+            b"</media:content></item>")
+    head = HEAD.replace(b'xmlns:x="urn:x"', b'xmlns:x="urn:x" xmlns:media="http://search.yahoo.com/mrss/"')
+    hostile = b"<item>" + _nested([b"<link>"], MANY_FEED_TAGS // 2 + 300) + b"</item>"
+    alone, past = head + item + TAIL, head + item + hostile + TAIL
+    assert _markup_tags(past) > MANY_FEED_TAGS
+    assert _entries(alone)[0][3] == "media description"
+    assert _entries(bounded_markup(past, FEED_URL)) == _entries(alone)
