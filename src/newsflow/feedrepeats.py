@@ -16,6 +16,7 @@ Real feeds meet only the first (the corpus's 489 files parse the same; a real it
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from newsflow.urls import MAX_URL_CHARS, resolve_url
 
@@ -46,7 +47,7 @@ _TEXT_OR_READ_TAG = re.compile(
 _REL = re.compile(rb"""\srel\s*=\s*["']\s*([^"']*)["']""", re.IGNORECASE)
 _ADDRESS = re.compile(rb"""\s(?:href|url)\s*=\s*["']([^"']*)""", re.IGNORECASE)
 _WEB = re.compile(rb"(?:https?:)?/", re.IGNORECASE)
-_OTHER_SCHEME = re.compile(rb"\s*(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:", re.IGNORECASE)
+_OTHER_SCHEME = re.compile(r"\s*(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:", re.IGNORECASE)
 _MEDIA = re.compile(rb"<\S*content\s[^<>]*\burl\s*=", re.IGNORECASE)
 """media:content (a `url`), as `feedbounds` tells it from a text element."""
 _OWN_PREFIXES = frozenset((b"", b"atom", b"dc", b"dcterms", b"media", b"content", b"itunes", b"rdf", b"rss"))
@@ -139,10 +140,12 @@ def used_value(local: bytes, leaf: re.Match[bytes], base_url: str) -> bool:
     if rel is not None and rel.group(1).strip().lower() != b"alternate":
         return False
     address = _ADDRESS.search(start_tag)
-    value = (address.group(1) if address else _inner_text(rest)).strip()
+    raw = address.group(1) if address else _inner_text(rest)
+    # the value feedparser is handed: `&#106;avascript:` is a scheme to it, a relative path to the raw bytes
+    value = unescape(raw.decode("utf-8", "replace")).strip()
     if not value or len(value) > MAX_URL_CHARS or _OTHER_SCHEME.match(value):
         return False
-    return resolve_url(value.decode("utf-8", "replace"), base_url) is not None
+    return resolve_url(value, base_url) is not None
 
 
 def _inner_text(after_start_tag: bytes) -> bytes:

@@ -115,6 +115,11 @@ UNUSABLE = {  # ten values of one kind newsflow cannot use, then the good one, t
     "too-long-then-absolute": ([b"https://example.org/" + b"a" * 8200 + b"%d" % k for k in range(11)],
                                b"https://example.org/story", "link"),
     "other-schemes-then-relative": ([b"ftp%d://x/y" % k for k in range(11)], b"story.html", "atom:link"),
+    # review of red team 32: a scheme written as character references is one to feedparser, a relative path to a
+    # check on the raw bytes
+    "escaped-javascript-then-relative": ([b"&#106;avascript:void(%d)" % k for k in range(11)], b"story.html", "link"),
+    "escaped-scheme-in-href-then-relative": ([b"&#x6A;avascript:x(%d)" % k for k in range(11)], b"story.html",
+                                             "atom:link"),
 }
 
 
