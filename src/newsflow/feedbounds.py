@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from newsflow.feedrepeats import (
+    BY_LOCAL_NAME,
     KEPT_REPEATS,
     MANY_FEED_TAGS,
     NAME,
@@ -75,7 +76,7 @@ def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/") -> byte
         return capped
     # still past the bound with only read elements left (red team 32): read elements nested in one another, or
     # repeats spread over items, names and kinds; none holds another, and each item keeps a few of each read name
-    return read_repeats_capped(unnested_read_elements(capped), base_url, tight=True)
+    return read_repeats_capped(unnested_read_elements(capped), base_url, tight=BY_LOCAL_NAME)
 
 
 def _markup_tags(utf8: bytes) -> int:

@@ -57,7 +57,13 @@ each of 100,000 links (all of them `link`s to feedparser: 4.6 s kept whole, revi
 Span = tuple[int, int]
 
 
-def read_repeats_capped(utf8: bytes, base_url: str, *, tight: bool = False) -> bytes:
+BY_KIND, BY_NAME, BY_LOCAL_NAME = 0, 1, 2
+"""How tight a cap is: KEPT_REPEATS of each name and kind; of each name (`media:description` apart from
+`description`: feedparser reads an item's own summary, not its photos' captions, and a cut that merged them handed
+it the caption); of each local name whatever its prefix (only when the feed is still past the bound)."""
+
+
+def read_repeats_capped(utf8: bytes, base_url: str, *, tight: int = BY_KIND) -> bytes:
     """Each item's read leaves past the kept ones dropped (see the module). One pass over the feed, then one over
     each item's leaves; containers (item, entry, channel) are no leaves. `base_url` resolves relative links as the
     feed's URL does (`feeds._xml_entry_url`)."""
@@ -70,11 +76,11 @@ def read_repeats_capped_in_time(utf8: bytes, base_url: str) -> bytes:
     """`read_repeats_capped`, or, in a feed of over MANY_FEED_TAGS / 2 read leaves (a real one holds some 10 an item,
     at most 1,000 items before `feedprep.keep_newest_items` cuts them), the tight cap at once: the cap by kind costs
     some microseconds a leaf, 1.1 s for the 370,000 leaves of 11.7 MB spread over 113 items."""
-    capped = _capped(utf8, base_url, tight=False, most_leaves=MANY_FEED_TAGS // 2)
-    return capped if capped is not None else read_repeats_capped(utf8, base_url, tight=True)
+    capped = _capped(utf8, base_url, tight=BY_KIND, most_leaves=MANY_FEED_TAGS // 2)
+    return capped if capped is not None else read_repeats_capped(utf8, base_url, tight=BY_NAME)
 
 
-def _capped(utf8: bytes, base_url: str, *, tight: bool, most_leaves: int | None) -> bytes | None:
+def _capped(utf8: bytes, base_url: str, *, tight: int, most_leaves: int | None) -> bytes | None:
     dropped: list[Span] = []
     scope: dict[bytes, _Kept] = {}
     leaves = 0
@@ -89,7 +95,7 @@ def _capped(utf8: bytes, base_url: str, *, tight: bool, most_leaves: int | None)
         if most_leaves is not None and leaves > most_leaves:
             return None
         local = found.group(2).rpartition(b":")[2].lower()
-        group = local if tight else _repeat_kind(found)
+        group = local if tight == BY_LOCAL_NAME else _repeat_name(found) if tight else _repeat_kind(found)
         kept = scope.get(group)
         if kept is None:
             kept = scope[group] = _Kept(local, 1 if tight else KEPT_REPEATS)
@@ -156,9 +162,7 @@ def _repeat_kind(leaf: re.Match[bytes]) -> bytes:
     """The leaf's name and which of four kinds its value is, each kind capped on its own: newsflow takes the first
     link that resolves, the first content that is not blank, and feedparser the alternate link (review of red team
     30: a dozen `rel="related"` links, blank contents, empty titles or `javascript:` links before the one read)."""
-    name = leaf.group(2).lower()
-    prefix, _, local = name.rpartition(b":")
-    name = name if prefix in _OWN_PREFIXES else b"*:" + local
+    name = _repeat_name(leaf)
     start_tag, _, rest = leaf.group(0).partition(b">")
     rel = _REL.search(start_tag)
     if rel is not None and rel.group(1).strip().lower() != b"alternate":
@@ -167,6 +171,12 @@ def _repeat_kind(leaf: re.Match[bytes]) -> bytes:
     value = (address.group(1) if address else _inner_text(rest)).strip()
     kind = b" web" if _WEB.match(value) else b" text" if value else b" blank"
     return name + kind
+
+
+def _repeat_name(leaf: re.Match[bytes]) -> bytes:
+    name = leaf.group(2).lower()
+    prefix, _, local = name.rpartition(b":")
+    return name if prefix in _OWN_PREFIXES else b"*:" + local
 
 
 def unnested_read_elements(utf8: bytes) -> bytes:
