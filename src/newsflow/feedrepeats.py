@@ -45,6 +45,9 @@ _TEXT_OR_READ_TAG = re.compile(
     rb"|<(/?)(" + READ + rb")(?:\s[^<>]*)?(/?)>",  # 2: an end tag's slash, 3: the name, 4: a self-closed one's slash
     re.DOTALL | re.IGNORECASE)
 _REL = re.compile(rb"""\srel\s*=\s*["']\s*([^"']*)["']""", re.IGNORECASE)
+_TYPE = re.compile(rb"""\stype\s*=\s*["']\s*([^"']*)["']""", re.IGNORECASE)
+_HTML_TYPES = frozenset((b"text/html", b"html", b"application/xhtml+xml", b"xhtml"))
+"""A link's types feedparser makes an entry's `link` of (its `map_content_type`; no type is text/html)."""
 _ADDRESS = re.compile(rb"""\s(?:href|url)\s*=\s*["']([^"']*)""", re.IGNORECASE)
 _WEB = re.compile(rb"(?:https?:)?/", re.IGNORECASE)
 _OTHER_SCHEME = re.compile(r"\s*(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:", re.IGNORECASE)
@@ -96,6 +99,8 @@ def _capped(utf8: bytes, base_url: str, *, tight: int, most_leaves: int | None) 
             return None
         local = found.group(2).rpartition(b":")[2].lower()
         group = local if tight == BY_LOCAL_NAME else _repeat_name(found) if tight else _repeat_kind(found)
+        if tight != BY_LOCAL_NAME and local == b"link" and _other_type(found):
+            group += b" typed"  # feedparser's entry link is the last HTML one: a PDF's after it must not push it out
         kept = scope.get(group)
         if kept is None:
             kept = scope[group] = _Kept(local, 1 if tight else KEPT_REPEATS)
@@ -171,6 +176,12 @@ def _repeat_kind(leaf: re.Match[bytes]) -> bytes:
     value = (address.group(1) if address else _inner_text(rest)).strip()
     kind = b" web" if _WEB.match(value) else b" text" if value else b" blank"
     return name + kind
+
+
+def _other_type(leaf: re.Match[bytes]) -> bool:
+    """Whether a link's `type` is one feedparser never makes an entry's `link` of (a PDF, audio)."""
+    found = _TYPE.search(leaf.group(0).partition(b">")[0])
+    return found is not None and found.group(1).strip().lower() not in _HTML_TYPES
 
 
 def _repeat_name(leaf: re.Match[bytes]) -> bytes:

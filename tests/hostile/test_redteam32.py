@@ -171,3 +171,19 @@ def test_a_feed_of_photo_galleries_past_the_read_leaves_bound_keeps_each_items_o
     expected = [(f"https://example.org/{n}", f"g{n}", f"Story {n}", f"Summary {n}") for n in range(200)]
     assert _entries(head + _gallery_item(7, 64) + TAIL)[0][:4] == expected[7]
     assert sorted(entry[:4] for entry in _entries(feed)) == sorted(expected)
+
+
+def test_an_html_alternate_link_among_other_types_is_kept_past_the_bound() -> None:
+    """Review of red team 32: feedparser's entry link is the last `rel="alternate"` link of an HTML type, so ten PDF
+    alternates (usable, so none was 'the first used' to keep) then the article then one more PDF lost the article,
+    the entry stored with a PDF's URL."""
+    pdfs = [b'<link rel="alternate" type="application/pdf" href="https://example.org/%d.pdf"/>' % k for k in range(11)]
+    story = b'<link rel="alternate" type="text/html" href="https://example.org/story"/>'
+    links = b"".join(pdfs[:10]) + story + pdfs[10]
+    atom = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:x="urn:x">'
+            b"<title>F</title><id>urn:f</id>")
+    entry = b"<entry><title>T</title><id>urn:e</id><updated>2026-03-02T10:00:00Z</updated>" + links + b"</entry></feed>"
+    under, past = atom + entry, atom + PAD + entry
+    assert _markup_tags(under) < MANY_FEED_TAGS < _markup_tags(past)
+    assert _entries(under)[0][0] == "https://example.org/story"
+    assert _entries(bounded_markup(past, FEED_URL)) == _entries(under)
