@@ -80,7 +80,10 @@ def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/") -> byte
 
 
 def _markup_tags(utf8: bytes) -> int:
-    return sum(part.count(b"<") for part in _TEXT_SECTION.split(utf8)[::2])
+    """Elements' tags outside CDATA and comments: processing instructions and declarations are none (60,000 `<?x?>`
+    sent a feed to the unnesting and the cap merging prefixes, review of red team 32)."""
+    parts = _TEXT_SECTION.split(utf8)[::2]
+    return sum(part.count(b"<") - part.count(b"<?") - part.count(b"<!") for part in parts)
 
 
 def _text_elements_bounded(utf8: bytes, many: bool) -> bytes:
