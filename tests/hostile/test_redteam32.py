@@ -208,3 +208,26 @@ def test_link_and_item_nested_three_deep_under_the_bound_is_one_line_error_namin
     with pytest.raises(FeedParseError) as raised:
         parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW, max_entries=200)
     assert "\n" not in str(raised.value) and str(raised.value).startswith(f"feed f ({FEED_URL}): ")
+
+
+ALL_OWN_PREFIXES = (b"", b"atom:", b"dc:", b"dcterms:", b"media:", b"content:", b"itunes:", b"rdf:", b"rss:")
+
+
+def test_repeats_spread_over_every_own_prefix_reach_the_last_cap_and_are_bounded() -> None:
+    """Review of red team 32: the cap per name keeps the prefixes newsflow tells apart, so an item of three values of
+    each (prefix, name) keeps two of each (the first, used, and the last), and 183 of them are still past the bound;
+    the last cap, each local name whatever its prefix, bounds them (no test reached it before)."""
+    head = HEAD.replace(b'xmlns:x="urn:x"', b'xmlns:x="urn:x" xmlns:dcterms="http://purl.org/dc/terms/" '
+                        b'xmlns:media="http://search.yahoo.com/mrss/" xmlns:content="http://purl.org/rss/1.0/modules/'
+                        b'content/" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:rdf="urn:rdf" '
+                        b'xmlns:rss="urn:rss"')
+    junk = b"".join(b"<%s%s>%s</%s%s>" % (p, name, v, p, name)
+                    for p in ALL_OWN_PREFIXES for name in NAMES for v in VALUES)
+    items = MANY_FEED_TAGS // (2 * 2 * len(ALL_OWN_PREFIXES) * len(NAMES)) + 10  # two of three kept a name
+    feed = head + b"".join(b"<item><title>Story %d</title>%s<link>https://example.org/%d</link><guid>g%d</guid>"
+                           b"</item>" % (n, junk, n, n) for n in range(items)) + TAIL
+    assert _markup_tags(feed) > MANY_FEED_TAGS and feed.count(b"<") // 2 > MANY_FEED_TAGS // 2
+    bounded = bounded_markup(feed, FEED_URL)
+    assert _markup_tags(bounded) < 2 * 3 * len(NAMES) * items + 100
+    assert [entry[:3] for entry in _entries(bounded)] == [
+        (f"https://example.org/{n}", f"g{n}", f"Story {n}") for n in range(items)]
