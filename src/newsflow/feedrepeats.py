@@ -4,13 +4,17 @@ many tags. Pure functions on UTF-8 bytes (stdlib and `urls`).
 - `read_repeats_capped`: each item (or the channel before its first item) keeps of each read name the first
   `KEPT_REPEATS` of each kind of value, the last, and the first value newsflow would use (red team 30; red team 32:
   a good link after ten unusable ones of its kind was dropped, the entry lost);
-- `tight=True`, when the feed holds over MANY_FEED_TAGS / 2 read leaves or still over MANY_FEED_TAGS tags once the
-  unread elements went (repeats spread over items, prefixes, names and kinds, none past the cap of one: 11.7 MB over
-  113 items cost 5.7 s): each item keeps, of each read name whatever its prefix and kind, the first, the last and
-  the first used; about 26 names, so an item hands feedparser at most some 80 elements;
-- `unnested_read_elements`, when the feed still holds over MANY_FEED_TAGS tags: a read element that holds others
-  keeps its own text, up to the first element inside it (9.5 MB of `<link>`s nested in one another: 14.8 s).
-Real feeds meet only the first (the corpus's 489 files parse the same; a real item holds some 10 read leaves).
+- `tight=BY_NAME`, when the feed holds over MANY_FEED_TAGS / 2 read leaves (repeats spread over items, prefixes,
+  names and kinds, none past the cap of one: 11.7 MB over 113 items cost 5.7 s; or a real feed of 200 items of
+  64-photo galleries): each item keeps, of each read name (its prefix one of `_OWN_PREFIXES` or any other) and
+  whatever its kind, the first, the last and the first used, HTML links apart from links of other types;
+- `unnested_read_elements`, when the feed still holds over MANY_FEED_TAGS tags once the unread elements went: a
+  read element that holds others keeps its own text, up to the first element inside it (9.5 MB of `<link>`s nested
+  in one another: 14.8 s); then `tight=BY_LOCAL_NAME`, each local name whatever its prefix: about 26 names, so an
+  item hands feedparser at most some 80 elements.
+Real feeds of up to 25,000 read leaves meet only the first (the corpus's 489 files parse the same; a real item holds
+some 10 read leaves); the second keeps what feedparser reads of a real item (review of red team 32); the last two
+are for hostile feeds only.
 """
 
 from __future__ import annotations
