@@ -57,6 +57,8 @@ _WEB = re.compile(rb"(?:https?:)?/", re.IGNORECASE)
 _OTHER_SCHEME = re.compile(r"\s*(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:", re.IGNORECASE)
 _MEDIA = re.compile(rb"<\S*content\s[^<>]*\burl\s*=", re.IGNORECASE)
 """media:content (a `url`), as `feedbounds` tells it from a text element."""
+_BLANK = re.compile(rb"\s+|&#0*(?:9|10|13|32|160);|&#[xX]0*(?:9|[aAdD]|20|[aA]0);|&nbsp;")
+"""Space as feedparser reads it: `&#32;&#160;` is a blank text to it (and to `feeds._first_content`)."""
 _OWN_PREFIXES = frozenset((b"", b"atom", b"dc", b"dcterms", b"media", b"content", b"itunes", b"rdf", b"rss"))
 """Prefixes counted apart; any other is one prefix to the cap, as a feed may bind a new one to Atom's namespace on
 each of 100,000 links (all of them `link`s to feedparser: 4.6 s kept whole, review of red team 30)."""
@@ -148,7 +150,7 @@ def used_value(local: bytes, leaf: re.Match[bytes], base_url: str) -> bool:
     `feeds._xml_entry_url` resolves it; a text element's non-blank text. Other names are kept first and last."""
     start_tag, _, rest = leaf.group(0).partition(b">")
     if local in _TEXTS:
-        return bool(_inner_text(rest).strip()) and not start_tag.endswith(b"/")
+        return bool(_BLANK.sub(b"", _inner_text(rest))) and not start_tag.endswith(b"/")
     if local != b"link":
         return False
     rel = _REL.search(start_tag)

@@ -231,3 +231,19 @@ def test_repeats_spread_over_every_own_prefix_reach_the_last_cap_and_are_bounded
     assert _markup_tags(bounded) < 2 * 3 * len(NAMES) * items + 100
     assert [entry[:3] for entry in _entries(bounded)] == [
         (f"https://example.org/{n}", f"g{n}", f"Story {n}") for n in range(items)]
+
+
+@pytest.mark.parametrize("blank", [b"<!-- no body yet -->", b"&#32;&#160;", b"<![CDATA[ ]]><!-- -->"])
+def test_a_content_after_ten_that_feedparser_reads_blank_is_kept_past_the_bound(blank: bytes) -> None:
+    """Review of red team 32: a character reference of a space was 'text' to the cap, so ten contents of it counted
+    as used, the body after them was dropped and the entry stored with no summary (comments and CDATA of a space
+    pass on the branch too, as guards)."""
+    atom = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:x="urn:x">'
+            b"<title>F</title><id>urn:f</id>")
+    contents = b'<content type="html">%s</content>' % blank
+    entry = (b'<entry><title>T</title><id>urn:e</id><link href="https://example.org/s"/>' + contents * 10
+             + b'<content type="html">The body</content>' + contents + b"</entry></feed>")
+    under, past = atom + entry, atom + PAD + entry
+    assert _markup_tags(under) < MANY_FEED_TAGS < _markup_tags(past)
+    assert _entries(under)[0][3] == "The body"
+    assert _entries(bounded_markup(past, FEED_URL)) == _entries(under)
