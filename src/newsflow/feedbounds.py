@@ -1,7 +1,7 @@
 """A feed of very many elements made cheap for feedparser: what newsflow reads of it, as feedparser would read it.
 
-Pure functions on the UTF-8 bytes `feedprep` made (stdlib only); `feeds.parse_feed` runs `bounded_markup` after the
-newest items are kept and before feedparser sees a byte.
+Pure functions on the UTF-8 bytes `feedprep` made (stdlib, and `urls` through `feedrepeats`); `feeds.parse_feed`
+runs `bounded_markup` after the newest items are kept and before feedparser sees a byte.
 
 feedparser costs 10-20 microseconds of Python for every element, whatever it is (a handler call for each start and
 end tag, and more for each piece of text): an Atom item whose `type="xhtml"` content held 9 MB of `<p>word
@@ -9,14 +9,16 @@ end tag, and more for each piece of text): an Atom item whose `type="xhtml"` con
 at the 10 MB cap, elements of 4 bytes would take a minute. Red team 28 measured the class; the feed was a
 `parse_error` at the parse limit every run, its new items never fetched.
 
-In a feed of over `MANY_FEED_TAGS` `<` (the corpus's most is 3,796), two things change before feedparser:
+In a feed of over `MANY_FEED_TAGS` `<` (the corpus's most is 3,796), three things change before feedparser:
 - a text element newsflow reads (title, description, summary, content, content:encoded) whose content holds a tag
   (Atom's inline XHTML, or HTML a CMS pasted in unescaped) is handed over as one CDATA section, so the next step
   cannot touch its markup, `type="xhtml"` read as `type="html"`: one piece of text, whose words
   `feedentries.html_to_text` reads as it read feedparser's serialised XHTML;
 - elements newsflow does not read and that hold no element (categories, enclosures, media thumbnails, links other
   than `rel="alternate"`, any extension's) are dropped, then the wrappers that held only them (three passes); if
-  the feed still holds over MANY_FEED_TAGS `<`, the tags of every element newsflow does not read are dropped.
+  the feed still holds over MANY_FEED_TAGS `<`, the tags of every element newsflow does not read are dropped;
+- the elements newsflow reads are capped before that (`feedrepeats`): a few of each name in each item, and, if the
+  feed still holds over MANY_FEED_TAGS `<` after all this, no read element inside another and fewer still.
 CDATA sections and comments are left as they are. A feed under the bound is not touched, but for a text element's
 content of over `MAX_TEXT_BYTES`.
 """
@@ -25,104 +27,63 @@ from __future__ import annotations
 
 import re
 
-MANY_FEED_TAGS = 50_000
-"""`<` in a feed above which its markup is bounded: 13 times the corpus's most (3,796, TechCrunch's 200 KB); a
-feed of 50,000 elements costs feedparser about a second."""
+from newsflow.feedrepeats import (
+    BY_LOCAL_NAME,
+    KEPT_REPEATS,
+    MANY_FEED_TAGS,
+    NAME,
+    READ,
+    read_repeats_capped,
+    read_repeats_capped_in_time,
+    unnested_read_elements,
+)
+
+__all__ = ["KEPT_REPEATS", "MANY_FEED_TAGS", "MAX_TEXT_BYTES", "bounded_markup"]
+
 LEAF_PASSES = 3
 MAX_TEXT_BYTES = 1_000_000
 """Bytes of a text element's content handed to feedparser: as much as `feedentries.MAX_FIELD_HTML_CHARS` reads."""
 
-_NAME = rb"[A-Za-z_][\w.-]*"
 _TEXT_ELEMENT_START = re.compile(
-    rb"<((?:" + _NAME + rb":)?(?:title|description|summary|content|encoded))(\s[^<>]*)?>", re.IGNORECASE)
+    rb"<((?:" + NAME + rb":)?(?:title|description|summary|content|encoded))(\s[^<>]*)?>", re.IGNORECASE)
 _TEXT_SECTION = re.compile(rb"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z))", re.DOTALL)
-_READ = (rb"(?:" + _NAME + rb":)?(?:title|link|guid|id|pubDate|published|updated|date|issued|modified|created|"
-         rb"description|summary|content|encoded|item|entry|channel|feed|rss|RDF|ttl|updatePeriod|updateFrequency)")
 # `(?<!/)`: a self-closed leaf is not also its parent's end tag (`<x:c a="1"><x:c a="2"/></x:c>`, podcasts' categories)
 _UNREAD_LEAF = re.compile(
-    rb"<(?!" + _READ + rb"[\s/>])(" + _NAME + rb"(?::" + _NAME + rb")?)(?:\s[^<>]*)?(?:/>|(?<!/)>[^<]*</\1\s*>)",
+    rb"<(?!" + READ + rb"[\s/>])(" + NAME + rb"(?::" + NAME + rb")?)(?:\s[^<>]*)?(?:/>|(?<!/)>[^<]*</\1\s*>)",
     re.IGNORECASE)
-_UNREAD_TAG = re.compile(rb"</?(?!" + _READ + rb"[\s/>])" + _NAME + rb"(?::" + _NAME + rb")?(?:\s[^<>]*)?/?>",
+_UNREAD_TAG = re.compile(rb"</?(?!" + READ + rb"[\s/>])" + NAME + rb"(?::" + NAME + rb")?(?:\s[^<>]*)?/?>",
                          re.IGNORECASE)
 _OTHER_LINK = re.compile(
-    rb"<(?:" + _NAME + rb":)?link\s[^<>]*?\brel\s*=\s*[\"'](?!alternate[\"'])[^\"'<>]*[\"'][^<>]*/>", re.IGNORECASE)
+    rb"<(?:" + NAME + rb":)?link\s[^<>]*?\brel\s*=\s*[\"'](?!alternate[\"'])[^\"'<>]*[\"'][^<>]*/>", re.IGNORECASE)
 _XHTML_TYPE = re.compile(rb"""\btype\s*=\s*["'](?:xhtml|application/xhtml\+xml)["']""", re.IGNORECASE)
 _MEDIA = re.compile(rb"^<\S*content\s[^<>]*\burl\s*=", re.IGNORECASE)
 """media:content (a `url`): not text, and feedparser takes an item's title from its media:title when it has none."""
 _INNER_CDATA = re.compile(rb"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.DOTALL)
-KEPT_REPEATS = 10
-"""Elements of one name newsflow reads kept in an item (or in the channel before the first item), past the bound: the
-first KEPT_REPEATS and the last. newsflow stores one link (the first of `link`, the `rel="alternate"` links and the
-guid that resolves), one title, guid, summary and date; feedparser keeps the first of some (`title`) and the last of
-others (`link`, `guid`, `id`, `dc:date`), so the first and the last are both kept; the nine after the first leave
-room for links that do not resolve (`javascript:`, over `MAX_URL_CHARS`)."""
-_SCOPE_OR_READ_LEAF = re.compile(
-    rb"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z))"  # 1: text: never looked into
-    rb"|<(?:" + _NAME + rb":)?(?:item|entry)[\s/>]"  # an item: the counts start again
-    rb"|<(" + _READ + rb")(?:\s[^<>]*)?(?:/>|(?<!/)>(?:[^<]++|<!\[CDATA\[.*?\]\]>)*+</\2\s*>)",  # 2: a read leaf
-    re.DOTALL | re.IGNORECASE)  # feedparser reads names in any case: `<Item>` is an item
-_REL = re.compile(rb"""\srel\s*=\s*["']\s*([^"']*)["']""", re.IGNORECASE)
-_ADDRESS = re.compile(rb"""\s(?:href|url)\s*=\s*["']([^"']*)""", re.IGNORECASE)
-_WEB = re.compile(rb"(?:https?:)?/", re.IGNORECASE)
-_OWN_PREFIXES = frozenset((b"", b"atom", b"dc", b"dcterms", b"media", b"content", b"itunes", b"rdf", b"rss"))
-"""Prefixes counted apart; any other is one prefix to the cap, as a feed may bind a new one to Atom's namespace on
-each of 100,000 links (all of them `link`s to feedparser: 4.6 s kept whole, review of red team 30)."""
 
 
-def bounded_markup(utf8: bytes) -> bytes:
+def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/") -> bytes:
     """The feed with its text elements bounded (`_bounded_text`), and, when it holds over MANY_FEED_TAGS `<`, their
-    markup as CDATA and the elements newsflow does not read dropped; else the feed as it is."""
+    markup as CDATA, the read elements past the kept ones and the elements newsflow does not read dropped; else the
+    feed as it is. `base_url` (the feed's URL) tells which relative links resolve (`feedrepeats.used_value`)."""
     many = utf8.count(b"<") > MANY_FEED_TAGS
     if not many and len(utf8) <= MAX_TEXT_BYTES:
         return utf8
     bounded = _text_elements_bounded(utf8, many)
-    return _without_unread_leaves(_read_repeats_capped(bounded)) if many else bounded
+    if not many:
+        return bounded
+    capped = _without_unread_leaves(read_repeats_capped_in_time(bounded, base_url))
+    if _markup_tags(capped) <= MANY_FEED_TAGS:
+        return capped
+    # still past the bound with only read elements left (red team 32): read elements nested in one another, or
+    # repeats spread over items, names and kinds; none holds another, and each item keeps a few of each read name
+    return read_repeats_capped(unnested_read_elements(capped), base_url, tight=BY_LOCAL_NAME)
 
 
-def _read_repeats_capped(utf8: bytes) -> bytes:
-    """Each item's leaves of one read name past its first KEPT_REPEATS, but for the last, dropped: one item of
-    300,000 `<link>`s (11 MB) took feedparser 13 s, 300,000 Atom `<content>`s 16 s (red team 30). One pass over the
-    feed, then one over each item's leaves; containers (item, entry, channel) are no leaves."""
-    dropped: list[tuple[int, int]] = []
-    scope: dict[bytes, list[tuple[int, int]]] = {}
-    for found in _SCOPE_OR_READ_LEAF.finditer(utf8):
-        if found.group(1) is not None:
-            continue
-        if found.group(2) is None:
-            dropped += _past_the_kept(scope)
-            scope = {}
-            continue
-        scope.setdefault(_repeat_kind(found), []).append(found.span())
-    dropped += _past_the_kept(scope)
-    if not dropped:
-        return utf8
-    dropped.sort()
-    after, before = [(0, 0), *dropped], [*dropped, (len(utf8), 0)]
-    kept = [utf8[end:start] for (_, end), (start, _) in zip(after, before, strict=True)]
-    return b"".join(kept)
-
-
-def _repeat_kind(leaf: re.Match[bytes]) -> bytes:
-    """The leaf's name and which of four kinds its value is, each kind capped on its own: newsflow takes the first
-    link that resolves, the first content that is not blank, and feedparser the alternate link (review of red team
-    30: a dozen `rel="related"` links, blank contents, empty titles or `javascript:` links before the one read)."""
-    name = leaf.group(2).lower()
-    prefix, _, local = name.rpartition(b":")
-    name = name if prefix in _OWN_PREFIXES else b"*:" + local
-    start_tag, _, rest = leaf.group(0).partition(b">")
-    rel = _REL.search(start_tag)
-    if rel is not None and rel.group(1).strip().lower() != b"alternate":
-        return name + b" rel"
-    address = _ADDRESS.search(start_tag)
-    value = address.group(1) if address else rest.rpartition(b"</")[0].replace(b"<![CDATA[", b"").replace(b"]]>", b"")
-    value = value.strip()
-    kind = b" web" if _WEB.match(value) else b" text" if value else b" blank"
-    return name + kind
-
-
-def _past_the_kept(scope: dict[bytes, list[tuple[int, int]]]) -> list[tuple[int, int]]:
-    """The spans of each name's leaves after its first KEPT_REPEATS, the last one left out (kept)."""
-    return [span for spans in scope.values() for span in spans[KEPT_REPEATS:-1]]
+def _markup_tags(utf8: bytes) -> int:
+    """Elements' tags outside CDATA and comments: processing instructions and declarations are none (60,000 `<?x?>`
+    sent a feed to the unnesting and the cap merging prefixes, review of red team 32)."""
+    parts = _TEXT_SECTION.split(utf8)[::2]
+    return sum(part.count(b"<") - part.count(b"<?") - part.count(b"<!") for part in parts)
 
 
 def _text_elements_bounded(utf8: bytes, many: bool) -> bytes:

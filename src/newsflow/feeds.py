@@ -121,7 +121,7 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
     safe = neutralize_doctype(utf8)
     if context.max_entries is not None:
         safe = keep_newest_items(safe, context.max_entries)
-    safe = bounded_markup(safe)
+    safe = bounded_markup(safe, context.feed_url)
     parsed = _run_feedparser(safe, headers, context)
     if not parsed.get("version") and not parsed.entries:
         raise context.error(_why_not_a_feed(utf8, parsed, context.feed_url))
