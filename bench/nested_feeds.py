@@ -11,9 +11,9 @@ with the run's entry cap (200), best of `--repeats` (default 1).
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 
+from bench.hostile_costs import best_cpu
 from newsflow.feeds import parse_feed
 
 HEAD = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
@@ -81,15 +81,6 @@ def shapes(size: int) -> dict[str, bytes]:
     }
 
 
-def cpu(call: Callable[[], object], repeats: int) -> float:
-    spent = []
-    for _ in range(repeats):
-        started = time.process_time()
-        call()
-        spent.append(time.process_time() - started)
-    return min(spent)
-
-
 def parse(body: bytes) -> Callable[[], object]:
     return lambda: parse_feed(body, feed_id="bench", feed_url="https://example.org/feed", max_entries=200)
 
@@ -99,10 +90,10 @@ def main() -> None:
     repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 1
     bases = []
     for name, body in (("normal feed, 1000 items", normal(size, 1000)), ("normal feed, 2 KB items", normal(size))):
-        bases.append(cpu(parse(body), repeats))
+        bases.append(best_cpu(parse(body), repeats))
         print(f"{name}: {len(body) / 1e6:.1f} MB, {body.count(b'<'):,} tags: {bases[-1]:.2f} s CPU")
     for name, body in shapes(size).items():
-        spent = cpu(parse(body), repeats)
+        spent = best_cpu(parse(body), repeats)
         print(f"{name}: {len(body) / 1e6:.1f} MB, {body.count(b'<'):,} tags: {spent:.2f} s CPU, "
               f"{spent / bases[0]:.2f}x and {spent / bases[1]:.2f}x")
 
