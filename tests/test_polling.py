@@ -125,6 +125,18 @@ def test_one_or_two_polls_that_all_failed_to_reach_are_an_outage_unless_already_
     assert not is_network_outage([silent("a.example")]) and not is_network_outage([silent("a"), silent("b")])
 
 
+def test_nxdomain_beside_polls_that_tell_the_network_down_on_their_own_counts_toward_the_outage() -> None:
+    """The CI soak's world (seed 2036, run 0): a captive portal's DNS answered 2 sites of 3 with a private address
+    and the third 'no such name'. Red team 31 counted NXDOMAIN only from 3 sites: 4 of 6 polls offline, no outage,
+    every feed penalised behind the portal. A DNS answering in an outage is not the name's authority."""
+    portal = [PollReach(Outcome.DNS_ERROR, f"{s}.test", site=f"{s}.test") for s in ("a", "a", "b", "b")]
+    lapsed = [PollReach(Outcome.DNS_ERROR, "c.test", site="c.test", name_unknown=True)] * 2
+    assert is_network_outage([*portal, *lapsed])
+    assert not is_network_outage([*portal[:1], *lapsed]), "one poll beside: too few to tell the network down"
+    assert not is_network_outage([*lapsed, PollReach(Outcome.OK, "b.test", site="b.test")] * 2), "something answered"
+    assert not is_network_outage(lapsed * 2), "one site's lapsed domain alone stays that site's"
+
+
 def silent(host: str, was_failing: bool = False) -> PollReach:
     return PollReach(Outcome.TIMEOUT, host, unanswered=True, was_failing=was_failing)
 

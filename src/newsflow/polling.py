@@ -262,7 +262,8 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
 
     A name the DNS answered does not exist (NXDOMAIN) counts only from `OUTAGE_MIN_HOSTS` sites: the
     DNS answered, so one site's lapsed domain is that site's, however many feeds it carries (red
-    team 31: 3 feeds of one lapsed site were an outage every run, never backed off).
+    team 31: 3 feeds of one lapsed site were an outage every run, never backed off), or beside polls
+    that tell an outage on their own (`_down_beside_lapsed`).
 
     Fewer than `OUTAGE_MIN_FEEDS` polls (a small install, or a run in which one or two feeds are due)
     make an outage when every one failed so and one of them was not failing already: nothing answered
@@ -272,7 +273,11 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     one whose last counted poll was unreachable too (`PollReach.was_unreachable`): "already failing" was
     any failure, so a lone feed whose server answered one 503 in the evening backed off step by step
     through the night offline after (review of red team 31)."""
-    judged = judged_polls(polls)
+    return _outage_of(judged_polls(polls))
+
+
+def _outage_of(judged: Sequence[PollReach]) -> bool:
+    """`is_network_outage` on the polls it judges."""
     offline = offline_polls(judged)
     sites, offline_sites = {p.site for p in judged}, {p.site for p in offline}
     if 0 < len(judged) < OUTAGE_MIN_FEEDS:
@@ -299,11 +304,20 @@ def offline_polls(judged: Sequence[PollReach]) -> list[PollReach]:
     """The polls of `judged` that tell the machine's network down, judged together (`is_network_outage`)."""
     silent_hosts = {p.host for p in judged if p.unanswered}
     silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
-    lapsed_counts = len({p.site for p in judged if p.name_unknown}) >= OUTAGE_MIN_HOSTS
+    lapsed_counts = len({p.site for p in judged if p.name_unknown}) >= OUTAGE_MIN_HOSTS or _down_beside_lapsed(judged)
     portal_pages = network_pages((p.site, p.landed, p.address) for p in judged if p.landed)
     return [p for p in judged
             if (p.outcome in UNREACHABLE_OUTCOMES and (lapsed_counts or not p.name_unknown))
             or (p.unanswered and silence_counts) or p.landed in portal_pages]
+
+
+def _down_beside_lapsed(judged: Sequence[PollReach]) -> bool:
+    """The polls other than NXDOMAIN ones, `OUTAGE_MIN_FEEDS` or more, tell an outage on their own: then a DNS
+    answering "no such name" is the outage's (a captive portal's, a resolver cut off), not the name's authority.
+    Counted only from 3 sites, a portal answering 2 sites of 3 with its own address and the third "no such name"
+    was no outage, and every feed was penalised behind it (CI's soak world, seed 2036, after red team 31)."""
+    others = [p for p in judged if not p.name_unknown]
+    return OUTAGE_MIN_FEEDS <= len(others) < len(judged) and _outage_of(others)
 
 
 def publisher_hint_seconds(
