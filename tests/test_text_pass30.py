@@ -241,3 +241,13 @@ def test_the_hint_pattern_is_linear_on_a_run_of_spaces() -> None:
     started = time.process_time()
     drop_link_hints("a" + " " * 200_000 + "(opens in a new window", _hinted_page("(opens in a new window)"))
     assert time.process_time() - started < 0.5  # a quadratic scan takes minutes
+
+
+def test_every_disclaimer_and_link_hint_holds_a_word_its_quick_check_looks_for() -> None:
+    # the lowered text is searched for these words before the costly pattern: a formula without one is never found
+    from newsflow import markedlines
+
+    for formula in markedlines.INVESTMENT_DISCLAIMERS:
+        assert any(word in formula for word in markedlines._DISCLAIMER_WORDS), formula
+    for hint in markedlines.LINK_HINTS:
+        assert any(word in hint for word in markedlines._LINK_HINT_WORDS), hint

@@ -138,20 +138,24 @@ def drop_alt_captions(text: str, tree: Any) -> str:
     line stays, and so do captions over MAX_CAPTION_SHARE of the text's words (a gallery)."""
     if PARAGRAPH_SEPARATOR not in text or tree is None:
         return text
-    captions = _alt_captions(tree)
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    captions = _alt_captions(tree, set(lines))
     if not captions:
         return text
-    lines = text.split(PARAGRAPH_SEPARATOR)
     dropped = [line for line in lines if line in captions]
     if not dropped or sum(map(word_count, dropped)) > MAX_CAPTION_SHARE * word_count(text):
         return text
     return PARAGRAPH_SEPARATOR.join(line for line in lines if line not in captions)
 
 
-def _alt_captions(tree: Any) -> set[str]:
+def _alt_captions(tree: Any, lines: set[str]) -> set[str]:
+    """The alt texts that are lines of the text and captions in their picture's own wrapper (only those lines'
+    wrappers are read: every picture's was, on every page)."""
     found = set()
     for picture in tree.iterfind(".//img[@alt]"):
         alt = normalized_line(picture.get("alt") or "")
+        if alt not in lines:
+            continue
         wrapper = picture.getparent()
         if wrapper is not None and wrapper.tag in ("a", "picture", "span"):  # a linked or sourced picture
             wrapper = wrapper.getparent()

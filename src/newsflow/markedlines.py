@@ -259,10 +259,23 @@ def drop_link_hints(text: str, tree: Any) -> str:
     """The text without the links' bracketed screen-reader hints (LINK_HINTS), and without a line that was one
     alone (one paragraph a line, none empty). Only on a page whose links carry such a hint: a story that quotes a
     mail's "Click on the link (opens in new window)" keeps its words where no link says so (review)."""
-    if not _LINK_HINT.search(text) or tree is None or not _links_carry_hints(tree):
+    if tree is None or not _may_hold(text, _LINK_HINT_WORDS, _LINK_HINT) or not _links_carry_hints(tree):
         return text
     lines = (_LINK_HINT.sub("", line).strip() for line in text.split(PARAGRAPH_SEPARATOR))
     return PARAGRAPH_SEPARATOR.join(line for line in lines if line)
+
+
+_DISCLAIMER_WORDS = ("anlageberatung", "aufforderung", "advice", "conseil", "recomendaci", "raccomandazione",
+                     "consulenza", "beleggingsadvies")
+"""A word of every INVESTMENT_DISCLAIMERS formula, and of every LINK_HINTS hint below: looked for in the lowered
+text before its pattern, which costs far more (a long alternation, any case, over the whole text of every page)."""
+_LINK_HINT_WORDS = ("window", "tab", "external", "fenster", "externer", "fenêtre", "onglet", "ventana", "janela",
+                    "finestra", "venster", "fönster", "vindu")
+
+
+def _may_hold(text: str, words: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in words) and pattern.search(text) is not None
 
 
 def _links_carry_hints(tree: Any) -> bool:
@@ -276,7 +289,7 @@ def drop_marked_lines(text: str) -> str:
     drop_headline = False
     cyrillic = _CYRILLIC.search(text) is not None  # one scan of the text: most have no Cyrillic letter
     lines = text.split(PARAGRAPH_SEPARATOR)
-    notices_from = _disclaimers_from(lines) if _DISCLAIMER.search(text) else len(lines)
+    notices_from = _disclaimers_from(lines) if _may_hold(text, _DISCLAIMER_WORDS, _DISCLAIMER) else len(lines)
     for index, line in enumerate(lines):
         if ":" in line and _SHARING_RUN.search(line):
             line = _SHARING_RUN.sub(_cut_sharing_run, line).strip()

@@ -41,6 +41,7 @@ BARE_LABELS = frozenset({
 """Labels that are never a line of a story by themselves; compared as the line's word tokens, so a colon or a
 dash after them does not matter ("Published:", "By —")."""
 KICKER_MAX_WORDS = 10
+KICKER_MAX_CHARACTERS = 300  # ten words' text, with its spaces and markup's line breaks
 MAX_KICKED_HEADLINES = 3
 _BARE_LABELS = frozenset(" ".join(word_tokens(label)) for label in BARE_LABELS)
 _CRUMB_SEPARATOR = re.compile(r"\s*(?<![-=])(?:>|＞|›|»|≫)\s*")  # not an arrow's head ("->", "=>")  # noqa: RUF001 (the fullwidth and angle forms are the point)
@@ -75,12 +76,12 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept: list[str] = []
     links: set[str] | None = None  # the page's link texts, read once, at the first breadcrumb (review: 6 reads)
-    kickers = _headline_kickers(tree) if tree is not None else set()
+    kickers = _Kickers(tree)
     for index, line in enumerate(lines):
         in_head = index < HEAD_MAX_LINES and not any(word_count(seen) >= STORY_LINE_MIN_WORDS for seen in kept)
         if not (in_head and index + 1 < len(lines)):
             kept.append(line)
-        elif is_bare_label(line) or is_age_notice(line) or line in kickers:
+        elif is_bare_label(line) or is_age_notice(line) or kickers.holds(line):
             continue
         elif is_breadcrumb(line) and tree is not None:
             links = _link_texts(tree) if links is None else links
@@ -89,6 +90,22 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
         elif not is_breadcrumb(line):
             kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)
+
+
+class _Kickers:
+    """The page's headline kickers (`_headline_kickers`), read at the first head line short enough to be one: most
+    texts have none, and the read costs three walks of the page."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+        self.texts: set[str] | None = None
+
+    def holds(self, line: str) -> bool:
+        if self.tree is None or word_count(line) > KICKER_MAX_WORDS:
+            return False
+        if self.texts is None:
+            self.texts = _headline_kickers(self.tree)
+        return line in self.texts
 
 
 def _headline_kickers(tree: Any) -> set[str]:
@@ -105,10 +122,22 @@ def _headline_kickers(tree: Any) -> set[str]:
         if not _in_titles(" ".join(heading.itertext()), titles):
             continue  # a subhead set as an <h1> (review: a story's short first line stood right before one)
         if before is not None and isinstance(before.tag, str) and before.tag not in ("script", "style"):
-            kicker = normalized_line(" ".join(before.itertext()))
+            kicker = normalized_line(_bounded_text(before, KICKER_MAX_CHARACTERS))
             if 0 < word_count(kicker) <= KICKER_MAX_WORDS:
                 kickers.add(kicker)
     return kickers
+
+
+def _bounded_text(element: Any, limit: int) -> str:
+    """The element's text, or "" when it is longer than `limit` characters: a header before the `<h1>` is not
+    read to its end (the pass's first form read it whole on every page: +1 ms a page with the headline rules)."""
+    pieces, size = [], 0
+    for piece in element.itertext():
+        size += len(piece)
+        if size > limit:
+            return ""
+        pieces.append(piece)
+    return " ".join(pieces)
 
 
 def _page_titles(tree: Any) -> list[str]:
