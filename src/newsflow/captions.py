@@ -45,9 +45,9 @@ a parent with more is a container of the story."""
 _PICTURE_TAGS = frozenset({"img", "picture", "video"})
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre"})
 _CONTAINING_BLOCKS = frozenset({"li", "td", "blockquote"})
-_ALT_CAPTION_TAGS = frozenset({"p", "span", "div", "small", "em"})
 """Blocks that may hold a picture and its caption (a gallery's list item, a layout table's cell): read
 as blocks only when they hold no element (their paragraphs are read instead)."""
+_ALT_CAPTION_TAGS = frozenset({"p", "span", "div", "small", "em"})  # a picture's own caption (drop_alt_captions)
 _CANDIDATE = ("aption", "redit", "egend", "opyright", "ildunter")
 """A first filter on an element's raw class and id (the words above decide)."""
 _CAPTION_NODES = (

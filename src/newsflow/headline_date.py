@@ -243,8 +243,7 @@ def printed_zone_abbreviation(tree: Any) -> str | None:
     return None
 
 
-_YEARLESS = month_day_patterns(MONTHS)
-YEARLESS = _YEARLESS
+YEARLESS = month_day_patterns(MONTHS)
 """The patterns of a month name and its day without a year (`yearless.month_day_patterns`), compiled once."""
 
 
@@ -252,8 +251,8 @@ def published_month_day(tree: Any) -> tuple[int, int] | None:
     """The month and day of a date printed without its year under the headline ("Sun, Mar 1"), or in
     a wire dateline opening the story ("NEW DELHI, March 1 (Reuters) -"): `newsflow.yearless`."""
     lines = (line.translate(ASCII_DIGITS) for line in byline_lines(tree) if not UPDATE_CUE.search(line))
-    return byline_month_day(lines, _YEARLESS, MONTHS, lambda: _yearless_order(tree)) or dateline_month_day(
-        (str(text).lstrip()[:120] for text in byline_texts(tree)), _YEARLESS, MONTHS)
+    return byline_month_day(lines, YEARLESS, MONTHS, lambda: _yearless_order(tree)) or dateline_month_day(
+        (str(text).lstrip()[:120] for text in byline_texts(tree)), YEARLESS, MONTHS)
 
 
 def _yearless_order(tree: Any) -> str | None:

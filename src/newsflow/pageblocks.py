@@ -125,16 +125,17 @@ INLINE_TAGS = frozenset((
 """The page's elements that sit inside a run of text: a browser sets them on the line they are in."""
 
 
-def bounded_text(element: Any, limit: int) -> str | None:
-    """The element's text (with its descendants'), None when it is longer than `limit` characters: not read to
-    its end (a hostile page's story nested in hundreds of inline elements, each asked for its text)."""
+def bounded_text(element: Any, limit: int, separator: str = "") -> str | None:
+    """The element's text (with its descendants', joined by `separator`), None when it is longer than `limit`
+    characters: not read to its end (a hostile page's story nested in hundreds of inline elements, each asked
+    for its text)."""
     pieces, size = [], 0
     for piece in element.itertext():
         size += len(piece)
         if size > limit:
             return None
         pieces.append(piece)
-    return "".join(pieces)
+    return separator.join(pieces)
 
 
 def text_element(text: Any) -> Any:

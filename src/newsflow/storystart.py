@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsflow.pageblocks import bounded_text, page_titles
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
 
 HEAD_MAX_LINES = 6
@@ -114,7 +115,7 @@ def _headline_kickers(tree: Any) -> set[str]:
     (el mundo's `p.antetitulo`), a section's name, a date, never the story's first line (thirtieth pass: the
     headline left out, its kicker opened the text)."""
     kickers = set()
-    titles = _page_titles(tree)
+    titles = [f" {' '.join(word_tokens(title))} " for title in page_titles(tree)]  # padded: whole words
     for count, heading in enumerate(tree.iterfind(".//h1")):
         before = heading.getprevious()
         if count == MAX_KICKED_HEADLINES:
@@ -122,33 +123,10 @@ def _headline_kickers(tree: Any) -> set[str]:
         if not _in_titles(" ".join(heading.itertext()), titles):
             continue  # a subhead set as an <h1> (review: a story's short first line stood right before one)
         if before is not None and isinstance(before.tag, str) and before.tag not in ("script", "style"):
-            kicker = normalized_line(_bounded_text(before, KICKER_MAX_CHARACTERS))
+            kicker = normalized_line(bounded_text(before, KICKER_MAX_CHARACTERS, " ") or "")
             if 0 < word_count(kicker) <= KICKER_MAX_WORDS:
                 kickers.add(kicker)
     return kickers
-
-
-def _bounded_text(element: Any, limit: int) -> str:
-    """The element's text, or "" when it is longer than `limit` characters: a header before the `<h1>` is not
-    read to its end (the pass's first form read it whole on every page: +1 ms a page with the headline rules)."""
-    pieces, size = [], 0
-    for piece in element.itertext():
-        size += len(piece)
-        if size > limit:
-            return ""
-        pieces.append(piece)
-    return " ".join(pieces)
-
-
-def _page_titles(tree: Any) -> list[str]:
-    """The page's <title> and its metadata titles, as padded word tokens."""
-    found = [" ".join(title.itertext()) for title in tree.iterfind(".//title")][:1]
-    found += [meta.get("content") or "" for meta in tree.iterfind(".//meta[@content]") if _is_title_meta(meta)]
-    return [f" {' '.join(word_tokens(title))} " for title in found]
-
-
-def _is_title_meta(meta: Any) -> bool:
-    return (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")
 
 
 def _in_titles(headline: str, titles: list[str]) -> bool:
