@@ -222,3 +222,32 @@ def test_an_outage_holds_the_articles_back_only_when_3_polls_or_more_were_judged
     down = [*polls[1:], PollReach(Outcome.DNS_ERROR, "d.example")]
     assert outage_holds_articles(down) and outage_holds_articles([*down, polls[0]])
     assert not outage_holds_articles([*down, PollReach(Outcome.OK), PollReach(Outcome.OK)]), "no outage"
+
+
+POLL_REACHES = st.builds(
+    PollReach,
+    st.sampled_from([Outcome.OK, Outcome.DNS_ERROR, Outcome.CONNECT_ERROR, Outcome.TIMEOUT, Outcome.HTTP_ERROR]),
+    st.sampled_from(["a.test", "b.test", "c.test", "d.test"]),
+    unanswered=st.booleans(), was_failing=st.booleans(), site=st.sampled_from(["a", "b", "c", "d"]),
+    was_unreachable=st.booleans(),
+)
+NXDOMAIN_POLLS = st.builds(PollReach, st.just(Outcome.DNS_ERROR), st.sampled_from(["x.test", "y.test"]),
+                           site=st.sampled_from(["x", "y"]), name_unknown=st.just(True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(polls=st.lists(POLL_REACHES, min_size=3, max_size=8), lapsed=st.lists(NXDOMAIN_POLLS, min_size=1, max_size=4))
+def test_nxdomain_polls_added_to_an_outage_of_3_polls_or_more_keep_it_an_outage(
+    polls: list[PollReach], lapsed: list[PollReach]
+) -> None:
+    """The class of CI's soak failure (seed 2036): "no such name" beside polls that tell the machine offline on
+    their own is the outage's answer, never what turns it into penalised feeds."""
+    if is_network_outage(polls) and len([p for p in polls if not (p.unanswered and p.was_failing)]) >= 3:
+        assert is_network_outage([*polls, *lapsed])
+
+
+@settings(max_examples=200, deadline=None)
+@given(polls=st.lists(POLL_REACHES, min_size=1, max_size=8), site=st.sampled_from(["a", "e"]))
+def test_a_poll_that_came_through_never_makes_an_outage(polls: list[PollReach], site: str) -> None:
+    if not is_network_outage(polls):
+        assert not is_network_outage([*polls, PollReach(Outcome.OK, f"{site}.test", site=site)])
