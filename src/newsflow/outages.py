@@ -14,7 +14,8 @@ once it has failed a poll that was not an outage.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from newsflow.models import FetchResult, Outcome
 from newsflow.portals import landed_elsewhere, network_pages
@@ -27,6 +28,9 @@ OUTAGE_MIN_FEEDS = 3
 UNREACHABLE_OUTCOMES = frozenset({Outcome.DNS_ERROR, Outcome.CONNECT_ERROR})
 # Unanswered connections count toward an outage only when they come from this many hosts at least.
 OUTAGE_MIN_HOSTS = 3
+# An outage spares a feed this long at most, from its first poll that failed to reach it: a night offline is
+# spared, a site gone for weeks is not hidden by it (red team 33). Measured in time: runs may come every minute.
+OUTAGE_GRACE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,16 @@ class PollReach:
     # The feed was failing already, its last counted poll unreachable too (a site down, caught while something
     # else answered), not a failure its server answered (a 503): `is_network_outage`'s few-polls rule.
     was_unreachable: bool = False
+    # Every address of the site refused the connection, each a public one (FetchResult.site_refused).
+    site_refused: bool = False
+
+
+def turned_away(poll: PollReach) -> bool:
+    """The network answered that the site is not there: its DNS said the name does not exist (NXDOMAIN), or its
+    public address refused the connection. The network is up: that is the site's failure, unless such answers
+    come from `OUTAGE_MIN_HOSTS` sites (a resolver answering NXDOMAIN for everything, a firewall refusing every
+    connection) or beside polls that tell an outage on their own (`_down_beside_lapsed`)."""
+    return poll.name_unknown or poll.site_refused
 
 
 def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: str = "",
@@ -57,7 +71,8 @@ def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: s
     failed = outcome not in (Outcome.OK, Outcome.NOT_MODIFIED)
     return PollReach(outcome, host_of(result.final_url), result.unanswered, was_failing, site_of(host_of(result.url)),
                      (landed_elsewhere(result) or served) if failed else "", result.address,
-                     result.name_unknown and outcome is Outcome.DNS_ERROR, was_failing and was_unreachable)
+                     result.name_unknown and outcome is Outcome.DNS_ERROR, was_failing and was_unreachable,
+                     result.site_refused and outcome is Outcome.CONNECT_ERROR)
 
 
 def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
@@ -116,10 +131,10 @@ def offline_polls(judged: Sequence[PollReach]) -> list[PollReach]:
     """The polls of `judged` that tell the machine's network down, judged together (`is_network_outage`)."""
     silent_hosts = {p.host for p in judged if p.unanswered}
     silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
-    lapsed_counts = len({p.site for p in judged if p.name_unknown}) >= OUTAGE_MIN_HOSTS or _down_beside_lapsed(judged)
+    lapsed_counts = len({p.site for p in judged if turned_away(p)}) >= OUTAGE_MIN_HOSTS or _down_beside_lapsed(judged)
     portal_pages = network_pages((p.site, p.landed, p.address) for p in judged if p.landed)
     return [p for p in judged
-            if (p.outcome in UNREACHABLE_OUTCOMES and (lapsed_counts or not p.name_unknown))
+            if (p.outcome in UNREACHABLE_OUTCOMES and (lapsed_counts or not turned_away(p)))
             or (p.unanswered and silence_counts) or p.landed in portal_pages]
 
 
@@ -128,7 +143,40 @@ def _down_beside_lapsed(judged: Sequence[PollReach]) -> bool:
     answering "no such name" is the outage's (a captive portal's, a resolver cut off), not the name's authority.
     Counted only from 3 sites, a portal answering 2 sites of 3 with its own address and the third "no such name"
     was no outage, and every feed was penalised behind it (CI's soak world, seed 2036, after red team 31)."""
-    others = [p for p in judged if not p.name_unknown]
+    others = [p for p in judged if not turned_away(p)]
     return OUTAGE_MIN_FEEDS <= len(others) < len(judged) and _outage_of(others)
 
 
+
+
+@dataclass(frozen=True)
+class RunVerdict:
+    """What a run's polls told about the machine's network."""
+
+    outage: bool  # `is_network_outage`: runs.network_outage
+    # Nothing told the network up: the polls would be an outage were no feed failing already (a site gone, a
+    # server hanging, or the machine offline for longer than `OUTAGE_GRACE`): a failure to reach may be the
+    # network's, so its back-off is kept short (`polling.DOUBT_BACKOFF_CAP`).
+    in_doubt: bool
+
+
+def judge_run(polls: Sequence[PollReach]) -> RunVerdict:
+    """The run's verdict on its polls (`is_network_outage`, and whether the network is in doubt)."""
+    fresh = [replace(p, was_failing=False, was_unreachable=False) for p in polls]
+    return RunVerdict(is_network_outage(polls), _outage_of(judged_polls(fresh)))
+
+
+def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime) -> bool:
+    """Whether the run's outage spares the feed this poll failed to reach: no failure counted, its plan kept.
+
+    Not once its polls have failed to reach it for `OUTAGE_GRACE` (`unreachable_since`, this poll's time when it
+    is the first): an outage that lasts a day or more (a site gone while it was polled alone, or the machine
+    offline for days) hid the feed's failure for good, polled every run, `newsflow feeds` showing 0 failures
+    (red team 33)."""
+    return verdict.outage and at - (unreachable_since or at) < OUTAGE_GRACE
+
+
+def doubt_caps(verdict: RunVerdict, poll: PollReach) -> bool:
+    """Whether a failure to reach counted in this run backs off briefly (`polling.DOUBT_BACKOFF_CAP`): nothing told
+    the network up, and the network did not turn the site away (`turned_away`: that failure is the site's)."""
+    return verdict.in_doubt and not turned_away(poll)

@@ -14,7 +14,8 @@ doubled with every consecutive failure, capped at `max_interval`, with +/-`JITTE
 feeds failing together do not come back together (as Media Cloud's rss-fetcher and Feedbin
 do). A hard failure starts `HARD_FAILURE_STEPS` doublings further on, never at a day. A feed
 that answers 410 Gone `RETIRE_AFTER_GONE` times in a row is retired and polled again only
-when named with `--feed`. `Retry-After` counts up to `max_interval`.
+when named with `--feed`. `Retry-After` counts up to `max_interval`. A failure to reach the feed in a run where
+nothing told the network up backs off `DOUBT_BACKOFF_CAP` at most (about an hour: the machine may be offline).
 
 The network outage rule (`newsflow.outages`) and captive portals' pages (`newsflow.portals`) are
 modules of their own; their names are re-exported here, where the stages have always read them.
@@ -55,6 +56,9 @@ BACKOFF_BASE_SECONDS = 300
 HARD_FAILURE_STEPS = 2
 JITTER = 0.1
 RETIRE_AFTER_GONE = 3
+# The longest back-off of a failure to reach a feed in a run where nothing told the network up (an outage past
+# `outages.OUTAGE_GRACE`, a lone feed down): the machine may be offline, and is then back within the hour.
+DOUBT_BACKOFF_CAP = 3600
 SLOWDOWN_WHEN_NOTHING_NEW = 1.5
 # A last poll later than now by more than this was made under a clock that was ahead (then set back).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -83,6 +87,7 @@ class PollObservation:
     hint_seconds: int | None = None
     retry_after: float | None = None
     jitter: float = 0.0  # in [-1, 1]: where in +/-JITTER this failure's back-off lands
+    network_doubt: bool = False  # a failure to reach that the network may be to blame for (outages.doubt_caps)
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,8 @@ def _plan_after_failure(
     failures = history.consecutive_failures + 1
     steps = failures - 1 + (HARD_FAILURE_STEPS if seen.failure is FailureClass.HARD else 0)
     backoff = max(min_interval, BACKOFF_BASE_SECONDS) * 2 ** min(steps, 30)
+    if seen.network_doubt:
+        backoff = min(backoff, max(min_interval, DOUBT_BACKOFF_CAP))
     jittered = backoff * (1 + JITTER * max(-1.0, min(1.0, seen.jitter)))
     interval = int(max(min_interval, min(max_interval, jittered)))
     gone = seen.status_code == 410 and failures >= RETIRE_AFTER_GONE
