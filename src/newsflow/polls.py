@@ -152,20 +152,23 @@ def judge_held(job: PollJob, held: Sequence[tuple[FeedPoll, polling_policy.PollR
                ) -> tuple[list[tuple[FeedPoll, bool]], int, int]:
     """The polls that failed to reach their feeds, each with whether it is penalised; how many an outage did not
     spare (unreachable for `outages.OUTAGE_GRACE`), and how many the network turned away (the sites' failure)."""
-    judged, overdue, turned_away = [], 0, 0
+    judged, overdue, turned_away = [], [], []
     for poll, reach in held:
         state = job.states.get(poll.feed.name)
         spared = outages.outage_spares(verdict, reach, state.unreachable_since if state else None, poll.result.at)
-        overdue += verdict.outage and not spared
-        turned_away += not spared and outages.turned_away(reach)
+        if verdict.outage and not spared:
+            overdue.append(poll.feed.name)
+        if not spared and outages.turned_away(reach):
+            turned_away.append(poll.feed.name)
         judged.append((replace(poll, unreachable=True, network_doubt=outages.doubt_caps(verdict, reach)), not spared))
     if overdue:
-        log.warning("network outage for a day or more: %d feeds not reached since then are counted failing, "
-                    "backing off %d s at most (`newsflow feeds`)", overdue, polling_policy.DOUBT_BACKOFF_CAP)
+        log.warning("network outage, but %d feeds not reached for a day or more are counted failing, backing off "
+                    "%d s at most (`newsflow feeds`): %s", len(overdue), polling_policy.DOUBT_BACKOFF_CAP,
+                    ", ".join(sorted(overdue)[:10]))
     if turned_away:
         log.warning("%d feeds turned away by the network (a name that does not exist, a public address refusing): "
-                    "their sites' failure, not an outage", turned_away)
-    return judged, overdue, turned_away
+                    "their sites' failure, not an outage: %s", len(turned_away), ", ".join(sorted(turned_away)[:10]))
+    return judged, len(overdue), len(turned_away)
 
 
 def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollReach:
