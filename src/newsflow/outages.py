@@ -9,6 +9,10 @@ drops the rest, a hung proxy) counts as well, but only from feeds that were not 
 and only when such silences come from at least `OUTAGE_MIN_HOSTS` hosts: a slow server or two,
 or one host holding many feeds, back off as before, and a server that hangs keeps backing off
 once it has failed a poll that was not an outage.
+
+An outage spares a feed for `OUTAGE_GRACE` at most (`outage_spares`), and a failure to reach counted while the
+network is in doubt backs off briefly (`judge_run`, `doubt_caps`): red team 33, docs/polling.md, "An outage that
+lasts".
 """
 
 from __future__ import annotations
@@ -90,7 +94,9 @@ def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
     A name the DNS answered does not exist (NXDOMAIN) counts only from `OUTAGE_MIN_HOSTS` sites: the
     DNS answered, so one site's lapsed domain is that site's, however many feeds it carries (red
     team 31: 3 feeds of one lapsed site were an outage every run, never backed off), or beside polls
-    that tell an outage on their own (`_down_beside_lapsed`).
+    that tell an outage on their own (`_down_beside_lapsed`). So does a connection refused by every public
+    address of a site (`turned_away`, red team 33: a one-feed install whose site was gone, its address
+    refusing, was an outage every run for weeks).
 
     Fewer than `OUTAGE_MIN_FEEDS` polls (a small install, or a run in which one or two feeds are due)
     make an outage when every one failed so and one of them was not failing already: nothing answered
