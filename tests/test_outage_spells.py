@@ -164,3 +164,15 @@ def test_a_failure_to_reach_while_the_network_is_in_doubt_backs_off_an_hour_at_m
         seen = PollObservation(START, FailureClass.TEMPORARY, network_doubt=doubt)
         return plan_next_poll(PollHistory(START - RUN_EVERY, None, 8), seen, min_interval, MAX_INTERVAL).interval
     assert (interval(False), interval(True), interval(True, 7200)) == (300 * 2**8, DOUBT_BACKOFF_CAP, 7200)
+
+
+def test_an_outage_is_always_a_network_in_doubt_so_its_overdue_feeds_back_off_an_hour_at_most() -> None:
+    """An outage told with a failing feed's silence left out (3 names unresolved, a 4th feed, failing already,
+    meeting silence) is no outage once that silence is judged too: the verdict was outage but not in doubt, so
+    feeds past the grace backed off in full (21 hours after 9 failures) while the run itself said the network was
+    down (review of red team 33)."""
+    polls = [PollReach(Outcome.DNS_ERROR, s, site=s) for s in ("a.test", "b.test", "c.test")]
+    polls.append(PollReach(Outcome.TIMEOUT, "d.test", unanswered=True, was_failing=True, site="d.test"))
+    verdict = judge_run(polls)
+    assert verdict.outage and doubt_caps(verdict, polls[0])
+

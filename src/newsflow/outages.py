@@ -169,7 +169,10 @@ class RunVerdict:
 def judge_run(polls: Sequence[PollReach]) -> RunVerdict:
     """The run's verdict on its polls (`is_network_outage`, and whether the network is in doubt)."""
     fresh = [replace(p, was_failing=False, was_unreachable=False) for p in polls]
-    return RunVerdict(is_network_outage(polls), _outage_of(judged_polls(fresh)))
+    outage = is_network_outage(polls)
+    # An outage is in doubt by itself: judged fresh, a failing feed's silence counts against it and may undo it
+    # (3 names unresolved beside one hanging server), and its overdue feeds then backed off in full (review).
+    return RunVerdict(outage, outage or _outage_of(judged_polls(fresh)))
 
 
 def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime) -> bool:
