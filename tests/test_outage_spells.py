@@ -7,14 +7,14 @@ feed's row is kept as the warehouse keeps it (tests/hostile/test_redteam33.py ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.models import FailureClass, Outcome
-from newsflow.outages import OUTAGE_GRACE, PollReach, doubt_caps, judge_run, outage_spares
+from newsflow.outages import OUTAGE_GRACE, PollReach, doubt_caps, judge_run, outage_spares, site_turned_away
 from newsflow.polling import (
     BACKOFF_BASE_SECONDS,
     DOUBT_BACKOFF_CAP,
@@ -176,3 +176,16 @@ def test_an_outage_is_always_a_network_in_doubt_so_its_overdue_feeds_back_off_an
     verdict = judge_run(polls)
     assert verdict.outage and doubt_caps(verdict, polls[0])
 
+
+def test_refusals_and_nxdomains_that_make_the_outage_are_the_networks_not_the_sites() -> None:
+    """Refusals at public addresses (or NXDOMAIN) from 3 sites or more are the network's (a firewall refusing every
+    connection, a resolver answering "no such name" for everything): the run is an outage, so past the grace they
+    back off an hour at most and are not reported as turned away by their sites. A lone site refusing is its own
+    failure (review of red team 33)."""
+    refused = [PollReach(Outcome.CONNECT_ERROR, s, site=s, site_refused=True) for s in ("a.test", "b.test", "c.test")]
+    lapsed = [replace(p, outcome=Outcome.DNS_ERROR, site_refused=False, name_unknown=True) for p in refused]
+    for polls in (refused, lapsed):
+        verdict = judge_run(polls)
+        assert verdict.outage and all(doubt_caps(verdict, p) and not site_turned_away(verdict, p) for p in polls)
+    alone = judge_run(refused[:1])
+    assert not alone.outage and not doubt_caps(alone, refused[0]) and site_turned_away(alone, refused[0])

@@ -187,5 +187,13 @@ def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datet
 
 def doubt_caps(verdict: RunVerdict, poll: PollReach) -> bool:
     """Whether a failure to reach counted in this run backs off briefly (`polling.DOUBT_BACKOFF_CAP`): nothing told
-    the network up, and the network did not turn the site away (`turned_away`: that failure is the site's)."""
-    return verdict.in_doubt and not turned_away(poll)
+    the network up. That holds for polls the network turned away too (`turned_away`): in a run in doubt they were
+    judged the network's, from 3 sites or beside an outage the others tell (a firewall refusing every connection,
+    a resolver answering "no such name" for everything), never a lone site's (review of red team 33)."""
+    return verdict.in_doubt
+
+
+def site_turned_away(verdict: RunVerdict, poll: PollReach) -> bool:
+    """The network turned the poll's site away (`turned_away`), and the run took that for the site's failure, not
+    the network's: reported so (runs.feeds_turned_away) and backed off in full."""
+    return turned_away(poll) and not verdict.in_doubt

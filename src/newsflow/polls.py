@@ -158,7 +158,7 @@ def judge_held(job: PollJob, held: Sequence[tuple[FeedPoll, polling_policy.PollR
         spared = outages.outage_spares(verdict, reach, state.unreachable_since if state else None, poll.result.at)
         if verdict.outage and not spared:
             overdue.append(poll.feed.name)
-        if not spared and outages.turned_away(reach):
+        if not spared and outages.site_turned_away(verdict, reach):
             turned_away.append(poll.feed.name)
         judged.append((replace(poll, unreachable=True, network_doubt=outages.doubt_caps(verdict, reach)), not spared))
     if overdue:
