@@ -118,8 +118,9 @@ class FetchResult:
     # `dns_error` because the DNS answered that the name does not exist (NXDOMAIN): the network is up and the
     # name is gone (a lapsed domain), unlike a lookup that was not answered (newsflow.intercepts).
     name_unknown: bool = False
-    # `connect_error` because every address of the host refused the connection, and each is a public one: the
-    # network carried the request there and back, so the site is gone, not the network (netguard.RefusedAtAddresses).
+    # `connect_error` because an address of the host refused the connection, none answered, and each is a public
+    # one: the network carried the request there and back, so the site is gone, not the network
+    # (netguard.RefusedAtAddresses).
     site_refused: bool = False
     # The redirects followed, in order: (status, absolute target). A feed adopts the target of a
     # chain of permanent ones (newsflow.feedmoves).

@@ -81,8 +81,9 @@ class BlockedAddressError(Exception):
 
 
 class RefusedAtAddresses(httpcore.ConnectError):
-    """Every address tried refused the connection (a TCP reset, an ICMP "port unreachable"), and each is a public
-    one: the network carried the request there and back, so the site is gone, not this machine's network.
+    """An address tried refused the connection (a TCP reset, an ICMP "port unreachable"), no other answered, and
+    each is a public one: the network carried the request there and back, so the site is gone, not this machine's
+    network.
 
     httpx passes it on as the `__cause__` of its `ConnectError`."""
 
@@ -241,7 +242,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         last_error: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         addresses = (await self.checked_addresses(host, port))[:MAX_ADDRESSES_TRIED]
-        started, refused = time.monotonic(), 0
+        started, refused = time.monotonic(), []
         for tried, address in enumerate(addresses):
             try:
                 return ShortReads(await self._inner.connect_tcp(
@@ -249,10 +250,13 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                     local_address=local_address, socket_options=socket_options,
                 ), address)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:  # the next, as getaddrinfo users do
-                last_error, refused = exc, refused + _was_refused(exc)
+                last_error = exc
+                refused += [address] if _was_refused(exc) else []
         assert last_error is not None  # checked_addresses never returns an empty list
-        if refused == len(addresses) and all(is_public_address(a) for a in addresses):
-            where = ", ".join(addresses) + (", its public addresses" if len(addresses) > 1 else ", its public address")
+        # One refusal is proof enough: the others may be an address family this machine has no route for
+        # (getaddrinfo returns IPv6 ones to a machine without IPv6) or a server that does not answer.
+        if refused and all(is_public_address(a) for a in addresses):
+            where = ", ".join(refused) + (", public addresses" if len(refused) > 1 else ", a public address")
             raise RefusedAtAddresses(f"refused by {where}: the site's server is down or gone") from last_error
         raise last_error
 

@@ -54,7 +54,7 @@ class PollReach:
     # The feed was failing already, its last counted poll unreachable too (a site down, caught while something
     # else answered), not a failure its server answered (a 503): `is_network_outage`'s few-polls rule.
     was_unreachable: bool = False
-    # Every address of the site refused the connection, each a public one (FetchResult.site_refused).
+    # An address of the site refused the connection, none answered, each a public one (FetchResult.site_refused).
     site_refused: bool = False
 
 

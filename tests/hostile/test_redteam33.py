@@ -16,20 +16,21 @@ import duckdb
 import pytest
 
 from newsflow import netguard
-from newsflow.config import Config
+from newsflow.config import Config, load_config
 from newsflow.pipeline import RunCounts
 from newsflow.polling import DOUBT_BACKOFF_CAP, JITTER
 from newsflow.report import deferred_section
 from newsflow.runner import RunSummary
 from newsflow.warehouse import Warehouse
 from newsflow.warehouse.reads import FEED_HEALTH_COLUMNS, feed_health
+from tests.conftest import write_config
 from tests.hostile.servers import LoopbackServer
 from tests.hostile.test_redteam14 import make_due
 from tests.hostile.test_redteam31 import CLOSED, Outlets, failures, loopback, run
 from tests.localserver import Page
 from tests.sitefactory import rss_feed
 from tests.test_unstoppable import query
-from tests.world.dns import WorldResolver
+from tests.world.dns import DnsTable, WorldResolver
 
 __all__ = ["loopback"]  # the fixture, imported to be used here
 
@@ -109,3 +110,22 @@ def test_the_report_says_what_the_run_took_its_failures_for() -> None:
     lines = "\n".join(deferred_section(RunSummary("r", counts, articles_held=True), [], None))
     assert "2 feeds unreachable for more than a day" in lines
     assert "1 feed turned away" in lines
+
+
+def test_a_site_refusing_at_one_public_address_and_unroutable_at_another_is_the_sites_failure(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dual-stack site gone, polled from a machine with no IPv6 route: its IPv4 address refuses, its IPv6 one is
+    "network unreachable" (getaddrinfo returns both). A refusal at one public address proves the network up to it
+    as well as at every one: the site's failure (review of red team 33: every address had to refuse, so such a
+    lone feed was an outage every run for a day). The broadcast address stands for the unroutable one: Linux
+    refuses a TCP connect to it at once with ENETUNREACH."""
+    server, resolver = loopback
+    unroutable = "255.255.255.255"
+    monkeypatch.setattr(netguard, "is_public_address", lambda address: address in (CLOSED, unroutable))
+    config = load_config(write_config(tmp_path, "", {"solo": f"http://a.test:{server.port}/solo/feed.xml"},
+                                      timeout=2.0, allowed_networks=["127.0.0.0/8", f"{unroutable}/32"]))
+    resolver.table = DnsTable({"a.test": [CLOSED, unroutable]}, frozenset(), False)
+    summary = run(config, "refused")
+    assert (summary.counts.network_outage, summary.counts.feeds_turned_away) == (0, 1)
+    assert failures(config) == [("solo", 1)], "a site refusing at one public address not counted"
+    assert f"refused by {CLOSED}" in plan_of(config)[1]
