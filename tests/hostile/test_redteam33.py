@@ -129,3 +129,20 @@ def test_a_site_refusing_at_one_public_address_and_unroutable_at_another_is_the_
     assert (summary.counts.network_outage, summary.counts.feeds_turned_away) == (0, 1)
     assert failures(config) == [("solo", 1)], "a site refusing at one public address not counted"
     assert f"refused by {CLOSED}" in plan_of(config)[1]
+
+
+def test_a_feed_first_unreached_under_a_clock_far_ahead_is_not_spared_until_that_clock_comes_round(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """A machine whose clock ran a year ahead (a dead RTC battery, set right later) while offline left the feed's
+    `unreachable_since` a year on: every outage after spared it until then, the grace measured from the future
+    (review of red team 33). A time later than the poll's is taken back to the poll's."""
+    server, resolver = loopback
+    outlets = Outlets(server, resolver, {"solo": "a.test"})
+    server.add("/solo/feed.xml", Page(rss_feed("solo", []), "application/rss+xml"))
+    config = outlets.config(tmp_path)
+    outlets.dns(outage=True)
+    assert run(config, "ahead").counts.network_outage == 1
+    age_unreachable(config, -timedelta(days=365))
+    assert run(config, "set-right").counts.network_outage == 1
+    (late,), = query(config.path, "SELECT unreachable_since > now() FROM feeds")
+    assert late is False, "the grace is measured from a time the clock has not reached"

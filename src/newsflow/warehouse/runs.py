@@ -141,7 +141,8 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
             redirect_url = p.redirect_url,
             redirect_polls = p.redirect_polls,
             redirect_since = p.redirect_since,
-            unreachable_since = CASE WHEN p.unreachable THEN coalesce(feeds.unreachable_since, p.polled_at) END
+            unreachable_since = CASE WHEN p.unreachable
+                THEN least(coalesce(feeds.unreachable_since, p.polled_at), p.polled_at) END
         FROM ({unnested(columns)}) AS p
         WHERE feeds.feed_id = p.feed_id
         """,
@@ -151,11 +152,12 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
 
 def mark_unreachable(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollState]) -> None:
     """Polls an outage spared, which change nothing else in the feed's row: the time its polls began failing
-    to reach it, when this is the first (outages.outage_spares)."""
+    to reach it, when this is the first (outages.outage_spares). A time later than the poll's was set under a clock
+    that was ahead: the grace would run from a time not yet come, so it is taken back to the poll's."""
     if polls:
         columns = {"feed_id": [p.feed_id for p in polls], "polled_at": [p.polled_at for p in polls]}
         con.execute(f"""
-            UPDATE feeds SET unreachable_since = coalesce(feeds.unreachable_since, p.polled_at)
+            UPDATE feeds SET unreachable_since = least(coalesce(feeds.unreachable_since, p.polled_at), p.polled_at)
             FROM ({unnested(columns)}) AS p WHERE feeds.feed_id = p.feed_id
             """, columns)
 
