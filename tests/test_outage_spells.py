@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.models import FailureClass, Outcome
-from newsflow.outages import OUTAGE_GRACE, PollReach, doubt_caps, judge_run, outage_spares, site_turned_away
+from newsflow.outages import OUTAGE_GRACE, PollReach, RunVerdict, doubt_caps, judge_run, outage_spares, site_turned_away
 from newsflow.polling import (
     BACKOFF_BASE_SECONDS,
     DOUBT_BACKOFF_CAP,
@@ -189,3 +189,12 @@ def test_refusals_and_nxdomains_that_make_the_outage_are_the_networks_not_the_si
         assert verdict.outage and all(doubt_caps(verdict, p) and not site_turned_away(verdict, p) for p in polls)
     alone = judge_run(refused[:1])
     assert not alone.outage and not doubt_caps(alone, refused[0]) and site_turned_away(alone, refused[0])
+
+
+def test_a_lone_poll_is_in_doubt_when_it_failed_to_connect_not_when_its_server_hangs() -> None:
+    """What docs/polling.md promises of a feed failing alone in its run: one that cannot be connected to backs off an
+    hour at most (nothing told the network up); one whose server accepts and never answers backs off in full, as a
+    failing feed's silence tells nothing about the network (review of red team 33)."""
+    unconnected = PollReach(Outcome.CONNECT_ERROR, "a.test", was_failing=True, site="a.test", was_unreachable=True)
+    hanging = PollReach(Outcome.TIMEOUT, "a.test", unanswered=True, was_failing=True, site="a.test")
+    assert [judge_run([p]) for p in (unconnected, hanging)] == [RunVerdict(False, True), RunVerdict(False, False)]
