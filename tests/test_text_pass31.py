@@ -35,3 +35,91 @@ def test_a_shorter_meta_title_in_single_quotes_stays() -> None:
     article = extract_article(_single_quoted_title_page("Harbour ferry back after two years", shown), URL)
     assert article is not None
     assert article.title == "Harbour ferry back after two years"
+
+
+STORY = (
+    "The ferry left the north pier at seven in the morning with forty passengers and the mayor on board for the trip.",
+    "Repairs to its engines and hull took two years instead of one, after the shipyard found rust in the keel.",
+)
+
+
+def _story_page(before_story: str) -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    return (
+        "<html><head><title>The ferry is back</title></head><body><article><h1>The ferry is back</h1>"
+        f"<div class='body'>{before_story}{paragraphs}</div></article></body></html>"
+    )
+
+
+def test_a_field_label_over_the_story_is_no_line_of_it() -> None:
+    """A template's label of the field that holds the story ("Episode Description:", a podcast page's)."""
+    for label in ("Episode Description:", "Summary:", "Beschreibung :"):
+        page = _story_page(f"<div class='field-label'>{label}&nbsp;</div>")
+        article = extract_article(page, URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), label
+
+
+def test_a_short_line_that_opens_the_story_with_a_colon_stays() -> None:
+    for opening in ("Here is what the harbour master said on Monday:", "“Finally:”"):
+        page = _story_page(f"<p>{opening}</p>")
+        article = extract_article(page, URL)
+        assert article is not None
+        assert article.text == "\n".join([opening, *STORY]), opening
+
+
+def _fact_table(rows: list[tuple[str, str]], heading: str = "Ferry facts") -> str:
+    cells = "".join(f"<tr><td><small>{label}</small> <strong>{value}</strong></td></tr>" for label, value in rows)
+    return f"<div class='facts'><table><tr><td>{heading}</td></tr>{cells}</table></div>"
+
+
+def test_a_fact_table_over_the_story_is_no_line_of_it() -> None:
+    """A review's or a profile's table of labels and values set above the story (polygon's "Game Info")."""
+    table = _fact_table([("Operator", "Bay Ferries Ltd"), ("Route", "North pier to Harbour Island"), ("Built", "1998")])
+    article = extract_article(_story_page(table), URL)
+    assert article is not None
+    assert article.text == "\n".join(STORY)
+
+
+CLOSING = "The operator plans a second boat for the summer, when the island's hotels expect more guests than last year."
+OPINION = "Since 1947 the Bay Courier has reported on the harbour, its workers and its floods. We stay with them!"
+OFFER = ("Read the Bay Courier for yourself: test the printed paper for two weeks. It comes to your letterbox free of "
+         "charge. The offer ends by itself and need not be cancelled.")
+
+
+def _offer_page(box_link: str, story_link: str = "") -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in (*STORY, CLOSING))
+    return (
+        "<html><head><title>The ferry is back</title></head><body><article><h1>The ferry is back</h1>"
+        f"<div class='body'>{paragraphs}{story_link}</div>"
+        "<div class='row'><div class='col promo'><p class='title'>Two weeks free</p>"
+        f"<p>{OPINION}</p><p>{OFFER}</p><div class='btn'><a href='{box_link}'>Order now</a></div></div></div>"
+        "</article></body></html>"
+    )
+
+
+def test_a_trial_subscription_box_under_the_story_goes_whole() -> None:
+    """A newspaper's box under the story: a label, a line of the paper's own politics, the offer, and a button to
+    its subscription page (JungeWelt's "2 Wochen kostenlos testen")."""
+    for link in ("/abo/trial.php", "https://shop.bay.example/subscribe?ref=article", "/probeabo"):
+        article = extract_article(_offer_page(link), URL)
+        assert article is not None
+        assert article.text == "\n".join([*STORY, CLOSING]), link
+
+
+def test_a_box_that_links_elsewhere_stays() -> None:
+    article = extract_article(_offer_page("/news/harbour-history"), URL)
+    assert article is not None
+    assert article.text.endswith(OFFER)
+
+
+def test_a_short_story_about_a_trial_that_links_to_the_offer_stays() -> None:
+    """A brief whose container links to the subscription page it reports on: the box would be the story."""
+    brief = ("Subscribers can now test the paper's new app for two weeks before they pay, the Bay Courier said.",
+             "You can test it free of charge from Monday; the offer ends by itself after the two weeks.")
+    linked = brief[1].replace("test it", "<a href='/subscribe'>test it</a>")
+    page = ("<html><head><title>Courier app</title></head><body><article><h1>Courier app</h1><div class='brief'>"
+            f"<p>{brief[0]}</p><p>{linked}</p></div></article></body></html>")
+    article = extract_article(page, URL)
+    assert article is not None
+    assert article.text == "\n".join(brief)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsflow.factrows import FactRows
 from newsflow.pageblocks import bounded_text, page_titles
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
 
@@ -41,6 +42,7 @@ BARE_LABELS = frozenset({
 })  # fmt: skip
 """Labels that are never a line of a story by themselves; compared as the line's word tokens, so a colon or a
 dash after them does not matter ("Published:", "By —")."""
+FIELD_LABEL_MAX_WORDS = 3
 KICKER_MAX_WORDS = 10
 KICKER_MAX_CHARACTERS = 300  # ten words' text, with its spaces and markup's line breaks
 MAX_KICKED_HEADLINES = 3
@@ -71,18 +73,20 @@ AGE_NOTICE_MAX_WORDS = 30
 
 
 def drop_start_furniture(text: str, tree: Any = None) -> str:
-    """The text without the bare labels, breadcrumbs and age notices above its first story paragraph. With the
-    page's tree, a breadcrumb's items but its last must be the texts of the page's links, as a trail's are: a
-    menu path written out ("Settings > Privacy > Location") is a how-to's line."""
+    """The text without the bare labels, field labels, breadcrumbs, age notices, kickers and fact tables' rows
+    above its first story paragraph. With the page's tree, a breadcrumb's items but its last must be the texts of
+    the page's links, as a trail's are: a menu path written out ("Settings > Privacy > Location") is a how-to's
+    line."""
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept: list[str] = []
     links: set[str] | None = None  # the page's link texts, read once, at the first breadcrumb (review: 6 reads)
     kickers = _Kickers(tree)
+    facts = FactRows(tree, _head(lines))
     for index, line in enumerate(lines):
         in_head = index < HEAD_MAX_LINES and not any(word_count(seen) >= STORY_LINE_MIN_WORDS for seen in kept)
         if not (in_head and index + 1 < len(lines)):
             kept.append(line)
-        elif is_bare_label(line) or is_age_notice(line) or kickers.holds(line):
+        elif _is_head_furniture(line, kickers, facts):
             continue
         elif is_breadcrumb(line) and tree is not None:
             links = _link_texts(tree) if links is None else links
@@ -91,6 +95,21 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
         elif not is_breadcrumb(line):
             kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def _is_head_furniture(line: str, kickers: _Kickers, facts: FactRows) -> bool:
+    labelled = is_bare_label(line) or is_field_label(line) or is_age_notice(line)
+    return labelled or kickers.holds(line) or facts.holds(line)
+
+
+def _head(lines: list[str]) -> list[str]:
+    """The text's first HEAD_MAX_LINES lines, up to its first story line."""
+    head = []
+    for line in lines[:HEAD_MAX_LINES]:
+        if word_count(line) >= STORY_LINE_MIN_WORDS:
+            break
+        head.append(line)
+    return head
 
 
 class _Kickers:
@@ -152,6 +171,17 @@ def is_bare_label(line: str) -> bool:
     """A byline's or a stamp's label alone on its line ("by", "Published", "Publié le"); quoted or asked, it is
     speech: "“Published?”" opens a story (review)."""
     return " ".join(word_tokens(line)) in _BARE_LABELS and not _SPEECH_MARK.search(line)
+
+
+def is_field_label(line: str) -> bool:
+    """A label of at most FIELD_LABEL_MAX_WORDS words ending in a colon, alone on its line: a template's name for the
+    field below it ("Episode Description:", "Summary:"), no sentence of a story, which says something before its
+    colon; quoted, it is speech."""
+    stripped = line.rstrip()
+    return (
+        stripped.endswith((":", "：")) and 0 < word_count(stripped) <= FIELD_LABEL_MAX_WORDS  # noqa: RUF001 (the fullwidth colon is the point)
+        and not _SPEECH_MARK.search(stripped)
+    )
 
 
 def is_breadcrumb(line: str) -> bool:
