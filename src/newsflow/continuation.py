@@ -174,18 +174,15 @@ def _closest_line(lines: list[str], words: list[str]) -> int:
 
 
 CONTINUATION_MAX_ROUNDS = 4
-"""`append_continuation` is the fixed point of one pass, reached in at most this many passes (thirty-first pass).
-A pass adds paragraphs only from containers other than the story's own, those of the most common exact kind among
-the text's paragraphs; the paragraphs it adds count in the next pass, and where containers of two exact kinds tie
-(or nearly), they make the other kind the most common: the containers that were the story's own become its rest,
-and their missing paragraphs come in then. A later pass adds something only when the own kind changed again, and a
-kind that has been own and rest has nothing left to add, so a pass adds nothing after one per kind on the page. A
-page whose story changes its kind more often than this is no split story: its text stays as it was."""
+"""`append_continuation` repeats its pass until one adds nothing (thirty-first pass): a pass adds paragraphs from
+containers other than the story's own, those of the most common exact kind among the text's paragraphs, and the
+added ones count in the next pass; where two exact kinds (nearly) tie they make the other kind the most common,
+and the containers that were the story's own become its rest. A pass adds something only when the own kind changed
+and a kind that was own and rest has nothing left, so few passes do; a page past this many is no split story."""
 
 
 def append_continuation(text: str, tree: Any) -> str:
-    """The text with the story's paragraphs from its other containers put back in page order: a text the function
-    leaves as it is (idempotent: the passes are repeated until one adds nothing, at most CONTINUATION_MAX_ROUNDS)."""
+    """The text with the story's paragraphs from its other containers put back in page order: idempotent."""
     current = text
     for _ in range(CONTINUATION_MAX_ROUNDS):
         continued = _continued_once(current, tree)
