@@ -79,10 +79,12 @@ OFFER_BOX_MAX_CHARACTERS = 1_500
 OFFER_BOX_MAX_DEPTH = 3
 OFFER_LINE_SLACK = 50
 OFFER_BOX_MAX_PARAGRAPHS_READ = 5_000
+OFFER_LINE_MAX_MATCHES = 2
 """An offer's box: at most OFFER_BOX_MAX_LINES paragraphs (a label, a line or two, the offer) in at most
 OFFER_BOX_MAX_CHARACTERS, the paragraphs' parent or an ancestor up to OFFER_BOX_MAX_DEPTH above them; its
 paragraphs are found among the page's first OFFER_BOX_MAX_PARAGRAPHS_READ, each read to the last line's length and
-OFFER_LINE_SLACK more."""
+OFFER_LINE_SLACK more, and the boxes of the first OFFER_LINE_MAX_MATCHES that are the line read (a hostile page's
+thousand copies of the line, in boxes of empty elements, cost two reads of the page)."""
 _OFFER_WORD = re.compile(
     r"\b(?:test|testen|teste|gratis|kostenlos|free|trial|angebot|offer|offre|oferta|offerta|aanbod|abo|abonnement"
     r"|subscription|subscribe|essai|prueba|prova|proef)\b",
@@ -151,11 +153,13 @@ def drop_offer_box(text: str, tree: Any) -> str:
 def _offer_box_paragraphs(last: str, tree: Any) -> set[str]:
     """The texts of the `<p>` of the box whose last `<p>` is the line, when the box (the line's parent or an
     ancestor up to OFFER_BOX_MAX_DEPTH above it) links to a subscription page; else none."""
+    matches = 0
     for count, paragraph in enumerate(tree.iter("p")):
-        if count == OFFER_BOX_MAX_PARAGRAPHS_READ:
+        if count == OFFER_BOX_MAX_PARAGRAPHS_READ or matches == OFFER_LINE_MAX_MATCHES:
             break
         if normalized_line(bounded_text(paragraph, len(last) + OFFER_LINE_SLACK) or "") != last:
             continue
+        matches += 1  # each match reads its ancestors, which may hold the page's empty elements
         for depth, box in enumerate(paragraph.iterancestors()):
             if depth == OFFER_BOX_MAX_DEPTH or bounded_text(box, OFFER_BOX_MAX_CHARACTERS) is None:
                 break
