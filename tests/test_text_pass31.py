@@ -3,7 +3,12 @@ from each class, none copied from a site."""
 
 from __future__ import annotations
 
-from newsflow.extract import extract_article
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsflow.extract import extract_article, page_tree
+from newsflow.tails import OFFER_BOX_MAX_LINES, drop_offer_box
+from newsflow.text import word_count
 
 BODY = (
     "Bay City · The ferry left the north pier at seven in the morning with forty passengers and the mayor on board.",
@@ -123,3 +128,35 @@ def test_a_short_story_about_a_trial_that_links_to_the_offer_stays() -> None:
     article = extract_article(page, URL)
     assert article is not None
     assert article.text == "\n".join(brief)
+
+
+BOX_LINES = st.sampled_from([OPINION, OFFER, "Two weeks free", CLOSING, STORY[0]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    box=st.lists(BOX_LINES, max_size=4),
+    offer_last=st.booleans(),
+    link=st.sampled_from(["/abo/trial.php", "/subscribe", "/news/other"]),
+    inside=st.booleans(),
+)
+def test_an_offer_box_goes_from_the_end_only_and_never_with_a_line_the_text_keeps(
+    box: list[str], offer_last: bool, link: str, inside: bool
+) -> None:
+    """Whatever the box holds and wherever it stands, the rule leaves a prefix of the text's lines, drops at most
+    OFFER_BOX_MAX_LINES, only lines of the box, keeps more words than it drops, and drops nothing from the story's
+    own container."""
+    box = [*box, OFFER] if offer_last or not box else box
+    story = "".join(f"<p>{line}</p>" for line in (*STORY, CLOSING))
+    box_html = "".join(f"<p>{line}</p>" for line in box) + f"<div><a href='{link}'>Order</a></div>"
+    box_html = box_html if inside else f"<div class='promo'>{box_html}</div>"
+    body = f"<div class='body'>{story}{box_html}</div>" if inside else f"<div class='body'>{story}</div>{box_html}"
+    tree = page_tree(f"<html><body><article>{body}</article></body></html>")
+    text = "\n".join([*STORY, CLOSING, *box])
+    result = drop_offer_box(text, tree)
+    lines, kept = text.split("\n"), result.split("\n")
+    assert lines[: len(kept)] == kept
+    dropped = lines[len(kept):]
+    assert len(dropped) <= OFFER_BOX_MAX_LINES and set(dropped) <= set(box)
+    assert not dropped or word_count(" ".join(dropped)) < word_count(result)
+    assert not (inside and dropped)
