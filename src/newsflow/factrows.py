@@ -31,16 +31,30 @@ class FactRows:
 
     def __init__(self, tree: Any, head: list[str]) -> None:
         self.tree = tree
-        short = [line for line in head if word_count(line) <= FACT_ROW_MAX_WORDS]
-        self.head = set(short) if len(short) >= FACT_TABLE_MIN_ROWS else set()
+        keys = {_row_key(line) for line in head if word_count(line) <= FACT_ROW_MAX_WORDS and not _is_rule(line)}
+        self.keys = keys if len(keys) >= FACT_TABLE_MIN_ROWS else set()
         self.rows: set[str] | None = None
 
     def holds(self, line: str) -> bool:
-        if self.tree is None or line not in self.head:
+        if self.tree is None or not self.keys:
+            return False
+        rule = _is_rule(line)
+        if not rule and _row_key(line) not in self.keys:
             return False
         if self.rows is None:
-            self.rows = fact_rows(self.tree, self.head)
-        return line in self.rows
+            self.rows = fact_rows(self.tree, self.keys)
+        return bool(self.rows) if rule else _row_key(line) in self.rows
+
+
+def _row_key(line: str) -> str:
+    """A line's words without a Markdown table's cell bars: trafilatura writes a table of two columns or more as
+    "| Route | North pier |", and a row's text is its cells' words."""
+    return " ".join(line.replace("|", " ").split())
+
+
+def _is_rule(line: str) -> bool:
+    """A Markdown table's rule under its first row ("|---|---|")."""
+    return "-" in line and not line.strip(" |-:")
 
 
 def fact_rows(tree: Any, head: set[str]) -> set[str]:
