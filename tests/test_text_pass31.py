@@ -165,3 +165,34 @@ def test_an_offer_box_goes_from_the_end_only_and_never_with_a_line_the_text_keep
     assert len(dropped) <= OFFER_BOX_MAX_LINES and set(dropped) <= set(box)
     assert not dropped or word_count(" ".join(dropped)) < word_count(result)
     assert not (inside and dropped)
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    cells = ("".join(f"<td>{cell}</td>" for cell in row) for row in rows)
+    return "<table>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
+
+
+RESULTS_TABLES = {
+    "two columns": [("Party", "Share"), ("Labour", "41.2%"), ("Conservative", "30.5%"), ("Green", "8.0%")],
+    "three columns": [("Party", "Votes", "Share"), ("Labour", "12,345", "41.2%"), ("Green", "2,400", "8.0%")],
+    "one column": [("Results",), ("Labour 41.2%",), ("Conservative 30.5%",), ("Green 8.0%",)],
+}
+
+
+def test_a_results_table_that_opens_the_story_stays() -> None:
+    """Review: an election's, a league's or a price table above the first paragraph is the story's data, no fact
+    box: its rows are figures, or it has more than a label's and a value's column."""
+    for name, rows in RESULTS_TABLES.items():
+        article = extract_article(_story_page(_table(rows)), URL)
+        assert article is not None
+        assert "Labour" in article.text and "Green" in article.text, name
+
+
+def test_a_story_s_own_label_over_its_lines_stays() -> None:
+    """Review: "Update:", "Key points:", "Correction:" in the story's own paragraph are its words; only a label the
+    template marks as one (a `label` class, a `<label>`) goes."""
+    for label in ("Update:", "Key points:", "Correction:", "In short:"):
+        page = _story_page(f"<p><strong>{label}</strong></p><p>Council approves the new ferry budget</p>")
+        article = extract_article(page, URL)
+        assert article is not None
+        assert article.text.split("\n")[0] == label, label

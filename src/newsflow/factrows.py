@@ -4,12 +4,15 @@ of its own above the story's first paragraph, where `storystart.drop_start_furni
 
 A fact table: FACT_TABLE_MIN_ROWS to FACT_TABLE_MAX_ROWS rows (`<tr>`), each of at most FACT_ROW_MAX_WORDS words,
 of which FACT_TABLE_MIN_ROWS or more are lines of the text's head; a table with a row of prose is a layout table
-that holds the story, or a data table the story's lines point to. Pure functions over an lxml tree (only its
-methods are used; lxml is not imported).
+that holds the story, or a data table the story's lines point to. A fact's row is a label and its value: a table
+with a row of more than FACT_ROW_MAX_CELLS cells, or whose rows mostly end in a figure, is data (an election's
+result, a league table, prices) that may open the story and stays (review of the thirty-first pass). Pure
+functions over an lxml tree (only its methods are used; lxml is not imported).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newsflow.pageblocks import bounded_text
@@ -19,6 +22,8 @@ FACT_TABLE_MIN_ROWS = 3
 FACT_TABLE_MAX_ROWS = 15
 FACT_ROW_MAX_WORDS = 8
 FACT_ROW_MAX_CHARACTERS = 200  # eight words' text with a cell's spaces and line breaks
+FACT_ROW_MAX_CELLS = 2
+_FIGURE = re.compile(r"\d")
 MAX_TABLES_READ = 30
 """The first MAX_TABLES_READ tables of the page are read, each to its FACT_TABLE_MAX_ROWS + 1st row and each row to
 FACT_ROW_MAX_CHARACTERS: a page of 50,000 tables or rows costs as much as a page of thirty small ones."""
@@ -70,14 +75,21 @@ def fact_rows(tree: Any, head: set[str]) -> set[str]:
 
 
 def _short_rows(table: Any) -> set[str] | None:
-    """The table's row texts, None when it has too few or too many rows, or a row too long for a fact's."""
-    rows = set()
+    """The table's row texts, None when it has too few or too many rows, a row too long or too wide for a fact's,
+    or mostly rows of figures."""
+    rows, figures = set(), 0
     for count, row in enumerate(table.iter("tr")):
         text = bounded_text(row, FACT_ROW_MAX_CHARACTERS, " ")
-        if count == FACT_TABLE_MAX_ROWS or text is None:
+        if count == FACT_TABLE_MAX_ROWS or text is None or _wider_than_a_fact(row):
             return None
         line = normalized_line(text)
         if word_count(line) > FACT_ROW_MAX_WORDS:
             return None
         rows.add(line)
-    return rows if len(rows) >= FACT_TABLE_MIN_ROWS else None
+        figures += bool(line.split() and _FIGURE.search(line.split()[-1]))
+    return rows if len(rows) >= FACT_TABLE_MIN_ROWS and 2 * figures <= count + 1 else None
+
+
+def _wider_than_a_fact(row: Any) -> bool:
+    """Whether the row has more cells than a label and its value (read to one more)."""
+    return any(count == FACT_ROW_MAX_CELLS for count, _ in enumerate(row.iterchildren("td", "th")))
