@@ -43,6 +43,12 @@ BARE_LABELS = frozenset({
 """Labels that are never a line of a story by themselves; compared as the line's word tokens, so a colon or a
 dash after them does not matter ("Published:", "By —")."""
 FIELD_LABEL_MAX_WORDS = 3
+MAX_LABELS_READ = 200
+LABEL_MAX_CHARACTERS = 100  # three words and their markup's spaces
+_MARKED_LABEL = (
+    "//*[contains(translate(@class, 'LABEL', 'label'), 'label') or contains(translate(@id, 'LABEL', 'label'), 'label')]"
+    " | //label"
+)
 KICKER_MAX_WORDS = 10
 KICKER_MAX_CHARACTERS = 300  # ten words' text, with its spaces and markup's line breaks
 MAX_KICKED_HEADLINES = 3
@@ -80,13 +86,13 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept: list[str] = []
     links: set[str] | None = None  # the page's link texts, read once, at the first breadcrumb (review: 6 reads)
-    kickers = _Kickers(tree)
+    kickers, labels = _Kickers(tree), _FieldLabels(tree)
     facts = FactRows(tree, _head(lines))
     for index, line in enumerate(lines):
         in_head = index < HEAD_MAX_LINES and not any(word_count(seen) >= STORY_LINE_MIN_WORDS for seen in kept)
         if not (in_head and index + 1 < len(lines)):
             kept.append(line)
-        elif _is_head_furniture(line, kickers, facts):
+        elif _is_head_furniture(line, kickers, facts) or labels.holds(line):
             continue
         elif is_breadcrumb(line) and tree is not None:
             links = _link_texts(tree) if links is None else links
@@ -98,7 +104,7 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
 
 
 def _is_head_furniture(line: str, kickers: _Kickers, facts: FactRows) -> bool:
-    labelled = is_bare_label(line) or is_field_label(line) or is_age_notice(line)
+    labelled = is_bare_label(line) or is_age_notice(line)
     return labelled or kickers.holds(line) or facts.holds(line)
 
 
@@ -110,6 +116,33 @@ def _head(lines: list[str]) -> list[str]:
             break
         head.append(line)
     return head
+
+
+class _FieldLabels:
+    """The head lines that are field labels (`is_field_label`) the page marks as labels: an element whose class or
+    id names a label (Drupal's `div.field-label`) or a `<label>`, its text the line. A story's own "Update:" or
+    "Key points:" over its lines is a paragraph of the story (review of the thirty-first pass), so the text alone
+    does not tell; the page is read at the first line that is such a label, its first MAX_LABELS_READ labels."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+        self.texts: set[str] | None = None
+
+    def holds(self, line: str) -> bool:
+        if self.tree is None or not is_field_label(line):
+            return False
+        if self.texts is None:
+            self.texts = _marked_labels(self.tree)
+        return line.rstrip() in self.texts
+
+
+def _marked_labels(tree: Any) -> set[str]:
+    texts = set()
+    for count, element in enumerate(tree.xpath(_MARKED_LABEL)):
+        if count == MAX_LABELS_READ:
+            break
+        texts.add(normalized_line(bounded_text(element, LABEL_MAX_CHARACTERS, " ") or ""))
+    return texts
 
 
 class _Kickers:
