@@ -196,3 +196,16 @@ def test_a_story_s_own_label_over_its_lines_stays() -> None:
         article = extract_article(page, URL)
         assert article is not None
         assert article.text.split("\n")[0] == label, label
+
+
+def test_a_story_s_last_paragraph_that_links_to_the_offer_it_reports_stays() -> None:
+    """Review: a page that wraps each paragraph in a block of its own; the story's last one speaks to the reader
+    of the paper's offer and links its words to the subscription page. The offer's box has its button beside its
+    paragraphs; a link inside the paragraph is the story's own. (The rule alone: `drop_reader_call`, before it,
+    has its own reading of a linked line that speaks to the reader.)"""
+    last = "Readers who want to try the digital edition can test it free for four weeks; you need not cancel the offer."
+    linked = last.replace("digital edition", "<a href='/abo/digital'>digital edition</a>")
+    blocks = "".join(f"<div class='text-block'><p>{line}</p></div>" for line in (*STORY, CLOSING, linked))
+    tree = page_tree(f"<html><body><article><div class='body'>{blocks}</div></article></body></html>")
+    text = "\n".join([*STORY, CLOSING, last])
+    assert drop_offer_box(text, tree) == text

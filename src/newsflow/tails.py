@@ -163,9 +163,17 @@ def _offer_box_paragraphs(last: str, tree: Any) -> set[str]:
         for depth, box in enumerate(paragraph.iterancestors()):
             if depth == OFFER_BOX_MAX_DEPTH or bounded_text(box, OFFER_BOX_MAX_CHARACTERS) is None:
                 break
-            if any(_SUBSCRIPTION_LINK.search(link.get("href") or "") for link in box.iter("a")):
+            if any(_is_offer_button(link) for link in box.iter("a")):
                 return _box_lines(box, paragraph)
     return set()
+
+
+def _is_offer_button(link: Any) -> bool:
+    """A link to a subscription page beside the box's paragraphs: one inside a `<p>` is a line's own words (a
+    story's last paragraph, wrapped in a block of its own, that links to the offer it reports; review)."""
+    if not _SUBSCRIPTION_LINK.search(link.get("href") or ""):
+        return False
+    return not any(ancestor.tag == "p" for ancestor in link.iterancestors())
 
 
 def _box_lines(box: Any, last: Any) -> set[str]:
