@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from newsflow.factrows import FactRows
-from newsflow.pageblocks import bounded_text, page_titles
+from newsflow.pageblocks import bounded_text, page_titles, text_element
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
 
 HEAD_MAX_LINES = 6
@@ -43,12 +43,9 @@ BARE_LABELS = frozenset({
 """Labels that are never a line of a story by themselves; compared as the line's word tokens, so a colon or a
 dash after them does not matter ("Published:", "By —")."""
 FIELD_LABEL_MAX_WORDS = 3
-MAX_LABELS_READ = 200
+MAX_LABELS_READ = 20
 LABEL_MAX_CHARACTERS = 100  # three words and their markup's spaces
-_MARKED_LABEL = (
-    "//*[contains(translate(@class, 'LABEL', 'label'), 'label') or contains(translate(@id, 'LABEL', 'label'), 'label')]"
-    " | //label"
-)
+_TEXT_HOLDING = "//body//text()[contains(., $probe)]"
 KICKER_MAX_WORDS = 10
 KICKER_MAX_CHARACTERS = 300  # ten words' text, with its spaces and markup's line breaks
 MAX_KICKED_HEADLINES = 3
@@ -119,30 +116,34 @@ def _head(lines: list[str]) -> list[str]:
 
 
 class _FieldLabels:
-    """The head lines that are field labels (`is_field_label`) the page marks as labels: an element whose class or
-    id names a label (Drupal's `div.field-label`) or a `<label>`, its text the line. A story's own "Update:" or
-    "Key points:" over its lines is a paragraph of the story (review of the thirty-first pass), so the text alone
-    does not tell; the page is read at the first line that is such a label, its first MAX_LABELS_READ labels."""
+    """The head lines that are field labels (`is_field_label`) the page marks as labels: the line is the text of
+    an element whose class or id names a label (Drupal's `div.field-label`), or of a `<label>`, or of a child of
+    one. A story's own "Update:" or "Key points:" over its lines is a paragraph of the story (review of the
+    thirty-first pass), so the text alone does not tell; the page's text nodes are searched for the label's words
+    (one walk in C, only for such a line), the first MAX_LABELS_READ that hold them read."""
 
     def __init__(self, tree: Any) -> None:
         self.tree = tree
-        self.texts: set[str] | None = None
 
     def holds(self, line: str) -> bool:
         if self.tree is None or not is_field_label(line):
             return False
-        if self.texts is None:
-            self.texts = _marked_labels(self.tree)
-        return line.rstrip() in self.texts
+        label = line.rstrip().rstrip(":：").strip()  # noqa: RUF001 (the fullwidth colon is the point)
+        for count, found in enumerate(self.tree.xpath(_TEXT_HOLDING, probe=label)):
+            if count == MAX_LABELS_READ:
+                break
+            element = text_element(found)
+            shown = normalized_line(bounded_text(element, LABEL_MAX_CHARACTERS, " ") or "")
+            if shown == line.rstrip() and any(_marks_a_label(box) for box in (element, element.getparent())):
+                return True
+        return False
 
 
-def _marked_labels(tree: Any) -> set[str]:
-    texts = set()
-    for count, element in enumerate(tree.xpath(_MARKED_LABEL)):
-        if count == MAX_LABELS_READ:
-            break
-        texts.add(normalized_line(bounded_text(element, LABEL_MAX_CHARACTERS, " ") or ""))
-    return texts
+def _marks_a_label(element: Any) -> bool:
+    if element is None:
+        return False
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return element.tag == "label" or "label" in names
 
 
 class _Kickers:
