@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from contextlib import suppress
 from typing import Any
 from uuid import UUID
 
 from prefect.client.schemas.objects import FlowRun
+from prefect.exceptions import ObjectNotFound
 from prefect.runner import Runner
 from prefect.runner._process_manager import ProcessHandle
+
+from flows.staleruns import is_stale
 
 STOPPED_BEFORE_ITS_PROCESS = "Runner is shutting down: the run was cancelled before its process started."
 CANCEL_GRACE_S = 30.0  # as Prefect's cancel: SIGTERM, then SIGKILL if the process is still there
@@ -43,6 +47,8 @@ class ServiceRunner(Runner):
         # Instance attributes over Prefect's methods: the poller and the executor call them through these objects.
         proposer.propose_submitting = self._submitting_unless_stopping(  # type: ignore[method-assign, assignment]
             proposer.propose_submitting)
+        proposer.propose_pending = self._pending_unless_stale(  # type: ignore[method-assign, assignment]
+            proposer.propose_pending)
         processes.add = self._cancelled_if_added_after_the_stop(processes.add)  # type: ignore[method-assign, assignment]
         return self
 
@@ -53,7 +59,8 @@ class ServiceRunner(Runner):
             poller = self._scheduled_run_poller
             proposer, processes = self._state_proposer, self._process_manager
             shared = (poller._state_proposer is proposer and poller._process_manager is processes
-                      and callable(proposer.propose_submitting) and callable(processes.add)
+                      and callable(proposer.propose_submitting) and callable(proposer.propose_pending)
+                      and callable(processes.add)
                       and callable(self._cancellation_manager.cancel))
         except AttributeError:
             shared = False
@@ -73,6 +80,26 @@ class ServiceRunner(Runner):
             await self._cancel_unstarted(flow_run)
             return False
         return submitting
+
+    def _pending_unless_stale(self, propose_pending: Callable[[FlowRun], Coroutine[Any, Any, bool]]
+                              ) -> Callable[[FlowRun], Coroutine[Any, Any, bool]]:
+        """The poller's first call for a run it took: a run of an earlier plan of the schedule, or one planned for
+        a paused deployment (flows/staleruns.py), is deleted instead, before Pending takes the concurrency slot."""
+        async def pending(flow_run: FlowRun) -> bool:
+            if flow_run.auto_scheduled and flow_run.deployment_id is not None:
+                try:
+                    deployment = await self._client.read_deployment(flow_run.deployment_id)
+                except ObjectNotFound:  # deleted: the service's own check says so; nothing of it starts
+                    return False
+                if is_stale(flow_run, deployment):
+                    with suppress(ObjectNotFound):
+                        await self._client.delete_flow_run(flow_run.id)
+                    logger.warning("deleted flow run %s (%s), Scheduled for %s by an earlier plan of the schedule "
+                                   "or while it was paused (Prefect's scheduler's race): not started",
+                                   flow_run.id, flow_run.name, flow_run.expected_start_time)
+                    return False
+            return await propose_pending(flow_run)
+        return pending
 
     async def _cancel_unstarted(self, flow_run: FlowRun) -> None:
         try:
