@@ -25,6 +25,7 @@ from prefect.exceptions import ObjectNotFound
 from prefect.runner import Runner
 from prefect.runner._process_manager import ProcessHandle
 
+from flows.servepatience import say
 from flows.staleruns import is_stale
 
 STOPPED_BEFORE_ITS_PROCESS = "Runner is shutting down: the run was cancelled before its process started."
@@ -34,7 +35,26 @@ STOPPING = "Runner is shutting down."  # Prefect's own message for the runs its 
 
 
 class ServiceRunner(Runner):
-    """Prefect's runner, whose stop also cancels the runs it is still starting."""
+    """Prefect's runner, whose stop also cancels the runs it is still starting, and goes on through a second
+    stop signal."""
+
+    _entered = False  # its __aenter__ has completed: from then on a stop is the runner's own, under way or not
+    _said_stopping = False
+
+    def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+        """A stop signal once the stop is under way (a second Ctrl-C, a supervisor's SIGTERM after one) lets the
+        stop go on. Prefect's handler called `sys.exit(0)` wherever the stop was: the service printed "stopped"
+        while the run it had cancelled was still rolling back (its line came after, from a process left behind
+        for a moment), and the exit cut the stop's pause short, leaving the schedule active with no runner (red
+        team 31; tests/flows/test_serve_end.py). The stop is bounded by Prefect's cancel (SIGTERM to the run, then
+        SIGKILL after 30 s); SIGKILL is the way to end the service at once."""
+        if self._entered and (self.stopping or not self.started):
+            if not self._said_stopping:
+                self._said_stopping = True
+                say("stopping already: the run in flight ends first (its batch rolls back, at most "
+                    f"{CANCEL_GRACE_S:.0f} s), then the schedule is paused")
+            return
+        super().handle_sigterm(*args, **kwargs)
 
     async def __aenter__(self) -> ServiceRunner:
         await super().__aenter__()
@@ -43,6 +63,7 @@ class ServiceRunner(Runner):
         except RuntimeError:
             await super().__aexit__(None, None, None)  # what it entered: the client, its task groups
             raise
+        self._entered = True
         proposer, processes = self._state_proposer, self._process_manager
         # Instance attributes over Prefect's methods: the poller and the executor call them through these objects.
         proposer.propose_submitting = self._submitting_unless_stopping(  # type: ignore[method-assign, assignment]

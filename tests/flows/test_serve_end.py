@@ -1,0 +1,152 @@
+"""`newsflow serve`'s end (docs/scheduling.md, "Stopping" and "Prefect 32"): a stop signal while it waits between
+runs, one during a run, and a second one while the stop is under way.
+
+Each case is a real service on the session's Prefect server and a loopback site whose story the site holds (until
+the service has exited), so the signal lands in the run without a sleep to aim it; the second signal is sent once
+the service has said its stop began. Checked: the exit code (0, docs/scheduling.md), one line per event in order
+(the run's `stopped before its end` before `newsflow serve: stopped`, which is last), no process the service
+started still alive once it has exited, the run recorded `cancelled` (or finished), and no half-loaded rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from prefect.client.schemas.objects import FlowRun
+
+from newsflow.config import load_config
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.flows.test_artifacts import add_news_site
+from tests.flows.test_prefect21 import stopped_news_site
+from tests.flows.test_serve import served_flow_runs, start_serve, wait_for
+from tests.localserver import LocalServer
+
+STOP_BEGAN = "SIGTERM received, initiating graceful shutdown"  # Prefect's runner, as it starts its stop
+RUN_STOPPED = "stopped before its end"
+SERVE_STOPPED = "newsflow serve: stopped"
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes below `pid` now (its runs' processes, their extraction workers), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_bytes().rpartition(b")")[2].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (a zombie has ended: its parent, gone, cannot reap it)."""
+    running = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != b"Z":
+            running.add(pid)
+    return running
+
+
+def said(tmp_path: Path) -> str:
+    return (tmp_path / "serve.log").read_text(errors="replace")
+
+
+def newsflow_lines(text: str) -> list[str]:
+    """The service's own lines and the run's stop line, in order (not the UI's address, not Prefect's)."""
+    return [line for line in text.splitlines() if (line.startswith("newsflow") and "Prefect UI at" not in line)
+            or RUN_STOPPED in line]
+
+
+def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: bool) -> tuple[int, set[int]]:
+    """SIGTERM, and with `second` a SIGINT once the service said its stop began; its exit code, and the processes
+    it had started that are still alive the moment it has exited."""
+    started = descendants(process.pid)
+    process.send_signal(signal.SIGTERM)
+    if second:
+        wait_for(lambda: STOP_BEGAN in said(tmp_path) or process.poll() is not None, 60, "the stop to begin")
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    code = process.wait(timeout=90)
+    return code, alive(started)
+
+
+def check_the_warehouse(config_path: Path, stopped_mid_run: bool) -> str | None:
+    """The run's row says cancelled (or completed), and a cancelled run left no article or page of its batch."""
+    store = Warehouse(load_config(config_path).warehouse_path)
+    rows = run_read_query(store, "SELECT run_id, status FROM runs ORDER BY started_at").rows
+    assert rows and all(status in ("completed", "cancelled", "skipped") for _, status in rows), rows
+    if not stopped_mid_run:
+        return None
+    run_id, status = rows[-1]
+    assert status == "cancelled", rows
+    for table in ("articles", "pages"):  # the held story's batch was one transaction: nothing of it
+        assert run_read_query(store, f"SELECT count(*) FROM {table}").rows == [(0,)], table
+    return str(run_id)
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param("between runs", marks=pytest.mark.skipif(
+        os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a real service, ~15 s); in CI "
+        "tests/flows/test_serve.py stops a service on SIGTERM between its runs")),
+    pytest.param("during a run", marks=pytest.mark.skipif(
+        os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a real service, ~15 s); in CI "
+        "tests/flows/test_prefect21.py stops a service on SIGTERM during a run")),
+    "second signal during the stop",
+])
+def test_serve_ends_in_order_with_its_run_recorded_and_no_process_left(
+        case: str, tmp_path: Path, server: LocalServer, prefect_api: str) -> None:
+    release = threading.Event()
+    mid_run = case != "between runs"
+    feeds = {"held": stopped_news_site(server, release)} if mid_run else {"a": add_news_site(server, "a", range(1, 2))}
+    process = start_serve(tmp_path, server, prefect_api, feeds)
+    config_path = tmp_path / "newsflow.toml"
+    try:
+        if mid_run:
+            wait_for(lambda: server.hits("/held/story.html"), 120, "a run to be fetching the held page")
+        else:  # a run has ended, and none is going: the next is seconds away
+            wait_for(lambda: (runs := served_runs(prefect_api, config_path)) and any(
+                run.state and run.state.is_completed() for run in runs) and not any(
+                run.state and run.state.type.value in ("RUNNING", "PENDING") for run in runs), 120,
+                "a completed run, and none going")
+        code, left = stop_the_service(tmp_path, process, second=case.startswith("second"))
+    finally:
+        release.set()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = said(tmp_path)
+    assert code == 0 and "Traceback" not in text, text[-4000:]
+    assert not left, f"processes the service started outlived it: {left}; {text[-3000:]}"
+    lines = newsflow_lines(text)
+    run_id = check_the_warehouse(config_path, mid_run)
+    if mid_run:
+        assert [line for line in lines if RUN_STOPPED in line] == [next(line for line in lines if RUN_STOPPED in line)]
+        assert str(run_id) in next(line for line in lines if RUN_STOPPED in line)
+    assert lines and lines[-1] == SERVE_STOPPED and lines.count(SERVE_STOPPED) == 1, lines
+    again = [line for line in lines if line.startswith("newsflow serve: stopping already")]
+    assert len(again) == (1 if case.startswith("second") and STOP_BEGAN in text else 0), lines
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api, config_path))
+    assert paused, "the stop pauses the schedule"
+    assert not [run for run in flow_runs if run.state and run.state.type.value in ("RUNNING", "PENDING")]
+
+
+def served_runs(api_url: str, config_path: Path) -> list[FlowRun]:
+    try:
+        return list(asyncio.run(served_flow_runs(api_url, config_path))[0])
+    except Exception:  # the deployment is not there yet
+        return []
+
