@@ -20,7 +20,9 @@ another config's service, an older newsflow, still serves it.
 
 The deployment is created paused and resumed by the runner's poll loop before its first poll
 (flows/servepatience.py): `Flow.serve` created it active and then started the runner, which pauses it
-as it stops, so a SIGTERM between the two left the schedule active with no runner (Prefect 18).
+as it stops, so a SIGTERM between the two left the schedule active with no runner (Prefect 18). The resume
+first deletes the runs of an earlier plan that Prefect's scheduler left Scheduled, and the runner never starts
+one (flows/staleruns.py, Prefect 32).
 """
 
 from __future__ import annotations

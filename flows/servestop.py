@@ -112,6 +112,10 @@ class ServiceRunner(Runner):
                     deployment = await self._client.read_deployment(flow_run.deployment_id)
                 except ObjectNotFound:  # deleted: the service's own check says so; nothing of it starts
                     return False
+                except Exception as exc:  # a failing API: the run stays Scheduled and the next poll asks again
+                    logger.warning("could not read the deployment of flow run %s (%s: %s); it starts on a later poll",
+                                   flow_run.id, type(exc).__name__, exc)
+                    return False
                 if is_stale(flow_run, deployment):
                     with suppress(ObjectNotFound):
                         await self._client.delete_flow_run(flow_run.id)
