@@ -85,9 +85,9 @@ def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: b
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
     code = process.wait(timeout=90)
-    # A process ends a moment after its parent (the service's multiprocessing resource tracker, which exits on
-    # the EOF of its parent's end, was seen alive at that instant under load): what is still alive 15 s on is
-    # left behind. The run's process itself must have ended before `stopped` (the line order checks that).
+    # A process may end a moment after the service (one was alive at that instant under -n 2, not identified;
+    # multiprocessing's resource tracker, which exits once every holder of its pipe has ended, would be): what is
+    # still alive 15 s on is left behind. The run's own stop comes before `stopped` (the line order checks that).
     deadline = time.monotonic() + 15
     while (left := alive(started)) and time.monotonic() < deadline:
         time.sleep(0.1)
