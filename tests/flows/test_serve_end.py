@@ -105,6 +105,7 @@ def check_the_warehouse(config_path: Path, stopped_mid_run: bool) -> str | None:
     assert status == "cancelled", rows
     for table in ("articles", "pages"):  # the held story's batch was one transaction: nothing of it
         assert run_read_query(store, f"SELECT count(*) FROM {table}").rows == [(0,)], table
+    assert run_read_query(store, "SELECT count(*) FROM entries").rows == [(2,)], "both entries stay for the next run"
     return str(run_id)
 
 
@@ -140,6 +141,7 @@ def test_serve_ends_in_order_with_its_run_recorded_and_no_process_left(
             process.wait()
     text = said(tmp_path)
     assert code == 0 and "Traceback" not in text, text[-4000:]
+    assert not [line for line in text.splitlines() if "| ERROR" in line], text[-4000:]  # Prefect 22
     assert not left, f"processes the service started outlived it: {left}; {text[-3000:]}"
     lines = newsflow_lines(text)
     run_id = check_the_warehouse(config_path, mid_run)
