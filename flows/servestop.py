@@ -14,6 +14,7 @@ the stop cancels the others (the run's batch in flight rolls back; flows/ingest.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
@@ -48,7 +49,11 @@ class ServiceRunner(Runner):
         for a moment), and the exit cut the stop's pause short, leaving the schedule active with no runner (red
         team 31; tests/flows/test_serve_end.py). The stop is bounded by Prefect's cancel (SIGTERM to the run, then
         SIGKILL after 30 s); SIGKILL is the way to end the service at once."""
-        if self._entered and (self.stopping or not self.started):
+        # Counted before anything else: a second signal can run inside this handler (between two bytecodes of
+        # the main thread) and must see the first one's stop as under way before Prefect's handler marks it so;
+        # `next` on a count is one C call, which no handler interrupts (review: a second signal inside the first
+        # one's logging took Prefect's path, and the first one's then found the runner stopping and exited).
+        if self._entered and (next(self._stop_signals) or self.stopping or not self.started):
             if not self._said_stopping:
                 self._said_stopping = True
                 say("stopping already: the run in flight ends first (its batch rolls back, at most "
@@ -63,6 +68,7 @@ class ServiceRunner(Runner):
         except RuntimeError:
             await super().__aexit__(None, None, None)  # what it entered: the client, its task groups
             raise
+        self._stop_signals = itertools.count()
         self._entered = True
         proposer, processes = self._state_proposer, self._process_manager
         # Instance attributes over Prefect's methods: the poller and the executor call them through these objects.
