@@ -52,8 +52,10 @@ class ServiceRunner(Runner):
         # Counted before anything else: a second signal can run inside this handler (between two bytecodes of
         # the main thread) and must see the first one's stop as under way before Prefect's handler marks it so;
         # `next` on a count is one C call, which no handler interrupts (review: a second signal inside the first
-        # one's logging took Prefect's path, and the first one's then found the runner stopping and exited).
-        if self._entered and (next(self._stop_signals) or self.stopping or not self.started):
+        # one's logging took Prefect's path, and the first one's then found the runner stopping and exited). Not
+        # `self.stopping`: Prefect sets it on its own (a lost cancellation observer) and the runner polls on, so
+        # the first signal then takes Prefect's path and ends the service (review: it was ignored, for ever).
+        if self._entered and (next(self._stop_signals) or not self.started):
             if not self._said_stopping:
                 self._said_stopping = True
                 say("stopping already: the run in flight ends first (its batch rolls back, at most "

@@ -58,3 +58,29 @@ def test_a_second_signal_inside_the_first_ones_handling_lets_the_stop_go_on(
     assert stopping, "the first signal did not start the stop"
     assert capsys.readouterr().err.count("newsflow serve: stopping already") == 1
 
+
+def test_a_signal_ends_a_runner_that_prefect_stopped_submitting_on_its_own(
+        prefect_api: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """With PREFECT_RUNNER_CRASH_ON_CANCELLATION_FAILURE, Prefect marks the runner stopping when it loses its
+    cancellation observer, and it polls on. The first stop signal then is no second one: before, it was taken for
+    "stopping already" and ignored, and the service never ended (only SIGKILL did)."""
+    from prefect.settings import PREFECT_RUNNER_CRASH_ON_CANCELLATION_FAILURE, temporary_settings
+
+    async def signalled_once() -> bool:
+        async with ServiceRunner(name="signal-after-prefects-own-stopping") as runner:
+            with temporary_settings({PREFECT_RUNNER_CRASH_ON_CANCELLATION_FAILURE: True}):
+                await runner._handle_cancellation_observer_failure()
+            assert runner.stopping, "the premise: Prefect marked the runner stopping"
+            previous = signal.signal(signal.SIGTERM, runner.handle_sigterm)
+            try:
+                signal.raise_signal(signal.SIGTERM)
+            except SystemExit:  # Prefect's handler for a runner already stopping: the service ends
+                return True
+            finally:
+                signal.signal(signal.SIGTERM, previous)
+            return False
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PREFECT_API_URL", prefect_api)
+        ended = asyncio.run(signalled_once())
+    assert ended, "the stop signal was ignored"
+    assert "stopping already" not in capsys.readouterr().err
