@@ -14,18 +14,23 @@ import asyncio
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from prefect.client.schemas.objects import FlowRun
 
 from newsflow.config import load_config
 from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import write_config
 from tests.flows.test_artifacts import add_news_site
 from tests.flows.test_prefect21 import stopped_news_site
 from tests.flows.test_serve import served_flow_runs, start_serve, wait_for
+from tests.hostile.apiproxy import ApiProxy
+from tests.hostile.subprocesses import child_env
 from tests.localserver import LocalServer
 
 STOP_BEGAN = "SIGTERM received, initiating graceful shutdown"  # Prefect's runner, as it starts its stop
@@ -74,7 +79,7 @@ def newsflow_lines(text: str) -> list[str]:
             or RUN_STOPPED in line]
 
 
-def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: bool
+def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: bool, wait_s: float = 90
                      ) -> tuple[int, dict[int, str]]:
     """SIGTERM, and with `second` a SIGINT once the service said its stop began; its exit code, and the processes
     it had started that are still alive 15 s after it has exited."""
@@ -84,7 +89,7 @@ def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: b
         wait_for(lambda: STOP_BEGAN in said(tmp_path) or process.poll() is not None, 60, "the stop to begin")
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
-    code = process.wait(timeout=90)
+    code = process.wait(timeout=wait_s)
     # A process may end a moment after the service (one was alive at that instant under -n 2, not identified;
     # multiprocessing's resource tracker, which exits once every holder of its pipe has ended, would be): what is
     # still alive 15 s on is left behind. The run's own stop comes before `stopped` (the line order checks that).
@@ -162,4 +167,39 @@ def served_runs(api_url: str, config_path: Path) -> list[FlowRun]:
         return list(asyncio.run(served_flow_runs(api_url, config_path))[0])
     except Exception:  # the deployment is not there yet
         return []
+
+
+@pytest.mark.skipif(os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a real service, ~45 s): the bound it "
+                    "checks is the API watch's, which tests/hostile/test_redteam8.py checks in CI while serving")
+def test_a_second_signal_while_the_stop_waits_on_a_silent_api_ends_in_the_api_patience(
+        tmp_path: Path, server: LocalServer, prefect_api: str) -> None:
+    """The stop waits on Prefect's client, which waits on each call and retries it (minutes); a second signal only
+    lets it go on. What bounds it is `execution.api_patience_seconds`: the service says the API answered nothing,
+    in one line, stops the run's processes and exits 4, as while it serves."""
+    release = threading.Event()
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    config_path = write_config(tmp_path, server.base_url, {"held": stopped_news_site(server, release)})
+    with config_path.open("a", encoding="utf-8") as config:
+        config.write("\n[schedule]\ninterval = 2\n\n[execution]\nrun_budget_seconds = 60\napi_patience_seconds = 5\n")
+    env = child_env(f"http://127.0.0.1:{proxy.port}/api") | {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    with (tmp_path / "serve.log").open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "newsflow", "serve", "--config", str(config_path)],
+                                   cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: server.hits("/held/story.html"), 120, "a run to be fetching the held page")
+        proxy.freeze()
+        code, left = stop_the_service(tmp_path, process, second=True, wait_s=60)
+    finally:
+        release.set()
+        proxy.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = said(tmp_path)
+    lines = newsflow_lines(text)
+    assert code == 4 and "Traceback" not in text, text[-4000:]
+    assert lines[-1].startswith(f"newsflow: the Prefect API at http://127.0.0.1:{proxy.port}/api has answered "
+                                "nothing for "), lines
+    assert len([line for line in lines if line.startswith("newsflow serve: stopping already")]) == 1, lines
+    assert not left, f"processes the service started outlived it: {left}; {text[-3000:]}"
 
