@@ -39,15 +39,19 @@ AWAITING_SLOT = "AwaitingConcurrencySlot"  # a Scheduled run Prefect's own delet
 
 def is_stale(run: FlowRun, deployment: DeploymentResponse) -> bool:
     """A run the scheduler planned, still Scheduled and never run, whose plan the deployment no longer has:
-    it is paused, or the run's schedule is not one of its active ones."""
+    it is paused, or the run's schedule is not one of its active ones. A run that names no schedule (a Prefect
+    server before 3.2 plans them so, and the client accepts any 3.x server) is judged by the pause alone: taken
+    for stale, every run of such a server's schedule was deleted as the runner took it (review)."""
     if not run.auto_scheduled or run.run_count or run.state is None or run.state.type is not StateType.SCHEDULED:
         return False
     if run.state.name == AWAITING_SLOT:
         return False
     if deployment.paused:
         return True
+    if run.created_by is None:  # a server before Prefect 3.2 names no schedule: no plan to judge the run by
+        return False
     active = {schedule.id for schedule in deployment.schedules if schedule.active}
-    return run.created_by is None or run.created_by.id not in active
+    return run.created_by.id not in active
 
 
 async def delete_stale_runs(client: PrefectClient, deployment_id: UUID) -> int:

@@ -137,3 +137,26 @@ async def gone(client: PrefectClient, flow_run_id: UUID) -> bool:
     except ObjectNotFound:
         return True
     return False
+
+
+def test_a_run_planned_by_a_server_that_names_no_schedule_is_not_judged_stale(
+        tmp_path: Path, prefect_api: str) -> None:
+    """A Prefect server before 3.2 (a user's `PREFECT_API_URL`; the client's handshake accepts any 3.x) plans
+    runs without `created_by`. Judged stale, every run of the schedule was deleted as the runner took it: the
+    service ran nothing, ever. Such a run is judged by the pause alone. The run is this server's own, as that
+    server would answer it (no `created_by`)."""
+    with temporary_settings({PREFECT_API_URL: prefect_api}):
+        _, deployment_id = served_deployment(tmp_path, "unnamed")
+
+        async def judged() -> tuple[bool, bool]:
+            async with PrefectClient(api=prefect_api) as client:
+                await client.resume_deployment(deployment_id)
+                await plan_from_now(client, deployment_id)
+                [run, *_] = await scheduled_runs(client, deployment_id)
+                unnamed = run.model_copy(update={"created_by": None})
+                active = is_stale(unnamed, await client.read_deployment(deployment_id))
+                await client.pause_deployment(deployment_id)
+                return active, is_stale(unnamed, await client.read_deployment(deployment_id))
+        while_active, while_paused = asyncio.run(judged())
+    assert not while_active, "a run of an active schedule, from a server that names no schedule, judged stale"
+    assert while_paused, "a run planned for a paused deployment is stale whoever planned it"
