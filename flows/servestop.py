@@ -48,7 +48,8 @@ class ServiceRunner(Runner):
         while the run it had cancelled was still rolling back (its line came after, from a process left behind
         for a moment), and the exit cut the stop's pause short, leaving the schedule active with no runner (red
         team 31; tests/flows/test_serve_end.py). The stop is bounded by Prefect's cancel (SIGTERM to the run, then
-        SIGKILL after 30 s); SIGKILL is the way to end the service at once."""
+        SIGKILL after 30 s) while the API answers, and by the API watch (`execution.api_patience_seconds`, exit 4)
+        when it does not; SIGKILL is the way to end the service at once."""
         # Counted before anything else: a second signal can run inside this handler (between two bytecodes of
         # the main thread) and must see the first one's stop as under way before Prefect's handler marks it so;
         # `next` on a count is one C call, which no handler interrupts (review: a second signal inside the first
