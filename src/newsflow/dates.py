@@ -73,6 +73,7 @@ from newsflow.declareddates import (
 )
 from newsflow.headline_date import (
     byline_time,
+    cued_headline_date,
     headline_date,
     numeric_date,
     printed_zone_abbreviation,
@@ -95,6 +96,7 @@ from newsflow.pagedates import (
     other_stories_only,
     page_url_day,
     payload_published,
+    uncued_after_url_day,
 )
 from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
 from newsflow.pagetimes import parse_local as parse_local
@@ -283,7 +285,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     first = _declared_published(tree)
     if first is None:
         return (_story_time_over_generic(found, tree) or labelled_over(found, tree, url)
-                or _headline_checked(found, htmldate_value, tree))
+                or _headline_checked(found, htmldate_value, tree, url))
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
@@ -304,7 +306,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     # time the publisher's known zone puts on the URL's day (review: that outvotes a `<time>` in a server's offset)
     if not utc_time and (own := in_page_offset(declared, tree)).utcoffset() and own.date() != found.date():
         return own
-    return _headline_checked(found, htmldate_value, tree)
+    return _headline_checked(found, htmldate_value, tree, url)
 
 
 def _before_any_zones_day(found: datetime, declared: datetime, zone: ZoneInfo | None) -> bool:
@@ -372,13 +374,18 @@ def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tup
     return [(kind, _in_zone(moment, zone)) for kind, moment in moments if plausible(moment)]
 
 
-def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:
-    """htmldate's bare day (or nothing) gives way to the date printed under the headline; its
-    date with a time, to the byline's `<time>` when the page states no publication date."""
+def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any,
+                      url: str | None = None) -> datetime | None:
+    """htmldate's bare day (or nothing) gives way to the date printed under the headline, unless that is an event's
+    after the URL's day (`uncued_after_url_day`); its date with a time, to the byline's `<time>` when the page
+    states no publication date."""
     if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()) and not _modified(found, tree):
         return _byline_checked(found, tree)
-    printed = as_datetime(headline_date(tree, found.date() if found is not None else None))
+    cued = cued_headline_date(tree, found.date() if found is not None else None)
+    printed = as_datetime(cued[0] if cued is not None else None)
     if not plausible(printed) or (found is not None and printed.date() == found.date()):
+        return found
+    if found is not None and cued is not None and uncued_after_url_day(found.date(), cued, url, tree):
         return found
     if found is not None and printed.date() > found.date() and _modified(found, tree):
         return found  # a publication can't come after the page's modification

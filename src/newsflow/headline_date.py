@@ -93,15 +93,21 @@ def headline_date(tree: Any, near: date | None = None) -> date | None:
     publication nor an author and a later line does ("By A. Writer · March 12, 2026", "Publié le 12 mars 2026")
     on another day, the later line's: the first is a kicker's event ("Vote on March 20, 2026", "Abstimmung am
     20.03.2026"; thirtieth pass)."""
+    found = cued_headline_date(tree, near)
+    return found[0] if found is not None else None
+
+
+def cued_headline_date(tree: Any, near: date | None = None) -> tuple[date, bool] | None:
+    """`headline_date`, and whether a publication or author cue introduces its line."""
     order = _page_order(tree)
     first = None
     for line in byline_lines(tree):
         read = _line_publication(line, near, order)
         if read is None:
             continue
-        if read[1] and (first is None or read[0] != first):
-            return read[0]
-        first = read[0] if first is None else first
+        if read[1] and (first is None or read[0] != first[0]):
+            return read
+        first = read if first is None else (first[0], first[1] or read == (first[0], True))
     return first
 
 
@@ -128,7 +134,66 @@ def _cued(line: str, position: int) -> bool:
         return True
     if _PICTURE.search(line, 0, position):
         return False  # review: a photo's credit ("By Reuters photo", "Foto: Von A. Fotograf") names no author's line
-    return any(line[cue.end()].isupper() for cue in _AUTHOR_CUE.finditer(line, 0, position))
+    return any(_opens_author(line, cue) for cue in _AUTHOR_CUE.finditer(line, 0, position))
+
+
+_PLACE_PREPOSITIONS = frozenset({"di", "von", "av"})
+_SEPARATORS = "|·•–—/,:;("  # noqa: RUF001 (the dashes bylines print)
+
+
+def _opens_author(line: str, cue: re.Match[str]) -> bool:
+    """Whether an author cue and the capital after it open an author's name: "di", "von", "av" only at the line's
+    start or after a separator ("Di Mario Rossi", "Text: A. | von A. Autor"), as after a noun they name a place or an
+    institution as often ("Comune di Milano", "Rat von Berlin"; thirty-first pass)."""
+    if not line[cue.end()].isupper():
+        return False
+    if cue[0].split()[0].lower() not in _PLACE_PREPOSITIONS:
+        return True
+    before = line[:cue.start()].rstrip()
+    return not before or before[-1] in _SEPARATORS
+
+
+def authored_day(tree: Any) -> date | None:
+    """The day printed right after an author's name on a line under the headline ("By A. Writer · March 13, 2026",
+    "Por A. Escritor | 12 de marzo de 2026"), not an update's: the author's line is the story's own, where a day on
+    another line may be an event's, an offer's or a print edition's (thirty-first pass; the twenty-ninth's first form
+    read any)."""
+    order, previous = _page_order(tree), ""
+    for line in byline_lines(tree):
+        found = first_date(line, named=True, order=order)
+        if found is None or _is_update(line, found[0]) or _PICTURE.search(line, 0, found[0]):
+            previous = line if found is None else ""
+            continue
+        if _after_author(previous) and not any(character.isalpha() for character in line[:found[0]]):
+            return found[1]  # the name's element, then the day's: "Por A. Autor" <span>12 de março de 2026</span>
+        if _after_author(line[:found[0]]):
+            return found[1]
+        previous = ""
+    return None
+
+
+def _after_author(text: str) -> bool:
+    """Whether `text` ends with an author's cue and name ("By A. Writer · ", "Por A. Autor")."""
+    cues = [cue for cue in _AUTHOR_CUE.finditer(text) if _opens_author(text, cue)]
+    return bool(cues) and _names_only(text[cues[-1].end():])
+
+
+_NAME_JOINERS = frozenset({"on", "le", "am", "el", "em", "il", "op", "den", "and", "und", "et", "y", "e"})
+_NAME_WORDS = 6
+
+
+def _names_only(text: str) -> bool:
+    """Whether `text`, between an author cue and a date, is the author's name only: capitalised words, initials,
+    separators and a joining word ("A. Writer on", "Laura E. Adkins /"); not a label ("Print Edition:") nor a
+    sentence ("The vote is scheduled for")."""
+    words = text.split()
+    if len(words) > _NAME_WORDS:
+        return False
+    for word in words:
+        letters = "".join(character for character in word if character.isalnum())
+        if word.endswith(":") or (letters and not letters[0].isupper() and letters.lower() not in _NAME_JOINERS):
+            return False
+    return True
 
 
 _PICTURE = re.compile(r"(?<![^\W\d_])(?:photo|foto|bild|image|picture|credit|crédit|illustration|grafik|graphic|imagen|"
