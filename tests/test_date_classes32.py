@@ -16,6 +16,7 @@ import pytest
 from newsflow.extract import page_tree
 from newsflow.headline_date import headline_date
 from tests.date_batch20 import stored_day
+from tests.date_batch28 import STORIES
 from tests.date_batch29 import MARCH_12, MARCH_13, URL, UTC_PAGES, UTC_PAGES_AFTER, utc_page
 from tests.date_batch31 import event_page
 
@@ -86,3 +87,42 @@ def test_a_place_after_di_von_av_is_no_author_whose_line_beats_the_first_day(lat
                                    "<p>Testo: A. Rossi | di Mario Rossi, 12 marzo 2026</p>"])
 def test_di_von_opening_an_authors_line_still_beats_a_kickers_event(later: str) -> None:
     assert headline_date(page_tree(event_page(f"<p>Seduta del 20.03.2026</p>{later}", "de"))) == MARCH_12
+
+
+# 4. A page that states its day only in a sentence about itself (BBAW tune: a WordPress theme's sidebar "Über diesen
+#    Artikel": "<a href=THE PAGE rel=bookmark>Title</a> wurde am 19. Mai 2010 um 23:03 Uhr gepostet und unter …
+#    abgelegt"): the sidebar is another block, htmldate's only day was an archive's, and no date was stored.
+SELF_URL = "https://www.example.de/literatur-und-typografie/"  # no day in it: the real page's was an archive's
+
+
+def _self_page(about: str, lang: str = "de") -> str:
+    title = STORIES[lang][0]
+    return (f'<html lang="{lang}"><head><title>{title} | Lettern</title></head><body><div id="header"><ul id="nav"><li>'
+            '<a href="/">Home</a></li></ul><h1><a href="/">Lettern</a></h1></div><div id="sidebar"><h2>Über diesen '
+            f'Artikel</h2><p class="news">{about}</p></div><div id="content"><h2>{title}</h2>'
+            + "".join(f"<p>{STORIES[lang][1] * 3}</p>" for _ in range(4)) + "</div></body></html>")
+
+
+def _self_link(href: str = SELF_URL) -> str:
+    return f'<a href="{href}" rel="bookmark" title="Permanent Link">{STORIES["de"][0]}</a>'
+
+
+@pytest.mark.parametrize(("about", "day"), [
+    (f"{_self_link()} wurde am <nobr>19. Mai 2010</nobr> um <nobr>23:03</nobr> Uhr gepostet und unter <a "
+     'href="/category/literatur/">Literatur</a> abgelegt.', date(2010, 5, 19)),
+    (f"{_self_link()} was posted on May 19, 2010 at 11:03 pm and is filed under <a href=\"/c/\">Reading</a>.",
+     date(2010, 5, 19)),
+    (f"{_self_link(SELF_URL.rstrip('/'))} wurde am 19.05.2010 veröffentlicht.", date(2010, 5, 19)),
+])
+def test_a_sentence_about_the_page_itself_dates_a_page_that_states_no_other_day(about: str, day: date) -> None:
+    assert stored_day(_self_page(about), SELF_URL) == day
+
+
+@pytest.mark.parametrize("about", [
+    # another story's sentence, a self-link with no publication cue, a self-link's comment count
+    '<a href="/2010/04/anderer-artikel/">Anderer Artikel</a> wurde am 19. Mai 2010 gepostet.',
+    f"{_self_link()} · 19. Mai 2010",
+    f"{_self_link()}: 3 Kommentare, der letzte am 19. Mai 2010",
+])
+def test_no_sentence_about_the_page_itself_leaves_it_undated(about: str) -> None:
+    assert stored_day(_self_page(about), SELF_URL) is None
