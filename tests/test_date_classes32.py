@@ -126,3 +126,30 @@ def test_a_sentence_about_the_page_itself_dates_a_page_that_states_no_other_day(
 ])
 def test_no_sentence_about_the_page_itself_leaves_it_undated(about: str) -> None:
     assert stored_day(_self_page(about), SELF_URL) is None
+
+
+# 5. htmldate's time read out of a script's state under an update's key (BBAW tune, for-me-online.de: a Sitecore
+#    front end's `"__Updated":{"value":"2022-02-09T11:04:09Z"}`, the page item's last edit), while the headline's
+#    category bar prints "Familie 17/02/2022": the script's edit was stored.
+def _state_page(state: str, under: str = "<div>Familie</div><div>17/03/2026</div>") -> str:
+    title = STORIES["de"][0]
+    return (f'<html lang="de"><head><title>{title} | Magazin</title></head><body><div id="app"><h1>{title}</h1>'
+            f'<div class="bar">{under}</div>' + "".join(f"<p>{STORIES['de'][1] * 3}</p>" for _ in range(4))
+            + f'</div><script type="application/json" id="__JSS_STATE__">{state}</script></body></html>')
+
+
+STATE_URL = "https://www.example.de/familie/kinder/tochter"
+
+
+@pytest.mark.parametrize("key", ["__Updated", "lastModified", "updated_at"])
+def test_a_scripts_update_time_gives_way_to_the_day_under_the_headline(key: str) -> None:
+    state = f'{{"fields":{{"Title":{{"value":"Tochter"}},"{key}":{{"value":"2026-03-09T11:04:09Z"}}}}}}'
+    assert stored_day(_state_page(state), STATE_URL) == date(2026, 3, 17)
+
+
+@pytest.mark.parametrize("state", [
+    '{"fields":{"__Created":{"value":"2026-03-09T11:04:09Z"}}}',  # no update's key: a creation is the story's
+    '{"article":{"publishedAt":"2026-03-09T11:04:09Z"}}',
+])
+def test_a_scripts_other_time_still_dates_the_page(state: str) -> None:
+    assert stored_day(_state_page(state), STATE_URL) == date(2026, 3, 9)

@@ -69,6 +69,7 @@ from newsflow.declareddates import (
     listed_storys,
     modified_metas,
     published_metas,
+    script_update,
     story_time,
 )
 from newsflow.headline_date import (
@@ -379,7 +380,8 @@ def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: 
     """htmldate's bare day (or nothing) gives way to the date printed under the headline, unless that is an event's
     after the URL's day (`uncued_after_url_day`); its date with a time, to the byline's `<time>` when the page
     states no publication date."""
-    if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()) and not _modified(found, tree):
+    bare = _BARE_DAY.match((htmldate_value or "").strip())
+    if found is not None and not bare and not _modified(found, tree) and not script_update(found, tree):
         return _byline_checked(found, tree)
     cued = cued_headline_date(tree, found.date() if found is not None else None)
     printed = as_datetime(cued[0] if cued is not None else None)
