@@ -291,7 +291,8 @@ def script_update(found: datetime, tree: Any) -> bool:
 
 def _positions(text: str, stamp: str) -> list[int]:
     """Where `stamp` occurs in `text`, the first `STAMPS_READ`."""
-    found, at = [], text.find(stamp)
+    found: list[int] = []
+    at = text.find(stamp)
     while at >= 0 and len(found) < STAMPS_READ:
         found.append(at)
         at = text.find(stamp, at + 1)
