@@ -21,6 +21,7 @@ import re
 import weakref
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from newsflow.bylinetexts import SENTENCE_CHARS, in_other_block
@@ -283,14 +284,14 @@ def script_update(found: datetime, tree: Any) -> bool:
     (`"__Updated":{"value":"2022-02-09T11:04:09Z"}`, `"lastModified":"…"`): a CMS record's last edit (a Sitecore
     front end's state; thirty-first pass, BBAW), no publication, so the day printed under the headline stays."""
     stamp = found.strftime("%Y-%m-%dT%H:%M:%S")
+    stating = (text for script in tree.iter("script") if stamp in (text := script.text or ""))
     keys = [_UPDATE_KEY.search(text, max(0, at - 80), at) is not None
-            for script in tree.iter("script") if stamp in (text := script.text or "")
-            for at in _positions(text, stamp)]
+            for text in islice(stating, STAMPS_READ) for at in _positions(text, stamp)]
     return bool(keys) and all(keys)
 
 
 def _positions(text: str, stamp: str) -> list[int]:
-    """Where `stamp` occurs in `text`, the first `STAMPS_READ`."""
+    """Where `stamp` occurs in `text`, the first `STAMPS_READ` (of the first `STAMPS_READ` scripts stating it)."""
     found: list[int] = []
     at = text.find(stamp)
     while at >= 0 and len(found) < STAMPS_READ:
