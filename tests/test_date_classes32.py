@@ -153,3 +153,24 @@ def test_a_scripts_update_time_gives_way_to_the_day_under_the_headline(key: str)
 ])
 def test_a_scripts_other_time_still_dates_the_page(state: str) -> None:
     assert stored_day(_state_page(state), STATE_URL) == date(2026, 3, 9)
+
+
+MONTH_URL = "https://www.example.de/2010/05/literatur-und-typografie/"  # a WordPress permalink naming its month
+
+
+def test_a_sentence_about_the_page_itself_beats_htmldates_first_of_the_urls_month() -> None:
+    # htmldate reads the URL's month as its 1st, which the page states nowhere; the sentence names the day
+    about = (f"{_self_link(MONTH_URL)} was posted on May 19, 2010 at 11:03 pm and is filed under <a href=\"/c/\">"
+             "Reading</a>.")
+    assert stored_day(_self_page(about), MONTH_URL) == date(2010, 5, 19)
+
+
+@pytest.mark.parametrize(("about", "day"), [
+    # htmldate reads another month's day in the sentence itself; another story's sentence dates nothing (as main)
+    (f"{_self_link(MONTH_URL)} was posted on June 3, 2010 and is filed under <a href=\"/c/\">Reading</a>.",
+     date(2010, 6, 3)),
+    ('<a href="/2010/05/other/">Other</a> was posted on May 19, 2010 and is filed under <a href="/c/">Reading</a>.',
+     None),
+])
+def test_a_month_url_page_without_its_own_sentence_that_month_is_dated_as_before(about: str, day: date | None) -> None:
+    assert stored_day(_self_page(about), MONTH_URL) == day

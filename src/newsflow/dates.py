@@ -83,7 +83,7 @@ from newsflow.headline_date import (
 )
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.labelleddates import labelled_over
-from newsflow.lastresortdates import above_story_checked, as_datetime, last_resort_date
+from newsflow.lastresortdates import above_story_checked, as_datetime, last_resort_date, month_first_posted
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.lunardates import lunar_days
 from newsflow.pagedates import (
@@ -183,6 +183,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
         if all(kind == "byline" for kind, _ in sources):
             chosen = above_story_checked(chosen, tree, sources)
         chosen = first_live_post(tree, chosen)
+    if chosen is not None and not sources:  # a URL month's 1st against a sentence about the page (thirty-first pass)
+        chosen = month_first_posted(chosen, tree, url)
     if not plausible(chosen):
         return None
     chosen = in_page_offset(chosen, tree)

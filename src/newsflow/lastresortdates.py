@@ -9,14 +9,14 @@ Pure: an lxml tree walked by its methods only.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from itertools import islice
 from typing import Any
 
 from newsflow.datechecks import plausible, url_day
 from newsflow.headline_date import byline_time, byline_title_date, published_ago, update_bound
 from newsflow.kickerdates import above_story_date, kicker_date, printed_after_story
-from newsflow.pagedates import attribute_published, page_url_day, payload_published
+from newsflow.pagedates import attribute_published, month_fallback, page_url_day, payload_published
 from newsflow.pagetimes import parse_page
 from newsflow.printeddates import first_date
 
@@ -97,4 +97,15 @@ def _following_texts(link: Any) -> list[str]:
         texts += [str(text) for text in sibling.itertext()]
         texts.append(str(sibling.tail or ""))
     return texts
+
+
+def month_first_posted(chosen: datetime, tree: Any, url: str | None) -> datetime:
+    """The day a sentence about the page itself states (`self_posted_day`) in place of a month's 1st the page states
+    nowhere (`pagedates.month_fallback`: htmldate's reading of a URL's month, /2010/05/), when it is in that month
+    (thirty-first pass: the live form of BBAW's bewegliche-lettern)."""
+    if chosen.day != 1 or chosen.time() != time(0) or chosen.utcoffset():
+        return chosen
+    if not month_fallback(tree, chosen.date().isoformat()) or (posted := self_posted_day(tree, url)) is None:
+        return chosen
+    return as_datetime(posted) or chosen if posted.replace(day=1) == chosen.date() else chosen
 
