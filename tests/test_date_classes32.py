@@ -166,11 +166,12 @@ def test_a_sentence_about_the_page_itself_beats_htmldates_first_of_the_urls_mont
 
 
 @pytest.mark.parametrize(("about", "day"), [
-    # htmldate reads another month's day in the sentence itself; another story's sentence dates nothing (as main)
+    # htmldate reads another month's day in the sentence and the sidebar's day is dropped; the sentence about the page
+    # then dates it as the last resort (rule 4; main stores none); another story's sentence dates nothing (as main)
     (f"{_self_link(MONTH_URL)} was posted on June 3, 2010 and is filed under <a href=\"/c/\">Reading</a>.",
      date(2010, 6, 3)),
     ('<a href="/2010/05/other/">Other</a> was posted on May 19, 2010 and is filed under <a href="/c/">Reading</a>.',
      None),
 ])
-def test_a_month_url_page_without_its_own_sentence_that_month_is_dated_as_before(about: str, day: date | None) -> None:
+def test_a_month_urls_sentence_of_another_month_or_story_is_no_month_first_fix(about: str, day: date | None) -> None:
     assert stored_day(_self_page(about), MONTH_URL) == day
