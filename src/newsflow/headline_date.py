@@ -139,18 +139,27 @@ def _cued(line: str, position: int) -> bool:
 
 _PLACE_PREPOSITIONS = frozenset({"di", "von", "av"})
 _SEPARATORS = "|·•–—/,:;("  # noqa: RUF001 (the dashes bylines print)
+# an article's genre before "von"/"di"/"av" names its author ("Ein Kommentar von A. Autor", "Un commento di M. Rossi",
+# "En krönika av A. Svensson"; review of the thirty-first pass)
+_GENRES = frozenset({
+    "kommentar", "bericht", "analyse", "gastbeitrag", "beitrag", "text", "artikel", "interview", "reportage",
+    "kolumne", "essay", "glosse", "rezension", "kritik", "leitartikel", "porträt", "feature", "meinung",
+    "articolo", "commento", "editoriale", "intervista", "analisi", "servizio", "rubrica", "testo", "recensione",
+    "cronaca", "krönika", "kronikk", "analys", "ledare", "artikkel", "tekst", "recension", "intervju", "kommentaar",
+})
 
 
 def _opens_author(line: str, cue: re.Match[str]) -> bool:
     """Whether an author cue and the capital after it open an author's name: "di", "von", "av" only at the line's
-    start or after a separator ("Di Mario Rossi", "Text: A. | von A. Autor"), as after a noun they name a place or an
-    institution as often ("Comune di Milano", "Rat von Berlin"; thirty-first pass)."""
+    start, after a separator ("Di Mario Rossi", "Text: A. | von A. Autor") or after an article's genre ("Ein
+    Kommentar von A. Autor"; review), as after another noun they name a place or an institution as often ("Comune
+    di Milano", "Rat von Berlin"; thirty-first pass)."""
     if not line[cue.end()].isupper():
         return False
     if cue[0].split()[0].lower() not in _PLACE_PREPOSITIONS:
         return True
     before = line[:cue.start()].rstrip()
-    return not before or before[-1] in _SEPARATORS
+    return not before or before[-1] in _SEPARATORS or before.split()[-1].lower() in _GENRES
 
 
 def authored_day(tree: Any) -> date | None:
