@@ -98,7 +98,8 @@ def headline_date(tree: Any, near: date | None = None) -> date | None:
 
 
 def cued_headline_date(tree: Any, near: date | None = None) -> tuple[date, bool] | None:
-    """`headline_date`, and whether a publication or author cue introduces its line."""
+    """`headline_date`, and whether its line is the page's own: a publication or author cue introduces it, or it
+    prints the day alone (a dateline: "March 20, 2026", "Friday, March 20, 2026"; review: no event's)."""
     order = _page_order(tree)
     first = None
     for line in byline_lines(tree):
@@ -107,8 +108,18 @@ def cued_headline_date(tree: Any, near: date | None = None) -> tuple[date, bool]
             continue
         if read[1] and (first is None or read[0] != first[0]):
             return read
-        first = read if first is None else (first[0], first[1] or read == (first[0], True))
+        if first is None:
+            first = (read[0], read[1] or _dateline(line, near, order))
+        elif read == (first[0], True):
+            first = (first[0], True)
     return first
+
+
+def _dateline(line: str, near: date | None, order: str | None) -> bool:
+    """Whether `line` opens with its day, or with one word and a comma before it ("Friday, ", "BERLIN, ")."""
+    found = first_date(line, near, named=True, order=order)
+    before = line[:found[0]].split() if found is not None else ["-", "-"]
+    return not before or (len(before) == 1 and before[0].endswith(","))
 
 
 def _line_publication(line: str, near: date | None, order: str | None) -> tuple[date, bool] | None:
