@@ -11,7 +11,7 @@ from newsflow.extract import page_tree
 from newsflow.headline_date import headline_date
 from tests.date_batch20 import stored_day
 from tests.date_batch31 import event_page
-from tests.test_date_classes32 import MONTH_URL, STATE_URL, _self_link, _self_page, _state_page
+from tests.test_date_classes32 import STATE_URL, _self_link, _self_page, _state_page
 
 MARCH_12 = date(2026, 3, 12)
 MARCH_20 = date(2026, 3, 20)
@@ -38,11 +38,6 @@ def test_a_day_printed_alone_under_the_headline_dates_the_page_over_an_earlier_u
 ])
 def test_a_time_a_script_states_as_publication_and_update_still_dates_the_page(state: str) -> None:
     assert stored_day(_state_page(state), STATE_URL) == date(2026, 3, 9)
-
-
-def test_a_sentence_about_the_page_of_another_month_than_its_urls_dates_nothing() -> None:
-    about = f"{_self_link(MONTH_URL)} was posted on June 3, 2010 and is filed under <a href=\"/c/\">Reading</a>."
-    assert stored_day(_self_page(about), MONTH_URL) is None
 
 
 @pytest.mark.parametrize("about", [

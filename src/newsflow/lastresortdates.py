@@ -68,6 +68,9 @@ def amp_url_day(tree: Any) -> date | None:
 
 _POSTED = re.compile(r"(?<![^\W\d_])(?:posted|gepostet|published|veröffentlicht|publié|publicado|pubblicato|"
                      r"geschrieben|written)(?![^\W\d_])", re.IGNORECASE)
+_COMMENT = re.compile(r"(?<![^\W\d_])(?:comment|kommentar|commentaire|comentario|commento|reply|replies|antwort|"
+                      r"risposta|respuesta|réponse)", re.IGNORECASE)
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
 SELF_LINKS_READ = 5
 SENTENCE_CHARS = 300
 CUE_AFTER_DATE = 60
@@ -78,14 +81,19 @@ def self_posted_day(tree: Any, url: str | None) -> date | None:
     ("<a href=THE PAGE>Title</a> wurde am 19. Mai 2010 um 23:03 Uhr gepostet", "… was posted on May 19, 2010": a
     WordPress theme's "about this article" box in the sidebar, which the date rules read as another block;
     thirty-first pass, BBAW). The date must follow the link, with a publication cue before it or up to 60
-    characters after it."""
+    characters after it, no comment's between them, and in the month a /2010/05/ URL names (review)."""
     if not url:
         return None
     bare = url.split("#")[0].rstrip("/")
+    month = _URL_MONTH.search(bare)
     for link in islice(tree.xpath("//a[@href=$one or @href=$two]", one=bare, two=bare + "/"), SELF_LINKS_READ):
         after = "".join(text for text in (link.tail, *_following_texts(link)) if text)[:SENTENCE_CHARS]
         found = first_date(after, named=True)
-        if found is not None and _POSTED.search(after, 0, found[0] + CUE_AFTER_DATE):
+        if found is None or _COMMENT.search(after, 0, found[0]):
+            continue  # review: a comment's day ("2 comments, the last posted on May 25")
+        if month is not None and (found[1].year, found[1].month) != (int(month[1]), int(month[2])):
+            continue  # review: a permalink's month is the post's; a day in another is no sentence about it
+        if _POSTED.search(after, 0, found[0] + CUE_AFTER_DATE):
             return found[1]
     return None
 
