@@ -10,6 +10,7 @@ import pytest
 from newsflow.extract import page_tree
 from newsflow.headline_date import headline_date
 from tests.date_batch20 import stored_day
+from tests.date_batch29 import URL, utc_page
 from tests.date_batch31 import event_page
 from tests.test_date_classes32 import STATE_URL, _self_link, _self_page, _state_page
 
@@ -46,3 +47,13 @@ def test_a_time_a_script_states_as_publication_and_update_still_dates_the_page(s
 ])
 def test_a_comments_day_after_a_link_to_the_page_dates_nothing(about: str) -> None:
     assert stored_day(_self_page(about), "https://www.example.de/literatur-und-typografie/") is None
+
+
+@pytest.mark.parametrize(("byline", "lang"), [
+    ("By A. Writer in Rome, March 13, 2026", "en"), ("Par A. Auteur à Paris, le 13 mars 2026", "fr"),
+    ("Por A. Autor en Madrid, 13 de marzo de 2026", "es"), ("By Jan van der Berg · March 13, 2026", "en"),
+    ("Por María de la Cruz, 13 de marzo de 2026", "es"), ("Por Ana da Silva, 13 de marzo de 2026", "es"),
+])
+def test_an_authors_line_with_a_place_or_a_names_particle_puts_a_utc_time_on_its_day(byline: str, lang: str) -> None:
+    # the author's line is the story's own with a dateline's place after the name or a particle inside it
+    assert stored_day(utc_page(byline, lang, json_ld="2026-03-12T23:10:00Z"), URL) == date(2026, 3, 13)

@@ -44,6 +44,7 @@ import weakref
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from newsflow.authorcues import AUTHOR_CUE, after_author, opens_author
 from newsflow.bylinetexts import MAX_TEXT_CHARS as MAX_TEXT_CHARS  # re-exported: the old home of these names
 from newsflow.bylinetexts import TEXTS_AFTER_HEADLINE as TEXTS_AFTER_HEADLINE
 from newsflow.bylinetexts import byline_lines
@@ -134,7 +135,7 @@ def _line_publication(line: str, near: date | None, order: str | None) -> tuple[
     return (published, True) if published is not None else None
 
 
-_AUTHOR_CUE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|av|af|przez)\s+(?=[^\W\d_])", re.IGNORECASE)
+
 
 
 def _cued(line: str, position: int) -> bool:
@@ -145,32 +146,7 @@ def _cued(line: str, position: int) -> bool:
         return True
     if _PICTURE.search(line, 0, position):
         return False  # review: a photo's credit ("By Reuters photo", "Foto: Von A. Fotograf") names no author's line
-    return any(_opens_author(line, cue) for cue in _AUTHOR_CUE.finditer(line, 0, position))
-
-
-_PLACE_PREPOSITIONS = frozenset({"di", "von", "av"})
-_SEPARATORS = "|·•–—/,:;("  # noqa: RUF001 (the dashes bylines print)
-# an article's genre before "von"/"di"/"av" names its author ("Ein Kommentar von A. Autor", "Un commento di M. Rossi",
-# "En krönika av A. Svensson"; review of the thirty-first pass)
-_GENRES = frozenset({
-    "kommentar", "bericht", "analyse", "gastbeitrag", "beitrag", "text", "artikel", "interview", "reportage",
-    "kolumne", "essay", "glosse", "rezension", "kritik", "leitartikel", "porträt", "feature", "meinung",
-    "articolo", "commento", "editoriale", "intervista", "analisi", "servizio", "rubrica", "testo", "recensione",
-    "cronaca", "krönika", "kronikk", "analys", "ledare", "artikkel", "tekst", "recension", "intervju", "kommentaar",
-})
-
-
-def _opens_author(line: str, cue: re.Match[str]) -> bool:
-    """Whether an author cue and the capital after it open an author's name: "di", "von", "av" only at the line's
-    start, after a separator ("Di Mario Rossi", "Text: A. | von A. Autor") or after an article's genre ("Ein
-    Kommentar von A. Autor"; review), as after another noun they name a place or an institution as often ("Comune
-    di Milano", "Rat von Berlin"; thirty-first pass)."""
-    if not line[cue.end()].isupper():
-        return False
-    if cue[0].split()[0].lower() not in _PLACE_PREPOSITIONS:
-        return True
-    before = line[:cue.start()].rstrip()
-    return not before or before[-1] in _SEPARATORS or before.split()[-1].lower() in _GENRES
+    return any(opens_author(line, cue) for cue in AUTHOR_CUE.finditer(line, 0, position))
 
 
 def authored_day(tree: Any) -> date | None:
@@ -184,36 +160,12 @@ def authored_day(tree: Any) -> date | None:
         if found is None or _is_update(line, found[0]) or _PICTURE.search(line, 0, found[0]):
             previous = line if found is None else ""
             continue
-        if _after_author(previous) and not any(character.isalpha() for character in line[:found[0]]):
+        if after_author(previous) and not any(character.isalpha() for character in line[:found[0]]):
             return found[1]  # the name's element, then the day's: "Por A. Autor" <span>12 de março de 2026</span>
-        if _after_author(line[:found[0]]):
+        if after_author(line[:found[0]]):
             return found[1]
         previous = ""
     return None
-
-
-def _after_author(text: str) -> bool:
-    """Whether `text` ends with an author's cue and name ("By A. Writer · ", "Por A. Autor")."""
-    cues = [cue for cue in _AUTHOR_CUE.finditer(text) if _opens_author(text, cue)]
-    return bool(cues) and _names_only(text[cues[-1].end():])
-
-
-_NAME_JOINERS = frozenset({"on", "le", "am", "el", "em", "il", "op", "den", "and", "und", "et", "y", "e"})
-_NAME_WORDS = 6
-
-
-def _names_only(text: str) -> bool:
-    """Whether `text`, between an author cue and a date, is the author's name only: capitalised words, initials,
-    separators and a joining word ("A. Writer on", "Laura E. Adkins /"); not a label ("Print Edition:") nor a
-    sentence ("The vote is scheduled for")."""
-    words = text.split()
-    if len(words) > _NAME_WORDS:
-        return False
-    for word in words:
-        letters = "".join(character for character in word if character.isalnum())
-        if word.endswith(":") or (letters and not letters[0].isupper() and letters.lower() not in _NAME_JOINERS):
-            return False
-    return True
 
 
 _PICTURE = re.compile(r"(?<![^\W\d_])(?:photo|foto|bild|image|picture|credit|crédit|illustration|grafik|graphic|imagen|"
