@@ -57,3 +57,15 @@ def test_a_comments_day_after_a_link_to_the_page_dates_nothing(about: str) -> No
 def test_an_authors_line_with_a_place_or_a_names_particle_puts_a_utc_time_on_its_day(byline: str, lang: str) -> None:
     # the author's line is the story's own with a dateline's place after the name or a particle inside it
     assert stored_day(utc_page(byline, lang, json_ld="2026-03-12T23:10:00Z"), URL) == date(2026, 3, 13)
+
+
+def test_a_place_after_danish_af_is_no_author_whose_line_beats_the_first_day() -> None:
+    # "af" is Danish and Norwegian for "by" and "of" alike, as "di", "von" and "av" are
+    later = "<p>Dronningen af Danmark åbner udstillingen 20.03.2026</p>"
+    assert headline_date(page_tree(event_page(f"<p>12.03.2026, 10:30</p>{later}", "de"))) == MARCH_12
+
+
+@pytest.mark.parametrize("later", ["<p>Af Anna Hansen · 12.03.2026</p>",
+                                   "<p>En klumme af Anna Hansen · 12.03.2026</p>"])
+def test_danish_af_opening_an_authors_line_still_beats_a_kickers_event(later: str) -> None:
+    assert headline_date(page_tree(event_page(f"<p>Møde 20.03.2026</p>{later}", "de"))) == MARCH_12

@@ -10,7 +10,7 @@ import re
 
 AUTHOR_CUE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|av|af|przez)\s+(?=[^\W\d_])", re.IGNORECASE)
 
-_PLACE_PREPOSITIONS = frozenset({"di", "von", "av"})
+_PLACE_PREPOSITIONS = frozenset({"di", "von", "av", "af"})  # review: Danish "af" is "of" too ("Dronningen af Danmark")
 _SEPARATORS = "|·•–—/,:;("  # noqa: RUF001 (the dashes bylines print)
 # an article's genre before "von"/"di"/"av" names its author ("Ein Kommentar von A. Autor", "Un commento di M. Rossi",
 # "En krönika av A. Svensson"; review of the thirty-first pass)
@@ -19,6 +19,7 @@ _GENRES = frozenset({
     "kolumne", "essay", "glosse", "rezension", "kritik", "leitartikel", "porträt", "feature", "meinung",
     "articolo", "commento", "editoriale", "intervista", "analisi", "servizio", "rubrica", "testo", "recensione",
     "cronaca", "krönika", "kronikk", "analys", "ledare", "artikkel", "tekst", "recension", "intervju", "kommentaar",
+    "klumme", "kronik", "leder", "anmeldelse",
 })
 # joining words, a dateline's place's prepositions and names' particles (review: "By A. Writer in Rome, March 13",
 # "Por María de la Cruz, 13 de marzo", "By Jan van der Berg · March 13")
@@ -30,7 +31,7 @@ _NAME_WORDS = 6
 
 
 def opens_author(line: str, cue: re.Match[str]) -> bool:
-    """Whether an author cue and the capital after it open an author's name: "di", "von", "av" only at the line's
+    """Whether an author cue and the capital after it open an author's name: "di", "von", "av", "af" only at the line's
     start, after a separator ("Di Mario Rossi", "Text: A. | von A. Autor") or after an article's genre ("Ein
     Kommentar von A. Autor"; review), as after another noun they name a place or an institution as often ("Comune
     di Milano", "Rat von Berlin"; thirty-first pass)."""
