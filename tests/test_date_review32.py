@@ -69,3 +69,16 @@ def test_a_place_after_danish_af_is_no_author_whose_line_beats_the_first_day() -
                                    "<p>En klumme af Anna Hansen · 12.03.2026</p>"])
 def test_danish_af_opening_an_authors_line_still_beats_a_kickers_event(later: str) -> None:
     assert headline_date(page_tree(event_page(f"<p>Møde 20.03.2026</p>{later}", "de"))) == MARCH_12
+
+
+@pytest.mark.parametrize("under", ["<p>Vote held on March 5, 2026</p><p>By A. Writer</p>",
+                                   "<p>Abstimmung am 05.03.2026</p><p>Von A. Autor</p>"])
+def test_a_past_events_day_alone_under_the_headline_gives_way_to_the_urls(under: str) -> None:
+    # the thirty-first pass's rule read only an event after the URL's day; a report of one before it is the same class
+    assert stored_day(event_page(under), "https://www.example.com/2026/03/12/council-school-budget") == MARCH_12
+
+
+@pytest.mark.parametrize("under", ["<p>Politics · March 20, 2026</p><p>By A. Writer</p>",
+                                   "<p>NEW YORK, March 20, 2026</p>", "<p>Politik | 20.03.2026</p>"])
+def test_a_dateline_after_a_place_or_section_dates_the_page_over_an_earlier_url_day(under: str) -> None:
+    assert stored_day(event_page(under), "https://www.example.com/2026/03/12/council-school-budget") == MARCH_20

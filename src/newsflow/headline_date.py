@@ -117,10 +117,14 @@ def cued_headline_date(tree: Any, near: date | None = None) -> tuple[date, bool]
 
 
 def _dateline(line: str, near: date | None, order: str | None) -> bool:
-    """Whether `line` opens with its day, or with one word and a comma before it ("Friday, ", "BERLIN, ")."""
+    """Whether `line` opens with its day, or with a word or two and a separator before it ("Friday, ", "NEW YORK, ",
+    "Politics · "), not with a label's colon or a sentence ("Vote on ", "Termin: ")."""
     found = first_date(line, near, named=True, order=order)
-    before = line[:found[0]].split() if found is not None else ["-", "-"]
-    return not before or (len(before) == 1 and before[0].endswith(","))
+    before = line[:found[0]].strip() if found is not None else "-"
+    return not before or (len(before.split()) <= 3 and before[-1] in _DATELINE_ENDS)
+
+
+_DATELINE_ENDS = ",·|•–—/"  # noqa: RUF001 (the dashes bylines print)
 
 
 def _line_publication(line: str, near: date | None, order: str | None) -> tuple[date, bool] | None:

@@ -15,13 +15,13 @@ from newsflow.declareddates import modified_metas, published_metas, script_updat
 from newsflow.headline_date import byline_time, cued_headline_date
 from newsflow.jsonld import json_ld_strings
 from newsflow.lastresortdates import as_datetime
-from newsflow.pagedates import uncued_after_url_day
+from newsflow.pagedates import uncued_off_url_day
 from newsflow.pagetimes import parse_local, parse_page
 
 
 def headline_checked(found: datetime | None, bare: bool, tree: Any, url: str | None = None) -> datetime | None:
     """htmldate's `bare` day (or nothing) gives way to the date printed under the headline, unless that is an event's
-    after the URL's day (`uncued_after_url_day`); its date with a time, to the byline's `<time>` when the page
+    off the URL's day (`uncued_off_url_day`); its date with a time, to the byline's `<time>` when the page
     states no publication date."""
     if found is not None and not bare and not _modified(found, tree) and not script_update(found, tree):
         return _byline_checked(found, tree)
@@ -29,7 +29,7 @@ def headline_checked(found: datetime | None, bare: bool, tree: Any, url: str | N
     printed = as_datetime(cued[0] if cued is not None else None)
     if not plausible(printed) or (found is not None and printed.date() == found.date()):
         return found
-    if found is not None and cued is not None and uncued_after_url_day(found.date(), cued, url, tree):
+    if found is not None and cued is not None and uncued_off_url_day(found.date(), cued, url, tree):
         return found
     if found is not None and printed.date() > found.date() and _modified(found, tree):
         return found  # a publication can't come after the page's modification
