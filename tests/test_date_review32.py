@@ -72,8 +72,9 @@ def test_danish_af_opening_an_authors_line_still_beats_a_kickers_event(later: st
 
 
 @pytest.mark.parametrize("under", ["<p>Vote held on March 5, 2026</p><p>By A. Writer</p>",
-                                   "<p>Abstimmung am 05.03.2026</p><p>Von A. Autor</p>"])
-def test_a_past_events_day_alone_under_the_headline_gives_way_to_the_urls(under: str) -> None:
+                                   "<p>Abstimmung am 05.03.2026</p><p>Von A. Autor</p>",
+                                   "<p>Vote on Friday, March 20, 2026</p><p>By A. Writer</p>"])
+def test_an_events_day_before_or_after_the_urls_alone_under_the_headline_gives_way_to_it(under: str) -> None:
     # the thirty-first pass's rule read only an event after the URL's day; a report of one before it is the same class
     assert stored_day(event_page(under), "https://www.example.com/2026/03/12/council-school-budget") == MARCH_12
 

@@ -117,11 +117,13 @@ def cued_headline_date(tree: Any, near: date | None = None) -> tuple[date, bool]
 
 
 def _dateline(line: str, near: date | None, order: str | None) -> bool:
-    """Whether `line` opens with its day, or with a word or two and a separator before it ("Friday, ", "NEW YORK, ",
-    "Politics · "), not with a label's colon or a sentence ("Vote on ", "Termin: ")."""
+    """Whether `line` opens with its day, or with up to three capitalised words and a separator before it
+    ("Friday, ", "NEW YORK, ", "Politics · "), not with a label or a sentence ("Termin: ", "Vote on Friday, ")."""
     found = first_date(line, near, named=True, order=order)
     before = line[:found[0]].strip() if found is not None else "-"
-    return not before or (len(before.split()) <= 3 and before[-1] in _DATELINE_ENDS)
+    words = before.split()
+    capitalised = all(not word[0].isalpha() or word[0].isupper() for word in words)
+    return not words or (len(words) <= 3 and before[-1] in _DATELINE_ENDS and capitalised)
 
 
 _DATELINE_ENDS = ",·|•–—/"  # noqa: RUF001 (the dashes bylines print)
