@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from newsflow import continuation
 from newsflow.completion import story_blocks
-from newsflow.continuation import append_continuation, block_texts, restore_dropped_paragraphs
+from newsflow.continuation import append_continuation
 from newsflow.extract import extract_article, page_tree
+from newsflow.readabilityblocks import block_texts, restore_dropped_paragraphs
 from newsflow.text import normalize_text, word_count
 
 FIRST = (

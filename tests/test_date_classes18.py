@@ -17,8 +17,9 @@ from datetime import date, timedelta
 import pytest
 
 from newsflow.extract import page_tree as load_html
-from newsflow.pageblocks import headline_ancestors, other_stories_block, site_bar
+from newsflow.pageblocks import headline_ancestors, other_stories_block
 from newsflow.relativedates import relative_age, story_sentence
+from newsflow.sitechrome import site_bar
 from tests.date_batch18 import AFTER, MAR_12, PAGES, RELATIVE, RELATIVE_AFTER, TODAY_EN, bar_page
 from tests.test_date_classes import RELATED, STORY, TITLE, page, stored
 

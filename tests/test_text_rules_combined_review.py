@@ -11,9 +11,9 @@ import pytest
 from lxml import html
 
 from newsflow.completion import Block, complete_story
-from newsflow.continuation import block_elements
 from newsflow.extract import extract_article
 from newsflow.markedlines import drop_marked_lines
+from newsflow.readabilityblocks import block_elements
 from tests.test_text_rules_combined import REST, _split_story
 
 URL = "https://www.example.org/news/a"

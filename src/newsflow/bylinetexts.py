@@ -26,13 +26,12 @@ from newsflow.pageblocks import (
     common_ancestor,
     elsewhere,
     headline_ancestors,
-    in_site_chrome,
     is_prose,
     other_stories_block,
     page_titles,
-    site_bar,
     text_element,
 )
+from newsflow.sitechrome import in_site_chrome, site_bar
 from newsflow.text import covers_tokens, token_f1
 
 TEXTS_AFTER_HEADLINE = 12
@@ -97,7 +96,7 @@ def in_other_block(tree: Any, element: Any, site_bars: bool = True) -> bool:
     """Whether an element of the page is in a block of other stories: a related list, a sidebar,
     an `<aside>`, `<nav>` or `<footer>` outside the headline's `<article>` (`pageblocks`; not a
     caption, nor anything else outside the article after the headline: a breadcrumb there may date the
-    story), or (eighteenth pass) the site's bar before the headline (`pageblocks.site_bar`). False on a
+    story), or (eighteenth pass) the site's bar before the headline (`sitechrome.site_bar`). False on a
     page without a headline. `site_bars` False reads the site's bar as the story's (review: a byline above
     the `<article>` is such a block too; `extractdates._dated_again`)."""
     headline = _byline_texts(tree)[0]

@@ -37,7 +37,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsflow.continuation import LineIndex, block_elements, is_worded_list, merged_lines
+from newsflow.continuation import LineIndex, is_worded_list, merged_lines
+from newsflow.readabilityblocks import block_elements
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
 
 CONTAINED_SHARE = 0.9

@@ -58,7 +58,7 @@ from newsflow.fetchrules import (
 )
 from newsflow.headerlines import tolerate_old_response_heads
 from newsflow.models import FetchKind, FetchResult, Outcome
-from newsflow.robots import RobotsRules, Unreadable
+from newsflow.robots import ROBOTS_ACCEPT, ROBOTS_MAX_BYTES, ROBOTS_TIME_SHARE, RobotsRules
 
 logger = logging.getLogger(__name__)
 _HopT = TypeVar("_HopT")
@@ -68,12 +68,8 @@ FEED_ACCEPT = (
     "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
 ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
-ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 # Only what charset.BoundedDecoder can undo with a bounded output; brotli is not installed.
 ACCEPT_ENCODING = "gzip, deflate"
-ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
-# robots.txt's share of `timeout`, inside the article's deadline: one missing allows all, leaving time.
-ROBOTS_TIME_SHARE = 0.5
 # Failures decided before any connection to the host, which therefore cost it no politeness turn.
 _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
@@ -249,7 +245,7 @@ class Fetcher:
         """One request: a final FetchResult, or the URL a redirect points to."""
         host = host_of(url)
         if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
-            refusal = await self._robots_refusal(url, trail, max_bytes)
+            refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes))
             if refusal is not None:
                 return refusal
         try:
@@ -289,20 +285,6 @@ class Fetcher:
             return trail.result(outcome, url, error=f"GET {url}: {what}")
         finally:
             trail.end_step()
-
-    async def _robots_refusal(self, url: str, trail: Trail, max_bytes: int) -> FetchResult | None:
-        """ROBOTS_DISALLOWED, deferred behind an unreadable robots.txt, a TIMEOUT past the deadline, else None."""
-        allowed = self._robots.known(url)  # the usual case: loaded already, so no wait and no deadline
-        if allowed is None:
-            waited = await self._timed(url, trail, self._robots.allows(url), max_bytes)
-            if isinstance(waited, FetchResult):
-                return waited
-            allowed = waited
-        if isinstance(allowed, Unreadable):  # RFC 9309: assume complete disallow, this run only: deferred
-            return allowed.refusal(url, trail)
-        if allowed is True:
-            return None
-        return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
 
     def _describe_failure(self, exc: Exception, trail: Trail, max_bytes: int) -> tuple[Outcome, str]:
         connecting = trail.connection is not None and trail.connection.connecting

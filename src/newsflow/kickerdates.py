@@ -1,7 +1,7 @@
 """A date printed in a short block just before a story's headline, inside the story ("Mundo · 12 de marzo de
 2026" above the headline of a script-built page): read only when nothing else dates the page (eighteenth
 pass, docs/extraction.md). The byline under the headline is `newsflow.headline_date`; the site's bar, with
-today's date, sits further up, outside the story (`pageblocks.site_bar`).
+today's date, sits further up, outside the story (`sitechrome.site_bar`).
 
 Pure: an lxml tree walked by its methods only.
 """
@@ -15,8 +15,9 @@ from itertools import islice
 from typing import Any
 
 from newsflow.headline_date import MAX_TEXT_CHARS, UPDATE_CUE, byline_texts, page_headline, page_order, published_ago
-from newsflow.pageblocks import CHROME_DEPTH, headline_ancestors, is_prose, other_stories_block, story_wrapper
+from newsflow.pageblocks import headline_ancestors, is_prose, other_stories_block
 from newsflow.printeddates import ASCII_DIGITS, first_date
+from newsflow.sitechrome import CHROME_DEPTH, story_wrapper
 from newsflow.worlddates import slash_order
 
 KICKER_BLOCKS = 4
@@ -29,7 +30,7 @@ STORY_BEGUN = 2
 
 def kicker_date(tree: Any) -> date | None:
     """The first date in the short blocks just before the headline, inside its story: its `<article>`,
-    or without one the levels of `pageblocks.CHROME_DEPTH` below it ("Mundo · 12 de marzo de 2026" above
+    or without one the levels of `sitechrome.CHROME_DEPTH` below it ("Mundo · 12 de marzo de 2026" above
     the headline of a script-built page, which htmldate does not read; eighteenth pass). Read as a last
     resort (`lastresortdates.last_resort_date`): the site's bar (today's date) sits further up."""
     headline = page_headline(tree)
@@ -44,7 +45,7 @@ def kicker_date(tree: Any) -> date | None:
 
 def above_story_date(tree: Any, kickers: bool = False) -> date | None:
     """The first date in the short blocks just before the headline, up to `ABOVE_LEVELS` levels above it
-    in wrappers that hold only the story (`pageblocks.story_wrapper`: no site header, menu or logo): a
+    in wrappers that hold only the story (`sitechrome.story_wrapper`: no site header, menu or logo): a
     theme's byline in a column or row above the story's `<article>` (nineteenth pass: htmldate took a
     teaser's date below the story over it). Read only where the page states no date of its own
     (`lastresortdates.above_story_checked`); the site's bar, above its menu, is never reached. The wrappers are checked

@@ -15,10 +15,12 @@ and in a class word naming no story: stories name their own header so too
 ("ArticleHeader_topBar__a1b2", "story-top-bar", "post-masthead"); nor in the page's `<main>`, where a
 top bar with the section and the day is the story's (sixteenth pass). Eighteenth pass: a block named as
 a list that holds the story's prose is the story's wrapper ("section-latest-news" under the headline:
-`_holds_story`), and a block before the headline outside the story is the site's bar (`site_bar`), where
+`_holds_story`), and a block before the headline outside the story is the site's bar (`sitechrome.site_bar`), where
 sites print today's date under any name. Twenty-third pass: a cookie or consent notice ("cookie-consent",
 "cmp-banner", "gdpr-notice", OneTrust's, Didomi's) is such a block too, prose and all. Session 24: so is a social
 post embedded in the story (a tweet's, an Instagram or Bluesky post's embed code), whose day is the post's.
+The site's own blocks (its top bar, masthead, `<header>` and menu, the page's `<main>`, the story's wrapper) are
+told by `sitechrome`, split out of this module.
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -30,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from newsflow.metacolumns import labelled_date_box, names_story_meta, storys_meta_column
+from newsflow.sitechrome import CHROME_DEPTH, SITE_CHROME, STORY_WORD, in_main, is_site_header, story_wrapper
 from newsflow.text import token_f1
 
 PROSE_WORDS = 10
@@ -83,15 +86,6 @@ _NOTICE = re.compile(
 no story's, whatever prose it holds (so not `_holds_story`). Not "cmp-" alone: Adobe AEM's components ("cmp-text",
 "cmp-title", "cmp-container") hold the story itself; nor "cookie" alone: a recipe site's "cookies-recipe" is its
 story's block."""
-_SITE_CHROME = re.compile(r"top-?bar|masthead", re.IGNORECASE)
-"""The site's top bar and masthead (today's date): words a story's own header uses too (a CSS module's
-"ArticleHeader_topBar__a1b2", "article-masthead"), so read as the site's only away from the headline
-and in a class word that names no story."""
-_STORY_WORD = re.compile("article|story|post|entry", re.IGNORECASE)
-"""A class word naming a story ("story-top-bar", "post-masthead") is never the site's chrome."""
-CHROME_DEPTH = 2
-"""On a page without an `<article>`, a top bar or masthead is the site's when its nearest common
-ancestor with the headline is this far above it or more (the story's own sits beside the headline)."""
 _CAPTION = re.compile("caption", re.IGNORECASE)
 _EMBEDDED_POST = re.compile(
     r"twitter-tweet(?:-rendered)?|instagram-media|tiktok-embed|bluesky-embed|fb-post|fb-xfbml-parse-ignore|"
@@ -157,7 +151,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     sidebar …; not "teaser": sites name their story's own header so), an `<aside>` or `<nav>`, or
     a `<footer>` outside the headline's `<article>` (an article's own `<footer>` holds its byline as
     often: "Posted on 1 March 2026"; on a page without an `<article>`, any), and so the site's `<header>`,
-    top bar or masthead (`_SITE_CHROME`), and a cookie or consent notice (`_NOTICE`, twenty-third pass); with
+    top bar or masthead (`SITE_CHROME`), and a cookie or consent notice (`_NOTICE`, twenty-third pass); with
     `captions`, in a photo caption too. Only the elements that hold it but not the headline are read."""
     tagged = chrome = header = hero = meta = False
     while element is not None and element not in headline_ancestors:
@@ -174,7 +168,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
             headline_ancestors.get(element.getparent()) == article and labelled_date_box(element))  # thirtieth review
         if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
             return True
-        tagged, header = tagged or element.tag == "footer", header or _site_header(element)
+        tagged, header = tagged or element.tag == "footer", header or is_site_header(element)
         hero = hero or _storys_hero(element)
         element = element.getparent()
     chrome, tagged = chrome and not hero, tagged or (header and not hero)  # twenty-fourth pass
@@ -182,9 +176,9 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     common = headline_ancestors[element] if element is not None else len(headline_ancestors)
     in_chrome = chrome and common >= (CHROME_DEPTH if no_article else article + 1)  # review of the fifteenth pass
     # sixteenth pass: a bar in the page's `<main>` is the story's, unless that `<main>` holds the site's header too
-    in_chrome = in_chrome and not _in_main(element, headline_ancestors)
+    in_chrome = in_chrome and not in_main(element, headline_ancestors)
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
-    in_chrome = in_chrome and not (no_article and _story_wrapper(element, headline_ancestors))
+    in_chrome = in_chrome and not (no_article and story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
@@ -274,7 +268,7 @@ def _names_say(names: str) -> tuple[bool, bool, bool]:
     """Whether an element's class and id say other stories (`_OTHER_STORIES`), whether they say the
     site's top bar or masthead in a word naming no story, and whether they say a cookie or consent notice."""
     words = names.split()
-    chrome = any(_SITE_CHROME.search(word) and not _STORY_WORD.search(word) for word in words)
+    chrome = any(SITE_CHROME.search(word) and not STORY_WORD.search(word) for word in words)
     notice = any(_NOTICE.search(word) for word in words if not _TAXONOMY.match(word))
     return any(_OTHER_STORIES.search(word) for word in words if not _TAXONOMY.match(word)), chrome, notice
 
@@ -289,100 +283,6 @@ _TAXONOMY = re.compile(r"(?:category|categoria|tag|"
 sixteenth pass: a theme that prints the headline above that element lost its byline's date); and
 (seventeenth pass) the section's own name in other languages' CMSs ("seccion-", "editoria-", "rubrique-",
 "sezione-", "kanal-", "ressort-"). Not "section-", which names blocks ("section-related")."""
-
-
-def _in_main(element: Any, headline_ancestors: dict[Any, int]) -> bool:
-    """Whether an element (the nearest ancestor a block shares with the headline) is the page's
-    `<main>` or inside it: the site's top bar and masthead (today's date) come before the main content;
-    a bar inside it, beside the story's `<article>` ("topbar" with the section and the day), is the
-    story's own (sixteenth pass). Not a `<main>` that holds the site's header or menu as well (review: a
-    site whose whole page, its top bar with today's date included, sits in `<main>`)."""
-    while element is not None:
-        if element.tag == "main" or element.get("role") == "main":
-            return not _holds_site_header(element, headline_ancestors)
-        element = element.getparent()
-    return False
-
-
-def _holds_site_header(element: Any, headline_ancestors: dict[Any, int]) -> bool:
-    """Whether an element holds the site's header or menu (not the story's header, nor a breadcrumb trail)."""
-    return any(header not in headline_ancestors and not _STORY_HEADER.search(str(header.get("class") or ""))
-               and not _TRAIL.search(f"{header.get('class')} {header.get('id')} {header.get('aria-label')}")
-               for header in element.xpath(_SITE_HEADERS))
-
-
-_SITE_HEADERS = ("descendant::*[self::header or self::nav or @role='banner' or @id='masthead' or @id='header' or "
-                 "contains(concat(' ', normalize-space(@class), ' '), ' site-header ')][not(ancestor::article)]")
-"""The site's header or menu (a `<nav>`, but not a breadcrumb trail, which a story's `<main>` holds)."""
-_TRAIL = re.compile("breadcrumb", re.IGNORECASE)
-
-
-_STORY_HEADER = re.compile(r"(?:post|entry|article|story)[-_]?(?:header|head|meta|hero)", re.IGNORECASE)
-
-
-_NAMES = "translate(concat(@class, ' ', @id), 'MENULOGAVBR', 'menulogavbr')"
-_SITE_MENU_OR_LOGO = (f"descendant::*[contains({_NAMES}, 'menu') or contains({_NAMES}, 'navbar')"
-                      f" or contains({_NAMES}, 'logo')][1]")
-"""A site's menu or logo in plain `<div>`s (class or id "menu", "navbar", "logo"): a story's wrapper holds neither."""
-
-
-def story_wrapper(element: Any, headline_ancestors: dict[Any, int]) -> bool:
-    """Whether an ancestor of the headline holds only the story: below `<body>`, without the site's header,
-    menu or logo (`_story_wrapper`; nineteenth pass: `kickerdates.above_story_date` reads no further up)."""
-    return _story_wrapper(element, headline_ancestors)
-
-
-def _story_wrapper(common: Any, headline_ancestors: dict[Any, int]) -> bool:
-    """Whether the nearest common ancestor of a top bar or masthead and the headline, on a page without
-    `<article>`, is the story's wrapper: below `<body>`, and holding neither the site's header nor its
-    menu. A script-built page (Next.js, a single-page app) nests the story's bar and its headline in
-    sibling `<div>`s two levels or more apart; the site's bar (today's date) shares with the headline
-    only a wrapper that holds the site's header too, or `<body>` (seventeenth pass: that bar dated the
-    story). A wrapper's name says nothing here: "post-123" may hold the whole page."""
-    if common is None or common.tag in ("body", "html"):
-        return False
-    # review: a theme's `<div id="wrapper">` holds the whole site, its menu a `<div class="menu">`, no `<nav>`
-    return not _holds_site_header(common, headline_ancestors) and not common.xpath(_SITE_MENU_OR_LOGO)
-
-
-def site_bar(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
-    """Whether an element is before the headline and outside its story: the site's bar, where it prints
-    today's date in a block whose name says nothing ("header-date", "current-date", a plain `<div>`;
-    eighteenth pass: htmldate took that day on a page whose byline it reads too). Outside the story is
-    outside the headline's `<article>` (without one, `CHROME_DEPTH` levels above it or more, in no
-    wrapper of the story's: `_story_wrapper`), not in the page's `<main>` (`_in_main`), and in no block
-    whose class or id names a story ("post-meta" above an `<article>`)."""
-    branch = common = element
-    while common is not None and common not in headline_ancestors:
-        if _STORY_WORD.search(f"{common.get('class') or ''} {common.get('id') or ''}"):
-            return False
-        branch, common = common, common.getparent()
-    if common is None or branch is common or (depth := headline_ancestors[common]) == 0:
-        return False
-    no_article = article >= len(headline_ancestors)
-    if depth < (CHROME_DEPTH if no_article else article + 1) or _in_main(common, headline_ancestors):
-        return False
-    if no_article and _story_wrapper(common, headline_ancestors):
-        return False
-    toward_headline = next(ancestor for ancestor, index in headline_ancestors.items() if index == depth - 1)
-    return bool(common.index(branch) < common.index(toward_headline))
-
-
-def in_site_chrome(element: Any) -> bool:
-    """Whether an element is inside the site's `<header>` (`_site_header`), a `<nav>`, an `<aside>` or a `<footer>`:
-    a logo's or a menu's heading there names the site, not the story (review of the thirtieth pass)."""
-    return any(ancestor.tag in ("nav", "aside", "footer") or _site_header(ancestor)
-               for ancestor in element.iterancestors())
-
-
-def _site_header(element: Any) -> bool:
-    """Whether an element is the site's `<header>` (a child of `<body>`, or the banner), where a
-    masthead prints today's date (fifteenth pass); not a story's own header, nor one whose class
-    says it is ("entry-header", "post-header" as a child of `<body>`: review)."""
-    if element.tag != "header" or _STORY_HEADER.search(str(element.get("class") or "")):
-        return False
-    parent = element.getparent()
-    return element.get("role") == "banner" or (parent is not None and parent.tag == "body")
 
 
 def common_ancestor(element: Any, headline_ancestors: dict[Any, int]) -> int:

@@ -8,7 +8,9 @@ as an attempt, so never parked for it, fetched on the first run whose robots.txt
 parking them lost a site's articles for good when its robots.txt was down for 3 runs).
 A 429 or 503 with Retry-After pauses the host instead (the article waits for it, `netguard.HostGate`).
 Fetching is the caller's (`fetch.Fetcher` passes its own GET, so robots.txt goes through the same
-guard, pacing and deadline); every fetch made is kept in `results` for the run's fetch log.
+guard, pacing and deadline; `ROBOTS_MAX_BYTES` and `ROBOTS_TIME_SHARE` bound it); every fetch made is kept
+in `results` for the run's fetch log. `RobotsRules.refusal` is the article's answer, waited for inside its
+deadline (moved here from `fetch.Fetcher._robots_refusal`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ logger = logging.getLogger(__name__)
 
 FetchRobots = Callable[[str], Awaitable[FetchResult]]
 """GET `<origin>/robots.txt`, given the origin; never raises (the fetcher's `_fetch` is total)."""
+
+ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
+ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
+# robots.txt's share of `timeout`, inside the article's deadline: one missing allows all, leaving time.
+ROBOTS_TIME_SHARE = 0.5
 
 # What RFC 9309 calls "unreachable": the server's error or no whole answer. Not a 429 or a 503 with
 # Retry-After (`rate_limited`: the host's pause, waited for in the gate), nor what the article's own
@@ -66,6 +73,9 @@ def unreachable(result: FetchResult) -> bool:
 
 Verdict = bool | Unreadable
 """True: allowed; False: disallowed by the rules; `Unreadable`: robots.txt could not be read."""
+TimedWait = Callable[[Awaitable[Verdict]], Awaitable[Verdict | FetchResult]]
+"""Await a step inside what is left of the article's deadline: its value, or the failure's FetchResult
+(`fetch.Fetcher._timed`)."""
 
 
 def origin_of(url: str) -> str:
@@ -94,6 +104,20 @@ class RobotsRules:
         if origin not in self._loads:  # the first caller starts the one fetch; the rest wait on it
             self._loads[origin] = asyncio.create_task(self._load(origin))
         return self._allowed_by(await asyncio.shield(self._loads[origin]), url)
+
+    async def refusal(self, url: str, trail: Trail, timed: TimedWait) -> FetchResult | None:
+        """ROBOTS_DISALLOWED, deferred behind an unreadable robots.txt, a TIMEOUT past the deadline, else None."""
+        allowed = self.known(url)  # the usual case: loaded already, so no wait and no deadline
+        if allowed is None:
+            waited = await timed(self.allows(url))
+            if isinstance(waited, FetchResult):
+                return waited
+            allowed = waited
+        if isinstance(allowed, Unreadable):  # RFC 9309: assume complete disallow, this run only: deferred
+            return allowed.refusal(url, trail)
+        if allowed is True:
+            return None
+        return trail.result(Outcome.ROBOTS_DISALLOWED, url, error=f"GET {url}: disallowed by robots.txt")
 
     async def aclose(self) -> None:
         for task in self._loads.values():

@@ -30,10 +30,11 @@ from newsflow.authorbox import drop_author_box
 from newsflow.captions import drop_alt_captions, drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import complete_story, story_blocks
-from newsflow.continuation import append_continuation, restore_dropped_paragraphs
+from newsflow.continuation import append_continuation
 from newsflow.furniture import drop_furniture_lines
 from newsflow.inlinesplits import join_inline_splits
 from newsflow.markedlines import drop_arrow_teasers, drop_link_hints
+from newsflow.readabilityblocks import restore_dropped_paragraphs
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
