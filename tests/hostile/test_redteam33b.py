@@ -1,0 +1,89 @@
+"""Red team 33b: what red team 32 left in hostile feeds (docs/security.md, "Red team 33b").
+
+1. An item that makes feedparser raise (`<link><item>` nested: `KeyError: 'links'`) cost its whole feed, a
+   `parse_error` every run: the feed's other items must still come through.
+
+Pure functions through `parse_feed` (no server): the result is asserted as the entries of the same items read
+whole by feedparser without the hostile one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from newsflow.feedapart import READ_APART_BUDGET, READ_APART_FLOOR, without_raising_items
+from newsflow.feeds import parse_feed
+
+NOW = datetime(2026, 12, 5, tzinfo=UTC)
+FEED_URL = "https://example.org/feed"
+HEAD = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:x="urn:x"><channel><title>Feed</title>')
+TAIL = b"</channel></rss>"
+
+
+def _entries(feed: bytes) -> list[tuple[object, ...]]:
+    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW, max_entries=200)
+    return [(e.url, e.key, e.title, e.summary, e.published_at) for e in parsed.entries]
+
+
+def _item(inner: bytes, n: int = 0) -> bytes:
+    return (b"<item><title>Story %d</title><link>https://example.org/%d</link><guid>g%d</guid>"
+            b"<pubDate>Mon, 0%d Mar 2026 10:00:00 GMT</pubDate>%s</item>" % (n, n, n, n + 1, inner))
+
+
+RAISING = {  # items that make feedparser 6.0.14 raise out of `parse` when read whole
+    "link-item-1": b"<link><item>inner</item></link>",
+    "link-item-3": b"<link><item>" * 3 + b"inner" + b"</item></link>" * 3,
+    "link-entry": b"<link><entry>inner</entry></link>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RAISING))
+def test_an_item_that_makes_feedparser_raise_costs_only_itself(name: str) -> None:
+    """Red team 32 left it: the whole feed was a FeedParseError. Now the other items are those feedparser reads of
+    the feed without the hostile one, and the hostile item keeps its own link and title (its nest flattened, as past
+    the bound)."""
+    good = [_item(b"", n) for n in (1, 2, 3)]
+    feed = HEAD + good[0] + _item(RAISING[name]) + good[1] + good[2] + TAIL
+    without = _entries(HEAD + b"".join(good) + TAIL)
+    entries = _entries(feed)
+    assert [entry for entry in entries if entry[1] != "g0"] == without
+    assert [entry[:3] for entry in entries if entry[1] == "g0"] == [("https://example.org/0", "g0", "Story 0")]
+
+
+def _fails_on(marker: bytes) -> Callable[[bytes], bool]:
+    return lambda feed: marker not in feed
+
+
+def test_the_items_that_raise_are_found_by_halving_and_the_others_kept_byte_for_byte() -> None:
+    items = [b"<item><title>%d</title></item>" % n for n in range(37)]
+    items[5] = items[30] = b"<item><link><item>BAD</item></link></item>"
+    feed = HEAD + b"\n".join(items) + TAIL
+    parsed: list[int] = []
+    result = without_raising_items(feed, lambda body: parsed.append(len(body)) is None and b"BAD" not in body)
+    assert result is not None
+    rebuilt, count = result
+    flat = b"<item><link></item>"  # each read element its own text, as past the bound; no BAD left, so kept
+    assert count == 2 and rebuilt == HEAD + b"\n".join(flat if n in (5, 30) else item
+                                                       for n, item in enumerate(items)) + TAIL
+    assert len(parsed) < 30
+
+
+def test_a_feed_raising_on_its_channel_or_on_items_only_together_stays_its_error() -> None:
+    feed = HEAD.replace(b"<title>Feed", b"<title>BAD") + _item(b"", 1) + _item(b"", 2) + TAIL
+    result = without_raising_items(feed, _fails_on(b"BAD"))
+    assert result is not None and b"BAD" in result[0]  # `feeds` parses it again: the feed's own error
+    together = HEAD + _item(b"<x:a>ONE</x:a>", 1) + _item(b"<x:a>TWO</x:a>", 2) + TAIL
+    assert without_raising_items(together, lambda body: not (b"ONE" in body and b"TWO" in body)) is None
+
+
+def test_a_feed_whose_every_item_raises_is_read_within_its_budget() -> None:
+    """A head of 100 KB and 1,000 raising items: parsing the head with each of them would read 100 MB; the budget
+    stops at READ_APART_BUDGET times the feed's 0.1 MB and the floor, and the feed stays its error."""
+    feed = HEAD + b"<description>%s</description>" % (b"w" * 100_000) + b"<item>BAD</item>" * 1000 + TAIL
+    parsed: list[int] = []
+    assert without_raising_items(feed, lambda body: parsed.append(len(body)) is None and b"BAD" not in body) is None
+    assert sum(parsed) <= READ_APART_BUDGET * len(feed) + READ_APART_FLOOR + len(feed)
+
