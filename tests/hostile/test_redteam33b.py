@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from newsflow.feedapart import READ_APART_BUDGET, READ_APART_FLOOR, without_raising_items
+from newsflow.feedbounds import MANY_FEED_TAGS
 from newsflow.feeds import parse_feed
 
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
@@ -87,3 +88,40 @@ def test_a_feed_whose_every_item_raises_is_read_within_its_budget() -> None:
     assert without_raising_items(feed, lambda body: parsed.append(len(body)) is None and b"BAD" not in body) is None
     assert sum(parsed) <= READ_APART_BUDGET * len(feed) + READ_APART_FLOOR + len(feed)
 
+
+
+NEST = b"<x:a><link>" * (MANY_FEED_TAGS // 2) + b"x" + b"</link></x:a>" * (MANY_FEED_TAGS // 2)
+"""An item past the bound whose unread tags are all dropped once the leaves went (red team 28's last pass)."""
+ATOM = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:x="urn:x">'
+        b"<title>F</title><id>urn:f</id>")
+
+
+@pytest.mark.parametrize("scoped", [
+    b"<source><title>The source</title><id>urn:source</id><updated>2026-01-01T00:00:00Z</updated>"
+    b'<link rel="alternate" href="https://source.example/"/></source>',
+    b"<source><title><![CDATA[The <b>source</b>]]></title><id>urn:source</id></source>",
+])
+def test_an_atom_sources_elements_stay_the_sources_past_the_bound(scoped: bytes) -> None:
+    """Red team 32 left it: once every unread tag went, a `<source>`'s id, title, date and link were the entry's own
+    (its key the source's id, a duplicate of every entry of that source). Its elements are feedparser's
+    `entry.source`, none of the entry's: the entry past the bound is the entry read whole under it."""
+    entry = (b'<entry><title>Own title</title><id>urn:own</id><link href="https://example.org/own"/>'
+             b"<updated>2026-03-02T10:00:00Z</updated>" + scoped + b"</entry>")
+    nest = NEST.replace(b"<link>", b"<title>").replace(b"</link>", b"</title>")
+    hostile = b'<entry><link href="https://example.org/h"/><id>urn:h</id>' + nest + b"</entry>"
+    under, past = ATOM + entry + b"</feed>", ATOM + entry + hostile + b"</feed>"
+    assert _entries(under)[0][:3] == ("https://example.org/own", "urn:own", "Own title")
+    assert [e for e in _entries(past) if e[1] != "urn:h"] == _entries(under)
+
+
+def test_an_escaped_html_summary_before_markup_is_read_as_feedparser_reads_it_past_the_bound() -> None:
+    """Red team 32 left it (reddit's feed): a description of escaped HTML text and then inline markup; feedparser
+    decodes the text before the first tag once (its `&amp;lt;p&amp;gt;` is the HTML `&lt;p&gt;`, the words `<p>`),
+    and re-escapes the text after it. Past the bound the content became CDATA as written, so the summary read the
+    escaped words, `&lt;p&gt;`."""
+    description = (b"<description>&amp;lt;p&amp;gt;Hello &amp;amp; welcome&amp;lt;/p&amp;gt; &lt;b&gt;bold&lt;/b&gt;"
+                   b' and &#60;i&#62; <a href="https://example.org/u">user</a> &amp;lt;q&amp;gt;</description>')
+    under = HEAD + _item(description) + TAIL
+    past = HEAD + _item(description) + _item(NEST, 9) + TAIL
+    assert str(_entries(under)[0][3]).startswith("<p>Hello & welcome</p> bold and user")
+    assert [e for e in _entries(past) if e[1] != "g9"] == _entries(under)
