@@ -65,6 +65,11 @@ def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/") -> byte
     """The feed with its text elements bounded (`_bounded_text`), and, when it holds over MANY_FEED_TAGS `<`, their
     markup as CDATA, the read elements past the kept ones and the elements newsflow does not read dropped; else the
     feed as it is. `base_url` (the feed's URL) tells which relative links resolve (`feedrepeats.used_value`)."""
+    bounded = _tags_bounded(utf8, base_url)
+    return _unread_attributes_dropped(bounded) if bounded.count(b"=") > MANY_FEED_ATTRIBUTES else bounded
+
+
+def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
     many = utf8.count(b"<") > MANY_FEED_TAGS
     if not many and len(utf8) <= MAX_TEXT_BYTES:
         return utf8
@@ -77,6 +82,40 @@ def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/") -> byte
     # still past the bound with only read elements left (red team 32): read elements nested in one another, or
     # repeats spread over items, names and kinds; none holds another, and each item keeps a few of each read name
     return read_repeats_capped(unnested_read_elements(capped), base_url, tight=BY_LOCAL_NAME)
+
+
+MANY_FEED_ATTRIBUTES = 50_000
+"""`=` in a feed (after the tags' bound) above which its elements keep only the attributes feedparser reads for
+newsflow (`_READ_ATTRIBUTE`): 23 times the corpus's most (2,189 attributes, TechCrunch's); feedparser costs some 1.4
+microseconds of Python an attribute, so 49,500 elements of 38 each (9.6 MB, under the tags' bound) took 2.7 s."""
+_ATTRIBUTES = rb"""(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"]*"|'[^']*'))+"""
+_UNREAD_ATTRIBUTES = re.compile(
+    rb"<(?!" + READ + rb"[\s/>])(" + NAME + rb"(?::" + NAME + rb")?)(?![^<>]*xmlns)" + _ATTRIBUTES + rb"\s*(/?)>",
+    re.IGNORECASE)
+"""An unread element's start tag with attributes (none of them a namespace declaration its children may need)."""
+_TAG_OF_ATTRIBUTES = re.compile(rb"(<" + NAME + rb"(?::" + NAME + rb")?)(" + _ATTRIBUTES + rb")(\s*/?>)")
+"""Once the unread elements' attributes went: a read element's start tag, or an unread one declaring a namespace."""
+_READ_ATTRIBUTE = re.compile(
+    rb"""\s+((?:xmlns(?::[^\s=]+)?|xml:[^\s=]+|rdf:[^\s=]+|href|rel|type|url|src|mode|isPermaLink|version)"""
+    rb"""\s*=\s*(?:"[^"]*"|'[^']*'))""", re.IGNORECASE)
+"""What feedparser reads of a read element for newsflow: a link's address, relation and type, a content's type and
+mode (Atom 0.3's base64), a guid's isPermaLink, the root's version, namespaces, xml:base and RDF's about."""
+
+
+def _unread_attributes_dropped(utf8: bytes) -> bytes:
+    """Outside CDATA and comments, each unread element's well-formed start tag without its attributes (one
+    substitution, no Python step a tag) and each read element's, or one declaring a namespace, with only those
+    newsflow reads (a Python step a tag: at most MANY_FEED_TAGS of them, as the tags' bound ran first). A tag whose
+    attributes are ill-formed is left as it is (the loose parser reads it its own way)."""
+    parts = _TEXT_SECTION.split(utf8)
+    parts[::2] = [_TAG_OF_ATTRIBUTES.sub(_read_attributes_only, _UNREAD_ATTRIBUTES.sub(rb"<\1\2>", part))
+                  for part in parts[::2]]
+    return b"".join(parts)
+
+
+def _read_attributes_only(tag: re.Match[bytes]) -> bytes:
+    kept = b"".join(b" " + found.group(1) for found in _READ_ATTRIBUTE.finditer(tag.group(2)))
+    return tag.group(1) + kept + tag.group(3)
 
 
 def _markup_tags(utf8: bytes) -> int:

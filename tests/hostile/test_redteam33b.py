@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from newsflow.feedapart import READ_APART_BUDGET, READ_APART_FLOOR, without_raising_items
-from newsflow.feedbounds import MANY_FEED_TAGS
+from newsflow.feedbounds import MANY_FEED_ATTRIBUTES, MANY_FEED_TAGS, bounded_markup
 from newsflow.feeds import parse_feed
 
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
@@ -125,3 +125,27 @@ def test_an_escaped_html_summary_before_markup_is_read_as_feedparser_reads_it_pa
     past = HEAD + _item(description) + _item(NEST, 9) + TAIL
     assert str(_entries(under)[0][3]).startswith("<p>Hello & welcome</p> bold and user")
     assert [e for e in _entries(past) if e[1] != "g9"] == _entries(under)
+
+
+JUNK = b" ".join(b'%c="%d"' % (letter, letter) for letter in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL")
+
+
+def test_elements_of_many_attributes_keep_only_those_newsflow_reads() -> None:
+    """Red team 32 left it: the bound counts tags, so 49,500 unread elements of 38 attributes each (9.6 MB) were all
+    feedparser's (2.7 s of CPU, `python -m bench.nested_feeds`). Past MANY_FEED_ATTRIBUTES `=`, an unread element
+    keeps none (but a namespace declaration) and a read one those newsflow reads, wherever they stand among the junk:
+    the entries are those of the feed without the junk, and feedparser is handed a few attributes."""
+    atom = ATOM.replace(b' xmlns:x="urn:x"', b"")
+    def entry(junk: bytes, n: int) -> bytes:
+        return (b'<entry %s><title %s type="html">T&lt;b&gt;%d&lt;/b&gt;</title><id %s>urn:%d</id>'
+                b'<link %s rel="enclosure" href="https://example.org/%d.mp3"/><LINK %s href="https://example.org/%d"'
+                b' %s/><updated>2026-03-02T10:00:00Z</updated><x:a xmlns:x="urn:x" %s/>'
+                b'<content %s type="html" %s>&lt;p&gt;Body %d</content></entry>'
+                % (junk, junk, n, junk, n, junk, n, junk, n, junk, junk, junk, junk, n))
+    plain = atom + b"".join(entry(b"", n) for n in range(3)) + b"</feed>"
+    junk = atom + b"".join(entry(JUNK, n) for n in range(3)) + b"<x:b %s/>" % JUNK * 1_400 + b"</feed>"
+    assert junk.count(b"=") > MANY_FEED_ATTRIBUTES
+    assert _entries(plain)[0][:4] == ("https://example.org/0", "urn:0", "T0", "Body 0")
+    bounded = bounded_markup(junk, FEED_URL)
+    assert bounded.count(b"=") < 60
+    assert _entries(junk) == _entries(plain)
