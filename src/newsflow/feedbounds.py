@@ -96,10 +96,11 @@ _UNREAD_ATTRIBUTES = re.compile(
 _TAG_OF_ATTRIBUTES = re.compile(rb"(<" + NAME + rb"(?::" + NAME + rb")?)(" + _ATTRIBUTES + rb")(\s*/?>)")
 """Once the unread elements' attributes went: a read element's start tag, or an unread one declaring a namespace."""
 _READ_ATTRIBUTE = re.compile(
-    rb"""\s+((?:xmlns(?::[^\s=]+)?|xml:[^\s=]+|rdf:[^\s=]+|href|rel|type|url|src|mode|isPermaLink|version)"""
-    rb"""\s*=\s*(?:"[^"]*"|'[^']*'))""", re.IGNORECASE)
+    rb"""\s+((?:xmlns(?::[^\s=]+)?|xml:[^\s=]+|rdf:[^\s=]+|href|rel|type|url|src|mode|isPermaLink|version|base|"""
+    rb"""lastmod)\s*=\s*(?:"[^"]*"|'[^']*'))""", re.IGNORECASE)
 """What feedparser reads of a read element for newsflow: a link's address, relation and type, a content's type and
-mode (Atom 0.3's base64), a guid's isPermaLink, the root's version, namespaces, xml:base and RDF's about."""
+mode (Atom 0.3's base64), a guid's isPermaLink, the root's version, namespaces, xml:base and RDF's about, CDF's
+base and date (`lastmod`)."""
 
 
 def _unread_attributes_dropped(utf8: bytes) -> bytes:
@@ -114,7 +115,7 @@ def _unread_attributes_dropped(utf8: bytes) -> bytes:
 
 
 def _read_attributes_only(tag: re.Match[bytes]) -> bytes:
-    kept = b"".join(b" " + found.group(1) for found in _READ_ATTRIBUTE.finditer(tag.group(2)))
+    kept = b"".join(found.group(0) for found in _READ_ATTRIBUTE.finditer(tag.group(2)))  # its spacing: bozo lines
     return tag.group(1) + kept + tag.group(3)
 
 
