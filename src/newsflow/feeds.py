@@ -9,7 +9,9 @@ is unpacked, UTF-16/32 is transcoded, feedparser's own encoding detection turns 
 into UTF-8, and every DOCTYPE is removed, so no entity can expand or be fetched (see
 `feedprep` for why feedparser 6.0.14 needs that). A feed of very many elements, or a text element of
 megabytes, is bounded by `feedbounds` (what newsflow reads of it, as feedparser would read it), and
-feedparser neither sanitises nor resolves URLs inside HTML: only a field's text is kept.
+feedparser neither sanitises nor resolves URLs inside HTML: only a field's text is kept. When feedparser raises on
+a feed, the items that make it raise are found and flattened or dropped (`feedapart`), so one hostile item costs
+only itself.
 
 JSON Feed (jsonfeed.org 1.0 and 1.1), which feedparser does not read, is parsed by `jsonfeed`
 with `json`. What both build is in `feedentries`.
