@@ -230,7 +230,11 @@ def _without_unread_leaves(utf8: bytes) -> bytes:
         parts[index] = markup
     if sum(part.count(b"<") for part in parts[::2]) <= MANY_FEED_TAGS:
         return b"".join(parts)
-    parts = _TEXT_SECTION.split(_SCOPED.sub(_text_or_nothing, b"".join(parts)))
+    markup = b"".join(parts)
+    lowered = markup.lower()  # a `find` is some 20 times cheaper than the pattern's scan (0.23 s of 9.5 MB)
+    if any(name in lowered for name in (b"source", b"image", b"textinput")):
+        markup = _SCOPED.sub(_text_or_nothing, markup)
+    parts = _TEXT_SECTION.split(markup)
     parts[::2] = [_UNREAD_TAG.sub(b"", part) for part in parts[::2]]
     return b"".join(parts)
 
