@@ -182,7 +182,8 @@ def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryConte
     try:
         return _feedparser(utf8, response_headers)
     except Exception as error:  # untrusted input must be an outcome, never a crash
-        failure = context.error(f"feedparser failed: {type(error).__name__}: {error}")
+        reason = f"feedparser failed: {type(error).__name__}: {error}"
+        failure = context.error(reason)
         failure.__cause__ = error
     read_apart = without_raising_items(utf8, lambda feed: _parses(feed, response_headers))
     if read_apart is None:
@@ -191,7 +192,7 @@ def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryConte
         parsed = _feedparser(read_apart[0], response_headers)
     except Exception:  # the channel's own elements: the feed's error stands
         raise failure from None
-    parsed["bozo"], parsed["bozo_exception"] = 1, ItemsReadApart(f"{read_apart[1]} item(s) read apart; {failure}")
+    parsed["bozo"], parsed["bozo_exception"] = 1, ItemsReadApart(f"{read_apart[1]} item(s) read apart; {reason}")
     return parsed
 
 
