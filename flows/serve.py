@@ -20,7 +20,9 @@ another config's service, an older newsflow, still serves it.
 
 The deployment is created paused and resumed by the runner's poll loop before its first poll
 (flows/servepatience.py): `Flow.serve` created it active and then started the runner, which pauses it
-as it stops, so a SIGTERM between the two left the schedule active with no runner (Prefect 18).
+as it stops, so a SIGTERM between the two left the schedule active with no runner (Prefect 18). The resume
+first deletes the runs of an earlier plan that Prefect's scheduler left Scheduled, and the runner never starts
+one (flows/staleruns.py, Prefect 32).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from flows.apiwatch import keep_lost_connections_on_one_line, server_error
 from flows.ingest import ingest
 from flows.servepatience import StopServing, Workload, describe, ride_out_failing_calls, say
 from flows.servestop import ServiceRunner
+from flows.staleruns import delete_stale_runs
 from flows.zombies import end_stranded_runs, mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
@@ -158,11 +161,18 @@ def resume(deployment_id: UUID) -> Workload:
     """The step that makes the schedule active: the runner's poll loop takes it before its first poll."""
     async def step() -> None:
         async with get_client() as client:
-            await resume_with_its_runs(client, deployment_id)
+            stale = await resume_with_its_runs(client, deployment_id)
+        if stale:
+            say(f"deleted {stale} scheduled run(s) of an earlier plan of the schedule (left by Prefect's scheduler "
+                "as the last service stopped or this one started); the schedule's runs are planned from now")
     return step
 
 
-async def resume_with_its_runs(client: PrefectClient, deployment_id: UUID) -> None:
+async def resume_with_its_runs(client: PrefectClient, deployment_id: UUID) -> int:
+    """Resume, with its runs planned from now; how many stale runs of an earlier plan went first."""
+    # Runs of an earlier plan first (flows/staleruns.py): the scheduler's race with a pause or the re-create
+    # leaves them, and the re-create deletes only the runs ahead, never those that came due while it was down.
+    stale = await delete_stale_runs(client, deployment_id)
     await client.resume_deployment(deployment_id)
     # Its runs now, as `Flow.serve`'s active deployment had them before the first poll: left to the
     # scheduler's next loop, the first run waited for the runner's next poll, up to 10 s late (review).
@@ -173,6 +183,7 @@ async def resume_with_its_runs(client: PrefectClient, deployment_id: UUID) -> No
         if exc.response.status_code == 404:
             raise ObjectNotFound(http_exc=exc) from exc
         raise
+    return stale
 
 
 def replanned_after_a_clock_jump(deployment_id: UUID, wall: Callable[[], float] = time.time,

@@ -14,14 +14,20 @@ the stop cancels the others (the run's batch in flight rolls back; flows/ingest.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Coroutine
+from contextlib import suppress
 from typing import Any
 from uuid import UUID
 
 from prefect.client.schemas.objects import FlowRun
+from prefect.exceptions import ObjectNotFound
 from prefect.runner import Runner
 from prefect.runner._process_manager import ProcessHandle
+
+from flows.servepatience import say
+from flows.staleruns import is_stale
 
 STOPPED_BEFORE_ITS_PROCESS = "Runner is shutting down: the run was cancelled before its process started."
 CANCEL_GRACE_S = 30.0  # as Prefect's cancel: SIGTERM, then SIGKILL if the process is still there
@@ -30,7 +36,33 @@ STOPPING = "Runner is shutting down."  # Prefect's own message for the runs its 
 
 
 class ServiceRunner(Runner):
-    """Prefect's runner, whose stop also cancels the runs it is still starting."""
+    """Prefect's runner, whose stop also cancels the runs it is still starting, and goes on through a second
+    stop signal."""
+
+    _entered = False  # its __aenter__ has completed: from then on a stop is the runner's own, under way or not
+    _said_stopping = False
+
+    def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+        """A stop signal once the stop is under way (a second Ctrl-C, a supervisor's SIGTERM after one) lets the
+        stop go on. Prefect's handler called `sys.exit(0)` wherever the stop was: the service printed "stopped"
+        while the run it had cancelled was still rolling back (its line came after, from a process left behind
+        for a moment), and the exit cut the stop's pause short, leaving the schedule active with no runner (red
+        team 31; tests/flows/test_serve_end.py). The stop is bounded by Prefect's cancel (SIGTERM to the run, then
+        SIGKILL after 30 s) while the API answers, and by the API watch (`execution.api_patience_seconds`, exit 4)
+        when it does not; SIGKILL is the way to end the service at once."""
+        # Counted before anything else: a second signal can run inside this handler (between two bytecodes of
+        # the main thread) and must see the first one's stop as under way before Prefect's handler marks it so;
+        # `next` on a count is one C call, which no handler interrupts (review: a second signal inside the first
+        # one's logging took Prefect's path, and the first one's then found the runner stopping and exited). Not
+        # `self.stopping`: Prefect sets it on its own (a lost cancellation observer) and the runner polls on, so
+        # the first signal then takes Prefect's path and ends the service (review: it was ignored, for ever).
+        if self._entered and (next(self._stop_signals) or not self.started):
+            if not self._said_stopping:
+                self._said_stopping = True
+                say("stopping already: the run in flight ends first (its batch rolls back, at most "
+                    f"{CANCEL_GRACE_S:.0f} s), then the schedule is paused")
+            return
+        super().handle_sigterm(*args, **kwargs)
 
     async def __aenter__(self) -> ServiceRunner:
         await super().__aenter__()
@@ -39,10 +71,14 @@ class ServiceRunner(Runner):
         except RuntimeError:
             await super().__aexit__(None, None, None)  # what it entered: the client, its task groups
             raise
+        self._stop_signals = itertools.count()
+        self._entered = True
         proposer, processes = self._state_proposer, self._process_manager
         # Instance attributes over Prefect's methods: the poller and the executor call them through these objects.
         proposer.propose_submitting = self._submitting_unless_stopping(  # type: ignore[method-assign, assignment]
             proposer.propose_submitting)
+        proposer.propose_pending = self._pending_unless_stale(  # type: ignore[method-assign, assignment]
+            proposer.propose_pending)
         processes.add = self._cancelled_if_added_after_the_stop(processes.add)  # type: ignore[method-assign, assignment]
         return self
 
@@ -53,7 +89,8 @@ class ServiceRunner(Runner):
             poller = self._scheduled_run_poller
             proposer, processes = self._state_proposer, self._process_manager
             shared = (poller._state_proposer is proposer and poller._process_manager is processes
-                      and callable(proposer.propose_submitting) and callable(processes.add)
+                      and callable(proposer.propose_submitting) and callable(proposer.propose_pending)
+                      and callable(processes.add)
                       and callable(self._cancellation_manager.cancel))
         except AttributeError:
             shared = False
@@ -73,6 +110,30 @@ class ServiceRunner(Runner):
             await self._cancel_unstarted(flow_run)
             return False
         return submitting
+
+    def _pending_unless_stale(self, propose_pending: Callable[[FlowRun], Coroutine[Any, Any, bool]]
+                              ) -> Callable[[FlowRun], Coroutine[Any, Any, bool]]:
+        """The poller's first call for a run it took: a run of an earlier plan of the schedule, or one planned for
+        a paused deployment (flows/staleruns.py), is deleted instead, before Pending takes the concurrency slot."""
+        async def pending(flow_run: FlowRun) -> bool:
+            if flow_run.auto_scheduled and flow_run.deployment_id is not None:
+                try:
+                    deployment = await self._client.read_deployment(flow_run.deployment_id)
+                except ObjectNotFound:  # deleted: the service's own check says so; nothing of it starts
+                    return False
+                except Exception as exc:  # a failing API: the run stays Scheduled and the next poll asks again
+                    logger.warning("could not read the deployment of flow run %s (%s: %s); it starts on a later poll",
+                                   flow_run.id, type(exc).__name__, exc)
+                    return False
+                if is_stale(flow_run, deployment):
+                    with suppress(ObjectNotFound):
+                        await self._client.delete_flow_run(flow_run.id)
+                    logger.warning("deleted flow run %s (%s), Scheduled for %s by an earlier plan of the schedule "
+                                   "or while it was paused (Prefect's scheduler's race): not started",
+                                   flow_run.id, flow_run.name, flow_run.expected_start_time)
+                    return False
+            return await propose_pending(flow_run)
+        return pending
 
     async def _cancel_unstarted(self, flow_run: FlowRun) -> None:
         try:

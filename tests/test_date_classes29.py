@@ -19,9 +19,11 @@ from tests.date_batch20 import stored_day
 from tests.date_batch29 import MARCH_12, MARCH_13, URL, UTC_PAGES, UTC_PAGES_AFTER, utc_page
 
 # The rule reads the day a `<time>` of the instant prints, not a day printed as plain text under the headline (review
-# of its first form: an event's, an offer's or a print edition's next day moved US afternoon stories): left
-LEFT = {"es-json-ld-byline", "en-asia-morning", "pt-meta-span", "ru-morning"}
-BATCH = [entry for entry in UTC_PAGES + UTC_PAGES_AFTER if entry[0] not in LEFT]
+# of its first form: an event's, an offer's or a print edition's next day moved US afternoon stories); the thirty-first
+# pass reads it right after an author's name (`tests/test_date_classes32.py`); a line with no author cue is left
+LEFT = {"ru-morning"}
+AUTHORED = {"es-json-ld-byline", "en-asia-morning", "pt-meta-span"}
+BATCH = [entry for entry in UTC_PAGES + UTC_PAGES_AFTER if entry[0] not in LEFT | AUTHORED]
 BATCH_LEFT = [entry for entry in UTC_PAGES + UTC_PAGES_AFTER if entry[0] in LEFT]
 
 
@@ -30,7 +32,8 @@ def test_a_batch29_page_is_stored_on_its_day(name: str, html: str, url: str, day
     assert stored_day(html, url) == day, name
 
 
-@pytest.mark.xfail(strict=True, reason="a day printed as plain text under the headline is not read for a UTC time")
+@pytest.mark.xfail(strict=True, reason="a day printed as plain text under the headline, with no author "
+                   "cue before it, is not read for a UTC time")
 @pytest.mark.parametrize(("name", "html", "url", "day"), BATCH_LEFT, ids=[entry[0] for entry in BATCH_LEFT])
 def test_a_utc_time_whose_day_the_byline_prints_as_text_keeps_its_utc_day(
         name: str, html: str, url: str, day: date | None) -> None:

@@ -157,13 +157,6 @@ def test_a_blogs_labelled_day_in_an_aside_beside_its_h2_headline_dates_it() -> N
     assert stored_day(_blog_aside_page(), "https://www.example.de/politik-stadtrat") == MARCH_12
 
 
-@pytest.mark.xfail(strict=True, reason="left (docs, thirtieth pass): an event's day, the only one printed under the "
-                   "headline, is read as the byline's over htmldate's URL day")
-def test_an_events_day_alone_under_the_headline_gives_way_to_the_urls() -> None:
-    html = event_page("<p>Vote scheduled for March 20, 2026</p><p>By A. Writer</p>")
-    assert stored_day(html, "https://www.example.com/2026/03/12/council-school-budget") == MARCH_12
-
-
 def _age_page_with_event(event: str) -> str:
     return (f'<html lang="de"><head><title>{STORIES["de"][0]} | Example</title></head><body><main><article><h1>'
             f'{STORIES["de"][0]}</h1><div class="byline"><span class="author">A. Autor</span> <span class="when">vor 2 '

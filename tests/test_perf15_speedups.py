@@ -23,7 +23,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from newsflow import catchall, declareddates, intercepts, localtime, polling
+from newsflow import catchall, declareddates, intercepts, localtime, polling, portals
 from newsflow.extract import extract_article, page_tree
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.text import PARAGRAPH_SEPARATOR, content_hash, normalize_text
@@ -173,7 +173,7 @@ def test_pages_are_hashed_only_when_their_length_is_shared_by_three_sites_with_t
 def test_a_batch_of_pages_no_three_sites_share_is_not_hashed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Before, each page of each batch was hashed twice (sha256 of ~300 KB; the catch-all probe's
     search, then the intercepts'), though only a page 3 sites share can be a portal's."""
-    hashed = _counting(monkeypatch, polling, "page_digest")
+    hashed = _counting(monkeypatch, portals, "page_digest")
     results = [_fetched(site, body, True, False, 1) for site, body in ((0, 0), (1, 1), (2, 0), (3, 3), (0, 2))]
     assert catchall.repeated_pages(results) == {}
     kept = intercepts.without_intercepted(list(range(5)), results)  # type: ignore[arg-type]

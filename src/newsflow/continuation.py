@@ -173,8 +173,27 @@ def _closest_line(lines: list[str], words: list[str]) -> int:
     return max(range(len(lines)), key=lambda index: len(wanted.intersection(word_tokens(lines[index]))))
 
 
+CONTINUATION_MAX_ROUNDS = 4
+"""`append_continuation` repeats its pass until one adds nothing (thirty-first pass): a pass adds paragraphs from
+containers other than the story's own, those of the most common exact kind among the text's paragraphs, and the
+added ones count in the next pass; where two exact kinds (nearly) tie they make the other kind the most common,
+and the containers that were the story's own become its rest. A pass adds something only when the own kind changed
+and a kind that was own and rest has nothing left, so few passes do; a page past this many is no split story."""
+
+
 def append_continuation(text: str, tree: Any) -> str:
-    """The text with the story's paragraphs from its other containers put back in page order."""
+    """The text with the story's paragraphs from its other containers put back in page order: idempotent."""
+    current = text
+    for _ in range(CONTINUATION_MAX_ROUNDS):
+        continued = _continued_once(current, tree)
+        if continued == current:
+            return current
+        current = continued
+    return text
+
+
+def _continued_once(text: str, tree: Any) -> str:
+    """One pass of `append_continuation`."""
     lines = text.split(PARAGRAPH_SEPARATOR)
     line_of = {paragraph_key(line): index for index, line in enumerate(lines)}
     paragraphs = list(tree.iter("p"))

@@ -79,9 +79,10 @@ from newsflow.headline_date import (
     published_ago,
     update_bound,
 )
+from newsflow.headlinechecks import headline_checked
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.labelleddates import labelled_over
-from newsflow.lastresortdates import above_story_checked, as_datetime, last_resort_date
+from newsflow.lastresortdates import above_story_checked, as_datetime, last_resort_date, month_first_posted
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.lunardates import lunar_days
 from newsflow.pagedates import (
@@ -180,6 +181,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
         if all(kind == "byline" for kind, _ in sources):
             chosen = above_story_checked(chosen, tree, sources)
         chosen = first_live_post(tree, chosen)
+    if chosen is not None and not sources:  # a URL month's 1st against a sentence about the page (thirty-first pass)
+        chosen = month_first_posted(chosen, tree, url)
     if not plausible(chosen):
         return None
     chosen = in_page_offset(chosen, tree)
@@ -283,7 +286,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     first = _declared_published(tree)
     if first is None:
         return (_story_time_over_generic(found, tree) or labelled_over(found, tree, url)
-                or _headline_checked(found, htmldate_value, tree))
+                or headline_checked(found, _BARE_DAY.match((htmldate_value or "").strip()) is not None, tree, url))
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
@@ -304,7 +307,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     # time the publisher's known zone puts on the URL's day (review: that outvotes a `<time>` in a server's offset)
     if not utc_time and (own := in_page_offset(declared, tree)).utcoffset() and own.date() != found.date():
         return own
-    return _headline_checked(found, htmldate_value, tree)
+    return headline_checked(found, bare, tree, url)
 
 
 def _before_any_zones_day(found: datetime, declared: datetime, zone: ZoneInfo | None) -> bool:
@@ -370,33 +373,3 @@ def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tup
     moments += [(kind, datetime(day.year, day.month, day.day, tzinfo=UTC))
                 for kind, day in (("byline", printed_day), ("url", page_url_day(url, tree))) if day is not None]
     return [(kind, _in_zone(moment, zone)) for kind, moment in moments if plausible(moment)]
-
-
-def _headline_checked(found: datetime | None, htmldate_value: str | None, tree: Any) -> datetime | None:
-    """htmldate's bare day (or nothing) gives way to the date printed under the headline; its
-    date with a time, to the byline's `<time>` when the page states no publication date."""
-    if found is not None and not _BARE_DAY.match((htmldate_value or "").strip()) and not _modified(found, tree):
-        return _byline_checked(found, tree)
-    printed = as_datetime(headline_date(tree, found.date() if found is not None else None))
-    if not plausible(printed) or (found is not None and printed.date() == found.date()):
-        return found
-    if found is not None and printed.date() > found.date() and _modified(found, tree):
-        return found  # a publication can't come after the page's modification
-    return printed
-
-
-def _modified(found: datetime, tree: Any) -> bool:
-    """Whether htmldate's date is the modified time the page declares (eleventh pass: a WordPress
-    page whose only machine date is `article:modified_time`): a date printed under the headline
-    before it is the publication."""
-    declared = json_ld_strings(tree, "dateModified") + modified_metas(tree)
-    return any(parse_local(value) == found for value in declared)
-
-
-def _byline_checked(found: datetime, tree: Any) -> datetime:
-    """htmldate's date, or the byline's `<time datetime>` on another day when no JSON-LD
-    `datePublished` (the caller checked) and no published-time meta dates the page."""
-    if published_metas(tree):
-        return found
-    byline = parse_page(byline_time(tree))
-    return byline if plausible(byline) and byline.date() != found.date() else found

@@ -21,6 +21,7 @@ import re
 import weakref
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from newsflow.bylinetexts import SENTENCE_CHARS, in_other_block
@@ -272,3 +273,29 @@ def _before_update(tree: Any, readings: dict[str, date | None]) -> str | None:
         return None
     possible = [order for order, day in readings.items() if day is not None and day <= min(updates) + timedelta(1)]
     return possible[0] if len(possible) == 1 else None
+
+
+_UPDATE_KEY = re.compile(r'"[^"]{0,40}(?:updat|modif)[^"]{0,40}"\s*:\s*(?:\{\s*"value"\s*:\s*)?"$', re.IGNORECASE)
+STAMPS_READ = 20
+
+
+def script_update(found: datetime, tree: Any) -> bool:
+    """Whether htmldate's time is one the page's scripts state only under an update's key
+    (`"__Updated":{"value":"2022-02-09T11:04:09Z"}`, `"lastModified":"…"`): a CMS record's last edit (a Sitecore
+    front end's state; thirty-first pass, BBAW), no publication, so the day printed under the headline stays."""
+    stamp = found.strftime("%Y-%m-%dT%H:%M:%S")
+    stating = (text for script in tree.iter("script") if stamp in (text := script.text or ""))
+    keys = [_UPDATE_KEY.search(text, max(0, at - 80), at) is not None
+            for text in islice(stating, STAMPS_READ) for at in _positions(text, stamp)]
+    return bool(keys) and all(keys)
+
+
+def _positions(text: str, stamp: str) -> list[int]:
+    """Where `stamp` occurs in `text`, the first `STAMPS_READ` (of the first `STAMPS_READ` scripts stating it)."""
+    found: list[int] = []
+    at = text.find(stamp)
+    while at >= 0 and len(found) < STAMPS_READ:
+        found.append(at)
+        at = text.find(stamp, at + 1)
+    return found
+

@@ -340,21 +340,23 @@ def prepare_extractor() -> None:
 
 
 def _title_uncut(title: str | None, tree: Any) -> str | None:
-    """The page's <title> or <h1> when the metadata's title is its opening cut right before a double quote: a
-    meta tag's value written with the headline's own quote unescaped ends there (thirtieth pass: og:title
-    "Marathon: Sieger und " for "Marathon: Sieger und "royaler Besuch"")."""
+    """The page's <title> or <h1> when the metadata's title is its opening cut right before a quote: a meta tag's
+    value written with the headline's own quote unescaped ends there (thirtieth pass: og:title "Marathon: Sieger
+    und " for "Marathon: Sieger und "royaler Besuch""; thirty-first: a single-quoted attribute ends at an
+    apostrophe, "Mayor" for "Mayor's ferry …")."""
     if not title:
         return title
     for element in tree.iter("title", "h1"):
         # read up to a headline's length past the cut: nested <h1>s each holding the rest of a hostile page were
         # each read whole (0.5 s on 400 KB)
         shown = " ".join((bounded_text(element, len(title) + MAX_TITLE_REST) or "").split())
-        if shown.startswith(title) and shown[len(title) :].lstrip()[:1] == '"':
+        if shown.startswith(title) and shown[len(title) :].lstrip()[:1] in _ATTRIBUTE_QUOTES:
             return shown
     return title
 
 
 MAX_TITLE_REST = 1_000
+_ATTRIBUTE_QUOTES = ("\"", "'")
 
 
 def _strip_site_suffix(title: str | None, sitename: str | None) -> str | None:

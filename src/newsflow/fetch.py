@@ -284,6 +284,7 @@ class Fetcher:
                 trail.answer_refused = True
             if isinstance(exc, netguard.NameResolutionError) and exc.no_such_name:
                 trail.name_unknown = True
+            trail.site_refused = isinstance(exc.__cause__, netguard.RefusedAtAddresses)
             outcome, what = self._describe_failure(exc, trail, max_bytes)
             return trail.result(outcome, url, error=f"GET {url}: {what}")
         finally:

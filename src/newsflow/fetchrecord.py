@@ -39,6 +39,7 @@ class Trail:
     answer_refused: bool = False  # a name resolved to an address the policy refuses
     unanswered: bool = False  # the deadline passed on a connection that never sent a byte back
     name_unknown: bool = False  # the DNS answered that the name does not exist (lookups.NameResolutionError)
+    site_refused: bool = False  # a public address refused the connection, no other answered, all public (netguard)
     connection: ConnectionTrace | None = None  # the request in progress, as httpcore reports it
     redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, target) of each redirect met
     cookies: HopCookies = field(default_factory=HopCookies)  # set along this fetch's redirects (hopcookies.py)
@@ -96,6 +97,7 @@ class Trail:
             answer_refused=self.answer_refused and outcome is Outcome.BLOCKED,
             unanswered=self.unanswered and outcome is Outcome.TIMEOUT,
             name_unknown=self.name_unknown and outcome is Outcome.DNS_ERROR,
+            site_refused=self.site_refused and outcome is Outcome.CONNECT_ERROR,
             redirects=tuple(self.redirects),
             address=str(getattr(self.connection.stream, "address", "")) if self.connection else "",
         )

@@ -44,6 +44,7 @@ import weakref
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from newsflow.authorcues import AUTHOR_CUE, after_author, opens_author
 from newsflow.bylinetexts import MAX_TEXT_CHARS as MAX_TEXT_CHARS  # re-exported: the old home of these names
 from newsflow.bylinetexts import TEXTS_AFTER_HEADLINE as TEXTS_AFTER_HEADLINE
 from newsflow.bylinetexts import byline_lines
@@ -93,16 +94,39 @@ def headline_date(tree: Any, near: date | None = None) -> date | None:
     publication nor an author and a later line does ("By A. Writer · March 12, 2026", "Publié le 12 mars 2026")
     on another day, the later line's: the first is a kicker's event ("Vote on March 20, 2026", "Abstimmung am
     20.03.2026"; thirtieth pass)."""
+    found = cued_headline_date(tree, near)
+    return found[0] if found is not None else None
+
+
+def cued_headline_date(tree: Any, near: date | None = None) -> tuple[date, bool] | None:
+    """`headline_date`, and whether its line is the page's own: a publication or author cue introduces it, or it
+    prints the day alone (a dateline: "March 20, 2026", "Friday, March 20, 2026"; review: no event's)."""
     order = _page_order(tree)
     first = None
     for line in byline_lines(tree):
         read = _line_publication(line, near, order)
         if read is None:
             continue
-        if read[1] and (first is None or read[0] != first):
-            return read[0]
-        first = read[0] if first is None else first
+        if read[1] and (first is None or read[0] != first[0]):
+            return read
+        if first is None:
+            first = (read[0], read[1] or _dateline(line, near, order))
+        elif read == (first[0], True):
+            first = (first[0], True)
     return first
+
+
+def _dateline(line: str, near: date | None, order: str | None) -> bool:
+    """Whether `line` opens with its day, or with up to three capitalised words and a separator before it
+    ("Friday, ", "NEW YORK, ", "Politics · "), not with a label or a sentence ("Termin: ", "Vote on Friday, ")."""
+    found = first_date(line, near, named=True, order=order)
+    before = line[:found[0]].strip() if found is not None else "-"
+    words = before.split()
+    capitalised = all(not word[0].isalpha() or word[0].isupper() for word in words)
+    return not words or (len(words) <= 3 and before[-1] in _DATELINE_ENDS and capitalised)
+
+
+_DATELINE_ENDS = ",·|•–—/"  # noqa: RUF001 (the dashes bylines print)
 
 
 def _line_publication(line: str, near: date | None, order: str | None) -> tuple[date, bool] | None:
@@ -117,7 +141,7 @@ def _line_publication(line: str, near: date | None, order: str | None) -> tuple[
     return (published, True) if published is not None else None
 
 
-_AUTHOR_CUE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|av|af|przez)\s+(?=[^\W\d_])", re.IGNORECASE)
+
 
 
 def _cued(line: str, position: int) -> bool:
@@ -128,7 +152,26 @@ def _cued(line: str, position: int) -> bool:
         return True
     if _PICTURE.search(line, 0, position):
         return False  # review: a photo's credit ("By Reuters photo", "Foto: Von A. Fotograf") names no author's line
-    return any(line[cue.end()].isupper() for cue in _AUTHOR_CUE.finditer(line, 0, position))
+    return any(opens_author(line, cue) for cue in AUTHOR_CUE.finditer(line, 0, position))
+
+
+def authored_day(tree: Any) -> date | None:
+    """The day printed right after an author's name on a line under the headline ("By A. Writer · March 13, 2026",
+    "Por A. Escritor | 12 de marzo de 2026"), not an update's: the author's line is the story's own, where a day on
+    another line may be an event's, an offer's or a print edition's (thirty-first pass; the twenty-ninth's first form
+    read any)."""
+    order, previous = _page_order(tree), ""
+    for line in byline_lines(tree):
+        found = first_date(line, named=True, order=order)
+        if found is None or _is_update(line, found[0]) or _PICTURE.search(line, 0, found[0]):
+            previous = line if found is None else ""
+            continue
+        if after_author(previous) and not any(character.isalpha() for character in line[:found[0]]):
+            return found[1]  # the name's element, then the day's: "Por A. Autor" <span>12 de março de 2026</span>
+        if after_author(line[:found[0]]):
+            return found[1]
+        previous = ""
+    return None
 
 
 _PICTURE = re.compile(r"(?<![^\W\d_])(?:photo|foto|bild|image|picture|credit|crédit|illustration|grafik|graphic|imagen|"

@@ -8,14 +8,17 @@ Pure: an lxml tree walked by its methods only.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, time
+from itertools import islice
 from typing import Any
 
 from newsflow.datechecks import plausible, url_day
 from newsflow.headline_date import byline_time, byline_title_date, published_ago, update_bound
 from newsflow.kickerdates import above_story_date, kicker_date, printed_after_story
-from newsflow.pagedates import attribute_published, page_url_day, payload_published
+from newsflow.pagedates import attribute_published, month_fallback, page_url_day, payload_published
 from newsflow.pagetimes import parse_page
+from newsflow.printeddates import first_date
 
 
 def as_datetime(day: date | None) -> datetime | None:
@@ -30,14 +33,15 @@ def last_resort_date(tree: Any, url: str | None) -> datetime | None:
     in a block just before the headline inside the story (eighteenth pass: `newsflow.kickerdates`) or in the
     story's wrappers above it (nineteenth pass; a kicker's there too on a page that states only its age, twenty-third
     pass: "Politics · 30 November 2026" above the `<article>`, "3 days ago" in it), else
-    the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else
+    the URL's day (`/20240315/` forms htmldate does not read), else its AMP version's URL's day, else the day a
+    sentence about the page itself states (`self_posted_day`, thirty-first pass), else
     a Unix timestamp in a data attribute named for the publication (or a generic one in the byline, twenty-first
     pass), else the day of an update stamp under the headline (seventeenth pass: `dates.dated_by_update_only`)."""
     for moment in (parse_page(byline_time(tree)), parse_page(payload_published(tree)), byline_title_date(tree),
                    as_datetime(kicker_date(tree) or above_story_date(tree, kickers=published_ago(tree) is not None))):
         if plausible(moment):
             return moment
-    day = page_url_day(url, tree) or amp_url_day(tree)
+    day = page_url_day(url, tree) or amp_url_day(tree) or self_posted_day(tree, url)
     if day is None and (stamp := attribute_published(tree)) is not None:
         return stamp
     return as_datetime(day or update_bound(tree))  # seventeenth pass: an update stamp alone, the last
@@ -60,3 +64,56 @@ def amp_url_day(tree: Any) -> date | None:
     fourteenth pass): a CMS that leaves the date out of the page's own URL may keep it there."""
     return next((day for href in tree.xpath("//head/link[@rel='amphtml']/@href")[:1]
                  if (day := url_day(str(href))) is not None), None)
+
+
+_POSTED = re.compile(r"(?<![^\W\d_])(?:posted|gepostet|published|veröffentlicht|publié|publicado|pubblicato|"
+                     r"geschrieben|written)(?![^\W\d_])", re.IGNORECASE)
+_COMMENT = re.compile(r"(?<![^\W\d_])(?:comment|kommentar|commentaire|comentario|commento|reply|replies|antwort|"
+                      r"risposta|respuesta|réponse)", re.IGNORECASE)
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
+SELF_LINKS_READ = 5
+SENTENCE_CHARS = 300
+CUE_AFTER_DATE = 60
+
+
+def self_posted_day(tree: Any, url: str | None) -> date | None:
+    """The day a sentence about the page itself states: a link to the page's own URL followed by its publication
+    ("<a href=THE PAGE>Title</a> wurde am 19. Mai 2010 um 23:03 Uhr gepostet", "… was posted on May 19, 2010": a
+    WordPress theme's "about this article" box in the sidebar, which the date rules read as another block;
+    thirty-first pass, BBAW). The date must follow the link, with a publication cue before it or up to 60
+    characters after it, no comment's between them, and in the month a /2010/05/ URL names (review)."""
+    if not url:
+        return None
+    bare = url.split("#")[0].rstrip("/")
+    month = _URL_MONTH.search(bare)
+    for link in islice(tree.xpath("//a[@href=$one or @href=$two]", one=bare, two=bare + "/"), SELF_LINKS_READ):
+        after = "".join(text for text in (link.tail, *_following_texts(link)) if text)[:SENTENCE_CHARS]
+        found = first_date(after, named=True)
+        if found is None or _COMMENT.search(after, 0, found[0]):
+            continue  # review: a comment's day ("2 comments, the last posted on May 25")
+        if month is not None and (found[1].year, found[1].month) != (int(month[1]), int(month[2])):
+            continue  # review: a permalink's month is the post's; a day in another is no sentence about it
+        if _POSTED.search(after, 0, found[0] + CUE_AFTER_DATE):
+            return found[1]
+    return None
+
+
+def _following_texts(link: Any) -> list[str]:
+    """The texts of the elements after `link` in its parent, up to a sentence's length."""
+    texts: list[str] = []
+    for sibling in islice(link.itersiblings(), 20):
+        texts += [str(text) for text in sibling.itertext()]
+        texts.append(str(sibling.tail or ""))
+    return texts
+
+
+def month_first_posted(chosen: datetime, tree: Any, url: str | None) -> datetime:
+    """The day a sentence about the page itself states (`self_posted_day`) in place of a month's 1st the page states
+    nowhere (`pagedates.month_fallback`: htmldate's reading of a URL's month, /2010/05/), when it is in that month
+    (thirty-first pass: the live form of BBAW's bewegliche-lettern)."""
+    if chosen.day != 1 or chosen.time() != time(0) or chosen.utcoffset():
+        return chosen
+    if not month_fallback(tree, chosen.date().isoformat()) or (posted := self_posted_day(tree, url)) is None:
+        return chosen
+    return as_datetime(posted) or chosen if posted.replace(day=1) == chosen.date() else chosen
+

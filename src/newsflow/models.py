@@ -82,6 +82,9 @@ class FeedState:
     # The outcome of the last counted poll (feeds.last_outcome): with `consecutive_failures`, whether the feed
     # was failing to be reached at all (polling.PollReach.was_unreachable) or its server answered a failure.
     last_outcome: str | None = None
+    # When its polls began failing to reach it, in a row (feeds.unreachable_since): an outage spares it a day at
+    # most (outages.outage_spares).
+    unreachable_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,10 @@ class FetchResult:
     # `dns_error` because the DNS answered that the name does not exist (NXDOMAIN): the network is up and the
     # name is gone (a lapsed domain), unlike a lookup that was not answered (newsflow.intercepts).
     name_unknown: bool = False
+    # `connect_error` because an address of the host refused the connection, none answered, and each is a public
+    # one: the network carried the request there and back, so the site is gone, not the network
+    # (netguard.RefusedAtAddresses).
+    site_refused: bool = False
     # The redirects followed, in order: (status, absolute target). A feed adopts the target of a
     # chain of permanent ones (newsflow.feedmoves).
     redirects: tuple[tuple[int, str], ...] = ()
@@ -255,6 +262,7 @@ class FeedPollState:
     redirect_polls: int = 0
     redirect_since: datetime | None = None
     reset_validators: bool = False  # the poll fell back to the config URL: the old validators were another server's
+    unreachable: bool = False  # the poll failed to reach the feed (feeds.unreachable_since)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,32 @@ class BlockedAddressError(Exception):
         super().__init__(f"refused: {where}, a {reason} address (block_private_networks)")
 
 
+class RefusedAtAddresses(httpcore.ConnectError):
+    """An address tried refused the connection (a TCP reset, an ICMP "port unreachable"), no other answered, and
+    each is a public one: the network carried the request there and back, so the site is gone, not this machine's
+    network.
+
+    httpx passes it on as the `__cause__` of its `ConnectError`."""
+
+
+def is_public_address(address: str) -> bool:
+    """Whether `address` is ordinary public unicast: one no network of this machine's own answers for."""
+    try:
+        return blocked_reason(ipaddress.ip_address(address)) is None
+    except ValueError:
+        return False
+
+
+def _was_refused(error: BaseException) -> bool:
+    """Whether a failed connect was refused (anyio wraps the OSError: "All connection attempts failed")."""
+    seen: BaseException | None = error
+    for _ in range(4):
+        if seen is None or isinstance(seen, ConnectionRefusedError):
+            return seen is not None
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def refused_by_answer(error: BlockedAddressError) -> bool:
     """The refusal came from a host name's DNS answer that a captive portal or a DNS hijack could
     give (a private address for any name), not from the URL itself: an IP literal in any form
@@ -216,7 +242,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         last_error: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         addresses = (await self.checked_addresses(host, port))[:MAX_ADDRESSES_TRIED]
-        started = time.monotonic()
+        started, refused = time.monotonic(), []
         for tried, address in enumerate(addresses):
             try:
                 return ShortReads(await self._inner.connect_tcp(
@@ -225,7 +251,13 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 ), address)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:  # the next, as getaddrinfo users do
                 last_error = exc
+                refused += [address] if _was_refused(exc) else []
         assert last_error is not None  # checked_addresses never returns an empty list
+        # One refusal is proof enough: the others may be an address family this machine has no route for
+        # (getaddrinfo returns IPv6 ones to a machine without IPv6) or a server that does not answer.
+        if refused and all(is_public_address(a) for a in addresses):
+            where = ", ".join(refused) + (", public addresses" if len(refused) > 1 else ", a public address")
+            raise RefusedAtAddresses(f"refused by {where}: the site's server is down or gone") from last_error
         raise last_error
 
     async def connect_unix_socket(
@@ -364,12 +396,14 @@ __all__ = [
     "HostGate",
     "HostPaused",
     "NameResolutionError",
+    "RefusedAtAddresses",
     "Resolver",
     "ShortReads",
     "blocked_reason",
     "drop_idle_connections",
     "guarded_pool",
     "is_blocked_address",
+    "is_public_address",
     "parse_networks",
     "parse_retry_after",
     "refused_by_answer",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import re
 from copy import deepcopy
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -366,3 +366,13 @@ def copyright_notice_year(htmldate_value: str | None, tree: Any, stated: set[dat
         return False
     notices = _COPYRIGHT.findall(" ".join(str(tree.xpath("string(//body)")).split()))
     return value[:4] in {year for notice in notices for year in notice}
+
+
+def uncued_off_url_day(found: date, printed: tuple[date, bool], url: str | None, tree: Any) -> bool:
+    """Whether the day printed under the headline, on a line no publication or author cue introduces and that is no
+    dateline (`headline_date.cued_headline_date`), is more than a day off `found`, the URL's day: an event's ("Vote
+    scheduled for March 20, 2026" over /2026/03/12/, thirty-first pass; "Vote held on March 5, 2026", review). A day
+    off is a story drafted the evening before as often; a cued line's or a dateline's day stays the story's (a URL
+    may keep a draft's day; review)."""
+    return not printed[1] and abs(printed[0] - found) > timedelta(days=1) and page_url_day(url, tree) == found
+

@@ -83,6 +83,8 @@ class RunCounts:
     articles_deferred: int = 0   # pending articles left for the next run (budget or max_articles_per_run)
     articles_parked: int = 0     # entries this run parked
     network_outage: int = 0      # 1 when nearly every feed was unreachable (runs.network_outage)
+    feeds_outage_overdue: int = 0  # feeds an outage did not spare: unreachable for a day or more (outages.py)
+    feeds_turned_away: int = 0   # failed feeds the network answered were gone: NXDOMAIN, a public address refusing
 
     def add(self, other: RunCounts) -> None:
         for name, value in other.as_dict().items():

@@ -14,17 +14,11 @@ doubled with every consecutive failure, capped at `max_interval`, with +/-`JITTE
 feeds failing together do not come back together (as Media Cloud's rss-fetcher and Feedbin
 do). A hard failure starts `HARD_FAILURE_STEPS` doublings further on, never at a day. A feed
 that answers 410 Gone `RETIRE_AFTER_GONE` times in a row is retired and polled again only
-when named with `--feed`. `Retry-After` counts up to `max_interval`.
+when named with `--feed`. `Retry-After` counts up to `max_interval`. A failure to reach the feed in a run where
+nothing told the network up backs off `DOUBT_BACKOFF_CAP` at most (about an hour: the machine may be offline).
 
-When nearly every feed of a run fails to resolve or connect (`is_network_outage`), the
-machine is offline, not the feeds: the run records an outage and no feed is penalised. A connect
-that got no answer within the deadline is a `connect_error` too (the fetcher tells it from a
-server slow to answer, which stays `timeout` and does not count). A `timeout` on a connection
-that sent back not one byte (`FetchResult.unanswered`: a network that accepts connections and
-drops the rest, a hung proxy) counts as well, but only from feeds that were not failing already,
-and only when such silences come from at least `OUTAGE_MIN_HOSTS` hosts: a slow server or two,
-or one host holding many feeds, back off as before, and a server that hangs keeps backing off
-once it has failed a poll that was not an outage.
+The network outage rule (`newsflow.outages`) and captive portals' pages (`newsflow.portals`) are
+modules of their own; their names are re-exported here, where the stages have always read them.
 """
 
 from __future__ import annotations
@@ -32,28 +26,39 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsflow.fetchrecord import believable_last_modified
-from newsflow.models import FailureClass, FeedConfig, FeedState, FetchResult, Outcome
-from newsflow.urls import host_of, site_of
+from newsflow.models import FailureClass, FeedConfig, FeedState
+from newsflow.outages import OUTAGE_MIN_FEEDS as OUTAGE_MIN_FEEDS
+from newsflow.outages import OUTAGE_MIN_HOSTS as OUTAGE_MIN_HOSTS
+from newsflow.outages import OUTAGE_SHARE as OUTAGE_SHARE
+from newsflow.outages import UNREACHABLE_OUTCOMES as UNREACHABLE_OUTCOMES
+from newsflow.outages import PollReach as PollReach
+from newsflow.outages import is_network_outage as is_network_outage
+from newsflow.outages import judged_polls as judged_polls
+from newsflow.outages import offline_polls as offline_polls
+from newsflow.outages import outage_holds_articles as outage_holds_articles
+from newsflow.outages import reach_of as reach_of
+from newsflow.portals import INTERCEPT_MIN_SITES as INTERCEPT_MIN_SITES
+from newsflow.portals import MIN_PORTAL_PAGE_BYTES as MIN_PORTAL_PAGE_BYTES
+from newsflow.portals import intercepted_landings as intercepted_landings
+from newsflow.portals import landed_elsewhere as landed_elsewhere
+from newsflow.portals import network_pages as network_pages
+from newsflow.portals import page_digest as page_digest
+from newsflow.portals import page_digests as page_digests
+from newsflow.portals import served_page as served_page
+from newsflow.portals import walled_garden as walled_garden
 
 BACKOFF_BASE_SECONDS = 300
 HARD_FAILURE_STEPS = 2
 JITTER = 0.1
 RETIRE_AFTER_GONE = 3
-# A run is a network outage when at least this share of at least OUTAGE_MIN_FEEDS polled feeds
-# could not resolve or connect.
-OUTAGE_SHARE = 0.8
-OUTAGE_MIN_FEEDS = 3
-UNREACHABLE_OUTCOMES = frozenset({Outcome.DNS_ERROR, Outcome.CONNECT_ERROR})
-# Unanswered connections count toward an outage only when they come from this many hosts at least.
-OUTAGE_MIN_HOSTS = 3
-# Requests for this many sites sent to one page on another site: a captive portal (`intercepted_landings`).
-INTERCEPT_MIN_SITES = 3
-MIN_PORTAL_PAGE_BYTES = 256  # a shorter page served at several sites' URLs is not taken for a portal's
+# The longest back-off of a failure to reach a feed in a run where nothing told the network up (an outage past
+# `outages.OUTAGE_GRACE`, a lone feed down): the machine may be offline, and is then back within the hour.
+DOUBT_BACKOFF_CAP = 3600
 SLOWDOWN_WHEN_NOTHING_NEW = 1.5
 # A last poll later than now by more than this was made under a clock that was ahead (then set back).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -82,6 +87,7 @@ class PollObservation:
     hint_seconds: int | None = None
     retry_after: float | None = None
     jitter: float = 0.0  # in [-1, 1]: where in +/-JITTER this failure's back-off lands
+    network_doubt: bool = False  # a failure to reach that the network may be to blame for (outages.doubt_caps)
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,8 @@ def _plan_after_failure(
     failures = history.consecutive_failures + 1
     steps = failures - 1 + (HARD_FAILURE_STEPS if seen.failure is FailureClass.HARD else 0)
     backoff = max(min_interval, BACKOFF_BASE_SECONDS) * 2 ** min(steps, 30)
+    if seen.network_doubt:
+        backoff = min(backoff, max(min_interval, DOUBT_BACKOFF_CAP))
     jittered = backoff * (1 + JITTER * max(-1.0, min(1.0, seen.jitter)))
     interval = int(max(min_interval, min(max_interval, jittered)))
     gone = seen.status_code == 410 and failures >= RETIRE_AFTER_GONE
@@ -149,175 +157,6 @@ def jitter_for(feed_id: str, failures: int) -> float:
     come back apart, and a plan is the same every time it is computed."""
     digest = hashlib.sha256(f"{feed_id}\0{failures}".encode()).digest()
     return int.from_bytes(digest[:4], "big") / 2**31 - 1.0
-
-
-@dataclass(frozen=True)
-class PollReach:
-    """What one poll of a run says about this machine's network."""
-
-    outcome: Outcome
-    host: str = ""
-    unanswered: bool = False  # connected, and not one byte came back by the deadline
-    was_failing: bool = False  # the feed's last counted poll had failed already
-    site: str = ""  # the site of the URL polled
-    # Where a failed poll was sent to on another site by a temporary redirect (`landed_elsewhere`),
-    # else the page it was served instead of a feed (`page_digest`).
-    landed: str = ""
-    address: str = ""  # the address the answer came from (FetchResult.address)
-    name_unknown: bool = False  # the DNS answered that the name does not exist (NXDOMAIN: a lapsed domain)
-    # The feed was failing already, its last counted poll unreachable too (a site down, caught while something
-    # else answered), not a failure its server answered (a 503): `is_network_outage`'s few-polls rule.
-    was_unreachable: bool = False
-
-
-def reach_of(result: FetchResult, outcome: Outcome, was_failing: bool, served: str = "",
-             was_unreachable: bool = False) -> PollReach:
-    """The poll's `PollReach`, judged with `outcome` (the poll's: a parse may have failed an `ok` fetch).
-
-    `served` is the `page_digest` of a body that was no feed: a captive portal that answers `200`
-    with its own page at every URL, without redirecting, lands every feed on it so (red team 14)."""
-    failed = outcome not in (Outcome.OK, Outcome.NOT_MODIFIED)
-    return PollReach(outcome, host_of(result.final_url), result.unanswered, was_failing, site_of(host_of(result.url)),
-                     (landed_elsewhere(result) or served) if failed else "", result.address,
-                     result.name_unknown and outcome is Outcome.DNS_ERROR, was_failing and was_unreachable)
-
-
-def page_digest(body: bytes) -> str:
-    """A page's bytes as a key, for pages long enough to be a portal's (an empty page says nothing)."""
-    return "sha256:" + hashlib.sha256(body).hexdigest()[:32] if len(body) >= MIN_PORTAL_PAGE_BYTES else ""
-
-
-def page_digests(pages: Sequence[tuple[str, bytes]]) -> list[str]:
-    """`page_digest` of each (site, page) whose page may be one served at `INTERCEPT_MIN_SITES`
-    sites' URLs, "" for the others: one page is one length, so a page whose length pages of fewer
-    sites share is not hashed (no such page; a batch's pages are ~300 KB each, hashed twice a batch:
-    the catch-all probe's and the intercepts', perf15)."""
-    sites: dict[int, set[str]] = {}
-    for site, body in pages:
-        if len(body) >= MIN_PORTAL_PAGE_BYTES:
-            sites.setdefault(len(body), set()).add(site)
-    return [page_digest(body) if len(sites.get(len(body), ())) >= INTERCEPT_MIN_SITES else "" for _, body in pages]
-
-
-def served_page(landed: str) -> bool:
-    """Whether a landing (`PollReach.landed`) is a page served at the URL itself, not one redirected to."""
-    return landed.startswith("sha256:")
-
-
-def landed_elsewhere(result: FetchResult) -> str:
-    """The URL a request was sent to on another site by a temporary redirect (302, 303, 307), and
-    answered at, else "" (a redirect refused or blocked never reached a page).
-
-    A captive portal (a hotel's or an airport's network) or an intercepting proxy answers every
-    plain-http request, whatever its site, with a temporary redirect to its own login page."""
-    temporary = bool(result.redirects) and result.redirects[0][0] in (302, 303, 307) and result.status_code is not None
-    moved = site_of(host_of(result.final_url)) != site_of(host_of(result.url))
-    return result.final_url if temporary and moved else ""
-
-
-def intercepted_landings(landings: Iterable[tuple[str, str]]) -> set[str]:
-    """Of (site requested, URL landed on) pairs, the URLs that requests for `INTERCEPT_MIN_SITES`
-    sites or more landed on: one page answering for many sites is the network's, not theirs."""
-    sites: dict[str, set[str]] = {}
-    for site, landed in landings:
-        sites.setdefault(landed, set()).add(site)
-    return {landed for landed, seen in sites.items() if len(seen) >= INTERCEPT_MIN_SITES}
-
-
-def network_pages(landings: Iterable[tuple[str, str, str]]) -> set[str]:
-    """Of (site requested, page landed on, address answering) triples, the `intercepted_landings`
-    that are the network's: a page redirected to, or a page served at the URLs themselves from
-    `INTERCEPT_MIN_SITES` addresses or more. One served from fewer is a host's own: 4 small blogs of
-    one shared host serving its "account suspended" page made every run an outage (no feed backed
-    off, no article fetched anywhere: review of red team 14); a portal answers for sites wherever
-    they are."""
-    triples = list(landings)
-    addresses: dict[str, set[str]] = {}
-    for _, landed, address in triples:
-        if address:
-            addresses.setdefault(landed, set()).add(address)
-    return {page for page in intercepted_landings((site, landed) for site, landed, _ in triples)
-            if not served_page(page) or len(addresses.get(page, ())) >= INTERCEPT_MIN_SITES}
-
-
-def walled_garden(intercepted_sites: Set[str], through_sites: Set[str]) -> bool:
-    """One page answered for `intercepted_sites` while `through_sites` came through: the network's
-    page still (a captive portal's "walled garden" lets a site or two through before its login)
-    when those it answered for are `OUTAGE_SHARE` of all, as for an outage. Fewer, and the page is
-    the sites' own: a hosting provider's "account suspended" page (red teams 13 and 14)."""
-    return len(intercepted_sites) >= OUTAGE_SHARE * len(intercepted_sites | through_sites)
-
-
-def is_network_outage(polls: Sequence[Outcome | PollReach]) -> bool:
-    """Nearly every feed polled failed to resolve or connect, or connected to silence on several
-    hosts, or was redirected to one page with feeds of several other sites (a captive portal): the
-    machine's outage, not theirs.
-
-    A feed already failing before this run that meets silence again tells nothing about the
-    network (it may be a server that hangs): it is left out of the count, for and against.
-
-    The share holds over the sites polled too: one site carrying most of the feeds that stops
-    resolving (its domain lapsed) made every run an outage, and no other site's article was tried
-    for as long as it stayed down (red team 14).
-
-    A name the DNS answered does not exist (NXDOMAIN) counts only from `OUTAGE_MIN_HOSTS` sites: the
-    DNS answered, so one site's lapsed domain is that site's, however many feeds it carries (red
-    team 31: 3 feeds of one lapsed site were an outage every run, never backed off), or beside polls
-    that tell an outage on their own (`_down_beside_lapsed`).
-
-    Fewer than `OUTAGE_MIN_FEEDS` polls (a small install, or a run in which one or two feeds are due)
-    make an outage when every one failed so and one of them was not failing already: nothing answered
-    and nothing said a name was gone. Before, one or two feeds of a laptop offline for a night backed
-    off step by step, silent for hours once it was back (red team 31). A feed already failing, polled
-    alone, backs off again: a site that is down is caught in a run where anything else answered. Only
-    one whose last counted poll was unreachable too (`PollReach.was_unreachable`): "already failing" was
-    any failure, so a lone feed whose server answered one 503 in the evening backed off step by step
-    through the night offline after (review of red team 31)."""
-    return _outage_of(judged_polls(polls))
-
-
-def _outage_of(judged: Sequence[PollReach]) -> bool:
-    """`is_network_outage` on the polls it judges."""
-    offline = offline_polls(judged)
-    sites, offline_sites = {p.site for p in judged}, {p.site for p in offline}
-    if 0 < len(judged) < OUTAGE_MIN_FEEDS:
-        return len(offline) == len(judged) and not all(p.was_unreachable for p in judged)
-    return (len(judged) >= OUTAGE_MIN_FEEDS and len(offline) >= OUTAGE_SHARE * len(judged)
-            and len(offline_sites) >= OUTAGE_SHARE * len(sites))
-
-
-def judged_polls(polls: Sequence[Outcome | PollReach]) -> list[PollReach]:
-    """The polls an outage is judged on: silence from a feed already failing tells nothing (`is_network_outage`)."""
-    reaches = [p if isinstance(p, PollReach) else PollReach(p) for p in polls]
-    return [p for p in reaches if not (p.unanswered and p.was_failing)]
-
-
-def outage_holds_articles(polls: Sequence[Outcome | PollReach]) -> bool:
-    """An outage told from `OUTAGE_MIN_FEEDS` polls judged or more: the run tries no article (`runner.ingest`).
-    One told from fewer spares the feeds' back-off only. Counted as the outage is judged, not as polls made:
-    3 polls, one a failing feed's silence, were an outage of one or two polls that the runner, counting 3,
-    took for one that holds the articles back, and tried none (review of red team 31)."""
-    return len(judged_polls(polls)) >= OUTAGE_MIN_FEEDS and is_network_outage(polls)
-
-
-def offline_polls(judged: Sequence[PollReach]) -> list[PollReach]:
-    """The polls of `judged` that tell the machine's network down, judged together (`is_network_outage`)."""
-    silent_hosts = {p.host for p in judged if p.unanswered}
-    silence_counts = len(silent_hosts) >= OUTAGE_MIN_HOSTS
-    lapsed_counts = len({p.site for p in judged if p.name_unknown}) >= OUTAGE_MIN_HOSTS or _down_beside_lapsed(judged)
-    portal_pages = network_pages((p.site, p.landed, p.address) for p in judged if p.landed)
-    return [p for p in judged
-            if (p.outcome in UNREACHABLE_OUTCOMES and (lapsed_counts or not p.name_unknown))
-            or (p.unanswered and silence_counts) or p.landed in portal_pages]
-
-
-def _down_beside_lapsed(judged: Sequence[PollReach]) -> bool:
-    """The polls other than NXDOMAIN ones, `OUTAGE_MIN_FEEDS` or more, tell an outage on their own: then a DNS
-    answering "no such name" is the outage's (a captive portal's, a resolver cut off), not the name's authority.
-    Counted only from 3 sites, a portal answering 2 sites of 3 with its own address and the third "no such name"
-    was no outage, and every feed was penalised behind it (CI's soak world, seed 2036, after red team 31)."""
-    others = [p for p in judged if not p.name_unknown]
-    return OUTAGE_MIN_FEEDS <= len(others) < len(judged) and _outage_of(others)
 
 
 def publisher_hint_seconds(

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from newsflow import feedmoves, warehouse
+from newsflow import feedmoves, outages, warehouse
 from newsflow import polling as polling_policy
 from newsflow.config import PollingSettings
 from newsflow.errors import WarehouseError
@@ -67,6 +67,8 @@ class FeedPoll:
     # The body that failed to parse, as a key (`polling.page_digest`): one page served at several
     # sites' feed URLs is a captive portal's (`polling.reach_of`).
     served: str = ""
+    unreachable: bool = False  # it failed to reach the feed (feeds.unreachable_since)
+    network_doubt: bool = False  # ... in a run where nothing told the network up (outages.doubt_caps)
 
 
 UNREACHABLE_VALUES = frozenset(outcome.value for outcome in polling_policy.UNREACHABLE_OUTCOMES)  # feeds.last_outcome
@@ -95,7 +97,7 @@ class PollJob:
 async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
     """Poll every feed concurrently (the fetcher enforces the limits); returns the counts only."""
     committer = PollCommitter(job)
-    unreachable: list[FeedPoll] = []
+    unreachable: list[tuple[FeedPoll, polling_policy.PollReach]] = []
     redirected: list[FeedPoll] = []  # stopped at another configured feed's URL: judged together at the end
     reaches: list[polling_policy.PollReach] = []
     deferred = 0
@@ -109,7 +111,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         reaches.append(poll_reach(poll, job.states.get(feed.name)))
         log.debug("polled %s: %s", feed.name, poll.outcome, extra={"progress": ("poll", len(reaches), len(feeds))})
         if reaches[-1].outcome in polling_policy.UNREACHABLE_OUTCOMES or reaches[-1].unanswered or reaches[-1].landed:
-            unreachable.append(poll)  # held until every poll has ended: an outage penalises none
+            unreachable.append((poll, reaches[-1]))  # held until every poll has ended: an outage penalises none
         elif poll.moved_onto is not None:
             redirected.append(poll)
         else:
@@ -124,7 +126,8 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         moves = await unpolled_moves(job.fetcher, unpolled, lambda name, url: other_feed(job, name, url), job.deadline)
         committer.add_all(settle_redirects(job, redirected, moves), penalise=True)
         await committer.flush()
-        outage = polling_policy.is_network_outage(reaches)
+        verdict = outages.judge_run(reaches)
+        outage = verdict.outage
         job.portal_pages.update(polling_policy.network_pages((r.site, r.landed, r.address)
                                                              for r in reaches if r.landed))
         if outage:
@@ -133,13 +136,39 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
                         len(unreachable), len(reaches))
         if outage and polling_policy.outage_holds_articles(reaches):
             job.articles_held.add(job.run_id)
-        committer.add_all(unreachable, penalise=not outage)
+        held, overdue, turned_away = judge_held(job, unreachable, verdict)
+        for poll, penalise in held:
+            committer.add(poll, penalise=penalise)
         await committer.flush()
     finally:  # a cancelled run (Ctrl-C, SIGTERM) or a failed commit leaves no commit running orphaned
         await committer.aclose()
     counts = committer.counts
     counts.feeds_deferred, counts.network_outage = deferred, int(outage)
+    counts.feeds_outage_overdue, counts.feeds_turned_away = overdue, turned_away
     return counts
+
+
+def judge_held(job: PollJob, held: Sequence[tuple[FeedPoll, polling_policy.PollReach]], verdict: outages.RunVerdict,
+               ) -> tuple[list[tuple[FeedPoll, bool]], int, int]:
+    """The polls that failed to reach their feeds, each with whether it is penalised; how many an outage did not
+    spare (unreachable for `outages.OUTAGE_GRACE`), and how many the network turned away (the sites' failure)."""
+    judged, overdue, turned_away = [], [], []
+    for poll, reach in held:
+        state = job.states.get(poll.feed.name)
+        spared = outages.outage_spares(verdict, reach, state.unreachable_since if state else None, poll.result.at)
+        if verdict.outage and not spared:
+            overdue.append(poll.feed.name)
+        if not spared and outages.site_turned_away(verdict, reach):
+            turned_away.append(poll.feed.name)
+        judged.append((replace(poll, unreachable=True, network_doubt=outages.doubt_caps(verdict, reach)), not spared))
+    if overdue:
+        log.warning("network outage, but %d feeds not reached for a day or more are counted failing, backing off "
+                    "%d s at most (`newsflow feeds`): %s", len(overdue), polling_policy.DOUBT_BACKOFF_CAP,
+                    ", ".join(sorted(overdue)[:10]))
+    if turned_away:
+        log.warning("%d feeds turned away by the network (a name that does not exist, a public address refusing): "
+                    "their sites' failure, not an outage: %s", len(turned_away), ", ".join(sorted(turned_away)[:10]))
+    return judged, len(overdue), len(turned_away)
 
 
 def poll_reach(poll: FeedPoll, state: FeedState | None) -> polling_policy.PollReach:
@@ -309,6 +338,8 @@ def load_polls(
         states = [poll_state(poll, history.get(poll.feed.name), new_by_feed.get(poll.feed.name, 0),
                              polling, penalise) for poll, penalise in group]
         warehouse.update_feed_states(con, [s for s, (_, penalise) in zip(states, group, strict=True) if penalise])
+        warehouse.mark_unreachable(con, [s for s, (_, penalise) in zip(states, group, strict=True)
+                                         if not penalise and s.unreachable])
         warehouse.insert_polls(con, run_id, states)
         warehouse.insert_fetch_events(con, [poll_event(q, run_id) for p in polls for q in (p.abandoned, p) if q])
     return RunCounts(

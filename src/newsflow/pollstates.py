@@ -59,6 +59,7 @@ def poll_state(
         redirect_since=move.redirect_since,
         reset_validators=poll.result.url != feedmoves.polled_url(known, poll.feed.url)
         or validators_suspect(poll.outcome, failure, penalise),
+        unreachable=poll.unreachable,
     )
 
 
@@ -97,6 +98,7 @@ def plan_poll(
             poll.result.headers),
         retry_after=poll.result.retry_after,
         jitter=polling_policy.jitter_for(poll.feed.name, history.consecutive_failures),
+        network_doubt=poll.network_doubt,
     )
     known = polling_policy.PollHistory(
         history.last_polled_at, history.poll_interval, history.consecutive_failures, history.has_entries)

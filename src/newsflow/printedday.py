@@ -11,7 +11,7 @@ from itertools import islice
 from typing import Any
 
 from newsflow.bylinetexts import in_other_block
-from newsflow.headline_date import UPDATE_CUE, YEARLESS, printed_time
+from newsflow.headline_date import UPDATE_CUE, YEARLESS, authored_day, printed_time
 from newsflow.letterdates import hebrew_dates
 from newsflow.localtime import region_zone
 from newsflow.pagetimes import MAX_OFFSET, WALL_CLOCK, parse_local
@@ -83,7 +83,7 @@ def onto_printed_day(chosen: datetime, tree: Any, westernmost: timedelta) -> dat
     08:30 Z of the 13th is the 12th; such a `<time>` prints another day than its instant's)."""
     if chosen.tzinfo is not UTC or chosen.time() == time(0) or printed_time(tree) is not None:
         return chosen
-    printed = day_printed_for(chosen, tree)
+    printed = day_printed_for(chosen, tree) or authored_day(tree)  # thirty-first pass: an author's plain line
     region = region_zone(tree) if printed is not None else None
     if region is not None and chosen.astimezone(region).date() != printed:
         return chosen

@@ -14,6 +14,7 @@ from typing import Any
 
 from newsflow import queries
 from newsflow.config import Config
+from newsflow.pipeline import RunCounts
 from newsflow.runner import RunSummary
 from newsflow.warehouse import Warehouse, sql_root
 from newsflow.warehouse.sandbox import execute_select, one_select, querying
@@ -79,6 +80,7 @@ def deferred_section(summary: RunSummary, rows: Rows, config: Config | None) -> 
         lines.append("A network outage stopped the run before the articles.")
     elif counts.network_outage:  # one or two polls: the outage spared their back-off; the articles were tried
         lines.append("A network outage: no feed polled could be reached, none was penalised.")
+    lines += _failures_taken_for(counts)
     if config is not None:
         lines.append(f"This run's limits: `execution.max_articles_per_run` = {config.execution.max_articles_per_run}, "
                      f"a budget of {config.run_budget:.0f} s (`execution.run_budget_seconds`).")
@@ -87,6 +89,22 @@ def deferred_section(summary: RunSummary, rows: Rows, config: Config | None) -> 
     lines.append("Articles still to fetch that this run did not try, or did not send (an unreadable robots.txt, "
                  "a host asking to wait; no attempt counted); the next run starts with the oldest:")
     return [*lines, "", *_table(DEFERRED_COLUMNS, rows), *_more(rows, "run_deferred", summary.run_id)]
+
+
+def _failures_taken_for(counts: RunCounts) -> list[str]:
+    """What the run took its feeds' failures to reach for, when not the network's (docs/polling.md)."""
+    lines = []
+    if counts.feeds_outage_overdue:
+        lines.append(f"{_feeds(counts.feeds_outage_overdue)} unreachable for more than a day counted failing "
+                     "all the same (backing off an hour at most while nothing answers; `newsflow feeds`).")
+    if counts.feeds_turned_away:
+        lines.append(f"{_feeds(counts.feeds_turned_away)} turned away by the network (a name that does not exist, "
+                     "a public address refusing the connection): the sites' failure, counted.")
+    return lines
+
+
+def _feeds(count: int) -> str:
+    return f"{count} feed" if count == 1 else f"{count} feeds"
 
 
 def _table(columns: Sequence[str], rows: Rows) -> list[str]:

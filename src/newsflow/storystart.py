@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsflow.pageblocks import bounded_text, page_titles
+from newsflow.factrows import FactRows
+from newsflow.pageblocks import bounded_text, page_titles, text_element
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
 
 HEAD_MAX_LINES = 6
@@ -41,6 +42,10 @@ BARE_LABELS = frozenset({
 })  # fmt: skip
 """Labels that are never a line of a story by themselves; compared as the line's word tokens, so a colon or a
 dash after them does not matter ("Published:", "By —")."""
+FIELD_LABEL_MAX_WORDS = 3
+MAX_LABELS_READ = 20
+LABEL_MAX_CHARACTERS = 100  # three words and their markup's spaces
+_TEXT_HOLDING = "//body//text()[contains(., $probe)]"
 KICKER_MAX_WORDS = 10
 KICKER_MAX_CHARACTERS = 300  # ten words' text, with its spaces and markup's line breaks
 MAX_KICKED_HEADLINES = 3
@@ -71,18 +76,20 @@ AGE_NOTICE_MAX_WORDS = 30
 
 
 def drop_start_furniture(text: str, tree: Any = None) -> str:
-    """The text without the bare labels, breadcrumbs and age notices above its first story paragraph. With the
-    page's tree, a breadcrumb's items but its last must be the texts of the page's links, as a trail's are: a
-    menu path written out ("Settings > Privacy > Location") is a how-to's line."""
+    """The text without the bare labels, field labels, breadcrumbs, age notices, kickers and fact tables' rows
+    above its first story paragraph. With the page's tree, a breadcrumb's items but its last must be the texts of
+    the page's links, as a trail's are: a menu path written out ("Settings > Privacy > Location") is a how-to's
+    line."""
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept: list[str] = []
     links: set[str] | None = None  # the page's link texts, read once, at the first breadcrumb (review: 6 reads)
-    kickers = _Kickers(tree)
+    kickers, labels = _Kickers(tree), _FieldLabels(tree)
+    facts = FactRows(tree, _head(lines))
     for index, line in enumerate(lines):
         in_head = index < HEAD_MAX_LINES and not any(word_count(seen) >= STORY_LINE_MIN_WORDS for seen in kept)
         if not (in_head and index + 1 < len(lines)):
             kept.append(line)
-        elif is_bare_label(line) or is_age_notice(line) or kickers.holds(line):
+        elif _is_head_furniture(line, kickers, facts) or labels.holds(line):
             continue
         elif is_breadcrumb(line) and tree is not None:
             links = _link_texts(tree) if links is None else links
@@ -91,6 +98,52 @@ def drop_start_furniture(text: str, tree: Any = None) -> str:
         elif not is_breadcrumb(line):
             kept.append(line)
     return PARAGRAPH_SEPARATOR.join(kept)
+
+
+def _is_head_furniture(line: str, kickers: _Kickers, facts: FactRows) -> bool:
+    labelled = is_bare_label(line) or is_age_notice(line)
+    return labelled or kickers.holds(line) or facts.holds(line)
+
+
+def _head(lines: list[str]) -> list[str]:
+    """The text's first HEAD_MAX_LINES lines, up to its first story line."""
+    head = []
+    for line in lines[:HEAD_MAX_LINES]:
+        if word_count(line) >= STORY_LINE_MIN_WORDS:
+            break
+        head.append(line)
+    return head
+
+
+class _FieldLabels:
+    """The head lines that are field labels (`is_field_label`) the page marks as labels: the line is the text of
+    an element whose class or id names a label (Drupal's `div.field-label`), or of a `<label>`, or of a child of
+    one. A story's own "Update:" or "Key points:" over its lines is a paragraph of the story (review of the
+    thirty-first pass), so the text alone does not tell; the page's text nodes are searched for the label's words
+    (one walk in C, only for such a line), the first MAX_LABELS_READ that hold them read."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+
+    def holds(self, line: str) -> bool:
+        if self.tree is None or not is_field_label(line):
+            return False
+        label = line.rstrip().rstrip(":：").strip()  # noqa: RUF001 (the fullwidth colon is the point)
+        for count, found in enumerate(self.tree.xpath(_TEXT_HOLDING, probe=label)):
+            if count == MAX_LABELS_READ:
+                break
+            element = text_element(found)
+            shown = normalized_line(bounded_text(element, LABEL_MAX_CHARACTERS, " ") or "")
+            if shown == line.rstrip() and any(_marks_a_label(box) for box in (element, element.getparent())):
+                return True
+        return False
+
+
+def _marks_a_label(element: Any) -> bool:
+    if element is None:
+        return False
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return element.tag == "label" or "label" in names
 
 
 class _Kickers:
@@ -152,6 +205,17 @@ def is_bare_label(line: str) -> bool:
     """A byline's or a stamp's label alone on its line ("by", "Published", "Publié le"); quoted or asked, it is
     speech: "“Published?”" opens a story (review)."""
     return " ".join(word_tokens(line)) in _BARE_LABELS and not _SPEECH_MARK.search(line)
+
+
+def is_field_label(line: str) -> bool:
+    """A label of at most FIELD_LABEL_MAX_WORDS words ending in a colon, alone on its line: a template's name for the
+    field below it ("Episode Description:", "Summary:"), no sentence of a story, which says something before its
+    colon; quoted, it is speech."""
+    stripped = line.rstrip()
+    return (
+        stripped.endswith((":", "：")) and 0 < word_count(stripped) <= FIELD_LABEL_MAX_WORDS  # noqa: RUF001 (the fullwidth colon is the point)
+        and not _SPEECH_MARK.search(stripped)
+    )
 
 
 def is_breadcrumb(line: str) -> bool:

@@ -47,7 +47,7 @@ from newsflow.refine import (
 from newsflow.standfirst import restore_standfirst
 from newsflow.storystart import drop_start_furniture
 from newsflow.subheads import ShownHeadings
-from newsflow.tails import drop_reader_call, drop_story_tail
+from newsflow.tails import drop_offer_box, drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count
 
 MIN_PARAGRAPH_WORDS = 15
@@ -98,7 +98,8 @@ def story_text(
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
-    text = drop_author_box(drop_reader_call(restore_standfirst(text, page, title), page), page, html)
+    text = drop_offer_box(drop_reader_call(restore_standfirst(text, page, title), page), page)
+    text = drop_author_box(text, page, html)
     return drop_link_hints(text, page)
 
 

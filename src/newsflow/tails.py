@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsflow.text import PARAGRAPH_SEPARATOR, token_f1, word_count, word_tokens
+from newsflow.pageblocks import bounded_text
+from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, token_f1, word_count, word_tokens
 
 TAIL_MIN_AGREEMENT = 0.8
 TAIL_MAX_COVERED = 0.7
@@ -73,6 +74,29 @@ _READER = re.compile(
 )
 _FORMAL_READER = re.compile(r"\b(?:Sie|Ihnen|Ihre|Ihren|Ihrem|Ihrer)\b")  # capitalised: not "sie" (she, they)
 _QUOTATION = re.compile("[\"„“”«»]")
+OFFER_BOX_MAX_LINES = 3
+OFFER_BOX_MAX_CHARACTERS = 1_500
+OFFER_BOX_MAX_DEPTH = 3
+OFFER_LINE_SLACK = 50
+OFFER_BOX_MAX_PARAGRAPHS_READ = 5_000
+OFFER_LINE_MAX_MATCHES = 2
+"""An offer's box: at most OFFER_BOX_MAX_LINES paragraphs (a label, a line or two, the offer) in at most
+OFFER_BOX_MAX_CHARACTERS, the paragraphs' parent or an ancestor up to OFFER_BOX_MAX_DEPTH above them; its
+paragraphs are found among the page's first OFFER_BOX_MAX_PARAGRAPHS_READ, each read to the last line's length and
+OFFER_LINE_SLACK more, and the boxes of the first OFFER_LINE_MAX_MATCHES that are the line read (a hostile page's
+thousand copies of the line, in boxes of empty elements, cost two reads of the page)."""
+_OFFER_WORD = re.compile(
+    r"\b(?:test|testen|teste|gratis|kostenlos|free|trial|angebot|offer|offre|oferta|offerta|aanbod|abo|abonnement"
+    r"|subscription|subscribe|essai|prueba|prova|proef)\b",
+    re.IGNORECASE,
+)
+_SUBSCRIPTION_LINK = re.compile(
+    r"(?:^|[/._=-])(?:probe|test|digital|print)?abo(?:nnement|nnieren|s)?(?:$|[/._?=#-])|subscri(?:be|ption)"
+    r"|suscri(?:be|pci)|abbonament|abonneren|free-?trial|(?:^|/)trial(?:$|[/._?=#-])",
+    re.IGNORECASE,
+)
+"""A link to a subscription page: its address names a subscription ("/abo/probeabo.php", "/subscribe",
+"/abonnement", "?trial")."""
 _TEXT_STARTING = "//body//text()[contains(., $probe)]"
 _LINE_BLOCKS = frozenset({"p", "div", "li", "span", "h2", "h3", "h4", "td", "section", "strong", "em"})
 _SIGNATURE = re.compile(r"^\(?[^\W\d_]{1,5}\)?$|^\(?[^\W\d_]{1,7}(?:\s*[/,]\s*[^\W\d_]{1,7}){1,3}\)?$")
@@ -103,6 +127,60 @@ def drop_reader_call(text: str, tree: Any) -> str:
     if not (_READER.search(last) or _FORMAL_READER.search(last)):
         return text
     return head if _in_linked_block(last, tree) else text
+
+
+def drop_offer_box(text: str, tree: Any) -> str:
+    """The text without a subscription offer's box at its end (thirty-first pass: JungeWelt's "2 Wochen kostenlos
+    testen", a label, a line of the paper's own politics and the offer, over a button to its trial subscription):
+    the last lines that are paragraphs of a box of at most OFFER_BOX_MAX_CHARACTERS, holding a link to a
+    subscription page, whose last paragraph is the text's last line and speaks to the reader of an offer."""
+    _, separator, last = text.rpartition(PARAGRAPH_SEPARATOR)
+    if not separator or tree is None or not _OFFER_WORD.search(last):
+        return text  # the cheap test first: most stories end with no offer's word
+    if not (_READER.search(last) or _FORMAL_READER.search(last)):
+        return text
+    box = _offer_box_paragraphs(last, tree)
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    end = len(lines)
+    while end > 1 and len(lines) - end < OFFER_BOX_MAX_LINES and lines[end - 1] in box:
+        end -= 1
+    if box.intersection(lines[:end]):
+        return text  # a box with a line the text keeps is the story's own container
+    kept, dropped = PARAGRAPH_SEPARATOR.join(lines[:end]), PARAGRAPH_SEPARATOR.join(lines[end:])
+    return kept if word_count(dropped) < word_count(kept) else text  # a short story is no box of its own
+
+
+def _offer_box_paragraphs(last: str, tree: Any) -> set[str]:
+    """The texts of the `<p>` of the box whose last `<p>` is the line, when the box (the line's parent or an
+    ancestor up to OFFER_BOX_MAX_DEPTH above it) links to a subscription page; else none."""
+    matches = 0
+    for count, paragraph in enumerate(tree.iter("p")):
+        if count == OFFER_BOX_MAX_PARAGRAPHS_READ or matches == OFFER_LINE_MAX_MATCHES:
+            break
+        if normalized_line(bounded_text(paragraph, len(last) + OFFER_LINE_SLACK) or "") != last:
+            continue
+        matches += 1  # each match reads its ancestors, which may hold the page's empty elements
+        for depth, box in enumerate(paragraph.iterancestors()):
+            if depth == OFFER_BOX_MAX_DEPTH or bounded_text(box, OFFER_BOX_MAX_CHARACTERS) is None:
+                break
+            if any(_is_offer_button(link) for link in box.iter("a")):
+                return _box_lines(box, paragraph)
+    return set()
+
+
+def _is_offer_button(link: Any) -> bool:
+    """A link to a subscription page beside the box's paragraphs: one inside a `<p>` is a line's own words (a
+    story's last paragraph, wrapped in a block of its own, that links to the offer it reports; review)."""
+    if not _SUBSCRIPTION_LINK.search(link.get("href") or ""):
+        return False
+    return not any(ancestor.tag == "p" for ancestor in link.iterancestors())
+
+
+def _box_lines(box: Any, last: Any) -> set[str]:
+    paragraphs = list(box.iter("p"))
+    if paragraphs[-1] is not last or len(paragraphs) > OFFER_BOX_MAX_LINES:
+        return set()  # the story's own container, or a block of its lines
+    return {normalized_line("".join(paragraph.itertext())) for paragraph in paragraphs}  # inline tags join words
 
 
 def _in_linked_block(line: str, tree: Any) -> bool:

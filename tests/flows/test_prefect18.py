@@ -195,9 +195,9 @@ def test_one_404_on_the_deployment_read_does_not_stop_the_service(prefect_api: s
 
 def test_a_restart_keeps_the_deployment_id_and_the_resume_has_its_runs_before_the_first_poll(
         tmp_path: Path, prefect_api: str) -> None:
-    """`serve_ingest`'s deployment: the same id (its history) on a restart, created paused, and once resumed its
-    runs are there at once: left to the scheduler's next loop, the first run waited for the runner's second
-    poll (start lateness +7..13 s, review)."""
+    """`serve_ingest`'s deployment: the same id (its history) on a restart, created (and re-created) paused, and
+    once resumed its runs are there at once: left to the scheduler's next loop, the first run waited for the
+    runner's second poll (start lateness +7..13 s, review)."""
     path = tmp_path / "restart.toml"
     path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[schedule]\ninterval = 60\n\n'
                     '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n')
@@ -211,4 +211,7 @@ def test_a_restart_keeps_the_deployment_id_and_the_resume_has_its_runs_before_th
         assert not paused and scheduled > 0, f"resumed: {paused=}, {scheduled} Scheduled runs"
         again = Runner(name=name).add_flow(ingest, **serve_options(config))
     assert again == first, "a restart of serve keeps its deployment (id, history)"
-    assert asyncio.run(deployment_state(prefect_api, name)) == (True, 0), "re-created paused, its runs deleted"
+    # Paused, but not "with no Scheduled run": the scheduler may have read the deployment active just before the
+    # re-create and insert that plan's runs just after it (CI saw 61, once in 5 runs; docs/scheduling.md, Prefect
+    # 32). The service deletes them as it resumes and never starts one: tests/flows/test_stale_runs.py.
+    assert asyncio.run(deployment_state(prefect_api, name))[0], "re-created paused"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import threading
 from datetime import UTC, datetime
@@ -49,6 +50,9 @@ def stopped_news_site(server: LocalServer, release: threading.Event) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a real service, ~25 s); in CI "
+                    "tests/flows/test_serve_end.py's second-signal case stops a service mid-run on this held site and "
+                    "checks the same, with a second signal during the stop")
 def test_a_sigterm_while_a_served_run_fetches_says_one_line_and_leaves_no_half_run(
         tmp_path: Path, server: LocalServer, prefect_api: str) -> None:
     """On the start commit the service's output held asyncio's `unhandled exception during asyncio.run()

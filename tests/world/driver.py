@@ -4,7 +4,7 @@ Each run is a real child process (`python -m tests.world.child run --config ... 
 Prefect flow run on the API `soak` is given, or, without one, the CLI's run path with the flow
 taken out (tests/world/child.py says why), in its own process group, with the tree's memory
 sampled (tests/world/runproc.py). Between runs the driver moves the warehouse's clock: every
-feed's `last_polled_at` and `next_poll_at` go back by `SIMULATED_INTERVAL` (the default
+feed's `last_polled_at`, `next_poll_at` and `unreachable_since` go back by `SIMULATED_INTERVAL` (the default
 schedule, 15 minutes), as if that much time had passed, so back-off and due times play out over
 many runs in seconds. Nothing else is touched. The runs' config: tests/world/worldconfig.py.
 
@@ -375,7 +375,7 @@ class WorldDriver:
         shift = f"INTERVAL {SIMULATED_INTERVAL} SECOND"
         with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
             con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
-                        f"next_poll_at = next_poll_at - {shift}")
+                        f"next_poll_at = next_poll_at - {shift}, unreachable_since = unreachable_since - {shift}")
 
 
 def soak(spec: WorldSpec, workdir: Path, prefect_api: str | None = None) -> SoakReport:

@@ -162,12 +162,16 @@ def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int], feeds
     """In a run where no name resolved (the machine was offline) and at least OUTAGE_MIN_FEEDS feeds
     were polled, or fewer and no feed was failing before (red team 31: fewer feeds all already failing
     back off, a site down is theirs: warehouse/README.md, `runs.network_outage`), the run records the
-    outage and no feed's failure count grows."""
+    outage and no feed's failure count grows, but a feed's not reached for a day (red team 33)."""
     if feeds_polled < 1 or (feeds_polled < OUTAGE_MIN_FEEDS and any(before.values())):
         return []
     found = []
     after = feed_failures(path)
-    grown = sorted((feed, before.get(feed, 0), count) for feed, count in after.items() if count > before.get(feed, 0))
+    # red team 33: an outage spares a feed a day at most, by the run's clock (a clock set a day ahead or more counts)
+    overdue = {str(feed) for feed, in query(path, "SELECT feed_id FROM feeds "
+                                                  "WHERE unreachable_since <= last_polled_at - INTERVAL 1 DAY")}
+    grown = sorted((feed, before.get(feed, 0), count) for feed, count in after.items()
+                   if count > before.get(feed, 0) and feed not in overdue)
     if grown:
         found.append(Violation(run, "outage_penalises_no_feed", _examples(grown)))
     newest = query(path, "SELECT network_outage FROM runs ORDER BY run_seq DESC LIMIT 1")

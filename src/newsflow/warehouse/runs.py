@@ -77,7 +77,7 @@ def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> N
 # What a feed whose URL changed starts from again.
 _FRESH_ENDPOINT = {"etag": "NULL", "last_modified": "NULL", "consecutive_failures": "0", "next_poll_at": "NULL",
                    "retired_at": "NULL", "adopted_url": "NULL", "redirect_url": "NULL", "redirect_polls": "0",
-                   "redirect_since": "NULL"}
+                   "redirect_since": "NULL", "unreachable_since": "NULL"}
 
 
 def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, FeedState]:
@@ -85,7 +85,7 @@ def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) ->
         """
         SELECT feed_id, etag, last_modified, consecutive_failures, last_polled_at, poll_interval, next_poll_at,
                retired_at IS NOT NULL, last_new_entry_at IS NOT NULL,
-               adopted_url, redirect_url, redirect_polls, redirect_since, last_outcome
+               adopted_url, redirect_url, redirect_polls, redirect_since, last_outcome, unreachable_since
         FROM feeds WHERE list_contains($ids, feed_id)
         """,
         {"ids": list(feed_ids)},
@@ -117,6 +117,7 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
         "redirect_polls": [p.redirect_polls for p in polls],
         "redirect_since": [p.redirect_since for p in polls],
         "reset_validators": [p.reset_validators for p in polls],
+        "unreachable": [p.unreachable for p in polls],
     }
     con.execute(
         f"""
@@ -139,12 +140,26 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
             adopted_url = p.adopted_url,
             redirect_url = p.redirect_url,
             redirect_polls = p.redirect_polls,
-            redirect_since = p.redirect_since
+            redirect_since = p.redirect_since,
+            unreachable_since = CASE WHEN p.unreachable
+                THEN least(coalesce(feeds.unreachable_since, p.polled_at), p.polled_at) END
         FROM ({unnested(columns)}) AS p
         WHERE feeds.feed_id = p.feed_id
         """,
         columns,
     )
+
+
+def mark_unreachable(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollState]) -> None:
+    """Polls an outage spared, which change nothing else in the feed's row: the time its polls began failing
+    to reach it, when this is the first (outages.outage_spares). A time later than the poll's was set under a clock
+    that was ahead: the grace would run from a time not yet come, so it is taken back to the poll's."""
+    if polls:
+        columns = {"feed_id": [p.feed_id for p in polls], "polled_at": [p.polled_at for p in polls]}
+        con.execute(f"""
+            UPDATE feeds SET unreachable_since = least(coalesce(feeds.unreachable_since, p.polled_at), p.polled_at)
+            FROM ({unnested(columns)}) AS p WHERE feeds.feed_id = p.feed_id
+            """, columns)
 
 
 def insert_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[FeedPollState]) -> None:

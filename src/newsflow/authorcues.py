@@ -1,0 +1,63 @@
+"""Author cues on a byline's line: the preposition that opens an author's name ("By", "Von", "Di", "Por") and whether
+the words after it are a name only (split out of `newsflow.headline_date` in the review of the thirty-first pass).
+
+Pure: strings in, answers out.
+"""
+
+from __future__ import annotations
+
+import re
+
+AUTHOR_CUE = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|di|door|av|af|przez)\s+(?=[^\W\d_])", re.IGNORECASE)
+
+_PLACE_PREPOSITIONS = frozenset({"di", "von", "av", "af"})  # review: Danish "af" is "of" too ("Dronningen af Danmark")
+_SEPARATORS = "|·•–—/,:;("  # noqa: RUF001 (the dashes bylines print)
+# an article's genre before "von"/"di"/"av" names its author ("Ein Kommentar von A. Autor", "Un commento di M. Rossi",
+# "En krönika av A. Svensson"; review of the thirty-first pass)
+_GENRES = frozenset({
+    "kommentar", "bericht", "analyse", "gastbeitrag", "beitrag", "text", "artikel", "interview", "reportage",
+    "kolumne", "essay", "glosse", "rezension", "kritik", "leitartikel", "porträt", "feature", "meinung",
+    "articolo", "commento", "editoriale", "intervista", "analisi", "servizio", "rubrica", "testo", "recensione",
+    "cronaca", "krönika", "kronikk", "analys", "ledare", "artikkel", "tekst", "recension", "intervju", "kommentaar",
+    "klumme", "kronik", "leder", "anmeldelse",
+})
+# joining words, a dateline's place's prepositions and names' particles (review: "By A. Writer in Rome, March 13",
+# "Por María de la Cruz, 13 de marzo", "By Jan van der Berg · March 13")
+_NAME_JOINERS = frozenset({
+    "on", "le", "am", "el", "em", "il", "op", "den", "and", "und", "et", "y", "e", "in", "à", "a", "en", "aus",
+    "from", "da", "de", "la", "del", "van", "von", "der", "di", "dos", "das", "ter", "ten", "bin", "al", "ibn",
+})
+_NAME_WORDS = 6
+
+
+def opens_author(line: str, cue: re.Match[str]) -> bool:
+    """Whether an author cue and the capital after it open an author's name: "di", "von", "av", "af" only at the line's
+    start, after a separator ("Di Mario Rossi", "Text: A. | von A. Autor") or after an article's genre ("Ein
+    Kommentar von A. Autor"; review), as after another noun they name a place or an institution as often ("Comune
+    di Milano", "Rat von Berlin"; thirty-first pass)."""
+    if not line[cue.end()].isupper():
+        return False
+    if cue[0].split()[0].lower() not in _PLACE_PREPOSITIONS:
+        return True
+    before = line[:cue.start()].rstrip()
+    return not before or before[-1] in _SEPARATORS or before.split()[-1].lower() in _GENRES
+
+
+def after_author(text: str) -> bool:
+    """Whether `text` ends with an author's cue and name ("By A. Writer · ", "Por A. Autor")."""
+    cues = [cue for cue in AUTHOR_CUE.finditer(text) if opens_author(text, cue)]
+    return bool(cues) and _names_only(text[cues[-1].end():])
+
+
+def _names_only(text: str) -> bool:
+    """Whether `text`, between an author cue and a date, is the author's name only: capitalised words, initials,
+    separators and a joining word ("A. Writer on", "Laura E. Adkins /"); not a label ("Print Edition:") nor a
+    sentence ("The vote is scheduled for")."""
+    words = text.split()
+    if len(words) > _NAME_WORDS:
+        return False
+    for word in words:
+        letters = "".join(character for character in word if character.isalnum())
+        if word.endswith(":") or (letters and not letters[0].isupper() and letters.lower() not in _NAME_JOINERS):
+            return False
+    return True

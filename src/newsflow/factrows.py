@@ -1,0 +1,95 @@
+"""The rows of a fact table set above the story: a review's or a profile's labels and values ("Platform Win, Wii U",
+"Publisher Yacht Club Games", polygon's "Game Info"; thirty-first pass, text). trafilatura writes each row as a line
+of its own above the story's first paragraph, where `storystart.drop_start_furniture` reads them as head lines.
+
+A fact table: FACT_TABLE_MIN_ROWS to FACT_TABLE_MAX_ROWS rows (`<tr>`), each of at most FACT_ROW_MAX_WORDS words,
+of which FACT_TABLE_MIN_ROWS or more are lines of the text's head; a table with a row of prose is a layout table
+that holds the story, or a data table the story's lines point to. A fact's row is a label and its value: a table
+with a row of more than FACT_ROW_MAX_CELLS cells, or whose rows mostly end in a figure, is data (an election's
+result, a league table, prices) that may open the story and stays (review of the thirty-first pass). Pure
+functions over an lxml tree (only its methods are used; lxml is not imported).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsflow.pageblocks import bounded_text
+from newsflow.text import normalized_line, word_count
+
+FACT_TABLE_MIN_ROWS = 3
+FACT_TABLE_MAX_ROWS = 15
+FACT_ROW_MAX_WORDS = 8
+FACT_ROW_MAX_CHARACTERS = 200  # eight words' text with a cell's spaces and line breaks
+FACT_ROW_MAX_CELLS = 2
+_FIGURE = re.compile(r"\d")
+MAX_TABLES_READ = 30
+"""The first MAX_TABLES_READ tables of the page are read, each to its FACT_TABLE_MAX_ROWS + 1st row and each row to
+FACT_ROW_MAX_CHARACTERS: a page of 50,000 tables or rows costs as much as a page of thirty small ones."""
+
+
+class FactRows:
+    """The head lines (the text's lines above its first story line) that are rows of a fact table, read at the
+    first head line short enough to be one, and only when the head holds FACT_TABLE_MIN_ROWS such lines (most texts
+    open with a paragraph of the story)."""
+
+    def __init__(self, tree: Any, head: list[str]) -> None:
+        self.tree = tree
+        keys = {_row_key(line) for line in head if word_count(line) <= FACT_ROW_MAX_WORDS and not _is_rule(line)}
+        self.keys = keys if len(keys) >= FACT_TABLE_MIN_ROWS else set()
+        self.rows: set[str] | None = None
+
+    def holds(self, line: str) -> bool:
+        if self.tree is None or not self.keys:
+            return False
+        rule = _is_rule(line)
+        if not rule and _row_key(line) not in self.keys:
+            return False
+        if self.rows is None:
+            self.rows = fact_rows(self.tree, self.keys)
+        return bool(self.rows) if rule else _row_key(line) in self.rows
+
+
+def _row_key(line: str) -> str:
+    """A line's words without a Markdown table's cell bars: trafilatura writes a table of two columns or more as
+    "| Route | North pier |", and a row's text is its cells' words."""
+    return " ".join(line.replace("|", " ").split())
+
+
+def _is_rule(line: str) -> bool:
+    """A Markdown table's rule under its first row ("|---|---|")."""
+    return "-" in line and not line.strip(" |-:")
+
+
+def fact_rows(tree: Any, head: set[str]) -> set[str]:
+    """The texts of the rows of the page's fact tables that FACT_TABLE_MIN_ROWS or more head lines are rows of."""
+    found: set[str] = set()
+    for count, table in enumerate(tree.iter("table")):
+        if count == MAX_TABLES_READ:
+            break
+        rows = _short_rows(table)
+        if rows is not None and len(rows & head) >= FACT_TABLE_MIN_ROWS:
+            found |= rows
+    return found
+
+
+def _short_rows(table: Any) -> set[str] | None:
+    """The table's row texts, None when it has too few or too many rows, a row too long or too wide for a fact's,
+    or mostly rows of figures."""
+    rows, figures = set(), 0
+    for count, row in enumerate(table.iter("tr")):
+        text = bounded_text(row, FACT_ROW_MAX_CHARACTERS, " ")
+        if count == FACT_TABLE_MAX_ROWS or text is None or _wider_than_a_fact(row):
+            return None
+        line = normalized_line(text)
+        if word_count(line) > FACT_ROW_MAX_WORDS:
+            return None
+        rows.add(line)
+        figures += bool(line.split() and _FIGURE.search(line.split()[-1]))
+    return rows if len(rows) >= FACT_TABLE_MIN_ROWS and 2 * figures <= count + 1 else None
+
+
+def _wider_than_a_fact(row: Any) -> bool:
+    """Whether the row has more cells than a label and its value (read to one more)."""
+    return any(count == FACT_ROW_MAX_CELLS for count, _ in enumerate(row.iterchildren("td", "th")))

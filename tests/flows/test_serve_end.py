@@ -1,0 +1,205 @@
+"""`newsflow serve`'s end (docs/scheduling.md, "Stopping" and "Prefect 32"): a stop signal while it waits between
+runs, one during a run, and a second one while the stop is under way.
+
+Each case is a real service on the session's Prefect server and a loopback site whose story the site holds (until
+the service has exited), so the signal lands in the run without a sleep to aim it; the second signal is sent once
+the service has said its stop began. Checked: the exit code (0, docs/scheduling.md), one line per event in order
+(the run's `stopped before its end` before `newsflow serve: stopped`, which is last), no process the service
+started still alive once it has exited, the run recorded `cancelled` (or finished), and no half-loaded rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from prefect.client.schemas.objects import FlowRun
+
+from newsflow.config import load_config
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import write_config
+from tests.flows.test_artifacts import add_news_site
+from tests.flows.test_prefect21 import stopped_news_site
+from tests.flows.test_serve import served_flow_runs, start_serve, wait_for
+from tests.hostile.apiproxy import ApiProxy
+from tests.hostile.subprocesses import child_env
+from tests.localserver import LocalServer
+
+STOP_BEGAN = "SIGTERM received, initiating graceful shutdown"  # Prefect's runner, as it starts its stop
+RUN_STOPPED = "stopped before its end"
+SERVE_STOPPED = "newsflow serve: stopped"
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes below `pid` now (its runs' processes, their extraction workers), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_bytes().rpartition(b")")[2].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pids: set[int]) -> dict[int, str]:
+    """Those of `pids` still running, with their command lines (a zombie has ended: its parent, gone, cannot reap
+    it)."""
+    running = {}
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0]
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, IndexError):
+            continue
+        if state != b"Z":
+            running[pid] = command[:200]
+    return running
+
+
+def said(tmp_path: Path) -> str:
+    return (tmp_path / "serve.log").read_text(errors="replace")
+
+
+def newsflow_lines(text: str) -> list[str]:
+    """The service's own lines and the run's stop line, in order (not the UI's address, not Prefect's)."""
+    return [line for line in text.splitlines() if (line.startswith("newsflow") and "Prefect UI at" not in line)
+            or RUN_STOPPED in line]
+
+
+def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: bool, wait_s: float = 90
+                     ) -> tuple[int, dict[int, str]]:
+    """SIGTERM, and with `second` a SIGINT once the service said its stop began; its exit code, and the processes
+    it had started that are still alive 15 s after it has exited."""
+    started = descendants(process.pid)
+    process.send_signal(signal.SIGTERM)
+    if second:
+        wait_for(lambda: STOP_BEGAN in said(tmp_path) or process.poll() is not None, 60, "the stop to begin")
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    code = process.wait(timeout=wait_s)
+    # A process may end a moment after the service (one was alive at that instant under -n 2, not identified;
+    # multiprocessing's resource tracker, which exits once every holder of its pipe has ended, would be): what is
+    # still alive 15 s on is left behind. The run's own stop comes before `stopped` (the line order checks that).
+    deadline = time.monotonic() + 15
+    while (left := alive(started)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return code, left
+
+
+def check_the_warehouse(config_path: Path, stopped_mid_run: bool) -> str | None:
+    """The run's row says cancelled (or completed), and a cancelled run left no article or page of its batch."""
+    store = Warehouse(load_config(config_path).warehouse_path)
+    rows = run_read_query(store, "SELECT run_id, status FROM runs ORDER BY started_at").rows
+    assert rows and all(status in ("completed", "cancelled", "skipped") for _, status in rows), rows
+    if not stopped_mid_run:
+        return None
+    run_id, status = rows[-1]
+    assert status == "cancelled", rows
+    for table in ("articles", "pages"):  # the held story's batch was one transaction: nothing of it
+        assert run_read_query(store, f"SELECT count(*) FROM {table}").rows == [(0,)], table
+    assert run_read_query(store, "SELECT count(*) FROM entries").rows == [(2,)], "both entries stay for the next run"
+    return str(run_id)
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param("between runs", marks=pytest.mark.skipif(
+        os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a real service, ~15 s); in CI "
+        "tests/flows/test_serve.py stops a service on SIGTERM between its runs")),
+    pytest.param("during a run", marks=pytest.mark.skipif(
+        os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a real service, ~25 s); in CI "
+        "tests/flows/test_serve.py stops a service on SIGINT during a run, and the second-signal case here one "
+        "on SIGTERM")),
+    "second signal during the stop",
+])
+def test_serve_ends_in_order_with_its_run_recorded_and_no_process_left(
+        case: str, tmp_path: Path, server: LocalServer, prefect_api: str) -> None:
+    release = threading.Event()
+    mid_run = case != "between runs"
+    feeds = {"held": stopped_news_site(server, release)} if mid_run else {"a": add_news_site(server, "a", range(1, 2))}
+    process = start_serve(tmp_path, server, prefect_api, feeds)
+    config_path = tmp_path / "newsflow.toml"
+    try:
+        if mid_run:
+            wait_for(lambda: server.hits("/held/story.html"), 120, "a run to be fetching the held page")
+        else:  # a run has ended, and none is going: the next is seconds away
+            wait_for(lambda: (runs := served_runs(prefect_api, config_path)) and any(
+                run.state and run.state.is_completed() for run in runs) and not any(
+                run.state and run.state.type.value in ("RUNNING", "PENDING") for run in runs), 120,
+                "a completed run, and none going")
+        code, left = stop_the_service(tmp_path, process, second=case.startswith("second"))
+    finally:
+        release.set()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = said(tmp_path)
+    assert code == 0 and "Traceback" not in text, text[-4000:]
+    assert not [line for line in text.splitlines() if "| ERROR" in line], text[-4000:]  # Prefect 22
+    assert not left, f"processes the service started outlived it: {left}; {text[-3000:]}"
+    lines = newsflow_lines(text)
+    run_id = check_the_warehouse(config_path, mid_run)
+    if mid_run:
+        assert [line for line in lines if RUN_STOPPED in line] == [next(line for line in lines if RUN_STOPPED in line)]
+        assert str(run_id) in next(line for line in lines if RUN_STOPPED in line)
+    assert lines and lines[-1] == SERVE_STOPPED and lines.count(SERVE_STOPPED) == 1, lines
+    again = [line for line in lines if line.startswith("newsflow serve: stopping already")]
+    assert len(again) == (1 if case.startswith("second") and STOP_BEGAN in text else 0), lines
+    flow_runs, paused = asyncio.run(served_flow_runs(prefect_api, config_path))
+    assert paused, "the stop pauses the schedule"
+    assert not [run for run in flow_runs if run.state and run.state.type.value in ("RUNNING", "PENDING")]
+
+
+def served_runs(api_url: str, config_path: Path) -> list[FlowRun]:
+    try:
+        return list(asyncio.run(served_flow_runs(api_url, config_path))[0])
+    except Exception:  # the deployment is not there yet
+        return []
+
+
+@pytest.mark.skipif(os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a real service, ~45 s): the bound it "
+                    "checks is the API watch's, which tests/hostile/test_redteam8.py checks in CI while serving")
+def test_a_second_signal_while_the_stop_waits_on_a_silent_api_ends_in_the_api_patience(
+        tmp_path: Path, server: LocalServer, prefect_api: str) -> None:
+    """The stop waits on Prefect's client, which waits on each call and retries it (minutes); a second signal only
+    lets it go on. What bounds it is `execution.api_patience_seconds`: the service says the API answered nothing,
+    in one line, stops the run's processes and exits 4, as while it serves."""
+    release = threading.Event()
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    config_path = write_config(tmp_path, server.base_url, {"held": stopped_news_site(server, release)})
+    with config_path.open("a", encoding="utf-8") as config:
+        config.write("\n[schedule]\ninterval = 2\n\n[execution]\nrun_budget_seconds = 60\napi_patience_seconds = 5\n")
+    env = child_env(f"http://127.0.0.1:{proxy.port}/api") | {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    with (tmp_path / "serve.log").open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "newsflow", "serve", "--config", str(config_path)],
+                                   cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: server.hits("/held/story.html"), 120, "a run to be fetching the held page")
+        proxy.freeze()
+        code, left = stop_the_service(tmp_path, process, second=True, wait_s=60)
+    finally:
+        release.set()
+        proxy.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = said(tmp_path)
+    lines = newsflow_lines(text)
+    assert code == 4 and "Traceback" not in text, text[-4000:]
+    assert lines[-1].startswith(f"newsflow: the Prefect API at http://127.0.0.1:{proxy.port}/api has answered "
+                                "nothing for "), lines
+    assert len([line for line in lines if line.startswith("newsflow serve: stopping already")]) == 1, lines
+    assert not left, f"processes the service started outlived it: {left}; {text[-3000:]}"
+
