@@ -174,6 +174,8 @@ def test_elements_of_many_ill_formed_attributes_keep_only_those_newsflow_reads(j
     assert hostile.count(b"=") > MANY_FEED_ATTRIBUTES
     assert bounded.count(b"<x:b>") + bounded.count(b"<x:b/>") == 1_500 and len(bounded) < 80_000
     assert _entries(hostile) == _entries(plain)
+    read = parse_feed(hostile, feed_id="f", feed_url=FEED_URL, now=NOW, max_entries=200)
+    assert read.bozo_reason == under.bozo_reason  # the first ill-formed tag kept: the same parser, the same error
 
 
 def test_a_feed_of_many_raising_items_keeps_its_good_ones() -> None:
@@ -186,3 +188,22 @@ def test_a_feed_of_many_raising_items_keeps_its_good_ones() -> None:
     good = _entries(HEAD + b"".join(item for n, item in enumerate(items) if n % 10) + TAIL)
     assert [entry for entry in entries if int(str(entry[1])[1:]) % 10] == good and len(good) == 180
     assert [entry[:3] for entry in entries if entry[1] == "g10"] == [("https://example.org/10", "g10", "Story 10")]
+
+
+ATOM03 = b'<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#" xmlns:x="urn:x"><title>F</title>'
+
+
+@pytest.mark.parametrize("feed, tail", [
+    (HEAD + b'<item><title>T</title><guid isPermaLink="false">/2026/a</guid></item>'
+     + b'<item><title>U</title><guid isPermaLink="true">/2026/b</guid></item>', TAIL),
+    (ATOM03 + b'<entry><title>T</title><link rel="alternate" type="text/html" href="https://example.org/a"/>'
+     b'<id>urn:a</id><content type="text/html" mode="base64">PHA+Qm9keSB0ZXh0PC9wPg==</content></entry>',
+     b"</feed>"),
+], ids=["isPermaLink", "mode-base64"])
+def test_the_attributes_newsflow_reads_survive_the_attributes_bound(feed: bytes, tail: bytes) -> None:
+    """Review of red team 33b: every attribute of the keep-list that changes a stored field, checked by reading the
+    feed under the bound and past MANY_FEED_ATTRIBUTES `=` (a guid's isPermaLink: a path that is no link; Atom
+    0.3's base64 content)."""
+    plain = _entries(feed + tail)
+    assert [entry[2:4] for entry in plain] in ([("U", None)], [("T", "Body text")])  # the path no link: no entry
+    assert _entries(feed + b'<x:b %s/>' % JUNK * 1_400 + tail) == plain
