@@ -207,3 +207,14 @@ def test_the_attributes_newsflow_reads_survive_the_attributes_bound(feed: bytes,
     plain = _entries(feed + tail)
     assert [entry[2:4] for entry in plain] in ([("U", None)], [("T", "Body text")])  # the path no link: no entry
     assert _entries(feed + b'<x:b %s/>' % JUNK * 1_400 + tail) == plain
+
+
+def test_an_unread_elements_xml_base_survives_the_attributes_bound() -> None:
+    """Review of red team 33b: an unread element's attributes went whole but for namespace declarations, and its
+    `xml:base`, which feedparser resolves its read descendants' links against, with them: the link resolved against
+    the feed's URL instead, another page."""
+    feed = (ATOM + b'<entry><title>T</title><id>urn:a</id><x:wrap xml:base="https://other.example/d/">'
+            b'<link rel="alternate" href="a.html"/></x:wrap></entry>')
+    plain = _entries(feed + b"</feed>")
+    assert plain[0][0] == "https://other.example/d/a.html"
+    assert _entries(feed + b'<x:b %s/>' % JUNK * 1_400 + b"</feed>") == plain
