@@ -78,7 +78,16 @@ def shapes(size: int) -> dict[str, bytes]:
         "wide <guid> of <link>s": wide(size, b"<guid>", b"<link>https://example.org/a</link>"),
         "spread, 113 items": spread(size, 113),
         "spread, 1000 items of one prefix": spread(size, 1000, 1),
+        "unread elements of 38 attributes": attributes(size, b"x"),
+        "links of 38 attributes, the href last": attributes(size, b"link", b' href="https://example.org/a"'),
     }
+
+
+def attributes(size: int, name: bytes, last: bytes = b"") -> bytes:
+    """Elements of 38 attributes each, under the tags' bound (red team 33b; test_unstoppable's feed until then)."""
+    element = b"<" + name + b" " + b" ".join(b'%c=""' % letter for letter in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL")
+    element += last + b"/>"
+    return one_item(element * min(49_500, size // len(element)))
 
 
 def parse(body: bytes) -> Callable[[], object]:

@@ -229,6 +229,34 @@ def _outside_text(utf8: bytes, starts: list[re.Match[bytes]]) -> list[re.Match[b
     return [start for start in starts if not in_text(start.start())]
 
 
+_ITEM_TAG = re.compile(
+    rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)"  # text: never an item
+    rb"|<(/?)(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?:\s[^<>]*)?(/?)>", re.DOTALL | re.IGNORECASE)
+
+
+def top_level_item_spans(utf8: bytes) -> list[tuple[int, int]]:
+    """Each item's span, the items nested in it inside it: `feeds` reads an item apart when feedparser raises on the
+    whole feed (red team 33b: one `<link><item>` nest cost every item). One pass; an item whose end tag never comes
+    runs to its container's end tag."""
+    items: list[tuple[int, int]] = []
+    depth = start = 0
+    for tag in _ITEM_TAG.finditer(utf8):
+        if tag.group(1) is None:
+            continue  # CDATA or a comment
+        if tag.group(1):
+            if depth == 1:
+                items.append((start, tag.end()))
+            depth = max(0, depth - 1)
+        elif not tag.group(2):
+            start, depth = (tag.start(), 1) if depth == 0 else (start, depth + 1)
+        elif depth == 0:
+            items.append(tag.span())
+    if depth:
+        container = list(_CONTAINER_END.finditer(utf8, start))
+        items.append((start, container[-1].start() if container else len(utf8)))
+    return items
+
+
 _CONTAINER_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:channel|feed|RDF|rss)\s*>")
 
 

@@ -9,7 +9,9 @@ is unpacked, UTF-16/32 is transcoded, feedparser's own encoding detection turns 
 into UTF-8, and every DOCTYPE is removed, so no entity can expand or be fetched (see
 `feedprep` for why feedparser 6.0.14 needs that). A feed of very many elements, or a text element of
 megabytes, is bounded by `feedbounds` (what newsflow reads of it, as feedparser would read it), and
-feedparser neither sanitises nor resolves URLs inside HTML: only a field's text is kept.
+feedparser neither sanitises nor resolves URLs inside HTML: only a field's text is kept. When feedparser raises on
+a feed, the items that make it raise are found and flattened or dropped (`feedapart`), so one hostile item costs
+only itself.
 
 JSON Feed (jsonfeed.org 1.0 and 1.1), which feedparser does not read, is parsed by `jsonfeed`
 with `json`. What both build is in `feedentries`.
@@ -50,6 +52,7 @@ import feedparser
 from feedparser.encodings import convert_to_utf8
 
 from newsflow.dates import parse_local
+from newsflow.feedapart import without_raising_items
 from newsflow.feedbounds import bounded_markup
 from newsflow.feedentries import (
     MAX_SUMMARY_CHARS,
@@ -177,10 +180,36 @@ def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryConte
     if "content-language" in headers:
         response_headers["content-language"] = headers["content-language"]
     try:
-        return feedparser.parse(utf8, response_headers=response_headers, sanitize_html=False,
-                                resolve_relative_uris=False)
+        return _feedparser(utf8, response_headers)
     except Exception as error:  # untrusted input must be an outcome, never a crash
-        raise context.error(f"feedparser failed: {type(error).__name__}: {error}") from error
+        reason = f"feedparser failed: {type(error).__name__}: {error}"
+        failure = context.error(reason)
+        failure.__cause__ = error
+    read_apart = without_raising_items(utf8, lambda feed: _parses(feed, response_headers))
+    if read_apart is None:
+        raise failure
+    try:  # the items that made it raise flattened or dropped (red team 33b): the others are the feed's
+        parsed = _feedparser(read_apart[0], response_headers)
+    except Exception:  # the channel's own elements: the feed's error stands
+        raise failure from None
+    parsed["bozo"], parsed["bozo_exception"] = 1, ItemsReadApart(f"{read_apart[1]} item(s) read apart; {reason}")
+    return parsed
+
+
+class ItemsReadApart(ValueError):
+    """feedparser raised on the feed, and its items that made it raise were flattened or dropped."""
+
+
+def _feedparser(utf8: bytes, response_headers: dict[str, str]) -> Any:
+    return feedparser.parse(utf8, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False)
+
+
+def _parses(utf8: bytes, response_headers: dict[str, str]) -> bool:
+    try:
+        _feedparser(utf8, response_headers)
+    except Exception:  # any exception out of feedparser is what is looked for
+        return False
+    return True
 
 
 def _why_not_a_feed(utf8: bytes, parsed: Any, feed_url: str) -> str:

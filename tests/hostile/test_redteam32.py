@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsflow.errors import FeedParseError
 from newsflow.feedbounds import MANY_FEED_TAGS, bounded_markup
 from newsflow.feeds import parse_feed
 
@@ -201,13 +200,14 @@ def test_processing_instructions_past_the_bound_leave_the_items_as_they_are() ->
     assert _entries(bounded_markup(past, FEED_URL)) == _entries(under)
 
 
-def test_link_and_item_nested_three_deep_under_the_bound_is_one_line_error_naming_the_feed() -> None:
-    """Left by red team 32 (feedparser raises KeyError 'links' on it): the feed is a FeedParseError of one line,
-    which a run records as that feed's parse_error and goes on with the others (tests/flows/test_end_to_end.py)."""
+def test_link_and_item_nested_three_deep_under_the_bound_gives_the_items_own_entry() -> None:
+    """Left by red team 32 (feedparser raises KeyError 'links' on it): the feed was a one-line FeedParseError. Since
+    red team 33b the item is read apart, flattened as past the bound (tests/hostile/test_redteam33b.py): it keeps its
+    own link and title, and the feed says so in its bozo reason."""
     feed = HEAD + _item(_nested([b"<link>", b"<item>"], 3)) + TAIL
-    with pytest.raises(FeedParseError) as raised:
-        parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW, max_entries=200)
-    assert "\n" not in str(raised.value) and str(raised.value).startswith(f"feed f ({FEED_URL}): ")
+    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW, max_entries=200)
+    assert [(entry.url, entry.title) for entry in parsed.entries] == [("https://example.org/0", "Story 0")]
+    assert parsed.bozo_reason is not None and "1 item(s) read apart" in parsed.bozo_reason
 
 
 ALL_OWN_PREFIXES = (b"", b"atom:", b"dc:", b"dcterms:", b"media:", b"content:", b"itunes:", b"rdf:", b"rss:")
