@@ -69,18 +69,24 @@ def descendants(pid: int, known: Collection[int] = ()) -> set[int]:
     return found
 
 
-def alive(pids: set[int]) -> dict[int, str]:
-    """Those of `pids` still running, with their command lines (a zombie has ended: its parent, gone, cannot reap
-    it)."""
-    running = {}
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
+    except OSError:
+        return ""
+
+
+def alive(pids: Collection[int]) -> set[int]:
+    """Those of `pids` still running (a zombie has ended: its parent, gone, cannot reap it; one that is ending has
+    no command line left, so a process is named by the one it had when first seen)."""
+    running = set()
     for pid in pids:
         try:
             state = Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0]
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except (OSError, IndexError):
             continue
         if state != b"Z":
-            running[pid] = command[:200]
+            running.add(pid)
     return running
 
 
@@ -110,11 +116,13 @@ def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: b
     """SIGTERM, and with `second` a SIGINT once the service said its stop began; its exit code, the processes it
     had started (from the signal on, those started during the stop too) still alive the instant it had exited, and
     those of them still alive `HELPERS_END_S` later."""
-    seen, exited = descendants(process.pid), threading.Event()
+    seen = {pid: command_line(pid) for pid in descendants(process.pid)}
+    exited = threading.Event()
 
     def watch_the_stop() -> None:
         while not exited.wait(0.1):
-            seen.update(descendants(process.pid, seen))
+            for pid in descendants(process.pid, set(seen)) - seen.keys():
+                seen[pid] = command_line(pid)
 
     watcher = threading.Thread(target=watch_the_stop, daemon=True)
     watcher.start()
@@ -125,10 +133,11 @@ def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: b
             process.send_signal(signal.SIGINT)
     code = process.wait(timeout=wait_s)
     exited.set()
-    at_exit = alive(set(seen))  # a copy: one C call, while the watcher may be adding its last scan
+    named = dict(seen)  # a copy: one C call, while the watcher may be adding its last scan
+    at_exit = {pid: named[pid] or command_line(pid) for pid in alive(named)}
     watcher.join()
     deadline = time.monotonic() + HELPERS_END_S
-    while (left := alive(set(at_exit))) and time.monotonic() < deadline:
+    while (left := {pid: at_exit[pid] for pid in alive(at_exit)}) and time.monotonic() < deadline:
         time.sleep(0.02)
     return code, at_exit, left
 
