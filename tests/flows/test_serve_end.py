@@ -58,15 +58,26 @@ def process_parents() -> dict[int, int]:
     return parents
 
 
-def descendants(pid: int, known: Collection[int] = ()) -> set[int]:
-    """The processes below `pid` or below any of `known` now (its runs' processes, their extraction workers,
-    multiprocessing's helpers), from /proc: a process the service started that its own parent left is kept."""
+def descendants(pid: int, known: Collection[int] = ()) -> dict[int, int]:
+    """The processes below `pid` or below any of `known` now, each with its parent (its runs' processes, their
+    extraction workers, multiprocessing's helpers), from /proc: a process the service started that its own parent
+    left is kept."""
     parents = process_parents()
-    found, frontier = set(known), {pid} | set(known)
-    while frontier:
+    found, frontier, in_order = set(known), {pid} | set(known), list(known)
+    while frontier:  # level by level: a parent comes before its children
         frontier = {child for child, parent in parents.items() if parent in frontier} - found
         found |= frontier
-    return found
+        in_order += sorted(frontier)
+    return {child: parents[child] for child in in_order if child in parents}
+
+
+def name_of(pid: int, parent: int, named: dict[int, str]) -> str:
+    """Its command line, but for a process the forkserver forked (an extraction worker: a fork, with the
+    forkserver's command line), which is named so."""
+    forkserver = MULTIPROCESSING_HELPERS[1]
+    if forkserver in named.get(parent, ""):
+        return f"an extraction worker forked by the forkserver {parent}"
+    return command_line(pid)
 
 
 def command_line(pid: int) -> str:
@@ -116,13 +127,19 @@ def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: b
     """SIGTERM, and with `second` a SIGINT once the service said its stop began; its exit code, the processes it
     had started (from the signal on, those started during the stop too) still alive the instant it had exited, and
     those of them still alive `HELPERS_END_S` later."""
-    seen = {pid: command_line(pid) for pid in descendants(process.pid)}
+    seen: dict[int, str] = {}
     exited = threading.Event()
+
+    def note_new_processes() -> None:
+        for pid, parent in descendants(process.pid, list(seen)).items():
+            if pid not in seen:
+                seen[pid] = name_of(pid, parent, seen)
 
     def watch_the_stop() -> None:
         while not exited.wait(0.1):
-            for pid in descendants(process.pid, set(seen)) - seen.keys():
-                seen[pid] = command_line(pid)
+            note_new_processes()
+
+    note_new_processes()
 
     watcher = threading.Thread(target=watch_the_stop, daemon=True)
     watcher.start()
