@@ -131,9 +131,13 @@ def stop_the_service(tmp_path: Path, process: subprocess.Popen[bytes], second: b
     exited = threading.Event()
 
     def note_new_processes() -> None:
+        # Named by the last command line read: one caught between its fork and its exec still bears its parent's,
+        # and one that is ending has none left (then the name read before stays).
         for pid, parent in descendants(process.pid, list(seen)).items():
-            if pid not in seen:
-                seen[pid] = name_of(pid, parent, seen)
+            if name := name_of(pid, parent, seen):
+                seen[pid] = name
+            else:
+                seen.setdefault(pid, "")
 
     def watch_the_stop() -> None:
         while not exited.wait(0.1):
