@@ -137,14 +137,20 @@ def stop_children(spare: Collection[int] = (), grace_s: float = 5.0) -> None:
     """SIGTERM this process's descendants (a served flow run, extraction workers), and SIGKILL
     those still alive `grace_s` later: a command that gives up on its API leaves no process behind
     holding the warehouse. The processes in `spare` and under them are left (the local Prefect
-    server this command started: it outlives every command). Linux only (`/proc`)."""
+    server this command started: it outlives every command). Linux only (`/proc`).
+
+    Those that ignore SIGTERM are not waited for, SIGKILL ends them: multiprocessing's resource
+    tracker, the service's child (docs/scheduling.md, "What outlives the service"), ends only when
+    this process has exited, and an extraction worker when its run does; the tracker alone held
+    `newsflow serve`'s exit 4 for the whole grace (5 s, orphan34)."""
     doomed = descendants(os.getpid(), spare)
     for signum in (signal.SIGTERM, signal.SIGKILL):
         for pid in doomed:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signum)
+        heeding = [pid for pid in doomed if not _ignores_sigterm(pid)]
         until = time.monotonic() + grace_s
-        while signum == signal.SIGTERM and time.monotonic() < until and any(_alive(pid) for pid in doomed):
+        while signum == signal.SIGTERM and time.monotonic() < until and any(_alive(pid) for pid in heeding):
             time.sleep(0.05)
 
 
@@ -161,6 +167,17 @@ def descendants(root: int, spare: Collection[int] = ()) -> list[int]:
         found += children
         queue += children
     return found
+
+
+def _ignores_sigterm(pid: int) -> bool:
+    """Whether `pid` ignores SIGTERM (its `SigIgn` mask in /proc): a handler does not count."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("SigIgn:"):
+                return bool(int(line.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
 
 
 def _alive(pid: int) -> bool:

@@ -276,6 +276,28 @@ def test_a_command_giving_up_on_its_api_stops_its_children_but_spares_the_local_
         parent.wait()
 
 
+def test_a_command_giving_up_on_its_api_does_not_wait_for_multiprocessings_resource_tracker() -> None:
+    """`newsflow serve` has a child that ignores SIGTERM: multiprocessing's resource tracker, which the `spawn` start
+    of its first run started (Prefect's runner starts each served run so), and which ends only once the service has
+    exited (docs/scheduling.md, "What outlives the service"). `end_now` waited the whole grace for it before its
+    SIGKILL: exit 4 came 5 s late. A process that ignores SIGTERM is not waited for."""
+    command = ("import multiprocessing, os, time\n"
+               "from flows.apiwatch import descendants, stop_children\n"
+               "child = multiprocessing.get_context('spawn').Process(target=os.getpid)\n"
+               "child.start()\n"
+               "child.join()\n"
+               "[tracker] = descendants(os.getpid())\n"
+               "print(open(f'/proc/{tracker}/cmdline').read().replace(chr(0), ' '), flush=True)\n"
+               "began = time.monotonic()\n"
+               "stop_children(grace_s=5.0)\n"
+               "print(f'{time.monotonic() - began:.2f}', flush=True)\n")
+    done = subprocess.run([sys.executable, "-c", command], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    tracker, took_s = done.stdout.splitlines()
+    assert "multiprocessing.resource_tracker" in tracker, tracker
+    assert float(took_s) < 2.5, f"stop_children waited {took_s} s for the resource tracker (grace 5 s)"
+
+
 def test_a_parse_left_queued_when_the_run_ends_is_cancelled_not_a_failure() -> None:
     """SIGTERM then Ctrl-C 0.3 s later (the world's `signal` event): the second interrupt closed the
     parse pool while a feed's parse waited in its thread. Before: `RuntimeError: ExtractorPool is
