@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from tests.world import fetchfaults, invariants, netdrops
+from tests.world import fetchfaults, invariants, netdrops, outagespells
 from tests.world.invariants import Violation
 
 if TYPE_CHECKING:
@@ -57,7 +57,9 @@ def _blocked_sites(driver: WorldDriver) -> set[int] | None:
     unjudged = set() if world.spec.fetch_timeout >= SWALLOW_JUDGED_FROM else {
         site for site in range(world.spec.sites)
         if fetchfaults.SWALLOWING_ADDRESS in fetchfaults.dead_addresses(world.spec, world.run, site)}
-    return set(world.unresolvable_sites(world.run)) | set(events.turns.blackholed) | unjudged
+    gone = outagespells.gone_site(world.spec, world.run)  # red team 34: its address refuses
+    return set(world.unresolvable_sites(world.run)) | set(events.turns.blackholed) | unjudged | (
+        set() if gone is None else {gone})
 
 
 def robots_served(driver: WorldDriver) -> set[str]:

@@ -1,0 +1,88 @@
+"""Red team 34's world kinds: outages that last, and a site gone among healthy ones (docs/polling.md, "An outage
+that lasts", "A site whose address refuses is the site's failure").
+
+Each is an event (`WorldSpec.events`), drawn only when listed, from a stream of its own (`<seed>:rt34:...`), so
+adding them changed no seeded world's draws.
+
+- `long_offline`: from a drawn run, 3 runs or more offline in a row (no name resolves, as `outage`), the world's
+  clock moving 6-14 hours more after each: the spell outlasts `outages.OUTAGE_GRACE`.
+- `flapping`: the network is off, on, off... across runs (every other run, from a drawn one), the clock moving
+  2-10 hours more after each offline run.
+- `site_gone`: from a drawn run on, one site (of 2 or more) is gone for good: its name answers `GONE_ADDRESS`,
+  where nothing listens (a connect is refused at once), and which the run's child takes for a public address
+  (`netguard.is_public_address`, as tests/hostile/test_redteam33.py does): the network is up to the site.
+- `clock_in_outage`: in an offline run of the two above, the machine's clock is 1-3 days ahead for the run and set
+  right after it (the driver's `clock` mechanism, `Turns.clock_shift`).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.world.world import WorldSpec
+
+LONG_OFFLINE = "long_offline"
+FLAPPING = "flapping"
+SITE_GONE = "site_gone"
+CLOCK_IN_OUTAGE = "clock_in_outage"
+SPELL_EVENTS = (LONG_OFFLINE, FLAPPING, SITE_GONE, CLOCK_IN_OUTAGE)
+GONE_ADDRESS = "127.0.0.5"  # nothing listens there: a connect is refused; the child calls it public
+HOUR = 3600
+LONG_SPELL_RUNS = (3, 5)
+LONG_SPELL_HOURS = (6.0, 14.0)
+FLAP_HOURS = (2.0, 10.0)
+CLOCK_AHEAD_DAYS = (1, 3)
+
+
+@dataclass(frozen=True)
+class Spell:
+    """What red team 34's events do in one run."""
+
+    offline: bool = False  # no name resolves for the run
+    hours_after: float = 0.0  # simulated hours the clock moves after the run, beside the usual interval
+    gone_site: int | None = None  # the site whose address refuses publicly (for good from its first run)
+    clock_ahead: int = 0  # seconds the machine's clock is ahead during this run, set right after it
+
+
+def spell_for(spec: WorldSpec, run: int) -> Spell:
+    """The run's spell: offline (long or flapping), the clock's hours after it, the gone site, a clock ahead."""
+    offline, hours = _long_offline(spec, run)
+    flapping, flap_hours = _flapping(spec, run)
+    offline, hours = offline or flapping, max(hours, flap_hours)
+    clock = random.Random(f"{spec.seed}:{run}:rt34:clock")
+    ahead = 0
+    if offline and run > 0 and CLOCK_IN_OUTAGE in spec.events and clock.random() < max(spec.event_rate, 0.5):
+        ahead = clock.randint(*CLOCK_AHEAD_DAYS) * 24 * HOUR
+    return Spell(offline, hours, gone_site(spec, run), ahead)
+
+
+def _long_offline(spec: WorldSpec, run: int) -> tuple[bool, float]:
+    rng = random.Random(f"{spec.seed}:rt34:long")
+    if LONG_OFFLINE not in spec.events:
+        return False, 0.0
+    start, length = rng.randrange(max(1, spec.runs - 2)), rng.randint(*LONG_SPELL_RUNS)
+    inside = start <= run < start + length
+    hours = random.Random(f"{spec.seed}:{run}:rt34:long").uniform(*LONG_SPELL_HOURS)
+    return inside, hours if inside else 0.0
+
+
+def _flapping(spec: WorldSpec, run: int) -> tuple[bool, float]:
+    rng = random.Random(f"{spec.seed}:rt34:flap")
+    if FLAPPING not in spec.events:
+        return False, 0.0
+    start = rng.randrange(2)
+    offline = run >= start and (run - start) % 2 == 0
+    hours = random.Random(f"{spec.seed}:{run}:rt34:flap").uniform(*FLAP_HOURS)
+    return offline, hours if offline else 0.0
+
+
+def gone_site(spec: WorldSpec, run: int) -> int | None:
+    """The site gone by this run, if any: one of 2 or more, from a drawn run on, for good."""
+    if SITE_GONE not in spec.events or spec.sites < 2:
+        return None
+    rng = random.Random(f"{spec.seed}:rt34:gone")
+    site, start = rng.randrange(spec.sites), rng.randrange(max(1, spec.runs - 1))
+    return site if run >= start else None
