@@ -44,8 +44,9 @@ class FeedRow:
     last_through: datetime = START  # its last poll that came through (the world's start before any)
     counted_at: list[datetime] = field(default_factory=list)  # its counted failures
     intervals: list[float] = field(default_factory=list)  # the back-off planned after each
-    # whether each was the site refusing at a public address, and the failures in a row before it
-    turned_away: list[tuple[bool, int]] = field(default_factory=list)
+    # whether each was the site refusing at a public address, the failures in a row before it, and whether the feed
+    # had been unreachable for `OUTAGE_GRACE` by then
+    turned_away: list[tuple[bool, int, bool]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,11 @@ def record_poll(row: FeedRow, reach: PollReach, verdict: object, now: datetime, 
     if outage_spares(verdict, reach, row.unreachable_since, now):  # type: ignore[arg-type]
         return  # the outage spares it: no failure counted, the old plan kept
     seen = PollObservation(now, FailureClass.TEMPORARY, jitter=jitter_for(name, row.failures),
-                           network_doubt=doubt_caps(verdict, reach))  # type: ignore[arg-type]
+                           network_doubt=doubt_caps(verdict, reach, row.unreachable_since, now))  # type: ignore[arg-type]
     plan = plan_next_poll(PollHistory(now - RUN_EVERY, None, row.failures), seen, 0, MAX_INTERVAL)
     row.counted_at.append(now)
     row.intervals.append(plan.interval)
-    row.turned_away.append((reach.site_refused, row.failures))
+    row.turned_away.append((reach.site_refused, row.failures, now - row.unreachable_since >= OUTAGE_GRACE))
     row.failures, row.last_outcome, row.next_poll_at = row.failures + 1, reach.outcome, plan.next_poll_at
 
 
@@ -126,9 +127,12 @@ def check_dead(world: World, row: FeedRow) -> None:
         deadline = died + OUTAGE_GRACE + RUN_EVERY
     assert row.counted_at[0] <= min(deadline, died + OUTAGE_GRACE + RUN_EVERY), "shown failing too late"
     assert all(i >= BACKOFF_BASE_SECONDS * (1 - JITTER) for i in row.intervals), "not backed off"
-    for interval, (own, failures) in zip(row.intervals, row.turned_away, strict=True):
-        if own:  # the site's own failure: the whole back-off, not the doubt's
-            assert interval >= min(BACKOFF_BASE_SECONDS * 2**failures, MAX_INTERVAL) * (1 - JITTER)
+    for interval, (own, failures, past_grace) in zip(row.intervals, row.turned_away, strict=True):
+        full = min(BACKOFF_BASE_SECONDS * 2**failures, MAX_INTERVAL)
+        if own and past_grace:  # the site's own failure for over a day: the whole back-off, not the doubt's
+            assert interval >= full * (1 - JITTER)
+        elif own:  # a refusal for less than a day may be a local firewall's (red team 34): an hour at most
+            assert min(full, DOUBT_BACKOFF_CAP) * (1 - JITTER) <= interval <= DOUBT_BACKOFF_CAP * (1 + JITTER)
 
 
 SPELLS = st.lists(st.tuples(st.integers(0, RUNS - 1), st.integers(1, 140)), max_size=3)
@@ -198,3 +202,18 @@ def test_a_lone_poll_is_in_doubt_when_it_failed_to_connect_not_when_its_server_h
     unconnected = PollReach(Outcome.CONNECT_ERROR, "a.test", was_failing=True, site="a.test", was_unreachable=True)
     hanging = PollReach(Outcome.TIMEOUT, "a.test", unanswered=True, was_failing=True, site="a.test")
     assert [judge_run([p]) for p in (unconnected, hanging)] == [RunVerdict(False, True), RunVerdict(False, False)]
+
+
+def test_a_lone_site_turned_away_backs_off_an_hour_at_most_for_a_day_then_in_full() -> None:
+    """A refusal at a public address (or NXDOMAIN) from one or two sites is counted at once, the site's failure, but
+    a local firewall or a VPN's kill switch refusing every connection gives the same: for `OUTAGE_GRACE` from the
+    feed's first unreachable poll it backs off an hour at most, then in full (red team 34)."""
+    refused = PollReach(Outcome.CONNECT_ERROR, "a.test", site="a.test", site_refused=True)
+    lapsed = replace(refused, outcome=Outcome.DNS_ERROR, site_refused=False, name_unknown=True)
+    for poll in (refused, lapsed):
+        verdict = judge_run([poll])
+        assert not verdict.in_doubt and site_turned_away(verdict, poll)
+        assert doubt_caps(verdict, poll, None, START) and doubt_caps(verdict, poll, START, START + timedelta(hours=23))
+        assert not doubt_caps(verdict, poll, START, START + OUTAGE_GRACE)
+    answered = PollReach(Outcome.CONNECT_ERROR, "a.test", site="a.test")  # a connect that failed, no refusal
+    assert not doubt_caps(judge_run([answered, PollReach(Outcome.OK, "b.test", site="b.test")]), answered, None, START)

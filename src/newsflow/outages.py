@@ -185,12 +185,21 @@ def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datet
     return verdict.outage and at - (unreachable_since or at) < OUTAGE_GRACE
 
 
-def doubt_caps(verdict: RunVerdict, poll: PollReach) -> bool:
+def doubt_caps(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None = None,
+               at: datetime | None = None) -> bool:
     """Whether a failure to reach counted in this run backs off briefly (`polling.DOUBT_BACKOFF_CAP`): nothing told
     the network up. That holds for polls the network turned away too (`turned_away`): in a run in doubt they were
     judged the network's, from 3 sites or beside an outage the others tell (a firewall refusing every connection,
-    a resolver answering "no such name" for everything), never a lone site's (review of red team 33)."""
-    return verdict.in_doubt
+    a resolver answering "no such name" for everything), never a lone site's (review of red team 33).
+
+    A lone site turned away is counted at once, but backs off briefly too until the feed has been unreachable for
+    `OUTAGE_GRACE` (`unreachable_since`; this poll's time `at` when it is the first): one or two sites cannot tell
+    their sites gone from a local firewall or a VPN's kill switch refusing every connection, which backed the feeds
+    off in full, 85 minutes after 5 refusals, 21 hours after 9, silent that long once it was lifted (red team 34).
+    A site gone is shown failing at once, polled about hourly for a day, then backed off in full."""
+    if verdict.in_doubt:
+        return True
+    return turned_away(poll) and at is not None and at - (unreachable_since or at) < OUTAGE_GRACE
 
 
 def site_turned_away(verdict: RunVerdict, poll: PollReach) -> bool:

@@ -1,7 +1,8 @@
 """Red team 34's invariants, over worlds with its kinds (`outagespells.py`): what an outage that lasts, a flapping
 network and a site gone among healthy ones may and may not do to the feeds' plans (docs/polling.md).
 
-- `network_backoff_capped`: a feed whose last failure was the world's outage (no name resolving) plans its next
+- `network_backoff_capped`: a feed whose last failure was the world's outage (no name resolving, or a `firewall`
+  refusing every connection, the gone site's feeds aside) plans its next
   poll `polling.DOUBT_BACKOFF_CAP` (+ jitter) after its last at most: a healthy site is never backed off longer for
   the network.
 - `network_back_polls`: in a run the network is up, every feed of a healthy site that failed for the network and was
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from tests.world.world import World
 
 OUTAGE_ERROR = "%world outage (no network)%"  # dns.WorldResolver's error while no name resolves
+REFUSED_ERROR = f"%refused by {outagespells.GONE_ADDRESS}%"  # a firewall's refusal (or the gone site's)
 CAP_SLACK = 1.0  # seconds: the plan is stored to the microsecond
 ONE_RUN = 900  # seconds of the world's clock between two runs (driver.SIMULATED_INTERVAL)
 
@@ -40,10 +42,12 @@ class SpellWatch:
 
     def before_run(self, world: World, path: Path) -> None:
         self.due_for_network = set()
-        if world.spell.offline or world.events.outage or world.events.portal or not path.exists():
+        if world.spell.offline or world.spell.firewall or world.events.outage or world.events.portal or (
+                not path.exists()):
             return
         failing = {str(f) for (f,) in query(path, "SELECT feed_id FROM feeds WHERE consecutive_failures > 0 "
-                                                  f"AND last_error LIKE '{OUTAGE_ERROR}'")}
+                                                  f"AND (last_error LIKE '{OUTAGE_ERROR}' "
+                                                  f"OR last_error LIKE '{REFUSED_ERROR}')")}
         self.due_for_network = (failing & feeds_due(path, datetime.now(UTC))) - gone_feeds(world)
 
     def after_run(self, world: World, advanced: float) -> None:
@@ -63,7 +67,7 @@ def gone_feeds(world: World) -> set[str]:
 
 def checks(world: World, path: Path, run: int, watch: SpellWatch, polled_fine: bool) -> list[Violation]:
     """Red team 34's invariants after a run (`polled_fine`: it exited 0, no reader, no kill, no spool replayed)."""
-    found = network_backoff_capped(path, run)
+    found = network_backoff_capped(path, run, gone_feeds(world))
     if polled_fine:
         found += network_back_polls(path, run, watch.due_for_network)
     if watch.gone_seconds is not None and watch.gone_seconds >= (OUTAGE_GRACE.total_seconds()
@@ -72,12 +76,12 @@ def checks(world: World, path: Path, run: int, watch: SpellWatch, polled_fine: b
     return found
 
 
-def network_backoff_capped(path: Path, run: int) -> list[Violation]:
+def network_backoff_capped(path: Path, run: int, gone: set[str]) -> list[Violation]:
     longest = DOUBT_BACKOFF_CAP * (1 + JITTER) + CAP_SLACK
-    rows = query(path, f"""
+    rows = [row for row in query(path, f"""
         SELECT feed_id, consecutive_failures, epoch(next_poll_at - last_polled_at) FROM feeds
-        WHERE consecutive_failures > 0 AND last_error LIKE '{OUTAGE_ERROR}'
-          AND epoch(next_poll_at - last_polled_at) > {longest} ORDER BY feed_id""")
+        WHERE consecutive_failures > 0 AND (last_error LIKE '{OUTAGE_ERROR}' OR last_error LIKE '{REFUSED_ERROR}')
+          AND epoch(next_poll_at - last_polled_at) > {longest} ORDER BY feed_id""") if row[0] not in gone]
     return [Violation(run, "network_backoff_capped", _examples(rows))] if rows else []
 
 

@@ -11,6 +11,9 @@ adding them changed no seeded world's draws.
 - `site_gone`: from a drawn run on, one site (of 2 or more) is gone for good: its name answers `GONE_ADDRESS`,
   where nothing listens (a connect is refused at once), and which the run's child takes for a public address
   (`netguard.is_public_address`, as tests/hostile/test_redteam33.py does): the network is up to the site.
+- `firewall`: from a drawn run, 4-6 runs in a row in which every site's name answers `GONE_ADDRESS` (a refusal from
+  a public address, as a local firewall's REJECT rule or a VPN's kill switch gives every connection), the clock
+  moving 1-3 hours more after each: the network's, not the sites'.
 - `clock_in_outage`: in an offline run of the two above, the machine's clock is 1-3 days ahead for the run and set
   right after it (the driver's `clock` mechanism, `Turns.clock_shift`).
 """
@@ -28,7 +31,10 @@ LONG_OFFLINE = "long_offline"
 FLAPPING = "flapping"
 SITE_GONE = "site_gone"
 CLOCK_IN_OUTAGE = "clock_in_outage"
-SPELL_EVENTS = (LONG_OFFLINE, FLAPPING, SITE_GONE, CLOCK_IN_OUTAGE)
+FIREWALL = "firewall"
+SPELL_EVENTS = (LONG_OFFLINE, FLAPPING, SITE_GONE, CLOCK_IN_OUTAGE, FIREWALL)
+FIREWALL_RUNS = (4, 6)
+FIREWALL_HOURS = (1.0, 3.0)
 GONE_ADDRESS = "127.0.0.5"  # nothing listens there: a connect is refused; the child calls it public
 HOUR = 3600
 LONG_SPELL_RUNS = (3, 5)
@@ -45,6 +51,7 @@ class Spell:
     hours_after: float = 0.0  # simulated hours the clock moves after the run, beside the usual interval
     gone_site: int | None = None  # the site whose address refuses publicly (for good from its first run)
     clock_ahead: int = 0  # seconds the machine's clock is ahead during this run, set right after it
+    firewall: bool = False  # every site's name answers GONE_ADDRESS: every connection refused, publicly
 
 
 def spell_for(spec: WorldSpec, run: int) -> Spell:
@@ -56,7 +63,10 @@ def spell_for(spec: WorldSpec, run: int) -> Spell:
     ahead = 0
     if offline and run > 0 and CLOCK_IN_OUTAGE in spec.events and clock.random() < max(spec.event_rate, 0.5):
         ahead = clock.randint(*CLOCK_AHEAD_DAYS) * 24 * HOUR
-    return Spell(offline, hours, gone_site(spec, run), ahead)
+    firewall = firewalled(spec, run)
+    if firewall:
+        hours = max(hours, random.Random(f"{spec.seed}:{run}:rt34:firewall").uniform(*FIREWALL_HOURS))
+    return Spell(offline, hours, gone_site(spec, run), ahead, firewall)
 
 
 def _long_offline(spec: WorldSpec, run: int) -> tuple[bool, float]:
@@ -77,6 +87,15 @@ def _flapping(spec: WorldSpec, run: int) -> tuple[bool, float]:
     offline = run >= start and (run - start) % 2 == 0
     hours = random.Random(f"{spec.seed}:{run}:rt34:flap").uniform(*FLAP_HOURS)
     return offline, hours if offline else 0.0
+
+
+def firewalled(spec: WorldSpec, run: int) -> bool:
+    """Whether every connection of the run is refused at a public address (event `firewall`)."""
+    if FIREWALL not in spec.events:
+        return False
+    rng = random.Random(f"{spec.seed}:rt34:firewall")
+    start, length = rng.randrange(max(1, spec.runs - 3)), rng.randint(*FIREWALL_RUNS)
+    return start <= run < start + length
 
 
 def gone_site(spec: WorldSpec, run: int) -> int | None:

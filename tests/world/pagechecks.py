@@ -52,7 +52,7 @@ def marker(driver: WorldDriver, url: str) -> str | None:
 def _blocked_sites(driver: WorldDriver) -> set[int] | None:
     """Sites the network keeps from the client this run, or not judged (None: every site, an outage or a portal)."""
     world, events = driver.world, driver.world.events
-    if events.outage or events.portal:
+    if events.outage or events.portal or outagespells.firewalled(world.spec, world.run):
         return None
     unjudged = set() if world.spec.fetch_timeout >= SWALLOW_JUDGED_FROM else {
         site for site in range(world.spec.sites)

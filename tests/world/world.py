@@ -241,11 +241,13 @@ class World:
                  for s in range(self.spec.sites)}
         hosts.update({"canary.world.test": [CANARY_ADDRESS], "localhost": [CANARY_ADDRESS]})
         gone = outagespells.gone_site(self.spec, run)  # red team 34: its address refuses, a public one
-        if gone is not None:
-            hosts[self.site_host(gone)] = [outagespells.GONE_ADDRESS]
+        for site in range(self.spec.sites):
+            if site == gone or outagespells.firewalled(self.spec, run):
+                hosts[self.site_host(site)] = [outagespells.GONE_ADDRESS]
         if self.events.portal:  # the portal answers every name with its own address
             hosts = {name: [kinds.PORTAL_ADDRESS] for name in hosts}
-        public = [outagespells.GONE_ADDRESS] if gone is not None else []
+        refusing = gone is not None or outagespells.firewalled(self.spec, run)
+        public = [outagespells.GONE_ADDRESS] if refusing else []
         return DnsTable(hosts, frozenset(failing), outage=self.events.outage, drop_after_polls=self.drops,
                         public=public)
 
@@ -283,6 +285,7 @@ class World:
                         outagespells.FLAPPING: self.spell.offline and outagespells.FLAPPING in self.spec.events,
                         outagespells.SITE_GONE: outagespells.gone_site(self.spec, run) is not None,
                         outagespells.CLOCK_IN_OUTAGE: self.spell.clock_ahead != 0,
+                        outagespells.FIREWALL: outagespells.firewalled(self.spec, run),
                         worldevents.CATCH_ALL: self.events.turns.catch_all,
                         worldevents.MOVED_WAREHOUSE: self.events.turns.warehouse_moved is not None,
                         **{c.event: True for c in self.events.beside}}

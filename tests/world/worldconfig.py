@@ -49,8 +49,9 @@ def world_config(world: World, workdir: Path, warehouse: str = "warehouse/news.d
 
 
 def gone_networks(spec: WorldSpec) -> list[str]:
-    """The gone site's address (red team 34's `site_gone`), allowed only in a world that lists it."""
-    return [f"{outagespells.GONE_ADDRESS}/32"] if outagespells.SITE_GONE in spec.events else []
+    """The gone site's address (red team 34's `site_gone`, `firewall`), allowed only in a world that lists them."""
+    listed = {outagespells.SITE_GONE, outagespells.FIREWALL} & set(spec.events)
+    return [f"{outagespells.GONE_ADDRESS}/32"] if listed else []
 
 
 def budget_settings() -> list[tuple[str, str, type]]:
