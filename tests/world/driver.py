@@ -27,23 +27,13 @@ from typing import Any
 
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO, MemoryReport
-from tests.world import (
-    beside,
-    feedchecks,
-    holders,
-    invariants,
-    netdrops,
-    outagechecks,
-    outagespells,
-    pagechecks,
-    prefectcheck,
-    runproc,
-)
+from tests.world import beside, feedchecks, holders, invariants, netdrops, pagechecks, prefectcheck, runproc
 from tests.world import faults as kinds
 from tests.world.beside import CompanionRecord
 from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
 from tests.world.invariants import Violation
+from tests.world.outagechecks import SpellWatch, spell_checks
 from tests.world.world import World, WorldSpec, open_world
 from tests.world.worldconfig import EXTRACT_TIMEOUT, world_config
 
@@ -126,7 +116,7 @@ class WorldDriver:
         self._canary_seen = self._strays_seen = 0
         self._current: subprocess.Popen[str] | None = None
         self._clock_set_right = False  # the last run ran with its clock off, set right since
-        self.spells = outagechecks.SpellWatch()  # red team 34's kinds (outagespells.py)
+        self.spells = SpellWatch()  # red team 34's kinds (outagespells.py)
 
     @property
     def limit(self) -> float:
@@ -175,7 +165,7 @@ class WorldDriver:
         if self._clock_set_right:
             self._shift_stored_times(turns.clock_shift)  # set right: what the run stored looks ahead
         self._advance_clock()
-        self.spells.after_run(self.world, SIMULATED_INTERVAL + self.world.spell.hours_after * outagespells.HOUR)
+        self.spells.after_run(self.world, SIMULATED_INTERVAL + self.world.spell.seconds_after)
         return record
 
     def _silent_network_is_an_outage(self, before: dict[str, int]) -> bool:
@@ -366,9 +356,8 @@ class WorldDriver:
             found += invariants.spool_replayed(path, run)
         found += invariants.one_failure_is_not_a_day(path, run)
         found += invariants.network_parks_nothing(path, run)
-        polled_fine = (record.exit_code == 0 and not record.reader_held and not spooled_before
-                       and not record.summary.get("feeds_deferred"))
-        found += outagechecks.checks(self.world, path, run, self.spells, polled_fine)
+        found += spell_checks(self.world, path, run, self.spells, record.exit_code == 0 and not record.reader_held
+                              and not spooled_before and not record.summary.get("feeds_deferred"))
         found += pagechecks.checks(self, record)
         found += feedchecks.one_entry_per_item(self, record)
         if record.exit_code == 0 and self.prefect_api:  # flow runs: the killed ones were marked Crashed
@@ -389,8 +378,7 @@ class WorldDriver:
         """Move the warehouse's feed schedule back by one simulated interval (see the module docstring)."""
         if not self.warehouse_path.exists():
             return
-        # red team 34's spells move the clock hours more after a run offline (outagespells.py)
-        shift = f"INTERVAL {SIMULATED_INTERVAL + int(self.world.spell.hours_after * outagespells.HOUR)} SECOND"
+        shift = f"INTERVAL {SIMULATED_INTERVAL + self.world.spell.seconds_after} SECOND"  # + red team 34's hours
         with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
             con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
                         f"next_poll_at = next_poll_at - {shift}, unreachable_since = unreachable_since - {shift}")

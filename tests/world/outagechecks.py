@@ -65,7 +65,7 @@ def gone_feeds(world: World) -> set[str]:
     return {name for name, url in world.feed_urls().items() if f"//{host}" in url}
 
 
-def checks(world: World, path: Path, run: int, watch: SpellWatch, polled_fine: bool) -> list[Violation]:
+def spell_checks(world: World, path: Path, run: int, watch: SpellWatch, polled_fine: bool) -> list[Violation]:
     """Red team 34's invariants after a run (`polled_fine`: it exited 0, no reader, no kill, no spool replayed)."""
     found = network_backoff_capped(path, run, gone_feeds(world))
     if polled_fine:

@@ -21,11 +21,12 @@ adding them changed no seeded world's draws.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tests.world.world import WorldSpec
+    from tests.world.worldevents import RunEvents
 
 LONG_OFFLINE = "long_offline"
 FLAPPING = "flapping"
@@ -52,6 +53,10 @@ class Spell:
     gone_site: int | None = None  # the site whose address refuses publicly (for good from its first run)
     clock_ahead: int = 0  # seconds the machine's clock is ahead during this run, set right after it
     firewall: bool = False  # every site's name answers GONE_ADDRESS: every connection refused, publicly
+
+    @property
+    def seconds_after(self) -> int:
+        return int(self.hours_after * HOUR)
 
 
 def spell_for(spec: WorldSpec, run: int) -> Spell:
@@ -105,3 +110,23 @@ def gone_site(spec: WorldSpec, run: int) -> int | None:
     rng = random.Random(f"{spec.seed}:rt34:gone")
     site, start = rng.randrange(spec.sites), rng.randrange(max(1, spec.runs - 1))
     return site if run >= start else None
+
+
+def refusing_sites(spec: WorldSpec, run: int) -> list[int]:
+    """The sites whose names answer `GONE_ADDRESS` in this run: every one behind a firewall, else the gone one."""
+    gone = gone_site(spec, run)
+    return list(range(spec.sites)) if firewalled(spec, run) else [] if gone is None else [gone]
+
+
+def with_spell(events: RunEvents, spell: Spell) -> RunEvents:
+    """The run's events with its spell: an outage while offline, the clock ahead for the run."""
+    if spell.clock_ahead:
+        events = replace(events, turns=replace(events.turns, clock_shift=spell.clock_ahead, clock_for_good=False))
+    return replace(events, outage=True) if spell.offline else events
+
+
+def happened(spec: WorldSpec, run: int, spell: Spell) -> dict[str, bool]:
+    """Which of the kinds the run had (`Ledger.faults_injected`)."""
+    return {LONG_OFFLINE: spell.offline and _long_offline(spec, run)[0],
+            FLAPPING: spell.offline and _flapping(spec, run)[0], SITE_GONE: gone_site(spec, run) is not None,
+            CLOCK_IN_OUTAGE: spell.clock_ahead != 0, FIREWALL: spell.firewall}

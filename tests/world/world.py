@@ -19,7 +19,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -201,11 +201,8 @@ class World:
                 if random.Random(f"{self.spec.seed}:{run}:dns:{s}").random() < self.spec.fault_rate]
 
     def events_for(self, run: int) -> RunEvents:
-        events = self._events_drawn(run)
-        spell = outagespells.spell_for(self.spec, run)  # red team 34's: offline for days, flapping, a clock ahead
-        if spell.clock_ahead:
-            events = replace(events, turns=replace(events.turns, clock_shift=spell.clock_ahead, clock_for_good=False))
-        return replace(events, outage=True) if spell.offline else events
+        # red team 34's: offline for days, flapping, a clock ahead (outagespells.py)
+        return outagespells.with_spell(self._events_drawn(run), outagespells.spell_for(self.spec, run))
 
     def _events_drawn(self, run: int) -> RunEvents:
         rng = random.Random(f"{self.spec.seed}:{run}:events")
@@ -240,16 +237,12 @@ class World:
         hosts = {self.site_host(s): [*fetchfaults.dead_addresses(self.spec, run, s), WORLD_ADDRESS]
                  for s in range(self.spec.sites)}
         hosts.update({"canary.world.test": [CANARY_ADDRESS], "localhost": [CANARY_ADDRESS]})
-        gone = outagespells.gone_site(self.spec, run)  # red team 34: its address refuses, a public one
-        for site in range(self.spec.sites):
-            if site == gone or outagespells.firewalled(self.spec, run):
-                hosts[self.site_host(site)] = [outagespells.GONE_ADDRESS]
+        refusing = outagespells.refusing_sites(self.spec, run)  # red team 34: a public address that refuses
+        hosts.update({self.site_host(site): [outagespells.GONE_ADDRESS] for site in refusing})
         if self.events.portal:  # the portal answers every name with its own address
             hosts = {name: [kinds.PORTAL_ADDRESS] for name in hosts}
-        refusing = gone is not None or outagespells.firewalled(self.spec, run)
-        public = [outagespells.GONE_ADDRESS] if refusing else []
         return DnsTable(hosts, frozenset(failing), outage=self.events.outage, drop_after_polls=self.drops,
-                        public=public)
+                        public=[outagespells.GONE_ADDRESS] if refusing else [])
 
     def begin_run(self, run: int, *, calm: bool = False) -> DnsTable:
         """Move the world to `run`: new items, new faults, new events (none when `calm`). Returns the run's DNS."""
@@ -281,11 +274,7 @@ class World:
                         kinds.KILL_TIMED: self.events.turns.kill_after_seconds is not None,
                         kinds.RENAME: self.events.turns.config_change is not None,
                         netdrops.DROP_AFTER_POLLS: bool(self.drops),
-                        outagespells.LONG_OFFLINE: self.spell.offline and outagespells.LONG_OFFLINE in self.spec.events,
-                        outagespells.FLAPPING: self.spell.offline and outagespells.FLAPPING in self.spec.events,
-                        outagespells.SITE_GONE: outagespells.gone_site(self.spec, run) is not None,
-                        outagespells.CLOCK_IN_OUTAGE: self.spell.clock_ahead != 0,
-                        outagespells.FIREWALL: outagespells.firewalled(self.spec, run),
+                        **outagespells.happened(self.spec, run, self.spell),
                         worldevents.CATCH_ALL: self.events.turns.catch_all,
                         worldevents.MOVED_WAREHOUSE: self.events.turns.warehouse_moved is not None,
                         **{c.event: True for c in self.events.beside}}
