@@ -7,6 +7,7 @@ network and a site gone among healthy ones may and may not do to the feeds' plan
   the network.
 - `network_back_polls`: in a run the network is up, every feed of a healthy site that failed for the network and was
   due when the run started is polled by it.
+- `firewall_parks_nothing`: no article of a site not gone is parked for a `firewall`'s refusal.
 - `dead_site_shown_failing`: once a site has been gone (its public address refusing) for `outages.OUTAGE_GRACE` and
   one run more, by the world's clock, each of its feeds polled since shows a failure count over 0 and a next poll
   after its last (it backs off).
@@ -70,6 +71,7 @@ def spell_checks(world: World, path: Path, run: int, watch: SpellWatch, polled_f
     found = network_backoff_capped(path, run, gone_feeds(world))
     if polled_fine:
         found += network_back_polls(path, run, watch.due_for_network)
+    found += firewall_parks_nothing(world, path, run)
     if watch.gone_seconds is not None and watch.gone_seconds >= (OUTAGE_GRACE.total_seconds()
                                                                   + ONE_RUN):
         found += dead_site_shown_failing(path, run, gone_feeds(world))
@@ -83,6 +85,15 @@ def network_backoff_capped(path: Path, run: int, gone: set[str]) -> list[Violati
         WHERE consecutive_failures > 0 AND (last_error LIKE '{OUTAGE_ERROR}' OR last_error LIKE '{REFUSED_ERROR}')
           AND epoch(next_poll_at - last_polled_at) > {longest} ORDER BY feed_id""") if row[0] not in gone]
     return [Violation(run, "network_backoff_capped", _examples(rows))] if rows else []
+
+
+def firewall_parks_nothing(world: World, path: Path, run: int) -> list[Violation]:
+    """No article of a site that is not gone is parked for a `firewall`'s refusal (`network_parks_nothing`'s kin)."""
+    gone = outagespells.gone_site(world.spec, world.run)
+    host = f"NOT contains(url, '//{world.site_host(gone)}')" if gone is not None else "true"
+    parked = query(path, f"SELECT url FROM entries WHERE parked_at IS NOT NULL AND last_error LIKE '{REFUSED_ERROR}' "
+                         f"AND {host} ORDER BY url")
+    return [Violation(run, "firewall_parks_nothing", _examples(parked))] if parked else []
 
 
 def network_back_polls(path: Path, run: int, due: set[str]) -> list[Violation]:
