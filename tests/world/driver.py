@@ -34,6 +34,7 @@ from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
 from tests.world.invariants import Violation
 from tests.world.outagechecks import SpellWatch, spell_checks
+from tests.world.outagespells import refusing_sites
 from tests.world.world import World, WorldSpec, open_world
 from tests.world.worldconfig import EXTRACT_TIMEOUT, world_config
 
@@ -172,8 +173,10 @@ class WorldDriver:
         """A blackhole over every host, at least 3 that resolve, no feed failing before: an outage (docs/polling.md,
         "A network that accepts and never answers counts too"), which must penalise no feed."""
         spec, held = self.world.spec, self.world.events.turns.blackholed
-        silent = held - set(self.world.unresolvable_sites(self.world.run))  # a host that fails DNS is not silent
-        return (len(silent) == spec.sites >= 3 and spec.dead_feeds == 0 and bool(before)
+        # a host that fails DNS is not silent, nor one that refuses (red team 34's); the feeds' hosts must be 3 or more
+        silent = held - set(self.world.unresolvable_sites(self.world.run)) - set(refusing_sites(spec, self.world.run))
+        fed = {feed % spec.sites for feed in range(spec.feeds)}  # hunt seed 600: one feed, 3 sites blackholed
+        return (len(silent) == spec.sites >= 3 and len(fed) >= 3 and spec.dead_feeds == 0 and bool(before)
                 and not any(before.values()))
 
     def _shift_stored_times(self, seconds: int) -> None:
