@@ -18,6 +18,7 @@ from newsflow.polling import BACKOFF_BASE_SECONDS, DOUBT_BACKOFF_CAP, JITTER
 from tests.hostile.servers import LoopbackServer
 from tests.hostile.test_redteam31 import CLOSED, Outlets, failures, loopback, run
 from tests.hostile.test_redteam33 import age_unreachable, plan_of
+from tests.test_unstoppable import query
 from tests.world.dns import WorldResolver
 
 __all__ = ["loopback"]  # the fixture, imported to be used here
@@ -51,3 +52,25 @@ def test_a_lone_feed_refused_publicly_backs_off_an_hour_at_most_for_a_day_then_i
     count, _, interval = plan_of(config)
     full = min(BACKOFF_BASE_SECONDS * 2**9 * (1 - JITTER), config.polling.max_interval)
     assert count == 10 and interval >= full, f"a site refusing for over a day backed off {interval:.0f} s"
+
+
+def test_a_site_refused_publicly_beside_one_that_answers_backs_off_in_full_at_once(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of red team 34: the hour's cap for a day held in every install, so a site gone among healthy ones was
+    polled about hourly for its first day though the network plainly reached the others. A firewall refuses those
+    too: beside a poll another server answered, a refusal at a public address is the site's, backed off in full."""
+    server, resolver = loopback
+    monkeypatch.setattr(netguard, "is_public_address", lambda address: address == CLOSED)
+    outlets = Outlets(server, resolver, {"gone": "a.test", "healthy": "b.test"})
+    outlets.publish()
+    config = outlets.config(tmp_path)
+    outlets.dns(closed=frozenset({"a.test"}))
+    assert run(config, "refused").counts.feeds_turned_away == 1 and failures(config) == [("gone", 1), ("healthy", 0)]
+    with duckdb.connect(str(config.warehouse_path)) as con:  # 9 failures: the back-off would be 300 s x 2^8
+        con.execute("UPDATE feeds SET next_poll_at = now() - INTERVAL 1 MINUTE")
+        con.execute("UPDATE feeds SET consecutive_failures = 8 WHERE feed_id = 'gone'")
+    assert run(config, "an-hour-on").feeds_due == 2
+    (count, interval), = query(config.path, "SELECT consecutive_failures, epoch(next_poll_at - last_polled_at) "
+                                            "FROM feeds WHERE feed_id = 'gone'")
+    full = min(BACKOFF_BASE_SECONDS * 2**8 * (1 - JITTER), config.polling.max_interval)
+    assert count == 9 and float(str(interval)) >= full, f"a site gone among healthy ones backed off {interval} s"
