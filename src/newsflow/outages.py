@@ -215,5 +215,5 @@ def doubt_caps(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime
 
 def site_turned_away(verdict: RunVerdict, poll: PollReach) -> bool:
     """The network turned the poll's site away (`turned_away`), and the run took that for the site's failure, not
-    the network's: reported so (runs.feeds_turned_away) and backed off in full."""
+    the network's: reported so (runs.feeds_turned_away), backed off in full unless `doubt_caps` keeps it short."""
     return turned_away(poll) and not verdict.in_doubt
