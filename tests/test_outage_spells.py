@@ -180,7 +180,7 @@ def test_an_outage_is_always_a_network_in_doubt_so_its_overdue_feeds_back_off_an
     polls = [PollReach(Outcome.DNS_ERROR, s, site=s) for s in ("a.test", "b.test", "c.test")]
     polls.append(PollReach(Outcome.TIMEOUT, "d.test", unanswered=True, was_failing=True, site="d.test"))
     verdict = judge_run(polls)
-    assert verdict.outage and doubt_caps(verdict, polls[0])
+    assert verdict.outage and doubt_caps(verdict, polls[0], START, START + OUTAGE_GRACE)
 
 
 def test_refusals_and_nxdomains_that_make_the_outage_are_the_networks_not_the_sites() -> None:
@@ -192,9 +192,11 @@ def test_refusals_and_nxdomains_that_make_the_outage_are_the_networks_not_the_si
     lapsed = [replace(p, outcome=Outcome.DNS_ERROR, site_refused=False, name_unknown=True) for p in refused]
     for polls in (refused, lapsed):
         verdict = judge_run(polls)
-        assert verdict.outage and all(doubt_caps(verdict, p) and not site_turned_away(verdict, p) for p in polls)
+        assert verdict.outage and all(doubt_caps(verdict, p, START, START + OUTAGE_GRACE)
+                                      and not site_turned_away(verdict, p) for p in polls)
     alone = judge_run(refused[:1])
-    assert not alone.outage and not doubt_caps(alone, refused[0]) and site_turned_away(alone, refused[0])
+    assert not alone.outage and site_turned_away(alone, refused[0])
+    assert not doubt_caps(alone, refused[0], START, START + OUTAGE_GRACE)  # a day refused: the site's, in full
 
 
 def test_a_lone_poll_is_in_doubt_when_it_failed_to_connect_not_when_its_server_hangs() -> None:

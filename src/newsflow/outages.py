@@ -192,8 +192,7 @@ def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datet
     return verdict.outage and at - (unreachable_since or at) < OUTAGE_GRACE
 
 
-def doubt_caps(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None = None,
-               at: datetime | None = None) -> bool:
+def doubt_caps(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime) -> bool:
     """Whether a failure to reach counted in this run backs off briefly (`polling.DOUBT_BACKOFF_CAP`): nothing told
     the network up. That holds for polls the network turned away too (`turned_away`): in a run in doubt they were
     judged the network's, from 3 sites or beside an outage the others tell (a firewall refusing every connection,
@@ -209,8 +208,7 @@ def doubt_caps(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime
     hourly for a day)."""
     if verdict.in_doubt:
         return True
-    return (turned_away(poll) and not verdict.answered and at is not None
-            and at - (unreachable_since or at) < OUTAGE_GRACE)
+    return turned_away(poll) and not verdict.answered and at - (unreachable_since or at) < OUTAGE_GRACE
 
 
 def site_turned_away(verdict: RunVerdict, poll: PollReach) -> bool:
