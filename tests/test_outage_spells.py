@@ -44,8 +44,9 @@ class FeedRow:
     last_through: datetime = START  # its last poll that came through (the world's start before any)
     counted_at: list[datetime] = field(default_factory=list)  # its counted failures
     intervals: list[float] = field(default_factory=list)  # the back-off planned after each
-    # whether each was the site refusing at a public address, and the failures in a row before it
-    turned_away: list[tuple[bool, int]] = field(default_factory=list)
+    # whether each was the site refusing at a public address, the failures in a row before it, whether the feed
+    # had been unreachable for `OUTAGE_GRACE` by then, and whether another feed of the run was answered
+    turned_away: list[tuple[bool, int, bool, bool]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,14 @@ def run_world(world: World) -> dict[str, FeedRow]:
         due = [n for n in names if rows[n].next_poll_at is None or rows[n].next_poll_at <= now]  # type: ignore[operator]
         reaches = {n: world.reach(n, run, rows[n]) for n in due}
         verdict = judge_run(list(reaches.values()))
+        answered = any(r.outcome is Outcome.OK for r in reaches.values())
         for name, reach in reaches.items():
-            record_poll(rows[name], reach, verdict, now, name)
+            record_poll(rows[name], reach, verdict, now, name, answered)
         check_run(world, rows, run, now, due)
     return rows
 
 
-def record_poll(row: FeedRow, reach: PollReach, verdict: object, now: datetime, name: str) -> None:
+def record_poll(row: FeedRow, reach: PollReach, verdict: object, now: datetime, name: str, answered: bool) -> None:
     if reach.outcome is Outcome.OK:
         row.failures, row.last_outcome, row.unreachable_since, row.next_poll_at = 0, Outcome.OK, None, now
         row.last_through = now
@@ -90,11 +92,12 @@ def record_poll(row: FeedRow, reach: PollReach, verdict: object, now: datetime, 
     if outage_spares(verdict, reach, row.unreachable_since, now):  # type: ignore[arg-type]
         return  # the outage spares it: no failure counted, the old plan kept
     seen = PollObservation(now, FailureClass.TEMPORARY, jitter=jitter_for(name, row.failures),
-                           network_doubt=doubt_caps(verdict, reach))  # type: ignore[arg-type]
+                           network_doubt=doubt_caps(verdict, reach, row.unreachable_since, now))  # type: ignore[arg-type]
     plan = plan_next_poll(PollHistory(now - RUN_EVERY, None, row.failures), seen, 0, MAX_INTERVAL)
     row.counted_at.append(now)
     row.intervals.append(plan.interval)
-    row.turned_away.append((reach.site_refused, row.failures))
+    past_grace = now - row.unreachable_since >= OUTAGE_GRACE
+    row.turned_away.append((reach.site_refused, row.failures, past_grace, answered))
     row.failures, row.last_outcome, row.next_poll_at = row.failures + 1, reach.outcome, plan.next_poll_at
 
 
@@ -126,9 +129,12 @@ def check_dead(world: World, row: FeedRow) -> None:
         deadline = died + OUTAGE_GRACE + RUN_EVERY
     assert row.counted_at[0] <= min(deadline, died + OUTAGE_GRACE + RUN_EVERY), "shown failing too late"
     assert all(i >= BACKOFF_BASE_SECONDS * (1 - JITTER) for i in row.intervals), "not backed off"
-    for interval, (own, failures) in zip(row.intervals, row.turned_away, strict=True):
-        if own:  # the site's own failure: the whole back-off, not the doubt's
-            assert interval >= min(BACKOFF_BASE_SECONDS * 2**failures, MAX_INTERVAL) * (1 - JITTER)
+    for interval, (own, failures, past_grace, answered) in zip(row.intervals, row.turned_away, strict=True):
+        full = min(BACKOFF_BASE_SECONDS * 2**failures, MAX_INTERVAL)
+        if own and (past_grace or answered):  # the site's own failure (for a day, or beside a site answered): in full
+            assert interval >= full * (1 - JITTER)
+        elif own:  # refused alone for less than a day: maybe a local firewall's (red team 34), an hour at most
+            assert min(full, DOUBT_BACKOFF_CAP) * (1 - JITTER) <= interval <= DOUBT_BACKOFF_CAP * (1 + JITTER)
 
 
 SPELLS = st.lists(st.tuples(st.integers(0, RUNS - 1), st.integers(1, 140)), max_size=3)
@@ -174,7 +180,7 @@ def test_an_outage_is_always_a_network_in_doubt_so_its_overdue_feeds_back_off_an
     polls = [PollReach(Outcome.DNS_ERROR, s, site=s) for s in ("a.test", "b.test", "c.test")]
     polls.append(PollReach(Outcome.TIMEOUT, "d.test", unanswered=True, was_failing=True, site="d.test"))
     verdict = judge_run(polls)
-    assert verdict.outage and doubt_caps(verdict, polls[0])
+    assert verdict.outage and doubt_caps(verdict, polls[0], START, START + OUTAGE_GRACE)
 
 
 def test_refusals_and_nxdomains_that_make_the_outage_are_the_networks_not_the_sites() -> None:
@@ -186,9 +192,11 @@ def test_refusals_and_nxdomains_that_make_the_outage_are_the_networks_not_the_si
     lapsed = [replace(p, outcome=Outcome.DNS_ERROR, site_refused=False, name_unknown=True) for p in refused]
     for polls in (refused, lapsed):
         verdict = judge_run(polls)
-        assert verdict.outage and all(doubt_caps(verdict, p) and not site_turned_away(verdict, p) for p in polls)
+        assert verdict.outage and all(doubt_caps(verdict, p, START, START + OUTAGE_GRACE)
+                                      and not site_turned_away(verdict, p) for p in polls)
     alone = judge_run(refused[:1])
-    assert not alone.outage and not doubt_caps(alone, refused[0]) and site_turned_away(alone, refused[0])
+    assert not alone.outage and site_turned_away(alone, refused[0])
+    assert not doubt_caps(alone, refused[0], START, START + OUTAGE_GRACE)  # a day refused: the site's, in full
 
 
 def test_a_lone_poll_is_in_doubt_when_it_failed_to_connect_not_when_its_server_hangs() -> None:
@@ -198,3 +206,34 @@ def test_a_lone_poll_is_in_doubt_when_it_failed_to_connect_not_when_its_server_h
     unconnected = PollReach(Outcome.CONNECT_ERROR, "a.test", was_failing=True, site="a.test", was_unreachable=True)
     hanging = PollReach(Outcome.TIMEOUT, "a.test", unanswered=True, was_failing=True, site="a.test")
     assert [judge_run([p]) for p in (unconnected, hanging)] == [RunVerdict(False, True), RunVerdict(False, False)]
+
+
+def test_a_lone_site_turned_away_backs_off_an_hour_at_most_for_a_day_then_in_full() -> None:
+    """A refusal at a public address (or NXDOMAIN) from one or two sites is counted at once, the site's failure, but
+    a local firewall or a VPN's kill switch refusing every connection gives the same: for `OUTAGE_GRACE` from the
+    feed's first unreachable poll it backs off an hour at most, then in full (red team 34)."""
+    refused = PollReach(Outcome.CONNECT_ERROR, "a.test", site="a.test", site_refused=True)
+    lapsed = replace(refused, outcome=Outcome.DNS_ERROR, site_refused=False, name_unknown=True)
+    for poll in (refused, lapsed):
+        verdict = judge_run([poll])
+        assert not verdict.in_doubt and site_turned_away(verdict, poll)
+        assert doubt_caps(verdict, poll, None, START) and doubt_caps(verdict, poll, START, START + timedelta(hours=23))
+        assert not doubt_caps(verdict, poll, START, START + OUTAGE_GRACE)
+    answered = PollReach(Outcome.CONNECT_ERROR, "a.test", site="a.test")  # a connect that failed, no refusal
+    assert not doubt_caps(judge_run([answered, PollReach(Outcome.OK, "b.test", site="b.test")]), answered, None, START)
+
+
+def test_a_site_turned_away_beside_one_that_answered_backs_off_in_full_at_once() -> None:
+    """A firewall or a kill switch refuses every connection: when another site answered in the same run, the network
+    reached it, and a refusal at a public address (or NXDOMAIN) is the site's own, backed off in full at once
+    (review of red team 34: the hour's cap held for a day in every install, a site gone among 100 healthy ones
+    polled every hour)."""
+    refused = PollReach(Outcome.CONNECT_ERROR, "a.test", site="a.test", site_refused=True)
+    lapsed = replace(refused, outcome=Outcome.DNS_ERROR, site_refused=False, name_unknown=True)
+    for poll in (refused, lapsed):
+        for outcome in (Outcome.OK, Outcome.HTTP_ERROR):
+            other = PollReach(outcome, "b.test", site="b.test")
+            verdict = judge_run([poll, other])
+            assert site_turned_away(verdict, poll) and not doubt_caps(verdict, poll, None, START)
+        alone = judge_run([poll, replace(poll, host="b.test", site="b.test")])  # both refused: may be a firewall
+        assert doubt_caps(alone, poll, None, START)

@@ -153,8 +153,6 @@ def _down_beside_lapsed(judged: Sequence[PollReach]) -> bool:
     return OUTAGE_MIN_FEEDS <= len(others) < len(judged) and _outage_of(others)
 
 
-
-
 @dataclass(frozen=True)
 class RunVerdict:
     """What a run's polls told about the machine's network."""
@@ -164,6 +162,14 @@ class RunVerdict:
     # server hanging, or the machine offline for longer than `OUTAGE_GRACE`): a failure to reach may be the
     # network's, so its back-off is kept short (`polling.DOUBT_BACKOFF_CAP`).
     in_doubt: bool
+    # A server answered a poll of the run over HTTP, on its own page (`ANSWERED_OUTCOMES`): the network reached it,
+    # so no firewall or kill switch refuses every connection (`doubt_caps`).
+    answered: bool = False
+
+
+# Outcomes only a server reached over the network gives (not a refusal, a timeout, nor netguard's block).
+ANSWERED_OUTCOMES = frozenset({Outcome.OK, Outcome.NOT_MODIFIED, Outcome.HTTP_ERROR, Outcome.RATE_LIMITED,
+                               Outcome.TOO_LARGE, Outcome.TOO_MANY_REDIRECTS, Outcome.REDIRECT_LOOP})
 
 
 def judge_run(polls: Sequence[PollReach]) -> RunVerdict:
@@ -172,7 +178,8 @@ def judge_run(polls: Sequence[PollReach]) -> RunVerdict:
     outage = is_network_outage(polls)
     # An outage is in doubt by itself: judged fresh, a failing feed's silence counts against it and may undo it
     # (3 names unresolved beside one hanging server), and its overdue feeds then backed off in full (review).
-    return RunVerdict(outage, outage or _outage_of(judged_polls(fresh)))
+    answered = any(p.outcome in ANSWERED_OUTCOMES and not p.landed for p in polls)
+    return RunVerdict(outage, outage or _outage_of(judged_polls(fresh)), answered)
 
 
 def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime) -> bool:
@@ -185,15 +192,26 @@ def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datet
     return verdict.outage and at - (unreachable_since or at) < OUTAGE_GRACE
 
 
-def doubt_caps(verdict: RunVerdict, poll: PollReach) -> bool:
+def doubt_caps(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime) -> bool:
     """Whether a failure to reach counted in this run backs off briefly (`polling.DOUBT_BACKOFF_CAP`): nothing told
     the network up. That holds for polls the network turned away too (`turned_away`): in a run in doubt they were
     judged the network's, from 3 sites or beside an outage the others tell (a firewall refusing every connection,
-    a resolver answering "no such name" for everything), never a lone site's (review of red team 33)."""
-    return verdict.in_doubt
+    a resolver answering "no such name" for everything), never a lone site's (review of red team 33).
+
+    A lone site turned away is counted at once, but backs off briefly too until the feed has been unreachable for
+    `OUTAGE_GRACE` (`unreachable_since`; this poll's time `at` when it is the first): one or two sites cannot tell
+    their sites gone from a local firewall or a VPN's kill switch refusing every connection, which backed the feeds
+    off in full, 85 minutes after 5 refusals, 21 hours after 9, silent that long once it was lifted (red team 34).
+    A site gone is shown failing at once, polled about hourly for a day, then backed off in full. Not when another
+    poll of the run was answered (`RunVerdict.answered`): the network reached that server, so the refusal is the
+    site's and backs off in full at once (review of red team 34: a site gone among 100 healthy ones was polled
+    hourly for a day)."""
+    if verdict.in_doubt:
+        return True
+    return turned_away(poll) and not verdict.answered and at - (unreachable_since or at) < OUTAGE_GRACE
 
 
 def site_turned_away(verdict: RunVerdict, poll: PollReach) -> bool:
     """The network turned the poll's site away (`turned_away`), and the run took that for the site's failure, not
-    the network's: reported so (runs.feeds_turned_away) and backed off in full."""
+    the network's: reported so (runs.feeds_turned_away), backed off in full unless `doubt_caps` keeps it short."""
     return turned_away(poll) and not verdict.in_doubt

@@ -155,12 +155,14 @@ def judge_held(job: PollJob, held: Sequence[tuple[FeedPoll, polling_policy.PollR
     judged, overdue, turned_away = [], [], []
     for poll, reach in held:
         state = job.states.get(poll.feed.name)
-        spared = outages.outage_spares(verdict, reach, state.unreachable_since if state else None, poll.result.at)
+        since = state.unreachable_since if state else None
+        spared = outages.outage_spares(verdict, reach, since, poll.result.at)
         if verdict.outage and not spared:
             overdue.append(poll.feed.name)
         if not spared and outages.site_turned_away(verdict, reach):
             turned_away.append(poll.feed.name)
-        judged.append((replace(poll, unreachable=True, network_doubt=outages.doubt_caps(verdict, reach)), not spared))
+        doubt = outages.doubt_caps(verdict, reach, since, poll.result.at)
+        judged.append((replace(poll, unreachable=True, network_doubt=doubt), not spared))
     if overdue:
         log.warning("network outage, but %d feeds not reached for a day or more are counted failing, backing off "
                     "%d s at most (`newsflow feeds`): %s", len(overdue), polling_policy.DOUBT_BACKOFF_CAP,

@@ -28,17 +28,18 @@ class DnsTable:
     failing: frozenset[str] = frozenset()
     outage: bool = False  # every name fails: the machine is offline
     drop_after_polls: str = ""  # how the network drops once the run's polls end (netdrops.DROP_WAYS)
+    public: list[str] = field(default_factory=list)  # addresses the run takes for public ones (outagespells.py)
 
     def write(self, path: Path) -> None:
         document = {"hosts": self.hosts, "failing": sorted(self.failing), "outage": self.outage,
-                    "drop_after_polls": self.drop_after_polls}
+                    "drop_after_polls": self.drop_after_polls, "public": self.public}
         path.write_text(json.dumps(document), encoding="utf-8")
 
     @classmethod
     def read(cls, path: Path) -> DnsTable:
         document = json.loads(path.read_text(encoding="utf-8"))
         return cls(dict(document["hosts"]), frozenset(document["failing"]), bool(document["outage"]),
-                   str(document.get("drop_after_polls", "")))
+                   str(document.get("drop_after_polls", "")), list(document.get("public", [])))
 
 
 class WorldResolver:

@@ -33,6 +33,8 @@ from tests.world.beside import CompanionRecord
 from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
 from tests.world.invariants import Violation
+from tests.world.outagechecks import SpellWatch, spell_checks
+from tests.world.outagespells import refusing_sites
 from tests.world.world import World, WorldSpec, open_world
 from tests.world.worldconfig import EXTRACT_TIMEOUT, world_config
 
@@ -115,6 +117,7 @@ class WorldDriver:
         self._canary_seen = self._strays_seen = 0
         self._current: subprocess.Popen[str] | None = None
         self._clock_set_right = False  # the last run ran with its clock off, set right since
+        self.spells = SpellWatch()  # red team 34's kinds (outagespells.py)
 
     @property
     def limit(self) -> float:
@@ -153,6 +156,7 @@ class WorldDriver:
         if (turns.clock_shift or self._clock_set_right) and self.warehouse_path.exists():
             due = invariants.feeds_due(self.warehouse_path, datetime.now(UTC))
             record.due_at_start = {renamed.get(feed, feed) for feed in due} & set(self.world.feed_urls())
+        self.spells.before_run(self.world, self.warehouse_path)
         with holders.reader(self, record), beside.running(self, record, self._child_env()):
             self._run_child(record)
         beside.adopt(self, record)
@@ -162,14 +166,17 @@ class WorldDriver:
         if self._clock_set_right:
             self._shift_stored_times(turns.clock_shift)  # set right: what the run stored looks ahead
         self._advance_clock()
+        self.spells.after_run(self.world, SIMULATED_INTERVAL + self.world.spell.seconds_after)
         return record
 
     def _silent_network_is_an_outage(self, before: dict[str, int]) -> bool:
         """A blackhole over every host, at least 3 that resolve, no feed failing before: an outage (docs/polling.md,
         "A network that accepts and never answers counts too"), which must penalise no feed."""
         spec, held = self.world.spec, self.world.events.turns.blackholed
-        silent = held - set(self.world.unresolvable_sites(self.world.run))  # a host that fails DNS is not silent
-        return (len(silent) == spec.sites >= 3 and spec.dead_feeds == 0 and bool(before)
+        # a host that fails DNS is not silent, nor one that refuses (red team 34's); the feeds' hosts must be 3 or more
+        silent = held - set(self.world.unresolvable_sites(self.world.run)) - set(refusing_sites(spec, self.world.run))
+        fed = {feed % spec.sites for feed in range(spec.feeds)}  # hunt seed 600: one feed, 3 sites blackholed
+        return (len(silent) == spec.sites >= 3 and len(fed) >= 3 and spec.dead_feeds == 0 and bool(before)
                 and not any(before.values()))
 
     def _shift_stored_times(self, seconds: int) -> None:
@@ -352,6 +359,8 @@ class WorldDriver:
             found += invariants.spool_replayed(path, run)
         found += invariants.one_failure_is_not_a_day(path, run)
         found += invariants.network_parks_nothing(path, run)
+        found += spell_checks(self.world, path, run, self.spells, record.exit_code == 0 and not record.reader_held
+                              and not spooled_before and not record.summary.get("feeds_deferred"))
         found += pagechecks.checks(self, record)
         found += feedchecks.one_entry_per_item(self, record)
         if record.exit_code == 0 and self.prefect_api:  # flow runs: the killed ones were marked Crashed
@@ -372,7 +381,7 @@ class WorldDriver:
         """Move the warehouse's feed schedule back by one simulated interval (see the module docstring)."""
         if not self.warehouse_path.exists():
             return
-        shift = f"INTERVAL {SIMULATED_INTERVAL} SECOND"
+        shift = f"INTERVAL {SIMULATED_INTERVAL + self.world.spell.seconds_after} SECOND"  # + red team 34's hours
         with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
             con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
                         f"next_poll_at = next_poll_at - {shift}, unreachable_since = unreachable_since - {shift}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from tests.world import fetchfaults, invariants, netdrops
+from tests.world import fetchfaults, invariants, netdrops, outagespells
 from tests.world.invariants import Violation
 
 if TYPE_CHECKING:
@@ -52,12 +52,14 @@ def marker(driver: WorldDriver, url: str) -> str | None:
 def _blocked_sites(driver: WorldDriver) -> set[int] | None:
     """Sites the network keeps from the client this run, or not judged (None: every site, an outage or a portal)."""
     world, events = driver.world, driver.world.events
-    if events.outage or events.portal:
+    if events.outage or events.portal or outagespells.firewalled(world.spec, world.run):
         return None
     unjudged = set() if world.spec.fetch_timeout >= SWALLOW_JUDGED_FROM else {
         site for site in range(world.spec.sites)
         if fetchfaults.SWALLOWING_ADDRESS in fetchfaults.dead_addresses(world.spec, world.run, site)}
-    return set(world.unresolvable_sites(world.run)) | set(events.turns.blackholed) | unjudged
+    gone = outagespells.gone_site(world.spec, world.run)  # red team 34: its address refuses
+    return set(world.unresolvable_sites(world.run)) | set(events.turns.blackholed) | unjudged | (
+        set() if gone is None else {gone})
 
 
 def robots_served(driver: WorldDriver) -> set[str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tests.hostile.servers import LoopbackServer
 from tests.sitefactory import Site, Story, generated_story
-from tests.world import beside, content, feedtypes, fetchfaults, netdrops, serving, worldevents
+from tests.world import beside, content, feedtypes, fetchfaults, netdrops, outagespells, serving, worldevents
 from tests.world import faults as kinds
 from tests.world.dns import DnsTable
 from tests.world.faults import Fault, Response
@@ -100,6 +100,7 @@ class World:
         self._swallower = fetchfaults.Swallower(self.port)
         self._asked: set[str] = set()  # endpoints that had a request this run (fetchfaults.SKEWED_RETRY)
         self.drops = ""  # how the network drops after this run's polls, if it does (netdrops.py)
+        self.spell = outagespells.Spell()  # red team 34's events in this run (outagespells.py)
         self.drop_marker: Path | None = None  # the child's sign that it dropped (set by the driver)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
                                         daemon=True)
@@ -200,6 +201,10 @@ class World:
                 if random.Random(f"{self.spec.seed}:{run}:dns:{s}").random() < self.spec.fault_rate]
 
     def events_for(self, run: int) -> RunEvents:
+        # red team 34's: offline for days, flapping, a clock ahead (outagespells.py)
+        return outagespells.with_spell(self._events_drawn(run), outagespells.spell_for(self.spec, run))
+
+    def _events_drawn(self, run: int) -> RunEvents:
         rng = random.Random(f"{self.spec.seed}:{run}:events")
         draws = {event: rng.random() < self.spec.event_rate for event in kinds.ALL_FAULTS}
         expected_requests = self.spec.feeds + self.spec.feeds * self.spec.new_per_run + self.spec.sites
@@ -232,9 +237,12 @@ class World:
         hosts = {self.site_host(s): [*fetchfaults.dead_addresses(self.spec, run, s), WORLD_ADDRESS]
                  for s in range(self.spec.sites)}
         hosts.update({"canary.world.test": [CANARY_ADDRESS], "localhost": [CANARY_ADDRESS]})
+        refusing = outagespells.refusing_sites(self.spec, run)  # red team 34: a public address that refuses
+        hosts.update({self.site_host(site): [outagespells.GONE_ADDRESS] for site in refusing})
         if self.events.portal:  # the portal answers every name with its own address
             hosts = {name: [kinds.PORTAL_ADDRESS] for name in hosts}
-        return DnsTable(hosts, frozenset(failing), outage=self.events.outage, drop_after_polls=self.drops)
+        return DnsTable(hosts, frozenset(failing), outage=self.events.outage, drop_after_polls=self.drops,
+                        public=[outagespells.GONE_ADDRESS] if refusing else [])
 
     def begin_run(self, run: int, *, calm: bool = False) -> DnsTable:
         """Move the world to `run`: new items, new faults, new events (none when `calm`). Returns the run's DNS."""
@@ -248,6 +256,7 @@ class World:
             self._silence_over = threading.Event()
             self.renamed = self.names.begin_run(run, self.events.turns.config_change)
             self.drops = "" if calm else netdrops.drops_after_polls(self.spec, run)
+            self.spell = outagespells.Spell() if calm else outagespells.spell_for(self.spec, run)
             self.ledger.rename(self.renamed)
             table = self.dns_table(run)
             self.ledger.faults_injected.update(kinds.UNRESOLVABLE for _ in table.failing)
@@ -265,6 +274,7 @@ class World:
                         kinds.KILL_TIMED: self.events.turns.kill_after_seconds is not None,
                         kinds.RENAME: self.events.turns.config_change is not None,
                         netdrops.DROP_AFTER_POLLS: bool(self.drops),
+                        **outagespells.happened(self.spec, run, self.spell),
                         worldevents.CATCH_ALL: self.events.turns.catch_all,
                         worldevents.MOVED_WAREHOUSE: self.events.turns.warehouse_moved is not None,
                         **{c.event: True for c in self.events.beside}}

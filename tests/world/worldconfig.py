@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from newsflow.config import SETTINGS
-from tests.world.world import ALLOWED_NETWORKS, World
+from tests.world import outagespells
+from tests.world.world import ALLOWED_NETWORKS, World, WorldSpec
 
 FETCH_TIMEOUT = 1.0  # WorldSpec.fetch_timeout's default
 # A fresh worker's first page pays trafilatura's warm-up inside its deadline: at a load average of
@@ -26,7 +27,8 @@ def world_config(world: World, workdir: Path, warehouse: str = "warehouse/news.d
         # A run beside a reader waits `write_patience` once before it spools; compressed like the clock.
         "warehouse": {"path": warehouse, "write_patience": WRITE_PATIENCE},
         "fetch": {"timeout": spec.fetch_timeout, "per_host_delay": 0.0, "per_host_concurrency": 4, "concurrency": 16,
-                  "allowed_networks": list(ALLOWED_NETWORKS), "max_retry_after": 1.0, "max_bytes": 1_000_000},
+                  "allowed_networks": [*ALLOWED_NETWORKS, *gone_networks(spec)], "max_retry_after": 1.0,
+                  "max_bytes": 1_000_000},
         "extract": {"workers": spec.extract_workers, "timeout": EXTRACT_TIMEOUT, "batch_size": 10, "keep_html": False},
         "polling": {"min_interval": 0, "adopt_redirect_after_polls": ADOPT_AFTER_POLLS,
                     "adopt_redirect_after_seconds": 0},
@@ -44,6 +46,12 @@ def world_config(world: World, workdir: Path, warehouse: str = "warehouse/news.d
     path = workdir / "newsflow.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def gone_networks(spec: WorldSpec) -> list[str]:
+    """The gone site's address (red team 34's `site_gone`, `firewall`), allowed only in a world that lists them."""
+    listed = {outagespells.SITE_GONE, outagespells.FIREWALL} & set(spec.events)
+    return [f"{outagespells.GONE_ADDRESS}/32"] if listed else []
 
 
 def budget_settings() -> list[tuple[str, str, type]]:
