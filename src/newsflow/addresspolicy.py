@@ -68,7 +68,6 @@ def is_public_address(address: str) -> bool:
         return False
 
 
-
 def refused_by_answer(error: BlockedAddressError) -> bool:
     """The refusal came from a host name's DNS answer that a captive portal or a DNS hijack could
     give (a private address for any name), not from the URL itself: an IP literal in any form

@@ -43,6 +43,8 @@ _URL_DAY_TIME = re.compile(
 )
 _EARLIEST_TIMED_URL = date(1995, 1, 1)
 """No site named its pages with a compact time to the second before this: an earlier run is an identifier."""
+URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
+"""A URL's year and month folders, /2010/05/ (a permalink's month; `declareddates`, `lastresortdates`)."""
 # eleventh pass: an English month's abbreviation, /2026/jan/27/ (the Guardian's form)
 _URL_MONTH_WORD = re.compile(r"/((?:19|20)\d{2})/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/(\d{1,2})/",
                              re.IGNORECASE)

@@ -25,7 +25,7 @@ from itertools import islice
 from typing import Any
 
 from newsflow.bylinetexts import SENTENCE_CHARS, in_other_block
-from newsflow.datechecks import article_first
+from newsflow.datechecks import URL_MONTH, article_first
 from newsflow.jsonld import json_ld_typed_strings
 from newsflow.pageblocks import INLINE_TAGS, bounded_text, is_prose
 
@@ -217,7 +217,6 @@ def _meta_name(meta: Any) -> str:
 
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
 _ISO_DAY = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})")
-_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
 _DATE_KEYS = ("datePublished", "dateModified", "dateCreated", "uploadDate")
 
 
@@ -256,7 +255,7 @@ def _stated(tree: Any, declared: list[str], readings: dict[str, date | None]) ->
     isos = declared + [str(element.get("datetime") or "") for element in tree.iter("time")]
     days = {match.groups() for text in isos if (match := _ISO_DAY.match(text.strip()))}
     links = " ".join(str(link.get("href") or "") for link in tree.iterfind(".//link") if link.get("rel") == "canonical")
-    months = {match.groups() for match in _URL_MONTH.finditer(links)}
+    months = {match.groups() for match in URL_MONTH.finditer(links)}
     for kind, stated in ((3, days), (2, months)):
         fitting = [order for order, day in readings.items() if day is not None
                    and (f"{day.year}", f"{day.month:02}", f"{day.day:02}")[:kind] in stated]

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time
 from itertools import islice
 from typing import Any
 
-from newsflow.datechecks import plausible, url_day
+from newsflow.datechecks import URL_MONTH, plausible, url_day
 from newsflow.headline_date import byline_time, byline_title_date, published_ago, update_bound
 from newsflow.kickerdates import above_story_date, kicker_date, printed_after_story
 from newsflow.pagedates import attribute_published, month_fallback, page_url_day, payload_published
@@ -70,7 +70,6 @@ _POSTED = re.compile(r"(?<![^\W\d_])(?:posted|gepostet|published|veröffentlicht
                      r"geschrieben|written)(?![^\W\d_])", re.IGNORECASE)
 _COMMENT = re.compile(r"(?<![^\W\d_])(?:comment|kommentar|commentaire|comentario|commento|reply|replies|antwort|"
                       r"risposta|respuesta|réponse)", re.IGNORECASE)
-_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
 SELF_LINKS_READ = 5
 SENTENCE_CHARS = 300
 CUE_AFTER_DATE = 60
@@ -85,7 +84,7 @@ def self_posted_day(tree: Any, url: str | None) -> date | None:
     if not url:
         return None
     bare = url.split("#")[0].rstrip("/")
-    month = _URL_MONTH.search(bare)
+    month = URL_MONTH.search(bare)
     for link in islice(tree.xpath("//a[@href=$one or @href=$two]", one=bare, two=bare + "/"), SELF_LINKS_READ):
         after = "".join(text for text in (link.tail, *_following_texts(link)) if text)[:SENTENCE_CHARS]
         found = first_date(after, named=True)

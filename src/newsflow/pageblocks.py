@@ -132,6 +132,10 @@ def bounded_text(element: Any, limit: int, separator: str = "") -> str | None:
     return separator.join(pieces)
 
 
+TEXT_HOLDING = "//body//text()[contains(., $probe)]"
+"""The page's text nodes that hold a string, in one walk in C: `tree.xpath(TEXT_HOLDING, probe=...)`."""
+
+
 def text_element(text: Any) -> Any:
     """The element a text node (lxml's XPath string result) belongs to: its parent's for a tail."""
     return text.getparent().getparent() if text.is_tail else text.getparent()

@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from newsflow.factrows import FactRows
-from newsflow.pageblocks import bounded_text, page_titles, text_element
+from newsflow.pageblocks import TEXT_HOLDING, bounded_text, page_titles, text_element
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
 
 HEAD_MAX_LINES = 6
@@ -45,7 +45,6 @@ dash after them does not matter ("Published:", "By —")."""
 FIELD_LABEL_MAX_WORDS = 3
 MAX_LABELS_READ = 20
 LABEL_MAX_CHARACTERS = 100  # three words and their markup's spaces
-_TEXT_HOLDING = "//body//text()[contains(., $probe)]"
 KICKER_MAX_WORDS = 10
 KICKER_MAX_CHARACTERS = 300  # ten words' text, with its spaces and markup's line breaks
 MAX_KICKED_HEADLINES = 3
@@ -129,7 +128,7 @@ class _FieldLabels:
         if self.tree is None or not is_field_label(line):
             return False
         label = line.rstrip().rstrip(":：").strip()  # noqa: RUF001 (the fullwidth colon is the point)
-        for count, found in enumerate(self.tree.xpath(_TEXT_HOLDING, probe=label)):
+        for count, found in enumerate(self.tree.xpath(TEXT_HOLDING, probe=label)):
             if count == MAX_LABELS_READ:
                 break
             element = text_element(found)

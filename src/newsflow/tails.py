@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsflow.pageblocks import bounded_text
+from newsflow.pageblocks import TEXT_HOLDING, bounded_text
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, token_f1, word_count, word_tokens
 
 TAIL_MIN_AGREEMENT = 0.8
@@ -97,7 +97,6 @@ _SUBSCRIPTION_LINK = re.compile(
 )
 """A link to a subscription page: its address names a subscription ("/abo/probeabo.php", "/subscribe",
 "/abonnement", "?trial")."""
-_TEXT_STARTING = "//body//text()[contains(., $probe)]"
 _LINE_BLOCKS = frozenset({"p", "div", "li", "span", "h2", "h3", "h4", "td", "section", "strong", "em"})
 _SIGNATURE = re.compile(r"^\(?[^\W\d_]{1,5}\)?$|^\(?[^\W\d_]{1,7}(?:\s*[/,]\s*[^\W\d_]{1,7}){1,3}\)?$")
 """A signature: a group of at most five letters, or two to four of at most seven joined by "/" or ",",
@@ -186,7 +185,7 @@ def _box_lines(box: Any, last: Any) -> set[str]:
 def _in_linked_block(line: str, tree: Any) -> bool:
     """Whether the page shows the line as a block of its own (its text, give or take a few
     characters) that holds a link or a button, or sits inside one."""
-    for node in tree.xpath(_TEXT_STARTING, probe=line.split(" ", 1)[0]):
+    for node in tree.xpath(TEXT_HOLDING, probe=line.split(" ", 1)[0]):
         block = node.getparent()
         while block is not None and block.tag not in _LINE_BLOCKS:
             block = block.getparent()
