@@ -108,6 +108,8 @@ UNCONFIRMED_LINE_MAX_WORDS = 20
 UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
+LIST_ITEM_MARK = "- "  # trafilatura writes a list's item as "- item"
+LEAD_IN_ENDS = (":", "：")  # noqa: RUF001 (the fullwidth colon is the point)
 _RELATED = re.compile(r"^\W*(?:" + "|".join(re.escape(heading) for heading in RELATED_HEADINGS) + r")\b", re.IGNORECASE)
 _TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
 _STARTS_WITH = "//body//*[self::p or self::div or self::h2 or self::span][starts-with(normalize-space(.), $prefix)]"
@@ -374,18 +376,26 @@ def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: Cont
     Captions, photo credits and teasers inside the article container are kept by trafilatura and
     left out by readability-lxml; when the two texts agree (token F1 >= CONFIRM_MIN_AGREEMENT), a
     short line mostly made of words readability does not have is one of those. A line that is one
-    of `headings` between two story paragraphs is a subhead and stays (`newsflow.subheads`).
+    of `headings` between two story paragraphs is a subhead and stays (`newsflow.subheads`). The items
+    of a list under a lead-in line that the second opinion confirms and that ends in a colon ("The council
+    set four conditions:") stay: readability-lxml leaves out a list of few words, the lead-in says the story
+    goes on in it (thirty-second pass).
     """
     if not second_opinion or token_f1(text, second_opinion) < CONFIRM_MIN_AGREEMENT:
         return text
     confirmed = set(word_tokens(second_opinion))
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept = []
+    listed = False  # the line is in a list under a confirmed lead-in line
     for index, line in enumerate(lines):
         tokens = word_tokens(line)
         covered = sum(map(confirmed.__contains__, tokens))  # counted in C (speed17)
+        is_item = line.startswith(LIST_ITEM_MARK)
+        listed = listed and is_item
         if (tokens and len(tokens) <= UNCONFIRMED_LINE_MAX_WORDS and covered < UNCONFIRMED_MAX_COVERED * len(tokens)
-                and not (headings and is_subhead(lines, index, headings))):
+                and not listed and not (headings and is_subhead(lines, index, headings))):
             continue
         kept.append(line)
+        if tokens and not is_item and line.endswith(LEAD_IN_ENDS) and covered >= UNCONFIRMED_MAX_COVERED * len(tokens):
+            listed = True
     return PARAGRAPH_SEPARATOR.join(kept)

@@ -45,6 +45,7 @@ dash after them does not matter ("Published:", "By —")."""
 FIELD_LABEL_MAX_WORDS = 3
 MAX_LABELS_READ = 20
 LABEL_MAX_CHARACTERS = 100  # three words and their markup's spaces
+LABEL_MAX_CLIMB = 2  # a word's inline tag, a tag around that, then the label's element
 KICKER_MAX_WORDS = 10
 KICKER_MAX_CHARACTERS = 300  # ten words' text, with its spaces and markup's line breaks
 MAX_KICKED_HEADLINES = 3
@@ -119,7 +120,9 @@ class _FieldLabels:
     an element whose class or id names a label (Drupal's `div.field-label`), or of a `<label>`, or of a child of
     one. A story's own "Update:" or "Key points:" over its lines is a paragraph of the story (review of the
     thirty-first pass), so the text alone does not tell; the page's text nodes are searched for the label's words
-    (one walk in C, only for such a line), the first MAX_LABELS_READ that hold them read."""
+    (one walk in C, only for such a line), the first MAX_LABELS_READ that hold them read. A label split by inline
+    tags (`<b>Episode</b> Description:`) is in no one text node: it is searched again by its longest word, and the
+    element that shows the line is that node's or one of its LABEL_MAX_CLIMB ancestors (thirty-second pass)."""
 
     def __init__(self, tree: Any) -> None:
         self.tree = tree
@@ -128,14 +131,33 @@ class _FieldLabels:
         if self.tree is None or not is_field_label(line):
             return False
         label = line.rstrip().rstrip(":：").strip()  # noqa: RUF001 (the fullwidth colon is the point)
-        for count, found in enumerate(self.tree.xpath(TEXT_HOLDING, probe=label)):
+        if self._shown(label, line.rstrip(), climb=0):
+            return True
+        longest = max(label.split(), key=len, default="")
+        return longest != label and self._shown(longest, line.rstrip(), climb=LABEL_MAX_CLIMB)
+
+    def _shown(self, probe: str, line: str, climb: int) -> bool:
+        wanted = _squeezed(line) if climb else line
+        for count, found in enumerate(self.tree.xpath(TEXT_HOLDING, probe=probe)):
             if count == MAX_LABELS_READ:
                 break
             element = text_element(found)
-            shown = normalized_line(bounded_text(element, LABEL_MAX_CHARACTERS, " ") or "")
-            if shown == line.rstrip() and any(_marks_a_label(box) for box in (element, element.getparent())):
-                return True
+            for _ in range(climb + 1):
+                text = bounded_text(element, LABEL_MAX_CHARACTERS, " ")
+                if text is None:
+                    break
+                shown = _squeezed(text) if climb else normalized_line(text)
+                if shown == wanted and any(_marks_a_label(box) for box in (element, element.getparent())):
+                    return True
+                if len(shown) >= len(wanted) or element.getparent() is None:
+                    break  # the element shows more than the line: its ancestors do too
+                element = element.getparent()
         return False
+
+
+def _squeezed(text: str) -> str:
+    """Text without its spaces: inline tags split a label's words and its colon at places the line does not."""
+    return "".join(text.split())
 
 
 def _marks_a_label(element: Any) -> bool:
