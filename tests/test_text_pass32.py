@@ -78,3 +78,35 @@ def test_a_list_under_no_lead_in_line_still_goes() -> None:
     article = extract_article(_listed_page(lead_in, ("safety", "crew", "jackets", "fares")), URL)
     assert article is not None
     assert not any(line.startswith("- ") for line in article.text.split("\n"))
+
+
+FIGURE_FACTS = [("Released", "12 March 2026"), ("Price", "$59.99"), ("Score", "8/10"), ("Players", "1-4")]
+
+
+def _table_page(rows: list[tuple[str, ...]]) -> str:
+    cells = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return _story_page(f"<table>{cells}</table>")
+
+
+def test_a_fact_box_of_figures_over_the_story_is_no_line_of_it() -> None:
+    """A review's box of a release day, a price, a score and a player count: each row ends in a figure, but each
+    figure is of another form (a year, a price, a score, a range), where a results table's are of one."""
+    for rows in (FIGURE_FACTS, [("Game info",), *FIGURE_FACTS], [("Ferry", "facts"), ("Built", "1998"),
+                                                                 ("Fare", "€4.50"), ("Crossings", "6/day")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), rows
+
+
+def test_a_table_of_figures_of_one_form_over_the_story_stays() -> None:
+    """An election's, a league's, a price list's rows: their figures have one form (or two of one form), so the
+    table is the story's data whatever its labels."""
+    for rows in (
+        [("Labour", "41.2%"), ("Conservative", "30.5%"), ("Green", "8.0%")],
+        [("Harbour FC", "24"), ("Bay United", "22"), ("North Pier", "19"), ("Island Town", "12")],
+        [("Turnout", "64%"), ("Labour", "12,345"), ("Green", "987"), ("Majority", "2,100")],
+        [("Single", "€2.50"), ("Return", "€4.50"), ("Season", "€95")],
+    ):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
