@@ -110,3 +110,19 @@ def test_a_table_of_figures_of_one_form_over_the_story_stays() -> None:
         article = extract_article(_table_page(rows), URL)
         assert article is not None
         assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
+
+
+def test_a_list_under_a_lead_in_line_the_second_opinion_lacks_still_goes() -> None:
+    """A box's own heading ending in a colon ("More from the harbour:"), which readability left out with its
+    items: it opens no list, and both go as before. Under a confirmed lead-in, the items stay until a line that
+    is no item."""
+    from newsflow.refine import drop_unconfirmed_lines
+
+    story = list(LIST_STORY)
+    box = ["More from the island desk today:", "- Gulls", "- Tides", "- Weather"]
+    second = "\n".join(story)
+    assert drop_unconfirmed_lines("\n".join([*story, *box]), second) == second
+    lead_in = "The harbour master listed what the ferry needs:"
+    text = "\n".join([story[0], lead_in, "- Gulls", "- Tides", story[1], "Photo credit", story[2], story[3]])
+    kept = drop_unconfirmed_lines(text, "\n".join([lead_in, *story]))
+    assert kept.split("\n") == [story[0], lead_in, "- Gulls", "- Tides", *story[1:]]
