@@ -126,3 +126,17 @@ def test_a_list_under_a_lead_in_line_the_second_opinion_lacks_still_goes() -> No
     text = "\n".join([story[0], lead_in, "- Gulls", "- Tides", story[1], "Photo credit", story[2], story[3]])
     kept = drop_unconfirmed_lines(text, "\n".join([lead_in, *story]))
     assert kept.split("\n") == [story[0], lead_in, "- Gulls", "- Tides", *story[1:]]
+
+
+def test_a_story_table_of_figures_in_units_over_the_story_stays() -> None:
+    """A company's results, a phone's spec table: each row's figure has its own unit ("$4.2bn", "$310m", "128GB",
+    "172g"), but the figures are one kind (money, a measure): a unit's letters are no form of their own (review of
+    the thirty-second pass)."""
+    for rows in (
+        [("Revenue", "$4.2bn"), ("Net profit", "$310m"), ("Earnings per share", "$1.12")],
+        [("Screen", "6.1in"), ("Battery", "4000mAh"), ("Storage", "128GB"), ("Weight", "172g")],
+        [("Sales", "€12.4bn"), ("Operating profit", "€1.1bn"), ("Margin", "8.9%"), ("Staff", "41,200")],
+    ):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[0][0] in article.text and rows[-1][0] in article.text, rows

@@ -26,6 +26,7 @@ FACT_ROW_MAX_CHARACTERS = 200  # eight words' text with a cell's spaces and line
 FACT_ROW_MAX_CELLS = 2
 _FIGURE = re.compile(r"\d")
 _FIGURES = re.compile(r"\d+(?:[.,:]\d+)*")  # a number with its decimal or thousands marks: one "0" of a form
+_UNIT = re.compile(r"[^\W\d_]+")  # a unit's letters ("bn", "GB", "kg"): the same kind of figure in another size
 MAX_TABLES_READ = 30
 """The first MAX_TABLES_READ tables of the page are read, each to its FACT_TABLE_MAX_ROWS + 1st row and each row to
 FACT_ROW_MAX_CHARACTERS: a page of 50,000 tables or rows costs as much as a page of thirty small ones."""
@@ -90,7 +91,7 @@ def _short_rows(table: Any) -> set[str] | None:
         rows.add(line)
         value = line.split()[-1] if line.split() else ""
         if _FIGURE.search(value):
-            figures.append(_FIGURES.sub("0", value))
+            figures.append(_UNIT.sub("", _FIGURES.sub("0", value)))
     if len(rows) < FACT_TABLE_MIN_ROWS:
         return None
     return rows if 2 * len(figures) <= count + 1 or _figures_of_many_forms(figures) else None
@@ -98,7 +99,9 @@ def _short_rows(table: Any) -> set[str] | None:
 
 def _figures_of_many_forms(figures: list[str]) -> bool:
     """Whether the rows' figures are a fact box's, each of another form (a year, a price, a score, a range: "0",
-    "$0", "0/0", "0-0"), where a results table's, a league's or a price list's share one (thirty-second pass)."""
+    "$0", "0/0", "0-0"), where a results table's, a league's or a price list's share one (thirty-second pass). A
+    unit's letters are no form: "$4.2bn" and "$310m" are both money, "128GB" and "172g" both measures (a company's
+    results, a phone's spec table: data of the story; review of the thirty-second pass)."""
     return len(figures) >= FACT_TABLE_MIN_ROWS and len(set(figures)) == len(figures)
 
 
