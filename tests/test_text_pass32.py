@@ -140,3 +140,17 @@ def test_a_story_table_of_figures_in_units_over_the_story_stays() -> None:
         article = extract_article(_table_page(rows), URL)
         assert article is not None
         assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
+
+
+def test_a_stat_line_of_figures_of_many_forms_over_the_story_stays() -> None:
+    """A player's or a match's stat line: each figure of another form ("10-18", "55.6%", "27") but no date among
+    them; a fact box tells when its thing was made, released or built, a stat line measures (review of the
+    thirty-second pass)."""
+    for rows in (
+        [("Field goals", "10-18"), ("Shooting", "55.6%"), ("Points", "27")],
+        [("Score", "2-1"), ("Possession", "58%"), ("Attendance", "41,000")],
+        [("Approve", "44%"), ("Sample", "1,024"), ("Margin of error", "±3.1")],
+    ):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[0][0] in article.text and rows[-1][0] in article.text, rows

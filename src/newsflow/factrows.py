@@ -7,7 +7,7 @@ of which FACT_TABLE_MIN_ROWS or more are lines of the text's head; a table with 
 that holds the story, or a data table the story's lines point to. A fact's row is a label and its value: a table
 with a row of more than FACT_ROW_MAX_CELLS cells, or whose rows mostly end in a figure, is data (an election's
 result, a league table, prices) that may open the story and stays (review of the thirty-first pass), unless each
-row's figure is of another form (a release day, a price, a score: thirty-second pass). Pure
+row's figure is of another form and one is a year (a release day, a price, a score: thirty-second pass). Pure
 functions over an lxml tree (only its methods are used; lxml is not imported).
 """
 
@@ -26,6 +26,7 @@ FACT_ROW_MAX_CHARACTERS = 200  # eight words' text with a cell's spaces and line
 FACT_ROW_MAX_CELLS = 2
 _FIGURE = re.compile(r"\d")
 _FIGURES = re.compile(r"\d+(?:[.,:]\d+)*")  # a number with its decimal or thousands marks: one "0" of a form
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")  # a release's, a birth's, a building's year: what a fact box tells
 _UNIT = re.compile(r"[^\W\d_]+")  # a unit's letters ("bn", "GB", "kg"): the same kind of figure in another size
 MAX_TABLES_READ = 30
 """The first MAX_TABLES_READ tables of the page are read, each to its FACT_TABLE_MAX_ROWS + 1st row and each row to
@@ -80,7 +81,7 @@ def fact_rows(tree: Any, head: set[str]) -> set[str]:
 def _short_rows(table: Any) -> set[str] | None:
     """The table's row texts, None when it has too few or too many rows, a row too long or too wide for a fact's,
     or mostly rows of figures of one form."""
-    rows, figures = set(), []
+    rows, figures, dated = set(), [], False
     for count, row in enumerate(table.iter("tr")):
         text = bounded_text(row, FACT_ROW_MAX_CHARACTERS, " ")
         if count == FACT_TABLE_MAX_ROWS or text is None or _wider_than_a_fact(row):
@@ -92,16 +93,19 @@ def _short_rows(table: Any) -> set[str] | None:
         value = line.split()[-1] if line.split() else ""
         if _FIGURE.search(value):
             figures.append(_UNIT.sub("", _FIGURES.sub("0", value)))
+            dated = dated or bool(_YEAR.fullmatch(value))
     if len(rows) < FACT_TABLE_MIN_ROWS:
         return None
-    return rows if 2 * len(figures) <= count + 1 or _figures_of_many_forms(figures) else None
+    return rows if 2 * len(figures) <= count + 1 or (dated and _figures_of_many_forms(figures)) else None
 
 
 def _figures_of_many_forms(figures: list[str]) -> bool:
     """Whether the rows' figures are a fact box's, each of another form (a year, a price, a score, a range: "0",
     "$0", "0/0", "0-0"), where a results table's, a league's or a price list's share one (thirty-second pass). A
     unit's letters are no form: "$4.2bn" and "$310m" are both money, "128GB" and "172g" both measures (a company's
-    results, a phone's spec table: data of the story; review of the thirty-second pass)."""
+    results, a phone's spec table: data of the story; review of the thirty-second pass). The caller also wants a
+    year among them (a release day, a year built): a player's or a match's stat line ("10-18", "55.6%", "27") has
+    figures of many forms and no year."""
     return len(figures) >= FACT_TABLE_MIN_ROWS and len(set(figures)) == len(figures)
 
 
