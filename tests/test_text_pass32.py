@@ -142,6 +142,25 @@ def test_a_story_table_of_figures_in_units_over_the_story_stays() -> None:
         assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
 
 
+def test_a_box_heading_of_the_story_s_words_opens_no_list() -> None:
+    """A box's heading whose words are all somewhere in the story ("More on the ferry:") but which readability
+    left out as a line: it is no lead-in the second opinion confirms, and the box's items go as before (review of
+    the thirty-second pass)."""
+    from newsflow.refine import drop_unconfirmed_lines
+
+    story = list(LIST_STORY)
+    second = "\n".join(story)
+    box = ["More on the ferry:", "- Gulls nest on the old lighthouse roof", "- Storm closes the coastal road"]
+    kept = drop_unconfirmed_lines("\n".join([*story, *box]), second)
+    assert kept.split("\n") == [*story, box[0]]
+    lead_in = "The harbour master said the ferry needs:"
+    confirmed = "\n".join([story[0], lead_in, *story[1:]])
+    text = "\n".join([story[0], lead_in, "- Gulls nest", "- Storm closes", *story[1:]])
+    assert drop_unconfirmed_lines(text, confirmed) == text
+    as_one_line = " ".join(confirmed.split("\n"))  # a JSON-LD articleBody: one string, the lead-in inside it
+    assert drop_unconfirmed_lines(text, as_one_line) == text
+
+
 def test_a_stat_line_of_figures_of_many_forms_over_the_story_stays() -> None:
     """A player's or a match's stat line: each figure of another form ("10-18", "55.6%", "27") but no date among
     them; a fact box tells when its thing was made, released or built, a stat line measures (review of the
@@ -154,3 +173,15 @@ def test_a_stat_line_of_figures_of_many_forms_over_the_story_stays() -> None:
         article = extract_article(_table_page(rows), URL)
         assert article is not None
         assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
+
+
+def test_only_the_first_lead_ins_are_looked_for_in_the_second_opinion() -> None:
+    """Each lead-in is a search of the second opinion's text: a hostile text of thousands of them reads only the
+    first MAX_LEAD_INS_READ, the later ones open no list (their items go as on main's code)."""
+    from newsflow.leadins import MAX_LEAD_INS_READ, LeadIns
+
+    lines = [line for number in range(MAX_LEAD_INS_READ + 5) for line in (f"The ferry needs {number}:", "- gulls")]
+    lead_ins = LeadIns("\n".join(lines[::2]))
+    opened = [lead_ins.opens_list(lines, index) for index in range(0, len(lines), 2)]
+    assert opened == [True] * MAX_LEAD_INS_READ + [False] * 5
+    assert not lead_ins.opens_list(["Plain line:", "Not an item"], 0) and lead_ins.read == MAX_LEAD_INS_READ

@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsflow.jsonld import json_ld_strings
+from newsflow.leadins import LEAD_IN_ENDS, LIST_ITEM_MARK, LeadIns
 from newsflow.markedlines import BOILERPLATE_MARKERS as BOILERPLATE_MARKERS  # re-exported: the old home of these names
 from newsflow.markedlines import NOTICE_PHRASES as NOTICE_PHRASES
 from newsflow.markedlines import drop_marked_lines as drop_marked_lines
@@ -108,8 +109,6 @@ UNCONFIRMED_LINE_MAX_WORDS = 20
 UNCONFIRMED_MAX_COVERED = 0.7
 """A line of at most UNCONFIRMED_LINE_MAX_WORDS words is dropped when under this share of its
 words are in readability's text."""
-LIST_ITEM_MARK = "- "  # trafilatura writes a list's item as "- item"
-LEAD_IN_ENDS = (":", "：")  # noqa: RUF001 (the fullwidth colon is the point)
 _RELATED = re.compile(r"^\W*(?:" + "|".join(re.escape(heading) for heading in RELATED_HEADINGS) + r")\b", re.IGNORECASE)
 _TRUNCATED = re.compile(r"\s*(?:\.{2,}|…)$")
 _STARTS_WITH = "//body//*[self::p or self::div or self::h2 or self::span][starts-with(normalize-space(.), $prefix)]"
@@ -377,16 +376,15 @@ def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: Cont
     left out by readability-lxml; when the two texts agree (token F1 >= CONFIRM_MIN_AGREEMENT), a
     short line mostly made of words readability does not have is one of those. A line that is one
     of `headings` between two story paragraphs is a subhead and stays (`newsflow.subheads`). The items
-    of a list under a lead-in line that the second opinion confirms and that ends in a colon ("The council
-    set four conditions:") stay: readability-lxml leaves out a list of few words, the lead-in says the story
-    goes on in it (thirty-second pass).
+    of a list under a lead-in line that ends in a colon ("The council set four conditions:") and that the second
+    opinion has as a line stay (`newsflow.leadins`; thirty-second pass and its review).
     """
     if not second_opinion or token_f1(text, second_opinion) < CONFIRM_MIN_AGREEMENT:
         return text
     confirmed = set(word_tokens(second_opinion))
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept = []
-    listed = False  # the line is in a list under a confirmed lead-in line
+    lead_ins, listed = LeadIns(second_opinion), False  # listed: the line is in a list under a confirmed lead-in
     for index, line in enumerate(lines):
         tokens = word_tokens(line)
         covered = sum(map(confirmed.__contains__, tokens))  # counted in C (speed17)
@@ -396,6 +394,6 @@ def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: Cont
                 and not listed and not (headings and is_subhead(lines, index, headings))):
             continue
         kept.append(line)
-        if tokens and not is_item and line.endswith(LEAD_IN_ENDS) and covered >= UNCONFIRMED_MAX_COVERED * len(tokens):
-            listed = True
+        if not is_item and line.endswith(LEAD_IN_ENDS):
+            listed = lead_ins.opens_list(lines, index)
     return PARAGRAPH_SEPARATOR.join(kept)
