@@ -100,12 +100,13 @@ def test_a_fact_box_of_figures_over_the_story_is_no_line_of_it() -> None:
 
 def test_a_table_of_figures_of_one_form_over_the_story_stays() -> None:
     """An election's, a league's, a price list's rows: their figures have one form (or two of one form), so the
-    table is the story's data whatever its labels."""
+    table is the story's data whatever its labels, a year among them or not."""
     for rows in (
         [("Labour", "41.2%"), ("Conservative", "30.5%"), ("Green", "8.0%")],
         [("Harbour FC", "24"), ("Bay United", "22"), ("North Pier", "19"), ("Island Town", "12")],
         [("Turnout", "64%"), ("Labour", "12,345"), ("Green", "987"), ("Majority", "2,100")],
         [("Single", "€2.50"), ("Return", "€4.50"), ("Season", "€95")],
+        [("Last election", "2022"), ("Labour", "41.2%"), ("Conservative", "30.5%"), ("Green", "8.0%")],
     ):
         article = extract_article(_table_page(rows), URL)
         assert article is not None
