@@ -186,3 +186,19 @@ def test_only_the_first_lead_ins_are_looked_for_in_the_second_opinion() -> None:
     opened = [lead_ins.opens_list(lines, index) for index in range(0, len(lines), 2)]
     assert opened == [True] * MAX_LEAD_INS_READ + [False] * 5
     assert not lead_ins.opens_list(["Plain line:", "Not an item"], 0) and lead_ins.read == MAX_LEAD_INS_READ
+
+
+def test_a_story_s_own_label_in_a_field_whose_label_is_hidden_stays() -> None:
+    """Drupal's body field is `div.field--label-hidden`: its class says how the field's label shows, and marks no
+    label; a story's own "Key points:" directly in it stays, in one text node or split by inline tags (review of
+    the thirty-second pass)."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    for wrapper in ("field field--name-body field--label-hidden field__item", "field field-label-inline"):
+        for opening in ("<p>Key points:</p>", "<p><b>Key</b> points:</p>"):
+            page = (
+                "<html><head><title>The ferry is back</title></head><body><article><h1>The ferry is back</h1>"
+                f"<div class='{wrapper}'>{opening}{paragraphs}</div></article></body></html>"
+            )
+            article = extract_article(page, URL)
+            assert article is not None
+            assert article.text.split("\n")[0] == "Key points:", (wrapper, opening)

@@ -60,6 +60,7 @@ BREADCRUMB_ITEM_MAX_CHARS = 40
 savings: the survey's three lines tell …" is a story's line)."""
 _SPEECH_MARK = re.compile(r"[\"“”„«»‘’‚‹›?!？！]")  # noqa: RUF001 (the quotes of several languages are the point)
 _LETTER = re.compile(r"[^\W\d_]")
+_LABEL_DISPLAY = re.compile(r"label[-_]+(?:hidden|above|inline|visually)")  # how a field shows its label
 _SENTENCE_MARK = re.compile(r"[.!?。！？:;,：；、，«“”„]")  # noqa: RUF001 (quotes: German sets »quotes« with the same mark)
 _AGE_NOTICE = re.compile(
     r"\bthis (?:article|story|post|content) (?:is|was (?:first )?published|was written) "
@@ -162,10 +163,12 @@ def _squeezed(text: str) -> str:
 
 
 def _marks_a_label(element: Any) -> bool:
+    """A `<label>`, or a class or id word naming a label; not a field's word for how its label shows (Drupal's body
+    field is `field--label-hidden`, a field of tags `field-label-inline`: the story's own lines are in it)."""
     if element is None:
         return False
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    return element.tag == "label" or "label" in names
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
+    return element.tag == "label" or any("label" in name and not _LABEL_DISPLAY.search(name) for name in names)
 
 
 class _Kickers:
