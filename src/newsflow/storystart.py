@@ -135,13 +135,15 @@ class _FieldLabels:
         if self.tree is None or not is_field_label(line):
             return False
         label = line.rstrip().rstrip(":：").strip()  # noqa: RUF001 (the fullwidth colon is the point)
-        if self._shown(label, line.rstrip(), climb=0):
-            return True
+        whole = self._shown(label, line.rstrip(), climb=0)
+        if whole is not None:  # an element shows the line in one text node: no split label (review: one walk)
+            return whole
         longest = max(label.split(), key=len, default="")
-        return longest != label and self._shown(longest, line.rstrip(), climb=LABEL_MAX_CLIMB)
+        return longest != label and bool(self._shown(longest, line.rstrip(), climb=LABEL_MAX_CLIMB))
 
-    def _shown(self, probe: str, line: str, climb: int) -> bool:
-        wanted = _squeezed(line) if climb else line
+    def _shown(self, probe: str, line: str, climb: int) -> bool | None:
+        """True when a marked label shows the line, False when only unmarked elements do, None when none does."""
+        wanted, seen = (_squeezed(line) if climb else line), None
         for found in self.tree.xpath(_FIRST_TEXTS_HOLDING, probe=probe):
             element = text_element(found)
             for _ in range(climb + 1):
@@ -151,10 +153,11 @@ class _FieldLabels:
                 shown = _squeezed(text) if climb else normalized_line(text)
                 if shown == wanted and any(_marks_a_label(box) for box in (element, element.getparent())):
                     return True
+                seen = False if shown == wanted else seen
                 if len(shown) >= len(wanted) or element.getparent() is None:
                     break  # the element shows more than the line: its ancestors do too
                 element = element.getparent()
-        return False
+        return seen
 
 
 def _squeezed(text: str) -> str:
