@@ -91,8 +91,9 @@ def _table_page(rows: list[tuple[str, ...]]) -> str:
 def test_a_fact_box_of_figures_over_the_story_is_no_line_of_it() -> None:
     """A review's box of a release day, a price, a score and a player count: each row ends in a figure, but each
     figure is of another form (a year, a price, a score, a range), where a results table's are of one."""
+    german = [("Erscheint", "12.03.2026"), ("Preis", "59,99€"), ("Wertung", "8/10"), ("Spieler", "1-4")]
     for rows in (FIGURE_FACTS, [("Game info",), *FIGURE_FACTS], [("Ferry", "facts"), ("Built", "1998"),
-                                                                 ("Fare", "€4.50"), ("Crossings", "6/day")]):
+                                                                 ("Fare", "€4.50"), ("Crossings", "6/day")], german):
         article = extract_article(_table_page(rows), URL)
         assert article is not None
         assert article.text == "\n".join(STORY), rows

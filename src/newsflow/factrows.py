@@ -26,7 +26,8 @@ FACT_ROW_MAX_CHARACTERS = 200  # eight words' text with a cell's spaces and line
 FACT_ROW_MAX_CELLS = 2
 _FIGURE = re.compile(r"\d")
 _FIGURES = re.compile(r"\d+(?:[.,:]\d+)*")  # a number with its decimal or thousands marks: one "0" of a form
-_YEAR = re.compile(r"(?:1[89]|20)\d\d")  # a release's, a birth's, a building's year: what a fact box tells
+_YEAR = re.compile(r"(?<![\d$€£¥])(?:1[89]|20)\d\d(?![^\W_])")  # a release's or a building's year, or a day's
+# ("12.03.2026", "2026-03-12"): what a fact box tells; not a price ("€1999") or a measure ("1850m")
 _UNIT = re.compile(r"[^\W\d_]+")  # a unit's letters ("bn", "GB", "kg"): the same kind of figure in another size
 MAX_TABLES_READ = 30
 """The first MAX_TABLES_READ tables of the page are read, each to its FACT_TABLE_MAX_ROWS + 1st row and each row to
@@ -93,7 +94,7 @@ def _short_rows(table: Any) -> set[str] | None:
         value = line.split()[-1] if line.split() else ""
         if _FIGURE.search(value):
             figures.append(_UNIT.sub("", _FIGURES.sub("0", value)))
-            dated = dated or bool(_YEAR.fullmatch(value))
+            dated = dated or bool(_YEAR.search(value))
     if len(rows) < FACT_TABLE_MIN_ROWS:
         return None
     return rows if 2 * len(figures) <= count + 1 or (dated and _figures_of_many_forms(figures)) else None
