@@ -6,7 +6,8 @@ A fact table: FACT_TABLE_MIN_ROWS to FACT_TABLE_MAX_ROWS rows (`<tr>`), each of 
 of which FACT_TABLE_MIN_ROWS or more are lines of the text's head; a table with a row of prose is a layout table
 that holds the story, or a data table the story's lines point to. A fact's row is a label and its value: a table
 with a row of more than FACT_ROW_MAX_CELLS cells, or whose rows mostly end in a figure, is data (an election's
-result, a league table, prices) that may open the story and stays (review of the thirty-first pass). Pure
+result, a league table, prices) that may open the story and stays (review of the thirty-first pass), unless each
+row's figure is of another form and one is a year (a release day, a price, a score: thirty-second pass). Pure
 functions over an lxml tree (only its methods are used; lxml is not imported).
 """
 
@@ -24,6 +25,10 @@ FACT_ROW_MAX_WORDS = 8
 FACT_ROW_MAX_CHARACTERS = 200  # eight words' text with a cell's spaces and line breaks
 FACT_ROW_MAX_CELLS = 2
 _FIGURE = re.compile(r"\d")
+_FIGURES = re.compile(r"\d+(?:[.,:]\d+)*")  # a number with its decimal or thousands marks: one "0" of a form
+_YEAR = re.compile(r"(?<![\d$€£¥])(?:1[89]|20)\d\d(?![^\W_])")  # a release's or a building's year, or a day's
+# ("12.03.2026", "2026-03-12"): what a fact box tells; not a price ("€1999") or a measure ("1850m")
+_UNIT = re.compile(r"[^\W\d_]+")  # a unit's letters ("bn", "GB", "kg"): the same kind of figure in another size
 MAX_TABLES_READ = 30
 """The first MAX_TABLES_READ tables of the page are read, each to its FACT_TABLE_MAX_ROWS + 1st row and each row to
 FACT_ROW_MAX_CHARACTERS: a page of 50,000 tables or rows costs as much as a page of thirty small ones."""
@@ -76,8 +81,8 @@ def fact_rows(tree: Any, head: set[str]) -> set[str]:
 
 def _short_rows(table: Any) -> set[str] | None:
     """The table's row texts, None when it has too few or too many rows, a row too long or too wide for a fact's,
-    or mostly rows of figures."""
-    rows, figures = set(), 0
+    or mostly rows of figures of one form."""
+    rows, figures, dated = set(), [], False
     for count, row in enumerate(table.iter("tr")):
         text = bounded_text(row, FACT_ROW_MAX_CHARACTERS, " ")
         if count == FACT_TABLE_MAX_ROWS or text is None or _wider_than_a_fact(row):
@@ -86,8 +91,23 @@ def _short_rows(table: Any) -> set[str] | None:
         if word_count(line) > FACT_ROW_MAX_WORDS:
             return None
         rows.add(line)
-        figures += bool(line.split() and _FIGURE.search(line.split()[-1]))
-    return rows if len(rows) >= FACT_TABLE_MIN_ROWS and 2 * figures <= count + 1 else None
+        value = line.split()[-1] if line.split() else ""
+        if _FIGURE.search(value):
+            figures.append(_UNIT.sub("", _FIGURES.sub("0", value)))
+            dated = dated or bool(_YEAR.search(value))
+    if len(rows) < FACT_TABLE_MIN_ROWS:
+        return None
+    return rows if 2 * len(figures) <= count + 1 or (dated and _figures_of_many_forms(figures)) else None
+
+
+def _figures_of_many_forms(figures: list[str]) -> bool:
+    """Whether the rows' figures are a fact box's, each of another form (a year, a price, a score, a range: "0",
+    "$0", "0/0", "0-0"), where a results table's, a league's or a price list's share one (thirty-second pass). A
+    unit's letters are no form: "$4.2bn" and "$310m" are both money, "128GB" and "172g" both measures (a company's
+    results, a phone's spec table: data of the story; review of the thirty-second pass). The caller also wants a
+    year among them (a release day, a year built): a player's or a match's stat line ("10-18", "55.6%", "27") has
+    figures of many forms and no year."""
+    return len(figures) >= FACT_TABLE_MIN_ROWS and len(set(figures)) == len(figures)
 
 
 def _wider_than_a_fact(row: Any) -> bool:

@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsflow.jsonld import json_ld_strings
+from newsflow.leadins import LEAD_IN_ENDS, LIST_ITEM_MARK, LeadIns
 from newsflow.markedlines import BOILERPLATE_MARKERS as BOILERPLATE_MARKERS  # re-exported: the old home of these names
 from newsflow.markedlines import NOTICE_PHRASES as NOTICE_PHRASES
 from newsflow.markedlines import drop_marked_lines as drop_marked_lines
@@ -374,18 +375,25 @@ def drop_unconfirmed_lines(text: str, second_opinion: str | None, headings: Cont
     Captions, photo credits and teasers inside the article container are kept by trafilatura and
     left out by readability-lxml; when the two texts agree (token F1 >= CONFIRM_MIN_AGREEMENT), a
     short line mostly made of words readability does not have is one of those. A line that is one
-    of `headings` between two story paragraphs is a subhead and stays (`newsflow.subheads`).
+    of `headings` between two story paragraphs is a subhead and stays (`newsflow.subheads`). The items
+    of a list under a lead-in line that ends in a colon ("The council set four conditions:") and that the second
+    opinion has as a line stay (`newsflow.leadins`; thirty-second pass and its review).
     """
     if not second_opinion or token_f1(text, second_opinion) < CONFIRM_MIN_AGREEMENT:
         return text
     confirmed = set(word_tokens(second_opinion))
     lines = text.split(PARAGRAPH_SEPARATOR)
     kept = []
+    lead_ins, listed = LeadIns(second_opinion), False  # listed: the line is in a list under a confirmed lead-in
     for index, line in enumerate(lines):
         tokens = word_tokens(line)
         covered = sum(map(confirmed.__contains__, tokens))  # counted in C (speed17)
+        is_item = line.startswith(LIST_ITEM_MARK)
+        listed = listed and is_item
         if (tokens and len(tokens) <= UNCONFIRMED_LINE_MAX_WORDS and covered < UNCONFIRMED_MAX_COVERED * len(tokens)
-                and not (headings and is_subhead(lines, index, headings))):
+                and not listed and not (headings and is_subhead(lines, index, headings))):
             continue
         kept.append(line)
+        if not is_item and line.endswith(LEAD_IN_ENDS):
+            listed = lead_ins.opens_list(lines, index)
     return PARAGRAPH_SEPARATOR.join(kept)

@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from newsflow.factrows import FactRows
-from newsflow.pageblocks import TEXT_HOLDING, bounded_text, page_titles, text_element
+from newsflow.pageblocks import bounded_text, page_titles, text_element
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
 
 HEAD_MAX_LINES = 6
@@ -45,6 +45,10 @@ dash after them does not matter ("Published:", "By —")."""
 FIELD_LABEL_MAX_WORDS = 3
 MAX_LABELS_READ = 20
 LABEL_MAX_CHARACTERS = 100  # three words and their markup's spaces
+LABEL_MAX_CLIMB = 2  # a word's inline tag, a tag around that, then the label's element
+_FIRST_TEXTS_HOLDING = f"(//body//text()[contains(., $probe)])[position() <= {MAX_LABELS_READ}]"
+"""The page's first MAX_LABELS_READ text nodes that hold a string: one walk in C, and only those made Python objects
+(a label's one word is in 50,000 text nodes of a hostile page: 0.5 s when all of them were)."""
 KICKER_MAX_WORDS = 10
 KICKER_MAX_CHARACTERS = 300  # ten words' text, with its spaces and markup's line breaks
 MAX_KICKED_HEADLINES = 3
@@ -56,6 +60,7 @@ BREADCRUMB_ITEM_MAX_CHARS = 40
 savings: the survey's three lines tell …" is a story's line)."""
 _SPEECH_MARK = re.compile(r"[\"“”„«»‘’‚‹›?!？！]")  # noqa: RUF001 (the quotes of several languages are the point)
 _LETTER = re.compile(r"[^\W\d_]")
+_LABEL_DISPLAY = re.compile(r"label[-_]+(?:hidden|above|inline|visually)")  # how a field shows its label
 _SENTENCE_MARK = re.compile(r"[.!?。！？:;,：；、，«“”„]")  # noqa: RUF001 (quotes: German sets »quotes« with the same mark)
 _AGE_NOTICE = re.compile(
     r"\bthis (?:article|story|post|content) (?:is|was (?:first )?published|was written) "
@@ -119,7 +124,9 @@ class _FieldLabels:
     an element whose class or id names a label (Drupal's `div.field-label`), or of a `<label>`, or of a child of
     one. A story's own "Update:" or "Key points:" over its lines is a paragraph of the story (review of the
     thirty-first pass), so the text alone does not tell; the page's text nodes are searched for the label's words
-    (one walk in C, only for such a line), the first MAX_LABELS_READ that hold them read."""
+    (one walk in C, only for such a line), the first MAX_LABELS_READ that hold them read. A label split by inline
+    tags (`<b>Episode</b> Description:`) is in no one text node: it is searched again by its longest word, and the
+    element that shows the line is that node's or one of its LABEL_MAX_CLIMB ancestors (thirty-second pass)."""
 
     def __init__(self, tree: Any) -> None:
         self.tree = tree
@@ -128,21 +135,43 @@ class _FieldLabels:
         if self.tree is None or not is_field_label(line):
             return False
         label = line.rstrip().rstrip(":：").strip()  # noqa: RUF001 (the fullwidth colon is the point)
-        for count, found in enumerate(self.tree.xpath(TEXT_HOLDING, probe=label)):
-            if count == MAX_LABELS_READ:
-                break
+        whole = self._shown(label, line.rstrip(), climb=0)
+        if whole is not None:  # an element shows the line in one text node: no split label (review: one walk)
+            return whole
+        longest = max(label.split(), key=len, default="")
+        return longest != label and bool(self._shown(longest, line.rstrip(), climb=LABEL_MAX_CLIMB))
+
+    def _shown(self, probe: str, line: str, climb: int) -> bool | None:
+        """True when a marked label shows the line, False when only unmarked elements do, None when none does."""
+        wanted, seen = (_squeezed(line) if climb else line), None
+        for found in self.tree.xpath(_FIRST_TEXTS_HOLDING, probe=probe):
             element = text_element(found)
-            shown = normalized_line(bounded_text(element, LABEL_MAX_CHARACTERS, " ") or "")
-            if shown == line.rstrip() and any(_marks_a_label(box) for box in (element, element.getparent())):
-                return True
-        return False
+            for _ in range(climb + 1):
+                text = bounded_text(element, LABEL_MAX_CHARACTERS, " ")
+                if text is None:
+                    break
+                shown = _squeezed(text) if climb else normalized_line(text)
+                if shown == wanted and any(_marks_a_label(box) for box in (element, element.getparent())):
+                    return True
+                seen = False if shown == wanted else seen
+                if len(shown) >= len(wanted) or element.getparent() is None:
+                    break  # the element shows more than the line: its ancestors do too
+                element = element.getparent()
+        return seen
+
+
+def _squeezed(text: str) -> str:
+    """Text without its spaces: inline tags split a label's words and its colon at places the line does not."""
+    return "".join(text.split())
 
 
 def _marks_a_label(element: Any) -> bool:
+    """A `<label>`, or a class or id word naming a label; not a field's word for how its label shows (Drupal's body
+    field is `field--label-hidden`, a field of tags `field-label-inline`: the story's own lines are in it)."""
     if element is None:
         return False
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    return element.tag == "label" or "label" in names
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
+    return element.tag == "label" or any("label" in name and not _LABEL_DISPLAY.search(name) for name in names)
 
 
 class _Kickers:
