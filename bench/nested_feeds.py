@@ -80,12 +80,16 @@ def shapes(size: int) -> dict[str, bytes]:
         "spread, 1000 items of one prefix": spread(size, 1000, 1),
         "unread elements of 38 attributes": attributes(size, b"x"),
         "links of 38 attributes, the href last": attributes(size, b"link", b' href="https://example.org/a"'),
+        "unread elements of 38 attributes without values": attributes(size, b"x", valued=False),
     }
 
 
-def attributes(size: int, name: bytes, last: bytes = b"") -> bytes:
-    """Elements of 38 attributes each, under the tags' bound (red team 33b; test_unstoppable's feed until then)."""
-    element = b"<" + name + b" " + b" ".join(b'%c=""' % letter for letter in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL")
+def attributes(size: int, name: bytes, last: bytes = b"", *, valued: bool = True) -> bytes:
+    """Elements of 38 attributes each, under the tags' bound (red team 33b; test_unstoppable's feed until then), or
+    of 38 without values (`<x a b c/>`: no `=`, and the loose parser's, red team 35b)."""
+    value = b'=""' if valued else b""
+    letters = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL"
+    element = b"<" + name + b" " + b" ".join(b"%c%s" % (letter, value) for letter in letters)
     element += last + b"/>"
     return one_item(element * min(49_500, size // len(element)))
 

@@ -67,7 +67,7 @@ def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/") -> byte
     markup as CDATA, the read elements past the kept ones and the elements newsflow does not read dropped; else the
     feed as it is. `base_url` (the feed's URL) tells which relative links resolve (`feedrepeats.used_value`)."""
     bounded = _tags_bounded(utf8, base_url)
-    return _unread_attributes_dropped(bounded) if bounded.count(b"=") > MANY_FEED_ATTRIBUTES else bounded
+    return _unread_attributes_dropped(bounded) if _many_attributes(bounded) else bounded
 
 
 def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
@@ -89,6 +89,22 @@ MANY_FEED_ATTRIBUTES = 50_000
 """`=` in a feed (after the tags' bound) above which its elements keep only the attributes feedparser reads for
 newsflow (`_READ_ATTRIBUTE`): 23 times the corpus's most (2,189 attributes, TechCrunch's); feedparser costs some 1.4
 microseconds of Python an attribute, so 49,500 elements of 38 each (9.6 MB, under the tags' bound) took 2.7 s."""
+_TAG_ATTRIBUTES = re.compile(rb"<[^\s<>!?/][^\s<>]*(\s[^<>]*)>")
+_ATTRIBUTE_START = re.compile(rb"\s+[^\s/>]")
+
+
+def _many_attributes(utf8: bytes) -> bool:
+    """Over MANY_FEED_ATTRIBUTES `=`, or as many attributes without values (`<x a b c/>`, red team 35b: 49,500
+    elements of 38 were the loose parser's, 2.2 s): counted as names after a space inside the tags (an attribute and
+    its space are at least 2 bytes, so a smaller feed holds too few; CDATA's markup counts too, which at worst runs
+    the pass on a feed that did not need it)."""
+    if utf8.count(b"=") > MANY_FEED_ATTRIBUTES:
+        return True
+    if len(utf8) <= 2 * MANY_FEED_ATTRIBUTES:
+        return False
+    return _ATTRIBUTE_START.subn(b"", b"".join(_TAG_ATTRIBUTES.findall(utf8)))[1] > MANY_FEED_ATTRIBUTES
+
+
 _ATTRIBUTES = rb"""(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"]*"|'[^']*'))+"""
 _UNREAD_ATTRIBUTES = re.compile(
     rb"<(?!" + READ + rb"[\s/>])(" + NAME + rb"(?::" + NAME + rb")?)(?![^<>]*(?:xmlns|xml:base))"
