@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from newsflow.feedchannel import OverBudget, channel_read_apart
 from newsflow.feedprep import top_level_item_spans
 from newsflow.feedrepeats import unnested_read_elements
 
@@ -60,6 +61,28 @@ class _Reader:
 
 class _OverBudget(Exception):
     pass
+
+
+def read_apart(utf8: bytes, parses: Callable[[bytes], bool]) -> tuple[bytes, str] | None:
+    """The feed with the channel's elements (`feedchannel`, red team 35b) then the items on which `parses` is false
+    read apart, and what was; None when the feed has no item. The caller parses the result, which may still raise."""
+    spans = top_level_item_spans(utf8)
+    if not spans:
+        return None
+    said = []
+    try:
+        channel = channel_read_apart(utf8, spans, parses, [READ_APART_BUDGET * len(utf8) + READ_APART_FLOOR])
+    except OverBudget:
+        channel = None
+    if channel is not None:
+        utf8 = channel[0]
+        said.append(f"{channel[1]} channel element(s) read apart")
+        if parses(utf8):
+            return utf8, "; ".join(said)
+    items = without_raising_items(utf8, parses)
+    if items is None:
+        return (utf8, "; ".join(said)) if said else None
+    return items[0], "; ".join([*said, f"{items[1]} item(s) read apart"])
 
 
 def without_raising_items(utf8: bytes, parses: Callable[[bytes], bool]) -> tuple[bytes, int] | None:

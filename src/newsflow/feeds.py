@@ -52,7 +52,7 @@ import feedparser
 from feedparser.encodings import convert_to_utf8
 
 from newsflow.dates import parse_local
-from newsflow.feedapart import without_raising_items
+from newsflow.feedapart import read_apart
 from newsflow.feedbounds import bounded_markup
 from newsflow.feedentries import (
     MAX_SUMMARY_CHARS,
@@ -185,19 +185,19 @@ def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryConte
         reason = f"feedparser failed: {type(error).__name__}: {error}"
         failure = context.error(reason)
         failure.__cause__ = error
-    read_apart = without_raising_items(utf8, lambda feed: _parses(feed, response_headers))
-    if read_apart is None:
+    apart = read_apart(utf8, lambda feed: _parses(feed, response_headers))
+    if apart is None:
         raise failure
-    try:  # the items that made it raise flattened or dropped (red team 33b): the others are the feed's
-        parsed = _feedparser(read_apart[0], response_headers)
-    except Exception:  # the channel's own elements: the feed's error stands
+    try:  # the channel's elements then the items that made it raise read apart (red teams 33b, 35b)
+        parsed = _feedparser(apart[0], response_headers)
+    except Exception:  # raising only together, past the budget: the feed's error stands
         raise failure from None
-    parsed["bozo"], parsed["bozo_exception"] = 1, ItemsReadApart(f"{read_apart[1]} item(s) read apart; {reason}")
+    parsed["bozo"], parsed["bozo_exception"] = 1, ItemsReadApart(f"{apart[1]}; {reason}")
     return parsed
 
 
 class ItemsReadApart(ValueError):
-    """feedparser raised on the feed, and its items that made it raise were flattened or dropped."""
+    """feedparser raised on the feed, and the channel elements or items that made it raise were read apart."""
 
 
 def _feedparser(utf8: bytes, response_headers: dict[str, str]) -> Any:

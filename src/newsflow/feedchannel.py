@@ -1,0 +1,153 @@
+"""A feed whose channel makes feedparser raise, read again without the channel's elements that do (red team 35b).
+
+Pure functions (stdlib, `feedprep`); `feedapart.read_apart` runs `without_raising_channel_elements` first, only after
+feedparser raised on the whole feed. feedparser 6.0.14 raises out of `parse` on many nests in a channel (or a feed,
+an image, a textInput, RDF's channel) of elements that switch its context between an element's start and its end:
+`<title><media:player/></title>` (`KeyError: 'media_player'`), `<tagline><width>x</width></tagline>` (`TypeError`
+from `int(None)`), `<textInput><link><lastBuildDate/></link></textInput>` (`KeyError: 'links'`), a generator over
+nests of three of 110 names in six contexts found 27 kinds. Before, the feed was a `parse_error` every run, its
+items never fetched.
+
+The channel's outer elements (those around the items, each not inside another one, an RDF channel among them) are
+halved as the items are (`feedapart`), with the items left out of each parse; each raising element keeps its tags
+and those of its children that do not raise (found the same way, a few levels down), else is dropped. The parses are
+bounded as the items' are; when no element alone is to blame, or past the budget, every outer element goes.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+
+Span = tuple[int, int]
+DEPTH = 3
+"""Levels of an element's children read apart before the element goes whole."""
+
+_TAG = re.compile(rb"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)|<[?!][^>]*>)"
+                  rb"|<(/?)([^\s/<>!?]+)(?:\s[^<>]*?)?(/?)>", re.DOTALL)
+
+
+def outer_elements(utf8: bytes, start: int, end: int) -> list[Span]:
+    """The spans of the complete elements in utf8[start:end] that no other complete one holds, in order. An end tag
+    closes the nearest open element of its name (the ones opened after it left unclosed); one closing nothing open
+    is an ancestor's."""
+    opened: list[tuple[bytes, int]] = []
+    closed: list[Span] = []
+    for tag in _TAG.finditer(utf8, start, end):
+        if tag.group(1) is not None:
+            continue
+        name = tag.group(3)
+        if tag.group(4):
+            closed.append(tag.span())
+        elif not tag.group(2):
+            opened.append((name, tag.start()))
+        elif (at := _last_opened(opened, name)) >= 0:
+            closed.append((opened[at][1], tag.end()))
+            del opened[at:]
+    outer: list[Span] = []
+    for span in sorted(closed, key=lambda span: (span[0], -span[1])):
+        if not outer or span[0] >= outer[-1][1]:
+            outer.append(span)
+    return outer
+
+
+def _last_opened(opened: list[tuple[bytes, int]], name: bytes) -> int:
+    for at in range(len(opened) - 1, -1, -1):
+        if opened[at][0] == name:
+            return at
+    return -1
+
+
+class _Parts:
+    """The feed as fixed text between replaceable parts; a parse of it with some parts replaced, against a budget."""
+
+    def __init__(self, utf8: bytes, spans: list[Span], parses: Callable[[bytes], bool], budget: list[int]) -> None:
+        self.fixed = [utf8[end:start] for end, start in zip([0, *(s[1] for s in spans)],
+                                                            [*(s[0] for s in spans), len(utf8)], strict=True)]
+        self.parts = [utf8[start:end] for start, end in spans]
+        self.parses, self.budget = parses, budget
+
+    def joined(self, parts: list[bytes]) -> bytes:
+        pieces = [self.fixed[0]]
+        for part, fixed in zip(parts, self.fixed[1:], strict=True):
+            pieces += [part, fixed]
+        return b"".join(pieces)
+
+    def parses_with(self, parts: list[bytes]) -> bool:
+        feed = self.joined(parts)
+        self.budget[0] -= len(feed)
+        if self.budget[0] < 0:
+            raise OverBudget
+        return self.parses(feed)
+
+    def raising(self, low: int, high: int, kept: list[bytes]) -> list[int]:
+        """Indexes in [low, high) of the parts that raise alone (the others as in `kept`, those of the run empty)."""
+        if high - low == 1:
+            return [low]
+        middle = (low + high) // 2
+        found = []
+        for first, last in ((low, middle), (middle, high)):
+            trial = [part if first <= index < last else b"" if low <= index < high else kept[index]
+                     for index, part in enumerate(self.parts)]
+            if not self.parses_with(trial):
+                found += self.raising(first, last, kept)
+        return found
+
+
+class OverBudget(Exception):
+    pass
+
+
+def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes], bool],
+                       budget: list[int]) -> tuple[bytes, int] | None:
+    """The feed with the channel's outer elements on which `parses` is false (read with no item) read apart, and how
+    many were; None when the channel without its items parses, or still raises with none of them."""
+    head_end, tail_start = items[0][0], items[-1][1]
+    bare = utf8[:head_end] + utf8[tail_start:]
+    budget[0] -= len(bare)
+    if parses(bare):
+        return None
+    shift = tail_start - head_end
+    spans = outer_elements(bare, 0, head_end) + outer_elements(bare, head_end, len(bare))
+    read = read_apart(_Parts(bare, spans, parses, budget), DEPTH)
+    if read is None:
+        return None
+    kept, count = read
+    pieces, position = [], 0
+    for (start, end), part in zip(spans, kept, strict=True):
+        start, end = (start, end) if start < head_end else (start + shift, end + shift)
+        pieces += [utf8[position:start], part]
+        position = end
+    return b"".join([*pieces, utf8[position:]]), count
+
+
+def read_apart(parts: _Parts, depth: int) -> tuple[list[bytes], int] | None:
+    """The parts, each on which the parse fails read apart: its children that raise too dropped (to `depth` levels),
+    else dropped whole; every part dropped when none alone raises; and how many were. None when the feed with no
+    part raises too."""
+    empty = [b""] * len(parts.parts)
+    if not parts.parts or not parts.parses_with(empty):
+        return None
+    count = len(parts.parts)
+    raising = parts.raising(0, count, empty) if count > 1 else [0]
+    kept = [b"" if index in raising else part for index, part in enumerate(parts.parts)]
+    if not raising or not parts.parses_with(kept):
+        return empty, count
+    for index in raising:
+        kept[index] = _children_read_apart(parts, kept, index, depth)
+    return kept, len(raising)
+
+
+def _children_read_apart(parts: _Parts, kept: list[bytes], index: int, depth: int) -> bytes:
+    element = parts.parts[index]
+    inner = outer_elements(element, element.find(b">") + 1, element.rfind(b"<"))
+    if depth == 0 or not inner:
+        return b""
+
+    def parses_as(candidate: bytes) -> bool:  # the whole feed, this element as `candidate`
+        return parts.parses_with([candidate if at == index else part for at, part in enumerate(kept)])
+
+    children = _Parts(element, inner, parses_as, [sys.maxsize])  # each of its parses is the whole feed's, counted
+    read = read_apart(children, depth - 1)
+    return children.joined(read[0]) if read is not None else b""
