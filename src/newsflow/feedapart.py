@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from newsflow.feedchannel import OverBudget, channel_read_apart
+from newsflow.feedchannel import channel_read_apart
 from newsflow.feedprep import top_level_item_spans
 from newsflow.feedrepeats import unnested_read_elements
 
@@ -70,10 +70,7 @@ def read_apart(utf8: bytes, parses: Callable[[bytes], bool]) -> tuple[bytes, str
     if not spans:
         return None
     said = []
-    try:
-        channel = channel_read_apart(utf8, spans, parses, [READ_APART_BUDGET * len(utf8) + READ_APART_FLOOR])
-    except OverBudget:
-        channel = None
+    channel = channel_read_apart(utf8, spans, parses, [READ_APART_BUDGET * len(utf8) + READ_APART_FLOOR])
     if channel is not None:
         utf8 = channel[0]
         said.append(f"{channel[1]} channel element(s) read apart")

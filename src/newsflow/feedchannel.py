@@ -110,7 +110,10 @@ def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes],
         return None
     shift = tail_start - head_end
     spans = outer_elements(bare, 0, head_end) + outer_elements(bare, head_end, len(bare))
-    read = read_apart(_Parts(bare, spans, parses, budget), DEPTH)
+    try:
+        read = read_apart(_Parts(bare, spans, parses, budget), DEPTH)
+    except OverBudget:  # many raising elements: every one goes, the caller's parse tells whether that was enough
+        read = [b""] * len(spans), len(spans)
     if read is None:
         return None
     kept, count = read

@@ -108,3 +108,14 @@ def test_a_channel_element_that_makes_feedparser_raise_costs_only_itself(name: s
     reason, entries = _parsed(feed)
     assert entries == _parsed(build(b"", b""))[1] and len(entries) == 3
     assert reason is not None and "read apart" in reason
+
+
+def test_a_channel_of_many_raising_elements_keeps_its_items_within_the_budget() -> None:
+    """Halving 400 raising elements of a 1 MB channel passes the read-apart budget: every outer element of the
+    channel goes then, in one parse, and the items stay (the feed was its whole error)."""
+    words = b"<description>%s</description>" % (b"w " * 1_250)
+    channel = (b"<tagline><width>x</width></tagline>" + words) * 400
+    feed = _rss(channel, b"")
+    reason, entries = _parsed(feed)
+    assert entries == _parsed(_rss(b"", b""))[1] and len(entries) == 3
+    assert reason is not None and "channel element(s) read apart" in reason
