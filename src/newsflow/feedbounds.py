@@ -167,8 +167,28 @@ class _LooseTags:
 
 
 def _read_attributes_only(tag: re.Match[bytes]) -> bytes:
-    kept = b"".join(found.group(0) for found in _READ_ATTRIBUTE.finditer(tag.group(2)))  # its spacing: bozo lines
-    return tag.group(1) + kept + tag.group(3)
+    kept = [found.group(0) for found in _READ_ATTRIBUTE.finditer(tag.group(2))]  # their spacing: the bozo lines
+    if _is_leaf(tag):
+        used = {tag.group(1)[1:].partition(b":")[0] if b":" in tag.group(1) else b""}
+        used.update(found.group(1) for found in map(_PREFIXED.match, kept) if found)
+        kept = [attribute for attribute in kept
+                if (declared := _DECLARATION.match(attribute)) is None or declared.group(1) in used]
+    return tag.group(1) + b"".join(kept) + tag.group(3)
+
+
+_DECLARATION = re.compile(rb"\s+xmlns:([^\s=]+)\s*=")
+_PREFIXED = re.compile(rb"\s+(?!xmlns:)([^\s=:]+):")
+
+
+def _is_leaf(tag: re.Match[bytes]) -> bool:
+    """An element holding no element (self-closed, or its end tag the next tag): the namespaces it declares serve
+    only its own name and attributes (red team 35b: 15,500 elements of 38 unused declarations each, 9.5 MB, cost
+    1.5 s; feedparser tracks each declaration). A leaf's end tag after a CDATA section is not seen: it keeps them."""
+    if tag.group(3).endswith(b"/>"):
+        return True
+    markup = tag.string
+    following = markup.find(b"<", tag.end())
+    return following >= 0 and markup.startswith(b"</", following)
 
 
 def _markup_tags(utf8: bytes) -> int:
