@@ -20,6 +20,7 @@ HEAD = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:atom="h
         b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/" '
         b'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:x="urn:x"><channel><title>Bench</title>')
 TAIL = b"</channel></rss>"
+LETTERS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL"
 ITEM = (b"<item><title>Story</title><link>https://example.org/story</link><guid>https://example.org/story</guid>"
         b"<pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate>")
 
@@ -81,6 +82,7 @@ def shapes(size: int) -> dict[str, bytes]:
         "unread elements of 38 attributes": attributes(size, b"x"),
         "links of 38 attributes, the href last": attributes(size, b"link", b' href="https://example.org/a"'),
         "unread elements of 38 attributes without values": attributes(size, b"x", valued=False),
+        "unread elements of 38 namespace declarations": declarations(size),
     }
 
 
@@ -88,9 +90,14 @@ def attributes(size: int, name: bytes, last: bytes = b"", *, valued: bool = True
     """Elements of 38 attributes each, under the tags' bound (red team 33b; test_unstoppable's feed until then), or
     of 38 without values (`<x a b c/>`: no `=`, and the loose parser's, red team 35b)."""
     value = b'=""' if valued else b""
-    letters = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL"
-    element = b"<" + name + b" " + b" ".join(b"%c%s" % (letter, value) for letter in letters)
+    element = b"<" + name + b" " + b" ".join(b"%c%s" % (letter, value) for letter in LETTERS)
     element += last + b"/>"
+    return one_item(element * min(49_500, size // len(element)))
+
+
+def declarations(size: int) -> bytes:
+    """Elements each declaring 38 namespaces nothing uses (red team 35b)."""
+    element = b"<x " + b" ".join(b'xmlns:%c="urn:%c"' % (letter, letter) for letter in LETTERS) + b"/>"
     return one_item(element * min(49_500, size // len(element)))
 
 
