@@ -70,7 +70,7 @@ def read_apart(utf8: bytes, parses: Callable[[bytes], bool]) -> tuple[bytes, str
     if not spans:
         return None
     said = []
-    channel = channel_read_apart(utf8, spans, parses, [READ_APART_BUDGET * len(utf8) + READ_APART_FLOOR])
+    channel = channel_read_apart(utf8, spans, parses, (READ_APART_BUDGET, READ_APART_FLOOR))
     if channel is not None:
         utf8 = channel[0]
         said.append(f"{channel[1]} channel element(s) read apart")
