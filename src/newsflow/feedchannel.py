@@ -56,6 +56,41 @@ def outer_elements(utf8: bytes, start: int, end: int) -> list[Span]:
     return outer
 
 
+_CONTAINERS = (b"rss", b"channel", b"feed", b"rdf")
+
+
+def items_in_the_open(utf8: bytes, items: list[Span]) -> list[Span]:
+    """The items that no channel element holds (an item inside `<image><media:player>…` is the element's, and split
+    the channel around it: review), or all of them when none is in the open (an element left unclosed before them).
+    One pass over the tags, an end tag closing the nearest open element of its name (each element opened is closed
+    once: no step a tag beyond that)."""
+    starts = {start for start, _ in items}
+    opened: list[bytes] = []
+    where: dict[bytes, list[int]] = {}
+    others = 0  # open elements that are no container
+    held: set[int] = set()
+    for tag in _TAG.finditer(utf8):
+        if tag.group(1) is not None:
+            continue
+        if tag.start() in starts and others:
+            held.add(tag.start())
+        name = tag.group(3).rpartition(b":")[2].lower()
+        if tag.group(4):
+            continue
+        if not tag.group(2):
+            where.setdefault(name, []).append(len(opened))
+            opened.append(name)
+            others += name not in _CONTAINERS
+        elif where.get(name):
+            at = where[name][-1]
+            for closed in opened[at:]:
+                where[closed].pop()
+                others -= closed not in _CONTAINERS
+            del opened[at:]
+    kept = [span for span in items if span[0] not in held]
+    return kept or items
+
+
 def _last_opened(opened: list[tuple[bytes, int]], name: bytes) -> int:
     for at in range(len(opened) - 1, -1, -1):
         if opened[at][0] == name:

@@ -55,7 +55,8 @@ def test_elements_of_many_attributes_without_values_keep_only_those_newsflow_rea
 
 
 ATOM = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
-        b'xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom"><title>Feed</title>')
+        b'xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/"><title>Feed</title>')
 RDF = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
        b'xmlns="http://purl.org/rss/1.0/" xmlns:media="http://search.yahoo.com/mrss/" '
        b'xmlns:atom="http://www.w3.org/2005/Atom"><channel rdf:about="x">'
@@ -94,6 +95,13 @@ CHANNEL_RAISING = {  # channel-level shapes on which feedparser 6.0.14 raises (f
     "atom-title-width": (_atom, b"<title><width/></title>", b""),
     "rdf-copyright-width": (_rdf, b"<copyright><width></width></copyright>", b""),
     "rdf-textinput-atom-link": (_rdf, b"<textInput><atom:link><author>x</author></atom:link></textInput>", b""),
+    # review: an item inside the raising element was taken for one of the feed's, splitting the channel around it
+    "rss-entry-in-image-media-player": (_rss, b"", b"<image><media:player><atom:entry><lastBuildDate>x</lastBuildDate>"
+                                        b"</atom:entry></media:player></image>"),
+    "rss-item-in-textinput-media-player": (_rss, b"<textInput><media:player><dc:div><item/></dc:div></media:player>"
+                                           b"</textInput>", b""),
+    "atom-entry-in-rights-height": (_atom, b"<dc:rights><height url='https://example.org/u'><entry></entry></height>"
+                                    b"</dc:rights>", b""),
 }
 
 
