@@ -1,8 +1,9 @@
 """A feed whose channel makes feedparser raise, read again without the channel's elements that do (red team 35b).
 
-Pure functions (stdlib, `feedprep`); `feedapart.read_apart` runs `without_raising_channel_elements` first, only after
-feedparser raised on the whole feed. feedparser 6.0.14 raises out of `parse` on many nests in a channel (or a feed,
-an image, a textInput, RDF's channel) of elements that switch its context between an element's start and its end:
+Pure functions (stdlib); `feedapart.read_apart` runs `channel_read_apart` first, before the items are read apart,
+only after feedparser raised on the whole feed. feedparser 6.0.14 raises out of `parse` on many nests in a channel
+(or a feed, an image, a textInput, RDF's channel) of elements that switch its context between an element's start and
+its end:
 `<title><media:player/></title>` (`KeyError: 'media_player'`), `<tagline><width>x</width></tagline>` (`TypeError`
 from `int(None)`), `<textInput><link><lastBuildDate/></link></textInput>` (`KeyError: 'links'`), a generator over
 nests of three of 110 names in six contexts found 27 kinds. Before, the feed was a `parse_error` every run, its
@@ -38,19 +39,17 @@ def outer_elements(utf8: bytes, start: int, end: int) -> list[Span]:
     """The spans of the complete elements in utf8[start:end] that no other complete one holds, in order. An end tag
     closes the nearest open element of its name (the ones opened after it left unclosed); one closing nothing open
     is an ancestor's."""
-    opened: list[tuple[bytes, int]] = []
+    opened = _OpenElements()
     closed: list[Span] = []
     for tag in _TAG.finditer(utf8, start, end):
         if tag.group(1) is not None:
             continue
-        name = tag.group(3)
         if tag.group(4):
             closed.append(tag.span())
         elif not tag.group(2):
-            opened.append((name, tag.start()))
-        elif (at := _last_opened(opened, name)) >= 0:
-            closed.append((opened[at][1], tag.end()))
-            del opened[at:]
+            opened.open(tag.group(3), tag.start())
+        elif (started := opened.close(tag.group(3))) is not None:
+            closed.append((started, tag.end()))
     outer: list[Span] = []
     for span in sorted(closed, key=lambda span: (span[0], -span[1])):
         if not outer or span[0] >= outer[-1][1]:
@@ -58,46 +57,59 @@ def outer_elements(utf8: bytes, start: int, end: int) -> list[Span]:
     return outer
 
 
-_CONTAINERS = (b"rss", b"channel", b"feed", b"rdf")
-
-
 def items_in_the_open(utf8: bytes, items: list[Span]) -> list[Span]:
     """The items that no channel element holds (an item inside `<image><media:player>…` is the element's, and split
     the channel around it: review), or all of them when none is in the open (an element left unclosed before them).
-    One pass over the tags, an end tag closing the nearest open element of its name (each element opened is closed
-    once: no step a tag beyond that)."""
+    One pass over the tags."""
     starts = {start for start, _ in items}
-    opened: list[bytes] = []
-    where: dict[bytes, list[int]] = {}
-    others = 0  # open elements that are no container
+    opened = _OpenElements()
     held: set[int] = set()
     for tag in _TAG.finditer(utf8):
         if tag.group(1) is not None:
             continue
-        if tag.start() in starts and others:
+        if tag.start() in starts and opened.others:
             held.add(tag.start())
         name = tag.group(3).rpartition(b":")[2].lower()
         if tag.group(4):
             continue
         if not tag.group(2):
-            where.setdefault(name, []).append(len(opened))
-            opened.append(name)
-            others += name not in _CONTAINERS
-        elif where.get(name):
-            at = where[name][-1]
-            for closed in opened[at:]:
-                where[closed].pop()
-                others -= closed not in _CONTAINERS
-            del opened[at:]
+            opened.open(name, tag.start())
+        else:
+            opened.close(name)
     kept = [span for span in items if span[0] not in held]
     return kept or items
 
 
-def _last_opened(opened: list[tuple[bytes, int]], name: bytes) -> int:
-    for at in range(len(opened) - 1, -1, -1):
-        if opened[at][0] == name:
-            return at
-    return -1
+_CONTAINERS = (b"rss", b"channel", b"feed", b"rdf")
+
+
+class _OpenElements:
+    """The open elements, an end tag closing the nearest open one of its name and those opened after it; each
+    element opened is closed once, so stray end tags under a deep nest cost no step of its depth each."""
+
+    def __init__(self) -> None:
+        self.names: list[bytes] = []
+        self.starts: list[int] = []
+        self.where: dict[bytes, list[int]] = {}
+        self.others = 0  # open elements that are no container (`items_in_the_open`)
+
+    def open(self, name: bytes, start: int) -> None:
+        self.where.setdefault(name, []).append(len(self.names))
+        self.names.append(name)
+        self.starts.append(start)
+        self.others += name.rpartition(b":")[2].lower() not in _CONTAINERS
+
+    def close(self, name: bytes) -> int | None:
+        """Where the element the end tag closes started; None when it closes none."""
+        if not self.where.get(name):
+            return None
+        at = self.where[name][-1]
+        started = self.starts[at]
+        for closed in self.names[at:]:
+            self.where[closed].pop()
+            self.others -= closed.rpartition(b":")[2].lower() not in _CONTAINERS
+        del self.names[at:], self.starts[at:]
+        return started
 
 
 class _Parts:
