@@ -100,6 +100,8 @@ CHANNEL_RAISING = {  # channel-level shapes on which feedparser 6.0.14 raises (f
                                         b"</atom:entry></media:player></image>"),
     "rss-item-in-textinput-media-player": (_rss, b"<textInput><media:player><dc:div><item/></dc:div></media:player>"
                                            b"</textInput>", b""),
+    "atom-self-closed-item-of-attributes-in-source": (_atom, b"<source><dc:rights><media:player><item mode='base64'/>"
+                                                      b"</media:player></dc:rights></source>", b""),
     "atom-entry-in-rights-height": (_atom, b"<dc:rights><height url='https://example.org/u'><entry></entry></height>"
                                     b"</dc:rights>", b""),
 }
