@@ -155,16 +155,24 @@ class OverBudget(Exception):
 def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes], bool],
                        budget: tuple[int, int]) -> tuple[bytes, int] | None:
     """The feed with the channel's outer elements on which `parses` is false (read with no item) read apart, and how
-    many were; None when the channel without its items parses, or still raises with none of them. The parses read
-    at most `budget[0]` times the channel's bytes and `budget[1]` (each parse counted PARSE_CHARGE bytes more)."""
-    head_end, tail_start = items[0][0], items[-1][1]
-    bare = utf8[:head_end] + utf8[tail_start:]
+    many were; None when the channel without its items parses, or still raises with none of them. The channel is
+    the text around every item, between them too (review: an element among the items was left out of it, and the
+    feed stayed its error). The parses read at most `budget[0]` times the channel's bytes and `budget[1]` (each
+    parse counted PARSE_CHARGE bytes more)."""
+    gaps = list(zip([0, *(end for _, end in items)], [*(start for start, _ in items), len(utf8)], strict=True))
+    bare = b"".join(utf8[start:end] for start, end in gaps)
     if parses(bare):
         return None
-    shift = tail_start - head_end
-    spans = outer_elements(bare, 0, head_end) + outer_elements(bare, head_end, len(bare))
+    spans: list[Span] = []  # in the feed
+    bare_spans: list[Span] = []  # the same in `bare`
+    position = 0
+    for start, end in gaps:  # each gap alone: an end tag past an item (`</channel>`) closes nothing in it
+        for span in outer_elements(utf8, start, end):
+            spans.append(span)
+            bare_spans.append((span[0] - start + position, span[1] - start + position))
+        position += end - start
     try:
-        read = read_apart(_Parts(bare, spans, parses, [budget[0] * len(bare) + budget[1]]), DEPTH)
+        read = read_apart(_Parts(bare, bare_spans, parses, [budget[0] * len(bare) + budget[1]]), DEPTH)
     except OverBudget:  # many raising elements: every one goes, the caller's parse tells whether that was enough
         read = [b""] * len(spans), len(spans)
     if read is None:
@@ -172,7 +180,6 @@ def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes],
     kept, count = read
     pieces, position = [], 0
     for (start, end), part in zip(spans, kept, strict=True):
-        start, end = (start, end) if start < head_end else (start + shift, end + shift)
         pieces += [utf8[position:start], part]
         position = end
     return b"".join([*pieces, utf8[position:]]), count

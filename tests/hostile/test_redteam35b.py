@@ -70,6 +70,14 @@ def _rss(channel: bytes, after: bytes) -> bytes:
                        % (n, n, n) for n in range(3)) + after + TAIL)
 
 
+def _rss_among(channel: bytes, after: bytes) -> bytes:
+    """The channel's element between the first item and the others (review: the channel was read as the text before
+    the first item and after the last, so an element among the items was never read apart)."""
+    feed = _rss(b"", after)
+    first_end = feed.index(b"</item>") + len(b"</item>")
+    return feed[:first_end] + channel + feed[first_end:]
+
+
 def _atom(channel: bytes, after: bytes) -> bytes:
     return (ATOM + channel + b"".join(b"<entry><title>S%d</title><link href='https://example.org/%d'/><id>g%d</id>"
                                       b"<updated>2026-03-0%dT10:00:00Z</updated></entry>" % (n, n, n, n + 1)
@@ -95,6 +103,8 @@ CHANNEL_RAISING = {  # channel-level shapes on which feedparser 6.0.14 raises (f
     "atom-title-width": (_atom, b"<title><width/></title>", b""),
     "rdf-copyright-width": (_rdf, b"<copyright><width></width></copyright>", b""),
     "rdf-textinput-atom-link": (_rdf, b"<textInput><atom:link><author>x</author></atom:link></textInput>", b""),
+    "rss-among-items-tagline-width": (_rss_among, b"<tagline><width>x</width></tagline>", b""),
+    "rss-among-items-title-media-player": (_rss_among, b"<title><media:player/></title>", b""),
     # review: an item inside the raising element was taken for one of the feed's, splitting the channel around it
     "rss-entry-in-image-media-player": (_rss, b"", b"<image><media:player><atom:entry><lastBuildDate>x</lastBuildDate>"
                                         b"</atom:entry></media:player></image>"),
