@@ -62,12 +62,14 @@ _MEDIA = re.compile(rb"^<\S*content\s[^<>]*\burl\s*=", re.IGNORECASE)
 _INNER_CDATA = re.compile(rb"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.DOTALL)
 
 
-def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/") -> bytes:
+def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/",
+                   known_namespaces: frozenset[bytes] = frozenset()) -> bytes:
     """The feed with its text elements bounded (`_bounded_text`), and, when it holds over MANY_FEED_TAGS `<`, their
     markup as CDATA, the read elements past the kept ones and the elements newsflow does not read dropped; else the
-    feed as it is. `base_url` (the feed's URL) tells which relative links resolve (`feedrepeats.used_value`)."""
+    feed as it is. `base_url` (the feed's URL) tells which relative links resolve (`feedrepeats.used_value`);
+    `known_namespaces` (lower-case URIs: `feeds` passes feedparser's) are those whose declarations a leaf keeps."""
     bounded = _tags_bounded(utf8, base_url)
-    return _unread_attributes_dropped(bounded) if _many_attributes(bounded) else bounded
+    return _unread_attributes_dropped(bounded, known_namespaces) if _many_attributes(bounded) else bounded
 
 
 def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
@@ -124,14 +126,14 @@ mode (Atom 0.3's base64), a guid's isPermaLink, the root's version, namespaces, 
 base and date (`lastmod`)."""
 
 
-def _unread_attributes_dropped(utf8: bytes) -> bytes:
+def _unread_attributes_dropped(utf8: bytes, known_namespaces: frozenset[bytes]) -> bytes:
     """Outside CDATA and comments, each unread element's well-formed start tag without its attributes (one
     substitution, no Python step a tag) and each read element's, or one declaring a namespace, with only those
     newsflow reads (a Python step a tag: at most MANY_FEED_TAGS of them, as the tags' bound ran first). A tag whose
     attributes are ill-formed is left as it is (the loose parser reads it its own way)."""
     parts = _TEXT_SECTION.split(utf8)
-    parts[::2] = [_TAG_OF_ATTRIBUTES.sub(_read_attributes_only, _UNREAD_ATTRIBUTES.sub(rb"<\1\2>", part))
-                  for part in parts[::2]]
+    read = _ReadAttributes(known_namespaces)
+    parts[::2] = [_TAG_OF_ATTRIBUTES.sub(read.only, _UNREAD_ATTRIBUTES.sub(rb"<\1\2>", part)) for part in parts[::2]]
     loose = _LooseTags()
     parts[::2] = [_LOOSE_TAG.sub(loose.bounded, part) for part in parts[::2]]
     return b"".join(parts)
@@ -166,17 +168,40 @@ class _LooseTags:
         return tag.group(1) + kept + tag.group(3)
 
 
-def _read_attributes_only(tag: re.Match[bytes]) -> bytes:
-    kept = [found.group(0) for found in _READ_ATTRIBUTE.finditer(tag.group(2))]  # their spacing: the bozo lines
-    if _is_leaf(tag):
-        used = {tag.group(1)[1:].partition(b":")[0] if b":" in tag.group(1) else b""}
-        used.update(found.group(1) for found in map(_PREFIXED.match, kept) if found)
-        kept = [attribute for attribute in kept
-                if (declared := _DECLARATION.match(attribute)) is None or declared.group(1) in used]
-    return tag.group(1) + b"".join(kept) + tag.group(3)
+class _ReadAttributes:
+    """A read element's start tag, or an unread one declaring a namespace, with only the attributes newsflow reads;
+    a leaf's declarations without those its name and kept attributes use (red team 35b), but for one of a namespace
+    feedparser knows (`known`) that changes what the prefix names: feedparser tracks every declaration for the rest
+    of the feed, so its loose parser reads a later `d:date` by a leaf's `xmlns:d` (review). Tags go in the feed's
+    order (one `sub` a part, the parts in order)."""
+
+    def __init__(self, known: frozenset[bytes]) -> None:
+        self.known = known
+        self.declared: dict[bytes, bytes] = {}  # a prefix's URI in its last kept declaration
+
+    def only(self, tag: re.Match[bytes]) -> bytes:
+        kept = [found.group(0) for found in _READ_ATTRIBUTE.finditer(tag.group(2))]  # their spacing: the bozo lines
+        used = None
+        if _is_leaf(tag):
+            used = {tag.group(1)[1:].partition(b":")[0] if b":" in tag.group(1) else b""}
+            used.update(found.group(1) for found in map(_PREFIXED.match, kept) if found)
+        return tag.group(1) + b"".join(attribute for attribute in kept if self._keeps(attribute, used)) + tag.group(3)
+
+    def _keeps(self, attribute: bytes, used: set[bytes] | None) -> bool:
+        declared = _DECLARATION.match(attribute)
+        if declared is None:
+            return True
+        prefix, uri = declared.group(1), declared.group(3).lower()
+        if used is not None and prefix not in used:
+            if self.declared.get(prefix) == uri:
+                return False
+            if uri not in self.known and b"backend.userland.com/rss" not in uri:
+                return False
+        self.declared[prefix] = uri
+        return True
 
 
-_DECLARATION = re.compile(rb"\s+xmlns:([^\s=]+)\s*=")
+_DECLARATION = re.compile(rb"""\s+xmlns:([^\s=]+)\s*=\s*(["'])(.*)\2""", re.DOTALL)
 _PREFIXED = re.compile(rb"\s+(?!xmlns:)([^\s=:]+):")
 
 

@@ -124,7 +124,7 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
     safe = neutralize_doctype(utf8)
     if context.max_entries is not None:
         safe = keep_newest_items(safe, context.max_entries)
-    safe = bounded_markup(safe, context.feed_url)
+    safe = bounded_markup(safe, context.feed_url, FEEDPARSER_NAMESPACES)
     parsed = _run_feedparser(safe, headers, context)
     if not parsed.get("version") and not parsed.entries:
         raise context.error(_why_not_a_feed(utf8, parsed, context.feed_url))
@@ -148,6 +148,11 @@ MAX_TAGS = 100
 """Categories feedparser keeps for a feed or an entry. newsflow reads none, and feedparser compares each new one with
 every one kept (`_add_tag`'s `not in`): 100,000 `<category>`s in one item (2.7 MB) took over 23 s of a parse
 worker, its limit's whole share each run (red team 26)."""
+
+
+FEEDPARSER_NAMESPACES = frozenset(uri.lower().encode() for uri in feedparser.mixin._FeedParserMixin.namespaces)
+"""The namespaces feedparser names elements by (its own prefixes): a declaration of one, anywhere, renames a prefix
+for the rest of the feed, so `feedbounds` keeps those (review of red team 35b)."""
 
 
 def _capped_tags() -> None:

@@ -178,3 +178,20 @@ def test_the_channels_parses_are_bounded_by_the_channels_bytes_not_the_feeds() -
     assert result is not None and b"<width>" not in result[0] and result[0].count(b"<item>") == 200
     channel_parses = [size for size in parsed if size < len(items)]
     assert sum(channel_parses) < 4 * len(HEAD + channel) + 1_000_000
+
+
+def test_a_leafs_declaration_of_a_namespace_feedparser_knows_stays_past_the_attributes_bound() -> None:
+    """Review: feedparser tracks every declaration for the rest of the feed (its loose parser names `d:date` by the
+    last `xmlns:d` it met, in scope or not), so a leaf declaring `xmlns:d` for Dublin Core, which nothing inside it
+    uses, still named the items' dates: pruned, the dates were lost past the attributes' bound."""
+    def item(n: int, junk: bytes) -> bytes:
+        return (b"<item><title>S%d</title><link>https://example.org/%d</link>"
+                b"<d:date>2026-03-02T10:00:00Z</d:date>%s</item>" % (n, n, junk))
+    leaf = b'<x:meta xmlns:d="http://purl.org/dc/elements/1.1/"/>'
+    junk = b'<x:j a="" b="" c="" d="" e="" f="" g="" h="" i="" k=""/>' * 1_700
+    plain = HEAD + leaf + b"".join(item(n, b"") for n in range(3)) + TAIL
+    hostile = HEAD + leaf + b"".join(item(n, junk) for n in range(3)) + TAIL
+    assert hostile.count(b"=") > MANY_FEED_ATTRIBUTES
+    reason, entries = _parsed(plain)
+    assert reason is not None and "unbound prefix" in reason and entries[0][4] is not None
+    assert _parsed(hostile)[1] == entries
