@@ -195,3 +195,18 @@ def test_a_leafs_declaration_of_a_namespace_feedparser_knows_stays_past_the_attr
     reason, entries = _parsed(plain)
     assert reason is not None and "unbound prefix" in reason and entries[0][4] is not None
     assert _parsed(hostile)[1] == entries
+
+
+def test_words_inside_attribute_values_are_not_counted_as_attributes() -> None:
+    """Review: the count of attributes without values took each word after a space inside a tag for one, so 1,000
+    elements with one 60-word `title` each (1,006 `=`, 134 KB) passed the bound of 50,000 and lost their attributes;
+    a value is now one attribute's, whatever its spaces."""
+    words = b'<x:e title="%s"/>' % b" ".join([b"w"] * 60)
+    feed = HEAD + b"<item><title>S</title><link>https://example.org/1</link>" + words * 1_000 + b"</item>" + TAIL
+    assert bounded_markup(feed, FEED_URL) == feed
+    bare = HEAD + b"<item><title>S</title><link>https://example.org/1</link>" + b"<x:e %s/>" % BARE * 1_400 + b"</item>"
+    assert bounded_markup(bare + TAIL, FEED_URL).count(b"<x:e/>") == 1_399  # the first ill-formed tag kept as it is
+    huge = b"<x:e %s/>" % b" ".join(b"a%d" % n for n in range(30_000))  # 200 KB: across each part the count reads
+    words = b"<description>%s</description>" % (b"w " * 95_000)
+    feed = HEAD + b"<item><title>S</title><link>https://example.org/1</link>" + words + huge * 2 + b"</item>" + TAIL
+    assert bounded_markup(feed, FEED_URL).count(b"<x:e/>") == 1
