@@ -135,17 +135,21 @@ class _Parts:
         return self.parses(feed)
 
     def raising(self, low: int, high: int, kept: list[bytes]) -> list[int]:
-        """Indexes in [low, high) of the parts that raise alone (the others as in `kept`, those of the run empty)."""
+        """Indexes in [low, high) of the parts that raise alone (the others as in `kept`, those of the run empty),
+        the run known to raise: when its first half parses, the second is not parsed alone (review: it raises, or
+        raises only with the first, and either way its element is one to read apart)."""
         if high - low == 1:
             return [low]
         middle = (low + high) // 2
-        found = []
-        for first, last in ((low, middle), (middle, high)):
-            trial = [part if first <= index < last else b"" if low <= index < high else kept[index]
-                     for index, part in enumerate(self.parts)]
-            if not self.parses_with(trial):
-                found += self.raising(first, last, kept)
+        first = not self.parses_with(self._trial(low, middle, low, high, kept))
+        found = self.raising(low, middle, kept) if first else []
+        if not first or not self.parses_with(self._trial(middle, high, low, high, kept)):
+            found += self.raising(middle, high, kept)
         return found
+
+    def _trial(self, first: int, last: int, low: int, high: int, kept: list[bytes]) -> list[bytes]:
+        return [part if first <= index < last else b"" if low <= index < high else kept[index]
+                for index, part in enumerate(self.parts)]
 
 
 class OverBudget(Exception):
@@ -186,30 +190,33 @@ def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes],
 
 
 def read_apart(parts: _Parts, depth: int) -> tuple[list[bytes], int] | None:
-    """The parts, each on which the parse fails read apart: its children that raise too dropped (to `depth` levels),
-    else dropped whole; every part dropped when none alone raises; and how many were. None when the feed with no
-    part raises too."""
+    """The parts, each on which the parse fails read apart: its children that raise too dropped (to `depth` levels,
+    read with the other parts left out: review, each parse was the whole channel's), else dropped whole; every
+    part dropped when that still raises; and how many were. None when the feed with no part raises too."""
     empty = [b""] * len(parts.parts)
     if not parts.parts or not parts.parses_with(empty):
         return None
     count = len(parts.parts)
-    raising = parts.raising(0, count, empty) if count > 1 else [0]
-    kept = [b"" if index in raising else part for index, part in enumerate(parts.parts)]
-    if not raising or not parts.parses_with(kept):
-        return empty, count
-    for index in raising:
-        kept[index] = _children_read_apart(parts, kept, index, depth)
-    return kept, len(raising)
+    raising = set(parts.raising(0, count, empty) if count > 1 else [0])
+    without = [b"" if index in raising else part for index, part in enumerate(parts.parts)]
+    read = list(without)
+    for index in sorted(raising):
+        read[index] = _children_read_apart(parts, empty, index, depth)
+    if read != without and parts.parses_with(read):
+        return read, len(raising)
+    if parts.parses_with(without):
+        return without, len(raising)
+    return empty, count
 
 
-def _children_read_apart(parts: _Parts, kept: list[bytes], index: int, depth: int) -> bytes:
+def _children_read_apart(parts: _Parts, others: list[bytes], index: int, depth: int) -> bytes:
     element = parts.parts[index]
     inner = outer_elements(element, element.find(b">") + 1, element.rfind(b"<"))
     if depth == 0 or not inner:
         return b""
 
-    def parses_as(candidate: bytes) -> bool:  # the whole feed, this element as `candidate`
-        return parts.parses_with([candidate if at == index else part for at, part in enumerate(kept)])
+    def parses_as(candidate: bytes) -> bool:  # the feed with this element as `candidate`, the others as in `others`
+        return parts.parses_with([candidate if at == index else part for at, part in enumerate(others)])
 
     children = _Parts(element, inner, parses_as, [sys.maxsize])  # each of its parses is the whole feed's, counted
     read = read_apart(children, depth - 1)
