@@ -190,11 +190,20 @@ def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryConte
         reason = f"feedparser failed: {type(error).__name__}: {error}"
         failure = context.error(reason)
         failure.__cause__ = error
-    apart = read_apart(utf8, lambda feed: _parses(feed, response_headers))
+    last: list[Any] = []  # the last feed that parsed and its reading: the one read apart, parsed already or not
+
+    def parses(feed: bytes) -> bool:
+        try:
+            last[:] = [feed, _feedparser(feed, response_headers)]
+        except Exception:  # any exception out of feedparser is what is looked for
+            return False
+        return True
+
+    apart = read_apart(utf8, parses)
     if apart is None:
         raise failure
     try:  # the channel's elements then the items that made it raise read apart (red teams 33b, 35b)
-        parsed = _feedparser(apart[0], response_headers)
+        parsed = last[1] if last and last[0] is apart[0] else _feedparser(apart[0], response_headers)
     except Exception:  # raising only together, past the budget: the feed's error stands
         raise failure from None
     parsed["bozo"], parsed["bozo_exception"] = 1, ItemsReadApart(f"{apart[1]}; {reason}")
@@ -207,14 +216,6 @@ class ItemsReadApart(ValueError):
 
 def _feedparser(utf8: bytes, response_headers: dict[str, str]) -> Any:
     return feedparser.parse(utf8, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False)
-
-
-def _parses(utf8: bytes, response_headers: dict[str, str]) -> bool:
-    try:
-        _feedparser(utf8, response_headers)
-    except Exception:  # any exception out of feedparser is what is looked for
-        return False
-    return True
 
 
 def _why_not_a_feed(utf8: bytes, parsed: Any, feed_url: str) -> str:

@@ -227,3 +227,24 @@ def test_one_raising_element_in_a_large_channel_costs_it_alone() -> None:
     assert result is not None and result[1] == "1 channel element(s) read apart"
     assert result[0] == feed.replace(b"<width>x</width>", b"")  # the tagline kept, the title and others too
     assert sum(parsed) < 3.5 * bare_size + len(feed)  # one whole parse: whether the items raise too
+
+
+def test_a_feed_whose_channel_was_read_apart_is_parsed_whole_once_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review: once the channel was read apart, the fixed feed was parsed whole to see whether its items raise too,
+    then again by the caller (some 0.6 s each at 9.5 MB); the reading that parsed is now the one kept. Feedparser
+    runs for real; the spy counts its whole-feed parses (the first, which raised, and one more)."""
+    from newsflow import feeds
+
+    real, sizes = feeds._feedparser, []
+
+    def counted(utf8: bytes, headers: dict[str, str]) -> object:
+        sizes.append(len(utf8))
+        return real(utf8, headers)
+
+    monkeypatch.setattr(feeds, "_feedparser", counted)
+    items = b"".join(b"<item><title>S%d</title><link>https://example.org/%d</link><description>%s</description>"
+                     b"</item>" % (n, n, b"w " * 500) for n in range(20))
+    feed = HEAD + b"<tagline><width>x</width></tagline>" + items + TAIL
+    reason, entries = _parsed(feed)
+    assert len(entries) == 20 and reason is not None and "1 channel element(s) read apart" in reason
+    assert len([size for size in sizes if size > len(items)]) == 2
