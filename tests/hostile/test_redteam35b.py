@@ -14,7 +14,7 @@ import pytest
 
 from newsflow import feeds
 from newsflow.feedapart import read_apart
-from newsflow.feedbounds import MANY_FEED_ATTRIBUTES, bounded_markup
+from newsflow.feedbounds import MANY_FEED_ATTRIBUTES, MAX_PREFIX_SETS, bounded_markup
 from newsflow.feedprep import top_level_item_spans
 from newsflow.feeds import parse_feed
 
@@ -247,3 +247,14 @@ def test_a_feed_whose_channel_was_read_apart_is_parsed_whole_once_more(monkeypat
     reason, entries = _parsed(feed)
     assert len(entries) == 20 and reason is not None and "1 channel element(s) read apart" in reason
     assert len([size for size in sizes if size > len(items)]) == 2
+
+
+def test_leaves_of_many_prefixes_still_drop_the_declarations_they_do_not_use() -> None:
+    """Review: a leaf's unused declarations go in one pattern for each set of prefixes the leaves use; past
+    MAX_PREFIX_SETS sets (each a compile) they go one by one, not kept, and a known namespace's stays."""
+    leaves = b"".join(b"<p%d:leaf xmlns:p%d='urn:p' %s/>" % (n, n, DECLARATIONS) for n in range(MAX_PREFIX_SETS + 6))
+    known = b"<x:k xmlns:d='http://purl.org/dc/elements/1.1/'/>"
+    feed = (HEAD + b"<item><title>S</title><link>https://example.org/1</link>" + leaves + known
+            + b"<x:a b='' c='' d='' e=''/>" * 13_000 + b"</item>" + TAIL)
+    bounded = bounded_markup(feed, FEED_URL, feeds.FEEDPARSER_NAMESPACES)
+    assert bounded.count(b"xmlns:") == 3 + MAX_PREFIX_SETS + 6 + 1  # the root's 3, each leaf's own, the known one
