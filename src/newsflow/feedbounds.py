@@ -27,6 +27,7 @@ read (red team 33b).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from newsflow.feedrepeats import (
     BY_LOCAL_NAME,
@@ -190,7 +191,7 @@ class _ReadAttributes:
     name it gives; those go in one `sub` a tag."""
 
     def __init__(self, known: frozenset[bytes]) -> None:
-        uri = rb"(?:" + b"|".join(re.escape(uri) for uri in sorted(known, key=len, reverse=True)) + rb")"
+        uri = rb"(?:" + _one_of(known) + rb")"
         uri = rb"(?:" + uri + rb"|[^\"']*backend\.userland\.com/rss[^\"']*)"  # feedparser's one namespace for those
         self.known = re.compile(rb"""\s+xmlns:([^\s=]+)\s*=\s*(["'])(""" + uri + rb")\2", re.IGNORECASE)
         self.uri = uri
@@ -235,6 +236,27 @@ class _ReadAttributes:
             return b""  # the prefix names that namespace already
         self.declared[prefix] = uri
         return declared.group(0)
+
+
+def _one_of(words: frozenset[bytes]) -> bytes:
+    """A pattern of any of `words`, as a trie: an alternation of 66 URIs tried each against every declaration
+    (review: 15,500 leaves of 38 declarations, 0.25 s more)."""
+    root: dict[int, Any] = {}
+    for word in words:
+        node = root
+        for byte in word:
+            node = node.setdefault(byte, {})
+        node[_END] = {}
+    return _branches(root)
+
+
+_END = -1
+
+
+def _branches(node: dict[int, Any]) -> bytes:
+    branches = [re.escape(bytes([byte])) + _branches(child) for byte, child in sorted(node.items()) if byte != _END]
+    body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")" if branches else b""
+    return b"(?:" + body + b")?" if _END in node and body else body
 
 
 MAX_PREFIX_SETS = 64
