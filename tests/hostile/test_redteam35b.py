@@ -14,7 +14,8 @@ import pytest
 
 from newsflow import feeds
 from newsflow.feedapart import read_apart
-from newsflow.feedbounds import MANY_FEED_ATTRIBUTES, MAX_PREFIX_SETS, bounded_markup
+from newsflow.feedattributes import MAX_PREFIX_SETS
+from newsflow.feedbounds import MANY_FEED_ATTRIBUTES, bounded_markup
 from newsflow.feedprep import top_level_item_spans
 from newsflow.feeds import parse_feed
 
