@@ -83,6 +83,7 @@ def shapes(size: int) -> dict[str, bytes]:
         "links of 38 attributes, the href last": attributes(size, b"link", b' href="https://example.org/a"'),
         "unread elements of 38 attributes without values": attributes(size, b"x", valued=False),
         "unread elements of 38 namespace declarations": declarations(size),
+        "unread elements of 38 known namespaces, alternating": known_declarations(size),
     }
 
 
@@ -99,6 +100,15 @@ def declarations(size: int) -> bytes:
     """Elements each declaring 38 namespaces nothing uses (red team 35b)."""
     element = b"<x " + b" ".join(b'xmlns:%c="urn:%c"' % (letter, letter) for letter in LETTERS) + b"/>"
     return one_item(element * min(49_500, size // len(element)))
+
+
+def known_declarations(size: int) -> bytes:
+    """Elements each declaring 38 prefixes, every one for Dublin Core then Media RSS in turn: each changes what
+    feedparser names the prefix by, so each is kept (review of red team 35b, left)."""
+    uris = (b"http://purl.org/dc/elements/1.1/", b"http://search.yahoo.com/mrss/")
+    pair = b"".join(b"<x " + b" ".join(b'xmlns:%c="%s"' % (letter, uris[turn]) for letter in LETTERS) + b"/>"
+                    for turn in (0, 1))
+    return one_item(pair * min(24_750, size // len(pair)))
 
 
 def parse(body: bytes) -> Callable[[], object]:
