@@ -20,6 +20,7 @@ HEAD = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:atom="h
         b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/" '
         b'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:x="urn:x"><channel><title>Bench</title>')
 TAIL = b"</channel></rss>"
+LETTERS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL"
 ITEM = (b"<item><title>Story</title><link>https://example.org/story</link><guid>https://example.org/story</guid>"
         b"<pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate>")
 
@@ -80,14 +81,34 @@ def shapes(size: int) -> dict[str, bytes]:
         "spread, 1000 items of one prefix": spread(size, 1000, 1),
         "unread elements of 38 attributes": attributes(size, b"x"),
         "links of 38 attributes, the href last": attributes(size, b"link", b' href="https://example.org/a"'),
+        "unread elements of 38 attributes without values": attributes(size, b"x", valued=False),
+        "unread elements of 38 namespace declarations": declarations(size),
+        "unread elements of 38 known namespaces, alternating": known_declarations(size),
     }
 
 
-def attributes(size: int, name: bytes, last: bytes = b"") -> bytes:
-    """Elements of 38 attributes each, under the tags' bound (red team 33b; test_unstoppable's feed until then)."""
-    element = b"<" + name + b" " + b" ".join(b'%c=""' % letter for letter in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL")
+def attributes(size: int, name: bytes, last: bytes = b"", *, valued: bool = True) -> bytes:
+    """Elements of 38 attributes each, under the tags' bound (red team 33b; test_unstoppable's feed until then), or
+    of 38 without values (`<x a b c/>`: no `=`, and the loose parser's, red team 35b)."""
+    value = b'=""' if valued else b""
+    element = b"<" + name + b" " + b" ".join(b"%c%s" % (letter, value) for letter in LETTERS)
     element += last + b"/>"
     return one_item(element * min(49_500, size // len(element)))
+
+
+def declarations(size: int) -> bytes:
+    """Elements each declaring 38 namespaces nothing uses (red team 35b)."""
+    element = b"<x " + b" ".join(b'xmlns:%c="urn:%c"' % (letter, letter) for letter in LETTERS) + b"/>"
+    return one_item(element * min(49_500, size // len(element)))
+
+
+def known_declarations(size: int) -> bytes:
+    """Elements each declaring 38 prefixes, every one for Dublin Core then Media RSS in turn: each changes what
+    feedparser names the prefix by, so each is kept (review of red team 35b, left)."""
+    uris = (b"http://purl.org/dc/elements/1.1/", b"http://search.yahoo.com/mrss/")
+    pair = b"".join(b"<x " + b" ".join(b'xmlns:%c="%s"' % (letter, uris[turn]) for letter in LETTERS) + b"/>"
+                    for turn in (0, 1))
+    return one_item(pair * min(24_750, size // len(pair)))
 
 
 def parse(body: bytes) -> Callable[[], object]:

@@ -1,7 +1,8 @@
 """A feed that makes feedparser raise, read again without the items that do (red team 33b).
 
-Pure functions (stdlib, `feedprep` and `feedrepeats`); `feeds` calls `without_raising_items` with a predicate that
-runs feedparser, only after feedparser raised on the whole feed. feedparser 6.0.14 raises out of `parse` on some
+Pure functions (stdlib, `feedchannel`, `feedprep` and `feedrepeats`); `feeds` calls `read_apart` with a predicate
+that runs feedparser, only after feedparser raised on the whole feed: the channel's raising elements first
+(`feedchannel`, red team 35b), then the items. feedparser 6.0.14 raises out of `parse` on some
 nests of elements: `<link><item>…</item></link>` inside an item (`KeyError: 'links'`: the inner item starts a new
 entry, which the outer link's end then looks up). Before, such an item made its whole feed a `parse_error` every
 run, its good items never fetched.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from newsflow.feedchannel import channel_read_apart, items_in_the_open
 from newsflow.feedprep import top_level_item_spans
 from newsflow.feedrepeats import unnested_read_elements
 
@@ -60,6 +62,25 @@ class _Reader:
 
 class _OverBudget(Exception):
     pass
+
+
+def read_apart(utf8: bytes, parses: Callable[[bytes], bool]) -> tuple[bytes, str] | None:
+    """The feed with the channel's elements (`feedchannel`, red team 35b) then the items on which `parses` is false
+    read apart, and what was; None when the feed has no item. The caller parses the result, which may still raise."""
+    spans = top_level_item_spans(utf8)
+    if not spans:
+        return None
+    said = []
+    channel = channel_read_apart(utf8, items_in_the_open(utf8, spans), parses, (READ_APART_BUDGET, READ_APART_FLOOR))
+    if channel is not None:
+        utf8 = channel[0]
+        said.append(f"{channel[1]} channel element(s) read apart")
+        if parses(utf8):
+            return utf8, "; ".join(said)
+    items = without_raising_items(utf8, parses)
+    if items is None:
+        return (utf8, "; ".join(said)) if said else None
+    return items[0], "; ".join([*said, f"{items[1]} item(s) read apart"])
 
 
 def without_raising_items(utf8: bytes, parses: Callable[[bytes], bool]) -> tuple[bytes, int] | None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+from newsflow.feedattributes import ReadAttributes
 from newsflow.feedrepeats import (
     BY_LOCAL_NAME,
     KEPT_REPEATS,
@@ -62,12 +63,14 @@ _MEDIA = re.compile(rb"^<\S*content\s[^<>]*\burl\s*=", re.IGNORECASE)
 _INNER_CDATA = re.compile(rb"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.DOTALL)
 
 
-def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/") -> bytes:
+def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/",
+                   known_namespaces: frozenset[bytes] = frozenset()) -> bytes:
     """The feed with its text elements bounded (`_bounded_text`), and, when it holds over MANY_FEED_TAGS `<`, their
     markup as CDATA, the read elements past the kept ones and the elements newsflow does not read dropped; else the
-    feed as it is. `base_url` (the feed's URL) tells which relative links resolve (`feedrepeats.used_value`)."""
+    feed as it is. `base_url` (the feed's URL) tells which relative links resolve (`feedrepeats.used_value`);
+    `known_namespaces` (lower-case URIs: `feeds` passes feedparser's) are those whose declarations a leaf keeps."""
     bounded = _tags_bounded(utf8, base_url)
-    return _unread_attributes_dropped(bounded) if bounded.count(b"=") > MANY_FEED_ATTRIBUTES else bounded
+    return _unread_attributes_dropped(bounded, known_namespaces) if _many_attributes(bounded) else bounded
 
 
 def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
@@ -87,8 +90,38 @@ def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
 
 MANY_FEED_ATTRIBUTES = 50_000
 """`=` in a feed (after the tags' bound) above which its elements keep only the attributes feedparser reads for
-newsflow (`_READ_ATTRIBUTE`): 23 times the corpus's most (2,189 attributes, TechCrunch's); feedparser costs some 1.4
-microseconds of Python an attribute, so 49,500 elements of 38 each (9.6 MB, under the tags' bound) took 2.7 s."""
+newsflow (`feedattributes.READ_ATTRIBUTE`): 23 times the corpus's most (2,189 attributes, TechCrunch's); feedparser
+costs some 1.4 microseconds of Python an attribute, so 49,500 elements of 38 each (9.6 MB, under the tags' bound)
+took 2.7 s."""
+_TAG_ATTRIBUTES = re.compile(rb"<[^\s<>!?/][^\s<>]*(\s[^<>]*)>")
+_ATTRIBUTE_OF_TAG = re.compile(rb"""[^\s/>="']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?""")
+"""An attribute, with or without a value: a value's words are its own (review: they were counted one each)."""
+
+
+def _many_attributes(utf8: bytes) -> bool:
+    """Over MANY_FEED_ATTRIBUTES `=`, or as many attributes without values (`<x a b c/>`, red team 35b: 49,500
+    elements of 38 were the loose parser's, 2.2 s): counted as names inside the tags, each with its value if any (an
+    attribute and its space are at least 2 bytes, so a smaller feed holds too few; CDATA's markup counts too, which
+    at worst runs the pass on a feed that did not need it)."""
+    if utf8.count(b"=") > MANY_FEED_ATTRIBUTES:
+        return True
+    if len(utf8) <= 2 * MANY_FEED_ATTRIBUTES:
+        return False
+    counted = start = 0
+    while start < len(utf8):  # a part at a time, each ending after a `>` (no tag split): the shape passes in its first
+        end = utf8.find(b">", start + _COUNTED_BYTES) + 1 or len(utf8)
+        counted += _ATTRIBUTE_OF_TAG.subn(b"", b"".join(_TAG_ATTRIBUTES.findall(utf8, start, end)))[1]
+        if counted > MANY_FEED_ATTRIBUTES:
+            return True
+        start = end
+    return False
+
+
+_COUNTED_BYTES = 200_000
+"""Review: counted whole, 49,500 elements of 38 attributes without values cost 0.19 s before the count said yes
+(0.37 s once a value counted as one attribute); 200 KB hold at most 100,000 attributes."""
+
+
 _ATTRIBUTES = rb"""(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"]*"|'[^']*'))+"""
 _UNREAD_ATTRIBUTES = re.compile(
     rb"<(?!" + READ + rb"[\s/>])(" + NAME + rb"(?::" + NAME + rb")?)(?![^<>]*(?:xmlns|xml:base))"
@@ -100,22 +133,17 @@ _ATTRIBUTES_ONLY = re.compile(rb"(?:" + _ATTRIBUTES + rb")?\s*")
 _TAG_OF_ATTRIBUTES = re.compile(rb"(<" + NAME + rb"(?::" + NAME + rb")?)(" + _ATTRIBUTES + rb")(\s*/?>)")
 """Once the unread elements' attributes went: a read element's start tag, or an unread one declaring a namespace or
 a base."""
-_READ_ATTRIBUTE = re.compile(
-    rb"""\s+((?:xmlns(?::[^\s=]+)?|xml:[^\s=]+|rdf:[^\s=]+|href|rel|type|url|src|mode|isPermaLink|version|base|"""
-    rb"""lastmod)\s*=\s*(?:"[^"]*"|'[^']*'))""", re.IGNORECASE)
-"""What feedparser reads of a read element for newsflow: a link's address, relation and type, a content's type and
-mode (Atom 0.3's base64), a guid's isPermaLink, the root's version, namespaces, xml:base and RDF's about, CDF's
-base and date (`lastmod`)."""
 
 
-def _unread_attributes_dropped(utf8: bytes) -> bytes:
+
+def _unread_attributes_dropped(utf8: bytes, known_namespaces: frozenset[bytes]) -> bytes:
     """Outside CDATA and comments, each unread element's well-formed start tag without its attributes (one
     substitution, no Python step a tag) and each read element's, or one declaring a namespace, with only those
     newsflow reads (a Python step a tag: at most MANY_FEED_TAGS of them, as the tags' bound ran first). A tag whose
     attributes are ill-formed is left as it is (the loose parser reads it its own way)."""
     parts = _TEXT_SECTION.split(utf8)
-    parts[::2] = [_TAG_OF_ATTRIBUTES.sub(_read_attributes_only, _UNREAD_ATTRIBUTES.sub(rb"<\1\2>", part))
-                  for part in parts[::2]]
+    read = ReadAttributes(known_namespaces)
+    parts[::2] = [_TAG_OF_ATTRIBUTES.sub(read.only, _UNREAD_ATTRIBUTES.sub(rb"<\1\2>", part)) for part in parts[::2]]
     loose = _LooseTags()
     parts[::2] = [_LOOSE_TAG.sub(loose.bounded, part) for part in parts[::2]]
     return b"".join(parts)
@@ -148,11 +176,6 @@ class _LooseTags:
             return tag.group(0)
         kept = b"".join(b" " + found.group(1) for found in _LOOSE_READ_ATTRIBUTE.finditer(attributes))
         return tag.group(1) + kept + tag.group(3)
-
-
-def _read_attributes_only(tag: re.Match[bytes]) -> bytes:
-    kept = b"".join(found.group(0) for found in _READ_ATTRIBUTE.finditer(tag.group(2)))  # its spacing: bozo lines
-    return tag.group(1) + kept + tag.group(3)
 
 
 def _markup_tags(utf8: bytes) -> int:

@@ -52,7 +52,7 @@ import feedparser
 from feedparser.encodings import convert_to_utf8
 
 from newsflow.dates import parse_local
-from newsflow.feedapart import without_raising_items
+from newsflow.feedapart import read_apart
 from newsflow.feedbounds import bounded_markup
 from newsflow.feedentries import (
     MAX_SUMMARY_CHARS,
@@ -124,7 +124,7 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
     safe = neutralize_doctype(utf8)
     if context.max_entries is not None:
         safe = keep_newest_items(safe, context.max_entries)
-    safe = bounded_markup(safe, context.feed_url)
+    safe = bounded_markup(safe, context.feed_url, FEEDPARSER_NAMESPACES)
     parsed = _run_feedparser(safe, headers, context)
     if not parsed.get("version") and not parsed.entries:
         raise context.error(_why_not_a_feed(utf8, parsed, context.feed_url))
@@ -148,6 +148,11 @@ MAX_TAGS = 100
 """Categories feedparser keeps for a feed or an entry. newsflow reads none, and feedparser compares each new one with
 every one kept (`_add_tag`'s `not in`): 100,000 `<category>`s in one item (2.7 MB) took over 23 s of a parse
 worker, its limit's whole share each run (red team 26)."""
+
+
+FEEDPARSER_NAMESPACES = frozenset(uri.lower().encode() for uri in feedparser.mixin._FeedParserMixin.namespaces)
+"""The namespaces feedparser names elements by (its own prefixes): a declaration of one, anywhere, renames a prefix
+for the rest of the feed, so `feedbounds` keeps those (review of red team 35b)."""
 
 
 def _capped_tags() -> None:
@@ -185,31 +190,32 @@ def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryConte
         reason = f"feedparser failed: {type(error).__name__}: {error}"
         failure = context.error(reason)
         failure.__cause__ = error
-    read_apart = without_raising_items(utf8, lambda feed: _parses(feed, response_headers))
-    if read_apart is None:
+    last: list[Any] = []  # the last feed that parsed and its reading: the one read apart, parsed already or not
+
+    def parses(feed: bytes) -> bool:
+        try:
+            last[:] = [feed, _feedparser(feed, response_headers)]
+        except Exception:  # any exception out of feedparser is what is looked for
+            return False
+        return True
+
+    apart = read_apart(utf8, parses)
+    if apart is None:
         raise failure
-    try:  # the items that made it raise flattened or dropped (red team 33b): the others are the feed's
-        parsed = _feedparser(read_apart[0], response_headers)
-    except Exception:  # the channel's own elements: the feed's error stands
+    try:  # the channel's elements then the items that made it raise read apart (red teams 33b, 35b)
+        parsed = last[1] if last and last[0] is apart[0] else _feedparser(apart[0], response_headers)
+    except Exception:  # raising only together, past the budget: the feed's error stands
         raise failure from None
-    parsed["bozo"], parsed["bozo_exception"] = 1, ItemsReadApart(f"{read_apart[1]} item(s) read apart; {reason}")
+    parsed["bozo"], parsed["bozo_exception"] = 1, ItemsReadApart(f"{apart[1]}; {reason}")
     return parsed
 
 
 class ItemsReadApart(ValueError):
-    """feedparser raised on the feed, and its items that made it raise were flattened or dropped."""
+    """feedparser raised on the feed, and the channel elements or items that made it raise were read apart."""
 
 
 def _feedparser(utf8: bytes, response_headers: dict[str, str]) -> Any:
     return feedparser.parse(utf8, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False)
-
-
-def _parses(utf8: bytes, response_headers: dict[str, str]) -> bool:
-    try:
-        _feedparser(utf8, response_headers)
-    except Exception:  # any exception out of feedparser is what is looked for
-        return False
-    return True
 
 
 def _why_not_a_feed(utf8: bytes, parsed: Any, feed_url: str) -> str:
