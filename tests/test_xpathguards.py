@@ -3,13 +3,15 @@ same elements in the same order as trafilatura's own, and trafilatura called alo
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import trafilatura.settings as trafilatura_settings
 import trafilatura.xpaths as trafilatura_xpaths
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.extract import extract_article, page_tree
-from newsflow.xpathguards import ExtractionXPath, guarded_path, selects_elements
+from newsflow.xpathguards import ExtractionXPath, guarded_path, install, selects_elements
 
 _TAGS = ("div", "section", "span", "p", "ul", "ol", "article", "main", "aside", "a", "details", "h1", "h2")
 _VALUES = ("", "comments-title", "hidden", " hidden", "hide-print", "byline author", "Author", "fulltext",
@@ -83,3 +85,19 @@ def test_a_pattern_that_matches_nothing_stays_unguarded_and_only_element_paths_q
     assert selects_elements("(.//*[self::div][re:test(@class, 'x[-_]y')])[1]")
     assert not selects_elements("//meta[re:test(@name, 'x')]/@content")
     assert not selects_elements("//p[re:test(@class, 'x')]/text()")
+
+
+def test_install_looks_at_each_item_of_a_module_list_once() -> None:
+    """A list of n items was rebuilt n times while looking for an XPath to guard (n² looks, review of speed32)."""
+    looks = []
+
+    class Item:
+        @property
+        def path(self) -> str:
+            looks.append(1)
+            return "//p"
+
+    module = ModuleType("listed")
+    module.ITEMS = [Item() for _ in range(50)]  # type: ignore[attr-defined]
+    assert install([module], lambda: False) == 0
+    assert len(looks) == 50

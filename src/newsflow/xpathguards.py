@@ -75,9 +75,10 @@ def install(modules: Iterable[ModuleType], active: Callable[[], bool]) -> int:
 
     for module in modules:
         for name, value in list(vars(module).items()):
-            if isinstance(value, list) and any((twins_of := [twin(item) for item in value])[i] is not item
-                                               for i, item in enumerate(value)):
-                value[:] = twins_of
+            if isinstance(value, list):
+                twins_of = [twin(item) for item in value]
+                if any(new is not old for new, old in zip(twins_of, value, strict=True)):
+                    value[:] = twins_of
             elif twin(value) is not value:
                 setattr(module, name, twin(value))
     return len(twins)
