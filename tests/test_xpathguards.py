@@ -9,8 +9,10 @@ import trafilatura.settings as trafilatura_settings
 import trafilatura.xpaths as trafilatura_xpaths
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from newsflow.extract import extract_article, page_tree
+from newsflow.htmlparser import EXSLT_REGEXP
 from newsflow.xpathguards import ExtractionXPath, guarded_path, install, selects_elements
 
 _TAGS = ("div", "section", "span", "p", "ul", "ol", "article", "main", "aside", "a", "details", "h1", "h2")
@@ -101,3 +103,19 @@ def test_install_looks_at_each_item_of_a_module_list_once() -> None:
     module.ITEMS = [Item() for _ in range(50)]  # type: ignore[attr-defined]
     assert install([module], lambda: False) == 0
     assert len(looks) == 50
+
+
+def test_a_path_naming_another_namespace_or_holding_a_broken_pattern_is_left_as_it_is() -> None:
+    """The twin is compiled with the `re` prefix only: one naming another prefix raised at each evaluation
+    ("Undefined namespace prefix", every page an extraction error), and a pattern Python cannot compile raised
+    while installing, in every extraction (review of speed32)."""
+    namespaces = {"re": EXSLT_REGEXP, "x": "urn:x"}
+    module = ModuleType("prefixed")
+    module.ATTRIBUTE = etree.XPath("//*[re:test(@x:class, 'a')]", namespaces=namespaces)  # type: ignore[attr-defined]
+    module.STEP = etree.XPath("//x:div[re:test(@class, 'a')]", namespaces=namespaces)  # type: ignore[attr-defined]
+    module.BROKEN = etree.XPath("//*[re:test(@class, 'a(')]", namespaces=namespaces)  # type: ignore[attr-defined]
+    kept = dict(vars(module))
+    assert install([module], lambda: True) == 0
+    assert vars(module) == kept
+    assert guarded_path("//*[self::div][contains(@style, 'display:none') or re:test(@class, 'a')]") == (
+        "//*[self::div][contains(@style, 'display:none') or ((@class) and re:test(@class, 'a'))]")

@@ -25,6 +25,8 @@ from newsflow.htmlparser import element_xpath
 _ATTRIBUTE_TEST = re.compile(r"re:test\(\s*(@[\w:-]+(?:\s*\|\s*@[\w:-]+)*)\s*,\s*'([^']*)'\s*(?:,\s*'([^']*)'\s*)?\)")
 _PREDICATE = re.compile(r"\[[^\[\]]*\]")
 _FUNCTION = re.compile(r"[\w-]\s*\(")  # `text()`, `string(…)`: a bracket alone groups steps, `(.//*[…])[1]`
+_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
+_PREFIX = re.compile(r"(?<![\w.:-])([A-Za-z_][\w.-]*):(?!:)")  # `x:div`, `@x:class`, `re:test`; not `self::`
 
 
 class ExtractionXPath:
@@ -46,7 +48,11 @@ def guarded_path(path: str) -> str:
 
 def _guarded_test(call: re.Match[str]) -> str:
     attributes, pattern, flags = call.group(1), call.group(2), call.group(3) or ""
-    if re.compile(pattern, re.IGNORECASE if "i" in flags else 0).search("") is not None:
+    try:
+        matches_nothing = re.compile(pattern, re.IGNORECASE if "i" in flags else 0).search("") is not None
+    except re.error:
+        return call.group(0)  # left to fail where trafilatura's own would, when it is evaluated
+    if matches_nothing:
         return call.group(0)  # "" matches: the call is true on an element without the attribute
     return f"(({attributes}) and {call.group(0)})"
 
@@ -56,6 +62,11 @@ def selects_elements(path: str) -> bool:
     while (bare := _PREDICATE.sub("", path)) != path:
         path = bare
     return _FUNCTION.search(path) is None and not any(sign in path for sign in ("@", "::", "$"))
+
+
+def names_re_only(path: str) -> bool:
+    """Whether `re` is the only namespace prefix `path` names: the twin is compiled knowing that one alone."""
+    return set(_PREFIX.findall(_LITERAL.sub("''", path))) <= {"re"}
 
 
 def install(modules: Iterable[ModuleType], active: Callable[[], bool]) -> int:
@@ -68,7 +79,7 @@ def install(modules: Iterable[ModuleType], active: Callable[[], bool]) -> int:
         if isinstance(expression, ExtractionXPath) or not isinstance(path, str) or "re:test" not in path:
             return expression
         if id(expression) not in twins:
-            if not selects_elements(path) or guarded_path(path) == path:
+            if not selects_elements(path) or not names_re_only(path) or guarded_path(path) == path:
                 return expression
             twins[id(expression)] = ExtractionXPath(expression, element_xpath(guarded_path(path)), active)
         return twins[id(expression)]
