@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import re
+import sys
 from typing import Any
 
 import htmldate.core as htmldate_core
@@ -20,6 +21,7 @@ import trafilatura.utils as trafilatura_utils
 
 from newsflow import extract
 from newsflow.freetext import FAST_TAGS
+from newsflow.xpathguards import ExtractionXPath
 
 
 def _sources() -> dict[str, Any]:
@@ -64,3 +66,24 @@ def test_the_redone_justext_and_htmldate_passes_are_3_0_2s_and_1_11_0s() -> None
         ".//*[" + " or ".join(f"self::{tag}" for tag in htmldate_extractors.FAST_TAGS) + "]/text()")
     assert frozenset(htmldate_extractors.FAST_TAGS) == FAST_TAGS
     assert "for segment in FREE_TEXT_EXPRESSIONS(search_tree):" in inspect.getsource(htmldate_core.find_date)
+
+
+def _re_test_xpaths() -> list[Any]:
+    """Every XPath object of trafilatura's modules (alone or in a module-level list) whose path calls `re:test`."""
+    found = {id(item): item for name, module in list(sys.modules.items()) if name.partition(".")[0] == "trafilatura"
+             for value in vars(module).values() for item in (value if isinstance(value, list) else [value])
+             if "re:test" in str(getattr(item, "path", ""))}
+    return list(found.values())
+
+
+def test_the_xpaths_guarded_inside_extraction_are_2_3_1s() -> None:
+    """`newsflow.xpathguards` guards trafilatura 2.3.1's `re:test` XPaths, an equivalence argued for these strings
+    (element-only paths; single-quoted patterns that cannot match ""): a bump that changes, adds or drops any of them
+    fails here, so the guards are re-checked instead of silently applied to new shapes (review of speed32)."""
+    extract.extract_article("<html><body><p>x</p></body></html>", "https://example.com/a")  # installs the twins
+    xpaths = _re_test_xpaths()
+    assert all(isinstance(item, ExtractionXPath) for item in xpaths), "a re:test XPath of trafilatura's has no twin"
+    paths = sorted({item.own.path for item in xpaths})
+    digest = hashlib.sha256("\n".join(paths).encode()).hexdigest()[:16]
+    changed = "trafilatura's re:test XPaths changed: re-check newsflow.xpathguards against them"
+    assert (len(paths), digest) == (21, "6c52a329b3883810"), changed

@@ -62,6 +62,7 @@ from newsflow.storytext import has_article_paragraph as has_article_paragraph
 from newsflow.storytext import refined_text as refined_text
 from newsflow.text import normalize_text, word_count
 from newsflow.urls import page_canonical_url
+from newsflow.xpathguards import guard_trafilatura_xpaths as guard_xpaths
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
     _linear_json_authors()
     _lighter_json_ld_text()
     _linear_justext()
+    guard_xpaths(lambda: getattr(_readability_seen, "extracting", False))  # once a process (speed32)
     _readability_seen.summary = _readability_seen.own = None
     document = _trafilatura_document(tree, url)
     sitename = _clean_field(document.sitename)
