@@ -28,6 +28,14 @@ _NAME_JOINERS = frozenset({
     "from", "da", "de", "la", "del", "van", "von", "der", "di", "dos", "das", "ter", "ten", "bin", "al", "ibn",
 })
 _NAME_WORDS = 6
+# a weekday's name may run into the day after an author's name and a separator ("By A. Writer · Friday March 13")
+_WEEKDAYS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri",
+    "sat", "sun", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi",
+    "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes",
+    "sábado", "domingo", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "maandag", "dinsdag",
+    "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+})
 
 
 def opens_author(line: str, cue: re.Match[str]) -> bool:
@@ -60,4 +68,15 @@ def _names_only(text: str) -> bool:
         letters = "".join(character for character in word if character.isalnum())
         if word.endswith(":") or (letters and not letters[0].isupper() and letters.lower() not in _NAME_JOINERS):
             return False
-    return True
+    return not _label_after_name(text)
+
+
+def _label_after_name(text: str) -> bool:
+    """Whether capitalised words that are no weekday's follow the name's last separator and run into the date: a
+    label's ("By A. Writer · Print Edition March 13", thirty-second pass); a role's or an agency's before a separator
+    ("By A. Writer, Staff Writer · March 13") leaves the day right after it."""
+    cut = max(text.rfind(separator) for separator in _SEPARATORS)
+    if cut < 0:
+        return False
+    words = ("".join(character for character in word if character.isalnum()) for word in text[cut + 1:].split())
+    return any(word[:1].isupper() and word.lower() not in _WEEKDAYS for word in words)

@@ -1,0 +1,69 @@
+"""The thirty-second pass on publication dates (docs/extraction.md, "Thirty-second pass, dates"): the two rules the
+thirty-first pass left too broad or too narrow, each written as a test before its change.
+
+1. `headline_date.authored_day` read a day after capitalised words that are no name, in a part of the author's line
+   a separator opens ("By A. Writer · Print Edition March 13, 2026"): a print edition's or an offer's next day moved
+   a US afternoon's UTC time onto it.
+2. `lastresortdates.self_posted_day` read only absolute links to the page; a theme's "about this article" sentence
+   links the page as often by its path ("/2010/05/title/") or without its scheme ("//host/…").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.date_batch20 import stored_day
+from tests.date_batch29 import MARCH_12, MARCH_13, URL, utc_page
+from tests.test_date_classes32 import SELF_URL, _self_link, _self_page
+
+MAY_19 = date(2010, 5, 19)
+
+
+@pytest.mark.parametrize("byline", [
+    "By A. Writer · Print Edition March 13, 2026",  # a label after a separator, running into the day
+    "By A. Writer | Weekend Edition March 13, 2026",
+    "By A. Writer · Special Offer Ends March 13, 2026",
+    "Von A. Autor · Printausgabe 13. März 2026",
+])
+def test_capitalised_words_after_the_authors_name_and_a_separator_are_no_name(byline: str) -> None:
+    # a US afternoon story (20:00 Z on the 12th): the label's next day is not the story's
+    lang = "de" if byline.startswith("Von") else "en"
+    assert stored_day(utc_page(byline, lang, json_ld="2026-03-12T20:00:00Z"), URL) == MARCH_12
+
+
+@pytest.mark.parametrize("byline", [
+    "By A. Writer · Friday, March 13, 2026",
+    "By A. Writer · Friday March 13, 2026",  # a weekday's name runs into the day
+    "By A. Writer, Staff Writer · March 13, 2026",  # a role, then a separator: the day right after it
+    "By A. Writer in Rome, March 13, 2026",
+    "By A. Writer · Published March 13, 2026",
+    "By A. Writer · on March 13, 2026",
+    "By A. Writer March 13, 2026",
+])
+def test_an_authors_line_still_puts_a_utc_time_on_its_day(byline: str) -> None:
+    # an Asian morning story (22:30 Z on the 12th) whose author's line prints the 13th
+    assert stored_day(utc_page(byline, json_ld="2026-03-12T22:30:00Z"), URL) == MARCH_13
+
+
+@pytest.mark.parametrize("href", [
+    "/literatur-und-typografie/",  # the page's path
+    "/literatur-und-typografie",
+    "//www.example.de/literatur-und-typografie/",  # without the scheme
+    "http://www.example.de/literatur-und-typografie/",  # the other scheme
+])
+def test_a_sentence_linking_the_page_by_its_path_dates_it(href: str) -> None:
+    about = f"{_self_link(href)} wurde am <nobr>19. Mai 2010</nobr> um <nobr>23:03</nobr> Uhr gepostet."
+    assert stored_day(_self_page(about), SELF_URL) == MAY_19
+
+
+@pytest.mark.parametrize(("about", "url"), [
+    # a link to another path, to the site's root, to the same path on another site
+    ('<a href="/anderer-artikel/">Anderer Artikel</a> wurde am 19. Mai 2010 gepostet.', SELF_URL),
+    ('<a href="/">Lettern</a> wurde am 19. Mai 2010 gepostet.', "https://www.example.de/"),
+    ('<a href="https://other.example/literatur-und-typografie/">Lettern</a> wurde am 19. Mai 2010 gepostet.',
+     SELF_URL),
+])
+def test_a_sentence_about_another_page_leaves_it_undated(about: str, url: str) -> None:
+    assert stored_day(_self_page(about), url) is None
