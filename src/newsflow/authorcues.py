@@ -34,8 +34,10 @@ _WEEKDAYS = frozenset({
     "sat", "sun", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi",
     "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes",
     "sábado", "domingo", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "maandag", "dinsdag",
-    "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+    "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "mo", "di", "mi", "do", "fr", "sa", "so", "lun", "mar",
+    "mer", "jeu", "ven", "sam", "dim", "mié", "jue", "vie", "sáb", "dom", "gio", "ma", "wo", "vr", "za", "zo",
 })
+_SHORT_CAPITALS = 4  # an agency's short name before the day ("By A. Writer · AP March 13", "Von A. Autor | dpa/AFP")
 
 
 def opens_author(line: str, cue: re.Match[str]) -> bool:
@@ -79,4 +81,5 @@ def _label_after_name(text: str) -> bool:
     if cut < 0:
         return False
     words = ("".join(character for character in word if character.isalnum()) for word in text[cut + 1:].split())
-    return any(word[:1].isupper() and word.lower() not in _WEEKDAYS for word in words)
+    return any(word[:1].isupper() and word.lower() not in _WEEKDAYS
+               and not (word.isupper() and len(word) <= _SHORT_CAPITALS) for word in words)
