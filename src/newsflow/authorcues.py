@@ -37,6 +37,8 @@ _WEEKDAYS = frozenset({
     "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "mo", "di", "mi", "do", "fr", "sa", "so", "lun", "mar",
     "mer", "jeu", "ven", "sam", "dim", "mié", "jue", "vie", "sáb", "dom", "gio", "ma", "wo", "vr", "za", "zo",
 })
+# a creation's cue the publication cues (`headline_date._PUBLISHED`) lack: "Von A. Autor | Erstellt am 13.03.2026"
+_CREATED = frozenset({"erstellt", "created", "creado", "criado", "créé", "creato", "aangemaakt", "skapad", "oprettet"})
 _SHORT_CAPITALS = 4  # an agency's short name before the day ("By A. Writer · AP March 13", "Von A. Autor | dpa/AFP")
 
 
@@ -81,5 +83,5 @@ def _label_after_name(text: str) -> bool:
     if cut < 0:
         return False
     words = ("".join(character for character in word if character.isalnum()) for word in text[cut + 1:].split())
-    return any(word[:1].isupper() and word.lower() not in _WEEKDAYS
+    return any(word[:1].isupper() and word.lower() not in _WEEKDAYS and word.lower() not in _CREATED
                and not (word.isupper() and len(word) <= _SHORT_CAPITALS) for word in words)
