@@ -77,3 +77,24 @@ def test_a_sentence_linking_the_page_by_its_path_dates_it(href: str) -> None:
 ])
 def test_a_sentence_about_another_page_leaves_it_undated(about: str, url: str) -> None:
     assert stored_day(_self_page(about), url) is None
+
+
+@pytest.mark.parametrize(("lang", "byline"), [
+    ("en", "By A. Writer · On March 13, 2026"),  # a joining word, capitalised after the separator
+    ("en", "By A. Writer | Published On March 13, 2026"),
+    ("en", "By A. Writer · Posted On March 13, 2026"),
+    ("fr", "Par A. Auteur · Le 13 mars 2026"),
+    ("fr", "Par A. Auteur | Le 13/03/2026 à 10h00"),
+    ("de", "Von A. Autor · Am 13. März 2026"),
+    ("es", "Por A. Autor | El 13 de marzo de 2026"),
+    ("en", "Di A. Autore | Il 13 marzo 2026"),
+    ("en", "Av A. Svensson · Fredag 13 mars 2026"),  # the weekdays of every language an author's cue is read in
+    ("en", "Af A. Jensen · Fredag 13. marts 2026"),
+    ("pt", "Por A. Autor | Sexta-feira 13 de março de 2026"),
+    ("en", "Przez A. Kowalski · Piątek 13 marca 2026"),
+])
+def test_a_capitalised_joining_word_or_weekday_after_the_separator_is_no_label(lang: str, byline: str) -> None:
+    # review of the thirty-second pass: the label's rule took any capitalised word after the last separator for a
+    # label's, so "Par A. Auteur · Le 13 mars", "Von A. Autor · Am 13. März" and a Swedish, Danish, Portuguese or
+    # Polish weekday lost the author's day main reads
+    assert authored_day(page_tree(utc_page(byline, lang, json_ld="2026-03-12T23:10:00Z"))) == MARCH_13

@@ -36,6 +36,12 @@ _WEEKDAYS = frozenset({
     "sábado", "domingo", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "maandag", "dinsdag",
     "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "mo", "di", "mi", "do", "fr", "sa", "so", "lun", "mar",
     "mer", "jeu", "ven", "sam", "dim", "mié", "jue", "vie", "sáb", "dom", "gio", "ma", "wo", "vr", "za", "zo",
+    # review: the other languages an author's cue is read in (`AUTHOR_CUE`: "av", "af", "por", "przez")
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag", "mandag", "tirsdag", "lørdag", "søndag",
+    "mån", "tis", "ons", "tor", "fre", "lör", "sön", "man", "tir", "lør", "søn", "segundafeira", "terçafeira",
+    "quartafeira", "quintafeira", "sextafeira", "segunda", "terça", "quarta", "quinta", "sexta", "seg", "ter", "qua",
+    "qui", "sex", "poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela", "pon", "wt", "śr",
+    "czw", "pt", "sob", "niedz",
 })
 # a creation's cue the publication cues (`headline_date._PUBLISHED`) lack: "Von A. Autor | Erstellt am 13.03.2026"
 _CREATED = frozenset({"erstellt", "created", "creado", "criado", "créé", "creato", "aangemaakt", "skapad", "oprettet"})
@@ -84,4 +90,5 @@ def _label_after_name(text: str) -> bool:
         return False
     words = ("".join(character for character in word if character.isalnum()) for word in text[cut + 1:].split())
     return any(word[:1].isupper() and word.lower() not in _WEEKDAYS and word.lower() not in _CREATED
+               and word.lower() not in _NAME_JOINERS  # review: "Par A. Auteur · Le 13 mars", "Posted On March 13"
                and not (word.isupper() and len(word) <= _SHORT_CAPITALS) for word in words)
