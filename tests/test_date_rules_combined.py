@@ -33,11 +33,13 @@ from tests.datepageworld import (
     render,
 )
 
-UNDATED_LIMITS = ("event", "related", "comments", "sidebar", "newsletter")
+UNDATED_LIMITS = ("event", "related", "comments", "sidebar", "newsletter", "copyright")
 """Kinds whose removal changes the day of a page that states none: `test_an_event_box_dates_an_undated_page`,
 `test_a_dropped_blocks_day_leaves_an_undated_page_without_its_modification` and (review: the teasers', sidebar's and
 newsletter's blocks are dropped the same way, found with 1,500 undated pages)
-`test_a_dropped_newsletters_day_leaves_an_undated_page_without_its_caption` (strict xfails, documented limits)."""
+`test_a_dropped_newsletters_day_leaves_an_undated_page_without_its_caption`, and (review of the thirty-second pass, a
+random seed) the copyright year's `test_a_dropped_copyright_year_leaves_an_undated_page_without_its_caption` (strict
+xfails, documented limits)."""
 EXAMPLES = int(os.environ.get("NEWSFLOW_DATE_EXAMPLES", "25"))
 GENERATED = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -304,3 +306,16 @@ def test_a_dropped_newsletters_day_leaves_an_undated_page_without_its_caption() 
     page = DatePage(day=date(2025, 1, 1), lang="en", paragraphs=2,
                     distractors=(("caption", date(2025, 1, 4)), ("newsletter", date(2026, 12, 4))))
     assert day_of(page) == day_of(page.without("newsletter")) == date(2025, 1, 4)
+
+
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-second pass's review): htmldate's "
+                   "answer, the copyright line's year (1 January), is dropped (seventh pass) and the page is left "
+                   "undated; htmldate is not asked again without it, so the caption day it gives beside an earlier "
+                   "year is lost")
+def test_a_dropped_copyright_year_leaves_an_undated_page_without_its_caption() -> None:
+    """Shrunk (random seed 2, review of the thirty-second pass): day 2025-01-01, en, no way, 2 paragraphs, a caption
+    of 2024-12-29 and "© 2024": stored the caption's day; with "© 2025" (the world's copyright without the
+    distractor is the story's year) htmldate answers 2025-01-01, the copyright's, and the page is stored undated."""
+    page = DatePage(day=date(2025, 1, 1), lang="en", zone="+01:00", paragraphs=2,
+                    distractors=(("copyright", date(2024, 1, 1)), ("caption", date(2024, 12, 29))))
+    assert day_of(page) == day_of(page.without("copyright")) == date(2024, 12, 29)
