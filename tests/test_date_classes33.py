@@ -98,3 +98,18 @@ def test_a_capitalised_joining_word_or_weekday_after_the_separator_is_no_label(l
     # label's, so "Par A. Auteur · Le 13 mars", "Von A. Autor · Am 13. März" and a Swedish, Danish, Portuguese or
     # Polish weekday lost the author's day main reads
     assert authored_day(page_tree(utc_page(byline, lang, json_ld="2026-03-12T23:10:00Z"))) == MARCH_13
+
+
+def test_an_agency_in_parentheses_after_the_name_leaves_the_day_the_authors() -> None:
+    # review: "(" cut the line, and the agency's name before ")" was taken for a label running into the day
+    html = utc_page("By Jane Doe (Reuters) March 13, 2026", "en", json_ld="2026-03-12T23:10:00Z")
+    assert authored_day(page_tree(html)) == MARCH_13
+
+
+def test_a_label_after_a_spaced_hyphen_is_a_label() -> None:
+    # review: the ASCII hyphen bylines print as often as a dash was no separator, so the label was read as the name;
+    # a hyphen inside a name ("Jean-Pierre") is none
+    label = utc_page("By A. Writer - Print Edition March 13, 2026", "en", json_ld="2026-03-12T20:00:00Z")
+    assert stored_day(label, URL) == MARCH_12
+    for byline in ("By Jean-Pierre Dupont March 13, 2026", "By A. Writer - Friday March 13, 2026"):
+        assert authored_day(page_tree(utc_page(byline, "en", json_ld="2026-03-12T23:10:00Z"))) == MARCH_13

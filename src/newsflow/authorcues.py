@@ -85,7 +85,9 @@ def _label_after_name(text: str) -> bool:
     """Whether capitalised words that are no weekday's follow the name's last separator and run into the date: a
     label's ("By A. Writer · Print Edition March 13", thirty-second pass); a role's or an agency's before a separator
     ("By A. Writer, Staff Writer · March 13") leaves the day right after it."""
-    cut = max(text.rfind(separator) for separator in _SEPARATORS)
+    # review: a closing parenthesis ends a part ("By Jane Doe (Reuters) March 13"), and a spaced hyphen separates as a
+    # dash does ("By A. Writer - Print Edition March 13"; a hyphen inside a name, "Jean-Pierre", does not)
+    cut = max(text.rfind(separator) for separator in (*_SEPARATORS, ")", " - "))
     if cut < 0:
         return False
     words = ("".join(character for character in word if character.isalnum()) for word in text[cut + 1:].split())
