@@ -32,7 +32,11 @@ MAY_19 = date(2010, 5, 19)
 def test_capitalised_words_after_the_authors_name_and_a_separator_are_no_name(byline: str) -> None:
     # a US afternoon story (20:00 Z on the 12th): the label's next day is not the story's
     lang = "de" if byline.startswith("Von") else "en"
-    assert stored_day(utc_page(byline, lang, json_ld="2026-03-12T20:00:00Z"), URL) == MARCH_12
+    html = utc_page(byline, lang, json_ld="2026-03-12T20:00:00Z")
+    # review: read directly too; a German page's time moves only from CET's midnight, so its stored day alone passed
+    # with the rule taken out
+    assert authored_day(page_tree(html)) is None
+    assert stored_day(html, URL) == MARCH_12
 
 
 @pytest.mark.parametrize("byline", [
