@@ -28,6 +28,24 @@ _NAME_JOINERS = frozenset({
     "from", "da", "de", "la", "del", "van", "von", "der", "di", "dos", "das", "ter", "ten", "bin", "al", "ibn",
 })
 _NAME_WORDS = 6
+# a weekday's name may run into the day after an author's name and a separator ("By A. Writer · Friday March 13")
+_WEEKDAYS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri",
+    "sat", "sun", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi",
+    "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes",
+    "sábado", "domingo", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "maandag", "dinsdag",
+    "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "mo", "di", "mi", "do", "fr", "sa", "so", "lun", "mar",
+    "mer", "jeu", "ven", "sam", "dim", "mié", "jue", "vie", "sáb", "dom", "gio", "ma", "wo", "vr", "za", "zo",
+    # review: the other languages an author's cue is read in (`AUTHOR_CUE`: "av", "af", "por", "przez")
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag", "mandag", "tirsdag", "lørdag", "søndag",
+    "mån", "tis", "ons", "tor", "fre", "lör", "sön", "man", "tir", "lør", "søn", "segundafeira", "terçafeira",
+    "quartafeira", "quintafeira", "sextafeira", "segunda", "terça", "quarta", "quinta", "sexta", "seg", "ter", "qua",
+    "qui", "sex", "poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela", "pon", "wt", "śr",
+    "czw", "pt", "sob", "niedz",
+})
+# a creation's cue the publication cues (`headline_date._PUBLISHED`) lack: "Von A. Autor | Erstellt am 13.03.2026"
+_CREATED = frozenset({"erstellt", "created", "creado", "criado", "créé", "creato", "aangemaakt", "skapad", "oprettet"})
+_SHORT_CAPITALS = 4  # an agency's short name before the day ("By A. Writer · AP March 13", "Von A. Autor | dpa/AFP")
 
 
 def opens_author(line: str, cue: re.Match[str]) -> bool:
@@ -60,4 +78,19 @@ def _names_only(text: str) -> bool:
         letters = "".join(character for character in word if character.isalnum())
         if word.endswith(":") or (letters and not letters[0].isupper() and letters.lower() not in _NAME_JOINERS):
             return False
-    return True
+    return not _label_after_name(text)
+
+
+def _label_after_name(text: str) -> bool:
+    """Whether capitalised words that are no weekday's follow the name's last separator and run into the date: a
+    label's ("By A. Writer · Print Edition March 13", thirty-second pass); a role's or an agency's before a separator
+    ("By A. Writer, Staff Writer · March 13") leaves the day right after it."""
+    # review: a closing parenthesis ends a part ("By Jane Doe (Reuters) March 13"), and a spaced hyphen separates as a
+    # dash does ("By A. Writer - Print Edition March 13"; a hyphen inside a name, "Jean-Pierre", does not)
+    cut = max(text.rfind(separator) for separator in (*_SEPARATORS, ")", " - "))
+    if cut < 0:
+        return False
+    words = ("".join(character for character in word if character.isalnum()) for word in text[cut + 1:].split())
+    return any(word[:1].isupper() and word.lower() not in _WEEKDAYS and word.lower() not in _CREATED
+               and word.lower() not in _NAME_JOINERS  # review: "Par A. Auteur · Le 13 mars", "Posted On March 13"
+               and not (word.isupper() and len(word) <= _SHORT_CAPITALS) for word in words)

@@ -168,7 +168,7 @@ def authored_day(tree: Any) -> date | None:
             continue
         if after_author(previous) and not any(character.isalpha() for character in line[:found[0]]):
             return found[1]  # the name's element, then the day's: "Por A. Autor" <span>12 de março de 2026</span>
-        if after_author(line[:found[0]]):
+        if after_author(_PUBLISHED.sub("", line[:found[0]])):  # "By A. Writer · Published March 13"
             return found[1]
         previous = ""
     return None

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, date, datetime, time
 from itertools import islice
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsflow.datechecks import URL_MONTH, plausible, url_day
 from newsflow.headline_date import byline_time, byline_title_date, published_ago, update_bound
@@ -85,7 +86,7 @@ def self_posted_day(tree: Any, url: str | None) -> date | None:
         return None
     bare = url.split("#")[0].rstrip("/")
     month = URL_MONTH.search(bare)
-    for link in islice(tree.xpath("//a[@href=$one or @href=$two]", one=bare, two=bare + "/"), SELF_LINKS_READ):
+    for link in islice(_self_links(tree, bare), SELF_LINKS_READ):
         after = "".join(text for text in (link.tail, *_following_texts(link)) if text)[:SENTENCE_CHARS]
         found = first_date(after, named=True)
         if found is None or _COMMENT.search(after, 0, found[0]):
@@ -95,6 +96,21 @@ def self_posted_day(tree: Any, url: str | None) -> date | None:
         if _POSTED.search(after, 0, found[0] + CUE_AFTER_DATE):
             return found[1]
     return None
+
+
+def _self_links(tree: Any, bare: str) -> list[Any]:
+    """The links to the page's own URL (`bare`: without its fragment and final slash), absolute, without the scheme
+    ("//host/path"), with the other scheme, or by the path alone ("/2010/05/title/"; thirty-second pass), with or
+    without the final slash: one XPath."""
+    parts = urlsplit(bare)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return list(tree.xpath("//a[@href=$one or @href=$two]", one=bare, two=bare + "/"))
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    other = "http" if parts.scheme == "https" else "https"
+    forms = [bare, f"//{parts.netloc}{path}", f"{other}://{parts.netloc}{path}"] + ([path] if path.strip("/") else [])
+    hrefs = sorted({href for form in forms for href in (form, form + "/")})
+    return list(tree.xpath("//a[" + " or ".join(f"@href=$h{index}" for index in range(len(hrefs))) + "]",
+                           **{f"h{index}": href for index, href in enumerate(hrefs)}))
 
 
 def _following_texts(link: Any) -> list[str]:
