@@ -14,7 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.models import FailureClass, Outcome
-from newsflow.outages import OUTAGE_GRACE, PollReach, RunVerdict, doubt_caps, judge_run, outage_spares, site_turned_away
+from newsflow.outages import (
+    OUTAGE_GRACE,
+    PollReach,
+    RunVerdict,
+    doubt_caps,
+    judge_run,
+    outage_holds_articles,
+    outage_spares,
+    site_turned_away,
+)
 from newsflow.polling import (
     BACKOFF_BASE_SECONDS,
     DOUBT_BACKOFF_CAP,
@@ -237,3 +246,17 @@ def test_a_site_turned_away_beside_one_that_answered_backs_off_in_full_at_once()
             assert site_turned_away(verdict, poll) and not doubt_caps(verdict, poll, None, START)
         alone = judge_run([poll, replace(poll, host="b.test", site="b.test")])  # both refused: may be a firewall
         assert doubt_caps(alone, poll, None, START)
+
+
+def test_the_run_is_judged_once_and_holds_the_articles_as_outage_holds_articles_says() -> None:
+    """`polls.poll_feeds` judged the outage twice (`judge_run`, then `outage_holds_articles`); the verdict now says
+    whether the articles are held (red team 35). Cases: 3 names unresolved, one beside a failing feed's silence
+    (an outage of 3 polls judged), 2 polls (spares the back-off only), a failing feed's silence making 3 polls of 2
+    judged, and an answer among them."""
+    a, b, c = (PollReach(Outcome.DNS_ERROR, s, site=s) for s in ("a.test", "b.test", "c.test"))
+    hung = PollReach(Outcome.TIMEOUT, "d.test", unanswered=True, was_failing=True, site="d.test")
+    fine = PollReach(Outcome.OK, "e.test", site="e.test")
+    cases = [[a, b, c], [a, b, c, hung], [a, b], [a, b, hung], [a, b, c, fine], [a, fine]]
+    assert [(judge_run(p).outage, judge_run(p).holds_articles) for p in cases] == [
+        (True, True), (True, True), (True, False), (True, False), (False, False), (False, False)]
+    assert all(judge_run(p).holds_articles == outage_holds_articles(p) for p in cases)

@@ -60,6 +60,7 @@ def poll_state(
         reset_validators=poll.result.url != feedmoves.polled_url(known, poll.feed.url)
         or validators_suspect(poll.outcome, failure, penalise),
         unreachable=poll.unreachable,
+        turned_away=poll.turned_away,
     )
 
 

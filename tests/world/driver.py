@@ -384,7 +384,8 @@ class WorldDriver:
         shift = f"INTERVAL {SIMULATED_INTERVAL + self.world.spell.seconds_after} SECOND"  # + red team 34's hours
         with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
             con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
-                        f"next_poll_at = next_poll_at - {shift}, unreachable_since = unreachable_since - {shift}")
+                        f"next_poll_at = next_poll_at - {shift}, unreachable_since = unreachable_since - {shift}, "
+                        f"turned_away_since = turned_away_since - {shift}")
 
 
 def soak(spec: WorldSpec, workdir: Path, prefect_api: str | None = None) -> SoakReport:

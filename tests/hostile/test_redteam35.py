@@ -1,0 +1,107 @@
+"""Red team 35: the outage rules' cases red team 34 left (docs/polling.md, "Red team 35").
+
+Real runs (`runner.run_ingest`), a real DuckDB file, names resolved through the world's resolver, as in
+tests/hostile/test_redteam33.py and test_redteam34.py, whose helpers these are: the address that refuses is taken for
+a public one where a test says so.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsflow import netguard
+from newsflow.config import Config
+from newsflow.polling import BACKOFF_BASE_SECONDS, DOUBT_BACKOFF_CAP, JITTER
+from tests.hostile.servers import LoopbackServer
+from tests.hostile.test_redteam31 import CLOSED, Outlets, failures, loopback, run
+from tests.hostile.test_redteam33 import age_unreachable, plan_of
+from tests.test_unstoppable import query
+from tests.world.dns import WorldResolver
+
+__all__ = ["loopback"]  # the fixture, imported to be used here
+
+CAPPED = DOUBT_BACKOFF_CAP * (1 + JITTER)
+
+
+def make_due(config: Config, feed: str = "") -> None:
+    """Time passing to the feed's next poll (every feed's, without `feed`)."""
+    where = f"WHERE feed_id = '{feed}'" if feed else ""
+    with duckdb.connect(str(config.warehouse_path)) as con:
+        con.execute(f"UPDATE feeds SET next_poll_at = now() - INTERVAL 1 MINUTE {where}")
+
+
+def full_backoff(config: Config, failures_before: int) -> float:
+    return min(BACKOFF_BASE_SECONDS * 2**failures_before * (1 - JITTER), config.polling.max_interval)
+
+
+def test_a_kill_switch_right_after_a_weekend_offline_backs_off_an_hour_at_most_then_a_site_gone_in_full(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Red team 34's hunt, seed 703: 50 hours offline, then every connection refused at a public address (a VPN's kill
+    switch). The day's grace, measured from the first failure to reach the feed, had been spent offline, so the
+    refusals backed off in full at once (5109 s after 5 failures, 21 hours after 9): a laptop back after a weekend
+    stayed silent that long once the VPN was up. Measured from the first refusal (`feeds.turned_away_since`), they
+    back off an hour at most for a day; a site that died offline, refusing for a day, then backs off in full."""
+    server, resolver = loopback
+    monkeypatch.setattr(netguard, "is_public_address", lambda address: address == CLOSED)
+    outlets = Outlets(server, resolver, {"solo": "a.test"})
+    outlets.publish()
+    config = outlets.config(tmp_path)
+    outlets.dns()
+    assert run(config, "online").counts.feeds_failed == 0
+    outlets.dns(outage=True)
+    assert run(config, "offline").counts.network_outage == 1 and failures(config) == [("solo", 0)]
+    age_unreachable(config, timedelta(hours=50))  # a weekend offline, run after run
+    make_due(config)
+    assert run(config, "still-offline").counts.feeds_outage_overdue == 1
+    with duckdb.connect(str(config.warehouse_path)) as con:  # 9 failures: the back-off would be 300 s x 2^8
+        con.execute("UPDATE feeds SET consecutive_failures = 8")
+    make_due(config)
+    outlets.dns(closed=frozenset({"a.test"}))  # the network is back, behind the kill switch
+    assert run(config, "kill-switch").counts.feeds_turned_away == 1
+    count, error, interval = plan_of(config)
+    assert count == 9 and "refused" in error, "a refusal after a weekend offline not shown failing"
+    assert interval <= CAPPED, f"a kill switch right after a weekend offline backed off {interval:.0f} s"
+    age_unreachable(config, timedelta(hours=25))  # refused for a day: a site gone (died while offline)
+    make_due(config)
+    assert run(config, "a-day-on").feeds_due == 1
+    count, _, interval = plan_of(config)
+    assert count == 10 and interval >= full_backoff(config, 9), f"a site gone for a day backed off {interval:.0f} s"
+    outlets.dns()
+    make_due(config)
+    assert run(config, "back").counts.feeds_failed == 0
+    assert query(config.path, "SELECT unreachable_since, turned_away_since FROM feeds") == [(None, None)]
+
+
+def test_a_site_unreachable_polled_alone_backs_off_in_full_when_others_answered_a_run_earlier(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """Red team 33's price: a site that cannot be connected to (refusing from the machine's own networks, here
+    loopback), polled alone in its run, made the run "in doubt" (it would be an outage were the feed not failing),
+    so it backed off an hour at most though the install's other feed had answered minutes before. Earlier runs
+    vouch for the network for an hour after an answer, unless a feed has failed to be reached since
+    (`outages.network_seen_up`): then in full; an hour after that answer, in doubt again."""
+    server, resolver = loopback
+    outlets = Outlets(server, resolver, {"dead": "a.test", "healthy": "b.test"})
+    outlets.publish()
+    config = outlets.config(tmp_path)
+    outlets.dns(closed=frozenset({"a.test"}))
+    assert run(config, "both").counts.network_outage == 0 and failures(config) == [("dead", 1), ("healthy", 0)]
+    with duckdb.connect(str(config.warehouse_path)) as con:  # 9 failures: the back-off would be 300 s x 2^8
+        con.execute("UPDATE feeds SET consecutive_failures = 8 WHERE feed_id = 'dead'")
+        con.execute("UPDATE feeds SET next_poll_at = now() + INTERVAL 1 HOUR WHERE feed_id = 'healthy'")
+    make_due(config, "dead")
+    assert run(config, "alone").feeds_due == 1
+    (count, interval), = query(config.path, "SELECT consecutive_failures, epoch(next_poll_at - last_polled_at) "
+                                            "FROM feeds WHERE feed_id = 'dead'")
+    assert count == 9 and float(str(interval)) >= full_backoff(config, 8), f"backed off {interval} s, in doubt"
+    with duckdb.connect(str(config.warehouse_path)) as con:  # the healthy feed's answer is two hours old
+        con.execute("UPDATE feeds SET last_polled_at = last_polled_at - INTERVAL 2 HOUR, "
+                    "next_poll_at = now() + INTERVAL 1 HOUR WHERE feed_id = 'healthy'")
+    make_due(config, "dead")
+    assert run(config, "alone-later").feeds_due == 1
+    (count, interval), = query(config.path, "SELECT consecutive_failures, epoch(next_poll_at - last_polled_at) "
+                                            "FROM feeds WHERE feed_id = 'dead'")
+    assert count == 10 and float(str(interval)) <= CAPPED, "nothing vouched for the network: in doubt"
