@@ -208,14 +208,20 @@ def network_seen_up(states: Iterable[FeedState], at: datetime) -> bool:
     return all(s.unreachable_since is None or s.unreachable_since < up for s in states)
 
 
-def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime) -> bool:
+def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime,
+                  by_boot: timedelta | None = None) -> bool:
     """Whether the run's outage spares the feed this poll failed to reach: no failure counted, its plan kept.
 
     Not once its polls have failed to reach it for `OUTAGE_GRACE` (`unreachable_since`, this poll's time when it
     is the first): an outage that lasts a day or more (a site gone while it was polled alone, or the machine
     offline for days) hid the feed's failure for good, polled every run, `newsflow feeds` showing 0 failures
-    (red team 33)."""
-    return verdict.outage and at - (unreachable_since or at) < OUTAGE_GRACE
+    (red team 33).
+
+    `by_boot`: the time passed since that first poll by the boot clock (`newsflow.boottime`), when it was read in
+    this boot. The longer of the two counts: a wall clock set back at every run of an outage restarted the grace each
+    time (`unreachable_since` is taken back to a poll earlier than it), and a site that died offline was never
+    counted (red team 35)."""
+    return verdict.outage and max(at - (unreachable_since or at), by_boot or timedelta(0)) < OUTAGE_GRACE
 
 
 def doubt_caps(verdict: RunVerdict, poll: PollReach, turned_away_since: datetime | None, at: datetime) -> bool:

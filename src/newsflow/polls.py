@@ -24,8 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from newsflow import feedmoves, outages, warehouse
+from newsflow import boottime, feedmoves, outages, warehouse
 from newsflow import polling as polling_policy
+from newsflow.boottime import BootReading
 from newsflow.config import PollingSettings
 from newsflow.errors import WarehouseError
 from newsflow.feedloops import settle_redirects, unpolled_moves
@@ -70,6 +71,7 @@ class FeedPoll:
     unreachable: bool = False  # it failed to reach the feed (feeds.unreachable_since)
     network_doubt: bool = False  # ... in a run where nothing told the network up (outages.doubt_caps)
     turned_away: bool = False  # ... the network said the site is not there (outages.turned_away; turned_away_since)
+    boot: BootReading | None = None  # ... the boot clock then (feeds.unreachable_uptime: outages.outage_spares)
 
 
 UNREACHABLE_VALUES = frozenset(outcome.value for outcome in polling_policy.UNREACHABLE_OUTCOMES)  # feeds.last_outcome
@@ -154,17 +156,19 @@ def judge_held(job: PollJob, held: Sequence[tuple[FeedPoll, polling_policy.PollR
     """The polls that failed to reach their feeds, each with whether it is penalised; how many an outage did not
     spare (unreachable for `outages.OUTAGE_GRACE`), and how many the network turned away (the sites' failure)."""
     judged, overdue, turned_away = [], [], []
+    boot = boottime.reading()
     for poll, reach in held:
-        state = job.states.get(poll.feed.name)
-        since, away_since = (state.unreachable_since, state.turned_away_since) if state else (None, None)
-        spared = outages.outage_spares(verdict, reach, since, poll.result.at)
+        state = job.states.get(poll.feed.name) or FeedState(poll.feed.name)
+        since, away_since = state.unreachable_since, state.turned_away_since
+        by_boot = boottime.elapsed_since(state.unreachable_boot, state.unreachable_uptime, boot)
+        spared = outages.outage_spares(verdict, reach, since, poll.result.at, by_boot)
         if verdict.outage and not spared:
             overdue.append(poll.feed.name)
         if not spared and outages.site_turned_away(verdict, reach):
             turned_away.append(poll.feed.name)
         doubt = outages.doubt_caps(verdict, reach, away_since, poll.result.at)
-        judged.append((replace(poll, unreachable=True, network_doubt=doubt, turned_away=outages.turned_away(reach)),
-                       not spared))
+        judged.append((replace(poll, unreachable=True, network_doubt=doubt, turned_away=outages.turned_away(reach),
+                               boot=boot), not spared))
     if overdue:
         log.warning("network outage, but %d feeds not reached for a day or more are counted failing, backing off "
                     "%d s at most (`newsflow feeds`): %s", len(overdue), polling_policy.DOUBT_BACKOFF_CAP,

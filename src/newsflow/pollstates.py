@@ -61,6 +61,8 @@ def poll_state(
         or validators_suspect(poll.outcome, failure, penalise),
         unreachable=poll.unreachable,
         turned_away=poll.turned_away,
+        boot=poll.boot.boot if poll.boot else None,
+        uptime=poll.boot.seconds if poll.boot else None,
     )
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsflow import netguard
+from newsflow import boottime, netguard
+from newsflow.boottime import BootReading
 from newsflow.config import Config
 from newsflow.polling import BACKOFF_BASE_SECONDS, DOUBT_BACKOFF_CAP, JITTER
 from tests.hostile.servers import LoopbackServer
@@ -105,3 +106,39 @@ def test_a_site_unreachable_polled_alone_backs_off_in_full_when_others_answered_
     (count, interval), = query(config.path, "SELECT consecutive_failures, epoch(next_poll_at - last_polled_at) "
                                             "FROM feeds WHERE feed_id = 'dead'")
     assert count == 10 and float(str(interval)) <= CAPPED, "nothing vouched for the network: in doubt"
+
+
+def test_a_clock_set_back_at_every_run_of_an_outage_does_not_restart_the_grace(
+        loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+    """Red team 34's hunt, seed 201: the clock set back at every run of an outage (3, 2, 1 days ahead, then right),
+    each run's poll earlier than the feed's first failure to reach it: `unreachable_since` was taken back to it, the
+    grace restarted, and a site that died offline was never counted. Here 8 hours pass between runs while the wall
+    clock is set back 10 hours each time: after 24 hours by the boot clock (`newsflow.boottime`), the feed is
+    counted, though the wall clock shows it unreachable for no time at all."""
+    if boottime.reading() is None:
+        pytest.skip("no boot clock on this platform (newsflow.boottime reads Linux's CLOCK_BOOTTIME and boot id)")
+    server, resolver = loopback
+    outlets = Outlets(server, resolver, {"solo": "a.test"})
+    outlets.publish()
+    config = outlets.config(tmp_path)
+    outlets.dns()
+    assert run(config, "online").counts.feeds_failed == 0
+    outlets.dns(outage=True)
+    overdue = []
+    for index in range(5):
+        overdue.append(run(config, f"offline-{index}").counts.feeds_outage_overdue)
+        with duckdb.connect(str(config.warehouse_path)) as con:  # 8 hours pass; the clock is set back 10 hours
+            con.execute("UPDATE feeds SET unreachable_since = unreachable_since + INTERVAL 2 HOUR, "
+                        "unreachable_uptime = unreachable_uptime - 8 * 3600")
+        make_due(config)
+    assert overdue[:4] == [0, 0, 0, 1], "a clock set back at every run kept the feed spared"
+    assert failures(config) == [("solo", 2)], "counted at 24 hours, and again (failing already, no outage)"
+
+
+def test_the_boot_clock_counts_within_one_boot_only() -> None:
+    """A reading of another boot, or one later than now, tells nothing: the wall clock alone counts then."""
+    now = BootReading("boot-b", 500.0)
+    assert boottime.elapsed_since("boot-b", 200.0, now) == timedelta(seconds=300)
+    assert [boottime.elapsed_since(boot, seconds, now) for boot, seconds in (
+        ("boot-a", 200.0), ("boot-b", 900.0), (None, None))] == [None, None, None]
+    assert boottime.elapsed_since("boot-b", 200.0, None) is None
