@@ -32,9 +32,11 @@ def reading() -> BootReading | None:
     if clock is None:
         return None
     try:
-        return BootReading(BOOT_ID.read_text().strip(), time.clock_gettime(clock))
-    except OSError:
+        boot = BOOT_ID.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):  # missing or unreadable (a container), or not a boot id
         return None
+    # An empty id would make every boot one: a reading of an earlier boot taken for one of this (review).
+    return BootReading(boot, time.clock_gettime(clock)) if boot else None
 
 
 def elapsed_since(boot: str | None, seconds: float | None, now: BootReading | None) -> timedelta | None:
