@@ -7,16 +7,20 @@ a public one where a test says so.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from newsflow import boottime, netguard
+from newsflow import boottime, netguard, warehouse
 from newsflow.boottime import BootReading
 from newsflow.config import Config
+from newsflow.models import FeedConfig, FeedPollState, Outcome
+from newsflow.outages import PollReach, judge_run
 from newsflow.polling import BACKOFF_BASE_SECONDS, DOUBT_BACKOFF_CAP, JITTER
+from newsflow.warehouse import Warehouse, run_read_query
 from tests.hostile.servers import LoopbackServer
 from tests.hostile.test_redteam31 import CLOSED, Outlets, failures, loopback, run
 from tests.hostile.test_redteam33 import age_unreachable, plan_of
@@ -136,3 +140,40 @@ def test_the_boot_clock_counts_within_one_boot_only() -> None:
     assert [boottime.elapsed_since(boot, seconds, now) for boot, seconds in (
         ("boot-a", 200.0), ("boot-b", 900.0), (None, None))] == [None, None, None]
     assert boottime.elapsed_since("boot-b", 200.0, None) is None
+
+
+def test_an_empty_boot_id_is_no_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of red team 35: a container whose boot id file reads empty gave every boot the id "", so a reading of
+    an earlier boot (its seconds since that boot) was taken for one of this boot, the time between them made up."""
+    if getattr(time, "CLOCK_BOOTTIME", None) is None:
+        pytest.skip("no CLOCK_BOOTTIME on this platform")
+    empty = tmp_path / "boot_id"
+    empty.write_text("\n")
+    monkeypatch.setattr(boottime, "BOOT_ID", empty)
+    assert boottime.reading() is None
+
+
+def test_a_boot_clock_behind_its_reading_in_the_same_boot_is_read_again(tmp_path: Path) -> None:
+    """Review of red team 35: a VM restored from a snapshot keeps its boot id, its boot clock back at the snapshot's.
+    A feed's reading from after the snapshot was kept while the feed stayed unreachable, so the boot clock told
+    nothing until it came round to that reading again; it is read again, as after a reboot."""
+    store = Warehouse(tmp_path / "news.duckdb")
+    at = datetime(2026, 12, 5, 12, tzinfo=UTC)
+    with store.writing() as con:
+        warehouse.sync_feeds(con, [FeedConfig("f1", "https://news.example/feed")])
+        for hours, uptime in ((0, 90_000.0), (1, 500.0), (2, 4100.0)):
+            warehouse.mark_unreachable(con, [FeedPollState("f1", at + timedelta(hours=hours), "error",
+                                                           "connect_error", True, unreachable=True, boot="b",
+                                                           uptime=uptime)])
+    assert run_read_query(store, "SELECT unreachable_boot, unreachable_uptime FROM feeds").rows == [("b", 500.0)]
+
+
+def test_earlier_runs_vouch_for_a_lone_poll_that_connected_not_one_that_failed_to_resolve() -> None:
+    """Review of red team 35: the network seen up a run earlier made a failing feed's lone poll the site's failure.
+    Dropping between runs (a laptop's lid closed, no Wi-Fi yet) shows in no earlier run, and its first sign is a name
+    that no longer resolves: such a poll stays in doubt. One whose name resolved, the resolver answering, and that
+    could not connect is the site's."""
+    failing = {"was_failing": True, "was_unreachable": True, "host": "a.test", "site": "a.test"}
+    unresolved, unconnected = PollReach(Outcome.DNS_ERROR, **failing), PollReach(Outcome.CONNECT_ERROR, **failing)
+    assert [judge_run([poll], seen_up=True).in_doubt for poll in (unresolved, unconnected)] == [True, False]
+    assert [judge_run([poll]).in_doubt for poll in (unresolved, unconnected)] == [True, True]

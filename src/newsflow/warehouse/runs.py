@@ -159,8 +159,11 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
 
 
 # The boot clock at the feed's first poll that failed to reach it in this boot (newsflow.boottime): kept while its
-# polls keep failing in the same boot, read again after a reboot, cleared with `unreachable_since`.
-_SAME_BOOT = "feeds.unreachable_since IS NOT NULL AND feeds.unreachable_boot = p.boot"
+# polls keep failing in the same boot, read again after a reboot, cleared with `unreachable_since`. Read again too
+# when the clock is behind it in the same boot (a VM restored from a snapshot keeps its boot id): kept, it told
+# nothing until the clock came round to it (review of red team 35).
+_SAME_BOOT = ("feeds.unreachable_since IS NOT NULL AND feeds.unreachable_boot = p.boot "
+              "AND feeds.unreachable_uptime <= p.uptime")
 _BOOT_CLOCK = f"""unreachable_boot = CASE WHEN p.unreachable THEN p.boot END,
             unreachable_uptime = CASE WHEN NOT p.unreachable THEN NULL
                 WHEN {_SAME_BOOT} THEN feeds.unreachable_uptime ELSE p.uptime END"""
