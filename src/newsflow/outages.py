@@ -179,14 +179,18 @@ def judge_run(polls: Sequence[PollReach], seen_up: bool = False) -> RunVerdict:
     holds the articles back), judged once (`polls.poll_feeds` judged the outage twice before red team 35).
 
     `seen_up`: earlier runs showed the network up within the hour, nothing failing to reach since
-    (`network_seen_up`): a failing feed's lone poll that fails to connect is then no doubt (red team 35)."""
+    (`network_seen_up`): a failing feed's lone poll that fails to connect is then no doubt (red team 35). Not one
+    that fails to resolve: a network that dropped since the last run (a laptop's lid closed, no Wi-Fi yet) shows in
+    no earlier run, and its first sign is a name that no longer resolves; a name that resolved, the resolver
+    answering, tells the network up (review of red team 35)."""
     fresh = [replace(p, was_failing=False, was_unreachable=False) for p in polls]
     judged = judged_polls(polls)
     outage = _outage_of(judged)
     # An outage is in doubt by itself: judged fresh, a failing feed's silence counts against it and may undo it
     # (3 names unresolved beside one hanging server), and its overdue feeds then backed off in full (review).
     answered = any(p.outcome in ANSWERED_OUTCOMES and not p.landed for p in polls)
-    in_doubt = outage or (not seen_up and _outage_of(judged_polls(fresh)))
+    vouched = seen_up and not any(p.outcome is Outcome.DNS_ERROR for p in polls)
+    in_doubt = outage or (not vouched and _outage_of(judged_polls(fresh)))
     return RunVerdict(outage, in_doubt, answered, outage and len(judged) >= OUTAGE_MIN_FEEDS)
 
 
