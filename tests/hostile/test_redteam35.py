@@ -8,6 +8,7 @@ a public one where a test says so.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,8 +18,8 @@ import pytest
 from newsflow import boottime, netguard, warehouse
 from newsflow.boottime import BootReading
 from newsflow.config import Config
-from newsflow.models import FeedConfig, FeedPollState, Outcome
-from newsflow.outages import PollReach, judge_run
+from newsflow.models import FeedConfig, FeedPollState, FeedState, Outcome
+from newsflow.outages import PollReach, judge_run, network_seen_up
 from newsflow.polling import BACKOFF_BASE_SECONDS, DOUBT_BACKOFF_CAP, JITTER
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.hostile.servers import LoopbackServer
@@ -177,3 +178,34 @@ def test_earlier_runs_vouch_for_a_lone_poll_that_connected_not_one_that_failed_t
     unresolved, unconnected = PollReach(Outcome.DNS_ERROR, **failing), PollReach(Outcome.CONNECT_ERROR, **failing)
     assert [judge_run([poll], seen_up=True).in_doubt for poll in (unresolved, unconnected)] == [True, False]
     assert [judge_run([poll]).in_doubt for poll in (unresolved, unconnected)] == [True, True]
+
+
+def test_earlier_runs_vouch_for_the_network_within_the_hour_and_only_if_no_feed_began_failing_to_reach_since() -> None:
+    """`outages.network_seen_up` on the feeds' states: an answer within the hour, from a feed not failing, and no
+    feed whose polls began failing to reach it after that answer (the network may have dropped)."""
+    at = datetime(2026, 12, 5, 12, tzinfo=UTC)
+    answered = FeedState("up", last_polled_at=at - timedelta(minutes=20), last_outcome="ok")
+    dead = FeedState("dead", consecutive_failures=4, last_polled_at=at - timedelta(minutes=5),
+                     last_outcome="connect_error", unreachable_since=at - timedelta(days=2))
+    began = replace(dead, unreachable_since=at - timedelta(minutes=10))  # after the answer
+    stale = replace(answered, last_polled_at=at - timedelta(minutes=61))
+    failing = replace(answered, consecutive_failures=1, last_outcome="http_error")
+    assert [network_seen_up(states, at) for states in (
+        [answered, dead], [answered, began], [stale, dead], [failing, dead], [dead])] == [True, False, False, False,
+                                                                                           False]
+
+
+def test_a_poll_turned_away_that_an_outage_spared_starts_the_day_of_the_cap(tmp_path: Path) -> None:
+    """`feeds.turned_away_since` is set by the polls an outage spares too (`warehouse.mark_unreachable`: a kill switch
+    refusing 3 sites' connections), cleared by one that was not turned away."""
+    store = Warehouse(tmp_path / "news.duckdb")
+    at = datetime(2026, 12, 5, 12, tzinfo=UTC)
+    refused = FeedPollState("f1", at, "error", "connect_error", True, unreachable=True, turned_away=True)
+    since = []
+    with store.writing() as con:
+        warehouse.sync_feeds(con, [FeedConfig("f1", "https://news.example/feed")])
+        for poll in (refused, replace(refused, polled_at=at + timedelta(hours=1)),
+                     replace(refused, polled_at=at + timedelta(hours=2), turned_away=False)):
+            warehouse.mark_unreachable(con, [poll])
+            since.append(con.execute("SELECT turned_away_since FROM feeds").fetchone())
+    assert since == [(at,), (at,), (None,)]
