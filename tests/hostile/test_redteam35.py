@@ -136,7 +136,7 @@ def test_the_boot_clock_counts_within_one_boot_only() -> None:
     assert boottime.elapsed_since("boot-b", 200.0, None) is None
 
 
-def test_an_empty_boot_id_is_no_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_empty_missing_or_clockless_boot_id_is_no_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Review of red team 35: a container whose boot id file reads empty gave every boot the id "", so a reading of
     an earlier boot (its seconds since that boot) was taken for one of this boot, the time between them made up."""
     if getattr(time, "CLOCK_BOOTTIME", None) is None:
@@ -144,6 +144,13 @@ def test_an_empty_boot_id_is_no_reading(tmp_path: Path, monkeypatch: pytest.Monk
     empty = tmp_path / "boot_id"
     empty.write_text("\n")
     monkeypatch.setattr(boottime, "BOOT_ID", empty)
+    assert boottime.reading() is None
+    monkeypatch.setattr(boottime, "BOOT_ID", tmp_path / "missing")  # a container that hides it
+    assert boottime.reading() is None
+    monkeypatch.setattr(boottime, "BOOT_ID", empty)
+    empty.write_text("bb376844-2c1e-4871-83af-c83b5ba0ff9b\n")
+    assert boottime.reading() is not None
+    monkeypatch.delattr(time, "CLOCK_BOOTTIME")  # macOS, Windows: the wall clock alone
     assert boottime.reading() is None
 
 
