@@ -72,10 +72,6 @@ def test_a_kill_switch_right_after_a_weekend_offline_backs_off_an_hour_at_most_t
     assert run(config, "a-day-on").feeds_due == 1
     count, _, interval = plan_of(config)
     assert count == 10 and interval >= full_backoff(config, 9), f"a site gone for a day backed off {interval:.0f} s"
-    outlets.dns()
-    make_due(config)
-    assert run(config, "back").counts.feeds_failed == 0
-    assert query(config.path, "SELECT unreachable_since, turned_away_since FROM feeds") == [(None, None)]
 
 
 def test_a_site_unreachable_polled_alone_backs_off_in_full_when_others_answered_a_run_earlier(
@@ -195,17 +191,25 @@ def test_earlier_runs_vouch_for_the_network_within_the_hour_and_only_if_no_feed_
                                                                                            False]
 
 
-def test_a_poll_turned_away_that_an_outage_spared_starts_the_day_of_the_cap(tmp_path: Path) -> None:
+def test_turned_away_since_and_the_boot_reading_on_every_write_of_a_poll(tmp_path: Path) -> None:
     """`feeds.turned_away_since` is set by the polls an outage spares too (`warehouse.mark_unreachable`: a kill switch
-    refusing 3 sites' connections), cleared by one that was not turned away."""
+    refusing 3 sites' connections), cleared by one that was not turned away; a counted poll that reached the feed
+    (`warehouse.update_feed_states`) clears it with `unreachable_since` and the boot clock's reading."""
     store = Warehouse(tmp_path / "news.duckdb")
     at = datetime(2026, 12, 5, 12, tzinfo=UTC)
-    refused = FeedPollState("f1", at, "error", "connect_error", True, unreachable=True, turned_away=True)
-    since = []
+    refused = FeedPollState("f1", at, "error", "connect_error", True, unreachable=True, turned_away=True, boot="b",
+                            uptime=10.0)
+    columns = "SELECT turned_away_since, unreachable_since IS NULL, unreachable_boot, unreachable_uptime FROM feeds"
+    rows = []
     with store.writing() as con:
         warehouse.sync_feeds(con, [FeedConfig("f1", "https://news.example/feed")])
-        for poll in (refused, replace(refused, polled_at=at + timedelta(hours=1)),
+        for poll in (refused, replace(refused, polled_at=at + timedelta(hours=1), uptime=3610.0),
                      replace(refused, polled_at=at + timedelta(hours=2), turned_away=False)):
             warehouse.mark_unreachable(con, [poll])
-            since.append(con.execute("SELECT turned_away_since FROM feeds").fetchone())
-    assert since == [(at,), (at,), (None,)]
+            rows.append(con.execute(columns).fetchone())
+        warehouse.update_feed_states(con, [replace(refused, polled_at=at + timedelta(hours=3), turned_away=True)])
+        rows.append(con.execute(columns).fetchone())
+        warehouse.update_feed_states(con, [FeedPollState("f1", at + timedelta(hours=4), "ok", "ok", False)])
+        rows.append(con.execute(columns).fetchone())
+    assert rows == [(at, False, "b", 10.0), (at, False, "b", 10.0), (None, False, "b", 10.0),
+                    (at + timedelta(hours=3), False, "b", 10.0), (None, True, None, None)]
