@@ -33,10 +33,11 @@ def reading() -> BootReading | None:
         return None
     try:
         boot = BOOT_ID.read_text(encoding="ascii").strip()
+        seconds = time.clock_gettime(clock)  # an old kernel or a sandbox may refuse the clock (EINVAL, EPERM)
     except (OSError, ValueError):  # missing or unreadable (a container), or not a boot id
         return None
     # An empty id would make every boot one: a reading of an earlier boot taken for one of this (review).
-    return BootReading(boot, time.clock_gettime(clock)) if boot else None
+    return BootReading(boot, seconds) if boot else None
 
 
 def elapsed_since(boot: str | None, seconds: float | None, now: BootReading | None) -> timedelta | None:

@@ -146,6 +146,11 @@ def test_an_empty_missing_or_clockless_boot_id_is_no_reading(tmp_path: Path, mon
     monkeypatch.setattr(boottime, "BOOT_ID", empty)
     empty.write_text("bb376844-2c1e-4871-83af-c83b5ba0ff9b\n")
     assert boottime.reading() is not None
+    def refused(clock: int) -> float:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(time, "clock_gettime", refused)  # an old kernel, a sandbox refusing the clock
+    assert boottime.reading() is None
     monkeypatch.delattr(time, "CLOCK_BOOTTIME")  # macOS, Windows: the wall clock alone
     assert boottime.reading() is None
 
