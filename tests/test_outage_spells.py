@@ -14,7 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsflow.models import FailureClass, Outcome
-from newsflow.outages import OUTAGE_GRACE, PollReach, RunVerdict, doubt_caps, judge_run, outage_spares, site_turned_away
+from newsflow.outages import (
+    OUTAGE_GRACE,
+    PollReach,
+    RunVerdict,
+    doubt_caps,
+    judge_run,
+    outage_holds_articles,
+    outage_spares,
+    site_turned_away,
+)
 from newsflow.polling import (
     BACKOFF_BASE_SECONDS,
     DOUBT_BACKOFF_CAP,
@@ -41,11 +50,13 @@ class FeedRow:
     last_outcome: Outcome | None = None
     next_poll_at: datetime | None = None
     unreachable_since: datetime | None = None
+    turned_away_since: datetime | None = None  # its first poll turned away, in a row (red team 35)
     last_through: datetime = START  # its last poll that came through (the world's start before any)
     counted_at: list[datetime] = field(default_factory=list)  # its counted failures
     intervals: list[float] = field(default_factory=list)  # the back-off planned after each
     # whether each was the site refusing at a public address, the failures in a row before it, whether the feed
-    # had been unreachable for `OUTAGE_GRACE` by then, and whether another feed of the run was answered
+    # had been turned away (else unreachable) for `OUTAGE_GRACE` by then, and whether another feed of the run was
+    # answered
     turned_away: list[tuple[bool, int, bool, bool]] = field(default_factory=list)
 
 
@@ -86,17 +97,19 @@ def run_world(world: World) -> dict[str, FeedRow]:
 def record_poll(row: FeedRow, reach: PollReach, verdict: object, now: datetime, name: str, answered: bool) -> None:
     if reach.outcome is Outcome.OK:
         row.failures, row.last_outcome, row.unreachable_since, row.next_poll_at = 0, Outcome.OK, None, now
+        row.turned_away_since = None
         row.last_through = now
         return
     row.unreachable_since = row.unreachable_since or now
+    row.turned_away_since = (row.turned_away_since or now) if reach.site_refused else None
     if outage_spares(verdict, reach, row.unreachable_since, now):  # type: ignore[arg-type]
         return  # the outage spares it: no failure counted, the old plan kept
     seen = PollObservation(now, FailureClass.TEMPORARY, jitter=jitter_for(name, row.failures),
-                           network_doubt=doubt_caps(verdict, reach, row.unreachable_since, now))  # type: ignore[arg-type]
+                           network_doubt=doubt_caps(verdict, reach, row.turned_away_since, now))  # type: ignore[arg-type]
     plan = plan_next_poll(PollHistory(now - RUN_EVERY, None, row.failures), seen, 0, MAX_INTERVAL)
     row.counted_at.append(now)
     row.intervals.append(plan.interval)
-    past_grace = now - row.unreachable_since >= OUTAGE_GRACE
+    past_grace = now - (row.turned_away_since or row.unreachable_since) >= OUTAGE_GRACE
     row.turned_away.append((reach.site_refused, row.failures, past_grace, answered))
     row.failures, row.last_outcome, row.next_poll_at = row.failures + 1, reach.outcome, plan.next_poll_at
 
@@ -237,3 +250,17 @@ def test_a_site_turned_away_beside_one_that_answered_backs_off_in_full_at_once()
             assert site_turned_away(verdict, poll) and not doubt_caps(verdict, poll, None, START)
         alone = judge_run([poll, replace(poll, host="b.test", site="b.test")])  # both refused: may be a firewall
         assert doubt_caps(alone, poll, None, START)
+
+
+def test_the_run_is_judged_once_and_holds_the_articles_as_outage_holds_articles_says() -> None:
+    """`polls.poll_feeds` judged the outage twice (`judge_run`, then `outage_holds_articles`); the verdict now says
+    whether the articles are held (red team 35). Cases: 3 names unresolved, one beside a failing feed's silence
+    (an outage of 3 polls judged), 2 polls (spares the back-off only), a failing feed's silence making 3 polls of 2
+    judged, and an answer among them."""
+    a, b, c = (PollReach(Outcome.DNS_ERROR, s, site=s) for s in ("a.test", "b.test", "c.test"))
+    hung = PollReach(Outcome.TIMEOUT, "d.test", unanswered=True, was_failing=True, site="d.test")
+    fine = PollReach(Outcome.OK, "e.test", site="e.test")
+    cases = [[a, b, c], [a, b, c, hung], [a, b], [a, b, hung], [a, b, c, fine], [a, fine]]
+    assert [(judge_run(p).outage, judge_run(p).holds_articles) for p in cases] == [
+        (True, True), (True, True), (True, False), (True, False), (False, False), (False, False)]
+    assert all(judge_run(p).holds_articles == outage_holds_articles(p) for p in cases)

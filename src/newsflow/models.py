@@ -85,6 +85,13 @@ class FeedState:
     # When its polls began failing to reach it, in a row (feeds.unreachable_since): an outage spares it a day at
     # most (outages.outage_spares).
     unreachable_since: datetime | None = None
+    # When its polls began being turned away, in a row (feeds.turned_away_since: NXDOMAIN, a public address
+    # refusing): a lone site so backs off an hour at most for a day from then (outages.doubt_caps, red team 35).
+    turned_away_since: datetime | None = None
+    # The boot clock at its first poll that failed to reach it (newsflow.boottime): the grace measured on a clock
+    # that no setting of the wall clock moves back (red team 35).
+    unreachable_boot: str | None = None
+    unreachable_uptime: float | None = None
 
 
 @dataclass(frozen=True)
@@ -263,6 +270,9 @@ class FeedPollState:
     redirect_since: datetime | None = None
     reset_validators: bool = False  # the poll fell back to the config URL: the old validators were another server's
     unreachable: bool = False  # the poll failed to reach the feed (feeds.unreachable_since)
+    turned_away: bool = False  # ... the network turning it away (feeds.turned_away_since)
+    boot: str | None = None  # the boot clock at the poll (feeds.unreachable_boot, unreachable_uptime)
+    uptime: float | None = None
 
 
 @dataclass(frozen=True)

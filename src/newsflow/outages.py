@@ -17,11 +17,11 @@ lasts".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from newsflow.models import FetchResult, Outcome
+from newsflow.models import FeedState, FetchResult, Outcome
 from newsflow.portals import landed_elsewhere, network_pages
 from newsflow.urls import host_of, site_of
 
@@ -165,6 +165,8 @@ class RunVerdict:
     # A server answered a poll of the run over HTTP, on its own page (`ANSWERED_OUTCOMES`): the network reached it,
     # so no firewall or kill switch refuses every connection (`doubt_caps`).
     answered: bool = False
+    # An outage told from `OUTAGE_MIN_FEEDS` polls judged or more: the run tries no article (`outage_holds_articles`).
+    holds_articles: bool = False
 
 
 # Outcomes only a server reached over the network gives (not a refusal, a timeout, nor netguard's block).
@@ -172,43 +174,78 @@ ANSWERED_OUTCOMES = frozenset({Outcome.OK, Outcome.NOT_MODIFIED, Outcome.HTTP_ER
                                Outcome.TOO_LARGE, Outcome.TOO_MANY_REDIRECTS, Outcome.REDIRECT_LOOP})
 
 
-def judge_run(polls: Sequence[PollReach]) -> RunVerdict:
-    """The run's verdict on its polls (`is_network_outage`, and whether the network is in doubt)."""
+def judge_run(polls: Sequence[PollReach], seen_up: bool = False) -> RunVerdict:
+    """The run's verdict on its polls (`is_network_outage`, whether the network is in doubt, whether the outage
+    holds the articles back), judged once (`polls.poll_feeds` judged the outage twice before red team 35).
+
+    `seen_up`: earlier runs showed the network up within the hour, nothing failing to reach since
+    (`network_seen_up`): a failing feed's lone poll that fails to connect is then no doubt (red team 35). Not one
+    that fails to resolve: a network that dropped since the last run (a laptop's lid closed, no Wi-Fi yet) shows in
+    no earlier run, and its first sign is a name that no longer resolves; a name that resolved, the resolver
+    answering, tells the network up (review of red team 35)."""
     fresh = [replace(p, was_failing=False, was_unreachable=False) for p in polls]
-    outage = is_network_outage(polls)
+    judged = judged_polls(polls)
+    outage = _outage_of(judged)
     # An outage is in doubt by itself: judged fresh, a failing feed's silence counts against it and may undo it
     # (3 names unresolved beside one hanging server), and its overdue feeds then backed off in full (review).
     answered = any(p.outcome in ANSWERED_OUTCOMES and not p.landed for p in polls)
-    return RunVerdict(outage, outage or _outage_of(judged_polls(fresh)), answered)
+    vouched = seen_up and not any(p.outcome is Outcome.DNS_ERROR for p in polls)
+    in_doubt = outage or (not vouched and _outage_of(judged_polls(fresh)))
+    return RunVerdict(outage, in_doubt, answered, outage and len(judged) >= OUTAGE_MIN_FEEDS)
 
 
-def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime) -> bool:
+# Earlier runs vouch for the network this long after a poll they got an answer to (`network_seen_up`).
+SEEN_UP_WITHIN = timedelta(hours=1)
+
+
+def network_seen_up(states: Iterable[FeedState], at: datetime) -> bool:
+    """Earlier runs showed the network up: a feed's last poll was answered within `SEEN_UP_WITHIN` before `at`, and
+    no feed has begun failing to reach its site since (`FeedState.unreachable_since`). Then a site that cannot be
+    connected to, polled alone in its run, is the site's failure: it backed off an hour at most, every time no
+    other feed happened to be due, in an install whose other feeds answered a run earlier (red team 35). Not the
+    refusals of `doubt_caps`: a kill switch may have come up since (the network then "up" to a refusing address)."""
+    answered = {outcome.value for outcome in ANSWERED_OUTCOMES}
+    up = max((s.last_polled_at for s in states if s.last_polled_at is not None and s.consecutive_failures == 0
+              and s.last_outcome in answered), default=None)
+    if up is None or not timedelta(0) <= at - up <= SEEN_UP_WITHIN:
+        return False
+    return all(s.unreachable_since is None or s.unreachable_since < up for s in states)
+
+
+def outage_spares(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime,
+                  by_boot: timedelta | None = None) -> bool:
     """Whether the run's outage spares the feed this poll failed to reach: no failure counted, its plan kept.
 
     Not once its polls have failed to reach it for `OUTAGE_GRACE` (`unreachable_since`, this poll's time when it
     is the first): an outage that lasts a day or more (a site gone while it was polled alone, or the machine
     offline for days) hid the feed's failure for good, polled every run, `newsflow feeds` showing 0 failures
-    (red team 33)."""
-    return verdict.outage and at - (unreachable_since or at) < OUTAGE_GRACE
+    (red team 33).
+
+    `by_boot`: the time passed since that first poll by the boot clock (`newsflow.boottime`), when it was read in
+    this boot. The longer of the two counts: a wall clock set back at every run of an outage restarted the grace each
+    time (`unreachable_since` is taken back to a poll earlier than it), and a site that died offline was never
+    counted (red team 35)."""
+    return verdict.outage and max(at - (unreachable_since or at), by_boot or timedelta(0)) < OUTAGE_GRACE
 
 
-def doubt_caps(verdict: RunVerdict, poll: PollReach, unreachable_since: datetime | None, at: datetime) -> bool:
+def doubt_caps(verdict: RunVerdict, poll: PollReach, turned_away_since: datetime | None, at: datetime) -> bool:
     """Whether a failure to reach counted in this run backs off briefly (`polling.DOUBT_BACKOFF_CAP`): nothing told
     the network up. That holds for polls the network turned away too (`turned_away`): in a run in doubt they were
     judged the network's, from 3 sites or beside an outage the others tell (a firewall refusing every connection,
     a resolver answering "no such name" for everything), never a lone site's (review of red team 33).
 
-    A lone site turned away is counted at once, but backs off briefly too until the feed has been unreachable for
-    `OUTAGE_GRACE` (`unreachable_since`; this poll's time `at` when it is the first): one or two sites cannot tell
+    A lone site turned away is counted at once, but backs off briefly too until the feed has been turned away for
+    `OUTAGE_GRACE` (`turned_away_since`; this poll's time `at` when it is the first): one or two sites cannot tell
     their sites gone from a local firewall or a VPN's kill switch refusing every connection, which backed the feeds
     off in full, 85 minutes after 5 refusals, 21 hours after 9, silent that long once it was lifted (red team 34).
     A site gone is shown failing at once, polled about hourly for a day, then backed off in full. Not when another
     poll of the run was answered (`RunVerdict.answered`): the network reached that server, so the refusal is the
     site's and backs off in full at once (review of red team 34: a site gone among 100 healthy ones was polled
-    hourly for a day)."""
+    hourly for a day). Measured from the first refusal, not from the first failure to reach (red team 35): the
+    grace spent offline for a weekend left a kill switch's refusals after it backing off in full at once."""
     if verdict.in_doubt:
         return True
-    return turned_away(poll) and not verdict.answered and at - (unreachable_since or at) < OUTAGE_GRACE
+    return turned_away(poll) and not verdict.answered and at - (turned_away_since or at) < OUTAGE_GRACE
 
 
 def site_turned_away(verdict: RunVerdict, poll: PollReach) -> bool:

@@ -24,8 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from newsflow import feedmoves, outages, warehouse
+from newsflow import boottime, feedmoves, outages, warehouse
 from newsflow import polling as polling_policy
+from newsflow.boottime import BootReading
 from newsflow.config import PollingSettings
 from newsflow.errors import WarehouseError
 from newsflow.feedloops import settle_redirects, unpolled_moves
@@ -69,6 +70,8 @@ class FeedPoll:
     served: str = ""
     unreachable: bool = False  # it failed to reach the feed (feeds.unreachable_since)
     network_doubt: bool = False  # ... in a run where nothing told the network up (outages.doubt_caps)
+    turned_away: bool = False  # ... the network said the site is not there (outages.turned_away; turned_away_since)
+    boot: BootReading | None = None  # ... the boot clock then (feeds.unreachable_uptime: outages.outage_spares)
 
 
 UNREACHABLE_VALUES = frozenset(outcome.value for outcome in polling_policy.UNREACHABLE_OUTCOMES)  # feeds.last_outcome
@@ -126,7 +129,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         moves = await unpolled_moves(job.fetcher, unpolled, lambda name, url: other_feed(job, name, url), job.deadline)
         committer.add_all(settle_redirects(job, redirected, moves), penalise=True)
         await committer.flush()
-        verdict = outages.judge_run(reaches)
+        verdict = outages.judge_run(reaches, outages.network_seen_up(job.states.values(), datetime.now(UTC)))
         outage = verdict.outage
         job.portal_pages.update(polling_policy.network_pages((r.site, r.landed, r.address)
                                                              for r in reaches if r.landed))
@@ -134,7 +137,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
             log.warning("network outage: %d of %d feeds could not be resolved or reached, got no answer, or were "
                         "sent to or served one page with other sites' feeds (a captive portal); no feed is penalised",
                         len(unreachable), len(reaches))
-        if outage and polling_policy.outage_holds_articles(reaches):
+        if verdict.holds_articles:
             job.articles_held.add(job.run_id)
         held, overdue, turned_away = judge_held(job, unreachable, verdict)
         for poll, penalise in held:
@@ -153,16 +156,19 @@ def judge_held(job: PollJob, held: Sequence[tuple[FeedPoll, polling_policy.PollR
     """The polls that failed to reach their feeds, each with whether it is penalised; how many an outage did not
     spare (unreachable for `outages.OUTAGE_GRACE`), and how many the network turned away (the sites' failure)."""
     judged, overdue, turned_away = [], [], []
+    boot = boottime.reading()
     for poll, reach in held:
-        state = job.states.get(poll.feed.name)
-        since = state.unreachable_since if state else None
-        spared = outages.outage_spares(verdict, reach, since, poll.result.at)
+        state = job.states.get(poll.feed.name) or FeedState(poll.feed.name)
+        since, away_since = state.unreachable_since, state.turned_away_since
+        by_boot = boottime.elapsed_since(state.unreachable_boot, state.unreachable_uptime, boot)
+        spared = outages.outage_spares(verdict, reach, since, poll.result.at, by_boot)
         if verdict.outage and not spared:
             overdue.append(poll.feed.name)
         if not spared and outages.site_turned_away(verdict, reach):
             turned_away.append(poll.feed.name)
-        doubt = outages.doubt_caps(verdict, reach, since, poll.result.at)
-        judged.append((replace(poll, unreachable=True, network_doubt=doubt), not spared))
+        doubt = outages.doubt_caps(verdict, reach, away_since, poll.result.at)
+        judged.append((replace(poll, unreachable=True, network_doubt=doubt, turned_away=outages.turned_away(reach),
+                               boot=boot), not spared))
     if overdue:
         log.warning("network outage, but %d feeds not reached for a day or more are counted failing, backing off "
                     "%d s at most (`newsflow feeds`): %s", len(overdue), polling_policy.DOUBT_BACKOFF_CAP,

@@ -60,6 +60,9 @@ def poll_state(
         reset_validators=poll.result.url != feedmoves.polled_url(known, poll.feed.url)
         or validators_suspect(poll.outcome, failure, penalise),
         unreachable=poll.unreachable,
+        turned_away=poll.turned_away,
+        boot=poll.boot.boot if poll.boot else None,
+        uptime=poll.boot.seconds if poll.boot else None,
     )
 
 

@@ -45,8 +45,10 @@ def plan_of(config: Config) -> tuple[int, str, float]:
 def age_unreachable(config: Config, by: timedelta) -> None:
     """Time passing, run after run offline: the feed's polls have failed to reach it since `by` earlier."""
     with duckdb.connect(str(config.warehouse_path)) as con:
-        con.execute("UPDATE feeds SET unreachable_since = unreachable_since - to_seconds(?)",
-                    [by.total_seconds()])
+        con.execute("UPDATE feeds SET unreachable_since = unreachable_since - to_seconds($s), "
+                    "turned_away_since = turned_away_since - to_seconds($s), "
+                    "unreachable_uptime = unreachable_uptime - $s",
+                    {"s": by.total_seconds()})
 
 
 @pytest.mark.parametrize("public", [True, False])

@@ -381,10 +381,13 @@ class WorldDriver:
         """Move the warehouse's feed schedule back by one simulated interval (see the module docstring)."""
         if not self.warehouse_path.exists():
             return
-        shift = f"INTERVAL {SIMULATED_INTERVAL + self.world.spell.seconds_after} SECOND"  # + red team 34's hours
+        seconds = SIMULATED_INTERVAL + self.world.spell.seconds_after  # + red team 34's hours
+        shift = f"INTERVAL {seconds} SECOND"
         with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
             con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
-                        f"next_poll_at = next_poll_at - {shift}, unreachable_since = unreachable_since - {shift}")
+                        f"next_poll_at = next_poll_at - {shift}, unreachable_since = unreachable_since - {shift}, "
+                        f"turned_away_since = turned_away_since - {shift}, "  # the boot clock too (red team 35)
+                        f"unreachable_uptime = unreachable_uptime - {seconds}")
 
 
 def soak(spec: WorldSpec, workdir: Path, prefect_api: str | None = None) -> SoakReport:

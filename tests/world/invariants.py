@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from newsflow import boottime
+from newsflow.boottime import BootReading
 from newsflow.errors import WarehouseError
 from newsflow.pipeline import EMPTY_PAGE, TERMINAL_ARTICLE_OUTCOMES
 from newsflow.polling import OUTAGE_MIN_FEEDS
@@ -168,8 +170,11 @@ def outage_penalises_no_feed(path: Path, run: int, before: dict[str, int], feeds
     found = []
     after = feed_failures(path)
     # red team 33: an outage spares a feed a day at most, by the run's clock (a clock set a day ahead or more counts)
-    overdue = {str(feed) for feed, in query(path, "SELECT feed_id FROM feeds "
-                                                  "WHERE unreachable_since <= last_polled_at - INTERVAL 1 DAY")}
+    # red team 35: or by the boot clock, which the driver ages with the world's time (a wall clock set back)
+    boot = boottime.reading() or BootReading("", 0.0)
+    overdue = {str(feed) for feed, in query(path, f"""
+        SELECT feed_id FROM feeds WHERE unreachable_since <= last_polled_at - INTERVAL 1 DAY
+            OR (unreachable_boot = '{boot.boot}' AND unreachable_uptime <= {boot.seconds - 86400})""")}
     grown = sorted((feed, before.get(feed, 0), count) for feed, count in after.items()
                    if count > before.get(feed, 0) and feed not in overdue)
     if grown:

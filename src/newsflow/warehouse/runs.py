@@ -77,7 +77,8 @@ def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> N
 # What a feed whose URL changed starts from again.
 _FRESH_ENDPOINT = {"etag": "NULL", "last_modified": "NULL", "consecutive_failures": "0", "next_poll_at": "NULL",
                    "retired_at": "NULL", "adopted_url": "NULL", "redirect_url": "NULL", "redirect_polls": "0",
-                   "redirect_since": "NULL", "unreachable_since": "NULL"}
+                   "redirect_since": "NULL", "unreachable_since": "NULL",
+                   "turned_away_since": "NULL", "unreachable_boot": "NULL", "unreachable_uptime": "NULL"}
 
 
 def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, FeedState]:
@@ -85,7 +86,8 @@ def read_feed_states(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) ->
         """
         SELECT feed_id, etag, last_modified, consecutive_failures, last_polled_at, poll_interval, next_poll_at,
                retired_at IS NOT NULL, last_new_entry_at IS NOT NULL,
-               adopted_url, redirect_url, redirect_polls, redirect_since, last_outcome, unreachable_since
+               adopted_url, redirect_url, redirect_polls, redirect_since, last_outcome, unreachable_since,
+               turned_away_since, unreachable_boot, unreachable_uptime
         FROM feeds WHERE list_contains($ids, feed_id)
         """,
         {"ids": list(feed_ids)},
@@ -118,6 +120,9 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
         "redirect_since": [p.redirect_since for p in polls],
         "reset_validators": [p.reset_validators for p in polls],
         "unreachable": [p.unreachable for p in polls],
+        "turned_away": [p.turned_away for p in polls],
+        "boot": [p.boot for p in polls],
+        "uptime": [p.uptime for p in polls],
     }
     con.execute(
         f"""
@@ -142,7 +147,10 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
             redirect_polls = p.redirect_polls,
             redirect_since = p.redirect_since,
             unreachable_since = CASE WHEN p.unreachable
-                THEN least(coalesce(feeds.unreachable_since, p.polled_at), p.polled_at) END
+                THEN least(coalesce(feeds.unreachable_since, p.polled_at), p.polled_at) END,
+            turned_away_since = CASE WHEN p.turned_away
+                THEN least(coalesce(feeds.turned_away_since, p.polled_at), p.polled_at) END,
+            {_BOOT_CLOCK}
         FROM ({unnested(columns)}) AS p
         WHERE feeds.feed_id = p.feed_id
         """,
@@ -150,14 +158,30 @@ def update_feed_states(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollS
     )
 
 
+# The boot clock at the feed's first poll that failed to reach it in this boot (newsflow.boottime): kept while its
+# polls keep failing in the same boot, read again after a reboot, cleared with `unreachable_since`. Read again too
+# when the clock is behind it in the same boot (a VM restored from a snapshot keeps its boot id): kept, it told
+# nothing until the clock came round to it (review of red team 35).
+_SAME_BOOT = ("feeds.unreachable_since IS NOT NULL AND feeds.unreachable_boot = p.boot "
+              "AND feeds.unreachable_uptime <= p.uptime")
+_BOOT_CLOCK = f"""unreachable_boot = CASE WHEN p.unreachable THEN p.boot END,
+            unreachable_uptime = CASE WHEN NOT p.unreachable THEN NULL
+                WHEN {_SAME_BOOT} THEN feeds.unreachable_uptime ELSE p.uptime END"""
+
+
 def mark_unreachable(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPollState]) -> None:
     """Polls an outage spared, which change nothing else in the feed's row: the time its polls began failing
     to reach it, when this is the first (outages.outage_spares). A time later than the poll's was set under a clock
     that was ahead: the grace would run from a time not yet come, so it is taken back to the poll's."""
     if polls:
-        columns = {"feed_id": [p.feed_id for p in polls], "polled_at": [p.polled_at for p in polls]}
+        columns = {"feed_id": [p.feed_id for p in polls], "polled_at": [p.polled_at for p in polls],
+                   "turned_away": [p.turned_away for p in polls], "unreachable": [True] * len(polls),
+                   "boot": [p.boot for p in polls], "uptime": [p.uptime for p in polls]}
         con.execute(f"""
-            UPDATE feeds SET unreachable_since = least(coalesce(feeds.unreachable_since, p.polled_at), p.polled_at)
+            UPDATE feeds SET unreachable_since = least(coalesce(feeds.unreachable_since, p.polled_at), p.polled_at),
+                turned_away_since = CASE WHEN p.turned_away
+                    THEN least(coalesce(feeds.turned_away_since, p.polled_at), p.polled_at) END,
+                {_BOOT_CLOCK}
             FROM ({unnested(columns)}) AS p WHERE feeds.feed_id = p.feed_id
             """, columns)
 
