@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsflow import search
@@ -105,6 +105,8 @@ LATINISH = st.sampled_from([*"aeoudzAZ .-", *"áÀéÊñÑüÜøØłŁđĐœŒæ
 
 @settings(max_examples=4, deadline=None)  # an example is one statement binding the macros: many texts each
 @given(st.lists(st.text(LATINISH, max_size=16), min_size=1, max_size=100))
+@example(["\u0130\u0323"]).xfail(raises=AssertionError, reason="open (session 31, seed 51; docs/extraction.md, "
+                                   "thirty-second pass, seeds): migration 0086's pattern does not take it out")
 def test_the_phrase_text_without_accents_holds_the_bare_forms_the_index_holds(store: Warehouse,
                                                                               texts: list[str]) -> None:
     assert bodies(store, texts) == [[unaccented(t) for t in search_tokens(text)] for text in texts]
