@@ -103,6 +103,14 @@ def test_ad_labels_and_reading_times_are_furniture() -> None:
     assert not is_furniture("Advertisement spending rose by a third in the first quarter of the year.")
 
 
+def test_an_ad_label_in_more_languages_is_furniture() -> None:
+    """Session 31 (seed 52 of the combined text rules): Dutch's "Advertentie" was stored as a story line."""
+    for line in ("Advertentie", "ADVERTENTIE", "Reclame", "Reklam", "Реклама", "Inzerce", "Hirdetés",
+                 "Publicitate", "Διαφήμιση"):
+        assert is_furniture(line), line
+    assert not is_furniture("Reclame op de snelweg wordt vanaf volgend jaar verboden, zegt de minister.")
+
+
 def test_long_lines_are_never_furniture() -> None:
     assert not is_furniture("Foto: " + " ".join(["word"] * 12))
 

@@ -49,6 +49,8 @@ CREDIT_LABELS = (
 LABELS = frozenset({
     "advertisement", "advertising", "anzeige", "werbung", "publicidad", "publicité", "pubblicità", "publicidade",
     "reklama", "annons", "annonse", "annonce", "mainos", "reklame", "sponsored", "sponsored content",
+    # session 31 (seed 52: a Dutch page's ad label stored): the ad's label in more of the languages read
+    "advertentie", "advertenties", "reclame", "reklam", "реклама", "inzerce", "hirdetés", "publicitate", "διαφήμιση",
     "story continues below", "article continues below", "continue reading below", "story continues below advertisement",
     # the page's controls: the comments' and sharing buttons, the "skip to main content" link
     "comments", "kommentare", "comentarios", "commentaires", "commenti", "komentarze", "share", "share this article",
