@@ -4,20 +4,7 @@ built from each class, none copied from a site."""
 from __future__ import annotations
 
 from newsflow.extract import extract_article
-
-URL = "https://bay.example/news/ferry"
-STORY = (
-    "The ferry left the north pier at seven in the morning with forty passengers and the mayor on board for the trip.",
-    "Repairs to its engines and hull took two years instead of one, after the shipyard found rust in the keel.",
-)
-
-
-def _story_page(before_story: str) -> str:
-    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
-    return (
-        "<html><head><title>The ferry is back</title></head><body><article><h1>The ferry is back</h1>"
-        f"<div class='body'>{before_story}{paragraphs}</div></article></body></html>"
-    )
+from tests.test_text_pass31 import STORY, URL, _story_page
 
 
 def test_a_field_label_split_by_inline_tags_is_no_line_of_the_story() -> None:
