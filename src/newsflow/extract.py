@@ -106,6 +106,11 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
         _readability_seen.extracting = False
 
 
+def _extracting() -> bool:
+    """Whether this thread is inside `extract_article` (trafilatura alone, elsewhere, keeps its own passes)."""
+    return bool(getattr(_readability_seen, "extracting", False))
+
+
 def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
     tree = page_tree(html)
     if tree is None:
@@ -116,7 +121,7 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
     _linear_json_authors()
     _lighter_json_ld_text()
     _linear_justext()
-    guard_xpaths(lambda: getattr(_readability_seen, "extracting", False))  # once a process (speed32)
+    guard_xpaths(_extracting)  # once a process (speed32)
     _readability_seen.summary = _readability_seen.own = None
     document = _trafilatura_document(tree, url)
     sitename = _clean_field(document.sitename)
@@ -302,7 +307,7 @@ def _linear_justext() -> None:
         _original_revise_classes = revise
 
         def classes(paragraphs: Any, max_heading_distance: int = 200) -> None:
-            own = not getattr(_readability_seen, "extracting", False)
+            own = not _extracting()
             (revise if own else revise_paragraph_classification)(paragraphs, max_heading_distance)
 
         setattr(trafilatura_external, "revise_paragraph_classification", classes)  # noqa: B010 (typed as its own)
@@ -311,7 +316,7 @@ def _linear_justext() -> None:
         _original_free_text = free_text
 
         def segments(tree: Any) -> Any:
-            if getattr(_readability_seen, "extracting", False) and not texts_split():
+            if _extracting() and not texts_split():
                 return free_text_segments(tree)
             return free_text(tree)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from newsflow.feedchannel import channel_read_apart, items_in_the_open
+from newsflow.feedchannel import OverBudget, channel_read_apart, items_in_the_open
 from newsflow.feedprep import top_level_item_spans
 from newsflow.feedrepeats import unnested_read_elements
 
@@ -44,7 +44,7 @@ class _Reader:
         feed = self.head + items + self.tail
         self.budget -= len(feed)
         if self.budget < 0:
-            raise _OverBudget
+            raise OverBudget
         return self.parses(feed)
 
     def raising(self, low: int, high: int) -> list[int]:
@@ -58,10 +58,6 @@ class _Reader:
 
     def _items(self, first: int, last: int) -> bytes:
         return self.utf8[self.spans[first][0]:self.spans[last - 1][1]]
-
-
-class _OverBudget(Exception):
-    pass
 
 
 def read_apart(utf8: bytes, parses: Callable[[bytes], bool]) -> tuple[bytes, str] | None:
@@ -94,7 +90,7 @@ def without_raising_items(utf8: bytes, parses: Callable[[bytes], bool]) -> tuple
     try:
         raising = reader.raising(0, len(spans)) if len(spans) > 1 else [0]
         replaced = {index: _flattened(reader, utf8[slice(*spans[index])]) for index in raising}
-    except _OverBudget:
+    except OverBudget:
         return _every_item_flattened(utf8, spans)
     if not raising:
         return _every_item_flattened(utf8, spans)

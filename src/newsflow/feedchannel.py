@@ -153,7 +153,7 @@ class _Parts:
 
 
 class OverBudget(Exception):
-    pass
+    """A reading apart's parses passed their budget (the channel's here, the items' in `feedapart`)."""
 
 
 def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes], bool],
