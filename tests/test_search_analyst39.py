@@ -1,0 +1,51 @@
+"""What a data journalist types (docs/search.md, "Analyst 39"): a query whose words are all stop words in a
+language cannot find that language's articles (stop words are not indexed there), and says so on stderr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsflow import cli, search
+from newsflow.warehouse import Warehouse
+from tests.conftest import write_config
+from tests.searchsample import Doc, store_docs
+
+DOCS = [
+    Doc("floods-en", "The floods", "The river and the town flooded.", language="en"),
+    Doc("star-wars-de", "Star Wars", "Der Film The Force and the Jedi kommt ins Kino.", language="de"),
+    Doc("kino-de", "Kino", "Der Film kommt heute.", language="de"),
+    Doc("heat-en", "Heat", "Many could die in the heat.", language="en"),  # `die`, an English word
+]
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("analyst39")
+    search.refresh(store_docs(root / "warehouse" / "news.duckdb", DOCS))
+    return write_config(root, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+
+
+def run(config: Path, capsys: pytest.CaptureFixture[str], *query: str) -> tuple[int, str, list[str]]:
+    code = cli.main(["search", *query, "--config", str(config), "--format", "csv"])
+    out, err = capsys.readouterr()
+    return code, err, [line.split(",")[0] for line in out.splitlines()[1:]]
+
+
+def test_a_query_of_a_languages_stop_words_says_that_languages_articles_are_not_searched(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `the` is a German article's English word, and a stop word in every English article: those are not searched
+    code, err, stories = run(config, capsys, "the and")
+    assert (code, stories) == (0, ["star-wars-de"])
+    assert len(err.splitlines()) == 1 and "stop words in en (not indexed there)" in err and "add a word" in err
+
+
+@pytest.mark.parametrize(("query", "languages"), [
+    ("der die das", "de"),  # German's stop words (`die` is a word in English): finds nothing, and says why
+    ("the OR and -film", "en"),  # an excluded word is nothing to look for
+    ("the floods", None), ('"the force"', None), ("film -the", None), ("floods", None),
+])
+def test_the_languages_a_query_of_stop_words_cannot_search(config: Path, query: str, languages: str | None) -> None:
+    hint = search.stop_word_hint(Warehouse(config.parent / "warehouse" / "news.duckdb"), query)
+    assert (hint if languages is None else hint and hint.split("stop words in ")[1].split(" (")[0]) == languages
