@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsflow import cli, search
+from newsflow.search_query import parse_query
+from newsflow.search_snippets import SNIPPET_CHARS, query_words, snippet
 from newsflow.warehouse import Warehouse
 from tests.conftest import write_config
 from tests.searchsample import Doc, store_docs
@@ -49,3 +51,14 @@ def test_a_query_of_a_languages_stop_words_says_that_languages_articles_are_not_
 def test_the_languages_a_query_of_stop_words_cannot_search(config: Path, query: str, languages: str | None) -> None:
     hint = search.stop_word_hint(Warehouse(config.parent / "warehouse" / "news.duckdb"), query)
     assert (hint if languages is None else hint and hint.split("stop words in ")[1].split(" (")[0]) == languages
+
+
+def test_a_snippet_marks_the_chinese_or_japanese_words_matched_not_the_whole_run() -> None:
+    # the run without spaces was marked whole («北京市政府今天宣布新的交通政策。» for `北京`), and a match past
+    # its first 200 characters was cut off: the snippet showed no match at all
+    beijing = snippet("北京市政府今天宣布新的交通政策。", "zh", query_words(parse_query("北京")))
+    assert beijing == "«北京»市政府今天宣布新的交通政策。"
+    assert snippet("東京で「トランプ」氏が", "ja", query_words(parse_query("トランプ"))) == "東京で「«トランプ»」氏が"
+    deep = snippet("今天宣布" * 100 + "上海新闻" + "今天" * 100, "zh", query_words(parse_query("上海")))
+    assert "«上海»新闻" in deep and deep.startswith("… …") is False and len(deep) <= SNIPPET_CHARS + 10
+    assert deep.startswith("…") and deep.endswith("…")

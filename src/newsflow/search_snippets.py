@@ -15,12 +15,17 @@ from collections.abc import Collection, Sequence
 from newsflow.search_acronyms import acronym_terms
 from newsflow.search_query import Query
 from newsflow.search_text import analyser_language, is_unit, search_tokens, stem, unaccented
+from newsflow.text import CJK_RANGES
 
 SNIPPET_CHARS = 200
 """About this many characters of text around the first match (whole words)."""
 WORDS_BEFORE = 6
 """Words shown before the first match."""
+CHARACTERS_BEFORE = 10
+"""Characters shown before the first match inside a run of Chinese or Japanese (written without spaces)."""
 _RUN = re.compile(r"\S+")
+_CJK = re.compile(f"[{CJK_RANGES}]")
+_CJK_PIECE = re.compile(f"[{CJK_RANGES}]|[^{CJK_RANGES}]+")
 
 
 def query_words(query: Query) -> list[str]:
@@ -43,10 +48,35 @@ def snippet(text: str, language: str | None, words: Sequence[str]) -> str:
     end = start
     while end < len(runs) and (length < SNIPPET_CHARS or end <= (first or 0)):
         word = runs[end].group()
-        shown.append(f"«{_cut(word)}»" if first is not None and _matches(word, lang, wanted) else _cut(word))
+        shown.append(_cut(word) if first is None else _marked(word, lang, wanted))
         length += len(word) + 1
         end += 1
     return ("… " if start > 0 else "") + " ".join(shown) + (" …" if end < len(runs) else "")
+
+
+def _marked(word: str, lang: str, wanted: Collection[str]) -> str:
+    """A run of the text with its matching words marked: the run whole, or in Chinese and Japanese (a run
+    without spaces is a sentence there, each character a word) the characters that match, with the run cut
+    around the first of them."""
+    if _CJK.search(word) is None:
+        return f"«{_cut(word)}»" if _matches(word, lang, wanted) else _cut(word)
+    pieces = _CJK_PIECE.findall(word)
+    hits = [_matches(piece, lang, wanted) for piece in pieces]
+    if not any(hits):
+        return _cut(word)
+    first = hits.index(True)
+    start = end = max(first - CHARACTERS_BEFORE, 0)
+    shown, length = "", 0
+    while end < len(pieces) and (length < SNIPPET_CHARS or end <= first):
+        piece = _cut(pieces[end])
+        opens, closes = hits[end] and not (end > start and hits[end - 1]), hits[end] and not (
+            end + 1 < len(pieces) and hits[end + 1])
+        shown += ("«" if opens else "") + piece + ("»" if closes else "")
+        length += len(piece)
+        end += 1
+    if hits[end - 1] and end < len(pieces) and hits[end]:
+        shown += "»"  # a match cut off at the end
+    return ("…" if start > 0 else "") + shown + ("…" if end < len(pieces) else "")
 
 
 def _cut(word: str) -> str:
