@@ -147,7 +147,7 @@ def _letters_and_marks() -> tuple[list[str], list[str], list[str]]:
 def test_0094_takes_out_exactly_the_texts_whose_bare_forms_0086_missed_over_unicode(store: Warehouse) -> None:
     letters, composing, classes = _letters_and_marks()
     texts = [f" {b}{m}" for b in letters for m in composing] + [
-        f" {b}{between}{m}" for b in "aIK\u0130\u212a" for between in classes for m in composing]
+        f" {b}{between}{m}" for b in "a\u0130" for between in classes for m in composing]
     for text, (by_0086, by_0094) in zip(texts, taken_out(store, texts), strict=True):
         changes = any(unaccented(t) != t for t in search_tokens(text))
         if by_0094 != (changes and not by_0086):
