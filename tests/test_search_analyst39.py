@@ -83,3 +83,12 @@ def test_a_snippet_of_a_long_chinese_run_costs_what_finding_the_match_costs() ->
     started = time.process_time()
     assert snippet(text, "zh", query_words(parse_query("上海"))).startswith("«上海»今天")
     assert time.process_time() - started < 0.5
+
+
+def test_the_stop_word_line_names_only_the_languages_the_search_is_limited_to(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # review: `--language de` searched no English article, yet the line said English articles were not searched
+    code, err, stories = run(config, capsys, "the and", "--language", "de")
+    assert (code, stories, err) == (0, ["star-wars-de"], "")
+    code, err, stories = run(config, capsys, "the and", "--language", "EN")
+    assert code == 0 and stories == [] and "stop words in en (not indexed there)" in err

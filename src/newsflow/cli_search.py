@@ -115,7 +115,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         hint = search.language_hint(store, filters.language)
         if hint is not None:
             print(f"newsflow: {hint}", file=sys.stderr)
-    stopped = search.stop_word_hint(store, args.query)
+    stopped = search.stop_word_hint(store, args.query, filters.language)
     if stopped is not None:
         print(f"newsflow: {stopped}", file=sys.stderr)
     stale = search.out_of_date(store)
