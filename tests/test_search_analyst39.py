@@ -92,3 +92,10 @@ def test_the_stop_word_line_names_only_the_languages_the_search_is_limited_to(
     assert (code, stories, err) == (0, ["star-wars-de"], "")
     code, err, stories = run(config, capsys, "the and", "--language", "EN")
     assert code == 0 and stories == [] and "stop words in en (not indexed there)" in err
+
+
+def test_a_japanese_snippet_finds_a_kana_word_stored_decomposed() -> None:
+    # review: `が` stored as `か` and a voicing mark (NFD), which search finds (it reads texts composed), was
+    # neither marked nor shown in the snippet
+    shown = snippet("東京" * 150 + "でか\u3099んはる", "ja", query_words(parse_query("がん")))
+    assert "«がん»はる" in shown and shown.startswith("…")

@@ -78,7 +78,7 @@ def snippet(text: str, language: str | None, words: Sequence[str]) -> str:
 def _run_matches(word: str, lang: str, wanted: Collection[str], sequences: Sequence[tuple[str, ...]]) -> bool:
     if _CJK.search(word) is None:
         return _matches(word, lang, wanted)
-    return _first_hit(word, lang, wanted, sequences) is not None
+    return _first_hit(_composed(word), lang, wanted, sequences) is not None
 
 
 def _first_hit(word: str, lang: str, wanted: Collection[str], sequences: Sequence[tuple[str, ...]]) -> int | None:
@@ -96,6 +96,11 @@ def _first_hit(word: str, lang: str, wanted: Collection[str], sequences: Sequenc
     return None
 
 
+def _composed(word: str) -> str:
+    """A run as search reads it (NFC): a kana with its voicing mark apart (`か` and U+3099) is one (`が`)."""
+    return word if unicodedata.is_normalized("NFC", word) else unicodedata.normalize("NFC", word)
+
+
 @functools.lru_cache(maxsize=64)
 def _candidates(sequences: tuple[tuple[str, ...], ...], others: bool) -> re.Pattern[str]:
     firsts = {sequence[0] for sequence in sequences}
@@ -111,6 +116,7 @@ def _marked(word: str, lang: str, wanted: Collection[str], sequences: Sequence[t
     around the first of them."""
     if _CJK.search(word) is None:
         return f"«{_cut(word)}»" if _matches(word, lang, wanted) else _cut(word)
+    word = _composed(word)
     at = _first_hit(word, lang, wanted, sequences)
     if at is None:
         return _cut(word)
