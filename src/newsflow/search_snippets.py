@@ -103,9 +103,8 @@ def _composed(word: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _candidates(sequences: tuple[tuple[str, ...], ...], others: bool) -> re.Pattern[str]:
-    firsts = {sequence[0] for sequence in sequences}
-    variants = {c for c in map(chr, range(0xF900, 0xFB00)) if unicodedata.normalize("NFC", c) in firsts}
-    starts = "".join(re.escape(c) for c in sorted(firsts | variants))
+    """Where a match can start in a composed run: a character a sequence starts with, or other characters."""
+    starts = "".join(re.escape(c) for c in sorted({sequence[0] for sequence in sequences}))
     return re.compile("|".join(([f"[{starts}]"] if starts else []) + ([f"[^{CJK_RANGES}]+"] if others else []))
                       or "(?!)")
 
