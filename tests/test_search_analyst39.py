@@ -3,10 +3,13 @@ language cannot find that language's articles (stop words are not indexed there)
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsflow import cli, search
 from newsflow.search_query import parse_query
@@ -99,3 +102,15 @@ def test_a_japanese_snippet_finds_a_kana_word_stored_decomposed() -> None:
     # neither marked nor shown in the snippet
     shown = snippet("東京" * 150 + "でか\u3099んはる", "ja", query_words(parse_query("がん")))
     assert "«がん»はる" in shown and shown.startswith("…")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.sampled_from("北京上海和今天。 a"), max_size=400), st.sampled_from(["北京", "京", "上海", "海和"]))
+def test_a_chinese_snippet_is_the_text_with_marks_and_marks_only_the_word(text: str, word: str) -> None:
+    shown = snippet(text, "zh", query_words(parse_query(word)))
+    plain = shown.replace("«", "").replace("»", "")
+    pieces = [p for p in re.split(r"…| ", plain) if p]
+    assert all(p in text for p in pieces)  # the text's own characters, cut only where `…` says
+    marked = re.findall("«([^»]*)»", shown)
+    assert all(re.fullmatch(f"(?:{word})+", m) for m in marked), marked  # the word, never a character alone
+    assert bool(marked) == (word in text)  # found wherever it is (a run can be the whole text)
