@@ -86,6 +86,10 @@ def test_a_snippet_of_a_long_chinese_run_costs_what_finding_the_match_costs() ->
     started = time.process_time()
     assert snippet(text, "zh", query_words(parse_query("上海"))).startswith("«上海»今天")
     assert time.process_time() - started < 0.5
+    # and with a Latin word in the query, a run of Latin letters and Chinese characters alternating
+    started = time.process_time()
+    assert snippet("a中" * 200_000 + "iphone", "zh", query_words(parse_query("iphone 手机"))).endswith("«iphone»")
+    assert time.process_time() - started < 0.5
 
 
 def test_the_stop_word_line_names_only_the_languages_the_search_is_limited_to(

@@ -84,12 +84,14 @@ def _run_matches(word: str, lang: str, wanted: Collection[str], sequences: Seque
 def _first_hit(word: str, lang: str, wanted: Collection[str], sequences: Sequence[tuple[str, ...]]) -> int | None:
     """Where the first match of a run with CJK characters starts: the run is searched for the characters a
     sequence starts with (and runs of other characters, when the query has other words), not read piece by
-    piece, since it can be a whole article."""
+    piece, since it can be a whole article (and the same run of other characters is looked up once)."""
+    missed: set[str] = set()
     for match in _candidates(tuple(sequences), bool(wanted)).finditer(word):
         piece, at = match.group(), match.start()
         if not _is_cjk(piece):
-            if _matches(piece, lang, wanted):
+            if piece not in missed and _matches(piece, lang, wanted):
                 return at
+            missed.add(piece)
         elif any(all(at + i < len(word) and _is_cjk(word[at + i]) and _character_token(word[at + i]) == character
                      for i, character in enumerate(sequence)) for sequence in sequences):
             return at
