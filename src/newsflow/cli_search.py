@@ -115,6 +115,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         hint = search.language_hint(store, filters.language)
         if hint is not None:
             print(f"newsflow: {hint}", file=sys.stderr)
+    stopped = search.stop_word_hint(store, args.query, filters.language)
+    if stopped is not None:
+        print(f"newsflow: {stopped}", file=sys.stderr)
     stale = search.out_of_date(store)
     if stale is not None:
         print(f"newsflow: {stale}", file=sys.stderr)

@@ -225,6 +225,24 @@ def language_hint(store: Warehouse, code: str) -> str | None:
     return f"no stored article is in language {code!r}; stored languages, commonest first: {listed}"
 
 
+def stop_word_hint(store: Warehouse, text: str, language: str | None = None) -> str | None:
+    """Which indexed languages `text` cannot find an article in: every word it requires is a stop word there,
+    not indexed, so no article of that language can be told apart (`the and` finds no English article, only
+    other languages' articles quoting them). Only `language` when the search is limited to it (a code, as
+    `SearchFilters.language`). None when every language searched has a word to look for."""
+    required = [word for clause in parse_query(text).clauses for phrase in clause for word in phrase_words(phrase)]
+    if not required or not all(any(word in words for words in STOP_WORDS.values()) for word in required):
+        return None  # a word that is no language's stop word: no need to open the warehouse again
+    with store.reading() as con:
+        languages = search_index.indexed_languages(con)
+    lost = [lang for lang in languages if lang and language in (None, lang)
+            and all(is_stop_word(lang, word) for word in required)]
+    if not lost:
+        return None
+    return (f"the query's words are all stop words in {', '.join(lost)} (not indexed there), so articles in "
+            "those languages are not searched; add a word that says what to look for, or quote a phrase with one")
+
+
 def out_of_date(store: Warehouse) -> str | None:
     """Why this search may miss what it should find: the warehouse has not had this newsflow's search
     migrations or macros applied yet (no run or `--reindex` since an upgrade), so its index cuts words

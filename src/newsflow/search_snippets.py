@@ -9,44 +9,167 @@ are marked one by one. Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
+from itertools import pairwise
 
 from newsflow.search_acronyms import acronym_terms
 from newsflow.search_query import Query
 from newsflow.search_text import analyser_language, is_unit, search_tokens, stem, unaccented
+from newsflow.text import CJK_RANGES
 
 SNIPPET_CHARS = 200
 """About this many characters of text around the first match (whole words)."""
 WORDS_BEFORE = 6
 """Words shown before the first match."""
+CHARACTERS_BEFORE = 10
+"""Characters shown before the first match inside a run of Chinese or Japanese (written without spaces)."""
 _RUN = re.compile(r"\S+")
+_CJK = re.compile(f"[{CJK_RANGES}]")
+_CJK_PIECE = re.compile(f"[{CJK_RANGES}]|[^{CJK_RANGES}]+")
 
 
 def query_words(query: Query) -> list[str]:
     """The tokens of the words and phrases `query` asks for (not those it excludes), in order; not the units
-    of an unspaced script (a word of the text there is a whole sentence: one unit would mark it)."""
-    return list(dict.fromkeys(token for clause in query.clauses for phrase in clause for token in phrase
-                              if not is_unit(token)))
+    of an unspaced script (a word of the text there is a whole sentence: one unit would mark it). A phrase's
+    Chinese or Japanese characters next to each other are one word (`北京`): search finds them together."""
+    return list(dict.fromkeys(word for clause in query.clauses for phrase in clause for word in _joined(phrase)
+                              if not is_unit(word)))
+
+
+def _joined(phrase: Sequence[str]) -> list[str]:
+    words: list[str] = []
+    for token, next_to in zip(phrase, [False, *(_is_cjk(a) and _is_cjk(b) for a, b in pairwise(phrase))],
+                              strict=True):
+        if next_to:
+            words[-1] += token
+        else:
+            words.append(token)
+    return words
+
+
+def _is_cjk(token: str) -> bool:
+    return _CJK.fullmatch(token) is not None
 
 
 def snippet(text: str, language: str | None, words: Sequence[str]) -> str:
     """About SNIPPET_CHARS characters of `text` from a little before its first word matching `words`
     (or from its start, when none does), the matching words marked «so»; `…` where text was left out."""
     lang = analyser_language(language)
-    wanted = set(words) | {term for word in words if (term := stem(lang, word)) is not None}
+    sequences = [tuple(word) for word in words if _CJK.search(word)]
+    wanted = {word for word in words if not _CJK.search(word)}
+    wanted |= {term for word in wanted if (term := stem(lang, word)) is not None}
     runs = list(_RUN.finditer(text))
-    first = next((i for i, run in enumerate(runs) if _matches(run.group(), lang, wanted)), None)
+    first = next((i for i, run in enumerate(runs) if _run_matches(run.group(), lang, wanted, sequences)), None)
     start = 0 if first is None else max(first - WORDS_BEFORE, 0)
     shown: list[str] = []
     length = 0
     end = start
     while end < len(runs) and (length < SNIPPET_CHARS or end <= (first or 0)):
         word = runs[end].group()
-        shown.append(f"«{_cut(word)}»" if first is not None and _matches(word, lang, wanted) else _cut(word))
+        shown.append(_cut(word) if first is None else _marked(word, lang, wanted, sequences))
         length += len(word) + 1
         end += 1
     return ("… " if start > 0 else "") + " ".join(shown) + (" …" if end < len(runs) else "")
+
+
+def _run_matches(word: str, lang: str, wanted: Collection[str], sequences: Sequence[tuple[str, ...]]) -> bool:
+    if _CJK.search(word) is None:
+        return _matches(word, lang, wanted)
+    return _first_hit(_composed(word), lang, wanted, sequences) is not None
+
+
+def _first_hit(word: str, lang: str, wanted: Collection[str], sequences: Sequence[tuple[str, ...]]) -> int | None:
+    """Where the first match of a run with CJK characters starts: the run is searched for the characters a
+    sequence starts with (and runs of other characters, when the query has other words), not read piece by
+    piece, since it can be a whole article (and the same run of other characters is looked up once)."""
+    missed: set[str] = set()
+    for match in _candidates(tuple(sequences), bool(wanted)).finditer(word):
+        piece, at = match.group(), match.start()
+        if not _is_cjk(piece):
+            if piece not in missed and _matches(piece, lang, wanted):
+                return at
+            missed.add(piece)
+        elif any(all(at + i < len(word) and _is_cjk(word[at + i]) and _character_token(word[at + i]) == character
+                     for i, character in enumerate(sequence)) for sequence in sequences):
+            return at
+    return None
+
+
+def _composed(word: str) -> str:
+    """A run as search reads it (NFC): a kana with its voicing mark apart (`か` and U+3099) is one (`が`)."""
+    return word if unicodedata.is_normalized("NFC", word) else unicodedata.normalize("NFC", word)
+
+
+@functools.lru_cache(maxsize=64)
+def _candidates(sequences: tuple[tuple[str, ...], ...], others: bool) -> re.Pattern[str]:
+    """Where a match can start in a composed run: a character a sequence starts with, or other characters."""
+    starts = "".join(re.escape(c) for c in sorted({sequence[0] for sequence in sequences}))
+    return re.compile("|".join(([f"[{starts}]"] if starts else []) + ([f"[^{CJK_RANGES}]+"] if others else []))
+                      or "(?!)")
+
+
+def _marked(word: str, lang: str, wanted: Collection[str], sequences: Sequence[tuple[str, ...]]) -> str:
+    """A run of the text with its matching words marked: the run whole, or in Chinese and Japanese (a run
+    without spaces is a sentence there, each character a word) the query's words in it, with the run cut
+    around the first of them."""
+    if _CJK.search(word) is None:
+        return f"«{_cut(word)}»" if _matches(word, lang, wanted) else _cut(word)
+    word = _composed(word)
+    at = _first_hit(word, lang, wanted, sequences)
+    if at is None:
+        return _cut(word)
+    before = max(at - CHARACTERS_BEFORE, 0)
+    pieces, hits, more = _pieces(word[before:], lang, wanted, sequences, SNIPPET_CHARS + CHARACTERS_BEFORE)
+    first = hits.index(True)
+    start = end = max(first - CHARACTERS_BEFORE, 0)
+    shown, length = "", 0
+    while end < len(pieces) and (length < SNIPPET_CHARS or end <= first):
+        piece = _cut(pieces[end])
+        opens, closes = hits[end] and not (end > start and hits[end - 1]), hits[end] and not (
+            end + 1 < len(pieces) and hits[end + 1])
+        shown += ("«" if opens else "") + piece + ("»" if closes else "")
+        length += len(piece)
+        end += 1
+    if hits[end - 1] and end < len(pieces) and hits[end]:
+        shown += "»"  # a match cut off at the end
+    return ("…" if before + start > 0 else "") + shown + ("…" if end < len(pieces) or more else "")
+
+
+def _pieces(word: str, lang: str, wanted: Collection[str], sequences: Sequence[tuple[str, ...]],
+            after: int) -> tuple[list[str], list[bool], bool]:
+    """The pieces of a run with CJK characters (a character, or a run of other characters), whether each is
+    part of a match (a piece of other characters matching `wanted`, or characters spelling one of
+    `sequences`), read to `after` pieces past the first match (and the longest sequence), and whether the run
+    goes on: a run can be a whole article, so it is read only as far as a snippet shows."""
+    longest = max(map(len, sequences), default=1)
+    pieces: list[str] = []
+    keys: list[str | None] = []
+    hits: list[bool] = []
+    first: int | None = None
+    for match in _CJK_PIECE.finditer(word):
+        if first is not None and len(pieces) > first + after + longest:
+            return pieces, hits, True
+        piece = match.group()
+        pieces.append(piece)
+        keys.append(_character_token(piece) if _is_cjk(piece) else None)
+        hits.append(not _is_cjk(piece) and _matches(piece, lang, wanted))
+        for sequence in sequences:
+            if tuple(keys[-len(sequence):]) == sequence:
+                hits[-len(sequence):] = [True] * len(sequence)
+        if first is None and any(hits[-longest:]):
+            first = hits.index(True, max(len(hits) - longest, 0))
+    return pieces, hits, False
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _character_token(character: str) -> str | None:
+    """The search token of one Chinese or Japanese character (a compatibility ideograph is its unified
+    one), None for punctuation; a language has a few thousand, so a run's are looked up once."""
+    tokens = search_tokens(character)
+    return tokens[0] if tokens else None
 
 
 def _cut(word: str) -> str:
