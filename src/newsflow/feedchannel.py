@@ -120,6 +120,7 @@ class _Parts:
                                                             [*(s[0] for s in spans), len(utf8)], strict=True)]
         self.parts = [utf8[start:end] for start, end in spans]
         self.parses, self.budget = parses, budget
+        self.sound: set[int] = set()  # parts seen whole in a parse that succeeded (kept past the budget: red team 36b)
 
     def joined(self, parts: list[bytes]) -> bytes:
         pieces = [self.fixed[0]]
@@ -132,7 +133,19 @@ class _Parts:
         self.budget[0] -= len(feed) + PARSE_CHARGE
         if self.budget[0] < 0:
             raise OverBudget
-        return self.parses(feed)
+        if not self.parses(feed):
+            return False
+        self.sound.update(index for index, part in enumerate(parts) if part and part is self.parts[index])
+        return True
+
+    def known_sound(self) -> tuple[list[bytes], int] | None:
+        """The parts seen whole in a parse that succeeded, the others dropped, and how many were: the reading left
+        when the budget runs out (red team 36b: every part went, the channel's title with it), if it parses (one
+        more parse, the size of one already made); else None."""
+        kept = [part if index in self.sound else b"" for index, part in enumerate(self.parts)]
+        if not self.sound or not self.parses(self.joined(kept)):
+            return None
+        return kept, len(self.parts) - len(self.sound)
 
     def raising(self, low: int, high: int, kept: list[bytes]) -> list[int]:
         """Indexes in [low, high) of the parts that raise alone (the others as in `kept`, those of the run empty),
@@ -175,10 +188,11 @@ def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes],
             spans.append(span)
             bare_spans.append((span[0] - start + position, span[1] - start + position))
         position += end - start
+    parts = _Parts(bare, bare_spans, parses, [budget[0] * len(bare) + budget[1]])
     try:
-        read = read_apart(_Parts(bare, bare_spans, parses, [budget[0] * len(bare) + budget[1]]), DEPTH)
-    except OverBudget:  # many raising elements: every one goes, the caller's parse tells whether that was enough
-        read = [b""] * len(spans), len(spans)
+        read = read_apart(parts, DEPTH)
+    except OverBudget:  # many raising elements: those seen sound stay (red team 36b), else every one goes, the
+        read = parts.known_sound() or ([b""] * len(spans), len(spans))  # caller's parse telling if that was enough
     if read is None:
         return None
     kept, count = read
@@ -192,7 +206,8 @@ def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes],
 def read_apart(parts: _Parts, depth: int) -> tuple[list[bytes], int] | None:
     """The parts, each on which the parse fails read apart: its children that raise too dropped (to `depth` levels,
     read with the other parts left out: review, each parse was the whole channel's), else dropped whole; every
-    part dropped when that still raises; and how many were. None when the feed with no part raises too."""
+    part that raises only beside others dropped when that still raises (red team 36b: every part was); and how many
+    were. None when the feed with no part raises too."""
     empty = [b""] * len(parts.parts)
     if not parts.parts or not parts.parses_with(empty):
         return None
@@ -206,7 +221,48 @@ def read_apart(parts: _Parts, depth: int) -> tuple[list[bytes], int] | None:
         return read, len(raising)
     if parts.parses_with(without):
         return without, len(raising)
-    return empty, count
+    return _culprits_dropped(parts, parts.parts)  # parts raise together: the halving may have blamed a sound one
+
+
+def _culprits_dropped(parts: _Parts, read: list[bytes]) -> tuple[list[bytes], int]:
+    """`read` (every part) with the parts that raise only beside others dropped one at a time, and how many were.
+    Red team 36b: `<dc:rights><textInput><link><lastBuildDate/>…` raises only after another `<dc:rights>`, the
+    halving then blamed the sound element after it, and the fallback, every part dropped, lost the channel's title
+    and ttl. feedparser reads in order, so the shortest run of the parts from the first that raises ends where it
+    raised, and the shortest run ending there starts with the part that set it up (both by halving); of that
+    window, the inner parts are tried first, then its last, each dropped if the run then parses; else its first."""
+    kept, dropped = list(read), 0
+    while not parts.parses_with(kept):
+        kept[_culprit(parts, kept)], dropped = b"", dropped + 1
+    return kept, dropped
+
+
+def _culprit(parts: _Parts, kept: list[bytes]) -> int:
+    end = _shortest(lambda size: parts.parses_with(_run(kept, 0, size)), len(kept))
+    start = end - _shortest(lambda size: parts.parses_with(_run(kept, end - size, end)), end)
+    window: list[int] = [*range(start + 1, end - 1), end - 1, start][:MAX_TRIED]
+    tried: list[int] = [index for index in window if kept[index]]
+    for index in tried[:-1]:
+        if parts.parses_with(_run([b"" if at == index else part for at, part in enumerate(kept)], 0, end)):
+            return index
+    return tried[-1]
+
+
+MAX_TRIED = 8
+"""Parts of a raising window tried one by one before its first is dropped."""
+
+
+def _run(kept: list[bytes], start: int, end: int) -> list[bytes]:
+    return [part if start <= index < end else b"" for index, part in enumerate(kept)]
+
+
+def _shortest(parses: Callable[[int], bool], raises: int) -> int:
+    """The least size for which `parses` is false, known false at `raises` and true at 0."""
+    passes = 0
+    while raises - passes > 1:
+        middle = (passes + raises) // 2
+        passes, raises = (middle, raises) if parses(middle) else (passes, middle)
+    return raises
 
 
 def _children_read_apart(parts: _Parts, others: list[bytes], index: int, depth: int) -> bytes:
