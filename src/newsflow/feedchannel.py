@@ -121,6 +121,8 @@ class _Parts:
         self.parts = [utf8[start:end] for start, end in spans]
         self.parses, self.budget = parses, budget
         self.sound: set[int] = set()  # parts seen whole in a parse that succeeded (kept past the budget: red team 36b)
+        self.best: list[bytes] = []  # the parse that succeeded with the most parts whole, and those parts
+        self.sound_together: list[int] = []
 
     def joined(self, parts: list[bytes]) -> bytes:
         pieces = [self.fixed[0]]
@@ -135,17 +137,23 @@ class _Parts:
             raise OverBudget
         if not self.parses(feed):
             return False
-        self.sound.update(index for index, part in enumerate(parts) if part and part is self.parts[index])
+        whole = [index for index, part in enumerate(parts) if part and part is self.parts[index]]
+        self.sound.update(whole)
+        if len(whole) > len(self.sound_together):
+            self.best, self.sound_together = list(parts), whole
         return True
 
     def known_sound(self) -> tuple[list[bytes], int] | None:
-        """The parts seen whole in a parse that succeeded, the others dropped, and how many were: the reading left
-        when the budget runs out (red team 36b: every part went, the channel's title with it), if it parses (one
-        more parse, the size of one already made); else None."""
+        """What is left when the budget runs out (red team 36b: every part went, the channel's title with it), and
+        how many parts were dropped: the parts seen whole in a parse that succeeded if they parse together (one more
+        parse, the size of one already made), else the parse that succeeded with the most of them (parts that raise
+        only together); None when none did."""
         kept = [part if index in self.sound else b"" for index, part in enumerate(self.parts)]
-        if not self.sound or not self.parses(self.joined(kept)):
-            return None
-        return kept, len(self.parts) - len(self.sound)
+        if self.sound and self.parses(self.joined(kept)):
+            return kept, len(self.parts) - len(self.sound)
+        if self.sound_together:
+            return self.best, len(self.parts) - len(self.sound_together)
+        return None
 
     def raising(self, low: int, high: int, kept: list[bytes]) -> list[int]:
         """Indexes in [low, high) of the parts that raise alone (the others as in `kept`, those of the run empty),
