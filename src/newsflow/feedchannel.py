@@ -238,7 +238,7 @@ def _culprits_dropped(parts: _Parts, read: list[bytes]) -> tuple[list[bytes], in
     halving then blamed the sound element after it, and the fallback, every part dropped, lost the channel's title
     and ttl. feedparser reads in order, so the shortest run of the parts from the first that raises ends where it
     raised, and the shortest run ending there starts with the part that set it up (both by halving); of that
-    window, the inner parts are tried first, then its last, each dropped if the run then parses; else its first."""
+    window, the inner parts are tried first (MAX_TRIED of them), each dropped if the run then parses; else its last."""
     kept, dropped = list(read), 0
     while not parts.parses_with(kept):
         kept[_culprit(parts, kept)], dropped = b"", dropped + 1
@@ -248,16 +248,15 @@ def _culprits_dropped(parts: _Parts, read: list[bytes]) -> tuple[list[bytes], in
 def _culprit(parts: _Parts, kept: list[bytes]) -> int:
     end = _shortest(lambda size: parts.parses_with(_run(kept, 0, size)), len(kept))
     start = end - _shortest(lambda size: parts.parses_with(_run(kept, end - size, end)), end)
-    window: list[int] = [*range(start + 1, end - 1), end - 1, start][:MAX_TRIED]
-    tried: list[int] = [index for index in window if kept[index]]
-    for index in tried[:-1]:
+    inner = [index for index in range(start + 1, end - 1) if kept[index]][:MAX_TRIED]
+    for index in inner:
         if parts.parses_with(_run([b"" if at == index else part for at, part in enumerate(kept)], 0, end)):
             return index
-    return tried[-1]
+    return end - 1  # the run to it less it parses (`_shortest`): review, the cap cut it and the first off the window
 
 
 MAX_TRIED = 8
-"""Parts of a raising window tried one by one before its first is dropped."""
+"""Inner parts of a raising window tried one by one before its last (where feedparser raised) is dropped."""
 
 
 def _run(kept: list[bytes], start: int, end: int) -> list[bytes]:

@@ -160,3 +160,19 @@ def test_a_channel_of_elements_raising_in_pairs_past_the_budget_keeps_its_title_
     parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
     assert [entry.title for entry in parsed.entries] == ["S0", "S1", "S2"]
     assert parsed.title == "Feed" and parsed.ttl_seconds == 3600
+
+
+def test_elements_raising_together_more_than_eight_apart_cost_the_one_that_raises() -> None:
+    """Review: the window between the element that sets feedparser up and the one it raises in was cut to its first
+    eight parts before the last and the first were tried; with eight sound elements between the two (the ttl among
+    them) the sound ones were dropped one by one, then the empty window raised IndexError out of `parse_feed`."""
+    notes = b"".join(b"<x:n%d>n</x:n%d>" % (n, n) for n in range(7))
+    body = (RAISING_TOGETHER["rights-then-textinput-in-rights"].replace(TTL, b"").replace(b"</dc:rights><dc:rights>",
+            b"</dc:rights>" + notes + TTL + b"<dc:rights>") + b"<x:last>n</x:last>")
+    feed = RSS_HEAD + body + _item(False, 0) + RSS_TAIL
+    with pytest.raises(KeyError):
+        feeds._feedparser(feed, {})
+    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
+    assert [(entry.url, entry.title) for entry in parsed.entries] == [("https://example.org/0", "S0")]
+    assert parsed.ttl_seconds == 3600
+    assert parsed.bozo_reason is not None and "1 channel element(s) read apart" in parsed.bozo_reason
