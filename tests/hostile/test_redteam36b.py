@@ -102,14 +102,17 @@ def test_raising_channel_elements_anywhere_cost_no_item_and_no_sound_element(cas
     """Red team 35b's generator (scratch, 677 raising shapes) as a property: whatever raising elements the channel
     holds, before, between and after its items, nested or not, every item is kept with its link and title, the
     channel's sound `<ttl>` stays (the budget allows it at this size), and feedparser reads a bounded number of bytes
-    (the items' and the channel's budgets, 4 times the feed and 1 MB each, and the few whole parses)."""
+    (the items' and the channel's budgets, 4 times the feed and 1 MB each, and the few whole parses; and, as the 1 MB
+    floors dwarf feeds this small, 64 times the feed: twice the most seen)."""
     feed, count, _atom = case
     with parsed_bytes() as sizes:
         parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
     assert sorted((entry.url, entry.title) for entry in parsed.entries) == [
         (f"https://example.org/{n}", f"S{n}") for n in range(count)]
     assert parsed.ttl_seconds == 3600
-    assert sum(sizes) <= 8 * len(feed) + 2 * 1_000_000 + 4 * len(feed) + 4_096 * len(sizes)
+    # review: the bound had a term of 4 KB a parse, always true (every parse of these feeds reads less)
+    assert sum(sizes) <= 8 * len(feed) + 2 * 1_000_000 + 4 * len(feed)
+    assert sum(sizes) <= 64 * len(feed)  # the floors dwarf these feeds: seeds 1-6 x 300 read at most 33x
 
 
 def test_a_channel_of_many_raising_elements_past_the_budget_keeps_those_seen_sound() -> None:
