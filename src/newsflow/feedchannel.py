@@ -146,14 +146,31 @@ class _Parts:
     def known_sound(self) -> tuple[list[bytes], int] | None:
         """What is left when the budget runs out (red team 36b: every part went, the channel's title with it), and
         how many parts were dropped: the parts seen whole in a parse that succeeded if they parse together (one more
-        parse, the size of one already made), else the parse that succeeded with the most of them (parts that raise
-        only together); None when none did."""
-        kept = [part if index in self.sound else b"" for index, part in enumerate(self.parts)]
-        if self.sound and self.parses(self.joined(kept)):
-            return kept, len(self.parts) - len(self.sound)
+        parse, the size of one already made), else the most of them from the channel's start that parse (by
+        halving, in two more such parses' bytes and their charges), or the parse that succeeded with the most of
+        them if it has more (parts that raise only together); None when none did."""
+        sound = sorted(self.sound)
+        kept = self._only(sound)
+        allowance = 2 * len(self.joined(kept)) + PARSE_CHARGE * len(sound).bit_length()  # the search below
+        if sound and self.parses(self.joined(kept)):
+            return kept, len(self.parts) - len(sound)
+        passes, raises = 0, len(sound)  # review: the best parse is where the halving went (3 parts mid-channel)
+        while raises - passes > 1:
+            middle = (passes + raises) // 2
+            feed = self.joined(self._only(sound[:middle]))
+            allowance -= len(feed) + PARSE_CHARGE
+            if allowance < 0:
+                break
+            passes, raises = (middle, raises) if self.parses(feed) else (passes, middle)
+        if passes and passes >= len(self.sound_together):
+            return self._only(sound[:passes]), len(self.parts) - passes
         if self.sound_together:
             return self.best, len(self.parts) - len(self.sound_together)
         return None
+
+    def _only(self, indexes: list[int]) -> list[bytes]:
+        chosen = set(indexes)
+        return [part if index in chosen else b"" for index, part in enumerate(self.parts)]
 
     def raising(self, low: int, high: int, kept: list[bytes]) -> list[int]:
         """Indexes in [low, high) of the parts that raise alone (the others as in `kept`, those of the run empty),

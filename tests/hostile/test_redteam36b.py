@@ -180,3 +180,16 @@ def test_elements_raising_together_more_than_eight_apart_cost_the_one_that_raise
     assert [(entry.url, entry.title) for entry in parsed.entries] == [("https://example.org/0", "S0")]
     assert parsed.ttl_seconds == 3600
     assert parsed.bozo_reason is not None and "1 channel element(s) read apart" in parsed.bozo_reason
+
+
+def test_a_channel_of_raising_pairs_past_the_budget_keeps_its_first_sound_elements_whatever_the_halving_met() -> None:
+    """Review: past the budget, with the sound parts raising together, the parse that succeeded with the most parts
+    whole was kept, and which that is depends on where the halving went: here (62 pairs, 13 KB) three parts in the
+    middle, so the title and the ttl went (in a 10 MB channel of 2,000 pairs too: 5,999 of 6,002 elements dropped).
+    The sound parts from the channel's start, halved until they parse, now stay when they are more."""
+    pair = RAISING_TOGETHER["rights-then-textinput-in-rights"].replace(TTL, b"")
+    words = b"<description>%s</description>" % (b"w " * 25)
+    feed = RSS_HEAD + TTL + (pair + words) * 62 + b"".join(_item(False, n) for n in range(3)) + RSS_TAIL
+    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
+    assert [entry.title for entry in parsed.entries] == ["S0", "S1", "S2"]
+    assert parsed.title == "Feed" and parsed.ttl_seconds == 3600
