@@ -120,6 +120,9 @@ class _Parts:
                                                             [*(s[0] for s in spans), len(utf8)], strict=True)]
         self.parts = [utf8[start:end] for start, end in spans]
         self.parses, self.budget = parses, budget
+        self.sound: set[int] = set()  # parts seen whole in a parse that succeeded (kept past the budget: red team 36b)
+        self.best: list[bytes] = []  # the parse that succeeded with the most parts whole, and those parts
+        self.sound_together: list[int] = []
 
     def joined(self, parts: list[bytes]) -> bytes:
         pieces = [self.fixed[0]]
@@ -132,7 +135,42 @@ class _Parts:
         self.budget[0] -= len(feed) + PARSE_CHARGE
         if self.budget[0] < 0:
             raise OverBudget
-        return self.parses(feed)
+        if not self.parses(feed):
+            return False
+        whole = [index for index, part in enumerate(parts) if part and part is self.parts[index]]
+        self.sound.update(whole)
+        if len(whole) > len(self.sound_together):
+            self.best, self.sound_together = list(parts), whole
+        return True
+
+    def known_sound(self) -> tuple[list[bytes], int] | None:
+        """What is left when the budget runs out (red team 36b: every part went, the channel's title with it), and
+        how many parts were dropped: the parts seen whole in a parse that succeeded if they parse together (one more
+        parse, the size of one already made), else the most of them from the channel's start that parse (by
+        halving, in two more such parses' bytes and their charges), or the parse that succeeded with the most of
+        them if it has more (parts that raise only together); None when none did."""
+        sound = sorted(self.sound)
+        kept = self._only(sound)
+        allowance = 2 * len(self.joined(kept)) + PARSE_CHARGE * len(sound).bit_length()  # the search below
+        if sound and self.parses(self.joined(kept)):
+            return kept, len(self.parts) - len(sound)
+        passes, raises = 0, len(sound)  # review: the best parse is where the halving went (3 parts mid-channel)
+        while raises - passes > 1:
+            middle = (passes + raises) // 2
+            feed = self.joined(self._only(sound[:middle]))
+            allowance -= len(feed) + PARSE_CHARGE
+            if allowance < 0:
+                break
+            passes, raises = (middle, raises) if self.parses(feed) else (passes, middle)
+        if passes and passes >= len(self.sound_together):
+            return self._only(sound[:passes]), len(self.parts) - passes
+        if self.sound_together:
+            return self.best, len(self.parts) - len(self.sound_together)
+        return None
+
+    def _only(self, indexes: list[int]) -> list[bytes]:
+        chosen = set(indexes)
+        return [part if index in chosen else b"" for index, part in enumerate(self.parts)]
 
     def raising(self, low: int, high: int, kept: list[bytes]) -> list[int]:
         """Indexes in [low, high) of the parts that raise alone (the others as in `kept`, those of the run empty),
@@ -175,10 +213,11 @@ def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes],
             spans.append(span)
             bare_spans.append((span[0] - start + position, span[1] - start + position))
         position += end - start
+    parts = _Parts(bare, bare_spans, parses, [budget[0] * len(bare) + budget[1]])
     try:
-        read = read_apart(_Parts(bare, bare_spans, parses, [budget[0] * len(bare) + budget[1]]), DEPTH)
-    except OverBudget:  # many raising elements: every one goes, the caller's parse tells whether that was enough
-        read = [b""] * len(spans), len(spans)
+        read = read_apart(parts, DEPTH)
+    except OverBudget:  # many raising elements: those seen sound stay (red team 36b), else every one goes, the
+        read = parts.known_sound() or ([b""] * len(spans), len(spans))  # caller's parse telling if that was enough
     if read is None:
         return None
     kept, count = read
@@ -192,7 +231,8 @@ def channel_read_apart(utf8: bytes, items: list[Span], parses: Callable[[bytes],
 def read_apart(parts: _Parts, depth: int) -> tuple[list[bytes], int] | None:
     """The parts, each on which the parse fails read apart: its children that raise too dropped (to `depth` levels,
     read with the other parts left out: review, each parse was the whole channel's), else dropped whole; every
-    part dropped when that still raises; and how many were. None when the feed with no part raises too."""
+    part that raises only beside others dropped when that still raises (red team 36b: every part was); and how many
+    were. None when the feed with no part raises too."""
     empty = [b""] * len(parts.parts)
     if not parts.parts or not parts.parses_with(empty):
         return None
@@ -206,7 +246,52 @@ def read_apart(parts: _Parts, depth: int) -> tuple[list[bytes], int] | None:
         return read, len(raising)
     if parts.parses_with(without):
         return without, len(raising)
-    return empty, count
+    # parts raise together: the halving may have blamed a sound one (whole again if it parses alone); the search
+    # starts from the parts read apart (review: from every part whole, each raising alone cost it a search)
+    start = [parts.parts[index] if index in raising and parts.parses_with(_run(parts.parts, index, index + 1))
+             else part for index, part in enumerate(read)]
+    kept, _ = _culprits_dropped(parts, start)
+    return kept, sum(part is not whole for part, whole in zip(kept, parts.parts, strict=True))
+
+
+def _culprits_dropped(parts: _Parts, read: list[bytes]) -> tuple[list[bytes], int]:
+    """`read` (every part) with the parts that raise only beside others dropped one at a time, and how many were.
+    Red team 36b: `<dc:rights><textInput><link><lastBuildDate/>…` raises only after another `<dc:rights>`, the
+    halving then blamed the sound element after it, and the fallback, every part dropped, lost the channel's title
+    and ttl. feedparser reads in order, so the shortest run of the parts from the first that raises ends where it
+    raised, and the shortest run ending there starts with the part that set it up (both by halving); of that
+    window, the inner parts are tried first (MAX_TRIED of them), each dropped if the run then parses; else its last."""
+    kept, dropped = list(read), 0
+    while not parts.parses_with(kept):
+        kept[_culprit(parts, kept)], dropped = b"", dropped + 1
+    return kept, dropped
+
+
+def _culprit(parts: _Parts, kept: list[bytes]) -> int:
+    end = _shortest(lambda size: parts.parses_with(_run(kept, 0, size)), len(kept))
+    start = end - _shortest(lambda size: parts.parses_with(_run(kept, end - size, end)), end)
+    inner = [index for index in range(start + 1, end - 1) if kept[index]][:MAX_TRIED]
+    for index in inner:
+        if parts.parses_with(_run([b"" if at == index else part for at, part in enumerate(kept)], 0, end)):
+            return index
+    return end - 1  # the run to it less it parses (`_shortest`): review, the cap cut it and the first off the window
+
+
+MAX_TRIED = 8
+"""Inner parts of a raising window tried one by one before its last (where feedparser raised) is dropped."""
+
+
+def _run(kept: list[bytes], start: int, end: int) -> list[bytes]:
+    return [part if start <= index < end else b"" for index, part in enumerate(kept)]
+
+
+def _shortest(parses: Callable[[int], bool], raises: int) -> int:
+    """The least size for which `parses` is false, known false at `raises` and true at 0."""
+    passes = 0
+    while raises - passes > 1:
+        middle = (passes + raises) // 2
+        passes, raises = (middle, raises) if parses(middle) else (passes, middle)
+    return raises
 
 
 def _children_read_apart(parts: _Parts, others: list[bytes], index: int, depth: int) -> bytes:
