@@ -26,3 +26,25 @@ def test_a_price_list_with_signs_apart_over_the_story_stays() -> None:
     article = extract_article(_table_page(rows), URL)
     assert article is not None
     assert "Enkel" in article.text and "Abonnement" in article.text
+
+
+STORY_LINES = [
+    "The ferry left the north pier at seven in the morning with forty passengers and the mayor on board.",
+    "Repairs to its engines and hull took two years instead of one, after the shipyard found rust in the keel.",
+    "The harbour master said the crossing would stop at three towns from Monday:",
+]
+
+
+def test_the_unconfirmed_tail_keeps_the_items_under_a_confirmed_lead_in() -> None:
+    """The story ends in a list readability left out, under a lead-in readability has: the items stay; a line
+    after them that readability lacks still goes, and so does a list under a lead-in readability lacks."""
+    from newsflow.tails import drop_unconfirmed_tail
+
+    second = "\n".join(STORY_LINES)
+    items = ["- Kiel", "- Laboe", "- Eckernförde"]
+    assert drop_unconfirmed_tail("\n".join([*STORY_LINES, *items]), second) == "\n".join([*STORY_LINES, *items])
+    assert drop_unconfirmed_tail("\n".join([*STORY_LINES, *items, "Follow us"]), second) == "\n".join(
+        [*STORY_LINES, *items])
+    unconfirmed = [*STORY_LINES[:2], "More from the island:"]
+    assert drop_unconfirmed_tail("\n".join([*unconfirmed, *items]), "\n".join(STORY_LINES[:2])) == "\n".join(
+        STORY_LINES[:2])

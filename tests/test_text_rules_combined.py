@@ -348,3 +348,12 @@ def test_a_dutch_fact_box_over_a_short_story_and_its_standfirst() -> None:
     page = TextPage(lang="nl", sizes=(1, 1, 1), standfirst=True, furniture=("facts",))
     text = stored_text(page)
     assert story_faults(page, text) == [] and kept_furniture(page, text) == []
+
+
+def test_a_list_of_few_words_that_ends_the_story_under_its_lead_in_is_stored() -> None:
+    """Shrunk (thirty-third pass, seed 11): en, three one-sentence paragraphs, the last over a lead-in line and a
+    list of places readability-lxml leaves out. `drop_unconfirmed_lines` kept the items (the thirty-second pass),
+    then `tails.drop_unconfirmed_tail` cut them as the text's unconfirmed end (fixed: the tail keeps a run of
+    items under a lead-in the second opinion has, `newsflow.leadins`)."""
+    page = TextPage(lang="en", sizes=(1, 1, 1), list_at=2, lead_in=True)
+    assert story_faults(page, stored_text(page)) == []
