@@ -343,8 +343,8 @@ def test_a_split_storys_subhead_is_kept_with_a_continue_link_beside_a_table_of_c
 def test_a_dutch_fact_box_over_a_short_story_and_its_standfirst() -> None:
     """Shrunk (thirty-third pass, seeds 1 and 2): nl, three one-sentence paragraphs under a standfirst and a fact box
     whose fare is "€ 2,40" (the sign a word of its own): the rows' last words "1998" and "2,40" were one form, so
-    the box stayed as the text's head and the standfirst, which `restore_standfirst` puts back first, was lost
-    (fixed: `factrows._row_value` joins a lone currency sign to its figure)."""
+    the box stayed as the text's head and the standfirst was lost too (fixed: `factrows._row_value` joins a lone
+    currency sign to its figure; with the box gone the standfirst is back)."""
     page = TextPage(lang="nl", sizes=(1, 1, 1), standfirst=True, furniture=("facts",))
     text = stored_text(page)
     assert story_faults(page, text) == [] and kept_furniture(page, text) == []
