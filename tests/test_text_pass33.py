@@ -48,3 +48,26 @@ def test_the_unconfirmed_tail_keeps_the_items_under_a_confirmed_lead_in() -> Non
     unconfirmed = [*STORY_LINES[:2], "More from the island:"]
     assert drop_unconfirmed_tail("\n".join([*unconfirmed, *items]), "\n".join(STORY_LINES[:2])) == "\n".join(
         STORY_LINES[:2])
+
+
+def test_a_french_results_table_with_its_percent_sign_apart_stays() -> None:
+    """French writes "41,2 %": the rows' last words were "%", no figure, so the table was no table of figures and
+    went as a fact box (main's code); with the sign joined its figures are one form ("0%") and it stays."""
+    rows = [("Travaillistes", "41,2 %"), ("Conservateurs", "30,5 %"), ("Verts", "8,0 %")]
+    article = extract_article(_table_page(rows), URL)
+    assert article is not None
+    assert "Travaillistes" in article.text and "Verts" in article.text
+
+
+def test_a_box_of_items_under_a_colon_line_that_ends_the_container_still_goes() -> None:
+    """Hostile guard of `tails._past_announced_items`: a share or follow box at the story container's end, its
+    heading ending in a colon ("Share this:", "Follow us on:"), plain items or links: not the story's list."""
+    from tests.textpageworld import TextPage, render
+
+    html, url = render(TextPage(lang="en", sizes=(3, 2, 3, 2)))
+    for box in ("<p>Share this:</p><ul><li>Facebook</li><li>Email</li><li>Print</li></ul>",
+                "<p>Follow us on:</p><ul><li><a href='https://facebook.com/x'>Facebook</a></li>"
+                "<li><a href='https://x.com/x'>X</a></li><li><a href='https://instagram.com/x'>Instagram</a></li></ul>"):
+        article = extract_article(html.replace("</div></article>", box + "</div></article>"), url)
+        assert article is not None
+        assert not any(line.startswith("- ") or line.endswith(":") for line in article.text.split("\n")), box
