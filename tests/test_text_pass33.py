@@ -71,3 +71,30 @@ def test_a_box_of_items_under_a_colon_line_that_ends_the_container_still_goes() 
         article = extract_article(html.replace("</div></article>", box + "</div></article>"), url)
         assert article is not None
         assert not any(line.startswith("- ") or line.endswith(":") for line in article.text.split("\n")), box
+
+
+def test_the_unconfirmed_tail_keeps_every_item_when_the_first_items_words_are_the_storys() -> None:
+    """Review: a list's first item whose words the story has elsewhere ("Kiel", "safety") counts as confirmed, so
+    the unconfirmed end opened at the second item, under no lead-in, and the rest of the list was cut."""
+    from newsflow.tails import drop_unconfirmed_tail
+
+    story = [*STORY_LINES[:2], "The shipyard in Kiel will also service the ferry once a month from Monday.",
+             STORY_LINES[2]]
+    for items in (["- Kiel", "- Laboe", "- Eckernförde"], ["- Laboe", "- Kiel", "- Eckernförde"]):
+        text = "\n".join([*story, *items])
+        assert drop_unconfirmed_tail(text, "\n".join(story)) == text, items
+        assert drop_unconfirmed_tail(text + "\nFollow us", "\n".join(story)) == text, items
+
+
+def test_a_list_ending_the_story_whose_item_the_story_names_is_stored_whole() -> None:
+    """The same end to end: "Kiel" is in the story, so "- Kiel" was confirmed and the items after it were cut."""
+    lines = [STORY_LINES[0], STORY_LINES[1].replace("shipyard", "shipyard in Kiel"),
+             "The council said on Friday that the new timetable would bring more crossings in summer than ever before.",
+             STORY_LINES[2]]
+    items = ["Laboe", "Kiel", "Eckernförde"]
+    html = ("<html><head><title>Ferry back</title></head><body><article><h1>Ferry back</h1><div class='body'>"
+            + "".join(f"<p>{line}</p>" for line in lines) + "<ul>" + "".join(f"<li>{item}</li>" for item in items)
+            + "</ul></div></article></body></html>")
+    article = extract_article(html, URL)
+    assert article is not None
+    assert article.text.split("\n")[-4:] == [lines[-1], *(f"- {item}" for item in items)]

@@ -311,13 +311,16 @@ def _is_heading(line: str) -> bool:
 
 
 def _past_announced_items(lines: list[str], end: int, second_opinion: str) -> int:
-    """`end` moved past the list items right below it when the line above them is a lead-in the second opinion has
+    """`end` moved past the list items from it on when the line above their list is a lead-in the second opinion has
     ("The ferry will stop at three towns:" over "- Kiel"): readability-lxml leaves out a list of few words and
     keeps what announces it, so the items are the story's, as in `refine.drop_unconfirmed_lines` (thirty-third
     pass, text). A box of other stories' links under such a heading is `drop_linked_tail`'s, which runs next."""
     if end == 0 or end == len(lines) or not lines[end].startswith(LIST_ITEM_MARK):
         return end  # the cheap test first: most unconfirmed tails open with no list item
-    if not LeadIns(second_opinion).opens_list(lines, end - 1):
+    start = end  # the list's first items may be confirmed by words the story has elsewhere ("- Kiel"): its top
+    while start > 0 and lines[start - 1].startswith(LIST_ITEM_MARK):
+        start -= 1
+    if start == 0 or not LeadIns(second_opinion).opens_list(lines, start - 1):
         return end
     while end < len(lines) and lines[end].startswith(LIST_ITEM_MARK):
         end += 1
