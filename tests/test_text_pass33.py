@@ -98,3 +98,13 @@ def test_a_list_ending_the_story_whose_item_the_story_names_is_stored_whole() ->
     article = extract_article(html, URL)
     assert article is not None
     assert article.text.split("\n")[-4:] == [lines[-1], *(f"- {item}" for item in items)]
+
+
+def test_a_fact_box_whose_currency_is_letters_and_a_sign_apart_is_no_line_of_the_story() -> None:
+    """Review: Brazilian Portuguese writes every price "R$ 2,40", Spanish and Portuguese papers "US$ 59,99", Hong
+    Kong's "HK$ 12": the currency word holds letters, so it was no sign, and the fare was the year's form again."""
+    for fare in ("R$ 2,40", "US$ 59.99", "HK$ 12", "2,40 R$"):
+        rows = [("Linha desde", "1998"), ("Bilhete", fare), ("Ônibus", "6/hora"), ("Paradas", "14-22")]
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), fare

@@ -14,6 +14,7 @@ functions over an lxml tree (only its methods are used; lxml is not imported).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from newsflow.pageblocks import bounded_text
@@ -115,8 +116,12 @@ def _row_value(words: list[str]) -> str:
 
 
 def _is_sign(word: str) -> bool:
-    """A word of signs only ("€", "$", "%"), no letter and no digit."""
-    return bool(word) and len(word) <= 3 and not any(character.isalnum() for character in word)
+    """A word of signs only ("€", "$", "%"), no letter and no digit, or a currency's letters with its sign ("R$",
+    "US$", "HK$": Brazilian, Spanish and Hong Kong prices; review of the thirty-third pass)."""
+    if not word or len(word) > 3 or any(character.isnumeric() for character in word):
+        return False
+    return not any(character.isalpha() for character in word) or any(
+        unicodedata.category(character) == "Sc" for character in word)
 
 
 def _figures_of_many_forms(figures: list[str]) -> bool:
