@@ -110,3 +110,21 @@ def test_a_fact_box_whose_currency_is_letters_and_a_sign_apart_is_no_line_of_the
         article = extract_article(_table_page(rows), URL)
         assert article is not None
         assert article.text == "\n".join(STORY), fare
+
+
+def test_a_table_that_opens_the_story_keeps_the_standfirst_above_it() -> None:
+    """Review: a results table of one form (data: it stays) opening the story's container, the standfirst in the
+    article's header: `standfirst.restore_standfirst` looked for the text's first line, a table's row, in the page's
+    p/div/h2 blocks, found none, and read nothing above it, so the standfirst was lost (the generator's fact box
+    with a fare of the year's form, every language). A table's first row now ends the walk like a block."""
+    standfirst = "After months of debate the town will get four new bus routes, paid for by the regional fund."
+    rows = [("Labour", "41.2%"), ("Conservatives", "30.5%"), ("Greens", "8.0%"), ("Liberals", "7.1%")]
+    for two_columns in (True, False):
+        cells = "".join(f"<tr><td>{party}</td><td>{share}</td></tr>" if two_columns
+                        else f"<tr><td>{party} {share}</td></tr>" for party, share in rows)
+        html = ("<html><head><title>The vote is in</title></head><body><article><header><h1>The vote is in</h1>"
+                f"<p class='standfirst'>{standfirst}</p></header><div class='article-body'><table>{cells}</table>"
+                + "".join(f"<p>{line}</p>" for line in STORY) + "</div></article></body></html>")
+        article = extract_article(html, URL)
+        assert article is not None
+        assert article.text.split("\n")[:2] == [standfirst, "| Labour | 41.2% |" if two_columns else "Labour 41.2%"]
