@@ -9,7 +9,9 @@ an `<article>`, a `<main>` without one, site-like `<div>` soup, or the story spl
 (`FURNITURE`), each part written from how its class is built, not copied from a site: a navigation menu,
 breadcrumbs, a share bar, a tags list, related teasers with headlines and links, a newsletter or donation appeal,
 readers' comments, a cookie banner, a footer, a photo with caption and credit, an author box, a table of contents of
-jump links, a "continue reading" link, an ad label and a "most read" sidebar.
+jump links, a "continue reading" link, an ad label, a "most read" sidebar, and over the story a field's label
+(`div.field-label`, whole or split by inline tags) and a fact box of figures with a year (one column or two). The
+story's list may be of few words under a lead-in line (thirty-third pass, text: the thirty-second pass's classes).
 
 Every sentence carries a number no other sentence has, so each paragraph is findable on its own. `render` gives
 (html, url); `story_lines` the lines a reader must find in the stored text, in order; `furniture_lines` each part's
@@ -285,15 +287,36 @@ COMMENTS = {"en": "About time, the old timetable was a joke for anyone working s
             "es": "Ya era hora, el horario antiguo era una broma para quien trabaja por turnos.",
             "it": "Era ora, il vecchio orario era uno scherzo per chi lavora a turni.",
             "nl": "Werd tijd, de oude dienstregeling was een grap voor iedereen die in ploegen werkt."}
+LEAD_INS = {  # a story's line that announces its list (thirty-second pass, text: `newsflow.leadins`)
+    "en": "The first buses of line {n} will stop in these towns:",
+    "de": "Die ersten Busse der Linie {n} halten in diesen Orten:",
+    "fr": "Les premiers bus de la ligne {n} s'arrêteront dans ces villes :",
+    "es": "Los primeros autobuses de la línea {n} pararán en estos pueblos:",
+    "it": "I primi autobus della linea {n} fermeranno in questi paesi:",
+    "nl": "De eerste bussen van lijn {n} stoppen in deze plaatsen:",
+}
+PLACES = (("Kiel", "Laboe", "Eckernförde"), ("Leeds", "York", "Hull", "Selby"), ("Lyon", "Vienne"))
+"""A list of few words under a lead-in line: readability-lxml leaves such a list out (under 25 characters)."""
+FIELD_LABELS = {  # a template's label over the story's field (Drupal's `div.field-label`; thirty-first pass)
+    "en": "Episode Description:", "de": "Beschreibung der Folge:", "fr": "Description de l'épisode :",
+    "es": "Descripción del episodio:", "it": "Descrizione della puntata:", "nl": "Beschrijving van aflevering:"}
+FACTS = {  # a fact box of figures of many forms, one a year, over the story (thirty-first and -second passes)
+    "en": (("Line opened", "1998"), ("Single fare", "€2.40"), ("Buses", "6/hour"), ("Stops", "14-22")),
+    "de": (("Linie seit", "1998"), ("Einzelfahrt", "2,40 €"), ("Takt", "6/Stunde"), ("Haltestellen", "14-22")),
+    "fr": (("Ligne ouverte", "1998"), ("Ticket", "2,40 €"), ("Bus", "6/heure"), ("Arrêts", "14-22")),
+    "es": (("Línea abierta", "1998"), ("Billete", "2,40 €"), ("Autobuses", "6/hora"), ("Paradas", "14-22")),
+    "it": (("Linea aperta", "1998"), ("Biglietto", "2,40 €"), ("Autobus", "6/ora"), ("Fermate", "14-22")),
+    "nl": (("Lijn sinds", "1998"), ("Kaartje", "€ 2,40"), ("Bussen", "6/uur"), ("Haltes", "14-22")),
+}
 
 MAX_SENTENCES = 16
 """A story repeats no clause (`CLAUSES` has 16 a language): a real story's paragraphs share words, not sentences, and
 the rules that ask whether a paragraph is in the text already count shared words (`continuation.LineIndex`)."""
 CRUMB = " \u203a "  # a breadcrumb's separator
 FURNITURE = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "photo",
-             "author", "contents", "continue", "ad", "most_read")
+             "author", "contents", "continue", "ad", "most_read", "label", "facts")
 UNWANTED = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "continue",
-            "ad", "most_read")
+            "ad", "most_read", "label", "facts")
 """Parts a reader never wants in the story's text. A photo's caption and credit and an author's box may be kept or
 dropped (the fifteenth and seventeenth passes drop them when the page names them so); a table of contents's link
 texts are the subheads', so it is checked by the story's lines being there once."""
@@ -311,6 +334,7 @@ class TextPage:
     standfirst: bool = False
     subheads: tuple[int, ...] = ()  # before these paragraphs (never the first)
     list_at: int | None = None  # a list after this paragraph
+    lead_in: bool = False  # the list is of few words (PLACES), under a lead-in line (LEAD_INS)
     quote_at: int | None = None  # a blockquote after this paragraph
     last_line: int | None = None  # a short last paragraph (LAST_LINES index)
     mention_at: int | None = None  # this paragraph is a MENTIONS one
@@ -349,7 +373,13 @@ def paragraphs(page: TextPage) -> list[str]:
 
 
 def list_items(page: TextPage) -> list[str]:
+    if page.lead_in:
+        return list(PLACES[page.variant % len(PLACES)])
     return [item.format(n=7 + 3 * k + page.variant % 5) for k, item in enumerate(LIST_ITEMS[page.lang])]
+
+
+def lead_in(page: TextPage) -> str:
+    return LEAD_INS[page.lang].format(n=40 + page.variant % 50)
 
 
 def quote(page: TextPage) -> str:
@@ -364,6 +394,7 @@ def story_lines(page: TextPage) -> list[str]:
             lines.append(SUBHEADS[page.lang][page.subheads.index(position) % 4])
         lines.append(text)
         if position == page.list_at:
+            lines += [lead_in(page)] if page.lead_in else []
             lines += [f"- {item}" for item in list_items(page)]
         if position == page.quote_at:
             lines.append(quote(page))
@@ -392,7 +423,14 @@ def furniture_lines(page: TextPage, part: str) -> list[str]:
         "continue": [more],
         "ad": [ad],
         "most_read": [most_read, *reversed(teasers)],
+        "label": [FIELD_LABELS[page.lang]],
+        "facts": [_fact_line(page, row) for row in FACTS[page.lang]],
     }[part]
+
+
+def _fact_line(page: TextPage, row: tuple[str, str]) -> str:
+    """A fact box's row as trafilatura writes it: one cell's text, or a Markdown table's row (two columns)."""
+    return f"| {row[0]} | {row[1]} |" if page.variant % 2 else " ".join(row)
 
 
 # --- rendering ----------------------------------------------------------------------------------------------
@@ -435,13 +473,15 @@ def render(page: TextPage) -> tuple[str, str]:
 def _blocks(page: TextPage, has: set[str]) -> list[str]:
     """The story's blocks in order, with the in-story furniture (contents, ad label, continue link) among them."""
     texts = paragraphs(page)
-    blocks = [_part(page, "contents")] if "contents" in has and page.subheads else []
+    blocks = [_part(page, kind) for kind in ("label", "facts") if kind in has]
+    blocks += [_part(page, "contents")] if "contents" in has and page.subheads else []
     for position, text in enumerate(texts):
         if position in page.subheads:
             number = page.subheads.index(position)
             blocks.append(f'<h2 id="part-{number}">{SUBHEADS[page.lang][number % 4]}</h2>')
         blocks.append(f"<p>{text}</p>")
         if position == page.list_at:
+            blocks += [f"<p>{lead_in(page)}</p>"] if page.lead_in else []
             blocks.append("<ul>" + "".join(f"<li>{item}</li>" for item in list_items(page)) + "</ul>")
         if position == page.quote_at:
             blocks.append(f"<blockquote><p>{quote(page)}</p></blockquote>")
@@ -531,9 +571,25 @@ def _named_part(page: TextPage, kind: str) -> str:
             f'<li><a href="#part-{k}">{text}</a></li>' for k, text in enumerate(texts)) + "</ul></nav>")
     if kind == "continue":
         return f'<p class="read-more-link"><a href="/news/2026/council-bus-routes?page=2">{texts[0]}</a></p>'
+    if kind == "label":
+        return _field_label(page)
+    if kind == "facts":
+        rows = FACTS[page.lang]
+        cells = ("".join(f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in rows) if page.variant % 2
+                 else "".join(f"<tr><td>{label} {value}</td></tr>" for label, value in rows))
+        return f'<table class="fact-box"><tbody>{cells}</tbody></table>'
     if kind == "ad":
         return f'<div class="ad-slot"><span class="ad-label">{texts[0]}</span><div class="ad-unit"></div></div>'
     raise ValueError(kind)
+
+
+def _field_label(page: TextPage) -> str:
+    """A field's label, whole in one text node or split by inline tags (thirty-second pass, text)."""
+    label = FIELD_LABELS[page.lang]
+    first, rest = label.split(" ", 1)
+    return ('<div class="field-label">' + (label, f"<b>{first}</b> {rest}",
+            f"<span>{first}</span> <em>{rest.rstrip(' :')}</em>{rest[len(rest.rstrip(' :')):]}")[page.variant % 3]
+            + "</div>")
 
 
 # --- strategies ---------------------------------------------------------------------------------------------
@@ -551,7 +607,8 @@ def text_pages(draw: st.DrawFn, furniture: tuple[str, ...] = FURNITURE) -> TextP
     optional = st.one_of(st.none(), st.integers(0, count - 1))
     return TextPage(
         lang=draw(st.sampled_from(LANGS)), sizes=tuple(sizes), variant=draw(st.integers(0, 99)),
-        standfirst=draw(st.booleans()), subheads=subheads, list_at=draw(optional), quote_at=draw(optional),
+        standfirst=draw(st.booleans()), subheads=subheads, list_at=draw(optional), lead_in=draw(st.booleans()),
+        quote_at=draw(optional),
         last_line=draw(st.one_of(st.none(), st.integers(0, 1))), mention_at=draw(optional),
         layout=draw(st.sampled_from(LAYOUTS)), body_class=draw(st.integers(0, len(BODY_CLASSES) - 1)),
         hashed=draw(st.booleans()), inside=draw(st.booleans()),

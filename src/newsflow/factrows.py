@@ -14,6 +14,7 @@ functions over an lxml tree (only its methods are used; lxml is not imported).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from newsflow.pageblocks import bounded_text
@@ -91,13 +92,36 @@ def _short_rows(table: Any) -> set[str] | None:
         if word_count(line) > FACT_ROW_MAX_WORDS:
             return None
         rows.add(line)
-        value = line.split()[-1] if line.split() else ""
+        value = _row_value(line.split())
         if _FIGURE.search(value):
             figures.append(_UNIT.sub("", _FIGURES.sub("0", value)))
             dated = dated or bool(_YEAR.search(value))
     if len(rows) < FACT_TABLE_MIN_ROWS:
         return None
     return rows if 2 * len(figures) <= count + 1 or (dated and _figures_of_many_forms(figures)) else None
+
+
+def _row_value(words: list[str]) -> str:
+    """The row's last word, with a sign written apart from its figure ("€ 2,40", "2,40 €": Dutch, French, German
+    prices) joined to it: the sign is the figure's form, or a fare and a year would be one form (thirty-third pass)."""
+    if not words:
+        return ""
+    last = words[-1]
+    before = words[-2] if len(words) > 1 else ""
+    if _is_sign(before) and _FIGURE.search(last):
+        return before + last
+    if _is_sign(last) and _FIGURE.search(before):
+        return before + last
+    return last
+
+
+def _is_sign(word: str) -> bool:
+    """A word of signs only ("€", "$", "%"), no letter and no digit, or a currency's letters with its sign ("R$",
+    "US$", "HK$": Brazilian, Spanish and Hong Kong prices; review of the thirty-third pass)."""
+    if not word or len(word) > 3 or any(character.isnumeric() for character in word):
+        return False
+    return not any(character.isalpha() for character in word) or any(
+        unicodedata.category(character) == "Sc" for character in word)
 
 
 def _figures_of_many_forms(figures: list[str]) -> bool:

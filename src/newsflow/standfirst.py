@@ -8,14 +8,14 @@ pages it is not (a shorter summary written for search engines, or none). Referen
 standfirst: trafilatura's evaluation pages count it as content, fundus's bodies carry it as their
 "summary" (docs/extraction.md, "Tenth pass").
 
-This module reads the page itself instead of its description. Walking the page in document order,
-the text blocks after the last `<h1>` before the block that starts the text's first line are
-candidates; one is the standfirst when it is a sentence (12-120 words, ending like one, unless its
-class names it a standfirst), not mostly a link, not the headline again, not in the text already, and
-not in a figure, a gallery, a list, a navigation or another place of page furniture (by tag, and by
-class or id words near it; utility classes such as "caption-s5" or "overflow-hidden" name no block).
-Exactly one such block must be found: two or more are something else (teaser cards, a fact box),
-unless one of them alone is named a standfirst (docs/extraction.md, "Twelfth pass").
+This module reads the page itself instead of its description. Walking the page in document order, the text blocks
+after the last `<h1>` before the block that starts the text's first line (or the table whose first row it is: a data
+table opening the story) are candidates; one is the standfirst when it is a sentence (12-120 words, ending like one,
+unless its class names it a standfirst), not mostly a link, not the headline again, not in the text already, and not
+in a figure, a gallery, a list, a navigation or another place of page furniture (by tag, and by class or id words
+near it; utility classes such as "caption-s5" or "overflow-hidden" name no block). Exactly one such block must be
+found: two or more are something else (teaser cards, a fact box), unless one of them alone is named a standfirst
+(docs/extraction.md, "Twelfth pass").
 """
 
 from __future__ import annotations
@@ -137,12 +137,16 @@ def _blocks_after_headline(body: Any, first_line_start: str, title: str = "") ->
     headline, and the walk goes on past it."""
     blocks: list[tuple[Any, str]] = []
     seen_headline = seen_title = False
-    for element in body.iter("h1", *_CANDIDATE_TAGS):  # lxml skips the other elements (perf12)
+    row_start = " ".join(first_line_start.replace("|", " ").split())  # a table's row as trafilatura writes it
+    for element in body.iter("h1", "table", *_CANDIDATE_TAGS):  # lxml skips the other elements (perf12)
         if element.tag == "h1":
             names_title = _names_title(element, title)
             if seen_title and not names_title:
                 continue
             blocks, seen_headline, seen_title = [], True, seen_title or names_title
+        elif element.tag == "table":
+            if seen_headline and row_start and _first_row_text(element).startswith(row_start):
+                return blocks
         elif seen_headline and _is_text_block(element):
             # before the first <h1> nothing is read: a first line found there has no standfirst above it
             line = normalized_line(" ".join(element.itertext()))
@@ -150,6 +154,14 @@ def _blocks_after_headline(body: Any, first_line_start: str, title: str = "") ->
                 return blocks
             blocks.append((element, line))
     return []
+
+
+def _first_row_text(table: Any) -> str:
+    """The text of a table's first row: a table that opens the text (data, which stays) has it as the text's first
+    line, and nothing above it was read before (review of the thirty-third pass, text). One row a table: a page of
+    50,000 rows costs no more than one of a few."""
+    row = next(table.iter("tr"), None)
+    return "" if row is None else normalized_line(" ".join(row.itertext()))
 
 
 def _names_title(heading: Any, title: str) -> bool:

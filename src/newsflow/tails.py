@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsflow.leadins import LIST_ITEM_MARK, LeadIns
 from newsflow.pageblocks import TEXT_HOLDING, bounded_text
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, token_f1, word_count, word_tokens
 
@@ -213,6 +214,7 @@ def drop_unconfirmed_tail(text: str, second_opinion: str | None) -> str:
     end = len(lines)
     while end > 0 and not _is_confirmed(lines[end - 1], confirmed):
         end -= 1
+    end = _past_announced_items(lines, end, second_opinion)
     if end == len(lines) or token_f1(text, second_opinion) < TAIL_MIN_AGREEMENT:
         return text  # the agreement (the costly part) only when there is something to cut
     return _cut(text, lines, end)
@@ -306,6 +308,23 @@ def _is_linked(folded: str, anchors: list[str]) -> bool:
 
 def _is_heading(line: str) -> bool:
     return 0 < word_count(line) <= HEADING_MAX_WORDS and not line.rstrip().endswith((".", "!", "?", ":", "\u201d", '"'))
+
+
+def _past_announced_items(lines: list[str], end: int, second_opinion: str) -> int:
+    """`end` moved past the list items from it on when the line above their list is a lead-in the second opinion has
+    ("The ferry will stop at three towns:" over "- Kiel"): readability-lxml leaves out a list of few words and
+    keeps what announces it, so the items are the story's, as in `refine.drop_unconfirmed_lines` (thirty-third
+    pass, text). A box of other stories' links under such a heading is `drop_linked_tail`'s, which runs next."""
+    if end == 0 or end == len(lines) or not lines[end].startswith(LIST_ITEM_MARK):
+        return end  # the cheap test first: most unconfirmed tails open with no list item
+    start = end  # the list's first items may be confirmed by words the story has elsewhere ("- Kiel"): its top
+    while start > 0 and lines[start - 1].startswith(LIST_ITEM_MARK):
+        start -= 1
+    if start == 0 or not LeadIns(second_opinion).opens_list(lines, start - 1):
+        return end
+    while end < len(lines) and lines[end].startswith(LIST_ITEM_MARK):
+        end += 1
+    return end
 
 
 def _is_confirmed(line: str, confirmed: set[str]) -> bool:
