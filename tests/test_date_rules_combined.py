@@ -31,6 +31,7 @@ from tests.datepageworld import (
     DatePage,
     date_pages,
     render,
+    utc_author_pages,
 )
 
 UNDATED_LIMITS = ("event", "related", "comments", "sidebar", "newsletter", "copyright")
@@ -117,6 +118,16 @@ def test_the_day_is_the_same_twice_and_in_any_order_of_siblings(page: DatePage, 
     shuffler.shuffle(teasers)
     reordered = DatePage(**{**page.__dict__, "distractors": tuple(blocks), "teaser_order": tuple(teasers)})
     assert day_of(reordered) == first, page.shown()
+
+
+@GENERATED
+@given(utc_author_pages())
+def test_a_utc_time_is_stored_on_the_day_the_authors_line_prints(page: DatePage) -> None:
+    """Invariant 5 (thirty-third pass): a machine date given in UTC only, a morning east of UTC or an afternoon in
+    the Americas, under a byline that prints the story's day after the author's name ("By A. Writer · March 13",
+    after a role, after a weekday's name): the stored day is the printed one; a label's next day after the name
+    ("By A. Writer · Print Edition March 14") is not read (`authorcues._label_after_name`), the story's stays."""
+    assert day_of(page) == documented_day(page), page.shown()
 
 
 # --- the counterexamples the generator found, as plain examples ---------------------------------------------------

@@ -67,6 +67,15 @@ def after_author(text: str) -> bool:
     return bool(cues) and _names_only(text[cues[-1].end():])
 
 
+def weekdays_only(text: str) -> bool:
+    """Whether `text`, before a date in the element after an author's name's, holds no word but a weekday's
+    ("Friday", "vendredi", "Fr,"): the day's element prints its weekday ("By A. Writer ·" <span>Friday March 13</span>,
+    thirty-third pass); a label's words ("Print Edition") are not. Words without a letter (a number, a dash) are no
+    word here, as before this pass."""
+    words = ("".join(character for character in word if character.isalnum()) for word in text.split())
+    return all(not any(character.isalpha() for character in word) or word.lower() in _WEEKDAYS for word in words)
+
+
 def _names_only(text: str) -> bool:
     """Whether `text`, between an author cue and a date, is the author's name only: capitalised words, initials,
     separators and a joining word ("A. Writer on", "Laura E. Adkins /"); not a label ("Print Edition:") nor a
