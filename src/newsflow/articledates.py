@@ -7,7 +7,8 @@ more than `LATER_THAN_FEED` after it (an update's), or when only an image's URL 
 pass), or only the page's modification (`published_by_update`: "Updated 12 March 2026" or a
 `dateModified` and no publication date; seventeenth pass). A page dated only "2 hours ago"
 (`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
-date; one dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the
+date, or a date later than the age allows (`_younger_than_the_age`: the feed's build time, thirty-third pass); one
+dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the
 fetch. A kicker's day the page gives beside its age (`kickerdates.kicker_age`, twenty-third pass) is dropped when
 it is after the age's day (a bar's today printed above the story) or long before it (review: an event's day). A
 feed date on its UTC day is the publisher's day in the zone its page names, else the zone of the article URL's
@@ -39,7 +40,8 @@ def article_dates(
     ago = page.published_ago
     if page.published_at is not None and ago is not None and _off_the_age(page, ago, fetched_at):
         page = replace(page, published_at=None, published_date=None)  # a bar's today above the story (23rd pass)
-    if feed_at is None and page.published_at is None and page.published_ago is not None:
+    if page.published_at is None and page.published_ago is not None and (
+            feed_at is None or _younger_than_the_age(feed_at, page.published_ago, fetched_at)):
         feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
     if feed_at is None and page.published_at is None and page.published_month_day is not None:
         day = in_the_fetch_year(page.published_month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
@@ -50,6 +52,19 @@ def article_dates(
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
+
+
+def _younger_than_the_age(feed_at: datetime, age: timedelta, fetched_at: datetime) -> bool:
+    """Whether the feed item's date is later than any publication the page's age allows: an age is rounded to its
+    unit ("3 days ago" from 2.5 days, moment.js's way; `relativedates` reads minutes, hours and days) and a cached
+    page's is younger than the story, so a feed date after the fetch less the age and half its unit is the time the
+    feed was built or the item changed, not the story's (thirty-third pass: a feed rebuilt this morning stamped a
+    page of "3 days ago" with today)."""
+    unit = next((unit for unit in _AGE_UNITS if age % unit == timedelta(0)), timedelta(minutes=1))
+    return feed_at > fetched_at - age + unit / 2
+
+
+_AGE_UNITS = (timedelta(days=1), timedelta(hours=1))
 
 
 def _off_the_age(page: ExtractedArticle, age: timedelta, fetched_at: datetime) -> bool:

@@ -1,0 +1,106 @@
+"""The thirty-third pass on publication dates (docs/extraction.md, "Thirty-third pass, dates"): the feed item's date
+and the page's, end to end. One world (a real server on 127.0.0.1: a feed and its pages, a real warehouse) where they
+disagree in the ways real sites make them: a feed stamped with the time it was built, a feed date in another zone
+than the page's across midnight, a page updated days after its feed item, a feed without dates. The stored day is
+the one a reader sees on the page (or, where the page prints none, the feed's day in the offset it wrote)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import format_datetime
+from pathlib import Path
+
+from newsflow.articledates import article_dates
+from newsflow.config import load_config
+from newsflow.models import ExtractedArticle
+from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import write_config
+from tests.localserver import LocalServer, Page
+
+TITLE = "Council approves the school budget"
+STORY = "".join(f"<p>The council met on Tuesday and approved the budget for schools, roads and the library; item {n} "
+                "gives the city's parks more money than last year.</p>" for n in range(4))
+NOW = datetime.now(UTC)
+DAY = (NOW - timedelta(days=3)).date()  # the stories' day: three days before the run
+
+
+def _page(byline: str = "", published: str = "", modified: str = "", lang: str = "en") -> bytes:
+    graph = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE}
+    graph |= {"datePublished": published} if published else {}
+    graph |= {"dateModified": modified} if modified else {}
+    head = f'<script type="application/ld+json">{json.dumps(graph)}</script>' if published or modified else ""
+    return (f'<html lang="{lang}"><head><title>{TITLE}</title>{head}</head><body><article><h1>{TITLE}</h1>'
+            f'<div class="byline"><span class="author">By A. Writer</span> <span class="when">{byline}</span></div>'
+            f"{STORY}</article></body></html>").encode()
+
+
+def _printed(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _rfc822(moment: datetime) -> str:
+    return format_datetime(moment)
+
+
+def _world() -> dict[str, tuple[bytes, str | None, date]]:
+    """Each page: its HTML, its feed item's date as the feed writes it (None: no date), the day a reader sees."""
+    build = NOW - timedelta(hours=6)  # a feed rebuilt this morning stamps its few items with the build's time
+    evening = datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(hours=25, minutes=30)  # 20:30 at -05:00
+    us = evening.astimezone(timezone(timedelta(hours=-5)))
+    return {
+        "build-json-ld": (_page(_printed(DAY), f"{DAY}T10:00:00+01:00"), _rfc822(build), DAY),
+        "build-age": (_page("3 days ago"), _rfc822(build), DAY),
+        "utc-feed-us-byline": (_page(_printed(DAY), evening.isoformat().replace("+00:00", "Z")),
+                               _rfc822(evening), DAY),
+        "us-feed-utc-page": (_page("", evening.isoformat().replace("+00:00", "Z")), _rfc822(us), DAY),
+        "updated-later": (_page(f"{_printed(DAY)} · Updated {_printed(DAY + timedelta(days=3))}",
+                                f"{DAY}T09:00:00Z", f"{DAY + timedelta(days=3)}T09:00:00Z"),
+                          _rfc822(datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(hours=9)), DAY),
+        "no-feed-date-age": (_page("3 days ago"), None, DAY),
+        "no-feed-date-byline": (_page(_printed(DAY)), None, DAY),
+    }
+
+
+def test_the_stored_day_is_the_one_a_reader_sees_whatever_the_feed_says(tmp_path: Path, server: LocalServer) -> None:
+    world = _world()
+    items = ""
+    for name, (html, feed_date, _) in world.items():
+        server.add(f"/news/{name}", Page(html))
+        stamp = f"<pubDate>{feed_date}</pubDate>" if feed_date else ""
+        items += f"<item><title>{name}</title><link>{server.base_url}/news/{name}</link>{stamp}</item>"
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    server.add("/feed.xml", Page(feed.encode(), "application/rss+xml"))
+    config = load_config(write_config(tmp_path, server.base_url, {"world": "/feed.xml"}, extract={"workers": 1}))
+    asyncio.run(run_ingest(config, "run-1"))
+    rows = run_read_query(Warehouse(config.warehouse_path),
+                          "SELECT regexp_extract(url, '[^/]+$'), published_date FROM articles").rows
+    stored = {str(name): day for name, day in rows}
+    assert stored == {name: day for name, (_, _, day) in world.items()}
+
+
+def test_a_feed_date_the_age_allows_still_gives_its_time_and_a_later_one_gives_way_to_the_age() -> None:
+    """The rule in `articledates.article_dates`, pure: "3 days ago" (a rounded age: 2.5 days at least) under a feed
+    date 2 days 16 hours before the fetch keeps the feed's instant; under one 2 days before (younger than any 3 days
+    rounds from: a build's or an update's time), the age counts from the fetch."""
+    fetched = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    page = ExtractedArticle(text="story", published_ago=timedelta(days=3))
+    inside = fetched - timedelta(days=2, hours=16)
+    assert article_dates(page, inside, None, fetched, "https://news.example/story") == (inside, inside.date())
+    later = fetched - timedelta(days=2)
+    assert article_dates(page, later, None, fetched, "https://news.example/story") == (
+        fetched - timedelta(days=3), date(2026, 12, 2))
+
+
+def test_an_age_in_hours_allows_half_an_hour_of_rounding() -> None:
+    """"2 hours ago": a feed date 1 hour 40 minutes before the fetch is the story's (rounded up to 2 hours); one 20
+    minutes before is not."""
+    fetched = datetime(2026, 12, 5, 0, 50, tzinfo=UTC)
+    page = ExtractedArticle(text="story", published_ago=timedelta(hours=2))
+    rounded = fetched - timedelta(hours=1, minutes=40)
+    assert article_dates(page, rounded, None, fetched, "https://news.example/story")[0] == rounded
+    built = fetched - timedelta(minutes=20)
+    assert article_dates(page, built, None, fetched, "https://news.example/story") == (
+        fetched - timedelta(hours=2), date(2026, 12, 4))
