@@ -59,6 +59,7 @@ def _world() -> dict[str, tuple[bytes, str | None, date]]:
         "updated-later": (_page(f"{_printed(DAY)} · Updated {_printed(DAY + timedelta(days=3))}",
                                 f"{DAY}T09:00:00Z", f"{DAY + timedelta(days=3)}T09:00:00Z"),
                           _rfc822(datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(hours=9)), DAY),
+        "build-month-day": (_page(f"{DAY:%b} {DAY.day}"), _rfc822(build), DAY),
         "no-feed-date-age": (_page("3 days ago"), None, DAY),
         "no-feed-date-byline": (_page(_printed(DAY)), None, DAY),
     }
@@ -104,3 +105,14 @@ def test_an_age_in_hours_allows_half_an_hour_of_rounding() -> None:
     built = fetched - timedelta(minutes=20)
     assert article_dates(page, built, None, fetched, "https://news.example/story") == (
         fetched - timedelta(hours=2), date(2026, 12, 4))
+
+
+def test_a_printed_month_and_day_keeps_the_feeds_time_on_its_day_and_beats_it_on_another() -> None:
+    """"Dec 2" (no year) under a feed date of 2 December keeps the feed's instant; under one of 5 December (a
+    build's), the printed day is stored."""
+    fetched = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    page = ExtractedArticle(text="story", published_month_day=(12, 2))
+    same = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    assert article_dates(page, same, None, fetched, "https://news.example/story") == (same, date(2026, 12, 2))
+    built = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
+    assert article_dates(page, built, None, fetched, "https://news.example/story")[1] == date(2026, 12, 2)

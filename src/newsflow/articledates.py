@@ -8,11 +8,12 @@ pass), or only the page's modification (`published_by_update`: "Updated 12 March
 `dateModified` and no publication date; seventeenth pass). A page dated only "2 hours ago"
 (`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
 date, or a date later than the age allows (`_younger_than_the_age`: the feed's build time, thirty-third pass); one
-dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the
-fetch. A kicker's day the page gives beside its age (`kickerdates.kicker_age`, twenty-third pass) is dropped when
-it is after the age's day (a bar's today printed above the story) or long before it (review: an event's day). A
-feed date on its UTC day is the publisher's day in the zone its page names, else the zone of the article URL's
-country (`localtime.url_zone`). Pure: the standard library and `newsflow.localtime`.
+dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the fetch, when the feed gives no
+date or one on another day (`_another_day`, thirty-third pass). A kicker's day the page gives beside its age
+(`kickerdates.kicker_age`, twenty-third pass) is dropped when it is after the age's day (a bar's today printed
+above the story) or long before it (review: an event's day). A feed date on its UTC day is the publisher's day in
+the zone its page names, else the zone of the article URL's country (`localtime.url_zone`). Pure: the standard
+library and `newsflow.localtime`.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ def article_dates(
     if page.published_at is None and page.published_ago is not None and (
             feed_at is None or _younger_than_the_age(feed_at, page.published_ago, fetched_at)):
         feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
-    if feed_at is None and page.published_at is None and page.published_month_day is not None:
-        day = in_the_fetch_year(page.published_month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
+    month_day = page.published_month_day
+    if page.published_at is None and month_day is not None and (
+            feed_at is None or _another_day(month_day, feed_at, feed_day, url, page.publisher_zone)):
+        day = in_the_fetch_year(month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
         return (datetime(day.year, day.month, day.day, tzinfo=UTC), day) if day is not None else (None, None)
     page_at, page_day = page.published_at, page.published_date
     weak = page.published_by_image or page.published_by_update  # a photo's upload day, or the page's modification
@@ -52,6 +55,15 @@ def article_dates(
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
+
+
+def _another_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date | None, url: str,
+                 zone: str | None) -> bool:
+    """Whether the page prints another month and day than the feed item's date, in the publisher's day: the feed's is
+    then its build's or the item's change (thirty-third pass: a feed rebuilt this morning stamped a page printing
+    "Dec 2" with today), and the reader's day is the printed one."""
+    feed_local = publishers_feed_day(feed_at, feed_day, url, zone)
+    return (feed_local.month, feed_local.day) != month_day
 
 
 def _younger_than_the_age(feed_at: datetime, age: timedelta, fetched_at: datetime) -> bool:
