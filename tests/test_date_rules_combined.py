@@ -64,8 +64,12 @@ def documented_day(page: DatePage) -> date:
     plain "date" are the page's own). Review of the thirty-second pass: not a `DC.date` on the day of a modification
     the page declares, nor one on or after its printed update's day (bounded to it, `update_bound`): that is the
     modification's stamp (a CMS record's last change), and a modification gives way to the age
-    (`extractdates._update_only_age`, twenty-seventh pass)."""
+    (`extractdates._update_only_age`, twenty-seventh pass). Thirty-third pass: on a page that states its day only in a
+    sentence about itself (`lastresortdates.self_posted_day`, a last resort), a `DC.date` is the page's day (seed 99;
+    a documented limit)."""
     distractors = dict(page.distractors)
+    if page.ways == {"self_link"} and "dc_date" in distractors:
+        return distractors["dc_date"]  # thirty-third pass: the sentence about the page is a last resort, after htmldate
     if "age" in page.ways and not page.ways & SOURCES and "dc_date" in distractors:
         stamped = distractors["dc_date"]
         printed = distractors.get("update_printed")
