@@ -83,24 +83,25 @@ def test_the_stored_day_is_the_one_a_reader_sees_whatever_the_feed_says(tmp_path
 
 
 def test_a_feed_date_the_age_allows_still_gives_its_time_and_a_later_one_gives_way_to_the_age() -> None:
-    """The rule in `articledates.article_dates`, pure: "3 days ago" (a rounded age: 2.5 days at least) under a feed
-    date 2 days 16 hours before the fetch keeps the feed's instant; under one 2 days before (younger than any 3 days
-    rounds from: a build's or an update's time), the age counts from the fetch."""
+    """The rule in `articledates.article_dates`, pure: "3 days ago" (rounded either way, or counted in calendar days:
+    2 days at least) under a feed date 2 days before the fetch keeps the feed's instant; under one 1 day 20 hours
+    before (younger than any 3 days rounds or counts from: a build's or an update's time), the age counts from the
+    fetch (review: the allowance is the age's whole unit, no longer half of it)."""
     fetched = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
     page = ExtractedArticle(text="story", published_ago=timedelta(days=3))
-    inside = fetched - timedelta(days=2, hours=16)
+    inside = fetched - timedelta(days=2)
     assert article_dates(page, inside, None, fetched, "https://news.example/story") == (inside, inside.date())
-    later = fetched - timedelta(days=2)
+    later = fetched - timedelta(days=1, hours=20)
     assert article_dates(page, later, None, fetched, "https://news.example/story") == (
         fetched - timedelta(days=3), date(2026, 12, 2))
 
 
-def test_an_age_in_hours_allows_half_an_hour_of_rounding() -> None:
-    """"2 hours ago": a feed date 1 hour 40 minutes before the fetch is the story's (rounded up to 2 hours); one 20
-    minutes before is not."""
+def test_an_age_in_hours_allows_an_hour_of_rounding() -> None:
+    """"2 hours ago": a feed date 1 hour 5 minutes before the fetch is the story's (rounded up, or "less than 2
+    hours"); one 20 minutes before is not."""
     fetched = datetime(2026, 12, 5, 0, 50, tzinfo=UTC)
     page = ExtractedArticle(text="story", published_ago=timedelta(hours=2))
-    rounded = fetched - timedelta(hours=1, minutes=40)
+    rounded = fetched - timedelta(hours=1, minutes=5)
     assert article_dates(page, rounded, None, fetched, "https://news.example/story")[0] == rounded
     built = fetched - timedelta(minutes=20)
     assert article_dates(page, built, None, fetched, "https://news.example/story") == (
@@ -116,3 +117,34 @@ def test_a_printed_month_and_day_keeps_the_feeds_time_on_its_day_and_beats_it_on
     assert article_dates(page, same, None, fetched, "https://news.example/story") == (same, date(2026, 12, 2))
     built = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
     assert article_dates(page, built, None, fetched, "https://news.example/story")[1] == date(2026, 12, 2)
+
+
+def test_less_than_an_hour_ago_near_midnight_keeps_the_feeds_day() -> None:
+    """Review: "less than an hour ago" reads as an hour; a story at 00:10 fetched at 00:20 is not on the day before
+    (half the hour's allowance put it at 23:20 the evening before, over the feed's exact time)."""
+    fetched = datetime(2026, 12, 5, 0, 20, tzinfo=UTC)
+    page = ExtractedArticle(text="story", published_ago=timedelta(hours=1))
+    feed = datetime(2026, 12, 5, 0, 10, tzinfo=UTC)
+    assert article_dates(page, feed, None, fetched, "https://news.example/story") == (feed, date(2026, 12, 5))
+
+
+def test_yesterday_east_of_utc_keeps_the_feeds_day() -> None:
+    """Review: "Yesterday at 18:45" (an age of one day: the day, not the time) on a Tokyo page fetched at 00:30 local
+    (15:30 UTC): the feed's 18:45 +09:00 is yesterday's; half a day's allowance gave the fetch less a day, the UTC day
+    before it."""
+    fetched = datetime(2026, 12, 5, 15, 30, tzinfo=UTC)
+    page = ExtractedArticle(text="story", published_ago=timedelta(days=1))
+    feed = datetime(2026, 12, 5, 18, 45, tzinfo=timezone(timedelta(hours=9)))
+    assert article_dates(page, feed, date(2026, 12, 5), fetched, "https://news.example/story")[1] == date(2026, 12, 5)
+
+
+def test_a_printed_day_after_the_feeds_is_no_build_and_the_feed_keeps_its_year() -> None:
+    """Review: a yearless "Dec 20" over a feed date of 2 December fetched on the 5th is no build's stamp (a build is
+    after the story): it was stored as 20 December of the year before; the feed's day stands. One day after the feed's
+    UTC day is the publisher's zone ahead of UTC, and the printed day wins."""
+    fetched = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    feed = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    later = ExtractedArticle(text="story", published_month_day=(12, 20))
+    assert article_dates(later, feed, None, fetched, "https://news.example/story") == (feed, date(2026, 12, 2))
+    ahead = ExtractedArticle(text="story", published_month_day=(12, 3))
+    assert article_dates(ahead, feed, None, fetched, "https://news.example/story")[1] == date(2026, 12, 3)

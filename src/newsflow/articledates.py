@@ -68,12 +68,14 @@ def _another_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date |
 
 def _younger_than_the_age(feed_at: datetime, age: timedelta, fetched_at: datetime) -> bool:
     """Whether the feed item's date is later than any publication the page's age allows: an age is rounded to its
-    unit ("3 days ago" from 2.5 days, moment.js's way; `relativedates` reads minutes, hours and days) and a cached
-    page's is younger than the story, so a feed date after the fetch less the age and half its unit is the time the
-    feed was built or the item changed, not the story's (thirty-third pass: a feed rebuilt this morning stamped a
-    page of "3 days ago" with today)."""
+    unit, up or down ("3 days ago" from 2.5 days, moment.js's way; "less than an hour ago" reads as an hour; a day is
+    a calendar day in the publisher's zone, "Yesterday at 18:45"), and a cached page's is younger than the story, so
+    only a feed date after the fetch less the age and a whole unit is the time the feed was built or the item changed,
+    not the story's (thirty-third pass: a feed rebuilt this morning stamped a page of "3 days ago" with today; review:
+    half a unit put a story of 00:10 under "less than an hour ago" on the evening before, and a Tokyo page's
+    "Yesterday" fetched after its midnight on the UTC day before the feed's)."""
     unit = next((unit for unit in _AGE_UNITS if age % unit == timedelta(0)), timedelta(minutes=1))
-    return feed_at > fetched_at - age + unit / 2
+    return feed_at > fetched_at - age + unit
 
 
 _AGE_UNITS = (timedelta(days=1), timedelta(hours=1))
