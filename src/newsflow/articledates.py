@@ -9,7 +9,7 @@ pass), or only the page's modification (`published_by_update`: "Updated 12 March
 (`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
 date, or a date later than the age allows (`_younger_than_the_age`: the feed's build time, thirty-third pass); one
 dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the fetch, when the feed gives no
-date or one on another day (`_another_day`, thirty-third pass). A kicker's day the page gives beside its age
+date or one on a later day (`_before_the_feeds_day`, thirty-third pass). A kicker's day the page gives beside its age
 (`kickerdates.kicker_age`, twenty-third pass) is dropped when it is after the age's day (a bar's today printed
 above the story) or long before it (review: an event's day). A feed date on its UTC day is the publisher's day in
 the zone its page names, else the zone of the article URL's country (`localtime.url_zone`). Pure: the standard
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from newsflow.localtime import url_zone
 from newsflow.models import ExtractedArticle
-from newsflow.yearless import in_the_fetch_year
+from newsflow.yearless import AHEAD, in_the_fetch_year
 
 SAME_INSTANT = timedelta(minutes=1)
 """A page time this close to the feed's dates the same publication (feeds and pages round seconds apart)."""
@@ -45,10 +45,12 @@ def article_dates(
             feed_at is None or _younger_than_the_age(feed_at, page.published_ago, fetched_at)):
         feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
     month_day = page.published_month_day
-    if page.published_at is None and month_day is not None and (
-            feed_at is None or _another_day(month_day, feed_at, feed_day, url, page.publisher_zone)):
+    if page.published_at is None and month_day is not None and feed_at is None:
         day = in_the_fetch_year(month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
         return (datetime(day.year, day.month, day.day, tzinfo=UTC), day) if day is not None else (None, None)
+    if page.published_at is None and month_day is not None and feed_at is not None and (
+            day := _before_the_feeds_day(month_day, feed_at, feed_day, url, page.publisher_zone)) is not None:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC), day
     page_at, page_day = page.published_at, page.published_date
     weak = page.published_by_image or page.published_by_update  # a photo's upload day, or the page's modification
     if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
@@ -57,13 +59,20 @@ def article_dates(
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
 
 
-def _another_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date | None, url: str,
-                 zone: str | None) -> bool:
-    """Whether the page prints another month and day than the feed item's date, in the publisher's day: the feed's is
-    then its build's or the item's change (thirty-third pass: a feed rebuilt this morning stamped a page printing
-    "Dec 2" with today), and the reader's day is the printed one."""
+def _before_the_feeds_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date | None, url: str,
+                          zone: str | None) -> date | None:
+    """The printed month and day, in the year nearest the feed item's date, when before that date's day in the
+    publisher's zone (or up to `AHEAD` after: the publisher's zone ahead of the feed's UTC day): the feed's is then
+    its build's or the item's change (thirty-third pass: a feed rebuilt this morning stamped a page printing "Dec 2"
+    with today), and the reader's day is the printed one. A printed day after the feed's is no build's story and the
+    feed's day stands (review: "Dec 20" under a feed's 2 December, fetched on the 5th, was stored as 20 December of
+    the year before)."""
     feed_local = publishers_feed_day(feed_at, feed_day, url, zone)
-    return (feed_local.month, feed_local.day) != month_day
+    printed = in_the_fetch_year(month_day, feed_local + _HALF_A_YEAR)  # the nearest: within half a year either way
+    return printed if printed is not None and printed != feed_local and printed <= feed_local + AHEAD else None
+
+
+_HALF_A_YEAR = timedelta(days=182)
 
 
 def _younger_than_the_age(feed_at: datetime, age: timedelta, fetched_at: datetime) -> bool:
