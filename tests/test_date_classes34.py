@@ -15,6 +15,7 @@ import pytest
 
 from newsflow.extract import page_tree
 from newsflow.headline_date import authored_day
+from newsflow.lastresortdates import self_posted_day
 from tests.date_batch20 import stored_day
 from tests.date_batch29 import MARCH_13, URL, utc_page
 
@@ -76,3 +77,16 @@ def test_a_short_weekday_or_a_sentence_in_lower_case_is_still_no_name(line: str)
     """Guard: a lower-case short form ("sun", "man", "mar" are words too) or a sentence's words before the day."""
     html = utc_page(line, "fr" if line.startswith("Par") else "en", json_ld="2026-03-12T23:00:00Z")
     assert authored_day(page_tree(html)) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "3 reacties, de laatste geplaatst op 25 mei 2010",  # nl: "geplaatst" is a cue since this pass
+    "3 comentários, o último publicado em 25 de maio de 2010",
+])
+def test_a_comments_day_after_a_self_link_is_no_sentence_about_the_page(sentence: str) -> None:
+    """Review: the comment guard (`lastresortdates._COMMENT`) knew no Dutch "reactie" nor Portuguese "comentário", so
+    a Dutch or Portuguese "recent comments" line linking the page gave the last comment's day as the page's."""
+    url = "https://blog.example.nl/2010/05/titel/"
+    html = (f'<html><body><article><p>x</p></article><aside><p><a href="{url}">Titel</a>: {sentence}</p></aside>'
+            "</body></html>")
+    assert self_posted_day(page_tree(html), url) is None
