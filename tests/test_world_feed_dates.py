@@ -151,3 +151,12 @@ def test_a_printed_day_after_the_feeds_is_no_build_and_the_feed_keeps_its_year()
     assert article_dates(later, feed, None, fetched, "https://news.example/story") == (feed, date(2026, 12, 2))
     ahead = ExtractedArticle(text="story", published_month_day=(12, 3))
     assert article_dates(ahead, feed, None, fetched, "https://news.example/story")[1] == date(2026, 12, 3)
+
+
+def test_a_feed_date_after_the_fetch_does_not_give_a_printed_day_its_year() -> None:
+    """Review: a feed's bogus future date (2099) under a page printing "Dec 2" fetched on 5 December 2026: the year
+    nearest the feed's put the printed day in 2098; the fetch bounds the feed's day."""
+    fetched = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    page = ExtractedArticle(text="story", published_month_day=(12, 2))
+    bogus = datetime(2099, 1, 5, 6, 0, tzinfo=UTC)
+    assert article_dates(page, bogus, None, fetched, "https://news.example/story")[1] == date(2026, 12, 2)

@@ -48,8 +48,8 @@ def article_dates(
     if page.published_at is None and month_day is not None and feed_at is None:
         day = in_the_fetch_year(month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
         return (datetime(day.year, day.month, day.day, tzinfo=UTC), day) if day is not None else (None, None)
-    if page.published_at is None and month_day is not None and feed_at is not None and (
-            day := _before_the_feeds_day(month_day, feed_at, feed_day, url, page.publisher_zone)) is not None:
+    if page.published_at is None and month_day is not None and feed_at is not None and (day := _before_the_feeds_day(
+            month_day, feed_at, feed_day, url, page.publisher_zone, fetched_at)) is not None:
         return datetime(day.year, day.month, day.day, tzinfo=UTC), day
     page_at, page_day = page.published_at, page.published_date
     weak = page.published_by_image or page.published_by_update  # a photo's upload day, or the page's modification
@@ -60,14 +60,15 @@ def article_dates(
 
 
 def _before_the_feeds_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date | None, url: str,
-                          zone: str | None) -> date | None:
+                          zone: str | None, fetched_at: datetime) -> date | None:
     """The printed month and day, in the year nearest the feed item's date, when before that date's day in the
     publisher's zone (or up to `AHEAD` after: the publisher's zone ahead of the feed's UTC day): the feed's is then
     its build's or the item's change (thirty-third pass: a feed rebuilt this morning stamped a page printing "Dec 2"
     with today), and the reader's day is the printed one. A printed day after the feed's is no build's story and the
     feed's day stands (review: "Dec 20" under a feed's 2 December, fetched on the 5th, was stored as 20 December of
-    the year before)."""
-    feed_local = publishers_feed_day(feed_at, feed_day, url, zone)
+    the year before). A feed's day after the fetch's counts as the fetch's (review: a bogus 2099 put "Dec 2" in
+    2098)."""
+    feed_local = min(publishers_feed_day(feed_at, feed_day, url, zone), fetched_at.astimezone(UTC).date() + AHEAD)
     printed = in_the_fetch_year(month_day, feed_local + _HALF_A_YEAR)  # the nearest: within half a year either way
     return printed if printed is not None and printed != feed_local and printed <= feed_local + AHEAD else None
 
