@@ -7,11 +7,13 @@ more than `LATER_THAN_FEED` after it (an update's), or when only an image's URL 
 pass), or only the page's modification (`published_by_update`: "Updated 12 March 2026" or a
 `dateModified` and no publication date; seventeenth pass). A page dated only "2 hours ago"
 (`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
-date; one dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the
-fetch. A kicker's day the page gives beside its age (`kickerdates.kicker_age`, twenty-third pass) is dropped when
-it is after the age's day (a bar's today printed above the story) or long before it (review: an event's day). A
-feed date on its UTC day is the publisher's day in the zone its page names, else the zone of the article URL's
-country (`localtime.url_zone`). Pure: the standard library and `newsflow.localtime`.
+date, or a date later than the age allows (`_younger_than_the_age`: the feed's build time, thirty-third pass); one
+dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the fetch, when the feed gives no
+date or one on a later day (`_before_the_feeds_day`, thirty-third pass). A kicker's day the page gives beside its age
+(`kickerdates.kicker_age`, twenty-third pass) is dropped when it is after the age's day (a bar's today printed
+above the story) or long before it (review: an event's day). A feed date on its UTC day is the publisher's day in
+the zone its page names, else the zone of the article URL's country (`localtime.url_zone`). Pure: the standard
+library and `newsflow.localtime`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from newsflow.localtime import url_zone
 from newsflow.models import ExtractedArticle
-from newsflow.yearless import in_the_fetch_year
+from newsflow.yearless import AHEAD, in_the_fetch_year
 
 SAME_INSTANT = timedelta(minutes=1)
 """A page time this close to the feed's dates the same publication (feeds and pages round seconds apart)."""
@@ -39,17 +41,54 @@ def article_dates(
     ago = page.published_ago
     if page.published_at is not None and ago is not None and _off_the_age(page, ago, fetched_at):
         page = replace(page, published_at=None, published_date=None)  # a bar's today above the story (23rd pass)
-    if feed_at is None and page.published_at is None and page.published_ago is not None:
+    if page.published_at is None and page.published_ago is not None and (
+            feed_at is None or _younger_than_the_age(feed_at, page.published_ago, fetched_at)):
         feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
-    if feed_at is None and page.published_at is None and page.published_month_day is not None:
-        day = in_the_fetch_year(page.published_month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
+    month_day = page.published_month_day
+    if page.published_at is None and month_day is not None and feed_at is None:
+        day = in_the_fetch_year(month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
         return (datetime(day.year, day.month, day.day, tzinfo=UTC), day) if day is not None else (None, None)
+    if page.published_at is None and month_day is not None and feed_at is not None and (day := _before_the_feeds_day(
+            month_day, feed_at, feed_day, url, page.publisher_zone, fetched_at)) is not None:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC), day
     page_at, page_day = page.published_at, page.published_date
     weak = page.published_by_image or page.published_by_update  # a photo's upload day, or the page's modification
     if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
+
+
+def _before_the_feeds_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date | None, url: str,
+                          zone: str | None, fetched_at: datetime) -> date | None:
+    """The printed month and day, in the year nearest the feed item's date, when before that date's day in the
+    publisher's zone (or up to `AHEAD` after: the publisher's zone ahead of the feed's UTC day): the feed's is then
+    its build's or the item's change (thirty-third pass: a feed rebuilt this morning stamped a page printing "Dec 2"
+    with today), and the reader's day is the printed one. A printed day after the feed's is no build's story and the
+    feed's day stands (review: "Dec 20" under a feed's 2 December, fetched on the 5th, was stored as 20 December of
+    the year before). A feed's day after the fetch's counts as the fetch's (review: a bogus 2099 put "Dec 2" in
+    2098)."""
+    feed_local = min(publishers_feed_day(feed_at, feed_day, url, zone), fetched_at.astimezone(UTC).date() + AHEAD)
+    printed = in_the_fetch_year(month_day, feed_local + _HALF_A_YEAR)  # the nearest: within half a year either way
+    return printed if printed is not None and printed != feed_local and printed <= feed_local + AHEAD else None
+
+
+_HALF_A_YEAR = timedelta(days=182)
+
+
+def _younger_than_the_age(feed_at: datetime, age: timedelta, fetched_at: datetime) -> bool:
+    """Whether the feed item's date is later than any publication the page's age allows: an age is rounded to its
+    unit, up or down ("3 days ago" from 2.5 days, moment.js's way; "less than an hour ago" reads as an hour; a day is
+    a calendar day in the publisher's zone, "Yesterday at 18:45"), and a cached page's is younger than the story, so
+    only a feed date after the fetch less the age and a whole unit is the time the feed was built or the item changed,
+    not the story's (thirty-third pass: a feed rebuilt this morning stamped a page of "3 days ago" with today; review:
+    half a unit put a story of 00:10 under "less than an hour ago" on the evening before, and a Tokyo page's
+    "Yesterday" fetched after its midnight on the UTC day before the feed's)."""
+    unit = next((unit for unit in _AGE_UNITS if age % unit == timedelta(0)), timedelta(minutes=1))
+    return feed_at > fetched_at - age + unit
+
+
+_AGE_UNITS = (timedelta(days=1), timedelta(hours=1))
 
 
 def _off_the_age(page: ExtractedArticle, age: timedelta, fetched_at: datetime) -> bool:

@@ -45,6 +45,7 @@ _WEEKDAYS = frozenset({
 })
 # a creation's cue the publication cues (`headline_date._PUBLISHED`) lack: "Von A. Autor | Erstellt am 13.03.2026"
 _CREATED = frozenset({"erstellt", "created", "creado", "criado", "créé", "creato", "aangemaakt", "skapad", "oprettet"})
+_FULL_WEEKDAY = 5  # the shortest full name ("lunes", "mardi"); "lun", "mer", "sex" are no weekday in lower case
 _SHORT_CAPITALS = 4  # an agency's short name before the day ("By A. Writer · AP March 13", "Von A. Autor | dpa/AFP")
 
 
@@ -67,11 +68,22 @@ def after_author(text: str) -> bool:
     return bool(cues) and _names_only(text[cues[-1].end():])
 
 
+def weekdays_only(text: str) -> bool:
+    """Whether `text`, before a date in the element after an author's name's, holds no word but a weekday's
+    ("Friday", "vendredi", "Fr,"): the day's element prints its weekday ("By A. Writer ·" <span>Friday March 13</span>,
+    thirty-third pass); a label's words ("Print Edition") are not. Words without a letter (a number, a dash) are no
+    word here, as before this pass."""
+    words = ("".join(character for character in word if character.isalnum()) for word in text.split())
+    return all(not any(character.isalpha() for character in word) or word.lower() in _WEEKDAYS for word in words)
+
+
 def _names_only(text: str) -> bool:
     """Whether `text`, between an author cue and a date, is the author's name only: capitalised words, initials,
     separators and a joining word ("A. Writer on", "Laura E. Adkins /"); not a label ("Print Edition:") nor a
     sentence ("The vote is scheduled for")."""
     words = text.split()
+    while words and _full_weekday(words[-1]):
+        words.pop()  # thirty-third pass: "Par A. Auteur · vendredi 13 mars", a weekday in lower case runs into the day
     if len(words) > _NAME_WORDS:
         return False
     for word in words:
@@ -79,6 +91,13 @@ def _names_only(text: str) -> bool:
         if word.endswith(":") or (letters and not letters[0].isupper() and letters.lower() not in _NAME_JOINERS):
             return False
     return not _label_after_name(text)
+
+
+def _full_weekday(word: str) -> bool:
+    """Whether `word` is a weekday's full name ("vendredi", "sexta-feira"): the short forms are words too ("man",
+    "sex", "mar", "sun"), read only capitalised, after a separator (`_label_after_name`)."""
+    letters = "".join(character for character in word if character.isalnum()).lower()
+    return len(letters) >= _FULL_WEEKDAY and letters in _WEEKDAYS
 
 
 def _label_after_name(text: str) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from newsflow.dates import dated_by_image_only, dated_by_update_only, published_at
 from newsflow.headline_date import headline_date, page_headline, published_ago, published_month_day, update_bound
 from newsflow.kickerdates import kicker_age
+from newsflow.lastresortdates import as_datetime, self_posted_day
 from newsflow.pagedates import other_stories_holders, without_elements, without_image_urls
 
 log = logging.getLogger("newsflow.extract")  # the date warning has always been extraction's
@@ -36,6 +37,7 @@ def page_dates(
         if published is None and found:
             published = _dated_again(found, tree, url, date_of)
         if published is not None:  # a kicker's day comes with the page's age, for the run to check (23rd pass)
+            published = _posted_before_the_update(published, tree, url)
             published, by_image = _past_the_photos_day(published, tree, url, date_of)
             age = kicker_age(tree, published) or _update_only_age(published, tree, url)
             return published, age, None, by_image
@@ -44,6 +46,17 @@ def page_dates(
     except Exception:
         log.warning("reading the publication date of %s failed; stored without it", url, exc_info=True)
         return None, None, None, False
+
+
+def _posted_before_the_update(published: datetime, tree: Any, url: str) -> datetime:
+    """The day a sentence about the page itself states ("This entry <a href=THE PAGE>…</a> was posted on January 1",
+    `lastresortdates.self_posted_day`) in place of a modification's, when that is the page's only date and the
+    sentence's day is not after it: the page states its publication (thirty-third pass, a generated page; before,
+    the sentence was read only on a page nothing else dates)."""
+    if not dated_by_update_only(published, tree, url):
+        return published
+    posted = self_posted_day(tree, url)
+    return as_datetime(posted) or published if posted is not None and posted <= published.date() else published
 
 
 def _update_only_age(published: datetime, tree: Any, url: str) -> timedelta | None:

@@ -44,7 +44,7 @@ import weakref
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from newsflow.authorcues import AUTHOR_CUE, after_author, opens_author
+from newsflow.authorcues import AUTHOR_CUE, after_author, opens_author, weekdays_only
 from newsflow.bylinetexts import MAX_TEXT_CHARS as MAX_TEXT_CHARS  # re-exported: the old home of these names
 from newsflow.bylinetexts import TEXTS_AFTER_HEADLINE as TEXTS_AFTER_HEADLINE
 from newsflow.bylinetexts import byline_lines
@@ -166,7 +166,7 @@ def authored_day(tree: Any) -> date | None:
         if found is None or _is_update(line, found[0]) or _PICTURE.search(line, 0, found[0]):
             previous = line if found is None else ""
             continue
-        if after_author(previous) and not any(character.isalpha() for character in line[:found[0]]):
+        if after_author(previous) and weekdays_only(line[:found[0]]):
             return found[1]  # the name's element, then the day's: "Por A. Autor" <span>12 de março de 2026</span>
         if after_author(_PUBLISHED.sub("", line[:found[0]])):  # "By A. Writer · Published March 13"
             return found[1]

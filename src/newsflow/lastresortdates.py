@@ -67,10 +67,10 @@ def amp_url_day(tree: Any) -> date | None:
                  if (day := url_day(str(href))) is not None), None)
 
 
-_POSTED = re.compile(r"(?<![^\W\d_])(?:posted|gepostet|published|veröffentlicht|publié|publicado|pubblicato|"
-                     r"geschrieben|written)(?![^\W\d_])", re.IGNORECASE)
-_COMMENT = re.compile(r"(?<![^\W\d_])(?:comment|kommentar|commentaire|comentario|commento|reply|replies|antwort|"
-                      r"risposta|respuesta|réponse)", re.IGNORECASE)
+_POSTED = re.compile(r"(?<![^\W\d_])(?:posted|gepostet|published|veröffentlicht|publiée?|publicad[oa]|pubblicat[oa]|"
+                     r"gepubliceerd|geplaatst|geschrieben|written)(?![^\W\d_])", re.IGNORECASE)  # 33rd: es, it, nl
+_COMMENT = re.compile(r"(?<![^\W\d_])(?:comment|kommentar|commentaire|comentario|comentário|commento|reply|replies|"
+                      r"antwort|risposta|respuesta|réponse|reactie|reageer)", re.IGNORECASE)  # review 33: nl, pt
 SELF_LINKS_READ = 5
 SENTENCE_CHARS = 300
 CUE_AFTER_DATE = 60
