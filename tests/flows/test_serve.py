@@ -74,9 +74,10 @@ def runs_table(config_path: Path) -> list[tuple[Any, ...]]:
 
 
 def start_serve(tmp_path: Path, server: LocalServer, api_url: str, feeds: dict[str, str],
-                warehouse: str = "") -> subprocess.Popen[bytes]:
-    """`newsflow serve` on `feeds`; `warehouse` adds lines to the config's [warehouse] table."""
-    config_path = write_config(tmp_path, server.base_url, feeds)
+                warehouse: str = "", **fetch: object) -> subprocess.Popen[bytes]:
+    """`newsflow serve` on `feeds`; `warehouse` adds lines to the config's [warehouse] table, `fetch` settings
+    to its [fetch] table."""
+    config_path = write_config(tmp_path, server.base_url, feeds, **fetch)
     if warehouse:
         config_path.write_text(config_path.read_text().replace("[warehouse]\n", f"[warehouse]\n{warehouse}\n", 1))
     with config_path.open("a", encoding="utf-8") as config:

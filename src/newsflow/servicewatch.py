@@ -1,0 +1,78 @@
+"""A run started by `newsflow serve` ends when the service's process does (red team 36).
+
+A service manager that kills the service outright (systemd's final SIGKILL, the OOM killer) expects
+its processes gone. Prefect's runner starts each run in a child process, which went on alone to its
+end, writing the warehouse while a restarted service fought it for the run lock. The service now
+names itself in the environment its runs inherit; a run whose parent is that service waits on a
+pidfd of it (no polling, and a pid the kernel gives to another process later is not mistaken for
+it) and, once it is gone, stops itself as `serve` stopping would: SIGTERM, which a served run
+takes as Prefect's `TerminationSignal` (its batch rolled back, its row `cancelled`, its articles
+pending for the next run), then SIGKILL if it has not ended `KILL_AFTER_S` later, as Prefect's
+own cancel does.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import signal
+import threading
+
+log = logging.getLogger(__name__)
+
+SERVICE_PID_ENV = "NEWSFLOW_SERVICE_PID"
+KILL_AFTER_S = 30.0  # Prefect's cancel: SIGTERM, then SIGKILL 30 s later
+
+_watching = False
+
+
+def name_this_process_the_service() -> None:
+    """In `newsflow serve`: the runs it starts inherit its pid."""
+    os.environ[SERVICE_PID_ENV] = str(os.getpid())
+
+
+def end_with_the_service() -> bool:
+    """In a run's process: if `newsflow serve` started it, end it when the service ends. True if watching."""
+    global _watching
+    service = _service_pid()
+    if _watching or service is None:
+        return _watching
+    try:
+        pidfd = os.pidfd_open(service)
+    except ProcessLookupError:  # gone already, between starting this process and here
+        _stop_this_run(service)
+        return True
+    except OSError as exc:  # a kernel without pidfd_open (before Linux 5.3): the run is not tied to it
+        log.warning("this run cannot follow its service's process %d (%s); it runs to its end alone", service, exc)
+        return False
+    _watching = True
+    threading.Thread(target=_wait_for_the_end, args=(service, pidfd), name="newsflow-service-watch",
+                     daemon=True).start()
+    return True
+
+
+def _service_pid() -> int | None:
+    """The service that started this process: named in the environment, and this process's parent
+    (a process started further down, or by hand from a shell the service's environment reached, is not a run of it)."""
+    try:
+        service = int(os.environ.get(SERVICE_PID_ENV, ""))
+    except ValueError:
+        return None
+    return service if service != os.getpid() and service == os.getppid() else None
+
+
+def _wait_for_the_end(service: int, pidfd: int) -> None:
+    try:
+        select.select([pidfd], [], [])  # readable once the process has ended
+    finally:
+        os.close(pidfd)
+    _stop_this_run(service)
+
+
+def _stop_this_run(service: int) -> None:
+    log.warning("newsflow serve (pid %d) has ended: this run stops, its articles left for the next run", service)
+    os.kill(os.getpid(), signal.SIGTERM)
+    last_word = threading.Timer(KILL_AFTER_S, os.kill, (os.getpid(), signal.SIGKILL))
+    last_word.daemon = True  # a run that has ended by then is not held up by it
+    last_word.start()
