@@ -60,7 +60,8 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
         with contextlib.suppress(OSError):  # the run ended and hung up
             send_bytes(handler, 200, b"<html><body><p>late</p></body></html>", "text/html")
 
-    feed: list[tuple[str, str, datetime | None]] = [("Slow story", server.url("/slow/story.html"), datetime(2026, 11, 1, tzinfo=UTC))]
+    published: datetime | None = datetime(2026, 11, 1, tzinfo=UTC)
+    feed = [("Slow story", server.url("/slow/story.html"), published)]
     server.add("/slow/story.html", slow_page)
     server.add("/slow/rss.xml", Page(rss_feed("slow", feed), "application/rss+xml"))
     process = start_serve(tmp_path, server, prefect_api, {"slow": "/slow/rss.xml"}, timeout=60.0)
