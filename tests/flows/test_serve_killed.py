@@ -85,4 +85,4 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
     assert run_read_query(warehouse, "SELECT count(*) FROM articles").rows == [(0,)]
     [(stored, attempts)] = run_read_query(warehouse, "SELECT article_id, fetch_attempts FROM entries").rows
     assert (stored, attempts) == (None, 0), "the next run fetches the article the killed one had not stored"
-    print(f"\nthe run's processes ended {gone_s:.1f} s after the service's SIGKILL")
+    print(f"\nthe run's processes ended {gone_s:.1f} s after the service's SIGKILL; its row: {status!r}, {error!r}")

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from newsflow import remote
+from newsflow import queries, remote
 from newsflow.config import FetchSettings, load_config
 from newsflow.extract import page_tree
 from newsflow.models import Outcome, PendingArticle
 from newsflow.remote import fetch_and_extract_here
 from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
 from tests.hostile.hostile_site import slow_to_extract_page
 from tests.localserver import LocalServer, Page
@@ -158,3 +159,7 @@ def test_pages_fetched_whole_but_left_by_the_budget_are_visibly_deferred(tmp_pat
     assert all(attempts == 0 and outcome == "left_by_budget" and status == 200 and "budget" in str(error)
                for _, attempts, outcome, status, error in left), left
     assert query(config_path, "SELECT articles_deferred FROM runs") == [(len(left),)]
+    named = queries.load_query(sql_root() / "queries", "run_deferred")
+    said = run_read_query(Warehouse(load_config(config_path).warehouse_path), named.sql,
+                          queries.bind_params(named, ["run_id=budget-left"])).rows
+    assert [(feed, n, why) for feed, n, _, why in said] == [("tables", len(left), "left by the budget")]
