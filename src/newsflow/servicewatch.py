@@ -38,8 +38,12 @@ def end_with_the_service() -> bool:
     service = _service_pid()
     if _watching or service is None:
         return _watching
+    open_pidfd = getattr(os, "pidfd_open", None)  # Linux only (macOS, Windows: no watch)
+    if open_pidfd is None:
+        log.warning("this run cannot follow its service's process %d here; it runs to its end alone", service)
+        return False
     try:
-        pidfd = os.pidfd_open(service)
+        pidfd: int = open_pidfd(service)
     except ProcessLookupError:  # gone already, between starting this process and here
         _stop_this_run(service)
         return True
