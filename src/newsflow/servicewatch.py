@@ -18,10 +18,12 @@ import os
 import select
 import signal
 import threading
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 SERVICE_PID_ENV = "NEWSFLOW_SERVICE_PID"
+SERVICE_START_ENV = "NEWSFLOW_SERVICE_START"  # with the pid, names the one process (a pid is given again later)
 KILL_AFTER_S = 30.0  # Prefect's cancel: SIGTERM, then SIGKILL 30 s later
 
 _watching = False
@@ -30,6 +32,9 @@ _watching = False
 def name_this_process_the_service() -> None:
     """In `newsflow serve`: the runs it starts inherit its pid."""
     os.environ[SERVICE_PID_ENV] = str(os.getpid())
+    started = _started(os.getpid())
+    if started is not None:
+        os.environ[SERVICE_START_ENV] = started
 
 
 def end_with_the_service() -> bool:
@@ -38,12 +43,22 @@ def end_with_the_service() -> bool:
     service = _service_pid()
     if _watching or service is None:
         return _watching
+    if os.getppid() != service:
+        # Killed while this run was still starting (Prefect's engine, the imports: seconds, more under load), the
+        # service is no longer its parent: it has ended, so does the run. A living service is not this one's.
+        if not _service_gone(service):
+            return False
+        _stop_this_run(service)
+        return True
     open_pidfd = getattr(os, "pidfd_open", None)  # Linux only (macOS, Windows: no watch)
     if open_pidfd is None:
         log.warning("this run cannot follow its service's process %d here; it runs to its end alone", service)
         return False
     try:
         pidfd: int = open_pidfd(service)
+        if os.getppid() != service:  # it ended between the two: the pidfd may be of a process given its pid since
+            os.close(pidfd)
+            raise ProcessLookupError(service)
     except ProcessLookupError:  # gone already, between starting this process and here
         _stop_this_run(service)
         return True
@@ -57,13 +72,28 @@ def end_with_the_service() -> bool:
 
 
 def _service_pid() -> int | None:
-    """The service that started this process: named in the environment, and this process's parent
-    (a process started further down, or by hand from a shell the service's environment reached, is not a run of it)."""
+    """The service named in the environment this process inherited (not this process itself)."""
     try:
         service = int(os.environ.get(SERVICE_PID_ENV, ""))
     except ValueError:
         return None
-    return service if service != os.getpid() and service == os.getppid() else None
+    return service if service != os.getpid() else None
+
+
+def _service_gone(service: int) -> bool:
+    """Whether the service named in the environment has ended: its pid is no process now, or another one's (its
+    start time differs). False when its start time was not recorded: a process started further down, or by hand
+    from a shell the living service's environment reached, is not a run of it."""
+    recorded = os.environ.get(SERVICE_START_ENV)
+    return recorded is not None and _started(service) != recorded
+
+
+def _started(pid: int) -> str | None:
+    """When process `pid` started, in clock ticks since boot (/proc's stat, field 22); None if there is none."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
 
 
 def _wait_for_the_end(service: int, pidfd: int) -> None:
