@@ -163,3 +163,8 @@ def test_pages_fetched_whole_but_left_by_the_budget_are_visibly_deferred(tmp_pat
     said = run_read_query(Warehouse(load_config(config_path).warehouse_path), named.sql,
                           queries.bind_params(named, ["run_id=budget-left"])).rows
     assert [(feed, n, why) for feed, n, _, why in said] == [("tables", len(left), "left by the budget")]
+    per_feed = queries.load_query(sql_root() / "queries", "run_feeds")
+    [row] = run_read_query(Warehouse(load_config(config_path).warehouse_path), per_feed.sql,
+                           queries.bind_params(per_feed, ["run_id=budget-left"])).rows
+    assert [row[5]] == [failed for (failed,) in query(config_path, "SELECT articles_failed FROM runs")], \
+        "the run's report per feed (its artifact) counts no page left by the budget as failed, as its row does"
