@@ -106,6 +106,16 @@ def serving(tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
         print("\n--- serve output (tail) ---\n" + log.read_text(errors="replace")[-2500:])
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
 def open_files(pid: int) -> set[str]:
     fd_dir = Path(f"/proc/{pid}/fd")
     return {os.readlink(fd) for fd in fd_dir.iterdir() if fd.is_symlink()} if fd_dir.is_dir() else set()
@@ -200,6 +210,10 @@ def test_sigint_stops_service_during_a_run_and_the_run_is_not_left_running(
     serving.append(process)
     try:
         wait_for(lambda: server.hits("/slow/story.html"), 90, "a run to be fetching the slow page")
+        # Red team 36: the run is the service's child and follows it, a pidfd of it open (newsflow/servicewatch.py;
+        # what it then does is tests/test_servicewatch.py's, and test_serve_killed.py's with a real service).
+        assert [pid for pid in children(process.pid) if "anon_inode:[pidfd]" in open_files(pid)], \
+            "the service's run watches the service"
         stop_s = stop(process, signal.SIGINT)
     finally:
         release.set()
