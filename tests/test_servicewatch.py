@@ -54,9 +54,13 @@ class Service:
         self.process.stdin.write(b"\n")
         self.process.stdin.flush()
 
-    def kill(self) -> None:
+    def kill(self, reaped: bool = True) -> None:
+        """SIGKILL the service; `reaped=False` leaves it a zombie, its parent (a supervisor) not yet waiting."""
         self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
+        if reaped:
+            self.process.wait(timeout=10)
+        else:
+            os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOWAIT)
 
     def end(self) -> None:
         for pid in (self.process.pid, self.run_pid):
@@ -81,10 +85,12 @@ def test_a_run_watching_its_service_stops_when_the_service_is_killed(service: Se
     assert service.line() == "stopped"
 
 
-def test_a_run_whose_service_was_killed_before_it_could_watch_stops_too(service: Service) -> None:
+@pytest.mark.parametrize("reaped", [True, False], ids=["reaped", "a zombie"])
+def test_a_run_whose_service_was_killed_before_it_could_watch_stops_too(service: Service, reaped: bool) -> None:
     """The service SIGKILLed while its run was still starting (Prefect's engine, the imports: seconds, more under
-    load): the run, reparented, saw its parent's pid no longer its parent and ran to its end alone."""
-    service.kill()
+    load): the run, reparented, saw its parent's pid no longer its parent and ran to its end alone. A service not
+    yet reaped by its supervisor is still in /proc, with its start time: ended all the same."""
+    service.kill(reaped)
     service.tell_the_run()
     assert service.line() == "stopped"
 

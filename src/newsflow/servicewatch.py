@@ -89,9 +89,11 @@ def _service_gone(service: int) -> bool:
 
 
 def _started(pid: int) -> str | None:
-    """When process `pid` started, in clock ticks since boot (/proc's stat, field 22); None if there is none."""
+    """When process `pid` started, in clock ticks since boot (/proc's stat, field 22); None if there is none, or it
+    has ended and waits to be reaped (a zombie: a service SIGKILLed before its supervisor waited for it)."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return None if fields[0] in ("Z", "X") else fields[19]
     except (OSError, IndexError):
         return None
 
