@@ -111,3 +111,42 @@ def test_a_process_named_in_the_environment_but_not_its_services_child_is_left_a
         for process in (sleeper, run):
             process.kill()
             process.wait(timeout=10)
+
+
+HANGS_ON_ITS_STOP = """
+import sys
+from newsflow import servicewatch
+servicewatch.KILL_AFTER_S = 0.2
+class Stopped(Exception):
+    pass
+def stopped(signum, frame):
+    raise Stopped  # as Prefect's engine does: TerminationSignal
+import signal
+signal.signal(signal.SIGTERM, stopped)
+try:
+    servicewatch.end_with_the_service()
+except Stopped:
+    print("stopping", flush=True)
+sys.stdin.readline()  # a stop that never ends (an API that no longer answers)
+"""
+
+
+def test_a_run_that_finds_its_service_gone_and_hangs_on_its_stop_is_killed() -> None:
+    """Found gone as the run starts, the stop is sent from the run's own main thread: its handler raised before
+    the SIGKILL that backs it was set, and a run hanging on its stop ran on."""
+    service = subprocess.Popen([sys.executable, "-c", "import os\nfrom newsflow import servicewatch\n"
+                                "servicewatch.name_this_process_the_service()\n"
+                                "print(os.environ['NEWSFLOW_SERVICE_PID'], os.environ['NEWSFLOW_SERVICE_START'])"],
+                               stdout=subprocess.PIPE)
+    named, _ = service.communicate(timeout=20)
+    pid, started = named.decode().split()
+    env = os.environ | {"NEWSFLOW_SERVICE_PID": pid, "NEWSFLOW_SERVICE_START": started}
+    run = subprocess.Popen([sys.executable, "-c", HANGS_ON_ITS_STOP], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           env=env)
+    try:
+        assert run.stdout is not None
+        assert run.stdout.readline().strip() == b"stopping"
+        assert run.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        run.kill()
+        run.wait(timeout=10)

@@ -108,7 +108,7 @@ def _wait_for_the_end(service: int, pidfd: int) -> None:
 
 def _stop_this_run(service: int) -> None:
     log.warning("newsflow serve (pid %d) has ended: this run stops, its articles left for the next run", service)
-    os.kill(os.getpid(), signal.SIGTERM)
     last_word = threading.Timer(KILL_AFTER_S, os.kill, (os.getpid(), signal.SIGKILL))
     last_word.daemon = True  # a run that has ended by then is not held up by it
-    last_word.start()
+    last_word.start()  # before the stop: sent from the main thread, its handler raises as soon as it is sent
+    os.kill(os.getpid(), signal.SIGTERM)
