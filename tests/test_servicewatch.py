@@ -79,6 +79,8 @@ def service() -> Iterator[Service]:
 
 
 def test_a_run_watching_its_service_stops_when_the_service_is_killed(service: Service) -> None:
+    """Its main thread blocked in a system call (here a read; in a run, the event loop's wait): the stop must reach
+    it there (sent to the process, it ran on in 4 of 15 runs here: the kernel may give it to the watching thread)."""
     service.tell_the_run()
     assert service.line() == "watching"
     service.kill()

@@ -111,4 +111,12 @@ def _stop_this_run(service: int) -> None:
     last_word = threading.Timer(KILL_AFTER_S, os.kill, (os.getpid(), signal.SIGKILL))
     last_word.daemon = True  # a run that has ended by then is not held up by it
     last_word.start()  # before the stop: sent from the main thread, its handler raises as soon as it is sent
-    os.kill(os.getpid(), signal.SIGTERM)
+    # To the main thread, where Python runs handlers: sent to the process, the kernel may hand it to this thread,
+    # and a main thread blocked in a system call (the event loop's wait) would not run the handler until it returns.
+    main = threading.main_thread().ident
+    try:
+        if main is None:
+            raise ProcessLookupError(service)
+        signal.pthread_kill(main, signal.SIGTERM)
+    except (ProcessLookupError, OSError):  # no main thread left to tell: the process
+        os.kill(os.getpid(), signal.SIGTERM)
