@@ -53,6 +53,7 @@ from newsflow.pipeline import RunCounts
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
 from newsflow.report import ReportRows, report_markdown, report_rows
 from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_ingest
+from newsflow.servicewatch import end_with_the_service
 from newsflow.warehouse import Warehouse
 
 # What a caller of the flow sees when the run was skipped because another held the warehouse.
@@ -262,6 +263,7 @@ async def ingest(
     A run that finds the warehouse held ends Cancelled: a caller then gets `CancelledRun` raised.
     """
     take_back_sigterm()
+    end_with_the_service()  # a served run ends when `newsflow serve` does, SIGKILLed too (red team 36)
     say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's traceback
     quiet_engine_stop_lines()  # ... nor the engine's ERROR lines restating the stop
     send_newsflow_logs_to_run()

@@ -54,6 +54,7 @@ from flows.zombies import end_stranded_runs, mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
 from newsflow.launch import is_default_or_starting
+from newsflow.servicewatch import name_this_process_the_service
 
 DEPLOYMENT_CHECK_S = 10.0  # Prefect's default poll: a deleted deployment is said within ~2 of these
 CLOCK_JUMP_S = 120.0  # the machine's clock moved this far from the steady one between two polls: plan again
@@ -289,6 +290,7 @@ def serve_ingest(config: Config, api_url: str) -> None:
     pauses it as it stops (`pause_on_shutdown`), and a stop before it polls leaves it paused.
     """
     tidy_up_before_serving(config)
+    name_this_process_the_service()  # its runs end with it, killed outright too (newsflow/servicewatch.py)
     # On SIGINT Prefect's runner would wait for a run in flight to finish, which can take minutes;
     # on SIGTERM it cancels the run and stops within seconds. Ctrl-C takes the SIGTERM path.
     # SIGHUP (the terminal or ssh session that started it closed) killed the service outright: its

@@ -81,9 +81,9 @@ _HARD = {
 def classify_outcome(outcome: Outcome, status_code: int | None = None) -> FailureClass | None:
     """Temporary: retry soon. Soft: probably our problem or theirs for a while. Hard: give up.
 
-    Returns None for outcomes that are not failures (`ok`, `not_modified`).
+    Returns None for outcomes that are not failures (`ok`, `not_modified`, `left_by_budget`).
     """
-    if outcome in (Outcome.OK, Outcome.NOT_MODIFIED):
+    if outcome in (Outcome.OK, Outcome.NOT_MODIFIED, Outcome.LEFT_BY_BUDGET):  # the last: fetched whole, not tried
         return None
     if outcome is Outcome.HTTP_ERROR and status_code is not None:
         if status_code == 410:

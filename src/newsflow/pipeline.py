@@ -49,7 +49,9 @@ log = logging.getLogger(__name__)
 
 MAX_ARTICLE_ATTEMPTS = 3  # the default of execution.max_article_attempts
 # Outcomes that say nothing about the article: not counted as a failed attempt.
-UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED,)
+UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED, Outcome.LEFT_BY_BUDGET)
+LEFT_BY_BUDGET = ("fetched whole, not extracted within the run's budget (execution.run_budget_seconds + "
+                  "extract.timeout): left for the next run, no attempt counted")
 # Outcomes that another attempt would not change: don't fetch these entries again.
 # `extract_timeout` is not among them: the timer is the wall clock, and a machine loaded for a while
 # (a backup, another job) gives an ordinary page its timeout. It counts an attempt, so a page that
@@ -171,10 +173,12 @@ def extract_batch(
 def extracted_in_time(
     batch: Sequence[PendingArticle], results: Sequence[FetchResult], extractions: Sequence[ExtractionResult | None]
 ) -> tuple[list[PendingArticle], list[FetchResult], list[ExtractionResult | None]]:
-    """Leave out the articles fetched but not extracted by the run's deadline: they stay pending,
-    with no attempt counted, and are fetched again by the next run."""
-    kept = [(p, r, e) for p, r, e in zip(batch, results, extractions, strict=True) if e is not None or not r.ok]
-    return [p for p, _, _ in kept], [r for _, r, _ in kept], [e for _, _, e in kept]
+    """Mark the articles fetched whole but not extracted by the run's deadline `left_by_budget`: they stay
+    pending with no attempt counted, and are fetched again by the next run. Before red team 36 they were
+    left out of the load: no `fetch_events` row, no outcome, nothing a user could see."""
+    left = ExtractionResult("", Outcome.LEFT_BY_BUDGET, None, LEFT_BY_BUDGET, 0)
+    marked = [left if e is None and r.ok else e for r, e in zip(results, extractions, strict=True)]
+    return list(batch), list(results), marked
 
 
 def without_html(results: Sequence[FetchResult]) -> list[FetchResult]:
@@ -292,10 +296,12 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
     if settings.pages_dir:  # pages kept for articles that turned out to be stored already
         stored_ids = {a.article_id for a in placed.articles}
         remove_pages(settings.pages_dir, [p.file for article_id, p in pages.items() if article_id not in stored_ids])
+    left = sum(1 for b in built if b.attempt.outcome == Outcome.LEFT_BY_BUDGET)
     return RunCounts(
         articles_fetched=sum(1 for b in built if b.fetched),
         articles_stored=stored,
-        articles_failed=len(built) - len(candidates),
+        articles_failed=len(built) - len(candidates) - left,
+        articles_deferred=left,
         duplicates=(len(candidates) - stored) + dedup.count_text_duplicates(new, known_hashes),
         articles_parked=parked,
     )

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from newsflow import search, spoolcodec, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError
+from newsflow.extractpool import ExtractionResult
 from newsflow.files import read_capped, replace_file
-from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
+from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, Outcome, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import RunCounts, list_pending
 from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of
@@ -178,5 +179,7 @@ def report_spooled(store: Warehouse, run_id: str) -> int:
 # --- what the runner's hooks pass (pipeline's types) --------------------------------------------
 
 
-def batch_counted(results: Sequence[FetchResult]) -> RunCounts:
-    return RunCounts(articles_fetched=sum(1 for r in results if r.ok))
+def batch_counted(results: Sequence[FetchResult], extractions: Sequence[ExtractionResult | None] = ()) -> RunCounts:
+    """What a spooled batch counts in its run's row: the loads' own counts wait for the replay."""
+    left = sum(1 for e in extractions if e is not None and e.outcome is Outcome.LEFT_BY_BUDGET)
+    return RunCounts(articles_fetched=sum(1 for r in results if r.ok), articles_deferred=left)

@@ -40,8 +40,8 @@ async def fetch_and_extract_here(
     portal_pages: Sequence[str] | None = None,
 ) -> WorkerFetched:
     """Fetch the batch until `until_epoch` (time.time(): the clocks of two machines agree on that, not
-    on time.monotonic()) and extract it until `extract_timeout` past it; what is not done by then is
-    left out, for the next run."""
+    on time.monotonic()) and extract it until `extract_timeout` past it; what is not fetched by then is
+    left out, and a page fetched whole but not extracted comes back `left_by_budget`: both for the next run."""
     until = time.monotonic() + (until_epoch - time.time())
     async with Fetcher(fetch) as fetcher:
         fetched, results = await fetch_within(batch, fetcher, until)

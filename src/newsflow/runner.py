@@ -165,7 +165,7 @@ async def load_fetched(
     def load() -> RunCounts:
         with ctx.write_lock:  # reader hook: the load, or its inputs spooled while a reader holds the warehouse
             return commit_or_spool(ctx.store, ctx.run_id, load_batch, ctx.run_id, batch, results, extractions,
-                                   ctx.load_settings, if_spooled=readersafe.batch_counted(results))
+                                   ctx.load_settings, if_spooled=readersafe.batch_counted(results, extractions))
 
     counts = await asyncio.to_thread(load) if batch else RunCounts()
     counts.articles_deferred += reached - len(batch)

@@ -74,9 +74,10 @@ def runs_table(config_path: Path) -> list[tuple[Any, ...]]:
 
 
 def start_serve(tmp_path: Path, server: LocalServer, api_url: str, feeds: dict[str, str],
-                warehouse: str = "") -> subprocess.Popen[bytes]:
-    """`newsflow serve` on `feeds`; `warehouse` adds lines to the config's [warehouse] table."""
-    config_path = write_config(tmp_path, server.base_url, feeds)
+                warehouse: str = "", **fetch: object) -> subprocess.Popen[bytes]:
+    """`newsflow serve` on `feeds`; `warehouse` adds lines to the config's [warehouse] table, `fetch` settings
+    to its [fetch] table."""
+    config_path = write_config(tmp_path, server.base_url, feeds, **fetch)
     if warehouse:
         config_path.write_text(config_path.read_text().replace("[warehouse]\n", f"[warehouse]\n{warehouse}\n", 1))
     with config_path.open("a", encoding="utf-8") as config:
@@ -103,6 +104,16 @@ def serving(tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
     log = tmp_path / "serve.log"
     if log.exists():
         print("\n--- serve output (tail) ---\n" + log.read_text(errors="replace")[-2500:])
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
 
 
 def open_files(pid: int) -> set[str]:
@@ -199,6 +210,10 @@ def test_sigint_stops_service_during_a_run_and_the_run_is_not_left_running(
     serving.append(process)
     try:
         wait_for(lambda: server.hits("/slow/story.html"), 90, "a run to be fetching the slow page")
+        # Red team 36: the run is the service's child and follows it, a pidfd of it open (newsflow/servicewatch.py;
+        # what it then does is tests/test_servicewatch.py's, and test_serve_killed.py's with a real service).
+        assert [pid for pid in children(process.pid) if "anon_inode:[pidfd]" in open_files(pid)], \
+            "the service's run watches the service"
         stop_s = stop(process, signal.SIGINT)
     finally:
         release.set()

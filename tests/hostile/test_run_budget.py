@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from newsflow import remote
+from newsflow import queries, remote
 from newsflow.config import FetchSettings, load_config
 from newsflow.extract import page_tree
-from newsflow.models import PendingArticle
+from newsflow.models import Outcome, PendingArticle
 from newsflow.remote import fetch_and_extract_here
 from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
 from tests.hostile.hostile_site import slow_to_extract_page
 from tests.localserver import LocalServer, Page
@@ -87,8 +88,9 @@ def test_a_dask_worker_stops_its_batch_at_the_runs_deadline(server: LocalServer)
     finally:
         remote._worker_pools.pop(6.0).close()
     assert time.monotonic() - started < 1.0 + 6.0 + 3.0, "the worker stopped at the deadline, plus extract.timeout"
-    assert len(done) < len(batch), "six slow pages on one extraction process cannot all be done in 7 s"
-    assert len(results) == len(extractions) == len(done)
+    assert len(results) == len(extractions) == len(done) == len(batch)
+    left = [e for e in extractions if e is not None and e.outcome is Outcome.LEFT_BY_BUDGET]
+    assert left, "six slow pages on one extraction process cannot all be done in 7 s: the rest are left_by_budget"
     assert all(e is not None for e in extractions)
 
 
@@ -126,3 +128,43 @@ def test_the_slow_page_is_slow_under_the_pages_bounds() -> None:
     html = slow_to_extract_page(1200).decode()
     tree = page_tree(html)
     assert len(tree.xpath("//td/p")) == 1200 * 40
+
+
+def test_pages_fetched_whole_but_left_by_the_budget_are_visibly_deferred(tmp_path: Path, server: LocalServer) -> None:
+    """Red team 36 (hunt37, World seed 177): slow pages on one extraction worker use the grace past the budget,
+    and the small pages queued behind them, fetched whole, were left pending with no `fetch_events` row, no
+    outcome: a user saw nothing of them. Each now has its row, `left_by_budget`, no attempt counted, and the run
+    counts it in `articles_deferred`."""
+    items: list[tuple[str, str, datetime | None]] = []
+    for n in range(3):  # each ~3 s of trafilatura against a limit of 1.5 s: the grace is spent on them
+        server.add(f"/tables/{n}", Page(slow_to_extract_page(1200 + n)))
+        items.append((f"Tables {n}", f"/tables/{n}", None))
+    for n in range(4):
+        server.add(f"/news/{n}", Page(b"<html><head><title>News %d</title></head><body><article><p>" % n
+                                      + b"A short story told in full. " * 40 + b"</p></article></body></html>"))
+        items.append((f"News {n}", f"/news/{n}", None))
+    server.add("/feed.xml", Page(rss_feed("Tables", items), "application/rss+xml"))
+    config_path = write_config(tmp_path, server.base_url, {"tables": "/feed.xml"},
+                               extract={"workers": 1, "timeout": 1.5, "batch_size": len(items)}, max_bytes=2_000_000)
+    add_settings(config_path, "execution", run_budget_seconds=3.0)
+    summary = asyncio.run(run_ingest(load_config(config_path), "budget-left"))
+
+    assert summary.status == "completed" and summary.counts.entries_new == len(items)
+    unseen = query(config_path, "SELECT url FROM entries e WHERE article_id IS NULL AND NOT EXISTS "
+                                "(SELECT 1 FROM fetch_events f WHERE f.url = e.url AND f.kind = 'article')")
+    assert unseen == [], "every page the run fetched whole is stored or says why not"
+    left = query(config_path, "SELECT e.url, e.fetch_attempts, e.last_outcome, f.status_code, f.error "
+                              "FROM entries e JOIN fetch_events f USING (url) WHERE f.outcome = 'left_by_budget'")
+    assert left, "the slow pages spent the grace: pages fetched whole were left for the next run"
+    assert all(attempts == 0 and outcome == "left_by_budget" and status == 200 and "budget" in str(error)
+               for _, attempts, outcome, status, error in left), left
+    assert query(config_path, "SELECT articles_deferred FROM runs") == [(len(left),)]
+    named = queries.load_query(sql_root() / "queries", "run_deferred")
+    said = run_read_query(Warehouse(load_config(config_path).warehouse_path), named.sql,
+                          queries.bind_params(named, ["run_id=budget-left"])).rows
+    assert [(feed, n, why) for feed, n, _, why in said] == [("tables", len(left), "left by the budget")]
+    per_feed = queries.load_query(sql_root() / "queries", "run_feeds")
+    [row] = run_read_query(Warehouse(load_config(config_path).warehouse_path), per_feed.sql,
+                           queries.bind_params(per_feed, ["run_id=budget-left"])).rows
+    assert [row[5]] == [failed for (failed,) in query(config_path, "SELECT articles_failed FROM runs")], \
+        "the run's report per feed (its artifact) counts no page left by the budget as failed, as its row does"

@@ -1,0 +1,88 @@
+"""A `newsflow serve` killed with SIGKILL (systemd's final kill, the OOM killer) takes its run with it.
+
+Before red team 36 the run process the service had started went on alone to its end, writing the
+warehouse while a restarted service fought it for the run lock. The run now ends when the service's
+process does (`newsflow/servicewatch.py`): cancelled, its batch rolled back, its article pending.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import subprocess
+import threading
+import time
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+from newsflow.config import load_config
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.flows.test_serve import serving, start_serve, wait_for
+from tests.localserver import LocalServer, Page, send_bytes
+from tests.sitefactory import rss_feed
+
+__all__ = ["serving"]
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`, from /proc's parent links."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (a zombie is not: its parent, this test, has not reaped it)."""
+    running = set()
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError):
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                running.add(pid)
+    return running
+
+
+def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pending(
+    tmp_path: Path, server: LocalServer, prefect_api: str, serving: list[subprocess.Popen[bytes]],
+) -> None:
+    release = threading.Event()
+
+    def slow_page(handler: BaseHTTPRequestHandler) -> None:
+        release.wait(timeout=60)
+        with contextlib.suppress(OSError):  # the run ended and hung up
+            send_bytes(handler, 200, b"<html><body><p>late</p></body></html>", "text/html")
+
+    published: datetime | None = datetime(2026, 11, 1, tzinfo=UTC)
+    feed = [("Slow story", server.url("/slow/story.html"), published)]
+    server.add("/slow/story.html", slow_page)
+    server.add("/slow/rss.xml", Page(rss_feed("slow", feed), "application/rss+xml"))
+    process = start_serve(tmp_path, server, prefect_api, {"slow": "/slow/rss.xml"}, timeout=60.0)
+    serving.append(process)
+    try:
+        wait_for(lambda: server.hits("/slow/story.html"), 90, "a run to be fetching the slow page")
+        below = descendants(process.pid)
+        assert below, "the service started its run in a process of its own"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        killed_at = time.monotonic()
+        left = wait_for(lambda: not alive(below) or None, 20, "the run's processes to end with the service")
+        gone_s = time.monotonic() - killed_at
+    finally:
+        release.set()
+    assert left is True
+    config_path = tmp_path / "newsflow.toml"
+    warehouse = Warehouse(load_config(config_path).warehouse_path)
+    [(status, error)] = run_read_query(warehouse, "SELECT status, error FROM runs").rows
+    assert status in ("cancelled", "failed") and error, "the run says it was stopped, not 'running'"
+    assert run_read_query(warehouse, "SELECT count(*) FROM articles").rows == [(0,)]
+    [(stored, attempts)] = run_read_query(warehouse, "SELECT article_id, fetch_attempts FROM entries").rows
+    assert (stored, attempts) == (None, 0), "the next run fetches the article the killed one had not stored"
+    print(f"\nthe run's processes ended {gone_s:.1f} s after the service's SIGKILL; its row: {status!r}, {error!r}")
