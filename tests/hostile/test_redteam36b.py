@@ -163,12 +163,7 @@ def test_a_channel_of_elements_raising_in_pairs_past_the_budget_keeps_its_title_
     (review: ten did only while each culprit cost a wasted parse, and no longer reached the fallback below);
     the parts seen sound raise together, and every element went. The parse that succeeded with the most parts whole
     is kept instead: the title, the ttl and the pairs found before the budget ran out."""
-    pair = RAISING_TOGETHER["rights-then-textinput-in-rights"].replace(TTL, b"")
-    words = b"<description>%s</description>" % (b"w " * 250)
-    feed = RSS_HEAD + TTL + (pair + words) * 20 + b"".join(_item(False, n) for n in range(3)) + RSS_TAIL
-    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
-    assert [entry.title for entry in parsed.entries] == ["S0", "S1", "S2"]
-    assert parsed.title == "Feed" and parsed.ttl_seconds == 3600
+    _assert_pairs_past_the_budget_keep_the_title_and_ttl(pairs=20, words=250)
 
 
 def test_elements_raising_together_more_than_eight_apart_cost_the_one_that_raises() -> None:
@@ -192,12 +187,7 @@ def test_a_channel_of_raising_pairs_past_the_budget_keeps_its_first_sound_elemen
     whole was kept, and which that is depends on where the halving went: here (62 pairs, 13 KB) three parts in the
     middle, so the title and the ttl went (in a 10 MB channel of 2,000 pairs too: 5,999 of 6,002 elements dropped).
     The sound parts from the channel's start, halved until they parse, now stay when they are more."""
-    pair = RAISING_TOGETHER["rights-then-textinput-in-rights"].replace(TTL, b"")
-    words = b"<description>%s</description>" % (b"w " * 25)
-    feed = RSS_HEAD + TTL + (pair + words) * 62 + b"".join(_item(False, n) for n in range(3)) + RSS_TAIL
-    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
-    assert [entry.title for entry in parsed.entries] == ["S0", "S1", "S2"]
-    assert parsed.title == "Feed" and parsed.ttl_seconds == 3600
+    _assert_pairs_past_the_budget_keep_the_title_and_ttl(pairs=62, words=25)
 
 
 def test_a_pair_among_many_elements_raising_alone_keeps_the_sound_ones_after_them() -> None:
@@ -214,3 +204,13 @@ def test_a_pair_among_many_elements_raising_alone_keeps_the_sound_ones_after_the
     parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
     assert [(entry.url, entry.title) for entry in parsed.entries] == [("https://example.org/0", "S0")]
     assert parsed.ttl_seconds == 3600
+
+
+def _assert_pairs_past_the_budget_keep_the_title_and_ttl(pairs: int, words: int) -> None:
+    """A channel of `pairs` elements raising only together, each followed by a description of `words` words."""
+    pair = RAISING_TOGETHER["rights-then-textinput-in-rights"].replace(TTL, b"")
+    description = b"<description>%s</description>" % (b"w " * words)
+    feed = RSS_HEAD + TTL + (pair + description) * pairs + b"".join(_item(False, n) for n in range(3)) + RSS_TAIL
+    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
+    assert [entry.title for entry in parsed.entries] == ["S0", "S1", "S2"]
+    assert parsed.title == "Feed" and parsed.ttl_seconds == 3600
