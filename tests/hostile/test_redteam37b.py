@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsflow import feedentries as feeds_entries
 from newsflow import feeds
 from newsflow.feeds import parse_feed
 
@@ -51,13 +52,16 @@ def _read(feed: bytes) -> list[tuple[str, str | None, str | None]]:
     return [(entry.key, entry.title, entry.summary) for entry in parsed.entries]
 
 
-def test_adjacent_cdata_sections_reach_feedparser_as_one_and_read_the_same() -> None:
-    split = _rss([b"".join(b"<![CDATA[%s]]>" % bytes([letter]) for letter in b"w<b>x&amp;</b> y" * 40)] * 100)
-    whole = _rss([b"<![CDATA[" + b"w<b>x&amp;</b> y" * 40 + b"]]>"] * 100)
+@pytest.mark.parametrize("between", [b"", b" \n\t"])
+def test_adjacent_cdata_sections_reach_feedparser_as_one_and_read_the_same(between: bytes) -> None:
+    letters = b"w<b>x&amp;</b> y" * 40
+    split = _rss([between.join(b"<![CDATA[%s]]>" % bytes([letter]) for letter in letters)] * 100)
+    whole = _rss([b"<![CDATA[" + between.join(bytes([letter]) for letter in letters) + b"]]>"] * 100)
     with read_by_feedparser() as seen:
         reading = _read(split)
     assert reading == _read(whole)
-    assert reading[0][2] is not None and reading[0][2].startswith("wx& ywx& y")
+    assert reading[0][2] is not None
+    assert reading[0][2].startswith("wx& ywx& y" if not between else "w < b > x & a m p ;")
     assert max(utf8.count(b"<![CDATA[") for utf8 in seen) <= 100  # one section a description, not 64,000
 
 
@@ -73,3 +77,34 @@ def test_merging_cdata_sections_leaves_what_is_not_a_run_of_them(tail: bytes) ->
     merged = b"<![CDATA[" + b"".join(b"%d" % n for n in range(2000)) + b"]]>"
     assert reading == _read(_rss([merged + tail] * 40))
     assert tail in seen[0]
+
+
+def _atom(contents: list[bytes]) -> bytes:
+    entries = b"".join(b"<entry><title>S%d</title><link href='https://example.org/%d'/><id>g%d</id>"
+                       b"<content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'>%s</div></content></entry>"
+                       % (n, n, n, content) for n, content in enumerate(contents))
+    return (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Feed</title>'
+            + entries + b"</feed>")
+
+
+ORDINARY = b"<p>Hello <b>wor</b>ld &amp; more<br/>next</p><script>hidden()</script><ul><li>one</li><li>two</li></ul>"
+
+
+def test_a_feeds_fields_cost_pythons_html_parser_a_bounded_count_of_tags_and_read_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """400 `<div>`s deep in each entry's content (red team 36b's hunt: 6.7x the normal feed, 14x a byte) were read
+    tag by tag by Python's HTML parser in every field: past the feed's budget of tags, fields are read by pattern."""
+    monkeypatch.setattr("newsflow.feedentries.MAX_FEED_FIELD_TAGS", 5_000, raising=False)
+    started, real = [0], feeds_entries._TextCollector.handle_starttag
+
+    def counted(self: object, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        started[0] += 1
+        real(self, tag, attrs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds_entries._TextCollector, "handle_starttag", counted)
+    deep = b"<div>" * 400 + b"x" + b"</div>" * 400
+    reading = _read(_atom([deep] * 60 + [ORDINARY]))
+    assert started[0] <= 5_000 + 2 * 402  # the budget and the field that spent it, not 60 x 402
+    alone = _read(_atom([ORDINARY]))[0][1:]
+    assert [summary for _, _, summary in reading] == ["x"] * 60 + [alone[1]]
+    assert alone[1] == "Hello world & more next one two"
