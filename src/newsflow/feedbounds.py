@@ -84,6 +84,7 @@ taking `]]>` and `<![CDATA[` out around the white space joins their texts as bot
 is the same characters as text or in a section). An unclosed section is no run's continuation (the loose parser
 drops an unclosed section's text: it must not take the closed ones before it along)."""
 _SECTIONS_BETWEEN = re.compile(rb"\]\]>([ \t\r\n]*)<!\[CDATA\[")
+"""A section's end, white space, the next one's start: together (a section's text may hold `<![CDATA[`)."""
 
 
 def _cdata_runs_merged(utf8: bytes) -> bytes:
@@ -94,7 +95,10 @@ def _cdata_runs_merged(utf8: bytes) -> bytes:
 
 def _one_section(found: re.Match[bytes]) -> bytes:
     text = found.group(0)
-    return text if text.startswith(b"<!--") else _SECTIONS_BETWEEN.sub(rb"\1", text)
+    if text.startswith(b"<!--"):
+        return text
+    merged = text.replace(b"]]><![CDATA[", b"")  # the common case, some 3 times cheaper than the pattern
+    return merged if merged.count(b"]]>") <= 1 else _SECTIONS_BETWEEN.sub(rb"\1", merged)
 
 
 def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
