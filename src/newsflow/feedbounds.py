@@ -19,7 +19,9 @@ In a feed of over `MANY_FEED_TAGS` `<` (the corpus's most is 3,796), three thing
   the feed still holds over MANY_FEED_TAGS `<`, the tags of every element newsflow does not read are dropped;
 - the elements newsflow reads are capped before that (`feedrepeats`): a few of each name in each item, and, if the
   feed still holds over MANY_FEED_TAGS `<` after all this, no read element inside another and fewer still.
-CDATA sections and comments are left as they are. A feed under the bound is not touched, but for a text element's
+CDATA sections and comments are left as they are, but that in a feed of over `MANY_CDATA_SECTIONS` sections, each
+run of them apart by white space at most is handed over as one (red team 37b). A feed under the bound is not
+touched, but for a text element's
 content of over `MAX_TEXT_BYTES`, and, in a feed of over `MANY_FEED_ATTRIBUTES` `=`, attributes newsflow does not
 read (red team 33b).
 """
