@@ -115,6 +115,8 @@ def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
     if not many and not lines and len(utf8) <= MAX_TEXT_BYTES:
         return utf8
     bounded = _text_elements_bounded(utf8, many, lines)
+    if lines:
+        bounded = _unread_leaves_on_one_line(bounded)
     if not many:
         return bounded
     capped = _without_unread_leaves(read_repeats_capped_in_time(bounded, base_url))
@@ -253,6 +255,20 @@ def _text_elements_bounded(utf8: bytes, many: bool, lines: bool = False) -> byte
 
 def _on_one_line(inner: bytes) -> bytes:
     return inner.replace(b"\r", b" ").replace(b"\n", b" ")
+
+
+def _unread_leaves_on_one_line(utf8: bytes) -> bytes:
+    """The text of each element newsflow does not read on one line (an extension's 4,750 lines in 1,000 items cost
+    30x the normal feed); its start tag as it is (an `xml:base` there is read), CDATA and comments untouched."""
+    parts = _TEXT_SECTION.split(utf8)
+    parts[::2] = [_UNREAD_LEAF.sub(_leaf_on_one_line, part) for part in parts[::2]]
+    return b"".join(parts)
+
+
+def _leaf_on_one_line(leaf: re.Match[bytes]) -> bytes:
+    element = leaf.group(0)
+    text_start = element.find(b">") + 1
+    return element[:text_start] + _on_one_line(element[text_start:])
 
 
 def _bounded_text(inner: bytes) -> bytes:
