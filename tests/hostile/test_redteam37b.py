@@ -3,6 +3,10 @@
 1. A description split into hundreds of adjacent one-letter CDATA sections cost a handler call a section in
    feedparser and a part a section in newsflow's own passes (700 a description in 1,000 items, 9.2 MB: 4.8x the
    normal feed of the same size): adjacent sections are now handed over as one, read the same.
+2. 400 `<div>`s nested in each of 1,000 entries' content (6.7x) cost Python's HTML parser every tag of every
+   summary: a feed's fields now cost it a bounded count of tags, the fields after read by pattern.
+3. Text of many lines cost a feedparser handler call a line (19x in a description, 30x in an unread element): past
+   50,000 line breaks, those in text elements and in unread elements' text are spaces.
 
 Pure functions through `parse_feed` (no server); feedparser runs for real, a spy wrapping it sees what it reads."""
 
