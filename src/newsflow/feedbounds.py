@@ -116,10 +116,13 @@ def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
     if not many and not lines and len(utf8) <= MAX_TEXT_BYTES:
         return utf8
     bounded = _text_elements_bounded(utf8, many, lines)
-    if lines:
-        bounded = _unread_leaves_on_one_line(bounded)
-    if not many:
-        return bounded
+    if many:
+        bounded = _read_elements_capped(bounded, base_url)
+    # after the cap (review of red team 37b: before it, a Python call for each of 700,000 unread leaves)
+    return _unread_leaves_on_one_line(bounded) if lines else bounded
+
+
+def _read_elements_capped(bounded: bytes, base_url: str) -> bytes:
     capped = _without_unread_leaves(read_repeats_capped_in_time(bounded, base_url))
     if _markup_tags(capped) <= MANY_FEED_TAGS:
         return capped
