@@ -182,8 +182,10 @@ def test_a_feed_of_many_tags_and_lines_puts_only_the_kept_leaves_on_one_line(mon
     items = b"".join(b"<item><title>S%d</title><link>https://example.org/%d</link><guid>g%d</guid>%s"
                      b"<description>d</description></item>" % (n, n, n, b"<x:a>1</x:a>\n" * 1000) for n in range(60))
     feed = RSS_HEAD.replace(b'version="2.0"', b'version="2.0" xmlns:x="urn:x"') + items + RSS_TAIL
-    assert _read(feed) == [(f"g{n}", f"S{n}", "d") for n in range(60)]
+    with read_by_feedparser() as seen:
+        assert _read(feed) == [(f"g{n}", f"S{n}", "d") for n in range(60)]
     assert calls[0] <= 1_000  # not 60,000
+    assert max(utf8.count(b"\n") for utf8 in seen) <= 100  # and still on few lines
 
 
 def _cpu(read: Callable[[], object]) -> float:
