@@ -19,7 +19,10 @@ In a feed of over `MANY_FEED_TAGS` `<` (the corpus's most is 3,796), three thing
   the feed still holds over MANY_FEED_TAGS `<`, the tags of every element newsflow does not read are dropped;
 - the elements newsflow reads are capped before that (`feedrepeats`): a few of each name in each item, and, if the
   feed still holds over MANY_FEED_TAGS `<` after all this, no read element inside another and fewer still.
-CDATA sections and comments are left as they are. A feed under the bound is not touched, but for a text element's
+CDATA sections and comments are left as they are, but that in a feed of over `MANY_CDATA_SECTIONS` sections, each
+run of them apart by white space at most is handed over as one, and in a feed of over `MANY_FEED_LINES` line
+breaks, those of text elements, of unread elements' text (CDATA too) and of white space next to a tag are spaces
+(red team 37b and its review). A feed under the bound is not touched, but for a text element's
 content of over `MAX_TEXT_BYTES`, and, in a feed of over `MANY_FEED_ATTRIBUTES` `=`, attributes newsflow does not
 read (red team 33b).
 """
@@ -69,17 +72,57 @@ def bounded_markup(utf8: bytes, base_url: str = "https://feed.invalid/",
     markup as CDATA, the read elements past the kept ones and the elements newsflow does not read dropped; else the
     feed as it is. `base_url` (the feed's URL) tells which relative links resolve (`feedrepeats.used_value`);
     `known_namespaces` (lower-case URIs: `feeds` passes feedparser's) are those whose declarations a leaf keeps."""
-    bounded = _tags_bounded(utf8, base_url)
+    bounded = _tags_bounded(_cdata_runs_merged(utf8), base_url)
     return _unread_attributes_dropped(bounded, known_namespaces) if _many_attributes(bounded) else bounded
+
+
+MANY_CDATA_SECTIONS = 10_000
+"""CDATA sections in a feed above which each run of them, one after another or apart by white space only, is handed
+over as one (red team 37b: 700 one-letter sections a description, 9.2 MB, cost 4.8x the normal feed, a handler call
+and a pass's part each); a few hundred items of a title and a description each hold some thousand."""
+_CDATA_RUN = re.compile(
+    rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)(?:[ \t\r\n]*<!\[CDATA\[.*?\]\]>)*", re.DOTALL)
+"""A comment (left whole), or CDATA sections apart by XML white space only: every `]]>` in a run ends a section, so
+taking `]]>` and `<![CDATA[` out around the white space joins their texts as both parsers read them (white space
+is the same characters as text or in a section). An unclosed section is no run's continuation (the loose parser
+drops an unclosed section's text: it must not take the closed ones before it along)."""
+_SECTIONS_BETWEEN = re.compile(rb"\]\]>([ \t\r\n]*)<!\[CDATA\[")
+"""A section's end, white space, the next one's start: together (a section's text may hold `<![CDATA[`)."""
+
+
+def _cdata_runs_merged(utf8: bytes) -> bytes:
+    if utf8.count(b"<![CDATA[") <= MANY_CDATA_SECTIONS:
+        return utf8
+    return _CDATA_RUN.sub(_one_section, utf8)
+
+
+def _one_section(found: re.Match[bytes]) -> bytes:
+    text = found.group(0)
+    if text.startswith(b"<!--"):
+        return text
+    merged = text.replace(b"]]><![CDATA[", b"")  # the common case, some 3 times cheaper than the pattern
+    return merged if merged.count(b"]]>") <= 1 else _SECTIONS_BETWEEN.sub(rb"\1", merged)
+
+
+MANY_FEED_LINES = 50_000
+"""Line breaks in a feed above which a text element's become spaces: expat hands text over a line at a time, a
+feedparser handler call each (red team 37b: 1,000 descriptions of 4,750 lines, 9.6 MB, cost 19x the normal feed),
+and newsflow reads titles and summaries with their white space collapsed. The corpus's most: 3,122."""
 
 
 def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
     many = utf8.count(b"<") > MANY_FEED_TAGS
-    if not many and len(utf8) <= MAX_TEXT_BYTES:
+    lines = utf8.count(b"\n") + utf8.count(b"\r") > MANY_FEED_LINES
+    if not many and not lines and len(utf8) <= MAX_TEXT_BYTES:
         return utf8
-    bounded = _text_elements_bounded(utf8, many)
-    if not many:
-        return bounded
+    bounded = _text_elements_bounded(utf8, many, lines)
+    if many:
+        bounded = _read_elements_capped(bounded, base_url)
+    # after the cap (review of red team 37b: before it, a Python call for each of 700,000 unread leaves)
+    return _unread_leaves_on_one_line(bounded) if lines else bounded
+
+
+def _read_elements_capped(bounded: bytes, base_url: str) -> bytes:
     capped = _without_unread_leaves(read_repeats_capped_in_time(bounded, base_url))
     if _markup_tags(capped) <= MANY_FEED_TAGS:
         return capped
@@ -185,7 +228,7 @@ def _markup_tags(utf8: bytes) -> int:
     return sum(part.count(b"<") - part.count(b"<?") - part.count(b"<!") for part in parts)
 
 
-def _text_elements_bounded(utf8: bytes, many: bool) -> bytes:
+def _text_elements_bounded(utf8: bytes, many: bool, lines: bool = False) -> bytes:
     """Each text element's content bounded; one pass: the search for an element's end tag starts after the last
     element's end (a text element inside another is the outer one's content), and a name whose end tag is missing
     is not looked for again (100,000 unclosed `<title>`s would otherwise each be searched to the end)."""
@@ -206,11 +249,46 @@ def _text_elements_bounded(utf8: bytes, many: bool) -> bytes:
         if many and b"<" in _TEXT_SECTION.sub(b"", inner):
             xhtml = _XHTML_TYPE.search(tag) is not None
             inner, tag = _cdata(inner if xhtml else _lead_decoded(inner)), _XHTML_TYPE.sub(b'type="html"', tag)
-        elif len(inner) <= MAX_TEXT_BYTES:
+        elif len(inner) <= MAX_TEXT_BYTES and not (lines and (b"\n" in inner or b"\r" in inner)):
             continue
-        pieces += [utf8[position:start.start()], tag, _bounded_text(inner)]
+        inner = _bounded_text(inner)
+        pieces += [utf8[position:start.start()], tag, _on_one_line(inner) if lines else inner]
         position = close
     return b"".join([*pieces, utf8[position:]])
+
+
+def _on_one_line(inner: bytes) -> bytes:
+    return inner.replace(b"\r", b" ").replace(b"\n", b" ")
+
+
+def _unread_leaves_on_one_line(utf8: bytes) -> bytes:
+    """The text of each element newsflow does not read on one line (an extension's 4,750 lines in 1,000 items cost
+    30x the normal feed); its start tag as it is (an `xml:base` there is read), CDATA and comments untouched. White
+    space holding a line break next to a tag is a space (review: 9,000 line breaks ending each item's `<guid>`, or
+    between two elements, cost 30x): feedparser strips what it reads of a leaf, and reads none between elements."""
+    parts = _TEXT_SECTION.split(_UNREAD_TEXT_LEAF.sub(_leaf_on_one_line, utf8))
+    parts[::2] = [_LINES_AT_TAG.sub(b" ", part) for part in parts[::2]]
+    return b"".join(parts)
+
+
+_UNREAD_TEXT_LEAF = re.compile(
+    rb"(?:<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)|[^<]++)++"  # text not in an unread leaf, kept: one call a run
+    rb"|(<(?!" + READ + rb"[\s/>])(" + NAME + rb"(?::" + NAME + rb")?)(?:\s[^<>]*)?(?<!/)>)"  # 1: the start tag
+    rb"(?:[^<]++|<!\[CDATA\[.*?\]\]>)*+</\2\s*>",
+    re.DOTALL | re.IGNORECASE)
+"""An element newsflow does not read holding text only, CDATA sections too (review: 1,000 `<x:note>`s of 4,750 lines
+in a section cost 30x the normal feed), outside CDATA and comments."""
+
+
+_LINES_AT_TAG = re.compile(
+    rb"(?<=[\w\"'/]>)[ \t]*+[\r\n][ \t\r\n]*+|(?<![ \t\r\n])[ \t]*+[\r\n][ \t\r\n]*+(?=<)")
+"""White space with a line break after a tag's end (a name, a quote or `/` before the `>`: a `>` in text follows a
+space more often) or before a tag. Tried from a run's start only, possessively: each run is scanned once."""
+
+
+def _leaf_on_one_line(leaf: re.Match[bytes]) -> bytes:
+    element, start_tag = leaf.group(0, 1)
+    return element if start_tag is None else start_tag + _on_one_line(element[len(start_tag):])
 
 
 def _bounded_text(inner: bytes) -> bytes:
