@@ -73,8 +73,13 @@ def weekdays_only(text: str) -> bool:
     ("Friday", "vendredi", "Fr,"): the day's element prints its weekday ("By A. Writer ·" <span>Friday March 13</span>,
     thirty-third pass); a label's words ("Print Edition") are not. Words without a letter (a number, a dash) are no
     word here, as before this pass."""
-    words = ("".join(character for character in word if character.isalnum()) for word in text.split())
+    words = (_alnum(word) for word in text.split())
     return all(not any(character.isalpha() for character in word) or word.lower() in _WEEKDAYS for word in words)
+
+
+def _alnum(word: str) -> str:
+    """The word's letters and digits, its punctuation gone ("Fr," is "Fr", "sexta-feira" is "sextafeira")."""
+    return "".join(character for character in word if character.isalnum())
 
 
 def _names_only(text: str) -> bool:
@@ -87,7 +92,7 @@ def _names_only(text: str) -> bool:
     if len(words) > _NAME_WORDS:
         return False
     for word in words:
-        letters = "".join(character for character in word if character.isalnum())
+        letters = _alnum(word)
         if word.endswith(":") or (letters and not letters[0].isupper() and letters.lower() not in _NAME_JOINERS):
             return False
     return not _label_after_name(text)
@@ -96,7 +101,7 @@ def _names_only(text: str) -> bool:
 def _full_weekday(word: str) -> bool:
     """Whether `word` is a weekday's full name ("vendredi", "sexta-feira"): the short forms are words too ("man",
     "sex", "mar", "sun"), read only capitalised, after a separator (`_label_after_name`)."""
-    letters = "".join(character for character in word if character.isalnum()).lower()
+    letters = _alnum(word).lower()
     return len(letters) >= _FULL_WEEKDAY and letters in _WEEKDAYS
 
 
@@ -109,7 +114,7 @@ def _label_after_name(text: str) -> bool:
     cut = max(text.rfind(separator) for separator in (*_SEPARATORS, ")", " - "))
     if cut < 0:
         return False
-    words = ("".join(character for character in word if character.isalnum()) for word in text[cut + 1:].split())
+    words = (_alnum(word) for word in text[cut + 1:].split())
     return any(word[:1].isupper() and word.lower() not in _WEEKDAYS and word.lower() not in _CREATED
                and word.lower() not in _NAME_JOINERS  # review: "Par A. Auteur · Le 13 mars", "Posted On March 13"
                and not (word.isupper() and len(word) <= _SHORT_CAPITALS) for word in words)
