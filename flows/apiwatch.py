@@ -139,18 +139,19 @@ def stop_children(spare: Collection[int] = (), grace_s: float = 5.0) -> None:
     holding the warehouse. The processes in `spare` and under them are left (the local Prefect
     server this command started: it outlives every command). Linux only (`/proc`).
 
-    Those that ignore SIGTERM are not waited for, SIGKILL ends them: multiprocessing's resource
+    Those deaf to SIGTERM are not waited for, SIGKILL ends them: multiprocessing's resource
     tracker, the service's child (docs/scheduling.md, "What outlives the service"), ends only when
     this process has exited, and an extraction worker when its run does; the tracker alone held
-    `newsflow serve`'s exit 4 for the whole grace (5 s, orphan34)."""
+    `newsflow serve`'s exit 4 for the whole grace (5 s, orphan34). Deafness is read on each poll:
+    the tracker starts with SIGTERM blocked and ignores it only once its `main` runs, so a SIGTERM
+    sent while it starts is pending, then discarded (CI waited the whole grace, 5.05 s)."""
     doomed = descendants(os.getpid(), spare)
     for signum in (signal.SIGTERM, signal.SIGKILL):
         for pid in doomed:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signum)
-        heeding = [pid for pid in doomed if not _ignores_sigterm(pid)]
         until = time.monotonic() + grace_s
-        while signum == signal.SIGTERM and time.monotonic() < until and any(_alive(pid) for pid in heeding):
+        while signum == signal.SIGTERM and time.monotonic() < until and any(map(_heeds_sigterm, doomed)):
             time.sleep(0.05)
 
 
@@ -169,15 +170,17 @@ def descendants(root: int, spare: Collection[int] = ()) -> list[int]:
     return found
 
 
-def _ignores_sigterm(pid: int) -> bool:
-    """Whether `pid` ignores SIGTERM (its `SigIgn` mask in /proc): a handler does not count."""
+def _heeds_sigterm(pid: int) -> bool:
+    """Whether `pid` is alive and neither ignores nor blocks SIGTERM (its `SigIgn` and `SigBlk`
+    masks in /proc): a handler counts as heeding, a blocked signal may never be delivered."""
+    masks = 0
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("SigIgn:"):
-                return bool(int(line.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+            if line.startswith(("SigIgn:", "SigBlk:")):
+                masks |= int(line.split()[1], 16)
     except (OSError, ValueError, IndexError):
-        pass
-    return False
+        return False
+    return not masks >> (signal.SIGTERM - 1) & 1 and _alive(pid)
 
 
 def _alive(pid: int) -> bool:

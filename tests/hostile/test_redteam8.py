@@ -364,3 +364,25 @@ def test_a_feed_that_had_adopted_another_configured_feeds_url_polls_its_own_agai
     asyncio.run(run_ingest(config, "run-1", all_feeds=True))
     assert len(server.hits("/old.xml")) == hits + 1
     assert query(config_path, "SELECT adopted_url FROM feeds WHERE feed_id = 'old'") == [(None,)]
+
+
+def test_a_child_that_blocks_sigterm_is_not_waited_for() -> None:
+    """multiprocessing starts its resource tracker with SIGTERM blocked, and the tracker ignores it only once its
+    `main` runs. A SIGTERM sent in between stays pending and is then discarded, so the tracker never ends on it:
+    CI waited the whole grace (5.05 s) when the tracker was still starting. A child blocking SIGTERM is as deaf to it
+    as one ignoring it, and is SIGKILLed without the wait."""
+    command = ("import os, signal, subprocess, sys, time\n"
+               "from flows.apiwatch import stop_children\n"
+               "blocker = ('import signal, time; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); '\n"
+               "           'print(1, flush=True); time.sleep(60)')\n"
+               "child = subprocess.Popen([sys.executable, '-c', blocker], stdout=subprocess.PIPE)\n"
+               "assert child.stdout is not None and child.stdout.readline().strip() == b'1'\n"
+               "began = time.monotonic()\n"
+               "stop_children(grace_s=5.0)\n"
+               "took = time.monotonic() - began\n"
+               "print(f'{took:.2f} {child.wait(timeout=10)}', flush=True)\n")
+    done = subprocess.run([sys.executable, "-c", command], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    took_s, returncode = done.stdout.split()
+    assert returncode == str(-signal.SIGKILL), done.stdout
+    assert float(took_s) < 2.5, f"stop_children waited {took_s} s for a child blocking SIGTERM (grace 5 s)"
