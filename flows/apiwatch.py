@@ -139,12 +139,12 @@ def stop_children(spare: Collection[int] = (), grace_s: float = 5.0) -> None:
     holding the warehouse. The processes in `spare` and under them are left (the local Prefect
     server this command started: it outlives every command). Linux only (`/proc`).
 
-    Those deaf to SIGTERM are not waited for, SIGKILL ends them: multiprocessing's resource
+    Those that ignore SIGTERM are not waited for, SIGKILL ends them: multiprocessing's resource
     tracker, the service's child (docs/scheduling.md, "What outlives the service"), ends only when
     this process has exited, and an extraction worker when its run does; the tracker alone held
-    `newsflow serve`'s exit 4 for the whole grace (5 s, orphan34). Deafness is read on each poll:
-    the tracker starts with SIGTERM blocked and ignores it only once its `main` runs, so a SIGTERM
-    sent while it starts is pending, then discarded (CI waited the whole grace, 5.05 s)."""
+    `newsflow serve`'s exit 4 for the whole grace (5 s, orphan34). Read on each poll, not once: the
+    tracker starts with SIGTERM blocked and ignores it only once its `main` runs, discarding the
+    SIGTERM sent while it started (read once, CI waited the whole grace, 5.05 s)."""
     doomed = descendants(os.getpid(), spare)
     for signum in (signal.SIGTERM, signal.SIGKILL):
         for pid in doomed:
@@ -171,16 +171,19 @@ def descendants(root: int, spare: Collection[int] = ()) -> list[int]:
 
 
 def _heeds_sigterm(pid: int) -> bool:
-    """Whether `pid` is alive and neither ignores nor blocks SIGTERM (its `SigIgn` and `SigBlk`
-    masks in /proc): a handler counts as heeding, a blocked signal may never be delivered."""
-    masks = 0
+    """Whether `pid` is alive (not a zombie) and does not ignore SIGTERM (its `SigIgn` in /proc).
+
+    A blocked SIGTERM is not deafness: a child holding it back while it finishes a write takes it
+    after (SIGKILL would end it mid-write), and `SigBlk` is one thread's mask (another may take it).
+    The resource tracker, which starts with SIGTERM blocked, is deaf once its `main` ignores it: the
+    pending SIGTERM is discarded then, and `SigIgn` shows it on the next poll."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(("SigIgn:", "SigBlk:")):
-                masks |= int(line.split()[1], 16)
+            if line.startswith("SigIgn:") and int(line.split()[1], 16) >> (signal.SIGTERM - 1) & 1:
+                return False
     except (OSError, ValueError, IndexError):
         return False
-    return not masks >> (signal.SIGTERM - 1) & 1 and _alive(pid)
+    return _alive(pid)
 
 
 def _alive(pid: int) -> bool:

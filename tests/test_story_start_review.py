@@ -34,10 +34,10 @@ def test_a_title_of_thousands_of_separators_is_read_in_linear_time() -> None:
     """A hostile <title>/og:title (capped at 10,000 characters upstream) made of separators: each one's head was
     tokenised again from the title's start (about 2 s a page, quadratic)."""
     title = " - ".join(["word"] * 2500)
-    started = time.perf_counter()
+    started = time.process_time()  # this process's CPU, not the wall clock: 0.36 s of wall at load 15 (linear)
     assert title_without_suffix(title, ["another headline"], None) == title
     assert title_without_suffix(title + " - site", ["word " * 2500], None) == title
-    assert time.perf_counter() - started < 0.25
+    assert time.process_time() - started < 0.25
 
 
 def test_a_quoted_label_word_opening_a_story_stays() -> None:
