@@ -62,6 +62,7 @@ def _world() -> dict[str, tuple[bytes, str | None, date | None]]:
                                 f"{DAY}T09:00:00Z", f"{DAY + timedelta(days=3)}T09:00:00Z"),
                           _rfc822(datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(hours=9)), DAY),
         "build-month-day": (_page(f"{DAY:%b} {DAY.day}"), _rfc822(build), DAY),
+        "build-updated-only": (_page(f"Updated {_printed(DAY)}", "", f"{DAY}T09:00:00Z"), _rfc822(build), DAY),
         "no-feed-date-age": (_page("3 days ago"), None, None),
         "no-feed-date-byline": (_page(_printed(DAY)), None, DAY),
     }
