@@ -20,6 +20,7 @@ from newsflow.kickerdates import above_story_date, kicker_date, printed_after_st
 from newsflow.pagedates import attribute_published, month_fallback, page_url_day, payload_published
 from newsflow.pagetimes import parse_page
 from newsflow.printeddates import first_date
+from newsflow.worlddates import slash_order
 
 
 def as_datetime(day: date | None) -> datetime | None:
@@ -81,14 +82,15 @@ def self_posted_day(tree: Any, url: str | None) -> date | None:
     ("<a href=THE PAGE>Title</a> wurde am 19. Mai 2010 um 23:03 Uhr gepostet", "… was posted on May 19, 2010": a
     WordPress theme's "about this article" box in the sidebar, which the date rules read as another block;
     thirty-first pass, BBAW). The date must follow the link, with a publication cue before it or up to 60
-    characters after it, no comment's between them, and in the month a /2010/05/ URL names (review)."""
+    characters after it, no comment's between them, and in the month a /2010/05/ URL names (review). A slashed day
+    there ("publié le 05/01/2025") is read in the page's order (`worlddates.slash_order`, thirty-fourth pass)."""
     if not url:
         return None
     bare = url.split("#")[0].rstrip("/")
     month = URL_MONTH.search(bare)
     for link in islice(_self_links(tree, bare), SELF_LINKS_READ):
         after = "".join(text for text in (link.tail, *_following_texts(link)) if text)[:SENTENCE_CHARS]
-        found = first_date(after, named=True)
+        found = first_date(after, named=True, order=slash_order(tree, url) if "/" in after else None)
         if found is None or _COMMENT.search(after, 0, found[0]):
             continue  # review: a comment's day ("2 comments, the last posted on May 25")
         if month is not None and (found[1].year, found[1].month) != (int(month[1]), int(month[2])):
