@@ -139,3 +139,19 @@ def test_a_feed_date_before_the_modification_is_still_the_publication() -> None:
     assert article_dates(page, feed, feed.date(), updated + timedelta(days=1), URL) == (feed, date(2024, 1, 1))
     same_day = datetime(2024, 1, 4, 7, 0, tzinfo=UTC)
     assert article_dates(page, same_day, None, updated + timedelta(days=1), URL) == (same_day, date(2024, 1, 4))
+
+
+def test_a_feed_date_before_a_timed_modification_keeps_its_day_in_its_offset() -> None:
+    """Review: a page of a generic domain dated only by a `dateModified` of 22:00 Z (its day the UTC day, 11 March;
+    `extract` gives it so) under a feed item of 05:00 +09:00 on the 12th (20:00 Z on the 11th: two hours before the
+    modification, so it can be the publication) stored the modification's UTC day; main stored the feed's day in
+    the offset it wrote, the publisher's. A feed's day is later, its instant is not: it is the publication. A feed
+    stamp past the modification's instant on a later day still gives way to the modification's day."""
+    modified = datetime(2026, 3, 11, 22, 0, tzinfo=UTC)
+    fetched = modified + timedelta(hours=3)
+    page = ExtractedArticle(text="story", published_at=modified, published_date=modified.date(),
+                            published_by_update=True)
+    tokyo = datetime(2026, 3, 12, 5, 0, tzinfo=timezone(timedelta(hours=9)))
+    assert article_dates(page, tokyo, tokyo.date(), fetched, URL) == (tokyo, date(2026, 3, 12))
+    built = fetched + timedelta(hours=2)  # 03:00 Z on the 12th: past the modification's instant (and the fetch's)
+    assert article_dates(page, built, built.date(), fetched, URL) == (modified, date(2026, 3, 11))

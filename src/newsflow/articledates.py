@@ -113,8 +113,14 @@ def _after_the_update(page: ExtractedArticle, feed_at: datetime | None, feed_day
     before any modification, so such a feed date is the feed's build or a clock ahead, and the modification's day,
     the only one the page prints, is the reader's (thirty-fourth pass, generated: a feed stamped 12 hours past the
     fetch, or rebuilt days after the page's "Updated" line, gave the page the feed's day). Days, not instants: a
-    feed's time later on the modification's own day is the publication still (a day-only modification's midnight)."""
-    return (feed_at is not None and page.published_date is not None
+    feed's time later on the modification's own day is the publication still (a day-only modification's midnight).
+    Review: a timed modification is compared by instants too, as its day may be its UTC day ("22:00 Z" on the 11th)
+    while the feed's is in its own offset ("05:00 +09:00" on the 12th, two hours before): that feed date can be the
+    publication, and its offset's day is the publisher's."""
+    if feed_at is None or page.published_date is None or page.published_at is None:
+        return False
+    timed = page.published_at.astimezone(UTC).time() != dt_time(0)
+    return ((not timed or feed_at > page.published_at)
             and publishers_feed_day(feed_at, feed_day, url, page.publisher_zone) > page.published_date)
 
 
