@@ -396,7 +396,8 @@ def test_a_sentence_about_the_page_in_any_language_dates_it(lang: str) -> None:
 
 @pytest.mark.parametrize(("lang", "printed_slashed", "day"), [
     ("fr", "01/01/2025", date(2025, 1, 1)), ("fr", "05/01/2025", date(2025, 1, 5)),
-    ("de", "05/01/2025", date(2025, 1, 5)), ("en", "01/13/2025", date(2025, 1, 13))])
+    ("de", "05/01/2025", date(2025, 1, 5)), ("en", "01/13/2025", date(2025, 1, 13)),
+    ("nl", "05-01-2025", date(2025, 1, 5)), ("fr", "05-01-2025", date(2025, 1, 5))])  # review: dashed, no slash
 def test_a_sentence_about_the_page_with_a_slashed_day_is_read_in_the_pages_order(
         lang: str, printed_slashed: str, day: date) -> None:
     """Seed 5 (a strict xfail of the thirty-third pass): "L'article <a href=THE PAGE>…</a> a été publié le
