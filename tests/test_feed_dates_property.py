@@ -21,7 +21,7 @@ from newsflow.models import ExtractedArticle
 
 URL = "https://news.example/2026/story"  # a generic domain: only the page names its zone
 ZONES = (None, "UTC", "America/New_York", "Asia/Tokyo", "Europe/Berlin", "America/Los_Angeles")
-SIGNALS = ("byline", "bare_day", "age", "month_day", "update", "none")
+SIGNALS = ("byline", "bare_day", "age", "month_day", "update", "modified_meta", "none")
 FEEDS = ("true_utc", "true_local", "other_offset", "build", "soon", "far_future", "garbage", "none")
 START = datetime(2024, 1, 1, tzinfo=UTC)
 GENERATED = settings(max_examples=200, deadline=None)
@@ -50,9 +50,9 @@ def _page(signal: str, true: datetime, updated: datetime, zone: str | None, fetc
         return ExtractedArticle(text="story", published_ago=_rounded_age(fetched - true), publisher_zone=zone)
     if signal == "month_day":
         return ExtractedArticle(text="story", published_month_day=(day.month, day.day), publisher_zone=zone)
-    if signal == "update":
+    if signal in ("update", "modified_meta"):  # "Updated ..." printed, or a `dateModified` only (review)
         return ExtractedArticle(text="story", published_at=updated, published_date=_local_day(updated, zone),
-                                published_by_update=True, publisher_zone=zone)
+                                published_by_update=True, update_printed=signal == "update", publisher_zone=zone)
     return ExtractedArticle(text="story", publisher_zone=zone)
 
 
@@ -87,6 +87,8 @@ def _reader_days(signal: str, true: datetime, updated: datetime, zone: str | Non
         if feed is not None and feed <= updated:
             return {feed.date(), _local_day(feed, zone)}
         return {_local_day(updated, zone)}
+    if signal == "modified_meta" and (feed is None or feed > fetched):  # review: a reader sees no day; a feed
+        return {_local_day(updated, zone)}  # stamp past the fetch is no publication, the modification's day stays
     return set() if feed is None else {feed.date(), _local_day(feed, zone)}
 
 
@@ -116,14 +118,14 @@ def test_a_feed_date_after_the_pages_modification_is_no_publication() -> None:
     but a publication comes before any modification, so a feed date on a later day is the feed's clock or build."""
     updated = datetime(2024, 1, 1, 11, 55, tzinfo=UTC)
     page = ExtractedArticle(text="story", published_at=updated, published_date=updated.date(),
-                            published_by_update=True)
+                            published_by_update=True, update_printed=True)
     fetched = updated + timedelta(minutes=5)
     soon = fetched + timedelta(hours=12)
     assert article_dates(page, soon, soon.date(), fetched, URL)[1] == date(2024, 1, 1)
     built = datetime(2024, 1, 4, 6, 0, tzinfo=UTC)
     assert article_dates(page, built, built.date(), built + timedelta(hours=1), URL) == (updated, date(2024, 1, 1))
     berlin = ExtractedArticle(text="story", published_at=updated, published_date=updated.date(),
-                              published_by_update=True, publisher_zone="Europe/Berlin")
+                              published_by_update=True, update_printed=True, publisher_zone="Europe/Berlin")
     late_evening = datetime(2024, 1, 1, 22, 30, tzinfo=UTC)  # 23:30 in Berlin: the modification's day still
     assert article_dates(berlin, late_evening, None, fetched + timedelta(days=1), URL) == (
         late_evening, date(2024, 1, 1))
@@ -155,3 +157,22 @@ def test_a_feed_date_before_a_timed_modification_keeps_its_day_in_its_offset() -
     assert article_dates(page, tokyo, tokyo.date(), fetched, URL) == (tokyo, date(2026, 3, 12))
     built = fetched + timedelta(hours=2)  # 03:00 Z on the 12th: past the modification's instant (and the fetch's)
     assert article_dates(page, built, built.date(), fetched, URL) == (modified, date(2026, 3, 11))
+
+
+def test_a_modification_only_in_metadata_gives_way_to_a_later_feed_date_before_the_fetch() -> None:
+    """Review: a page whose only date is a modification in its metadata (`dateModified`, `og:updated_time`; no
+    "Updated" line a reader sees) under a feed date days later stored the modification's day. A WordPress post
+    scheduled ahead keeps the time it was last edited as its modification (core, Yoast, Rank Math: modified before
+    published), and the feed's date is then its publication; the page prints no day a reader names, so the feed's
+    stands (main's rule). A feed stamp past the fetch is no publication either way: the modification's day stays."""
+    modified = datetime(2026, 3, 2, 20, 33, tzinfo=UTC)  # edited and scheduled on the 2nd
+    page = ExtractedArticle(text="story", published_at=modified, published_date=modified.date(),
+                            published_by_update=True)
+    published = datetime(2026, 3, 5, 16, 0, tzinfo=UTC)  # the feed's date: the scheduled publication
+    fetched = published + timedelta(minutes=20)
+    assert article_dates(page, published, published.date(), fetched, URL) == (published, date(2026, 3, 5))
+    ahead = fetched + timedelta(hours=12)  # a feed's clock ahead of the fetch
+    assert article_dates(page, ahead, ahead.date(), fetched, URL) == (modified, date(2026, 3, 2))
+    printed = ExtractedArticle(text="story", published_at=modified, published_date=modified.date(),
+                               published_by_update=True, update_printed=True)  # "Updated March 2, 2026" shown
+    assert article_dates(printed, published, published.date(), fetched, URL) == (modified, date(2026, 3, 2))
