@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from newsflow.extract import page_tree
 from newsflow.headline_date import headline_date
 from newsflow.labelleddates import labelled_day
+from newsflow.lastresortdates import self_posted_day
 from tests.date_batch20 import stored_day
 from tests.datepageworld import (
     KEPT_ON_AN_UNDATED_PAGE,
@@ -408,3 +409,13 @@ def test_a_sentence_about_the_page_with_a_slashed_day_is_read_in_the_pages_order
     spelled = printed(date(2025, 1, 1), lang)
     assert html.count(spelled) == 1
     assert stored_day(html.replace(spelled, printed_slashed), url) == day
+
+
+def test_a_version_number_in_the_sentence_about_the_page_is_no_day() -> None:
+    """Review guard: the page's order is asked for a slashed or dashed numeric day only; with it, a dotted short form
+    would read a release's "1.2.25" as 1 February 2025 in a sentence about the page."""
+    url = "https://blog.example.org/nieuws/plugin-release"
+    sentence = '<p>De release <a href="{url}">Plugin</a> {version} is gepubliceerd.</p>'
+    for version, day in (("1.2.25", None), ("05-01-2025", date(2025, 1, 5))):
+        tree = page_tree(f'<html lang="nl"><body>{sentence.format(url=url, version=version)}</body></html>')
+        assert self_posted_day(tree, url) == day

@@ -72,9 +72,10 @@ _POSTED = re.compile(r"(?<![^\W\d_])(?:posted|gepostet|published|veröffentlicht
                      r"gepubliceerd|geplaatst|geschrieben|written)(?![^\W\d_])", re.IGNORECASE)  # 33rd: es, it, nl
 _COMMENT = re.compile(r"(?<![^\W\d_])(?:comment|kommentar|commentaire|comentario|comentário|commento|reply|replies|"
                       r"antwort|risposta|respuesta|réponse|reactie|reageer)", re.IGNORECASE)  # review 33: nl, pt
-# a numeric day whose day and month may swap, slashed, dashed or dotted ("05/01/2025", Dutch "05-01-2025", "05.01.25"):
-# only then is the page's order asked (review: "/" alone left the dashed form unread)
-_NUMERIC_DAY = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{2}")
+# a numeric day whose day and month may swap, slashed or dashed ("05/01/2025", Dutch "05-01-2025"): only then is the
+# page's order asked (review: "/" alone left the dashed form unread; a dotted "05.01.2025" is read without it, and a
+# dotted short form with it would be a version's "1.2.25" too)
+_NUMERIC_DAY = re.compile(r"\d{1,2}([/-])\d{1,2}\1\d{2}")
 SELF_LINKS_READ = 5
 SENTENCE_CHARS = 300
 CUE_AFTER_DATE = 60
