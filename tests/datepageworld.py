@@ -236,8 +236,8 @@ def _self_link(page: DatePage) -> str:
     sentence = SELF_SENTENCES[page.lang].format(link=f'<a href="{href}">{TITLE}</a>',
                                                 day=printed(page.day, page.lang))  # named: see below
     return f'<aside class="about-entry"><h3>About</h3><p>{sentence}</p></aside>'
-    # the month by name: a slashed day in the sentence is not read, a documented limit (thirty-third pass,
-    # `test_a_sentence_about_the_page_with_a_slashed_day_is_not_read`)
+    # the month by name; a slashed day there is read in the page's order (thirty-fourth pass,
+    # `test_a_sentence_about_the_page_with_a_slashed_day_is_read_in_the_pages_order`)
 
 
 

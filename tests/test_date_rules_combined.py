@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from newsflow.extract import page_tree
 from newsflow.headline_date import headline_date
 from newsflow.labelleddates import labelled_day
+from newsflow.lastresortdates import self_posted_day
 from tests.date_batch20 import stored_day
 from tests.datepageworld import (
     KEPT_ON_AN_UNDATED_PAGE,
@@ -31,6 +32,7 @@ from tests.datepageworld import (
     TITLE,
     DatePage,
     date_pages,
+    printed,
     render,
     utc_author_pages,
 )
@@ -393,10 +395,27 @@ def test_a_sentence_about_the_page_in_any_language_dates_it(lang: str) -> None:
     assert day_of(DatePage(**{**page.__dict__, "distractors": (("update_printed", date(2025, 1, 2)),)})) == page.day
 
 
-@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-third pass): the sentence's "
-                   "day is read with dates' names only (`first_date(named=True)`), no slashed day")
-def test_a_sentence_about_the_page_with_a_slashed_day_is_not_read() -> None:
-    """Seed 5: "L'article <a href=THE PAGE>…</a> a été publié le 01/01/2025." on a page nothing else dates."""
-    html, url = render(DatePage(day=date(2025, 1, 1), lang="fr", paragraphs=2, ways=frozenset({"self_link"})))
-    assert "1 janvier 2025" in html
-    assert stored_day(html.replace("1 janvier 2025", "01/01/2025"), url) == date(2025, 1, 1)
+@pytest.mark.parametrize(("lang", "printed_slashed", "day"), [
+    ("fr", "01/01/2025", date(2025, 1, 1)), ("fr", "05/01/2025", date(2025, 1, 5)),
+    ("de", "05/01/2025", date(2025, 1, 5)), ("en", "01/13/2025", date(2025, 1, 13)),
+    ("nl", "05-01-2025", date(2025, 1, 5)), ("fr", "05-01-2025", date(2025, 1, 5))])  # review: dashed, no slash
+def test_a_sentence_about_the_page_with_a_slashed_day_is_read_in_the_pages_order(
+        lang: str, printed_slashed: str, day: date) -> None:
+    """Seed 5 (a strict xfail of the thirty-third pass): "L'article <a href=THE PAGE>…</a> a été publié le
+    01/01/2025." on a page nothing else dates was stored undated: the sentence's day was read with dates' names only.
+    Thirty-fourth pass: a slashed day there is read in the page's order (`worlddates.slash_order`: a language other
+    than English writes the day first; an unambiguous "01/13/2025" was read before)."""
+    html, url = render(DatePage(day=date(2025, 1, 1), lang=lang, paragraphs=2, ways=frozenset({"self_link"})))
+    spelled = printed(date(2025, 1, 1), lang)
+    assert html.count(spelled) == 1
+    assert stored_day(html.replace(spelled, printed_slashed), url) == day
+
+
+def test_a_version_number_in_the_sentence_about_the_page_is_no_day() -> None:
+    """Review guard: the page's order is asked for a slashed or dashed numeric day only; with it, a dotted short form
+    would read a release's "1.2.25" as 1 February 2025 in a sentence about the page."""
+    url = "https://blog.example.org/nieuws/plugin-release"
+    sentence = '<p>De release <a href="{url}">Plugin</a> {version} is gepubliceerd.</p>'
+    for version, day in (("1.2.25", None), ("05-01-2025", date(2025, 1, 5))):
+        tree = page_tree(f'<html lang="nl"><body>{sentence.format(url=url, version=version)}</body></html>')
+        assert self_posted_day(tree, url) == day

@@ -62,6 +62,10 @@ def _world() -> dict[str, tuple[bytes, str | None, date | None]]:
                                 f"{DAY}T09:00:00Z", f"{DAY + timedelta(days=3)}T09:00:00Z"),
                           _rfc822(datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(hours=9)), DAY),
         "build-month-day": (_page(f"{DAY:%b} {DAY.day}"), _rfc822(build), DAY),
+        "build-updated-only": (_page(f"Updated {_printed(DAY)}", "", f"{DAY}T09:00:00Z"), _rfc822(build), DAY),
+        "scheduled-modified-only": (_page("", "", f"{DAY - timedelta(days=2)}T20:33:00Z"),  # review: a WordPress
+                                    _rfc822(datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(hours=16)),
+                                    DAY),  # post scheduled ahead: modified (in metadata only) before its publication
         "no-feed-date-age": (_page("3 days ago"), None, None),
         "no-feed-date-byline": (_page(_printed(DAY)), None, DAY),
     }

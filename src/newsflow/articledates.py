@@ -5,8 +5,9 @@ refines a bare day with its time, stands in when the page has none, and wins whe
 more than `LATER_THAN_FEED` after it (an update's), or when only an image's URL gives the page's day
 (`ExtractedArticle.published_by_image`: a photo's upload day, an archive photo's older, fourteenth
 pass), or only the page's modification (`published_by_update`: "Updated 12 March 2026" or a
-`dateModified` and no publication date; seventeenth pass). A page dated only "2 hours ago"
-(`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
+`dateModified` and no publication date; seventeenth pass) unless the feed's day is after a modification the page
+prints, or its stamp after the fetch (`_after_the_update`, thirty-fourth pass and review). A page dated only "2 hours
+ago" (`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
 date, or a date later than the age allows (`_younger_than_the_age`: the feed's build time, thirty-third pass); one
 dated only "Mar 1" (`published_month_day`), in the year that puts it on or before the fetch, when the feed gives no
 date or one on a later day (`_before_the_feeds_day`, thirty-third pass). A kicker's day the page gives beside its age
@@ -52,7 +53,8 @@ def article_dates(
             month_day, feed_at, feed_day, url, page.publisher_zone, fetched_at)) is not None:
         return datetime(day.year, day.month, day.day, tzinfo=UTC), day
     page_at, page_day = page.published_at, page.published_date
-    weak = page.published_by_image or page.published_by_update  # a photo's upload day, or the page's modification
+    weak = page.published_by_image or (page.published_by_update  # a photo's upload day, or the page's modification
+                                       and not _after_the_update(page, feed_at, feed_day, url, fetched_at))
     if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
@@ -104,6 +106,27 @@ def _off_the_age(page: ExtractedArticle, age: timedelta, fetched_at: datetime) -
     if page.published_by_update:  # review: a story is not younger than its update, so a younger age is another's
         earliest = date.min  # (twenty-seventh pass: only an update after the day the age names gives way to it)
     return page.published_date is not None and not earliest <= page.published_date <= latest
+
+
+def _after_the_update(page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None, url: str,
+                      fetched_at: datetime) -> bool:
+    """Whether the feed item's date is on a later publisher's day than the page's modification: a publication comes
+    before any modification, so such a feed date is the feed's build or a clock ahead, and the modification's day,
+    the only one the page prints, is the reader's (thirty-fourth pass, generated: a feed stamped 12 hours past the
+    fetch, or rebuilt days after the page's "Updated" line, gave the page the feed's day). Days, not instants: a
+    feed's time later on the modification's own day is the publication still (a day-only modification's midnight).
+    Review: a timed modification is compared by instants too, as its day may be its UTC day ("22:00 Z" on the 11th)
+    while the feed's is in its own offset ("05:00 +09:00" on the 12th, two hours before): that feed date can be the
+    publication, and its offset's day is the publisher's. And only a modification the page prints counts, or a feed
+    stamp past the fetch: one in metadata alone is often older than the publication (a post scheduled ahead keeps
+    the time it was last edited: WordPress, Yoast, Rank Math), and a reader sees no day there but the feed's."""
+    if feed_at is None or page.published_date is None or page.published_at is None:
+        return False
+    if not page.update_printed and feed_at <= fetched_at:
+        return False
+    timed = page.published_at.astimezone(UTC).time() != dt_time(0)
+    return ((not timed or feed_at > page.published_at)
+            and publishers_feed_day(feed_at, feed_day, url, page.publisher_zone) > page.published_date)
 
 
 def _after_the_feed(page: datetime | None, feed: datetime | None) -> bool:

@@ -225,6 +225,13 @@ def dated_by_update_only(published: datetime | None, tree: Any, url: str | None 
     return not _source_dates(tree, zone, url)
 
 
+def update_printed(published: datetime | None, tree: Any) -> bool:
+    """Whether the modification that dates a page (`dated_by_update_only`) is one its reader sees: the day of an
+    update stamp under the headline ("Updated 12 March 2026"), not only of its metadata (`dateModified`,
+    `og:updated_time`; review of the thirty-fourth pass, `articledates._after_the_update`)."""
+    return published is not None and published.date() == update_bound(tree)
+
+
 def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]],
                     site_bars: bool = True) -> bool:
     """Whether htmldate's answer dates something else than the story, and no source the page dates its story with

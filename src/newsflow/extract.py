@@ -41,7 +41,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from newsflow.dates import dated_by_update_only, parse_datetime, publication_day
+from newsflow.dates import dated_by_update_only, parse_datetime, publication_day, update_printed
 from newsflow.extractdates import page_dates
 from newsflow.freetext import free_text_segments
 from newsflow.headline_date import printed_zone_abbreviation
@@ -152,7 +152,8 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
         publisher_zone=zone_name(url, tree, printed_zone_abbreviation(tree)),
         published_month_day=month_day,
         published_by_image=by_image,
-        published_by_update=dated_by_update_only(published, tree, url),
+        published_by_update=(by_update := dated_by_update_only(published, tree, url)),
+        update_printed=by_update and update_printed(published, tree),
     )
 
 

@@ -20,6 +20,7 @@ from newsflow.kickerdates import above_story_date, kicker_date, printed_after_st
 from newsflow.pagedates import attribute_published, month_fallback, page_url_day, payload_published
 from newsflow.pagetimes import parse_page
 from newsflow.printeddates import first_date
+from newsflow.worlddates import slash_order
 
 
 def as_datetime(day: date | None) -> datetime | None:
@@ -71,6 +72,10 @@ _POSTED = re.compile(r"(?<![^\W\d_])(?:posted|gepostet|published|veröffentlicht
                      r"gepubliceerd|geplaatst|geschrieben|written)(?![^\W\d_])", re.IGNORECASE)  # 33rd: es, it, nl
 _COMMENT = re.compile(r"(?<![^\W\d_])(?:comment|kommentar|commentaire|comentario|comentário|commento|reply|replies|"
                       r"antwort|risposta|respuesta|réponse|reactie|reageer)", re.IGNORECASE)  # review 33: nl, pt
+# a numeric day whose day and month may swap, slashed or dashed ("05/01/2025", Dutch "05-01-2025"): only then is the
+# page's order asked (review: "/" alone left the dashed form unread; a dotted "05.01.2025" is read without it, and a
+# dotted short form with it would be a version's "1.2.25" too)
+_NUMERIC_DAY = re.compile(r"\d{1,2}([/-])\d{1,2}\1\d{2}")
 SELF_LINKS_READ = 5
 SENTENCE_CHARS = 300
 CUE_AFTER_DATE = 60
@@ -81,14 +86,16 @@ def self_posted_day(tree: Any, url: str | None) -> date | None:
     ("<a href=THE PAGE>Title</a> wurde am 19. Mai 2010 um 23:03 Uhr gepostet", "… was posted on May 19, 2010": a
     WordPress theme's "about this article" box in the sidebar, which the date rules read as another block;
     thirty-first pass, BBAW). The date must follow the link, with a publication cue before it or up to 60
-    characters after it, no comment's between them, and in the month a /2010/05/ URL names (review)."""
+    characters after it, no comment's between them, and in the month a /2010/05/ URL names (review). A slashed day
+    there ("publié le 05/01/2025", dashed "05-01-2025": review) is read in the page's order (`worlddates.slash_order`,
+    thirty-fourth pass)."""
     if not url:
         return None
     bare = url.split("#")[0].rstrip("/")
     month = URL_MONTH.search(bare)
     for link in islice(_self_links(tree, bare), SELF_LINKS_READ):
         after = "".join(text for text in (link.tail, *_following_texts(link)) if text)[:SENTENCE_CHARS]
-        found = first_date(after, named=True)
+        found = first_date(after, named=True, order=slash_order(tree, url) if _NUMERIC_DAY.search(after) else None)
         if found is None or _COMMENT.search(after, 0, found[0]):
             continue  # review: a comment's day ("2 comments, the last posted on May 25")
         if month is not None and (found[1].year, found[1].month) != (int(month[1]), int(month[2])):

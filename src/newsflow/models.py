@@ -190,6 +190,7 @@ class ExtractedArticle:
     published_month_day: tuple[int, int] | None = None  # a page dated only "Mar 1": month, day (newsflow.yearless)
     published_by_image: bool = False  # published_at is only an image URL's day: the feed's date wins (newsflow.dates)
     published_by_update: bool = False  # published_at is only the page's modification: the feed's date wins (dates)
+    update_printed: bool = False  # that modification is an "Updated 12 March" the page prints, not only metadata
 
 
 @dataclass(frozen=True)
