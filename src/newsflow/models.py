@@ -35,6 +35,7 @@ class Outcome(StrEnum):
     EXTRACT_TIMEOUT = "extract_timeout"
     EXTRACT_ERROR = "extract_error"
     LEFT_BY_BUDGET = "left_by_budget"  # fetched whole, not extracted by the run's budget: no attempt, next run's
+    LEFT_BY_CLUSTER = "left_by_cluster"  # its Dask batch never came back (a worker killed): no attempt, next run's
     FETCH_ERROR = "fetch_error"  # an unexpected exception inside the fetcher; the error names it
     FAILED = "failed"  # a bug escaped for this feed or entry: the error names the exception
 

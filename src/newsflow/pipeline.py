@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 MAX_ARTICLE_ATTEMPTS = 3  # the default of execution.max_article_attempts
 # Outcomes that say nothing about the article: not counted as a failed attempt.
-UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED, Outcome.LEFT_BY_BUDGET)
+UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED, Outcome.LEFT_BY_BUDGET, Outcome.LEFT_BY_CLUSTER)
 LEFT_BY_BUDGET = ("fetched whole, not extracted within the run's budget (execution.run_budget_seconds + "
                   "extract.timeout): left for the next run, no attempt counted")
 # Outcomes that another attempt would not change: don't fetch these entries again.

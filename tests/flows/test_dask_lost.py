@@ -1,0 +1,89 @@
+"""A Dask batch the cluster never returns (its worker killed mid-batch) is visibly left for the next run:
+one `left_by_cluster` row per article, no attempt counted, never parked for it, counted deferred, and
+stored by the next run (flows/ingest.py `DaskStages`; docs/security.md, "Red team 38b")."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flows.ingest import ingest
+
+from newsflow import queries
+from newsflow.config import load_config
+from newsflow.warehouse import Warehouse, run_read_query, sql_root
+from tests.conftest import write_config
+from tests.flows.test_artifacts import add_news_site
+from tests.localserver import LocalServer, Page, send_bytes
+
+pytest.importorskip("prefect_dask", reason="the dask extra is not installed (uv sync --extra dask)")
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+@pytest.fixture
+def one_worker_cluster() -> Iterator[Any]:
+    """A LocalCluster of one worker process whose scheduler gives up on a task at its first killed worker
+    (`allowed-failures` 0), as a cluster whose workers keep dying does after three."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    settings = {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": 0}
+    with dask.config.set(settings), LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                                 dashboard_address=":0") as cluster, Client(cluster) as client:
+        yield cluster, client
+
+
+def rows(config_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    return run_read_query(Warehouse(load_config(config_path).warehouse_path), sql).rows
+
+
+def test_a_batch_whose_worker_is_killed_is_left_visibly_for_the_next_run(
+    tmp_path: Path, server: LocalServer, one_worker_cluster: Any
+) -> None:
+    cluster, client = one_worker_cluster
+    feed = add_news_site(server, "alpha", range(1, 4))
+    article = next(p for p in server.routes if p.startswith("/alpha/") and p.endswith(".html"))
+    page = server.routes[article]
+    assert isinstance(page, Page)
+    killed = threading.Event()
+
+    def kill_the_worker_once(handler: BaseHTTPRequestHandler) -> None:
+        if not killed.is_set():  # the worker dies while it waits on this page: its batch never comes back
+            killed.set()
+            for pid in client.run(os.getpid).values():
+                os.kill(pid, signal.SIGKILL)
+            return
+        send_bytes(handler, 200, page.body, page.content_type)
+
+    server.add(article, kill_the_worker_once)
+    config_path = write_config(tmp_path, server.base_url, {"alpha": feed})
+    text = config_path.read_text(encoding="utf-8") + (
+        f'\n[execution]\ntask_runner = "dask"\naddress = "{cluster.scheduler_address}"\n')
+    config_path.write_text(text, encoding="utf-8")
+
+    first = asyncio.run(ingest(config_path=str(config_path)))
+    assert isinstance(first, dict)
+    assert killed.is_set()
+    assert rows(config_path, "SELECT count(*) FROM articles") == [(0,)]
+    events = rows(config_path, "SELECT outcome, status_code FROM fetch_events WHERE kind = 'article'")
+    assert events == [("left_by_cluster", None)] * 3, "each article of the lost batch has a row saying why"
+    assert rows(config_path, "SELECT last_outcome, fetch_attempts, parked_at IS NULL FROM entries") == [
+        ("left_by_cluster", 0, True)] * 3, "no attempt counted, never parked for it"
+    assert rows(config_path, "SELECT articles_deferred, articles_failed FROM runs") == [(3, 0)]
+    assert first["articles_failed"] == 0
+    named = queries.load_query(sql_root() / "queries", "run_deferred")
+    said = run_read_query(Warehouse(load_config(config_path).warehouse_path), named.sql,
+                          queries.bind_params(named, [])).rows
+    assert [(feed, n, why) for feed, n, _, why in said] == [("alpha", 3, "left by the cluster")]
+
+    second = asyncio.run(ingest(config_path=str(config_path), all_feeds=True))
+    assert isinstance(second, dict)
+    assert rows(config_path, "SELECT count(*) FROM articles") == [(3,)], "the next run stores them"
+    assert rows(config_path, "SELECT count(*) FROM entries WHERE parked_at IS NOT NULL") == [(0,)]
