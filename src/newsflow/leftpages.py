@@ -101,7 +101,7 @@ def take_left(folder: Path | None, url: str) -> FetchResult | None:
         head = json.loads(head_line)
         return FetchResult(url=url, final_url=str(head["final_url"]), kind=FetchKind.ARTICLE, outcome=Outcome.OK,
                            at=datetime.fromisoformat(head["at"]), status_code=int(head["status_code"]),
-                           headers={str(k): str(v) for k, v in dict(head["headers"]).items()}, html=html)
+                           headers={str(k): str(v) for k, v in dict(head["headers"]).items()}, html=html, kept=True)
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -121,7 +121,8 @@ def answered(kept: FetchResult, answer: FetchResult) -> FetchResult:
     cost, so the run's byte count is what it fetched), anything else is the answer itself."""
     if answer.outcome is not Outcome.NOT_MODIFIED:
         return answer
-    return replace(kept, bytes_read=answer.bytes_read, elapsed_ms=answer.elapsed_ms, address=answer.address)
+    return replace(kept, bytes_read=answer.bytes_read, elapsed_ms=answer.elapsed_ms, address=answer.address,
+                   kept=False)
 
 
 async def fetch_or_take_left(fetcher: Fetcher, url: str, folder: Path | None) -> FetchResult:

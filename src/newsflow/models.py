@@ -137,6 +137,9 @@ class FetchResult:
     # The address the last answer came from (netguard), "" when unknown: a page served at 3 sites'
     # URLs from one address is that host's (an "account suspended" page), from 3 a network's.
     address: str = ""
+    # Taken from the pages an earlier run's budget left (`leftpages`) without a request this run: its status is
+    # that run's answer, no evidence that the network answers now (`intercepts.answered_any`).
+    kept: bool = False
 
     @property
     def ok(self) -> bool:
