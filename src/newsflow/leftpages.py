@@ -11,11 +11,13 @@ what a day of runs left.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
 import os
 import time
+import zlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from newsflow.extractpool import ExtractionResult
 from newsflow.fetch import Fetcher
+from newsflow.fetchrecord import usable_validator
 from newsflow.models import FetchKind, FetchResult, Outcome
 
 KEPT_FOR = 86_400.0  # seconds: a page left longer than a day is fetched anew
@@ -92,10 +95,11 @@ def take_left(folder: Path | None, url: str) -> FetchResult | None:
     try:
         fresh = path.stat().st_mtime >= time.time() - KEPT_FOR
         raw = gzip.decompress(path.read_bytes()) if fresh else b""
-    except (OSError, EOFError, gzip.BadGzipFile):
+    except (OSError, EOFError, zlib.error):  # BadGzipFile is an OSError; corrupt deflate data a zlib.error
         return None
     finally:
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a file where the folder should be: nothing kept, nothing to lose
+            path.unlink(missing_ok=True)
     head_line, _, html = raw.partition(b"\n")
     try:
         head = json.loads(head_line)
@@ -107,11 +111,13 @@ def take_left(folder: Path | None, url: str) -> FetchResult | None:
 
 
 def validators(kept: FetchResult) -> dict[str, str]:
-    """The conditional request's headers for a kept page: empty when its server sent no validator."""
+    """The conditional request's headers for a kept page: empty when its server sent no validator that can be
+    sent back (`usable_validator`: a non-ASCII ETag cannot be encoded, and httpx's error reads `invalid_url`,
+    which parks the article)."""
     asked = {}
-    if etag := kept.headers.get("etag"):
+    if etag := usable_validator(kept.headers.get("etag")):
         asked["If-None-Match"] = etag
-    if last_modified := kept.headers.get("last-modified"):
+    if last_modified := usable_validator(kept.headers.get("last-modified")):
         asked["If-Modified-Since"] = last_modified
     return asked
 

@@ -14,12 +14,15 @@ import pytest
 
 from newsflow.config import load_config
 from newsflow.extractpool import ExtractionResult
+from newsflow.fetch import Fetcher
 from newsflow.leftpages import KEPT_FOR, keep_left, left_dir, take_left
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.pages import pages_dir_for
+from newsflow.pipeline import fetch_article_safely
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.hostile_site import slow_to_extract_page
+from tests.hostile.servers import settings
 from tests.localserver import LocalServer, Page
 from tests.sitefactory import rss_feed
 from tests.test_unstoppable import add_settings, query
@@ -124,3 +127,40 @@ def test_a_kept_page_older_than_a_day_or_unreadable_is_fetched_anew(tmp_path: Pa
     path.write_bytes(b"\x1f\x8b broken")
     assert take_left(folder, good[0].url) is None, "an unreadable file is a page to fetch"
     assert keep_left(None, [good[0]], [good[1]]) == 0
+
+
+def keep_for(folder: Path, url: str, headers: dict[str, str]) -> None:
+    result = FetchResult(url=url, final_url=url, kind=FetchKind.ARTICLE, outcome=Outcome.OK, at=datetime.now(UTC),
+                         status_code=200, headers=headers, html=b"<p>kept</p>")
+    keep_left(folder, [result], [ExtractionResult("0", Outcome.LEFT_BY_BUDGET, None, "left", 0)])
+
+
+def fetched_or_taken(folder: Path, url: str) -> FetchResult:
+    async def fetch() -> FetchResult:
+        async with Fetcher(settings()) as fetcher:
+            return await fetch_article_safely(fetcher, url, folder)
+    return asyncio.run(fetch())
+
+
+def test_a_broken_kept_file_folder_or_validator_costs_the_page_nothing(tmp_path: Path, server: LocalServer) -> None:
+    """Our own leftovers must never turn into the article's failed attempt (`fetch_article_safely` makes any
+    raise `failed`, counted toward parking): a kept file whose deflate data is corrupt (zlib.error, not an
+    OSError), a file where the folder should be, a stored ETag that cannot be sent back (non-ASCII)."""
+    server.add("/p", Page(b"<html><body><p>the page now</p></body></html>"))
+    url, folder = server.url("/p"), tmp_path / "left"
+    keep_for(folder, url, {"etag": '"x"'})
+    [path] = list(folder.iterdir())
+    path.write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + b"\xff" * 20)  # deflate: invalid block type
+    answer = fetched_or_taken(folder, url)
+    assert (answer.outcome, answer.html) == (Outcome.OK, b"<html><body><p>the page now</p></body></html>")
+    assert list(folder.iterdir()) == [], "the broken file is gone"
+
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_bytes(b"not a folder")
+    assert fetched_or_taken(in_the_way, url).outcome is Outcome.OK
+    result, extraction = left_result(url)
+    assert keep_left(in_the_way, [result], [extraction]) == 0
+
+    keep_for(folder, url, {"etag": 'W/"caf\u00e9"'})  # h11 hands obs-text on; httpx cannot encode it back
+    answer = fetched_or_taken(folder, url)
+    assert (answer.outcome, answer.status_code) == (Outcome.OK, 200), answer.error
