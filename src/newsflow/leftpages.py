@@ -23,10 +23,11 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from newsflow.errors import classify_outcome
 from newsflow.extractpool import ExtractionResult
 from newsflow.fetch import Fetcher
 from newsflow.fetchrecord import usable_validator
-from newsflow.models import FetchKind, FetchResult, Outcome
+from newsflow.models import FailureClass, FetchKind, FetchResult, Outcome
 
 KEPT_FOR = 86_400.0  # seconds: a page left longer than a day is fetched anew
 FOLDER = "left"
@@ -124,7 +125,11 @@ def validators(kept: FetchResult) -> dict[str, str]:
 
 def answered(kept: FetchResult, answer: FetchResult) -> FetchResult:
     """What the conditional request makes of a kept page: a 304 gives the kept bytes (with the request's own
-    cost, so the run's byte count is what it fetched), anything else is the answer itself."""
+    cost, so the run's byte count is what it fetched); a temporary failure (a timeout, a reset, a 5xx or 429)
+    says nothing of the page, so the kept bytes stand, taken as kept, rather than lost with a counted attempt;
+    anything else (a 200, a 404, robots.txt refusing it now) is the answer itself."""
+    if classify_outcome(answer.outcome, answer.status_code) is FailureClass.TEMPORARY:
+        return kept
     if answer.outcome is not Outcome.NOT_MODIFIED:
         return answer
     return replace(kept, bytes_read=answer.bytes_read, elapsed_ms=answer.elapsed_ms, address=answer.address,

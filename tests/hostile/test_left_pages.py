@@ -18,7 +18,7 @@ from newsflow.leftpages import KEPT_FOR, keep_left, take_left
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.pipeline import fetch_article_safely
 from tests.hostile.servers import settings
-from tests.localserver import LocalServer, Page
+from tests.localserver import LocalServer, Page, send_bytes
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -87,3 +87,20 @@ def test_a_broken_kept_file_folder_or_validator_costs_the_page_nothing(tmp_path:
     keep_for(folder, url, {"etag": 'W/"caf\u00e9"'})  # h11 hands obs-text on; httpx cannot encode it back
     answer = fetched_or_taken(folder, url)
     assert (answer.outcome, answer.status_code) == (Outcome.OK, 200), answer.error
+
+
+def test_a_kept_page_outlives_a_server_that_cannot_answer_now(tmp_path: Path, server: LocalServer) -> None:
+    """A 503 (or a timeout, a reset: a temporary failure) to the conditional request says nothing of the page:
+    the kept bytes, fetched whole under a day ago, are stored rather than lost with an attempt counted and the
+    page fetched whole again. A page the server now says is gone (404) is its answer."""
+    server.add("/busy", lambda handler: send_bytes(handler, 503, b"busy", "text/plain"))
+    server.add("/gone", Page(b"gone", "text/plain", status=404))
+    folder = tmp_path / "left"
+    for path in ("/busy", "/gone"):
+        keep_for(folder, server.url(path), {"etag": '"x"'})
+    busy = fetched_or_taken(folder, server.url("/busy"))
+    assert (busy.outcome, busy.status_code, busy.html, busy.kept) == (Outcome.OK, 200, b"<p>kept</p>", True)
+    assert len(server.hits("/busy")) == 1, "asked once, with its ETag"
+    gone = fetched_or_taken(folder, server.url("/gone"))
+    assert (gone.outcome, gone.status_code) == (Outcome.HTTP_ERROR, 404)
+    assert list(folder.iterdir()) == []
