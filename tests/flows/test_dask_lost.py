@@ -9,7 +9,6 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,11 @@ from newsflow.config import load_config
 from newsflow.warehouse import Warehouse, pending_entries, run_read_query, sql_root
 from tests.conftest import write_config
 from tests.flows.test_artifacts import add_news_site
-from tests.localserver import LocalServer, Page, send_bytes
+from tests.localserver import LocalServer
 
 pytest.importorskip("prefect_dask", reason="the dask extra is not installed (uv sync --extra dask)")
+from distributed.diagnostics.plugin import SchedulerPlugin
+
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
 
@@ -40,6 +41,18 @@ def one_worker_cluster() -> Iterator[Any]:
         yield cluster, client
 
 
+class KillTheWorkerAtItsFirstTask(SchedulerPlugin):
+    """On the scheduler (in this process): the worker process dies as its first task goes to it."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.done = pid, threading.Event()
+
+    def transition(self, key: Any, start: str, finish: str, *args: Any, **kwargs: Any) -> None:
+        if finish == "processing" and not self.done.is_set():
+            self.done.set()
+            os.kill(self.pid, signal.SIGKILL)
+
+
 def rows(config_path: Path, sql: str) -> list[tuple[Any, ...]]:
     return run_read_query(Warehouse(load_config(config_path).warehouse_path), sql).rows
 
@@ -49,20 +62,10 @@ def test_a_batch_whose_worker_is_killed_is_left_visibly_for_the_next_run(
 ) -> None:
     cluster, client = one_worker_cluster
     feed = add_news_site(server, "alpha", range(1, 4))
-    article = next(p for p in server.routes if p.startswith("/alpha/") and p.endswith(".html"))
-    page = server.routes[article]
-    assert isinstance(page, Page)
-    killed = threading.Event()
-
-    def kill_the_worker_once(handler: BaseHTTPRequestHandler) -> None:
-        if not killed.is_set():  # the worker dies while it waits on this page: its batch never comes back
-            killed.set()
-            for pid in client.run(os.getpid).values():
-                os.kill(pid, signal.SIGKILL)
-            return
-        send_bytes(handler, 200, page.body, page.content_type)
-
-    server.add(article, kill_the_worker_once)
+    # The worker is SIGKILLed as the scheduler hands it the batch: killed while a page was awaited, it had first
+    # imported the flow's whole stack, seconds of CI for the same KilledWorker (review of red team 38b).
+    killed = KillTheWorkerAtItsFirstTask(*client.run(os.getpid).values())
+    cluster.scheduler.add_plugin(killed)
     config_path = write_config(tmp_path, server.base_url, {"alpha": feed})
     text = config_path.read_text(encoding="utf-8") + (
         f'\n[execution]\ntask_runner = "dask"\naddress = "{cluster.scheduler_address}"\n')
@@ -70,10 +73,11 @@ def test_a_batch_whose_worker_is_killed_is_left_visibly_for_the_next_run(
 
     first = asyncio.run(ingest(config_path=str(config_path)))
     assert isinstance(first, dict)
-    assert killed.is_set()
+    assert killed.done.is_set()
     assert rows(config_path, "SELECT count(*) FROM articles") == [(0,)]
-    events = rows(config_path, "SELECT outcome, status_code FROM fetch_events WHERE kind = 'article'")
-    assert events == [("left_by_cluster", None)] * 3, "each article of the lost batch has a row saying why"
+    events = rows(config_path, "SELECT outcome, status_code, error LIKE '%KilledWorker%' FROM fetch_events "
+                               "WHERE kind = 'article'")
+    assert events == [("left_by_cluster", None, True)] * 3, "each article of the lost batch has a row saying why"
     assert rows(config_path, "SELECT last_outcome, fetch_attempts, parked_at IS NULL FROM entries") == [
         ("left_by_cluster", 0, True)] * 3, "no attempt counted, never parked for it"
     assert rows(config_path, "SELECT articles_deferred, articles_failed FROM runs") == [(3, 0)]
