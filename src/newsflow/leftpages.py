@@ -3,10 +3,11 @@
 Before, the next run fetched such a page again in full. Now its bytes wait, gzipped, beside the warehouse
 (`<warehouse>.pages/left/`, one file a URL) with the answer's headers, and the next run that fetches the URL
 asks with the page's validators (If-None-Match, If-Modified-Since): a 304 loads the kept bytes, as fetched
-then; a 200 is the newer page. A page its server gave no validator for is taken from the file without a
-request: it is what an in-time run would have stored. A kept page is used once (the file goes as it is read),
-and a file older than `KEPT_FOR` is never used and is removed by the next keep, so the folder holds at most
-what a day of runs left.
+then; a 200 is the newer page; a temporary failure (5xx, 429, a timeout) leaves the kept bytes standing. A page
+its server gave no usable validator for is taken from the file without a request: it is what an in-time run
+would have stored. A file that cannot be read is a page to fetch, never the article's failed attempt. A kept
+page is used once (the file goes as it is read), and a file older than `KEPT_FOR` is never used and is removed
+by the next keep, so the folder holds at most what a day of runs left.
 """
 
 from __future__ import annotations
