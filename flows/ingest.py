@@ -183,8 +183,8 @@ class DaskStages(PrefectStages):
 def record_left_batch(ctx: RunContext, batch: Sequence[PendingArticle], why: str) -> RunCounts:
     try:
         with ctx.write_lock:
-            return record_left_by_cluster(ctx.store, ctx.run_id, batch, why)
-    except WarehouseLockedError:  # a reader holds the warehouse: the entries stay pending, without their rows
+            return record_left_by_cluster(ctx.store, ctx.run_id, batch, why, ctx.load_settings)
+    except WarehouseLockedError:  # a reader spools (leftbatches); past the lock's patience they stay pending, rowless
         get_run_logger().warning("could not record %d articles left by the cluster: the warehouse is held", len(batch))
         return RunCounts(articles_deferred=len(batch))
 
