@@ -1,6 +1,6 @@
 """A Dask batch the cluster never returns (its worker killed mid-batch) is visibly left for the next run:
 one `left_by_cluster` row per article, no attempt counted, never parked for it, counted deferred, and
-stored by the next run (flows/ingest.py `DaskStages`; docs/security.md, "Red team 38b")."""
+chosen by the next run (flows/ingest.py `DaskStages`; docs/security.md, "Red team 38b")."""
 
 from __future__ import annotations
 
