@@ -48,8 +48,9 @@ from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
+from newsflow.leftbatches import record_left_by_cluster
 from newsflow.models import FeedConfig, PendingArticle
-from newsflow.pipeline import RunCounts
+from newsflow.pipeline import RunCounts, describe_error
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
 from newsflow.report import ReportRows, report_markdown, report_rows
 from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_ingest
@@ -140,30 +141,52 @@ class DaskStages(PrefectStages):
         self._submitting = threading.Lock()
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
-        """The worker stops fetching at the run's deadline and extracting `extract.timeout` after it; a
-        batch the cluster has not returned by then, plus `DASK_RESULT_GRACE`, is cancelled and left pending."""
+        """The worker stops fetching at the run's deadline and extracting `extract.timeout` after it. A batch
+        the cluster never returns (its worker killed, the cluster gone, or nothing back by then plus
+        `DASK_RESULT_GRACE`: cancelled) is recorded `left_by_cluster`, uncounted, for the next run; a task
+        that raised on the worker is a bug escaped for its batch, as on the default runner."""
         remaining = ctx.deadline - time.monotonic()
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout,
                       "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None,
                       "until_epoch": time.time() + remaining, "answered_sites": sorted(ctx.answered_sites),
                       "portal_pages": sorted(ctx.portal_pages)}
-        future = await asyncio.to_thread(self._submit, parameters)
-        try:
-            fetched, results, extractions, robots = await asyncio.to_thread(
-                future.result, timeout=min(remaining, DAY) + ctx.config.extract.timeout + DASK_RESULT_GRACE)
-        except TimeoutError:
-            future.wrapped_future.cancel()
-            get_run_logger().warning("a Dask batch of %d articles did not come back by the run's deadline; "
-                                     "left for the next run", len(batch))
-            return RunCounts(articles_deferred=len(batch))
+        wait = min(remaining, DAY) + ctx.config.extract.timeout + DASK_RESULT_GRACE
+        future, lost = await asyncio.to_thread(self._submit_and_wait, parameters, wait)
+        if lost is not None:
+            get_run_logger().warning("a Dask batch of %d articles did not come back (%s); each is recorded "
+                                     "left_by_cluster and left for the next run", len(batch), lost)
+            return await asyncio.to_thread(record_left_batch, ctx, batch, lost)
+        fetched, results, extractions, robots = future.result()  # the task's own failure raises here
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end
         counts = await load_fetched(ctx, fetched, results, extractions)
         counts.articles_deferred += len(batch) - len(fetched)
         return counts
 
-    def _submit(self, parameters: dict[str, Any]) -> Any:
-        with self._submitting:
-            return self.runner.submit(fetch_extract_remote_task, parameters)
+    def _submit_and_wait(self, parameters: dict[str, Any], wait: float) -> tuple[Any, str | None]:
+        """The batch's future once the cluster has returned its task's final state, or why it did not.
+
+        Whatever the Dask future itself raises is the cluster's doing (`KilledWorker`, a lost scheduler, a
+        timeout), never the task's: Prefect hands a task's own exception back as a Failed state. Caught here,
+        in the thread: a Dask `CancelledError` reaching the event loop would read as the run's cancellation."""
+        future = None
+        try:
+            with self._submitting:
+                future = self.runner.submit(fetch_extract_remote_task, parameters)
+            future.wrapped_future.result(timeout=wait)
+        except Exception as exc:
+            if future is not None:
+                future.wrapped_future.cancel()
+            return future, describe_error(exc)
+        return future, None
+
+
+def record_left_batch(ctx: RunContext, batch: Sequence[PendingArticle], why: str) -> RunCounts:
+    try:
+        with ctx.write_lock:
+            return record_left_by_cluster(ctx.store, ctx.run_id, batch, why, ctx.load_settings)
+    except WarehouseLockedError:  # a reader spools (leftbatches); past the lock's patience they stay pending, rowless
+        get_run_logger().warning("could not record %d articles left by the cluster: the warehouse is held", len(batch))
+        return RunCounts(articles_deferred=len(batch))
 
 
 def dask_task_runner(execution: ExecutionSettings, workers: int) -> TaskRunner[Any]:

@@ -81,9 +81,10 @@ _HARD = {
 def classify_outcome(outcome: Outcome, status_code: int | None = None) -> FailureClass | None:
     """Temporary: retry soon. Soft: probably our problem or theirs for a while. Hard: give up.
 
-    Returns None for outcomes that are not failures (`ok`, `not_modified`, `left_by_budget`).
+    Returns None for outcomes that are not failures (`ok`, `not_modified`, `left_by_budget`, `left_by_cluster`).
     """
-    if outcome in (Outcome.OK, Outcome.NOT_MODIFIED, Outcome.LEFT_BY_BUDGET):  # the last: fetched whole, not tried
+    # the last two: fetched whole but not tried, or lost with the cluster's batch: nothing said of the page
+    if outcome in (Outcome.OK, Outcome.NOT_MODIFIED, Outcome.LEFT_BY_BUDGET, Outcome.LEFT_BY_CLUSTER):
         return None
     if outcome is Outcome.HTTP_ERROR and status_code is not None:
         if status_code == 410:

@@ -30,7 +30,7 @@ import logging
 import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import TypeVar
 
@@ -209,9 +209,12 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes, stop_at=stop_at)
 
-    async def fetch_article(self, url: str, host: str | None = None) -> FetchResult:
-        """GET an HTML page allowed by robots.txt, decoded; `host` replaces the Host header (`catchall`)."""
-        headers = {"Accept": ARTICLE_ACCEPT, **({"Host": host} if host else {})}
+    async def fetch_article(
+        self, url: str, host: str | None = None, conditional: Mapping[str, str] | None = None
+    ) -> FetchResult:
+        """GET an HTML page allowed by robots.txt, decoded; `host` replaces the Host header (`catchall`).
+        `conditional`: a kept page's validators (`leftpages`), so a 304 is NOT_MODIFIED."""
+        headers = {"Accept": ARTICLE_ACCEPT, **({"Host": host} if host else {}), **(conditional or {})}
         return await self._fetch(url, FetchKind.ARTICLE, headers, self._settings.max_bytes)
 
     async def _fetch(

@@ -79,7 +79,7 @@ def served_elsewhere_too(result: FetchResult) -> FetchResult:
 
 def answered_any(results: Sequence[FetchResult]) -> bool:
     """Whether some host answered one of these fetches (an HTTP status came back): the machine is online."""
-    return any(result.status_code is not None for result in results)
+    return any(result.status_code is not None and not result.kept for result in results)
 
 
 def network_dropped(results: Sequence[FetchResult], answered_sites: AbstractSet[str] = frozenset()) -> bool:

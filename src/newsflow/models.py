@@ -35,6 +35,7 @@ class Outcome(StrEnum):
     EXTRACT_TIMEOUT = "extract_timeout"
     EXTRACT_ERROR = "extract_error"
     LEFT_BY_BUDGET = "left_by_budget"  # fetched whole, not extracted by the run's budget: no attempt, next run's
+    LEFT_BY_CLUSTER = "left_by_cluster"  # its Dask batch never came back (a worker killed): no attempt, next run's
     FETCH_ERROR = "fetch_error"  # an unexpected exception inside the fetcher; the error names it
     FAILED = "failed"  # a bug escaped for this feed or entry: the error names the exception
 
@@ -136,6 +137,9 @@ class FetchResult:
     # The address the last answer came from (netguard), "" when unknown: a page served at 3 sites'
     # URLs from one address is that host's (an "account suspended" page), from 3 a network's.
     address: str = ""
+    # Taken from the pages an earlier run's budget left (`leftpages`) without a request this run: its status is
+    # that run's answer, no evidence that the network answers now (`intercepts.answered_any`).
+    kept: bool = False
 
     @property
     def ok(self) -> bool:

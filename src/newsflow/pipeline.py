@@ -29,6 +29,7 @@ from newsflow.credentials import url_without_credentials
 from newsflow.errors import WarehouseError
 from newsflow.extractpool import PAGE_NOT_KEPT, ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.fetch import Fetcher
+from newsflow.leftpages import fetch_or_take_left
 from newsflow.models import (
     Article,
     EntryAttempt,
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 
 MAX_ARTICLE_ATTEMPTS = 3  # the default of execution.max_article_attempts
 # Outcomes that say nothing about the article: not counted as a failed attempt.
-UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED, Outcome.LEFT_BY_BUDGET)
+UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED, Outcome.LEFT_BY_BUDGET, Outcome.LEFT_BY_CLUSTER)
 LEFT_BY_BUDGET = ("fetched whole, not extracted within the run's budget (execution.run_budget_seconds + "
                   "extract.timeout): left for the next run, no attempt counted")
 # Outcomes that another attempt would not change: don't fetch these entries again.
@@ -119,13 +120,14 @@ async def fetch_batch(batch: Sequence[PendingArticle], fetcher: Fetcher) -> list
 
 
 async def fetch_within(
-    batch: Sequence[PendingArticle], fetcher: Fetcher, deadline: float
+    batch: Sequence[PendingArticle], fetcher: Fetcher, deadline: float, left: Path | None = None
 ) -> tuple[list[PendingArticle], list[FetchResult]]:
-    """Fetch the batch until `deadline` (time.monotonic()); what is not fetched by then is left out."""
+    """Fetch the batch until `deadline` (time.monotonic()); what is not fetched by then is left out. A page an
+    earlier run's budget left in `left` is asked for with its validators, or taken as kept (`leftpages`)."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         return [], []
-    fetches = [asyncio.ensure_future(fetch_article_safely(fetcher, p.url)) for p in batch]
+    fetches = [asyncio.ensure_future(fetch_article_safely(fetcher, p.url, left)) for p in batch]
     try:
         done, _ = await asyncio.wait(fetches, timeout=remaining)
     finally:  # a cancelled batch (a failed load, Ctrl-C) must not leave its fetches running orphaned
@@ -136,9 +138,9 @@ async def fetch_within(
     return [pending for pending, _ in kept], [result for _, result in kept]
 
 
-async def fetch_article_safely(fetcher: Fetcher, url: str) -> FetchResult:
+async def fetch_article_safely(fetcher: Fetcher, url: str, left: Path | None = None) -> FetchResult:
     try:
-        return await fetcher.fetch_article(url)
+        return await fetch_or_take_left(fetcher, url, left)
     except Exception as exc:  # the fetcher should never raise: if it does, it costs this article only
         log.exception("fetching %s failed", url)
         return FetchResult(url=url, final_url=url, kind=FetchKind.ARTICLE, outcome=Outcome.FAILED,
@@ -296,7 +298,7 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
     if settings.pages_dir:  # pages kept for articles that turned out to be stored already
         stored_ids = {a.article_id for a in placed.articles}
         remove_pages(settings.pages_dir, [p.file for article_id, p in pages.items() if article_id not in stored_ids])
-    left = sum(1 for b in built if b.attempt.outcome == Outcome.LEFT_BY_BUDGET)
+    left = sum(1 for b in built if b.attempt.outcome in (Outcome.LEFT_BY_BUDGET, Outcome.LEFT_BY_CLUSTER))
     return RunCounts(
         articles_fetched=sum(1 for b in built if b.fetched),
         articles_stored=stored,

@@ -18,6 +18,7 @@ from newsflow.config import FetchSettings
 from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.fetch import Fetcher
 from newsflow.intercepts import without_intercepted
+from newsflow.leftpages import keep_left, left_dir
 from newsflow.models import FetchResult, PendingArticle
 from newsflow.pipeline import extract_batch, extracted_in_time, fetch_within, without_html
 
@@ -43,8 +44,9 @@ async def fetch_and_extract_here(
     on time.monotonic()) and extract it until `extract_timeout` past it; what is not fetched by then is
     left out, and a page fetched whole but not extracted comes back `left_by_budget`: both for the next run."""
     until = time.monotonic() + (until_epoch - time.time())
+    left = left_dir(Path(pages_dir)) if pages_dir else None  # kept only where the flow's machine shares it
     async with Fetcher(fetch) as fetcher:
-        fetched, results = await fetch_within(batch, fetcher, until)
+        fetched, results = await fetch_within(batch, fetcher, until, left)
         # this batch's own fetcher: its own probes, held to the run's deadline
         fetched, results, shared = await judged_within(fetched, results, fetcher.fetch_article, {}, until)
         fetched, results = without_intercepted(fetched, results, set(answered_sites or ()), set(portal_pages or ()),
@@ -53,6 +55,7 @@ async def fetch_and_extract_here(
     kept_in = Path(pages_dir) if pages_dir else None  # must be storage the flow's machine shares
     extractions = await asyncio.to_thread(extract_batch, results, extractor, kept_in, until + extract_timeout)
     fetched, results, extractions = extracted_in_time(fetched, results, extractions)
+    await asyncio.to_thread(keep_left, left, results, extractions)
     return fetched, without_html(results), extractions, fetcher.robots_results
 
 

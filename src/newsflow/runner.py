@@ -33,6 +33,7 @@ from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
 from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending, without_intercepted
+from newsflow.leftpages import keep_left, left_dir
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
@@ -91,6 +92,11 @@ class RunContext:
         return pages_dir_for(self.config.warehouse_path) if self.config.extract.keep_html else None
 
     @property
+    def left_pages_dir(self) -> Path:
+        """Where pages fetched whole but left by the budget wait for the next run (`leftpages`)."""
+        return left_dir(pages_dir_for(self.config.warehouse_path))
+
+    @property
     def load_settings(self) -> LoadSettings:
         return LoadSettings(self.config.stories.window_days, self.kept_pages_dir,
                             self.config.execution.max_article_attempts)
@@ -135,7 +141,7 @@ class Stages:
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
-        fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline)
+        fetched, results = await fetch_within(batch, ctx.fetcher, ctx.deadline, ctx.left_pages_dir)
         # probes are held to the deadline too: a page still being probed then waits for the next run
         fetched, results, shared = await judged_within(fetched, results, ctx.fetcher.fetch_article,
                                                        ctx.catch_all_verdicts, ctx.deadline)
@@ -144,6 +150,7 @@ class Stages:
         extract_until = ctx.deadline + ctx.config.extract.timeout
         extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, ctx.kept_pages_dir, extract_until)
         fetched, results, extractions = extracted_in_time(fetched, results, extractions)
+        await asyncio.to_thread(keep_left, ctx.left_pages_dir, results, extractions)  # the next run's, unfetched
         counts = await load_fetched(ctx, fetched, without_html(results), extractions)
         counts.articles_deferred += len(batch) - len(fetched)
         return counts

@@ -28,9 +28,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsflow import warehouse
 from newsflow.config import Config, load_config
-from newsflow.models import FetchEvent, FetchKind, Outcome, PendingArticle
-from newsflow.pipeline import RunCounts
+from newsflow.leftbatches import record_left_by_cluster
+from newsflow.models import FeedConfig, FetchEvent, FetchKind, Outcome, PendingArticle
+from newsflow.pipeline import LoadSettings, RunCounts
 from newsflow.readersafe import store_fetch_events
 from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.spool import SPOOL_FORMAT, Spool, commit_or_spool, replay, spool_dir_for
@@ -415,6 +417,24 @@ def test_loads_from_many_threads_are_spooled_and_replayed_once_each(tmp_path: Pa
     assert spooled(config) == [] and not (spool_dir_for(config.warehouse_path) / "failed").exists()
     assert rows(config, "SELECT count(*), count(DISTINCT url) FROM fetch_events") == [(16, 16)]
     assert rows(config, "SELECT count(*) FROM spool_replays") == [(8,)]
+
+
+def test_a_batch_the_cluster_lost_is_spooled_beside_a_reader_not_dropped(tmp_path: Path, server: LocalServer) -> None:
+    """Review of red team 38b: the `left_by_cluster` rows of a lost Dask batch were written apart from the spool,
+    and a reader holding the warehouse made the run drop them with a warning: pending articles with no row saying
+    why. They are the batch's load now (`leftbatches.record_left_by_cluster`), spooled and replayed like any."""
+    config = reader_config(tmp_path, server)
+    store = Warehouse(config.warehouse_path, write_patience=0.0)
+    with store.writing() as con:
+        warehouse.sync_feeds(con, [FeedConfig("courier", server.url("/feed.xml"))])
+    batch = [PendingArticle(f"https://t.example/{n}", f"https://t.example/{n}", "courier", None, None) for n in (1, 2)]
+    with store.run_lock():
+        with holding(config.warehouse_path, "read-only"):
+            counts = record_left_by_cluster(store, "lost", batch, "KilledWorker: gone", LoadSettings())
+            assert counts == RunCounts(articles_deferred=2) and spooled_kinds(config) == ["load_batch"]
+        assert replay(store)
+    assert rows(config, "SELECT url, outcome, status_code, error LIKE '%KilledWorker: gone%' FROM fetch_events "
+                        "ORDER BY url") == [(p.url, "left_by_cluster", None, True) for p in batch]
 
 
 # Each step: which holder, if any, has the file ("read-only", "read-write" or None), then one load.

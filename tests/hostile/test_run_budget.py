@@ -21,7 +21,9 @@ import pytest
 from newsflow import queries, remote
 from newsflow.config import FetchSettings, load_config
 from newsflow.extract import page_tree
+from newsflow.leftpages import left_dir
 from newsflow.models import Outcome, PendingArticle
+from newsflow.pages import pages_dir_for
 from newsflow.remote import fetch_and_extract_here
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
@@ -42,6 +44,7 @@ SLOW_PAGES = 24
 BUDGET = 6.0
 EXTRACT_TIMEOUT = 10.0
 PARSE_BUDGET = 6.0
+NO_VALIDATORS = {2, 3}  # of the small pages: their server sends neither ETag nor Last-Modified
 PARSE_LIMIT = 2.0
 SLOW_FEEDS = 16
 
@@ -140,16 +143,21 @@ def test_pages_fetched_whole_but_left_by_the_budget_are_visibly_deferred(tmp_pat
         server.add(f"/tables/{n}", Page(slow_to_extract_page(1200 + n)))
         items.append((f"Tables {n}", f"/tables/{n}", None))
     for n in range(4):
-        server.add(f"/news/{n}", Page(b"<html><head><title>News %d</title></head><body><article><p>" % n
-                                      + b"A short story told in full. " * 40 + b"</p></article></body></html>"))
+        server.add(f"/news/{n}", small_page(n))
         items.append((f"News {n}", f"/news/{n}", None))
     server.add("/feed.xml", Page(rss_feed("Tables", items), "application/rss+xml"))
     config_path = write_config(tmp_path, server.base_url, {"tables": "/feed.xml"},
                                extract={"workers": 1, "timeout": 1.5, "batch_size": len(items)}, max_bytes=2_000_000)
+    # The poll first, in a run of the default budget that fetches one article (a small page, first by URL): under
+    # load a poll missed its share of the 3 s budget (half), and the run found nothing to leave.
+    add_settings(config_path, "execution", max_articles_per_run=1)
+    polled = asyncio.run(run_ingest(load_config(config_path), "poll"))
+    assert polled.counts.entries_new == len(items) and polled.counts.articles_stored == 1
+    config_path.write_text(config_path.read_text().replace("max_articles_per_run = 1", ""))
     add_settings(config_path, "execution", run_budget_seconds=3.0)
     summary = asyncio.run(run_ingest(load_config(config_path), "budget-left"))
 
-    assert summary.status == "completed" and summary.counts.entries_new == len(items)
+    assert summary.status == "completed" and summary.counts.feeds_deferred == 0
     unseen = query(config_path, "SELECT url FROM entries e WHERE article_id IS NULL AND NOT EXISTS "
                                 "(SELECT 1 FROM fetch_events f WHERE f.url = e.url AND f.kind = 'article')")
     assert unseen == [], "every page the run fetched whole is stored or says why not"
@@ -158,7 +166,7 @@ def test_pages_fetched_whole_but_left_by_the_budget_are_visibly_deferred(tmp_pat
     assert left, "the slow pages spent the grace: pages fetched whole were left for the next run"
     assert all(attempts == 0 and outcome == "left_by_budget" and status == 200 and "budget" in str(error)
                for _, attempts, outcome, status, error in left), left
-    assert query(config_path, "SELECT articles_deferred FROM runs") == [(len(left),)]
+    assert query(config_path, "SELECT articles_deferred FROM runs WHERE run_id = 'budget-left'") == [(len(left),)]
     named = queries.load_query(sql_root() / "queries", "run_deferred")
     said = run_read_query(Warehouse(load_config(config_path).warehouse_path), named.sql,
                           queries.bind_params(named, ["run_id=budget-left"])).rows
@@ -166,5 +174,55 @@ def test_pages_fetched_whole_but_left_by_the_budget_are_visibly_deferred(tmp_pat
     per_feed = queries.load_query(sql_root() / "queries", "run_feeds")
     [row] = run_read_query(Warehouse(load_config(config_path).warehouse_path), per_feed.sql,
                            queries.bind_params(per_feed, ["run_id=budget-left"])).rows
-    assert [row[5]] == [failed for (failed,) in query(config_path, "SELECT articles_failed FROM runs")], \
+    assert [row[5]] == [failed for (failed,) in query(config_path, "SELECT articles_failed FROM runs "
+                                                                    "WHERE run_id = 'budget-left'")], \
         "the run's report per feed (its artifact) counts no page left by the budget as failed, as its row does"
+    the_next_run_fetches_no_left_page_whole_again(config_path, server, [str(url) for url, *_ in left])
+
+
+def small_page(n: int) -> Page:
+    body = (b"<html><head><title>News %d</title></head><body><article><p>" % n
+            + b"A short story told in full. " * 40 + b"</p></article></body></html>")
+    return Page(body, validators=n not in NO_VALIDATORS)
+
+
+def the_next_run_fetches_no_left_page_whole_again(config_path: Path, server: LocalServer, left: list[str]) -> None:
+    """Red team 38b (`newsflow.leftpages`): each page left by the budget is kept; the next run asks for it with
+    its ETag and loads the kept bytes on the 304, or takes them unasked when its server sent no validator.
+    Before, the next run fetched each whole again. Here, not in a run of its own: its first run is the one above."""
+    kept_in = left_dir(pages_dir_for(load_config(config_path).warehouse_path))
+    assert len(list(kept_in.iterdir())) == len(left), "each left page is kept"
+    left = [url for url in left if "/news/" in url]  # a slow page may be left too: it is gone below
+    assert left, "the slow pages spent the grace: small pages fetched whole were left for the next run"
+    first_bytes = article_bytes(config_path, "budget-left", left)
+    for n in range(3):  # the slow pages are gone now: the next run is quick
+        server.add(f"/tables/{n}", Page(b"gone", "text/plain", status=404))
+    hits_before = {url: len(server.hits(url.removeprefix(server.base_url))) for url in left}
+    config_path.write_text(config_path.read_text().replace("run_budget_seconds = 3.0", ""))
+    asyncio.run(run_ingest(load_config(config_path), "next"))
+
+    next_bytes = article_bytes(config_path, "next", left)
+    stored = {str(url) for (url,) in query(config_path, "SELECT url FROM entries WHERE article_id IS NOT NULL")}
+    assert set(left) <= stored, "every left page is stored by the next run"
+    assert next_bytes < len(left) * 200, f"the next run fetched {next_bytes} bytes of the left pages (the first: " \
+                                         f"{first_bytes})"
+    for url in left:
+        path = url.removeprefix(server.base_url)
+        asked = server.hits(path)[hits_before[url]:]
+        page = server.routes[path]
+        assert isinstance(page, Page)
+        if not page.validators:
+            assert asked == [], f"{path}: no validator, so taken as kept, without a request"
+        else:
+            assert [r.headers.get("if-none-match") for r in asked] == [page.etag], f"{path}: asked with its ETag"
+    assert list(kept_in.iterdir()) == [], "a kept page is used once"
+    print(f"\nleft pages' article bytes: first run {first_bytes}, next run {next_bytes} (before red team 38b the "
+          f"next fetched them whole again: {first_bytes})")
+
+
+def article_bytes(config_path: Path, run_id: str, urls: list[str]) -> int:
+    listed = ", ".join(f"'{u}'" for u in urls)
+    [(total,)] = query(config_path, f"SELECT coalesce(sum(bytes), 0) FROM fetch_events WHERE kind = 'article' "
+                                    f"AND run_id = '{run_id}' AND url IN ({listed})")
+    assert isinstance(total, int)
+    return total

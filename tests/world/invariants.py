@@ -61,11 +61,11 @@ def one_reader(path: Path) -> Iterator[None]:
             del _READERS[path]
 
 
-def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
+def query(path: Path, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
     if (shared := _READERS.get(path)) is not None:
-        return list(shared.execute(sql).fetchall())
+        return list(shared.execute(sql, params).fetchall())
     with Warehouse(path).reading() as con:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params).fetchall()
 
 
 def columns(path: Path, table: str) -> set[str]:
@@ -333,6 +333,27 @@ def whole_pages_stored(path: Path, run: int, pages: set[str]) -> list[Violation]
                        f"AND NOT ((coalesce(last_outcome, '') = 'extract_timeout' OR {timed_out}) "
                        f"AND (parked_at IS NULL OR fetch_attempts >= {MAX_ATTEMPTS})) AND NOT {left} "
                        f"AND url IN ({listed})")
+    return [Violation(run, "whole_page_stored", _examples(rows))] if rows else []
+
+
+def each_whole_arrival_accounted(path: Path, run: int, arrivals: dict[str, set[str]]) -> list[Violation]:
+    """Red team 38b: `whole_page_stored` takes a page's last status-200 row as its last word, so a page timed
+    out or left by the budget in one run, sent whole again to a later run and lost there without a row, passed.
+    Here every whole arrival to an ended run (`arrivals`: url to those runs' ids) of a page still unstored has
+    its own row in that run saying why (`extract_timeout`, `left_by_budget`); a row of a run not among the
+    world's own (a second command beside it, world16) may stand for it, a row of another of its runs may not."""
+    if not arrivals:
+        return []
+    mains = sorted({run_id for ids in arrivals.values() for run_id in ids})
+    pairs = [(url, run_id) for url, ids in sorted(arrivals.items()) for run_id in sorted(ids)]
+    rows = query(path, """
+        WITH arrival AS (SELECT unnest($url) AS url, unnest($run_id) AS run_id)
+        SELECT e.feed_id, e.url, a.run_id, e.last_outcome FROM entries e JOIN arrival a USING (url)
+        WHERE e.article_id IS NULL AND NOT EXISTS (
+            SELECT 1 FROM fetch_events f WHERE f.url = e.url AND f.kind = 'article' AND f.status_code = 200
+            AND f.outcome IN ('extract_timeout', 'left_by_budget')
+            AND (f.run_id = a.run_id OR NOT list_contains($mains, f.run_id)))
+        ORDER BY e.url, a.run_id""", {"url": [u for u, _ in pairs], "run_id": [r for _, r in pairs], "mains": mains})
     return [Violation(run, "whole_page_stored", _examples(rows))] if rows else []
 
 

@@ -33,10 +33,21 @@ def checks(driver: WorldDriver, record: RunRecord) -> list[Violation]:
              if not (r.killed_by_world or r.terminated_by_world or r.exit_code != 0)}
     pages = {url for url, runs in world.ledger.pages_whole.items() if runs & ended}
     found += invariants.whole_pages_stored(path, run, pages)
+    found += invariants.each_whole_arrival_accounted(path, run, whole_arrivals(driver, ended))
     owed = owed_feeds(driver)
     found += invariants.reachable_feeds_read(path, run, set(owed), {f for f, kind in owed.items() if kind})
     found += invariants.robots_read_when_served(path, run, robots_served(driver))
     return found
+
+
+def whole_arrivals(driver: WorldDriver, ended: set[int]) -> dict[str, set[str]]:
+    """Each page sent whole to a run that ended, with the `run_id`s of those runs (from their --json
+    summary: a run that printed none is not judged here)."""
+    run_ids = {r.index: str(r.summary["run_id"]) for r in driver.report.runs
+               if r.index in ended and r.summary.get("run_id")}
+    arrivals = {url: {run_ids[run] for run in runs if run in run_ids}
+                for url, runs in driver.world.ledger.pages_whole.items()}
+    return {url: ids for url, ids in arrivals.items() if ids}
 
 
 def marker(driver: WorldDriver, url: str) -> str | None:

@@ -6,15 +6,17 @@
 -- description: site's robots.txt answered 5xx, timed out or came cut short: RFC 9309 says to assume all is
 -- description: disallowed), `host asked to wait` (429, or a Retry-After pause beyond
 -- description: fetch.max_retry_after, or its pauses used up that budget), `left by the budget` (fetched whole,
--- description: not extracted by the budget plus extract.timeout: `left_by_budget`). The next run tries them, oldest
--- description: first. Each flow run's artifact (`ingest-report`) shows this table.
+-- description: not extracted by the budget plus extract.timeout: `left_by_budget`), `left by the cluster` (the Dask
+-- description: batch holding them never came back: a worker killed, the cluster gone: `left_by_cluster`). The next
+-- description: run tries them, oldest first. Each flow run's artifact (`ingest-report`) shows this table.
 -- param: run_id = latest   (a runs.run_id; "latest" means the last run recorded, by runs.run_seq)
 -- columns: feed_id, articles, oldest_first_seen, why
 WITH chosen AS (
     SELECT CASE WHEN $run_id = 'latest' THEN (SELECT max_by(run_id, run_seq) FROM runs) ELSE $run_id END AS run_id
 ), tried AS (  -- each URL's fetch events in the run: a deferral is rate_limited (uncounted), every request of it
-    SELECT f.url, bool_and(f.outcome IN ('rate_limited', 'left_by_budget')) AS deferred,
-           bool_or(f.outcome = 'left_by_budget') AS left_by_budget, max_by(f.error, f."at") AS last_error
+    SELECT f.url, bool_and(f.outcome IN ('rate_limited', 'left_by_budget', 'left_by_cluster')) AS deferred,
+           bool_or(f.outcome = 'left_by_budget') AS left_by_budget,
+           bool_or(f.outcome = 'left_by_cluster') AS left_by_cluster, max_by(f.error, f."at") AS last_error
     FROM fetch_events f
     WHERE f.kind = 'article' AND f.run_id = (SELECT run_id FROM chosen)
     GROUP BY f.url
@@ -23,6 +25,7 @@ WITH chosen AS (
            CASE WHEN bool_or(t.url IS NOT NULL AND NOT t.deferred) THEN NULL  -- tried: a counted attempt
                 WHEN bool_or(t.last_error LIKE '%robots.txt%could not be read%') THEN 'robots.txt unreadable'
                 WHEN bool_or(t.left_by_budget) THEN 'left by the budget'
+                WHEN bool_or(t.left_by_cluster) THEN 'left by the cluster'
                 WHEN bool_or(t.deferred) THEN 'host asked to wait'
                 ELSE 'not tried' END AS why
     FROM entries e LEFT JOIN tried t ON t.url = e.url

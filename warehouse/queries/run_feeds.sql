@@ -12,7 +12,7 @@ WITH chosen AS (
     SELECT feed_id, sum(elapsed_ms) AS poll_ms FROM fetch_events
     WHERE run_id = (SELECT run_id FROM chosen) AND kind = 'feed' GROUP BY feed_id
 ), article_events AS (
-    SELECT feed_id, count(*) AS tried, count(*) FILTER (WHERE outcome NOT IN ('ok', 'left_by_budget')) AS failed,
+    SELECT feed_id, count(*) AS tried, count(*) FILTER (WHERE outcome NOT IN ('ok', 'left_by_budget', 'left_by_cluster')) AS failed,
            sum(elapsed_ms) AS fetch_ms
     FROM fetch_events WHERE run_id = (SELECT run_id FROM chosen) AND kind = 'article' GROUP BY feed_id
 ), stored AS (

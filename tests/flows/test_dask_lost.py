@@ -1,0 +1,95 @@
+"""A Dask batch the cluster never returns (its worker killed mid-batch) is visibly left for the next run:
+one `left_by_cluster` row per article, no attempt counted, never parked for it, counted deferred, and
+chosen by the next run (flows/ingest.py `DaskStages`; docs/security.md, "Red team 38b")."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flows.ingest import ingest
+
+from newsflow import queries
+from newsflow.config import load_config
+from newsflow.warehouse import Warehouse, pending_entries, run_read_query, sql_root
+from tests.conftest import write_config
+from tests.flows.test_artifacts import add_news_site
+from tests.localserver import LocalServer
+
+pytest.importorskip("prefect_dask", reason="the dask extra is not installed (uv sync --extra dask)")
+from distributed.diagnostics.plugin import SchedulerPlugin
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+@pytest.fixture
+def one_worker_cluster() -> Iterator[Any]:
+    """A LocalCluster of one worker process whose scheduler gives up on a task at its first killed worker
+    (`allowed-failures` 0), as a cluster whose workers keep dying does after three."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    settings = {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": 0}
+    with dask.config.set(settings), LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                                 dashboard_address=":0") as cluster, Client(cluster) as client:
+        yield cluster, client
+
+
+class KillTheWorkerAtItsFirstTask(SchedulerPlugin):
+    """On the scheduler (in this process): the worker process dies as its first task goes to it."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.done = pid, threading.Event()
+
+    def transition(self, key: Any, start: str, finish: str, *args: Any, **kwargs: Any) -> None:
+        if finish == "processing" and not self.done.is_set():
+            self.done.set()
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def rows(config_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    return run_read_query(Warehouse(load_config(config_path).warehouse_path), sql).rows
+
+
+def test_a_batch_whose_worker_is_killed_is_left_visibly_for_the_next_run(
+    tmp_path: Path, server: LocalServer, one_worker_cluster: Any
+) -> None:
+    cluster, client = one_worker_cluster
+    feed = add_news_site(server, "alpha", range(1, 4))
+    # The worker is SIGKILLed as the scheduler hands it the batch: killed while a page was awaited, it had first
+    # imported the flow's whole stack, seconds of CI for the same KilledWorker (review of red team 38b).
+    killed = KillTheWorkerAtItsFirstTask(*client.run(os.getpid).values())
+    cluster.scheduler.add_plugin(killed)
+    config_path = write_config(tmp_path, server.base_url, {"alpha": feed})
+    text = config_path.read_text(encoding="utf-8") + (
+        f'\n[execution]\ntask_runner = "dask"\naddress = "{cluster.scheduler_address}"\n')
+    config_path.write_text(text, encoding="utf-8")
+
+    first = asyncio.run(ingest(config_path=str(config_path)))
+    assert isinstance(first, dict)
+    assert killed.done.is_set()
+    assert rows(config_path, "SELECT count(*) FROM articles") == [(0,)]
+    events = rows(config_path, "SELECT outcome, status_code, error LIKE '%KilledWorker%' FROM fetch_events "
+                               "WHERE kind = 'article'")
+    assert events == [("left_by_cluster", None, True)] * 3, "each article of the lost batch has a row saying why"
+    assert rows(config_path, "SELECT last_outcome, fetch_attempts, parked_at IS NULL FROM entries") == [
+        ("left_by_cluster", 0, True)] * 3, "no attempt counted, never parked for it"
+    assert rows(config_path, "SELECT articles_deferred, articles_failed FROM runs") == [(3, 0)]
+    assert first["articles_failed"] == 0
+    named = queries.load_query(sql_root() / "queries", "run_deferred")
+    said = run_read_query(Warehouse(load_config(config_path).warehouse_path), named.sql,
+                          queries.bind_params(named, [])).rows
+    assert [(feed, n, why) for feed, n, _, why in said] == [("alpha", 3, "left by the cluster")]
+
+    # The next run's choice (a whole second run cost the test seconds of CI: an uncounted, unparked entry is fetched
+    # like any other pending one, tests/hostile/test_run_budget.py).
+    with Warehouse(load_config(config_path).warehouse_path).reading() as con:
+        pending, total = pending_entries(con, ["alpha"])
+    left = rows(config_path, "SELECT url FROM fetch_events WHERE kind = 'article' ORDER BY url")
+    assert total == 3 and sorted((p.url,) for p in pending) == left, "the next run fetches them"
