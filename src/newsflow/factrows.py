@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from typing import Any
 
 from newsflow.pageblocks import bounded_text
@@ -30,6 +31,30 @@ _FIGURES = re.compile(r"\d+(?:[.,:]\d+)*")  # a number with its decimal or thous
 _YEAR = re.compile(r"(?<![\d$€£¥])(?:1[89]|20)\d\d(?![^\W_])")  # a release's or a building's year, or a day's
 # ("12.03.2026", "2026-03-12"): what a fact box tells; not a price ("€1999") or a measure ("1850m")
 _UNIT = re.compile(r"[^\W\d_]+")  # a unit's letters ("bn", "GB", "kg"): the same kind of figure in another size
+ISO_CURRENCIES = frozenset({
+    "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD",
+    "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP",
+    "CNH", "CNY", "COP", "COU", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR",
+    "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS",
+    "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT",
+    "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+    "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP",
+    "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
+    "SOS", "SRD", "SSP", "STN", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH",
+    "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA",
+    "XBB", "XBC", "XBD", "XCD", "XCG", "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XUA", "YER", "ZAR", "ZMW", "ZWG",
+})
+"""ISO 4217's codes in use (CLDR's territory currencies without an end day): "EUR 2,40", "2,40 CHF", "USD5"."""
+LETTER_CURRENCIES = frozenset({
+    "kr", "kr.", "Kr", "Kr.", "zł", "Kč", "Ft", "Rs", "Rs.", "lei", "\u0440\u0443\u0431.", "\u0433\u0440\u043d",
+})
+"""Currencies written in a country's own letters, no ISO code and no sign ("25 kr", "12 zł", "300 Kč", the rouble's
+and the hryvnia's Cyrillic abbreviations)."""
+CURRENCY = "\u00a4"  # "¤": the form of a figure whose currency is written in letters
+_CODE_JOINED = re.compile(r"([A-Z]{3})(\d\S*)|(\d\S*?)([A-Z]{3})")  # "USD5", "12.50CHF"
+SAME_PRICES_MAX = 2
+"""A fact box holds a ticket's price and a reduced one ("Eintritt 12 €", "Ermäßigt 6 €"): up to SAME_PRICES_MAX
+plain prices of one form beside a day; three or more are a price list, the story's data."""
 MAX_TABLES_READ = 30
 """The first MAX_TABLES_READ tables of the page are read, each to its FACT_TABLE_MAX_ROWS + 1st row and each row to
 FACT_ROW_MAX_CHARACTERS: a page of 50,000 tables or rows costs as much as a page of thirty small ones."""
@@ -94,7 +119,7 @@ def _short_rows(table: Any) -> set[str] | None:
         rows.add(line)
         value = _row_value(line.split())
         if _FIGURE.search(value):
-            figures.append(_UNIT.sub("", _FIGURES.sub("0", value)))
+            figures.append(_FIGURES.sub("0", value))
             dated = dated or bool(_YEAR.search(value))
     if len(rows) < FACT_TABLE_MIN_ROWS:
         return None
@@ -102,26 +127,42 @@ def _short_rows(table: Any) -> set[str] | None:
 
 
 def _row_value(words: list[str]) -> str:
-    """The row's last word, with a sign written apart from its figure ("€ 2,40", "2,40 €": Dutch, French, German
-    prices) joined to it: the sign is the figure's form, or a fare and a year would be one form (thirty-third pass)."""
+    """The row's last word, with a sign or a currency's letters written apart from its figure ("€ 2,40", "2,40 €",
+    "EUR 2,40", "2,40 CHF": Dutch, French, German, Swiss prices) or joined to it ("USD5") made the figure's currency
+    mark: the currency is the figure's form, or a fare and a year would be one form (thirty-third and thirty-fourth
+    passes)."""
     if not words:
         return ""
     last = words[-1]
     before = words[-2] if len(words) > 1 else ""
-    if _is_sign(before) and _FIGURE.search(last):
-        return before + last
-    if _is_sign(last) and _FIGURE.search(before):
-        return before + last
+    if _FIGURE.search(last):
+        mark = _currency_mark(before)
+        return mark + last if mark else _joined_code_marked(last)
+    mark = _currency_mark(last)
+    if mark and _FIGURE.search(before):
+        return before + mark
     return last
 
 
-def _is_sign(word: str) -> bool:
-    """A word of signs only ("€", "$", "%"), no letter and no digit, or a currency's letters with its sign ("R$",
-    "US$", "HK$": Brazilian, Spanish and Hong Kong prices; review of the thirty-third pass)."""
+def _currency_mark(word: str) -> str:
+    """The mark a word apart from a figure gives it: the word itself when it is signs only ("€", "$", "%"), the
+    currency's sign when it is letters and a sign ("R$", "US$", "HK$": review of the thirty-third pass), CURRENCY
+    when it is an ISO code or a currency in letters; "" otherwise."""
+    if word in ISO_CURRENCIES or word in LETTER_CURRENCIES:
+        return CURRENCY
     if not word or len(word) > 3 or any(character.isnumeric() for character in word):
-        return False
-    return not any(character.isalpha() for character in word) or any(
-        unicodedata.category(character) == "Sc" for character in word)
+        return ""
+    if not any(character.isalpha() for character in word):
+        return word
+    return "".join(character for character in word if unicodedata.category(character) == "Sc")
+
+
+def _joined_code_marked(word: str) -> str:
+    """A figure with an ISO code joined to it ("USD5", "12.50CHF") with CURRENCY for the code; others as they are."""
+    joined = _CODE_JOINED.fullmatch(word)
+    if joined is None or (joined[1] or joined[4]) not in ISO_CURRENCIES:
+        return word
+    return CURRENCY + joined[2] if joined[1] else joined[3] + CURRENCY
 
 
 def _figures_of_many_forms(figures: list[str]) -> bool:
@@ -130,8 +171,18 @@ def _figures_of_many_forms(figures: list[str]) -> bool:
     unit's letters are no form: "$4.2bn" and "$310m" are both money, "128GB" and "172g" both measures (a company's
     results, a phone's spec table: data of the story; review of the thirty-second pass). The caller also wants a
     year among them (a release day, a year built): a player's or a match's stat line ("10-18", "55.6%", "27") has
-    figures of many forms and no year."""
-    return len(figures) >= FACT_TABLE_MIN_ROWS and len(set(figures)) == len(figures)
+    figures of many forms and no year. Up to SAME_PRICES_MAX plain prices may share a form (an event's ticket and
+    its reduced price; thirty-fourth pass). `figures` are the rows' values with their digit runs written "0"."""
+    if len(figures) < FACT_TABLE_MIN_ROWS:
+        return False
+    forms = Counter(_UNIT.sub("", figure) for figure in figures)
+    return all(count == 1 or (count <= SAME_PRICES_MAX and _is_plain_price(form) and figures.count(form) == count)
+               for form, count in forms.items())
+
+
+def _is_plain_price(form: str) -> bool:
+    """A figure's form that is a currency's sign and the figure ("€0", "0€", "¤0"), no unit of size: a ticket's."""
+    return len(form) == 2 and "0" in form and unicodedata.category(form.replace("0", "")) == "Sc"
 
 
 def _wider_than_a_fact(row: Any) -> bool:

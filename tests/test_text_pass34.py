@@ -1,0 +1,57 @@
+"""The thirty-fourth text pass (docs/extraction.md, "Thirty-fourth pass, text"): a currency written in letters
+beside its figure, and an event's box of two prices and a day, each on a hand-written page."""
+
+from __future__ import annotations
+
+from newsflow.extract import extract_article
+from tests.test_text_pass31 import STORY, URL
+from tests.test_text_pass32 import _table_page
+
+NARROW = "\u202f"
+NO_BREAK = "\u00a0"
+THIN = "\u2009"
+
+
+def test_a_fact_box_whose_currency_is_an_iso_code_is_no_line_of_the_story() -> None:
+    """"EUR 2,40", "CHF 12.50", "USD 5", "2,40 EUR", "SEK12", "12.50CHF": the code is the figure's currency, so
+    the fare is a price's form, not the year's, whichever side the code is on and whatever space is between."""
+    fares = ("EUR 2,40", "CHF 12.50", "USD 5", "2,40 EUR", "SEK12", "12.50CHF", f"EUR{NARROW}2,40",
+             f"2,40{NO_BREAK}EUR", f"JPY{THIN}300", "BRL 2,40")
+    for fare in fares:
+        rows = [("Line since", "1998"), ("Ticket", fare), ("Buses", "6/hour"), ("Stops", "14-22")]
+        for one_column in (False, True):
+            table = [(f"{label} {value}",) for label, value in rows] if one_column else rows
+            article = extract_article(_table_page(table), URL)
+            assert article is not None
+            assert article.text == "\n".join(STORY), (fare, one_column)
+
+
+def test_a_price_list_in_iso_codes_over_the_story_stays() -> None:
+    """The guard: prices in one currency's code are one form, a list of them the story's data."""
+    for rows in ([("Single", "EUR 2.50"), ("Return", "EUR 4.50"), ("Season", "EUR 95")],
+                 [("Single", "2,50 CHF"), ("Return", "4,50 CHF"), ("Since", "1998"), ("Season", "95 CHF")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
+
+
+def test_an_event_box_of_two_prices_and_a_day_is_no_line_of_the_story() -> None:
+    """An event's box: its day, a ticket's price and a reduced one. The two prices share a form, but a box of a
+    day and two plain prices is the event's facts, not a price list (the thirty-third pass's review left it)."""
+    for rows in ([("Datum", "12.03.2026"), ("Eintritt", "12 €"), ("Ermäßigt", "6 €")],
+                 [("Date", "12 March 2026"), ("Tickets", "€12"), ("Concessions", "€6")],
+                 [("Date", "12 March 2026"), ("Tickets", "EUR 12"), ("Concessions", "EUR 6")],
+                 [("Date", "12 March 2026"), ("Venue", "Harbour Hall"), ("Tickets", "$25"), ("Students", "$15")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), rows
+
+
+def test_a_results_box_of_a_year_and_two_sums_in_units_stays() -> None:
+    """The guard: a company's year and two sums in units ("$4.2bn", "$310m") is its results, the story's data; a
+    price list of three prices under a year stays too."""
+    for rows in ([("Fiscal year", "2025"), ("Revenue", "$4.2bn"), ("Net profit", "$310m")],
+                 [("Since", "1998"), ("Single", "€2.50"), ("Return", "€4.50"), ("Season", "€95")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
