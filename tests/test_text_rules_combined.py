@@ -20,19 +20,16 @@ from hypothesis import strategies as st
 from newsflow.completion import Block, complete_story
 from newsflow.extract import extract_article
 from newsflow.markedlines import drop_marked_lines
+from tests.textpagehtml import render
+from tests.textpagewords import HEADLINES, LAST_LINES, STANDFIRSTS, TEASERS
 from tests.textpageworld import (
     AFTER_STORY,
-    HEADLINES,
-    LAST_LINES,
-    STANDFIRSTS,
-    TEASERS,
     UNNAMED_BODY_CLASS,
     UNWANTED,
     TextPage,
     furniture_lines,
     paragraphs,
     quote,
-    render,
     story_lines,
     text_pages,
 )
