@@ -20,6 +20,7 @@ from tests.textpageworld import (
     list_items,
     paragraphs,
     quote,
+    table_columns,
 )
 
 OUTER_CLASSES = {"article": "", "main": "", "soup": "col-md-8 content-area", "split": "story-wrap"}
@@ -57,7 +58,7 @@ def _blocks(page: TextPage, has: set[str]) -> list[str]:
     """The story's blocks in order, with the in-story furniture (contents, ad label, continue link) among them."""
     texts = paragraphs(page)
     blocks = [_part(page, kind) for kind in ("label", "facts") if kind in has]
-    blocks += [_table(page, data_rows(page), "results")] if page.data_table else []
+    blocks += [_table(data_rows(page), "results", table_columns(page))] if page.data_table else []
     blocks += [_part(page, "contents")] if "contents" in has and page.subheads else []
     for position, text in enumerate(texts):
         if position in page.subheads:
@@ -158,7 +159,7 @@ def _named_part(page: TextPage, kind: str) -> str:
     if kind == "label":
         return _field_label(page)
     if kind == "facts":
-        return _table(page, fact_rows(page), "fact-box")
+        return _table(fact_rows(page), "fact-box", table_columns(page, facts=True))
     if kind == "ad":
         return f'<div class="ad-slot"><span class="ad-label">{texts[0]}</span><div class="ad-unit"></div></div>'
     raise ValueError(kind)
@@ -173,8 +174,8 @@ def _field_label(page: TextPage) -> str:
             + "</div>")
 
 
-def _table(page: TextPage, rows: list[tuple[str, str]], name: str) -> str:
+def _table(rows: list[tuple[str, str]], name: str, columns: int) -> str:
     """A table of labels and values: two columns, or one cell a row (`textpageworld.table_line`)."""
-    cells = ("".join(f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in rows) if page.variant % 2
+    cells = ("".join(f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in rows) if columns == 2
              else "".join(f"<tr><td>{label} {value}</td></tr>" for label, value in rows))
     return f'<table class="{name}"><tbody>{cells}</tbody></table>'

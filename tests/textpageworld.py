@@ -97,7 +97,8 @@ class TextPage:
     inside: bool = False  # the blocks after the story sit inside its container (related and appeal mid-story)
     furniture: tuple[str, ...] = ()  # in their order on the page (AFTER_STORY ones after the story)
     fare: int = 0  # the fact box's fare: the language's own (0) or FARES[fare - 1]
-    event: bool = False  # the fact box is an event's: a day, the fare and the reduced fare (EVENT_BOXES)
+    event: bool = False  # the fact box is an event's: a day, the fare and the reduced fare (EVENT_BOXES), in two
+    # columns (one cell a row, other rules take the day or the fares first and leave under 3 rows: a limit)
 
     def without(self, part: str) -> TextPage:
         return replace(self, furniture=tuple(kind for kind in self.furniture if kind != part))
@@ -180,15 +181,20 @@ def furniture_lines(page: TextPage, part: str) -> list[str]:
         "ad": [ad],
         "most_read": [most_read, *reversed(teasers)],
         "label": [FIELD_LABELS[page.lang]],
-        "facts": [table_line(page, row) for row in fact_rows(page)],
+        "facts": [table_line(page, row, table_columns(page, facts=True)) for row in fact_rows(page)],
     }[part]
 
 
-def table_line(page: TextPage, row: tuple[str, str]) -> str:
+def table_line(page: TextPage, row: tuple[str, str], columns: int = 0) -> str:
     """A table's row as trafilatura writes it: one cell's text, or a Markdown table's row (two columns); a no-break,
     narrow or thin space as a space (the text's normal form)."""
     label, value = row[0], " ".join(row[1].split())
-    return f"| {label} | {value} |" if page.variant % 2 else f"{label} {value}"
+    return f"| {label} | {value} |" if (columns or table_columns(page)) == 2 else f"{label} {value}"
+
+
+def table_columns(page: TextPage, facts: bool = False) -> int:
+    """A table's columns: one or two by the page's variant, an event's fact box two (`TextPage.event`)."""
+    return 2 if page.variant % 2 or (facts and page.event) else 1
 
 
 def fact_rows(page: TextPage) -> list[tuple[str, str]]:
