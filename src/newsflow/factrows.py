@@ -7,8 +7,10 @@ of which FACT_TABLE_MIN_ROWS or more are lines of the text's head; a table with 
 that holds the story, or a data table the story's lines point to. A fact's row is a label and its value: a table
 with a row of more than FACT_ROW_MAX_CELLS cells, or whose rows mostly end in a figure, is data (an election's
 result, a league table, prices) that may open the story and stays (review of the thirty-first pass), unless each
-row's figure is of another form and one is a year (a release day, a price, a score: thirty-second pass). Pure
-functions over an lxml tree (only its methods are used; lxml is not imported).
+row's figure is of another form and one is a year (a release day, a price, a score: thirty-second pass); a figure's
+currency, a sign or letters ("EUR 2,40"), is part of its form, and two plain prices may share one (an event's ticket
+and reduced price: thirty-fourth pass). Pure functions over an lxml tree (only its methods are used; lxml is not
+imported).
 """
 
 from __future__ import annotations
