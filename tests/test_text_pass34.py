@@ -74,3 +74,14 @@ def test_a_one_column_event_box_whose_day_another_rule_takes_is_no_line_of_the_s
     article = extract_article(html, render(page)[1])
     assert article is not None
     assert "Single fare" not in article.text and "Reduced fare" not in article.text
+
+
+def test_a_french_field_label_with_its_space_before_the_colon_is_a_label() -> None:
+    """French writes "Description de l'épisode :": "l'" and "épisode" were two words to the word count, so the label
+    was four, over the three a label may have, and stayed over a story of short paragraphs (seed 13). An elided
+    article is no word of its own; a line of four words is still no label."""
+    from newsflow.storystart import is_field_label
+
+    assert is_field_label("Description de l'épisode :") and is_field_label("Résumé :")
+    assert is_field_label("Description de l'épisode\u00a0:") and is_field_label("Descrizione dell'episodio:")
+    assert not is_field_label("Le maire a dit :") and not is_field_label(":")

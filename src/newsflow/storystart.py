@@ -58,6 +58,7 @@ BREADCRUMB_MIN_ITEMS = 3
 BREADCRUMB_ITEM_MAX_CHARS = 40
 """A breadcrumb has at least three items, each a section's name: short, and no sentence ("Rents > wages >
 savings: the survey's three lines tell …" is a story's line)."""
+_ELISION = re.compile(r"\b[^\W\d_]{1,7}['’](?=[^\W\d_])")  # noqa: RUF001 (both apostrophes): "l'", "dell'", "jusqu'"
 _SPEECH_MARK = re.compile(r"[\"“”„«»‘’‚‹›?!？！]")  # noqa: RUF001 (the quotes of several languages are the point)
 _LETTER = re.compile(r"[^\W\d_]")
 _LABEL_DISPLAY = re.compile(r"label[-_]+(?:hidden|above|inline|visually)")  # how a field shows its label
@@ -238,10 +239,11 @@ def is_bare_label(line: str) -> bool:
 def is_field_label(line: str) -> bool:
     """A label of at most FIELD_LABEL_MAX_WORDS words ending in a colon, alone on its line: a template's name for the
     field below it ("Episode Description:", "Summary:"), no sentence of a story, which says something before its
-    colon; quoted, it is speech."""
+    colon; quoted, it is speech. An elided article is no word of its own ("Description de l'épisode :", "Descrizione
+    dell'episodio:": three words, thirty-fourth pass)."""
     stripped = line.rstrip()
     return (
-        stripped.endswith((":", "：")) and 0 < word_count(stripped) <= FIELD_LABEL_MAX_WORDS  # noqa: RUF001 (the fullwidth colon is the point)
+        stripped.endswith((":", "：")) and 0 < word_count(_ELISION.sub("", stripped)) <= FIELD_LABEL_MAX_WORDS  # noqa: RUF001 (the fullwidth colon is the point)
         and not _SPEECH_MARK.search(stripped)
     )
 
