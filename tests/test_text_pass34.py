@@ -85,3 +85,12 @@ def test_a_french_field_label_with_its_space_before_the_colon_is_a_label() -> No
     assert is_field_label("Description de l'épisode :") and is_field_label("Résumé :")
     assert is_field_label("Description de l'épisode\u00a0:") and is_field_label("Descrizione dell'episodio:")
     assert not is_field_label("Le maire a dit :") and not is_field_label(":")
+
+
+def test_a_french_field_label_with_a_typographic_apostrophe_is_a_label() -> None:
+    """French and Italian pages write the elision with a typographic apostrophe (U+2019): an elided article's
+    apostrophe is no speech mark (review of the thirty-fourth pass); a quoted label still is speech."""
+    from newsflow.storystart import is_field_label
+
+    assert is_field_label("Description de l’épisode :") and is_field_label("Descrizione dell’episodio:")  # noqa: RUF001
+    assert not is_field_label("‘Key points’:") and not is_field_label("Il a dit ’non’ :")  # noqa: RUF001
