@@ -30,8 +30,12 @@ FACT_ROW_MAX_CHARACTERS = 200  # eight words' text with a cell's spaces and line
 FACT_ROW_MAX_CELLS = 2
 _FIGURE = re.compile(r"\d")
 _FIGURES = re.compile(r"\d+(?:[.,:]\d+)*")  # a number with its decimal or thousands marks: one "0" of a form
-_YEAR = re.compile(r"(?<![\d$€£¥])(?:1[89]|20)\d\d(?![^\W_])")  # a release's or a building's year, or a day's
-# ("12.03.2026", "2026-03-12"): what a fact box tells; not a price ("€1999") or a measure ("1850m")
+_SIGNS = ("$\u00a2-\u00a5\u058f\u060b\u07fe\u07ff\u09f2\u09f3\u09fb\u0af1\u0bf9\u0e3f\u17db\u20a0-\u20c0"
+          "\ua838\ufdfc\ufe69\uff04\uffe0\uffe1\uffe5\uffe6")
+"""Unicode's currency signs (category Sc, "¤" among them) in the Basic Multilingual Plane."""
+_YEAR = re.compile(rf"(?<![\d{_SIGNS}])(?:1[89]|20)\d\d(?![^\W_]|[{_SIGNS}])")  # a release's or a building's year,
+# or a day's ("12.03.2026", "2026-03-12"): what a fact box tells; not a price with its currency on either side
+# ("€1999", "1999 €", "CHF 1999": review of the thirty-fourth pass) or a measure ("1850m")
 _UNIT = re.compile(r"[^\W\d_]+")  # a unit's letters ("bn", "GB", "kg"): the same kind of figure in another size
 ISO_CURRENCIES = frozenset({
     "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD",
