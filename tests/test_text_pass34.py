@@ -105,3 +105,21 @@ def test_a_price_in_a_years_range_is_no_year_whatever_its_currency() -> None:
         article = extract_article(_table_page(rows), URL)
         assert article is not None
         assert "Price" in article.text and "Score" in article.text, price
+
+
+def test_a_box_whose_figures_follow_words_that_are_also_currency_codes_stays() -> None:
+    """A match's "ARS 2", "CHE 1" (Arsenal, Chelsea), a rugby box's "TRY 2", "PEN 3", "COP28", "PHP 8", "TOP 10":
+    ordinary capitals that ISO 4217 also lists (or lists as a fund, "CHE") are no currency before a bare count, so
+    the figures are of one form and the box, the story's data, stays, as on main (review of the thirty-fourth pass:
+    read as two plain prices beside a day, each box went); a word code before money's figure is a currency."""
+    for rows in ([("Date", "12.03.2026"), ("Home", "ARS 2"), ("Away", "CHE 1")],
+                 [("Date", "12.03.2026"), ("Tries", "TRY 2"), ("Penalties", "PEN 3")],
+                 [("Date", "12.03.2026"), ("Summit", "COP28"), ("Delegates", "ALL 190")],
+                 [("Released", "2025"), ("Language", "PHP 8"), ("Chart", "TOP 10")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[1][0] in article.text and rows[-1][0] in article.text, rows
+    rows = [("Line since", "1998"), ("Ticket", "TRY 12,50"), ("Buses", "6/hour"), ("Stops", "14-22")]
+    article = extract_article(_table_page(rows), URL)
+    assert article is not None
+    assert article.text == "\n".join(STORY)

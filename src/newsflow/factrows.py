@@ -39,18 +39,26 @@ _YEAR = re.compile(rf"(?<![\d{_SIGNS}])(?:1[89]|20)\d\d(?![^\W_]|[{_SIGNS}])")  
 _UNIT = re.compile(r"[^\W\d_]+")  # a unit's letters ("bn", "GB", "kg"): the same kind of figure in another size
 ISO_CURRENCIES = frozenset({
     "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD",
-    "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP",
-    "CNH", "CNY", "COP", "COU", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR",
-    "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS",
-    "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT",
-    "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
-    "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP",
-    "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
-    "SOS", "SRD", "SSP", "STN", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH",
-    "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA",
-    "XBB", "XBC", "XBD", "XCD", "XCG", "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XUA", "YER", "ZAR", "ZMW", "ZWG",
+    "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNH", "CNY", "COP", "CRC",
+    "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS",
+    "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD",
+    "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL",
+    "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD",
+    "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD",
+    "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SYP", "SZL",
+    "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VED", "VES",
+    "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
 })
-"""ISO 4217's codes in use (CLDR's territory currencies without an end day): "EUR 2,40", "2,40 CHF", "USD5"."""
+"""ISO 4217's codes in use as money (CLDR's territory currencies without an end day, its funds, metals and units of
+account aside: "CHE" is Chelsea's, not a price's): "EUR 2,40", "2,40 CHF", "USD5"."""
+WORD_CODES = frozenset({
+    "AED", "ALL", "AMD", "ARS", "BAM", "BOB", "BTN", "CAD", "COP", "CUP", "CVE", "DOP", "GEL", "ILS", "KGS", "LAK",
+    "MAD", "MDL", "MOP", "MUR", "NAD", "PEN", "PHP", "RON", "SAR", "SOS", "TMT", "TOP", "TRY",
+})
+"""Codes that are also words or common capitals ("ALL", "TOP", "CUP", a rugby box's "TRY" and "PEN", Arsenal's
+"ARS", "PHP 8", "COP28"): a currency only before or after a figure written as money (MONEY: "TRY 12,50", "ARS
+1.500"), never before a bare count (review of the thirty-fourth pass)."""
+_MONEY = re.compile(r"\d+(?:[.,']\d{3})*[.,](?:\d\d|-{1,2})|\d{1,3}(?:[.,']\d{3})+")  # cents or thousands
 LETTER_CURRENCIES = frozenset({
     "kr", "kr.", "Kr", "Kr.", "zł", "Kč", "Ft", "Rs", "Rs.", "lei", "\u0440\u0443\u0431.", "\u0433\u0440\u043d",
 })
@@ -142,19 +150,19 @@ def _row_value(words: list[str]) -> str:
     last = words[-1]
     before = words[-2] if len(words) > 1 else ""
     if _FIGURE.search(last):
-        mark = _currency_mark(before)
+        mark = _currency_mark(before, last)
         return mark + last if mark else _joined_code_marked(last)
-    mark = _currency_mark(last)
+    mark = _currency_mark(last, before)
     if mark and _FIGURE.search(before):
         return before + mark
     return last
 
 
-def _currency_mark(word: str) -> str:
+def _currency_mark(word: str, figure: str) -> str:
     """The mark a word apart from a figure gives it: the word itself when it is signs only ("€", "$", "%"), the
     currency's sign when it is letters and a sign ("R$", "US$", "HK$": review of the thirty-third pass), CURRENCY
-    when it is an ISO code or a currency in letters; "" otherwise."""
-    if word in ISO_CURRENCIES or word in LETTER_CURRENCIES:
+    when it is an ISO code or a currency in letters (`_is_currency_code`); "" otherwise."""
+    if word in LETTER_CURRENCIES or _is_currency_code(word, figure):
         return CURRENCY
     if not word or len(word) > 3 or any(character.isnumeric() for character in word):
         return ""
@@ -166,9 +174,14 @@ def _currency_mark(word: str) -> str:
 def _joined_code_marked(word: str) -> str:
     """A figure with an ISO code joined to it ("USD5", "12.50CHF") with CURRENCY for the code; others as they are."""
     joined = _CODE_JOINED.fullmatch(word)
-    if joined is None or (joined[1] or joined[4]) not in ISO_CURRENCIES:
+    if joined is None or not _is_currency_code(joined[1] or joined[4], joined[2] or joined[3]):
         return word
     return CURRENCY + joined[2] if joined[1] else joined[3] + CURRENCY
+
+
+def _is_currency_code(code: str, figure: str) -> bool:
+    """Whether `code` beside `figure` is a currency: an ISO code, and one of WORD_CODES only with money's figure."""
+    return code in ISO_CURRENCIES and (code not in WORD_CODES or bool(_MONEY.fullmatch(figure)))
 
 
 def _figures_of_many_forms(figures: list[str]) -> bool:
