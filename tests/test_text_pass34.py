@@ -123,3 +123,14 @@ def test_a_box_whose_figures_follow_words_that_are_also_currency_codes_stays() -
     article = extract_article(_table_page(rows), URL)
     assert article is not None
     assert article.text == "\n".join(STORY)
+
+
+def test_an_english_possessive_is_a_word_of_the_label() -> None:
+    """Only an elided article or preposition ("l'", "dell'", "jusqu'", "un'") is no word of its own: an English
+    possessive or contraction ("Today's", "What's") is, as on main, so a four-word line stays no label (review)."""
+    from newsflow.storystart import is_field_label
+
+    assert not is_field_label("Today's top stories:") and not is_field_label("What's in the bill:")
+    assert not is_field_label("O'Brien's full statement:")
+    assert is_field_label("Jusqu'à quand :") and is_field_label("Un'altra intervista:")
+    assert is_field_label("Notizie sull'evento oggi:") and is_field_label("Le mot d'ordre :")

@@ -58,7 +58,9 @@ BREADCRUMB_MIN_ITEMS = 3
 BREADCRUMB_ITEM_MAX_CHARS = 40
 """A breadcrumb has at least three items, each a section's name: short, and no sentence ("Rents > wages >
 savings: the survey's three lines tell …" is a story's line)."""
-_ELISION = re.compile(r"\b[^\W\d_]{1,7}['’](?=[^\W\d_])")  # noqa: RUF001 (both apostrophes): "l'", "dell'", "jusqu'"
+_ELISION = re.compile(  # an elided article, preposition or pronoun (French, Italian, Catalan), not "Today's"
+    r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|quelqu|dell|nell|sull|dall|all|coll|pell|quell|quest|nessun|un)"
+    r"['’](?=[^\W\d_])", re.IGNORECASE)  # noqa: RUF001 (both apostrophes)
 _SPEECH_MARK = re.compile(r"[\"“”„«»‘’‚‹›?!？！]")  # noqa: RUF001 (the quotes of several languages are the point)
 _LETTER = re.compile(r"[^\W\d_]")
 _LABEL_DISPLAY = re.compile(r"label[-_]+(?:hidden|above|inline|visually)")  # how a field shows its label
