@@ -29,7 +29,9 @@ FACT_ROW_MAX_WORDS = 8
 FACT_ROW_MAX_CHARACTERS = 200  # eight words' text with a cell's spaces and line breaks
 FACT_ROW_MAX_CELLS = 2
 _FIGURE = re.compile(r"\d")
-_FIGURES = re.compile(r"\d+(?:[.,:]\d+)*")  # a number with its decimal or thousands marks: one "0" of a form
+_FIGURES = re.compile(r"\d+(?:[.,:]\d+)*(?:[.,][-\u2013\u2014]{1,2})?")
+"""A number with its decimal or thousands marks, or its no-cents dash ("12,-", "12.-" or an en dash: German and Swiss
+prices; review of the thirty-fourth pass): one "0" of a form."""
 _SIGNS = ("$\u00a2-\u00a5\u058f\u060b\u07fe\u07ff\u09f2\u09f3\u09fb\u0af1\u0bf9\u0e3f\u17db\u20a0-\u20c0"
           "\ua838\ufdfc\ufe69\uff04\uffe0\uffe1\uffe5\uffe6")
 """Unicode's currency signs (category Sc, "¤" among them) in the Basic Multilingual Plane."""
