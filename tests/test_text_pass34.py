@@ -145,3 +145,14 @@ def test_an_event_box_whose_prices_end_in_a_dash_is_no_line_of_the_story() -> No
         article = extract_article(_table_page(rows), URL)
         assert article is not None
         assert article.text == "\n".join(STORY), rows
+
+
+def test_a_box_of_two_figures_whose_form_is_two_zeros_extracts() -> None:
+    """A phone's "1920x1080" and "4000x3000" (a unit's letters between two numbers) or "1.-3." share the form "00":
+    the plain-price test read the sign left when the zeros go, "", and raised TypeError out of `extract_article`
+    (review of the thirty-fourth pass). Two figures of one form that is no price: the box is data and stays."""
+    for rows in ([("Released", "2025"), ("Screen", "1920x1080"), ("Camera", "4000x3000")],
+                 [("Since", "1998"), ("Places", "1.-3"), ("Prizes", "4.-6")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[1][0] in article.text and rows[-1][0] in article.text, rows

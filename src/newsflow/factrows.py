@@ -203,7 +203,8 @@ def _figures_of_many_forms(figures: list[str]) -> bool:
 
 def _is_plain_price(form: str) -> bool:
     """A figure's form that is a currency's sign and the figure ("€0", "0€", "¤0"), no unit of size: a ticket's."""
-    return len(form) == 2 and "0" in form and unicodedata.category(form.replace("0", "")) == "Sc"
+    sign = form.replace("0", "", 1)  # one figure and one character ("00", "1920x1080" less its "x", has no sign)
+    return len(sign) == 1 and len(form) == 2 and unicodedata.category(sign) == "Sc"
 
 
 def _wider_than_a_fact(row: Any) -> bool:
