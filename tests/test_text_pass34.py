@@ -156,3 +156,18 @@ def test_a_box_of_two_figures_whose_form_is_two_zeros_extracts() -> None:
         article = extract_article(_table_page(rows), URL)
         assert article is not None
         assert rows[1][0] in article.text and rows[-1][0] in article.text, rows
+
+
+def test_an_event_box_whose_prices_join_letters_and_a_sign_is_no_line_of_the_story() -> None:
+    """"HK$200", "R$40", "US$25": the letters before the sign name the dollar or the real, no unit of size, so the
+    event's two prices are plain prices as "R$ 40" apart is (review: the letters counted as a unit and the box
+    stayed); "US$4.2bn" and "US$310m" under a fiscal year are still sums in units and stay."""
+    for rows in ([("Date", "12 March 2026"), ("Tickets", "HK$200"), ("Concessions", "HK$100")],
+                 [("Data", "12/03/2026"), ("Ingresso", "R$40"), ("Meia-entrada", "R$20")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), rows
+    rows = [("Fiscal year", "2025"), ("Revenue", "US$4.2bn"), ("Net profit", "US$310m")]
+    article = extract_article(_table_page(rows), URL)
+    assert article is not None
+    assert "Revenue" in article.text and "Net profit" in article.text

@@ -68,6 +68,7 @@ LETTER_CURRENCIES = frozenset({
 and the hryvnia's Cyrillic abbreviations)."""
 CURRENCY = "\u00a4"  # "¤": the form of a figure whose currency is written in letters
 _CODE_JOINED = re.compile(r"([A-Z]{3})(\d\S*)|(\d\S*?)([A-Z]{3})")  # "USD5", "12.50CHF"
+_LETTERS_BEFORE_SIGN = re.compile(rf"^[^\W\d_]{{1,3}}(?=[{_SIGNS}]\d)")  # "US$25", "HK$200", "R$40": the sign's country
 SAME_PRICES_MAX = 2
 """A fact box holds a ticket's price and a reduced one ("Eintritt 12 €", "Ermäßigt 6 €"): up to SAME_PRICES_MAX
 plain prices of one form beside a day; three or more are a price list, the story's data."""
@@ -174,10 +175,11 @@ def _currency_mark(word: str, figure: str) -> str:
 
 
 def _joined_code_marked(word: str) -> str:
-    """A figure with an ISO code joined to it ("USD5", "12.50CHF") with CURRENCY for the code; others as they are."""
+    """A figure with an ISO code joined to it ("USD5", "12.50CHF") with CURRENCY for the code, one with a sign's
+    letters joined ("HK$200") with its sign alone; others as they are."""
     joined = _CODE_JOINED.fullmatch(word)
     if joined is None or not _is_currency_code(joined[1] or joined[4], joined[2] or joined[3]):
-        return word
+        return _LETTERS_BEFORE_SIGN.sub("", word)  # "HK$200" is "$200", as "HK$ 200" apart is (review)
     return CURRENCY + joined[2] if joined[1] else joined[3] + CURRENCY
 
 
