@@ -171,3 +171,14 @@ def test_an_event_box_whose_prices_join_letters_and_a_sign_is_no_line_of_the_sto
     article = extract_article(_table_page(rows), URL)
     assert article is not None
     assert "Revenue" in article.text and "Net profit" in article.text
+
+
+def test_a_price_list_in_a_countrys_letters_over_the_story_stays() -> None:
+    """"24 kr", "2,40 zł", "300 Kč", "50 грн": the letters are the figure's currency (`LETTER_CURRENCIES`), so a
+    price list of them is figures of one form and stays (review: no test failed with the letters taken out, a row
+    ending in letters reading as no figure and the list as a fact box)."""
+    for unit in ("kr", "zł", "Kč", "Ft", "lei", "\u0433\u0440\u043d"):
+        rows = [("Single", f"24 {unit}"), ("Return", f"45 {unit}"), ("Since", "1998"), ("Season", f"950 {unit}")]
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert "Single" in article.text and "Season" in article.text, unit
