@@ -286,14 +286,15 @@ FACTS = {  # a fact box of figures of many forms, one a year, over the story (th
 }
 
 FARES = ("€2.40", "2,40 €", "€ 2,40", "R$ 2,40", "US$ 2.40", "EUR 2,40", "2,40 EUR", "CHF 2.40", "USD2.40",
-         "2,40\u00a0€", "EUR\u202f2,40", "2,40\u2009CHF", "2,40 zł", "24 kr")
+         "2,40\u00a0€", "EUR\u202f2,40", "2,40\u2009CHF", "2,40 zł", "24 kr", "HK$2.40", "2,- €")
 """A fare as a fact box may write it (`TextPage.fare`, 1 on; 0 is the language's own in `FACTS`): a sign joined or
 apart, before or after, a currency's letters with a sign, an ISO code apart or joined, a no-break, narrow or thin
-space, a local currency in letters (thirty-third and thirty-fourth passes, text)."""
+space, a local currency in letters, a sign's letters joined, a no-cents dash (thirty-third and thirty-fourth passes,
+text, and its review)."""
 REDUCED = {"€2.40": "€1.20", "2,40 €": "1,20 €", "€ 2,40": "€ 1,20", "R$ 2,40": "R$ 1,20", "US$ 2.40": "US$ 1.20",
            "EUR 2,40": "EUR 1,20", "2,40 EUR": "1,20 EUR", "CHF 2.40": "CHF 1.20", "USD2.40": "USD1.20",
            "2,40\u00a0€": "1,20\u00a0€", "EUR\u202f2,40": "EUR\u202f1,20", "2,40\u2009CHF": "1,20\u2009CHF",
-           "2,40 zł": "1,20 zł", "24 kr": "12 kr"}
+           "2,40 zł": "1,20 zł", "24 kr": "12 kr", "HK$2.40": "HK$1.20", "2,- €": "1,- €"}
 """The reduced fare beside each fare, in its form."""
 EVENT_BOXES = {  # an event's box: its day, the fare, the reduced fare (thirty-fourth pass: two prices of one form)
     "en": ("First day", "12/03/2026", "Single fare", "Reduced fare"),
