@@ -64,7 +64,8 @@ def test_a_box_of_items_under_a_colon_line_that_ends_the_container_still_goes() 
     ending in a colon ("Share this:", "Follow us on:") that readability-lxml has, plain items or links: not the
     story's list. (Review: the box is gone before `tails.drop_unconfirmed_tail` runs, so this guards the whole
     text, not `tails._past_announced_items`, whose own guards are in the tail tests above.)"""
-    from tests.textpageworld import TextPage, render
+    from tests.textpagehtml import render
+    from tests.textpageworld import TextPage
 
     html, url = render(TextPage(lang="en", sizes=(3, 2, 3, 2)))
     for box in ("<p>Share this:</p><ul><li>Facebook</li><li>Email</li><li>Print</li></ul>",

@@ -20,19 +20,16 @@ from hypothesis import strategies as st
 from newsflow.completion import Block, complete_story
 from newsflow.extract import extract_article
 from newsflow.markedlines import drop_marked_lines
+from tests.textpagehtml import render
+from tests.textpagewords import HEADLINES, LAST_LINES, STANDFIRSTS, TEASERS
 from tests.textpageworld import (
     AFTER_STORY,
-    HEADLINES,
-    LAST_LINES,
-    STANDFIRSTS,
-    TEASERS,
     UNNAMED_BODY_CLASS,
     UNWANTED,
     TextPage,
     furniture_lines,
     paragraphs,
     quote,
-    render,
     story_lines,
     text_pages,
 )
@@ -357,3 +354,10 @@ def test_a_list_of_few_words_that_ends_the_story_under_its_lead_in_is_stored() -
     items under a lead-in the second opinion has, `newsflow.leadins`)."""
     page = TextPage(lang="en", sizes=(1, 1, 1), list_at=2, lead_in=True)
     assert story_faults(page, stored_text(page)) == []
+
+
+def test_a_french_field_label_over_a_story_of_short_paragraphs_is_not_stored() -> None:
+    """Seed 13 (thirty-fourth pass): the French label "Description de l'épisode :", whole, over three one-sentence
+    paragraphs, was stored as the text's first line (the colon after its space counted as a fourth word)."""
+    page = TextPage(lang="fr", sizes=(1, 1, 1), furniture=("menu", "breadcrumbs", "label"))
+    assert kept_furniture(page, stored_text(page)) == [], page.shown()

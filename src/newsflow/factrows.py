@@ -7,14 +7,17 @@ of which FACT_TABLE_MIN_ROWS or more are lines of the text's head; a table with 
 that holds the story, or a data table the story's lines point to. A fact's row is a label and its value: a table
 with a row of more than FACT_ROW_MAX_CELLS cells, or whose rows mostly end in a figure, is data (an election's
 result, a league table, prices) that may open the story and stays (review of the thirty-first pass), unless each
-row's figure is of another form and one is a year (a release day, a price, a score: thirty-second pass). Pure
-functions over an lxml tree (only its methods are used; lxml is not imported).
+row's figure is of another form and one is a year (a release day, a price, a score: thirty-second pass); a figure's
+currency, a sign or letters ("EUR 2,40"), is part of its form, and two plain prices may share one (an event's ticket
+and reduced price: thirty-fourth pass). Pure functions over an lxml tree (only its methods are used; lxml is not
+imported).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from typing import Any
 
 from newsflow.pageblocks import bounded_text
@@ -26,10 +29,49 @@ FACT_ROW_MAX_WORDS = 8
 FACT_ROW_MAX_CHARACTERS = 200  # eight words' text with a cell's spaces and line breaks
 FACT_ROW_MAX_CELLS = 2
 _FIGURE = re.compile(r"\d")
-_FIGURES = re.compile(r"\d+(?:[.,:]\d+)*")  # a number with its decimal or thousands marks: one "0" of a form
-_YEAR = re.compile(r"(?<![\d$€£¥])(?:1[89]|20)\d\d(?![^\W_])")  # a release's or a building's year, or a day's
-# ("12.03.2026", "2026-03-12"): what a fact box tells; not a price ("€1999") or a measure ("1850m")
+_FIGURES = re.compile(r"\d+(?:[.,:]\d+)*(?:[.,][-\u2013\u2014]{1,2})?")
+"""A number with its decimal or thousands marks, or its no-cents dash ("12,-", "12.-" or an en dash: German and Swiss
+prices; review of the thirty-fourth pass): one "0" of a form."""
+_SIGNS = ("$\u00a2-\u00a5\u058f\u060b\u07fe\u07ff\u09f2\u09f3\u09fb\u0af1\u0bf9\u0e3f\u17db\u20a0-\u20c0"
+          "\ua838\ufdfc\ufe69\uff04\uffe0\uffe1\uffe5\uffe6")
+"""Unicode's currency signs (category Sc, "¤" among them) in the Basic Multilingual Plane."""
+_YEAR = re.compile(rf"(?<![\d{_SIGNS}])(?:1[89]|20)\d\d(?![^\W_]|[{_SIGNS}])")  # a release's or a building's year,
+# or a day's ("12.03.2026", "2026-03-12"): what a fact box tells; not a price with its currency on either side
+# ("€1999", "1999 €", "CHF 1999": review of the thirty-fourth pass) or a measure ("1850m")
 _UNIT = re.compile(r"[^\W\d_]+")  # a unit's letters ("bn", "GB", "kg"): the same kind of figure in another size
+ISO_CURRENCIES = frozenset({
+    "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD",
+    "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNH", "CNY", "COP", "CRC",
+    "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS",
+    "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD",
+    "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL",
+    "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD",
+    "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD",
+    "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SYP", "SZL",
+    "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VED", "VES",
+    "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+})
+"""ISO 4217's codes in use as money (CLDR's territory currencies without an end day, its funds, metals and units of
+account aside: "CHE" is Chelsea's, not a price's): "EUR 2,40", "2,40 CHF", "USD5"."""
+WORD_CODES = frozenset({
+    "AED", "ALL", "AMD", "ARS", "BAM", "BOB", "BTN", "CAD", "COP", "CUP", "CVE", "DOP", "GEL", "ILS", "KGS", "LAK",
+    "MAD", "MDL", "MOP", "MUR", "NAD", "PEN", "PHP", "RON", "SAR", "SOS", "TMT", "TOP", "TRY",
+})
+"""Codes that are also words or common capitals ("ALL", "TOP", "CUP", a rugby box's "TRY" and "PEN", Arsenal's
+"ARS", "PHP 8", "COP28"): a currency only before or after a figure written as money (MONEY: "TRY 12,50", "ARS
+1.500"), never before a bare count (review of the thirty-fourth pass)."""
+_MONEY = re.compile(r"\d+(?:[.,']\d{3})*[.,](?:\d\d|-{1,2})|\d{1,3}(?:[.,']\d{3})+")  # cents or thousands
+LETTER_CURRENCIES = frozenset({
+    "kr", "kr.", "Kr", "Kr.", "zł", "Kč", "Ft", "Rs", "Rs.", "lei", "\u0440\u0443\u0431.", "\u0433\u0440\u043d",
+})
+"""Currencies written in a country's own letters, no ISO code and no sign ("25 kr", "12 zł", "300 Kč", the rouble's
+and the hryvnia's Cyrillic abbreviations)."""
+CURRENCY = "\u00a4"  # "¤": the form of a figure whose currency is written in letters
+_CODE_JOINED = re.compile(r"([A-Z]{3})(\d\S*)|(\d\S*?)([A-Z]{3})")  # "USD5", "12.50CHF"
+_LETTERS_BEFORE_SIGN = re.compile(rf"^[^\W\d_]{{1,3}}(?=[{_SIGNS}]\d)")  # "US$25", "HK$200", "R$40": the sign's country
+SAME_PRICES_MAX = 2
+"""A fact box holds a ticket's price and a reduced one ("Eintritt 12 €", "Ermäßigt 6 €"): up to SAME_PRICES_MAX
+plain prices of one form beside a day; three or more are a price list, the story's data."""
 MAX_TABLES_READ = 30
 """The first MAX_TABLES_READ tables of the page are read, each to its FACT_TABLE_MAX_ROWS + 1st row and each row to
 FACT_ROW_MAX_CHARACTERS: a page of 50,000 tables or rows costs as much as a page of thirty small ones."""
@@ -94,7 +136,7 @@ def _short_rows(table: Any) -> set[str] | None:
         rows.add(line)
         value = _row_value(line.split())
         if _FIGURE.search(value):
-            figures.append(_UNIT.sub("", _FIGURES.sub("0", value)))
+            figures.append(_FIGURES.sub("0", value))
             dated = dated or bool(_YEAR.search(value))
     if len(rows) < FACT_TABLE_MIN_ROWS:
         return None
@@ -102,26 +144,48 @@ def _short_rows(table: Any) -> set[str] | None:
 
 
 def _row_value(words: list[str]) -> str:
-    """The row's last word, with a sign written apart from its figure ("€ 2,40", "2,40 €": Dutch, French, German
-    prices) joined to it: the sign is the figure's form, or a fare and a year would be one form (thirty-third pass)."""
+    """The row's last word, with a sign or a currency's letters written apart from its figure ("€ 2,40", "2,40 €",
+    "EUR 2,40", "2,40 CHF": Dutch, French, German, Swiss prices) or joined to it ("USD5") made the figure's currency
+    mark: the currency is the figure's form, or a fare and a year would be one form (thirty-third and thirty-fourth
+    passes)."""
     if not words:
         return ""
     last = words[-1]
     before = words[-2] if len(words) > 1 else ""
-    if _is_sign(before) and _FIGURE.search(last):
-        return before + last
-    if _is_sign(last) and _FIGURE.search(before):
-        return before + last
+    if _FIGURE.search(last):
+        mark = _currency_mark(before, last)
+        return mark + last if mark else _joined_code_marked(last)
+    mark = _currency_mark(last, before)
+    if mark and _FIGURE.search(before):
+        return before + mark
     return last
 
 
-def _is_sign(word: str) -> bool:
-    """A word of signs only ("€", "$", "%"), no letter and no digit, or a currency's letters with its sign ("R$",
-    "US$", "HK$": Brazilian, Spanish and Hong Kong prices; review of the thirty-third pass)."""
+def _currency_mark(word: str, figure: str) -> str:
+    """The mark a word apart from a figure gives it: the word itself when it is signs only ("€", "$", "%"), the
+    currency's sign when it is letters and a sign ("R$", "US$", "HK$": review of the thirty-third pass), CURRENCY
+    when it is an ISO code or a currency in letters (`_is_currency_code`); "" otherwise."""
+    if word in LETTER_CURRENCIES or _is_currency_code(word, figure):
+        return CURRENCY
     if not word or len(word) > 3 or any(character.isnumeric() for character in word):
-        return False
-    return not any(character.isalpha() for character in word) or any(
-        unicodedata.category(character) == "Sc" for character in word)
+        return ""
+    if not any(character.isalpha() for character in word):
+        return word
+    return "".join(character for character in word if unicodedata.category(character) == "Sc")
+
+
+def _joined_code_marked(word: str) -> str:
+    """A figure with an ISO code joined to it ("USD5", "12.50CHF") with CURRENCY for the code, one with a sign's
+    letters joined ("HK$200") with its sign alone; others as they are."""
+    joined = _CODE_JOINED.fullmatch(word)
+    if joined is None or not _is_currency_code(joined[1] or joined[4], joined[2] or joined[3]):
+        return _LETTERS_BEFORE_SIGN.sub("", word)  # "HK$200" is "$200", as "HK$ 200" apart is (review)
+    return CURRENCY + joined[2] if joined[1] else joined[3] + CURRENCY
+
+
+def _is_currency_code(code: str, figure: str) -> bool:
+    """Whether `code` beside `figure` is a currency: an ISO code, and one of WORD_CODES only with money's figure."""
+    return code in ISO_CURRENCIES and (code not in WORD_CODES or bool(_MONEY.fullmatch(figure)))
 
 
 def _figures_of_many_forms(figures: list[str]) -> bool:
@@ -130,8 +194,19 @@ def _figures_of_many_forms(figures: list[str]) -> bool:
     unit's letters are no form: "$4.2bn" and "$310m" are both money, "128GB" and "172g" both measures (a company's
     results, a phone's spec table: data of the story; review of the thirty-second pass). The caller also wants a
     year among them (a release day, a year built): a player's or a match's stat line ("10-18", "55.6%", "27") has
-    figures of many forms and no year."""
-    return len(figures) >= FACT_TABLE_MIN_ROWS and len(set(figures)) == len(figures)
+    figures of many forms and no year. Up to SAME_PRICES_MAX plain prices may share a form (an event's ticket and
+    its reduced price; thirty-fourth pass). `figures` are the rows' values with their digit runs written "0"."""
+    if len(figures) < FACT_TABLE_MIN_ROWS:
+        return False
+    forms = Counter(_UNIT.sub("", figure) for figure in figures)
+    return all(count == 1 or (count <= SAME_PRICES_MAX and _is_plain_price(form) and figures.count(form) == count)
+               for form, count in forms.items())
+
+
+def _is_plain_price(form: str) -> bool:
+    """A figure's form that is a currency's sign and the figure ("€0", "0€", "¤0"), no unit of size: a ticket's."""
+    sign = form.replace("0", "", 1)  # one figure and one character ("00", "1920x1080" less its "x", has no sign)
+    return len(sign) == 1 and len(form) == 2 and unicodedata.category(sign) == "Sc"
 
 
 def _wider_than_a_fact(row: Any) -> bool:

@@ -58,6 +58,9 @@ BREADCRUMB_MIN_ITEMS = 3
 BREADCRUMB_ITEM_MAX_CHARS = 40
 """A breadcrumb has at least three items, each a section's name: short, and no sentence ("Rents > wages >
 savings: the survey's three lines tell …" is a story's line)."""
+_ELISION = re.compile(  # an elided article, preposition or pronoun (French, Italian, Catalan), not "Today's"
+    r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|quelqu|dell|nell|sull|dall|all|coll|pell|quell|quest|nessun|un)"
+    r"['’](?=[^\W\d_])", re.IGNORECASE)  # noqa: RUF001 (both apostrophes)
 _SPEECH_MARK = re.compile(r"[\"“”„«»‘’‚‹›?!？！]")  # noqa: RUF001 (the quotes of several languages are the point)
 _LETTER = re.compile(r"[^\W\d_]")
 _LABEL_DISPLAY = re.compile(r"label[-_]+(?:hidden|above|inline|visually)")  # how a field shows its label
@@ -238,12 +241,13 @@ def is_bare_label(line: str) -> bool:
 def is_field_label(line: str) -> bool:
     """A label of at most FIELD_LABEL_MAX_WORDS words ending in a colon, alone on its line: a template's name for the
     field below it ("Episode Description:", "Summary:"), no sentence of a story, which says something before its
-    colon; quoted, it is speech."""
+    colon; quoted, it is speech. An elided article is no word of its own ("Description de l'épisode :", "Descrizione
+    dell'episodio:": three words, thirty-fourth pass); its apostrophe, straight or typographic, is no speech mark."""
     stripped = line.rstrip()
-    return (
-        stripped.endswith((":", "：")) and 0 < word_count(stripped) <= FIELD_LABEL_MAX_WORDS  # noqa: RUF001 (the fullwidth colon is the point)
-        and not _SPEECH_MARK.search(stripped)
-    )
+    if not stripped.endswith((":", "：")):  # noqa: RUF001 (the fullwidth colon is the point)
+        return False
+    unelided = _ELISION.sub("", stripped)  # a typographic elision is no speech mark (review)
+    return 0 < word_count(unelided) <= FIELD_LABEL_MAX_WORDS and not _SPEECH_MARK.search(unelided)
 
 
 def is_breadcrumb(line: str) -> bool:
