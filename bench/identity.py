@@ -51,10 +51,16 @@ def differences(before: dict[str, dict[str, str] | None], after: dict[str, dict[
             continue
         if isinstance(old, dict) and isinstance(new, dict):
             changed = [key for key in old if old[key] != new.get(key)]
+            if not changed:  # only fields added since the file was saved: every field it holds is the same
+                continue
             lines.append(f"{name}: " + "; ".join(f"{k}: {old[k][:80]} -> {new.get(k, '')[:80]}" for k in changed))
         else:
             lines.append(f"{name}: {str(old)[:80]} -> {str(new)[:80]}")
     return lines
+
+
+def _fields(pages: dict[str, dict[str, str] | None]) -> set[str]:
+    return {key for page in pages.values() if isinstance(page, dict) for key in page}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,8 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "save":
         args.file.write_text(json.dumps(fields, indent=0, sort_keys=True))
         return 0
-    lines = differences(json.loads(args.file.read_text()), fields)
+    saved = json.loads(args.file.read_text())
+    lines = differences(saved, fields)
     print("\n".join(lines) if lines else f"identical: every field of all {len(inputs)} pages")
+    if added := sorted(_fields(fields) - _fields(saved)):
+        print(f"fields new since {args.file.name} (not compared): {', '.join(added)}")
     return 1 if lines else 0
 
 
