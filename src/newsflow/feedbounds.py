@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 
 from newsflow.feedattributes import ReadAttributes
+from newsflow.feedpieces import as_one_section, many_pieces
 from newsflow.feedrepeats import (
     BY_LOCAL_NAME,
     KEPT_REPEATS,
@@ -113,9 +114,10 @@ and newsflow reads titles and summaries with their white space collapsed. The co
 def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
     many = utf8.count(b"<") > MANY_FEED_TAGS
     lines = utf8.count(b"\n") + utf8.count(b"\r") > MANY_FEED_LINES
-    if not many and not lines and len(utf8) <= MAX_TEXT_BYTES:
+    joined = many_pieces(utf8)
+    if not many and not lines and not joined and len(utf8) <= MAX_TEXT_BYTES:
         return utf8
-    bounded = _text_elements_bounded(utf8, many, lines)
+    bounded = _text_elements_bounded(utf8, many, lines, joined)
     if many:
         bounded = _read_elements_capped(bounded, base_url)
     # after the cap (review of red team 37b: before it, a Python call for each of 700,000 unread leaves)
@@ -228,7 +230,7 @@ def _markup_tags(utf8: bytes) -> int:
     return sum(part.count(b"<") - part.count(b"<?") - part.count(b"<!") for part in parts)
 
 
-def _text_elements_bounded(utf8: bytes, many: bool, lines: bool = False) -> bytes:
+def _text_elements_bounded(utf8: bytes, many: bool, lines: bool = False, joined: bool = False) -> bytes:
     """Each text element's content bounded; one pass: the search for an element's end tag starts after the last
     element's end (a text element inside another is the outer one's content), and a name whose end tag is missing
     is not looked for again (100,000 unclosed `<title>`s would otherwise each be searched to the end)."""
@@ -249,6 +251,8 @@ def _text_elements_bounded(utf8: bytes, many: bool, lines: bool = False) -> byte
         if many and b"<" in _TEXT_SECTION.sub(b"", inner):
             xhtml = _XHTML_TYPE.search(tag) is not None
             inner, tag = _cdata(inner if xhtml else _lead_decoded(inner)), _XHTML_TYPE.sub(b'type="html"', tag)
+        elif joined and not _XHTML_TYPE.search(tag) and (section := as_one_section(inner)) is not None:
+            inner = section  # red team 38: a handler call a reference or section, one for the whole
         elif len(inner) <= MAX_TEXT_BYTES and not (lines and (b"\n" in inner or b"\r" in inner)):
             continue
         inner = _bounded_text(inner)
