@@ -216,7 +216,8 @@ def test_a_huge_pathological_feed_costs_only_itself_and_a_slow_feed_beside_it_is
     # load, so the feed's cost is scaled by its bytes, not bounded by feedbounds: 1,000 items (`feedprep`'s
     # PRECUT_ITEMS) of 10 KB `<x:note>`s (an element newsflow does not read) of `&amp;`, one feedparser handler call
     # an entity (docs/security.md, Known gaps, "Left by red team 38"): 10 MB under this test's fetch.max_bytes, ~3 s
-    # of CPU, against a 0.75 s limit. (Red team 38 bounded the same in descriptions, 20 MB of them: 0.7 s.) (450,000 unclosed items were this test's feed until red team 11, cut to the newest since; then one
+    # of CPU, against a 0.75 s limit. (Red team 38 bounded the same in descriptions, 20 MB of them: 0.7 s.)
+    # (450,000 unclosed items were this test's feed until red team 11, cut to the newest since; then one
     # title opening 1.8 million tags, made a 58-byte feed by red team 28's feedbounds; then 600,000 <link>s one after
     # the other, 40 tags since red team 30's cap on repeated read elements; then the same nested in one another, a
     # few tags since red team 32; then 49,500 elements of 38 attributes, ~1 s since red team 33b bounded them, too
