@@ -95,8 +95,8 @@ def _sized(tokens: list[bytes], size: int) -> bytes:
 def test_text_elements_of_many_pieces_cost_what_a_plain_feed_of_their_bytes_does(
         tokens: list[bytes], place: bytes) -> None:
     """The class's generator: contents mixing the pieces, at 600 KB and twice that, against a plain feed of the same
-    bytes in the same example. On the starting code 4-10x (13x for `&lt;` tags in a description); bounded, 1-3.5x
-    (measured at 1 MB: docs/security.md)."""
+    bytes in the same example. On the starting code 4-12x at 1 MB (docs/security.md); bounded, 0.4-4.7x at these
+    sizes (every token alone in every place)."""
     size = 600_000
     costs = {}
     for scale in (1, 2):
@@ -104,7 +104,8 @@ def test_text_elements_of_many_pieces_cost_what_a_plain_feed_of_their_bytes_does
         hostile = _feed(_sized(tokens, scale * size), place, ITEMS)
         costs[scale] = (_cpu(hostile), _cpu(plain))
     (hostile_1, plain_1), (hostile_2, plain_2) = costs[1], costs[2]
-    assert hostile_1 <= 5 * plain_1 + 0.02 and hostile_2 <= 5 * plain_2 + 0.02, (tokens, place, costs)
+    # 4.7x the most seen for one token (lines, sections and references together, 1.2 MB): 6x leaves room for load
+    assert hostile_1 <= 6 * plain_1 + 0.02 and hostile_2 <= 6 * plain_2 + 0.02, (tokens, place, costs)
     assert hostile_2 <= 3 * hostile_1 + 0.02, (tokens, place, costs)  # linear: twice the bytes, about twice the time
 
 
