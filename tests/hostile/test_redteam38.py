@@ -139,3 +139,23 @@ def test_contents_that_are_not_text_and_sections_with_xml_references_are_left(co
 def test_one_section_holds_the_characters_feedparser_would_read() -> None:
     assert as_one_section(b"a&amp;lt;&#38;gt;<![CDATA[&amp;]]><!-- x -->]]&gt;&#xE9;") == (
         b"<![CDATA[a&lt;&gt;&amp;]]]]><![CDATA[>\xc3\xa9]]>")
+
+
+ATOM = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>F &nbsp;</title>'
+        b'<entry><id>g</id><link href="https://example.org/1"/><updated>2026-01-01T00:00:00Z</updated>%s</entry></feed>')
+
+
+@pytest.mark.parametrize("element", [
+    b'<content type="xhtml">%s</content>', b'<title type="xhtml">%s</title>',
+    b'<content type="application/octet-stream">%s</content>', b"<summary>%s</summary>"])
+@pytest.mark.parametrize("content", [
+    b"a&amp;#39;b", b"a&amp;#34;b", b"&lt;x/&gt;", b"&lt;br /&gt;", b"&lt;!x", b"<![CDATA[&lt;]]>p/&gt;"])
+def test_the_loose_parsers_rewrites_of_raw_text_do_not_reach_a_reference_made_a_section(
+        monkeypatch: pytest.MonkeyPatch, element: bytes, content: bytes) -> None:
+    """Review of red team 38: the loose parser rewrites `&#39;`, `&#34;`, `<x/>` and `<!x` in the raw document,
+    CDATA sections included, so `&amp;#39;` joined into a section read `'`, and `&lt;x/&gt;` `<x></x>`, where
+    the references read `&#39;` and `<x/>` (in an XHTML or non-text content, which no sanitiser normalises)."""
+    feed = ATOM % (element % (content + b"&amp;"))  # ill-formed (&nbsp;): the loose parser
+    as_is = [repr(entry) for entry in parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW).entries]
+    monkeypatch.setattr("newsflow.feedpieces.MANY_FEED_PIECES", -1)
+    assert [repr(entry) for entry in parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW).entries] == as_is
