@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 
 from newsflow.feedattributes import ReadAttributes
-from newsflow.feedpieces import as_one_section, many_pieces
+from newsflow.feedpieces import as_one_section, joinable, many_pieces
 from newsflow.feedrepeats import (
     BY_LOCAL_NAME,
     KEPT_REPEATS,
@@ -63,9 +63,6 @@ _UNREAD_TAG = re.compile(rb"</?(?!" + READ + rb"[\s/>])" + NAME + rb"(?::" + NAM
 _OTHER_LINK = re.compile(
     rb"<(?:" + NAME + rb":)?link\s[^<>]*?\brel\s*=\s*[\"'](?!alternate[\"'])[^\"'<>]*[\"'][^<>]*/>", re.IGNORECASE)
 _XHTML_TYPE = re.compile(rb"""\btype\s*=\s*["'](?:xhtml|application/xhtml\+xml)["']""", re.IGNORECASE)
-_XML_OR_MODE = re.compile(rb"""\b(?:type\s*=\s*["'][^"']*xml["']|mode\s*=)""", re.IGNORECASE)
-"""An XML type (the loose parser decodes no reference in it, so `&quot;` and a section's `"` differ) or an Atom 0.3
-mode (base64): such a content is not joined into one section (red team 38)."""
 _MEDIA = re.compile(rb"^<\S*content\s[^<>]*\burl\s*=", re.IGNORECASE)
 """media:content (a `url`): not text, and feedparser takes an item's title from its media:title when it has none."""
 _INNER_CDATA = re.compile(rb"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.DOTALL)
@@ -255,7 +252,7 @@ def _text_elements_bounded(utf8: bytes, many: bool, lines: bool = False, joined:
         if many and b"<" in _TEXT_SECTION.sub(b"", inner):
             xhtml = _XHTML_TYPE.search(tag) is not None
             inner, tag = _cdata(inner if xhtml else _lead_decoded(inner)), _XHTML_TYPE.sub(b'type="html"', tag)
-        elif joined and not _XML_OR_MODE.search(tag) and (section := as_one_section(inner)) is not None:
+        elif joined and joinable(tag) and (section := as_one_section(inner)) is not None:
             inner = section  # red team 38: a handler call a reference or section, one for the whole
         elif len(inner) <= MAX_TEXT_BYTES and not (lines and (b"\n" in inner or b"\r" in inner)):
             continue

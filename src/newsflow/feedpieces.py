@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MANY_FEED_PIECES", "as_one_section", "many_pieces"]
+__all__ = ["MANY_FEED_PIECES", "as_one_section", "joinable", "many_pieces"]
 
 MANY_FEED_PIECES = 20_000
 """`&` and `<![CDATA[` in a feed above which its text elements' contents go over as one section: twice the corpus's
@@ -37,6 +37,19 @@ _NUMERIC = re.compile(rb"&#(x?)([0-9a-fA-F]+);")
 _FEW_CHARACTERS = 32
 """Distinct numeric references in a run of text below which each is replaced whole (a pass each, no Python call a
 reference): a description of `&#233;` uses one or a few."""
+
+
+_TYPE = re.compile(rb"""\b(type|mode)\s*=\s*["']\s*([^"']*)["']""", re.IGNORECASE)
+_TEXT_TYPE = re.compile(rb"text|html|plain|text/.*(?<!xml)", re.IGNORECASE | re.DOTALL)
+"""The types a content is joined in. feedparser decodes one neither text nor XML as base64 (the loose parser from its
+references as they are: `&apos;` is not `'`, review of red team 38), and an XML one's (XHTML's too) references the
+loose parser leaves (`&quot;` and a section's `"` differ); an Atom 0.3 `mode` may be base64."""
+
+
+def joinable(start_tag: bytes) -> bool:
+    """Whether a text element of this start tag may be handed over as one section: no type, or a text one."""
+    return all(name.lower() == b"type" and _TEXT_TYPE.fullmatch(value.strip())
+               for name, value in _TYPE.findall(start_tag))
 
 
 def many_pieces(utf8: bytes) -> bool:

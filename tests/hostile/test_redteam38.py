@@ -159,3 +159,19 @@ def test_the_loose_parsers_rewrites_of_raw_text_do_not_reach_a_reference_made_a_
     as_is = [repr(entry) for entry in parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW).entries]
     monkeypatch.setattr("newsflow.feedpieces.MANY_FEED_PIECES", -1)
     assert [repr(entry) for entry in parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW).entries] == as_is
+
+
+@pytest.mark.parametrize("loose", [False, True])
+@pytest.mark.parametrize("element", [
+    b'<content type="application/octet-stream">%s</content>', b'<content type="image/png">%s</content>',
+    b'<summary type="text/xml">%s</summary>', b'<content mode="escaped">%s</content>'])
+@pytest.mark.parametrize("content", [b"&apos;<!-- c -->", b"QUJD&amp;", b"&lt;b&gt;&#233;"])
+def test_a_content_feedparser_decodes_as_base64_or_reads_as_xml_is_left(
+        monkeypatch: pytest.MonkeyPatch, loose: bool, element: bytes, content: bytes) -> None:
+    """Review of red team 38: feedparser decodes a content whose type is neither text nor XML as base64, the loose
+    parser from its references as they are (`&apos;` is not `'`): only no type, text, html or text/... is joined."""
+    feed = (ATOM if loose else ATOM.replace(b" &nbsp;", b"")) % (element % content)
+    monkeypatch.setattr("newsflow.feedpieces.MANY_FEED_PIECES", -1)
+    with read_by_feedparser() as seen:
+        parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
+    assert content in seen[0]
