@@ -175,3 +175,10 @@ def test_a_content_feedparser_decodes_as_base64_or_reads_as_xml_is_left(
     with read_by_feedparser() as seen:
         parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
     assert content in seen[0]
+
+
+@pytest.mark.parametrize("content", [b"a]]>b&amp;", b"<![CDATA[a]]>]]><!---->&amp;"])
+def test_a_raw_end_of_section_is_not_joined(content: bytes) -> None:
+    """Review of red team 38: `]]>` in text makes a feed ill-formed (the loose parser reads all of it); inside one
+    section it would not be, and the strict parser would read the feed instead."""
+    assert as_one_section(content) is None
