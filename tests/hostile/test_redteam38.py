@@ -11,13 +11,14 @@ cost property measures ratios to a plain feed of the same bytes parsed in the sa
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsflow import feeds
@@ -33,11 +34,12 @@ TAIL = b"</channel></rss>"
 TOKENS = [  # the pieces of the class: references of every kind, CDATA sections with separators, line breaks
     b"ab&amp;", b"x&#233;", b"x&#xE9;", b"a&quot;", b"b&apos;", b"&#38;lt;",
     b"<![CDATA[w]]>", b"<![CDATA[w]]> ", b"<![CDATA[w]]>x", b"<![CDATA[w]]><!---->", b"<![CDATA[w]]>&amp;",
-    b"x\n", b"x\r\n", b"<![CDATA[z\n]]>&#233;\n",
+    b"x\n", b"x\r\n", b"<![CDATA[z\n]]>&#233;\n", b"x<!---->",
 ]
-OTHERS = [b"a &lt; b &gt;", b"<![CDATA[<i>y</i>]]>", b"]]&gt;"]
+OTHERS = [b"a &lt; b &gt;", b"<![CDATA[<i>y</i>]]>", b"]]&gt;", b"&lt;br/&gt;"]
 """Read the same (below) but left out of the cost property: `<` read as text by newsflow, markup (red team 37b's
-budget), and `]]>`, which no section holds (a section each): docs/security.md, "Red team 38"."""
+budget), and `]]>` and `/>`, which no section holds (a section each, left as they are when they are most of the
+content): docs/security.md, "Red team 38" and its review."""
 PLACES = [b"description", b"title", b"content:encoded"]
 
 
@@ -77,9 +79,21 @@ def _read(feed: bytes) -> list[tuple[str, str | None, str | None]]:
 
 
 def _cpu(feed: bytes) -> float:
-    started = time.process_time()
-    parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
-    return time.process_time() - started
+    gc.collect()
+    gc.disable()  # a collection inside one parse and not the other is noise, not cost
+    try:
+        started = time.process_time()  # this process's CPU time: the other processes' load is not counted
+        parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
+        return time.process_time() - started
+    finally:
+        gc.enable()
+
+
+def _costs(hostile: bytes, plain: bytes, repeats: int = 2) -> tuple[float, float]:
+    """The least CPU time of two parses of each, the plain one's interleaved with the hostile one's (a slow moment
+    weighs on both or on neither's best)."""
+    runs = [(_cpu(hostile), _cpu(plain)) for _ in range(repeats)]
+    return min(run[0] for run in runs), min(run[1] for run in runs)
 
 
 ITEMS = 100
@@ -90,19 +104,19 @@ def _sized(tokens: list[bytes], size: int) -> bytes:
     return unit * max(1, size // ITEMS // len(unit))
 
 
-@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(tokens=[b"ab&amp;"], place=b"description").via("7.9x at 1.2 MB with the pieces' bound off")
 @given(tokens=st.lists(st.sampled_from(TOKENS), min_size=1, max_size=4), place=st.sampled_from(PLACES))
 def test_text_elements_of_many_pieces_cost_what_a_plain_feed_of_their_bytes_does(
         tokens: list[bytes], place: bytes) -> None:
     """The class's generator: contents mixing the pieces, at 600 KB and twice that, against a plain feed of the same
-    bytes in the same example. On the starting code 4-12x at 1 MB (docs/security.md); bounded, 0.4-4.7x at these
-    sizes (every token alone in every place)."""
-    size = 600_000
+    bytes in the same example, each the best of two CPU times, interleaved. On the starting code 4-12x at 1 MB
+    (docs/security.md); bounded, 0.4-4.7x at these sizes (every token alone in every place)."""
+    size = 600_000  # over MANY_FEED_LINES (50,000) line breaks for every token of them: at 500 KB, 5.6x
     costs = {}
     for scale in (1, 2):
         plain = _feed(_sized([b"word "], scale * size), b"description", ITEMS)
-        hostile = _feed(_sized(tokens, scale * size), place, ITEMS)
-        costs[scale] = (_cpu(hostile), _cpu(plain))
+        costs[scale] = _costs(_feed(_sized(tokens, scale * size), place, ITEMS), plain)
     (hostile_1, plain_1), (hostile_2, plain_2) = costs[1], costs[2]
     # 4.7x the most seen for one token (lines, sections and references together, 1.2 MB): 6x leaves room for load
     assert hostile_1 <= 6 * plain_1 + 0.02 and hostile_2 <= 6 * plain_2 + 0.02, (tokens, place, costs)
