@@ -103,7 +103,10 @@ def _one_section(found: re.Match[bytes]) -> bytes:
     if text.startswith(b"<!--"):
         return text
     merged = text.replace(b"]]><![CDATA[", b"")  # the common case, some 3 times cheaper than the pattern
-    return merged if merged.count(b"]]>") <= 1 else _SECTIONS_BETWEEN.sub(rb"\1", merged)
+    if merged.count(b"]]>") > 1:
+        merged = _SECTIONS_BETWEEN.sub(rb"\1", merged)
+    # a `]]>` still inside is the characters' own, held by `]]]]><![CDATA[>` (review of red team 38): the run as it is
+    return merged if merged.count(b"]]>") <= 1 else text
 
 
 MANY_FEED_LINES = 50_000
