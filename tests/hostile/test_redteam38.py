@@ -212,3 +212,30 @@ def test_a_content_mostly_of_splits_is_left(content: bytes) -> None:
     """Review of red team 38: a section split (`]]>`, `/>`, `<!`, `&#`) costs more than the references it
     replaces: `a]]&gt;` repeated cost 16x the plain feed joined, 7x as it is."""
     assert as_one_section(content) is None
+
+
+@pytest.mark.parametrize("loose", [False, True])
+@pytest.mark.parametrize("element", [
+    b"<summary>%s</summary>", b'<title type="text">%s</title>', b'<content type="html">%s</content>'])
+def test_escaped_markup_joined_is_sanitised_as_it_was(
+        monkeypatch: pytest.MonkeyPatch, loose: bool, element: bytes) -> None:
+    """Review of red team 38: `&lt;script&gt;` made a section's `<script>` is read, and sanitised, as before."""
+    content = b"&lt;script&gt;alert(1)&lt;/script&gt;&lt;b onclick=&quot;x()&quot;&gt;b&lt;/b&gt;x&amp;y"
+    feed = (ATOM if loose else ATOM.replace(b" &nbsp;", b"")) % (element % content)
+    as_is = [repr(entry) for entry in parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW).entries]
+    monkeypatch.setattr("newsflow.feedpieces.MANY_FEED_PIECES", -1)
+    with read_by_feedparser() as seen:
+        joined = [repr(entry) for entry in parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW).entries]
+    assert b"<![CDATA[<script>" in seen[0] and joined == as_is and "alert" not in joined[0]
+    assert "onclick" not in joined[0]
+
+
+def test_a_section_run_holding_an_escaped_end_of_section_is_read_as_it_is() -> None:
+    """Review of red team 38 (a fault of red team 37b's `_cdata_runs_merged`, on main): past MANY_CDATA_SECTIONS, a
+    run `<![CDATA[a]]]]><![CDATA[>b]]>` (the usual way to hold `]]>`) lost its `]]><![CDATA[` and became
+    `<![CDATA[a]]>b]]>`: a raw `]]>`, the feed ill-formed, read by the loose parser."""
+    feed = _feed(b"<![CDATA[w]]><![CDATA[v]]>", b"title", 5_100).replace(  # 10,200 sections
+        b"<description>d</description></item></channel>",
+        b"<description><![CDATA[a]]]]><![CDATA[>b]]></description></item></channel>")
+    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
+    assert {entry.summary for entry in parsed.entries if entry.key == "g5099"} == {"a]]>b"} and not parsed.bozo
