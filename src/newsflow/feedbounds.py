@@ -22,7 +22,7 @@ In a feed of over `MANY_FEED_TAGS` `<` (the corpus's most is 3,796), three thing
 CDATA sections and comments are left as they are, but that in a feed of over `MANY_CDATA_SECTIONS` sections, each
 run of them apart by white space at most is handed over as one, and in a feed of over `MANY_FEED_LINES` line
 breaks, those of text elements, of unread elements' text (CDATA too) and of white space next to a tag are spaces
-(red team 37b and its review), and in a feed of over `feedpieces.MANY_FEED_PIECES` `&` and sections, a text element
+(red team 37b and its review), and in a feed of over `feedpieces.MANY_FEED_PIECES` `&` and `<!`, a text element
 of text, sections, comments and XML's references is one section (red team 38). A feed under the bound is not
 touched, but for a text element's content of over `MAX_TEXT_BYTES`, and, in a feed of over `MANY_FEED_ATTRIBUTES`
 `=`, attributes newsflow does not read (red team 33b).

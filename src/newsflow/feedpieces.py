@@ -10,7 +10,8 @@ A content made of text, CDATA sections and comments only, whose references are X
 in both of feedparser's parsers: the strict one hands the same characters over (comments are none), the loose one
 escapes a section's `&`, `<` and `>` and decodes them again in a text element, as it decodes references there
 (`LooseXMLParser.decode_entities`), and drops comments (`handle_comment`). Any other reference (`&eacute;`: the loose
-parser reads it, the strict one raises) or a tag leaves the content as it is.
+parser reads it, the strict one raises) or a tag leaves the content as it is, as do a type neither text nor HTML
+(`joinable`), a raw `]]>` and a content mostly of splits (`_SPLIT`; review of red team 38).
 """
 
 from __future__ import annotations
