@@ -22,9 +22,10 @@ In a feed of over `MANY_FEED_TAGS` `<` (the corpus's most is 3,796), three thing
 CDATA sections and comments are left as they are, but that in a feed of over `MANY_CDATA_SECTIONS` sections, each
 run of them apart by white space at most is handed over as one, and in a feed of over `MANY_FEED_LINES` line
 breaks, those of text elements, of unread elements' text (CDATA too) and of white space next to a tag are spaces
-(red team 37b and its review). A feed under the bound is not touched, but for a text element's
-content of over `MAX_TEXT_BYTES`, and, in a feed of over `MANY_FEED_ATTRIBUTES` `=`, attributes newsflow does not
-read (red team 33b).
+(red team 37b and its review), and in a feed of over `feedpieces.MANY_FEED_PIECES` `&` and `<!`, a text element
+of text, sections, comments and XML's references is one section (red team 38). A feed under the bound is not
+touched, but for a text element's content of over `MAX_TEXT_BYTES`, and, in a feed of over `MANY_FEED_ATTRIBUTES`
+`=`, attributes newsflow does not read (red team 33b).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 import re
 
 from newsflow.feedattributes import ReadAttributes
+from newsflow.feedpieces import as_one_section, joinable, many_pieces
 from newsflow.feedrepeats import (
     BY_LOCAL_NAME,
     KEPT_REPEATS,
@@ -101,7 +103,10 @@ def _one_section(found: re.Match[bytes]) -> bytes:
     if text.startswith(b"<!--"):
         return text
     merged = text.replace(b"]]><![CDATA[", b"")  # the common case, some 3 times cheaper than the pattern
-    return merged if merged.count(b"]]>") <= 1 else _SECTIONS_BETWEEN.sub(rb"\1", merged)
+    if merged.count(b"]]>") > 1:
+        merged = _SECTIONS_BETWEEN.sub(rb"\1", merged)
+    # a `]]>` still inside is the characters' own, held by `]]]]><![CDATA[>` (review of red team 38): the run as it is
+    return merged if merged.count(b"]]>") <= 1 else text
 
 
 MANY_FEED_LINES = 50_000
@@ -113,9 +118,10 @@ and newsflow reads titles and summaries with their white space collapsed. The co
 def _tags_bounded(utf8: bytes, base_url: str) -> bytes:
     many = utf8.count(b"<") > MANY_FEED_TAGS
     lines = utf8.count(b"\n") + utf8.count(b"\r") > MANY_FEED_LINES
-    if not many and not lines and len(utf8) <= MAX_TEXT_BYTES:
+    joined = many_pieces(utf8)
+    if not many and not lines and not joined and len(utf8) <= MAX_TEXT_BYTES:
         return utf8
-    bounded = _text_elements_bounded(utf8, many, lines)
+    bounded = _text_elements_bounded(utf8, many, lines, joined)
     if many:
         bounded = _read_elements_capped(bounded, base_url)
     # after the cap (review of red team 37b: before it, a Python call for each of 700,000 unread leaves)
@@ -228,7 +234,7 @@ def _markup_tags(utf8: bytes) -> int:
     return sum(part.count(b"<") - part.count(b"<?") - part.count(b"<!") for part in parts)
 
 
-def _text_elements_bounded(utf8: bytes, many: bool, lines: bool = False) -> bytes:
+def _text_elements_bounded(utf8: bytes, many: bool, lines: bool = False, joined: bool = False) -> bytes:
     """Each text element's content bounded; one pass: the search for an element's end tag starts after the last
     element's end (a text element inside another is the outer one's content), and a name whose end tag is missing
     is not looked for again (100,000 unclosed `<title>`s would otherwise each be searched to the end)."""
@@ -249,6 +255,8 @@ def _text_elements_bounded(utf8: bytes, many: bool, lines: bool = False) -> byte
         if many and b"<" in _TEXT_SECTION.sub(b"", inner):
             xhtml = _XHTML_TYPE.search(tag) is not None
             inner, tag = _cdata(inner if xhtml else _lead_decoded(inner)), _XHTML_TYPE.sub(b'type="html"', tag)
+        elif joined and joinable(tag) and (section := as_one_section(inner)) is not None:
+            inner = section  # red team 38: a handler call a reference or section, one for the whole
         elif len(inner) <= MAX_TEXT_BYTES and not (lines and (b"\n" in inner or b"\r" in inner)):
             continue
         inner = _bounded_text(inner)
