@@ -6,6 +6,7 @@
     strikes OR raids          either (OR, in capitals, joins its neighbours into one clause)
     syria AND NOT iran        Boolean words in capitals, as Media Cloud writes them: AND is
                               implied (and ignored), NOT x is -x
+    syria*                    a prefix: every word the index has seen that starts so (`prefix_of`)
 
 A word with punctuation inside (`covid-19`) is a phrase of its tokens; unquoted, a word in capitals
 (`US`) or of letters and dots (`U.S.`, `u.s.`) is an acronym (`search_acronyms.query_acronym`). The query is
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from newsflow.search_acronyms import query_acronym
 from newsflow.search_text import numbers_joined, query_tokens
 
+MIN_PREFIX = 2
+"""A prefix search (`syria*`) takes at least this many characters: one letter would match most of a dictionary."""
 MAX_CLAUSES = 63
 """The ranking tracks the clauses an article satisfies as bits of one 64-bit integer."""
 _ITEM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -31,7 +34,25 @@ class QuerySyntaxError(ValueError):
 
 
 Phrase = tuple[str, ...]
-"""The tokens of one word or phrase, in order."""
+"""The tokens of one word or phrase, in order; a prefix search is one token ending in `*` (`prefix_of`)."""
+
+
+def prefix_of(phrase: Phrase) -> str | None:
+    """The prefix a phrase asks for (`syria` for the query word `syria*`), None for a word or phrase. No token
+    of the analysis holds a `*` (punctuation), so the mark cannot be met in a text."""
+    return phrase[0][:-1] if len(phrase) == 1 and phrase[0].endswith("*") else None
+
+
+def _prefix_phrase(bare: str) -> Phrase:
+    """An unquoted word ending in `*`: its one token, marked as a prefix; refused when it is not one word or too
+    short to bound (`s*` would be most of the dictionary)."""
+    tokens = query_tokens(bare.rstrip("*"))
+    if len(tokens) > 1:
+        raise QuerySyntaxError(f"the prefix search {bare!r} takes one word (letters and digits) before its *; "
+                               "quote a phrase without the *")
+    if not tokens or len(tokens[0]) < MIN_PREFIX:
+        raise QuerySyntaxError(f"the prefix search {bare!r} needs at least {MIN_PREFIX} letters before its *")
+    return (tokens[0] + "*",)
 
 
 @dataclass(frozen=True)
@@ -57,8 +78,11 @@ def parse_query(text: str) -> Query:
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
-        acronym = None if bare is None else query_acronym(bare)
-        phrase = (acronym,) if acronym is not None else tuple(query_tokens(quoted if bare is None else bare))
+        acronym = None if bare is None or bare.endswith("*") else query_acronym(bare)
+        if bare is not None and bare.endswith("*"):
+            phrase = _prefix_phrase(bare)
+        else:
+            phrase = (acronym,) if acronym is not None else tuple(query_tokens(quoted if bare is None else bare))
         if not phrase:
             continue
         if negated or negate_next:

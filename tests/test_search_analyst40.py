@@ -1,0 +1,102 @@
+# ruff: noqa: RUF001 - Turkish and Thai text on purpose
+"""What a data journalist types (docs/search.md, "Analyst 40"): `syria*` is a prefix search over the words the
+index has seen, bounded and refused in one line when too short or too wide; a Thai word is marked in a snippet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsflow import cli, search
+from newsflow.search import SearchFilters
+from newsflow.search_query import QuerySyntaxError, parse_query
+from newsflow.search_snippets import query_words, snippet
+from newsflow.warehouse import Warehouse
+from tests.conftest import write_config
+from tests.searchsample import Doc, found, store_docs
+
+DOCS = [
+    Doc("syria-en", "Syria talks", "Talks on Syria resumed in Geneva.", language="en"),
+    Doc("syrians-en", "Refugees", "Syrian refugees and Syrians abroad were counted.", language="en"),
+    Doc("syriac-xx", "Liturgy", "The syriac liturgy is sung.", language=None),
+    Doc("syracuse-en", "Syracuse", "Syracuse won the game.", language="en"),
+    Doc("erdogan-tr", "Erdoğan", "Cumhurbaşkanı Erdoğan konuştu.", language="tr"),
+    Doc("erdogan-en", "Erdogan", "President Erdogan spoke in Ankara.", language="en"),
+    Doc("many-xx", "Prefixes", " ".join(f"zq{n:04d}" for n in range(search.MAX_PREFIX_WORDS + 1)), language=None),
+    Doc("few-xx", "Prefixes", " ".join(f"zr{n:04d}" for n in range(search.MAX_PREFIX_WORDS)), language=None),
+]
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("analyst40")
+    search.refresh(store_docs(root / "warehouse" / "news.duckdb", DOCS))
+    return write_config(root, "http://127.0.0.1:9", {"planet": "/feed.xml"})
+
+
+@pytest.fixture(scope="module")
+def store(config: Path) -> Warehouse:
+    return Warehouse(config.parent / "warehouse" / "news.duckdb")
+
+
+def run(config: Path, capsys: pytest.CaptureFixture[str], *query: str) -> tuple[int, str, list[str]]:
+    code = cli.main(["search", *query, "--config", str(config), "--format", "csv"])
+    out, err = capsys.readouterr()
+    return code, err, sorted(line.split(",")[0] for line in out.splitlines()[1:])
+
+
+@pytest.mark.parametrize(("query", "stories"), [
+    ("syria*", ["syria-en", "syriac-xx", "syrians-en"]),  # every word the index saw starting so, any language
+    ("syria", ["syria-en"]),  # the word alone, as before
+    ("Syria* refugees", ["syrians-en"]),
+    ("syria* -refugees", ["syria-en", "syriac-xx"]),
+    ("talks -syria*", []),
+    ("syra* OR syria*", ["syracuse-en", "syria-en", "syriac-xx", "syrians-en"]),
+    ("erdo*", ["erdogan-en", "erdogan-tr"]),  # typed bare: the accented word's bare form too
+    ("zr*", ["few-xx"]),  # not refused: within the bound
+])
+def test_a_trailing_star_is_a_prefix_search(store: Warehouse, query: str, stories: list[str]) -> None:
+    assert found(store, query) == stories
+
+
+def test_a_prefix_search_is_exact_when_pruned(store: Warehouse) -> None:
+    for query in ("syria*", "syri* talks", "erdo* OR syria*"):
+        pruned = search.search_stories(store, query, SearchFilters(), 2).rows
+        assert pruned == search.search_stories(store, query, SearchFilters(), 2, prune=False).rows
+
+
+@pytest.mark.parametrize(("query", "says"), [
+    ("s*", "at least 2 letters"),
+    ("*", "at least 2 letters"),
+    ("zq*", f"more than {search.MAX_PREFIX_WORDS} words"),  # too wide: refused, not a scan of every posting
+    ("covid-1*", "one word"),
+])
+def test_a_prefix_too_short_or_too_wide_is_refused_in_one_line(
+        config: Path, capsys: pytest.CaptureFixture[str], query: str, says: str) -> None:
+    code, err, stories = run(config, capsys, query)
+    assert (code, stories) == (2, []) and len(err.splitlines()) == 1 and says in err and "Traceback" not in err
+
+
+def test_a_star_inside_quotes_or_a_word_is_punctuation_as_before() -> None:
+    assert parse_query('"syria*"').clauses == ((("syria",),),)
+    assert parse_query("sy*ria").clauses == ((("sy", "ria"),),)
+    with pytest.raises(QuerySyntaxError):
+        parse_query("a*")
+
+
+def test_a_snippet_marks_the_prefix_words() -> None:
+    shown = snippet("Syrian refugees met Syracuse fans in Syria.", "en", query_words(parse_query("syria*")))
+    assert shown == "«Syrian» refugees met Syracuse fans in «Syria.»"
+
+
+@pytest.mark.parametrize(("text", "query", "shown"), [
+    ("ตลาดหุ้นไทยปิดบวก วันนี้", "ตลาด", "«ตลาด»หุ้นไทยปิดบวก วันนี้"),
+    ("ราคาทองวันนี้ ตลาดหุ้นไทย", "หุ้น", "ราคาทองวันนี้ ตลาด«หุ้น»ไทย"),
+    ("ราคาหุ้นขึ้น ไทยรัฐ", "หุ้น ไทย", "ราคา«หุ้น»ขึ้น «ไทย»รัฐ"),  # each word of the query where it is
+    ("หุ้นไทย", "ห", "หุ้นไทย"),  # `ห` is not the unit `หุ้` (ห with its marks): nothing to mark
+    ("ประชุมณทำเนียบ ณ วันนี้", "ณ", "ประชุม«ณ»ทำเนียบ «ณ» วันนี้"),
+])
+def test_a_thai_word_is_marked_in_a_snippet(text: str, query: str, shown: str) -> None:
+    # a Thai word was never marked: a run without spaces is a sentence, and query_words left its units out
+    assert snippet(text, "th", query_words(parse_query(query))) == shown
