@@ -23,6 +23,11 @@ DOCS = [
     Doc("syracuse-en", "Syracuse", "Syracuse won the game.", language="en"),
     Doc("erdogan-tr", "Erdoğan", "Cumhurbaşkanı Erdoğan konuştu.", language="tr"),
     Doc("erdogan-en", "Erdogan", "President Erdogan spoke in Ankara.", language="en"),
+    Doc("mueller-de", "Mueller", "Thomas Mueller traf.", language="de"),
+    Doc("muller-en", "Muller", "Thomas Muller scored.", language="en"),
+    Doc("muller-de", "Müller", "Thomas Müller traf wieder.", language="de"),
+    Doc("ano-es", "Ano", "El ano del caballo.", language="es"),  # `ano` is another word than `año`
+    Doc("year-es", "Año", "El año nuevo llega.", language="es"),
     Doc("many-xx", "Prefixes", " ".join(f"zq{n:04d}" for n in range(search.MAX_PREFIX_WORDS + 1)), language=None),
     Doc("few-xx", "Prefixes", " ".join(f"zr{n:04d}" for n in range(search.MAX_PREFIX_WORDS)), language=None),
 ]
@@ -57,6 +62,22 @@ def run(config: Path, capsys: pytest.CaptureFixture[str], *query: str) -> tuple[
     ("zr*", ["few-xx"]),  # not refused: within the bound
 ])
 def test_a_trailing_star_is_a_prefix_search(store: Warehouse, query: str, stories: list[str]) -> None:
+    assert found(store, query) == stories
+
+
+@pytest.mark.parametrize(("query", "stories"), [
+    ("Erdoğan", ["erdogan-en", "erdogan-tr"]),  # a name typed with its letters finds it written without them
+    ("erdoğan", ["erdogan-tr"]),  # a word in lower case typed with accents: only those, as before
+    ("erdogan", ["erdogan-en", "erdogan-tr"]),
+    ("Müller", ["mueller-de", "muller-de", "muller-en"]),  # and German's own spelling of ü, ö, ä: ue, oe, ae
+    ("müller", ["mueller-de", "muller-de"]),  # in lower case as before: German's stemmer reads ü as ue itself
+    ("Mueller", ["mueller-de", "muller-de"]),
+    ("año", ["year-es"]), ("Año", ["ano-es", "year-es"]),
+    ("-Müller thomas", []), ("Erdoğan -Ankara", ["erdogan-tr"]),
+    ('"Thomas Müller"', ["muller-de"]),  # a quoted phrase is checked as typed
+])
+def test_a_name_typed_with_its_accents_finds_its_spellings_without_them(
+        store: Warehouse, query: str, stories: list[str]) -> None:
     assert found(store, query) == stories
 
 

@@ -4,6 +4,8 @@
     "air strikes"             a phrase: its words in this order
     -iran  -"white house"     leave out articles with the word or phrase
     strikes OR raids          either (OR, in capitals, joins its neighbours into one clause)
+    Erdoğan  Müller           a name (a capital first) typed with accents: its spellings without them too
+                              (`erdogan`; `muller`, `mueller`: `name_spellings`)
     syria AND NOT iran        Boolean words in capitals, as Media Cloud writes them: AND is
                               implied (and ignored), NOT x is -x
     syria*                    a prefix: every word the index has seen that starts so (`prefix_of`)
@@ -20,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from newsflow.search_acronyms import query_acronym
-from newsflow.search_text import numbers_joined, query_tokens
+from newsflow.search_text import numbers_joined, query_tokens, unaccented
 
 MIN_PREFIX = 2
 """A prefix search (`syria*`) takes at least this many characters: one letter would match most of a dictionary."""
@@ -41,6 +43,21 @@ def prefix_of(phrase: Phrase) -> str | None:
     """The prefix a phrase asks for (`syria` for the query word `syria*`), None for a word or phrase. No token
     of the analysis holds a `*` (punctuation), so the mark cannot be met in a text."""
     return phrase[0][:-1] if len(phrase) == 1 and phrase[0].endswith("*") else None
+
+
+_GERMAN_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+def name_spellings(word: str, tokens: Phrase) -> list[Phrase]:
+    """How the unquoted query word `word` (its tokens) is looked for: as typed, or, when it starts with a capital
+    and has accents (a name: `Erdoğan`, `Müller`, `São`), by its spellings without them, as outlets writing
+    in other languages spell it: the bare form (`erdogan`, which the index holds for every accented spelling
+    too) and German's own for ä ö ü (`mueller`). A word in lower case keeps its accents (`año` is not `ano`)."""
+    if not word[:1].isupper() or all(token.isascii() for token in tokens):
+        return [tokens]
+    bare = tuple(unaccented(token) for token in tokens)
+    german = tuple(unaccented(token.translate(_GERMAN_SPELLING)) for token in tokens)
+    return list(dict.fromkeys(spelling for spelling in (bare, german) if spelling != tokens)) or [tokens]
 
 
 def _prefix_phrase(bare: str) -> Phrase:
@@ -67,6 +84,7 @@ class Query:
 def parse_query(text: str) -> Query:
     """Clauses (AND) of alternatives (OR), and the excluded words and phrases."""
     clauses: list[list[Phrase]] = []
+    spellings: list[Phrase]
     excluded: list[Phrase] = []
     join_next = negate_next = False
     # a number written in groups (`1,000`) is one word, as in the index (views/search.sql does the same)
@@ -80,17 +98,21 @@ def parse_query(text: str) -> Query:
             negated, bare = "-", bare[1:]
         acronym = None if bare is None or bare.endswith("*") else query_acronym(bare)
         if bare is not None and bare.endswith("*"):
-            phrase = _prefix_phrase(bare)
+            spellings = [_prefix_phrase(bare)]
+        elif acronym is not None:
+            spellings = [(acronym,)]
+        elif bare is not None:
+            spellings = name_spellings(bare, tuple(query_tokens(bare)))
         else:
-            phrase = (acronym,) if acronym is not None else tuple(query_tokens(quoted if bare is None else bare))
-        if not phrase:
+            spellings = [tuple(query_tokens(quoted))]
+        if not spellings[0]:
             continue
         if negated or negate_next:
-            excluded.append(phrase)
+            excluded.extend(spellings)
         elif join_next:
-            clauses[-1].append(phrase)
+            clauses[-1].extend(spellings)
         else:
-            clauses.append([phrase])
+            clauses.append(spellings)
         join_next = negate_next = False
     clauses = [list(dict.fromkeys(c)) for c in clauses]
     unique = list(dict.fromkeys(tuple(c) for c in clauses))
