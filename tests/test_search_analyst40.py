@@ -4,17 +4,23 @@ index has seen, bounded and refused in one line when too short or too wide; a Th
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsflow import cli, search
 from newsflow.search import SearchFilters
 from newsflow.search_query import QuerySyntaxError, parse_query
 from newsflow.search_snippets import query_words, snippet
+from newsflow.search_text import analyser_language, is_stop_word
+from newsflow.text import word_tokens
 from newsflow.warehouse import Warehouse
 from tests.conftest import write_config
 from tests.searchsample import Doc, found, store_docs
+from tests.test_search_properties import corpora
 
 DOCS = [
     Doc("syria-en", "Syria talks", "Talks on Syria resumed in Geneva.", language="en"),
@@ -121,3 +127,35 @@ def test_a_snippet_marks_the_prefix_words() -> None:
 def test_a_thai_word_is_marked_in_a_snippet(text: str, query: str, shown: str) -> None:
     # a Thai word was never marked: a run without spaces is a sentence, and query_words left its units out
     assert snippet(text, "th", query_words(parse_query(query))) == shown
+
+
+PREFIXES = ["oi", "po", "por", "ba", "fi", "fil", "ro", "ta", "th", "un", "ki", "zo", "ga"]
+
+
+def _holds_prefix(doc: Doc, prefix: str) -> bool:
+    """The reference: a word of the article starting with `prefix` that its language indexes (not a stop word)."""
+    lang = analyser_language(doc.language)
+    return any(w.startswith(prefix) and not is_stop_word(lang, w) for w in word_tokens(doc.title + " " + doc.text))
+
+
+@settings(max_examples=4, deadline=None)
+@given(corpora(), st.lists(st.tuples(st.sampled_from(PREFIXES), st.sampled_from(PREFIXES), st.sampled_from(
+    [" ", " OR ", " -"])), min_size=1, max_size=6))
+def test_a_prefix_search_matches_a_brute_force_reference(docs: list[Doc], queries: list[tuple[str, str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        store = store_docs(Path(scratch) / "w.duckdb", docs)
+        search.refresh(store)
+        for first, second, joint in queries:
+            text = f"{first}*{joint}{second}*"
+            one, two = ([d for d in docs if _holds_prefix(d, p)] for p in (first, second))
+            matches = {"OR": [d for d in docs if d in one or d in two], "-": [d for d in one if d not in two]}.get(
+                joint.strip(), [d for d in one if d in two])
+            got = {row[0]: row[3] for row in search.search_stories(store, text, SearchFilters(), 1000).rows}
+            assert got == {story: len(copies) for story, copies in _stories(matches).items()}, text
+
+
+def _stories(matches: list[Doc]) -> dict[str, list[Doc]]:
+    stories: dict[str, list[Doc]] = {}
+    for doc in matches:
+        stories.setdefault(doc.story or doc.slug, []).append(doc)
+    return stories
