@@ -159,3 +159,10 @@ def _stories(matches: list[Doc]) -> dict[str, list[Doc]]:
     for doc in matches:
         stories.setdefault(doc.story or doc.slug, []).append(doc)
     return stories
+
+
+def test_the_help_names_the_new_query_forms(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["search", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "syria* is every word starting so" in shown and "Erdoğan, Müller" in shown
