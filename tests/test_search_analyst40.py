@@ -36,6 +36,9 @@ DOCS = [
     Doc("year-es", "Año", "El año nuevo llega.", language="es"),
     Doc("many-xx", "Prefixes", " ".join(f"zq{n:04d}" for n in range(search.MAX_PREFIX_WORDS + 1)), language=None),
     Doc("few-xx", "Prefixes", " ".join(f"zr{n:04d}" for n in range(search.MAX_PREFIX_WORDS)), language=None),
+    # a unit of Thai (`ณ`) and a prefix in one clause: both add alternatives to it
+    Doc("qatar-xx", "Envoys", "Qatar envoys.", language=None),
+    Doc("qatari-th", "ข่าว", "ประชุมณ qatari", language="th"),
 ]
 
 
@@ -66,6 +69,7 @@ def run(config: Path, capsys: pytest.CaptureFixture[str], *query: str) -> tuple[
     ("syra* OR syria*", ["syracuse-en", "syria-en", "syriac-xx", "syrians-en"]),
     ("erdo*", ["erdogan-en", "erdogan-tr"]),  # typed bare: the accented word's bare form too
     ("zr*", ["few-xx"]),  # not refused: within the bound
+    ("ณ OR qatar*", ["qatar-xx", "qatari-th"]), ("qatar* OR ณ", ["qatar-xx", "qatari-th"]),
 ])
 def test_a_trailing_star_is_a_prefix_search(store: Warehouse, query: str, stories: list[str]) -> None:
     assert found(store, query) == stories
@@ -85,6 +89,12 @@ def test_a_trailing_star_is_a_prefix_search(store: Warehouse, query: str, storie
 def test_a_name_typed_with_its_accents_finds_its_spellings_without_them(
         store: Warehouse, query: str, stories: list[str]) -> None:
     assert found(store, query) == stories
+
+
+def test_a_prefix_search_gives_each_alternative_its_own_number(store: Warehouse) -> None:
+    with store.reading() as con:  # two alternatives of a clause with one number would be one (both words)
+        alts = search.ranked_inputs(con, parse_query("ณ OR qatar* OR syria*"))["alts"]
+    assert len(alts) == len({(alt["clause"], alt["alt"]) for alt in alts}) > 3
 
 
 def test_a_prefix_search_is_exact_when_pruned(store: Warehouse) -> None:

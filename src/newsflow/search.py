@@ -170,9 +170,10 @@ def _add_prefix_terms(con: Any, entries: list[tuple[int, int, Phrase, bool]], te
                       alts: list[dict[str, Any]]) -> None:
     """A query word `syria*`: each term of a word the index has seen starting so (any language, a bare form too)
     is one alternative of its clause, as a unit's bigrams are (`_add_bigrams_of_units`), so the pruned search
-    stays exact. None found: the word's own alternative, with no term, matches nothing."""
+    stays exact. None found: the word's own alternative, with no term, matches nothing. New numbers follow those
+    of the alternatives already made (a unit's bigrams): two alternatives of one number would be one, both words."""
     next_alt: dict[int, int] = {}
-    for clause, alt, _, _ in entries:
+    for clause, alt in [(c, a) for c, a, _, _ in entries] + [(a["clause"], a["alt"]) for a in alts]:
         next_alt[clause] = max(next_alt.get(clause, 0), alt + 1)
     for clause, alt, phrase, negated in entries:
         prefix = prefix_of(phrase)
