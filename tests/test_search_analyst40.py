@@ -36,6 +36,12 @@ DOCS = [
     Doc("year-es", "Año", "El año nuevo llega.", language="es"),
     Doc("many-xx", "Prefixes", " ".join(f"zq{n:04d}" for n in range(search.MAX_PREFIX_WORDS + 1)), language=None),
     Doc("few-xx", "Prefixes", " ".join(f"zr{n:04d}" for n in range(search.MAX_PREFIX_WORDS)), language=None),
+    # English's stemmer gives `running` the term of `runs`, `nationalism` that of `nation`: a prefix longer
+    # than the stem must not find the other words of the term
+    Doc("runs-en", "Daily", "He runs every day.", language="en"),
+    Doc("running-en", "Race", "She is running again.", language="en"),
+    Doc("nation-en", "Vote", "The nation voted.", language="en"),
+    Doc("nationalism-en", "Essay", "Nationalism grew.", language="en"),
     # a unit of Thai (`ณ`) and a prefix in one clause: both add alternatives to it
     Doc("qatar-xx", "Envoys", "Qatar envoys.", language=None),
     Doc("qatari-th", "ข่าว", "ประชุมณ qatari", language="th"),
@@ -69,6 +75,8 @@ def run(config: Path, capsys: pytest.CaptureFixture[str], *query: str) -> tuple[
     ("syra* OR syria*", ["syracuse-en", "syria-en", "syriac-xx", "syrians-en"]),
     ("erdo*", ["erdogan-en", "erdogan-tr"]),  # typed bare: the accented word's bare form too
     ("zr*", ["few-xx"]),  # not refused: within the bound
+    ("runn*", ["running-en"]), ("nationali*", ["nationalism-en"]),  # not `runs`, `nation`: the same terms
+    ("run*", ["running-en", "runs-en"]), ("natio*", ["nation-en", "nationalism-en"]),
     ("ณ OR qatar*", ["qatar-xx", "qatari-th"]), ("qatar* OR ณ", ["qatar-xx", "qatari-th"]),
 ])
 def test_a_trailing_star_is_a_prefix_search(store: Warehouse, query: str, stories: list[str]) -> None:
@@ -93,12 +101,12 @@ def test_a_name_typed_with_its_accents_finds_its_spellings_without_them(
 
 def test_a_prefix_search_gives_each_alternative_its_own_number(store: Warehouse) -> None:
     with store.reading() as con:  # two alternatives of a clause with one number would be one (both words)
-        alts = search.ranked_inputs(con, parse_query("ณ OR qatar* OR syria*"))["alts"]
+        alts = search.ranked_inputs(con, parse_query("ณ OR qatar* OR runn*"))["alts"]
     assert len(alts) == len({(alt["clause"], alt["alt"]) for alt in alts}) > 3
 
 
 def test_a_prefix_search_is_exact_when_pruned(store: Warehouse) -> None:
-    for query in ("syri* talks", "erdo* OR syria*"):
+    for query in ("syri* talks", "erdo* OR syria*", "runn* OR nationali*"):
         pruned = search.search_stories(store, query, SearchFilters(), 2).rows
         assert pruned == search.search_stories(store, query, SearchFilters(), 2, prune=False).rows
 

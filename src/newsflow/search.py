@@ -20,7 +20,7 @@ from newsflow.errors import WarehouseError
 from newsflow.search_query import Phrase, Query, QuerySyntaxError, parse_query, prefix_of
 from newsflow.search_snippets import query_words, snippet
 from newsflow.search_stopwords import STOP_WORDS
-from newsflow.search_text import analyse, is_stop_word, is_unit, phrase_words, search_tokens, stem
+from newsflow.search_text import analyse, is_stop_word, is_unit, phrase_words, search_tokens, stem, unaccented
 from newsflow.warehouse import Warehouse, schema, search_index, search_segments
 from newsflow.warehouse.reads import QueryResult
 
@@ -179,16 +179,27 @@ def _add_prefix_terms(con: Any, entries: list[tuple[int, int, Phrase, bool]], te
         prefix = prefix_of(phrase)
         if prefix is None:
             continue
-        term_ids = search_index.terms_with_prefix(con, prefix, MAX_PREFIX_WORDS + 1)
-        if len(term_ids) > MAX_PREFIX_WORDS:
+        term_forms = search_index.terms_with_prefix(con, prefix, MAX_PREFIX_WORDS + 1)
+        if len(term_forms) > MAX_PREFIX_WORDS:
             raise QuerySyntaxError(f"the prefix search {prefix + '*'!r} matches more than {MAX_PREFIX_WORDS} words "
                                    "of the index; make the prefix longer, or join words with OR")
-        for i, term_id in enumerate(term_ids or [None]):
+        for i, (term_id, pattern) in enumerate(_prefix_choices(prefix, term_forms) or [(None, None)]):
             number = alt if i == 0 else next_alt[clause]
             next_alt[clause] += i > 0
-            alts.append({"clause": clause, "alt": number, "n_tokens": 1, "pattern": None, "negated": negated})
+            alts.append({"clause": clause, "alt": number, "n_tokens": 1, "pattern": pattern, "negated": negated})
             if term_id is not None:
                 terms.append({"clause": clause, "alt": number, "pos": 0, "term_id": term_id, "negated": negated})
+
+
+def _prefix_choices(prefix: str, term_forms: dict[int, list[str]]) -> list[tuple[int, str | None]]:
+    """The alternatives of a prefix: a term all of whose words start with it as itself; a term with other words
+    too (English's `run` holds `runs` and `running`, `nation` `nationalism`) once per word that starts so, checked
+    in the text as a phrase is (`runn*` finds `running`, not `runs`)."""
+    choices: list[tuple[int, str | None]] = []
+    for term_id, forms in term_forms.items():
+        starting = [form for form in forms if form.startswith(prefix) or unaccented(form).startswith(prefix)]
+        choices += [(term_id, None)] if len(starting) == len(forms) else [(term_id, form) for form in starting]
+    return choices
 
 
 def _add_bigrams_of_units(con: Any, entries: list[tuple[int, int, Phrase, bool]], terms: list[dict[str, Any]],
