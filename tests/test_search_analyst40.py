@@ -19,7 +19,7 @@ from newsflow.search_text import analyser_language, is_stop_word
 from newsflow.text import word_tokens
 from newsflow.warehouse import Warehouse
 from tests.conftest import write_config
-from tests.searchsample import Doc, found, store_docs
+from tests.searchsample import Doc, found, found_by_macro, store_docs
 from tests.test_search_properties import corpora
 
 DOCS = [
@@ -186,6 +186,26 @@ def _stories(matches: list[Doc]) -> dict[str, list[Doc]]:
     for doc in matches:
         stories.setdefault(doc.story or doc.slug, []).append(doc)
     return stories
+
+
+@pytest.mark.parametrize("query", ["syria*", "talks -syria*", "syria* OR erdo*", "*"])
+def test_the_sql_macro_refuses_a_prefix_in_one_line_rather_than_read_it_as_the_word(
+        config: Path, capsys: pytest.CaptureFixture[str], query: str) -> None:
+    # it read `syria*` as `syria`: an analyst's SQL silently missed `Syrian`
+    code = cli.main(["query", f"SELECT * FROM search_articles('{query}')", "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2 and "prefix search" in err and "newsflow search" in err and err.count("\n") == 1
+
+
+def test_the_sql_macro_reads_a_star_in_quotes_or_inside_a_word_as_before(store: Warehouse) -> None:
+    assert found_by_macro(store, '"syria*"') == ["syria-en"] == found_by_macro(store, "syria")
+    assert found_by_macro(store, "sy*ria") == []
+
+
+def test_the_sql_macro_reads_a_name_as_typed_and_its_bare_spelling_finds_every_accent(store: Warehouse) -> None:
+    # documented (docs/search.md, "From SQL"): the CLI's rule for names is not the macro's
+    assert found_by_macro(store, "Erdoğan") == ["erdogan-tr"] != found(store, "Erdoğan")
+    assert found_by_macro(store, "erdogan") == ["erdogan-en", "erdogan-tr"] == found(store, "Erdoğan")
 
 
 def test_the_help_names_the_new_query_forms(capsys: pytest.CaptureFixture[str]) -> None:
