@@ -32,6 +32,7 @@ DOCS = [
     Doc("mueller-de", "Mueller", "Thomas Mueller traf.", language="de"),
     Doc("muller-en", "Muller", "Thomas Muller scored.", language="en"),
     Doc("muller-de", "Müller", "Thomas Müller traf wieder.", language="de"),
+    Doc("mueller-en", "Inquiry", "Robert Mueller testified.", language="en"),  # no stemmer folds ue here
     Doc("ano-es", "Ano", "El ano del caballo.", language="es"),  # `ano` is another word than `año`
     Doc("year-es", "Año", "El año nuevo llega.", language="es"),
     Doc("many-xx", "Prefixes", " ".join(f"zq{n:04d}" for n in range(search.MAX_PREFIX_WORDS + 1)), language=None),
@@ -87,9 +88,9 @@ def test_a_trailing_star_is_a_prefix_search(store: Warehouse, query: str, storie
     ("Erdoğan", ["erdogan-en", "erdogan-tr"]),  # a name typed with its letters finds it written without them
     ("erdoğan", ["erdogan-tr"]),  # a word in lower case typed with accents: only those, as before
     ("erdogan", ["erdogan-en", "erdogan-tr"]),
-    ("Müller", ["mueller-de", "muller-de", "muller-en"]),  # and German's own spelling of ü, ö, ä: ue, oe, ae
+    ("Müller", ["mueller-de", "mueller-en", "muller-de", "muller-en"]),  # and German's own spelling: ue, oe, ae
     ("müller", ["mueller-de", "muller-de"]),  # in lower case as before: German's stemmer reads ü as ue itself
-    ("Mueller", ["mueller-de", "muller-de"]),
+    ("Mueller", ["mueller-de", "mueller-en", "muller-de"]),
     ("año", ["year-es"]), ("Año", ["ano-es", "year-es"]),
     ("-Müller thomas", []), ("Erdoğan -Ankara", ["erdogan-tr"]),
     ('"Thomas Müller"', ["muller-de"]),  # a quoted phrase is checked as typed
