@@ -145,6 +145,14 @@ def test_a_snippet_marks_the_prefix_words() -> None:
     assert shown == "«Syrian» refugees met Syracuse fans in «Syria.»"
 
 
+@pytest.mark.parametrize(("text", "language", "shown"), [
+    ("新闻：在Syrian难民营", "zh", "新闻：在«Syrian»难民营"),  # a Latin word inside a Chinese or Thai run
+    ("ข่าวSyrianวันนี้", "th", "ข่าว«Syrian»วันนี้"),
+])
+def test_a_prefix_word_inside_a_run_without_spaces_is_marked(text: str, language: str, shown: str) -> None:
+    assert snippet(text, language, query_words(parse_query("syria*"))) == shown
+
+
 @pytest.mark.parametrize(("text", "query", "shown"), [
     ("ตลาดหุ้นไทยปิดบวก วันนี้", "ตลาด", "«ตลาด»หุ้นไทยปิดบวก วันนี้"),
     ("ราคาทองวันนี้ ตลาดหุ้นไทย", "หุ้น", "ราคาทองวันนี้ ตลาด«หุ้น»ไทย"),

@@ -98,7 +98,8 @@ def _first_hit(word: str, lang: str, wanted: Collection[str], sequences: Sequenc
     sequence starts with (and runs of other characters, when the query has other words), not read piece by
     piece, since it can be a whole article (and the same run of other characters is looked up once)."""
     missed: set[str] = set()
-    for match in _candidates(tuple(sequences), bool(wanted)).finditer(word):
+    others = bool(wanted) or bool(getattr(wanted, "prefixes", ()))  # `syria*` alone: `Syrian` inside `在Syrian的`
+    for match in _candidates(tuple(sequences), others).finditer(word):
         piece, at = match.group(), match.start()
         if not _is_cjk(piece):
             if piece not in missed and _matches(piece, lang, wanted):
