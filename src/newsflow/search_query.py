@@ -22,13 +22,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from newsflow.search_acronyms import query_acronym
-from newsflow.search_text import numbers_joined, query_tokens, unaccented
+from newsflow.search_text import is_unit, numbers_joined, query_tokens, unaccented
+from newsflow.text import CJK_RANGES
 
 MIN_PREFIX = 2
 """A prefix search (`syria*`) takes at least this many characters: one letter would match most of a dictionary."""
 MAX_CLAUSES = 63
 """The ranking tracks the clauses an article satisfies as bits of one 64-bit integer."""
 _ITEM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_CJK = re.compile(f"[{CJK_RANGES}]")
 
 
 class QuerySyntaxError(ValueError):
@@ -64,6 +66,9 @@ def _prefix_phrase(bare: str) -> Phrase:
     """An unquoted word ending in `*`: its one token, marked as a prefix; refused when it is not one word or too
     short to bound (`s*` would be most of the dictionary)."""
     tokens = query_tokens(bare.rstrip("*"))
+    if any(is_unit(token) or _CJK.match(token) for token in tokens):
+        raise QuerySyntaxError(f"the prefix search {bare!r} is for words written with spaces; type it without the *: "
+                               "a word of Chinese, Japanese, Thai and the like is found inside longer ones")
     if len(tokens) > 1:
         raise QuerySyntaxError(f"the prefix search {bare!r} takes one word (letters and digits) before its *; "
                                "quote a phrase without the *")
