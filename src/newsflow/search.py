@@ -182,7 +182,8 @@ def _add_prefix_terms(con: Any, entries: list[tuple[int, int, Phrase, bool]], te
         term_forms = search_index.terms_with_prefix(con, prefix, MAX_PREFIX_WORDS + 1)
         if len(term_forms) > MAX_PREFIX_WORDS:
             raise QuerySyntaxError(f"the prefix search {prefix + '*'!r} matches more than {MAX_PREFIX_WORDS} words "
-                                   "of the index; make the prefix longer, or join words with OR")
+                                   "of the index (a word once per language it is in); make the prefix longer, or "
+                                   "join words with OR")
         for i, (term_id, pattern) in enumerate(_prefix_choices(prefix, term_forms) or [(None, None)]):
             number = alt if i == 0 else next_alt[clause]
             next_alt[clause] += i > 0
