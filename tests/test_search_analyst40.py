@@ -177,8 +177,9 @@ STEMMED = ["ports", "porter", "films", "filming", "run", "runs", "running", "nat
 @st.composite
 def stemmed_corpora(draw: st.DrawFn) -> list[Doc]:
     """corpora(), each text with a few words whose term holds words starting otherwise."""
-    return [dataclasses.replace(doc, text=" ".join([doc.text, *draw(st.lists(st.sampled_from(STEMMED), max_size=3))]))
-            for doc in draw(corpora())]
+    docs = draw(corpora())
+    extra = draw(st.lists(st.lists(st.sampled_from(STEMMED), max_size=3), min_size=len(docs), max_size=len(docs)))
+    return [dataclasses.replace(doc, text=" ".join([doc.text, *words])) for doc, words in zip(docs, extra, strict=True)]
 
 
 def _holds_prefix(doc: Doc, prefix: str) -> bool:
