@@ -95,6 +95,7 @@ def test_a_trailing_star_is_a_prefix_search(store: Warehouse, query: str, storie
     ("año", ["year-es"]), ("Año", ["ano-es", "year-es"]),
     ("-Müller thomas", []), ("Erdoğan -Ankara", ["erdogan-tr"]),
     ('"Thomas Müller"', ["muller-de"]),  # a quoted phrase is checked as typed
+    ("Erdoğ*", ["erdogan-en", "erdogan-tr"]), ("erdoğ*", ["erdogan-tr"]),  # a name's prefix as the name
 ])
 def test_a_name_typed_with_its_accents_finds_its_spellings_without_them(
         store: Warehouse, query: str, stories: list[str]) -> None:

@@ -8,7 +8,8 @@
                               (`erdogan`; `muller`, `mueller`: `name_spellings`)
     syria AND NOT iran        Boolean words in capitals, as Media Cloud writes them: AND is
                               implied (and ignored), NOT x is -x
-    syria*                    a prefix: every word the index has seen that starts so (`prefix_of`)
+    syria*                    a prefix: every word the index has seen that starts so (`prefix_of`); a
+                              name's (`Erdoğ*`) with its spellings, as the name's
 
 A word with punctuation inside (`covid-19`) is a phrase of its tokens; unquoted, a word in capitals
 (`US`) or of letters and dots (`U.S.`, `u.s.`) is an acronym (`search_acronyms.query_acronym`). The query is
@@ -102,8 +103,8 @@ def parse_query(text: str) -> Query:
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
         acronym = None if bare is None or bare.endswith("*") else query_acronym(bare)
-        if bare is not None and bare.endswith("*"):
-            spellings = [_prefix_phrase(bare)]
+        if bare is not None and bare.endswith("*"):  # a name's prefix (`Erdoğ*`) as the name: `erdog*` too
+            spellings = [(spelling[0] + "*",) for spelling in name_spellings(bare, (_prefix_phrase(bare)[0][:-1],))]
         elif acronym is not None:
             spellings = [(acronym,)]
         elif bare is not None:
