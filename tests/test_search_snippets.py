@@ -57,8 +57,8 @@ def test_snippets_show_the_words_around_the_first_match_marked(store: Warehouse)
     assert bare[0][-1] == "Hôm nay «Hà» «Nội» mưa lớn."  # typed without accents, marked as written
     german = search.search_articles(store, "hochwasser", SearchFilters(), 100, snippets=True).rows
     assert german[0][-1] == "Das «Hochwasser» stieg im Delta."  # stemmed in the article's language
-    # a Thai word is a run of units inside a sentence: nothing is marked (one unit would mark the sentence)
-    assert snippet("ตลาดหุ้นไทย ปรับตัวขึ้น", "th", query_words(parse_query("ตลาด"))) == "ตลาดหุ้นไทย ปรับตัวขึ้น"
+    # a Thai word is a run of units inside a sentence: its units are marked, not the sentence ("Analyst 40")
+    assert snippet("ตลาดหุ้นไทย ปรับตัวขึ้น", "th", query_words(parse_query("ตลาด"))) == "«ตลาด»หุ้นไทย ปรับตัวขึ้น"
 
 
 

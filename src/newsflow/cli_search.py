@@ -28,7 +28,9 @@ _SITE = re.compile(r"[^\s/:?#@]+")
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "search", help="rank stories by relevance to a query; --by day|week|source|language|word for attention",
-        description='Words are all required; "a phrase" in quotes; -word leaves out; OR joins alternatives.')
+        description='Words are all required; "a phrase" in quotes; -word leaves out; OR joins alternatives; '
+                    "syria* is every word starting so (2 letters or more, at most 200 words); a name typed with "
+                    "accents and a capital (Erdoğan, Müller) also finds it written without them (Erdogan, Mueller).")
     parser.add_argument("query", nargs="?", help='e.g. \'"air strikes" syria -iran\'')
     parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
     parser.add_argument("--until", type=_date, metavar="DATE", help="only articles dated on or before DATE")

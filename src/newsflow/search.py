@@ -17,10 +17,10 @@ from datetime import date
 from typing import Any
 
 from newsflow.errors import WarehouseError
-from newsflow.search_query import Phrase, Query, QuerySyntaxError, parse_query
+from newsflow.search_query import Phrase, Query, QuerySyntaxError, parse_query, prefix_of
 from newsflow.search_snippets import query_words, snippet
 from newsflow.search_stopwords import STOP_WORDS
-from newsflow.search_text import analyse, is_stop_word, is_unit, phrase_words, search_tokens, stem
+from newsflow.search_text import analyse, is_stop_word, is_unit, phrase_words, search_tokens, stem, unaccented
 from newsflow.warehouse import Warehouse, schema, search_index, search_segments
 from newsflow.warehouse.reads import QueryResult
 
@@ -33,6 +33,9 @@ BACKLOG_PER_RUN = 20_000
 """At most this many articles indexed at the end of a run: a run's own articles are far fewer,
 and a warehouse from before the index (migration 0010) is caught up over a few runs, or at
 once by `newsflow search --reindex`, instead of stalling one run."""
+MAX_PREFIX_WORDS = 200
+"""A prefix search (`syria*`) ranks at most this many terms, each an alternative of its clause; one that
+matches more is refused (make the prefix longer): its cost would grow with the dictionary."""
 
 
 @dataclass(frozen=True)
@@ -140,11 +143,13 @@ def ranked_inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
     """The `search_ranked` arguments for `query`: every word's term in every indexed language."""
     languages = search_index.indexed_languages(con)
     entries = _alternatives(query)
-    wanted = {(lang, term) for _, _, phrase, _ in entries for word in phrase_words(phrase) for lang in languages
-              if (term := stem(lang, word)) is not None}
+    wanted = {(lang, term) for _, _, phrase, _ in entries if prefix_of(phrase) is None
+              for word in phrase_words(phrase) for lang in languages if (term := stem(lang, word)) is not None}
     ids = search_index.lookup_terms(con, wanted)
     terms, stops, alts = [], [], []
     for clause, alt, phrase, negated in entries:
+        if prefix_of(phrase) is not None:
+            continue
         words = phrase_words(phrase)
         alts.append({"clause": clause, "alt": alt, "n_tokens": len(words),
                      "pattern": phrase_pattern(phrase) if len(phrase) > 1 else None, "negated": negated})
@@ -157,7 +162,45 @@ def ranked_inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
                     terms.append({"clause": clause, "alt": alt, "pos": pos, "term_id": ids[(lang, term)],
                                   "negated": negated})
     _add_bigrams_of_units(con, entries, terms, alts)
+    _add_prefix_terms(con, entries, terms, alts)
     return {"terms": terms, "stops": stops, "alts": alts}
+
+
+def _add_prefix_terms(con: Any, entries: list[tuple[int, int, Phrase, bool]], terms: list[dict[str, Any]],
+                      alts: list[dict[str, Any]]) -> None:
+    """A query word `syria*`: each term of a word the index has seen starting so (any language, a bare form too)
+    is one alternative of its clause, as a unit's bigrams are (`_add_bigrams_of_units`), so the pruned search
+    stays exact. None found: the word's own alternative, with no term, matches nothing. New numbers follow those
+    of the alternatives already made (a unit's bigrams): two alternatives of one number would be one, both words."""
+    next_alt: dict[int, int] = {}
+    for clause, alt in [(c, a) for c, a, _, _ in entries] + [(a["clause"], a["alt"]) for a in alts]:
+        next_alt[clause] = max(next_alt.get(clause, 0), alt + 1)
+    for clause, alt, phrase, negated in entries:
+        prefix = prefix_of(phrase)
+        if prefix is None:
+            continue
+        term_forms = search_index.terms_with_prefix(con, prefix, MAX_PREFIX_WORDS + 1)
+        if len(term_forms) > MAX_PREFIX_WORDS:
+            raise QuerySyntaxError(f"the prefix search {prefix + '*'!r} matches more than {MAX_PREFIX_WORDS} words "
+                                   "of the index (a word once per language it is in); make the prefix longer, or "
+                                   "join words with OR")
+        for i, (term_id, pattern) in enumerate(_prefix_choices(prefix, term_forms) or [(None, None)]):
+            number = alt if i == 0 else next_alt[clause]
+            next_alt[clause] += i > 0
+            alts.append({"clause": clause, "alt": number, "n_tokens": 1, "pattern": pattern, "negated": negated})
+            if term_id is not None:
+                terms.append({"clause": clause, "alt": number, "pos": 0, "term_id": term_id, "negated": negated})
+
+
+def _prefix_choices(prefix: str, term_forms: dict[int, list[str]]) -> list[tuple[int, str | None]]:
+    """The alternatives of a prefix: a term all of whose words start with it as itself; a term with other words
+    too (English's `run` holds `runs` and `running`, `nation` `nationalism`) once per word that starts so, checked
+    in the text as a phrase is (`runn*` finds `running`, not `runs`)."""
+    choices: list[tuple[int, str | None]] = []
+    for term_id, forms in term_forms.items():
+        starting = [form for form in forms if form.startswith(prefix) or unaccented(form).startswith(prefix)]
+        choices += [(term_id, None)] if len(starting) == len(forms) else [(term_id, form) for form in starting]
+    return choices
 
 
 def _add_bigrams_of_units(con: Any, entries: list[tuple[int, int, Phrase, bool]], terms: list[dict[str, Any]],

@@ -4,8 +4,12 @@
     "air strikes"             a phrase: its words in this order
     -iran  -"white house"     leave out articles with the word or phrase
     strikes OR raids          either (OR, in capitals, joins its neighbours into one clause)
+    Erdoğan  Müller           a name (a capital first) typed with accents: its spellings without them too
+                              (`erdogan`; `muller`, `mueller`: `name_spellings`)
     syria AND NOT iran        Boolean words in capitals, as Media Cloud writes them: AND is
                               implied (and ignored), NOT x is -x
+    syria*                    a prefix: every word the index has seen that starts so (`prefix_of`); a
+                              name's (`Erdoğ*`) with its spellings, as the name's
 
 A word with punctuation inside (`covid-19`) is a phrase of its tokens; unquoted, a word in capitals
 (`US`) or of letters and dots (`U.S.`, `u.s.`) is an acronym (`search_acronyms.query_acronym`). The query is
@@ -19,11 +23,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from newsflow.search_acronyms import query_acronym
-from newsflow.search_text import numbers_joined, query_tokens
+from newsflow.search_text import is_unit, numbers_joined, query_tokens, unaccented
+from newsflow.text import CJK_RANGES
 
+MIN_PREFIX = 2
+"""A prefix search (`syria*`) takes at least this many characters: one letter would match most of a dictionary."""
 MAX_CLAUSES = 63
 """The ranking tracks the clauses an article satisfies as bits of one 64-bit integer."""
 _ITEM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_CJK = re.compile(f"[{CJK_RANGES}]")
 
 
 class QuerySyntaxError(ValueError):
@@ -31,7 +39,43 @@ class QuerySyntaxError(ValueError):
 
 
 Phrase = tuple[str, ...]
-"""The tokens of one word or phrase, in order."""
+"""The tokens of one word or phrase, in order; a prefix search is one token ending in `*` (`prefix_of`)."""
+
+
+def prefix_of(phrase: Phrase) -> str | None:
+    """The prefix a phrase asks for (`syria` for the query word `syria*`), None for a word or phrase. No token
+    of the analysis holds a `*` (punctuation), so the mark cannot be met in a text."""
+    return phrase[0][:-1] if len(phrase) == 1 and phrase[0].endswith("*") else None
+
+
+_GERMAN_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+def name_spellings(word: str, tokens: Phrase) -> list[Phrase]:
+    """How the unquoted query word `word` (its tokens) is looked for: as typed, or, when it starts with a capital
+    and has accents (a name: `Erdoğan`, `Müller`, `São`), by its spellings without them, as outlets writing
+    in other languages spell it: the bare form (`erdogan`, which the index holds for every accented spelling
+    too) and German's own for ä ö ü (`mueller`). A word in lower case keeps its accents (`año` is not `ano`)."""
+    if not word[:1].isupper() or all(token.isascii() for token in tokens):
+        return [tokens]
+    bare = tuple(unaccented(token) for token in tokens)
+    german = tuple(unaccented(token.translate(_GERMAN_SPELLING)) for token in tokens)
+    return list(dict.fromkeys(spelling for spelling in (bare, german) if spelling != tokens)) or [tokens]
+
+
+def _prefix_phrase(bare: str) -> Phrase:
+    """An unquoted word ending in `*`: its one token, marked as a prefix; refused when it is not one word or too
+    short to bound (`s*` would be most of the dictionary)."""
+    tokens = query_tokens(bare.rstrip("*"))
+    if any(is_unit(token) or _CJK.match(token) for token in tokens):
+        raise QuerySyntaxError(f"the prefix search {bare!r} is for words written with spaces; type it without the *: "
+                               "a word of Chinese, Japanese, Thai and the like is found inside longer ones")
+    if len(tokens) > 1:
+        raise QuerySyntaxError(f"the prefix search {bare!r} takes one word (letters and digits) before its *; "
+                               "quote a phrase without the *")
+    if not tokens or len(tokens[0]) < MIN_PREFIX:
+        raise QuerySyntaxError(f"the prefix search {bare!r} needs at least {MIN_PREFIX} letters before its *")
+    return (tokens[0] + "*",)
 
 
 @dataclass(frozen=True)
@@ -46,6 +90,7 @@ class Query:
 def parse_query(text: str) -> Query:
     """Clauses (AND) of alternatives (OR), and the excluded words and phrases."""
     clauses: list[list[Phrase]] = []
+    spellings: list[Phrase]
     excluded: list[Phrase] = []
     join_next = negate_next = False
     # a number written in groups (`1,000`) is one word, as in the index (views/search.sql does the same)
@@ -57,16 +102,23 @@ def parse_query(text: str) -> Query:
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
-        acronym = None if bare is None else query_acronym(bare)
-        phrase = (acronym,) if acronym is not None else tuple(query_tokens(quoted if bare is None else bare))
-        if not phrase:
+        acronym = None if bare is None or bare.endswith("*") else query_acronym(bare)
+        if bare is not None and bare.endswith("*"):  # a name's prefix (`Erdoğ*`) as the name: `erdog*` too
+            spellings = [(spelling[0] + "*",) for spelling in name_spellings(bare, (_prefix_phrase(bare)[0][:-1],))]
+        elif acronym is not None:
+            spellings = [(acronym,)]
+        elif bare is not None:
+            spellings = name_spellings(bare, tuple(query_tokens(bare)))
+        else:
+            spellings = [tuple(query_tokens(quoted))]
+        if not spellings[0]:
             continue
         if negated or negate_next:
-            excluded.append(phrase)
+            excluded.extend(spellings)
         elif join_next:
-            clauses[-1].append(phrase)
+            clauses[-1].extend(spellings)
         else:
-            clauses.append([phrase])
+            clauses.append(spellings)
         join_next = negate_next = False
     clauses = [list(dict.fromkeys(c)) for c in clauses]
     unique = list(dict.fromkeys(tuple(c) for c in clauses))

@@ -3,8 +3,10 @@ matching word between « and », as Feedbin shows its results; docs/search.md, "
 
 A word of the text matches when one of its search tokens is a word the query asks for (not one it
 excludes), as the index reads it in the article's language: stemmed (`floods` for `flood`), without accents
-when the query word has none (`noi` for `nội`), an acronym in capitals (`US` for `U.S.`). A phrase's words
-are marked one by one. Pure: no I/O.
+when the query word has none (`noi` for `nội`), an acronym in capitals (`US` for `U.S.`), a word starting with
+a prefix the query asks for (`syria*`: `Syrian`). A phrase's words are marked one by one; in a run without
+spaces (Chinese, Japanese, Thai and the other unspaced scripts) the query's words are marked where their
+characters (units) stand together. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from itertools import pairwise
 
 from newsflow.search_acronyms import acronym_terms
 from newsflow.search_query import Query
-from newsflow.search_text import analyser_language, is_unit, search_tokens, stem, unaccented
+from newsflow.search_text import UNIT_PATTERN, UNSPACED_CLASS, analyser_language, search_tokens, stem, unaccented
 from newsflow.text import CJK_RANGES
 
 SNIPPET_CHARS = 200
@@ -27,16 +29,19 @@ WORDS_BEFORE = 6
 CHARACTERS_BEFORE = 10
 """Characters shown before the first match inside a run of Chinese or Japanese (written without spaces)."""
 _RUN = re.compile(r"\S+")
-_CJK = re.compile(f"[{CJK_RANGES}]")
-_CJK_PIECE = re.compile(f"[{CJK_RANGES}]|[^{CJK_RANGES}]+")
+# A Chinese or Japanese character, or a unit of an unspaced script (Thai: a character with its marks), is a piece
+# of a run without spaces: a word there is a sequence of pieces
+_UNSPACED_PIECE = f"[{CJK_RANGES}]|{UNIT_PATTERN}|[{UNSPACED_CLASS}]"
+_CJK = re.compile(f"[{CJK_RANGES}{UNSPACED_CLASS}]")
+_CJK_PIECE = re.compile(f"{_UNSPACED_PIECE}|[^{CJK_RANGES}{UNSPACED_CLASS}]+")
+_ONE_PIECE = re.compile(_UNSPACED_PIECE)
 
 
 def query_words(query: Query) -> list[str]:
-    """The tokens of the words and phrases `query` asks for (not those it excludes), in order; not the units
-    of an unspaced script (a word of the text there is a whole sentence: one unit would mark it). A phrase's
-    Chinese or Japanese characters next to each other are one word (`北京`): search finds them together."""
-    return list(dict.fromkeys(word for clause in query.clauses for phrase in clause for word in _joined(phrase)
-                              if not is_unit(word)))
+    """The tokens of the words and phrases `query` asks for (not those it excludes), in order. A phrase's
+    Chinese or Japanese characters, or units of an unspaced script, next to each other are one word (`北京`,
+    `ตลาด`): search finds them together. A prefix search is its token (`syria*`)."""
+    return list(dict.fromkeys(word for clause in query.clauses for phrase in clause for word in _joined(phrase)))
 
 
 def _joined(phrase: Sequence[str]) -> list[str]:
@@ -51,16 +56,23 @@ def _joined(phrase: Sequence[str]) -> list[str]:
 
 
 def _is_cjk(token: str) -> bool:
-    return _CJK.fullmatch(token) is not None
+    """Whether `token` is one piece of a run without spaces: a CJK character or a unit of an unspaced script."""
+    return _ONE_PIECE.fullmatch(token) is not None
+
+
+def _sequence(word: str) -> tuple[str, ...]:
+    return tuple(match.group() for match in _ONE_PIECE.finditer(word))
 
 
 def snippet(text: str, language: str | None, words: Sequence[str]) -> str:
     """About SNIPPET_CHARS characters of `text` from a little before its first word matching `words`
     (or from its start, when none does), the matching words marked «so»; `…` where text was left out."""
     lang = analyser_language(language)
-    sequences = [tuple(word) for word in words if _CJK.search(word)]
-    wanted = {word for word in words if not _CJK.search(word)}
+    sequences = [_sequence(word) for word in words if _CJK.search(word)]
+    prefixes = tuple(word[:-1] for word in words if word.endswith("*"))
+    wanted = _Wanted(word for word in words if not _CJK.search(word) and not word.endswith("*"))
     wanted |= {term for word in wanted if (term := stem(lang, word)) is not None}
+    wanted.prefixes = prefixes
     runs = list(_RUN.finditer(text))
     first = next((i for i, run in enumerate(runs) if _run_matches(run.group(), lang, wanted, sequences)), None)
     start = 0 if first is None else max(first - WORDS_BEFORE, 0)
@@ -86,16 +98,26 @@ def _first_hit(word: str, lang: str, wanted: Collection[str], sequences: Sequenc
     sequence starts with (and runs of other characters, when the query has other words), not read piece by
     piece, since it can be a whole article (and the same run of other characters is looked up once)."""
     missed: set[str] = set()
-    for match in _candidates(tuple(sequences), bool(wanted)).finditer(word):
+    others = bool(wanted) or bool(getattr(wanted, "prefixes", ()))  # `syria*` alone: `Syrian` inside `在Syrian的`
+    for match in _candidates(tuple(sequences), others).finditer(word):
         piece, at = match.group(), match.start()
         if not _is_cjk(piece):
             if piece not in missed and _matches(piece, lang, wanted):
                 return at
             missed.add(piece)
-        elif any(all(at + i < len(word) and _is_cjk(word[at + i]) and _character_token(word[at + i]) == character
-                     for i, character in enumerate(sequence)) for sequence in sequences):
+        elif any(_spells(word, at, sequence) for sequence in sequences):
             return at
     return None
+
+
+def _spells(word: str, at: int, sequence: Sequence[str]) -> bool:
+    """Whether the pieces of `word` from `at` are the search tokens of `sequence`, one by one."""
+    for token in sequence:
+        piece = _ONE_PIECE.match(word, at)
+        if piece is None or _character_token(piece.group()) != token:
+            return False
+        at = piece.end()
+    return True
 
 
 def _composed(word: str) -> str:
@@ -106,9 +128,9 @@ def _composed(word: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _candidates(sequences: tuple[tuple[str, ...], ...], others: bool) -> re.Pattern[str]:
     """Where a match can start in a composed run: a character a sequence starts with, or other characters."""
-    starts = "".join(re.escape(c) for c in sorted({sequence[0] for sequence in sequences}))
-    return re.compile("|".join(([f"[{starts}]"] if starts else []) + ([f"[^{CJK_RANGES}]+"] if others else []))
-                      or "(?!)")
+    starts = "".join(re.escape(c) for c in sorted({sequence[0][0] for sequence in sequences if sequence}))
+    return re.compile("|".join(([f"[{starts}]"] if starts else [])
+                               + ([f"[^{CJK_RANGES}{UNSPACED_CLASS}]+"] if others else [])) or "(?!)")
 
 
 def _marked(word: str, lang: str, wanted: Collection[str], sequences: Sequence[tuple[str, ...]]) -> str:
@@ -178,10 +200,19 @@ def _cut(word: str) -> str:
     return word if len(word) <= SNIPPET_CHARS else word[:SNIPPET_CHARS] + "…"
 
 
+class _Wanted(set[str]):
+    """The words (and their terms) a snippet marks, and the prefixes it marks the words of (`syria*`)."""
+
+    prefixes: tuple[str, ...] = ()
+
+
 def _matches(word: str, lang: str, wanted: Collection[str]) -> bool:
     if any(term in wanted for term in acronym_terms(word)):
         return True
+    prefixes = getattr(wanted, "prefixes", ())
     for token in search_tokens(word):
         if token in wanted or stem(lang, token) in wanted or unaccented(token) in wanted:
+            return True
+        if prefixes and (token.startswith(prefixes) or unaccented(token).startswith(prefixes)):
             return True
     return False

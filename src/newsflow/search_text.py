@@ -132,6 +132,10 @@ _PLAIN_TOKEN = re.compile(f"{_CJK_OR_UNIT}|[^\\W{_OTHER}]+")
 _MARKED_TOKEN = re.compile(f"[{_CJK_WORD}]|[{_UNIT_START}](?:[{_UNIT_MARKS}]|[{_ASTRAL_MARKS}])*"
                            f"|(?:[^\\W{_OTHER}]|[{_WORD_MARKS}]|[{_ASTRAL_MARKS}])+")
 _UNIT = re.compile(f"[{_UNIT_START}]")
+UNIT_PATTERN = f"[{_UNIT_START}](?:[{_UNIT_MARKS}]|[{_ASTRAL_MARKS}])*"
+"""A unit of an unspaced script with its marks, as `search_tokens` cuts one (search_snippets marks them)."""
+UNSPACED_CLASS = _UNSPACED_RANGES
+"""The class body of the unspaced scripts' characters."""
 _UNSPACED_CHAR = re.compile(f"[{_UNSPACED_RANGES}]")
 # Casefolding `ΐ` and `ΰ` gives iota and upsilon with dialytika and tonos as two marks: they go with them.
 _GREEK_TWO_MARKS = (("\u03b9\u0308\u0301", "\u03b9"), ("\u03c5\u0308\u0301", "\u03c5"))

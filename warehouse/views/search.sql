@@ -200,7 +200,8 @@ CREATE OR REPLACE MACRO search_ranked(terms, stops, alts) AS TABLE
 SELECT * FROM search_ranked_in(terms, stops, alts, NULL::INTEGER[], NULL::STRUCT(term_id INTEGER, n BIGINT)[]);
 
 -- search_articles('query'): the same search from SQL, for analysts: one row per matching article,
--- best first (docs/search.md). The query syntax is the CLI's ("phrases", -word, OR). Words are
+-- best first (docs/search.md). The query syntax is the CLI's ("phrases", -word, OR), less two forms: a prefix
+-- (`syria*`) is refused, not read as its word; a name typed with accents (`Erdoğan`) is read as typed. Words are
 -- looked up by the forms the index has seen (search_forms) instead of being stemmed, so a word
 -- form that occurs in no article finds nothing here, where `newsflow search` would stem it.
 -- search_query_alts/terms/stops(query) are its three steps, each a self-contained subquery
@@ -229,6 +230,10 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
          flagged AS (SELECT i, item = 'OR' AS is_or, item = 'NOT' AS is_not, starts_with(item, '-') AND length(item) > 1
                             AS minus,
                             CASE WHEN acronym IS NOT NULL THEN [acronym]
+                                 WHEN ends_with(item, '*') AND NOT regexp_matches(item, '^-?"')
+                                 THEN error('search_articles: ' || item || ' is a prefix search, which only `newsflow '
+                                            || 'search` does (this macro would read it as its word); in SQL join the '
+                                            || 'words with OR')
                                  ELSE regexp_extract_all(search_phrase_body(item), '[^ ]+') END AS ordered,
                      FROM (SELECT *, CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
                                           THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)

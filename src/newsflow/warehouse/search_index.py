@@ -26,6 +26,7 @@ read_article_texts = search_writes.read_article_texts
 write_docs = search_writes.write_docs
 lookup_terms = search_writes.lookup_terms
 terms_around = search_writes.terms_around
+terms_with_prefix = search_writes.terms_with_prefix
 clear_index = search_writes.clear_index
 
 

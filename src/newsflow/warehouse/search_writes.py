@@ -223,6 +223,17 @@ def terms_around(con: duckdb.DuckDBPyConnection, piece: str) -> list[tuple[str, 
                        "WHERE starts_with(term, $p) OR ends_with(term, $p)", {"p": piece}).fetchall()
 
 
+def terms_with_prefix(con: duckdb.DuckDBPyConnection, prefix: str, most: int) -> dict[int, list[str]]:
+    """The terms (term_id) of the words the index has seen that start with `prefix`, at most `most` of them,
+    each with all its forms (a stem's other words too: `run` for `running`): a query word `syria*`
+    (search.ranked_inputs). Two scans of the forms (the dictionary, not the postings)."""
+    rows = con.execute("SELECT term_id, list(form ORDER BY form) FROM search_forms WHERE term_id IN ("
+                       "SELECT term_id FROM (SELECT DISTINCT term_id FROM search_forms WHERE starts_with(form, $p)) "
+                       "ORDER BY term_id LIMIT $n) GROUP BY term_id ORDER BY term_id",
+                       {"p": prefix, "n": most}).fetchall()
+    return {row[0]: row[1] for row in rows}
+
+
 def clear_index(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for table in ("search_postings", "search_forms", "search_terms", "search_docs", "search_stopwords",
