@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import feeds
 from newsflow.feedpieces import as_one_section
 from newsflow.feeds import parse_feed
+from tests.hostile.test_redteam37b import read_by_feedparser
 
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
 FEED_URL = "https://example.org/feed"
@@ -41,21 +39,6 @@ OTHERS = [b"a &lt; b &gt;", b"<![CDATA[<i>y</i>]]>", b"]]&gt;", b"&lt;br/&gt;"]
 budget), and `]]>` and `/>`, which no section holds (a section each, left as they are when they are most of the
 content): docs/security.md, "Red team 38" and its review."""
 PLACES = [b"description", b"title", b"content:encoded"]
-
-
-@contextmanager
-def read_by_feedparser() -> Iterator[list[bytes]]:
-    real, seen = feeds._feedparser, []
-
-    def spied(utf8: bytes, headers: dict[str, str]) -> object:
-        seen.append(utf8)
-        return real(utf8, headers)
-
-    feeds._feedparser = spied
-    try:
-        yield seen
-    finally:
-        feeds._feedparser = real
 
 
 def _feed(content: bytes, place: bytes, items: int, *, loose: bool = False) -> bytes:
