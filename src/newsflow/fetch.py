@@ -265,6 +265,7 @@ class Fetcher:
             hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
             # refused by the address guard, or no address: not one packet went to the host
             turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT
+            netguard.request_sending.set(None)  # a request that never wrote leaves no wait to another
             return hop
 
     async def _timed(
@@ -350,6 +351,8 @@ class Fetcher:
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
         trail.connection = ConnectionTrace()
         netguard.request_written_on.set(trail.connection.written_on)  # this task's request, reused connection or new
+        host = host_of(url)
+        netguard.request_sending.set(lambda: self._gate.sending(host))  # the host's delay counts from the send
         # The connect timeout is what the request has left: a name's addresses split it (netguard), and split
         # from the whole `timeout` a first address that swallows connects took all of robots.txt's share.
         extensions = {"timeout": {**self._timeouts, "connect": trail.time_left()}, "trace": trail.connection}
