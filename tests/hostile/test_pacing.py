@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import socket
 import struct
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 
@@ -22,6 +24,7 @@ import pytest
 
 from newsflow.fetch import guarded_transport
 from newsflow.models import Outcome
+from newsflow.pacing import HostGate
 from tests.hostile.servers import InFlightRecorder, LoopbackServer, fetch_articles, running_server, settings
 from tests.localserver import send_bytes
 
@@ -156,16 +159,53 @@ def _first_answer_late(seconds: float) -> Callable[[str, int], Awaitable[list[st
     return resolve
 
 
-@pytest.mark.parametrize("per_host_concurrency", [1, 2])
-def test_delay_runs_from_the_moment_a_request_is_sent(stamped: ArrivalServer, per_host_concurrency: int) -> None:
-    # The first request's name answers 0.25 s after its turn. Counted from the turn, the next request
-    # was sent 0.05 s after it (one at a time), or before it (two at a time: the first then went out
-    # 0.05 s after the second). Counted from the send, the host sees them `per_host_delay` apart.
+@pytest.mark.parametrize(("per_host_concurrency", "late"), [(1, 0.25), (2, 0.45)])
+def test_delay_runs_from_the_moment_a_request_is_sent(
+    stamped: ArrivalServer, per_host_concurrency: int, late: float
+) -> None:
+    # The first request's name answers `late` after its turn. Counted from the turn, the next request
+    # went out 0.05 s after it (one at a time), or 0.15 s before it (two at a time: its turn came while
+    # the first waited for its name). Counted from the send, the host sees them `per_host_delay` apart;
+    # two at a time, that takes the first request waiting at its send, not only the second at its turn.
     recorder = ArrivalRecorder()
     urls = _serve(stamped, recorder, 2)
     fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=per_host_concurrency, respect_robots=False)
-    transport = guarded_transport(fetch_settings, resolver=_first_answer_late(0.25))
+    transport = guarded_transport(fetch_settings, resolver=_first_answer_late(late))
     results = fetch_articles(fetch_settings, urls, transport=transport)
     assert {r.outcome for r in results} == {Outcome.OK}
     earlier, later = sorted(recorder.starts)
     assert later - earlier >= 0.3 - CLOCKS, f"the host saw two requests {later - earlier:.3f} s apart"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sends_to_a_host_stay_a_delay_apart_whatever_lies_between_turn_and_send(seed: int) -> None:
+    # Generated schedules on the gate alone: requests to two hosts, each a random time between its
+    # turn and its send (DNS, connect), some refused (they write nothing and give their turn back),
+    # two or three at a time per host. Each write begins a delay after the host's last one ended.
+    chooser = random.Random(seed)
+    delay = 0.01
+    gate = HostGate(concurrency=4, per_host_concurrency=chooser.choice([2, 3]), per_host_delay=delay)
+    writes: dict[str, list[tuple[float, float]]] = {"a": [], "b": []}
+
+    async def request(host: str, latency: float, refused: bool) -> None:
+        async with gate.host_slot(host), gate.turn(host) as turn:
+            await asyncio.sleep(latency)
+            if refused:
+                turn.nothing_sent = True
+                return
+            async with gate.sending(host):
+                began = time.monotonic()
+                await asyncio.sleep(0)  # the write yields to the loop, as anyio's does
+                writes[host].append((began, time.monotonic()))
+
+    latencies = [0.0, 0.004, 0.013, 0.025]
+    plan = [(chooser.choice("ab"), chooser.choice(latencies), chooser.random() < 0.25) for _ in range(12)]
+
+    async def run_all() -> None:
+        await asyncio.gather(*(request(*step) for step in plan))
+
+    asyncio.run(run_all())
+    for host, spans in writes.items():
+        assert len(spans) == sum(1 for h, _, refused in plan if h == host and not refused)
+        ordered = sorted(spans)
+        assert all(later[0] >= earlier[1] + delay for earlier, later in itertools.pairwise(ordered)), (host, plan)
