@@ -4,8 +4,7 @@
 whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 
 - limits: `concurrency` requests in flight, `per_host_concurrency` per host, and at least
-  `per_host_delay` seconds between request starts to one host, a start being the write of the
-  request, not its turn (`HostGate.sending`, entered by `netguard.ShortReads`);
+  `per_host_delay` seconds between request starts (writes, not turns) to one host (`HostGate.sending`);
 - a whole-request deadline of `timeout` seconds over connect, headers and body of every hop,
   because httpx's own timeouts apply to each read and a drip-feeding server never trips them;
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
