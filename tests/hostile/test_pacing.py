@@ -11,14 +11,17 @@ lower bounds are the promise itself and hold at any load.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import random
 import socket
+import ssl
 import struct
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +29,8 @@ from newsflow.fetch import guarded_transport
 from newsflow.models import Outcome
 from newsflow.pacing import HostGate
 from tests.hostile.servers import InFlightRecorder, LoopbackServer, fetch_articles, running_server, settings
-from tests.localserver import send_bytes
+from tests.hostile.tlsserver import CERTIFIED_NAME, TlsServer
+from tests.localserver import Page, send_bytes
 
 HOLD = 0.15
 SO_TIMESTAMPNS = 35  # Linux's number, for SCM_TIMESTAMPNS too; Python's socket module names neither
@@ -209,3 +213,34 @@ def test_sends_to_a_host_stay_a_delay_apart_whatever_lies_between_turn_and_send(
         assert len(spans) == sum(1 for h, _, refused in plan if h == host and not refused)
         ordered = sorted(spans)
         assert all(later[0] >= earlier[1] + delay for earlier, later in itertools.pairwise(ordered)), (host, plan)
+
+
+def test_https_requests_are_spaced_at_their_send_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Over TLS the request is written on the stream `ShortReads.start_tls` returns: the spacing must
+    # follow it there (the handshake's bytes are the connection's, not a request's). Recorded around
+    # the real gate's send, since the server only sees encrypted records.
+    tls = TlsServer(tmp_path)
+    sends: list[tuple[str, float, float]] = []
+    real_sending = HostGate.sending
+
+    @contextlib.asynccontextmanager
+    async def recorded(gate: HostGate, host: str) -> AsyncIterator[None]:
+        async with real_sending(gate, host):
+            began = time.monotonic()
+            yield
+            sends.append((host, began, time.monotonic()))
+
+    monkeypatch.setattr(HostGate, "sending", recorded)
+    try:
+        urls = [tls.add(f"/a/{index}", Page(b"<html><p>ok</p></html>", "text/html")) for index in range(2)]
+        urls = [url.replace("127.0.0.1", CERTIFIED_NAME) for url in urls]
+        fetch_settings = settings(timeout=3.0, per_host_delay=0.3, per_host_concurrency=2, respect_robots=False)
+        trusting = ssl.create_default_context(cafile=str(tls.cert_path))
+        transport = guarded_transport(fetch_settings, resolver=_first_answer_late(0.45), ssl_context=trusting)
+        results = fetch_articles(fetch_settings, urls, transport=transport)
+    finally:
+        tls.close()
+    assert {r.outcome for r in results} == {Outcome.OK}, [r.error for r in results]
+    assert [host for host, _, _ in sends] == [CERTIFIED_NAME] * 2
+    (_, _, first_end), (_, second_began, _) = sorted(sends, key=lambda send: send[1])
+    assert second_began >= first_end + 0.3
