@@ -263,8 +263,7 @@ class Fetcher:
     async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         async with self._gate.turn(host_of(url)) as turn:
             hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
-            # refused by the address guard, or no address: not one packet went to the host
-            turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT
+            turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT  # guard, no address
             netguard.request_sending.set(None)  # a request that never wrote leaves no wait to another
             return hop
 
@@ -276,6 +275,8 @@ class Fetcher:
         try:
             async with asyncio.timeout(trail.time_left()):
                 return await step
+        except netguard.HostPaused:  # a pause asked while waiting to send (HostGate.sending): `_hop`'s answer
+            raise
         except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
             if isinstance(exc, netguard.BlockedAddressError) and netguard.refused_by_answer(exc):
                 trail.answer_refused = True

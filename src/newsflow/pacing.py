@@ -178,14 +178,18 @@ class HostGate:
         host at a time: the wait re-reads the last send (another may land meanwhile), and the time is
         read once the write is done, so the bytes left no later than it and the next send, begun a delay
         after it, is a delay after them on the host's side too. It pushes the host's next turn as far.
+        A Retry-After pause asked after the turn (by the host's other request in flight) holds the send
+        too, and raises `HostPaused`, sending nothing, once it passes `max_pause`.
         """
         if self._delay <= 0:
             yield
             return
         state = self._host(host)
         async with state.sending:
-            while (wait := state.last_sent + self._delay - time.monotonic()) > 0:
-                await asyncio.sleep(wait)
+            while (wait := max(state.last_sent + self._delay, state.paused_until) - time.monotonic()) > 0:
+                self.check_open(host)
+                await self._sleep_unless_paused(state, wait)
+            self.check_open(host)
             try:
                 yield
             finally:

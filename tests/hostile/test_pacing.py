@@ -27,7 +27,7 @@ import pytest
 
 from newsflow.fetch import guarded_transport
 from newsflow.models import Outcome
-from newsflow.pacing import HostGate
+from newsflow.pacing import HostGate, HostPaused
 from tests.hostile.servers import InFlightRecorder, LoopbackServer, fetch_articles, running_server, settings
 from tests.hostile.tlsserver import CERTIFIED_NAME, TlsServer
 from tests.localserver import Page, send_bytes
@@ -244,3 +244,41 @@ def test_https_requests_are_spaced_at_their_send_too(tmp_path: Path, monkeypatch
     assert [host for host, _, _ in sends] == [CERTIFIED_NAME] * 2
     (_, _, first_end), (_, second_began, _) = sorted(sends, key=lambda send: send[1])
     assert second_began >= first_end + 0.3
+
+
+def test_a_pause_asked_while_a_request_waits_to_send_holds_its_send() -> None:
+    # A Retry-After that lands after a request's turn (the host's other request in flight got the 429)
+    # must stop its send too: it waits for the pause's end, or is refused when the pause passes max_pause.
+    gate = HostGate(concurrency=2, per_host_concurrency=2, per_host_delay=0.02, max_pause=1.0)
+
+    async def go() -> float:
+        async with gate.sending("h"):
+            pass
+        gate.pause("h", 0.1)
+        async with gate.sending("h"):
+            left = gate.pause_remaining("h")
+        gate.pause("h", 5.0)
+        with pytest.raises(HostPaused):
+            async with gate.sending("h"):
+                pytest.fail("sent into a pause longer than max_pause")
+        return left
+
+    assert asyncio.run(go()) == 0.0
+
+
+def test_a_request_waiting_to_send_when_its_host_says_retry_after_sends_nothing(stamped: ArrivalServer) -> None:
+    # Two at a time: the first request's name answers late; the second goes first and gets 429 with a
+    # Retry-After past max_retry_after. The first, by then waiting at its send, must not reach the host.
+    recorder = ArrivalRecorder()
+
+    def too_many(handler: BaseHTTPRequestHandler) -> None:
+        recorder.starts.append(time.monotonic())
+        send_bytes(handler, 429, b"slow down", "text/plain", {"Retry-After": "3600"})
+
+    urls = [stamped.add(f"/a/{index}", too_many) for index in range(2)]
+    fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False)
+    transport = guarded_transport(fetch_settings, resolver=_first_answer_late(0.45))
+    results = fetch_articles(fetch_settings, urls, transport=transport)
+    assert len(recorder.starts) == 1, "a request went out into the host's pause"
+    assert [r.outcome for r in results] == [Outcome.RATE_LIMITED] * 2, [r.error for r in results]
+    assert all(r.retry_after is not None and r.retry_after > 3000 for r in results), [r.error for r in results]
