@@ -5,15 +5,14 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 
 - limits: `concurrency` requests in flight, `per_host_concurrency` per host, and at least
   `per_host_delay` seconds between request starts (writes, not turns) to one host (`HostGate.sending`);
-- a whole-request deadline of `timeout` seconds over connect, headers and body of every hop,
-  because httpx's own timeouts apply to each read and a drip-feeding server never trips them;
+- a whole-request deadline of `timeout` s over connect, headers and body of every hop (httpx's are per read);
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
   never stored as whole (`fetchbody.read_body`);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
   article page's immediate `<meta http-equiv="refresh">` is a redirect too (`meta_refresh_target`);
 - a request that sent nothing to its host (refused by the guard, no address) gives back its turn;
-- 429 and 503 with Retry-After pause the host; one retry when the wait is within
+- 429 and 503 with Retry-After pause the host (turns and sends); one retry when the wait is within
   `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
 - robots.txt waits count against the article's deadline;
 - articles must be HTML (declared or sniffed) and are decoded to text (`charset.decode_html`);
