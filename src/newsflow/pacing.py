@@ -179,22 +179,26 @@ class HostGate:
         read once the write is done, so the bytes left no later than it and the next send, begun a delay
         after it, is a delay after them on the host's side too. It pushes the host's next turn as far.
         A Retry-After pause asked after the turn (by the host's other request in flight) holds the send
-        too, and raises `HostPaused`, sending nothing, once it passes `max_pause`.
+        too, and raises `HostPaused`, sending nothing, once it passes `max_pause` (with no delay as well).
         """
-        if self._delay <= 0:
+        state = self._host(host)
+        if self._delay <= 0:  # nothing to space: no lock, no send time kept
+            await self._wait_to_send(host, state)
             yield
             return
-        state = self._host(host)
         async with state.sending:
-            while (wait := max(state.last_sent + self._delay, state.paused_until) - time.monotonic()) > 0:
-                self.check_open(host)
-                await self._sleep_unless_paused(state, wait)
-            self.check_open(host)
+            await self._wait_to_send(host, state)
             try:
                 yield
             finally:
                 state.last_sent = time.monotonic()
                 state.next_start = max(state.next_start, state.last_sent + self._delay)
+
+    async def _wait_to_send(self, host: str, state: HostGate._Host) -> None:
+        while (wait := max(state.last_sent + self._delay, state.paused_until) - time.monotonic()) > 0:
+            self.check_open(host)
+            await self._sleep_unless_paused(state, wait)
+        self.check_open(host)
 
     @staticmethod
     def _give_back(state: HostGate._Host, turn: Turn) -> None:

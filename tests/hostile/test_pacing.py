@@ -246,10 +246,11 @@ def test_https_requests_are_spaced_at_their_send_too(tmp_path: Path, monkeypatch
     assert second_began >= first_end + 0.3
 
 
-def test_a_pause_asked_while_a_request_waits_to_send_holds_its_send() -> None:
+@pytest.mark.parametrize("delay", [0.0, 0.02])
+def test_a_pause_asked_while_a_request_waits_to_send_holds_its_send(delay: float) -> None:
     # A Retry-After that lands after a request's turn (the host's other request in flight got the 429)
     # must stop its send too: it waits for the pause's end, or is refused when the pause passes max_pause.
-    gate = HostGate(concurrency=2, per_host_concurrency=2, per_host_delay=0.02, max_pause=1.0)
+    gate = HostGate(concurrency=2, per_host_concurrency=2, per_host_delay=delay, max_pause=1.0)
 
     async def go() -> float:
         async with gate.sending("h"):
