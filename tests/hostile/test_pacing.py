@@ -270,16 +270,27 @@ def test_a_pause_asked_while_a_request_waits_to_send_holds_its_send(delay: float
 def test_a_request_waiting_to_send_when_its_host_says_retry_after_sends_nothing(stamped: ArrivalServer) -> None:
     # Two at a time: the first request's name answers late; the second goes first and gets 429 with a
     # Retry-After past max_retry_after. The first, by then waiting at its send, must not reach the host.
+    # The first name is answered once the 429 has left the server, so the pause reaches the client
+    # while that request is at its send, waiting out the delay, whatever the load.
     recorder = ArrivalRecorder()
+    answered = threading.Event()
 
     def too_many(handler: BaseHTTPRequestHandler) -> None:
         recorder.starts.append(time.monotonic())
         send_bytes(handler, 429, b"slow down", "text/plain", {"Retry-After": "3600"})
+        answered.set()
+
+    calls: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        calls.append(host)
+        if len(calls) == 1:
+            await asyncio.to_thread(answered.wait, 10)
+        return ["127.0.0.1"]
 
     urls = [stamped.add(f"/a/{index}", too_many) for index in range(2)]
     fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False)
-    transport = guarded_transport(fetch_settings, resolver=_first_answer_late(0.45))
-    results = fetch_articles(fetch_settings, urls, transport=transport)
+    results = fetch_articles(fetch_settings, urls, transport=guarded_transport(fetch_settings, resolver=resolve))
     assert len(recorder.starts) == 1, "a request went out into the host's pause"
     assert [r.outcome for r in results] == [Outcome.RATE_LIMITED] * 2, [r.error for r in results]
     assert all(r.retry_after is not None and r.retry_after > 3000 for r in results), [r.error for r in results]
