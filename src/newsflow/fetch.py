@@ -4,16 +4,15 @@
 whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 
 - limits: `concurrency` requests in flight, `per_host_concurrency` per host, and at least
-  `per_host_delay` seconds between request starts to one host (`HostGate`);
-- a whole-request deadline of `timeout` seconds over connect, headers and body of every hop,
-  because httpx's own timeouts apply to each read and a drip-feeding server never trips them;
+  `per_host_delay` seconds between request starts (writes, not turns) to one host (`HostGate.sending`);
+- a whole-request deadline of `timeout` s over connect, headers and body of every hop (httpx's are per read);
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
   never stored as whole (`fetchbody.read_body`);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
   article page's immediate `<meta http-equiv="refresh">` is a redirect too (`meta_refresh_target`);
 - a request that sent nothing to its host (refused by the guard, no address) gives back its turn;
-- 429 and 503 with Retry-After pause the host; one retry when the wait is within
+- 429 and 503 with Retry-After pause the host (turns and sends); one retry when the wait is within
   `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
 - robots.txt waits count against the article's deadline;
 - articles must be HTML (declared or sniffed) and are decoded to text (`charset.decode_html`);
@@ -266,8 +265,8 @@ class Fetcher:
     async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         async with self._gate.turn(host_of(url)) as turn:
             hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
-            # refused by the address guard, or no address: not one packet went to the host
-            turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT
+            turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT  # guard, no address
+            netguard.request_sending.set(None)  # a request that never wrote leaves no wait to another
             return hop
 
     async def _timed(
@@ -278,6 +277,8 @@ class Fetcher:
         try:
             async with asyncio.timeout(trail.time_left()):
                 return await step
+        except netguard.HostPaused:  # a pause asked while waiting to send (HostGate.sending): `_hop`'s answer
+            raise
         except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
             if isinstance(exc, netguard.BlockedAddressError) and netguard.refused_by_answer(exc):
                 trail.answer_refused = True
@@ -353,6 +354,8 @@ class Fetcher:
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
         trail.connection = ConnectionTrace()
         netguard.request_written_on.set(trail.connection.written_on)  # this task's request, reused connection or new
+        host = host_of(url)
+        netguard.request_sending.set(lambda: self._gate.sending(host))  # the host's delay counts from the send
         # The connect timeout is what the request has left: a name's addresses split it (netguard), and split
         # from the whole `timeout` a first address that swallows connects took all of robots.txt's share.
         extensions = {"timeout": {**self._timeouts, "connect": trail.time_left()}, "trace": trail.connection}

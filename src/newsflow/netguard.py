@@ -26,6 +26,7 @@ import select
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 
 import httpcore
 
@@ -159,6 +160,13 @@ request_written_on: contextvars.ContextVar[Callable[[ShortReads], None] | None] 
     "request_written_on", default=None)
 
 
+# Entered, in the task sending a request, around the write of its first bytes, then cleared: the host's
+# pacing (`HostGate.sending`) is measured from the send, not from the turn taken before the address
+# check, the DNS answer and the connection.
+Pacer = Callable[[], AbstractAsyncContextManager[None]]
+request_sending: contextvars.ContextVar[Pacer | None] = contextvars.ContextVar("request_sending", default=None)
+
+
 class ShortReads(httpcore.AsyncNetworkStream):
     """A connection whose reads are short (HEAD_READ_BYTES) while an answer's head is awaited.
 
@@ -195,6 +203,14 @@ class ShortReads(httpcore.AsyncNetworkStream):
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if (sending := request_sending.get()) is None:
+            await self._write(buffer, timeout)
+            return
+        request_sending.set(None)  # once per request: around its head, not its end
+        async with sending():
+            await self._write(buffer, timeout)
+
+    async def _write(self, buffer: bytes, timeout: float | None) -> None:
         self._head = bytearray()
         self.silent = True
         if (tell := request_written_on.get()) is not None:
@@ -285,6 +301,7 @@ __all__ = [
     "parse_networks",
     "parse_retry_after",
     "refused_by_answer",
+    "request_sending",
     "request_written_on",
     "system_resolver",
     "unsupported_scheme",

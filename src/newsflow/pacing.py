@@ -79,6 +79,10 @@ class Turn:
 class HostGate:
     """Global and per-host concurrency, spacing between request starts, Retry-After pauses.
 
+    A request start is the moment its first byte is written to the host's connection (`sending`):
+    two starts to one host are at least `per_host_delay` apart. A turn (`turn`) only reserves one,
+    `per_host_delay` after the previous turn or send, so connections are not opened all at once.
+
     A pause is per host and shared: every request to the host, queued, new or retrying, waits
     for the same end. The pauses one host asks for cost a run at most `max_pause` seconds in
     all: once a pause would end further away, or the host's pauses in this run add up to more,
@@ -90,6 +94,8 @@ class HostGate:
         slots: asyncio.Semaphore
         turn: asyncio.Lock = field(default_factory=asyncio.Lock)
         next_start: float = 0.0
+        last_sent: float = -math.inf  # when the write of the last request sent to this host ended (`sending`)
+        sending: asyncio.Lock = field(default_factory=asyncio.Lock)
         paused_until: float = 0.0
         paused_total: float = 0.0  # seconds of pause this host has asked for in this run
         changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -162,6 +168,37 @@ class HostGate:
             turn = Turn(previous_start=state.next_start, next_start=time.monotonic() + self._delay)
             state.next_start = turn.next_start
             return turn
+
+    @contextlib.asynccontextmanager
+    async def sending(self, host: str) -> AsyncIterator[None]:
+        """Around the write of a request's first bytes: begun `per_host_delay` after the host's last one ended.
+
+        Between a request's turn and its send lie the address check, a DNS answer, the connection and
+        a loaded event loop; the host sees only the sends, so they are what is spaced. One send to a
+        host at a time: the wait re-reads the last send (another may land meanwhile), and the time is
+        read once the write is done, so the bytes left no later than it and the next send, begun a delay
+        after it, is a delay after them on the host's side too. It pushes the host's next turn as far.
+        A Retry-After pause asked after the turn (by the host's other request in flight) holds the send
+        too, and raises `HostPaused`, sending nothing, once it passes `max_pause` (with no delay as well).
+        """
+        state = self._host(host)
+        if self._delay <= 0:  # nothing to space: no lock, no send time kept
+            await self._wait_to_send(host, state)
+            yield
+            return
+        async with state.sending:
+            await self._wait_to_send(host, state)
+            try:
+                yield
+            finally:
+                state.last_sent = time.monotonic()
+                state.next_start = max(state.next_start, state.last_sent + self._delay)
+
+    async def _wait_to_send(self, host: str, state: HostGate._Host) -> None:
+        while (wait := max(state.last_sent + self._delay, state.paused_until) - time.monotonic()) > 0:
+            self.check_open(host)
+            await self._sleep_unless_paused(state, wait)
+        self.check_open(host)
 
     @staticmethod
     def _give_back(state: HostGate._Host, turn: Turn) -> None:
