@@ -18,7 +18,7 @@ extractor return a value carrying an `Outcome`, which the warehouse records in
 
 from __future__ import annotations
 
-from newsflow.models import FailureClass, Outcome
+from newsflow.models import LEFT_OUTCOMES, FailureClass, Outcome
 
 
 class NewsflowError(Exception):
@@ -83,8 +83,7 @@ def classify_outcome(outcome: Outcome, status_code: int | None = None) -> Failur
 
     Returns None for outcomes that are not failures (`ok`, `not_modified`, `left_by_budget`, `left_by_cluster`).
     """
-    # the last two: fetched whole but not tried, or lost with the cluster's batch: nothing said of the page
-    if outcome in (Outcome.OK, Outcome.NOT_MODIFIED, Outcome.LEFT_BY_BUDGET, Outcome.LEFT_BY_CLUSTER):
+    if outcome in (Outcome.OK, Outcome.NOT_MODIFIED) or outcome in LEFT_OUTCOMES:  # the left: nothing said of the page
         return None
     if outcome is Outcome.HTTP_ERROR and status_code is not None:
         if status_code == 410:

@@ -40,6 +40,10 @@ class Outcome(StrEnum):
     FAILED = "failed"  # a bug escaped for this feed or entry: the error names the exception
 
 
+LEFT_OUTCOMES = frozenset({Outcome.LEFT_BY_BUDGET, Outcome.LEFT_BY_CLUSTER})
+"""An article the run left, saying nothing of its page: no failure, no attempt counted, deferred to the next run."""
+
+
 class FailureClass(StrEnum):
     """How a failure should be treated on the next poll (see `errors.classify_outcome`)."""
 

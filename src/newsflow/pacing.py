@@ -13,7 +13,7 @@ import email.utils
 import math
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -160,10 +160,7 @@ class HostGate:
         # Waiting for the host's turn happens before taking a global slot, so a slow or paused
         # host holds at most one waiting request, not a share of the global limit.
         async with state.turn:
-            while (wait := max(state.next_start, state.paused_until) - time.monotonic()) > 0:
-                self.check_open(host)
-                await self._sleep_unless_paused(state, wait)
-            self.check_open(host)
+            await self._wait_until(host, state, lambda: state.next_start)
             await self._global.acquire()
             turn = Turn(previous_start=state.next_start, next_start=time.monotonic() + self._delay)
             state.next_start = turn.next_start
@@ -182,20 +179,22 @@ class HostGate:
         too, and raises `HostPaused`, sending nothing, once it passes `max_pause` (with no delay as well).
         """
         state = self._host(host)
-        if self._delay <= 0:  # nothing to space: no lock, no send time kept
-            await self._wait_to_send(host, state)
+        if self._delay <= 0:  # nothing to space: no lock, no send time kept, the pause alone
+            await self._wait_until(host, state, lambda: -math.inf)
             yield
             return
         async with state.sending:
-            await self._wait_to_send(host, state)
+            await self._wait_until(host, state, lambda: state.last_sent + self._delay)
             try:
                 yield
             finally:
                 state.last_sent = time.monotonic()
                 state.next_start = max(state.next_start, state.last_sent + self._delay)
 
-    async def _wait_to_send(self, host: str, state: HostGate._Host) -> None:
-        while (wait := max(state.last_sent + self._delay, state.paused_until) - time.monotonic()) > 0:
+    async def _wait_until(self, host: str, state: HostGate._Host, earliest: Callable[[], float]) -> None:
+        """Wait for `earliest()` (re-read after each wake: another request may move it) and the host's pause;
+        raises `HostPaused` once the pause passes `max_pause`."""
+        while (wait := max(earliest(), state.paused_until) - time.monotonic()) > 0:
             self.check_open(host)
             await self._sleep_unless_paused(state, wait)
         self.check_open(host)

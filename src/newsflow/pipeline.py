@@ -31,6 +31,7 @@ from newsflow.extractpool import PAGE_NOT_KEPT, ExtractionResult, ExtractorPool,
 from newsflow.fetch import Fetcher
 from newsflow.leftpages import fetch_or_take_left
 from newsflow.models import (
+    LEFT_OUTCOMES,
     Article,
     EntryAttempt,
     FetchEvent,
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 
 MAX_ARTICLE_ATTEMPTS = 3  # the default of execution.max_article_attempts
 # Outcomes that say nothing about the article: not counted as a failed attempt.
-UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED, Outcome.LEFT_BY_BUDGET, Outcome.LEFT_BY_CLUSTER)
+UNCOUNTED_ARTICLE_OUTCOMES = (Outcome.RATE_LIMITED, *LEFT_OUTCOMES)
 LEFT_BY_BUDGET = ("fetched whole, not extracted within the run's budget (execution.run_budget_seconds + "
                   "extract.timeout): left for the next run, no attempt counted")
 # Outcomes that another attempt would not change: don't fetch these entries again.
@@ -298,7 +299,7 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
     if settings.pages_dir:  # pages kept for articles that turned out to be stored already
         stored_ids = {a.article_id for a in placed.articles}
         remove_pages(settings.pages_dir, [p.file for article_id, p in pages.items() if article_id not in stored_ids])
-    left = sum(1 for b in built if b.attempt.outcome in (Outcome.LEFT_BY_BUDGET, Outcome.LEFT_BY_CLUSTER))
+    left = sum(1 for b in built if b.attempt.outcome in LEFT_OUTCOMES)
     return RunCounts(
         articles_fetched=sum(1 for b in built if b.fetched),
         articles_stored=stored,
