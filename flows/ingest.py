@@ -48,7 +48,7 @@ from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
-from newsflow.leftbatches import record_left_by_cluster
+from newsflow.leftbatches import isolating_lost, record_left_by_cluster
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
@@ -144,26 +144,33 @@ class DaskStages(PrefectStages):
         """The worker stops fetching at the run's deadline and extracting `extract.timeout` after it. A batch
         the cluster never returns (its worker killed, the cluster gone, or nothing back by then plus
         `DASK_RESULT_GRACE`: cancelled) is recorded `left_by_cluster`, uncounted, for the next run; a task
-        that raised on the worker is a bug escaped for its batch, as on the default runner."""
+        that raised on the worker is a bug escaped for its batch, as on the default runner. A batch of one article
+        lost to a killed worker (`KilledWorker`) is that page's doing: a counted `killed_worker` attempt."""
         remaining = ctx.deadline - time.monotonic()
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout,
                       "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None,
                       "until_epoch": time.time() + remaining, "answered_sites": sorted(ctx.answered_sites),
                       "portal_pages": sorted(ctx.portal_pages)}
         wait = min(remaining, DAY) + ctx.config.extract.timeout + DASK_RESULT_GRACE
-        future, lost = await asyncio.to_thread(self._submit_and_wait, parameters, wait)
+        future, lost, killed = await asyncio.to_thread(self._submit_and_wait, parameters, wait)
         if lost is not None:
-            get_run_logger().warning("a Dask batch of %d articles did not come back (%s); each is recorded "
-                                     "left_by_cluster and left for the next run", len(batch), lost)
-            return await asyncio.to_thread(record_left_batch, ctx, batch, lost)
+            killed_alone = killed and len(batch) == 1 and batch[0].lost_with_batch  # lost twice, then alone
+            get_run_logger().warning("a Dask batch of %d articles did not come back (%s); %s", len(batch), lost,
+                                     KILLED_ALONE if killed_alone else LEFT_FOR_NEXT)
+            return await asyncio.to_thread(record_left_batch, ctx, batch, lost, killed_alone)
         fetched, results, extractions, robots = future.result()  # the task's own failure raises here
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end
         counts = await load_fetched(ctx, fetched, results, extractions)
         counts.articles_deferred += len(batch) - len(fetched)
         return counts
 
-    def _submit_and_wait(self, parameters: dict[str, Any], wait: float) -> tuple[Any, str | None]:
-        """The batch's future once the cluster has returned its task's final state, or why it did not.
+    def batches(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
+        """An article lost with its batch goes alone next time: a page that kills its worker takes no other."""
+        return isolating_lost(pending, size)
+
+    def _submit_and_wait(self, parameters: dict[str, Any], wait: float) -> tuple[Any, str | None, bool]:
+        """The batch's future once the cluster has returned its task's final state, or why it did not, and
+        whether a worker died running it (`KilledWorker`).
 
         Whatever the Dask future itself raises is the cluster's doing (`KilledWorker`, a lost scheduler, a
         timeout), never the task's: Prefect hands a task's own exception back as a Failed state. Caught here,
@@ -174,16 +181,22 @@ class DaskStages(PrefectStages):
                 future = self.runner.submit(fetch_extract_remote_task, parameters)
             future.wrapped_future.result(timeout=wait)
         except Exception as exc:
+            from distributed import KilledWorker  # the optional `dask` extra, there whenever DaskStages runs
+
             if future is not None:
                 future.wrapped_future.cancel()
-            return future, describe_error(exc)
-        return future, None
+            return future, describe_error(exc), isinstance(exc, KilledWorker)
+        return future, None, False
 
 
-def record_left_batch(ctx: RunContext, batch: Sequence[PendingArticle], why: str) -> RunCounts:
+KILLED_ALONE = "it ran alone, so its page killed the worker: a counted killed_worker attempt"
+LEFT_FOR_NEXT = "each is recorded left_by_cluster and left for the next run, alone"
+
+
+def record_left_batch(ctx: RunContext, batch: Sequence[PendingArticle], why: str, killed_alone: bool) -> RunCounts:
     try:
         with ctx.write_lock:
-            return record_left_by_cluster(ctx.store, ctx.run_id, batch, why, ctx.load_settings)
+            return record_left_by_cluster(ctx.store, ctx.run_id, batch, why, ctx.load_settings, killed_alone)
     except WarehouseLockedError:  # a reader spools (leftbatches); past the lock's patience they stay pending, rowless
         get_run_logger().warning("could not record %d articles left by the cluster: the warehouse is held", len(batch))
         return RunCounts(articles_deferred=len(batch))

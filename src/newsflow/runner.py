@@ -33,6 +33,7 @@ from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
 from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending, without_intercepted
+from newsflow.leftbatches import record_failed_batch_rows
 from newsflow.leftpages import keep_left, left_dir
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
@@ -45,7 +46,6 @@ from newsflow.pipeline import (
     extracted_in_time,
     fetch_within,
     load_batch,
-    record_failed,
     without_html,
 )
 from newsflow.polling import due_feeds, next_due
@@ -138,6 +138,9 @@ class Stages:
                           ctx.answered_sites, ctx.portal_pages, ctx.articles_held)
             return await poll_feeds(job, feeds)
 
+    def batches(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
+        return batched(pending, size)
+
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
@@ -180,9 +183,10 @@ async def load_fetched(
 
 
 def record_failed_batch(ctx: RunContext, batch: Sequence[PendingArticle], exc: BaseException) -> RunCounts:
+    """Each article a counted `failed` attempt, or spooled while a reader holds the warehouse (red team 39)."""
     try:
         with ctx.write_lock:
-            return record_failed(ctx.store, ctx.run_id, batch, exc, ctx.config.execution.max_article_attempts)
+            return record_failed_batch_rows(ctx.store, ctx.run_id, batch, describe_error(exc), ctx.load_settings)
     except WarehouseLockedError:  # a bug and a reader at once: the attempt goes uncounted, the entries stay pending
         log.warning("could not record %d failed articles: the warehouse is held", len(batch))
         return RunCounts(articles_failed=len(batch))
@@ -369,7 +373,7 @@ async def process_batches(
             log.info("articles: %d of %d done, %d stored, %d failed", done, len(pending), counts.articles_stored,
                      counts.articles_failed, extra={"progress": ("articles", done, len(pending))})
 
-    tasks = [asyncio.ensure_future(one_batch(b)) for b in batched(pending, ctx.config.extract.batch_size)]
+    tasks = [asyncio.ensure_future(one_batch(b)) for b in stages.batches(pending, ctx.config.extract.batch_size)]
     try:
         await asyncio.gather(*tasks)
     except BaseException:  # the warehouse failed (or the run was cancelled): stop the other batches first

@@ -35,7 +35,9 @@ def one_worker_cluster() -> Iterator[Any]:
     import dask
     from distributed import Client, LocalCluster
 
-    settings = {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": 0}
+    # worker-saturation 1: the worker holds only the task it runs, so a kill loses that task alone
+    settings = {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": 0,
+                "distributed.scheduler.worker-saturation": 1.0}
     with dask.config.set(settings), LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                                  dashboard_address=":0") as cluster, Client(cluster) as client:
         yield cluster, client
@@ -68,7 +70,7 @@ def test_a_batch_whose_worker_is_killed_is_left_visibly_for_the_next_run(
     cluster.scheduler.add_plugin(killed)
     config_path = write_config(tmp_path, server.base_url, {"alpha": feed})
     text = config_path.read_text(encoding="utf-8") + (
-        f'\n[execution]\ntask_runner = "dask"\naddress = "{cluster.scheduler_address}"\n')
+        f'\n[execution]\ntask_runner = "dask"\naddress = "{cluster.scheduler_address}"\nmax_article_attempts = 1\n')
     config_path.write_text(text, encoding="utf-8")
 
     first = asyncio.run(ingest(config_path=str(config_path)))
@@ -93,3 +95,17 @@ def test_a_batch_whose_worker_is_killed_is_left_visibly_for_the_next_run(
         pending, total = pending_entries(con, ["alpha"])
     left = rows(config_path, "SELECT url FROM fetch_events WHERE kind = 'article' ORDER BY url")
     assert total == 3 and sorted((p.url,) for p in pending) == left, "the next run fetches them"
+    assert all(p.lost_with_batch for p in pending), "each goes alone next time (leftbatches.isolating_lost)"
+
+    # Red team 39: the next run sends each alone, and a worker killed again takes only the one it ran, which
+    # counts an attempt (parked here at its first: max_article_attempts 1); the other two are stored.
+    client.wait_for_workers(1)
+    again = KillTheWorkerAtItsFirstTask(*client.run(os.getpid).values())
+    cluster.scheduler.add_plugin(again, name="kill-again")
+    second = asyncio.run(ingest(config_path=str(config_path)))
+    assert isinstance(second, dict) and again.done.is_set()
+    assert (second["articles_stored"], second["articles_failed"], second["articles_parked"]) == (2, 1, 1)
+    assert rows(config_path, "SELECT count(*) FROM articles") == [(2,)]
+    assert rows(config_path, "SELECT last_outcome, fetch_attempts, parked_at IS NOT NULL, last_error LIKE "
+                             "'%killed%KilledWorker%' FROM entries WHERE article_id IS NULL") == [
+        ("killed_worker", 1, True, True)], "the page whose worker died alone is parked, saying why"
