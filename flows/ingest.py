@@ -164,7 +164,7 @@ class DaskStages(PrefectStages):
         counts.articles_deferred += len(batch) - len(fetched)
         return counts
 
-    def batches(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
+    def batches_for(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
         """An article lost with its batch goes alone next time: a page that kills its worker takes no other."""
         return isolating_lost(pending, size)
 

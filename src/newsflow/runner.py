@@ -138,7 +138,7 @@ class Stages:
                           ctx.answered_sites, ctx.portal_pages, ctx.articles_held)
             return await poll_feeds(job, feeds)
 
-    def batches(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
+    def batches_for(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
         return batched(pending, size)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
@@ -373,7 +373,7 @@ async def process_batches(
             log.info("articles: %d of %d done, %d stored, %d failed", done, len(pending), counts.articles_stored,
                      counts.articles_failed, extra={"progress": ("articles", done, len(pending))})
 
-    tasks = [asyncio.ensure_future(one_batch(b)) for b in stages.batches(pending, ctx.config.extract.batch_size)]
+    tasks = [asyncio.ensure_future(one_batch(b)) for b in stages.batches_for(pending, ctx.config.extract.batch_size)]
     try:
         await asyncio.gather(*tasks)
     except BaseException:  # the warehouse failed (or the run was cancelled): stop the other batches first
