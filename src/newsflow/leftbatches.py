@@ -25,14 +25,18 @@ from newsflow.warehouse import Warehouse
 
 KILLED_WORKER = ("the Dask worker running this page alone was killed ({why}): counted as an attempt, parked after "
                  "execution.max_article_attempts such losses")
+MAX_ALONE = 32  # articles sent alone in one run: a batch is a Prefect and a Dask task, ~0.1 s of overhead each
 LEFT_BY_CLUSTER = ("the Dask cluster never returned this article's batch ({why}): left for the next run, "
                    "no attempt counted")
 
 
 def isolating_lost(pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
-    """Batches of `size`, each article whose last attempt was lost with its batch in a batch of its own."""
-    lost = [[p] for p in pending if p.lost_with_batch]
-    return [*lost, *batched([p for p in pending if not p.lost_with_batch], size)]
+    """Batches of `size`, each article whose last attempt was lost with its batch in a batch of its own, up to
+    `MAX_ALONE` a run: a whole cluster lost leaves hundreds, and a batch is a task (the rest go in batches of
+    `size`, uncounted if lost again, and their turn to go alone comes as those before them are done)."""
+    lost = [p for p in pending if p.lost_with_batch][:MAX_ALONE]
+    alone = {id(p) for p in lost}
+    return [*([p] for p in lost), *batched([p for p in pending if id(p) not in alone], size)]
 
 
 def left_results(batch: Sequence[PendingArticle], why: str, outcome: Outcome = Outcome.LEFT_BY_CLUSTER,
