@@ -144,8 +144,9 @@ class DaskStages(PrefectStages):
         """The worker stops fetching at the run's deadline and extracting `extract.timeout` after it. A batch
         the cluster never returns (its worker killed, the cluster gone, or nothing back by then plus
         `DASK_RESULT_GRACE`: cancelled) is recorded `left_by_cluster`, uncounted, for the next run; a task
-        that raised on the worker is a bug escaped for its batch, as on the default runner. A batch of one article
-        lost to a killed worker (`KilledWorker`) is that page's doing: a counted `killed_worker` attempt."""
+        that raised on the worker is a bug escaped for its batch, as on the default runner. An article lost before,
+        sent alone and lost again to a killed worker (`KilledWorker`), is that page's doing: a counted
+        `killed_worker` attempt (red team 39)."""
         remaining = ctx.deadline - time.monotonic()
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout,
                       "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None,
