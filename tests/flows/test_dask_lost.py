@@ -1,6 +1,7 @@
 """A Dask batch the cluster never returns (its worker killed mid-batch) is visibly left for the next run:
 one `left_by_cluster` row per article, no attempt counted, never parked for it, counted deferred, and
-chosen by the next run (flows/ingest.py `DaskStages`; docs/security.md, "Red team 38b")."""
+chosen by the next run (flows/ingest.py `DaskStages`; docs/security.md, "Red team 38b"), alone; lost alone again to
+a killed worker, it is a counted `killed_worker` attempt, parked after `max_article_attempts` ("Red team 39")."""
 
 from __future__ import annotations
 
