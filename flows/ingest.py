@@ -27,6 +27,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
 from prefect import flow, get_client, get_run_logger, task
@@ -48,7 +49,7 @@ from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
-from newsflow.leftbatches import isolating_lost, record_left_by_cluster
+from newsflow.leftbatches import isolating_lost, record_left_by_cluster, sent_alone
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
@@ -139,6 +140,7 @@ class DaskStages(PrefectStages):
         self.batches_in_flight = max(2, workers + 1)  # keep every Dask worker busy
         # The first submit starts the cluster; two batches in flight must not start two.
         self._submitting = threading.Lock()
+        self._alone = asyncio.Lock()  # one article sent alone on the cluster at a time (`turn`)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """The worker stops fetching at the run's deadline and extracting `extract.timeout` after it. A batch
@@ -155,7 +157,7 @@ class DaskStages(PrefectStages):
         wait = min(remaining, DAY) + ctx.config.extract.timeout + DASK_RESULT_GRACE
         future, lost, killed = await asyncio.to_thread(self._submit_and_wait, parameters, wait)
         if lost is not None:
-            killed_alone = killed and len(batch) == 1 and batch[0].lost_with_batch  # lost twice, then alone
+            killed_alone = killed and sent_alone(batch)  # lost with a batch, then alone: `turn` kept it apart
             get_run_logger().warning("a Dask batch of %d articles did not come back (%s); %s", len(batch), lost,
                                      KILLED_ALONE if killed_alone else LEFT_FOR_NEXT)
             return await asyncio.to_thread(record_left_batch, ctx, batch, lost, killed_alone)
@@ -168,6 +170,14 @@ class DaskStages(PrefectStages):
     def batches_for(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
         """An article lost with its batch goes alone next time: a page that kills its worker takes no other."""
         return isolating_lost(pending, size)
+
+    def turn(self, batch: Sequence[PendingArticle]) -> AbstractAsyncContextManager[object]:
+        """An article sent alone waits for the one before it, so no two share a worker: the scheduler gives a
+        worker more tasks than threads (`worker-saturation` 1.1, and `batches_in_flight` is one more than the
+        workers), and every task on a worker that dies counts towards its `KilledWorker` (review of red team 39:
+        an innocent page sent alone beside a poison one was counted `killed_worker` with it until parked). It
+        waits before its slot is taken, so the other batches go on meanwhile."""
+        return self._alone if sent_alone(batch) else nullcontext()
 
     def _submit_and_wait(self, parameters: dict[str, Any], wait: float) -> tuple[Any, str | None, bool]:
         """The batch's future once the cluster has returned its task's final state, or why it did not, and

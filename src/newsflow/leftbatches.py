@@ -7,7 +7,9 @@ timed out, left them pending with no row at all. The rows are the batch's load (
 reader holding the warehouse spools them as it does any batch's (review of red team 38b: they were dropped).
 
 A page that kills the worker running it would be lost with its batch run after run. An article lost once is
-sent alone after that (`isolating_lost`), so its batch's other pages are stored, and a batch of one lost to a
+sent alone after that (`isolating_lost`), so its batch's other pages are stored, one such at a time on the cluster
+(`DaskStages.turn`: a worker holds more tasks than threads, and a page sent alone beside a poison one died with it),
+and a batch of one lost to a
 killed worker (the scheduler's `KilledWorker`) is that page's doing: a counted `killed_worker` attempt, parked
 after `execution.max_article_attempts` (red team 39). A batch that raised (a bug escaped for it) is recorded
 `failed` the same way, through the spool (red team 39: it was written apart from it, and dropped beside a reader).
@@ -37,6 +39,11 @@ def isolating_lost(pending: Sequence[PendingArticle], size: int) -> list[Sequenc
     lost = [p for p in pending if p.lost_with_batch][:MAX_ALONE]
     alone = {id(p) for p in lost}
     return [*([p] for p in lost), *batched([p for p in pending if id(p) not in alone], size)]
+
+
+def sent_alone(batch: Sequence[PendingArticle]) -> bool:
+    """Whether `batch` is an article lost with its batch before, sent alone (`isolating_lost`)."""
+    return len(batch) == 1 and batch[0].lost_with_batch
 
 
 def left_results(batch: Sequence[PendingArticle], why: str, outcome: Outcome = Outcome.LEFT_BY_CLUSTER,

@@ -16,10 +16,12 @@ never the run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,6 +142,10 @@ class Stages:
 
     def batches_for(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
         return batched(pending, size)
+
+    def turn(self, batch: Sequence[PendingArticle]) -> AbstractAsyncContextManager[object]:
+        """What `batch` waits for before it takes a slot among the batches in flight: nothing here."""
+        return contextlib.nullcontext()
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
@@ -357,7 +363,7 @@ async def process_batches(
 
     async def one_batch(batch: Sequence[PendingArticle]) -> None:
         nonlocal done
-        async with in_flight:
+        async with stages.turn(batch), in_flight:
             if ctx.out_of_time():
                 counts.articles_deferred += len(batch)
                 return

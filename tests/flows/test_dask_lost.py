@@ -112,3 +112,40 @@ def test_a_batch_whose_worker_is_killed_is_left_visibly_for_the_next_run(
                              "'%killed%KilledWorker%' FROM entries ORDER BY last_outcome") == [
         ("killed_worker", 1, True, True), ("left_by_cluster", 0, False, False), ("left_by_cluster", 0, False, False)
     ], "the page whose worker died alone is parked, saying why; the others wait, uncounted"
+
+
+def test_articles_sent_alone_are_never_on_the_cluster_together() -> None:
+    """Review of red team 39: the lone batches went out together (`batches_in_flight` is the workers plus one, and
+    the scheduler gives a worker more tasks than threads), so an innocent page sent alone could share the worker a
+    poison page sent alone killed, and count the same `killed_worker` attempts until parked. One lone batch at a
+    time; the other batches go on meanwhile, their slots not held by lone ones waiting their turn."""
+    from types import SimpleNamespace
+
+    from flows.ingest import DaskStages
+
+    from newsflow.models import PendingArticle
+    from newsflow.pipeline import RunCounts
+    from newsflow.runner import process_batches
+
+    class Recorded(DaskStages):
+        alone = most_alone = others_beside_alone = 0
+
+        async def batch(self, ctx: Any, batch: Any) -> RunCounts:
+            lone = len(batch) == 1 and batch[0].lost_with_batch
+            self.alone += lone
+            self.most_alone = max(self.most_alone, self.alone)
+            for _ in range(3):  # let every other batch that can start, start
+                self.others_beside_alone += not lone and self.alone > 0
+                await asyncio.sleep(0)
+            self.alone -= lone
+            return RunCounts(articles_stored=len(batch))
+
+    pending = [PendingArticle(f"https://x.example/{n}", f"https://x.example/{n}", "f", None, None,
+                              lost_with_batch=n < 4) for n in range(10)]
+    stages = Recorded(Any, workers=3)  # type: ignore[arg-type]  # never submits: `batch` is the recorder
+    ctx = SimpleNamespace(out_of_time=lambda: False, config=SimpleNamespace(extract=SimpleNamespace(batch_size=2)))
+    counts = RunCounts()
+    asyncio.run(process_batches(ctx, pending, stages, counts, []))  # type: ignore[arg-type]
+    assert counts.articles_stored == 10
+    assert stages.most_alone == 1, "two pages sent alone were on the cluster at once"
+    assert stages.others_beside_alone > 0, "the other batches waited for the lone ones"
