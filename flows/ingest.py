@@ -26,8 +26,8 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, nullcontext
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from prefect import flow, get_client, get_run_logger, task
@@ -135,8 +135,9 @@ async def fetch_extract_remote_task(
 class DaskStages(PrefectStages):
     """Fetch and extract each batch on the Dask cluster; poll and load stay in the flow process."""
 
-    def __init__(self, runner: TaskRunner[Any], workers: int) -> None:
+    def __init__(self, runner: TaskRunner[Any], workers: int, alone_for: float) -> None:
         self.runner = runner
+        self.alone_for = alone_for  # an article sent alone's turn, at most: what an honest page takes (`turn`)
         self.batches_in_flight = max(2, workers + 1)  # keep every Dask worker busy
         # The first submit starts the cluster; two batches in flight must not start two.
         self._submitting = threading.Lock()
@@ -176,8 +177,28 @@ class DaskStages(PrefectStages):
         worker more tasks than threads (`worker-saturation` 1.1, and `batches_in_flight` is one more than the
         workers), and every task on a worker that dies counts towards its `KilledWorker` (review of red team 39:
         an innocent page sent alone beside a poison one was counted `killed_worker` with it until parked). It
-        waits before its slot is taken, so the other batches go on meanwhile."""
-        return self._alone if sent_alone(batch) else nullcontext()
+        waits before its slot is taken, so the other batches go on meanwhile. A turn ends after `alone_for` even
+        if its task has not come back (a hung worker would hold the others back for the run, and, first again in
+        the next run's order, for good); the task stays on the cluster, waited for as any."""
+        return self._alone_turn() if sent_alone(batch) else nullcontext()
+
+    @asynccontextmanager
+    async def _alone_turn(self) -> AsyncIterator[None]:
+        await self._alone.acquire()
+        held = True
+
+        def pass_on() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._alone.release()
+
+        ends = asyncio.get_running_loop().call_later(self.alone_for, pass_on)
+        try:
+            yield
+        finally:
+            ends.cancel()
+            pass_on()
 
     def _submit_and_wait(self, parameters: dict[str, Any], wait: float) -> tuple[Any, str | None, bool]:
         """The batch's future once the cluster has returned its task's final state, or why it did not, and
@@ -213,6 +234,11 @@ def record_left_batch(ctx: RunContext, batch: Sequence[PendingArticle], why: str
         return RunCounts(articles_deferred=len(batch))
 
 
+def alone_for(config: Config) -> float:
+    """What an honest page sent alone takes at most: robots.txt and its fetch, a host's delay, its extraction."""
+    return 2 * config.fetch.timeout + config.fetch.per_host_delay + config.extract.timeout + DASK_RESULT_GRACE
+
+
 def dask_task_runner(execution: ExecutionSettings, workers: int) -> TaskRunner[Any]:
     """Connect to `execution.address`, or start a LocalCluster of `workers` single-threaded processes."""
     from prefect_dask.task_runners import DaskTaskRunner  # the optional `dask` extra: imported only when asked for
@@ -241,7 +267,7 @@ async def run_on_configured_runner(
     runner = dask_task_runner(config.execution, config.extract.worker_count)
     await asyncio.to_thread(runner.__enter__)
     try:
-        stages = DaskStages(runner, config.extract.worker_count)
+        stages = DaskStages(runner, config.extract.worker_count, alone_for(config))
         return await run_ingest(config, run_id, feeds, all_feeds=all_feeds, stages=stages)
     finally:
         await asyncio.to_thread(runner.__exit__, None, None, None)

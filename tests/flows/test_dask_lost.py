@@ -142,10 +142,43 @@ def test_articles_sent_alone_are_never_on_the_cluster_together() -> None:
 
     pending = [PendingArticle(f"https://x.example/{n}", f"https://x.example/{n}", "f", None, None,
                               lost_with_batch=n < 4) for n in range(10)]
-    stages = Recorded(Any, workers=3)  # type: ignore[arg-type]  # never submits: `batch` is the recorder
+    stages = Recorded(Any, workers=3, alone_for=60)  # type: ignore[arg-type]  # never submits: `batch` is the recorder
     ctx = SimpleNamespace(out_of_time=lambda: False, config=SimpleNamespace(extract=SimpleNamespace(batch_size=2)))
     counts = RunCounts()
     asyncio.run(process_batches(ctx, pending, stages, counts, []))  # type: ignore[arg-type]
     assert counts.articles_stored == 10
     assert stages.most_alone == 1, "two pages sent alone were on the cluster at once"
     assert stages.others_beside_alone > 0, "the other batches waited for the lone ones"
+
+
+def test_a_page_sent_alone_that_never_comes_back_holds_the_others_back_a_bounded_time() -> None:
+    """Review of red team 39: with one article sent alone at a time, one whose task does not come back until the
+    run's end (its worker hung) would hold every other one back for the run, and, first again in the next run's
+    order, for good. Its turn ends once an honest page is done (`DaskStages.alone_for`); it stays on the cluster."""
+    from types import SimpleNamespace
+
+    from flows.ingest import DaskStages
+
+    from newsflow.models import PendingArticle
+    from newsflow.pipeline import RunCounts
+    from newsflow.runner import process_batches
+
+    class Hung(DaskStages):
+        async def batch(self, ctx: Any, batch: Any) -> RunCounts:
+            if batch[0].url.endswith("/0"):  # back only once the next one sent alone has gone out
+                await second_sent.wait()
+            else:
+                second_sent.set()
+            return RunCounts(articles_stored=len(batch))
+
+    async def run() -> RunCounts:
+        counts = RunCounts()
+        await asyncio.wait_for(process_batches(ctx, pending, stages, counts, []), 60)  # type: ignore[arg-type]
+        return counts
+
+    second_sent = asyncio.Event()
+    pending = [PendingArticle(f"https://x.example/{n}", f"https://x.example/{n}", "f", None, None,
+                              lost_with_batch=True) for n in range(2)]
+    stages = Hung(Any, workers=1, alone_for=0.05)  # type: ignore[arg-type]  # never submits: `batch` is the stand-in
+    ctx = SimpleNamespace(out_of_time=lambda: False, config=SimpleNamespace(extract=SimpleNamespace(batch_size=2)))
+    assert asyncio.run(run()).articles_stored == 2
