@@ -26,7 +26,8 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from prefect import flow, get_client, get_run_logger, task
@@ -48,7 +49,7 @@ from newsflow import warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
-from newsflow.leftbatches import record_left_by_cluster
+from newsflow.leftbatches import isolating_lost, record_left_by_cluster, sent_alone
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
@@ -134,36 +135,74 @@ async def fetch_extract_remote_task(
 class DaskStages(PrefectStages):
     """Fetch and extract each batch on the Dask cluster; poll and load stay in the flow process."""
 
-    def __init__(self, runner: TaskRunner[Any], workers: int) -> None:
+    def __init__(self, runner: TaskRunner[Any], workers: int, alone_for: float) -> None:
         self.runner = runner
+        self.alone_for = alone_for  # an article sent alone's turn, at most: what an honest page takes (`turn`)
         self.batches_in_flight = max(2, workers + 1)  # keep every Dask worker busy
         # The first submit starts the cluster; two batches in flight must not start two.
         self._submitting = threading.Lock()
+        self._alone = asyncio.Lock()  # one article sent alone on the cluster at a time (`turn`)
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """The worker stops fetching at the run's deadline and extracting `extract.timeout` after it. A batch
         the cluster never returns (its worker killed, the cluster gone, or nothing back by then plus
         `DASK_RESULT_GRACE`: cancelled) is recorded `left_by_cluster`, uncounted, for the next run; a task
-        that raised on the worker is a bug escaped for its batch, as on the default runner."""
+        that raised on the worker is a bug escaped for its batch, as on the default runner. An article lost before,
+        sent alone and lost again to a killed worker (`KilledWorker`), is that page's doing: a counted
+        `killed_worker` attempt (red team 39)."""
         remaining = ctx.deadline - time.monotonic()
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout,
                       "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None,
                       "until_epoch": time.time() + remaining, "answered_sites": sorted(ctx.answered_sites),
                       "portal_pages": sorted(ctx.portal_pages)}
         wait = min(remaining, DAY) + ctx.config.extract.timeout + DASK_RESULT_GRACE
-        future, lost = await asyncio.to_thread(self._submit_and_wait, parameters, wait)
+        future, lost, killed = await asyncio.to_thread(self._submit_and_wait, parameters, wait)
         if lost is not None:
-            get_run_logger().warning("a Dask batch of %d articles did not come back (%s); each is recorded "
-                                     "left_by_cluster and left for the next run", len(batch), lost)
-            return await asyncio.to_thread(record_left_batch, ctx, batch, lost)
+            killed_alone = killed and sent_alone(batch)  # lost with a batch, then alone: `turn` kept it apart
+            get_run_logger().warning("a Dask batch of %d articles did not come back (%s); %s", len(batch), lost,
+                                     KILLED_ALONE if killed_alone else LEFT_FOR_NEXT)
+            return await asyncio.to_thread(record_left_batch, ctx, batch, lost, killed_alone)
         fetched, results, extractions, robots = future.result()  # the task's own failure raises here
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end
         counts = await load_fetched(ctx, fetched, results, extractions)
         counts.articles_deferred += len(batch) - len(fetched)
         return counts
 
-    def _submit_and_wait(self, parameters: dict[str, Any], wait: float) -> tuple[Any, str | None]:
-        """The batch's future once the cluster has returned its task's final state, or why it did not.
+    def batches_for(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
+        """An article lost with its batch goes alone next time: a page that kills its worker takes no other."""
+        return isolating_lost(pending, size)
+
+    def turn(self, batch: Sequence[PendingArticle]) -> AbstractAsyncContextManager[object]:
+        """An article sent alone waits for the one before it, so no two share a worker: the scheduler gives a
+        worker more tasks than threads (`worker-saturation` 1.1, and `batches_in_flight` is one more than the
+        workers), and every task on a worker that dies counts towards its `KilledWorker` (review of red team 39:
+        an innocent page sent alone beside a poison one was counted `killed_worker` with it until parked). It
+        waits before its slot is taken, so the other batches go on meanwhile. A turn ends after `alone_for` even
+        if its task has not come back (a hung worker would hold the others back for the run, and, first again in
+        the next run's order, for good); the task stays on the cluster, waited for as any."""
+        return self._alone_turn() if sent_alone(batch) else nullcontext()
+
+    @asynccontextmanager
+    async def _alone_turn(self) -> AsyncIterator[None]:
+        await self._alone.acquire()
+        held = True
+
+        def pass_on() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._alone.release()
+
+        ends = asyncio.get_running_loop().call_later(self.alone_for, pass_on)
+        try:
+            yield
+        finally:
+            ends.cancel()
+            pass_on()
+
+    def _submit_and_wait(self, parameters: dict[str, Any], wait: float) -> tuple[Any, str | None, bool]:
+        """The batch's future once the cluster has returned its task's final state, or why it did not, and
+        whether a worker died running it (`KilledWorker`).
 
         Whatever the Dask future itself raises is the cluster's doing (`KilledWorker`, a lost scheduler, a
         timeout), never the task's: Prefect hands a task's own exception back as a Failed state. Caught here,
@@ -174,19 +213,30 @@ class DaskStages(PrefectStages):
                 future = self.runner.submit(fetch_extract_remote_task, parameters)
             future.wrapped_future.result(timeout=wait)
         except Exception as exc:
+            from distributed import KilledWorker  # the optional `dask` extra, there whenever DaskStages runs
+
             if future is not None:
                 future.wrapped_future.cancel()
-            return future, describe_error(exc)
-        return future, None
+            return future, describe_error(exc), isinstance(exc, KilledWorker)
+        return future, None, False
 
 
-def record_left_batch(ctx: RunContext, batch: Sequence[PendingArticle], why: str) -> RunCounts:
+KILLED_ALONE = "it ran alone, so its page killed the worker: a counted killed_worker attempt"
+LEFT_FOR_NEXT = "each is recorded left_by_cluster and left for the next run, alone"
+
+
+def record_left_batch(ctx: RunContext, batch: Sequence[PendingArticle], why: str, killed_alone: bool) -> RunCounts:
     try:
         with ctx.write_lock:
-            return record_left_by_cluster(ctx.store, ctx.run_id, batch, why, ctx.load_settings)
+            return record_left_by_cluster(ctx.store, ctx.run_id, batch, why, ctx.load_settings, killed_alone)
     except WarehouseLockedError:  # a reader spools (leftbatches); past the lock's patience they stay pending, rowless
         get_run_logger().warning("could not record %d articles left by the cluster: the warehouse is held", len(batch))
         return RunCounts(articles_deferred=len(batch))
+
+
+def alone_for(config: Config) -> float:
+    """What an honest page sent alone takes at most: robots.txt and its fetch, a host's delay, its extraction."""
+    return 2 * config.fetch.timeout + config.fetch.per_host_delay + config.extract.timeout + DASK_RESULT_GRACE
 
 
 def dask_task_runner(execution: ExecutionSettings, workers: int) -> TaskRunner[Any]:
@@ -217,7 +267,7 @@ async def run_on_configured_runner(
     runner = dask_task_runner(config.execution, config.extract.worker_count)
     await asyncio.to_thread(runner.__enter__)
     try:
-        stages = DaskStages(runner, config.extract.worker_count)
+        stages = DaskStages(runner, config.extract.worker_count, alone_for(config))
         return await run_ingest(config, run_id, feeds, all_feeds=all_feeds, stages=stages)
     finally:
         await asyncio.to_thread(runner.__exit__, None, None, None)

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from newsflow import leftbatches
 from newsflow.config import load_config
 from newsflow.fetch import Fetcher
+from newsflow.leftbatches import isolating_lost
 from newsflow.models import PendingArticle
 from newsflow.pipeline import RunCounts, fetch_within
 from newsflow.runner import RunContext, Stages, run_ingest
@@ -153,3 +155,17 @@ def test_a_cancelled_batch_leaves_no_fetch_running(server: LocalServer) -> None:
         assert asyncio.run(cancel_mid_fetch()) == set(), "no fetch outlives its cancelled batch"
     finally:
         release.set()
+
+
+def test_articles_lost_with_their_batch_go_alone_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Red team 39: a page that kills its Dask worker takes no other page with it once it has been lost; a whole
+    cluster lost (hundreds of them) does not make a run of hundreds of one-article tasks."""
+    def article(n: int, lost: bool) -> PendingArticle:
+        return PendingArticle(f"https://x.example/{n}", f"https://x.example/{n}", "f", None, None, lost_with_batch=lost)
+
+    pending = [article(n, lost=n % 3 == 0) for n in range(8)]  # 0, 3 and 6 were lost
+    assert [[p.url[-1] for p in b] for b in isolating_lost(pending, 2)] == [
+        ["0"], ["3"], ["6"], ["1", "2"], ["4", "5"], ["7"]]
+    monkeypatch.setattr(leftbatches, "MAX_ALONE", 2)
+    assert [[p.url[-1] for p in b] for b in isolating_lost(pending, 3)] == [
+        ["0"], ["3"], ["1", "2", "4"], ["5", "6", "7"]]

@@ -27,9 +27,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-import time
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TypeVar
 
@@ -38,6 +38,7 @@ import httpx
 from newsflow import charset, netguard
 from newsflow.config import FetchSettings
 from newsflow.fetchbody import BodyCutShort, read_body
+from newsflow.fetchdeadline import timed, waiting_uncounted
 from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
@@ -272,23 +273,7 @@ class Fetcher:
     async def _timed(
         self, url: str, trail: Trail, step: Awaitable[_HopT], max_bytes: int
     ) -> _HopT | FetchResult:
-        """Await one step of a hop inside what is left of the attempt's deadline; count its time."""
-        trail.step_started = time.monotonic()
-        try:
-            async with asyncio.timeout(trail.time_left()):
-                return await step
-        except netguard.HostPaused:  # a pause asked while waiting to send (HostGate.sending): `_hop`'s answer
-            raise
-        except Exception as exc:  # mapped to an outcome; unknown ones become FETCH_ERROR
-            if isinstance(exc, netguard.BlockedAddressError) and netguard.refused_by_answer(exc):
-                trail.answer_refused = True
-            if isinstance(exc, netguard.NameResolutionError) and exc.no_such_name:
-                trail.name_unknown = True
-            trail.site_refused = isinstance(exc.__cause__, netguard.RefusedAtAddresses)
-            outcome, what = self._describe_failure(exc, trail, max_bytes)
-            return trail.result(outcome, url, error=f"GET {url}: {what}")
-        finally:
-            trail.end_step()
+        return await timed(trail, url, step, lambda exc, trail: self._describe_failure(exc, trail, max_bytes))
 
     def _describe_failure(self, exc: Exception, trail: Trail, max_bytes: int) -> tuple[Outcome, str]:
         connecting = trail.connection is not None and trail.connection.connecting
@@ -328,9 +313,10 @@ class Fetcher:
 
         A keep-alive connection the server closed as our request went out fails before any byte
         of an answer arrives. Browsers and curl send an idempotent GET again on a new connection
-        in exactly that case, and so do we: once, inside the same deadline. So too when the reused
-        connection's first bytes are no status line: what a server wrote past its last answer's
-        `Content-Length` (browsers do not reuse such a connection).
+        in exactly that case, and so do we: once, inside the same deadline, the host's delay before it
+        not counted (`fetchdeadline`). So too when the reused connection's first bytes are no status
+        line: what a server wrote past its last answer's `Content-Length` (browsers do not reuse such
+        a connection).
         """
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
         transport = self._probe_transport() if probing else self._transport_for(host_of(url))
@@ -344,18 +330,22 @@ class Fetcher:
                         url[:200])
             pool = getattr(transport, "_pool", None)
             await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
-            request = self._request(url, trail, headers)
+            request = self._request(url, trail, headers, again=True)
             response = await transport.handle_async_request(request)
         response.request = request
         return response
 
-    def _request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Request:
+    def _request(self, url: str, trail: Trail, headers: dict[str, str], again: bool = False) -> httpx.Request:
         # The transport, not httpx.AsyncClient: the client parses every Location header itself and
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
         trail.connection = ConnectionTrace()
         netguard.request_written_on.set(trail.connection.written_on)  # this task's request, reused connection or new
         host = host_of(url)
-        netguard.request_sending.set(lambda: self._gate.sending(host))  # the host's delay counts from the send
+        def pacer() -> AbstractAsyncContextManager[None]:  # the host's delay counts from the send
+            return self._gate.sending(host)
+
+        # sent again: the delay runs from the first write, just made, and is no part of the host's deadline
+        netguard.request_sending.set((lambda: waiting_uncounted(trail, pacer)) if again else pacer)
         # The connect timeout is what the request has left: a name's addresses split it (netguard), and split
         # from the whole `timeout` a first address that swallows connects took all of robots.txt's share.
         extensions = {"timeout": {**self._timeouts, "connect": trail.time_left()}, "trace": trail.connection}

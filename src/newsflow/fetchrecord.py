@@ -7,6 +7,7 @@ sent as request headers again (`usable_validator`), so a stored value never brea
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -35,6 +36,7 @@ class Trail:
     network_seconds: float = 0.0
     attempt_seconds: float = 0.0
     step_started: float | None = None  # monotonic start of the step in progress, if any
+    deadline: asyncio.Timeout | None = None  # the step in progress's (fetchdeadline.timed)
     retried: bool = False
     answer_refused: bool = False  # a name resolved to an address the policy refuses
     unanswered: bool = False  # the deadline passed on a connection that never sent a byte back

@@ -36,6 +36,7 @@ class Outcome(StrEnum):
     EXTRACT_ERROR = "extract_error"
     LEFT_BY_BUDGET = "left_by_budget"  # fetched whole, not extracted by the run's budget: no attempt, next run's
     LEFT_BY_CLUSTER = "left_by_cluster"  # its Dask batch never came back (a worker killed): no attempt, next run's
+    KILLED_WORKER = "killed_worker"  # sent alone after such a loss, its Dask worker was killed again: counted
     FETCH_ERROR = "fetch_error"  # an unexpected exception inside the fetcher; the error names it
     FAILED = "failed"  # a bug escaped for this feed or entry: the error names the exception
 
@@ -295,6 +296,7 @@ class PendingArticle:
     title: str | None
     published_at: datetime | None
     published_date: date | None = None  # the feed date's day in the offset the feed gave (entries.published_date)
+    lost_with_batch: bool = False  # its last attempt was lost with its Dask batch: sent alone (leftbatches)
 
 
 @dataclass(frozen=True)

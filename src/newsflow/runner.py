@@ -16,10 +16,12 @@ never the run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +35,7 @@ from newsflow.extractpool import ExtractionResult, ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
 from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending, without_intercepted
+from newsflow.leftbatches import record_failed_batch_rows
 from newsflow.leftpages import keep_left, left_dir
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
@@ -45,7 +48,6 @@ from newsflow.pipeline import (
     extracted_in_time,
     fetch_within,
     load_batch,
-    record_failed,
     without_html,
 )
 from newsflow.polling import due_feeds, next_due
@@ -138,6 +140,13 @@ class Stages:
                           ctx.answered_sites, ctx.portal_pages, ctx.articles_held)
             return await poll_feeds(job, feeds)
 
+    def batches_for(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
+        return batched(pending, size)
+
+    def turn(self, batch: Sequence[PendingArticle]) -> AbstractAsyncContextManager[object]:
+        """What `batch` waits for before it takes a slot among the batches in flight: nothing here."""
+        return contextlib.nullcontext()
+
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
         """Fetch, extract and load one batch (loads serialised by a lock held in ctx); return counts only."""
         assert ctx.pool is not None, "batch runs inside the extraction pool"
@@ -180,9 +189,10 @@ async def load_fetched(
 
 
 def record_failed_batch(ctx: RunContext, batch: Sequence[PendingArticle], exc: BaseException) -> RunCounts:
+    """Each article a counted `failed` attempt, or spooled while a reader holds the warehouse (red team 39)."""
     try:
         with ctx.write_lock:
-            return record_failed(ctx.store, ctx.run_id, batch, exc, ctx.config.execution.max_article_attempts)
+            return record_failed_batch_rows(ctx.store, ctx.run_id, batch, describe_error(exc), ctx.load_settings)
     except WarehouseLockedError:  # a bug and a reader at once: the attempt goes uncounted, the entries stay pending
         log.warning("could not record %d failed articles: the warehouse is held", len(batch))
         return RunCounts(articles_failed=len(batch))
@@ -353,7 +363,7 @@ async def process_batches(
 
     async def one_batch(batch: Sequence[PendingArticle]) -> None:
         nonlocal done
-        async with in_flight:
+        async with stages.turn(batch), in_flight:
             if ctx.out_of_time():
                 counts.articles_deferred += len(batch)
                 return
@@ -369,7 +379,7 @@ async def process_batches(
             log.info("articles: %d of %d done, %d stored, %d failed", done, len(pending), counts.articles_stored,
                      counts.articles_failed, extra={"progress": ("articles", done, len(pending))})
 
-    tasks = [asyncio.ensure_future(one_batch(b)) for b in batched(pending, ctx.config.extract.batch_size)]
+    tasks = [asyncio.ensure_future(one_batch(b)) for b in stages.batches_for(pending, ctx.config.extract.batch_size)]
     try:
         await asyncio.gather(*tasks)
     except BaseException:  # the warehouse failed (or the run was cancelled): stop the other batches first

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,7 +35,7 @@ from newsflow.leftbatches import record_left_by_cluster
 from newsflow.models import FeedConfig, FetchEvent, FetchKind, Outcome, PendingArticle
 from newsflow.pipeline import LoadSettings, RunCounts
 from newsflow.readersafe import store_fetch_events
-from newsflow.runner import RunContext, Stages, run_ingest
+from newsflow.runner import RunContext, Stages, record_failed_batch, run_ingest
 from newsflow.spool import SPOOL_FORMAT, Spool, commit_or_spool, replay, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
@@ -435,6 +436,25 @@ def test_a_batch_the_cluster_lost_is_spooled_beside_a_reader_not_dropped(tmp_pat
         assert replay(store)
     assert rows(config, "SELECT url, outcome, status_code, error LIKE '%KilledWorker: gone%' FROM fetch_events "
                         "ORDER BY url") == [(p.url, "left_by_cluster", None, True) for p in batch]
+
+
+def test_a_batch_that_failed_is_spooled_beside_a_reader_not_dropped(tmp_path: Path, server: LocalServer) -> None:
+    """Red team 39: `record_failed_batch` (a bug escaped for a whole batch) wrote apart from the spool, so a reader
+    holding the warehouse made the run drop its rows with a warning (`WarehouseHeldError` on the starting code):
+    the articles' attempts uncounted, nothing saying why. Now it is the batch's load, spooled and replayed."""
+    config = reader_config(tmp_path, server)
+    store = Warehouse(config.warehouse_path, write_patience=0.0)
+    with store.writing() as con:
+        warehouse.sync_feeds(con, [FeedConfig("courier", server.url("/feed.xml"))])
+    batch = [PendingArticle(f"https://t.example/{n}", f"https://t.example/{n}", "courier", None, None) for n in (1, 2)]
+    ctx = RunContext(config, store, "failed", cast(Any, None), {})
+    with store.run_lock():
+        with holding(config.warehouse_path, "read-only"):
+            counts = record_failed_batch(ctx, batch, RuntimeError("a bug for the batch"))
+            assert counts == RunCounts(articles_failed=2) and spooled_kinds(config) == ["load_batch"]
+        assert replay(store)
+    assert rows(config, "SELECT url, outcome, error LIKE '%a bug for the batch%' FROM fetch_events "
+                        "ORDER BY url") == [(p.url, "failed", True) for p in batch]
 
 
 # Each step: which holder, if any, has the file ("read-only", "read-write" or None), then one load.

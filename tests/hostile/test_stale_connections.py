@@ -101,3 +101,13 @@ def test_the_retry_stays_inside_the_whole_request_deadline(server: KeepAliveServ
     assert second.outcome is Outcome.TIMEOUT
     assert elapsed < 0.6 + 1.0  # one deadline for both sends, not one each
     assert 500 <= second.elapsed_ms < 1000
+
+
+def test_a_retry_waits_its_host_delay_outside_its_deadline(server: KeepAliveServer) -> None:
+    """Red team 39: the GET sent again on a new connection waits a whole `per_host_delay` from the first write
+    before it writes (the host sees two requests), and that wait ran inside the request's deadline: a delay
+    longer than `fetch.timeout` timed out every such retry (`timeout` on the starting code). The deadline is the
+    host's to use: our own wait for the gate is not counted in it."""
+    first, second = fetch_in_turn(server, ["/a", "/b"], per_host_delay=1.0, timeout=0.9)
+    assert (first.outcome, second.outcome) == (Outcome.OK, Outcome.OK), second.error
+    assert server.seen == [Seen(1, 1, "/a"), Seen(1, 2, "/b"), Seen(2, 1, "/b")]

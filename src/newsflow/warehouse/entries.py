@@ -119,7 +119,8 @@ def pending_entries(
         )
         SELECT c.canonical_url, arg_min(w.url, w.first_seen_at), arg_min(w.feed_id, w.first_seen_at),
                arg_min(w.title, w.first_seen_at), arg_min(w.published_at, w.first_seen_at), any_value(c.total),
-               arg_min(w.published_date, w.first_seen_at)
+               arg_min(w.published_date, w.first_seen_at),
+               bool_or(w.last_outcome IN ('left_by_cluster', 'killed_worker'))
         FROM chosen c JOIN waiting w USING (canonical_url)
         GROUP BY c.canonical_url, c.turn, c.host_seen_at, c.host, c.seen_at
         ORDER BY c.turn, c.host_seen_at, c.host, c.seen_at, c.canonical_url
@@ -128,7 +129,7 @@ def pending_entries(
     ).fetchall()
     total = int(rows[0][5]) if rows else 0
     return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4],
-                           published_date=r[6]) for r in rows], total
+                           published_date=r[6], lost_with_batch=bool(r[7])) for r in rows], total
 
 
 def record_attempts(
