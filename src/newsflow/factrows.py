@@ -63,11 +63,22 @@ WORD_CODES = frozenset({
 _MONEY = re.compile(r"\d+(?:[.,']\d{3})*[.,](?:\d\d|-{1,2})|\d{1,3}(?:[.,']\d{3})+")  # cents or thousands
 LETTER_CURRENCIES = frozenset({
     "kr", "kr.", "Kr", "Kr.", "zł", "Kč", "Ft", "Rs", "Rs.", "lei", "\u0440\u0443\u0431.", "\u0433\u0440\u043d",
+    "RM", "Rp", "Rp.", "TL", "KSh", "Ksh", "TSh", "USh", "Tk", "Tk.", "Dh", "DH", "Dhs", "Dhs.", "S/", "S/.", "Bs",
+    "Bs.", "Kz", "FCFA", "\u043b\u0432", "\u043b\u0432.", "\u0434\u0435\u043d", "\u0434\u0435\u043d.", "din",
+    "din.", "\u0434\u0438\u043d.",
 })
 """Currencies written in a country's own letters, no ISO code and no sign ("25 kr", "12 zł", "300 Kč", the rouble's
-and the hryvnia's Cyrillic abbreviations)."""
+and the hryvnia's Cyrillic abbreviations; the ringgit's "RM", the rupiah's "Rp", the lira's "TL", the shillings'
+"KSh", the taka's "Tk", the dirham's "Dh", the sol's "S/", the bolívar's "Bs", the lev's "лв.", the denar's and the
+dinar's: thirty-fifth pass), apart from the figure or joined to it ("RM12", "40TL")."""
 CURRENCY = "\u00a4"  # "¤": the form of a figure whose currency is written in letters
 _CODE_JOINED = re.compile(r"([A-Z]{3})(\d\S*)|(\d\S*?)([A-Z]{3})")  # "USD5", "12.50CHF"
+_LETTERS_JOINED = re.compile(r"([^\W\d_]+[./]?)(\d\S*)|(\d\S*?)([^\W\d_]+\.?)")  # "RM12", "S/12", "40TL"
+TIME = "\u231a"  # "⌚": the form of a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr")
+_TIME = re.compile(r"(?:[01]?\d|2[0-3])(?:[:h][0-5]\d|(?:[:.h][0-5]\d)?(?:[ap]m|[ap]\.m\.))", re.IGNORECASE)
+_TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "uhr", "h", "hrs", "hrs."})
+"""The word after a time's figure ("7 pm", "19.30 Uhr", "19 h"): with it the figure is a time of day."""
+_HOUR = re.compile(r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)?")
 _LETTERS_BEFORE_SIGN = re.compile(rf"^[^\W\d_]{{1,3}}(?=[{_SIGNS}]\d)")  # "US$25", "HK$200", "R$40": the sign's country
 SAME_PRICES_MAX = 2
 """A fact box holds a ticket's price and a reduced one ("Eintritt 12 €", "Ermäßigt 6 €"): up to SAME_PRICES_MAX
@@ -152,6 +163,8 @@ def _row_value(words: list[str]) -> str:
         return ""
     last = words[-1]
     before = words[-2] if len(words) > 1 else ""
+    if _is_time(before, last):
+        return TIME + "0"
     if _FIGURE.search(last):
         mark = _currency_mark(before, last)
         return mark + last if mark else _joined_code_marked(last)
@@ -159,6 +172,15 @@ def _row_value(words: list[str]) -> str:
     if mark and _FIGURE.search(before):
         return before + mark
     return last
+
+
+def _is_time(before: str, last: str) -> bool:
+    """Whether a row ends in a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr"): an event's doors, a
+    form of its own, where its figure read as a year's "0" and the box of a day, a time and a price as data
+    (thirty-fifth pass). A score ("2:1", "0:3") has no two-figure minutes and stays a count's form."""
+    if last.lower() in _TIME_WORDS:
+        return bool(_HOUR.fullmatch(before))
+    return bool(_TIME.fullmatch(last))
 
 
 def _currency_mark(word: str, figure: str) -> str:
@@ -178,9 +200,12 @@ def _joined_code_marked(word: str) -> str:
     """A figure with an ISO code joined to it ("USD5", "12.50CHF") with CURRENCY for the code, one with a sign's
     letters joined ("HK$200") with its sign alone; others as they are."""
     joined = _CODE_JOINED.fullmatch(word)
-    if joined is None or not _is_currency_code(joined[1] or joined[4], joined[2] or joined[3]):
-        return _LETTERS_BEFORE_SIGN.sub("", word)  # "HK$200" is "$200", as "HK$ 200" apart is (review)
-    return CURRENCY + joined[2] if joined[1] else joined[3] + CURRENCY
+    if joined is not None and _is_currency_code(joined[1] or joined[4], joined[2] or joined[3]):
+        return CURRENCY + joined[2] if joined[1] else joined[3] + CURRENCY
+    letters = _LETTERS_JOINED.fullmatch(word)
+    if letters is not None and (letters[1] or letters[4]) in LETTER_CURRENCIES:
+        return CURRENCY + letters[2] if letters[1] else letters[3] + CURRENCY
+    return _LETTERS_BEFORE_SIGN.sub("", word)  # "HK$200" is "$200", as "HK$ 200" apart is (review)
 
 
 def _is_currency_code(code: str, figure: str) -> bool:
@@ -199,7 +224,8 @@ def _figures_of_many_forms(figures: list[str]) -> bool:
     if len(figures) < FACT_TABLE_MIN_ROWS:
         return False
     forms = Counter(_UNIT.sub("", figure) for figure in figures)
-    return all(count == 1 or (count <= SAME_PRICES_MAX and _is_plain_price(form) and figures.count(form) == count)
+    return all(count == 1 or (count <= SAME_PRICES_MAX and (_is_plain_price(form) or form == TIME + "0")
+                              and figures.count(form) == count)
                for form, count in forms.items())
 
 

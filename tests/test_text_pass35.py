@@ -1,0 +1,58 @@
+"""The thirty-fifth text pass (docs/extraction.md, "Thirty-fifth pass, text"): an event's box whose time row was
+read as the year's form, and currencies written in a country's own letters or signs, each on a hand-written page."""
+
+from __future__ import annotations
+
+from newsflow.extract import extract_article
+from tests.test_text_pass31 import STORY, URL
+from tests.test_text_pass32 import _table_page
+
+
+def test_an_event_box_with_a_time_row_is_no_line_of_the_story() -> None:
+    """An event's box: its day, its time and a price. "19:30", "7.30pm", "7pm", "7 pm", "19h30" were "0", the
+    year's form, so the day and the time were two figures of one form and the box stayed over the story."""
+    for time in ("19:30", "7.30pm", "7pm", "7 pm", "19h30", "7:30 p.m.", "19.30 Uhr"):
+        rows = [("Date", "12.03.2026"), ("Doors", time), ("Tickets", "€12")]
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), time
+
+
+def test_an_event_box_with_two_times_is_no_line_of_the_story() -> None:
+    """Doors and start: two times share a form, as an event's two prices may."""
+    rows = [("Date", "12 March 2026"), ("Doors", "19:00"), ("Start", "20:00"), ("Tickets", "€12")]
+    article = extract_article(_table_page(rows), URL)
+    assert article is not None
+    assert article.text == "\n".join(STORY)
+
+
+def test_a_box_of_scores_and_counts_under_a_year_stays() -> None:
+    """The guard: a score ("2:1", "28:25") is no time, and a match's data box of a year, scores and counts stays;
+    three times (a timetable) are the story's data."""
+    for rows in ([("Season", "2025"), ("Home", "2:1"), ("Away", "0:3"), ("Fans", "4.500")],
+                 [("Since", "1998"), ("First bus", "05:30"), ("Noon bus", "12:00"), ("Last bus", "23:30")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
+
+
+def test_a_fact_box_whose_currency_is_a_countrys_letters_is_no_line_of_the_story() -> None:
+    """"RM 12", "Rp 15.000", "TL 40", "KSh 200", "лв. 5", "S/ 12", joined ("RM12", "Rp15.000", "40TL") or after the
+    figure ("12 RM"): the currency is the figure's form, not the year's; "₹ 500" and "₦500" are signs already."""
+    fares = ("RM 12", "Rp 15.000", "TL 40", "KSh 200", "5 лв.", "S/ 12", "RM12", "Rp15.000", "40TL", "KSh200",
+             "₹ 500", "₦500", "Ksh 200", "12 RM")
+    for number, fare in enumerate(fares):
+        rows = [("Line since", "1998"), ("Ticket", fare), ("Buses", "6/hour"), ("Stops", "14-22")]
+        table = [(f"{label} {value}",) for label, value in rows] if number % 2 else rows
+        article = extract_article(_table_page(table), URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), fare
+
+
+def test_a_price_list_in_a_countrys_letters_under_a_year_stays() -> None:
+    """The guard: three prices in one currency's letters are one form, a price list, the story's data."""
+    for rows in ([("Since", "1998"), ("Single", "RM 2.50"), ("Return", "RM 4.50"), ("Season", "RM 95")],
+                 [("Since", "1998"), ("Single", "Rp5.000"), ("Return", "Rp9.000"), ("Season", "Rp95.000")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
