@@ -56,3 +56,11 @@ def test_a_price_list_in_a_countrys_letters_under_a_year_stays() -> None:
         article = extract_article(_table_page(rows), URL)
         assert article is not None
         assert rows[0][0] in article.text and rows[-1][0] in article.text, rows
+
+
+def test_a_word_that_is_also_a_currencys_letters_leaves_the_year_a_year() -> None:
+    """Romanian "din 1998" is "since 1998": "din" without its point is no dinar, so the box keeps its year and goes."""
+    rows = [("Linie", "din 1998"), ("Bilet", "2,40 lei"), ("Autobuze", "6/oră"), ("Stații", "14-22")]
+    article = extract_article(_table_page(rows), URL)
+    assert article is not None
+    assert article.text == "\n".join(STORY)

@@ -64,19 +64,19 @@ _MONEY = re.compile(r"\d+(?:[.,']\d{3})*[.,](?:\d\d|-{1,2})|\d{1,3}(?:[.,']\d{3}
 LETTER_CURRENCIES = frozenset({
     "kr", "kr.", "Kr", "Kr.", "zł", "Kč", "Ft", "Rs", "Rs.", "lei", "\u0440\u0443\u0431.", "\u0433\u0440\u043d",
     "RM", "Rp", "Rp.", "TL", "KSh", "Ksh", "TSh", "USh", "Tk", "Tk.", "Dh", "DH", "Dhs", "Dhs.", "S/", "S/.", "Bs",
-    "Bs.", "Kz", "FCFA", "\u043b\u0432", "\u043b\u0432.", "\u0434\u0435\u043d", "\u0434\u0435\u043d.", "din",
-    "din.", "\u0434\u0438\u043d.",
+    "Bs.", "Kz", "FCFA", "\u043b\u0432", "\u043b\u0432.", "\u0434\u0435\u043d.", "din.", "\u0434\u0438\u043d.",
 })
 """Currencies written in a country's own letters, no ISO code and no sign ("25 kr", "12 zł", "300 Kč", the rouble's
 and the hryvnia's Cyrillic abbreviations; the ringgit's "RM", the rupiah's "Rp", the lira's "TL", the shillings'
-"KSh", the taka's "Tk", the dirham's "Dh", the sol's "S/", the bolívar's "Bs", the lev's "лв.", the denar's and the
-dinar's: thirty-fifth pass), apart from the figure or joined to it ("RM12", "40TL")."""
+"KSh", the taka's "Tk", the dirham's "Dh", the sol's "S/", the bolívar's "Bs", the lev's "лв.", and the denar's and
+the dinar's with their point only, as Romanian's "din 1998" is "since 1998" and Macedonian's "ден" a day: thirty-fifth
+pass), apart from the figure or joined to it ("RM12", "40TL")."""
 CURRENCY = "\u00a4"  # "¤": the form of a figure whose currency is written in letters
 _CODE_JOINED = re.compile(r"([A-Z]{3})(\d\S*)|(\d\S*?)([A-Z]{3})")  # "USD5", "12.50CHF"
 _LETTERS_JOINED = re.compile(r"([^\W\d_]+[./]?)(\d\S*)|(\d\S*?)([^\W\d_]+\.?)")  # "RM12", "S/12", "40TL"
 TIME = "\u231a"  # "⌚": the form of a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr")
 _TIME = re.compile(r"(?:[01]?\d|2[0-3])(?:[:h][0-5]\d|(?:[:.h][0-5]\d)?(?:[ap]m|[ap]\.m\.))", re.IGNORECASE)
-_TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "uhr", "h", "hrs", "hrs."})
+_TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "uhr", "h"})
 """The word after a time's figure ("7 pm", "19.30 Uhr", "19 h"): with it the figure is a time of day."""
 _HOUR = re.compile(r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)?")
 _LETTERS_BEFORE_SIGN = re.compile(rf"^[^\W\d_]{{1,3}}(?=[{_SIGNS}]\d)")  # "US$25", "HK$200", "R$40": the sign's country
@@ -220,7 +220,8 @@ def _figures_of_many_forms(figures: list[str]) -> bool:
     results, a phone's spec table: data of the story; review of the thirty-second pass). The caller also wants a
     year among them (a release day, a year built): a player's or a match's stat line ("10-18", "55.6%", "27") has
     figures of many forms and no year. Up to SAME_PRICES_MAX plain prices may share a form (an event's ticket and
-    its reduced price; thirty-fourth pass). `figures` are the rows' values with their digit runs written "0"."""
+    its reduced price; thirty-fourth pass), and so may two times of day (an event's doors and start: thirty-fifth
+    pass; three are a timetable). `figures` are the rows' values with their digit runs written "0"."""
     if len(figures) < FACT_TABLE_MIN_ROWS:
         return False
     forms = Counter(_UNIT.sub("", figure) for figure in figures)
