@@ -9,8 +9,8 @@ with a row of more than FACT_ROW_MAX_CELLS cells, or whose rows mostly end in a 
 result, a league table, prices) that may open the story and stays (review of the thirty-first pass), unless each
 row's figure is of another form and one is a year (a release day, a price, a score: thirty-second pass); a figure's
 currency, a sign or letters ("EUR 2,40"), is part of its form, and two plain prices may share one (an event's ticket
-and reduced price: thirty-fourth pass). Pure functions over an lxml tree (only its methods are used; lxml is not
-imported).
+and reduced price: thirty-fourth pass), as may two times of day, a form of their own ("19:30", "7 pm": thirty-fifth
+pass). Pure functions over an lxml tree (only its methods are used; lxml is not imported).
 """
 
 from __future__ import annotations
