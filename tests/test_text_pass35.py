@@ -64,3 +64,15 @@ def test_a_word_that_is_also_a_currencys_letters_leaves_the_year_a_year() -> Non
     article = extract_article(_table_page(rows), URL)
     assert article is not None
     assert article.text == "\n".join(STORY)
+
+
+def test_a_match_box_of_a_season_and_two_scores_stays() -> None:
+    """Review: a handball's or a basketball's score ("21:19", "12:10") has two-figure sides an hour and minutes could
+    be; read as times, a match's box of a season and two scores had three forms and left the story. An event's time
+    is on a five minutes' mark, a score on any (the guard above has a crowd of the season's form, so it held either
+    way)."""
+    for rows in ([("Season", "2025"), ("Final", "21:19"), ("Half-time", "12:11")],
+                 [("Season", "2025"), ("Home", "23:22"), ("Away", "18:21")]):
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert rows[0][0] in article.text and rows[-1][0] in article.text, rows

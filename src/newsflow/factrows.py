@@ -75,7 +75,7 @@ CURRENCY = "\u00a4"  # "¤": the form of a figure whose currency is written in l
 _CODE_JOINED = re.compile(r"([A-Z]{3})(\d\S*)|(\d\S*?)([A-Z]{3})")  # "USD5", "12.50CHF"
 _LETTERS_JOINED = re.compile(r"([^\W\d_]+[./]?)(\d\S*)|(\d\S*?)([^\W\d_]+\.?)")  # "RM12", "S/12", "40TL"
 TIME = "\u231a"  # "⌚": the form of a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr")
-_TIME = re.compile(r"(?:[01]?\d|2[0-3])(?:[:h][0-5]\d|(?:[:.h][0-5]\d)?(?:[ap]m|[ap]\.m\.))", re.IGNORECASE)
+_TIME = re.compile(r"(?:[01]?\d|2[0-3])(?::[0-5][05]|h[0-5]\d|(?:[:.h][0-5]\d)?(?:[ap]m|[ap]\.m\.))", re.IGNORECASE)
 _TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "uhr", "h"})
 """The word after a time's figure ("7 pm", "19.30 Uhr", "19 h"): with it the figure is a time of day."""
 _HOUR = re.compile(r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)?")
@@ -177,7 +177,9 @@ def _row_value(words: list[str]) -> str:
 def _is_time(before: str, last: str) -> bool:
     """Whether a row ends in a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr"): an event's doors, a
     form of its own, where its figure read as a year's "0" and the box of a day, a time and a price as data
-    (thirty-fifth pass). A score ("2:1", "0:3") has no two-figure minutes and stays a count's form."""
+    (thirty-fifth pass). A score ("2:1", "0:3") has no two-figure minutes and stays a count's form; one that has
+    ("21:19", a handball's or a basketball's) is read as a time only on a five minutes' mark, where an event's time
+    is (review of the thirty-fifth pass: a match's box of a season and two scores left the story)."""
     if last.lower() in _TIME_WORDS:
         return bool(_HOUR.fullmatch(before))
     return bool(_TIME.fullmatch(last))
