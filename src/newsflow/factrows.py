@@ -77,7 +77,8 @@ _LETTERS_JOINED = re.compile(r"([^\W\d_]+[./]?)(\d\S*)|(\d\S*?)([^\W\d_]+\.?)") 
 TIME = "\u231a"  # "⌚": the form of a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr")
 _TIME = re.compile(r"(?:[01]?\d|2[0-3])(?::[0-5][05]|h[0-5]\d|(?:[:.h][0-5]\d)?(?:[ap]m|[ap]\.m\.))", re.IGNORECASE)
 _TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "uhr", "h"})
-"""The word after a time's figure ("7 pm", "19.30 Uhr", "19 h"): with it the figure is a time of day."""
+"""The word after a time's figure ("7 pm", "19.30 Uhr", "19:30 h"; "h" only after minutes): with it the figure is a
+time of day."""
 _HOUR = re.compile(r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)?")
 _LETTERS_BEFORE_SIGN = re.compile(rf"^[^\W\d_]{{1,3}}(?=[{_SIGNS}]\d)")  # "US$25", "HK$200", "R$40": the sign's country
 SAME_PRICES_MAX = 2
@@ -180,8 +181,8 @@ def _is_time(before: str, last: str) -> bool:
     (thirty-fifth pass). A score ("2:1", "0:3") has no two-figure minutes and stays a count's form; one that has
     ("21:19", a handball's or a basketball's) is read as a time only on a five minutes' mark, where an event's time
     is (review of the thirty-fifth pass: a match's box of a season and two scores left the story)."""
-    if last.lower() in _TIME_WORDS:
-        return bool(_HOUR.fullmatch(before))
+    if last.lower() in _TIME_WORDS:  # "20 h" without minutes is as often a duration (a battery's 20 hours): review
+        return bool(_HOUR.fullmatch(before)) and (last.lower() != "h" or not before.isdigit())
     return bool(_TIME.fullmatch(last))
 
 
