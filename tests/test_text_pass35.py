@@ -86,3 +86,13 @@ def test_hours_before_h_are_a_duration_not_a_time() -> None:
     article = extract_article(_table_page(rows), URL)
     assert article is not None
     assert article.text == "\n".join(STORY)
+
+
+def test_an_event_box_with_a_time_in_french_or_spanish_print_is_no_line_of_the_story() -> None:
+    """Review: French typography's "20 h 30" (the minutes a word of their own) and Spanish, Dutch and German "19:30h",
+    "19.30h" (the "h" joined) were still "0", the year's form, so the event's box stayed over the story."""
+    for time in ("20 h 30", "19:30h", "19.30h", "20 h 00"):
+        rows = [("Date", "12.03.2026"), ("Doors", time), ("Tickets", "€12")]
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), time

@@ -75,11 +75,13 @@ CURRENCY = "\u00a4"  # "¤": the form of a figure whose currency is written in l
 _CODE_JOINED = re.compile(r"([A-Z]{3})(\d\S*)|(\d\S*?)([A-Z]{3})")  # "USD5", "12.50CHF"
 _LETTERS_JOINED = re.compile(r"([^\W\d_]+[./]?)(\d\S*)|(\d\S*?)([^\W\d_]+\.?)")  # "RM12", "S/12", "40TL"
 TIME = "\u231a"  # "⌚": the form of a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr")
-_TIME = re.compile(r"(?:[01]?\d|2[0-3])(?::[0-5][05]|h[0-5]\d|(?:[:.h][0-5]\d)?(?:[ap]m|[ap]\.m\.))", re.IGNORECASE)
+_TIME = re.compile(r"(?:[01]?\d|2[0-3])(?::[0-5][05]|[:.][0-5][05]h|h[0-5]\d|(?:[:.h][0-5]\d)?(?:[ap]m|[ap]\.m\.))",
+                   re.IGNORECASE)
 _TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "uhr", "h"})
 """The word after a time's figure ("7 pm", "19.30 Uhr", "19:30 h"; "h" only after minutes): with it the figure is a
 time of day."""
 _HOUR = re.compile(r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)?")
+_MINUTES = re.compile(r"[0-5]\d")
 _LETTERS_BEFORE_SIGN = re.compile(rf"^[^\W\d_]{{1,3}}(?=[{_SIGNS}]\d)")  # "US$25", "HK$200", "R$40": the sign's country
 SAME_PRICES_MAX = 2
 """A fact box holds a ticket's price and a reduced one ("Eintritt 12 €", "Ermäßigt 6 €"): up to SAME_PRICES_MAX
@@ -164,7 +166,7 @@ def _row_value(words: list[str]) -> str:
         return ""
     last = words[-1]
     before = words[-2] if len(words) > 1 else ""
-    if _is_time(before, last):
+    if _is_time(words[-3:]):
         return TIME + "0"
     if _FIGURE.search(last):
         mark = _currency_mark(before, last)
@@ -175,12 +177,16 @@ def _row_value(words: list[str]) -> str:
     return last
 
 
-def _is_time(before: str, last: str) -> bool:
-    """Whether a row ends in a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr"): an event's doors, a
-    form of its own, where its figure read as a year's "0" and the box of a day, a time and a price as data
-    (thirty-fifth pass). A score ("2:1", "0:3") has no two-figure minutes and stays a count's form; one that has
+def _is_time(words: list[str]) -> bool:
+    """Whether a row's last words are a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr"; French print's
+    "20 h 30" and Spanish "19:30h": review of the thirty-fifth pass): an event's doors, a form of its own, where its
+    figure read as a year's "0" and the box of a day, a time and a price as data (thirty-fifth pass).
+    A score ("2:1", "0:3") has no two-figure minutes and stays a count's form; one that has
     ("21:19", a handball's or a basketball's) is read as a time only on a five minutes' mark, where an event's time
     is (review of the thirty-fifth pass: a match's box of a season and two scores left the story)."""
+    last, before = words[-1], words[-2] if len(words) > 1 else ""
+    if before == "h" and len(words) == 3 and _MINUTES.fullmatch(last):
+        return words[0].isdigit() and bool(_HOUR.fullmatch(words[0]))
     if last.lower() in _TIME_WORDS:  # "20 h" without minutes is as often a duration (a battery's 20 hours): review
         return bool(_HOUR.fullmatch(before)) and (last.lower() != "h" or not before.isdigit())
     return bool(_TIME.fullmatch(last))
