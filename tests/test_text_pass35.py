@@ -115,3 +115,13 @@ def test_hostile_joined_words_in_every_row_cost_little() -> None:
     started = process_time()  # this process's CPU, not the wall clock: about 5 ms here once linear
     fact_rows(tree, head)
     assert process_time() - started < 0.1
+
+
+def test_an_event_box_with_a_time_after_its_clock_word_is_no_line_of_the_story() -> None:
+    """Review: Scandinavian "kl. 19.30", Finnish "klo 19.30", Italian "ore 21.00", Polish "godz. 19.00": the clock's
+    word before a dotted time (a decimal's shape alone) makes it one; it was "0", the year's form."""
+    for time in ("kl. 19.30", "kl 20.00", "klo 19.30", "ore 21.00", "godz. 19.00", "Kl. 19:30"):
+        rows = [("Date", "12.03.2026"), ("Doors", time), ("Tickets", "€12")]
+        article = extract_article(_table_page(rows), URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), time

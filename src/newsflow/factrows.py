@@ -82,6 +82,10 @@ _TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "uhr", "h"})
 time of day."""
 _HOUR = re.compile(r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)?")
 _MINUTES = re.compile(r"[0-5]\d")
+_CLOCK_WORDS = frozenset({"kl.", "kl", "klo", "klo.", "ore", "godz.", "godz"})
+"""The word before a time's figure ("kl. 19.30", "klo 19.30", "ore 21.00", "godz. 19.00"): with it a dotted figure
+of an hour and minutes, a decimal's shape alone, is a time of day (review of the thirty-fifth pass)."""
+_HOUR_AND_MINUTES = re.compile(r"(?:[01]?\d|2[0-3])[:.][0-5]\d")
 _LETTERS_BEFORE_SIGN = re.compile(rf"^[^\W\d_]{{1,3}}(?=[{_SIGNS}]\d)")  # "US$25", "HK$200", "R$40": the sign's country
 SAME_PRICES_MAX = 2
 """A fact box holds a ticket's price and a reduced one ("Eintritt 12 €", "Ermäßigt 6 €"): up to SAME_PRICES_MAX
@@ -178,15 +182,17 @@ def _row_value(words: list[str]) -> str:
 
 
 def _is_time(words: list[str]) -> bool:
-    """Whether a row's last words are a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr"; French print's
-    "20 h 30" and Spanish "19:30h": review of the thirty-fifth pass): an event's doors, a form of its own, where its
-    figure read as a year's "0" and the box of a day, a time and a price as data (thirty-fifth pass).
-    A score ("2:1", "0:3") has no two-figure minutes and stays a count's form; one that has
+    """Whether a row's last words are a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr"): an event's
+    doors, a form of its own, where its figure read as a year's "0" and the box of a day, a time and a price as data
+    (thirty-fifth pass). A score ("2:1", "0:3") has no two-figure minutes and stays a count's form; one that has
     ("21:19", a handball's or a basketball's) is read as a time only on a five minutes' mark, where an event's time
-    is (review of the thirty-fifth pass: a match's box of a season and two scores left the story)."""
+    is. Review of the thirty-fifth pass: French print's "20 h 30", Spanish "19:30h" and a clock's word before a
+    dotted time ("kl. 19.30") are times too; "20 h" without minutes is not."""
     last, before = words[-1], words[-2] if len(words) > 1 else ""
     if before == "h" and len(words) == 3 and _MINUTES.fullmatch(last):
         return words[0].isdigit() and bool(_HOUR.fullmatch(words[0]))
+    if before.lower() in _CLOCK_WORDS and _HOUR_AND_MINUTES.fullmatch(last):
+        return True
     if last.lower() in _TIME_WORDS:  # "20 h" without minutes is as often a duration (a battery's 20 hours): review
         return bool(_HOUR.fullmatch(before)) and (last.lower() != "h" or not before.isdigit())
     return bool(_TIME.fullmatch(last))
