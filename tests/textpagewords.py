@@ -306,9 +306,9 @@ EVENT_BOXES = {  # an event's box: its day, the fare, the reduced fare (thirty-f
     "it": ("Primo giorno", "12/03/2026", "Biglietto", "Ridotto"),
     "nl": ("Eerste dag", "12-03-2026", "Kaartje", "Korting"),
 }
-EVENT_TIMES = ("19:30", "7.30pm", "7 pm", "19h30", "19.30 Uhr", "7:30 p.m.")
+EVENT_TIMES = ("19:30", "7.30pm", "7 pm", "19h30", "19.30 Uhr", "7:30 p.m.", "20 h 30", "19:30h", "kl. 19.30")
 """The event's time of day as a box may write it (`TextPage.event_time`, 1 on; thirty-fifth pass: a form of its own,
-not the year's)."""
+not the year's; French print's, Spanish and a clock's word before it: its review)."""
 EVENT_TIME_LABELS = {"en": "Doors", "de": "Einlass", "fr": "Ouverture", "es": "Apertura", "it": "Apertura",
                      "nl": "Zaal open"}
 DATA_TABLES = {  # a table of the story's data, one form, opening the story (thirty-third pass: the standfirst over it)
