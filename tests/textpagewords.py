@@ -286,11 +286,13 @@ FACTS = {  # a fact box of figures of many forms, one a year, over the story (th
 }
 
 FARES = ("€2.40", "2,40 €", "€ 2,40", "R$ 2,40", "US$ 2.40", "EUR 2,40", "2,40 EUR", "CHF 2.40", "USD2.40",
-         "2,40\u00a0€", "EUR\u202f2,40", "2,40\u2009CHF", "2,40 zł", "24 kr", "HK$2.40", "2,- €")
+         "2,40\u00a0€", "EUR\u202f2,40", "2,40\u2009CHF", "2,40 zł", "24 kr", "HK$2.40", "2,- €", "RM 2.40", "RM2.40",
+         "2,40 TL", "S/ 2.40", "KSh 2.40", "₹2.40")
 """A fare as a fact box may write it (`TextPage.fare`, 1 on; 0 is the language's own in `FACTS`): a sign joined or
 apart, before or after, a currency's letters with a sign, an ISO code apart or joined, a no-break, narrow or thin
 space, a local currency in letters, a sign's letters joined, a no-cents dash (thirty-third and thirty-fourth passes,
-text, and its review)."""
+text, and its review), a country's letters apart or joined (the ringgit's, the lira's, the sol's, the shilling's)
+and the rupee's sign (thirty-fifth pass); the reduced fare of a form `REDUCED` lacks is halved in place."""
 REDUCED = {"€2.40": "€1.20", "2,40 €": "1,20 €", "€ 2,40": "€ 1,20", "R$ 2,40": "R$ 1,20", "US$ 2.40": "US$ 1.20",
            "EUR 2,40": "EUR 1,20", "2,40 EUR": "1,20 EUR", "CHF 2.40": "CHF 1.20", "USD2.40": "USD1.20",
            "2,40\u00a0€": "1,20\u00a0€", "EUR\u202f2,40": "EUR\u202f1,20", "2,40\u2009CHF": "1,20\u2009CHF",
@@ -304,6 +306,11 @@ EVENT_BOXES = {  # an event's box: its day, the fare, the reduced fare (thirty-f
     "it": ("Primo giorno", "12/03/2026", "Biglietto", "Ridotto"),
     "nl": ("Eerste dag", "12-03-2026", "Kaartje", "Korting"),
 }
+EVENT_TIMES = ("19:30", "7.30pm", "7 pm", "19h30", "19.30 Uhr", "7:30 p.m.", "20 h 30", "19:30h", "kl. 19.30")
+"""The event's time of day as a box may write it (`TextPage.event_time`, 1 on; thirty-fifth pass: a form of its own,
+not the year's; French print's, Spanish and a clock's word before it: its review)."""
+EVENT_TIME_LABELS = {"en": "Doors", "de": "Einlass", "fr": "Ouverture", "es": "Apertura", "it": "Apertura",
+                     "nl": "Zaal open"}
 DATA_TABLES = {  # a table of the story's data, one form, opening the story (thirty-third pass: the standfirst over it)
     "en": ("Line", "{}.{}%"), "de": ("Linie", "{},{} %"), "fr": ("Ligne", "{},{} %"), "es": ("Línea", "{},{} %"),
     "it": ("Linea", "{},{}%"), "nl": ("Lijn", "{},{}%"),

@@ -11,7 +11,8 @@ breadcrumbs, a share bar, a tags list, related teasers with headlines and links,
 readers' comments, a cookie banner, a footer, a photo with caption and credit, an author box, a table of contents of
 jump links, a "continue reading" link, an ad label, a "most read" sidebar, and over the story a field's label
 (`div.field-label`, whole or split by inline tags) and a fact box of figures with a year (one column or two; its fare
-in one of `FARES`' forms, or an event's box of a day and two fares of one form). The story's list may be of few words
+in one of `FARES`' forms, or an event's box of a day, perhaps its time (thirty-fifth pass), and two fares of one
+form). The story's list may be of few words
 under a lead-in line (thirty-third pass, text: the thirty-second pass's classes), and a table of its data may open it
 (thirty-fourth pass).
 
@@ -35,6 +36,8 @@ from tests.textpagewords import (
     COMMENTS,
     DATA_TABLES,
     EVENT_BOXES,
+    EVENT_TIME_LABELS,
+    EVENT_TIMES,
     FACTS,
     FARES,
     FIELD_LABELS,
@@ -99,6 +102,7 @@ class TextPage:
     fare: int = 0  # the fact box's fare: the language's own (0) or FARES[fare - 1]
     event: bool = False  # the fact box is an event's: a day, the fare and the reduced fare (EVENT_BOXES), in two
     # columns (one cell a row, other rules take the day or the fares first and leave under 3 rows: a limit)
+    event_time: int = 0  # the event's box also has a time of day under its day: none (0) or EVENT_TIMES[event_time - 1]
 
     def without(self, part: str) -> TextPage:
         return replace(self, furniture=tuple(kind for kind in self.furniture if kind != part))
@@ -204,7 +208,8 @@ def fact_rows(page: TextPage) -> list[tuple[str, str]]:
     fare = FARES[page.fare - 1] if page.fare else rows[1][1]
     if page.event:
         day_label, day, fare_label, reduced_label = EVENT_BOXES[page.lang]
-        return [(day_label, day), (fare_label, fare), (reduced_label, REDUCED.get(fare, _reduced(fare)))]
+        times = [(EVENT_TIME_LABELS[page.lang], EVENT_TIMES[page.event_time - 1])] if page.event_time else []
+        return [(day_label, day), *times, (fare_label, fare), (reduced_label, REDUCED.get(fare, _reduced(fare)))]
     return [rows[0], (rows[1][0], fare), *rows[2:]]
 
 
@@ -241,4 +246,5 @@ def text_pages(draw: st.DrawFn, furniture: tuple[str, ...] = FURNITURE) -> TextP
         hashed=draw(st.booleans()), inside=draw(st.booleans()),
         furniture=tuple(draw(st.permutations(draw(st.lists(st.sampled_from(furniture), unique=True))))),
         fare=draw(st.integers(0, len(FARES))), event=draw(st.booleans()),
+        event_time=draw(st.integers(0, len(EVENT_TIMES))),
     )

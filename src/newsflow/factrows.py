@@ -9,8 +9,8 @@ with a row of more than FACT_ROW_MAX_CELLS cells, or whose rows mostly end in a 
 result, a league table, prices) that may open the story and stays (review of the thirty-first pass), unless each
 row's figure is of another form and one is a year (a release day, a price, a score: thirty-second pass); a figure's
 currency, a sign or letters ("EUR 2,40"), is part of its form, and two plain prices may share one (an event's ticket
-and reduced price: thirty-fourth pass). Pure functions over an lxml tree (only its methods are used; lxml is not
-imported).
+and reduced price: thirty-fourth pass), as may two times of day, a form of their own ("19:30", "7 pm": thirty-fifth
+pass). Pure functions over an lxml tree (only its methods are used; lxml is not imported).
 """
 
 from __future__ import annotations
@@ -63,11 +63,29 @@ WORD_CODES = frozenset({
 _MONEY = re.compile(r"\d+(?:[.,']\d{3})*[.,](?:\d\d|-{1,2})|\d{1,3}(?:[.,']\d{3})+")  # cents or thousands
 LETTER_CURRENCIES = frozenset({
     "kr", "kr.", "Kr", "Kr.", "zł", "Kč", "Ft", "Rs", "Rs.", "lei", "\u0440\u0443\u0431.", "\u0433\u0440\u043d",
+    "RM", "Rp", "Rp.", "TL", "KSh", "Ksh", "TSh", "USh", "Tk", "Tk.", "Dh", "DH", "Dhs", "Dhs.", "S/", "S/.", "Bs",
+    "Bs.", "Kz", "FCFA", "\u043b\u0432", "\u043b\u0432.", "\u0434\u0435\u043d.", "din.", "\u0434\u0438\u043d.",
 })
 """Currencies written in a country's own letters, no ISO code and no sign ("25 kr", "12 zł", "300 Kč", the rouble's
-and the hryvnia's Cyrillic abbreviations)."""
+and the hryvnia's Cyrillic abbreviations; the ringgit's "RM", the rupiah's "Rp", the lira's "TL", the shillings'
+"KSh", the taka's "Tk", the dirham's "Dh", the sol's "S/", the bolívar's "Bs", the lev's "лв.", and the denar's and
+the dinar's with their point only, as Romanian's "din 1998" is "since 1998" and Macedonian's "ден" a day: thirty-fifth
+pass), apart from the figure or joined to it ("RM12", "40TL")."""
 CURRENCY = "\u00a4"  # "¤": the form of a figure whose currency is written in letters
 _CODE_JOINED = re.compile(r"([A-Z]{3})(\d\S*)|(\d\S*?)([A-Z]{3})")  # "USD5", "12.50CHF"
+_LONGEST_LETTERS = max(len(letters) for letters in LETTER_CURRENCIES)
+TIME = "\u231a"  # "⌚": the form of a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr")
+_TIME = re.compile(r"(?:[01]?\d|2[0-3])(?::[0-5][05]|[:.][0-5][05]h|h[0-5]\d|(?:[:.h][0-5]\d)?(?:[ap]m|[ap]\.m\.))",
+                   re.IGNORECASE)
+_TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "uhr", "h"})
+"""The word after a time's figure ("7 pm", "19.30 Uhr", "19:30 h"; "h" only after minutes): with it the figure is a
+time of day."""
+_HOUR = re.compile(r"(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)?")
+_MINUTES = re.compile(r"[0-5]\d")
+_CLOCK_WORDS = frozenset({"kl.", "kl", "klo", "klo.", "ore", "godz.", "godz"})
+"""The word before a time's figure ("kl. 19.30", "klo 19.30", "ore 21.00", "godz. 19.00"): with it a dotted figure
+of an hour and minutes, a decimal's shape alone, is a time of day (review of the thirty-fifth pass)."""
+_HOUR_AND_MINUTES = re.compile(r"(?:[01]?\d|2[0-3])[:.][0-5]\d")
 _LETTERS_BEFORE_SIGN = re.compile(rf"^[^\W\d_]{{1,3}}(?=[{_SIGNS}]\d)")  # "US$25", "HK$200", "R$40": the sign's country
 SAME_PRICES_MAX = 2
 """A fact box holds a ticket's price and a reduced one ("Eintritt 12 €", "Ermäßigt 6 €"): up to SAME_PRICES_MAX
@@ -152,6 +170,8 @@ def _row_value(words: list[str]) -> str:
         return ""
     last = words[-1]
     before = words[-2] if len(words) > 1 else ""
+    if _is_time(words[-3:]):
+        return TIME + "0"
     if _FIGURE.search(last):
         mark = _currency_mark(before, last)
         return mark + last if mark else _joined_code_marked(last)
@@ -159,6 +179,23 @@ def _row_value(words: list[str]) -> str:
     if mark and _FIGURE.search(before):
         return before + mark
     return last
+
+
+def _is_time(words: list[str]) -> bool:
+    """Whether a row's last words are a time of day ("19:30", "7.30pm", "19h30", "7 pm", "19.30 Uhr"): an event's
+    doors, a form of its own, where its figure read as a year's "0" and the box of a day, a time and a price as data
+    (thirty-fifth pass). A score ("2:1", "0:3") has no two-figure minutes and stays a count's form; one that has
+    ("21:19", a handball's or a basketball's) is read as a time only on a five minutes' mark, where an event's time
+    is. Review of the thirty-fifth pass: French print's "20 h 30", Spanish "19:30h" and a clock's word before a
+    dotted time ("kl. 19.30") are times too; "20 h" without minutes is not."""
+    last, before = words[-1], words[-2] if len(words) > 1 else ""
+    if before == "h" and len(words) == 3 and _MINUTES.fullmatch(last):
+        return words[0].isdigit() and bool(_HOUR.fullmatch(words[0]))
+    if before.lower() in _CLOCK_WORDS and _HOUR_AND_MINUTES.fullmatch(last):
+        return True
+    if last.lower() in _TIME_WORDS:  # "20 h" without minutes is as often a duration (a battery's 20 hours): review
+        return bool(_HOUR.fullmatch(before)) and (last.lower() != "h" or not before.isdigit())
+    return bool(_TIME.fullmatch(last))
 
 
 def _currency_mark(word: str, figure: str) -> str:
@@ -175,12 +212,19 @@ def _currency_mark(word: str, figure: str) -> str:
 
 
 def _joined_code_marked(word: str) -> str:
-    """A figure with an ISO code joined to it ("USD5", "12.50CHF") with CURRENCY for the code, one with a sign's
-    letters joined ("HK$200") with its sign alone; others as they are."""
+    """A figure with an ISO code or a currency's letters joined to it ("USD5", "12.50CHF", "RM12", "40TL") with
+    CURRENCY for them, one with a sign's letters joined ("HK$200") with its sign alone; others as they are. The
+    letters are looked up at the word's two ends, not matched by a pattern (review of the thirty-fifth pass: a pattern
+    of a figure and letters backtracked over a long hostile word, 0.26 s a page of such rows)."""
     joined = _CODE_JOINED.fullmatch(word)
-    if joined is None or not _is_currency_code(joined[1] or joined[4], joined[2] or joined[3]):
-        return _LETTERS_BEFORE_SIGN.sub("", word)  # "HK$200" is "$200", as "HK$ 200" apart is (review)
-    return CURRENCY + joined[2] if joined[1] else joined[3] + CURRENCY
+    if joined is not None and _is_currency_code(joined[1] or joined[4], joined[2] or joined[3]):
+        return CURRENCY + joined[2] if joined[1] else joined[3] + CURRENCY
+    for size in range(1, _LONGEST_LETTERS + 1):  # a currency's letters joined: "RM12", "S/12", "40TL"
+        if word[:size] in LETTER_CURRENCIES and _FIGURE.match(word, size):
+            return CURRENCY + word[size:]
+        if word[-size:] in LETTER_CURRENCIES and _FIGURE.match(word):
+            return word[:-size] + CURRENCY
+    return _LETTERS_BEFORE_SIGN.sub("", word)  # "HK$200" is "$200", as "HK$ 200" apart is (review)
 
 
 def _is_currency_code(code: str, figure: str) -> bool:
@@ -195,11 +239,13 @@ def _figures_of_many_forms(figures: list[str]) -> bool:
     results, a phone's spec table: data of the story; review of the thirty-second pass). The caller also wants a
     year among them (a release day, a year built): a player's or a match's stat line ("10-18", "55.6%", "27") has
     figures of many forms and no year. Up to SAME_PRICES_MAX plain prices may share a form (an event's ticket and
-    its reduced price; thirty-fourth pass). `figures` are the rows' values with their digit runs written "0"."""
+    its reduced price; thirty-fourth pass), and so may two times of day (an event's doors and start: thirty-fifth
+    pass; three are a timetable). `figures` are the rows' values with their digit runs written "0"."""
     if len(figures) < FACT_TABLE_MIN_ROWS:
         return False
     forms = Counter(_UNIT.sub("", figure) for figure in figures)
-    return all(count == 1 or (count <= SAME_PRICES_MAX and _is_plain_price(form) and figures.count(form) == count)
+    return all(count == 1 or (count <= SAME_PRICES_MAX and (_is_plain_price(form) or form == TIME + "0")
+                              and figures.count(form) == count)
                for form, count in forms.items())
 
 
