@@ -1,0 +1,156 @@
+"""Red team 39b: hostile feeds whose cost was still a handler call a piece (docs/security.md, "Red team 39b").
+
+expat hands text over a piece at a time, a feedparser handler call each: every line, every reference, every CDATA
+section. Red team 38 joined the pieces of text elements; references and line breaks in guids, links and elements
+newsflow never reads still cost 6-30x a plain feed of the same bytes. `feedexpat` turns pyexpat's `buffer_text` on:
+a run of text is one call wherever it is. The readings must not move: a property parses every drawn feed with the
+buffered and the unbuffered parser and compares what newsflow reads.
+
+Pure functions through `parse_feed` (no server); feedparser runs for real. The cost property measures ratios to a
+plain feed of the same bytes parsed in the same example, never a time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import feedparser
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from newsflow import feedexpat
+from newsflow.feedentries import MAX_KEY_CHARS
+from newsflow.feeds import parse_feed
+from tests.hostile.test_redteam38 import FEED_URL, NOW, TOKENS, _costs
+
+MORE_TOKENS = [b"&lt;p&gt;", b"]]&gt;", b"a]]&gt;", b"x&#xE9;\r\n", b"ab&amp;\n", b"&#38;#39;"]
+"""Red team 38's left: `]]&gt;` (a split a piece), escaped markup, and lines and references together."""
+ALL_TOKENS = TOKENS + MORE_TOKENS
+PLACES = {  # where each format's items hold the drawn content: text elements, keys, links, an unread element
+    "rss": ["description", "title", "guid", "link", "x:note"],
+    "atom": ["summary", "title", "id", "x:note"],
+    "rdf": ["description", "title", "link", "x:note"],
+    "json": ["content_html", "title", "id", "url"],
+}
+ITEMS = 100
+
+
+def _item(form: str, n: int, place: str, content: bytes) -> bytes:
+    fields = {"title": b"S%d" % n, "summary": b"d", "description": b"d", "id": b"g%d" % n, "guid": b"g%d" % n,
+              "link": b"https://example.org/%d" % n, "x:note": b""}
+    fields[place] = fields[place] + content
+    if form == "atom":
+        return (b"<entry><id>%(id)s</id><title>%(title)s</title><link href='https://example.org/%(n)d'/>"
+                b"<updated>2026-01-01T00:00:00Z</updated><summary>%(summary)s</summary>"
+                b"<x:note>%(x:note)s</x:note></entry>" % {b"n": n, **{k.encode(): v for k, v in fields.items()}})
+    if form == "rdf":
+        return (b"<item rdf:about='https://example.org/%(n)d'><title>%(title)s</title><link>%(link)s</link>"
+                b"<description>%(description)s</description><x:note>%(x:note)s</x:note></item>"
+                % {b"n": n, **{k.encode(): v for k, v in fields.items()}})
+    return (b"<item><title>%(title)s</title><link>%(link)s</link><guid>%(guid)s</guid>"
+            b"<description>%(description)s</description><x:note>%(x:note)s</x:note></item>"
+            % {k.encode(): v for k, v in fields.items()})
+
+
+HEADS = {
+    "rss": b"<?xml version='1.0' encoding='utf-8'?><rss version='2.0' xmlns:x='urn:x'><channel><title>F</title>",
+    "atom": b"<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom' xmlns:x='urn:x'>"
+            b"<title>F</title>",
+    "rdf": b"<?xml version='1.0' encoding='utf-8'?><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'"
+           b" xmlns='http://purl.org/rss/1.0/' xmlns:x='urn:x'><channel rdf:about='https://example.org/'>"
+           b"<title>F</title><link>https://example.org/</link></channel>",
+}
+TAILS = {"rss": b"</channel></rss>", "atom": b"</feed>", "rdf": b"</rdf:RDF>"}
+
+
+def _json_feed(place: str, content: bytes, items: int) -> bytes:
+    text = content.decode("utf-8")  # the token's characters as a JSON string holds them (escaped by `dumps`)
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": [
+        {"id": f"g{n}", "url": f"https://example.org/{n}", "title": f"S{n}", "content_html": "d"}
+        | {place: {"id": f"g{n}", "url": f"https://example.org/{n}", "title": f"S{n}", "content_html": "d"}[place]
+           + text} for n in range(items)]}).encode()
+
+
+def feed_of(form: str, place: str, content: bytes, items: int = ITEMS) -> bytes:
+    if form == "json":
+        return _json_feed(place, content, items)
+    return HEADS[form] + b"".join(_item(form, n, place, content) for n in range(items)) + TAILS[form]
+
+
+def _sized(tokens: list[bytes], size: int) -> bytes:
+    unit = b"".join(tokens)
+    return unit * max(1, size // ITEMS // len(unit))
+
+
+def _plain(form: str, size: int) -> bytes:
+    return feed_of(form, PLACES[form][0], _sized([b"word "], size))
+
+
+@settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(tokens=[b"x\n"], form_place=("rss", "guid")).via("29x on the starting code")
+@example(tokens=[b"x&#233;"], form_place=("rdf", "link")).via("15x on the starting code")
+@example(tokens=[b"]]&gt;"], form_place=("rss", "description")).via("12x on the starting code")
+@given(tokens=st.lists(st.sampled_from(ALL_TOKENS), min_size=1, max_size=4),
+       form_place=st.sampled_from([(form, place) for form, places in PLACES.items() for place in places]))
+def test_pieces_anywhere_in_any_format_cost_what_a_plain_feed_of_their_bytes_does(
+        tokens: list[bytes], form_place: tuple[str, str]) -> None:
+    """Red team 38's property, its class drawn in keys, links and unread elements too, in the four formats: at 600 KB
+    and twice that, at most 6x the plain feed of the same bytes, and about linear."""
+    form, place = form_place
+    size = 600_000
+    costs = {scale: _costs(feed_of(form, place, _sized(tokens, scale * size)), _plain(form, scale * size))
+             for scale in (1, 2)}
+    (hostile_1, plain_1), (hostile_2, plain_2) = costs[1], costs[2]
+    assert hostile_1 <= 6 * plain_1 + 0.02 and hostile_2 <= 6 * plain_2 + 0.02, (tokens, form, place, costs)
+    assert hostile_2 <= 3 * hostile_1 + 0.02, (tokens, form, place, costs)
+
+
+@contextmanager
+def _unbuffered() -> Iterator[None]:
+    """feedparser's strict parser on the standard library's expat as it comes."""
+    preferred = feedparser.api.PREFERRED_XML_PARSERS
+    feedparser.api.PREFERRED_XML_PARSERS = [name for name in preferred if name != feedexpat.__name__]
+    try:
+        yield
+    finally:
+        feedparser.api.PREFERRED_XML_PARSERS = preferred
+
+
+def _reading(feed: bytes) -> list[str]:
+    parsed = parse_feed(feed, feed_id="f", feed_url=FEED_URL, now=NOW)
+    return [repr(entry) for entry in parsed.entries] + [repr((parsed.title, parsed.bozo, parsed.long_links))]
+
+
+@settings(max_examples=25, deadline=None)
+@given(tokens=st.lists(st.sampled_from([*ALL_TOKENS, b"\t", b" ", b"\xc3\xa9", b"<![CDATA[]]>", b"&#10;"]),
+                       min_size=1, max_size=6),
+       form_place=st.sampled_from([(form, place) for form, places in PLACES.items() for place in places if
+                                   form != "json"]),
+       repeats=st.integers(1, 40), items=st.integers(1, 3))
+def test_buffered_text_reads_what_the_unbuffered_parser_reads(
+        tokens: list[bytes], form_place: tuple[str, str], repeats: int, items: int) -> None:
+    """Every drawn feed reads the same with expat's text buffered and not (entries, title, bozo, long links)."""
+    feed = feed_of(*form_place, b"".join(tokens) * repeats, items)
+    with _unbuffered():
+        as_before = _reading(feed)
+    assert _reading(feed) == as_before
+
+
+def test_a_guid_of_many_lines_is_one_handler_call() -> None:
+    """29x the plain feed on the starting code: expat handed each line over apart, a feedparser call each."""
+    calls = []
+    real = feedparser.api.StrictFeedParser.characters
+
+    def counted(self: object, text: str) -> None:
+        calls.append(text)
+        real(self, text)
+
+    feedparser.api.StrictFeedParser.characters = counted
+    try:
+        parsed = parse_feed(feed_of("rss", "guid", b"x\nx&amp;\r\n" * 500, 2), feed_id="f", feed_url=FEED_URL,
+                            now=NOW)
+    finally:
+        feedparser.api.StrictFeedParser.characters = real
+    assert len(calls) < 40, len(calls)  # the two items' elements, a call each (2,000 a guid before)
+    assert parsed.entries[0].key == ("g0" + "x\nx&\n" * 500)[:MAX_KEY_CHARS]  # the whole text, as it was read
