@@ -84,13 +84,17 @@ def _sized(tokens: list[bytes], size: int) -> bytes:
 
 
 def _plain(form: str, size: int) -> bytes:
-    return feed_of(form, PLACES[form][0], _sized([b"word "], size))
+    """feedparser's plain feed of the format; JSON's is RSS's (`json.loads` is C, so a plain JSON feed costs a
+    quarter of the XML one: the bound is a multiple of feedparser's cost, as the brief states it)."""
+    return feed_of("rss" if form == "json" else form, PLACES["rss" if form == "json" else form][0],
+                   _sized([b"word "], size))
 
 
 @settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(tokens=[b"x\n"], form_place=("rss", "guid")).via("29x on the starting code")
 @example(tokens=[b"x&#233;"], form_place=("rdf", "link")).via("15x on the starting code")
 @example(tokens=[b"]]&gt;"], form_place=("rss", "description")).via("12x on the starting code")
+@example(tokens=[b"&lt;br/&gt;"], form_place=("atom", "summary")).via("7.5x at the markup budget of 100,000")
 @given(tokens=st.lists(st.sampled_from(ALL_TOKENS), min_size=1, max_size=4),
        form_place=st.sampled_from([(form, place) for form, places in PLACES.items() for place in places]))
 def test_pieces_anywhere_in_any_format_cost_what_a_plain_feed_of_their_bytes_does(
