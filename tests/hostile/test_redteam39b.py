@@ -12,15 +12,16 @@ plain feed of the same bytes parsed in the same example, never a time."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import feedparser
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import feedentries, feedexpat, urls
+from newsflow import feedentries, feedexpat, feedpieces, urls
 from newsflow.feedentries import MAX_KEY_CHARS
 from newsflow.feeds import parse_feed
 from tests.hostile.test_redteam38 import FEED_URL, NOW, TOKENS, _costs
@@ -112,16 +113,39 @@ def test_pieces_anywhere_in_any_format_cost_what_a_plain_feed_of_their_bytes_doe
     _assert_bounded(tokens, *form_place, scales=(1, 2))
 
 
-@pytest.mark.parametrize(("tokens", "form", "place", "size"), [
-    ([b"x&#233;"], "rdf", "link", 400_000),  # 15x on the starting code (expat's pieces, `_normalize_percent`'s loop)
-    ([b"]]&gt;"], "rss", "description", 400_000),  # 12x (a template expansion a split, the join then refused)
-    ([b"&lt;br/&gt;"], "atom", "summary", 600_000),  # 7.5x at the markup budget of 100,000 (50,000 tags here)
-    # seed 3904, shrunk: 6.2-6.7x, a dict look-up a character dropping control characters from text past ASCII
-    ([b"x&#xE9;\r\n", b"&#38;#39;", b"x\r\n"], "rdf", "description", 600_000),
-])
-def test_the_hunts_findings_cost_what_a_plain_feed_of_their_bytes_does(tokens: list[bytes], form: str,
-                                                                       place: str, size: int) -> None:
-    _assert_bounded(tokens, form, place, scales=(1,), size=size)
+def _python_calls(function: Callable[..., object], *args: object) -> int:
+    """Calls made from Python code (functions and builtins) while `function` runs: a loop in Python over a string
+    makes some a character, a C loop (`str.replace`, `map`, a pattern) none. A count, not a time: load-proof."""
+    calls = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal calls
+        calls += event in ("call", "c_call")
+
+    sys.setprofile(profile)
+    try:
+        function(*args)
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_a_link_of_many_characters_to_encode_is_spelled_in_a_few_calls() -> None:
+    """Red team 39b: 100 links of 6,000 `é`s cost 6.7x a plain feed in `_normalize_percent`'s Python step a character
+    (18,000 calls here before; the hunt's `x&#233;` links 15x with expat's pieces)."""
+    path = "/é" * 3_000 + "%41%2f" * 10
+    urls._normalize_percent(path, urls._PATH_SAFE)  # the safe set's byte table made once
+    assert _python_calls(urls._normalize_percent, path, urls._PATH_SAFE) < 200
+
+
+def test_a_content_of_splits_is_refused_before_any_is_made() -> None:
+    """Red team 39b: `]]&gt;` repeated paid the substitution's template, a Python call a split (11 calls each on
+    Python 3.11), only for the join to be refused as no cheaper (12x a plain feed)."""
+    assert feedpieces.as_one_section(b"]]&gt;" * 5_000) is None
+    assert _python_calls(feedpieces.as_one_section, b"]]&gt;" * 5_000) < 50
+    joined = b"a]]&gt;" + b"&amp;" * 100
+    assert feedpieces.as_one_section(joined) == b"<![CDATA[a]]]]><![CDATA[>" + b"&" * 100 + b"]]>"
+    assert _python_calls(feedpieces.as_one_section, joined * 1_000) < 100
 
 
 @contextmanager
@@ -206,3 +230,22 @@ def test_control_characters_go_as_the_translate_table_took_them(text: str) -> No
     """Red team 39b: the pattern that drops them replaced `str.translate` (a dict look-up a character past ASCII)."""
     table = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
     assert feedentries._without_controls(text) == text.translate(table)
+
+
+_SPLIT_BY_PATTERN = re.compile(rb"(\]\])(>)|(/)(>)|(<)(!)|(&)(#)")
+
+
+@settings(max_examples=50, deadline=None)
+@given(pieces=st.lists(st.sampled_from([b"a", b"\x00", b"&amp;", b"&#38;", b"&#x26;#39;", b"]]&gt;", b"/&gt;",
+                                        b"&lt;!", b"<![CDATA[", b"]]>", b"<!---->", b"]", b"/", b">"]), max_size=12))
+def test_one_section_splits_where_the_substitution_did(pieces: list[bytes]) -> None:
+    """Red team 39b made the splits by `replace`, a NUL marking each (none is in a joined content): the same bytes
+    as red team 38's substitution."""
+    inner = b"".join(pieces)
+    joined = feedpieces.as_one_section(inner)
+    if joined is not None:
+        parts = feedpieces._SECTION.split(inner)
+        parts[::2] = feedpieces._decoded(b"\0".join(parts[::2])).split(b"\0")
+        characters = b"".join(part for part in parts if part)
+        expected = _SPLIT_BY_PATTERN.sub(rb"\1\3\5\7]]><![CDATA[\2\4\6\8", characters)
+        assert joined == b"<![CDATA[" + expected + b"]]>"
