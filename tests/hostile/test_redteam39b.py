@@ -206,7 +206,7 @@ SHAPES_THE_PROPERTY_DOES_NOT_DRAW = {
 def test_feedparser_reads_every_shape_the_same_buffered(feed: bytes) -> None:
     """Review of red team 39b: the whole of feedparser's result, not only what newsflow keeps, for what the drawn
     feeds lack: DOCTYPE entities, xml:base, XHTML with comments and instructions, namespaces, mixed sections, other
-    encodings, and a guid (1.1 MB of UTF-8) past expat's 1 MB buffer and the SAX reader's 64 KB chunks, split
+    encodings, and a guid (1.1 MB of UTF-8) past expat's 64 KB buffer and the SAX reader's 64 KB chunks, split
     mid-character."""
     def result() -> str:
         parsed = feedparser.parse(feed)
@@ -234,6 +234,26 @@ def test_a_guid_of_many_lines_is_one_handler_call() -> None:
         feedparser.api.StrictFeedParser.characters = real
     assert len(calls) < 40, len(calls)  # the two items' elements, a call each (2,000 a guid before)
     assert parsed.entries[0].key == ("g0" + "x\nx&\n" * 500)[:MAX_KEY_CHARS]  # the whole text, as it was read
+
+
+def test_a_megabyte_of_text_is_a_call_a_chunk_the_reader_hands_expat() -> None:
+    """Review of red team 39b: pyexpat hands its buffer over at the end of each chunk the SAX reader feeds it (64 KB),
+    so a buffer of 1 MB held no more than one of 64 KB (16 calls for a 1 MB guid either way), at 1 MB a parse; at
+    expat's default 8 KB, 128 calls."""
+    calls = []
+    real = feedparser.api.StrictFeedParser.characters
+
+    def counted(self: object, text: str) -> None:
+        calls.append(len(text))
+        real(self, text)
+
+    feedparser.api.StrictFeedParser.characters = counted
+    try:
+        feedparser.parse(b"<rss version='2.0'><channel><item><guid>" + b"x" * 1_000_000
+                         + b"</guid></item></channel></rss>")
+    finally:
+        feedparser.api.StrictFeedParser.characters = real
+    assert sum(calls) == 1_000_000 and len(calls) <= 1_000_000 // feedexpat.TEXT_BUFFER_BYTES + 2, len(calls)
 
 
 def _percent_normalised_a_character_at_a_time(text: str, safe: frozenset[str]) -> str:
