@@ -51,6 +51,7 @@ from typing import Any
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
+from newsflow import feedexpat
 from newsflow.dates import parse_local
 from newsflow.feedapart import read_apart
 from newsflow.feedbounds import bounded_markup
@@ -172,6 +173,18 @@ def _capped_tags() -> None:
 
 
 _capped_tags()
+
+
+def _buffered_text() -> None:
+    """feedparser's strict parser on `feedexpat`'s expat, each run of text one handler call (red team 39b: a call a
+    line or reference cost 10-30x a plain feed); a feedparser without `api.PREFERRED_XML_PARSERS` is left as it is."""
+    api: Any = getattr(feedparser, "api", None)
+    preferred = getattr(api, "PREFERRED_XML_PARSERS", None)
+    if isinstance(preferred, list) and feedexpat.__name__ not in preferred:
+        api.PREFERRED_XML_PARSERS = [feedexpat.__name__, *preferred]
+
+
+_buffered_text()
 
 
 def _run_feedparser(utf8: bytes, headers: Mapping[str, str], context: EntryContext) -> Any:
