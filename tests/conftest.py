@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import gc
 import os
 import signal
 import socket
@@ -245,6 +246,23 @@ LONG_MODULES_FIRST = (
     "hostile/test_exit_anywhere.py", "hostile/test_redteam15.py", "hostile/test_redteam12.py",
     "hostile/test_redteam20.py", "flows/test_prefect20.py", "flows/test_prefect21.py",
 )
+
+
+# Collecting the suite imports ~370 modules and builds ~6,000 items in every xdist worker; the
+# cyclic collector ran ~6,000 times over that growing heap, 4.8 of a worker's 16 cpu-s of collection
+# (docs/performance.md, "CI time, session 34"). It is off until the tests start; then what collection
+# made moves to the permanent generation (gc.freeze), which no later collection walks, and the tests
+# run with the collector on, as the product does. The xdist controller, which collects nothing,
+# turns it back on at the same hook.
+gc.disable()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    if not gc.isenabled():
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -10,13 +10,12 @@ little below what was measured (docs/extraction.md gives the figures).
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
 
 import pytest
 from bench.baselines import trafilatura_text
-from bench.corpora import CorpusPage, all_pages, language_matches, same_day, text_score
+from bench.corpora import CorpusPage, language_matches, same_day, text_score
 
-from newsflow.extractpool import ExtractionResult, ExtractorPool, PageToExtract
+from newsflow.extractpool import ExtractionResult
 from newsflow.models import Outcome
 from newsflow.text import normalize_text, word_count
 
@@ -26,11 +25,9 @@ Extracted = list[tuple[CorpusPage, ExtractionResult]]
 
 
 @pytest.fixture(scope="module")
-def extracted(corpora: Path) -> Extracted:
-    pages = all_pages(corpora)
-    with ExtractorPool(workers=2, timeout=30) as pool:
-        results = pool.extract_many([PageToExtract(page.key, page.html, page.url) for page in pages])
-    return list(zip(pages, results, strict=True))
+def extracted(extracted_corpus: Extracted) -> Extracted:
+    """Every page through one `ExtractorPool`, extracted once per run (tests/quality/conftest.py)."""
+    return extracted_corpus
 
 
 def text_of(result: ExtractionResult) -> str:
