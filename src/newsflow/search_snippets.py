@@ -19,7 +19,15 @@ from itertools import pairwise
 
 from newsflow.search_acronyms import acronym_terms
 from newsflow.search_query import Query
-from newsflow.search_text import UNIT_PATTERN, UNSPACED_CLASS, analyser_language, search_tokens, stem, unaccented
+from newsflow.search_text import (
+    UNIT_PATTERN,
+    UNSPACED_CLASS,
+    analyser_language,
+    is_separator,
+    search_tokens,
+    stem,
+    unaccented,
+)
 from newsflow.text import CJK_RANGES
 
 SNIPPET_CHARS = 200
@@ -41,7 +49,8 @@ def query_words(query: Query) -> list[str]:
     """The tokens of the words and phrases `query` asks for (not those it excludes), in order. A phrase's
     Chinese or Japanese characters, or units of an unspaced script, next to each other are one word (`北京`,
     `ตลาด`): search finds them together. A prefix search is its token (`syria*`)."""
-    return list(dict.fromkeys(word for clause in query.clauses for phrase in clause for word in _joined(phrase)))
+    return list(dict.fromkeys(word for clause in query.clauses for phrase in clause for word in _joined(phrase)
+                              if not is_separator(word)))
 
 
 def _joined(phrase: Sequence[str]) -> list[str]:

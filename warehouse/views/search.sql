@@ -92,11 +92,23 @@ CREATE OR REPLACE MACRO search_units_apart(s) AS
 list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[\x{0e00}-\x{0eff}\x{1000}-\x{109f}\x{1780}-\x{17ff}\x{1950}-\x{19ff}\x{1a20}-\x{1aaf}\x{a9e0}-\x{a9ff}\x{aa60}-\x{aadf}]')
      THEN regexp_replace(t, '(' || search_unit() || '\pM*)', ' \1 ', 'g') ELSE t END)[1];
 
+CREATE OR REPLACE MACRO search_phrase_pieces(s, numbers := true) AS
+search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))), numbers),
+                                  '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
+                                  ' \1 ', 'g'));
+
 CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
-' ' || regexp_replace(search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))), numbers),
-                                                        '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
-                                                        ' \1 ', 'g')),
-                      '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
+' ' || regexp_replace(search_phrase_pieces(s, numbers), '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
+
+-- search_separated_body(pieces): the phrase text (search_phrase_pieces) with each separator between two digits
+-- (`/`, `.`, `:`, a dash or hyphen: newsflow.search_text.SEPARATORS) kept as a word of its own: `9/11` is
+-- ` 9 / 11 `, `Oct. 9, 11` ` oct 9 11 `. A query phrase typed with one (`9/11`, `3-2`) is looked for here
+-- (search_text.separated_tokens cuts the query alike): the numbers with that separator only ("Analyst 41").
+CREATE OR REPLACE MACRO search_separated_body(pieces) AS
+' ' || array_to_string(list_transform(regexp_extract_all(translate(pieces, chr(8208) || chr(8209) || chr(8210) || chr(8211) || chr(8212) || chr(8722) || chr(8260) || chr(8725), '------//'),
+                                                         '[0-9]+(?:[/.:\-][0-9]+)+[\pL\pN\pM_]*|[\pL\pN\pM_]+'),
+                                      lambda w: CASE WHEN regexp_matches(w, '^[0-9]+[/.:\-][0-9]')
+                                                     THEN regexp_replace(w, '([/.:\-])', ' \1 ', 'g') ELSE w END), ' ') || ' ';
 
 -- search_unaccented(s): newsflow.search_text.unaccented: a casefolded text's Latin letters without their
 -- accents (UNACCENTED, each letter of the first string made the one at its place in the second, then
@@ -165,16 +177,24 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
      -- a phrase is looked for in the text with its words one space apart (search_phrase_body); a phrase
      -- typed without accents in that text without them (search_unaccented), made only when one is (whether
      -- a phrase is bare is found once, in alt_ok: each call of the macro is bound and optimised again)
+     -- a phrase typed with a separator between two numbers (`9 / 11`) in the text keeping them
+     -- (search_separated_body), made only when one is
      digits AS (SELECT coalesce(bool_or(regexp_matches(pattern, '[0-9]')), false) AS numbers,
+                       coalesce(bool_or(regexp_matches(pattern, ' [/.:-] ')), false) AS separated,
                        coalesce((SELECT bool_or(bare) FROM alt_ok WHERE words_ok), false) AS bare FROM a),
-     phrase_text AS (SELECT article_id, bodies[1] AS body, bodies[2] AS plain
-                     FROM (SELECT article_id, list_transform([search_phrase_body(coalesce(title, '') || ' ' || "text", numbers)],
-                                                             lambda t: [t, CASE WHEN bare THEN search_unaccented(t) END])[1] AS bodies
+     phrase_text AS (SELECT article_id, bodies[1] AS body, bodies[2] AS plain, bodies[3] AS apart, bodies[4] AS plain_apart
+                     FROM (SELECT article_id,
+                                  list_transform([search_phrase_pieces(coalesce(title, '') || ' ' || "text", numbers)],
+                                                 lambda p: list_transform([' ' || regexp_replace(p, '[^\pL\pN\pM_]+', ' ', 'g') || ' ',
+                                                                           CASE WHEN separated THEN search_separated_body(p) END],
+                                                                          lambda t: [t, CASE WHEN bare THEN search_unaccented(t) END]))[1] AS pairs,
+                                  [pairs[1][1], pairs[1][2], pairs[2][1], pairs[2][2]] AS bodies
                            FROM articles CROSS JOIN digits
                            WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL))),
      phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
                    WHERE o.words_ok AND o.pattern IS NOT NULL
-                     AND contains(CASE WHEN o.bare THEN t.plain ELSE t.body END,
+                     AND contains(CASE WHEN regexp_matches(o.pattern, ' [/.:-] ') THEN (CASE WHEN o.bare THEN t.plain_apart ELSE t.apart END)
+                                       WHEN o.bare THEN t.plain ELSE t.body END,
                                   ' ' || o.pattern || ' ')),
      alt_true AS (
         SELECT o.doc_id, o.article_id, o."language", o.clause, o.negated, o.score,

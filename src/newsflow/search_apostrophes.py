@@ -1,0 +1,73 @@
+# ruff: noqa: RUF002 - a typographic apostrophe on purpose
+"""Words written with an apostrophe inside, joined (docs/search.md, "Analyst 41"): `obrien` finds `O'Brien`.
+
+The tokens of search cut a word at its apostrophe (`O'Brien` is `o brien`, a phrase), so a query typed without
+it (`obrien`, as URLs, hashtags and many outlets write the name) found nothing, and `O'Brien` missed `OBrien`.
+A word whose apostrophe ( `'`, `’`) stands between letters is also indexed as the word joined, an extra term
+outside the article's length (as acronyms are, `search_acronyms`), when the join makes a word an analyst types:
+
+- the part before has 1-2 letters and the part after starts with a capital: a name or an elided name
+  (`O'Brien`, `D'Angelo`, `d'Alembert`, `L'Oréal`, `l'Europe`);
+- the part before has 3 letters or more and is not an elided Romance word (`dell'`, `nell'`, `quell'`,
+  `jusqu'`: `ELIDED`), and the part after is not an English contraction or possessive (`CONTRACTIONS`: `'s`,
+  `'t`, `'ll`, `'re`, `'ve`, `'d`, `'m`): `aujourd'hui`, `Qur'an`, `Shi'ite`;
+- it has two apostrophes or more: `rock'n'roll`.
+
+Not `it's` (`its`), `we'll` (`well`), `she'll` (`shell`), `can't`, `l'économie`, `qu'il`: joining them would
+make other words, or a word nobody types. A possessive (`McDonald's`) is found by its stem (`mcdonalds` is
+English's `mcdonald`). views/search.sql does not need this (the SQL macro looks the joined word up in the forms
+the index holds); migration 0096's test finds the texts it changes, the same rule in SQL.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+APOSTROPHES = "'\u2019"
+CONTRACTIONS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
+"""The part after an apostrophe that makes an English contraction or possessive: not joined."""
+ELIDED = frozenset({"dell", "dall", "nell", "sull", "coll", "pell", "all", "quell", "quest", "bell", "sant",
+                    "tutt", "buon", "nessun", "qualcun", "ciascun", "lorsqu", "puisqu", "quoiqu", "jusqu", "presqu",
+                    "quelqu", "entr"})
+"""Romance words elided before a vowel (Italian `dell'anno`, French `jusqu'à`): the word after is the word."""
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)+")
+_APOSTROPHE = re.compile("['\u2019]")
+
+
+def joined_word(word: str, *, typed: bool = False) -> str | None:
+    """The joined form (as typed, not folded) of one word written with apostrophes between its letters, when the
+    rule joins it (`O'Brien` -> `OBrien`), else None. `typed`: a query word, in which a name's capital is often
+    left out (`o'brien`): a part after of 3 letters or more is joined too (`l'eau` looks up `leau`, which no text
+    holds; `d'un` and `j'ai` are not joined, nor any contraction)."""
+    parts = _APOSTROPHE.split(word)
+    if len(parts) > 2:
+        return "".join(parts)
+    before, after = parts
+    if len(before) <= 2:
+        return before + after if after[:1].isupper() or (typed and len(after) >= 3) else None
+    if before.casefold() in ELIDED or after.casefold() in CONTRACTIONS:
+        return None
+    return before + after
+
+
+def apostrophe_terms(text: str) -> Counter[str]:
+    """The joined words of `text` (casefolded, NFC), with their counts: its extra terms."""
+    found: Counter[str] = Counter()
+    if "'" not in text and "\u2019" not in text:
+        return found
+    for match in _WORD.finditer(text):
+        joined = joined_word(match.group())
+        if joined is not None:
+            found[unicodedata.normalize("NFC", joined).casefold()] += 1
+    return found
+
+
+def query_joined(word: str) -> str | None:
+    """An unquoted query word that is one word written with an apostrophe the rule joins (`O'Brien`, `o'brien`):
+    the joined word, casefolded (`obrien`), looked for beside the phrase of its parts; else None."""
+    if _WORD.fullmatch(word) is None:
+        return None
+    joined = joined_word(word, typed=True)
+    return None if joined is None else unicodedata.normalize("NFC", joined).casefold()
