@@ -22,7 +22,6 @@ the index holds); migration 0096's test finds the texts it changes, the same rul
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
 APOSTROPHES = "'\u2019"
@@ -53,21 +52,18 @@ def joined_word(word: str, *, typed: bool = False) -> str | None:
 
 
 def apostrophe_terms(text: str) -> Counter[str]:
-    """The joined words of `text` (casefolded, NFC), with their counts: its extra terms."""
+    """The joined words of `text` (as written: `search_text` folds them as any word), with their counts."""
     found: Counter[str] = Counter()
     if "'" not in text and "\u2019" not in text:
         return found
     for match in _WORD.finditer(text):
         joined = joined_word(match.group())
         if joined is not None:
-            found[unicodedata.normalize("NFC", joined).casefold()] += 1
+            found[joined] += 1
     return found
 
 
 def query_joined(word: str) -> str | None:
     """An unquoted query word that is one word written with an apostrophe the rule joins (`O'Brien`, `o'brien`):
-    the joined word, casefolded (`obrien`), looked for beside the phrase of its parts; else None."""
-    if _WORD.fullmatch(word) is None:
-        return None
-    joined = joined_word(word, typed=True)
-    return None if joined is None else unicodedata.normalize("NFC", joined).casefold()
+    the joined word as typed (`OBrien`), looked for beside the phrase of its parts; else None."""
+    return joined_word(word, typed=True) if _WORD.fullmatch(word) is not None else None

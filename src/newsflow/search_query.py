@@ -141,9 +141,9 @@ def parse_query(text: str) -> Query:
         if not spellings[0]:
             continue
         spellings = _name_spellings_by_language(bare, spellings, only_in, typed)
-        if bare is not None and (joined := query_joined(bare)) is not None:  # `O'Brien`: `obrien`, as outlets write it
-            spellings.append((joined,))
-            typed.add((joined,))
+        if bare is not None and (joined := query_joined(bare)) is not None and len(word := query_tokens(joined)) == 1:
+            spellings.append((word[0],))  # `O'Brien`: `obrien` too, as outlets write it
+            typed.add((word[0],))
         if negated or negate_next:
             excluded.extend(spellings)
         elif join_next:

@@ -7,8 +7,9 @@ people`. A phrase of numbers typed with a separator between two of them (`/`, `.
 phrase check's text keeps a separator between two digits as a token of its own (views/search.sql's
 search_separated_body: `9 / 11`), and the query's phrase holds it too (`separated_tokens`). The index is
 unchanged: its words are the numbers. Every dash is `-` (a score is written `3-2` or `3–2`), a fraction or
-division slash `/`. Typed with a space (`"9 11"`), a phrase finds the numbers with any punctuation between, as
-before.
+division slash `/`, and a comma between two digits a decimal point (`3.5` is German `3,5`; a number in groups,
+`1,000`, is one word already). Typed with a space (`"9 11"`), a phrase finds the numbers with any punctuation
+between, as before.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import re
 
 from newsflow.search_text import SEPARATORS, WORD_CHAR, folded, search_tokens
 
-_DASHES = str.maketrans("\u2010\u2011\u2012\u2013\u2014\u2212\u2044\u2215", "------//")
-_SEPARATED_HINT = re.compile("[0-9][-/.:\u2010\u2011\u2012\u2013\u2014\u2212\u2044\u2215][0-9]")
+_DASHES = str.maketrans(",\u2010\u2011\u2012\u2013\u2014\u2212\u2044\u2215", ".------//")
+_SEPARATED_HINT = re.compile("[0-9][-/.:,\u2010\u2011\u2012\u2013\u2014\u2212\u2044\u2215][0-9]")
 # A run of numbers with separators between (and the letters after its last digit, which are its last word's), or
 # a word: search_separated_body's pattern, where RE2 tries the alternatives in the same order.
 _SEPARATED = re.compile(f"[0-9]+(?:[{re.escape(SEPARATORS)}][0-9]+)+{WORD_CHAR}*|{WORD_CHAR}+")

@@ -355,10 +355,12 @@ def _extra_terms(text: str) -> Counter[str]:
     """The terms `text` adds outside its length: its acronyms' (`search_acronyms`) and its words written with an
     apostrophe, joined (`search_apostrophes`: `obrien` for `O'Brien`), with their bare forms (`loreal`)."""
     extra = acronym_terms(text)
-    for word, n in apostrophe_terms(text).items():
-        extra[word] += n
-        if (plain := unaccented(word)) != word:
-            extra[plain] += n
+    for joined, n in apostrophe_terms(text).items():
+        words = search_tokens(joined)  # folded as any word (`İzmir'in`: `izmirin`, not casefolding's dotted i)
+        if len(words) == 1:
+            extra[words[0]] += n
+            if (plain := unaccented(words[0])) != words[0]:
+                extra[plain] += n
     return extra
 
 

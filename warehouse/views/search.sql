@@ -101,11 +101,12 @@ CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
 ' ' || regexp_replace(search_phrase_pieces(s, numbers), '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
 
 -- search_separated_body(pieces): the phrase text (search_phrase_pieces) with each separator between two digits
--- (`/`, `.`, `:`, a dash or hyphen: newsflow.search_text.SEPARATORS) kept as a word of its own: `9/11` is
+-- (`/`, `.`, `:`, a dash or hyphen: newsflow.search_text.SEPARATORS; a comma is a decimal point, as in German
+-- `3,5`) kept as a word of its own: `9/11` is
 -- ` 9 / 11 `, `Oct. 9, 11` ` oct 9 11 `. A query phrase typed with one (`9/11`, `3-2`) is looked for here
 -- (search_text.separated_tokens cuts the query alike): the numbers with that separator only ("Analyst 41").
 CREATE OR REPLACE MACRO search_separated_body(pieces) AS
-' ' || array_to_string(list_transform(regexp_extract_all(translate(pieces, chr(8208) || chr(8209) || chr(8210) || chr(8211) || chr(8212) || chr(8722) || chr(8260) || chr(8725), '------//'),
+' ' || array_to_string(list_transform(regexp_extract_all(translate(pieces, ',' || chr(8208) || chr(8209) || chr(8210) || chr(8211) || chr(8212) || chr(8722) || chr(8260) || chr(8725), '.------//'),
                                                          '[0-9]+(?:[/.:\-][0-9]+)+[\pL\pN\pM_]*|[\pL\pN\pM_]+'),
                                       lambda w: CASE WHEN regexp_matches(w, '^[0-9]+[/.:\-][0-9]')
                                                      THEN regexp_replace(w, '([/.:\-])', ' \1 ', 'g') ELSE w END), ' ') || ' ';
