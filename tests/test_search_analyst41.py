@@ -19,7 +19,7 @@ from newsflow.search_apostrophes import apostrophe_terms
 from newsflow.search_query import dropped_in
 from newsflow.warehouse import Warehouse, sql_root
 from tests.conftest import write_config
-from tests.searchsample import Doc, found, indexed_after_migration, store_docs
+from tests.searchsample import Doc, found, found_by_macro, indexed_after_migration, store_docs
 
 DOCS = [
     Doc("ano-es", "Caballo", "El ano del caballo.", language="es"),  # `ano` is another word than `año`
@@ -137,6 +137,15 @@ def test_migration_0096_takes_out_only_the_articles_whose_terms_change(store: Wa
     assert orphans == 0 and left == {doc.slug for doc in DOCS} - joined
     search.refresh(Warehouse(copy))
     assert found(Warehouse(copy), "obrien") == found(store, "obrien")
+
+
+def test_the_sql_macro_reads_separated_numbers_and_joined_words(store: Warehouse) -> None:
+    assert found_by_macro(store, "9/11") == ["nine-eleven"] and found_by_macro(store, "3–2") == ["score-dash"]
+    assert found_by_macro(store, '"9 11"') == ["nine-eleven", "october"]
+    assert found_by_macro(store, "obrien") == ["obrien-bare-xx", "obrien-curly-en", "obrien-en"]
+    # documented ("From SQL"): the macro reads `O'Brien` as typed, the phrase `o brien`, and `Año` as typed
+    assert found_by_macro(store, "O'Brien") == ["obrien-curly-en", "obrien-en"]
+    assert found_by_macro(store, "Año") == ["year-es"]
 
 
 def test_the_help_names_the_new_query_forms(capsys: pytest.CaptureFixture[str]) -> None:

@@ -256,6 +256,9 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
                                             || 'search` does (this macro would read it as its word); in SQL join the '
                                             || 'words with OR')
                                  ELSE regexp_extract_all(search_phrase_body(item), '[^ ]+') END AS ordered,
+                            -- numbers typed with a separator between (`9/11`): the phrase keeps it (search_separators)
+                            CASE WHEN acronym IS NULL AND regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2215}][0-9]')
+                                 THEN regexp_extract_all(search_separated_body(search_phrase_pieces(item)), '[^ ]+') END AS separated,
                      FROM (SELECT *, CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
                                           THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)
                                                                    ELSE item END) END AS acronym
@@ -277,7 +280,9 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
                                                  || 'join some with OR')
                 ELSE coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
                                     'n_tokens': len(list_distinct(search_index_words(ordered)))::INTEGER,
-                                    'pattern': CASE WHEN len(ordered) > 1 THEN array_to_string(ordered, ' ') END,
+                                    'pattern': CASE WHEN list_filter(separated, lambda x: x NOT IN ('/', '.', ':', '-')) = ordered
+                                                         AND len(separated) > len(ordered) THEN array_to_string(separated, ' ')
+                                                    WHEN len(ordered) > 1 THEN array_to_string(ordered, ' ') END,
                                     'negated': negated,
                                     'words': list_distinct(search_index_words(ordered))} ORDER BY i), []) END
     FROM alternatives
