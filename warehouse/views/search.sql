@@ -100,16 +100,29 @@ search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_f
 CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
 ' ' || regexp_replace(search_phrase_pieces(s, numbers), '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
 
--- search_separated_body(pieces): the phrase text (search_phrase_pieces) with each separator between two digits
--- (`/`, `.`, `:`, a dash or hyphen: newsflow.search_text.SEPARATORS; a comma is a decimal point, as in German
--- `3,5`) kept as a word of its own: `9/11` is
--- ` 9 / 11 `, `Oct. 9, 11` ` oct 9 11 `. A query phrase typed with one (`9/11`, `3-2`) is looked for here
--- (search_text.separated_tokens cuts the query alike): the numbers with that separator only ("Analyst 41").
-CREATE OR REPLACE MACRO search_separated_body(pieces) AS
-' ' || array_to_string(list_transform(regexp_extract_all(translate(pieces, ',' || chr(8208) || chr(8209) || chr(8210) || chr(8211) || chr(8212) || chr(8722) || chr(8260) || chr(8725), '.------//'),
-                                                         '[0-9]+(?:[/.:\-][0-9]+)+[\pL\pN\pM_]*|[\pL\pN\pM_]+'),
-                                      lambda w: CASE WHEN regexp_matches(w, '^[0-9]+[/.:\-][0-9]')
-                                                     THEN regexp_replace(w, '([/.:\-])', ' \1 ', 'g') ELSE w END), ' ') || ' ';
+-- search_kept_separators(pieces): the phrase text (search_phrase_pieces) with every run of characters other than
+-- letters, digits, marks, `_` and the separators (`/`, `.`, `:`, `-`: newsflow.search_text.SEPARATORS; every dash
+-- is `-`, a fraction slash `/`, a comma `.`, a decimal point as in German `3,5`) made one space, and each separator
+-- between two digits set apart (`9/11` is `9 / 11`; twice, as a match takes the digit after it: `1/2/3`). One
+-- Unicode class regex: the phrase text (search_phrase_text) and the text keeping the separators
+-- (search_separated_body) are made from it by ASCII ones, cheap to bind (a second class cost each search ~7 ms).
+CREATE OR REPLACE MACRO search_kept_separators(pieces) AS
+' ' || regexp_replace(regexp_replace(regexp_replace(translate(pieces, ',' || chr(8208) || chr(8209) || chr(8210) || chr(8211) || chr(8212) || chr(8722) || chr(8260) || chr(8725), '.------//'),
+                                                    '([0-9])([/.:-])([0-9])', '\1 \2 \3', 'g'),
+                                     '([0-9])([/.:-])([0-9])', '\1 \2 \3', 'g'),
+                      '[^\pL\pN\pM_/.:-]+', ' ', 'g') || ' ';
+
+-- search_phrase_text(kept): the phrase text (search_phrase_body's words, one space apart) from search_kept_separators.
+CREATE OR REPLACE MACRO search_phrase_text(kept) AS
+regexp_replace(regexp_replace(kept, '[/.:-]+', ' ', 'g'), '  +', ' ', 'g');
+
+-- search_separated_body(kept): the phrase text keeping each separator between two digits as a word of its own:
+-- `9/11` is ` 9 / 11 `, `Oct. 9, 11` ` oct 9 11 ` (a separator next to a letter or digit on one side only is a
+-- space). A query phrase typed with one (`9/11`, `3-2`) is looked for here (search_separators.separated_tokens
+-- cuts the query alike): the numbers with that separator ("Analyst 41"). A separator with spaces around it in the
+-- text is one too (`3 - 2`).
+CREATE OR REPLACE MACRO search_separated_body(kept) AS
+regexp_replace(regexp_replace(regexp_replace(kept, '([^ ])[/.:-]+', '\1 ', 'g'), '[/.:-]+([^ ])', ' \1', 'g'), '  +', ' ', 'g');
 
 -- search_unaccented(s): newsflow.search_text.unaccented: a casefolded text's Latin letters without their
 -- accents (UNACCENTED, each letter of the first string made the one at its place in the second, then
@@ -185,9 +198,8 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
                        coalesce((SELECT bool_or(bare) FROM alt_ok WHERE words_ok), false) AS bare FROM a),
      phrase_text AS (SELECT article_id, bodies[1] AS body, bodies[2] AS plain, bodies[3] AS apart, bodies[4] AS plain_apart
                      FROM (SELECT article_id,
-                                  list_transform([search_phrase_pieces(coalesce(title, '') || ' ' || "text", numbers)],
-                                                 lambda p: list_transform([' ' || regexp_replace(p, '[^\pL\pN\pM_]+', ' ', 'g') || ' ',
-                                                                           CASE WHEN separated THEN search_separated_body(p) END],
+                                  list_transform([search_kept_separators(search_phrase_pieces(coalesce(title, '') || ' ' || "text", numbers))],
+                                                 lambda k: list_transform([search_phrase_text(k), CASE WHEN separated THEN search_separated_body(k) END],
                                                                           lambda t: [t, CASE WHEN bare THEN search_unaccented(t) END]))[1] AS pairs,
                                   [pairs[1][1], pairs[1][2], pairs[2][1], pairs[2][2]] AS bodies
                            FROM articles CROSS JOIN digits
@@ -258,7 +270,7 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
                                  ELSE regexp_extract_all(search_phrase_body(item), '[^ ]+') END AS ordered,
                             -- numbers typed with a separator between (`9/11`): the phrase keeps it (search_separators)
                             CASE WHEN acronym IS NULL AND regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2215}][0-9]')
-                                 THEN regexp_extract_all(search_separated_body(search_phrase_pieces(item)), '[^ ]+') END AS separated,
+                                 THEN regexp_extract_all(search_separated_body(search_kept_separators(search_phrase_pieces(item))), '[^ ]+') END AS separated,
                      FROM (SELECT *, CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
                                           THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)
                                                                    ELSE item END) END AS acronym
