@@ -196,12 +196,12 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
      digits AS (SELECT coalesce(bool_or(regexp_matches(pattern, '[0-9]')), false) AS numbers,
                        coalesce(bool_or(regexp_matches(pattern, ' [/.:-] ')), false) AS separated,
                        coalesce((SELECT bool_or(bare) FROM alt_ok WHERE words_ok), false) AS bare FROM a),
-     phrase_text AS (SELECT article_id, bodies[1] AS body, bodies[2] AS plain, bodies[3] AS apart, bodies[4] AS plain_apart
+     phrase_text AS (SELECT article_id, pairs[1][1] AS body, pairs[1][2] AS plain, pairs[2][1] AS apart,
+                            pairs[2][2] AS plain_apart
                      FROM (SELECT article_id,
                                   list_transform([search_kept_separators(search_phrase_pieces(coalesce(title, '') || ' ' || "text", numbers))],
                                                  lambda k: list_transform([search_phrase_text(k), CASE WHEN separated THEN search_separated_body(k) END],
-                                                                          lambda t: [t, CASE WHEN bare THEN search_unaccented(t) END]))[1] AS pairs,
-                                  [pairs[1][1], pairs[1][2], pairs[2][1], pairs[2][2]] AS bodies
+                                                                          lambda t: [t, CASE WHEN bare THEN search_unaccented(t) END]))[1] AS pairs
                            FROM articles CROSS JOIN digits
                            WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL))),
      phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
