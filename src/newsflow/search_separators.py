@@ -21,7 +21,7 @@ from newsflow.search_text import SEPARATORS, WORD_CHAR, folded, search_tokens
 _DASHES = str.maketrans(",\u2010\u2011\u2012\u2013\u2014\u2212\u2044\u2215", ".------//")
 _SEPARATED_HINT = re.compile("[0-9][-/.:,\u2010\u2011\u2012\u2013\u2014\u2212\u2044\u2215][0-9]")
 # A run of numbers with separators between (and the letters after its last digit, which are its last word's), or
-# a word: search_separated_body's pattern, where RE2 tries the alternatives in the same order.
+# a word: the words views/search.sql's search_separated_body leaves, with a separator between two digits apart.
 _SEPARATED = re.compile(f"[0-9]+(?:[{re.escape(SEPARATORS)}][0-9]+)+{WORD_CHAR}*|{WORD_CHAR}+")
 _SEPARATOR = re.compile(f"([{re.escape(SEPARATORS)}])")
 
