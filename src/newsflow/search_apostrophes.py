@@ -6,8 +6,9 @@ it (`obrien`, as URLs, hashtags and many outlets write the name) found nothing, 
 A word whose apostrophe ( `'`, `’`) stands between letters is also indexed as the word joined, an extra term
 outside the article's length (as acronyms are, `search_acronyms`), when the join makes a word an analyst types:
 
-- the part before has 1-2 letters and the part after starts with a capital: a name or an elided name
-  (`O'Brien`, `D'Angelo`, `d'Alembert`, `L'Oréal`, `l'Europe`);
+- the part before has 1-2 letters and the part after starts with a capital and is no English contraction
+  (`CONTRACTIONS`: capitals' `WE'LL`, `IT'S` are not `well`, `its`): a name or an elided name (`O'Brien`,
+  `D'Angelo`, `d'Alembert`, `L'Oréal`, `l'Europe`);
 - the part before has 3 letters or more and is not an elided Romance word (`dell'`, `nell'`, `quell'`,
   `jusqu'`: `ELIDED`), and the part after is not an English contraction or possessive (`CONTRACTIONS`: `'s`,
   `'t`, `'ll`, `'re`, `'ve`, `'d`, `'m`): `aujourd'hui`, `Qur'an`, `Shi'ite`;
@@ -45,9 +46,11 @@ def joined_word(word: str, *, typed: bool = False) -> str | None:
     if len(parts) > 2:
         return "".join(parts)
     before, after = parts
+    if after.casefold() in CONTRACTIONS:  # in capitals too: `WE'LL` is not `well`, `HE'LL` not `hell`
+        return None
     if len(before) <= 2:
         return before + after if after[:1].isupper() or (typed and len(after) >= 3) else None
-    if before.casefold() in ELIDED or after.casefold() in CONTRACTIONS:
+    if before.casefold() in ELIDED:
         return None
     return before + after
 
