@@ -31,6 +31,7 @@ DOCS = [
     Doc("erdogan-de", "Sprach", "Präsident Erdogan sprach.", language="de"),  # German has no ğ
     Doc("sao-es", "Brasil", "Llueve en Sao Paulo.", language="es"),  # Spanish has no ã
     Doc("sao-pt", "Chuva", "Chove em São Paulo.", language="pt"),
+    Doc("etats-fr", "Vote", "Les Etats-Unis et l'Elysée.", language="fr"),  # French capitals often drop accents
     Doc("nine-eleven", "Memorial", "Twenty years after 9/11 the memorial opened.", language="en"),
     Doc("october", "Storm", "On Oct. 9, 11 people were hurt.", language="en"),
     Doc("score-dash", "Final", "They won 3–2 after extra time.", language="en"),  # an en dash
@@ -72,6 +73,7 @@ def store(config: Path) -> Warehouse:
     ("Erdoğan", ["erdogan-de", "erdogan-en", "erdogan-tr"]),  # Turkish has ğ: its ASCII-only outlet is not read so
     ("erdogan", ["erdogan-bare-tr", "erdogan-de", "erdogan-en", "erdogan-tr"]),  # typed bare: every spelling
     ("São Paulo", ["sao-es", "sao-pt"]), ('"São Paulo"', ["sao-pt"]),
+    ("États-Unis", ["etats-fr"]), ("Élysée", ["etats-fr"]),  # an accented capital first: every language, as before
 ])
 def test_a_capitalised_accented_word_drops_its_accents_only_where_writers_lack_them(
         store: Warehouse, query: str, stories: list[str]) -> None:
@@ -136,7 +138,7 @@ def test_migration_0096_takes_out_only_the_articles_whose_terms_change(store: Wa
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(store.path, copy)
     left, orphans = indexed_after_migration(Warehouse(copy), "0096_search_apostrophes_joined.sql")
-    joined = {"obrien-en", "obrien-curly-en", "alembert-fr", "europe-fr", "aujourdhui-fr", "rock-en"}
+    joined = {"obrien-en", "obrien-curly-en", "alembert-fr", "europe-fr", "aujourdhui-fr", "rock-en", "etats-fr"}
     assert orphans == 0 and left == {doc.slug for doc in DOCS} - joined
     search.refresh(Warehouse(copy))
     assert found(Warehouse(copy), "obrien") == found(store, "obrien")

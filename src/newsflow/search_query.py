@@ -170,7 +170,9 @@ def _name_spellings_by_language(bare: str | None, spellings: list[Phrase],
     word's spellings are noted as typed (looked for in every language)."""
     tokens = tuple(query_tokens(bare)) if bare is not None and bare[:1].isupper() and not bare.endswith("*") else ()
     letters = "".join(sorted({c for token in tokens for c in token if unaccented(c) != c}))
-    if not letters or tokens in spellings:
+    # a word starting with an accented capital is written without its accents in its own language too (French
+    # `Etats-Unis`, `Elysée`; Spanish `Alvaro`): found everywhere, as before
+    if not letters or tokens in spellings or unaccented(tokens[0][:1]) != tokens[0][:1]:
         typed.update(spellings)
         return spellings
     only_in[tokens] = (letters, False)
