@@ -42,6 +42,7 @@ DOCS = [
     Doc("open", "Shop", "Open 24/7 since 2001/02 and at 10:30.", language=None),
     Doc("obrien-en", "Talks", "Pat O'Brien spoke.", language="en"),
     Doc("obrien-curly-en", "Vote", "O’Brien’s vote counted.", language="en"),  # typographic, and a possessive
+    Doc("oneill-es", "Gol", "Marcó O´Neill y Shaquille O‘Neal.", language="es"),  # an acute accent, a left quote
     Doc("obrien-bare-xx", "Handle", "Follow @PatOBrien and OBrien online.", language=None),
     Doc("alembert-fr", "Savant", "Le savant d'Alembert écrivit.", language="fr"),
     Doc("europe-fr", "Union", "Le budget de l'Europe.", language="fr"),
@@ -116,6 +117,8 @@ def test_a_word_with_an_apostrophe_is_found_typed_with_it_or_without(store: Ware
         "mcdonalds": ["mcdonalds-en"], "McDonald's": ["mcdonalds-en"],
         "well": ["well-en"], "shell": [], "hell": [], "WE'LL": ["caps-en", "its-en"],
         "obrien -pat": ["obrien-bare-xx", "obrien-curly-en"],
+        "oneill": ["oneill-es"], "oneal": ["oneill-es"],
+        "O´Brien": ["obrien-bare-xx", "obrien-curly-en", "obrien-en"],
     }
     assert found_each(store, expected) == expected
 
@@ -127,7 +130,8 @@ _APOSTROPHE_WORDS = st.lists(st.sampled_from(["O", "o", "d", "D", "l", "qu", "Mc
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(_APOSTROPHE_WORDS, st.sampled_from(["'", "’", "''", "' ", "-"])), min_size=1, max_size=6))
+@given(st.lists(st.tuples(_APOSTROPHE_WORDS, st.sampled_from(["'", "’", "´", "‘", "''", "' ", "-"])),
+                min_size=1, max_size=6))
 def test_migration_0096_takes_out_exactly_the_texts_the_analysis_joins(words: list[tuple[list[str], str]]) -> None:
     texts = [sep.join(parts) for parts, sep in words] + [" ".join(sep.join(parts) for parts, sep in words)]
     migration = (sql_root() / "migrations" / "0096_search_apostrophes_joined.sql").read_text(encoding="utf-8")
@@ -143,7 +147,8 @@ def test_migration_0096_takes_out_only_the_articles_whose_terms_change(store: Wa
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(store.path, copy)
     left, orphans = indexed_after_migration(Warehouse(copy), "0096_search_apostrophes_joined.sql")
-    joined = {"obrien-en", "obrien-curly-en", "alembert-fr", "europe-fr", "aujourdhui-fr", "rock-en", "etats-fr"}
+    joined = {"obrien-en", "obrien-curly-en", "alembert-fr", "europe-fr", "aujourdhui-fr", "rock-en", "etats-fr",
+              "oneill-es"}
     assert orphans == 0 and left == {doc.slug for doc in DOCS} - joined
     search.refresh(Warehouse(copy))
     assert found(Warehouse(copy), "obrien") == found(store, "obrien")

@@ -1,10 +1,11 @@
-# ruff: noqa: RUF002 - a typographic apostrophe on purpose
+# ruff: noqa: RUF001, RUF002 - typographic apostrophes on purpose
 """Words written with an apostrophe inside, joined (docs/search.md, "Analyst 41"): `obrien` finds `O'Brien`.
 
 The tokens of search cut a word at its apostrophe (`O'Brien` is `o brien`, a phrase), so a query typed without
 it (`obrien`, as URLs, hashtags and many outlets write the name) found nothing, and `O'Brien` missed `OBrien`.
-A word whose apostrophe ( `'`, `’`) stands between letters is also indexed as the word joined, an extra term
-outside the article's length (as acronyms are, `search_acronyms`), when the join makes a word an analyst types:
+A word whose apostrophe (`'`, `’`, `‘`, `´`: `APOSTROPHES`) stands between letters is also indexed as the word
+joined, an extra term outside the article's length (as acronyms are, `search_acronyms`), when the join makes a
+word an analyst types:
 
 - the part before has 1-2 letters and the part after starts with a capital and is no English contraction
   (`CONTRACTIONS`: capitals' `WE'LL`, `IT'S` are not `well`, `its`): a name or an elided name (`O'Brien`,
@@ -25,15 +26,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-APOSTROPHES = "'\u2019"
+APOSTROPHES = "'\u2019\u2018\u00b4"
+"""Written or typed as an apostrophe: a typewriter one, a right quote, and a left quote and an acute accent, which
+keyboards and autocorrection put there (`O´Neill` in Spanish-language outlets, `O‘Neal`)."""
 CONTRACTIONS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
 """The part after an apostrophe that makes an English contraction or possessive: not joined."""
 ELIDED = frozenset({"dell", "dall", "nell", "sull", "coll", "pell", "all", "quell", "quest", "bell", "sant",
                     "tutt", "buon", "nessun", "qualcun", "ciascun", "lorsqu", "puisqu", "quoiqu", "jusqu", "presqu",
                     "quelqu", "entr"})
 """Romance words elided before a vowel (Italian `dell'anno`, French `jusqu'à`): the word after is the word."""
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)+")
-_APOSTROPHE = re.compile("['\u2019]")
+_WORD = re.compile(f"[^\\W\\d_]+(?:[{APOSTROPHES}][^\\W\\d_]+)+")
+_APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 

@@ -3,7 +3,8 @@
 -- `O'Brien`. The views change too: the phrase check keeps a separator between two numbers (`9/11`,
 -- search_separated_body), which needs no table change.
 --
--- The rule (search_apostrophes.joined_word), on each word of letters with apostrophes (`'`, `’`) between them:
+-- The rule (search_apostrophes.joined_word), on each word of letters with apostrophes (`'`, `’`, `‘`, `´`) between
+-- them:
 -- two apostrophes or more (`rock'n'roll`); or a part before of 1-2 letters and a part after starting with a capital
 -- that is no English contraction (`O'Brien`, `d'Alembert`, `l'Europe`; not `WE'LL`, `IT'S`); or a part before of
 -- 3 letters or more that is no elided Romance word
@@ -15,9 +16,9 @@
 CREATE TEMP TABLE search_docs_0096 AS
 SELECT doc_id FROM (SELECT d.doc_id, coalesce(a.title, '') || ' ' || coalesce(a."text", '') AS t
                     FROM search_docs d JOIN articles a USING (article_id))
-WHERE regexp_matches(t, '\pL[''\x{2019}]\pL')
-  AND len(list_filter(regexp_extract_all(t, '\pL+(?:[''\x{2019}]\pL+)+'),
-                      lambda w: list_transform([regexp_split_to_array(w, '[''\x{2019}]')], lambda p:
+WHERE regexp_matches(t, '\pL[''\x{2019}\x{2018}\x{00b4}]\pL')
+  AND len(list_filter(regexp_extract_all(t, '\pL+(?:[''\x{2019}\x{2018}\x{00b4}]\pL+)+'),
+                      lambda w: list_transform([regexp_split_to_array(w, '[''\x{2019}\x{2018}\x{00b4}]')], lambda p:
                           len(p) > 2
                           OR (length(p[1]) <= 2 AND regexp_matches(p[2], '^\p{Lu}')
                               AND lower(p[2]) NOT IN ('d', 'll', 'm', 're', 's', 't', 've'))
