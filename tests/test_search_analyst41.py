@@ -18,6 +18,7 @@ from newsflow import cli, search
 from newsflow.search import SearchFilters
 from newsflow.search_apostrophes import apostrophe_terms
 from newsflow.search_query import dropped_in
+from newsflow.search_snippets import snippet
 from newsflow.warehouse import Warehouse, sql_root
 from tests.conftest import write_config
 from tests.searchsample import Doc, found, found_by_macro, indexed_after_migration, store_docs, stories_on
@@ -121,6 +122,12 @@ def test_a_word_with_an_apostrophe_is_found_typed_with_it_or_without(store: Ware
         "O´Brien": ["obrien-bare-xx", "obrien-curly-en", "obrien-en"],
     }
     assert found_each(store, expected) == expected
+
+
+def test_a_snippet_marks_the_word_written_with_its_apostrophe() -> None:
+    text = "Pat O’Brien spoke of rock'n'roll."
+    assert snippet(text, "en", ["obrien", "rocknroll"]) == "Pat «O’Brien» spoke of «rock'n'roll.»"
+    assert snippet("It's late. WE'LL SEE", "en", ["its", "well"]) == "It's late. WE'LL SEE"
 
 
 _APOSTROPHE_WORDS = st.lists(st.sampled_from(["O", "o", "d", "D", "l", "qu", "Mc", "dell", "aujourd", "rock", "n",
