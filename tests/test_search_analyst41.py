@@ -33,6 +33,7 @@ DOCS = [
     Doc("erdogan-de", "Sprach", "Präsident Erdogan sprach.", language="de"),  # German has no ğ
     Doc("sao-es", "Brasil", "Llueve en Sao Paulo.", language="es"),  # Spanish has no ã
     Doc("sao-pt", "Chuva", "Chove em São Paulo.", language="pt"),
+    Doc("zurich-fr", "Banque", "La banque de Zurich.", language="fr"),  # French writes this ü never (Zurich)
     Doc("etats-fr", "Vote", "Les Etats-Unis et l'Elysée.", language="fr"),  # French capitals often drop accents
     Doc("nine-eleven", "Memorial", "Twenty years after 9/11 the memorial opened.", language="en"),
     Doc("october", "Storm", "On Oct. 9, 11 people were hurt.", language="en"),
@@ -84,6 +85,7 @@ def test_a_capitalised_accented_word_drops_its_accents_only_where_writers_lack_t
         "Erdoğan": ["erdogan-de", "erdogan-en", "erdogan-tr"],  # Turkish has ğ: its ASCII-only outlet is not read so
         "erdogan": ["erdogan-bare-tr", "erdogan-de", "erdogan-en", "erdogan-tr"],  # typed bare: every spelling
         "São Paulo": ["sao-es", "sao-pt"], '"São Paulo"': ["sao-pt"],
+        "Zürich": ["zurich-fr"],
         "États-Unis": ["etats-fr"], "Élysée": ["etats-fr"],  # an accented capital first: every language, as before
     }
     assert found_each(store, expected) == expected
