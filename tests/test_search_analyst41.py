@@ -175,4 +175,4 @@ def test_the_help_names_the_new_query_forms(capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit):
         cli.main(["search", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
-    assert "9/11" in shown and "Año" in shown and "obrien finds O'Brien" in shown
+    assert "9/11" in shown and "Año" in shown and "obrien finds O'Brien" in shown and "États-Unis is Etats" in shown
