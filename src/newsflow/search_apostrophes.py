@@ -35,6 +35,9 @@ ELIDED = frozenset({"dell", "dall", "nell", "sull", "coll", "pell", "all", "quel
                     "tutt", "buon", "nessun", "qualcun", "ciascun", "lorsqu", "puisqu", "quoiqu", "jusqu", "presqu",
                     "quelqu", "entr"})
 """Romance words elided before a vowel (Italian `dell'anno`, French `jusqu'à`): the word after is the word."""
+ELISIONS = frozenset({"l", "d", "s", "n", "j", "m", "t", "c", "qu"})
+"""French, Italian and Catalan elided words of 1-2 letters: typed before a lower-case word (`l'aide`, `d'une`,
+`qu'elle`) the word is not joined, which would be another word (`laide`, `dune`, `quelle`); `o'brien` is."""
 _WORD = re.compile(f"[^\\W\\d_]+(?:[{APOSTROPHES}][^\\W\\d_]+)+")
 _APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -43,8 +46,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 def joined_word(word: str, *, typed: bool = False) -> str | None:
     """The joined form (as typed, not folded) of one word written with apostrophes between its letters, when the
     rule joins it (`O'Brien` -> `OBrien`), else None. `typed`: a query word, in which a name's capital is often
-    left out (`o'brien`): a part after of 3 letters or more is joined too (`l'eau` looks up `leau`, which no text
-    holds; `d'un` and `j'ai` are not joined, nor any contraction)."""
+    left out (`o'brien`): a part after of 3 letters or more is joined too, after no elided `l'`, `d'`, `qu'`...
+    (`ELISIONS`: `l'aide` is not `laide`; `d'un` and `j'ai` are not joined, nor any contraction)."""
     parts = _APOSTROPHE.split(word)
     if len(parts) > 2:
         return "".join(parts)
@@ -52,7 +55,8 @@ def joined_word(word: str, *, typed: bool = False) -> str | None:
     if after.casefold() in CONTRACTIONS:  # in capitals too: `WE'LL` is not `well`, `HE'LL` not `hell`
         return None
     if len(before) <= 2:
-        return before + after if after[:1].isupper() or (typed and len(after) >= 3) else None
+        return before + after if after[:1].isupper() or (
+            typed and len(after) >= 3 and before.casefold() not in ELISIONS) else None
     if before.casefold() in ELIDED:
         return None
     return before + after
