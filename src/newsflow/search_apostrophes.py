@@ -7,9 +7,9 @@ A word whose apostrophe (`'`, `’`, `‘`, `´`: `APOSTROPHES`) stands between 
 joined, an extra term outside the article's length (as acronyms are, `search_acronyms`), when the join makes a
 word an analyst types:
 
-- the part before has 1-2 letters and the part after starts with a capital and is no English contraction
-  (`CONTRACTIONS`: capitals' `WE'LL`, `IT'S` are not `well`, `its`): a name or an elided name (`O'Brien`,
-  `D'Angelo`, `d'Alembert`, `L'Oréal`, `l'Europe`);
+- the part before has 1-2 letters, and is no lower-case elision (`ELISIONS`: `l'Inde` is no `Linde`), and the
+  part after starts with a capital and is no English contraction (`CONTRACTIONS`: capitals' `WE'LL`, `IT'S` are
+  not `well`, `its`): a name (`O'Brien`, `D'Angelo`, `L'Oréal`);
 - the part before has 3 letters or more and is not an elided Romance word (`dell'`, `nell'`, `quell'`,
   `jusqu'`: `ELIDED`), and the part after is not an English contraction or possessive (`CONTRACTIONS`: `'s`,
   `'t`, `'ll`, `'re`, `'ve`, `'d`, `'m`): `aujourd'hui`, `Qur'an`, `Shi'ite`;
@@ -36,8 +36,9 @@ ELIDED = frozenset({"dell", "dall", "nell", "sull", "coll", "pell", "all", "quel
                     "quelqu", "entr"})
 """Romance words elided before a vowel (Italian `dell'anno`, French `jusqu'à`): the word after is the word."""
 ELISIONS = frozenset({"l", "d", "s", "n", "j", "m", "t", "c", "qu"})
-"""French, Italian and Catalan elided words of 1-2 letters: typed before a lower-case word (`l'aide`, `d'une`,
-`qu'elle`) the word is not joined, which would be another word (`laide`, `dune`, `quelle`); `o'brien` is."""
+"""French, Italian and Catalan elided words of 1-2 letters: written in lower case, the word after is not joined,
+which would be another word (`l'Inde` is no `Linde`, `l'Est` no `lest`; typed `l'aide`, `d'une`, `qu'elle` are no
+`laide`, `dune`, `quelle`); with a capital they begin a name (`L'Oréal`, `D'Angelo`, `O'Brien`, typed `o'brien`)."""
 _WORD = re.compile(f"[^\\W\\d_]+(?:[{APOSTROPHES}][^\\W\\d_]+)+")
 _APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -47,7 +48,7 @@ def joined_word(word: str, *, typed: bool = False) -> str | None:
     """The joined form (as typed, not folded) of one word written with apostrophes between its letters, when the
     rule joins it (`O'Brien` -> `OBrien`), else None. `typed`: a query word, in which a name's capital is often
     left out (`o'brien`): a part after of 3 letters or more is joined too, after no elided `l'`, `d'`, `qu'`...
-    (`ELISIONS`: `l'aide` is not `laide`; `d'un` and `j'ai` are not joined, nor any contraction)."""
+    (`ELISIONS`: `l'aide` is not `laide`; `j'ai` is not joined, nor any contraction)."""
     parts = _APOSTROPHE.split(word)
     if len(parts) > 2:
         return "".join(parts)
@@ -55,8 +56,9 @@ def joined_word(word: str, *, typed: bool = False) -> str | None:
     if after.casefold() in CONTRACTIONS:  # in capitals too: `WE'LL` is not `well`, `HE'LL` not `hell`
         return None
     if len(before) <= 2:
-        return before + after if after[:1].isupper() or (
-            typed and len(after) >= 3 and before.casefold() not in ELISIONS) else None
+        if before[:1].islower() and before.lower() in ELISIONS:  # `l'Inde` is no `Linde`, `l'Est` no `lest`
+            return None
+        return before + after if after[:1].isupper() or (typed and len(after) >= 3) else None
     if before.casefold() in ELIDED:
         return None
     return before + after
