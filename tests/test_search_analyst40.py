@@ -92,7 +92,7 @@ def test_a_trailing_star_is_a_prefix_search(store: Warehouse, query: str, storie
     ("Müller", ["mueller-de", "mueller-en", "muller-de", "muller-en"]),  # and German's own spelling: ue, oe, ae
     ("müller", ["mueller-de", "muller-de"]),  # in lower case as before: German's stemmer reads ü as ue itself
     ("Mueller", ["mueller-de", "mueller-en", "muller-de"]),
-    ("año", ["year-es"]), ("Año", ["ano-es", "year-es"]),
+    ("año", ["year-es"]), ("Año", ["year-es"]),  # Spanish has ñ: its `ano` is another word ("Analyst 41")
     ("-Müller thomas", []), ("Erdoğan -Ankara", ["erdogan-tr"]),
     ('"Thomas Müller"', ["muller-de"]),  # a quoted phrase is checked as typed
     ("Erdoğ*", ["erdogan-en", "erdogan-tr"]), ("erdoğ*", ["erdogan-tr"]),  # a name's prefix as the name

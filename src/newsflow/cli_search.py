@@ -30,7 +30,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "search", help="rank stories by relevance to a query; --by day|week|source|language|word for attention",
         description='Words are all required; "a phrase" in quotes; -word leaves out; OR joins alternatives; '
                     "syria* is every word starting so (2 letters or more, at most 200 words); a name typed with "
-                    "accents and a capital (Erdoğan, Müller) also finds it written without them (Erdogan, Mueller).")
+                    "accents and a capital (Erdoğan, Müller) also finds it written without them (Erdogan, Mueller) "
+                    "in languages lacking those letters (Año is never Spanish ano; États-Unis is Etats-Unis "
+                    "anywhere); numbers typed with / . : or - between (9/11, 3-2, 2.5, 10:30) find that separator "
+                    "only (\"9 11\" finds any); obrien finds O'Brien and O'Brien finds OBrien.")
     parser.add_argument("query", nargs="?", help='e.g. \'"air strikes" syria -iran\'')
     parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
     parser.add_argument("--until", type=_date, metavar="DATE", help="only articles dated on or before DATE")

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from newsflow.errors import WarehouseError
-from newsflow.search_query import Phrase, Query, QuerySyntaxError, parse_query, prefix_of
+from newsflow.search_query import Phrase, Query, QuerySyntaxError, dropped_in, parse_query, prefix_of
 from newsflow.search_snippets import query_words, snippet
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.search_text import analyse, is_stop_word, is_unit, phrase_words, search_tokens, stem, unaccented
@@ -144,7 +144,8 @@ def ranked_inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
     languages = search_index.indexed_languages(con)
     entries = _alternatives(query)
     wanted = {(lang, term) for _, _, phrase, _ in entries if prefix_of(phrase) is None
-              for word in phrase_words(phrase) for lang in languages if (term := stem(lang, word)) is not None}
+              for word in phrase_words(phrase) for lang in _languages_of(query, phrase, languages)
+              if (term := stem(lang, word)) is not None}
     ids = search_index.lookup_terms(con, wanted)
     terms, stops, alts = [], [], []
     for clause, alt, phrase, negated in entries:
@@ -154,7 +155,7 @@ def ranked_inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
         alts.append({"clause": clause, "alt": alt, "n_tokens": len(words),
                      "pattern": phrase_pattern(phrase) if len(phrase) > 1 else None, "negated": negated})
         for pos, word in enumerate(words):
-            for lang in languages:
+            for lang in _languages_of(query, phrase, languages):
                 term = stem(lang, word)
                 if is_stop_word(lang, word):
                     stops.append({"clause": clause, "alt": alt, "pos": pos, "language": lang})
@@ -164,6 +165,16 @@ def ranked_inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
     _add_bigrams_of_units(con, entries, terms, alts)
     _add_prefix_terms(con, entries, terms, alts)
     return {"terms": terms, "stops": stops, "alts": alts}
+
+
+def _languages_of(query: Query, phrase: Phrase, languages: list[str]) -> list[str]:
+    """The index languages `phrase` is looked for in: a name's spelling without its accents (`erdogan` for
+    `Erdoğan`) only where writers lack one of its letters, the name as typed only in the others (`dropped_in`:
+    `Año` is `ano` in English, never in Spanish, where `ano` is another word); any other phrase in all."""
+    for spelling, letters, dropping in query.only_in:
+        if spelling == phrase:
+            return [lang for lang in languages if dropped_in(lang, letters) == dropping]
+    return languages
 
 
 def _add_prefix_terms(con: Any, entries: list[tuple[int, int, Phrase, bool]], terms: list[dict[str, Any]],

@@ -23,6 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from newsflow.search_acronyms import query_acronym
+from newsflow.search_apostrophes import query_joined
+from newsflow.search_separators import separated_tokens
 from newsflow.search_text import is_unit, numbers_joined, query_tokens, unaccented
 from newsflow.text import CJK_RANGES
 
@@ -49,6 +51,25 @@ def prefix_of(phrase: Phrase) -> str | None:
 
 
 _GERMAN_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+# The accented letters each language's alphabet has (of the index's languages with a Latin alphabet: the others
+# have none). A writer drops only a letter their alphabet lacks: Reuters writes `Erdogan`, a Turkish outlet never;
+# English `Sao Paulo`, a Spanish `año` is never `ano` (another word). So a name's spelling without its accents is
+# looked for only in the languages that lack one of its letters (`dropped_in`).
+NATIVE_LETTERS = {
+    "ca": "àçèéíïòóúü", "cs": "áčďéěíňóřšťúůýž", "da": "åæéø", "de": "äöüß", "es": "áéíñóúü", "et": "äõöšüž",
+    "eu": "ñ", "fi": "äåöšž", "fr": "àâæçèéêëîïôùûœ", "ga": "áéíóú", "hu": "áéíóöőúüű",
+    "it": "àèéìíîòóùú", "lt": "ąčėęįšūųž", "nl": "áéëïóöü", "no": "åæéèêòóôø", "nb": "åæéèêòóôø",
+    "nn": "åæéèêòóôø", "pl": "ąćęłńóśźż", "pt": "àáâãçéêíóôõú", "ro": "âîășşțţ", "sr": "čćđšž",
+    "sv": "åäéö", "tr": "âçğîıöşûü",
+}
+"""Letters with accents (casefolded) in each language's alphabet, for `dropped_in`. Not French `ü`, `ÿ`: found in
+two or three words of its own (`capharnaüm`), French writes a foreign name's without them (`Zurich`, `Dusseldorf`)."""
+
+
+def dropped_in(language: str, letters: str) -> bool:
+    """Whether writers in `language` (an index language: '' is any other, or none) drop some of `letters`
+    (a name's accented letters) for want of them: `ñ` in English, not in Spanish."""
+    return not set(letters) <= set(NATIVE_LETTERS.get(language, ""))
 
 
 def name_spellings(word: str, tokens: Phrase) -> list[Phrase]:
@@ -82,6 +103,10 @@ def _prefix_phrase(bare: str) -> Phrase:
 class Query:
     clauses: tuple[tuple[Phrase, ...], ...]  # each clause: alternatives, one of which must match
     excluded: tuple[Phrase, ...]
+    # a name's spellings (`Erdoğan`: `erdoğan`, `erdogan`), its accented letters, and whether the spelling drops
+    # them: that one is looked for only in the languages lacking one of the letters, the other only in the rest
+    # (`dropped_in`); a phrase also typed as a word of its own is not here
+    only_in: tuple[tuple[Phrase, str, bool], ...] = ()
 
     def phrases(self) -> list[Phrase]:
         return [p for clause in self.clauses for p in clause] + list(self.excluded)
@@ -92,6 +117,8 @@ def parse_query(text: str) -> Query:
     clauses: list[list[Phrase]] = []
     spellings: list[Phrase]
     excluded: list[Phrase] = []
+    only_in: dict[Phrase, tuple[str, bool]] = {}
+    typed: set[Phrase] = set()
     join_next = negate_next = False
     # a number written in groups (`1,000`) is one word, as in the index (views/search.sql does the same)
     for match in _ITEM.finditer(numbers_joined(unicodedata.normalize("NFC", text))):
@@ -108,11 +135,16 @@ def parse_query(text: str) -> Query:
         elif acronym is not None:
             spellings = [(acronym,)]
         elif bare is not None:
-            spellings = name_spellings(bare, tuple(query_tokens(bare)))
+            spellings = [separated] if (separated := separated_tokens(bare)) else name_spellings(
+                bare, tuple(query_tokens(bare)))
         else:
-            spellings = [tuple(query_tokens(quoted))]
+            spellings = [separated_tokens(quoted) or tuple(query_tokens(quoted))]
         if not spellings[0]:
             continue
+        spellings = _name_spellings_by_language(bare, spellings, only_in, typed)
+        if bare is not None and (joined := query_joined(bare)) is not None and len(word := query_tokens(joined)) == 1:
+            spellings.append((word[0],))  # `O'Brien`: `obrien` too, as outlets write it
+            typed.add((word[0],))
         if negated or negate_next:
             excluded.extend(spellings)
         elif join_next:
@@ -128,4 +160,23 @@ def parse_query(text: str) -> Query:
     if len(unique) > MAX_CLAUSES:
         raise QuerySyntaxError(
             f"the query has {len(unique)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
-    return Query(tuple(unique), tuple(dict.fromkeys(excluded)))
+    return Query(tuple(unique), tuple(dict.fromkeys(excluded)),
+                 tuple((phrase, *rule) for phrase, rule in only_in.items() if phrase not in typed))
+
+
+def _name_spellings_by_language(bare: str | None, spellings: list[Phrase],
+                                 only_in: dict[Phrase, tuple[str, bool]], typed: set[Phrase]) -> list[Phrase]:
+    """A name's spellings (`name_spellings`) with the name as typed: the ones without its accents for the languages
+    that lack one of its letters, the one typed for the others (`dropped_in`), noted in `only_in`. Any other
+    word's spellings are noted as typed (looked for in every language)."""
+    tokens = tuple(query_tokens(bare)) if bare is not None and bare[:1].isupper() and not bare.endswith("*") else ()
+    letters = "".join(sorted({c for token in tokens for c in token if unaccented(c) != c}))
+    # a word starting with an accented capital is written without its accents in its own language too (French
+    # `Etats-Unis`, `Elysée`; Spanish `Alvaro`): found everywhere, as before
+    if not letters or tokens in spellings or unaccented(tokens[0][:1]) != tokens[0][:1]:
+        typed.update(spellings)
+        return spellings
+    only_in[tokens] = (letters, False)
+    for spelling in spellings:
+        only_in[spelling] = (letters, True)
+    return [tokens, *spellings]

@@ -18,8 +18,17 @@ from collections.abc import Collection, Sequence
 from itertools import pairwise
 
 from newsflow.search_acronyms import acronym_terms
+from newsflow.search_apostrophes import apostrophe_terms
 from newsflow.search_query import Query
-from newsflow.search_text import UNIT_PATTERN, UNSPACED_CLASS, analyser_language, search_tokens, stem, unaccented
+from newsflow.search_text import (
+    UNIT_PATTERN,
+    UNSPACED_CLASS,
+    analyser_language,
+    is_separator,
+    search_tokens,
+    stem,
+    unaccented,
+)
 from newsflow.text import CJK_RANGES
 
 SNIPPET_CHARS = 200
@@ -41,7 +50,8 @@ def query_words(query: Query) -> list[str]:
     """The tokens of the words and phrases `query` asks for (not those it excludes), in order. A phrase's
     Chinese or Japanese characters, or units of an unspaced script, next to each other are one word (`北京`,
     `ตลาด`): search finds them together. A prefix search is its token (`syria*`)."""
-    return list(dict.fromkeys(word for clause in query.clauses for phrase in clause for word in _joined(phrase)))
+    return list(dict.fromkeys(word for clause in query.clauses for phrase in clause for word in _joined(phrase)
+                              if not is_separator(word)))
 
 
 def _joined(phrase: Sequence[str]) -> list[str]:
@@ -209,6 +219,9 @@ class _Wanted(set[str]):
 def _matches(word: str, lang: str, wanted: Collection[str]) -> bool:
     if any(term in wanted for term in acronym_terms(word)):
         return True
+    # a word the index also holds joined (`O'Brien`: `obrien`, search_apostrophes), as `analyse` folds it
+    if any(_joined_in(joined, lang, wanted) for joined in apostrophe_terms(word)):
+        return True
     prefixes = getattr(wanted, "prefixes", ())
     for token in search_tokens(word):
         if token in wanted or stem(lang, token) in wanted or unaccented(token) in wanted:
@@ -216,3 +229,9 @@ def _matches(word: str, lang: str, wanted: Collection[str]) -> bool:
         if prefixes and (token.startswith(prefixes) or unaccented(token).startswith(prefixes)):
             return True
     return False
+
+
+def _joined_in(joined: str, lang: str, wanted: Collection[str]) -> bool:
+    tokens = search_tokens(joined)
+    return len(tokens) == 1 and any(form in wanted for form in (tokens[0], stem(lang, tokens[0]),
+                                                                unaccented(tokens[0])))

@@ -28,6 +28,7 @@ from typing import Any
 import snowballstemmer
 
 from newsflow.search_acronyms import acronym_terms, is_acronym_term
+from newsflow.search_apostrophes import apostrophe_terms
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.text import CJK_RANGES
 
@@ -204,6 +205,24 @@ def search_tokens(text: str) -> list[str]:
     return _tokens(text)[0]
 
 
+# A phrase of numbers typed with a separator between two of them (`9/11`) keeps it as a token (search_separators).
+SEPARATORS = "/.:-"
+"""The separators kept between two digits, as tokens of a phrase (never a word: punctuation)."""
+WORD_CHAR = f"(?:[^\\W{_OTHER}]|[{_WORD_MARKS}])"
+"""A character of a word that is no CJK character nor unit of an unspaced script."""
+
+
+def is_separator(token: str) -> bool:
+    """Whether a phrase's token is a separator between two numbers (`search_separators`), not a word."""
+    return len(token) == 1 and token in SEPARATORS
+
+
+def folded(text: str) -> str:
+    """`text` as `search_tokens` reads it before cutting it into words (less the letter variants)."""
+    composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    return numbers_joined(_FOLDED.sub("", composed.casefold()))
+
+
 def _tokens(text: str) -> tuple[list[str], bool]:
     """`search_tokens(text)`, and whether the text holds a letter variant or an unspaced script: one
     scan for both (a scan of a 3 KB text is ~5% of analysing it), none for a text all ASCII."""
@@ -253,8 +272,8 @@ def is_unit(token: str) -> bool:
 
 
 def phrase_words(phrase: Sequence[str]) -> list[str]:
-    """The distinct words a query word or phrase (its tokens) is looked up by, in order."""
-    return list(dict.fromkeys(index_words(phrase)))
+    """The distinct words a query word or phrase (its tokens) is looked up by, in order (not its separators)."""
+    return list(dict.fromkeys(index_words([token for token in phrase if not is_separator(token)])))
 
 
 def analyser_language(language: str | None) -> str:
@@ -332,6 +351,19 @@ def _bare_forms(words: Collection[str]) -> dict[str, str]:
     return bare
 
 
+def _extra_terms(text: str) -> Counter[str]:
+    """The terms `text` adds outside its length: its acronyms' (`search_acronyms`) and its words written with an
+    apostrophe, joined (`search_apostrophes`: `obrien` for `O'Brien`), with their bare forms (`loreal`)."""
+    extra = acronym_terms(text)
+    for joined, n in apostrophe_terms(text).items():
+        words = search_tokens(joined)  # folded as any word (`İzmir'in`: `izmirin`, not casefolding's dotted i)
+        if len(words) == 1:
+            extra[words[0]] += n
+            if (plain := unaccented(words[0])) != words[0]:
+                extra[plain] += n
+    return extra
+
+
 def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
     """An article's terms with their frequencies: title words count TITLE_WEIGHT times; a word with
     accents counts for its bare form's term too (`unaccented`), and an acronym for its extra terms
@@ -341,8 +373,8 @@ def analyse(title: str | None, text: str, language: str | None) -> AnalysedDoc:
     for word, n in Counter(_indexed(title or "")).items():
         counts[word] += TITLE_WEIGHT * n
     bare = _bare_forms(counts)
-    extra = acronym_terms(text)
-    for word, n in acronym_terms(title or "").items():
+    extra = _extra_terms(text)
+    for word, n in _extra_terms(title or "").items():
         extra[word] += TITLE_WEIGHT * n
     if not lang:  # no stemmer: every word is its own term
         terms = Counter(counts)

@@ -1,0 +1,91 @@
+# ruff: noqa: RUF001, RUF002 - typographic apostrophes on purpose
+"""Words written with an apostrophe inside, joined (docs/search.md, "Analyst 41"): `obrien` finds `O'Brien`.
+
+The tokens of search cut a word at its apostrophe (`O'Brien` is `o brien`, a phrase), so a query typed without
+it (`obrien`, as URLs, hashtags and many outlets write the name) found nothing, and `O'Brien` missed `OBrien`.
+A word whose apostrophe (`'`, `’`, `‘`, `´`: `APOSTROPHES`) stands between letters is also indexed as the word
+joined, an extra term outside the article's length (as acronyms are, `search_acronyms`), when the join makes a
+word an analyst types:
+
+- the part before has 1-2 letters, and is no lower-case elision (`ELISIONS`: `l'Inde` is no `Linde`), and the
+  part after starts with a capital and is no English contraction (`CONTRACTIONS`: capitals' `WE'LL`, `IT'S` are
+  not `well`, `its`): a name (`O'Brien`, `D'Angelo`, `L'Oréal`);
+- the part before has 3 letters or more and is not an elided Romance word (`dell'`, `nell'`, `quell'`,
+  `jusqu'`: `ELIDED`), and the part after is not an English contraction or possessive (`CONTRACTIONS`: `'s`,
+  `'t`, `'ll`, `'re`, `'ve`, `'d`, `'m`): `aujourd'hui`, `Qur'an`, `Shi'ite`;
+- it has two apostrophes or more: `rock'n'roll`.
+
+Not `it's` (`its`), `we'll` (`well`), `she'll` (`shell`), `can't`, `l'économie`, `qu'il`: joining them would
+make other words, or a word nobody types. A possessive (`McDonald's`) is found by its stem (`mcdonalds` is
+English's `mcdonald`). views/search.sql does not need this (the SQL macro looks the joined word up in the forms
+the index holds); migration 0096's test finds the texts it changes, the same rule in SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+APOSTROPHES = "'\u2019\u2018\u00b4"
+"""Written or typed as an apostrophe: a typewriter one, a right quote, and a left quote and an acute accent, which
+keyboards and autocorrection put there (`O´Neill` in Spanish-language outlets, `O‘Neal`)."""
+CONTRACTIONS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
+"""The part after an apostrophe that makes an English contraction or possessive: not joined."""
+ELIDED = frozenset({"dell", "dall", "nell", "sull", "coll", "pell", "all", "quell", "quest", "bell", "sant",
+                    "tutt", "buon", "nessun", "qualcun", "ciascun", "lorsqu", "puisqu", "quoiqu", "jusqu", "presqu",
+                    "quelqu", "entr"})
+"""Romance words elided before a vowel (Italian `dell'anno`, French `jusqu'à`): the word after is the word."""
+ELISIONS = frozenset({"l", "d", "s", "n", "j", "m", "t", "c", "qu"})
+"""French, Italian and Catalan elided words of 1-2 letters: written in lower case, the word after is not joined,
+which would be another word (`l'Inde` is no `Linde`, `l'Est` no `lest`; typed `l'aide`, `d'une`, `qu'elle` are no
+`laide`, `dune`, `quelle`); with a capital they begin a name (`L'Oréal`, `D'Angelo`, `O'Brien`, typed `o'brien`)."""
+_WORD = re.compile(f"[^\\W\\d_]+(?:[{APOSTROPHES}][^\\W\\d_]+)+")
+_APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def joined_word(word: str, *, typed: bool = False) -> str | None:
+    """The joined form (as typed, not folded) of one word written with apostrophes between its letters, when the
+    rule joins it (`O'Brien` -> `OBrien`), else None. `typed`: a query word, in which a name's capital is often
+    left out (`o'brien`): a part after of 3 letters or more is joined too, after no elided `l'`, `d'`, `qu'`...
+    (`ELISIONS`: `l'aide` is not `laide`; `j'ai` is not joined, nor any contraction)."""
+    parts = _APOSTROPHE.split(word)
+    if len(parts) > 2:
+        return "".join(parts)
+    before, after = parts
+    if after.casefold() in CONTRACTIONS:  # in capitals too: `WE'LL` is not `well`, `HE'LL` not `hell`
+        return None
+    if len(before) <= 2:
+        if before[:1].islower() and before.lower() in ELISIONS:  # `l'Inde` is no `Linde`, `l'Est` no `lest`
+            return None
+        return before + after if after[:1].isupper() or (typed and len(after) >= 3) else None
+    if before.casefold() in ELIDED:
+        return None
+    return before + after
+
+
+def apostrophe_terms(text: str) -> Counter[str]:
+    """The joined words of `text` (as written: `search_text` folds them as any word), with their counts."""
+    found: Counter[str] = Counter()
+    end = 0
+    # from each apostrophe between letters back to its word's start: a scan of the text for the word pattern
+    # tried it at every letter (~1.5x the cost of analysing an English text, most of which hold an apostrophe)
+    for apostrophe in _APOSTROPHE.finditer(text):
+        at = apostrophe.start()
+        if at < end or at == 0 or not _LETTER.match(text, at - 1) or not _LETTER.match(text, at + 1):
+            continue
+        start = at - 1
+        while start > 0 and _LETTER.match(text, start - 1):
+            start -= 1
+        word = _WORD.match(text, start)
+        if word is not None:
+            end = word.end()
+            if (joined := joined_word(word.group())) is not None:
+                found[joined] += 1
+    return found
+
+
+def query_joined(word: str) -> str | None:
+    """An unquoted query word that is one word written with an apostrophe the rule joins (`O'Brien`, `o'brien`):
+    the joined word as typed (`OBrien`), looked for beside the phrase of its parts; else None."""
+    return joined_word(word, typed=True) if _WORD.fullmatch(word) is not None else None
