@@ -1,0 +1,60 @@
+"""The thirty-fifth pass on publication dates (docs/extraction.md, "Thirty-fifth pass, dates"), each written as a test
+before its change.
+
+1. A weekday's short name after an author's name counts as the weekday only where the date follows it: the short
+   forms are words too ("Man", "Sun", "Mar", "Sex", "So"), so a part of the line that holds one and then other words
+   ("By A. Writer · Sun and AP March 13, 2026") is a label's, and its day is not the author's (the thirty-fourth pass
+   left it: `authorcues._WEEKDAYS`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsflow.authorcues import weekdays_only
+from newsflow.extract import page_tree
+from newsflow.headline_date import authored_day
+from tests.date_batch20 import stored_day
+from tests.date_batch29 import MARCH_12, MARCH_13, URL, utc_page
+
+
+@pytest.mark.parametrize(("lang", "byline"), [
+    ("en", "By A. Writer · Sun and AP March 13, 2026"),  # a short weekday's letters, then more words: a label's
+    ("en", "By A. Writer | Man on AP March 13, 2026"),
+    ("de", "Von A. Autor · So und AP 13.03.2026"),
+    ("fr", "Par A. Auteur · Mar et AFP 13 mars 2026"),
+    ("es", "Por A. Autor | Mar y EFE 13 de marzo de 2026"),
+    ("pt", "Por A. Autor | Sex e AFP 13 de março de 2026"),
+    ("en", "Af A. Jensen · Man AP 13. marts 2026"),
+    ("en", "Przez A. Kowalski · Pt AP 13 marca 2026"),
+])
+def test_a_short_weekday_not_followed_by_the_date_is_a_labels_word(lang: str, byline: str) -> None:
+    # a US afternoon story (20:00 Z on the 12th): a label's next day is not the story's
+    html = utc_page(byline, lang, json_ld="2026-03-12T20:00:00Z")
+    assert authored_day(page_tree(html)) is None
+    if lang == "en" and byline.startswith("By"):
+        assert stored_day(html, URL) == MARCH_12
+
+
+@pytest.mark.parametrize(("lang", "byline"), [
+    ("en", "By A. Writer · Fri March 13, 2026"),  # the short weekday right before the date: the date's weekday
+    ("en", "By A. Writer · Fri, March 13, 2026"),
+    ("de", "Von A. Autor · Fr 13.03.2026"),
+    ("de", "Von A. Autor · Fr., 13.03.2026"),
+    ("fr", "Par A. Auteur · Ven 13 mars 2026"),
+    ("pt", "Por A. Autor | Sex, 13 de março de 2026"),
+    ("en", "Av A. Svensson · Fre 13 mars 2026"),
+    ("en", "Przez A. Kowalski · Pt 13 marca 2026"),
+    ("en", "By A. Writer · Friday AP March 13, 2026"),  # a full name is no other word, wherever it stands
+])
+def test_a_short_weekday_right_before_the_date_still_leaves_the_authors_day(lang: str, byline: str) -> None:
+    utc = "2026-03-12T22:30:00Z" if lang == "en" else "2026-03-12T23:10:00Z"
+    assert authored_day(page_tree(utc_page(byline, lang, json_ld=utc))) == MARCH_13
+
+
+@pytest.mark.parametrize(("before", "weekday"), [
+    ("Fri ", True), ("Fr., ", True), ("Friday ", True), ("Sex, ", True),
+    ("Sun Mon ", False), ("Man So ", False), ("Friday Fr ", True),  # each short form must have the date after it
+])
+def test_the_days_element_holds_a_short_weekday_only_right_before_the_date(before: str, weekday: bool) -> None:
+    assert weekdays_only(before) is weekday
