@@ -58,3 +58,50 @@ def test_a_short_weekday_right_before_the_date_still_leaves_the_authors_day(lang
 ])
 def test_the_days_element_holds_a_short_weekday_only_right_before_the_date(before: str, weekday: bool) -> None:
     assert weekdays_only(before) is weekday
+
+
+# 2. A generic date meta (`date`, `DC.date`, `DCTERMS.date`: a CMS record's date, its creation or its last change)
+#    against the day the byline under the headline prints: the twenty-fifth pass let the story's `<time>` win there,
+#    not the byline's printed day (BBAW's deutscheweine.de: a TYPO3 record's 2021-12-20 over "27.01.2022" under the
+#    story's headline).
+
+GENERIC_URL = "https://www.example.org/aktuelles/meldungen/rieslingbirthday-posts-gewinnen/"
+STORY = {
+    "de": ("Riesling-Geburtstag: Posts gewinnen", "Die bedeutendste Rebsorte Deutschlands feiert ihren Geburtstag, "
+           "und wer ein Foto teilt, kann ein Paket mit sechs Flaschen gewinnen. "),
+    "en": ("Riesling birthday: share a post and win", "The country's most important grape celebrates its birthday, "
+           "and whoever shares a photo can win a case of six bottles. "),
+    "fr": ("L'anniversaire du riesling : partagez et gagnez", "Le cépage le plus important du pays fête son "
+           "anniversaire, et qui partage une photo peut gagner un carton de six bouteilles. "),
+}
+
+
+def generic_page(lang: str, meta_name: str, meta_value: str, byline: str) -> str:
+    title, sentence = STORY[lang]
+    return (f'<html lang="{lang}"><head><title>{title}</title><meta name="{meta_name}" content="{meta_value}">'
+            f'</head><body><header><a href="/">Home</a></header><main><div class="news-single"><h1>{title}</h1>'
+            f'<span class="date">{byline}</span>'
+            + "".join(f"<p>{sentence * 3}</p>" for _ in range(4)) + "</div></main></body></html>")
+
+
+@pytest.mark.parametrize(("lang", "meta_name", "meta_value", "byline", "day"), [
+    ("de", "date", "2021-12-20T11:02:44+01:00", "27.01.2022", "2022-01-27"),  # the record's creation, before
+    ("de", "DCTERMS.date", "2022-02-03T09:00:00+01:00", "27.01.2022", "2022-01-27"),  # its last change, after
+    ("en", "DC.date", "2021-12-20T11:02:44-05:00", "January 27, 2022", "2022-01-27"),
+    ("en", "date", "2021-12-20T11:02:44Z", "01/27/2022", "2022-01-27"),
+    ("fr", "date", "2021-12-20T11:02:44+01:00", "27 janvier 2022", "2022-01-27"),
+    ("fr", "dc.date", "2021-12-20T11:02:44+01:00", "27/01/2022", "2022-01-27"),
+    ("en", "DC.date", "2021-12-20", "January 27, 2022", "2022-01-27"),  # a bare meta day: read so on main too
+])
+def test_a_generic_date_meta_gives_way_to_the_day_the_byline_prints(
+        lang: str, meta_name: str, meta_value: str, byline: str, day: str) -> None:
+    assert str(stored_day(generic_page(lang, meta_name, meta_value, byline), GENERIC_URL)) == day
+
+
+@pytest.mark.parametrize(("lang", "byline", "day"), [
+    ("de", "20.12.2021", "2021-12-20"),  # the byline prints the meta's day: nothing to choose
+    ("de", "Aktualisiert am 27.01.2022", "2021-12-20"),  # an update's day is no publication's
+    ("en", "Updated January 27, 2022", "2021-12-20"),
+])
+def test_a_generic_date_meta_stands_beside_its_own_day_or_an_update(lang: str, byline: str, day: str) -> None:
+    assert str(stored_day(generic_page(lang, "date", "2021-12-20T11:02:44+01:00", byline), GENERIC_URL)) == day

@@ -334,12 +334,13 @@ def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
 
 
 def _story_time_over_generic(found: datetime | None, tree: Any) -> datetime | None:
-    """The day the story's `<time>` elements give (`declareddates.story_time`), when htmldate's date is a generic
-    Dublin Core date meta's (a CMS record's) on another day that the byline under the headline does not print, on a
-    page that declares no publication (twenty-fifth pass); else None."""
-    if found is None or not _generic_meta_date(found, tree) or headline_date(tree) == found.date():
+    """The day the story's `<time>` elements give (`declareddates.story_time`), or else the day the byline under the
+    headline prints (thirty-fifth pass: "27.01.2022" under a TYPO3 story's headline), when htmldate's date is a
+    generic Dublin Core date meta's (a CMS record's creation or last change) on another day, on a page that declares
+    no publication (twenty-fifth pass); else None."""
+    if found is None or not _generic_meta_date(found, tree) or (byline := headline_date(tree)) == found.date():
         return None  # most pages: htmldate read no generic meta, or the byline prints its day (read first: cheap)
-    printed = story_time(tree, parse_page)
+    printed = story_time(tree, parse_page) or as_datetime(byline)
     return printed if plausible(printed) and printed.date() != found.date() else None
 
 
