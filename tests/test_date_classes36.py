@@ -5,6 +5,8 @@ before its change.
    forms are words too ("Man", "Sun", "Mar", "Sex", "So"), so a part of the line that holds one and then other words
    ("By A. Writer · Sun and AP March 13, 2026") is a label's, and its day is not the author's (the thirty-fourth pass
    left it: `authorcues._WEEKDAYS`).
+2. A generic date meta's day (a CMS record's) gives way to the day the byline under the headline prints, as it
+   did to the story's `<time>` (BBAW's deutscheweine.de, re-read this pass).
 """
 
 from __future__ import annotations
