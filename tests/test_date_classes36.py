@@ -107,3 +107,47 @@ def test_a_generic_date_meta_gives_way_to_the_day_the_byline_prints(
 ])
 def test_a_generic_date_meta_stands_beside_its_own_day_or_an_update(lang: str, byline: str, day: str) -> None:
     assert str(stored_day(generic_page(lang, "date", "2021-12-20T11:02:44+01:00", byline), GENERIC_URL)) == day
+
+
+# 3. A dateline with a time of day just above the headline against a teaser list's day (BBAW's handball-world.news:
+#    "02.02.2022 10:16 Uhr - 1. Bundesliga - PM Vereine, red" above the `<h1>`, htmldate's day a "most read" tab's
+#    30.01.2022): a kicker's day was read only where nothing dated the page.
+
+KICKER_URL = "https://www.handball.example/o.red.r/news-1-1-1-139353.html"
+KICKER_STORY = {
+    "de": ("HSV Hamburg verpflichtet einen Nationalspieler", "Der Verein hat am Mittwoch einen Nationalspieler "
+           "verpflichtet, der im Sommer aus der Eredivisie kommt. ", "Männer", "Wer kommt und wer geht im Sommer"),
+    "en": ("City sign a national team forward", "The club signed a national team forward on Wednesday, who joins "
+           "from the Eredivisie in the summer. ", "Men", "Who comes and who goes this summer"),
+    "fr": ("Le club recrute un international", "Le club a recruté mercredi un international, qui arrivera de "
+           "l'Eredivisie cet été. ", "Hommes", "Qui arrive et qui part cet été"),
+}
+
+
+def kicker_page(lang: str, kicker: str, teaser_day: str) -> str:
+    title, sentence, section, teaser = KICKER_STORY[lang]
+    teasers = "".join(f"<div><p><small>{teaser_day} &middot; {section}</small></p><p><a href='/news-{n}.html'>"
+                      f"{teaser} {n}? The list</a></p></div>" for n in range(5))
+    return (f'<html lang="{lang}"><head><title>{title}</title></head><body><header><a href="/">Home</a><nav>'
+            f'<a href="/a">Liga</a></nav></header><div class="row"><div class="col-lg-8" id="copynews"><p>{kicker}</p>'
+            f"<h1>{title}</h1>" + "".join(f"<p>{sentence * 3}</p>" for _ in range(4))
+            + f'</div><div class="col-lg-4"><div id="tab_news_gelesen">{teasers}</div></div></div></body></html>')
+
+
+@pytest.mark.parametrize(("lang", "kicker", "teaser_day"), [
+    ("de", "02.02.2022 10:16 Uhr - 1. Bundesliga - PM Vereine, red", "30.01.2022"),
+    ("en", "February 2, 2022 10:16 AM - Premier League - Staff", "January 30, 2022"),
+    ("en", "02/02/2022 10:16 - Premier League - Staff", "01/30/2022"),
+    ("fr", "02/02/2022 à 10h16 - Ligue 1 - Rédaction", "30/01/2022"),
+])
+def test_a_dateline_with_its_time_above_the_headline_beats_a_teaser_lists_day(
+        lang: str, kicker: str, teaser_day: str) -> None:
+    assert str(stored_day(kicker_page(lang, kicker, teaser_day), KICKER_URL)) == "2022-02-02"
+
+
+@pytest.mark.parametrize("kicker", [
+    "Brexit · 2 February 2022",  # a topic's day, no time of day: not the story's (twenty-third pass)
+    "Premier League · February 2, 2022",
+])
+def test_a_kicker_without_a_time_above_the_headline_leaves_htmldates_day(kicker: str) -> None:
+    assert str(stored_day(kicker_page("en", kicker, "January 30, 2022"), KICKER_URL)) == "2022-01-30"
