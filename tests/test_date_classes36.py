@@ -151,3 +151,16 @@ def test_a_dateline_with_its_time_above_the_headline_beats_a_teaser_lists_day(
 ])
 def test_a_kicker_without_a_time_above_the_headline_leaves_htmldates_day(kicker: str) -> None:
     assert str(stored_day(kicker_page("en", kicker, "January 30, 2022"), KICKER_URL)) == "2022-01-30"
+
+
+# Review of the thirty-fifth pass: the rules' near misses.
+
+@pytest.mark.parametrize(("lang", "byline"), [
+    ("de", "Termin: 15.03.2022"),  # an event's day under the headline, not the record's publication
+    ("de", "Veranstaltung am 15.03.2022 in Mainz"),
+    ("en", "Vote on March 15, 2022"),
+    ("fr", "Rendez-vous le 15 mars 2022"),
+])
+def test_a_generic_date_meta_stands_beside_an_events_day_under_the_headline(lang: str, byline: str) -> None:
+    assert str(stored_day(generic_page(lang, "date", "2021-12-20T11:02:44+01:00", byline), GENERIC_URL)) == "2021-12-20"
+
