@@ -164,3 +164,15 @@ def test_a_kicker_without_a_time_above_the_headline_leaves_htmldates_day(kicker:
 def test_a_generic_date_meta_stands_beside_an_events_day_under_the_headline(lang: str, byline: str) -> None:
     assert str(stored_day(generic_page(lang, "date", "2021-12-20T11:02:44+01:00", byline), GENERIC_URL)) == "2021-12-20"
 
+
+@pytest.mark.parametrize(("lang", "kicker", "teaser_day"), [
+    ("de", "Konzert · 05.02.2022, 19:30 Uhr", "30.01.2022"),  # an event's day and hour above the story
+    ("de", "Vorschau · Sa. 05.02.2022, 20:30 Uhr", "30.01.2022"),  # a fixture's
+    ("en", "Concert · February 5, 2022, 7:30 PM", "January 30, 2022"),
+    ("fr", "Concert · 05/02/2022 à 20h30", "30/01/2022"),
+    ("de", "Liveticker · 05.02.2022 20:30", "30.01.2022"),
+    ("de", "05.02.2022 · Lesezeit 4:30 Min.", "30.01.2022"),  # a reading time is no time of day
+])
+def test_an_events_day_and_hour_above_the_headline_leaves_htmldates_day(
+        lang: str, kicker: str, teaser_day: str) -> None:
+    assert str(stored_day(kicker_page(lang, kicker, teaser_day), KICKER_URL)) == "2022-01-30"

@@ -61,7 +61,7 @@ def above_story_date(tree: Any, kickers: bool = False, timed_kickers: bool = Fal
     found = _first_date_in(blocks, tree, ancestors, article, no_updates=True, orders=(page_order, slash_order))
     if found is None:
         return None
-    kicker = kickers or (timed_kickers and _CLOCK.search(_short_text(found[0]) or "") is not None)
+    kicker = kickers or (timed_kickers and _timed_dateline(found[0], tree))
     if not (_byline_block(found[0]) or (kicker and _kicker_block(found[0]))):
         return None  # review: a related list, a ticker, an event in a standfirst or a site bar above the headline
     depth = ancestors.get(found[0].getparent(), ABOVE_LEVELS)
@@ -71,6 +71,21 @@ def above_story_date(tree: Any, kickers: bool = False, timed_kickers: bool = Fal
 
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}(?::|h)\d{2}(?!\d)")
 """A time of day ("10:16", French "10h16"); a dotted "02.02" is a day's."""
+_KICKER_SEPARATOR = re.compile(r"[·|•–—]| - ")  # noqa: RUF001 (the dashes kickers print)
+
+
+def _timed_dateline(block: Any, tree: Any) -> bool:
+    """Whether the block's line opens with its date and prints a time of day before any separator ("02.02.2022 10:16
+    Uhr - 1. Bundesliga", "02/02/2022 à 10h16 - Ligue 1": a dateline; thirty-fifth pass). Review: not a topic's or an
+    event's day and hour ("Konzert · 05.02.2022, 19:30 Uhr", "Liveticker · 05.02.2022 20:30") nor a date and another
+    part's figure ("05.02.2022 · Lesezeit 4:30 Min.")."""
+    line = (_short_text(block) or "").translate(ASCII_DIGITS)
+    clock = _CLOCK.search(line)
+    if clock is None or _KICKER_SEPARATOR.search(line, 0, clock.start()):
+        return False
+    order = next((known for read in (page_order, slash_order) if (known := read(tree)) is not None), None)
+    found = first_date(line, named=True, order=order)
+    return found is not None and found[0] == 0 and found[0] < clock.start()
 _BYLINE_NAME = re.compile(r"byline|author|meta|posted|submitted|dateline|publish", re.IGNORECASE)
 """WordPress "entry-meta", "posted-on"; Drupal "node__submitted"; Arc "byline"; CSS modules "ArticleMeta_x1"."""
 _BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af|przez|autor|tác giả)\s", re.IGNORECASE)
