@@ -176,3 +176,14 @@ def test_a_generic_date_meta_stands_beside_an_events_day_under_the_headline(lang
 def test_an_events_day_and_hour_above_the_headline_leaves_htmldates_day(
         lang: str, kicker: str, teaser_day: str) -> None:
     assert str(stored_day(kicker_page(lang, kicker, teaser_day), KICKER_URL)) == "2022-01-30"
+
+
+@pytest.mark.parametrize(("lang", "byline"), [
+    ("de", "Von A. Autor · Fr., den 13.03.2026"),  # a joining word between the short weekday and the date
+    ("de", "Von A. Autor | Fr. den 13. März 2026"),
+    ("en", "Av A. Svensson · Fre den 13 mars 2026"),
+    ("en", "Af A. Jensen · Fre. den 13. marts 2026"),
+])
+def test_a_short_weekday_then_a_joining_word_before_the_date_still_leaves_the_authors_day(
+        lang: str, byline: str) -> None:
+    assert authored_day(page_tree(utc_page(byline, lang, json_ld="2026-03-12T23:10:00Z"))) == MARCH_13

@@ -130,6 +130,8 @@ def _label_after_name(text: str) -> bool:
     if cut < 0:
         return False
     words = _words_before_the_date(text[cut + 1:])
-    return any(word[:1].isupper() and not _weekday(word, index == len(words) - 1) and word.lower() not in _CREATED
+    # review of the thirty-fifth pass: a joining word may stand between the weekday and the date ("Fr. den 13. März")
+    last = max((index for index, word in enumerate(words) if word.lower() not in _NAME_JOINERS), default=-1)
+    return any(word[:1].isupper() and not _weekday(word, index == last) and word.lower() not in _CREATED
                and word.lower() not in _NAME_JOINERS  # review: "Par A. Auteur · Le 13 mars", "Posted On March 13"
                and not (word.isupper() and len(word) <= _SHORT_CAPITALS) for index, word in enumerate(words))
