@@ -139,6 +139,8 @@ def kicker_page(lang: str, kicker: str, teaser_day: str) -> str:
     ("en", "February 2, 2022 10:16 AM - Premier League - Staff", "January 30, 2022"),
     ("en", "02/02/2022 10:16 - Premier League - Staff", "01/30/2022"),
     ("fr", "02/02/2022 à 10h16 - Ligue 1 - Rédaction", "30/01/2022"),
+    ("de", "02.02.2022, 10.16 Uhr - 1. Bundesliga - PM Vereine, red", "30.01.2022"),  # review: a dotted time
+    ("en", "02.02.2022 kl. 10.16 - Håndboldligaen - Redaktionen", "30.01.2022"),  # Danish, Norwegian, Swedish
 ])
 def test_a_dateline_with_its_time_above_the_headline_beats_a_teaser_lists_day(
         lang: str, kicker: str, teaser_day: str) -> None:
@@ -171,6 +173,7 @@ def test_a_generic_date_meta_stands_beside_an_events_day_under_the_headline(lang
     ("en", "Concert · February 5, 2022, 7:30 PM", "January 30, 2022"),
     ("fr", "Concert · 05/02/2022 à 20h30", "30/01/2022"),
     ("de", "Liveticker · 05.02.2022 20:30", "30.01.2022"),
+    ("de", "Konzert · 05.02.2022, 19.30 Uhr", "30.01.2022"),
     ("de", "05.02.2022 · Lesezeit 4:30 Min.", "30.01.2022"),  # a reading time is no time of day
 ])
 def test_an_events_day_and_hour_above_the_headline_leaves_htmldates_day(

@@ -69,8 +69,10 @@ def above_story_date(tree: Any, kickers: bool = False, timed_kickers: bool = Fal
     return found[1] if all(story_wrapper(ancestor, ancestors) for ancestor in wrappers) else None
 
 
-_CLOCK = re.compile(r"(?<!\d)\d{1,2}(?::|h)\d{2}(?!\d)")
-"""A time of day ("10:16", French "10h16"); a dotted "02.02" is a day's."""
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}(?::|h)\d{2}(?!\d)|(?<![\d.])\d{1,2}\.\d{2}(?=\s*(?:Uhr|h)\b)"
+                    r"|\bkl\.?\s*\d{1,2}[.:]\d{2}(?!\d)", re.IGNORECASE)
+"""A time of day ("10:16", French "10h16"; review: German "10.16 Uhr", Nordic "kl. 10.16"); a dotted "02.02" alone
+is a day's."""
 _KICKER_SEPARATOR = re.compile(r"[·|•–—]| - ")  # noqa: RUF001 (the dashes kickers print)
 
 
