@@ -33,22 +33,22 @@ def htmldate_answers(pages: list[CorpusPage], half: str) -> dict[str, Any]:
     cache = Path(tempfile.gettempdir()) / f"newsflow-htmldate-{half}.json"
     if cache.exists():
         return dict(json.loads(cache.read_text()))
-    import newsflow.extract as extract_module
+    import newsflow.extractdates as dates_module  # where extraction calls the date rules
 
     seen: dict[str, Any] = {}
-    original = extract_module.published_at
+    original = dates_module.published_at
 
     def recording(value: str | None, tree: Any, url: str | None = None) -> Any:
         seen["htmldate"] = value
         return original(value, tree, url)
 
-    extract_module.published_at = recording  # type: ignore[assignment]
+    dates_module.published_at = recording  # type: ignore[assignment]
     answers = {}
     for page in pages:
         seen.clear()
         article = extract_article(page.html, page.url)
         answers[f"{page.set_name}/{page.key}"] = {"htmldate": seen.get("htmldate"), "article": article is not None}
-    extract_module.published_at = original  # type: ignore[assignment]
+    dates_module.published_at = original  # type: ignore[assignment]
     cache.write_text(json.dumps(answers))
     return answers
 

@@ -73,8 +73,23 @@ def weekdays_only(text: str) -> bool:
     ("Friday", "vendredi", "Fr,"): the day's element prints its weekday ("By A. Writer ·" <span>Friday March 13</span>,
     thirty-third pass); a label's words ("Print Edition") are not. Words without a letter (a number, a dash) are no
     word here, as before this pass."""
-    words = (_alnum(word) for word in text.split())
-    return all(not any(character.isalpha() for character in word) or word.lower() in _WEEKDAYS for word in words)
+    words = _words_before_the_date(text)
+    return all(not any(character.isalpha() for character in word) or _weekday(word, index == len(words) - 1)
+               for index, word in enumerate(words))
+
+
+def _words_before_the_date(text: str) -> list[str]:
+    """The letters and digits of each word of `text`, which runs into a date, without the words that hold neither
+    (a dash, a dot): the last one is the word the date follows."""
+    return [word for word in map(_alnum, text.split()) if word]
+
+
+def _weekday(word: str, date_follows: bool) -> bool:
+    """Whether `word` is a weekday's name: a full one anywhere, a short one only where the date follows it ("Fri March
+    13", "Fr., 13.03."); the short forms are words too ("Sun and AP March 13", "Man", "Mar", "Sex": thirty-fifth
+    pass)."""
+    letters = word.lower()
+    return letters in _WEEKDAYS and (date_follows or len(letters) >= _FULL_WEEKDAY)
 
 
 def _alnum(word: str) -> str:
@@ -114,7 +129,9 @@ def _label_after_name(text: str) -> bool:
     cut = max(text.rfind(separator) for separator in (*_SEPARATORS, ")", " - "))
     if cut < 0:
         return False
-    words = (_alnum(word) for word in text[cut + 1:].split())
-    return any(word[:1].isupper() and word.lower() not in _WEEKDAYS and word.lower() not in _CREATED
+    words = _words_before_the_date(text[cut + 1:])
+    # review of the thirty-fifth pass: a joining word may stand between the weekday and the date ("Fr. den 13. März")
+    last = max((index for index, word in enumerate(words) if word.lower() not in _NAME_JOINERS), default=-1)
+    return any(word[:1].isupper() and not _weekday(word, index == last) and word.lower() not in _CREATED
                and word.lower() not in _NAME_JOINERS  # review: "Par A. Auteur · Le 13 mars", "Posted On March 13"
-               and not (word.isupper() and len(word) <= _SHORT_CAPITALS) for word in words)
+               and not (word.isupper() and len(word) <= _SHORT_CAPITALS) for index, word in enumerate(words))

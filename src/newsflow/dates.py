@@ -73,6 +73,7 @@ from newsflow.declareddates import (
 )
 from newsflow.headline_date import (
     byline_time,
+    cued_headline_date,
     headline_date,
     numeric_date,
     printed_zone_abbreviation,
@@ -334,12 +335,17 @@ def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
 
 
 def _story_time_over_generic(found: datetime | None, tree: Any) -> datetime | None:
-    """The day the story's `<time>` elements give (`declareddates.story_time`), when htmldate's date is a generic
-    Dublin Core date meta's (a CMS record's) on another day that the byline under the headline does not print, on a
-    page that declares no publication (twenty-fifth pass); else None."""
-    if found is None or not _generic_meta_date(found, tree) or headline_date(tree) == found.date():
-        return None  # most pages: htmldate read no generic meta, or the byline prints its day (read first: cheap)
-    printed = story_time(tree, parse_page)
+    """The day the story's `<time>` elements give (`declareddates.story_time`), or else the day the byline under the
+    headline prints as its own (thirty-fifth pass: "27.01.2022" under a TYPO3 story's headline; review: not an event's
+    "Termin: 15.03.2022", `headline_date.cued_headline_date`), when htmldate's date is a generic Dublin Core date
+    meta's (a CMS record's creation or last change) on another day, on a page that declares no publication
+    (twenty-fifth pass); else None."""
+    if found is None or not _generic_meta_date(found, tree):
+        return None  # most pages: htmldate read no generic meta
+    byline = cued_headline_date(tree)
+    if byline is not None and byline[0] == found.date():
+        return None  # the byline prints the meta's day (read first: cheap)
+    printed = story_time(tree, parse_page) or (as_datetime(byline[0]) if byline is not None and byline[1] else None)
     return printed if plausible(printed) and printed.date() != found.date() else None
 
 

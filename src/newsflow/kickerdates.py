@@ -43,7 +43,7 @@ def kicker_date(tree: Any) -> date | None:
     return found[1] if found is not None else None
 
 
-def above_story_date(tree: Any, kickers: bool = False) -> date | None:
+def above_story_date(tree: Any, kickers: bool = False, timed_kickers: bool = False) -> date | None:
     """The first date in the short blocks just before the headline, up to `ABOVE_LEVELS` levels above it
     in wrappers that hold only the story (`sitechrome.story_wrapper`: no site header, menu or logo): a
     theme's byline in a column or row above the story's `<article>` (nineteenth pass: htmldate took a
@@ -51,7 +51,8 @@ def above_story_date(tree: Any, kickers: bool = False) -> date | None:
     (`lastresortdates.above_story_checked`); the site's bar, above its menu, is never reached. The wrappers are checked
     only up to the block that prints a date (most pages print none there, and the check walks them whole).
     With `kickers`, a kicker's block counts as a byline's (`_kicker_block`, twenty-third pass: a page that
-    states only its age)."""
+    states only its age); with `timed_kickers`, a kicker's block that prints a time of day too ("02.02.2022 10:16 Uhr -
+    1. Bundesliga", a dateline: thirty-fifth pass; a topic's or an event's day above a story prints none)."""
     headline = page_headline(tree)
     if headline is None:
         return None
@@ -60,13 +61,33 @@ def above_story_date(tree: Any, kickers: bool = False) -> date | None:
     found = _first_date_in(blocks, tree, ancestors, article, no_updates=True, orders=(page_order, slash_order))
     if found is None:
         return None
-    if not (_byline_block(found[0]) or (kickers and _kicker_block(found[0]))):
+    kicker = kickers or (timed_kickers and _timed_dateline(found[0], tree))
+    if not (_byline_block(found[0]) or (kicker and _kicker_block(found[0]))):
         return None  # review: a related list, a ticker, an event in a standfirst or a site bar above the headline
     depth = ancestors.get(found[0].getparent(), ABOVE_LEVELS)
     wrappers = [ancestor for ancestor, index in ancestors.items() if index <= depth]
     return found[1] if all(story_wrapper(ancestor, ancestors) for ancestor in wrappers) else None
 
 
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}(?::|h)\d{2}(?!\d)|(?<![\d.])\d{1,2}\.\d{2}(?=\s*(?:Uhr|h)\b)"
+                    r"|\bkl\.?\s*\d{1,2}[.:]\d{2}(?!\d)", re.IGNORECASE)
+"""A time of day ("10:16", French "10h16"; review: German "10.16 Uhr", Nordic "kl. 10.16"); a dotted "02.02" alone
+is a day's."""
+_KICKER_SEPARATOR = re.compile(r"[·|•–—]| - ")  # noqa: RUF001 (the dashes kickers print)
+
+
+def _timed_dateline(block: Any, tree: Any) -> bool:
+    """Whether the block's line opens with its date and prints a time of day before any separator ("02.02.2022 10:16
+    Uhr - 1. Bundesliga", "02/02/2022 à 10h16 - Ligue 1": a dateline; thirty-fifth pass). Review: not a topic's or an
+    event's day and hour ("Konzert · 05.02.2022, 19:30 Uhr", "Liveticker · 05.02.2022 20:30") nor a date and another
+    part's figure ("05.02.2022 · Lesezeit 4:30 Min.")."""
+    line = (_short_text(block) or "").translate(ASCII_DIGITS)
+    clock = _CLOCK.search(line)
+    if clock is None or _KICKER_SEPARATOR.search(line, 0, clock.start()):
+        return False
+    order = next((known for read in (page_order, slash_order) if (known := read(tree)) is not None), None)
+    found = first_date(line, named=True, order=order)
+    return found is not None and found[0] == 0 and found[0] < clock.start()
 _BYLINE_NAME = re.compile(r"byline|author|meta|posted|submitted|dateline|publish", re.IGNORECASE)
 """WordPress "entry-meta", "posted-on"; Drupal "node__submitted"; Arc "byline"; CSS modules "ArticleMeta_x1"."""
 _BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af|przez|autor|tác giả)\s", re.IGNORECASE)

@@ -54,10 +54,11 @@ def above_story_checked(chosen: datetime, tree: Any, sources: list[tuple[str, da
     checked; a "byline" only after two paragraphs of the story, `kickerdates.printed_after_story`) and a
     byline just above the headline, in the story's wrappers, prints another day (nineteenth pass: a
     theme's byline in a column beside the story's `<article>`; htmldate took a teaser's date below the
-    story over it)."""
+    story over it), or a dateline there that prints its time ("02.02.2022 10:16 Uhr - 1. Bundesliga"; thirty-fifth
+    pass: a "most read" tab's day over it)."""
     if not all(printed_after_story(tree, moment.date()) for _, moment in sources):
         return chosen  # most such pages: a byline under the headline dates the story (read first, as it is cheap)
-    above = as_datetime(above_story_date(tree))
+    above = as_datetime(above_story_date(tree, timed_kickers=True))  # thirty-fifth pass: a dateline with its time
     return above if plausible(above) and above.date() != chosen.date() else chosen
 
 
