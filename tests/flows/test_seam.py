@@ -4,6 +4,7 @@ the CLI reaches `run` and `serve` through the `newsflow.commands` entry points."
 from __future__ import annotations
 
 import ast
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -52,8 +53,12 @@ def test_run_and_serve_are_found_through_entry_points() -> None:
 
 
 def test_the_flow_wraps_the_runners_two_coarse_stages() -> None:
-    """One poll task and one task per batch: PrefectStages overrides exactly runner.Stages' two stages."""
+    """One poll task and one task per batch: PrefectStages overrides exactly runner.Stages' two stages (its
+    coroutines; `batches_for` and `turn` are plain hooks that shape the batches, run in the flow itself)."""
     assert issubclass(ingest.PrefectStages, runner.Stages)
-    stages = {name for name in vars(runner.Stages) if not name.startswith("_") and callable(vars(runner.Stages)[name])}
+    members = vars(runner.Stages)
+    stages = {name for name in members if not name.startswith("_") and inspect.iscoroutinefunction(members[name])}
     assert stages == {"poll", "batch"}
+    hooks = {name for name in members if not name.startswith("_") and callable(members[name])} - stages
+    assert hooks == {"batches_for", "turn"}
     assert {"poll", "batch"} <= set(vars(ingest.PrefectStages))
