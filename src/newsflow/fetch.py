@@ -330,12 +330,12 @@ class Fetcher:
                         url[:200])
             pool = getattr(transport, "_pool", None)
             await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
-            request = self._request(url, trail, headers, again=True)
+            request = self._request(url, trail, headers)
             response = await transport.handle_async_request(request)
         response.request = request
         return response
 
-    def _request(self, url: str, trail: Trail, headers: dict[str, str], again: bool = False) -> httpx.Request:
+    def _request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Request:
         # The transport, not httpx.AsyncClient: the client parses every Location header itself and
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
         trail.connection = ConnectionTrace()
@@ -344,8 +344,9 @@ class Fetcher:
         def pacer() -> AbstractAsyncContextManager[None]:  # the host's delay counts from the send
             return self._gate.sending(host)
 
-        # sent again: the delay runs from the first write, just made, and is no part of the host's deadline
-        netguard.request_sending.set((lambda: waiting_uncounted(trail, pacer)) if again else pacer)
+        # The gate's wait (the host's delay, a Retry-After pause within the cap; a whole delay when sent again,
+        # from the first write just made) is our politeness, not the host's slowness: no part of its deadline.
+        netguard.request_sending.set(lambda: waiting_uncounted(trail, pacer))
         # The connect timeout is what the request has left: a name's addresses split it (netguard), and split
         # from the whole `timeout` a first address that swallows connects took all of robots.txt's share.
         extensions = {"timeout": {**self._timeouts, "connect": trail.time_left()}, "trace": trail.connection}

@@ -1,9 +1,11 @@
 """A fetch's steps inside its whole-request deadline (`fetch.timeout`), and the waits that are not counted in it.
 
 Each step of a hop (robots.txt, the exchange) runs inside what is left of the attempt's deadline and adds its
-time to the trail's. The host's delay before a GET sent again on a new connection (`Fetcher._send_request`) is
-our own wait, not the host's slowness: it moves the deadline and the step's start as far, so a
-`fetch.per_host_delay` longer than `fetch.timeout` no longer times every such retry out (red team 39).
+time to the trail's. The host gate's wait before a request is written (the host's delay; a Retry-After pause
+within the cap; a whole delay before a GET sent again on a new connection, `Fetcher._send_request`) is our own
+wait, not the host's slowness: it moves the deadline and the step's start as far, so a `fetch.per_host_delay`
+longer than `fetch.timeout` no longer times every such retry out (red team 39), nor a pause a first send (session
+34).
 """
 
 from __future__ import annotations
