@@ -88,6 +88,8 @@ def _timed_dateline(block: Any, tree: Any) -> bool:
     order = next((known for read in (page_order, slash_order) if (known := read(tree)) is not None), None)
     found = first_date(line, named=True, order=order)
     return found is not None and found[0] == 0 and found[0] < clock.start()
+
+
 _BYLINE_NAME = re.compile(r"byline|author|meta|posted|submitted|dateline|publish", re.IGNORECASE)
 """WordPress "entry-meta", "posted-on"; Drupal "node__submitted"; Arc "byline"; CSS modules "ArticleMeta_x1"."""
 _BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af|przez|autor|tác giả)\s", re.IGNORECASE)

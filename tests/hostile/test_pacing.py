@@ -163,6 +163,20 @@ def _first_answer_late(seconds: float) -> Callable[[str, int], Awaitable[list[st
     return resolve
 
 
+def _first_answer_after(event: threading.Event) -> Callable[[str, int], Awaitable[list[str]]]:
+    """A resolver answering 127.0.0.1, the first time only once `event` is set (the other request's answer has
+    left the server): the first request reaches its send while its host's pause is in force, whatever the load."""
+    calls: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        calls.append(host)
+        if len(calls) == 1:
+            await asyncio.to_thread(event.wait, 10)
+        return ["127.0.0.1"]
+
+    return resolve
+
+
 @pytest.mark.parametrize(("per_host_concurrency", "late"), [(1, 0.25), (2, 0.45)])
 def test_delay_runs_from_the_moment_a_request_is_sent(
     stamped: ArrivalServer, per_host_concurrency: int, late: float
@@ -280,17 +294,10 @@ def test_a_request_waiting_to_send_when_its_host_says_retry_after_sends_nothing(
         send_bytes(handler, 429, b"slow down", "text/plain", {"Retry-After": "3600"})
         answered.set()
 
-    calls: list[str] = []
-
-    async def resolve(host: str, port: int) -> list[str]:
-        calls.append(host)
-        if len(calls) == 1:
-            await asyncio.to_thread(answered.wait, 10)
-        return ["127.0.0.1"]
-
     urls = [stamped.add(f"/a/{index}", too_many) for index in range(2)]
     fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False)
-    results = fetch_articles(fetch_settings, urls, transport=guarded_transport(fetch_settings, resolver=resolve))
+    transport = guarded_transport(fetch_settings, resolver=_first_answer_after(answered))
+    results = fetch_articles(fetch_settings, urls, transport=transport)
     assert len(recorder.starts) == 1, "a request went out into the host's pause"
     assert [r.outcome for r in results] == [Outcome.RATE_LIMITED] * 2, [r.error for r in results]
     assert all(r.retry_after is not None and r.retry_after > 3000 for r in results), [r.error for r in results]
@@ -301,12 +308,10 @@ def test_a_request_waiting_to_send_out_a_pause_within_the_cap_is_not_timed_out_b
     # request's fetch.timeout (1.2 s). Waiting out a host's pause is our politeness, not its slowness: the
     # request waits, then sends, and its answer is stored. Counted in its deadline it was `timeout` (a counted
     # failure), as `test_server_input`'s pauses URL by URL found under load in CI (session 34).
-    recorder = ArrivalRecorder()
     answered = threading.Event()
     asked: set[str] = set()
 
     def once_too_many(handler: BaseHTTPRequestHandler) -> None:
-        recorder.starts.append(time.monotonic())
         if handler.path in asked:
             send_bytes(handler, 200, b"<html><body><p>story</p></body></html>", "text/html")
             return
@@ -314,16 +319,9 @@ def test_a_request_waiting_to_send_out_a_pause_within_the_cap_is_not_timed_out_b
         send_bytes(handler, 429, b"slow down", "text/plain", {"Retry-After": "2"})
         answered.set()
 
-    calls: list[str] = []
-
-    async def resolve(host: str, port: int) -> list[str]:
-        calls.append(host)
-        if len(calls) == 1:
-            await asyncio.to_thread(answered.wait, 10)
-        return ["127.0.0.1"]
-
     urls = [stamped.add(f"/a/{index}", once_too_many) for index in range(2)]
     fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False, timeout=1.2,
                               max_retry_after=5.0)
-    results = fetch_articles(fetch_settings, urls, transport=guarded_transport(fetch_settings, resolver=resolve))
+    transport = guarded_transport(fetch_settings, resolver=_first_answer_after(answered))
+    results = fetch_articles(fetch_settings, urls, transport=transport)
     assert [r.outcome for r in results] == [Outcome.OK] * 2, [r.error for r in results]
