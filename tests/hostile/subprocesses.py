@@ -103,8 +103,11 @@ class MemoryReport:
         `children(recursive=True)` read every process's stat on the machine to find the tree, and
         `memory_info` and `memory_full_info` read statm and smaps_rollup apart: ~10 ms a sample at 20
         samples a second, a quarter of a world test's CPU (docs/performance.md, "CI time, session 35")."""
+        tree = process_tree(pid)
+        if not tree:  # the run has gone: no sample
+            return
         total = pss = 0.0
-        for member in process_tree(pid):
+        for member in tree:
             sizes = _rollup_mib(member)
             if sizes is None:  # gone between its parent's list and its own read
                 continue
