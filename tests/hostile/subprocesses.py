@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from tests.conftest import write_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -126,9 +128,20 @@ class MemoryReport:
                 f"{sorted(round(v) for v in self.hwm_by_pid.values())[::-1]} ({self.samples} samples)")
 
 
+# /proc/PID/task/TID/children needs a kernel built with CONFIG_PROC_CHILDREN; without it, psutil's scan.
+_CHILDREN_FILES = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+_ROLLUP_FILES = os.path.exists("/proc/self/smaps_rollup")
+
+
 def process_tree(pid: int) -> list[int]:
     """`pid` and its descendants, from each one's /proc/PID/task/TID/children (an empty list when `pid`
     is gone). A process born or gone during the walk may be left out of this sample, as between two."""
+    if not _CHILDREN_FILES:
+        try:
+            root = psutil.Process(pid)
+            return [pid, *(child.pid for child in root.children(recursive=True))]
+        except psutil.Error:
+            return []
     tree, todo = [], [pid]
     while todo:
         member = todo.pop()
@@ -147,7 +160,14 @@ def process_tree(pid: int) -> list[int]:
 
 
 def _rollup_mib(pid: int) -> tuple[float, float] | None:
-    """(Rss, Pss) of `pid` in MiB, from one read of /proc/PID/smaps_rollup (what psutil reads for PSS)."""
+    """(Rss, Pss) of `pid` in MiB, from one read of /proc/PID/smaps_rollup (what psutil reads for PSS);
+    psutil's reading of smaps on a kernel without smaps_rollup (before 4.14)."""
+    if not _ROLLUP_FILES:
+        try:
+            sizes = psutil.Process(pid).memory_full_info()
+        except psutil.Error:
+            return None
+        return sizes.rss / _MIB, sizes.pss / _MIB
     rss = pss = None
     try:
         with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
