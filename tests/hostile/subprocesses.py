@@ -98,11 +98,88 @@ class MemoryReport:
     def sum_hwm(self) -> float:
         return sum(self.hwm_by_pid.values())
 
+    def sample(self, pid: int) -> None:
+        """One sample of the tree under `pid`: its RSS and PSS summed, each process's VmHWM.
+
+        A sample reads each process's /proc files only (its children, smaps_rollup, status). psutil's
+        `children(recursive=True)` read every process's stat on the machine to find the tree, and
+        `memory_info` and `memory_full_info` read statm and smaps_rollup apart: ~10 ms a sample at 20
+        samples a second, a quarter of a world test's CPU (docs/performance.md, "CI time, session 35")."""
+        tree = process_tree(pid)
+        if not tree:  # the run has gone: no sample
+            return
+        total = pss = 0.0
+        for member in tree:
+            sizes = _rollup_mib(member)
+            if sizes is None:  # gone between its parent's list and its own read
+                continue
+            total, pss = total + sizes[0], pss + sizes[1]
+            hwm = _hwm_mib(member)
+            if hwm is not None:
+                self.hwm_by_pid[member] = max(hwm, self.hwm_by_pid.get(member, 0.0))
+        self.peak_sampled_sum = max(self.peak_sampled_sum, total)
+        self.peak_sampled_pss = max(self.peak_sampled_pss, pss)
+        self.samples += 1
+
     def describe(self) -> str:
         return (f"peak RSS: largest process {self.peak_hwm:.0f} MiB, tree sampled {self.peak_sampled_sum:.0f} MiB, "
                 f"tree sampled PSS {self.peak_sampled_pss:.0f} MiB, "
                 f"sum of per-process peaks {self.sum_hwm:.0f} MiB over {len(self.hwm_by_pid)} processes "
                 f"{sorted(round(v) for v in self.hwm_by_pid.values())[::-1]} ({self.samples} samples)")
+
+
+# /proc/PID/task/TID/children needs a kernel built with CONFIG_PROC_CHILDREN; without it, psutil's scan.
+_CHILDREN_FILES = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+_ROLLUP_FILES = os.path.exists("/proc/self/smaps_rollup")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants, from each one's /proc/PID/task/TID/children (an empty list when `pid`
+    is gone). A process born or gone during the walk may be left out of this sample, as between two."""
+    if not _CHILDREN_FILES:
+        try:
+            root = psutil.Process(pid)
+            return [pid, *(child.pid for child in root.children(recursive=True))]
+        except psutil.Error:
+            return []
+    tree, todo = [], [pid]
+    while todo:
+        member = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{member}/task")
+        except OSError:
+            continue
+        tree.append(member)
+        for task in tasks:
+            try:
+                with open(f"/proc/{member}/task/{task}/children", encoding="ascii") as children:
+                    todo.extend(int(child) for child in children.read().split())
+            except OSError:
+                continue
+    return tree
+
+
+def _rollup_mib(pid: int) -> tuple[float, float] | None:
+    """(Rss, Pss) of `pid` in MiB, from one read of /proc/PID/smaps_rollup (what psutil reads for PSS);
+    psutil's reading of smaps on a kernel without smaps_rollup (before 4.14)."""
+    if not _ROLLUP_FILES:
+        try:
+            sizes = psutil.Process(pid).memory_full_info()
+        except psutil.Error:
+            return None
+        return sizes.rss / _MIB, sizes.pss / _MIB
+    rss = pss = None
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) / 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) / 1024
+                    break
+    except (OSError, ValueError):
+        return None
+    return None if rss is None or pss is None else (rss, pss)
 
 
 def _hwm_mib(pid: int) -> float | None:
@@ -191,24 +268,7 @@ class BackgroundRun:
             self._stop.wait(self.SAMPLE_SECONDS)
 
     def _sample_once(self) -> None:
-        try:
-            root = psutil.Process(self.pid)
-            tree = [root, *root.children(recursive=True)]
-        except psutil.Error:
-            return
-        total = pss = 0.0
-        for process in tree:
-            try:
-                total += process.memory_info().rss / _MIB
-                pss += process.memory_full_info().pss / _MIB
-            except psutil.Error:
-                continue
-            hwm = _hwm_mib(process.pid)
-            if hwm is not None:
-                self.memory.hwm_by_pid[process.pid] = max(hwm, self.memory.hwm_by_pid.get(process.pid, 0.0))
-        self.memory.peak_sampled_sum = max(self.memory.peak_sampled_sum, total)
-        self.memory.peak_sampled_pss = max(self.memory.peak_sampled_pss, pss)
-        self.memory.samples += 1
+        self.memory.sample(self.pid)
 
 
 def serve_behind(api_port: int, config_path: Path, log_path: Path) -> subprocess.Popen[str]:
