@@ -84,6 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
         api = connect(quiet=mode == "quiet")
     except PrefectUnavailable as exc:
         return _fail(str(exc), EXIT_PREFECT)
+    note_an_unserved_schedule(config, api, mode)
     watchdog = watch_for_a_hung_api(config, api)
     cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
     result: dict[str, Any] | None = None
@@ -113,6 +114,19 @@ def run_command(args: argparse.Namespace) -> int:
         cancel_watch.stop()
     print_summary(result, mode)
     return 0
+
+
+def note_an_unserved_schedule(config: Config, api: PrefectApi, mode: str) -> None:
+    """The schedule a killed `newsflow serve` left active, paused now, in one line (flows/unserved.py)."""
+    configure_prefect_environment()
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
+
+    with temporary_settings({PREFECT_API_URL: api.url}):
+        said = pause_a_schedule_no_service_serves(config, deployment_name(config.path))
+    if said is not None and mode != "quiet":
+        print(f"{start_own_line()}newsflow: {said}", file=sys.stderr)
 
 
 def interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cancel_watch: CancelWatch) -> int:

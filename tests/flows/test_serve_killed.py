@@ -3,10 +3,12 @@
 Before red team 36 the run process the service had started went on alone to its end, writing the
 warehouse while a restarted service fought it for the run lock. The run now ends when the service's
 process does (`newsflow/servicewatch.py`): cancelled, its batch rolled back, its article pending.
+Its schedule, left active, is paused by the next `newsflow run` (red team 40, flows/unserved.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 import subprocess
@@ -16,6 +18,19 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import pytest
+from flows.serve import deployment_name
+from prefect.client.orchestration import PrefectClient
+from prefect.client.schemas.filters import (
+    DeploymentFilter,
+    DeploymentFilterId,
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
+from prefect.client.schemas.objects import StateType
+
+from newsflow import cli
 from newsflow.config import load_config
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.flows.test_serve import serving, start_serve, wait_for
@@ -50,8 +65,20 @@ def alive(pids: set[int]) -> set[int]:
     return running
 
 
+async def schedule_left(api_url: str, config_path: Path) -> tuple[bool, int]:
+    """Whether the config's served deployment is paused, and how many runs it still has Scheduled (Late too)."""
+    async with PrefectClient(api=api_url) as client:
+        deployment = await client.read_deployment_by_name(f"ingest/{deployment_name(config_path)}")
+        scheduled = await client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+                any_=[StateType.SCHEDULED]))))
+    return bool(deployment.paused), len(scheduled)
+
+
 def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pending(
     tmp_path: Path, server: LocalServer, prefect_api: str, serving: list[subprocess.Popen[bytes]],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     release = threading.Event()
 
@@ -86,3 +113,14 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
     [(stored, attempts)] = run_read_query(warehouse, "SELECT article_id, fetch_attempts FROM entries").rows
     assert (stored, attempts) == (None, 0), "the next run fetches the article the killed one had not stored"
     print(f"\nthe run's processes ended {gone_s:.1f} s after the service's SIGKILL; its row: {status!r}, {error!r}")
+
+    # Its schedule is still active, for no runner: the server plans its runs every 2 s and they go Late.
+    resolved = load_config(config_path).path
+    assert asyncio.run(schedule_left(prefect_api, resolved))[0] is False
+    wait_for(lambda: asyncio.run(schedule_left(prefect_api, resolved))[1], 30, "runs of the orphaned schedule")
+    capsys.readouterr()
+    # The next manual run, holding the service lock no service holds now, pauses it and deletes those runs.
+    assert cli.main(["run", "--config", str(config_path)]) == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if "no `newsflow serve`" in line]
+    assert len(said) == 1 and "paused" in said[0], said
+    assert asyncio.run(schedule_left(prefect_api, resolved)) == (True, 0)

@@ -1,0 +1,99 @@
+"""A schedule a killed `newsflow serve` left active is paused only where no service can be serving it
+(flows/unserved.py, newsflow/runlock.py's `no_service_alive`; the real SIGKILL is tests/flows/test_serve_killed.py).
+
+The lock cases hold the lock from this process through another open file (an `flock` is per open file, so two
+opens in one process exclude each other as two processes do).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from flows.ingest import ingest
+from flows.serve import serve_options
+from flows.unserved import deployment_name, pause_a_schedule_no_service_serves, pause_if_unserved
+from prefect.runner import Runner
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from newsflow import runlock
+from newsflow.config import load_config
+from newsflow.errors import WarehouseLockedError
+from newsflow.runlock import holding_the_service_lock, no_service_alive, service_lock_path
+from tests.flows.test_prefect18 import deployment_state
+from tests.flows.test_serve import wait_for
+
+
+def test_no_check_passes_while_a_service_holds_the_lock_nor_where_none_ever_ran(tmp_path: Path) -> None:
+    warehouse = tmp_path / "news.duckdb"
+    with no_service_alive(warehouse) as none_alive:
+        assert none_alive is False
+    assert not service_lock_path(warehouse).exists(), "a check creates no lock file"
+    with holding_the_service_lock(warehouse), no_service_alive(warehouse) as none_alive:
+        assert none_alive is False
+    with no_service_alive(warehouse) as none_alive:  # the service gone (stopped, or killed: the kernel lets go)
+        assert none_alive is True
+        assert service_lock_path(warehouse).read_text().endswith(f" {runlock.CHECK}")
+
+
+def test_a_service_starting_while_a_check_holds_the_lock_waits_for_it_and_then_serves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, a `serve` restarted (systemd's Restart=) at the moment a run checked would have exited 3 naming a
+    service that is not there."""
+    warehouse = tmp_path / "news.duckdb"
+    with holding_the_service_lock(warehouse):
+        pass  # a service ran and left its pid in the file
+    waiting, outcome = threading.Event(), []
+    real_sleep = runlock.time.sleep
+
+    def noted_sleep(seconds: float) -> None:
+        waiting.set()
+        real_sleep(seconds)
+
+    monkeypatch.setattr(runlock.time, "sleep", noted_sleep)
+
+    def serve() -> None:
+        try:
+            with holding_the_service_lock(warehouse):
+                outcome.append("served")
+        except WarehouseLockedError as exc:
+            outcome.append(str(exc))
+
+    with no_service_alive(warehouse) as none_alive:
+        assert none_alive
+        service = threading.Thread(target=serve)
+        service.start()
+        wait_for(lambda: waiting.is_set() or outcome, 30, "the service to find the lock held")
+    service.join(timeout=30)
+    assert outcome == ["served"]
+
+
+def test_a_live_service_is_still_named_when_it_holds_the_lock(tmp_path: Path) -> None:
+    warehouse = tmp_path / "news.duckdb"
+    refused = pytest.raises(WarehouseLockedError, match=r"another newsflow serve \(pid \d+\)")
+    with holding_the_service_lock(warehouse), refused, holding_the_service_lock(warehouse):
+        pass
+
+
+def test_a_schedule_served_from_another_machine_is_left_active(tmp_path: Path, prefect_api: str) -> None:
+    """The same config path on another machine, with its own warehouse, names the same deployment: its live
+    service's schedule is not ours to pause, though no service of this machine's warehouse lives."""
+    path = tmp_path / "elsewhere.toml"
+    path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[schedule]\ninterval = 60\n\n'
+                    '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n')
+    config = load_config(path)
+    name = deployment_name(config.path)
+    with holding_the_service_lock(config.warehouse_path):
+        pass  # this machine's service ran once
+    options = serve_options(config) | {"tags": ["newsflow-served-from:another-machine"], "paused": False}
+    with temporary_settings({PREFECT_API_URL: prefect_api}):
+        UUID(str(Runner(name=name).add_flow(ingest, **options)))
+        assert pause_a_schedule_no_service_serves(config, name) is None
+        assert asyncio.run(deployment_state(prefect_api, name))[0] is False, "left active"
+        ours = options | {"tags": serve_options(config)["tags"]}
+        Runner(name=name).add_flow(ingest, **ours)
+        assert asyncio.run(pause_if_unserved(name)) is not None
+        assert asyncio.run(deployment_state(prefect_api, name))[0] is True, "this machine's: paused"
