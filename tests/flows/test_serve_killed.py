@@ -97,6 +97,9 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
         wait_for(lambda: server.hits("/slow/story.html"), 90, "a run to be fetching the slow page")
         below = descendants(process.pid)
         assert below, "the service started its run in a process of its own"
+        capsys.readouterr()
+        assert cli.main(["status", "--config", str(tmp_path / "newsflow.toml")]) == 0
+        assert f"service: newsflow serve (pid {process.pid}) serves" in capsys.readouterr().out
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         killed_at = time.monotonic()
@@ -119,8 +122,13 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
     assert asyncio.run(schedule_left(prefect_api, resolved))[0] is False
     wait_for(lambda: asyncio.run(schedule_left(prefect_api, resolved))[1], 30, "runs of the orphaned schedule")
     capsys.readouterr()
-    # The next manual run, holding the service lock no service holds now, pauses it and deletes those runs.
-    assert cli.main(["run", "--config", str(config_path)]) == 0
-    said = [line for line in capsys.readouterr().err.splitlines() if "no `newsflow serve`" in line]
-    assert len(said) == 1 and "paused" in said[0], said
+    # The next `newsflow status` (or `newsflow run`: tests/flows/test_unserved.py), taking the service lock no
+    # service holds now, pauses it and deletes those runs, in one line.
+    assert cli.main(["status", "--config", str(config_path)]) == 0
+    [service, schedule] = capsys.readouterr().out.splitlines()
+    assert service == f"service: no `newsflow serve` serves {warehouse.path}"
+    assert schedule.startswith("schedule: the schedule of ingest/") and "no `newsflow serve` running" in schedule
     assert asyncio.run(schedule_left(prefect_api, resolved)) == (True, 0)
+    assert cli.main(["status", "--config", str(config_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        f"schedule: ingest/{deployment_name(resolved)} paused (Prefect API at {prefect_api})")

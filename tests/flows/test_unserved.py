@@ -13,9 +13,11 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from flows.cli import note_an_unserved_schedule
 from flows.ingest import ingest
+from flows.localserver import PrefectApi
 from flows.serve import serve_options
-from flows.unserved import deployment_name, pause_a_schedule_no_service_serves, pause_if_unserved
+from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
 from prefect.runner import Runner
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -78,7 +80,8 @@ def test_a_live_service_is_still_named_when_it_holds_the_lock(tmp_path: Path) ->
         pass
 
 
-def test_a_schedule_served_from_another_machine_is_left_active(tmp_path: Path, prefect_api: str) -> None:
+def test_a_schedule_served_from_another_machine_is_left_active(tmp_path: Path, prefect_api: str,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """The same config path on another machine, with its own warehouse, names the same deployment: its live
     service's schedule is not ours to pause, though no service of this machine's warehouse lives."""
     path = tmp_path / "elsewhere.toml"
@@ -95,5 +98,8 @@ def test_a_schedule_served_from_another_machine_is_left_active(tmp_path: Path, p
         assert asyncio.run(deployment_state(prefect_api, name))[0] is False, "left active"
         ours = options | {"tags": serve_options(config)["tags"]}
         Runner(name=name).add_flow(ingest, **ours)
-        assert asyncio.run(pause_if_unserved(name)) is not None
+        capsys.readouterr()
+        note_an_unserved_schedule(config, PrefectApi(prefect_api, local=True, started=False), "plain")  # `run`'s
+        said = capsys.readouterr().err.splitlines()
+        assert len(said) == 1 and said[0].startswith(f"newsflow: the schedule of ingest/{name} was still active"), said
         assert asyncio.run(deployment_state(prefect_api, name))[0] is True, "this machine's: paused"

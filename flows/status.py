@@ -1,0 +1,67 @@
+"""`newsflow status`: whether a service serves this config's warehouse, and its schedule, in a line each.
+
+It starts nothing: the Prefect API asked is the configured one or the local server an earlier command
+started, if it answers. Where no service lives and the schedule this machine served is still active (a
+`newsflow serve` killed outright), it pauses it and says so, as the next `newsflow run` would (flows/unserved.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from flows import configure_prefect_environment, configured_api_url
+from flows.localserver import health_answer, prefect_home, reusable_server
+from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
+from newsflow.config import Config, load_config
+from newsflow.runlock import no_service_alive, service_lock_path
+
+ASK_WITHIN_S = 5.0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    print(service_line(config))
+    print(schedule_line(config))
+    return 0
+
+
+def service_line(config: Config) -> str:
+    with no_service_alive(config.warehouse_path) as none_alive:
+        if none_alive or not service_lock_path(config.warehouse_path).exists():
+            return f"service: no `newsflow serve` serves {config.warehouse_path}"
+    pid = service_lock_path(config.warehouse_path).read_text(errors="replace").strip().partition(" ")[0]
+    return f"service: newsflow serve{f' (pid {pid})' if pid.isdigit() else ''} serves {config.warehouse_path}"
+
+
+def answering_api() -> str | None:
+    """The configured API if it answers, else the local server an earlier command started, if it answers."""
+    if url := configured_api_url():
+        return url if health_answer(url, timeout_s=ASK_WITHIN_S) is not None else None
+    return reusable_server(prefect_home(), wait_s=ASK_WITHIN_S)
+
+
+def schedule_line(config: Config) -> str:
+    name = deployment_name(config.path)
+    url = answering_api()
+    if url is None:
+        return "schedule: no Prefect server answers (none is configured or running), so no run is scheduled now"
+    configure_prefect_environment()
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: url}):
+        if (said := pause_a_schedule_no_service_serves(config, name)) is not None:
+            return f"schedule: {said}"
+        return f"schedule: ingest/{name} {asyncio.run(schedule_state(name))} (Prefect API at {url})"
+
+
+async def schedule_state(name: str) -> str:
+    from prefect import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    async with get_client() as client:
+        try:
+            deployment = await client.read_deployment_by_name(f"ingest/{name}")
+        except ObjectNotFound:
+            return "does not exist (`newsflow serve` creates it)"
+    return "paused" if deployment.paused else "active"
