@@ -84,6 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
         api = connect(quiet=mode == "quiet")
     except PrefectUnavailable as exc:
         return _fail(str(exc), EXIT_PREFECT)
+    quiet_prefects_console(mode)
     note_an_unserved_schedule(config, api, mode)
     watchdog = watch_for_a_hung_api(config, api)
     cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
@@ -287,7 +288,9 @@ def connect(*, quiet: bool) -> PrefectApi:
     return api
 
 
-def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
+def quiet_prefects_console(mode: str) -> None:
+    """Before Prefect's import, which sets its logging up from these once (so before `note_an_unserved_schedule`:
+    imported there first, Prefect printed every run's INFO lines and a failed task's traceback under --quiet)."""
     if mode != "verbose":  # Prefect's lines still reach the API; a failure is the command's one line
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         # prefect._internal's own handler: a service that cannot reach the API logs each item it
@@ -295,6 +298,10 @@ def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: Prefec
         # to stderr itself, unless the process says handler errors are not to be shown.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_DEBUG_LEVEL", "CRITICAL")
         logging.raiseExceptions = False
+
+
+def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
+    quiet_prefects_console(mode)
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
