@@ -30,7 +30,10 @@ def service_line(config: Config) -> str:
     with no_service_alive(config.warehouse_path) as none_alive:
         if none_alive or not service_lock_path(config.warehouse_path).exists():
             return f"service: no `newsflow serve` serves {config.warehouse_path}"
-    pid = service_lock_path(config.warehouse_path).read_text(errors="replace").strip().partition(" ")[0]
+    try:
+        pid = service_lock_path(config.warehouse_path).read_text(errors="replace").strip().partition(" ")[0]
+    except OSError:  # unreadable to this user: held all the same
+        pid = ""
     return f"service: newsflow serve{f' (pid {pid})' if pid.isdigit() else ''} serves {config.warehouse_path}"
 
 
@@ -52,7 +55,12 @@ def schedule_line(config: Config) -> str:
     with temporary_settings({PREFECT_API_URL: url}):
         if (said := pause_a_schedule_no_service_serves(config, name)) is not None:
             return f"schedule: {said}"
-        return f"schedule: ingest/{name} {asyncio.run(schedule_state(name))} (Prefect API at {url})"
+        try:
+            state = asyncio.run(asyncio.wait_for(schedule_state(name), ASK_WITHIN_S * 4))
+        except Exception as exc:  # a 5xx, a key refused, a server gone since its health answered
+            said = " ".join(str(exc).split())
+            return f"schedule: the Prefect API at {url} did not say ({type(exc).__name__}: {said})"
+        return f"schedule: ingest/{name} {state} (Prefect API at {url})"
 
 
 async def schedule_state(name: str) -> str:
