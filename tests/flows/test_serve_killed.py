@@ -98,7 +98,9 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
         below = descendants(process.pid)
         assert below, "the service started its run in a process of its own"
         capsys.readouterr()
+        status_from = time.monotonic()
         assert cli.main(["status", "--config", str(tmp_path / "newsflow.toml")]) == 0
+        status_s = time.monotonic() - status_from
         assert f"service: newsflow serve (pid {process.pid}) serves" in capsys.readouterr().out
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
@@ -118,6 +120,7 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
     print(f"\nthe run's processes ended {gone_s:.1f} s after the service's SIGKILL; its row: {status!r}, {error!r}")
 
     # Its schedule is still active, for no runner: the server plans its runs every 2 s and they go Late.
+    checked_from = time.monotonic()
     resolved = load_config(config_path).path
     assert asyncio.run(schedule_left(prefect_api, resolved))[0] is False
     wait_for(lambda: asyncio.run(schedule_left(prefect_api, resolved))[1], 30, "runs of the orphaned schedule")
@@ -132,3 +135,6 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
     assert cli.main(["status", "--config", str(config_path)]) == 0
     assert capsys.readouterr().out.splitlines()[1] == (
         f"schedule: ingest/{deployment_name(resolved)} paused (Prefect API at {prefect_api})")
+    with capsys.disabled():
+        checks_s = time.monotonic() - checked_from
+        print(f"\nstatus while serving took {status_s:.2f} s; the schedule's check after the kill {checks_s:.2f} s")
