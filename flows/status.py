@@ -48,7 +48,11 @@ def schedule_line(config: Config) -> str:
     name = deployment_name(config.path)
     url = answering_api()
     if url is None:
-        return "schedule: no Prefect server answers (none is configured or running), so no run is scheduled now"
+        if configured := configured_api_url():
+            return (f"schedule: the Prefect API at {configured} (PREFECT_API_URL) does not answer, so no run is "
+                    "scheduled now")
+        return ("schedule: no local Prefect server runs (`newsflow run` or `serve` starts one), so no run is "
+                "scheduled now")
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
