@@ -115,8 +115,9 @@ def _holder(handle: Any) -> tuple[str, str]:
 def _a_check_holds(pid: str, command: str) -> bool:
     """A check holds the lock: it says so, or it has just taken it and not yet written its pid over that of the
     service it found dead (no process here has that pid now; a service on another machine sharing the file
-    would be waited for, then named)."""
-    if command == CHECK:
+    would be waited for, then named), or the file is empty: a check or a service between truncating it and
+    writing its pid (`write_holder`; before the review a `serve` reading that instant refused, naming no one)."""
+    if command == CHECK or not pid:
         return True
     if not pid.isdigit():
         return False

@@ -8,8 +8,11 @@ opens in one process exclude each other as two processes do).
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import threading
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -103,3 +106,25 @@ def test_a_schedule_served_from_another_machine_is_left_active(tmp_path: Path, p
         said = capsys.readouterr().err.splitlines()
         assert len(said) == 1 and said[0].startswith(f"newsflow: the schedule of ingest/{name} was still active"), said
         assert asyncio.run(deployment_state(prefect_api, name))[0] is True, "this machine's: paused"
+
+
+def held_from_elsewhere(warehouse: Path, holder: str) -> Any:
+    """The service lock held through another open file, saying `holder` (as another process would)."""
+    path = service_lock_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "w+")  # noqa: SIM115 - closed by the caller
+    handle.write(holder)
+    handle.flush()
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return handle
+
+
+def test_a_service_starting_as_a_check_writes_its_pid_waits_not_refuses(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty file under a held lock is a check (or a service) between truncating it and writing its pid:
+    before the review, a `serve` reading it then exited 3, `another newsflow serve already serves`, naming none."""
+    warehouse = tmp_path / "news.duckdb"
+    holder = held_from_elsewhere(warehouse, "")
+    monkeypatch.setattr(runlock.time, "sleep", lambda seconds: holder.close())  # the check lets go as it waits
+    with holding_the_service_lock(warehouse):
+        assert service_lock_path(warehouse).read_text() == str(os.getpid())
