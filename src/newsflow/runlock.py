@@ -48,9 +48,7 @@ def holding_the_service_lock(warehouse_path: Path) -> Iterator[None]:
         while not _took(handle):
             pid, command = _holder(handle)
             if not _a_check_holds(pid, command) or time.monotonic() > deadline:
-                holder = f" (pid {pid})" if pid.isdigit() else ""
-                raise WarehouseLockedError(f"another newsflow serve{holder} already serves {warehouse_path}; one "
-                                           "service per warehouse: stop that one first, or leave it running")
+                raise WarehouseLockedError(_refusal(pid, command, warehouse_path))
             time.sleep(_CHECK_POLL_S)  # a check holds it for a few API calls; flock has no timed wait
         write_holder(handle, str(os.getpid()), path)
         try:
@@ -110,6 +108,15 @@ def _holder(handle: Any) -> tuple[str, str]:
     handle.seek(0)
     pid, _, command = handle.read(_HOLDER_MAX_CHARS).strip().partition(" ")
     return pid, command
+
+
+def _refusal(pid: str, command: str, warehouse_path: Path) -> str:
+    holder = f" (pid {pid})" if pid.isdigit() else ""
+    if command == CHECK:  # named a service before the review: a stuck check (stopped with Ctrl-Z, a frozen API)
+        return (f"a newsflow command{holder} checking that no service serves {warehouse_path} has held its service "
+                f"lock for over {CHECK_HELD_AT_MOST_S:.0f} s; let it end (or stop it), then start newsflow serve again")
+    return (f"another newsflow serve{holder} already serves {warehouse_path}; one service per warehouse: stop "
+            "that one first, or leave it running")
 
 
 def _a_check_holds(pid: str, command: str) -> bool:

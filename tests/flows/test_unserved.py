@@ -128,3 +128,15 @@ def test_a_service_starting_as_a_check_writes_its_pid_waits_not_refuses(tmp_path
     monkeypatch.setattr(runlock.time, "sleep", lambda seconds: holder.close())  # the check lets go as it waits
     with holding_the_service_lock(warehouse):
         assert service_lock_path(warehouse).read_text() == str(os.getpid())
+
+
+def test_a_check_held_past_the_wait_is_named_as_a_check_not_a_service(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = tmp_path / "news.duckdb"
+    monkeypatch.setattr(runlock, "CHECK_HELD_AT_MOST_S", 0.0)
+    refused = pytest.raises(WarehouseLockedError)
+    with held_from_elsewhere(warehouse, f"{os.getpid()} {runlock.CHECK}"), refused as raised, \
+            holding_the_service_lock(warehouse):
+        pass
+    said = str(raised.value)
+    assert "\n" not in said and "another newsflow serve" not in said and f"pid {os.getpid()}" in said, said
