@@ -14,7 +14,7 @@ from flows import configure_prefect_environment, configured_api_url
 from flows.localserver import health_answer, prefect_home, reusable_server
 from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
 from newsflow.config import Config, load_config
-from newsflow.runlock import no_service_alive, service_lock_path
+from newsflow.runlock import serving_pid
 
 ASK_WITHIN_S = 5.0
 
@@ -27,14 +27,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def service_line(config: Config) -> str:
-    with no_service_alive(config.warehouse_path) as none_alive:
-        if none_alive or not service_lock_path(config.warehouse_path).exists():
-            return f"service: no `newsflow serve` serves {config.warehouse_path}"
-    try:
-        pid = service_lock_path(config.warehouse_path).read_text(errors="replace").strip().partition(" ")[0]
-    except OSError:  # unreadable to this user: held all the same
-        pid = ""
-    return f"service: newsflow serve{f' (pid {pid})' if pid.isdigit() else ''} serves {config.warehouse_path}"
+    if (pid := serving_pid(config.warehouse_path)) is None:
+        return f"service: no `newsflow serve` serves {config.warehouse_path}"
+    return f"service: newsflow serve{f' (pid {pid})' if pid else ''} serves {config.warehouse_path}"
 
 
 def answering_api() -> str | None:

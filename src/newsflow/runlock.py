@@ -137,6 +137,27 @@ def _a_check_holds(pid: str, command: str) -> bool:
     return False
 
 
+def serving_pid(warehouse_path: Path) -> str | None:
+    """The pid the `newsflow serve` holding the warehouse's service lock wrote ("" unsaid, unreadable), or None
+    where none holds it: no lock file, the lock free, or held by a check (which takes it only where no service
+    lives). A shared lock asked without waiting, so it writes nothing and needs no write permission."""
+    path = service_lock_path(warehouse_path)
+    try:
+        handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the `with` below
+    except FileNotFoundError:
+        return None
+    except OSError:  # unreadable to this user: held, or not, all the same; the safe side is a service
+        return ""
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid, command = _holder(handle)
+            return None if command == CHECK else pid if pid.isdigit() else ""
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return None
+
+
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 

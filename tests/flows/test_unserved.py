@@ -20,6 +20,7 @@ from flows.cli import note_an_unserved_schedule
 from flows.ingest import ingest
 from flows.localserver import PrefectApi
 from flows.serve import serve_options
+from flows.status import service_line
 from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
 from prefect.runner import Runner
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -140,3 +141,16 @@ def test_a_check_held_past_the_wait_is_named_as_a_check_not_a_service(tmp_path: 
         pass
     said = str(raised.value)
     assert "\n" not in said and "another newsflow serve" not in said and f"pid {os.getpid()}" in said, said
+
+
+def test_status_names_no_service_while_a_run_checks(tmp_path: Path) -> None:
+    """A check takes the lock only where no service lives: status named it `newsflow serve (pid N)`."""
+    path = tmp_path / "newsflow.toml"
+    path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
+                    'url = "http://127.0.0.1:9/feed.xml"\n')
+    config = load_config(path)
+    with held_from_elsewhere(config.warehouse_path, f"{os.getpid()} {runlock.CHECK}"):
+        assert service_line(config) == f"service: no `newsflow serve` serves {config.warehouse_path}"
+    with held_from_elsewhere(config.warehouse_path, f"{os.getpid()}"):
+        assert service_line(config) == f"service: newsflow serve (pid {os.getpid()}) serves {config.warehouse_path}"
+    assert not runlock.run_lock_is_held(service_lock_path(config.warehouse_path)), "status holds nothing after"
