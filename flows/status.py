@@ -19,11 +19,16 @@ from newsflow.runlock import serving_pid
 ASK_WITHIN_S = 5.0
 
 
+EXIT_PREFECT = 4  # as `run` and `serve`: the Prefect API asked does not answer, or answered an error
+
+
 def cmd_status(args: argparse.Namespace) -> int:
+    """0 once both lines are said; 4 where the schedule's state could not be had from the Prefect API."""
     config = load_config(args.config)
     print(service_line(config))
-    print(schedule_line(config))
-    return 0
+    line, code = schedule_line(config)
+    print(line)
+    return code
 
 
 def service_line(config: Config) -> str:
@@ -39,27 +44,27 @@ def answering_api() -> str | None:
     return reusable_server(prefect_home(), wait_s=ASK_WITHIN_S)
 
 
-def schedule_line(config: Config) -> str:
+def schedule_line(config: Config) -> tuple[str, int]:
     name = deployment_name(config.path)
     url = answering_api()
     if url is None:
         if configured := configured_api_url():
             return (f"schedule: the Prefect API at {configured} (PREFECT_API_URL) does not answer, so no run is "
-                    "scheduled now")
+                    "scheduled now", EXIT_PREFECT)
         return ("schedule: no local Prefect server runs (`newsflow run` or `serve` starts one), so no run is "
-                "scheduled now")
+                "scheduled now", 0)
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings({PREFECT_API_URL: url}):
         if (said := pause_a_schedule_no_service_serves(config, name)) is not None:
-            return f"schedule: {said}"
+            return f"schedule: {said}", 0
         try:
             state = asyncio.run(asyncio.wait_for(schedule_state(name), ASK_WITHIN_S * 4))
         except Exception as exc:  # a 5xx, a key refused, a server gone since its health answered
             said = " ".join(str(exc).split())
-            return f"schedule: the Prefect API at {url} did not say ({type(exc).__name__}: {said})"
-        return f"schedule: ingest/{name} {state} (Prefect API at {url})"
+            return f"schedule: the Prefect API at {url} did not say ({type(exc).__name__}: {said})", EXIT_PREFECT
+        return f"schedule: ingest/{name} {state} (Prefect API at {url})", 0
 
 
 async def schedule_state(name: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import socket
 import threading
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
 from prefect.runner import Runner
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from newsflow import runlock
+from newsflow import cli, runlock
 from newsflow.config import load_config
 from newsflow.errors import WarehouseLockedError
 from newsflow.runlock import holding_the_service_lock, no_service_alive, service_lock_path
@@ -154,3 +155,18 @@ def test_status_names_no_service_while_a_run_checks(tmp_path: Path) -> None:
     with held_from_elsewhere(config.warehouse_path, f"{os.getpid()}"):
         assert service_line(config) == f"service: newsflow serve (pid {os.getpid()}) serves {config.warehouse_path}"
     assert not runlock.run_lock_is_held(service_lock_path(config.warehouse_path)), "status holds nothing after"
+
+
+def test_status_exits_4_in_its_line_when_the_configured_api_does_not_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A monitoring script reads the exit code: before the review `status` exited 0 whatever it found."""
+    path = tmp_path / "newsflow.toml"
+    path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
+                    'url = "http://127.0.0.1:9/feed.xml"\n')
+    with socket.socket() as closed:  # a port nothing listens on: bound, never listening
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{closed.getsockname()[1]}/api")
+        assert cli.main(["status", "--config", str(path)]) == 4
+    [service, schedule] = capsys.readouterr().out.splitlines()
+    assert service.startswith("service: no `newsflow serve` serves ")
+    assert schedule.startswith("schedule: the Prefect API at http://127.0.0.1:") and "does not answer" in schedule
