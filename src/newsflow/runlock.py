@@ -144,7 +144,7 @@ def serving_pid(warehouse_path: Path) -> str | None:
     path = service_lock_path(warehouse_path)
     try:
         handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the `with` below
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no service ever ran here (a folder that is a file: none can)
         return None
     except OSError:  # unreadable to this user: held, or not, all the same; the safe side is a service
         return ""

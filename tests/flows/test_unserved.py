@@ -155,6 +155,8 @@ def test_status_names_no_service_while_a_run_checks(tmp_path: Path) -> None:
     with held_from_elsewhere(config.warehouse_path, f"{os.getpid()}"):
         assert service_line(config) == f"service: newsflow serve (pid {os.getpid()}) serves {config.warehouse_path}"
     assert not runlock.run_lock_is_held(service_lock_path(config.warehouse_path)), "status holds nothing after"
+    (tmp_path / "a-file").write_text("")
+    assert runlock.serving_pid(tmp_path / "a-file" / "news.duckdb") is None, "a folder that is a file: none serves"
 
 
 def test_status_exits_4_in_its_line_when_the_configured_api_does_not_answer(
