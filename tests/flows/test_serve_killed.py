@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import signal
 import subprocess
 import threading
@@ -66,15 +67,17 @@ def alive(pids: set[int]) -> set[int]:
     return running
 
 
-async def schedule_left(api_url: str, config_path: Path) -> tuple[bool, int]:
-    """Whether the config's served deployment is paused, and how many runs it still has Scheduled (Late too)."""
+async def schedule_left(api_url: str, config_path: Path) -> tuple[bool, int, int]:
+    """Whether the config's served deployment is paused, how many runs it still has Scheduled (Late too), and how
+    many of those were due."""
     async with PrefectClient(api=api_url) as client:
         deployment = await client.read_deployment_by_name(f"ingest/{deployment_name(config_path)}")
         scheduled = await client.read_flow_runs(
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
             flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
                 any_=[StateType.SCHEDULED]))))
-    return bool(deployment.paused), len(scheduled)
+    due = [run for run in scheduled if run.expected_start_time and run.expected_start_time <= datetime.now(UTC)]
+    return bool(deployment.paused), len(scheduled), len(due)
 
 
 def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pending(
@@ -128,7 +131,7 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
     checked_from = time.monotonic()
     resolved = load_config(config_path).path
     assert asyncio.run(schedule_left(prefect_api, resolved))[0] is False
-    wait_for(lambda: asyncio.run(schedule_left(prefect_api, resolved))[1], 30, "runs of the orphaned schedule")
+    due = wait_for(lambda: asyncio.run(schedule_left(prefect_api, resolved))[2], 30, "runs of the orphaned schedule")
     capsys.readouterr()
     # The next `newsflow status` (or `newsflow run`: tests/flows/test_unserved.py), taking the service lock no
     # service holds now, pauses it and deletes those runs, in one line.
@@ -136,7 +139,10 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
     [service, schedule] = capsys.readouterr().out.splitlines()
     assert service == f"service: no `newsflow serve` serves {warehouse.path}"
     assert schedule.startswith("schedule: the schedule of ingest/") and "no `newsflow serve` running" in schedule
-    assert asyncio.run(schedule_left(prefect_api, resolved)) == (True, 0)
+    # The runs it had left due, counted before the pause deleted them (the review: it said 0, counting only those
+    # left after the pause)
+    assert int(re.findall(r"deleted (\d+) run", schedule)[0]) >= due, schedule
+    assert asyncio.run(schedule_left(prefect_api, resolved)) == (True, 0, 0)
     assert cli.main(["status", "--config", str(config_path)]) == 0
     assert capsys.readouterr().out.splitlines()[1] == (
         f"schedule: ingest/{deployment_name(resolved)} paused (Prefect API at {prefect_api})")
