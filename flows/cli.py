@@ -49,7 +49,7 @@ from newsflow.cli_signals import a_stop_was_asked, drop_further_interrupts, forg
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 from newsflow.launch import signals_interrupt_while_loading
-from newsflow.runlock import holding_the_service_lock
+from newsflow.runlock import holding_the_service_lock, service_lock_path
 
 EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
 # How long past its budget (and `extract.timeout`) a run waits on a Prefect API that does not answer,
@@ -118,7 +118,11 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def note_an_unserved_schedule(config: Config, api: PrefectApi, mode: str) -> None:
-    """The schedule a killed `newsflow serve` left active, paused now, in one line (flows/unserved.py)."""
+    """The schedule a killed `newsflow serve` left active, paused now, in one line (flows/unserved.py). Where no
+    service ever ran for the warehouse (no lock file) it costs nothing: Prefect's settings, rebuilt for the check,
+    cost every run 60-120 ms before the review."""
+    if not service_lock_path(config.warehouse_path).exists():
+        return
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import prefect.settings
 import pytest
 from flows.cli import note_an_unserved_schedule
 from flows.ingest import ingest
@@ -172,3 +173,18 @@ def test_status_exits_4_in_its_line_when_the_configured_api_does_not_answer(
     [service, schedule] = capsys.readouterr().out.splitlines()
     assert service.startswith("service: no `newsflow serve` serves ")
     assert schedule.startswith("schedule: the Prefect API at http://127.0.0.1:") and "does not answer" in schedule
+
+
+def test_a_run_where_no_service_ever_ran_spends_nothing_on_the_check(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """No lock file: no API call, and not Prefect's settings rebuilt either (60-120 ms a run before the review)."""
+    path = tmp_path / "newsflow.toml"
+    path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
+                    'url = "http://127.0.0.1:9/feed.xml"\n')
+
+    def rebuilt(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Prefect's settings rebuilt for a check with nothing to check")
+
+    monkeypatch.setattr(prefect.settings, "temporary_settings", rebuilt)
+    note_an_unserved_schedule(load_config(path), PrefectApi("http://127.0.0.1:9/api", local=True, started=False),
+                              "plain")
