@@ -11,6 +11,8 @@ import asyncio
 import fcntl
 import os
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -188,3 +190,15 @@ def test_a_run_where_no_service_ever_ran_spends_nothing_on_the_check(tmp_path: P
     monkeypatch.setattr(prefect.settings, "temporary_settings", rebuilt)
     note_an_unserved_schedule(load_config(path), PrefectApi("http://127.0.0.1:9/api", local=True, started=False),
                               "plain")
+
+
+def test_a_service_starting_as_a_check_takes_a_dead_services_lock_waits_for_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The instant a check has taken the lock, the file still names the dead service: no process has its pid."""
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()  # reaped: no process has its pid (until the kernel hands it out again, far later)
+    warehouse = tmp_path / "news.duckdb"
+    holder = held_from_elsewhere(warehouse, str(ended.pid))
+    monkeypatch.setattr(runlock.time, "sleep", lambda seconds: holder.close())
+    with holding_the_service_lock(warehouse):
+        assert service_lock_path(warehouse).read_text() == str(os.getpid())
