@@ -202,3 +202,19 @@ def test_a_service_starting_as_a_check_takes_a_dead_services_lock_waits_for_it(
     monkeypatch.setattr(runlock.time, "sleep", lambda seconds: holder.close())
     with holding_the_service_lock(warehouse):
         assert service_lock_path(warehouse).read_text() == str(os.getpid())
+
+
+def test_status_starts_no_prefect_server_and_says_none_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """README: `status` starts none; with no API configured and no local server recorded, no run is scheduled."""
+    path = tmp_path / "newsflow.toml"
+    path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
+                    'url = "http://127.0.0.1:9/feed.xml"\n')
+    home = tmp_path / "prefect-home"
+    home.mkdir()
+    for name in ("PREFECT_API_URL", "PREFECT_PROFILES_PATH", "PREFECT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    assert cli.main(["status", "--config", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("schedule: no local Prefect server runs")
+    assert list(home.iterdir()) == [], "nothing started, nothing written"
