@@ -29,6 +29,7 @@ from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
 from prefect.runner import Runner
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from flows import unserved
 from newsflow import cli, runlock
 from newsflow.config import load_config
 from newsflow.errors import WarehouseLockedError
@@ -218,3 +219,32 @@ def test_status_starts_no_prefect_server_and_says_none_runs(tmp_path: Path, monk
     assert cli.main(["status", "--config", str(path)]) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("schedule: no local Prefect server runs")
     assert list(home.iterdir()) == [], "nothing started, nothing written"
+
+
+def test_a_check_against_an_api_that_never_answers_lets_go_of_the_lock_in_its_bound(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/scheduling.md: the check's calls are bounded (`CHECK_WITHIN_S`), so a starting `serve`'s wait for it
+    (`CHECK_HELD_AT_MOST_S`) outlasts it; Prefect's own request timeout is 60 s."""
+    path = tmp_path / "newsflow.toml"
+    path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
+                    'url = "http://127.0.0.1:9/feed.xml"\n')
+    config = load_config(path)
+    with holding_the_service_lock(config.warehouse_path):
+        pass  # a service ran here once
+    monkeypatch.setattr(unserved, "CHECK_WITHIN_S", 0.5)
+    assert unserved.CHECK_WITHIN_S < runlock.CHECK_HELD_AT_MOST_S
+    with socket.socket() as silent:  # the kernel accepts the connection; nothing ever reads or answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        said: list[str | None] = []
+
+        def check() -> None:
+            with temporary_settings({PREFECT_API_URL: f"http://127.0.0.1:{silent.getsockname()[1]}/api"}):
+                said.append(pause_a_schedule_no_service_serves(config, deployment_name(config.path)))
+
+        checking = threading.Thread(target=check, daemon=True)  # unbounded, it held on past 200 s (the review)
+        checking.start()
+        checking.join(runlock.CHECK_HELD_AT_MOST_S)
+        assert not checking.is_alive(), "the check let go before a starting serve stops waiting for it"
+    assert said == [None]
+    assert not runlock.run_lock_is_held(service_lock_path(config.warehouse_path))
