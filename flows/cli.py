@@ -49,7 +49,7 @@ from newsflow.cli_signals import a_stop_was_asked, drop_further_interrupts, forg
 from newsflow.config import Config, load_config
 from newsflow.errors import NewsflowError
 from newsflow.launch import signals_interrupt_while_loading
-from newsflow.runlock import holding_the_service_lock
+from newsflow.runlock import holding_the_service_lock, service_lock_path
 
 EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
 # How long past its budget (and `extract.timeout`) a run waits on a Prefect API that does not answer,
@@ -84,6 +84,8 @@ def run_command(args: argparse.Namespace) -> int:
         api = connect(quiet=mode == "quiet")
     except PrefectUnavailable as exc:
         return _fail(str(exc), EXIT_PREFECT)
+    quiet_prefects_console(mode)
+    note_an_unserved_schedule(config, api, mode)
     watchdog = watch_for_a_hung_api(config, api)
     cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
     result: dict[str, Any] | None = None
@@ -113,6 +115,23 @@ def run_command(args: argparse.Namespace) -> int:
         cancel_watch.stop()
     print_summary(result, mode)
     return 0
+
+
+def note_an_unserved_schedule(config: Config, api: PrefectApi, mode: str) -> None:
+    """The schedule a killed `newsflow serve` left active, paused now, in one line (flows/unserved.py). Where no
+    service ever ran for the warehouse (no lock file) it costs nothing: Prefect's settings, rebuilt for the check,
+    cost every run 60-120 ms before the review."""
+    if not service_lock_path(config.warehouse_path).exists():
+        return
+    configure_prefect_environment()
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
+
+    with temporary_settings({PREFECT_API_URL: api.url}):
+        said = pause_a_schedule_no_service_serves(config, deployment_name(config.path))
+    if said is not None and mode != "quiet":
+        print(f"{start_own_line()}newsflow: {said}", file=sys.stderr)
 
 
 def interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cancel_watch: CancelWatch) -> int:
@@ -273,7 +292,9 @@ def connect(*, quiet: bool) -> PrefectApi:
     return api
 
 
-def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
+def quiet_prefects_console(mode: str) -> None:
+    """Before Prefect's import, which sets its logging up from these once (so before `note_an_unserved_schedule`:
+    imported there first, Prefect printed every run's INFO lines and a failed task's traceback under --quiet)."""
     if mode != "verbose":  # Prefect's lines still reach the API; a failure is the command's one line
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         # prefect._internal's own handler: a service that cannot reach the API logs each item it
@@ -281,6 +302,10 @@ def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: Prefec
         # to stderr itself, unless the process says handler errors are not to be shown.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_DEBUG_LEVEL", "CRITICAL")
         logging.raiseExceptions = False
+
+
+def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
+    quiet_prefects_console(mode)
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 

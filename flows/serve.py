@@ -28,9 +28,7 @@ one (flows/staleruns.py, Prefect 32).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import math
-import re
 import signal
 import time
 from collections.abc import Callable
@@ -50,6 +48,7 @@ from flows.ingest import ingest
 from flows.servepatience import StopServing, Workload, describe, ride_out_failing_calls, say
 from flows.servestop import ServiceRunner
 from flows.staleruns import delete_stale_runs
+from flows.unserved import deployment_name, served_from_here
 from flows.zombies import end_stranded_runs, mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError
@@ -59,15 +58,6 @@ from newsflow.servicewatch import name_this_process_the_service
 DEPLOYMENT_CHECK_S = 10.0  # Prefect's default poll: a deleted deployment is said within ~2 of these
 CLOCK_JUMP_S = 120.0  # the machine's clock moved this far from the steady one between two polls: plan again
 SHARED_DEPLOYMENT = "ingest/serve"  # what every config's service served before: deleted as a service starts
-_UNSAFE_IN_A_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def deployment_name(config_path: Path) -> str:
-    """`serve-<stem>-<8 hex digits>`, from the config's absolute path: one deployment per config,
-    the same one across restarts (a config moved or renamed gets a new one)."""
-    stem = _UNSAFE_IN_A_NAME.sub("-", config_path.stem).strip("-")[:40] or "config"
-    digest = hashlib.sha256(str(config_path).encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    return f"serve-{stem}-{digest}"
 
 
 def schedule_for(settings: ScheduleSettings) -> Schedule:
@@ -154,6 +144,7 @@ def serve_options(config: Config) -> dict[str, Any]:
         "concurrency_limit": one_run_at_a_time(),
         "parameters": {"config_path": str(config.path)},
         "description": f"newsflow ingest on the schedule in {config.path}",
+        "tags": [served_from_here()],  # whose schedule a run here may pause once no service lives (flows/unserved.py)
         "paused": True,
     }
 

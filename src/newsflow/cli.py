@@ -25,7 +25,7 @@ from typing import Any, TextIO, cast
 from newsflow import __version__, cli_search, queries
 from newsflow.cli_feeds import cmd_feeds
 from newsflow.cli_output import fail, format_result
-from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve
+from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve, cmd_status
 from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the ingest flow on the config's [schedule] until stopped")
     _add_config(serve)
+    status = commands.add_parser("status", help="whether a service serves the warehouse, and its schedule; pauses a "
+                                 "schedule a killed service left active")
+    _add_config(status)
 
     query = commands.add_parser("query", help="run read-only SQL, or a named query, against the warehouse")
     query.add_argument("sql", nargs="?", help="one SQL statement, or the name of a query in warehouse/queries/")
@@ -135,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def dispatch(args: argparse.Namespace) -> int:
-    handlers = {"run": cmd_run, "serve": cmd_serve, "query": cmd_query, "stories": cmd_stories,
+    handlers = {"run": cmd_run, "serve": cmd_serve, "status": cmd_status, "query": cmd_query, "stories": cmd_stories,
                 "reextract": cmd_reextract, "export": cmd_export, "feeds": cmd_feeds,
                 "search": cli_search.cmd_search, "spool-convert": cmd_spool_convert}
     try:

@@ -41,6 +41,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return flow_command("serve")(args)
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    return flow_command("status")(args)
+
+
 class OutputThatMayFill:
     """stdout or stderr of a run or a service, sent to a log on a disk that fills up (a cron line's
     `>> /var/log/newsflow.log 2>&1`, the log partition full while the warehouse's has room).

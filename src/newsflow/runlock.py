@@ -7,6 +7,11 @@ while nothing serves): the other one then serves a paused schedule, and ingests 
 a word. So the second one refuses to start, in one line naming the first (exit 3). The lock is an
 `flock`, released by the kernel when the process ends, however it ends.
 
+A command that finds no service alive takes the same lock for a moment (`no_service_alive`, "<pid> check" in
+the file): whoever takes it without waiting knows no service of that warehouse lives (the kernel drops a killed
+service's lock), and no service can start while it is held, so a schedule it pauses cannot race a restarted
+service (flows/unserved.py). A `serve` that finds a check holding it waits for it (`CHECK_HELD_AT_MOST_S`).
+
 It also holds what the run lock (`Warehouse.run_lock`, `<warehouse>.run.lock`) and the service lock share:
 writing who holds a lock (`write_holder`, which a full disk makes one line, exit 3) and reading it back.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,10 +34,58 @@ def service_lock_path(warehouse_path: Path) -> Path:
     return warehouse_path.with_name(warehouse_path.name + ".serve.lock")
 
 
+CHECK = "check"  # the holder word of a command checking, for a moment, that no service lives
+CHECK_HELD_AT_MOST_S = 30.0  # how long a starting `serve` waits for a check (a few API calls) to let go
+_CHECK_POLL_S = 0.05
+
+
 @contextmanager
 def holding_the_service_lock(warehouse_path: Path) -> Iterator[None]:
     """Hold `<warehouse>.serve.lock`, or raise WarehouseLockedError naming the service that does."""
     path = service_lock_path(warehouse_path)
+    with _opened(path) as handle:
+        deadline = time.monotonic() + CHECK_HELD_AT_MOST_S
+        while not _took(handle):
+            pid, command = _holder(handle)
+            if not _a_check_holds(pid, command) or time.monotonic() > deadline:
+                raise WarehouseLockedError(_refusal(pid, command, warehouse_path))
+            time.sleep(_CHECK_POLL_S)  # a check holds it for a few API calls; flock has no timed wait
+        write_holder(handle, str(os.getpid()), path)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def no_service_alive(warehouse_path: Path) -> Iterator[bool]:
+    """True while this process holds the service lock (so no service of the warehouse lives, and none can
+    start), False where a service (or another check) holds it. Nothing is created: no lock file, no service
+    ever ran here. An unreadable file or folder counts as a service alive (the safe side: nothing is paused)."""
+    path = service_lock_path(warehouse_path)
+    try:
+        handle = open(path, "r+")  # noqa: SIM115 - closed by the `with` below
+    except OSError:
+        yield False
+        return
+    with handle:
+        if not _took(handle):
+            yield False
+            return
+        try:
+            write_holder(handle, f"{os.getpid()} {CHECK}", path)
+        except WarehouseError:  # a full disk: a `serve` starting now would take the dead service's pid for a live
+            fcntl.flock(handle, fcntl.LOCK_UN)  # one; write_holder let go already
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[Any]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a+")  # noqa: SIM115 - closed by the `with` below
@@ -39,19 +93,69 @@ def holding_the_service_lock(warehouse_path: Path) -> Iterator[None]:
         raise WarehouseError(f"cannot write the service lock {path}: {exc.strerror or exc}; check warehouse.path "
                              "(newsflow serve keeps its lock beside the warehouse)") from exc
     with handle:
+        yield handle
+
+
+def _took(handle: Any) -> bool:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _holder(handle: Any) -> tuple[str, str]:
+    handle.seek(0)
+    pid, _, command = handle.read(_HOLDER_MAX_CHARS).strip().partition(" ")
+    return pid, command
+
+
+def _refusal(pid: str, command: str, warehouse_path: Path) -> str:
+    holder = f" (pid {pid})" if pid.isdigit() else ""
+    if command == CHECK:  # named a service before the review: a stuck check (stopped with Ctrl-Z, a frozen API)
+        return (f"a newsflow command{holder} checking that no service serves {warehouse_path} has held its service "
+                f"lock for over {CHECK_HELD_AT_MOST_S:.0f} s; let it end (or stop it), then start newsflow serve again")
+    return (f"another newsflow serve{holder} already serves {warehouse_path}; one service per warehouse: stop "
+            "that one first, or leave it running")
+
+
+def _a_check_holds(pid: str, command: str) -> bool:
+    """A check holds the lock: it says so, or it has just taken it and not yet written its pid over that of the
+    service it found dead (no process here has that pid now; a service on another machine sharing the file
+    would be waited for, then named), or the file is empty: a check or a service between truncating it and
+    writing its pid (`write_holder`; before the review a `serve` reading that instant refused, naming no one)."""
+    if command == CHECK or not pid:
+        return True
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process: alive
+        return False
+    return False
+
+
+def serving_pid(warehouse_path: Path) -> str | None:
+    """The pid the `newsflow serve` holding the warehouse's service lock wrote ("" unsaid, unreadable), or None
+    where none holds it: no lock file, the lock free, or held by a check (which takes it only where no service
+    lives). A shared lock asked without waiting, so it writes nothing and needs no write permission."""
+    path = service_lock_path(warehouse_path)
+    try:
+        handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the `with` below
+    except (FileNotFoundError, NotADirectoryError):  # no service ever ran here (a folder that is a file: none can)
+        return None
+    except OSError:  # unreadable to this user: held, or not, all the same; the safe side is a service
+        return ""
+    with handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            pid = handle.read().strip()
-            holder = f" (pid {pid})" if pid.isdigit() else ""
-            raise WarehouseLockedError(f"another newsflow serve{holder} already serves {warehouse_path}; one "
-                                       "service per warehouse: stop that one first, or leave it running") from None
-        write_holder(handle, str(os.getpid()), path)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            pid, command = _holder(handle)
+            return None if command == CHECK else pid if pid.isdigit() else ""
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return None
 
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
