@@ -48,6 +48,7 @@ from newsflow.refine import (
 from newsflow.standfirst import restore_standfirst
 from newsflow.storystart import drop_start_furniture
 from newsflow.subheads import ShownHeadings
+from newsflow.summarybox import drop_summary_box
 from newsflow.tails import drop_offer_box, drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count
 
@@ -95,13 +96,21 @@ def story_text(
     text = drop_unconfirmed_lines(text, readability)
     subheads = ShownHeadings(readability, page, found.final_body, found.own_body)
     text = drop_start_furniture(drop_unconfirmed_lines(text, json_ld_article_body(page), subheads), page)  # new head
-    text = drop_story_tail(text, readability, page)
+    text = _unconfirmed_after_tail(text, drop_story_tail(text, readability, page), readability, subheads)
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
-    text = drop_offer_box(drop_reader_call(restore_standfirst(text, page, title), page), page)
+    text = restore_standfirst(drop_summary_box(text, page), page, title)
+    text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_author_box(text, page, html)
     return drop_link_hints(text, page)
+
+
+def _unconfirmed_after_tail(text: str, cut: str, readability: str | None, subheads: ShownHeadings) -> str:
+    """`cut` (the text less its story tail) read again for short lines readability lacks, when the tail went: readers'
+    comments after a stub story kept the whole text under the agreement at which such lines are read
+    (`refine.CONFIRM_MIN_AGREEMENT`), and a cookie banner's line among the story's stayed (thirty-sixth pass)."""
+    return cut if cut == text else drop_unconfirmed_lines(cut, readability, subheads)
 
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:

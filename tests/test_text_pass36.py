@@ -1,0 +1,75 @@
+"""The thirty-sixth text pass (docs/extraction.md, "Thirty-sixth pass, text"): a summary box the page marks as one,
+above the story, on hand-written pages (none copied from a site)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsflow.extract import extract_article
+
+URL = "https://bay.example/news/ferry"
+STORY = (
+    "The ferry left the north pier at seven in the morning with forty passengers and the mayor on board for the trip.",
+    "Repairs to its engines and hull took two years instead of one, after the shipyard found rust in the keel.",
+    "The council expects the crossing to carry about nine hundred people a day once the summer timetable begins.",
+    "Fares stay as they were before the repairs, and season tickets bought in the spring remain valid on the boat.",
+)
+POINTS = (
+    "The ferry is back on the bay after two years of repairs to its engines and hull.",
+    "The council expects nine hundred passengers a day in the summer.",
+    "Fares and season tickets stay as they were before the repairs.",
+)
+SUMMARY_LABELS = ("Kort fortalt", "Kortversjonen", "Kort sagt", "Lyhyesti", "In short", "Das Wichtigste in Kürze",
+                  "En bref")
+SUMMARY_CLASSES = ("article-summary", "column aiArticleSummary compressed", "_summary_z2qlv_1 _component_1vcc0_1",
+                   "story-summary-box")
+
+
+def _page(box: str, standfirst: str = "") -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    return ("<html><head><title>The ferry is back</title></head><body><article><h1>The ferry is back</h1>"
+            f"{standfirst}<div class='body'>{box}{paragraphs}</div></article></body></html>")
+
+
+def _box(label: str, marked: str, heading: str = "<h2>") -> str:
+    items = "".join(f"<li>{point}</li>" for point in POINTS)
+    closing = heading.split(" ")[0].replace("<", "</").rstrip(">") + ">"
+    return f"<div class='{marked}'>{heading}{label}{closing}<div><ul>{items}</ul></div></div>"
+
+
+@pytest.mark.parametrize("label", SUMMARY_LABELS)
+def test_a_summary_box_the_page_marks_as_one_is_no_line_of_the_story(label: str) -> None:
+    """A box of the story's points under a label ("Kort fortalt", "Kortversjonen": Norwegian papers' summaries,
+    written by a model and approved by the desk), in a container whose class or id says it is a summary: the
+    readers' text is the story, as the references have it. The label's language does not matter: the page's
+    markup says what the box is."""
+    for marked in SUMMARY_CLASSES:
+        article = extract_article(_page(_box(label, marked)), URL)
+        assert article is not None
+        assert article.text == "\n".join(STORY), marked
+
+
+def test_a_summary_box_whose_label_is_marked_too_is_no_line_of_the_story() -> None:
+    """The label's own element is classed as the summary's title ("summaryTitle"): the box is the marked ancestor
+    that holds the list, not the label's element."""
+    article = extract_article(_page(_box("Kort fortalt", "column aiArticleSummary", "<h2 class='summaryTitle'>")), URL)
+    assert article is not None
+    assert article.text == "\n".join(STORY)
+
+
+def test_a_summary_box_under_the_standfirst_leaves_the_standfirst_first() -> None:
+    """The box between the standfirst and the story (Dagbladet's order): the standfirst stays, the box goes."""
+    standfirst = "<p class='lead'>The old ferry returns to the bay this week after two long years in the yard.</p>"
+    article = extract_article(_page(_box("Kort fortalt", "aiArticleSummary"), standfirst), URL)
+    assert article is not None
+    assert article.text.split("\n")[0].startswith("The old ferry returns")
+    assert "Kort fortalt" not in article.text and POINTS[0] not in article.text
+
+
+def test_a_story_s_own_points_under_a_label_stay() -> None:
+    """The guard: the same list under the same label, in a container that says nothing of a summary, is the
+    story's (the thirty-first pass's review: "Key points:" over the story's lines is its own text)."""
+    for marked in ("points", "box", "article-body-list"):
+        article = extract_article(_page(_box("Kort fortalt", marked)), URL)
+        assert article is not None
+        assert all(point in article.text for point in POINTS), marked
