@@ -10,12 +10,13 @@ then corrected with the page's own signals (`newsflow.refine`: headline line, le
 a script payload's story for pages rendered by scripts (`newsflow.payload`), notices and teaser blocks,
 and short lines that readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does
 not confirm, subheads excepted: `newsflow.subheads`), then cut at the story's end (`newsflow.tails`: what
-readability does not confirm after the story, other stories' linked headlines, an agency's signature),
-pictures' captions and credits that readability-lxml's output shows as such dropped (`newsflow.captions`),
-story paragraphs that trafilatura's container left out put back (`newsflow.continuation`: a long paragraph
-readability has inside the story, the rest of a body split into containers of one kind), the standfirst
-the page shows between headline and story put back (`newsflow.standfirst`), a last line calling the
-reader to a link dropped (`newsflow.tails`), and the author's box after the story dropped
+readability does not confirm after the story, other stories' linked headlines, an agency's signature; once it
+went, the short lines readability lacks read again), pictures' captions and credits that readability-lxml's
+output shows as such dropped (`newsflow.captions`), story paragraphs that trafilatura's container left out put
+back (`newsflow.continuation`: a long paragraph readability has inside the story, the rest of a body split into
+containers of one kind), a summary box the page marks as one dropped (`newsflow.summarybox`), the standfirst the
+page shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a link
+dropped (`newsflow.tails`), and the author's box after the story dropped
 (`newsflow.authorbox`). `is_article_text` then says whether what is left is an article at all.
 Measurements behind each rule: docs/extraction.md.
 """
