@@ -92,3 +92,18 @@ def test_a_page_of_many_labels_and_a_long_summary_class_costs_little() -> None:
     started = process_time()
     assert drop_summary_box(text, tree) == text
     assert process_time() - started < 0.5
+
+
+@pytest.mark.parametrize("marked", ["entry-summary", "story summary"])
+def test_a_short_story_s_own_points_in_a_body_classed_a_summary_stay(marked: str) -> None:
+    """Review: a short story's whole body in a container classed a summary (WordPress's "entry-summary", a teaser's
+    class kept on the story), opening with its own label and points: the container holds the story's paragraphs
+    after the list, so it is the story's, not a box above it; the points are the story's text."""
+    items = "".join(f"<li>{point}</li>" for point in POINTS)
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    page = ("<html><head><title>The ferry is back</title></head><body><article><h1>The ferry is back</h1>"
+            f"<div class='{marked}'><h2>Key points</h2><ul>{items}</ul>{paragraphs}</div></article></body></html>")
+    article = extract_article(page, URL)
+    assert article is not None
+    assert all(point in article.text for point in POINTS) and "Key points" in article.text
+

@@ -45,7 +45,8 @@ def drop_summary_box(text: str, tree: Any) -> str:
         if items < SUMMARY_MIN_ITEMS or not _is_label(line) or tree is None:
             continue
         points = [item[len(LIST_ITEM_MARK):] for item in lines[index + 1: index + 1 + items]]
-        if not _in_summary_box(tree, line, points):
+        after = lines[index + 1 + items] if index + 1 + items < len(lines) else ""
+        if not _in_summary_box(tree, line, points, after):
             return text
         return PARAGRAPH_SEPARATOR.join(lines[:index] + lines[index + 1 + items:])
     return text
@@ -65,11 +66,12 @@ def _is_label(line: str) -> bool:
             and not line.endswith(_SENTENCE_END))
 
 
-def _in_summary_box(tree: Any, label: str, points: list[str]) -> bool:
+def _in_summary_box(tree: Any, label: str, points: list[str], after: str) -> bool:
     """Whether an element whose own text is `label` has, among itself and its SUMMARY_MAX_DEPTH nearest ancestors,
     one marked as a summary (`_SUMMARY_MARK` in its class or id) that holds every one of `points`: the box, read to
     SUMMARY_MAX_CHARACTERS at most. The label's own element may be marked ("summaryTitle"), so the walk goes on up to
-    the box that holds the list."""
+    the box that holds the list. A marked element that holds the text's line `after` the points too is the story's
+    container (a short body classed "entry-summary"), not a box above the story: no box then (review)."""
     for count, node in enumerate(tree.xpath(TEXT_HOLDING, probe=label)):
         if count == MAX_LABELS_READ:
             break
@@ -84,6 +86,8 @@ def _in_summary_box(tree: Any, label: str, points: list[str]) -> bool:
                 if box is None:
                     break
                 shown = normalized_line(box)
+                if after and after in shown:
+                    return False
                 if all(point in shown for point in points):
                     return True
             element = element.getparent()
