@@ -107,3 +107,16 @@ def test_a_short_story_s_own_points_in_a_body_classed_a_summary_stay(marked: str
     assert article is not None
     assert all(point in article.text for point in POINTS) and "Key points" in article.text
 
+
+
+def test_a_summary_box_whose_points_hold_emphasis_is_no_line_of_the_story() -> None:
+    """Review: a point with an emphasised word before a comma or inside a word ("<em>is</em>,", "fe<b>rr</b>y"):
+    the box's text, read piece by piece, has spaces where the stored line has none; the box is known all the same."""
+    items = ("The ferry <em>is</em>, after two years of repairs to its engines and hull, back on the bay.",
+             "The council expects nine hundred <b>pass</b>engers a day in the summer.",
+             "Fares and season tickets stay as they were «<i>before</i>» the repairs.")
+    box = ("<div class='aiArticleSummary'><h2>Kort fortalt</h2><ul>"
+           + "".join(f"<li>{item}</li>" for item in items) + "</ul></div>")
+    article = extract_article(_page(box), URL)
+    assert article is not None
+    assert article.text == "\n".join(STORY)
