@@ -120,3 +120,15 @@ def test_a_summary_box_whose_points_hold_emphasis_is_no_line_of_the_story() -> N
     article = extract_article(_page(box), URL)
     assert article is not None
     assert article.text == "\n".join(STORY)
+
+
+def test_a_story_that_is_a_labelled_list_in_a_summary_class_is_kept() -> None:
+    """Review: a brief whose whole text is a label over its points, in a container classed a summary: no story
+    follows the list, so it is no box above a story; dropping it left nothing, and the page was stored as no
+    article."""
+    items = "".join(f"<li>{point}</li>" for point in (*POINTS, *STORY))
+    page = ("<html><head><title>The ferry is back</title></head><body><article><h1>The ferry is back</h1>"
+            f"<div class='entry-summary'><h2>What we know</h2><ul>{items}</ul></div></article></body></html>")
+    article = extract_article(page, URL)
+    assert article is not None
+    assert all(point in article.text for point in POINTS)

@@ -45,8 +45,9 @@ def drop_summary_box(text: str, tree: Any) -> str:
         if items < SUMMARY_MIN_ITEMS or not _is_label(line) or tree is None:
             continue
         points = [item[len(LIST_ITEM_MARK):] for item in lines[index + 1: index + 1 + items]]
-        after = lines[index + 1 + items] if index + 1 + items < len(lines) else ""
-        if not _in_summary_box(tree, line, points, after):
+        if index + 1 + items == len(lines):
+            return text  # no story under the list: the list is the story (a brief), not a box above one
+        if not _in_summary_box(tree, line, points, lines[index + 1 + items]):
             return text
         return PARAGRAPH_SEPARATOR.join(lines[:index] + lines[index + 1 + items:])
     return text
@@ -86,7 +87,7 @@ def _in_summary_box(tree: Any, label: str, points: list[str], after: str) -> boo
                 if box is None:
                     break
                 shown = _unspaced(box)
-                if after and _unspaced(after) in shown:
+                if _unspaced(after) in shown:
                     return False
                 if all(_unspaced(point) in shown for point in points):
                     return True
