@@ -241,6 +241,20 @@ def test_a_tiny_split_storys_cookie_banner_beside_comments_is_not_stored(lang: s
     assert kept_furniture(page, text) == [] and story_faults(page, text) == []
 
 
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-sixth pass, text, its review): "
+                   "the same tiny split stub with a newsletter box, readers' comments and the author's box after them: "
+                   "the comment's line stays on main and on the thirty-sixth pass alike (cause not traced in the "
+                   "review; without the author's box the comment goes in en)")
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_a_tiny_split_storys_comment_before_the_authors_box_is_not_stored(lang: str) -> None:
+    """Shrunk in review (`test_unwanted_furniture_is_not_stored` under --hypothesis-seed=4401 still fails after the
+    cookie banner's fix, on another page): three one-sentence paragraphs split over two containers, hashed classes, a
+    menu, a newsletter box, readers' comments and the author's box."""
+    page = TextPage(lang=lang, sizes=(1, 1, 1), variant=0, layout="split", body_class=0, hashed=True,
+                    furniture=("menu", "appeal", "comments", "author"))
+    assert kept_furniture(page, stored_text(page)) == []
+
+
 @pytest.mark.parametrize(("lang", "body_class"), [("en", 0), ("fr", 0), ("es", 1), ("it", 1)])
 def test_a_split_storys_rest_keeps_its_paragraphs_and_its_list(lang: str, body_class: int) -> None:
     """Shrunk: a story split over two containers of one kind (`div.article-body`, then `div.article-body
