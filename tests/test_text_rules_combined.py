@@ -228,17 +228,30 @@ def test_a_tiny_split_storys_unnamed_comment_is_not_stored(lang: str) -> None:
     assert kept_furniture(page, stored_text(page)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-fifth pass, text: found by the "
-                   "lead's hunt, session 34, and on the session's start too): the same stub as the tiny split story's "
-                   "comment above, without a standfirst: trafilatura's fallback takes the page's paragraphs, and with "
-                   "readers' comments beside it the cookie banner's stays")
-@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "nl", "it"])
 def test_a_tiny_split_storys_cookie_banner_beside_comments_is_not_stored(lang: str) -> None:
     """Shrunk (`test_unwanted_furniture_is_not_stored` under --hypothesis-seed=4401, session 34): three one-sentence
     paragraphs split over two containers, classes a build tool's hashes, a menu, readers' comments and a cookie
-    banner. Without the comments, or with five sentences, the banner goes."""
+    banner. trafilatura's fallback takes the page's paragraphs, the banner's and the comment's; beside the comment the
+    text agreed too little with readability-lxml's for the banner's unconfirmed line to go (fixed, thirty-sixth pass:
+    the unconfirmed lines are read again once the story's tail, the comment, is cut)."""
     page = TextPage(lang=lang, sizes=(1, 1, 1), variant=0, layout="split", body_class=0, hashed=True,
                     furniture=("menu", "comments", "cookie"))
+    text = stored_text(page)
+    assert kept_furniture(page, text) == [] and story_faults(page, text) == []
+
+
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-sixth pass, text, its review): "
+                   "the same tiny split stub with a newsletter box, readers' comments and the author's box after them: "
+                   "the comment's line stays on main and on the thirty-sixth pass alike (cause not traced in the "
+                   "review; without the author's box the comment goes in en)")
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_a_tiny_split_storys_comment_before_the_authors_box_is_not_stored(lang: str) -> None:
+    """Shrunk in review (`test_unwanted_furniture_is_not_stored` under --hypothesis-seed=4401 still fails after the
+    cookie banner's fix, on another page): three one-sentence paragraphs split over two containers, hashed classes, a
+    menu, a newsletter box, readers' comments and the author's box."""
+    page = TextPage(lang=lang, sizes=(1, 1, 1), variant=0, layout="split", body_class=0, hashed=True,
+                    furniture=("menu", "appeal", "comments", "author"))
     assert kept_furniture(page, stored_text(page)) == []
 
 

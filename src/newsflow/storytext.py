@@ -10,12 +10,13 @@ then corrected with the page's own signals (`newsflow.refine`: headline line, le
 a script payload's story for pages rendered by scripts (`newsflow.payload`), notices and teaser blocks,
 and short lines that readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does
 not confirm, subheads excepted: `newsflow.subheads`), then cut at the story's end (`newsflow.tails`: what
-readability does not confirm after the story, other stories' linked headlines, an agency's signature),
-pictures' captions and credits that readability-lxml's output shows as such dropped (`newsflow.captions`),
-story paragraphs that trafilatura's container left out put back (`newsflow.continuation`: a long paragraph
-readability has inside the story, the rest of a body split into containers of one kind), the standfirst
-the page shows between headline and story put back (`newsflow.standfirst`), a last line calling the
-reader to a link dropped (`newsflow.tails`), and the author's box after the story dropped
+readability does not confirm after the story, other stories' linked headlines, an agency's signature; once it
+went, the short lines readability lacks read again), pictures' captions and credits that readability-lxml's
+output shows as such dropped (`newsflow.captions`), story paragraphs that trafilatura's container left out put
+back (`newsflow.continuation`: a long paragraph readability has inside the story, the rest of a body split into
+containers of one kind), a summary box the page marks as one dropped (`newsflow.summarybox`), the standfirst the
+page shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a link
+dropped (`newsflow.tails`), and the author's box after the story dropped
 (`newsflow.authorbox`). `is_article_text` then says whether what is left is an article at all.
 Measurements behind each rule: docs/extraction.md.
 """
@@ -48,6 +49,7 @@ from newsflow.refine import (
 from newsflow.standfirst import restore_standfirst
 from newsflow.storystart import drop_start_furniture
 from newsflow.subheads import ShownHeadings
+from newsflow.summarybox import drop_summary_box
 from newsflow.tails import drop_offer_box, drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count
 
@@ -95,13 +97,21 @@ def story_text(
     text = drop_unconfirmed_lines(text, readability)
     subheads = ShownHeadings(readability, page, found.final_body, found.own_body)
     text = drop_start_furniture(drop_unconfirmed_lines(text, json_ld_article_body(page), subheads), page)  # new head
-    text = drop_story_tail(text, readability, page)
+    text = _unconfirmed_after_tail(text, drop_story_tail(text, readability, page), readability, subheads)
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
-    text = drop_offer_box(drop_reader_call(restore_standfirst(text, page, title), page), page)
+    text = restore_standfirst(drop_summary_box(text, page), page, title)
+    text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_author_box(text, page, html)
     return drop_link_hints(text, page)
+
+
+def _unconfirmed_after_tail(text: str, cut: str, readability: str | None, subheads: ShownHeadings) -> str:
+    """`cut` (the text less its story tail) read again for short lines readability lacks, when the tail went: readers'
+    comments after a stub story kept the whole text under the agreement at which such lines are read
+    (`refine.CONFIRM_MIN_AGREEMENT`), and a cookie banner's line among the story's stayed (thirty-sixth pass)."""
+    return cut if cut == text else drop_unconfirmed_lines(cut, readability, subheads)
 
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:

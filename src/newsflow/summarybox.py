@@ -1,0 +1,101 @@
+"""A summary box above the story: a label over a list of the story's points, in a box the page marks as a summary.
+
+Norwegian papers open a story with a model-written summary the desk approved ("Kort fortalt" at Dagbladet,
+"Kortversjonen" at VG: four "- " items) in a container classed as one (`aiArticleSummary`, `_summary_z2qlv_1`).
+trafilatura keeps it as the text's first lines, above or below the standfirst; the references leave it out
+(fundus's Dagbladet page 0.943 -> 0.995 without it). The label's words are any language's: the box is known by the
+page's markup, never by a phrase, so a story's own "Key points:" over its lines stays (thirty-first pass's review;
+docs/extraction.md, "Thirty-sixth pass, text").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsflow.leadins import LIST_ITEM_MARK
+from newsflow.pageblocks import TEXT_HOLDING, bounded_text, text_element
+from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
+
+LABEL_MAX_INDEX = 2
+"""The label is among the text's first LABEL_MAX_INDEX + 1 lines: above the story, a standfirst and a kicker at most
+before it."""
+LABEL_MAX_WORDS = 5
+SUMMARY_MIN_ITEMS = 2
+SUMMARY_MAX_DEPTH = 4
+"""The box is the label's element or one of its SUMMARY_MAX_DEPTH nearest ancestors."""
+SUMMARY_MAX_CHARACTERS = 2000
+"""A summary box is short; a container this long is the story's (a template that classes its whole body as an
+"entry-summary") and is not read to its end."""
+MAX_LABELS_READ = 5
+_SUMMARY_MARK = re.compile(r"summary|tldr|sammendrag|zusammenfassung", re.IGNORECASE)
+"""Words of a summary box's class or id: markup's English word (Dagbladet's `aiArticleSummary`, VG's
+`_summary_z2qlv_1`), "tldr", and Norwegian's and German's word for it, as a template may name its classes in its
+own language (not seen in the corpora)."""
+_SENTENCE_END = (".", "!", "?")
+
+
+def drop_summary_box(text: str, tree: Any) -> str:
+    """The text without a summary box's label and items among its first lines, when the page marks a box holding
+    them all as a summary (`_SUMMARY_MARK` in its class or id); the text as it is otherwise. Where the cheap text
+    test (a short label over SUMMARY_MIN_ITEMS list items near the top) rules the box out, the tree is not read."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    for index, line in enumerate(lines[: LABEL_MAX_INDEX + 1]):
+        items = _items_after(lines, index)
+        if items < SUMMARY_MIN_ITEMS or not _is_label(line) or tree is None:
+            continue
+        points = [item[len(LIST_ITEM_MARK):] for item in lines[index + 1: index + 1 + items]]
+        if index + 1 + items == len(lines):
+            return text  # no story under the list: the list is the story (a brief), not a box above one
+        if not _in_summary_box(tree, line, points, lines[index + 1 + items]):
+            return text
+        return PARAGRAPH_SEPARATOR.join(lines[:index] + lines[index + 1 + items:])
+    return text
+
+
+def _items_after(lines: list[str], index: int) -> int:
+    count = 0
+    for line in lines[index + 1:]:
+        if not line.startswith(LIST_ITEM_MARK):
+            break
+        count += 1
+    return count
+
+
+def _is_label(line: str) -> bool:
+    return (not line.startswith(LIST_ITEM_MARK) and word_count(line) <= LABEL_MAX_WORDS
+            and not line.endswith(_SENTENCE_END))
+
+
+def _in_summary_box(tree: Any, label: str, points: list[str], after: str) -> bool:
+    """Whether an element whose own text is `label` has, among itself and its SUMMARY_MAX_DEPTH nearest ancestors,
+    one marked as a summary (`_SUMMARY_MARK` in its class or id) that holds every one of `points`: the box, read to
+    SUMMARY_MAX_CHARACTERS at most. The label's own element may be marked ("summaryTitle"), so the walk goes on up to
+    the box that holds the list. A marked element that holds the text's line `after` the points too is the story's
+    container (a short body classed "entry-summary"), not a box above the story: no box then (review)."""
+    for count, node in enumerate(tree.xpath(TEXT_HOLDING, probe=label)):
+        if count == MAX_LABELS_READ:
+            break
+        if normalized_line(str(node)) != label:
+            continue
+        element = text_element(node)
+        for _ in range(SUMMARY_MAX_DEPTH + 1):
+            if element is None or not isinstance(element.tag, str):
+                break
+            if _SUMMARY_MARK.search(f"{element.get('class', '')} {element.get('id', '')}"):
+                box = bounded_text(element, SUMMARY_MAX_CHARACTERS)
+                if box is None:
+                    break
+                shown = _unspaced(box)
+                if _unspaced(after) in shown:
+                    return False
+                if all(_unspaced(point) in shown for point in points):
+                    return True
+            element = element.getparent()
+    return False
+
+
+def _unspaced(text: str) -> str:
+    """The text without its whitespace: the stored line and the box's pieces differ in spaces around an emphasised
+    word ("<em>is</em>," stored as "is,", "fe<b>rr</b>y" as "ferry"; review)."""
+    return "".join(text.split())
