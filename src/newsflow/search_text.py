@@ -29,6 +29,7 @@ import snowballstemmer
 
 from newsflow.search_acronyms import acronym_terms, is_acronym_term
 from newsflow.search_apostrophes import apostrophe_terms
+from newsflow.search_numbers import numbers_joined
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.text import CJK_RANGES
 
@@ -141,40 +142,6 @@ _UNSPACED_CHAR = re.compile(f"[{_UNSPACED_RANGES}]")
 # Casefolding `ΐ` and `ΰ` gives iota and upsilon with dialytika and tonos as two marks: they go with them.
 _GREEK_TWO_MARKS = (("\u03b9\u0308\u0301", "\u03b9"), ("\u03c5\u0308\u0301", "\u03c5"))
 _SPECIAL = re.compile(f"[{LETTER_VARIANTS[0]}{_UNSPACED_RANGES}\u0308]")
-# A number written with its digits in groups is one word, the number written without them: `1,000`,
-# `1.000` (German), `1'000` and `1’000` (Swiss), and Indian `1,00,000` are `1000` and `100000`, as
-# `1000` is. A group is 3 digits after one
-# separator, the same one throughout; so a decimal `3.5` or `3,5` stays two words (`3 5`), never
-# `3,500` (`3500`); a date `12.05.2026` stays three words and `2026.100` two (a number's groups start
-# and end with its run of digits). A space does not join (`on May 5 200 people`), a no-break, narrow or
-# thin one neither: the stored text has them as plain spaces (text.normalize_text), so French `1 000` is
-# `1 000` there, and a query pasting `1 000` with its no-break space must find it. RE2 has no
-# look-around: views/search.sql's search_numbers_joined takes the character after a number with it,
-# and a run of digits that starts no such number whole, which finds the same numbers.
-_NUMBER_SEPARATORS = ",.'\u2019"
-NUMBER_GROUPS = ("[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:"
-                 + "|".join(f"(?:{re.escape(sep)}[0-9]{{3}})+" for sep in _NUMBER_SEPARATORS) + ")")
-"""A number with its digits in groups (views/search.sql's search_numbers_joined holds the same pattern)."""
-_NUMBER_GROUPS = re.compile(f"(?<![0-9])(?:{NUMBER_GROUPS})(?![0-9])")
-_GROUPED_HINT = re.compile(f"[0-9][{_NUMBER_SEPARATORS}][0-9]{{3}}")
-# Runs of digits and separators: the rule is tried on these alone (a pattern that starts with a
-# look-behind is tried at every character of the text: ~2x the time, ~15% of analysing a news text).
-# A run starts and ends with digits and has none on either side, so the rule's look-arounds see the same.
-_DIGITS_APART = re.compile(f"[0-9]+(?:[{_NUMBER_SEPARATORS}][0-9]+)+")
-_NOT_DIGITS = str.maketrans("", "", _NUMBER_SEPARATORS)
-
-
-def numbers_joined(text: str) -> str:
-    """`text` with each number written in groups (`1,000`) written without them (`1000`)."""
-    if _GROUPED_HINT.search(text) is None:
-        return text
-    return _DIGITS_APART.sub(lambda digits: _NUMBER_GROUPS.sub(_joined, digits.group()), text)
-
-
-def _joined(number: re.Match[str]) -> str:
-    return number.group().translate(_NOT_DIGITS)
-
-
 # A word written with accents is also indexed without them (`analyse`): a query typed without accents
 # (`ha noi`, `cafe`, `sao paulo`, `lodz`) finds the accented words, and one typed with them only those
 # (`año` is not `ano`). Latin letters only: a letter with a diacritic is its base letter (NFD less its
