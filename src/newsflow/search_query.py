@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 from newsflow.search_acronyms import query_acronym
 from newsflow.search_apostrophes import query_joined
+from newsflow.search_numbers import numbers_joined
 from newsflow.search_separators import separated_tokens
-from newsflow.search_text import is_unit, numbers_joined, query_tokens, unaccented
+from newsflow.search_text import is_unit, query_tokens, unaccented
 from newsflow.text import CJK_RANGES
 
 MIN_PREFIX = 2
