@@ -26,9 +26,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-APOSTROPHES = "'\u2019\u2018\u00b4"
-"""Written or typed as an apostrophe: a typewriter one, a right quote, and a left quote and an acute accent, which
-keyboards and autocorrection put there (`O´Neill` in Spanish-language outlets, `O‘Neal`)."""
+APOSTROPHES = "'\u2019\u2018\u00b4\uff07`"
+"""Written or typed as an apostrophe: a typewriter one, a right quote, and a left quote, an acute accent, a
+full-width one and a backtick, which keyboards and autocorrection put there (`O´Neill` in Spanish-language outlets,
+`O‘Neal`, `O＇Brien` from a CJK keyboard, `O`Neal`); and `MODIFIER_APOSTROPHES`, read as `'`."""
+MODIFIER_APOSTROPHES = "\u02b9\u02bb\u02bc\u02bd\u02be\u02bf"
+"""Modifier letters written as apostrophes (docs/search.md, "Analyst 42"): `ʼ` (Ukrainian's and Belarusian's
+apostrophe, and their transliterations), the Hawaiian ʻokina `ʻ`, transliteration's hamza and ayin `ʾ` `ʿ`
+(`Qurʾan`, `Shiʿite`), `ʽ`, and the prime `ʹ` (`Lʹviv`). Unicode calls them letters, so a word held one
+(`Hawaiʻi` was the word `hawaiʻi`, which neither `hawaii` nor `Hawai'i` found): search reads each as `'`
+(`search_text.LETTER_VARIANTS`, views/search.sql's search_unvaried), and so does this rule."""
+_AS_APOSTROPHE = str.maketrans(dict.fromkeys(MODIFIER_APOSTROPHES, "'"))
+_MODIFIER = re.compile(f"[{MODIFIER_APOSTROPHES}]")
 CONTRACTIONS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
 """The part after an apostrophe that makes an English contraction or possessive: not joined."""
 ELIDED = frozenset({"dell", "dall", "nell", "sull", "coll", "pell", "all", "quell", "quest", "bell", "sant",
@@ -42,6 +51,11 @@ which would be another word (`l'Inde` is no `Linde`, `l'Est` no `lest`; typed `l
 _WORD = re.compile(f"[^\\W\\d_]+(?:[{APOSTROPHES}][^\\W\\d_]+)+")
 _APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+def as_apostrophes(text: str) -> str:
+    """`text` with each of `MODIFIER_APOSTROPHES` written `'`."""
+    return text if text.isascii() or _MODIFIER.search(text) is None else text.translate(_AS_APOSTROPHE)
 
 
 def joined_word(word: str, *, typed: bool = False) -> str | None:
@@ -67,6 +81,7 @@ def joined_word(word: str, *, typed: bool = False) -> str | None:
 def apostrophe_terms(text: str) -> Counter[str]:
     """The joined words of `text` (as written: `search_text` folds them as any word), with their counts."""
     found: Counter[str] = Counter()
+    text = as_apostrophes(text)
     end = 0
     # from each apostrophe between letters back to its word's start: a scan of the text for the word pattern
     # tried it at every letter (~1.5x the cost of analysing an English text, most of which hold an apostrophe)
@@ -88,4 +103,12 @@ def apostrophe_terms(text: str) -> Counter[str]:
 def query_joined(word: str) -> str | None:
     """An unquoted query word that is one word written with an apostrophe the rule joins (`O'Brien`, `o'brien`):
     the joined word as typed (`OBrien`), looked for beside the phrase of its parts; else None."""
+    word = as_apostrophes(word)
     return joined_word(word, typed=True) if _WORD.fullmatch(word) is not None else None
+
+
+def phrase_joined(phrase: str) -> str | None:
+    """A quoted query phrase with each word of it the rule joins written joined (`"Pat O'Brien"`: `Pat OBrien`), to
+    be looked for beside the phrase as typed: a text writes the name one way or the other. None when none joins."""
+    joined = _WORD.sub(lambda word: query_joined(word.group()) or word.group(), as_apostrophes(phrase))
+    return joined if joined != as_apostrophes(phrase) else None

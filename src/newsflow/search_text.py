@@ -28,7 +28,7 @@ from typing import Any
 import snowballstemmer
 
 from newsflow.search_acronyms import acronym_terms, is_acronym_term
-from newsflow.search_apostrophes import apostrophe_terms
+from newsflow.search_apostrophes import MODIFIER_APOSTROPHES, apostrophe_terms
 from newsflow.search_numbers import numbers_joined
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.text import CJK_RANGES
@@ -100,10 +100,13 @@ _FOLDED = re.compile("[\u0307\u0640\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\
 # it would part an Arabic article's forms of one word.
 _FULL_WIDTH = "".join(chr(c) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)))
 _ASCII_WIDTH = "".join(chr(ord(c) - 0xFEE0) for c in _FULL_WIDTH).lower()
-LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0άέήίόύώϊϋ" + _FULL_WIDTH,
-                   "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647αεηιουωιυ" + _ASCII_WIDTH)
+LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0άέήίόύώϊϋ" + _FULL_WIDTH
+                   + MODIFIER_APOSTROPHES,
+                   "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647αεηιουωιυ" + _ASCII_WIDTH
+                   + "'" * len(MODIFIER_APOSTROPHES))
 """Each character of the first string is searched as the one at its place in the second
-(views/search.sql's search_unvaried holds the same two strings)."""
+(views/search.sql's search_unvaried holds the same two strings); the modifier letters written as apostrophes
+(`Hawaiʻi`, Ukrainian `мʼясо`) are `'`, which cuts a word as any apostrophe does (search_apostrophes)."""
 _UNVARIED = dict(zip(LETTER_VARIANTS[0], LETTER_VARIANTS[1], strict=True))
 _VARIANT = re.compile(f"[{LETTER_VARIANTS[0]}]")
 _MARKS = _mark_codes()
