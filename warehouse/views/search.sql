@@ -272,13 +272,15 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
                                  THEN error('search_articles: ' || item || ' is a prefix search, which only `newsflow '
                                             || 'search` does (this macro would read it as its word); in SQL join the '
                                             || 'words with OR')
-                                 ELSE regexp_extract_all(search_phrase_body(item), '[^ ]+') END AS ordered,
+                                 ELSE regexp_extract_all(' ' || regexp_replace(pieces, '[^\pL\pN\pM_]+', ' ', 'g') || ' ', '[^ ]+') END AS ordered,
                             -- numbers typed with a separator between (`9/11`): the phrase keeps it (search_separators)
                             CASE WHEN acronym IS NULL AND regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2215}][0-9]')
-                                 THEN regexp_extract_all(search_separated_body(search_kept_separators(search_phrase_pieces(item))), '[^ ]+') END AS separated,
-                     FROM (SELECT *, CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
-                                          THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)
-                                                                   ELSE item END) END AS acronym
+                                 THEN regexp_extract_all(search_separated_body(search_kept_separators(pieces)), '[^ ]+') END AS separated,
+                     -- the item's phrase text is made once (pieces), for both: each macro call is bound again
+                     FROM (SELECT *, search_phrase_pieces(item) AS pieces,
+                                  CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
+                                       THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)
+                                                                ELSE item END) END AS acronym
                            FROM items) WHERE item <> 'AND'),
          -- a word of punctuation alone is no word: OR and NOT reach across it, as in `newsflow search`;
          -- grp numbers each word with the OR and NOT written just before it
