@@ -3,9 +3,10 @@
 
 The tokens of search cut a word at its apostrophe (`O'Brien` is `o brien`, a phrase), so a query typed without
 it (`obrien`, as URLs, hashtags and many outlets write the name) found nothing, and `O'Brien` missed `OBrien`.
-A word whose apostrophe (`'`, `’`, `‘`, `´`: `APOSTROPHES`) stands between letters is also indexed as the word
-joined, an extra term outside the article's length (as acronyms are, `search_acronyms`), when the join makes a
-word an analyst types:
+A word whose apostrophe (`'`, `’`, `‘`, `´`, `＇`, a backtick: `APOSTROPHES`; and the modifier letters written for
+one, `ʼ`, the ʻokina..., read as `'`: `MODIFIER_APOSTROPHES`, "Analyst 42") stands between letters is also indexed
+as the word joined, an extra term outside the article's length (as acronyms are, `search_acronyms`), when the join
+makes a word an analyst types:
 
 - the part before has 1-2 letters, and is no lower-case elision (`ELISIONS`: `l'Inde` is no `Linde`), and the
   part after starts with a capital and is no English contraction (`CONTRACTIONS`: capitals' `WE'LL`, `IT'S` are
