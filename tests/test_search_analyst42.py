@@ -36,6 +36,10 @@ DOCS = [
     Doc("myaso-modifier", "Ціни", "Ціни на мʼясо зросли.", language="uk"),  # Ukrainian's apostrophe, U+02BC
     Doc("myaso-ascii", "Ринок", "Ринок: м'ясо дешевшає.", language="uk"),
     Doc("quran-ayn", "Faith", "Shiʿite scholars read the Qurʾan.", language="en"),  # transliteration's ʿ ʾ
+    # a letter of the word (the ʻokina, ayin, prime) after 1-2 letters, or before a lower-case one
+    Doc("oahu-okina", "Surf", "Big waves on Oʻahu and Niʻihau.", language="en"),
+    Doc("qaida-ayn", "Cell", "A cell of al-Qaʿida and the Baʿath party.", language="en"),
+    Doc("lviv-prime", "Rail", "Trains reached Lʹviv late.", language="en"),
     Doc("europe-modifier", "Débat", "Le débat sur lʼEurope des nations.", language="fr"),
     Doc("europe-ascii", "Vote", "Pour l'Europe des nations, dit-il.", language="fr"),
     Doc("europe-bare", "Autre", "Une Europe des nations libres.", language="fr"),  # without `l'`: not the phrase
@@ -76,6 +80,16 @@ def test_an_apostrophe_of_any_kind_finds_the_others_both_ways(store: Warehouse) 
         "europe": ["europe-ascii", "europe-bare", "europe-modifier"],
     }
     assert found_each(store, expected) == expected
+
+
+def test_a_letter_written_as_an_apostrophe_joins_its_word_after_any_part(store: Warehouse) -> None:
+    # the ʻokina, ayin, hamza and prime are sounds of the word, never an elision or a contraction: `Oʻahu` is
+    # written `Oahu` as `Hawaiʻi` is `Hawaii`, though `O'ahu` with a typewriter apostrophe would not be joined
+    expected = {"oahu": ["oahu-okina"], "niihau": ["oahu-okina"], "qaida": ["qaida-ayn"], "baath": ["qaida-ayn"],
+                "lviv": ["lviv-prime"], "Oʻahu": ["oahu-okina"], "lʹviv": ["lviv-prime"]}
+    assert found_each(store, expected) == expected
+    assert found_by_macro(store, "oahu OR qaida") == ["oahu-okina", "qaida-ayn"]
+    assert apostrophe_terms("Oʻahu, Baʿath, Lʹviv; lʼEurope, Oʼahu") == Counter({"Oahu": 1, "Baath": 1, "Lviv": 1})
 
 
 def test_a_quoted_phrase_with_an_apostrophe_finds_the_word_with_it_or_joined(store: Warehouse) -> None:
@@ -151,7 +165,7 @@ def test_migration_0097_takes_out_only_the_articles_whose_words_change(store: Wa
     shutil.copyfile(store.path, copy)
     left, orphans = indexed_after_migration(Warehouse(copy), "0097_search_apostrophes_of_every_kind.sql")
     changed = {"obrien-modifier", "obrien-fullwidth", "oneal-backtick", "hawaii-okina", "myaso-modifier",
-               "quran-ayn", "europe-modifier"}
+               "quran-ayn", "europe-modifier", "oahu-okina", "qaida-ayn", "lviv-prime"}
     assert orphans == 0 and left == {doc.slug for doc in DOCS} - changed
     search.refresh(Warehouse(copy))
     expected = {"hawaii": ["hawaii-ascii", "hawaii-okina"], "мʼясо": ["myaso-ascii", "myaso-modifier"]}
