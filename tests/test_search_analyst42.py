@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from newsflow import cli, search
 from newsflow.search import SearchFilters
 from newsflow.search_apostrophes import apostrophe_terms
-from newsflow.search_text import search_tokens
+from newsflow.search_query import parse_query
+from newsflow.search_text import analyse, search_tokens
 from newsflow.warehouse import Warehouse, sql_root
 from tests.searchsample import Doc, found_by_macro, indexed_after_migration, store_docs, stories_on
 
@@ -177,3 +178,17 @@ def test_the_help_names_apostrophes_of_every_kind(capsys: pytest.CaptureFixture[
         cli.main(["search", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
     assert "Hawaiʻi" in shown and "3–2" in shown and '"Pat O\'Brien"' in shown
+
+
+_KINDS = ["'", "’", "‘", "ʼ", "＇", "`", "´"]  # the apostrophes read alike (not the letter marks: `Oʻahu` joins more)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_PARTS, st.sampled_from(_KINDS)), min_size=1, max_size=4), st.sampled_from(["en", "fr"]))
+def test_an_apostrophe_of_any_kind_is_read_as_a_typewriter_one(words: list[tuple[list[str], str]],
+                                                                language: str) -> None:
+    written = " ".join(mark.join(parts) for parts, mark in words)
+    typewriter = " ".join("'".join(parts) for parts, _ in words)
+    assert analyse("", written, language) == analyse("", typewriter, language)
+    assert parse_query(written) == parse_query(typewriter)
+    assert parse_query(f'"{written}"') == parse_query(f'"{typewriter}"')
