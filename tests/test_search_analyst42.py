@@ -41,6 +41,11 @@ DOCS = [
     Doc("oahu-okina", "Surf", "Big waves on Oʻahu and Niʻihau.", language="en"),
     Doc("qaida-ayn", "Cell", "A cell of al-Qaʿida and the Baʿath party.", language="en"),
     Doc("lviv-prime", "Rail", "Trains reached Lʹviv late.", language="en"),
+    # a phrase with an apostrophe and numbers with a separator: the separator holds in each of its writings
+    Doc("darcy-dash", "Match", "Coach DArcy won 4–1 there.", language="en"),
+    Doc("darcy-colon", "Spiel", "Coach DArcy won 4:1 there.", language="en"),
+    Doc("kauai-date", "Memory", "On Kauaʻi 9/11 was marked.", language="en"),
+    Doc("kauai-apart", "Boats", "On Kauaʻi 9, 11 boats left.", language="en"),
     Doc("europe-modifier", "Débat", "Le débat sur lʼEurope des nations.", language="fr"),
     Doc("europe-ascii", "Vote", "Pour l'Europe des nations, dit-il.", language="fr"),
     Doc("europe-bare", "Autre", "Une Europe des nations libres.", language="fr"),  # without `l'`: not the phrase
@@ -102,6 +107,7 @@ def test_a_quoted_phrase_with_an_apostrophe_finds_the_word_with_it_or_joined(sto
         '"lʼEurope des nations"': ["europe-ascii", "europe-modifier"],
         '"Hawaiʻi island"': ["hawaii-okina"], '"on Hawai\'i"': ["hawaii-ascii"],
         '"Pat Brien"': [],
+        '"D\'Arcy won 4-1"': ["darcy-dash"], '"Kauaʻi 9/11"': ["kauai-date"],
     }
     assert found_each(store, expected) == expected
 
@@ -166,7 +172,8 @@ def test_migration_0097_takes_out_only_the_articles_whose_words_change(store: Wa
     shutil.copyfile(store.path, copy)
     left, orphans = indexed_after_migration(Warehouse(copy), "0097_search_apostrophes_of_every_kind.sql")
     changed = {"obrien-modifier", "obrien-fullwidth", "oneal-backtick", "hawaii-okina", "myaso-modifier",
-               "quran-ayn", "europe-modifier", "oahu-okina", "qaida-ayn", "lviv-prime"}
+               "quran-ayn", "europe-modifier", "oahu-okina", "qaida-ayn", "lviv-prime",
+               "kauai-date", "kauai-apart"}
     assert orphans == 0 and left == {doc.slug for doc in DOCS} - changed
     search.refresh(Warehouse(copy))
     expected = {"hawaii": ["hawaii-ascii", "hawaii-okina"], "мʼясо": ["myaso-ascii", "myaso-modifier"]}

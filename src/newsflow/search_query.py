@@ -142,7 +142,9 @@ def parse_query(text: str) -> Query:
         else:
             spellings = [separated_tokens(quoted) or tuple(query_tokens(quoted))]
             joined = phrase_joined(quoted)
-            if joined is not None and (tokens := tuple(query_tokens(joined))) not in spellings:
+            # the separators between its numbers held as in the phrase typed (`"O'Brien won 4-1"`: not `4:1`)
+            if joined is not None and (tokens := separated_tokens(joined) or tuple(query_tokens(joined))) \
+                    not in spellings:
                 spellings.append(tokens)  # `"Pat O'Brien"`: `"Pat OBrien"` too, as a text may write it
         if not spellings[0]:
             continue

@@ -188,14 +188,19 @@ def is_separator(token: str) -> bool:
 
 
 def folded(text: str) -> str:
-    """`text` as `search_tokens` reads it before cutting it into words (less the letter variants)."""
-    composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
-    return numbers_joined(_FOLDED.sub("", composed.casefold()))
+    """`text` as `search_tokens` reads it before cutting it into words, its letter variants too (`Αθήνα 9/11` is
+    `αθηνα 9/11`, as search_separators must see it to cut it as `search_tokens` does)."""
+    return _folded(text)[0]
 
 
 def _tokens(text: str) -> tuple[list[str], bool]:
     """`search_tokens(text)`, and whether the text holds a letter variant or an unspaced script: one
     scan for both (a scan of a 3 KB text is ~5% of analysing it), none for a text all ASCII."""
+    folded, special = _folded(text)
+    return (_MARKED_TOKEN if _has_mark(folded) else _PLAIN_TOKEN).findall(folded), special
+
+
+def _folded(text: str) -> tuple[str, bool]:
     composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     folded = _FOLDED.sub("", composed.casefold())
     special = not folded.isascii() and _SPECIAL.search(folded) is not None
@@ -205,8 +210,7 @@ def _tokens(text: str) -> tuple[list[str], bool]:
         # str.translate looks every character up (~2x an Arabic text's analysis): replace only those present
         for variant in set(_VARIANT.findall(folded)):
             folded = folded.replace(variant, _UNVARIED[variant])
-    folded = numbers_joined(folded)
-    return (_MARKED_TOKEN if _has_mark(folded) else _PLAIN_TOKEN).findall(folded), special
+    return numbers_joined(folded), special
 
 
 def index_words(tokens: Sequence[str]) -> list[str]:
