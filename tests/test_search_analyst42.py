@@ -40,6 +40,7 @@ DOCS = [
     # a letter of the word (the ʻokina, ayin, prime) after 1-2 letters, or before a lower-case one
     Doc("oahu-okina", "Surf", "Big waves on Oʻahu and Niʻihau.", language="en"),
     Doc("qaida-ayn", "Cell", "A cell of al-Qaʿida and the Baʿath party.", language="en"),
+    Doc("qaida-plain", "Raid", "A raid on al-Qaida ended.", language="en"),  # the words written joined
     Doc("lviv-prime", "Rail", "Trains reached Lʹviv late.", language="en"),
     # a phrase with an apostrophe and numbers with a separator: the separator holds in each of its writings
     Doc("darcy-dash", "Match", "Coach DArcy won 4–1 there.", language="en"),
@@ -91,10 +92,12 @@ def test_an_apostrophe_of_any_kind_finds_the_others_both_ways(store: Warehouse) 
 def test_a_letter_written_as_an_apostrophe_joins_its_word_after_any_part(store: Warehouse) -> None:
     # the ʻokina, ayin, hamza and prime are sounds of the word, never an elision or a contraction: `Oʻahu` is
     # written `Oahu` as `Hawaiʻi` is `Hawaii`, though `O'ahu` with a typewriter apostrophe would not be joined
-    expected = {"oahu": ["oahu-okina"], "niihau": ["oahu-okina"], "qaida": ["qaida-ayn"], "baath": ["qaida-ayn"],
-                "lviv": ["lviv-prime"], "Oʻahu": ["oahu-okina"], "lʹviv": ["lviv-prime"]}
+    expected = {"oahu": ["oahu-okina"], "niihau": ["oahu-okina"], "qaida": ["qaida-ayn", "qaida-plain"],
+                "baath": ["qaida-ayn"], "lviv": ["lviv-prime"], "Oʻahu": ["oahu-okina"], "lʹviv": ["lviv-prime"],
+                # a word with a hyphen too: its part with the apostrophe is also looked for joined
+                "al-Qaʿida": ["qaida-ayn", "qaida-plain"], "al-Qa'ida": ["qaida-ayn", "qaida-plain"]}
     assert found_each(store, expected) == expected
-    assert found_by_macro(store, "oahu OR qaida") == ["oahu-okina", "qaida-ayn"]
+    assert found_by_macro(store, "oahu OR qaida") == ["oahu-okina", "qaida-ayn", "qaida-plain"]
     assert apostrophe_terms("Oʻahu, Baʿath, Lʹviv; lʼEurope, Oʼahu") == Counter({"Oahu": 1, "Baath": 1, "Lviv": 1})
 
 

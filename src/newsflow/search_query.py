@@ -152,6 +152,9 @@ def parse_query(text: str) -> Query:
         if bare is not None and (joined := query_joined(bare)) is not None and len(word := query_tokens(joined)) == 1:
             spellings.append((word[0],))  # `O'Brien`: `obrien` too, as outlets write it
             typed.add((word[0],))
+        elif bare is not None and (joined := phrase_joined(bare)) is not None \
+                and (tokens := separated_tokens(joined) or tuple(query_tokens(joined))) not in spellings:
+            spellings.append(tokens)  # `al-Qaʿida`: `al-Qaida` too, its word with the apostrophe joined
         if negated or negate_next:
             excluded.extend(spellings)
         elif join_next:
