@@ -57,6 +57,8 @@ DOCS = [
     Doc("decimal-comma", "Wachstum", "Das Wachstum lag bei 2,5 Prozent.", language="de"),
     Doc("around-clock", "Shop", "Open 24/7 now.", language="en"),
     Doc("around-dash", "Bar", "Open 24-7 here.", language="en"),
+    Doc("score-fullwidth", "試合", "試合は５－１で勝った。", language="ja"),  # full-width digits and dash, as typeset
+    Doc("date-fullwidth", "記念", "９／１１の記念日。", language="ja"),
 ]
 
 
@@ -121,6 +123,8 @@ def test_numbers_typed_with_a_separator_find_what_a_reader_means(store: Warehous
         "3:2": ["score-colon"],  # a colon is not a dash: `10:30` is a time, `10-30` a range
         "2.5": ["decimal-comma", "decimal-point"], "2,5": ["decimal-comma", "decimal-point"],  # a decimal comma
         "24/7": ["around-clock"], "24-7": ["around-dash"],
+        "5-1": ["score-fullwidth"], "5–1": ["score-fullwidth"], "５－１": ["score-fullwidth"], "5:1": [],
+        "9/11": ["date-fullwidth", "kauai-date"], "９／１１": ["date-fullwidth", "kauai-date"],
     }
     assert found_each(store, expected) == expected
 
@@ -130,6 +134,7 @@ def test_the_sql_macro_reads_apostrophes_of_any_kind_alike(store: Warehouse) -> 
     assert found_by_macro(store, '"lʼEurope des nations"') == ["europe-ascii", "europe-modifier"]
     assert found_by_macro(store, "hawaii") == ["hawaii-ascii", "hawaii-okina"]
     assert found_by_macro(store, "3–2 OR 2,5") == ["decimal-comma", "decimal-point", "score-dash", "score-hyphen"]
+    assert found_by_macro(store, "5-1 OR 9/11") == ["date-fullwidth", "kauai-date", "score-fullwidth"]
 
 
 def test_a_modifier_apostrophe_cuts_a_word_as_an_apostrophe_does() -> None:

@@ -101,12 +101,14 @@ _FOLDED = re.compile("[\u0307\u0640\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\
 _FULL_WIDTH = "".join(chr(c) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)))
 _ASCII_WIDTH = "".join(chr(ord(c) - 0xFEE0) for c in _FULL_WIDTH).lower()
 LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0άέήίόύώϊϋ" + _FULL_WIDTH
-                   + MODIFIER_APOSTROPHES,
+                   + MODIFIER_APOSTROPHES + "\uff0d\uff0f\uff1a",
                    "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647αεηιουωιυ" + _ASCII_WIDTH
-                   + "'" * len(MODIFIER_APOSTROPHES))
+                   + "'" * len(MODIFIER_APOSTROPHES) + "-/:")
 """Each character of the first string is searched as the one at its place in the second
 (views/search.sql's search_unvaried holds the same two strings); the modifier letters written as apostrophes
-(`Hawaiʻi`, Ukrainian `мʼясо`) are `'`, which cuts a word as any apostrophe does (search_apostrophes)."""
+(`Hawaiʻi`, Ukrainian `мʼясо`) are `'`, which cuts a word as any apostrophe does (search_apostrophes); a full-width
+dash, slash and colon are `-`, `/`, `:`, separators between numbers as typeset in CJK text (`５－１`, `９／１１`:
+search_separators); they cut words as before, so the index is unchanged."""
 _UNVARIED = dict(zip(LETTER_VARIANTS[0], LETTER_VARIANTS[1], strict=True))
 _VARIANT = re.compile(f"[{LETTER_VARIANTS[0]}]")
 _MARKS = _mark_codes()

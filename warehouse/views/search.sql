@@ -46,12 +46,13 @@ list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[µßİŉſǰͅΐΰς
 -- at its place in the second; only in the texts that hold one (translate reads every character: most
 -- texts are spared it). The modifier letters written as apostrophes (`ʼ` U+02BC, the ʻokina U+02BB, `ʾ` `ʿ` `ʽ` `ʹ`:
 -- search_apostrophes.MODIFIER_APOSTROPHES) are `'`, no letter: `Hawaiʻi` is ` hawai i ` ("Analyst 42").
+-- A full-width dash, slash and colon are `-` `/` `:` (`５－１` is `5-1` to the separated phrase text).
 -- Casefolding `ΐ` `ΰ` gives iota and upsilon with two marks, dialytika and tonos: they go with them
 -- (search_text._GREEK_TWO_MARKS).
 CREATE OR REPLACE MACRO search_unvaried(s) AS
-list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}\x{02b9}\x{02bb}-\x{02bf}]')
-     THEN translate(replace(replace(t, chr(953) || chr(776) || chr(769), chr(953)), chr(965) || chr(776) || chr(769), chr(965)), 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚʹʻʼʽʾʿ',
-                    'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz''''''''''''') ELSE t END)[1];
+list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}\x{02b9}\x{02bb}-\x{02bf}\x{ff0d}\x{ff0f}\x{ff1a}]')
+     THEN translate(replace(replace(t, chr(953) || chr(776) || chr(769), chr(953)), chr(965) || chr(776) || chr(769), chr(965)), 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚʹʻʼʽʾʿ－／：',
+                    'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz''''''''''''-/:') ELSE t END)[1];
 
 CREATE OR REPLACE MACRO search_unmarked(s) AS
 search_unvaried(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
