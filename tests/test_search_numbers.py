@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import newsflow.warehouse
 from newsflow import cli, search
-from newsflow.search_text import numbers_joined, search_tokens
+from newsflow.search_numbers import numbers_joined
+from newsflow.search_text import search_tokens
 from newsflow.text import normalize_text
 from newsflow.warehouse import Warehouse, run_read_query, sql_root
 from tests.conftest import write_config

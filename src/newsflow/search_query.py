@@ -1,7 +1,8 @@
 """Search query syntax, parsed into clauses. Pure: no I/O.
 
     syria strikes             both words (every clause must match)
-    "air strikes"             a phrase: its words in this order
+    "air strikes"             a phrase: its words in this order; one with a word the apostrophe rule joins
+                              (`"Pat O'Brien"`) also as written joined (`"Pat OBrien"`)
     -iran  -"white house"     leave out articles with the word or phrase
     strikes OR raids          either (OR, in capitals, joins its neighbours into one clause)
     Erdoğan  Müller           a name (a capital first) typed with accents: its spellings without them too
@@ -23,9 +24,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from newsflow.search_acronyms import query_acronym
-from newsflow.search_apostrophes import query_joined
+from newsflow.search_apostrophes import phrase_joined, query_joined
+from newsflow.search_numbers import numbers_joined
 from newsflow.search_separators import separated_tokens
-from newsflow.search_text import is_unit, numbers_joined, query_tokens, unaccented
+from newsflow.search_text import is_unit, query_tokens, unaccented
 from newsflow.text import CJK_RANGES
 
 MIN_PREFIX = 2
@@ -139,12 +141,20 @@ def parse_query(text: str) -> Query:
                 bare, tuple(query_tokens(bare)))
         else:
             spellings = [separated_tokens(quoted) or tuple(query_tokens(quoted))]
+            joined = phrase_joined(quoted)
+            # the separators between its numbers held as in the phrase typed (`"O'Brien won 4-1"`: not `4:1`)
+            if joined is not None and (tokens := separated_tokens(joined) or tuple(query_tokens(joined))) \
+                    not in spellings:
+                spellings.append(tokens)  # `"Pat O'Brien"`: `"Pat OBrien"` too, as a text may write it
         if not spellings[0]:
             continue
         spellings = _name_spellings_by_language(bare, spellings, only_in, typed)
         if bare is not None and (joined := query_joined(bare)) is not None and len(word := query_tokens(joined)) == 1:
             spellings.append((word[0],))  # `O'Brien`: `obrien` too, as outlets write it
             typed.add((word[0],))
+        elif bare is not None and (joined := phrase_joined(bare)) is not None \
+                and (tokens := separated_tokens(joined) or tuple(query_tokens(joined))) not in spellings:
+            spellings.append(tokens)  # `al-Qaʿida`: `al-Qaida` too, its word with the apostrophe joined
         if negated or negate_next:
             excluded.extend(spellings)
         elif join_next:

@@ -28,7 +28,8 @@ from typing import Any
 import snowballstemmer
 
 from newsflow.search_acronyms import acronym_terms, is_acronym_term
-from newsflow.search_apostrophes import apostrophe_terms
+from newsflow.search_apostrophes import MODIFIER_APOSTROPHES, apostrophe_terms
+from newsflow.search_numbers import numbers_joined
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.text import CJK_RANGES
 
@@ -99,10 +100,15 @@ _FOLDED = re.compile("[\u0307\u0640\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\
 # it would part an Arabic article's forms of one word.
 _FULL_WIDTH = "".join(chr(c) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)))
 _ASCII_WIDTH = "".join(chr(ord(c) - 0xFEE0) for c in _FULL_WIDTH).lower()
-LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0άέήίόύώϊϋ" + _FULL_WIDTH,
-                   "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647αεηιουωιυ" + _ASCII_WIDTH)
+LETTER_VARIANTS = ("\u0131\u06cc\u0649\u06a9\u0623\u0625\u0622\u0671\u06c0άέήίόύώϊϋ" + _FULL_WIDTH
+                   + MODIFIER_APOSTROPHES + "\uff0d\uff0f\uff1a",
+                   "i\u064a\u064a\u0643\u0627\u0627\u0627\u0627\u0647αεηιουωιυ" + _ASCII_WIDTH
+                   + "'" * len(MODIFIER_APOSTROPHES) + "-/:")
 """Each character of the first string is searched as the one at its place in the second
-(views/search.sql's search_unvaried holds the same two strings)."""
+(views/search.sql's search_unvaried holds the same two strings); the modifier letters written as apostrophes
+(`Hawaiʻi`, Ukrainian `мʼясо`) are `'`, which cuts a word as any apostrophe does (search_apostrophes); a full-width
+dash, slash and colon are `-`, `/`, `:`, separators between numbers as typeset in CJK text (`５－１`, `９／１１`:
+search_separators); they cut words as before, so the index is unchanged."""
 _UNVARIED = dict(zip(LETTER_VARIANTS[0], LETTER_VARIANTS[1], strict=True))
 _VARIANT = re.compile(f"[{LETTER_VARIANTS[0]}]")
 _MARKS = _mark_codes()
@@ -141,40 +147,6 @@ _UNSPACED_CHAR = re.compile(f"[{_UNSPACED_RANGES}]")
 # Casefolding `ΐ` and `ΰ` gives iota and upsilon with dialytika and tonos as two marks: they go with them.
 _GREEK_TWO_MARKS = (("\u03b9\u0308\u0301", "\u03b9"), ("\u03c5\u0308\u0301", "\u03c5"))
 _SPECIAL = re.compile(f"[{LETTER_VARIANTS[0]}{_UNSPACED_RANGES}\u0308]")
-# A number written with its digits in groups is one word, the number written without them: `1,000`,
-# `1.000` (German), `1'000` and `1’000` (Swiss), and Indian `1,00,000` are `1000` and `100000`, as
-# `1000` is. A group is 3 digits after one
-# separator, the same one throughout; so a decimal `3.5` or `3,5` stays two words (`3 5`), never
-# `3,500` (`3500`); a date `12.05.2026` stays three words and `2026.100` two (a number's groups start
-# and end with its run of digits). A space does not join (`on May 5 200 people`), a no-break, narrow or
-# thin one neither: the stored text has them as plain spaces (text.normalize_text), so French `1 000` is
-# `1 000` there, and a query pasting `1 000` with its no-break space must find it. RE2 has no
-# look-around: views/search.sql's search_numbers_joined takes the character after a number with it,
-# and a run of digits that starts no such number whole, which finds the same numbers.
-_NUMBER_SEPARATORS = ",.'\u2019"
-NUMBER_GROUPS = ("[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:"
-                 + "|".join(f"(?:{re.escape(sep)}[0-9]{{3}})+" for sep in _NUMBER_SEPARATORS) + ")")
-"""A number with its digits in groups (views/search.sql's search_numbers_joined holds the same pattern)."""
-_NUMBER_GROUPS = re.compile(f"(?<![0-9])(?:{NUMBER_GROUPS})(?![0-9])")
-_GROUPED_HINT = re.compile(f"[0-9][{_NUMBER_SEPARATORS}][0-9]{{3}}")
-# Runs of digits and separators: the rule is tried on these alone (a pattern that starts with a
-# look-behind is tried at every character of the text: ~2x the time, ~15% of analysing a news text).
-# A run starts and ends with digits and has none on either side, so the rule's look-arounds see the same.
-_DIGITS_APART = re.compile(f"[0-9]+(?:[{_NUMBER_SEPARATORS}][0-9]+)+")
-_NOT_DIGITS = str.maketrans("", "", _NUMBER_SEPARATORS)
-
-
-def numbers_joined(text: str) -> str:
-    """`text` with each number written in groups (`1,000`) written without them (`1000`)."""
-    if _GROUPED_HINT.search(text) is None:
-        return text
-    return _DIGITS_APART.sub(lambda digits: _NUMBER_GROUPS.sub(_joined, digits.group()), text)
-
-
-def _joined(number: re.Match[str]) -> str:
-    return number.group().translate(_NOT_DIGITS)
-
-
 # A word written with accents is also indexed without them (`analyse`): a query typed without accents
 # (`ha noi`, `cafe`, `sao paulo`, `lodz`) finds the accented words, and one typed with them only those
 # (`año` is not `ano`). Latin letters only: a letter with a diacritic is its base letter (NFD less its
@@ -218,14 +190,19 @@ def is_separator(token: str) -> bool:
 
 
 def folded(text: str) -> str:
-    """`text` as `search_tokens` reads it before cutting it into words (less the letter variants)."""
-    composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
-    return numbers_joined(_FOLDED.sub("", composed.casefold()))
+    """`text` as `search_tokens` reads it before cutting it into words, its letter variants too (`Αθήνα 9/11` is
+    `αθηνα 9/11`, as search_separators must see it to cut it as `search_tokens` does)."""
+    return _folded(text)[0]
 
 
 def _tokens(text: str) -> tuple[list[str], bool]:
     """`search_tokens(text)`, and whether the text holds a letter variant or an unspaced script: one
     scan for both (a scan of a 3 KB text is ~5% of analysing it), none for a text all ASCII."""
+    folded, special = _folded(text)
+    return (_MARKED_TOKEN if _has_mark(folded) else _PLAIN_TOKEN).findall(folded), special
+
+
+def _folded(text: str) -> tuple[str, bool]:
     composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     folded = _FOLDED.sub("", composed.casefold())
     special = not folded.isascii() and _SPECIAL.search(folded) is not None
@@ -235,8 +212,7 @@ def _tokens(text: str) -> tuple[list[str], bool]:
         # str.translate looks every character up (~2x an Arabic text's analysis): replace only those present
         for variant in set(_VARIANT.findall(folded)):
             folded = folded.replace(variant, _UNVARIED[variant])
-    folded = numbers_joined(folded)
-    return (_MARKED_TOKEN if _has_mark(folded) else _PLAIN_TOKEN).findall(folded), special
+    return numbers_joined(folded), special
 
 
 def index_words(tokens: Sequence[str]) -> list[str]:

@@ -44,13 +44,15 @@ list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[µßİŉſǰͅΐΰς
 -- newsflow.search_text.search_tokens(s), one space apart, between spaces.
 -- search_unvaried(s): newsflow.search_text.LETTER_VARIANTS, each character of the first string made the one
 -- at its place in the second; only in the texts that hold one (translate reads every character: most
--- texts are spared it).
+-- texts are spared it). The modifier letters written as apostrophes (`ʼ` U+02BC, the ʻokina U+02BB, `ʾ` `ʿ` `ʽ` `ʹ`:
+-- search_apostrophes.MODIFIER_APOSTROPHES) are `'`, no letter: `Hawaiʻi` is ` hawai i ` ("Analyst 42").
+-- A full-width dash, slash and colon are `-` `/` `:` (`５－１` is `5-1` to the separated phrase text).
 -- Casefolding `ΐ` `ΰ` gives iota and upsilon with two marks, dialytika and tonos: they go with them
 -- (search_text._GREEK_TWO_MARKS).
 CREATE OR REPLACE MACRO search_unvaried(s) AS
-list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}]')
-     THEN translate(replace(replace(t, chr(953) || chr(776) || chr(769), chr(953)), chr(965) || chr(776) || chr(769), chr(965)), 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
-                    'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz') ELSE t END)[1];
+list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}\x{02b9}\x{02bb}-\x{02bf}\x{ff0d}\x{ff0f}\x{ff1a}]')
+     THEN translate(replace(replace(t, chr(953) || chr(776) || chr(769), chr(953)), chr(965) || chr(776) || chr(769), chr(965)), 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚʹʻʼʽʾʿ－／：',
+                    'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz''''''''''''-/:') ELSE t END)[1];
 
 CREATE OR REPLACE MACRO search_unmarked(s) AS
 search_unvaried(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
@@ -271,13 +273,15 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
                                  THEN error('search_articles: ' || item || ' is a prefix search, which only `newsflow '
                                             || 'search` does (this macro would read it as its word); in SQL join the '
                                             || 'words with OR')
-                                 ELSE regexp_extract_all(search_phrase_body(item), '[^ ]+') END AS ordered,
+                                 ELSE regexp_extract_all(' ' || regexp_replace(pieces, '[^\pL\pN\pM_]+', ' ', 'g') || ' ', '[^ ]+') END AS ordered,
                             -- numbers typed with a separator between (`9/11`): the phrase keeps it (search_separators)
                             CASE WHEN acronym IS NULL AND regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2215}][0-9]')
-                                 THEN regexp_extract_all(search_separated_body(search_kept_separators(search_phrase_pieces(item))), '[^ ]+') END AS separated,
-                     FROM (SELECT *, CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
-                                          THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)
-                                                                   ELSE item END) END AS acronym
+                                 THEN regexp_extract_all(search_separated_body(search_kept_separators(pieces)), '[^ ]+') END AS separated,
+                     -- the item's phrase text is made once (pieces), for both: each macro call is bound again
+                     FROM (SELECT *, search_phrase_pieces(item) AS pieces,
+                                  CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
+                                       THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)
+                                                                ELSE item END) END AS acronym
                            FROM items) WHERE item <> 'AND'),
          -- a word of punctuation alone is no word: OR and NOT reach across it, as in `newsflow search`;
          -- grp numbers each word with the OR and NOT written just before it
