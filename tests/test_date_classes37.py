@@ -1,0 +1,152 @@
+"""The thirty-sixth pass on publication dates (docs/extraction.md, "Thirty-sixth pass, dates"), each written as a test
+before its change.
+
+1. ISO dates written without their leading zeros ("2022-1-26T14:32:06+02:00") are read where ISO is read
+   (`pagetimes.parse_local`): a generic date meta so written was not known for one (BBAW's alpin.de).
+2. A story's meta row in an `<aside>` between its standfirst and its body (`<aside class="meta">`, one dated row, no
+   heading, no teaser's title) is the story's, not a sidebar's: its `<time>` beats a generic date meta's day.
+3. A weekday's short name counts as the date's weekday only where it names that date's weekday ("Fri March 13, 2026";
+   not "Sun March 13, 2026", a label's word: the thirty-fifth pass left it).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from newsflow.authorcues import weekdays_only
+from newsflow.extract import page_tree
+from newsflow.headline_date import authored_day
+from newsflow.pagetimes import parse_local
+from tests.date_batch20 import stored_day
+from tests.date_batch29 import MARCH_13, utc_page
+
+# 1. Unpadded ISO forms.
+
+
+@pytest.mark.parametrize(("text", "moment"), [
+    ("2022-1-26T14:32:06+02:00", datetime(2022, 1, 26, 14, 32, 6, tzinfo=timezone(timedelta(hours=2)))),
+    ("2022-01-6", datetime(2022, 1, 6, tzinfo=UTC)),
+    ("2022-1-6 9:05:00Z", datetime(2022, 1, 6, 9, 5, tzinfo=UTC)),
+    ("2022-12-6T09:05:00-05:00", datetime(2022, 12, 6, 9, 5, tzinfo=timezone(timedelta(hours=-5)))),
+])
+def test_an_iso_date_without_its_leading_zeros_is_read(text: str, moment: datetime) -> None:
+    assert parse_local(text) == moment
+
+
+@pytest.mark.parametrize("text", ["2022-13-6", "2022-1-32", "22-1-6", "2022-1-6T25:00"])
+def test_an_unpadded_form_that_is_no_date_is_still_none(text: str) -> None:
+    assert parse_local(text) is None
+
+
+# 2. A story's meta row in an `<aside>` against a generic date meta (a CMS record's date, unpadded).
+
+META_URL = "https://www.example.de/sicher-am-berg/skitouren/51490/artikel_quantum-free.html"
+META_STORY = {
+    "de": ("Quantum Free: Das Beste aus zwei Welten vereint", "Der Schuh ist ein vielseitiger Freetouring-Schuh, der "
+           "das Beste aus den Freeride- und Touring-Welten vereint. ", "Quelle:", "300 Artikel"),
+    "en": ("Quantum Free: the best of two worlds in one boot", "The boot is a versatile freetouring boot that brings "
+           "together the best of the freeride and touring worlds. ", "Source:", "300 articles"),
+    "fr": ("Quantum Free : le meilleur de deux mondes réunis", "La chaussure est une chaussure de freetouring "
+           "polyvalente qui réunit le meilleur du freeride et de la randonnée. ", "Source :", "300 articles"),
+}
+PRINTED = {"de": "21.01.2022 - 13:30", "en": "January 21, 2022 - 1:30 PM", "fr": "21/01/2022 - 13h30"}
+
+
+def meta_row(lang: str, extra: str = "") -> str:
+    _, _, source, topic = META_STORY[lang]
+    return (f'<aside class="meta" role="complementary"><div class="meta__row meta__row--posted"><p>'
+            f'<time datetime="2022-01-21" class="meta__label">{PRINTED[lang]}</time></p></div>'
+            f'<div class="meta__row meta__row--source"><p><strong>{source}</strong> MDV Sports</p></div>'
+            f'<div class="meta__row meta__row--topic"><p><strong>Skitouren</strong> | '
+            f'<a href="/421/themenarchiv_skitouren.html">{topic}</a></p></div>{extra}</aside>')
+
+
+def aside_page(lang: str, meta_value: str, aside: str, after_story: str = "") -> str:
+    title, sentence, _, _ = META_STORY[lang]
+    return (f'<html lang="{lang}"><head><title>{title}</title><meta name="Date" content="{meta_value}"></head><body>'
+            f'<header><a href="/">Home</a></header><div class="article"><div class="banner"><header '
+            f'class="article__header"><h1>{title}</h1></header></div><div class="article__wrap">'
+            f'<div class="article__intro"><p>{sentence * 2}</p></div>{aside}<div class="article__body">'
+            + "".join(f"<p>{sentence * 3}</p>" for _ in range(4)) + f"</div></div></div>{after_story}</body></html>")
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr"])
+@pytest.mark.parametrize("meta_value", [
+    "2022-1-26T14:32:06+02:00",  # the record's last change, after the story's day
+    "2021-12-3T09:02:44+01:00",  # its creation, before
+])
+def test_a_storys_meta_row_in_an_aside_beats_a_generic_unpadded_date_meta(lang: str, meta_value: str) -> None:
+    assert str(stored_day(aside_page(lang, meta_value, meta_row(lang)), META_URL)) == "2022-01-21"
+
+
+TEASER = {"de": "Die zehn besten Skitouren im Allgäu", "en": "The ten best ski tours in the Alps",
+          "fr": "Les dix meilleures randonnées à ski des Alpes"}
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr"])
+def test_a_sidebars_dated_aside_after_the_story_leaves_the_meta_day(lang: str) -> None:
+    sidebar = (f'<aside class="meta"><div class="meta__row"><time datetime="2022-01-21">{PRINTED[lang]}</time> '
+               f'<a href="/421/skitouren.html">{TEASER[lang]}</a></div></aside>')
+    html = aside_page(lang, "2022-1-26T14:32:06+02:00", "", after_story=sidebar)
+    assert str(stored_day(html, META_URL)) == "2022-01-26"
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr"])
+def test_an_aside_with_a_teasers_title_between_standfirst_and_body_leaves_the_meta_day(lang: str) -> None:
+    related = f'<div class="meta__row"><a href="/421/skitouren.html">{TEASER[lang]}</a></div>'
+    html = aside_page(lang, "2022-1-26T14:32:06+02:00", meta_row(lang, related))
+    assert str(stored_day(html, META_URL)) == "2022-01-26"
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_an_aside_with_two_dated_rows_between_standfirst_and_body_leaves_the_meta_day(lang: str) -> None:
+    second = f'<div class="meta__row"><time datetime="2022-01-19">{PRINTED[lang]}</time></div>'
+    html = aside_page(lang, "2022-1-26T14:32:06+02:00", meta_row(lang, second))
+    assert str(stored_day(html, META_URL)) == "2022-01-26"
+
+
+# 3. A short weekday that is not the date's weekday (13 March 2026 is a Friday).
+
+@pytest.mark.parametrize(("lang", "byline"), [
+    ("en", "By A. Writer · Sun March 13, 2026"),
+    ("en", "By A. Writer · Mon, March 13, 2026"),
+    ("de", "Von A. Autor · Mo 13.03.2026"),
+    ("de", "Von A. Autor · Sa., 13.03.2026"),
+    ("fr", "Par A. Auteur · Mar 13 mars 2026"),
+    ("es", "Por A. Autor | Dom 13 de marzo de 2026"),
+    ("pt", "Por A. Autor | Seg, 13 de março de 2026"),
+    ("en", "Av A. Svensson · Man 13 mars 2026"),
+    ("en", "Przez A. Kowalski · Pon 13 marca 2026"),
+    ("de", "Von A. Autor | So. den 13. März 2026"),  # a joining word between them
+])
+def test_a_short_weekday_that_is_not_the_dates_is_a_labels_word(lang: str, byline: str) -> None:
+    assert authored_day(page_tree(utc_page(byline, lang, json_ld="2026-03-12T20:00:00Z"))) is None
+
+
+@pytest.mark.parametrize(("lang", "byline"), [
+    ("en", "By A. Writer · Fri March 13, 2026"),
+    ("de", "Von A. Autor · Fr 13.03.2026"),
+    ("fr", "Par A. Auteur · Ven 13 mars 2026"),
+    ("es", "Por A. Autor | Vie 13 de marzo de 2026"),
+    ("pt", "Por A. Autor | Sex, 13 de março de 2026"),
+    ("en", "Av A. Svensson · Fre 13 mars 2026"),
+    ("en", "Af A. Jensen · Fre. den 13. marts 2026"),
+    ("en", "Przez A. Kowalski · Pt 13 marca 2026"),
+    ("en", "By A. Writer · Thursday March 13, 2026"),  # a full name is read as before, whatever day it names
+    ("en", "By A. Writer · Fri, March 13, 2026"),
+    ("de", "Von A. Autor · Fr., 13.03.2026"),
+    ("en", "By Wei Sun, March 13, 2026"),  # a name's word, not a weekday alone in its part
+    ("en", "By Jan Mon · March 13, 2026"),
+])
+def test_a_short_weekday_that_is_the_dates_leaves_the_authors_day(lang: str, byline: str) -> None:
+    assert authored_day(page_tree(utc_page(byline, lang, json_ld="2026-03-12T23:10:00Z"))) == MARCH_13
+
+
+@pytest.mark.parametrize(("before", "day", "weekday"), [
+    ("Fri ", date(2026, 3, 13), True), ("Sun ", date(2026, 3, 13), False), ("Sun ", date(2026, 3, 15), True),
+    ("Do., ", date(2026, 3, 12), True), ("Do., ", date(2026, 3, 13), False), ("Fri ", None, True),
+])
+def test_the_days_element_holds_the_dates_own_short_weekday(before: str, day: date | None, weekday: bool) -> None:
+    assert weekdays_only(before, day) is weekday
