@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from newsflow.authorcues import weekdays_only
+from newsflow.bylinetexts import page_headline
 from newsflow.extract import page_tree
 from newsflow.headline_date import authored_day
 from newsflow.pagetimes import parse_local
@@ -150,3 +151,53 @@ def test_a_short_weekday_that_is_the_dates_leaves_the_authors_day(lang: str, byl
 ])
 def test_the_days_element_holds_the_dates_own_short_weekday(before: str, day: date | None, weekday: bool) -> None:
     assert weekdays_only(before, day) is weekday
+
+
+# 4. A generic date meta against the story's dateline above its headline (BBAW's ejwue.de: "05.02.2020 - Redaktion:
+#    Eberhard Fuhr" above the `<h1>`, a TYPO3 record's `date` meta a week later; the `<h1>` was not found as the
+#    headline, the site's name in the title being longer than the story's).
+
+DATELINE_URL = "https://www.example.de/aktuell/news/faire-lieferketten/"
+DATELINE_STORY = {
+    "de": ("Faire Lieferketten", "Evangelisches Jugendwerk in Württemberg (ejw)", "In Baden-Württemberg hat sich "
+           "eine Initiative aus Jugendverbänden zusammengetan, um ein Gesetz zu unterstützen. "),
+    "en": ("Fair supply chains", "Protestant Youth Organisation of the Region (PYO)", "An initiative of youth "
+           "associations has come together in the region to support a new law on supply chains. "),
+    "fr": ("Chaînes d'approvisionnement", "Organisation protestante de la jeunesse de la région (OPJ)",
+           "Une initiative "
+           "d'associations de jeunesse s'est formée dans la région pour soutenir une nouvelle loi. "),
+}
+DATELINES = {"de": "05.02.2020 <span>- Redaktion: Eberhard Fuhr (Pressesprecher)</span>",
+             "en": "February 5, 2020 <span>- Editorial: John Smith (press officer)</span>",
+             "fr": "05/02/2020 <span>- Rédaction : Jean Dupont (attaché de presse)</span>"}
+
+
+def dateline_page(lang: str, meta_value: str, dateline: str) -> str:
+    title, site, sentence = DATELINE_STORY[lang]
+    return (f'<html lang="{lang}"><head><title>{title} - {site} - EJW</title><meta name="date" content="{meta_value}">'
+            f'</head><body><header><h1><a href="/"><img src="/logo.svg" alt="{site}"></a></h1><nav><a href="/a">'
+            f'Aktuell</a></nav></header><div id="content"><div class="news-single-item"><div '
+            f'class="news-single-timedata">{dateline}</div><div class="sharing"><a href="mailto:?subject={title}">'
+            f'Mail</a></div><h1>{title}</h1>' + "".join(f"<p>{sentence * 3}</p>" for _ in range(4))
+            + "</div></div></body></html>")
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr"])
+@pytest.mark.parametrize("meta_value", ["2020-02-12", "2020-02-12T10:20:00+01:00", "2020-1-28T09:00:00+01:00"])
+def test_a_datelines_day_above_the_headline_beats_a_generic_date_meta(lang: str, meta_value: str) -> None:
+    assert str(stored_day(dateline_page(lang, meta_value, DATELINES[lang]), DATELINE_URL)) == "2020-02-05"
+
+
+@pytest.mark.parametrize(("lang", "kicker"), [
+    ("de", "Lieferketten · 05.02.2020"),  # a topic's day, not a line opening with its date
+    ("en", "Supply chains · February 5, 2020"),
+    ("fr", "Chaînes · 05/02/2020"),
+])
+def test_a_kickers_day_after_its_topic_leaves_the_generic_date_meta(lang: str, kicker: str) -> None:
+    assert str(stored_day(dateline_page(lang, "2020-02-12T10:20:00+01:00", kicker), DATELINE_URL)) == "2020-02-12"
+
+
+def test_a_logos_h1_naming_the_titles_first_part_is_no_headline() -> None:
+    html = ('<html><head><title>EJW - Faire Lieferketten für alle Menschen in der Region</title></head><body><header>'
+            '<h1>EJW</h1></header><div><h1>Ein anderer Titel</h1><p>Text.</p></div></body></html>')
+    assert page_headline(page_tree(html)) is None
