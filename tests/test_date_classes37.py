@@ -201,3 +201,48 @@ def test_a_logos_h1_naming_the_titles_first_part_is_no_headline() -> None:
     html = ('<html><head><title>EJW - Faire Lieferketten für alle Menschen in der Region</title></head><body><header>'
             '<h1>EJW</h1></header><div><h1>Ein anderer Titel</h1><p>Text.</p></div></body></html>')
     assert page_headline(page_tree(html)) is None
+
+
+# 5. A CMS's creation stamp on a year's first day, on the hour, declared as the publication (BBAW's computerbild.de:
+#    JSON-LD `datePublished` 2021-01-01T11:00:00.000Z, `dateModified` and the `<time>` under the headline 1 April 2023).
+
+STAMP_URL = "https://www.example.de/artikel/cb-Tests-Cloud-Gaming-Dienste-Test-29570643.html"
+STAMP_STORY = {
+    "de": ("Cloud-Gaming im Test: Jetzt ist Amazon Luna dabei", "Welcher Dienst liefert die besten Spiele und macht "
+           "Lust auf mehr, fragen wir in unserem großen Vergleich. ", "{d}.04.2023, 12:00</time> Uhr"),
+    "en": ("Cloud gaming tested: Amazon Luna joins the field", "Which service brings the best games and makes you "
+           "want more, we ask in our big comparison of every service. ", "April {d}, 2023, 12:00 PM</time>"),
+    "fr": ("Le cloud gaming testé : Amazon Luna arrive", "Quel service propose les meilleurs jeux et donne envie d'en "
+           "voir plus, nous le demandons dans notre grand comparatif. ", "{d}/04/2023 à 12h00</time>"),
+}
+
+
+def stamp_page(lang: str, published: str, byline_label: str = "", modified: str = "2023-04-01T10:00:00.000Z",
+               day: str = "01") -> str:
+    title, sentence, printed = STAMP_STORY[lang]
+    ld = ('{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "' + title + '", "datePublished": "'
+          + published + '", "dateModified": "' + modified + '"}')
+    return (f'<html lang="{lang}"><head><title>{title}</title><script type="application/ld+json">{ld}</script>'
+            f'</head><body><header><a href="/">Home</a></header><main><section class="article"><h1>{title}</h1>'
+            f'<div class="publishInfo"><p><span class="publishInfo__date">{byline_label}<time '
+            f'datetime="2023-04-{day} 12:00">{printed.format(d=day)}</span></p><p><a href="/autoren/a">A. Autor</a>'
+            f'</p></div>' + "".join(f"<p>{sentence * 3}</p>" for _ in range(4)) + "</section></main></body></html>")
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr"])
+@pytest.mark.parametrize("published", ["2021-01-01T11:00:00.000Z", "2022-01-01T00:00:00+01:00",
+                                       "2021-12-31T23:00:00Z"])
+def test_a_year_start_creation_stamp_gives_way_to_the_printed_modification(lang: str, published: str) -> None:
+    assert str(stored_day(stamp_page(lang, published), STAMP_URL)) == "2023-04-01"
+
+
+@pytest.mark.parametrize(("lang", "published", "label", "modified", "want"), [
+    ("de", "2021-01-01T11:27:13.000Z", "", "2023-04-01T10:00:00.000Z", "2021-01-01"),  # a real time: a story's
+    ("en", "2021-01-01T11:00:00.000Z", "Updated ", "2023-04-01T10:00:00.000Z", "2021-01-01"),  # the update's day
+    ("de", "2021-01-01T11:00:00.000Z", "Aktualisiert am ", "2023-04-01T10:00:00.000Z", "2021-01-01"),
+    ("fr", "2023-01-01T11:00:00.000Z", "", "2023-04-01T10:00:00.000Z", "2023-01-01"),  # months, not a year, apart
+    ("de", "2021-01-01T11:00:00.000Z", "", "2023-05-01T10:00:00.000Z", "2021-01-01"),  # the byline is no modification's
+])
+def test_a_year_start_publication_stands_beside_a_story_time_an_update_or_a_near_modification(
+        lang: str, published: str, label: str, modified: str, want: str) -> None:
+    assert str(stored_day(stamp_page(lang, published, label, modified), STAMP_URL)) == want
