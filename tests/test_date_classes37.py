@@ -218,12 +218,13 @@ STAMP_STORY = {
 
 
 def stamp_page(lang: str, published: str, byline_label: str = "", modified: str = "2023-04-01T10:00:00.000Z",
-               day: str = "01") -> str:
+               day: str = "01", state: str = "2023-04-01T10:00:00.000Z") -> str:
     title, sentence, printed = STAMP_STORY[lang]
     ld = ('{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "' + title + '", "datePublished": "'
           + published + '", "dateModified": "' + modified + '"}')
+    script = f'<script>window.__STATE__ = {{"article": {{"publishedAt": "{state}"}}}};</script>' if state else ""
     return (f'<html lang="{lang}"><head><title>{title}</title><script type="application/ld+json">{ld}</script>'
-            f'</head><body><header><a href="/">Home</a></header><main><section class="article"><h1>{title}</h1>'
+            f'{script}</head><body><header><a href="/">Home</a></header><main><section class="article"><h1>{title}</h1>'
             f'<div class="publishInfo"><p><span class="publishInfo__date">{byline_label}<time '
             f'datetime="2023-04-{day} 12:00">{printed.format(d=day)}</span></p><p><a href="/autoren/a">A. Autor</a>'
             f'</p></div>' + "".join(f"<p>{sentence * 3}</p>" for _ in range(4)) + "</section></main></body></html>")
@@ -246,3 +247,9 @@ def test_a_year_start_creation_stamp_gives_way_to_the_printed_modification(lang:
 def test_a_year_start_publication_stands_beside_a_story_time_an_update_or_a_near_modification(
         lang: str, published: str, label: str, modified: str, want: str) -> None:
     assert str(stored_day(stamp_page(lang, published, label, modified), STAMP_URL)) == want
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr"])
+def test_a_year_start_publication_without_a_second_declared_publication_keeps_its_day(lang: str) -> None:
+    # the twenty-third pass's review: a real New Year's Day story on the hour, its byline's `<time>` its update's
+    assert str(stored_day(stamp_page(lang, "2021-01-01T11:00:00.000Z", state=""), STAMP_URL)) == "2021-01-01"

@@ -3,7 +3,8 @@ leaves "2000-01-01T00:00:00" or "1990-01-01" in a JSON-LD `datePublished` (or a 
 beside a true `dateModified` and a byline that prints the story's day. The declared publication was read first
 and beat the printed day. Such a value is no publication (`dates._declared_published`, `dates._source_dates`), nor
 is htmldate's answer when it read it (`dates._from_elsewhere`). Thirty-sixth pass: nor is a CMS's creation stamp on a
-year's first day on the hour, a year or more before the modification the byline's `<time>` prints (`_creation_stamp`).
+year's first day on the hour, a year or more before the modification the byline's `<time>` prints and the page's
+script state declares as its publication (`_creation_stamp`).
 
 Pure: an lxml tree walked by its methods only, through the readers it imports.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from newsflow.declareddates import modified_metas
 from newsflow.headline_date import byline_time, headline_date
 from newsflow.jsonld import json_ld_strings
+from newsflow.pagedates import payload_published
 from newsflow.pagetimes import parse_local, parse_page
 
 PLACEHOLDER_GAP = timedelta(days=3652)
@@ -56,14 +58,18 @@ _OFFSET_HOURS = (-12, 0, 14)
 def _creation_stamp(declared: datetime, tree: Any) -> bool:
     """Whether a publication declared on a year's first day on the hour (`_on_the_hour_year_start`) is a CMS's creation
     stamp (BBAW's computerbild.de: JSON-LD 2021-01-01T11:00:00.000Z, its `createdAt`): `STAMP_GAP` or more before the
-    page's modification, and the `<time>` under the headline prints that modification's day, which no update cue
-    names (`headline_date` reads the same day). A story published on a New Year's Day on the hour prints its own day
-    there, or its update's under a cue ("Aktualisiert am"), and keeps what it declares."""
+    page's modification, the `<time>` under the headline prints that modification's day, which no update cue names
+    (`headline_date` reads the same day), and the page's script state declares its publication on that day too
+    (`pagedates.payload_published`: the front end's `publishedAt`), so that two declared publications disagree and the
+    printed one is the page's. A real story published on a New Year's Day on the hour whose byline's `<time>` prints
+    its update (the twenty-third pass's review: the BBC explainer's form) declares no second publication: it keeps
+    what it declares, as does one whose update is under a cue ("Aktualisiert am")."""
     byline = parse_page(byline_time(tree))
     modified = _modified_days(tree)
     if byline is None or byline.date() not in modified or byline.date() - declared.date() < STAMP_GAP:
         return False
-    return headline_date(tree) == byline.date()
+    stated = parse_local(payload_published(tree))
+    return headline_date(tree) == byline.date() and stated is not None and stated.date() == byline.date()
 
 
 def _modified_days(tree: Any) -> list[date]:
