@@ -117,6 +117,8 @@ def _links_elsewhere(link: Any) -> bool:
 
 STANDFIRST_CHARS = 1_000
 """The element before a meta row is the story's standfirst: a paragraph or two, not the story (nor a page's column)."""
+_STANDFIRST_ELEMENTS = 100
+"""A standfirst is a paragraph or two: an element before a meta row of more elements is not one."""
 _OPENING_ELEMENTS = 20
 """How many elements of a block are read for its first paragraph (a 50,000-element block stays cheap)."""
 
@@ -126,8 +128,9 @@ def meta_row_between(aside: Any, prose: Callable[[str], bool]) -> bool:
     before it is short and opens with a paragraph of prose (`prose`: `pageblocks.is_prose`), the element after it
     opens with one, and the `<aside>` holds one `<time>`, no heading and no link of a teaser title's words."""
     before, after = aside.getprevious(), aside.getnext()
-    if before is None or after is None or len(_text(before, STANDFIRST_CHARS + 1)) > STANDFIRST_CHARS:
-        return False
+    if before is None or after is None or len(list(islice(before.iter(), _STANDFIRST_ELEMENTS + 1))) > \
+            _STANDFIRST_ELEMENTS or len(_text(before, STANDFIRST_CHARS + 1)) > STANDFIRST_CHARS:
+        return False  # counted first: a hostile page's sibling of 50,000 empty elements is not walked for its text
     if not (_opens_with_prose(before, prose) and _opens_with_prose(after, prose)):
         return False
     elements = list(islice(aside.iter(), MAX_COLUMN_ELEMENTS + 1))
