@@ -253,3 +253,27 @@ def test_a_year_start_publication_stands_beside_a_story_time_an_update_or_a_near
 def test_a_year_start_publication_without_a_second_declared_publication_keeps_its_day(lang: str) -> None:
     # the twenty-third pass's review: a real New Year's Day story on the hour, its byline's `<time>` its update's
     assert str(stored_day(stamp_page(lang, "2021-01-01T11:00:00.000Z", state=""), STAMP_URL)) == "2021-01-01"
+
+
+# Review of the thirty-sixth pass (each test failed on f8b2282 unless it says otherwise).
+
+@pytest.mark.parametrize(("byline", "day"), [
+    ("By A. Writer · Thurs March 12, 2026", MARCH_13 - timedelta(days=1)),
+    ("By A. Writer · Thur March 12, 2026", MARCH_13 - timedelta(days=1)),
+    ("By A. Writer · Weds March 11, 2026", MARCH_13 - timedelta(days=2)),
+    ("By A. Writer · Tues March 10, 2026", MARCH_13 - timedelta(days=3)),
+    ("Di A. Autore · Sab 14 marzo 2026", MARCH_13 + timedelta(days=1)),
+    ("Por A. Autor | Mie 11 de marzo de 2026", MARCH_13 - timedelta(days=2)),
+    ("Por A. Autor | Sab 14 de marzo de 2026", MARCH_13 + timedelta(days=1)),
+    ("Przez A. Kowalski · Pn 9 marca 2026", MARCH_13 - timedelta(days=4)),
+    ("Przez A. Kowalski · Nd 15 marca 2026", MARCH_13 + timedelta(days=2)),
+])
+def test_each_languages_other_short_weekday_forms_name_their_weekday(byline: str, day: date) -> None:
+    assert authored_day(page_tree(utc_page(byline, "en", json_ld="2026-03-08T20:00:00Z"))) == day
+
+
+@pytest.mark.parametrize("byline", ["Przez A. Kowalski · Niedz 13 marca 2026", "By A. Writer · Thurs March 13, 2026"])
+def test_a_longer_short_weekday_that_is_not_the_dates_is_a_labels_word(byline: str) -> None:
+    # a guard (passed on f8b2282, through `_other_weekday_alone`): the new forms name their day too; "Niedz" has five
+    # letters, as many as the shortest full name, and is read by the table, not by its length
+    assert authored_day(page_tree(utc_page(byline, "en", json_ld="2026-03-12T20:00:00Z"))) is None

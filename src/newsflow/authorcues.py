@@ -43,15 +43,17 @@ _FULL_WEEKDAYS = frozenset({
 })
 # each short form with the weekday it names (Monday 0 ... Sunday 6; thirty-sixth pass: a short form counts only where
 # it names the date's weekday, "Fri March 13, 2026", not "Sun March 13, 2026"); every form names one weekday in every
-# language it is read in ("Di" is Dienstag and dinsdag, "Do" Donnerstag and donderdag, "Mar" mardi, martes, martedì)
+# language it is read in ("Di" is Dienstag and dinsdag, "Do" Donnerstag and donderdag, "Mar" mardi, martes, martedì);
+# review: each language's other short forms too (English "Tues", "Thurs", "Weds"; Italian "Sab"; Spanish without its
+# accents, "Mie", "Sab"; Polish "Pn", "Sb", "Nd"), read as a label's word before
 _SHORT_WEEKDAYS = {
-    **dict.fromkeys(("mon", "mo", "lun", "ma", "mån", "man", "seg", "pon"), 0),
-    **dict.fromkeys(("tue", "di", "mar", "tis", "tir", "ter", "wt"), 1),
-    **dict.fromkeys(("wed", "mi", "mer", "mié", "wo", "ons", "qua", "śr"), 2),
-    **dict.fromkeys(("thu", "do", "jeu", "jue", "gio", "tor", "qui", "czw"), 3),
+    **dict.fromkeys(("mon", "mo", "lun", "ma", "mån", "man", "seg", "pon", "pn"), 0),
+    **dict.fromkeys(("tue", "tues", "di", "mar", "tis", "tir", "ter", "wt"), 1),
+    **dict.fromkeys(("wed", "weds", "mi", "mer", "mié", "mie", "wo", "ons", "qua", "śr"), 2),
+    **dict.fromkeys(("thu", "thur", "thurs", "do", "jeu", "jue", "gio", "tor", "qui", "czw"), 3),
     **dict.fromkeys(("fri", "fr", "ven", "vie", "vr", "fre", "sex", "pt"), 4),
-    **dict.fromkeys(("sat", "sa", "sam", "sáb", "za", "lör", "lør", "sob"), 5),
-    **dict.fromkeys(("sun", "so", "dim", "dom", "zo", "sön", "søn", "niedz"), 6),
+    **dict.fromkeys(("sat", "sa", "sam", "sáb", "sab", "za", "lör", "lør", "sob", "sb"), 5),
+    **dict.fromkeys(("sun", "so", "dim", "dom", "zo", "sön", "søn", "niedz", "nd"), 6),
 }
 _WEEKDAYS = _FULL_WEEKDAYS | frozenset(_SHORT_WEEKDAYS)
 # a creation's cue the publication cues (`headline_date._PUBLISHED`) lack: "Von A. Autor | Erstellt am 13.03.2026"
@@ -102,9 +104,9 @@ def _weekday(word: str, date_follows: bool, day: date | None = None) -> bool:
     pass), and (thirty-sixth pass) with the date known, only where it names the date's weekday ("Sun March 13, 2026",
     a Friday, is a label's word)."""
     letters = word.lower()
-    if letters not in _WEEKDAYS or len(letters) >= _FULL_WEEKDAY:
-        return letters in _WEEKDAYS
-    return date_follows and (day is None or _SHORT_WEEKDAYS.get(letters) == day.weekday())
+    if letters not in _SHORT_WEEKDAYS:  # review: by the table, not by length ("Niedz" has a full name's five letters)
+        return letters in _FULL_WEEKDAYS
+    return date_follows and (day is None or _SHORT_WEEKDAYS[letters] == day.weekday())
 
 
 def _alnum(word: str) -> str:
