@@ -257,6 +257,20 @@ def test_a_year_start_publication_without_a_second_declared_publication_keeps_it
 
 # Review of the thirty-sixth pass (each test failed on f8b2282 unless it says otherwise).
 
+SECTION_SENTENCE = "The council voted on the budget on Thursday after a long debate about the roads and schools. "
+
+
+@pytest.mark.parametrize("section", ["Sport", "Local News"])
+def test_a_section_h1_naming_the_titles_first_part_leaves_the_h2_that_names_the_story(section: str) -> None:
+    story = "Rovers win the cup after a late goal in extra time"
+    html = (f'<html lang="en"><head><title>{section} - {story} - Example</title><meta name="date" '
+            f'content="2020-02-12"></head><body><header><a href="/">Home</a></header><div id="content">'
+            f'<h1>{section}</h1><div class="news"><h2>{story}</h2>'
+            + "".join(f"<p>{SECTION_SENTENCE * 3}</p>" for _ in range(4)) + "</div></div></body></html>")
+    headline = page_headline(page_tree(html))  # the section's `<h1>` was, and the dates around it the story's
+    assert headline is not None and headline.tag == "h2"
+
+
 @pytest.mark.parametrize(("byline", "day"), [
     ("By A. Writer · Thurs March 12, 2026", MARCH_13 - timedelta(days=1)),
     ("By A. Writer · Thur March 12, 2026", MARCH_13 - timedelta(days=1)),

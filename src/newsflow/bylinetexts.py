@@ -336,15 +336,16 @@ def _headline(tree: Any) -> Any:
     was read and no block told apart from the story (a teaser photo's day dropped htmldate's, none was stored)."""
     titles = page_titles(tree)
     headline = _closest(tree.iter("h1"), titles)
-    if headline is None:
-        headline = _names_titles_first_part(tree, titles)
     if headline is not None:
         return headline
     # review: a logo's `<h2>` in the site's header reads as "Story | Example News" too (F1 0.57), and today's date
     # printed under it beat the story's published meta
     subheadings = islice(tree.iter("h2", "h3"), SUBHEADINGS_READ)
-    return _closest(subheadings, titles,
-                    lambda heading, text: not in_site_chrome(heading) and _names_story(text, titles))
+    headline = _closest(subheadings, titles,
+                        lambda heading, text: not in_site_chrome(heading) and _names_story(text, titles))
+    # review of the thirty-sixth pass: after a `<h2>` naming the story, as a section's `<h1>` names a title's first
+    # part too ("Sport - Rovers win the cup - Example")
+    return headline if headline is not None else _names_titles_first_part(tree, titles)
 
 
 def _names_titles_first_part(tree: Any, titles: list[str]) -> Any:
