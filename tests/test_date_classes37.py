@@ -257,6 +257,24 @@ def test_a_year_start_publication_without_a_second_declared_publication_keeps_it
 
 # Review of the thirty-sixth pass (each test failed on f8b2282 unless it says otherwise).
 
+def inline_aside_page(aside: str, paragraphs_before: int) -> str:
+    title, sentence, _, _ = META_STORY["en"]
+    return (f'<html lang="en"><head><title>{title}</title><meta name="Date" content="2022-1-21T10:00:00+01:00"></head>'
+            f'<body><header><a href="/">Home</a></header><div class="article"><h1>{title}</h1><div class="body">'
+            + "".join(f"<p>{sentence * 2}</p>" for _ in range(paragraphs_before)) + aside
+            + "".join(f"<p>{sentence * 2}</p>" for _ in range(3)) + "</div></div></body></html>")
+
+
+@pytest.mark.parametrize("aside", [
+    '<aside class="pullquote"><p>Posted <time datetime="2019-03-02">March 2, 2019</time></p></aside>',
+    '<aside><time datetime="2019-03-02">March 2, 2019</time> <a href="/x">Earlier report</a></aside>',
+])
+def test_a_dated_aside_deep_in_the_body_is_no_meta_row(aside: str) -> None:
+    # the meta row sits under the standfirst, the story's first prose block; an aside after the body's third
+    # paragraph is a pull quote's or an inline teaser's, and its day is no story's
+    assert str(stored_day(inline_aside_page(aside, 3), META_URL)) == "2022-01-21"
+
+
 SECTION_SENTENCE = "The council voted on the budget on Thursday after a long debate about the roads and schools. "
 
 

@@ -17,9 +17,11 @@ list's first term labels the date ("Datum", "Date", "Published"), with no headin
 story's too (`labelled_date_box`), whatever its name and links.
 Thirty-sixth pass: a story's meta row set between its standfirst and its body (BBAW's alpin.de, `<aside class="meta">`
 with the posted day, the source, the topic and share buttons under the standfirst) is the story's too
-(`meta_row_between`): the element before it is one short paragraph of prose, the one after it opens with prose, and the
-`<aside>` holds one `<time>`, no heading and no link a teaser's title would be. A sidebar comes beside or after the
-story, not between its first paragraphs; a related box inside the story holds teasers' titles or a heading.
+(`meta_row_between`): the element before it is one short paragraph of prose, the story's first (review: not a pull
+quote's or an inline teaser's `<aside>` deeper in the body), the one after it opens with prose, and the `<aside>`
+holds one `<time>`, no heading and no link a teaser's title would be. A sidebar comes beside or after the story, not
+between its first paragraphs; a related box inside the story holds teasers' titles or a heading. Left: a one-teaser
+`<aside>` with a short link right after the story's first paragraph reads as its meta row.
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -131,13 +133,26 @@ def meta_row_between(aside: Any, prose: Callable[[str], bool]) -> bool:
     if before is None or after is None or len(list(islice(before.iter(), _STANDFIRST_ELEMENTS + 1))) > \
             _STANDFIRST_ELEMENTS or len(_text(before, STANDFIRST_CHARS + 1)) > STANDFIRST_CHARS:
         return False  # counted first: a hostile page's sibling of 50,000 empty elements is not walked for its text
-    if not (_opens_with_prose(before, prose) and _opens_with_prose(after, prose)):
+    if not (_opens_with_prose(before, prose) and _opens_with_prose(after, prose)) or _prose_before(before, prose):
         return False
     elements = list(islice(aside.iter(), MAX_COLUMN_ELEMENTS + 1))
     if len(elements) > MAX_COLUMN_ELEMENTS or sum(1 for element in elements if element.tag == "time") != 1:
         return False
     return not any(element.tag in _HEADINGS or (element.tag == "a" and len("".join(element.itertext()).split())
                                                 >= TEASER_TITLE_WORDS) for element in elements)
+
+
+_STORY_TOP = 8
+"""How many elements may come before the standfirst in its parent (a headline, a photo, a kicker): more, and the
+`<aside>` is deep in a story or a page's column, not under its standfirst."""
+
+
+def _prose_before(standfirst: Any, prose: Callable[[str], bool]) -> bool:
+    """Whether prose comes before the standfirst (review: an `<aside>` after the body's third paragraph, a pull quote
+    or an inline teaser with its day, is not the meta row under the standfirst, the story's first prose), or more than
+    `_STORY_TOP` elements do."""
+    preceding = list(islice(standfirst.itersiblings(preceding=True), _STORY_TOP + 1))
+    return len(preceding) > _STORY_TOP or any(_opens_with_prose(element, prose) for element in preceding)
 
 
 def _opens_with_prose(block: Any, prose: Callable[[str], bool]) -> bool:
