@@ -18,6 +18,7 @@ import pytest
 from newsflow.authorcues import weekdays_only
 from newsflow.bylinetexts import page_headline
 from newsflow.extract import page_tree
+from newsflow.feeds import parse_feed
 from newsflow.headline_date import authored_day
 from newsflow.pagetimes import parse_local
 from tests.date_batch20 import stored_day
@@ -39,6 +40,22 @@ def test_an_iso_date_without_its_leading_zeros_is_read(text: str, moment: dateti
 @pytest.mark.parametrize("text", ["2022-13-6", "2022-1-32", "22-1-6", "2022-1-6T25:00"])
 def test_an_unpadded_form_that_is_no_date_is_still_none(text: str) -> None:
     assert parse_local(text) is None
+
+
+def atom_feed(stamp: str) -> bytes:
+    return ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x</id>'
+            '<updated>2022-01-03T00:00:00Z</updated><entry><title>a</title><id>https://e.org/a</id><link '
+            f'href="https://e.org/a"/><published>{stamp}</published></entry></feed>').encode()
+
+
+@pytest.mark.parametrize(("stamp", "moment"), [
+    ("2022-1-2T10:00:00+02:00", datetime(2022, 1, 2, 8, tzinfo=UTC)), ("2022-1-2", datetime(2022, 1, 2, tzinfo=UTC)),
+    ("2022-13-2T10:00:00+02:00", None), ("2022-1-32", None),
+])
+def test_a_feeds_unpadded_iso_date_is_read_and_a_false_one_still_refused(stamp: str, moment: datetime | None) -> None:
+    # review: `feeds._feed_date` reads a feed's ISO dates with `parse_local` too; such an entry had no date (main)
+    entries = parse_feed(atom_feed(stamp), feed_id="f", feed_url="https://e.org/feed").entries
+    assert [entry.published_at for entry in entries] == [moment]
 
 
 # 2. A story's meta row in an `<aside>` against a generic date meta (a CMS record's date, unpadded).
