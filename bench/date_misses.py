@@ -3,10 +3,10 @@
     uv run python -m bench.date_misses [--half tune|report] [--all]
 
 htmldate's answer (trafilatura's metadata pass, the expensive part) is cached per page in
-`$TMPDIR/newsflow-htmldate-<half>.json`, so that the date rules (`newsflow.dates.published_at`,
-cheap) can be re-run on the whole half in seconds while they are being tuned. Delete the cache when
-trafilatura or htmldate change. Only pages with a reference date are read; a page without extracted
-text stores no day and counts as a miss (as in bench/extraction.py).
+`$TMPDIR/newsflow-htmldate-<half>.json`, so that the date rules (`newsflow.extractdates.page_dates`, cheap but
+where a rule asks htmldate again; `stored_day` runs them as extraction does) can be re-run on the whole half while
+they are being tuned. Delete the cache when trafilatura or htmldate change. Only pages with a reference date are
+read; a page without extracted text stores no day and counts as a miss (as in bench/extraction.py).
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ import argparse
 import json
 import re
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bench.corpora import CorpusPage, all_pages, same_day
 from newsflow.datechecks import url_day
-from newsflow.dates import published_at
+from newsflow.dates import publication_day
+from newsflow.extract import _htmldate_of as htmldate_of  # the reader extraction hands the date rules
 from newsflow.extract import extract_article, page_tree
+from newsflow.extractdates import page_dates
 from newsflow.headline_date import byline_time, headline_date
 from newsflow.jsonld import json_ld_strings
 from newsflow.localtime import publisher_zone
@@ -29,28 +32,39 @@ from newsflow.pagedates import attribute_published, payload_published
 
 
 def htmldate_answers(pages: list[CorpusPage], half: str) -> dict[str, Any]:
-    """Per page key: htmldate's answer and whether an article was extracted (cached)."""
+    """Per page key: htmldate's answer and whether an article was extracted (cached). The answer is the one extraction
+    hands the date rules (`extractdates.page_dates`' first argument), recorded at its first call: the rules call
+    `published_at` again on trees without a page's blocks (thirty-sixth pass: the recorder kept the last call's)."""
     cache = Path(tempfile.gettempdir()) / f"newsflow-htmldate-{half}.json"
     if cache.exists():
         return dict(json.loads(cache.read_text()))
-    import newsflow.extractdates as dates_module  # where extraction calls the date rules
+    import newsflow.extract as extract_module  # where extraction hands htmldate's answer to the date rules
 
     seen: dict[str, Any] = {}
-    original = dates_module.published_at
+    original = extract_module.page_dates
 
-    def recording(value: str | None, tree: Any, url: str | None = None) -> Any:
-        seen["htmldate"] = value
-        return original(value, tree, url)
+    def recording(found: str | None, *args: Any, **kwargs: Any) -> Any:
+        seen.setdefault("htmldate", found)
+        return original(found, *args, **kwargs)
 
-    dates_module.published_at = recording  # type: ignore[assignment]
+    extract_module.page_dates = recording  # type: ignore[assignment]
     answers = {}
-    for page in pages:
-        seen.clear()
-        article = extract_article(page.html, page.url)
-        answers[f"{page.set_name}/{page.key}"] = {"htmldate": seen.get("htmldate"), "article": article is not None}
-    dates_module.published_at = original  # type: ignore[assignment]
+    try:
+        for page in pages:
+            seen.clear()
+            article = extract_article(page.html, page.url)
+            answers[f"{page.set_name}/{page.key}"] = {"htmldate": seen.get("htmldate"), "article": article is not None}
+    finally:
+        extract_module.page_dates = original  # type: ignore[assignment]
     cache.write_text(json.dumps(answers))
     return answers
+
+
+def stored_day(htmldate: str | None, tree: Any, url: str) -> date | None:
+    """The day extraction stores for a page, from htmldate's answer: every date rule extraction runs
+    (`extractdates.page_dates`, with htmldate asked again on a tree without a page's blocks), and the publisher's
+    day of the time they give (`dates.publication_day`), as `ExtractedArticle.published_date` holds it."""
+    return publication_day(page_dates(htmldate, tree, url, htmldate_of)[0])
 
 
 def candidates(tree: Any, url: str) -> list[str]:
@@ -86,8 +100,8 @@ def main() -> None:
     for page in pages:
         answer = answers[f"{page.set_name}/{page.key}"]
         tree = page_tree(page.html)
-        chosen = published_at(answer["htmldate"], tree, page.url) if answer["article"] else None
-        ok = same_day(page, chosen.date() if chosen is not None else None)
+        chosen = stored_day(answer["htmldate"], tree, page.url) if answer["article"] else None
+        ok = same_day(page, chosen)
         right += ok
         if not ok or args.all:
             print(f"{'ok  ' if ok else 'MISS'} {page.set_name}/{page.key} {page.url}")

@@ -341,8 +341,29 @@ def _headline(tree: Any) -> Any:
     # review: a logo's `<h2>` in the site's header reads as "Story | Example News" too (F1 0.57), and today's date
     # printed under it beat the story's published meta
     subheadings = islice(tree.iter("h2", "h3"), SUBHEADINGS_READ)
-    return _closest(subheadings, titles,
-                    lambda heading, text: not in_site_chrome(heading) and _names_story(text, titles))
+    headline = _closest(subheadings, titles,
+                        lambda heading, text: not in_site_chrome(heading) and _names_story(text, titles))
+    # review of the thirty-sixth pass: after a `<h2>` naming the story, as a section's `<h1>` names a title's first
+    # part too ("Sport - Rovers win the cup - Example")
+    return headline if headline is not None else _names_titles_first_part(tree, titles)
+
+
+def _names_titles_first_part(tree: Any, titles: list[str]) -> Any:
+    """The first `<h1>` among the first `SUBHEADINGS_READ`, outside the site's chrome, whose words are those of a
+    title's first part, before its separator (thirty-sixth pass: "Faire Lieferketten" under the title "Faire
+    Lieferketten - Evangelisches Jugendwerk in Württemberg (ejw) - EJW", a site's name longer than the story's, F1
+    0.4); None without one. The first part only: a logo's `<h1>` names the site, the title's last part on most sites."""
+    parts = {tuple(_words(_TITLE_SEPARATOR.split(title)[0])) for title in titles if _TITLE_SEPARATOR.search(title)}
+    parts.discard(())
+    if not parts:
+        return None
+    return next((heading for heading in islice(tree.iter("h1"), SUBHEADINGS_READ)
+                 if tuple(_words(bounded_text(heading, MAX_HEADING_CHARS) or "")) in parts
+                 and not in_site_chrome(heading)), None)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014\u00b7:/]|::)\s+")

@@ -82,6 +82,7 @@ from newsflow.headline_date import (
 )
 from newsflow.headlinechecks import headline_checked
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
+from newsflow.kickerdates import above_story_date
 from newsflow.labelleddates import labelled_over
 from newsflow.lastresortdates import above_story_checked, as_datetime, last_resort_date, month_first_posted
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
@@ -337,15 +338,17 @@ def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
 def _story_time_over_generic(found: datetime | None, tree: Any) -> datetime | None:
     """The day the story's `<time>` elements give (`declareddates.story_time`), or else the day the byline under the
     headline prints as its own (thirty-fifth pass: "27.01.2022" under a TYPO3 story's headline; review: not an event's
-    "Termin: 15.03.2022", `headline_date.cued_headline_date`), when htmldate's date is a generic Dublin Core date
-    meta's (a CMS record's creation or last change) on another day, on a page that declares no publication
-    (twenty-fifth pass); else None."""
+    "Termin: 15.03.2022", `headline_date.cued_headline_date`), or else (thirty-sixth pass) the day of a byline's or
+    dateline's block above the headline ("05.02.2020 - Redaktion: …", `kickerdates.above_story_date`), when htmldate's
+    date is a generic Dublin Core date meta's (a CMS record's creation or last change) on another day, on a page that
+    declares no publication (twenty-fifth pass); else None."""
     if found is None or not _generic_meta_date(found, tree):
         return None  # most pages: htmldate read no generic meta
     byline = cued_headline_date(tree)
     if byline is not None and byline[0] == found.date():
         return None  # the byline prints the meta's day (read first: cheap)
-    printed = story_time(tree, parse_page) or (as_datetime(byline[0]) if byline is not None and byline[1] else None)
+    printed = (story_time(tree, parse_page) or (as_datetime(byline[0]) if byline is not None and byline[1] else None)
+               or as_datetime(above_story_date(tree, datelines=True)))
     return printed if plausible(printed) and printed.date() != found.date() else None
 
 

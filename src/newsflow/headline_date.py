@@ -166,9 +166,9 @@ def authored_day(tree: Any) -> date | None:
         if found is None or _is_update(line, found[0]) or _PICTURE.search(line, 0, found[0]):
             previous = line if found is None else ""
             continue
-        if after_author(previous) and weekdays_only(line[:found[0]]):
+        if after_author(previous) and weekdays_only(line[:found[0]], found[1]):
             return found[1]  # the name's element, then the day's: "Por A. Autor" <span>12 de março de 2026</span>
-        if after_author(_PUBLISHED.sub("", line[:found[0]])):  # "By A. Writer · Published March 13"
+        if after_author(_PUBLISHED.sub("", line[:found[0]]), found[1]):  # "By A. Writer · Published March 13"
             return found[1]
         previous = ""
     return None

@@ -43,7 +43,8 @@ def kicker_date(tree: Any) -> date | None:
     return found[1] if found is not None else None
 
 
-def above_story_date(tree: Any, kickers: bool = False, timed_kickers: bool = False) -> date | None:
+def above_story_date(tree: Any, kickers: bool = False, timed_kickers: bool = False,
+                     datelines: bool = False) -> date | None:
     """The first date in the short blocks just before the headline, up to `ABOVE_LEVELS` levels above it
     in wrappers that hold only the story (`sitechrome.story_wrapper`: no site header, menu or logo): a
     theme's byline in a column or row above the story's `<article>` (nineteenth pass: htmldate took a
@@ -52,7 +53,8 @@ def above_story_date(tree: Any, kickers: bool = False, timed_kickers: bool = Fal
     only up to the block that prints a date (most pages print none there, and the check walks them whole).
     With `kickers`, a kicker's block counts as a byline's (`_kicker_block`, twenty-third pass: a page that
     states only its age); with `timed_kickers`, a kicker's block that prints a time of day too ("02.02.2022 10:16 Uhr -
-    1. Bundesliga", a dateline: thirty-fifth pass; a topic's or an event's day above a story prints none)."""
+    1. Bundesliga", a dateline: thirty-fifth pass; a topic's or an event's day above a story prints none); with
+    `datelines`, a kicker's block whose line opens with its date ("05.02.2020 - Redaktion: …", thirty-sixth pass)."""
     headline = page_headline(tree)
     if headline is None:
         return None
@@ -61,7 +63,8 @@ def above_story_date(tree: Any, kickers: bool = False, timed_kickers: bool = Fal
     found = _first_date_in(blocks, tree, ancestors, article, no_updates=True, orders=(page_order, slash_order))
     if found is None:
         return None
-    kicker = kickers or (timed_kickers and _timed_dateline(found[0], tree))
+    kicker = (kickers or (timed_kickers and _timed_dateline(found[0], tree))
+              or (datelines and _opens_with_date(found[0], tree)))
     if not (_byline_block(found[0]) or (kicker and _kicker_block(found[0]))):
         return None  # review: a related list, a ticker, an event in a standfirst or a site bar above the headline
     depth = ancestors.get(found[0].getparent(), ABOVE_LEVELS)
@@ -85,9 +88,15 @@ def _timed_dateline(block: Any, tree: Any) -> bool:
     clock = _CLOCK.search(line)
     if clock is None or _KICKER_SEPARATOR.search(line, 0, clock.start()):
         return False
+    return clock.start() > 0 and _opens_with_date(block, tree, line)
+
+
+def _opens_with_date(block: Any, tree: Any, line: str | None = None) -> bool:
+    """Whether the block's short line opens with a date ("05.02.2020 - Redaktion: …"; not "Brexit · 31 January")."""
+    line = (_short_text(block) or "").translate(ASCII_DIGITS) if line is None else line
     order = next((known for read in (page_order, slash_order) if (known := read(tree)) is not None), None)
     found = first_date(line, named=True, order=order)
-    return found is not None and found[0] == 0 and found[0] < clock.start()
+    return found is not None and found[0] == 0
 
 
 _BYLINE_NAME = re.compile(r"byline|author|meta|posted|submitted|dateline|publish", re.IGNORECASE)

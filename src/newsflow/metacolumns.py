@@ -15,6 +15,13 @@ link, `rel`, is the story's own meta), and no `<aside>` beside it holds one (tea
 Review of the thirtieth pass: a blog's data box, an `<aside>` child of the headline's `<article>` whose definition
 list's first term labels the date ("Datum", "Date", "Published"), with no heading and no `<aside>` beside it, is the
 story's too (`labelled_date_box`), whatever its name and links.
+Thirty-sixth pass: a story's meta row set between its standfirst and its body (BBAW's alpin.de, `<aside class="meta">`
+with the posted day, the source, the topic and share buttons under the standfirst) is the story's too
+(`meta_row_between`): the element before it is one short paragraph of prose, the story's first (review: not a pull
+quote's or an inline teaser's `<aside>` deeper in the body), the one after it opens with prose, and the `<aside>`
+holds one `<time>`, no heading and no link a teaser's title would be. A sidebar comes beside or after the story, not
+between its first paragraphs; a related box inside the story holds teasers' titles or a heading. Left: a one-teaser
+`<aside>` with a short link right after the story's first paragraph reads as its meta row.
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -22,6 +29,7 @@ Pure: an lxml tree walked by its methods only, and the standard library.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
@@ -107,3 +115,58 @@ def _links_elsewhere(link: Any) -> bool:
     href = str(link.get("href") or "")
     rels = set(str(link.get("rel") or "").lower().split())
     return bool(href.strip()) and not _BUTTON_HREF.search(href) and not rels & _OWN_META_RELS
+
+
+STANDFIRST_CHARS = 1_000
+"""The element before a meta row is the story's standfirst: a paragraph or two, not the story (nor a page's column)."""
+_STANDFIRST_ELEMENTS = 100
+"""A standfirst is a paragraph or two: an element before a meta row of more elements is not one."""
+_OPENING_ELEMENTS = 20
+"""How many elements of a block are read for its first paragraph (a 50,000-element block stays cheap)."""
+
+
+def meta_row_between(aside: Any, prose: Callable[[str], bool]) -> bool:
+    """Whether an `<aside>` is the story's meta row between its standfirst and its body (module docstring): the element
+    before it is short and opens with a paragraph of prose (`prose`: `pageblocks.is_prose`), the element after it
+    opens with one, and the `<aside>` holds one `<time>`, no heading and no link of a teaser title's words."""
+    before, after = aside.getprevious(), aside.getnext()
+    if before is None or after is None or len(list(islice(before.iter(), _STANDFIRST_ELEMENTS + 1))) > \
+            _STANDFIRST_ELEMENTS or len(_text(before, STANDFIRST_CHARS + 1)) > STANDFIRST_CHARS:
+        return False  # counted first: a hostile page's sibling of 50,000 empty elements is not walked for its text
+    if not (_opens_with_prose(before, prose) and _opens_with_prose(after, prose)) or _prose_before(before, prose):
+        return False
+    elements = list(islice(aside.iter(), MAX_COLUMN_ELEMENTS + 1))
+    if len(elements) > MAX_COLUMN_ELEMENTS or sum(1 for element in elements if element.tag == "time") != 1:
+        return False
+    return not any(element.tag in _HEADINGS or (element.tag == "a" and len("".join(element.itertext()).split())
+                                                >= TEASER_TITLE_WORDS) for element in elements)
+
+
+_STORY_TOP = 8
+"""How many elements may come before the standfirst in its parent (a headline, a photo, a kicker): more, and the
+`<aside>` is deep in a story or a page's column, not under its standfirst."""
+
+
+def _prose_before(standfirst: Any, prose: Callable[[str], bool]) -> bool:
+    """Whether prose comes before the standfirst (review: an `<aside>` after the body's third paragraph, a pull quote
+    or an inline teaser with its day, is not the meta row under the standfirst, the story's first prose), or more than
+    `_STORY_TOP` elements do."""
+    preceding = list(islice(standfirst.itersiblings(preceding=True), _STORY_TOP + 1))
+    return len(preceding) > _STORY_TOP or any(_opens_with_prose(element, prose) for element in preceding)
+
+
+def _opens_with_prose(block: Any, prose: Callable[[str], bool]) -> bool:
+    """Whether a block's first paragraph (itself, or a `<p>` among its first elements) reads as prose."""
+    paragraph = next((element for element in islice(block.iter(), _OPENING_ELEMENTS) if element.tag == "p"), None)
+    return paragraph is not None and prose(" ".join(_text(paragraph, STANDFIRST_CHARS).split()))
+
+
+def _text(element: Any, limit: int) -> str:
+    """An element's text, read up to about `limit` characters."""
+    pieces, length = [], 0
+    for piece in element.itertext():
+        pieces.append(piece)
+        length += len(piece)
+        if length >= limit:
+            break
+    return "".join(pieces)

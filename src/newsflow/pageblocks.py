@@ -31,7 +31,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from newsflow.metacolumns import labelled_date_box, names_story_meta, storys_meta_column
+from newsflow.metacolumns import labelled_date_box, meta_row_between, names_story_meta, storys_meta_column
 from newsflow.sitechrome import CHROME_DEPTH, SITE_CHROME, STORY_WORD, in_main, is_site_header, story_wrapper
 from newsflow.text import token_f1
 
@@ -169,7 +169,8 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
             return True
         meta = meta or names_story_meta(element)  # twenty-eighth pass: the story's meta column in an `<aside>`
         aside = element.tag == "aside" and not (meta and storys_meta_column(element)) and not (
-            headline_ancestors.get(element.getparent()) == article and labelled_date_box(element))  # thirtieth review
+            headline_ancestors.get(element.getparent()) == article and labelled_date_box(element)) and not (
+            meta_row_between(element, is_prose))  # thirty-sixth pass: the story's meta row under its standfirst
         if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
             return True
         tagged, header = tagged or element.tag == "footer", header or is_site_header(element)
