@@ -175,6 +175,29 @@ def _capped_tags() -> None:
 _capped_tags()
 
 
+def _scoped_xml_base() -> None:
+    """An element's `xml:base` ends with it (once per process). feedparser restores the parent's base at an end tag
+    only when it is not empty, and newsflow parses with no base (a Content-Location would make GUIDs URLs), so one
+    item's `xml:base` was the base of every item after it: their links and GUIDs went to another site (red team
+    40b). A feedparser without `unknown_endtag` is left as it is."""
+    mixin = getattr(getattr(feedparser, "mixin", None), "_FeedParserMixin", None)
+    end_tag = getattr(mixin, "unknown_endtag", None)
+    if end_tag is None or getattr(end_tag, "scoped", False):
+        return
+
+    def scoped(parser: Any, tag: Any) -> None:
+        depth = len(parser.basestack)
+        end_tag(parser, tag)
+        if parser.basestack and len(parser.basestack) < depth:  # the element's base popped: its parent's again
+            parser.baseuri = parser.basestack[-1]
+
+    scoped.scoped = True  # type: ignore[attr-defined]
+    setattr(mixin, "unknown_endtag", scoped)  # noqa: B010 (typed as its own function)
+
+
+_scoped_xml_base()
+
+
 def _buffered_text() -> None:
     """feedparser's strict parser on `feedexpat`'s expat, each run of text one handler call (red team 39b: a call a
     line or reference cost 10-30x a plain feed); a feedparser without `api.PREFERRED_XML_PARSERS` is left as it is."""
