@@ -13,7 +13,11 @@ change at every request, `Retry-After` dates in the past and past year 9999.
 Invariants, whatever the row: the runs end, the well-served feed's articles are stored, each row's feed and
 articles end as the row says (read, or refused with the outcome the row names), every failure is recorded
 with a one-line reason naming its URL, nothing is stored twice, and a redirect back to the feed itself is
-never adopted as the feed's move.
+never adopted as the feed's move. All held on main.
+
+Found, and fixed: one item's `xml:base` was the base of every item after it (feedparser restores a parent's base
+only when it is not empty, and newsflow parses with none), so their relative links and GUIDs went to another site.
+`feeds._scoped_xml_base` ends each element's base with it; the last two tests fail on main.
 """
 
 from __future__ import annotations
@@ -246,7 +250,7 @@ def test_every_hostile_server_of_the_table_ends_as_its_row_says_and_harms_no_oth
     tmp_path: Path, sites: dict[str, Site]
 ) -> None:
     config_path = write_config(tmp_path, "", {name: f"{site.origin}/feed.xml" for name, site in sites.items()},
-                               timeout=3.0, max_redirects=5, max_retry_after=1.0, respect_robots=False)
+                               timeout=3.0, max_redirects=5, max_retry_after=0.2, respect_robots=False)
     add_settings(config_path, "polling", adopt_redirect_after_polls=1, adopt_redirect_after_seconds=0)
     for run in ("run-1", "run-2"):
         asyncio.run(run_ingest(load_config(config_path), run, all_feeds=True))
