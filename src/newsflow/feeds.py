@@ -179,7 +179,9 @@ def _scoped_xml_base() -> None:
     """An element's `xml:base` ends with it (once per process). feedparser restores the parent's base at an end tag
     only when it is not empty, and newsflow parses with no base (a Content-Location would make GUIDs URLs), so one
     item's `xml:base` was the base of every item after it: their links and GUIDs went to another site (red team
-    40b). A feedparser without `unknown_endtag` is left as it is."""
+    40b). Its end tag of a `div` in content declared escaped returns before popping the base its start tag pushed
+    (its TypePad case), which kept the item's base for the items after it, base or none above (review of red team
+    40b): that pop is done here. A feedparser without `unknown_endtag` is left as it is."""
     mixin = getattr(getattr(feedparser, "mixin", None), "_FeedParserMixin", None)
     end_tag = getattr(mixin, "unknown_endtag", None)
     if end_tag is None or getattr(end_tag, "scoped", False):
@@ -188,6 +190,8 @@ def _scoped_xml_base() -> None:
     def scoped(parser: Any, tag: Any) -> None:
         depth = len(parser.basestack)
         end_tag(parser, tag)
+        if depth and len(parser.basestack) == depth:  # returned before its scope's end
+            parser.basestack.pop()
         if parser.basestack and len(parser.basestack) < depth:  # the element's base popped: its parent's again
             parser.baseuri = parser.basestack[-1]
 
