@@ -327,7 +327,11 @@ FEED_URL = "https://own.example/news/feed.xml"
     f'<entry xml:base="{ELSEWHERE}"><id>g1</id><link href="one"/><content type="html">'
     '<div xmlns="http://www.w3.org/1999/xhtml">x</div></content></entry><entry><id>g2</id><link href="two"/></entry>'
     '<entry><id>g3</id><link href="/three"/></entry></feed>',
-], ids=["rss", "atom", "loose", "rss-escaped-div", "atom-escaped-div-under-a-feed-base"])
+    # an HTML void element left open (ill-formed, so the loose parser): its start pushes a base no end tag pops
+    f'<rss version="2.0"><channel><title>t</title><item xml:base="{ELSEWHERE}"><link>one</link><guid>g1</guid>'
+    "<description>a<br>b<img src='x'>c</description></item><item><link>two</link><guid>g2</guid></item>"
+    "<item><link>/three</link><guid>g3</guid></item></channel></rss>",
+], ids=["rss", "atom", "loose", "rss-escaped-div", "atom-escaped-div-under-a-feed-base", "loose-unclosed-void"])
 def test_an_items_xml_base_ends_with_the_item(feed: str) -> None:
     parsed = parse_feed(feed.encode(), feed_id="based", feed_url=FEED_URL, now=datetime(2026, 12, 6, tzinfo=UTC))
     own = "https://own.example/news/" if 'xml:base="https://own.example/news/"' in feed else ""  # ids resolve too
