@@ -51,7 +51,7 @@ from typing import Any
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
-from newsflow import feedexpat
+from newsflow import feedbases, feedexpat
 from newsflow.dates import parse_local
 from newsflow.feedapart import read_apart
 from newsflow.feedbounds import bounded_markup
@@ -175,58 +175,7 @@ def _capped_tags() -> None:
 _capped_tags()
 
 
-def _scoped_xml_base() -> None:
-    """An element's `xml:base` ends with it (once per process). feedparser restores the parent's base at an end tag
-    only when it is not empty, and newsflow parses with no base (a Content-Location would make GUIDs URLs), so one
-    item's `xml:base` was the base of every item after it: their links and GUIDs went to another site (red team
-    40b). Its end tag of a `div` in content declared escaped returns before popping the base its start tag pushed
-    (its TypePad case), which kept the item's base for the items after it, base or none above (review of red team
-    40b): that pop is done here. A feedparser without `unknown_endtag` is left as it is."""
-    mixin = getattr(getattr(feedparser, "mixin", None), "_FeedParserMixin", None)
-    end_tag = getattr(mixin, "unknown_endtag", None)
-    if end_tag is None or getattr(end_tag, "scoped", False):
-        return
-
-    def scoped(parser: Any, tag: Any) -> None:
-        depth = len(parser.basestack)
-        end_tag(parser, tag)
-        if depth and len(parser.basestack) == depth:  # returned before its scope's end
-            parser.basestack.pop()
-        if parser.basestack and len(parser.basestack) < depth:  # the element's base popped: its parent's again
-            parser.baseuri = parser.basestack[-1]
-
-    scoped.scoped = True  # type: ignore[attr-defined]
-    setattr(mixin, "unknown_endtag", scoped)  # noqa: B010 (typed as its own function)
-
-
-_scoped_xml_base()
-
-
-def _item_scoped_base() -> None:
-    """An item's end ends every base pushed inside it (once per process): an HTML void element left open in an
-    ill-formed feed (`<br>`, `<img>`: the loose parser) pushes a base no end tag pops, so the item's own end popped
-    that one and its base stayed for the items after it (review of red team 40b). O(1) an item."""
-    namespace = getattr(getattr(getattr(feedparser, "namespaces", None), "_base", None), "Namespace", None)
-    start, end = getattr(namespace, "_start_item", None), getattr(namespace, "_end_item", None)
-    if start is None or end is None or getattr(end, "scoped", False):
-        return
-
-    def started(parser: Any, attrs: Any) -> Any:
-        parser.__dict__.setdefault("item_base_depths", []).append(len(parser.basestack))  # its own base on top
-        return start(parser, attrs)
-
-    def ended(parser: Any) -> Any:
-        if depths := parser.__dict__.get("item_base_depths"):
-            del parser.basestack[depths.pop():]  # feedparser's end tag then pops the item's own
-        return end(parser)
-
-    ended.scoped = True  # type: ignore[attr-defined]
-    for name, wrapped in (("_start_item", started), ("_start_entry", started), ("_end_item", ended),
-                          ("_end_entry", ended)):
-        setattr(namespace, name, wrapped)
-
-
-_item_scoped_base()
+feedbases.scope_xml_bases(feedparser)
 
 
 def _buffered_text() -> None:
