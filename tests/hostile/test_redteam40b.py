@@ -17,8 +17,9 @@ never adopted as the feed's move. All held on main.
 
 Found, and fixed: one item's `xml:base` was the base of every item after it (feedparser restores a parent's base
 only when it is not empty, and newsflow parses with none), so their relative links and GUIDs went to another site.
-`feedbases` ends each element's base with it; the last two tests fail on main (the review added three parser
-cases: a `div` in content declared escaped and an HTML void element left open also kept an item's base).
+`feedbases` ends each element's base with it; the parser cases below fail on main (the review added three: a `div`
+in content declared escaped and an HTML void element left open also kept an item's base; it cut the end-to-end
+case, whose links are the parser's and which proved nothing more for 1-2 s of CI).
 """
 
 from __future__ import annotations
@@ -264,46 +265,6 @@ def test_every_hostile_server_of_the_table_ends_as_its_row_says_and_harms_no_oth
     assert not faults, "\n".join(faults)
     assert warehouse.feeds["well-served"][0] == "ok"
     assert {f"{sites['well-served'].origin}/a/{n}" for n in (1, 2)} <= warehouse.stored
-
-
-def based_feed(origin: str, elsewhere: str) -> bytes:
-    """An RSS feed whose first item carries an `xml:base` of another site (a planet or aggregator feed that
-    marks where an item came from) and whose next items link relatively, as to the feed's own site."""
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>based</title>'
-            f"<link>{origin}/</link><description>x</description>"
-            f'<item xml:base="{elsewhere}/a/"><title>Borrowed</title><link>1</link><guid>b-1</guid></item>'
-            f"<item><title>Own two</title><link>a/2</link><guid>own-2</guid></item>"
-            f"<item><title>Own three</title><link>/a/3</link><guid>own-3</guid></item>"
-            f"</channel></rss>").encode()
-
-
-def story_server(name: str, feed: Callable[[str], bytes] | None = None) -> RawServer:
-    def respond(path: str) -> bytes:
-        if path == "/feed.xml" and feed is not None:
-            return plain(b"HTTP/1.1 200 OK", feed(server.url("")), b"application/rss+xml")
-        if path in ("/a/1", "/a/2", "/a/3"):
-            return plain(b"HTTP/1.1 200 OK", story(name, int(path[3:])), b"text/html")
-        return b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
-    server = RawServer(respond)
-    return server
-
-
-def test_one_items_xml_base_is_not_the_base_of_the_items_after_it(tmp_path: Path) -> None:
-    elsewhere = story_server("elsewhere")
-    own = story_server("own", lambda origin: based_feed(origin, elsewhere.url("")))
-    # feedparser resolves a GUID against its own item's xml:base too (the key of `b-1` is a URL there)
-    expected: dict[str | None, str | None] = {
-        elsewhere.url("/a/b-1"): elsewhere.url("/a/1"), "own-2": own.url("/a/2"), "own-3": own.url("/a/3")}
-    try:
-        config_path = write_config(tmp_path, "", {"based": own.url("/feed.xml")}, timeout=3.0, respect_robots=False)
-        asyncio.run(run_ingest(load_config(config_path), "run-1", all_feeds=True))
-    finally:
-        own.close()
-        elsewhere.close()
-    entries = {guid: url for guid, url in texts(config_path, "SELECT guid, url FROM entries")}
-    assert entries == expected
-    assert sorted(str(title) for (title,) in texts(config_path, "SELECT title FROM articles")) == [
-        "elsewhere story 1", "own story 2", "own story 3"]
 
 
 ELSEWHERE = "https://elsewhere.example/dir/"
