@@ -51,7 +51,7 @@ from typing import Any
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
-from newsflow import feedexpat
+from newsflow import feedbases, feedexpat
 from newsflow.dates import parse_local
 from newsflow.feedapart import read_apart
 from newsflow.feedbounds import bounded_markup
@@ -173,6 +173,9 @@ def _capped_tags() -> None:
 
 
 _capped_tags()
+
+
+feedbases.scope_xml_bases(feedparser)
 
 
 def _buffered_text() -> None:
