@@ -267,6 +267,17 @@ def test_an_event_box_beside_a_sentence_about_the_page_changes_nothing() -> None
     assert day_of(page) == day_of(page.without("event")) == date(2025, 1, 1)
 
 
+@pytest.mark.parametrize(("lang", "event"), [("de", date(2026, 12, 20)), ("fr", date(2026, 12, 6))])
+def test_an_event_box_after_the_fetch_beside_a_sentence_about_the_page_changes_nothing(lang: str, event: date) -> None:
+    """The same beside an event after the fetch (4 December 2026): htmldate made the month's 1st of "20.12.2026,
+    19:00" (the thirty-third pass's seed 2) or kept "06/12/2026" (two days on): stored 1 and 6 December on main; the
+    sentence's 30 November now (`pagedates.not_the_storys_print`: a month's 1st the page states nowhere, a day
+    printed only in an event box)."""
+    page = DatePage(day=date(2026, 11, 30), lang=lang, style=1, paragraphs=3, ways=frozenset({"self_link"}),
+                    distractors=(("event", event),))
+    assert day_of(page) == day_of(page.without("event")) == date(2026, 11, 30)
+
+
 def _never_read_day(kind: str, day: date, offset: int) -> date:
     """A distractor's day as `datepageworld._distractor_day` draws it: a copyright's year before, a newsletter's
     fetch day, comments after the story, the others `offset` days away."""
