@@ -84,7 +84,13 @@ from newsflow.headlinechecks import headline_checked
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
 from newsflow.kickerdates import above_story_date
 from newsflow.labelleddates import labelled_over
-from newsflow.lastresortdates import above_story_checked, as_datetime, last_resort_date, month_first_posted
+from newsflow.lastresortdates import (
+    above_story_checked,
+    as_datetime,
+    last_resort_date,
+    month_first_posted,
+    posted_on_another_day,
+)
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
 from newsflow.lunardates import lunar_days
 from newsflow.pagedates import (
@@ -173,7 +179,7 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
     """
     zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
     sources = _source_dates(tree, zone, url)
-    if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources, site_bars):
+    if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources, url, site_bars):
         htmldate_value = None
     copyright_year = copyright_notice_year(htmldate_value, tree, {moment.date() for _, moment in sources})
     chosen = _chosen_date(None if copyright_year else htmldate_value, tree, zone, url)
@@ -235,7 +241,7 @@ def update_printed(published: datetime | None, tree: Any) -> bool:
 
 
 def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[str, datetime]],
-                    site_bars: bool = True) -> bool:
+                    url: str | None, site_bars: bool = True) -> bool:
     """Whether htmldate's answer dates something else than the story, and no source the page dates its story with
     (JSON-LD, metas, the byline, the URL) states its day (`newsflow.pagedates`): a day that the page's `<time>`
     elements give only in lists of other stories, sidebars or the footer (seventh pass: htmldate takes a related
@@ -250,6 +256,8 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
         return False
     if not sources and published_ago(tree) is not None and not_the_storys_print(tree, value[:10]):
         return True  # the page states only its age under the headline; htmldate's day is a ticker's (twentieth pass)
+    if not sources and posted_on_another_day(tree, url, value[:10]):
+        return True  # a sentence about the page states another day: htmldate's is an event box's (36th pass's review)
     if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True
     day = _plain_day(value)

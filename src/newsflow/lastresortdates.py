@@ -17,7 +17,13 @@ from urllib.parse import urlsplit
 from newsflow.datechecks import URL_MONTH, plausible, url_day
 from newsflow.headline_date import byline_time, byline_title_date, published_ago, update_bound
 from newsflow.kickerdates import above_story_date, kicker_date, printed_after_story
-from newsflow.pagedates import attribute_published, month_fallback, page_url_day, payload_published
+from newsflow.pagedates import (
+    attribute_published,
+    month_fallback,
+    not_the_storys_print,
+    page_url_day,
+    payload_published,
+)
 from newsflow.pagetimes import parse_page
 from newsflow.printeddates import first_date
 from newsflow.worlddates import slash_order
@@ -104,6 +110,17 @@ def self_posted_day(tree: Any, url: str | None) -> date | None:
         if _POSTED.search(after, 0, found[0] + CUE_AFTER_DATE):
             return found[1]
     return None
+
+
+def posted_on_another_day(tree: Any, url: str | None, day: str) -> bool:
+    """Whether a page that states no source (the caller checked) states its publication in a sentence about itself
+    (`self_posted_day`) on another day than htmldate's `day`, and `day` is not the story's print
+    (`pagedates.not_the_storys_print`: printed only outside the story or in an event box, named only in its
+    sentences, a month's 1st the page states nowhere). Such a day is an event's or another block's: the sentence,
+    a last resort, then dates the page (thirty-sixth pass's review: an event box's "Public hearing: January 4,
+    2025, 19:00" beat "This entry <a href=THE PAGE>…</a> was posted on January 1, 2025")."""
+    posted = self_posted_day(tree, url)
+    return posted is not None and posted.isoformat() != day and not_the_storys_print(tree, day)
 
 
 def _self_links(tree: Any, bare: str) -> list[Any]:
