@@ -11,15 +11,13 @@ import argparse
 import asyncio
 
 from flows import configure_prefect_environment, configured_api_url
+from flows.cli import EXIT_PREFECT  # as `run` and `serve`: the Prefect API asked does not answer, or answered an error
 from flows.localserver import health_answer, prefect_home, reusable_server
 from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
 from newsflow.config import Config, load_config
 from newsflow.runlock import serving_pid
 
 ASK_WITHIN_S = 5.0
-
-
-EXIT_PREFECT = 4  # as `run` and `serve`: the Prefect API asked does not answer, or answered an error
 
 
 def cmd_status(args: argparse.Namespace) -> int:

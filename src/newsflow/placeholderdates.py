@@ -33,10 +33,10 @@ def placeholder(declared: datetime, tree: Any) -> bool:
     2026"), keeps what it declares; and a real time is no template's (the BBC's explainer declares 2012-05-10
     14:29:05 Z, and its byline's `<time>` is its 2026 update's "1 day ago": found by `bench.identity`). Or (thirty-sixth
     pass) a CMS's creation stamp (`_creation_stamp`)."""
-    if not _on_the_hour_year_start(declared) and not _round_year_start(declared):
+    round_start, hour_start = _round_year_start(declared), _on_the_hour_year_start(declared)
+    if not round_start and not hour_start:
         return False  # nearly every page (read first, as it is cheap)
-    return (_round_year_start(declared) and _template_default(declared, tree)) or (
-        _on_the_hour_year_start(declared) and _creation_stamp(declared, tree))
+    return (round_start and _template_default(declared, tree)) or (hour_start and _creation_stamp(declared, tree))
 
 
 def _template_default(declared: datetime, tree: Any) -> bool:
