@@ -1,16 +1,17 @@
 """`python -m tests.hostile.reextract_child CONFIG BATCH PHASE`: the real `newsflow reextract`, SIGKILLed at one
 point of its pass: `start` (its pass recorded, nothing done), `before` (batch BATCH not begun), `inside` (batch
 BATCH's rows written, not committed), `after` (batch BATCH committed), `end` (every batch committed, the pass
-not closed); `never` lets it finish. Every article a batch extracted (changed, unchanged or failed) is logged
-in `test_written` in the transaction that writes the batch, so the test sees which articles were re-extracted
-and committed, and how often (tests/hostile/test_local20.py)."""
+not closed); `never` lets it finish (test_local20.py runs that pass in process: `install` with a MonkeyPatch's
+setattr). Every article a batch extracted (changed, unchanged or failed) is logged in `test_written` in the
+transaction that writes the batch, so the test sees which articles were re-extracted and committed, and how often
+(tests/hostile/test_local20.py)."""
 
 from __future__ import annotations
 
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsflow import reextract, warehouse
@@ -21,7 +22,8 @@ def die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def install(batch: int, phase: str) -> None:
+def install(batch: int, phase: str, replace: Callable[[object, str, Any], None] = setattr) -> None:
+    """Put the kill points and the log in place; `replace` sets each (a test's `MonkeyPatch.setattr` undoes them)."""
     calls = {"batch": -1}
     extracted: list[str] = []
     real_batch, real_update, real_row = reextract.reextract_batch, warehouse.update_extractions, reextract.updated_row
@@ -57,11 +59,11 @@ def install(batch: int, phase: str) -> None:
             die()
         real_end(con)
 
-    reextract.reextract_batch = batch_then_die  # type: ignore[assignment]
-    reextract.updated_row = row_and_note  # type: ignore[assignment]
-    warehouse.update_extractions = update_and_log  # type: ignore[assignment]
-    warehouse.start_or_resume_pass = start_then_die  # type: ignore[assignment]
-    warehouse.end_pass = end_after_dying  # type: ignore[assignment]
+    replace(reextract, "reextract_batch", batch_then_die)
+    replace(reextract, "updated_row", row_and_note)
+    replace(warehouse, "update_extractions", update_and_log)
+    replace(warehouse, "start_or_resume_pass", start_then_die)
+    replace(warehouse, "end_pass", end_after_dying)
 
 
 if __name__ == "__main__":
