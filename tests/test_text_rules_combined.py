@@ -122,14 +122,14 @@ def test_every_story_line_is_stored_whole_once_in_order(page: TextPage) -> None:
 @given(text_pages())
 def test_unwanted_furniture_is_not_stored(page: TextPage) -> None:
     """Invariant 2: menus, breadcrumbs, share bars, tags, related teasers, appeals, comments, cookie banners, the
-    footer, a continue-reading link, an ad label, a most-read list, a field's label the page marks as one and a fact
-    box of figures over the story are not in the text (not asserted on an
+    footer, a continue-reading link, an ad label, a most-read list, a field's label and a summary box the page marks
+    as such and a fact box of figures over the story are not in the text (not asserted on an
     unnamed container's page; a bare marker's related box and appeal are its limit)."""
     if "unnamed" in limits(page):
         return
     parts = tuple(part for part in UNWANTED if "bare_marker" not in limits(page) or part not in ("related", "appeal"))
-    if page.hashed:  # a field's label goes only where the page marks it as one (thirty-first pass's review)
-        parts = tuple(part for part in parts if part != "label")
+    if page.hashed:  # a field's label and a summary box go only where the page marks them as such (thirty-first pass's
+        parts = tuple(part for part in parts if part not in ("label", "summary"))  # review; thirty-seventh pass)
     if "tiny_split" in limits(page):
         parts = tuple(part for part in parts if part != "comments")
     assert kept_furniture(page, stored_text(page), parts) == [], page.shown()

@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from newsflow.furniture import is_dated_line
+from newsflow.leadins import LIST_ITEM_MARK
 from newsflow.refine import lead_in_text
 from newsflow.storystart import is_head_furniture
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count, word_tokens
@@ -105,7 +106,7 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
     containers; a story's paragraph the page also shows above the story, as a summary, stays where it is)."""
     body = tree.find("body") if tree is not None and text else None
     lines = text.split(PARAGRAPH_SEPARATOR)
-    if body is None or word_count(lines[0]) < 3:
+    if body is None or (word_count(lines[0]) < 3 and not _opens_with_a_label(lines)):
         return text
     blocks = _blocks_after_headline(body, lines[0][:FIRST_LINE_PROBE_CHARS], normalized_line(title or "").lower())
     headlines = _headline_texts(tree, title)
@@ -121,6 +122,15 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
     if len(found) != 1:
         return text
     return f"{found.pop()}{PARAGRAPH_SEPARATOR}{text}"
+
+
+def _opens_with_a_label(lines: list[str]) -> bool:
+    """Whether the text opens with a short label: one ending with a colon (a field's label the page does not mark as
+    one, "Episode Description:"), or over a list's items ("In short" over a story's own points, whose box the page
+    does not mark as a summary). The label is then the first line to look for on the page (thirty-seventh pass)."""
+    first = lines[0]
+    return len(lines) > 1 and not first.startswith(LIST_ITEM_MARK) and (
+        first.endswith(":") or lines[1].startswith(LIST_ITEM_MARK))
 
 
 def _shown_once(body: Any, line: str) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsflow.leadins import LIST_ITEM_MARK
 from newsflow.text import PARAGRAPH_SEPARATOR, token_f1, word_count, word_tokens
 
 TITLE_LINE_MAX_WORDS = 40
@@ -57,10 +58,19 @@ def drop_title_line(text: str, title: str | None, headlines: Sequence[str] = ())
 def _headline_index(lines: list[str], title: str | None, headlines: Sequence[str]) -> int | None:
     for index, line in enumerate(lines[:HEADLINE_SEARCH_LINES]):
         if index + 1 < len(lines) and is_headline(line, title, headlines) and _story_below(line, lines[index + 1 :]):
+            if _among_points(line, lines[index + 1]):
+                return None
             return index
         if word_count(line) > ABOVE_HEADLINE_MAX_WORDS:
             break
     return None
+
+
+def _among_points(line: str, below: str) -> bool:
+    """Whether a line like the headline is a list's item with another item below it: a summary box's first point
+    often says what the headline says (thirty-seventh pass), while a breadcrumb trail kept as items ends with the
+    headline, a story's line below it."""
+    return line.startswith(LIST_ITEM_MARK) and below.startswith(LIST_ITEM_MARK)
 
 
 def _story_below(line: str, below: list[str]) -> bool:
