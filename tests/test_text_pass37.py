@@ -69,3 +69,13 @@ def test_a_standfirst_over_a_field_label_the_page_does_not_mark_is_stored_first(
     page = TextPage(lang=lang, sizes=(1, 1, 1), standfirst=True, hashed=True,
                     furniture=("menu", "breadcrumbs", "label"))
     assert story_faults(page, stored_text(page)) == []
+
+
+def test_a_fact_box_under_a_storys_own_points_leaves_the_story_whole() -> None:
+    """Seed 80 (`test_unwanted_furniture_is_not_stored`): the story's own points under a label whose box the page does
+    not mark as a summary, then a fact box, then the story. The points fill the text's head, so the fact box stays:
+    it stands among the story's lines, not over them, and the expectation was mended (the invariant leaves a fact
+    box under a story's own points unasserted); the story's lines, the points first, are all stored in order."""
+    page = TextPage(lang="en", sizes=(1, 1, 1), hashed=True,
+                    furniture=("menu", "breadcrumbs", "share", "tags", "related", "facts", "summary"))
+    assert story_faults(page, stored_text(page)) == []
