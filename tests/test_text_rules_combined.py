@@ -63,11 +63,14 @@ def limits(page: TextPage) -> set[str]:
 
 def promised_lines(page: TextPage) -> list[str]:
     """The story's lines invariant 1 asserts: all of them, but a subhead's and a list item's on an unnamed
-    container's page (trafilatura's recovery keeps `<p>`s), and none where a split rest or a bare marker applies."""
+    container's page (trafilatura's recovery keeps `<p>`s; there a summary box's label comes without its points, and
+    the standfirst is not asserted either), and none where a split rest or a bare marker applies."""
     if limits(page) & {"split", "bare_marker"}:
         return []
     if "unnamed" in limits(page):
-        shown = {*paragraphs(page), quote(page), STANDFIRSTS[page.lang], *LAST_LINES[page.lang]}
+        shown = {*paragraphs(page), quote(page), *LAST_LINES[page.lang]}
+        if "summary" not in page.furniture:  # its label comes as a `<p>` without its points and may stand where the
+            shown.add(STANDFIRSTS[page.lang])  # standfirst is looked for (thirty-seventh pass, seeds 61 and 64)
         return [line for line in story_lines(page) if line in shown]
     return story_lines(page)
 
@@ -206,6 +209,18 @@ def test_a_split_storys_ad_label_is_not_stored() -> None:
                     last_line=None, mention_at=None, layout="split", body_class=0, hashed=False, inside=False,
                     furniture=("ad", "contents"))
     assert kept_furniture(page, stored_text(page), UNWANTED) == []
+
+
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-seventh pass, text): in a "
+                   "container no trafilatura body XPath names, its recovery keeps a summary box's label (a `<p>`) "
+                   "without its points, so the summary box rule does not see the box; the label, two words, is the "
+                   "text's first line, and `restore_standfirst` looks for a first line of three words or more only")
+@pytest.mark.parametrize("lang", ["de", "fr", "es", "it"])
+def test_a_standfirst_over_an_unnamed_containers_summary_box_is_stored_first(lang: str) -> None:
+    """Shrunk (`test_every_story_line_is_stored_whole_once_in_order`, seeds 61 and 64 of the thirty-seventh pass)."""
+    page = TextPage(lang=lang, sizes=(1,) * 8, variant=1, standfirst=True, layout="soup", body_class=2,
+                    furniture=("summary",))
+    assert story_faults(page, stored_text(page)) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "es"])
