@@ -274,6 +274,20 @@ def test_a_tiny_split_storys_comment_before_the_authors_box_is_not_stored(lang: 
     assert kept_furniture(page, stored_text(page)) == []
 
 
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-seventh pass, text; on main's "
+                   "code too): a split story whose first container opens with a fact box and a data table: trafilatura "
+                   "keeps the rest and the readers' comments after it, readability-lxml the first container only, so "
+                   "the two texts agree too little for the unconfirmed tail to go, and the comment's markup says "
+                   "nothing (hashed classes)")
+def test_a_split_storys_comment_after_a_rest_readability_lacks_is_not_stored() -> None:
+    """Shrunk from `test_unwanted_furniture_is_not_stored` under --hypothesis-seed=94 at 300 examples (thirty-seventh
+    pass): twelve short paragraphs split over two containers, a fact box, a data table and a table of contents in the
+    first, readers' comments after the second: the commenter's name and the comment are stored."""
+    page = TextPage(lang="en", sizes=(1,) * 11 + (3,), subheads=(1,), data_table=True, layout="split", hashed=True,
+                    furniture=("comments", "facts", "contents"))
+    assert kept_furniture(page, stored_text(page)) == []
+
+
 @pytest.mark.parametrize(("lang", "body_class"), [("en", 0), ("fr", 0), ("es", 1), ("it", 1)])
 def test_a_split_storys_rest_keeps_its_paragraphs_and_its_list(lang: str, body_class: int) -> None:
     """Shrunk: a story split over two containers of one kind (`div.article-body`, then `div.article-body
