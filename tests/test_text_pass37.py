@@ -32,6 +32,16 @@ def test_a_point_in_a_list_of_points_is_not_the_headline() -> None:
     assert drop_title_line(text, TITLE) == text
 
 
+@pytest.mark.parametrize("shorter", [[], ["- Night buses run soon."]])
+def test_a_last_point_like_the_headline_stays_with_its_box(shorter: list[str]) -> None:
+    """Review: a summary's point worded like the headline may be its last, under short points (at most
+    `titleline.ABOVE_HEADLINE_MAX_WORDS` words each, so the search reaches it); it went, with the label and the points
+    above it, as a kicker over the headline (the story's own points lost on a page that does not mark its box)."""
+    text = "\n".join(["In short", "- Fares stay the same.", *shorter, "- The council approves 3 new bus routes.",
+                      PARAGRAPH])
+    assert drop_title_line(text, TITLE) == text
+
+
 def test_a_breadcrumbs_last_item_that_is_the_headline_still_goes_with_the_crumbs() -> None:
     """Guard: a breadcrumb trail kept as list items ends with the headline, over the story: it all goes, as before."""
     text = "\n".join(["- Home", "- News", f"- {TITLE}", PARAGRAPH])

@@ -33,6 +33,7 @@ ABOVE_HEADLINE_MAX_WORDS = 6
 ABOVE_HEADLINE_MAX_WORDS words (a kicker, breadcrumb items, "FAQ"), which go with it."""
 MAX_HEADLINES = 5
 MAX_HEADLINE_DROPS = 2
+_SENTENCE_ENDS = (".", "!", "?")
 
 
 def drop_title_line(text: str, title: str | None, headlines: Sequence[str] = ()) -> str:
@@ -58,7 +59,7 @@ def drop_title_line(text: str, title: str | None, headlines: Sequence[str] = ())
 def _headline_index(lines: list[str], title: str | None, headlines: Sequence[str]) -> int | None:
     for index, line in enumerate(lines[:HEADLINE_SEARCH_LINES]):
         if index + 1 < len(lines) and is_headline(line, title, headlines) and _story_below(line, lines[index + 1 :]):
-            if _among_points(line, lines[index + 1]):
+            if _among_points(line, lines[index - 1] if index else "", lines[index + 1]):
                 return None
             return index
         if word_count(line) > ABOVE_HEADLINE_MAX_WORDS:
@@ -66,11 +67,14 @@ def _headline_index(lines: list[str], title: str | None, headlines: Sequence[str
     return None
 
 
-def _among_points(line: str, below: str) -> bool:
-    """Whether a line like the headline is a list's item with another item below it: a summary box's first point
-    often says what the headline says (thirty-seventh pass), while a breadcrumb trail kept as items ends with the
-    headline, a story's line below it."""
-    return line.startswith(LIST_ITEM_MARK) and below.startswith(LIST_ITEM_MARK)
+def _among_points(line: str, above: str, below: str) -> bool:
+    """Whether a line like the headline is a list's item among a summary's points: another item right below it, or
+    right above it a point that is a sentence (a summary often restates the headline, in any of its points;
+    review of the thirty-seventh pass: the last point went with the label and points above it). A breadcrumb trail
+    kept as items ends with the headline, a story's line below it and a section's name, no sentence, above it."""
+    if not line.startswith(LIST_ITEM_MARK):
+        return False
+    return below.startswith(LIST_ITEM_MARK) or (above.startswith(LIST_ITEM_MARK) and above.endswith(_SENTENCE_ENDS))
 
 
 def _story_below(line: str, below: list[str]) -> bool:
