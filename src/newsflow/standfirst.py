@@ -9,13 +9,13 @@ standfirst: trafilatura's evaluation pages count it as content, fundus's bodies 
 "summary" (docs/extraction.md, "Tenth pass").
 
 This module reads the page itself instead of its description. Walking the page in document order, the text blocks
-after the last `<h1>` before the block that starts the text's first line (or the table whose first row it is: a data
-table opening the story) are candidates; one is the standfirst when it is a sentence (12-120 words, ending like one,
-unless its class names it a standfirst), not mostly a link, not the headline again, not in the text already, and not
-in a figure, a gallery, a list, a navigation or another place of page furniture (by tag, and by class or id words
-near it; utility classes such as "caption-s5" or "overflow-hidden" name no block). Exactly one such block must be
-found: two or more are something else (teaser cards, a fact box), unless one of them alone is named a standfirst
-(docs/extraction.md, "Twelfth pass").
+after the last `<h1>` before the block that starts the text's first line (whose whole text it is, for a line of
+under three words; or the table whose first row it is: a data table opening the story) are candidates; one is the
+standfirst when it is a sentence (12-120 words, ending like one, unless its class names it a standfirst), not mostly
+a link, not the headline again, not in the text already, and not in a figure, a gallery, a list, a navigation or
+another place of page furniture (by tag, and by class or id words near it; utility classes such as "caption-s5" or
+"overflow-hidden" name no block). Exactly one such block must be found: two or more are something else (teaser
+cards, a fact box), unless one of them alone is named a standfirst (docs/extraction.md, "Twelfth pass").
 """
 
 from __future__ import annotations
