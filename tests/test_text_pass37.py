@@ -32,7 +32,7 @@ def test_a_point_in_a_list_of_points_is_not_the_headline() -> None:
     assert drop_title_line(text, TITLE) == text
 
 
-@pytest.mark.parametrize("shorter", [[], ["- Night buses run soon."]])
+@pytest.mark.parametrize("shorter", [[], ["- Night buses run soon."], ['- Mayor: "Night buses run soon."']])
 def test_a_last_point_like_the_headline_stays_with_its_box(shorter: list[str]) -> None:
     """Review: a summary's point worded like the headline may be its last, under short points (at most
     `titleline.ABOVE_HEADLINE_MAX_WORDS` words each, so the search reaches it); it went, with the label and the points

@@ -33,7 +33,7 @@ ABOVE_HEADLINE_MAX_WORDS = 6
 ABOVE_HEADLINE_MAX_WORDS words (a kicker, breadcrumb items, "FAQ"), which go with it."""
 MAX_HEADLINES = 5
 MAX_HEADLINE_DROPS = 2
-_SENTENCE_ENDS = (".", "!", "?")
+_SENTENCE_END = re.compile(r"[.!?][\"')»”’]*$")  # noqa: RUF001 (typographic quotes close sentences)
 
 
 def drop_title_line(text: str, title: str | None, headlines: Sequence[str] = ()) -> str:
@@ -74,7 +74,8 @@ def _among_points(line: str, above: str, below: str) -> bool:
     kept as items ends with the headline, a story's line below it and a section's name, no sentence, above it."""
     if not line.startswith(LIST_ITEM_MARK):
         return False
-    return below.startswith(LIST_ITEM_MARK) or (above.startswith(LIST_ITEM_MARK) and above.endswith(_SENTENCE_ENDS))
+    point_above = above.startswith(LIST_ITEM_MARK) and _SENTENCE_END.search(above) is not None
+    return below.startswith(LIST_ITEM_MARK) or point_above
 
 
 def _story_below(line: str, below: list[str]) -> bool:
