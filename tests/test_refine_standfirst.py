@@ -221,3 +221,22 @@ def test_a_teaser_breaks_no_tie_between_two_candidates() -> None:
     note = "This summary was generated automatically. We keep improving it and welcome your comments on it."
     between = f"<p class='teaser'>{STANDFIRST}</p><p class='note'>{note}</p>"
     assert restore_standfirst(TEXT, page_tree(_page(between))) == TEXT
+
+
+def test_a_standfirst_over_a_short_first_line_is_restored() -> None:
+    """Review of the thirty-seventh pass: a story opening with a short line that is no label with a colon and stands
+    over no list (a one- or two-word subhead, a bold label whose points trafilatura left out) lost its standfirst: the
+    rule looked for a first line of under three words only in those two shapes."""
+    for opening in ("Background", "The plan"):
+        page = _page(f"<div class='article-teaser'>{STANDFIRST}</div>").replace(
+            "<div class='article-body'>", f"<div class='article-body'><h2>{opening}</h2>")
+        assert restore_standfirst(f"{opening}\n{TEXT}", page_tree(page)) == f"{STANDFIRST}\n{opening}\n{TEXT}"
+
+
+def test_a_short_first_line_is_found_only_as_a_whole_block() -> None:
+    """Guard: a short first line is looked for as a block's whole text, not as its start: "The plan" opens the
+    standfirst itself here, and read as a start it would end the walk above the standfirst."""
+    lead = f"The plan {STANDFIRST[0].lower()}{STANDFIRST[1:]}"
+    page = _page(f"<div class='article-teaser'>{lead}</div>").replace(
+        "<div class='article-body'>", "<div class='article-body'><h2>The plan</h2>")
+    assert restore_standfirst(f"The plan\n{TEXT}", page_tree(page)) == f"{lead}\nThe plan\n{TEXT}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from tests.textpagewords import FIELD_LABELS, HEADLINES, LAST_LINES, STANDFIRSTS, SUBHEADS, WORDS
+from tests.textpagewords import FIELD_LABELS, HEADLINES, LAST_LINES, STANDFIRSTS, SUBHEADS, SUMMARY_CLASSES, WORDS
 from tests.textpageworld import (
     AFTER_STORY,
     BODY_CLASSES,
@@ -57,7 +57,7 @@ def render(page: TextPage) -> tuple[str, str]:
 def _blocks(page: TextPage, has: set[str]) -> list[str]:
     """The story's blocks in order, with the in-story furniture (contents, ad label, continue link) among them."""
     texts = paragraphs(page)
-    blocks = [_part(page, kind) for kind in ("label", "facts") if kind in has]
+    blocks = [_part(page, kind) for kind in ("summary", "label", "facts") if kind in has]
     blocks += [_table(data_rows(page), "results", table_columns(page))] if page.data_table else []
     blocks += [_part(page, "contents")] if "contents" in has and page.subheads else []
     for position, text in enumerate(texts):
@@ -160,9 +160,18 @@ def _named_part(page: TextPage, kind: str) -> str:
         return _field_label(page)
     if kind == "facts":
         return _table(fact_rows(page), "fact-box", table_columns(page, facts=True))
+    if kind == "summary":
+        return _summary_box(page, texts)
     if kind == "ad":
         return f'<div class="ad-slot"><span class="ad-label">{texts[0]}</span><div class="ad-unit"></div></div>'
     raise ValueError(kind)
+
+
+def _summary_box(page: TextPage, texts: list[str]) -> str:
+    """A summary box above the story: its label a heading or a bold line, over a list of the story's points."""
+    name = SUMMARY_CLASSES[page.variant % len(SUMMARY_CLASSES)]
+    label = (f'<h2 class="{name}__title">{texts[0]}</h2>', f"<p><strong>{texts[0]}</strong></p>")[page.variant % 2]
+    return f'<div class="{name}">{label}<ul>' + "".join(f"<li>{point}</li>" for point in texts[1:]) + "</ul></div>"
 
 
 def _field_label(page: TextPage) -> str:

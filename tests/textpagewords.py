@@ -317,3 +317,20 @@ DATA_TABLES = {  # a table of the story's data, one form, opening the story (thi
 }
 SHARES = ((41, 2), (30, 5), (8, 0))
 """The data table's rows' shares of riders, one a line (`DATA_TABLES`' label with 40 + the row's number)."""
+SUMMARY_BOXES = {  # a summary box above the story: a label over the story's points (thirty-sixth pass, text: the
+    # page marks the box as a summary by its class; thirty-seventh pass: drawn here)
+    "en": ("In short", ["The council approves {n} new bus routes.", "A single fare stays at the old price.",
+                        "The first night buses run from next month."]),
+    "de": ("Kurz gefasst", ["Der Rat billigt {n} neue Buslinien.", "Die Einzelfahrt bleibt beim alten Preis.",
+                            "Die ersten Nachtbusse fahren ab dem nächsten Monat."]),
+    "fr": ("En bref", ["Le conseil approuve {n} nouvelles lignes de bus.", "Le ticket garde son ancien prix.",
+                       "Les premiers bus de nuit roulent dès le mois prochain."]),
+    "es": ("En resumen", ["El consejo aprueba {n} nuevas líneas de autobús.", "El billete sencillo mantiene su precio.",
+                          "Los primeros autobuses nocturnos circulan desde el mes que viene."]),
+    "it": ("In breve", ["Il consiglio approva {n} nuove linee di autobus.", "Il biglietto resta al vecchio prezzo.",
+                        "I primi autobus notturni partono dal mese prossimo."]),
+    "nl": ("In het kort", ["De raad keurt {n} nieuwe buslijnen goed.", "Een los kaartje blijft even duur.",
+                           "De eerste nachtbussen rijden vanaf volgende maand."]),
+}
+SUMMARY_CLASSES = ("article-summary", "tldr-box", "story__summary")
+"""How a template names its summary box (`newsflow.summarybox._SUMMARY_MARK`: "summary", "tldr")."""

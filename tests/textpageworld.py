@@ -12,7 +12,8 @@ readers' comments, a cookie banner, a footer, a photo with caption and credit, a
 jump links, a "continue reading" link, an ad label, a "most read" sidebar, and over the story a field's label
 (`div.field-label`, whole or split by inline tags) and a fact box of figures with a year (one column or two; its fare
 in one of `FARES`' forms, or an event's box of a day, perhaps its time (thirty-fifth pass), and two fares of one
-form). The story's list may be of few words
+form), and a summary box above the story (a label over the story's points, its class naming it a summary; with
+`hashed` the page does not mark it and it is the story's own: thirty-seventh pass). The story's list may be of few words
 under a lead-in line (thirty-third pass, text: the thirty-second pass's classes), and a table of its data may open it
 (thirty-fourth pass).
 
@@ -52,6 +53,7 @@ from tests.textpagewords import (
     STANDFIRSTS,
     SUBHEADS,
     SUBJECTS,
+    SUMMARY_BOXES,
     TEASERS,
     VERBS,
     WORDS,
@@ -69,9 +71,9 @@ MAX_SENTENCES = 16
 the rules that ask whether a paragraph is in the text already count shared words (`continuation.LineIndex`)."""
 CRUMB = " \u203a "  # a breadcrumb's separator
 FURNITURE = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "photo",
-             "author", "contents", "continue", "ad", "most_read", "label", "facts")
+             "author", "contents", "continue", "ad", "most_read", "label", "facts", "summary")
 UNWANTED = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "continue",
-            "ad", "most_read", "label", "facts")
+            "ad", "most_read", "label", "facts", "summary")
 """Parts a reader never wants in the story's text. A photo's caption and credit and an author's box may be kept or
 dropped (the fifteenth and seventeenth passes drop them when the page names them so); a table of contents's link
 texts are the subheads', so it is checked by the story's lines being there once."""
@@ -149,6 +151,9 @@ def quote(page: TextPage) -> str:
 def story_lines(page: TextPage) -> list[str]:
     """What a reader must find in the stored text, each whole, once, in this order (a list item as "- item")."""
     lines = [STANDFIRSTS[page.lang]] if page.standfirst else []
+    if page.hashed and "summary" in page.furniture:  # a box the page does not mark as a summary: the story's points
+        label, *points = summary_lines(page)
+        lines += [label, *(f"- {point}" for point in points)]
     lines += [table_line(page, row) for row in data_rows(page)] if page.data_table else []
     for position, text in enumerate(paragraphs(page)):
         if position in page.subheads:
@@ -186,7 +191,14 @@ def furniture_lines(page: TextPage, part: str) -> list[str]:
         "most_read": [most_read, *reversed(teasers)],
         "label": [FIELD_LABELS[page.lang]],
         "facts": [table_line(page, row, table_columns(page, facts=True)) for row in fact_rows(page)],
+        "summary": summary_lines(page),
     }[part]
+
+
+def summary_lines(page: TextPage) -> list[str]:
+    """A summary box's label and its points (thirty-seventh pass, text)."""
+    label, points = SUMMARY_BOXES[page.lang]
+    return [label, *(point.format(n=3 + page.variant % 7) for point in points)]
 
 
 def table_line(page: TextPage, row: tuple[str, str], columns: int = 0) -> str:

@@ -6,7 +6,8 @@ them in this order; each was chosen on the tune half of ../shared/corpora and is
 report half (docs/extraction.md, `python -m bench --only extraction`):
 
 - `drop_title_line`: the headline repeated in the text's first lines, with the short lines above
-  it (kicker, breadcrumbs), even when the page's <h1> words it differently from <title>;
+  it (kicker, breadcrumbs), even when the page's <h1> words it differently from <title>
+  (`newsflow.titleline`, split from here in the thirty-seventh pass; re-exported here);
 - `restore_lead`: the lead (standfirst) that the page shows above the body and that
   trafilatura left out, found as the page's description shown in the page's own text;
 - `article_body_rescue`: JSON-LD `articleBody`, else the story a script payload carries
@@ -28,11 +29,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Sequence
+from collections.abc import Container
 from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import Any
-from urllib.parse import urlsplit
 
 from newsflow.jsonld import json_ld_strings
 from newsflow.leadins import LEAD_IN_ENDS, LIST_ITEM_MARK, LeadIns
@@ -49,22 +49,13 @@ from newsflow.text import (
     word_count,
     word_tokens,
 )
+from newsflow.titleline import drop_title_line as drop_title_line  # re-exported: their old home
+from newsflow.titleline import headings_beside as headings_beside
+from newsflow.titleline import is_headline
+from newsflow.titleline import page_headlines as page_headlines
+from newsflow.titleline import story_headlines as story_headlines
+from newsflow.titleline import title_without_suffix as title_without_suffix
 
-TITLE_LINE_MAX_WORDS = 40
-TITLE_LINE_MIN_F1 = 0.7
-"""A line is the headline again when its words and the title's overlap this much (token F1)."""
-_TITLE_SEPARATOR = re.compile("\\s+[-|\u2013\u2014:\u00b7]\\s+")  # as newsflow.extract's site suffix
-HEADED_TITLE_MIN_WORDS = 2
-TITLE_EQUAL_MAX_WORDS = 120
-STORY_BELOW_MIN_WORDS = 15  # storytext.MIN_PARAGRAPH_WORDS: a story's paragraph
-"""A longer line is the headline only when its words are the title's, all of them: a Chinese or Japanese
-headline of 75 characters counts 75 words (twenty-ninth pass)."""
-HEADLINE_SEARCH_LINES = 4
-ABOVE_HEADLINE_MAX_WORDS = 6
-"""The headline is looked for in the first HEADLINE_SEARCH_LINES lines, below lines of at most
-ABOVE_HEADLINE_MAX_WORDS words (a kicker, breadcrumb items, "FAQ"), which go with it."""
-MAX_HEADLINES = 5
-MAX_HEADLINE_DROPS = 2
 LEAD_MIN_WORDS = 8
 LEAD_MAX_COVERED = 0.9
 """A lead is restored only when no line (or two adjacent lines) of the text has more than this
@@ -115,119 +106,6 @@ _STARTS_WITH = "//body//*[self::p or self::div or self::h2 or self::span][starts
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 
 
-def drop_title_line(text: str, title: str | None, headlines: Sequence[str] = ()) -> str:
-    """The text without the line that repeats the title (it is stored on its own), and without the
-    short lines above it (kicker, breadcrumb, a label such as "FAQ"): page chrome over the headline.
-
-    The headline is looked for in the first HEADLINE_SEARCH_LINES lines, under short lines only
-    (ABOVE_HEADLINE_MAX_WORDS words each), and is recognised by its words (title, token F1 >=
-    TITLE_LINE_MIN_F1) or as one of the page's own <h1> texts (`page_headlines`), which may word
-    the story differently from the <title> written for search engines. Some pages show the
-    headline twice (the story's and a teaser's, "FAQ" between them): a second one right below
-    goes too (at most MAX_HEADLINE_DROPS).
-    """
-    for _ in range(MAX_HEADLINE_DROPS):
-        lines = text.split(PARAGRAPH_SEPARATOR)
-        found = _headline_index(lines, title, headlines)
-        if found is None:
-            break
-        text = PARAGRAPH_SEPARATOR.join(lines[found + 1 :])
-    return text
-
-
-def _headline_index(lines: list[str], title: str | None, headlines: Sequence[str]) -> int | None:
-    for index, line in enumerate(lines[:HEADLINE_SEARCH_LINES]):
-        if index + 1 < len(lines) and _is_headline(line, title, headlines) and _story_below(line, lines[index + 1 :]):
-            return index
-        if word_count(line) > ABOVE_HEADLINE_MAX_WORDS:
-            break
-    return None
-
-
-def _story_below(line: str, below: list[str]) -> bool:
-    """A long line taken for the headline (a CJK one, TITLE_EQUAL_MAX_WORDS) goes only when a story paragraph
-    follows: a flash whose title is its one paragraph keeps it (a page of short lines is no article)."""
-    return word_count(line) <= TITLE_LINE_MAX_WORDS or any(word_count(rest) >= STORY_BELOW_MIN_WORDS for rest in below)
-
-
-def _is_headline(line: str, title: str | None, headlines: Sequence[str]) -> bool:
-    if word_count(line) > TITLE_LINE_MAX_WORDS:  # a CJK headline counts a word a character: it may be the title
-        return word_count(line) <= TITLE_EQUAL_MAX_WORDS and word_tokens(line) == word_tokens(title or "")
-    folded = " ".join(word_tokens(line))
-    if any(folded == " ".join(word_tokens(headline)) for headline in headlines):
-        return True
-    if not title:
-        return False
-    return line.casefold() == title.casefold() or token_f1(line, title) >= TITLE_LINE_MIN_F1
-
-
-def title_without_suffix(
-    title: str | None, headlines: Sequence[str], sitename: str | None = None, beside: Sequence[str] = ()
-) -> str | None:
-    """"Headline | Site Politics" -> "Headline" when one of the page's <h1> texts is the part before a spaced
-    separator: what follows is a site's, a section's or a view's name that the page's own headline leaves out
-    (twenty-ninth pass: og:title keeps it, and trafilatura prefers og:title). Only when that part has
-    HEADED_TITLE_MIN_WORDS words or more and what follows no more: "Brexit: the deal …" under an <h1> "Brexit"
-    keeps its words. `headlines` are the story's (`story_headlines`: no logo), and a part that is the site's name
-    is never the title ("The Daily Tribune | Ferry pier closes"), nor is one whose rest is a heading set beside an
-    <h1> (`headings_beside`: a kicker <h1> "Ukraine war live" over its headline <h2>, review)."""
-    if not title or not headlines:
-        return title
-    shown = {tuple(word_tokens(headline)) for headline in headlines}
-    site = tuple(word_tokens(sitename or ""))
-    besides = {tuple(word_tokens(heading)) for heading in beside}
-    longest, total = max(len(tokens) for tokens in shown), len(word_tokens(title))
-    head: tuple[str, ...] = ()
-    start = 0
-    for separator in _TITLE_SEPARATOR.finditer(title):  # the head grows piece by piece: linear (review)
-        head += tuple(word_tokens(title[start : separator.start()]))
-        start = separator.end()
-        if len(head) > longest:
-            break
-        if len(head) >= HEADED_TITLE_MIN_WORDS and total - len(head) <= len(head) and head in shown and head != site:
-            return title if besides and tuple(word_tokens(title[start:])) in besides else title[: separator.start()]
-    return title
-
-
-def headings_beside(tree: Any) -> list[str]:
-    """The texts of the <h2>/<h3> set right after an <h1> (an <hgroup>'s or a kicker's headline)."""
-    found = []
-    for h1 in tree.iterfind(".//h1"):
-        after = h1.getnext()
-        if after is not None and after.tag in ("h2", "h3"):
-            found.append(" ".join(" ".join(after.itertext()).split()))
-        if len(found) == MAX_HEADLINES:
-            break
-    return found
-
-
-def story_headlines(tree: Any) -> list[str]:
-    """The page's <h1> texts that are no site logo: none in the page's own <header> or <nav> (an <article>'s
-    <header> is the story's), none holding a link to the site's home page."""
-    found = []
-    for h1 in tree.iterfind(".//h1"):
-        ancestors = [element.tag for element in h1.iterancestors()]
-        page_header = any(tag in ("header", "nav") for tag in ancestors) and not any(
-            tag in ("article", "main") for tag in ancestors
-        )
-        if page_header or any(_is_home_link(anchor.get("href")) for anchor in h1.iterfind(".//a")):
-            continue
-        found.append(" ".join(" ".join(h1.itertext()).split()))
-        if len(found) == MAX_HEADLINES:
-            break
-    return found
-
-
-def _is_home_link(href: str | None) -> bool:
-    parts = urlsplit((href or "#").strip())
-    return parts.path in ("", "/") and not parts.query and not parts.fragment
-
-
-def page_headlines(tree: Any) -> list[str]:
-    """The texts of the page's <h1> elements (most pages have one: the story's headline)."""
-    return [" ".join(" ".join(h1.itertext()).split()) for h1 in tree.iterfind(".//h1")][:MAX_HEADLINES]
-
-
 def drop_related_tail(text: str, tree: Any) -> str:
     """The text without a block of other stories' teasers at its end, from its heading on (see
     RELATED_HEADINGS): only when the lines after the heading are short and RELATED_MIN_LINKED of
@@ -265,7 +143,7 @@ def restore_lead(text: str, description: str | None, tree: Any, title: str | Non
     lead = normalize_text(description or "").replace(PARAGRAPH_SEPARATOR, " ")
     if word_count(lead) < LEAD_MIN_WORDS or lead_in_text(lead, text):
         return text
-    if _is_headline(lead, title, page_headlines(tree)):
+    if is_headline(lead, title, page_headlines(tree)):
         return text
     shown = _shown_lead(lead, tree)
     if shown is None or lead_in_text(shown, text):

@@ -9,13 +9,13 @@ standfirst: trafilatura's evaluation pages count it as content, fundus's bodies 
 "summary" (docs/extraction.md, "Tenth pass").
 
 This module reads the page itself instead of its description. Walking the page in document order, the text blocks
-after the last `<h1>` before the block that starts the text's first line (or the table whose first row it is: a data
-table opening the story) are candidates; one is the standfirst when it is a sentence (12-120 words, ending like one,
-unless its class names it a standfirst), not mostly a link, not the headline again, not in the text already, and not
-in a figure, a gallery, a list, a navigation or another place of page furniture (by tag, and by class or id words
-near it; utility classes such as "caption-s5" or "overflow-hidden" name no block). Exactly one such block must be
-found: two or more are something else (teaser cards, a fact box), unless one of them alone is named a standfirst
-(docs/extraction.md, "Twelfth pass").
+after the last `<h1>` before the block that starts the text's first line (whose whole text it is, for a line of
+under three words; or the table whose first row it is: a data table opening the story) are candidates; one is the
+standfirst when it is a sentence (12-120 words, ending like one, unless its class names it a standfirst), not mostly
+a link, not the headline again, not in the text already, and not in a figure, a gallery, a list, a navigation or
+another place of page furniture (by tag, and by class or id words near it; utility classes such as "caption-s5" or
+"overflow-hidden" name no block). Exactly one such block must be found: two or more are something else (teaser
+cards, a fact box), unless one of them alone is named a standfirst (docs/extraction.md, "Twelfth pass").
 """
 
 from __future__ import annotations
@@ -39,7 +39,11 @@ TITLE_HEADING_MIN_SHARE = 0.5
 """An <h1> names the page's title when it has at least TITLE_HEADING_MIN_WORDS words and holds the title,
 or the title holds it and it is TITLE_HEADING_MIN_SHARE of the title's words or more."""
 FIRST_LINE_PROBE_CHARS = 60
-"""The text's first line is found on the page by its first 60 characters (a block starts with them)."""
+SHORT_FIRST_LINE_WORDS = 3
+"""The text's first line is found on the page by its first 60 characters (a block starts with them); a line of under
+SHORT_FIRST_LINE_WORDS words as a block's whole text ("In short", "Background": as a block's start it would match
+a sentence that opens with the same words). Any short first line is looked for, over a list or not (review of the
+thirty-seventh pass: a label with a colon or over a list's items only)."""
 SENTENCE_END = tuple(".!?\"'»“”’…:)")  # noqa: RUF001 (typographic quotes close sentences)
 
 # Blocks whose text is read; a div, section, header or span only when no block is inside it.
@@ -105,9 +109,11 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
     containers; a story's paragraph the page also shows above the story, as a summary, stays where it is)."""
     body = tree.find("body") if tree is not None and text else None
     lines = text.split(PARAGRAPH_SEPARATOR)
-    if body is None or word_count(lines[0]) < 3:
+    short = word_count(lines[0]) < SHORT_FIRST_LINE_WORDS
+    if body is None or (short and len(lines) < 2):
         return text
-    blocks = _blocks_after_headline(body, lines[0][:FIRST_LINE_PROBE_CHARS], normalized_line(title or "").lower())
+    probe = lines[0] if short else lines[0][:FIRST_LINE_PROBE_CHARS]
+    blocks = _blocks_after_headline(body, probe, normalized_line(title or "").lower(), whole=short)
     headlines = _headline_texts(tree, title)
     later = [line for _, line in blocks if line in lines[1:]]
     if len(later) == 1 and lines.count(later[0]) == 1 and _shown_once(body, later[0]):
@@ -129,7 +135,9 @@ def _shown_once(body: Any, line: str) -> bool:
     return sum(normalized_line(" ".join(element.itertext())) == line for element in shown) == 1
 
 
-def _blocks_after_headline(body: Any, first_line_start: str, title: str = "") -> list[tuple[Any, str]]:
+def _blocks_after_headline(
+    body: Any, first_line_start: str, title: str = "", *, whole: bool = False
+) -> list[tuple[Any, str]]:
     """The text blocks between the last <h1> before the story's first line and that line, with
     their normalised text; none when the page has no such <h1> or the line is not found. Once an
     <h1> naming the page's title has been met, a later <h1> that does not name it is a widget's or
@@ -150,7 +158,7 @@ def _blocks_after_headline(body: Any, first_line_start: str, title: str = "") ->
         elif seen_headline and _is_text_block(element):
             # before the first <h1> nothing is read: a first line found there has no standfirst above it
             line = normalized_line(" ".join(element.itertext()))
-            if line.startswith(first_line_start):
+            if line == first_line_start if whole else line.startswith(first_line_start):
                 return blocks
             blocks.append((element, line))
     return []

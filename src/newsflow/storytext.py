@@ -14,10 +14,10 @@ readability does not confirm after the story, other stories' linked headlines, a
 went, the short lines readability lacks read again), pictures' captions and credits that readability-lxml's
 output shows as such dropped (`newsflow.captions`), story paragraphs that trafilatura's container left out put
 back (`newsflow.continuation`: a long paragraph readability has inside the story, the rest of a body split into
-containers of one kind), a summary box the page marks as one dropped (`newsflow.summarybox`), the standfirst the
-page shows between headline and story put back (`newsflow.standfirst`), a last line calling the reader to a link
-dropped (`newsflow.tails`), and the author's box after the story dropped
-(`newsflow.authorbox`). `is_article_text` then says whether what is left is an article at all.
+containers of one kind), a summary box the page marks as one dropped (`newsflow.summarybox`; the head then read
+again for start furniture), the standfirst the page shows between headline and story put back
+(`newsflow.standfirst`), a last line calling the reader to a link dropped (`newsflow.tails`), and the author's box
+after the story dropped (`newsflow.authorbox`). `is_article_text` then says whether what is left is an article at all.
 Measurements behind each rule: docs/extraction.md.
 """
 
@@ -101,7 +101,7 @@ def story_text(
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
-    text = restore_standfirst(drop_summary_box(text, page), page, title)
+    text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_author_box(text, page, html)
     return drop_link_hints(text, page)
@@ -112,6 +112,13 @@ def _unconfirmed_after_tail(text: str, cut: str, readability: str | None, subhea
     comments after a stub story kept the whole text under the agreement at which such lines are read
     (`refine.CONFIRM_MIN_AGREEMENT`), and a cookie banner's line among the story's stayed (thirty-sixth pass)."""
     return cut if cut == text else drop_unconfirmed_lines(cut, readability, subheads)
+
+
+def _head_after_summary_box(text: str, cut: str, page: Any) -> str:
+    """`cut` (the text less a summary box) with its head read again for start furniture, when the box went: its label
+    and points filled the head, so a fact box under it had too few rows there to be read as one (thirty-seventh
+    pass)."""
+    return cut if cut == text else drop_start_furniture(cut, page)
 
 
 def refined_text(text: str, title: str | None, description: str | None, tree: Any) -> str:
