@@ -1,0 +1,228 @@
+"""Arrays kept in a file of the user's cache folder and mapped read-only by later processes (the
+language model's: `newsflow.langmodel`). No numpy here: arrays are written through the buffer
+protocol and described by dtype string, shape and offset; `newsflow.vectors` maps them back.
+
+The file (`$XDG_CACHE_HOME/newsflow/` or `~/.cache/newsflow/`, a folder made 0700) is never trusted
+blindly, since anything could be under its name (a crash, a full disk, an older newsflow, a hand):
+
+    0   magic (16 bytes)
+    16  crc32 of every byte from 32 on, header offset, header length   (<IQI)
+    32  zeros up to the first aligned offset, then each array at an aligned offset
+    ..  the header, last: JSON (never pickle) with the key, the caller's metadata, and each array's
+        dtype, shape and offset
+
+A file is used only when its magic, its size (the header ends the file), its header (the caller's
+key, plain numeric dtypes, every array inside the file and apart from the others, then the caller's
+own check) and its checksum all hold; otherwise it is built again and replaced. It is written as a
+temporary file in the same folder and renamed over the final name (`os.replace`), so a reader sees
+a whole file or none, and two processes building at once each map their own. There is no fsync:
+a file a power cut left half-written fails its checksum and is rebuilt.
+
+Where the folder cannot be made or written, or is not this user's alone, the arrays go to an
+unlinked temporary file as before (one debug line); where that fails too, OSError.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import mmap
+import os
+import stat
+import struct
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple
+
+MAGIC = b"newsflow-arrays\n"
+PREFIX = struct.Struct("<IQI")  # crc32, header offset, header length
+BODY = len(MAGIC) + PREFIX.size  # the checksum covers the file from here
+ALIGN = mmap.ALLOCATIONGRANULARITY
+MAX_HEADER = 1 << 20
+_ORDER = "<" if sys.byteorder == "little" else ">"
+DTYPES = {f"{_ORDER}{kind}": int(kind[1]) for kind in ("u2", "u4", "i4", "f2", "f4", "f8")}
+STALE_SECONDS = 86_400  # another key's file not rewritten for a day: an older install's, removed
+
+logger = logging.getLogger(__name__)
+
+
+class Layout(NamedTuple):
+    dtype: str  # numpy's dtype string, native byte order ("<u4")
+    shape: tuple[int, ...]
+    offset: int
+
+
+class Stored(NamedTuple):
+    mapping: mmap.mmap  # the whole file, read-only
+    arrays: dict[str, Layout]
+    meta: dict[str, Any]
+
+
+Build = Callable[[], tuple[dict[str, Any], dict[str, Any]]]  # -> (metadata, arrays by name)
+
+
+def load(name: str, key: Mapping[str, Any], build: Build, valid: Callable[[Stored], bool]) -> Stored:
+    """The arrays stored under `name` for `key`, read from the cache when a checked file is there,
+    else built (`build`) and stored; `valid` is the caller's check of a file's header."""
+    folder = cache_folder()
+    path = folder / f"{name}-{key_digest(key)}.arrays" if folder else None
+    if path is not None:
+        stored = read(path, key)
+        if stored is not None and valid(stored):
+            return stored
+    meta, arrays = build()
+    if path is not None:
+        try:
+            return write_cached(path, key, meta, arrays)
+        except OSError as error:
+            logger.debug("the language model is not kept in %s (%s): built for this process only", path.parent, error)
+    with tempfile.TemporaryFile(prefix=f"newsflow-{name}-") as backing:
+        return write(backing, key, meta, arrays)
+
+
+def cache_folder() -> Path | None:
+    """newsflow's cache folder, made 0700 if missing; None when it cannot be made or another user
+    could write in it (a planted file must never be read)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        folder = (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "newsflow"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+    except (OSError, RuntimeError) as error:  # RuntimeError: no $HOME and no home in passwd
+        logger.debug("no cache folder for the language model (%s): built for each process", error)
+        return None
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
+        logger.debug("the cache folder %s is not this user's alone: the language model is built for each process",
+                     folder)
+        return None
+    return folder
+
+
+def key_digest(key: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def read(path: Path, key: Mapping[str, Any]) -> Stored | None:
+    """The file's arrays when every check holds (see the module docstring); None otherwise."""
+    try:
+        with open(path, "rb") as file:
+            found = _header(file, os.fstat(file.fileno()).st_size)
+            if found is None:
+                return None
+            header, header_offset, crc = found
+            arrays = _layouts(header.get("arrays"), header_offset)
+            if header.get("key") != key or arrays is None or not isinstance(header.get("meta"), dict):
+                return None
+            if not _checksum_holds(file, crc):
+                return None
+            return Stored(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ), arrays, header["meta"])
+    except (OSError, ValueError, RecursionError):  # missing or unreadable; not JSON, or nested past reason
+        return None
+
+
+def _header(file: BinaryIO, size: int) -> tuple[dict[str, Any], int, int] | None:
+    """The header, where it starts, and the checksum the file states; None for a wrong prefix."""
+    prefix = file.read(BODY)
+    if len(prefix) < BODY or prefix[: len(MAGIC)] != MAGIC:
+        return None
+    crc, offset, length = PREFIX.unpack_from(prefix, len(MAGIC))
+    if length > MAX_HEADER or offset < BODY or offset + length != size:
+        return None
+    file.seek(offset)
+    header = json.loads(file.read(length))
+    return (header, offset, crc) if isinstance(header, dict) else None
+
+
+def _layouts(described: Any, end: int) -> dict[str, Layout] | None:
+    """Each array's layout, when every one is a plain numeric array inside [BODY, end) and apart
+    from the others; None otherwise."""
+    if not isinstance(described, dict):
+        return None
+    layouts: dict[str, Layout] = {}
+    for name, entry in described.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("dtype"), str) or entry["dtype"] not in DTYPES:
+            return None
+        shape, offset = entry.get("shape"), entry.get("offset")
+        if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape) and type(offset) is int):
+            return None
+        layouts[name] = Layout(entry["dtype"], tuple(shape), offset)
+    position = BODY
+    for layout in sorted(layouts.values(), key=lambda layout: layout.offset):
+        if layout.offset < position or layout.offset % ALIGN:
+            return None
+        position = layout.offset + nbytes(layout)
+    return layouts if position <= end else None
+
+
+def nbytes(layout: Layout) -> int:
+    return math.prod(layout.shape) * DTYPES[layout.dtype]
+
+
+def _checksum_holds(file: BinaryIO, expected: int) -> bool:
+    # A mapping of its own, closed after: the pages read here leave this process's resident size.
+    with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as whole, memoryview(whole) as view, \
+            view[BODY:] as body:
+        return zlib.crc32(body) == expected
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def write_cached(path: Path, key: Mapping[str, Any], meta: dict[str, Any], arrays: dict[str, Any]) -> Stored:
+    """`write` to a temporary file beside `path`, then renamed over it."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w+b") as backing:
+            stored = write(backing, key, meta, arrays)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _remove_stale(path.parent, path.name.split("-")[0], path)
+    return stored
+
+
+def write(backing: BinaryIO, key: Mapping[str, Any], meta: dict[str, Any], arrays: dict[str, Any]) -> Stored:
+    """The arrays (C-contiguous, numeric), the metadata (JSON) and the key written to `backing`
+    in the format above, and mapped back read-only."""
+    backing.write(bytes(BODY))
+    crc, described = 0, {}
+    for name, values in arrays.items():
+        crc = _write_part(backing, bytes(-backing.tell() % ALIGN), crc)
+        described[name] = {"dtype": values.dtype.str, "shape": list(values.shape), "offset": backing.tell()}
+        crc = _write_part(backing, memoryview(values).cast("B"), crc)
+    header = json.dumps({"key": key, "meta": meta, "arrays": described}).encode()
+    offset = backing.tell()
+    crc = _write_part(backing, header, crc)
+    backing.seek(0)
+    backing.write(MAGIC + PREFIX.pack(crc, offset, len(header)))
+    backing.flush()
+    mapping = mmap.mmap(backing.fileno(), 0, access=mmap.ACCESS_READ)  # outlives the closed file
+    return Stored(mapping, {name: Layout(d["dtype"], tuple(d["shape"]), d["offset"]) for name, d in described.items()},
+                  meta)
+
+
+def _write_part(backing: BinaryIO, data: bytes | memoryview, crc: int) -> int:
+    backing.write(data)
+    return zlib.crc32(data, crc)
+
+
+def _remove_stale(folder: Path, name: str, kept: Path) -> None:
+    """Other keys' files not rewritten for a day (an older py3langid's), and temporary files a crash
+    left: each ~60 MiB. A file another install still uses is only rebuilt by it, once a day at most."""
+    now = time.time()
+    for path in [*folder.glob(f"{name}-*.arrays"), *folder.glob(f".{name}-*.tmp")]:
+        try:
+            if path != kept and now - path.stat().st_mtime > STALE_SECONDS:
+                path.unlink()
+        except OSError:
+            continue
