@@ -201,3 +201,14 @@ def test_files_of_other_keys_left_for_a_day_are_removed(cache: Path) -> None:
     kept = f"small-{modelcache.key_digest(KEY)}.arrays"
     assert sorted(p.name for p in cache.iterdir()) == sorted([recent.name, kept])
 
+
+
+def test_a_fifo_under_the_name_is_replaced_without_blocking(cache: Path) -> None:
+    cache.mkdir(parents=True)
+    final = cache / f"small-{modelcache.key_digest(KEY)}.arrays"
+    os.mkfifo(final)  # opening it to read would wait for a writer for ever
+    builder = Builder()
+    assert values(load(builder)) == EXPECTED
+    assert final.is_file()
+    assert values(load(builder)) == EXPECTED
+    assert builder.calls == 1

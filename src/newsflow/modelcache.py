@@ -45,6 +45,7 @@ PREFIX = struct.Struct("<IQI")  # crc32, header offset, header length
 BODY = len(MAGIC) + PREFIX.size  # the checksum covers the file from here
 ALIGN = mmap.ALLOCATIONGRANULARITY
 MAX_HEADER = 1 << 20
+MAX_FILE = 1 << 30  # the language model's is ~57 MiB; a larger file is not checksummed, but rebuilt
 _ORDER = "<" if sys.byteorder == "little" else ">"
 DTYPES = {f"{_ORDER}{kind}": int(kind[1]) for kind in ("u2", "u4", "i4", "f2", "f4", "f8")}
 STALE_SECONDS = 86_400  # another key's file not rewritten for a day: an older install's, removed
@@ -73,8 +74,8 @@ def load(name: str, key: Mapping[str, Any], build: Build, valid: Callable[[Store
     folder = cache_folder()
     path = folder / f"{name}-{key_digest(key)}.arrays" if folder else None
     if path is not None:
-        stored = read(path, key)
-        if stored is not None and valid(stored):
+        stored = read(path, key, valid)
+        if stored is not None:
             return stored
     meta, arrays = build()
     if path is not None:
@@ -111,20 +112,27 @@ def key_digest(key: Mapping[str, Any]) -> str:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read(path: Path, key: Mapping[str, Any]) -> Stored | None:
+def read(path: Path, key: Mapping[str, Any], valid: Callable[[Stored], bool] = lambda stored: True) -> Stored | None:
     """The file's arrays when every check holds (see the module docstring); None otherwise."""
     try:
-        with open(path, "rb") as file:
-            found = _header(file, os.fstat(file.fileno()).st_size)
+        # O_NONBLOCK: a FIFO under the name must not block the run (a regular file ignores it).
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE:
+                return None
+            found = _header(file, status.st_size)
             if found is None:
                 return None
             header, header_offset, crc = found
             arrays = _layouts(header.get("arrays"), header_offset)
             if header.get("key") != key or arrays is None or not isinstance(header.get("meta"), dict):
                 return None
-            if not _checksum_holds(file, crc):
+            mapping = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            stored = Stored(mapping, arrays, header["meta"])
+            if not (valid(stored) and _checksum_holds(file, crc)):
+                mapping.close()
                 return None
-            return Stored(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ), arrays, header["meta"])
+            return stored
     except (OSError, ValueError, RecursionError):  # missing or unreadable; not JSON, or nested past reason
         return None
 
@@ -143,8 +151,8 @@ def _header(file: BinaryIO, size: int) -> tuple[dict[str, Any], int, int] | None
 
 
 def _layouts(described: Any, end: int) -> dict[str, Layout] | None:
-    """Each array's layout, when every one is a plain numeric array inside [BODY, end) and apart
-    from the others; None otherwise."""
+    """Each array's layout, when every one is a plain numeric array inside [BODY, end), apart from
+    the others, and the last one ends where the header starts (as written); None otherwise."""
     if not isinstance(described, dict):
         return None
     layouts: dict[str, Layout] = {}
@@ -160,7 +168,7 @@ def _layouts(described: Any, end: int) -> dict[str, Layout] | None:
         if layout.offset < position or layout.offset % ALIGN:
             return None
         position = layout.offset + nbytes(layout)
-    return layouts if position <= end else None
+    return layouts if position == end else None
 
 
 def nbytes(layout: Layout) -> int:
