@@ -71,7 +71,7 @@ Build = Callable[[], tuple[dict[str, Any], dict[str, Any]]]  # -> (metadata, arr
 def load(name: str, key: Mapping[str, Any], build: Build, valid: Callable[[Stored], bool]) -> Stored:
     """The arrays stored under `name` for `key`, read from the cache when a checked file is there,
     else built (`build`) and stored; `valid` is the caller's check of a file's header."""
-    folder = cache_folder()
+    folder = cache_folder(name)
     path = folder / f"{name}-{key_digest(key)}.arrays" if folder else None
     if path is not None:
         stored = read(path, key, valid)
@@ -82,12 +82,12 @@ def load(name: str, key: Mapping[str, Any], build: Build, valid: Callable[[Store
         try:
             return write_cached(path, key, meta, arrays)
         except OSError as error:
-            logger.debug("the language model is not kept in %s (%s): built for this process only", path.parent, error)
+            logger.debug("%s is not kept in %s (%s): built for this process only", name, path.parent, error)
     with tempfile.TemporaryFile(prefix=f"newsflow-{name}-") as backing:
         return write(backing, key, meta, arrays)
 
 
-def cache_folder() -> Path | None:
+def cache_folder(name: str = "a model") -> Path | None:
     """newsflow's cache folder, made 0700 if missing; None when it cannot be made or another user
     could write in it (a planted file must never be read)."""
     base = os.environ.get("XDG_CACHE_HOME", "")
@@ -96,11 +96,10 @@ def cache_folder() -> Path | None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         status = folder.stat()
     except (OSError, RuntimeError) as error:  # RuntimeError: no $HOME and no home in passwd
-        logger.debug("no cache folder for the language model (%s): built for each process", error)
+        logger.debug("no cache folder for %s (%s): built for each process", name, error)
         return None
     if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
-        logger.debug("the cache folder %s is not this user's alone: the language model is built for each process",
-                     folder)
+        logger.debug("the cache folder %s is not this user's alone: %s is built for each process", folder, name)
         return None
     return folder
 
