@@ -212,3 +212,21 @@ def test_a_fifo_under_the_name_is_replaced_without_blocking(cache: Path) -> None
     assert final.is_file()
     assert values(load(builder)) == EXPECTED
     assert builder.calls == 1
+
+
+def test_a_file_others_could_have_written_is_not_read(cache: Path) -> None:
+    # The folder is this user's alone when checked; a file in it that others could write (or, as
+    # root, one another user owns) was planted there by a swap of the folder after that check.
+    builder = Builder()
+    load(builder)
+    path = only_file(cache)
+    os.chmod(path, 0o666)
+    assert values(load(builder)) == EXPECTED
+    assert builder.calls == 2
+    assert path.stat().st_mode & 0o022 == 0  # replaced by a file of this user's alone
+    if os.getuid() == 0:
+        os.chown(path, 65534, 65534)
+        load(builder)
+        assert builder.calls == 3
+        assert path.stat().st_uid == 0
+

@@ -98,7 +98,7 @@ def cache_folder(name: str = "a model") -> Path | None:
     except (OSError, RuntimeError) as error:  # RuntimeError: no $HOME and no home in passwd
         logger.debug("no cache folder for %s (%s): built for each process", name, error)
         return None
-    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
+    if not stat.S_ISDIR(status.st_mode) or not _ours_alone(status):
         logger.debug("the cache folder %s is not this user's alone: %s is built for each process", folder, name)
         return None
     return folder
@@ -117,7 +117,7 @@ def read(path: Path, key: Mapping[str, Any], valid: Callable[[Stored], bool] = l
         # O_NONBLOCK: a FIFO under the name must not block the run (a regular file ignores it).
         with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
             status = os.fstat(file.fileno())
-            if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE:
+            if not _ours_alone(status) or not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE:
                 return None
             found = _header(file, status.st_size)
             if found is None:
@@ -134,6 +134,12 @@ def read(path: Path, key: Mapping[str, Any], valid: Callable[[Stored], bool] = l
             return stored
     except (OSError, ValueError, RecursionError):  # missing or unreadable; not JSON, or nested past reason
         return None
+
+
+def _ours_alone(status: os.stat_result) -> bool:
+    """Whether only this user could have written it. The folder's own check is not enough: a
+    folder swapped after it (by someone who can write in its parent) would hold their files."""
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def _header(file: BinaryIO, size: int) -> tuple[dict[str, Any], int, int] | None:
