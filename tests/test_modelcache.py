@@ -230,3 +230,22 @@ def test_a_file_others_could_have_written_is_not_read(cache: Path) -> None:
         assert builder.calls == 3
         assert path.stat().st_uid == 0
 
+
+@pytest.mark.parametrize("home", ["", "relative-home"])
+def test_a_home_that_is_not_an_absolute_path_gives_no_cache_folder(
+    home: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", home)  # "" would be "/", a relative one the working folder's
+    monkeypatch.chdir(tmp_path)
+    assert modelcache.cache_folder() is None
+    assert list(tmp_path.iterdir()) == []
+    assert values(load(Builder())) == EXPECTED
+
+
+def test_a_relative_xdg_cache_home_is_ignored_for_the_home_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    assert modelcache.cache_folder() == tmp_path / "home" / ".cache" / "newsflow"
+

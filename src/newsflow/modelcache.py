@@ -92,16 +92,27 @@ def cache_folder(name: str = "a model") -> Path | None:
     could write in it (a planted file must never be read)."""
     base = os.environ.get("XDG_CACHE_HOME", "")
     try:
-        folder = (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "newsflow"
+        folder = (Path(base) if os.path.isabs(base) else _home() / ".cache") / "newsflow"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         status = folder.stat()
-    except (OSError, RuntimeError) as error:  # RuntimeError: no $HOME and no home in passwd
+    except (OSError, RuntimeError) as error:  # RuntimeError: no usable $HOME and none in passwd
         logger.debug("no cache folder for %s (%s): built for each process", name, error)
         return None
     if not stat.S_ISDIR(status.st_mode) or not _ours_alone(status):
         logger.debug("the cache folder %s is not this user's alone: %s is built for each process", folder, name)
         return None
     return folder
+
+
+def _home() -> Path:
+    """$HOME, or passwd's home where it is unset. An empty or relative $HOME is no home: Python
+    would read "" as "/" and a relative one as the working folder's."""
+    home = os.environ.get("HOME")
+    if home is None:
+        return Path.home()
+    if not os.path.isabs(home):
+        raise RuntimeError(f"HOME is not an absolute path: {home!r}")
+    return Path(home)
 
 
 def key_digest(key: Mapping[str, Any]) -> str:
