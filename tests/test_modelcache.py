@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import resource
 import shutil
 import zlib
 from pathlib import Path
@@ -249,3 +250,28 @@ def test_a_relative_xdg_cache_home_is_ignored_for_the_home_one(tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     assert modelcache.cache_folder() == tmp_path / "home" / ".cache" / "newsflow"
 
+
+def test_folders_made_under_umask_000_are_this_users_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg" / "cache"))
+    before = os.umask(0)
+    try:
+        load(Builder())
+    finally:
+        os.umask(before)
+    for folder in (tmp_path / "xdg", tmp_path / "xdg" / "cache", tmp_path / "xdg" / "cache" / "newsflow"):
+        assert folder.stat().st_mode & 0o077 == 0, folder
+    assert only_file(tmp_path / "xdg" / "cache" / "newsflow").stat().st_mode & 0o077 == 0
+
+
+def test_a_full_disk_while_writing_leaves_no_file_and_raises_oserror(cache: Path) -> None:
+    # RLIMIT_FSIZE: a write past 1 KiB fails (EFBIG; Python ignores SIGXFSZ), in the cache folder
+    # and in the temporary folder alike, as on a full disk.
+    cache.mkdir(parents=True)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, hard))
+    try:
+        with pytest.raises(OSError):
+            load(Builder())
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert list(cache.iterdir()) == []

@@ -93,7 +93,7 @@ def cache_folder(name: str = "a model") -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME", "")
     try:
         folder = (Path(base) if os.path.isabs(base) else _home() / ".cache") / "newsflow"
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _make_private(folder)
         status = folder.stat()
     except (OSError, RuntimeError) as error:  # RuntimeError: no usable $HOME and none in passwd
         logger.debug("no cache folder for %s (%s): built for each process", name, error)
@@ -113,6 +113,18 @@ def _home() -> Path:
     if not os.path.isabs(home):
         raise RuntimeError(f"HOME is not an absolute path: {home!r}")
     return Path(home)
+
+
+def _make_private(folder: Path) -> None:
+    """`folder` and each missing parent made 0700 (mkdir -p makes the parents 0777 under umask 000,
+    and anyone could then swap the folder)."""
+    missing = []
+    for path in (folder, *folder.parents):
+        if path.is_dir():
+            break
+        missing.append(path)
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
 
 
 def key_digest(key: Mapping[str, Any]) -> str:
