@@ -194,3 +194,22 @@ def test_two_processes_building_at_once_both_get_a_correct_model(tmp_path: Path,
     assert unpacked == []  # the file left under the final name is whole
     assert [list(identifier.classify(text)) for text in MANY_LANGUAGES] == expected
     assert [p.name for p in (tmp_path / "newsflow").iterdir() if p.name.startswith(".")] == []
+
+
+def kept_header(byte_classes_hex: str) -> Any:
+    """What `langmodel.is_model` reads of a kept file: its layouts and metadata (no mapping needed)."""
+    from newsflow.modelcache import Layout, Stored
+
+    order = "<" if sys.byteorder == "little" else ">"
+    shapes = {"columns": ("u4", (4, 3)), "ptc": ("f4", (5, 2)), "pc": ("f4", (2,)), "offsets": ("u4", (4,)),
+              "output": ("i4", (4,)), "rows": ("u2", (4,))}
+    layouts = {name: Layout(order + dtype, shape, 0) for name, (dtype, shape) in shapes.items()}
+    return Stored(None, layouts, {"classes": ["en", "de"], "byte_classes": byte_classes_hex})  # type: ignore[arg-type]
+
+
+def test_a_kept_files_byte_class_table_must_have_256_entries() -> None:
+    assert langmodel.is_model(kept_header("02" * 256))
+    # bytes.fromhex skips whitespace: 512 characters that are 255 bytes would pass the length
+    # check, and every classification would then fail (bytes.translate wants 256).
+    assert not langmodel.is_model(kept_header("02" * 255 + "  "))
+    assert not langmodel.is_model(kept_header("03" * 256))  # a column the automaton does not have

@@ -101,8 +101,10 @@ def is_model(stored: modelcache.Stored) -> bool:
             and isinstance(byte_classes_hex, str) and len(byte_classes_hex) == 512):
         return False
     try:
-        table = bytes.fromhex(byte_classes_hex)
+        table = bytes.fromhex(byte_classes_hex)  # skips whitespace: the length is checked after
     except ValueError:
+        return False
+    if len(table) != 256:
         return False
     width = arrays["columns"].shape[1]
     return (arrays["ptc"].shape[1] == len(classes) == arrays["pc"].shape[0] and max(table) < width
