@@ -275,3 +275,14 @@ def test_a_full_disk_while_writing_leaves_no_file_and_raises_oserror(cache: Path
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
     assert list(cache.iterdir()) == []
+
+
+def test_a_file_replaced_while_mapped_leaves_the_mapping_as_it_was(cache: Path) -> None:
+    # Another process rebuilding the file renames a new one over the name: a process that has the
+    # old one mapped keeps reading the old inode (a write in place would change or cut it: SIGBUS).
+    builder = Builder()
+    held = load(builder)
+    arrays = builder()[1]
+    modelcache.write_cached(only_file(cache), KEY, {"classes": ["xx"]}, {name: a + 1 for name, a in arrays.items()})
+    assert values(held) == EXPECTED
+    assert values(load(builder))["meta"] == {"classes": ["xx"]}
