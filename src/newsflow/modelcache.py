@@ -11,11 +11,12 @@ blindly, since anything could be under its name (a crash, a full disk, an older 
     ..  the header, last: JSON (never pickle) with the key, the caller's metadata, and each array's
         dtype, shape and offset
 
-A file is used only when its magic, its size (the header ends the file), its header (the caller's
-key, plain numeric dtypes, every array inside the file and apart from the others, then the caller's
-own check) and its checksum all hold; otherwise it is built again and replaced. It is written as a
-temporary file in the same folder and renamed over the final name (`os.replace`), so a reader sees
-a whole file or none, and two processes building at once each map their own. There is no fsync:
+A file is used only when its owner and mode (this user's alone), its magic, its size (the header
+ends the file), its header (the caller's key, plain numeric dtypes, every array inside the file
+and apart from the others, then the caller's own check) and its checksum all hold; otherwise it is
+built again and replaced. It is written as a temporary file in the same folder and renamed over
+the final name (`os.replace`), so a reader sees a whole file or none, and two processes building
+at once each map their own. There is no fsync:
 a file a power cut left half-written fails its checksum and is rebuilt.
 
 Where the folder cannot be made or written, or is not this user's alone, the arrays go to an
