@@ -9,6 +9,7 @@ import logging
 import os
 import resource
 import shutil
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -286,3 +287,23 @@ def test_a_file_replaced_while_mapped_leaves_the_mapping_as_it_was(cache: Path) 
     modelcache.write_cached(only_file(cache), KEY, {"classes": ["xx"]}, {name: a + 1 for name, a in arrays.items()})
     assert values(held) == EXPECTED
     assert values(load(builder))["meta"] == {"classes": ["xx"]}
+
+
+def test_a_load_that_reads_removes_stale_files_and_keeps_its_own_fresh(cache: Path) -> None:
+    # Removal only after a write left them for ever once the kept file was whole: a crashed
+    # builder's temporary file, an older py3langid's file replaced within its first day (~60 MiB
+    # each). A file in use is touched by its readers, so another install's is never taken for stale.
+    builder = Builder()
+    load(builder, {**KEY, "size": 1})
+    load(builder)
+    other = cache / f"small-{modelcache.key_digest({**KEY, 'size': 1})}.arrays"
+    ours = cache / f"small-{modelcache.key_digest(KEY)}.arrays"
+    crashed = cache / f".small-{modelcache.key_digest(KEY)}-x1y2.tmp"
+    crashed.write_bytes(b"half")
+    day_ago = time.time() - modelcache.STALE_SECONDS - 60
+    for path in (other, ours, crashed):
+        os.utime(path, (day_ago, day_ago))
+    assert values(load(builder)) == EXPECTED
+    assert builder.calls == 2  # read, not built
+    assert [p.name for p in cache.iterdir()] == [ours.name]
+    assert time.time() - ours.stat().st_mtime < modelcache.STALE_SECONDS  # its use keeps it

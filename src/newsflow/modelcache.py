@@ -77,11 +77,14 @@ def load(name: str, key: Mapping[str, Any], build: Build, valid: Callable[[Store
     if path is not None:
         stored = read(path, key, valid)
         if stored is not None:
+            _tidy(path)
             return stored
     meta, arrays = build()
     if path is not None:
         try:
-            return write_cached(path, key, meta, arrays)
+            stored = write_cached(path, key, meta, arrays)
+            _tidy(path)
+            return stored
         except OSError as error:
             logger.debug("%s is not kept in %s (%s): built for this process only", name, path.parent, error)
     with tempfile.TemporaryFile(prefix=f"newsflow-{name}-") as backing:
@@ -224,7 +227,6 @@ def write_cached(path: Path, key: Mapping[str, Any], meta: dict[str, Any], array
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    _remove_stale(path.parent, path.name.split("-")[0], path)
     return stored
 
 
@@ -253,11 +255,19 @@ def _write_part(backing: BinaryIO, data: bytes | memoryview, crc: int) -> int:
     return zlib.crc32(data, crc)
 
 
-def _remove_stale(folder: Path, name: str, kept: Path) -> None:
-    """Other keys' files not rewritten for a day (an older py3langid's), and temporary files a crash
-    left: each ~60 MiB. A file another install still uses is only rebuilt by it, once a day at most."""
+def _tidy(kept: Path) -> None:
+    """Keep `kept` marked as in use (its mtime, at most twice a day), and remove the files of its
+    kind not used for a day: other keys' (an older py3langid's: each install touches its own) and
+    temporary files a crash left, each ~60 MiB. On every load, not only after a write: once the
+    kept file is whole, no write comes to remove them."""
     now = time.time()
-    for path in [*folder.glob(f"{name}-*.arrays"), *folder.glob(f".{name}-*.tmp")]:
+    try:
+        if now - kept.stat().st_mtime > STALE_SECONDS / 2:
+            os.utime(kept)
+    except OSError:  # a read-only file system: nothing is removed from it either
+        return
+    name = kept.name.split("-")[0]
+    for path in [*kept.parent.glob(f"{name}-*.arrays"), *kept.parent.glob(f".{name}-*.tmp")]:
         try:
             if path != kept and now - path.stat().st_mtime > STALE_SECONDS:
                 path.unlink()
