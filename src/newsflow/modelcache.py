@@ -83,10 +83,11 @@ def load(name: str, key: Mapping[str, Any], build: Build, valid: Callable[[Store
     if path is not None:
         try:
             stored = write_cached(path, key, meta, arrays)
-            _tidy(path)
-            return stored
         except OSError as error:
             logger.debug("%s is not kept in %s (%s): built for this process only", name, path.parent, error)
+        else:
+            _tidy(path)
+            return stored
     with tempfile.TemporaryFile(prefix=f"newsflow-{name}-") as backing:
         return write(backing, key, meta, arrays)
 
