@@ -16,8 +16,9 @@ ends the file), its header (the caller's key, plain numeric dtypes, every array 
 and apart from the others, then the caller's own check) and its checksum all hold; otherwise it is
 built again and replaced. It is written as a temporary file in the same folder and renamed over
 the final name (`os.replace`), so a reader sees a whole file or none, and two processes building
-at once each map their own. There is no fsync:
-a file a power cut left half-written fails its checksum and is rebuilt.
+at once each map their own. There is no fsync: a file a power cut left half-written fails its
+checksum and is rebuilt. Each load touches its file (twice a day at most) and removes the files of
+other keys, and the temporary files of crashed builders, not used for a day.
 
 Where the folder cannot be made or written, or is not this user's alone, the arrays go to an
 unlinked temporary file as before (one debug line); where that fails too, OSError.
