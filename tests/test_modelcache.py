@@ -307,3 +307,18 @@ def test_a_load_that_reads_removes_stale_files_and_keeps_its_own_fresh(cache: Pa
     assert builder.calls == 2  # read, not built
     assert [p.name for p in cache.iterdir()] == [ours.name]
     assert time.time() - ours.stat().st_mtime < modelcache.STALE_SECONDS  # its use keeps it
+
+
+def test_a_cache_folder_linked_to_a_folder_not_this_users_alone_is_not_used(cache: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    cache.parent.mkdir(parents=True)
+    cache.symlink_to(elsewhere)
+    if os.getuid() == 0:
+        os.chown(elsewhere, 65534, 65534)  # another user's folder
+    else:
+        os.chmod(elsewhere, 0o777)
+    builder = Builder()
+    assert values(load(builder)) == EXPECTED
+    assert modelcache.cache_folder() is None
+    assert list(elsewhere.iterdir()) == []
