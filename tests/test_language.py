@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -83,6 +84,7 @@ def test_without_room_to_unpack_the_model_detection_is_off_and_declarations_stan
     not_a_folder = tmp_path / "tmp-is-a-file"
     not_a_folder.write_text("")
     monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))  # no model kept there to map
     language._identifier.cache_clear()
     try:
         assert resolve_language("en", GERMAN, word_count(GERMAN)) == ("en", "declared")
@@ -121,6 +123,7 @@ def test_a_pool_that_cannot_unpack_the_model_still_extracts(tmp_path: Path) -> N
     done = subprocess.run(
         [sys.executable, "-c", FULL_TMP_SCRIPT.format(page=str(page))],
         preexec_fn=files_of_at_most_8_mib,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "empty-cache")},  # the model is built, not mapped
         capture_output=True,
         text=True,
         timeout=120,

@@ -16,11 +16,12 @@ numpy (or its removal from a stage) touches this module only.
 from __future__ import annotations
 
 import hashlib
+import math
 import mmap
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any, BinaryIO, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +36,6 @@ _U64 = np.uint64
 _U32 = np.uint32
 _H = TypeVar("_H", np.uint32, np.uint64)
 _MIX_CONSTANTS = {4: (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16), 8: (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)}
-_ALIGN = mmap.ALLOCATIONGRANULARITY
 
 # --- MinHash (stories) ----------------------------------------------------------------------------
 
@@ -156,18 +156,11 @@ def row_offsets(rows: Any, columns: U32s) -> U32s:
     return offsets
 
 
-def mapped(backing: BinaryIO, arrays: list[Array]) -> list[Array]:
-    """Write the arrays to `backing`, each at an aligned offset, and map them back read-only."""
-    offsets = []
-    for values in arrays:
-        position = backing.tell()
-        backing.write(b"\0" * (-position % _ALIGN))
-        offsets.append(backing.tell())
-        backing.write(np.ascontiguousarray(values).data)
-    backing.flush()
-    mapping = mmap.mmap(backing.fileno(), 0, access=mmap.ACCESS_READ)  # outlives the closed file
-    return [np.frombuffer(mapping, dtype=values.dtype, count=values.size, offset=offset).reshape(values.shape)
-            for values, offset in zip(arrays, offsets, strict=True)]
+def views(mapping: mmap.mmap, layouts: Iterable[tuple[str, tuple[int, ...], int]]) -> list[Array]:
+    """Read-only arrays over the mapping, each (dtype, shape, offset) as `newsflow.modelcache`
+    describes it; no copy, and no page read until one is used."""
+    return [np.frombuffer(mapping, dtype=dtype, count=math.prod(shape), offset=offset).reshape(shape)
+            for dtype, shape, offset in layouts]
 
 
 def flat_ints(values: Array, code: Literal["I", "i"]) -> memoryview[int]:
