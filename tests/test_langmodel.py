@@ -149,6 +149,22 @@ def test_a_second_load_maps_the_kept_file_and_does_not_unpack_py3langids_model(
     assert built_then_read[2] == 1
 
 
+def test_a_change_to_the_code_that_builds_the_model_is_a_new_key(tmp_path: Path) -> None:
+    """A kept file is read only by the code that built it: an edit of langmodel.py or vectors.py that forgot to
+    bump FORMAT must not read an older file with another meaning."""
+    builders = [tmp_path / "langmodel.py", tmp_path / "vectors.py"]
+    for builder, source in zip(builders, (langmodel.__file__, langmodel.vectors.__file__), strict=True):
+        builder.write_bytes(Path(source).read_bytes())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(langmodel, "__file__", str(builders[0]))
+        patch.setattr(langmodel.vectors, "__file__", str(builders[1]))
+        before = langmodel.model_key()
+        builders[1].write_bytes(builders[1].read_bytes() + b"\n# the compact layout changed\n")
+        after = langmodel.model_key()
+    assert before == langmodel.model_key(), "the same code, the same key"
+    assert after != before and after["builder"] != before["builder"]
+
+
 @pytest.mark.parametrize("text", MANY_LANGUAGES)
 def test_the_kept_models_answers_are_the_freshly_built_ones(
     text: str, built_then_read: tuple[CompactIdentifier, CompactIdentifier, int], stock: LanguageIdentifier

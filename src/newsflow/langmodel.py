@@ -29,8 +29,10 @@ real pages, most of it).
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from array import array
+from pathlib import Path
 from typing import Any
 
 from py3langid import __version__
@@ -77,7 +79,16 @@ def model_key() -> dict[str, Any]:
     """What the kept file must have been built from."""
     status = (MODEL_DIR / MODEL_FILE).stat()
     return {"format": FORMAT, "py3langid": __version__, "model_size": status.st_size,
-            "model_mtime_ns": status.st_mtime_ns}
+            "model_mtime_ns": status.st_mtime_ns, "builder": builder_digest()}
+
+
+def builder_digest() -> str:
+    """A digest of the code that builds the arrays (this module and `newsflow.vectors`): a change to it that
+    forgot to bump FORMAT still makes a new file, never a kept one read with another meaning."""
+    digest = hashlib.sha256()
+    for module in (__file__, vectors.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def build_model() -> tuple[dict[str, Any], dict[str, Any]]:
