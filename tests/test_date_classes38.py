@@ -1,0 +1,72 @@
+"""The thirty-seventh pass on publication dates (docs/extraction.md, "Thirty-seventh pass, dates"), each written as a
+test before its change.
+
+1. A modification meta's day (`og:updated_time`, `article:modified_time`, `last-modified`, JSON-LD `dateModified`)
+   gives way to an earlier day the story's `<time>` marks as its publication ("Erschienen am", "Published on",
+   "Publié le") on a page that declares no publication (BBAW's bmel.de: `og:updated_time` of the 27th over "Erschienen
+   am 26. Jan 2022"): the first publication over the update, as the blind sets' references follow where a page gives
+   both.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.date_batch20 import stored_day
+
+# 1. A modification meta against the story's marked publication.
+
+PARAGRAPHS = 6
+"""Paragraphs of three text nodes each: the story's `<time>` after them is past the byline's reach (bmel.de's form)."""
+UPDATED_URL = "https://www.example.de/themen/laendliche-regionen/zukunftsforum.html"
+STORY = {
+    "de": ("Zukunftsforum Ländliche Entwicklung", "Das Forum stand unter dem Motto Ehrenamt, und in dreißig "
+           "Fachforen wurde über das Engagement auf dem Land diskutiert. ", "Erschienen am", "26. Jan 2022"),
+    "en": ("Rural development forum", "The forum was held under the motto of volunteering, and thirty panels "
+           "debated how people engage in rural life. ", "Published on", "Jan 26, 2022"),
+    "fr": ("Forum du développement rural", "Le forum avait pour thème le bénévolat, et trente ateliers ont débattu "
+           "de l'engagement dans les campagnes. ", "Publié le", "26 janv. 2022"),
+}
+
+
+def modified_meta(kind: str, value: str) -> str:
+    if kind == "ld":
+        return ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"WebPage",'
+                f'"dateModified":"{value}"}}</script>')
+    attribute = "name" if kind == "last-modified" else "property"
+    return f'<meta {attribute}="{kind}" content="{value}">'
+
+
+def updated_page(lang: str, kind: str, value: str, day: str = "2022-01-26", label: str | None = None) -> str:
+    title, sentence, published, printed = STORY[lang]
+    label = published if label is None else label
+    return (f'<html lang="{lang}"><head><title>{title}</title>{modified_meta(kind, value)}</head><body>'
+            f'<header><a href="/">Home</a></header><main><div class="c-intro"><h1 class="c-intro__headline">{title}'
+            '</h1></div>' + f"<p>{sentence}<strong>{title}</strong> {sentence * 2}</p>" * PARAGRAPHS
+            + f'<p class="c-teaser__meta"><span class="aural">{label}</span> <time datetime="{day}">{printed}</time>'
+            '</p></main></body></html>')
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr"])
+@pytest.mark.parametrize(("kind", "value"), [
+    ("og:updated_time", "2022-01-27T18:34:20+0100"),
+    ("article:modified_time", "2022-01-27T18:34:20Z"),
+    ("last-modified", "2022-02-03T09:00:00+01:00"),
+    ("ld", "2022-01-27T18:34:20-05:00"),
+])
+def test_a_modification_meta_gives_way_to_the_storys_marked_publication(lang: str, kind: str, value: str) -> None:
+    assert str(stored_day(updated_page(lang, kind, value), UPDATED_URL)) == "2022-01-26"
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr"])
+def test_a_time_after_the_modification_leaves_the_modifications_day(lang: str) -> None:
+    # a publication after its own update is no publication: the page's `<time>` dates something else
+    page = updated_page(lang, "og:updated_time", "2022-01-27T18:34:20+01:00", day="2022-02-05")
+    assert str(stored_day(page, UPDATED_URL)) == "2022-01-27"
+
+
+@pytest.mark.parametrize(("lang", "label"), [("de", "Aktualisiert am"), ("en", "Updated"), ("fr", "Mis à jour le"),
+                                             ("de", "Termin:"), ("en", "Event:")])
+def test_a_time_marked_as_an_update_or_an_event_leaves_the_modifications_day(lang: str, label: str) -> None:
+    page = updated_page(lang, "og:updated_time", "2022-01-27T18:34:20+01:00", label=label)
+    assert str(stored_day(page, UPDATED_URL)) == "2022-01-27"
