@@ -10,8 +10,11 @@ test before its change.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from newsflow.printeddates import first_date
 from tests.date_batch20 import stored_day
 
 # 1. A modification meta against the story's marked publication.
@@ -70,3 +73,47 @@ def test_a_time_after_the_modification_leaves_the_modifications_day(lang: str) -
 def test_a_time_marked_as_an_update_or_an_event_leaves_the_modifications_day(lang: str, label: str) -> None:
     page = updated_page(lang, "og:updated_time", "2022-01-27T18:34:20+01:00", label=label)
     assert str(stored_day(page, UPDATED_URL)) == "2022-01-27"
+
+
+# 2. A dateline under the headline whose named month has a two-digit year ("( Pescasseroli, 14 Gennaio 20 )": BBAW's
+#    parcoabruzzo.it, stored htmldate's guess of 1 March 2020).
+
+DATELINE_URL = "http://www.example.it/dettaglio.php?id=58354"
+DATELINE_STORY = {
+    "it": ("Orso marsicano: un anno da record", "Sono almeno nove le femmine di orso che si sono riprodotte nel "
+           "parco, un numero che non si vedeva da molti anni. "),
+    "en": ("Marsican bear: a record year", "At least nine female bears raised cubs in the park, a number not seen "
+           "for many years. "),
+    "de": ("Marsischer Bär: ein Rekordjahr", "Mindestens neun Bärinnen haben im Park Junge aufgezogen, so viele wie "
+           "seit vielen Jahren nicht. "),
+    "fr": ("L'ours marsicain : une année record", "Au moins neuf ourses ont eu des petits dans le parc, un nombre "
+           "jamais vu depuis des années. "),
+}
+
+
+def dateline_page(lang: str, dateline: str) -> str:
+    title, sentence = DATELINE_STORY[lang]
+    return (f'<html lang="{lang}"><head><title>{title} | Parco</title><link rel="stylesheet" '
+            'href="css/stile20200121.css"></head><body><div id="menu"><a href="/">Home</a> <a href="news.php">News</a>'
+            f'</div><h1>{title}</h1><div id="colonna_testo"><em>{dateline}</em>'
+            + f"<p>{sentence * 3}</p>" * 4 + '</div><div class="credits">&copy; 2020 Ente Parco</div></body></html>')
+
+
+@pytest.mark.parametrize(("lang", "dateline"), [
+    ("it", "( Pescasseroli, 14 Gennaio 20 )"), ("it", "Pescasseroli, 14 gen 20"),
+    ("en", "(Pescasseroli, 14 January 20)"), ("en", "Pescasseroli · Jan 14, 20"),
+    ("de", "(Pescasseroli, 14. Januar 20)"), ("fr", "( Pescasseroli, 14 janvier 20 )"),
+])
+def test_a_datelines_named_month_with_a_two_digit_year_dates_the_story(lang: str, dateline: str) -> None:
+    assert str(stored_day(dateline_page(lang, dateline), DATELINE_URL)) == "2020-01-14"
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("( Pescasseroli, 14 Gennaio 20 )", date(2020, 1, 14)), ("14 January 20", date(2020, 1, 14)),
+    ("Jan 14, 20 | Politics", date(2020, 1, 14)), ("14. Januar 98 - Politik", date(1998, 1, 14)),
+    ("14 January 20:30", None), ("14 January 20 people", None), ("on 14 January 20 of them", None),
+    ("14 January 2020", date(2020, 1, 14)),
+])
+def test_a_named_month_takes_a_two_digit_year_only_where_the_line_or_its_part_ends(text: str, day: date | None) -> None:
+    found = first_date(text, named=True)
+    assert (found[1] if found is not None else None) == day
