@@ -113,6 +113,8 @@ def test_a_datelines_named_month_with_a_two_digit_year_dates_the_story(lang: str
     ("Jan 14, 20 | Politics", date(2020, 1, 14)), ("14. Januar 98 - Politik", date(1998, 1, 14)),
     ("14 January 20:30", None), ("14 January 20 people", None), ("on 14 January 20 of them", None),
     ("14 January 2020", date(2020, 1, 14)),
+    ("Sa. 14. März 20 - 22 Uhr", None), ("14 March 20\u201322", None),
+    ("Jan 14, 20 \u2014 Politics", date(2020, 1, 14)),
 ])
 def test_a_named_month_takes_a_two_digit_year_only_where_the_line_or_its_part_ends(text: str, day: date | None) -> None:
     found = first_date(text, named=True)

@@ -109,9 +109,10 @@ _NAMED_DMY = re.compile(
     re.IGNORECASE,
 )
 # A named month with a two-digit year where the line or its part ends: "( Pescasseroli, 14 Gennaio 20 )", "Jan 14, 20 |
-# Politics" (thirty-seventh pass, BBAW's parcoabruzzo.it); not a count or a time after it ("14 January 20 people",
-# "14 January 20:30")
-_PART_END = r"(?=\s*(?:$|[)\]|\u00b7\u2022\u2013\u2014]|-\s))"  # a bracket, a bar, a dot, a dash
+# Politics" (thirty-seventh pass, BBAW's parcoabruzzo.it); not a count, a time or a range after it ("14 January 20
+# people", "14 January 20:30", "14 March 20 - 22")
+# a bracket, a bar, a dot, a dash; not a dash before a figure, an hour's or a day's range ("14. März 20 - 22 Uhr")
+_PART_END = r"(?=\s*(?:$|[)\]|\u00b7\u2022]|(?:[\u2013\u2014]|-\s)(?!\s*\d)))"
 _NAMED_DMY_SHORT = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}\.?\s+({_NAME})\.?,?\s+(\d{{2}}){_PART_END}", re.IGNORECASE)
 _NAMED_MDY_SHORT = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{2}}){_PART_END}", re.IGNORECASE)
 _SHORT_YEAR_AT_END = re.compile(rf"(?<![\d:.])\d{{2}}{_PART_END}")  # a cheap test before the two above
