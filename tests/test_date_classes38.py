@@ -14,7 +14,9 @@ from datetime import date
 
 import pytest
 
-from newsflow.printeddates import first_date
+from newsflow.extract import page_tree
+from newsflow.lastresortdates import SENTENCE_CHARS, self_posted_day
+from newsflow.printeddates import clipped, first_date
 from tests.date_batch20 import stored_day
 
 # 1. A modification meta against the story's marked publication.
@@ -141,3 +143,27 @@ def test_the_publication_labels_of_every_language_the_labels_know_beat_a_modific
     page = updated_page(lang, "og:updated_time", "2022-01-27T18:34:20+01:00", label=label, block="c-teaser__info")
     assert str(stored_day(page, UPDATED_URL)) == "2022-01-26"
 
+
+@pytest.mark.parametrize("year", ["2026", "2019"])
+def test_a_text_cut_inside_its_year_reads_no_two_digit_year(year: str) -> None:
+    # review: the sentence after a self-link is cut at `SENTENCE_CHARS`; a four-digit year the cut splits ("January
+    # 14, 20|26") ended the text there, and rule 2 read its first two digits as the year (2020)
+    url = "https://blog.example.com/about-the-forum/"
+    opening = "This entry was posted in Community, Events, Forum, Volunteering, Rural Life and tagged "
+    tags = ", ".join(f"tag{number}" for number in range(60))
+    dated = f" on January 14, {year} at 10:00 by Anna."
+    cut = SENTENCE_CHARS - len(f" {opening} on January 14, 20")
+    html = (f'<html><body><article><p>x</p></article><aside><p><a href="{url}">The forum</a> {opening}'
+            f"{tags[:cut]}{dated}</p></aside></body></html>")
+    assert self_posted_day(page_tree(html), url) is None
+
+
+@pytest.mark.parametrize(("text", "size", "cut"), [
+    ("on January 14, 2026 at 10:00", 17, "on January 14,"),
+    ("on January 14, 2026 at 10:00", 20, "on January 14, 2026 "),
+    ("on January 14, 2026", 19, "on January 14, 2026"), ("on January 14, 2026", 40, "on January 14, 2026"),
+    ("January", 3, ""),
+])
+def test_a_cut_text_keeps_no_split_word(text: str, size: int, cut: str) -> None:
+    # the form `printedday.day_printed_for` reads a long `<time>`'s text in, as `self_posted_day` its sentence
+    assert clipped(text, size) == cut

@@ -195,6 +195,17 @@ def first_date(
     return min(((position, date(*ymd)) for position, *ymd in tabled), default=None)
 
 
+def clipped(text: str, size: int) -> str:
+    """`text`'s first `size` characters, without the word or number the cut would split (review of the thirty-seventh
+    pass): a text cut inside "January 14, 2026" ended with "January 14, 20", whose two-digit year `first_date` reads
+    where a text ends."""
+    cut = text[:size]
+    if len(text) <= size or text[size].isspace() or cut[-1:].isspace():
+        return cut
+    whole = cut.rsplit(maxsplit=1)
+    return whole[0] if len(whole) == 2 else ""
+
+
 def _short_year_named(text: str) -> list[tuple[int, int, int, int]]:
     """(position, year, month, day) of each named month with a two-digit year where the text or its part ends."""
     dmy = [(m.start(), _century(int(m[3])), MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY_SHORT.finditer(text)]
