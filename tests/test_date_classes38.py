@@ -75,6 +75,13 @@ def test_a_time_after_the_modification_leaves_the_modifications_day(lang: str) -
     assert str(stored_day(page, UPDATED_URL)) == "2022-01-27"
 
 
+@pytest.mark.parametrize("lang", ["de", "en", "fr"])
+def test_an_epoch_placeholder_leaves_the_modifications_day(lang: str) -> None:
+    # review: the rule's plausibility guard had no test; a CMS's empty date prints the epoch
+    page = updated_page(lang, "og:updated_time", "2022-01-27T18:34:20+01:00", day="1970-01-01")
+    assert str(stored_day(page, UPDATED_URL)) == "2022-01-27"
+
+
 @pytest.mark.parametrize(("lang", "label"), [("de", "Aktualisiert am"), ("en", "Updated"), ("fr", "Mis à jour le"),
                                              ("de", "Termin:"), ("en", "Event:")])
 def test_a_time_marked_as_an_update_or_an_event_leaves_the_modifications_day(lang: str, label: str) -> None:
@@ -122,6 +129,7 @@ def test_a_datelines_named_month_with_a_two_digit_year_dates_the_story(lang: str
     ("14 January 2020", date(2020, 1, 14)),
     ("Sa. 14. März 20 - 22 Uhr", None), ("14 March 20\u201322", None),
     ("Jan 14, 20 \u2014 Politics", date(2020, 1, 14)),
+    ("14 Gennaio 20 \u00b7 Pescasseroli", date(2020, 1, 14)), ("Jan 14, 20 \u2022 Politics", date(2020, 1, 14)),
 ])
 def test_a_named_month_takes_a_two_digit_year_only_where_the_line_or_its_part_ends(text: str, day: date | None) -> None:
     found = first_date(text, named=True)
