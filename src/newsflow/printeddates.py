@@ -207,10 +207,13 @@ def clipped(text: str, size: int) -> str:
 
 
 def _short_year_named(text: str) -> list[tuple[int, int, int, int]]:
-    """(position, year, month, day) of each named month with a two-digit year where the text or its part ends."""
+    """(position, year, month, day) of each named month with a two-digit year where the text or its part ends; not one
+    `_century` reads as a year after the next (review: "13 mai 68" is May 1968, no page's day, and as the text's first
+    date it hid the publication after it)."""
     dmy = [(m.start(), _century(int(m[3])), MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY_SHORT.finditer(text)]
     mdy = [(m.start(), _century(int(m[3])), MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY_SHORT.finditer(text)]
-    return dmy + mdy
+    latest = date.today().year + 1
+    return [candidate for candidate in dmy + mdy if candidate[1] <= latest]
 
 
 def _century(year: int) -> int:
