@@ -90,10 +90,11 @@ _NOT_PUBLISHED = re.compile(r"event|termin|veranstalt|evento|v[ée]nement|agenda
                             r"|discuss|leserbrief"
                             r"|\b(?:wann|when|quand|cu[áa]ndo|quando|wanneer)\b", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:news|post|entry|article|story|blog)[-_]?(?:list[-_]?)?(?:date|datum|time)"
-                        r"|meta|publi|posted|created|byline|dateline|erschienen|ver[öo]ffentlicht|gepubliceerd",
-                        re.IGNORECASE)
-"""A publication's name or label; a bare "date" is not one (Drupal's "field--name-field-date", "date-display-single":
-a date field, an event's as well as a story's)."""
+                        r"|meta|publi|posted|created|byline|dateline|erschienen|ver[öo]ffentlicht|gepubliceerd"
+                        r"|pubblicat|geplaatst|gepostet|mis en ligne", re.IGNORECASE)
+"""A publication's name or label (review of the thirty-seventh pass: the Italian, Dutch and French labels
+`labelleddates` reads too, "Pubblicato il", "Geplaatst op", "Mis en ligne le"); a bare "date" is not one (Drupal's
+"field--name-field-date", "date-display-single": a date field, an event's as well as a story's)."""
 _PUBLISHED_ITEMPROPS = frozenset(("datepublished", "datecreated"))
 
 

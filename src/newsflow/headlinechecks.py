@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from newsflow.datechecks import plausible
-from newsflow.declareddates import modified_metas, published_metas, script_update
+from newsflow.declareddates import modified_metas, published_metas, script_update, story_time
 from newsflow.headline_date import byline_time, cued_headline_date
 from newsflow.jsonld import json_ld_strings
 from newsflow.lastresortdates import as_datetime
@@ -27,6 +27,8 @@ def headline_checked(found: datetime | None, bare: bool, tree: Any, url: str | N
         return _byline_checked(found, tree)
     cued = cued_headline_date(tree, found.date() if found is not None else None)
     printed = as_datetime(cued[0] if cued is not None else None)
+    if cued is None and found is not None and _modified(found, tree):
+        return _published_before_update(found, tree)
     if not plausible(printed) or (found is not None and printed.date() == found.date()):
         return found
     if found is not None and cued is not None and uncued_off_url_day(found.date(), cued, url, tree):
@@ -42,6 +44,17 @@ def _modified(found: datetime, tree: Any) -> bool:
     before it is the publication."""
     declared = json_ld_strings(tree, "dateModified") + modified_metas(tree)
     return any(parse_local(value) == found for value in declared)
+
+
+def _published_before_update(found: datetime, tree: Any) -> datetime:
+    """htmldate's date, a modified time the page declares (`_modified`), or the earlier day of the story's `<time>`s
+    when one marks it as the publication ("Erschienen am", "Published on", `declareddates.story_time`) and the page
+    declares no publication (thirty-seventh pass: bmel.de's `og:updated_time` of 27 January over "Erschienen am
+    26. Jan 2022" after the story, past the byline's reach): the first publication over the update."""
+    if published_metas(tree) or json_ld_strings(tree, "datePublished"):
+        return found
+    printed = story_time(tree, parse_page)
+    return printed if plausible(printed) and printed.date() < found.date() else found
 
 
 def _byline_checked(found: datetime, tree: Any) -> datetime:

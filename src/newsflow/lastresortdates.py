@@ -25,7 +25,7 @@ from newsflow.pagedates import (
     payload_published,
 )
 from newsflow.pagetimes import parse_page
-from newsflow.printeddates import first_date
+from newsflow.printeddates import clipped, first_date
 from newsflow.worlddates import slash_order
 
 
@@ -101,7 +101,7 @@ def self_posted_day(tree: Any, url: str | None) -> date | None:
     bare = url.split("#")[0].rstrip("/")
     month = URL_MONTH.search(bare)
     for link in islice(_self_links(tree, bare), SELF_LINKS_READ):
-        after = "".join(text for text in (link.tail, *_following_texts(link)) if text)[:SENTENCE_CHARS]
+        after = clipped("".join(text for text in (link.tail, *_following_texts(link)) if text), SENTENCE_CHARS)
         found = first_date(after, named=True, order=slash_order(tree, url) if _NUMERIC_DAY.search(after) else None)
         if found is None or _COMMENT.search(after, 0, found[0]):
             continue  # review: a comment's day ("2 comments, the last posted on May 25")

@@ -108,6 +108,14 @@ _NAMED_DMY = re.compile(
     rf"{_YEAR_END}",
     re.IGNORECASE,
 )
+# A named month with a two-digit year where the line or its part ends: "( Pescasseroli, 14 Gennaio 20 )", "Jan 14, 20 |
+# Politics" (thirty-seventh pass, BBAW's parcoabruzzo.it); not a count, a time or a range after it ("14 January 20
+# people", "14 January 20:30", "14 March 20 - 22")
+# a bracket, a bar, a dot, a dash; not a dash before a figure, an hour's or a day's range ("14. März 20 - 22 Uhr")
+_PART_END = r"(?=\s*(?:$|[)\]|\u00b7\u2022]|(?:[\u2013\u2014]|-\s)(?!\s*\d)))"
+_NAMED_DMY_SHORT = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}\.?\s+({_NAME})\.?,?\s+(\d{{2}}){_PART_END}", re.IGNORECASE)
+_NAMED_MDY_SHORT = re.compile(rf"\b({_NAME})\.?\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{2}}){_PART_END}", re.IGNORECASE)
+_SHORT_YEAR_AT_END = re.compile(rf"(?<![\d:.])\d{{2}}{_PART_END}")  # a cheap test before the two above
 # Hungarian and Lithuanian put the year first: "2024. március 15.", "2024 m. kovo 15 d."
 _NAMED_YMD = re.compile(rf"\b((?:19|20)\d{{2}})\.?\s+(?:m\.\s+)?({_NAME})\s+(\d{{1,2}})\b", re.IGNORECASE)
 # Kazakh and Kyrgyz put the year first, "of the year" after it: "2026 жылғы 12 наурыз", "2026-жылдын 12-марты"
@@ -157,6 +165,7 @@ def first_date(
         candidates += [(m.start(), int(m[1]), MONTHS[m[3].lower()], int(m[2])) for m in _LATVIAN_YDM.finditer(text)]
         candidates += [(m.start(), int(m[1]), MONTHS[m[3].lower()], int(m[2])) for m in _TURKIC_YDM.finditer(text)]
         candidates += calendar_dates(text) + numeral_dates(text)
+        candidates += _short_year_named(text) if _SHORT_YEAR_AT_END.search(text) else []
         dotted = [(m.start(), int(m[1]), int(m[2]), _century(int(m[3]))) for m in DOTTED_SHORT.finditer(text)]
         slashed += dotted if order is not None else []
         roman = _ROMAN_MONTHS.index
@@ -184,6 +193,27 @@ def first_date(
     # Hijri, Bikram Sambat, Hebrew (fifteenth pass): only where no Gregorian date is
     tabled = tabled_dates(text) + hebrew_dates(text) if named else []
     return min(((position, date(*ymd)) for position, *ymd in tabled), default=None)
+
+
+def clipped(text: str, size: int) -> str:
+    """`text`'s first `size` characters, without the word or number the cut would split (review of the thirty-seventh
+    pass): a text cut inside "January 14, 2026" ended with "January 14, 20", whose two-digit year `first_date` reads
+    where a text ends."""
+    cut = text[:size]
+    if len(text) <= size or text[size].isspace() or cut[-1:].isspace():
+        return cut
+    whole = cut.rsplit(maxsplit=1)
+    return whole[0] if len(whole) == 2 else ""
+
+
+def _short_year_named(text: str) -> list[tuple[int, int, int, int]]:
+    """(position, year, month, day) of each named month with a two-digit year where the text or its part ends; not one
+    `_century` reads as a year after the next (review: "13 mai 68" is May 1968, no page's day, and as the text's first
+    date it hid the publication after it)."""
+    dmy = [(m.start(), _century(int(m[3])), MONTHS[m[2].lower()], int(m[1])) for m in _NAMED_DMY_SHORT.finditer(text)]
+    mdy = [(m.start(), _century(int(m[3])), MONTHS[m[1].lower()], int(m[2])) for m in _NAMED_MDY_SHORT.finditer(text)]
+    latest = date.today().year + 1
+    return [candidate for candidate in dmy + mdy if candidate[1] <= latest]
 
 
 def _century(year: int) -> int:

@@ -15,7 +15,7 @@ from newsflow.headline_date import UPDATE_CUE, YEARLESS, authored_day, printed_t
 from newsflow.letterdates import hebrew_dates
 from newsflow.localtime import region_zone
 from newsflow.pagetimes import MAX_OFFSET, WALL_CLOCK, parse_local
-from newsflow.printeddates import ASCII_DIGITS, MONTHS, first_date
+from newsflow.printeddates import ASCII_DIGITS, MONTHS, clipped, first_date
 from newsflow.tabledcalendars import tabled_dates
 from newsflow.yearless import byline_month_day
 
@@ -38,7 +38,7 @@ def day_printed_for(chosen: datetime, tree: Any) -> date | None:
             continue
         if in_other_block(tree, element):  # the first of the instant only: each asking walks its block (review)
             return None
-        text = " ".join(element.itertext())[:200]
+        text = clipped(" ".join(element.itertext()), 200)
         if UPDATE_CUE.search(text):
             return None
         found = first_date(text, named=True)
