@@ -95,3 +95,24 @@ def test_a_refused_query_finds_nothing_from_sql(tmp_path: Path) -> None:
     with store.reading() as con:
         assert cli_articles(con, '"" ,') is None
         assert macro_articles(con, '"" ,') == []
+
+
+JOINED = [Doc("apostrophe", "", "Pat O'Brien met Ann D'Arcy.", language="en"),
+          Doc("joined", "", "Pat OBrien met Ann DArcy.", language="en"),
+          Doc("mixed", "", "Pat OBrien met Ann D’Arcy.", language="en"),
+          Doc("elision", "", "Le nord de l'Inde.", language="fr"),
+          Doc("other", "", "Pat Brien met Ann Arcy.", language="en")]
+
+
+def test_a_phrase_finds_its_words_joined_or_apart_in_any_mix(tmp_path: Path) -> None:
+    """`"Pat OBrien"` finds `Pat O'Brien`, and a phrase with two words the rule joins finds them written any way
+    (before: all apart or all joined); a word the rule does not join (`l'Inde`) is not found joined."""
+    store = store_docs(tmp_path / "w.duckdb", JOINED)
+    search.refresh(store)
+    expected = {'"Pat OBrien"': ["apostrophe", "joined", "mixed"], '"Pat O\'Brien"': ["apostrophe", "joined", "mixed"],
+                '"OBrien met Ann DArcy"': ["apostrophe", "joined", "mixed"],
+                '"O\'Brien met Ann D\'Arcy"': ["apostrophe", "joined", "mixed"], '"nord de linde"': [],
+                '"de l\'Inde"': ["elision"], '"Pat Brien"': ["other"]}
+    with store.reading() as con:
+        assert {q: cli_articles(con, q) for q in expected} == expected
+        assert {q: macro_articles(con, q) for q in expected} == expected
