@@ -15,10 +15,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import search
+from newsflow import cli, search
 from newsflow.search import SearchFilters
 from newsflow.search_query import QuerySyntaxError, parse_query
 from newsflow.search_text import stem
@@ -28,12 +29,14 @@ from tests.searchsample import Doc, store_docs
 TEXT_WORDS = ["Pat", "O'Brien", "O’Brien", "OʼBrien", "OBrien", "Brien", "O", "said", "9/11", "9", "11", "Oct.",
               "3-2", "3–2", "3:2", "2.5", "2,5", "1,000", "1000", "1,2,3", "1.2", "café", "cafe", "US", "U.S.",
               "us", "Hawaiʻi", "Hawai'i", "Hawaii", "covid-19", "l'Europe", "Europe", "it's", "its", "oil", "port",
-              "Müller", "Muller", "aujourd'hui", "rock'n'roll"]
+              "Müller", "Muller", "aujourd'hui", "rock'n'roll", "Oʻahu", "Oahu", "al-Qaʿida", "al-Qaida", "D'Arcy",
+              "DArcy", "l'aide", "laide", "WE'LL", "well"]
 """What the texts are made of: each a word one analyser step reads specially, and its look-alikes."""
 QUERY_WORDS = ["pat", "O'Brien", "o'brien", "O’Brien", "OBrien", "obrien", "brien", "said", "9/11", "9", "11",
                "3-2", "3–2", "2.5", "2,5", "1,000", "1000", "1.2", "cafe", "café", "US", "U.S.", "us", "hawaii",
                "Hawaiʻi", "Hawai'i", "covid-19", "l'Europe", "europe", "it's", "oil", "port", "muller",
-               "aujourd'hui", "aujourdhui", "rock'n'roll"]
+               "aujourd'hui", "aujourdhui", "rock'n'roll", "oahu", "Oʻahu", "al-Qaʿida", "qaida", "darcy",
+               "D'Arcy", "DArcy", "l'aide", "laide", "WE'LL", "well"]
 """What the queries are made of: no prefix, no name typed with accents (documented: the macro reads it as typed)."""
 LANGUAGES = ["en", None, "xx"]
 
@@ -116,3 +119,10 @@ def test_a_phrase_finds_its_words_joined_or_apart_in_any_mix(tmp_path: Path) -> 
     with store.reading() as con:
         assert {q: cli_articles(con, q) for q in expected} == expected
         assert {q: macro_articles(con, q) for q in expected} == expected
+
+
+def test_the_help_says_a_phrase_typed_joined_finds_the_apostrophe(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["search", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert '"Pat O\'Brien" and "Pat OBrien" find each other' in shown
