@@ -104,7 +104,8 @@ JOINED = [Doc("apostrophe", "", "Pat O'Brien met Ann D'Arcy.", language="en"),
           Doc("joined", "", "Pat OBrien met Ann DArcy.", language="en"),
           Doc("mixed", "", "Pat OBrien met Ann D’Arcy.", language="en"),
           Doc("elision", "", "Le nord de l'Inde.", language="fr"),
-          Doc("other", "", "Pat Brien met Ann Arcy.", language="en")]
+          Doc("other", "", "Pat Brien met Ann Arcy.", language="en"),
+          Doc("rock", "", "They played rock'n'roll loud.", language="en")]
 
 
 def test_a_phrase_finds_its_words_joined_or_apart_in_any_mix(tmp_path: Path) -> None:
@@ -115,7 +116,7 @@ def test_a_phrase_finds_its_words_joined_or_apart_in_any_mix(tmp_path: Path) -> 
     expected = {'"Pat OBrien"': ["apostrophe", "joined", "mixed"], '"Pat O\'Brien"': ["apostrophe", "joined", "mixed"],
                 '"OBrien met Ann DArcy"': ["apostrophe", "joined", "mixed"],
                 '"O\'Brien met Ann D\'Arcy"': ["apostrophe", "joined", "mixed"], '"nord de linde"': [],
-                '"de l\'Inde"': ["elision"], '"Pat Brien"': ["other"]}
+                '"de l\'Inde"': ["elision"], '"Pat Brien"': ["other"], '"played rocknroll"': ["rock"]}
     with store.reading() as con:
         assert {q: cli_articles(con, q) for q in expected} == expected
         assert {q: macro_articles(con, q) for q in expected} == expected

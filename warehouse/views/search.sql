@@ -194,7 +194,7 @@ list_transform([item], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_m
 CREATE OR REPLACE MACRO search_apostrophes_marked(s) AS
 list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]')
      THEN regexp_replace(regexp_replace(t, '([^0-9])[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]', '\1͏', 'g'),
-                         '(^|[^A-Za-z])([a-z][a-z]?)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g')
+                         '(^|[^A-Za-z\x{034f}])([a-z][a-z]?)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g')
      ELSE t END)[1];
 
 CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
