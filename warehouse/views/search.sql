@@ -189,10 +189,12 @@ list_transform([item], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_m
 -- the mark as a space, as it read the apostrophe, and, for a phrase not found so, as nothing: the words joined
 -- ("Analyst 43"). Looser than the rule (Italian `dell'Anno` is marked; so is an apostrophe next to a space, where
 -- leaving it out changes nothing): a phrase matched joined still needs its joined word among the article's terms,
--- which only the rule made (`"pat obrien"` needs the term `obrien`). Two ASCII regexes, no Unicode class: compiling
+-- which only the rule made (`"pat obrien"` needs the term `obrien`). Only in a text with an apostrophe before a capital, 3 letters, a letter not ASCII
+-- or a part that is no contraction (most English texts hold only `it's`, `don't`, `minister's`: left as they are, ASCII,
+-- which the phrase text's steps read fastest). ASCII regexes, no Unicode class: compiling
 -- `\pL` costs ~4 ms a regex, paid by every search's plan. A CGJ written in a text is read as a space.
 CREATE OR REPLACE MACRO search_apostrophes_marked(s) AS
-list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]')
+list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}](?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
      THEN regexp_replace(regexp_replace(t, '([^0-9])[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]', '\1͏', 'g'),
                          '(^|[^A-Za-z\x{034f}])([a-z][a-z]?)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g')
      ELSE t END)[1];
@@ -258,16 +260,19 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
                                         search_phrase_pieces(search_apostrophes_marked(coalesce(title, '') || ' ' || "text"), numbers) AS pieces
                                  FROM articles CROSS JOIN digits
                                  WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL)))),
-     phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
-                   WHERE o.words_ok AND o.pattern IS NOT NULL
-                     -- the phrase texts hold the apostrophes the rule may join as a mark (search_apostrophes_marked):
-                     -- read as a space, as any apostrophe; else, when the text holds one, left out: the words the rule
-                     -- joins written joined, as the index holds them too (`"Pat OBrien"` finds `Pat O'Brien`, and a
-                     -- phrase with two such words finds them written any way: "Analyst 43")
-                     AND list_transform([CASE WHEN regexp_matches(o.pattern, ' [/.:-] ') THEN (CASE WHEN o.bare THEN t.plain_apart ELSE t.apart END)
-                                              WHEN o.bare THEN t.plain ELSE t.body END],
-                                        lambda v: contains(replace(v, chr(847), ' '), ' ' || o.pattern || ' ')
-                                                  OR (contains(v, chr(847)) AND contains(replace(v, chr(847), ''), ' ' || o.pattern || ' ')))[1]),
+     -- the phrase texts hold the apostrophes the rule may join as a mark (search_apostrophes_marked): read as a
+     -- space, as any apostrophe; else left out: the words the rule joins written joined, as the index holds them
+     -- too (`"Pat OBrien"` finds `Pat O'Brien`, and a phrase with two such words finds them written any way:
+     -- "Analyst 43"); a text without the mark is read as it is
+     phrase_ok AS (SELECT doc_id, clause, alt
+                   FROM (SELECT o.doc_id, o.clause, o.alt, ' ' || o.pattern || ' ' AS wanted,
+                                CASE WHEN regexp_matches(o.pattern, ' [/.:-] ') THEN (CASE WHEN o.bare THEN t.plain_apart ELSE t.apart END)
+                                     WHEN o.bare THEN t.plain ELSE t.body END AS v
+                         FROM alt_ok o JOIN phrase_text t USING (article_id)
+                         WHERE o.words_ok AND o.pattern IS NOT NULL)
+                   WHERE CASE WHEN contains(v, chr(847))
+                              THEN contains(replace(v, chr(847), ' '), wanted) OR contains(replace(v, chr(847), ''), wanted)
+                              ELSE contains(v, wanted) END),
      alt_true AS (
         SELECT o.doc_id, o.article_id, o."language", o.clause, o.negated, o.score,
                o.words_ok AND (o.pattern IS NULL OR p.doc_id IS NOT NULL) AS holds
