@@ -105,18 +105,20 @@ JOINED = [Doc("apostrophe", "", "Pat O'Brien met Ann D'Arcy.", language="en"),
           Doc("mixed", "", "Pat OBrien met Ann D’Arcy.", language="en"),
           Doc("elision", "", "Le nord de l'Inde.", language="fr"),
           Doc("other", "", "Pat Brien met Ann Arcy.", language="en"),
-          Doc("rock", "", "They played rock'n'roll loud.", language="en")]
+          Doc("rock", "", "They played rock'n'roll loud.", language="en"),
+          Doc("contraction", "", "O'Brien said it's own goal, WE'LL see.", language="en")]
 
 
 def test_a_phrase_finds_its_words_joined_or_apart_in_any_mix(tmp_path: Path) -> None:
     """`"Pat OBrien"` finds `Pat O'Brien`, and a phrase with two words the rule joins finds them written any way
-    (before: all apart or all joined); a word the rule does not join (`l'Inde`) is not found joined."""
+    (before: all apart or all joined); a word the rule does not join (`l'Inde`, a contraction) is not found joined."""
     store = store_docs(tmp_path / "w.duckdb", JOINED)
     search.refresh(store)
     expected = {'"Pat OBrien"': ["apostrophe", "joined", "mixed"], '"Pat O\'Brien"': ["apostrophe", "joined", "mixed"],
                 '"OBrien met Ann DArcy"': ["apostrophe", "joined", "mixed"],
                 '"O\'Brien met Ann D\'Arcy"': ["apostrophe", "joined", "mixed"], '"nord de linde"': [],
-                '"de l\'Inde"': ["elision"], '"Pat Brien"': ["other"], '"played rocknroll"': ["rock"]}
+                '"de l\'Inde"': ["elision"], '"Pat Brien"': ["other"], '"played rocknroll"': ["rock"],
+                '"its own goal"': [], '"well see"': [], '"obrien said"': ["contraction"]}
     with store.reading() as con:
         assert {q: cli_articles(con, q) for q in expected} == expected
         assert {q: macro_articles(con, q) for q in expected} == expected
