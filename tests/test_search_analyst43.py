@@ -129,3 +129,21 @@ def test_the_help_says_a_phrase_typed_joined_finds_the_apostrophe(capsys: pytest
         cli.main(["search", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
     assert '"Pat O\'Brien" and "Pat OBrien" find each other' in shown
+
+
+EDGES = [Doc("spaced", "", "Pat O'Brien heard the players ' union chief.", language="en"),
+         Doc("plural", "", "The players' union backed Ann dell'Anno.", language="it"),
+         Doc("quoted", "", "Ann D'Arcy said 'no deal' today.", language="en")]
+
+
+def test_an_apostrophe_at_a_word_edge_is_punctuation_in_a_marked_text(tmp_path: Path) -> None:
+    """A text the marking rewrites (it names O'Brien) keeps a phrase across an apostrophe that is no part of a word
+    (` ' `, `players'`) as main found it, with an apostrophe the rule does not join (`dell'Anno`) in the same
+    phrase: an edge apostrophe marked left two spaces in the text read with the mark as a space."""
+    store = store_docs(tmp_path / "w.duckdb", EDGES)
+    search.refresh(store)
+    expected = {'"players union chief"': ["spaced"], '"players union backed ann dell anno"': ["plural"],
+                '"said no deal today"': ["quoted"], "\"D'Arcy said 'no deal'\"": ["quoted"]}
+    with store.reading() as con:
+        assert {q: cli_articles(con, q) for q in expected} == expected
+        assert {q: macro_articles(con, q) for q in expected} == expected
