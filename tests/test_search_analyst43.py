@@ -147,3 +147,19 @@ def test_an_apostrophe_at_a_word_edge_is_punctuation_in_a_marked_text(tmp_path: 
     with store.reading() as con:
         assert {q: cli_articles(con, q) for q in expected} == expected
         assert {q: macro_articles(con, q) for q in expected} == expected
+
+
+UNJOINED = [Doc("italian", "", "Pat O'Brien met Ann dell'Anno.", language="en"),
+            Doc("lower", "", "Pat O'Brien met Sean O'neill.", language="en")]
+
+
+def test_a_phrase_typed_joined_finds_it_beside_an_apostrophe_the_rule_does_not_join(tmp_path: Path) -> None:
+    """The marking reads every mark of a text one way (all a space or all nothing): a mark the index does not join
+    (`dell'Anno`, `O'neill`) must go back to an apostrophe, or `"OBrien met Ann dell'Anno"` finds neither reading."""
+    store = store_docs(tmp_path / "w.duckdb", UNJOINED)
+    search.refresh(store)
+    expected = {'"OBrien met Ann dell\'Anno"': ["italian"], '"OBrien met Sean O\'neill"': ["lower"],
+                '"pat obrien met ann dellanno"': [], '"obrien met sean oneill"': []}
+    with store.reading() as con:
+        assert {q: cli_articles(con, q) for q in expected} == expected
+        assert {q: macro_articles(con, q) for q in expected} == expected
