@@ -51,7 +51,7 @@ def corpora(draw: st.DrawFn) -> list[Doc]:
 
 @st.composite
 def queries(draw: st.DrawFn) -> str:
-    items = []
+    items: list[str] = []
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
         words = draw(st.lists(st.sampled_from(QUERY_WORDS), min_size=1, max_size=3))
         item = '"' + " ".join(words) + '"' if len(words) > 1 or draw(st.booleans()) else words[0]
