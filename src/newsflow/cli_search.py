@@ -36,7 +36,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "only, any dash for a dash (3-2 finds 3\u20132, not 3:2) and a decimal comma for a point "
                     "(2.5 finds 2,5; \"9 11\" finds any); obrien finds O'Brien and O'Brien finds OBrien; an "
                     "apostrophe of any kind is any other (' \u2019 \u02bc, the okina of Hawai\u02bbi, \uff07, `), "
-                    "and \"Pat O'Brien\" also finds \"Pat OBrien\".")
+                    "and \"Pat O'Brien\" and \"Pat OBrien\" find each other.")
     parser.add_argument("query", nargs="?", help='e.g. \'"air strikes" syria -iran\'')
     parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
     parser.add_argument("--until", type=_date, metavar="DATE", help="only articles dated on or before DATE")

@@ -151,6 +151,66 @@ list_filter(list_transform(t, lambda x, i:
                      WHEN i = 1 OR NOT regexp_matches(t[i - 1], '^' || search_unit()) THEN x END),
             lambda x: x IS NOT NULL);
 
+-- search_apostrophes_joined(item, typed): newsflow.search_apostrophes.phrase_joined: a query word or phrase with each
+-- word the apostrophe rule joins written joined (`"Pat O'Brien"`: `"Pat OBrien"`; `O'Brien`: `OBrien`; `typed`, a
+-- query's: a part after of 3 letters or more is joined too, `o'brien`), NULL when none joins; not `typed`, a text
+-- with its words joined as the index joins them (search_apostrophes.apostrophe_terms) ("Analyst 43": before, the macro read
+-- `O'Brien` as the phrase `o brien` only, where `newsflow search` also finds `OBrien`). A letter here is one of
+-- \pL less the modifier letters written as apostrophes (search_apostrophes.MODIFIER_APOSTROPHES); a word with
+-- the ʻokina, ayin, hamza, `ʽ` or the prime alone between its letters (LETTER_MARKS) is joined whatever its parts.
+CREATE OR REPLACE MACRO search_apostrophe_mark() AS
+'[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]';
+
+CREATE OR REPLACE MACRO search_apostrophe_word() AS
+'[^\PL\x{02b9}\x{02bb}-\x{02bf}]+(?:' || search_apostrophe_mark() || '[^\PL\x{02b9}\x{02bb}-\x{02bf}]+)+';
+
+CREATE OR REPLACE MACRO search_word_joined(w, typed) AS
+list_transform([regexp_split_to_array(w, search_apostrophe_mark())], lambda p: CASE
+    WHEN len(p) > 2 OR NOT regexp_matches(w, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]') THEN array_to_string(p, '')
+    WHEN lower(p[2]) IN ('d', 'll', 'm', 're', 's', 't', 've') THEN w
+    WHEN length(p[1]) <= 2 THEN CASE
+        WHEN regexp_matches(p[1], '^\p{Ll}') AND lower(p[1]) IN ('c', 'd', 'j', 'l', 'm', 'n', 'qu', 's', 't') THEN w
+        WHEN regexp_matches(p[2], '^\p{Lu}') OR (typed AND length(p[2]) >= 3) THEN p[1] || p[2]
+        ELSE w END
+    WHEN lower(p[1]) IN ('all', 'bell', 'buon', 'ciascun', 'coll', 'dall', 'dell', 'entr', 'jusqu', 'lorsqu', 'nell', 'nessun', 'pell', 'presqu', 'puisqu', 'qualcun', 'quell', 'quelqu', 'quest', 'quoiqu', 'sant', 'sull', 'tutt') THEN w
+    ELSE p[1] || p[2] END)[1];
+
+CREATE OR REPLACE MACRO search_apostrophes_joined(item, typed := true) AS
+list_transform([item], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_mark())
+     THEN list_transform([array_to_string(list_transform(list_zip(regexp_split_to_array(t, search_apostrophe_word()),
+                                                                  regexp_extract_all(t, search_apostrophe_word())),
+                                                         lambda x: x[1] || coalesce(search_word_joined(x[2], typed), '')), '')],
+                         lambda j: CASE WHEN j <> t THEN j END)[1] END)[1];
+
+-- search_apostrophes_marked(s): `s` with each apostrophe (of any kind: search_apostrophes.APOSTROPHES and
+-- MODIFIER_APOSTROPHES) after a character other than a digit (`1'000` is a number) written U+034F COMBINING
+-- GRAPHEME JOINER, a mark, which the phrase texts keep inside the word, then back as `'` before a contraction
+-- (`it's`, `WE'LL`) and after a lower-case part of 1-2 letters (`l'aide`, `l'Inde`, `d'une`). The phrase check reads
+-- the mark as a space, as it read the apostrophe, and, for a phrase not found so, as nothing: the words joined
+-- ("Analyst 43"). Only between a letter and a letter (the third regex puts `'` back before a space, punctuation or
+-- the end; one after them is not marked): at a word's edge (`players' union`, ` ' `, `'no deal'`) the mark read as a
+-- space left two, and a phrase across it and a word the rule does not join was missed. Looser than the rule (Italian
+-- `dell'Anno` is marked): a phrase matched joined still needs its joined word among the article's terms,
+-- which only the rule made (`"pat obrien"` needs the term `obrien`). Only in a text with an apostrophe before a capital, 3 letters, a letter not ASCII
+-- or a part that is no contraction (most English texts hold only `it's`, `don't`, `minister's`: left as they are, ASCII,
+-- which the phrase text's steps read fastest). ASCII regexes, no Unicode class: compiling
+-- `\pL` costs ~4 ms a regex, paid by every search's plan. A CGJ written in a text is read as a space.
+-- search_apostrophes_unjoined(t): `t` with a space for each apostrophe (not a letter mark: the okina, ayin, `ʹ`
+-- join after any part) that the rule never joins and the marking would mark: after a part of 1-2 letters starting
+-- with a capital, before a lower-case letter (`O'neill`, `L'aide`), and after the Italian and French words the rule
+-- keeps (`dell'Anno`, `jusqu'à`). The phrase check reads all the marks of a text one way, a space or nothing: one
+-- such mark in a phrase with a word typed joined (`"OBrien met Ann dell'Anno"`) failed both readings.
+CREATE OR REPLACE MACRO search_apostrophes_unjoined(t) AS
+regexp_replace(regexp_replace(t, '(^|[^A-Za-z])([A-Z][A-Za-z]?)[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]([a-z])', '\1\2 \3', 'g'),
+               '(^|[^A-Za-z])((?i:all|bell|buon|ciascun|coll|dall|dell|entr|jusqu|lorsqu|nell|nessun|pell|presqu|puisqu|qualcun|quell|quelqu|quest|quoiqu|sant|sull|tutt))[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]', '\1\2 ', 'g');
+
+CREATE OR REPLACE MACRO search_apostrophes_marked(s) AS
+list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}](?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
+     THEN regexp_replace(regexp_replace(regexp_replace(search_apostrophes_unjoined(t), '([^0-9\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}])[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]', '\1͏', 'g'),
+                         '(^|[^A-Za-z\x{034f}])([a-z][a-z]?)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g'),
+                         '\x{034f}([\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}]|$)', '''\1', 'g')
+     ELSE t END)[1];
+
 CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
 WITH q AS (SELECT unnest(terms, recursive := true)),
      a AS (SELECT unnest(alts, recursive := true)),
@@ -202,19 +262,29 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
      phrase_text AS (SELECT article_id, pairs[1][1] AS body, pairs[1][2] AS plain, pairs[2][1] AS apart,
                             pairs[2][2] AS plain_apart
                      FROM (SELECT article_id,
-                                  list_transform([search_phrase_pieces(coalesce(title, '') || ' ' || "text", numbers)],
+                                  list_transform([pieces],
                                                  lambda p: list_transform(CASE WHEN separated
                                                                                THEN list_transform([search_kept_separators(p)],
                                                                                                    lambda k: [search_phrase_text(k), search_separated_body(k)])[1]
                                                                                ELSE [' ' || regexp_replace(p, '[^\pL\pN\pM_]+', ' ', 'g') || ' ', NULL] END,
                                                                           lambda t: [t, CASE WHEN bare THEN search_unaccented(t) END]))[1] AS pairs
-                           FROM articles CROSS JOIN digits
-                           WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL))),
-     phrase_ok AS (SELECT o.doc_id, o.clause, o.alt FROM alt_ok o JOIN phrase_text t USING (article_id)
-                   WHERE o.words_ok AND o.pattern IS NOT NULL
-                     AND contains(CASE WHEN regexp_matches(o.pattern, ' [/.:-] ') THEN (CASE WHEN o.bare THEN t.plain_apart ELSE t.apart END)
-                                       WHEN o.bare THEN t.plain ELSE t.body END,
-                                  ' ' || o.pattern || ' ')),
+                           FROM (SELECT article_id, separated, bare,
+                                        search_phrase_pieces(search_apostrophes_marked(coalesce(title, '') || ' ' || "text"), numbers) AS pieces
+                                 FROM articles CROSS JOIN digits
+                                 WHERE article_id IN (SELECT article_id FROM alt_ok WHERE words_ok AND pattern IS NOT NULL)))),
+     -- the phrase texts hold the apostrophes the rule may join as a mark (search_apostrophes_marked): read as a
+     -- space, as any apostrophe; else left out: the words the rule joins written joined, as the index holds them
+     -- too (`"Pat OBrien"` finds `Pat O'Brien`, and a phrase with two such words finds them written any way:
+     -- "Analyst 43"); a text without the mark is read as it is
+     phrase_ok AS (SELECT doc_id, clause, alt
+                   FROM (SELECT o.doc_id, o.clause, o.alt, ' ' || o.pattern || ' ' AS wanted,
+                                CASE WHEN regexp_matches(o.pattern, ' [/.:-] ') THEN (CASE WHEN o.bare THEN t.plain_apart ELSE t.apart END)
+                                     WHEN o.bare THEN t.plain ELSE t.body END AS v
+                         FROM alt_ok o JOIN phrase_text t USING (article_id)
+                         WHERE o.words_ok AND o.pattern IS NOT NULL)
+                   WHERE CASE WHEN contains(v, chr(847))
+                              THEN contains(replace(v, chr(847), ' '), wanted) OR contains(replace(v, chr(847), ''), wanted)
+                              ELSE contains(v, wanted) END),
      alt_true AS (
         SELECT o.doc_id, o.article_id, o."language", o.clause, o.negated, o.score,
                o.words_ok AND (o.pattern IS NULL OR p.doc_id IS NOT NULL) AS holds
@@ -243,8 +313,8 @@ SELECT * FROM search_ranked_in(terms, stops, alts, NULL::INTEGER[], NULL::STRUCT
 -- (`syria*`) is refused, not read as its word; a name typed with accents (`Erdoğan`) is read as typed. Words are
 -- looked up by the forms the index has seen (search_forms) instead of being stemmed, so a word
 -- form that occurs in no article finds nothing here, where `newsflow search` would stem it.
--- search_query_alts/terms/stops(query) are its three steps, each a self-contained subquery
--- (DuckDB 1.4 does not see a macro's CTEs inside another macro's arguments).
+-- search_query_alts(query), search_alts_terms(alts) and search_alts_stops(alts) are its three steps, each a
+-- self-contained subquery.
 -- search_nonspace(): a character that is not white space, as Python's `\S` (RE2's is ASCII-only).
 CREATE OR REPLACE MACRO search_nonspace() AS
 '[^\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]';
@@ -261,33 +331,51 @@ list_transform([item], lambda w: CASE WHEN regexp_full_match(w, '[A-Za-z](\.[A-Z
      THEN list_transform([lower(replace(w, '.', ''))],
                          lambda j: CASE WHEN list_contains(search_acronym_words(), j) THEN upper(j) ELSE j END)[1] END)[1];
 
+-- search_item_words(pieces): a query item's words, from its phrase text (search_phrase_pieces); and
+-- search_item_separated(item, pieces): its words with each separator typed between two numbers (`9/11`) as a word
+-- of its own (search_separators), NULL when it has none.
+CREATE OR REPLACE MACRO search_item_words(pieces) AS
+regexp_extract_all(' ' || regexp_replace(pieces, '[^\pL\pN\pM_]+', ' ', 'g') || ' ', '[^ ]+');
+
+CREATE OR REPLACE MACRO search_item_separated(item, pieces) AS
+CASE WHEN regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2215}][0-9]')
+     THEN regexp_extract_all(search_separated_body(search_kept_separators(pieces)), '[^ ]+') END;
+
 CREATE OR REPLACE MACRO search_query_alts(query) AS (
     WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
                    FROM (SELECT regexp_extract_all(search_numbers_joined(nfc_normalize(query)),
                                                    '-?"[^"]*"?|' || search_nonspace() || '+')
                          AS x)),
-         flagged AS (SELECT i, item = 'OR' AS is_or, item = 'NOT' AS is_not, starts_with(item, '-') AND length(item) > 1
-                            AS minus,
-                            CASE WHEN acronym IS NOT NULL THEN [acronym]
-                                 WHEN ends_with(item, '*') AND NOT regexp_matches(item, '^-?"')
-                                 THEN error('search_articles: ' || item || ' is a prefix search, which only `newsflow '
-                                            || 'search` does (this macro would read it as its word); in SQL join the '
-                                            || 'words with OR')
-                                 ELSE regexp_extract_all(' ' || regexp_replace(pieces, '[^\pL\pN\pM_]+', ' ', 'g') || ' ', '[^ ]+') END AS ordered,
-                            -- numbers typed with a separator between (`9/11`): the phrase keeps it (search_separators)
-                            CASE WHEN acronym IS NULL AND regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2215}][0-9]')
-                                 THEN regexp_extract_all(search_separated_body(search_kept_separators(pieces)), '[^ ]+') END AS separated,
-                     -- the item's phrase text is made once (pieces), for both: each macro call is bound again
-                     FROM (SELECT *, search_phrase_pieces(item) AS pieces,
-                                  CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
-                                       THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)
-                                                                ELSE item END) END AS acronym
-                           FROM items) WHERE item <> 'AND'),
+         flagged AS (SELECT i, is_or, is_not, minus,
+                            list_filter([{'ordered': ordered, 'separated': separated},
+                                         CASE WHEN joined IS NOT NULL THEN {'ordered': search_item_words(joined_pieces),
+                                                                            'separated': search_item_separated(joined, joined_pieces)} END],
+                                        lambda s: s IS NOT NULL AND len(s.ordered) > 0) AS spellings
+                     FROM (SELECT *, item = 'OR' AS is_or, item = 'NOT' AS is_not, starts_with(item, '-') AND length(item) > 1
+                                  AS minus,
+                                  CASE WHEN acronym IS NOT NULL THEN [acronym]
+                                       WHEN ends_with(item, '*') AND NOT regexp_matches(item, '^-?"')
+                                       THEN error('search_articles: ' || item || ' is a prefix search, which only `newsflow '
+                                                  || 'search` does (this macro would read it as its word); in SQL join the '
+                                                  || 'words with OR')
+                                       ELSE search_item_words(pieces) END AS ordered,
+                                  CASE WHEN acronym IS NULL THEN search_item_separated(item, pieces) END AS separated,
+                                  search_phrase_pieces(joined) AS joined_pieces
+                           -- the item's phrase text is made once (pieces), for both: each macro call is bound again;
+                           -- a word the apostrophe rule joins (`O'Brien`) is also looked for joined (`OBrien`), as
+                           -- `newsflow search` does: a second spelling of the item, an alternative of its clause
+                           FROM (SELECT *, search_phrase_pieces(item) AS pieces,
+                                        CASE WHEN acronym IS NULL THEN search_apostrophes_joined(item) END AS joined
+                                 FROM (SELECT *, CASE WHEN NOT starts_with(item, '"') AND NOT starts_with(item, '-"')
+                                                      THEN search_acronym(CASE WHEN starts_with(item, '-') THEN substring(item, 2)
+                                                                               ELSE item END) END AS acronym
+                                       FROM items)))
+                     WHERE item <> 'AND'),
          -- a word of punctuation alone is no word: OR and NOT reach across it, as in `newsflow search`;
          -- grp numbers each word with the OR and NOT written just before it
          ops AS (SELECT *, sum(CASE WHEN is_or OR is_not THEN 0 ELSE 1 END) OVER (ORDER BY i)
                            - CASE WHEN is_or OR is_not THEN 0 ELSE 1 END AS grp
-                 FROM flagged WHERE is_or OR is_not OR len(ordered) > 0),
+                 FROM flagged WHERE is_or OR is_not OR len(spellings) > 0),
          kept AS (SELECT * FROM (SELECT *, bool_or(is_or) OVER (PARTITION BY grp) AS after_or,
                                         minus OR bool_or(is_not) OVER (PARTITION BY grp) AS negated FROM ops)
                   WHERE NOT is_or AND NOT is_not),
@@ -295,7 +383,9 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
                                      ELSE sum(CASE WHEN NOT negated AND NOT after_or THEN 1 ELSE 0 END)
                                               OVER (ORDER BY i) END AS clause
                       FROM kept),
-         alternatives AS (SELECT *, row_number() OVER (PARTITION BY clause ORDER BY i) AS alt FROM numbered)
+         spelled AS (SELECT * EXCLUDE (spellings), unnest(spellings, recursive := true), generate_subscripts(spellings, 1) AS j
+                     FROM numbered),
+         alternatives AS (SELECT *, row_number() OVER (PARTITION BY clause ORDER BY i, j) AS alt FROM spelled)
     SELECT CASE WHEN max(clause) FILTER (WHERE NOT negated) > 63 THEN error('search_articles: the query has more than 63 words or phrases; '
                                                  || 'join some with OR')
                 ELSE coalesce(list({'clause': clause::INTEGER, 'alt': alt::INTEGER,
@@ -304,32 +394,39 @@ CREATE OR REPLACE MACRO search_query_alts(query) AS (
                                                          AND len(separated) > len(ordered) THEN array_to_string(separated, ' ')
                                                     WHEN len(ordered) > 1 THEN array_to_string(ordered, ' ') END,
                                     'negated': negated,
-                                    'words': list_distinct(search_index_words(ordered))} ORDER BY i), []) END
+                                    'words': list_distinct(search_index_words(ordered))} ORDER BY i, j), []) END
     FROM alternatives
 );
 
-CREATE OR REPLACE MACRO search_query_terms(query) AS (
+-- search_alts_terms(alts) and search_alts_stops(alts): the terms and stop words of a parsed query
+-- (search_query_alts), looked up by the forms the index holds and in the stop word lists.
+CREATE OR REPLACE MACRO search_alts_terms(alts) AS (
     SELECT coalesce(list({'clause': w.clause, 'alt': w.alt, 'pos': w.pos::INTEGER, 'term_id': f.term_id,
                           'negated': w.negated}), [])
            ::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, term_id INTEGER, negated BOOLEAN)[]
     FROM (SELECT a.clause, a.alt, a.negated, unnest(a.words) AS word, generate_subscripts(a.words, 1) AS pos
-          FROM (SELECT unnest(search_query_alts(query), recursive := true))  a) w
+          FROM (SELECT unnest(alts, recursive := true)) a) w
     JOIN search_forms f ON f.form = w.word
 );
 
-CREATE OR REPLACE MACRO search_query_stops(query) AS (
+CREATE OR REPLACE MACRO search_alts_stops(alts) AS (
     SELECT coalesce(list({'clause': w.clause, 'alt': w.alt, 'pos': w.pos::INTEGER, 'language': s."language"}), [])
            ::STRUCT(clause INTEGER, alt INTEGER, pos INTEGER, "language" VARCHAR)[]
     FROM (SELECT a.clause, a.alt, unnest(a.words) AS word, generate_subscripts(a.words, 1) AS pos
-          FROM (SELECT unnest(search_query_alts(query), recursive := true)) a) w
+          FROM (SELECT unnest(alts, recursive := true)) a) w
     JOIN search_stopwords s ON s.word = w.word
 );
 
+-- The query is parsed once (parsed, MATERIALIZED), its result handed to the three arguments: each call of
+-- search_query_alts is bound again, and naming it in each argument bound the parser three times, half of the
+-- macro's CPU on a small warehouse ("Analyst 43").
 CREATE OR REPLACE MACRO search_articles(query) AS TABLE
+WITH parsed AS MATERIALIZED (SELECT search_query_alts(query) AS alts)
 SELECT a.article_id, a.story_id, a.title, a.feed_id, a.published_at, a.canonical_url, r.score
-FROM search_ranked(search_query_terms(query), search_query_stops(query),
-                   [{'clause': x.clause, 'alt': x.alt, 'n_tokens': x.n_tokens, 'pattern': x.pattern,
-                     'negated': x.negated} FOR x IN search_query_alts(query)]
-                   ::STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR, negated BOOLEAN)[]) r
+FROM search_ranked((SELECT search_alts_terms(alts) FROM parsed), (SELECT search_alts_stops(alts) FROM parsed),
+                   (SELECT [{'clause': x.clause, 'alt': x.alt, 'n_tokens': x.n_tokens, 'pattern': x.pattern,
+                             'negated': x.negated} FOR x IN alts]
+                           ::STRUCT(clause INTEGER, alt INTEGER, n_tokens INTEGER, pattern VARCHAR, negated BOOLEAN)[]
+                    FROM parsed)) r
 JOIN articles a USING (article_id)
 ORDER BY r.score DESC, a.article_id;
