@@ -312,7 +312,9 @@ class Fetcher:
         """Send the GET; once more on a fresh connection when a reused one was already closed.
 
         A keep-alive connection the server closed as our request went out fails before any byte
-        of an answer arrives. Browsers and curl send an idempotent GET again on a new connection
+        of an answer arrives; so does a new one held open while the host's pause was waited for
+        (`ConnectionTrace.held_open`: the server's header timeout closed it before the request went out).
+        Browsers and curl send an idempotent GET again on a new connection
         in exactly that case, and so do we: once, inside the same deadline, the host's delay before it
         not counted (`fetchdeadline`). So too when the reused connection's first bytes are no status
         line: what a server wrote past its last answer's `Content-Length` (browsers do not reuse such
@@ -324,10 +326,11 @@ class Fetcher:
         try:
             response = await transport.handle_async_request(request)
         except httpx.TransportError as exc:
-            if trail.connection is None or not trail.connection.reused or not _closed_before_answer(exc):
+            held = trail.connection is not None and (trail.connection.reused or trail.connection.held_open)
+            if not held or not _closed_before_answer(exc):
                 raise
-            logger.info("GET %s: reused connection closed or garbled before an answer; retrying on a new one",
-                        url[:200])
+            logger.info("GET %s: %s connection closed or garbled before an answer; retrying on a new one",
+                        url[:200], "reused" if trail.connection is not None and trail.connection.reused else "idle")
             pool = getattr(transport, "_pool", None)
             await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
             request = self._request(url, trail, headers)

@@ -7,6 +7,7 @@ outcome for each, and what it keeps from a response is valid on the next request
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -209,9 +210,14 @@ def test_a_request_waiting_within_the_cap_wakes_when_the_pause_passes_the_cap(ra
     about 0.3 s in (0.8 s at load 20). The wait was 1 s with `seconds < 0.9`: 0.96 s and 0.99 s on loaded cores, two
     runs in three, with the product right."""
     answers = iter([b"3", b"3600"])
+    both_sent = threading.Event()  # on loaded cores the second request went out after the first's answer (ci98)
 
     def answer(path: str) -> list[tuple[bytes, float]]:
         value = next(answers, b"3600")
+        if value == b"3":
+            both_sent.wait(10)  # the first answers once the second request is in: both out before any pause
+        else:
+            both_sent.set()
         head = response(b"HTTP/1.1 503 Busy", [(b"Retry-After", value), (b"Content-Length", b"0")])
         return [(b"", 0.0 if value == b"3" else 0.3), (head, 0.0)]  # the long pause arrives 0.3 s later
 
@@ -220,6 +226,43 @@ def test_a_request_waiting_within_the_cap_wakes_when_the_pause_passes_the_cap(ra
     results, seconds = _fetch_many(urls, per_host_concurrency=2, max_retry_after=5.0, respect_robots=False)
     assert {r.outcome for r in results} == {Outcome.RATE_LIMITED}
     assert seconds < 3.0, f"the retry slept through its 3 s wait: {seconds:.1f} s"
+
+
+def test_a_new_connection_the_server_closed_while_the_host_pause_held_it_is_tried_again(raw: RawServer) -> None:
+    """ci98: a request whose turn came before its host's Retry-After pause, and whose connection was made after it,
+    waited out the pause on that connection (a pause holds the send: `HostGate.sending`), and went out on a connection
+    the server had closed meanwhile (this server's header timeout: 2 s; nginx's, Apache's reqtimeout: 20-60 s): a
+    protocol error, with no retry, since only a reused connection was tried again. Now a new connection held open
+    is tried again too, once. The second request's name resolves only once the first's 503 paused the host."""
+
+    def answer(path: str) -> RawAnswer:
+        if len(raw.requests) == 1:
+            return response(b"HTTP/1.1 503 Busy", [(b"Retry-After", b"3"), (b"Content-Length", b"0")])
+        return response(b"HTTP/1.1 200 OK", [(b"Content-Type", b"text/html")], HTML)
+
+    raw.answer = answer
+    fetch_settings = settings(max_retry_after=5.0, respect_robots=False, timeout=10.0, per_host_concurrency=2)
+    fetchers: list[Fetcher] = []
+    resolved: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        resolved.append(host)
+        if len(resolved) == 2:  # the second connection is made once the host is paused, its turn already taken
+            while fetchers[0]._gate.pause_remaining(host) == 0.0:
+                await asyncio.sleep(0.01)
+        return [host]
+
+    async def go() -> list[FetchResult]:
+        transport = guarded_transport(fetch_settings, resolver=resolve)
+        async with Fetcher(fetch_settings, transport=transport) as fetcher:
+            fetchers.append(fetcher)
+            pages = (fetcher.fetch_article(raw.url(path)) for path in ("/a", "/b"))
+            return list(await asyncio.gather(*pages))
+
+    results = run(go())
+    assert [r.outcome for r in results] == [Outcome.OK, Outcome.OK], [r.error for r in results]
+    # the 503, its retry after the pause, and the held request once, read by the server on its new connection
+    assert len(raw.requests) == 3, raw.requests
 
 
 def test_one_host_pause_within_the_cap_is_shared_by_every_request(raw: RawServer) -> None:
