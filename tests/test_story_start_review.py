@@ -7,9 +7,9 @@ import time
 from html import escape
 
 from newsflow.extract import extract_article
-from newsflow.refine import title_without_suffix
 from newsflow.storystart import drop_start_furniture
 from newsflow.text import PARAGRAPH_SEPARATOR
+from newsflow.titleline import title_without_suffix
 from tests.test_story_start import EN, URL
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsflow.refine import drop_title_line
+from newsflow.titleline import drop_title_line
 from tests.test_text_rules_combined import kept_furniture, stored_text, story_faults
 from tests.textpageworld import LANGS, TextPage, summary_lines
 

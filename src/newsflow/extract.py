@@ -55,12 +55,12 @@ from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import bounded_text
 from newsflow.pagebounds import bounded_page_tree, texts_split
-from newsflow.refine import headings_beside, story_headlines, title_without_suffix
 from newsflow.storytext import MIN_PARAGRAPH_WORDS as MIN_PARAGRAPH_WORDS  # re-exported: the public names stay here
 from newsflow.storytext import TrafilaturaOutputs, is_article_text, story_text
 from newsflow.storytext import has_article_paragraph as has_article_paragraph
 from newsflow.storytext import refined_text as refined_text
 from newsflow.text import normalize_text, word_count
+from newsflow.titleline import headings_beside, story_headlines, title_without_suffix
 from newsflow.urls import page_canonical_url
 from newsflow.xpathguards import guard_trafilatura_xpaths as guard_xpaths
 

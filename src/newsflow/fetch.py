@@ -326,11 +326,11 @@ class Fetcher:
         try:
             response = await transport.handle_async_request(request)
         except httpx.TransportError as exc:
-            held = trail.connection is not None and (trail.connection.reused or trail.connection.held_open)
-            if not held or not _closed_before_answer(exc):
+            connection = trail.connection
+            if connection is None or not (connection.reused or connection.held_open) or not _closed_before_answer(exc):
                 raise
             logger.info("GET %s: %s connection closed or garbled before an answer; retrying on a new one",
-                        url[:200], "reused" if trail.connection is not None and trail.connection.reused else "idle")
+                        url[:200], "reused" if connection.reused else "idle")
             pool = getattr(transport, "_pool", None)
             await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
             request = self._request(url, trail, headers)

@@ -7,7 +7,7 @@ report half (docs/extraction.md, `python -m bench --only extraction`):
 
 - `drop_title_line`: the headline repeated in the text's first lines, with the short lines above
   it (kicker, breadcrumbs), even when the page's <h1> words it differently from <title>
-  (`newsflow.titleline`, split from here in the thirty-seventh pass; re-exported here);
+  (in `newsflow.titleline`, split from here in the thirty-seventh pass);
 - `restore_lead`: the lead (standfirst) that the page shows above the body and that
   trafilatura left out, found as the page's description shown in the page's own text;
 - `article_body_rescue`: JSON-LD `articleBody`, else the story a script payload carries
@@ -49,12 +49,7 @@ from newsflow.text import (
     word_count,
     word_tokens,
 )
-from newsflow.titleline import drop_title_line as drop_title_line  # re-exported: their old home
-from newsflow.titleline import headings_beside as headings_beside
-from newsflow.titleline import is_headline
-from newsflow.titleline import page_headlines as page_headlines
-from newsflow.titleline import story_headlines as story_headlines
-from newsflow.titleline import title_without_suffix as title_without_suffix
+from newsflow.titleline import is_headline, page_headlines
 
 LEAD_MIN_WORDS = 8
 LEAD_MAX_COVERED = 0.9

@@ -9,7 +9,7 @@ that no earlier rule knew, each in the story's container where trafilatura reads
 - a breadcrumb trail (`is_breadcrumb`): three or more short items joined by ">", "»", an angle quote or a
   fullwidth ">" (as "トップ > ニュースリリース > 薄型キーボード");
 - a kicker set right before the page's `<h1>` (`_headline_kickers`) when the headline is not in the text (drop the
-  headline and `newsflow.refine.drop_title_line` takes its kicker with it: thirtieth pass);
+  headline and `newsflow.titleline.drop_title_line` takes its kicker with it: thirtieth pass);
 - a notice that the article is old (`is_age_notice`): "This article is more than 5 years old", "Prenez note
   que cet article publié en 2017 pourrait contenir des informations qui ne sont plus à jour".
 

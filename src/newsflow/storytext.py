@@ -40,10 +40,8 @@ from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
     drop_related_tail,
-    drop_title_line,
     drop_unconfirmed_lines,
     json_ld_article_body,
-    page_headlines,
     restore_lead,
 )
 from newsflow.standfirst import restore_standfirst
@@ -52,6 +50,7 @@ from newsflow.subheads import ShownHeadings
 from newsflow.summarybox import drop_summary_box
 from newsflow.tails import drop_offer_box, drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count
+from newsflow.titleline import drop_title_line, page_headlines
 
 MIN_PARAGRAPH_WORDS = 15
 """An extraction counts as empty unless one paragraph has at least this many words. When a page
