@@ -15,13 +15,13 @@ from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
     drop_related_tail,
-    drop_title_line,
     drop_unconfirmed_lines,
     json_ld_article_body,
     restore_lead,
 )
 from newsflow.subheads import shown_headings
 from newsflow.text import normalize_text
+from newsflow.titleline import drop_title_line
 
 PARAGRAPH = "The council met on Tuesday and approved the budget for schools, roads and the new library downtown."
 LEAD = "A long night of debate ends with a budget that pleases almost nobody in the city hall."
