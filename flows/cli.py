@@ -39,7 +39,7 @@ from flows.cancelwatch import CancelWatch, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from flows.prefectsettings import check_prefect_settings
 from newsflow.cli_run import (
-    check_warehouse_writable,
+    checked_run_config,
     output_mode,
     print_config_warnings,
     print_summary,
@@ -75,9 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
-    config = load_config(args.config)
-    config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
-    check_warehouse_writable(config)
+    config = getattr(args, "checked_config", None) or checked_run_config(args)  # `newsflow run` checked it
     mode = output_mode(args)
     print_config_warnings(config, mode)
     try:
