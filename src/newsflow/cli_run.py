@@ -26,6 +26,7 @@ from newsflow.config import Config, load_config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import NewsflowError, WarehouseHeldError
 from newsflow.launch import signals_interrupt_while_loading
+from newsflow.runlock import holding_the_service_lock
 from newsflow.warehouse import Warehouse
 
 COMMANDS_GROUP = "newsflow.commands"
@@ -51,8 +52,21 @@ def checked_run_config(args: argparse.Namespace) -> Config:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    with output_that_may_fill():
+    # The config and the service lock before Prefect's import, as for `run`; SIGTERM a Ctrl-C until the
+    # service's runner takes it (flows/cli.py `cmd_serve`, whose own guard then leaves this one's in place)
+    with output_that_may_fill(), signals_interrupt_while_loading(), served_config(args) as config:
+        args.checked_config = config
         return flow_command("serve")(args)
+
+
+@contextmanager
+def served_config(args: argparse.Namespace) -> Iterator[Config]:
+    """`newsflow serve`'s config, its warnings said, while this process holds the warehouse's service lock
+    (one service per warehouse, newsflow/runlock.py): a second service, or a bad config, fails here."""
+    config = load_config(args.config)
+    print_config_warnings(config, "plain")
+    with holding_the_service_lock(config.warehouse_path):
+        yield config
 
 
 def cmd_status(args: argparse.Namespace) -> int:
