@@ -44,7 +44,11 @@ raise SystemExit(main())
     ("prefect", "SIGHUP"),
 ])
 def test_a_signal_while_newsflow_run_starts_is_one_line_and_exit_130(module: str, signame: str, tmp_path: Path) -> None:
-    code = CHILD.format(module=module, signame=signame, config=str(tmp_path / "missing.toml"))
+    # A config that passes the run's checks: since session 37 a run failing them stops before Prefect's import
+    config = tmp_path / "newsflow.toml"
+    config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n'
+                      '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n', encoding="utf-8")
+    code = CHILD.format(module=module, signame=signame, config=str(config))
     child = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert child.returncode != -getattr(signal, signame), f"ended by {signame}, silently: {child.stderr!r}"
     assert child.returncode == 130, child.stderr
