@@ -31,24 +31,28 @@ class SignalAtImport(importlib.abc.MetaPathFinder):
         return None
 
 sys.meta_path.insert(0, SignalAtImport())
-sys.argv = ["newsflow", "run", "--config", {config!r}]
+sys.argv = ["newsflow", {command!r}, "--config", {config!r}]
 from newsflow.launch import main
 raise SystemExit(main())
 """
 
 
-@pytest.mark.parametrize(("module", "signame"), [
-    ("duckdb", "SIGTERM"),  # while the CLI imports
-    ("newsflow.warehouse", "SIGHUP"),  # numpy until session 37, when the CLI stopped importing it (search's)
-    ("prefect", "SIGTERM"),  # while `run` loads its flow command (flows/cli.py)
-    ("prefect", "SIGHUP"),
+@pytest.mark.parametrize(("module", "signame", "command"), [
+    ("duckdb", "SIGTERM", "run"),  # while the CLI imports
+    ("newsflow.warehouse", "SIGHUP", "run"),  # numpy until session 37, when the CLI stopped importing it (search's)
+    # while the run's (or the service's) checks load its config, before Prefect's import (session 37)
+    ("encodings.utf_8_sig", "SIGTERM", "run"),
+    ("encodings.utf_8_sig", "SIGHUP", "serve"),
+    ("prefect", "SIGTERM", "run"),  # while `run` loads its flow command (flows/cli.py)
+    ("prefect", "SIGHUP", "run"),
 ])
-def test_a_signal_while_newsflow_run_starts_is_one_line_and_exit_130(module: str, signame: str, tmp_path: Path) -> None:
+def test_a_signal_while_newsflow_run_starts_is_one_line_and_exit_130(module: str, signame: str, command: str,
+                                                                      tmp_path: Path) -> None:
     # A config that passes the run's checks: since session 37 a run failing them stops before Prefect's import
     config = tmp_path / "newsflow.toml"
     config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n'
                       '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n', encoding="utf-8")
-    code = CHILD.format(module=module, signame=signame, config=str(config))
+    code = CHILD.format(module=module, signame=signame, command=command, config=str(config))
     child = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert child.returncode != -getattr(signal, signame), f"ended by {signame}, silently: {child.stderr!r}"
     assert child.returncode == 130, child.stderr
@@ -58,7 +62,7 @@ def test_a_signal_while_newsflow_run_starts_is_one_line_and_exit_130(module: str
 
 def test_sighup_ignored_under_nohup_is_still_ignored_while_starting(tmp_path: Path) -> None:
     """Under nohup SIGHUP stays ignored: the run goes on to its own end (here: the missing config, exit 2)."""
-    code = CHILD.format(module="duckdb", signame="SIGHUP", config=str(tmp_path / "missing.toml"))
+    code = CHILD.format(module="duckdb", signame="SIGHUP", command="run", config=str(tmp_path / "missing.toml"))
     code = "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN)\n" + code
     child = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert child.returncode == 2 and "missing.toml" in child.stderr, child.stderr
