@@ -4,6 +4,7 @@ language model's own are tested in tests/test_langmodel.py)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -375,3 +376,20 @@ def test_processes_starting_at_once_build_the_file_once(tmp_path: Path) -> None:
     assert "building" not in outputs[1]
     kept = f"small-{modelcache.key_digest({'format': 1})}.arrays"
     assert [p.name for p in (tmp_path / "newsflow").iterdir()] == [kept]
+
+
+def test_a_lock_held_past_the_wait_is_done_without(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A builder stopped (SIGSTOP, a debugger) holding the folder's lock: a load waits at most
+    BUILD_WAIT_AT_MOST_S, then builds and keeps the file as before: never an error, never a hang."""
+    cache.mkdir(parents=True, mode=0o700)
+    monkeypatch.setattr(modelcache, "BUILD_WAIT_AT_MOST_S", 0.05)
+    holder = os.open(cache, os.O_RDONLY | os.O_DIRECTORY)  # another open file: flock refuses it to this one too
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        builder = Builder()
+        assert values(load(builder)) == EXPECTED
+        assert builder.calls == 1
+        assert values(load(builder)) == EXPECTED  # kept: read now, lock or not
+        assert builder.calls == 1
+    finally:
+        os.close(holder)
