@@ -39,17 +39,18 @@ from flows.cancelwatch import CancelWatch, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from flows.prefectsettings import check_prefect_settings
 from newsflow.cli_run import (
-    check_warehouse_writable,
+    checked_run_config,
     output_mode,
     print_config_warnings,
     print_summary,
+    served_config,
     showing_progress,
 )
 from newsflow.cli_signals import a_stop_was_asked, drop_further_interrupts, forget_stops_asked, the_run_was_recorded
-from newsflow.config import Config, load_config
+from newsflow.config import Config
 from newsflow.errors import NewsflowError
 from newsflow.launch import signals_interrupt_while_loading
-from newsflow.runlock import holding_the_service_lock, service_lock_path
+from newsflow.runlock import service_lock_path
 
 EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
 # How long past its budget (and `extract.timeout`) a run waits on a Prefect API that does not answer,
@@ -75,9 +76,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
-    config = load_config(args.config)
-    config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
-    check_warehouse_writable(config)
+    config = getattr(args, "checked_config", None) or checked_run_config(args)  # `newsflow run` checked it
     mode = output_mode(args)
     print_config_warnings(config, mode)
     try:
@@ -231,9 +230,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     Before (red team 23), they ended the service by the signal, silently."""
     with signals_interrupt_while_loading():
         watch_stderr_line_ends()  # our one-line errors start their own line after Prefect's (_fail)
-        config = load_config(args.config)
-        print_config_warnings(config, "plain")
-        with holding_the_service_lock(config.warehouse_path):  # one service per warehouse (newsflow/runlock.py)
+        if (config := getattr(args, "checked_config", None)) is not None:  # `newsflow serve`: it holds the lock
+            return serve_config(config)
+        with served_config(args) as config:
             return serve_config(config)
 
 

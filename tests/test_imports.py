@@ -61,3 +61,19 @@ def test_a_runs_main_process_never_imports_trafilatura() -> None:
     )
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_cli_loads_the_search_stack_for_search_only() -> None:
+    """`newsflow.cli` imported `newsflow.search` (numpy, the analysers: ~0.2 cpu-s) for every command, a
+    child of CI's or a scheduled `feeds` as much as a search (session 37); `search` imports it as it runs."""
+    import subprocess
+
+    check = (
+        "import sys\n"
+        "from newsflow.cli import main\n"
+        "before = sorted({'numpy', 'newsflow.search', 'newsflow.search_query'} & set(sys.modules))\n"
+        "main(['search', 'syria', '--config', '/nonexistent/newsflow.toml'])\n"
+        "print(before, 'newsflow.search' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] True", done.stdout

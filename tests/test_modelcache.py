@@ -4,11 +4,14 @@ language model's own are tested in tests/test_langmodel.py)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import resource
 import shutil
+import subprocess
+import sys
 import time
 import zlib
 from pathlib import Path
@@ -322,3 +325,71 @@ def test_a_cache_folder_linked_to_a_folder_not_this_users_alone_is_not_used(cach
     assert values(load(builder)) == EXPECTED
     assert modelcache.cache_folder() is None
     assert list(elsewhere.iterdir()) == []
+
+
+LOAD_IN_A_CHILD = """
+import json, logging, sys
+import numpy as np
+from newsflow import modelcache
+
+class SayWaiting(logging.Handler):
+    def emit(self, record):
+        if "waiting" in record.getMessage():
+            print("waiting", flush=True)
+
+logger = logging.getLogger("newsflow.modelcache")
+logger.setLevel(logging.DEBUG)
+logger.addHandler(SayWaiting())
+
+def build():
+    print("building", flush=True)
+    if sys.argv[1] == "held":
+        sys.stdin.readline()  # until the test has seen the other process start
+    return {"classes": ["en", "de"]}, {"moves": np.arange(9, dtype=np.uint32) * np.uint32(7)}
+
+stored = modelcache.load("small", {"format": 1}, build, lambda stored: True)
+layout = stored.arrays["moves"]
+print(json.dumps([stored.meta, np.frombuffer(stored.mapping, layout.dtype, 9, layout.offset).tolist()]))
+"""
+
+
+def test_processes_starting_at_once_build_the_file_once(tmp_path: Path) -> None:
+    """Two processes with no kept file: the second waits for the first's build and reads its file.
+    Before (session 36), each built its own (the language model's: ~60 MiB, ~0.6 cpu-s) and the last
+    rename won. The first builder is held mid-build until the second has started and said what it does."""
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+
+    def start(role: str) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-c", LOAD_IN_A_CHILD, role], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True, env=environment)
+
+    first = start("held")
+    assert first.stdout is not None and first.stdout.readline() == "building\n"
+    second = start("free")
+    assert second.stdout is not None
+    said = second.stdout.readline()  # "building" had it not waited
+    outputs = [first.communicate("go\n", timeout=120)[0], second.communicate(timeout=120)[0]]
+    assert said == "waiting\n", (said, outputs)
+    assert [first.returncode, second.returncode] == [0, 0]
+    expected = [{"classes": ["en", "de"]}, [7 * n for n in range(9)]]
+    assert [json.loads(out.splitlines()[-1]) for out in outputs] == [expected, expected]
+    assert "building" not in outputs[1]
+    kept = f"small-{modelcache.key_digest({'format': 1})}.arrays"
+    assert [p.name for p in (tmp_path / "newsflow").iterdir()] == [kept]
+
+
+def test_a_lock_held_past_the_wait_is_done_without(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A builder stopped (SIGSTOP, a debugger) holding the folder's lock: a load waits at most
+    BUILD_WAIT_AT_MOST_S, then builds and keeps the file as before: never an error, never a hang."""
+    cache.mkdir(parents=True, mode=0o700)
+    monkeypatch.setattr(modelcache, "BUILD_WAIT_AT_MOST_S", 0.05)
+    holder = os.open(cache, os.O_RDONLY | os.O_DIRECTORY)  # another open file: flock refuses it to this one too
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        builder = Builder()
+        assert values(load(builder)) == EXPECTED
+        assert builder.calls == 1
+        assert values(load(builder)) == EXPECTED  # kept: read now, lock or not
+        assert builder.calls == 1
+    finally:
+        os.close(holder)

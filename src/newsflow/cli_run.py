@@ -22,10 +22,11 @@ from importlib.metadata import entry_points
 from typing import Any, TextIO, cast
 
 from newsflow.cli_output import FULL_OUTPUT_ERRORS
-from newsflow.config import Config
+from newsflow.config import Config, load_config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import NewsflowError, WarehouseHeldError
 from newsflow.launch import signals_interrupt_while_loading
+from newsflow.runlock import holding_the_service_lock
 from newsflow.warehouse import Warehouse
 
 COMMANDS_GROUP = "newsflow.commands"
@@ -33,12 +34,39 @@ COMMANDS_GROUP = "newsflow.commands"
 
 def cmd_run(args: argparse.Namespace) -> int:
     with output_that_may_fill():
-        return flow_command("run")(args)
+        with signals_interrupt_while_loading():  # SIGTERM in the checks is a Ctrl-C, as in Prefect's import
+            args.checked_config = checked_run_config(args)
+            command = flow_command("run")
+        return command(args)
+
+
+def checked_run_config(args: argparse.Namespace) -> Config:
+    """The run's config, checked before Prefect is imported (1.8-2.3 cpu-s that a run failing on its
+    config, an unknown --feed, or a warehouse it cannot open or another run holds paid for nothing).
+    The errors are raised, not printed: `cli.dispatch` prints each one's line and exit code, as it did
+    when flows/cli.py raised them after the import. That command takes `args.checked_config` as it is."""
+    config = load_config(args.config)
+    config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
+    check_warehouse_writable(config)
+    return config
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    with output_that_may_fill():
+    # The config and the service lock before Prefect's import, as for `run`; SIGTERM a Ctrl-C until the
+    # service's runner takes it (flows/cli.py `cmd_serve`, whose own guard then leaves this one's in place)
+    with output_that_may_fill(), signals_interrupt_while_loading(), served_config(args) as config:
+        args.checked_config = config
         return flow_command("serve")(args)
+
+
+@contextmanager
+def served_config(args: argparse.Namespace) -> Iterator[Config]:
+    """`newsflow serve`'s config, its warnings said, while this process holds the warehouse's service lock
+    (one service per warehouse, newsflow/runlock.py): a second service, or a bad config, fails here."""
+    config = load_config(args.config)
+    print_config_warnings(config, "plain")
+    with holding_the_service_lock(config.warehouse_path):
+        yield config
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -12,9 +12,9 @@ import sys
 from datetime import date
 from typing import Any, NoReturn
 
-from newsflow import search
 from newsflow.config import load_config
-from newsflow.search_query import QuerySyntaxError
+from newsflow.launch import signals_interrupt_while_loading
+from newsflow.search_by import ATTENTION_BY
 from newsflow.urls import host_of
 from newsflow.warehouse import QueryResult, Warehouse
 
@@ -45,7 +45,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="only articles of this site and its subdomains (e.g. reuters.com)")
     parser.add_argument("--language", metavar="xx", help="only articles in this language (ISO 639-1 code)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories (or articles) to show (default 20)")
-    parser.add_argument("--by", choices=search.ATTENTION_BY,
+    parser.add_argument("--by", choices=ATTENTION_BY,
                         help="attention: matches per day, week, source or language; or their top words")
     parser.add_argument("--articles", action="store_true",
                         help="one line per matching article (story_id, site, url, ...): export with --format csv")
@@ -91,6 +91,10 @@ def _date(text: str) -> date:
 def cmd_search(args: argparse.Namespace) -> int:
     from newsflow.cli import EXIT_USAGE
     from newsflow.cli_output import fail, format_result
+
+    with signals_interrupt_while_loading():  # numpy and the analysers, for this command only (session 37)
+        from newsflow import search
+        from newsflow.search_query import QuerySyntaxError
 
     config = load_config(args.config)
     store = Warehouse(config.warehouse_path, config.lock_timeout)

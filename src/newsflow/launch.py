@@ -6,7 +6,8 @@ traceback of a dozen frames through duckdb's or prefect's modules, where every o
 gives one line and 130 (red team 14, tests/hostile/test_exit_anywhere.py). SIGTERM and SIGHUP there
 ended the process by the signal, silently, with nothing done: a scheduler (cron, systemd) saw a signal
 death and no line (red team 22). While the CLI (here) and a flow command (`cli_run.flow_command`, Prefect's
-import) load, they interrupt as Ctrl-C does; the commands then set their own handlers. `newsflow serve` keeps
+import) load, and while `run` and `serve` check their config before it and `search` imports its stack (session
+37), they interrupt as Ctrl-C does; the commands then set their own handlers. `newsflow serve` keeps
 them until Prefect's runner takes SIGTERM (red team 23: a stop while it connected to or started its Prefect
 server, or set up its deployment, 2-40 s, ended it silently by the signal).
 """

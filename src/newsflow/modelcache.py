@@ -15,10 +15,12 @@ A file is used only when its owner and mode (this user's alone), its magic, its 
 ends the file), its header (the caller's key, plain numeric dtypes, every array inside the file
 and apart from the others, then the caller's own check) and its checksum all hold; otherwise it is
 built again and replaced. It is written as a temporary file in the same folder and renamed over
-the final name (`os.replace`), so a reader sees a whole file or none, and two processes building
-at once each map their own. There is no fsync: a file a power cut left half-written fails its
-checksum and is rebuilt. Each load touches its file (twice a day at most) and removes the files of
-other keys, and the temporary files of crashed builders, not used for a day.
+the final name (`os.replace`), so a reader sees a whole file or none. A builder holds an flock on
+the folder itself, so processes starting at once build it once: the others wait (at most
+BUILD_WAIT_AT_MOST_S) and read it; a lock that cannot be had is done without. There is no fsync:
+a file a power cut left half-written fails its checksum and is rebuilt. Each load touches its file
+(twice a day at most) and removes the files of other keys, and the temporary files of crashed
+builders, not used for a day.
 
 Where the folder cannot be made or written, or is not this user's alone, the arrays go to an
 unlinked temporary file as before (one debug line); where that fails too, OSError.
@@ -26,6 +28,7 @@ unlinked temporary file as before (one debug line); where that fails too, OSErro
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -38,7 +41,8 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -50,6 +54,9 @@ MAX_HEADER = 1 << 20
 MAX_FILE = 1 << 30  # the language model's is ~57 MiB; a larger file is not checksummed, but rebuilt
 _ORDER = "<" if sys.byteorder == "little" else ">"
 DTYPES = {f"{_ORDER}{kind}": int(kind[1]) for kind in ("u2", "u4", "i4", "f2", "f4", "f8")}
+# A build takes ~0.6 cpu-s idle, several seconds under load; a holder past this is stopped or stuck.
+BUILD_WAIT_AT_MOST_S = 30.0
+BUILD_POLL_S = 0.02
 STALE_SECONDS = 86_400  # another key's file not rewritten for a day: an older install's, removed
 
 logger = logging.getLogger(__name__)
@@ -75,22 +82,76 @@ def load(name: str, key: Mapping[str, Any], build: Build, valid: Callable[[Store
     else built (`build`) and stored; `valid` is the caller's check of a file's header."""
     folder = cache_folder(name)
     path = folder / f"{name}-{key_digest(key)}.arrays" if folder else None
-    if path is not None:
-        stored = read(path, key, valid)
-        if stored is not None:
-            _tidy(path)
-            return stored
+    if path is None:
+        return _build_unkept(name, key, build)
+    stored = read(path, key, valid)
+    if stored is None:
+        with building_alone(path.parent):  # another process building it: wait, then read its file
+            stored = read(path, key, valid)
+            if stored is None:
+                return _build_kept(name, path, key, build)
+    _tidy(path)
+    return stored
+
+
+def _build_kept(name: str, path: Path, key: Mapping[str, Any], build: Build) -> Stored:
     meta, arrays = build()
-    if path is not None:
-        try:
-            stored = write_cached(path, key, meta, arrays)
-        except OSError as error:
-            logger.debug("%s is not kept in %s (%s): built for this process only", name, path.parent, error)
-        else:
-            _tidy(path)
-            return stored
+    try:
+        stored = write_cached(path, key, meta, arrays)
+    except OSError as error:
+        logger.debug("%s is not kept in %s (%s): built for this process only", name, path.parent, error)
+        with tempfile.TemporaryFile(prefix=f"newsflow-{name}-") as backing:
+            return write(backing, key, meta, arrays)
+    _tidy(path)
+    return stored
+
+
+def _build_unkept(name: str, key: Mapping[str, Any], build: Build) -> Stored:
+    meta, arrays = build()
     with tempfile.TemporaryFile(prefix=f"newsflow-{name}-") as backing:
         return write(backing, key, meta, arrays)
+
+
+@contextmanager
+def building_alone(folder: Path) -> Iterator[None]:
+    """Holding an flock on the cache folder itself (0700, checked to be this user's alone: nobody else can
+    take it), so that processes starting at once build the file once: the others wait here, then read it
+    (each built its own ~60 MiB before, and the last rename won). The folder, not a lock file in it: no
+    file to leave behind or tidy. Never an error: a lock that cannot be had (a folder gone, a holder past
+    BUILD_WAIT_AT_MOST_S: a stopped process) is done without, and the file built as before."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        logger.debug("no lock on %s (%s): built without it", folder, error)
+        yield
+        return
+    try:
+        if _took_in_time(descriptor, folder):
+            yield
+            return
+    finally:
+        os.close(descriptor)  # closing lets the lock go
+    yield
+
+
+def _took_in_time(descriptor: int, folder: Path) -> bool:
+    deadline = time.monotonic() + BUILD_WAIT_AT_MOST_S
+    waited = False
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if not waited:
+                logger.debug("another process builds a file in %s: waiting for it", folder)
+                waited = True
+            if time.monotonic() > deadline:
+                logger.debug("%s held past %s s: built without waiting more", folder, BUILD_WAIT_AT_MOST_S)
+                return False
+            time.sleep(BUILD_POLL_S)  # flock has no timed wait
+        except OSError as error:
+            logger.debug("no lock on %s (%s): built without it", folder, error)
+            return False
 
 
 def cache_folder(name: str = "a model") -> Path | None:

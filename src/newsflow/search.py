@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 
 INDEX_CHUNK = 2000
 """Articles analysed and written per transaction."""
-ATTENTION_BY = ("day", "week", "source", "language", "word")
 BACKLOG_PER_RUN = 20_000
 """At most this many articles indexed at the end of a run: a run's own articles are far fewer,
 and a warehouse from before the index (migration 0010) is caught up over a few runs, or at
