@@ -76,6 +76,9 @@ CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-fac
 MAX_POOLS = 8
 # Connections tried again for one send when the one used was reused or held open and closed before an answer.
 MAX_FRESH_CONNECTIONS = 3
+# On a connection the server may have given up on, its timer's 408 (Apache's mod_reqtimeout writes it unasked)
+# answers no request of ours: Chromium sends the request again on a reused connection's 408.
+REQUEST_TIMEOUT = 408
 
 
 class _UnusableURL(Exception):
@@ -123,11 +126,6 @@ def _port_of(request: httpx.Request) -> int:
 # h11's words for an answer that does not begin as one: on a reused connection, the bytes a server wrote past
 # its last body's `Content-Length` (a length counted in characters, not bytes), not this request's answer.
 _NOT_AN_ANSWER = ("without sending a response", "illegal status line", "no response line received")
-
-
-def _closed_unused(connection: ConnectionTrace | None, exc: httpx.TransportError) -> bool:
-    """The request went out on a connection reused or held open by our pacing, which ended before any answer."""
-    return connection is not None and (connection.reused or connection.held_open) and _closed_before_answer(exc)
 
 
 def _closed_before_answer(exc: httpx.TransportError) -> bool:
@@ -316,18 +314,15 @@ class Fetcher:
             await response.aclose()
 
     async def _send_request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Response:
-        """Send the GET; again on a fresh connection when the one it went out on was already closed.
+        """Send the GET; again on a new connection when the one it went out on may have been closed before it came.
 
-        A keep-alive connection the server closed as our request went out fails before any byte
-        of an answer arrives; so does a new one held open while the host's pause was waited for
-        (`ConnectionTrace.held_open`: the server's header timeout closed it before the request went out).
-        Browsers and curl send an idempotent GET again on a new connection
-        in exactly that case, and so do we, inside the same deadline, the host's delay before it
-        not counted (`fetchdeadline`). So too when the reused connection's first bytes are no status
-        line: what a server wrote past its last answer's `Content-Length` (browsers do not reuse such
-        a connection). The new connection can be held by a pause in turn (another request's 503 meanwhile),
-        so each such close is tried again, up to MAX_FRESH_CONNECTIONS in all (red team 41); a connection
-        neither reused nor held that ends before an answer is the server's doing: not tried again.
+        That is a connection reused, or new and held open while the host's delay or pause was waited for
+        (`Trail.on_stale_connection`), that ends before any answer, answers with bytes that are no status line
+        (left past the last answer's `Content-Length`), or with a 408, the server's timer's (REQUEST_TIMEOUT).
+        Browsers and curl send an idempotent GET again in that case, and so do we, inside the same deadline, the
+        host's delay before it not counted (`fetchdeadline`); a new connection can be held by a pause in turn,
+        so up to MAX_FRESH_CONNECTIONS times (red team 41). Any other connection that ends before an answer is
+        the server's doing: not tried again.
         """
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
         transport = self._probe_transport() if probing else self._transport_for(host_of(url))
@@ -335,16 +330,18 @@ class Fetcher:
         for tries_left in range(MAX_FRESH_CONNECTIONS, -1, -1):
             try:
                 response = await transport.handle_async_request(request)
-                break
             except httpx.TransportError as exc:
-                if tries_left == 0 or not _closed_unused(trail.connection, exc):
+                if tries_left == 0 or not (trail.on_stale_connection and _closed_before_answer(exc)):
                     raise
-                logger.info("GET %s: %s connection closed or garbled before an answer; retrying on a new one",
-                            url[:200], "reused" if trail.connection and trail.connection.reused else "idle")
-                pool = getattr(transport, "_pool", None)
-                await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host,
-                                                     _port_of(request))
-                request = self._request(url, trail, headers)
+            else:
+                if tries_left == 0 or not (trail.on_stale_connection and response.status_code == REQUEST_TIMEOUT):
+                    break
+                await response.aclose()
+            logger.info("GET %s: %s connection closed or garbled before an answer; retrying on a new one",
+                        url[:200], "reused" if trail.connection and trail.connection.reused else "idle")
+            pool = getattr(transport, "_pool", None)
+            await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
+            request = self._request(url, trail, headers)
         response.request = request
         return response
 

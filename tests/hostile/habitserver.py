@@ -6,6 +6,8 @@ Each connection is served on its own thread, request after request, and closed (
 - no next request arrives within `idle_timeout` of the last answer (nginx's `keepalive_timeout`);
 - `max_requests` answers have gone out on it (nginx's `keepalive_requests`), saying so or not;
 - an answer carried `Connection: close` (`says_close`: every second answer on a connection).
+A timer's close may say why first (`says_timeout`): an unasked `408 Request Timeout` with `Connection: close`, as
+Apache's `mod_reqtimeout` and some load balancers write on a connection they give up on.
 The host's requests numbered in `limited_at` (1 its first), whatever their path, are answered `status` with a
 Retry-After of `pause` seconds, as delta-seconds or as an HTTP date (with the server's `Date`, so the client
 reads exactly `pause`). Every request's arrival (the monotonic time its first byte was read) and every pause
@@ -33,6 +35,7 @@ class Habits:
     max_requests: int | None = None
     max_requests_said: bool = False  # the last answer before the close carries `Connection: close`
     says_close: bool = False
+    says_timeout: bool = False  # a timer's close writes a 408 first
     limited_at: tuple[int, ...] = ()  # the host's requests (1 its first) answered `status` with Retry-After
     status: int = 429
     pause: float = 1.0
@@ -107,6 +110,8 @@ class HabitServer:
                 if head is None or arrived is None:
                     if arrived is None and limit is not None:
                         self._closing(why)
+                        if habits.says_timeout:
+                            self._send(connection, (408, {"Connection": "close"}, b""))
                     return
                 path = head.split(b" ")[1].decode("latin-1") if head.count(b" ") >= 2 else "/"
                 with self._lock:
@@ -123,7 +128,12 @@ class HabitServer:
 
     def _answer(self, connection: socket.socket, path: str, close: bool) -> bool:
         status, headers, body = self._limited() or self.route(path)
-        headers = {**headers, "Content-Length": str(len(body)), **({"Connection": "close"} if close else {})}
+        return self._send(connection, (status, {**headers, **({"Connection": "close"} if close else {})}, body))
+
+    @staticmethod
+    def _send(connection: socket.socket, answer: Answer) -> bool:
+        status, headers, body = answer
+        headers = {**headers, "Content-Length": str(len(body))}
         head = f"HTTP/1.1 {status} X\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
         try:
             connection.sendall(head.encode("latin-1") + body)
