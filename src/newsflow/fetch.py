@@ -75,7 +75,7 @@ _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
 # Connections tried again for one send when the one used was reused or held open and closed before an answer.
-MAX_FRESH_CONNECTIONS = 3
+MAX_FRESH_CONNECTIONS = 2
 # On a connection the server may have given up on, its timer's 408 (Apache's mod_reqtimeout writes it unasked)
 # answers no request of ours: Chromium sends the request again on a reused connection's 408.
 REQUEST_TIMEOUT = 408

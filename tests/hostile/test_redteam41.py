@@ -39,11 +39,12 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from newsflow.config import FetchSettings, load_config
-from newsflow.fetch import Fetcher, guarded_transport
+from newsflow.fetch import MAX_FRESH_CONNECTIONS, Fetcher, guarded_transport
 from newsflow.models import FetchResult, Outcome
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.habitserver import Answer, Habits, HabitServer
+from tests.hostile.keepalive import Act, KeepAliveServer
 from tests.hostile.servers import settings
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import add_settings, query
@@ -231,7 +232,8 @@ def fetch_in_turns(server: HabitServer, fetch_settings: FetchSettings,
     return asyncio.run(go())
 
 
-def fetch_one_after_another(server: HabitServer, paths: list[str], fetch_settings: FetchSettings) -> list[FetchResult]:
+def fetch_one_after_another(server: HabitServer | KeepAliveServer, paths: list[str],
+                            fetch_settings: FetchSettings) -> list[FetchResult]:
     """Fetch each path as an article once the one before has its result, with one Fetcher (one pool)."""
 
     async def go() -> list[FetchResult]:
@@ -278,3 +280,18 @@ def test_a_timers_408_on_a_connection_a_pause_held_is_not_the_answer() -> None:
     assert results["a"].outcome is Outcome.OK, results["a"].error
     assert sorted(arrival.path for arrival in server.record.arrivals) == ["/a", "/b", "/b"], server.record
     assert server.record.closes.get("header_timeout", 0) >= 1, server.record.closes
+
+
+def test_a_server_that_closes_every_request_it_reads_gets_it_a_bounded_number_of_times() -> None:
+    """The mirror case: a server that reads the GET and closes without answering (crashed on it, or a proxy that
+    cannot reach its upstream) on a reused connection, then on new ones each held a whole `per_host_delay` (0.6 s:
+    past `held_open`'s 0.5 s) before the write. Each looks like a connection closed while our pacing held it, so
+    the rule's bound is what stops it: the GET (idempotent, RFC 9110 9.2.2) goes out 1 + MAX_FRESH_CONNECTIONS
+    times at most, a delay apart, and the outcome is the `protocol_error` the server made."""
+    server = KeepAliveServer(lambda seen: Act.ANSWER if seen.path == "/a" else Act.CLOSE)
+    try:
+        results = fetch_one_after_another(server, ["/a", "/b"], settings(respect_robots=False, per_host_delay=0.6))
+    finally:
+        server.close()
+    assert [result.outcome for result in results] == [Outcome.OK, Outcome.PROTOCOL_ERROR], results[1].error
+    assert [seen.path for seen in server.seen] == ["/a"] + ["/b"] * (1 + MAX_FRESH_CONNECTIONS), server.seen
