@@ -10,8 +10,10 @@ A timer's close may say why first (`says_timeout`): an unasked `408 Request Time
 Apache's `mod_reqtimeout` and some load balancers write on a connection they give up on.
 The host's requests numbered in `limited_at` (1 its first), whatever their path, are answered `status` with a
 Retry-After of `pause` seconds, as delta-seconds or as an HTTP date (with the server's `Date`, so the client
-reads exactly `pause`). Every request's arrival (the monotonic time its first byte was read) and every pause
-asked are kept, so a test can check the client's spacing and that nothing arrived during a pause.
+reads exactly `pause`). Every request's arrival and every pause asked are kept, so a test can check the
+client's spacing and that nothing arrived during a pause. Arrivals are the kernel's stamps (SO_TIMESTAMPNS, as in
+test_pacing: a server thread under load reads a request late, and a gap the client kept would look short), on
+CLOCK_REALTIME (`time.time()`), as are the pauses.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from __future__ import annotations
 import email.utils
 import math
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 Answer = tuple[int, dict[str, str], bytes]
+SO_TIMESTAMPNS = 35  # Linux's number, for SCM_TIMESTAMPNS too (tests/hostile/test_pacing.py)
 Route = Callable[[str], Answer]
 
 
@@ -44,7 +48,7 @@ class Habits:
 
 @dataclass(frozen=True)
 class Arrival:
-    at: float  # time.monotonic() of the request's first byte
+    at: float  # when the request's first byte reached the socket (kernel stamp, `time.time()`'s clock)
     connection: int
     path: str
 
@@ -52,7 +56,7 @@ class Arrival:
 @dataclass
 class Record:
     arrivals: list[Arrival] = field(default_factory=list)
-    pauses: list[tuple[float, float]] = field(default_factory=list)  # (answered at, seconds asked)
+    pauses: list[tuple[float, float]] = field(default_factory=list)  # (answered at, `time.time()`; seconds asked)
     closes: dict[str, int] = field(default_factory=dict)  # why the server closed connections, how many times
 
 
@@ -65,6 +69,7 @@ class HabitServer:
         self._requests = 0
         self._closed = threading.Event()
         self._socket = socket.create_server((host, 0), backlog=64)
+        self._socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)  # inherited by each connection
         self._socket.settimeout(0.05)
         self.host = host
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -147,7 +152,7 @@ class HabitServer:
             self._requests += 1
             if self._requests not in habits.limited_at:
                 return None
-            self.record.pauses.append((time.monotonic(), float(math.ceil(habits.pause))))
+            self.record.pauses.append((time.time(), float(math.ceil(habits.pause))))
         if not habits.pause_as_date:
             return habits.status, {"Retry-After": str(math.ceil(habits.pause))}, b"wait"
         now = math.floor(time.time())
@@ -157,12 +162,12 @@ class HabitServer:
     def _read_head(self, connection: socket.socket, buffered: bytes, since: float,
                    limit: float | None) -> tuple[bytes | None, bytes, float | None]:
         """A request head, what follows it, and when its first byte came; (None, b"", None) on the timeout."""
-        arrived = time.monotonic() if buffered else None
+        arrived = time.time() if buffered else None  # pipelined: came with the request before
         while b"\r\n\r\n" not in buffered:
             if arrived is None and limit is not None and time.monotonic() - since >= limit:
                 return None, b"", None  # the timer fired: close without a word
             try:
-                chunk = connection.recv(4096)
+                chunk, stamp = _stamped_recv(connection)
             except TimeoutError:
                 if self._closed.is_set():
                     return None, b"", 0.0
@@ -171,7 +176,17 @@ class HabitServer:
                 return None, b"", 0.0
             if not chunk:
                 return None, b"", 0.0
-            arrived = time.monotonic() if arrived is None else arrived
+            arrived = stamp if arrived is None else arrived
             buffered += chunk
         head, _, rest = buffered.partition(b"\r\n\r\n")
         return head, rest, arrived
+
+
+def _stamped_recv(connection: socket.socket) -> tuple[bytes, float]:
+    """Bytes read, and when the first of them reached the socket (the kernel's stamp; now when there is none)."""
+    data, ancillary, _, _ = connection.recvmsg(4096, socket.CMSG_SPACE(16))
+    for level, kind, stamp in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+            seconds, nanoseconds = struct.unpack("qq", stamp[:16])
+            return data, seconds + nanoseconds / 1e9
+    return data, time.time()
