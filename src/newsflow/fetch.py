@@ -337,7 +337,7 @@ class Fetcher:
                 if tries_left == 0 or not (trail.on_stale_connection and response.status_code == REQUEST_TIMEOUT):
                     break
                 await response.aclose()
-            logger.info("GET %s: %s connection closed or garbled before an answer; retrying on a new one",
+            logger.info("GET %s: %s connection closed, garbled or timed out (408) before an answer; sent again",
                         url[:200], "reused" if trail.connection and trail.connection.reused else "idle")
             pool = getattr(transport, "_pool", None)
             await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
