@@ -246,7 +246,7 @@ def test_a_retry_whose_new_connection_a_second_pause_held_is_tried_again() -> No
     other request's retry met, and closed again. The retry rule allowed one: a `protocol_error` for a page the
     server serves. Now each connection our pacing held, and the server closed before any answer, is tried again
     (`fetch.MAX_FRESH_CONNECTIONS` in all), inside the same deadline."""
-    server = HabitServer("127.0.0.1", Habits(header_timeout=0.6, limited_at=(1, 2), status=503, pause=1.0),
+    server = HabitServer("127.0.0.1", Habits(header_timeout=0.5, limited_at=(1, 2), status=503, pause=1.0),
                          lambda path: PAGE)
     try:
         fetch_settings = settings(max_retry_after=5.0, respect_robots=False, timeout=10.0, per_host_concurrency=2)
@@ -267,7 +267,7 @@ def test_a_timers_408_on_a_connection_a_pause_held_is_not_the_answer() -> None:
     past the server's header timer got that 408 as its request's answer: an `http_error` counted against a page
     the server serves. Chromium sends the request again on a reused connection's 408; so do we, on a connection
     reused or held open by our pacing, as for a close without a word."""
-    server = HabitServer("127.0.0.1", Habits(header_timeout=0.6, says_timeout=True, limited_at=(1,), pause=1.0),
+    server = HabitServer("127.0.0.1", Habits(header_timeout=0.5, says_timeout=True, limited_at=(1,), pause=1.0),
                          lambda path: PAGE)
     try:
         fetch_settings = settings(max_retry_after=5.0, respect_robots=False, timeout=10.0, per_host_concurrency=2)
