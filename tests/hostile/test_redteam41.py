@@ -3,20 +3,21 @@ reuse, redirects across hosts and deadlines (docs/security.md, "Red team 41").
 
 A generated world of loopback hosts (`habitserver.HabitServer`), each with habits drawn: a header timeout
 (a new connection with no request within T is closed), an idle keep-alive timeout, a most requests a
-connection (said with `Connection: close` or not), `Connection: close` on every second answer, its first
-requests answered 429 or 503 with a Retry-After in seconds or as an HTTP date, within or beyond the run's cap.
-Each host serves a feed of a few articles; some of its items redirect to an article another host serves.
-Real runs (`runner.run_ingest`, in process: the servers' clock is the run's, so the checks are exact) into a
-real DuckDB file, again until everything is stored. Invariants:
+connection (said with `Connection: close` or not), `Connection: close` on every second answer, a timer's close
+said with an unasked 408 first, some of its requests (by number) answered 429 or 503 with a Retry-After in seconds
+or as an HTTP date, within or beyond the run's cap. Each host serves a feed of a few articles; some of its items
+redirect to an article another host serves. Real runs (`runner.run_ingest`, in process) into a real DuckDB file,
+again until everything is stored; arrivals are the kernel's stamps. Invariants:
 
 - every run ends within its budget (plus start-up slack);
 - every article is stored within the runs the pauses make necessary, and no fetch ended in an outcome the
-  retry rules should have absorbed (`protocol_error`, `fetch_error`, `timeout`, `connect_error`);
+  retry rules should have absorbed (`protocol_error`, `fetch_error`, `timeout`, `connect_error`, `http_error`);
 - nothing stored twice: one article a page, one entry an item;
-- each host's requests arrive at least a delay apart (what the host sees);
+- each host's requests arrive at least a delay apart within a run (what the host sees);
 - no request arrives at a host during a pause it asked for (in the same run).
 
-CI runs the kept REGRESSIONS only (a world's runs cost 3-10 s); hunt by hand with
+CI runs the kept REGRESSIONS only (a world's runs cost 3-10 s); the faults found are the deterministic cases
+below the property (their timing is an instant the world rarely draws). Hunt by hand with
 `NEWSFLOW_WORLD_EXAMPLES=30 NEWSFLOW_WORLD_SHRINK=1` (the variables of the other hostile world files) and keep
 a shrunk failure in REGRESSIONS.
 """
