@@ -293,3 +293,18 @@ def test_a_server_that_closes_every_request_it_reads_gets_it_a_bounded_number_of
         server.close()
     assert [result.outcome for result in results] == [Outcome.OK, Outcome.PROTOCOL_ERROR], results[1].error
     assert [seen.path for seen in server.seen] == ["/a"] + ["/b"] * (1 + MAX_FRESH_CONNECTIONS), server.seen
+
+
+def test_a_408_the_server_answers_on_a_connection_nothing_held_is_its_answer() -> None:
+    """The 408 rule's other side: a server that answers our GET itself with 408 (a WAF, a front end's own limit) on
+    a new connection nothing held (no delay, no pause) gets it once, and on a reused one once more on a new
+    connection, never more: both end `http_error` with the 408, not a loop of sends."""
+    timed_out = (408, {"Content-Type": "text/plain"}, b"request timeout")
+    server = HabitServer("127.0.0.1", Habits(), lambda path: PAGE if path == "/a" else timed_out)
+    try:
+        results = fetch_one_after_another(server, ["/b", "/a", "/c"], settings(respect_robots=False))
+    finally:
+        server.close()
+    assert [(result.outcome, result.status_code) for result in results] == [
+        (Outcome.HTTP_ERROR, 408), (Outcome.OK, 200), (Outcome.HTTP_ERROR, 408)], results
+    assert [arrival.path for arrival in server.record.arrivals] == ["/b", "/a", "/c", "/c"], server.record
