@@ -74,11 +74,8 @@ ACCEPT_ENCODING = "gzip, deflate"
 _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
-# Connections tried again for one send when the one used was reused or held open and closed before an answer.
-MAX_FRESH_CONNECTIONS = 2
-# On a connection the server may have given up on, its timer's 408 (Apache's mod_reqtimeout writes it unasked)
-# answers no request of ours: Chromium sends the request again on a reused connection's 408.
-REQUEST_TIMEOUT = 408
+MAX_FRESH_CONNECTIONS = 2  # new connections for one send whose connection was stale (`_send_request`)
+REQUEST_TIMEOUT = 408  # on a stale connection, written unasked by the server's timer (mod_reqtimeout): no answer
 
 
 class _UnusableURL(Exception):
@@ -318,11 +315,10 @@ class Fetcher:
 
         That is a connection reused, or new and held open while the host's delay or pause was waited for
         (`Trail.on_stale_connection`), that ends before any answer, answers with bytes that are no status line
-        (left past the last answer's `Content-Length`), or with a 408, the server's timer's (REQUEST_TIMEOUT).
-        Browsers and curl send an idempotent GET again in that case, and so do we, inside the same deadline, the
-        host's delay before it not counted (`fetchdeadline`); a new connection can be held by a pause in turn,
-        so up to MAX_FRESH_CONNECTIONS times (red team 41). Any other connection that ends before an answer is
-        the server's doing: not tried again.
+        (left past the last answer's `Content-Length`), or with a 408 (REQUEST_TIMEOUT). Browsers and curl send
+        an idempotent GET again then, and so do we, inside the same deadline, the gate's wait not counted
+        (`fetchdeadline`); a new connection can be held by a pause in turn, so up to MAX_FRESH_CONNECTIONS times
+        (red team 41). Any other connection that ends before an answer is the server's doing: not tried again.
         """
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
         transport = self._probe_transport() if probing else self._transport_for(host_of(url))
