@@ -282,13 +282,13 @@ def test_a_timers_408_on_a_connection_a_pause_held_is_not_the_answer() -> None:
 
 def test_a_server_that_closes_every_request_it_reads_gets_it_a_bounded_number_of_times() -> None:
     """The mirror case: a server that reads the GET and closes without answering (crashed on it, or a proxy that
-    cannot reach its upstream) on a reused connection, then on new ones each held a whole `per_host_delay` (0.75 s:
+    cannot reach its upstream) on a reused connection, then on new ones each held a whole `per_host_delay` (1 s:
     past `held_open`'s 0.5 s) before the write. Each looks like a connection closed while our pacing held it, so
     the rule's bound is what stops it: the GET (idempotent, RFC 9110 9.2.2) goes out 1 + MAX_FRESH_CONNECTIONS
     times at most, a delay apart, and the outcome is the `protocol_error` the server made."""
     server = KeepAliveServer(lambda seen: Act.ANSWER if seen.path == "/a" else Act.CLOSE)
     try:
-        results = fetch_one_after_another(server, ["/a", "/b"], settings(respect_robots=False, per_host_delay=0.75))
+        results = fetch_one_after_another(server, ["/a", "/b"], settings(respect_robots=False, per_host_delay=1.0))
     finally:
         server.close()
     assert [result.outcome for result in results] == [Outcome.OK, Outcome.PROTOCOL_ERROR], results[1].error
