@@ -74,6 +74,8 @@ ACCEPT_ENCODING = "gzip, deflate"
 _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
+MAX_FRESH_CONNECTIONS = 2  # new connections for one send whose connection was stale (`_send_request`)
+REQUEST_TIMEOUT = 408  # on a stale connection, written unasked by the server's timer (mod_reqtimeout): no answer
 
 
 class _UnusableURL(Exception):
@@ -309,32 +311,33 @@ class Fetcher:
             await response.aclose()
 
     async def _send_request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Response:
-        """Send the GET; once more on a fresh connection when a reused one was already closed.
+        """Send the GET; again on a new connection when the one it went out on may have been closed before it came.
 
-        A keep-alive connection the server closed as our request went out fails before any byte
-        of an answer arrives; so does a new one held open while the host's pause was waited for
-        (`ConnectionTrace.held_open`: the server's header timeout closed it before the request went out).
-        Browsers and curl send an idempotent GET again on a new connection
-        in exactly that case, and so do we: once, inside the same deadline, the host's delay before it
-        not counted (`fetchdeadline`). So too when the reused connection's first bytes are no status
-        line: what a server wrote past its last answer's `Content-Length` (browsers do not reuse such
-        a connection).
+        That is a connection reused, or new and held open while the host's delay or pause was waited for
+        (`Trail.on_stale_connection`), that ends before any answer, answers with bytes that are no status line
+        (left past the last answer's `Content-Length`), or with a 408 (REQUEST_TIMEOUT). Browsers and curl send
+        an idempotent GET again then, and so do we, inside the same deadline, the gate's wait not counted
+        (`fetchdeadline`); a new connection can be held by a pause in turn, so up to MAX_FRESH_CONNECTIONS times
+        (red team 41). Any other connection that ends before an answer is the server's doing: not tried again.
         """
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
         transport = self._probe_transport() if probing else self._transport_for(host_of(url))
         request = self._request(url, trail, headers)
-        try:
-            response = await transport.handle_async_request(request)
-        except httpx.TransportError as exc:
-            connection = trail.connection
-            if connection is None or not (connection.reused or connection.held_open) or not _closed_before_answer(exc):
-                raise
-            logger.info("GET %s: %s connection closed or garbled before an answer; retrying on a new one",
-                        url[:200], "reused" if connection.reused else "idle")
+        for tries_left in range(MAX_FRESH_CONNECTIONS, -1, -1):
+            try:
+                response = await transport.handle_async_request(request)
+            except httpx.TransportError as exc:
+                if tries_left == 0 or not (trail.on_stale_connection and _closed_before_answer(exc)):
+                    raise
+            else:
+                if tries_left == 0 or not (trail.on_stale_connection and response.status_code == REQUEST_TIMEOUT):
+                    break
+                await response.aclose()
+            logger.info("GET %s: %s connection closed, garbled or timed out (408) before an answer; sent again",
+                        url[:200], "reused" if trail.connection and trail.connection.reused else "idle")
             pool = getattr(transport, "_pool", None)
             await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
             request = self._request(url, trail, headers)
-            response = await transport.handle_async_request(request)
         response.request = request
         return response
 

@@ -49,6 +49,12 @@ class Trail:
     # onto another configured feed, whose own poll fetches that URL (newsflow.polls).
     stop_at: Callable[[str], bool] | None = None
 
+    @property
+    def on_stale_connection(self) -> bool:
+        """The request in progress went out on a connection the server may have closed before it came: a reused
+        keep-alive one, or a new one our pacing held open (`ConnectionTrace.held_open`)."""
+        return self.connection is not None and (self.connection.reused or self.connection.held_open)
+
     def time_left(self) -> float:
         return max(0.0, self.timeout - self.attempt_seconds)
 
