@@ -30,7 +30,9 @@ from tests.textpageworld import (
     TextPage,
     furniture_lines,
     paragraphs,
+    pull_quote,
     quote,
+    social_post,
     story_lines,
     text_pages,
 )
@@ -118,6 +120,22 @@ def test_every_story_line_is_stored_whole_once_in_order(page: TextPage) -> None:
     text = stored_text(page)
     assert story_faults(page, text, promised_lines(page)) == [], page.shown()
     assert repeated_or_reordered(page, text) == [], page.shown()  # on a limit's page too: its limit loses lines only
+    assert repeated_parts(page, text, bool(promised_lines(page))) == [], page.shown()
+
+
+def repeated_parts(page: TextPage, text: str, whole: bool) -> list[str]:
+    """A pull quote's sentence found other than once (at most once where a limit may lose its paragraph: `whole`
+    false), and an embedded social post's words found twice or broken (thirty-eighth pass, text)."""
+    faults = []
+    if "pull_quote" in page.furniture and (text.count(pull_quote(page)) != 1 if whole
+                                           else text.count(pull_quote(page)) > 1):
+        faults.append(f"pull quote {text.count(pull_quote(page))}x")
+    if "social" in page.furniture:
+        words = social_post(page)[0]
+        halves = words.split(". ", 1)
+        if text.count(words) > 1 or any(text.count(half) != text.count(words) for half in halves):
+            faults.append(f"social post {text.count(words)}x or broken")
+    return faults
 
 
 @GENERATED
