@@ -437,3 +437,17 @@ def test_a_french_field_label_over_a_story_of_short_paragraphs_is_not_stored() -
     paragraphs, was stored as the text's first line (the colon after its space counted as a fourth word)."""
     page = TextPage(lang="fr", sizes=(1, 1, 1), furniture=("menu", "breadcrumbs", "label"))
     assert kept_furniture(page, stored_text(page)) == [], page.shown()
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "it", "nl"])
+def test_a_split_storys_rest_goes_after_the_list_under_its_lead_in(lang: str) -> None:
+    """Shrunk from `test_every_story_line_is_stored_whole_once_in_order` under --hypothesis-seed=110 at 300 examples
+    (thirty-eighth pass): a story split over two containers, its first ending with a lead-in line, a related box and
+    an appeal (hashed classes) and the list of places under the line; the rest after a "read also" link, a social post
+    and a pull quote. trafilatura keeps the first container; `complete_story` put the rest right after the lead-in
+    line, the last line readability has too, so the list came after the rest (fixed: missing paragraphs never go
+    between a lead-in line and its list)."""
+    page = TextPage(lang=lang, sizes=(2, 1, 1), variant=1, list_at=0, lead_in=True, data_table=True, layout="split",
+                    hashed=True, inside=True,
+                    furniture=("share", "tags", "related", "appeal", "facts", "pull_quote", "social", "read_also"))
+    assert story_faults(page, stored_text(page)) == []
