@@ -172,7 +172,18 @@ def test_removing_a_part_the_text_lacks_changes_nothing(page: TextPage, data: st
               or (part in ("photo", "author") and not any(shown in text for shown in furniture_lines(page, part)))]
     if absent:
         part = data.draw(st.sampled_from(absent))
-        assert stored_text(page.without(part)) == text, f"without {part}: {page.shown()}"
+        assert without_post(page, stored_text(page.without(part))) == without_post(page, text), \
+            f"without {part}: {page.shown()}"
+
+
+def without_post(page: TextPage, text: str) -> str:
+    """The text less an embedded social post's lines: readability-lxml leaves the post out, so whether
+    `drop_unconfirmed_lines` drops it rests on the two texts' agreement, which any other part moves (seed 120 of the
+    thirty-eighth pass: a mid-story appeal kept the agreement under 0.9, and the post stayed)."""
+    if "social" not in page.furniture:
+        return text
+    words, _, handle, _ = social_post(page)
+    return "\n".join(line for line in text.split("\n") if words not in line and f"({handle})" not in line)
 
 
 @GENERATED
@@ -451,3 +462,16 @@ def test_a_split_storys_rest_goes_after_the_list_under_its_lead_in(lang: str) ->
                     hashed=True, inside=True,
                     furniture=("share", "tags", "related", "appeal", "facts", "pull_quote", "social", "read_also"))
     assert story_faults(page, stored_text(page)) == []
+
+
+def test_an_absent_appeal_taken_away_changes_nothing_but_a_social_posts_keeping() -> None:
+    """Shrunk from `test_removing_a_part_the_text_lacks_changes_nothing` under --hypothesis-seed=120 at 300 examples
+    (thirty-eighth pass): five one-sentence paragraphs, an embedded post after the first, a newsletter box inside the
+    story. readability-lxml leaves both out; with the box the two texts agree under `refine.CONFIRM_MIN_AGREEMENT` and
+    the post stays, without it the post goes as an unconfirmed line. The post may be kept or dropped (the corpora's
+    references leave embeds out); every other line is the same either way."""
+    page = TextPage(lang="en", sizes=(1, 1, 1, 1, 1), inside=True,
+                    furniture=("comments", "social", "menu", "breadcrumbs", "share", "tags", "related", "appeal"))
+    text = stored_text(page)
+    assert kept_furniture(page, text) == [] and story_faults(page, text) == []
+    assert without_post(page, stored_text(page.without("appeal"))) == without_post(page, text)
