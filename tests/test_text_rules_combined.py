@@ -490,3 +490,16 @@ def test_a_split_storys_summary_box_leaves_no_point(lang: str) -> None:
     page = TextPage(lang=lang, sizes=(2, 1, 3), subheads=(1,), layout="split",
                     furniture=("contents", "menu", "breadcrumbs", "share", "summary"))
     assert kept_furniture(page, stored_text(page)) == []
+
+
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-seventh and thirty-eighth passes, "
+                   "text; on main's code too): seed 94's class, a split story of many short paragraphs whose readers' "
+                   "comments' markup says nothing (hashed classes): stored, as on seed 94's page (traced there: the "
+                   "two texts agree too little for the unconfirmed tail to go; not traced again here)")
+def test_a_split_storys_comment_after_many_short_paragraphs_is_not_stored() -> None:
+    """Found by `test_unwanted_furniture_is_not_stored` under --hypothesis-seed=127 at 100 examples (thirty-eighth
+    pass): twelve one-sentence paragraphs and one of four, a subhead, a table of contents, a field's label, a menu,
+    breadcrumbs and readers' comments; no part of the pass's own in it."""
+    page = TextPage(lang="en", sizes=(1,) * 11 + (4, 1), subheads=(1,), layout="split", hashed=True,
+                    furniture=("contents", "label", "menu", "breadcrumbs", "comments"))
+    assert kept_furniture(page, stored_text(page)) == []
