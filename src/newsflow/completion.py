@@ -153,9 +153,11 @@ def _missing_outside(blocks: Sequence[Block], lines: list[str], known: set[str])
 
 def _past_announced_list(lines: list[str], last: int) -> int:
     """`last`, or, when a lead-in line (one that ends in a colon) is at most LEAD_IN_LOOKBACK lines up to `last` with
-    no list item after it yet, the last item of the first list after `last`: a list of few words readability leaves
-    out belongs under its lead-in, whatever trafilatura kept between them (a box's lines, which readability may have
-    too), and the rest of the story comes after it (thirty-eighth pass, text)."""
+    no list item after it yet, the last item of the list that starts at most LEAD_IN_LOOKBACK lines after `last` with
+    no other lead-in before it: a list of few words readability leaves out belongs under its lead-in, whatever
+    trafilatura kept between them (a box's lines, which readability may have too), and the rest of the story comes
+    after it (thirty-eighth pass, text). A list further down, or under its own label ("More from us:"), is not the
+    lead-in's (a link list at the container's end), and the rest stays after `last` (its review)."""
     opened = range(last, max(-1, last - LEAD_IN_LOOKBACK), -1)
     for index in opened:
         if lines[index].startswith(LIST_ITEM_MARK):
@@ -164,8 +166,13 @@ def _past_announced_list(lines: list[str], last: int) -> int:
             break
     else:
         return last
-    items = [index for index in range(last + 1, len(lines)) if lines[index].startswith(LIST_ITEM_MARK)]
-    end = items[0] if items else last
+    for end in range(last + 1, min(len(lines), last + 1 + LEAD_IN_LOOKBACK)):
+        if lines[end].startswith(LIST_ITEM_MARK):
+            break
+        if lines[end].rstrip().endswith(LEAD_IN_ENDS):
+            return last
+    else:
+        return last
     while end + 1 < len(lines) and lines[end + 1].startswith(LIST_ITEM_MARK):
         end += 1
     return end
