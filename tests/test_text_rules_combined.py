@@ -126,7 +126,8 @@ def test_every_story_line_is_stored_whole_once_in_order(page: TextPage) -> None:
 
 def repeated_parts(page: TextPage, text: str, whole: bool) -> list[str]:
     """A pull quote's sentence found other than once (at most once where a limit may lose its paragraph: `whole`
-    false), and an embedded social post's words found twice or broken (thirty-eighth pass, text)."""
+    false), and an embedded social post's words found twice or broken, or its author's line without them (thirty-eighth
+    pass, text)."""
     faults = []
     if "pull_quote" in page.furniture and (text.count(pull_quote(page)) != 1 if whole
                                            else text.count(pull_quote(page)) > 1):
@@ -136,6 +137,8 @@ def repeated_parts(page: TextPage, text: str, whole: bool) -> list[str]:
         halves = words.split(". ", 1)
         if text.count(words) > 1 or any(text.count(half) != text.count(words) for half in halves):
             faults.append(f"social post {text.count(words)}x or broken")
+        if words not in text and social_post(page)[2] in text:  # dropped, its author's line left alone (review)
+            faults.append("social post's author line without the post")
     return faults
 
 
