@@ -511,3 +511,11 @@ def test_a_split_storys_comment_after_many_short_paragraphs_is_not_stored() -> N
                     furniture=("contents", "label", "menu", "breadcrumbs", "comments"))
     assert kept_furniture(page, stored_text(page)) == []
 
+
+@pytest.mark.parametrize("sizes", [(3,), (2, 2)])
+def test_a_pull_quote_on_a_story_of_one_or_two_paragraphs(sizes: tuple[int, ...]) -> None:
+    """The generator's pull quote after the story's middle paragraph repeats the next paragraph's first sentence; on a
+    hand-written page of one or two paragraphs there is no next one (review: an IndexError): it repeats the first's."""
+    page = TextPage(lang="en", sizes=sizes, variant=1, furniture=("pull_quote",))
+    text = stored_text(page)
+    assert text.count(pull_quote(page)) == 1 and story_faults(page, text) == []

@@ -154,8 +154,9 @@ def pull_quote_at(page: TextPage) -> int:
 
 def pull_quote(page: TextPage) -> str:
     """The story's sentence a pull quote repeats: the first paragraph's first (said before the quote) or the next
-    paragraph's (said after it), by the page's variant."""
-    source = 0 if page.variant % 2 == 0 else pull_quote_at(page) + 1
+    paragraph's (said after it), by the page's variant; the first's where there is no next paragraph."""
+    after = pull_quote_at(page) + 1
+    source = after if page.variant % 2 == 1 and after < len(page.sizes) else 0
     return paragraph_sentences(page)[source][0]
 
 
