@@ -119,3 +119,44 @@ def test_the_start_of_the_story_goes_before_the_text_s_first_shared_line() -> No
     text = "\n".join(["Photo: Harbour Gazette", *REST])
     completed = complete_story(text, _blocks(*START, *REST))
     assert completed.split("\n") == ["Photo: Harbour Gazette", *START, *REST]
+
+
+QUOTED = "In a statement on Friday evening, the port authority said:"
+SAID = "We will keep the harbour open to pedestrians for as long as the repairs take, whatever the weather."
+RELATED = ("- Ferry fares", "- New lights")
+BEFORE = (*START, "Shops along the quay fear that fewer people will walk past their windows while the bridge "
+          "stays closed to traffic.", "The council has asked the port authority to publish a weekly report on "
+          "the progress of the repairs and the ferry.")
+LONG_REST = (*REST, "A public meeting about the detours for buses and delivery vans will be held at the town hall in "
+             "April.", "The repairs are expected to cost about four million euros, most of it paid from the port's "
+             "own reserves.")
+
+
+def test_a_colon_line_over_a_quote_does_not_move_the_rest_past_a_later_link_list() -> None:
+    """A story line ending in a colon (a quote's intro, answered by the quote below it) near the last shared line, and
+    a list trafilatura kept at its container's end under its own label: the rest goes after the last shared line, not
+    after that list (review of the thirty-eighth pass: `_past_announced_list` took the first list anywhere after it)."""
+    text = "\n".join([*BEFORE, QUOTED, SAID, "More from us:", *RELATED])
+    lines = complete_story(text, _blocks(*BEFORE, QUOTED, SAID, *LONG_REST)).split("\n")
+    at = lines.index(SAID) + 1
+    assert lines[at:at + len(LONG_REST)] == list(LONG_REST)
+
+
+def test_a_lead_in_does_not_take_a_list_far_below_the_last_shared_line() -> None:
+    """A lead-in line's list is right under it (past a box's few lines): a list many lines below the last shared line,
+    after other lines trafilatura kept, is not the lead-in's, and the rest goes after the last shared line."""
+    lead_in = "The ferry will stop at these piers:"
+    boxed = ["Newsletter", "Sign up", "Follow us", "Contact"]
+    text = "\n".join([*BEFORE, lead_in, *boxed, *RELATED])
+    lines = complete_story(text, _blocks(*BEFORE, lead_in, *LONG_REST)).split("\n")
+    at = lines.index(lead_in) + 1
+    assert lines[at:at + len(LONG_REST)] == list(LONG_REST)
+
+
+def test_the_rest_goes_after_the_list_under_a_lead_in_past_a_box() -> None:
+    """The thirty-eighth pass's case, exact: a lead-in, a box's line readability shares, the lead-in's list of short
+    items readability leaves out; the rest goes after the list."""
+    places = ["- Leeds", "- York", "- Hull"]
+    text = "\n".join([*BEFORE, "The ferry will stop at these piers:", "Related stories", BOX, *places])
+    lines = complete_story(text, _blocks(*BEFORE, "The ferry will stop at these piers:", BOX, *LONG_REST)).split("\n")
+    assert lines[-4:] == list(LONG_REST) and lines[-7:-4] == places

@@ -30,8 +30,11 @@ from tests.textpageworld import (
     TextPage,
     furniture_lines,
     paragraphs,
+    pull_quote,
     quote,
+    social_post,
     story_lines,
+    summary_lines,
     text_pages,
 )
 
@@ -118,6 +121,25 @@ def test_every_story_line_is_stored_whole_once_in_order(page: TextPage) -> None:
     text = stored_text(page)
     assert story_faults(page, text, promised_lines(page)) == [], page.shown()
     assert repeated_or_reordered(page, text) == [], page.shown()  # on a limit's page too: its limit loses lines only
+    assert repeated_parts(page, text, bool(promised_lines(page))) == [], page.shown()
+
+
+def repeated_parts(page: TextPage, text: str, whole: bool) -> list[str]:
+    """A pull quote's sentence found other than once (at most once where a limit may lose its paragraph: `whole`
+    false), and an embedded social post's words found twice or broken, or its author's line without them (thirty-eighth
+    pass, text)."""
+    faults = []
+    if "pull_quote" in page.furniture and (text.count(pull_quote(page)) != 1 if whole
+                                           else text.count(pull_quote(page)) > 1):
+        faults.append(f"pull quote {text.count(pull_quote(page))}x")
+    if "social" in page.furniture:
+        words = social_post(page)[0]
+        halves = words.split(". ", 1)
+        if text.count(words) > 1 or any(text.count(half) != text.count(words) for half in halves):
+            faults.append(f"social post {text.count(words)}x or broken")
+        if words not in text and social_post(page)[2] in text:  # dropped, its author's line left alone (review)
+            faults.append("social post's author line without the post")
+    return faults
 
 
 @GENERATED
@@ -136,7 +158,10 @@ def test_unwanted_furniture_is_not_stored(page: TextPage) -> None:
             parts = tuple(part for part in parts if part != "facts")  # lines, not over them (seed 80)
     if "tiny_split" in limits(page):
         parts = tuple(part for part in parts if part != "comments")
-    assert kept_furniture(page, stored_text(page), parts) == [], page.shown()
+    faults = kept_furniture(page, stored_text(page), parts)
+    if "split" in limits(page):  # a split story's summary box may leave its last point alone, and only that (a limit,
+        faults = [fault for fault in faults if fault != f"summary: {summary_lines(page)[-1]}"]  # thirty-eighth pass)
+    assert faults == [], page.shown()
 
 
 @GENERATED
@@ -154,7 +179,20 @@ def test_removing_a_part_the_text_lacks_changes_nothing(page: TextPage, data: st
               or (part in ("photo", "author") and not any(shown in text for shown in furniture_lines(page, part)))]
     if absent:
         part = data.draw(st.sampled_from(absent))
-        assert stored_text(page.without(part)) == text, f"without {part}: {page.shown()}"
+        assert without_post(page, stored_text(page.without(part))) == without_post(page, text), \
+            f"without {part}: {page.shown()}"
+
+
+def without_post(page: TextPage, text: str) -> str:
+    """The text less an embedded social post's lines: readability-lxml leaves the post out, so whether
+    `drop_unconfirmed_lines` drops it rests on the two texts' agreement, which any other part moves (seed 120 of the
+    thirty-eighth pass: a mid-story appeal kept the agreement under 0.9, and the post stayed). Only the post's own
+    lines go: a story line the post ran into is still compared (review)."""
+    if "social" not in page.furniture:
+        return text
+    words, name, handle, day = social_post(page)
+    author = f"\u2014 {name} ({handle}) {day}"
+    return "\n".join(line for line in text.split("\n") if line not in (words, author, f"{words} {author}"))
 
 
 @GENERATED
@@ -419,3 +457,65 @@ def test_a_french_field_label_over_a_story_of_short_paragraphs_is_not_stored() -
     paragraphs, was stored as the text's first line (the colon after its space counted as a fourth word)."""
     page = TextPage(lang="fr", sizes=(1, 1, 1), furniture=("menu", "breadcrumbs", "label"))
     assert kept_furniture(page, stored_text(page)) == [], page.shown()
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "it", "nl"])
+def test_a_split_storys_rest_goes_after_the_list_under_its_lead_in(lang: str) -> None:
+    """Shrunk from `test_every_story_line_is_stored_whole_once_in_order` under --hypothesis-seed=110 at 300 examples
+    (thirty-eighth pass): a story split over two containers, its first ending with a lead-in line, a related box and
+    an appeal (hashed classes) and the list of places under the line; the rest after a "read also" link, a social post
+    and a pull quote. trafilatura keeps the first container; `complete_story` put the rest right after the lead-in
+    line, the last line readability has too, so the list came after the rest (fixed: missing paragraphs never go
+    between a lead-in line and its list)."""
+    page = TextPage(lang=lang, sizes=(2, 1, 1), variant=1, list_at=0, lead_in=True, data_table=True, layout="split",
+                    hashed=True, inside=True,
+                    furniture=("share", "tags", "related", "appeal", "facts", "pull_quote", "social", "read_also"))
+    assert story_faults(page, stored_text(page)) == []
+
+
+def test_an_absent_appeal_taken_away_changes_nothing_but_a_social_posts_keeping() -> None:
+    """Shrunk from `test_removing_a_part_the_text_lacks_changes_nothing` under --hypothesis-seed=120 at 300 examples
+    (thirty-eighth pass): five one-sentence paragraphs, an embedded post after the first, a newsletter box inside the
+    story. readability-lxml leaves both out; with the box the two texts agree under `refine.CONFIRM_MIN_AGREEMENT` and
+    the post stays, without it the post goes as an unconfirmed line. The post may be kept or dropped (the corpora's
+    references leave embeds out); every other line is the same either way."""
+    page = TextPage(lang="en", sizes=(1, 1, 1, 1, 1), inside=True,
+                    furniture=("comments", "social", "menu", "breadcrumbs", "share", "tags", "related", "appeal"))
+    text = stored_text(page)
+    assert kept_furniture(page, text) == [] and story_faults(page, text) == []
+    assert without_post(page, stored_text(page.without("appeal"))) == without_post(page, text)
+
+
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-eighth pass, text; on main's code "
+                   "too): a story split over two containers under a summary box the page marks as one, a table of "
+                   "contents between them: trafilatura's text opens with the box's last point alone, without its label "
+                   "and the other points, so `drop_summary_box` (a label over two items or more) does not see a box")
+@pytest.mark.parametrize("lang", ["de", "fr", "es", "it", "nl"])
+def test_a_split_storys_summary_box_leaves_no_point(lang: str) -> None:
+    """Found by the CI profile's draws once the generator drew the thirty-eighth pass's parts (the draws moved):
+    `test_unwanted_furniture_is_not_stored`, shrunk by hand; en passes."""
+    page = TextPage(lang=lang, sizes=(2, 1, 3), subheads=(1,), layout="split",
+                    furniture=("contents", "menu", "breadcrumbs", "share", "summary"))
+    assert kept_furniture(page, stored_text(page)) == []
+
+
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-seventh and thirty-eighth passes, "
+                   "text; on main's code too): seed 94's class, a split story of many short paragraphs whose readers' "
+                   "comments' markup says nothing (hashed classes): stored, as on seed 94's page (traced there: the "
+                   "two texts agree too little for the unconfirmed tail to go; not traced again here)")
+def test_a_split_storys_comment_after_many_short_paragraphs_is_not_stored() -> None:
+    """Found by `test_unwanted_furniture_is_not_stored` under --hypothesis-seed=127 at 100 examples (thirty-eighth
+    pass): twelve one-sentence paragraphs and one of four, a subhead, a table of contents, a field's label, a menu,
+    breadcrumbs and readers' comments; no part of the pass's own in it."""
+    page = TextPage(lang="en", sizes=(1,) * 11 + (4, 1), subheads=(1,), layout="split", hashed=True,
+                    furniture=("contents", "label", "menu", "breadcrumbs", "comments"))
+    assert kept_furniture(page, stored_text(page)) == []
+
+
+@pytest.mark.parametrize("sizes", [(3,), (2, 2)])
+def test_a_pull_quote_on_a_story_of_one_or_two_paragraphs(sizes: tuple[int, ...]) -> None:
+    """The generator's pull quote after the story's middle paragraph repeats the next paragraph's first sentence; on a
+    hand-written page of one or two paragraphs there is no next one (review: an IndexError): it repeats the first's."""
+    page = TextPage(lang="en", sizes=sizes, variant=1, furniture=("pull_quote",))
+    text = stored_text(page)
+    assert text.count(pull_quote(page)) == 1 and story_faults(page, text) == []

@@ -7,19 +7,34 @@ from __future__ import annotations
 import re
 import zlib
 
-from tests.textpagewords import FIELD_LABELS, HEADLINES, LAST_LINES, STANDFIRSTS, SUBHEADS, SUMMARY_CLASSES, WORDS
+from tests.textpagewords import (
+    FIELD_LABELS,
+    HEADLINES,
+    LAST_LINES,
+    PULL_QUOTE_CLASSES,
+    STANDFIRSTS,
+    SUBHEADS,
+    SUMMARY_CLASSES,
+    WORDS,
+)
 from tests.textpageworld import (
     AFTER_STORY,
     BODY_CLASSES,
     CRUMB,
     TextPage,
     data_rows,
+    editor_note,
     fact_rows,
     furniture_lines,
     lead_in,
     list_items,
     paragraphs,
+    pull_quote,
+    pull_quote_at,
     quote,
+    read_also,
+    social_post,
+    social_post_at,
     table_columns,
 )
 
@@ -72,8 +87,15 @@ def _blocks(page: TextPage, has: set[str]) -> list[str]:
             blocks.append(f"<blockquote><p>{quote(page)}</p></blockquote>")
         if position == 1 and "ad" in has:
             blocks.append(_part(page, "ad"))
+        if position == 0 and "read_also" in has:
+            blocks.append(_part(page, "read_also"))
+        if position == social_post_at(page) and "social" in has:
+            blocks.append(_part(page, "social"))
+        if position == pull_quote_at(page) and "pull_quote" in has:
+            blocks.append(_part(page, "pull_quote"))
     if page.last_line is not None:
         blocks.append(f"<p>{LAST_LINES[page.lang][page.last_line]}</p>")
+    blocks += [_part(page, "note")] if "note" in has else []
     if page.inside:  # a related box and an appeal mid-story, the other blocks at the container's end
         middle = [_part(page, kind) for kind in page.furniture if kind in ("related", "appeal")]
         blocks[min(len(blocks), 4):min(len(blocks), 4)] = middle
@@ -162,9 +184,35 @@ def _named_part(page: TextPage, kind: str) -> str:
         return _table(fact_rows(page), "fact-box", table_columns(page, facts=True))
     if kind == "summary":
         return _summary_box(page, texts)
+    if kind in ("pull_quote", "read_also", "note", "social"):
+        return _in_story_part(page, kind)
     if kind == "ad":
         return f'<div class="ad-slot"><span class="ad-label">{texts[0]}</span><div class="ad-unit"></div></div>'
     raise ValueError(kind)
+
+
+def _in_story_part(page: TextPage, kind: str) -> str:
+    """A part among the story's paragraphs (thirty-eighth pass, text), in one of two forms by the page's variant: a
+    pull quote (an `<aside>` or a `<figure>` round a `<blockquote>`), a "read also" link (a label in bold before the
+    link, or the label inside the link after a bar), an embedded social post (a `<blockquote>` of the post and its
+    author's line, alone or in a `<figure>`) and an editor's note (in italics, or a `<div>` round a `<p>`)."""
+    form = page.variant % 2
+    if kind == "pull_quote":
+        name = PULL_QUOTE_CLASSES[page.variant % len(PULL_QUOTE_CLASSES)]
+        inner = f"<blockquote><p>{pull_quote(page)}</p></blockquote>"
+        return (f'<aside class="{name}">{inner}</aside>', f'<figure class="{name}">{inner}</figure>')[form]
+    if kind == "read_also":
+        label, headline = read_also(page)
+        return (f'<p class="read-also"><strong>{label}:</strong> <a href="/news/other-story">{headline}</a></p>',
+                f'<p class="read-also"><a href="/news/other-story">{label} | {headline}</a></p>')[form]
+    if kind == "social":
+        words, name, handle, day = social_post(page)
+        post = (f'<blockquote class="twitter-tweet"><p lang="{page.lang}" dir="ltr">{words}</p>&mdash; {name} '
+                f'({handle}) <a href="https://x.example/{handle[1:]}/status/1">{day}</a></blockquote>')
+        return (post, f'<figure class="embed embed--social">{post}</figure>')[form]
+    label, text = editor_note(page)
+    return (f'<p class="editors-note"><em><strong>{label}</strong> {text}</em></p>',
+            f'<div class="correction-note"><p><b>{label}</b> {text}</p></div>')[form]
 
 
 def _summary_box(page: TextPage, texts: list[str]) -> str:

@@ -334,3 +334,38 @@ SUMMARY_BOXES = {  # a summary box above the story: a label over the story's poi
 }
 SUMMARY_CLASSES = ("article-summary", "tldr-box", "story__summary")
 """How a template names its summary box (`newsflow.summarybox._SUMMARY_MARK`: "summary", "tldr")."""
+READ_ALSO = {  # an inline link to another story between the story's paragraphs (thirty-eighth pass, text)
+    "en": "Read also", "de": "Lesen Sie auch", "fr": "Lire aussi", "es": "Lea también", "it": "Leggi anche",
+    "nl": "Lees ook",
+}
+EDITOR_NOTES = {  # an editor's note or a correction after the story: the reader's, kept (thirty-eighth pass, text)
+    "en": ("Correction:", "An earlier version of this story gave the number of new routes as {n}; the council "
+           "approved four."),
+    "de": ("Korrektur:", "In einer früheren Version dieses Artikels hieß es, der Rat habe {n} neue Linien "
+           "beschlossen; es sind vier."),
+    "fr": ("Rectificatif :", "Une version précédente de cet article indiquait {n} nouvelles lignes ; le conseil "
+           "en a adopté quatre."),
+    "es": ("Fe de errores:", "Una versión anterior de esta noticia daba {n} nuevas líneas; el ayuntamiento "
+           "aprobó cuatro."),
+    "it": ("Rettifica:", "Una versione precedente di questo articolo indicava {n} nuove linee; il consiglio ne ha "
+           "approvate quattro."),
+    "nl": ("Correctie:", "In een eerdere versie van dit artikel stond dat de raad {n} nieuwe lijnen goedkeurde; het "
+           "zijn er vier."),
+}
+PULL_QUOTE_CLASSES = ("pull-quote", "pullquote", "article__quote--pull")
+"""How a template names a pull quote: a sentence of the story repeated large in its middle (thirty-eighth pass)."""
+SOCIAL_POSTS = {  # an embedded social post the story quotes: the post, its author and handle, its day (thirty-eighth
+    # pass, text: the post is what the story quotes, so the reader wants its words)
+    "en": ("From Monday the night buses stop at the hospital every {n} minutes. Timetables are online now.",
+           "Town Transport", "@towntransport", "March 12, 2026"),
+    "de": ("Ab Montag halten die Nachtbusse alle {n} Minuten am Krankenhaus. Die Fahrpläne sind jetzt online.",
+           "Stadtverkehr", "@stadtverkehr", "12. März 2026"),
+    "fr": ("Dès lundi, les bus de nuit desservent l'hôpital toutes les {n} minutes. Les horaires sont en ligne.",
+           "Transports de la Ville", "@transportsville", "12 mars 2026"),
+    "es": ("Desde el lunes los autobuses nocturnos paran en el hospital cada {n} minutos. Los horarios ya están en "
+           "la web.", "Transporte Municipal", "@transportemuni", "12 de marzo de 2026"),
+    "it": ("Da lunedì gli autobus notturni fermano all'ospedale ogni {n} minuti. Gli orari sono già online.",
+           "Trasporti Comunali", "@trasporticomune", "12 marzo 2026"),
+    "nl": ("Vanaf maandag stoppen de nachtbussen elke {n} minuten bij het ziekenhuis. De dienstregeling staat online.",
+           "Stadsvervoer", "@stadsvervoer", "12 maart 2026"),
+}

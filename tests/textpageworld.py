@@ -36,6 +36,7 @@ from tests.textpagewords import (
     CLAUSES,
     COMMENTS,
     DATA_TABLES,
+    EDITOR_NOTES,
     EVENT_BOXES,
     EVENT_TIME_LABELS,
     EVENT_TIMES,
@@ -48,8 +49,10 @@ from tests.textpagewords import (
     MENTIONS,
     PLACES,
     QUOTES,
+    READ_ALSO,
     REDUCED,
     SHARES,
+    SOCIAL_POSTS,
     STANDFIRSTS,
     SUBHEADS,
     SUBJECTS,
@@ -71,12 +74,17 @@ MAX_SENTENCES = 16
 the rules that ask whether a paragraph is in the text already count shared words (`continuation.LineIndex`)."""
 CRUMB = " \u203a "  # a breadcrumb's separator
 FURNITURE = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "photo",
-             "author", "contents", "continue", "ad", "most_read", "label", "facts", "summary")
+             "author", "contents", "continue", "ad", "most_read", "label", "facts", "summary", "pull_quote",
+             "read_also", "note", "social")
 UNWANTED = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "continue",
-            "ad", "most_read", "label", "facts", "summary")
+            "ad", "most_read", "label", "facts", "summary", "read_also")
 """Parts a reader never wants in the story's text. A photo's caption and credit and an author's box may be kept or
 dropped (the fifteenth and seventeenth passes drop them when the page names them so); a table of contents's link
-texts are the subheads', so it is checked by the story's lines being there once."""
+texts are the subheads', so it is checked by the story's lines being there once. A pull quote repeats a sentence of
+the story (checked by that sentence being in the text once, `pull_quote`); an editor's note is the story's own last
+line (`story_lines`). An embedded social post's words may be kept (the story quotes them) or dropped (the corpora's
+references leave embeds out, and the second pass's unconfirmed lines drop them, measured): never twice, never
+broken (thirty-eighth pass, text)."""
 AFTER_STORY = ("tags", "share", "author", "related", "appeal", "comments")
 """Sibling blocks after the story, in the page's order (shuffled by the fourth invariant)."""
 
@@ -121,17 +129,57 @@ def _sentence(page: TextPage, index: int) -> str:
     return f"{subject} {verb} {clause.format(n=number)}."
 
 
-def paragraphs(page: TextPage) -> list[str]:
-    """The story's paragraphs as a reader sees them."""
-    texts, start = [], 0
+def paragraph_sentences(page: TextPage) -> list[list[str]]:
+    """Each of the story's paragraphs as its sentences."""
+    sentences, start = [], 0
     for position, size in enumerate(page.sizes):
         if position == page.mention_at:
             mention = MENTIONS[page.lang][page.variant % 2].format(n=900 + position)
-            texts.append(" ".join([mention] + [_sentence(page, start + k) for k in range(size - 1)]))
+            sentences.append([mention] + [_sentence(page, start + k) for k in range(size - 1)])
         else:
-            texts.append(" ".join(_sentence(page, start + k) for k in range(size)))
+            sentences.append([_sentence(page, start + k) for k in range(size)])
         start += size
-    return texts
+    return sentences
+
+
+def paragraphs(page: TextPage) -> list[str]:
+    """The story's paragraphs as a reader sees them."""
+    return [" ".join(sentences) for sentences in paragraph_sentences(page)]
+
+
+def pull_quote_at(page: TextPage) -> int:
+    """The paragraph a pull quote follows: the story's middle (never its last)."""
+    return len(page.sizes) // 2
+
+
+def pull_quote(page: TextPage) -> str:
+    """The story's sentence a pull quote repeats: the first paragraph's first (said before the quote) or the next
+    paragraph's (said after it), by the page's variant; the first's where there is no next paragraph."""
+    after = pull_quote_at(page) + 1
+    source = after if page.variant % 2 == 1 and after < len(page.sizes) else 0
+    return paragraph_sentences(page)[source][0]
+
+
+def read_also(page: TextPage) -> tuple[str, str]:
+    """An inline "read also" link's label and the other story's headline."""
+    return READ_ALSO[page.lang], TEASERS[page.lang][page.variant % len(TEASERS[page.lang])]
+
+
+def social_post_at(page: TextPage) -> int:
+    """The paragraph an embedded social post follows: the first."""
+    return 0
+
+
+def social_post(page: TextPage) -> tuple[str, str, str, str]:
+    """An embedded social post's words, its author's name and handle, and its day."""
+    words, name, handle, day = SOCIAL_POSTS[page.lang]
+    return words.format(n=10 + page.variant % 20), name, handle, day
+
+
+def editor_note(page: TextPage) -> tuple[str, str]:
+    """An editor's note after the story: its label ("Correction:") and its sentence."""
+    label, text = EDITOR_NOTES[page.lang]
+    return label, text.format(n=5 + page.variant % 4)
 
 
 def list_items(page: TextPage) -> list[str]:
@@ -166,6 +214,8 @@ def story_lines(page: TextPage) -> list[str]:
             lines.append(quote(page))
     if page.last_line is not None:
         lines.append(LAST_LINES[page.lang][page.last_line])
+    if "note" in page.furniture:
+        lines.append(" ".join(editor_note(page)))
     return lines
 
 
@@ -192,6 +242,10 @@ def furniture_lines(page: TextPage, part: str) -> list[str]:
         "label": [FIELD_LABELS[page.lang]],
         "facts": [table_line(page, row, table_columns(page, facts=True)) for row in fact_rows(page)],
         "summary": summary_lines(page),
+        "pull_quote": [pull_quote(page)],
+        "read_also": [read_also(page)[1], read_also(page)[0]],
+        "note": [" ".join(editor_note(page))],
+        "social": [social_post(page)[0]],
     }[part]
 
 

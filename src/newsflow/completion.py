@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsflow.continuation import LineIndex, is_worded_list, merged_lines
+from newsflow.leadins import LEAD_IN_ENDS, LIST_ITEM_MARK
 from newsflow.readabilityblocks import block_elements
 from newsflow.text import PARAGRAPH_SEPARATOR, normalize_text, word_tokens
 
@@ -59,6 +60,9 @@ SHARED_MIN_COVERED = 0.8
 NEW_MAX_KNOWN = 0.8
 """A missing paragraph also has under this share of its words anywhere in the text."""
 HEADING_MAX_WORDS = 12
+LEAD_IN_LOOKBACK = 3
+"""The rest goes after the list under a lead-in line this many lines or fewer up to the last shared one
+(`_past_announced_list`)."""
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 
 
@@ -143,7 +147,35 @@ def _missing_outside(blocks: Sequence[Block], lines: list[str], known: set[str])
             heading = None
     if first is None:
         return []
-    return [(first - 1, paragraph) for paragraph in before] + [(last, paragraph) for paragraph in after]
+    end = _past_announced_list(lines, last)
+    return [(first - 1, paragraph) for paragraph in before] + [(end, paragraph) for paragraph in after]
+
+
+def _past_announced_list(lines: list[str], last: int) -> int:
+    """`last`, or, when a lead-in line (one that ends in a colon) is at most LEAD_IN_LOOKBACK lines up to `last` with
+    no list item after it yet, the last item of the list that starts at most LEAD_IN_LOOKBACK lines after `last` with
+    no other lead-in before it: a list of few words readability leaves out belongs under its lead-in, whatever
+    trafilatura kept between them (a box's lines, which readability may have too), and the rest of the story comes
+    after it (thirty-eighth pass, text). A list further down, or under its own label ("More from us:"), is not the
+    lead-in's (a link list at the container's end), and the rest stays after `last` (its review)."""
+    opened = range(last, max(-1, last - LEAD_IN_LOOKBACK), -1)
+    for index in opened:
+        if lines[index].startswith(LIST_ITEM_MARK):
+            return last
+        if lines[index].rstrip().endswith(LEAD_IN_ENDS):
+            break
+    else:
+        return last
+    for end in range(last + 1, min(len(lines), last + 1 + LEAD_IN_LOOKBACK)):
+        if lines[end].startswith(LIST_ITEM_MARK):
+            break
+        if lines[end].rstrip().endswith(LEAD_IN_ENDS):
+            return last
+    else:
+        return last
+    while end + 1 < len(lines) and lines[end + 1].startswith(LIST_ITEM_MARK):
+        end += 1
+    return end
 
 
 def _is_missing_prose(block: Block, covered: float, known: set[str]) -> bool:
