@@ -1,0 +1,44 @@
+"""The thirty-eighth pass on publication dates (docs/extraction.md, "Thirty-eighth pass, dates"): the parts real news
+pages carry that the first grammar did not draw (`tests.datepageworld.PARTS_38`: other stories' lists with their
+days above and inside the story, readers' comments above it, a live blog's entries, an update stamp before the
+"published" label, an event's day in the headline, a link near the top to a date-stamped URL of another day), drawn
+with the first grammar's parts and checked against invariants 1-3 of `tests/test_date_rules_combined.py`. The
+shrunk failures follow as plain examples."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.datepageworld import DISTRACTORS, PARTS_38, STORY_WAYS, DatePage, date_pages
+from tests.test_date_rules_combined import GENERATED, NEVER_READ, day_of, documented_day
+
+KINDS = DISTRACTORS + PARTS_38
+NEVER_READ_38 = NEVER_READ + tuple(kind for kind in PARTS_38 if kind != "update_lead")
+
+
+@GENERATED
+@given(date_pages(ways=STORY_WAYS, kinds=KINDS))
+def test_a_page_that_states_its_day_is_stored_with_it_beside_the_new_parts(page: DatePage) -> None:
+    """Invariant 1 with the new parts: the story states its day; the stored day is the story's (or the documented
+    one)."""
+    assert day_of(page) == documented_day(page), page.shown()
+
+
+@GENERATED
+@given(date_pages(ways=STORY_WAYS, kinds=KINDS), st.data())
+def test_a_new_part_that_is_never_read_changes_nothing(page: DatePage, data: st.DataObject) -> None:
+    """Invariant 2 with the new parts, on pages that state their day: taking away a part never read leaves the
+    day."""
+    kinds = [kind for kind, _ in page.distractors if kind in NEVER_READ_38]
+    if kinds:
+        kind = data.draw(st.sampled_from(kinds))
+        assert day_of(page) == day_of(page.without(kind)), f"without {kind}: {page.shown()}"
+
+
+@GENERATED
+@given(date_pages(ways=STORY_WAYS, kinds=KINDS))
+def test_a_new_parts_day_is_never_stored_when_the_story_states_its_own(page: DatePage) -> None:
+    """Invariant 3 with the new parts: the stored day is never a part's day (a teaser's, an entry's) while the story
+    states its own."""
+    assert day_of(page) not in page.distractor_days() - {documented_day(page)}, page.shown()
