@@ -134,7 +134,7 @@ def render(page: DatePage) -> tuple[str, str]:
     head = _head(page, parts)
     story = [f"<p>{PARAGRAPHS[page.lang].format(n=n + 1)}</p>" for n in range(page.paragraphs)]
     if "headline_event" in parts:
-        story[0] = f"<p>{_event_sentence(page, parts['headline_event'])}</p>" + story[0]
+        story[0] = story[0].replace("<p>", f"<p>{_event_sentence(page, parts['headline_event'])} ", 1)
     story.insert(min(2, len(story)), _inside(page, parts))
     article = (f'<article class="post"><h1>{_headline(page, parts)}</h1>{_byline(page, parts)}'
                f'{_caption(page, parts)}' + "".join(story) + _event(page, parts) + _labelled(page) + "</article>")
@@ -184,14 +184,16 @@ def _byline(page: DatePage, parts: dict[str, date]) -> str:
             when = printed(page.day + timedelta(days=1), page.lang, page.style)
     elif "age" in page.ways:
         when = AGES[page.lang].format(n=(FETCH_DAY - page.day).days)
+    lead = ""
     if "update_lead" in parts:  # "Updated <later day> · Published on <the story's day>", the update first
-        lead = f"{UPDATES[page.lang]} {printed(parts['update_lead'], page.lang, page.style)} · "
-        when = lead + (f"{LABELS[page.lang]} {when}" if when and "age" not in page.ways else when)
+        stamped = printed(parts["update_lead"], page.lang, page.style)
+        lead = f'<span class="updated">{UPDATES[page.lang]} {stamped} ·</span> '
+        when = f"{LABELS[page.lang]} {when}" if when and "age" not in page.ways else when
     update = ""
     if "update_printed" in parts:
         stamped = printed(parts["update_printed"], page.lang, page.style)
         update = f' <span class="updated">{UPDATES[page.lang]} {stamped}</span>'
-    return (f'<div class="byline"><span class="author">{_author(page)}</span> <span class="when">{when}</span>'
+    return (f'<div class="byline"><span class="author">{_author(page)}</span> {lead}<span class="when">{when}</span>'
             f"{update}</div>")
 
 

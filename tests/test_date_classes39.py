@@ -3,12 +3,12 @@ generated pages of `tests/datepageworld.PARTS_38` found, each as a class, with g
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from tests.date_batch20 import stored_day
-from tests.datepageworld import LANGS, DatePage, render
+from tests.datepageworld import FETCH_DAY, LANGS, DatePage, render
 
 URL_PAGE = "https://www.example.org/2025/01/01/council-school-budget.html"
 
@@ -56,7 +56,80 @@ def test_a_byline_written_as_a_list_is_still_read(byline: str) -> None:
     not a list of other stories), beside a later modification."""
     paragraphs = "".join(f"<p>The council met and approved item {n} of the budget for the city's schools, roads "
                          "and library this week.</p>" for n in range(4))
-    html = ('<html lang="en"><head><title>Council approves the budget | Example</title><meta property="article:modified_time" '
-            'content="2026-12-01T09:00:00+01:00"></head><body><main><article><h1>Council approves the budget</h1>'
+    html = ('<html lang="en"><head><title>Council approves the budget | Example</title>'
+            '<meta property="article:modified_time" content="2026-12-01T09:00:00+01:00"></head>'
+            '<body><main><article><h1>Council approves the budget</h1>'
             f"{byline}{paragraphs}</article></main></body></html>")
     assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("style", [0, 1])
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("way", ["age", "self_link"])
+def test_another_storys_date_stamped_link_above_the_headline_does_not_date_the_page(
+        lang: str, style: int, way: str) -> None:
+    """Shrunk (sweep of `PARTS_38`): the story states only its age ("4 days ago") or a sentence about itself, and a
+    "Breaking" link above the headline goes to /2026/11/25/storm-closes-roads.html: htmldate read the link's day
+    and it was stored. A day only another page's address names, printed nowhere, is another story's
+    (`pagedates._linked_only`)."""
+    day = FETCH_DAY - timedelta(days=4)
+    for linked in (date(2026, 11, 25), date(2026, 12, 3)):
+        page = DatePage(day=day, lang=lang, style=style, paragraphs=3, ways=frozenset({way}),
+                        distractors=(("top_link", linked),))
+        assert stored_day(*render(page)) == day, page.shown()
+
+
+def test_a_link_to_the_days_archive_beside_its_printed_day_still_dates_the_page() -> None:
+    """Guard: a day a link's address names and the page prints ("<a href=/2026/11/25/>25 November 2026</a>", a
+    WordPress theme's day archive) is the page's."""
+    body = ('<article><h1>Council approves the budget</h1><div class="entry-meta"><a href="/2026/11/25/">'
+            "25 November 2026</a></div>" + "".join(f"<p>The council met and approved item {n} of the budget for "
+                                                  "the city's schools, roads and library this week.</p>"
+                                                  for n in range(4)) + "</article>")
+    html = (f'<html lang="en"><head><title>Council approves the budget | Example</title></head><body>{body}'
+            "</body></html>")
+    assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 25)
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "it", "nl", "de"])
+@pytest.mark.parametrize("way", ["age", "self_link"])
+def test_an_events_slashed_day_in_the_first_sentence_is_not_the_storys(lang: str, way: str) -> None:
+    """Shrunk (sweep): "Vote le 5 décembre : …" in the headline and "Le vote du 05/12/2026 décidera du plan." opening
+    the first paragraph, on a page that states only its age or a sentence about itself: htmldate read the
+    sentence's slashed day; `pagedates.told_in_prose_only` read a sentence's day with month names and unambiguous
+    numbers only, so "05/12/2026" was not known as the event's. Now read in the page's order."""
+    day = FETCH_DAY - timedelta(days=4) if way == "age" else date(2026, 6, 30)
+    page = DatePage(day=day, lang=lang, style=1, paragraphs=3, ways=frozenset({way}),
+                    distractors=(("headline_event", day + timedelta(days=5 if way == "age" else 12)),))
+    assert stored_day(*render(page)) == day, page.shown()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("way", ["url", "byline_text", "labelled"])
+def test_a_live_blogs_posts_after_the_stated_day_do_not_date_the_page(lang: str, way: str) -> None:
+    """Shrunk (sweep): the story states 12 March (its URL, its byline's printed day, a label), live posts of the
+    15th-17th follow its first paragraphs, the newest first: the byline reader took the newest post's `<time>` for
+    the byline's (now: a live post's time is the post's, `pageblocks.in_live_post`), and the live blog rule dated
+    the page by its first post, the 15th, over a day the page states before it (now: that stated day)."""
+    page = DatePage(day=date(2025, 3, 12), lang=lang, paragraphs=3, ways=frozenset({way}),
+                    distractors=(("live", date(2025, 3, 17)),))
+    assert stored_day(*render(page)) == date(2025, 3, 12), page.shown()
+
+
+@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-eighth pass): htmldate reads a "
+                   "live post's time with its time of day; a page that states only its age or a sentence about "
+                   "itself is dated by the live blog's first post")
+@pytest.mark.parametrize("way", ["age", "self_link"])
+def test_a_live_blogs_posts_after_an_age_or_a_sentence_do_not_date_the_page(way: str) -> None:
+    """Shrunk (sweep): the story states only "4 days ago" (or "This entry … was posted on 12 March 2025"), live posts
+    of the following days: stored the first post's day."""
+    day = FETCH_DAY - timedelta(days=4) if way == "age" else date(2025, 3, 12)
+    page = DatePage(day=day, lang="en", paragraphs=3, ways=frozenset({way}),
+                    distractors=(("live", min(day + timedelta(days=5), FETCH_DAY)),))
+    assert stored_day(*render(page)) == day, page.shown()
+
+
+def test_a_live_blog_that_states_no_day_is_still_dated_by_its_first_post() -> None:
+    """Guard: a live blog whose posts alone date it is dated by its first post (ninth pass), not its newest."""
+    page = DatePage(day=date(2025, 3, 12), lang="en", paragraphs=3, distractors=(("live", date(2025, 3, 17)),))
+    assert stored_day(*render(page)) == date(2025, 3, 15)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from newsflow.metacolumns import labelled_date_box, meta_row_between, names_story_meta, storys_meta_column
@@ -173,6 +174,8 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
             meta_row_between(element, is_prose))  # thirty-sixth pass: the story's meta row under its standfirst
         if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
             return True
+        if element.tag == "li" and teaser_list_item(element):
+            return True
         tagged, header = tagged or element.tag == "footer", header or is_site_header(element)
         hero = hero or _storys_hero(element)
         element = element.getparent()
@@ -185,6 +188,51 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+LIVE_POST = re.compile(r"live-?(?:blog)?[-_]?(?:post|update|entry|item|event)|liveblog[-_]?(?:post|entry|update)",
+                       re.IGNORECASE)
+POST_DEPTH = 4
+"""How far above a `<time>` its live blog post's element may be (`pagedates.first_live_post`, ninth pass)."""
+
+
+def in_live_post(element: Any) -> bool:
+    """Whether an element is in a live blog's post (`LIVE_POST` names it, within `POST_DEPTH` levels): its time is the
+    post's, not the byline's (thirty-eighth pass: the newest post's `<time>` in the byline's reach beat the URL's
+    day; the live blog's first post is `pagedates.first_live_post`'s)."""
+    for block in islice(element.iterancestors(), POST_DEPTH):
+        if LIVE_POST.search(f"{block.get('class') or ''} {block.get('id') or ''}"):
+            return True
+    return bool(LIVE_POST.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
+TEASER_ITEMS = 2
+"""A list of other stories, whatever its names, has at least this many items that link one and carry its `<time>`."""
+MAX_LIST_ITEMS = 50
+TEASER_LINK_WORDS = 3
+
+
+def teaser_list_item(item: Any) -> bool:
+    """Whether a `<li>` is a dated teaser in a list of other stories, whatever the list's class or id say
+    ("read-also", "top-stories"; thirty-eighth pass): it links another page by a headline's words and carries a
+    `<time>` of its own, and so do at least `TEASER_ITEMS` items of its list (among its first `MAX_LIST_ITEMS`).
+    A byline set as a list has one dated item at most: its author's link and the story's `<time>`."""
+    if not _dated_teaser(item) or (parent := item.getparent()) is None:
+        return False
+    dated = 0
+    for sibling in islice(parent.iterchildren("li"), MAX_LIST_ITEMS):
+        dated += _dated_teaser(sibling)
+        if dated >= TEASER_ITEMS:
+            return True
+    return False
+
+
+def _dated_teaser(item: Any) -> bool:
+    if item.find(".//time") is None:
+        return False
+    return any(not str(link.get("href")).startswith("#")
+               and len((bounded_text(link, 300, " ") or "").split()) >= TEASER_LINK_WORDS
+               for link in islice(item.iterfind(".//a[@href]"), 3))
 
 
 def _part_of_headlines_block(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
