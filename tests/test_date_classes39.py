@@ -9,6 +9,7 @@ import pytest
 
 from tests.date_batch20 import stored_day
 from tests.datepageworld import FETCH_DAY, LANGS, DatePage, render
+from tests.test_date_classes38 import UPDATED_URL, updated_page
 
 URL_PAGE = "https://www.example.org/2025/01/01/council-school-budget.html"
 
@@ -133,3 +134,31 @@ def test_a_live_blog_that_states_no_day_is_still_dated_by_its_first_post() -> No
     """Guard: a live blog whose posts alone date it is dated by its first post (ninth pass), not its newest."""
     page = DatePage(day=date(2025, 3, 12), lang="en", paragraphs=3, distractors=(("live", date(2025, 3, 17)),))
     assert stored_day(*render(page)) == date(2025, 3, 15)
+
+
+ENDINGS = [("en", "The plan will be discussed again at the next meeting of the council."),
+           ("en", "No date has been set yet for the event, the mayor said."),
+           ("de", "Einen Termin für die nächste Sitzung nannte die Stadt noch nicht."),
+           ("fr", "Le maire n'a pas souhaité faire de commentaire sur ce point."),
+           ("it", "Il sindaco non ha voluto rilasciare un commento alla stampa.")]
+
+
+@pytest.mark.parametrize(("lang", "ending"), ENDINGS)
+def test_a_story_paragraph_before_the_time_s_block_is_no_label(lang: str, ending: str) -> None:
+    """Left by the thirty-seventh pass: `declareddates._label_before` read the last 60 characters of the `<time>`'s
+    block's previous sibling as its label, and a story paragraph ending "… discussed", "… the event", "…
+    commento" unmarked the publication; the modification meta was stored. A label is a short element: a longer one
+    before the block is the story's text, only its tail is read."""
+    page = updated_page(lang, "og:updated_time", "2022-01-27T18:34:20+01:00")
+    marker = '<p class="c-teaser__meta">'
+    assert marker in page
+    page = page.replace(marker, f"<p>{ending}</p>{marker}")
+    assert str(stored_day(page, UPDATED_URL)) == "2022-01-26"
+
+
+def test_a_story_paragraph_ending_in_an_update_word_does_not_mark_an_events_time() -> None:
+    """Guard: the `<time>`'s own label still unmarks it ("Termin:"), whatever the paragraph before says."""
+    page = updated_page("de", "og:updated_time", "2022-01-27T18:34:20+01:00", label="Termin:")
+    page = page.replace('<p class="c-teaser__meta">', '<p>Der Bericht wurde am Dienstag veröffentlicht.</p>'
+                        '<p class="c-teaser__meta">')
+    assert str(stored_day(page, UPDATED_URL)) == "2022-01-27"

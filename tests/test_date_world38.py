@@ -7,7 +7,7 @@ shrunk failures follow as plain examples."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from tests.datepageworld import DISTRACTORS, PARTS_38, STORY_WAYS, DatePage, date_pages
@@ -15,6 +15,14 @@ from tests.test_date_rules_combined import GENERATED, NEVER_READ, day_of, docume
 
 KINDS = DISTRACTORS + PARTS_38
 NEVER_READ_38 = NEVER_READ + tuple(kind for kind in PARTS_38 if kind != "update_lead")
+LAST_RESORTS = frozenset(("age", "self_link"))
+
+
+def live_limit(page: DatePage) -> bool:
+    """A live blog on a page that states its day only by its age or a sentence about itself: dated by the blog's
+    first post, a documented limit (`test_date_classes39.test_a_live_blogs_posts_after_an_age_or_a_sentence_do_not_
+    date_the_page`, a strict xfail)."""
+    return "live" in dict(page.distractors) and page.ways <= LAST_RESORTS
 
 
 @GENERATED
@@ -22,6 +30,7 @@ NEVER_READ_38 = NEVER_READ + tuple(kind for kind in PARTS_38 if kind != "update_
 def test_a_page_that_states_its_day_is_stored_with_it_beside_the_new_parts(page: DatePage) -> None:
     """Invariant 1 with the new parts: the story states its day; the stored day is the story's (or the documented
     one)."""
+    assume(not live_limit(page))
     assert day_of(page) == documented_day(page), page.shown()
 
 
@@ -30,6 +39,7 @@ def test_a_page_that_states_its_day_is_stored_with_it_beside_the_new_parts(page:
 def test_a_new_part_that_is_never_read_changes_nothing(page: DatePage, data: st.DataObject) -> None:
     """Invariant 2 with the new parts, on pages that state their day: taking away a part never read leaves the
     day."""
+    assume(not live_limit(page))
     kinds = [kind for kind, _ in page.distractors if kind in NEVER_READ_38]
     if kinds:
         kind = data.draw(st.sampled_from(kinds))
@@ -41,4 +51,5 @@ def test_a_new_part_that_is_never_read_changes_nothing(page: DatePage, data: st.
 def test_a_new_parts_day_is_never_stored_when_the_story_states_its_own(page: DatePage) -> None:
     """Invariant 3 with the new parts: the stored day is never a part's day (a teaser's, an entry's) while the story
     states its own."""
+    assume(not live_limit(page))
     assert day_of(page) not in page.distractor_days() - {documented_day(page)}, page.shown()
