@@ -159,6 +159,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     top bar or masthead (`SITE_CHROME`), and a cookie or consent notice (`_NOTICE`, twenty-third pass); with
     `captions`, in a photo caption too. Only the elements that hold it but not the headline are read."""
     tagged = chrome = header = hero = meta = False
+    levels = 0
     while element is not None and element not in headline_ancestors:
         other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
         if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
@@ -174,8 +175,9 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
             meta_row_between(element, is_prose))  # thirty-sixth pass: the story's meta row under its standfirst
         if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
             return True
-        if element.tag == "li" and teaser_list_item(element):
+        if element.tag == "li" and levels < TEASER_LEVELS and teaser_list_item(element):
             return True
+        levels += 1
         tagged, header = tagged or element.tag == "footer", header or is_site_header(element)
         hero = hero or _storys_hero(element)
         element = element.getparent()
@@ -208,8 +210,12 @@ def in_live_post(element: Any) -> bool:
 
 TEASER_ITEMS = 2
 """A list of other stories, whatever its names, has at least this many items that link one and carry its `<time>`."""
-MAX_LIST_ITEMS = 50
+MAX_LIST_ITEMS = 20
 TEASER_LINK_WORDS = 3
+TEASER_LEVELS = 4
+"""A teaser's `<time>` or text sits within this many levels of its `<li>`: farther items are not asked."""
+TEASER_ITEM_ELEMENTS = 100
+"""Elements of an item read for its `<time>` and links: the work per list is bounded on a hostile page."""
 
 
 def teaser_list_item(item: Any) -> bool:
@@ -228,11 +234,14 @@ def teaser_list_item(item: Any) -> bool:
 
 
 def _dated_teaser(item: Any) -> bool:
-    if item.find(".//time") is None:
-        return False
-    return any(not str(link.get("href")).startswith("#")
-               and len((bounded_text(link, 300, " ") or "").split()) >= TEASER_LINK_WORDS
-               for link in islice(item.iterfind(".//a[@href]"), 3))
+    dated, links = False, []
+    for element in islice(item.iter(), TEASER_ITEM_ELEMENTS):
+        dated = dated or element.tag == "time"
+        if element.tag == "a" and element.get("href") is not None:
+            links.append(element)
+    return dated and any(not str(link.get("href")).startswith("#")
+                         and len((bounded_text(link, 300, " ") or "").split()) >= TEASER_LINK_WORDS
+                         for link in links[:3])
 
 
 def _part_of_headlines_block(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
