@@ -8,15 +8,15 @@ from datetime import date, timedelta
 import pytest
 
 from tests.date_batch20 import stored_day
-from tests.datepageworld import FETCH_DAY, LANGS, DatePage, render
+from tests.datepageworld import FETCH_DAY, DatePage, render
 from tests.test_date_classes38 import UPDATED_URL, updated_page
 
 URL_PAGE = "https://www.example.org/2025/01/01/council-school-budget.html"
 
 
-@pytest.mark.parametrize("style", [0, 1])
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("way", ["url", "labelled", "byline_text", "json_ld"])
+@pytest.mark.parametrize(("way", "lang", "style"), [
+    ("url", "en", 0), ("url", "de", 1), ("url", "nl", 0), ("labelled", "es", 0), ("byline_text", "it", 0),
+    ("json_ld", "fr", 1)])  # the first five fail on main (all 12 of the URL's, 4 of 36 others, in a sweep of 48)
 def test_a_dated_list_of_other_stories_inside_the_story_is_not_its_byline(lang: str, style: int, way: str) -> None:
     """Shrunk (invariant 1, `PARTS_38`): day 2025-01-01, en, the URL's /2025/01/01/, a "Most read" list after the
     second paragraph whose items link other stories, each with its `<time>` (3, 4 and 5 January), in a block whose
@@ -27,9 +27,7 @@ def test_a_dated_list_of_other_stories_inside_the_story_is_not_its_byline(lang: 
     assert stored_day(*render(page)) == date(2025, 1, 1), page.shown()
 
 
-@pytest.mark.parametrize("style", [0, 1])
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("way", ["byline_text", "labelled", "age"])
+@pytest.mark.parametrize(("way", "lang", "style"), [("byline_text", "es", 0), ("labelled", "es", 0), ("age", "en", 1)])
 def test_a_dated_list_of_other_stories_above_the_story_is_not_its_day(lang: str, style: int, way: str) -> None:
     """Shrunk (invariant 1): day 2026-11-26, es, the byline prints "26 de noviembre de 2026", a list of other
     stories with their `<time>`s (22-24 October) above the `<article>`, in a block named "top-stories": htmldate
@@ -64,9 +62,8 @@ def test_a_byline_written_as_a_list_is_still_read(byline: str) -> None:
     assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 20)
 
 
-@pytest.mark.parametrize("style", [0, 1])
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("way", ["age", "self_link"])
+@pytest.mark.parametrize(("way", "lang", "style"), [
+    ("age", "en", 0), ("age", "fr", 1), ("self_link", "es", 0), ("self_link", "es", 1)])
 def test_another_storys_date_stamped_link_above_the_headline_does_not_date_the_page(
         lang: str, style: int, way: str) -> None:
     """Shrunk (sweep of `PARTS_38`): the story states only its age ("4 days ago") or a sentence about itself, and a
@@ -92,8 +89,7 @@ def test_a_link_to_the_days_archive_beside_its_printed_day_still_dates_the_page(
     assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 25)
 
 
-@pytest.mark.parametrize("lang", ["fr", "es", "it", "nl", "de"])
-@pytest.mark.parametrize("way", ["age", "self_link"])
+@pytest.mark.parametrize(("way", "lang"), [("age", "fr"), ("age", "nl"), ("self_link", "es"), ("self_link", "it")])
 def test_an_events_slashed_day_in_the_first_sentence_is_not_the_storys(lang: str, way: str) -> None:
     """Shrunk (sweep): "Vote le 5 décembre : …" in the headline and "Le vote du 05/12/2026 décidera du plan." opening
     the first paragraph, on a page that states only its age or a sentence about itself: htmldate read the
@@ -105,8 +101,7 @@ def test_an_events_slashed_day_in_the_first_sentence_is_not_the_storys(lang: str
     assert stored_day(*render(page)) == day, page.shown()
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("way", ["url", "byline_text", "labelled"])
+@pytest.mark.parametrize(("way", "lang"), [("url", "en"), ("url", "de"), ("byline_text", "es"), ("labelled", "nl")])
 def test_a_live_blogs_posts_after_the_stated_day_do_not_date_the_page(lang: str, way: str) -> None:
     """Shrunk (sweep): the story states 12 March (its URL, its byline's printed day, a label), live posts of the
     15th-17th follow its first paragraphs, the newest first: the byline reader took the newest post's `<time>` for
@@ -137,10 +132,10 @@ def test_a_live_blog_that_states_no_day_is_still_dated_by_its_first_post() -> No
 
 
 ENDINGS = [("en", "The plan will be discussed again at the next meeting of the council."),
-           ("en", "No date has been set yet for the event, the mayor said."),
            ("de", "Einen Termin für die nächste Sitzung nannte die Stadt noch nicht."),
            ("fr", "Le maire n'a pas souhaité faire de commentaire sur ce point."),
            ("it", "Il sindaco non ha voluto rilasciare un commento alla stampa.")]
+# review: also "No date has been set yet for the event, the mayor said." (en), run once, not kept for CI time
 
 
 @pytest.mark.parametrize(("lang", "ending"), ENDINGS)
