@@ -157,3 +157,26 @@ def test_a_story_paragraph_ending_in_an_update_word_does_not_mark_an_events_time
     page = page.replace('<p class="c-teaser__meta">', '<p>Der Bericht wurde am Dienstag veröffentlicht.</p>'
                         '<p class="c-teaser__meta">')
     assert str(stored_day(page, UPDATED_URL)) == "2022-01-27"
+
+
+REVIEW_STORY = "".join(f"<p>The council met and approved item {n} of the budget for the city's schools, roads and "
+                       "library this week.</p>" for n in range(4))
+
+
+def review_page(head: str, body: str) -> str:
+    return (f'<html lang="en"><head><title>Council approves the budget | Example</title>{head}</head>'
+            f"<body><main><article><h1>Council approves the budget</h1>{body}{REVIEW_STORY}</article></main></body>"
+            "</html>")
+
+
+def test_a_byline_list_whose_links_are_its_days_is_still_read() -> None:
+    """Review: a WordPress meta list, "posted on" and "updated" each a permalink wrapping its `<time>`: two dated
+    items whose link's words are the date ("November 20, 2026"), not another story's headline; dropped as a
+    teaser list, nothing was stored."""
+    permalink = "https://www.example.org/council-approves-budget/"
+    items = "".join(f'<li><a href="{permalink}" rel="bookmark"><time datetime="{moment}">{shown}</time></a></li>'
+                    for moment, shown in (("2026-11-20T10:00:00+01:00", "November 20, 2026"),
+                                          ("2026-12-01T10:00:00+01:00", "December 1, 2026")))
+    html = review_page("", f'<ul class="post-meta">{items}<li><a href="/author/a-writer/">A. Writer</a></li></ul>')
+    assert stored_day(html, permalink) == date(2026, 11, 20)
+
