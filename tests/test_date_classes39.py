@@ -180,3 +180,13 @@ def test_a_byline_list_whose_links_are_its_days_is_still_read() -> None:
     html = review_page("", f'<ul class="post-meta">{items}<li><a href="/author/a-writer/">A. Writer</a></li></ul>')
     assert stored_day(html, permalink) == date(2026, 11, 20)
 
+
+def test_a_page_fetched_at_another_address_linking_its_own_dated_url_keeps_its_day() -> None:
+    """Review: fetched at a short address ("/?p=123"), the page's canonical and `og:url` name /2026/11/20/ and its
+    share links go to that address: the day is its own, not another story's link (`pagedates._linked_only`
+    dropped it, nothing was stored)."""
+    canonical = "https://www.example.org/2026/11/20/council-approves-budget/"
+    html = review_page(f'<link rel="canonical" href="{canonical}"><meta property="og:url" content="{canonical}">',
+                       f'<p class="meta">By A. Writer</p><div class="share"><a href="https://twitter.com/intent/'
+                       f'tweet?url={canonical}">Tweet</a><a href="{canonical}#comments">Comments</a></div>')
+    assert stored_day(html, "https://www.example.org/?p=123") == date(2026, 11, 20)

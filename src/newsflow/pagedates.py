@@ -231,6 +231,10 @@ def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[A
 
 _LINKED_DAY = "//body//a[contains(@href, $path)]"
 _STATED_ELSEWHERE = "boolean(//@*[contains(., $day)][name() != 'href'] | //script[contains(., $day)])"
+_OWN_ADDRESS = ("boolean(//link[@rel='canonical' or @rel='amphtml'][contains(@href, $path)]"
+                " | //meta[@property='og:url' or @name='twitter:url'][contains(@content, $path)])")
+"""The page's own address names the day: its links to it (share buttons, "permalink") are not another story's
+(review of the thirty-eighth pass: a page fetched at "/?p=123" whose canonical is dated lost its day)."""
 
 
 def _linked_only(tree: Any, day: str) -> list[Any]:
@@ -238,8 +242,11 @@ def _linked_only(tree: Any, day: str) -> list[Any]:
     `<time>`, attribute or script): another story's date-stamped URL, which htmldate's extensive search reads (thirty-
     eighth pass: a "Breaking" link above the headline dated a page that states only its age). The page's own URL is
     a source of its own (`dates._source_dates`), read before this."""
-    links = tree.xpath(_LINKED_DAY, path=f"/{day[:4]}/{day[5:7]}/{day[8:10]}/")
-    return links if links and not tree.xpath(_STATED_ELSEWHERE, day=day) else []
+    path = f"/{day[:4]}/{day[5:7]}/{day[8:10]}/"
+    links = tree.xpath(_LINKED_DAY, path=path)
+    if not links or tree.xpath(_OWN_ADDRESS, path=path):
+        return []
+    return [] if tree.xpath(_STATED_ELSEWHERE, day=day) else links
 
 
 def meta_states(tree: Any, day: str) -> bool:
