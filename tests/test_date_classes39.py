@@ -190,3 +190,26 @@ def test_a_page_fetched_at_another_address_linking_its_own_dated_url_keeps_its_d
                        f'<p class="meta">By A. Writer</p><div class="share"><a href="https://twitter.com/intent/'
                        f'tweet?url={canonical}">Tweet</a><a href="{canonical}#comments">Comments</a></div>')
     assert stored_day(html, "https://www.example.org/?p=123") == date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("tag", ["article", "div"])
+def test_a_dated_list_of_other_stories_as_cards_is_not_its_byline(tag: str) -> None:
+    """Review: the first shrunk case with its "Most read" items as `<article>` or `<div>` cards, not `<li>`s: the
+    byline reader took the first card's `<time>` (only a `<li>` was asked)."""
+    page = DatePage(day=date(2025, 1, 1), lang="en", paragraphs=2, ways=frozenset({"url"}),
+                    distractors=(("related_inside", date(2025, 1, 4)),))
+    html, url = render(page)
+    assert html.count("<li>") == 3, page.shown()
+    cards = html.replace("<li>", f'<{tag} class="card">').replace("</li>", f"</{tag}>")
+    assert stored_day(cards.replace("<ul>", "<div>").replace("</ul>", "</div>"), url) == date(2025, 1, 1)
+
+
+def test_a_byline_card_beside_a_story_body_that_links_and_dates_is_still_read() -> None:
+    """Guard: the byline's `<div>` (author linked, the story's `<time>`) beside the body's `<div>` that links other
+    pages and prints an event's `<time>` is no list of cards: the body is no card's length."""
+    body = ('<p>The council met and approved the budget; <a href="/news/earlier-council-budget">the earlier budget '
+            'plan</a> was rejected. The next vote is on <time datetime="2026-12-15">December 15</time>.</p>')
+    html = review_page("", '<div class="meta"><a href="/authors/a-writer">By A. Writer, Staff Writer</a> <time '
+                       f'datetime="2026-11-20T10:00:00+01:00">November 20, 2026</time></div><div>{body}'
+                       f"{REVIEW_STORY}</div>")
+    assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 20)

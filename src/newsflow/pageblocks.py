@@ -175,7 +175,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
             meta_row_between(element, is_prose))  # thirty-sixth pass: the story's meta row under its standfirst
         if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
             return True
-        if element.tag == "li" and levels < TEASER_LEVELS and teaser_list_item(element):
+        if element.tag in TEASER_TAGS and levels < TEASER_LEVELS and teaser_list_item(element):
             return True
         levels += 1
         tagged, header = tagged or element.tag == "footer", header or is_site_header(element)
@@ -216,17 +216,23 @@ TEASER_LEVELS = 4
 """A teaser's `<time>` or text sits within this many levels of its `<li>`: farther items are not asked."""
 TEASER_ITEM_ELEMENTS = 100
 """Elements of an item read for its `<time>` and links: the work per list is bounded on a hostile page."""
+TEASER_TAGS = frozenset(("li", "article", "div"))
+"""A teaser is a list's item or a card among cards of the same tag (review of the thirty-eighth pass: "Most read" as
+`<article>` or `<div>` cards was read as the byline's)."""
+TEASER_CHARS = 600
+"""A teaser's text is at most this long: a story's body beside its byline (both dated, both linking) is no card."""
 
 
 def teaser_list_item(item: Any) -> bool:
-    """Whether a `<li>` is a dated teaser in a list of other stories, whatever the list's class or id say
-    ("read-also", "top-stories"; thirty-eighth pass): it links another page by a headline's words and carries a
-    `<time>` of its own, and so do at least `TEASER_ITEMS` items of its list (among its first `MAX_LIST_ITEMS`).
-    A byline set as a list has one dated item at most: its author's link and the story's `<time>`."""
+    """Whether a `<li>` (an `<article>`, a `<div>`: `TEASER_TAGS`) is a dated teaser in a list of other stories,
+    whatever the list's class or id say ("read-also", "top-stories"; thirty-eighth pass): it links another page by a
+    headline's words and carries a `<time>` of its own in a short text, and so do at least `TEASER_ITEMS` items of
+    its tag in its list (among its first `MAX_LIST_ITEMS`). A byline set as a list has one dated item at most: its
+    author's link and the story's `<time>`."""
     if not _dated_teaser(item) or (parent := item.getparent()) is None:
         return False
     dated = 0
-    for sibling in islice(parent.iterchildren("li"), MAX_LIST_ITEMS):
+    for sibling in islice(parent.iterchildren(item.tag), MAX_LIST_ITEMS):
         dated += _dated_teaser(sibling)
         if dated >= TEASER_ITEMS:
             return True
@@ -234,6 +240,8 @@ def teaser_list_item(item: Any) -> bool:
 
 
 def _dated_teaser(item: Any) -> bool:
+    if bounded_text(item, TEASER_CHARS) is None:
+        return False
     dated, links = False, []
     for element in islice(item.iter(), TEASER_ITEM_ELEMENTS):
         dated = dated or element.tag == "time"
