@@ -213,3 +213,14 @@ def test_a_byline_card_beside_a_story_body_that_links_and_dates_is_still_read() 
                        f'datetime="2026-11-20T10:00:00+01:00">November 20, 2026</time></div><div>{body}'
                        f"{REVIEW_STORY}</div>")
     assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("link", [
+    '<nav class="breadcrumb"><a href="/">Home</a> / <a href="/2026/11/">November</a> / <a href="/2026/11/20/">20</a>'
+    "</nav>",
+    '<p class="meta">By A. Writer · <a href="/2026/11/20/" rel="bookmark">Permalink</a></p>'])
+def test_a_link_to_the_days_archive_alone_still_dates_the_page(link: str) -> None:
+    """Review: a breadcrumb or a byline linking the day's archive ("/2026/11/20/", no story's name after it) and
+    printing no full date: the day is the page's, not another story's link (`pagedates._linked_only` dropped it)."""
+    html = review_page("", link)
+    assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 20)

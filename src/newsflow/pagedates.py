@@ -231,10 +231,10 @@ def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[A
 
 _LINKED_DAY = "//body//a[contains(@href, $path)]"
 _STATED_ELSEWHERE = "boolean(//@*[contains(., $day)][name() != 'href'] | //script[contains(., $day)])"
-_OWN_ADDRESS = ("boolean(//link[@rel='canonical' or @rel='amphtml'][contains(@href, $path)]"
-                " | //meta[@property='og:url' or @name='twitter:url'][contains(@content, $path)])")
-"""The page's own address names the day: its links to it (share buttons, "permalink") are not another story's
-(review of the thirty-eighth pass: a page fetched at "/?p=123" whose canonical is dated lost its day)."""
+# the page's own address (canonical, og:url) or a link to the day's archive ("/2026/11/20/") names it: its own
+_OWN_DAY = ("boolean(//link[@rel='canonical' or @rel='amphtml'][contains(@href, $path)]"
+            " | //meta[@property='og:url' or @name='twitter:url'][contains(@content, $path)]"
+            " | //body//a[contains(@href, $path)][substring-after(@href, $path) = ''])")
 
 
 def _linked_only(tree: Any, day: str) -> list[Any]:
@@ -244,7 +244,7 @@ def _linked_only(tree: Any, day: str) -> list[Any]:
     a source of its own (`dates._source_dates`), read before this."""
     path = f"/{day[:4]}/{day[5:7]}/{day[8:10]}/"
     links = tree.xpath(_LINKED_DAY, path=path)
-    if not links or tree.xpath(_OWN_ADDRESS, path=path):
+    if not links or tree.xpath(_OWN_DAY, path=path):
         return []
     return [] if tree.xpath(_STATED_ELSEWHERE, day=day) else links
 
@@ -338,8 +338,6 @@ def without_elements(tree: Any, elements: list[Any]) -> Any:
         if element.getparent() is not None:
             element.drop_tree()
     return bare
-
-
 
 
 def first_live_post(tree: Any, chosen: datetime, stated: tuple[datetime, ...] = ()) -> datetime:
