@@ -7,6 +7,9 @@ faults they found are plain examples in `tests/test_date_classes39.py`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +28,14 @@ def live_limit(page: DatePage) -> bool:
     return "live" in dict(page.distractors) and page.ways <= LAST_RESORTS
 
 
+def documented_day_38(page: DatePage) -> date:
+    """`documented_day` with the update printed before the "published" label (`update_lead`) as the printed update it
+    is: a `DC.date` on or after its day is the modification's stamp, and the age's day is stored (review of the
+    thirty-eighth pass: a random draw, age alone, `DC.date` and update on 3 December, failed CI with the right day)."""
+    kinds = tuple(("update_printed" if kind == "update_lead" else kind, day) for kind, day in page.distractors)
+    return documented_day(replace(page, distractors=kinds))
+
+
 WORLD38 = settings(GENERATED, max_examples=max(1, EXAMPLES // 3))
 """A third of the combined test's draws in CI (its CI time: docs/extraction.md, thirty-eighth pass); locally
 `NEWSFLOW_DATE_EXAMPLES` sets both."""
@@ -37,8 +48,8 @@ def test_a_page_that_states_its_day_is_stored_with_it_beside_the_new_parts(page:
     documented one), and so never a part's day (a teaser's, an entry's)."""
     assume(not live_limit(page))
     stored = day_of(page)
-    assert stored == documented_day(page), page.shown()
-    assert stored not in page.distractor_days() - {documented_day(page)}, page.shown()
+    assert stored == documented_day_38(page), page.shown()
+    assert stored not in page.distractor_days() - {documented_day_38(page)}, page.shown()
 
 
 @WORLD38
@@ -51,3 +62,12 @@ def test_a_new_part_that_is_never_read_changes_nothing(page: DatePage, data: st.
     if kinds:
         kind = data.draw(st.sampled_from(kinds))
         assert day_of(page) == day_of(page.without(kind)), f"without {kind}: {page.shown()}"
+
+
+def test_an_age_beside_a_dc_date_on_the_lead_updates_day_is_stored() -> None:
+    """Shrunk (review, a random draw of the property above): the story states its age (2 December), a `DC.date` and
+    the update printed before the "published" label give 3 December: the age's day is stored, as beside a printed
+    update (`documented_day_38`)."""
+    page = DatePage(day=date(2026, 12, 2), lang="en", paragraphs=2, ways=frozenset({"age"}),
+                    distractors=(("dc_date", date(2026, 12, 3)), ("update_lead", date(2026, 12, 3))), author="plain")
+    assert day_of(page) == documented_day_38(page) == date(2026, 12, 2)
