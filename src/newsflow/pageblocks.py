@@ -227,13 +227,15 @@ def teaser_list_item(item: Any) -> bool:
     """Whether a `<li>` (an `<article>`, a `<div>`: `TEASER_TAGS`) is a dated teaser in a list of other stories,
     whatever the list's class or id say ("read-also", "top-stories"; thirty-eighth pass): it links another page by a
     headline's words and carries a `<time>` of its own in a short text, and so do at least `TEASER_ITEMS` items of
-    its tag in its list (among its first `MAX_LIST_ITEMS`). A byline set as a list has one dated item at most: its
-    author's link and the story's `<time>`."""
-    if not _dated_teaser(item) or (parent := item.getparent()) is None:
+    its tag in its list (among its first `MAX_LIST_ITEMS`); a card (not a `<li>`) among cards of its class. A byline
+    set as a list has one dated item at most: its author's link and the story's `<time>`; a byline's `<div>` is no
+    card beside the story body's (review: both link, both carry a `<time>`)."""
+    card = item.get("class") if item.tag != "li" else None
+    if (item.tag != "li" and not card) or not _dated_teaser(item) or (parent := item.getparent()) is None:
         return False
     dated = 0
     for sibling in islice(parent.iterchildren(item.tag), MAX_LIST_ITEMS):
-        dated += _dated_teaser(sibling)
+        dated += sibling.get("class") == card and _dated_teaser(sibling) if card else _dated_teaser(sibling)
         if dated >= TEASER_ITEMS:
             return True
     return False
