@@ -103,7 +103,9 @@ class DatePage:
 
     def distractor_days(self) -> set[date]:
         """The days the distractors state (a copyright line states a year, no day)."""
-        return {day for kind, day in self.distractors if kind != "copyright"}
+        days = {day for kind, day in self.distractors if kind != "copyright"}
+        around = {"related_top": (-1, 0, 1), "related_inside": (-1, 0, 1), "live": (0, -1, -2)}
+        return days | {day + timedelta(days=n) for kind, day in self.distractors for n in around.get(kind, ())}
 
     def shown(self) -> str:
         parts = ", ".join(f"{kind} {day}" for kind, day in self.distractors)
@@ -130,14 +132,17 @@ def render(page: DatePage) -> tuple[str, str]:
     """The page's HTML and URL."""
     parts = dict(page.distractors)
     head = _head(page, parts)
-    article = (f'<article class="post"><h1>{TITLE}</h1>{_byline(page, parts)}{_caption(page, parts)}'
-               + "".join(f"<p>{PARAGRAPHS[page.lang].format(n=n + 1)}</p>" for n in range(page.paragraphs))
-               + _event(page, parts) + _labelled(page) + "</article>")
+    story = [f"<p>{PARAGRAPHS[page.lang].format(n=n + 1)}</p>" for n in range(page.paragraphs)]
+    if "headline_event" in parts:
+        story[0] = story[0].replace("<p>", f"<p>{_event_sentence(page, parts['headline_event'])} ", 1)
+    story.insert(min(2, len(story)), _inside(page, parts))
+    article = (f'<article class="post"><h1>{_headline(page, parts)}</h1>{_byline(page, parts)}'
+               f'{_caption(page, parts)}' + "".join(story) + _event(page, parts) + _labelled(page) + "</article>")
     after = "".join(_after_block(page, kind, day) for kind, day in page.distractors) + _self_link(page)
     year = parts.get("copyright", page.day).year
     html = (f'<html lang="{page.lang}"><head><title>{TITLE} | Example</title>{head}</head><body>'
             f'<header class="site"><a href="/">Example</a><nav><a href="/news">News</a> '
-            f'<a href="/sport">Sport</a></nav></header><main>{article}{after}</main>'
+            f'<a href="/sport">Sport</a></nav></header><main>{_top(page, parts)}{article}{after}</main>'
             f"<footer><p>© {year} Example Media</p></footer></body></html>")
     return html, _url(page)
 
@@ -179,11 +184,16 @@ def _byline(page: DatePage, parts: dict[str, date]) -> str:
             when = printed(page.day + timedelta(days=1), page.lang, page.style)
     elif "age" in page.ways:
         when = AGES[page.lang].format(n=(FETCH_DAY - page.day).days)
+    lead = ""
+    if "update_lead" in parts:  # "Updated <later day> · Published on <the story's day>", the update first
+        stamped = printed(parts["update_lead"], page.lang, page.style)
+        lead = f'<span class="updated">{UPDATES[page.lang]} {stamped} ·</span> '
+        when = f"{LABELS[page.lang]} {when}" if when and "age" not in page.ways else when
     update = ""
     if "update_printed" in parts:
         stamped = printed(parts["update_printed"], page.lang, page.style)
         update = f' <span class="updated">{UPDATES[page.lang]} {stamped}</span>'
-    return (f'<div class="byline"><span class="author">{_author(page)}</span> <span class="when">{when}</span>'
+    return (f'<div class="byline"><span class="author">{_author(page)}</span> {lead}<span class="when">{when}</span>'
             f"{update}</div>")
 
 
@@ -281,6 +291,72 @@ def _after_block(page: DatePage, kind: str, day: date) -> str:
     return ""
 
 
+# --- the thirty-eighth pass's parts (docs/extraction.md, "Thirty-eighth pass, dates") ----------------------------
+
+PARTS_38 = ("related_top", "related_inside", "comments_top", "live", "update_lead", "headline_event", "top_link")
+"""Parts real news pages carry that the first grammar did not draw: another stories' list with their days above the
+story and inside it (two days around the part's day), readers' comments with timestamps above the story, a live
+blog's timestamped entries (the newest first, later days) inside it, a "last updated" stamp printed before the
+"published" label in the byline, an event's day in the headline (yearless) and in the first sentence, a link near the
+top to another story's date-stamped URL. None of their days is the story's; only the update is read (a bound)."""
+EVENTS = {"en": ("Vote on {d}", "The vote on {p} will decide the plan."),
+          "de": ("Abstimmung am {d}", "Die Abstimmung am {p} entscheidet über den Plan."),
+          "fr": ("Vote le {d}", "Le vote du {p} décidera du plan."),
+          "es": ("Votación el {d}", "La votación del {p} decidirá el plan."),
+          "it": ("Voto il {d}", "Il voto del {p} deciderà il piano."),
+          "nl": ("Stemming op {d}", "De stemming op {p} beslist over het plan.")}
+
+
+def yearless(day: date, lang: str) -> str:
+    month = MONTHS[lang].split()[day.month - 1]
+    return {"en": f"{month} {day.day}", "de": f"{day.day}. {month}", "es": f"{day.day} de {month}"}.get(
+        lang, f"{day.day} {month}")
+
+
+def _headline(page: DatePage, parts: dict[str, date]) -> str:
+    if "headline_event" not in parts:
+        return TITLE
+    return f"{EVENTS[page.lang][0].format(d=yearless(parts['headline_event'], page.lang))}: {TITLE.lower()}"
+
+
+def _event_sentence(page: DatePage, day: date) -> str:
+    return EVENTS[page.lang][1].format(p=printed(day, page.lang, page.style))
+
+
+def _teasers(page: DatePage, day: date, css: str) -> str:
+    items = [f'<li><a href="/news/{css}-{n}">Another council story number {n}</a> '
+             f'<time datetime="{stamp(day + timedelta(days=n - 1), page.zone)}">'
+             f"{printed(day + timedelta(days=n - 1), page.lang, page.style)}</time></li>" for n in page.teaser_order]
+    return f'<section class="{css}"><h3>Most read</h3><ul>{"".join(items)}</ul></section>'
+
+
+def _top(page: DatePage, parts: dict[str, date]) -> str:
+    top = ""
+    if "top_link" in parts:
+        top += (f'<div class="breaking"><a href="https://www.example.org/{parts["top_link"]:%Y/%m/%d}/'
+                'storm-closes-roads.html">Breaking: storm closes roads</a></div>')
+    if "comments_top" in parts:
+        day = parts["comments_top"]
+        top += ('<section class="latest-comments"><h3>Latest comments</h3><p><b>Reader</b> '
+                f'<time datetime="{stamp(day, page.zone)}">{printed(day, page.lang, page.style)}</time>: '
+                "Good news for the parks.</p></section>")
+    if "related_top" in parts:
+        top += _teasers(page, parts["related_top"], "top-stories")
+    return top
+
+
+def _inside(page: DatePage, parts: dict[str, date]) -> str:
+    inside = ""
+    if "related_inside" in parts:
+        inside += _teasers(page, parts["related_inside"], "read-also")
+    if "live" in parts:  # the newest first, down to the day after the story's
+        days = [parts["live"] - timedelta(days=n) for n in range(3) if parts["live"] - timedelta(days=n) > page.day]
+        inside += "".join(f'<div class="live-entry"><time datetime="{stamp(day, page.zone)}">'
+                          f"{printed(day, page.lang, page.style)}, 10:00</time><p>Update {n}: the council "
+                          "answered questions.</p></div>" for n, day in enumerate(days))
+    return inside
+
+
 # --- strategies ---------------------------------------------------------------------------------------------
 
 def _distractor_day(kind: str, story_day: date) -> st.SearchStrategy[date]:
@@ -288,6 +364,10 @@ def _distractor_day(kind: str, story_day: date) -> st.SearchStrategy[date]:
     if kind in ("update_printed", "update_json_ld", "update_meta", "comments"):
         later = (FETCH_DAY - story_day).days
         return st.integers(1, max(1, later)).map(lambda n: story_day + timedelta(days=n))
+    if kind in ("update_lead", "live"):  # a later day, up to the fetch
+        return _distractor_day("comments", story_day)
+    if kind == "headline_event":  # an event the story announces: after its day
+        return st.integers(3, 40).map(lambda n: story_day + timedelta(days=n))
     if kind == "newsletter":
         return st.just(FETCH_DAY)  # the day it is read
     if kind == "copyright":

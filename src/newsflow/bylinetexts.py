@@ -26,6 +26,7 @@ from newsflow.pageblocks import (
     common_ancestor,
     elsewhere,
     headline_ancestors,
+    in_live_post,
     is_prose,
     other_stories_block,
     page_titles,
@@ -130,8 +131,8 @@ def _byline_texts(tree: Any) -> tuple[Any, list[Any]]:
     if headline is not None:
         positions, article = headline_ancestors(headline)
         following = islice(_texts_after(headline), TEXTS_AFTER_HEADLINE)
-        texts = _without_event_boxes([text for text in following if not elsewhere(text, positions, article)],
-                                     positions)
+        texts = _without_event_boxes([text for text in following if not elsewhere(text, positions, article)
+                                      and not in_live_post(text_element(text))], positions)
         if article >= len(positions):
             texts, wrapper = _before_story_end(texts, positions)
     _last_page = (weakref.ref(tree), headline, texts, wrapper)

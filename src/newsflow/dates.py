@@ -188,7 +188,7 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
     elif _declared_published(tree) is None:  # a live blog that declares no start: its first post's
         if all(kind == "byline" for kind, _ in sources):
             chosen = above_story_checked(chosen, tree, sources)
-        chosen = first_live_post(tree, chosen)
+        chosen = first_live_post(tree, chosen, tuple(moment for _, moment in sources))
     if chosen is not None and not sources:  # a URL month's 1st against a sentence about the page (thirty-first pass)
         chosen = month_first_posted(chosen, tree, url)
     if not plausible(chosen):

@@ -126,12 +126,22 @@ _SHORT_BLOCK = 400
 """A block around a `<time>` longer than this holds the story (or the page): `_marked_published` stops there."""
 
 
+_LABEL_CHARS = 80
+"""A label before a `<time>` or its block is a short element ("Erschienen am", "Posted by A. Writer on"), not a
+paragraph nor a sentence."""
+
+
 def _label_before(element: Any) -> str:
-    """The text just before an element in its parent (a label: "Aktualisiert am", "Termin"), its last 60 characters."""
+    """The text just before an element in its parent (a label: "Aktualisiert am", "Termin"), its last 60 characters;
+    of a previous element only its tail when it is a paragraph, a sentence or longer than a label (thirty-eighth
+    pass: a story paragraph ending "… discussed", "… the event" before the `<time>`'s block is the story's text,
+    not the `<time>`'s label)."""
     previous = element.getprevious()
     parent = element.getparent()
     if previous is not None:
-        text = "".join(previous.itertext())[-60:] + (previous.tail or "")
+        label = bounded_text(previous, _LABEL_CHARS) or ""
+        label = "" if previous.tag == "p" or is_prose(" ".join(label.split())) else label
+        text = label[-60:] + (previous.tail or "")
     else:
         text = parent.text or "" if parent is not None else ""
     return text[-60:]

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from newsflow.metacolumns import labelled_date_box, meta_row_between, names_story_meta, storys_meta_column
@@ -158,6 +159,7 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     top bar or masthead (`SITE_CHROME`), and a cookie or consent notice (`_NOTICE`, twenty-third pass); with
     `captions`, in a photo caption too. Only the elements that hold it but not the headline are read."""
     tagged = chrome = header = hero = meta = False
+    levels = 0
     while element is not None and element not in headline_ancestors:
         other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
         if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
@@ -173,6 +175,9 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
             meta_row_between(element, is_prose))  # thirty-sixth pass: the story's meta row under its standfirst
         if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
             return True
+        if element.tag in TEASER_TAGS and levels < TEASER_LEVELS and teaser_list_item(element):
+            return True
+        levels += 1
         tagged, header = tagged or element.tag == "footer", header or is_site_header(element)
         hero = hero or _storys_hero(element)
         element = element.getparent()
@@ -185,6 +190,74 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+LIVE_POST = re.compile(r"live-?(?:blog)?[-_]?(?:post|update|entry|item|event)|liveblog[-_]?(?:post|entry|update)",
+                       re.IGNORECASE)
+POST_DEPTH = 4
+"""How far above a `<time>` its live blog post's element may be (`pagedates.first_live_post`, ninth pass)."""
+
+
+def in_live_post(element: Any) -> bool:
+    """Whether an element is in a live blog's post (`LIVE_POST` names it, within `POST_DEPTH` levels): its time is the
+    post's, not the byline's (thirty-eighth pass: the newest post's `<time>` in the byline's reach beat the URL's
+    day; the live blog's first post is `pagedates.first_live_post`'s)."""
+    for block in islice(element.iterancestors(), POST_DEPTH):
+        if LIVE_POST.search(f"{block.get('class') or ''} {block.get('id') or ''}"):
+            return True
+    return bool(LIVE_POST.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
+TEASER_ITEMS = 2
+"""A list of other stories, whatever its names, has at least this many items that link one and carry its `<time>`."""
+MAX_LIST_ITEMS = 20
+TEASER_LINK_WORDS = 3
+TEASER_LEVELS = 4
+"""A teaser's `<time>` or text sits within this many levels of its `<li>`: farther items are not asked."""
+TEASER_ITEM_ELEMENTS = 100
+"""Elements of an item read for its `<time>` and links: the work per list is bounded on a hostile page."""
+TEASER_TAGS = frozenset(("li", "article", "div"))
+"""A teaser is a list's item or a card among cards of the same tag (review of the thirty-eighth pass: "Most read" as
+`<article>` or `<div>` cards was read as the byline's)."""
+TEASER_CHARS = 600
+"""A teaser's text is at most this long: a story's body beside its byline (both dated, both linking) is no card."""
+
+
+def teaser_list_item(item: Any) -> bool:
+    """Whether a `<li>` (an `<article>`, a `<div>`: `TEASER_TAGS`) is a dated teaser in a list of other stories,
+    whatever the list's class or id say ("read-also", "top-stories"; thirty-eighth pass): it links another page by a
+    headline's words and carries a `<time>` of its own in a short text, and so do at least `TEASER_ITEMS` items of
+    its tag in its list (among its first `MAX_LIST_ITEMS`); a card (not a `<li>`) among cards of its class. A byline
+    set as a list has one dated item at most: its author's link and the story's `<time>`; a byline's `<div>` is no
+    card beside the story body's (review: both link, both carry a `<time>`)."""
+    card = item.get("class") if item.tag != "li" else None
+    if (item.tag != "li" and not card) or not _dated_teaser(item) or (parent := item.getparent()) is None:
+        return False
+    dated = 0
+    for sibling in islice(parent.iterchildren(item.tag), MAX_LIST_ITEMS):
+        dated += sibling.get("class") == card and _dated_teaser(sibling) if card else _dated_teaser(sibling)
+        if dated >= TEASER_ITEMS:
+            return True
+    return False
+
+
+def _dated_teaser(item: Any) -> bool:
+    if bounded_text(item, TEASER_CHARS) is None:
+        return False
+    dated, links = False, []
+    for element in islice(item.iter(), TEASER_ITEM_ELEMENTS):
+        dated = dated or element.tag == "time"
+        if element.tag == "a" and element.get("href") is not None:
+            links.append(element)
+    return dated and any(not str(link.get("href")).startswith("#") and _headline_words(link) >= TEASER_LINK_WORDS
+                         for link in links[:3])
+
+
+def _headline_words(link: Any) -> int:
+    """The words of a link's text outside its `<time>`: a permalink wrapping the story's own `<time>` ("November
+    20, 2026", a WordPress byline's) names no other story (review of the thirty-eighth pass)."""
+    words = len((bounded_text(link, 300, " ") or "").split())
+    return words - sum(len((bounded_text(time, 300, " ") or "").split()) for time in islice(link.iter("time"), 3))
 
 
 def _part_of_headlines_block(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:

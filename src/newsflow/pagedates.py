@@ -31,7 +31,7 @@ from typing import Any
 from newsflow.bylinetexts import in_event_box, story_wrapper_depth
 from newsflow.datechecks import url_day, url_folder_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
-from newsflow.pageblocks import headline_ancestors, in_story, is_prose, page_titles
+from newsflow.pageblocks import LIVE_POST, POST_DEPTH, headline_ancestors, in_story, is_prose, page_titles
 from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
@@ -224,7 +224,29 @@ def other_stories_holders(tree: Any, day: str, site_bars: bool = True) -> list[A
     if meta_states(tree, day):
         return []  # a meta of the page states it
     holders = day_holders(tree, day)
-    return holders if holders and all(in_other_block(tree, element, site_bars) for element in holders) else []
+    if not holders:
+        return _linked_only(tree, day)
+    return holders if all(in_other_block(tree, element, site_bars) for element in holders) else []
+
+
+_LINKED_DAY = "//body//a[contains(@href, $path)]"
+_STATED_ELSEWHERE = "boolean(//@*[contains(., $day)][name() != 'href'] | //script[contains(., $day)])"
+# the page's own address (canonical, og:url) or a link to the day's archive ("/2026/11/20/") names it: its own
+_OWN_DAY = ("boolean(//link[@rel='canonical' or @rel='amphtml'][contains(@href, $path)]"
+            " | //meta[@property='og:url' or @name='twitter:url'][contains(@content, $path)]"
+            " | //body//a[contains(@href, $path)][substring-after(@href, $path) = ''])")
+
+
+def _linked_only(tree: Any, day: str) -> list[Any]:
+    """The links whose address names this day ("/2026/11/25/"), when nothing else on the page states it (no text,
+    `<time>`, attribute or script): another story's date-stamped URL, which htmldate's extensive search reads (thirty-
+    eighth pass: a "Breaking" link above the headline dated a page that states only its age). The page's own URL is
+    a source of its own (`dates._source_dates`), read before this."""
+    path = f"/{day[:4]}/{day[5:7]}/{day[8:10]}/"
+    links = tree.xpath(_LINKED_DAY, path=path)
+    if not links or tree.xpath(_OWN_DAY, path=path):
+        return []
+    return [] if tree.xpath(_STATED_ELSEWHERE, day=day) else links
 
 
 def meta_states(tree: Any, day: str) -> bool:
@@ -292,14 +314,16 @@ MAX_SENTENCE_CHARS = 2_000
 def told_in_prose_only(tree: Any, day: str) -> bool:
     """Whether this day is named on the page only in sentences (`pageblocks.is_prose`: ten words or more,
     ending as a sentence does), the first date of a `<p>` of the story's ("The council, which first met on 30
-    November 2026, …": an event's day, twenty-first pass): no `<meta>` gives it, no `<time datetime>` or short
-    text prints it (`day_holders`: a dateline the story prints itself is exact and kept), and a paragraph does."""
+    November 2026, …": an event's day, twenty-first pass): no `<meta>` gives it, no `<time datetime>` or
+    short text prints it (`day_holders`: a dateline the story prints itself is exact and kept), and a paragraph
+    does; a slashed day read in the page's order (`worlddates.slash_order`, thirty-eighth pass: "Le vote du
+    05/12/2026 décidera …")."""
     if meta_states(tree, day) or day_holders(tree, day):
         return False
-    wanted = date.fromisoformat(day)
+    wanted, order = date.fromisoformat(day), slash_order(tree)
     for paragraph in tree.xpath(_PARAGRAPHS_OF_YEAR, year=day[:4]):
         line = " ".join("".join(paragraph.itertext()).split())[:MAX_SENTENCE_CHARS]
-        if is_prose(line) and caption_date(line) == wanted:
+        if is_prose(line) and caption_date(line, order) == wanted:  # 38th pass: "05/12/2026" in the page's order
             return True
     return False
 
@@ -316,17 +340,13 @@ def without_elements(tree: Any, elements: list[Any]) -> Any:
     return bare
 
 
-_LIVE_POST = re.compile(r"live-?(?:blog)?[-_]?(?:post|update|entry|item|event)|liveblog[-_]?(?:post|entry|update)",
-                        re.IGNORECASE)
-POST_DEPTH = 4
-"""How far above a `<time>` its post's element may be."""
-
-
-def first_live_post(tree: Any, chosen: datetime) -> datetime:
+def first_live_post(tree: Any, chosen: datetime, stated: tuple[datetime, ...] = ()) -> datetime:
     """A live blog's publication: its first post's time, when the chosen date is a later post's
     (ninth pass). A live blog prints its posts newest first, each with a `<time datetime>`; htmldate
     and the byline reader take the newest. Posts are elements whose class or id says so ("live-post",
-    "liveblog-entry"), not in another story's block; at least two must be dated."""
+    "liveblog-entry"), not in another story's block; at least two must be dated. A day the page `stated` of its own
+    (its byline's, its URL's: `dates._source_dates`) before the first post is the page's (thirty-eighth pass: a
+    byline's "12 March" under posts from the 15th)."""
     times = []
     for element in tree.iter("time"):  # from the times up: an XPath over every element cost 3 ms a page
         post = _live_post(element)
@@ -337,12 +357,15 @@ def first_live_post(tree: Any, chosen: datetime) -> datetime:
             times.append(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
     if len(times) < 2 or chosen.date() not in {moment.date() for moment in times}:
         return chosen
+    earlier = [moment for moment in stated if moment.date() < min(times).date()]
+    if earlier:
+        return earlier[0]
     return min(times) if min(times).date() < chosen.date() else chosen
 
 
 def _live_post(element: Any) -> Any:
     for ancestor in islice(element.iterancestors(), POST_DEPTH):
-        if _LIVE_POST.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
+        if LIVE_POST.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
             return ancestor
     return None
 
