@@ -257,6 +257,18 @@ class FetchEvent:
 
 
 @dataclass(frozen=True)
+class HostPause:
+    """A host's Retry-After pause, kept across runs (`host_pauses`, migration 0100): nothing is sent to
+    `host` before `until_at`. `status` and `url` say which answer asked for it."""
+
+    host: str
+    until_at: datetime
+    asked_at: datetime
+    status: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class FeedPollState:
     """What one poll leaves in the `feeds` row, written in the same transaction as its entries."""
 

@@ -21,7 +21,7 @@ from newsflow import search, spoolcodec, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError
 from newsflow.extractpool import ExtractionResult
 from newsflow.files import read_capped, replace_file
-from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, Outcome, PendingArticle
+from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, HostPause, Outcome, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import RunCounts, list_pending
 from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of
@@ -102,6 +102,12 @@ def record_run_end(
 def store_fetch_events(store: Warehouse, events: list[FetchEvent]) -> None:
     with store.writing() as con:
         warehouse.insert_fetch_events(con, events)
+
+
+def store_host_pauses(store: Warehouse, pauses: list[HostPause], written_at: datetime) -> None:
+    """The hosts' pauses in force (`newsflow.hostholds`), one transaction; replayed, the same rows."""
+    with store.writing() as con:
+        warehouse.write_host_pauses(con, pauses, written_at)
 
 
 def read_feed_states(store: Warehouse, feed_ids: list[str]) -> dict[str, FeedState]:

@@ -1,0 +1,132 @@
+"""A host's Retry-After pause kept across runs (`host_pauses`, migration 0100; docs/security.md).
+
+Before, a pause beyond the run (`Retry-After: 3600` on an article or a feed) held only for the run that
+received it: the next run, fifteen minutes later, polled the host's feeds and fetched its articles again.
+Now the pause is stored, read at the next run's start and honoured by the host gate for every request to
+the host until it passes, capped at `polling.max_interval`; the host's feeds are not polled (nor counted
+failing) and its articles wait, uncounted, for a later run. Two loopback hosts (127.0.0.1 and 127.0.0.2),
+real runs in process, a real DuckDB file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+
+from newsflow.config import load_config
+from newsflow.runner import run_ingest
+from tests.conftest import write_config
+from tests.localserver import LocalServer, Page, send_bytes
+from tests.sitefactory import Site, generated_story, rss_feed
+from tests.test_unstoppable import query
+
+
+class BusyArticles:
+    """Article pages that answer 503 with `retry_after` while `busy`, and record when each request came."""
+
+    def __init__(self, pages: dict[str, bytes], retry_after: str) -> None:
+        self.pages, self.retry_after, self.busy = pages, retry_after, True
+        self.hits: list[float] = []
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        self.hits.append(time.time())
+        if self.busy:
+            send_bytes(handler, 503, b"busy", "text/plain", {"Retry-After": self.retry_after})
+        else:
+            send_bytes(handler, 200, self.pages[handler.path], "text/html; charset=utf-8")
+
+
+class Hosts:
+    """Host A (127.0.0.1) with its feed and two articles behind `BusyArticles`; host B (127.0.0.2), all well."""
+
+    def __init__(self, tmp_path: Path, retry_after: str, b_retry_after: str | None = None, **fetch: object) -> None:
+        self.a, self.b = LocalServer("127.0.0.1"), LocalServer("127.0.0.2")
+        site, pages, items = Site("Courier"), {}, []
+        for story in (generated_story(n) for n in range(2)):
+            pages[f"/a/{story.slug}"] = site.article_page(story)
+            items.append((story.title, f"http://127.0.0.1:{self.a.port}/a/{story.slug}", story.published))
+        self.articles = BusyArticles(pages, retry_after)
+        for path in pages:
+            self.a.add(path, self.articles)
+        self.a.add("/a.xml", Page(rss_feed("a", items), "application/rss+xml", validators=False))
+        story = generated_story(7)
+        self.b_article = BusyArticles({f"/b/{story.slug}": site.article_page(story)}, b_retry_after or "0")
+        self.b_article.busy = b_retry_after is not None
+        self.b.add(f"/b/{story.slug}", self.b_article)
+        b_items = [(story.title, f"http://127.0.0.2:{self.b.port}/b/{story.slug}", story.published)]
+        self.b.add("/b.xml", Page(rss_feed("b", b_items), "application/rss+xml", validators=False))
+        feeds = {"a": f"http://127.0.0.1:{self.a.port}/a.xml", "b": f"http://127.0.0.2:{self.b.port}/b.xml"}
+        self.config_path = write_config(tmp_path, "", feeds, {"workers": 1}, **fetch)
+        self.config = load_config(self.config_path)
+
+    def run(self, run_id: str) -> None:
+        asyncio.run(run_ingest(self.config, run_id))
+
+    def requests_to_a(self) -> int:
+        return len(self.a.requests)
+
+    def close(self) -> None:
+        self.a.close()
+        self.b.close()
+
+    def q(self, sql: str) -> list[tuple[object, ...]]:
+        return query(self.config_path, sql)
+
+
+@pytest.fixture
+def hosts_factory(tmp_path: Path) -> Iterator[type[Hosts]]:
+    made: list[Hosts] = []
+
+    class Made(Hosts):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(tmp_path, *args, **kwargs)  # type: ignore[arg-type]
+            made.append(self)
+
+    yield Made
+    for hosts in made:
+        hosts.close()
+
+
+def test_a_pause_beyond_the_run_holds_for_the_next_run_and_only_for_its_host(hosts_factory: type[Hosts]) -> None:
+    hosts = hosts_factory("99999999999", b_retry_after=formatdate(time.time() - 3600, usegmt=True))
+    hosts.run("first")
+    assert hosts.articles.hits, "the first run asked host A for its articles"
+    (until, asked, status, url), = hosts.q("SELECT until_at, asked_at, status, url FROM host_pauses "
+                                           "WHERE host = '127.0.0.1'")
+    assert status == 503 and isinstance(url, str) and url.startswith("http://127.0.0.1:")
+    assert isinstance(until, datetime) and isinstance(asked, datetime)
+    assert (until - asked).total_seconds() == pytest.approx(86400, abs=1), "capped at polling.max_interval"
+    assert hosts.q("SELECT count(*) FROM host_pauses WHERE host = '127.0.0.2'") == [(0,)], (
+        "a Retry-After date in the past is no pause")
+
+    seen_by_a, b_polls = hosts.requests_to_a(), len(hosts.b.hits("/b.xml"))
+    hosts.b_article.busy = False
+    hosts.run("second")
+    assert hosts.requests_to_a() == seen_by_a, "the second run sent host A nothing: neither its feed nor articles"
+    assert len(hosts.b.hits("/b.xml")) == b_polls + 1, "another host's feed is polled"
+    assert hosts.q("SELECT count(*) FROM entries WHERE feed_id = 'a' AND article_id IS NULL "
+                   "AND parked_at IS NULL AND fetch_attempts = 0") == [(2,)], "host A's articles wait, uncounted"
+    assert hosts.q("SELECT consecutive_failures FROM feeds WHERE feed_id = 'a'") == [(0,)]
+    assert hosts.q("SELECT articles_stored, articles_failed, feeds_failed FROM runs WHERE run_id = 'second'") == [
+        (1, 0, 0)], "host B's article is fetched; host A's are not failures"
+
+
+def test_a_short_pause_holds_until_its_stored_end_then_the_articles_are_fetched(hosts_factory: type[Hosts]) -> None:
+    hosts = hosts_factory("1", max_retry_after=0.0)  # beyond the run: neither waited for nor retried in it
+    hosts.run("first")
+    (until,), = hosts.q("SELECT until_at FROM host_pauses WHERE host = '127.0.0.1'")
+    assert isinstance(until, datetime)
+    paused_from = len(hosts.articles.hits)
+    hosts.articles.busy = False
+    time.sleep(max(0.0, until.timestamp() - time.time()))  # synchronised on the stored end of the pause
+    hosts.run("second")
+    assert all(hit >= until.timestamp() for hit in hosts.articles.hits[paused_from:]), "nothing before until_at"
+    assert hosts.q("SELECT count(*) FROM entries WHERE feed_id = 'a' AND article_id IS NOT NULL") == [(2,)]
+    assert hosts.q("SELECT count(*) FROM entries WHERE parked_at IS NOT NULL") == [(0,)]
