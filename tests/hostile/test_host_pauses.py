@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from newsflow.config import load_config
-from newsflow.runner import run_ingest
+from newsflow.report import deferred_section
+from newsflow.runner import RunSummary, run_ingest
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
@@ -66,8 +67,8 @@ class Hosts:
         self.config_path = write_config(tmp_path, "", feeds, {"workers": 1}, **fetch)
         self.config = load_config(self.config_path)
 
-    def run(self, run_id: str) -> None:
-        asyncio.run(run_ingest(self.config, run_id))
+    def run(self, run_id: str) -> RunSummary:
+        return asyncio.run(run_ingest(self.config, run_id))
 
     def requests_to_a(self) -> int:
         return len(self.a.requests)
@@ -108,7 +109,7 @@ def test_a_pause_beyond_the_run_holds_for_the_next_run_and_only_for_its_host(hos
 
     seen_by_a, b_polls = hosts.requests_to_a(), len(hosts.b.hits("/b.xml"))
     hosts.b_article.busy = False
-    hosts.run("second")
+    second = hosts.run("second")
     assert hosts.requests_to_a() == seen_by_a, "the second run sent host A nothing: neither its feed nor articles"
     assert len(hosts.b.hits("/b.xml")) == b_polls + 1, "another host's feed is polled"
     assert hosts.q("SELECT count(*) FROM entries WHERE feed_id = 'a' AND article_id IS NULL "
@@ -116,6 +117,8 @@ def test_a_pause_beyond_the_run_holds_for_the_next_run_and_only_for_its_host(hos
     assert hosts.q("SELECT consecutive_failures FROM feeds WHERE feed_id = 'a'") == [(0,)]
     assert hosts.q("SELECT articles_stored, articles_failed, feeds_failed FROM runs WHERE run_id = 'second'") == [
         (1, 0, 0)], "host B's article is fetched; host A's are not failures"
+    said = "\n".join(deferred_section(second, [], None))
+    assert f"127.0.0.1 until {until.isoformat(timespec='seconds')} (HTTP 503)" in said, said
 
 
 def test_a_short_pause_holds_until_its_stored_end_then_the_articles_are_fetched(hosts_factory: type[Hosts]) -> None:
