@@ -23,7 +23,8 @@ from newsflow import readersafe, warehouse
 from newsflow.errors import WarehouseError
 from newsflow.feedmoves import polled_url
 from newsflow.fetchrules import host_of
-from newsflow.models import FeedConfig, FeedState, HostPause
+from newsflow.models import FeedConfig, FeedState, HostPause, PendingArticle
+from newsflow.pacing import HostGate
 from newsflow.spool import commit_or_spool
 from newsflow.warehouse import Warehouse
 
@@ -72,6 +73,12 @@ def not_held(
     log.warning("%d hosts asked to be left alone (Retry-After): %s; %d of their due feeds wait, and so do "
                 "their articles", len(pauses), describe(pauses), len(feeds) - len(polled))
     return polled
+
+
+def not_paused(batch: Sequence[PendingArticle], gate: HostGate) -> list[PendingArticle]:
+    """The articles whose host `gate` holds no pause for now: what a batch fetched by a gate of its own (a Dask
+    worker's, which knows no pause) may be sent; the others wait for a later run, no attempt counted."""
+    return [article for article in batch if gate.pause_remaining(host_of(article.url)) <= 0]
 
 
 def describe(pauses: Sequence[HostPause], shown: int = SHOWN) -> str:

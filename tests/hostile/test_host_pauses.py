@@ -13,14 +13,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from newsflow import hostholds
 from newsflow.config import load_config
+from newsflow.models import HostPause, PendingArticle
+from newsflow.pacing import HostGate
 from newsflow.report import deferred_section
 from newsflow.runner import RunSummary, run_ingest
 from tests.conftest import write_config
@@ -133,3 +136,14 @@ def test_a_short_pause_holds_until_its_stored_end_then_the_articles_are_fetched(
     assert all(hit >= until.timestamp() for hit in hosts.articles.hits[paused_from:]), "nothing before until_at"
     assert hosts.q("SELECT count(*) FROM entries WHERE feed_id = 'a' AND article_id IS NOT NULL") == [(2,)]
     assert hosts.q("SELECT count(*) FROM entries WHERE parked_at IS NOT NULL") == [(0,)]
+
+
+def test_a_batch_for_a_gate_of_its_own_leaves_out_the_paused_hosts_articles() -> None:
+    """A Dask worker's Fetcher knows no pause: the flow sends it only the articles of hosts not paused."""
+    gate = HostGate(4, 2, 0.0)
+    gate.hold([HostPause("paused.example", datetime.now(UTC) + timedelta(hours=1), datetime.now(UTC))],
+              datetime.now(UTC))
+    gate.pause("gone.example", 0.0)  # a pause that has passed holds nothing
+    batch = [PendingArticle(url, url, "f", None, None) for url in (
+        "https://paused.example/a", "https://open.example/b", "https://PAUSED.example:8443/c", "https://gone.example/d")]
+    assert [a.url for a in hostholds.not_paused(batch, gate)] == ["https://open.example/b", "https://gone.example/d"]
