@@ -50,8 +50,8 @@ def in_force(pauses: Iterable[HostPause], cap_seconds: float, now: datetime | No
     now = now or datetime.now(UTC)
     cap = timedelta(seconds=max(0.0, cap_seconds))
     latest: dict[str, HostPause] = {}
-    for pause in pauses:
-        capped = replace(pause, until_at=min(pause.until_at, pause.asked_at + cap, now + cap))
+    for pause in (kept.as_of(now) for kept in pauses):
+        capped = replace(pause, until_at=min(pause.until_at, pause.asked_at + cap))
         if capped.until_at > now and (pause.host not in latest or capped.until_at > latest[pause.host].until_at):
             latest[pause.host] = capped
     return sorted(latest.values(), key=lambda p: (p.until_at, p.host))

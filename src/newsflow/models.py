@@ -7,7 +7,7 @@ tested without a server.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -266,6 +266,12 @@ class HostPause:
     asked_at: datetime
     status: int | None = None
     url: str | None = None
+
+    def as_of(self, now: datetime) -> HostPause:
+        """This pause, moved back to start `now` when it was asked after `now`: the clock has been set back
+        since, and a pause measured from a time to come would hold its host until the clock got there."""
+        ahead = self.asked_at - now
+        return replace(self, until_at=self.until_at - ahead, asked_at=now) if ahead > timedelta(0) else self
 
 
 @dataclass(frozen=True)

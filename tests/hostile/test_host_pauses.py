@@ -26,6 +26,7 @@ from newsflow.models import HostPause, PendingArticle
 from newsflow.pacing import HostGate
 from newsflow.report import deferred_section
 from newsflow.runner import RunSummary, run_ingest
+from newsflow.warehouse import Warehouse, write_host_pauses
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
@@ -147,3 +148,23 @@ def test_a_batch_for_a_gate_of_its_own_leaves_out_the_paused_hosts_articles() ->
     batch = [PendingArticle(url, url, "f", None, None) for url in (
         "https://paused.example/a", "https://open.example/b", "https://PAUSED.example:8443/c", "https://gone.example/d")]
     assert [a.url for a in hostholds.not_paused(batch, gate)] == ["https://open.example/b", "https://gone.example/d"]
+
+
+def test_a_pause_asked_while_the_clock_ran_ahead_ends_within_the_cap_once_the_clock_is_set_back(
+        tmp_path: Path) -> None:
+    """A pause asked while the clock ran a year ahead (then set back by NTP) held its host for that year: each
+    run capped it at its own start + the cap, and the end of the run wrote the stored row back unchanged."""
+    store, cap = Warehouse(tmp_path / "news.duckdb"), 3600.0
+    ahead = datetime(2027, 12, 6, tzinfo=UTC)
+    with store.writing() as con:
+        write_host_pauses(con, [HostPause("h.example", ahead + timedelta(seconds=cap), ahead, 503)], ahead)
+    now = datetime(2026, 12, 6, tzinfo=UTC)  # the clock set back a year
+    for run in range(3):  # runs a quarter of an hour apart, each writing what it held at its end
+        start = now + timedelta(minutes=15 * run)
+        held = hostholds.read_at_start(store, cap, start)
+        assert held and held[0].until_at <= start + timedelta(seconds=cap)
+        with store.writing() as con:
+            write_host_pauses(con, held, start + timedelta(minutes=1))
+    first_end = now + timedelta(minutes=1)
+    assert hostholds.read_at_start(store, cap, first_end + timedelta(seconds=cap + 1)) == [], (
+        "the pause ends within the cap of the end of the first run that saw the clock set back")

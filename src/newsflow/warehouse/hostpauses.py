@@ -26,8 +26,8 @@ def read_host_pauses(con: duckdb.DuckDBPyConnection, now: datetime) -> list[Host
 def write_host_pauses(con: duckdb.DuckDBPyConnection, pauses: Sequence[HostPause], now: datetime) -> None:
     """Keep the later end per host among the stored pauses and `pauses`; drop the ones passed at `now`."""
     with transaction(con):
-        latest = {pause.host: pause for pause in read_host_pauses(con, now)}
-        for pause in pauses:
+        latest = {pause.host: pause.as_of(now) for pause in read_host_pauses(con, now)}
+        for pause in (new.as_of(now) for new in pauses):
             if pause.until_at > now and (pause.host not in latest or pause.until_at > latest[pause.host].until_at):
                 latest[pause.host] = pause
         con.execute("DELETE FROM host_pauses")
