@@ -170,6 +170,7 @@ class DaskStages(PrefectStages):
             return left
         fetched, results, extractions, robots = future.result()  # the task's own failure raises here
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end
+        hostholds.note_asked_elsewhere([*results, *robots], ctx.fetcher.gate)  # kept, and held for later batches
         counts = await load_fetched(ctx, fetched, results, extractions)
         counts.articles_deferred += len(batch) - len(fetched) + held
         return counts

@@ -23,7 +23,7 @@ from newsflow import readersafe, warehouse
 from newsflow.errors import WarehouseError
 from newsflow.feedmoves import polled_url
 from newsflow.fetchrules import host_of
-from newsflow.models import FeedConfig, FeedState, HostPause, PendingArticle
+from newsflow.models import FeedConfig, FeedState, FetchResult, HostPause, Outcome, PendingArticle
 from newsflow.pacing import HostGate
 from newsflow.spool import commit_or_spool
 from newsflow.warehouse import Warehouse
@@ -79,6 +79,17 @@ def not_paused(batch: Sequence[PendingArticle], gate: HostGate) -> list[PendingA
     """The articles whose host `gate` holds no pause for now: what a batch fetched by a gate of its own (a Dask
     worker's, which knows no pause) may be sent; the others wait for a later run, no attempt counted."""
     return [article for article in batch if gate.pause_remaining(host_of(article.url)) <= 0]
+
+
+def note_asked_elsewhere(results: Iterable[FetchResult], gate: HostGate, now: datetime | None = None) -> None:
+    """Give `gate` the pauses hosts asked of a fetcher with a gate of its own (a Dask worker's), measured from
+    each answer: so the run keeps them for the runs after it, and sends its later batches none of those hosts'
+    articles."""
+    now = now or datetime.now(UTC)
+    for result in results:
+        if result.outcome is Outcome.RATE_LIMITED and result.status_code and result.retry_after is not None:
+            left = result.retry_after - (now - result.at).total_seconds()
+            gate.pause(host_of(result.final_url), left, result.status_code, result.final_url)
 
 
 def describe(pauses: Sequence[HostPause], shown: int = SHOWN) -> str:

@@ -22,7 +22,7 @@ import pytest
 
 from newsflow import hostholds
 from newsflow.config import load_config
-from newsflow.models import HostPause, PendingArticle
+from newsflow.models import FetchKind, FetchResult, HostPause, Outcome, PendingArticle
 from newsflow.pacing import HostGate
 from newsflow.report import deferred_section
 from newsflow.runner import RunSummary, run_ingest
@@ -168,3 +168,20 @@ def test_a_pause_asked_while_the_clock_ran_ahead_ends_within_the_cap_once_the_cl
     first_end = now + timedelta(minutes=1)
     assert hostholds.read_at_start(store, cap, first_end + timedelta(seconds=cap + 1)) == [], (
         "the pause ends within the cap of the end of the first run that saw the clock set back")
+
+
+def test_a_pause_asked_of_a_dask_worker_is_kept_and_holds_the_runs_later_batches() -> None:
+    """A worker's Fetcher has a gate of its own: a 503 with Retry-After there paused only that batch, was never
+    stored for the next runs, and the run's later batches sent the host's articles to the workers again."""
+    gate, now = HostGate(4, 2, 0.0), datetime.now(UTC)
+    answered = [FetchResult(url, url, FetchKind.ARTICLE, Outcome.RATE_LIMITED, at, status, retry_after=wait)
+                for url, at, status, wait in (
+                    ("https://busy.example/a", now - timedelta(seconds=60), 503, 3600.0),
+                    ("https://sent-nothing.example/b", now, None, 3600.0),  # the worker's own gate: no answer
+                    ("https://short.example/c", now - timedelta(seconds=30), 429, 10.0))]  # passed since
+    hostholds.note_asked_elsewhere(answered, gate, now)
+    assert list(gate.asked) == ["busy.example", "short.example"]
+    assert gate.asked["busy.example"].until_at == pytest.approx(now + timedelta(seconds=3540), abs=timedelta(seconds=2))
+    assert [p.host for p in hostholds.in_force(gate.asked.values(), 86400.0)] == ["busy.example"]
+    batch = [PendingArticle(u, u, "f", None, None) for u in ("https://busy.example/x", "https://open.example/y")]
+    assert [a.url for a in hostholds.not_paused(batch, gate)] == ["https://open.example/y"]
