@@ -300,7 +300,7 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
         stored_ids = {a.article_id for a in placed.articles}
         remove_pages(settings.pages_dir, [p.file for article_id, p in pages.items() if article_id not in stored_ids])
     # Left (no attempt counted), or never sent: its host asked to wait (`hostholds`), its robots.txt unreadable.
-    left = sum(1 for b in built if b.attempt.outcome in LEFT_OUTCOMES or _not_sent(b.event))
+    left = sum(1 for b in built if b.attempt.outcome in LEFT_OUTCOMES or not_sent(b.event))
     return RunCounts(
         articles_fetched=sum(1 for b in built if b.fetched),
         articles_stored=stored,
@@ -311,7 +311,8 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
     )
 
 
-def _not_sent(event: FetchEvent) -> bool:
+def not_sent(event: FetchEvent | FetchResult) -> bool:
+    """Never sent (its host paused, its robots.txt unreadable): deferred, not failed."""
     return event.outcome is Outcome.RATE_LIMITED and event.status_code is None
 
 

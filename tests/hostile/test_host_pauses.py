@@ -24,6 +24,8 @@ from newsflow import hostholds
 from newsflow.config import load_config
 from newsflow.models import FetchKind, FetchResult, HostPause, Outcome, PendingArticle
 from newsflow.pacing import HostGate
+from newsflow.pipeline import RunCounts
+from newsflow.readersafe import batch_counted
 from newsflow.report import deferred_section
 from newsflow.runner import RunSummary, run_ingest
 from newsflow.warehouse import Warehouse, write_host_pauses
@@ -185,3 +187,13 @@ def test_a_pause_asked_of_a_dask_worker_is_kept_and_holds_the_runs_later_batches
     assert [p.host for p in hostholds.in_force(gate.asked.values(), 86400.0)] == ["busy.example"]
     batch = [PendingArticle(u, u, "f", None, None) for u in ("https://busy.example/x", "https://open.example/y")]
     assert [a.url for a in hostholds.not_paused(batch, gate)] == ["https://open.example/y"]
+
+
+def test_a_spooled_batch_counts_the_articles_never_sent_deferred_as_its_load_does() -> None:
+    """Beside a reader the batch is spooled and the run counts it by `batch_counted`: it counted the articles its
+    paused host was sent nothing for as neither failed nor deferred, where the load counts them deferred."""
+    at = datetime.now(UTC)
+    results = [FetchResult("https://p.example/a", "https://p.example/a", FetchKind.ARTICLE, Outcome.RATE_LIMITED, at),
+               FetchResult("https://p.example/b", "https://p.example/b", FetchKind.ARTICLE, Outcome.RATE_LIMITED, at,
+                           503, retry_after=5.0)]  # answered: an attempt, not deferred
+    assert batch_counted(results) == RunCounts(articles_deferred=1)
