@@ -26,6 +26,7 @@ from newsflow.fetchrules import host_of
 from newsflow.models import FeedConfig, FeedState, FetchResult, HostPause, Outcome, PendingArticle
 from newsflow.pacing import HostGate
 from newsflow.spool import commit_or_spool
+from newsflow.urls import host_key
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -61,13 +62,13 @@ def not_held(
     feeds: Sequence[FeedConfig], states: Mapping[str, FeedState], pauses: Sequence[HostPause]
 ) -> list[FeedConfig]:
     """The feeds whose host is not paused; the others are left (not polled, not counted) and logged."""
-    paused = {pause.host for pause in pauses}
+    paused = {host_key(pause.host) for pause in pauses}
     if not paused:
         return list(feeds)
 
     def host(feed: FeedConfig) -> str:
         state = states.get(feed.name)
-        return host_of(polled_url(state, feed.url) if state else feed.url)
+        return host_key(host_of(polled_url(state, feed.url) if state else feed.url))
 
     polled = [feed for feed in feeds if host(feed) not in paused]
     log.warning("%d hosts asked to be left alone (Retry-After): %s; %d of their due feeds wait, and so do "

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from newsflow.models import HostPause
+from newsflow.urls import host_key
 
 MAX_RETRY_AFTER = 30 * 86400.0
 """Longer Retry-After values are read as this (30 days): the value is added to datetimes later,
@@ -113,9 +114,11 @@ class HostGate:
         self._delay = per_host_delay
         self._max_pause = max_pause
         self._hosts: dict[str, HostGate._Host] = {}
+        self._keys: dict[str, str] = {}
         self.asked: dict[str, HostPause] = {}  # per host, the pause asked in this run that ends last
 
     def _host(self, host: str) -> HostGate._Host:
+        host = self.key(host)
         if host not in self._hosts:
             self._hosts[host] = HostGate._Host(asyncio.Semaphore(self._per_host))
         return self._hosts[host]
@@ -139,8 +142,15 @@ class HostGate:
             if (seconds := (kept.until_at - now).total_seconds()) > 0:
                 self.pause(kept.host, seconds)
 
+    def key(self, host: str) -> str:
+        """The one key of all the spellings of `host` (`bücher.example`, `xn--bcher-kva.example.`): a pause
+        asked under one holds the others."""
+        if (known := self._keys.get(host)) is None:
+            known = self._keys[host] = host_key(host)
+        return known
+
     def _note_asked(self, host: str, seconds: float, status: int, url: str | None) -> None:
-        now = datetime.now(UTC)
+        host, now = self.key(host), datetime.now(UTC)
         asked = HostPause(host, now + timedelta(seconds=seconds), now, status, url)
         if host not in self.asked or asked.until_at > self.asked[host].until_at:
             self.asked[host] = asked

@@ -22,7 +22,8 @@ import pytest
 
 from newsflow import hostholds
 from newsflow.config import load_config
-from newsflow.models import FetchKind, FetchResult, HostPause, Outcome, PendingArticle
+from newsflow.fetchrules import host_of
+from newsflow.models import FeedConfig, FetchKind, FetchResult, HostPause, Outcome, PendingArticle
 from newsflow.pacing import HostGate
 from newsflow.pipeline import RunCounts
 from newsflow.readersafe import batch_counted
@@ -197,3 +198,18 @@ def test_a_spooled_batch_counts_the_articles_never_sent_deferred_as_its_load_doe
                FetchResult("https://p.example/b", "https://p.example/b", FetchKind.ARTICLE, Outcome.RATE_LIMITED, at,
                            503, retry_after=5.0)]  # answered: an attempt, not deferred
     assert batch_counted(results) == RunCounts(articles_deferred=1)
+
+
+def test_a_pause_holds_the_host_by_any_of_its_names_spellings() -> None:
+    """The gate keyed a pause by the URL's host as written: a 503 on `xn--bcher-kva.example` (a redirect's Location)
+    left `bücher.example` (the feed's link) and `xn--bcher-kva.example.` (a trailing dot) free, in the run and in
+    the runs after it (the feeds not held)."""
+    gate, now = HostGate(4, 2, 0.0), datetime.now(UTC)
+    gate.pause(host_of("http://xn--bcher-kva.example/a"), 3600.0, 503, "http://xn--bcher-kva.example/a")
+    gate.pause(host_of("http://127.0.0.1./b"), 3600.0, 429)
+    for url in ("http://BÜCHER.example/x", "http://xn--bcher-kva.example./y", "http://127.0.0.1:8080/z"):
+        assert gate.pause_remaining(host_of(url)) > 0, url
+    kept = hostholds.in_force(gate.asked.values(), 86400.0, now)
+    feeds = [FeedConfig("u", "http://bücher.example/feed"), FeedConfig("d", "http://127.0.0.1./feed"),
+             FeedConfig("open", "http://open.example/feed")]
+    assert [f.name for f in hostholds.not_held(feeds, {}, kept)] == ["open"]
