@@ -29,8 +29,10 @@ from newsflow.pipeline import RunCounts
 from newsflow.readersafe import batch_counted
 from newsflow.report import deferred_section
 from newsflow.runner import RunSummary, run_ingest
+from newsflow.spool import replay, spool_dir_for
 from newsflow.warehouse import Warehouse, write_host_pauses
 from tests.conftest import write_config
+from tests.hostile.test_readers import holding
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import query
@@ -213,3 +215,19 @@ def test_a_pause_holds_the_host_by_any_of_its_names_spellings() -> None:
     feeds = [FeedConfig("u", "http://bücher.example/feed"), FeedConfig("d", "http://127.0.0.1./feed"),
              FeedConfig("open", "http://open.example/feed")]
     assert [f.name for f in hostholds.not_held(feeds, {}, kept)] == ["open"]
+
+
+def test_pauses_written_beside_a_reader_are_spooled_then_replayed_whole(tmp_path: Path) -> None:
+    """A reader holding the warehouse at the run's end: the pauses are spooled, and the replay stores them as
+    asked (the spool's codec reads a `HostPause` back, its times with their zone)."""
+    store = Warehouse(tmp_path / "news.duckdb", write_patience=0.0)
+    with store.writing():
+        pass
+    asked = datetime.now(UTC)
+    pause = HostPause("busy.example", asked + timedelta(hours=1), asked, 429, "https://busy.example/a")
+    with store.run_lock():
+        with holding(store.path, "read-only"):
+            hostholds.store_at_end(store, "held", [pause])
+            assert [path.suffix for path in spool_dir_for(store.path).iterdir()] == [".spool"]
+        assert replay(store)
+    assert hostholds.read_at_start(store, 86400.0) == [pause]
