@@ -31,7 +31,7 @@ from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 READ_PATIENCE_SECONDS = 5.0  # as long as a reader may make the start wait; then the run goes on without them
-SHOWN = 5  # hosts named in a log line; the report lists them all
+SHOWN = 5  # hosts named in a log line; the report names 20, `newsflow query host_pauses` all
 
 
 def read_at_start(store: Warehouse, cap_seconds: float, now: datetime | None = None) -> list[HostPause]:

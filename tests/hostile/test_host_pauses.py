@@ -226,3 +226,11 @@ def test_pauses_written_beside_a_reader_are_spooled_then_replayed_whole(tmp_path
             assert [path.suffix for path in spool_dir_for(store.path).iterdir()] == [".spool"]
         assert replay(store)
     assert hostholds.read_at_start(store, 86400.0) == [pause]
+
+
+def test_the_report_names_a_bounded_number_of_paused_hosts() -> None:
+    """A CDN answering 503 for ten thousand sites: the report named every one on one line (about 700 KB)."""
+    now = datetime.now(UTC)
+    pauses = [HostPause(f"site{n}.example", now + timedelta(hours=1), now, 503) for n in range(10_000)]
+    said = "\n".join(deferred_section(RunSummary("r", host_pauses=pauses), [], None))
+    assert "site0.example until" in said and "and 9980 more" in said and len(said) < 5_000, len(said)
