@@ -40,7 +40,8 @@ def read_at_start(store: Warehouse, cap_seconds: float, now: datetime | None = N
     try:
         kept = warehouse.read_with(store, lambda con: warehouse.read_host_pauses(con, now), READ_PATIENCE_SECONDS)
     except WarehouseError as exc:
-        log.warning("cannot read the hosts' Retry-After pauses (%s); this run honours only those asked in it", exc)
+        log.warning("cannot read the hosts' Retry-After pauses (host_pauses: %s); this run honours only those "
+                    "asked in it", one_line(exc))
         return []
     return in_force(kept, cap_seconds, now)
 
@@ -102,5 +103,14 @@ def describe(pauses: Sequence[HostPause], shown: int = SHOWN) -> str:
 
 def store_at_end(store: Warehouse, run_id: str, pauses: Sequence[HostPause]) -> None:
     """Write the pauses in force (nothing when there are none), or spool them while a reader holds the warehouse."""
-    if pauses:
+    if not pauses:
+        return
+    try:
         commit_or_spool(store, run_id, readersafe.store_host_pauses, list(pauses), datetime.now(UTC), if_spooled=None)
+    except WarehouseError as exc:  # the run's row and the rest of its end go on without them
+        log.warning("cannot keep the hosts' Retry-After pauses (host_pauses: %s); the next runs do not know of %s",
+                    one_line(exc), describe(pauses))
+
+
+def one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())  # DuckDB's messages run over several lines

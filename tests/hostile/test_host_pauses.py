@@ -23,7 +23,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import hostholds
+from newsflow import hostholds, warehouse
 from newsflow.config import load_config
 from newsflow.fetchrules import host_of
 from newsflow.models import FeedConfig, FetchKind, FetchResult, HostPause, Outcome, PendingArticle
@@ -31,9 +31,9 @@ from newsflow.pacing import HostGate
 from newsflow.pipeline import RunCounts
 from newsflow.readersafe import batch_counted
 from newsflow.report import deferred_section
-from newsflow.runner import RunSummary, run_ingest
+from newsflow.runner import RunSummary, end_run, run_ingest
 from newsflow.spool import replay, spool_dir_for
-from newsflow.warehouse import Warehouse, read_host_pauses, write_host_pauses
+from newsflow.warehouse import Warehouse, read_host_pauses, run_read_query, write_host_pauses
 from tests.conftest import write_config
 from tests.hostile.test_readers import holding
 from tests.localserver import LocalServer, Page, send_bytes
@@ -251,3 +251,21 @@ def test_whatever_the_clock_did_no_pause_outlives_the_cap_after_the_run_that_fir
         write_host_pauses(con, held, start + timedelta(minutes=1))
     end = now + timedelta(minutes=1, seconds=cap + 1)
     assert hostholds.in_force(read_host_pauses(con, end), cap, end) == []
+
+
+def test_pauses_that_cannot_be_written_cost_the_run_nothing_else(tmp_path: Path, caplog: pytest.LogCaptureFixture
+                                                                  ) -> None:
+    """A `host_pauses` the write fails on (dropped by hand here) raised out of `end_run` before the run's row was
+    written: the run ended with a traceback and no row. Now one warning line, and the row written."""
+    store = Warehouse(tmp_path / "news.duckdb")
+    with store.writing() as con:
+        warehouse.begin_run(con, "r", datetime.now(UTC))
+        con.execute("DROP TABLE host_pauses")
+    now = datetime.now(UTC)
+    end_run(store, RunSummary("r", host_pauses=[HostPause("busy.example", now + timedelta(hours=1), now)]), None)
+    assert run_read_query(store, "SELECT status FROM runs").rows == [("completed",)]
+    said = [r.getMessage() for r in caplog.records if "host_pauses" in r.getMessage()]
+    assert len(said) == 1 and "\n" not in said[0] and "busy.example" in said[0], said
+    assert hostholds.read_at_start(store, 3600.0) == []  # and the next run's start: one line too, no pause
+    said = [r.getMessage() for r in caplog.records if "host_pauses" in r.getMessage()]
+    assert len(said) == 2 and "\n" not in said[1] and "honours only those asked" in said[1], said

@@ -12,6 +12,7 @@ from datetime import datetime
 import duckdb
 
 from newsflow.credentials import optional_without_credentials
+from newsflow.errors import WarehouseError
 from newsflow.models import HostPause
 from newsflow.warehouse.loads import insert_columns, transaction
 
@@ -25,6 +26,13 @@ def read_host_pauses(con: duckdb.DuckDBPyConnection, now: datetime) -> list[Host
 
 def write_host_pauses(con: duckdb.DuckDBPyConnection, pauses: Sequence[HostPause], now: datetime) -> None:
     """Keep the later end per host among the stored pauses and `pauses`; drop the ones passed at `now`."""
+    try:
+        _write(con, pauses, now)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot write host_pauses: {exc}") from exc
+
+
+def _write(con: duckdb.DuckDBPyConnection, pauses: Sequence[HostPause], now: datetime) -> None:
     with transaction(con):
         latest = {pause.host: pause.as_of(now) for pause in read_host_pauses(con, now)}
         for pause in (new.as_of(now) for new in pauses):
