@@ -299,7 +299,6 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
     if settings.pages_dir:  # pages kept for articles that turned out to be stored already
         stored_ids = {a.article_id for a in placed.articles}
         remove_pages(settings.pages_dir, [p.file for article_id, p in pages.items() if article_id not in stored_ids])
-    # Left (no attempt counted), or never sent: its host asked to wait (`hostholds`), its robots.txt unreadable.
     left = sum(1 for b in built if b.attempt.outcome in LEFT_OUTCOMES or not_sent(b.event))
     return RunCounts(
         articles_fetched=sum(1 for b in built if b.fetched),
