@@ -45,7 +45,7 @@ from flows import take_back_sigterm
 from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
 from flows.zombies import mark_crashed_zombies, record_process, started_here
-from newsflow import warehouse
+from newsflow import hostholds, warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
@@ -150,6 +150,10 @@ class DaskStages(PrefectStages):
         that raised on the worker is a bug escaped for its batch, as on the default runner. An article lost before,
         sent alone and lost again to a killed worker (`KilledWorker`), is that page's doing: a counted
         `killed_worker` attempt (red team 39)."""
+        held, batch = len(batch), hostholds.not_paused(batch, ctx.fetcher.gate)  # the worker's gate knows no pause
+        if not batch:
+            return RunCounts(articles_deferred=held)
+        held -= len(batch)
         remaining = ctx.deadline - time.monotonic()
         parameters = {"batch": list(batch), "fetch": ctx.config.fetch, "extract_timeout": ctx.config.extract.timeout,
                       "pages_dir": str(ctx.kept_pages_dir) if ctx.kept_pages_dir else None,
@@ -161,11 +165,14 @@ class DaskStages(PrefectStages):
             killed_alone = killed and sent_alone(batch)  # lost with a batch, then alone: `turn` kept it apart
             get_run_logger().warning("a Dask batch of %d articles did not come back (%s); %s", len(batch), lost,
                                      KILLED_ALONE if killed_alone else LEFT_FOR_NEXT)
-            return await asyncio.to_thread(record_left_batch, ctx, batch, lost, killed_alone)
+            left = await asyncio.to_thread(record_left_batch, ctx, batch, lost, killed_alone)
+            left.articles_deferred += held
+            return left
         fetched, results, extractions, robots = future.result()  # the task's own failure raises here
         ctx.fetcher.robots_results.extend(robots)  # recorded with the run's own at its end
+        hostholds.note_asked_elsewhere([*results, *robots], ctx.fetcher.gate)  # kept, and held for later batches
         counts = await load_fetched(ctx, fetched, results, extractions)
-        counts.articles_deferred += len(batch) - len(fetched)
+        counts.articles_deferred += len(batch) - len(fetched) + held
         return counts
 
     def batches_for(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:

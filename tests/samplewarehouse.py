@@ -21,6 +21,7 @@ from newsflow.models import (
     FeedPollState,
     FetchEvent,
     FetchKind,
+    HostPause,
     Outcome,
 )
 from newsflow.warehouse import Warehouse
@@ -105,6 +106,9 @@ def build_sample_warehouse(path: Path) -> Warehouse:
             attempts.append(EntryAttempt(QUIET_URL, "not_html", None, error=f"{QUIET_URL}: application/pdf"))
             warehouse.load_articles(con, [article(a) for a in ARTICLES], attempts, article_events(),
                                     terminal_outcomes=["not_html"])
+        asked = datetime.now(UTC)  # `host_pauses` lists the pauses in force: one an hour from the build
+        warehouse.write_host_pauses(con, [HostPause("busy.example", asked + timedelta(hours=1), asked, 503,
+                                                    "https://busy.example/news/1")], asked)
         warehouse.finish_run(con, RUN_ID, {"articles_stored": len(ARTICLES)}, "completed")
     return store
 

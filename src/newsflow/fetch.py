@@ -172,6 +172,10 @@ class Fetcher:
         self._transports, self._probe = [], None
 
     @property
+    def gate(self) -> netguard.HostGate:  # the hosts' pauses, kept across runs: `newsflow.hostholds`
+        return self._gate
+
+    @property
     def robots_results(self) -> list[FetchResult]:
         """The robots.txt fetches made so far, for the run's fetch log."""
         return self._robots.results

@@ -209,7 +209,7 @@ def status_outcome(
     if status in RATE_LIMIT_STATUSES:
         wait = parse_retry_after(headers.get("retry-after"), server_date=headers.get("date"))
         if wait is not None:
-            gate.pause(host_of(url), wait)
+            gate.pause(host_of(url), wait, status, url)
             error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"
             return trail.result(
                 Outcome.RATE_LIMITED, url, error=error, retry_after=wait, status_code=status, headers=headers

@@ -7,7 +7,7 @@ tested without a server.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -254,6 +254,24 @@ class FetchEvent:
             bytes_read=result.bytes_read,
             elapsed_ms=result.elapsed_ms,
         )
+
+
+@dataclass(frozen=True)
+class HostPause:
+    """A host's Retry-After pause, kept across runs (`host_pauses`, migration 0100): nothing is sent to
+    `host` before `until_at`. `status` and `url` say which answer asked for it."""
+
+    host: str
+    until_at: datetime
+    asked_at: datetime
+    status: int | None = None
+    url: str | None = None
+
+    def as_of(self, now: datetime) -> HostPause:
+        """This pause, moved back to start `now` when it was asked after `now`: the clock has been set back
+        since, and a pause measured from a time to come would hold its host until the clock got there."""
+        ahead = self.asked_at - now
+        return replace(self, until_at=self.until_at - ahead, asked_at=now) if ahead > timedelta(0) else self
 
 
 @dataclass(frozen=True)

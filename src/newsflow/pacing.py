@@ -15,7 +15,10 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from newsflow.models import HostPause
+from newsflow.urls import host_key
 
 MAX_RETRY_AFTER = 30 * 86400.0
 """Longer Retry-After values are read as this (30 days): the value is added to datetimes later,
@@ -87,6 +90,9 @@ class HostGate:
     for the same end. The pauses one host asks for cost a run at most `max_pause` seconds in
     all: once a pause would end further away, or the host's pauses in this run add up to more,
     requests queued for the host are woken and, like new ones, raise `HostPaused` at once.
+
+    The pauses hosts asked for are kept (`asked`, by the wall clock) so the run can store them for the runs
+    after it; the ones those runs read back are given to `hold`, which pauses as `pause` does.
     """
 
     @dataclass
@@ -108,20 +114,46 @@ class HostGate:
         self._delay = per_host_delay
         self._max_pause = max_pause
         self._hosts: dict[str, HostGate._Host] = {}
+        self._keys: dict[str, str] = {}
+        self.asked: dict[str, HostPause] = {}  # per host, the pause asked in this run that ends last
 
     def _host(self, host: str) -> HostGate._Host:
+        host = self.key(host)
         if host not in self._hosts:
             self._hosts[host] = HostGate._Host(asyncio.Semaphore(self._per_host))
         return self._hosts[host]
 
-    def pause(self, host: str, seconds: float) -> None:
-        """Start nothing to `host` for `seconds` (the server sent Retry-After); wake its waiters."""
+    def pause(self, host: str, seconds: float, status: int | None = None, url: str | None = None) -> None:
+        """Start nothing to `host` for `seconds` (the server sent Retry-After); wake its waiters.
+
+        With the `status` that asked for it (and its `url`), the pause is recorded in `asked`."""
         state = self._host(host)
         seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else MAX_RETRY_AFTER
+        if status is not None:
+            self._note_asked(host, seconds, status, url)
         now = time.monotonic()
         state.paused_total += max(0.0, now + seconds - max(state.paused_until, now))  # overlaps count once
         state.paused_until = max(state.paused_until, now + seconds)
         self._wake_waiters(state)
+
+    def hold(self, pauses: list[HostPause], now: datetime) -> None:
+        """Pause each host until its `until_at` (pauses kept by earlier runs); one already passed is none."""
+        for kept in pauses:
+            if (seconds := (kept.until_at - now).total_seconds()) > 0:
+                self.pause(kept.host, seconds)
+
+    def key(self, host: str) -> str:
+        """The one key of all the spellings of `host` (`bücher.example`, `xn--bcher-kva.example.`): a pause
+        asked under one holds the others."""
+        if (known := self._keys.get(host)) is None:
+            known = self._keys[host] = host_key(host)
+        return known
+
+    def _note_asked(self, host: str, seconds: float, status: int, url: str | None) -> None:
+        host, now = self.key(host), datetime.now(UTC)
+        asked = HostPause(host, now + timedelta(seconds=seconds), now, status, url)
+        if host not in self.asked or asked.until_at > self.asked[host].until_at:
+            self.asked[host] = asked
 
     def pause_remaining(self, host: str) -> float:
         return max(0.0, self._host(host).paused_until - time.monotonic())

@@ -299,7 +299,7 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
     if settings.pages_dir:  # pages kept for articles that turned out to be stored already
         stored_ids = {a.article_id for a in placed.articles}
         remove_pages(settings.pages_dir, [p.file for article_id, p in pages.items() if article_id not in stored_ids])
-    left = sum(1 for b in built if b.attempt.outcome in LEFT_OUTCOMES)
+    left = sum(1 for b in built if b.attempt.outcome in LEFT_OUTCOMES or not_sent(b.event))
     return RunCounts(
         articles_fetched=sum(1 for b in built if b.fetched),
         articles_stored=stored,
@@ -308,6 +308,11 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
         duplicates=(len(candidates) - stored) + dedup.count_text_duplicates(new, known_hashes),
         articles_parked=parked,
     )
+
+
+def not_sent(event: FetchEvent | FetchResult) -> bool:
+    """Never sent (its host paused, its robots.txt unreadable): deferred, not failed."""
+    return event.outcome is Outcome.RATE_LIMITED and event.status_code is None
 
 
 def _without_disputed_canonicals(

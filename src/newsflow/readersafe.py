@@ -21,9 +21,9 @@ from newsflow import search, spoolcodec, warehouse
 from newsflow.errors import WarehouseError, WarehouseHeldError
 from newsflow.extractpool import ExtractionResult
 from newsflow.files import read_capped, replace_file
-from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, Outcome, PendingArticle
+from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, HostPause, Outcome, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
-from newsflow.pipeline import RunCounts, list_pending
+from newsflow.pipeline import RunCounts, list_pending, not_sent
 from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of
 from newsflow.warehouse import Warehouse
 
@@ -104,6 +104,12 @@ def store_fetch_events(store: Warehouse, events: list[FetchEvent]) -> None:
         warehouse.insert_fetch_events(con, events)
 
 
+def store_host_pauses(store: Warehouse, pauses: list[HostPause], written_at: datetime) -> None:
+    """The hosts' pauses in force (`newsflow.hostholds`), one transaction; replayed, the same rows."""
+    with store.writing() as con:
+        warehouse.write_host_pauses(con, pauses, written_at)
+
+
 def read_feed_states(store: Warehouse, feed_ids: list[str]) -> dict[str, FeedState]:
     """From the warehouse, read-only; when even that is refused, from the copy the last run saved."""
     saved = spool_dir_for(store.path) / STATES_FILE
@@ -182,4 +188,5 @@ def report_spooled(store: Warehouse, run_id: str) -> int:
 def batch_counted(results: Sequence[FetchResult], extractions: Sequence[ExtractionResult | None] = ()) -> RunCounts:
     """What a spooled batch counts in its run's row: the loads' own counts wait for the replay."""
     left = sum(1 for e in extractions if e is not None and e.outcome is Outcome.LEFT_BY_BUDGET)
+    left += sum(1 for r in results if not_sent(r))  # as the load counts them: `pipeline._load_built`
     return RunCounts(articles_fetched=sum(1 for r in results if r.ok), articles_deferred=left)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsflow import queries
+from newsflow import hostholds, queries
 from newsflow.config import Config
 from newsflow.pipeline import RunCounts
 from newsflow.runner import RunSummary
@@ -72,6 +72,9 @@ def parked_section(summary: RunSummary, rows: Rows) -> list[str]:
     return [*lines, "", *_table(PARKED_COLUMNS, rows), *_more(rows, "run_parked", summary.run_id)]
 
 
+PAUSES_SHOWN = 20  # paused hosts the report names; a CDN's outage can pause thousands
+
+
 def deferred_section(summary: RunSummary, rows: Rows, config: Config | None) -> list[str]:
     """What this run left for the next ones, and why it could have."""
     counts = summary.counts
@@ -81,6 +84,10 @@ def deferred_section(summary: RunSummary, rows: Rows, config: Config | None) -> 
     elif counts.network_outage:  # one or two polls: the outage spared their back-off; the articles were tried
         lines.append("A network outage: no feed polled could be reached, none was penalised.")
     lines += _failures_taken_for(counts)
+    if summary.host_pauses:
+        lines.append(f"Hosts that asked to be left alone (Retry-After), sent nothing until then: "
+                     f"{hostholds.describe(summary.host_pauses, PAUSES_SHOWN)} (all: `newsflow query "
+                     "host_pauses`); their due feeds wait unpolled, their articles uncounted.")
     if config is not None:
         lines.append(f"This run's limits: `execution.max_articles_per_run` = {config.execution.max_articles_per_run}, "
                      f"a budget of {config.run_budget:.0f} s (`execution.run_budget_seconds`).")

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsflow import cli_signals, readersafe
+from newsflow import cli_signals, hostholds, readersafe
 from newsflow.catchall import judged_within
 from newsflow.config import Config
 from newsflow.errors import WarehouseError, WarehouseLockedError
@@ -37,7 +37,7 @@ from newsflow.fetch import Fetcher
 from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending, without_intercepted
 from newsflow.leftbatches import record_failed_batch_rows
 from newsflow.leftpages import keep_left, left_dir
-from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, PendingArticle
+from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, HostPause, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
     LoadSettings,
@@ -116,6 +116,7 @@ class RunSummary:
     elapsed_s: float = 0.0
     status: str = "completed"
     articles_held: bool = False  # an outage held every article back (polling.outage_holds_articles): the report
+    host_pauses: list[HostPause] = field(default_factory=list)  # in force at the run's end (`hostholds`)
 
     def as_result(self) -> dict[str, Any]:
         """What `newsflow run --json` prints and the `ingest` flow returns."""
@@ -220,16 +221,22 @@ async def run_ingest(
     errors: list[str] = []
     with store.run_lock():
         states = open_run(store, summary, config.feeds, candidates)
+        held = summary.host_pauses = hostholds.read_at_start(store, config.polling.max_interval)
         forced = bool(feed_names) or all_feeds
-        feeds = list(candidates) if forced else due_feeds(candidates, states, datetime.now(UTC),
-                                                            config.polling.max_interval)
+        feeds = hostholds.not_held(list(candidates) if forced else due_feeds(
+            candidates, states, datetime.now(UTC), config.polling.max_interval), states, held)
         summary.feeds_due = len(feeds)
         try:
             async with Fetcher(config.fetch) as fetcher:
+                fetcher.gate.hold(held, datetime.now(UTC))
                 budget = config.run_budget
                 ctx = RunContext(config, store, run_id, fetcher, states, deadline=started + budget,
                                  poll_deadline=started + POLL_SHARE_OF_BUDGET * budget)
-                await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
+                try:
+                    await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
+                finally:
+                    summary.host_pauses = hostholds.in_force([*held, *fetcher.gate.asked.values()],
+                                                             config.polling.max_interval)
                 summary.articles_held = run_id in ctx.articles_held
         except BaseException as exc:
             summary.status = "cancelled" if is_cancellation(exc) else "failed"
@@ -391,6 +398,7 @@ async def process_batches(
 
 def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budget_mb: int | None = None) -> None:
     """The run's row; while a reader holds the warehouse it is spooled with the run's loads (reader hook)."""
+    hostholds.store_at_end(store, summary.run_id, summary.host_pauses)  # before the run's row: kept if it is
     readersafe.report_spooled(store, summary.run_id)
     summary.pages_dropped = readersafe.close_run(
         store, summary.run_id, summary.counts.as_dict(), summary.status, error, html_budget_mb)

@@ -36,6 +36,7 @@ LOADS: frozenset[str] = frozenset({
     "newsflow.readersafe:record_run_start",
     "newsflow.readersafe:record_run_end",
     "newsflow.readersafe:store_fetch_events",
+    "newsflow.readersafe:store_host_pauses",
 })
 # Nesting deeper than this is not a load's arguments (FeedPoll.abandoned nests once or twice).
 MAX_DEPTH = 40

@@ -148,6 +148,12 @@ def host_of(url: str) -> str:
     return parts[1].strip("[]") if parts is not None else ""
 
 
+def host_key(host: str) -> str:
+    """One spelling per host name: punycode, lower-case, no trailing dot, a dotted quad for an IPv4 address;
+    `host` itself when it is no valid name. What the host gate keys its turns and pauses by."""
+    return (_canonical_host(host) or host).strip("[]") if host else host
+
+
 def prefer_page_canonical(entry_canonical: str, page_canonical: str | None) -> str:
     """The page's own `<link rel=canonical>` when it is http(s) and on the same site, else the entry's.
 

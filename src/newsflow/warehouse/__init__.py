@@ -283,6 +283,7 @@ def read_with(store: Warehouse, read_fn: Callable[[duckdb.DuckDBPyConnection], T
 
 
 # The public load and read functions, so callers write `warehouse.load_articles(...)`.
+from newsflow.warehouse.hostpauses import read_host_pauses, write_host_pauses  # noqa: E402
 from newsflow.warehouse.loads import (  # noqa: E402
     abandon_stale_runs,
     begin_run,
@@ -365,6 +366,7 @@ __all__ = [
     "prune_pages",
     "read_all_feed_states",
     "read_feed_states",
+    "read_host_pauses",
     "read_pages",
     "read_with",
     "record_skipped_run",
@@ -379,4 +381,5 @@ __all__ = [
     "transaction",
     "update_extractions",
     "update_feed_states",
+    "write_host_pauses",
 ]

@@ -1,0 +1,116 @@
+"""A host's Retry-After pause kept across runs (docs/security.md, "A host's pause kept across runs").
+
+A 429 or 503 whose Retry-After reached past the run held the host for that run only (`pacing.HostGate`):
+the next run, a quarter of an hour later, polled its feeds and fetched its articles during the pause (red
+team 41). Now a run reads the pauses still in force at its start (`host_pauses`, migration 0100) and gives
+them to its host gate, which holds every request to the host as it holds one asked in the run: waited for
+within `fetch.max_retry_after`, else not sent (`rate_limited`, uncounted: the article waits for a later run).
+The feeds of a paused host are not polled (nor counted failing). At its end the run writes the pauses in
+force, the ones its hosts asked for included, in one transaction (`readersafe.store_host_pauses`).
+
+A pause is capped at `polling.max_interval` (24 h by default) from when it was asked, so a hostile
+Retry-After cannot silence a host for ever; one that has passed (a Retry-After date in the past) is none.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from newsflow import readersafe, warehouse
+from newsflow.errors import WarehouseError
+from newsflow.feedmoves import polled_url
+from newsflow.fetchrules import host_of
+from newsflow.models import FeedConfig, FeedState, FetchResult, HostPause, Outcome, PendingArticle
+from newsflow.pacing import HostGate
+from newsflow.spool import commit_or_spool
+from newsflow.urls import host_key
+from newsflow.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+READ_PATIENCE_SECONDS = 5.0  # as long as a reader may make the start wait; then the run goes on without them
+SHOWN = 5  # hosts named in a log line; the report names 20, `newsflow query host_pauses` all
+
+
+def read_at_start(store: Warehouse, cap_seconds: float, now: datetime | None = None) -> list[HostPause]:
+    """The pauses in force now, capped; none (with a warning) when the warehouse cannot be read."""
+    now = now or datetime.now(UTC)
+    try:
+        kept = warehouse.read_with(store, lambda con: warehouse.read_host_pauses(con, now), READ_PATIENCE_SECONDS)
+    except WarehouseError as exc:
+        log.warning("cannot read the hosts' Retry-After pauses (host_pauses: %s); this run honours only those "
+                    "asked in it", one_line(exc))
+        return []
+    return in_force(kept, cap_seconds, now)
+
+
+def in_force(pauses: Iterable[HostPause], cap_seconds: float, now: datetime | None = None) -> list[HostPause]:
+    """The latest pause per host, each ending no later than `cap_seconds` after it was asked (nor after now), and
+    only those not yet passed."""
+    now = now or datetime.now(UTC)
+    cap = timedelta(seconds=max(0.0, cap_seconds))
+    latest: dict[str, HostPause] = {}
+    for pause in (kept.as_of(now) for kept in pauses):
+        capped = replace(pause, until_at=min(pause.until_at, pause.asked_at + cap))
+        if capped.until_at > now and (pause.host not in latest or capped.until_at > latest[pause.host].until_at):
+            latest[pause.host] = capped
+    return sorted(latest.values(), key=lambda p: (p.until_at, p.host))
+
+
+def not_held(
+    feeds: Sequence[FeedConfig], states: Mapping[str, FeedState], pauses: Sequence[HostPause]
+) -> list[FeedConfig]:
+    """The feeds whose host is not paused; the others are left (not polled, not counted) and logged."""
+    paused = {host_key(pause.host) for pause in pauses}
+    if not paused:
+        return list(feeds)
+
+    def host(feed: FeedConfig) -> str:
+        state = states.get(feed.name)
+        return host_key(host_of(polled_url(state, feed.url) if state else feed.url))
+
+    polled = [feed for feed in feeds if host(feed) not in paused]
+    log.warning("%d hosts asked to be left alone (Retry-After): %s; %d of their due feeds wait, and so do "
+                "their articles", len(pauses), describe(pauses), len(feeds) - len(polled))
+    return polled
+
+
+def not_paused(batch: Sequence[PendingArticle], gate: HostGate) -> list[PendingArticle]:
+    """The articles whose host `gate` holds no pause for now: what a batch fetched by a gate of its own (a Dask
+    worker's, which knows no pause) may be sent; the others wait for a later run, no attempt counted."""
+    return [article for article in batch if gate.pause_remaining(host_of(article.url)) <= 0]
+
+
+def note_asked_elsewhere(results: Iterable[FetchResult], gate: HostGate, now: datetime | None = None) -> None:
+    """Give `gate` the pauses hosts asked of a fetcher with a gate of its own (a Dask worker's), measured from
+    each answer: so the run keeps them for the runs after it, and sends its later batches none of those hosts'
+    articles."""
+    now = now or datetime.now(UTC)
+    for result in results:
+        if result.outcome is Outcome.RATE_LIMITED and result.status_code and result.retry_after is not None:
+            left = result.retry_after - (now - result.at).total_seconds()
+            gate.pause(host_of(result.final_url), left, result.status_code, result.final_url)
+
+
+def describe(pauses: Sequence[HostPause], shown: int = SHOWN) -> str:
+    """`host until <UTC time> (HTTP 503)`, for the first `shown` pauses."""
+    said = [f"{p.host} until {p.until_at.astimezone(UTC).isoformat(timespec='seconds')}"
+            + (f" (HTTP {p.status})" if p.status else "") for p in pauses[:shown]]
+    return ", ".join(said) + (f" and {len(pauses) - shown} more" if len(pauses) > shown else "")
+
+
+def store_at_end(store: Warehouse, run_id: str, pauses: Sequence[HostPause]) -> None:
+    """Write the pauses in force (nothing when there are none), or spool them while a reader holds the warehouse."""
+    if not pauses:
+        return
+    try:
+        commit_or_spool(store, run_id, readersafe.store_host_pauses, list(pauses), datetime.now(UTC), if_spooled=None)
+    except WarehouseError as exc:  # the run's row and the rest of its end go on without them
+        log.warning("cannot keep the hosts' Retry-After pauses (host_pauses: %s); the next runs do not know of %s",
+                    one_line(exc), describe(pauses))
+
+
+def one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())  # DuckDB's messages run over several lines

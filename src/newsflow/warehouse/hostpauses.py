@@ -1,0 +1,50 @@
+"""A host's Retry-After pause kept across runs (migration 0100, `host_pauses`).
+
+One row per host. A write keeps, per host, the pause that ends last among the stored and the new ones, and
+drops those that have passed: all in one transaction, so a kill leaves the old rows or the new ones, and
+writing the same pauses again (a spooled write replayed) changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import duckdb
+
+from newsflow.credentials import optional_without_credentials
+from newsflow.errors import WarehouseError
+from newsflow.models import HostPause
+from newsflow.warehouse.loads import insert_columns, transaction
+
+
+def read_host_pauses(con: duckdb.DuckDBPyConnection, now: datetime) -> list[HostPause]:
+    """The pauses still in force at `now`."""
+    rows = con.execute("SELECT host, until_at, asked_at, status, url FROM host_pauses WHERE until_at > $now "
+                       "ORDER BY until_at DESC, host", {"now": now}).fetchall()
+    return [HostPause(*row) for row in rows]
+
+
+def write_host_pauses(con: duckdb.DuckDBPyConnection, pauses: Sequence[HostPause], now: datetime) -> None:
+    """Keep the later end per host among the stored pauses and `pauses`; drop the ones passed at `now`."""
+    try:
+        _write(con, pauses, now)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot write host_pauses: {exc}") from exc
+
+
+def _write(con: duckdb.DuckDBPyConnection, pauses: Sequence[HostPause], now: datetime) -> None:
+    with transaction(con):
+        latest = {pause.host: pause.as_of(now) for pause in read_host_pauses(con, now)}
+        for pause in (new.as_of(now) for new in pauses):
+            if pause.until_at > now and (pause.host not in latest or pause.until_at > latest[pause.host].until_at):
+                latest[pause.host] = pause
+        con.execute("DELETE FROM host_pauses")
+        kept = sorted(latest.values(), key=lambda p: p.host)
+        if kept:
+            insert_columns(con, "host_pauses", {
+                "host": [p.host for p in kept],
+                "until_at": [p.until_at for p in kept],
+                "asked_at": [p.asked_at for p in kept],
+                "status": [p.status for p in kept],
+                "url": [optional_without_credentials(p.url) for p in kept],
+            })

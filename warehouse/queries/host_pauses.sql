@@ -1,0 +1,10 @@
+-- title: Hosts paused by Retry-After
+-- description: Hosts that answered 429 or 503 with a Retry-After reaching past the run, and until when
+-- description: newsflow sends them nothing: no feed of theirs is polled and their articles wait (uncounted)
+-- description: for a run after the pause. A pause lasts at most polling.max_interval from when it was asked
+-- description: (docs/security.md, "A host's pause kept across runs"; warehouse/README.md, host_pauses).
+-- columns: host, until_at, asked_at, status, url
+SELECT host, until_at, asked_at, status, url
+FROM host_pauses
+WHERE until_at > now()
+ORDER BY until_at DESC, host;
