@@ -55,7 +55,7 @@ list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀά
                     'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz''''''''''''-/:') ELSE t END)[1];
 
 CREATE OR REPLACE MACRO search_unmarked(s) AS
-search_unvaried(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
+search_unvaried(regexp_replace(s, '[\x{180b}-\x{180d}\x{180f}\x{fe00}-\x{fe0f}\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
                                '', 'g'));
 
 -- search_numbers_joined(s): newsflow.search_text.numbers_joined: a number written with its digits in
@@ -100,7 +100,17 @@ search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_f
                                   ' \1 ', 'g'));
 
 CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
-' ' || regexp_replace(search_phrase_pieces(s, numbers), '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
+' ' || regexp_replace(search_phrase_pieces(replace(s, chr(847), ''), numbers), '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
+
+-- search_list_commas(t): `t` with the commas of a list of numbers written without spaces (`1,2,3`: three numbers or
+-- more, a comma between each two: newsflow.search_separators.LIST) made spaces, so no comma of a list is read as a
+-- decimal point (`1.2` and `2,3` do not find `1,2,3`: "Analyst 44"). Only in a text holding such a list.
+CREATE OR REPLACE MACRO search_list_commas(t) AS
+list_transform([t], lambda x: CASE WHEN regexp_matches(x, '[0-9],[0-9]+,[0-9]')
+     THEN array_to_string(list_transform(list_zip(regexp_split_to_array(x, '[0-9]+(?:,[0-9]+){2,}'),
+                                                  regexp_extract_all(x, '[0-9]+(?:,[0-9]+){2,}')),
+                                         lambda y: y[1] || coalesce(replace(y[2], ',', ' '), '')), '')
+     ELSE x END)[1];
 
 -- search_kept_separators(pieces): the phrase text (search_phrase_pieces) with every run of characters other than
 -- letters, digits, marks, `_` and the separators (`/`, `.`, `:`, `-`: newsflow.search_text.SEPARATORS; every dash
@@ -110,7 +120,7 @@ CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
 -- (search_separated_body) are made from it by ASCII ones, cheap to bind. Only for a query with such a phrase: the
 -- others' phrase text is made as before, in one pass (these passes cost a phrase search ~1.2x).
 CREATE OR REPLACE MACRO search_kept_separators(pieces) AS
-' ' || regexp_replace(regexp_replace(regexp_replace(translate(pieces, ',' || chr(8208) || chr(8209) || chr(8210) || chr(8211) || chr(8212) || chr(8722) || chr(8260) || chr(8725), '.------//'),
+' ' || regexp_replace(regexp_replace(regexp_replace(translate(search_list_commas(pieces), ',' || chr(8208) || chr(8209) || chr(8210) || chr(8211) || chr(8212) || chr(8722) || chr(8260) || chr(8725), '.------//'),
                                                     '([0-9])([/.:-])([0-9])', '\1 \2 \3', 'g'),
                                      '([0-9])([/.:-])([0-9])', '\1 \2 \3', 'g'),
                       '[^\pL\pN\pM_/.:-]+', ' ', 'g') || ' ';
@@ -194,7 +204,10 @@ list_transform([item], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_m
 -- which only the rule made (`"pat obrien"` needs the term `obrien`). Only in a text with an apostrophe before a capital, 3 letters, a letter not ASCII
 -- or a part that is no contraction (most English texts hold only `it's`, `don't`, `minister's`: left as they are, ASCII,
 -- which the phrase text's steps read fastest). ASCII regexes, no Unicode class: compiling
--- `\pL` costs ~4 ms a regex, paid by every search's plan. A CGJ written in a text is read as a space.
+-- `\pL` costs ~4 ms a regex, paid by every search's plan. A CGJ written in a text is nothing, as the index reads
+-- it (search_text._FOLDED, "Analyst 44"): it is taken out first (as from the query, search_query_alts, and
+-- search_phrase_body), and the other default-ignorable marks, the variation selectors and Mongolian's, by
+-- search_unmarked.
 -- search_apostrophes_unjoined(t): `t` with a space for each apostrophe (not a letter mark: the okina, ayin, `ʹ`
 -- join after any part) that the rule never joins and the marking would mark: after a part of 1-2 letters starting
 -- with a capital, before a lower-case letter (`O'neill`, `L'aide`), and after the Italian and French words the rule
@@ -205,11 +218,18 @@ regexp_replace(regexp_replace(t, '(^|[^A-Za-z])([A-Z][A-Za-z]?)[''\x{2019}\x{201
                '(^|[^A-Za-z])((?i:all|bell|buon|ciascun|coll|dall|dell|entr|jusqu|lorsqu|nell|nessun|pell|presqu|puisqu|qualcun|quell|quelqu|quest|quoiqu|sant|sull|tutt))[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]', '\1\2 ', 'g');
 
 CREATE OR REPLACE MACRO search_apostrophes_marked(s) AS
-list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}](?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
+list_transform([replace(s, chr(847), '')], lambda t: CASE WHEN regexp_matches(t, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}](?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
      THEN regexp_replace(regexp_replace(regexp_replace(search_apostrophes_unjoined(t), '([^0-9\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}])[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]', '\1͏', 'g'),
                          '(^|[^A-Za-z\x{034f}])([a-z][a-z]?)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g'),
                          '\x{034f}([\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}]|$)', '''\1', 'g')
      ELSE t END)[1];
+
+-- search_marked_pattern(wanted): the regex of a phrase (` o brien met ann darcy `, its words one space apart) in a
+-- phrase text with marks (search_apostrophes_marked): each of its characters in a class of its own (none is a
+-- bracket, a backslash or `^`: punctuation to the phrase text) with a mark allowed after it, each space a space or a
+-- mark. So each mark of the text is read as nothing or as a space, whichever the phrase needs ("Analyst 44").
+CREATE OR REPLACE MACRO search_marked_pattern(wanted) AS
+replace(regexp_replace(wanted, '([^ ])', '[\1]' || chr(847) || '?', 'g'), ' ', '[ ' || chr(847) || ']');
 
 CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
 WITH q AS (SELECT unnest(terms, recursive := true)),
@@ -275,7 +295,9 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
      -- the phrase texts hold the apostrophes the rule may join as a mark (search_apostrophes_marked): read as a
      -- space, as any apostrophe; else left out: the words the rule joins written joined, as the index holds them
      -- too (`"Pat OBrien"` finds `Pat O'Brien`, and a phrase with two such words finds them written any way:
-     -- "Analyst 43"); a text without the mark is read as it is
+     -- "Analyst 43"); a text without the mark is read as it is. A phrase found neither way is looked for with each
+     -- mark a space or nothing, its own way (search_marked_pattern: `"O Brien met Ann DArcy"` finds `O'Brien met Ann
+     -- D'Arcy`, "Analyst 44"): a regex made for the phrase, only for the texts with a mark the two readings missed
      phrase_ok AS (SELECT doc_id, clause, alt
                    FROM (SELECT o.doc_id, o.clause, o.alt, ' ' || o.pattern || ' ' AS wanted,
                                 CASE WHEN regexp_matches(o.pattern, ' [/.:-] ') THEN (CASE WHEN o.bare THEN t.plain_apart ELSE t.apart END)
@@ -284,6 +306,7 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
                          WHERE o.words_ok AND o.pattern IS NOT NULL)
                    WHERE CASE WHEN contains(v, chr(847))
                               THEN contains(replace(v, chr(847), ' '), wanted) OR contains(replace(v, chr(847), ''), wanted)
+                                   OR regexp_matches(v, search_marked_pattern(wanted))
                               ELSE contains(v, wanted) END),
      alt_true AS (
         SELECT o.doc_id, o.article_id, o."language", o.clause, o.negated, o.score,
@@ -343,7 +366,7 @@ CASE WHEN regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2
 
 CREATE OR REPLACE MACRO search_query_alts(query) AS (
     WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
-                   FROM (SELECT regexp_extract_all(search_numbers_joined(nfc_normalize(query)),
+                   FROM (SELECT regexp_extract_all(search_numbers_joined(nfc_normalize(replace(query, chr(847), ''))),
                                                    '-?"[^"]*"?|' || search_nonspace() || '+')
                          AS x)),
          flagged AS (SELECT i, is_or, is_not, minus,

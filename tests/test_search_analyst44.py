@@ -1,0 +1,80 @@
+# ruff: noqa: RUF001 - apostrophes of every kind on purpose
+"""What analyst 43 left (docs/search.md, "Analyst 44"): a list of numbers written without spaces is no decimal; a
+phrase finds the words the rule joins written with the apostrophe, each word either way; a default-ignorable mark
+written in a text (U+034F COMBINING GRAPHEME JOINER, a variation selector) is nothing. Each checked through
+`newsflow search --articles`'s steps and through the SQL macro `search_articles`: both must give the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsflow import search
+from tests.searchsample import Doc, indexed_after_migration, store_docs
+from tests.test_search_analyst43 import cli_articles, macro_articles
+
+
+def _both(path: Path, docs: list[Doc], expected: dict[str, list[str]]) -> None:
+    store = store_docs(path, docs)
+    search.refresh(store)
+    with store.reading() as con:
+        assert {q: cli_articles(con, q) for q in expected} == expected
+        assert {q: macro_articles(con, q) for q in expected} == expected
+
+
+NUMBERS = [Doc("list", "", "The draw was 1,2,3 and then 4,5,6,7 in order.", language="en"),
+           Doc("spaced", "", "The draw was 1, 2, 3 in order.", language="en"),
+           Doc("decimal", "", "Growth was 1.2 percent, or 5.6 at most.", language="en"),
+           Doc("german", "", "Das Wachstum lag bei 1,2 Prozent, bei 6,7 zuletzt.", language="de"),
+           Doc("version", "", "Release 1.2.3 is out.", language="en")]
+
+
+def test_a_list_of_numbers_without_spaces_is_no_decimal(tmp_path: Path) -> None:
+    """`1,2,3` (two commas or more between numbers) is a list, as `1, 2, 3` is: its numbers are not found by a
+    decimal (`1.2`, `2,3`, `6,7`), and typed (`1,2,3`) it finds the list however spaced. A point is not a comma:
+    `1.2.3` (a version, a date) keeps its points. A single comma stays a decimal comma (German `1,2`)."""
+    expected = {"1.2": ["decimal", "german", "version"], "1,2": ["decimal", "german", "version"],
+                "2,3": ["version"], "6,7": ["german"], "5.6": ["decimal"], "1,2,3": ["list", "spaced", "version"],
+                "4,5,6,7": ["list"], '"was 1,2,3"': ["list", "spaced"], "2.3": ["version"]}
+    _both(tmp_path / "w.duckdb", NUMBERS, expected)
+
+
+MIXED = [Doc("apostrophes", "", "Pat O'Brien met Ann D'Arcy.", language="en"),
+         Doc("rock", "", "They played rock'n'roll by O’Brien.", language="en"),
+         Doc("apart", "", "Pat O Brien met Ann D Arcy.", language="en")]
+
+
+def test_a_phrase_reads_each_apostrophe_its_own_way(tmp_path: Path) -> None:
+    """`"O Brien met Ann DArcy"` types one name apart and the other joined: a text writing both with the apostrophe
+    reads the first as a space and the second as nothing (before, every apostrophe of a text one way, so neither
+    reading found it). Still nothing else: `"O Brien met Ann D Arcy"` is not `O'Brien met Ann DArcy`'s phrase of
+    terms; the text writing them apart has no term `darcy`."""
+    expected = {'"O Brien met Ann DArcy"': ["apostrophes"], '"OBrien met Ann D Arcy"': ["apostrophes"],
+                '"rock n roll by OBrien"': ["rock"], '"rocknroll by O Brien"': ["rock"],
+                '"pat o brien met ann d arcy"': ["apart", "apostrophes"], '"pat obri en"': []}
+    _both(tmp_path / "w.duckdb", MIXED, expected)
+
+
+IGNORABLE = [Doc("joiner", "", "Pat O\u034fBrien said it.", language="en"),
+             Doc("selector", "", "Prices in Mo\ufe0fscow rose.", language="en"),
+             Doc("plain", "", "Pat OBrien said it in Moscow.", language="en")]
+
+
+def test_a_default_ignorable_mark_in_a_text_is_nothing(tmp_path: Path) -> None:
+    """U+034F and a variation selector are invisible: `O͏Brien` reads `OBrien`, in the index and the phrase check
+    (before: a word `o͏brien` no query found, and a space to the phrase check); typed in a query, nothing too."""
+    expected = {"obrien": ["joiner", "plain"], '"pat obrien said"': ["joiner", "plain"],
+                "moscow": ["plain", "selector"], '"in moscow"': ["plain", "selector"], '"pat o brien"': [],
+                "O\u034fBrien": ["joiner", "plain"]}
+    _both(tmp_path / "w.duckdb", IGNORABLE, expected)
+
+
+def test_migration_0099_takes_out_the_articles_holding_an_ignorable_mark(tmp_path: Path) -> None:
+    """A warehouse indexed before 0099 holds `o͏brien` for `O͏Brien`: 0099 takes out those articles alone (no posting
+    left without its document), and the run's end indexes them again with the mark read as nothing."""
+    store = store_docs(tmp_path / "w.duckdb", IGNORABLE)
+    search.refresh(store)
+    left, orphans = indexed_after_migration(store, "0099_search_ignorable_marks_and_lists.sql")
+    assert orphans == 0 and left == {"plain"}
+    search.refresh(store)
+    with store.reading() as con:
+        assert cli_articles(con, "obrien") == macro_articles(con, "obrien") == ["joiner", "plain"]

@@ -1,0 +1,20 @@
+-- 0099_search_ignorable_marks_and_lists: docs/search.md, "Analyst 44".
+--
+-- A default-ignorable mark written in a text (U+034F COMBINING GRAPHEME JOINER, the variation selectors U+FE00-U+FE0F,
+-- Mongolian's free variation selectors U+180B-U+180D and U+180F) is nothing to search now (search_text._FOLDED,
+-- views/search.sql's search_unmarked and search_apostrophes_marked): invisible, it was kept inside a word as a mark
+-- (`O͏Brien` was the word `o͏brien`, which neither `obrien` nor `OBrien` found), or was a word of its own after an
+-- emoji. That changes the words of every text holding one: those articles, and only those, are taken out of the
+-- index, as 0084, 0096 and 0097 did: each run's end indexes them again (at most search.BACKLOG_PER_RUN a run;
+-- `newsflow search` says how many are not indexed yet), and `newsflow search --reindex` does all of them at once.
+--
+-- The views change too (no table does): a list of numbers written without spaces (`1,2,3`) is no decimal to the
+-- phrase check (search_list_commas), and a phrase reads each apostrophe a text marks its own way, a space or
+-- nothing (search_marked_pattern: `"O Brien met Ann DArcy"` finds `O'Brien met Ann D'Arcy`).
+CREATE TEMP TABLE search_docs_0099 AS
+SELECT d.doc_id FROM search_docs d JOIN articles a USING (article_id)
+WHERE regexp_matches(coalesce(a.title, '') || ' ' || coalesce(a."text", ''), '[\x{034f}\x{180b}-\x{180d}\x{180f}\x{fe00}-\x{fe0f}]');
+
+DELETE FROM search_postings WHERE doc_id IN (SELECT doc_id FROM search_docs_0099);
+DELETE FROM search_docs WHERE doc_id IN (SELECT doc_id FROM search_docs_0099);
+DROP TABLE search_docs_0099;
