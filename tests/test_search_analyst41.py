@@ -154,7 +154,19 @@ def test_migration_0096_takes_out_exactly_the_texts_the_analysis_joins(words: li
     con.execute("CREATE TABLE texts (i INTEGER, t VARCHAR)")
     con.executemany("INSERT INTO texts VALUES (?, ?)", list(enumerate(texts)))
     taken = {row[0] for row in con.execute(f"SELECT i FROM texts {rule}").fetchall()}
-    assert taken == {i for i, text in enumerate(texts) if apostrophe_terms(text)}
+    # since 0099 the rule also joins a lower-case word after a part of 1-2 letters (`o'dell`): 0099 takes those out
+    assert taken | taken_by_0099(con, texts) == {i for i, text in enumerate(texts) if apostrophe_terms(text)}
+
+
+def taken_by_0099(con: duckdb.DuckDBPyConnection, texts: list[str]) -> set[int]:
+    """The texts (their places) migration 0099 takes out of the index, run on tables shaped as the warehouse's."""
+    migration = (sql_root() / "migrations" / "0099_search_ignorable_marks_and_lists.sql").read_text(encoding="utf-8")
+    statement = migration[migration.index("CREATE TEMP TABLE"):migration.index(";", migration.index("CREATE TEMP"))]
+    con.execute("CREATE OR REPLACE TABLE search_docs AS SELECT i AS doc_id, i::VARCHAR AS article_id FROM texts")
+    con.execute("CREATE OR REPLACE TABLE articles AS SELECT i::VARCHAR AS article_id, NULL::VARCHAR AS title, "
+                't AS "text" FROM texts')
+    con.execute(statement.replace("CREATE TEMP TABLE", "CREATE OR REPLACE TEMP TABLE"))
+    return {row[0] for row in con.execute("SELECT doc_id FROM search_docs_0099").fetchall()}
 
 
 def test_migration_0096_takes_out_only_the_articles_whose_terms_change(store: Warehouse, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - apostrophes of every kind on purpose
+# ruff: noqa: RUF001, RUF002 - apostrophes of every kind on purpose
 """What analyst 43 left (docs/search.md, "Analyst 44"): a list of numbers written without spaces is no decimal; a
 phrase finds the words the rule joins written with the apostrophe, each word either way; a default-ignorable mark
 written in a text (U+034F COMBINING GRAPHEME JOINER, a variation selector) is nothing. Each checked through
@@ -7,6 +7,8 @@ written in a text (U+034F COMBINING GRAPHEME JOINER, a variation selector) is no
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from newsflow import search
 from tests.searchsample import Doc, indexed_after_migration, store_docs
@@ -68,13 +70,44 @@ def test_a_default_ignorable_mark_in_a_text_is_nothing(tmp_path: Path) -> None:
     _both(tmp_path / "w.duckdb", IGNORABLE, expected)
 
 
-def test_migration_0099_takes_out_the_articles_holding_an_ignorable_mark(tmp_path: Path) -> None:
-    """A warehouse indexed before 0099 holds `o͏brien` for `O͏Brien`: 0099 takes out those articles alone (no posting
-    left without its document), and the run's end indexes them again with the mark read as nothing."""
-    store = store_docs(tmp_path / "w.duckdb", IGNORABLE)
+@pytest.mark.parametrize(("text", "taken"), [
+    ("Pat O\u034fBrien said it.", True), ("Prices in Mo\ufe0fscow rose.", True), ("we met pat o'brien.", True),
+    ("at five o’clock.", True), ("за пʼять хвилин", True), ("y'all know", True), ("Pat O'Brien said it.", False),
+    ("le plan d'aide de l'aide", False), ("L'aide arrive. O'neill signe.", False), ("it's his, don't", False),
+    ("they played rock'n'roll", False), ("qu'elle est là", False), ("aujourd'hui", False)])
+def test_migration_0099_takes_out_the_articles_whose_words_change(tmp_path: Path, text: str, taken: bool) -> None:
+    """A warehouse indexed before 0099 holds `o͏brien` for `O͏Brien`, and no `obrien` for `pat o'brien`: 0099 takes
+    out those articles alone (no posting left without its document; a text the rule reads as before stays), and the
+    run's end indexes them again as the rule reads them now."""
+    store = store_docs(tmp_path / "w.duckdb", [Doc("changed", "", text), Doc("plain", "", "Pat OBrien said it.")])
     search.refresh(store)
     left, orphans = indexed_after_migration(store, "0099_search_ignorable_marks_and_lists.sql")
-    assert orphans == 0 and left == {"plain"}
+    assert orphans == 0 and left == ({"plain"} if taken else {"changed", "plain"})
+
+
+def test_an_existing_warehouse_finds_the_words_once_0099_ran_and_a_run_indexed_again(tmp_path: Path) -> None:
+    store = store_docs(tmp_path / "w.duckdb", IGNORABLE + LOWER[:1])
+    search.refresh(store)
+    indexed_after_migration(store, "0099_search_ignorable_marks_and_lists.sql")
     search.refresh(store)
     with store.reading() as con:
-        assert cli_articles(con, "obrien") == macro_articles(con, "obrien") == ["joiner", "plain"]
+        assert cli_articles(con, "obrien") == macro_articles(con, "obrien") == ["joiner", "lower", "plain"]
+
+
+LOWER = [Doc("lower", "", "we met pat o'brien at the pub.", language="en"),
+         Doc("capital", "", "We met Pat O'Brien at the pub.", language="en"),
+         Doc("clock", "", "at five o’clock sharp.", language="en"),
+         Doc("elision", "", "le plan d'aide de l'aide sociale.", language="fr"),
+         Doc("sentence", "", "L'aide arrive. O'neill signe.", language="fr")]
+
+
+def test_a_name_written_in_lower_case_is_joined_as_typed(tmp_path: Path) -> None:
+    """A text in lower case (`pat o'brien`: a comment, a slug turned title) joins its word as a query typed so does:
+    a lower-case part of 1-2 letters that is no elision before a lower-case part of 3 letters or more (`o'brien`,
+    `o’clock`); so `obrien` and `"pat obrien"` find it (before: no term `obrien`, though typed `o'brien` is joined).
+    An elision in lower case is not (`d'aide` is no `daide`), nor a capital before lower case (`L'aide`, `O'neill`:
+    a sentence's first elision as often as a name)."""
+    expected = {"obrien": ["capital", "lower"], '"pat obrien"': ["capital", "lower"], "oclock": ["clock"],
+                '"met pat obrien at"': ["capital", "lower"], "daide": [], "laide": [], "oneill": [],
+                "o'brien": ["capital", "lower"], '"pat o brien"': ["capital", "lower"]}
+    _both(tmp_path / "w.duckdb", LOWER, expected)

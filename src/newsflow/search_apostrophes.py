@@ -10,7 +10,8 @@ makes a word an analyst types:
 
 - the part before has 1-2 letters, and is no lower-case elision (`ELISIONS`: `l'Inde` is no `Linde`), and the
   part after starts with a capital and is no English contraction (`CONTRACTIONS`: capitals' `WE'LL`, `IT'S` are
-  not `well`, `its`): a name (`O'Brien`, `D'Angelo`, `L'Oréal`);
+  not `well`, `its`): a name (`O'Brien`, `D'Angelo`, `L'Oréal`); or both parts are in lower case and the part after
+  has 3 letters or more, as a query typed so is read (`pat o'brien`, `o'clock`; "Analyst 44");
 - the part before has 3 letters or more and is not an elided Romance word (`dell'`, `nell'`, `quell'`,
   `jusqu'`: `ELIDED`), and the part after is not an English contraction or possessive (`CONTRACTIONS`: `'s`,
   `'t`, `'ll`, `'re`, `'ve`, `'d`, `'m`): `aujourd'hui`, `Qur'an`, `Shi'ite`;
@@ -79,7 +80,9 @@ def joined_word(word: str, *, typed: bool = False) -> str | None:
     if len(before) <= 2:
         if before[:1].islower() and before.lower() in ELISIONS:  # `l'Inde` is no `Linde`, `l'Est` no `lest`
             return None
-        return before + after if after[:1].isupper() or (typed and len(after) >= 3) else None
+        # a text all in lower case joins as a query typed so (`pat o'brien`: "Analyst 44"); not `L'aide`, `O'neill`
+        lower = typed or (before.islower() and after.islower())
+        return before + after if after[:1].isupper() or (lower and len(after) >= 3) else None
     if before.casefold() in ELIDED:
         return None
     return before + after

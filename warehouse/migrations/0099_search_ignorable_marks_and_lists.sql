@@ -8,12 +8,24 @@
 -- index, as 0084, 0096 and 0097 did: each run's end indexes them again (at most search.BACKLOG_PER_RUN a run;
 -- `newsflow search` says how many are not indexed yet), and `newsflow search --reindex` does all of them at once.
 --
+-- A word written in lower case with an apostrophe after a part of 1-2 letters that is no elision, before a part of 3
+-- letters or more (`pat o'brien`, `o'clock`), is now joined in the index as a query typed so is
+-- (search_apostrophes.joined_word: `obrien` and `"pat obrien"` find it): the texts holding one are taken out too.
+--
 -- The views change too (no table does): a list of numbers written without spaces (`1,2,3`) is no decimal to the
 -- phrase check (search_list_commas), and a phrase reads each apostrophe a text marks its own way, a space or
 -- nothing (search_marked_pattern: `"O Brien met Ann DArcy"` finds `O'Brien met Ann D'Arcy`).
 CREATE TEMP TABLE search_docs_0099 AS
 SELECT d.doc_id FROM search_docs d JOIN articles a USING (article_id)
-WHERE regexp_matches(coalesce(a.title, '') || ' ' || coalesce(a."text", ''), '[\x{034f}\x{180b}-\x{180d}\x{180f}\x{fe00}-\x{fe0f}]');
+WHERE list_transform([coalesce(a.title, '') || ' ' || coalesce(a."text", '')], lambda t:
+          regexp_matches(t, '[\x{034f}\x{180b}-\x{180d}\x{180f}\x{fe00}-\x{fe0f}]')
+          OR (regexp_matches(t, '\p{Ll}[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]\p{Ll}{3}')
+              AND len(list_filter(regexp_extract_all(t, '[^\PL\x{02b9}\x{02bb}-\x{02bf}]+(?:[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}][^\PL\x{02b9}\x{02bb}-\x{02bf}]+)+'),
+                                  lambda w: list_transform([regexp_split_to_array(w, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]')], lambda p:
+                                      len(p) = 2 AND length(p[1]) <= 2 AND length(p[2]) >= 3
+                                      AND p[1] = lower(p[1]) AND p[1] <> upper(p[1]) AND p[2] = lower(p[2])
+                                      AND NOT regexp_matches(p[2], '^\p{Lu}')
+                                      AND p[1] NOT IN ('c', 'd', 'j', 'l', 'm', 'n', 'qu', 's', 't'))[1])) > 0))[1];
 
 DELETE FROM search_postings WHERE doc_id IN (SELECT doc_id FROM search_docs_0099);
 DELETE FROM search_docs WHERE doc_id IN (SELECT doc_id FROM search_docs_0099);

@@ -180,7 +180,9 @@ list_transform([regexp_split_to_array(w, search_apostrophe_mark())], lambda p: C
     WHEN lower(p[2]) IN ('d', 'll', 'm', 're', 's', 't', 've') THEN w
     WHEN length(p[1]) <= 2 THEN CASE
         WHEN regexp_matches(p[1], '^\p{Ll}') AND lower(p[1]) IN ('c', 'd', 'j', 'l', 'm', 'n', 'qu', 's', 't') THEN w
-        WHEN regexp_matches(p[2], '^\p{Lu}') OR (typed AND length(p[2]) >= 3) THEN p[1] || p[2]
+        WHEN regexp_matches(p[2], '^\p{Lu}')
+             OR ((typed OR (p[1] = lower(p[1]) AND p[2] = lower(p[2]))) AND length(p[2]) >= 3)
+        THEN p[1] || p[2]
         ELSE w END
     WHEN lower(p[1]) IN ('all', 'bell', 'buon', 'ciascun', 'coll', 'dall', 'dell', 'entr', 'jusqu', 'lorsqu', 'nell', 'nessun', 'pell', 'presqu', 'puisqu', 'qualcun', 'quell', 'quelqu', 'quest', 'quoiqu', 'sant', 'sull', 'tutt') THEN w
     ELSE p[1] || p[2] END)[1];
@@ -195,7 +197,8 @@ list_transform([item], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_m
 -- search_apostrophes_marked(s): `s` with each apostrophe (of any kind: search_apostrophes.APOSTROPHES and
 -- MODIFIER_APOSTROPHES) after a character other than a digit (`1'000` is a number) written U+034F COMBINING
 -- GRAPHEME JOINER, a mark, which the phrase texts keep inside the word, then back as `'` before a contraction
--- (`it's`, `WE'LL`) and after a lower-case part of 1-2 letters (`l'aide`, `l'Inde`, `d'une`). The phrase check reads
+-- (`it's`, `WE'LL`) and after a lower-case elision (`l'aide`, `l'Inde`, `d'une`; search_apostrophes.ELISIONS: since
+-- "Analyst 44" the rule joins a text's lower-case `o'brien`, so another lower-case part of 1-2 letters is marked). The phrase check reads
 -- the mark as a space, as it read the apostrophe, and, for a phrase not found so, as nothing: the words joined
 -- ("Analyst 43"). Only between a letter and a letter (the third regex puts `'` back before a space, punctuation or
 -- the end; one after them is not marked): at a word's edge (`players' union`, ` ' `, `'no deal'`) the mark read as a
@@ -220,7 +223,7 @@ regexp_replace(regexp_replace(t, '(^|[^A-Za-z])([A-Z][A-Za-z]?)[''\x{2019}\x{201
 CREATE OR REPLACE MACRO search_apostrophes_marked(s) AS
 list_transform([replace(s, chr(847), '')], lambda t: CASE WHEN regexp_matches(t, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}](?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
      THEN regexp_replace(regexp_replace(regexp_replace(search_apostrophes_unjoined(t), '([^0-9\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}])[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]', '\1͏', 'g'),
-                         '(^|[^A-Za-z\x{034f}])([a-z][a-z]?)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g'),
+                         '(^|[^A-Za-z\x{034f}])([cdjlmnst]|qu)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g'),
                          '\x{034f}([\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}]|$)', '''\1', 'g')
      ELSE t END)[1];
 
