@@ -14,6 +14,23 @@
 -- doc_id is in the list `docs` (NULL: every article); `dfs` STRUCT(term_id, n)[] gives each query
 -- term's document frequency over the whole index (required with `docs`). `newsflow search` ranks
 -- only the candidates its top-k bound leaves (docs/search.md, "Speed").
+
+-- The apostrophes are spelled out here alone: search_apostrophe_kinds() (search_apostrophes.APOSTROPHES) and
+-- search_modifier_apostrophes() (MODIFIER_APOSTROPHES) are class bodies, search_apostrophe_mark() the class of
+-- both and search_apostrophe_unmarked() the class of those that write no sound (APOSTROPHES and `ʼ`: not the
+-- letter marks, LETTER_MARKS). Each regex names them (a constant to the binder, compiled as before: "Analyst 44").
+CREATE OR REPLACE MACRO search_apostrophe_kinds() AS
+'''\x{2019}\x{2018}\x{00b4}\x{ff07}`';
+
+CREATE OR REPLACE MACRO search_modifier_apostrophes() AS
+'\x{02b9}\x{02bb}-\x{02bf}';
+
+CREATE OR REPLACE MACRO search_apostrophe_mark() AS
+'[' || search_apostrophe_kinds() || search_modifier_apostrophes() || ']';
+
+CREATE OR REPLACE MACRO search_apostrophe_unmarked() AS
+'[' || search_apostrophe_kinds() || '\x{02bc}]';
+
 -- search_fold(s): Python's str.casefold, which the index's tokens use (newsflow.search_text.search_tokens),
 -- for every character: lower() where that is the same (one regex pass finds the texts where it is
 -- not), else lower(), a 1:1 translate and the 1:n folds (ß -> ss, ligatures, Greek iota subscripts)
@@ -50,7 +67,7 @@ list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[µßİŉſǰͅΐΰς
 -- Casefolding `ΐ` `ΰ` gives iota and upsilon with two marks, dialytika and tonos: they go with them
 -- (search_text._GREEK_TWO_MARKS).
 CREATE OR REPLACE MACRO search_unvaried(s) AS
-list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}\x{02b9}\x{02bb}-\x{02bf}\x{ff0d}\x{ff0f}\x{ff1a}]')
+list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}' || search_modifier_apostrophes() || '\x{ff0d}\x{ff0f}\x{ff1a}]')
      THEN translate(replace(replace(t, chr(953) || chr(776) || chr(769), chr(953)), chr(965) || chr(776) || chr(769), chr(965)), 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚʹʻʼʽʾʿ－／：',
                     'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz''''''''''''-/:') ELSE t END)[1];
 
@@ -168,15 +185,13 @@ list_filter(list_transform(t, lambda x, i:
 -- `O'Brien` as the phrase `o brien` only, where `newsflow search` also finds `OBrien`). A letter here is one of
 -- \pL less the modifier letters written as apostrophes (search_apostrophes.MODIFIER_APOSTROPHES); a word with
 -- the ʻokina, ayin, hamza, `ʽ` or the prime alone between its letters (LETTER_MARKS) is joined whatever its parts.
-CREATE OR REPLACE MACRO search_apostrophe_mark() AS
-'[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]';
-
 CREATE OR REPLACE MACRO search_apostrophe_word() AS
-'[^\PL\x{02b9}\x{02bb}-\x{02bf}]+(?:' || search_apostrophe_mark() || '[^\PL\x{02b9}\x{02bb}-\x{02bf}]+)+';
+'[^\PL' || search_modifier_apostrophes() || ']+(?:' || search_apostrophe_mark() || '[^\PL' || search_modifier_apostrophes()
+|| ']+)+';
 
 CREATE OR REPLACE MACRO search_word_joined(w, typed) AS
 list_transform([regexp_split_to_array(w, search_apostrophe_mark())], lambda p: CASE
-    WHEN len(p) > 2 OR NOT regexp_matches(w, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]') THEN array_to_string(p, '')
+    WHEN len(p) > 2 OR NOT regexp_matches(w, search_apostrophe_unmarked()) THEN array_to_string(p, '')
     WHEN lower(p[2]) IN ('d', 'll', 'm', 're', 's', 't', 've') THEN w
     WHEN length(p[1]) <= 2 THEN CASE
         WHEN regexp_matches(p[1], '^\p{Ll}') AND lower(p[1]) IN ('c', 'd', 'j', 'l', 'm', 'n', 'qu', 's', 't') THEN w
@@ -217,12 +232,12 @@ list_transform([item], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_m
 -- keeps (`dell'Anno`, `jusqu'à`). The phrase check reads all the marks of a text one way, a space or nothing: one
 -- such mark in a phrase with a word typed joined (`"OBrien met Ann dell'Anno"`) failed both readings.
 CREATE OR REPLACE MACRO search_apostrophes_unjoined(t) AS
-regexp_replace(regexp_replace(t, '(^|[^A-Za-z])([A-Z][A-Za-z]?)[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]([a-z])', '\1\2 \3', 'g'),
-               '(^|[^A-Za-z])((?i:all|bell|buon|ciascun|coll|dall|dell|entr|jusqu|lorsqu|nell|nessun|pell|presqu|puisqu|qualcun|quell|quelqu|quest|quoiqu|sant|sull|tutt))[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]', '\1\2 ', 'g');
+regexp_replace(regexp_replace(t, '(^|[^A-Za-z])([A-Z][A-Za-z]?)' || search_apostrophe_unmarked() || '([a-z])', '\1\2 \3', 'g'),
+               '(^|[^A-Za-z])((?i:all|bell|buon|ciascun|coll|dall|dell|entr|jusqu|lorsqu|nell|nessun|pell|presqu|puisqu|qualcun|quell|quelqu|quest|quoiqu|sant|sull|tutt))' || search_apostrophe_unmarked(), '\1\2 ', 'g');
 
 CREATE OR REPLACE MACRO search_apostrophes_marked(s) AS
-list_transform([replace(s, chr(847), '')], lambda t: CASE WHEN regexp_matches(t, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}](?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
-     THEN regexp_replace(regexp_replace(regexp_replace(search_apostrophes_unjoined(t), '([^0-9\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}])[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]', '\1͏', 'g'),
+list_transform([replace(s, chr(847), '')], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_mark() || '(?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
+     THEN regexp_replace(regexp_replace(regexp_replace(search_apostrophes_unjoined(t), '([^0-9\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}])' || search_apostrophe_mark(), '\1͏', 'g'),
                          '(^|[^A-Za-z\x{034f}])([cdjlmnst]|qu)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g'),
                          '\x{034f}([\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}]|$)', '''\1', 'g')
      ELSE t END)[1];
