@@ -69,9 +69,11 @@ def test_a_default_ignorable_mark_in_a_text_is_nothing(tmp_path: Path) -> None:
 
 
 CHANGED_BY_0099 = ["Pat O\u034fBrien said it.", "Prices in Mo\ufe0fscow rose.", "we met pat o'brien.",
-                   "at five o’clock.", "за пʼять хвилин", "y'all know"]
+                   "at five o’clock.", "за пʼять хвилин", "y'all know",
+                   "per un'Europa unita"]
 SAME_AFTER_0099 = ["Pat O'Brien said it.", "le plan d'aide de l'aide", "L'aide arrive. O'neill signe.",
-                   "it's his, don't", "they played rock'n'roll", "qu'elle est là", "aujourd'hui", "1,2,3 and 4,5"]
+                   "it's his, don't", "they played rock'n'roll", "qu'elle est là", "aujourd'hui", "1,2,3 and 4,5",
+                   "un'altra volta"]
 
 
 def test_migration_0099_takes_out_the_articles_whose_words_change(tmp_path: Path) -> None:
