@@ -147,6 +147,7 @@ _APOSTROPHE_WORDS = st.lists(st.sampled_from(["O", "o", "d", "D", "l", "qu", "Mc
 @given(st.lists(st.tuples(_APOSTROPHE_WORDS, st.sampled_from(["'", "’", "´", "‘", "''", "' ", "-"])),
                 min_size=1, max_size=6))
 @example([(["un", "Europe"], "'"), (["o", "dell"], "'"), (["un", "altra"], "’")])
+@example([(["v", "Europe"], "'"), (["gl", "altra"], "'"), (["ch", "Brien"], "’")])
 def test_migration_0096_takes_out_exactly_the_texts_the_analysis_joins(words: list[tuple[list[str], str]]) -> None:
     texts = [sep.join(parts) for parts, sep in words] + [" ".join(sep.join(parts) for parts, sep in words)]
     migration = (sql_root() / "migrations" / "0096_search_apostrophes_joined.sql").read_text(encoding="utf-8")

@@ -70,10 +70,10 @@ def test_a_default_ignorable_mark_in_a_text_is_nothing(tmp_path: Path) -> None:
 
 CHANGED_BY_0099 = ["Pat O\u034fBrien said it.", "Prices in Mo\ufe0fscow rose.", "we met pat o'brien.",
                    "at five o’clock.", "за пʼять хвилин", "y'all know",
-                   "per un'Europa unita"]
+                   "per un'Europa unita", "c'era e v'Era"]
 SAME_AFTER_0099 = ["Pat O'Brien said it.", "le plan d'aide de l'aide", "L'aide arrive. O'neill signe.",
                    "it's his, don't", "they played rock'n'roll", "qu'elle est là", "aujourd'hui", "1,2,3 and 4,5",
-                   "un'altra volta"]
+                   "un'altra volta", "v'era, gl'italiani, ch'egli, ç'aurait"]
 
 
 def test_migration_0099_takes_out_the_articles_whose_words_change(tmp_path: Path) -> None:
@@ -114,3 +114,16 @@ def test_the_help_says_a_list_is_no_decimal_and_obrien_finds_lower_case(capsys: 
         cli.main(["search", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
     assert "not the list 1,2,5" in shown and "obrien finds O'Brien and o'brien" in shown
+
+
+ELIDED_LOWER = [Doc("vera", "", "Vera said so.", language="en"),
+                Doc("italian", "", "c'era e v'era, tutti gl'italiani, ch'egli disse; v'Era.", language="it"),
+                Doc("french", "", "ç'aurait été beau.", language="fr")]
+
+
+def test_a_lower_case_elision_of_italian_or_french_is_not_joined(tmp_path: Path) -> None:
+    """The lower-case join is for names (`o'brien`), not the other elided words of 1-2 letters: Italian `v'era` is
+    no `vera` (a word: `Vera`), nor `gl'italiani` `glitaliani`, `ch'egli` `chegli`, French `ç'aurait` `çaurait`;
+    the phrase still finds it, the apostrophe a space (`"v era"`)."""
+    expected = {"vera": ["vera"], "glitaliani": [], "chegli": [], "çaurait": [], '"v era"': ["italian"]}
+    _both(tmp_path / "w.duckdb", ELIDED_LOWER, expected)
