@@ -120,14 +120,17 @@ def test_the_help_says_a_list_is_no_decimal_and_obrien_finds_lower_case(capsys: 
 
 ELIDED_LOWER = [Doc("vera", "", "Vera said so.", language="en"),
                 Doc("italian", "", "c'era e v'era, tutti gl'italiani, ch'egli disse; v'Era.", language="it"),
-                Doc("french", "", "ç'aurait été beau.", language="fr")]
+                Doc("french", "", "ç'aurait été beau.", language="fr"),
+                Doc("gaelic", "", "b'fhéidir; dh'fhalbh e.", language="ga")]
 
 
-def test_a_lower_case_elision_of_italian_or_french_is_not_joined(tmp_path: Path) -> None:
+def test_a_lower_case_elision_is_not_joined(tmp_path: Path) -> None:
     """The lower-case join is for names (`o'brien`), not the other elided words of 1-2 letters: Italian `v'era` is
-    no `vera` (a word: `Vera`), nor `gl'italiani` `glitaliani`, `ch'egli` `chegli`, French `ç'aurait` `çaurait`;
-    the phrase still finds it, the apostrophe a space (`"v era"`)."""
-    expected = {"vera": ["vera"], "glitaliani": [], "chegli": [], "çaurait": [], '"v era"': ["italian"]}
+    no `vera` (a word: `Vera`), nor `gl'italiani` `glitaliani`, `ch'egli` `chegli`, French `ç'aurait` `çaurait`,
+    Irish `b'fhéidir` `bfhéidir`, Scottish Gaelic `dh'fhalbh` `dhfhalbh`; the phrase still finds it, the apostrophe
+    a space (`"v era"`)."""
+    expected = {"vera": ["vera"], "glitaliani": [], "chegli": [], "çaurait": [], "bfheidir": [], "dhfhalbh": [],
+                '"v era"': ["italian"]}
     _both(tmp_path / "w.duckdb", ELIDED_LOWER, expected)
 
 

@@ -51,13 +51,14 @@ ELIDED = frozenset({"dell", "dall", "nell", "sull", "coll", "pell", "all", "quel
                     "tutt", "buon", "nessun", "qualcun", "ciascun", "lorsqu", "puisqu", "quoiqu", "jusqu", "presqu",
                     "quelqu", "entr"})
 """Romance words elided before a vowel (Italian `dell'anno`, French `jusqu'à`): the word after is the word."""
-ELISIONS = frozenset({"l", "d", "s", "n", "j", "m", "t", "c", "qu", "un", "v", "gl", "ch", "ç"})
+ELISIONS = frozenset({"l", "d", "s", "n", "j", "m", "t", "c", "qu", "un", "v", "gl", "ch", "ç", "b", "dh"})
 """French, Italian and Catalan elided words of 1-2 letters: written in lower case, the word after is not joined,
 which would be another word (`l'Inde` is no `Linde`, `l'Est` no `lest`; typed `l'aide`, `d'une`, `qu'elle` are no
 `laide`, `dune`, `quelle`); with a capital they begin a name (`L'Oréal`, `D'Angelo`, `O'Brien`, typed `o'brien`).
 Italian `un'` (`un'altra`, `un'Europa`: the elided `una`) since "Analyst 44", when a text's lower-case part of 1-2
 letters began to be joined before a lower-case word (`o'brien`); so too Italian `v'` (`v'era` is no `vera`), `gl'`
-(`gl'italiani`), `ch'` (`ch'egli`) and French `ç'` (`ç'aurait`)."""
+(`gl'italiani`), `ch'` (`ch'egli`), French `ç'` (`ç'aurait`), Irish `b'` (`b'fhéidir`) and Scottish Gaelic `dh'`
+(`dh'fhalbh`)."""
 _WORD = re.compile(f"[^\\W\\d_]+(?:[{APOSTROPHES}][^\\W\\d_]+)+")
 _APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 _LETTER = re.compile(r"[^\W\d_]")

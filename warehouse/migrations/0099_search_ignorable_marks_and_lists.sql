@@ -11,7 +11,7 @@
 -- A word written in lower case with an apostrophe after a part of 1-2 letters that is no elision, before a part of 3
 -- letters or more (`pat o'brien`, `o'clock`), is now joined in the index as a query typed so is
 -- (search_apostrophes.joined_word: `obrien` and `"pat obrien"` find it), and Italian's elided `un'` is no part of a
--- name (ELISIONS: `un'Europa` is no longer `unEuropa`, nor `v'Era`, `gl'`, `ch'`, `ç'` before a capital): the texts holding either are taken out too.
+-- name (ELISIONS: `un'Europa` is no longer `unEuropa`, nor `v'Era`, `gl'`, `ch'`, `ç'`, `b'`, `dh'` before a capital): the texts holding either are taken out too.
 --
 -- The views change too (no table does): a list of numbers written without spaces (`1,2,3`) is no decimal to the
 -- phrase check (search_list_commas), and a phrase reads each apostrophe a text marks its own way, a space or
@@ -26,8 +26,8 @@ WHERE list_transform([coalesce(a.title, '') || ' ' || coalesce(a."text", '')], l
                                       len(p) = 2 AND length(p[1]) <= 2
                                       AND ((length(p[2]) >= 3 AND p[1] = lower(p[1]) AND p[1] <> upper(p[1])
                                             AND p[2] = lower(p[2]) AND NOT regexp_matches(p[2], '^\p{Lu}')
-                                            AND p[1] NOT IN ('c', 'ch', 'd', 'gl', 'j', 'l', 'm', 'n', 'qu', 's', 't', 'un', 'v', 'ç'))
-                                           OR (p[1] IN ('ch', 'gl', 'un', 'v', 'ç') AND regexp_matches(p[2], '^\p{Lu}')
+                                            AND p[1] NOT IN ('b', 'c', 'ch', 'd', 'dh', 'gl', 'j', 'l', 'm', 'n', 'qu', 's', 't', 'un', 'v', 'ç'))
+                                           OR (p[1] IN ('b', 'ch', 'dh', 'gl', 'un', 'v', 'ç') AND regexp_matches(p[2], '^\p{Lu}')
                                                AND lower(p[2]) NOT IN ('d', 'll', 'm', 're', 's', 't', 've'))))[1])) > 0))[1];
 
 DELETE FROM search_postings WHERE doc_id IN (SELECT doc_id FROM search_docs_0099);

@@ -194,7 +194,7 @@ list_transform([regexp_split_to_array(w, search_apostrophe_mark())], lambda p: C
     WHEN len(p) > 2 OR NOT regexp_matches(w, search_apostrophe_unmarked()) THEN array_to_string(p, '')
     WHEN lower(p[2]) IN ('d', 'll', 'm', 're', 's', 't', 've') THEN w
     WHEN length(p[1]) <= 2 THEN CASE
-        WHEN regexp_matches(p[1], '^\p{Ll}') AND lower(p[1]) IN ('c', 'ch', 'd', 'gl', 'j', 'l', 'm', 'n', 'qu', 's', 't', 'un', 'v', 'ç') THEN w
+        WHEN regexp_matches(p[1], '^\p{Ll}') AND lower(p[1]) IN ('b', 'c', 'ch', 'd', 'dh', 'gl', 'j', 'l', 'm', 'n', 'qu', 's', 't', 'un', 'v', 'ç') THEN w
         WHEN regexp_matches(p[2], '^\p{Lu}')
              OR ((typed OR (p[1] = lower(p[1]) AND p[2] = lower(p[2]))) AND length(p[2]) >= 3)
         THEN p[1] || p[2]
@@ -238,7 +238,7 @@ regexp_replace(regexp_replace(t, '(^|[^A-Za-z])([A-Z][A-Za-z]?)' || search_apost
 CREATE OR REPLACE MACRO search_apostrophes_marked(s) AS
 list_transform([replace(s, chr(847), '')], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_mark() || '(?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
      THEN regexp_replace(regexp_replace(regexp_replace(search_apostrophes_unjoined(t), '([^0-9\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}])' || search_apostrophe_mark(), '\1͏', 'g'),
-                         '(^|[^A-Za-z\x{034f}])([cdjlmnstvç]|qu|un|gl|ch)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g'),
+                         '(^|[^A-Za-z\x{034f}])([bcdjlmnstvç]|qu|un|gl|ch|dh)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g'),
                          '\x{034f}([\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}]|$)', '''\1', 'g')
      ELSE t END)[1];
 
