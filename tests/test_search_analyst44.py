@@ -129,8 +129,7 @@ def test_a_lower_case_elision_is_not_joined(tmp_path: Path) -> None:
     no `vera` (a word: `Vera`), nor `gl'italiani` `glitaliani`, `ch'egli` `chegli`, French `ç'aurait` `çaurait`,
     Irish `b'fhéidir` `bfhéidir`, Scottish Gaelic `dh'fhalbh` `dhfhalbh`; the phrase still finds it, the apostrophe
     a space (`"v era"`)."""
-    expected = {"vera": ["vera"], "glitaliani": [], "chegli": [], "çaurait": [], "bfheidir": [], "dhfhalbh": [],
-                '"v era"': ["italian"]}
+    expected = {"vera": ["vera"], "glitaliani OR chegli OR çaurait OR bfheidir OR dhfhalbh": [], '"v era"': ["italian"]}
     _both(tmp_path / "w.duckdb", ELIDED_LOWER, expected)
 
 
