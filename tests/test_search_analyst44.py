@@ -59,14 +59,17 @@ def test_a_phrase_reads_each_apostrophe_its_own_way(tmp_path: Path) -> None:
 
 IGNORABLE = [Doc("joiner", "", "Pat O\u034fBrien said it.", language="en"),
              Doc("selector", "", "Prices in Mo\ufe0fscow rose.", language="en"),
-             Doc("plain", "", "Pat OBrien said it in Moscow.", language="en")]
+             Doc("plain", "", "Pat OBrien said it in Moscow.", language="en"),
+             Doc("beside", "", "Pat O\u034f'Brien met Ann D'\ufe0fArcy.", language="en")]
 
 
 def test_a_default_ignorable_mark_in_a_text_is_nothing(tmp_path: Path) -> None:
     """U+034F and a variation selector are invisible: `O͏Brien` reads `OBrien`, in the index and the phrase check
-    (before: a word `o͏brien` no query found, and a space to the phrase check); typed in a query, nothing too."""
-    expected = {"obrien": ["joiner", "plain"], '"pat obrien said"': ["joiner", "plain"],
-                "moscow": ["plain", "selector"], "O\u034fBrien": ["joiner", "plain"]}
+    (before: a word `o͏brien` no query found, and a space to the phrase check); typed in a query, nothing too; beside
+    an apostrophe it does not hide the word from the apostrophe rule (`O͏'Brien` is `OBrien`)."""
+    expected = {"obrien": ["beside", "joiner", "plain"], '"pat obrien said"': ["joiner", "plain"],
+                "moscow": ["plain", "selector"], "O\u034fBrien": ["beside", "joiner", "plain"],
+                "darcy": ["beside"]}
     _both(tmp_path / "w.duckdb", IGNORABLE, expected)
 
 
