@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsflow import cli, search
@@ -24,6 +24,7 @@ from newsflow.search_query import parse_query
 from newsflow.search_text import analyse, search_tokens
 from newsflow.warehouse import Warehouse, sql_root
 from tests.searchsample import Doc, found_by_macro, indexed_after_migration, store_docs, stories_on
+from tests.test_search_analyst41 import taken_by_0099
 
 DOCS = [
     Doc("obrien-ascii", "Talks", "Pat O'Brien spoke.", language="en"),
@@ -151,6 +152,7 @@ _MARKS = ["'", "ʼ", "ʻ", "ʾ", "ʿ", "ʹ", "ʽ", "＇", "`", "´", "’", " ",
 
 @settings(max_examples=20, deadline=None)
 @given(st.lists(st.tuples(_PARTS, st.sampled_from(_MARKS)), min_size=1, max_size=5))
+@example([(["o", "brien"], "＇")])
 def test_migration_0097_takes_out_exactly_the_texts_whose_words_change(words: list[tuple[list[str], str]]) -> None:
     texts = [mark.join(parts) for parts, mark in words] + [" ".join(mark.join(parts) for parts, mark in words)]
     migration = (sql_root() / "migrations" / "0097_search_apostrophes_of_every_kind.sql").read_text(encoding="utf-8")
@@ -159,7 +161,9 @@ def test_migration_0097_takes_out_exactly_the_texts_whose_words_change(words: li
     con.execute("CREATE OR REPLACE TABLE texts (i INTEGER, t VARCHAR)")
     con.executemany("INSERT INTO texts VALUES (?, ?)", list(enumerate(texts)))
     taken = {row[0] for row in con.execute(f"SELECT i FROM texts {rule}").fetchall()}
-    assert taken == {i for i, text in enumerate(texts) if _changed_by_0097(text)}
+    # since 0099 the rule joins a lower-case `o＇brien` too, which 0097 did not take out: 0099 does ("Analyst 44")
+    changed, taken_later = {i for i, text in enumerate(texts) if _changed_by_0097(text)}, taken_by_0099(con, texts)
+    assert changed <= taken | taken_later and taken - changed <= taken_later
 
 
 @functools.cache

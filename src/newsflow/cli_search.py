@@ -34,7 +34,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "in languages lacking those letters (Año is never Spanish ano; États-Unis is Etats-Unis "
                     "anywhere); numbers typed with / . : or - between (9/11, 3-2, 2.5, 10:30) find that separator "
                     "only, any dash for a dash (3-2 finds 3\u20132, not 3:2) and a decimal comma for a point "
-                    "(2.5 finds 2,5; \"9 11\" finds any); obrien finds O'Brien and O'Brien finds OBrien; an "
+                    "(2.5 finds 2,5, not the list 1,2,5; \"9 11\" finds any); obrien finds O'Brien and o'brien, "
+                    "and O'Brien finds OBrien; an "
                     "apostrophe of any kind is any other (' \u2019 \u02bc, the okina of Hawai\u02bbi, \uff07, `), "
                     "and \"Pat O'Brien\" and \"Pat OBrien\" find each other.")
     parser.add_argument("query", nargs="?", help='e.g. \'"air strikes" syria -iran\'')

@@ -10,7 +10,8 @@ makes a word an analyst types:
 
 - the part before has 1-2 letters, and is no lower-case elision (`ELISIONS`: `l'Inde` is no `Linde`), and the
   part after starts with a capital and is no English contraction (`CONTRACTIONS`: capitals' `WE'LL`, `IT'S` are
-  not `well`, `its`): a name (`O'Brien`, `D'Angelo`, `L'Oréal`);
+  not `well`, `its`): a name (`O'Brien`, `D'Angelo`, `L'Oréal`); or both parts are in lower case and the part after
+  has 3 letters or more, as a query typed so is read (`pat o'brien`, `o'clock`; "Analyst 44");
 - the part before has 3 letters or more and is not an elided Romance word (`dell'`, `nell'`, `quell'`,
   `jusqu'`: `ELIDED`), and the part after is not an English contraction or possessive (`CONTRACTIONS`: `'s`,
   `'t`, `'ll`, `'re`, `'ve`, `'d`, `'m`): `aujourd'hui`, `Qur'an`, `Shi'ite`;
@@ -50,10 +51,14 @@ ELIDED = frozenset({"dell", "dall", "nell", "sull", "coll", "pell", "all", "quel
                     "tutt", "buon", "nessun", "qualcun", "ciascun", "lorsqu", "puisqu", "quoiqu", "jusqu", "presqu",
                     "quelqu", "entr"})
 """Romance words elided before a vowel (Italian `dell'anno`, French `jusqu'à`): the word after is the word."""
-ELISIONS = frozenset({"l", "d", "s", "n", "j", "m", "t", "c", "qu"})
+ELISIONS = frozenset({"l", "d", "s", "n", "j", "m", "t", "c", "qu", "un", "v", "gl", "ch", "ç", "b", "dh"})
 """French, Italian and Catalan elided words of 1-2 letters: written in lower case, the word after is not joined,
 which would be another word (`l'Inde` is no `Linde`, `l'Est` no `lest`; typed `l'aide`, `d'une`, `qu'elle` are no
-`laide`, `dune`, `quelle`); with a capital they begin a name (`L'Oréal`, `D'Angelo`, `O'Brien`, typed `o'brien`)."""
+`laide`, `dune`, `quelle`); with a capital they begin a name (`L'Oréal`, `D'Angelo`, `O'Brien`, typed `o'brien`).
+Italian `un'` (`un'altra`, `un'Europa`: the elided `una`) since "Analyst 44", when a text's lower-case part of 1-2
+letters began to be joined before a lower-case word (`o'brien`); so too Italian `v'` (`v'era` is no `vera`), `gl'`
+(`gl'italiani`), `ch'` (`ch'egli`), French `ç'` (`ç'aurait`), Irish `b'` (`b'fhéidir`) and Scottish Gaelic `dh'`
+(`dh'fhalbh`)."""
 _WORD = re.compile(f"[^\\W\\d_]+(?:[{APOSTROPHES}][^\\W\\d_]+)+")
 _APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -79,7 +84,9 @@ def joined_word(word: str, *, typed: bool = False) -> str | None:
     if len(before) <= 2:
         if before[:1].islower() and before.lower() in ELISIONS:  # `l'Inde` is no `Linde`, `l'Est` no `lest`
             return None
-        return before + after if after[:1].isupper() or (typed and len(after) >= 3) else None
+        # a text all in lower case joins as a query typed so (`pat o'brien`: "Analyst 44"); not `L'aide`, `O'neill`
+        lower = typed or (before.islower() and after.islower())
+        return before + after if after[:1].isupper() or (lower and len(after) >= 3) else None
     if before.casefold() in ELIDED:
         return None
     return before + after

@@ -8,7 +8,8 @@ phrase check's text keeps a separator between two digits as a token of its own (
 search_separated_body: `9 / 11`), and the query's phrase holds it too (`separated_tokens`). The index is
 unchanged: its words are the numbers. Every dash is `-` (a score is written `3-2` or `3–2`), a fraction or
 division slash `/`, and a comma between two digits a decimal point (`3.5` is German `3,5`; a number in groups,
-`1,000`, is one word already). Typed with a space (`"9 11"`), a phrase finds the numbers with any punctuation
+`1,000`, is one word already), but in a list of three numbers or more written without spaces (`1,2,3`: `LIST`), read
+as `1 2 3` ("Analyst 44"). Typed with a space (`"9 11"`), a phrase finds the numbers with any punctuation
 between, as before.
 """
 
@@ -24,6 +25,12 @@ _SEPARATED_HINT = re.compile("[0-9][-/.:,\u2010\u2011\u2012\u2013\u2014\u2212\u2
 # a word: the words views/search.sql's search_separated_body leaves, with a separator between two digits apart.
 _SEPARATED = re.compile(f"[0-9]+(?:[{re.escape(SEPARATORS)}][0-9]+)+{WORD_CHAR}*|{WORD_CHAR}+")
 _SEPARATOR = re.compile(f"([{re.escape(SEPARATORS)}])")
+LIST = "[0-9]+(?:,[0-9]+){2,}"
+"""A list of numbers written without spaces (`1,2,3`): its commas are no decimal points (views/search.sql's
+search_list_commas holds the same pattern; "Analyst 44")."""
+# only from a run's first digit: tried at each digit of a run, the pattern gave the run back one digit at a time, a
+# quadratic read of a long run (60,000 digits: minutes); a match inside a run exists only if one from its start does
+_LIST = re.compile(f"(?<![0-9]){LIST}")
 
 
 def separated_tokens(text: str) -> tuple[str, ...] | None:
@@ -33,7 +40,8 @@ def separated_tokens(text: str) -> tuple[str, ...] | None:
     text_folded = folded(text)
     if _SEPARATED_HINT.search(text_folded) is None:
         return None
-    pieces = _SEPARATED.findall(text_folded.translate(_DASHES))
+    listed = _LIST.sub(lambda numbers: numbers.group().replace(",", " "), text_folded)
+    pieces = _SEPARATED.findall(listed.translate(_DASHES))
     tokens = tuple(t for piece in pieces for t in (_SEPARATOR.split(piece) if piece[0].isdigit() else [piece]) if t)
     if [t for t in tokens if t not in SEPARATORS] != search_tokens(text):
         return None

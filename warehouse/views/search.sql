@@ -14,6 +14,23 @@
 -- doc_id is in the list `docs` (NULL: every article); `dfs` STRUCT(term_id, n)[] gives each query
 -- term's document frequency over the whole index (required with `docs`). `newsflow search` ranks
 -- only the candidates its top-k bound leaves (docs/search.md, "Speed").
+
+-- The apostrophes are spelled out here alone: search_apostrophe_kinds() (search_apostrophes.APOSTROPHES) and
+-- search_modifier_apostrophes() (MODIFIER_APOSTROPHES) are class bodies, search_apostrophe_mark() the class of
+-- both and search_apostrophe_unmarked() the class of those that write no sound (APOSTROPHES and `ʼ`: not the
+-- letter marks, LETTER_MARKS). Each regex names them (a constant to the binder, compiled as before: "Analyst 44").
+CREATE OR REPLACE MACRO search_apostrophe_kinds() AS
+'''\x{2019}\x{2018}\x{00b4}\x{ff07}`';
+
+CREATE OR REPLACE MACRO search_modifier_apostrophes() AS
+'\x{02b9}\x{02bb}-\x{02bf}';
+
+CREATE OR REPLACE MACRO search_apostrophe_mark() AS
+'[' || search_apostrophe_kinds() || search_modifier_apostrophes() || ']';
+
+CREATE OR REPLACE MACRO search_apostrophe_unmarked() AS
+'[' || search_apostrophe_kinds() || '\x{02bc}]';
+
 -- search_fold(s): Python's str.casefold, which the index's tokens use (newsflow.search_text.search_tokens),
 -- for every character: lower() where that is the same (one regex pass finds the texts where it is
 -- not), else lower(), a 1:1 translate and the 1:n folds (ß -> ss, ligatures, Greek iota subscripts)
@@ -50,12 +67,12 @@ list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[µßİŉſǰͅΐΰς
 -- Casefolding `ΐ` `ΰ` gives iota and upsilon with two marks, dialytika and tonos: they go with them
 -- (search_text._GREEK_TWO_MARKS).
 CREATE OR REPLACE MACRO search_unvaried(s) AS
-list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}\x{02b9}\x{02bb}-\x{02bf}\x{ff0d}\x{ff0f}\x{ff1a}]')
+list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[ıیىکأإآٱۀάέήίόύώϊϋ\x{0308}\x{ff10}-\x{ff19}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}' || search_modifier_apostrophes() || '\x{ff0d}\x{ff0f}\x{ff1a}]')
      THEN translate(replace(replace(t, chr(953) || chr(776) || chr(769), chr(953)), chr(965) || chr(776) || chr(769), chr(965)), 'ıیىکأإآٱۀάέήίόύώϊϋ０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚʹʻʼʽʾʿ－／：',
                     'iييكااااهαεηιουωιυ0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz''''''''''''-/:') ELSE t END)[1];
 
 CREATE OR REPLACE MACRO search_unmarked(s) AS
-search_unvaried(regexp_replace(s, '[\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
+search_unvaried(regexp_replace(s, '[\x{180b}-\x{180d}\x{180f}\x{fe00}-\x{fe0f}\x{0307}\x{0640}\x{064b}-\x{065f}\x{0670}\x{0591}-\x{05bd}\x{05bf}\x{05c1}\x{05c2}\x{05c4}\x{05c5}\x{05c7}]',
                                '', 'g'));
 
 -- search_numbers_joined(s): newsflow.search_text.numbers_joined: a number written with its digits in
@@ -100,7 +117,17 @@ search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_f
                                   ' \1 ', 'g'));
 
 CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
-' ' || regexp_replace(search_phrase_pieces(s, numbers), '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
+' ' || regexp_replace(search_phrase_pieces(replace(s, chr(847), ''), numbers), '[^\pL\pN\pM_]+', ' ', 'g') || ' ';
+
+-- search_list_commas(t): `t` with the commas of a list of numbers written without spaces (`1,2,3`: three numbers or
+-- more, a comma between each two: newsflow.search_separators.LIST) made spaces, so no comma of a list is read as a
+-- decimal point (`1.2` and `2,3` do not find `1,2,3`: "Analyst 44"). Only in a text holding such a list.
+CREATE OR REPLACE MACRO search_list_commas(t) AS
+list_transform([t], lambda x: CASE WHEN regexp_matches(x, '[0-9],[0-9]+,[0-9]')
+     THEN array_to_string(list_transform(list_zip(regexp_split_to_array(x, '[0-9]+(?:,[0-9]+){2,}'),
+                                                  regexp_extract_all(x, '[0-9]+(?:,[0-9]+){2,}')),
+                                         lambda y: y[1] || coalesce(replace(y[2], ',', ' '), '')), '')
+     ELSE x END)[1];
 
 -- search_kept_separators(pieces): the phrase text (search_phrase_pieces) with every run of characters other than
 -- letters, digits, marks, `_` and the separators (`/`, `.`, `:`, `-`: newsflow.search_text.SEPARATORS; every dash
@@ -110,7 +137,7 @@ CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
 -- (search_separated_body) are made from it by ASCII ones, cheap to bind. Only for a query with such a phrase: the
 -- others' phrase text is made as before, in one pass (these passes cost a phrase search ~1.2x).
 CREATE OR REPLACE MACRO search_kept_separators(pieces) AS
-' ' || regexp_replace(regexp_replace(regexp_replace(translate(pieces, ',' || chr(8208) || chr(8209) || chr(8210) || chr(8211) || chr(8212) || chr(8722) || chr(8260) || chr(8725), '.------//'),
+' ' || regexp_replace(regexp_replace(regexp_replace(translate(search_list_commas(pieces), ',' || chr(8208) || chr(8209) || chr(8210) || chr(8211) || chr(8212) || chr(8722) || chr(8260) || chr(8725), '.------//'),
                                                     '([0-9])([/.:-])([0-9])', '\1 \2 \3', 'g'),
                                      '([0-9])([/.:-])([0-9])', '\1 \2 \3', 'g'),
                       '[^\pL\pN\pM_/.:-]+', ' ', 'g') || ' ';
@@ -158,19 +185,19 @@ list_filter(list_transform(t, lambda x, i:
 -- `O'Brien` as the phrase `o brien` only, where `newsflow search` also finds `OBrien`). A letter here is one of
 -- \pL less the modifier letters written as apostrophes (search_apostrophes.MODIFIER_APOSTROPHES); a word with
 -- the ʻokina, ayin, hamza, `ʽ` or the prime alone between its letters (LETTER_MARKS) is joined whatever its parts.
-CREATE OR REPLACE MACRO search_apostrophe_mark() AS
-'[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]';
-
 CREATE OR REPLACE MACRO search_apostrophe_word() AS
-'[^\PL\x{02b9}\x{02bb}-\x{02bf}]+(?:' || search_apostrophe_mark() || '[^\PL\x{02b9}\x{02bb}-\x{02bf}]+)+';
+'[^\PL' || search_modifier_apostrophes() || ']+(?:' || search_apostrophe_mark() || '[^\PL' || search_modifier_apostrophes()
+|| ']+)+';
 
 CREATE OR REPLACE MACRO search_word_joined(w, typed) AS
 list_transform([regexp_split_to_array(w, search_apostrophe_mark())], lambda p: CASE
-    WHEN len(p) > 2 OR NOT regexp_matches(w, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]') THEN array_to_string(p, '')
+    WHEN len(p) > 2 OR NOT regexp_matches(w, search_apostrophe_unmarked()) THEN array_to_string(p, '')
     WHEN lower(p[2]) IN ('d', 'll', 'm', 're', 's', 't', 've') THEN w
     WHEN length(p[1]) <= 2 THEN CASE
-        WHEN regexp_matches(p[1], '^\p{Ll}') AND lower(p[1]) IN ('c', 'd', 'j', 'l', 'm', 'n', 'qu', 's', 't') THEN w
-        WHEN regexp_matches(p[2], '^\p{Lu}') OR (typed AND length(p[2]) >= 3) THEN p[1] || p[2]
+        WHEN regexp_matches(p[1], '^\p{Ll}') AND lower(p[1]) IN ('b', 'c', 'ch', 'd', 'dh', 'gl', 'j', 'l', 'm', 'n', 'qu', 's', 't', 'un', 'v', 'ç') THEN w
+        WHEN regexp_matches(p[2], '^\p{Lu}')
+             OR ((typed OR (p[1] = lower(p[1]) AND p[2] = lower(p[2]))) AND length(p[2]) >= 3)
+        THEN p[1] || p[2]
         ELSE w END
     WHEN lower(p[1]) IN ('all', 'bell', 'buon', 'ciascun', 'coll', 'dall', 'dell', 'entr', 'jusqu', 'lorsqu', 'nell', 'nessun', 'pell', 'presqu', 'puisqu', 'qualcun', 'quell', 'quelqu', 'quest', 'quoiqu', 'sant', 'sull', 'tutt') THEN w
     ELSE p[1] || p[2] END)[1];
@@ -185,7 +212,8 @@ list_transform([item], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_m
 -- search_apostrophes_marked(s): `s` with each apostrophe (of any kind: search_apostrophes.APOSTROPHES and
 -- MODIFIER_APOSTROPHES) after a character other than a digit (`1'000` is a number) written U+034F COMBINING
 -- GRAPHEME JOINER, a mark, which the phrase texts keep inside the word, then back as `'` before a contraction
--- (`it's`, `WE'LL`) and after a lower-case part of 1-2 letters (`l'aide`, `l'Inde`, `d'une`). The phrase check reads
+-- (`it's`, `WE'LL`) and after a lower-case elision (`l'aide`, `l'Inde`, `d'une`; search_apostrophes.ELISIONS: since
+-- "Analyst 44" the rule joins a text's lower-case `o'brien`, so another lower-case part of 1-2 letters is marked). The phrase check reads
 -- the mark as a space, as it read the apostrophe, and, for a phrase not found so, as nothing: the words joined
 -- ("Analyst 43"). Only between a letter and a letter (the third regex puts `'` back before a space, punctuation or
 -- the end; one after them is not marked): at a word's edge (`players' union`, ` ' `, `'no deal'`) the mark read as a
@@ -194,22 +222,32 @@ list_transform([item], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_m
 -- which only the rule made (`"pat obrien"` needs the term `obrien`). Only in a text with an apostrophe before a capital, 3 letters, a letter not ASCII
 -- or a part that is no contraction (most English texts hold only `it's`, `don't`, `minister's`: left as they are, ASCII,
 -- which the phrase text's steps read fastest). ASCII regexes, no Unicode class: compiling
--- `\pL` costs ~4 ms a regex, paid by every search's plan. A CGJ written in a text is read as a space.
+-- `\pL` costs ~4 ms a regex, paid by every search's plan. A CGJ written in a text is nothing, as the index reads
+-- it (search_text._FOLDED, "Analyst 44"): it is taken out first (as from the query, search_query_alts, and
+-- search_phrase_body), and the other default-ignorable marks, the variation selectors and Mongolian's, by
+-- search_unmarked.
 -- search_apostrophes_unjoined(t): `t` with a space for each apostrophe (not a letter mark: the okina, ayin, `ʹ`
 -- join after any part) that the rule never joins and the marking would mark: after a part of 1-2 letters starting
 -- with a capital, before a lower-case letter (`O'neill`, `L'aide`), and after the Italian and French words the rule
 -- keeps (`dell'Anno`, `jusqu'à`). The phrase check reads all the marks of a text one way, a space or nothing: one
 -- such mark in a phrase with a word typed joined (`"OBrien met Ann dell'Anno"`) failed both readings.
 CREATE OR REPLACE MACRO search_apostrophes_unjoined(t) AS
-regexp_replace(regexp_replace(t, '(^|[^A-Za-z])([A-Z][A-Za-z]?)[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]([a-z])', '\1\2 \3', 'g'),
-               '(^|[^A-Za-z])((?i:all|bell|buon|ciascun|coll|dall|dell|entr|jusqu|lorsqu|nell|nessun|pell|presqu|puisqu|qualcun|quell|quelqu|quest|quoiqu|sant|sull|tutt))[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02bc}]', '\1\2 ', 'g');
+regexp_replace(regexp_replace(t, '(^|[^A-Za-z])([A-Z][A-Za-z]?)' || search_apostrophe_unmarked() || '([a-z])', '\1\2 \3', 'g'),
+               '(^|[^A-Za-z])((?i:all|bell|buon|ciascun|coll|dall|dell|entr|jusqu|lorsqu|nell|nessun|pell|presqu|puisqu|qualcun|quell|quelqu|quest|quoiqu|sant|sull|tutt))' || search_apostrophe_unmarked(), '\1\2 ', 'g');
 
 CREATE OR REPLACE MACRO search_apostrophes_marked(s) AS
-list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}](?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
-     THEN regexp_replace(regexp_replace(regexp_replace(search_apostrophes_unjoined(t), '([^0-9\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}])[''\x{2019}\x{2018}\x{00b4}\x{ff07}`\x{02b9}\x{02bb}-\x{02bf}]', '\1͏', 'g'),
-                         '(^|[^A-Za-z\x{034f}])([a-z][a-z]?)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g'),
+list_transform([replace(s, chr(847), '')], lambda t: CASE WHEN regexp_matches(t, search_apostrophe_mark() || '(?:[A-Z]|[a-z]{3}|[^\x00-\x7f]|(?:[abce-lnoqru-z]|[a-km-qs-uw-z][a-z]|l[a-km-z]|r[a-df-z]|v[a-df-z])(?:[^a-z]|$))')
+     THEN regexp_replace(regexp_replace(regexp_replace(search_apostrophes_unjoined(t), '([^0-9\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}])' || search_apostrophe_mark(), '\1͏', 'g'),
+                         '(^|[^A-Za-z\x{034f}])([bcdjlmnstvç]|qu|un|gl|ch|dh)\x{034f}|\x{034f}((?i:s|t|d|m|ll|re|ve)(?:[^A-Za-z]|$))', '\1\2''\3', 'g'),
                          '\x{034f}([\x00-\x40\x5b-\x60\x7b-\x7f\x{a0}\x{2000}-\x{206f}\x{3000}]|$)', '''\1', 'g')
      ELSE t END)[1];
+
+-- search_marked_pattern(wanted): the regex of a phrase (` o brien met ann darcy `, its words one space apart) in a
+-- phrase text with marks (search_apostrophes_marked): each of its characters in a class of its own (none is a
+-- bracket, a backslash or `^`: punctuation to the phrase text) with a mark allowed after it, each space a space or a
+-- mark. So each mark of the text is read as nothing or as a space, whichever the phrase needs ("Analyst 44").
+CREATE OR REPLACE MACRO search_marked_pattern(wanted) AS
+replace(regexp_replace(wanted, '([^ ])', '[\1]' || chr(847) || '?', 'g'), ' ', '[ ' || chr(847) || ']');
 
 CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
 WITH q AS (SELECT unnest(terms, recursive := true)),
@@ -275,16 +313,22 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
      -- the phrase texts hold the apostrophes the rule may join as a mark (search_apostrophes_marked): read as a
      -- space, as any apostrophe; else left out: the words the rule joins written joined, as the index holds them
      -- too (`"Pat OBrien"` finds `Pat O'Brien`, and a phrase with two such words finds them written any way:
-     -- "Analyst 43"); a text without the mark is read as it is
+     -- "Analyst 43"); a text without the mark is read as it is. A phrase found neither way is looked for with each
+     -- mark a space or nothing, its own way (search_marked_pattern: `"O Brien met Ann DArcy"` finds `O'Brien met Ann
+     -- D'Arcy`, "Analyst 44"): a regex made for the phrase, only for the texts with a mark the two readings missed (a
+     -- CASE branch of its own: an OR computed it for every marked text, 1.3x a phrase check there; and only where the
+     -- text without marks and spaces holds the phrase without spaces, which every text the regex finds does)
      phrase_ok AS (SELECT doc_id, clause, alt
                    FROM (SELECT o.doc_id, o.clause, o.alt, ' ' || o.pattern || ' ' AS wanted,
                                 CASE WHEN regexp_matches(o.pattern, ' [/.:-] ') THEN (CASE WHEN o.bare THEN t.plain_apart ELSE t.apart END)
                                      WHEN o.bare THEN t.plain ELSE t.body END AS v
                          FROM alt_ok o JOIN phrase_text t USING (article_id)
                          WHERE o.words_ok AND o.pattern IS NOT NULL)
-                   WHERE CASE WHEN contains(v, chr(847))
-                              THEN contains(replace(v, chr(847), ' '), wanted) OR contains(replace(v, chr(847), ''), wanted)
-                              ELSE contains(v, wanted) END),
+                   WHERE CASE WHEN NOT contains(v, chr(847)) THEN contains(v, wanted)
+                              WHEN contains(replace(v, chr(847), ' '), wanted) OR contains(replace(v, chr(847), ''), wanted)
+                              THEN true
+                              WHEN NOT contains(replace(replace(v, chr(847), ''), ' ', ''), replace(wanted, ' ', '')) THEN false
+                              ELSE regexp_matches(v, search_marked_pattern(wanted)) END),
      alt_true AS (
         SELECT o.doc_id, o.article_id, o."language", o.clause, o.negated, o.score,
                o.words_ok AND (o.pattern IS NULL OR p.doc_id IS NOT NULL) AS holds
@@ -343,7 +387,7 @@ CASE WHEN regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2
 
 CREATE OR REPLACE MACRO search_query_alts(query) AS (
     WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
-                   FROM (SELECT regexp_extract_all(search_numbers_joined(nfc_normalize(query)),
+                   FROM (SELECT regexp_extract_all(search_numbers_joined(nfc_normalize(replace(query, chr(847), ''))),
                                                    '-?"[^"]*"?|' || search_nonspace() || '+')
                          AS x)),
          flagged AS (SELECT i, is_or, is_not, minus,
