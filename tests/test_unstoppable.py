@@ -266,16 +266,25 @@ def test_responses_that_once_crashed_a_run_cost_one_feed_or_one_article(tmp_path
     poisoned = next(p for p in server.routes if p.startswith("/a/"))
     server.routes[poisoned] = redirect_to("http://127.0.0.1:99999/")
     server.add("/bad-port.xml", redirect_to("http://127.0.0.1:99999/feed.xml"))
-    server.add("/huge-retry.xml", Page(b"slow down", "text/plain", status=429, validators=False,
+    # On a host of its own: its pause holds its host across runs (docs/security.md, "A host's pause kept across
+    # runs"), so on the good feed's host it would hold the good article too, rightly
+    paused = LocalServer("127.0.0.2")
+    paused.add("/huge-retry.xml", Page(b"slow down", "text/plain", status=429, validators=False,
                                        headers={"Retry-After": "1000000000000"}))
-    config_path = write_config(tmp_path, server.base_url, {"good": feed_path, "bad-port": "/bad-port.xml",
-                                                           "huge-retry": "/huge-retry.xml"})
+    config_path = write_config(tmp_path, "", {"good": server.base_url + feed_path,
+                                              "bad-port": server.base_url + "/bad-port.xml",
+                                              "huge-retry": paused.base_url + "/huge-retry.xml"})
     add_settings(config_path, "execution", max_article_attempts=2)
     config = load_config(config_path)
 
-    summaries = [asyncio.run(run_ingest(config, f"run-{n}")) for n in range(3)]
+    try:
+        summaries = [asyncio.run(run_ingest(config, f"run-{n}")) for n in range(3)]
+    finally:
+        paused.close()
     assert [s.status for s in summaries] == ["completed"] * 3
     assert query(config_path, "SELECT count(*) FROM articles") == [(1,)]
+    kept = query(config_path, "SELECT host, until_at - asked_at <= INTERVAL 1 DAY FROM host_pauses")
+    assert kept == [("127.0.0.2", True)], "the huge Retry-After is kept, capped at polling.max_interval"
     outcomes = dict(query(config_path, "SELECT feed_id, last_outcome FROM feeds"))
     assert outcomes["good"] in ("ok", "not_modified") and outcomes["huge-retry"] == "rate_limited"
     errors = query(config_path, "SELECT feed_id, last_error FROM feeds WHERE feed_id <> 'good'")
