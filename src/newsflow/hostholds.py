@@ -23,7 +23,7 @@ from newsflow import readersafe, warehouse
 from newsflow.errors import WarehouseError
 from newsflow.feedmoves import polled_url
 from newsflow.fetchrules import host_of
-from newsflow.models import FeedConfig, FeedState, FetchResult, HostPause, Outcome, PendingArticle
+from newsflow.models import FeedConfig, FeedState, FetchResult, HostPause, Outcome, PendingArticle, latest_pauses
 from newsflow.pacing import HostGate
 from newsflow.spool import commit_or_spool
 from newsflow.urls import host_key
@@ -51,11 +51,9 @@ def in_force(pauses: Iterable[HostPause], cap_seconds: float, now: datetime | No
     only those not yet passed."""
     now = now or datetime.now(UTC)
     cap = timedelta(seconds=max(0.0, cap_seconds))
-    latest: dict[str, HostPause] = {}
-    for pause in (kept.as_of(now) for kept in pauses):
-        capped = replace(pause, until_at=min(pause.until_at, pause.asked_at + cap))
-        if capped.until_at > now and (pause.host not in latest or capped.until_at > latest[pause.host].until_at):
-            latest[pause.host] = capped
+    capped = (replace(pause, until_at=min(pause.until_at, pause.asked_at + cap)) for pause in
+              (kept.as_of(now) for kept in pauses))
+    latest = latest_pauses(capped, now)
     return sorted(latest.values(), key=lambda p: (p.until_at, p.host))
 
 

@@ -6,7 +6,7 @@ tested without a server.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -272,6 +272,16 @@ class HostPause:
         since, and a pause measured from a time to come would hold its host until the clock got there."""
         ahead = self.asked_at - now
         return replace(self, until_at=self.until_at - ahead, asked_at=now) if ahead > timedelta(0) else self
+
+
+def latest_pauses(pauses: Iterable[HostPause], now: datetime) -> dict[str, HostPause]:
+    """Per host, the pause that ends last (each as of `now`: `HostPause.as_of`), leaving out those passed at `now`:
+    what a run holds (`hostholds.in_force`) and what the warehouse keeps (`warehouse.write_host_pauses`)."""
+    latest: dict[str, HostPause] = {}
+    for pause in (kept.as_of(now) for kept in pauses):
+        if pause.until_at > now and (pause.host not in latest or pause.until_at > latest[pause.host].until_at):
+            latest[pause.host] = pause
+    return latest
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tests.hostile.rawserver import accept_each
+
 Answer = tuple[int, dict[str, str], bytes]
 SO_TIMESTAMPNS = 35  # Linux's number, for SCM_TIMESTAMPNS too (tests/hostile/test_pacing.py)
 Route = Callable[[str], Answer]
@@ -88,17 +90,13 @@ class HabitServer:
         self._socket.close()
 
     def _serve(self) -> None:
-        while not self._closed.is_set():
-            try:
-                connection, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with self._lock:
-                self._connections += 1
-                number = self._connections
-            threading.Thread(target=self._handle, args=(connection, number, time.time()), daemon=True).start()
+        accept_each(self._socket, self._closed, self._accepted)
+
+    def _accepted(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections += 1
+            number = self._connections
+        threading.Thread(target=self._handle, args=(connection, number, time.time()), daemon=True).start()
 
     def _closing(self, why: str) -> None:
         with self._lock:

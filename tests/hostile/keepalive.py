@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from tests.hostile.rawserver import accept_each
+
 
 class Act(Enum):
     ANSWER = "answer"
@@ -65,17 +67,13 @@ class KeepAliveServer:
         self._socket.close()
 
     def _serve(self) -> None:
-        while not self._closed.is_set():
-            try:
-                connection, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with self._lock:
-                self._connections += 1
-                number = self._connections
-            threading.Thread(target=self._handle, args=(connection, number), daemon=True).start()
+        accept_each(self._socket, self._closed, self._accepted)
+
+    def _accepted(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections += 1
+            number = self._connections
+        threading.Thread(target=self._handle, args=(connection, number), daemon=True).start()
 
     def _handle(self, connection: socket.socket, number: int) -> None:
         with connection:

@@ -64,14 +64,8 @@ class RawServer:
         self._socket.close()
 
     def _serve(self) -> None:
-        while not self._closed.is_set():
-            try:
-                connection, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self._handle, args=(connection,), daemon=True).start()
+        accept_each(self._socket, self._closed,
+                    lambda connection: threading.Thread(target=self._handle, args=(connection,), daemon=True).start())
 
     def _handle(self, connection: socket.socket) -> None:
         with connection:
@@ -123,3 +117,16 @@ def response(status_line: bytes, headers: Sequence[tuple[bytes, bytes]] = (), bo
     lines = [status_line, *(name + b": " + value for name, value in headers)]
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
+
+def accept_each(listener: socket.socket, closed: threading.Event, accepted: Callable[[socket.socket], None]) -> None:
+    """Hand each connection `listener` accepts to `accepted` (on this thread: it starts the connection's own) until
+    `closed` is set, seen within `listener`'s timeout, or `listener` is closed. The loop of this module's server, of
+    `keepalive.KeepAliveServer` and of `habitserver.HabitServer`."""
+    while not closed.is_set():
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            continue
+        except OSError:
+            return
+        accepted(connection)

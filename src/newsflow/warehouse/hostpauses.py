@@ -13,7 +13,7 @@ import duckdb
 
 from newsflow.credentials import optional_without_credentials
 from newsflow.errors import WarehouseError
-from newsflow.models import HostPause
+from newsflow.models import HostPause, latest_pauses
 from newsflow.warehouse.loads import insert_columns, transaction
 
 
@@ -34,10 +34,7 @@ def write_host_pauses(con: duckdb.DuckDBPyConnection, pauses: Sequence[HostPause
 
 def _write(con: duckdb.DuckDBPyConnection, pauses: Sequence[HostPause], now: datetime) -> None:
     with transaction(con):
-        latest = {pause.host: pause.as_of(now) for pause in read_host_pauses(con, now)}
-        for pause in (new.as_of(now) for new in pauses):
-            if pause.until_at > now and (pause.host not in latest or pause.until_at > latest[pause.host].until_at):
-                latest[pause.host] = pause
+        latest = latest_pauses([*read_host_pauses(con, now), *pauses], now)  # the stored one on a tie
         con.execute("DELETE FROM host_pauses")
         kept = sorted(latest.values(), key=lambda p: p.host)
         if kept:
