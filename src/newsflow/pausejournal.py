@@ -60,10 +60,16 @@ class PauseJournal:
         self._writes, self._last_write = 0, -math.inf
         self._timer: asyncio.TimerHandle | None = None
         self._warned = False
+        self.clock = time.monotonic  # the gap's clock (a test stops it)
 
     @property
     def writes(self) -> int:
         return self._writes
+
+    @property
+    def waiting(self) -> int:
+        """Pauses heard and not written yet (gathered for the next write)."""
+        return len(self._waiting)
 
     def note(self, asked: HostPause) -> None:
         """Keep `asked` now, unless its host's kept pause already ends within `STEP_SECONDS` of it."""
@@ -76,7 +82,7 @@ class PauseJournal:
         waiting = self._waiting.get(pause.host)
         if waiting is None or pause.until_at > waiting.until_at:
             self._waiting[pause.host] = pause
-        if self._writes < BURST or time.monotonic() - self._last_write >= GAP_SECONDS:
+        if self._writes < BURST or self.clock() - self._last_write >= GAP_SECONDS:
             self.flush()
         else:
             self._flush_later()
@@ -89,7 +95,7 @@ class PauseJournal:
         except RuntimeError:  # told outside the run's loop: nothing would fire the timer
             self.flush()
             return
-        self._timer = loop.call_later(max(0.0, self._last_write + GAP_SECONDS - time.monotonic()), self.flush)
+        self._timer = loop.call_later(max(0.0, self._last_write + GAP_SECONDS - self.clock()), self.flush)
 
     def flush(self) -> None:
         """Write the pauses waiting, in one spool file."""
@@ -110,7 +116,7 @@ class PauseJournal:
             self._warned = True
             return
         self._kept.update({pause.host: pause.until_at for pause in pauses})
-        self._writes, self._last_write = self._writes + 1, time.monotonic()
+        self._writes, self._last_write = self._writes + 1, self.clock()
 
     def _write(self, pauses: list[HostPause]) -> None:
         now = datetime.now(UTC)

@@ -1,0 +1,103 @@
+"""A host's pause spooled as it is heard (`newsflow.pausejournal`; docs/security.md, "A host's pause kept
+across runs"): bounded writes, no wait for a reader, read back by the next run's start while a reader holds
+the warehouse. The killed runs themselves: tests/hostile/test_pause_world.py."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsflow import hostholds, pausejournal
+from newsflow.models import HostPause
+from newsflow.pacing import HostGate
+from newsflow.pausejournal import BURST, STEP_SECONDS, spooled_pauses
+from newsflow.spool import replay, spool_dir_for
+from newsflow.warehouse import Warehouse
+from tests.hostile.test_readers import holding
+
+CAP = 86400.0
+
+
+def made_store(tmp_path: Path) -> Warehouse:
+    store = Warehouse(tmp_path / "news.duckdb", write_patience=0.0)
+    with store.writing():
+        pass
+    return store
+
+
+def test_a_host_answering_every_request_with_a_pause_is_written_once_per_step(tmp_path: Path) -> None:
+    """Each request answered 429 (a short Retry-After the run waits out, then asks again): one write, not one a
+    request; a pause reaching a step past the kept one is written again."""
+    store, gate = made_store(tmp_path), HostGate(4, 2, 0.0)
+    journal = hostholds.journal_for(store, "r", CAP, [], gate)
+    for n in range(500):
+        gate.pause("busy.example", 2.0, 429, f"https://busy.example/{n}")
+    assert journal.writes == 1 and len(list(spool_dir_for(store.path).iterdir())) == 1
+    gate.pause("busy.example", STEP_SECONDS + 10.0, 429)
+    assert journal.writes == 2
+    [kept] = hostholds.in_force(spooled_pauses(store), CAP)
+    assert kept.host == "busy.example" and kept.status == 429
+    assert kept.until_at > datetime.now(UTC) + timedelta(seconds=STEP_SECONDS)
+
+
+def test_a_pause_kept_already_is_not_written_again(tmp_path: Path) -> None:
+    """The pauses read at the run's start are durable: the same pause heard again (a Dask worker's answer)
+    writes nothing."""
+    store, gate, now = made_store(tmp_path), HostGate(4, 2, 0.0), datetime.now(UTC)
+    held = hostholds.in_force([HostPause("kept.example", now + timedelta(hours=1), now)], CAP)
+    journal = hostholds.journal_for(store, "r", CAP, held, gate)
+    gate.pause("kept.example", 3600.0, 503)
+    assert journal.writes == 0 and spooled_pauses(store) == []
+
+
+def test_ten_thousand_hosts_at_once_are_gathered_into_few_writes(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CDN answering 503 for ten thousand sites: the first `BURST` are written as heard, the rest gathered
+    (at most one write a gap); every one is kept, capped."""
+    monkeypatch.setattr(pausejournal, "GAP_SECONDS", 0.05)
+    store = made_store(tmp_path)
+
+    async def heard() -> None:
+        gate = HostGate(4, 2, 0.0)
+        journal = hostholds.journal_for(store, "r", 3600.0, [], gate)
+        journal.clock = lambda: 1000.0  # all heard at one moment
+        for n in range(10_000):
+            gate.pause(f"site{n}.example", 7200.0, 503)
+        assert journal.writes == BURST, "past the burst, no write before the gap"
+        assert journal.waiting == 10_000 - BURST
+        deadline = time.monotonic() + 10
+        while journal.waiting:  # the gap's timer writes them, without the run's end
+            assert time.monotonic() < deadline, "the gathered pauses were never written"
+            await asyncio.sleep(0.01)
+        assert journal.writes == BURST + 1, "the gap's one write"
+        journal.close()
+
+    asyncio.run(heard())
+    kept = spooled_pauses(store)
+    assert len({p.host for p in kept}) == 10_000
+    assert all(p.until_at - p.asked_at <= timedelta(seconds=3600) for p in kept), "capped at polling.max_interval"
+
+
+def test_a_pause_is_kept_beside_a_reader_without_waiting_and_read_back_at_the_next_start(tmp_path: Path) -> None:
+    """A reader holds the warehouse: the journal writes the pause at once (it never opens the warehouse), the
+    next run's start cannot replay it and reads it from the spool; once the reader lets go it is replayed into
+    `host_pauses`."""
+    store, gate = made_store(tmp_path), HostGate(4, 2, 0.0)
+    store.write_patience = 30.0  # a journal that waited for the reader would take this long
+    journal = hostholds.journal_for(store, "killed", CAP, [], gate)
+    with holding(store.path, "read-only"):
+        started = time.monotonic()
+        gate.pause("busy.example", 7200.0, 503, "https://busy.example/a")
+        assert journal.writes == 1 and time.monotonic() - started < 5
+        with store.run_lock():
+            store.write_patience = 0.0
+            assert not replay(store), "the reader refuses the replay"
+            [read] = hostholds.read_at_start(store, CAP)
+    assert read.host == "busy.example" and read.status == 503
+    with store.run_lock():
+        assert replay(store)
+    assert spooled_pauses(store) == [] and hostholds.read_at_start(store, CAP) == [read]
