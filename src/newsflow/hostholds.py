@@ -49,6 +49,20 @@ def read_at_start(store: Warehouse, cap_seconds: float, now: datetime | None = N
     return in_force([*kept, *spooled], cap_seconds, now)
 
 
+def read_now(store: Warehouse, cap_seconds: float) -> list[HostPause]:
+    """The pauses in force, for a command that sends requests outside a run (`feeds discover`); none, and no
+    warning, before the first run has made the warehouse."""
+    if not store.path.exists():
+        return in_force(spooled_pauses(store), cap_seconds)
+    return read_at_start(store, cap_seconds)
+
+
+def pause_of(url: str, pauses: Sequence[HostPause]) -> HostPause | None:
+    """The pause in force for `url`'s host, by any spelling of its name."""
+    host = host_key(host_of(url))
+    return next((pause for pause in pauses if host_key(pause.host) == host), None)
+
+
 def journal_for(store: Warehouse, run_id: str, cap_seconds: float, held: Sequence[HostPause],
                 gate: HostGate) -> PauseJournal:
     """A journal keeping each pause `gate` hears as it hears it (`newsflow.pausejournal`)."""

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import hostholds, warehouse
+from newsflow import cli, hostholds, warehouse
 from newsflow.config import load_config
 from newsflow.fetchrules import host_of
 from newsflow.models import FeedConfig, FetchKind, FetchResult, HostPause, Outcome, PendingArticle
@@ -269,3 +269,30 @@ def test_pauses_that_cannot_be_written_cost_the_run_nothing_else(tmp_path: Path,
     assert hostholds.read_at_start(store, 3600.0) == []  # and the next run's start: one line too, no pause
     said = [r.getMessage() for r in caplog.records if "host_pauses" in r.getMessage()]
     assert len(said) == 2 and "\n" not in said[1] and "honours only those asked" in said[1], said
+
+
+def test_feeds_discover_and_the_feeds_list_honour_a_kept_pause(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsflow feeds discover` sent a paused host its requests (a page, up to 24 feed URLs), and `newsflow
+    feeds` showed its feed as any other: now discover sends it nothing and says until when, in one line (exit
+    0, as "no feed found"), a feed link on a paused host is not fetched either, and the list names the feed."""
+    paused, other = LocalServer("127.0.0.1"), LocalServer("127.0.0.2")
+    try:
+        other.add("/", Page(f'<html><head><link rel="alternate" type="application/rss+xml" '
+                            f'href="{paused.url("/feed.xml")}"></head></html>'.encode()))
+        config_path = write_config(tmp_path, "", {"courier": paused.url("/feed.xml")})
+        now = datetime.now(UTC)
+        with Warehouse(load_config(config_path).warehouse_path).writing() as con:
+            write_host_pauses(con, [HostPause("127.0.0.1", now + timedelta(hours=2), now, 429)], now)
+        assert cli.main(["feeds", "discover", paused.url("/"), "--config", str(config_path)]) == 0
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "asked to be left alone" in err and "127.0.0.1 until" in err, err
+        assert cli.main(["feeds", "discover", other.url("/"), "--config", str(config_path)]) == 0
+        assert other.requests and not paused.requests, "nothing was sent to the paused host"
+        capsys.readouterr()
+        assert cli.main(["feeds", "--config", str(config_path)]) == 0
+        out = capsys.readouterr().out
+        assert "feed courier: its host asked to be left alone (Retry-After): 127.0.0.1 until" in out, out
+    finally:
+        paused.close()
+        other.close()
