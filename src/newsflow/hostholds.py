@@ -63,12 +63,20 @@ def pause_of(url: str, pauses: Sequence[HostPause]) -> HostPause | None:
     return next((pause for pause in pauses if host_key(pause.host) == host), None)
 
 
-def journal_for(store: Warehouse, run_id: str, cap_seconds: float, held: Sequence[HostPause],
-                gate: HostGate) -> PauseJournal:
-    """A journal keeping each pause `gate` hears as it hears it (`newsflow.pausejournal`)."""
+def hold_and_keep(store: Warehouse, run_id: str, cap_seconds: float, held: Sequence[HostPause],
+                  gate: HostGate) -> PauseJournal:
+    """Make `gate` hold the pauses kept by earlier runs, and keep each pause it hears as it hears it (a journal:
+    `newsflow.pausejournal`), so a run killed before its end loses none."""
+    gate.hold(list(held), datetime.now(UTC))
     journal = PauseJournal(store, run_id, cap_seconds, held)
     gate.on_asked = journal.note
     return journal
+
+
+def kept_at_end(journal: PauseJournal, held: Sequence[HostPause], gate: HostGate) -> list[HostPause]:
+    """Write what the journal has gathered; the pauses in force (capped), which the run's end writes again."""
+    journal.close()
+    return in_force([*held, *gate.asked.values()], journal.cap_seconds)
 
 
 def in_force(pauses: Iterable[HostPause], cap_seconds: float, now: datetime | None = None) -> list[HostPause]:

@@ -63,6 +63,10 @@ class PauseJournal:
         self.clock = time.monotonic  # the gap's clock (a test stops it)
 
     @property
+    def cap_seconds(self) -> float:
+        return self._cap.total_seconds()
+
+    @property
     def writes(self) -> int:
         return self._writes
 

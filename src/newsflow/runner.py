@@ -228,17 +228,14 @@ async def run_ingest(
         summary.feeds_due = len(feeds)
         try:
             async with Fetcher(config.fetch) as fetcher:
-                fetcher.gate.hold(held, datetime.now(UTC))  # and keep each pause asked as it is heard:
-                journal = hostholds.journal_for(store, run_id, config.polling.max_interval, held, fetcher.gate)
+                journal = hostholds.hold_and_keep(store, run_id, config.polling.max_interval, held, fetcher.gate)
                 budget = config.run_budget
                 ctx = RunContext(config, store, run_id, fetcher, states, deadline=started + budget,
                                  poll_deadline=started + POLL_SHARE_OF_BUDGET * budget)
                 try:
                     await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
                 finally:
-                    journal.close()  # a run killed from here on loses no pause: the rest of its end is a repeat
-                    summary.host_pauses = hostholds.in_force([*held, *fetcher.gate.asked.values()],
-                                                             config.polling.max_interval)
+                    summary.host_pauses = hostholds.kept_at_end(journal, held, fetcher.gate)
                 summary.articles_held = run_id in ctx.articles_held
         except BaseException as exc:
             summary.status = "cancelled" if is_cancellation(exc) else "failed"

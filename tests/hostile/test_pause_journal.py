@@ -33,7 +33,7 @@ def test_a_host_answering_every_request_with_a_pause_is_written_once_per_step(tm
     """Each request answered 429 (a short Retry-After the run waits out, then asks again): one write, not one a
     request; a pause reaching a step past the kept one is written again."""
     store, gate = made_store(tmp_path), HostGate(4, 2, 0.0)
-    journal = hostholds.journal_for(store, "r", CAP, [], gate)
+    journal = hostholds.hold_and_keep(store, "r", CAP, [], gate)
     for n in range(500):
         gate.pause("busy.example", 2.0, 429, f"https://busy.example/{n}")
     assert journal.writes == 1 and len(list(spool_dir_for(store.path).iterdir())) == 1
@@ -49,7 +49,7 @@ def test_a_pause_kept_already_is_not_written_again(tmp_path: Path) -> None:
     writes nothing."""
     store, gate, now = made_store(tmp_path), HostGate(4, 2, 0.0), datetime.now(UTC)
     held = hostholds.in_force([HostPause("kept.example", now + timedelta(hours=1), now)], CAP)
-    journal = hostholds.journal_for(store, "r", CAP, held, gate)
+    journal = hostholds.hold_and_keep(store, "r", CAP, held, gate)
     gate.pause("kept.example", 3600.0, 503)
     assert journal.writes == 0 and spooled_pauses(store) == []
 
@@ -63,7 +63,7 @@ def test_ten_thousand_hosts_at_once_are_gathered_into_few_writes(tmp_path: Path,
 
     async def heard() -> None:
         gate = HostGate(4, 2, 0.0)
-        journal = hostholds.journal_for(store, "r", 3600.0, [], gate)
+        journal = hostholds.hold_and_keep(store, "r", 3600.0, [], gate)
         journal.clock = lambda: 1000.0  # all heard at one moment
         for n in range(10_000):
             gate.pause(f"site{n}.example", 7200.0, 503)
@@ -88,7 +88,7 @@ def test_a_pause_is_kept_beside_a_reader_without_waiting_and_read_back_at_the_ne
     `host_pauses`."""
     store, gate = made_store(tmp_path), HostGate(4, 2, 0.0)
     store.write_patience = 30.0  # a journal that waited for the reader would take this long
-    journal = hostholds.journal_for(store, "killed", CAP, [], gate)
+    journal = hostholds.hold_and_keep(store, "killed", CAP, [], gate)
     with holding(store.path, "read-only"):
         started = time.monotonic()
         gate.pause("busy.example", 7200.0, 503, "https://busy.example/a")

@@ -300,6 +300,7 @@ KEPT_WORLDS = [KEPT]
 
 
 @pytest.mark.skipif(not HUNT, reason="a hunt: NEWSFLOW_WORLD_EXAMPLES=<n> runs n generated worlds")
+@pytest.mark.timeout(120 + 90 * HUNT)  # a world takes 12-25 s; shrinking a failure takes more
 @settings(max_examples=max(HUNT, 1), deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(world=worlds)
 @example(world=KEPT)
