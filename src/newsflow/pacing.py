@@ -159,6 +159,11 @@ class HostGate:
         if self.on_asked is not None:
             self.on_asked(asked)
 
+    def paused_hosts(self) -> list[str]:
+        """The hosts (`key` spelling) paused now, by a pause asked in the run or kept by an earlier one."""
+        now = time.monotonic()
+        return [host for host, state in self._hosts.items() if state.paused_until > now]
+
     def pause_remaining(self, host: str) -> float:
         return max(0.0, self._host(host).paused_until - time.monotonic())
 

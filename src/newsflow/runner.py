@@ -302,7 +302,7 @@ async def ingest(
     # reader hook: read-only (or nothing) while a reader holds the warehouse
     pending, total, linked = await asyncio.to_thread(
         readersafe.pending_beside_readers, ctx.store, [f.name for f in candidates],
-        ctx.config.execution.max_articles_per_run)
+        ctx.config.execution.max_articles_per_run, ctx.fetcher.gate.paused_hosts())  # paused: their turns last
     counts.duplicates += linked
     # An outage told from one or two polls judged (`polling.outage_holds_articles`) spares the feeds' back-off
     # only: what waits is tried, and what cannot be reached waits uncounted (no host answered: `load_fetched`).

@@ -16,7 +16,7 @@ from newsflow.models import HostPause
 from newsflow.pacing import HostGate
 from newsflow.pausejournal import BURST, STEP_SECONDS, spooled_pauses
 from newsflow.spool import replay, spool_dir_for
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import Warehouse, pending_entries
 from tests.hostile.test_readers import holding
 
 CAP = 86400.0
@@ -101,3 +101,23 @@ def test_a_pause_is_kept_beside_a_reader_without_waiting_and_read_back_at_the_ne
     with store.run_lock():
         assert replay(store)
     assert spooled_pauses(store) == [] and hostholds.read_at_start(store, CAP) == [read]
+
+
+def test_a_paused_hosts_pending_articles_take_no_turn_from_a_free_host(tmp_path: Path) -> None:
+    """Under `execution.max_articles_per_run`, a paused host's older pages took the turns (hosts in the order of
+    their oldest page): the run chose them, sent them nothing, and a free host's pages waited too. Now the paused
+    hosts come last, still counted in the total; with room, they are chosen (and deferred) as before."""
+    store = made_store(tmp_path)
+    seen = datetime(2026, 12, 1, tzinfo=UTC)
+    rows = [(f"https://{host}/{n}", seen + timedelta(minutes=minutes))
+            for host, n, minutes in (("Paused.example:8443", 1, 0), ("paused.example.", 2, 1), ("free.example", 3, 2))]
+    with store.writing() as con:
+        for n, (url, at) in enumerate(rows):
+            con.execute("INSERT INTO entries (feed_id, guid, url, canonical_url, title, first_seen_at, run_id) "
+                        "VALUES ('f', $guid, $url, $url, 't', $at, 'r')", {"guid": f"g{n}", "url": url, "at": at})
+        before, _ = pending_entries(con, ["f"], 1)
+        chosen, total = pending_entries(con, ["f"], 1, ["paused.example"])
+        everything, _ = pending_entries(con, ["f"], 10, ["paused.example"])
+    assert [p.url for p in before] == ["https://Paused.example:8443/1"], "the old order: the oldest host first"
+    assert [p.url for p in chosen] == ["https://free.example/3"] and total == 3
+    assert [p.url for p in everything][0] == "https://free.example/3" and len(everything) == 3
