@@ -248,6 +248,7 @@ def check_no_request_during_a_pause(servers: Servers, moved_at: float) -> None:
 def settle_and_check_everything_stored(config: Config, servers: Servers) -> None:
     """After the world: the spool replayed (no reader is left), the stored pauses and the feeds' own
     Retry-After moved into the past, then one run stores everything left."""
+    servers.kill_at = None  # a killed run that never reached its kill point left it armed (the hunt's first find)
     store = Warehouse(config.warehouse_path)
     with store.run_lock():
         assert replay(store)
@@ -304,6 +305,8 @@ KEPT_WORLDS = [KEPT]
 @settings(max_examples=max(HUNT, 1), deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(world=worlds)
 @example(world=KEPT)
+@example(world=World((HostPlan(1, 0, 429, "seconds"), HostPlan(1, 0, 429, "seconds")),  # shrunk: the test's own
+                     (RunPlan(None, False), RunPlan(1, False))))  # kill point, never reached, held the final run
 def test_generated_worlds(tmp_path_factory: pytest.TempPathFactory, world: World) -> None:
     live(world, tmp_path_factory.mktemp("world"))
 
