@@ -58,6 +58,7 @@ class PauseJournal:
         self._kept = {pause.host: pause.until_at for pause in kept}  # per host, the end already durable
         self._waiting: dict[str, HostPause] = {}
         self._writes, self._last_write = 0, -math.inf
+        self._tries = 0  # writes tried, failed ones included: what the burst and the gap bound
         self._timer: asyncio.TimerHandle | None = None
         self._warned = False
         self.clock = time.monotonic  # the gap's clock (a test stops it)
@@ -83,13 +84,16 @@ class PauseJournal:
         kept = self._kept.get(pause.host)
         if kept is not None and pause.until_at <= kept + timedelta(seconds=STEP_SECONDS):
             return
-        waiting = self._waiting.get(pause.host)
-        if waiting is None or pause.until_at > waiting.until_at:
-            self._waiting[pause.host] = pause
-        if self._writes < BURST or self.clock() - self._last_write >= GAP_SECONDS:
+        self._wait(pause)
+        if self._tries < BURST or self.clock() - self._last_write >= GAP_SECONDS:
             self.flush()
         else:
             self._flush_later()
+
+    def _wait(self, pause: HostPause) -> None:
+        waiting = self._waiting.get(pause.host)
+        if waiting is None or pause.until_at > waiting.until_at:
+            self._waiting[pause.host] = pause
 
     def _flush_later(self) -> None:
         if self._timer is not None:
@@ -110,9 +114,14 @@ class PauseJournal:
             return
         pauses = sorted(self._waiting.values(), key=lambda p: p.host)
         self._waiting.clear()
+        self._tries, self._last_write = self._tries + 1, self.clock()
         try:
             self._write(pauses)
         except (OSError, WarehouseError) as exc:  # the run's end writes them again; say so once
+            # A failed try is bounded as a write is (else a host answering 429 to every request made a failed
+            # write a request, the pause never kept); its pauses wait for the next try, the gap's.
+            for pause in pauses:
+                self._wait(pause)
             if not self._warned:
                 log.warning("cannot keep the hosts' Retry-After pauses as they come (%s: %s); the run's end "
                             "writes them, but a run killed before it loses them", self._spool.directory,
@@ -120,7 +129,7 @@ class PauseJournal:
             self._warned = True
             return
         self._kept.update({pause.host: pause.until_at for pause in pauses})
-        self._writes, self._last_write = self._writes + 1, self.clock()
+        self._writes += 1
 
     def _write(self, pauses: list[HostPause]) -> None:
         now = datetime.now(UTC)

@@ -123,3 +123,37 @@ def test_a_paused_hosts_pending_articles_take_no_turn_from_a_free_host(tmp_path:
     assert [p.url for p in before] == ["https://Paused.example:8443/1"], "the old order: the oldest host first"
     assert [p.url for p in chosen] == ["https://free.example/3"] and total == 3
     assert everything[0].url == "https://free.example/3" and len(everything) == 3
+
+
+def test_a_spool_that_cannot_be_written_is_tried_a_bounded_number_of_times(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The spool's folder cannot be made (a file has its name; a full disk, a folder of another user fail
+    alike): a host answering 429 to every request made a failed write a request (the failed pause was never
+    counted as kept, nor as a write), each a mkdir, a temporary file and an fsync on the run's loop. Now a
+    failed write counts as one, and its pauses wait for the next: written once the spool can be written."""
+    store, gate = made_store(tmp_path, made=False), HostGate(4, 2, 0.0)
+    spool_dir_for(store.path).write_bytes(b"not a folder")
+    journal = hostholds.hold_and_keep(store, "r", CAP, [], gate)
+    tried = 0
+    write = journal._write
+
+    def counted(pauses: list[HostPause]) -> None:
+        nonlocal tried
+        tried += 1
+        write(pauses)
+
+    journal._write = counted  # type: ignore[method-assign]
+    journal.clock = lambda: 1000.0  # all heard at one moment: past the burst, the gap's timer would try
+
+    async def heard() -> None:  # on a loop, as in a run: the gap's timer is the loop's
+        for n in range(500):
+            gate.pause("busy.example", 2.0, 429, f"https://busy.example/{n}")
+
+    asyncio.run(heard())
+    assert tried <= BURST, f"{tried} failed writes for one host's 500 answers"
+    assert journal.writes == 0 and journal.waiting == 1, "the failed pause waits for the next write"
+    assert sum("cannot keep the hosts' Retry-After pauses" in r.message for r in caplog.records) == 1
+    spool_dir_for(store.path).unlink()
+    journal.close()
+    [kept] = spooled_pauses(store)
+    assert kept.host == "busy.example" and journal.writes == 1
