@@ -16,6 +16,7 @@ from newsflow.models import HostPause
 from newsflow.pacing import HostGate
 from newsflow.pausejournal import BURST, STEP_SECONDS, spooled_pauses
 from newsflow.spool import replay, spool_dir_for
+from newsflow.urls import host_key, host_of
 from newsflow.warehouse import Warehouse, pending_entries
 from tests.hostile.test_readers import holding
 
@@ -157,3 +158,20 @@ def test_a_spool_that_cannot_be_written_is_tried_a_bounded_number_of_times(
     journal.close()
     [kept] = spooled_pauses(store)
     assert kept.host == "busy.example" and journal.writes == 1
+
+
+def test_a_paused_ipv6_host_comes_last_too(tmp_path: Path) -> None:
+    """The gate keys an IPv6 host without its brackets (`urls.host_key`: `::1`); the canonical URL keeps them
+    (`http://[::1]:8080/`), so a paused IPv6 host was never matched and kept taking the free hosts' turns."""
+    store = made_store(tmp_path)
+    seen = datetime(2026, 12, 1, tzinfo=UTC)
+    urls = ["http://[::1]:8080/1", "http://[2001:db8::1]/2", "https://free.example/3"]
+    with store.writing() as con:
+        for n, url in enumerate(urls):
+            con.execute("INSERT INTO entries (feed_id, guid, url, canonical_url, title, first_seen_at, run_id) "
+                        "VALUES ('f', $guid, $url, $url, 't', $at, 'r')",
+                        {"guid": f"g{n}", "url": url, "at": seen + timedelta(minutes=n)})
+        paused = [host_key(host_of(url)) for url in urls[:2]]
+        assert paused == ["::1", "2001:db8::1"], "the gate's spelling"
+        chosen, total = pending_entries(con, ["f"], 1, paused)
+    assert [p.url for p in chosen] == ["https://free.example/3"] and total == 3

@@ -115,8 +115,10 @@ def pending_entries(
                    row_number() OVER (PARTITION BY host ORDER BY feed_turn, feed_seen_at, feed_id, seen_at,
                                                              canonical_url) AS turn,
                    min(seen_at) OVER (PARTITION BY host) AS host_seen_at, host, seen_at,
-                   -- the host as `urls.host_key` spells it: no port, lower-case, no trailing dot
-                   list_contains($last, rtrim(lower(regexp_replace(host, ':[0-9]+$', '')), '.')) AS held_back
+                   -- the host as `urls.host_key` spells it: no port, lower-case, no trailing dot, an IPv6
+                   -- address without its brackets (`[::1]:8080` is `::1`)
+                   list_contains($last, rtrim(trim(lower(regexp_replace(host, ':[0-9]+$', '')), '[]'), '.'))
+                       AS held_back
             FROM feed_turns
             ORDER BY held_back, turn, host_seen_at, host, seen_at, canonical_url
             LIMIT $limit
