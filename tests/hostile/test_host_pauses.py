@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
@@ -121,7 +122,14 @@ def test_a_pause_beyond_the_run_holds_the_next_run_for_its_host_only_then_passes
 
     seen_by_a, b_polls = hosts.requests_to_a(), len(hosts.b.hits("/b.xml"))
     hosts.b_article.busy = False
+    # One article a run, host A's the oldest: the paused host's pages come last (`HostGate.paused_hosts`), or
+    # they took the run's one turn, were sent nothing, and host B's article waited as well.
+    with Warehouse(hosts.config.warehouse_path).writing() as con:
+        con.execute("UPDATE entries SET first_seen_at = first_seen_at - INTERVAL 1 HOUR WHERE feed_id = 'a'")
+    unlimited, hosts.config = hosts.config, replace(hosts.config, execution=replace(
+        hosts.config.execution, max_articles_per_run=1))
     second = hosts.run("second")
+    hosts.config = unlimited
     assert hosts.requests_to_a() == seen_by_a, "the second run sent host A nothing: neither its feed nor articles"
     assert len(hosts.b.hits("/b.xml")) == b_polls + 1, "another host's feed is polled"
     assert hosts.q("SELECT count(*) FROM entries WHERE feed_id = 'a' AND article_id IS NULL "
