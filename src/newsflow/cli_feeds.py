@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from newsflow.cli_output import fail, format_result
 from newsflow.cli_run import print_config_warnings
-from newsflow.config import load_config
+from newsflow.config import Config, load_config
 from newsflow.configfeeds import SHOWN_CHARS, shown
 from newsflow.errors import InputError, OutputError
 from newsflow.files import replace_file
@@ -78,7 +78,9 @@ def _write_export(path: Path, opml_bytes: bytes) -> None:
 
 def cmd_feeds_discover(args: argparse.Namespace) -> int:
     import asyncio  # for this command only: not every command's start (session 37)
+    from datetime import UTC, datetime
 
+    from newsflow import hostholds
     from newsflow.discover import discover_feeds
     from newsflow.fetch import Fetcher
 
@@ -86,8 +88,16 @@ def cmd_feeds_discover(args: argparse.Namespace) -> int:
     if problem := fetch_problem(args.url):  # before any I/O: `http://[::1` raised ValueError, ftp: said "no feed"
         raise InputError(f"{args.url}: {problem}; give the http(s) URL of a site or a feed")
 
+    pauses = hostholds.read_now(Warehouse(config.warehouse_path), config.polling.max_interval)
+    if (paused := hostholds.pause_of(args.url, pauses)) is not None:  # what a run would send it: nothing
+        print(f"newsflow: {args.url}: its host asked to be left alone (Retry-After, heard by a run): "
+              f"{hostholds.describe([paused])}; nothing was sent to it: run `feeds discover` again after that",
+              file=sys.stderr)
+        return 0
+
     async def discover() -> Discovery:
         async with Fetcher(config.fetch) as fetcher:
+            fetcher.gate.hold(pauses, datetime.now(UTC))  # a feed link on a paused host is not fetched either
             return await discover_feeds(args.url, fetcher, [f.name for f in config.feeds],
                                         max_entries=config.polling.max_entries_per_feed)
 
@@ -123,6 +133,18 @@ def cmd_feeds_list(args: argparse.Namespace) -> int:
     for name, url, pending in removed_feeds(store, names):
         print(f"feed {name} ({url}) is no longer in the config: its {pending} entries waiting for their article "
               "are kept, and fetched once a feed with this URL is configured again, under any name")
+    print_paused(config, store)
     return 0
+
+
+def print_paused(config: Config, store: Warehouse) -> None:
+    """The feeds whose host asked to be left alone: no run polls them, nor fetches their articles, before then."""
+    from newsflow import hostholds  # its spool and gate imports are for this listing only
+
+    pauses = hostholds.read_now(store, config.polling.max_interval)
+    for feed in config.feeds:
+        if (paused := hostholds.pause_of(feed.url, pauses)) is not None:
+            print(f"feed {feed.name}: its host asked to be left alone (Retry-After): {hostholds.describe([paused])}; "
+                  "runs neither poll it nor fetch its articles before then")
 
 

@@ -25,6 +25,7 @@ from newsflow.feedmoves import polled_url
 from newsflow.fetchrules import host_of
 from newsflow.models import FeedConfig, FeedState, FetchResult, HostPause, Outcome, PendingArticle, latest_pauses
 from newsflow.pacing import HostGate
+from newsflow.pausejournal import PauseJournal, spooled_pauses
 from newsflow.spool import commit_or_spool
 from newsflow.urls import host_key
 from newsflow.warehouse import Warehouse
@@ -35,15 +36,47 @@ SHOWN = 5  # hosts named in a log line; the report names 20, `newsflow query hos
 
 
 def read_at_start(store: Warehouse, cap_seconds: float, now: datetime | None = None) -> list[HostPause]:
-    """The pauses in force now, capped; none (with a warning) when the warehouse cannot be read."""
+    """The pauses in force now, capped: the warehouse's and the spool's (kept by a run killed or ended beside a
+    reader, not replayed yet); the spool's alone (with a warning) when the warehouse cannot be read."""
     now = now or datetime.now(UTC)
+    spooled = spooled_pauses(store)
     try:
         kept = warehouse.read_with(store, lambda con: warehouse.read_host_pauses(con, now), READ_PATIENCE_SECONDS)
     except WarehouseError as exc:
         log.warning("cannot read the hosts' Retry-After pauses (host_pauses: %s); this run honours only those "
-                    "asked in it", one_line(exc))
-        return []
-    return in_force(kept, cap_seconds, now)
+                    "asked in it and those in the spool", one_line(exc))
+        kept = []
+    return in_force([*kept, *spooled], cap_seconds, now)
+
+
+def read_now(store: Warehouse, cap_seconds: float) -> list[HostPause]:
+    """The pauses in force, for a command that sends requests outside a run (`feeds discover`); none, and no
+    warning, before the first run has made the warehouse."""
+    if not store.path.exists():
+        return in_force(spooled_pauses(store), cap_seconds)
+    return read_at_start(store, cap_seconds)
+
+
+def pause_of(url: str, pauses: Sequence[HostPause]) -> HostPause | None:
+    """The pause in force for `url`'s host, by any spelling of its name."""
+    host = host_key(host_of(url))
+    return next((pause for pause in pauses if host_key(pause.host) == host), None)
+
+
+def hold_and_keep(store: Warehouse, run_id: str, cap_seconds: float, held: Sequence[HostPause],
+                  gate: HostGate) -> PauseJournal:
+    """Make `gate` hold the pauses kept by earlier runs, and keep each pause it hears as it hears it (a journal:
+    `newsflow.pausejournal`), so a run killed before its end loses none."""
+    gate.hold(list(held), datetime.now(UTC))
+    journal = PauseJournal(store, run_id, cap_seconds, held)
+    gate.on_asked = journal.note
+    return journal
+
+
+def kept_at_end(journal: PauseJournal, held: Sequence[HostPause], gate: HostGate) -> list[HostPause]:
+    """Write what the journal has gathered; the pauses in force (capped), which the run's end writes again."""
+    journal.close()
+    return in_force([*held, *gate.asked.values()], journal.cap_seconds)
 
 
 def in_force(pauses: Iterable[HostPause], cap_seconds: float, now: datetime | None = None) -> list[HostPause]:

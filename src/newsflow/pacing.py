@@ -116,6 +116,8 @@ class HostGate:
         self._hosts: dict[str, HostGate._Host] = {}
         self._keys: dict[str, str] = {}
         self.asked: dict[str, HostPause] = {}  # per host, the pause asked in this run that ends last
+        # told of each pause a host asks for, as it is heard (`pausejournal.PauseJournal`: kept at once)
+        self.on_asked: Callable[[HostPause], None] | None = None
 
     def _host(self, host: str) -> HostGate._Host:
         host = self.key(host)
@@ -154,6 +156,13 @@ class HostGate:
         asked = HostPause(host, now + timedelta(seconds=seconds), now, status, url)
         if host not in self.asked or asked.until_at > self.asked[host].until_at:
             self.asked[host] = asked
+        if self.on_asked is not None:
+            self.on_asked(asked)
+
+    def paused_hosts(self) -> list[str]:
+        """The hosts (`key` spelling) paused now, by a pause asked in the run or kept by an earlier one."""
+        now = time.monotonic()
+        return [host for host, state in self._hosts.items() if state.paused_until > now]
 
     def pause_remaining(self, host: str) -> float:
         return max(0.0, self._host(host).paused_until - time.monotonic())

@@ -106,13 +106,13 @@ def describe_error(exc: BaseException) -> str:
 # --- fetch, extract, load -----------------------------------------------------------------
 
 
-def list_pending(store: Warehouse, feed_ids: Sequence[str], limit: int | None = None
+def list_pending(store: Warehouse, feed_ids: Sequence[str], limit: int | None = None, last_hosts: Sequence[str] = ()
                  ) -> tuple[list[PendingArticle], int, int]:
-    """Up to `limit` articles still to fetch, how many there are in all, and how many entries were
-    resolved to stored articles by URL."""
+    """Up to `limit` articles still to fetch (the paused `last_hosts`' last), how many there are in all, and how
+    many entries were resolved to stored articles by URL."""
     with store.writing() as con:
         linked = warehouse.link_stored_entries(con)
-        pending, total = warehouse.pending_entries(con, feed_ids, limit)
+        pending, total = warehouse.pending_entries(con, feed_ids, limit, last_hosts)
     return pending, total, linked
 
 

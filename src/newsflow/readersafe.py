@@ -153,7 +153,7 @@ def save_states(path: Path, states: dict[str, FeedState]) -> None:
 
 
 def pending_beside_readers(
-    store: Warehouse, feed_ids: Sequence[str], limit: int | None = None
+    store: Warehouse, feed_ids: Sequence[str], limit: int | None = None, last_hosts: Sequence[str] = ()
 ) -> tuple[list[PendingArticle], int, int]:
     """`list_pending` (it links and writes) when the warehouse is free, else read-only without linking.
 
@@ -161,12 +161,12 @@ def pending_beside_readers(
     """
     if replay(store):
         try:
-            return list_pending(store, feed_ids, limit)
+            return list_pending(store, feed_ids, limit, last_hosts)
         except WarehouseHeldError as exc:
             note_held(store, exc)
     try:
-        pending, total = warehouse.read_with(store, lambda con: warehouse.pending_entries(con, feed_ids, limit),
-                                             READ_PATIENCE_SECONDS)
+        pending, total = warehouse.read_with(
+            store, lambda con: warehouse.pending_entries(con, feed_ids, limit, last_hosts), READ_PATIENCE_SECONDS)
     except WarehouseError as exc:
         log.warning("cannot read the pending articles (%s); they wait for the next run", exc)
         return [], 0, 0

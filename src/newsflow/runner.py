@@ -228,15 +228,14 @@ async def run_ingest(
         summary.feeds_due = len(feeds)
         try:
             async with Fetcher(config.fetch) as fetcher:
-                fetcher.gate.hold(held, datetime.now(UTC))
+                journal = hostholds.hold_and_keep(store, run_id, config.polling.max_interval, held, fetcher.gate)
                 budget = config.run_budget
                 ctx = RunContext(config, store, run_id, fetcher, states, deadline=started + budget,
                                  poll_deadline=started + POLL_SHARE_OF_BUDGET * budget)
                 try:
                     await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
                 finally:
-                    summary.host_pauses = hostholds.in_force([*held, *fetcher.gate.asked.values()],
-                                                             config.polling.max_interval)
+                    summary.host_pauses = hostholds.kept_at_end(journal, held, fetcher.gate)
                 summary.articles_held = run_id in ctx.articles_held
         except BaseException as exc:
             summary.status = "cancelled" if is_cancellation(exc) else "failed"
@@ -303,7 +302,7 @@ async def ingest(
     # reader hook: read-only (or nothing) while a reader holds the warehouse
     pending, total, linked = await asyncio.to_thread(
         readersafe.pending_beside_readers, ctx.store, [f.name for f in candidates],
-        ctx.config.execution.max_articles_per_run)
+        ctx.config.execution.max_articles_per_run, ctx.fetcher.gate.paused_hosts())  # paused: their turns last
     counts.duplicates += linked
     # An outage told from one or two polls judged (`polling.outage_holds_articles`) spares the feeds' back-off
     # only: what waits is tried, and what cannot be reached waits uncounted (no host answered: `load_fetched`).

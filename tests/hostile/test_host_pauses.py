@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
@@ -23,7 +24,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import hostholds, warehouse
+from newsflow import cli, hostholds, warehouse
 from newsflow.config import load_config
 from newsflow.fetchrules import host_of
 from newsflow.models import FeedConfig, FetchKind, FetchResult, HostPause, Outcome, PendingArticle
@@ -121,7 +122,14 @@ def test_a_pause_beyond_the_run_holds_the_next_run_for_its_host_only_then_passes
 
     seen_by_a, b_polls = hosts.requests_to_a(), len(hosts.b.hits("/b.xml"))
     hosts.b_article.busy = False
+    # One article a run, host A's the oldest: the paused host's pages come last (`HostGate.paused_hosts`), or
+    # they took the run's one turn, were sent nothing, and host B's article waited as well.
+    with Warehouse(hosts.config.warehouse_path).writing() as con:
+        con.execute("UPDATE entries SET first_seen_at = first_seen_at - INTERVAL 1 HOUR WHERE feed_id = 'a'")
+    unlimited, hosts.config = hosts.config, replace(hosts.config, execution=replace(
+        hosts.config.execution, max_articles_per_run=1))
     second = hosts.run("second")
+    hosts.config = unlimited
     assert hosts.requests_to_a() == seen_by_a, "the second run sent host A nothing: neither its feed nor articles"
     assert len(hosts.b.hits("/b.xml")) == b_polls + 1, "another host's feed is polled"
     assert hosts.q("SELECT count(*) FROM entries WHERE feed_id = 'a' AND article_id IS NULL "
@@ -269,3 +277,30 @@ def test_pauses_that_cannot_be_written_cost_the_run_nothing_else(tmp_path: Path,
     assert hostholds.read_at_start(store, 3600.0) == []  # and the next run's start: one line too, no pause
     said = [r.getMessage() for r in caplog.records if "host_pauses" in r.getMessage()]
     assert len(said) == 2 and "\n" not in said[1] and "honours only those asked" in said[1], said
+
+
+def test_feeds_discover_and_the_feeds_list_honour_a_kept_pause(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsflow feeds discover` sent a paused host its requests (a page, up to 24 feed URLs), and `newsflow
+    feeds` showed its feed as any other: now discover sends it nothing and says until when, in one line (exit
+    0, as "no feed found"), a feed link on a paused host is not fetched either, and the list names the feed."""
+    paused, other = LocalServer("127.0.0.1"), LocalServer("127.0.0.2")
+    try:
+        other.add("/", Page(f'<html><head><link rel="alternate" type="application/rss+xml" '
+                            f'href="{paused.url("/feed.xml")}"></head></html>'.encode()))
+        config_path = write_config(tmp_path, "", {"courier": paused.url("/feed.xml")})
+        now = datetime.now(UTC)
+        with Warehouse(load_config(config_path).warehouse_path).writing() as con:
+            write_host_pauses(con, [HostPause("127.0.0.1", now + timedelta(hours=2), now, 429)], now)
+        assert cli.main(["feeds", "discover", paused.url("/"), "--config", str(config_path)]) == 0
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "asked to be left alone" in err and "127.0.0.1 until" in err, err
+        assert cli.main(["feeds", "discover", other.url("/"), "--config", str(config_path)]) == 0
+        assert other.requests and not paused.requests, "nothing was sent to the paused host"
+        capsys.readouterr()
+        assert cli.main(["feeds", "--config", str(config_path)]) == 0
+        out = capsys.readouterr().out
+        assert "feed courier: its host asked to be left alone (Retry-After): 127.0.0.1 until" in out, out
+    finally:
+        paused.close()
+        other.close()

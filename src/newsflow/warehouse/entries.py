@@ -85,7 +85,7 @@ def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def pending_entries(
-    con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], limit: int | None = None
+    con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], limit: int | None = None, last_hosts: Sequence[str] = ()
 ) -> tuple[list[PendingArticle], int]:
     """Up to `limit` rows, one per canonical URL still to fetch (not stored, not parked), from its
     earliest entry; and how many there are in all.
@@ -94,7 +94,9 @@ def pending_entries(
     and so on (hosts in the order of their oldest page); within a host, the feeds linking it take
     turns the same way. Oldest first across hosts, one host whose pages hang (one feed listing
     hundreds of them) filled every batch, each page its whole deadline at `per_host_concurrency` at
-    a time, and the run's budget ran out before any other feed's page."""
+    a time, and the run's budget ran out before any other feed's page. The hosts in `last_hosts` (paused
+    by a Retry-After: `hostholds`) come after every other host's pages, so they take no turn from a host that is
+    free under the limit; they still count in the total, and their pages are chosen when there is room."""
     rows = con.execute(
         """
         WITH waiting AS (
@@ -112,9 +114,13 @@ def pending_entries(
             SELECT canonical_url, count(*) OVER () AS total,
                    row_number() OVER (PARTITION BY host ORDER BY feed_turn, feed_seen_at, feed_id, seen_at,
                                                              canonical_url) AS turn,
-                   min(seen_at) OVER (PARTITION BY host) AS host_seen_at, host, seen_at
+                   min(seen_at) OVER (PARTITION BY host) AS host_seen_at, host, seen_at,
+                   -- the host as `urls.host_key` spells it: no port, lower-case, no trailing dot, an IPv6
+                   -- address without its brackets (`[::1]:8080` is `::1`)
+                   list_contains($last, rtrim(trim(lower(regexp_replace(host, ':[0-9]+$', '')), '[]'), '.'))
+                       AS held_back
             FROM feed_turns
-            ORDER BY turn, host_seen_at, host, seen_at, canonical_url
+            ORDER BY held_back, turn, host_seen_at, host, seen_at, canonical_url
             LIMIT $limit
         )
         SELECT c.canonical_url, arg_min(w.url, w.first_seen_at), arg_min(w.feed_id, w.first_seen_at),
@@ -122,10 +128,10 @@ def pending_entries(
                arg_min(w.published_date, w.first_seen_at),
                bool_or(w.last_outcome IN ('left_by_cluster', 'killed_worker'))
         FROM chosen c JOIN waiting w USING (canonical_url)
-        GROUP BY c.canonical_url, c.turn, c.host_seen_at, c.host, c.seen_at
-        ORDER BY c.turn, c.host_seen_at, c.host, c.seen_at, c.canonical_url
+        GROUP BY c.canonical_url, c.held_back, c.turn, c.host_seen_at, c.host, c.seen_at
+        ORDER BY c.held_back, c.turn, c.host_seen_at, c.host, c.seen_at, c.canonical_url
         """,
-        {"feed_ids": list(feed_ids), "limit": limit},
+        {"feed_ids": list(feed_ids), "limit": limit, "last": list(last_hosts)},
     ).fetchall()
     total = int(rows[0][5]) if rows else 0
     return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4],
