@@ -27,7 +27,7 @@ import pytest
 
 from newsflow.fetch import guarded_transport
 from newsflow.models import Outcome
-from newsflow.pacing import HostGate, HostPaused
+from newsflow.pacing import HostGate, HostPaused, SendWindow
 from tests.hostile.servers import InFlightRecorder, LoopbackServer, fetch_articles, running_server, settings
 from tests.hostile.tlsserver import CERTIFIED_NAME, TlsServer
 from tests.localserver import Page, send_bytes
@@ -211,7 +211,7 @@ def test_sends_to_a_host_stay_a_delay_apart_whatever_lies_between_turn_and_send(
             if refused:
                 turn.nothing_sent = True
                 return
-            async with gate.sending(host):
+            async with gate.send_window(host) as window, window.write():
                 began = time.monotonic()
                 await asyncio.sleep(0)  # the write yields to the loop, as anyio's does
                 writes[host].append((began, time.monotonic()))
@@ -235,16 +235,16 @@ def test_https_requests_are_spaced_at_their_send_too(tmp_path: Path, monkeypatch
     # the real gate's send, since the server only sees encrypted records.
     tls = TlsServer(tmp_path)
     sends: list[tuple[str, float, float]] = []
-    real_sending = HostGate.sending
+    real_write = SendWindow.write
 
     @contextlib.asynccontextmanager
-    async def recorded(gate: HostGate, host: str) -> AsyncIterator[None]:
-        async with real_sending(gate, host):
+    async def recorded(window: SendWindow) -> AsyncIterator[None]:
+        async with real_write(window):
             began = time.monotonic()
             yield
-            sends.append((host, began, time.monotonic()))
+            sends.append((window._host, began, time.monotonic()))
 
-    monkeypatch.setattr(HostGate, "sending", recorded)
+    monkeypatch.setattr(SendWindow, "write", recorded)
     try:
         urls = [tls.add(f"/a/{index}", Page(b"<html><p>ok</p></html>", "text/html")) for index in range(2)]
         urls = [url.replace("127.0.0.1", CERTIFIED_NAME) for url in urls]
@@ -267,14 +267,14 @@ def test_a_pause_asked_while_a_request_waits_to_send_holds_its_send(delay: float
     gate = HostGate(concurrency=2, per_host_concurrency=2, per_host_delay=delay, max_pause=1.0)
 
     async def go() -> float:
-        async with gate.sending("h"):
+        async with gate.send_window("h") as window, window.write():
             pass
         gate.pause("h", 0.1)
-        async with gate.sending("h"):
+        async with gate.send_window("h"):
             left = gate.pause_remaining("h")
         gate.pause("h", 5.0)
         with pytest.raises(HostPaused):
-            async with gate.sending("h"):
+            async with gate.send_window("h"):
                 pytest.fail("sent into a pause longer than max_pause")
         return left
 
