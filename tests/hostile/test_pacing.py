@@ -283,9 +283,10 @@ def test_a_pause_asked_while_a_request_waits_to_send_holds_its_send(delay: float
 
 def test_a_request_waiting_to_send_when_its_host_says_retry_after_sends_nothing(stamped: ArrivalServer) -> None:
     # Two at a time: the first request's name answers late; the second goes first and gets 429 with a
-    # Retry-After past max_retry_after. The first, by then waiting at its send, must not reach the host.
+    # Retry-After past max_retry_after. The first, by then connected, must not reach the host.
     # The first name is answered once the 429 has left the server, so the pause reaches the client
-    # while that request is at its send, waiting out the delay, whatever the load.
+    # while that request connects, whatever the load. No delay: with one, the first request holds its host's
+    # send from its wait to its write (red team 42), so the second could not go first.
     recorder = ArrivalRecorder()
     answered = threading.Event()
 
@@ -295,7 +296,7 @@ def test_a_request_waiting_to_send_when_its_host_says_retry_after_sends_nothing(
         answered.set()
 
     urls = [stamped.add(f"/a/{index}", too_many) for index in range(2)]
-    fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False)
+    fetch_settings = settings(per_host_delay=0.0, per_host_concurrency=2, respect_robots=False)
     transport = guarded_transport(fetch_settings, resolver=_first_answer_after(answered))
     results = fetch_articles(fetch_settings, urls, transport=transport)
     assert len(recorder.starts) == 1, "a request went out into the host's pause"
@@ -320,7 +321,7 @@ def test_a_request_waiting_to_send_out_a_pause_within_the_cap_is_not_timed_out_b
         answered.set()
 
     urls = [stamped.add(f"/a/{index}", once_too_many) for index in range(2)]
-    fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False, timeout=1.2,
+    fetch_settings = settings(per_host_delay=0.0, per_host_concurrency=2, respect_robots=False, timeout=1.2,
                               max_retry_after=5.0)
     transport = guarded_transport(fetch_settings, resolver=_first_answer_after(answered))
     results = fetch_articles(fetch_settings, urls, transport=transport)
