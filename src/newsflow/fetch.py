@@ -3,8 +3,9 @@
 `Fetcher` is one per run. `fetch_feed` and `fetch_article` always return a `FetchResult`
 whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 
-- limits: `concurrency` requests in flight, `per_host_concurrency` per host, and at least
-  `per_host_delay` seconds between request starts (writes, not turns) to one host (`HostGate.sending`);
+- limits: `concurrency` requests in flight, `per_host_concurrency` per host, and at least `per_host_delay`
+  seconds between request starts (writes, not turns) to one host, waited for before a request's connection is
+  taken or made, so none idles through it (`HostGate.send_window`);
 - a whole-request deadline of `timeout` s over connect, headers and body of every hop (httpx's are per read);
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
   never stored as whole (`fetchbody.read_body`);
@@ -14,10 +15,10 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 - a request that sent nothing to its host (refused by the guard, no address) gives back its turn;
 - 429 and 503 with Retry-After pause the host (turns and sends); one retry when the wait is within
   `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
-- robots.txt waits count against the article's deadline;
-- articles must be HTML (declared or sniffed) and are decoded to text (`charset.decode_html`);
+- robots.txt waits count against the article's deadline; articles must be HTML (declared or sniffed)
+  and are decoded to text (`charset.decode_html`);
 - total: `_fetch` turns any exception no rule maps into `FETCH_ERROR`, and what a result keeps
-  from the response (ETag, Last-Modified) can be sent back (`usable_validator`).
+  from the response (ETag, Last-Modified) can be sent back (`fetchrecord.usable_validator`).
 
 This module is the only importer of httpx.
 """
@@ -38,7 +39,7 @@ from newsflow import charset, netguard
 from newsflow.config import FetchSettings
 from newsflow.fetchbody import BodyCutShort, read_body
 from newsflow.fetchdeadline import timed, waiting_uncounted
-from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
+from newsflow.fetchrecord import ACCEPT_ENCODING, ARTICLE_ACCEPT, ConnectionTrace, Trail, feed_headers
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
     certificate_problem,
@@ -62,13 +63,6 @@ from newsflow.robots import ROBOTS_ACCEPT, ROBOTS_MAX_BYTES, ROBOTS_TIME_SHARE, 
 logger = logging.getLogger(__name__)
 _HopT = TypeVar("_HopT")
 
-FEED_ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
-    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
-)
-ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
-# Only what charset.BoundedDecoder can undo with a bounded output; brotli is not installed.
-ACCEPT_ENCODING = "gzip, deflate"
 # Failures decided before any connection to the host, which therefore cost it no politeness turn.
 _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
@@ -215,11 +209,7 @@ class Fetcher:
         Stored validators that could not be sent (non-ASCII, control characters) are dropped. A
         redirect to a URL `stop_at` accepts is not followed: NOT_MODIFIED, with the redirects met.
         """
-        headers = {"Accept": FEED_ACCEPT}
-        if etag := usable_validator(etag):
-            headers["If-None-Match"] = etag
-        if last_modified := usable_validator(last_modified):
-            headers["If-Modified-Since"] = last_modified
+        headers = feed_headers(etag, last_modified)
         return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes, stop_at=stop_at)
 
     async def fetch_article(
@@ -322,17 +312,11 @@ class Fetcher:
             await response.aclose()
 
     async def _send_request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Response:
-        """Send the GET once the host's gate lets it be written; again on a new connection when the reused one it
-        went out on may have been closed before it came.
-
-        The gate's wait (the host's delay, a Retry-After pause) comes before the pool hands out a connection or
-        makes one, which is written at once (red team 42: made first, it sat idle through the wait, and a server's
-        header timer closed it). A reused connection that ends before any answer, answers with bytes that are no
-        status line (left past the last answer's `Content-Length`), or with a 408 (REQUEST_TIMEOUT), is sent again
-        on a new one, MAX_FRESH_CONNECTIONS times at most, as browsers and curl do for an idempotent GET, inside the
-        same deadline, the gate's wait not counted (`fetchdeadline`). A new connection that ends so is the server's
-        doing: not tried again.
-        """
+        """Send the GET (`_send_once`); again, on a new connection, MAX_FRESH_CONNECTIONS times at most, when the
+        reused one it went out on ended before any answer, answered with bytes that are no status line (left past
+        the last answer's `Content-Length`) or with a 408 (REQUEST_TIMEOUT): the server may have closed it before
+        the GET came, and browsers and curl send an idempotent GET again then. Inside the same deadline, the gate's
+        wait not counted (`fetchdeadline`). A new connection that ends so is the server's doing (red team 42)."""
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
         transport = self._probe_transport() if probing else self._transport_for(host_of(url))
         for tries_left in range(MAX_FRESH_CONNECTIONS, -1, -1):

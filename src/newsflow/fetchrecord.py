@@ -22,6 +22,13 @@ MAX_VALIDATOR_CHARS = 1024  # an ETag or Last-Modified longer than this is not k
 MAX_VALIDATOR_AHEAD = timedelta(hours=1)  # a Last-Modified further ahead of the poll is not kept (clock skew)
 MAX_ERROR_CHARS = 1000
 MAX_HEADER_CHARS = 4096  # a longer response header value is not kept
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+# Only what charset.BoundedDecoder can undo with a bounded output; brotli is not installed.
+ACCEPT_ENCODING = "gzip, deflate"
 
 
 @dataclass
@@ -216,3 +223,13 @@ def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
         if value is not None:
             kept[name] = value
     return kept
+
+
+def feed_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """A feed GET's own headers: what it accepts, and the stored validators that can be sent (`usable_validator`)."""
+    headers = {"Accept": FEED_ACCEPT}
+    if etag := usable_validator(etag):
+        headers["If-None-Match"] = etag
+    if last_modified := usable_validator(last_modified):
+        headers["If-Modified-Since"] = last_modified
+    return headers
