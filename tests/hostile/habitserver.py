@@ -3,7 +3,8 @@
 Each connection is served on its own thread, request after request, and closed (a FIN, no answer) when:
 - no request arrives within `header_timeout` of the accept (nginx's `client_header_timeout`, Apache's
   `mod_reqtimeout`, a load balancer's idle timer on a fresh connection);
-- no next request arrives within `idle_timeout` of the last answer (nginx's `keepalive_timeout`);
+- no next request arrives within `idle_timeout` of the last answer (nginx's `keepalive_timeout`; the header timer
+  when there is none; either is counted an `idle_timeout` close);
 - `max_requests` answers have gone out on it (nginx's `keepalive_requests`), saying so or not;
 - an answer carried `Connection: close` (`says_close`: every second answer on a connection).
 A timer's close may say why first (`says_timeout`): an unasked `408 Request Timeout` with `Connection: close`, as
@@ -139,8 +140,9 @@ class HabitServer:
                     self._closing("max_requests" if last else "connection_close")
                     return
                 waiting_since = time.time()
-                limit, why = (habits.idle_timeout, "idle_timeout") if habits.idle_timeout else (
-                    habits.header_timeout, "header_timeout")
+                # after an answer the timer is a keep-alive one, whichever value it takes: a close then is an
+                # "idle_timeout"; a "header_timeout" is a connection that never got its first request
+                limit, why = (habits.idle_timeout or habits.header_timeout), "idle_timeout"
                 if habits.idle_noticed_late:
                     limit = None
 
