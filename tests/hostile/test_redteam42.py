@@ -12,16 +12,22 @@ many times each GET arrived.
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 import time
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from newsflow.models import Outcome
+from newsflow.fetch import Fetcher, guarded_transport
+from newsflow.models import FetchResult, Outcome
 from newsflow.pacing import HostGate, SendHeld
 from tests.hostile.habitserver import Habits, HabitServer
 from tests.hostile.keepalive import Act, KeepAliveServer, Seen
 from tests.hostile.servers import settings
+from tests.hostile.test_pacing import ArrivalServer
 from tests.hostile.test_redteam41 import FIRST_WAIT_LIMIT, PAGE, fetch_one_after_another
+from tests.localserver import send_bytes
 
 
 def test_a_host_whose_header_timer_is_shorter_than_the_delay_sees_no_idle_connection() -> None:
@@ -80,3 +86,68 @@ def test_a_pause_asked_between_the_wait_and_the_write_sends_nothing_and_records_
             return time.monotonic() - began
 
     assert 0.2 - 0.01 <= asyncio.run(go()) < 0.2 + 0.5  # the pause; not a delay (1 s) after a send
+
+
+def test_a_redirect_hop_connecting_when_its_host_pauses_is_sent_once_after_the_pause(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Review of red team 42: `SendHeld` on a redirect's next hop, with a delay (so the window is held). /r's 302
+    closes its connection, so the hop to /a makes a new one; its name is answered once the host's other request
+    (/slow, answered once the hop looks its name up) has got its 429 (Retry-After 2 s: the hop connects well within
+    it at any load) and the gate holds the pause. The hop's write is refused, nothing goes out; /a arrives once,
+    after the pause, and so does the /slow retry, a delay apart; the pause is not counted against either request's
+    1 s deadline."""
+    server = ArrivalServer("127.0.0.1")
+    slow_asked: list[float] = []
+    host_paused = asyncio.Event()
+    hop_connecting = threading.Event()
+
+    def slow(handler: BaseHTTPRequestHandler) -> None:
+        slow_asked.append(handler.arrived)  # type: ignore[attr-defined]  # the kernel's stamp (ArrivalServer)
+        if len(slow_asked) == 1:
+            assert hop_connecting.wait(10), "the redirect hop never looked its name up"
+            send_bytes(handler, 429, b"wait", "text/plain", {"Retry-After": "2", "Connection": "close"})
+        else:
+            send_bytes(handler, 200, b"<html><p>slow</p></html>", "text/html")
+
+    server.add("/slow", slow)
+    server.add("/r", lambda handler: send_bytes(handler, 302, b"", None, {"Location": "/a", "Connection": "close"}))
+    arrivals: list[tuple[str, float]] = []
+    server.add("/a", lambda handler: (arrivals.append(("/a", handler.arrived)),  # type: ignore[attr-defined]
+                                      send_bytes(handler, 200, b"<html><p>a</p></html>", "text/html")))
+    lookups: list[str] = []
+    fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False, timeout=1.0,
+                              max_retry_after=5.0)
+
+    async def go() -> list[FetchResult]:
+        async def resolve(host: str, port: int) -> list[str]:
+            lookups.append(host)
+            if len(lookups) == 3:  # the redirect hop's connection: answered once the gate holds the pause
+                hop_connecting.set()  # /slow's 429 goes out now
+                await asyncio.wait_for(host_paused.wait(), 10)
+            return ["127.0.0.1"]
+
+        async with Fetcher(fetch_settings, transport=guarded_transport(fetch_settings, resolver=resolve)) as fetcher:
+            async def watch() -> None:
+                while fetcher._gate.pause_remaining("127.0.0.1") == 0:
+                    await asyncio.sleep(0.005)
+                host_paused.set()
+
+            watcher = asyncio.ensure_future(watch())
+            try:
+                return list(await asyncio.gather(fetcher.fetch_article(server.url("/slow")),
+                                                 fetcher.fetch_article(server.url("/r"))))
+            finally:
+                watcher.cancel()
+
+    try:
+        with caplog.at_level(logging.INFO, logger="newsflow.fetch"):
+            results = asyncio.run(go())
+    finally:
+        server.close()
+    assert [result.outcome for result in results] == [Outcome.OK, Outcome.OK], [r.error for r in results]
+    assert results[1].final_url == server.url("/a")
+    assert len(arrivals) == 1 and len(slow_asked) == 2, (arrivals, slow_asked)
+    assert arrivals[0][1] >= slow_asked[0] + 2.0 and slow_asked[1] >= slow_asked[0] + 2.0, (arrivals, slow_asked)
+    assert abs(arrivals[0][1] - slow_asked[1]) >= 0.3 - 0.01, (arrivals, slow_asked)  # a delay apart after the pause
+    assert any("paused while it connected" in record.getMessage() for record in caplog.records), caplog.text
