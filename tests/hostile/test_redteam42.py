@@ -113,8 +113,12 @@ def test_a_redirect_hop_connecting_when_its_host_pauses_is_sent_once_after_the_p
     server.add("/slow", slow)
     server.add("/r", lambda handler: send_bytes(handler, 302, b"", None, {"Location": "/a", "Connection": "close"}))
     arrivals: list[tuple[str, float]] = []
-    server.add("/a", lambda handler: (arrivals.append(("/a", handler.arrived)),  # type: ignore[attr-defined]
-                                      send_bytes(handler, 200, b"<html><p>a</p></html>", "text/html")))
+
+    def page_a(handler: BaseHTTPRequestHandler) -> None:
+        arrivals.append(("/a", handler.arrived))  # type: ignore[attr-defined]  # the kernel's stamp
+        send_bytes(handler, 200, b"<html><p>a</p></html>", "text/html")
+
+    server.add("/a", page_a)
     lookups: list[str] = []
     fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False, timeout=1.0,
                               max_retry_after=5.0)
