@@ -71,6 +71,7 @@ class Record:
     # connection -> seconds from its accept (read by the accepting thread, so never early) to its first request's
     # first byte (the kernel's stamp), or to its close with no request
     first_waits: dict[int, float] = field(default_factory=dict)
+    first_wait_spans: dict[int, tuple[float, float]] = field(default_factory=dict)  # (accept, until) of each wait
 
 
 class HabitServer:
@@ -149,6 +150,7 @@ class HabitServer:
     def _first_wait(self, number: int, accepted: float, until: float) -> None:
         with self._lock:
             self.record.first_waits[number] = max(0.0, until - accepted)
+            self.record.first_wait_spans[number] = (accepted, max(accepted, until))
 
     def _time_out(self, connection: socket.socket, why: str) -> None:
         self._closing(why)

@@ -48,6 +48,7 @@ from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.habitserver import Answer, Habits, HabitServer
 from tests.hostile.keepalive import KeepAliveServer
+from tests.hostile.looplag import LAG, waits_past
 from tests.hostile.servers import settings
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.test_unstoppable import add_settings, query
@@ -69,7 +70,8 @@ IN_FLIGHT = 0.5
 # Outcomes no host of the world serves: each would be a close or a timer's 408 the retry rules should absorb.
 ABSORBABLE = ("protocol_error", "fetch_error", "timeout", "connect_error", "http_error")
 # A connection is made when its request may be written, so its wait is the connect and a loaded event loop; main's
-# waited out a delay (0.2 or 0.4 s here) or a pause (1-4 s). Measured from the accepting thread's late clock.
+# waited out a delay (0.2 or 0.4 s here) or a pause (1-4 s). Measured from the accepting thread's late clock, less
+# the client's event loop's stalls over the wait (`looplag`: a loaded CI machine stalls it, newsflow's waits do not).
 FIRST_WAIT_LIMIT = 0.3
 
 
@@ -175,7 +177,7 @@ def run_until_stored(world: World, workdir: Path, servers: list[HabitServer],
     for run in range(2 + max(len(habit.limited_at) for habit in world.hosts)):
         until_pauses_end(servers)
         started = time.time()  # the servers' clock (kernel stamps)
-        summary = asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
+        summary = LAG.run(run_ingest(config, f"run-{run}", all_feeds=True))
         windows.append((started, time.time()))
         took = windows[-1][1] - started
         assert summary.status == "completed" and took < BUDGET + SLACK, (world, run, summary.status, took)
@@ -225,8 +227,9 @@ def check_pauses(world: World, server: HabitServer, windows: list[tuple[float, f
 
 def check_first_waits(world: World, server: HabitServer) -> None:
     """No connection the host accepted waited FIRST_WAIT_LIMIT or more for its first request (so none was closed by
-    the host's header timer): a connection is made only when its request may be sent (red team 42)."""
-    waits = {number: wait for number, wait in server.record.first_waits.items() if wait >= FIRST_WAIT_LIMIT}
+    the host's header timer), less the client's loop stalls over it (`looplag.waits_past`): a connection is made
+    only when its request may be sent (red team 42)."""
+    waits = waits_past(server.record, FIRST_WAIT_LIMIT)
     assert not waits, (server.base_url, waits, server.record.closes, world)
 
 
@@ -254,7 +257,7 @@ def fetch_in_turns(server: HabitServer, fetch_settings: FetchSettings,
                      for name in connect_when}
             return {name: await task for name, task in tasks.items()}
 
-    return asyncio.run(go())
+    return LAG.run(go())
 
 
 def fetch_one_after_another(server: HabitServer | KeepAliveServer, paths: list[str],
@@ -265,7 +268,7 @@ def fetch_one_after_another(server: HabitServer | KeepAliveServer, paths: list[s
         async with Fetcher(fetch_settings) as fetcher:
             return [await fetcher.fetch_article(server.url(path)) for path in paths]
 
-    return asyncio.run(go())
+    return LAG.run(go())
 
 
 def test_a_connection_made_while_its_host_is_paused_is_dropped_unwritten_each_time() -> None:
@@ -288,7 +291,7 @@ def test_a_connection_made_while_its_host_is_paused_is_dropped_unwritten_each_ti
     assert results["a"].outcome is Outcome.OK, results["a"].error
     assert [arrival.path for arrival in server.record.arrivals] == ["/b", "/b", "/a"], server.record
     assert "header_timeout" not in server.record.closes, server.record.closes
-    assert max(server.record.first_waits.values()) < FIRST_WAIT_LIMIT, server.record.first_waits
+    assert not waits_past(server.record, FIRST_WAIT_LIMIT), server.record.first_waits
 
 
 def test_no_timer_writes_a_408_on_a_connection_made_while_its_host_is_paused() -> None:
@@ -307,7 +310,7 @@ def test_no_timer_writes_a_408_on_a_connection_made_while_its_host_is_paused() -
     assert results["a"].outcome is Outcome.OK, results["a"].error
     assert sorted(arrival.path for arrival in server.record.arrivals) == ["/a", "/b", "/b"], server.record
     assert "header_timeout" not in server.record.closes, server.record.closes
-    assert max(server.record.first_waits.values()) < FIRST_WAIT_LIMIT, server.record.first_waits
+    assert not waits_past(server.record, FIRST_WAIT_LIMIT), server.record.first_waits
 
 
 def test_a_408_the_server_answers_on_a_connection_nothing_held_is_its_answer() -> None:
