@@ -174,4 +174,5 @@ def test_the_loop_lag_allowance_excuses_a_blocked_loop_and_not_an_asyncio_wait()
 
     lag.run(go())
     assert lag.stalled(*spans["blocked"]) >= 0.3 - 0.05, lag.late
-    assert lag.stalled(*spans["asleep"]) < 0.3 - FIRST_WAIT_LIMIT + 0.2, lag.late  # main's 0.4 s waits still fail
+    # an asyncio wait is no stall: only the machine's own stalls inside it are seen (main's kept world still fails)
+    assert lag.stalled(*spans["asleep"]) < 0.3 - 0.05, lag.late
