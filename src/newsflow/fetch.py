@@ -3,8 +3,9 @@
 `Fetcher` is one per run. `fetch_feed` and `fetch_article` always return a `FetchResult`
 whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 
-- limits: `concurrency` requests in flight, `per_host_concurrency` per host, and at least
-  `per_host_delay` seconds between request starts (writes, not turns) to one host (`HostGate.sending`);
+- limits: `concurrency` requests in flight, `per_host_concurrency` per host, and at least `per_host_delay`
+  seconds between request starts (writes, not turns) to one host, waited for before a request's connection is
+  taken or made, so none idles through it (`HostGate.send_window`);
 - a whole-request deadline of `timeout` s over connect, headers and body of every hop (httpx's are per read);
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
   never stored as whole (`fetchbody.read_body`);
@@ -14,10 +15,10 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 - a request that sent nothing to its host (refused by the guard, no address) gives back its turn;
 - 429 and 503 with Retry-After pause the host (turns and sends); one retry when the wait is within
   `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
-- robots.txt waits count against the article's deadline;
-- articles must be HTML (declared or sniffed) and are decoded to text (`charset.decode_html`);
+- robots.txt waits count against the article's deadline; articles must be HTML (declared or sniffed)
+  and are decoded to text (`charset.decode_html`);
 - total: `_fetch` turns any exception no rule maps into `FETCH_ERROR`, and what a result keeps
-  from the response (ETag, Last-Modified) can be sent back (`usable_validator`).
+  from the response (ETag, Last-Modified) can be sent back (`fetchrecord.usable_validator`).
 
 This module is the only importer of httpx.
 """
@@ -29,7 +30,6 @@ import logging
 import ssl
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TypeVar
 
@@ -39,7 +39,7 @@ from newsflow import charset, netguard
 from newsflow.config import FetchSettings
 from newsflow.fetchbody import BodyCutShort, read_body
 from newsflow.fetchdeadline import timed, waiting_uncounted
-from newsflow.fetchrecord import ConnectionTrace, Trail, usable_validator
+from newsflow.fetchrecord import ACCEPT_ENCODING, ARTICLE_ACCEPT, ConnectionTrace, Trail, feed_headers
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
     certificate_problem,
@@ -63,18 +63,11 @@ from newsflow.robots import ROBOTS_ACCEPT, ROBOTS_MAX_BYTES, ROBOTS_TIME_SHARE, 
 logger = logging.getLogger(__name__)
 _HopT = TypeVar("_HopT")
 
-FEED_ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
-    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
-)
-ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
-# Only what charset.BoundedDecoder can undo with a bounded output; brotli is not installed.
-ACCEPT_ENCODING = "gzip, deflate"
 # Failures decided before any connection to the host, which therefore cost it no politeness turn.
 _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
-MAX_FRESH_CONNECTIONS = 2  # new connections for one send whose connection was stale (`_send_request`)
+MAX_FRESH_CONNECTIONS = 1  # new connections for one send whose reused connection was stale (`_send_request`)
 REQUEST_TIMEOUT = 408  # on a stale connection, written unasked by the server's timer (mod_reqtimeout): no answer
 
 
@@ -116,8 +109,16 @@ def probe_transport(settings: FetchSettings, resolver: netguard.Resolver | None 
     return guarded_transport(settings, resolver=resolver, max_connections=settings.concurrency, ssl_context=context)
 
 
-def _port_of(request: httpx.Request) -> int:
-    return request.url.port or (443 if request.url.scheme == "https" else 80)
+def _port_of(url: httpx.URL) -> int:
+    return url.port or (443 if url.scheme == "https" else 80)
+
+
+async def _close_idle(url: str, transport: httpx.AsyncBaseTransport) -> None:
+    """Close the origin's idle connections (as old as the stale one) until none: checked after the gate's wait, in
+    which an answer may put one back, and the last look awaits nothing, so the pool hands out a new one next."""
+    target, pool = httpx.URL(url), getattr(transport, "_pool", None)
+    while await netguard.drop_idle_connections(pool, target.raw_scheme, target.raw_host, _port_of(target)):
+        pass
 
 
 # h11's words for an answer that does not begin as one: on a reused connection, the bytes a server wrote past
@@ -208,11 +209,7 @@ class Fetcher:
         Stored validators that could not be sent (non-ASCII, control characters) are dropped. A
         redirect to a URL `stop_at` accepts is not followed: NOT_MODIFIED, with the redirects met.
         """
-        headers = {"Accept": FEED_ACCEPT}
-        if etag := usable_validator(etag):
-            headers["If-None-Match"] = etag
-        if last_modified := usable_validator(last_modified):
-            headers["If-Modified-Since"] = last_modified
+        headers = feed_headers(etag, last_modified)
         return await self._fetch(url, FetchKind.FEED, headers, self._settings.max_bytes, stop_at=stop_at)
 
     async def fetch_article(
@@ -315,48 +312,52 @@ class Fetcher:
             await response.aclose()
 
     async def _send_request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Response:
-        """Send the GET; again on a new connection when the one it went out on may have been closed before it came.
-
-        That is a connection reused, or new and held open while the host's delay or pause was waited for
-        (`Trail.on_stale_connection`), that ends before any answer, answers with bytes that are no status line
-        (left past the last answer's `Content-Length`), or with a 408 (REQUEST_TIMEOUT). Browsers and curl send
-        an idempotent GET again then, and so do we, inside the same deadline, the gate's wait not counted
-        (`fetchdeadline`); a new connection can be held by a pause in turn, so up to MAX_FRESH_CONNECTIONS times
-        (red team 41). Any other connection that ends before an answer is the server's doing: not tried again.
-        """
+        """Send the GET (`_send_once`); again, on a new connection, MAX_FRESH_CONNECTIONS times at most, when the
+        reused one it went out on ended before any answer, answered with bytes that are no status line (left past
+        the last answer's `Content-Length`) or with a 408 (REQUEST_TIMEOUT): the server may have closed it before
+        the GET came, and browsers and curl send an idempotent GET again then. Inside the same deadline, the gate's
+        wait not counted (`fetchdeadline`). A new connection that ends so is the server's doing (red team 42)."""
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
         transport = self._probe_transport() if probing else self._transport_for(host_of(url))
-        request = self._request(url, trail, headers)
         for tries_left in range(MAX_FRESH_CONNECTIONS, -1, -1):
             try:
-                response = await transport.handle_async_request(request)
+                response = await self._send_once(url, trail, headers, transport, tries_left < MAX_FRESH_CONNECTIONS)
             except httpx.TransportError as exc:
                 if tries_left == 0 or not (trail.on_stale_connection and _closed_before_answer(exc)):
                     raise
             else:
                 if tries_left == 0 or not (trail.on_stale_connection and response.status_code == REQUEST_TIMEOUT):
-                    break
+                    return response
                 await response.aclose()
-            logger.info("GET %s: %s connection closed, garbled or timed out (408) before an answer; sent again",
-                        url[:200], "reused" if trail.connection and trail.connection.reused else "idle")
-            pool = getattr(transport, "_pool", None)
-            await netguard.drop_idle_connections(pool, request.url.raw_scheme, request.url.raw_host, _port_of(request))
-            request = self._request(url, trail, headers)
-        response.request = request
-        return response
+            logger.info("GET %s: reused connection closed, garbled or timed out (408) before an answer; sent again",
+                        url[:200])
+        raise AssertionError("unreachable: the last try returns or raises")
 
-    def _request(self, url: str, trail: Trail, headers: dict[str, str]) -> httpx.Request:
+    async def _send_once(
+        self, url: str, trail: Trail, headers: dict[str, str], transport: httpx.AsyncBaseTransport, fresh: bool
+    ) -> httpx.Response:
+        """The GET on one connection, taken or made once the host's gate lets it be written (a new one when
+        `fresh`); made again after a pause asked while it connected (`netguard.SendHeld`: dropped unwritten,
+        not held through the pause)."""
+        while True:
+            async with waiting_uncounted(trail, lambda: self._gate.send_window(host_of(url))) as window:
+                if fresh:
+                    await _close_idle(url, transport)
+                request = self._request(url, trail, headers, window)
+                try:
+                    response = await transport.handle_async_request(request)
+                except netguard.SendHeld:
+                    logger.info("GET %s: its host paused while it connected; not sent, waiting again", url[:200])
+                    continue
+                response.request = request
+                return response
+
+    def _request(self, url: str, trail: Trail, headers: dict[str, str], window: netguard.SendWindow) -> httpx.Request:
         # The transport, not httpx.AsyncClient: the client parses every Location header itself and
         # raises on ones like "javascript:..." before we can judge them; redirects are ours anyway.
         trail.connection = ConnectionTrace()
         netguard.request_written_on.set(trail.connection.written_on)  # this task's request, reused connection or new
-        host = host_of(url)
-        def pacer() -> AbstractAsyncContextManager[None]:  # the host's delay counts from the send
-            return self._gate.sending(host)
-
-        # The gate's wait (the host's delay, a Retry-After pause within the cap; a whole delay when sent again,
-        # from the first write just made) is our politeness, not the host's slowness: no part of its deadline.
-        netguard.request_sending.set(lambda: waiting_uncounted(trail, pacer))
+        netguard.request_sending.set(window.write)  # the host's send, waited for already: around the first write
         # The connect timeout is what the request has left: a name's addresses split it (netguard), and split
         # from the whole `timeout` a first address that swallows connects took all of robots.txt's share.
         extensions = {"timeout": {**self._timeouts, "connect": trail.time_left()}, "trace": trail.connection}

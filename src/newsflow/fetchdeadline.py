@@ -1,11 +1,11 @@
 """A fetch's steps inside its whole-request deadline (`fetch.timeout`), and the waits that are not counted in it.
 
 Each step of a hop (robots.txt, the exchange) runs inside what is left of the attempt's deadline and adds its
-time to the trail's. The host gate's wait before a request is written (the host's delay; a Retry-After pause
-within the cap; a whole delay before a GET sent again on a new connection, `Fetcher._send_request`) is our own
-wait, not the host's slowness: it moves the deadline and the step's start as far, so a `fetch.per_host_delay`
-longer than `fetch.timeout` no longer times every such retry out (red team 39), nor a pause a first send (session
-34).
+time to the trail's. The host gate's wait before a request's connection is taken or made (the host's delay; a
+Retry-After pause within the cap; a whole delay before a GET sent again on a new connection,
+`Fetcher._send_request`) is our own wait, not the host's slowness: it moves the deadline and the step's start as
+far, so a `fetch.per_host_delay` longer than `fetch.timeout` no longer times every such retry out (red team 39),
+nor a pause a first send (session 34).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from newsflow.fetchrecord import Trail
 from newsflow.models import FetchResult, Outcome
 
 StepT = TypeVar("StepT")
+HeldT = TypeVar("HeldT")
 Describe = Callable[[Exception, Trail], tuple[Outcome, str]]
 
 
@@ -50,20 +51,21 @@ async def timed(trail: Trail, url: str, step: Awaitable[StepT], describe: Descri
 
 @contextlib.asynccontextmanager
 async def waiting_uncounted(
-    trail: Trail, pacer: Callable[[], AbstractAsyncContextManager[None]]
-) -> AsyncIterator[None]:
-    """Around `pacer` (the host gate's send): the time it waits before the write is kept out of the deadline,
-    which is held while it waits (else a wait longer than the time left would end the step) and moved as far."""
+    trail: Trail, pacer: Callable[[], AbstractAsyncContextManager[HeldT]]
+) -> AsyncIterator[HeldT]:
+    """Around `pacer` (the host gate's send window): the time it waits before it is entered is kept out of the
+    deadline, which is held while it waits (else a wait longer than the time left would end the step) and moved
+    as far; what it holds is yielded."""
     deadline = trail.deadline
     when = deadline.when() if deadline is not None else None
     began = time.monotonic()
     if deadline is not None:
         deadline.reschedule(None)
     try:
-        async with pacer():
+        async with pacer() as held:
             restore(trail, deadline, when, time.monotonic() - began)
             deadline = None  # restored
-            yield
+            yield held
     finally:
         restore(trail, deadline, when, time.monotonic() - began)
 

@@ -22,6 +22,13 @@ MAX_VALIDATOR_CHARS = 1024  # an ETag or Last-Modified longer than this is not k
 MAX_VALIDATOR_AHEAD = timedelta(hours=1)  # a Last-Modified further ahead of the poll is not kept (clock skew)
 MAX_ERROR_CHARS = 1000
 MAX_HEADER_CHARS = 4096  # a longer response header value is not kept
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+# Only what charset.BoundedDecoder can undo with a bounded output; brotli is not installed.
+ACCEPT_ENCODING = "gzip, deflate"
 
 
 @dataclass
@@ -52,8 +59,9 @@ class Trail:
     @property
     def on_stale_connection(self) -> bool:
         """The request in progress went out on a connection the server may have closed before it came: a reused
-        keep-alive one, or a new one our pacing held open (`ConnectionTrace.held_open`)."""
-        return self.connection is not None and (self.connection.reused or self.connection.held_open)
+        keep-alive one. A new one is made only once the host's gate lets the request be written (red team 42):
+        nothing of ours holds it idle, so its close is the server's answer."""
+        return self.connection is not None and self.connection.reused
 
     def time_left(self) -> float:
         return max(0.0, self.timeout - self.attempt_seconds)
@@ -111,10 +119,6 @@ class Trail:
         )
 
 
-IDLE_BEFORE_WRITE_SECONDS = 0.5
-"""A new connection held this long before its request is written may have been closed by the server meanwhile."""
-
-
 class ConnectionTrace:
     """What httpcore did for one request: passed as the request's `trace` extension.
 
@@ -126,28 +130,15 @@ class ConnectionTrace:
     def __init__(self) -> None:
         self.events: set[str] = set()
         self.stream: object = None  # the connection made for this request (netguard.ShortReads), if any
-        self.connected_at: float | None = None  # time.monotonic() when the new connection was made
-        self.written_at: float | None = None  # ... and when the request went out on it (after the host's gate)
 
     async def __call__(self, event: str, info: Mapping[str, object]) -> None:
         self.events.add(event)
         if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             self.stream = info.get("return_value")
-            self.connected_at = time.monotonic()
 
     def written_on(self, stream: object) -> None:
         """The request went out on `stream`: a new connection's, or a reused one's (netguard)."""
         self.stream = stream
-        self.written_at = time.monotonic()
-
-    @property
-    def held_open(self) -> bool:
-        """A new connection sat idle IDLE_BEFORE_WRITE_SECONDS or more before the request went out: the host's
-        pacing or its Retry-After pause is waited for after the connect (`netguard.request_sending`), and a server
-        may close a connection that sends nothing for a while (its header timeout)."""
-        if self.connected_at is None or self.written_at is None:
-            return False
-        return self.written_at - self.connected_at >= IDLE_BEFORE_WRITE_SECONDS
 
     @property
     def connecting(self) -> bool:
@@ -232,3 +223,13 @@ def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
         if value is not None:
             kept[name] = value
     return kept
+
+
+def feed_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """A feed GET's own headers: what it accepts, and the stored validators that can be sent (`usable_validator`)."""
+    headers = {"Accept": FEED_ACCEPT}
+    if etag := usable_validator(etag):
+        headers["If-None-Match"] = etag
+    if last_modified := usable_validator(last_modified):
+        headers["If-Modified-Since"] = last_modified
+    return headers

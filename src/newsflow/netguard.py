@@ -161,8 +161,8 @@ request_written_on: contextvars.ContextVar[Callable[[ShortReads], None] | None] 
 
 
 # Entered, in the task sending a request, around the write of its first bytes, then cleared: the host's
-# pacing (`HostGate.sending`) is measured from the send, not from the turn taken before the address
-# check, the DNS answer and the connection.
+# pacing is measured from the send, not from the turn taken before the address check, the DNS answer and the
+# connection. It is the request's `SendWindow.write`, waited for before its connection was taken or made.
 Pacer = Callable[[], AbstractAsyncContextManager[None]]
 request_sending: contextvars.ContextVar[Pacer | None] = contextvars.ContextVar("request_sending", default=None)
 
@@ -281,7 +281,14 @@ async def drop_idle_connections(pool: object, scheme: bytes, host: bytes, port: 
 
 
 # Pacing lives in newsflow.pacing; re-exported here, where callers have always found it.
-from newsflow.pacing import MAX_RETRY_AFTER, HostGate, HostPaused, parse_retry_after  # noqa: E402
+from newsflow.pacing import (  # noqa: E402
+    MAX_RETRY_AFTER,
+    HostGate,
+    HostPaused,
+    SendHeld,
+    SendWindow,
+    parse_retry_after,
+)
 
 __all__ = [
     "MAX_RETRY_AFTER",
@@ -292,6 +299,8 @@ __all__ = [
     "NameResolutionError",
     "RefusedAtAddresses",
     "Resolver",
+    "SendHeld",
+    "SendWindow",
     "ShortReads",
     "blocked_reason",
     "drop_idle_connections",

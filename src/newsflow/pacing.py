@@ -79,10 +79,48 @@ class Turn:
     nothing_sent: bool = False
 
 
+class SendHeld(Exception):
+    """The host was paused (a Retry-After) between the wait for a send and its write: nothing was written, and the
+    connection made meanwhile is dropped rather than held through the pause; the request waits again and makes
+    a new one (red team 42)."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"{host} asked for a pause (Retry-After) while our request was connecting; not sent")
+
+
+class SendWindow:
+    """One request's hold on its host's next send (`HostGate.send_window`), from the wait to the write."""
+
+    def __init__(self, gate: HostGate, host: str, state: HostGate._Host, lock: asyncio.Lock | None) -> None:
+        self._gate, self._host, self._state, self._lock = gate, host, state, lock
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[None]:
+        """Around the write of the request's first bytes; raises `SendHeld`, writing nothing, when the host was
+        paused since the wait. The time is read once the write is done, so the bytes left no later than it and
+        the next send, begun a delay after it, is a delay after them on the host's side too."""
+        if self._gate.pause_remaining(self._host) > 0:
+            raise SendHeld(self._host)
+        try:
+            yield
+        finally:
+            if self._lock is not None:
+                state = self._state
+                state.last_sent = time.monotonic()
+                state.next_start = max(state.next_start, state.last_sent + self._gate.delay)
+            self.release()
+
+    def release(self) -> None:
+        """Let the host's next request wait for its send (once; after the write, or with nothing written)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
 class HostGate:
     """Global and per-host concurrency, spacing between request starts, Retry-After pauses.
 
-    A request start is the moment its first byte is written to the host's connection (`sending`):
+    A request start is the moment its first byte is written to the host's connection (`SendWindow.write`):
     two starts to one host are at least `per_host_delay` apart. A turn (`turn`) only reserves one,
     `per_host_delay` after the previous turn or send, so connections are not opened all at once.
 
@@ -100,7 +138,7 @@ class HostGate:
         slots: asyncio.Semaphore
         turn: asyncio.Lock = field(default_factory=asyncio.Lock)
         next_start: float = 0.0
-        last_sent: float = -math.inf  # when the write of the last request sent to this host ended (`sending`)
+        last_sent: float = -math.inf  # when the write of the last request sent to this host ended (`SendWindow.write`)
         sending: asyncio.Lock = field(default_factory=asyncio.Lock)
         paused_until: float = 0.0
         paused_total: float = 0.0  # seconds of pause this host has asked for in this run
@@ -164,6 +202,10 @@ class HostGate:
         now = time.monotonic()
         return [host for host, state in self._hosts.items() if state.paused_until > now]
 
+    @property
+    def delay(self) -> float:
+        return self._delay
+
     def pause_remaining(self, host: str) -> float:
         return max(0.0, self._host(host).paused_until - time.monotonic())
 
@@ -208,29 +250,29 @@ class HostGate:
             return turn
 
     @contextlib.asynccontextmanager
-    async def sending(self, host: str) -> AsyncIterator[None]:
-        """Around the write of a request's first bytes: begun `per_host_delay` after the host's last one ended.
+    async def send_window(self, host: str) -> AsyncIterator[SendWindow]:
+        """Wait for the host's next send, then hold it for one request until its first bytes are written.
 
-        Between a request's turn and its send lie the address check, a DNS answer, the connection and
-        a loaded event loop; the host sees only the sends, so they are what is spaced. One send to a
-        host at a time: the wait re-reads the last send (another may land meanwhile), and the time is
-        read once the write is done, so the bytes left no later than it and the next send, begun a delay
-        after it, is a delay after them on the host's side too. It pushes the host's next turn as far.
-        A Retry-After pause asked after the turn (by the host's other request in flight) holds the send
-        too, and raises `HostPaused`, sending nothing, once it passes `max_pause` (with no delay as well).
+        Entered before the request's connection is taken from the pool or made (red team 42): a connection made
+        first sat idle through this wait, and a server that closes a connection no request came on (its header
+        timer) closed it. The wait is for `per_host_delay` after the host's last send ended and for any pause;
+        it raises `HostPaused`, holding nothing, once the pause passes `max_pause`. One request at a time holds
+        a host's window (with a delay), so between its wait and its write (the address check, a DNS answer, the
+        connect) no other send lands: the host sees its sends a delay apart. `SendWindow.write` is around the
+        write; a window left without one (no connection, nothing sent) records no send.
         """
         state = self._host(host)
         if self._delay <= 0:  # nothing to space: no lock, no send time kept, the pause alone
             await self._wait_until(host, state, lambda: -math.inf)
-            yield
+            yield SendWindow(self, host, state, None)
             return
-        async with state.sending:
+        await state.sending.acquire()
+        window = SendWindow(self, host, state, state.sending)
+        try:
             await self._wait_until(host, state, lambda: state.last_sent + self._delay)
-            try:
-                yield
-            finally:
-                state.last_sent = time.monotonic()
-                state.next_start = max(state.next_start, state.last_sent + self._delay)
+            yield window
+        finally:
+            window.release()
 
     async def _wait_until(self, host: str, state: HostGate._Host, earliest: Callable[[], float]) -> None:
         """Wait for `earliest()` (re-read after each wake: another request may move it) and the host's pause;

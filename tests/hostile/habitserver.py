@@ -3,11 +3,18 @@
 Each connection is served on its own thread, request after request, and closed (a FIN, no answer) when:
 - no request arrives within `header_timeout` of the accept (nginx's `client_header_timeout`, Apache's
   `mod_reqtimeout`, a load balancer's idle timer on a fresh connection);
-- no next request arrives within `idle_timeout` of the last answer (nginx's `keepalive_timeout`);
+- no next request arrives within `idle_timeout` of the last answer (nginx's `keepalive_timeout`; the header timer
+  when there is none; either is counted an `idle_timeout` close);
 - `max_requests` answers have gone out on it (nginx's `keepalive_requests`), saying so or not;
 - an answer carried `Connection: close` (`says_close`: every second answer on a connection).
 A timer's close may say why first (`says_timeout`): an unasked `408 Request Timeout` with `Connection: close`, as
-Apache's `mod_reqtimeout` and some load balancers write on a connection they give up on.
+Apache's `mod_reqtimeout` and some load balancers write on a connection they give up on. An idle timer may be
+noticed late (`idle_noticed_late`): nothing is closed while the connection idles, and the request that comes after
+`idle_timeout` is read and the connection closed without an answer (or with the 408): the race of a keep-alive
+close with the client's next request, which the client cannot see coming (its pool's check finds the connection open).
+How long each connection waited from its accept to its first request's bytes (or to its close with none) is kept
+(`Record.first_waits`): a client that makes a connection and then waits for its own reasons shows there
+(red team 42).
 The host's requests numbered in `limited_at` (1 its first), whatever their path, are answered `status` with a
 Retry-After of `pause` seconds, as delta-seconds or as an HTTP date (with the server's `Date`, so the client
 reads exactly `pause`). Every request's arrival and every pause asked are kept, so a test can check the
@@ -42,6 +49,7 @@ class Habits:
     max_requests_said: bool = False  # the last answer before the close carries `Connection: close`
     says_close: bool = False
     says_timeout: bool = False  # a timer's close writes a 408 first
+    idle_noticed_late: bool = False  # the idle timer is read when the next request comes, which is then dropped
     limited_at: tuple[int, ...] = ()  # the host's requests (1 its first) answered `status` with Retry-After
     status: int = 429
     pause: float = 1.0
@@ -60,6 +68,10 @@ class Record:
     arrivals: list[Arrival] = field(default_factory=list)
     pauses: list[tuple[float, float]] = field(default_factory=list)  # (answered at, `time.time()`; seconds asked)
     closes: dict[str, int] = field(default_factory=dict)  # why the server closed connections, how many times
+    # connection -> seconds from its accept (read by the accepting thread, so never early) to its first request's
+    # first byte (the kernel's stamp), or to its close with no request
+    first_waits: dict[int, float] = field(default_factory=dict)
+    first_wait_spans: dict[int, tuple[float, float]] = field(default_factory=dict)  # (accept, until) of each wait
 
 
 class HabitServer:
@@ -110,15 +122,18 @@ class HabitServer:
             waiting_since = accepted
             while not self._closed.is_set():
                 head, buffered, arrived = self._read_head(connection, buffered, waiting_since, limit)
+                if answered == 0:
+                    self._first_wait(number, accepted, arrived if head is not None and arrived else time.time())
                 if head is None or arrived is None:
                     if arrived is None and limit is not None:
-                        self._closing(why)
-                        if habits.says_timeout:
-                            self._send(connection, (408, {"Connection": "close"}, b""))
+                        self._time_out(connection, why)
                     return
                 path = head.split(b" ")[1].decode("latin-1") if head.count(b" ") >= 2 else "/"
                 with self._lock:
                     self.record.arrivals.append(Arrival(arrived, number, path))
+                if answered and habits.idle_noticed_late and arrived - waiting_since >= (habits.idle_timeout or 0):
+                    self._time_out(connection, "idle_timeout_late")
+                    return
                 answered += 1
                 last = habits.max_requests is not None and answered >= habits.max_requests
                 close = (habits.says_close and answered % 2 == 0) or (last and habits.max_requests_said)
@@ -126,8 +141,21 @@ class HabitServer:
                     self._closing("max_requests" if last else "connection_close")
                     return
                 waiting_since = time.time()
-                limit, why = (habits.idle_timeout, "idle_timeout") if habits.idle_timeout else (
-                    habits.header_timeout, "header_timeout")
+                # after an answer the timer is a keep-alive one, whichever value it takes: a close then is an
+                # "idle_timeout"; a "header_timeout" is a connection that never got its first request
+                limit, why = (habits.idle_timeout or habits.header_timeout), "idle_timeout"
+                if habits.idle_noticed_late:
+                    limit = None
+
+    def _first_wait(self, number: int, accepted: float, until: float) -> None:
+        with self._lock:
+            self.record.first_waits[number] = max(0.0, until - accepted)
+            self.record.first_wait_spans[number] = (accepted, max(accepted, until))
+
+    def _time_out(self, connection: socket.socket, why: str) -> None:
+        self._closing(why)
+        if self.habits.says_timeout:
+            self._send(connection, (408, {"Connection": "close"}, b""))
 
     def _answer(self, connection: socket.socket, path: str, close: bool) -> bool:
         status, headers, body = self._limited() or self.route(path)

@@ -27,7 +27,7 @@ import pytest
 
 from newsflow.fetch import guarded_transport
 from newsflow.models import Outcome
-from newsflow.pacing import HostGate, HostPaused
+from newsflow.pacing import HostGate, HostPaused, SendWindow
 from tests.hostile.servers import InFlightRecorder, LoopbackServer, fetch_articles, running_server, settings
 from tests.hostile.tlsserver import CERTIFIED_NAME, TlsServer
 from tests.localserver import Page, send_bytes
@@ -211,7 +211,7 @@ def test_sends_to_a_host_stay_a_delay_apart_whatever_lies_between_turn_and_send(
             if refused:
                 turn.nothing_sent = True
                 return
-            async with gate.sending(host):
+            async with gate.send_window(host) as window, window.write():
                 began = time.monotonic()
                 await asyncio.sleep(0)  # the write yields to the loop, as anyio's does
                 writes[host].append((began, time.monotonic()))
@@ -235,16 +235,16 @@ def test_https_requests_are_spaced_at_their_send_too(tmp_path: Path, monkeypatch
     # the real gate's send, since the server only sees encrypted records.
     tls = TlsServer(tmp_path)
     sends: list[tuple[str, float, float]] = []
-    real_sending = HostGate.sending
+    real_write = SendWindow.write
 
     @contextlib.asynccontextmanager
-    async def recorded(gate: HostGate, host: str) -> AsyncIterator[None]:
-        async with real_sending(gate, host):
+    async def recorded(window: SendWindow) -> AsyncIterator[None]:
+        async with real_write(window):
             began = time.monotonic()
             yield
-            sends.append((host, began, time.monotonic()))
+            sends.append((window._host, began, time.monotonic()))
 
-    monkeypatch.setattr(HostGate, "sending", recorded)
+    monkeypatch.setattr(SendWindow, "write", recorded)
     try:
         urls = [tls.add(f"/a/{index}", Page(b"<html><p>ok</p></html>", "text/html")) for index in range(2)]
         urls = [url.replace("127.0.0.1", CERTIFIED_NAME) for url in urls]
@@ -267,14 +267,14 @@ def test_a_pause_asked_while_a_request_waits_to_send_holds_its_send(delay: float
     gate = HostGate(concurrency=2, per_host_concurrency=2, per_host_delay=delay, max_pause=1.0)
 
     async def go() -> float:
-        async with gate.sending("h"):
+        async with gate.send_window("h") as window, window.write():
             pass
         gate.pause("h", 0.1)
-        async with gate.sending("h"):
+        async with gate.send_window("h"):
             left = gate.pause_remaining("h")
         gate.pause("h", 5.0)
         with pytest.raises(HostPaused):
-            async with gate.sending("h"):
+            async with gate.send_window("h"):
                 pytest.fail("sent into a pause longer than max_pause")
         return left
 
@@ -283,9 +283,10 @@ def test_a_pause_asked_while_a_request_waits_to_send_holds_its_send(delay: float
 
 def test_a_request_waiting_to_send_when_its_host_says_retry_after_sends_nothing(stamped: ArrivalServer) -> None:
     # Two at a time: the first request's name answers late; the second goes first and gets 429 with a
-    # Retry-After past max_retry_after. The first, by then waiting at its send, must not reach the host.
+    # Retry-After past max_retry_after. The first, by then connected, must not reach the host.
     # The first name is answered once the 429 has left the server, so the pause reaches the client
-    # while that request is at its send, waiting out the delay, whatever the load.
+    # while that request connects, whatever the load. No delay: with one, the first request holds its host's
+    # send from its wait to its write (red team 42), so the second could not go first.
     recorder = ArrivalRecorder()
     answered = threading.Event()
 
@@ -295,7 +296,7 @@ def test_a_request_waiting_to_send_when_its_host_says_retry_after_sends_nothing(
         answered.set()
 
     urls = [stamped.add(f"/a/{index}", too_many) for index in range(2)]
-    fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False)
+    fetch_settings = settings(per_host_delay=0.0, per_host_concurrency=2, respect_robots=False)
     transport = guarded_transport(fetch_settings, resolver=_first_answer_after(answered))
     results = fetch_articles(fetch_settings, urls, transport=transport)
     assert len(recorder.starts) == 1, "a request went out into the host's pause"
@@ -320,7 +321,7 @@ def test_a_request_waiting_to_send_out_a_pause_within_the_cap_is_not_timed_out_b
         answered.set()
 
     urls = [stamped.add(f"/a/{index}", once_too_many) for index in range(2)]
-    fetch_settings = settings(per_host_delay=0.3, per_host_concurrency=2, respect_robots=False, timeout=1.2,
+    fetch_settings = settings(per_host_delay=0.0, per_host_concurrency=2, respect_robots=False, timeout=1.2,
                               max_retry_after=5.0)
     transport = guarded_transport(fetch_settings, resolver=_first_answer_after(answered))
     results = fetch_articles(fetch_settings, urls, transport=transport)
