@@ -34,7 +34,6 @@ from tests.textpageworld import (
     quote,
     social_post,
     story_lines,
-    summary_lines,
     text_pages,
 )
 
@@ -158,10 +157,7 @@ def test_unwanted_furniture_is_not_stored(page: TextPage) -> None:
             parts = tuple(part for part in parts if part != "facts")  # lines, not over them (seed 80)
     if "tiny_split" in limits(page):
         parts = tuple(part for part in parts if part != "comments")
-    faults = kept_furniture(page, stored_text(page), parts)
-    if "split" in limits(page):  # a split story's summary box may leave its last point alone, and only that (a limit,
-        faults = [fault for fault in faults if fault != f"summary: {summary_lines(page)[-1]}"]  # thirty-eighth pass)
-    assert faults == [], page.shown()
+    assert kept_furniture(page, stored_text(page), parts) == [], page.shown()
 
 
 @GENERATED
@@ -484,19 +480,6 @@ def test_an_absent_appeal_taken_away_changes_nothing_but_a_social_posts_keeping(
     text = stored_text(page)
     assert kept_furniture(page, text) == [] and story_faults(page, text) == []
     assert without_post(page, stored_text(page.without("appeal"))) == without_post(page, text)
-
-
-@pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-eighth pass, text; on main's code "
-                   "too): a story split over two containers under a summary box the page marks as one, a table of "
-                   "contents between them: trafilatura's text opens with the box's last point alone, without its label "
-                   "and the other points, so `drop_summary_box` (a label over two items or more) does not see a box")
-@pytest.mark.parametrize("lang", ["de", "fr", "es", "it", "nl"])
-def test_a_split_storys_summary_box_leaves_no_point(lang: str) -> None:
-    """Found by the CI profile's draws once the generator drew the thirty-eighth pass's parts (the draws moved):
-    `test_unwanted_furniture_is_not_stored`, shrunk by hand; en passes."""
-    page = TextPage(lang=lang, sizes=(2, 1, 3), subheads=(1,), layout="split",
-                    furniture=("contents", "menu", "breadcrumbs", "share", "summary"))
-    assert kept_furniture(page, stored_text(page)) == []
 
 
 @pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, thirty-seventh and thirty-eighth passes, "

@@ -33,6 +33,8 @@ _SUMMARY_MARK = re.compile(r"summary|tldr|sammendrag|zusammenfassung", re.IGNORE
 `_summary_z2qlv_1`), "tldr", and Norwegian's and German's word for it, as a template may name its classes in its
 own language (not seen in the corpora)."""
 _SENTENCE_END = (".", "!", "?")
+_ITEM_TEXT_HOLDING = "//body//li//text()[contains(., $probe)]"
+"""The text nodes inside the page's list items that hold a string: one walk in C over the items only."""
 
 
 def drop_summary_box(text: str, tree: Any) -> str:
@@ -50,7 +52,80 @@ def drop_summary_box(text: str, tree: Any) -> str:
         if not _in_summary_box(tree, line, points, lines[index + 1 + items]):
             return text
         return PARAGRAPH_SEPARATOR.join(lines[:index] + lines[index + 1 + items:])
+    return _drop_unlabelled_points(lines, text, tree)
+
+
+def _drop_unlabelled_points(lines: list[str], text: str, tree: Any) -> str:
+    """The text without a run of a summary box's points among its first lines when neither the box's label nor its
+    other points came with them: a story split over two containers under the box, where trafilatura's text opened
+    with the box's last point alone (thirty-ninth pass). Each line of the run is the whole text of a list item of one
+    box the page marks as a summary, holding SUMMARY_MIN_ITEMS items or more and not the line after the run."""
+    if tree is None:
+        return text
+    for index in range(min(LABEL_MAX_INDEX + 1, len(lines) - 1)):
+        box = _points_box(tree, lines[index])
+        if box is None:
+            continue
+        end = index + 1
+        while end < len(lines) - 1 and _points_box(tree, lines[end]) is box:
+            end += 1
+        shown = bounded_text(box, SUMMARY_MAX_CHARACTERS)
+        if shown is None or _unspaced(lines[end]) in _unspaced(shown):
+            return text  # the marked element holds the story too: the story's container, no box above it
+        if not _a_fragment(box, lines[index:end], text):
+            return text
+        return PARAGRAPH_SEPARATOR.join(lines[:index] + lines[end:])
     return text
+
+
+def _a_fragment(box: Any, run: list[str], text: str) -> bool:
+    """Whether the run is a fragment of the box: fewer lines than its items, and none of its other items anywhere in
+    the text. A box's points all in the text are the story's own bullets, which fundus's references keep (Business
+    Insider's "summary-list", Tages-Anzeiger's "SummaryList" without its label); a lone point left by a split story's
+    cascade is not (thirty-ninth pass)."""
+    items = {normalized_line(bounded_text(item, SUMMARY_MAX_CHARACTERS) or "") for item in box.xpath(".//li")}
+    points = {line[len(LIST_ITEM_MARK):] if line.startswith(LIST_ITEM_MARK) else line for line in run}
+    shown = _unspaced(text)
+    others = [item for item in items - points if item]
+    return len(points) < len(items) and not any(_unspaced(item) in shown for item in others)
+
+
+def _points_box(tree: Any, line: str) -> Any:
+    """The box marked as a summary (`_SUMMARY_MARK`, among the item's SUMMARY_MAX_DEPTH nearest ancestors) of which
+    `line` is one list item's whole text, the box holding SUMMARY_MIN_ITEMS items or more; None when there is none."""
+    point = line[len(LIST_ITEM_MARK):] if line.startswith(LIST_ITEM_MARK) else line
+    if not point:
+        return None
+    for count, node in enumerate(tree.xpath(_ITEM_TEXT_HOLDING, probe=point)):
+        if count == MAX_LABELS_READ:
+            break
+        item = _item_of(text_element(node))
+        if item is None or normalized_line(bounded_text(item, SUMMARY_MAX_CHARACTERS) or "") != point:
+            continue
+        box = _marked_ancestor(item)
+        if box is not None and len(box.xpath(".//li")) >= SUMMARY_MIN_ITEMS:
+            return box
+    return None
+
+
+def _item_of(element: Any) -> Any:
+    """The `<li>` the element is or is inside, SUMMARY_MAX_DEPTH levels up at most."""
+    for _ in range(SUMMARY_MAX_DEPTH + 1):
+        if element is None or element.tag == "li":
+            return element
+        element = element.getparent()
+    return None
+
+
+def _marked_ancestor(item: Any) -> Any:
+    element = item.getparent()
+    for _ in range(SUMMARY_MAX_DEPTH):
+        if element is None or not isinstance(element.tag, str):
+            return None
+        if _SUMMARY_MARK.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            return element
+        element = element.getparent()
+    return None
 
 
 def _items_after(lines: list[str], index: int) -> int:
