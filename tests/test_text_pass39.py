@@ -1,15 +1,24 @@
 """The thirty-ninth text pass (docs/extraction.md, "Thirty-ninth pass, text"): a split story's summary box that left
-its last point alone at the text's top, on generated pages and on hand-made texts and trees (none copied from a
-site)."""
+its last point alone at the text's top, and an embedded social post's platform links, on generated pages and on
+hand-made texts and trees (none copied from a site)."""
 
 from __future__ import annotations
 
 import lxml.html
 import pytest
 
+from newsflow.socialembeds import drop_embed_chrome
 from newsflow.summarybox import drop_summary_box
-from tests.test_text_rules_combined import kept_furniture, repeated_or_reordered, stored_text, story_faults
-from tests.textpageworld import LANGS, TextPage, paragraphs
+from tests.test_text_rules_combined import (
+    kept_furniture,
+    promised_lines,
+    repeated_or_reordered,
+    repeated_parts,
+    stored_text,
+    story_faults,
+)
+from tests.textpagewords import SOCIAL_PLATFORMS
+from tests.textpageworld import LANGS, TextPage, paragraphs, social_platform, social_post
 
 POINTS = (
     "The ferry is back on the bay after two years of repairs to its engines and hull.",
@@ -106,3 +115,58 @@ def test_points_stay_when_another_point_of_the_box_is_in_the_text() -> None:
     the box came whole, so no point goes (Business Insider's page, the first form: its first point kept, two cut)."""
     text = "\n".join((POINTS[1], POINTS[2], STORY[0], POINTS[0], STORY[1]))
     assert drop_summary_box(text, _tree("article-summary")) == text
+
+
+# --- an embedded social post's platform links -------------------------------------------------------------------
+
+def _social_page(lang: str, platform: int, sizes: tuple[int, ...], layout: str = "article",
+                 hashed: bool = False) -> TextPage:
+    """A page whose one part is an embedded post of SOCIAL_PLATFORMS[platform] (the variant picks it, apart from its
+    two forms), bare in the story."""
+    return TextPage(lang=lang, sizes=sizes, variant=10 + 2 * platform, layout=layout, hashed=hashed,
+                    furniture=("social",))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("layout", ["article", "split"])
+def test_a_mastodon_embeds_links_are_no_line_of_the_story(lang: str, layout: str) -> None:
+    """Mastodon's embed code is a `<blockquote>` round a link of the author's handle and "View on Mastodon" (the
+    post's words come only from its script): trafilatura kept the link as one glued line ("…@social.exampleView on
+    Mastodon"), or, on a split story, as two. Neither is stored now."""
+    page = _social_page(lang, SOCIAL_PLATFORMS.index("mastodon"), (3, 2, 3), layout)
+    text = stored_text(page)
+    assert social_platform(page) == "mastodon"
+    assert repeated_parts(page, text, whole=True) == [] and story_faults(page, text, promised_lines(page)) == []
+
+
+@pytest.mark.parametrize("hashed", [False, True])
+def test_instagrams_view_this_post_link_is_no_line_of_the_story(hashed: bool) -> None:
+    """Instagram's captioned embed kept with its words: its "View this post on Instagram" link above them went with
+    them into the text. The post's words and its "A post shared by" line stay (kept or dropped as the thirty-eighth
+    pass decided), the link does not."""
+    page = _social_page("en", SOCIAL_PLATFORMS.index("instagram"), (1, 1, 1, 1, 1), hashed=hashed)
+    text = stored_text(page)
+    assert social_platform(page) == "instagram" and social_post(page)[0] in text
+    assert repeated_parts(page, text, whole=True) == [] and story_faults(page, text) == []
+
+
+def _embed_tree(embed: str) -> object:
+    story = "".join(f"<p>{line}</p>" for line in STORY)
+    return lxml.html.fromstring(f"<html><body><article><h1>Ferry</h1>{story}{embed}</article></body></html>")
+
+
+def test_an_embeds_caption_link_stays_and_its_chrome_goes() -> None:
+    """The post's words in a `<p>` stay even as a link (Instagram's caption); the link outside the post's paragraphs
+    goes, glued or one piece a line."""
+    embed = ('<blockquote class="instagram-media"><a href="/p/1"><div>View this post</div><div>on Instagram</div></a>'
+             f'<p><a href="/p/1">{POINTS[0]}</a></p></blockquote>')
+    text = "\n".join((STORY[0], "View this post", "on Instagram", "View this poston Instagram", POINTS[0], STORY[1]))
+    assert drop_embed_chrome(text, _embed_tree(embed)) == "\n".join((STORY[0], POINTS[0], STORY[1]))
+
+
+def test_a_link_outside_a_platforms_embed_stays() -> None:
+    """The same words as a link in a quote no platform's class marks: the story's (its own blockquote of a reader's
+    letter), kept."""
+    text = "\n".join((STORY[0], "View on Mastodon", STORY[1]))
+    tree = _embed_tree('<blockquote class="letter"><a href="/m">View on Mastodon</a></blockquote>')
+    assert drop_embed_chrome(text, tree) == text

@@ -32,6 +32,8 @@ from tests.textpageworld import (
     paragraphs,
     pull_quote,
     quote,
+    social_author_line,
+    social_chrome,
     social_post,
     story_lines,
     text_pages,
@@ -126,7 +128,7 @@ def test_every_story_line_is_stored_whole_once_in_order(page: TextPage) -> None:
 def repeated_parts(page: TextPage, text: str, whole: bool) -> list[str]:
     """A pull quote's sentence found other than once (at most once where a limit may lose its paragraph: `whole`
     false), and an embedded social post's words found twice or broken, or its author's line without them (thirty-eighth
-    pass, text)."""
+    pass, text), or its platform's chrome anywhere (thirty-ninth: "View this post on Instagram", Mastodon's links)."""
     faults = []
     if "pull_quote" in page.furniture and (text.count(pull_quote(page)) != 1 if whole
                                            else text.count(pull_quote(page)) > 1):
@@ -136,8 +138,10 @@ def repeated_parts(page: TextPage, text: str, whole: bool) -> list[str]:
         halves = words.split(". ", 1)
         if text.count(words) > 1 or any(text.count(half) != text.count(words) for half in halves):
             faults.append(f"social post {text.count(words)}x or broken")
-        if words not in text and social_post(page)[2] in text:  # dropped, its author's line left alone (review)
-            faults.append("social post's author line without the post")
+        author = social_author_line(page)
+        if words not in text and author in text and author not in social_chrome(page):  # its author's line alone
+            faults.append("social post's author line without the post")  # (review)
+        faults += [f"social embed's chrome: {piece}" for piece in social_chrome(page) if piece in text]  # 39th pass
     return faults
 
 
@@ -186,8 +190,7 @@ def without_post(page: TextPage, text: str) -> str:
     lines go: a story line the post ran into is still compared (review)."""
     if "social" not in page.furniture:
         return text
-    words, name, handle, day = social_post(page)
-    author = f"\u2014 {name} ({handle}) {day}"
+    words, author = social_post(page)[0], social_author_line(page)
     return "\n".join(line for line in text.split("\n") if line not in (words, author, f"{words} {author}"))
 
 
