@@ -4,6 +4,8 @@ hand-made texts and trees (none copied from a site)."""
 
 from __future__ import annotations
 
+from time import process_time
+
 import lxml.html
 import pytest
 
@@ -170,3 +172,17 @@ def test_a_link_outside_a_platforms_embed_stays() -> None:
     text = "\n".join((STORY[0], "View on Mastodon", STORY[1]))
     tree = _embed_tree('<blockquote class="letter"><a href="/m">View on Mastodon</a></blockquote>')
     assert drop_embed_chrome(text, tree) == text
+
+
+def test_a_hostile_page_of_marked_boxes_costs_little() -> None:
+    """Every box marked as a summary, thousands of items in each, the text's first line one of them: at most
+    MAX_BOXES_READ boxes and MAX_ITEMS_READ items each are read, and a box's items counted only to SUMMARY_MIN_ITEMS
+    (counting every item for each item read cost 0.25 s here). A box past SUMMARY_MAX_CHARACTERS is no box: the line
+    stays."""
+    items = "".join(f"<li>Point number {number} of the box.</li>" for number in range(3000))
+    boxes = "".join(f"<div class='summary'><div class='summary'><ul>{items}</ul></div></div>" for _ in range(8))
+    tree = lxml.html.fromstring(f"<html><body>{boxes}<p>{STORY[0]}</p></body></html>")
+    text = "\n".join(("Point number 7 of the box.", *STORY))
+    started = process_time()
+    assert drop_summary_box(text, tree) == text
+    assert process_time() - started < 0.1

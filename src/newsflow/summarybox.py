@@ -11,6 +11,7 @@ docs/extraction.md, "Thirty-sixth pass, text").
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from newsflow.leadins import LIST_ITEM_MARK
@@ -33,9 +34,14 @@ _SUMMARY_MARK = re.compile(r"summary|tldr|sammendrag|zusammenfassung", re.IGNORE
 `_summary_z2qlv_1`), "tldr", and Norwegian's and German's word for it, as a template may name its classes in its
 own language (not seen in the corpora)."""
 _SENTENCE_END = (".", "!", "?")
-_ITEM_TEXT_HOLDING = "//body//li//text()[contains(., $probe)]"
-"""The text nodes inside the page's list items that hold a string: one walk in C over the items only."""
-
+_ITEM_IS_ONE_OF = "boolean(//body//li[normalize-space(.) = $a or normalize-space(.) = $b or normalize-space(.) = $c])"
+"""Whether a list item's whole text is one of the text's first lines (as points): most pages' are not, and then the
+page's marks are not read."""
+_CLASSES_AND_IDS = "//body//@class | //body//@id"
+MAX_BOXES_READ = 5
+MAX_ITEMS_READ = 50
+"""A summary box is short: a page's marked elements past the first MAX_BOXES_READ, and a marked element's list items
+past MAX_ITEMS_READ, are not read (a hostile page marking every element)."""
 
 def drop_summary_box(text: str, tree: Any) -> str:
     """The text without a summary box's label and items among its first lines, when the page marks a box holding
@@ -60,14 +66,18 @@ def _drop_unlabelled_points(lines: list[str], text: str, tree: Any) -> str:
     other points came with them: a story split over two containers under the box, where trafilatura's text opened
     with the box's last point alone (thirty-ninth pass). Each line of the run is the whole text of a list item of one
     box the page marks as a summary, holding SUMMARY_MIN_ITEMS items or more and not the line after the run."""
-    if tree is None:
+    first, second, third = ([_point(line) for line in lines[: LABEL_MAX_INDEX + 1]] * 3)[:3]
+    if tree is None or not tree.xpath(_ITEM_IS_ONE_OF, a=first, b=second, c=third):
+        return text  # no first line is a list item's whole text: one walk in C, the page's marks not read
+    boxes = _marked_points(tree)
+    if not boxes:
         return text
     for index in range(min(LABEL_MAX_INDEX + 1, len(lines) - 1)):
-        box = _points_box(tree, lines[index])
+        box = boxes.get(_point(lines[index]))
         if box is None:
             continue
         end = index + 1
-        while end < len(lines) - 1 and _points_box(tree, lines[end]) is box:
+        while end < len(lines) - 1 and boxes.get(_point(lines[end])) is box:
             end += 1
         shown = bounded_text(box, SUMMARY_MAX_CHARACTERS)
         if shown is None or _unspaced(lines[end]) in _unspaced(shown):
@@ -83,38 +93,40 @@ def _a_fragment(box: Any, run: list[str], text: str) -> bool:
     the text. A box's points all in the text are the story's own bullets, which fundus's references keep (Business
     Insider's "summary-list", Tages-Anzeiger's "SummaryList" without its label); a lone point left by a split story's
     cascade is not (thirty-ninth pass)."""
-    items = {normalized_line(bounded_text(item, SUMMARY_MAX_CHARACTERS) or "") for item in box.xpath(".//li")}
-    points = {line[len(LIST_ITEM_MARK):] if line.startswith(LIST_ITEM_MARK) else line for line in run}
+    items = {_item_text(item) for item in islice(box.iter("li"), MAX_ITEMS_READ)}
+    points = {_point(line) for line in run}
     shown = _unspaced(text)
     others = [item for item in items - points if item]
     return len(points) < len(items) and not any(_unspaced(item) in shown for item in others)
 
 
-def _points_box(tree: Any, line: str) -> Any:
-    """The box marked as a summary (`_SUMMARY_MARK`, among the item's SUMMARY_MAX_DEPTH nearest ancestors) of which
-    `line` is one list item's whole text, the box holding SUMMARY_MIN_ITEMS items or more; None when there is none."""
-    point = line[len(LIST_ITEM_MARK):] if line.startswith(LIST_ITEM_MARK) else line
-    if not point:
-        return None
-    for count, node in enumerate(tree.xpath(_ITEM_TEXT_HOLDING, probe=point)):
-        if count == MAX_LABELS_READ:
-            break
-        item = _item_of(text_element(node))
-        if item is None or normalized_line(bounded_text(item, SUMMARY_MAX_CHARACTERS) or "") != point:
-            continue
-        box = _marked_ancestor(item)
-        if box is not None and len(box.xpath(".//li")) >= SUMMARY_MIN_ITEMS:
-            return box
-    return None
+def _marked_points(tree: Any) -> dict[str, Any]:
+    """Each list item's whole text in a box the page marks as a summary (`_SUMMARY_MARK` among the item's
+    SUMMARY_MAX_DEPTH nearest ancestors; the nearest such box), the box holding SUMMARY_MIN_ITEMS items or more; at
+    most MAX_BOXES_READ marked elements, MAX_ITEMS_READ items each. Most pages mark nothing as a summary: then one
+    walk over the page's classes and ids and one search find nothing, and no element is visited."""
+    attributes = tree.xpath(_CLASSES_AND_IDS)
+    if not _SUMMARY_MARK.search(" ".join(attributes)):
+        return {}
+    points: dict[str, Any] = {}
+    marked = [attribute.getparent() for attribute in attributes if _SUMMARY_MARK.search(attribute)]
+    for element in marked[:MAX_BOXES_READ]:
+        for count, item in enumerate(element.iter("li")):
+            if count == MAX_ITEMS_READ:
+                break
+            box = _marked_ancestor(item)
+            if box is not None and sum(1 for _ in islice(box.iter("li"), SUMMARY_MIN_ITEMS)) == SUMMARY_MIN_ITEMS:
+                points.setdefault(_item_text(item), box)
+    points.pop("", None)
+    return points
 
 
-def _item_of(element: Any) -> Any:
-    """The `<li>` the element is or is inside, SUMMARY_MAX_DEPTH levels up at most."""
-    for _ in range(SUMMARY_MAX_DEPTH + 1):
-        if element is None or element.tag == "li":
-            return element
-        element = element.getparent()
-    return None
+def _item_text(item: Any) -> str:
+    return normalized_line(bounded_text(item, SUMMARY_MAX_CHARACTERS) or "")
+
+
+def _point(line: str) -> str:
+    return line[len(LIST_ITEM_MARK):] if line.startswith(LIST_ITEM_MARK) else line
 
 
 def _marked_ancestor(item: Any) -> Any:
