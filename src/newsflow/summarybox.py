@@ -5,7 +5,9 @@ Norwegian papers open a story with a model-written summary the desk approved ("K
 trafilatura keeps it as the text's first lines, above or below the standfirst; the references leave it out
 (fundus's Dagbladet page 0.943 -> 0.995 without it). The label's words are any language's: the box is known by the
 page's markup, never by a phrase, so a story's own "Key points:" over its lines stays (thirty-first pass's review;
-docs/extraction.md, "Thirty-sixth pass, text").
+docs/extraction.md, "Thirty-sixth pass, text"). A fragment of such a box without its label, the lone point a split
+story's cascade leaves at the text's top, goes too; a marked box's points all there are the story's own bullets and
+stay, as fundus's Business Insider and Tages-Anzeiger references keep them ("Thirty-ninth pass, text").
 """
 
 from __future__ import annotations
