@@ -186,3 +186,70 @@ def test_a_hostile_page_of_marked_boxes_costs_little() -> None:
     started = process_time()
     assert drop_summary_box(text, tree) == text
     assert process_time() - started < 0.1
+
+
+# --- review (docs/extraction.md, "Review of the thirty-ninth text pass") -----------------------------------------
+
+def test_a_storys_lead_that_a_marked_boxs_point_repeats_stays() -> None:
+    """A box whose first point repeats the story's lead sentence word for word (its other points the desk's own), the
+    box itself not in trafilatura's text: the first line is the story's `<p>` as much as the box's item, and stays
+    (the rule dropped the lead)."""
+    items = (STORY[0], "Two years of repairs, rust in the keel.", "Fares stay as they were.")
+    text = "\n".join(STORY)
+    assert drop_summary_box(text, _tree("article-summary", items=items)) == text
+
+
+def test_a_lone_point_printed_in_two_marked_boxes_still_goes() -> None:
+    """A template printing the box twice (one for narrow screens): the point's second copy is a box's too, so it
+    does not read as the story's own line."""
+    listed = "".join(f"<li>{item}</li>" for item in POINTS)
+    box = f"<div class='article-summary'><ul>{listed}</ul></div>"
+    story = "".join(f"<p>{line}</p>" for line in STORY)
+    tree = lxml.html.fromstring(f"<html><body><article><h1>Ferry</h1>{box}<div class='mobile-summary'><ul>{listed}"
+                                f"</ul></div><div class='body'>{story}</div></article></body></html>")
+    assert drop_summary_box("\n".join((POINTS[2], *STORY)), tree) == "\n".join(STORY)
+
+
+def test_a_storys_own_line_that_an_embeds_link_repeats_stays() -> None:
+    """A Facebook post embedded by its page "Town Council", and the story's own subhead "Town Council": the name is a
+    link outside the post's paragraphs (chrome), but the page prints the subhead outside any embed, so that line is
+    the story's (the rule matched lines anywhere in the text and dropped the subhead)."""
+    embed = ('<div class="fb-post"><blockquote class="fb-xfbml-parse-ignore"><p>The ferry runs again.</p>Posted by '
+             '<a href="/tc">Town Council</a> on <a href="/tc/1">Thursday, 3 March 2024</a></blockquote></div>')
+    tree = lxml.html.fromstring(f"<html><body><article><h1>Ferry</h1><p>{STORY[0]}</p><h2>Town Council</h2>"
+                                f"<p>{STORY[1]}</p>{embed}</article></body></html>")
+    text = "\n".join((STORY[0], "Town Council", STORY[1], "Thursday, 3 March 2024"))
+    assert drop_embed_chrome(text, tree) == "\n".join((STORY[0], "Town Council", STORY[1]))
+
+
+@pytest.mark.parametrize("words", ["The ferry is back on the bay, and we are on board for the first trip",
+                                   "Back on the bay today!"])
+def test_a_posts_words_written_as_its_embeds_link_stay(words: str) -> None:
+    """A post pasted without its `<p>`, its words the link to it: the words are the post's (kept or dropped as the
+    thirty-eighth pass decided, never by this rule), a long one or a short sentence; its handle's link still goes."""
+    embed = (f'<blockquote class="twitter-tweet"><a href="https://x.example/tc/status/1">{words}</a><br>&mdash; '
+             '<a href="https://x.example/tc">@towncouncil</a></blockquote>')
+    text = "\n".join((STORY[0], words, "@towncouncil", STORY[1]))
+    assert drop_embed_chrome(text, _embed_tree(embed)) == "\n".join((STORY[0], words, STORY[1]))
+
+
+def test_a_platforms_chrome_in_the_pages_language_goes() -> None:
+    """The rule reads the embed's markup, not its words: Instagram's German link and Mastodon's French ones go (the
+    generator draws English chrome only), Mastodon's in a `<figure>` printing nothing but the link: the figure is
+    outside the embed, but the deepest element printing the line is the embed's."""
+    embed = ('<blockquote class="instagram-media"><a href="/p/1"><div>Sieh dir diesen Beitrag auf Instagram an</div>'
+             f'</a><p><a href="/p/1">{POINTS[0]}</a></p></blockquote><figure class="embed"><blockquote '
+             'class="mastodon-embed"><a href="/m"><div>Publication de @mairie@social.example</div><div>Voir sur '
+             'Mastodon</div></a></blockquote></figure>')
+    text = "\n".join((STORY[0], "Sieh dir diesen Beitrag auf Instagram an", POINTS[0],
+                      "Publication de @mairie@social.exampleVoir sur Mastodon", STORY[1]))
+    assert drop_embed_chrome(text, _embed_tree(embed)) == "\n".join((STORY[0], POINTS[0], STORY[1]))
+
+
+def test_an_embed_of_its_link_alone_in_a_figure_goes() -> None:
+    """A post pasted as its link alone (its words lost), in a `<figure>` printing nothing else: the figure is outside
+    the embed and prints the line whole, but the deepest element printing it is the embed's link, so it goes."""
+    link = "https://x.example/towncouncil/status/1"
+    embed = f'<figure class="embed"><blockquote class="twitter-tweet"><a href="{link}">{link}</a></blockquote></figure>'
+    text = "\n".join((STORY[0], link, STORY[1]))
+    assert drop_embed_chrome(text, _embed_tree(embed)) == "\n".join(STORY)

@@ -17,7 +17,7 @@ from itertools import islice
 from typing import Any
 
 from newsflow.leadins import LIST_ITEM_MARK
-from newsflow.pageblocks import TEXT_HOLDING, bounded_text, text_element
+from newsflow.pageblocks import TEXT_HOLDING, bounded_text, printed_outside, text_element
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
 
 LABEL_MAX_INDEX = 2
@@ -84,7 +84,7 @@ def _drop_unlabelled_points(lines: list[str], text: str, tree: Any) -> str:
         shown = bounded_text(box, SUMMARY_MAX_CHARACTERS)
         if shown is None or _unspaced(lines[end]) in _unspaced(shown):
             return text  # the marked element holds the story too: the story's container, no box above it
-        if not _a_fragment(box, lines[index:end], text):
+        if not _a_fragment(box, lines[index:end], text) or _printed_by_the_story(tree, lines[index:end]):
             return text
         return PARAGRAPH_SEPARATOR.join(lines[:index] + lines[end:])
     return text
@@ -100,6 +100,18 @@ def _a_fragment(box: Any, run: list[str], text: str) -> bool:
     shown = _unspaced(text)
     others = [item for item in items - points if item]
     return len(points) < len(items) and not any(_unspaced(item) in shown for item in others)
+
+
+def _printed_by_the_story(tree: Any, run: list[str]) -> bool:
+    """Whether the page prints a line of the run outside every box it marks as a summary: a box repeating the story's
+    lead word for word, the box itself not in the text, leaves the story's own first line there (review of the
+    thirty-ninth pass)."""
+    return any(printed_outside(tree, _point(line), _in_a_marked_box) for line in run)
+
+
+def _in_a_marked_box(element: Any) -> bool:
+    return bool(_SUMMARY_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")) or \
+        _marked_ancestor(element) is not None
 
 
 def _marked_points(tree: Any) -> dict[str, Any]:
