@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 import zlib
 
+from newsflow.socialembeds import EMBED_CLASSES
 from tests.textpagewords import (
     FIELD_LABELS,
     HEADLINES,
     LAST_LINES,
     PULL_QUOTE_CLASSES,
+    SOCIAL_CHROME,
     STANDFIRSTS,
     SUBHEADS,
     SUMMARY_CLASSES,
@@ -33,11 +35,14 @@ from tests.textpageworld import (
     pull_quote_at,
     quote,
     read_also,
+    social_platform,
     social_post,
     social_post_at,
     table_columns,
 )
 
+PLATFORM_CLASSES = {*EMBED_CLASSES, "fb-post"}
+"""A social embed's classes its platform's script reads (Facebook's `fb-post` round its blockquote too)."""
 OUTER_CLASSES = {"article": "", "main": "", "soup": "col-md-8 content-area", "split": "story-wrap"}
 
 
@@ -122,11 +127,13 @@ def _links(texts: list[str], prefix: str) -> str:
 
 
 def _part(page: TextPage, kind: str) -> str:
-    """One furniture part's HTML; with `hashed` its classes and id say nothing of what it is."""
+    """One furniture part's HTML; with `hashed` its classes and id say nothing of what it is, but a social embed's
+    platform classes (`PLATFORM_CLASSES`): the platform's script finds the post by it, so no build tool renames it."""
     html = _named_part(page, kind)
     if not page.hashed:
         return html
-    return re.sub(r'(class|id)="([^"]*)"', lambda m: f'{m[1]}="{_hashed(kind + m[2])}"', html)
+    return re.sub(r'(class|id)="([^"]*)"',
+                  lambda m: m[0] if m[2] in PLATFORM_CLASSES else f'{m[1]}="{_hashed(kind + m[2])}"', html)
 
 
 def _hashed(name: str) -> str:
@@ -206,13 +213,44 @@ def _in_story_part(page: TextPage, kind: str) -> str:
         return (f'<p class="read-also"><strong>{label}:</strong> <a href="/news/other-story">{headline}</a></p>',
                 f'<p class="read-also"><a href="/news/other-story">{label} | {headline}</a></p>')[form]
     if kind == "social":
-        words, name, handle, day = social_post(page)
-        post = (f'<blockquote class="twitter-tweet"><p lang="{page.lang}" dir="ltr">{words}</p>&mdash; {name} '
-                f'({handle}) <a href="https://x.example/{handle[1:]}/status/1">{day}</a></blockquote>')
+        post = _social_embed(page)
         return (post, f'<figure class="embed embed--social">{post}</figure>')[form]
     label, text = editor_note(page)
     return (f'<p class="editors-note"><em><strong>{label}</strong> {text}</em></p>',
             f'<div class="correction-note"><p><b>{label}</b> {text}</p></div>')[form]
+
+
+def _social_embed(page: TextPage) -> str:
+    """An embedded social post in its platform's embed code (thirty-ninth pass, text: the shapes of each platform's
+    published embed snippet, its script left out): X's and Bluesky's a `<blockquote>` of the post's words and the
+    author's line, Instagram's a captioned `<blockquote>` with its "View this post" link, Facebook's a `div.fb-post`
+    round a `<blockquote>` of the words and "Posted by", Mastodon's a `<blockquote>` of a link holding the author's
+    handle and "View on Mastodon" (its words come only from its script)."""
+    words, name, handle, day = social_post(page)
+    platform, lang = social_platform(page), page.lang
+    if platform == "twitter":
+        return (f'<blockquote class="twitter-tweet"><p lang="{lang}" dir="ltr">{words}</p>&mdash; {name} '
+                f'({handle}) <a href="https://x.example/{handle[1:]}/status/1">{day}</a></blockquote>')
+    if platform == "instagram":
+        link, chrome = "https://instagram.example/p/C1x/?utm_source=ig_embed", SOCIAL_CHROME[platform][0]
+        return (f'<blockquote class="instagram-media" data-instgrm-captioned data-instgrm-permalink="{link}" '
+                f'data-instgrm-version="14"><div><a href="{link}" target="_blank"><div><div>{chrome}</div></div></a>'
+                f'<p><a href="{link}" target="_blank">{words}</a></p><p>A post shared by '
+                f'<a href="https://instagram.example/{handle[1:]}/" target="_blank">{name}</a> ({handle})</p>'
+                "</div></blockquote>")
+    if platform == "facebook":
+        link = f"https://facebook.example/{handle[1:]}/posts/1"
+        return (f'<div class="fb-post" data-href="{link}" data-width="500" data-show-text="true"><blockquote '
+                f'cite="{link}" class="fb-xfbml-parse-ignore"><p>{words}</p>Posted by <a href="https://facebook.'
+                f'example/{handle[1:]}">{name}</a> on <a href="{link}">{day}</a></blockquote></div>')
+    if platform == "bluesky":
+        return (f'<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:abc/app.bsky.feed.post/3k" '
+                f'data-bluesky-cid="bafyre"><p lang="{lang}">{words}</p>&mdash; {name} (<a href="https://bsky.example/'
+                f'profile/did:plc:abc">{handle[1:]}.bsky.social</a>) <a href="https://bsky.example/profile/did:plc:'
+                f'abc/post/3k">{day}</a></blockquote>')
+    link = f"https://social.example/{handle}/1"
+    return (f'<blockquote class="mastodon-embed" data-embed-url="{link}/embed"><a href="{link}" target="_blank">'
+            f'<div>Post by {handle}@social.example</div><div>{SOCIAL_CHROME[platform][0]}</div></a></blockquote>')
 
 
 def _summary_box(page: TextPage, texts: list[str]) -> str:

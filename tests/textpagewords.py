@@ -352,6 +352,17 @@ EDITOR_NOTES = {  # an editor's note or a correction after the story: the reader
     "nl": ("Correctie:", "In een eerdere versie van dit artikel stond dat de raad {n} nieuwe lijnen goedkeurde; het "
            "zijn er vier."),
 }
+SOCIAL_PLATFORMS = ("twitter", "instagram", "facebook", "bluesky", "mastodon")
+"""The platforms whose embed code the generator draws a social post in (thirty-ninth pass, text): each platform's own
+markup, its chrome in English, as its embed code is pasted."""
+SOCIAL_CHROME = {
+    "twitter": (),
+    "instagram": ("View this post on Instagram",),
+    "facebook": (),
+    "bluesky": (),
+    "mastodon": ("View on Mastodon",),
+}
+"""The platform's own words in its embed code, which a reader never wants in the story."""
 PULL_QUOTE_CLASSES = ("pull-quote", "pullquote", "article__quote--pull")
 """How a template names a pull quote: a sentence of the story repeated large in its middle (thirty-eighth pass)."""
 SOCIAL_POSTS = {  # an embedded social post the story quotes: the post, its author and handle, its day (thirty-eighth

@@ -52,6 +52,8 @@ from tests.textpagewords import (
     READ_ALSO,
     REDUCED,
     SHARES,
+    SOCIAL_CHROME,
+    SOCIAL_PLATFORMS,
     SOCIAL_POSTS,
     STANDFIRSTS,
     SUBHEADS,
@@ -174,6 +176,29 @@ def social_post(page: TextPage) -> tuple[str, str, str, str]:
     """An embedded social post's words, its author's name and handle, and its day."""
     words, name, handle, day = SOCIAL_POSTS[page.lang]
     return words.format(n=10 + page.variant % 20), name, handle, day
+
+
+def social_platform(page: TextPage) -> str:
+    """The platform whose embed code holds the page's social post: by the page's variant, apart from the post's two
+    forms (bare or in a `<figure>`: the variant's parity)."""
+    return SOCIAL_PLATFORMS[page.variant // 2 % len(SOCIAL_PLATFORMS)]
+
+
+def social_author_line(page: TextPage) -> str:
+    """The post's author's line as the platform's embed code prints it under the post's words."""
+    _, name, handle, day = social_post(page)
+    return {"twitter": f"\u2014 {name} ({handle}) {day}",
+            "instagram": f"A post shared by {name} ({handle})",
+            "facebook": f"Posted by {name} on {day}",
+            "bluesky": f"\u2014 {name} ({handle[1:]}.bsky.social) {day}",
+            "mastodon": f"Post by {handle}@social.example"}[social_platform(page)]
+
+
+def social_chrome(page: TextPage) -> tuple[str, ...]:
+    """The platform's own words in the post's embed code, which a reader never wants: Instagram's "View this post"
+    link, Mastodon's link of its author's handle and "View on Mastodon" (no words of the post come with it)."""
+    platform = social_platform(page)
+    return SOCIAL_CHROME[platform] + ((social_author_line(page),) if platform == "mastodon" else ())
 
 
 def editor_note(page: TextPage) -> tuple[str, str]:

@@ -17,7 +17,8 @@ back (`newsflow.continuation`: a long paragraph readability has inside the story
 containers of one kind), a summary box the page marks as one dropped (`newsflow.summarybox`; the head then read
 again for start furniture), the standfirst the page shows between headline and story put back
 (`newsflow.standfirst`), a last line calling the reader to a link dropped (`newsflow.tails`), and the author's box
-after the story dropped (`newsflow.authorbox`). `is_article_text` then says whether what is left is an article at all.
+after the story dropped (`newsflow.authorbox`), and an embedded social post's platform links ("View this post on
+Instagram") dropped (`newsflow.socialembeds`). `is_article_text` then says whether what is left is an article at all.
 Measurements behind each rule: docs/extraction.md.
 """
 
@@ -44,6 +45,7 @@ from newsflow.refine import (
     json_ld_article_body,
     restore_lead,
 )
+from newsflow.socialembeds import drop_embed_chrome
 from newsflow.standfirst import restore_standfirst
 from newsflow.storystart import drop_start_furniture
 from newsflow.subheads import ShownHeadings
@@ -103,7 +105,7 @@ def story_text(
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_author_box(text, page, html)
-    return drop_link_hints(text, page)
+    return drop_embed_chrome(drop_link_hints(text, page), page)
 
 
 def _unconfirmed_after_tail(text: str, cut: str, readability: str | None, subheads: ShownHeadings) -> str:

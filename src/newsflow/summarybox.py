@@ -5,16 +5,19 @@ Norwegian papers open a story with a model-written summary the desk approved ("K
 trafilatura keeps it as the text's first lines, above or below the standfirst; the references leave it out
 (fundus's Dagbladet page 0.943 -> 0.995 without it). The label's words are any language's: the box is known by the
 page's markup, never by a phrase, so a story's own "Key points:" over its lines stays (thirty-first pass's review;
-docs/extraction.md, "Thirty-sixth pass, text").
+docs/extraction.md, "Thirty-sixth pass, text"). A fragment of such a box without its label, the lone point a split
+story's cascade leaves at the text's top, goes too; a marked box's points all there are the story's own bullets and
+stay, as fundus's Business Insider and Tages-Anzeiger references keep them ("Thirty-ninth pass, text").
 """
 
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from newsflow.leadins import LIST_ITEM_MARK
-from newsflow.pageblocks import TEXT_HOLDING, bounded_text, text_element
+from newsflow.pageblocks import TEXT_HOLDING, bounded_text, printed_outside, text_element
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
 
 LABEL_MAX_INDEX = 2
@@ -33,7 +36,14 @@ _SUMMARY_MARK = re.compile(r"summary|tldr|sammendrag|zusammenfassung", re.IGNORE
 `_summary_z2qlv_1`), "tldr", and Norwegian's and German's word for it, as a template may name its classes in its
 own language (not seen in the corpora)."""
 _SENTENCE_END = (".", "!", "?")
-
+_ITEM_IS_ONE_OF = "boolean(//body//li[normalize-space(.) = $a or normalize-space(.) = $b or normalize-space(.) = $c])"
+"""Whether a list item's whole text is one of the text's first lines (as points): most pages' are not, and then the
+page's marks are not read."""
+_CLASSES_AND_IDS = "//body//@class | //body//@id"
+MAX_BOXES_READ = 5
+MAX_ITEMS_READ = 50
+"""A summary box is short: a page's marked elements past the first MAX_BOXES_READ, and a marked element's list items
+past MAX_ITEMS_READ, are not read (a hostile page marking every element)."""
 
 def drop_summary_box(text: str, tree: Any) -> str:
     """The text without a summary box's label and items among its first lines, when the page marks a box holding
@@ -50,7 +60,98 @@ def drop_summary_box(text: str, tree: Any) -> str:
         if not _in_summary_box(tree, line, points, lines[index + 1 + items]):
             return text
         return PARAGRAPH_SEPARATOR.join(lines[:index] + lines[index + 1 + items:])
+    return _drop_unlabelled_points(lines, text, tree)
+
+
+def _drop_unlabelled_points(lines: list[str], text: str, tree: Any) -> str:
+    """The text without a run of a summary box's points among its first lines when neither the box's label nor its
+    other points came with them: a story split over two containers under the box, where trafilatura's text opened
+    with the box's last point alone (thirty-ninth pass). Each line of the run is the whole text of a list item of one
+    box the page marks as a summary, holding SUMMARY_MIN_ITEMS items or more and not the line after the run."""
+    first, second, third = ([_point(line) for line in lines[: LABEL_MAX_INDEX + 1]] * 3)[:3]
+    if tree is None or not tree.xpath(_ITEM_IS_ONE_OF, a=first, b=second, c=third):
+        return text  # no first line is a list item's whole text: one walk in C, the page's marks not read
+    boxes = _marked_points(tree)
+    if not boxes:
+        return text
+    for index in range(min(LABEL_MAX_INDEX + 1, len(lines) - 1)):
+        box = boxes.get(_point(lines[index]))
+        if box is None:
+            continue
+        end = index + 1
+        while end < len(lines) - 1 and boxes.get(_point(lines[end])) is box:
+            end += 1
+        shown = bounded_text(box, SUMMARY_MAX_CHARACTERS)
+        if shown is None or _unspaced(lines[end]) in _unspaced(shown):
+            return text  # the marked element holds the story too: the story's container, no box above it
+        if not _a_fragment(box, lines[index:end], text) or _printed_by_the_story(tree, lines[index:end]):
+            return text
+        return PARAGRAPH_SEPARATOR.join(lines[:index] + lines[end:])
     return text
+
+
+def _a_fragment(box: Any, run: list[str], text: str) -> bool:
+    """Whether the run is a fragment of the box: fewer lines than its items, and none of its other items anywhere in
+    the text. A box's points all in the text are the story's own bullets, which fundus's references keep (Business
+    Insider's "summary-list", Tages-Anzeiger's "SummaryList" without its label); a lone point left by a split story's
+    cascade is not (thirty-ninth pass)."""
+    items = {_item_text(item) for item in islice(box.iter("li"), MAX_ITEMS_READ)}
+    points = {_point(line) for line in run}
+    shown = _unspaced(text)
+    others = [item for item in items - points if item]
+    return len(points) < len(items) and not any(_unspaced(item) in shown for item in others)
+
+
+def _printed_by_the_story(tree: Any, run: list[str]) -> bool:
+    """Whether the page prints a line of the run outside every box it marks as a summary: a box repeating the story's
+    lead word for word, the box itself not in the text, leaves the story's own first line there (review of the
+    thirty-ninth pass)."""
+    return any(printed_outside(tree, _point(line), _in_a_marked_box) for line in run)
+
+
+def _in_a_marked_box(element: Any) -> bool:
+    return bool(_SUMMARY_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")) or \
+        _marked_ancestor(element) is not None
+
+
+def _marked_points(tree: Any) -> dict[str, Any]:
+    """Each list item's whole text in a box the page marks as a summary (`_SUMMARY_MARK` among the item's
+    SUMMARY_MAX_DEPTH nearest ancestors; the nearest such box), the box holding SUMMARY_MIN_ITEMS items or more; at
+    most MAX_BOXES_READ marked elements, MAX_ITEMS_READ items each. Most pages mark nothing as a summary: then one
+    walk over the page's classes and ids and one search find nothing, and no element is visited."""
+    attributes = tree.xpath(_CLASSES_AND_IDS)
+    if not _SUMMARY_MARK.search(" ".join(attributes)):
+        return {}
+    points: dict[str, Any] = {}
+    marked = [attribute.getparent() for attribute in attributes if _SUMMARY_MARK.search(attribute)]
+    for element in marked[:MAX_BOXES_READ]:
+        for count, item in enumerate(element.iter("li")):
+            if count == MAX_ITEMS_READ:
+                break
+            box = _marked_ancestor(item)
+            if box is not None and sum(1 for _ in islice(box.iter("li"), SUMMARY_MIN_ITEMS)) == SUMMARY_MIN_ITEMS:
+                points.setdefault(_item_text(item), box)
+    points.pop("", None)
+    return points
+
+
+def _item_text(item: Any) -> str:
+    return normalized_line(bounded_text(item, SUMMARY_MAX_CHARACTERS) or "")
+
+
+def _point(line: str) -> str:
+    return line[len(LIST_ITEM_MARK):] if line.startswith(LIST_ITEM_MARK) else line
+
+
+def _marked_ancestor(item: Any) -> Any:
+    element = item.getparent()
+    for _ in range(SUMMARY_MAX_DEPTH):
+        if element is None or not isinstance(element.tag, str):
+            return None
+        if _SUMMARY_MARK.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            return element
+        element = element.getparent()
+    return None
 
 
 def _items_after(lines: list[str], index: int) -> int:
