@@ -32,6 +32,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from newsflow.liveposts import in_bare_live_post
 from newsflow.metacolumns import labelled_date_box, meta_row_between, names_story_meta, storys_meta_column
 from newsflow.sitechrome import CHROME_DEPTH, SITE_CHROME, STORY_WORD, in_main, is_site_header, story_wrapper
 from newsflow.text import token_f1
@@ -205,7 +206,8 @@ def in_live_post(element: Any) -> bool:
     for block in islice(element.iterancestors(), POST_DEPTH):
         if LIVE_POST.search(f"{block.get('class') or ''} {block.get('id') or ''}"):
             return True
-    return bool(LIVE_POST.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+    return bool(LIVE_POST.search(f"{element.get('class') or ''} {element.get('id') or ''}")) or in_bare_live_post(
+        element)  # thirty-ninth pass: posts no name says, told by their shape
 
 
 TEASER_ITEMS = 2
@@ -219,6 +221,9 @@ TEASER_ITEM_ELEMENTS = 100
 TEASER_TAGS = frozenset(("li", "article", "div"))
 """A teaser is a list's item or a card among cards of the same tag (review of the thirty-eighth pass: "Most read" as
 `<article>` or `<div>` cards was read as the byline's)."""
+BARE_CARDS = 3
+"""Cards with no class are a list of other stories only three or more together (thirty-ninth pass): a byline's bare
+`<div>` (its author's link, its `<time>`) beside one short dated block of the story's is two."""
 TEASER_CHARS = 600
 """A teaser's text is at most this long: a story's body beside its byline (both dated, both linking) is no card."""
 
@@ -227,16 +232,18 @@ def teaser_list_item(item: Any) -> bool:
     """Whether a `<li>` (an `<article>`, a `<div>`: `TEASER_TAGS`) is a dated teaser in a list of other stories,
     whatever the list's class or id say ("read-also", "top-stories"; thirty-eighth pass): it links another page by a
     headline's words and carries a `<time>` of its own in a short text, and so do at least `TEASER_ITEMS` items of
-    its tag in its list (among its first `MAX_LIST_ITEMS`); a card (not a `<li>`) among cards of its class. A byline
+    its tag in its list (among its first `MAX_LIST_ITEMS`); a card (not a `<li>`) among cards of its class (with no
+    class, among `BARE_CARDS`: thirty-ninth pass). A byline
     set as a list has one dated item at most: its author's link and the story's `<time>`; a byline's `<div>` is no
     card beside the story body's (review: both link, both carry a `<time>`)."""
     card = item.get("class") if item.tag != "li" else None
-    if (item.tag != "li" and not card) or not _dated_teaser(item) or (parent := item.getparent()) is None:
+    if not _dated_teaser(item) or (parent := item.getparent()) is None:
         return False
+    needed = TEASER_ITEMS if item.tag == "li" or card else BARE_CARDS
     dated = 0
     for sibling in islice(parent.iterchildren(item.tag), MAX_LIST_ITEMS):
-        dated += sibling.get("class") == card and _dated_teaser(sibling) if card else _dated_teaser(sibling)
-        if dated >= TEASER_ITEMS:
+        dated += sibling.get("class") == card and _dated_teaser(sibling) if item.tag != "li" else _dated_teaser(sibling)
+        if dated >= needed:
             return True
     return False
 

@@ -31,6 +31,7 @@ from typing import Any
 from newsflow.bylinetexts import in_event_box, story_wrapper_depth
 from newsflow.datechecks import url_day, url_folder_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
+from newsflow.liveposts import bare_live_post
 from newsflow.pageblocks import LIVE_POST, POST_DEPTH, headline_ancestors, in_story, is_prose, page_titles
 from newsflow.worlddates import slash_order
 
@@ -367,7 +368,7 @@ def _live_post(element: Any) -> Any:
     for ancestor in islice(element.iterancestors(), POST_DEPTH):
         if LIVE_POST.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
             return ancestor
-    return None
+    return bare_live_post(element)  # thirty-ninth pass: a post no name says, told by its shape
 
 
 _TEXTS_OF_YEAR = ("//body//text()[contains(., $year)][string-length() <= 100]"

@@ -1,0 +1,135 @@
+"""The thirty-ninth pass on publication dates (docs/extraction.md, "Thirty-ninth pass, dates"): the thirty-eighth
+pass's live blog and teaser list written with no class or id (`tests.datepageworld.PARTS_40`), each drawn in every
+language and both day/month orders the generator prints, with guards. Written before the fixes: the class tests fail
+on main (f0ec3db3)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import assume, given
+
+from tests.date_batch20 import stored_day
+from tests.datepageworld import (
+    DISTRACTORS,
+    FETCH_DAY,
+    LANGS,
+    PARTS_38,
+    PARTS_40,
+    STORY_WAYS,
+    DatePage,
+    date_pages,
+    render,
+)
+from tests.test_date_rules_combined import day_of
+from tests.test_date_world38 import LAST_RESORTS, WORLD38, documented_day_38, live_limit
+
+EVERY_FORM = [(lang, style) for lang in LANGS for style in (0, 1)]
+"""Every language the generator prints, each in its two forms (day first and month first in English; a named and a
+numeric form in the others)."""
+STORY_DAY = date(2025, 3, 12)
+
+
+def _misses(part: str, part_day: date, ways: tuple[str, ...]) -> list[str]:
+    """The pages of every form (the way cycled through `ways`) that do not store the story's day."""
+    missed = []
+    for n, (lang, style) in enumerate(EVERY_FORM):
+        page = DatePage(day=STORY_DAY, lang=lang, style=style, paragraphs=3, ways=frozenset({ways[n % len(ways)]}),
+                        distractors=((part, part_day),))
+        if stored_day(*render(page)) != STORY_DAY:
+            missed.append(page.shown())
+    return missed
+
+
+def test_a_bare_live_blogs_posts_do_not_date_a_page_that_prints_its_day() -> None:
+    """Shrunk (sweep of `PARTS_40`, 3 of 12 forms of each way failing on main): the byline prints "12 de marzo de
+    2025" (or a label does), bare `<div>` posts of the 13th-15th follow the second paragraph, each opening with its
+    `<time>`: the newest post's time in the byline's reach was the byline's and the 13th was stored. A block that
+    opens with a dated `<time>` and holds a paragraph, among two or more of its kind, is a post
+    (`liveposts.bare_live_post`)."""
+    assert _misses("live_bare", STORY_DAY + timedelta(days=3), ("byline_text", "labelled")) == []
+
+
+def test_bare_teaser_cards_inside_the_story_do_not_date_it() -> None:
+    """Shrunk (sweep, 12 of 12 forms of the URL's, the age's and the sentence's, 3 of 12 of the byline's and the
+    label's failing on main): three bare `<div>` cards linking other stories, each with its `<time>` (21-23
+    March), after the second paragraph: the first card's time was the byline's, or htmldate's answer. Cards with no
+    class, three or more linking a headline with a `<time>`, are a list of other stories (`pageblocks.BARE_CARDS`)."""
+    ways = ("url", "byline_text", "labelled", "self_link")
+    assert _misses("cards_bare", STORY_DAY + timedelta(days=10), ways) == []
+    page = DatePage(day=FETCH_DAY - timedelta(days=4), lang="fr", style=1, paragraphs=3, ways=frozenset({"age"}),
+                    distractors=(("cards_bare", FETCH_DAY - timedelta(days=15)),))
+    assert stored_day(*render(page)) == page.day, page.shown()
+
+
+def test_a_bare_live_blog_that_states_no_day_is_dated_by_its_first_post() -> None:
+    """Guard: a live blog whose bare posts alone date it is dated by its first post (ninth pass), not its newest
+    (main stored the newest, the 17th)."""
+    page = DatePage(day=STORY_DAY, lang="de", paragraphs=3, distractors=(("live_bare", STORY_DAY + timedelta(days=5)),))
+    assert stored_day(*render(page)) == STORY_DAY + timedelta(days=3)
+
+
+STORY = "".join(f"<p>The council met and approved item {n} of the budget for the city's schools, roads and library "
+                "this week.</p>" for n in range(4))
+MODIFIED = '<meta property="article:modified_time" content="2026-12-01T09:00:00+01:00">'
+
+
+def _page(body: str) -> str:
+    return (f'<html lang="en"><head><title>Council approves the budget | Example</title>{MODIFIED}</head><body>'
+            f"<main><article><h1>Council approves the budget</h1>{body}</article></main></body></html>")
+
+
+def test_a_byline_block_that_opens_with_its_time_is_still_read() -> None:
+    """Guard: a bare byline block opening with the story's `<time>` and its author's paragraph is one such block, not
+    a live post (`liveposts.BARE_POSTS`), beside a later modification and the story's bare paragraphs' block."""
+    byline = ('<div><time datetime="2026-11-20T10:00:00+01:00">November 20, 2026</time><p>By A. Writer, Staff '
+              "Writer</p></div>")
+    assert stored_day(_page(f"{byline}<div>{STORY}</div>"), "https://www.example.org/news/council") == date(2026, 11,
+                                                                                                             20)
+
+
+def test_a_bare_byline_card_beside_a_short_dated_block_is_still_read() -> None:
+    """Guard: the byline's bare `<div>` (its author linked, the story's `<time>`) beside one short bare block that
+    links and dates an event is two dated cards, no list (`pageblocks.BARE_CARDS`)."""
+    byline = ('<div><a href="/authors/a-writer">By A. Writer, Staff Writer</a> <time datetime="2026-11-20T10:00:00'
+              '+01:00">November 20, 2026</time></div>')
+    event = ('<div><a href="/events/council-budget-hearing">The public budget hearing</a> is on <time datetime='
+             '"2026-12-15">December 15</time>.</div>')
+    html = _page(f"<div>{byline}{event}</div>{STORY}")
+    assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 20)
+
+
+def _bare_posts(page: DatePage) -> int:
+    days = dict(page.distractors)
+    return sum(days["live_bare"] - timedelta(days=n) > page.day for n in range(3)) if "live_bare" in days else 2
+
+
+def live_limit_40(page: DatePage) -> bool:
+    """`test_date_world38.live_limit` for bare posts too (a live blog after an age or a sentence about the page: a
+    documented limit); and a single bare post, which is a byline's shape (`liveposts.BARE_POSTS`)."""
+    bare = "live_bare" in dict(page.distractors) and page.ways <= LAST_RESORTS
+    return live_limit(page) or bare or _bare_posts(page) < 2
+
+
+@WORLD38
+@given(date_pages(ways=STORY_WAYS, kinds=DISTRACTORS + PARTS_38 + PARTS_40))
+def test_a_page_that_states_its_day_is_stored_with_it_beside_the_bare_parts(page: DatePage) -> None:
+    """Invariants 1 and 3 (`test_date_rules_combined`) with the bare parts among all others: the stored day is the
+    story's (or the documented one), never a part's."""
+    assume(not live_limit_40(page))
+    stored = day_of(page)
+    assert stored == documented_day_38(page), page.shown()
+    assert stored not in page.distractor_days() - {documented_day_38(page)}, page.shown()
+
+
+@pytest.mark.parametrize("part", PARTS_40)
+def test_a_bare_part_beside_every_way_keeps_the_storys_day(part: str) -> None:
+    """One kept draw of the property: all the story's ways but the last resorts, a bare part and the thirty-eighth
+    pass's classed twin on the same page."""
+    twin = "live" if part == "live_bare" else "related_inside"
+    page = DatePage(day=STORY_DAY, lang="it", style=1, paragraphs=4,
+                    ways=frozenset({"byline_text", "labelled", "url"}),
+                    distractors=((part, STORY_DAY + timedelta(days=4)), (twin, STORY_DAY + timedelta(days=20))))
+    assert day_of(replace(page)) == STORY_DAY, page.shown()
