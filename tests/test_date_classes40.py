@@ -133,3 +133,19 @@ def test_a_bare_part_beside_every_way_keeps_the_storys_day(part: str) -> None:
                     ways=frozenset({"byline_text", "labelled", "url"}),
                     distractors=((part, STORY_DAY + timedelta(days=4)), (twin, STORY_DAY + timedelta(days=20))))
     assert day_of(replace(page)) == STORY_DAY, page.shown()
+
+
+def _story(day: int, headline: str) -> str:
+    return (f'<article class="post"><header><time datetime="2026-11-{day}T10:00:00+01:00">November {day}, 2026</time>'
+            f"<h1>{headline}</h1></header>{STORY}</article>")
+
+
+def test_a_next_story_appended_below_is_no_live_post() -> None:
+    """Guard (the author's review): an infinite-scroll page appends the next story, an older one, below the first,
+    each an `<article>` opening with its `<time>` above its `<h1>`: two blocks of one shape, but stories, not posts (a
+    post holds no `<h1>`). Without that bound the page was dated by the "first post", the appended story's 19th, over
+    its URL's 20th (main: the 20th)."""
+    html = ('<html lang="en"><head><title>Council approves the budget | Example</title></head><body><main>'
+            f'{_story(20, "Council approves the budget")}{_story(19, "Storm closes the coast road")}'
+            "</main></body></html>")
+    assert stored_day(html, "https://www.example.org/2026/11/20/council-approves-budget.html") == date(2026, 11, 20)

@@ -66,9 +66,14 @@ def _opening_time(block: Any) -> Any:
 
 
 def _holds_paragraph(block: Any) -> bool:
-    """Whether a block holds a `<p>` with text after its opening (a post's line, not only its time)."""
-    return any(element.tag == "p" and "".join(element.itertext()).strip()
-               for element in islice(block.iter(), 1, POST_ELEMENTS))
+    """Whether a block holds a `<p>` with text after its opening (a post's line, not only its time) and no `<h1>`
+    among its first elements: a story's block, as an infinite-scroll page appends the next one, is no post."""
+    held = False
+    for element in islice(block.iter(), 1, POST_ELEMENTS):
+        if element.tag == "h1":
+            return False
+        held = held or (element.tag == "p" and bool("".join(element.itertext()).strip()))
+    return held
 
 
 def in_bare_live_post(element: Any) -> bool:
