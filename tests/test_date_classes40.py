@@ -149,3 +149,46 @@ def test_a_next_story_appended_below_is_no_live_post() -> None:
             f'{_story(20, "Council approves the budget")}{_story(19, "Storm closes the coast road")}'
             "</main></body></html>")
     assert stored_day(html, "https://www.example.org/2026/11/20/council-approves-budget.html") == date(2026, 11, 20)
+
+
+# --- review of the thirty-ninth pass: real shapes the generator did not draw ------------------------------------
+
+def _time(day: int, printed: str = "") -> str:
+    return f'<time datetime="2026-11-{day}T10:00:00+01:00">{printed or f"November {day}, 2026"}</time>'
+
+
+LATER = "".join(f"<p>Residents said part {n} of the plan would change how the district runs its buses.</p>"
+                for n in range(3))
+
+
+def test_comments_below_a_byline_block_opening_with_its_time_are_no_live_blog() -> None:
+    """Review: the byline's bare block (its `<time>`, then the story's paragraphs) with readers' comments below it as
+    bare blocks of the same shape (each a `<time>` and a paragraph, oldest first): the byline's block was one of
+    three "posts", its `<time>` no byline's, and the page's later modification was stored. A live blog prints its
+    posts newest first (`liveposts._among_posts`); comments and a byline above them are oldest first."""
+    comments = "".join(f"<div>{_time(day)}<p>Reader {day}: I think this budget is a mistake for our town.</p></div>"
+                       for day in (22, 23, 25))
+    html = _page(f"<div>{_time(20)}{STORY}</div>{comments}")
+    assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("second", ["Updated November 22, 2026", "November 20, 2026"])
+def test_a_story_split_by_an_ad_into_two_bare_blocks_is_no_live_blog(second: str) -> None:
+    """Review: the story in two bare blocks around an advertisement, the first opening with the byline's `<time>`,
+    the second with an update's (or the byline's again): two blocks of one shape, read as two posts, and the later
+    modification was stored. Posts go newest first and are not all of one moment."""
+    day = 22 if second.startswith("Updated") else 20
+    html = _page(f"<div>{_time(20)}{STORY}</div><div class=\"ad\">Advertisement</div><div>{_time(day, second)}"
+                 f"{LATER}</div>")
+    assert stored_day(html, "https://www.example.org/news/council") == date(2026, 11, 20)
+
+
+def test_a_bare_byline_card_above_bare_related_cards_is_still_read() -> None:
+    """Review: the byline's bare `<div>` (its author linked, the story's `<time>`) and, after the story's
+    paragraphs in the same container, three bare related cards: the byline's `<div>` was counted with the cards (a
+    fourth of their tag and no class) and skipped, and the later modification was stored. Bare cards are a list
+    only in a run of their own (`pageblocks.BARE_CARDS` next to each other)."""
+    byline = f'<div><a href="/authors/a-writer">By Anna Maria Writer</a> {_time(20)}</div>'
+    cards = "".join(f'<div><a href="/news/other-{day}">Another council story about roads {day}</a> {_time(day)}</div>'
+                    for day in (10, 12, 14))
+    assert stored_day(_page(f"{byline}{STORY}{cards}"), "https://www.example.org/news/council") == date(2026, 11, 20)

@@ -12,6 +12,8 @@ Pure: an lxml tree walked by its methods only, and the standard library.
 
 from __future__ import annotations
 
+from contextlib import suppress
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -23,11 +25,15 @@ MAX_POSTS_ASKED = 20
 """Siblings asked whether they are posts too: the work per `<time>` is bounded on a hostile page."""
 POST_ELEMENTS = 60
 """A post's first elements, read for the paragraph after its `<time>`."""
+PostsKnown = dict[tuple[Any, str, str | None], bool]
+"""Whether a parent's children of a tag and class are bare posts (`_among_posts`), by (parent, tag, class)."""
 
 
-def bare_live_post(time: Any) -> Any:
+def bare_live_post(time: Any, known: PostsKnown | None = None) -> Any:
     """The bare live post a `<time>` opens, or None: the nearest ancestor (within `BARE_POST_DEPTH`) that the
-    `<time>` opens and that holds a paragraph, among `BARE_POSTS` or more siblings of its tag and class shaped so."""
+    `<time>` opens and that holds a paragraph, among `BARE_POSTS` or more siblings of its tag and class shaped so.
+    `known` keeps each parent's answer for a caller asking of every `<time>` (review: 8,000 posts asked their first
+    siblings again each)."""
     if time.tag != "time" or not time.get("datetime"):
         return None
     child = time
@@ -35,23 +41,45 @@ def bare_live_post(time: Any) -> Any:
         if (block.text or "").strip() or len(block) == 0 or block[0] is not child:
             return None  # something is printed before the time: it opens no block higher up either
         if _holds_paragraph(block):
-            return block if _among_posts(block) else None
+            if known is None:
+                return block if _among_posts(block) else None
+            key = (block.getparent(), block.tag, block.get("class"))
+            if key not in known:
+                known[key] = _among_posts(block)
+            return block if known[key] else None
         child = block
     return None
 
 
 def _among_posts(post: Any) -> bool:
+    """Whether at least `BARE_POSTS` of the post's siblings (its tag and class) are shaped so, the first of them
+    (one more than `BARE_POSTS`: the work per post is bounded) newest first and not all one moment (review):
+    readers' comments below the byline's block go oldest first, and a story split by an ad into two blocks opens
+    them with its byline's time, then the same or an update's."""
     parent = post.getparent()
     if parent is None:
         return False
-    shaped = 0
+    moments: list[datetime] = []
     for sibling in islice(parent.iterchildren(post.tag), MAX_POSTS_ASKED):
-        if sibling.get("class") == post.get("class") and _opening_time(sibling) is not None \
-                and _holds_paragraph(sibling):
-            shaped += 1
-            if shaped >= BARE_POSTS:
-                return True
-    return False
+        time = _opening_time(sibling) if sibling.get("class") == post.get("class") else None
+        if time is not None and _holds_paragraph(sibling):
+            moment = time_moment(time)
+            if moment is None or (moments and moment > moments[-1]):
+                return False
+            moments.append(moment)
+            if len(moments) > BARE_POSTS:
+                break
+    return len(moments) >= BARE_POSTS and moments[0] > moments[-1]
+
+
+def time_moment(time: Any) -> datetime | None:
+    """A `<time>`'s `datetime` attribute as an aware moment (UTC when it names no offset), None when it is no date."""
+    if not time.get("datetime"):
+        return None
+    with suppress(ValueError):
+        moment = datetime.fromisoformat(str(time.get("datetime")).strip().replace("Z", "+00:00"))
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return None
 
 
 def _opening_time(block: Any) -> Any:

@@ -222,8 +222,8 @@ TEASER_TAGS = frozenset(("li", "article", "div"))
 """A teaser is a list's item or a card among cards of the same tag (review of the thirty-eighth pass: "Most read" as
 `<article>` or `<div>` cards was read as the byline's)."""
 BARE_CARDS = 3
-"""Cards with no class are a list of other stories only three or more together (thirty-ninth pass): a byline's bare
-`<div>` (its author's link, its `<time>`) beside one short dated block of the story's is two."""
+"""Cards with no class are a list of other stories only three or more next to each other (thirty-ninth pass and its
+review): a byline's bare `<div>` beside one short dated block of the story's is two, and apart from the cards none."""
 TEASER_CHARS = 600
 """A teaser's text is at most this long: a story's body beside its byline (both dated, both linking) is no card."""
 
@@ -233,19 +233,34 @@ def teaser_list_item(item: Any) -> bool:
     whatever the list's class or id say ("read-also", "top-stories"; thirty-eighth pass): it links another page by a
     headline's words and carries a `<time>` of its own in a short text, and so do at least `TEASER_ITEMS` items of
     its tag in its list (among its first `MAX_LIST_ITEMS`); a card (not a `<li>`) among cards of its class (with no
-    class, among `BARE_CARDS`: thirty-ninth pass). A byline
-    set as a list has one dated item at most: its author's link and the story's `<time>`; a byline's `<div>` is no
-    card beside the story body's (review: both link, both carry a `<time>`)."""
+    class, in a run of `BARE_CARDS`: thirty-ninth pass and its review). A byline set as a list has one dated item at
+    most: its author's link and the story's `<time>`; a byline's `<div>` is no card beside the story body's (review:
+    both link, both carry a `<time>`)."""
     card = item.get("class") if item.tag != "li" else None
+    if item.tag != "li" and not card:
+        return _bare_card_run(item)
     if not _dated_teaser(item) or (parent := item.getparent()) is None:
         return False
-    needed = TEASER_ITEMS if item.tag == "li" or card else BARE_CARDS
     dated = 0
     for sibling in islice(parent.iterchildren(item.tag), MAX_LIST_ITEMS):
-        dated += sibling.get("class") == card and _dated_teaser(sibling) if item.tag != "li" else _dated_teaser(sibling)
-        if dated >= needed:
+        dated += sibling.get("class") == card and _dated_teaser(sibling) if card else _dated_teaser(sibling)
+        if dated >= TEASER_ITEMS:
             return True
     return False
+
+
+def _bare_card_run(item: Any) -> bool:
+    """Whether a card with no class is one of `BARE_CARDS` dated teasers of its tag next to each other (review: the
+    byline's bare `<div>`, the story's paragraphs, then three bare related cards in one container were four cards)."""
+    if not _dated_teaser(item):
+        return False
+    run = 1
+    for preceding in (True, False):
+        for sibling in islice(item.itersiblings(preceding=preceding), BARE_CARDS - 1):
+            if sibling.tag != item.tag or sibling.get("class") or not _dated_teaser(sibling):
+                break
+            run += 1
+    return run >= BARE_CARDS
 
 
 def _dated_teaser(item: Any) -> bool:
