@@ -104,7 +104,8 @@ class DatePage:
     def distractor_days(self) -> set[date]:
         """The days the distractors state (a copyright line states a year, no day)."""
         days = {day for kind, day in self.distractors if kind != "copyright"}
-        around = {"related_top": (-1, 0, 1), "related_inside": (-1, 0, 1), "live": (0, -1, -2)}
+        around = {"related_top": (-1, 0, 1), "related_inside": (-1, 0, 1), "live": (0, -1, -2),
+                  "cards_bare": (-1, 0, 1), "live_bare": (0, -1, -2)}
         return days | {day + timedelta(days=n) for kind, day in self.distractors for n in around.get(kind, ())}
 
     def shown(self) -> str:
@@ -349,12 +350,39 @@ def _inside(page: DatePage, parts: dict[str, date]) -> str:
     inside = ""
     if "related_inside" in parts:
         inside += _teasers(page, parts["related_inside"], "read-also")
+    inside += _bare_parts(page, parts)
     if "live" in parts:  # the newest first, down to the day after the story's
         days = [parts["live"] - timedelta(days=n) for n in range(3) if parts["live"] - timedelta(days=n) > page.day]
         inside += "".join(f'<div class="live-entry"><time datetime="{stamp(day, page.zone)}">'
                           f"{printed(day, page.lang, page.style)}, 10:00</time><p>Update {n}: the council "
                           "answered questions.</p></div>" for n, day in enumerate(days))
     return inside
+
+
+# --- the thirty-ninth pass's parts (docs/extraction.md, "Thirty-ninth pass, dates") -------------------------------
+
+PARTS_40 = ("live_bare", "cards_bare")
+"""The thirty-eighth pass's live blog and teaser list as a theme may write them with no class or id at all: live
+posts as bare `<div>`s, each its `<time>` and a paragraph, the newest first, on days after the story's; "Most read"
+cards as bare `<div>`s, each a headline's link and its `<time>` (the part's day and the days around it). Both inside
+the story, after its second paragraph, in a bare `<div>`. Neither day is the story's."""
+
+
+def _bare_parts(page: DatePage, parts: dict[str, date]) -> str:
+    bare = ""
+    if "cards_bare" in parts:
+        cards = [(parts["cards_bare"] + timedelta(days=n - 1), n) for n in page.teaser_order]
+        bare += "<div>" + "".join(
+            f'<div><a href="/news/story-{n}">Another council story number {n}</a> <time datetime="'
+            f'{stamp(day, page.zone)}">{printed(day, page.lang, page.style)}</time></div>' for day, n in cards)
+        bare += "</div>"
+    if "live_bare" in parts:  # the newest first, down to the day after the story's
+        days = [parts["live_bare"] - timedelta(days=n) for n in range(3)
+                if parts["live_bare"] - timedelta(days=n) > page.day]
+        bare += "<div>" + "".join(
+            f'<div><time datetime="{stamp(day, page.zone)}">{printed(day, page.lang, page.style)}, 10:00</time>'
+            f"<p>Update {n}: the council answered questions.</p></div>" for n, day in enumerate(days)) + "</div>"
+    return bare
 
 
 # --- strategies ---------------------------------------------------------------------------------------------
@@ -364,7 +392,7 @@ def _distractor_day(kind: str, story_day: date) -> st.SearchStrategy[date]:
     if kind in ("update_printed", "update_json_ld", "update_meta", "comments"):
         later = (FETCH_DAY - story_day).days
         return st.integers(1, max(1, later)).map(lambda n: story_day + timedelta(days=n))
-    if kind in ("update_lead", "live"):  # a later day, up to the fetch
+    if kind in ("update_lead", "live", "live_bare"):  # a later day, up to the fetch
         return _distractor_day("comments", story_day)
     if kind == "headline_event":  # an event the story announces: after its day
         return st.integers(3, 40).map(lambda n: story_day + timedelta(days=n))

@@ -33,6 +33,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from newsflow.liveposts import in_bare_live_post
 from newsflow.metacolumns import labelled_date_box, meta_row_between, names_story_meta, storys_meta_column
 from newsflow.sitechrome import CHROME_DEPTH, SITE_CHROME, STORY_WORD, in_main, is_site_header, story_wrapper
 from newsflow.text import token_f1
@@ -231,7 +232,8 @@ def in_live_post(element: Any) -> bool:
     for block in islice(element.iterancestors(), POST_DEPTH):
         if LIVE_POST.search(f"{block.get('class') or ''} {block.get('id') or ''}"):
             return True
-    return bool(LIVE_POST.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+    return bool(LIVE_POST.search(f"{element.get('class') or ''} {element.get('id') or ''}")) or in_bare_live_post(
+        element)  # thirty-ninth pass: posts no name says, told by their shape
 
 
 TEASER_ITEMS = 2
@@ -245,6 +247,9 @@ TEASER_ITEM_ELEMENTS = 100
 TEASER_TAGS = frozenset(("li", "article", "div"))
 """A teaser is a list's item or a card among cards of the same tag (review of the thirty-eighth pass: "Most read" as
 `<article>` or `<div>` cards was read as the byline's)."""
+BARE_CARDS = 3
+"""Cards with no class are a list of other stories only three or more next to each other (thirty-ninth pass and its
+review): a byline's bare `<div>` beside one short dated block of the story's is two, and apart from the cards none."""
 TEASER_CHARS = 600
 """A teaser's text is at most this long: a story's body beside its byline (both dated, both linking) is no card."""
 
@@ -253,11 +258,14 @@ def teaser_list_item(item: Any) -> bool:
     """Whether a `<li>` (an `<article>`, a `<div>`: `TEASER_TAGS`) is a dated teaser in a list of other stories,
     whatever the list's class or id say ("read-also", "top-stories"; thirty-eighth pass): it links another page by a
     headline's words and carries a `<time>` of its own in a short text, and so do at least `TEASER_ITEMS` items of
-    its tag in its list (among its first `MAX_LIST_ITEMS`); a card (not a `<li>`) among cards of its class. A byline
-    set as a list has one dated item at most: its author's link and the story's `<time>`; a byline's `<div>` is no
-    card beside the story body's (review: both link, both carry a `<time>`)."""
+    its tag in its list (among its first `MAX_LIST_ITEMS`); a card (not a `<li>`) among cards of its class (with no
+    class, in a run of `BARE_CARDS`: thirty-ninth pass and its review). A byline set as a list has one dated item at
+    most: its author's link and the story's `<time>`; a byline's `<div>` is no card beside the story body's (review:
+    both link, both carry a `<time>`)."""
     card = item.get("class") if item.tag != "li" else None
-    if (item.tag != "li" and not card) or not _dated_teaser(item) or (parent := item.getparent()) is None:
+    if item.tag != "li" and not card:
+        return _bare_card_run(item)
+    if not _dated_teaser(item) or (parent := item.getparent()) is None:
         return False
     dated = 0
     for sibling in islice(parent.iterchildren(item.tag), MAX_LIST_ITEMS):
@@ -265,6 +273,20 @@ def teaser_list_item(item: Any) -> bool:
         if dated >= TEASER_ITEMS:
             return True
     return False
+
+
+def _bare_card_run(item: Any) -> bool:
+    """Whether a card with no class is one of `BARE_CARDS` dated teasers of its tag next to each other (review: the
+    byline's bare `<div>`, the story's paragraphs, then three bare related cards in one container were four cards)."""
+    if not _dated_teaser(item):
+        return False
+    run = 1
+    for preceding in (True, False):
+        for sibling in islice(item.itersiblings(preceding=preceding), BARE_CARDS - 1):
+            if sibling.tag != item.tag or sibling.get("class") or not _dated_teaser(sibling):
+                break
+            run += 1
+    return run >= BARE_CARDS
 
 
 def _dated_teaser(item: Any) -> bool:

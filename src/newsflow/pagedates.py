@@ -1,27 +1,24 @@
-"""Dates elsewhere in a page: in photo captions (never the story's), and in the state a script
-front end carries (often the only place a Next.js or Nuxt page dates its story).
+"""Dates elsewhere in a page: in photo captions (never the story's), and in the state a script front end carries (often
+the only place a Next.js or Nuxt page dates its story).
 
-htmldate's extensive search takes the first date-like text it trusts; on a page that dates its
-story nowhere in the markup, that can be a photo caption's ("Archivbild vom 24. April 2023"), a
-related story's (`other_stories_only`) or the copyright notice's year (`copyright_notice_year`).
-`caption_days` gives the days the page's captions name, so such an answer can be recognised.
-`payload_published` reads a publication time from inline scripts (not JSON-LD): the first
-`"datePublished"`, `"publishedAt"`, `"publishDate"`, `"firstPublished"` … key with an ISO 8601
-value (or a Unix timestamp, eighth pass), the way front ends serialise their article object.
-`attribute_published` reads a Unix timestamp that markup carries in a data attribute named for the publication
-(`data-publish-time="1710496800"`, `data-pubdate`, `data-created`, `data-utime`, milliseconds too), or in one
-with a generic name (`data-timestamp`, `data-time` …) between the headline and the story (twenty-first pass).
-`told_in_prose_only` finds a day named only in the story's sentences: an event's (twenty-first pass).
-`first_live_post` dates a live blog by its first post, not its newest (ninth pass). `image_text_days`
-gives the days images name in their alt text, which htmldate may read (tenth pass); `image_path_days`
-the days their URLs name (fourteenth pass).
+htmldate's extensive search takes the first date-like text it trusts; on a page that dates its story nowhere in the
+markup, that can be a photo caption's ("Archivbild vom 24. April 2023"), a related story's (`other_stories_only`) or
+the copyright notice's year (`copyright_notice_year`). `caption_days` gives the days the page's captions name, so
+such an answer can be recognised. `payload_published` reads a publication time from inline scripts (not JSON-LD): the
+first `"datePublished"`, `"publishedAt"`, `"publishDate"`, `"firstPublished"` … key with an ISO 8601 value (or a Unix
+timestamp, eighth pass), the way front ends serialise their article object. `attribute_published` reads a Unix
+timestamp that markup carries in a data attribute named for the publication (`data-publish-time="1710496800"`,
+`data-pubdate`, `data-created`, `data-utime`, milliseconds too), or in one with a generic name (`data-timestamp`,
+`data-time` …) between the headline and the story (twenty-first pass). `told_in_prose_only` finds a day named only in
+the story's sentences: an event's (twenty-first pass). `first_live_post` dates a live blog by its first post, not its
+newest (ninth pass). `image_text_days` gives the days images name in their alt text, which htmldate may read (tenth
+pass); `image_path_days` the days their URLs name (fourteenth pass).
 
 Pure: an lxml tree walked by its methods, and the standard library.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from copy import deepcopy
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +28,7 @@ from typing import Any
 from newsflow.bylinetexts import in_event_box, story_wrapper_depth
 from newsflow.datechecks import url_day, url_folder_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
+from newsflow.liveposts import PostsKnown, bare_live_post, time_moment
 from newsflow.pageblocks import LIVE_POST, POST_DEPTH, headline_ancestors, in_story, is_prose, page_titles
 from newsflow.worlddates import slash_order
 
@@ -341,20 +339,19 @@ def without_elements(tree: Any, elements: list[Any]) -> Any:
 
 
 def first_live_post(tree: Any, chosen: datetime, stated: tuple[datetime, ...] = ()) -> datetime:
-    """A live blog's publication: its first post's time, when the chosen date is a later post's
-    (ninth pass). A live blog prints its posts newest first, each with a `<time datetime>`; htmldate
-    and the byline reader take the newest. Posts are elements whose class or id says so ("live-post",
-    "liveblog-entry"), not in another story's block; at least two must be dated. A day the page `stated` of its own
-    (its byline's, its URL's: `dates._source_dates`) before the first post is the page's (thirty-eighth pass: a
-    byline's "12 March" under posts from the 15th)."""
-    times = []
+    """A live blog's publication: its first post's time, when the chosen date is a later post's (ninth pass). A live
+    blog prints its posts newest first, each with a `<time datetime>`; htmldate and the byline reader take the
+    newest. Posts are elements whose class or id says so ("live-post"), or their shape (`liveposts`), not in another
+    story's block; at least two must be dated. A day the page `stated` of its own (its byline's, its URL's:
+    `dates._source_dates`) before the first post is the page's (thirty-eighth pass: a byline's "12 March" under
+    posts from the 15th)."""
+    times: list[datetime] = []
+    known: PostsKnown = {}  # each parent's bare posts asked once (`liveposts.bare_live_post`, review)
     for element in tree.iter("time"):  # from the times up: an XPath over every element cost 3 ms a page
-        post = _live_post(element)
-        if post is None or not element.get("datetime") or in_other_block(tree, post):
+        post = _live_post(element, known)
+        if post is None or (moment := time_moment(element)) is None or in_other_block(tree, post):
             continue
-        with contextlib.suppress(ValueError):
-            moment = datetime.fromisoformat(str(element.get("datetime")).strip().replace("Z", "+00:00"))
-            times.append(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+        times.append(moment)
     if len(times) < 2 or chosen.date() not in {moment.date() for moment in times}:
         return chosen
     earlier = [moment for moment in stated if moment.date() < min(times).date()]
@@ -363,11 +360,11 @@ def first_live_post(tree: Any, chosen: datetime, stated: tuple[datetime, ...] = 
     return min(times) if min(times).date() < chosen.date() else chosen
 
 
-def _live_post(element: Any) -> Any:
+def _live_post(element: Any, known: PostsKnown) -> Any:
     for ancestor in islice(element.iterancestors(), POST_DEPTH):
         if LIVE_POST.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
             return ancestor
-    return None
+    return bare_live_post(element, known)  # thirty-ninth pass: a post no name says, told by its shape
 
 
 _TEXTS_OF_YEAR = ("//body//text()[contains(., $year)][string-length() <= 100]"
