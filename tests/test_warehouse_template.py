@@ -47,10 +47,20 @@ def test_a_new_warehouse_in_a_test_is_a_copy_holding_what_its_migration_writes(
     assert contents(copied) == contents(migrated)
     assert len(contents(copied)[1]) == len(list((schema.sql_root() / "migrations").glob("[0-9]*.sql")))
     assert sorted(p.name for p in copied.parent.iterdir()) == sorted(p.name for p in migrated.parent.iterdir())
+    placed = tmp_path / "placed.duckdb"  # the copy is migrated already: what the open then migrates is nothing
+    assert warehousetemplate.place_template(placed)
+    assert contents(placed)[1] == contents(migrated)[1]
 
 
 @pytest.mark.migrates_a_new_warehouse
 def test_a_test_marked_so_migrates_its_new_warehouse(tmp_path: Path) -> None:
+    before = warehousetemplate.copies_made()
+    opened_for_writing(tmp_path / "news.duckdb")
+    assert warehousetemplate.copies_made() == before
+
+
+def test_a_run_told_to_migrates_every_new_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(warehousetemplate.ENV_OFF, "1")
     before = warehousetemplate.copies_made()
     opened_for_writing(tmp_path / "news.duckdb")
     assert warehousetemplate.copies_made() == before
