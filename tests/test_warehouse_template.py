@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -82,3 +84,19 @@ def test_no_copy_where_a_test_replaced_the_migration_or_a_warehouse_is_there(
     opened_for_writing(tmp_path / "replaced.duckdb")
     assert warehousetemplate.copies_made() == before
     assert not list(tmp_path.glob(".*template*"))
+
+
+def test_threads_opening_one_new_warehouse_at_once_get_one_whole_warehouse(tmp_path: Path) -> None:
+    path = tmp_path / "news.duckdb"
+    barrier = threading.Barrier(4)
+
+    def place() -> bool:
+        barrier.wait()
+        return warehousetemplate.place_template(path)
+
+    warehousetemplate.place_template(tmp_path / "warm.duckdb")  # the template made before the race
+    with ThreadPoolExecutor(4) as pool:
+        placed = list(pool.map(lambda _: place(), range(4)))
+    assert placed.count(True) == 1, placed
+    assert contents(opened_for_writing(path))[1] == contents(tmp_path / "warm.duckdb")[1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.duckdb", "warm.duckdb"]

@@ -28,6 +28,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,8 @@ def place_template(path: Path) -> bool:
     """Put a copy of the template at `path` if nothing is there; False (and nothing left) if it cannot."""
     if _state["off"] or os.environ.get(ENV_OFF) == "1" or os.path.lexists(path) or not machinery_is_real():
         return False
-    scratch = path.with_name(f".{path.name}.template-{os.getpid()}")
+    # a name of this thread's own: a run's threads may open the same new file at once
+    scratch = path.with_name(f".{path.name}.template-{os.getpid()}-{threading.get_ident()}")
     try:
         template = _template()
         path.parent.mkdir(parents=True, exist_ok=True)
