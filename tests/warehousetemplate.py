@@ -49,6 +49,10 @@ _MACHINERY: tuple[tuple[Any, str], ...] = (
 _REAL_MACHINERY = tuple(getattr(owner, name) for owner, name in _MACHINERY)
 _templates: dict[tuple[object, ...], Path] = {}
 _state = {"off": False, "copies": 0}
+# One thread makes a template at a time; the making's own open (a missing file too) is let through by path,
+# not by the process-wide "off" that a second thread would have saved and restored as on (review).
+_making_lock = threading.Lock()
+_making: set[Path] = set()
 
 
 def machinery_is_real() -> bool:
@@ -63,13 +67,18 @@ def _sql_key() -> tuple[object, ...]:
 def _template() -> Path:
     """This process's migrated empty warehouse for the SQL files as they are now, made the product's way."""
     key = _sql_key()
-    if key not in _templates:
-        folder = tempfile.mkdtemp(prefix="newsflow-template-warehouse-")
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        made = Path(folder) / "empty.duckdb"
-        with _real_opens(), Warehouse(made).writing():
-            pass
-        _templates[key] = made
+    with _making_lock:
+        if key not in _templates:
+            folder = tempfile.mkdtemp(prefix="newsflow-template-warehouse-")
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            made = Path(folder) / "empty.duckdb"
+            _making.add(made)
+            try:
+                with Warehouse(made).writing():
+                    pass
+            finally:
+                _making.discard(made)
+            _templates[key] = made
     return _templates[key]
 
 
@@ -84,12 +93,17 @@ def _real_opens() -> Iterator[None]:
 
 def place_template(path: Path) -> bool:
     """Put a copy of the template at `path` if nothing is there; False (and nothing left) if it cannot."""
-    if _state["off"] or os.environ.get(ENV_OFF) == "1" or os.path.lexists(path) or not machinery_is_real():
+    if (_state["off"] or path in _making or os.environ.get(ENV_OFF) == "1" or os.path.lexists(path)
+            or not machinery_is_real()):
+        return False
+    try:
+        template = _template()
+    except Exception:  # made inside the first test that needs it, so under that test's faults
+        # (a file size limit, a full /tmp): its own open then makes its file and says what it says, naming it
         return False
     # a name of this thread's own: a run's threads may open the same new file at once
     scratch = path.with_name(f".{path.name}.template-{os.getpid()}-{threading.get_ident()}")
     try:
-        template = _template()
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, scratch)
         os.link(scratch, path)  # never over a file another process or thread made meanwhile
