@@ -16,8 +16,9 @@ What a copy does not exercise is the first migration itself, inside a test. So t
 - when a test has replaced any function of the migration (`sql_root`, `migrate`, `create_views`, ...):
   then its own functions make the file;
 - when the file exists (an empty file, someone else's, an older warehouse), its folder cannot be made,
-  or the copy cannot be written (a full disk, a read-only folder): then the open goes on as it would
-  have, and says what it says.
+  the copy cannot be written (a full disk, a read-only folder), or the template cannot be made (it is made
+  in the first test that needs one, under that test's faults: a file size limit): then the open goes on as
+  it would have, and says what it says, naming the test's file.
 docs/performance.md, "CI time, session 38".
 """
 
