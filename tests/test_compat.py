@@ -36,12 +36,14 @@ def old_client(version: str, path: Path, *, with_search: bool = False) -> subpro
     return done
 
 
+@pytest.mark.migrates_a_new_warehouse  # the new file's format is its subject: made here, not copied
 def test_new_warehouse_is_written_in_the_compatible_storage_format(tmp_path: Path) -> None:
     store = build_sample_warehouse(tmp_path / "news.duckdb")
     assert compat.storage_version(store.path) in range(64, 69)
 
 
 @pytest.mark.slow
+@pytest.mark.migrates_a_new_warehouse
 def test_oldest_supported_client_opens_a_warehouse_newsflow_wrote(tmp_path: Path) -> None:
     store = build_sample_warehouse(tmp_path / "news.duckdb")
     done = old_client(compat.OLDEST_CLIENT, store.path)

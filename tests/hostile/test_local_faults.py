@@ -173,6 +173,7 @@ def test_a_copy_of_the_feed_states_that_cannot_be_saved_fails_no_run(tmp_path: P
     assert (summary.status, summary.counts.articles_stored) == ("completed", 3)
 
 
+@pytest.mark.migrates_a_new_warehouse  # a file cut in half: the layout a migrated file has
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
 def test_a_damaged_warehouse_file_is_one_line_exit_3_saying_what_to_do(
     tmp_path: Path, server: LocalServer, damage: str

@@ -394,6 +394,7 @@ os._exit(0)  # no checkpoint at close: the process is gone, the .wal stays
 """
 
 
+@pytest.mark.migrates_a_new_warehouse  # the log and file a migrated warehouse has
 @pytest.mark.parametrize("damage", ["cut", "flipped"])
 def test_a_damaged_write_ahead_log_is_named_with_what_to_do_and_moving_it_aside_opens_the_warehouse(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str

@@ -201,6 +201,7 @@ def test_a_feed_merged_into_another_is_fetched_once_a_run_and_stored_under_that_
     assert len(warnings) == 2 and "remove feed old from the config" in warnings[0], warnings
 
 
+@pytest.mark.migrates_a_new_warehouse  # where the cut lands is the layout a migrated file has, not a copy's
 @pytest.mark.parametrize("command", [["feeds"], ["query", "SELECT * FROM articles"], ["stories"]])
 def test_a_warehouse_cut_short_is_one_line_exit_3_for_a_reader(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
