@@ -105,7 +105,7 @@ def test_an_events_slashed_day_in_the_first_sentence_is_not_the_storys(lang: str
 def test_a_live_blogs_posts_after_the_stated_day_do_not_date_the_page(lang: str, way: str) -> None:
     """Shrunk (sweep): the story states 12 March (its URL, its byline's printed day, a label), live posts of the
     15th-17th follow its first paragraphs, the newest first: the byline reader took the newest post's `<time>` for
-    the byline's (now: a live post's time is the post's, `pageblocks.in_live_post`), and the live blog rule dated
+    the byline's (now: a live post's time is the post's, `liveposts.in_live_post`), and the live blog rule dated
     the page by its first post, the 15th, over a day the page states before it (now: that stated day)."""
     page = DatePage(day=date(2025, 3, 12), lang=lang, paragraphs=3, ways=frozenset({way}),
                     distractors=(("live", date(2025, 3, 17)),))

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
+from newsflow.liveposts import in_live_post
 from newsflow.pageblocks import (
     INLINE_TAGS,
     MIN_HEADLINE_F1,
@@ -26,7 +27,6 @@ from newsflow.pageblocks import (
     common_ancestor,
     elsewhere,
     headline_ancestors,
-    in_live_post,
     is_prose,
     other_stories_block,
     page_titles,

@@ -1,7 +1,7 @@
 """A live blog's posts that no class or id names (docs/extraction.md, "Thirty-ninth pass, dates").
 
 The ninth and thirty-eighth passes know a live post by its names ("live-post", "liveblog-entry":
-`pageblocks.LIVE_POST`). A theme may write its posts as bare blocks, `<div><time …>…</time><p>…</p></div>`, the
+`LIVE_POST` below). A theme may write its posts as bare blocks, `<div><time …>…</time><p>…</p></div>`, the
 newest first; the newest post's `<time>` in the byline's reach then became the byline's, and the blog was not dated
 by its first post. A post is told here by its shape: a block that opens with a dated `<time>` (nothing printed
 before it) and holds a paragraph after it, one of at least `BARE_POSTS` such blocks of its tag and class under one
@@ -12,6 +12,7 @@ Pure: an lxml tree walked by its methods only, and the standard library.
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from datetime import UTC, datetime
 from itertools import islice
@@ -27,6 +28,33 @@ POST_ELEMENTS = 60
 """A post's first elements, read for the paragraph after its `<time>`."""
 PostsKnown = dict[tuple[Any, str, str | None], bool]
 """Whether a parent's children of a tag and class are bare posts (`_among_posts`), by (parent, tag, class)."""
+
+
+LIVE_POST = re.compile(r"live-?(?:blog)?[-_]?(?:post|update|entry|item|event)|liveblog[-_]?(?:post|entry|update)",
+                       re.IGNORECASE)
+POST_DEPTH = 4
+"""How far above a `<time>` its live blog post's element may be (`pagedates.first_live_post`, ninth pass)."""
+
+
+def _names_live_post(element: Any) -> bool:
+    return bool(LIVE_POST.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
+def live_post(element: Any, known: PostsKnown | None = None) -> Any:
+    """The live post an element is in, or None: the ancestor within `POST_DEPTH` levels that `LIVE_POST` names, else
+    the bare post it opens (`bare_live_post`: thirty-ninth pass, a post no name says, told by its shape)."""
+    for ancestor in islice(element.iterancestors(), POST_DEPTH):
+        if _names_live_post(ancestor):
+            return ancestor
+    return bare_live_post(element, known)
+
+
+def in_live_post(element: Any) -> bool:
+    """Whether an element is in a live blog's post (`LIVE_POST` names it or an ancestor within `POST_DEPTH` levels,
+    or a bare post holds it): its time is the post's, not the byline's (thirty-eighth pass: the newest post's `<time>`
+    in the byline's reach beat the URL's day; the live blog's first post is `pagedates.first_live_post`'s)."""
+    return (any(_names_live_post(block) for block in islice(element.iterancestors(), POST_DEPTH))
+            or _names_live_post(element) or in_bare_live_post(element))
 
 
 def bare_live_post(time: Any, known: PostsKnown | None = None) -> Any:

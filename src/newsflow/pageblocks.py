@@ -33,7 +33,6 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from newsflow.liveposts import in_bare_live_post
 from newsflow.metacolumns import labelled_date_box, meta_row_between, names_story_meta, storys_meta_column
 from newsflow.sitechrome import CHROME_DEPTH, SITE_CHROME, STORY_WORD, in_main, is_site_header, story_wrapper
 from newsflow.text import token_f1
@@ -217,23 +216,6 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
-
-
-LIVE_POST = re.compile(r"live-?(?:blog)?[-_]?(?:post|update|entry|item|event)|liveblog[-_]?(?:post|entry|update)",
-                       re.IGNORECASE)
-POST_DEPTH = 4
-"""How far above a `<time>` its live blog post's element may be (`pagedates.first_live_post`, ninth pass)."""
-
-
-def in_live_post(element: Any) -> bool:
-    """Whether an element is in a live blog's post (`LIVE_POST` names it, within `POST_DEPTH` levels): its time is the
-    post's, not the byline's (thirty-eighth pass: the newest post's `<time>` in the byline's reach beat the URL's
-    day; the live blog's first post is `pagedates.first_live_post`'s)."""
-    for block in islice(element.iterancestors(), POST_DEPTH):
-        if LIVE_POST.search(f"{block.get('class') or ''} {block.get('id') or ''}"):
-            return True
-    return bool(LIVE_POST.search(f"{element.get('class') or ''} {element.get('id') or ''}")) or in_bare_live_post(
-        element)  # thirty-ninth pass: posts no name says, told by their shape
 
 
 TEASER_ITEMS = 2

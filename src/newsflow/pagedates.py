@@ -28,8 +28,8 @@ from typing import Any
 from newsflow.bylinetexts import in_event_box, story_wrapper_depth
 from newsflow.datechecks import url_day, url_folder_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
-from newsflow.liveposts import PostsKnown, bare_live_post, time_moment
-from newsflow.pageblocks import LIVE_POST, POST_DEPTH, headline_ancestors, in_story, is_prose, page_titles
+from newsflow.liveposts import PostsKnown, live_post, time_moment
+from newsflow.pageblocks import headline_ancestors, in_story, is_prose, page_titles
 from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
@@ -348,7 +348,7 @@ def first_live_post(tree: Any, chosen: datetime, stated: tuple[datetime, ...] = 
     times: list[datetime] = []
     known: PostsKnown = {}  # each parent's bare posts asked once (`liveposts.bare_live_post`, review)
     for element in tree.iter("time"):  # from the times up: an XPath over every element cost 3 ms a page
-        post = _live_post(element, known)
+        post = live_post(element, known)
         if post is None or (moment := time_moment(element)) is None or in_other_block(tree, post):
             continue
         times.append(moment)
@@ -358,13 +358,6 @@ def first_live_post(tree: Any, chosen: datetime, stated: tuple[datetime, ...] = 
     if earlier:
         return earlier[0]
     return min(times) if min(times).date() < chosen.date() else chosen
-
-
-def _live_post(element: Any, known: PostsKnown) -> Any:
-    for ancestor in islice(element.iterancestors(), POST_DEPTH):
-        if LIVE_POST.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
-            return ancestor
-    return bare_live_post(element, known)  # thirty-ninth pass: a post no name says, told by its shape
 
 
 _TEXTS_OF_YEAR = ("//body//text()[contains(., $year)][string-length() <= 100]"
