@@ -190,17 +190,26 @@ def chart_width() -> int:
 
 
 def bar_chart(result: QueryResult, columns: int = BAR_WIDTH + 40) -> str:
-    """One line per period or source: its label, a bar of its stories, and both counts; each line
-    fits in `columns` (a long source name is cut short with '…'), with a bar of up to BAR_WIDTH."""
+    """One line per period or source: its label, a bar of its stories, and both counts (per period also the
+    matches' share of every article collected then, `-` when nothing was); each line fits in `columns` (a long
+    source name is cut short with '…'), with a bar of up to BAR_WIDTH."""
     if not result.rows:
         return "(no matching articles)"
     top = max(row[1] for row in result.rows) or 1
-    counts = [f" {stories} ({articles})" for _, stories, articles in result.rows]
+    shares = "share" in result.columns
+    counts = [f" {row[1]} ({row[2]})" + (f" {_percent(row[-1])}" if shares else "") for row in result.rows]
     room = max(columns - max(len(c) for c in counts) - 2, 2)  # label, two spaces, bar, counts
     pad = min(max(len(str(row[0])) for row in result.rows), room - 1)
     width = max(min(BAR_WIDTH, room - pad), 1)
-    lines = [f"{'':{pad}}  stories (articles)"[:max(columns, 1)]]
-    for (label, stories, _), count in zip(result.rows, counts, strict=True):
-        text = str(label) if len(str(label)) <= pad else str(label)[:pad - 1] + "…"
+    head = "  stories (articles)" + (" share of all articles" if shares else "")
+    lines = [f"{'':{pad}}{head}"[:max(columns, 1)]]
+    for row, count in zip(result.rows, counts, strict=True):
+        label, stories = str(row[0]), row[1]
+        text = label if len(label) <= pad else label[:pad - 1] + "…"
         lines.append(f"{text:{pad}}  {'█' * round(width * stories / top)}{count}")
     return "\n".join(lines)
+
+
+def _percent(share: float | None) -> str:
+    """A period's share as the chart prints it: `-` for a period when nothing was collected (no data, not 0%)."""
+    return "-" if share is None else f"{share:.1%}"

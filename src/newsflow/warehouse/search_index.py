@@ -208,6 +208,17 @@ under its bare form too (search_text.unaccented): an article holding it counts f
 only (`zürich`, not `zürich` and `zurich`)."""
 
 
+# Every article collected per period under the same filters as the matches, the query aside: the denominator of
+# `share` (Media Cloud's "% of stories": raw counts rise with the feeds polled). Only the listed periods are read.
+_COLLECTED = f"""collected AS (
+    SELECT date_trunc('{{unit}}', coalesce(a.published_at, a.fetched_at))::DATE AS period, count(*) AS n
+    FROM articles a
+    WHERE {_FILTERS}
+      AND coalesce(a.published_at, a.fetched_at) >= (SELECT lo FROM bounds)
+      AND coalesce(a.published_at, a.fetched_at) < (SELECT hi FROM bounds) + INTERVAL 1 {{unit}}
+    GROUP BY 1)"""
+
+
 def attention_sql(by: str) -> str:
     if by == "word":  # the sample read when called, so a test can set it lower
         return _TOP_WORDS_SQL.replace("{sample}", str(int(TOP_WORDS_SAMPLE)))
@@ -230,10 +241,16 @@ periods AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 {unit}))::DATE AS p
                            || '); narrow them with --since and --until{' or use --by week' if by == 'day' else ''}')
                 ELSE true END),
 story_counts AS (SELECT date_trunc('{unit}', first_at)::DATE AS period, count(*) AS n FROM firsts GROUP BY 1),
-article_counts AS (SELECT date_trunc('{unit}', appeared_at)::DATE AS period, count(*) AS n FROM m GROUP BY 1)
-SELECT p.period, coalesce(s.n, 0) AS stories, coalesce(c.n, 0) AS articles
+article_counts AS (SELECT date_trunc('{unit}', appeared_at)::DATE AS period, count(*) AS n,
+                          count(DISTINCT site) AS outlets FROM m GROUP BY 1),
+{_COLLECTED.format(unit=unit)}
+SELECT p.period, coalesce(s.n, 0) AS stories, coalesce(c.n, 0) AS articles, coalesce(c.outlets, 0) AS outlets,
+       coalesce(t.n, 0) AS all_articles,
+       CASE WHEN coalesce(t.n, 0) > 0 THEN round(coalesce(c.n, 0) / t.n, 6) END AS share
 FROM periods p LEFT JOIN story_counts s USING (period) LEFT JOIN article_counts c USING (period)
+     LEFT JOIN collected t USING (period)
 ORDER BY p.period"""
+
 
 
 MAX_PERIODS = 100_000
