@@ -48,8 +48,11 @@ def _period(day: date, by: str) -> date:
     return day - timedelta(days=day.weekday()) if by == "week" else day
 
 
-def _expected(world: list[Copy], by: str) -> list[tuple[date, int, int, int, int, float | None]]:
-    """The answer counted by hand: a story in the period of its first matching copy, every copy in its own."""
+def _expected(world: list[Copy], by: str) -> list[tuple[object, ...]]:
+    """The answer counted by hand: a story in the period (at the site) of its first matching copy, every copy in
+    its own; a series from the first match to the last period anything was collected in."""
+    if by == "source":
+        return _expected_by_source(world)
     day_of = {n: (TODAY - timedelta(days=c[0])).date() for n, c in enumerate(world)}
     matches = [n for n, c in enumerate(world) if c[3]]
     if not matches:
@@ -69,9 +72,9 @@ def _expected(world: list[Copy], by: str) -> list[tuple[date, int, int, int, int
     collected: dict[date, int] = defaultdict(int)
     for n in range(len(world)):
         collected[_period(day_of[n], by)] += 1
-    lo, hi = min(_period(day_of[n], by) for n in matches), max(_period(day_of[n], by) for n in matches)
+    lo, hi = min(_period(day_of[n], by) for n in matches), max(collected)
     step = timedelta(days=7 if by == "week" else 1)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     period = lo
     while period <= hi:
         total = collected[period]
@@ -81,19 +84,34 @@ def _expected(world: list[Copy], by: str) -> list[tuple[date, int, int, int, int
     return rows
 
 
-COPIES = st.tuples(st.integers(0, 20), st.integers(0, len(SITES) - 1), st.integers(0, 5), st.booleans())
+def _expected_by_source(world: list[Copy]) -> list[tuple[object, ...]]:
+    site_of = [SITES[c[1]].removeprefix("www.") for c in world]
+    rows = []
+    for site in sorted(set(site_of)):
+        matching = [c for c, s in zip(world, site_of, strict=True) if s == site and c[3]]
+        if matching:
+            articles, total = len(matching), site_of.count(site)
+            rows.append((site, len({c[2] for c in matching}), articles, total, round(articles / total, 6)))
+    return sorted(rows, key=lambda row: (-row[1], -row[2], row[0]))
+
+
+# Days ago from 1: an article dated today at 10:00 is in the future before 10:00, and a series never runs past now.
+COPIES = st.tuples(st.integers(1, 20), st.integers(0, len(SITES) - 1), st.integers(0, 5), st.booleans())
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(world=st.lists(COPIES, min_size=1, max_size=25), by=st.sampled_from(["day", "week"]))
+@given(world=st.lists(COPIES, min_size=1, max_size=25), by=st.sampled_from(["day", "week", "source"]))
 @example(world=[(6, 0, 0, True), (5, 1, 0, True), (5, 2, 0, True), (5, 0, 1, False), (2, 1, 2, True)], by="day")
 @example(world=[(9, 0, 0, True), (1, 1, 0, True), (4, 2, 1, False)], by="week")
-def test_attention_per_period_counts_stories_copies_outlets_and_the_share_of_all_collected(
+@example(world=[(8, 0, 0, True), (6, 1, 1, False), (2, 2, 2, False)], by="day")  # the last match, then 0s
+@example(world=[(3, 0, 0, True), (3, 1, 0, True), (3, 2, 0, True), (3, 0, 1, False), (2, 2, 2, True)], by="source")
+def test_attention_per_period_and_source_counts_stories_copies_outlets_and_the_share_of_all_collected(
         tmp_path_factory: pytest.TempPathFactory, world: list[Copy], by: str) -> None:
     store = store_docs(tmp_path_factory.mktemp("w") / "news.duckdb", _docs(world))
     search.refresh(store)
     result = search.search_attention(store, "harbour", SearchFilters(), by)
-    assert result.columns == ["period", "stories", "articles", "outlets", "all_articles", "share"]
+    assert result.columns == (["source", "stories", "articles"] if by == "source" else
+                              ["period", "stories", "articles", "outlets"]) + ["all_articles", "share"]
     assert [tuple(row) for row in result.rows] == _expected(world, by)
 
 
@@ -135,3 +153,27 @@ def test_the_chart_shows_each_days_share(config: Path, capsys: pytest.CaptureFix
     lines = capsys.readouterr().out.splitlines()
     assert "share of all articles" in lines[0]
     assert lines[1].endswith(" 1 (3) 60.0%") and lines[2].endswith(" 0 (0) -") and lines[3].endswith(" 0 (1) 50.0%")
+
+
+def test_two_queries_series_list_the_same_days_to_the_last_collected(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An analyst comparing two queries charts their CSVs side by side: without --until each runs to the last day
+    anything was collected (under the filters), the days after a query's last match a 0, not missing."""
+    since = (TODAY - timedelta(days=4)).date().isoformat()
+    periods = []
+    for query in ("harbour", "meadow"):
+        assert cli.main(["search", query, "--by", "day", "--since", since, "--format", "csv",
+                         "--config", str(config)]) == 0
+        periods.append([row["period"] for row in csv.DictReader(io.StringIO(capsys.readouterr().out))])
+    assert periods[0] == periods[1] == [(TODAY - timedelta(days=n)).date().isoformat() for n in (4, 3, 2, 1)]
+
+
+def test_attention_by_language_gives_each_languages_share(tmp_path: Path) -> None:
+    docs = [Doc("en1", "Harbour strike", MATCH, days_ago=2), Doc("en2", "Spring", OTHER, days_ago=2),
+            Doc("de1", "Hafen", "Der Harbour-Streik legte den Hafen lahm.", language="de", days_ago=2),
+            Doc("none", "Harbour", MATCH, language=None, days_ago=1)]
+    store = store_docs(tmp_path / "news.duckdb", docs)
+    search.refresh(store)
+    result = search.search_attention(store, "harbour", SearchFilters(), "language")
+    assert result.columns == ["language", "stories", "articles", "all_articles", "share"]
+    assert result.rows == [("de", 1, 1, 1, 1.0), ("en", 1, 1, 2, 0.5), ("unknown", 1, 1, 1, 1.0)]

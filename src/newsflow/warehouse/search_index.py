@@ -219,21 +219,36 @@ _COLLECTED = f"""collected AS (
     GROUP BY 1)"""
 
 
+# Without --until a series runs to the last period anything was collected in (under the filters), not to the last
+# match: every query's series then ends on the same day, and the days after its last match are 0s, not missing.
+# Not past now: an article a feed dates in the future would stretch every series to its day.
+_LAST_COLLECTED = f"""SELECT max(coalesce(a.published_at, a.fetched_at)) FROM articles a
+                      WHERE {_FILTERS} AND coalesce(a.published_at, a.fetched_at) <= now()"""
+_LANGUAGE_NAMED = f"CASE WHEN {_LANGUAGE} = '' THEN 'unknown' ELSE {_LANGUAGE} END"
+# --by source|language: per site (language), the matching stories and articles, every article of that site
+# (language) under the filters (`all_articles`, the query aside) and the matches' share of them.
+_SHARES_SQL = f"""
+WITH m AS ({_MATCHES}),
+counts AS (SELECT {{column}} AS key, count(DISTINCT story_id) AS stories, count(*) AS articles FROM m GROUP BY 1),
+collected AS (SELECT {{key}} AS key, count(*) AS n FROM articles a
+              WHERE {_FILTERS} AND {{key}} IN (SELECT key FROM counts) GROUP BY 1)
+SELECT key AS {{by}}, stories, articles, n AS all_articles, round(articles / n, 6) AS share
+FROM counts JOIN collected USING (key) ORDER BY stories DESC, articles DESC, key"""
+
+
 def attention_sql(by: str) -> str:
     if by == "word":  # the sample read when called, so a test can set it lower
         return _TOP_WORDS_SQL.replace("{sample}", str(int(TOP_WORDS_SAMPLE)))
     if by in ("source", "language"):
-        column = "site" if by == "source" else "language"
-        return f"""
-WITH m AS ({_MATCHES})
-SELECT {column} AS {by}, count(DISTINCT story_id) AS stories, count(*) AS articles
-FROM m GROUP BY {column} ORDER BY stories DESC, articles DESC, {by}"""
+        return _SHARES_SQL.format(by=by, column="site" if by == "source" else "language",
+                                  key=_SITE if by == "source" else _LANGUAGE_NAMED)
     unit = _PERIOD[by]
     return f"""
 WITH m AS ({_MATCHES}),
 firsts AS (SELECT story_id, min(appeared_at) AS first_at FROM m GROUP BY story_id),
 bounds AS (SELECT date_trunc('{unit}', coalesce($since::DATE, min(appeared_at)::DATE)) AS lo,
-                  date_trunc('{unit}', coalesce($until::DATE, max(appeared_at)::DATE)) AS hi FROM m),
+                  date_trunc('{unit}', coalesce($until::DATE, greatest(max(appeared_at), ({_LAST_COLLECTED}))::DATE)) AS hi
+           FROM m),
 periods AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 {unit}))::DATE AS period FROM bounds
             WHERE lo IS NOT NULL AND CASE WHEN date_diff('{unit}', lo, hi) >= $max_periods
                 THEN error('{_TOO_MANY}--by {by} would list ' || (date_diff('{unit}', lo, hi) + 1) || ' periods, '
