@@ -247,7 +247,8 @@ def attention_sql(by: str) -> str:
 WITH m AS ({_MATCHES}),
 firsts AS (SELECT story_id, min(appeared_at) AS first_at FROM m GROUP BY story_id),
 bounds AS (SELECT date_trunc('{unit}', coalesce($since::DATE, min(appeared_at)::DATE)) AS lo,
-                  date_trunc('{unit}', coalesce($until::DATE, greatest(max(appeared_at), ({_LAST_COLLECTED}))::DATE)) AS hi
+                  date_trunc('{unit}', coalesce($until::DATE,
+                                                greatest(max(appeared_at), ({_LAST_COLLECTED}))::DATE)) AS hi
            FROM m),
 periods AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 {unit}))::DATE AS period FROM bounds
             WHERE lo IS NOT NULL AND CASE WHEN date_diff('{unit}', lo, hi) >= $max_periods
