@@ -19,8 +19,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import cli, search
+from newsflow import cli, queries, search
 from newsflow.search import SearchFilters
+from newsflow.warehouse import QueryResult, Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
 from tests.searchsample import TODAY, Doc, store_docs
 
@@ -113,6 +114,13 @@ def test_attention_per_period_and_source_counts_stories_copies_outlets_and_the_s
     assert result.columns == (["source", "stories", "articles"] if by == "source" else
                               ["period", "stories", "articles", "outlets"]) + ["all_articles", "share"]
     assert [tuple(row) for row in result.rows] == _expected(world, by)
+    if by != "source":  # the named query gives SQL users the same series
+        assert [tuple(row) for row in _named_query(store, "harbour", by).rows] == _expected(world, by)
+
+
+def _named_query(store: Warehouse, text: str, unit: str, *assignments: str) -> QueryResult:
+    query = queries.load_query(sql_root() / "queries", "search_attention")
+    return run_read_query(store, query.sql, queries.bind_params(query, [f"q={text}", f"unit={unit}", *assignments]))
 
 
 SYNDICATED = [(3, 0, 0, True), (3, 1, 0, True), (3, 2, 0, True), (3, 0, 1, False), (3, 1, 2, False),
@@ -177,3 +185,15 @@ def test_attention_by_language_gives_each_languages_share(tmp_path: Path) -> Non
     result = search.search_attention(store, "harbour", SearchFilters(), "language")
     assert result.columns == ["language", "stories", "articles", "all_articles", "share"]
     assert result.rows == [("de", 1, 1, 1, 1.0), ("en", 1, 1, 2, 0.5), ("unknown", 1, 1, 1, 1.0)]
+
+
+def test_the_named_query_and_the_cli_agree_on_a_range_given(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsflow query search_attention` with since and until: the CLI's rows, the range's every day listed."""
+    since, until = ((TODAY - timedelta(days=n)).date().isoformat() for n in (6, 2))
+    assert cli.main(["search", "harbour", "--by", "day", "--since", since, "--until", until, "--format", "json",
+                     "--config", str(config)]) == 0
+    from_cli = capsys.readouterr().out
+    assert cli.main(["query", "search_attention", "--param", "q=harbour", "--param", f"since={since}",
+                     "--param", f"until={until}", "--format", "json", "--config", str(config)]) == 0
+    assert capsys.readouterr().out == from_cli
+    assert from_cli.count('"period"') == 5 and '"share": null' in from_cli

@@ -209,29 +209,26 @@ only (`zürich`, not `zürich` and `zurich`)."""
 
 
 # Every article collected per period under the same filters as the matches, the query aside: the denominator of
-# `share` (Media Cloud's "% of stories": raw counts rise with the feeds polled). Only the listed periods are read.
+# `share` (Media Cloud's "% of stories": raw counts rise with the feeds polled); one scan of two columns.
 _COLLECTED = f"""collected AS (
     SELECT date_trunc('{{unit}}', coalesce(a.published_at, a.fetched_at))::DATE AS period, count(*) AS n
-    FROM articles a
-    WHERE {_FILTERS}
-      AND coalesce(a.published_at, a.fetched_at) >= (SELECT lo FROM bounds)
-      AND coalesce(a.published_at, a.fetched_at) < (SELECT hi FROM bounds) + INTERVAL 1 {{unit}}
-    GROUP BY 1)"""
-
-
+    FROM articles a WHERE {_FILTERS} GROUP BY 1)"""
 # Without --until a series runs to the last period anything was collected in (under the filters), not to the last
 # match: every query's series then ends on the same day, and the days after its last match are 0s, not missing.
-# Not past now: an article a feed dates in the future would stretch every series to its day.
-_LAST_COLLECTED = f"""SELECT max(coalesce(a.published_at, a.fetched_at)) FROM articles a
-                      WHERE {_FILTERS} AND coalesce(a.published_at, a.fetched_at) <= now()"""
-_LANGUAGE_NAMED = f"CASE WHEN {_LANGUAGE} = '' THEN 'unknown' ELSE {_LANGUAGE} END"
+# Not past today: an article a feed dates in the future would stretch every series to its day.
+_LAST_COLLECTED = "SELECT max(period) FROM collected WHERE period <= current_date"
+_LANGUAGE_NAMED = "CASE WHEN {language} = '' THEN 'unknown' ELSE {language} END".format(
+    language=_LANGUAGE.replace("a.language", "raw"))
+_SITE_OF_AUTHORITY = _SITE.replace("split_part(a.canonical_url, '/', 3)", "raw")
 # --by source|language: per site (language), the matching stories and articles, every article of that site
-# (language) under the filters (`all_articles`, the query aside) and the matches' share of them.
+# (language) under the filters (`all_articles`, the query aside) and the matches' share of them. The articles are
+# counted per raw URL authority (language tag) first: the site's string work is then done once per group, not per
+# article (4-6x the time of the matches alone when done per article, at 300,000 articles).
 _SHARES_SQL = f"""
 WITH m AS ({_MATCHES}),
 counts AS (SELECT {{column}} AS key, count(DISTINCT story_id) AS stories, count(*) AS articles FROM m GROUP BY 1),
-collected AS (SELECT {{key}} AS key, count(*) AS n FROM articles a
-              WHERE {_FILTERS} AND {{key}} IN (SELECT key FROM counts) GROUP BY 1)
+raws AS (SELECT {{raw}} AS raw, count(*) AS n FROM articles a WHERE {_FILTERS} GROUP BY 1),
+collected AS (SELECT {{key}} AS key, sum(n)::BIGINT AS n FROM raws GROUP BY 1)
 SELECT key AS {{by}}, stories, articles, n AS all_articles, round(articles / n, 6) AS share
 FROM counts JOIN collected USING (key) ORDER BY stories DESC, articles DESC, key"""
 
@@ -241,11 +238,13 @@ def attention_sql(by: str) -> str:
         return _TOP_WORDS_SQL.replace("{sample}", str(int(TOP_WORDS_SAMPLE)))
     if by in ("source", "language"):
         return _SHARES_SQL.format(by=by, column="site" if by == "source" else "language",
-                                  key=_SITE if by == "source" else _LANGUAGE_NAMED)
+                                  raw="split_part(a.canonical_url, '/', 3)" if by == "source" else "a.language",
+                                  key=_SITE_OF_AUTHORITY if by == "source" else _LANGUAGE_NAMED)
     unit = _PERIOD[by]
     return f"""
 WITH m AS ({_MATCHES}),
 firsts AS (SELECT story_id, min(appeared_at) AS first_at FROM m GROUP BY story_id),
+{_COLLECTED.format(unit=unit)},
 bounds AS (SELECT date_trunc('{unit}', coalesce($since::DATE, min(appeared_at)::DATE)) AS lo,
                   date_trunc('{unit}', coalesce($until::DATE,
                                                 greatest(max(appeared_at), ({_LAST_COLLECTED}))::DATE)) AS hi
@@ -258,15 +257,13 @@ periods AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 {unit}))::DATE AS p
                 ELSE true END),
 story_counts AS (SELECT date_trunc('{unit}', first_at)::DATE AS period, count(*) AS n FROM firsts GROUP BY 1),
 article_counts AS (SELECT date_trunc('{unit}', appeared_at)::DATE AS period, count(*) AS n,
-                          count(DISTINCT site) AS outlets FROM m GROUP BY 1),
-{_COLLECTED.format(unit=unit)}
+                          count(DISTINCT site) AS outlets FROM m GROUP BY 1)
 SELECT p.period, coalesce(s.n, 0) AS stories, coalesce(c.n, 0) AS articles, coalesce(c.outlets, 0) AS outlets,
        coalesce(t.n, 0) AS all_articles,
        CASE WHEN coalesce(t.n, 0) > 0 THEN round(coalesce(c.n, 0) / t.n, 6) END AS share
 FROM periods p LEFT JOIN story_counts s USING (period) LEFT JOIN article_counts c USING (period)
      LEFT JOIN collected t USING (period)
 ORDER BY p.period"""
-
 
 
 MAX_PERIODS = 100_000
