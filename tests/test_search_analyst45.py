@@ -164,16 +164,22 @@ def test_the_chart_shows_each_days_share(config: Path, capsys: pytest.CaptureFix
 
 
 def test_two_queries_series_list_the_same_days_to_the_last_collected(
-        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An analyst comparing two queries charts their CSVs side by side: without --until each runs to the last day
-    anything was collected (under the filters), the days after a query's last match a 0, not missing."""
-    since = (TODAY - timedelta(days=4)).date().isoformat()
-    periods = []
+    anything was collected (under the filters), the days after a query's last match a 0, not missing (before, each
+    series stopped at its own last match: harbour's 4 days ago, meadow's yesterday)."""
+    config = write_config(tmp_path, "http://127.0.0.1:9", {"feed0": "/feed.xml"})
+    world = [(4, 0, 0, True), (4, 1, 1, False), (1, 2, 2, False)]
+    search.refresh(store_docs(tmp_path / "warehouse" / "news.duckdb", _docs(world)))
+    since = (TODAY - timedelta(days=5)).date().isoformat()
+    series = []
     for query in ("harbour", "meadow"):
         assert cli.main(["search", query, "--by", "day", "--since", since, "--format", "csv",
                          "--config", str(config)]) == 0
-        periods.append([row["period"] for row in csv.DictReader(io.StringIO(capsys.readouterr().out))])
-    assert periods[0] == periods[1] == [(TODAY - timedelta(days=n)).date().isoformat() for n in (4, 3, 2, 1)]
+        series.append([(r["period"], r["articles"]) for r in csv.DictReader(io.StringIO(capsys.readouterr().out))])
+    days = [(TODAY - timedelta(days=n)).date().isoformat() for n in (5, 4, 3, 2, 1)]
+    assert series[0] == list(zip(days, ["0", "1", "0", "0", "0"], strict=True))
+    assert series[1] == list(zip(days, ["0", "1", "0", "0", "1"], strict=True))
 
 
 def test_attention_by_language_gives_each_languages_share(tmp_path: Path) -> None:
