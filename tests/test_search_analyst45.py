@@ -3,8 +3,8 @@
 match, every article collected in that period under the same filters (`all_articles`, the query aside) and the
 matches' share of them (`share`, Media Cloud's "% of stories"); empty, not 0, for a period with nothing collected.
 
-Checked against a brute-force count over generated worlds of syndicated copies (a property: CI runs a few worlds
-and the kept ones; hunt with NEWSFLOW_SEARCH45_EXAMPLES=200), and through the CLI's CSV and chart."""
+Checked against a brute-force count over generated worlds of syndicated copies (a property: CI runs
+its kept worlds only; hunt with NEWSFLOW_SEARCH45_EXAMPLES=200), and through the CLI's CSV and chart."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
 from newsflow import cli, queries, search
@@ -25,7 +25,9 @@ from newsflow.warehouse import QueryResult, Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
 from tests.searchsample import TODAY, Doc, store_docs
 
-EXAMPLES = int(os.environ.get("NEWSFLOW_SEARCH45_EXAMPLES", "4"))
+# CI runs the kept worlds only (a world costs ~1 s: a warehouse loaded, indexed and asked three times).
+EXAMPLES = int(os.environ.get("NEWSFLOW_SEARCH45_EXAMPLES", "0"))
+PHASES = (Phase.explicit, *((Phase.generate, Phase.shrink) if EXAMPLES else ()))
 SITES = ("wire.example", "herald.example", "www.gazette.example")
 MATCH = "Harbour cranes stopped as dockers walked out, the port authority said."
 OTHER = "The meadow flowers bloomed early this spring, gardeners said."
@@ -100,11 +102,11 @@ def _expected_by_source(world: list[Copy]) -> list[tuple[object, ...]]:
 COPIES = st.tuples(st.integers(1, 20), st.integers(0, len(SITES) - 1), st.integers(0, 5), st.booleans())
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+@settings(max_examples=max(EXAMPLES, 1), deadline=None, phases=PHASES)
 @given(world=st.lists(COPIES, min_size=1, max_size=25), by=st.sampled_from(["day", "week", "source"]))
-@example(world=[(6, 0, 0, True), (5, 1, 0, True), (5, 2, 0, True), (5, 0, 1, False), (2, 1, 2, True)], by="day")
+@example(world=[(6, 0, 0, True), (5, 1, 0, True), (5, 2, 0, True), (5, 0, 1, False), (3, 1, 2, True),
+                (1, 2, 3, False)], by="day")  # syndicated copies, a day without a match, 0s after the last
 @example(world=[(9, 0, 0, True), (1, 1, 0, True), (4, 2, 1, False)], by="week")
-@example(world=[(8, 0, 0, True), (6, 1, 1, False), (2, 2, 2, False)], by="day")  # the last match, then 0s
 @example(world=[(3, 0, 0, True), (3, 1, 0, True), (3, 2, 0, True), (3, 0, 1, False), (2, 2, 2, True)], by="source")
 def test_attention_per_period_and_source_counts_stories_copies_outlets_and_the_share_of_all_collected(
         tmp_path_factory: pytest.TempPathFactory, world: list[Copy], by: str) -> None:

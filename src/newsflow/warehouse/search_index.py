@@ -112,7 +112,8 @@ _LANGUAGE = "lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 
 _MATCHES = f"""
     SELECT a.article_id, a.story_id, a.title, a.feed_id, {_SITE} AS site, r.score,
            coalesce(a.published_at, a.fetched_at) AS appeared_at, a.canonical_url,
-           CASE WHEN {_LANGUAGE} = '' THEN 'unknown' ELSE {_LANGUAGE} END AS language
+           CASE WHEN {_LANGUAGE} = '' THEN 'unknown' ELSE {_LANGUAGE} END AS language,
+           split_part(a.canonical_url, '/', 3) AS authority
     FROM {_RANKED} r
     JOIN articles a USING (article_id)
     WHERE {_FILTERS}
@@ -223,7 +224,7 @@ _SITE_OF_AUTHORITY = _SITE.replace("split_part(a.canonical_url, '/', 3)", "raw")
 # --by source|language: per site (language), the matching stories and articles, every article of that site
 # (language) under the filters (`all_articles`, the query aside) and the matches' share of them. The articles are
 # counted per raw URL authority (language tag) first: the site's string work is then done once per group, not per
-# article (4-6x the time of the matches alone when done per article, at 300,000 articles).
+# article (4-6x the time of the matches alone when done per article, at 300,000 articles); a period's outlets so too.
 _SHARES_SQL = f"""
 WITH m AS ({_MATCHES}),
 counts AS (SELECT {{column}} AS key, count(DISTINCT story_id) AS stories, count(*) AS articles FROM m GROUP BY 1),
@@ -256,8 +257,9 @@ periods AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 {unit}))::DATE AS p
                            || '); narrow them with --since and --until{' or use --by week' if by == 'day' else ''}')
                 ELSE true END),
 story_counts AS (SELECT date_trunc('{unit}', first_at)::DATE AS period, count(*) AS n FROM firsts GROUP BY 1),
-article_counts AS (SELECT date_trunc('{unit}', appeared_at)::DATE AS period, count(*) AS n,
-                          count(DISTINCT site) AS outlets FROM m GROUP BY 1)
+article_counts AS (SELECT period, sum(n)::BIGINT AS n, count(DISTINCT {_SITE_OF_AUTHORITY}) AS outlets
+                   FROM (SELECT date_trunc('{unit}', appeared_at)::DATE AS period, authority AS raw, count(*) AS n
+                         FROM m GROUP BY 1, 2) GROUP BY 1)
 SELECT p.period, coalesce(s.n, 0) AS stories, coalesce(c.n, 0) AS articles, coalesce(c.outlets, 0) AS outlets,
        coalesce(t.n, 0) AS all_articles,
        CASE WHEN coalesce(t.n, 0) > 0 THEN round(coalesce(c.n, 0) / t.n, 6) END AS share
