@@ -9,21 +9,22 @@ its kept worlds only; hunt with NEWSFLOW_SEARCH45_EXAMPLES=200), and through the
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import cli, queries, search
+from newsflow import cli, queries, search, warehouse
 from newsflow.search import SearchFilters
 from newsflow.warehouse import QueryResult, Warehouse, run_read_query, sql_root
 from tests.conftest import write_config
-from tests.searchsample import TODAY, Doc, store_docs
+from tests.searchsample import TODAY, Doc, empty_warehouse, store_docs
 
 # CI runs the kept worlds only (a world costs ~1 s: a warehouse loaded, indexed and asked three times).
 EXAMPLES = int(os.environ.get("NEWSFLOW_SEARCH45_EXAMPLES", "0"))
@@ -205,3 +206,22 @@ def test_the_named_query_and_the_cli_agree_on_a_range_given(config: Path, capsys
                      "--param", f"until={until}", "--format", "json", "--config", str(config)]) == 0
     assert capsys.readouterr().out == from_cli
     assert from_cli.count('"period"') == 5 and '"share": null' in from_cli
+
+
+def test_a_day_is_the_utc_day_on_either_side_of_midnight_and_of_1970(tmp_path: Path) -> None:
+    """The totals count days as numbers (floored, `_DAY_NUMBER`): an article a microsecond before midnight is the
+    day before, also before 1970, where integer division rounds the other way."""
+    instants = ["1969-12-31 23:59:59.999999", "1970-01-01 00:00:00", "2026-03-01 23:59:59.999999",
+                "2026-03-02 00:00:00"]
+    articles = [dataclasses.replace(Doc(f"a{n}", "News", MATCH if n % 2 else OTHER).article(),
+                                    published_at=datetime.fromisoformat(at).replace(tzinfo=UTC))
+                for n, at in enumerate(instants)]
+    store = empty_warehouse(tmp_path / "news.duckdb")
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.load_articles(con, articles, [], [])
+    search.refresh(store)
+    filters = SearchFilters(since=date(1969, 12, 31), until=date(1970, 1, 1))
+    assert [tuple(r) for r in search.search_attention(store, "harbour", filters, "day").rows] == [
+        (date(1969, 12, 31), 0, 0, 0, 1, 0.0), (date(1970, 1, 1), 1, 1, 1, 1, 1.0)]
+    filters = SearchFilters(since=date(2026, 3, 1), until=date(2026, 3, 2))
+    assert [r[4:] for r in search.search_attention(store, "harbour", filters, "day").rows] == [(1, 0.0), (1, 1.0)]

@@ -47,7 +47,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--language", metavar="xx", help="only articles in this language (ISO 639-1 code)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories (or articles) to show (default 20)")
     parser.add_argument("--by", choices=ATTENTION_BY,
-                        help="attention: matches per day, week, source or language; or their top words")
+                        help="attention: matching stories and articles per day, week, source or language, with "
+                             "their share of every article collected there (all_articles); or their top words")
     parser.add_argument("--articles", action="store_true",
                         help="one line per matching article (story_id, site, url, ...): export with --format csv")
     parser.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
