@@ -3,11 +3,13 @@
 -- description: the matching stories (each in the period of its first matching copy), articles and outlets, every
 -- description: article collected then (all_articles) and the matches' share of them (empty for a period with
 -- description: nothing collected), zero-filled. The search is read by the SQL macro search_articles, which finds
--- description: what newsflow search finds but prefixes and stems of unseen forms (docs/search.md, "From SQL").
+-- description: what newsflow search finds except prefixes and stems of unseen forms (docs/search.md, "From SQL").
+-- description: It takes no feed, language or site: its all_articles and share are of every feed, language and site
+-- description: (newsflow search --feed, --language, --site narrow both).
 -- param: q = 'syria'   (the search, written as for newsflow search)
 -- param: unit = 'day'   (day or week)
 -- param: since = 1970-01-01   (the first day counted; left at 1970-01-01, the series starts at the first match)
--- param: until = 9999-12-31   (the last day counted; left as is, the series runs to the last day anything was collected, not past now)
+-- param: until = 9999-12-31   (the last day counted; left as is, the series runs to the last period anything was collected in, not past today's, or to a later match)
 -- columns: period, stories, articles, outlets, all_articles, share
 WITH dated AS (
     SELECT article_id, story_id, coalesce(published_at, fetched_at) AT TIME ZONE 'UTC' AS appeared_at,
@@ -25,7 +27,8 @@ bounds AS (
     SELECT date_trunc($unit, CASE WHEN $since = DATE '1970-01-01' THEN min(appeared_at) ELSE $since END) AS lo,
            date_trunc($unit, CASE WHEN $until = DATE '9999-12-31'
                                   THEN greatest(max(appeared_at), (SELECT max(appeared_at) FROM collected_articles
-                                                                   WHERE appeared_at <= now() AT TIME ZONE 'UTC'))
+                                                                   WHERE date_trunc($unit, appeared_at)
+                                                                         <= (now() AT TIME ZONE 'UTC')::DATE))
                                   ELSE $until END) AS hi
     FROM m
 ),
