@@ -213,22 +213,39 @@ only (`zürich`, not `zürich` and `zurich`)."""
 # Every article collected per period under the same filters as the matches, the query aside: the denominator of
 # `share` (Media Cloud's "% of stories": raw counts rise with the feeds polled); one scan of two columns.
 # Without --site, its clause is left out: DuckDB worked out the site of every article for it (a scan of the whole
-# warehouse here, where the matches' filters read only the matches), `$site IS NULL` notwithstanding.
+# warehouse here, where the matches' filters read only the matches), `$site IS NULL` notwithstanding. With --site,
+# the articles are counted per URL authority first and the site's test made once per group (`_counted`).
 # Each article's UTC day as a number (days since 1970, floored): integer arithmetic, where date_trunc on a
 # TIMESTAMPTZ goes through ICU per row (0.17-0.27 s against 0.004-0.03 s over 300,000 articles); the few
 # days are then made periods.
 _DAY_NUMBER = ("(epoch_us(coalesce(a.published_at, a.fetched_at)) // 86400000000"
                " - (epoch_us(coalesce(a.published_at, a.fetched_at)) % 86400000000 < 0)::BIGINT)")
-_COLLECTED = f"""collected AS (
-    SELECT date_trunc('{{unit}}', DATE '1970-01-01' + day::INTEGER)::DATE AS period, sum(n)::BIGINT AS n
-    FROM (SELECT {_DAY_NUMBER} AS day, count(*) AS n FROM articles a WHERE {{filters}} GROUP BY 1) GROUP BY 1)"""
+_COLLECTED = """collected AS (
+    SELECT date_trunc('{unit}', DATE '1970-01-01' + key::INTEGER)::DATE AS period, sum(n)::BIGINT AS n
+    FROM ({counted}) GROUP BY 1)"""
 # Without --until a series runs to the last period anything was collected in (under the filters), not to the last
 # match: every query's series then ends on the same day, and the days after its last match are 0s, not missing.
 # Not past today: an article a feed dates in the future would stretch every series to its day.
 _LAST_COLLECTED = "SELECT max(period) FROM collected WHERE period <= current_date"
 _LANGUAGE_NAMED = "CASE WHEN {language} = '' THEN 'unknown' ELSE {language} END".format(
     language=_LANGUAGE.replace("a.language", "raw"))
-_SITE_OF_AUTHORITY = _SITE.replace("split_part(a.canonical_url, '/', 3)", "raw")
+_AUTHORITY = "split_part(a.canonical_url, '/', 3)"
+_SITE_OF_AUTHORITY = _SITE.replace(_AUTHORITY, "raw")
+_AUTHORITY_IN_SITE = f"({_SITE_OF_AUTHORITY} = $site OR ends_with({_SITE_OF_AUTHORITY}, '.' || $site))"
+
+
+def _counted(key: str, site: bool) -> str:
+    """Every article under the filters, the query aside, counted per `key` (an expression of `a`): with --site
+    (`site`), per key and URL authority first, so that the site's string work is done once per group: done per
+    article, the --site clause made --by day|week|source|language 5-9x main's time on 300,000 articles over 3 months."""
+    if not site:
+        return f"SELECT {key} AS key, count(*) AS n FROM articles a WHERE {_UNSITED_FILTERS} GROUP BY 1"
+    return f"""SELECT key, sum(n)::BIGINT AS n
+        FROM (SELECT {key} AS key, {_AUTHORITY} AS raw, count(*) AS n FROM articles a WHERE {_UNSITED_FILTERS}
+              GROUP BY 1, 2)
+        WHERE {_AUTHORITY_IN_SITE} GROUP BY 1"""
+
+
 # --by source|language: per site (language), the matching stories and articles, every article of that site
 # (language) under the filters (`all_articles`, the query aside) and the matches' share of them. The articles are
 # counted per raw URL authority (language tag) first: the site's string work is then done once per group, not per
@@ -236,26 +253,25 @@ _SITE_OF_AUTHORITY = _SITE.replace("split_part(a.canonical_url, '/', 3)", "raw")
 _SHARES_SQL = f"""
 WITH m AS ({_MATCHES}),
 counts AS (SELECT {{column}} AS key, count(DISTINCT story_id) AS stories, count(*) AS articles FROM m GROUP BY 1),
-raws AS (SELECT {{raw}} AS raw, count(*) AS n FROM articles a WHERE {{filters}} GROUP BY 1),
+raws AS (SELECT key AS raw, n FROM ({{counted}})),
 collected AS (SELECT {{key}} AS key, sum(n)::BIGINT AS n FROM raws GROUP BY 1)
 SELECT key AS {{by}}, stories, articles, n AS all_articles, round(articles / n, 6) AS share
 FROM counts JOIN collected USING (key) ORDER BY stories DESC, articles DESC, key"""
 
 
 def attention_sql(by: str, site: bool = True) -> str:
-    """The statement of `--by` (with the --site filter's clause in the totals' scan only when `site`)."""
+    """The statement of `--by` (`site`: a --site is given, its clause then in the totals' scan)."""
     if by == "word":  # the sample read when called, so a test can set it lower
         return _TOP_WORDS_SQL.replace("{sample}", str(int(TOP_WORDS_SAMPLE)))
-    filters = _FILTERS if site else _UNSITED_FILTERS
     if by in ("source", "language"):
-        return _SHARES_SQL.format(by=by, column="site" if by == "source" else "language", filters=filters,
-                                  raw="split_part(a.canonical_url, '/', 3)" if by == "source" else "a.language",
+        return _SHARES_SQL.format(by=by, column="site" if by == "source" else "language",
+                                  counted=_counted(_AUTHORITY if by == "source" else "a.language", site),
                                   key=_SITE_OF_AUTHORITY if by == "source" else _LANGUAGE_NAMED)
     unit = _PERIOD[by]
     return f"""
 WITH m AS ({_MATCHES}),
 firsts AS (SELECT story_id, min(appeared_at) AS first_at FROM m GROUP BY story_id),
-{_COLLECTED.format(unit=unit, filters=filters)},
+{_COLLECTED.format(unit=unit, counted=_counted(_DAY_NUMBER, site))},
 bounds AS (SELECT date_trunc('{unit}', coalesce($since::DATE, min(appeared_at)::DATE)) AS lo,
                   date_trunc('{unit}', coalesce($until::DATE,
                                                 greatest(max(appeared_at), ({_LAST_COLLECTED}))::DATE)) AS hi
