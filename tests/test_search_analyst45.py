@@ -232,3 +232,15 @@ def test_a_day_is_the_utc_day_on_either_side_of_midnight_and_of_1970(tmp_path: P
         (date(1969, 12, 31), 0, 0, 0, 1, 0.0), (date(1970, 1, 1), 1, 1, 1, 1, 1.0)]
     filters = SearchFilters(since=date(2026, 3, 1), until=date(2026, 3, 2))
     assert [r[4:] for r in search.search_attention(store, "harbour", filters, "day").rows] == [(1, 0.0), (1, 1.0)]
+
+
+def test_the_totals_under_site_take_its_subdomains_and_www(tmp_path: Path) -> None:
+    """With --site the totals are counted per URL authority and the site tested per group (review of Analyst 45):
+    a site's subdomains and `www.` still count, in every `by`."""
+    store = store_docs(tmp_path / "news.duckdb", _docs(SYNDICATED))
+    search.refresh(store)
+    for by in ("day", "source", "language"):  # every site here is a subdomain of `example`
+        whole = search.search_attention(store, "harbour", SearchFilters(), by).rows
+        assert search.search_attention(store, "harbour", SearchFilters(site="example"), by).rows == whole, by
+    gazette = search.search_attention(store, "harbour", SearchFilters(site="gazette.example"), "source").rows
+    assert gazette == [("gazette.example", 1, 1, 1, 1.0)]
