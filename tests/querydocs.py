@@ -23,7 +23,7 @@ from tests.localserver import LocalServer, Page
 from tests.sitefactory import Site, Story, atom_feed, centcom_story, generated_story, rss_feed
 
 RSS, ATOM = "application/rss+xml", "application/atom+xml"
-EXAMPLE_PARAMS = {"top_stories": ["limit=6"], "busiest_hours": ["tz=Europe/Berlin"]}
+EXAMPLE_PARAMS = {"top_stories": ["limit=6"], "busiest_hours": ["tz=Europe/Berlin"], "search_attention": ["unit=week"]}
 
 
 class SampleSites:

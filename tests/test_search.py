@@ -105,7 +105,7 @@ def test_unknown_word_matches_nothing(store: Warehouse) -> None:
 def test_attention_per_day_is_zero_filled_and_counts_stories_once(store: Warehouse) -> None:
     result = search.search_attention(store, "syria OR syrien", SearchFilters(), "day")
     days = {row[0]: (row[1], row[2]) for row in result.rows}
-    expected_days = [(TODAY - timedelta(days=n)).date() for n in (5, 4, 3, 2, 1)]
+    expected_days = [(TODAY - timedelta(days=n)).date() for n in (5, 4, 3, 2, 1)]  # to the last article collected
     assert list(days) == expected_days
     assert days[expected_days[0]] == (1, 2)  # the wire story begins: 1 story, 2 copies
     assert days[expected_days[1]] == (0, 1)  # its third copy: no new story, 1 article
@@ -116,8 +116,8 @@ def test_attention_per_day_is_zero_filled_and_counts_stories_once(store: Warehou
 
 def test_attention_by_source_counts_stories_and_articles(store: Warehouse) -> None:
     result = search.search_attention(store, "strikes", SearchFilters(), "source")
-    assert result.rows[0] == ("planet.example", 3, 3)
-    assert ("herald.example", 1, 1) in result.rows
+    assert result.rows[0][:3] == ("planet.example", 3, 3)
+    assert ("herald.example", 1, 1, 1, 1.0) in result.rows  # and the share of the site's articles
 
 
 def test_incremental_index_catches_new_and_changed_articles_only(tmp_path: Path) -> None:

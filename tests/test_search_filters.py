@@ -50,8 +50,8 @@ def test_site_filter_takes_the_site_and_its_subdomains_only(store: Warehouse) ->
 
 def test_attention_by_language_counts_stories_and_articles_per_language(store: Warehouse) -> None:
     result = search.search_attention(store, "floods", SearchFilters(), "language")
-    assert result.columns == ["language", "stories", "articles"]
-    assert result.rows == [("en", 2, 4), ("de", 1, 1), ("unknown", 1, 1)]
+    assert result.columns == ["language", "stories", "articles", "all_articles", "share"]
+    assert [row[:3] for row in result.rows] == [("en", 2, 4), ("de", 1, 1), ("unknown", 1, 1)]
 
 
 def test_articles_export_lists_every_match_with_story_site_and_url(store: Warehouse) -> None:
@@ -76,7 +76,8 @@ def test_cli_exports_csv_and_refuses_bad_site_and_by_with_articles(
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert sorted(r["article_id"] for r in rows) == ["wire1", "wire2"] and rows[0]["story_id"] == "wire1"
     assert cli.main(["search", "floods", "--by", "language", "--format", "json", "--config", config]) == 0
-    assert json.loads(capsys.readouterr().out)[0] == {"language": "en", "stories": 2, "articles": 4}
+    assert json.loads(capsys.readouterr().out)[0] == {"language": "en", "stories": 2, "articles": 4, "all_articles": 4,
+                                                      "share": 1.0}
     assert cli.main(["search", "floods", "--site", "two words", "--config", config]) == 2
     err = capsys.readouterr().err
     assert "--site expects a site like reuters.com" in err and len(err.strip().splitlines()) == 1

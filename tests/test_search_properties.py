@@ -113,14 +113,17 @@ def expected_stories(matches: list[Doc]) -> dict[str, tuple[int, int, str]]:
             for story, copies in by_story.items()}
 
 
-def expected_periods(matches: list[Doc], filters: SearchFilters, by: str) -> list[tuple[date, int, int]]:
-    """Per day or week (from Monday), from the first match (or --since) to the last (or --until),
-    zero-filled: stories first seen in the period, and articles."""
+def expected_periods(matches: list[Doc], kept: list[Doc], filters: SearchFilters, by: str
+                     ) -> list[tuple[date, int, int]]:
+    """Per day or week (from Monday), from the first match (or --since) to the last day anything was collected
+    under the filters (`kept`; or --until; "Analyst 45"), zero-filled: stories first seen in the period, and
+    articles."""
     def period(day: date) -> date:
         return day - timedelta(days=day.weekday()) if by == "week" else day
 
     days = sorted({_day(d) for d in matches})
-    lo, hi = filters.since or (days[0] if days else None), filters.until or (days[-1] if days else None)
+    collected = sorted({_day(d) for d in kept + matches})
+    lo, hi = filters.since or (days[0] if days else None), filters.until or (collected[-1] if collected else None)
     if lo is None or hi is None:
         return []
     firsts: dict[str, date] = {}
@@ -162,7 +165,8 @@ def check(store: Warehouse, docs: list[Doc], text: str, clauses: list[list[Phras
     assert got == expected_stories(matches), text
     for by in ("day", "week"):
         rows = search.search_attention(store, text, where, by).rows
-        assert [(row[0], row[1], row[2]) for row in rows] == expected_periods(matches, where, by), (text, by)
+        kept = [d for d in docs if _kept(d, where)]
+        assert [(row[0], row[1], row[2]) for row in rows] == expected_periods(matches, kept, where, by), (text, by)
     sources = search.search_attention(store, text, where, "source").rows
     assert {row[0]: (row[1], row[2]) for row in sources} == expected_sources(matches), text
     macro = run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": text})

@@ -47,7 +47,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--language", metavar="xx", help="only articles in this language (ISO 639-1 code)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories (or articles) to show (default 20)")
     parser.add_argument("--by", choices=ATTENTION_BY,
-                        help="attention: matches per day, week, source or language; or their top words")
+                        help="attention: matching stories and articles per day, week, source or language, with "
+                             "their share of every article collected there (all_articles); or their top words")
     parser.add_argument("--articles", action="store_true",
                         help="one line per matching article (story_id, site, url, ...): export with --format csv")
     parser.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
@@ -190,17 +191,26 @@ def chart_width() -> int:
 
 
 def bar_chart(result: QueryResult, columns: int = BAR_WIDTH + 40) -> str:
-    """One line per period or source: its label, a bar of its stories, and both counts; each line
-    fits in `columns` (a long source name is cut short with '…'), with a bar of up to BAR_WIDTH."""
+    """One line per period or source: its label, a bar of its stories, and both counts (per period also the
+    matches' share of every article collected then, `-` when nothing was); each line fits in `columns` (a long
+    source name is cut short with '…'), with a bar of up to BAR_WIDTH."""
     if not result.rows:
         return "(no matching articles)"
     top = max(row[1] for row in result.rows) or 1
-    counts = [f" {stories} ({articles})" for _, stories, articles in result.rows]
+    shares = "share" in result.columns
+    counts = [f" {row[1]} ({row[2]})" + (f" {_percent(row[-1])}" if shares else "") for row in result.rows]
     room = max(columns - max(len(c) for c in counts) - 2, 2)  # label, two spaces, bar, counts
     pad = min(max(len(str(row[0])) for row in result.rows), room - 1)
     width = max(min(BAR_WIDTH, room - pad), 1)
-    lines = [f"{'':{pad}}  stories (articles)"[:max(columns, 1)]]
-    for (label, stories, _), count in zip(result.rows, counts, strict=True):
-        text = str(label) if len(str(label)) <= pad else str(label)[:pad - 1] + "…"
+    head = "  stories (articles)" + (" share of all articles" if shares else "")
+    lines = [f"{'':{pad}}{head}"[:max(columns, 1)]]
+    for row, count in zip(result.rows, counts, strict=True):
+        label, stories = str(row[0]), row[1]
+        text = label if len(label) <= pad else label[:pad - 1] + "…"
         lines.append(f"{text:{pad}}  {'█' * round(width * stories / top)}{count}")
     return "\n".join(lines)
+
+
+def _percent(share: float | None) -> str:
+    """A period's share as the chart prints it: `-` for a period when nothing was collected (no data, not 0%)."""
+    return "-" if share is None else f"{share:.1%}"
