@@ -104,7 +104,7 @@ def test_a_run_or_service_failing_its_checks_stops_before_importing_prefect(tmp_
 
 def test_status_failing_its_config_stops_before_importing_prefect(tmp_path: Path) -> None:
     """A bad config, a missing one and a folder given as one end `newsflow status` with their line and exit 2,
-    as they did after Prefect's import before session 38 (1.7-2.0 cpu-s each). One fresh interpreter for all."""
+    as they did after Prefect's import before session 38 (~1.8 cpu-s each). One fresh interpreter for all."""
     bad = tmp_path / "bad.toml"
     bad.write_text("[fetch]\nconcurrency = 0\n", encoding="utf-8")
     statuses = [["status", "--config", str(path)] for path in (bad, tmp_path / "missing.toml", tmp_path)]
