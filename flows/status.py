@@ -22,7 +22,7 @@ ASK_WITHIN_S = 5.0
 
 def cmd_status(args: argparse.Namespace) -> int:
     """0 once both lines are said; 4 where the schedule's state could not be had from the Prefect API."""
-    config = load_config(args.config)
+    config = getattr(args, "checked_config", None) or load_config(args.config)  # `newsflow status` read it
     print(service_line(config))
     line, code = schedule_line(config)
     print(line)

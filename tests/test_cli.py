@@ -100,3 +100,20 @@ def test_a_run_or_service_failing_its_checks_stops_before_importing_prefect(tmp_
     assert len(lines) == 5 and "fetch.concurrency" in lines[0] and "no feed named nope" in lines[1], lines
     assert lines[2].startswith("newsflow: ") and "warehouse" in lines[2], lines
     assert "fetch.concurrency" in lines[3] and "already serves" in lines[4], lines
+
+
+def test_status_failing_its_config_stops_before_importing_prefect(tmp_path: Path) -> None:
+    """A bad config, a missing one and a folder given as one end `newsflow status` with their line and exit 2,
+    as they did after Prefect's import before session 38 (~1.8 cpu-s each). One fresh interpreter for all."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[fetch]\nconcurrency = 0\n", encoding="utf-8")
+    statuses = [["status", "--config", str(path)] for path in (bad, tmp_path / "missing.toml", tmp_path)]
+    code = ("import sys\n"
+            "from newsflow.cli import main\n"
+            f"print([main(a) for a in {statuses!r}], 'prefect' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "[2, 2, 2] False", (done.stdout, done.stderr)
+    assert done.stderr.splitlines() == [
+        "newsflow: config error at fetch.concurrency: must be greater than 0, got 0",
+        f"newsflow: config error at --config: {tmp_path / 'missing.toml'} does not exist; pass --config PATH",
+        f"newsflow: config error at --config: {tmp_path} is a folder; pass --config PATH of the .toml file in it"]

@@ -4,7 +4,8 @@ Importing the CLI (DuckDB, trafilatura) and then the run command (Prefect) takes
 scheduler's stop, `systemctl stop`) or SIGHUP (the ssh session closing) there ended the process by the
 signal, silently, with nothing done: cron and systemd saw a signal death and no line. Now it is a
 Ctrl-C there: one line, exit 130. Since session 37 the same holds for the windows that moved out of
-the CLI's import: `run`'s and `serve`'s checks before Prefect's import, and `search`'s own imports.
+the CLI's import: `run`'s and `serve`'s checks before Prefect's import, and `search`'s own imports; since
+session 38 `status`'s config, read before Prefect's import too.
 
 The signal is sent by the child itself, from an import hook, as the named module starts to import:
 certain to land inside the import, with no sleep to aim it.
@@ -44,6 +45,8 @@ raise SystemExit(main())
     # while the run's (or the service's) checks load its config, before Prefect's import (session 37)
     ("encodings.utf_8_sig", "SIGTERM", "run"),
     ("encodings.utf_8_sig", "SIGHUP", "serve"),
+    ("encodings.utf_8_sig", "SIGTERM", "status"),  # `status`'s too, since session 38: before, after Prefect's
+    # import, unguarded: the process died by the signal, silently
     ("numpy", "SIGTERM", "search"),  # while `search` imports its stack, the CLI no longer does (session 37)
     ("prefect", "SIGTERM", "run"),  # while `run` loads its flow command (flows/cli.py)
     ("prefect", "SIGHUP", "run"),
