@@ -61,6 +61,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsflow.clippedyears import misread
 from newsflow.datechecks import agreed_day, is_bare, not_article, outvoted_day, plausible, stated_days
 from newsflow.declareddates import (
     evidenced_order,
@@ -92,7 +93,6 @@ from newsflow.lastresortdates import (
     posted_on_another_day,
 )
 from newsflow.localtime import SEVERAL_ZONES, publisher_zone
-from newsflow.lunardates import lunar_days
 from newsflow.pagedates import (
     caption_days,
     copyright_notice_year,
@@ -263,8 +263,8 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     day = _plain_day(value)
     if day is not None and (stub := _declared_published(tree, placeholders=True)) and stub[1].date() == day:
         return True  # htmldate read the template's placeholder `datePublished` (twenty-third pass)
-    if day is not None and (day in lunar_days(tree) or (_BARE_DAY.match(value) and image_month_first(tree, day))):
-        return True  # a lunar date read as a Gregorian one, a photo's upload month as its 1st (sixteenth pass)
+    if day is not None and (misread(tree, day) or (_BARE_DAY.match(value) and image_month_first(tree, day))):
+        return True  # a lunar date, a cut year (session 38) read as a day; a photo's upload month as its 1st
     if _BARE_DAY.match(value) and date.fromisoformat(value[:10]) in image_text_days(tree):
         return True  # an image's alt text: the photo's day (tenth pass)
     return bool(_BARE_DAY.match(value)) and date.fromisoformat(value[:10]) in caption_days(tree) \
