@@ -212,7 +212,7 @@ def redirect_chain(server: LoopbackServer, prefix: str, length: int) -> Handler:
 
 def slow_to_extract_page(rows: int = 1200) -> bytes:
     """About 900 KB (under the run's 1 MB cap) of nested table cells that trafilatura takes about
-    5.6 s to extract on an idle machine of this class: far past the tests' 1.5 s limit. Each row opens
+    5.6 s to extract on an idle machine of this class: far past the tests' limits (1.5-3 s). Each row opens
     with a script of a sentence, which trafilatura drops: without it the page is one run of tags with
     only one-letter texts between them, whose middle red team 27's cut drops before the parse
     (`pagebounds.without_tag_runs`), and the page took 0.25 s (ci54: the run-budget, whole-run and
