@@ -1,0 +1,105 @@
+"""Red team 43: hostile servers not met before (docs/security.md, "Red team 43").
+
+1. A charset label that names a Python codec which is no character set: `punycode`, `idna`, `unicode-escape`,
+   `raw-unicode-escape`, `undefined`, `utf-7`. No browser knows these labels (the WHATWG Encoding standard has
+   none of them), so a page or feed naming one is read as if it named none. Python's codec registry knows them
+   all, and `codecs.lookup` was the test of a label: a page was decoded with them. punycode's decoder inserts
+   each coded character by copying the text so far, O(n^2): a 300 KB page labelled `charset=punycode` held the
+   fetcher's event loop (where every fetch of the run waits) about 3.6 s, a 2 MB one minutes, a 10 MB one
+   (the fetch cap) over an hour. A feed whose header or XML declaration names punycode cost its parse worker
+   the same, then was a `parse_error` (the garbage punycode made of it is no XML).
+
+Every server is real, on loopback.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from newsflow.charset import charset_label
+from newsflow.feeds import parse_feed
+from newsflow.models import Outcome
+from tests.hostile.rawserver import RawServer
+from tests.hostile.servers import fetch_feed, settings
+from tests.hostile.test_redteam23 import with_length
+from tests.hostile.test_redteam24 import longest_stall
+
+# After the last '-' of an ASCII text, punycode reads each letter `a` as one character to insert: n of them
+# into a text of n is n copies of it. 250,000 (a 260 KB body): 3-4 s of CPU on main, quadratic (1.6 s for 100,000).
+PUNYCODE_TAIL = b"x-" + b"a" * 250_000
+PAGE = (b"<!doctype html><html><head><title>Coded</title></head><body><article><h1>Coded</h1><p>"
+        + b"A story worth reading, told in plain ASCII words. " * 40 + b"</p></article><!-- ")
+NOT_CHARSETS = ["punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined", "utf-7"]
+
+
+# 1. Charset labels that name a codec but no character set
+
+@pytest.mark.parametrize("label", [*NOT_CHARSETS, "PUNYCODE", "unicode_escape", " utf7 "])
+def test_a_label_naming_a_codec_that_is_no_charset_is_no_label(label: str) -> None:
+    assert charset_label(label, from_meta=False) is None
+    assert charset_label(label, from_meta=True) is None
+
+
+@pytest.mark.parametrize("label", ["utf-8", "windows-1252", "latin1", "shift_jis", "koi8-r", "cp437", "gb18030"])
+def test_labels_of_character_sets_are_still_read(label: str) -> None:
+    assert charset_label(label, from_meta=False) is not None
+
+
+@pytest.mark.parametrize("where", ["header", "meta"])
+def test_a_page_labelled_punycode_never_holds_the_event_loop(where: str) -> None:
+    """Before: 3-4 s of the event loop (every other fetch of the run starved), and the page stored as the
+    garbage punycode made of it. Now the label is no label: the page is read as ASCII/UTF-8."""
+    body = PAGE + PUNYCODE_TAIL  # a comment left open: the last "-" is followed by letters alone
+    if where == "header":
+        answer = with_length(b"HTTP/1.1 200 OK", body, b"text/html; charset=punycode")
+    else:
+        answer = with_length(b"HTTP/1.1 200 OK", body.replace(b"<head>", b'<head><meta charset="punycode">'))
+    result, stall = longest_stall(answer)
+    assert result.outcome is Outcome.OK, result.error
+    assert b"<h1>Coded</h1>" in result.html and b"plain ASCII words" in result.html
+    assert stall < 1.0, f"the event loop was held {stall:.1f} s"
+
+
+@pytest.mark.parametrize("label", ["unicode-escape", "raw-unicode-escape", "utf-7"])
+def test_a_page_labelled_with_a_codec_that_is_no_charset_keeps_its_text(label: str) -> None:
+    """An ASCII page (no UTF-8 to outvote the label): `C:\\new` under `unicode-escape` became a line break and
+    `\\x` a replacement character; `\\u2014` under `raw-unicode-escape` became a dash; `C++ + 2` under UTF-7
+    lost its plus signs. Each is now the page's own text. (`idna` and `undefined` refuse to decode, and fell
+    back to windows-1252 before: the same text for ASCII.)"""
+    words = b"C:\\new\\x C++ + 2 \\u2014 fin"
+    body = PAGE.replace(b"<p>", b"<p>" + words + b" ") + b"-->"
+    answer = with_length(b"HTTP/1.1 200 OK", body, b"text/html; charset=" + label.encode())
+    result, _stall = longest_stall(answer)
+    assert result.outcome is Outcome.OK, result.error
+    assert words in result.html
+
+
+FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Coded feed</title>'
+        + b"".join(b"<item><title>Story %d</title><link>http://news.example/%d</link><guid>g%d</guid></item>"
+                   % (i, i, i) for i in range(3))
+        + b"</channel></rss>\n")
+
+
+@pytest.mark.parametrize("where", ["header", "declaration"])
+def test_a_feed_labelled_punycode_is_read_at_once_with_its_items(where: str) -> None:
+    """Before: 3-4 s of a parse worker (past a short `extract.timeout`, a `parse_error` for good), and then a
+    `parse_error` anyway: punycode's reading is no XML. Now the label is no label and the items are read."""
+    body = FEED + PUNYCODE_TAIL  # junk after the root: feedparser's loose parser still reads the items
+    content_type = b"application/rss+xml"
+    if where == "header":
+        content_type += b"; charset=punycode"
+    else:
+        body = body.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="punycode"?>')
+    server = RawServer(lambda path: with_length(b"HTTP/1.1 200 OK", body, content_type))
+    try:
+        fetched = fetch_feed(settings(respect_robots=False, timeout=10.0), server.url("/feed"))
+    finally:
+        server.close()
+    assert fetched.outcome is Outcome.OK, fetched.error
+    started = time.process_time()
+    parsed = parse_feed(fetched.body, feed_id="coded", feed_url=fetched.final_url, headers=fetched.headers)
+    spent = time.process_time() - started
+    assert [entry.title for entry in parsed.entries] == ["Story 0", "Story 1", "Story 2"]
+    assert spent < 1.0, f"the parse took {spent:.1f} s of CPU"
