@@ -306,6 +306,14 @@ _DELAY_AND_URL = re.compile(r"""\s*+([0-9]++(?:\.[0-9]*+)?)\s*+[;,]?\s*+(?:url\s
                             re.IGNORECASE)
 
 
+def refresh_target(url: str, header: str | None, html: bytes) -> str | None:
+    """Where a page sends the reader at once: its HTTP `Refresh` header (a click tracker's PHP
+    `header("Refresh: 0; url=…")`; the HTML standard reads it as the <meta>, and so do browsers: red
+    team 43), else its `<meta http-equiv="refresh">`."""
+    found = _refresh_in(url, header) if header is not None else None
+    return found or meta_refresh_target(url, html)
+
+
 def meta_refresh_target(url: str, html: bytes) -> str | None:
     """The URL a page's `<meta http-equiv="refresh">` sends the reader to within MAX_REFRESH_DELAY_S,
     resolved against `url`; None when it has none, names none, or names the page itself."""
@@ -314,12 +322,19 @@ def meta_refresh_target(url: str, html: bytes) -> str | None:
         if not tag.group().endswith(">"):  # a tag left open is none; each later `<meta` is inside it
             break
         content = _CONTENT.search(tag.group()) if _HTTP_EQUIV_REFRESH.search(tag.group()) else None
-        found = _DELAY_AND_URL.match(next(v for v in content.groups() if v is not None)) if content else None
-        if found is None or not found.group(2).strip() or float(found.group(1)) > MAX_REFRESH_DELAY_S:
-            continue
-        try:
-            target = urljoin(url, with_slashes(found.group(2).strip()))  # as browsers read it
-        except ValueError:
-            return None
-        return None if without_fragment(target) == without_fragment(url) else target
+        if content is not None and (target := _refresh_in(url, next(v for v in content.groups() if v is not None))):
+            return target
     return None
+
+
+def _refresh_in(url: str, content: str) -> str | None:
+    """The URL a refresh's `content` (`0; url=…`) names within MAX_REFRESH_DELAY_S, resolved against `url`;
+    None when it names none, later, or the page itself."""
+    found = _DELAY_AND_URL.match(content[:REFRESH_SCAN_CHARS])
+    if found is None or not found.group(2).strip() or float(found.group(1)) > MAX_REFRESH_DELAY_S:
+        return None
+    try:
+        target = urljoin(url, with_slashes(found.group(2).strip()))  # as browsers read it
+    except ValueError:
+        return None
+    return None if without_fragment(target) == without_fragment(url) else target

@@ -14,17 +14,26 @@ Every server is real, on loopback.
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from newsflow.charset import charset_label
+from newsflow.config import load_config
 from newsflow.feeds import parse_feed
 from newsflow.models import Outcome
+from newsflow.runner import run_ingest
+from tests.conftest import write_config
 from tests.hostile.rawserver import RawServer
-from tests.hostile.servers import fetch_feed, settings
+from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, running_server, settings
 from tests.hostile.test_redteam23 import with_length
 from tests.hostile.test_redteam24 import longest_stall
+from tests.localserver import Page
+from tests.sitefactory import Site, generated_story, rss_feed
+from tests.test_unstoppable import query
 
 # After the last '-' of an ASCII text, punycode reads each letter `a` as one character to insert: n of them
 # into a text of n is n copies of it. 250,000 (a 260 KB body): 3-4 s of CPU on main, quadratic (1.6 s for 100,000).
@@ -103,3 +112,58 @@ def test_a_feed_labelled_punycode_is_read_at_once_with_its_items(where: str) -> 
     spent = time.process_time() - started
     assert [entry.title for entry in parsed.entries] == ["Story 0", "Story 1", "Story 2"]
     assert spent < 1.0, f"the parse took {spent:.1f} s of CPU"
+
+
+# 2. An interstitial that sends the reader on by the HTTP `Refresh` header, not a <meta>
+
+@pytest.fixture
+def public_server() -> Iterator[LoopbackServer]:
+    yield from running_server("127.0.0.2")
+
+
+def header_interstitial(target: str, delay: str = "0") -> Page:
+    """A click tracker's `header("Refresh: 0; url=…")` (PHP) over a page with no <meta refresh> at all."""
+    return Page("<html><head><title>Redirecting</title></head><body><p>Redirecting you to the article…</p>"
+                "</body></html>".encode(), headers={"Refresh": f"{delay}; url={target}"})
+
+
+def test_articles_behind_a_refresh_header_are_stored_not_parked(tmp_path: Path, public_server: LoopbackServer) -> None:
+    """Browsers follow `Refresh: 0; url=…` as they follow the <meta> (the HTML standard reads both alike).
+    Before: the tracker's "Redirecting…" page was the article, `extract_empty`, parked at once: 3 of 3 lost.
+    Now the header is followed as the <meta> is (red team 13): a redirect, counted, loop-checked, SSRF-checked."""
+    site, items = Site("Courier"), []
+    for n in range(3):
+        story = generated_story(n)
+        public_server.add(f"/real/{story.slug}", Page(site.article_page(story)))
+        tracker = public_server.add(f"/go/{n}", header_interstitial(f"/real/{story.slug}"))
+        items.append((story.title, tracker, story.published))
+    feed = public_server.add("/feed.xml", Page(rss_feed("c", items), "application/rss+xml"))
+    config_path = write_config(tmp_path, "", {"c": feed}, extract={"workers": 1})
+    asyncio.run(run_ingest(load_config(config_path), "run-0", all_feeds=True))
+    assert query(config_path, "SELECT count(*), count(parked_at) FROM entries") == [(3, 0)]
+    stored = [str(url) for url, in query(config_path, "SELECT url FROM articles")]
+    assert len(stored) == 3 and all("/real/" in url for url in stored), stored
+
+
+@pytest.mark.parametrize("refresh", ["300", "600; url=/elsewhere", "0", "0; url=", "x; url=/elsewhere"])
+def test_a_refresh_header_a_reader_never_follows_is_read_as_it_is(public_server: LoopbackServer, refresh: str) -> None:
+    """A page that reloads itself, one that moves on after ten minutes, or a header that names no URL."""
+    url = public_server.add("/story", Page(PAGE + b"-->", headers={"Refresh": refresh}))
+    result = fetch_article(settings(respect_robots=False), url)
+    assert result.outcome is Outcome.OK and result.final_url == url and not result.redirects
+    assert b"plain ASCII words" in result.html
+
+
+def test_refresh_headers_in_a_loop_or_to_a_refused_address_end_as_redirects_would(
+    public_server: LoopbackServer,
+) -> None:
+    loop = public_server.add("/a", header_interstitial("/b")) and public_server.add("/b", header_interstitial("/a"))
+    to_metadata = public_server.add("/c", header_interstitial("http://169.254.169.254/latest/meta-data/"))
+    to_file = public_server.add("/d", header_interstitial("file:///etc/passwd"))
+    looped = fetch_article(settings(respect_robots=False), loop)
+    refused = fetch_article(settings(respect_robots=False), to_metadata)
+    not_http = fetch_article(settings(respect_robots=False), to_file)
+    assert looped.outcome is Outcome.REDIRECT_LOOP, looped.error
+    assert refused.outcome is Outcome.BLOCKED, refused.error
+    assert not_http.outcome is Outcome.INVALID_URL, not_http.error
+    assert "169.254.169.254" in (refused.error or "") and "\n" not in (refused.error or "")
