@@ -87,6 +87,9 @@ def known_failure(exc: Exception, max_bytes: int) -> tuple[Outcome, str] | None:
         return Outcome.BLOCKED, str(exc)
     if isinstance(exc, netguard.NameResolutionError):
         return Outcome.DNS_ERROR, str(exc)
+    if isinstance(exc, charset.BodyTooLarge) and str(exc):  # a packed stream that unpacks to next to nothing
+        return Outcome.TOO_LARGE, (f"{exc}: the packed body passed the cap of {max_bytes} bytes (fetch.max_bytes, "
+                                   "and an eighth for packing); stopped reading")
     if isinstance(exc, charset.BodyTooLarge):
         return Outcome.TOO_LARGE, (f"body passed the cap of {max_bytes} bytes (fetch.max_bytes); stopped reading: "
                                    "to read it, raise fetch.max_bytes in the config")

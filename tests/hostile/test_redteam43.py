@@ -15,6 +15,9 @@ Every server is real, on loopback.
 from __future__ import annotations
 
 import asyncio
+import gzip
+import random
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -182,3 +185,63 @@ def test_an_opml_file_declaring_punycode_is_refused_at_once_in_one_line() -> Non
         parse_opml(opml)
     assert time.process_time() - started < 0.5
     assert "'punycode'" in str(refused.value) and "UTF-8" in str(refused.value) and "\n" not in str(refused.value)
+
+
+# 4. A packed body that unpacks to next to nothing, for ever
+
+class EndlessServer(RawServer):
+    """Sends `head`, then `filler` again and again until the client goes (RawServer sends a finite answer)."""
+
+    def __init__(self, head: bytes, filler: bytes) -> None:
+        self.head, self.filler = head, filler
+        super().__init__()
+
+    def _send(self, connection: socket.socket, answer: object) -> None:
+        try:
+            connection.sendall(self.head)
+            while not self._closed.is_set():
+                connection.sendall(self.filler)
+        except OSError:  # the client stopped reading and closed: what the test wants
+            return
+
+
+GZIP_HEAD = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # a gzip member's header; deflate blocks follow
+EMPTY_DEFLATE_BLOCKS = b"\x00\x00\x00\xff\xff" * 13_000  # stored blocks of no byte, none final (a sync flush each)
+PACKED_CAP = 1_000_000
+
+
+@pytest.mark.parametrize("coding, start", [(b"gzip", GZIP_HEAD), (b"deflate", b"\x78\x9c"), (b"deflate", b"")],
+                         ids=["gzip", "deflate", "raw-deflate"])
+def test_a_packed_body_that_unpacks_to_nothing_for_ever_is_cut_at_the_cap(coding: bytes, start: bytes) -> None:
+    """The cap (`fetch.max_bytes`) was on the unpacked bytes only: a stream of empty deflate blocks unpacks to
+    nothing, so it was read until the whole-request deadline. Before: 524 MB read in a 3 s deadline for a cap
+    of 1 MB (about 3.5 GB in the default 20 s), 1.3 s of the fetcher's CPU, then `timeout`. Now `too_large`
+    once the packed bytes pass the cap (and its eighth, compression's own overhead), naming what came."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: " + coding + b"\r\n\r\n" + start
+    server = EndlessServer(head, EMPTY_DEFLATE_BLOCKS)
+    try:
+        result = fetch_article(settings(respect_robots=False, timeout=10.0, max_bytes=PACKED_CAP), server.url("/p"))
+    finally:
+        server.close()
+    assert result.outcome is Outcome.TOO_LARGE, result.error
+    assert result.bytes_read < 2 * PACKED_CAP
+    error = result.error or ""
+    assert "fetch.max_bytes" in error and coding.decode() in error and "\n" not in error and "/p" in error
+
+
+def test_a_packed_page_near_the_cap_is_still_read() -> None:
+    """Incompressible text near the cap: its packed bytes are a little more than it (deflate's stored blocks),
+    and under the packed bytes' margin: read whole, as on main."""
+    text = random.Random(43).randbytes(PACKED_CAP // 2).hex().encode()
+    body = PAGE.replace(b"<p>", b"<p>" + text[: PACKED_CAP - len(PAGE) - 30] + b" ") + b"-->"
+    packed = gzip.compress(body, compresslevel=0)  # stored: the packed body is larger than the page
+    assert len(body) <= PACKED_CAP < len(packed)
+    answer = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: "
+              + str(len(packed)).encode() + b"\r\n\r\n" + packed)
+    server = RawServer(lambda path: answer)
+    try:
+        result = fetch_article(settings(respect_robots=False, timeout=10.0, max_bytes=PACKED_CAP), server.url("/p"))
+    finally:
+        server.close()
+    assert result.outcome is Outcome.OK, result.error
+    assert result.html == body
