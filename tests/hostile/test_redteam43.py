@@ -245,3 +245,15 @@ def test_a_packed_page_near_the_cap_is_still_read() -> None:
         server.close()
     assert result.outcome is Outcome.OK, result.error
     assert result.html == body
+
+
+def test_a_refresh_header_goes_before_the_pages_meta_refresh(public_server: LoopbackServer) -> None:
+    """The header is read before the page's <meta>, as a browser meets them; the first refresh naming a URL decides."""
+    real = public_server.add("/real", Page(PAGE + b"-->"))
+    public_server.add("/other", Page(PAGE.replace(b"Coded", b"Other") + b"-->"))
+    both = header_interstitial("/real")
+    both.body = both.body.replace(b"<head>", b'<head><meta http-equiv="refresh" content="0; url=/other">')
+    tracker = public_server.add("/go", both)
+    result = fetch_article(settings(respect_robots=False), tracker)
+    assert result.outcome is Outcome.OK and result.final_url == real, (result.final_url, result.error)
+    assert result.redirects == ((200, real),)
