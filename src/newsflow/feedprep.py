@@ -75,6 +75,8 @@ def prepare_xml_bytes(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict
         mime = headers.get("content-type", "application/xml").split(";")[0]
         utf8 = ('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8", "replace")
         return utf8, {**headers, "content-type": f"{mime}; charset=utf-8"}
+    if body.startswith(codecs.BOM_UTF8):  # feedparser still tried a declared punycode before the BOM's UTF-8
+        return codecs.BOM_UTF8 + _drop_a_claim_of_no_charset(body[len(codecs.BOM_UTF8):]), headers
     stripped = body.lstrip(b" \t\r\n")
     if not stripped.startswith(b"<"):
         return body, headers
@@ -89,10 +91,9 @@ def _without_a_header_charset_of_no_charset(headers: dict[str, str]) -> dict[str
     """The headers without a `charset=punycode` (or another of `codeclabels.NOT_CHARSETS`): feedparser
     tries the header's label first and took any codec that decoded the bytes (red team 43: O(n^2))."""
     content_type = headers.get("content-type", "")
-    found = _HEADER_CHARSET.search(content_type)
-    if found is None or not names_no_charset(found.group(1)):
-        return headers
-    return {**headers, "content-type": content_type[: found.start()] + content_type[found.end() :]}
+    # every such parameter: feedparser read the last of `charset=utf-8; charset=punycode` (review of red team 43)
+    kept = _HEADER_CHARSET.sub(lambda found: "" if names_no_charset(found.group(1)) else found.group(), content_type)
+    return headers if kept == content_type else {**headers, "content-type": kept}
 
 
 def _drop_a_claim_of_no_charset(body: bytes) -> bytes:

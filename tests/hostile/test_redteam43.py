@@ -15,6 +15,7 @@ Every server is real, on loopback.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import gzip
 import random
 import socket
@@ -95,16 +96,20 @@ FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Coded feed</ti
         + b"</channel></rss>\n")
 
 
-@pytest.mark.parametrize("where", ["header", "declaration"])
+@pytest.mark.parametrize("where", ["header", "declaration", "header, after a real one", "declaration, after a BOM"])
 def test_a_feed_labelled_punycode_is_read_at_once_with_its_items(where: str) -> None:
     """Before: 3-4 s of a parse worker (past a short `extract.timeout`, a `parse_error` for good), and then a
-    `parse_error` anyway: punycode's reading is no XML. Now the label is no label and the items are read."""
+    `parse_error` anyway: punycode's reading is no XML. Now the label is no label and the items are read.
+    (Review: a second `charset=` parameter, and a declaration after a UTF-8 BOM, still cost the 3 s.)"""
     body = FEED + PUNYCODE_TAIL  # junk after the root: feedparser's loose parser still reads the items
     content_type = b"application/rss+xml"
     if where == "header":
         content_type += b"; charset=punycode"
+    elif where == "header, after a real one":
+        content_type += b"; charset=utf-8; charset=punycode"
     else:
         body = body.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="punycode"?>')
+        body = codecs.BOM_UTF8 + body if "BOM" in where else body
     server = RawServer(lambda path: with_length(b"HTTP/1.1 200 OK", body, content_type))
     try:
         fetched = fetch_feed(settings(respect_robots=False, timeout=10.0), server.url("/feed"))
@@ -257,3 +262,26 @@ def test_a_refresh_header_goes_before_the_pages_meta_refresh(public_server: Loop
     result = fetch_article(settings(respect_robots=False), tracker)
     assert result.outcome is Outcome.OK and result.final_url == real, (result.final_url, result.error)
     assert result.redirects == ((200, real),)
+
+
+def test_a_refresh_header_obeys_robots_and_the_redirect_limit(public_server: LoopbackServer) -> None:
+    """Review: the header's hop is a redirect for robots.txt (`Disallow`) and `max_redirects` too, as a <meta>'s is."""
+    public_server.add("/robots.txt", Page(b"User-agent: *\nDisallow: /private/\n", "text/plain"))
+    public_server.add("/private/story", Page(PAGE + b"-->"))
+    to_private = public_server.add("/go", header_interstitial("/private/story"))
+    for n in range(4):
+        public_server.add(f"/hop/{n}", header_interstitial(f"/hop/{n + 1}"))
+    disallowed = fetch_article(settings(), to_private)
+    chained = fetch_article(settings(respect_robots=False, max_redirects=2), public_server.url("/hop/0"))
+    assert disallowed.outcome is Outcome.ROBOTS_DISALLOWED, (disallowed.outcome, disallowed.error)
+    assert "/private/story" in (disallowed.error or "")
+    assert chained.outcome is Outcome.TOO_MANY_REDIRECTS, (chained.outcome, chained.error)
+
+
+def test_a_feeds_refresh_header_is_not_followed(public_server: LoopbackServer) -> None:
+    """Review: only an article page is an interstitial; a feed with a `Refresh` header is the feed."""
+    public_server.add("/other.xml", Page(FEED.replace(b"Coded feed", b"Other feed"), "application/rss+xml"))
+    feed = public_server.add("/feed.xml", Page(FEED, "application/rss+xml", headers={"Refresh": "0; url=/other.xml"}))
+    fetched = fetch_feed(settings(respect_robots=False), feed)
+    assert fetched.outcome is Outcome.OK and fetched.final_url == feed and not fetched.redirects
+    assert b"Coded feed" in fetched.body
