@@ -14,7 +14,6 @@ Every server is real, on loopback.
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import gzip
 import random
@@ -27,19 +26,15 @@ from pathlib import Path
 import pytest
 
 from newsflow.charset import charset_label
-from newsflow.config import load_config
 from newsflow.feeds import parse_feed
 from newsflow.models import Outcome
 from newsflow.opml import OpmlError, parse_opml
-from newsflow.runner import run_ingest
-from tests.conftest import write_config
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, running_server, settings
+from tests.hostile.test_redteam13 import stores_the_articles_behind
 from tests.hostile.test_redteam23 import with_length
 from tests.hostile.test_redteam24 import longest_stall
 from tests.localserver import Page
-from tests.sitefactory import Site, generated_story, rss_feed
-from tests.test_unstoppable import query
 
 # After the last '-' of an ASCII text, punycode reads each letter `a` as one character to insert: n of them
 # into a text of n is n copies of it. 250,000 (a 260 KB body): 3-4 s of CPU on main, quadratic (1.6 s for 100,000).
@@ -141,18 +136,7 @@ def test_articles_behind_a_refresh_header_are_stored_not_parked(tmp_path: Path, 
     """Browsers follow `Refresh: 0; url=…` as they follow the <meta> (the HTML standard reads both alike).
     Before: the tracker's "Redirecting…" page was the article, `extract_empty`, parked at once: 3 of 3 lost.
     Now the header is followed as the <meta> is (red team 13): a redirect, counted, loop-checked, SSRF-checked."""
-    site, items = Site("Courier"), []
-    for n in range(3):
-        story = generated_story(n)
-        public_server.add(f"/real/{story.slug}", Page(site.article_page(story)))
-        tracker = public_server.add(f"/go/{n}", header_interstitial(f"/real/{story.slug}"))
-        items.append((story.title, tracker, story.published))
-    feed = public_server.add("/feed.xml", Page(rss_feed("c", items), "application/rss+xml"))
-    config_path = write_config(tmp_path, "", {"c": feed}, extract={"workers": 1})
-    asyncio.run(run_ingest(load_config(config_path), "run-0", all_feeds=True))
-    assert query(config_path, "SELECT count(*), count(parked_at) FROM entries") == [(3, 0)]
-    stored = [str(url) for url, in query(config_path, "SELECT url FROM articles")]
-    assert len(stored) == 3 and all("/real/" in url for url in stored), stored
+    stores_the_articles_behind(tmp_path, public_server, header_interstitial)
 
 
 @pytest.mark.parametrize("refresh", ["300", "600; url=/elsewhere", "0", "0; url=", "x; url=/elsewhere"])
@@ -238,7 +222,8 @@ def test_a_packed_body_that_unpacks_to_nothing_for_ever_is_cut_at_the_cap(coding
 def sync_flushed(body: bytes, every: int) -> bytes:
     """`body` stored (level 0) in one gzip member, flushed every `every` bytes, as a streaming server does."""
     packer = zlib.compressobj(0, zlib.DEFLATED, 31)
-    pieces = [packer.compress(body[at:at + every]) + packer.flush(zlib.Z_SYNC_FLUSH) for at in range(0, len(body), every)]
+    pieces = (packer.compress(body[at:at + every]) + packer.flush(zlib.Z_SYNC_FLUSH)
+              for at in range(0, len(body), every))
     return b"".join(pieces) + packer.flush()
 
 
