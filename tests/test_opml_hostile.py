@@ -86,7 +86,9 @@ def test_the_parser_refuses_a_doctype_the_text_search_cannot_see() -> None:
 def test_an_unknown_or_multibyte_declared_encoding_is_one_error() -> None:
     with pytest.raises(OpmlError, match="unknown encoding"):
         parse_opml(b'<?xml version="1.0" encoding="x-nonsense"?><opml><body/></opml>')
-    with pytest.raises(OpmlError, match="not valid OPML"):
+    with pytest.raises(OpmlError, match="not valid OPML"):  # expat reads no multibyte encoding
+        parse_opml(b'<?xml version="1.0" encoding="shift_jis"?><opml><body/></opml>')
+    with pytest.raises(OpmlError, match="'utf-7', which is no character set"):  # red team 43 (codeclabels)
         parse_opml(b'<?xml version="1.0" encoding="utf-7"?><opml><body/></opml>')
 
 

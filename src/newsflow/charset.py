@@ -25,6 +25,8 @@ import re
 
 import charset_normalizer
 
+from newsflow.codeclabels import NOT_CHARSETS
+
 # Content-Encoding lives in newsflow.contentcoding; its names stay importable from here.
 from newsflow.contentcoding import GZIP_MAGIC as GZIP_MAGIC
 from newsflow.contentcoding import MAX_LAYERS as MAX_LAYERS
@@ -276,9 +278,11 @@ def charset_label(label: str | None, from_meta: bool) -> str | None:
         info = codecs.lookup(name)
     except (LookupError, ValueError):  # ValueError: a label with a NUL in it
         return None
-    # Python also has bytes-to-bytes codecs (base64, zlib, hex) and str-to-str ones (rot13):
-    # a page declaring one of those is not in it.
-    return info.name if getattr(info, "_is_text_encoding", True) else None
+    # Python also has bytes-to-bytes codecs (base64, zlib, hex) and str-to-str ones (rot13): a page
+    # declaring one of those is not in it; nor in a text codec that is no charset (`codeclabels`).
+    if not getattr(info, "_is_text_encoding", True) or info.name in NOT_CHARSETS:
+        return None
+    return info.name
 
 
 # Single-byte Latin encodings that charset_normalizer often picks for short Western text

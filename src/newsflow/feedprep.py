@@ -21,6 +21,7 @@ import zlib
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from newsflow.codeclabels import names_no_charset
 from newsflow.datechecks import AHEAD, EARLIEST
 
 # A gzip body that the HTTP layer did not decode is unpacked up to the fetch cap.
@@ -64,18 +65,43 @@ def prepare_xml_bytes(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict
     feedparser decodes UTF-16 without an encoding declaration as UTF-8 (the NULs are valid
     UTF-8), BOM or not. A BOM, or the NUL pattern of `<` in UTF-16/32, wins over any
     declared charset, so the transcoded bytes go on with `charset=utf-8`. Whitespace before
-    the declaration is fatal to expat, though several real feeds have it.
+    the declaration is fatal to expat, though several real feeds have it. A charset that names a
+    Python codec but no character set (`codeclabels`) is no charset, in the header or the declaration.
     """
+    headers = _without_a_header_charset_of_no_charset(headers)
     codec = _utf16_or_32(body[:4])
     if codec is not None:
         text = _XML_DECLARATION.sub("", body.decode(codec, "replace").lstrip("\ufeff"), count=1)
         mime = headers.get("content-type", "application/xml").split(";")[0]
         utf8 = ('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8", "replace")
         return utf8, {**headers, "content-type": f"{mime}; charset=utf-8"}
+    if body.startswith(codecs.BOM_UTF8):  # feedparser still tried a declared punycode before the BOM's UTF-8
+        return codecs.BOM_UTF8 + _drop_a_claim_of_no_charset(body[len(codecs.BOM_UTF8):]), headers
     stripped = body.lstrip(b" \t\r\n")
     if not stripped.startswith(b"<"):
         return body, headers
-    return _drop_a_wide_encoding_claim(stripped), headers
+    return _drop_a_wide_encoding_claim(_drop_a_claim_of_no_charset(stripped)), headers
+
+
+_HEADER_CHARSET = re.compile(r"""\s*;\s*charset\s*=\s*["']?([^"';\s]*)["']?""", re.IGNORECASE)
+_DECLARED_ENCODING = re.compile(rb"""^(<\?xml[^>]*?)\s+encoding\s*=\s*["']\s*([^"'\s>]*)\s*["']""", re.IGNORECASE)
+
+
+def _without_a_header_charset_of_no_charset(headers: dict[str, str]) -> dict[str, str]:
+    """The headers without a `charset=punycode` (or another of `codeclabels.NOT_CHARSETS`): feedparser
+    tries the header's label first and took any codec that decoded the bytes (red team 43: O(n^2))."""
+    content_type = headers.get("content-type", "")
+    # every such parameter: feedparser read the last of `charset=utf-8; charset=punycode` (review of red team 43)
+    kept = _HEADER_CHARSET.sub(lambda found: "" if names_no_charset(found.group(1)) else found.group(), content_type)
+    return headers if kept == content_type else {**headers, "content-type": kept}
+
+
+def _drop_a_claim_of_no_charset(body: bytes) -> bytes:
+    """`<?xml … encoding="punycode"?>` loses its claim, as a wide one does (`_drop_a_wide_encoding_claim`)."""
+    found = _DECLARED_ENCODING.match(body[:256])
+    if found is None or not names_no_charset(found.group(2).decode("ascii", "replace")):
+        return body
+    return found.group(1) + body[found.end() :]
 
 
 _WIDE_CLAIM = re.compile(

@@ -11,7 +11,7 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
   never stored as whole (`fetchbody.read_body`);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
-  article page's immediate `<meta http-equiv="refresh">` is a redirect too (`meta_refresh_target`);
+  article page's immediate `Refresh` header or `<meta http-equiv="refresh">` is one too (`refresh_target`);
 - a request that sent nothing to its host (refused by the guard, no address) gives back its turn;
 - 429 and 503 with Retry-After pause the host (turns and sends); one retry when the wait is within
   `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
@@ -49,9 +49,9 @@ from newsflow.fetchrules import (
     host_of,
     known_failure,
     location_text,
-    meta_refresh_target,
     needs_sniffing,
     redirect_target,
+    refresh_target,
     response_headers,
     status_outcome,
     worth_retrying,
@@ -391,7 +391,7 @@ class Fetcher:
         body = await read_body(stream, headers, trail, max_bytes, sniff)
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
             html = charset.html_as_utf8(body, content_type)
-            if (refresh := meta_refresh_target(url, html)) is not None:  # an interstitial: followed as a redirect
+            if (refresh := refresh_target(url, headers.get("refresh"), html)) is not None:  # followed as a redirect
                 trail.redirects.append((status, refresh))
                 return refresh
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)

@@ -87,6 +87,9 @@ def known_failure(exc: Exception, max_bytes: int) -> tuple[Outcome, str] | None:
         return Outcome.BLOCKED, str(exc)
     if isinstance(exc, netguard.NameResolutionError):
         return Outcome.DNS_ERROR, str(exc)
+    if isinstance(exc, charset.BodyTooLarge) and str(exc):  # a packed stream that unpacks to next to nothing
+        return Outcome.TOO_LARGE, (f"{exc}: the packed body passed the cap of {max_bytes} bytes (fetch.max_bytes, "
+                                   "and an eighth for packing); stopped reading")
     if isinstance(exc, charset.BodyTooLarge):
         return Outcome.TOO_LARGE, (f"body passed the cap of {max_bytes} bytes (fetch.max_bytes); stopped reading: "
                                    "to read it, raise fetch.max_bytes in the config")
@@ -306,6 +309,14 @@ _DELAY_AND_URL = re.compile(r"""\s*+([0-9]++(?:\.[0-9]*+)?)\s*+[;,]?\s*+(?:url\s
                             re.IGNORECASE)
 
 
+def refresh_target(url: str, header: str | None, html: bytes) -> str | None:
+    """Where a page sends the reader at once: its HTTP `Refresh` header (a click tracker's PHP
+    `header("Refresh: 0; url=…")`; the HTML standard reads it as the <meta>, and so do browsers: red
+    team 43), else its `<meta http-equiv="refresh">`. The first refresh that names a URL soon decides."""
+    named = _refresh_named(header) if header is not None else None
+    return meta_refresh_target(url, html) if named is None else _followed(url, named)
+
+
 def meta_refresh_target(url: str, html: bytes) -> str | None:
     """The URL a page's `<meta http-equiv="refresh">` sends the reader to within MAX_REFRESH_DELAY_S,
     resolved against `url`; None when it has none, names none, or names the page itself."""
@@ -314,12 +325,25 @@ def meta_refresh_target(url: str, html: bytes) -> str | None:
         if not tag.group().endswith(">"):  # a tag left open is none; each later `<meta` is inside it
             break
         content = _CONTENT.search(tag.group()) if _HTTP_EQUIV_REFRESH.search(tag.group()) else None
-        found = _DELAY_AND_URL.match(next(v for v in content.groups() if v is not None)) if content else None
-        if found is None or not found.group(2).strip() or float(found.group(1)) > MAX_REFRESH_DELAY_S:
-            continue
-        try:
-            target = urljoin(url, with_slashes(found.group(2).strip()))  # as browsers read it
-        except ValueError:
-            return None
-        return None if without_fragment(target) == without_fragment(url) else target
+        named = _refresh_named(next(v for v in content.groups() if v is not None)) if content else None
+        if named is not None:
+            return _followed(url, named)
     return None
+
+
+def _refresh_named(content: str) -> str | None:
+    """The URL a refresh's `content` (`0; url=…`) names, as written, when it names one within
+    MAX_REFRESH_DELAY_S; else None."""
+    found = _DELAY_AND_URL.match(content)  # linear (possessive); a header is at most MAX_HEADER_CHARS
+    if found is None or not found.group(2).strip() or float(found.group(1)) > MAX_REFRESH_DELAY_S:
+        return None
+    return found.group(2).strip()
+
+
+def _followed(url: str, named: str) -> str | None:
+    """`named` resolved against `url`, as browsers read it; None when unusable or the page itself."""
+    try:
+        target = urljoin(url, with_slashes(named))
+    except ValueError:
+        return None
+    return None if without_fragment(target) == without_fragment(url) else target

@@ -31,6 +31,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsflow.codeclabels import names_no_charset
 from newsflow.config import Config, parse_config
 from newsflow.configfeeds import MAX_FEED_TAGS, MAX_FEED_URL_CHARS, loosely
 from newsflow.configfile import read_config_text
@@ -139,6 +140,8 @@ def decoded_text(opml_bytes: bytes) -> str:
     if encoding is None:
         declared = _DECLARED_ENCODING.match(opml_bytes)
         encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    if names_no_charset(encoding):  # punycode's decoder is O(n^2): 20 MB would take hours (red team 43)
+        raise OpmlError(f"the OPML declares encoding {encoding!r}, which is no character set; save it as UTF-8")
     try:
         return opml_bytes.decode(encoding, errors="replace")
     except LookupError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -193,6 +193,12 @@ def test_articles_behind_a_meta_refresh_interstitial_are_stored_not_parked(
     `<meta http-equiv="refresh" content="0; url=…">` sends the reader on. Before: that page was the
     article, extracted as `extract_empty` and parked at once: 3 of 3 articles lost. Now the refresh
     is followed as a redirect (its hops counted, loops refused, each hop SSRF-checked)."""
+    stores_the_articles_behind(tmp_path, server, interstitial)
+
+
+def stores_the_articles_behind(tmp_path: Path, server: LoopbackServer, interstitial: Callable[[str], Page]) -> None:
+    """A whole run over a feed of 3 links, each to an `interstitial` sending on to the real article: all 3 are
+    stored under the article's URL, none parked (red team 43 calls it with a `Refresh` header's interstitial)."""
     site, items = Site("Courier"), []
     for n in range(3):
         story = generated_story(n)
