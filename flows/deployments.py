@@ -1,0 +1,79 @@
+"""The served deployment's name and host tag, and a read of it over plain HTTP: none of it imports Prefect.
+
+`newsflow status` asks the local Prefect server an earlier command started (no credentials, loopback) what
+state the schedule is in with one GET, so a status while the service serves, or with its schedule paused, costs
+no Prefect import (~1.3 cpu-s here). What changes anything (the pause of a schedule no service serves,
+flows/unserved.py) still goes through Prefect's client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import http.client
+import json
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+SERVED_FROM = "newsflow-served-from:"  # a tag of the served deployment: the machine its service runs on
+READ_BYTES = 1 << 20  # a deployment's JSON is a few KB; a server sending more is not read whole
+_UNSAFE_IN_A_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def deployment_name(config_path: Path) -> str:
+    """`serve-<stem>-<8 hex digits>`, from the config's absolute path: one deployment per config,
+    the same one across restarts (a config moved or renamed gets a new one)."""
+    stem = _UNSAFE_IN_A_NAME.sub("-", config_path.stem).strip("-")[:40] or "config"
+    digest = hashlib.sha256(str(config_path).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"serve-{stem}-{digest}"
+
+
+def this_host() -> str:
+    return socket.gethostname()
+
+
+def served_from_here() -> str:
+    return f"{SERVED_FROM}{this_host()}"
+
+
+@dataclass(frozen=True)
+class DeploymentSeen:
+    """What one GET of `ingest/<name>` said; `exists` False for a 404."""
+
+    exists: bool
+    paused: bool = False
+    tags: tuple[str, ...] = ()
+
+    @property
+    def served_from(self) -> str | None:
+        """The machine whose `newsflow serve` made it, or None (a newsflow before red team 40 tagged none)."""
+        return next((tag.removeprefix(SERVED_FROM) for tag in self.tags if tag.startswith(SERVED_FROM)), None)
+
+
+class DeploymentUnread(Exception):
+    """The API answered the read with an error, or with what is no deployment, or stopped answering."""
+
+
+def read_deployment(api_url: str, name: str, timeout_s: float) -> DeploymentSeen:
+    """`GET <api>/deployments/name/ingest/<name>`."""
+    url = f"{api_url.rstrip('/')}/deployments/name/ingest/{urllib.parse.quote(name, safe='')}"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            found = json.loads(response.read(READ_BYTES))
+    except urllib.error.HTTPError as exc:
+        with contextlib.closing(exc):
+            if exc.code == 404:
+                return DeploymentSeen(exists=False)
+            raise DeploymentUnread(f"HTTP {exc.code} {exc.reason}") from exc
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        raise DeploymentUnread(f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(found, dict) or not isinstance(found.get("paused"), bool):
+        raise DeploymentUnread("its answer is no deployment")
+    tags = found.get("tags")
+    tags = tags if isinstance(tags, list) else []
+    return DeploymentSeen(exists=True, paused=found["paused"], tags=tuple(str(tag) for tag in tags))
