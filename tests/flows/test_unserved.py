@@ -157,7 +157,8 @@ def test_status_names_no_service_while_a_run_checks(tmp_path: Path) -> None:
     config = load_config(path)
     warehouse = config.warehouse_path
     with held_from_elsewhere(warehouse, f"{os.getpid()} {runlock.CHECK}"):
-        assert service_line(config, runlock.serving_pid(warehouse)) == f"service: no `newsflow serve` serves {warehouse}"
+        assert service_line(config, runlock.serving_pid(warehouse)) == (
+            f"service: no `newsflow serve` serves {warehouse}")
     with held_from_elsewhere(warehouse, f"{os.getpid()}"):
         assert service_line(config, runlock.serving_pid(warehouse)) == (
             f"service: newsflow serve (pid {os.getpid()}) serves {warehouse}")
