@@ -21,6 +21,7 @@ from flows import configure_prefect_environment, configured_api_url
 from flows.deployments import DeploymentSeen, DeploymentUnread, deployment_name, read_deployment, this_host
 from flows.localserver import health_answer, prefect_home, reusable_server
 from newsflow.config import Config, load_config
+from newsflow.launch import signals_interrupt_while_loading
 from newsflow.runhistory import run_history_lines
 from newsflow.runlock import serving_pid
 
@@ -75,9 +76,10 @@ def schedule_line(config: Config, serving: str | None) -> tuple[str, int]:
 
 def asked_through_prefect(config: Config, name: str, url: str, serving: str | None) -> tuple[str, int]:
     configure_prefect_environment()
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    with signals_interrupt_while_loading():  # as the CLI's own imports: a SIGTERM in Prefect's is one line, 130
+        from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.unserved import deployment_seen, pause_a_schedule_no_service_serves
+        from flows.unserved import deployment_seen, pause_a_schedule_no_service_serves
 
     with temporary_settings({PREFECT_API_URL: url}):
         if (said := pause_a_schedule_no_service_serves(config, name)) is not None:

@@ -177,7 +177,7 @@ def test_status_exits_4_in_its_line_when_the_configured_api_does_not_answer(
         closed.bind(("127.0.0.1", 0))
         monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{closed.getsockname()[1]}/api")
         assert cli.main(["status", "--config", str(path)]) == 4
-    [service, schedule] = capsys.readouterr().out.splitlines()
+    [service, schedule, *_] = capsys.readouterr().out.splitlines()
     assert service.startswith("service: no `newsflow serve` serves ")
     assert schedule.startswith("schedule: the Prefect API at http://127.0.0.1:") and "does not answer" in schedule
 

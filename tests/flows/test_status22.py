@@ -1,0 +1,110 @@
+"""`newsflow status` as an unattended user reads it (Prefect 22, session 39): the schedule of the local server read
+without importing Prefect, and an active schedule no service serves, which status may not pause, said plainly.
+
+The session's real Prefect server (the `prefect_api` fixture, recorded in PREFECT_HOME as `newsflow run` records
+its local server); each test deletes the deployment it made, so the server plans no runs for it afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flows.ingest import ingest
+from flows.serve import deployment_name, serve_options
+from prefect.client.orchestration import PrefectClient
+from prefect.runner import Runner
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from newsflow import cli
+from newsflow.config import Config, load_config
+from newsflow.runlock import holding_the_service_lock
+from tests.flows.test_unserved import held_from_elsewhere
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    path = tmp_path / "newsflow.toml"
+    path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[schedule]\ninterval = 3600\n\n'
+                    '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n')
+    return load_config(path)
+
+
+@pytest.fixture
+def deployed(prefect_api: str, config: Config) -> Iterator[dict[str, object]]:
+    """The config's served deployment, as `serve` makes it, active; its options, to make it again with others.
+    Deleted at the end."""
+    options = serve_options(config) | {"paused": False}
+    with temporary_settings({PREFECT_API_URL: prefect_api}):
+        Runner(name=deployment_name(config.path)).add_flow(ingest, **options)
+    yield options
+    asyncio.run(delete_deployment(prefect_api, deployment_name(config.path)))
+
+
+async def delete_deployment(api_url: str, name: str) -> None:
+    async with PrefectClient(api=api_url) as client:
+        await client.delete_deployment((await client.read_deployment_by_name(f"ingest/{name}")).id)
+
+
+def status_in_a_new_process(config: Config) -> tuple[list[str], bool]:
+    """`newsflow status`'s lines, and whether it imported Prefect, in a fresh interpreter (the session's
+    PREFECT_HOME names its server)."""
+    code = ("import sys\nfrom newsflow.cli import main\n"
+            f"code = main(['status', '--config', {str(config.path)!r}])\n"
+            "print(code, 'prefect' in sys.modules)")
+    env = {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    *lines, last = done.stdout.splitlines()
+    assert last.split()[0] == "0" and done.stderr == "", (done.stdout, done.stderr)
+    return lines, last.split()[1] == "True"
+
+
+def test_status_while_a_service_serves_reads_the_local_servers_schedule_without_importing_prefect(
+        prefect_api: str, config: Config, deployed: dict[str, object]) -> None:
+    """Before: every status imported Prefect (~1.3 cpu-s of its ~1.6) to read one deployment."""
+    name = deployment_name(config.path)
+    with held_from_elsewhere(config.warehouse_path, str(os.getpid())):  # a live service holds its lock
+        lines, imported = status_in_a_new_process(config)
+        assert lines[:2] == [f"service: newsflow serve (pid {os.getpid()}) serves {config.warehouse_path}",
+                             f"schedule: ingest/{name} active (Prefect API at {prefect_api})"]
+        assert lines[2] == f"runs: none recorded (no warehouse at {config.warehouse_path} yet; the first run makes it)"
+        assert imported is False
+    with temporary_settings({PREFECT_API_URL: prefect_api}):
+        Runner(name=name).add_flow(ingest, **(deployed | {"paused": True}))
+    lines, imported = status_in_a_new_process(config)  # no service now, the schedule paused: nothing to pause
+    assert lines[1] == f"schedule: ingest/{name} paused (Prefect API at {prefect_api})" and imported is False
+
+
+def test_status_says_plainly_an_active_schedule_no_service_serves_that_it_may_not_pause(
+        prefect_api: str, config: Config, deployed: dict[str, object], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Made by a newsflow before red team 40 (no host tag), or served from another machine: status pauses neither,
+    and before said only `active`, beside `no newsflow serve serves`: the runs going Late unsaid."""
+    name = deployment_name(config.path)
+    with holding_the_service_lock(config.warehouse_path):
+        pass  # a service ran here once, and is gone
+    with temporary_settings({PREFECT_API_URL: prefect_api}):
+        Runner(name=name).add_flow(ingest, **(deployed | {"tags": []}))
+    capsys.readouterr()
+    assert cli.main(["status", "--config", str(config.path)]) == 0  # the local server, by PREFECT_HOME
+    schedule = capsys.readouterr().out.splitlines()[1]
+    assert schedule.startswith(f"schedule: ingest/{name} active (Prefect API at {prefect_api}) with no `newsflow "
+                               "serve` running: its runs go Late and none starts"), schedule
+    assert schedule.endswith(f"start `newsflow serve --config {config.path}` to serve it, or pause it in Prefect's UI")
+
+    with temporary_settings({PREFECT_API_URL: prefect_api}):
+        Runner(name=name).add_flow(ingest, **(deployed | {"tags": ["newsflow-served-from:another-machine"]}))
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api)  # a configured API: read through Prefect's client
+    assert cli.main(["status", "--config", str(config.path)]) == 0
+    schedule = capsys.readouterr().out.splitlines()[1]
+    assert schedule.startswith(f"schedule: ingest/{name} active (Prefect API at {prefect_api}), served from the "
+                               f"machine another-machine: no `newsflow serve` serves {config.warehouse_path} here; "
+                               "if none runs on another-machine either, its runs go Late"), schedule
+    async def still_active() -> bool:
+        async with PrefectClient(api=prefect_api) as client:
+            return not (await client.read_deployment_by_name(f"ingest/{name}")).paused
+    assert asyncio.run(still_active()), "another machine's schedule is not ours to pause"

@@ -1,0 +1,106 @@
+"""`newsflow status`'s run history (newsflow/runhistory.py): did it run, when did it last succeed, what failed.
+
+Real DuckDB files; a real second process holds the warehouse where a writer is wanted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsflow.runhistory import RUNS_SHOWN, run_history_lines
+from newsflow.warehouse import Warehouse
+
+NOW = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
+
+
+def recorded(path: Path, rows: list[tuple[str, datetime, str, str | None, int]]) -> None:
+    """`runs` rows (run_id, started_at, status, error, run_seq) with a few counts, in a migrated warehouse."""
+    with Warehouse(path).writing() as con:
+        for run_id, started_at, status, error, seq in rows:
+            con.execute(
+                "INSERT INTO runs (run_id, started_at, finished_at, status, error, feeds_polled, feeds_failed, "
+                "articles_stored, articles_failed, network_outage, run_seq) VALUES (?, ?, ?, ?, ?, 12, 1, 30, 2, "
+                "false, ?)",
+                [run_id, started_at, None if status == "running" else started_at + timedelta(minutes=2), status,
+                 error, seq])
+
+
+def test_status_lists_the_last_runs_newest_first_and_the_last_completed(tmp_path: Path) -> None:
+    """Newest first by run_seq, not started_at: the run recorded last started 'earlier' (the clock set back)."""
+    path = tmp_path / "news.duckdb"
+    recorded(path, [
+        ("r1", NOW - timedelta(days=3), "completed", None, 1),
+        ("r2", NOW - timedelta(hours=5), "failed", "cannot open x.duckdb:\n IO Error: disk full", 2),
+        ("r3", NOW - timedelta(hours=2), "cancelled", "stopped: SIGTERM", 3),
+        ("r4", NOW - timedelta(hours=9), "skipped", "/x/news.duckdb is locked by another newsflow run (pid 7)", 4),
+        ("r5", NOW - timedelta(minutes=20), "abandoned", None, 5),
+        ("r6", NOW - timedelta(minutes=5), "running", None, 6),
+    ])
+    lines, code = run_history_lines(path, NOW)
+    assert code == 0
+    assert lines[0] == f"runs: 6 recorded, last completed 2026-12-03 18:00 UTC (3 days ago); the last {RUNS_SHOWN}:"
+    assert lines[1:] == [
+        "  2026-12-06 17:55 UTC (5 min ago)  running",
+        "  2026-12-06 17:40 UTC (20 min ago)  abandoned",
+        "  2026-12-06 09:00 UTC (9 h ago)  skipped: /x/news.duckdb is locked by another newsflow run (pid 7)",
+        "  2026-12-06 16:00 UTC (2 h ago)  cancelled: stopped: SIGTERM",
+        "  2026-12-06 13:00 UTC (5 h ago)  failed: cannot open x.duckdb: IO Error: disk full",
+    ]
+
+
+def test_a_completed_run_says_what_it_did_and_a_warehouse_with_none_says_none_completed(tmp_path: Path) -> None:
+    path = tmp_path / "news.duckdb"
+    recorded(path, [("r1", NOW - timedelta(hours=30), "failed", "x" * 400, 1)])
+    lines, _ = run_history_lines(path, NOW)
+    assert lines[0] == "runs: 1 recorded, none completed; the last 1:"
+    assert len(lines[1]) < 220 and lines[1].endswith("x…"), "a long error is cut, on one line"
+    recorded(path, [("r2", NOW - timedelta(seconds=40), "completed", "feeds stage: KeyError: 'x'", 2)])
+    lines, _ = run_history_lines(path, NOW)
+    assert lines[1] == ("  2026-12-06 17:59 UTC (40 s ago)  completed: 12 feeds polled (1 failed), 30 articles stored "
+                        "(2 failed); feeds stage: KeyError: 'x'")
+
+
+def test_no_warehouse_yet_or_no_run_yet_is_said_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "news.duckdb"
+    assert run_history_lines(path, NOW) == (
+        [f"runs: none recorded (no warehouse at {path} yet; the first run makes it)"], 0)
+    assert not path.exists(), "status makes no warehouse"
+    recorded(path, [])
+    assert run_history_lines(path, NOW) == (["runs: none recorded yet"], 0)
+
+
+def test_a_warehouse_held_by_a_writer_is_said_in_one_line_and_exit_0(tmp_path: Path) -> None:
+    """A run writing a batch (or DBeaver read-write) holds the file: status waits a moment, then says so."""
+    path = tmp_path / "news.duckdb"
+    recorded(path, [("r1", NOW, "completed", None, 1)])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, sys; con = duckdb.connect({str(path)!r}); print('held', flush=True); "
+         "sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        [line], code = run_history_lines(path, NOW)
+    finally:
+        holder.communicate("", timeout=30)
+    assert code == 0
+    assert line.startswith(f"runs: not read, {path} is locked by another process (pid {holder.pid}"), line
+    assert "\n" not in line
+
+
+def test_a_damaged_warehouse_is_said_in_one_line_and_exit_3(tmp_path: Path) -> None:
+    path = tmp_path / "news.duckdb"
+    path.write_bytes(b"not a warehouse at all" * 400)
+    [line], code = run_history_lines(path, NOW)
+    assert code == 3 and line.startswith("runs: not read: ") and str(path) in line and "\n" not in line
+
+
+@pytest.mark.parametrize(("ago", "said"), [(timedelta(seconds=-30), "in the future: the clock was set back since"),
+                                           (timedelta(minutes=89), "89 min ago"), (timedelta(hours=35), "35 h ago"),
+                                           (timedelta(days=40), "40 days ago")])
+def test_ages_read_as_a_person_says_them(tmp_path: Path, ago: timedelta, said: str) -> None:
+    from newsflow.runhistory import when
+
+    assert when(NOW - ago, NOW).endswith(f"({said})")
