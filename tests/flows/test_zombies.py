@@ -6,6 +6,8 @@ refuses to mark (a deployment deleted while it ran) costs that run only (Prefect
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import socket
 import subprocess
@@ -20,6 +22,7 @@ from flows.serve import deployment_name, mark_zombies_crashed, tidy_up_before_se
 from flows.zombies import _ending, process_is_gone, process_record
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions, FlowRun, State, StateType
+from prefect.exceptions import ObjectNotFound
 from prefect.states import Cancelling, Pending, Running
 
 from newsflow.config import load_config
@@ -116,12 +119,13 @@ async def delete_flow_run(flow_run_id: UUID) -> None:
 
 @pytest.mark.alone_on_the_server
 def test_a_run_the_server_refuses_to_mark_costs_the_sweep_and_serve_start_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     """The server answers 500 to every state change of a run whose deployment (with a concurrency limit) was
     deleted while it ran. Before, the sweep raised on it: every later `newsflow serve` start ended, exit 4
-    ("stopped answering (... 500 ... set_state)"), and each run's sweep stopped there. Now that run is left
-    Running, and the others are marked."""
+    ("stopped answering (... 500 ... set_state)"), and each run's sweep stopped there. Then (Prefect 19) that run
+    was left Running for good, warned of by every run's sweep; now (session 39) it is deleted from Prefect, in one
+    warning, and the others are marked."""
     host = socket.gethostname()
     refused = asyncio.run(run_of_a_deleted_deployment(f"{host}:{dead_pid()}"))
     try:
@@ -129,11 +133,25 @@ def test_a_run_the_server_refuses_to_mark_costs_the_sweep_and_serve_start_nothin
         config = tmp_path / "newsflow.toml"
         config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
                           'url = "http://127.0.0.1:9/feed.xml"\n')
-        tidy_up_before_serving(load_config(config))  # serve's start: the sweep, then the old deployment
-        assert asyncio.run(states([refused, plain])) == ["RUNNING", "CRASHED"]
+        with caplog.at_level(logging.WARNING, logger="flows.zombies"):
+            tidy_up_before_serving(load_config(config))  # serve's start: the sweep, then the old deployment
+        assert asyncio.run(states([plain])) == ["CRASHED"]
+        assert asyncio.run(flow_run_exists(refused)) is False, "a run no state change can end is not left Running"
+        [said] = [record.getMessage() for record in caplog.records if str(refused) in record.getMessage()]
+        assert "its deployment was deleted" in said and "deleted from Prefect" in said, said
         assert "could not" not in capsys.readouterr().err, "the sweep itself went through"
     finally:
-        asyncio.run(delete_flow_run(refused))  # the session's later sweeps would meet it
+        with contextlib.suppress(ObjectNotFound):
+            asyncio.run(delete_flow_run(refused))  # the session's later sweeps would meet it
+
+
+async def flow_run_exists(flow_run_id: UUID) -> bool:
+    async with get_client() as client:
+        try:
+            await client.read_flow_run(flow_run_id)
+        except ObjectNotFound:
+            return False
+    return True
 
 
 def a_process_running(like_a_run: bool) -> subprocess.Popen[bytes]:
