@@ -37,6 +37,9 @@ def run_history_lines(warehouse_path: Path, now: datetime) -> tuple[list[str], i
         return [f"runs: not read, {one_line(str(exc))}"], 0
     except WarehouseError as exc:
         return [f"runs: not read: {one_line(str(exc))}"], EXIT_WAREHOUSE
+    if history is None:  # written by an older newsflow: read-only, status cannot migrate it
+        return [f"runs: not read: {warehouse_path} was made by an older newsflow; the next `newsflow run` (or the "
+                "service's next run) brings its tables up to date"], 0
     return history_lines(history, now), 0
 
 

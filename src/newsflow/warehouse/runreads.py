@@ -36,7 +36,15 @@ _COLUMNS = ("started_at, finished_at, status, error, coalesce(feeds_polled, 0), 
 _NEWEST_FIRST = "ORDER BY run_seq DESC NULLS LAST, started_at DESC"
 
 
-def read_run_history(con: duckdb.DuckDBPyConnection, limit: int) -> RunHistory:
+_NEEDED = {"run_seq", "network_outage", "articles_stored"}  # the newest of them from migration 0040
+
+
+def read_run_history(con: duckdb.DuckDBPyConnection, limit: int) -> RunHistory | None:
+    """None where the `runs` table is older than these columns: a warehouse the next run migrates."""
+    found = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'runs' "
+                        "AND table_schema = current_schema()").fetchall()
+    if not {name for (name,) in found} >= _NEEDED:
+        return None
     [(recorded,)] = con.execute("SELECT count(*) FROM runs").fetchall()
     latest = con.execute(f"SELECT {_COLUMNS} FROM runs {_NEWEST_FIRST} LIMIT ?", [limit]).fetchall()
     completed = con.execute(
