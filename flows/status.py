@@ -37,7 +37,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(service_line(config, serving))
     line, code = schedule_line(config, serving)
     print(line)
-    runs, runs_code = run_history_lines(config.warehouse_path, datetime.now(UTC))
+    served_every_s = config.schedule.interval if serving is not None else 0
+    runs, runs_code = run_history_lines(config.warehouse_path, datetime.now(UTC), served_every_s)
     print("\n".join(runs))
     return code or runs_code
 

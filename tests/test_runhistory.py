@@ -157,3 +157,24 @@ def test_any_history_reads_newest_first_one_line_a_run_with_the_last_completed(
     else:
         header += "none completed;"
     assert lines[0].startswith(header), (lines[0], header)
+
+
+def test_a_served_warehouse_with_no_run_completed_for_a_while_says_so(tmp_path: Path) -> None:
+    """The service up for days and ingesting nothing (every run failing): one line says it, only while a service
+    serves, and only past 3 intervals and an hour (one failing run, one cancelled by the limit, is not worth it)."""
+    path = tmp_path / "news.duckdb"
+    recorded(path, [("r1", NOW - timedelta(days=2), "completed", None, 1),
+                    ("r2", NOW - timedelta(minutes=15), "failed", "cannot open …", 2)])
+    quiet = "runs: none completed for 2 days, though a `newsflow serve` serves it every 900 s: see the runs above"
+    assert run_history_lines(path, NOW, served_every_s=900)[0][-1].startswith(quiet)
+    assert not any("none completed for" in line for line in run_history_lines(path, NOW)[0]), "no service: unsaid"
+    recorded(path, [("r3", NOW - timedelta(minutes=50), "completed", None, 0)])  # recorded before r1 by run_seq
+    assert run_history_lines(path, NOW, served_every_s=900)[0][-1].startswith(quiet), "the last completed by run_seq"
+    recorded(path, [("r4", NOW - timedelta(minutes=59), "completed", None, 3)])
+    assert run_history_lines(path, NOW, served_every_s=900)[0][-1].startswith("  "), "within an hour: unsaid"
+    recorded(path, [("r5", NOW - timedelta(hours=2), "failed", None, 4)], replace=True)
+    assert run_history_lines(path, NOW, served_every_s=900)[0][-1].startswith("  "), "fewer than 3 runs: unsaid"
+    recorded(path, [(f"r{seq}", NOW - timedelta(hours=2), "failed", None, seq) for seq in (6, 7)])
+    assert run_history_lines(path, NOW, served_every_s=900)[0][-1] == (
+        "runs: none of the 3 recorded has completed, though a `newsflow serve` serves it every 900 s: see the runs "
+        "above, and `newsflow feeds` for each feed's failures")

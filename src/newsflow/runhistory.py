@@ -23,11 +23,16 @@ RUNS_SHOWN = 5
 READ_PATIENCE_S = 2.0  # a batch's write takes well under that; a reader holding it for longer is said
 ERROR_SHOWN_CHARS = 160
 EXIT_WAREHOUSE = 3  # the CLI's code for a warehouse that cannot be read
+# A served warehouse with no run completed for this many schedule intervals (and at least QUIET_AT_LEAST_S) is said:
+# one run cancelled by the concurrency limit, or failing once, is not worth a line; a day of them is.
+QUIET_INTERVALS = 3
+QUIET_AT_LEAST_S = 3600.0
 
 
-def run_history_lines(warehouse_path: Path, now: datetime) -> tuple[list[str], int]:
+def run_history_lines(warehouse_path: Path, now: datetime, served_every_s: float = 0) -> tuple[list[str], int]:
     """The lines of `newsflow status` about runs, and its exit code for them: 0, or 3 where the warehouse
-    exists and cannot be read (damaged, not a warehouse); a warehouse held by a writer or a reader is 0."""
+    exists and cannot be read (damaged, not a warehouse); a warehouse held by a writer or a reader is 0.
+    `served_every_s`: the schedule's interval while a `newsflow serve` serves the warehouse, else 0."""
     store = Warehouse(warehouse_path)
     if not warehouse_path.exists():
         return [f"runs: none recorded (no warehouse at {warehouse_path} yet; the first run makes it)"], 0
@@ -40,7 +45,7 @@ def run_history_lines(warehouse_path: Path, now: datetime) -> tuple[list[str], i
     if history is None:  # written by an older newsflow: read-only, status cannot migrate it
         return [f"runs: not read: {warehouse_path} was made by an older newsflow; the next `newsflow run` (or the "
                 "service's next run) brings its tables up to date"], 0
-    return history_lines(history, now), 0
+    return history_lines(history, now) + quiet_line(history, now, served_every_s), 0
 
 
 def history_lines(history: RunHistory, now: datetime) -> list[str]:
@@ -50,6 +55,24 @@ def history_lines(history: RunHistory, now: datetime) -> list[str]:
     completed = f"last completed {when(last.started_at, now)}" if last else "none completed"
     lines = [f"runs: {history.recorded} recorded, {completed}; the last {len(history.latest)}:"]
     return lines + [f"  {run_line(run, now)}" for run in history.latest]
+
+
+def quiet_line(history: RunHistory, now: datetime, served_every_s: float) -> list[str]:
+    """One line where a service serves the warehouse and no run has completed for a while: the service is up and
+    ingests nothing (every run failing, or skipped by a reader holding the warehouse)."""
+    if served_every_s <= 0 or not history.latest:
+        return []
+    quiet_s = max(QUIET_INTERVALS * served_every_s, QUIET_AT_LEAST_S)
+    serving = f"though a `newsflow serve` serves it every {served_every_s:.0f} s"
+    advice = "see the runs above, and `newsflow feeds` for each feed's failures"
+    if history.last_completed is None:
+        if history.recorded < QUIET_INTERVALS:
+            return []
+        return [f"runs: none of the {history.recorded} recorded has completed, {serving}: {advice}"]
+    since = (now - history.last_completed.started_at).total_seconds()
+    if since < quiet_s:
+        return []
+    return [f"runs: none completed for {age(since)}, {serving}: {advice}"]
 
 
 def run_line(run: RecordedRun, now: datetime) -> str:
@@ -66,17 +89,18 @@ def run_line(run: RecordedRun, now: datetime) -> str:
 def when(moment: datetime, now: datetime) -> str:
     """`2026-12-06 17:02 UTC (3 min ago)`."""
     seconds = (now - moment).total_seconds()
-    if seconds < 0:
-        age = "in the future: the clock was set back since"
-    elif seconds < 90:
-        age = f"{seconds:.0f} s ago"
-    elif seconds < 90 * 60:
-        age = f"{seconds / 60:.0f} min ago"
-    elif seconds < 36 * 3600:
-        age = f"{seconds / 3600:.0f} h ago"
-    else:
-        age = f"{seconds / 86400:.0f} days ago"
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({age})"
+    ago = "in the future: the clock was set back since" if seconds < 0 else f"{age(seconds)} ago"
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({ago})"
+
+
+def age(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 36 * 3600:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} days"
 
 
 def one_line(text: str) -> str:
