@@ -14,6 +14,7 @@ import http.client
 import json
 import re
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -58,9 +59,25 @@ class DeploymentSeen:
 class DeploymentUnread(Exception):
     """The API answered the read with an error, or with what is no deployment, or stopped answering."""
 
+    def __init__(self, said: str, server_error: bool = False) -> None:
+        super().__init__(said)
+        self.server_error = server_error  # a 5xx: a busy server (SQLite locked under it) may answer the next ask
 
-def read_deployment(api_url: str, name: str, timeout_s: float) -> DeploymentSeen:
-    """`GET <api>/deployments/name/ingest/<name>`."""
+
+def read_deployment(api_url: str, name: str, timeout_s: float, asks: int = 3) -> DeploymentSeen:
+    """`GET <api>/deployments/name/ingest/<name>`; a 5xx is asked again, a second apart, `asks` times in all (as
+    Prefect's client retries one)."""
+    for _ in range(asks - 1):
+        try:
+            return _read_deployment(api_url, name, timeout_s)
+        except DeploymentUnread as exc:
+            if not exc.server_error:
+                raise
+        time.sleep(1.0)
+    return _read_deployment(api_url, name, timeout_s)
+
+
+def _read_deployment(api_url: str, name: str, timeout_s: float) -> DeploymentSeen:
     url = f"{api_url.rstrip('/')}/deployments/name/ingest/{urllib.parse.quote(name, safe='')}"
     try:
         with urllib.request.urlopen(url, timeout=timeout_s) as response:
@@ -69,7 +86,7 @@ def read_deployment(api_url: str, name: str, timeout_s: float) -> DeploymentSeen
         with contextlib.closing(exc):
             if exc.code == 404:
                 return DeploymentSeen(exists=False)
-            raise DeploymentUnread(f"HTTP {exc.code} {exc.reason}") from exc
+            raise DeploymentUnread(f"HTTP {exc.code} {exc.reason}", server_error=exc.code >= 500) from exc
     except (OSError, ValueError, http.client.HTTPException) as exc:
         raise DeploymentUnread(f"{type(exc).__name__}: {exc}") from exc
     if not isinstance(found, dict) or not isinstance(found.get("paused"), bool):

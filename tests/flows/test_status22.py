@@ -7,23 +7,28 @@ its local server); each test deletes the deployment it made, so the server plans
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from flows.deployments import DeploymentSeen, DeploymentUnread, read_deployment
 from flows.ingest import ingest
 from flows.serve import deployment_name, serve_options
 from prefect.client.orchestration import PrefectClient
 from prefect.runner import Runner
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from flows import deployments
 from newsflow import cli
 from newsflow.config import Config, load_config
 from newsflow.runlock import holding_the_service_lock
 from tests.flows.test_unserved import held_from_elsewhere
+from tests.localserver import LocalServer, Page, send_bytes
 
 
 @pytest.fixture
@@ -108,3 +113,33 @@ def test_status_says_plainly_an_active_schedule_no_service_serves_that_it_may_no
         async with PrefectClient(api=prefect_api) as client:
             return not (await client.read_deployment_by_name(f"ingest/{name}")).paused
     assert asyncio.run(still_active()), "another machine's schedule is not ours to pause"
+
+
+def test_the_plain_read_asks_a_failing_server_again_and_refuses_what_is_no_deployment(
+        server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GET that replaced Prefect's client for the local server: a 5xx asked again (as Prefect's client does, a
+    busy server's SQLite locked under it), a 404 is no deployment, anything else that is not one is refused."""
+    waits: list[float] = []
+    monkeypatch.setattr(deployments.time, "sleep", waits.append)
+    answers = iter([Page(b"busy", "text/plain", 503), Page(json.dumps(
+        {"paused": False, "tags": ["newsflow-served-from:h1", 7]}).encode(), "application/json")])
+    server.add("/api/deployments/name/ingest/busy", lambda handler: answer(handler, next(answers)))
+    assert read_deployment(server.url("/api"), "busy", 5.0) == DeploymentSeen(
+        True, False, ("newsflow-served-from:h1", "7"))
+    assert waits == [1.0] and DeploymentSeen(True, False, ("newsflow-served-from:h1",)).served_from == "h1"
+    assert read_deployment(server.url("/api"), "missing", 5.0) == DeploymentSeen(False)
+    server.add("/api/deployments/name/ingest/failing", Page(b"no", "text/plain", 500))
+    with pytest.raises(DeploymentUnread, match="HTTP 500"):
+        read_deployment(server.url("/api"), "failing", 5.0)
+    assert len(server.hits("/api/deployments/name/ingest/failing")) == 3
+    server.add("/api/deployments/name/ingest/page", Page(b"<html>a web page</html>"))
+    with pytest.raises(DeploymentUnread):
+        read_deployment(server.url("/api"), "page", 5.0)
+    server.add("/api/deployments/name/ingest/refused", Page(b"{}", "application/json", 403))
+    with pytest.raises(DeploymentUnread, match="HTTP 403"):
+        read_deployment(server.url("/api"), "refused", 5.0)
+    assert len(server.hits("/api/deployments/name/ingest/refused")) == 1, "a 4xx is not asked again"
+
+
+def answer(handler: BaseHTTPRequestHandler, page: Page) -> None:
+    send_bytes(handler, page.status, page.body, page.content_type)
