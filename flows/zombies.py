@@ -15,7 +15,7 @@ on: a run of a deployment deleted while the run was going (the UI's Delete, or `
 its deleted deployment and ending its run) gets a 500 on every state change for good, since the server fails
 to release the deployment's concurrency slot (prefect 3.9.1). Before, the sweep raised on it, and every
 `newsflow serve` start after it ended with exit 4 (Prefect 19). Such a run, its deployment gone, is now deleted
-from Prefect, in one warning (session 39): left, it showed Running for good and every run warned of it again.
+from Prefect, in one warning (Prefect 23): left, it showed Running for good and every run warned of it again.
 
 A service that stops while its Prefect API is lost leaves the run it was starting Pending (and a
 killed one may leave a run Cancelling, or Running before the run recorded its process). Such a run

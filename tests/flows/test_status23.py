@@ -1,4 +1,4 @@
-"""`newsflow status` as an unattended user reads it (Prefect 22, session 39): the schedule of the local server read
+"""`newsflow status` as an unattended user reads it (Prefect 23, session 39): the schedule of the local server read
 without importing Prefect, and an active schedule no service serves, which status may not pause, said plainly.
 
 The session's real Prefect server (the `prefect_api` fixture, recorded in PREFECT_HOME as `newsflow run` records
