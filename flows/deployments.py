@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.client
+import ipaddress
 import json
 import re
 import socket
@@ -77,11 +78,24 @@ def read_deployment(api_url: str, name: str, timeout_s: float, asks: int = 3) ->
     return _read_deployment(api_url, name, timeout_s)
 
 
+def is_loopback(api_url: str) -> bool:
+    """Whether the API is on this machine's loopback, as the local server newsflow starts is (127.0.0.1)."""
+    host = urllib.parse.urlsplit(api_url).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+# No proxy: the server is on loopback, which an HTTP_PROXY of the environment (no NO_PROXY) cannot reach.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _read_deployment(api_url: str, name: str, timeout_s: float) -> DeploymentSeen:
     url = f"{api_url.rstrip('/')}/deployments/name/ingest/{urllib.parse.quote(name, safe='')}"
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:
-            found = json.loads(response.read(READ_BYTES))
+        with _DIRECT.open(url, timeout=timeout_s) as response:
+            found = json.loads(_read_within(response, time.monotonic() + timeout_s))
     except urllib.error.HTTPError as exc:
         with contextlib.closing(exc):
             if exc.code == 404:
@@ -94,3 +108,16 @@ def _read_deployment(api_url: str, name: str, timeout_s: float) -> DeploymentSee
     tags = found.get("tags")
     tags = tags if isinstance(tags, list) else []
     return DeploymentSeen(exists=True, paused=found["paused"], tags=tuple(str(tag) for tag in tags))
+
+
+def _read_within(response: http.client.HTTPResponse, deadline: float) -> bytes:
+    """The body, by what each receive brings: the socket's timeout bounds one receive only, and a server sending
+    a byte a second would hold `status` for as long as it liked."""
+    body = b""
+    while chunk := response.read1(READ_BYTES - len(body)):
+        body += chunk
+        if time.monotonic() > deadline:
+            raise DeploymentUnread("it answered too slowly")
+        if len(body) >= READ_BYTES:
+            break
+    return body

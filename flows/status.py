@@ -18,11 +18,18 @@ import asyncio
 from datetime import UTC, datetime
 
 from flows import configure_prefect_environment, configured_api_url
-from flows.deployments import DeploymentSeen, DeploymentUnread, deployment_name, read_deployment, this_host
-from flows.localserver import health_answer, prefect_home, reusable_server
+from flows.deployments import (
+    DeploymentSeen,
+    DeploymentUnread,
+    deployment_name,
+    is_loopback,
+    read_deployment,
+    this_host,
+)
+from flows.localserver import health_answer, prefect_home, reusable_server, sends_credentials
 from newsflow.config import Config, load_config
 from newsflow.launch import signals_interrupt_while_loading
-from newsflow.runhistory import run_history_lines
+from newsflow.runhistory import run_history_lines, served_every_s
 from newsflow.runlock import serving_pid
 
 ASK_WITHIN_S = 5.0
@@ -37,8 +44,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(service_line(config, serving))
     line, code = schedule_line(config, serving)
     print(line)
-    served_every_s = config.schedule.interval if serving is not None else 0
-    runs, runs_code = run_history_lines(config.warehouse_path, datetime.now(UTC), served_every_s)
+    interval_s = served_every_s(config.schedule) if serving is not None else 0
+    runs, runs_code = run_history_lines(config.warehouse_path, datetime.now(UTC), interval_s)
     print("\n".join(runs))
     return code or runs_code
 
@@ -65,7 +72,8 @@ def schedule_line(config: Config, serving: str | None) -> tuple[str, int]:
         return ("schedule: no local Prefect server runs (`newsflow run` or `serve` starts one), so no run is "
                 "scheduled now", 0)
     name = deployment_name(config.path)
-    if configured_api_url() is None:  # the local server an earlier command started: loopback, no credentials
+    if configured_api_url() is None and is_loopback(url) and not sends_credentials():
+        # the local server an earlier command started, no credentials: what Prefect's client would send, it sends
         try:
             seen = read_deployment(url, name, ASK_WITHIN_S)
         except DeploymentUnread as exc:

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsflow.runhistory import RUNS_SHOWN, run_history_lines
+from newsflow.config import ScheduleSettings
+from newsflow.runhistory import RUNS_SHOWN, run_history_lines, served_every_s
 from newsflow.warehouse import Warehouse
 
 NOW = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
@@ -178,3 +179,10 @@ def test_a_served_warehouse_with_no_run_completed_for_a_while_says_so(tmp_path: 
     assert run_history_lines(path, NOW, served_every_s=900)[0][-1] == (
         "runs: none of the 3 recorded has completed, though a `newsflow serve` serves it every 900 s: see the runs "
         "above, and `newsflow feeds` for each feed's failures")
+
+
+def test_a_cron_schedule_gets_no_quiet_line_from_the_interval_it_does_not_follow() -> None:
+    """Review of Prefect 23: `serve` follows `cron` when set, and `interval` keeps its default 900 s; status took
+    that 900 s, so a daily cron served as meant read `none completed for 5 h, though ... every 900 s`."""
+    assert served_every_s(ScheduleSettings(cron="0 6 * * *")) == 0
+    assert served_every_s(ScheduleSettings(interval=600)) == 600

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newsflow.config import ScheduleSettings
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.warehouse import Warehouse, read_with
 from newsflow.warehouse.runreads import RecordedRun, RunHistory, read_run_history
@@ -46,6 +47,12 @@ def run_history_lines(warehouse_path: Path, now: datetime, served_every_s: float
         return [f"runs: not read: {warehouse_path} was made by an older newsflow; the next `newsflow run` (or the "
                 "service's next run) brings its tables up to date"], 0
     return history_lines(history, now) + quiet_line(history, now, served_every_s), 0
+
+
+def served_every_s(schedule: ScheduleSettings) -> float:
+    """The interval a served schedule runs at, for the quiet line; 0 (no quiet line) for a cron schedule, which
+    `serve` follows instead of `interval` (left at its default 900 s): a daily cron is not quiet after an hour."""
+    return 0 if schedule.cron else float(schedule.interval)
 
 
 def history_lines(history: RunHistory, now: datetime) -> list[str]:

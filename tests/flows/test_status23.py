@@ -7,16 +7,18 @@ its local server); each test deletes the deployment it made, so the server plans
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from flows.deployments import DeploymentSeen, DeploymentUnread, read_deployment
+from flows.deployments import DeploymentSeen, DeploymentUnread, is_loopback, read_deployment
 from flows.ingest import ingest
 from flows.serve import deployment_name, serve_options
 from prefect.client.orchestration import PrefectClient
@@ -95,6 +97,7 @@ def test_status_says_plainly_an_active_schedule_no_service_serves_that_it_may_no
     with temporary_settings({PREFECT_API_URL: prefect_api}):
         Runner(name=name).add_flow(ingest, **(deployed | {"tags": []}))
     capsys.readouterr()
+    monkeypatch.delenv("PREFECT_API_URL")  # the fixture's `ensure_prefect_api` set it in this process
     assert cli.main(["status", "--config", str(config.path)]) == 0  # the local server, by PREFECT_HOME
     schedule = capsys.readouterr().out.splitlines()[1]
     assert schedule.startswith(f"schedule: ingest/{name} active (Prefect API at {prefect_api}) with no `newsflow "
@@ -143,3 +146,54 @@ def test_the_plain_read_asks_a_failing_server_again_and_refuses_what_is_no_deplo
 
 def answer(handler: BaseHTTPRequestHandler, page: Page) -> None:
     send_bytes(handler, page.status, page.body, page.content_type)
+
+
+def drip(handler: BaseHTTPRequestHandler) -> None:
+    """A deployment's JSON a byte every 0.1 s: each receive is quick, the whole answer takes ~6 s."""
+    body = json.dumps({"paused": False, "tags": [], "name": "x" * 20}).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    with contextlib.suppress(OSError):  # the reader gave up: the connection is closed under the drip
+        for byte in body:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(0.1)  # the server's pace, which the read must not wait out
+
+
+def test_the_plain_read_gives_up_on_a_dripping_answer_and_asks_no_proxy(
+        server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of Prefect 23: urlopen's timeout bounds one receive, so a server dripping its answer held `status`
+    for as long as it dripped (here ~6 s, 1 s allowed); and an HTTP_PROXY in the environment with no NO_PROXY sent
+    the loopback read to the proxy, which cannot reach it."""
+    server.add("/api/deployments/name/ingest/drip", drip)
+    started = time.monotonic()
+    with pytest.raises(DeploymentUnread, match="too slowly"):
+        read_deployment(server.url("/api"), "drip", 1.0, asks=1)
+    assert time.monotonic() - started < 4.0
+    server.add("/api/deployments/name/ingest/direct", Page(b'{"paused": true, "tags": []}', "application/json"))
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # nothing listens on the discard port
+    assert read_deployment(server.url("/api"), "direct", 5.0, asks=1) == DeploymentSeen(True, True, ())
+    assert is_loopback("http://[::1]:4200/api") and is_loopback("http://localhost:4200/api")
+    assert not is_loopback("http://10.0.0.7:4200/api") and not is_loopback("https://prefect.example/api")
+
+
+def test_status_with_prefect_credentials_configured_reads_through_prefects_client(
+        prefect_api: str, config: Config, deployed: dict[str, object], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Review of Prefect 23: a local server started with PREFECT_SERVER_API_AUTH_STRING in the environment wants
+    the Basic auth Prefect's client sends (PREFECT_API_AUTH_STRING); the plain GET sends none and got a 401, exit
+    4. With credentials configured, status asks through Prefect's client (this server wants none: it answers)."""
+    def plain_read(url: str, name: str, timeout_s: float) -> DeploymentSeen:
+        pytest.fail("the plain GET, which sends no credentials, read a server Prefect's client is to ask")
+
+    monkeypatch.setattr("flows.status.read_deployment", plain_read)
+    monkeypatch.delenv("PREFECT_API_URL")  # the session's server by PREFECT_HOME: `newsflow run` set it here
+    monkeypatch.setenv("PREFECT_API_AUTH_STRING", "admin:pass")
+    name = deployment_name(config.path)
+    with held_from_elsewhere(config.warehouse_path, str(os.getpid())):
+        assert cli.main(["status", "--config", str(config.path)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == f"schedule: ingest/{name} active (Prefect API at {prefect_api})"
