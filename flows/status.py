@@ -7,7 +7,8 @@ a schedule left active that it may not pause (made by an older newsflow, or serv
 plainly, with what to do. The runs come from the warehouse (newsflow/runhistory.py), not from Prefect.
 
 Prefect is imported only where its client is needed: a configured API (it may want credentials, which Prefect's
-settings hold), or a schedule to pause. The local server newsflow started is read with one plain GET
+settings hold), or a schedule to pause. The local server newsflow started (loopback, no Prefect credentials
+configured) is read with one plain GET
 (flows/deployments.py): a status while the service serves costs ~0.4 cpu-s, not ~1.6.
 """
 
