@@ -125,7 +125,8 @@ def note_an_unserved_schedule(config: Config, api: PrefectApi, mode: str) -> Non
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
+    from flows.deployments import deployment_name
+    from flows.unserved import pause_a_schedule_no_service_serves
 
     with temporary_settings({PREFECT_API_URL: api.url}):
         said = pause_a_schedule_no_service_serves(config, deployment_name(config.path))

@@ -44,11 +44,11 @@ from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError, Terminati
 from prefect.schedules import Cron, Interval, Schedule
 
 from flows.apiwatch import keep_lost_connections_on_one_line, server_error
+from flows.deployments import deployment_name, served_from_here
 from flows.ingest import ingest
 from flows.servepatience import StopServing, Workload, describe, ride_out_failing_calls, say
 from flows.servestop import ServiceRunner
 from flows.staleruns import delete_stale_runs
-from flows.unserved import deployment_name, served_from_here
 from flows.zombies import end_stranded_runs, mark_crashed_zombies
 from newsflow.config import Config, ScheduleSettings
 from newsflow.errors import ConfigError

@@ -18,35 +18,28 @@ service's schedule is not ours to pause. The pause deletes the runs Prefect plan
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import re
-import socket
-from pathlib import Path
 
 from prefect import get_client
 from prefect.exceptions import ObjectNotFound
 
+from flows.deployments import DeploymentSeen, served_from_here
 from flows.staleruns import delete_stale_runs
 from newsflow.config import Config
 from newsflow.runlock import no_service_alive
 
-SERVED_FROM = "newsflow-served-from:"  # a tag of the served deployment: the machine its service runs on
 CHECK_WITHIN_S = 20.0  # the API calls under the lock: a starting `serve` waits for them (runlock)
 log = logging.getLogger(__name__)
-_UNSAFE_IN_A_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def deployment_name(config_path: Path) -> str:
-    """`serve-<stem>-<8 hex digits>`, from the config's absolute path: one deployment per config,
-    the same one across restarts (a config moved or renamed gets a new one)."""
-    stem = _UNSAFE_IN_A_NAME.sub("-", config_path.stem).strip("-")[:40] or "config"
-    digest = hashlib.sha256(str(config_path).encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    return f"serve-{stem}-{digest}"
-
-
-def served_from_here() -> str:
-    return f"{SERVED_FROM}{socket.gethostname()}"
+async def deployment_seen(name: str) -> DeploymentSeen:
+    """What Prefect's client reads of `ingest/<name>` (a configured API: its credentials are Prefect's settings)."""
+    async with get_client() as client:
+        try:
+            deployment = await client.read_deployment_by_name(f"ingest/{name}")
+        except ObjectNotFound:
+            return DeploymentSeen(exists=False)
+    return DeploymentSeen(exists=True, paused=bool(deployment.paused), tags=tuple(deployment.tags or ()))
 
 
 async def pause_if_unserved(name: str) -> int | None:

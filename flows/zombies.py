@@ -14,7 +14,8 @@ A run the Prefect server refuses to mark (an HTTP 5xx) is left Running with one 
 on: a run of a deployment deleted while the run was going (the UI's Delete, or `newsflow serve` stopping on
 its deleted deployment and ending its run) gets a 500 on every state change for good, since the server fails
 to release the deployment's concurrency slot (prefect 3.9.1). Before, the sweep raised on it, and every
-`newsflow serve` start after it ended with exit 4 (Prefect 19).
+`newsflow serve` start after it ended with exit 4 (Prefect 19). Such a run, its deployment gone, is now deleted
+from Prefect, in one warning (Prefect 23): left, it showed Running for good and every run warned of it again.
 
 A service that stops while its Prefect API is lost leaves the run it was starting Pending (and a
 killed one may leave a run Cancelling, or Running before the run recorded its process). Such a run
@@ -155,6 +156,8 @@ async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None
         except Exception as exc:
             if server_error(exc) is None:  # a lost API, a 4xx: the caller's to judge
                 raise
+            if await deleted_for_good(client, zombie):
+                continue
             log.warning("flow run %s (%s) was left Running by a killed process and the Prefect API refused to mark "
                         "it Crashed (%s); it stays Running in Prefect's UI (a run of a deployment deleted while it "
                         "ran is refused for good)", zombie.id, zombie.name, server_error(exc))
@@ -162,6 +165,36 @@ async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None
         log.warning("flow run %s (%s) was left Running by a killed process: marked Crashed", zombie.id, zombie.name)
         crashed.append(zombie.id)
     return crashed
+
+
+async def deleted_for_good(client: PrefectClient, zombie: FlowRun) -> bool:
+    """Delete a zombie the server refused to mark whose deployment is gone: the server can never move such a run
+    out of Running (it fails to release the deleted deployment's concurrency slot), so it showed Running in the UI
+    for good and every later run's sweep warned of it again (Prefect 19's left). The warehouse's `runs` row keeps
+    what it did (`abandoned`). False, and the run left, when its deployment still exists or the delete fails."""
+    if zombie.deployment_id is None:
+        return False
+    try:
+        await client.read_deployment(zombie.deployment_id)
+        return False
+    except ObjectNotFound:  # a 404 for its id: deleted, and an id is never made again
+        pass
+    except Exception as exc:
+        if server_error(exc) is None:  # a lost API: the caller's to judge, as for the mark
+            raise
+        return False  # a server in trouble says nothing of the deployment: the old warning, asked again next sweep
+    try:
+        await client.delete_flow_run(zombie.id)
+    except ObjectNotFound:  # another sweep deleted it first
+        return True
+    except Exception as exc:
+        if server_error(exc) is None:
+            raise
+        return False
+    log.warning("flow run %s (%s) was left Running by a killed process, and its deployment was deleted: Prefect's "
+                "server can never mark it Crashed, so it was deleted from Prefect (the warehouse's `runs` table keeps "
+                "its row)", zombie.id, zombie.name)
+    return True
 
 
 async def end_stranded_runs(client: PrefectClient, deployment_name: str) -> list[UUID]:

@@ -53,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the ingest flow on the config's [schedule] until stopped")
     _add_config(serve)
-    status = commands.add_parser("status", help="whether a service serves the warehouse, and its schedule; pauses a "
-                                 "schedule a killed service left active")
+    status = commands.add_parser("status", help="whether a service serves the warehouse, its schedule, and the last "
+                                 "runs; pauses a schedule a killed service left active")
     _add_config(status)
 
     query = commands.add_parser("query", help="run read-only SQL, or a named query, against the warehouse")

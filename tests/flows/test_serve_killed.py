@@ -136,7 +136,7 @@ def test_a_run_ends_with_the_service_killed_by_sigkill_and_leaves_its_article_pe
     # The next `newsflow status` (or `newsflow run`: tests/flows/test_unserved.py), taking the service lock no
     # service holds now, pauses it and deletes those runs, in one line.
     assert cli.main(["status", "--config", str(config_path)]) == 0
-    [service, schedule] = capsys.readouterr().out.splitlines()
+    [service, schedule, *_] = capsys.readouterr().out.splitlines()
     assert service == f"service: no `newsflow serve` serves {warehouse.path}"
     assert schedule.startswith("schedule: the schedule of ingest/") and "no `newsflow serve` running" in schedule
     # The runs it had left due, counted before the pause deleted them (the review: it said 0, counting only those

@@ -21,11 +21,12 @@ from uuid import UUID
 import prefect.settings
 import pytest
 from flows.cli import note_an_unserved_schedule
+from flows.deployments import deployment_name
 from flows.ingest import ingest
 from flows.localserver import PrefectApi
 from flows.serve import serve_options
 from flows.status import service_line
-from flows.unserved import deployment_name, pause_a_schedule_no_service_serves
+from flows.unserved import pause_a_schedule_no_service_serves
 from prefect.runner import Runner
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -154,10 +155,13 @@ def test_status_names_no_service_while_a_run_checks(tmp_path: Path) -> None:
     path.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
                     'url = "http://127.0.0.1:9/feed.xml"\n')
     config = load_config(path)
-    with held_from_elsewhere(config.warehouse_path, f"{os.getpid()} {runlock.CHECK}"):
-        assert service_line(config) == f"service: no `newsflow serve` serves {config.warehouse_path}"
-    with held_from_elsewhere(config.warehouse_path, f"{os.getpid()}"):
-        assert service_line(config) == f"service: newsflow serve (pid {os.getpid()}) serves {config.warehouse_path}"
+    warehouse = config.warehouse_path
+    with held_from_elsewhere(warehouse, f"{os.getpid()} {runlock.CHECK}"):
+        assert service_line(config, runlock.serving_pid(warehouse)) == (
+            f"service: no `newsflow serve` serves {warehouse}")
+    with held_from_elsewhere(warehouse, f"{os.getpid()}"):
+        assert service_line(config, runlock.serving_pid(warehouse)) == (
+            f"service: newsflow serve (pid {os.getpid()}) serves {warehouse}")
     assert not runlock.run_lock_is_held(service_lock_path(config.warehouse_path)), "status holds nothing after"
     (tmp_path / "a-file").write_text("")
     assert runlock.serving_pid(tmp_path / "a-file" / "news.duckdb") is None, "a folder that is a file: none serves"
@@ -173,7 +177,7 @@ def test_status_exits_4_in_its_line_when_the_configured_api_does_not_answer(
         closed.bind(("127.0.0.1", 0))
         monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{closed.getsockname()[1]}/api")
         assert cli.main(["status", "--config", str(path)]) == 4
-    [service, schedule] = capsys.readouterr().out.splitlines()
+    [service, schedule, *_] = capsys.readouterr().out.splitlines()
     assert service.startswith("service: no `newsflow serve` serves ")
     assert schedule.startswith("schedule: the Prefect API at http://127.0.0.1:") and "does not answer" in schedule
 

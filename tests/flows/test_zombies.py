@@ -6,6 +6,8 @@ refuses to mark (a deployment deleted while it ran) costs that run only (Prefect
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import socket
 import subprocess
@@ -14,12 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from uuid import UUID, uuid4
 
+import httpx
 import pytest
 from flows.ingest import ingest
 from flows.serve import deployment_name, mark_zombies_crashed, tidy_up_before_serving
-from flows.zombies import _ending, process_is_gone, process_record
-from prefect.client.orchestration import get_client
+from flows.zombies import _ending, deleted_for_good, process_is_gone, process_record
+from prefect.client.orchestration import PrefectClient, get_client
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions, FlowRun, State, StateType
+from prefect.exceptions import ObjectNotFound
 from prefect.states import Cancelling, Pending, Running
 
 from newsflow.config import load_config
@@ -116,12 +120,13 @@ async def delete_flow_run(flow_run_id: UUID) -> None:
 
 @pytest.mark.alone_on_the_server
 def test_a_run_the_server_refuses_to_mark_costs_the_sweep_and_serve_start_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     """The server answers 500 to every state change of a run whose deployment (with a concurrency limit) was
     deleted while it ran. Before, the sweep raised on it: every later `newsflow serve` start ended, exit 4
-    ("stopped answering (... 500 ... set_state)"), and each run's sweep stopped there. Now that run is left
-    Running, and the others are marked."""
+    ("stopped answering (... 500 ... set_state)"), and each run's sweep stopped there. Then (Prefect 19) that run
+    was left Running for good, warned of by every run's sweep; now (session 39) it is deleted from Prefect, in one
+    warning, and the others are marked."""
     host = socket.gethostname()
     refused = asyncio.run(run_of_a_deleted_deployment(f"{host}:{dead_pid()}"))
     try:
@@ -129,11 +134,25 @@ def test_a_run_the_server_refuses_to_mark_costs_the_sweep_and_serve_start_nothin
         config = tmp_path / "newsflow.toml"
         config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n[[feeds]]\nname = "a"\n'
                           'url = "http://127.0.0.1:9/feed.xml"\n')
-        tidy_up_before_serving(load_config(config))  # serve's start: the sweep, then the old deployment
-        assert asyncio.run(states([refused, plain])) == ["RUNNING", "CRASHED"]
+        with caplog.at_level(logging.WARNING, logger="flows.zombies"):
+            tidy_up_before_serving(load_config(config))  # serve's start: the sweep, then the old deployment
+        assert asyncio.run(states([plain])) == ["CRASHED"]
+        assert asyncio.run(flow_run_exists(refused)) is False, "a run no state change can end is not left Running"
+        [said] = [record.getMessage() for record in caplog.records if str(refused) in record.getMessage()]
+        assert "its deployment was deleted" in said and "deleted from Prefect" in said, said
         assert "could not" not in capsys.readouterr().err, "the sweep itself went through"
     finally:
-        asyncio.run(delete_flow_run(refused))  # the session's later sweeps would meet it
+        with contextlib.suppress(ObjectNotFound):
+            asyncio.run(delete_flow_run(refused))  # the session's later sweeps would meet it
+
+
+async def flow_run_exists(flow_run_id: UUID) -> bool:
+    async with get_client() as client:
+        try:
+            await client.read_flow_run(flow_run_id)
+        except ObjectNotFound:
+            return False
+    return True
 
 
 def a_process_running(like_a_run: bool) -> subprocess.Popen[bytes]:
@@ -245,3 +264,61 @@ def test_a_stranded_run_is_ended_exactly_when_no_process_can_be_running_it(
     assert (end is None) is could_run
     if end is not None:
         assert end.type is (StateType.CANCELLED if state is StateType.CANCELLING else StateType.CRASHED)
+
+
+class DeploymentReadsFailing:
+    """The session's real client, but its read of a deployment answered 503 (a server in trouble): the one call
+    the real server cannot be made to fail on its own (review of Prefect 23)."""
+
+    def __init__(self, client: PrefectClient) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._client, name)
+
+    async def read_deployment(self, deployment_id: UUID) -> None:
+        request = httpx.Request("GET", f"http://127.0.0.1/api/deployments/{deployment_id}")
+        raise httpx.HTTPStatusError("503", request=request, response=httpx.Response(503, request=request))
+
+
+@pytest.mark.alone_on_the_server
+def test_a_refused_run_is_deleted_only_when_its_deployment_is_surely_gone() -> None:
+    """Review of Prefect 23: the delete needs a 404 for the run's deployment. A run whose deployment exists (the
+    server refused the mark for another reason) is kept, and so is one whose deployment read got a 5xx; on the
+    branch's first code a 5xx there raised out of the sweep (the exit 4 of every `serve` start Prefect 19 ended)."""
+    host = socket.gethostname()
+    kept, deployment_id = asyncio.run(run_of_a_deployment(f"{host}:{dead_pid()}"))
+    refused = asyncio.run(run_of_a_deleted_deployment(f"{host}:{dead_pid()}"))
+
+    async def judged() -> tuple[bool, bool]:
+        async with get_client() as client:
+            runs = {flow_run_id: await client.read_flow_run(flow_run_id) for flow_run_id in (kept, refused)}
+            failing = DeploymentReadsFailing(client)
+            return (await deleted_for_good(client, runs[kept]),
+                    await deleted_for_good(failing, runs[refused]))  # type: ignore[arg-type]
+
+    try:
+        assert asyncio.run(judged()) == (False, False)
+        assert asyncio.run(flow_run_exists(kept)) and asyncio.run(flow_run_exists(refused))
+    finally:
+        for flow_run_id in (kept, refused):
+            with contextlib.suppress(ObjectNotFound):
+                asyncio.run(delete_flow_run(flow_run_id))
+        asyncio.run(delete_deployment(deployment_id))
+
+
+async def run_of_a_deployment(where: str) -> tuple[UUID, UUID]:
+    """A Running run of a deployment that exists; the run's id and the deployment's."""
+    async with get_client() as client:
+        deployment_id = await client.create_deployment(
+            flow_id=await client.create_flow_from_name("ingest"), name=f"review-kept-{uuid4().hex[:8]}")
+        flow_run = await client.create_flow_run_from_deployment(deployment_id)
+        await client.set_flow_run_state(flow_run.id, Pending())
+        await client.set_flow_run_state(flow_run.id, Running())
+        await client.update_flow_run(flow_run.id, infrastructure_pid=where)
+        return flow_run.id, deployment_id
+
+
+async def delete_deployment(deployment_id: UUID) -> None:
+    async with get_client() as client:
+        await client.delete_deployment(deployment_id)
