@@ -14,7 +14,7 @@ from pathlib import Path
 PARTIAL_SUFFIX = ".partial"
 
 
-def replace_file(path: Path, content: bytes) -> None:
+def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> bool:
     """Write `content` to a temporary file beside `path`, fsync it, rename it over `path`, fsync the folder.
 
     A reader sees the old file or the new one, never a part; a failed write leaves the old one whole.
@@ -22,11 +22,15 @@ def replace_file(path: Path, content: bytes) -> None:
 
     A target that is not a regular file (`-o /dev/stdout`, a FIFO, a terminal) is written into,
     never renamed over: run as root, `newsflow feeds export -o /dev/full` replaced the device with
-    a file, for every program on the machine."""
+    a file, for every program on the machine.
+
+    With `expected`, the file is replaced only while it still holds those bytes, compared once the new
+    file is written and synced, the moment before the rename: False, nothing changed, when another
+    program (an editor, which takes no lock) saved it meanwhile. Only the rename itself is left to race."""
     if is_special_file(path):
         with open(path, "wb") as stream:
             stream.write(content)
-        return
+        return True
     path = path.resolve()
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
     try:
@@ -36,6 +40,9 @@ def replace_file(path: Path, content: bytes) -> None:
             os.fsync(stream.fileno())
         if path.exists():
             os.chmod(partial, path.stat().st_mode & 0o7777)
+        if expected is not None and _current(path) != expected:
+            Path(partial).unlink()
+            return False
         os.replace(partial, path)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
@@ -45,6 +52,14 @@ def replace_file(path: Path, content: bytes) -> None:
         os.fsync(folder)
     finally:
         os.close(folder)
+    return True
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:  # moved away meanwhile: not what was read
+        return None
 
 
 def is_special_file(path: Path) -> bool:

@@ -1,0 +1,85 @@
+"""The config's bytes as TOML text, and the text an import writes back as bytes of the same kind.
+
+TOML is UTF-8, but editors save what their user picked: Windows Notepad and PowerShell's `Out-File` save
+UTF-16 with a BOM ("Unicode"), Notepad once UTF-8 with a BOM, a classic Mac editor ends lines in CR alone.
+Each was read as an error before (`not UTF-8 text (byte 0xff on line 1)` for UTF-16; `Expected newline or end
+of document after a statement` for CR line ends, naming no cause). Each is read now, and `feeds import`
+appends to the file in its own kind (its encoding and line ends), every byte it read kept, so the editor
+that saved it opens it as before. Bytes that are no Unicode at all (Latin-1, Windows-1252) are still
+refused, naming the byte, its line and its letter in Windows-1252 (Latin-1's superset): a guess would put
+a wrong letter into a name or URL silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+# Longest first: UTF-32 LE's BOM starts with UTF-16 LE's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_PEEK = 4096  # bytes looked at to tell UTF-16 without a BOM from UTF-8
+
+
+@dataclass(frozen=True)
+class ConfigText:
+    """The config as text for tomllib, and how its file spells text: `encoding`, whether it starts with a
+    BOM, and the line end an import writes (`\\r` files are read with `\\n`: tomllib refuses a lone CR)."""
+
+    text: str
+    encoding: str = "utf-8"
+    bom: bytes = b""
+    newline: str = "\n"
+
+    def encode_added(self, text: str) -> bytes:
+        """Text written with `\\n`, to append to this file: in its encoding, with its line ends (no BOM: the
+        file has its own). An import appends, so the bytes it read are kept as they were, to the last one."""
+        return text.replace("\n", self.newline).encode(self.encoding, "surrogatepass")
+
+
+class NotUnicode(ValueError):
+    """Bytes that are no Unicode text; the message says which byte, where, and what to do."""
+
+
+def decode_config(raw: bytes) -> ConfigText:
+    """`raw` read by its BOM, else as UTF-16 when every other byte is NUL (a BOM-less UTF-16 save), else UTF-8."""
+    bom, encoding = next(((mark, name) for mark, name in _BOMS if raw.startswith(mark)), (b"", _unmarked(raw)))
+    try:
+        text = raw[len(bom):].decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise NotUnicode(_not_unicode(raw, exc, encoding, len(bom))) from exc
+    return ConfigText(_lf_for_lone_cr(text), encoding, bom, _newline_of(text))
+
+
+def _unmarked(raw: bytes) -> str:
+    head = raw[:_PEEK - _PEEK % 2]
+    if len(head) < 2 or b"\x00" not in head:
+        return "utf-8"
+    if head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+        return "utf-16-le"
+    if head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        return "utf-16-be"
+    return "utf-8"  # NULs elsewhere: TOML's own check names them
+
+
+def _newline_of(text: str) -> str:
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
+
+
+def _lf_for_lone_cr(text: str) -> str:
+    # only a file with no LF at all is a CR-ended file; a stray CR elsewhere stays TOML's to refuse
+    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
+
+
+def _not_unicode(raw: bytes, exc: UnicodeDecodeError, encoding: str, offset: int) -> str:
+    start = exc.start + offset
+    line = raw.count(b"\n", 0, start) + 1
+    byte = raw[start]
+    if encoding != "utf-8":
+        return f"is not {encoding.upper()} text as its start says (bytes at {start} on line {line}); save it as UTF-8"
+    letter = bytes([byte]).decode("cp1252", "replace")
+    as_cp1252 = f", {letter!r} in Windows-1252" if letter.isprintable() and letter != "\ufffd" else ""
+    return (f"is not UTF-8 text (byte 0x{byte:02x} on line {line}{as_cp1252}: saved as Latin-1 or Windows-1252?); "
+            "save it as UTF-8 (an editor's Save As, encoding UTF-8, or `iconv -f cp1252 -t utf-8`)")

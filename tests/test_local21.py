@@ -1,0 +1,155 @@
+"""Local 21: hostile local input (docs/security.md, "Local 21"). Each test failed on the code before its fix,
+except those marked as controls. Real files in a temporary folder; the CLI run in this process (its exit code
+and stderr are what a shell sees: `cli.main`), and once as a real subprocess for the encodings."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsflow import cli, opml
+from newsflow.config import load_config
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = ('# the café\'s feeds\n[warehouse]\npath = "news.duckdb"\n\n'
+          '[[feeds]]\nname = "cafe"\nurl = "https://café.example/feed.xml"\n')
+
+
+def _opml(title: str, url: str) -> bytes:
+    return (f'<?xml version="1.0"?><opml version="2.0"><body><outline text="{title}" type="rss" '
+            f'xmlUrl="{url}"/></body></opml>').encode()
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# Each as an editor saves it: Notepad's "Unicode" (UTF-16 LE with a BOM), PowerShell's `Out-File`, "Unicode big
+# endian", UTF-8 with a BOM, Windows line ends, a classic Mac's CR line ends, and UTF-16 with no BOM.
+SAVED_AS = {  # (encoding, BOM, line end)
+    "utf-16-le with bom": ("utf-16-le", codecs.BOM_UTF16_LE, "\n"),
+    "utf-16-be with bom": ("utf-16-be", codecs.BOM_UTF16_BE, "\n"),
+    "utf-32-le with bom": ("utf-32-le", codecs.BOM_UTF32_LE, "\n"),
+    "utf-16-le without bom": ("utf-16-le", b"", "\n"),
+    "utf-8 with bom": ("utf-8", codecs.BOM_UTF8, "\n"),
+    "crlf": ("utf-8", b"", "\r\n"),
+    "cr": ("utf-8", b"", "\r"),
+    "utf-16-le with bom and crlf": ("utf-16-le", codecs.BOM_UTF16_LE, "\r\n"),
+}
+
+
+def _saved(text: str, saved_as: str) -> bytes:
+    encoding, bom, newline = SAVED_AS[saved_as]
+    return bom + text.replace("\n", newline).encode(encoding)
+
+
+@pytest.mark.parametrize("saved_as", SAVED_AS)
+def test_a_config_saved_in_another_unicode_form_is_read_and_an_import_keeps_its_form(
+        saved_as: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: UTF-16 and UTF-32 were refused (`not UTF-8 text (byte 0xff on line 1)`), CR line ends were `not
+    valid TOML` naming no cause, and an import rewrote a BOM-marked file without its BOM."""
+    config = tmp_path / "newsflow.toml"
+    original = _saved(CONFIG, saved_as)
+    config.write_bytes(original)
+    assert [(f.name, f.url) for f in load_config(config).feeds] == [("cafe", "https://café.example/feed.xml")]
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
+    code, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    assert (code, err) == (0, ""), err
+    assert "added    more  https://more.example/rss" in out
+    written = config.read_bytes()
+    assert written.startswith(original)  # every byte read is kept; the import appends
+    encoding, _, newline = SAVED_AS[saved_as]
+    added = written[len(original):].decode(encoding)
+    assert added.replace(newline, "\n").count("\n") == added.count(newline)  # its own line ends only
+    assert '[[feeds]]\nname = "more"' in added.replace(newline, "\n")
+    assert [f.name for f in load_config(config).feeds] == ["cafe", "more"]
+
+
+def test_a_utf16_config_is_read_by_the_real_cli(tmp_path: Path) -> None:
+    """The same as a user meets it: a subprocess of the CLI on a Notepad "Unicode" config, exit 0."""
+    config = tmp_path / "newsflow.toml"
+    config.write_bytes(_saved(CONFIG, "utf-16-le with bom"))
+    done = subprocess.run([sys.executable, "-m", "newsflow", "feeds", "export", "--config", str(config)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "NEWSFLOW_CONFIG": ""})
+    assert (done.returncode, done.stderr) == (0, "")
+    assert 'xmlUrl="https://café.example/feed.xml"' in done.stdout
+
+
+def test_a_latin1_config_is_one_line_naming_the_file_the_byte_its_letter_and_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not guessed (a wrong letter would go into a name or URL silently): refused, exit 2, now saying what the
+    byte is in Windows-1252 and how to convert the file (before: the byte and `save it as UTF-8` only)."""
+    config = tmp_path / "newsflow.toml"
+    config.write_bytes(CONFIG.encode("cp1252"))
+    code, out, err = _run(["feeds", "export", "--config", str(config)], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and str(config) in err, err
+    assert "byte 0xe9 on line 1, 'é' in Windows-1252" in err and "iconv -f cp1252 -t utf-8" in err, err
+    assert config.read_bytes() == CONFIG.encode("cp1252")
+
+
+EDITORS_SAVE = {
+    # vim's default for a file it may rename: a new file renamed over it (a new inode)
+    "by rename": lambda path, text: (path.with_name("x.tmp").write_text(text), os.replace(path.with_name("x.tmp"),
+                                                                                          path)),
+    # nano, or vim with backupcopy=yes: written in place (the same inode the import holds its lock on)
+    "in place": lambda path, text: path.write_text(text),
+}
+
+
+@pytest.mark.parametrize("editor", EDITORS_SAVE)
+def test_an_editor_saving_the_config_during_an_import_loses_neither_change(
+        editor: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editor saves (a real write to the real file) after the import read the config, before it replaced it:
+    here while the import parses its OPML. Before: the import's replace dropped the editor's new feed."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    edited = CONFIG + '\n[[feeds]]\nname = "typed"\nurl = "https://typed.example/feed"\n'
+    real_parse, saves = opml.parse_opml, []
+
+    def parse_while_the_editor_saves(opml_bytes: bytes) -> list[opml.OpmlFeed]:
+        if not saves:
+            saves.append(EDITORS_SAVE[editor](config, edited))
+        return real_parse(opml_bytes)
+
+    monkeypatch.setattr(opml, "parse_opml", parse_while_the_editor_saves)
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
+    code, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    assert (code, err) == (0, ""), err
+    assert config.read_text(encoding="utf-8").startswith(edited)
+    assert [f.name for f in load_config(config).feeds] == ["cafe", "typed", "more"]
+    assert out.count("added    ") == 1  # once, though made twice
+
+
+def test_an_import_that_meets_a_save_at_every_try_gives_up_in_one_line_leaving_the_editors_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program rewriting the config without end: the import is not made, exit 1 (a file it must write cannot
+    be written), one line naming the config and what to do; the file is the program's last save."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    real_parse, saves = opml.parse_opml, []
+
+    def parse_while_a_program_saves(opml_bytes: bytes) -> list[opml.OpmlFeed]:
+        saves.append(CONFIG + f"# save {len(saves)}\n")
+        config.write_text(saves[-1], encoding="utf-8")
+        return real_parse(opml_bytes)
+
+    monkeypatch.setattr(opml, "parse_opml", parse_while_a_program_saves)
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
+    code, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and str(config) in err and "import again" in err, err
+    assert len(saves) == opml.IMPORT_TRIES
+    assert config.read_text(encoding="utf-8") == saves[-1]
