@@ -8,12 +8,19 @@ import codecs
 import os
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from newsflow import cli, opml
+from newsflow import cli, hostholds, opml
 from newsflow.config import load_config
+from newsflow.models import HostPause
+from newsflow.spool import spool_dir_for
+from newsflow.warehouse import Warehouse, write_host_pauses
+from tests.conftest import write_config
+from tests.hostile.test_readers import holding
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = ('# the café\'s feeds\n[warehouse]\npath = "news.duckdb"\n\n'
@@ -153,3 +160,40 @@ def test_an_import_that_meets_a_save_at_every_try_gives_up_in_one_line_leaving_t
     assert err.count("\n") == 1 and str(config) in err and "import again" in err, err
     assert len(saves) == opml.IMPORT_TRIES
     assert config.read_text(encoding="utf-8") == saves[-1]
+
+
+def test_query_host_pauses_shows_the_pauses_still_in_the_spool_beside_a_reader(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A run ended (or was killed) while a reader held the warehouse: its pauses wait in the spool, honoured by
+    every run, and `newsflow query host_pauses` listed only the table's. Now the spool's are among its rows (the
+    later end per host), and one line on stderr says where they are."""
+    config_path = write_config(tmp_path, "", {"courier": "https://courier.example/feed.xml"})
+    store = Warehouse(load_config(config_path).warehouse_path, write_patience=0.0)
+    now = datetime.now(UTC).replace(microsecond=0)
+    stored = HostPause("stored.example", now + timedelta(hours=1), now, 503, "https://stored.example/a")
+    with store.writing() as con:
+        write_host_pauses(con, [stored, replace(stored, host="both.example", until_at=now + timedelta(hours=3))], now)
+    spooled = [HostPause("spooled.example", now + timedelta(hours=2), now, 429, "https://spooled.example/feed"),
+               replace(stored, host="both.example", until_at=now + timedelta(hours=4))]
+    with store.run_lock(), holding(store.path, "read-only"):
+        hostholds.store_at_end(store, "held", spooled)
+    assert [path.suffix for path in spool_dir_for(store.path).iterdir()] == [".spool"]
+    code, out, err = _run(["query", "host_pauses", "--format", "csv", "--config", str(config_path)], capsys)
+    assert code == 0, err
+    hosts = [line.split(",")[0] for line in out.splitlines()[1:]]
+    assert hosts == ["both.example", "spooled.example", "stored.example"], out  # by their end, latest first
+    assert (now + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M:%S") in out.splitlines()[1], out
+    assert err == ("newsflow: 2 of these pauses are still in the spool beside the warehouse (a reader held it when "
+                   "the run kept them): runs honour them, and the next run stores them\n")
+
+
+def test_query_host_pauses_with_an_empty_spool_is_the_tables_rows_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Control: nothing in the spool, nothing said on stderr, the named query's rows as its SQL gives them."""
+    config_path = write_config(tmp_path, "", {"courier": "https://courier.example/feed.xml"})
+    now = datetime.now(UTC)
+    with Warehouse(load_config(config_path).warehouse_path).writing() as con:
+        write_host_pauses(con, [HostPause("stored.example", now + timedelta(hours=1), now, 503)], now)
+    code, out, err = _run(["query", "host_pauses", "--format", "csv", "--config", str(config_path)], capsys)
+    assert (code, err) == (0, "")
+    assert [line.split(",")[0] for line in out.splitlines()] == ["host", "stored.example"]
