@@ -197,3 +197,21 @@ def test_query_host_pauses_with_an_empty_spool_is_the_tables_rows_alone(
     code, out, err = _run(["query", "host_pauses", "--format", "csv", "--config", str(config_path)], capsys)
     assert (code, err) == (0, "")
     assert [line.split(",")[0] for line in out.splitlines()] == ["host", "stored.example"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root (CI runs as root)")
+def test_an_import_run_as_root_leaves_the_config_its_users_to_edit(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`sudo newsflow feeds import`: the replaced config was root's (mode 0644 kept), so its user could no
+    longer save it in an editor nor import into it. Now it keeps its owner, group and mode."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    os.chown(config, 1234, 5678)
+    config.chmod(0o640)
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
+    code, _, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    assert (code, err) == (0, "")
+    kept = config.stat()
+    assert (kept.st_uid, kept.st_gid, kept.st_mode & 0o7777) == (1234, 5678, 0o640)
+    assert [f.name for f in load_config(config).feeds] == ["cafe", "more"]

@@ -7,7 +7,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 # A write in flight: removed on failure; after a crash, whoever owns the folder sweeps it.
@@ -39,7 +39,7 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
-            os.chmod(partial, path.stat().st_mode & 0o7777)
+            _keep_owner_and_mode(partial, path.stat())
         if expected is not None and _current(path) != expected:
             Path(partial).unlink()
             return False
@@ -53,6 +53,15 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
     finally:
         os.close(folder)
     return True
+
+
+def _keep_owner_and_mode(partial: str, kept: os.stat_result) -> None:
+    """The new file gets the replaced one's mode and, when this process may give it (root), its owner and group:
+    `sudo newsflow feeds import` left a config owned by root, which its user could no longer edit or import into."""
+    if (kept.st_uid, kept.st_gid) != (os.geteuid(), os.getegid()):
+        with suppress(PermissionError):  # not root: a user cannot give a file away; it stays theirs, as before
+            os.chown(partial, kept.st_uid, kept.st_gid)
+    os.chmod(partial, kept.st_mode & 0o7777)  # after chown, which clears set-user-ID bits
 
 
 def _current(path: Path) -> bytes | None:
