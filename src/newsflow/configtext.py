@@ -78,7 +78,8 @@ def _not_unicode(raw: bytes, exc: UnicodeDecodeError, encoding: str, offset: int
     line = raw.count(b"\n", 0, start) + 1
     byte = raw[start]
     if encoding != "utf-8":
-        return f"is not {encoding.upper()} text as its start says (bytes at {start} on line {line}); save it as UTF-8"
+        return (f"is {encoding.upper()} text by its first bytes, but not throughout (at byte {start}, line {line}: cut "
+                "short or damaged?); save it again, as UTF-8")
     letter = bytes([byte]).decode("cp1252", "replace")
     as_cp1252 = f", {letter!r} in Windows-1252" if letter.isprintable() and letter != "\ufffd" else ""
     return (f"is not UTF-8 text (byte 0x{byte:02x} on line {line}{as_cp1252}: saved as Latin-1 or Windows-1252?); "
