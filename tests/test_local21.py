@@ -215,3 +215,33 @@ def test_an_import_run_as_root_leaves_the_config_its_users_to_edit(
     kept = config.stat()
     assert (kept.st_uid, kept.st_gid, kept.st_mode & 0o7777) == (1234, 5678, 0o640)
     assert [f.name for f in load_config(config).feeds] == ["cafe", "more"]
+
+
+HOLD_THE_RUN_LOCK = """
+import sys
+from pathlib import Path
+from newsflow.warehouse import Warehouse
+with Warehouse(Path(sys.argv[1])).run_lock():
+    print("held", flush=True)
+    sys.stdin.read()  # until the test closes it
+"""
+
+
+def test_a_second_newsflow_run_on_a_held_warehouse_is_one_line_exit_3_naming_the_first(tmp_path: Path) -> None:
+    """Probed, held (a control: it passes on main too): while a run holds the warehouse's run lock (here a
+    process holding it as `newsflow run` does, so no Prefect server is needed), a second real `newsflow run` on
+    the same config stops before Prefect starts: one line naming the first's pid and what to do, exit 3."""
+    config_path = write_config(tmp_path, "", {"courier": "https://courier.example/feed.xml"})
+    warehouse_path = load_config(config_path).warehouse_path
+    first = subprocess.Popen([sys.executable, "-c", HOLD_THE_RUN_LOCK, str(warehouse_path)], cwd=REPO,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert first.stdout is not None and first.stdout.readline() == "held\n"
+        second = subprocess.run([sys.executable, "-m", "newsflow", "run", "--config", str(config_path)], cwd=REPO,
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        first.communicate("")
+    assert second.returncode == 3, second.stderr
+    assert second.stderr.count("\n") == 1 and f"pid {first.pid}" in second.stderr, second.stderr
+    assert f"is writing to {warehouse_path}; wait for it to finish" in second.stderr, second.stderr
+    assert not warehouse_path.exists()  # nothing made or changed by the second
