@@ -105,6 +105,26 @@ def test_a_latin1_config_is_one_line_naming_the_file_the_byte_its_letter_and_wha
     assert config.read_bytes() == CONFIG.encode("cp1252")
 
 
+def test_the_warehouse_or_another_binary_file_given_as_config_is_named_for_what_it_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--config warehouse/news.duckdb` (both sit side by side): before, `is not UTF-8 text (byte 0xbd on line 1);
+    save it as UTF-8`, advice that would ruin the database if followed; with this pass's Latin-1 line it named
+    '½' as the letter. Now one line saying what the file is and to pass the .toml file (exit 2), file untouched."""
+    config_path = write_config(tmp_path, "", {"courier": "https://courier.example/feed.xml"})
+    warehouse_path = load_config(config_path).warehouse_path
+    with Warehouse(warehouse_path).writing():
+        pass
+    image = tmp_path / "logo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    for given, says in ((warehouse_path, "is a DuckDB database (the warehouse?), not a newsflow config"),
+                        (image, "is not a text file (it holds NUL bytes")):
+        before = given.read_bytes()
+        code, out, err = _run(["feeds", "--config", str(given)], capsys)
+        assert (code, out) == (2, "")
+        assert err.count("\n") == 1 and str(given) in err and says in err and "pass --config PATH" in err, err
+        assert given.read_bytes() == before
+
+
 EDITORS_SAVE = {
     # vim's default for a file it may rename: a new file renamed over it (a new inode)
     "by rename": lambda path, text: (path.with_name("x.tmp").write_text(text), os.replace(path.with_name("x.tmp"),

@@ -44,6 +44,8 @@ class NotUnicode(ValueError):
 def decode_config(raw: bytes) -> ConfigText:
     """`raw` read by its BOM, else as UTF-16 when every other byte is NUL (a BOM-less UTF-16 save), else UTF-8."""
     bom, encoding = next(((mark, name) for mark, name in _BOMS if raw.startswith(mark)), (b"", _unmarked(raw)))
+    if encoding == "utf-8" and (kind := _binary_kind(raw)):
+        raise NotUnicode(f"is {kind}, not a newsflow config; pass --config PATH of the .toml file")
     try:
         text = raw[len(bom):].decode(encoding)
     except UnicodeDecodeError as exc:
@@ -60,6 +62,18 @@ def _unmarked(raw: bytes) -> str:
     if head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
         return "utf-16-be"
     return "utf-8"  # NULs elsewhere: TOML's own check names them
+
+
+def _binary_kind(raw: bytes) -> str | None:
+    """What a file with NUL bytes is: the warehouse given as `--config` (an easy slip: both sit in one folder) was
+    `not UTF-8 text (byte 0xbd on line 1)`, and told to save it as UTF-8."""
+    if raw[8:12] == b"DUCK":
+        return "a DuckDB database (the warehouse?)"
+    if raw.startswith(b"SQLite format 3\x00"):
+        return "a SQLite database"
+    if b"\x00" in raw[:_PEEK]:
+        return "not a text file (it holds NUL bytes: a database, an image, an archive?)"
+    return None
 
 
 def _newline_of(text: str) -> str:
