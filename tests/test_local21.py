@@ -265,3 +265,56 @@ def test_a_second_newsflow_run_on_a_held_warehouse_is_one_line_exit_3_naming_the
     assert second.stderr.count("\n") == 1 and f"pid {first.pid}" in second.stderr, second.stderr
     assert f"is writing to {warehouse_path}; wait for it to finish" in second.stderr, second.stderr
     assert not warehouse_path.exists()  # nothing made or changed by the second
+
+
+# Review of Local 21: the heuristics and the owner kept, each shown failing before its fix.
+
+def test_a_utf8_config_that_spells_duckdbs_magic_is_read_not_named_a_database(tmp_path: Path) -> None:
+    """Review: DuckDB's `DUCK` at byte 8 was taken for the database with no NUL byte in the file: a config
+    starting `# About DUCKDB` was refused as `a DuckDB database (the warehouse?)`, exit 2."""
+    config = tmp_path / "newsflow.toml"
+    config.write_bytes(b'# About DUCKDB, where the articles go\n[warehouse]\npath = "news.duckdb"\n')
+    assert load_config(config).warehouse_path.name == "news.duckdb"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("comment", ["一月的新聞", "Ā", "漢字" * 60], ids=["U+4E00", "U+0100", "mostly Chinese"])
+def test_a_utf16_config_without_a_bom_is_read_whatever_its_letters(
+        tmp_path: Path, encoding: str, comment: str) -> None:
+    """Review: a BOM-less UTF-16 config was read only when none of its letters had a NUL byte and half its bytes
+    were NUL: `一` (U+4E00), `Ā` (U+0100) or a comment mostly in Chinese made it `not a text file (it holds NUL
+    bytes: a database, an image, an archive?)`."""
+    config = tmp_path / "newsflow.toml"
+    config.write_bytes(f"# {comment}\n{CONFIG}".encode(encoding))
+    assert [f.url for f in load_config(config).feeds] == ["https://café.example/feed.xml"]
+
+
+@pytest.mark.parametrize("content", [
+    bytes([65, 0]) * 10 + bytes(4) + bytes([67, 0]) * 10,  # NUL on odd bytes, and a NUL pair: no UTF-16 text
+    b"\x00A" * 8 + bytes(6),
+], ids=["NUL on odd bytes", "NUL on even bytes"])
+def test_a_binary_file_with_nuls_on_one_side_is_still_named_not_a_text_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes) -> None:
+    """Control for the review's UTF-16 fix: bytes that decode to U+0000 are no UTF-16 text (TOML allows no NUL)."""
+    config = tmp_path / "newsflow.toml"
+    config.write_bytes(content)
+    code, out, err = _run(["feeds", "--config", str(config)], capsys)
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "is not a text file" in err, err
+
+
+@pytest.mark.skipif(subprocess.run(["unshare", "--user", "--map-root-user", "true"], capture_output=True).returncode,
+                    reason="needs a user namespace (`unshare --user`), which this machine refuses")
+def test_replacing_a_file_of_an_unmapped_owner_in_a_user_namespace_is_not_refused(tmp_path: Path) -> None:
+    """Review: root in a user namespace (rootless podman or docker, a config bind-mounted from the host) sees a
+    file of an unmapped owner as 65534, and chown to it is EINVAL, not EPERM: the owner kept since Local 21
+    turned every replace of such a file into `Invalid argument` (`feeds import`, the saved feed states)."""
+    target = tmp_path / "newsflow.toml"
+    target.write_text("old\n", encoding="utf-8")
+    os.chown(target, 1234, 1234)
+    tmp_path.chmod(0o777)
+    child = ("import sys; from pathlib import Path; from newsflow.files import replace_file; "
+             "replace_file(Path(sys.argv[1]), b'new\\n')")
+    done = subprocess.run(["unshare", "--user", "--map-root-user", sys.executable, "-c", child, str(target)],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert target.read_text(encoding="utf-8") == "new\n"

@@ -42,7 +42,7 @@ class NotUnicode(ValueError):
 
 
 def decode_config(raw: bytes) -> ConfigText:
-    """`raw` read by its BOM, else as UTF-16 when every other byte is NUL (a BOM-less UTF-16 save), else UTF-8."""
+    """`raw` read by its BOM, else as UTF-16 when its first bytes are UTF-16 text (`_unmarked`), else as UTF-8."""
     bom, encoding = next(((mark, name) for mark, name in _BOMS if raw.startswith(mark)), (b"", _unmarked(raw)))
     if encoding == "utf-8" and (kind := _binary_kind(raw)):
         raise NotUnicode(f"is {kind}, not a newsflow config; pass --config PATH of the .toml file")
@@ -54,26 +54,31 @@ def decode_config(raw: bytes) -> ConfigText:
 
 
 def _unmarked(raw: bytes) -> str:
+    """UTF-16 when the first 4 KB, read in the byte order that puts most NULs in high bytes, hold no U+0000 (TOML
+    allows none; a binary file's runs of NUL bytes make some) and a line end or NULs in an eighth of the high
+    bytes (a UTF-8 file with one stray NUL has neither). Not "every high byte NUL": `一` (U+4E00) and `Ā`
+    (U+0100) have a NUL low byte, and a comment in Chinese has few NULs at all."""
     head = raw[:_PEEK - _PEEK % 2]
     if len(head) < 2 or b"\x00" not in head:
         return "utf-8"
-    if head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
-        return "utf-16-le"
-    if head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
-        return "utf-16-be"
-    return "utf-8"  # NULs elsewhere: TOML's own check names them
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    encoding, high_nuls = ("utf-16-le", odd) if odd >= even else ("utf-16-be", even)
+    text = head.decode(encoding, "replace")  # the head may end inside a surrogate pair
+    if "\x00" in text or (high_nuls <= len(head) // 16 and "\n" not in text):
+        return "utf-8"  # no UTF-16 text: named for what it is (`_binary_kind`) or refused by TOML
+    return encoding
 
 
 def _binary_kind(raw: bytes) -> str | None:
     """What a file with NUL bytes is: the warehouse given as `--config` (an easy slip: both sit in one folder) was
     `not UTF-8 text (byte 0xbd on line 1)`, and told to save it as UTF-8."""
+    if b"\x00" not in raw[:_PEEK]:  # `# About DUCKDB` is a comment: both databases' headers hold NULs
+        return None
     if raw[8:12] == b"DUCK":
         return "a DuckDB database (the warehouse?)"
     if raw.startswith(b"SQLite format 3\x00"):
         return "a SQLite database"
-    if b"\x00" in raw[:_PEEK]:
-        return "not a text file (it holds NUL bytes: a database, an image, an archive?)"
-    return None
+    return "not a text file (it holds NUL bytes: a database, an image, an archive?)"
 
 
 def _newline_of(text: str) -> str:

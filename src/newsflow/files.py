@@ -59,7 +59,9 @@ def _keep_owner_and_mode(partial: str, kept: os.stat_result) -> None:
     """The new file gets the replaced one's mode and, when this process may give it (root), its owner and group:
     `sudo newsflow feeds import` left a config owned by root, which its user could no longer edit or import into."""
     if (kept.st_uid, kept.st_gid) != (os.geteuid(), os.getegid()):
-        with suppress(PermissionError):  # not root: a user cannot give a file away; it stays theirs, as before
+        # not root: EPERM, a user cannot give a file away; root in a user namespace (rootless podman, a bind-mounted
+        # config) meeting an owner it cannot map: EINVAL. Either way the file becomes this process's, as before
+        with suppress(OSError):
             os.chown(partial, kept.st_uid, kept.st_gid)
     os.chmod(partial, kept.st_mode & 0o7777)  # after chown, which clears set-user-ID bits
 
