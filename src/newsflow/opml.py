@@ -203,8 +203,8 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     of the same config waits (`files.rewriting`): each one's feeds are kept. An editor takes no lock: a save of
     it between the import's read and its replace is found (`replace_file(expected=)`), and the import is made
     again on the saved text, so neither side's change is lost (before, the editor's was, silently)."""
-    with rewriting(config_path):
-        for _ in range(IMPORT_TRIES):
+    for _ in range(IMPORT_TRIES):
+        with rewriting(config_path):  # locked again each try: a save by rename put a new inode at the path
             if (summary := _import_into(config_path, opml_bytes)) is not None:
                 return summary
     raise OutputError(f"cannot write {config_path}: another program saved it each of the {IMPORT_TRIES} times the "
