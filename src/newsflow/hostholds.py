@@ -145,7 +145,8 @@ def with_spooled(result: QueryResult, store: Warehouse, cap_seconds: float) -> t
     latest = latest_pauses([*stored, *spooled], datetime.now(UTC))
     rows = sorted(latest.values(), key=lambda p: (-p.until_at.timestamp(), p.host))
     from_spool = sum(1 for pause in rows if pause not in stored)
-    merged = [(p.host, p.until_at, p.asked_at, p.status, p.url) for p in rows]
+    # in local time, as DuckDB's session gives the table's rows: the spool's are UTC (+00:00 beside +09:00)
+    merged = [(p.host, p.until_at.astimezone(), p.asked_at.astimezone(), p.status, p.url) for p in rows]
     return QueryResult(list(PAUSE_COLUMNS), merged), from_spool
 
 
