@@ -292,14 +292,27 @@ def cmd_query(args: argparse.Namespace) -> int:
     if not queries.is_query_name(args.sql) and args.param:
         return fail("--param applies to named queries only; put the values in the SQL", EXIT_USAGE)
     named = queries.load_query(directory, args.sql) if queries.is_query_name(args.sql) else None
-    store = Warehouse(load_config(args.config).warehouse_path)
+    config = load_config(args.config)
+    store = Warehouse(config.warehouse_path)
     folders = check_folders(args.allow_read)
     if named:
         result = run_named_query(store, named, args.param, folders)
+        if named.name == "host_pauses":
+            result = _with_spooled_pauses(result, store, config.polling.max_interval)
     else:
         result = run_read_query(store, args.sql, None, folders)
     print(format_result(result, args.format))
     return 0
+
+
+def _with_spooled_pauses(result: QueryResult, store: Warehouse, cap_seconds: float) -> QueryResult:
+    from newsflow import hostholds  # its spool and gate imports are for this query only
+
+    result, from_spool = hostholds.with_spooled(result, store, cap_seconds)
+    if from_spool:
+        print(f"newsflow: {from_spool} of these pauses are still in the spool beside the warehouse (a reader held it "
+              "when the run kept them): runs honour them, and the next run stores them", file=sys.stderr)
+    return result
 
 
 def run_named_query(

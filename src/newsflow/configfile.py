@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from newsflow.configtext import ConfigText, NotUnicode, decode_config
 from newsflow.errors import ConfigError
 
 MAX_CONFIG_BYTES = 32 * 2**20
@@ -22,6 +23,11 @@ SHOWN_PATH_CHARS = 120
 
 def read_config_text(config_path: Path) -> str:
     """The config file's text; a ConfigError naming it when it is missing, not a file, huge or unreadable."""
+    return read_config(config_path)[1].text
+
+
+def read_config(config_path: Path) -> tuple[bytes, ConfigText]:
+    """The config file's bytes and its text (`configtext`: UTF-8, UTF-16 or UTF-32 by its BOM, CR line ends)."""
     try:
         if not config_path.exists():
             raise ConfigError("--config", f"{shown_path(config_path)} does not exist; pass --config PATH")
@@ -39,11 +45,9 @@ def read_config_text(config_path: Path) -> str:
     except OSError as exc:  # permission denied, an I/O error, a name too long
         raise ConfigError(shown_path(config_path), f"cannot be read: {exc.strerror or exc}") from exc
     try:
-        return raw.decode("utf-8-sig")  # a BOM (Windows Notepad) is not TOML's concern
-    except UnicodeDecodeError as exc:  # Latin-1 or UTF-16 from an editor: say which byte, and what to do
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(shown_path(config_path), f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
-                          "save it as UTF-8") from exc
+        return raw, decode_config(raw)
+    except NotUnicode as exc:  # Latin-1 from an editor: say which byte, and what to do
+        raise ConfigError(shown_path(config_path), str(exc)) from exc
 
 
 def shown_path(path: str | Path) -> str:

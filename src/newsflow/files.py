@@ -7,14 +7,14 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 # A write in flight: removed on failure; after a crash, whoever owns the folder sweeps it.
 PARTIAL_SUFFIX = ".partial"
 
 
-def replace_file(path: Path, content: bytes) -> None:
+def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> bool:
     """Write `content` to a temporary file beside `path`, fsync it, rename it over `path`, fsync the folder.
 
     A reader sees the old file or the new one, never a part; a failed write leaves the old one whole.
@@ -22,11 +22,15 @@ def replace_file(path: Path, content: bytes) -> None:
 
     A target that is not a regular file (`-o /dev/stdout`, a FIFO, a terminal) is written into,
     never renamed over: run as root, `newsflow feeds export -o /dev/full` replaced the device with
-    a file, for every program on the machine."""
+    a file, for every program on the machine.
+
+    With `expected`, the file is replaced only while it still holds those bytes, compared once the new
+    file is written and synced, the moment before the rename: False, nothing changed, when another
+    program (an editor, which takes no lock) saved it meanwhile. Only the rename itself is left to race."""
     if is_special_file(path):
         with open(path, "wb") as stream:
             stream.write(content)
-        return
+        return True
     path = path.resolve()
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
     try:
@@ -35,7 +39,10 @@ def replace_file(path: Path, content: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
-            os.chmod(partial, path.stat().st_mode & 0o7777)
+            _keep_owner_and_mode(partial, path.stat())
+        if expected is not None and _current(path) != expected:
+            Path(partial).unlink()
+            return False
         os.replace(partial, path)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
@@ -45,6 +52,25 @@ def replace_file(path: Path, content: bytes) -> None:
         os.fsync(folder)
     finally:
         os.close(folder)
+    return True
+
+
+def _keep_owner_and_mode(partial: str, kept: os.stat_result) -> None:
+    """The new file gets the replaced one's mode and, when this process may give it (root), its owner and group:
+    `sudo newsflow feeds import` left a config owned by root, which its user could no longer edit or import into."""
+    if (kept.st_uid, kept.st_gid) != (os.geteuid(), os.getegid()):
+        # not root: EPERM, a user cannot give a file away; root in a user namespace (rootless podman, a bind-mounted
+        # config) meeting an owner it cannot map: EINVAL. Either way the file becomes this process's, as before
+        with suppress(OSError):
+            os.chown(partial, kept.st_uid, kept.st_gid)
+    os.chmod(partial, kept.st_mode & 0o7777)  # after chown, which clears set-user-ID bits
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:  # moved away meanwhile: not what was read
+        return None
 
 
 def is_special_file(path: Path) -> bool:

@@ -28,10 +28,11 @@ from newsflow.pacing import HostGate
 from newsflow.pausejournal import PauseJournal, spooled_pauses
 from newsflow.spool import commit_or_spool
 from newsflow.urls import host_key
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import QueryResult, Warehouse
 
 log = logging.getLogger(__name__)
 READ_PATIENCE_SECONDS = 5.0  # as long as a reader may make the start wait; then the run goes on without them
+PAUSE_COLUMNS = ("host", "until_at", "asked_at", "status", "url")  # warehouse/queries/host_pauses.sql's
 SHOWN = 5  # hosts named in a log line; the report names 20, `newsflow query host_pauses` all
 
 
@@ -130,6 +131,23 @@ def describe(pauses: Sequence[HostPause], shown: int = SHOWN) -> str:
     said = [f"{p.host} until {p.until_at.astimezone(UTC).isoformat(timespec='seconds')}"
             + (f" (HTTP {p.status})" if p.status else "") for p in pauses[:shown]]
     return ", ".join(said) + (f" and {len(pauses) - shown} more" if len(pauses) > shown else "")
+
+
+def with_spooled(result: QueryResult, store: Warehouse, cap_seconds: float) -> tuple[QueryResult, int]:
+    """`newsflow query host_pauses`'s rows with the pauses still in the spool (kept by a run killed or ended beside
+    a reader, not replayed yet), which runs honour as they do the stored ones: the query read the table alone,
+    so a user asking why a host is not fetched was shown nothing. Per host the later end; how many rows came
+    from the spool."""
+    spooled = in_force(spooled_pauses(store), cap_seconds)
+    if not spooled or result.columns != list(PAUSE_COLUMNS):
+        return result, 0
+    stored = [HostPause(*row) for row in result.rows]
+    latest = latest_pauses([*stored, *spooled], datetime.now(UTC))
+    rows = sorted(latest.values(), key=lambda p: (-p.until_at.timestamp(), p.host))
+    from_spool = sum(1 for pause in rows if pause not in stored)
+    # in local time, as DuckDB's session gives the table's rows: the spool's are UTC (+00:00 beside +09:00)
+    merged = [(p.host, p.until_at.astimezone(), p.asked_at.astimezone(), p.status, p.url) for p in rows]
+    return QueryResult(list(PAUSE_COLUMNS), merged), from_spool
 
 
 def store_at_end(store: Warehouse, run_id: str, pauses: Sequence[HostPause]) -> None:

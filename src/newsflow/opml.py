@@ -34,7 +34,8 @@ from urllib.parse import urlsplit
 from newsflow.codeclabels import names_no_charset
 from newsflow.config import Config, parse_config
 from newsflow.configfeeds import MAX_FEED_TAGS, MAX_FEED_URL_CHARS, loosely
-from newsflow.configfile import read_config_text
+from newsflow.configfile import read_config
+from newsflow.configtext import ConfigText
 from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
 from newsflow.files import replace_file, rewriting
@@ -48,6 +49,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _UNMARKED_UTF16 = ((b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
 MAX_OPML_BYTES = 20_000_000
+IMPORT_TRIES = 5  # saves by another program met, each between a read and a replace, before giving up
 MAX_FOLDER_TAGS = 8
 
 
@@ -201,13 +203,22 @@ def _hostname(url: str) -> str:
 
 def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     """Append the OPML's new feeds to the config file as `[[feeds]]` blocks; comments are kept. Another import
-    of the same config waits (`files.rewriting`): each one's feeds are kept."""
-    with rewriting(config_path):
-        return _import_into(config_path, opml_bytes)
+    of the same config waits (`files.rewriting`): each one's feeds are kept. An editor takes no lock: a save of
+    it between the import's read and its replace is found (`replace_file(expected=)`), and the import is made
+    again on the saved text, so neither side's change is lost (before, the editor's was, silently)."""
+    for _ in range(IMPORT_TRIES):
+        with rewriting(config_path):  # locked again each try: a save by rename put a new inode at the path
+            if (summary := _import_into(config_path, opml_bytes)) is not None:
+                return summary
+    raise OutputError(f"cannot write {config_path}: another program saved it each of the {IMPORT_TRIES} times the "
+                      "import was about to replace it, so it was left as that program saved it and nothing was "
+                      "imported; close the editor or stop the program writing it, and import again")
 
 
-def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary:
-    original = read_config_text(config_path)  # as the config was loaded: a BOM is dropped, not kept as text
+def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary | None:
+    """The import made on the config as it is now; None when another program saved it before the replace."""
+    raw, read = read_config(config_path)  # written back as it was read: its encoding, BOM and line ends
+    original = read.text
     taken = _taken(original, config_path)
     added: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
@@ -229,8 +240,8 @@ def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary:
         blocks.append(feed_block(name, written, feed.tags))
         if has_credentials(feed.url):
             stripped.append(name)
-    if blocks:
-        _write_checked(config_path, original, blocks)
+    if blocks and not _write_checked(config_path, raw, read, blocks):
+        return None
     return ImportSummary(tuple(added), tuple(skipped), config_path, tuple(stripped))
 
 
@@ -288,16 +299,18 @@ def _printable(text: str) -> str:
     return text if text.isprintable() else "".join(c for c in text if c.isprintable())
 
 
-def _write_checked(config_path: Path, original: str, blocks: list[str]) -> None:
+def _write_checked(config_path: Path, raw: bytes, read: ConfigText, blocks: list[str]) -> bool:
+    original = read.text
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     separator = "" if original.endswith("\n") or not original else "\n"
-    new_text = original + separator + f"\n# Imported from OPML on {stamp}\n" + "\n".join(blocks)
+    added = separator + f"\n# Imported from OPML on {stamp}\n" + "\n".join(blocks)
+    new_text = original + added
     try:
         parse_config(tomllib.loads(new_text), config_path)
     except (tomllib.TOMLDecodeError, ConfigError) as exc:
         raise OpmlError(f"the imported feeds would make {config_path} invalid, so it was left alone: {exc}") from exc
     try:
-        replace_file(config_path, new_text.encode("utf-8"))
+        return replace_file(config_path, raw + read.encode_added(added), expected=raw)
     except OSError as exc:
         raise OutputError(f"cannot write {config_path}: {exc.strerror or exc}; it was left as it was") from exc
 

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from newsflow import cli, opml, warehouse
 from newsflow.config import load_config
+from newsflow.configtext import ConfigText
 from newsflow.text import content_hash
 from newsflow.warehouse import Warehouse
 from tests.hostile import reextract_child
@@ -161,7 +162,7 @@ def test_two_feeds_imports_at_once_keep_both_imports_feeds(tmp_path: Path, monke
     config = tmp_path / "newsflow.toml"
     config.write_text(FEED, encoding="utf-8")
     b_reached_the_config, b_steps = threading.Event(), []
-    real_flock, real_read, real_replace = fcntl.flock, opml.read_config_text, opml.replace_file
+    real_flock, real_read, real_replace = fcntl.flock, opml.read_config, opml.replace_file
 
     def flock_noting_b(handle: int, operation: int) -> None:
         if threading.current_thread().name == "import-b":
@@ -169,22 +170,22 @@ def test_two_feeds_imports_at_once_keep_both_imports_feeds(tmp_path: Path, monke
             b_reached_the_config.set()
         real_flock(handle, operation)
 
-    def read_noting_b(path: Path) -> str:
+    def read_noting_b(path: Path) -> tuple[bytes, ConfigText]:
         if threading.current_thread().name == "import-b" and not b_steps:
             b_steps.append("reads unlocked")  # the code before: B reads what A has not replaced yet
             b_reached_the_config.set()
         return real_read(path)
 
-    def replace_after_b_started(path: Path, content: bytes) -> None:
+    def replace_after_b_started(path: Path, content: bytes, expected: bytes | None = None) -> bool:
         if threading.current_thread().name == "import-a":
             b.start()
             b_reached_the_config.wait()
             if b_steps[0] == "reads unlocked":
                 b.join()  # B goes on to its own replace, before A's
-        real_replace(path, content)
+        return real_replace(path, content, expected)
 
     monkeypatch.setattr(fcntl, "flock", flock_noting_b)
-    monkeypatch.setattr(opml, "read_config_text", read_noting_b)
+    monkeypatch.setattr(opml, "read_config", read_noting_b)
     monkeypatch.setattr(opml, "replace_file", replace_after_b_started)
     b = threading.Thread(target=opml.import_opml, args=(config, _opml("bee", "https://b.example/feed")),
                          name="import-b")

@@ -681,8 +681,10 @@ def test_sighup_stops_serve_as_sigterm_does_and_its_run_is_not_left_running(
 
 
 @pytest.mark.parametrize(("name", "content", "says"), [
-    ("latin1.toml", b'# caf\xe9\n[[feeds]]\nname = "a"\nurl = "http://example.org/f"\n', "byte 0xe9 on line 1"),
-    ("utf16.toml", "[[feeds]]\n".encode("utf-16"), "byte 0xff on line 1"),
+    ("latin1.toml", b'# caf\xe9\n[[feeds]]\nname = "a"\nurl = "http://example.org/f"\n',
+     "is not UTF-8 text (byte 0xe9 on line 1"),
+    # a UTF-16 file is read since local 21 (tests/test_local21.py); one cut short by a byte is not UTF-16 text
+    ("utf16.toml", "[[feeds]]\n".encode("utf-16") + b"[", "is UTF-16-LE text by its first bytes, but not throughout"),
 ])
 def test_a_config_that_is_not_utf8_says_so_and_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, says: str
@@ -691,7 +693,7 @@ def test_a_config_that_is_not_utf8_says_so_and_what_to_do(
     (tmp_path / name).write_bytes(content)
     assert cli.main(["feeds", "--config", str(tmp_path / name)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"is not UTF-8 text ({says}); save it as UTF-8" in err, err
+    assert err.count("\n") == 1 and says in err and "as UTF-8" in err, err
 
 
 def test_a_config_path_with_a_terminal_escape_is_quoted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
