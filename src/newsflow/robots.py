@@ -65,10 +65,15 @@ class Unreadable:
 
 
 def unreachable(result: FetchResult) -> bool:
-    if result.outcome is Outcome.HTTP_ERROR:
+    return unreachable_answer(result.outcome, result.status_code)
+
+
+def unreachable_answer(outcome: Outcome | str, status_code: int | None) -> bool:
+    """`unreachable` told from a fetch's outcome and status, as the fetch log keeps them (`robotholds`)."""
+    if outcome == Outcome.HTTP_ERROR:
         # a 206/226 to a request that asked for no part: the file is there, only part of it came (world15)
-        return result.status_code is not None and (result.status_code >= 500 or result.status_code in PARTIAL_STATUSES)
-    return result.outcome in _UNREACHABLE
+        return status_code is not None and (status_code >= 500 or status_code in PARTIAL_STATUSES)
+    return outcome in _UNREACHABLE
 
 
 Verdict = bool | Unreadable
@@ -98,6 +103,13 @@ class RobotsRules:
         if loaded is None or not loaded.done():
             return None
         return self._allowed_by(loaded.result(), url)
+
+    def read(self, origin: str) -> bool:
+        """Whether `origin`'s robots.txt has been fetched this run, and could be read (rules, or none: allow all)."""
+        loaded = self._loads.get(origin)
+        if loaded is None or not loaded.done() or loaded.cancelled() or loaded.exception() is not None:
+            return False
+        return not isinstance(loaded.result(), Unreadable)
 
     async def allows(self, url: str) -> Verdict:
         origin = origin_of(url)
