@@ -74,6 +74,7 @@ def world(tmp_path: Path) -> Iterator[tuple[Config, dict[str, RobotsRoute], dict
     config_path = write_config(tmp_path, feed_server.base_url, {"f": "/feed.xml"}, extract={"workers": 1},
                                timeout=1.0, per_host_concurrency=1)
     add_settings(config_path, "execution", run_budget_seconds=12.0, max_articles_per_run=CAP)
+    add_settings(config_path, "warehouse", write_patience=0.5)  # the reader's run spools after 0.5 s, not 5
     try:
         yield load_config(config_path), routes, {host: server.base_url for host, server in servers.items()}
     finally:
@@ -118,13 +119,13 @@ def test_hosts_whose_robots_txt_cannot_be_read_take_no_place_from_a_host_that_an
     assert stored_in(config, "r2") == {"127.0.0.2": 1, "127.0.0.5": CAP - 1}
     with holding(config.warehouse_path, "read-only"):  # a reader: the run reads, and spools what it writes
         run(config, "r3")
-    run(config, "r4")  # replays r3's spool at its start, then runs
+    run(config, "r4")  # replays r3's spool at its start (its robots.txt fetches too), then runs
     assert stored_in(config, "r3") == {"127.0.0.5": CAP} and stored_in(config, "r4") == {"127.0.0.5": CAP}
     assert sent_in(config, "r3") == sent_in(config, "r4") == {"127.0.0.5"}, "the unreadable hosts stayed last"
     waiting = query_config(config, "SELECT split_part(canonical_url, '/', 3), fetch_attempts, parked_at IS NULL "
                                    "FROM entries WHERE article_id IS NULL ORDER BY 1")
     assert [(str(n).split(":")[0], a, p) for n, a, p in waiting] == [
-        ("127.0.0.3", 0, True), ("127.0.0.4", 0, True), *[("127.0.0.5", 0, True)] * 2], "none lost, none parked"
+        ("127.0.0.3", 0, True), ("127.0.0.4", 0, True), ("127.0.0.5", 0, True)], "none lost, none parked"
     assert query_config(config, "SELECT count(*) - count(DISTINCT canonical_url) FROM articles") == [(0,)]
 
 
