@@ -15,13 +15,18 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from newsflow import robotholds
 from newsflow.config import Config, load_config
+from newsflow.fetchrules import host_of
+from newsflow.models import FetchKind, FetchResult, Outcome
+from newsflow.pacing import HostGate
+from newsflow.robots import RobotsRules
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse
 from newsflow.warehouse.entries import held_netlocs
@@ -134,3 +139,73 @@ def test_the_held_hosts_are_matched_in_python_by_any_spelling() -> None:
     netlocs = ["Paused.example:8443", "paused.example.", "[::1]:8080", "[2001:DB8::1]", "free.example", "127.0.0.1"]
     assert held_netlocs(netlocs, ["paused.example", "::1", "2001:db8::1", "127.1"]) == [
         "Paused.example:8443", "paused.example.", "[::1]:8080", "[2001:DB8::1]", "127.0.0.1"]
+
+
+def test_the_run_remembers_the_latest_unreadable_robots_txt_of_hosts_with_pages_pending(tmp_path: Path) -> None:
+    """What `robotholds.read_at_start` takes from the fetch log: each robots.txt's latest row of the last 7 days,
+    unreadable by RFC 9309 (a 5xx, a timeout; not a 404), on a host with pages pending."""
+    store = Warehouse(tmp_path / "news.duckdb")
+    now = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    reads = [  # (host, hours ago, outcome, status)
+        ("down.example", 1, "http_error", 503),
+        ("back.example", 2, "timeout", None), ("back.example", 1, "ok", 200),  # read since: forgotten
+        ("gone.example", 1, "timeout", None),  # no page pending there
+        ("old.example", 24 * 8, "timeout", None),  # past REMEMBERED_FOR
+        ("missing.example", 1, "http_error", 404),  # a 4xx allows all
+        ("Hung.Example:8443", 1, "timeout", None),  # another spelling of a pending page's host
+    ]
+    with store.writing() as con:
+        for n, (host, hours, outcome, status) in enumerate(reads):
+            con.execute("INSERT INTO fetch_events (run_id, \"at\", kind, url, status_code, outcome) "
+                        "VALUES ('r', $at, 'robots', $url, $status, $outcome)",
+                        {"at": now - timedelta(hours=hours, minutes=n), "url": f"https://{host}/robots.txt",
+                         "status": status, "outcome": outcome})
+        for n, host in enumerate(("down.example", "back.example", "old.example", "missing.example", "hung.example")):
+            url = f"https://{host}/{n}"
+            con.execute("INSERT INTO entries (feed_id, guid, url, canonical_url, title, first_seen_at, run_id) "
+                        "VALUES ('f', $guid, $url, $url, 't', $at, 'r')", {"guid": f"g{n}", "url": url, "at": now})
+    assert robotholds.read_at_start(store, ["f"], now) == ["https://down.example", "https://hung.example:8443"]
+    assert robotholds.read_at_start(store, ["another feed"], now) == [], "only hosts with the run's feeds' pages"
+
+
+def test_a_warehouse_that_cannot_be_read_gives_such_hosts_a_turn_with_one_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Warehouse(tmp_path / "news.duckdb")
+    with store.writing():
+        pass
+    monkeypatch.setattr(robotholds, "READ_PATIENCE_SECONDS", 0.2)
+    with holding(store.path, "read-write"):
+        assert robotholds.read_at_start(store, ["f"]) == []
+    said = [r.message for r in caplog.records if "robots.txt could not be read" in r.message]
+    assert len(said) == 1 and "this run gives their pages a turn" in said[0]
+
+
+def test_the_probes_skip_paused_hosts_and_hold_those_whose_robots_txt_does_not_read(tmp_path: Path) -> None:
+    """Each remembered origin's robots.txt asked once as the run starts (not a paused host's); the hosts still
+    unreadable after the patience (a 503, no answer yet) come last; one that reads does not."""
+    asked: list[str] = []
+    never = asyncio.Event()
+
+    async def fetch_robots(origin: str) -> FetchResult:
+        asked.append(origin)
+        if "hangs" in origin:
+            await never.wait()
+        status = 503 if "down" in origin else 200
+        return FetchResult(f"{origin}/robots.txt", f"{origin}/robots.txt", FetchKind.ROBOTS,
+                           Outcome.HTTP_ERROR if status == 503 else Outcome.OK, datetime.now(UTC), status,
+                           body=ROBOTS)
+
+    origins = ["https://down.example", "https://hangs.example", "https://back.example", "https://paused.example"]
+
+    async def probe() -> tuple[list[str], list[str]]:
+        rules, gate = RobotsRules("newsflow-test", fetch_robots), HostGate(4, 2, 0.0)
+        gate.pause("paused.example", 60.0)
+        probes = robotholds.RobotProbes(rules, [o for o in origins if gate.pause_remaining(host_of(o)) <= 0])
+        try:
+            return await probes.still_unreadable(patience=0.2), await robotholds.last_hosts(gate, None)
+        finally:
+            await rules.aclose()
+
+    held, paused = asyncio.run(probe())
+    assert sorted(asked) == ["https://back.example", "https://down.example", "https://hangs.example"]
+    assert held == ["down.example", "hangs.example"] and paused == ["paused.example"]
