@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from newsflow import readersafe, warehouse
 from newsflow.errors import WarehouseError
+from newsflow.fetch import Fetcher
 from newsflow.models import FetchEvent, FetchResult
 from newsflow.pacing import HostGate
 from newsflow.robots import RobotsRules, origin_of, unreachable_answer
@@ -82,14 +83,15 @@ class RobotProbes:
         return sorted({host_key(host_of(origin)) for origin in held})
 
 
-async def probe_remembered(store: Warehouse, feed_ids: Sequence[str], rules: RobotsRules | None,
-                           gate: HostGate) -> RobotProbes | None:
+async def probe_remembered(store: Warehouse, feed_ids: Sequence[str], fetcher: Fetcher,
+                           respect_robots: bool) -> RobotProbes | None:
     """Start asking the remembered origins' robots.txt (none when robots.txt is not respected), except of hosts
     paused now: those come last anyway, and the gate would hold the request."""
-    if rules is None:
+    if not respect_robots:
         return None
     origins = await asyncio.to_thread(read_at_start, store, feed_ids)
-    return RobotProbes(rules, [origin for origin in origins if gate.pause_remaining(host_of(origin)) <= 0])
+    free = [origin for origin in origins if fetcher.gate.pause_remaining(host_of(origin)) <= 0]
+    return RobotProbes(fetcher.robots, free)
 
 
 async def last_hosts(gate: HostGate, probes: RobotProbes | None) -> list[str]:

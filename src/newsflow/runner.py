@@ -293,9 +293,8 @@ async def ingest(
     counts: RunCounts, errors: list[str],
 ) -> None:
     log_due_feeds(feeds, candidates, ctx.states)
-    probes = await robotholds.probe_remembered(  # asked while the feeds are polled
-        ctx.store, [f.name for f in candidates], ctx.fetcher.robots if ctx.config.fetch.respect_robots else None,
-        ctx.fetcher.gate)
+    probes = await robotholds.probe_remembered(ctx.store, [f.name for f in candidates], ctx.fetcher,
+                                               ctx.config.fetch.respect_robots)  # asked while the feeds are polled
     if feeds:
         counts.add(await poll_safely(ctx, feeds, stages, errors))
     log.info("polled %d feeds: %d not modified, %d failed, %d new entries", len(feeds), counts.feeds_not_modified,
@@ -320,11 +319,16 @@ async def ingest(
         with ExtractorPool(ctx.config.extract.worker_count, ctx.config.extract.timeout) as pool:
             ctx.pool = pool
             await process_batches(ctx, pending, stages, counts, errors)
-    with ctx.write_lock:  # reader hook
-        robotholds.record_robots_fetches(ctx.store, ctx.run_id, ctx.fetcher.robots_results)
+    record_robots_fetches(ctx)
     if ctx.out_of_time():
         log.warning("the run's budget of %.0f s ran out: %d articles left for the next run",
                     ctx.config.run_budget, counts.articles_deferred)
+
+
+def record_robots_fetches(ctx: RunContext) -> None:
+    """robots.txt fetches go to the fetch log too, as kind 'robots': what the next run remembers (`robotholds`)."""
+    with ctx.write_lock:  # reader hook
+        robotholds.record_robots_fetches(ctx.store, ctx.run_id, ctx.fetcher.robots_results)
 
 
 def log_due_feeds(feeds: Sequence[FeedConfig], candidates: Sequence[FeedConfig], states: dict[str, FeedState]) -> None:
