@@ -73,6 +73,11 @@ def unreachable_answer(outcome: Outcome | str, status_code: int | None) -> bool:
     if outcome == Outcome.HTTP_ERROR:
         # a 206/226 to a request that asked for no part: the file is there, only part of it came (world15)
         return status_code is not None and (status_code >= 500 or status_code in PARTIAL_STATUSES)
+    if outcome == Outcome.RATE_LIMITED:
+        # no status: our gate held it, its host paused past `max_retry_after` (a probe beside a feed's 429, review
+        # of robots 43). Never asked, it was not read: allowing all would fetch the site's pages, once the pause
+        # ends in the run, with no rules at all. A status: the server's own 429/503, answered (red team 16).
+        return status_code is None
     return outcome in _UNREACHABLE
 
 

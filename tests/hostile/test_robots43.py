@@ -18,20 +18,23 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
 from newsflow import robotholds
 from newsflow.config import Config, load_config
-from newsflow.fetchrules import host_of
+from newsflow.fetch import Fetcher
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.pacing import HostGate
-from newsflow.robots import RobotsRules
+from newsflow.robots import RobotsRules, Unreadable, unreachable_answer
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse
 from newsflow.warehouse.entries import held_netlocs
 from tests.conftest import write_config
 from tests.hostile.servers import LoopbackServer
+from tests.hostile.servers import settings as fetch_settings
 from tests.hostile.test_readers import holding
 from tests.localserver import Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
@@ -119,18 +122,19 @@ def test_hosts_whose_robots_txt_cannot_be_read_take_no_place_from_a_host_that_an
     assert sent_in(config, "r0") == {"127.0.0.2", "127.0.0.3", "127.0.0.4"} and stored_in(config, "r0") == {}
     run(config, "r1")  # main: the same three chosen again, nothing stored, for ever
     assert stored_in(config, "r1") == {"127.0.0.5": CAP}, "the answering host gets every place of the cap"
-    routes["127.0.0.2"].kind = "reads"  # its robots.txt recovers: its page takes its turn in the very next run
-    run(config, "r2")
+    routes["127.0.0.2"].kind = "reads"  # its robots.txt recovers: its page takes its turn in the very next run,
+    with holding(config.warehouse_path, "read-only"):  # one beside a reader: it reads, and spools what it writes
+        run(config, "r2")
+    run(config, "r3")  # replays r2's spool at its start (its robots.txt fetches too), then runs
     assert stored_in(config, "r2") == {"127.0.0.2": 1, "127.0.0.5": CAP - 1}
-    with holding(config.warehouse_path, "read-only"):  # a reader: the run reads, and spools what it writes
-        run(config, "r3")
-    run(config, "r4")  # replays r3's spool at its start (its robots.txt fetches too), then runs
-    assert stored_in(config, "r3") == {"127.0.0.5": CAP} and stored_in(config, "r4") == {"127.0.0.5": CAP}
-    assert sent_in(config, "r3") == sent_in(config, "r4") == {"127.0.0.5"}, "the unreadable hosts stayed last"
-    waiting = query_config(config, "SELECT split_part(canonical_url, '/', 3), fetch_attempts, parked_at IS NULL "
-                                   "FROM entries WHERE article_id IS NULL ORDER BY 1")
+    assert stored_in(config, "r3") == {"127.0.0.5": CAP}
+    assert sent_in(config, "r2") == {"127.0.0.2", "127.0.0.5"} and sent_in(config, "r3") == {"127.0.0.5"}, (
+        "the unreadable hosts stayed last")
+    waiting = query_config(config, "SELECT DISTINCT split_part(canonical_url, '/', 3), fetch_attempts, "
+                                   "parked_at IS NULL FROM entries WHERE article_id IS NULL ORDER BY 1")
     assert [(str(n).split(":")[0], a, p) for n, a, p in waiting] == [
         ("127.0.0.3", 0, True), ("127.0.0.4", 0, True), ("127.0.0.5", 0, True)], "none lost, none parked"
+    assert query_config(config, "SELECT count(*) FROM entries") == [(3 + ANSWERING_PAGES,)], "every item an entry"
     assert query_config(config, "SELECT count(*) - count(DISTINCT canonical_url) FROM articles") == [(0,)]
 
 
@@ -180,7 +184,8 @@ def test_a_warehouse_that_cannot_be_read_gives_such_hosts_a_turn_with_one_warnin
     assert len(said) == 1 and "this run gives their pages a turn" in said[0]
 
 
-def test_the_probes_skip_paused_hosts_and_hold_those_whose_robots_txt_does_not_read(tmp_path: Path) -> None:
+def test_the_probes_skip_paused_hosts_and_hold_those_whose_robots_txt_does_not_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each remembered origin's robots.txt asked once as the run starts (not a paused host's); the hosts still
     unreadable after the patience (a 503, no answer yet) come last; one that reads does not."""
     asked: list[str] = []
@@ -197,10 +202,15 @@ def test_the_probes_skip_paused_hosts_and_hold_those_whose_robots_txt_does_not_r
 
     origins = ["https://down.example", "https://hangs.example", "https://back.example", "https://paused.example"]
 
+    monkeypatch.setattr(robotholds, "read_at_start", lambda store, feed_ids: origins)
+
     async def probe() -> tuple[list[str], list[str]]:
         rules, gate = RobotsRules("newsflow-test", fetch_robots), HostGate(4, 2, 0.0)
         gate.pause("paused.example", 60.0)
-        probes = robotholds.RobotProbes(rules, [o for o in origins if gate.pause_remaining(host_of(o)) <= 0])
+        fetcher = cast(Fetcher, SimpleNamespace(gate=gate, robots=rules))
+        probes = await robotholds.probe_remembered(Warehouse(tmp_path / "news.duckdb"), ["f"], fetcher, True)
+        assert probes is not None and await robotholds.probe_remembered(
+            Warehouse(tmp_path / "news.duckdb"), ["f"], fetcher, False) is None, "robots.txt not respected: none"
         try:
             return await probes.still_unreadable(patience=0.2), await robotholds.last_hosts(gate, None)
         finally:
@@ -209,3 +219,27 @@ def test_the_probes_skip_paused_hosts_and_hold_those_whose_robots_txt_does_not_r
     held, paused = asyncio.run(probe())
     assert sorted(asked) == ["https://back.example", "https://down.example", "https://hangs.example"]
     assert held == ["down.example", "hangs.example"] and paused == ["paused.example"]
+
+
+def test_a_robots_txt_not_asked_because_its_host_is_paused_is_not_read_as_allow_all() -> None:
+    """Review of robots 43: a probe sent while the feeds are polled meets a pause a feed's 429/503 has just set
+    on its host, past `max_retry_after`: the gate sends nothing (`rate_limited`, no status). That robots.txt was
+    never read, so its host's pages are deferred this run (RFC 9309: assume disallow) and it is remembered as
+    unreadable; before, the run took it for allow-all and fetched the site's pages, once the pause ended, with no
+    rules at all."""
+    served = LoopbackServer("127.0.0.2")
+    served.add("/robots.txt", Page(b"User-agent: *\nDisallow: /\n", "text/plain"))
+    origin = served.base_url
+
+    async def probe() -> tuple[object, bool]:
+        async with Fetcher(fetch_settings(max_retry_after=1.0)) as fetcher:
+            fetcher.gate.pause("127.0.0.2", 60.0)
+            verdict = await fetcher.robots.allows(f"{origin}/a/1")
+            return verdict, fetcher.robots.read(origin)
+
+    try:
+        verdict, read = asyncio.run(probe())
+    finally:
+        served.close()
+    assert isinstance(verdict, Unreadable) and not read
+    assert unreachable_answer(Outcome.RATE_LIMITED, None) and not unreachable_answer(Outcome.RATE_LIMITED, 429)

@@ -214,7 +214,9 @@ def settle_and_check(config: Config, servers: Servers) -> None:
     with Warehouse(config.warehouse_path).writing() as con:
         con.execute("UPDATE host_pauses SET until_at = now() - INTERVAL 1 SECOND")
     left = len(pending_pages(config, servers))
-    for n in range(math.ceil(left / servers.world.cap) + 1):
+    for n in range(math.ceil(left / servers.world.cap) + 1):  # one run of slack; none once nothing is pending
+        if n and not pending_pages(config, servers):
+            break
         one_run(config, servers, f"settle{n}")
     total = len(servers.pages)
     assert rows(config, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == [(total, total)], (
@@ -240,10 +242,13 @@ def robots_worlds(draw: st.DrawFn) -> RobotsWorld:
     return RobotsWorld(tuple(hosts), draw(st.integers(1, 5)), draw(st.sampled_from((1, 2, 4))), draw(st.integers(2, 4)))
 
 
-# The kept world: a hanging robots.txt and a 503 one, as many as the cap, sorted before a host that pauses a
-# second on its second page (mid-batch, waited for in the run) and a host that answers.
-KEPT = RobotsWorld((Host(ROBOTS_HANG, 1), Host(ROBOTS_503, 1), Host(PAUSES_BRIEFLY, 3, 1), Host(ANSWERS, 2)),
-                   cap=2, batch_size=2, runs=2)
+# The kept world: a hanging robots.txt and a 503 one, as many as the cap, sorted before a host that answers its
+# first page with an hour's pause (heard in run1's one batch, beside the answering host's page) and a host that
+# answers; run2 then holds all three (two unreadable, one paused) and the answering host gets both places. (The
+# author's first kept world paused on a host's second page, which came only in the settling runs, when no host
+# pauses: no pause was ever heard in CI. Review of robots 43.)
+KEPT = RobotsWorld((Host(ROBOTS_HANG, 1), Host(ROBOTS_503, 1), Host(PAUSES_LONG, 2, 0), Host(ANSWERS, 3)),
+                   cap=2, batch_size=2, runs=3)
 KEPT_WORLDS = [KEPT]
 
 
