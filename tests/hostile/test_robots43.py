@@ -243,3 +243,30 @@ def test_a_robots_txt_not_asked_because_its_host_is_paused_is_not_read_as_allow_
         served.close()
     assert isinstance(verdict, Unreadable) and not read
     assert unreachable_answer(Outcome.RATE_LIMITED, None) and not unreachable_answer(Outcome.RATE_LIMITED, 429)
+
+
+def test_robots_txt_fetches_spooled_beside_a_reader_are_remembered_while_it_still_holds(tmp_path: Path) -> None:
+    """Review of robots 43: a reader that stays (a notebook open for hours) keeps every run's robots.txt fetches
+    in the spool. The next run must remember them as `hostholds` remembers spooled pauses; before, it read the
+    warehouse only, so a host first met unreadable beside the reader took a place of every run while it stayed.
+    A later spooled read (the robots.txt recovered) wins over an older unreadable row."""
+    store = Warehouse(tmp_path / "news.duckdb")
+    now = datetime.now(UTC)
+    with store.writing() as con:
+        for n, host in enumerate(("down.example", "back.example")):
+            url = f"https://{host}/{n}"
+            con.execute("INSERT INTO entries (feed_id, guid, url, canonical_url, title, first_seen_at, run_id) "
+                        "VALUES ('f', $guid, $url, $url, 't', $at, 'r')", {"guid": f"g{n}", "url": url, "at": now})
+        con.execute("INSERT INTO fetch_events (run_id, \"at\", kind, url, status_code, outcome) VALUES "
+                    "('r0', $at, 'robots', 'https://back.example/robots.txt', NULL, 'timeout')",
+                    {"at": now - timedelta(hours=1)})
+
+    def fetched(host: str, outcome: Outcome, status: int | None) -> FetchResult:
+        url = f"https://{host}/robots.txt"
+        return FetchResult(url, url, FetchKind.ROBOTS, outcome, now, status)
+
+    store.write_patience = 0.0  # spool at once, as a run beside a reader does after its patience
+    with holding(store.path, "read-only"):
+        robotholds.record_robots_fetches(store, "r1", [fetched("down.example", Outcome.HTTP_ERROR, 503),
+                                                       fetched("back.example", Outcome.OK, 200)])
+        assert robotholds.read_at_start(store, ["f"]) == ["https://down.example"]
