@@ -28,9 +28,8 @@ from newsflow.errors import WarehouseError
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchEvent, FetchKind, FetchResult
 from newsflow.pacing import HostGate
-from newsflow.pausejournal import PEEK_BYTES
 from newsflow.robots import RobotsRules, origin_of, unreachable_answer
-from newsflow.spool import SpoolFileError, commit_or_spool, kind_of, spool_of
+from newsflow.spool import commit_or_spool, kind_of, spool_of
 from newsflow.urls import host_key, host_of
 from newsflow.warehouse import Warehouse
 from newsflow.warehouse.entries import netloc_key
@@ -43,7 +42,7 @@ PROBE_PATIENCE_SECONDS = 1.0  # past the polls: a robots.txt that reads again an
 # hosts get a place in this run only), so it waits less.
 READ_PATIENCE_SECONDS = 1.0
 SHOWN = 5
-_EVENTS_MARK = f'"kind":"{kind_of(readersafe.store_fetch_events)}"'.encode()
+_EVENTS_KIND = kind_of(readersafe.store_fetch_events)
 
 
 def read_at_start(store: Warehouse, feed_ids: Sequence[str], now: datetime | None = None) -> list[str]:
@@ -71,19 +70,10 @@ def read_at_start(store: Warehouse, feed_ids: Sequence[str], now: datetime | Non
 def spooled_robots_reads(store: Warehouse, since: datetime) -> list[tuple[str, str, int | None, datetime]]:
     """The robots.txt fetches in the spool, not replayed yet: a reader that stays holds every run's there, and
     the warehouse alone would forget them while it stays (review of robots 43; `hostholds` reads spooled pauses
-    the same way). Only files whose kind says so are read whole."""
-    spool, found = spool_of(store), list[tuple[str, str, int | None, datetime]]()
-    for path in spool.files():
-        try:
-            with open(path, "rb") as stream:
-                if _EVENTS_MARK not in stream.read(PEEK_BYTES):
-                    continue
-            load = spool.read(path)
-        except (OSError, SpoolFileError):  # replayed and deleted meanwhile, or not ours: the replay says so
-            continue
-        found.extend((event.url, event.outcome.value, event.status_code, event.at) for event in load.args[0]
-                     if isinstance(event, FetchEvent) and event.kind is FetchKind.ROBOTS and event.at >= since)
-    return found
+    the same way)."""
+    return [(event.url, event.outcome.value, event.status_code, event.at)
+            for load in spool_of(store).loads_of(_EVENTS_KIND) for event in load.args[0]
+            if isinstance(event, FetchEvent) and event.kind is FetchKind.ROBOTS and event.at >= since]
 
 
 class RobotProbes:
