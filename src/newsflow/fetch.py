@@ -177,6 +177,10 @@ class Fetcher:
         return self._gate
 
     @property
+    def robots(self) -> RobotsRules:  # the run's robots.txt rules: `newsflow.robotholds` asks some early
+        return self._robots
+
+    @property
     def robots_results(self) -> list[FetchResult]:
         """The robots.txt fetches made so far, for the run's fetch log."""
         return self._robots.results

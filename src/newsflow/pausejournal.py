@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from newsflow import readersafe
 from newsflow.errors import WarehouseError
 from newsflow.models import HostPause
-from newsflow.spool import SUFFIX, SpooledLoad, SpoolFileError, dump_load, kind_of, spool_of
+from newsflow.spool import SUFFIX, SpooledLoad, dump_load, kind_of, spool_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,10 @@ STEP_SECONDS = 30.0  # a pause that ends less than this past the one kept for it
 BURST = 16  # writes a run makes as pauses come, before it gathers them
 GAP_SECONDS = 1.0  # past the burst, at most one write per this many seconds
 WRITE_ATTEMPTS = 3
-PEEK_BYTES = 512  # a spool file's kind is in its first bytes (`spool.dump_load` writes it fourth)
 # Journal files sort first (sequence 0) and are written without the spool's lock (a load may hold it for
 # seconds, waiting for a reader): their order does not matter, the merge keeps the later end.
 JOURNAL_SEQUENCE = f"{0:09d}"
 _KIND = kind_of(readersafe.store_host_pauses)
-_KIND_MARK = f'"kind":"{_KIND}"'.encode()
 
 
 class PauseJournal:
@@ -151,15 +149,5 @@ class PauseJournal:
 
 def spooled_pauses(store: Warehouse) -> list[HostPause]:
     """The pauses in the spool, not yet replayed (a reader holds the warehouse): what a killed run, or one
-    that ended beside a reader, kept there. Only files whose kind says so are read whole."""
-    spool, found = spool_of(store), list[HostPause]()
-    for path in spool.files():
-        try:
-            with open(path, "rb") as stream:
-                if _KIND_MARK not in stream.read(PEEK_BYTES):
-                    continue
-            load = spool.read(path)
-        except (OSError, SpoolFileError):  # replayed and deleted meanwhile, or not ours: the replay says so
-            continue
-        found.extend(pause for pause in load.args[0] if isinstance(pause, HostPause))
-    return found
+    that ended beside a reader, kept there."""
+    return [pause for load in spool_of(store).loads_of(_KIND) for pause in load.args[0] if isinstance(pause, HostPause)]

@@ -65,10 +65,20 @@ class Unreadable:
 
 
 def unreachable(result: FetchResult) -> bool:
-    if result.outcome is Outcome.HTTP_ERROR:
+    return unreachable_answer(result.outcome, result.status_code)
+
+
+def unreachable_answer(outcome: Outcome | str, status_code: int | None) -> bool:
+    """`unreachable` told from a fetch's outcome and status, as the fetch log keeps them (`robotholds`)."""
+    if outcome == Outcome.HTTP_ERROR:
         # a 206/226 to a request that asked for no part: the file is there, only part of it came (world15)
-        return result.status_code is not None and (result.status_code >= 500 or result.status_code in PARTIAL_STATUSES)
-    return result.outcome in _UNREACHABLE
+        return status_code is not None and (status_code >= 500 or status_code in PARTIAL_STATUSES)
+    if outcome == Outcome.RATE_LIMITED:
+        # no status: our gate held it, its host paused past `max_retry_after` (a probe beside a feed's 429, review
+        # of robots 43). Never asked, it was not read: allowing all would fetch the site's pages, once the pause
+        # ends in the run, with no rules at all. A status: the server's own 429/503, answered (red team 16).
+        return status_code is None
+    return outcome in _UNREACHABLE
 
 
 Verdict = bool | Unreadable
@@ -98,6 +108,13 @@ class RobotsRules:
         if loaded is None or not loaded.done():
             return None
         return self._allowed_by(loaded.result(), url)
+
+    def read(self, origin: str) -> bool:
+        """Whether `origin`'s robots.txt has been fetched this run, and could be read (rules, or none: allow all)."""
+        loaded = self._loads.get(origin)
+        if loaded is None or not loaded.done() or loaded.cancelled() or loaded.exception() is not None:
+            return False
+        return not isinstance(loaded.result(), Unreadable)
 
     async def allows(self, url: str) -> Verdict:
         origin = origin_of(url)

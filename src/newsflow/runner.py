@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsflow import cli_signals, hostholds, readersafe
+from newsflow import cli_signals, hostholds, readersafe, robotholds
 from newsflow.catchall import judged_within
 from newsflow.config import Config
 from newsflow.errors import WarehouseError, WarehouseLockedError
@@ -37,7 +37,7 @@ from newsflow.fetch import Fetcher
 from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending, without_intercepted
 from newsflow.leftbatches import record_failed_batch_rows
 from newsflow.leftpages import keep_left, left_dir
-from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, HostPause, PendingArticle
+from newsflow.models import FeedConfig, FeedState, FetchResult, HostPause, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import (
     LoadSettings,
@@ -293,6 +293,8 @@ async def ingest(
     counts: RunCounts, errors: list[str],
 ) -> None:
     log_due_feeds(feeds, candidates, ctx.states)
+    probes = await robotholds.probe_remembered(ctx.store, [f.name for f in candidates], ctx.fetcher,
+                                               ctx.config.fetch.respect_robots)  # asked while the feeds are polled
     if feeds:
         counts.add(await poll_safely(ctx, feeds, stages, errors))
     log.info("polled %d feeds: %d not modified, %d failed, %d new entries", len(feeds), counts.feeds_not_modified,
@@ -302,7 +304,7 @@ async def ingest(
     # reader hook: read-only (or nothing) while a reader holds the warehouse
     pending, total, linked = await asyncio.to_thread(
         readersafe.pending_beside_readers, ctx.store, [f.name for f in candidates],
-        ctx.config.execution.max_articles_per_run, ctx.fetcher.gate.paused_hosts())  # paused: their turns last
+        ctx.config.execution.max_articles_per_run, await robotholds.last_hosts(ctx.fetcher.gate, probes))
     counts.duplicates += linked
     # An outage told from one or two polls judged (`polling.outage_holds_articles`) spares the feeds' back-off
     # only: what waits is tried, and what cannot be reached waits uncounted (no host answered: `load_fetched`).
@@ -321,6 +323,12 @@ async def ingest(
     if ctx.out_of_time():
         log.warning("the run's budget of %.0f s ran out: %d articles left for the next run",
                     ctx.config.run_budget, counts.articles_deferred)
+
+
+def record_robots_fetches(ctx: RunContext) -> None:
+    """robots.txt fetches go to the fetch log too, as kind 'robots': what the next run remembers (`robotholds`)."""
+    with ctx.write_lock:  # reader hook
+        robotholds.record_robots_fetches(ctx.store, ctx.run_id, ctx.fetcher.robots_results)
 
 
 def log_due_feeds(feeds: Sequence[FeedConfig], candidates: Sequence[FeedConfig], states: dict[str, FeedState]) -> None:
@@ -346,14 +354,6 @@ async def poll_safely(ctx: RunContext, feeds: Sequence[FeedConfig], stages: Stag
         log.exception("the poll stage failed; feeds it had not committed stay due")
         errors.append(f"poll stage: {describe_error(exc)}")
         return RunCounts()
-
-
-def record_robots_fetches(ctx: RunContext) -> None:
-    """robots.txt fetches go to the fetch log too, as kind 'robots'."""
-    events = [FetchEvent.from_result(r, ctx.run_id, None) for r in ctx.fetcher.robots_results]
-    if events:
-        with ctx.write_lock:  # reader hook
-            commit_or_spool(ctx.store, ctx.run_id, readersafe.store_fetch_events, events, if_spooled=None)
 
 
 async def process_batches(

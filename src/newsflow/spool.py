@@ -74,6 +74,9 @@ def spool_dir_for(warehouse_path: Path) -> Path:
     return warehouse_path.with_suffix(".spool")
 
 
+KIND_PEEK_BYTES = 512  # a spool file's kind is in its first bytes (`dump_load` writes it fourth)
+
+
 class Spool:
     """The spool folder of one warehouse; only a process holding the run lock writes or replays it."""
 
@@ -111,6 +114,21 @@ class Spool:
             raise SpoolFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
         except SpoolFileError as exc:
             raise SpoolFileError(f"{path.name}: {exc}") from exc
+
+    def loads_of(self, kind: str) -> list[SpooledLoad]:
+        """The spooled loads of `kind` (`kind_of`), not replayed yet, for a run that reads beside a reader
+        (`pausejournal`, `robotholds`). A file's kind is in its first bytes: only those of `kind` are read whole;
+        one replayed meanwhile, or not ours, is passed over (the replay says so)."""
+        mark, found = f'"kind":"{kind}"'.encode(), list[SpooledLoad]()
+        for path in self.files():
+            try:
+                with open(path, "rb") as stream:
+                    if mark not in stream.read(KIND_PEEK_BYTES):
+                        continue
+                found.append(self.read(path))
+            except (OSError, SpoolFileError):
+                continue
+        return found
 
     def set_aside(self, path: Path, reason: str) -> None:
         """Keep a file that cannot be loaded where it stops nothing; moving it back retries it."""

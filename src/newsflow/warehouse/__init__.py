@@ -307,6 +307,7 @@ from newsflow.warehouse.loads import (  # noqa: E402
     transaction,
     update_extractions,
     update_feed_states,
+    waiting_netlocs,
 )
 from newsflow.warehouse.reads import (  # noqa: E402
     ArticleToReextract,
@@ -324,6 +325,7 @@ from newsflow.warehouse.replays import (  # noqa: E402
     replayed_counts,
     spool_replayed,
 )
+from newsflow.warehouse.robotreads import latest_robots_reads  # noqa: E402
 from newsflow.warehouse.story_index import (  # noqa: E402
     apply_story_merges,
     insert_story_index,
@@ -354,6 +356,7 @@ __all__ = [
     "insert_polls",
     "insert_story_index",
     "insert_story_lines",
+    "latest_robots_reads",
     "link_stored_entries",
     "load_articles",
     "load_memory_limit_mb",
@@ -381,5 +384,6 @@ __all__ = [
     "transaction",
     "update_extractions",
     "update_feed_states",
+    "waiting_netlocs",
     "write_host_pauses",
 ]

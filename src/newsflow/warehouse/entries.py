@@ -13,6 +13,7 @@ import duckdb
 
 from newsflow.credentials import optional_without_credentials, url_without_credentials
 from newsflow.models import EntryAttempt, FeedEntry, PendingArticle
+from newsflow.urls import host_key, host_of
 from newsflow.warehouse.loads import unnested
 
 
@@ -84,6 +85,27 @@ def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
     return len(rows)
 
 
+def waiting_netlocs(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> list[str]:
+    """The `host[:port]` parts, as stored, of the canonical URLs still to fetch (not stored, not parked)."""
+    rows = con.execute(
+        "SELECT DISTINCT split_part(canonical_url, '/', 3) FROM entries "  # canonical: scheme://host[:port]/...
+        "WHERE article_id IS NULL AND parked_at IS NULL AND list_contains($feed_ids, feed_id)",
+        {"feed_ids": list(feed_ids)},
+    ).fetchall()
+    return [str(netloc) for (netloc,) in rows]
+
+
+def netloc_key(netloc: str) -> str:
+    """A stored canonical URL's `host[:port]` as `urls.host_key` spells its host (the gate's and pauses' key)."""
+    return host_key(host_of(f"http://{netloc}/") or netloc.lower())  # no valid URL's host: as it is
+
+
+def held_netlocs(netlocs: Sequence[str], hosts: Sequence[str]) -> list[str]:
+    """The `netlocs` whose host is one of `hosts` (by any spelling: `urls.host_key`, in Python only)."""
+    keys = {host_key(host) for host in hosts}
+    return [netloc for netloc in netlocs if netloc_key(netloc) in keys]
+
+
 def pending_entries(
     con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str], limit: int | None = None, last_hosts: Sequence[str] = ()
 ) -> tuple[list[PendingArticle], int]:
@@ -95,8 +117,11 @@ def pending_entries(
     turns the same way. Oldest first across hosts, one host whose pages hang (one feed listing
     hundreds of them) filled every batch, each page its whole deadline at `per_host_concurrency` at
     a time, and the run's budget ran out before any other feed's page. The hosts in `last_hosts` (paused
-    by a Retry-After: `hostholds`) come after every other host's pages, so they take no turn from a host that is
-    free under the limit; they still count in the total, and their pages are chosen when there is room."""
+    by a Retry-After: `hostholds`; their robots.txt unreadable: `robotholds`) come after every other host's
+    pages, so they take no turn from a host that is free under the limit; they still count in the total, and
+    their pages are chosen when there is room. Which stored `host[:port]`s they are is told in Python
+    (`held_netlocs`): `urls.host_key` has one spelling, not a second one in SQL."""
+    held = held_netlocs(waiting_netlocs(con, feed_ids), last_hosts) if last_hosts else []
     rows = con.execute(
         """
         WITH waiting AS (
@@ -115,10 +140,7 @@ def pending_entries(
                    row_number() OVER (PARTITION BY host ORDER BY feed_turn, feed_seen_at, feed_id, seen_at,
                                                              canonical_url) AS turn,
                    min(seen_at) OVER (PARTITION BY host) AS host_seen_at, host, seen_at,
-                   -- the host as `urls.host_key` spells it: no port, lower-case, no trailing dot, an IPv6
-                   -- address without its brackets (`[::1]:8080` is `::1`)
-                   list_contains($last, rtrim(trim(lower(regexp_replace(host, ':[0-9]+$', '')), '[]'), '.'))
-                       AS held_back
+                   list_contains($held, host) AS held_back
             FROM feed_turns
             ORDER BY held_back, turn, host_seen_at, host, seen_at, canonical_url
             LIMIT $limit
@@ -131,7 +153,7 @@ def pending_entries(
         GROUP BY c.canonical_url, c.held_back, c.turn, c.host_seen_at, c.host, c.seen_at
         ORDER BY c.held_back, c.turn, c.host_seen_at, c.host, c.seen_at, c.canonical_url
         """,
-        {"feed_ids": list(feed_ids), "limit": limit, "last": list(last_hosts)},
+        {"feed_ids": list(feed_ids), "limit": limit, "held": held},
     ).fetchall()
     total = int(rows[0][5]) if rows else 0
     return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4],

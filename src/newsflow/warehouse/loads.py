@@ -242,6 +242,7 @@ from newsflow.warehouse.entries import (  # noqa: E402
     link_stored_entries,
     pending_entries,
     record_attempts,
+    waiting_netlocs,
 )
 from newsflow.warehouse.runs import (  # noqa: E402
     abandon_stale_runs,
@@ -282,4 +283,5 @@ __all__ = [
     "unnested",
     "update_extractions",
     "update_feed_states",
+    "waiting_netlocs",
 ]
