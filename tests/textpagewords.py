@@ -380,3 +380,13 @@ SOCIAL_POSTS = {  # an embedded social post the story quotes: the post, its auth
     "nl": ("Vanaf maandag stoppen de nachtbussen elke {n} minuten bij het ziekenhuis. De dienstregeling staat online.",
            "Stadsvervoer", "@stadsvervoer", "12 maart 2026"),
 }
+VIDEO_BOXES = {  # a video player mid-story (fortieth pass, text): its label, its play button, its title (a caption)
+    "en": ("Video", "Play video", "Watch: how night bus line {n} runs through the old town"),
+    "de": ("Video", "Video abspielen", "Sehen Sie: So fährt die Nachtbuslinie {n} durch die Altstadt"),
+    "fr": ("Vidéo", "Lire la vidéo", "Regarder : le trajet du bus de nuit {n} dans la vieille ville"),
+    "es": ("Vídeo", "Reproducir vídeo", "Vea: así recorre el casco antiguo la línea nocturna {n}"),
+    "it": ("Video", "Riproduci video", "Guarda: il percorso della linea notturna {n} nel centro storico"),
+    "nl": ("Video", "Video afspelen", "Bekijk: zo rijdt nachtbuslijn {n} door de oude binnenstad"),
+}
+VIDEO_DURATION = "2:14"
+"""A video's running time as its player prints it, on its own or in brackets after its title."""

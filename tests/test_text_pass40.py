@@ -1,0 +1,115 @@
+"""The fortieth text pass (docs/extraction.md, "Fortieth pass, text"): a video box mid-story, its label, play
+button and running time, on generated pages (`tests/textpageworld`'s "video" part, six languages) and on hand-made
+trees (none copied from a site)."""
+
+from __future__ import annotations
+
+from time import process_time
+
+import lxml.html
+import pytest
+
+from newsflow.videoboxes import drop_video_chrome
+from tests.test_text_rules_combined import (
+    kept_furniture,
+    promised_lines,
+    repeated_or_reordered,
+    stored_text,
+    story_faults,
+)
+from tests.textpageworld import LANGS, TextPage, video_box
+
+STORY = (
+    "The ferry left the north pier at seven in the morning with forty passengers and the mayor on board for the trip.",
+    "Repairs to its engines and hull took two years instead of one, after the shipyard found rust in the keel.",
+)
+
+
+def _faults(page: TextPage) -> list[str]:
+    text = stored_text(page)
+    title = video_box(page)[2]
+    broken = [f"title inside a line: {title}"] if title in text and title not in text.split("\n") else []
+    return (kept_furniture(page, text, ("video",)) + story_faults(page, text, promised_lines(page))
+            + repeated_or_reordered(page, text) + broken)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("sizes", "layout"), [((1, 1, 1, 1, 1), "article"), ((3, 2, 3), "split")])
+def test_a_video_players_label_is_not_stored(lang: str, sizes: tuple[int, ...], layout: str) -> None:
+    """A site's own player mid-story (a label, the `<video>`, a play button, the title, the running time): its label
+    ("Video", "Vidéo", "Vídeo") was stored as a line of its own on a story of one-sentence paragraphs and on a split
+    story (main's code, every language); the story stays whole, once, in order; the title may stay as a caption,
+    on its own line."""
+    page = TextPage(lang=lang, sizes=sizes, variant=0, layout=layout, furniture=("video",))
+    assert _faults(page) == [], page.shown()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("hashed", [False, True])
+def test_an_embedded_players_chrome_is_not_stored(lang: str, hashed: bool) -> None:
+    """The second form, an embedded player's `<iframe>` in a `<figure>`, named or hashed: nothing but its caption."""
+    page = TextPage(lang=lang, sizes=(1, 1, 1, 1, 1), variant=1, hashed=hashed, furniture=("video", "related"))
+    assert _faults(page) == [], page.shown()
+
+
+def _tree(box: str, story: str = "") -> object:
+    return lxml.html.fromstring(f"<html><body><article><h1>Ferry</h1><p>{STORY[0]}</p>{box}<p>{STORY[1]}</p>"
+                                f"{story}</article></body></html>")
+
+
+def _text(*lines: str) -> str:
+    return "\n".join(lines)
+
+
+def test_a_hashed_players_label_beside_its_video_goes() -> None:
+    """A player whose classes say nothing: the `<video>` marks the box, its parent's short texts are its chrome."""
+    tree = _tree('<div class="sc-1 x2"><span>Video</span><video src="/v.mp4"></video><button>Play</button>'
+                 '<span>2:14</span><p>Watch: the ferry leaves the north pier</p></div>')
+    text = _text(STORY[0], "Video", "Watch: the ferry leaves the north pier", "2:14", STORY[1])
+    assert drop_video_chrome(text, tree) == _text(STORY[0], "Watch: the ferry leaves the north pier", STORY[1])
+
+
+def test_a_subhead_the_story_prints_too_stays() -> None:
+    """A short line the player prints and the story prints too, as its own subhead, stays."""
+    tree = _tree('<div class="video-player"><span>The crossing</span><video src="/v.mp4"></video></div>',
+                 "<h2>The crossing</h2><p>It took forty minutes.</p>")
+    text = _text(STORY[0], STORY[1], "The crossing", "It took forty minutes.")
+    assert drop_video_chrome(text, tree) == text
+
+
+def test_a_story_in_a_container_named_video_keeps_its_subheads() -> None:
+    """A video section's story (`div.video-article` round the story and its player): the container is no player's
+    box, so its subheads stay."""
+    tree = lxml.html.fromstring(
+        '<html><body><div class="video-article"><video src="/v.mp4"></video><h2>The crossing</h2>'
+        f"<p>{STORY[0]}</p><h2>The shipyard</h2><p>{STORY[1]} {STORY[0]} {STORY[1]}</p></div></body></html>")
+    text = _text("The crossing", STORY[0], "The shipyard", f"{STORY[1]} {STORY[0]} {STORY[1]}")
+    assert drop_video_chrome(text, tree) == text
+
+
+def test_a_map_iframes_caption_and_a_sentence_beside_a_video_stay() -> None:
+    """A short sentence beside the `<video>` ("Watch it."), and a line in the box's `<p>` or `<figcaption>`, are the
+    story's or its caption's, not the player's chrome."""
+    tree = _tree('<figure class="video-embed"><iframe src="https://video.example/e/1"></iframe><span>Watch it.</span>'
+                 '<figcaption>Harbour</figcaption></figure>')
+    text = _text(STORY[0], "Watch it.", "Harbour", STORY[1])
+    assert drop_video_chrome(text, tree) == text
+
+
+def test_a_page_without_a_player_is_untouched() -> None:
+    tree = _tree("<div class='video-teaser'><span>Video</span></div>")
+    text = _text(STORY[0], "Video", STORY[1])
+    assert drop_video_chrome(text, tree) == text
+
+
+def test_a_hostile_page_of_players_costs_little() -> None:
+    """Thousands of `<video>`s, each in a box of many spans: the rule reads MAX_PLAYERS_READ players only."""
+    box = '<div class="video-player">' + "<span>Play</span>" * 50 + '<video src="/v.mp4"></video></div>'
+    tree = _tree(box * 3000)
+    text = _text(STORY[0], "Play", STORY[1])
+    best = float("inf")
+    for _ in range(3):
+        started = process_time()
+        assert drop_video_chrome(text, tree) == _text(STORY[0], STORY[1])
+        best = min(best, process_time() - started)
+    assert best < 0.1
