@@ -14,10 +14,12 @@ from tests.test_text_rules_combined import (
     kept_furniture,
     promised_lines,
     repeated_or_reordered,
+    repeated_parts,
     stored_text,
     story_faults,
 )
-from tests.textpageworld import LANGS, TextPage, video_box
+from tests.textpagewords import SOCIAL_CHROME_LOCAL
+from tests.textpageworld import LANGS, TextPage, social_chrome, social_platform, video_box
 
 STORY = (
     "The ferry left the north pier at seven in the morning with forty passengers and the mayor on board for the trip.",
@@ -50,6 +52,19 @@ def test_an_embedded_players_chrome_is_not_stored(lang: str, hashed: bool) -> No
     """The second form, an embedded player's `<iframe>` in a `<figure>`, named or hashed: nothing but its caption."""
     page = TextPage(lang=lang, sizes=(1, 1, 1, 1, 1), variant=1, hashed=hashed, furniture=("video", "related"))
     assert _faults(page) == [], page.shown()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("variant", [2, 9])
+def test_a_platforms_chrome_in_the_pages_language_goes(lang: str, variant: int) -> None:
+    """The thirty-ninth pass's left item: the generator drew a platform's chrome in English only. Instagram's "View
+    this post" link and Mastodon's "View on Mastodon" in the page's language ("Sieh dir diesen Beitrag auf Instagram
+    an", "Voir sur Mastodon") go as the English ones do (the rule reads the embed's markup, not its words: this
+    passes on main's code too; a guard for a rule that would read the words)."""
+    page = TextPage(lang=lang, sizes=(3, 2, 3), variant=variant, furniture=("social",))
+    assert social_chrome(page)[0] == SOCIAL_CHROME_LOCAL[lang][social_platform(page)]
+    text = stored_text(page)
+    assert repeated_parts(page, text, whole=True) == [] and story_faults(page, text) == [], page.shown()
 
 
 def _tree(box: str, story: str = "") -> object:

@@ -13,7 +13,6 @@ from tests.textpagewords import (
     HEADLINES,
     LAST_LINES,
     PULL_QUOTE_CLASSES,
-    SOCIAL_CHROME,
     STANDFIRSTS,
     SUBHEADS,
     SUMMARY_CLASSES,
@@ -36,6 +35,7 @@ from tests.textpageworld import (
     pull_quote_at,
     quote,
     read_also,
+    social_chrome,
     social_platform,
     social_post,
     social_post_at,
@@ -239,7 +239,7 @@ def _social_embed(page: TextPage) -> str:
         return (f'<blockquote class="twitter-tweet"><p lang="{lang}" dir="ltr">{words}</p>&mdash; {name} '
                 f'({handle}) <a href="https://x.example/{handle[1:]}/status/1">{day}</a></blockquote>')
     if platform == "instagram":
-        link, chrome = "https://instagram.example/p/C1x/?utm_source=ig_embed", SOCIAL_CHROME[platform][0]
+        link, chrome = "https://instagram.example/p/C1x/?utm_source=ig_embed", social_chrome(page)[0]
         return (f'<blockquote class="instagram-media" data-instgrm-captioned data-instgrm-permalink="{link}" '
                 f'data-instgrm-version="14"><div><a href="{link}" target="_blank"><div><div>{chrome}</div></div></a>'
                 f'<p><a href="{link}" target="_blank">{words}</a></p><p>A post shared by '
@@ -257,7 +257,7 @@ def _social_embed(page: TextPage) -> str:
                 f'abc/post/3k">{day}</a></blockquote>')
     link = f"https://social.example/{handle}/1"
     return (f'<blockquote class="mastodon-embed" data-embed-url="{link}/embed"><a href="{link}" target="_blank">'
-            f'<div>Post by {handle}@social.example</div><div>{SOCIAL_CHROME[platform][0]}</div></a></blockquote>')
+            f'<div>Post by {handle}@social.example</div><div>{social_chrome(page)[0]}</div></a></blockquote>')
 
 
 def _video_box(page: TextPage) -> str:

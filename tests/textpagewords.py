@@ -362,7 +362,16 @@ SOCIAL_CHROME = {
     "bluesky": (),
     "mastodon": ("View on Mastodon",),
 }
-"""The platform's own words in its embed code, which a reader never wants in the story."""
+"""The platform's own words in its embed code, which a reader never wants in the story: in English, or in the
+language of the account that copied the code (`SOCIAL_CHROME_LOCAL`, fortieth pass, text)."""
+SOCIAL_CHROME_LOCAL = {  # Instagram's "View this post" link and Mastodon's "View on Mastodon" in each language
+    "en": {"instagram": "View this post on Instagram", "mastodon": "View on Mastodon"},
+    "de": {"instagram": "Sieh dir diesen Beitrag auf Instagram an", "mastodon": "Auf Mastodon ansehen"},
+    "fr": {"instagram": "Voir cette publication sur Instagram", "mastodon": "Voir sur Mastodon"},
+    "es": {"instagram": "Ver esta publicación en Instagram", "mastodon": "Ver en Mastodon"},
+    "it": {"instagram": "Visualizza questo post su Instagram", "mastodon": "Visualizza su Mastodon"},
+    "nl": {"instagram": "Bekijk dit bericht op Instagram", "mastodon": "Bekijken op Mastodon"},
+}
 PULL_QUOTE_CLASSES = ("pull-quote", "pullquote", "article__quote--pull")
 """How a template names a pull quote: a sentence of the story repeated large in its middle (thirty-eighth pass)."""
 SOCIAL_POSTS = {  # an embedded social post the story quotes: the post, its author and handle, its day (thirty-eighth

@@ -53,6 +53,7 @@ from tests.textpagewords import (
     REDUCED,
     SHARES,
     SOCIAL_CHROME,
+    SOCIAL_CHROME_LOCAL,
     SOCIAL_PLATFORMS,
     SOCIAL_POSTS,
     STANDFIRSTS,
@@ -199,9 +200,12 @@ def social_author_line(page: TextPage) -> str:
 
 def social_chrome(page: TextPage) -> tuple[str, ...]:
     """The platform's own words in the post's embed code, which a reader never wants: Instagram's "View this post"
-    link, Mastodon's link of its author's handle and "View on Mastodon" (no words of the post come with it)."""
+    link, Mastodon's link of its author's handle and "View on Mastodon" (no words of the post come with it); in the
+    page's language or in English, by the page's variant (fortieth pass, text)."""
     platform = social_platform(page)
-    return SOCIAL_CHROME[platform] + ((social_author_line(page),) if platform == "mastodon" else ())
+    own = tuple(SOCIAL_CHROME_LOCAL[page.lang][platform] for _ in SOCIAL_CHROME[platform])
+    words = own if page.variant // 10 % 2 == 0 else SOCIAL_CHROME[platform]  # the page's language or English
+    return words + ((social_author_line(page),) if platform == "mastodon" else ())
 
 
 def video_at(page: TextPage) -> int:
