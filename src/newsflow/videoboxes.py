@@ -11,13 +11,15 @@ to the caption rules (docs/extraction.md, "Fortieth pass, text").
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from newsflow.pageblocks import bounded_text, printed_outside
 from newsflow.text import PARAGRAPH_SEPARATOR
 
-_PLAYERS = "//body//video | //body//iframe"
-"""The page's players, in one walk in C (an `<iframe>` is any embedded frame: only a box named for a video counts)."""
+_PLAYER_TAGS = ("video", "iframe")
+"""The page's players, found by lxml's tag filter in C (an `<iframe>` is any embedded frame: only a box named for a
+video counts)."""
 _NAMED_PLAYER = re.compile(r"video|player", re.IGNORECASE)
 MAX_PLAYERS_READ = 10
 BOX_LEVELS = 3
@@ -53,7 +55,7 @@ def drop_video_chrome(text: str, tree: Any) -> str:
 
 
 def _player_boxes(tree: Any) -> set[Any]:
-    boxes = (_player_box(player) for player in tree.xpath(_PLAYERS)[:MAX_PLAYERS_READ])
+    boxes = (_player_box(player) for player in islice(tree.iter(*_PLAYER_TAGS), MAX_PLAYERS_READ))
     return {box for box in boxes if box is not None}
 
 
