@@ -118,13 +118,15 @@ def test_a_page_without_a_player_is_untouched() -> None:
 
 
 def test_a_hostile_page_of_players_costs_little() -> None:
-    """Thousands of `<video>`s, each in a box of many spans: the rule reads MAX_PLAYERS_READ players only."""
-    box = '<div class="video-player">' + "<span>Play</span>" * 50 + '<video src="/v.mp4"></video></div>'
-    tree = _tree(box * 3000)
+    """2,500 `<video>`s, each in a box of 40 "Play" spans: the rule reads MAX_PLAYERS_READ players, and the check
+    that the story prints a line too reads the first PRINTED_NODES_READ text nodes holding it, not all 100,000
+    (0.029 CPU s; building every node, as `printed_outside` did before this pass, 0.12 s: it fails this bound)."""
+    box = '<div class="video-player">' + "<span>Play</span>" * 40 + '<video src="/v.mp4"></video></div>'
+    tree = _tree(box * 2500)
     text = _text(STORY[0], "Play", STORY[1])
     best = float("inf")
     for _ in range(3):
         started = process_time()
         assert drop_video_chrome(text, tree) == _text(STORY[0], STORY[1])
         best = min(best, process_time() - started)
-    assert best < 0.1
+    assert best < 0.08
