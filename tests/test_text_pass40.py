@@ -102,12 +102,20 @@ def test_a_story_in_a_container_named_video_keeps_its_subheads() -> None:
     assert drop_video_chrome(text, tree) == text
 
 
-def test_a_map_iframes_caption_and_a_sentence_beside_a_video_stay() -> None:
+def test_a_caption_and_a_sentence_in_a_players_box_stay() -> None:
     """A short sentence beside the `<video>` ("Watch it."), and a line in the box's `<p>` or `<figcaption>`, are the
     story's or its caption's, not the player's chrome."""
     tree = _tree('<figure class="video-embed"><iframe src="https://video.example/e/1"></iframe><span>Watch it.</span>'
                  '<figcaption>Harbour</figcaption></figure>')
     text = _text(STORY[0], "Watch it.", "Harbour", STORY[1])
+    assert drop_video_chrome(text, tree) == text
+
+
+def test_a_frame_in_a_box_named_for_no_player_is_untouched() -> None:
+    """An `<iframe>` says nothing of what it frames (a map, a form, a poll): its box's label stays unless the box
+    is named for a video or a player."""
+    tree = _tree('<div class="map-box"><span>Route map</span><iframe src="https://maps.example/e/1"></iframe></div>')
+    text = _text(STORY[0], "Route map", STORY[1])
     assert drop_video_chrome(text, tree) == text
 
 

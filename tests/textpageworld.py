@@ -15,7 +15,8 @@ in one of `FARES`' forms, or an event's box of a day, perhaps its time (thirty-f
 form), and a summary box above the story (a label over the story's points, its class naming it a summary; with
 `hashed` the page does not mark it and it is the story's own: thirty-seventh pass). The story's list may be of few words
 under a lead-in line (thirty-third pass, text: the thirty-second pass's classes), and a table of its data may open it
-(thirty-fourth pass).
+(thirty-fourth pass). Among the story's paragraphs: a pull quote, a "read also" link, an embedded social post, an
+editor's note (thirty-eighth pass) and a video box (fortieth pass: a player's label, play button and running time).
 
 The words are in `tests/textpagewords.py`, the HTML in `tests/textpagehtml.py`.
 
