@@ -5,10 +5,15 @@ trees (none copied from a site)."""
 from __future__ import annotations
 
 from time import process_time
+from typing import Any
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
+from newsflow.pageblocks import FIRST_TEXT_HOLDING, TEXT_HOLDING
 from newsflow.videoboxes import drop_video_chrome
 from tests.test_text_rules_combined import (
     kept_furniture,
@@ -138,3 +143,73 @@ def test_a_hostile_page_of_players_costs_little() -> None:
         assert drop_video_chrome(text, tree) == _text(STORY[0], STORY[1])
         best = min(best, process_time() - started)
     assert best < 0.08
+
+
+# Review of the fortieth text pass: a short story's own container is no player's box, and printed_outside's bounded
+# query returns TEXT_HOLDING's first nodes on any tree.
+
+SHORT_STORY_PAGES = {  # a story under BOX_MAX_CHARACTERS whose container is named for a video or is a <video>'s parent
+    "section-named-video": '<section class="video-news"><h1>Ferry returns</h1><video src="/v.mp4"></video>'
+                           "<div>{0}</div><h5>{2}</h5><div>{1}</div></section>",
+    "video-page": '<div class="video-page"><h1>Ferry returns</h1><video src="/v.mp4"></video>'
+                  "<div>{0}</div><div>{2}</div><div>{1}</div></div>",
+    "videos-parent": '<article><h1>Ferry returns</h1><div class="body"><video src="/v.mp4"></video>'
+                     "<div>{0}</div><div><strong>{2}</strong></div><div>{1}</div></div></article>",
+}
+
+
+@pytest.mark.parametrize("container", sorted(SHORT_STORY_PAGES))
+@pytest.mark.parametrize("short", ["The shipyard", "Nobody moved", "Was nun"])
+def test_a_short_storys_own_short_lines_stay_beside_its_video(container: str, short: str) -> None:
+    """A video page's short story whose own container is the only box round the `<video>` (named "video-news",
+    "video-page", or the `<video>`'s parent): its subhead or one-line paragraph of three words or fewer stays
+    (the branch dropped it as a player's label: the box holds the story's sentences, so it is no player's)."""
+    html = f"<html><body>{SHORT_STORY_PAGES[container].format(*STORY, short)}</body></html>"
+    text = _text(STORY[0], short, STORY[1])
+    assert drop_video_chrome(text, lxml.html.fromstring(html)) == text
+
+
+def test_a_players_label_still_goes_beside_a_short_story() -> None:
+    """The guard above reads the box, not the page: a player's own box beside the short story still loses its
+    label."""
+    html = (f"<html><body><article><h1>Ferry returns</h1><div>{STORY[0]}</div><div class='video-player'>"
+            f"<span>Video</span><video src='/v.mp4'></video></div><div>{STORY[1]}</div></article></body></html>")
+    assert drop_video_chrome(_text(STORY[0], "Video", STORY[1]), lxml.html.fromstring(html)) == _text(*STORY)
+
+
+def _nested_bodies(before: int, inside: int, after: int) -> object:
+    """A tree no HTML parser builds but lxml allows (a `<body>` in a `<body>`): a step's predicate counts per body."""
+    root = etree.Element("html")
+    outer = etree.SubElement(root, "body")
+    for number in range(before):
+        etree.SubElement(outer, "p").text = f"ferry {number}"
+    inner = etree.SubElement(outer, "body")
+    for number in range(inside):
+        etree.SubElement(inner, "p").text = f"ferry in {number}"
+    for number in range(after):
+        etree.SubElement(outer, "p").tail = f"ferry after {number}"
+    return root
+
+
+def _same_nodes(tree: Any, probe: str, count: int) -> None:
+    first = [(node.getparent(), node.is_tail) for node in tree.xpath(FIRST_TEXT_HOLDING, probe=probe, count=count)]
+    every = [(node.getparent(), node.is_tail) for node in tree.xpath(TEXT_HOLDING, probe=probe)[:count]]
+    assert first == every
+
+
+def test_the_bounded_query_counts_across_nested_bodies() -> None:
+    """Shrunk: the branch's `//body/descendant::text()[...][position() <= 20]` read 20 nodes of each `<body>`."""
+    _same_nodes(_nested_bodies(3, 3, 0), "ferry", 2)
+
+
+_PIECES = st.sampled_from(["<p>ferry</p>", "<b>ferry</b> tail ferry", "<div>a<i>ferry</i>ferry</div>", "<body>",
+                           "</body>", "<p>no</p>", "<!-- ferry -->", "<script>ferry</script>", "<svg>ferry</svg>"])
+
+
+@given(st.lists(_PIECES, max_size=30), st.integers(0, 4), st.integers(1, 6))
+@settings(max_examples=60, deadline=None)
+def test_the_bounded_query_returns_text_holdings_first_nodes(pieces: list[str], nested: int, count: int) -> None:
+    """On any page (parsed, or a tree with a `<body>` in a `<body>`), FIRST_TEXT_HOLDING returns the nodes
+    TEXT_HOLDING sliced to `count` does, in the same order."""
+    _same_nodes(lxml.html.fromstring("<html><body>" + "".join(pieces) + "</body></html>"), "ferry", count)
+    _same_nodes(_nested_bodies(nested, len(pieces) % 5, nested % 3), "ferry", count)

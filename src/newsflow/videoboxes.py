@@ -41,7 +41,8 @@ def drop_video_chrome(text: str, tree: Any) -> str:
     """The text without the lines that are wholly a video box's chrome; the text as it is when the page has none."""
     if tree is None or not text:
         return text
-    boxes = _player_boxes(tree)
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    boxes = {box for box in _player_boxes(tree) if not _holds_story_sentence(box, lines)}
     chrome = _chrome_texts(boxes)
     if not chrome:
         return text
@@ -49,7 +50,6 @@ def drop_video_chrome(text: str, tree: Any) -> str:
     def in_box(element: Any) -> bool:  # a story's own subhead printing the same words is not
         return any(ancestor in boxes for ancestor in element.iterancestors()) or element in boxes
 
-    lines = text.split(PARAGRAPH_SEPARATOR)
     kept = [line for line in lines if " ".join(line.split()) not in chrome or printed_outside(tree, line, in_box)]
     return text if len(kept) == len(lines) else PARAGRAPH_SEPARATOR.join(kept)
 
@@ -57,6 +57,18 @@ def drop_video_chrome(text: str, tree: Any) -> str:
 def _player_boxes(tree: Any) -> set[Any]:
     boxes = (_player_box(player) for player in islice(tree.iter(*_PLAYER_TAGS), MAX_PLAYERS_READ))
     return {box for box in boxes if box is not None}
+
+
+def _holds_story_sentence(box: Any, lines: list[str]) -> bool:
+    """Whether the box prints a stored sentence of more than CHROME_MAX_WORDS words: then it is a short story's own
+    container (a video page's `div.video-page`, a `<video>`'s parent that is the story body), whose subheads and
+    one-line paragraphs are the story's, not a player's chrome (review of the fortieth text pass)."""
+    sentences = [" ".join(line.split()) for line in lines
+                 if line.rstrip().endswith(_SENTENCE_END) and len(line.split()) > CHROME_MAX_WORDS]
+    if not sentences:
+        return False
+    shown = {" ".join((bounded_text(box, BOX_MAX_CHARACTERS, separator) or "").split()) for separator in ("", " ")}
+    return any(sentence in printed for sentence in sentences for printed in shown)
 
 
 def _chrome_texts(boxes: set[Any]) -> set[str]:
