@@ -150,11 +150,14 @@ def test_a_hostile_page_of_players_costs_little() -> None:
 
 SHORT_STORY_PAGES = {  # a story under BOX_MAX_CHARACTERS whose container is named for a video or is a <video>'s parent
     "section-named-video": '<section class="video-news"><h1>Ferry returns</h1><video src="/v.mp4"></video>'
-                           "<div>{0}</div><h5>{2}</h5><div>{1}</div></section>",
+                           "<div>{0}</div><b>{2}</b><div>{1}</div></section>",
     "video-page": '<div class="video-page"><h1>Ferry returns</h1><video src="/v.mp4"></video>'
                   "<div>{0}</div><div>{2}</div><div>{1}</div></div>",
     "videos-parent": '<article><h1>Ferry returns</h1><div class="body"><video src="/v.mp4"></video>'
                      "<div>{0}</div><div><strong>{2}</strong></div><div>{1}</div></div></article>",
+    "frame-three-up": '<div class="story video-story"><h1>Ferry returns</h1><div><div><iframe '
+                      'src="https://www.youtube.com/embed/x"></iframe></div></div><div>{0}</div><div>{2}</div>'
+                      "<div>{1}</div></div>",
 }
 
 
@@ -213,3 +216,12 @@ def test_the_bounded_query_returns_text_holdings_first_nodes(pieces: list[str], 
     TEXT_HOLDING sliced to `count` does, in the same order."""
     _same_nodes(lxml.html.fromstring("<html><body>" + "".join(pieces) + "</body></html>"), "ferry", count)
     _same_nodes(_nested_bodies(nested, len(pieces) % 5, nested % 3), "ferry", count)
+
+
+@pytest.mark.parametrize("heading", ["h5", "h6"])
+def test_a_subhead_of_any_level_in_a_players_wrapper_stays(heading: str) -> None:
+    """A story's subhead in an unnamed wrapper round a `<video>` (a block group): an `<h5>` or `<h6>` is a heading as
+    an `<h2>` is, never a player's chrome (the branch dropped them; it read `<h1>`-`<h4>` only)."""
+    tree = _tree(f"<div class='wp-block-group'><{heading}>The crossing</{heading}><video src='/v.mp4'></video></div>")
+    text = _text(STORY[0], "The crossing", STORY[1])
+    assert drop_video_chrome(text, tree) == text

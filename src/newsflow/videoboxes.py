@@ -33,8 +33,10 @@ CHROME_MAX_WORDS = 3
 _SENTENCE_END = (".", "!", "?", "\u2026")
 _STORY_TAGS = frozenset(("body", "article", "main"))
 _CHROME = ("descendant::*[not(*) and normalize-space()][not(ancestor-or-self::p or ancestor-or-self::figcaption or "
-           "ancestor-or-self::h1 or ancestor-or-self::h2 or ancestor-or-self::h3 or ancestor-or-self::h4)]")
-"""A box's leaf elements that print something, outside its paragraphs, caption and headings."""
+           "ancestor-or-self::h1 or ancestor-or-self::h2 or ancestor-or-self::h3 or ancestor-or-self::h4 or "
+           "ancestor-or-self::h5 or ancestor-or-self::h6)]")
+"""A box's leaf elements that print something, outside its paragraphs, caption and headings (every level: a story's
+`<h5>` subhead in a wrapper round a `<video>` is the story's, review of the fortieth text pass)."""
 
 
 def drop_video_chrome(text: str, tree: Any) -> str:
