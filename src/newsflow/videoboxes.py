@@ -44,7 +44,9 @@ def drop_video_chrome(text: str, tree: Any) -> str:
     if tree is None or not text:
         return text
     lines = text.split(PARAGRAPH_SEPARATOR)
-    boxes = {box for box in _player_boxes(tree) if not _holds_story_sentence(box, lines)}
+    sentences = [" ".join(line.split()) for line in lines
+                 if line.rstrip().endswith(_SENTENCE_END) and len(line.split()) > CHROME_MAX_WORDS]
+    boxes = {box for box in _player_boxes(tree) if not _holds_story_sentence(box, sentences)}
     chrome = _chrome_texts(boxes)
     if not chrome:
         return text
@@ -61,12 +63,10 @@ def _player_boxes(tree: Any) -> set[Any]:
     return {box for box in boxes if box is not None}
 
 
-def _holds_story_sentence(box: Any, lines: list[str]) -> bool:
-    """Whether the box prints a stored sentence of more than CHROME_MAX_WORDS words: then it is a short story's own
-    container (a video page's `div.video-page`, a `<video>`'s parent that is the story body), whose subheads and
-    one-line paragraphs are the story's, not a player's chrome (review of the fortieth text pass)."""
-    sentences = [" ".join(line.split()) for line in lines
-                 if line.rstrip().endswith(_SENTENCE_END) and len(line.split()) > CHROME_MAX_WORDS]
+def _holds_story_sentence(box: Any, sentences: list[str]) -> bool:
+    """Whether the box prints one of the stored sentences (of more than CHROME_MAX_WORDS words): then it is a short
+    story's own container (a video page's `div.video-page`, a `<video>`'s parent that is the story body), whose
+    subheads and one-line paragraphs are the story's, not a player's chrome (review of the fortieth text pass)."""
     if not sentences:
         return False
     shown = {" ".join((bounded_text(box, BOX_MAX_CHARACTERS, separator) or "").split()) for separator in ("", " ")}
