@@ -13,10 +13,10 @@ from tests.textpagewords import (
     HEADLINES,
     LAST_LINES,
     PULL_QUOTE_CLASSES,
-    SOCIAL_CHROME,
     STANDFIRSTS,
     SUBHEADS,
     SUMMARY_CLASSES,
+    VIDEO_DURATION,
     WORDS,
 )
 from tests.textpageworld import (
@@ -35,10 +35,13 @@ from tests.textpageworld import (
     pull_quote_at,
     quote,
     read_also,
+    social_chrome,
     social_platform,
     social_post,
     social_post_at,
     table_columns,
+    video_at,
+    video_box,
 )
 
 PLATFORM_CLASSES = {*EMBED_CLASSES, "fb-post"}
@@ -98,6 +101,8 @@ def _blocks(page: TextPage, has: set[str]) -> list[str]:
             blocks.append(_part(page, "social"))
         if position == pull_quote_at(page) and "pull_quote" in has:
             blocks.append(_part(page, "pull_quote"))
+        if position == video_at(page) and "video" in has:
+            blocks.append(_part(page, "video"))
     if page.last_line is not None:
         blocks.append(f"<p>{LAST_LINES[page.lang][page.last_line]}</p>")
     blocks += [_part(page, "note")] if "note" in has else []
@@ -193,6 +198,8 @@ def _named_part(page: TextPage, kind: str) -> str:
         return _summary_box(page, texts)
     if kind in ("pull_quote", "read_also", "note", "social"):
         return _in_story_part(page, kind)
+    if kind == "video":
+        return _video_box(page)
     if kind == "ad":
         return f'<div class="ad-slot"><span class="ad-label">{texts[0]}</span><div class="ad-unit"></div></div>'
     raise ValueError(kind)
@@ -232,7 +239,7 @@ def _social_embed(page: TextPage) -> str:
         return (f'<blockquote class="twitter-tweet"><p lang="{lang}" dir="ltr">{words}</p>&mdash; {name} '
                 f'({handle}) <a href="https://x.example/{handle[1:]}/status/1">{day}</a></blockquote>')
     if platform == "instagram":
-        link, chrome = "https://instagram.example/p/C1x/?utm_source=ig_embed", SOCIAL_CHROME[platform][0]
+        link, chrome = "https://instagram.example/p/C1x/?utm_source=ig_embed", social_chrome(page)[0]
         return (f'<blockquote class="instagram-media" data-instgrm-captioned data-instgrm-permalink="{link}" '
                 f'data-instgrm-version="14"><div><a href="{link}" target="_blank"><div><div>{chrome}</div></div></a>'
                 f'<p><a href="{link}" target="_blank">{words}</a></p><p>A post shared by '
@@ -250,7 +257,23 @@ def _social_embed(page: TextPage) -> str:
                 f'abc/post/3k">{day}</a></blockquote>')
     link = f"https://social.example/{handle}/1"
     return (f'<blockquote class="mastodon-embed" data-embed-url="{link}/embed"><a href="{link}" target="_blank">'
-            f'<div>Post by {handle}@social.example</div><div>{SOCIAL_CHROME[platform][0]}</div></a></blockquote>')
+            f'<div>Post by {handle}@social.example</div><div>{social_chrome(page)[0]}</div></a></blockquote>')
+
+
+def _video_box(page: TextPage) -> str:
+    """A video box mid-story (fortieth pass, text), in one of two forms by the page's variant: a site's own player (a
+    label, the `<video>`, a play button, the title and the running time) or an embedded player's `<iframe>` in a
+    `<figure>` (the label above, the running time on the frame, the title as its caption)."""
+    label, button, title = video_box(page)
+    if page.variant % 2 == 0:
+        return (f'<div class="video-player"><span class="video-player__label">{label}</span><video controls '
+                f'preload="none" poster="/img/bus-video.jpg" src="/media/bus.mp4"></video><button type="button" '
+                f'class="video-player__play">{button}</button><p class="video-player__title">{title}</p><span '
+                f'class="video-player__duration">{VIDEO_DURATION}</span></div>')
+    return (f'<figure class="video-embed"><div class="video-embed__label">{label}</div><div class="video-embed__frame">'
+            f'<iframe src="https://video.example/embed/bus-line" title="{title}" allowfullscreen></iframe><button '
+            f'type="button" class="video-embed__play">{button}</button><span class="video-embed__duration">'
+            f'{VIDEO_DURATION}</span></div><figcaption>{title}</figcaption></figure>')
 
 
 def _summary_box(page: TextPage, texts: list[str]) -> str:

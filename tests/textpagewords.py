@@ -362,7 +362,16 @@ SOCIAL_CHROME = {
     "bluesky": (),
     "mastodon": ("View on Mastodon",),
 }
-"""The platform's own words in its embed code, which a reader never wants in the story."""
+"""The platform's own words in its embed code, which a reader never wants in the story: in English, or in the
+language of the account that copied the code (`SOCIAL_CHROME_LOCAL`, fortieth pass, text)."""
+SOCIAL_CHROME_LOCAL = {  # Instagram's "View this post" link and Mastodon's "View on Mastodon" in each language
+    "en": {"instagram": "View this post on Instagram", "mastodon": "View on Mastodon"},
+    "de": {"instagram": "Sieh dir diesen Beitrag auf Instagram an", "mastodon": "Auf Mastodon ansehen"},
+    "fr": {"instagram": "Voir cette publication sur Instagram", "mastodon": "Voir sur Mastodon"},
+    "es": {"instagram": "Ver esta publicación en Instagram", "mastodon": "Ver en Mastodon"},
+    "it": {"instagram": "Visualizza questo post su Instagram", "mastodon": "Visualizza su Mastodon"},
+    "nl": {"instagram": "Bekijk dit bericht op Instagram", "mastodon": "Bekijken op Mastodon"},
+}
 PULL_QUOTE_CLASSES = ("pull-quote", "pullquote", "article__quote--pull")
 """How a template names a pull quote: a sentence of the story repeated large in its middle (thirty-eighth pass)."""
 SOCIAL_POSTS = {  # an embedded social post the story quotes: the post, its author and handle, its day (thirty-eighth
@@ -380,3 +389,13 @@ SOCIAL_POSTS = {  # an embedded social post the story quotes: the post, its auth
     "nl": ("Vanaf maandag stoppen de nachtbussen elke {n} minuten bij het ziekenhuis. De dienstregeling staat online.",
            "Stadsvervoer", "@stadsvervoer", "12 maart 2026"),
 }
+VIDEO_BOXES = {  # a video player mid-story (fortieth pass, text): its label, its play button, its title (a caption)
+    "en": ("Video", "Play video", "Watch: how night bus line {n} runs through the old town"),
+    "de": ("Video", "Video abspielen", "Sehen Sie: So fährt die Nachtbuslinie {n} durch die Altstadt"),
+    "fr": ("Vidéo", "Lire la vidéo", "Regarder : le trajet du bus de nuit {n} dans la vieille ville"),
+    "es": ("Vídeo", "Reproducir vídeo", "Vea: así recorre el casco antiguo la línea nocturna {n}"),
+    "it": ("Video", "Riproduci video", "Guarda: il percorso della linea notturna {n} nel centro storico"),
+    "nl": ("Video", "Video afspelen", "Bekijk: zo rijdt nachtbuslijn {n} door de oude binnenstad"),
+}
+VIDEO_DURATION = "2:14"
+"""A video's running time as its player prints it, on its own or in brackets after its title."""

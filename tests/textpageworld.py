@@ -15,7 +15,8 @@ in one of `FARES`' forms, or an event's box of a day, perhaps its time (thirty-f
 form), and a summary box above the story (a label over the story's points, its class naming it a summary; with
 `hashed` the page does not mark it and it is the story's own: thirty-seventh pass). The story's list may be of few words
 under a lead-in line (thirty-third pass, text: the thirty-second pass's classes), and a table of its data may open it
-(thirty-fourth pass).
+(thirty-fourth pass). Among the story's paragraphs: a pull quote, a "read also" link, an embedded social post, an
+editor's note (thirty-eighth pass) and a video box (fortieth pass: a player's label, play button and running time).
 
 The words are in `tests/textpagewords.py`, the HTML in `tests/textpagehtml.py`.
 
@@ -53,6 +54,7 @@ from tests.textpagewords import (
     REDUCED,
     SHARES,
     SOCIAL_CHROME,
+    SOCIAL_CHROME_LOCAL,
     SOCIAL_PLATFORMS,
     SOCIAL_POSTS,
     STANDFIRSTS,
@@ -61,6 +63,8 @@ from tests.textpagewords import (
     SUMMARY_BOXES,
     TEASERS,
     VERBS,
+    VIDEO_BOXES,
+    VIDEO_DURATION,
     WORDS,
 )
 
@@ -77,16 +81,17 @@ the rules that ask whether a paragraph is in the text already count shared words
 CRUMB = " \u203a "  # a breadcrumb's separator
 FURNITURE = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "photo",
              "author", "contents", "continue", "ad", "most_read", "label", "facts", "summary", "pull_quote",
-             "read_also", "note", "social")
+             "read_also", "note", "social", "video")
 UNWANTED = ("menu", "breadcrumbs", "share", "tags", "related", "appeal", "comments", "cookie", "footer", "continue",
-            "ad", "most_read", "label", "facts", "summary", "read_also")
+            "ad", "most_read", "label", "facts", "summary", "read_also", "video")
 """Parts a reader never wants in the story's text. A photo's caption and credit and an author's box may be kept or
 dropped (the fifteenth and seventeenth passes drop them when the page names them so); a table of contents's link
 texts are the subheads', so it is checked by the story's lines being there once. A pull quote repeats a sentence of
 the story (checked by that sentence being in the text once, `pull_quote`); an editor's note is the story's own last
 line (`story_lines`). An embedded social post's words may be kept (the story quotes them) or dropped (the corpora's
 references leave embeds out, and the second pass's unconfirmed lines drop them, measured): never twice, never
-broken (thirty-eighth pass, text)."""
+broken (thirty-eighth pass, text). A video box's label, play button and running time are unwanted; its title is a
+caption, kept or dropped, but a line of its own (fortieth pass, text: `video_title`)."""
 AFTER_STORY = ("tags", "share", "author", "related", "appeal", "comments")
 """Sibling blocks after the story, in the page's order (shuffled by the fourth invariant)."""
 
@@ -196,9 +201,23 @@ def social_author_line(page: TextPage) -> str:
 
 def social_chrome(page: TextPage) -> tuple[str, ...]:
     """The platform's own words in the post's embed code, which a reader never wants: Instagram's "View this post"
-    link, Mastodon's link of its author's handle and "View on Mastodon" (no words of the post come with it)."""
+    link, Mastodon's link of its author's handle and "View on Mastodon" (no words of the post come with it); in the
+    page's language or in English, by the page's variant (fortieth pass, text)."""
     platform = social_platform(page)
-    return SOCIAL_CHROME[platform] + ((social_author_line(page),) if platform == "mastodon" else ())
+    own = tuple(SOCIAL_CHROME_LOCAL[page.lang][platform] for _ in SOCIAL_CHROME[platform])
+    words = own if page.variant // 10 % 2 == 0 else SOCIAL_CHROME[platform]  # the page's language or English
+    return words + ((social_author_line(page),) if platform == "mastodon" else ())
+
+
+def video_at(page: TextPage) -> int:
+    """The paragraph a video box follows: the one before the story's middle (the first on a story of two or three)."""
+    return max(0, len(page.sizes) // 2 - 1)
+
+
+def video_box(page: TextPage) -> tuple[str, str, str]:
+    """A video box's label ("Video"), its play button's words and its title."""
+    label, button, title = VIDEO_BOXES[page.lang]
+    return label, button, title.format(n=50 + page.variant % 40)
 
 
 def editor_note(page: TextPage) -> tuple[str, str]:
@@ -271,6 +290,7 @@ def furniture_lines(page: TextPage, part: str) -> list[str]:
         "read_also": [read_also(page)[1], read_also(page)[0]],
         "note": [" ".join(editor_note(page))],
         "social": [social_post(page)[0]],
+        "video": [*video_box(page)[:2], VIDEO_DURATION],
     }[part]
 
 

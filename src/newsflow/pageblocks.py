@@ -144,17 +144,17 @@ def text_element(text: Any) -> Any:
 
 
 PRINTED_NODES_READ = 20
+FIRST_TEXT_HOLDING = "(//body/descendant::text()[contains(., $probe)])[position() <= $count]"
+"""TEXT_HOLDING's first `$count` nodes, built alone: bracketed, as a step's predicate counts per `<body>` (review)."""
 
 
 def printed_outside(tree: Any, line: str, inside: Callable[[Any], bool]) -> bool:
-    """Whether the page prints the line as the whole text of an element `inside` does not claim: a rule that drops a
-    line for what it is in one block (a summary box's point, an embed's link) keeps it when the story prints it too
-    (review of the thirty-ninth text pass). Found from the text nodes holding the line's longest word, in one walk
-    in C; at most PRINTED_NODES_READ, each climbed only while its element's text is no longer than the line."""
+    """Whether the page prints the line as the whole text of an element `inside` does not claim (a summary box's point,
+    an embed's link, a player's label): FIRST_TEXT_HOLDING its longest word, climbed while no longer than the line."""
     wanted = " ".join(line.split())
     if not wanted:
         return False
-    for node in tree.xpath(TEXT_HOLDING, probe=max(wanted.split(" "), key=len))[:PRINTED_NODES_READ]:
+    for node in tree.xpath(FIRST_TEXT_HOLDING, probe=max(wanted.split(" "), key=len), count=PRINTED_NODES_READ):
         element = text_element(node)
         while element is not None and isinstance(element.tag, str):
             shown = bounded_text(element, len(wanted) + 20)

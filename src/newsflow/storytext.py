@@ -53,6 +53,7 @@ from newsflow.summarybox import drop_summary_box
 from newsflow.tails import drop_offer_box, drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count
 from newsflow.titleline import drop_title_line, page_headlines
+from newsflow.videoboxes import drop_video_chrome
 
 MIN_PARAGRAPH_WORDS = 15
 """An extraction counts as empty unless one paragraph has at least this many words. When a page
@@ -105,7 +106,7 @@ def story_text(
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_author_box(text, page, html)
-    return drop_embed_chrome(drop_link_hints(text, page), page)
+    return drop_video_chrome(drop_embed_chrome(drop_link_hints(text, page), page), page)
 
 
 def _unconfirmed_after_tail(text: str, cut: str, readability: str | None, subheads: ShownHeadings) -> str:
