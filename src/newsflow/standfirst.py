@@ -34,6 +34,10 @@ STANDFIRST_MIN_WORDS = 12
 """Shorter blocks between headline and story are kickers, bylines, datelines and reading times."""
 STANDFIRST_MAX_WORDS = 120
 STANDFIRST_MAX_LINK_SHARE = 0.3
+MAX_STANDFIRST_CANDIDATES = 32
+"""Distinct lines between the headline and the story's first line that pass every test but the text's own: more are
+not a header's (a hidden copy, a list of teasers), and none is restored. The standfirst tests search the text once a
+line: this bounds them to 32 passes over it (quad39)."""
 TITLE_HEADING_MIN_WORDS = 2
 TITLE_HEADING_MIN_SHARE = 0.5
 """An <h1> names the page's title when it has at least TITLE_HEADING_MIN_WORDS words and holds the title,
@@ -123,8 +127,7 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
         if any(_is_standfirst(element, line, moved, headlines, pictured)
                for element, line in blocks if line == later[0]):
             return f"{later[0]}{PARAGRAPH_SEPARATOR}{moved}"
-    qualified = [(element, line) for element, line in blocks
-                 if _is_standfirst(element, line, text, headlines, pictured)]
+    qualified = _standfirsts(blocks, text, headlines, pictured)
     found = {line for _, line in qualified}
     if len(found) > 1:  # two or more: teaser cards or a fact box, unless one alone is named a standfirst
         found = {line for element, line in qualified if _named_standfirst(element, pictured, _TIEBREAK_EXCLUDED)}
@@ -198,7 +201,27 @@ def _is_text_block(element: Any) -> bool:
     return element.tag == "h2" or next(element.iterdescendants(*_INNER_BLOCK_TAGS), None) is None
 
 
+def _standfirsts(
+    blocks: list[tuple[Any, str]], text: str, headlines: list[str], pictured: _PicturesBeside
+) -> list[tuple[Any, str]]:
+    """The blocks that qualify as the standfirst. The text is searched for a block's line (`lead_in_text`, linear in
+    the text) once a line, and only when at most MAX_STANDFIRST_CANDIDATES lines pass every other test: past that the
+    blocks are not a header's (quad39: 2,000 hidden sentences above a 2,000-line story took 62 s of CPU, each one
+    looked for in the whole text), and no standfirst is restored."""
+    likely = [(element, line) for element, line in blocks if _may_be_standfirst(element, line, headlines, pictured)]
+    lines = {line for _, line in likely}
+    if len(lines) > MAX_STANDFIRST_CANDIDATES:
+        return []
+    shown = {line for line in lines if not lead_in_text(line, text)}
+    return [(element, line) for element, line in likely if line in shown]
+
+
 def _is_standfirst(element: Any, line: str, text: str, headlines: list[str], pictured: _PicturesBeside) -> bool:
+    return _may_be_standfirst(element, line, headlines, pictured) and not lead_in_text(line, text)
+
+
+def _may_be_standfirst(element: Any, line: str, headlines: list[str], pictured: _PicturesBeside) -> bool:
+    """Every test of a standfirst but whether the text holds it already."""
     words = word_count(line)
     if not STANDFIRST_MIN_WORDS <= words <= STANDFIRST_MAX_WORDS:
         return False
@@ -210,9 +233,7 @@ def _is_standfirst(element: Any, line: str, text: str, headlines: list[str], pic
         return False
     if _repeats_headline(line, headlines):
         return False
-    if _linked_share(element, line) > STANDFIRST_MAX_LINK_SHARE or _in_furniture(element):
-        return False
-    return not lead_in_text(line, text)
+    return _linked_share(element, line) <= STANDFIRST_MAX_LINK_SHARE and not _in_furniture(element)
 
 
 def _repeats_headline(line: str, headlines: list[str]) -> bool:

@@ -14,9 +14,12 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+import pytest
 import trafilatura
 
+from newsflow.extract import page_tree
 from newsflow.models import Outcome
+from newsflow.standfirst import MAX_STANDFIRST_CANDIDATES, restore_standfirst
 from tests.hostile.test_redteam26 import NORMAL_TEXT, STORY, extracted, served
 
 T = TypeVar("T")
@@ -56,3 +59,50 @@ def test_bare_cards_by_the_thousand_under_the_headline_cost_about_what_trafilatu
     assert outcome is Outcome.OK, text
     assert text == NORMAL_TEXT  # the cards are no story text, and none is taken for a standfirst
     assert ours <= MAX_RATIO * alone + 0.1, (ours, alone)
+
+
+def hidden_sentences_page(sentences: int, story_lines: int) -> bytes:
+    """`sentences` hidden sentences under the headline (no reader sees them, trafilatura leaves them out) above a story
+    of `story_lines` lines: every one passes the standfirst's tests but the text's own."""
+    hidden = "".join(f"<p>The harbour market story number {n} tells of the river and the bridge in the old town.</p>"
+                     for n in range(sentences))
+    story = "".join(f"<p>Part {n}. The council voted on the new budget {n} for the city schools after a debate.</p>"
+                    for n in range(story_lines))
+    return (f"<!doctype html><html><head><title>Budget vote</title></head><body><article><h1>Budget vote</h1>"
+            f'<div style="display:none">{hidden}</div>{story}</article></body></html>').encode()
+
+
+HIDDEN = 400
+HIDDEN_MAX_RATIO = 15
+"""Over trafilatura alone on the hidden page (0.03 s): 6x now, most of it `newsflow.continuation`'s line index
+(docs/security.md, "Quad 39", what is left); 86x before."""
+
+
+def test_hidden_sentences_by_the_hundred_above_a_long_story_are_not_each_looked_for_in_its_text() -> None:
+    """Before: each of n hidden sentences was looked for in the whole story's text (n x lines): 400 above 400 lines
+    took 2.2 s of CPU, 2,000 above 2,000 lines 62 s. Past MAX_STANDFIRST_CANDIDATES none is looked for now: 0.16 s."""
+    outcome, html, error, _ = served(hidden_sentences_page(HIDDEN, HIDDEN))
+    assert outcome is Outcome.OK, error
+    extracted(author_cards_page(2))
+    alone, _ = _cpu_of(lambda: trafilatura.bare_extraction(html.decode(), url="http://127.0.0.1/news/1"))
+    ours, (outcome, text, _) = _cpu_of(lambda: extracted(html))
+    assert outcome is Outcome.OK, text
+    assert text is not None and text.startswith("Part 0. ") and text.count("\n") == HIDDEN - 1  # the story, whole
+    assert "harbour" not in text
+    assert ours <= HIDDEN_MAX_RATIO * alone + 0.3, (ours, alone)
+
+
+@pytest.mark.parametrize(("others", "restored"),
+                         [(MAX_STANDFIRST_CANDIDATES - 1, True), (MAX_STANDFIRST_CANDIDATES, False)])
+def test_the_standfirst_tests_run_up_to_the_bound_and_not_past_it(others: int, restored: bool) -> None:
+    """Guard of the bound: a standfirst the text lacks, under the headline among `others` sentences the text holds
+    further down, is restored while they number under MAX_STANDFIRST_CANDIDATES with it, and not past that."""
+    standfirst = "The council met in the town hall on Monday night to settle the budget of the city schools."
+    shown = [f"The harbour market story number {n} tells of the river and the bridge in the old town." for n in
+             range(others)]
+    page = (f"<html><head><title>Budget vote</title></head><body><article><h1>Budget vote</h1><p>{standfirst}</p>"
+            + "".join(f"<p>{line}</p>" for line in [*shown, *NORMAL_TEXT.split("\n"), *shown])
+            + "</article></body></html>")
+    text = "\n".join([NORMAL_TEXT, *shown])
+    first = restore_standfirst(text, page_tree(page), "Budget vote").split("\n")[0]
+    assert first == (standfirst if restored else "Part 1. " + STORY * 3).strip()
