@@ -67,10 +67,11 @@ def unlay_tables(body: Any) -> bool:
     if body is None:
         return False
     changed = False
+    beside = _SentencesBeside()
     for table in list(body.iter("table")):  # outer first; an inner table is judged once moved out
         if table.getparent() is None:
             continue
-        if is_menu_bar(table) and not _inside_story(table):
+        if is_menu_bar(table) and not (beside(table, preceding=True) and beside(table, preceding=False)):
             _replace(table, [])
             changed = True
         elif is_layout_table(table):
@@ -110,20 +111,45 @@ def is_menu_bar(table: Any) -> bool:
     return len(rows) == 1 and _is_menu_row(rows[0])
 
 
-def _inside_story(table: Any) -> bool:
-    """Whether a sentence stands in a paragraph both before and after the table: a row of names there is a
-    lineup or a row of captions; a site's menu bar stands above or below the story."""
-    return _sentence_beside(table, preceding=True) and _sentence_beside(table, preceding=False)
+class _SentencesBeside:
+    """Whether a sentence stands in a paragraph before (or after) a menu bar, among its siblings and its ancestors'
+    siblings below `body`: before and after, the bar stands inside the story (a lineup, a row of captions); a site's
+    menu bar stands above or below it. Each node's answer is kept for one `unlay_tables`: a run of n bars walked each
+    other's rows, n² (quad39: 1,000 bars between two of the story's paragraphs, 2.2 s). The answers stay true while
+    tables are replaced: they are read by tables after the ones whose walks kept them, in document order, and each is
+    about what lies before a node's start or after its end, where no later table is (an inner table moved out stands
+    where its outer one stood). tests/test_layouttables_quad39.py checks them against a fresh walk a table."""
+
+    def __init__(self) -> None:
+        self._beside: dict[bool, dict[Any, bool]] = {True: {}, False: {}}
+        self._holds: dict[bool, dict[Any, bool]] = {True: {}, False: {}}  # one a direction: a node passed going
+        # forward may hold a table replaced before a later walk comes back to it
+
+    def __call__(self, table: Any, preceding: bool) -> bool:
+        known, walked, node, answer = self._beside[preceding], [], table, False
+        while node is not None and node.tag != "body":
+            if node in known:
+                answer = known[node]
+                break
+            walked.append(node)
+            step = next(node.itersiblings(preceding=preceding), None)
+            if step is not None and self._holds_memo(step, preceding):
+                answer = True
+                break
+            node = step if step is not None else node.getparent()
+        for node in walked:  # each node on the way has the answer of the node after it
+            known[node] = answer
+        return answer
+
+    def _holds_memo(self, node: Any, preceding: bool) -> bool:
+        holds = self._holds[preceding]
+        if node not in holds:
+            holds[node] = _holds_sentence(node)
+        return holds[node]
 
 
-def _sentence_beside(table: Any, preceding: bool) -> bool:
-    node = table
-    while node is not None and node.tag != "body":
-        for sibling in node.itersiblings(preceding=preceding):
-            if any(_SENTENCE_END.search(_cell_text(paragraph)) for paragraph in sibling.iter("p")):
-                return True
-        node = node.getparent()
-    return False
+def _holds_sentence(node: Any) -> bool:
+    return any(_SENTENCE_END.search(_cell_text(paragraph)) for paragraph in node.iter("p"))
 
 
 def _is_menu_row(row: Any) -> bool:

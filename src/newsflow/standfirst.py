@@ -34,6 +34,10 @@ STANDFIRST_MIN_WORDS = 12
 """Shorter blocks between headline and story are kickers, bylines, datelines and reading times."""
 STANDFIRST_MAX_WORDS = 120
 STANDFIRST_MAX_LINK_SHARE = 0.3
+MAX_STANDFIRST_CANDIDATES = 32
+"""Distinct lines between the headline and the story's first line that pass every test but the text's own: more are
+not a header's (a hidden copy, a list of teasers), and none is restored. The standfirst tests search the text once a
+line: this bounds them to 32 passes over it (quad39)."""
 TITLE_HEADING_MIN_WORDS = 2
 TITLE_HEADING_MIN_SHARE = 0.5
 """An <h1> names the page's title when it has at least TITLE_HEADING_MIN_WORDS words and holds the title,
@@ -115,15 +119,18 @@ def restore_standfirst(text: str, tree: Any, title: str | None = None) -> str:
     probe = lines[0] if short else lines[0][:FIRST_LINE_PROBE_CHARS]
     blocks = _blocks_after_headline(body, probe, normalized_line(title or "").lower(), whole=short)
     headlines = _headline_texts(tree, title)
-    later = [line for _, line in blocks if line in lines[1:]]
+    later_lines = set(lines[1:])
+    later = [line for _, line in blocks if line in later_lines]
+    pictured = _PicturesBeside()
     if len(later) == 1 and lines.count(later[0]) == 1 and _shown_once(body, later[0]):
         moved = PARAGRAPH_SEPARATOR.join(line for line in lines if line != later[0])
-        if any(_is_standfirst(element, line, moved, headlines) for element, line in blocks if line == later[0]):
+        if any(_is_standfirst(element, line, moved, headlines, pictured)
+               for element, line in blocks if line == later[0]):
             return f"{later[0]}{PARAGRAPH_SEPARATOR}{moved}"
-    qualified = [(element, line) for element, line in blocks if _is_standfirst(element, line, text, headlines)]
+    qualified = _standfirsts(blocks, text, headlines, pictured)
     found = {line for _, line in qualified}
     if len(found) > 1:  # two or more: teaser cards or a fact box, unless one alone is named a standfirst
-        found = {line for element, line in qualified if _named_standfirst(element, _TIEBREAK_EXCLUDED)}
+        found = {line for element, line in qualified if _named_standfirst(element, pictured, _TIEBREAK_EXCLUDED)}
     if len(found) != 1:
         return text
     return f"{found.pop()}{PARAGRAPH_SEPARATOR}{text}"
@@ -194,11 +201,31 @@ def _is_text_block(element: Any) -> bool:
     return element.tag == "h2" or next(element.iterdescendants(*_INNER_BLOCK_TAGS), None) is None
 
 
-def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> bool:
+def _standfirsts(
+    blocks: list[tuple[Any, str]], text: str, headlines: list[str], pictured: _PicturesBeside
+) -> list[tuple[Any, str]]:
+    """The blocks that qualify as the standfirst. The text is searched for a block's line (`lead_in_text`, linear in
+    the text) once a line, and only when at most MAX_STANDFIRST_CANDIDATES lines pass every other test: past that the
+    blocks are not a header's (quad39: 2,000 hidden sentences above a 2,000-line story took 62 s of CPU, each one
+    looked for in the whole text), and no standfirst is restored."""
+    likely = [(element, line) for element, line in blocks if _may_be_standfirst(element, line, headlines, pictured)]
+    lines = {line for _, line in likely}
+    if len(lines) > MAX_STANDFIRST_CANDIDATES:
+        return []
+    shown = {line for line in lines if not lead_in_text(line, text)}
+    return [(element, line) for element, line in likely if line in shown]
+
+
+def _is_standfirst(element: Any, line: str, text: str, headlines: list[str], pictured: _PicturesBeside) -> bool:
+    return _may_be_standfirst(element, line, headlines, pictured) and not lead_in_text(line, text)
+
+
+def _may_be_standfirst(element: Any, line: str, headlines: list[str], pictured: _PicturesBeside) -> bool:
+    """Every test of a standfirst but whether the text holds it already."""
     words = word_count(line)
     if not STANDFIRST_MIN_WORDS <= words <= STANDFIRST_MAX_WORDS:
         return False
-    if not line.endswith(SENTENCE_END) and not _named_standfirst(element):
+    if not line.endswith(SENTENCE_END) and not _named_standfirst(element, pictured):
         return False
     if _PHOTO_CREDIT.search(line) or is_dated_line(line):  # a credit or a dateline (eleventh pass)
         return False
@@ -206,9 +233,7 @@ def _is_standfirst(element: Any, line: str, text: str, headlines: list[str]) -> 
         return False
     if _repeats_headline(line, headlines):
         return False
-    if _linked_share(element, line) > STANDFIRST_MAX_LINK_SHARE or _in_furniture(element):
-        return False
-    return not lead_in_text(line, text)
+    return _linked_share(element, line) <= STANDFIRST_MAX_LINK_SHARE and not _in_furniture(element)
 
 
 def _repeats_headline(line: str, headlines: list[str]) -> bool:
@@ -229,13 +254,13 @@ def _repeats_headline(line: str, headlines: list[str]) -> bool:
     return False
 
 
-def _named_standfirst(element: Any, excluded: frozenset[str] = frozenset()) -> bool:
+def _named_standfirst(element: Any, pictured: _PicturesBeside, excluded: frozenset[str] = frozenset()) -> bool:
     """Whether the block's class or id names a standfirst ("epigraph", "subheadline"), or its parent's
     is a whole standfirst name ("article-lead"): such a block needs no full stop (twelfth pass: many
     templates set the summary without one, a headline's way). Not beside a picture: a "lead" box with
     an image holds the lead photo's caption (review of the pass)."""
     parent = element.getparent()
-    if _has_picture(element) or (parent is not None and _beside_picture(parent)):
+    if _has_picture(element) or (parent is not None and pictured(parent)):
         return False
     if not (_STANDFIRST_WORDS - excluded).isdisjoint(class_words(element)):
         return True
@@ -244,6 +269,21 @@ def _named_standfirst(element: Any, excluded: frozenset[str] = frozenset()) -> b
 
 def _has_picture(node: Any) -> bool:
     return any(True for _ in node.iter(*_PICTURE_TAGS))
+
+
+class _PicturesBeside:
+    """`_beside_picture`, answered once a parent for one page: each of a parent's n blocks asks it of the same
+    children, n² in all (quad39: 8,000 bare cards in one `<div>`, each linking its author, took 90 s of CPU, an
+    `extract_timeout`). The parents are kept, so lxml hands back the same element for each of its blocks."""
+
+    def __init__(self) -> None:
+        self._known: dict[Any, bool] = {}
+
+    def __call__(self, parent: Any) -> bool:
+        known = self._known.get(parent)
+        if known is None:
+            known = self._known[parent] = _beside_picture(parent)
+        return known
 
 
 def _beside_picture(parent: Any) -> bool:
