@@ -4,14 +4,25 @@ Written before the fixes: the class tests fail on main (0d3862c3)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tests.date_batch20 import stored_day
-from tests.datepageworld import FETCH_DAY, LANGS, DatePage, render
+from tests.datepageworld import (
+    AUTHOR_CUES,
+    FETCH_DAY,
+    LANGS,
+    PARAGRAPHS,
+    TITLE,
+    DatePage,
+    printed,
+    render,
+    stamp,
+)
 
 EVERY_FORM = [(lang, style) for lang in LANGS for style in (0, 1)]
 """Every language the generator prints, each in its two forms (day first and month first in English; a named and a
 numeric form in the others)."""
+STORY_DAY = date(2025, 3, 12)
 AGED_DAY = FETCH_DAY - timedelta(days=2)
 """A day an age can state ("2 days ago", fetched 4 December 2026)."""
 
@@ -50,3 +61,61 @@ def test_a_label_does_not_beat_a_dc_date_on_a_page_whose_url_names_that_day() ->
     url = f"https://www.example.org/{meta_day:%Y/%m/%d}/council-school-budget.html"
     assert stored_day(html, url) == meta_day
 
+
+
+AUTHOR_LINKS = (('/author/anna-maria-writer/', "", "{cue} Anna Maria Writer"),
+                ('/autoren/anna-maria-writer', "", "Anna Maria Writer"),
+                ('/people/anna', ' rel="author"', "Anna Maria Writer"))
+"""A byline's author link, three ways a page names it: a cue before the name, an author page's path, `rel`."""
+
+
+def _byline_card_above_cards(lang: str, style: int, link: tuple[str, str, str]) -> str:
+    """A story of `STORY_DAY` whose byline is a bare `<div>` (its author linked, the story's `<time>`) directly above
+    three bare cards of other stories (their `<time>`s two to six days later), then the story, beside a later
+    modification meta."""
+    href, rel, name = link
+    when = f'<time datetime="{stamp(STORY_DAY, "+01:00")}">{printed(STORY_DAY, lang, style)}</time>'
+    byline = f'<div><a href="{href}"{rel}>{name.format(cue=AUTHOR_CUES[lang])}</a> {when}</div>'
+    cards = "".join(
+        f'<div><a href="/news/other-{n}">Another council story number {n}</a> <time datetime="'
+        f'{stamp(day, "+01:00")}">{printed(day, lang, style)}</time></div>'
+        for n, day in enumerate(STORY_DAY + timedelta(days=gap) for gap in (2, 4, 6)))
+    story = "".join(f"<p>{PARAGRAPHS[lang].format(n=n + 1)}</p>" for n in range(4))
+    modified = f'<meta property="article:modified_time" content="{stamp(STORY_DAY + timedelta(days=9), "+01:00")}">'
+    return (f'<html lang="{lang}"><head><title>{TITLE} | Example</title>{modified}</head><body><main><article>'
+            f"<h1>{TITLE}</h1><div>{byline}{cards}</div>{story}</article></main></body></html>")
+
+
+def test_a_bare_byline_card_directly_above_bare_cards_is_still_read() -> None:
+    """Left by the thirty-ninth pass's review: three bare related cards directly after the byline's bare card (its
+    author linked by three or more words, the story's `<time>`): the byline's card was the first of a run of four
+    bare cards, a teaser, and the later modification was stored. A card whose link names its author (a cue before
+    the name, an author page's path, `rel="author"`: `authorcues.author_link`) is no teaser; the three cards after
+    it still are. Every language and order, each way of linking the author."""
+    url = "https://www.example.org/news/council-school-budget.html"
+    missed = [(lang, style, link[0]) for lang, style in EVERY_FORM for link in AUTHOR_LINKS
+              if stored_day(_byline_card_above_cards(lang, style, link), url) != STORY_DAY]
+    assert missed == []
+
+
+def test_bare_cards_linking_other_stories_by_their_headlines_are_still_a_list() -> None:
+    """Guard: three bare cards whose links are other stories' headlines (no author named) above the byline's
+    printed name are still a list of other stories: no card's day is stored, the page is dated by its modification as
+    a page that states no day (the thirty-ninth pass's rule)."""
+    html = _byline_card_above_cards("en", 0, ("/news/council", "", "Council story")).replace(
+        f'<a href="/news/council">Council story</a> <time datetime="{stamp(STORY_DAY, "+01:00")}">'
+        f"{printed(STORY_DAY, 'en', 0)}</time>", "A. Writer")
+    assert stored_day(html, "https://www.example.org/news/council-school-budget.html") == STORY_DAY + timedelta(days=9)
+
+
+def test_bare_cards_that_also_link_their_authors_are_still_a_list() -> None:
+    """Guard: bare cards each linking their author's page before another story's headline are still a list: only
+    a link naming an author is no headline's, the card's other link still is (fails if a card linking an author is
+    no teaser)."""
+    html = _byline_card_above_cards("de", 1, ("/news/council", "", "Council story"))
+    html = html.replace(f'<a href="/news/council">Council story</a> <time datetime="{stamp(STORY_DAY, "+01:00")}">'
+                        f"{printed(STORY_DAY, 'de', 1)}</time>", "A. Writer")
+    html = html.replace('<div><a href="/news/other-', '<div><a href="/autoren/b-writer">Von B. Writer</a> '
+                        '<a href="/news/other-')
+    assert html.count("/autoren/") == 3
+    assert stored_day(html, "https://www.example.org/news/council-school-budget.html") == STORY_DAY + timedelta(days=9)
