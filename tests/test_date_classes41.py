@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from newsflow.authorlinks import names_author
+from newsflow.extract import page_tree
 from tests.date_batch20 import stored_day
 from tests.datepageworld import (
     AUTHOR_CUES,
@@ -119,3 +121,20 @@ def test_bare_cards_that_also_link_their_authors_are_still_a_list() -> None:
                         '<a href="/news/other-')
     assert html.count("/autoren/") == 3
     assert stored_day(html, "https://www.example.org/news/council-school-budget.html") == STORY_DAY + timedelta(days=9)
+
+
+def test_an_author_link_is_told_by_its_rel_its_path_or_its_cue_not_by_a_section_name() -> None:
+    """`authorlinks.names_author`: `rel="author"`, an author page's path, a cue before a name name an author; a
+    section a story may sit under ("/people/", "/staff/", "/profile/") and a headline opening with "By" before a
+    lower-case word do not (the docs' promise: those links stay headlines)."""
+    def link(html: str) -> bool:
+        return names_author(page_tree(f"<html><body>{html}</body></html>").find(".//a"))
+
+    assert all(link(html) for html in ('<a href="/x/anna" rel="author">Anna Maria Writer</a>',
+                                       '<a href="/author/anna-writer/">Anna Maria Writer</a>',
+                                       '<a href="/de/autoren/anna">Anna Maria Writer</a>',
+                                       '<a href="/x">Par Anna Maria Writer</a>'))
+    assert not any(link(html) for html in ('<a href="/people/royal-wedding-date-set">Royal wedding date set</a>',
+                                           '<a href="/staff/picks-of-the-week">Staff picks of the week</a>',
+                                           '<a href="/profile/who-runs-the-city">Who runs the city now</a>',
+                                           '<a href="/news/x">By the numbers: the budget</a>'))
