@@ -138,3 +138,25 @@ def test_an_author_link_is_told_by_its_rel_its_path_or_its_cue_not_by_a_section_
                                            '<a href="/staff/picks-of-the-week">Staff picks of the week</a>',
                                            '<a href="/profile/who-runs-the-city">Who runs the city now</a>',
                                            '<a href="/news/x">By the numbers: the budget</a>'))
+
+
+CUED_HEADLINES = ("{cue} The Numbers: Council Story", "{cue} Night and Day: Council Story")
+"""Review: a headline that opens with the language's author cue before a capital, title case or a proper noun ("By
+The Numbers: …", "Von Berlin nach …"): another story's, not an author's name."""
+
+
+def test_teaser_cards_whose_headlines_open_with_an_author_cue_are_still_a_list() -> None:
+    """Review of the fortieth pass: `names_author` took any link text opening with a cue before a capital for an
+    author's ("By The Numbers: …"), so three bare related cards with such headlines were no list and the first card's
+    day was stored. A link names its author only when its text is the name alone (`authorcues.after_author`). Every
+    language and order, two headlines each."""
+    url = "https://www.example.org/news/council-school-budget.html"
+    missed = []
+    for (lang, style), headline in ((form, headline) for form in EVERY_FORM for headline in CUED_HEADLINES):
+        html = _byline_card_above_cards(lang, style, ("/news/council", "", "Council story")).replace(
+            f'<a href="/news/council">Council story</a> <time datetime="{stamp(STORY_DAY, "+01:00")}">'
+            f"{printed(STORY_DAY, lang, style)}</time>", "A. Writer")
+        html = html.replace("Another council story number", headline.format(cue=AUTHOR_CUES[lang]) + " number")
+        if stored_day(html, url) != STORY_DAY + timedelta(days=9):
+            missed.append((lang, style, headline))
+    assert missed == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsflow.authorcues import AUTHOR_CUE, opens_author
+from newsflow.authorcues import AUTHOR_CUE, after_author, opens_author
 
 AUTHOR_PATH = re.compile(
     r"/(?:authors?|autor(?:en|es|e|i)?|auteurs?|redacteurs?|redakteur(?:e|in|innen)?|journalist(?:en|s|e)?)(?:/|$|\?|#)",
@@ -20,9 +20,11 @@ AUTHOR_PATH = re.compile(
 
 def names_author(link: Any) -> bool:
     """Whether an `<a>` names an author: `rel="author"`, a path to an author's page (`AUTHOR_PATH`), or a text that
-    opens with an author's cue before a name ("By …", "Von …", "Por …": `authorcues.opens_author`)."""
+    opens with an author's cue before a name and is the name only ("By …", "Von …", "Por …": `authorcues.opens_author`,
+    `after_author`). Review: not a headline that opens with a cue's word before a capital ("By The Numbers: …",
+    "Von Berlin nach Hamburg", "Por Fin llega …"): such a card is still another story's."""
     if "author" in str(link.get("rel") or "").lower().split() or AUTHOR_PATH.search(str(link.get("href") or "")):
         return True
     text = " ".join((link.text or "").split())
     cue = AUTHOR_CUE.match(text)
-    return cue is not None and cue.end() < len(text) and opens_author(text, cue)
+    return cue is not None and cue.end() < len(text) and opens_author(text, cue) and after_author(text)
