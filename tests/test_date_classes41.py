@@ -12,6 +12,7 @@ from tests.date_batch20 import stored_day
 from tests.datepageworld import (
     AUTHOR_CUES,
     FETCH_DAY,
+    LABELS,
     LANGS,
     PARAGRAPHS,
     TITLE,
@@ -159,4 +160,31 @@ def test_teaser_cards_whose_headlines_open_with_an_author_cue_are_still_a_list()
         html = html.replace("Another council story number", headline.format(cue=AUTHOR_CUES[lang]) + " number")
         if stored_day(html, url) != STORY_DAY + timedelta(days=9):
             missed.append((lang, style, headline))
+    assert missed == []
+
+
+def _age_and_right_meta_beside(lang: str, style: int, block: str, where: str) -> str:
+    """A story of `AGED_DAY` that prints its age under the headline, beside a `DC.date` meta of that same day (right),
+    and `block` (a label of another day) before `where`."""
+    html, _ = render(DatePage(day=AGED_DAY, lang=lang, style=style, paragraphs=12, ways=frozenset({"age"})))
+    html = html.replace("</head>", f'<meta name="DC.date" content="{AGED_DAY.isoformat()}"></head>')
+    return html.replace(where, block + where, 1)
+
+
+def test_a_label_the_age_rules_out_does_not_beat_a_dc_date_the_age_agrees_with() -> None:
+    """Review of the fortieth pass: a label's day beat a generic meta wherever the age was, so a label that is not the
+    story's (a related story's `<article>` after the story's, an earlier edition's line at the story's end) ten days
+    before the age's day beat a right `DC.date` the age agreed with. The age now comes with the labelled day
+    (`genericmetas.age_beside_the_label`), and the run drops a day the age rules out (`articledates._off_the_age`).
+    Every language and order, two places."""
+    other = AGED_DAY - timedelta(days=10)
+    missed = []
+    for lang, style in EVERY_FORM:
+        label = f"<p>{LABELS[lang]} {printed(other, lang, style)}</p>"
+        related = (f'<section><h2>More</h2><article><h3><a href="/news/other-story">Another council story on '
+                   f"schools</a></h3>{label}</article></section>")
+        for block, where in ((label, "</article>"), (related, "</main>")):
+            if stored_day(_age_and_right_meta_beside(lang, style, block, where),
+                          "https://www.example.org/news/council-school-budget.html") != AGED_DAY:
+                missed.append((lang, style, where))
     assert missed == []

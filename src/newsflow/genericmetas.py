@@ -4,12 +4,12 @@ Split from `newsflow.dates` (fortieth pass), which asks it on a page that declar
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from newsflow.datechecks import plausible
 from newsflow.declareddates import generic_date_metas, story_time
-from newsflow.headline_date import cued_headline_date
+from newsflow.headline_date import cued_headline_date, published_ago
 from newsflow.kickerdates import above_story_date
 from newsflow.labelleddates import labelled_day
 from newsflow.lastresortdates import as_datetime
@@ -50,3 +50,16 @@ def _labelled(tree: Any, url: str | None) -> datetime | None:
     day = labelled_day(tree)
     url_day = page_url_day(url, tree) if day is not None else None
     return as_datetime(day) if day is not None and url_day in (None, day) else None
+
+
+def age_beside_the_label(published: datetime, tree: Any) -> timedelta | None:
+    """The age printed under the headline ("2 days ago") when the page's date is its labelled day and a generic date
+    meta gives another (`_labelled` beat it): returned beside that day, so that the run, which knows the fetch time,
+    drops a day the age rules out (`articledates._off_the_age`) and the age dates the page. Review of the fortieth
+    pass: a label that is not the story's (an event's, a comment's, an earlier edition's) beat a generic meta that
+    the age agreed with."""
+    age = published_ago(tree)  # read first: most pages print no age
+    if age is None or labelled_day(tree) != published.date():
+        return None
+    return age if any((moment := parse_local(value)) is not None and moment.date() != published.date()
+                      for value in generic_date_metas(tree)) else None
