@@ -1,6 +1,6 @@
 """Whether a link names an author rather than another story (fortieth pass, docs/extraction.md): a byline's bare
 `<div>` links its author by three or more words ("By Anna Maria Writer") beside the story's `<time>`, the shape of a
-teaser card (`pageblocks._dated_teaser`); directly above three bare related cards it was the first of a run of four,
+teaser card (`teasercards._dated_teaser`); directly above three bare related cards it was the first of a run of four,
 a teaser, and its day no byline's."""
 
 from __future__ import annotations
