@@ -188,3 +188,52 @@ def test_a_label_the_age_rules_out_does_not_beat_a_dc_date_the_age_agrees_with()
                           "https://www.example.org/news/council-school-budget.html") != AGED_DAY:
                 missed.append((lang, style, where))
     assert missed == []
+
+
+def _label_in_another_block(label: str) -> tuple[tuple[str, str], ...]:
+    """Blocks not the story's holding `label`, each with where it goes: a related story's `<article>` after the
+    story's (in a related list, and as a bare sibling), readers' comment form (WordPress's `respond`, after the story
+    and within its `<article>`), an event's block (`agenda`, `termin`)."""
+    link = '<h3><a href="/news/other-story">Another council story on schools</a></h3>'
+    return ((f"<section><h2>More</h2><article>{link}{label}</article></section>", "</main>"),
+            (f"<article>{link}{label}</article>", "</main>"),
+            (f'<div id="respond"><h3>Leave a reply</h3>{label}</div>', "</main>"),
+            (f'<div id="respond"><h3>Leave a reply</h3>{label}</div>', "</article>"),
+            (f'<div class="agenda"><h3>Council meeting</h3>{label}</div>', "</article>"),
+            (f'<div id="termin"><h3>Council meeting</h3>{label}</div>', "</main>"))
+
+
+def _right_meta_beside(lang: str, style: int, ways: frozenset[str], block: str, where: str) -> str:
+    """A story of `AGED_DAY` stating it in `ways`, beside a right `DC.date` meta, and `block` before `where`."""
+    html, _ = render(DatePage(day=AGED_DAY, lang=lang, style=style, paragraphs=12, ways=ways))
+    html = html.replace("</head>", f'<meta name="DC.date" content="{AGED_DAY.isoformat()}"></head>')
+    return html.replace(where, block + where, 1)
+
+
+def test_a_label_in_another_storys_a_comments_or_an_events_block_is_not_the_storys() -> None:
+    """Session 39's review of the fortieth pass (left): `labelleddates.labelled_day` read a label in a related
+    `<article>` after the story's, in a block named `respond` (comments) or `agenda` (an event's), so on a page with no
+    age it beat a right `DC.date` (main too), and with an age a day inside the age's window did (one day before it).
+    Such a label is not the story's (`labelleddates._another_storys_or_an_event`). Every language and order, with and
+    without an age, each place; the label's day is one before the story's, inside the age's window (ten days off, the
+    age's rule already drops it: the test above). 144 pages, all stored the label's day on main and on the branch."""
+    url = "https://www.example.org/news/council-school-budget.html"
+    missed = []
+    for (lang, style), ways in ((form, ways) for form in EVERY_FORM for ways in (frozenset({"age"}), frozenset())):
+        label = f"<p>{LABELS[lang]} {printed(AGED_DAY - timedelta(days=1), lang, style)}</p>"
+        for block, where in _label_in_another_block(label):
+            if stored_day(_right_meta_beside(lang, style, ways, block, where), url) != AGED_DAY:
+                missed.append((lang, style, sorted(ways), block[:20], where))
+    assert missed == []
+
+
+def test_the_storys_own_label_in_its_article_still_beats_a_generic_dc_date() -> None:
+    """Guard: the same label in an info block of the story's own `<article>` (after its paragraphs) is still the
+    story's, and beats a `DC.date` of another day, with and without an age (fails if every labelled `<article>` were
+    taken for another story's)."""
+    label_day = AGED_DAY - timedelta(days=1)
+    url = "https://www.example.org/news/council-school-budget.html"
+    for ways in (frozenset({"age"}), frozenset()):
+        html, _ = render(DatePage(day=label_day, lang="fr", style=1, paragraphs=12, ways=ways | {"labelled"}))
+        html = html.replace("</head>", f'<meta name="DC.date" content="{AGED_DAY.isoformat()}"></head>')
+        assert stored_day(html, url) == label_day
