@@ -237,3 +237,35 @@ def test_the_storys_own_label_in_its_article_still_beats_a_generic_dc_date() -> 
         html, _ = render(DatePage(day=label_day, lang="fr", style=1, paragraphs=12, ways=ways | {"labelled"}))
         html = html.replace("</head>", f'<meta name="DC.date" content="{AGED_DAY.isoformat()}"></head>')
         assert stored_day(html, url) == label_day
+
+
+def _without_article(html: str) -> str:
+    """The page with its story's `<article>` a bare `<div>` (a headline in no `<article>`)."""
+    return html.replace("<article", "<div").replace("</article>", "</div>")
+
+
+def test_a_linked_articles_label_after_a_story_in_no_article_is_not_the_storys() -> None:
+    """The same on a page whose story is in no `<article>`: a related story's `<article>` after it, headed by a link
+    to that story, is another story's (every language and order, with and without an age)."""
+    url = "https://www.example.org/news/council-school-budget.html"
+    missed = []
+    for (lang, style), ways in ((form, ways) for form in EVERY_FORM for ways in (frozenset({"age"}), frozenset())):
+        label = f"<p>{LABELS[lang]} {printed(AGED_DAY - timedelta(days=1), lang, style)}</p>"
+        block = f'<article><h3><a href="/news/other-story">Another council story on schools</a></h3>{label}</article>'
+        html = _without_article(_right_meta_beside(lang, style, ways, "", "</main>"))
+        html = html.replace("</main>", block + "</main>")
+        if stored_day(html, url) != AGED_DAY:
+            missed.append((lang, style, sorted(ways)))
+    assert missed == []
+
+
+def test_the_storys_body_in_an_article_under_a_headline_in_none_still_gives_its_label() -> None:
+    """Guard: a headline above the `<article>` of the story's body (a site's header outside it): the label in that
+    `<article>`, headed by no link, is still the story's and beats a `DC.date` of another day."""
+    label_day = AGED_DAY - timedelta(days=1)
+    html, _ = render(DatePage(day=label_day, lang="de", style=0, paragraphs=12, ways=frozenset({"labelled"})))
+    html = html.replace("</head>", f'<meta name="DC.date" content="{AGED_DAY.isoformat()}"></head>')
+    html = _without_article(html).replace(f"<h1>{TITLE}</h1>", f"<h1>{TITLE}</h1><article>", 1).replace(
+        "</main>", "</article></main>", 1)
+    assert html.count("<article>") == 1
+    assert stored_day(html, "https://www.example.org/news/council-school-budget.html") == label_day

@@ -213,9 +213,9 @@ def _the_storys(tree: Any, element: Any) -> bool:
 
 def _another_storys_or_an_event(tree: Any, element: Any) -> bool:
     """Whether a labelled text is in an `<article>` that does not hold the page's headline (a related story's after
-    the story's), or in an event's box (`bylinetexts.in_event_box`: "agenda", "termin", "evento" within three
-    levels, not where the headline's block is so named too): session 39's review of the fortieth pass, such a label
-    beat a right `DC.date`."""
+    the story's; on a page whose headline is in no `<article>`, one whose heading links elsewhere), or in an event's
+    box (`bylinetexts.in_event_box`: "agenda", "termin", "evento" within three levels, not where the headline's block
+    is so named too): session 39's review of the fortieth pass, such a label beat a right `DC.date`."""
     headline = page_headline(tree)
     if headline is None:
         return False
@@ -223,4 +223,10 @@ def _another_storys_or_an_event(tree: Any, element: Any) -> bool:
     if in_event_box(element, ancestors):
         return True
     theirs = next(element.iterancestors("article"), None) if element.tag != "article" else element
-    return article < len(ancestors) and theirs is not None and theirs not in ancestors
+    if theirs is None or theirs in ancestors:
+        return False
+    # a headline in no `<article>` (a site's header above the story's body): only one headed by a link is another's
+    return article < len(ancestors) or bool(theirs.xpath(_LINKED_HEADING))
+
+
+_LINKED_HEADING = "(.//h1|.//h2|.//h3|.//h4)//a[@href]"
