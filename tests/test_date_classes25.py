@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from newsflow.bylinetexts import byline_lines
-from newsflow.dates import _story_time_over_generic
 from newsflow.declareddates import generic_date_metas, story_time
 from newsflow.extract import page_tree
+from newsflow.genericmetas import story_day_over_generic
 from newsflow.headline_date import headline_date
 from newsflow.pagedates import image_text_days
 from newsflow.pagetimes import parse_page
@@ -183,7 +183,7 @@ def test_a_generic_meta_stands_when_the_storys_time_gives_its_day() -> None:
 def test_only_a_generic_metas_day_gives_way_to_the_storys_time(meta: str, replaced: bool) -> None:
     html = record(meta, time_in("Posted {0}", "2026-03-12")).replace(' itemscope itemtype="https://schema.org/Article"',
                                                                      "")
-    found = _story_time_over_generic(datetime(2026, 3, 20, 10, tzinfo=timezone(timedelta(hours=1))), page_tree(html))
+    found = story_day_over_generic(datetime(2026, 3, 20, 10, tzinfo=timezone(timedelta(hours=1))), page_tree(html))
     assert (found is not None and found.date() == MARCH_12) == replaced
 
 
@@ -193,8 +193,8 @@ def test_a_generic_metas_day_the_byline_prints_stands() -> None:
     html = record('<meta name="date" content="2026-03-20T10:00:00+01:00">', time_in("Posted {0}", "2026-03-12"),
                   "<p>20.03.2026 | Pressemitteilung</p>")
     moment = datetime(2026, 3, 20, 10, tzinfo=timezone(timedelta(hours=1)))
-    assert _story_time_over_generic(moment, page_tree(html)) is None
-    assert _story_time_over_generic(moment, page_tree(html.replace("20.03.2026 | ", ""))) is not None
+    assert story_day_over_generic(moment, page_tree(html)) is None
+    assert story_day_over_generic(moment, page_tree(html.replace("20.03.2026 | ", ""))) is not None
 
 
 # review (second engineer): a generic meta that dates the story right, and one `<time>` that is not the publication's:

@@ -56,7 +56,7 @@ def test_bare_teaser_cards_inside_the_story_do_not_date_it() -> None:
     """Shrunk (sweep, 12 of 12 forms of the URL's, the age's and the sentence's, 3 of 12 of the byline's and the
     label's failing on main): three bare `<div>` cards linking other stories, each with its `<time>` (21-23
     March), after the second paragraph: the first card's time was the byline's, or htmldate's answer. Cards with no
-    class, three or more linking a headline with a `<time>`, are a list of other stories (`pageblocks.BARE_CARDS`)."""
+    class, three or more linking a headline with a `<time>`, are a list of other stories (`teasercards.BARE_CARDS`)."""
     ways = ("url", "byline_text", "labelled", "self_link")
     assert _misses("cards_bare", STORY_DAY + timedelta(days=10), ways) == []
     page = DatePage(day=FETCH_DAY - timedelta(days=4), lang="fr", style=1, paragraphs=3, ways=frozenset({"age"}),
@@ -92,7 +92,7 @@ def test_a_byline_block_that_opens_with_its_time_is_still_read() -> None:
 
 def test_a_bare_byline_card_beside_a_short_dated_block_is_still_read() -> None:
     """Guard: the byline's bare `<div>` (its author linked, the story's `<time>`) beside one short bare block that
-    links and dates an event is two dated cards, no list (`pageblocks.BARE_CARDS`)."""
+    links and dates an event is two dated cards, no list (`teasercards.BARE_CARDS`)."""
     byline = ('<div><a href="/authors/a-writer">By A. Writer, Staff Writer</a> <time datetime="2026-11-20T10:00:00'
               '+01:00">November 20, 2026</time></div>')
     event = ('<div><a href="/events/council-budget-hearing">The public budget hearing</a> is on <time datetime='
@@ -187,7 +187,7 @@ def test_a_bare_byline_card_above_bare_related_cards_is_still_read() -> None:
     """Review: the byline's bare `<div>` (its author linked, the story's `<time>`) and, after the story's
     paragraphs in the same container, three bare related cards: the byline's `<div>` was counted with the cards (a
     fourth of their tag and no class) and skipped, and the later modification was stored. Bare cards are a list
-    only in a run of their own (`pageblocks.BARE_CARDS` next to each other)."""
+    only in a run of their own (`teasercards.BARE_CARDS` next to each other)."""
     byline = f'<div><a href="/authors/a-writer">By Anna Maria Writer</a> {_time(20)}</div>'
     cards = "".join(f'<div><a href="/news/other-{day}">Another council story about roads {day}</a> {_time(day)}</div>'
                     for day in (10, 12, 14))

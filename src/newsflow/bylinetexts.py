@@ -172,14 +172,15 @@ def in_event_box(element: Any, positions: dict[Any, int]) -> bool:
     for _ in range(_EVENT_BOX_LEVELS):
         if element is None or element in positions:
             break
-        named = named or _names_an_event(element)
+        named = named or names_an_event(element)
         element = element.getparent()
     while named and element is not None and element not in positions:
         element = element.getparent()
-    return named and (element is None or not _names_an_event(element))
+    return named and (element is None or not names_an_event(element))
 
 
-def _names_an_event(element: Any) -> bool:
+def names_an_event(element: Any) -> bool:
+    """Whether an element's class or id names an event's block (`_EVENT_BOX`), not a live blog's."""
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     return _EVENT_BOX.search(names) is not None and "live" not in names.lower()
 

@@ -65,16 +65,14 @@ from newsflow.clippedyears import misread
 from newsflow.datechecks import agreed_day, is_bare, not_article, outvoted_day, plausible, stated_days
 from newsflow.declareddates import (
     evidenced_order,
-    generic_date_metas,
     json_ld_published_strings,
     listed_storys,
     modified_metas,
     published_metas,
-    story_time,
 )
+from newsflow.genericmetas import story_day_over_generic
 from newsflow.headline_date import (
     byline_time,
-    cued_headline_date,
     headline_date,
     numeric_date,
     printed_zone_abbreviation,
@@ -83,7 +81,6 @@ from newsflow.headline_date import (
 )
 from newsflow.headlinechecks import headline_checked
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
-from newsflow.kickerdates import above_story_date
 from newsflow.labelleddates import labelled_over
 from newsflow.lastresortdates import (
     above_story_checked,
@@ -302,7 +299,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     found = parse_page(htmldate_value)
     first = _declared_published(tree)
     if first is None:
-        return (_story_time_over_generic(found, tree) or labelled_over(found, tree, url)
+        return (story_day_over_generic(found, tree, url) or labelled_over(found, tree, url)
                 or headline_checked(found, _BARE_DAY.match((htmldate_value or "").strip()) is not None, tree, url))
     declared_text, declared = first
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
@@ -341,29 +338,6 @@ def _a_non_article_date(found: datetime, declared: datetime, tree: Any) -> bool:
     if found == declared:
         return False
     return any(parse_local(value) == found for value in not_article(json_ld_typed_strings(tree, "datePublished")))
-
-
-def _story_time_over_generic(found: datetime | None, tree: Any) -> datetime | None:
-    """The day the story's `<time>` elements give (`declareddates.story_time`), or else the day the byline under the
-    headline prints as its own (thirty-fifth pass: "27.01.2022" under a TYPO3 story's headline; review: not an event's
-    "Termin: 15.03.2022", `headline_date.cued_headline_date`), or else (thirty-sixth pass) the day of a byline's or
-    dateline's block above the headline ("05.02.2020 - Redaktion: …", `kickerdates.above_story_date`), when htmldate's
-    date is a generic Dublin Core date meta's (a CMS record's creation or last change) on another day, on a page that
-    declares no publication (twenty-fifth pass); else None."""
-    if found is None or not _generic_meta_date(found, tree):
-        return None  # most pages: htmldate read no generic meta
-    byline = cued_headline_date(tree)
-    if byline is not None and byline[0] == found.date():
-        return None  # the byline prints the meta's day (read first: cheap)
-    printed = (story_time(tree, parse_page) or (as_datetime(byline[0]) if byline is not None and byline[1] else None)
-               or as_datetime(above_story_date(tree, datelines=True)))
-    return printed if plausible(printed) and printed.date() != found.date() else None
-
-
-def _generic_meta_date(found: datetime, tree: Any) -> bool:
-    """Whether htmldate's date is the day of a generic Dublin Core date meta (`declareddates.generic_date_metas`)."""
-    return any((moment := parse_local(value)) is not None and moment.date() == found.date()
-               for value in generic_date_metas(tree))
 
 
 def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetime]]) -> datetime:

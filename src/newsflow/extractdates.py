@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from newsflow.dates import dated_by_image_only, dated_by_update_only, published_at
+from newsflow.genericmetas import age_beside_the_label
 from newsflow.headline_date import headline_date, page_headline, published_ago, published_month_day, update_bound
 from newsflow.kickerdates import kicker_age
 from newsflow.lastresortdates import as_datetime, self_posted_day
@@ -39,7 +40,8 @@ def page_dates(
         if published is not None:  # a kicker's day comes with the page's age, for the run to check (23rd pass)
             published = _posted_before_the_update(published, tree, url)
             published, by_image = _past_the_photos_day(published, tree, url, date_of)
-            age = kicker_age(tree, published) or _update_only_age(published, tree, url)
+            age = (kicker_age(tree, published) or _update_only_age(published, tree, url)
+                   or age_beside_the_label(published, tree))
             return published, age, None, by_image
         ago = published_ago(tree)
         return None, ago, published_month_day(tree) if ago is None else None, False

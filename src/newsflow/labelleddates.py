@@ -17,7 +17,8 @@ three words or more that is not the page's own title (a teaser or a download), o
 product's data (ISBN, pages, a publisher, a price). Two different labelled days are a list's: none is the story's.
 Review: the label must open a short line of a short block (not a tail after a link or an emphasis in a sentence, not a
 quotation's sentence; no time before the day), with no print edition's or original's note near it, and not in an
-`<article>` within the story's (a listing's).
+`<article>` within the story's (a listing's). Session 39: nor in an `<article>` that does not hold the headline (a
+related story's after the story's), a comment form ("respond") or an event's box (`bylinetexts.in_event_box`).
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from newsflow.bylinetexts import in_event_box
 from newsflow.datechecks import plausible
 from newsflow.declareddates import holds_teaser_link
-from newsflow.headline_date import byline_time, headline_date, in_other_block, published_ago
+from newsflow.headline_date import byline_time, headline_date, in_other_block, page_headline, published_ago
 from newsflow.lastresortdates import as_datetime
-from newsflow.pageblocks import INLINE_TAGS, bounded_text, page_titles, text_element
+from newsflow.pageblocks import INLINE_TAGS, bounded_text, headline_ancestors, page_titles, text_element
 from newsflow.pagedates import page_url_day
 from newsflow.printeddates import SLASHED, first_date
 from newsflow.worlddates import slash_order
@@ -53,7 +55,7 @@ _LABEL_WORDS = ("ffentlicht|rschienen|ublished|ublizier|ubli[ée]|ublicad|ublica
 _CANDIDATES = ("//text()[re:test(., $words, 'i')][not(ancestor::head)][not(ancestor::script)][not(ancestor::style)]"
                "[not(ancestor::a)]")
 _NAMESPACES = {"re": "http://exslt.org/regular-expressions"}
-_NOT_THE_STORYS = re.compile(r"comment|kommentar|reaction|repl|event|termin|veranstalt|related|teaser|verwandt"
+_NOT_THE_STORYS = re.compile(r"comment|kommentar|reaction|repl|respond|event|termin|veranstalt|related|teaser|verwandt"
                              r"|similar|more-|weitere|update|aktualis|modifi|video|player|youtube", re.IGNORECASE)
 _PRODUCT_DATA = re.compile(r"\bISBN\b|\bSeiten\b|\bpages\b|\bVerlag\b|[ée]ditions?\b|\beditorial\b|\beditore\b"
                            r"|\buitgeverij\b|\bpublisher\b|\bentwickler\b|\bdeveloper\b|\bhersteller\b|\bplattenfirma\b"
@@ -191,6 +193,8 @@ def _the_storys(tree: Any, element: Any) -> bool:
     """Whether a labelled text is the story's: not in another story's block, a teaser or a book's data."""
     if in_other_block(tree, element) or len(element.xpath("ancestor::article")) > 1:
         return False  # a story's `<article>` within the page's: a listing's or a teaser's (review)
+    if _another_storys_or_an_event(tree, element):
+        return False
     titles = [" ".join(title.split()).lower() for title in page_titles(tree)]
     level = element
     for _ in range(_LEVELS):
@@ -205,3 +209,24 @@ def _the_storys(tree: Any, element: Any) -> bool:
             return False
         level = level.getparent()
     return True
+
+
+def _another_storys_or_an_event(tree: Any, element: Any) -> bool:
+    """Whether a labelled text is in an `<article>` that does not hold the page's headline (a related story's after
+    the story's; on a page whose headline is in no `<article>`, one whose heading links elsewhere), or in an event's
+    box (`bylinetexts.in_event_box`: "agenda", "termin", "evento" within three levels, not where the headline's block
+    is so named too): session 39's review of the fortieth pass, such a label beat a right `DC.date`."""
+    headline = page_headline(tree)
+    if headline is None:
+        return False
+    ancestors, article = headline_ancestors(headline)
+    if in_event_box(element, ancestors):
+        return True
+    theirs = next(element.iterancestors("article"), None) if element.tag != "article" else element
+    if theirs is None or theirs in ancestors:
+        return False
+    # a headline in no `<article>` (a site's header above the story's body): only one headed by a link is another's
+    return article < len(ancestors) or bool(theirs.xpath(_LINKED_HEADING))
+
+
+_LINKED_HEADING = "(.//h1|.//h2|.//h3|.//h4)//a[@href]"

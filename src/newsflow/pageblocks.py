@@ -20,7 +20,8 @@ sites print today's date under any name. Twenty-third pass: a cookie or consent 
 "cmp-banner", "gdpr-notice", OneTrust's, Didomi's) is such a block too, prose and all. Session 24: so is a social
 post embedded in the story (a tweet's, an Instagram or Bluesky post's embed code), whose day is the post's.
 The site's own blocks (its top bar, masthead, `<header>` and menu, the page's `<main>`, the story's wrapper) are
-told by `sitechrome`, split out of this module.
+told by `sitechrome`, split out of this module, and dated teasers whatever their names (a list's items, cards among
+cards) by `teasercards` (review of the fortieth pass).
 
 Pure: an lxml tree walked by its methods only, and the standard library.
 """
@@ -30,11 +31,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import islice
 from typing import Any
 
+from newsflow.boundedtext import INLINE_TAGS as INLINE_TAGS  # read from here by the text and date modules
+from newsflow.boundedtext import bounded_text as bounded_text
 from newsflow.metacolumns import labelled_date_box, meta_row_between, names_story_meta, storys_meta_column
 from newsflow.sitechrome import CHROME_DEPTH, SITE_CHROME, STORY_WORD, in_main, is_site_header, story_wrapper
+from newsflow.teasercards import TEASER_LEVELS, TEASER_TAGS, teaser_list_item
 from newsflow.text import token_f1
 
 PROSE_WORDS = 10
@@ -112,26 +115,6 @@ def elsewhere(text: Any, headline_ancestors: dict[Any, int], article: int) -> bo
     element = text_element(text)
     in_other = other_stories_block(element, headline_ancestors, article, captions=True)
     return in_other or common_ancestor(element, headline_ancestors) > article
-
-
-INLINE_TAGS = frozenset((
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-))  # fmt: skip
-"""The page's elements that sit inside a run of text: a browser sets them on the line they are in."""
-
-
-def bounded_text(element: Any, limit: int, separator: str = "") -> str | None:
-    """The element's text (with its descendants', joined by `separator`), None when it is longer than `limit`
-    characters: not read to its end (a hostile page's story nested in hundreds of inline elements, each asked
-    for its text)."""
-    pieces, size = [], 0
-    for piece in element.itertext():
-        size += len(piece)
-        if size > limit:
-            return None
-        pieces.append(piece)
-    return separator.join(pieces)
 
 
 TEXT_HOLDING = "//body//text()[contains(., $probe)]"
@@ -216,78 +199,6 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
-
-
-TEASER_ITEMS = 2
-"""A list of other stories, whatever its names, has at least this many items that link one and carry its `<time>`."""
-MAX_LIST_ITEMS = 20
-TEASER_LINK_WORDS = 3
-TEASER_LEVELS = 4
-"""A teaser's `<time>` or text sits within this many levels of its `<li>`: farther items are not asked."""
-TEASER_ITEM_ELEMENTS = 100
-"""Elements of an item read for its `<time>` and links: the work per list is bounded on a hostile page."""
-TEASER_TAGS = frozenset(("li", "article", "div"))
-"""A teaser is a list's item or a card among cards of the same tag (review of the thirty-eighth pass: "Most read" as
-`<article>` or `<div>` cards was read as the byline's)."""
-BARE_CARDS = 3
-"""Cards with no class are a list of other stories only three or more next to each other (thirty-ninth pass and its
-review): a byline's bare `<div>` beside one short dated block of the story's is two, and apart from the cards none."""
-TEASER_CHARS = 600
-"""A teaser's text is at most this long: a story's body beside its byline (both dated, both linking) is no card."""
-
-
-def teaser_list_item(item: Any) -> bool:
-    """Whether a `<li>` (an `<article>`, a `<div>`: `TEASER_TAGS`) is a dated teaser in a list of other stories,
-    whatever the list's class or id say ("read-also", "top-stories"; thirty-eighth pass): it links another page by a
-    headline's words and carries a `<time>` of its own in a short text, and so do at least `TEASER_ITEMS` items of
-    its tag in its list (among its first `MAX_LIST_ITEMS`); a card (not a `<li>`) among cards of its class (with no
-    class, in a run of `BARE_CARDS`: thirty-ninth pass and its review). A byline set as a list has one dated item at
-    most: its author's link and the story's `<time>`; a byline's `<div>` is no card beside the story body's (review:
-    both link, both carry a `<time>`)."""
-    card = item.get("class") if item.tag != "li" else None
-    if item.tag != "li" and not card:
-        return _bare_card_run(item)
-    if not _dated_teaser(item) or (parent := item.getparent()) is None:
-        return False
-    dated = 0
-    for sibling in islice(parent.iterchildren(item.tag), MAX_LIST_ITEMS):
-        dated += sibling.get("class") == card and _dated_teaser(sibling) if card else _dated_teaser(sibling)
-        if dated >= TEASER_ITEMS:
-            return True
-    return False
-
-
-def _bare_card_run(item: Any) -> bool:
-    """Whether a card with no class is one of `BARE_CARDS` dated teasers of its tag next to each other (review: the
-    byline's bare `<div>`, the story's paragraphs, then three bare related cards in one container were four cards)."""
-    if not _dated_teaser(item):
-        return False
-    run = 1
-    for preceding in (True, False):
-        for sibling in islice(item.itersiblings(preceding=preceding), BARE_CARDS - 1):
-            if sibling.tag != item.tag or sibling.get("class") or not _dated_teaser(sibling):
-                break
-            run += 1
-    return run >= BARE_CARDS
-
-
-def _dated_teaser(item: Any) -> bool:
-    if bounded_text(item, TEASER_CHARS) is None:
-        return False
-    dated, links = False, []
-    for element in islice(item.iter(), TEASER_ITEM_ELEMENTS):
-        dated = dated or element.tag == "time"
-        if element.tag == "a" and element.get("href") is not None:
-            links.append(element)
-    return dated and any(not str(link.get("href")).startswith("#") and _headline_words(link) >= TEASER_LINK_WORDS
-                         for link in links[:3])
-
-
-def _headline_words(link: Any) -> int:
-    """The words of a link's text outside its `<time>`: a permalink wrapping the story's own `<time>` ("November
-    20, 2026", a WordPress byline's) names no other story (review of the thirty-eighth pass)."""
-    words = len((bounded_text(link, 300, " ") or "").split())
-    return words - sum(len((bounded_text(time, 300, " ") or "").split()) for time in islice(link.iter("time"), 3))
 
 
 def _part_of_headlines_block(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
