@@ -29,6 +29,7 @@ class SignalAtImport(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name == {module!r}:
             sys.meta_path.remove(self)
+            open({marker!r}, "w").close()
             os.kill(os.getpid(), signal.{signame})
         return None
 
@@ -42,10 +43,11 @@ raise SystemExit(main())
 @pytest.mark.parametrize(("module", "signame", "command"), [
     ("duckdb", "SIGTERM", "run"),  # while the CLI imports
     ("newsflow.warehouse", "SIGHUP", "run"),  # numpy until session 37, when the CLI stopped importing it (search's)
-    # while the run's (or the service's) checks load its config, before Prefect's import (session 37)
-    ("encodings.utf_8_sig", "SIGTERM", "run"),
-    ("encodings.utf_8_sig", "SIGHUP", "serve"),
-    ("encodings.utf_8_sig", "SIGTERM", "status"),  # `status`'s too, since session 38: before, after Prefect's
+    # while the run's (or the service's) checks load its config, before Prefect's import (session 37); the
+    # config is saved as UTF-16 (read since local 21), whose codec is imported only then
+    ("encodings.utf_16_le", "SIGTERM", "run"),
+    ("encodings.utf_16_le", "SIGHUP", "serve"),
+    ("encodings.utf_16_le", "SIGTERM", "status"),  # `status`'s too, since session 38: before, after Prefect's
     # import, unguarded: the process died by the signal, silently
     ("numpy", "SIGTERM", "search"),  # while `search` imports its stack, the CLI no longer does (session 37)
     ("prefect", "SIGTERM", "run"),  # while `run` loads its flow command (flows/cli.py)
@@ -56,9 +58,12 @@ def test_a_signal_while_newsflow_run_starts_is_one_line_and_exit_130(module: str
     # A config that passes the run's checks: since session 37 a run failing them stops before Prefect's import
     config = tmp_path / "newsflow.toml"
     config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n'
-                      '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n', encoding="utf-8")
-    code = CHILD.format(module=module, signame=signame, command=command, config=str(config))
+                      '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n',
+                      encoding="utf-16" if module.startswith("encodings.") else "utf-8")
+    marker = tmp_path / "signalled"
+    code = CHILD.format(module=module, signame=signame, command=command, config=str(config), marker=str(marker))
     child = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert marker.exists(), f"{module} was never imported, so no signal was sent: {child.stderr!r}"
     assert child.returncode != -getattr(signal, signame), f"ended by {signame}, silently: {child.stderr!r}"
     assert child.returncode == 130, child.stderr
     lines = child.stderr.strip().splitlines()
@@ -67,7 +72,8 @@ def test_a_signal_while_newsflow_run_starts_is_one_line_and_exit_130(module: str
 
 def test_sighup_ignored_under_nohup_is_still_ignored_while_starting(tmp_path: Path) -> None:
     """Under nohup SIGHUP stays ignored: the run goes on to its own end (here: the missing config, exit 2)."""
-    code = CHILD.format(module="duckdb", signame="SIGHUP", command="run", config=str(tmp_path / "missing.toml"))
+    code = CHILD.format(module="duckdb", signame="SIGHUP", command="run", config=str(tmp_path / "missing.toml"),
+                        marker=str(tmp_path / "signalled"))
     code = "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN)\n" + code
     child = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert child.returncode == 2 and "missing.toml" in child.stderr, child.stderr
