@@ -47,6 +47,11 @@ class Unreadable:
     def __init__(self, fetched: FetchResult) -> None:
         self.fetched = fetched
 
+    @property
+    def held(self) -> bool:
+        """Never asked: our gate held it, its host paused past `max_retry_after` and so closed to this run."""
+        return self.fetched.outcome is Outcome.RATE_LIMITED and self.fetched.status_code is None
+
     def describe(self) -> str:
         fetched = self.fetched
         what = f"HTTP {fetched.status_code}" if fetched.status_code else fetched.outcome.value
@@ -58,6 +63,10 @@ class Unreadable:
         The robots.txt says nothing about the article: counting it would park a site's articles for
         a robots.txt down for `max_article_attempts` runs, while the articles themselves serve fine.
         """
+        if self.held:  # the host's pause is the reason, not a robots.txt that may serve well (ci110's worlds)
+            error = (f"GET {url}: not sent: its host paused before its robots.txt {self.fetched.url} was asked "
+                     f"({self.fetched.error}); not counted as an attempt")
+            return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=self.fetched.retry_after)
         error = (f"GET {url}: not sent: its site's robots.txt {self.describe()}, and RFC 9309 says to assume "
                  "everything is disallowed then; not counted as an attempt, waits for a run whose robots.txt "
                  "reads")
@@ -151,6 +160,9 @@ class RobotsRules:
         missing or fails otherwise."""
         result = await self._fetch_robots(origin)
         self.results.append(result)
+        if unreachable(result) and Unreadable(result).held:
+            logger.info("robots.txt %s not asked: its host paused (%s)", result.url, result.error)
+            return Unreadable(result)
         if unreachable(result):
             # A warning, not info: run after run, none of the site's articles arrives (review of red team 16).
             logger.warning("robots.txt %s could not be read (%s): nothing of the site is fetched this run; its "

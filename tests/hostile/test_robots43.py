@@ -26,6 +26,7 @@ import pytest
 from newsflow import robotholds
 from newsflow.config import Config, load_config
 from newsflow.fetch import Fetcher
+from newsflow.fetchrecord import Trail
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.pacing import HostGate
 from newsflow.robots import RobotsRules, Unreadable, unreachable_answer
@@ -242,6 +243,11 @@ def test_a_robots_txt_not_asked_because_its_host_is_paused_is_not_read_as_allow_
     finally:
         served.close()
     assert isinstance(verdict, Unreadable) and not read
+    # ci110's worlds: the page names the pause, not an unreadable robots.txt the site may serve well
+    refused = verdict.refusal(f"{origin}/a/1", Trail(f"{origin}/a/1", FetchKind.ARTICLE, 1.0))
+    assert verdict.held and refused.outcome is Outcome.RATE_LIMITED and refused.retry_after
+    error = str(refused.error)
+    assert "its host paused before its robots.txt" in error and "could not be read" not in error
     assert unreachable_answer(Outcome.RATE_LIMITED, None) and not unreachable_answer(Outcome.RATE_LIMITED, 429)
 
 
