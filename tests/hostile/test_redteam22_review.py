@@ -65,7 +65,8 @@ def test_a_cookie_never_reaches_another_registrable_domain_along_a_chain(
     """Before: `site_of` took each suffix for a site, and bob's site was sent alice's cookie."""
     seen: list[str] = []
     server.add("/page", hand_over(setter, domain, receiver, seen))
-    fetch = settings(respect_robots=False)
+    # the cookies are tested, not the deadline: ci110 (load ~11) timed this two-hop chain out at 1 s
+    fetch = settings(respect_robots=False, timeout=10.0)
     transport = guarded_transport(fetch, resolver=static_resolver("127.0.0.1"))
     result = fetch_article(fetch, f"http://{setter}:{server.port}/page", transport=transport)
     assert result.outcome is Outcome.OK, result.error
