@@ -50,10 +50,13 @@ def test_a_signal_while_newsflow_serve_sets_up_is_one_line_and_exit_130(
     config = tmp_path / "newsflow.toml"
     config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n'
                       '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n')
-    code = CHILD.format(module="flows.serve", signame=signame, command="serve", config=str(config))
+    marker = tmp_path / "signalled"
+    code = CHILD.format(module="flows.serve", signame=signame, command="serve", config=str(config),
+                        marker=str(marker))
     env = {**os.environ, "PREFECT_API_URL": prefect_stand_in.url("/api"), "PREFECT_HOME": str(tmp_path / "prefect")}
     child = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
                            timeout=120)
+    assert marker.exists(), f"flows.serve was never imported, so no signal was sent: {child.stderr!r}"
     assert child.returncode != -getattr(signal, signame), f"ended by {signame}, silently: {child.stderr!r}"
     assert child.returncode == 130, child.stderr
     lines = [line for line in child.stderr.splitlines() if not line.startswith("newsflow: Prefect UI at")]
