@@ -13,7 +13,6 @@ from tests.datepageworld import (
     AUTHOR_CUES,
     FETCH_DAY,
     LABELS,
-    LANGS,
     PARAGRAPHS,
     TITLE,
     DatePage,
@@ -21,10 +20,8 @@ from tests.datepageworld import (
     render,
     stamp,
 )
+from tests.test_date_classes40 import EVERY_FORM
 
-EVERY_FORM = [(lang, style) for lang in LANGS for style in (0, 1)]
-"""Every language the generator prints, each in its two forms (day first and month first in English; a named and a
-numeric form in the others)."""
 STORY_DAY = date(2025, 3, 12)
 AGED_DAY = FETCH_DAY - timedelta(days=2)
 """A day an age can state ("2 days ago", fetched 4 December 2026)."""

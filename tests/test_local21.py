@@ -41,6 +41,13 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, out, err
 
 
+def _import_more(tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """`newsflow feeds import` of an OPML file of one feed, "more", into `config`."""
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
+    return _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+
+
 # Each as an editor saves it: Notepad's "Unicode" (UTF-16 LE with a BOM), PowerShell's `Out-File`, "Unicode big
 # endian", UTF-8 with a BOM, Windows line ends, a classic Mac's CR line ends, and UTF-16 with no BOM.
 SAVED_AS = {  # (encoding, BOM, line end)
@@ -69,9 +76,7 @@ def test_a_config_saved_in_another_unicode_form_is_read_and_an_import_keeps_its_
     original = _saved(CONFIG, saved_as)
     config.write_bytes(original)
     assert [(f.name, f.url) for f in load_config(config).feeds] == [("cafe", "https://café.example/feed.xml")]
-    opml_file = tmp_path / "more.opml"
-    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
-    code, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    code, out, err = _import_more(tmp_path, config, capsys)
     assert (code, err) == (0, ""), err
     assert "added    more  https://more.example/rss" in out
     written = config.read_bytes()
@@ -152,9 +157,7 @@ def test_an_editor_saving_the_config_during_an_import_loses_neither_change(
         return real_parse(opml_bytes)
 
     monkeypatch.setattr(opml, "parse_opml", parse_while_the_editor_saves)
-    opml_file = tmp_path / "more.opml"
-    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
-    code, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    code, out, err = _import_more(tmp_path, config, capsys)
     assert (code, err) == (0, ""), err
     assert config.read_text(encoding="utf-8").startswith(edited)
     assert [f.name for f in load_config(config).feeds] == ["cafe", "typed", "more"]
@@ -176,9 +179,7 @@ def test_an_import_that_meets_a_save_at_every_try_gives_up_in_one_line_leaving_t
         return real_parse(opml_bytes)
 
     monkeypatch.setattr(opml, "parse_opml", parse_while_a_program_saves)
-    opml_file = tmp_path / "more.opml"
-    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
-    code, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    code, out, err = _import_more(tmp_path, config, capsys)
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and str(config) in err and "import again" in err, err
     assert len(saves) == opml.IMPORT_TRIES
@@ -232,9 +233,7 @@ def test_an_import_run_as_root_leaves_the_config_its_users_to_edit(
     config.write_text(CONFIG, encoding="utf-8")
     os.chown(config, 1234, 5678)
     config.chmod(0o640)
-    opml_file = tmp_path / "more.opml"
-    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
-    code, _, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    code, _, err = _import_more(tmp_path, config, capsys)
     assert (code, err) == (0, "")
     kept = config.stat()
     assert (kept.st_uid, kept.st_gid, kept.st_mode & 0o7777) == (1234, 5678, 0o640)
@@ -388,9 +387,7 @@ def test_an_import_made_again_after_an_editors_rename_holds_the_lock_on_the_file
         return real_parse(opml_bytes)
 
     monkeypatch.setattr(opml, "parse_opml", parse_while_the_editor_saves)
-    opml_file = tmp_path / "more.opml"
-    opml_file.write_bytes(_opml("more", "https://more.example/rss"))
-    code, _, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    code, _, err = _import_more(tmp_path, config, capsys)
     assert (code, err) == (0, ""), err
     assert second_import_could_lock == [False]
     assert [f.name for f in load_config(config).feeds] == ["cafe", "more"]
