@@ -268,6 +268,10 @@ LONG_MODULES_FIRST = (
     "hostile/test_disk_full.py", "test_query_sandbox.py", "hostile/test_pending_turns.py",
     "hostile/test_exit_anywhere.py", "hostile/test_redteam15.py", "hostile/test_redteam12.py",
     "hostile/test_redteam20.py", "flows/test_prefect20.py", "flows/test_prefect21.py",
+    # 10-25 s modules of ci113's slowest tests (session 40), so none is what a worker starts last
+    "test_search_acronyms.py", "test_date_classes10.py", "test_date_classes12.py", "flows/test_dask.py",
+    "world/test_world_properties.py", "hostile/test_redteam29_end.py", "flows/test_serve_end.py",
+    "world/test_world34.py", "world/test_world31.py", "quality/test_end_to_end_quality.py", "test_date_classes14.py",
 )
 
 

@@ -2,7 +2,7 @@
 before its change.
 
 1. ISO dates written without their leading zeros ("2022-1-26T14:32:06+02:00") are read where ISO is read
-   (`pagetimes.parse_local`): a generic date meta so written was not known for one (BBAW's alpin.de).
+   (`timestamps.parse_local`): a generic date meta so written was not known for one (BBAW's alpin.de).
 2. A story's meta row in an `<aside>` between its standfirst and its body (`<aside class="meta">`, one dated row, no
    heading, no teaser's title) is the story's, not a sidebar's: its `<time>` beats a generic date meta's day.
 3. A weekday's short name counts as the date's weekday only where it names that date's weekday ("Fri March 13, 2026";

@@ -48,16 +48,19 @@ def test_numpy_lives_in_vectors() -> None:
     assert third_party_importers()["numpy"] == {"vectors.py"}
 
 
-def test_a_runs_main_process_never_imports_trafilatura() -> None:
+def test_a_runs_main_process_never_imports_trafilatura_or_the_page_date_stages() -> None:
     """Only the extraction workers extract; the process that runs the pipeline and starts the pool
-    with its default extractor paid trafilatura's import (0.2-0.6 s of CPU) for nothing (perf14)."""
+    with its default extractor paid trafilatura's import (0.2-0.6 s of CPU) for nothing (perf14).
+    Nor does it date pages: a feed's stamps are read by `newsflow.timestamps`; importing
+    `newsflow.dates` for them compiled every page-date pattern at each run's start (session 40)."""
     import subprocess
 
     check = (
         "import sys, newsflow.cli, newsflow.runner\n"
         "from newsflow.extractpool import ExtractorPool\n"
         "ExtractorPool(1, 5.0).close()\n"
-        "print(sorted({'trafilatura', 'htmldate', 'justext', 'newsflow.extract'} & set(sys.modules)))"
+        "print(sorted({'trafilatura', 'htmldate', 'justext', 'lxml', 'newsflow.extract', 'newsflow.dates',\n"
+        "              'newsflow.pagetimes', 'newsflow.headline_date'} & set(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

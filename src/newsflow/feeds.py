@@ -52,7 +52,6 @@ import feedparser
 from feedparser.encodings import convert_to_utf8
 
 from newsflow import feedbases, feedexpat
-from newsflow.dates import parse_local
 from newsflow.feedapart import read_apart
 from newsflow.feedbounds import bounded_markup
 from newsflow.feedentries import (
@@ -72,6 +71,7 @@ from newsflow.feedlinks import find_feed_links
 from newsflow.feedprep import gunzip_if_gzip, keep_newest_items, neutralize_doctype, prepare_xml_bytes
 from newsflow.jsonfeed import looks_like_json, parse_json_feed
 from newsflow.models import FeedEntry, ParsedFeed
+from newsflow.timestamps import parse_local
 from newsflow.urls import resolve_url
 
 __all__ = ["MAX_SUMMARY_CHARS", "MAX_TITLE_CHARS", "clean_title", "html_to_text", "parse_feed"]

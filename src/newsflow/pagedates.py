@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -30,6 +30,7 @@ from newsflow.datechecks import url_day, url_folder_day
 from newsflow.headline_date import caption_date, in_other_block, page_headline
 from newsflow.liveposts import PostsKnown, live_post, time_moment
 from newsflow.pageblocks import headline_ancestors, in_story, is_prose, page_titles
+from newsflow.timestamps import unix_time
 from newsflow.worlddates import slash_order
 
 MAX_SCRIPT_CHARS = 2_000_000
@@ -185,14 +186,6 @@ def _elements_after(element: Any) -> Any:
         for sibling in node.itersiblings():
             yield from sibling.iter()
         node = node.getparent()
-
-
-def unix_time(text: str) -> datetime | None:
-    """A Unix timestamp written as 10 digits (seconds) or 13 (milliseconds), as a UTC datetime:
-    `data-` attributes, and JSON-LD or metas that give `datePublished` as "1772359800"."""
-    if len(text) not in (10, 13) or not (text.isascii() and text.isdigit()):
-        return None
-    return datetime.fromtimestamp(int(text) / (1000 if len(text) == 13 else 1), UTC)
 
 
 def payload_published(tree: Any) -> str | None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from newsflow.declareddates import json_ld_published_strings, published_metas
 from newsflow.headline_date import printed_time
 from newsflow.jsonld import json_ld_strings
-from newsflow.pagedates import unix_time
+from newsflow.timestamps import parse_local as parse_local
+from newsflow.timestamps import unix_time
 
 MAX_OFFSET = timedelta(hours=14)
 
@@ -28,36 +28,6 @@ MAX_OFFSET = timedelta(hours=14)
 NUMERIC_OFFSET = re.compile(r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{2}:?\d{2}$")
 _EXPLICIT_UTC = re.compile(r"(?:Z|[+-]00:?00|GMT|UTC|UT)$", re.IGNORECASE)
 _BARE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00$")
-_UNPADDED = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[T ])(?:([T ])(\d)(?=:))?")
-"""An ISO date (and hour) a CMS writes without leading zeros: "2022-1-26T14:32:06+02:00", "2022-1-6 9:05" (thirty-sixth
-pass: BBAW's alpin.de, a generic date meta so written was not read, so not known for one)."""
-
-
-def parse_local(value: str | None) -> datetime | None:
-    """ISO 8601 (with "Z") or RFC 2822 as an aware datetime in the offset it names (UTC when it
-    names none); None when it is neither."""
-    text = (value or "").strip()
-    if not text or (text.isdigit() and len(text) in (10, 13)):  # "1772359800": a Unix timestamp, UTC
-        return unix_time(text)
-    try:
-        parsed = datetime.fromisoformat(_padded(text.replace("Z", "+00:00") if text.endswith("Z") else text))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _padded(text: str) -> str:
-    """An ISO text with its month, day and hour padded to two figures (`_UNPADDED`); any other text as it is."""
-    found = _UNPADDED.match(text)
-    if found is None:
-        return text
-    year, month, day, separator, hour = found.groups()
-    clock = f"{separator}0{hour}" if hour is not None else ""
-    return f"{year}-{int(month):02d}-{int(day):02d}{clock}{text[found.end():]}"
-
 
 WALL_CLOCK = timezone(timedelta(0), "wall clock")
 """The zone of a page time written without an offset ("2022-5-5 22:17:36", a byline's "10:30"): the
