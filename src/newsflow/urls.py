@@ -148,6 +148,21 @@ def host_of(url: str) -> str:
     return parts[1].strip("[]") if parts is not None else ""
 
 
+def loop_key(url: str) -> str:
+    """What makes a redirect's target the URL it came from: the scheme and host in one spelling (case, a trailing
+    dot, punycode, a number's dotted quad), the default port dropped, no fragment; the path and query as written
+    (a redirect adding `?utm_source=…` goes somewhere). A URL with no such parts is its own key, fragment
+    dropped. Before (red team 40b), `http://127.0.0.1.:8080/p` from `http://127.0.0.1:8080/p` was followed once."""
+    parts = _split_http(url.strip())
+    if parts is None:
+        return url.split("#", 1)[0]
+    scheme, host, port = parts
+    rest = url.split("#", 1)[0].split("//", 1)[1]
+    after_host = rest[len(rest.split("/", 1)[0].split("?", 1)[0]):]
+    netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    return f"{scheme}://{netloc}{after_host or '/'}"
+
+
 def host_key(host: str) -> str:
     """One spelling per host name: punycode, lower-case, no trailing dot, a dotted quad for an IPv4 address;
     `host` itself when it is no valid name. What the host gate keys its turns and pauses by."""
