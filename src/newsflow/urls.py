@@ -240,12 +240,24 @@ def _canonical_host(raw_host: str) -> str | None:
         return f"[{raw_host.lower()}]" if re.fullmatch(r"[0-9a-f:.]+", raw_host.lower()) else None
     host = raw_host[:-1] if raw_host.endswith(".") else raw_host
     try:
-        ascii_host = host.encode("idna").decode("ascii").lower()
+        ascii_host = host.lower() if host.isascii() else _idna_2008(host)
     except (UnicodeError, ValueError):
         return None
     if not _HOST_CHARS.fullmatch(ascii_host):
         return None
     return _dotted_quad(ascii_host) or ascii_host
+
+
+def _idna_2008(host: str) -> str:
+    """`host` in punycode as httpx spells it for the request (IDNA 2008, lower-cased first), so an article's key
+    names the host it was fetched from. Python's codec follows IDNA 2003, which maps `ß` to `ss` and `ς` to `σ`:
+    `http://faß.example/` was keyed (and stored, and deduplicated) as `http://fass.example/`, another registrant's
+    domain (red team 44). A name IDNA 2008 refuses (`☃.net`) keeps its IDNA 2003 spelling, as before: the
+    fetcher refuses it (`fetch_problem`)."""
+    try:
+        return idna.encode(host.lower()).decode("ascii")
+    except idna.IDNAError:
+        return host.encode("idna").decode("ascii").lower()
 
 
 _NUMERIC_HOST = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}")

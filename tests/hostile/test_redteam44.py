@@ -20,6 +20,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from newsflow import urls
+from newsflow.fetch import guarded_transport
 from newsflow.models import Outcome
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, running_server, settings
@@ -183,3 +185,32 @@ def test_a_redirect_that_adds_a_query_is_no_loop() -> None:
     finally:
         server.close()
     assert result.outcome is Outcome.OK, result.error
+
+
+# 4. An international host with a character IDNA 2003 maps away (`ß`, `ς`)
+
+@pytest.mark.parametrize("host", ["faß.example", "straße.example", "ς.example", "bücher.example"])
+def test_an_articles_key_names_the_host_it_was_fetched_from(host: str) -> None:
+    """Before: `http://faß.example/story` was keyed (stored, deduplicated) as `http://fass.example/story`, another
+    registrant's domain, while the fetcher asked DNS for `xn--fa-hia.example` (httpx spells it by IDNA 2008)."""
+    asked: list[str] = []
+
+    async def resolve(name: str, port: int) -> list[str]:
+        asked.append(name)
+        return ["127.0.0.1"]
+
+    server = RawServer(lambda path: with_length(b"HTTP/1.1 200 OK", PAGE, b"text/html"))
+    try:
+        fetch_settings = settings(respect_robots=False)
+        link = f"http://{host}:{server.port}/story"
+        result = fetch_article(fetch_settings, link, transport=guarded_transport(fetch_settings, resolver=resolve))
+    finally:
+        server.close()
+    assert result.outcome is Outcome.OK, result.error
+    assert asked and urls.host_of(urls.canonicalize_url(link)) == asked[0]
+    assert urls.host_key(host) == asked[0]
+
+
+def test_two_hosts_idna_2003_spelled_alike_are_two_articles() -> None:
+    assert urls.canonicalize_url("http://faß.example/story") != urls.canonicalize_url("http://fass.example/story")
+    assert urls.site_of(urls.host_of("http://faß.example/")) != urls.site_of(urls.host_of("http://fass.example/"))
