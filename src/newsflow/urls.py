@@ -250,10 +250,10 @@ def _canonical_host(raw_host: str) -> str | None:
 
 def _idna_2008(host: str) -> str:
     """`host` in punycode as httpx spells it for the request (IDNA 2008, lower-cased first), so an article's key
-    names the host it was fetched from. Python's codec follows IDNA 2003, which maps `ß` to `ss` and a final sigma to a medial one:
-    `http://faß.example/` was keyed (and stored, and deduplicated) as `http://fass.example/`, another registrant's
-    domain (red team 44). A name IDNA 2008 refuses (`☃.net`) keeps its IDNA 2003 spelling, as before: the
-    fetcher refuses it (`fetch_problem`)."""
+    names the host it was fetched from. Python's codec follows IDNA 2003, which maps `ß` to `ss` and a final
+    sigma to a medial one: `http://faß.example/` was keyed (and stored, and deduplicated) as
+    `http://fass.example/`, another registrant's domain (red team 44). A name IDNA 2008 refuses (`☃.net`) keeps
+    its IDNA 2003 spelling, as before: the fetcher refuses it (`fetch_problem`)."""
     try:
         return idna.encode(host.lower()).decode("ascii")
     except idna.IDNAError:
