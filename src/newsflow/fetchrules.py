@@ -87,8 +87,10 @@ def known_failure(exc: Exception, max_bytes: int) -> tuple[Outcome, str] | None:
         return Outcome.BLOCKED, str(exc)
     if isinstance(exc, netguard.NameResolutionError):
         return Outcome.DNS_ERROR, str(exc)
-    if isinstance(exc, netguard.AnswerTooLarge):  # framing or 1xx answers, not the body: red team 44
+    if isinstance(exc, netguard.AnswerTooLarge):  # a body's chunk framing: red team 44
         return Outcome.TOO_LARGE, str(exc)
+    if isinstance(exc, netguard.EndlessInterimAnswers):  # no answer at all: the server's doing, tried again later
+        return Outcome.PROTOCOL_ERROR, str(exc)
     if isinstance(exc, charset.BodyTooLarge) and str(exc):  # a packed stream that unpacks to next to nothing
         return Outcome.TOO_LARGE, (f"{exc}: the packed body passed the cap of {max_bytes} bytes (fetch.max_bytes, "
                                    "and an eighth for packing); stopped reading")

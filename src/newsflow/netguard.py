@@ -182,7 +182,18 @@ def answer_cap(max_bytes: int) -> int:
 
 
 class AnswerTooLarge(Exception):
-    """One answer brought more bytes at the connection than `answer_cap` allows; the message says what they were."""
+    """One answer's body brought more bytes at the connection than `answer_cap` allows (its chunk framing)."""
+
+
+class EndlessInterimAnswers(Exception):
+    """More than MAX_INTERIM_ANSWERS interim (1xx) answers, or `answer_cap`'s bytes of them, and no final one."""
+
+
+# Servers send one or two (`100 Continue`, `103 Early Hints`), a slow WebDAV one a `102 Processing` every few
+# seconds. Small ones come slower than the byte cap (h11 parses each): an endless run of them was read until the
+# deadline at a fifth of a core (red team 44).
+MAX_INTERIM_ANSWERS = 100
+_INTERIM_HEAD = re.compile(rb"(?:^|\n)HTTP/[0-9.]+ +1[0-9][0-9]")
 
 
 class ShortReads(httpcore.AsyncNetworkStream):
@@ -199,7 +210,7 @@ class ShortReads(httpcore.AsyncNetworkStream):
         self._inner = inner
         self.address = address  # the checked address connected to: one host's page or a network's (polling)
         self._head: bytearray | None = None  # bytes read since the last write, while in a head
-        self._came = 0  # bytes read since the last write
+        self._came, self._interim = 0, 0  # bytes and interim answers read since the last write
         self._allowed: int | None = None  # and their cap (`answer_cap`), set at the write
         # A request went out and not one byte has come back since: what a network that accepts
         # connections and drops everything else looks like (newsflow.polling, outages).
@@ -217,6 +228,10 @@ class ShortReads(httpcore.AsyncNetworkStream):
         data = await self._inner.read(min(max_bytes, HEAD_READ_BYTES), timeout)
         self.silent = self.silent and not data
         self._count(data, in_head=True)
+        self._interim += len(_INTERIM_HEAD.findall(data))  # one cut across two reads is missed: a bound, no more
+        if self._interim > MAX_INTERIM_ANSWERS:
+            raise EndlessInterimAnswers(f"over {MAX_INTERIM_ANSWERS} interim (1xx) answers came and no final one; "
+                                        "stopped reading")
         self._head += data
         if _FINAL_HEAD.search(self._head):
             self._head = None
@@ -228,10 +243,11 @@ class ShortReads(httpcore.AsyncNetworkStream):
         self._came += len(data)
         if self._allowed is None or self._came <= self._allowed:
             return
-        what = ("before an answer's head ended (an endless run of interim 1xx answers?)" if in_head else
-                "for one answer, its head, body and chunk framing (chunk sizes and extensions)")
-        raise AnswerTooLarge(f"{self._came:,} bytes came {what}: past the cap of {self._allowed:,} bytes for one "
-                             "answer (twice fetch.max_bytes and 1 MB); stopped reading")
+        cap = f"past the cap of {self._allowed:,} bytes for one answer (twice fetch.max_bytes and 1 MB); stopped"
+        if in_head:  # httpcore reads a head of 100 KB at most: the rest are interim answers
+            raise EndlessInterimAnswers(f"{self._came:,} bytes of interim (1xx) answers came and no final one: {cap}")
+        raise AnswerTooLarge(f"{self._came:,} bytes came for one answer, its head, body and chunk framing (chunk "
+                             f"sizes and extensions): {cap}")
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if (sending := request_sending.get()) is None:
@@ -244,7 +260,7 @@ class ShortReads(httpcore.AsyncNetworkStream):
     async def _write(self, buffer: bytes, timeout: float | None) -> None:
         self._head = bytearray()
         self.silent = True
-        self._came, self._allowed = 0, answer_bytes_allowed.get()
+        self._came, self._interim, self._allowed = 0, 0, answer_bytes_allowed.get()
         if (tell := request_written_on.get()) is not None:
             tell(self)
         await self._inner.write(buffer, timeout)
@@ -326,6 +342,7 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "AnswerTooLarge",
     "BlockedAddressError",
+    "EndlessInterimAnswers",
     "GuardedBackend",
     "HostGate",
     "HostPaused",

@@ -39,16 +39,12 @@ PAGE = (b"<html><head><title>T</title></head><body><article><p>" + b"A story tol
 
 CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
 ONE_BYTE_CHUNK_WITH_A_60KB_EXTENSION = b"1;x=" + b"y" * 60_000 + b"\r\na\r\n"
-EARLY_HINTS = (b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload; as=style\r\n"
-               + b"X-Pad: " + b"p" * 4000 + b"\r\n\r\n")
 
 
-@pytest.mark.parametrize(("head", "filler"), [(CHUNKED_HEAD, ONE_BYTE_CHUNK_WITH_A_60KB_EXTENSION),
-                                              (b"", EARLY_HINTS)], ids=["chunk-extensions", "endless-1xx"])
-def test_an_answer_of_bytes_that_are_no_body_is_cut_at_the_cap(head: bytes, filler: bytes) -> None:
+def test_a_body_of_framing_is_cut_at_the_cap() -> None:
     """Before: read until the 10 s deadline (about 1 GB on loopback), then `timeout`. Now `too_large` once one
     answer's bytes at the connection pass twice `fetch.max_bytes` and 1 MB, long before the deadline."""
-    server = EndlessServer(head, filler)
+    server = EndlessServer(CHUNKED_HEAD, ONE_BYTE_CHUNK_WITH_A_60KB_EXTENSION)
     try:
         started = time.monotonic()
         result = fetch_article(settings(respect_robots=False, timeout=DEADLINE, max_bytes=CAP), server.url("/p"))
@@ -57,18 +53,31 @@ def test_an_answer_of_bytes_that_are_no_body_is_cut_at_the_cap(head: bytes, fill
         server.close()
     assert result.outcome is Outcome.TOO_LARGE, result.error
     error = result.error or ""
-    assert "/p" in error and "fetch.max_bytes" in error and "\n" not in error, error
+    assert "/p" in error and "fetch.max_bytes" in error and "chunk framing" in error and "\n" not in error, error
     assert took < DEADLINE / 2, f"read for {took:.1f} s"
 
 
-def test_a_feed_of_bytes_that_are_no_body_is_cut_too_and_names_the_feed() -> None:
-    server = EndlessServer(b"", EARLY_HINTS)
+def early_hints(pad: int) -> bytes:
+    return b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n" + (b"X-Pad: " + b"p" * pad + b"\r\n"
+                                                                           if pad else b"") + b"\r\n"
+
+
+@pytest.mark.parametrize(("pad", "said"), [(0, "over 100 interim"), (4_000, "over 100 interim"),
+                                           (90_000, "bytes of interim")], ids=["small", "4KB", "90KB"])
+def test_an_endless_run_of_interim_answers_ends_early(pad: int, said: str) -> None:
+    """Before: read until the 10 s deadline, then `timeout` (small ones at a fifth of a core, large ones about
+    1 GB). Now `protocol_error` after 100 of them or the cap's bytes of them, in one line naming the feed."""
+    server = EndlessServer(b"", early_hints(pad))
     try:
+        started = time.monotonic()
         result = fetch_feed(settings(timeout=DEADLINE, max_bytes=CAP), server.url("/feed.xml"))
+        took = time.monotonic() - started
     finally:
         server.close()
-    assert result.outcome is Outcome.TOO_LARGE, result.error
-    assert "/feed.xml" in (result.error or "") and "interim" in (result.error or "")
+    assert result.outcome is Outcome.PROTOCOL_ERROR, result.error
+    error = result.error or ""
+    assert "/feed.xml" in error and said in error and "interim (1xx)" in error and "\n" not in error, error
+    assert took < DEADLINE / 2, f"read for {took:.1f} s"
 
 
 def small_chunks(body: bytes, size: int) -> bytes:
@@ -80,7 +89,7 @@ def small_chunks(body: bytes, size: int) -> bytes:
 def test_a_page_near_the_cap_in_small_chunks_after_interim_answers_is_still_read() -> None:
     """A page just under the cap, in 64-byte chunks (framing about a seventh more), after three 103s: read whole."""
     page = PAGE[:-len(b"</body></html>")] + b"<p>" + b"z" * (CAP - len(PAGE) - 100) + b"</p></body></html>"
-    answer = EARLY_HINTS * 3 + CHUNKED_HEAD + small_chunks(page, 64)
+    answer = early_hints(4_000) * 3 + CHUNKED_HEAD + small_chunks(page, 64)
     server = RawServer(lambda path: answer)
     try:
         result = fetch_article(settings(respect_robots=False, timeout=DEADLINE, max_bytes=CAP), server.url("/p"))
