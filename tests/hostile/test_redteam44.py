@@ -16,13 +16,14 @@ Every server is real, on loopback.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
 from newsflow import urls
 from newsflow.fetch import guarded_transport
-from newsflow.models import Outcome
+from newsflow.models import FetchResult, Outcome
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, running_server, settings
 from tests.hostile.test_redteam23 import with_length
@@ -33,6 +34,15 @@ CAP = 1_000_000  # fetch.max_bytes in these tests: one answer may bring twice it
 DEADLINE = 10.0  # fetch.timeout: main read these answers until it, then `timeout`
 PAGE = (b"<html><head><title>T</title></head><body><article><p>" + b"A story told in words. " * 40
         + b"</p></article></body></html>")
+
+
+def fetched_article(answer: Callable[[str], bytes], **overrides: Any) -> FetchResult:
+    """`/p` fetched as an article (robots.txt not asked) from a RawServer answering `answer`."""
+    server = RawServer(answer)
+    try:
+        return fetch_article(settings(respect_robots=False, **overrides), server.url("/p"))
+    finally:
+        server.close()
 
 
 # 1. Bytes that are no body: chunk framing and interim answers
@@ -90,11 +100,7 @@ def test_a_page_near_the_cap_in_small_chunks_after_interim_answers_is_still_read
     """A page just under the cap, in 64-byte chunks (framing about a seventh more), after three 103s: read whole."""
     page = PAGE[:-len(b"</body></html>")] + b"<p>" + b"z" * (CAP - len(PAGE) - 100) + b"</p></body></html>"
     answer = early_hints(4_000) * 3 + CHUNKED_HEAD + small_chunks(page, 64)
-    server = RawServer(lambda path: answer)
-    try:
-        result = fetch_article(settings(respect_robots=False, timeout=DEADLINE, max_bytes=CAP), server.url("/p"))
-    finally:
-        server.close()
+    result = fetched_article(lambda path: answer, timeout=DEADLINE, max_bytes=CAP)
     assert result.outcome is Outcome.OK, result.error
     assert result.html is not None and len(result.html) == len(page)
 
@@ -187,12 +193,8 @@ def test_an_empty_location_is_named_as_such() -> None:
 
 def test_a_redirect_that_adds_a_query_is_no_loop() -> None:
     """The loop key is the host's spelling, not the URL's canonical form: `/p` to `/p?utm_source=x` is followed."""
-    server = RawServer(lambda path: with_length(b"HTTP/1.1 200 OK", PAGE, b"text/html") if "?" in path else
-                       b"HTTP/1.1 302 Found\r\nLocation: /p?utm_source=feed\r\nContent-Length: 0\r\n\r\n")
-    try:
-        result = fetch_article(settings(respect_robots=False), server.url("/p"))
-    finally:
-        server.close()
+    result = fetched_article(lambda path: with_length(b"HTTP/1.1 200 OK", PAGE, b"text/html") if "?" in path else
+                             b"HTTP/1.1 302 Found\r\nLocation: /p?utm_source=feed\r\nContent-Length: 0\r\n\r\n")
     assert result.outcome is Outcome.OK, result.error
 
 
