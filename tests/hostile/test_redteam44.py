@@ -24,9 +24,11 @@ import pytest
 from newsflow import urls
 from newsflow.fetch import guarded_transport
 from newsflow.models import FetchResult, Outcome
+from tests.hostile.keepalive import Act, KeepAliveServer
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import LoopbackServer, fetch_article, fetch_feed, running_server, settings
 from tests.hostile.test_redteam23 import with_length
+from tests.hostile.test_redteam41 import fetch_one_after_another
 from tests.hostile.test_redteam43 import EndlessServer
 from tests.localserver import Page
 
@@ -106,16 +108,18 @@ def test_a_page_near_the_cap_in_small_chunks_after_interim_answers_is_still_read
 
 
 def test_the_cap_is_per_answer_not_per_connection() -> None:
-    """Three pages of 0.9 cap each on one kept-alive connection: each answer is counted from its own request."""
-    body = PAGE + b"<!--" + b"c" * (CAP * 9 // 10) + b"-->"
-    server = RawServer(lambda path: with_length(b"HTTP/1.1 200 OK", body, b"text/html"))
+    """Four pages of 0.9 `max_bytes` each on one kept-alive connection (3.6 MB, past one answer's 3 MB): each
+    answer is counted from its own request's write. (Review of red team 44: this test had three pages, 2.7 MB,
+    each on a connection of its own, and passed with the count never reset.)"""
+    server = KeepAliveServer(lambda seen: Act.ANSWER, body=PAGE + b"<!--" + b"c" * (CAP * 9 // 10) + b"-->")
     try:
-        urls = [server.url(f"/p{n}") for n in range(3)]
-        results = [fetch_article(settings(respect_robots=False, timeout=DEADLINE, max_bytes=CAP), url)
-                   for url in urls]
+        results = fetch_one_after_another(server, [f"/p{n}" for n in range(4)],
+                                          settings(respect_robots=False, timeout=DEADLINE, max_bytes=CAP))
+        connections = server.connections
     finally:
         server.close()
-    assert [r.outcome for r in results] == [Outcome.OK] * 3, [r.error for r in results]
+    assert [r.outcome for r in results] == [Outcome.OK] * 4, [r.error for r in results]
+    assert connections == 1, f"{connections} connections: the pages were not on one kept-alive connection"
 
 
 # 2. A repeated Refresh header
