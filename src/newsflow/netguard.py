@@ -169,7 +169,8 @@ request_sending: contextvars.ContextVar[Pacer | None] = contextvars.ContextVar("
 # Set, in the task sending a request, to the bytes its answer may bring at the connection (`answer_cap`): the
 # body's cap (`fetch.max_bytes`) counts the body alone, so a chunked body's framing (a 60 KB chunk extension on
 # each one-byte chunk) and an endless run of interim 1xx answers were read until the deadline (red team 43: about
-# 280 MB in 3 s). Read once per request, at its first write.
+# 280 MB in 3 s). Read once per request, at its first write. HTTP/1.1 only, as `guarded_pool` speaks: on HTTP/2
+# a connection writes WINDOW_UPDATEs while a body comes and carries several answers at once (review of red team 44).
 answer_bytes_allowed: contextvars.ContextVar[int | None] = contextvars.ContextVar("answer_bytes_allowed",
                                                                                    default=None)
 
