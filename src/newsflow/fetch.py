@@ -300,15 +300,14 @@ class Fetcher:
             return Outcome.PROTOCOL_ERROR, str(exc)
         if isinstance(exc, httpx.ConnectError):  # a refused certificate too: an outage may be this machine's clock
             return Outcome.CONNECT_ERROR, certificate_problem(exc) or f"cannot connect: {exc}"
-        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-            return Outcome.INVALID_URL, f"invalid URL: {exc}"
-        if isinstance(exc, _UnusableURL):
+        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | _UnusableURL):
             return Outcome.INVALID_URL, f"invalid URL: {exc}"
         if isinstance(exc, httpx.TransportError):  # connected: the server's doing, not the network's
             return Outcome.PROTOCOL_ERROR, f"the server broke the exchange: {type(exc).__name__}: {exc}"
         return Outcome.FETCH_ERROR, f"unexpected {type(exc).__name__}: {exc}"
 
     async def _exchange(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
+        netguard.answer_bytes_allowed.set(netguard.answer_cap(max_bytes))  # read by the connection at the write
         response = await self._send_request(url, trail, headers)
         try:
             return await self._read_response(response, url, trail, max_bytes)
@@ -395,7 +394,7 @@ class Fetcher:
         body = await read_body(stream, headers, trail, max_bytes, sniff)
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
             html = charset.html_as_utf8(body, content_type)
-            if (refresh := refresh_target(url, headers.get("refresh"), html)) is not None:  # followed as a redirect
+            if (refresh := refresh_target(url, response.headers.get_list("refresh"), html)) is not None:
                 trail.redirects.append((status, refresh))
                 return refresh
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)

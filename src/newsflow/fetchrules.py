@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import ssl
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from newsflow import charset, netguard
@@ -18,7 +18,7 @@ from newsflow.binaryhead import binary_kind
 from newsflow.fetchrecord import Trail
 from newsflow.models import FetchKind, FetchResult, Outcome
 from newsflow.pacing import HostGate, parse_retry_after
-from newsflow.urls import fetch_problem
+from newsflow.urls import fetch_problem, loop_key
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RATE_LIMIT_STATUSES = frozenset({429, 503})
@@ -87,6 +87,10 @@ def known_failure(exc: Exception, max_bytes: int) -> tuple[Outcome, str] | None:
         return Outcome.BLOCKED, str(exc)
     if isinstance(exc, netguard.NameResolutionError):
         return Outcome.DNS_ERROR, str(exc)
+    if isinstance(exc, netguard.AnswerTooLarge):  # a body's chunk framing: red team 44
+        return Outcome.TOO_LARGE, str(exc)
+    if isinstance(exc, netguard.EndlessInterimAnswers):  # no answer at all: the server's doing, tried again later
+        return Outcome.PROTOCOL_ERROR, str(exc)
     if isinstance(exc, charset.BodyTooLarge) and str(exc):  # a packed stream that unpacks to next to nothing
         return Outcome.TOO_LARGE, (f"{exc}: the packed body passed the cap of {max_bytes} bytes (fetch.max_bytes, "
                                    "and an eighth for packing); stopped reading")
@@ -130,8 +134,10 @@ def refuse_redirect(
     problem = fetch_problem(target)
     if problem is not None:
         return Outcome.INVALID_URL, f"redirect to {target[:200]}: {problem}; not followed"
-    if without_fragment(target) in seen:
-        return Outcome.REDIRECT_LOOP, f"redirect loop back to {target}"
+    if loop_key(target) in seen:  # (with the cookies it was seen with: a cookie wall's redirect to itself is none)
+        itself = loop_key(target) == loop_key(current)
+        return Outcome.REDIRECT_LOOP, (f"redirect to the page itself ({target}); not followed" if itself
+                                       else f"redirect loop back to {target}")
     if followed >= max_redirects:
         return Outcome.TOO_MANY_REDIRECTS, f"redirect to {target} would be more than {max_redirects} (max_redirects)"
     return None
@@ -145,7 +151,7 @@ async def follow_redirects(
     url: str, trail: Trail, headers: dict[str, str], max_bytes: int, send: Hop, max_redirects: int,
 ) -> FetchResult:
     """One attempt: GET `url` by `send`, following up to `max_redirects` redirects by hand."""
-    current, visits = url, {(without_fragment(url), trail.cookies.state_of(host_of(url)))}
+    current, visits = url, {(loop_key(url), trail.cookies.state_of(host_of(url)))}
     for followed in range(max_redirects + 1):
         hop = await send(current, trail, trail.cookies.headers_for(host_of(current), headers), max_bytes)
         if isinstance(hop, FetchResult):
@@ -160,7 +166,7 @@ async def follow_redirects(
             status = trail.redirects[-1][0]
             return trail.result(Outcome.NOT_MODIFIED, current, status_code=status,
                                 error=f"GET {current}: redirect to {hop}, another configured feed; not followed")
-        visits.add((without_fragment(hop), state))
+        visits.add((loop_key(hop), state))
         # a Host given (the catch-all probe's) names the first URL's server only, never a redirect's
         current, headers = hop, {name: value for name, value in headers.items() if name != "Host"}
     raise AssertionError("unreachable: the last pass always refuses or returns")
@@ -193,6 +199,9 @@ def with_slashes(location: str) -> str:
 def redirect_target(url: str, trail: Trail, status: int, headers: Mapping[str, str]) -> FetchResult | str:
     """The absolute URL a redirect's Location names, or INVALID_URL when it names none."""
     location = with_slashes(headers["location"].strip())
+    if not location:  # browsers read it as the page itself, and loop: said as what it is (red team 44)
+        error = f"GET {url}: HTTP {status} with an empty Location, which names the page itself; not followed"
+        return trail.result(Outcome.REDIRECT_LOOP, url, error=error, status_code=status, headers=headers)
     try:
         target = urljoin(url, location)
     except ValueError as exc:  # e.g. "http://[": urljoin parses the netloc
@@ -309,11 +318,13 @@ _DELAY_AND_URL = re.compile(r"""\s*+([0-9]++(?:\.[0-9]*+)?)\s*+[;,]?\s*+(?:url\s
                             re.IGNORECASE)
 
 
-def refresh_target(url: str, header: str | None, html: bytes) -> str | None:
+def refresh_target(url: str, headers: Sequence[str], html: bytes) -> str | None:
     """Where a page sends the reader at once: its HTTP `Refresh` header (a click tracker's PHP
     `header("Refresh: 0; url=…")`; the HTML standard reads it as the <meta>, and so do browsers: red
-    team 43), else its `<meta http-equiv="refresh">`. The first refresh that names a URL soon decides."""
-    named = _refresh_named(header) if header is not None else None
+    team 43), else its `<meta http-equiv="refresh">`. The first refresh that names a URL soon decides.
+    Of several `Refresh` headers the first (as of several `Location`s): joined by commas they were one
+    URL, `/a, 0; url=/b`, a 404 (red team 44); split at commas, a URL with a comma would be cut."""
+    named = _refresh_named(headers[0]) if headers else None
     return meta_refresh_target(url, html) if named is None else _followed(url, named)
 
 

@@ -166,6 +166,36 @@ request_written_on: contextvars.ContextVar[Callable[[ShortReads], None] | None] 
 Pacer = Callable[[], AbstractAsyncContextManager[None]]
 request_sending: contextvars.ContextVar[Pacer | None] = contextvars.ContextVar("request_sending", default=None)
 
+# Set, in the task sending a request, to the bytes its answer may bring at the connection (`answer_cap`): the
+# body's cap (`fetch.max_bytes`) counts the body alone, so a chunked body's framing (a 60 KB chunk extension on
+# each one-byte chunk) and an endless run of interim 1xx answers were read until the deadline (red team 43: about
+# 280 MB in 3 s). Read once per request, at its first write. HTTP/1.1 only, as `guarded_pool` speaks: on HTTP/2
+# a connection writes WINDOW_UPDATEs while a body comes and carries several answers at once (review of red team 44).
+answer_bytes_allowed: contextvars.ContextVar[int | None] = contextvars.ContextVar("answer_bytes_allowed",
+                                                                                   default=None)
+
+
+def answer_cap(max_bytes: int) -> int:
+    """What one answer may bring at the connection for a body capped at `max_bytes`: twice it and 1 MB, room for
+    a packed body's overhead (an eighth and 64 KB, `fetchbody`), a head of 100 KB (httpcore's limit), a few 1xx
+    answers and chunks down to about 16 bytes each (framing of 5-7 bytes a chunk) of a body at the cap."""
+    return 2 * max_bytes + 1_048_576
+
+
+class AnswerTooLarge(Exception):
+    """One answer's body brought more bytes at the connection than `answer_cap` allows (its chunk framing)."""
+
+
+class EndlessInterimAnswers(Exception):
+    """More than MAX_INTERIM_ANSWERS interim (1xx) answers, or `answer_cap`'s bytes of them, and no final one."""
+
+
+# Servers send one or two (`100 Continue`, `103 Early Hints`), a slow WebDAV one a `102 Processing` every few
+# seconds. Small ones come slower than the byte cap (h11 parses each): an endless run of them was read until the
+# deadline at a fifth of a core (red team 44).
+MAX_INTERIM_ANSWERS = 100
+_INTERIM_HEAD = re.compile(rb"(?:^|\n)HTTP/[0-9.]+ +1[0-9][0-9]")
+
 
 class ShortReads(httpcore.AsyncNetworkStream):
     """A connection whose reads are short (HEAD_READ_BYTES) while an answer's head is awaited.
@@ -181,6 +211,8 @@ class ShortReads(httpcore.AsyncNetworkStream):
         self._inner = inner
         self.address = address  # the checked address connected to: one host's page or a network's (polling)
         self._head: bytearray | None = None  # bytes read since the last write, while in a head
+        self._came, self._interim = 0, 0  # bytes and interim answers read since the last write
+        self._allowed: int | None = None  # and their cap (`answer_cap`), set at the write
         # A request went out and not one byte has come back since: what a network that accepts
         # connections and drops everything else looks like (newsflow.polling, outages).
         self.silent = False
@@ -192,15 +224,31 @@ class ShortReads(httpcore.AsyncNetworkStream):
         if self._head is None:
             data = await self._inner.read(max_bytes, timeout)
             self.silent = self.silent and not data
+            self._count(data, in_head=False)
             return data
         data = await self._inner.read(min(max_bytes, HEAD_READ_BYTES), timeout)
         self.silent = self.silent and not data
+        self._count(data, in_head=True)
+        self._interim += len(_INTERIM_HEAD.findall(data))  # one cut across two reads is missed: a bound, no more
+        if self._interim > MAX_INTERIM_ANSWERS:
+            raise EndlessInterimAnswers(f"over {MAX_INTERIM_ANSWERS} interim (1xx) answers came and no final one; "
+                                        "stopped reading")
         self._head += data
         if _FINAL_HEAD.search(self._head):
             self._head = None
         elif len(self._head) > HEAD_SCAN_LIMIT:  # no final head in 64 KB: stay short, keep the tail
             del self._head[:-64]
         return data
+
+    def _count(self, data: bytes, in_head: bool) -> None:
+        self._came += len(data)
+        if self._allowed is None or self._came <= self._allowed:
+            return
+        cap = f"past the cap of {self._allowed:,} bytes for one answer (twice fetch.max_bytes and 1 MB); stopped"
+        if in_head:  # httpcore reads a head of 100 KB at most: the rest are interim answers
+            raise EndlessInterimAnswers(f"{self._came:,} bytes of interim (1xx) answers came and no final one: {cap}")
+        raise AnswerTooLarge(f"{self._came:,} bytes came for one answer, its head, body and chunk framing (chunk "
+                             f"sizes and extensions): {cap}")
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if (sending := request_sending.get()) is None:
@@ -213,6 +261,7 @@ class ShortReads(httpcore.AsyncNetworkStream):
     async def _write(self, buffer: bytes, timeout: float | None) -> None:
         self._head = bytearray()
         self.silent = True
+        self._came, self._interim, self._allowed = 0, 0, answer_bytes_allowed.get()
         if (tell := request_written_on.get()) is not None:
             tell(self)
         await self._inner.write(buffer, timeout)
@@ -292,7 +341,9 @@ from newsflow.pacing import (  # noqa: E402
 
 __all__ = [
     "MAX_RETRY_AFTER",
+    "AnswerTooLarge",
     "BlockedAddressError",
+    "EndlessInterimAnswers",
     "GuardedBackend",
     "HostGate",
     "HostPaused",
@@ -302,6 +353,8 @@ __all__ = [
     "SendHeld",
     "SendWindow",
     "ShortReads",
+    "answer_bytes_allowed",
+    "answer_cap",
     "blocked_reason",
     "drop_idle_connections",
     "guarded_pool",

@@ -148,6 +148,21 @@ def host_of(url: str) -> str:
     return parts[1].strip("[]") if parts is not None else ""
 
 
+def loop_key(url: str) -> str:
+    """What makes a redirect's target the URL it came from: the scheme and host in one spelling (case, a trailing
+    dot, punycode, a number's dotted quad), the default port dropped, no fragment; the path and query as written
+    (a redirect adding `?utm_source=…` goes somewhere). A URL with no such parts is its own key, fragment
+    dropped. Before (red team 40b), `http://127.0.0.1.:8080/p` from `http://127.0.0.1:8080/p` was followed once."""
+    parts = _split_http(url.strip())
+    if parts is None:
+        return url.split("#", 1)[0]
+    scheme, host, port = parts
+    rest = url.split("#", 1)[0].split("//", 1)[1]
+    after_host = rest[len(rest.split("/", 1)[0].split("?", 1)[0]):]
+    netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    return f"{scheme}://{netloc}{after_host or '/'}"
+
+
 def host_key(host: str) -> str:
     """One spelling per host name: punycode, lower-case, no trailing dot, a dotted quad for an IPv4 address;
     `host` itself when it is no valid name. What the host gate keys its turns and pauses by."""
@@ -225,12 +240,24 @@ def _canonical_host(raw_host: str) -> str | None:
         return f"[{raw_host.lower()}]" if re.fullmatch(r"[0-9a-f:.]+", raw_host.lower()) else None
     host = raw_host[:-1] if raw_host.endswith(".") else raw_host
     try:
-        ascii_host = host.encode("idna").decode("ascii").lower()
+        ascii_host = host.lower() if host.isascii() else _idna_2008(host)
     except (UnicodeError, ValueError):
         return None
     if not _HOST_CHARS.fullmatch(ascii_host):
         return None
     return _dotted_quad(ascii_host) or ascii_host
+
+
+def _idna_2008(host: str) -> str:
+    """`host` in punycode as httpx spells it for the request (IDNA 2008, lower-cased first), so an article's key
+    names the host it was fetched from. Python's codec follows IDNA 2003, which maps `ß` to `ss` and a final
+    sigma to a medial one: `http://faß.example/` was keyed (and stored, and deduplicated) as
+    `http://fass.example/`, another registrant's domain (red team 44). A name IDNA 2008 refuses (`☃.net`) keeps
+    its IDNA 2003 spelling, as before: the fetcher refuses it (`fetch_problem`)."""
+    try:
+        return idna.encode(host.lower()).decode("ascii")
+    except idna.IDNAError:
+        return host.encode("idna").decode("ascii").lower()
 
 
 _NUMERIC_HOST = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}")
