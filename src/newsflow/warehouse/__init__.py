@@ -169,8 +169,9 @@ class Warehouse:
         if not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
         if compat.is_empty_file(self.path):
-            raise WarehouseError(f"no warehouse at {self.path} yet (the file is empty: the first run was stopped "
-                                 "as it created it); run `newsflow run` first")
+            raise WarehouseError(f"no warehouse at {self.path} yet: the file is empty ({compat.EMPTY_FILE_CAUSES}); if "
+                                 "your warehouse is elsewhere, point warehouse.path at it, or copy it here again; "
+                                 "else run `newsflow run` first, which makes one in this file")
         self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:

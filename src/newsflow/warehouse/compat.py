@@ -97,6 +97,11 @@ def is_empty_file(path: Path) -> bool:
         return False
 
 
+# What leaves a 0-byte warehouse: not only a first run stopped as it made the file (which the line named alone),
+# but `touch`, and a copy or restore that failed (a full disk, a Ctrl-C) before its first byte.
+EMPTY_FILE_CAUSES = "0 bytes: left by `touch`, a copy that failed, or a first run stopped as it made it"
+
+
 def start_over_an_empty_file(path: Path) -> None:
     """Remove an empty warehouse file (`is_empty_file`) so a writer makes the warehouse anew.
 
@@ -110,8 +115,8 @@ def start_over_an_empty_file(path: Path) -> None:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # DuckDB's own lock is an fcntl lock too
             if os.fstat(handle.fileno()).st_size == 0:
                 path.unlink()
-                log.warning("%s was an empty file (a first run stopped as it created it): a new warehouse is made",
-                            path)
+                log.warning("%s was an empty file (%s): a new warehouse is made in it; if you meant to copy a "
+                            "warehouse there, stop this run and copy it again", path, EMPTY_FILE_CAUSES)
     except OSError:  # held, or gone: DuckDB's open says what it is
         return
 

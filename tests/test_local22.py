@@ -1,0 +1,133 @@
+"""Local 22: hostile local input (docs/security.md, "Local 22"). Each test failed on the code before its fix,
+except those marked as controls. Real files in a temporary folder; the CLI run in this process (its exit code
+and stderr are what a shell sees: `cli.main`)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from newsflow import cli
+from newsflow.config import load_config
+from newsflow.configtext import MAX_KEY_PARTS
+
+CONFIG = ('# the café\'s feeds\n[warehouse]\npath = "news.duckdb"\n\n'
+          '[[feeds]]\nname = "cafe"\nurl = "https://café.example/feed.xml"\n')
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _opml_of_one_feed(tmp_path: Path) -> Path:
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(b'<?xml version="1.0"?><opml version="2.0"><body><outline text="more" type="rss" '
+                          b'xmlUrl="https://more.example/rss"/></body></opml>')
+    return opml_file
+
+
+# --- 1. a dotted key of thousands of parts ------------------------------------------------------------------------
+
+PARTS = 3000  # tomllib's cost is its parts squared: 3,000 take ~0.3 s before the fix; 100,000 (a 200 KB line) were
+# killed by the kernel for their memory, 20,000 took 21 s and 2.3 GB. The test keeps to what main survives.
+LONG_KEYS = {
+    "a key": "[fetch]\n" + ".".join(["a"] * PARTS) + " = 1\n",
+    "a table header": "[" + ".".join(["a"] * PARTS) + "]\n",
+    "quoted parts, spaced": "[fetch]\n" + " . ".join(['"a"'] * PARTS) + " = 1\n",
+    "a key in an inline table": "[fetch]\nx = { " + ".".join(["a"] * PARTS) + " = 1 }\n",
+}
+
+
+@pytest.mark.parametrize("form", LONG_KEYS)
+def test_a_dotted_key_of_thousands_of_parts_is_one_line_naming_its_line_for_every_command(
+        form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: tomllib read it (minutes and gigabytes for a few hundred KB; the kernel killed newsflow, exit 137,
+    no line), then the config check said `unknown section` or `unknown key` naming a part."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(CONFIG + "\n" + LONG_KEYS[form])
+    line = CONFIG.count("\n") + 2 + (form != "a table header")
+    started = time.process_time()
+    for argv in (["feeds"], ["feeds", "import", str(_opml_of_one_feed(tmp_path))], ["query", "SELECT 1"]):
+        code, out, err = _run([*argv, "--config", str(config)], capsys)
+        assert (code, out) == (2, ""), err
+        assert err.count("\n") == 1 and "Traceback" not in err, err
+        assert (f"{config}: not a newsflow config: line {line} holds a dotted key of more than {MAX_KEY_PARTS} "
+                "parts") in err, err
+        assert "Pass --config PATH of newsflow's config, or shorten the key" in err, err
+    assert time.process_time() - started < 1.0  # the scan is linear: no tomllib run over the key
+    assert config.read_text().startswith(CONFIG)  # the import wrote nothing
+
+
+def test_dots_in_strings_comments_numbers_and_short_keys_are_no_long_key(tmp_path: Path) -> None:
+    """Control (passes on main too): URLs, a user agent, version numbers in a comment, a quoted key holding dots,
+    and keys of up to MAX_KEY_PARTS parts are read as before."""
+    dots = ".".join(["x"] * 40)
+    config = tmp_path / "newsflow.toml"
+    config.write_text(
+        f"# copied from 1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17.18.19.20 {dots}\n"
+        f'[fetch]\nuser_agent = "bot/{dots} (+https://a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s/)"\n'
+        f'timeout = 2.5\n[[feeds]]\nname = "a.b"\nurl = "https://{dots}.example/feed.xml"\n'
+        f"[feeds.x]\n'{dots}' = \"\"\"\n{dots}\n{dots} = 1\n\"\"\"\n")
+    with pytest.raises(Exception, match="unknown key") as raised:  # read by tomllib; refused by the config check
+        load_config(config)
+    assert "dotted key" not in str(raised.value)
+    config.write_text(".".join(["a"] * MAX_KEY_PARTS) + " = 1\n")
+    with pytest.raises(Exception, match="unknown section") as raised:
+        load_config(config)
+    assert "dotted key" not in str(raised.value)
+
+
+# --- 2. UTF-32 without a BOM --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be"])
+def test_a_utf32_config_without_a_bom_is_read_and_an_import_appends_in_utf32(
+        encoding: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Left by local 21's review: `iconv -t UTF-32LE` (or Python's `encode("utf-32-le")`) writes no BOM, and the
+    file was named `not a text file (it holds NUL bytes: a database, an image, an archive?)`, exit 2."""
+    config = tmp_path / "newsflow.toml"
+    original = CONFIG.encode(encoding)
+    config.write_bytes(original)
+    assert [(f.name, f.url) for f in load_config(config).feeds] == [("cafe", "https://café.example/feed.xml")]
+    code, _, err = _run(["feeds", "import", str(_opml_of_one_feed(tmp_path)), "--config", str(config)], capsys)
+    assert (code, err) == (0, ""), err
+    written = config.read_bytes()
+    assert written.startswith(original) and len(written) % 4 == 0
+    assert 'name = "more"' in written[len(original):].decode(encoding)
+    assert [f.name for f in load_config(config).feeds] == ["cafe", "more"]
+
+
+def test_utf16_text_and_a_binary_file_are_not_taken_for_utf32(tmp_path: Path) -> None:
+    """Control (passes on main too): a BOM-less UTF-16 config is still UTF-16; a file of NUL runs is still named
+    not a text file."""
+    config = tmp_path / "newsflow.toml"
+    config.write_bytes(CONFIG.encode("utf-16-le"))
+    assert [f.name for f in load_config(config).feeds] == ["cafe"]
+    config.write_bytes(b"\x00" * 64 + b"\n" + b"\x00\x00\x00\x01" * 64)
+    with pytest.raises(Exception, match="is not a text file"):
+        load_config(config)
+
+
+# --- 3. an empty (0-byte) warehouse file --------------------------------------------------------------------------
+
+
+def test_an_empty_warehouse_file_names_touch_and_a_failed_copy_and_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: `the file is empty: the first run was stopped as it created it`, the one cause newsflow makes; a
+    0-byte file is as often `touch` or a copy (a restore) that failed, whose user must copy it again, not run."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(CONFIG)
+    (tmp_path / "news.duckdb").touch()
+    for argv in (["stories"], ["query", "SELECT 1"], ["feeds"]):
+        code, out, err = _run([*argv, "--config", str(config)], capsys)
+        assert (code, out) == (3, ""), err
+        assert err.count("\n") == 1, err
+        assert f"no warehouse at {tmp_path / 'news.duckdb'} yet: the file is empty (0 bytes: left by `touch`, " \
+               "a copy that failed, or a first run stopped as it made it)" in err, err
+        assert "point warehouse.path at it, or copy it here again; else run `newsflow run` first" in err, err
+    assert (tmp_path / "news.duckdb").stat().st_size == 0  # a reader leaves it as it was
