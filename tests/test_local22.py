@@ -7,11 +7,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from newsflow import cli
+from newsflow.cli_run import check_warehouse_writable
 from newsflow.config import load_config
 from newsflow.configtext import MAX_KEY_PARTS
+from newsflow.errors import WarehouseError
 
 CONFIG = ('# the café\'s feeds\n[warehouse]\npath = "news.duckdb"\n\n'
           '[[feeds]]\nname = "cafe"\nurl = "https://café.example/feed.xml"\n')
@@ -131,3 +134,46 @@ def test_an_empty_warehouse_file_names_touch_and_a_failed_copy_and_what_to_do(
                "a copy that failed, or a first run stopped as it made it)" in err, err
         assert "point warehouse.path at it, or copy it here again; else run `newsflow run` first" in err, err
     assert (tmp_path / "news.duckdb").stat().st_size == 0  # a reader leaves it as it was
+
+
+# --- 4. a warehouse moved away from the write-ahead log a crash left ----------------------------------------------
+
+
+def test_a_warehouse_moved_without_the_log_a_crash_left_is_one_line_saying_to_move_the_log_too(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: at the old path `no warehouse at … yet; run \\`newsflow run\\` first`, and that run made a new warehouse
+    there, discarding the log, whose writes the moved warehouse (opened without it) never had: lost silently."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(CONFIG)
+    warehouse, log = tmp_path / "news.duckdb", tmp_path / "news.duckdb.wal"
+    log.write_bytes(b"\x01" * 358)  # what the moved warehouse left: only the log, as a crash wrote it
+    log_before = log.read_bytes()
+    code, out, err = _run(["query", "SELECT 1", "--config", str(config)], capsys)
+    assert (code, out) == (3, ""), err
+    assert err.count("\n") == 1, err
+    assert (f"no warehouse at {warehouse}, but its write-ahead log {log} is there (358 bytes a run wrote and a "
+            "crash left unmerged): if you moved the warehouse, move this file beside it") in err, err
+    assert "if you deleted the warehouse to start over, delete this file too" in err, err
+    with pytest.raises(WarehouseError, match="but its write-ahead log"):  # `newsflow run`'s check, and every writer
+        check_warehouse_writable(load_config(config))
+    assert not warehouse.exists() and log.read_bytes() == log_before  # nothing made, the log as it was
+
+
+def test_the_moved_warehouse_with_its_log_beside_it_has_the_logs_writes(tmp_path: Path) -> None:
+    """Control (passes on main too): what the line asks (the log moved beside the warehouse) keeps the writes."""
+    crashed = tmp_path / "crashed.duckdb"
+    con = duckdb.connect(str(crashed))
+    con.execute("SET checkpoint_threshold = '1TB'")
+    con.execute("CREATE TABLE kept AS SELECT 'before the crash' AS what")
+    con.execute("CHECKPOINT")
+    con.execute("INSERT INTO kept VALUES ('in the log only')")
+    snapshot = {name: Path(f"{crashed}{name}").read_bytes() for name in ("", ".wal")}  # as a kill leaves them
+    con.close()
+    moved = tmp_path / "moved" / "news.duckdb"
+    moved.parent.mkdir()
+    moved.write_bytes(snapshot[""])
+    with duckdb.connect(str(moved), read_only=True) as without_log:
+        assert without_log.execute("SELECT count(*) FROM kept").fetchone() == (1,)  # what the line warns of
+    Path(f"{moved}.wal").write_bytes(snapshot[".wal"])
+    with duckdb.connect(str(moved), read_only=True) as with_log:
+        assert with_log.execute("SELECT count(*) FROM kept").fetchone() == (2,)

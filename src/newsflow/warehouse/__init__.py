@@ -167,6 +167,7 @@ class Warehouse:
     @contextmanager
     def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.path.exists():
+            compat.refuse_a_log_without_its_warehouse(self.path)
             raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
         if compat.is_empty_file(self.path):
             raise WarehouseError(f"no warehouse at {self.path} yet: the file is empty ({compat.EMPTY_FILE_CAUSES}); if "

@@ -68,12 +68,30 @@ def newer_format_error(path: Path, duckdb_message: str) -> WarehouseError | None
                           "with that DuckDB, or move it aside and the next run starts a new warehouse")
 
 
+def refuse_a_log_without_its_warehouse(path: Path) -> None:
+    """No warehouse file, but its `.wal`: a crash left writes in the log, and the warehouse was moved (or copied
+    elsewhere and deleted) without it. A new warehouse made here discarded the log, and the moved warehouse opens
+    without those writes: both silently. One line saying where the log goes, before anything opens the path."""
+    wal = Path(f"{path}.wal")
+    try:
+        found = wal.stat()
+    except OSError:
+        return
+    if stat.S_ISREG(found.st_mode) and found.st_size > 0:
+        raise WarehouseError(
+            f"no warehouse at {path}, but its write-ahead log {wal} is there ({found.st_size:,} bytes a run wrote "
+            "and a crash left unmerged): if you moved the warehouse, move this file beside it, named as it is plus "
+            "`.wal`, before anything opens the warehouse, or those writes are lost; if you deleted the warehouse to "
+            "start over, delete this file too")
+
+
 def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
     """A folder, a FIFO (DuckDB's open waited on it for ever) or a SQLite file (DuckDB went to the
     network for its sqlite extension) is not a warehouse: one line, before DuckDB sees it."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
+        refuse_a_log_without_its_warehouse(path)
         return
     except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search
         raise WarehouseError(f"cannot open {path}: {exc.strerror or exc}; check warehouse.path") from exc
