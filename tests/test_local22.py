@@ -43,6 +43,7 @@ LONG_KEYS = {
     "a table header": "[" + ".".join(["a"] * PARTS) + "]\n",
     "quoted parts, spaced": "[fetch]\n" + " . ".join(['"a"'] * PARTS) + " = 1\n",
     "a key in an inline table": "[fetch]\nx = { " + ".".join(["a"] * PARTS) + " = 1 }\n",
+    "one part over the limit": "[fetch]\n" + ".".join(["a"] * (MAX_KEY_PARTS + 1)) + " = 1\n",
 }
 
 
