@@ -178,3 +178,32 @@ def test_the_moved_warehouse_with_its_log_beside_it_has_the_logs_writes(tmp_path
     Path(f"{moved}.wal").write_bytes(snapshot[".wal"])
     with duckdb.connect(str(moved), read_only=True) as with_log:
         assert with_log.execute("SELECT count(*) FROM kept").fetchone() == (2,)
+
+
+# --- 5. a warehouse file an old DuckDB wrote ----------------------------------------------------------------------
+
+# The main header DuckDB 0.8.1 writes (checksum, `DUCK`, storage version 51, ...; the rest of its 4 KB block is
+# zeros), taken from a file it made: DuckDB 1.x reads the version and stops before any other block.
+DUCKDB_081_HEADER = bytes.fromhex("01d0e263e4ed52154455434b3300000000000000040000002000000000000000")
+
+
+def test_a_warehouse_an_old_duckdb_wrote_is_one_line_saying_which_and_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: DuckDB's paragraph (`Trying to read a database file with storage version number 51, but we can only
+    read storage versions between 64 and 69. … See the storage page … https://duckdb.org/internals/storage`),
+    saying nothing of how to keep the data, for readers and writers alike."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(CONFIG)
+    warehouse = tmp_path / "news.duckdb"
+    warehouse.write_bytes(DUCKDB_081_HEADER.ljust(3 * 4096, b"\0"))
+    before = warehouse.read_bytes()
+    for argv in (["stories"], ["reextract"]):
+        code, out, err = _run([*argv, "--config", str(config)], capsys)
+        assert (code, out) == (3, ""), err
+        assert err.count("\n") == 1 and "duckdb.org" not in err, err
+        assert (f"cannot open {warehouse}: it was written by DuckDB v0.8.0 or v0.8.1 (storage version 51), which "
+                "this newsflow's duckdb") in err, err
+        assert "run `EXPORT DATABASE 'dir'`, and with this one `IMPORT DATABASE 'dir'`" in err, err
+    with pytest.raises(WarehouseError, match=r"written by DuckDB v0\.8\.0 or v0\.8\.1"):  # `newsflow run`'s check
+        check_warehouse_writable(load_config(config))
+    assert warehouse.read_bytes() == before

@@ -201,7 +201,7 @@ class Warehouse:
                 return duckdb.connect(str(self.path), read_only=read_only, config=config or {})
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
-                    raise compat.newer_format_error(self.path, str(exc)) or WarehouseError(
+                    raise compat.other_format_error(self.path, str(exc)) or WarehouseError(
                         f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
                 error = self.lock_error(str(exc))
                 if time.monotonic() >= deadline:

@@ -17,7 +17,7 @@ format for its whole life, whichever DuckDB opens it later, and opens in DuckDB 
   storage version as a little-endian uint64). DuckDB 2.x writes 999 there for its own
   format; files readable by 1.x carry 64..68.
 - Before any open, `refuse_what_is_not_a_duckdb_file` turns a folder, a FIFO or device and a
-  SQLite database into one WarehouseError, and `newer_format_error` a file a newer DuckDB wrote.
+  SQLite database into one WarehouseError, and `other_format_error` a file a newer (or a much older) DuckDB wrote.
 """
 
 from __future__ import annotations
@@ -66,6 +66,28 @@ def newer_format_error(path: Path, duckdb_message: str) -> WarehouseError | None
     found = f" (storage version {version}{reads})" if version else ""
     return WarehouseError(f"cannot open {path}: it was written by a newer DuckDB{found}: upgrade newsflow, open it "
                           "with that DuckDB, or move it aside and the next run starts a new warehouse")
+
+
+def other_format_error(path: Path, duckdb_message: str) -> WarehouseError | None:
+    """The one line for a file a newer DuckDB wrote, or one too old for this DuckDB to read."""
+    return newer_format_error(path, duckdb_message) or older_format_error(path, duckdb_message)
+
+
+def older_format_error(path: Path, duckdb_message: str) -> WarehouseError | None:
+    """A file DuckDB before 0.9 wrote (storage version 51 and below), which DuckDB 1.x does not read. Before, its
+    line was DuckDB's, a paragraph with a URL, saying nothing of newsflow or what to do."""
+    if "we can only read storage versions" not in duckdb_message:
+        return None
+    writer = re.search(r"created with DuckDB version (.+?)\.\s", duckdb_message)
+    version = storage_version(path) if path.is_file() else None
+    found = f"DuckDB {writer[1]}" if writer else "an older DuckDB"
+    numbered = f" (storage version {version})" if version is not None else ""
+    readable = re.search(r"between (\d+) and (\d+)", duckdb_message)
+    reads = f" (it reads storage versions {readable[1]}-{readable[2]})" if readable else ""
+    return WarehouseError(
+        f"cannot open {path}: it was written by {found}{numbered}, which this newsflow's duckdb {duckdb.__version__} "
+        f"cannot read{reads}: with that DuckDB run `EXPORT DATABASE 'dir'`, and with this one `IMPORT DATABASE "
+        "'dir'` into a new file to point warehouse.path at; or move it aside and the next run starts a new warehouse")
 
 
 def refuse_a_log_without_its_warehouse(path: Path) -> None:
@@ -188,7 +210,7 @@ def _convert(path: Path, backup: Path) -> None:
         if "lock" in str(exc).lower():  # another process has it open; the next write retries
             log.info("%s is in use; its storage format is converted on a later write", path)
             return
-        raise newer_format_error(path, str(exc)) or WarehouseError(f"cannot open {path}: {exc}") from exc
+        raise other_format_error(path, str(exc)) or WarehouseError(f"cannot open {path}: {exc}") from exc
     except duckdb.Error as exc:  # a damaged header (its checksum), a newer DuckDB's file: before, a traceback
         raise WarehouseError(f"cannot open {path}: {exc}; the file is damaged, or was written by a newer DuckDB: "
                              "restore it from a backup, or move it aside and the next run starts a new "
