@@ -207,3 +207,23 @@ def test_a_warehouse_an_old_duckdb_wrote_is_one_line_saying_which_and_what_to_do
     with pytest.raises(WarehouseError, match=r"written by DuckDB v0\.8\.0 or v0\.8\.1"):  # `newsflow run`'s check
         check_warehouse_writable(load_config(config))
     assert warehouse.read_bytes() == before
+
+
+# --- 6. $NEWSFLOW_CONFIG naming what is not a config --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("what", ["a folder", "a missing file"])
+def test_newsflow_config_naming_a_folder_or_nothing_is_one_line_naming_the_variable(
+        what: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: `config error at --config: … is a folder; pass --config PATH of the .toml file in it`, blaming an
+    option the user never passed, and saying nothing of the variable that set it (in a profile, a unit file)."""
+    target = tmp_path if what == "a folder" else tmp_path / "gone.toml"
+    monkeypatch.setenv("NEWSFLOW_CONFIG", str(target))
+    code, out, err = _run(["feeds"], capsys)
+    assert (code, out) == (2, ""), err
+    said = "is a folder" if what == "a folder" else "does not exist"
+    assert err == (f"newsflow: config error at $NEWSFLOW_CONFIG: {target} {said}; set NEWSFLOW_CONFIG to newsflow's "
+                   ".toml file (or unset it), or pass --config PATH\n"), err
+    config = tmp_path / "newsflow.toml"  # control: --config still wins over the variable
+    config.write_text(CONFIG)
+    assert _run(["feeds", "--config", str(config)], capsys)[0] == 0
