@@ -5,6 +5,7 @@ and stderr are what a shell sees: `cli.main`)."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,7 @@ from newsflow.cli_run import check_warehouse_writable
 from newsflow.config import load_config
 from newsflow.configtext import MAX_KEY_PARTS
 from newsflow.errors import WarehouseError
+from newsflow.runhistory import run_history_lines
 
 CONFIG = ('# the café\'s feeds\n[warehouse]\npath = "news.duckdb"\n\n'
           '[[feeds]]\nname = "cafe"\nurl = "https://café.example/feed.xml"\n')
@@ -227,3 +229,28 @@ def test_newsflow_config_naming_a_folder_or_nothing_is_one_line_naming_the_varia
     config = tmp_path / "newsflow.toml"  # control: --config still wins over the variable
     config.write_text(CONFIG)
     assert _run(["feeds", "--config", str(config)], capsys)[0] == 0
+
+
+@pytest.mark.parametrize("argv", [["feeds"], ["reextract"]])
+def test_a_log_without_its_warehouse_is_the_same_line_for_feeds_and_reextract(
+        argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review: these checked for the file themselves. Before, `feeds` listed every feed as never polled (exit 0)
+    and `reextract` said `run \\`newsflow run\\` first`, which the log then refused."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(CONFIG)
+    log = tmp_path / "news.duckdb.wal"
+    log.write_bytes(b"\x01" * 358)
+    code, out, err = _run([*argv, "--config", str(config)], capsys)
+    assert (code, out) == (3, ""), err
+    assert err.count("\n") == 1 and f"but its write-ahead log {log} is there" in err, err
+    assert not (tmp_path / "news.duckdb").exists() and log.read_bytes() == b"\x01" * 358
+
+
+def test_status_says_a_log_without_its_warehouse_not_that_the_first_run_makes_one(tmp_path: Path) -> None:
+    """Review: `newsflow status` said `runs: none recorded (no warehouse at … yet; the first run makes it)`, exit 0,
+    when the first run refuses it (status's lines, read in this process: the command imports Prefect)."""
+    log = tmp_path / "news.duckdb.wal"
+    log.write_bytes(b"\x01" * 358)
+    lines, code = run_history_lines(tmp_path / "news.duckdb", datetime.now(UTC))
+    assert code == 3 and len(lines) == 1, lines
+    assert lines[0].startswith("runs: not read: no warehouse at") and "but its write-ahead log" in lines[0], lines

@@ -164,10 +164,17 @@ class Warehouse:
             "what the run fetched stays pending for the next run"
         )
 
+    def exists(self) -> bool:
+        """Whether the warehouse file is there, for a caller that skips or words its "no warehouse yet" itself; a
+        `.wal` left without it raises (`compat.refuse_a_log_without_its_warehouse`), as `reading()` does."""
+        if self.path.exists():
+            return True
+        compat.refuse_a_log_without_its_warehouse(self.path)
+        return False
+
     @contextmanager
     def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-        if not self.path.exists():
-            compat.refuse_a_log_without_its_warehouse(self.path)
+        if not self.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
         if compat.is_empty_file(self.path):
             raise WarehouseError(f"no warehouse at {self.path} yet: the file is empty ({compat.EMPTY_FILE_CAUSES}); if "
