@@ -77,7 +77,7 @@ def test_dots_in_strings_comments_numbers_and_short_keys_are_no_long_key(tmp_pat
     config.write_text(
         f"# copied from 1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17.18.19.20 {dots}\n"
         f'[fetch]\nuser_agent = "bot/{dots} (+https://a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s/)"\n'
-        f'timeout = 2.5\n[[feeds]]\nname = "a.b"\nurl = "https://{dots}.example/feed.xml"\n'
+        f'timeout = 2.5\ndelays = [1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5, 10.5]\n[[feeds]]\nname = "a.b"\nurl = "https://{dots}.example/feed.xml"\n'
         f"[feeds.x]\n'{dots}' = \"\"\"\n{dots}\n{dots} = 1\n\"\"\"\n")
     with pytest.raises(Exception, match="unknown key") as raised:  # read by tomllib; refused by the config check
         load_config(config)
