@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.configfeeds import CONTROL, read_feeds, shown, type_name
-from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path, unspellable
+from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path, shown_path, unspellable
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 
@@ -207,14 +207,26 @@ class Config:
 
 
 def resolve_config_path(path: str | Path | None) -> Path:
+    from_environment = not path and bool(os.environ.get(CONFIG_ENV_VAR))
     chosen = path or os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH
+    key = f"${CONFIG_ENV_VAR}" if from_environment else "--config"
     try:
-        return expand_home("--config", str(chosen)).resolve()
+        resolved = expand_home(key, str(chosen)).resolve()
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11), a name too long
-        raise ConfigError("--config", f"{chosen} cannot be followed ({exc}); pass --config PATH to the "
+        raise ConfigError(key, f"{chosen} cannot be followed ({exc}); pass --config PATH to the "
                           "config file itself") from exc
     except UnicodeEncodeError as exc:  # `café` under an ASCII locale: was a traceback from os.path.realpath
-        raise ConfigError("--config", unspellable(chosen)) from exc
+        raise ConfigError(key, unspellable(chosen)) from exc
+    if from_environment and not resolved.is_file():  # said of `--config`, which the user never passed
+        raise ConfigError(key, f"{shown_path(resolved)} {_not_a_config_file(resolved)}; set {CONFIG_ENV_VAR} to "
+                          "newsflow's .toml file (or unset it), or pass --config PATH")
+    return resolved
+
+
+def _not_a_config_file(path: Path) -> str:
+    if not path.exists():
+        return "does not exist"
+    return "is a folder" if path.is_dir() else "is not a regular file (a FIFO, a socket or a device)"
 
 
 def load_config(path: str | Path | None = None) -> Config:

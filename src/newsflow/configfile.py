@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from newsflow.configtext import ConfigText, NotUnicode, decode_config
+from newsflow.configtext import MAX_KEY_PARTS, ConfigText, NotUnicode, decode_config, overlong_key_line
 from newsflow.errors import ConfigError
 
 MAX_CONFIG_BYTES = 32 * 2**20
@@ -45,9 +45,14 @@ def read_config(config_path: Path) -> tuple[bytes, ConfigText]:
     except OSError as exc:  # permission denied, an I/O error, a name too long
         raise ConfigError(shown_path(config_path), f"cannot be read: {exc.strerror or exc}") from exc
     try:
-        return raw, decode_config(raw)
+        decoded = decode_config(raw)
     except NotUnicode as exc:  # Latin-1 from an editor: say which byte, and what to do
         raise ConfigError(shown_path(config_path), str(exc)) from exc
+    if (line := overlong_key_line(decoded.text)) is not None:  # before tomllib, whose cost is its parts squared
+        raise ConfigError(shown_path(config_path), f"not a newsflow config: line {line} holds a dotted key of more "
+                          f"than {MAX_KEY_PARTS} parts (newsflow's have two, as `fetch.timeout`); is it the right "
+                          "file? Pass --config PATH of newsflow's config, or shorten the key")
+    return raw, decoded
 
 
 def shown_path(path: str | Path) -> str:

@@ -13,12 +13,21 @@ a wrong letter into a name or URL silently.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 # Longest first: UTF-32 LE's BOM starts with UTF-16 LE's.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _PEEK = 4096  # bytes looked at to tell UTF-16 without a BOM from UTF-8
+# newsflow's keys have two parts (`fetch.timeout`); tomllib's cost grows with the square of a key's parts, in time
+# and memory: a key of 20,000 parts (a 40 KB line) took 21 s and 2.3 GB, one of 100,000 was killed by the kernel.
+MAX_KEY_PARTS = 8
+# A one-line string left open runs to its line's end: one match, where a pattern needing its closing quote was tried
+# again from each escaped quote in it, to the line's end each time (a 40 KB line of `\"` took 5 s).
+_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.?)*"?|\'[^\'\n]*\'?')
+_DOT = re.compile(r"[ \t]*\.[ \t]*")
+_KEY_PART = re.compile(r'[A-Za-z0-9_-]+|""')
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,23 @@ def decode_config(raw: bytes) -> ConfigText:
     return ConfigText(_lf_for_lone_cr(text), encoding, bom, _newline_of(text))
 
 
+def overlong_key_line(text: str) -> int | None:
+    """The first line holding a dotted key of more than MAX_KEY_PARTS parts (`a.a.a…` or `[a.a.a…]`), which
+    tomllib would take minutes and gigabytes to read; None when there is none. Strings are read as one part and
+    comments dropped, so a URL's dots or a version number count for nothing; linear in the text."""
+    keys_only = _STRINGS.sub(lambda found: '""' + "\n" * found.group().count("\n"), text)
+    for number, line in enumerate(keys_only.split("\n"), 1):
+        line = line.split("#", 1)[0]
+        if line.count(".") < MAX_KEY_PARTS:
+            continue
+        whole_parts = 0  # parts between two dots: a key's inner parts
+        for piece in _DOT.split(line)[1:-1]:
+            whole_parts = whole_parts + 1 if _KEY_PART.fullmatch(piece) else 0
+            if whole_parts + 2 > MAX_KEY_PARTS:
+                return number
+    return None
+
+
 def _unmarked(raw: bytes) -> str:
     """UTF-16 when the first 4 KB, read in the byte order that puts most NULs in high bytes, hold no U+0000 (TOML
     allows none; a binary file's runs of NUL bytes make some) and a line end or NULs in an eighth of the high
@@ -61,12 +87,29 @@ def _unmarked(raw: bytes) -> str:
     head = raw[:_PEEK - _PEEK % 2]
     if len(head) < 2 or b"\x00" not in head:
         return "utf-8"
+    if utf32 := _unmarked_utf32(raw):
+        return utf32
     odd, even = head[1::2].count(0), head[0::2].count(0)
     encoding, high_nuls = ("utf-16-le", odd) if odd >= even else ("utf-16-be", even)
     text = head.decode(encoding, "replace")  # the head may end inside a surrogate pair
     if "\x00" in text or (high_nuls <= len(head) // 16 and "\n" not in text):
         return "utf-8"  # no UTF-16 text: named for what it is (`_binary_kind`) or refused by TOML
     return encoding
+
+
+def _unmarked_utf32(raw: bytes) -> str | None:
+    """UTF-32 with no BOM (`iconv -t UTF-32LE`, Python's `encode("utf-32-le")`) when the first 4 KB decode in one
+    byte order with a line end and no U+0000: UTF-16 text does not (two of its units make a number past U+10FFFF),
+    nor do a binary file's NUL runs (U+0000). Before, such a file was named `not a text file`."""
+    head = raw[:_PEEK]
+    for encoding in ("utf-32-le", "utf-32-be"):
+        try:
+            text = head[:len(head) - len(head) % 4].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\n" in text and "\x00" not in text:
+            return encoding
+    return None
 
 
 def _binary_kind(raw: bytes) -> str | None:

@@ -55,7 +55,7 @@ def reextract(config: Config, since: date | None = None) -> ReextractSummary:
     store = Warehouse(config.warehouse_path, config.lock_timeout)
     summary = ReextractSummary()
     with store.run_lock("reextract"):  # first: a folder that cannot hold a warehouse is said as such
-        if not store.path.exists():  # opening it to write would make an empty one, and say "0 of 0"
+        if not store.exists():  # opening it to write would make an empty one, and say "0 of 0"
             raise WarehouseError(f"no warehouse at {store.path} yet; run `newsflow run` first")
         with store.writing() as con:
             done = warehouse.start_or_resume_pass(con, since, extractor_versions())

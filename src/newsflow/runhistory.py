@@ -35,9 +35,9 @@ def run_history_lines(warehouse_path: Path, now: datetime, served_every_s: float
     exists and cannot be read (damaged, not a warehouse); a warehouse held by a writer or a reader is 0.
     `served_every_s`: the schedule's interval while a `newsflow serve` serves the warehouse, else 0."""
     store = Warehouse(warehouse_path)
-    if not warehouse_path.exists():
-        return [f"runs: none recorded (no warehouse at {warehouse_path} yet; the first run makes it)"], 0
     try:
+        if not store.exists():
+            return [f"runs: none recorded (no warehouse at {warehouse_path} yet; the first run makes it)"], 0
         history = read_with(store, lambda con: read_run_history(con, RUNS_SHOWN), READ_PATIENCE_S)
     except WarehouseLockedError as exc:
         return [f"runs: not read, {one_line(str(exc))}"], 0

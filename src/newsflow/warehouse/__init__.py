@@ -164,13 +164,22 @@ class Warehouse:
             "what the run fetched stays pending for the next run"
         )
 
+    def exists(self) -> bool:
+        """Whether the warehouse file is there, for a caller that skips or words its "no warehouse yet" itself; a
+        `.wal` left without it raises (`compat.refuse_a_log_without_its_warehouse`), as `reading()` does."""
+        if self.path.exists():
+            return True
+        compat.refuse_a_log_without_its_warehouse(self.path)
+        return False
+
     @contextmanager
     def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-        if not self.path.exists():
+        if not self.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
         if compat.is_empty_file(self.path):
-            raise WarehouseError(f"no warehouse at {self.path} yet (the file is empty: the first run was stopped "
-                                 "as it created it); run `newsflow run` first")
+            raise WarehouseError(f"no warehouse at {self.path} yet: the file is empty ({compat.EMPTY_FILE_CAUSES}); if "
+                                 "your warehouse is elsewhere, point warehouse.path at it, or copy it here again; "
+                                 "else run `newsflow run` first, which makes one in this file")
         self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
@@ -199,7 +208,7 @@ class Warehouse:
                 return duckdb.connect(str(self.path), read_only=read_only, config=config or {})
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
-                    raise compat.newer_format_error(self.path, str(exc)) or WarehouseError(
+                    raise compat.other_format_error(self.path, str(exc)) or WarehouseError(
                         f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
                 error = self.lock_error(str(exc))
                 if time.monotonic() >= deadline:

@@ -17,7 +17,7 @@ format for its whole life, whichever DuckDB opens it later, and opens in DuckDB 
   storage version as a little-endian uint64). DuckDB 2.x writes 999 there for its own
   format; files readable by 1.x carry 64..68.
 - Before any open, `refuse_what_is_not_a_duckdb_file` turns a folder, a FIFO or device and a
-  SQLite database into one WarehouseError, and `newer_format_error` a file a newer DuckDB wrote.
+  SQLite database into one WarehouseError, and `other_format_error` a file a newer (or a much older) DuckDB wrote.
 """
 
 from __future__ import annotations
@@ -68,12 +68,52 @@ def newer_format_error(path: Path, duckdb_message: str) -> WarehouseError | None
                           "with that DuckDB, or move it aside and the next run starts a new warehouse")
 
 
+def other_format_error(path: Path, duckdb_message: str) -> WarehouseError | None:
+    """The one line for a file a newer DuckDB wrote, or one too old for this DuckDB to read."""
+    return newer_format_error(path, duckdb_message) or older_format_error(path, duckdb_message)
+
+
+def older_format_error(path: Path, duckdb_message: str) -> WarehouseError | None:
+    """A file DuckDB before 0.9 wrote (storage version 51 and below), which DuckDB 1.x does not read. Before, its
+    line was DuckDB's, a paragraph with a URL, saying nothing of newsflow or what to do."""
+    if "we can only read storage versions" not in duckdb_message:
+        return None
+    writer = re.search(r"created with DuckDB version (.+?)\.\s", duckdb_message)
+    version = storage_version(path) if path.is_file() else None
+    found = f"DuckDB {writer[1]}" if writer else "an older DuckDB"
+    numbered = f" (storage version {version})" if version is not None else ""
+    readable = re.search(r"between (\d+) and (\d+)", duckdb_message)
+    reads = f" (it reads storage versions {readable[1]}-{readable[2]})" if readable else ""
+    return WarehouseError(
+        f"cannot open {path}: it was written by {found}{numbered}, which this newsflow's duckdb {duckdb.__version__} "
+        f"cannot read{reads}: with that DuckDB run `EXPORT DATABASE 'dir'`, and with this one `IMPORT DATABASE "
+        "'dir'` into a new file to point warehouse.path at; or move it aside and the next run starts a new warehouse")
+
+
+def refuse_a_log_without_its_warehouse(path: Path) -> None:
+    """No warehouse file, but its `.wal`: a crash left writes in the log, and the warehouse was moved (or copied
+    elsewhere and deleted) without it. A new warehouse made here discarded the log, and the moved warehouse opens
+    without those writes: both silently. One line saying where the log goes, before anything opens the path."""
+    wal = Path(f"{path}.wal")
+    try:
+        found = wal.stat()
+    except OSError:
+        return
+    if stat.S_ISREG(found.st_mode) and found.st_size > 0:
+        raise WarehouseError(
+            f"no warehouse at {path}, but its write-ahead log {wal} is there ({found.st_size:,} bytes a run wrote "
+            "and a crash left unmerged): if you moved the warehouse, move this file beside it, named as it is plus "
+            "`.wal`, before anything opens the warehouse, or those writes are lost; if you deleted the warehouse to "
+            "start over, delete this file too")
+
+
 def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
     """A folder, a FIFO (DuckDB's open waited on it for ever) or a SQLite file (DuckDB went to the
     network for its sqlite extension) is not a warehouse: one line, before DuckDB sees it."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
+        refuse_a_log_without_its_warehouse(path)
         return
     except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search
         raise WarehouseError(f"cannot open {path}: {exc.strerror or exc}; check warehouse.path") from exc
@@ -97,6 +137,11 @@ def is_empty_file(path: Path) -> bool:
         return False
 
 
+# What leaves a 0-byte warehouse: not only a first run stopped as it made the file (which the line named alone),
+# but `touch`, and a copy or restore that failed (a full disk, a Ctrl-C) before its first byte.
+EMPTY_FILE_CAUSES = "0 bytes: left by `touch`, a copy that failed, or a first run stopped as it made it"
+
+
 def start_over_an_empty_file(path: Path) -> None:
     """Remove an empty warehouse file (`is_empty_file`) so a writer makes the warehouse anew.
 
@@ -110,8 +155,8 @@ def start_over_an_empty_file(path: Path) -> None:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # DuckDB's own lock is an fcntl lock too
             if os.fstat(handle.fileno()).st_size == 0:
                 path.unlink()
-                log.warning("%s was an empty file (a first run stopped as it created it): a new warehouse is made",
-                            path)
+                log.warning("%s was an empty file (%s): a new warehouse is made in it; if you meant to copy a "
+                            "warehouse there, stop this run and copy it again", path, EMPTY_FILE_CAUSES)
     except OSError:  # held, or gone: DuckDB's open says what it is
         return
 
@@ -165,7 +210,7 @@ def _convert(path: Path, backup: Path) -> None:
         if "lock" in str(exc).lower():  # another process has it open; the next write retries
             log.info("%s is in use; its storage format is converted on a later write", path)
             return
-        raise newer_format_error(path, str(exc)) or WarehouseError(f"cannot open {path}: {exc}") from exc
+        raise other_format_error(path, str(exc)) or WarehouseError(f"cannot open {path}: {exc}") from exc
     except duckdb.Error as exc:  # a damaged header (its checksum), a newer DuckDB's file: before, a traceback
         raise WarehouseError(f"cannot open {path}: {exc}; the file is damaged, or was written by a newer DuckDB: "
                              "restore it from a backup, or move it aside and the next run starts a new "

@@ -46,7 +46,7 @@ FEED_HEALTH_COLUMNS = [
 def feed_health(warehouse: Warehouse, feed_ids: list[str]) -> QueryResult:
     """One row per configured feed, in config order, including feeds never polled; `adopted_url` is
     the URL a moved feed is polled at instead of its config URL (newsflow.feedmoves)."""
-    if not warehouse.path.exists():
+    if not warehouse.exists():
         return QueryResult(FEED_HEALTH_COLUMNS, [(f, None, "never polled", None, 0, 0, None, None, None, None)
                                                  for f in feed_ids])
     with warehouse.reading() as con:
@@ -69,7 +69,7 @@ def feed_health(warehouse: Warehouse, feed_ids: list[str]) -> QueryResult:
 def removed_feeds(warehouse: Warehouse, feed_ids: list[str]) -> list[tuple[str, str, int]]:
     """Feeds no longer in the config that still have entries waiting for their article
     (newsflow.warehouse.renames): (name, URL, how many)."""
-    if not warehouse.path.exists():
+    if not warehouse.exists():
         return []
     with warehouse.reading() as con:
         return removed_with_pending(con, feed_ids)
