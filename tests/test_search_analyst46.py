@@ -168,3 +168,9 @@ def test_a_hostile_query_gets_one_short_line(site: Path, capsys: pytest.CaptureF
 
 def test_ten_thousand_alternatives_are_searched(store: Warehouse) -> None:
     assert found(store, " OR ".join(["yemen", *(f"w{i}" for i in range(10_000))])) == ["yemen"]
+
+
+def test_the_help_says_what_groups_do_and_what_is_refused(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(site, "search", "--help", capsys=capsys)
+    flat = " ".join(out.split())
+    assert code == 0 and "NOT (a OR b) leaves both out" in flat and "(title:)" in flat and "NEAR" in flat

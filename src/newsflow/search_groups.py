@@ -25,6 +25,8 @@ _INNER_WILDCARD = re.compile(r"\w\?\w")
 _INNER_STAR = re.compile(r"\*\w")
 _BOOST = re.compile(r"\w\^\d")
 _OPERATORS = ("OR", "AND", "NOT")
+_MAYBE = re.compile(r"[()~?*!|&^:]|NEAR|W/")
+"""A character or word every group and refused syntax holds: a query without (most) is read as typed, unscanned."""
 
 
 class UnsupportedSyntax(ValueError):
@@ -104,6 +106,8 @@ def _items(text: str) -> list[_Item | str]:
 def flattened(text: str) -> str:
     """`text` with its groups rewritten as the query model reads them (`NOT (a OR b) c` is `-a -b c`), unchanged
     when it has none; raises UnsupportedSyntax for a group it cannot mean or another engine's syntax."""
+    if _MAYBE.search(text) is None:
+        return text
     items = _items(text)
     if "(" not in items and ")" not in items:
         return text
