@@ -18,7 +18,7 @@ from newsflow.search import SearchFilters
 from newsflow.search_query import QuerySyntaxError, parse_query
 from newsflow.warehouse import Warehouse
 from tests.conftest import write_config
-from tests.searchsample import Doc, store_docs
+from tests.searchsample import Doc, found_by_macro, store_docs
 
 DOCS = [
     Doc("syria", "Strikes in Syria", "Air strikes hit Syria overnight."),
@@ -174,3 +174,22 @@ def test_the_help_says_what_groups_do_and_what_is_refused(site: Path, capsys: py
     code, out, _ = run(site, "search", "--help", capsys=capsys)
     flat = " ".join(out.split())
     assert code == 0 and "NOT (a OR b) leaves both out" in flat and "(title:)" in flat and "NEAR" in flat
+
+
+# --- the SQL macro refuses what it cannot read, rather than misreading it --------------------------
+
+
+@pytest.mark.parametrize("query", ["NOT (syria OR iran) strikes", "title:syria", '"air strikes"~5', "wom?n strikes",
+                                   "syria || iran", "syria NEAR/5 iran"])
+def test_the_macro_refuses_groups_and_other_engines_syntax_in_one_line(site: Path, capsys: pytest.CaptureFixture[str],
+                                                                      query: str) -> None:
+    """The macro's parser reads no groups: before, `NOT (syria OR iran) strikes` found the Iran articles there."""
+    literal = query.replace("'", "''")
+    code, out, err = run(site, "query", f"SELECT article_id FROM search_articles('{literal}')", capsys=capsys)
+    assert (code, out) == (2, "") and "only newsflow search" in err and err.count("\n") == 1, err
+
+
+def test_the_macro_still_searches_what_only_looks_like_it(store: Warehouse) -> None:
+    query = 'strikes -iran 10:30 OR "air strikes" who? Apple(R) OR syria :)'
+    assert found_by_macro(store, query) == found(store, query) == ["syria"]
+    assert found_by_macro(store, "strikes Yemen! OR ~Yemen") == found(store, "strikes Yemen! OR ~Yemen") == ["yemen"]
