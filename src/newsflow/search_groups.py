@@ -74,10 +74,9 @@ def _items(text: str) -> list[_Item | str]:
     at = 0
     while (bare := _BARE.search(text, at)) is not None:
         at = bare.start()
-        if text.startswith(("(", "-("), at):
-            found += ["NOT"] if text[at] == "-" else []
-            found.append("(")
-            at += 1 + (text[at] == "-")
+        if (opening := next((o for o in ("(", "-(", "NOT(") if text.startswith(o, at)), None)) is not None:
+            found += ["NOT", "("] if len(opening) > 1 else ["("]  # `-(a OR b)`, `NOT(a OR b)`: NOT (a OR b)
+            at += len(opening)
             continue
         if text[at] == '"' or text.startswith('-"', at):
             quoted = _QUOTED.match(text, at)

@@ -391,7 +391,7 @@ CASE WHEN regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2
 -- `?` or `*` inside a word, `!word`, `||`, `&&`, `^2`. ASCII classes (a `\pL` class costs each plan's binding
 -- ~4 ms, "Analyst 43"), so a `?` between two letters not ASCII is read as before
 CREATE OR REPLACE MACRO search_query_readable(query) AS
-CASE WHEN regexp_matches(query, '(^|\s)-?\(|(^|\s)-?(?i:title|text|body|headline|language|lang|media|media_id|media_name'
+CASE WHEN regexp_matches(query, '(^|\s)(-|NOT)?\(|(^|\s)-?(?i:title|text|body|headline|language|lang|media|media_id|media_name'
                                 || '|source|sources|site|url|domain|author|authors|byline|publish_date|pub_date|date|tags?'
                                 || '|feed|collections?|story|stories_id)\s*:\S|[\w"]~|(^|\s)(NEAR(/[0-9]+|[0-9]+)?|W/[0-9]+'
                                 || '|\|\||&&)(\s|$)|\w\?\w|\*\w|(^|\s)![[:alnum:]]|\w\^[0-9]')
