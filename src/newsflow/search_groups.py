@@ -16,14 +16,15 @@ from dataclasses import dataclass
 
 _QUOTED = re.compile(r'(-?)"([^"]*)"?')
 _BARE = re.compile(r"\S+")
+# review: only what is surely another engine's syntax is refused; a link, a censored word (sh*t), a formula (x^2),
+# a byline (Source:AFP) or a click-letter name (!Kung) pasted as a query is read as before
 _FIELD = re.compile(r"(title|text|body|headline|language|lang|media|media_id|media_name|source|sources|site|url|"
                     r"domain|author|authors|byline|publish_date|pub_date|date|tags?|feed|collections?|story|"
-                    r"stories_id)\s*:(?=\S)", re.IGNORECASE)
+                    r"stories_id)\s*:(?=\S)")  # Solr's field names are lower case
 _NEAR = re.compile(r"NEAR(?:/\d+|\d+)?|W/\d+")
 _FUZZY = re.compile(r"[^\W\d_]~\d*(?:\.\d+)?$")
-_INNER_WILDCARD = re.compile(r"\w\?\w")
-_INNER_STAR = re.compile(r"\*\w")
-_BOOST = re.compile(r"\w\^\d")
+_INNER_WILDCARD = re.compile(r"-?[^\W\d_]+(?:\?[^\W\d_]+)+\*?")  # wom?n; not a link's a?id=5
+_BOOST = re.compile(r"-?[^\W\d_]{3,}\^\d+(?:\.\d+)?")  # syria^2; not x^2, mc^2, 10^6
 _OPERATORS = ("OR", "AND", "NOT")
 _MAYBE = re.compile(r"[()~?*!|&^:]|NEAR|W/")
 """A character or word every group and refused syntax holds: a query without (most) is read as typed, unscanned."""
@@ -33,36 +34,43 @@ class UnsupportedSyntax(ValueError):
     """A query written in syntax search does not have, or a group it cannot mean: one line, what to type."""
 
 
+class _GroupShape(UnsupportedSyntax):
+    """Parentheses that make no group the model can mean: refused only in a query with OR or NOT, where reading them
+    as punctuation would change what is found; without either (`1) Syria 2) Iran`, `smile (: ok`) every word is
+    required whatever they mean, so they are punctuation, as before."""
+
+
 @dataclass(frozen=True)
 class _Item:
     text: str  # as re-emitted: a bare word (with its `-`), or a quoted phrase (`-"air strikes"`)
     negated: bool
 
 
-def refused_syntax(item: str) -> str | None:
-    """Why an unquoted query item is another engine's syntax (one line, saying what to type); None for a word."""
+def refused_syntax(item: str, shouted: bool = False) -> str | None:
+    """Why an unquoted query item is another engine's syntax (one line, saying what to type); None for a word.
+    `shouted`: the query has no lower-case letter (a headline in capitals, `STRIKES NEAR DAMASCUS`), so NEAR is
+    the word."""
     if (field := _FIELD.match(item)) is not None:
         return (f"newsflow search has no fields: {item!r} is no search of {field.group(1)!r}; every word is looked "
                 "for in the title and the text (a title's words count twice): drop the field, and filter with "
                 "--site, --language, --feed, --since/--until")
-    if _NEAR.fullmatch(item):
+    if _NEAR.fullmatch(item) and not (shouted and item == "NEAR"):
         return (f"proximity ({item}, NEAR) is not supported: a quoted phrase finds its words next to each other, in "
                 "order, and words without quotes are found anywhere in the article; type near in lower case to "
                 "search the word")
     if _FUZZY.search(item):
         return (f"fuzzy search ({item!r}) is not supported: a word is found in every form its language's stemmer "
                 "gives it (strikes: strike, striking); join other spellings with OR, or end a prefix with *")
-    if _INNER_WILDCARD.search(item):
+    # a capital after the ? (`true?Yes`) is a sentence's end typed without a space
+    if _INNER_WILDCARD.fullmatch(item) and not any(c.isupper() for c in item.partition("?")[2]):
         return (f"the one-letter wildcard ? ({item!r}) is not supported: join the spellings with OR (women OR "
                 "woman), or end a prefix with * (wom*)")
-    if _INNER_STAR.search(item):
-        return f"a * goes only at a word's end (climat* finds climate, climatic): {item!r} has one elsewhere"
-    if item.startswith("!") and len(item) > 1 and item[1].isalnum():
+    if item.startswith("!") and len(item) > 1 and item[1].islower():
         return f"! does not leave out here: write -{item[1:]} (or NOT {item[1:]})"
     if item in ("||", "&&"):
         return (f"{item} is not an operator here: write OR in capitals for either word; words are all required "
                 "anyway (AND may be written)")
-    if _BOOST.search(item):
+    if _BOOST.fullmatch(item):
         return f"boosts ({item!r}) are not supported: every word counts by BM25 (a title's words count twice)"
     return None
 
@@ -72,6 +80,7 @@ def _items(text: str) -> list[_Item | str]:
     engines' syntax refused. A `)` ending a word that opens its own (`Apple(R)`, `f(x)`) is the word's."""
     found: list[_Item | str] = []
     at = 0
+    shouted = not any(c.islower() for c in text)
     while (bare := _BARE.search(text, at)) is not None:
         at = bare.start()
         if (opening := next((o for o in ("(", "-(", "NOT(") if text.startswith(o, at)), None)) is not None:
@@ -93,10 +102,11 @@ def _items(text: str) -> list[_Item | str]:
         while word.endswith(")") and word.count("(") < word.count(")"):
             word, closes = word[:-1], closes + 1
         closes *= any(c.isalnum() for c in word) or not word  # a smiley's `:)` is punctuation, as before
-        if word and (problem := refused_syntax(word)) is not None:
+        if word and (problem := refused_syntax(word, shouted)) is not None:
             raise UnsupportedSyntax(problem)
         if word:
-            found.append(word if word in _OPERATORS else _Item(word, word.startswith("-") and len(word) > 1))
+            left_out = word.startswith("-") and any(c.isalnum() for c in word)  # `-:` of a smiley is no exclusion
+            found.append(word if word in _OPERATORS else _Item(word, left_out))
         found += [")"] * closes
         at = bare.end()
     return found
@@ -110,12 +120,22 @@ def flattened(text: str) -> str:
     items = _items(text)
     if "(" not in items and ")" not in items:
         return text
+    try:
+        return _flattened(items)
+    except _GroupShape:
+        if "OR" in items or "NOT" in items:
+            raise
+        return text
+
+
+def _flattened(items: list[_Item | str]) -> str:
+    """The query's items with each group rewritten into the model; _GroupShape where parentheses make no group."""
     out: list[str] = []
     at = 0
     while at < len(items):
         item = items[at]
         if item == ")":
-            raise UnsupportedSyntax("the query has a ) with no ( before it: a group is (word OR word ...)")
+            raise _GroupShape("the query has a ) with no ( before it: a group is (word OR word ...)")
         if item != "(":
             out.append(item if isinstance(item, str) else item.text)
             at += 1
@@ -134,12 +154,12 @@ def _group(items: list[_Item | str], at: int) -> tuple[list[_Item | str], int]:
         if item == ")":
             return items[at:end], end + 1
         if item == "(":
-            raise UnsupportedSyntax("nested groups are not supported: a group is (word OR word ...), without "
+            raise _GroupShape("nested groups are not supported: a group is (word OR word ...), without "
                                     "groups inside")
         if item == "NOT" or (isinstance(item, _Item) and item.negated):
-            raise UnsupportedSyntax("a word left out inside a group is not supported: leave it out outside the "
+            raise _GroupShape("a word left out inside a group is not supported: leave it out outside the "
                                     "group (-word), or the whole group (NOT (a OR b))")
-    raise UnsupportedSyntax("the query has a ( with no ) after it: close the group")
+    raise _GroupShape("the query has a ( with no ) after it: close the group")
 
 
 def _rewritten(group: list[_Item | str], negated: bool, or_before: bool, or_after: bool) -> list[str]:

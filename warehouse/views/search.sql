@@ -385,18 +385,26 @@ CREATE OR REPLACE MACRO search_item_separated(item, pieces) AS
 CASE WHEN regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2215}][0-9]')
      THEN regexp_extract_all(search_separated_body(search_kept_separators(pieces)), '[^ ]+') END;
 
--- the query, or one line refusing what this parser would misread ("Analyst 46"): groups in parentheses
--- (`NOT (syria OR iran)` left out syria and required iran), which `newsflow search` reads (search_groups.py),
--- and other engines' syntax, which both refuse: a field (`title:`), `~` after a word or phrase, `NEAR`, `W/5`,
--- `?` or `*` inside a word, `!word`, `||`, `&&`, `^2`. ASCII classes (a `\pL` class costs each plan's binding
--- ~4 ms, "Analyst 43"), so a `?` between two letters not ASCII is read as before
+-- the query, or one line refusing what this parser would misread ("Analyst 46"): groups in parentheses in a query
+-- with OR or NOT (`NOT (syria OR iran)` left out syria and required iran), which `newsflow search` reads
+-- (search_groups.py), and other engines' syntax, which both refuse: a field in lower case (`title:`), `~` after a
+-- word or phrase, `NEAR` (unless the query is all capitals, a headline), `NEAR/5`, `W/5`, a word of letters with `?`
+-- inside (`wom?n`), `!word`, `||`, `&&`, `word^2`. Without OR or NOT, parentheses can only mean every word required,
+-- as punctuation does (`(AFP)`, `1) Syria`), and a link, `sh*t`, `x^2`, `Source:AFP`, `!Kung` are read as before
+-- (review of Analyst 46). ASCII classes (a `\pL` class costs each plan's binding ~4 ms, "Analyst 43"), so a `?`
+-- between letters not ASCII is read as before
 CREATE OR REPLACE MACRO search_query_readable(query) AS
-CASE WHEN regexp_matches(query, '(^|\s)(-|NOT)?\(|(^|\s)-?(?i:title|text|body|headline|language|lang|media|media_id|media_name'
+CASE WHEN (regexp_matches(query, '(^|\s)(-|NOT)?\(')
+           AND regexp_matches(query, '(^|\s)(OR|NOT)(\s|\(|$)|(^|\s)-\('))
+       OR regexp_matches(query, '(^|\s)-?(title|text|body|headline|language|lang|media|media_id|media_name'
                                 || '|source|sources|site|url|domain|author|authors|byline|publish_date|pub_date|date|tags?'
-                                || '|feed|collections?|story|stories_id)\s*:\S|[\w"]~|(^|\s)(NEAR(/[0-9]+|[0-9]+)?|W/[0-9]+'
-                                || '|\|\||&&)(\s|$)|\w\?\w|\*\w|(^|\s)![[:alnum:]]|\w\^[0-9]')
+                                || '|feed|collections?|story|stories_id)\s*:\S|([[:alpha:]]|")~[0-9.]*(\s|$)'
+                                || '|(^|\s)(NEAR(/[0-9]+|[0-9]+)|W/[0-9]+|\|\||&&)(\s|$)'
+                                || '|(^|\s)-?[[:alpha:]]+(\?[a-z]+)+\*?(\s|$)|(^|\s)![a-z]'
+                                || '|(^|\s)-?[[:alpha:]]{3,}\^[0-9]+(\.[0-9]+)?(\s|$)')
+       OR (regexp_matches(query, '(^|\s)NEAR(\s|$)') AND regexp_matches(query, '[a-z]'))
      THEN error('search_articles: ' || regexp_replace(left(query, 80), '[[:cntrl:]]', ' ', 'g') || ' has groups in parentheses or another engine''s syntax '
-                || '(title:, ~, NEAR, wom?n, col*r, !, ||, ^), which only newsflow search reads or explains; in SQL '
+                || '(title:, ~, NEAR, wom?n, !, ||, ^), which only newsflow search reads or explains; in SQL '
                 || 'write words, "phrases", OR and -word')
      ELSE query END;
 
