@@ -16,7 +16,8 @@ import pytest
 from newsflow import cli, search
 from newsflow.search import SearchFilters
 from newsflow.search_query import QuerySyntaxError, parse_query
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import Warehouse, viewprint
+from newsflow.warehouse.schema import sql_root
 from tests.conftest import write_config
 from tests.searchsample import Doc, found_by_macro, store_docs
 
@@ -229,3 +230,23 @@ def test_the_macro_still_searches_what_only_looks_like_it(store: Warehouse) -> N
     query = 'strikes -iran 10:30 OR "air strikes" who? Apple(R) OR syria :)'
     assert found_by_macro(store, query) == found(store, query) == ["syria"]
     assert found_by_macro(store, "strikes Yemen! OR ~Yemen") == found(store, "strikes Yemen! OR ~Yemen") == ["yemen"]
+
+
+# --- review: a views-only migration does not say the index is out of date --------------------------
+
+
+def test_an_upgrade_whose_migrations_change_no_word_says_nothing_of_the_index(tmp_path: Path) -> None:
+    """0101 changes the SQL macro only: a warehouse upgraded from main (0100, its views) is searched without the line
+    that the index "predates this newsflow"; one missing a migration that re-cuts words (0099) still gets it."""
+    store = store_docs(tmp_path / "news.duckdb", DOCS[:1])
+    with store.writing() as con:  # as main (0100) left it: 0101 not applied, 0100's views
+        con.execute("DELETE FROM schema_migrations WHERE version = 101")
+        con.execute("UPDATE schema_views SET sha256 = ?", [viewprint.recorded(sql_root())[100]])
+    assert search.out_of_date(store) is None
+    with store.writing() as con:
+        con.execute("DELETE FROM schema_migrations WHERE version = 99")
+    stale = search.out_of_date(store)
+    assert stale is not None and "0099_search_ignorable_marks_and_lists" in stale and "0101" not in stale, stale
+    with store.writing() as con:  # views no newsflow released (a checkout's own edit): say so, to be safe
+        con.execute("UPDATE schema_views SET sha256 = 'x'")
+    assert "views" in (search.out_of_date(store) or "")
