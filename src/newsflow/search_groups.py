@@ -1,7 +1,7 @@
 """What an analyst types from other search engines, read before the query's words (docs/search.md, "Analyst 46").
 
 Media Cloud's queries group words in parentheses (`NOT (syria OR iran)`), and Lucene's syntax adds fields
-(`title:`), proximity (`"a b"~5`, `NEAR`), fuzzy words (`syria~`) and inner wildcards (`wom?n`, `col*r`). The
+(`title:`), proximity (`"a b"~5`, `NEAR`), fuzzy words (`syria~`) and inner wildcards (`wom?n`). The
 query model is words all required, each with OR alternatives, and words left out (`search_query.Query`), so a
 group is rewritten into it where it means that (`(a OR b) c`, `NOT (a OR b)`: De Morgan, every alternative left
 out), and refused in one line where it does not (`(a b) OR c`, `NOT (a b)`, nesting); the other engines' syntax is
