@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from newsflow import cli, search
+from newsflow import search
 from newsflow.search import SearchFilters
 from newsflow.search_query import QuerySyntaxError, parse_query
 from newsflow.warehouse import Warehouse, viewprint
 from newsflow.warehouse.schema import sql_root
 from tests.conftest import write_config
 from tests.searchsample import Doc, found_by_macro, store_docs
+from tests.test_search_hostile import run  # `newsflow ARGS` in process
 
 DOCS = [
     Doc("syria", "Strikes in Syria", "Air strikes hit Syria overnight."),
@@ -46,15 +47,6 @@ def store(site: Path) -> Warehouse:
 
 def found(store: Warehouse, text: str) -> list[str]:
     return sorted(row[0] for row in search.search_articles(store, text, SearchFilters(), 50).rows)
-
-
-def run(site: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = cli.main([*args, "--config", str(site / "newsflow.toml")])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --- groups in parentheses, as Media Cloud's queries write them ---------------------------------
