@@ -171,6 +171,8 @@ def test_pasted_everyday_text_is_searched_as_on_main(query: str, clauses: object
 def test_the_macro_searches_pasted_everyday_text_as_the_cli_does(store: Warehouse) -> None:
     query = " OR ".join(["yemen", *(q for q, _ in PASTED_AS_ON_MAIN[:13] if " " not in q)])  # each an alternative
     assert found_by_macro(store, query) == found(store, query) == ["yemen"]
+    # parentheses in a query without OR or NOT are punctuation there too (it refused every `(` at a word's start)
+    assert found_by_macro(store, "strikes (Yemen)") == found(store, "strikes (Yemen)") == ["yemen"]
 
 
 # --- hostile queries: one line, bounded time ------------------------------------------------------
