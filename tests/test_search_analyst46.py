@@ -228,6 +228,7 @@ def test_the_macro_refuses_groups_and_other_engines_syntax_in_one_line(site: Pat
     literal = query.replace("'", "''")
     code, out, err = run(site, "query", f"SELECT article_id FROM search_articles('{literal}')", capsys=capsys)
     assert (code, out) == (2, "") and "only newsflow search" in err and err.count("\n") == 1, err
+    assert "NOT (a OR b) is -a -b" in err  # how to write the commonest group in SQL
 
 
 def test_the_macro_still_searches_what_only_looks_like_it(store: Warehouse) -> None:

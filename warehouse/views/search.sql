@@ -405,7 +405,7 @@ CASE WHEN (regexp_matches(query, '(^|\s)(-|NOT)?\(')
        OR (regexp_matches(query, '(^|\s)NEAR(\s|$)') AND regexp_matches(query, '[a-z]'))
      THEN error('search_articles: ' || regexp_replace(left(query, 80), '[[:cntrl:]]', ' ', 'g') || ' has groups in parentheses or another engine''s syntax '
                 || '(title:, ~, NEAR, wom?n, !, ||, ^), which only newsflow search reads or explains; in SQL '
-                || 'write words, "phrases", OR and -word')
+                || 'write words, "phrases", OR and -word (NOT (a OR b) is -a -b)')
      ELSE query END;
 
 CREATE OR REPLACE MACRO search_query_alts(query) AS (
