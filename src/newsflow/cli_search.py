@@ -37,7 +37,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "(2.5 finds 2,5, not the list 1,2,5; \"9 11\" finds any); obrien finds O'Brien and o'brien, "
                     "and O'Brien finds OBrien; an "
                     "apostrophe of any kind is any other (' \u2019 \u02bc, the okina of Hawai\u02bbi, \uff07, `), "
-                    "and \"Pat O'Brien\" and \"Pat OBrien\" find each other.")
+                    "and \"Pat O'Brien\" and \"Pat OBrien\" find each other. (a OR b) groups alternatives and "
+                    "NOT (a OR b) leaves both out; other engines' fields (title:), proximity (~5, NEAR), "
+                    "a ? inside a word (wom?n), !word, ||, word^2 are refused, saying what to type; a pasted link, "
+                    "headline or formula is searched as its words.")
     parser.add_argument("query", nargs="?", help='e.g. \'"air strikes" syria -iran\'')
     parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
     parser.add_argument("--until", type=_date, metavar="DATE", help="only articles dated on or before DATE")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from newsflow.search_acronyms import query_acronym
 from newsflow.search_apostrophes import phrase_joined, query_joined
+from newsflow.search_groups import UnsupportedSyntax, flattened
 from newsflow.search_numbers import numbers_joined
 from newsflow.search_separators import separated_tokens
 from newsflow.search_text import is_unit, query_tokens, unaccented
@@ -122,8 +123,12 @@ def parse_query(text: str) -> Query:
     only_in: dict[Phrase, tuple[str, bool]] = {}
     typed: set[Phrase] = set()
     join_next = negate_next = False
+    try:  # `NOT (a OR b)` as `-a -b`; `title:`, `NEAR`, `wom?n` refused ("Analyst 46")
+        read = flattened(unicodedata.normalize("NFC", text))
+    except UnsupportedSyntax as exc:
+        raise QuerySyntaxError(str(exc)) from None
     # a number written in groups (`1,000`) is one word, as in the index (views/search.sql does the same)
-    for match in _ITEM.finditer(numbers_joined(unicodedata.normalize("NFC", text))):
+    for match in _ITEM.finditer(numbers_joined(read)):
         negated, quoted, bare = match.group(1), match.group(2), match.group(3)
         if bare in ("OR", "AND", "NOT"):
             join_next = bool(clauses) if bare == "OR" else join_next
@@ -166,7 +171,8 @@ def parse_query(text: str) -> Query:
     unique = list(dict.fromkeys(tuple(c) for c in clauses))
     if not unique:
         shown = text if len(text) <= 60 else text[:59] + "…"
-        raise QuerySyntaxError(f"the query {shown!r} has no word to look for (excluded words alone match nothing)")
+        raise QuerySyntaxError(f"the query {shown!r} has no word to look for: punctuation, symbols, emoji and control "
+                               "characters are not searched, and excluded words alone match nothing")
     if len(unique) > MAX_CLAUSES:
         raise QuerySyntaxError(
             f"the query has {len(unique)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")

@@ -385,9 +385,33 @@ CREATE OR REPLACE MACRO search_item_separated(item, pieces) AS
 CASE WHEN regexp_matches(item, '[0-9][-/.:,\x{2010}-\x{2014}\x{2212}\x{2044}\x{2215}][0-9]')
      THEN regexp_extract_all(search_separated_body(search_kept_separators(pieces)), '[^ ]+') END;
 
+-- the query, or one line refusing what this parser would misread ("Analyst 46"): groups in parentheses in a query
+-- with OR or NOT (`NOT (syria OR iran)` left out syria and required iran), which `newsflow search` reads
+-- (search_groups.py), and other engines' syntax, which both refuse: a field in lower case (`title:`), `~` after a
+-- word or phrase, `NEAR` (unless the query is all capitals, a headline), `NEAR/5`, `W/5`, a word of letters with `?`
+-- inside (`wom?n`), `!word`, `||`, `&&`, `word^2`. Without OR or NOT, parentheses can only mean every word required,
+-- as punctuation does (`(AFP)`, `1) Syria`), and a link, `sh*t`, `x^2`, `Source:AFP`, `!Kung` are read as before
+-- (review of Analyst 46). ASCII classes (a `\pL` class costs each plan's binding ~4 ms, "Analyst 43"), so a `?`
+-- between letters not ASCII is read as before
+CREATE OR REPLACE MACRO search_query_readable(query) AS
+CASE WHEN (regexp_matches(query, '(^|\s)(-|NOT)?\(')
+           AND regexp_matches(query, '(^|\s)(OR|NOT)(\s|\(|$)|(^|\s)-\('))
+       OR regexp_matches(query, '(^|\s)-?(title|text|body|headline|language|lang|media|media_id|media_name'
+                                || '|source|sources|site|url|domain|author|authors|byline|publish_date|pub_date|date|tags?'
+                                || '|feed|collections?|story|stories_id)\s*:\S|([[:alpha:]]|")~[0-9.]*(\s|$)'
+                                || '|(^|\s)(NEAR(/[0-9]+|[0-9]+)|W/[0-9]+|\|\||&&)(\s|$)'
+                                || '|(^|\s)-?[[:alpha:]]+(\?[a-z]+)+\*?(\s|$)|(^|\s)![a-z]'
+                                || '|(^|\s)-?[[:alpha:]]{3,}\^[0-9]+(\.[0-9]+)?(\s|$)')
+       OR (regexp_matches(query, '(^|\s)NEAR(\s|$)') AND regexp_matches(query, '[a-z]'))
+     THEN error('search_articles: ' || regexp_replace(left(query, 80), '[[:cntrl:]]', ' ', 'g') || ' has groups in parentheses or another engine''s syntax '
+                || '(title:, ~, NEAR, wom?n, !, ||, ^), which only newsflow search reads or explains; in SQL '
+                || 'write words, "phrases", OR and -word (NOT (a OR b) is -a -b)')
+     ELSE query END;
+
 CREATE OR REPLACE MACRO search_query_alts(query) AS (
     WITH items AS (SELECT unnest(x) AS item, generate_subscripts(x, 1) AS i
-                   FROM (SELECT regexp_extract_all(search_numbers_joined(nfc_normalize(replace(query, chr(847), ''))),
+                   FROM (SELECT regexp_extract_all(search_numbers_joined(nfc_normalize(replace(search_query_readable(query),
+                                                                                                 chr(847), ''))),
                                                    '-?"[^"]*"?|' || search_nonspace() || '+')
                          AS x)),
          flagged AS (SELECT i, is_or, is_not, minus,

@@ -1,0 +1,7 @@
+-- 0101_search_articles_refuses_groups: no table changes; the views change (migration 0087: each views change
+-- comes with a migration). docs/search.md, "Analyst 46".
+--
+-- warehouse/views/search.sql's search_articles (SQL) now refuses in one line a query with groups in parentheses
+-- or another engine's syntax (search_query_readable): `title:syria`, `"a b"~5`, `NEAR/5`, `wom?n`, `col*r`,
+-- `!syria`, `||`, `&&`, `syria^2`. Its parser read them as punctuation, so `NOT (syria OR iran) strikes` left out
+-- Syria and required Iran; `newsflow search` now reads such a group (search_groups.py) and refuses the rest.
