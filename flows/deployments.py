@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.client
-import ipaddress
 import json
 import re
 import socket
@@ -21,6 +20,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from flows.loopback import is_loopback as is_loopback  # status reads it from here
 
 SERVED_FROM = "newsflow-served-from:"  # a tag of the served deployment: the machine its service runs on
 READ_BYTES = 1 << 20  # a deployment's JSON is a few KB; a server sending more is not read whole
@@ -76,15 +77,6 @@ def read_deployment(api_url: str, name: str, timeout_s: float, asks: int = 3) ->
                 raise
         time.sleep(1.0)
     return _read_deployment(api_url, name, timeout_s)
-
-
-def is_loopback(api_url: str) -> bool:
-    """Whether the API is on this machine's loopback, as the local server newsflow starts is (127.0.0.1)."""
-    host = urllib.parse.urlsplit(api_url).hostname or ""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 # No proxy: the server is on loopback, which an HTTP_PROXY of the environment (no NO_PROXY) cannot reach.

@@ -31,13 +31,13 @@ import sys
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 from flows import configured_api_url, configured_setting
+from flows.loopback import open_url, reach_directly
 
 STATE_FILE = "newsflow-server.json"
 PID_FILE = "server.pid"  # Prefect's own name for a background server's pid (`prefect server stop`)
@@ -85,6 +85,7 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
             raise PrefectUnavailable(
                 f"PREFECT_API_URL {url!r} holds a control character (a line end from an env file, or a CR from "
                 "one saved on Windows): remove it from the environment or the Prefect profile")
+        reach_directly(url)  # a server on loopback: Prefect's client must not ask the proxy for it either
         answer = health_answer(url)
         if answer is None:
             raise PrefectUnavailable(
@@ -99,6 +100,7 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
     home = prefect_home()
     try:
         home.mkdir(parents=True, exist_ok=True)
+        reach_directly(f"http://127.0.0.1:{DEFAULT_PORT}/api")  # the server (any port) and its clients
         with _exclusive(home / "newsflow-server.lock"):
             url = reusable_server(home, start_timeout_s)
             started = url is None
@@ -253,7 +255,7 @@ def is_server_process(pid: int) -> bool:
 
 def healthy(api_url: str, timeout_s: float = 2.0) -> bool:
     try:
-        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s) as response:
+        with open_url(api_url.rstrip("/") + "/health", timeout_s) as response:
             return bool(response.status == 200)
     except (OSError, ValueError, http.client.HTTPException):
         return False
@@ -262,7 +264,7 @@ def healthy(api_url: str, timeout_s: float = 2.0) -> bool:
 def answers(api_url: str, timeout_s: float = 5.0) -> bool:
     """Whether anything answers HTTP there (an error status counts: Prefect Cloud wants a key)."""
     try:
-        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s):
+        with open_url(api_url.rstrip("/") + "/health", timeout_s):
             return True
     except urllib.error.HTTPError:
         return True
@@ -280,7 +282,7 @@ class HealthAnswer:
 def health_answer(api_url: str, timeout_s: float = 5.0) -> HealthAnswer | None:
     """What answers `GET <api>/health`, error statuses included; None when nothing answers HTTP."""
     try:
-        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s) as response:
+        with open_url(api_url.rstrip("/") + "/health", timeout_s) as response:
             return HealthAnswer(response.status, response.headers.get_content_type(), response.read(HEALTH_BYTES))
     except urllib.error.HTTPError as exc:
         with contextlib.closing(exc):
