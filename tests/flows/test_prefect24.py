@@ -40,8 +40,10 @@ class RefusingProxy:
             connection.close()
 
     def close(self) -> None:
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept (a close alone leaves it blocked, on Linux)
         self.listener.close()
         self.thread.join(timeout=5)
+        assert not self.thread.is_alive()
 
 
 @pytest.fixture
