@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -44,6 +45,7 @@ PID_FILE = "server.pid"  # Prefect's own name for a background server's pid (`pr
 LOG_FILE = "newsflow-server.log"
 DEFAULT_PORT = 4200
 HEALTH_BYTES = 4096  # of a /health answer: a Prefect API's is `true`
+STOP_GRACE_S = 10.0  # a server's shutdown takes ~2 s idle
 START_TIMEOUT_S = 180.0  # ~9 s on an idle 2-core machine; far more under load
 START_LOG_BYTES = 2**20  # of one start's log, read for its error
 SHOWN_ERROR_CHARS = 300
@@ -105,6 +107,7 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
             url = reusable_server(home, start_timeout_s)
             started = url is None
             if url is None:
+                stop_silent_server(home)
                 url = start_server(home, start_timeout_s)
             same_version = read_state(home).get("prefect_version") == version("prefect")
     except OSError as exc:  # a read-only or full PREFECT_HOME, or one under a file
@@ -144,6 +147,38 @@ def reusable_server(home: Path, wait_s: float) -> str | None:
     return url
 
 
+def stop_silent_server(home: Path, grace_s: float = STOP_GRACE_S) -> None:
+    """Stop the recorded server `reusable_server` gave up on though its process lives (hung, stopped, starved
+    for the whole start timeout). The server started next overwrites its pid in server.pid: left, it ran on
+    unrecorded, holding its port and prefect.db, out of `prefect server stop`'s reach, for months. Only a
+    process whose command line is that server's (its `--port`) is signalled, not one that was given its pid."""
+    state = read_state(home)
+    pid, url = state.get("pid"), state.get("api_url")
+    if not isinstance(pid, int) or not isinstance(url, str) or not is_recorded_server(pid, url):
+        return
+    for signum in (signal.SIGTERM, signal.SIGKILL):  # SIGKILL for one that is stopped or ignores SIGTERM
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)
+        deadline = time.monotonic() + grace_s
+        while is_recorded_server(pid, url):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        else:
+            return
+
+
+def is_recorded_server(pid: int, api_url: str) -> bool:
+    """Whether `pid` is alive and the server started for `api_url` (`--port N` in its command line); a zombie
+    has no command line, so one stopped here counts as gone."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    port = urllib.parse.urlsplit(api_url).port
+    return b"prefect" in cmdline and f"\0--port\0{port}\0".encode() in cmdline + b"\0"
+
+
 def start_server(home: Path, timeout_s: float) -> str:
     port = pick_port()
     url = f"http://127.0.0.1:{port}/api"
@@ -165,6 +200,8 @@ def start_server(home: Path, timeout_s: float) -> str:
                                      f"answered: {why_it_stopped(home, log_start)}")
         if time.monotonic() > deadline:
             process.kill()
+            process.wait()
+            (home / PID_FILE).unlink(missing_ok=True)  # as above: the pid is free for the system to reuse
             raise PrefectUnavailable(f"the local Prefect server on port {port} did not start within "
                                      f"{timeout_s:.0f} s; see {home / LOG_FILE}")
         time.sleep(0.25)

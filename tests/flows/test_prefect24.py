@@ -105,3 +105,35 @@ def test_only_a_loopback_api_is_exempted_and_the_users_exemptions_are_kept(
         monkeypatch.delenv(name)
     reach_directly("http://127.0.0.1:4200/api")
     assert "no_proxy" not in os.environ and "NO_PROXY" not in os.environ, "no proxy, nothing to exempt"
+
+
+def test_a_recorded_server_that_never_answers_is_stopped_not_left_running_unrecorded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of Prefect 24: a recorded server alive but silent for the whole wait (hung, stopped, starved under
+    load) was replaced by a second one whose pid overwrote `server.pid`: the first ran on, unrecorded, out of
+    `prefect server stop`'s reach, for as long as the machine ran. And a start that timed out killed its process
+    but left `server.pid` naming it, a pid the system may give another process for `prefect server stop` to
+    signal. The "server" here is a sleeping process with a server's command line, recorded at a dead port; the
+    real start is given 0.5 s, so it times out (its interpreter is killed while it imports Prefect)."""
+    from flows.localserver import PID_FILE, STATE_FILE, PrefectUnavailable, ensure_prefect_api
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    silent = subprocess.Popen([sys.executable, "-c", "import time; print(flush=True); time.sleep(120)", "-m",
+                               "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(dead_port)],
+                              stdout=subprocess.PIPE)
+    try:
+        assert silent.stdout is not None and silent.stdout.readline() == b"\n"  # its command line is a server's
+        (tmp_path / STATE_FILE).write_text(json.dumps({"api_url": f"http://127.0.0.1:{dead_port}/api",
+                                                       "pid": silent.pid}))
+        (tmp_path / PID_FILE).write_text(str(silent.pid))
+        monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+        monkeypatch.delenv("PREFECT_API_URL", raising=False)
+        with pytest.raises(PrefectUnavailable, match="did not start within"):
+            ensure_prefect_api(start_timeout_s=0.5)
+        assert silent.wait(timeout=5) is not None, "the silent server was left running"
+        assert not (tmp_path / PID_FILE).exists(), "server.pid names a process this command killed"
+    finally:
+        silent.kill()
+        silent.communicate()
