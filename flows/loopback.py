@@ -51,6 +51,8 @@ def reach_directly(api_url: str) -> None:
     if not host or not is_loopback(api_url) or not proxy_configured():
         return
     exempt = [entry.strip() for name in NO_PROXY_VARIABLES for entry in os.environ.get(name, "").split(",")]
+    if "*" in exempt:  # no proxy for any host; urllib honours `*` only as the whole value, so it is kept so
+        return
     merged = ",".join(dict.fromkeys(entry for entry in [*exempt, host] if entry))
     for name in NO_PROXY_VARIABLES:
         os.environ[name] = merged

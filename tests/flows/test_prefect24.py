@@ -137,3 +137,17 @@ def test_a_recorded_server_that_never_answers_is_stopped_not_left_running_unreco
     finally:
         silent.kill()
         silent.communicate()
+
+
+def test_a_no_proxy_of_star_is_left_as_the_user_wrote_it(
+        proxied: RefusingProxy, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of Prefect 24: `NO_PROXY=*` (no proxy for any host) became `*,127.0.0.1`, and urllib (which `requests`
+    and websockets' proxy lookup use) honours `*` only as the whole value: every host then went through the proxy,
+    in newsflow's process and every process it starts."""
+    import urllib.request
+
+    monkeypatch.setenv("NO_PROXY", "*")
+    monkeypatch.setenv("no_proxy", "*")
+    reach_directly("http://127.0.0.1:4200/api")
+    assert os.environ["NO_PROXY"] == os.environ["no_proxy"] == "*"
+    assert urllib.request.proxy_bypass_environment("feeds.example.org")
