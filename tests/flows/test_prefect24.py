@@ -151,3 +151,22 @@ def test_a_no_proxy_of_star_is_left_as_the_user_wrote_it(
     reach_directly("http://127.0.0.1:4200/api")
     assert os.environ["NO_PROXY"] == os.environ["no_proxy"] == "*"
     assert urllib.request.proxy_bypass_environment("feeds.example.org")
+
+
+def test_status_asks_a_configured_loopback_api_through_prefects_client_not_the_proxy(
+        prefect_api: str, proxied: RefusingProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of Prefect 24: with PREFECT_API_URL set, `status` asks through Prefect's client (httpx, reading the
+    proxy variables at each client's making), which no test above reaches: without the exemption it said the
+    API `did not say (TimeoutError)`, exit 4. In this process: Prefect is imported by the flow tests anyway."""
+    from flows.status import schedule_line
+
+    from newsflow.config import load_config
+
+    config = tmp_path / "newsflow.toml"
+    config.write_text(f'[warehouse]\npath = "{tmp_path}/news.duckdb"\n\n'
+                      '[[feeds]]\nname = "a"\nurl = "http://127.0.0.1:9/feed.xml"\n')
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api)
+    line, code = schedule_line(load_config(config), None)
+    assert (code, line.startswith("schedule: ingest/serve-newsflow-")) == (0, True), line
+    assert f"(Prefect API at {prefect_api})" in line
+    assert proxied.connections == 0, "Prefect's client asked the proxy for a loopback URL"
