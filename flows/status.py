@@ -23,12 +23,11 @@ from flows.deployments import (
     DeploymentSeen,
     DeploymentUnread,
     deployment_name,
-    is_loopback,
     read_deployment,
     this_host,
 )
 from flows.localserver import health_answer, prefect_home, reusable_server, sends_credentials
-from flows.loopback import reach_directly
+from flows.loopback import is_loopback, reach_directly
 from newsflow.config import Config, load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.runhistory import run_history_lines, served_every_s
