@@ -29,6 +29,8 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
+from flows.loopback import open_url
+
 QUERY_TIMEOUT_S = 10.0
 _NO_RUN = b'{"flow_runs": {"id": {"any_": []}}}'
 
@@ -36,7 +38,7 @@ _NO_RUN = b'{"flow_runs": {"id": {"any_": []}}}'
 def answers_a_query(api_url: str, timeout_s: float = QUERY_TIMEOUT_S) -> bool:
     """Whether the API answers a question its database must answer, within `timeout_s`."""
     try:
-        with urllib.request.urlopen(database_question(api_url), timeout=timeout_s) as response:
+        with open_url(database_question(api_url), timeout_s) as response:
             response.read(65_536)
             return True
     except urllib.error.HTTPError:

@@ -26,6 +26,7 @@ import threading
 import urllib.error
 import urllib.request
 
+from flows.loopback import open_url
 from flows.zombies import FLOW_NAME, runs_started_here
 
 CHECK_S = 2.0
@@ -35,7 +36,7 @@ QUERY_TIMEOUT_S = 10.0
 def _post(api_url: str, path: str, body: dict[str, object], timeout_s: float = QUERY_TIMEOUT_S) -> object:
     request = urllib.request.Request(api_url.rstrip("/") + path, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout_s) as response:
+    with open_url(request, timeout_s) as response:
         return json.loads(response.read(4 * 2**20) or b"null")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.client
-import ipaddress
 import json
 import re
 import socket
@@ -21,6 +20,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from flows.loopback import open_url
 
 SERVED_FROM = "newsflow-served-from:"  # a tag of the served deployment: the machine its service runs on
 READ_BYTES = 1 << 20  # a deployment's JSON is a few KB; a server sending more is not read whole
@@ -78,23 +79,10 @@ def read_deployment(api_url: str, name: str, timeout_s: float, asks: int = 3) ->
     return _read_deployment(api_url, name, timeout_s)
 
 
-def is_loopback(api_url: str) -> bool:
-    """Whether the API is on this machine's loopback, as the local server newsflow starts is (127.0.0.1)."""
-    host = urllib.parse.urlsplit(api_url).hostname or ""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-# No proxy: the server is on loopback, which an HTTP_PROXY of the environment (no NO_PROXY) cannot reach.
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
 def _read_deployment(api_url: str, name: str, timeout_s: float) -> DeploymentSeen:
     url = f"{api_url.rstrip('/')}/deployments/name/ingest/{urllib.parse.quote(name, safe='')}"
     try:
-        with _DIRECT.open(url, timeout=timeout_s) as response:
+        with open_url(url, timeout_s) as response:  # the local server: never through a proxy
             found = json.loads(_read_within(response, time.monotonic() + timeout_s))
     except urllib.error.HTTPError as exc:
         with contextlib.closing(exc):

@@ -25,25 +25,27 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 from flows import configured_api_url, configured_setting
+from flows.loopback import open_url, reach_directly
 
 STATE_FILE = "newsflow-server.json"
 PID_FILE = "server.pid"  # Prefect's own name for a background server's pid (`prefect server stop`)
 LOG_FILE = "newsflow-server.log"
 DEFAULT_PORT = 4200
 HEALTH_BYTES = 4096  # of a /health answer: a Prefect API's is `true`
+STOP_GRACE_S = 10.0  # a server's shutdown takes ~2 s idle
 START_TIMEOUT_S = 180.0  # ~9 s on an idle 2-core machine; far more under load
 START_LOG_BYTES = 2**20  # of one start's log, read for its error
 SHOWN_ERROR_CHARS = 300
@@ -85,6 +87,7 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
             raise PrefectUnavailable(
                 f"PREFECT_API_URL {url!r} holds a control character (a line end from an env file, or a CR from "
                 "one saved on Windows): remove it from the environment or the Prefect profile")
+        reach_directly(url)  # a server on loopback: Prefect's client must not ask the proxy for it either
         answer = health_answer(url)
         if answer is None:
             raise PrefectUnavailable(
@@ -99,10 +102,12 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
     home = prefect_home()
     try:
         home.mkdir(parents=True, exist_ok=True)
+        reach_directly(f"http://127.0.0.1:{DEFAULT_PORT}/api")  # the server (any port) and its clients
         with _exclusive(home / "newsflow-server.lock"):
             url = reusable_server(home, start_timeout_s)
             started = url is None
             if url is None:
+                stop_silent_server(home)
                 url = start_server(home, start_timeout_s)
             same_version = read_state(home).get("prefect_version") == version("prefect")
     except OSError as exc:  # a read-only or full PREFECT_HOME, or one under a file
@@ -142,6 +147,38 @@ def reusable_server(home: Path, wait_s: float) -> str | None:
     return url
 
 
+def stop_silent_server(home: Path, grace_s: float = STOP_GRACE_S) -> None:
+    """Stop the recorded server `reusable_server` gave up on though its process lives (hung, stopped, starved
+    for the whole start timeout). The server started next overwrites its pid in server.pid: left, it ran on
+    unrecorded, holding its port and prefect.db, out of `prefect server stop`'s reach, for months. Only a
+    process whose command line is that server's (its `--port`) is signalled, not one that was given its pid."""
+    state = read_state(home)
+    pid, url = state.get("pid"), state.get("api_url")
+    if not isinstance(pid, int) or not isinstance(url, str) or not is_recorded_server(pid, url):
+        return
+    for signum in (signal.SIGTERM, signal.SIGKILL):  # SIGKILL for one that is stopped or ignores SIGTERM
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)
+        deadline = time.monotonic() + grace_s
+        while is_recorded_server(pid, url):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        else:
+            return
+
+
+def is_recorded_server(pid: int, api_url: str) -> bool:
+    """Whether `pid` is alive and the server started for `api_url` (`--port N` in its command line); a zombie
+    has no command line, so one stopped here counts as gone."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    port = urllib.parse.urlsplit(api_url).port
+    return b"prefect" in cmdline and f"\0--port\0{port}\0".encode() in cmdline + b"\0"
+
+
 def start_server(home: Path, timeout_s: float) -> str:
     port = pick_port()
     url = f"http://127.0.0.1:{port}/api"
@@ -163,6 +200,8 @@ def start_server(home: Path, timeout_s: float) -> str:
                                      f"answered: {why_it_stopped(home, log_start)}")
         if time.monotonic() > deadline:
             process.kill()
+            process.wait()
+            (home / PID_FILE).unlink(missing_ok=True)  # as above: the pid is free for the system to reuse
             raise PrefectUnavailable(f"the local Prefect server on port {port} did not start within "
                                      f"{timeout_s:.0f} s; see {home / LOG_FILE}")
         time.sleep(0.25)
@@ -253,7 +292,7 @@ def is_server_process(pid: int) -> bool:
 
 def healthy(api_url: str, timeout_s: float = 2.0) -> bool:
     try:
-        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s) as response:
+        with open_url(api_url.rstrip("/") + "/health", timeout_s) as response:
             return bool(response.status == 200)
     except (OSError, ValueError, http.client.HTTPException):
         return False
@@ -262,7 +301,7 @@ def healthy(api_url: str, timeout_s: float = 2.0) -> bool:
 def answers(api_url: str, timeout_s: float = 5.0) -> bool:
     """Whether anything answers HTTP there (an error status counts: Prefect Cloud wants a key)."""
     try:
-        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s):
+        with open_url(api_url.rstrip("/") + "/health", timeout_s):
             return True
     except urllib.error.HTTPError:
         return True
@@ -280,7 +319,7 @@ class HealthAnswer:
 def health_answer(api_url: str, timeout_s: float = 5.0) -> HealthAnswer | None:
     """What answers `GET <api>/health`, error statuses included; None when nothing answers HTTP."""
     try:
-        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s) as response:
+        with open_url(api_url.rstrip("/") + "/health", timeout_s) as response:
             return HealthAnswer(response.status, response.headers.get_content_type(), response.read(HEALTH_BYTES))
     except urllib.error.HTTPError as exc:
         with contextlib.closing(exc):

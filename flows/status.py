@@ -23,11 +23,11 @@ from flows.deployments import (
     DeploymentSeen,
     DeploymentUnread,
     deployment_name,
-    is_loopback,
     read_deployment,
     this_host,
 )
 from flows.localserver import health_answer, prefect_home, reusable_server, sends_credentials
+from flows.loopback import is_loopback, reach_directly
 from newsflow.config import Config, load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.runhistory import run_history_lines, served_every_s
@@ -72,6 +72,7 @@ def schedule_line(config: Config, serving: str | None) -> tuple[str, int]:
                     "scheduled now", EXIT_PREFECT)
         return ("schedule: no local Prefect server runs (`newsflow run` or `serve` starts one), so no run is "
                 "scheduled now", 0)
+    reach_directly(url)  # a loopback API: Prefect's client, if asked, must not go through the proxy either
     name = deployment_name(config.path)
     if configured_api_url() is None and is_loopback(url) and not sends_credentials():
         # the local server an earlier command started, no credentials: what Prefect's client would send, it sends

@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,6 +79,23 @@ def test_no_warehouse_yet_or_no_run_yet_is_said_in_one_line(tmp_path: Path) -> N
     assert not path.exists(), "status makes no warehouse"
     recorded(path, [])
     assert run_history_lines(path, NOW) == (["runs: none recorded yet"], 0)
+
+
+def test_a_warehouse_a_killed_first_run_left_unmade_is_no_run_recorded_and_exit_0(tmp_path: Path) -> None:
+    """Prefect 24: a first run killed as it made the file leaves it empty (or with no tables); status said `runs: not
+    read: no warehouse ... yet`, exit 3, as for a damaged file, where no file at all is exit 0. Nothing is lost: the
+    next run makes it. Status changes neither file."""
+    empty, tableless = tmp_path / "empty.duckdb", tmp_path / "tableless.duckdb"
+    empty.touch()
+    duckdb.connect(str(tableless)).close()
+    made = tableless.read_bytes()
+    assert run_history_lines(empty, NOW) == ([
+        f"runs: none recorded (no warehouse at {empty} yet (the file is empty: the first run was stopped as it "
+        "created it); the next run makes it)"], 0)
+    assert run_history_lines(tableless, NOW) == ([
+        f"runs: none recorded (no warehouse at {tableless} yet (the file holds no tables: the first run was stopped "
+        "before it made them); the next run makes it)"], 0)
+    assert empty.read_bytes() == b"" and tableless.read_bytes() == made
 
 
 def test_a_warehouse_held_by_a_writer_is_said_in_one_line_and_exit_0(tmp_path: Path) -> None:

@@ -55,6 +55,10 @@ class WarehouseLockedError(WarehouseError):
     pass
 
 
+class NoWarehouseYet(WarehouseError):
+    """A reader found no warehouse: no file, or one the first run did not finish making (empty, no tables)."""
+
+
 class WarehouseHeldError(WarehouseLockedError):
     """The file is held open by a process that is not a newsflow run: a run spools instead (newsflow.spool)."""
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsflow.config import ScheduleSettings
-from newsflow.errors import WarehouseError, WarehouseLockedError
+from newsflow.errors import NoWarehouseYet, WarehouseError, WarehouseLockedError
 from newsflow.warehouse import Warehouse, read_with
 from newsflow.warehouse.runreads import RecordedRun, RunHistory, read_run_history
 
@@ -41,12 +41,20 @@ def run_history_lines(warehouse_path: Path, now: datetime, served_every_s: float
         history = read_with(store, lambda con: read_run_history(con, RUNS_SHOWN), READ_PATIENCE_S)
     except WarehouseLockedError as exc:
         return [f"runs: not read, {one_line(str(exc))}"], 0
+    except NoWarehouseYet as exc:  # empty, or no tables: a first run killed as it made it; the next one makes it
+        return [f"runs: none recorded ({unmade(str(exc))})"], 0
     except WarehouseError as exc:
         return [f"runs: not read: {one_line(str(exc))}"], EXIT_WAREHOUSE
     if history is None:  # written by an older newsflow: read-only, status cannot migrate it
         return [f"runs: not read: {warehouse_path} was made by an older newsflow; the next `newsflow run` (or the "
                 "service's next run) brings its tables up to date"], 0
     return history_lines(history, now) + quiet_line(history, now, served_every_s), 0
+
+
+def unmade(said: str) -> str:
+    """The reader's words for a file the first run did not finish making, without its advice to run first: the
+    service runs it (`no warehouse at … yet (the file is empty: …)`)."""
+    return one_line(said.rpartition(";")[0] + "; the next run makes it")
 
 
 def served_every_s(schedule: ScheduleSettings) -> float:

@@ -18,8 +18,9 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from flows.deployments import DeploymentSeen, DeploymentUnread, is_loopback, read_deployment
+from flows.deployments import DeploymentSeen, DeploymentUnread, read_deployment
 from flows.ingest import ingest
+from flows.loopback import is_loopback
 from flows.serve import deployment_name, serve_options
 from prefect.client.orchestration import PrefectClient
 from prefect.runner import Runner

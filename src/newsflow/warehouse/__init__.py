@@ -31,7 +31,7 @@ from newsflow.heldsignals import signals_held
 with signals_held():
     import duckdb
 
-from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
+from newsflow.errors import NoWarehouseYet, WarehouseError, WarehouseHeldError, WarehouseLockedError
 from newsflow.runlock import (
     DISK_FULL,
     full_hint,
@@ -175,16 +175,16 @@ class Warehouse:
     @contextmanager
     def reading(self, patience: float = _READ_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.exists():
-            raise WarehouseError(f"no warehouse at {self.path} yet; run `newsflow run` first")
+            raise NoWarehouseYet(f"no warehouse at {self.path} yet; run `newsflow run` first")
         if compat.is_empty_file(self.path):
-            raise WarehouseError(f"no warehouse at {self.path} yet: the file is empty ({compat.EMPTY_FILE_CAUSES}); if "
+            raise NoWarehouseYet(f"no warehouse at {self.path} yet: the file is empty ({compat.EMPTY_FILE_CAUSES}); if "
                                  "your warehouse is elsewhere, point warehouse.path at it, or copy it here again; "
                                  "else run `newsflow run` first, which makes one in this file")
         self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
             if compat.is_unmade_warehouse(con):  # the first run was killed before its migrations committed
-                raise WarehouseError(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
+                raise NoWarehouseYet(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
                                      "was stopped before it made them); run `newsflow run` first")
             yield con
         except duckdb.IOException as exc:  # a file cut short opens, then a read past its end fails
