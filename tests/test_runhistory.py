@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from newsflow.config import ScheduleSettings
 from newsflow.runhistory import RUNS_SHOWN, run_history_lines, served_every_s
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import Warehouse, compat
 
 NOW = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
 
@@ -90,8 +90,8 @@ def test_a_warehouse_a_killed_first_run_left_unmade_is_no_run_recorded_and_exit_
     duckdb.connect(str(tableless)).close()
     made = tableless.read_bytes()
     assert run_history_lines(empty, NOW) == ([
-        f"runs: none recorded (no warehouse at {empty} yet (the file is empty: the first run was stopped as it "
-        "created it); the next run makes it)"], 0)
+        f"runs: none recorded (no warehouse at {empty} yet: the file is empty ({compat.EMPTY_FILE_CAUSES}); if your "
+        "warehouse is elsewhere, point warehouse.path at it, or copy it here again; the next run makes it)"], 0)
     assert run_history_lines(tableless, NOW) == ([
         f"runs: none recorded (no warehouse at {tableless} yet (the file holds no tables: the first run was stopped "
         "before it made them); the next run makes it)"], 0)
