@@ -204,3 +204,17 @@ def test_a_cron_schedule_gets_no_quiet_line_from_the_interval_it_does_not_follow
     that 900 s, so a daily cron served as meant read `none completed for 5 h, though ... every 900 s`."""
     assert served_every_s(ScheduleSettings(cron="0 6 * * *")) == 0
     assert served_every_s(ScheduleSettings(interval=600)) == 600
+
+
+def test_another_programs_duckdb_file_is_named_so_not_an_older_newsflows(tmp_path: Path) -> None:
+    """Status said `… was made by an older newsflow; the next newsflow run … brings its tables up to date`, exit 0,
+    of a DuckDB file with no newsflow table (warehouse.path pointed at an analyst's own database), which the run
+    refuses untouched: status now says what the run says, exit 3 (review of Prefect 24, session 40)."""
+    path = tmp_path / "sales.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE sales (amount INTEGER)")
+    made = path.read_bytes()
+    [line], code = run_history_lines(path, NOW)
+    assert code == 3
+    assert line.startswith(f"runs: not read: {path} is a DuckDB database but not a newsflow warehouse"), line
+    assert path.read_bytes() == made

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import duckdb
 
+from newsflow.warehouse.compat import refuse_a_foreign_database
+
 
 @dataclass(frozen=True)
 class RecordedRun:
@@ -40,7 +42,9 @@ _NEEDED = {"run_seq", "network_outage", "articles_stored"}  # the newest of them
 
 
 def read_run_history(con: duckdb.DuckDBPyConnection, limit: int) -> RunHistory | None:
-    """None where the `runs` table is older than these columns: a warehouse the next run migrates."""
+    """None where the `runs` table is older than these columns: a warehouse the next run migrates. Another
+    program's DuckDB file is refused as the run refuses it (no run would migrate it: session 40's review)."""
+    refuse_a_foreign_database(con)
     found = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'runs' "
                         "AND table_schema = current_schema()").fetchall()
     if not {name for (name,) in found} >= _NEEDED:
