@@ -214,8 +214,9 @@ def _the_storys(tree: Any, element: Any) -> bool:
 def _another_storys_or_an_event(tree: Any, element: Any) -> bool:
     """Whether a labelled text is in an `<article>` that does not hold the page's headline (a related story's after
     the story's; on a page whose headline is in no `<article>`, one whose heading links elsewhere), or in an event's
-    box (`bylinetexts.in_event_box`: "agenda", "termin", "evento" within three levels, not where the headline's block
-    is so named too): session 39's review of the fortieth pass, such a label beat a right `DC.date`."""
+    box (`bylinetexts.in_event_box`: "agenda", "termin", "evento" at any level below the block it shares with the
+    headline, unless that block is so named too): session 39's review of the fortieth pass, such a label beat a right
+    `DC.date`."""
     headline = page_headline(tree)
     if headline is None:
         return False

@@ -1,0 +1,74 @@
+"""The forty-first pass on publication dates (docs/extraction.md, "Forty-first pass, dates"): the classes this pass
+fixed, each drawn in every language and both day/month orders the generator prints (`tests.datepageworld`), with
+guards. Written before the fixes: the class tests fail on main (0de5b11f)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.date_batch20 import stored_day
+from tests.datepageworld import LABELS, DatePage, printed, render
+from tests.test_date_classes40 import EVERY_FORM
+from tests.test_date_classes41 import AGED_DAY, _right_meta_beside
+
+URL = "https://www.example.org/news/council-school-budget.html"
+EVENT_NAMES = (("class", "agenda"), ("id", "termin"), ("class", "event-info"))
+"""An event's block as themes name it (`bylinetexts._EVENT_BOX`)."""
+
+
+def _deep_event_box(label: str, name: tuple[str, str], depth: int) -> str:
+    """An event's box named `depth` levels above the `<p>` holding `label` (the `<p>` is the first level)."""
+    inner = label
+    for level in range(depth - 2):
+        inner = f'<div class="box-inner-{level}">{inner}</div>'
+    return f'<div {name[0]}="{name[1]}"><h3>Council meeting</h3>{inner}</div>'
+
+
+def test_a_label_in_an_events_box_named_more_than_three_levels_up_is_not_the_storys() -> None:
+    """Left by the fortieth pass's review: an event's box ("agenda", "termin") named more than three levels above the
+    label's `<p>` (the theme wraps its body in `<div>`s) was not seen as one, so its labelled day beat a right
+    `DC.date`, with and without an age (the day one before the story's, inside the age's window). The box is now read
+    at any level below the block the headline shares (`bylinetexts.in_event_box`). Every language and order, with
+    and without an age, each with one of three names at four to six levels, inside the story's `<article>` or after
+    it (a story of 12 paragraphs: the label is past the byline's reach)."""
+    places = ((EVENT_NAMES[0], 4, "</article>"), (EVENT_NAMES[1], 6, "</main>"), (EVENT_NAMES[2], 5, "</article>"))
+    missed = []
+    for index, ((lang, style), ways) in enumerate((form, ways) for form in EVERY_FORM
+                                                  for ways in (frozenset({"age"}), frozenset())):
+        name, depth, where = places[index % len(places)]
+        label = f"<p>{LABELS[lang]} {printed(AGED_DAY - timedelta(days=1), lang, style)}</p>"
+        html = _right_meta_beside(lang, style, ways, _deep_event_box(label, name, depth), where)
+        if stored_day(html, URL) != AGED_DAY:
+            missed.append((lang, style, sorted(ways), name[1], depth))
+    assert missed == []
+
+
+def test_an_events_box_named_more_than_three_levels_up_in_the_bylines_reach_is_not_the_storys() -> None:
+    """The same box in a short story (4 paragraphs), where the byline reader reaches it: its labelled day beat the
+    URL's day, the age's and a right `DC.date` (main: every language and order, at four and six levels; three levels
+    were already read). Every language and order, the story stating its day by its URL, its age or only the meta."""
+    ways_drawn = (frozenset({"url"}), frozenset({"age"}), frozenset())
+    missed = []
+    for index, (lang, style) in enumerate(EVERY_FORM):
+        ways = ways_drawn[index % len(ways_drawn)]
+        label = f"<p>{LABELS[lang]} {printed(AGED_DAY - timedelta(days=1), lang, style)}</p>"
+        html, _ = render(DatePage(day=AGED_DAY, lang=lang, style=style, paragraphs=4, ways=ways))
+        html = html.replace("</head>", f'<meta name="DC.date" content="{AGED_DAY.isoformat()}"></head>')
+        html = html.replace("</article>", _deep_event_box(label, EVENT_NAMES[index % 3], 4 + index % 3) + "</article>")
+        if stored_day(html, URL) != AGED_DAY:
+            missed.append((lang, style, sorted(ways)))
+    assert missed == []
+
+
+def test_a_storys_label_under_a_page_wrapper_named_for_events_is_still_the_storys() -> None:
+    """Guard: an events site wraps its whole page, headline and story, in a block named "event-detail" many levels
+    above the label: the label is the story's and still beats a `DC.date` of another day (fails if any named
+    ancestor counted, not only one below the block the headline shares)."""
+    label_day = AGED_DAY - timedelta(days=1)
+    for lang, style in EVERY_FORM[:4]:
+        label = f"<p>{LABELS[lang]} {printed(label_day, lang, style)}</p>"
+        html = _right_meta_beside(lang, style, frozenset(), f'<div class="meta"><div class="line">{label}</div></div>',
+                                  "</article>")
+        html = html.replace("<body>", '<body><div class="event-detail"><div class="wrap"><div class="col">', 1)
+        html = html.replace("</body>", "</div></div></div></body>", 1)
+        assert stored_day(html, URL) == label_day, (lang, style)
