@@ -72,3 +72,49 @@ def test_a_storys_label_under_a_page_wrapper_named_for_events_is_still_the_story
         html = html.replace("<body>", '<body><div class="event-detail"><div class="wrap"><div class="col">', 1)
         html = html.replace("</body>", "</div></div></div></body>", 1)
         assert stored_day(html, URL) == label_day, (lang, style)
+
+
+OTHER_BOXES = ('class="teaser"', 'class="video-player"', 'class="update-box"', 'class="discussion"',
+               'id="disqus_thread"', 'class="leserbriefe"')
+"""Blocks not the story's that `labelleddates._NOT_THE_STORYS` names: a teaser, a video's player (YouTube prints
+"Published on" under a video), an update's box, readers' discussion."""
+
+
+def _deep_box(label: str, attributes: str, depth: int) -> str:
+    """A short block named by `attributes`, `depth` levels above the `<p>` holding `label`."""
+    inner = label
+    for level in range(depth - 2):
+        inner = f'<div class="box-inner-{level}">{inner}</div>'
+    return f"<div {attributes}><h3>More from us</h3>{inner}</div>"
+
+
+def test_a_label_in_a_box_not_the_storys_named_deep_or_by_a_discussions_name_is_not_the_storys() -> None:
+    """A label in a teaser's, a video player's or an update's box named more than three levels above it, or in a
+    readers' discussion named "discussion", "disqus_thread" or "leserbriefe" at any level, was the story's
+    (`labelleddates._the_storys` asked three levels, and those names were not among `_NOT_THE_STORYS`): past the
+    byline's reach it beat a right `DC.date`, with and without an age. Every language and order, each box in turn,
+    five levels deep (three for the discussions, read before at no depth)."""
+    missed = []
+    for index, ((lang, style), ways) in enumerate((form, ways) for form in EVERY_FORM
+                                                  for ways in (frozenset({"age"}), frozenset())):
+        attributes = OTHER_BOXES[index % len(OTHER_BOXES)]
+        label = f"<p>{LABELS[lang]} {printed(AGED_DAY - timedelta(days=1), lang, style)}</p>"
+        depth = 5 if index % len(OTHER_BOXES) < 3 else 3
+        html = _right_meta_beside(lang, style, ways, _deep_box(label, attributes, depth), "</article>")
+        if stored_day(html, URL) != AGED_DAY:
+            missed.append((lang, style, sorted(ways), attributes))
+    assert missed == []
+
+
+def test_the_storys_label_deep_in_its_info_block_under_a_body_named_for_video_is_still_the_storys() -> None:
+    """Guard: the story's own label five levels deep in an info block, in a story body a theme names "story-body
+    has-video": the body is long, so its name does not count past three levels, and the label still beats a
+    `DC.date` of another day (fails if a long block's name counted)."""
+    label_day = AGED_DAY - timedelta(days=1)
+    for lang, style in EVERY_FORM[:4]:
+        label = f"<p>{LABELS[lang]} {printed(label_day, lang, style)}</p>"
+        info = f'<div class="info"><div class="a"><div class="b"><div class="c">{label}</div></div></div></div>'
+        html = _right_meta_beside(lang, style, frozenset(), info + "</div>", "</article>")
+        html = html.replace("</div><p>", '</div><div class="story-body has-video"><p>', 1)
+        assert html.count('class="story-body has-video"') == 1
+        assert stored_day(html, URL) == label_day, (lang, style)
