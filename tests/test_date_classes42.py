@@ -118,3 +118,61 @@ def test_the_storys_label_deep_in_its_info_block_under_a_body_named_for_video_is
         html = html.replace("</div><p>", '</div><div class="story-body has-video"><p>', 1)
         assert html.count('class="story-body has-video"') == 1
         assert stored_day(html, URL) == label_day, (lang, style)
+
+
+# Review of the forty-first pass (session 40): the story itself in a block so named.
+
+_HEADLINE = "<h1>Council approves the school budget</h1>"
+_LONG_STORY = "".join(f"<p>The council met on Tuesday and approved the budget for schools, roads and the library; "
+                      f"item {n} of the plan gives the city's parks more money than last year.</p>" for n in "123456")
+WRONG_META_DAY = AGED_DAY - timedelta(days=30)
+
+
+def _wrapped(inner: str, names: tuple[str, ...]) -> str:
+    for name in names:
+        inner = f'<div class="{name}">{inner}</div>'
+    return inner
+
+
+def _story_page(lang: str, style: int, article: str) -> str:
+    """The generator's page with `article` for its `<article>` and a generic `DC.date` thirty days off: no URL's, age's
+    or meta's day to fall back on, so only the story's label gives the right day."""
+    html, _ = render(DatePage(day=AGED_DAY, lang=lang, style=style, paragraphs=1, ways=frozenset()))
+    start, end = html.index("<article"), html.index("</article>") + len("</article>")
+    html = html[:start] + f'<article class="post">{article}</article>' + html[end:]
+    return html.replace("</head>", f'<meta name="DC.date" content="{WRONG_META_DAY.isoformat()}"></head>')
+
+
+def test_a_story_a_theme_wraps_deep_in_a_block_named_for_updates_is_still_its_labels() -> None:
+    """Review: past three levels `_the_storys` counted the name of any short block, also one that is the story itself:
+    a short live story a theme wraps four levels deep in "live-update-box" (the headline above it), or a story's
+    header box so named holding the headline and the label beside a long body. The branch stored the generic meta's
+    day (24 of 24); main and the fix store the label's. Such a block holds the headline or most of the story's text."""
+    brief = "".join(f"<p>{text}</p>" for text in ("The council approved the budget on Tuesday.",
+                                                    "Schools get more money.", "The vote was 7 to 2."))
+    names = ("entry", "inner", "meta", "live-update-box")
+    missed = []
+    for lang, style in EVERY_FORM:
+        label = f"<p>{LABELS[lang]} {printed(AGED_DAY, lang, style)}</p>"
+        for article in (_HEADLINE + _wrapped(label + brief, names),
+                        _wrapped(_HEADLINE + label, names) + f'<div class="body">{_LONG_STORY}</div>'):
+            if stored_day(_story_page(lang, style, article), URL) != AGED_DAY:
+                missed.append((lang, style, article[:30]))
+    assert missed == []
+
+
+def test_a_storys_label_deep_in_a_long_body_named_for_an_event_is_still_the_storys() -> None:
+    """Review: `in_event_box` read a name at any level below the headline's block, also a long story body's: a report
+    on an event ("event-report", "veranstaltungsbericht") with the story's own label at its end four and six levels
+    down lost to a generic meta thirty days off (24 of 24 on the branch; main read three levels). Past three levels
+    only a short box's name counts, as in `labelleddates._the_storys`."""
+    missed = []
+    for index, (lang, style) in enumerate(EVERY_FORM):
+        name = ("event-report", "veranstaltungsbericht")[index % 2]
+        label = f"<p>{LABELS[lang]} {printed(AGED_DAY, lang, style)}</p>"
+        for depth in (4, 6):
+            inner = ("entry", "inner", "meta", "text", "col")[:depth - 1]
+            body = _wrapped(_LONG_STORY + _wrapped(label, inner[1:]), inner[:1])
+            if stored_day(_story_page(lang, style, f'{_HEADLINE}<div class="{name}">{body}</div>'), URL) != AGED_DAY:
+                missed.append((lang, style, name, depth))
+    assert missed == []
