@@ -159,23 +159,22 @@ def _without_event_boxes(texts: list[Any], positions: dict[Any, int]) -> list[An
 
 
 _EVENT_BOX = re.compile(r"(?<![a-z])(?:event|termin|veranstaltung|evento|[ée]v[ée]nement|agenda)", re.IGNORECASE)
-_EVENT_BOX_LEVELS = 3
+_EVENT_BOX_LEVELS, _EVENT_BOX_CHARS = 3, 400
 
 
 def in_event_box(element: Any, positions: dict[Any, int]) -> bool:
-    """Whether an element is in a box after the headline that its class or id, within three levels, names an event's
-    ("event-info", "termin", "agenda"; not a live blog's "live-event"): its day is the event's, not the story's
-    (twenty-seventh pass: a short story's event box in the byline's reach beat the URL's and a label's day). Not
-    when the block that holds the box and the headline is so named too: the site names its story's header so
-    (caritas.de's "eventbox" around the headline and its "Erschienen am" day: a BBAW tune page)."""
-    named = False
-    for _ in range(_EVENT_BOX_LEVELS):
-        if element is None or element in positions:
-            break
-        named = named or names_an_event(element)
-        element = element.getparent()
-    while named and element is not None and element not in positions:
-        element = element.getparent()
+    """Whether an element is in a box after the headline that its class or id names an event's ("event-info",
+    "termin", "agenda"; not a live blog's "live-event"): its day is the event's, not the story's (twenty-seventh
+    pass: a short story's event box in the byline's reach beat the URL's and a label's day). Any level below the
+    block that holds the box and the headline (forty-first pass: themes wrap the box's body four to six levels
+    deep), past three levels a short box only (its review), and not when that block is so named too: the site names its
+    story's header so (caritas.de's "eventbox" around the headline and its "Erschienen am" day: a BBAW tune page)."""
+    named, depth = False, 0
+    while element is not None and element not in positions:
+        # a long block far up is the story's body, not a box: a report on an event named "event-report"
+        named = named or (names_an_event(element)
+                          and (depth < _EVENT_BOX_LEVELS or bounded_text(element, _EVENT_BOX_CHARS) is not None))
+        element, depth = element.getparent(), depth + 1
     return named and (element is None or not names_an_event(element))
 
 

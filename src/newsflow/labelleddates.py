@@ -11,10 +11,11 @@ comment's day or nothing).
 A label counts only where it opens a text of its own (a line, a `<dt>`, a `<span>`): "Erstmals erschienen am" (a
 reprint's first publication) and "Quelle: …, veröffentlicht am" (a source the story quotes) do not open with it. The
 day must follow the label at once. Not read: a label in another story's block (a related list, a comment, a
-sidebar: `headline_date.in_other_block`, and names that say comment, event, related, teaser, update or video within
-three levels), in a list item or a table cell (a listed document's or post's), in a short block with a link of
-three words or more that is not the page's own title (a teaser or a download), or in a book's, an album's or a
-product's data (ISBN, pages, a publisher, a price). Two different labelled days are a list's: none is the story's.
+sidebar: `headline_date.in_other_block`, and names that say comment, discussion, event, related, teaser, update or
+video within three levels, or further up while the blocks are short: forty-first pass), in a list item or a table
+cell (a listed document's or post's), in a short block with a link of three words or more that is not the page's
+own title (a teaser or a download), or in a book's, an album's or a product's data (ISBN, pages, a publisher, a
+price). Two different labelled days are a list's: none is the story's.
 Review: the label must open a short line of a short block (not a tail after a link or an emphasis in a sentence, not a
 quotation's sentence; no time before the day), with no print edition's or original's note near it, and not in an
 `<article>` within the story's (a listing's). Session 39: nor in an `<article>` that does not hold the headline (a
@@ -55,8 +56,9 @@ _LABEL_WORDS = ("ffentlicht|rschienen|ublished|ublizier|ubli[ée]|ublicad|ublica
 _CANDIDATES = ("//text()[re:test(., $words, 'i')][not(ancestor::head)][not(ancestor::script)][not(ancestor::style)]"
                "[not(ancestor::a)]")
 _NAMESPACES = {"re": "http://exslt.org/regular-expressions"}
-_NOT_THE_STORYS = re.compile(r"comment|kommentar|reaction|repl|respond|event|termin|veranstalt|related|teaser|verwandt"
-                             r"|similar|more-|weitere|update|aktualis|modifi|video|player|youtube", re.IGNORECASE)
+_NOT_THE_STORYS = re.compile(r"comment|kommentar|reaction|repl|respond|discuss|diskussion|disqus|leserbrief|event"
+                             r"|termin|veranstalt|related|teaser|verwandt|similar|more-|weitere|update|aktualis|modifi"
+                             r"|video|player|youtube", re.IGNORECASE)
 _PRODUCT_DATA = re.compile(r"\bISBN\b|\bSeiten\b|\bpages\b|\bVerlag\b|[ée]ditions?\b|\beditorial\b|\beditore\b"
                            r"|\buitgeverij\b|\bpublisher\b|\bentwickler\b|\bdeveloper\b|\bhersteller\b|\bplattenfirma\b"
                            r"|\blabel:|\bpreis\b|\bprice\b|\bprix\b|\bprecio\b|\bprezzo\b|\bprijs\b|€|\bEUR\b",
@@ -66,6 +68,9 @@ _OTHER_EDITION = re.compile(r"gedruckt|printausgabe|print edition|in print|zuers
                             r"|first published|republish|imprim|impres[so]|stampa|gedrukt", re.IGNORECASE)
 """A print edition's or an original's note in the label's block (review): its day is that edition's."""
 _LEVELS = 3
+_BOX_LEVELS = 8
+"""Past `_LEVELS`, a block's name counts only while the blocks are short (a box a theme wraps deep: forty-first pass),
+never a long one's (the story's body, which a theme may name "has-video")."""
 _LIST_ITEMS = frozenset(("li", "td", "th"))
 """A list's item or a table's cell: a listed document's or post's day ("Bericht (PDF) | Veröffentlicht am …")."""
 _SHORT_BLOCK = 400
@@ -197,12 +202,15 @@ def _the_storys(tree: Any, element: Any) -> bool:
         return False
     titles = [" ".join(title.split()).lower() for title in page_titles(tree)]
     level = element
-    for _ in range(_LEVELS):
+    for depth in range(_BOX_LEVELS):
         if level is None or level.tag in ("article", "main", "body"):
             break
-        if level.tag in _LIST_ITEMS or _NOT_THE_STORYS.search(f"{level.get('class') or ''} {level.get('id') or ''}"):
-            return False
         text = bounded_text(level, _SHORT_BLOCK)
+        if text is None and depth >= _LEVELS:
+            break
+        if (level.tag in _LIST_ITEMS or _NOT_THE_STORYS.search(f"{level.get('class') or ''} {level.get('id') or ''}")) \
+                and (depth < _LEVELS or text is None or not _the_story_itself(tree, level, text)):
+            return False
         if text is None:
             break
         if _PRODUCT_DATA.search(text) or _OTHER_EDITION.search(text) or holds_teaser_link(level, titles):
@@ -211,11 +219,23 @@ def _the_storys(tree: Any, element: Any) -> bool:
     return True
 
 
+def _the_story_itself(tree: Any, block: Any, text: str) -> bool:
+    """Whether a short block is the story itself, not a box beside it: it holds the page's headline or at least half
+    the text of its `<article>`, `<main>` or `<body>` (review of the forty-first pass: a short live story a theme wraps
+    in "live-update-box" four levels deep lost its label to a generic meta thirty days off)."""
+    headline = page_headline(tree)
+    if headline is not None and (headline is block or block in headline.iterancestors()):
+        return True
+    around = next(block.iterancestors("article", "main", "body"), None)
+    return around is not None and bounded_text(around, 2 * len(text)) is not None
+
+
 def _another_storys_or_an_event(tree: Any, element: Any) -> bool:
     """Whether a labelled text is in an `<article>` that does not hold the page's headline (a related story's after
     the story's; on a page whose headline is in no `<article>`, one whose heading links elsewhere), or in an event's
-    box (`bylinetexts.in_event_box`: "agenda", "termin", "evento" within three levels, not where the headline's block
-    is so named too): session 39's review of the fortieth pass, such a label beat a right `DC.date`."""
+    box (`bylinetexts.in_event_box`: "agenda", "termin", "evento" at any level below the block it shares with the
+    headline, unless that block is so named too): session 39's review of the fortieth pass, such a label beat a right
+    `DC.date`."""
     headline = page_headline(tree)
     if headline is None:
         return False
