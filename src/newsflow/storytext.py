@@ -35,6 +35,7 @@ from newsflow.completion import complete_story, story_blocks
 from newsflow.continuation import append_continuation
 from newsflow.furniture import drop_furniture_lines
 from newsflow.inlinesplits import join_inline_splits
+from newsflow.lostsubheads import restore_lost_subheads
 from newsflow.markedlines import drop_arrow_teasers, drop_link_hints
 from newsflow.readabilityblocks import restore_dropped_paragraphs
 from newsflow.refine import (
@@ -102,7 +103,8 @@ def story_text(
     text = _unconfirmed_after_tail(text, drop_story_tail(text, readability, page), readability, subheads)
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
-    text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
+    text = restore_lost_subheads(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), blocks)
+    text = append_continuation(text, page)
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_author_box(text, page, html)
