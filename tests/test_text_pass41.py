@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
+import lxml.html
 import pytest
 
-from newsflow.completion import Block
 from newsflow.extract import extract_article
 from newsflow.lostsubheads import restore_lost_subheads
 from tests.test_text_rules_combined import promised_lines, stored_text, story_faults
@@ -39,51 +40,65 @@ def test_an_unnamed_containers_subheads_are_stored(lang: str, sizes: tuple[int, 
     assert story_faults(page, text, promised_lines(page)) == [], page.shown()
 
 
-def _blocks(*pairs: tuple[str, str], linked: str = "") -> list[Block]:
-    return [Block(text, tag, 1.0 if text == linked else 0.0) for tag, text in pairs]
+def _summary(html: str) -> Any:
+    """A readability-lxml output of these blocks (its `<div>` round the story's elements)."""
+    return lxml.html.fragment_fromstring(f"<div>{html}</div>")
 
 
 def test_a_lost_subhead_goes_back_between_its_paragraphs() -> None:
     text = f"{ONE}\n{TWO}\n{THREE}"
-    blocks = _blocks(("p", ONE), ("h3", "The yard"), ("p", TWO), ("h2", "What comes next"), ("p", THREE))
-    assert restore_lost_subheads(text, blocks) == f"{ONE}\nThe yard\n{TWO}\nWhat comes next\n{THREE}"
+    summary = _summary(f"<p>{ONE}</p><h3>The yard</h3><p>{TWO}</p><h2>What comes next</h2><p>{THREE}</p>")
+    assert restore_lost_subheads(text, summary) == f"{ONE}\nThe yard\n{TWO}\nWhat comes next\n{THREE}"
 
 
 def test_a_boxs_heading_over_its_own_text_stays_out() -> None:
     """A newsletter box between two paragraphs: its heading has the box's line after it, not the story's."""
     text = f"{ONE}\n{TWO}"
-    blocks = _blocks(("p", ONE), ("h3", "Our newsletter"), ("p", "Sign up for the morning briefing."), ("p", TWO))
-    assert restore_lost_subheads(text, blocks) == text
+    summary = _summary(f"<p>{ONE}</p><h3>Our newsletter</h3><p>Sign up for the morning briefing.</p><p>{TWO}</p>")
+    assert restore_lost_subheads(text, summary) == text
 
 
-@pytest.mark.parametrize("heading", ["Read also: the old ferry's last trip", "More on the harbour"])
+def test_a_boxs_heading_whose_box_readability_emptied_stays_out() -> None:
+    """A related box's heading ("Related Article", "Read Next": iNews, the identity check) whose teaser readability
+    left out: the next block is the story's, but outside the heading's box (the first form put these back)."""
+    text = f"{ONE}\n{TWO}"
+    summary = _summary(f'<p>{ONE}</p><div class="related"><h3>Related Article</h3></div><p>{TWO}</p>')
+    assert restore_lost_subheads(text, summary) == text
+
+
+@pytest.mark.parametrize("heading", ["Read also: the old ferry's last trip", "<a href='/more'>More on the harbour</a>"])
 def test_a_linked_or_marked_heading_stays_out(heading: str) -> None:
     """A teaser's linked headline and a marker's line ("Read also: ...") are no subheads."""
     text = f"{ONE}\n{TWO}"
-    blocks = _blocks(("p", ONE), ("h3", heading), ("p", TWO), linked="More on the harbour")
-    assert restore_lost_subheads(text, blocks) == text
+    assert restore_lost_subheads(text, _summary(f"<p>{ONE}</p><h3>{heading}</h3><p>{TWO}</p>")) == text
+
+
+def test_a_heading_inside_a_link_stays_out() -> None:
+    """A teaser card linked whole (`<a><h3>…</h3></a>`): a headline, not a subhead."""
+    text = f"{ONE}\n{TWO}"
+    summary = _summary(f"<p>{ONE}</p><a href='/x'><h3>Ferry fares rise</h3></a><p>{TWO}</p>")
+    assert restore_lost_subheads(text, summary) == text
 
 
 def test_a_heading_between_lines_that_are_not_neighbours_stays_out() -> None:
     """The text left a line out between the two paragraphs (a rule dropped it): where the heading goes is unknown."""
     text = f"{ONE}\n{THREE}\n{TWO}"
-    blocks = _blocks(("p", ONE), ("h3", "The yard"), ("p", TWO))
-    assert restore_lost_subheads(text, blocks) == text
+    assert restore_lost_subheads(text, _summary(f"<p>{ONE}</p><h3>The yard</h3><p>{TWO}</p>")) == text
 
 
 def test_a_headline_a_stored_heading_and_a_heading_beside_short_lines_are_left() -> None:
     """An `<h1>` is the page's headline; a heading the text holds is not stored twice; one beside a short line (a
     caption, a signature) is no subhead between story paragraphs."""
     text = f"{ONE}\nThe yard\n{TWO}\nReuters"
-    blocks = _blocks(("p", ONE), ("h1", "Ferry sails again"), ("h3", "The yard"), ("p", TWO), ("h3", "Sources"),
-                     ("p", "Reuters"))
-    assert restore_lost_subheads(text, blocks) == text
+    summary = _summary(f"<p>{ONE}</p><h1>Ferry sails again</h1><h3>The yard</h3><p>{TWO}</p><h3>Sources</h3>"
+                       "<p>Reuters</p>")
+    assert restore_lost_subheads(text, summary) == text
 
 
 def test_a_subhead_under_a_lost_list_goes_before_the_next_paragraph() -> None:
     text = f"{ONE}\n{TWO}"
-    blocks = _blocks(("p", ONE), ("li", "Kiel"), ("li", "Laboe"), ("h3", "The yard"), ("p", TWO))
-    assert restore_lost_subheads(text, blocks) == f"{ONE}\nThe yard\n{TWO}"
+    summary = _summary(f"<p>{ONE}</p><ul><li>Kiel</li><li>Laboe</li></ul><h3>The yard</h3><p>{TWO}</p>")
+    assert restore_lost_subheads(text, summary) == f"{ONE}\nThe yard\n{TWO}"
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="needs ../shared/corpora (fundus-news), absent on this machine")

@@ -420,8 +420,9 @@ def test_a_near_copy_of_a_story_line_in_the_rest_is_not_stored_twice() -> None:
 
 @pytest.mark.xfail(strict=True, reason="documented limit (docs/extraction.md, twenty-eighth pass, text): a story in a "
                    "container no trafilatura body XPath names ('story-text', 'rich-text', 'txt-block'): trafilatura "
-                   "recovers the page's `<p>`s and quotes only (its own output loses them too), so subheads and list "
-                   "items go, and other blocks' `<p>`s (a cookie banner's) may come")
+                   "recovers the page's `<p>`s and quotes only (its own output loses them too), so list items go (its "
+                   "subheads are put back since the forty-first pass), and other blocks' `<p>`s (a cookie banner's) "
+                   "may come")
 def test_a_story_in_an_unnamed_container_keeps_its_subheads_and_list() -> None:
     page = TextPage(lang="en", sizes=(3, 2, 4, 3), subheads=(2,), list_at=1, layout="soup", body_class=2)
     assert story_faults(page, stored_text(page)) == []

@@ -7,20 +7,23 @@ on purpose). The story's paragraphs are all there and its subheads are gone: fun
 Morgunblaðið lost its four `<h3>`s, which readability-lxml keeps (docs/extraction.md,
 "Forty-first pass, text").
 
-`restore_lost_subheads` reads readability-lxml's blocks: a heading block standing between two
-blocks that are two neighbouring lines of the text, each a story paragraph, goes back between
-them when the text does not hold it. Two extractors agree on the paragraphs round it and one shows
-the heading in that place, so it is no box's heading (a box's heading has the box, not the next
-story paragraph, after it). Pure functions over normalised text and readability's blocks.
+`restore_lost_subheads` reads readability-lxml's output: a heading there that stands, in the same parent, right
+before a block that is a line of the text, with the nearest block before it that the text holds on the line above,
+both story paragraphs, goes back between them when the text does not hold it. Two extractors agree on the
+paragraphs round it and one shows the heading in that place; a box's heading ("Related Article", "Read Next", a
+teaser's headline) stands in its box, whose next block is outside it (identity check, below in docs/extraction.md:
+those four went back in the first form). Over normalised text and readability's output element (only its methods
+are used; lxml is not imported).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from newsflow.completion import Block
 from newsflow.continuation import merged_lines
 from newsflow.markedlines import drop_marked_lines
+from newsflow.readabilityblocks import block_elements
 from newsflow.subheads import SUBHEAD_NEIGHBOUR_WORDS
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
 
@@ -34,22 +37,24 @@ LOST_RUN_MAX = 8
 few items; a longer run is a box."""
 
 
-def restore_lost_subheads(text: str, blocks: Sequence[Block]) -> str:
-    """The text with each heading of readability's blocks that it lacks put back before the next block, when that
-    block and the nearest one before the heading that the text holds are two neighbouring lines of the text, each of
-    SUBHEAD_NEIGHBOUR_WORDS words or more; the heading unlinked and no marker's line ("Read also"). Between that
-    block before and the heading there may be other lost headings and list items (a list trafilatura's recovery
-    dropped too), at most LOST_RUN_MAX of them."""
-    if not text or not any(block.tag in SUBHEAD_TAGS for block in blocks):
+def restore_lost_subheads(text: str, summary: Any) -> str:
+    """The text with each heading of readability's output (`summary`) that it lacks put back before the next block,
+    when that block is the heading's next sibling and it and the nearest block before the heading that the text
+    holds are two neighbouring lines of the text, each of SUBHEAD_NEIGHBOUR_WORDS words or more; the heading
+    unlinked and no marker's line ("Read also"). Between that block before and the heading there may be other lost
+    headings and list items (a list trafilatura's recovery dropped too), at most LOST_RUN_MAX of them."""
+    blocks = block_elements(summary) if text and summary is not None else []
+    if not any(element.tag in SUBHEAD_TAGS for element, _ in blocks):
         return text
     lines = text.split(PARAGRAPH_SEPARATOR)
     where = {line: index for index, line in enumerate(lines)}
     found: list[tuple[int, str]] = []
-    for index, heading in enumerate(blocks[1:-1], start=1):
-        line = normalized_line(heading.text)
-        if not _is_lost_subhead(heading, line, where):
+    for index, (heading, heading_text) in enumerate(blocks[1:-1], start=1):
+        line = normalized_line(heading_text)
+        following, following_text = blocks[index + 1]
+        if not _is_lost_subhead(heading, line, where) or heading.getnext() is not following:
             continue
-        below = where.get(normalized_line(blocks[index + 1].text))
+        below = where.get(normalized_line(following_text))
         above = _held_before(blocks, index, where)
         if below is not None and above == below - 1 and _is_story_paragraph(lines[above]) \
                 and _is_story_paragraph(lines[below]):
@@ -57,20 +62,21 @@ def restore_lost_subheads(text: str, blocks: Sequence[Block]) -> str:
     return merged_lines(lines, found) if found else text
 
 
-def _held_before(blocks: Sequence[Block], index: int, where: dict[str, int]) -> int | None:
+def _held_before(blocks: Sequence[tuple[Any, str]], index: int, where: dict[str, int]) -> int | None:
     """The line of the nearest block before `index` that the text holds, past LOST_RUN_MAX lost headings and list
     items at most; None when another block comes first."""
-    for block in reversed(blocks[max(0, index - LOST_RUN_MAX - 1):index]):
-        line = where.get(normalized_line(block.text))
+    for element, text in reversed(blocks[max(0, index - LOST_RUN_MAX - 1):index]):
+        line = where.get(normalized_line(text))
         if line is not None:
             return line
-        if block.tag not in SUBHEAD_TAGS and block.tag != "li":
+        if element.tag not in SUBHEAD_TAGS and element.tag != "li":
             return None
     return None
 
 
-def _is_lost_subhead(heading: Block, line: str, where: dict[str, int]) -> bool:
-    return (heading.tag in SUBHEAD_TAGS and heading.link_share == 0 and line not in where
+def _is_lost_subhead(heading: Any, line: str, where: dict[str, int]) -> bool:
+    linked = next(heading.iter("a"), None) is not None or any(node.tag == "a" for node in heading.iterancestors())
+    return (heading.tag in SUBHEAD_TAGS and not linked and line not in where
             and 0 < word_count(line) <= SUBHEAD_MAX_WORDS and drop_marked_lines(line) == line)
 
 
