@@ -43,9 +43,9 @@ def restore_lost_subheads(text: str, summary: Any) -> str:
     holds are two neighbouring lines of the text, each of SUBHEAD_NEIGHBOUR_WORDS words or more; the heading
     unlinked and no marker's line ("Read also"). Between that block before and the heading there may be other lost
     headings and list items (a list trafilatura's recovery dropped too), at most LOST_RUN_MAX of them."""
-    blocks = block_elements(summary) if text and summary is not None else []
-    if not any(element.tag in SUBHEAD_TAGS for element, _ in blocks):
-        return text
+    if not text or summary is None or next(summary.iter(*SUBHEAD_TAGS), None) is None:
+        return text  # most pages: no heading to put back, and readability's blocks are not read again
+    blocks = block_elements(summary)
     lines = text.split(PARAGRAPH_SEPARATOR)
     where = {line: index for index, line in enumerate(lines)}
     found: list[tuple[int, str]] = []
