@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from newsflow.continuation import merged_lines
+from newsflow.continuation import element_text, merged_lines
+from newsflow.furniture import drop_furniture_lines
 from newsflow.markedlines import drop_marked_lines
 from newsflow.readabilityblocks import block_elements
 from newsflow.subheads import SUBHEAD_NEIGHBOUR_WORDS
@@ -37,38 +38,43 @@ LOST_RUN_MAX = 8
 few items; a longer run is a box."""
 
 
-def restore_lost_subheads(text: str, summary: Any) -> str:
+def restore_lost_subheads(text: str, summary: Any, page: Any, trafilatura_texts: Sequence[str | None]) -> str:
     """The text with each heading of readability's output (`summary`) that it lacks put back before the next block,
     when that block is the heading's next sibling and it and the nearest block before the heading that the text
     holds are two neighbouring lines of the text, each of SUBHEAD_NEIGHBOUR_WORDS words or more; the heading
-    unlinked and no marker's line ("Read also"). Between that block before and the heading there may be other lost
-    headings and list items (a list trafilatura's recovery dropped too), at most LOST_RUN_MAX of them."""
+    unlinked and no marker's line ("Read also") or furniture ("Advertisement", a timestamp); none of
+    `trafilatura_texts` held it (a line trafilatura kept that a rule dropped stays dropped); and on the `page` too
+    it stands right before that block (readability leaves a box's links out and keeps its "Related" heading).
+    Between that block before and the heading there may be other lost headings and list items (a list
+    trafilatura's recovery dropped too), at most LOST_RUN_MAX of them."""
     if not text or summary is None or next(summary.iter(*SUBHEAD_TAGS), None) is None:
         return text  # most pages: no heading to put back, and readability's blocks are not read again
     blocks = block_elements(summary)
     lines = text.split(PARAGRAPH_SEPARATOR)
     where = {line: index for index, line in enumerate(lines)}
+    held = {line for kept in trafilatura_texts if kept for line in kept.split(PARAGRAPH_SEPARATOR)}
     found: list[tuple[int, str]] = []
     for index, (heading, heading_text) in enumerate(blocks[1:-1], start=1):
         line = normalized_line(heading_text)
         following, following_text = blocks[index + 1]
-        if not _is_lost_subhead(heading, line, where) or heading.getnext() is not following:
+        if line in held or not _is_lost_subhead(heading, line, where) or heading.getnext() is not following:
             continue
         below = where.get(normalized_line(following_text))
-        above = _held_before(blocks, index, where)
+        above = _held_before(blocks, index, where, heading.getparent())
         if below is not None and above == below - 1 and _is_story_paragraph(lines[above]) \
-                and _is_story_paragraph(lines[below]):
+                and _is_story_paragraph(lines[below]) and _stands_before(page, line, lines[below]):
             found.append((above, line))
     return merged_lines(lines, found) if found else text
 
 
-def _held_before(blocks: Sequence[tuple[Any, str]], index: int, where: dict[str, int]) -> int | None:
+def _held_before(blocks: Sequence[tuple[Any, str]], index: int, where: dict[str, int], parent: Any) -> int | None:
     """The line of the nearest block before `index` that the text holds, past LOST_RUN_MAX lost headings and list
-    items at most; None when another block comes first."""
+    items at most; None when another block comes first, or when that block stands in another parent than the
+    heading (a box's own heading and line after the story's paragraph: a newsletter's)."""
     for element, text in reversed(blocks[max(0, index - LOST_RUN_MAX - 1):index]):
         line = where.get(normalized_line(text))
         if line is not None:
-            return line
+            return line if element.getparent() is parent else None
         if element.tag not in SUBHEAD_TAGS and element.tag != "li":
             return None
     return None
@@ -77,7 +83,25 @@ def _held_before(blocks: Sequence[tuple[Any, str]], index: int, where: dict[str,
 def _is_lost_subhead(heading: Any, line: str, where: dict[str, int]) -> bool:
     linked = next(heading.iter("a"), None) is not None or any(node.tag == "a" for node in heading.iterancestors())
     return (heading.tag in SUBHEAD_TAGS and not linked and line not in where
-            and 0 < word_count(line) <= SUBHEAD_MAX_WORDS and drop_marked_lines(line) == line)
+            and 0 < word_count(line) <= SUBHEAD_MAX_WORDS and drop_marked_lines(line) == line
+            and drop_furniture_lines(line, None) == line)
+
+
+def _stands_before(page: Any, line: str, following: str) -> bool:
+    """Whether a heading of the page that reads `line` has the `following` line's block as its next element, past
+    pictures and empty elements (readability leaves a picture and its caption out too: watson.ch's): a box's heading
+    has its box's list of links next, which readability's output leaves out."""
+    for heading in page.iter(*SUBHEAD_TAGS):
+        if normalized_line(element_text(heading)) == line:
+            shown = (node for node in heading.itersiblings() if element_text(node) and not _is_picture(node))
+            after = next(shown, None)
+            if after is not None and normalized_line(element_text(after)) == following:
+                return True
+    return False
+
+
+def _is_picture(element: Any) -> bool:
+    return element.tag in ("figure", "picture", "img") or next(element.iter("img", "picture"), None) is not None
 
 
 def _is_story_paragraph(line: str) -> bool:

@@ -104,7 +104,8 @@ def story_text(
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = restore_dropped_paragraphs(text, [block.text for block in blocks], shares)
-    text = append_continuation(restore_lost_subheads(text, found.readability), page)
+    text = restore_lost_subheads(text, found.readability, page, (found.final_text, found.own_text))
+    text = append_continuation(text, page)
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_author_box(text, page, html)
