@@ -14,6 +14,7 @@ import pytest
 
 from newsflow.extract import extract_article
 from newsflow.lostsubheads import restore_lost_subheads
+from newsflow.readabilityblocks import block_elements
 from tests.test_text_rules_combined import promised_lines, stored_text, story_faults
 from tests.textpagewords import SUBHEADS
 from tests.textpageworld import LANGS, TextPage
@@ -49,20 +50,21 @@ def _restored(text: str, summary_html: str, page_html: str | None = None) -> str
     """The rule on readability's output `summary_html`, for a page that shows `page_html` (the same blocks unless
     given: readability left out what the page has round them)."""
     page = _summary(summary_html if page_html is None else page_html)
-    return restore_lost_subheads(text, _summary(summary_html), page, [""])
+    return restore_lost_subheads(text, block_elements(_summary(summary_html)), page, [""])
 
 
 def test_a_lost_subhead_goes_back_between_its_paragraphs() -> None:
     text = f"{ONE}\n{TWO}\n{THREE}"
     summary = _summary(f"<p>{ONE}</p><h3>The yard</h3><p>{TWO}</p><h2>What comes next</h2><p>{THREE}</p>")
-    assert restore_lost_subheads(text, summary, summary, ['']) == f"{ONE}\nThe yard\n{TWO}\nWhat comes next\n{THREE}"
+    restored = restore_lost_subheads(text, block_elements(summary), summary, [""])
+    assert restored == f"{ONE}\nThe yard\n{TWO}\nWhat comes next\n{THREE}"
 
 
 def test_a_boxs_heading_over_its_own_text_stays_out() -> None:
     """A newsletter box between two paragraphs: its heading has the box's line after it, not the story's."""
     text = f"{ONE}\n{TWO}"
     summary = _summary(f"<p>{ONE}</p><h3>Our newsletter</h3><p>Sign up for the morning briefing.</p><p>{TWO}</p>")
-    assert restore_lost_subheads(text, summary, summary, ['']) == text
+    assert restore_lost_subheads(text, block_elements(summary), summary, ['']) == text
 
 
 def test_a_boxs_heading_whose_box_readability_emptied_stays_out() -> None:
@@ -70,7 +72,7 @@ def test_a_boxs_heading_whose_box_readability_emptied_stays_out() -> None:
     left out: the next block is the story's, but outside the heading's box (the first form put these back)."""
     text = f"{ONE}\n{TWO}"
     summary = _summary(f'<p>{ONE}</p><div class="related"><h3>Related Article</h3></div><p>{TWO}</p>')
-    assert restore_lost_subheads(text, summary, summary, ['']) == text
+    assert restore_lost_subheads(text, block_elements(summary), summary, ['']) == text
 
 
 @pytest.mark.parametrize("heading", ["Read also: the old ferry's last trip", "<a href='/more'>More on the harbour</a>"])
@@ -84,7 +86,7 @@ def test_a_heading_inside_a_link_stays_out() -> None:
     """A teaser card linked whole (`<a><h3>…</h3></a>`): a headline, not a subhead."""
     text = f"{ONE}\n{TWO}"
     summary = _summary(f"<p>{ONE}</p><a href='/x'><h3>Ferry fares rise</h3></a><p>{TWO}</p>")
-    assert restore_lost_subheads(text, summary, summary, ['']) == text
+    assert restore_lost_subheads(text, block_elements(summary), summary, ['']) == text
 
 
 def test_a_heading_between_lines_that_are_not_neighbours_stays_out() -> None:
@@ -99,13 +101,13 @@ def test_a_headline_a_stored_heading_and_a_heading_beside_short_lines_are_left()
     text = f"{ONE}\nThe yard\n{TWO}\nReuters"
     summary = _summary(f"<p>{ONE}</p><h1>Ferry sails again</h1><h3>The yard</h3><p>{TWO}</p><h3>Sources</h3>"
                        "<p>Reuters</p>")
-    assert restore_lost_subheads(text, summary, summary, ['']) == text
+    assert restore_lost_subheads(text, block_elements(summary), summary, ['']) == text
 
 
 def test_a_subhead_under_a_lost_list_goes_before_the_next_paragraph() -> None:
     text = f"{ONE}\n{TWO}"
     summary = _summary(f"<p>{ONE}</p><ul><li>Kiel</li><li>Laboe</li></ul><h3>The yard</h3><p>{TWO}</p>")
-    assert restore_lost_subheads(text, summary, summary, ['']) == f"{ONE}\nThe yard\n{TWO}"
+    assert restore_lost_subheads(text, block_elements(summary), summary, ['']) == f"{ONE}\nThe yard\n{TWO}"
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="needs ../shared/corpora (fundus-news), absent on this machine")
@@ -160,7 +162,7 @@ def test_a_line_trafilatura_held_that_a_rule_dropped_stays_out() -> None:
     """trafilatura's text had the heading ("Advertisement", an ad label the furniture rule drops): not lost."""
     text = f"{ONE}\n{TWO}"
     summary = _summary(f"<p>{ONE}</p><h3>Werbung im Blatt</h3><p>{TWO}</p>")
-    assert restore_lost_subheads(text, summary, summary, [f"{ONE}\nWerbung im Blatt\n{TWO}"]) == text
+    assert restore_lost_subheads(text, block_elements(summary), summary, [f"{ONE}\nWerbung im Blatt\n{TWO}"]) == text
 
 
 WILD_STORY = [

@@ -12,8 +12,11 @@ before a block that is a line of the text, with the nearest block before it that
 both story paragraphs, goes back between them when the text does not hold it. Two extractors agree on the
 paragraphs round it and one shows the heading in that place; a box's heading ("Related Article", "Read Next", a
 teaser's headline) stands in its box, whose next block is outside it (identity check, below in docs/extraction.md:
-those four went back in the first form). Over normalised text and readability's output element (only its methods
-are used; lxml is not imported).
+those four went back in the first form). The review of the pass drew the class further on wild-text pages: a
+heading trafilatura's own text held was dropped by an earlier rule on purpose (an ad label), furniture ("Anzeige",
+a timestamp) is no subhead, a "Related" heading whose links readability left out has them next on the page, and a
+newsletter box's heading stands in another parent than the story's paragraph above. Over normalised text and
+readability's output and the page's elements (only their methods are used; lxml is not imported).
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from typing import Any
 from newsflow.continuation import element_text, merged_lines
 from newsflow.furniture import drop_furniture_lines
 from newsflow.markedlines import drop_marked_lines
-from newsflow.readabilityblocks import block_elements
 from newsflow.subheads import SUBHEAD_NEIGHBOUR_WORDS
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
 
@@ -38,18 +40,20 @@ LOST_RUN_MAX = 8
 few items; a longer run is a box."""
 
 
-def restore_lost_subheads(text: str, summary: Any, page: Any, trafilatura_texts: Sequence[str | None]) -> str:
-    """The text with each heading of readability's output (`summary`) that it lacks put back before the next block,
-    when that block is the heading's next sibling and it and the nearest block before the heading that the text
-    holds are two neighbouring lines of the text, each of SUBHEAD_NEIGHBOUR_WORDS words or more; the heading
+def restore_lost_subheads(
+    text: str, blocks: Sequence[tuple[Any, str]], page: Any, trafilatura_texts: Sequence[str | None]
+) -> str:
+    """The text with each heading of readability's output (its `blocks`: `block_elements`) that it lacks put back
+    before the next block, when that block is the heading's next sibling and it and the nearest block before the
+    heading that the text holds are two neighbouring lines of the text, each of SUBHEAD_NEIGHBOUR_WORDS words or
+    more; the heading
     unlinked and no marker's line ("Read also") or furniture ("Advertisement", a timestamp); none of
     `trafilatura_texts` held it (a line trafilatura kept that a rule dropped stays dropped); and on the `page` too
     it stands right before that block (readability leaves a box's links out and keeps its "Related" heading).
     Between that block before and the heading there may be other lost headings and list items (a list
     trafilatura's recovery dropped too), at most LOST_RUN_MAX of them."""
-    if not text or summary is None or next(summary.iter(*SUBHEAD_TAGS), None) is None:
-        return text  # most pages: no heading to put back, and readability's blocks are not read again
-    blocks = block_elements(summary)
+    if not text or not any(element.tag in SUBHEAD_TAGS for element, _ in blocks):
+        return text  # most pages: no heading to put back
     lines = text.split(PARAGRAPH_SEPARATOR)
     where = {line: index for index, line in enumerate(lines)}
     held = {line for kept in trafilatura_texts if kept for line in kept.split(PARAGRAPH_SEPARATOR)}
