@@ -86,7 +86,13 @@ class Block:
 
 def story_blocks(summary: Any) -> list[Block]:
     """readability-lxml's output element as blocks in page order, captions left out."""
-    return [Block(text, element.tag, _link_share(element, text)) for element, text in block_elements(summary)]
+    return blocks_of(block_elements(summary))
+
+
+def blocks_of(elements: Sequence[tuple[Any, str]]) -> list[Block]:
+    """`block_elements`' (element, text) pairs as blocks (its elements are read by `newsflow.lostsubheads` too:
+    listed once a page)."""
+    return [Block(text, element.tag, _link_share(element, text)) for element, text in elements]
 
 
 def _link_share(element: Any, text: str) -> float:

@@ -31,12 +31,13 @@ from typing import Any
 from newsflow.authorbox import drop_author_box
 from newsflow.captions import drop_alt_captions, drop_caption_lines
 from newsflow.choose import choose_extraction
-from newsflow.completion import complete_story, story_blocks
+from newsflow.completion import blocks_of, complete_story
 from newsflow.continuation import append_continuation
 from newsflow.furniture import drop_furniture_lines
 from newsflow.inlinesplits import join_inline_splits
+from newsflow.lostsubheads import restore_lost_subheads
 from newsflow.markedlines import drop_arrow_teasers, drop_link_hints
-from newsflow.readabilityblocks import restore_dropped_paragraphs
+from newsflow.readabilityblocks import block_elements, restore_dropped_paragraphs
 from newsflow.refine import (
     article_body_rescue,
     drop_marked_lines,
@@ -92,7 +93,8 @@ def story_text(
     """The story's text in normal form ("" when every line went): `found` corrected by the rules, in order.
     `page` is the page's lxml tree and `html` its source; title, author and description are its metadata."""
     readability = readability_text(found.readability)
-    blocks = story_blocks(found.readability)
+    elements = block_elements(found.readability)  # read by two rules: listed once
+    blocks = blocks_of(elements)
     chosen = complete_story(choose_extraction(found.final_text, found.own_text, readability), blocks)
     chosen = join_inline_splits(chosen, (found.final_body, found.own_body), page)
     text = refined_text(drop_start_furniture(drop_furniture_lines(chosen, author), page), title, description, page)
@@ -102,7 +104,9 @@ def story_text(
     text = _unconfirmed_after_tail(text, drop_story_tail(text, readability, page), readability, subheads)
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
-    text = append_continuation(restore_dropped_paragraphs(text, [block.text for block in blocks], shares), page)
+    text = restore_dropped_paragraphs(text, [block.text for block in blocks], shares)
+    text = restore_lost_subheads(text, elements, page, (found.final_text, found.own_text))
+    text = append_continuation(text, page)
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_author_box(text, page, html)
