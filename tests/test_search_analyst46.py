@@ -33,6 +33,13 @@ DOCS = [
 ]
 
 
+def assert_refused_in_one_line(query: str, named: str) -> None:
+    """`parse_query` refuses `query` with one short line naming `named`."""
+    with pytest.raises(QuerySyntaxError, match=re.escape(named)) as refused:
+        parse_query(query)
+    assert "\n" not in str(refused.value) and len(str(refused.value)) < 300
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("analyst46")
@@ -88,9 +95,7 @@ def test_a_group_in_parentheses_means_what_it_says(query: str, flat: str) -> Non
     ("(oil AND gas OR coal)", "both AND and OR"),
 ])
 def test_a_group_the_query_cannot_mean_is_refused_in_one_line(query: str, named: str) -> None:
-    with pytest.raises(QuerySyntaxError, match=re.escape(named)) as refused:
-        parse_query(query)
-    assert "\n" not in str(refused.value) and len(str(refused.value)) < 300
+    assert_refused_in_one_line(query, named)
 
 
 def test_a_word_written_with_parentheses_inside_is_a_word() -> None:
@@ -122,9 +127,7 @@ def test_a_word_written_with_parentheses_inside_is_a_word() -> None:
     ("syria^2 iran", "boost"),
 ])
 def test_syntax_of_other_engines_is_refused_saying_what_to_type(query: str, named: str) -> None:
-    with pytest.raises(QuerySyntaxError, match=re.escape(named)) as refused:
-        parse_query(query)
-    assert "\n" not in str(refused.value) and len(str(refused.value)) < 300
+    assert_refused_in_one_line(query, named)
 
 
 def test_the_cli_refuses_it_in_one_line_with_exit_2(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
