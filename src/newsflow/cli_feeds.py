@@ -88,7 +88,9 @@ def cmd_feeds_discover(args: argparse.Namespace) -> int:
     if problem := fetch_problem(args.url):  # before any I/O: `http://[::1` raised ValueError, ftp: said "no feed"
         raise InputError(f"{args.url}: {problem}; give the http(s) URL of a site or a feed")
 
-    pauses = hostholds.read_now(Warehouse(config.warehouse_path), config.polling.max_interval)
+    store = Warehouse(config.warehouse_path)
+    store.exists()  # a `.wal` a crash left without its warehouse: its line, exit 3, as for every command (it read none)
+    pauses = hostholds.read_now(store, config.polling.max_interval)
     if (paused := hostholds.pause_of(args.url, pauses)) is not None:  # what a run would send it: nothing
         print(f"newsflow: {args.url}: its host asked to be left alone (Retry-After, heard by a run): "
               f"{hostholds.describe([paused])}; nothing was sent to it: run `feeds discover` again after that",
