@@ -4,11 +4,13 @@ Each test fails on main at 134b4375 unless it says it is a control."""
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
-from newsflow import cli
+from newsflow import cli, opml
 from newsflow.cli_run import check_warehouse_writable
 from newsflow.config import load_config
 from newsflow.errors import WarehouseError
@@ -107,3 +109,96 @@ def test_an_empty_warehouse_file_with_no_log_is_still_made_anew_by_a_writer(tmp_
     (tmp_path / "news.duckdb").write_bytes(b"")
     check_warehouse_writable(load_config(config))
     assert (tmp_path / "news.duckdb").stat().st_size > 0
+
+
+# --- 3. an editor saving the config in place across `feeds import` ----------------------------------------------
+
+HEAD = '[warehouse]\npath = "news.duckdb"\n\n[[feeds]]\nname = "cafe"\nurl = "https://cafe.example/feed.xml"\n'
+OLD = '\n[[feeds]]\nname = "old"\nurl = "https://old.example/feed.xml"\n'
+TYPED = '\n[[feeds]]\nname = "typed"\nurl = "https://typed.example/feed.xml"\n'
+ONE_OUTLINE = (b'<?xml version="1.0"?><opml version="2.0"><body><outline text="more" type="rss" '
+               b'xmlUrl="https://more.example/rss"/></body></opml>')
+
+
+class InPlaceEditor:
+    """An editor's save in place (nano; vim with `backupcopy=yes`), in its own thread with its own descriptor:
+    open with O_TRUNC (the same inode), write the save's first part, then, once let go, the rest, and close."""
+
+    def __init__(self, config: Path, first: str, rest: str) -> None:
+        self.config, self.first, self.rest = config, first.encode(), rest.encode()
+        self.first_written, self.let_go = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._save, daemon=True)
+
+    def _save(self) -> None:
+        handle = os.open(self.config, os.O_WRONLY | os.O_TRUNC)
+        try:
+            os.write(handle, self.first)
+            self.first_written.set()
+            self.let_go.wait()
+            os.write(handle, self.rest)
+        finally:
+            os.close(handle)
+
+    def finish(self) -> None:
+        self.let_go.set()
+        self.thread.join()
+
+
+@pytest.mark.parametrize(("before", "first", "rest"), [
+    (HEAD, HEAD, TYPED),  # a feed typed at the end: the save's first part is the file as it was, byte for byte
+    (HEAD + OLD, "# edited\n" + HEAD, OLD + TYPED),  # a comment on top: the first part is a valid, shorter config
+], ids=["first part as before", "first part cut short"])
+def test_an_editor_saving_in_place_across_an_import_loses_no_feed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        before: str, first: str, rest: str) -> None:
+    """Left by Local 21's review. The editor truncates the config and writes the first part of its save after the
+    import read it; the rest comes after. Before: the import compared the bytes, found the first part (the same
+    bytes, or a valid config it made the import again on) and renamed its file over it, and the rest of the save
+    went to the replaced file: the typed feed lost, and when cut short, the `old` feed the config had too, silently
+    (`added` printed, the editor said saved). Now a file some process holds open for writing is not read nor
+    replaced: the import waits (here: the editor is let go as it waits) and is made on the whole save."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(before)
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(ONE_OUTLINE)
+    editor = InPlaceEditor(config, first, rest)
+    real_parse = opml.parse_opml
+
+    def parse_as_the_editor_saves(opml_bytes: bytes) -> list[opml.OpmlFeed]:
+        if not editor.thread.is_alive() and not editor.let_go.is_set():  # the first try, after its read
+            editor.thread.start()
+            editor.first_written.wait()
+        return real_parse(opml_bytes)
+
+    monkeypatch.setattr(opml, "parse_opml", parse_as_the_editor_saves)
+    monkeypatch.setattr(opml, "wait_for_other_writers", lambda attempt: editor.finish(), raising=False)
+    try:
+        code, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    finally:
+        editor.finish()  # on main the import is done before the rest of the save is written
+    assert (code, err) == (0, ""), err
+    assert out.count("added    ") == 1
+    assert config.read_text().startswith(first + rest)
+    kept = {"cafe", "typed", "more"} | ({"old"} if "old" in before else set())
+    assert {f.name for f in load_config(config).feeds} == kept
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_an_import_beside_a_program_holding_the_config_open_to_write_gives_up_in_one_line_losing_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A save in place that never ends within the import's tries (a program keeping the file open to write): one
+    line, exit 1, the file as the program left it. Before: the import replaced the file under it."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(HEAD)
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(ONE_OUTLINE)
+    editor = InPlaceEditor(config, HEAD, TYPED)
+    editor.thread.start()
+    editor.first_written.wait()
+    try:
+        code, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    finally:
+        editor.finish()
+    assert (code, out) == (1, ""), err
+    assert err.count("\n") == 1 and "held it open to write" in err and "import again" in err, err
+    assert config.read_text() == HEAD + TYPED

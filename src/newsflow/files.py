@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -26,7 +27,9 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
 
     With `expected`, the file is replaced only while it still holds those bytes, compared once the new
     file is written and synced, the moment before the rename: False, nothing changed, when another
-    program (an editor, which takes no lock) saved it meanwhile. Only the rename itself is left to race."""
+    program (an editor, which takes no lock) saved it meanwhile, or holds it open for writing now (an
+    editor saving in place, part way through: what is there is the start of its save, and the rest would
+    go to the replaced file). Only the rename itself is left to race."""
     if is_special_file(path):
         with open(path, "wb") as stream:
             stream.write(content)
@@ -40,7 +43,7 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
             os.fsync(stream.fileno())
         if path.exists():
             _keep_owner_and_mode(partial, path.stat())
-        if expected is not None and _current(path) != expected:
+        if expected is not None and (_current(path) != expected or held_open_for_writing(path)):
             Path(partial).unlink()
             return False
         os.replace(partial, path)
@@ -64,6 +67,33 @@ def _keep_owner_and_mode(partial: str, kept: os.stat_result) -> None:
         with suppress(OSError):
             os.chown(partial, kept.st_uid, kept.st_gid)
     os.chmod(partial, kept.st_mode & 0o7777)  # after chown, which clears set-user-ID bits
+
+
+def held_open_for_writing(path: Path) -> bool:
+    """Whether some process holds the file at `path` open for writing now: an editor saving it in place (nano,
+    vim with `backupcopy=yes`) between its truncate and its last write. The kernel refuses a read lease (EAGAIN)
+    while any process does; one taken is let go at once, so no writer is kept waiting. False where leases are
+    refused for another reason (another user's file without CAP_LEASE, a filesystem without leases, not Linux):
+    there the compare of bytes alone stands, as before."""
+    set_lease = getattr(fcntl, "F_SETLEASE", None)
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        if set_lease is None:
+            return False
+        # A writer's open landing in the lease's instant makes the kernel signal us, SIGIO by default, whose
+        # default action ends the process: SIGURG's is to ignore it.
+        fcntl.fcntl(handle, fcntl.F_SETSIG, signal.SIGURG)
+        fcntl.fcntl(handle, set_lease, fcntl.F_RDLCK)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(handle)  # lets the lease go
+    return False
 
 
 def _current(path: Path) -> bytes | None:
