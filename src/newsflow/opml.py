@@ -206,7 +206,10 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     """Append the OPML's new feeds to the config file as `[[feeds]]` blocks; comments are kept. Another import
     of the same config waits (`files.rewriting`): each one's feeds are kept. An editor takes no lock: a save of
     it between the import's read and its replace is found (`replace_file(expected=)`), and the import is made
-    again on the saved text, so neither side's change is lost (before, the editor's was, silently)."""
+    again on the saved text, so neither side's change is lost (before, the editor's was, silently). A config some
+    process holds open for writing (an editor saving in place, part way through) is neither read nor replaced: the
+    import waits and tries again (`files.held_open_for_writing`; before, the rest of the save went to the replaced
+    file, or the import was made on its first part)."""
     for attempt in range(IMPORT_TRIES):
         with rewriting(config_path):  # locked again each try: a save by rename put a new inode at the path
             # An editor saving in place, part way through: the file holds only the start of its save (Local 23)
@@ -216,9 +219,8 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
         if attempt + 1 < IMPORT_TRIES:
             wait_for_other_writers(attempt)
     raise OutputError(f"cannot write {config_path}: another program saved it (or held it open to write) each of the "
-                      f"{IMPORT_TRIES} times the "
-                      "import was about to replace it, so it was left as that program saved it and nothing was "
-                      "imported; close the editor or stop the program writing it, and import again")
+                      f"{IMPORT_TRIES} times the import was about to replace it, so it was left as that program saved "
+                      "it and nothing was imported; close the editor or stop the program writing it, and import again")
 
 
 def wait_for_other_writers(attempt: int) -> None:
