@@ -4,15 +4,21 @@ Each test fails on main at 134b4375 unless it says it is a control."""
 
 from __future__ import annotations
 
+import argparse
+import fcntl
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from newsflow import cli, opml
-from newsflow.cli_run import check_warehouse_writable
+from newsflow import cli, files, opml
+from newsflow.cli_run import check_warehouse_writable, served_config
 from newsflow.config import load_config
+from newsflow.configfeeds import no_feeds_warning
 from newsflow.errors import WarehouseError
 
 FEED = '[[feeds]]\nname = "cafe"\nurl = "http://127.0.0.1:9/feed.xml"\n'
@@ -202,3 +208,92 @@ def test_an_import_beside_a_program_holding_the_config_open_to_write_gives_up_in
     assert (code, out) == (1, ""), err
     assert err.count("\n") == 1 and "held it open to write" in err and "import again" in err, err
     assert config.read_text() == HEAD + TYPED
+
+
+# --- review of local 23: the lease's edges ----------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+# In a child of its own, since a lease-break signal whose default action ends a process would end pytest: the
+# lease is taken for real, and a writer thread's open breaks it in the instant before it is let go (the child
+# waits, in /proc/locks, for the kernel to say so: no sleep aims it).
+LEASE_BROKEN_CHILD = """
+import fcntl, os, sys, threading, time, types
+from pathlib import Path
+from newsflow import files
+path, opened = Path(sys.argv[1]), threading.Event()
+
+def editor_opens() -> None:
+    os.close(os.open(path, os.O_WRONLY))  # waits in the kernel while the lease is held
+    opened.set()
+
+def breaking() -> bool:
+    with open("/proc/locks") as locks:
+        return any(f[1] == "LEASE" and "BREAK" in f[2] and f[4] == str(os.getpid()) for f in map(str.split, locks))
+
+def lease_then_an_editor(handle, command, arg=0):
+    done = fcntl.fcntl(handle, command, arg)
+    if command == fcntl.F_SETLEASE and arg == fcntl.F_RDLCK:
+        threading.Thread(target=editor_opens, daemon=True).start()
+        give_up = time.monotonic() + 30
+        while not breaking() and time.monotonic() < give_up:
+            time.sleep(0.001)
+    return done
+
+files.fcntl = types.SimpleNamespace(**{**vars(fcntl), "fcntl": lease_then_an_editor})
+print(files.held_open_for_writing(path), opened.wait(30))
+"""
+
+
+def test_a_writer_breaking_the_import_s_lease_neither_kills_newsflow_nor_waits(tmp_path: Path) -> None:
+    """Review: the lease-break signal (SIGIO unless set, whose default action ends the process: `feeds import`
+    killed, silently) was set to SIGURG, but no test broke a lease. The editor's open waits only until the lease
+    is let go, well inside the kernel's 45 s lease-break time."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(HEAD)
+    done = subprocess.run([sys.executable, "-c", LEASE_BROKEN_CHILD, str(config)], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "False True\n", "")
+
+
+def test_the_lease_is_let_go_even_where_another_process_shares_the_open_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review: the lease was let go by the close alone, but a lease belongs to the open file, which a process forked
+    in that instant (a pool's worker) shares (here: a `dup` of it, the same open file): it stayed held there, and
+    each writer's open (the user's editor) was refused or waited up to the kernel's 45 s."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(HEAD)
+    shared: list[int] = []
+
+    def open_and_share(path: Path, flags: int) -> int:
+        handle = os.open(path, flags)
+        shared.append(os.dup(handle))
+        return handle
+
+    monkeypatch.setattr(files, "os", SimpleNamespace(**{**vars(os), "open": open_and_share}))
+    try:
+        assert files.held_open_for_writing(config) is False
+        assert fcntl.fcntl(shared[0], fcntl.F_GETLEASE) == fcntl.F_UNLCK
+        os.close(os.open(config, os.O_WRONLY | os.O_NONBLOCK))  # an editor's open: neither refused nor kept waiting
+    finally:
+        for handle in shared:
+            os.close(handle)
+
+
+def test_where_no_lease_can_be_had_the_check_says_not_held_without_waiting_or_raising(tmp_path: Path) -> None:
+    """Review: a file the kernel grants no lease on (EINVAL: procfs here, as NFS answers; a FIFO), a FIFO no
+    writer opened (its open must not wait for one), a missing file: False, the compare of bytes alone, no
+    traceback. (EACCES, another user's file, was probed by hand as `nobody`: False too.)"""
+    fifo = tmp_path / "newsflow.toml"
+    os.mkfifo(fifo)
+    for path in (Path("/proc/self/status"), fifo, tmp_path / "missing.toml"):
+        assert files.held_open_for_writing(path) is False, path
+
+
+def test_serve_says_a_config_of_no_feeds_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review: README promises the warning from `run`, `serve` and `feeds`; only `feeds` was shown to print it.
+    `serve`'s check before Prefect (`served_config`) prints the config's warnings."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text('[warehouse]\npath = "news.duckdb"\n')
+    with served_config(argparse.Namespace(config=str(config))) as served:
+        assert served.feeds == ()
+    assert capsys.readouterr().err == f"newsflow: warning: {no_feeds_warning(str(config), 'x')}\n"

@@ -87,12 +87,15 @@ def held_open_for_writing(path: Path) -> bool:
         # default action ends the process: SIGURG's is to ignore it.
         fcntl.fcntl(handle, fcntl.F_SETSIG, signal.SIGURG)
         fcntl.fcntl(handle, set_lease, fcntl.F_RDLCK)
+        # Let go before the close: the lease belongs to the open file, which a process forked meanwhile (a pool's
+        # worker) shares, and the close alone would leave it held there, each writer's open waiting up to 45 s
+        fcntl.fcntl(handle, set_lease, fcntl.F_UNLCK)
     except BlockingIOError:
         return True
     except OSError:
         return False
     finally:
-        os.close(handle)  # lets the lease go
+        os.close(handle)
     return False
 
 
