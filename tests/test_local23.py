@@ -297,3 +297,37 @@ def test_serve_says_a_config_of_no_feeds_too(tmp_path: Path, capsys: pytest.Capt
     with served_config(argparse.Namespace(config=str(config))) as served:
         assert served.feeds == ()
     assert capsys.readouterr().err == f"newsflow: warning: {no_feeds_warning(str(config), 'x')}\n"
+
+
+def test_the_filesystem_a_file_is_on_is_read_from_the_mount_table(tmp_path: Path) -> None:
+    """What `held_open_for_writing` asks when a lease is refused: real mounts, matched by device."""
+    assert files.filesystem_type(os.stat("/proc/self/status").st_dev) == "proc"
+    assert files.filesystem_type(os.stat(tmp_path).st_dev) not in (None, "proc")
+    assert files.filesystem_type(os.makedev(4095, 1048575)) is None  # no such mount
+
+
+@pytest.mark.parametrize(("filesystem", "code"), [("nfs4", 0), ("cifs", 0), ("ext4", 1)])
+def test_an_import_on_a_share_whose_server_backs_no_lease_is_made(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        filesystem: str, code: int) -> None:
+    """Review: NFSv4 grants a read lease only while the client holds the server's delegation, SMB only under an
+    oplock, and refuse it otherwise with EAGAIN (fs/nfs/nfs4proc.c `nfs4_add_lease`), which the import read as an
+    editor holding the config: on a home folder on NFS or a Windows share, every `feeds import` gave up, exit 1
+    (main imported). No NFS or SMB server can be had here, so the kernel's answer is played (EAGAIN) and the mount
+    named; the control is a local disk, where EAGAIN is a writer and the import still gives up."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(HEAD)
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(ONE_OUTLINE)
+
+    def no_lease_without_delegation(handle: int, command: int, arg: int = 0) -> int:
+        if command == fcntl.F_SETLEASE and arg == fcntl.F_RDLCK:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return fcntl.fcntl(handle, command, arg)
+
+    monkeypatch.setattr(files, "fcntl", SimpleNamespace(**{**vars(fcntl), "fcntl": no_lease_without_delegation}))
+    monkeypatch.setattr(files, "filesystem_type", lambda device: filesystem, raising=False)  # (before: none)
+    monkeypatch.setattr(opml, "wait_for_other_writers", lambda attempt: None)
+    result, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    assert (result, "added    " in out) == (code, code == 0), err
+    assert {f.name for f in load_config(config).feeds} == ({"cafe", "more"} if code == 0 else {"cafe"})
