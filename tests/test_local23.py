@@ -331,3 +331,25 @@ def test_an_import_on_a_share_whose_server_backs_no_lease_is_made(
     result, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
     assert (result, "added    " in out) == (code, code == 0), err
     assert {f.name for f in load_config(config).feeds} == ({"cafe", "more"} if code == 0 else {"cafe"})
+
+
+def test_an_import_meeting_a_save_in_place_cut_mid_line_waits_for_its_end(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review, a variant the author did not build: the editor is part way through its save as the import starts, and
+    what it has written so far ends mid-line (not TOML). The check before the read is what keeps the import from
+    reading it: without it, the half-written file was a config error (exit 2, nothing imported) though the editor
+    was a moment from a valid save."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text(HEAD)
+    opml_file = tmp_path / "more.opml"
+    opml_file.write_bytes(ONE_OUTLINE)
+    editor = InPlaceEditor(config, HEAD + TYPED[:20], TYPED[20:])
+    editor.thread.start()
+    editor.first_written.wait()
+    monkeypatch.setattr(opml, "wait_for_other_writers", lambda attempt: editor.finish())
+    try:
+        code, out, err = _run(["feeds", "import", str(opml_file), "--config", str(config)], capsys)
+    finally:
+        editor.finish()
+    assert (code, err, out.count("added    ")) == (0, "", 1), err
+    assert {f.name for f in load_config(config).feeds} == {"cafe", "typed", "more"}

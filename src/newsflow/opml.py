@@ -223,6 +223,16 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
                       "it and nothing was imported; close the editor or stop the program writing it, and import again")
 
 
+def wait_for_a_save_in_place(config_path: Path) -> None:
+    """Before `feeds import` checks the config at all: an editor part way through saving it in place has written
+    only its first part, which, cut mid-line, is no config (a config error, exit 2, a moment before a valid save;
+    review of Local 23). Waits as the import's tries do; a writer still there after them is `import_opml`'s."""
+    for attempt in range(IMPORT_TRIES - 1):
+        if not held_open_for_writing(config_path):
+            return
+        wait_for_other_writers(attempt)
+
+
 def wait_for_other_writers(attempt: int) -> None:
     """Between two tries: an editor's save in place takes milliseconds; the tries' waits add up to 0.3 s."""
     time.sleep(0.02 * 2**attempt)
