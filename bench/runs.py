@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.procs import Finished, run_measured, venv_bin
+from newsflow.batchfetch import extract_batch, fetch_within, without_html
 from newsflow.config import load_config
 from newsflow.models import PendingArticle
-from newsflow.pipeline import RunCounts, extract_batch, fetch_within, without_html
-from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_ingest
+from newsflow.pipeline import RunCounts
+from newsflow.runbatches import load_fetched
+from newsflow.runner import RunContext, RunSummary, Stages, run_ingest
 
 
 def write_config(folder: Path, feeds: dict[str, str], *, warehouse: str = "news.duckdb",

@@ -54,7 +54,8 @@ from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts, describe_error
 from newsflow.remote import WorkerFetched, fetch_and_extract_here
 from newsflow.report import ReportRows, report_markdown, report_rows
-from newsflow.runner import RunContext, RunSummary, Stages, load_fetched, run_ingest
+from newsflow.runbatches import load_fetched
+from newsflow.runner import RunContext, RunSummary, Stages, run_ingest
 from newsflow.servicewatch import end_with_the_service
 from newsflow.warehouse import Warehouse
 

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from newsflow import leftbatches
+from newsflow.batchfetch import fetch_within
 from newsflow.config import load_config
 from newsflow.fetch import Fetcher
 from newsflow.leftbatches import isolating_lost
 from newsflow.models import PendingArticle
-from newsflow.pipeline import RunCounts, fetch_within
+from newsflow.pipeline import RunCounts
 from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 from newsflow.cli_output import fail, format_result
 from newsflow.cli_run import print_config_warnings
-from newsflow.config import Config, load_config
+from newsflow.config import Config, load_config, resolve_config_path
 from newsflow.configfeeds import SHOWN_CHARS, shown
 from newsflow.errors import InputError, OutputError
 from newsflow.files import replace_file
-from newsflow.opml import MAX_OPML_BYTES, export_opml, feed_block, import_opml
+from newsflow.opml import MAX_OPML_BYTES, export_opml, feed_block, import_opml, wait_for_a_save_in_place
 from newsflow.runlock import DISK_FULL
 from newsflow.urls import fetch_problem
 from newsflow.warehouse import Warehouse, feed_health, removed_feeds
@@ -30,6 +30,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds_import(args: argparse.Namespace) -> int:
+    wait_for_a_save_in_place(resolve_config_path(args.config))  # its first part cut mid-line is no config yet
     config = load_config(args.config)
     try:
         with open(args.opml_file, "rb") as stream:  # /dev/zero or an endless pipe: read no more than is refused
@@ -88,7 +89,9 @@ def cmd_feeds_discover(args: argparse.Namespace) -> int:
     if problem := fetch_problem(args.url):  # before any I/O: `http://[::1` raised ValueError, ftp: said "no feed"
         raise InputError(f"{args.url}: {problem}; give the http(s) URL of a site or a feed")
 
-    pauses = hostholds.read_now(Warehouse(config.warehouse_path), config.polling.max_interval)
+    store = Warehouse(config.warehouse_path)
+    store.exists()  # a `.wal` a crash left without its warehouse: its line, exit 3, as for every command (it read none)
+    pauses = hostholds.read_now(store, config.polling.max_interval)
     if (paused := hostholds.pause_of(args.url, pauses)) is not None:  # what a run would send it: nothing
         print(f"newsflow: {args.url}: its host asked to be left alone (Retry-After, heard by a run): "
               f"{hostholds.describe([paused])}; nothing was sent to it: run `feeds discover` again after that",

@@ -12,13 +12,13 @@ import ipaddress
 import math
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
-from newsflow.configfeeds import CONTROL, read_feeds, shown, type_name
+from newsflow.configfeeds import CONTROL, no_feeds_warning, read_feeds, shown, type_name
 from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path, shown_path, unspellable
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
@@ -231,13 +231,17 @@ def _not_a_config_file(path: Path) -> str:
 
 def load_config(path: str | Path | None = None) -> Config:
     config_path = resolve_config_path(path)
+    text = read_config_text(config_path)
     try:
-        raw = tomllib.loads(read_config_text(config_path))
+        raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
     except RecursionError as exc:  # `x = [[[[...]]]]` thousands deep: tomllib recurses per level
         raise ConfigError(str(config_path), "not a config: its arrays or tables nest thousands deep") from exc
-    return parse_config(raw, config_path)
+    config = parse_config(raw, config_path)
+    if config.feeds:
+        return config
+    return replace(config, warnings=(*config.warnings, no_feeds_warning(shown_path(config_path), text)))
 
 
 def parse_config(raw: dict[str, Any], config_path: Path) -> Config:

@@ -43,6 +43,16 @@ def type_name(kind: type | tuple[type, ...]) -> str:
                         "list": "a list"}[k.__name__] for k in kinds)
 
 
+def no_feeds_warning(config_shown: str, text: str) -> str:
+    """What a config of no feeds gets said at `run`, `serve` and `feeds`: such a config is valid (a run polls
+    nothing, exit 0), and was silent, though it is nearly always an empty file (`touch`, a copy or a save that
+    failed) or the wrong file, and a service left on it ingests nothing for months."""
+    what = ("is empty (left by `touch`, or a copy or save that failed?)" if not text.strip()
+            else "holds no [[feeds]]")
+    return (f"{config_shown} {what}: a run polls no feed; add [[feeds]] tables (name and url) or run `newsflow "
+            "feeds import FILE.opml`, or if your config is another file, pass --config PATH of it")
+
+
 def read_feeds(items: Any) -> tuple[tuple[FeedConfig, ...], tuple[str, ...]]:
     """The feeds, and warnings: two URLs that differ only in a trailing slash or the case of their path
     (two feeds by the URL standard, and polled as two, but nearly always one feed, stored twice then)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -26,7 +27,9 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
 
     With `expected`, the file is replaced only while it still holds those bytes, compared once the new
     file is written and synced, the moment before the rename: False, nothing changed, when another
-    program (an editor, which takes no lock) saved it meanwhile. Only the rename itself is left to race."""
+    program (an editor, which takes no lock) saved it meanwhile, or holds it open for writing now (an
+    editor saving in place, part way through: what is there is the start of its save, and the rest would
+    go to the replaced file). Only the rename itself is left to race."""
     if is_special_file(path):
         with open(path, "wb") as stream:
             stream.write(content)
@@ -40,7 +43,7 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
             os.fsync(stream.fileno())
         if path.exists():
             _keep_owner_and_mode(partial, path.stat())
-        if expected is not None and _current(path) != expected:
+        if expected is not None and (_current(path) != expected or held_open_for_writing(path)):
             Path(partial).unlink()
             return False
         os.replace(partial, path)
@@ -64,6 +67,57 @@ def _keep_owner_and_mode(partial: str, kept: os.stat_result) -> None:
         with suppress(OSError):
             os.chown(partial, kept.st_uid, kept.st_gid)
     os.chmod(partial, kept.st_mode & 0o7777)  # after chown, which clears set-user-ID bits
+
+
+def held_open_for_writing(path: Path) -> bool:
+    """Whether some process holds the file at `path` open for writing now: an editor saving it in place (nano,
+    vim with `backupcopy=yes`) between its truncate and its last write. The kernel refuses a read lease (EAGAIN)
+    while any process does; one taken is let go at once, so no writer is kept waiting. False where leases are
+    refused for another reason (another user's file without CAP_LEASE, a filesystem without leases, not Linux) or
+    where EAGAIN may be the server's (NFS, SMB): there the compare of bytes alone stands, as before."""
+    set_lease = getattr(fcntl, "F_SETLEASE", None)
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        if set_lease is None:
+            return False
+        # A writer's open landing in the lease's instant makes the kernel signal us, SIGIO by default, whose
+        # default action ends the process: SIGURG's is to ignore it.
+        fcntl.fcntl(handle, fcntl.F_SETSIG, signal.SIGURG)
+        fcntl.fcntl(handle, set_lease, fcntl.F_RDLCK)
+        # Let go before the close: the lease belongs to the open file, which a process forked meanwhile (a pool's
+        # worker) shares, and the close alone would leave it held there, each writer's open waiting up to 45 s
+        fcntl.fcntl(handle, set_lease, fcntl.F_UNLCK)
+    except BlockingIOError:  # EAGAIN: a writer, but on NFS or SMB also a lease the server has not backed
+        return filesystem_type(os.fstat(handle).st_dev) not in LEASES_ON_THE_SERVERS_WORD
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+    return False
+
+
+# Filesystems that grant a lease only under the server's delegation (NFSv4) or oplock (SMB), and otherwise refuse
+# it with EAGAIN, as for a writer (fs/nfs/nfs4proc.c `nfs4_add_lease`, fs/smb/client/cifsfs.c `cifs_setlease`):
+# read there as a writer, every `feeds import` of a config on such a share gave up, exit 1.
+LEASES_ON_THE_SERVERS_WORD = frozenset({"nfs", "nfs4", "cifs", "smb3"})
+
+
+def filesystem_type(device: int) -> str | None:
+    """The type of the mounted filesystem whose device is `device` (an `st_dev`), from /proc/self/mountinfo;
+    None where that cannot be read or names no such device."""
+    wanted = f"{os.major(device)}:{os.minor(device)}"
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+            for line in mounts:
+                fields, _, after = line.partition(" - ")  # a space in a mount's path is written \\040
+                if fields.split()[2:3] == [wanted]:
+                    return after.split(" ", 1)[0]
+    except OSError:
+        return None
+    return None
 
 
 def _current(path: Path) -> bytes | None:

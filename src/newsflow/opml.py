@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import time
 import tomllib
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -38,7 +39,7 @@ from newsflow.configfile import read_config
 from newsflow.configtext import ConfigText
 from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
-from newsflow.files import replace_file, rewriting
+from newsflow.files import held_open_for_writing, replace_file, rewriting
 from newsflow.urls import feed_key, fetch_problem
 
 _FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # the rule config.py enforces
@@ -205,14 +206,36 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     """Append the OPML's new feeds to the config file as `[[feeds]]` blocks; comments are kept. Another import
     of the same config waits (`files.rewriting`): each one's feeds are kept. An editor takes no lock: a save of
     it between the import's read and its replace is found (`replace_file(expected=)`), and the import is made
-    again on the saved text, so neither side's change is lost (before, the editor's was, silently)."""
-    for _ in range(IMPORT_TRIES):
+    again on the saved text, so neither side's change is lost (before, the editor's was, silently). A config some
+    process holds open for writing (an editor saving in place, part way through) is neither read nor replaced: the
+    import waits and tries again (`files.held_open_for_writing`; before, the rest of the save went to the replaced
+    file, or the import was made on its first part)."""
+    for attempt in range(IMPORT_TRIES):
         with rewriting(config_path):  # locked again each try: a save by rename put a new inode at the path
-            if (summary := _import_into(config_path, opml_bytes)) is not None:
+            # An editor saving in place, part way through: the file holds only the start of its save (Local 23)
+            summary = None if held_open_for_writing(config_path) else _import_into(config_path, opml_bytes)
+            if summary is not None:
                 return summary
-    raise OutputError(f"cannot write {config_path}: another program saved it each of the {IMPORT_TRIES} times the "
-                      "import was about to replace it, so it was left as that program saved it and nothing was "
-                      "imported; close the editor or stop the program writing it, and import again")
+        if attempt + 1 < IMPORT_TRIES:
+            wait_for_other_writers(attempt)
+    raise OutputError(f"cannot write {config_path}: another program saved it (or held it open to write) each of the "
+                      f"{IMPORT_TRIES} times the import was about to replace it, so it was left as that program saved "
+                      "it and nothing was imported; close the editor or stop the program writing it, and import again")
+
+
+def wait_for_a_save_in_place(config_path: Path) -> None:
+    """Before `feeds import` checks the config at all: an editor part way through saving it in place has written
+    only its first part, which, cut mid-line, is no config (a config error, exit 2, a moment before a valid save;
+    review of Local 23). Waits as the import's tries do; a writer still there after them is `import_opml`'s."""
+    for attempt in range(IMPORT_TRIES - 1):
+        if not held_open_for_writing(config_path):
+            return
+        wait_for_other_writers(attempt)
+
+
+def wait_for_other_writers(attempt: int) -> None:
+    """Between two tries: an editor's save in place takes milliseconds; the tries' waits add up to 0.3 s."""
+    time.sleep(0.02 * 2**attempt)
 
 
 def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary | None:

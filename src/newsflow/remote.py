@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from newsflow.batchfetch import extract_batch, extracted_in_time, fetch_within, without_html
 from newsflow.catchall import judged_within
 from newsflow.config import FetchSettings
 from newsflow.extractpool import ExtractionResult, ExtractorPool
@@ -20,7 +21,6 @@ from newsflow.fetch import Fetcher
 from newsflow.intercepts import without_intercepted
 from newsflow.leftpages import keep_left, left_dir
 from newsflow.models import FetchResult, PendingArticle
-from newsflow.pipeline import extract_batch, extracted_in_time, fetch_within, without_html
 
 NOT_DAEMON_HINT = (
     "extraction on a Dask worker needs a child process for its time limit, and this worker is a daemon "

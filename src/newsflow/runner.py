@@ -28,32 +28,22 @@ from pathlib import Path
 from typing import Any
 
 from newsflow import cli_signals, hostholds, readersafe, robotholds
+from newsflow.batchfetch import extract_batch, extracted_in_time, fetch_within, without_html
 from newsflow.catchall import judged_within
 from newsflow.config import Config
-from newsflow.errors import WarehouseError, WarehouseLockedError
-from newsflow.extractpool import ExtractionResult, ExtractorPool
+from newsflow.errors import WarehouseError
+from newsflow.extractpool import ExtractorPool
 from newsflow.feedpool import FeedParserPool
 from newsflow.fetch import Fetcher
-from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending, without_intercepted
-from newsflow.leftbatches import record_failed_batch_rows
+from newsflow.intercepts import without_intercepted
 from newsflow.leftpages import keep_left, left_dir
-from newsflow.models import FeedConfig, FeedState, FetchResult, HostPause, PendingArticle
+from newsflow.models import FeedConfig, FeedState, HostPause, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
-from newsflow.pipeline import (
-    LoadSettings,
-    RunCounts,
-    batched,
-    describe_error,
-    extract_batch,
-    extracted_in_time,
-    fetch_within,
-    load_batch,
-    without_html,
-)
+from newsflow.pipeline import LoadSettings, RunCounts, batched, describe_error
 from newsflow.polling import due_feeds, next_due
 from newsflow.polls import PollJob, poll_feeds
+from newsflow.runbatches import load_fetched, process_batches
 from newsflow.runstops import interrupts_held, is_cancellation
-from newsflow.spool import commit_or_spool
 from newsflow.urls import feed_key
 from newsflow.warehouse import Warehouse
 
@@ -165,38 +155,6 @@ class Stages:
         counts.articles_deferred += len(batch) - len(fetched)
         return counts
 
-
-
-async def load_fetched(
-    ctx: RunContext, batch: Sequence[PendingArticle], results: Sequence[FetchResult],
-    extractions: Sequence[ExtractionResult | None],
-) -> RunCounts:
-    """Load a fetched and extracted batch, one writer at a time (for stages that fetch elsewhere). Until some
-    host has answered in this run, and in a batch in which none answered, what could not be reached waits
-    uncounted (`intercepts.unreachable_left_pending`, `intercepts.network_dropped`)."""
-    ctx.network_answered = ctx.network_answered or bool(ctx.answered_sites) or answered_any(results)
-    reached = len(batch)
-    if not ctx.network_answered or network_dropped(results, ctx.answered_sites):
-        batch, results, extractions = unreachable_left_pending(batch, results, extractions)
-
-    def load() -> RunCounts:
-        with ctx.write_lock:  # reader hook: the load, or its inputs spooled while a reader holds the warehouse
-            return commit_or_spool(ctx.store, ctx.run_id, load_batch, ctx.run_id, batch, results, extractions,
-                                   ctx.load_settings, if_spooled=readersafe.batch_counted(results, extractions))
-
-    counts = await asyncio.to_thread(load) if batch else RunCounts()
-    counts.articles_deferred += reached - len(batch)
-    return counts
-
-
-def record_failed_batch(ctx: RunContext, batch: Sequence[PendingArticle], exc: BaseException) -> RunCounts:
-    """Each article a counted `failed` attempt, or spooled while a reader holds the warehouse (red team 39)."""
-    try:
-        with ctx.write_lock:
-            return record_failed_batch_rows(ctx.store, ctx.run_id, batch, describe_error(exc), ctx.load_settings)
-    except WarehouseLockedError:  # a bug and a reader at once: the attempt goes uncounted, the entries stay pending
-        log.warning("could not record %d failed articles: the warehouse is held", len(batch))
-        return RunCounts(articles_failed=len(batch))
 
 
 async def run_ingest(
@@ -354,45 +312,6 @@ async def poll_safely(ctx: RunContext, feeds: Sequence[FeedConfig], stages: Stag
         log.exception("the poll stage failed; feeds it had not committed stay due")
         errors.append(f"poll stage: {describe_error(exc)}")
         return RunCounts()
-
-
-async def process_batches(
-    ctx: RunContext, pending: Sequence[PendingArticle], stages: Stages, counts: RunCounts, errors: list[str]
-) -> None:
-    """Several batches in flight, so fetching overlaps extraction; loads take turns on ctx.write_lock.
-
-    No batch starts once the budget has run out: its articles stay pending. A batch that raises
-    costs its articles one failed attempt each, with the error; the others go on.
-    """
-    in_flight = asyncio.Semaphore(stages.batches_in_flight)
-    done = 0
-
-    async def one_batch(batch: Sequence[PendingArticle]) -> None:
-        nonlocal done
-        async with stages.turn(batch), in_flight:
-            if ctx.out_of_time():
-                counts.articles_deferred += len(batch)
-                return
-            try:
-                counts.add(await stages.batch(ctx, batch))
-            except WarehouseError:
-                raise
-            except Exception as exc:
-                log.exception("a batch of %d articles failed; each is recorded failed", len(batch))
-                errors.append(f"batch: {describe_error(exc)}")
-                counts.add(await asyncio.to_thread(record_failed_batch, ctx, batch, exc))
-            done += len(batch)
-            log.info("articles: %d of %d done, %d stored, %d failed", done, len(pending), counts.articles_stored,
-                     counts.articles_failed, extra={"progress": ("articles", done, len(pending))})
-
-    tasks = [asyncio.ensure_future(one_batch(b)) for b in stages.batches_for(pending, ctx.config.extract.batch_size)]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:  # the warehouse failed (or the run was cancelled): stop the other batches first
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
 
 
 def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budget_mb: int | None = None) -> None:

@@ -125,7 +125,7 @@ def test_articles_sent_alone_are_never_on_the_cluster_together() -> None:
 
     from newsflow.models import PendingArticle
     from newsflow.pipeline import RunCounts
-    from newsflow.runner import process_batches
+    from newsflow.runbatches import process_batches
 
     class Recorded(DaskStages):
         alone = most_alone = others_beside_alone = 0
@@ -161,7 +161,7 @@ def test_a_page_sent_alone_that_never_comes_back_holds_the_others_back_a_bounded
 
     from newsflow.models import PendingArticle
     from newsflow.pipeline import RunCounts
-    from newsflow.runner import process_batches
+    from newsflow.runbatches import process_batches
 
     class Hung(DaskStages):
         async def batch(self, ctx: Any, batch: Any) -> RunCounts:

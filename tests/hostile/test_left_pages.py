@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from newsflow import leftpages
+from newsflow.batchfetch import fetch_article_safely
 from newsflow.extractpool import ExtractionResult
 from newsflow.fetch import Fetcher
 from newsflow.leftpages import KEPT_FOR, keep_left, take_left
 from newsflow.models import FetchKind, FetchResult, Outcome
-from newsflow.pipeline import fetch_article_safely
 from tests.hostile.servers import settings
 from tests.localserver import LocalServer, Page, send_bytes
 

@@ -1,5 +1,5 @@
 """No task outlives its owner: a stage that ends, fails or is cancelled has awaited what it started
-(red team 4; the class of `pipeline.fetch_within`'s orphaned fetches, fixed before)."""
+(red team 4; the class of `batchfetch.fetch_within`'s orphaned fetches, fixed before)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,8 @@ from newsflow.leftbatches import record_left_by_cluster
 from newsflow.models import FeedConfig, FetchEvent, FetchKind, Outcome, PendingArticle
 from newsflow.pipeline import LoadSettings, RunCounts
 from newsflow.readersafe import store_fetch_events
-from newsflow.runner import RunContext, Stages, record_failed_batch, run_ingest
+from newsflow.runbatches import record_failed_batch
+from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.spool import SPOOL_FORMAT, Spool, commit_or_spool, replay, spool_dir_for
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config

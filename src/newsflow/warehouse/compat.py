@@ -123,9 +123,28 @@ def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
     if not stat.S_ISREG(mode):
         raise WarehouseError(f"cannot open {path}: it is not a regular file (a FIFO, a socket or a "
                              "device); set warehouse.path to a DuckDB file")
+    refuse_an_empty_file_beside_its_log(path)
     if is_sqlite(path):
         raise WarehouseError(f"cannot open {path}: it is a SQLite database, not a DuckDB file; set "
                              "warehouse.path to another file (the next run starts a new warehouse there)")
+
+
+def refuse_an_empty_file_beside_its_log(path: Path) -> None:
+    """A 0-byte warehouse with a non-empty `.wal` beside it: a copy or restore that failed before the file's first
+    byte (the log copied whole), or a file emptied (`> news.duckdb`). DuckDB writes a file's header before any log,
+    so no run of newsflow leaves this; the log holds only changes to the file that is gone. DuckDB's "not a valid
+    DuckDB database file" said to move the file aside, after which the log's line said to move the log beside a
+    warehouse that is not there: one line saying what it is and what to do, the two files untouched."""
+    try:
+        size, log_size = path.stat().st_size, Path(f"{path}.wal").stat().st_size
+    except OSError:
+        return
+    if size == 0 and log_size > 0:
+        raise WarehouseError(
+            f"cannot open {path}: the file is empty (0 bytes) but its write-ahead log {path}.wal holds {log_size:,} "
+            "bytes: a copy or restore that failed before the warehouse's first byte, or a file emptied? The log is "
+            "changes to a warehouse, useless without it: copy the warehouse here again (with its .wal), or point "
+            "warehouse.path at it; to start a new warehouse here instead, move both files aside")
 
 
 def is_empty_file(path: Path) -> bool:
