@@ -295,6 +295,39 @@ async def warm_up() -> None:
     await httpcore.AnyIOBackend().sleep(0)
 
 
+def unasked_bytes(connection: object) -> bool:
+    """Whether an idle HTTP/1.1 connection holds bytes its server sent past the end of the last answer (h11's
+    buffer after the answer's `Content-Length` or last chunk): the next request's answer would be read from them.
+
+    A server that writes a second answer unasked, or a body longer than its `Content-Length`, had that answer
+    taken for the next page on the connection: another page's text stored under this URL (red team 45). Browsers
+    keep the answer and never reuse such a connection; so does the pool (`_OneAnswerAConnection`). A bare CRLF
+    after a body (old servers, `headerlines`) is no answer and leaves the connection usable. Reads httpcore's and
+    h11's private state (`_connection._h11_state.trailing_data`): on a version without it, nothing is dropped,
+    as before, and tests/hostile/test_redteam45.py fails."""
+    inner = getattr(connection, "_connection", None)
+    state = getattr(inner, "_h11_state", None)
+    if inner is None or state is None or not inner.is_idle():
+        return False
+    data, _ = getattr(state, "trailing_data", (b"", False))
+    return bool(bytes(data).strip(b"\r\n"))
+
+
+class _OneAnswerAConnection(httpcore.AsyncHTTPConnection):
+    """A connection the pool counts as expired, so closes and never reuses, when it holds bytes no request asked
+    for (`unasked_bytes`); a server's close or unasked bytes still in the socket already count (httpcore)."""
+
+    def has_expired(self) -> bool:
+        return super().has_expired() or unasked_bytes(self)
+
+
+class _GuardedPool(httpcore.AsyncConnectionPool):
+    def create_connection(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
+        return _OneAnswerAConnection(origin=origin, ssl_context=self._ssl_context,
+                                     keepalive_expiry=self._keepalive_expiry, http1=self._http1, http2=self._http2,
+                                     network_backend=self._network_backend)
+
+
 def guarded_pool(
     ssl_context: ssl.SSLContext,
     max_connections: int,
@@ -302,8 +335,9 @@ def guarded_pool(
     block_private: bool,
     allowed: Sequence[IPNetwork],
 ) -> httpcore.AsyncConnectionPool:
-    """A connection pool whose every new connection goes through `GuardedBackend`."""
-    return httpcore.AsyncConnectionPool(
+    """A connection pool whose every new connection goes through `GuardedBackend`, and is dropped, not reused,
+    once its server sent bytes past an answer's end (`unasked_bytes`)."""
+    return _GuardedPool(
         ssl_context=ssl_context,
         max_connections=max_connections,
         max_keepalive_connections=max_connections,
@@ -366,6 +400,7 @@ __all__ = [
     "request_sending",
     "request_written_on",
     "system_resolver",
+    "unasked_bytes",
     "unsupported_scheme",
     "unwrap_embedded_ipv4",
     "warm_up",
