@@ -33,6 +33,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -42,8 +43,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from newsflow.config import load_config
+from newsflow.fetch import Fetcher
+from newsflow.models import FetchResult
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
+from tests.hostile.servers import settings
 from tests.sitefactory import Site, Story, generated_story, rss_feed
 from tests.test_unstoppable import add_settings, query
 from tests.world.bytestreams import After, Stream, StreamServer, chunked, head, sized
@@ -211,7 +215,7 @@ def serve_world(world: World, servers: list[StreamServer], routes: list[dict[str
     site = Site("rt45")
     for n, (feed_answer, answers) in enumerate(world.hosts):
         server, other = servers[n], (n + 1) % len(servers)
-        items = []
+        items: list[tuple[str, str, datetime | None]] = []
         for m, name in enumerate(answers):
             story = generated_story(100 * n + m)
             path, target = f"/a/{n}-{m}/page", f"/a/{n}-{m}/target"
@@ -276,3 +280,67 @@ def check_failure_rows(world: World, config_path: Path, owed: Owed) -> None:
                               "'failed') OR error LIKE '%Traceback%'")
     assert not bugs, (world, bugs)
     assert not [e for _, _, e in events if e is not None and re.search(r"\n", str(e))], world
+
+
+# The faults the world found, one connection each, at the fetch stage (cheap: no run, no extraction).
+PAGES = {name: Site("rt45").article_page(generated_story(n)) for n, name in enumerate(("first", "second", "third"))}
+
+
+def fetch_in_order(answers: dict[str, Stream]) -> tuple[list[FetchResult], StreamServer]:
+    """Fetch each path of `answers` as an article, one after another, through one Fetcher with one connection a
+    host, so each request goes on the connection the answer before left (when the pool keeps it)."""
+    robots = Stream(((sized("200 OK", b"User-agent: *\nAllow: /\n", [("Content-Type", "text/plain")]), 0.0),))
+    server = StreamServer("127.0.0.1", _answer({"/robots.txt": robots, **answers}))
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(settings(timeout=TIMEOUT, per_host_concurrency=1, max_bytes=MAX_BYTES)) as fetcher:
+            return [await fetcher.fetch_article(server.url(path)) for path in answers]
+
+    try:
+        return asyncio.run(go()), server
+    finally:
+        server.close()
+
+
+def on_connections(server: StreamServer) -> list[tuple[str, str]]:
+    """Each page request's path and its connection, named a, b, ... in order of first use (robots.txt left out)."""
+    names: dict[int, str] = {}
+    return [(h.path, names.setdefault(h.connection, "abcdefgh"[len(names)])) for h in server.heard
+            if h.path != "/robots.txt"]
+
+
+def _page(name: str) -> Stream:
+    return BEHAVIOURS["plain"][0](Place("", PAGES[name], ""))
+
+
+@pytest.mark.parametrize("unasked", ["second_answer_unasked", "chunked_then_answer"])
+def test_an_answer_nobody_asked_for_is_never_read_as_the_next_pages(unasked: str) -> None:
+    """A server writes a second answer right after the first (past its `Content-Length` or its last chunk), in
+    the same write. On main the next request on the connection read it as its own: `/second` came back with the
+    unasked page's HTML, `ok`. Now the first page is kept whole and the connection dropped, so `/second` and
+    `/third` are read from a new one, each asked once."""
+    first = BEHAVIOURS[unasked][0](Place("", PAGES["first"], ""))
+    results, server = fetch_in_order({"/first": first, "/second": _page("second"), "/third": _page("third")})
+    pages = [result.html for result in results]
+    assert [result.outcome for result in results] == ["ok"] * 3, results
+    assert pages == [PAGES["first"], PAGES["second"], PAGES["third"]], [page[:300] for page in pages]
+    assert on_connections(server) == [("/first", "a"), ("/second", "b"), ("/third", "b")], server.heard
+
+
+def test_half_an_answer_past_a_body_does_not_fail_the_next_page() -> None:
+    """Bytes past a body's `Content-Length` that are the start of an answer (`Content-Length: 99999` and a few
+    bytes): on main the next request went out on the connection and read them as its answer's head, then waited
+    for 99,999 bytes: `/second` ended `timeout` at the deadline, its real answer never read (an attempt counted
+    against a good page). Now the connection is dropped first and `/second` is read from a new one."""
+    first = BEHAVIOURS["body_past_its_length"][0](Place("", PAGES["first"], ""))
+    results, server = fetch_in_order({"/first": first, "/second": _page("second")})
+    assert [r.html for r in results] == [PAGES["first"], PAGES["second"]]
+    assert on_connections(server) == [("/first", "a"), ("/second", "b")], server.heard
+
+
+def test_a_crlf_past_a_body_keeps_the_connection() -> None:
+    """Control: an old server's CRLF after each body (`headerlines`) is no answer; the connection is kept."""
+    crlf = BEHAVIOURS["crlf_after"][0](Place("", PAGES["first"], ""))
+    results, server = fetch_in_order({"/first": crlf, "/second": _page("second")})
+    assert [r.html for r in results] == [PAGES["first"], PAGES["second"]]
+    assert on_connections(server) == [("/first", "a"), ("/second", "a")], server.heard
