@@ -27,11 +27,24 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 from newsflow import charset
 from newsflow.fetchrecord import Trail
 from newsflow.models import FetchKind
+from newsflow.netguard import AnswerTooLarge
 
 # A chunked body of tiny chunks arrives without a real wait: httpcore parses them out of its buffer
 # (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
 # request's deadline, would stall for a second or more per 64 KB read. Yield every so many chunks.
 CHUNKS_BETWEEN_YIELDS = 64
+# Each piece of a body (a chunk of a chunked one) costs h11, httpcore and httpx 8-16 us, whatever its size, so
+# an endless body of one-byte chunks (`1\r\nA\r\n`, six bytes a byte) was read at ~360 KB a CPU-second: it
+# reached neither the body's cap nor the answer's (`netguard.answer_cap`, 21 MB at the default 10 MB) before
+# the deadline, a core busy until then (red team 45). A body may come in one piece for every PIECE_BYTES of
+# `max_bytes`, and PIECES_BESIDE more: a page at the cap in chunks of 32 bytes on average, a small one in any.
+PIECE_BYTES = 32
+PIECES_BESIDE = 4_096
+
+
+def body_pieces_allowed(max_bytes: int) -> int:
+    """How many pieces (chunks, reads) a body capped at `max_bytes` may come in: 331,776 at the default 10 MB."""
+    return max_bytes // PIECE_BYTES + PIECES_BESIDE
 # The cap (`max_bytes`) is on the unpacked bytes, and a packed stream can make next to nothing: empty deflate
 # blocks (5 bytes each) unpack to no byte, so an endless run of them was read until the deadline (red team 43:
 # 524 MB in 3 s for a cap of 1 MB). The packed bytes get the cap too, and an eighth more, plus 64 KB:
@@ -77,18 +90,23 @@ async def read_body(
     """Stream the body, undoing Content-Encoding under the cap; stop early when `sniff` refuses its first bytes
     (`fetchrules.check_sniffed` for an untyped page, `check_not_binary` for a typed one: red team 26).
 
-    Raises `charset.BodyTooLarge`, `charset.UndecodableBody`, `fetchrules.NotHtml` or `BodyCutShort`."""
+    Raises `charset.BodyTooLarge`, `netguard.AnswerTooLarge` (`body_pieces_allowed`),
+    `charset.UndecodableBody`, `fetchrules.NotHtml` or `BodyCutShort`."""
     decoder = charset.BoundedDecoder(headers.get("content-encoding"), max_bytes)
     declared = headers.get("content-length", "")
     if decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise charset.BodyTooLarge
     parts: list[bytes] = []
+    pieces = body_pieces_allowed(max_bytes)
     packed_cap, came = max_bytes + max_bytes // PACKED_OVERHEAD_SHARE + PACKED_OVERHEAD_BYTES, 0
     blank = False  # the head so far is white space: only a piece that is not can change that
     sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
     async for count, chunk in _enumerate(stream):
         if count % CHUNKS_BETWEEN_YIELDS == 0:
             await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
+            if count > pieces:
+                raise AnswerTooLarge(f"the body came in over {pieces:,} pieces (chunks), {trail.bytes_read:,} bytes in "
+                                     f"all: past one for every {PIECE_BYTES} bytes of fetch.max_bytes; stopped")
         trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
         parts.append(piece := decoder.feed(chunk))
         if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
