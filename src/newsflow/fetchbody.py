@@ -92,9 +92,10 @@ async def read_body(
 
     Raises `charset.BodyTooLarge`, `netguard.AnswerTooLarge` (`body_pieces_allowed`),
     `charset.UndecodableBody`, `fetchrules.NotHtml` or `BodyCutShort`."""
-    decoder = charset.BoundedDecoder(headers.get("content-encoding"), max_bytes)
+    first_only = trail.kind is FetchKind.ROBOTS  # its first `max_bytes` are read, the rest ignored (RFC 9309)
+    decoder = charset.BoundedDecoder(headers.get("content-encoding"), max_bytes * (2 if first_only else 1))
     declared = headers.get("content-length", "")
-    if decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+    if not first_only and decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise charset.BodyTooLarge
     parts: list[bytes] = []
     pieces = body_pieces_allowed(max_bytes)
@@ -109,6 +110,8 @@ async def read_body(
                                      f"all: past one for every {PIECE_BYTES} bytes of fetch.max_bytes; stopped")
         trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
         parts.append(piece := decoder.feed(chunk))
+        if first_only and decoder.produced >= max_bytes:
+            return first_lines(b"".join(parts)[:max_bytes])
         if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
             raise charset.BodyTooLarge(f"{came:,} bytes of {decoder.encoding} came, unpacked to {decoder.produced:,}")
         # (joined again only when it can decide: a blank body in 64-byte chunks was joined at each one,
@@ -150,6 +153,13 @@ def unpacked(body: bytes, declared_layers: int, max_bytes: int) -> bytes:
             raise BodyCutShort("an undeclared gzip layer of the body ends before its end")
         layers += 1
     return body
+
+
+def first_lines(body: bytes) -> bytes:
+    """A robots.txt's first `ROBOTS_MAX_BYTES`, without the line the limit cuts. RFC 9309 (2.5) has a crawler
+    parse at least 500 KiB and lets it ignore the rest, as Google does; a robots.txt past it was `too_large` and read
+    as allowing all, every rule ignored (red team 45)."""
+    return body[:max(body.rfind(b"\n"), body.rfind(b"\r")) + 1]
 
 
 def whole_lines(body: bytes) -> bytes:

@@ -47,6 +47,60 @@ def test_a_page_near_the_cap_in_small_chunks_is_read_whole() -> None:
     answer = Stream(((CHUNKED + chunked(page, 24), 0.0),))
     result, _, _ = fetch_page(answer, timeout=10.0)
     assert result.outcome is Outcome.OK and result.html == page, (result.outcome, result.error)
-    from newsflow.fetchbody import body_pieces_allowed  # here: the file's other cases run on main too
+    assert len(page) // 24 < 12_288  # `fetchbody.body_pieces_allowed(MAX_BYTES)`, named by the case above
 
-    assert body_pieces_allowed(MAX_BYTES) == 12_288 and len(page) // 24 < 12_288
+
+def _robots(*lines: str, filler_to: int = 0, then: tuple[str, ...] = ()) -> bytes:
+    body = "".join(f"{line}\n" for line in lines).encode()
+    comment = b"# " + b"x" * 97 + b"\n"
+    body += comment * max(0, (filler_to - len(body)) // len(comment))
+    return body + "".join(f"{line}\n" for line in then).encode()
+
+
+def fetch_pages(robots: Stream, paths: list[str], timeout: float) -> tuple[list[FetchResult], float, StreamServer]:
+    page = b"<html><body><p>a page</p></body></html>"
+    answer = Stream(((sized("200 OK", page, [("Content-Type", "text/html")]), 0.0),))
+    server = StreamServer("127.0.0.1", lambda path: robots if path == "/robots.txt" else answer)
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(settings(timeout=timeout)) as fetcher:  # max_bytes 10 MB: robots.txt's cap is 500 KiB
+            return [await fetcher.fetch_article(server.url(path)) for path in paths]
+
+    started = time.monotonic()
+    try:
+        return asyncio.run(go()), time.monotonic() - started, server
+    finally:
+        server.close()
+
+
+def test_a_robots_txt_past_500_kib_is_read_to_its_limit() -> None:
+    """RFC 9309 (2.5): a crawler parses at least 500 KiB and may ignore the rest. A robots.txt of 700 KB (a
+    `Disallow` first, comments, then a `Disallow` past 500 KiB) was `too_large` on main and read as allowing all:
+    `/private/` was fetched. Now its first 512,000 bytes are read: `/private/` is disallowed, `/late/` (past the
+    limit) is not."""
+    body = _robots("User-agent: *", "Disallow: /private/", filler_to=700_000, then=("Disallow: /late/",))
+    robots = Stream(((sized("200 OK", body, [("Content-Type", "text/plain")]), 0.0),))
+    results, _, server = fetch_pages(robots, ["/private/a", "/late/b", "/open/c"], timeout=5.0)
+    assert [r.outcome for r in results] == [Outcome.ROBOTS_DISALLOWED, Outcome.OK, Outcome.OK], results
+    assert [h.path for h in server.heard] == ["/robots.txt", "/late/b", "/open/c"]
+
+
+def test_a_robots_txt_in_chunks_past_500_kib_is_read_to_its_limit_too() -> None:
+    """The same robots.txt chunked (no length declared) in 4 KB chunks: read to its first 512,000 bytes."""
+    body = _robots("User-agent: *", "Disallow: /private/", filler_to=700_000)
+    robots = Stream(((CHUNKED.replace(b"text/html", b"text/plain") + chunked(body, 4096), 0.0),))
+    results, _, server = fetch_pages(robots, ["/private/a", "/open/c"], timeout=5.0)
+    assert [r.outcome for r in results] == [Outcome.ROBOTS_DISALLOWED, Outcome.OK], results
+
+
+def test_a_robots_txt_that_never_ends_defers_the_site_at_its_cap() -> None:
+    """robots.txt as an endless body of one-byte chunks: main read it until robots.txt's share of the deadline
+    (`timeout`, 5 s here: unreadable, the page deferred this run). With the body's pieces capped it is
+    `too_large`, which must not read as allowing all (the page fetched with no rules): it is unreachable, as a
+    server that never finishes its answer is (RFC 9309), and the page is deferred, well before the deadline."""
+    endless = Stream(((CHUNKED.replace(b"text/html", b"text/plain"), 0.0),
+                      *[(b"1\r\nA\r\n" * 11_000, 0.0)] * 400), After.HOLD)
+    results, took, server = fetch_pages(endless, ["/open/c"], timeout=10.0)
+    assert [h.path for h in server.heard] == ["/robots.txt"], "the page waits for a readable robots.txt"
+    assert results[0].outcome is Outcome.RATE_LIMITED and "robots.txt" in (results[0].error or ""), results
+    assert took < 4.5, took
