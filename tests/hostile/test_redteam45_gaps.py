@@ -89,7 +89,7 @@ def test_a_robots_txt_in_chunks_past_500_kib_is_read_to_its_limit_too() -> None:
     """The same robots.txt chunked (no length declared) in 4 KB chunks: read to its first 512,000 bytes."""
     body = _robots("User-agent: *", "Disallow: /private/", filler_to=700_000)
     robots = Stream(((CHUNKED.replace(b"text/html", b"text/plain") + chunked(body, 4096), 0.0),))
-    results, _, server = fetch_pages(robots, ["/private/a", "/open/c"], timeout=5.0)
+    results, _, _ = fetch_pages(robots, ["/private/a", "/open/c"], timeout=5.0)
     assert [r.outcome for r in results] == [Outcome.ROBOTS_DISALLOWED, Outcome.OK], results
 
 
